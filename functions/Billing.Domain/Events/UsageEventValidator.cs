@@ -1,0 +1,410 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Billing.Domain.Metering;
+using Billing.Domain.Partners;
+
+namespace Billing.Domain.Events;
+
+/// <summary>Where and when an event is validated.</summary>
+/// <param name="Now">The reference instant for the time window: arrival time at ingestion, enqueue time at metering
+/// (so an event accepted at ingestion is not rejected later just because it waited in the hub).</param>
+/// <param name="PostingPartner">The authenticated partner at ingestion; null at metering, where the source must
+/// instead be a registered partner allowed to post the type.</param>
+public readonly record struct ValidationContext(DateTimeOffset Now, string? PostingPartner);
+
+/// <summary>The outcome for one event: a fact, or every error found (never just the first).</summary>
+public sealed class EventValidationResult
+{
+    internal EventValidationResult(string? id, UsageFact? fact, IReadOnlyList<ValidationError> errors)
+    {
+        Id = id;
+        Fact = fact;
+        Errors = errors;
+    }
+
+    /// <summary>The event id when it could be read, for error reports.</summary>
+    public string? Id { get; }
+
+    public UsageFact? Fact { get; }
+
+    public IReadOnlyList<ValidationError> Errors { get; }
+
+    public bool IsValid => Fact is not null;
+}
+
+/// <summary>
+/// Validates CloudEvents 1.0 usage events against every rule of CONTRACT §3 and turns valid ones into facts.
+/// Pure: the clock and the partner registry come in from outside.
+/// </summary>
+public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalog prices)
+{
+    private static readonly string[] Rats = ["wlan", "cbrs", "nr"];
+
+    public EventValidationResult Validate(JsonElement evt, int rawUtf8Length, ValidationContext context)
+    {
+        var errors = new List<ValidationError>();
+        if (evt.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new("$", "an event must be a JSON object"));
+            return new(null, null, errors);
+        }
+
+        if (rawUtf8Length > EventLimits.MaxEventBytes)
+        {
+            errors.Add(new("$", $"event is {rawUtf8Length} bytes; the limit is {EventLimits.MaxEventBytes}"));
+        }
+
+        var r = new FieldReader(evt, "", errors);
+        string? specVersion = r.RequiredString("specversion");
+        if (specVersion is not null && specVersion != "1.0")
+        {
+            errors.Add(new("specversion", "must be \"1.0\""));
+        }
+
+        string? id = r.RequiredString("id");
+        if (id is not null && !IsValidId(id))
+        {
+            errors.Add(new("id", $"must be 1-{EventLimits.MaxIdLength} printable characters"));
+        }
+
+        string? source = r.RequiredString("source");
+        string? type = r.RequiredString("type");
+        string? subject = r.OptionalString("subject");
+        string? contentType = r.OptionalString("datacontenttype");
+        if (contentType is not null && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add(new("datacontenttype", "must be application/json"));
+        }
+
+        DateTimeOffset? time = r.RequiredTime("time");
+        if (time is { } t)
+        {
+            if (t - context.Now > EventLimits.MaxFutureSkew)
+            {
+                errors.Add(new("time", $"is more than {EventLimits.MaxFutureSkew.TotalMinutes:0} minutes in the future"));
+            }
+            else if (context.Now - t > EventLimits.MaxAge)
+            {
+                errors.Add(new("time", $"is more than {EventLimits.MaxAge.TotalDays:0} days in the past"));
+            }
+        }
+
+        Partner? poster = null;
+        if (source is not null)
+        {
+            if (context.PostingPartner is not null && source != context.PostingPartner)
+            {
+                errors.Add(new("source", $"must be the posting partner's id '{context.PostingPartner}'"));
+            }
+            else
+            {
+                poster = partners.Find(source);
+                if (poster is null)
+                {
+                    errors.Add(new("source", $"'{source}' is not a registered partner"));
+                }
+            }
+        }
+
+        if (type is not null && !EventTypes.IsKnown(type))
+        {
+            errors.Add(new("type", $"unknown event type '{type}'"));
+            type = null;
+        }
+
+        if (type is not null && poster is not null && !MayPost(poster.Role, type))
+        {
+            errors.Add(new("type", $"a {poster.Role.ToString().ToLowerInvariant()} partner may not post '{type}'"));
+        }
+
+        if (!evt.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new("data", data.ValueKind == JsonValueKind.Undefined ? "is required" : "must be an object"));
+            return new(id, null, errors);
+        }
+
+        UsageFact? fact = type switch
+        {
+            EventTypes.CarrierOffloadV1 => ReadCarrier(new FieldReader(data, "data.", errors), source, errors),
+            EventTypes.ComputeUsageV1 => ReadCompute(new FieldReader(data, "data.", errors), source, time, errors),
+            _ => null,
+        };
+
+        if (errors.Count > 0 || fact is null || id is null || source is null || type is null || time is null)
+        {
+            return new(id, null, errors);
+        }
+
+        fact = fact with
+        {
+            Source = source,
+            Id = id,
+            Type = type,
+            Time = time.Value.ToUniversalTime(),
+            ContentHash = Hash(fact, source, id, type, time.Value, subject),
+        };
+        return new(id, fact, errors);
+    }
+
+    public static bool MayPost(PartnerRole role, string type) =>
+        (role, type) is (PartnerRole.Carrier, EventTypes.CarrierOffloadV1) or (PartnerRole.Provider, EventTypes.ComputeUsageV1);
+
+    public static bool IsValidId(string id)
+    {
+        if (id.Length is 0 or > EventLimits.MaxIdLength)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < id.Length; i++)
+        {
+            char c = id[i];
+            if (char.IsControl(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format
+                    or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
+            {
+                return false;
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < id.Length && char.IsLowSurrogate(id[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return false;
+            }
+        }
+
+        return !string.IsNullOrWhiteSpace(id);
+    }
+
+    private static UsageFact? ReadCarrier(FieldReader r, string? source, List<ValidationError> errors)
+    {
+        string? sessionId = r.RequiredString("sessionId");
+        if (sessionId is not null && !IsValidId(sessionId))
+        {
+            errors.Add(new("data.sessionId", $"must be 1-{EventLimits.MaxIdLength} printable characters"));
+        }
+
+        string? hotspot = r.RequiredString("hotspotId");
+        if (hotspot is not null && Base58.DecodedLength(hotspot) != 32)
+        {
+            errors.Add(new("data.hotspotId", "must be a base58-encoded 32-byte public key"));
+        }
+
+        string? subscriber = r.OptionalString("subscriberHash");
+        if (subscriber is not null && (subscriber.Length != 64 || !subscriber.All(char.IsAsciiHexDigit)))
+        {
+            errors.Add(new("data.subscriberHash", "must be 64 hex characters"));
+        }
+
+        string? rat = r.RequiredString("radioAccessTechnology");
+        if (rat is not null && Array.IndexOf(Rats, rat) < 0)
+        {
+            errors.Add(new("data.radioAccessTechnology", "must be one of wlan, cbrs, nr"));
+        }
+
+        DateTimeOffset? start = r.RequiredTime("startTime");
+        DateTimeOffset? end = r.RequiredTime("endTime");
+        if (start is { } s && end is { } e && s > e)
+        {
+            errors.Add(new("data.endTime", "must not be before startTime"));
+        }
+
+        long? up = r.RequiredInteger("uploadBytes", 0, EventLimits.MaxBytesPerSession);
+        long? down = r.RequiredInteger("downloadBytes", 0, EventLimits.MaxBytesPerSession);
+        long? rewardable = r.OptionalInteger("rewardableBytes", 0, EventLimits.MaxBytesPerSession);
+        if (rewardable is { } rb && up is { } u && down is { } d && rb > u + d)
+        {
+            errors.Add(new("data.rewardableBytes", "must not exceed uploadBytes + downloadBytes"));
+        }
+
+        if (sessionId is null || hotspot is null || rat is null || start is null || end is null || up is null || down is null || source is null)
+        {
+            return null;
+        }
+
+        return new UsageFact
+        {
+            Source = source,
+            Id = "",
+            Payer = source,
+            Type = EventTypes.CarrierOffloadV1,
+            Time = default,
+            ContentHash = string.Join('\u001f', sessionId, subscriber, start.Value.UtcTicks, end.Value.UtcTicks, up, down, rewardable),
+            Hotspot = hotspot,
+            Rat = rat,
+            Bytes = rewardable ?? (up.Value + down.Value),
+        };
+    }
+
+    private UsageFact? ReadCompute(FieldReader r, string? source, DateTimeOffset? time, List<ValidationError> errors)
+    {
+        string? lease = r.RequiredString("leaseId");
+        if (lease is not null && !IsValidId(lease))
+        {
+            errors.Add(new("data.leaseId", $"must be 1-{EventLimits.MaxIdLength} printable characters"));
+        }
+
+        string? tenantId = r.RequiredString("tenantId");
+        Partner? tenant = null;
+        if (tenantId is not null)
+        {
+            tenant = partners.Find(tenantId);
+            if (tenant is not { Role: PartnerRole.Tenant })
+            {
+                errors.Add(new("data.tenantId", $"'{tenantId}' is not a registered tenant"));
+                tenant = null;
+            }
+        }
+
+        string? provider = r.RequiredString("providerId");
+        if (provider is not null && source is not null && provider != source)
+        {
+            errors.Add(new("data.providerId", "must equal the event source"));
+        }
+
+        string? gpuModel = r.RequiredString("gpuModel");
+        if (gpuModel is not null && tenant?.PlanId is { } plan && !prices.IsPriced(plan, Meters.ComputeGpuSeconds, gpuModel))
+        {
+            errors.Add(new("data.gpuModel", $"'{gpuModel}' is not priced in plan '{plan}'"));
+        }
+
+        long? gpuCount = r.RequiredInteger("gpuCount", 1, EventLimits.MaxGpuCount);
+        DateTimeOffset? start = r.RequiredTime("intervalStart");
+        DateTimeOffset? end = r.RequiredTime("intervalEnd");
+        long seconds = 0;
+        if (start is { } s && end is { } e)
+        {
+            var interval = e - s;
+            if (interval < EventLimits.MinInterval || interval > EventLimits.MaxInterval)
+            {
+                errors.Add(new("data.intervalEnd", "interval must be between 1 second and 24 hours"));
+            }
+            else if (interval.Ticks % TimeSpan.TicksPerSecond != 0)
+            {
+                errors.Add(new("data.intervalEnd", "interval must be a whole number of seconds"));
+            }
+            else
+            {
+                seconds = interval.Ticks / TimeSpan.TicksPerSecond;
+            }
+
+            if (time is { } t && t != e)
+            {
+                errors.Add(new("time", "must equal data.intervalEnd"));
+            }
+        }
+
+        if (lease is null || tenantId is null || provider is null || gpuModel is null || gpuCount is null || start is null || end is null || source is null)
+        {
+            return null;
+        }
+
+        return new UsageFact
+        {
+            Source = source,
+            Id = "",
+            Payer = tenantId,
+            Type = EventTypes.ComputeUsageV1,
+            Time = default,
+            ContentHash = string.Join('\u001f', tenantId, start.Value.UtcTicks, end.Value.UtcTicks, gpuCount),
+            GpuModel = gpuModel,
+            Lease = lease,
+            Provider = provider,
+            GpuSeconds = checked(gpuCount.Value * seconds),
+        };
+    }
+
+    /// <summary>Canonical content hash: identical for a redelivered event however its JSON is formatted, different for any change that matters.</summary>
+    private static string Hash(UsageFact fact, string source, string id, string type, DateTimeOffset time, string? subject)
+    {
+        string canonical = string.Join('\u001e', type, source, id, time.UtcTicks, subject, fact.Payer, fact.Hotspot, fact.Rat, fact.Bytes,
+            fact.GpuModel, fact.Lease, fact.Provider, fact.GpuSeconds, fact.ContentHash);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    /// <summary>Reads typed fields of one JSON object, collecting an error per bad field.</summary>
+    private readonly struct FieldReader(JsonElement obj, string prefix, List<ValidationError> errors)
+    {
+        public string? RequiredString(string name) => ReadString(name, required: true);
+
+        public string? OptionalString(string name) => ReadString(name, required: false);
+
+        public DateTimeOffset? RequiredTime(string name)
+        {
+            string? text = ReadString(name, required: true);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (!Rfc3339.TryParse(text, out var value))
+            {
+                errors.Add(new(prefix + name, "must be an RFC 3339 date-time with an offset, e.g. 2026-10-20T10:15:00Z"));
+                return null;
+            }
+
+            return value;
+        }
+
+        public long? RequiredInteger(string name, long min, long max) => ReadInteger(name, min, max, required: true);
+
+        public long? OptionalInteger(string name, long min, long max) => ReadInteger(name, min, max, required: false);
+
+        private string? ReadString(string name, bool required)
+        {
+            if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                if (required)
+                {
+                    errors.Add(new(prefix + name, "is required"));
+                }
+
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.String)
+            {
+                errors.Add(new(prefix + name, "must be a string"));
+                return null;
+            }
+
+            return value.GetString();
+        }
+
+        private long? ReadInteger(string name, long min, long max, bool required)
+        {
+            if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                if (required)
+                {
+                    errors.Add(new(prefix + name, "is required"));
+                }
+
+                return null;
+            }
+
+            if (value.ValueKind != JsonValueKind.Number)
+            {
+                errors.Add(new(prefix + name, "must be a number"));
+                return null;
+            }
+
+            if (!value.TryGetInt64(out long n))
+            {
+                errors.Add(new(prefix + name, $"must be a whole number between {min} and {max}"));
+                return null;
+            }
+
+            if (n < min || n > max)
+            {
+                errors.Add(new(prefix + name, $"must be between {min} and {max}"));
+                return null;
+            }
+
+            return n;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+namespace Billing.Domain.Metering;
+
+/// <summary>
+/// One accepted usage event reduced to what metering and billing need. Facts are the source of truth:
+/// every total is recomputed from them, so a fact must exist exactly once per <c>(Source, Id)</c>.
+/// </summary>
+public sealed record UsageFact
+{
+    public required string Source { get; init; }
+    public required string Id { get; init; }
+    public required string Payer { get; init; }
+    public required string Type { get; init; }
+
+    /// <summary>The billing instant (CloudEvents <c>time</c>), UTC.</summary>
+    public required DateTimeOffset Time { get; init; }
+
+    /// <summary>SHA-256 (hex) of the event's canonical content: equal for a redelivery, different for a conflicting resend.</summary>
+    public required string ContentHash { get; init; }
+
+    // depin.carrier.offload.v1
+    public string? Hotspot { get; init; }
+    public string? Rat { get; init; }
+    public long Bytes { get; init; }
+
+    // depin.compute.usage.v1
+    public string? GpuModel { get; init; }
+    public string? Lease { get; init; }
+    public string? Provider { get; init; }
+    public long GpuSeconds { get; init; }
+
+    public bool IsCarrier => Type == Events.EventTypes.CarrierOffloadV1;
+
+    /// <summary>The fact's contribution to <paramref name="meter"/>, or null when the meter does not apply.</summary>
+    public long? Quantity(string meter) => meter switch
+    {
+        Meters.OffloadBytes when IsCarrier => Bytes,
+        Meters.OffloadSessions when IsCarrier => 1,
+        Meters.ComputeGpuSeconds when !IsCarrier => GpuSeconds,
+        _ => null,
+    };
+
+    public string? Dimension(string name) => name switch
+    {
+        Meters.Hotspot => Hotspot,
+        Meters.Rat => Rat,
+        Meters.GpuModel => GpuModel,
+        Meters.Lease => Lease,
+        Meters.Provider => Provider,
+        _ => null,
+    };
+}

@@ -1,0 +1,241 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Billing.Domain.Metering;
+
+namespace Billing.Storage;
+
+/// <summary>A validated fact plus the raw event text it came from (kept on the identity row so a conflict can show both versions).</summary>
+public sealed record PendingFact(UsageFact Fact, string RawEvent);
+
+/// <summary>A second, different event with an id already taken.</summary>
+public sealed record FactConflict(PendingFact Incoming, string? ExistingRawEvent, string ExistingHash);
+
+public sealed record AppendResult(int Inserted, int Duplicates, IReadOnlyList<FactConflict> Conflicts, int Transactions);
+
+/// <summary>
+/// Usage facts in Table Storage, where the key is the dedup (DESIGN §4.1).
+/// <para>Layout: PartitionKey = <c>{payer}|{shard}</c>, shard = stable hash of (source, id) mod <see cref="StorageOptions.FactShards"/>.
+/// Each event writes two rows in one entity-group transaction: an identity row <c>k|{source}|{id}</c> (content hash and raw
+/// event, the dedup) and a time-ordered row <c>t|{time}|{source}|{id}</c> (the metered values, what queries scan).
+/// The day is deliberately not in the partition key, so an id resent with a different time still collides.</para>
+/// </summary>
+public sealed class FactStore(BillingTables tables)
+{
+    /// <summary>Entity-group transactions hold at most 100 operations; two rows per event.</summary>
+    private const int EventsPerTransaction = 50;
+    private const int MaxRawChars = 30_000; // a string property holds 64 KiB of UTF-16
+
+    private readonly TableClient table = tables.Facts;
+    private readonly int shards = tables.Options.FactShards;
+    private readonly int parallelism = tables.Options.MaxParallelWrites;
+
+    public static uint StableHash(string source, string id)
+    {
+        // XxHash32 of UTF-8 (source NUL id): stable across processes, machines and .NET versions.
+        int max = Encoding.UTF8.GetMaxByteCount(source.Length + id.Length + 1);
+        byte[] buffer = new byte[max];
+        int n = Encoding.UTF8.GetBytes(source, buffer);
+        buffer[n++] = 0;
+        n += Encoding.UTF8.GetBytes(id, 0, id.Length, buffer, n);
+        return XxHash32.HashToUInt32(buffer.AsSpan(0, n));
+    }
+
+    public string PartitionKey(string payer, string source, string id) =>
+        TableKey.Join(TableKey.Escape(payer), (StableHash(source, id) % (uint)shards).ToString("D2", CultureInfo.InvariantCulture));
+
+    public static string IdentityRowKey(string source, string id) => TableKey.Join("k", TableKey.Escape(source), TableKey.Escape(id));
+
+    public static string TimeRowKey(DateTimeOffset time, string source, string id) =>
+        TableKey.Join("t", time.UtcDateTime.ToString("yyyyMMddHHmmssfffffff", CultureInfo.InvariantCulture), TableKey.Escape(source), TableKey.Escape(id));
+
+    /// <summary>
+    /// Writes facts exactly once. Redelivered events (same id, same content) count as duplicates; an id reused with
+    /// different content is a conflict for the caller to quarantine. Safe to call again with the same input after a crash.
+    /// </summary>
+    public async Task<AppendResult> AppendAsync(IReadOnlyList<PendingFact> facts, CancellationToken cancellationToken)
+    {
+        var conflicts = new ConcurrentBag<FactConflict>();
+        int duplicates = 0;
+
+        // Same key twice in one batch: keep the first, classify the rest without a round trip.
+        var unique = new Dictionary<(string, string), PendingFact>(facts.Count);
+        foreach (var pending in facts)
+        {
+            var key = (pending.Fact.Source, pending.Fact.Id);
+            if (!unique.TryGetValue(key, out var first))
+            {
+                unique[key] = pending;
+            }
+            else if (first.Fact.ContentHash == pending.Fact.ContentHash)
+            {
+                duplicates++;
+            }
+            else
+            {
+                conflicts.Add(new FactConflict(pending, first.RawEvent, first.Fact.ContentHash));
+            }
+        }
+
+        var chunks = unique.Values
+            .GroupBy(p => PartitionKey(p.Fact.Payer, p.Fact.Source, p.Fact.Id))
+            .SelectMany(g => g.Chunk(EventsPerTransaction).Select(chunk => (PartitionKey: g.Key, Facts: chunk)))
+            .ToList();
+
+        int inserted = 0;
+        int transactions = 0;
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (chunk, ct) =>
+        {
+            var (ins, dup, tx) = await WriteChunkAsync(chunk.PartitionKey, chunk.Facts, conflicts, ct).ConfigureAwait(false);
+            Interlocked.Add(ref inserted, ins);
+            Interlocked.Add(ref duplicates, dup);
+            Interlocked.Add(ref transactions, tx);
+        }).ConfigureAwait(false);
+
+        return new AppendResult(inserted, duplicates, conflicts.ToList(), transactions);
+    }
+
+    private async Task<(int Inserted, int Duplicates, int Transactions)> WriteChunkAsync(
+        string partitionKey, PendingFact[] chunk, ConcurrentBag<FactConflict> conflicts, CancellationToken cancellationToken)
+    {
+        var actions = new List<TableTransactionAction>(chunk.Length * 2);
+        foreach (var pending in chunk)
+        {
+            AddRows(actions, partitionKey, pending);
+        }
+
+        try
+        {
+            await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            return (chunk.Length, 0, 1);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 409)
+        {
+            // Some rows exist already (a redelivery, or a resend). Separate duplicates from new rows one event at a time;
+            // each event's two rows still go together, so a fact never exists without its identity row.
+        }
+
+        int inserted = 0, duplicates = 0, transactions = 1;
+        foreach (var pending in chunk)
+        {
+            actions.Clear();
+            AddRows(actions, partitionKey, pending);
+            transactions++;
+            try
+            {
+                await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                inserted++;
+                continue;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 409)
+            {
+            }
+
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, IdentityRowKey(pending.Fact.Source, pending.Fact.Id),
+                select: ["Hash", "Raw"], cancellationToken).ConfigureAwait(false);
+            string existingHash = existing.HasValue ? existing.Value!.GetString("Hash") ?? "" : "";
+            if (existingHash == pending.Fact.ContentHash)
+            {
+                duplicates++;
+            }
+            else
+            {
+                conflicts.Add(new FactConflict(pending, existing.HasValue ? existing.Value!.GetString("Raw") : null, existingHash));
+            }
+        }
+
+        return (inserted, duplicates, transactions);
+    }
+
+    private static void AddRows(List<TableTransactionAction> actions, string partitionKey, PendingFact pending)
+    {
+        var f = pending.Fact;
+        var identity = new TableEntity(partitionKey, IdentityRowKey(f.Source, f.Id))
+        {
+            ["Hash"] = f.ContentHash,
+            ["Time"] = f.Time,
+            ["Raw"] = pending.RawEvent.Length <= MaxRawChars ? pending.RawEvent : pending.RawEvent[..MaxRawChars],
+        };
+        var row = new TableEntity(partitionKey, TimeRowKey(f.Time, f.Source, f.Id))
+        {
+            ["Source"] = f.Source,
+            ["EventId"] = f.Id,
+            ["Payer"] = f.Payer,
+            ["Type"] = f.Type,
+            ["Time"] = f.Time,
+            ["Hash"] = f.ContentHash,
+        };
+        if (f.IsCarrier)
+        {
+            row["Hotspot"] = f.Hotspot;
+            row["Rat"] = f.Rat;
+            row["Bytes"] = f.Bytes;
+        }
+        else
+        {
+            row["GpuModel"] = f.GpuModel;
+            row["Lease"] = f.Lease;
+            row["Provider"] = f.Provider;
+            row["GpuSeconds"] = f.GpuSeconds;
+        }
+
+        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, identity));
+        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
+    }
+
+    /// <summary>
+    /// Facts of one payer with <c>from &lt;= time &lt; to</c>, shard by shard in parallel; order across shards is not defined.
+    /// Streams page by page, so memory stays bounded whatever the number of facts.
+    /// </summary>
+    public async IAsyncEnumerable<UsageFact> QueryAsync(string payer, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = System.Threading.Channels.Channel.CreateBounded<UsageFact>(new System.Threading.Channels.BoundedChannelOptions(4096) { SingleReader = true });
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producers = Enumerable.Range(0, shards).Select(shard => Task.Run(async () =>
+        {
+            string pk = TableKey.Join(TableKey.Escape(payer), shard.ToString("D2", CultureInfo.InvariantCulture));
+            string lo = TableKey.Join("t", from.UtcDateTime.ToString("yyyyMMddHHmmssfffffff", CultureInfo.InvariantCulture));
+            string hi = TableKey.Join("t", to.UtcDateTime.ToString("yyyyMMddHHmmssfffffff", CultureInfo.InvariantCulture));
+            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {lo} and RowKey lt {hi}");
+            await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: linked.Token).ConfigureAwait(false))
+            {
+                await channel.Writer.WriteAsync(ToFact(e), linked.Token).ConfigureAwait(false);
+            }
+        }, linked.Token)).ToArray();
+
+        var completion = Task.WhenAll(producers).ContinueWith(t => channel.Writer.TryComplete(t.Exception?.GetBaseException()), TaskScheduler.Default);
+        try
+        {
+            await foreach (var fact in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return fact;
+            }
+        }
+        finally
+        {
+            await linked.CancelAsync().ConfigureAwait(false);
+            await completion.ConfigureAwait(false);
+        }
+    }
+
+    private static UsageFact ToFact(TableEntity e) => new()
+    {
+        Source = e.GetString("Source") ?? "",
+        Id = e.GetString("EventId") ?? "",
+        Payer = e.GetString("Payer") ?? "",
+        Type = e.GetString("Type") ?? "",
+        Time = e.GetDateTimeOffset("Time") ?? default,
+        ContentHash = e.GetString("Hash") ?? "",
+        Hotspot = e.GetString("Hotspot"),
+        Rat = e.GetString("Rat"),
+        Bytes = e.GetInt64("Bytes") ?? 0,
+        GpuModel = e.GetString("GpuModel"),
+        Lease = e.GetString("Lease"),
+        Provider = e.GetString("Provider"),
+        GpuSeconds = e.GetInt64("GpuSeconds") ?? 0,
+    };
+}

@@ -1,0 +1,82 @@
+using System.Text;
+
+namespace Billing.Storage;
+
+/// <summary>
+/// Escapes values for PartitionKey/RowKey. Table Storage forbids <c>/ \ # ?</c> and control characters in keys,
+/// and we use <c>|</c> to join key parts, so those (and <c>%</c> itself) become <c>%XX</c>. Reversible, and
+/// ordinal order of escaped keys stays stable for equal prefixes.
+/// </summary>
+public static class TableKey
+{
+    public const char Separator = '|';
+
+    public static string Escape(string value)
+    {
+        int i = 0;
+        while (i < value.Length && !NeedsEscape(value[i]))
+        {
+            i++;
+        }
+
+        if (i == value.Length)
+        {
+            return value;
+        }
+
+        var sb = new StringBuilder(value.Length + 16);
+        sb.Append(value, 0, i);
+        for (; i < value.Length; i++)
+        {
+            char c = value[i];
+            if (!NeedsEscape(c))
+            {
+                sb.Append(c);
+            }
+            else if (c <= 0xFF)
+            {
+                sb.Append('%').Append(((int)c).ToString("X2"));
+            }
+            else
+            {
+                sb.Append("%u").Append(((int)c).ToString("X4"));
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    public static string Unescape(string value)
+    {
+        if (!value.Contains('%'))
+        {
+            return value;
+        }
+
+        var sb = new StringBuilder(value.Length);
+        for (int i = 0; i < value.Length; i++)
+        {
+            if (value[i] != '%')
+            {
+                sb.Append(value[i]);
+            }
+            else if (i + 1 < value.Length && value[i + 1] == 'u')
+            {
+                sb.Append((char)Convert.ToInt32(value.Substring(i + 2, 4), 16));
+                i += 5;
+            }
+            else
+            {
+                sb.Append((char)Convert.ToInt32(value.Substring(i + 1, 2), 16));
+                i += 2;
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    public static string Join(params ReadOnlySpan<string> escapedParts) => string.Join(Separator, escapedParts);
+
+    private static bool NeedsEscape(char c) =>
+        c is '/' or '\\' or '#' or '?' or '%' or Separator or '\'' || char.IsControl(c) || c is '\u2028' or '\u2029' || char.IsSurrogate(c);
+}
