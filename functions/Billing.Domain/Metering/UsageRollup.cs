@@ -1,0 +1,69 @@
+namespace Billing.Domain.Metering;
+
+/// <summary>Time bucket of a usage query. Buckets are UTC and half-open: <c>[windowStart, next windowStart)</c>.</summary>
+public enum UsageWindow
+{
+    Hour,
+    Day,
+    Month,
+}
+
+public sealed record UsageRow(DateTimeOffset WindowStart, IReadOnlyDictionary<string, string> Group, long Quantity);
+
+/// <summary>
+/// Folds facts into quantities per window and group for one meter. Memory grows with windows × groups, not facts.
+/// </summary>
+public sealed class UsageRollup
+{
+    private readonly MeterDefinition meter;
+    private readonly IReadOnlyList<string> groupBy;
+    private readonly UsageWindow window;
+    private readonly Dictionary<(DateTimeOffset, string), (string[] Values, long Quantity)> buckets = [];
+
+    public UsageRollup(MeterDefinition meter, UsageWindow window, IReadOnlyList<string> groupBy)
+    {
+        var unknown = groupBy.Where(g => !meter.Dimensions.Contains(g)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"meter '{meter.Name}' cannot be grouped by {string.Join(", ", unknown)}; dimensions: {string.Join(", ", meter.Dimensions)}", nameof(groupBy));
+        }
+
+        this.meter = meter;
+        this.window = window;
+        this.groupBy = groupBy;
+    }
+
+    public static DateTimeOffset WindowStart(DateTimeOffset time, UsageWindow window)
+    {
+        var t = time.UtcDateTime;
+        return window switch
+        {
+            UsageWindow.Hour => new DateTimeOffset(t.Year, t.Month, t.Day, t.Hour, 0, 0, TimeSpan.Zero),
+            UsageWindow.Day => new DateTimeOffset(t.Year, t.Month, t.Day, 0, 0, 0, TimeSpan.Zero),
+            _ => new DateTimeOffset(t.Year, t.Month, 1, 0, 0, 0, TimeSpan.Zero),
+        };
+    }
+
+    public void Add(UsageFact fact)
+    {
+        if (fact.Quantity(meter.Name) is not { } quantity)
+        {
+            return;
+        }
+
+        var values = new string[groupBy.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = fact.Dimension(groupBy[i]) ?? "";
+        }
+
+        var key = (WindowStart(fact.Time, window), string.Join('\u001f', values));
+        buckets[key] = buckets.TryGetValue(key, out var b) ? (b.Values, checked(b.Quantity + quantity)) : (values, quantity);
+    }
+
+    public IReadOnlyList<UsageRow> Rows() => buckets
+        .OrderBy(kv => kv.Key.Item1)
+        .ThenBy(kv => kv.Key.Item2, StringComparer.Ordinal)
+        .Select(kv => new UsageRow(kv.Key.Item1, groupBy.Select((g, i) => (g, kv.Value.Values[i])).ToDictionary(x => x.g, x => x.Item2), kv.Value.Quantity))
+        .ToList();
+}

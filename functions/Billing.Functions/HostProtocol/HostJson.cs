@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Billing.Functions.HostProtocol;
+
+/// <summary>
+/// Tolerant readers for values the Functions host sends. The host JSON-encodes many values a second time
+/// (an array may arrive as a JSON string holding the array), so a string is parsed as JSON once when the
+/// caller expects structure (DESIGN §4.3). Both forms are accepted everywhere.
+/// </summary>
+public static class HostJson
+{
+    public static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
+
+    /// <summary>Returns <paramref name="value"/> as structured JSON: itself, or the JSON inside it when it is a string holding an object or array.</summary>
+    public static JsonElement Unwrap(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            string? text = value.GetString();
+            if (text is { Length: > 0 } && (text[0] == '[' || text[0] == '{'))
+            {
+                try
+                {
+                    using var doc = JsonDocument.Parse(text, DocumentOptions);
+                    return doc.RootElement.Clone();
+                }
+                catch (JsonException)
+                {
+                    return value; // a plain string that happens to start with a bracket
+                }
+            }
+        }
+
+        return value;
+    }
+
+    public static JsonElement? Property(JsonElement obj, string name)
+    {
+        if (obj.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        if (obj.TryGetProperty(name, out var v))
+        {
+            return v;
+        }
+
+        // Binding names are case-insensitive in the host.
+        foreach (var p in obj.EnumerateObject())
+        {
+            if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return p.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Items of an array that may be double-encoded; each item as the text it carries (strings as-is, anything else as raw JSON).</summary>
+    public static IReadOnlyList<string> StringItems(JsonElement? value)
+    {
+        if (value is null)
+        {
+            return [];
+        }
+
+        var v = Unwrap(value.Value);
+        if (v.ValueKind == JsonValueKind.Array)
+        {
+            var list = new List<string>(v.GetArrayLength());
+            foreach (var item in v.EnumerateArray())
+            {
+                list.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : item.GetRawText());
+            }
+
+            return list;
+        }
+
+        // Cardinality one, or a single event: one item.
+        return v.ValueKind switch
+        {
+            JsonValueKind.String => [v.GetString()!],
+            JsonValueKind.Null or JsonValueKind.Undefined => [],
+            _ => [v.GetRawText()],
+        };
+    }
+
+    public static IReadOnlyList<JsonElement> ArrayItems(JsonElement? value)
+    {
+        if (value is null)
+        {
+            return [];
+        }
+
+        var v = Unwrap(value.Value);
+        return v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().Select(Unwrap).ToList() : [];
+    }
+
+    public static string? String(JsonElement? value) => value?.ValueKind switch
+    {
+        JsonValueKind.String => value.Value.GetString(),
+        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.Value.GetRawText(),
+        _ => null,
+    };
+
+    public static long? Int64(JsonElement? value)
+    {
+        var v = value is null ? (JsonElement?)null : Unwrap(value.Value);
+        return v?.ValueKind switch
+        {
+            JsonValueKind.Number when v.Value.TryGetInt64(out long n) => n,
+            JsonValueKind.String when long.TryParse(v.Value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) => n,
+            _ => null,
+        };
+    }
+
+    public static DateTimeOffset? Time(JsonElement? value) =>
+        String(value) is { } s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+            ? t
+            : null;
+}

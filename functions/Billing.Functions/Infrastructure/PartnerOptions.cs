@@ -1,0 +1,79 @@
+using Billing.Domain.Events;
+using Billing.Domain.Partners;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Functions.Infrastructure;
+
+/// <summary>Partners to register at start (local and test environments). Bound from <c>Billing:Partners</c>.</summary>
+public sealed class PartnerOptions
+{
+    public const string Section = "Billing:Partners";
+
+    /// <summary>When true, <see cref="Items"/> are upserted into the registry at start. Off in Azure, where partners are provisioned.</summary>
+    public bool Seed { get; set; }
+
+    public List<PartnerSeed> Items { get; set; } = [];
+
+    /// <summary>How long an authenticated key and the partner list are cached.</summary>
+    public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class PartnerSeed
+{
+    public string Id { get; set; } = "";
+
+    public PartnerRole Role { get; set; }
+
+    public string ApiKey { get; set; } = "";
+
+    public string? PlanId { get; set; }
+}
+
+public sealed class PartnerOptionsValidator : IValidateOptions<PartnerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PartnerOptions options)
+    {
+        var failures = new List<string>();
+        if (options.CacheTtl < TimeSpan.Zero || options.CacheTtl > TimeSpan.FromHours(1))
+        {
+            failures.Add("Billing:Partners:CacheTtl must be between 0 and 1 hour.");
+        }
+
+        for (int i = 0; i < options.Items.Count; i++)
+        {
+            var p = options.Items[i];
+            string at = $"Billing:Partners:Items:{i}";
+            if (!UsageEventValidator.IsValidId(p.Id) || p.Id.Contains('|'))
+            {
+                failures.Add($"{at}:Id '{p.Id}' must be 1-128 printable characters without '|'.");
+            }
+
+            if (!Enum.IsDefined(p.Role))
+            {
+                failures.Add($"{at}:Role must be Carrier, Provider, Tenant or Finance.");
+            }
+
+            if (p.ApiKey.Length < 16)
+            {
+                failures.Add($"{at}:ApiKey must be at least 16 characters.");
+            }
+
+            if (p.Role is PartnerRole.Carrier or PartnerRole.Tenant && string.IsNullOrWhiteSpace(p.PlanId))
+            {
+                failures.Add($"{at}:PlanId is required for a {p.Role.ToString().ToLowerInvariant()} (a payer).");
+            }
+        }
+
+        foreach (var dup in options.Items.GroupBy(p => p.Id).Where(g => g.Count() > 1))
+        {
+            failures.Add($"Billing:Partners:Items: id '{dup.Key}' appears more than once.");
+        }
+
+        foreach (var dup in options.Items.GroupBy(p => p.ApiKey).Where(g => g.Count() > 1))
+        {
+            failures.Add($"Billing:Partners:Items: two partners share an API key ({string.Join(", ", dup.Select(p => p.Id))}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,32 @@
+using Billing.Functions.HostProtocol;
+using Billing.Functions.Infrastructure;
+
+namespace Billing.Functions.IngestUsage;
+
+/// <summary>Adapter for the IngestUsage invocation: host payload in, HTTP response and eventHub outputs out.</summary>
+public sealed partial class IngestUsageFunction(PartnerDirectory partners, UsageIngestion ingestion, ILogger<IngestUsageFunction> logger)
+{
+    public const string Name = "IngestUsage";
+
+    public async Task<InvocationResponse> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken)
+    {
+        var req = HttpTriggerRequest.From(invocation.Binding("req"));
+        var response = new InvocationResponse();
+        var caller = await partners.AuthenticateAsync(req.Headers.GetValueOrDefault("X-Api-Key"), cancellationToken).ConfigureAwait(false);
+        if (caller is null)
+        {
+            var problem = Problem.Unauthorized();
+            return response.Http("res", problem.Status, problem.ToJson(), Problem.ContentType);
+        }
+
+        var outcome = ingestion.Ingest(caller, req.Body);
+        LogIngested(logger, caller.Id, outcome.Status, outcome.CarrierEvents.Count, outcome.ComputeEvents.Count);
+        return response
+            .Http("res", outcome.Status, outcome.Body, outcome.ContentType)
+            .Messages("carrierOffload", outcome.CarrierEvents)
+            .Messages("computeUsage", outcome.ComputeEvents);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Usage from {Partner}: {Status}, {Carrier} carrier and {Compute} compute events accepted")]
+    private static partial void LogIngested(ILogger logger, string partner, int status, int carrier, int compute);
+}

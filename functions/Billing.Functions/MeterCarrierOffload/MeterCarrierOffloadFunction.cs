@@ -1,0 +1,15 @@
+using Billing.Domain.Events;
+using Billing.Functions.HostProtocol;
+using Billing.Functions.Metering;
+
+namespace Billing.Functions.MeterCarrierOffload;
+
+/// <summary>eventHubTrigger on <c>carrier-offload</c> (cardinality many).</summary>
+public sealed class MeterCarrierOffloadFunction(MeteringService metering)
+{
+    public const string Name = "MeterCarrierOffload";
+    public const string Hub = "carrier-offload";
+
+    public Task<MeteringSummary> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken) =>
+        metering.MeterAsync(Hub, EventTypes.CarrierOffloadV1, invocation, cancellationToken);
+}

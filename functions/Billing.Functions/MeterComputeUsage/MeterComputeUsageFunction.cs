@@ -1,0 +1,15 @@
+using Billing.Domain.Events;
+using Billing.Functions.HostProtocol;
+using Billing.Functions.Metering;
+
+namespace Billing.Functions.MeterComputeUsage;
+
+/// <summary>eventHubTrigger on <c>compute-usage</c> (cardinality many).</summary>
+public sealed class MeterComputeUsageFunction(MeteringService metering)
+{
+    public const string Name = "MeterComputeUsage";
+    public const string Hub = "compute-usage";
+
+    public Task<MeteringSummary> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken) =>
+        metering.MeterAsync(Hub, EventTypes.ComputeUsageV1, invocation, cancellationToken);
+}

@@ -1,0 +1,103 @@
+using System.Text;
+using System.Text.Json;
+using Billing.Domain.Events;
+using Billing.Functions.HostProtocol;
+using Billing.Storage;
+
+namespace Billing.Functions.Metering;
+
+public sealed record MeteringSummary(int Received, int Inserted, int Duplicates, int Quarantined, int Transactions);
+
+/// <summary>
+/// Meters one Event Hubs batch. The trigger checkpoints after every invocation whatever the outcome, so a bad event
+/// never fails the batch: it is quarantined with its reasons and raw payload. Storage failures do fail the invocation
+/// (after the SDK's own retries), and the function's retry policy redelivers; facts are keyed for exactly-once, so
+/// redelivery never double counts.
+/// </summary>
+public sealed partial class MeteringService(
+    UsageEventValidator validator,
+    FactStore facts,
+    QuarantineStore quarantine,
+    Infrastructure.PartnerDirectory partners,
+    TimeProvider time,
+    ILogger<MeteringService> logger)
+{
+    public async Task<MeteringSummary> MeterAsync(string hub, string expectedType, InvocationRequest invocation, CancellationToken cancellationToken)
+    {
+        await partners.EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
+
+        var events = HostJson.StringItems(invocation.Binding("events"));
+        var enqueued = HostJson.ArrayItems(invocation.Meta("EnqueuedTimeUtcArray"));
+        var sequence = HostJson.ArrayItems(invocation.Meta("SequenceNumberArray"));
+        string? partitionId = invocation.Meta("PartitionContext") is { } pc ? HostJson.String(HostJson.Property(HostJson.Unwrap(pc), "PartitionId")) : null;
+        var now = time.GetUtcNow();
+
+        var pending = new List<PendingFact>(events.Count);
+        var bad = new List<QuarantinedEvent>();
+        for (int i = 0; i < events.Count; i++)
+        {
+            string raw = events[i];
+            DateTimeOffset? enqueuedAt = i < enqueued.Count ? HostJson.Time(enqueued[i]) : null;
+            long? seq = i < sequence.Count ? HostJson.Int64(sequence[i]) : null;
+            QuarantinedEvent Quarantine(QuarantineKind kind, IReadOnlyList<string> reasons, string? source = null, string? id = null) =>
+                new(kind, raw, reasons, source, id, hub, partitionId, seq, enqueuedAt, now);
+
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(raw, HostJson.DocumentOptions);
+            }
+            catch (JsonException ex)
+            {
+                bad.Add(Quarantine(QuarantineKind.Malformed, [$"$: not valid JSON ({ex.Message})"]));
+                continue;
+            }
+
+            using (doc)
+            {
+                // Validate against the enqueue time: an event accepted at ingestion stays valid however long it waited in the hub.
+                var result = validator.Validate(doc.RootElement, Encoding.UTF8.GetByteCount(raw), new ValidationContext(enqueuedAt ?? now, null));
+                string? source = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+                if (result.Fact is not { } fact)
+                {
+                    bad.Add(Quarantine(QuarantineKind.Invalid, result.Errors.Select(e => e.ToString()).ToList(), source, result.Id));
+                }
+                else if (fact.Type != expectedType)
+                {
+                    bad.Add(Quarantine(QuarantineKind.Invalid, [$"type: '{fact.Type}' does not belong on hub '{hub}'"], source, result.Id));
+                }
+                else
+                {
+                    pending.Add(new PendingFact(fact, raw));
+                }
+            }
+        }
+
+        var appended = pending.Count > 0
+            ? await facts.AppendAsync(pending, cancellationToken).ConfigureAwait(false)
+            : new AppendResult(0, 0, [], 0);
+        foreach (var conflict in appended.Conflicts)
+        {
+            var f = conflict.Incoming.Fact;
+            bad.Add(new QuarantinedEvent(QuarantineKind.Conflict, conflict.Incoming.RawEvent,
+                [$"id: ({f.Source}, {f.Id}) was already metered with different content (hash {conflict.ExistingHash[..Math.Min(12, conflict.ExistingHash.Length)]}); the first version counts"],
+                f.Source, f.Id, hub, partitionId, null, null, now, conflict.ExistingRawEvent));
+        }
+
+        if (bad.Count > 0)
+        {
+            await quarantine.AddAsync(bad, cancellationToken).ConfigureAwait(false);
+            LogQuarantined(logger, bad.Count, hub);
+        }
+
+        var summary = new MeteringSummary(events.Count, appended.Inserted, appended.Duplicates, bad.Count, appended.Transactions);
+        LogMetered(logger, hub, partitionId, summary.Received, summary.Inserted, summary.Duplicates, summary.Quarantined);
+        return summary;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} event(s) from hub {Hub} quarantined")]
+    private static partial void LogQuarantined(ILogger logger, int count, string hub);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Metered {Hub}/{Partition}: {Received} received, {Inserted} new, {Duplicates} duplicate, {Quarantined} quarantined")]
+    private static partial void LogMetered(ILogger logger, string hub, string? partition, int received, int inserted, int duplicates, int quarantined);
+}

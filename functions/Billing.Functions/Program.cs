@@ -1,0 +1,139 @@
+using System.Net;
+using Azure.Data.Tables;
+using Billing.Domain.Events;
+using Billing.Domain.Partners;
+using Billing.Domain.Pricing;
+using Billing.Functions.HostProtocol;
+using Billing.Functions.Infrastructure;
+using Billing.Functions.IngestUsage;
+using Billing.Functions.MeterCarrierOffload;
+using Billing.Functions.MeterComputeUsage;
+using Billing.Functions.Metering;
+using Billing.Functions.QueryUsage;
+using Billing.Storage;
+using Microsoft.Extensions.Options;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.AddBillingFunctions();
+var app = builder.Build();
+app.MapBillingFunctions();
+
+await app.Services.GetRequiredService<StartupInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
+await app.RunAsync();
+
+/// <summary>Composition root, shared by the executable and the tests that host the app in-process.</summary>
+public static class BillingFunctionsApp
+{
+    public static WebApplicationBuilder AddBillingFunctions(this WebApplicationBuilder builder)
+    {
+        // The Functions host tells a custom handler where to listen; loopback only, the host is the only caller.
+        string portText = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") ?? builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"] ?? "7072";
+        if (!int.TryParse(portText, out int port) || port is < 0 or > 65535)
+        {
+            throw new InvalidOperationException($"FUNCTIONS_CUSTOMHANDLER_PORT '{portText}' is not a port number.");
+        }
+
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, port);
+            k.Limits.MaxRequestBodySize = 8 * 1024 * 1024; // host payloads wrap up to 1 MiB bodies and large event batches
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddOptions<PartnerOptions>().Bind(builder.Configuration.GetSection(PartnerOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PartnerOptions>, PartnerOptionsValidator>();
+
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var clientOptions = new TableClientOptions();
+            clientOptions.Retry.MaxRetries = 5;
+            clientOptions.Retry.Mode = Azure.Core.RetryMode.Exponential;
+            clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
+            clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(5);
+            clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+            var service = !string.IsNullOrWhiteSpace(o.ConnectionString)
+                ? new TableServiceClient(o.ConnectionString, clientOptions)
+                : new TableServiceClient(o.TableServiceUri!, new Azure.Identity.DefaultAzureCredential(), clientOptions);
+            return new BillingTables(service, o);
+        });
+        services.AddSingleton<FactStore>();
+        services.AddSingleton<QuarantineStore>();
+        services.AddSingleton<PartnerStore>();
+        services.AddSingleton<PartnerDirectory>();
+        services.AddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<PartnerDirectory>());
+        services.AddSingleton(_ => LoadPlans(Path.Combine(AppContext.BaseDirectory, "plans")));
+        services.AddSingleton<IPriceCatalog>(sp => sp.GetRequiredService<PlanCatalog>());
+        services.AddSingleton<UsageEventValidator>();
+        services.AddSingleton<UsageIngestion>();
+        services.AddSingleton<MeteringService>();
+        services.AddSingleton<StartupInitializer>();
+        services.AddSingleton<IngestUsageFunction>();
+        services.AddSingleton<MeterCarrierOffloadFunction>();
+        services.AddSingleton<MeterComputeUsageFunction>();
+        services.AddSingleton<QueryUsageFunction>();
+        return builder;
+    }
+
+    /// <summary>Loads and validates every plan file; a bad plan stops start-up with the file, field and reason.</summary>
+    public static PlanCatalog LoadPlans(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new InvalidOperationException($"Price plan folder '{directory}' does not exist.");
+        }
+
+        var files = Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal)
+            .Select(f => KeyValuePair.Create(Path.GetFileName(f), File.ReadAllText(f)));
+        return PlanCatalog.Load(files);
+    }
+
+    public static WebApplication MapBillingFunctions(this WebApplication app)
+    {
+        // Invocations (trigger payloads wrapped by the host) arrive at /{FunctionName}.
+        app.MapPost("/" + IngestUsageFunction.Name, (HttpRequest r, IngestUsageFunction f, CancellationToken ct) =>
+            Invoke(r, (inv, c) => f.InvokeAsync(inv, c), ct));
+        app.MapPost("/" + MeterCarrierOffloadFunction.Name, (HttpRequest r, MeterCarrierOffloadFunction f, CancellationToken ct) =>
+            Invoke(r, async (inv, c) => new InvocationResponse { ReturnValue = System.Text.Json.JsonSerializer.SerializeToNode(await f.InvokeAsync(inv, c)) }, ct));
+        app.MapPost("/" + MeterComputeUsageFunction.Name, (HttpRequest r, MeterComputeUsageFunction f, CancellationToken ct) =>
+            Invoke(r, async (inv, c) => new InvocationResponse { ReturnValue = System.Text.Json.JsonSerializer.SerializeToNode(await f.InvokeAsync(inv, c)) }, ct));
+
+        // HTTP-only functions are forwarded as the original request (enableForwardingHttpRequest).
+        app.MapGet("/api/health", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
+        app.MapGet("/api/v1/usage", (HttpRequest r, QueryUsageFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
+
+        app.MapFallback((HttpContext c) => new Problem(404, "Not found", $"no route for {c.Request.Method} {c.Request.Path}").ToResult());
+        return app;
+    }
+
+    private static async Task<IResult> Invoke(HttpRequest request, Func<InvocationRequest, CancellationToken, Task<InvocationResponse>> handler, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        InvocationRequest invocation;
+        try
+        {
+            invocation = InvocationRequest.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+        }
+        catch (InvalidHostPayloadException ex)
+        {
+            return Problem.BadRequest(ex.Message).ToResult();
+        }
+
+        using (invocation)
+        {
+            try
+            {
+                var response = await handler(invocation, cancellationToken).ConfigureAwait(false);
+                return Results.Text(response.ToJson(), "application/json");
+            }
+            catch (InvalidHostPayloadException ex)
+            {
+                return Problem.BadRequest(ex.Message).ToResult();
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Billing.Domain.Events;
+using Billing.Domain.Metering;
+using Billing.Domain.Partners;
+using Billing.Functions.Infrastructure;
+using Billing.Storage;
+
+namespace Billing.Functions.QueryUsage;
+
+/// <summary>
+/// GET /api/v1/usage. HTTP in and out only, so the host forwards the request as-is (enableForwardingHttpRequest).
+/// Payers read their own usage, providers the usage they reported, finance everything.
+/// </summary>
+public sealed class QueryUsageFunction(PartnerDirectory partners, FactStore facts, TimeProvider time)
+{
+    public const string Name = "QueryUsage";
+    private static readonly TimeSpan MaxRange = TimeSpan.FromDays(400);
+
+    public async Task<IResult> InvokeAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var caller = await partners.AuthenticateAsync(request.Headers["X-Api-Key"].ToString(), cancellationToken).ConfigureAwait(false);
+        if (caller is null)
+        {
+            return Problem.Unauthorized().ToResult();
+        }
+
+        var q = request.Query;
+        var errors = new List<FieldError>();
+
+        string? payer = NullIfEmpty(q["payer"]);
+        if (payer is null)
+        {
+            if (caller.IsPayer)
+            {
+                payer = caller.Id;
+            }
+            else
+            {
+                errors.Add(new("payer", "is required"));
+            }
+        }
+
+        string meterName = NullIfEmpty(q["meter"]) ?? caller.Role switch
+        {
+            PartnerRole.Carrier => Meters.OffloadBytes,
+            PartnerRole.Tenant or PartnerRole.Provider => Meters.ComputeGpuSeconds,
+            _ => "",
+        };
+        var meter = Meters.Find(meterName);
+        if (meter is null)
+        {
+            errors.Add(new("meter", meterName.Length == 0 ? "is required" : $"unknown meter '{meterName}'; one of {string.Join(", ", Meters.All.Select(m => m.Name))}"));
+        }
+
+        var window = UsageWindow.Day;
+        if (NullIfEmpty(q["window"]) is { } w && !Enum.TryParse(w, ignoreCase: true, out window) || !Enum.IsDefined(window))
+        {
+            errors.Add(new("window", "must be hour, day or month"));
+        }
+
+        var now = time.GetUtcNow();
+        var monthStart = UsageRollup.WindowStart(now, UsageWindow.Month);
+        var from = ParseTime(q["from"], "from", monthStart, errors);
+        var to = ParseTime(q["to"], "to", monthStart.AddMonths(1), errors);
+        if (from >= to)
+        {
+            errors.Add(new("to", "must be after from"));
+        }
+        else if (to - from > MaxRange)
+        {
+            errors.Add(new("to", $"the range may span at most {MaxRange.TotalDays:0} days"));
+        }
+
+        var groupBy = (NullIfEmpty(q["groupBy"]) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (meter is not null && groupBy.FirstOrDefault(g => !meter.Dimensions.Contains(g)) is { } badGroup)
+        {
+            errors.Add(new("groupBy", $"'{badGroup}' is not a dimension of {meter.Name}; one of {string.Join(", ", meter.Dimensions)}"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return new Problem(400, "Invalid query", "one or more query parameters are invalid", errors).ToResult();
+        }
+
+        bool mayRead = caller.Role == PartnerRole.Finance || caller.Role == PartnerRole.Provider || payer == caller.Id;
+        if (!mayRead)
+        {
+            return Problem.Forbidden($"'{caller.Id}' may read only its own usage").ToResult();
+        }
+
+        var rollup = new UsageRollup(meter!, window, groupBy);
+        await foreach (var fact in facts.QueryAsync(payer!, from, to, cancellationToken).ConfigureAwait(false))
+        {
+            if (caller.Role == PartnerRole.Provider && fact.Source != caller.Id)
+            {
+                continue; // providers see only what they reported
+            }
+
+            rollup.Add(fact);
+        }
+
+        var rows = new JsonArray();
+        foreach (var row in rollup.Rows())
+        {
+            var group = new JsonObject();
+            foreach (var (k, v) in row.Group)
+            {
+                group[k] = v;
+            }
+
+            rows.Add(new JsonObject { ["windowStart"] = Rfc3339.Format(row.WindowStart), ["group"] = group, ["quantity"] = row.Quantity });
+        }
+
+        var body = new JsonObject
+        {
+            ["payer"] = payer,
+            ["meter"] = meter!.Name,
+            ["from"] = Rfc3339.Format(from),
+            ["to"] = Rfc3339.Format(to),
+            ["window"] = window.ToString().ToLowerInvariant(),
+            ["rows"] = rows,
+        };
+        return Results.Text(body.ToJsonString(), "application/json", statusCode: 200);
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
+    private static DateTimeOffset ParseTime(string? text, string field, DateTimeOffset fallback, List<FieldError> errors)
+    {
+        if (NullIfEmpty(text) is null)
+        {
+            return fallback;
+        }
+
+        if (Rfc3339.TryParse(text, out var t))
+        {
+            return t.ToUniversalTime();
+        }
+
+        // A plain date is convenient on the command line: midnight UTC.
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        {
+            return new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        }
+
+        errors.Add(new(field, "must be an RFC 3339 date-time (e.g. 2026-10-01T00:00:00Z) or a date (yyyy-MM-dd)"));
+        return fallback;
+    }
+}
