@@ -11,15 +11,28 @@ using Billing.Functions.MeterComputeUsage;
 using Billing.Functions.Metering;
 using Billing.Functions.QueryUsage;
 using Billing.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateSlimBuilder(args);
-builder.AddBillingFunctions();
-var app = builder.Build();
-app.MapBillingFunctions();
+WebApplication app;
+try
+{
+    builder.AddBillingFunctions();
+    app = builder.Build();
+    BillingFunctionsApp.ValidateSettings(app.Services);
+}
+catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or Billing.Domain.Pricing.PlanValidationException)
+{
+    // Bad settings or plans stop start-up with one clear message instead of failing on the first request.
+    Console.Error.WriteLine($"Billing.Functions cannot start: {ex.Message}");
+    return 1;
+}
 
+app.MapBillingFunctions();
 await app.Services.GetRequiredService<StartupInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();
+return 0;
 
 /// <summary>Composition root, shared by the executable and the tests that host the app in-process.</summary>
 public static class BillingFunctionsApp
@@ -39,8 +52,12 @@ public static class BillingFunctionsApp
             k.Limits.MaxRequestBodySize = 8 * 1024 * 1024; // host payloads wrap up to 1 MiB bodies and large event batches
         });
 
+        // Per-request framework logs add nothing the host does not already record.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
+
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddOptions<PartnerOptions>().Bind(builder.Configuration.GetSection(PartnerOptions.Section)).ValidateOnStart();
@@ -76,6 +93,14 @@ public static class BillingFunctionsApp
         services.AddSingleton<MeterComputeUsageFunction>();
         services.AddSingleton<QueryUsageFunction>();
         return builder;
+    }
+
+    /// <summary>Resolves every validated option and the plan catalog, so bad configuration fails at start.</summary>
+    public static void ValidateSettings(IServiceProvider services)
+    {
+        _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<PartnerOptions>>().Value;
+        _ = services.GetRequiredService<PlanCatalog>();
     }
 
     /// <summary>Loads and validates every plan file; a bad plan stops start-up with the file, field and reason.</summary>

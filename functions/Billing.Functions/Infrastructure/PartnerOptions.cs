@@ -53,9 +53,9 @@ public sealed class PartnerOptionsValidator : IValidateOptions<PartnerOptions>
                 failures.Add($"{at}:Role must be Carrier, Provider, Tenant or Finance.");
             }
 
-            if (p.ApiKey.Length < 16)
+            if (p.ApiKey.Length < 12)
             {
-                failures.Add($"{at}:ApiKey must be at least 16 characters.");
+                failures.Add($"{at}:ApiKey must be at least 12 characters.");
             }
 
             if (p.Role is PartnerRole.Carrier or PartnerRole.Tenant && string.IsNullOrWhiteSpace(p.PlanId))

@@ -1,0 +1,689 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using NCrontab;
+
+namespace Billing.DevHost;
+
+public sealed class DevHostOptions
+{
+    /// <summary>The built function app folder (host.json, function folders, the handler executable).</summary>
+    public required string AppDirectory { get; init; }
+
+    /// <summary>Port of the public HTTP endpoint; 0 picks a free one.</summary>
+    public int Port { get; init; } = 7071;
+
+    /// <summary>Port for the handler; 0 picks a free one.</summary>
+    public int HandlerPort { get; init; }
+
+    public int Partitions { get; init; } = 4;
+
+    /// <summary>App settings, as local.settings.json Values: passed to the handler as environment and used for %Setting% binding expressions.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    public bool RunTimers { get; init; } = true;
+
+    public Action<string> Log { get; init; } = Console.WriteLine;
+}
+
+/// <summary>
+/// A small, honest stand-in for the Azure Functions host, for machines without Core Tools: it speaks the custom
+/// handler protocol (HTTP forwarding or invocation payloads), runs Event Hubs triggers over in-process hubs with the
+/// real payload shape and checkpoint-after-every-invocation semantics, applies function.json retry policies, and runs
+/// timer triggers on their NCRONTAB schedules.
+/// </summary>
+public sealed class DevHostServer : IAsyncDisposable
+{
+    private readonly DevHostOptions options;
+    private readonly FunctionApp app;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly List<Task> loops = [];
+    private readonly HttpClient handlerClient = new() { Timeout = TimeSpan.FromMinutes(10) };
+    private readonly Dictionary<string, long> checkpoints = [];
+    private readonly SemaphoreSlim handlerGate = new(1, 1);
+    private WebApplication? web;
+    private HandlerProcess? handler;
+    private int handlerPort;
+    private int inFlight;
+    private long invocations;
+    private long failedInvocations;
+
+    public DevHostServer(DevHostOptions options)
+    {
+        this.options = options;
+        app = FunctionApp.Load(options.AppDirectory);
+        Broker = new EventHubBroker(options.Partitions, TimeProvider.System);
+    }
+
+    public EventHubBroker Broker { get; }
+
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1:7071/");
+
+    public FunctionApp App => app;
+
+    public long FailedInvocations => Interlocked.Read(ref failedInvocations);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        handlerPort = options.HandlerPort == 0 ? HandlerProcess.FreePort() : options.HandlerPort;
+        await StartHandlerAsync(cancellationToken).ConfigureAwait(false);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, options.Port);
+            k.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
+        });
+        web = builder.Build();
+        web.Map("/{**path}", HandleHttpAsync);
+        await web.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = web.Urls.First();
+        BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+
+        foreach (var function in app.Functions)
+        {
+            switch (function.Trigger.Type)
+            {
+                case "eventHubTrigger":
+                    var hub = Broker.GetHub(Resolve(function.Trigger.Setting("eventHubName"))!);
+                    foreach (var partition in hub.Partitions)
+                    {
+                        loops.Add(Task.Run(() => ConsumeAsync(function, hub, partition, stopping.Token), CancellationToken.None));
+                    }
+
+                    break;
+                case "timerTrigger" when options.RunTimers:
+                    loops.Add(Task.Run(() => TimerAsync(function, stopping.Token), CancellationToken.None));
+                    break;
+            }
+        }
+
+        options.Log($"devhost: {app.Functions.Count} functions, listening on {BaseAddress} (handler on port {handlerPort})");
+        foreach (var f in app.Functions)
+        {
+            options.Log($"devhost:   {f.Name} [{f.Trigger.Type}{(f.Trigger.Type == "httpTrigger" ? " " + string.Join(",", f.Trigger.Methods) + " /" + app.RoutePrefix + "/" + f.Trigger.Setting("route") : "")}]");
+        }
+    }
+
+    /// <summary>Starts (or restarts) the custom handler process.</summary>
+    public async Task StartHandlerAsync(CancellationToken cancellationToken)
+    {
+        await handlerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (handler is { HasExited: false })
+            {
+                return;
+            }
+
+            if (handler is not null)
+            {
+                await handler.DisposeAsync().ConfigureAwait(false);
+            }
+
+            handler = await HandlerProcess.StartAsync(app, handlerPort, options.Settings, line => options.Log("app: " + line), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            handlerGate.Release();
+        }
+    }
+
+    /// <summary>Kills the handler mid-flight, as a crash would; in-flight invocations fail and are retried per policy.</summary>
+    public void KillHandler() => handler?.Kill();
+
+    /// <summary>Waits until every hub partition has been consumed up to its end and nothing is in flight.</summary>
+    public async Task WaitForIdleAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!IsIdle())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"event hubs not drained within {timeout}: {JsonSerializer.Serialize(Status())}");
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private bool IsIdle()
+    {
+        if (Volatile.Read(ref inFlight) > 0)
+        {
+            return false;
+        }
+
+        foreach (var function in app.Functions.Where(f => f.Trigger.Type == "eventHubTrigger"))
+        {
+            var hub = Broker.GetHub(Resolve(function.Trigger.Setting("eventHubName"))!);
+            foreach (var p in hub.Partitions)
+            {
+                lock (checkpoints)
+                {
+                    if (checkpoints.GetValueOrDefault(CheckpointKey(function, p)) < p.Count)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    public JsonObject Status()
+    {
+        var hubs = new JsonArray();
+        foreach (var hub in Broker.Hubs)
+        {
+            var parts = new JsonArray();
+            foreach (var p in hub.Partitions)
+            {
+                var cps = new JsonObject();
+                lock (checkpoints)
+                {
+                    foreach (var f in app.Functions.Where(f => f.Trigger.Type == "eventHubTrigger" && string.Equals(Resolve(f.Trigger.Setting("eventHubName")), hub.Name, StringComparison.OrdinalIgnoreCase)))
+                    {
+                        cps[f.Name] = checkpoints.GetValueOrDefault(CheckpointKey(f, p));
+                    }
+                }
+
+                parts.Add(new JsonObject { ["id"] = p.Id, ["events"] = p.Count, ["checkpoints"] = cps });
+            }
+
+            hubs.Add(new JsonObject { ["name"] = hub.Name, ["partitions"] = parts });
+        }
+
+        return new JsonObject
+        {
+            ["hubs"] = hubs,
+            ["inFlight"] = Volatile.Read(ref inFlight),
+            ["invocations"] = Interlocked.Read(ref invocations),
+            ["failedInvocations"] = Interlocked.Read(ref failedInvocations),
+            ["idle"] = IsIdle(),
+        };
+    }
+
+    private string CheckpointKey(FunctionDefinition f, EventHubBroker.Partition p) => f.Name + "/" + p.Id;
+
+    private async Task HandleHttpAsync(HttpContext context)
+    {
+        string path = context.Request.Path.Value ?? "/";
+        if (path.StartsWith("/admin/", StringComparison.Ordinal))
+        {
+            await HandleAdminAsync(context, path).ConfigureAwait(false);
+            return;
+        }
+
+        string prefix = "/" + app.RoutePrefix + "/";
+        if (!path.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            context.Response.StatusCode = 404;
+            return;
+        }
+
+        string route = path[prefix.Length..];
+        var match = app.Functions
+            .Where(f => f.Trigger.Type == "httpTrigger")
+            .Select(f => (Function: f, Params: MatchRoute(f.Trigger.Setting("route") ?? f.Name, route)))
+            .Where(x => x.Params is not null)
+            .ToList();
+        var function = match.FirstOrDefault(x => x.Function.Trigger.Methods.Count == 0 || x.Function.Trigger.Methods.Contains(context.Request.Method)).Function;
+        if (function is null)
+        {
+            context.Response.StatusCode = match.Count > 0 ? 405 : 404;
+            return;
+        }
+
+        Interlocked.Increment(ref inFlight);
+        try
+        {
+            if (app.ForwardHttpRequests && function.IsPlainHttp)
+            {
+                await ForwardAsync(context).ConfigureAwait(false);
+            }
+            else
+            {
+                await InvokeHttpFunctionAsync(context, function, match.First(x => x.Function == function).Params!).ConfigureAwait(false);
+            }
+        }
+        catch (HttpRequestException ex)
+        {
+            options.Log($"devhost: {function.Name} failed: {ex.Message}");
+            context.Response.StatusCode = 500;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight);
+        }
+    }
+
+    private async Task HandleAdminAsync(HttpContext context, string path)
+    {
+        if (path == "/admin/devhost/status")
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(Status().ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        // As the real host: POST /admin/functions/{name} runs a non-HTTP function now (timers, for operators and tests).
+        var m = Regex.Match(path, "^/admin/functions/([^/]+)$");
+        if (m.Success && context.Request.Method == "POST" && app.Functions.FirstOrDefault(f => f.Name == m.Groups[1].Value) is { } function)
+        {
+            var payload = function.Trigger.Type == "timerTrigger" ? TimerPayload(function, isPastDue: false) : new JsonObject { ["Data"] = new JsonObject(), ["Metadata"] = new JsonObject() };
+            var (ok, _) = await InvokeAsync(function, payload, context.RequestAborted).ConfigureAwait(false);
+            context.Response.StatusCode = ok ? 202 : 500;
+            return;
+        }
+
+        context.Response.StatusCode = 404;
+    }
+
+    private async Task ForwardAsync(HttpContext context)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), $"http://127.0.0.1:{handlerPort}{context.Request.Path}{context.Request.QueryString}");
+        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            request.Content = new ByteArrayContent(buffer.ToArray());
+        }
+
+        foreach (var (name, value) in context.Request.Headers)
+        {
+            if (!request.Headers.TryAddWithoutValidation(name, value.ToArray()))
+            {
+                request.Content?.Headers.TryAddWithoutValidation(name, value.ToArray());
+            }
+        }
+
+        using var response = await handlerClient.SendAsync(request, context.RequestAborted).ConfigureAwait(false);
+        context.Response.StatusCode = (int)response.StatusCode;
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        {
+            if (!string.Equals(name, "Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.Headers[name] = values.ToArray();
+            }
+        }
+
+        await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task InvokeHttpFunctionAsync(HttpContext context, FunctionDefinition function, Dictionary<string, string> routeParams)
+    {
+        string body;
+        using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8))
+        {
+            body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+
+        var headers = new JsonObject();
+        foreach (var (name, values) in context.Request.Headers)
+        {
+            headers[name] = new JsonArray(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
+        }
+
+        var query = new JsonObject();
+        foreach (var (name, values) in context.Request.Query)
+        {
+            query[name] = values.ToString();
+        }
+
+        var parameters = new JsonObject();
+        foreach (var (k, v) in routeParams)
+        {
+            parameters[k] = v;
+        }
+
+        var req = new JsonObject
+        {
+            ["Url"] = $"{BaseAddress.ToString().TrimEnd('/')}{context.Request.Path}{context.Request.QueryString}",
+            ["Method"] = context.Request.Method,
+            ["Query"] = query,
+            ["Headers"] = headers,
+            ["Params"] = parameters,
+            ["Identities"] = new JsonArray(),
+            ["Body"] = body,
+        };
+        var metadata = new JsonObject
+        {
+            ["Query"] = query.ToJsonString(),
+            ["Headers"] = headers.ToJsonString(),
+            ["sys"] = Sys(function),
+        };
+        foreach (var (k, v) in routeParams)
+        {
+            metadata[k] = v;
+        }
+
+        var payload = new JsonObject { ["Data"] = new JsonObject { [function.Trigger.Name] = req }, ["Metadata"] = metadata };
+        var (ok, outputs) = await InvokeAsync(function, payload, context.RequestAborted).ConfigureAwait(false);
+        if (!ok || outputs is null)
+        {
+            context.Response.StatusCode = 500;
+            return;
+        }
+
+        var res = function.Outputs.FirstOrDefault(o => o.Type == "http") is { } http ? outputs[http.Name] : null;
+        if (res is JsonObject r)
+        {
+            context.Response.StatusCode = r["statusCode"] is { } sc && int.TryParse(sc.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int code) ? code : 200;
+            if (r["headers"] is JsonObject h)
+            {
+                foreach (var (k, v) in h)
+                {
+                    context.Response.Headers[k] = v?.ToString();
+                }
+            }
+
+            string text = r["body"] switch
+            {
+                null => "",
+                JsonValue v when v.TryGetValue(out string? s) => s,
+                var other => other.ToJsonString(),
+            };
+            await context.Response.WriteAsync(text, context.RequestAborted).ConfigureAwait(false);
+        }
+        else
+        {
+            context.Response.StatusCode = 204;
+        }
+    }
+
+    /// <summary>Posts an invocation to the handler and applies output bindings. Returns whether the handler succeeded.</summary>
+    private async Task<(bool Ok, JsonObject? Outputs)> InvokeAsync(FunctionDefinition function, JsonObject payload, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref invocations);
+        try
+        {
+            using var content = new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json");
+            using var response = await handlerClient.PostAsync($"http://127.0.0.1:{handlerPort}/{function.Name}", content, cancellationToken).ConfigureAwait(false);
+            string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                Interlocked.Increment(ref failedInvocations);
+                options.Log($"devhost: {function.Name} returned {(int)response.StatusCode}: {Truncate(text)}");
+                return (false, null);
+            }
+
+            var root = JsonNode.Parse(text) as JsonObject;
+            var outputs = root?["Outputs"] as JsonObject ?? [];
+            if (root?["Logs"] is JsonArray logs)
+            {
+                foreach (var line in logs)
+                {
+                    options.Log($"{function.Name}: {line}");
+                }
+            }
+
+            foreach (var binding in function.Outputs.Where(o => o.Type == "eventHub"))
+            {
+                if (outputs[binding.Name] is { } value)
+                {
+                    Broker.GetHub(Resolve(binding.Setting("eventHubName"))!).Publish(Messages(value));
+                }
+            }
+
+            return (true, outputs);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref failedInvocations);
+            options.Log($"devhost: {function.Name} invocation failed: {ex.Message}");
+            return (false, null);
+        }
+    }
+
+    /// <summary>Output binding value → messages: an array gives one message per item; a bare string is base64, as the host decodes it.</summary>
+    private static IEnumerable<string> Messages(JsonNode value) => value switch
+    {
+        JsonArray a => a.Select(item => item is JsonValue v && v.TryGetValue(out string? s) ? s : item?.ToJsonString() ?? "null").ToList(),
+        JsonValue v when v.TryGetValue(out string? s) => [DecodeBase64OrRaw(s)],
+        _ => [value.ToJsonString()],
+    };
+
+    private static string DecodeBase64OrRaw(string s)
+    {
+        Span<byte> buffer = new byte[s.Length];
+        return Convert.TryFromBase64String(s, buffer, out int n) ? Encoding.UTF8.GetString(buffer[..n]) : s;
+    }
+
+    private async Task ConsumeAsync(FunctionDefinition function, EventHubBroker.Hub hub, EventHubBroker.Partition partition, CancellationToken cancellationToken)
+    {
+        string key = CheckpointKey(function, partition);
+        string consumerGroup = Resolve(function.Trigger.Setting("consumerGroup")) ?? "$Default";
+        bool many = !string.Equals(function.Trigger.Setting("cardinality"), "one", StringComparison.OrdinalIgnoreCase);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            long from;
+            lock (checkpoints)
+            {
+                from = checkpoints.GetValueOrDefault(key);
+            }
+
+            var batch = partition.Read(from, many ? app.MaxEventBatchSize : 1);
+            if (batch.Count == 0)
+            {
+                try
+                {
+                    await partition.WaitAsync(app.MaxWaitTime, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            Interlocked.Increment(ref inFlight);
+            try
+            {
+                var payload = EventHubPayload(function, hub, partition, consumerGroup, batch, many);
+                for (int attempt = 0; ; attempt++)
+                {
+                    var (ok, _) = await InvokeAsync(function, payload, cancellationToken).ConfigureAwait(false);
+                    if (ok || cancellationToken.IsCancellationRequested)
+                    {
+                        break;
+                    }
+
+                    if (!function.Retry.RetriesForever && attempt >= function.Retry.MaxRetryCount)
+                    {
+                        options.Log($"devhost: {function.Name} partition {partition.Id}: giving up after {attempt + 1} attempt(s); checkpointing past {batch.Count} event(s) as the host does");
+                        break;
+                    }
+
+                    var delay = function.Retry.Delay(attempt);
+                    options.Log($"devhost: {function.Name} partition {partition.Id}: retry {attempt + 1} in {delay.TotalSeconds:0.#} s");
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    if (handler is { HasExited: true })
+                    {
+                        await StartHandlerAsync(cancellationToken).ConfigureAwait(false); // the host restarts a crashed worker
+                    }
+                }
+
+                // Checkpoint after the invocation whatever its outcome, like the Event Hubs extension.
+                lock (checkpoints)
+                {
+                    checkpoints[key] = batch[^1].SequenceNumber + 1;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref inFlight);
+            }
+        }
+    }
+
+    /// <summary>The payload the real host sends for an eventHubTrigger with dataType string: Data and Metadata values JSON-encoded a second time.</summary>
+    public JsonObject EventHubPayload(FunctionDefinition function, EventHubBroker.Hub hub, EventHubBroker.Partition partition, string consumerGroup, IReadOnlyList<HubEvent> batch, bool many)
+    {
+        var events = new JsonArray(batch.Select(e => (JsonNode?)JsonValue.Create(e.Body)).ToArray());
+        var system = new JsonArray(batch.Select(e => (JsonNode?)new JsonObject
+        {
+            ["x-opt-sequence-number"] = e.SequenceNumber,
+            ["x-opt-offset"] = e.Offset.ToString(CultureInfo.InvariantCulture),
+            ["x-opt-enqueued-time"] = e.EnqueuedTime.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+            ["x-opt-partition-key"] = e.PartitionKey,
+            ["SequenceNumber"] = e.SequenceNumber,
+            ["Offset"] = e.Offset.ToString(CultureInfo.InvariantCulture),
+            ["PartitionKey"] = e.PartitionKey,
+            ["EnqueuedTimeUtc"] = e.EnqueuedTime.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+        }).ToArray());
+        var partitionContext = new JsonObject
+        {
+            ["FullyQualifiedNamespace"] = "devhost.servicebus.localhost",
+            ["EventHubName"] = hub.Name,
+            ["ConsumerGroup"] = consumerGroup,
+            ["PartitionId"] = partition.Id,
+        };
+        var metadata = new JsonObject
+        {
+            ["PartitionContext"] = partitionContext.ToJsonString(),
+            ["PartitionKeyArray"] = new JsonArray(batch.Select(e => (JsonNode?)JsonValue.Create(e.PartitionKey)).ToArray()).ToJsonString(),
+            ["OffsetArray"] = new JsonArray(batch.Select(e => (JsonNode?)JsonValue.Create(e.Offset.ToString(CultureInfo.InvariantCulture))).ToArray()).ToJsonString(),
+            ["SequenceNumberArray"] = new JsonArray(batch.Select(e => (JsonNode?)JsonValue.Create(e.SequenceNumber)).ToArray()).ToJsonString(),
+            ["EnqueuedTimeUtcArray"] = new JsonArray(batch.Select(e => (JsonNode?)JsonValue.Create(e.EnqueuedTime.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))).ToArray()).ToJsonString(),
+            ["PropertiesArray"] = new JsonArray(batch.Select(_ => (JsonNode?)new JsonObject()).ToArray()).ToJsonString(),
+            ["SystemPropertiesArray"] = system.ToJsonString(),
+            ["sys"] = Sys(function),
+        };
+        JsonNode data = many ? JsonValue.Create(events.ToJsonString()) : JsonValue.Create(batch[0].Body);
+        return new JsonObject { ["Data"] = new JsonObject { [function.Trigger.Name] = data }, ["Metadata"] = metadata };
+    }
+
+    private async Task TimerAsync(FunctionDefinition function, CancellationToken cancellationToken)
+    {
+        string expression = Resolve(function.Trigger.Setting("schedule")) ?? throw new InvalidOperationException($"{function.Name}: timerTrigger has no schedule");
+        var schedule = CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 });
+        if (string.Equals(function.Trigger.Setting("runOnStartup"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            await InvokeAsync(function, TimerPayload(function, false), cancellationToken).ConfigureAwait(false);
+        }
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var now = DateTime.UtcNow;
+            var next = schedule.GetNextOccurrence(now);
+            try
+            {
+                await Task.Delay(next - now, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref inFlight);
+            try
+            {
+                await InvokeAsync(function, TimerPayload(function, isPastDue: DateTime.UtcNow - next > TimeSpan.FromSeconds(30)), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref inFlight);
+            }
+        }
+    }
+
+    private JsonObject TimerPayload(FunctionDefinition function, bool isPastDue)
+    {
+        var now = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        var timer = new JsonObject
+        {
+            ["Schedule"] = new JsonObject { ["AdjustForDST"] = true },
+            ["ScheduleStatus"] = new JsonObject { ["Last"] = now, ["Next"] = now, ["LastUpdated"] = now },
+            ["IsPastDue"] = isPastDue,
+        };
+        return new JsonObject { ["Data"] = new JsonObject { [function.Trigger.Name] = timer.ToJsonString() }, ["Metadata"] = new JsonObject { ["sys"] = Sys(function) } };
+    }
+
+    private static JsonObject Sys(FunctionDefinition function) => new()
+    {
+        ["MethodName"] = function.Name,
+        ["UtcNow"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        ["RandGuid"] = Guid.NewGuid().ToString(),
+    };
+
+    /// <summary>Resolves a %Setting% binding expression from the app settings.</summary>
+    private string? Resolve(string? value)
+    {
+        if (value is { Length: > 2 } && value[0] == '%' && value[^1] == '%')
+        {
+            string name = value[1..^1];
+            return options.Settings.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable(name)
+                ?? throw new InvalidOperationException($"app setting '{name}' (used as %{name}%) is not defined");
+        }
+
+        return value;
+    }
+
+    private static Dictionary<string, string>? MatchRoute(string template, string path)
+    {
+        var t = template.Trim('/').Split('/');
+        var p = path.Trim('/').Split('/');
+        if (t.Length != p.Length)
+        {
+            return null;
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < t.Length; i++)
+        {
+            if (t[i].StartsWith('{') && t[i].EndsWith('}'))
+            {
+                values[t[i][1..^1].Split(':')[0].TrimEnd('?')] = Uri.UnescapeDataString(p[i]);
+            }
+            else if (!string.Equals(t[i], p[i], StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+        }
+
+        return values;
+    }
+
+    private static string Truncate(string s) => s.Length <= 300 ? s : s[..300] + "…";
+
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(loops).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        if (web is not null)
+        {
+            await web.StopAsync().ConfigureAwait(false);
+            await web.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (handler is not null)
+        {
+            await handler.DisposeAsync().ConfigureAwait(false);
+        }
+
+        handlerClient.Dispose();
+        stopping.Dispose();
+    }
+}
