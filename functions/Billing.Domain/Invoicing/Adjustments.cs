@@ -1,0 +1,71 @@
+namespace Billing.Domain.Invoicing;
+
+/// <summary>
+/// Prior-period adjustments. Usage facts may arrive up to <see cref="LateUsageWindow"/> after they happened; when they
+/// belong to a period whose invoice is already finalized, that period is re-rated and the difference is billed as a line
+/// (meter <c>prior-period-adjustment</c>, description <c>Adjustment for yyyy-MM</c>, group <c>{"period":"yyyy-MM"}</c>)
+/// on the payer's next invoice. The amount may be negative.
+/// </summary>
+public static class Adjustments
+{
+    /// <summary>Oldest a usage fact may be when it arrives.</summary>
+    public static readonly TimeSpan LateUsageWindow = TimeSpan.FromDays(35);
+
+    /// <summary>
+    /// The adjustment for <paramref name="invoiced"/>'s period, or null when nothing changed.
+    /// Amount = <paramref name="recomputed"/>.PeriodCharges − <paramref name="invoiced"/>.PeriodCharges − adjustments for the
+    /// same period already carried on <paramref name="laterInvoices"/> (non-void invoices of the same payer).
+    /// <see cref="Invoice.PeriodCharges"/> excludes the invoices' own prior-period lines, so an adjustment is never counted twice.
+    /// </summary>
+    /// <param name="invoiced">The finalized (or paid) invoice of the old period.</param>
+    /// <param name="recomputed">That period re-rated with all usage known now (normally a draft without extra lines).</param>
+    /// <param name="laterInvoices">Invoices issued after it that may already carry adjustments for the same period.</param>
+    public static InvoiceLine? For(Invoice invoiced, Invoice recomputed, IEnumerable<Invoice>? laterInvoices = null)
+    {
+        ArgumentNullException.ThrowIfNull(invoiced);
+        ArgumentNullException.ThrowIfNull(recomputed);
+        if (invoiced.Status is not (InvoiceStatus.Finalized or InvoiceStatus.Paid))
+        {
+            throw new ArgumentException($"Invoice {invoiced.Id} is {invoiced.Status}; only finalized or paid invoices are adjusted.", nameof(invoiced));
+        }
+
+        if (recomputed.Payer != invoiced.Payer || recomputed.Period != invoiced.Period)
+        {
+            throw new ArgumentException(
+                $"Recomputed invoice {recomputed.Id} is not for the same payer and period as {invoiced.Id}.", nameof(recomputed));
+        }
+
+        Money amount = recomputed.PeriodCharges - invoiced.PeriodCharges; // throws on a currency change
+        foreach (Invoice later in laterInvoices ?? [])
+        {
+            if (later.Payer != invoiced.Payer || later.Status == InvoiceStatus.Void)
+            {
+                continue;
+            }
+
+            foreach (InvoiceLine line in later.Lines)
+            {
+                if (line.AdjustedPeriod == invoiced.Period)
+                {
+                    amount -= line.Amount;
+                }
+            }
+        }
+
+        return amount.IsZero ? null : Line(invoiced.Period, amount);
+    }
+
+    /// <summary>An adjustment line for <paramref name="period"/> of <paramref name="amount"/>.</summary>
+    public static InvoiceLine Line(BillingPeriod period, Money amount) =>
+        new(
+            InvoiceLine.PriorPeriodAdjustmentMeter,
+            $"Adjustment for {period}",
+            new Dictionary<string, string> { ["period"] = period.ToString() },
+            1m,
+            null,
+            amount.ToDecimal(),
+            amount);
+
+    /// <summary>True when a fact that happened at <paramref name="occurredAt"/> is still accepted at <paramref name="now"/>.</summary>
+    public static bool IsWithinLateWindow(DateTimeOffset occurredAt, DateTimeOffset now) => now - occurredAt <= LateUsageWindow;
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+
+namespace Billing.Domain.Invoicing;
+
+/// <summary>
+/// CSV export of invoice lines, one row per line (RFC 4180: comma separated, CRLF line ends, fields containing a comma,
+/// quote, CR or LF are quoted with embedded quotes doubled). Columns:
+/// <c>invoice_id,payer,period_start,period_end,line,meter,group,quantity,unit,unit_price,amount,currency</c>.
+/// <c>line</c> is the 1-based line number within its invoice; <c>group</c> is the compact JSON object of the line's
+/// dimension values (e.g. <c>{"gpuModel":"H100"}</c>, <c>{}</c> when none); periods are ISO-8601 UTC instants
+/// (<c>period_end</c> exclusive); amounts are invariant decimals. An invoice without lines produces no rows.
+/// </summary>
+public static class InvoiceCsv
+{
+    public const string Header = "invoice_id,payer,period_start,period_end,line,meter,group,quantity,unit,unit_price,amount,currency";
+
+    public static void Write(TextWriter writer, Invoice invoice)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        Write(writer, [invoice]);
+    }
+
+    /// <summary>Writes the header and then the lines of every invoice, in the given order.</summary>
+    public static void Write(TextWriter writer, IEnumerable<Invoice> invoices)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(invoices);
+        writer.Write(Header);
+        writer.Write("\r\n");
+        foreach (Invoice invoice in invoices)
+        {
+            string id = invoice.Id.ToString();
+            string start = InvoiceJson.FormatInstant(invoice.Period.Start);
+            string end = InvoiceJson.FormatInstant(invoice.Period.End);
+            for (int i = 0; i < invoice.Lines.Count; i++)
+            {
+                InvoiceLine line = invoice.Lines[i];
+                string[] fields =
+                [
+                    id,
+                    invoice.Payer,
+                    start,
+                    end,
+                    (i + 1).ToString(CultureInfo.InvariantCulture),
+                    line.Meter,
+                    InvoiceJson.GroupJson(line.Group),
+                    line.Quantity.ToString(CultureInfo.InvariantCulture),
+                    line.Unit ?? string.Empty,
+                    line.UnitPrice.ToString(CultureInfo.InvariantCulture),
+                    line.Amount.ToString(),
+                    invoice.Currency.Code,
+                ];
+                for (int f = 0; f < fields.Length; f++)
+                {
+                    if (f > 0)
+                    {
+                        writer.Write(',');
+                    }
+
+                    writer.Write(Escape(fields[f]));
+                }
+
+                writer.Write("\r\n");
+            }
+        }
+    }
+
+    /// <summary>RFC 4180 field quoting.</summary>
+    public static string Escape(string field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+}

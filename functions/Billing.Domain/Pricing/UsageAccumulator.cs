@@ -1,0 +1,98 @@
+namespace Billing.Domain.Pricing;
+
+/// <summary>One usage fact (or a pre-aggregated amount) of a meter, in the meter's raw unit (bytes, count, seconds).</summary>
+public sealed record MeterUsage(string Meter, IReadOnlyDictionary<string, string> Dimensions, long Quantity);
+
+/// <summary>Aggregated raw usage of one priced group: a meter and the value of the plan's pricing dimension (null when none).</summary>
+public readonly record struct UsageGroup(string Meter, string? DimensionValue, long Quantity);
+
+/// <summary>
+/// Streaming aggregation of usage facts for one plan: exact, overflow-checked <c>long</c> sums keyed by
+/// (meter, value of the plan's pricing dimension for that meter). Memory is bounded by the number of distinct priced
+/// groups, not by the number of facts; the result does not depend on the order or the splitting of the facts.
+/// Not thread-safe; aggregate partitions separately and <see cref="Merge"/> them.
+/// </summary>
+public sealed class UsageAccumulator
+{
+    private readonly Dictionary<(string Meter, string Value), long> _sums = [];
+
+    public UsageAccumulator(PricePlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        Plan = plan;
+    }
+
+    public PricePlan Plan { get; }
+
+    public int GroupCount => _sums.Count;
+
+    /// <summary>
+    /// Adds a fact. Returns false (and ignores it) when the plan does not price the meter (e.g. <c>offload.sessions</c> on a
+    /// plan that bills bytes only). Throws <see cref="UnpricedUsageException"/> when the meter is priced by a dimension
+    /// and the fact lacks it or has an unpriced value; <see cref="ArgumentOutOfRangeException"/> for a negative quantity;
+    /// <see cref="OverflowException"/> if a sum exceeds <see cref="long.MaxValue"/>.
+    /// </summary>
+    public bool Add(string meter, IReadOnlyDictionary<string, string>? dimensions, long quantity)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        ArgumentOutOfRangeException.ThrowIfNegative(quantity);
+        MeterPricing? pricing = Plan.FindMeter(meter);
+        if (pricing is null)
+        {
+            return false;
+        }
+
+        string value = string.Empty;
+        if (pricing.Dimension is { } dimension)
+        {
+            string? v = dimensions is not null && dimensions.TryGetValue(dimension, out string? found) ? found : null;
+            pricing.ScheduleFor(v, Plan.Id); // throws UnpricedUsageException
+            value = v!;
+        }
+
+        ref long sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sums, (meter, value), out _);
+        sum = checked(sum + quantity);
+        return true;
+    }
+
+    public bool Add(MeterUsage usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        return Add(usage.Meter, usage.Dimensions, usage.Quantity);
+    }
+
+    /// <summary>Adds every fact of a (possibly very long, lazily produced) sequence.</summary>
+    public UsageAccumulator AddRange(IEnumerable<MeterUsage> usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        foreach (MeterUsage u in usage)
+        {
+            Add(u);
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds the sums of another accumulator of the same plan.</summary>
+    public void Merge(UsageAccumulator other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (!ReferenceEquals(other.Plan, Plan) && other.Plan.Id != Plan.Id)
+        {
+            throw new ArgumentException($"Cannot merge usage of plan '{other.Plan.Id}' into plan '{Plan.Id}'.", nameof(other));
+        }
+
+        foreach (((string meter, string value), long quantity) in other._sums)
+        {
+            ref long sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sums, (meter, value), out _);
+            sum = checked(sum + quantity);
+        }
+    }
+
+    /// <summary>The aggregated groups, ordered by meter then dimension value (ordinal).</summary>
+    public IReadOnlyList<UsageGroup> Groups() =>
+        [.. _sums
+            .OrderBy(kv => kv.Key.Meter, StringComparer.Ordinal)
+            .ThenBy(kv => kv.Key.Value, StringComparer.Ordinal)
+            .Select(kv => new UsageGroup(kv.Key.Meter, Plan.FindMeter(kv.Key.Meter)!.Dimension is null ? null : kv.Key.Value, kv.Value))];
+}

@@ -1,0 +1,80 @@
+using Billing.Domain.Invoicing;
+using Billing.Domain.Pricing;
+using Billing.Domain.Tests.Pricing;
+
+namespace Billing.Domain.Tests.Invoicing;
+
+public class InvoiceCsvTests
+{
+    private static readonly BillingPeriod October = new(2026, 10);
+
+    private static string Csv(params Invoice[] invoices)
+    {
+        using var writer = new StringWriter();
+        InvoiceCsv.Write(writer, invoices);
+        return writer.ToString();
+    }
+
+    [Fact]
+    public void Write_NoInvoices_HeaderOnly()
+    {
+        Assert.Equal(
+            "invoice_id,payer,period_start,period_end,line,meter,group,quantity,unit,unit_price,amount,currency\r\n",
+            Csv());
+    }
+
+    [Fact]
+    public void Write_OneInvoice_HeaderAndRows()
+    {
+        Invoice invoice = RatingEngine.Rate(TestPlans.Carrier, "carrier-tmo", October, [TestPlans.Bytes(1_234_500_000)]);
+        using var writer = new StringWriter();
+
+        InvoiceCsv.Write(writer, invoice);
+
+        Assert.Equal(
+            InvoiceCsv.Header + "\r\n"
+            + "INV-carrier-tmo-202610,carrier-tmo,2026-10-01T00:00:00Z,2026-11-01T00:00:00Z,1,offload.bytes,{},12345,DC,0.00001,0.12,USD\r\n",
+            writer.ToString());
+    }
+
+    [Fact]
+    public void Write_ManyInvoices_LinesNumberedPerInvoiceGroupQuoted()
+    {
+        Invoice carrier = RatingEngine.Rate(TestPlans.Carrier, "carrier-tmo", October, [TestPlans.Bytes(1_234_500_000)]);
+        Invoice compute = RatingEngine.Rate(TestPlans.Compute, "tenant-acme", October, [TestPlans.Gpu("H100", 5_400)]);
+
+        string[] rows = Csv(carrier, compute).Split("\r\n");
+
+        Assert.Equal(5, rows.Length); // header, 1 + 2 lines, trailing empty
+        Assert.Equal(
+            "INV-tenant-acme-202610,tenant-acme,2026-10-01T00:00:00Z,2026-11-01T00:00:00Z,1,compute.gpu_seconds,\"{\"\"gpuModel\"\":\"\"H100\"\"}\",1.5,GPU-hour,2.00,3.00,USD",
+            rows[2]);
+        Assert.Equal(
+            "INV-tenant-acme-202610,tenant-acme,2026-10-01T00:00:00Z,2026-11-01T00:00:00Z,2,minimum-commitment,{},1,,97.00,97.00,USD",
+            rows[3]);
+        Assert.Equal("", rows[4]);
+    }
+
+    [Fact]
+    public void Write_FieldWithCommaAndQuote_QuotedRfc4180()
+    {
+        var line = new InvoiceLine(
+            "offload.bytes", "x", new Dictionary<string, string> { ["hotspot"] = "a,\"b\"", ["rat"] = "5g" }, 1m, "DC", 1m, new Money(100, Currency.USD));
+        var invoice = new Invoice(new InvoiceId("p", October), "plan", InvoiceStatus.Draft, Currency.USD, [line]);
+
+        string row = Csv(invoice).Split("\r\n")[1];
+
+        Assert.Contains(",\"{\"\"hotspot\"\":\"\"a,\\u0022b\\u0022\"\",\"\"rat\"\":\"\"5g\"\"}\",", row, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    [InlineData("two\nlines", "\"two\nlines\"")]
+    [InlineData("", "")]
+    public void Escape_SpecialCharacters_Quoted(string field, string expected)
+    {
+        Assert.Equal(expected, InvoiceCsv.Escape(field));
+    }
+}
