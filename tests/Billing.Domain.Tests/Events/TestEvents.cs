@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Billing.Domain.Events;
+using Billing.Domain.Partners;
+
+namespace Billing.Domain.Tests.Events;
+
+/// <summary>Valid sample events (CONTRACT §3) and a registry matching the local defaults, for mutation in tests.</summary>
+internal static class TestEvents
+{
+    public static readonly DateTimeOffset Now = new(2026, 10, 20, 12, 0, 0, TimeSpan.Zero);
+    public const string Hotspot = "5ZxY9QXb1cTqVmk3n8pJfLr2sDwEaGh4uKoN6iBvCyT7"; // decodes to 32 bytes
+
+    public static JsonObject Carrier(string id = "sess-000123") => new()
+    {
+        ["specversion"] = "1.0",
+        ["type"] = EventTypes.CarrierOffloadV1,
+        ["source"] = "carrier-tmo",
+        ["id"] = id,
+        ["time"] = "2026-10-20T10:15:00Z",
+        ["subject"] = "hotspot/" + Hotspot,
+        ["datacontenttype"] = "application/json",
+        ["data"] = new JsonObject
+        {
+            ["sessionId"] = id,
+            ["hotspotId"] = Hotspot,
+            ["subscriberHash"] = new string('a', 64),
+            ["radioAccessTechnology"] = "wlan",
+            ["startTime"] = "2026-10-20T10:00:00Z",
+            ["endTime"] = "2026-10-20T10:15:00Z",
+            ["uploadBytes"] = 1_200_000,
+            ["downloadBytes"] = 5_400_000,
+            ["rewardableBytes"] = 6_600_000,
+        },
+    };
+
+    public static JsonObject Compute(string id = "lease-77:2026-10-20T10") => new()
+    {
+        ["specversion"] = "1.0",
+        ["type"] = EventTypes.ComputeUsageV1,
+        ["source"] = "provider-nodeops",
+        ["id"] = id,
+        ["time"] = "2026-10-20T11:00:00Z",
+        ["subject"] = "lease/lease-77",
+        ["data"] = new JsonObject
+        {
+            ["leaseId"] = "lease-77",
+            ["tenantId"] = "tenant-lab",
+            ["providerId"] = "provider-nodeops",
+            ["gpuModel"] = "H100",
+            ["gpuCount"] = 8,
+            ["intervalStart"] = "2026-10-20T10:00:00Z",
+            ["intervalEnd"] = "2026-10-20T11:00:00Z",
+        },
+    };
+
+    public static UsageEventValidator Validator() => new(new Directory(), new Prices());
+
+    public static EventValidationResult Validate(JsonNode evt, string? poster = null, DateTimeOffset? now = null)
+    {
+        string json = evt.ToJsonString();
+        using var doc = JsonDocument.Parse(json);
+        string source = (evt as JsonObject)?["source"]?.GetValue<string>() ?? "carrier-tmo";
+        return Validator().Validate(doc.RootElement, System.Text.Encoding.UTF8.GetByteCount(json), new ValidationContext(now ?? Now, poster ?? source));
+    }
+
+    public sealed class Directory : IPartnerDirectory
+    {
+        private static readonly Dictionary<string, Partner> Partners = new()
+        {
+            ["carrier-tmo"] = new("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1"),
+            ["carrier-other"] = new("carrier-other", PartnerRole.Carrier, "carrier-standard-v1"),
+            ["provider-nodeops"] = new("provider-nodeops", PartnerRole.Provider, null),
+            ["tenant-lab"] = new("tenant-lab", PartnerRole.Tenant, "compute-standard-v1"),
+            ["finance"] = new("finance", PartnerRole.Finance, null),
+        };
+
+        public Partner? Find(string partnerId) => Partners.GetValueOrDefault(partnerId);
+    }
+
+    public sealed class Prices : IPriceCatalog
+    {
+        public bool IsPriced(string planId, string meter, string dimensionValue) =>
+            planId == "compute-standard-v1" && dimensionValue is "H100" or "A100" or "L40S" or "RTX4090";
+    }
+}

@@ -1,0 +1,59 @@
+using Billing.Domain.Metering;
+
+namespace Billing.Domain.Tests.Metering;
+
+public class UsageRollupTests
+{
+    private static UsageFact Carrier(string time, string hotspot, string rat, long bytes) => new()
+    {
+        Source = "carrier-tmo", Id = Guid.NewGuid().ToString(), Payer = "carrier-tmo", Type = Billing.Domain.Events.EventTypes.CarrierOffloadV1,
+        Time = DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture), ContentHash = "h", Hotspot = hotspot, Rat = rat, Bytes = bytes,
+    };
+
+    [Fact]
+    public void Rows_HourWindowsGroupedByHotspot_SumPerBucket()
+    {
+        var rollup = new UsageRollup(Meters.OffloadBytesMeter, UsageWindow.Hour, [Meters.Hotspot]);
+        rollup.Add(Carrier("2026-10-20T10:00:00Z", "A", "wlan", 5));
+        rollup.Add(Carrier("2026-10-20T10:59:59.9999999Z", "A", "nr", 7));
+        rollup.Add(Carrier("2026-10-20T11:00:00Z", "A", "wlan", 1));
+        rollup.Add(Carrier("2026-10-20T10:30:00Z", "B", "wlan", 2));
+
+        var rows = rollup.Rows();
+
+        Assert.Equal(3, rows.Count);
+        Assert.Equal((new DateTimeOffset(2026, 10, 20, 10, 0, 0, TimeSpan.Zero), "A", 12L), (rows[0].WindowStart, rows[0].Group["hotspot"], rows[0].Quantity));
+        Assert.Equal(("B", 2L), (rows[1].Group["hotspot"], rows[1].Quantity));
+        Assert.Equal((new DateTimeOffset(2026, 10, 20, 11, 0, 0, TimeSpan.Zero), 1L), (rows[2].WindowStart, rows[2].Quantity));
+    }
+
+    [Fact]
+    public void Rows_SessionsMonthWindowNoGroup_CountsFacts()
+    {
+        var rollup = new UsageRollup(Meters.OffloadSessionsMeter, UsageWindow.Month, []);
+        rollup.Add(Carrier("2026-10-01T00:00:00Z", "A", "wlan", 5));
+        rollup.Add(Carrier("2026-10-31T23:59:59Z", "B", "nr", 5));
+        rollup.Add(Carrier("2026-11-01T00:00:00Z", "B", "nr", 5));
+
+        var rows = rollup.Rows();
+
+        Assert.Equal([2L, 1L], rows.Select(r => r.Quantity));
+        Assert.Empty(rows[0].Group);
+    }
+
+    [Fact]
+    public void Constructor_UnknownDimension_Throws()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new UsageRollup(Meters.OffloadBytesMeter, UsageWindow.Day, ["gpuModel"]));
+        Assert.Contains("gpuModel", ex.Message);
+    }
+
+    [Fact]
+    public void Add_FactOfOtherMeter_IsIgnored()
+    {
+        var rollup = new UsageRollup(Meters.ComputeGpuSecondsMeter, UsageWindow.Day, []);
+        rollup.Add(Carrier("2026-10-01T00:00:00Z", "A", "wlan", 5));
+
+        Assert.Empty(rollup.Rows());
+    }
+}
