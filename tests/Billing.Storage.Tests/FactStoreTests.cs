@@ -1,0 +1,200 @@
+using Azure.Data.Tables;
+using Billing.Domain.Events;
+using Billing.Domain.Metering;
+using Billing.Storage;
+using Billing.Tests.Shared;
+
+namespace Billing.Storage.Tests;
+
+[Collection(AzuriteCollection.Name)]
+public class FactStoreTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset Day = new(2026, 10, 20, 0, 0, 0, TimeSpan.Zero);
+
+    internal static PendingFact Carrier(string id, long bytes, DateTimeOffset? time = null, string payer = "carrier-tmo", string hotspot = "hs-1")
+    {
+        var t = time ?? Day.AddSeconds(Math.Abs(id.GetHashCode(StringComparison.Ordinal)) % 86_400);
+        var fact = new UsageFact
+        {
+            Source = payer, Id = id, Payer = payer, Type = EventTypes.CarrierOffloadV1, Time = t,
+            ContentHash = $"{id}|{bytes}|{t.UtcTicks}", Hotspot = hotspot, Rat = "wlan", Bytes = bytes,
+        };
+        return new PendingFact(fact, $"{{\"id\":\"{id}\",\"bytes\":{bytes}}}");
+    }
+
+    private static async Task<(int Count, long Bytes)> TotalsAsync(FactStore store, string payer = "carrier-tmo")
+    {
+        int count = 0;
+        long bytes = 0;
+        await foreach (var f in store.QueryAsync(payer, Day, Day.AddDays(1), CancellationToken.None))
+        {
+            count++;
+            bytes += f.Bytes;
+        }
+
+        return (count, bytes);
+    }
+
+    [Fact]
+    public async Task AppendAsync_1000EventsWith10PercentDuplicatesRedeliveredTwice_FactsEqualDistinctEvents()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync());
+        var distinct = Enumerable.Range(0, 900).Select(i => Carrier($"sess-{i}", 1000 + i)).ToList();
+        var stream = new List<PendingFact>(distinct);
+        stream.AddRange(distinct.Take(50)); // duplicates that will land in a later batch
+        var random = new Random(7);
+        for (int i = 0; i < 50; i++)
+        {
+            stream.Insert(random.Next(stream.Count), distinct[100 + (i * 7)]); // duplicates anywhere, some in the same batch
+        }
+
+        var batches = stream.Chunk(250).ToList();
+        int inserted = 0;
+        for (int delivery = 0; delivery < 3; delivery++)
+        {
+            foreach (var batch in batches)
+            {
+                var result = await store.AppendAsync(batch, CancellationToken.None);
+                Assert.Empty(result.Conflicts);
+                inserted += result.Inserted;
+                Assert.Equal(batch.Length, result.Inserted + result.Duplicates);
+            }
+        }
+
+        Assert.Equal(1000, stream.Count);
+        Assert.Equal(900, inserted);
+        Assert.Equal((900, distinct.Sum(f => f.Fact.Bytes)), await TotalsAsync(store));
+    }
+
+    [Fact]
+    public async Task AppendAsync_CrashAfterWritingBeforeReturning_RedeliveryChangesNothing()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync());
+        var batch = Enumerable.Range(0, 120).Select(i => Carrier($"crash-{i}", 10)).ToArray();
+
+        // The first invocation writes and then "crashes": its result never reaches the host, which redelivers.
+        _ = await store.AppendAsync(batch, CancellationToken.None);
+        var before = await TotalsAsync(store);
+        var redelivered = await store.AppendAsync(batch, CancellationToken.None);
+
+        Assert.Equal((0, 120), (redelivered.Inserted, redelivered.Duplicates));
+        Assert.Equal(before, await TotalsAsync(store));
+        Assert.Equal((120, 1200L), before);
+    }
+
+    [Fact]
+    public async Task AppendAsync_PartialOverlapWithEarlierBatch_InsertsOnlyNewEvents()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync(shards: 1));
+        await store.AppendAsync(Enumerable.Range(0, 30).Select(i => Carrier($"p-{i}", 1)).ToArray(), CancellationToken.None);
+
+        var result = await store.AppendAsync(Enumerable.Range(20, 30).Select(i => Carrier($"p-{i}", 1)).ToArray(), CancellationToken.None);
+
+        Assert.Equal((20, 10), (result.Inserted, result.Duplicates));
+        Assert.Equal(50, (await TotalsAsync(store)).Count);
+    }
+
+    [Fact]
+    public async Task AppendAsync_SameIdDifferentContent_IsConflictKeepingTheFirstVersion()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync());
+        var first = Carrier("sess-x", 100);
+        var second = Carrier("sess-x", 999, first.Fact.Time);
+        await store.AppendAsync([first], CancellationToken.None);
+
+        var result = await store.AppendAsync([second], CancellationToken.None);
+
+        var conflict = Assert.Single(result.Conflicts);
+        Assert.Same(second, conflict.Incoming);
+        Assert.Equal(first.RawEvent, conflict.ExistingRawEvent);
+        Assert.Equal((1, 100L), await TotalsAsync(store));
+    }
+
+    [Fact]
+    public async Task AppendAsync_SameIdResentWithAnotherTime_IsConflictNotASecondFact()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync());
+        await store.AppendAsync([Carrier("sess-t", 100, Day.AddHours(1))], CancellationToken.None);
+
+        var result = await store.AppendAsync([Carrier("sess-t", 100, Day.AddHours(20))], CancellationToken.None);
+
+        Assert.Single(result.Conflicts);
+        Assert.Equal(1, (await TotalsAsync(store)).Count);
+    }
+
+    [Fact]
+    public async Task AppendAsync_ConflictInsideOneBatch_IsDetectedWithoutStorage()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync());
+        var a = Carrier("same", 1, Day);
+        var b = Carrier("same", 2, Day);
+
+        var result = await store.AppendAsync([a, b, a], CancellationToken.None);
+
+        Assert.Equal((1, 1), (result.Inserted, result.Duplicates));
+        Assert.Equal(a.RawEvent, Assert.Single(result.Conflicts).ExistingRawEvent);
+    }
+
+    [Fact]
+    public async Task AppendAsync_SinglePayerThousandEvents_StaysWithin25Transactions()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync(shards: 8));
+
+        var result = await store.AppendAsync(Enumerable.Range(0, 1000).Select(i => Carrier($"tx-{i}", 1)).ToArray(), CancellationToken.None);
+
+        Assert.Equal(1000, result.Inserted);
+        Assert.InRange(result.Transactions, 8, 25);
+    }
+
+    [Fact]
+    public async Task AppendAsync_HostileCharactersInKeys_RoundTripThroughTableStorage()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync());
+        string[] ids = ["a/b", "c\\d", "e#f", "g?h", "100%", "p|q", "it's", "tab\tnew\nline", "del\u007f", "漢字"];
+        string payer = "carrier/odd#payer?";
+
+        await store.AppendAsync(ids.Select(id => Carrier(id, 5, Day.AddHours(1), payer)).ToArray(), CancellationToken.None);
+        var again = await store.AppendAsync(ids.Select(id => Carrier(id, 5, Day.AddHours(1), payer)).ToArray(), CancellationToken.None);
+
+        var back = new List<UsageFact>();
+        await foreach (var f in store.QueryAsync(payer, Day, Day.AddDays(1), CancellationToken.None))
+        {
+            back.Add(f);
+        }
+
+        Assert.Equal(ids.Order(StringComparer.Ordinal), back.Select(f => f.Id).Order(StringComparer.Ordinal));
+        Assert.All(back, f => Assert.Equal(payer, f.Source));
+        Assert.Equal(ids.Length, again.Duplicates);
+    }
+
+    [Fact]
+    public async Task QueryAsync_Range_IsHalfOpen()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync());
+        await store.AppendAsync([Carrier("at-from", 1, Day), Carrier("before-to", 2, Day.AddDays(1).AddTicks(-1)), Carrier("at-to", 4, Day.AddDays(1))], CancellationToken.None);
+
+        Assert.Equal((2, 3L), await TotalsAsync(store));
+    }
+
+    [Fact]
+    public async Task QueryAsync_OtherPayer_SeesNothing()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync());
+        await store.AppendAsync([Carrier("x", 1, Day, payer: "carrier-a")], CancellationToken.None);
+
+        Assert.Equal((0, 0L), await TotalsAsync(store, "carrier-b"));
+    }
+
+    [Fact]
+    public void PartitionKey_IsStableAcrossCalls_AndSpreadsOverShards()
+    {
+        var store = new FactStore(new BillingTables(new TableServiceClient("UseDevelopmentStorage=true"), new StorageOptions { FactShards = 8 }));
+
+        var keys = Enumerable.Range(0, 2000).Select(i => store.PartitionKey("p", "p", $"id-{i}")).ToList();
+
+        Assert.Equal(keys, Enumerable.Range(0, 2000).Select(i => store.PartitionKey("p", "p", $"id-{i}")));
+        Assert.Equal(8, keys.Distinct().Count());
+        // Pinned XxHash32("carrier-tmo\0sess-1"): a change here would silently re-key every stored fact and break dedup.
+        Assert.Equal(3573202208u, FactStore.StableHash("carrier-tmo", "sess-1"));
+    }
+}
