@@ -57,7 +57,7 @@ public sealed class Invoice
         PlanId = planId;
         Status = status;
         Currency = currency;
-        Lines = list;
+        Lines = Array.AsReadOnly(list);
         Total = total;
         PeriodCharges = charges;
         StripeInvoiceId = stripeInvoiceId;

@@ -42,17 +42,47 @@ public sealed class UsageAccumulator
             return false;
         }
 
-        string value = string.Empty;
-        if (pricing.Dimension is { } dimension)
+        string? value = pricing.Dimension is { } dimension && dimensions is not null && dimensions.TryGetValue(dimension, out string? found)
+            ? found
+            : null;
+        AddCore(pricing, value, quantity);
+        return true;
+    }
+
+    /// <summary>
+    /// Adds a stored usage fact to every meter of the plan it contributes to (e.g. a carrier fact adds its bytes to
+    /// <c>offload.bytes</c> and 1 to <c>offload.sessions</c> when the plan prices them). Returns the number of meters it
+    /// was added to. The caller selects the payer's facts of the period (<see cref="BillingPeriod.Contains"/> on
+    /// <see cref="Metering.UsageFact.Time"/>); same exceptions as <see cref="Add(string, IReadOnlyDictionary{string, string}?, long)"/>.
+    /// </summary>
+    public int Add(Metering.UsageFact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        int added = 0;
+        foreach (MeterPricing pricing in Plan.Meters)
         {
-            string? v = dimensions is not null && dimensions.TryGetValue(dimension, out string? found) ? found : null;
-            pricing.ScheduleFor(v, Plan.Id); // throws UnpricedUsageException
-            value = v!;
+            if (fact.Quantity(pricing.Meter) is { } quantity)
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(quantity, nameof(fact));
+                AddCore(pricing, pricing.Dimension is { } dimension ? fact.Dimension(dimension) : null, quantity);
+                added++;
+            }
         }
 
-        ref long sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sums, (meter, value), out _);
+        return added;
+    }
+
+    private void AddCore(MeterPricing pricing, string? dimensionValue, long quantity)
+    {
+        string key = string.Empty;
+        if (pricing.Dimension is not null)
+        {
+            pricing.ScheduleFor(dimensionValue, Plan.Id); // throws UnpricedUsageException
+            key = dimensionValue!;
+        }
+
+        ref long sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sums, (pricing.Meter, key), out _);
         sum = checked(sum + quantity);
-        return true;
     }
 
     public bool Add(MeterUsage usage)

@@ -65,3 +65,39 @@ public class UsageAccumulatorTests
         Assert.Equal(0, acc.GroupCount);
     }
 }
+
+public class UsageAccumulatorFactTests
+{
+    private static Billing.Domain.Metering.UsageFact Fact(string type, long bytes = 0, string? gpuModel = null, long gpuSeconds = 0) => new()
+    {
+        Source = "src",
+        Id = Guid.NewGuid().ToString(),
+        Payer = "payer",
+        Type = type,
+        Time = new DateTimeOffset(2026, 10, 5, 0, 0, 0, TimeSpan.Zero),
+        ContentHash = "00",
+        Hotspot = "hs",
+        Rat = "wifi",
+        Bytes = bytes,
+        GpuModel = gpuModel,
+        Lease = "l",
+        Provider = "p",
+        GpuSeconds = gpuSeconds,
+    };
+
+    [Fact]
+    public void Add_UsageFacts_SummedIntoPricedMeters()
+    {
+        var carrier = new UsageAccumulator(TestPlans.Carrier);
+        var compute = new UsageAccumulator(TestPlans.Compute);
+
+        Assert.Equal(1, carrier.Add(Fact(Billing.Domain.Events.EventTypes.CarrierOffloadV1, bytes: 150_000)));
+        Assert.Equal(1, carrier.Add(Fact(Billing.Domain.Events.EventTypes.CarrierOffloadV1, bytes: 50_000)));
+        Assert.Equal(0, compute.Add(Fact(Billing.Domain.Events.EventTypes.CarrierOffloadV1, bytes: 1)));
+        Assert.Equal(1, compute.Add(Fact(Billing.Domain.Events.EventTypes.ComputeUsageV1, gpuModel: "H100", gpuSeconds: 5_400)));
+
+        Assert.Equal([new UsageGroup("offload.bytes", null, 200_000)], carrier.Groups());
+        Assert.Equal([new UsageGroup("compute.gpu_seconds", "H100", 5_400)], compute.Groups());
+        Assert.Throws<UnpricedUsageException>(() => compute.Add(Fact(Billing.Domain.Events.EventTypes.ComputeUsageV1, gpuModel: "B200", gpuSeconds: 1)));
+    }
+}
