@@ -64,6 +64,9 @@ public sealed class DevHostServer : IAsyncDisposable
 
     public FunctionApp App => app;
 
+    /// <summary>Where the custom handler listens (for tests that speak the host protocol directly).</summary>
+    public Uri HandlerAddress => new($"http://127.0.0.1:{handlerPort}/");
+
     public long FailedInvocations => Interlocked.Read(ref failedInvocations);
 
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Functions.Tests.Infrastructure;
+
+public class StartupValidationTests
+{
+    private static void Build(Dictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddBillingFunctions();
+        using var app = builder.Build();
+        BillingFunctionsApp.ValidateSettings(app.Services);
+    }
+
+    private static Dictionary<string, string?> Valid() => new()
+    {
+        ["Billing:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+        ["Billing:Partners:Seed"] = "true",
+        ["Billing:Partners:Items:0:Id"] = "carrier-tmo",
+        ["Billing:Partners:Items:0:Role"] = "Carrier",
+        ["Billing:Partners:Items:0:ApiKey"] = "dev-carrier-tmo-key",
+        ["Billing:Partners:Items:0:PlanId"] = "carrier-standard-v1",
+    };
+
+    [Fact]
+    public void ValidateSettings_LocalDefaults_Pass()
+    {
+        Build(Valid());
+    }
+
+    [Theory]
+    [InlineData("Billing:Storage:ConnectionString", "", "ConnectionString")]
+    [InlineData("Billing:Storage:FactShards", "0", "FactShards")]
+    [InlineData("Billing:Storage:TablePrefix", "bad-prefix!", "TablePrefix")]
+    [InlineData("Billing:Partners:Items:0:ApiKey", "short", "ApiKey")]
+    [InlineData("Billing:Partners:Items:0:PlanId", "", "PlanId")]
+    [InlineData("Billing:Partners:Items:0:Id", "bad|id", "Id")]
+    public void ValidateSettings_BadSetting_FailsFastNamingIt(string key, string value, string expected)
+    {
+        var settings = Valid();
+        settings[key] = value;
+
+        var ex = Assert.Throws<OptionsValidationException>(() => Build(settings));
+
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public void ValidateSettings_TwoPartnersShareAKey_Fails()
+    {
+        var settings = Valid();
+        settings["Billing:Partners:Items:1:Id"] = "finance";
+        settings["Billing:Partners:Items:1:Role"] = "Finance";
+        settings["Billing:Partners:Items:1:ApiKey"] = "dev-carrier-tmo-key";
+
+        Assert.Contains("share an API key", Assert.Throws<OptionsValidationException>(() => Build(settings)).Message);
+    }
+}

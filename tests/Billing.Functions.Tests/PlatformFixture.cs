@@ -1,0 +1,158 @@
+using System.Net.Http.Json;
+using System.Numerics;
+using System.Text.Json.Nodes;
+using Billing.DevHost;
+using Billing.Tests.Shared;
+
+namespace Billing.Functions.Tests;
+
+/// <summary>
+/// The platform as users run it locally: the built function app (a real child process) behind the DevHost, on Azurite.
+/// Started once for all function tests, with its own table prefix.
+/// </summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    public const string CarrierKey = "dev-carrier-tmo-key";
+    public const string OtherCarrierKey = "test-carrier-other-key";
+    public const string ProviderKey = "dev-provider-nodeops-key";
+    public const string TenantKey = "dev-tenant-lab-key";
+    public const string FinanceKey = "dev-finance-key";
+
+    private readonly AzuriteFixture azurite = new();
+
+    public DevHostServer Host { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>Talks to the handler directly, as the Functions host does.</summary>
+    public HttpClient Handler { get; private set; } = null!;
+
+    public string TablePrefix { get; } = AzuriteFixture.UniquePrefix();
+
+    public string ConnectionString => azurite.ConnectionString;
+
+    public List<string> Logs { get; } = [];
+
+    public static string AppDirectory()
+    {
+        string? fromEnv = Environment.GetEnvironmentVariable("BILLING_TEST_APP_DIR");
+        if (!string.IsNullOrEmpty(fromEnv))
+        {
+            return fromEnv;
+        }
+
+        string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        return Path.Combine(RepoRoot.Find(), "functions", "Billing.Functions", "bin", configuration, "net10.0");
+    }
+
+    public static Dictionary<string, string> Settings(string connectionString, string tablePrefix)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["EventHubConsumerGroup"] = "$Default",
+            ["Billing__Storage__ConnectionString"] = connectionString,
+            ["Billing__Storage__TablePrefix"] = tablePrefix,
+            ["Billing__Partners__Seed"] = "true",
+            ["Billing__Partners__CacheTtl"] = "00:00:01",
+        };
+        (string Id, string Role, string Key, string? Plan)[] partners =
+        [
+            ("carrier-tmo", "Carrier", CarrierKey, "carrier-standard-v1"),
+            ("carrier-other", "Carrier", OtherCarrierKey, "carrier-standard-v1"),
+            ("provider-nodeops", "Provider", ProviderKey, null),
+            ("tenant-lab", "Tenant", TenantKey, "compute-standard-v1"),
+            ("finance", "Finance", FinanceKey, null),
+        ];
+        for (int i = 0; i < partners.Length; i++)
+        {
+            settings[$"Billing__Partners__Items__{i}__Id"] = partners[i].Id;
+            settings[$"Billing__Partners__Items__{i}__Role"] = partners[i].Role;
+            settings[$"Billing__Partners__Items__{i}__ApiKey"] = partners[i].Key;
+            if (partners[i].Plan is { } plan)
+            {
+                settings[$"Billing__Partners__Items__{i}__PlanId"] = plan;
+            }
+        }
+
+        return settings;
+    }
+
+    public async Task InitializeAsync()
+    {
+        await azurite.InitializeAsync();
+        Host = new DevHostServer(new DevHostOptions
+        {
+            AppDirectory = AppDirectory(),
+            Port = 0,
+            Partitions = 4,
+            Settings = Settings(azurite.ConnectionString, TablePrefix),
+            Log = line =>
+            {
+                lock (Logs)
+                {
+                    Logs.Add(line);
+                }
+            },
+        });
+        await Host.StartAsync(CancellationToken.None);
+        Client = new HttpClient { BaseAddress = Host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Handler = new HttpClient { BaseAddress = Host.HandlerAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        Handler?.Dispose();
+        await Host.DisposeAsync();
+        await azurite.DisposeAsync();
+    }
+
+    public HttpRequestMessage Request(HttpMethod method, string path, string? key, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        if (key is not null)
+        {
+            request.Headers.Add("X-Api-Key", key);
+        }
+
+        return request;
+    }
+
+    public async Task<HttpResponseMessage> PostUsageAsync(string key, JsonNode body) =>
+        await Client.SendAsync(Request(HttpMethod.Post, "api/v1/usage", key, new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/cloudevents-batch+json")));
+
+    public async Task<JsonObject> GetUsageAsync(string key, string query)
+    {
+        using var response = await Client.SendAsync(Request(HttpMethod.Get, "api/v1/usage?" + query, key));
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    public Task DrainAsync() => Host.WaitForIdleAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+
+    /// <summary>A fresh hotspot id (base58 of 32 random bytes) so tests can group their own usage apart.</summary>
+    public static string NewHotspot()
+    {
+        const string Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+        var bytes = new byte[32];
+        Random.Shared.NextBytes(bytes);
+        bytes[0] |= 1; // no leading zero bytes, so the encoding is plain
+        var n = new BigInteger(bytes, isUnsigned: true, isBigEndian: true);
+        var chars = new List<char>();
+        while (n > 0)
+        {
+            chars.Add(Alphabet[(int)(n % 58)]);
+            n /= 58;
+        }
+
+        chars.Reverse();
+        return new string([.. chars]);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "platform";
+}

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Billing.Functions.Tests.QueryUsage;
+
+/// <summary>Partners post through the HTTP API; metering runs off the in-process hubs; usage is queried back.</summary>
+[Collection(PlatformCollection.Name)]
+public class UsageEndToEndTests(PlatformFixture platform)
+{
+    private static long Sum(JsonObject usage, string hotspot) =>
+        usage["rows"]!.AsArray().Where(r => r!["group"]!["hotspot"]?.GetValue<string>() == hotspot).Sum(r => r!["quantity"]!.GetValue<long>());
+
+    [Fact]
+    public async Task CarrierBatch_QueriedByHourDayAndMonth_ReturnsExactTotals()
+    {
+        string hotspot = PlatformFixture.NewHotspot();
+        var hourStart = new DateTimeOffset(DateTime.UtcNow.Year, DateTime.UtcNow.Month, DateTime.UtcNow.Day, DateTime.UtcNow.Hour, 0, 0, TimeSpan.Zero);
+        // Two sessions in the previous hour and one in the hour before, so hourly windows split them.
+        var t1 = hourStart.AddMinutes(-30);
+        var t2 = hourStart.AddMinutes(-1);
+        var t3 = hourStart.AddMinutes(-90);
+        var batch = new JsonArray(
+            SampleEvents.Carrier($"e2e-{hotspot}-1", hotspot, 1_000, 2_000, t1),
+            SampleEvents.Carrier($"e2e-{hotspot}-2", hotspot, 10, 20, t2, rat: "nr"),
+            SampleEvents.Carrier($"e2e-{hotspot}-3", hotspot, 100_000, 0, t3, rat: "cbrs"));
+
+        using var post = await platform.PostUsageAsync(PlatformFixture.CarrierKey, batch);
+        Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
+        using var again = await platform.PostUsageAsync(PlatformFixture.CarrierKey, batch); // a partner retry: counts once
+        await platform.DrainAsync();
+
+        string range = $"from={SampleEvents.Time(hourStart.AddHours(-3))}&to={SampleEvents.Time(hourStart.AddHours(1))}";
+        var hourly = await platform.GetUsageAsync(PlatformFixture.CarrierKey, $"{range}&window=hour&groupBy=hotspot");
+        var hourRows = hourly["rows"]!.AsArray().Where(r => r!["group"]!["hotspot"]!.GetValue<string>() == hotspot).ToList();
+        Assert.Equal(2, hourRows.Count);
+        Assert.Equal(100_000, hourRows.Single(r => r!["windowStart"]!.GetValue<string>() == SampleEvents.Time(hourStart.AddHours(-2)))!["quantity"]!.GetValue<long>());
+        Assert.Equal(3_030, hourRows.Single(r => r!["windowStart"]!.GetValue<string>() == SampleEvents.Time(hourStart.AddHours(-1)))!["quantity"]!.GetValue<long>());
+
+        var daily = await platform.GetUsageAsync(PlatformFixture.CarrierKey, $"{range}&window=day&groupBy=hotspot");
+        Assert.Equal(103_030, Sum(daily, hotspot));
+        Assert.Equal("day", daily["window"]!.GetValue<string>());
+
+        var sessions = await platform.GetUsageAsync(PlatformFixture.FinanceKey, $"payer=carrier-tmo&meter=offload.sessions&{range}&window=month&groupBy=hotspot,rat");
+        Assert.Equal(3, Sum(sessions, hotspot));
+        Assert.Equal(3, sessions["rows"]!.AsArray().Count(r => r!["group"]!["hotspot"]!.GetValue<string>() == hotspot));
+    }
+
+    [Fact]
+    public async Task ComputeUsage_TenantReadsGpuSeconds_CarrierIsForbidden_ProviderSeesOwnReports()
+    {
+        var end = DateTimeOffset.UtcNow.AddHours(-3);
+        end = new DateTimeOffset(end.Year, end.Month, end.Day, end.Hour, 0, 0, TimeSpan.Zero);
+        string lease = "lease-" + Guid.NewGuid().ToString("N")[..8];
+        var batch = new JsonArray(
+            SampleEvents.Compute($"{lease}:1", lease, "H100", 8, end),
+            SampleEvents.Compute($"{lease}:2", lease, "H100", 8, end.AddHours(1), seconds: 1800));
+
+        using var post = await platform.PostUsageAsync(PlatformFixture.ProviderKey, batch);
+        Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
+        await platform.DrainAsync();
+
+        string query = $"from={SampleEvents.Time(end.AddHours(-2))}&to={SampleEvents.Time(end.AddHours(2))}&groupBy=lease";
+        var tenant = await platform.GetUsageAsync(PlatformFixture.TenantKey, query);
+        Assert.Equal("compute.gpu_seconds", tenant["meter"]!.GetValue<string>());
+        Assert.Equal(8 * 3600 + 8 * 1800, tenant["rows"]!.AsArray().Where(r => r!["group"]!["lease"]!.GetValue<string>() == lease).Sum(r => r!["quantity"]!.GetValue<long>()));
+
+        var provider = await platform.GetUsageAsync(PlatformFixture.ProviderKey, "payer=tenant-lab&" + query);
+        Assert.Equal(8 * 5400, provider["rows"]!.AsArray().Where(r => r!["group"]!["lease"]!.GetValue<string>() == lease).Sum(r => r!["quantity"]!.GetValue<long>()));
+
+        using var forbidden = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/usage?payer=tenant-lab&meter=compute.gpu_seconds", PlatformFixture.CarrierKey));
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("meter=bogus", "meter")]
+    [InlineData("window=week", "window")]
+    [InlineData("from=yesterday", "from")]
+    [InlineData("from=2026-10-02T00:00:00Z&to=2026-10-01T00:00:00Z", "to")]
+    [InlineData("groupBy=gpuModel", "groupBy")]
+    [InlineData("from=2020-01-01&to=2026-01-01", "to")]
+    public async Task Query_BadParameter_Returns400NamingIt(string query, string field)
+    {
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/usage?" + query, PlatformFixture.CarrierKey));
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(problem["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == field);
+    }
+
+    [Fact]
+    public async Task Query_FinanceWithoutPayer_Returns400()
+    {
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/usage?meter=offload.bytes", PlatformFixture.FinanceKey));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+}
