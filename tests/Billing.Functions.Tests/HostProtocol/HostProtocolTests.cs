@@ -1,3 +1,4 @@
+using Billing.Tests.Shared;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;

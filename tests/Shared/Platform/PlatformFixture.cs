@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Billing.DevHost;
 using Billing.Tests.Shared;
 
-namespace Billing.Functions.Tests;
+namespace Billing.Tests.Shared;
 
 /// <summary>
 /// The platform as users run it locally: the built function app (a real child process) behind the DevHost, on Azurite.

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Billing.Functions.Tests;
+namespace Billing.Tests.Shared;
 
 /// <summary>Valid events relative to the real clock (the app runs on TimeProvider.System).</summary>
-internal static class SampleEvents
+public static class SampleEvents
 {
     public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

@@ -1,0 +1,68 @@
+using Billing.Solana.Keys;
+using Billing.Solana.Programs;
+using Billing.Solana.Transactions;
+
+namespace Billing.Solana.Tests.Transactions;
+
+public sealed class TransactionBuilderTests
+{
+    private const string Blockhash = "EETubP5AKHgjPAhzPAFcb8BAY1hMH639CWCFTqi3hq1k";
+
+    [Fact]
+    public void Build_MissingSigner_Throws()
+    {
+        using var payer = Keypair.FromSeed(new byte[32]);
+        using var owner = Keypair.FromSeed(Enumerable.Repeat((byte)7, 32).ToArray());
+        var builder = new TransactionBuilder()
+            .SetFeePayer(payer)
+            .SetRecentBlockHash(Blockhash)
+            .AddInstruction(MemoProgram.NewMemo("x", owner.PublicKey));
+        Assert.Throws<InvalidOperationException>(() => builder.Build(payer));
+    }
+
+    [Fact]
+    public void Sign_UnrelatedKeypair_Throws()
+    {
+        using var payer = Keypair.FromSeed(new byte[32]);
+        using var stranger = Keypair.FromSeed(Enumerable.Repeat((byte)9, 32).ToArray());
+        var transaction = new TransactionBuilder().SetFeePayer(payer).SetRecentBlockHash(Blockhash)
+            .AddInstruction(MemoProgram.NewMemo("x")).BuildTransaction();
+        Assert.Throws<ArgumentException>(() => transaction.Sign(stranger));
+    }
+
+    [Fact]
+    public void AddSignature_ExternalSignature_CompletesPartialTransaction()
+    {
+        using var payer = Keypair.FromSeed(new byte[32]);
+        using var owner = Keypair.FromSeed(Enumerable.Repeat((byte)7, 32).ToArray());
+        var builder = new TransactionBuilder().SetFeePayer(payer).SetRecentBlockHash(Blockhash)
+            .AddInstruction(MemoProgram.NewMemo("co-signed", owner.PublicKey));
+        var partial = builder.BuildTransaction().Sign(payer);
+        Assert.Null(partial.Signatures[1]);
+
+        var ownerSignature = owner.Sign(partial.MessageBytes);
+        partial.AddSignature(owner.PublicKey, ownerSignature);
+        Assert.Equal(builder.Build(payer, owner), partial.Serialize());
+        Assert.Throws<ArgumentException>(() => partial.AddSignature(owner.PublicKey, new byte[64]));
+    }
+
+    [Fact]
+    public void Serialize_TooLarge_Throws()
+    {
+        using var payer = Keypair.FromSeed(new byte[32]);
+        var transaction = new TransactionBuilder().SetFeePayer(payer).SetRecentBlockHash(Blockhash)
+            .AddInstruction(MemoProgram.NewMemo(new string('x', 1300))).BuildTransaction().Sign(payer);
+        Assert.Throws<InvalidOperationException>(() => transaction.Serialize());
+    }
+
+    [Fact]
+    public void Id_SignedTransaction_IsFeePayerSignature()
+    {
+        using var payer = Keypair.FromSeed(new byte[32]);
+        var transaction = new TransactionBuilder().SetFeePayer(payer).SetRecentBlockHash(Blockhash)
+            .AddInstruction(MemoProgram.NewMemo("id")).BuildTransaction();
+        Assert.Null(transaction.Id);
+        transaction.Sign(payer);
+        Assert.Equal(Base58.Encode(transaction.Signatures[0]!), transaction.Id);
+    }
+}
