@@ -5,7 +5,12 @@ using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
 using Billing.Functions.HostProtocol;
 using Billing.Functions.Infrastructure;
+using Billing.Functions.ClosePeriod;
+using Billing.Functions.ClosePeriods;
+using Billing.Functions.GetInvoice;
 using Billing.Functions.IngestUsage;
+using Billing.Functions.Invoicing;
+using Billing.Functions.ListInvoices;
 using Billing.Functions.MeterCarrierOffload;
 using Billing.Functions.MeterComputeUsage;
 using Billing.Functions.Metering;
@@ -92,6 +97,14 @@ public static class BillingFunctionsApp
         services.AddSingleton<MeterCarrierOffloadFunction>();
         services.AddSingleton<MeterComputeUsageFunction>();
         services.AddSingleton<QueryUsageFunction>();
+        services.AddOptions<InvoicingOptions>().Bind(builder.Configuration.GetSection(InvoicingOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<InvoicingOptions>, InvoicingOptionsValidator>();
+        services.AddSingleton<InvoiceStore>();
+        services.AddSingleton<PeriodCloser>();
+        services.AddSingleton<ClosePeriodFunction>();
+        services.AddSingleton<ClosePeriodsFunction>();
+        services.AddSingleton<ListInvoicesFunction>();
+        services.AddSingleton<GetInvoiceFunction>();
         return builder;
     }
 
@@ -100,6 +113,7 @@ public static class BillingFunctionsApp
     {
         _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
         _ = services.GetRequiredService<IOptions<PartnerOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<InvoicingOptions>>().Value;
         _ = services.GetRequiredService<PlanCatalog>();
     }
 
@@ -123,12 +137,16 @@ public static class BillingFunctionsApp
             Invoke(r, (inv, c) => f.InvokeAsync(inv, c), ct));
         app.MapPost("/" + MeterCarrierOffloadFunction.Name, (HttpRequest r, MeterCarrierOffloadFunction f, CancellationToken ct) =>
             Invoke(r, async (inv, c) => new InvocationResponse { ReturnValue = System.Text.Json.JsonSerializer.SerializeToNode(await f.InvokeAsync(inv, c)) }, ct));
+        app.MapPost("/" + ClosePeriodsFunction.Name, (HttpRequest r, ClosePeriodsFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
         app.MapPost("/" + MeterComputeUsageFunction.Name, (HttpRequest r, MeterComputeUsageFunction f, CancellationToken ct) =>
             Invoke(r, async (inv, c) => new InvocationResponse { ReturnValue = System.Text.Json.JsonSerializer.SerializeToNode(await f.InvokeAsync(inv, c)) }, ct));
 
         // HTTP-only functions are forwarded as the original request (enableForwardingHttpRequest).
         app.MapGet("/api/health", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
         app.MapGet("/api/v1/usage", (HttpRequest r, QueryUsageFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
+        app.MapPost("/api/v1/periods/{period}/close", (HttpRequest r, string period, ClosePeriodFunction f, CancellationToken ct) => f.InvokeAsync(r, period, ct));
+        app.MapGet("/api/v1/invoices", (HttpRequest r, ListInvoicesFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
+        app.MapGet("/api/v1/invoices/{id}", (HttpRequest r, string id, GetInvoiceFunction f, CancellationToken ct) => f.InvokeAsync(r, id, ct));
 
         app.MapFallback((HttpContext c) => new Problem(404, "Not found", $"no route for {c.Request.Method} {c.Request.Path}").ToResult());
         return app;

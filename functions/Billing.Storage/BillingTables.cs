@@ -12,6 +12,7 @@ public sealed class BillingTables
         Facts = service.GetTableClient(options.TablePrefix + "facts");
         Quarantine = service.GetTableClient(options.TablePrefix + "quarantine");
         Partners = service.GetTableClient(options.TablePrefix + "partners");
+        Invoices = service.GetTableClient(options.TablePrefix + "invoices");
     }
 
     public TableServiceClient Service { get; }
@@ -24,11 +25,13 @@ public sealed class BillingTables
 
     public TableClient Partners { get; }
 
+    public TableClient Invoices { get; }
+
     public TableClient Table(string name) => Service.GetTableClient(Options.TablePrefix + name);
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
-        foreach (var table in new[] { Facts, Quarantine, Partners })
+        foreach (var table in new[] { Facts, Quarantine, Partners, Invoices })
         {
             await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -100,7 +100,8 @@ public sealed class DevHostServer : IAsyncDisposable
 
                     break;
                 case "timerTrigger" when options.RunTimers:
-                    loops.Add(Task.Run(() => TimerAsync(function, stopping.Token), CancellationToken.None));
+                    var schedule = ParseSchedule(function); // fail start-up, not a background loop, on a bad schedule
+                    loops.Add(Task.Run(() => TimerAsync(function, schedule, stopping.Token), CancellationToken.None));
                     break;
             }
         }
@@ -567,10 +568,15 @@ public sealed class DevHostServer : IAsyncDisposable
         return new JsonObject { ["Data"] = new JsonObject { [function.Trigger.Name] = data }, ["Metadata"] = metadata };
     }
 
-    private async Task TimerAsync(FunctionDefinition function, CancellationToken cancellationToken)
+    private CrontabSchedule ParseSchedule(FunctionDefinition function)
     {
         string expression = Resolve(function.Trigger.Setting("schedule")) ?? throw new InvalidOperationException($"{function.Name}: timerTrigger has no schedule");
-        var schedule = CrontabSchedule.Parse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 });
+        return CrontabSchedule.TryParse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 })
+            ?? throw new InvalidOperationException($"{function.Name}: '{expression}' is not an NCRONTAB schedule ({{second}} {{minute}} {{hour}} {{day}} {{month}} {{day-of-week}})");
+    }
+
+    private async Task TimerAsync(FunctionDefinition function, CrontabSchedule schedule, CancellationToken cancellationToken)
+    {
         if (string.Equals(function.Trigger.Setting("runOnStartup"), "true", StringComparison.OrdinalIgnoreCase))
         {
             await InvokeAsync(function, TimerPayload(function, false), cancellationToken).ConfigureAwait(false);

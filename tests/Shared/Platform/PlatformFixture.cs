@@ -54,6 +54,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             ["Billing__Storage__TablePrefix"] = tablePrefix,
             ["Billing__Partners__Seed"] = "true",
             ["Billing__Partners__CacheTtl"] = "00:00:01",
+            ["Billing__Invoicing__CloseSchedule"] = "0 30 0 1 1 *", // tests close periods explicitly
         };
         (string Id, string Role, string Key, string? Plan)[] partners =
         [
