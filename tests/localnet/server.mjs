@@ -361,7 +361,8 @@ const treasuryTokenAccount = getAssociatedTokenAddressSync(mintKeypair.publicKey
 let bootstrapInfo;
 
 function bootstrap(rpcUrl) {
-  vm.airdrop(treasury.publicKey.toBytes(), 1_000_000n * 1_000_000_000n);
+  const funded = vm.airdrop(treasury.publicKey.toBytes(), 10_000n * 1_000_000_000n); // 10k SOL for fees and rent
+  if (!funded || funded instanceof litesvmInternal.FailedTransactionMetadata) throw new Error('bootstrap: funding the treasury failed');
   const tx = new Transaction({ feePayer: treasury.publicKey, recentBlockhash: currentBlockhash }).add(
     SystemProgram.createAccount({
       fromPubkey: treasury.publicKey,
@@ -412,7 +413,7 @@ const methods = {
       owner: new PublicKey(account.owner()).toBase58(),
       data: (config.encoding ?? 'base64') === 'base58' ? bs58.encode(data) : [data.toString('base64'), 'base64'],
       executable: account.executable(),
-      rentEpoch: Number(account.rentEpoch()),
+      rentEpoch: account.rentEpoch(), // u64 (often u64::MAX): written as an exact integer by toJson
       space: data.length,
     });
   },
@@ -466,6 +467,11 @@ function takeFault(method, clientTag) {
   fault.remaining -= 1;
   if (fault.remaining <= 0) faults = faults.filter((f) => f !== fault);
   return fault;
+}
+
+// JSON.stringify cannot write BigInt; emit them as exact integers (u64 values exceed 2^53).
+function toJson(value) {
+  return JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `__u64__${v}` : v)).replace(/"__u64__(\d+)"/g, '$1');
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -541,7 +547,7 @@ const server = http.createServer((req, res) => {
     }
     const body = batch ? outcomes.map((o) => o.body) : outcomes[0].body;
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
+    res.end(toJson(body));
   });
 });
 

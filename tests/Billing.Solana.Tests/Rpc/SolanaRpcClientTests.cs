@@ -156,13 +156,23 @@ public sealed class SolanaRpcClientTests
     [Fact]
     public async Task GetSlotAsync_CallerCancels_ThrowsOperationCanceledWithoutRetry()
     {
-        await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Result("1") with { Delay = TimeSpan.FromSeconds(5) });
+        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = new LoopbackRpcServer((_, _, _) =>
+        {
+            received.TrySetResult();
+            return LoopbackResponse.Result("1") with { Delay = TimeSpan.FromSeconds(5) };
+        });
         using var http = new HttpClient();
         var options = FastOptions(server.Url);
         options.AttemptTimeout = TimeSpan.FromSeconds(10);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        using var cts = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new SolanaRpcClient(http, options).GetSlotAsync(null, cts.Token));
+        var call = new SolanaRpcClient(http, options).GetSlotAsync(null, cts.Token);
+        await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        await Task.Delay(100);
         Assert.Equal(1, server.Count("getSlot"));
     }
 

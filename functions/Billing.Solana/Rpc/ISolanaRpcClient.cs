@@ -1,0 +1,35 @@
+using Billing.Solana.Keys;
+
+namespace Billing.Solana.Rpc;
+
+/// <summary>The Solana JSON-RPC calls the billing platform needs (see <see cref="SolanaRpcClient"/>).</summary>
+public interface ISolanaRpcClient
+{
+    Task<LatestBlockhash> GetLatestBlockhashAsync(Commitment? commitment, CancellationToken cancellationToken);
+
+    Task<string> SendTransactionAsync(ReadOnlyMemory<byte> transaction, SendTransactionOptions? options, CancellationToken cancellationToken);
+
+    Task<SimulationResult> SimulateTransactionAsync(ReadOnlyMemory<byte> transaction, Commitment? commitment, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<SignatureStatus?>> GetSignatureStatusesAsync(IReadOnlyList<string> signatures, bool searchTransactionHistory, CancellationToken cancellationToken);
+
+    Task<TransactionInfo?> GetTransactionAsync(string signature, Commitment? commitment, CancellationToken cancellationToken);
+
+    Task<ulong> GetBlockHeightAsync(Commitment? commitment, CancellationToken cancellationToken);
+
+    Task<ulong> GetSlotAsync(Commitment? commitment, CancellationToken cancellationToken);
+
+    Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken);
+
+    Task<ulong> GetBalanceAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken);
+
+    Task<TokenAmount> GetTokenAccountBalanceAsync(PublicKey tokenAccount, Commitment? commitment, CancellationToken cancellationToken);
+
+    Task<TokenAmount> GetTokenSupplyAsync(PublicKey mint, Commitment? commitment, CancellationToken cancellationToken);
+
+    Task<string> RequestAirdropAsync(PublicKey account, ulong lamports, Commitment? commitment, CancellationToken cancellationToken);
+
+    Task<bool> GetHealthAsync(CancellationToken cancellationToken);
+
+    Task<ulong> GetMinimumBalanceForRentExemptionAsync(ulong dataLength, CancellationToken cancellationToken);
+}

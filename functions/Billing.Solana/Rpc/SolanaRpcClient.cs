@@ -1,0 +1,343 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Billing.Solana.Keys;
+using Polly;
+
+namespace Billing.Solana.Rpc;
+
+/// <summary>
+/// JSON-RPC 2.0 client for a Solana node over an injected <see cref="HttpClient"/>.
+/// Transient failures (transport errors, attempt timeouts, HTTP 429/5xx) are retried by the
+/// <see cref="ResiliencePipeline"/>; JSON-RPC errors are thrown at once as <see cref="SolanaRpcException"/>.
+/// Lamports and token amounts are integers end to end.
+/// </summary>
+public sealed class SolanaRpcClient : ISolanaRpcClient
+{
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
+
+    private readonly HttpClient _http;
+    private readonly Uri _endpoint;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly Commitment _defaultCommitment;
+    private long _nextId;
+
+    /// <param name="httpClient">Shared client (e.g. from IHttpClientFactory); its own Timeout should exceed the per-attempt timeout.</param>
+    /// <param name="options">Endpoint and resilience settings.</param>
+    /// <param name="pipeline">Optional pipeline; defaults to <see cref="SolanaRpcResilience.CreatePipeline"/> from <paramref name="options"/>.</param>
+    public SolanaRpcClient(HttpClient httpClient, SolanaRpcOptions options, ResiliencePipeline? pipeline = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        _http = httpClient;
+        _endpoint = options.RpcUrl ?? httpClient.BaseAddress
+            ?? throw new ArgumentException("Set SolanaRpcOptions.RpcUrl or HttpClient.BaseAddress.", nameof(options));
+        _pipeline = pipeline ?? SolanaRpcResilience.CreatePipeline(options);
+        _defaultCommitment = options.DefaultCommitment;
+    }
+
+    public Task<LatestBlockhash> GetLatestBlockhashAsync(Commitment? commitment, CancellationToken cancellationToken) =>
+        CallAsync("getLatestBlockhash", [Config(commitment)], result =>
+        {
+            var value = result.GetProperty("value");
+            return new LatestBlockhash(
+                value.GetProperty("blockhash").GetString()!,
+                value.GetProperty("lastValidBlockHeight").GetUInt64(),
+                ContextSlot(result));
+        }, cancellationToken);
+
+    /// <summary>Submits wire bytes (base64) and returns the signature. A retried send is safe: the same signed bytes cannot land twice.</summary>
+    public Task<string> SendTransactionAsync(ReadOnlyMemory<byte> transaction, SendTransactionOptions? options, CancellationToken cancellationToken)
+    {
+        options ??= new SendTransactionOptions();
+        var config = new JsonObject
+        {
+            ["encoding"] = "base64",
+            ["skipPreflight"] = options.SkipPreflight,
+            ["preflightCommitment"] = (options.PreflightCommitment ?? _defaultCommitment).ToRpcString(),
+        };
+        if (options.MaxRetries is { } maxRetries)
+        {
+            config["maxRetries"] = maxRetries;
+        }
+
+        return CallAsync("sendTransaction", [Convert.ToBase64String(transaction.Span), config], r => r.GetString()!, cancellationToken);
+    }
+
+    public Task<SimulationResult> SimulateTransactionAsync(ReadOnlyMemory<byte> transaction, Commitment? commitment, CancellationToken cancellationToken)
+    {
+        var config = new JsonObject
+        {
+            ["encoding"] = "base64",
+            ["sigVerify"] = false,
+            ["commitment"] = (commitment ?? _defaultCommitment).ToRpcString(),
+        };
+        return CallAsync("simulateTransaction", [Convert.ToBase64String(transaction.Span), config], result =>
+        {
+            var value = result.GetProperty("value");
+            return new SimulationResult(
+                ParseError(value, "err"),
+                StringArray(value, "logs"),
+                value.TryGetProperty("unitsConsumed", out var units) && units.ValueKind == JsonValueKind.Number ? units.GetUInt64() : null,
+                ContextSlot(result));
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<SignatureStatus?>> GetSignatureStatusesAsync(IReadOnlyList<string> signatures, bool searchTransactionHistory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(signatures);
+        var list = new JsonArray(signatures.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
+        var config = new JsonObject { ["searchTransactionHistory"] = searchTransactionHistory };
+        return CallAsync<IReadOnlyList<SignatureStatus?>>("getSignatureStatuses", [list, config], result =>
+            result.GetProperty("value").EnumerateArray().Select(ParseSignatureStatus).ToArray(), cancellationToken);
+    }
+
+    public Task<TransactionInfo?> GetTransactionAsync(string signature, Commitment? commitment, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(signature);
+        var config = new JsonObject
+        {
+            ["encoding"] = "json",
+            ["maxSupportedTransactionVersion"] = 0,
+            ["commitment"] = (commitment ?? _defaultCommitment).ToRpcString(),
+        };
+        return CallAsync("getTransaction", [signature, config], ParseTransaction, cancellationToken);
+    }
+
+    public Task<ulong> GetBlockHeightAsync(Commitment? commitment, CancellationToken cancellationToken) =>
+        CallAsync("getBlockHeight", [Config(commitment)], r => r.GetUInt64(), cancellationToken);
+
+    public Task<ulong> GetSlotAsync(Commitment? commitment, CancellationToken cancellationToken) =>
+        CallAsync("getSlot", [Config(commitment)], r => r.GetUInt64(), cancellationToken);
+
+    public Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var config = Config(commitment);
+        config["encoding"] = "base64";
+        return CallAsync("getAccountInfo", [account.ToString(), config], result =>
+        {
+            var value = result.GetProperty("value");
+            if (value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            var data = value.GetProperty("data");
+            var encoded = data.ValueKind == JsonValueKind.Array ? data[0].GetString() : data.GetString();
+            return new AccountInfo(
+                value.GetProperty("lamports").GetUInt64(),
+                value.GetProperty("owner").GetString()!,
+                Convert.FromBase64String(encoded ?? string.Empty),
+                value.GetProperty("executable").GetBoolean(),
+                value.TryGetProperty("rentEpoch", out var rentEpoch) && rentEpoch.TryGetUInt64(out var epoch) ? epoch : 0);
+        }, cancellationToken);
+    }
+
+    public Task<ulong> GetBalanceAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return CallAsync("getBalance", [account.ToString(), Config(commitment)], r => r.GetProperty("value").GetUInt64(), cancellationToken);
+    }
+
+    public Task<TokenAmount> GetTokenAccountBalanceAsync(PublicKey tokenAccount, Commitment? commitment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tokenAccount);
+        return CallAsync("getTokenAccountBalance", [tokenAccount.ToString(), Config(commitment)], r => ParseTokenAmount(r.GetProperty("value")), cancellationToken);
+    }
+
+    public Task<TokenAmount> GetTokenSupplyAsync(PublicKey mint, Commitment? commitment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mint);
+        return CallAsync("getTokenSupply", [mint.ToString(), Config(commitment)], r => ParseTokenAmount(r.GetProperty("value")), cancellationToken);
+    }
+
+    public Task<string> RequestAirdropAsync(PublicKey account, ulong lamports, Commitment? commitment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        return CallAsync("requestAirdrop", [account.ToString(), lamports, Config(commitment)], r => r.GetString()!, cancellationToken);
+    }
+
+    public Task<ulong> GetMinimumBalanceForRentExemptionAsync(ulong dataLength, CancellationToken cancellationToken) =>
+        CallAsync("getMinimumBalanceForRentExemption", [dataLength], r => r.GetUInt64(), cancellationToken);
+
+    /// <summary>True when the node reports "ok"; false when it answers "node is unhealthy" (-32005).</summary>
+    public async Task<bool> GetHealthAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CallAsync("getHealth", [], r => r.GetString() == "ok", cancellationToken).ConfigureAwait(false);
+        }
+        catch (SolanaRpcException ex) when (ex.Code == SolanaRpcException.NodeUnhealthy)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Escape hatch for methods without a typed wrapper; returns the raw <c>result</c>.</summary>
+    public Task<JsonElement> CallRawAsync(string method, JsonArray parameters, CancellationToken cancellationToken) =>
+        CallAsync(method, parameters, r => r.Clone(), cancellationToken);
+
+    private async Task<T> CallAsync<T>(string method, JsonArray parameters, Func<JsonElement, T> map, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["id"] = Interlocked.Increment(ref _nextId),
+            ["method"] = method,
+            ["params"] = parameters,
+        }.ToJsonString();
+
+        JsonElement result;
+        try
+        {
+            result = await _pipeline.ExecuteAsync(
+                static async (state, token) => await state.Client.SendOnceAsync(state.Method, state.Body, token).ConfigureAwait(false),
+                (Client: this, Method: method, Body: body),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not SolanaRpcException and not SolanaRpcTransportException &&
+                                   SolanaRpcResilience.IsTransient(ex, cancellationToken))
+        {
+            throw new SolanaRpcTransportException($"{method}: no response from {_endpoint.Host} ({ex.GetType().Name}: {ex.Message})", isTransient: true, innerException: ex);
+        }
+
+        try
+        {
+            return map(result);
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or JsonException)
+        {
+            throw new SolanaRpcTransportException($"{method}: unexpected result shape: {result.GetRawText()}", isTransient: false, innerException: ex);
+        }
+    }
+
+    /// <summary>One HTTP attempt; throws transient errors for the pipeline to retry.</summary>
+    private async Task<JsonElement> SendOnceAsync(string method, string body, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = JsonMediaType;
+        using var response = await _http.PostAsync(_endpoint, content, cancellationToken).ConfigureAwait(false);
+        var payload = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+
+        if (SolanaRpcResilience.IsTransientStatus(response.StatusCode))
+        {
+            throw new SolanaRpcTransportException($"{method}: HTTP {(int)response.StatusCode} from {_endpoint.Host}", isTransient: true, response.StatusCode);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(payload);
+        }
+        catch (JsonException ex)
+        {
+            throw new SolanaRpcTransportException($"{method}: HTTP {(int)response.StatusCode} with a body that is not JSON", isTransient: false, response.StatusCode, ex);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            {
+                throw new SolanaRpcException(
+                    method,
+                    error.TryGetProperty("code", out var code) && code.TryGetInt64(out var c) ? c : 0,
+                    error.TryGetProperty("message", out var message) ? message.GetString() ?? string.Empty : string.Empty,
+                    error.TryGetProperty("data", out var data) ? data.Clone() : null);
+            }
+
+            if (!response.IsSuccessStatusCode || root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("result", out var result))
+            {
+                throw new SolanaRpcTransportException($"{method}: HTTP {(int)response.StatusCode} without a JSON-RPC result", isTransient: false, response.StatusCode);
+            }
+
+            return result.Clone();
+        }
+    }
+
+    private JsonObject Config(Commitment? commitment) => new() { ["commitment"] = (commitment ?? _defaultCommitment).ToRpcString() };
+
+    private static ulong ContextSlot(JsonElement result) =>
+        result.TryGetProperty("context", out var context) && context.TryGetProperty("slot", out var slot) ? slot.GetUInt64() : 0;
+
+    private static TransactionError? ParseError(JsonElement parent, string property) =>
+        parent.TryGetProperty(property, out var err) && err.ValueKind != JsonValueKind.Null ? TransactionError.Parse(err) : null;
+
+    private static IReadOnlyList<string> StringArray(JsonElement parent, string property) =>
+        parent.TryGetProperty(property, out var array) && array.ValueKind == JsonValueKind.Array
+            ? array.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToArray()
+            : [];
+
+    private static IReadOnlyList<ulong> UInt64Array(JsonElement parent, string property) =>
+        parent.TryGetProperty(property, out var array) && array.ValueKind == JsonValueKind.Array
+            ? array.EnumerateArray().Select(e => e.GetUInt64()).ToArray()
+            : [];
+
+    private static SignatureStatus? ParseSignatureStatus(JsonElement status)
+    {
+        if (status.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var confirmations = status.TryGetProperty("confirmations", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetUInt64() : (ulong?)null;
+        var level = status.TryGetProperty("confirmationStatus", out var cs) && cs.ValueKind == JsonValueKind.String
+            ? CommitmentExtensions.ParseCommitment(cs.GetString())
+            : null;
+        return new SignatureStatus(status.GetProperty("slot").GetUInt64(), confirmations, ParseError(status, "err"), level);
+    }
+
+    /// <summary>Reads the integer amount string; the float uiAmount is ignored on purpose.</summary>
+    private static TokenAmount ParseTokenAmount(JsonElement value) =>
+        new(ulong.Parse(value.GetProperty("amount").GetString()!, NumberStyles.None, CultureInfo.InvariantCulture), value.GetProperty("decimals").GetByte());
+
+    private static TransactionInfo? ParseTransaction(JsonElement result)
+    {
+        if (result.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var transaction = result.GetProperty("transaction");
+        var message = transaction.GetProperty("message");
+        TransactionMeta? meta = null;
+        if (result.TryGetProperty("meta", out var m) && m.ValueKind == JsonValueKind.Object)
+        {
+            meta = new TransactionMeta(
+                ParseError(m, "err"),
+                m.GetProperty("fee").GetUInt64(),
+                StringArray(m, "logMessages"),
+                UInt64Array(m, "preBalances"),
+                UInt64Array(m, "postBalances"),
+                TokenBalances(m, "preTokenBalances"),
+                TokenBalances(m, "postTokenBalances"),
+                m.TryGetProperty("computeUnitsConsumed", out var cu) && cu.ValueKind == JsonValueKind.Number ? cu.GetUInt64() : null);
+        }
+
+        return new TransactionInfo(
+            result.GetProperty("slot").GetUInt64(),
+            result.TryGetProperty("blockTime", out var bt) && bt.ValueKind == JsonValueKind.Number ? bt.GetInt64() : null,
+            StringArray(transaction, "signatures"),
+            StringArray(message, "accountKeys"),
+            message.TryGetProperty("recentBlockhash", out var bh) ? bh.GetString() ?? string.Empty : string.Empty,
+            meta);
+    }
+
+    private static IReadOnlyList<TokenBalance> TokenBalances(JsonElement meta, string property)
+    {
+        if (!meta.TryGetProperty(property, out var array) || array.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        return array.EnumerateArray().Select(b => new TokenBalance(
+            b.GetProperty("accountIndex").GetInt32(),
+            b.GetProperty("mint").GetString()!,
+            b.TryGetProperty("owner", out var owner) ? owner.GetString() : null,
+            b.TryGetProperty("programId", out var program) ? program.GetString() : null,
+            ParseTokenAmount(b.GetProperty("uiTokenAmount")))).ToArray();
+    }
+}

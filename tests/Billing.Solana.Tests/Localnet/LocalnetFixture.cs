@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Billing.Solana.Keys;
+using Billing.Solana.Rpc;
+
+namespace Billing.Solana.Tests.Localnet;
+
+/// <summary>What the localnet bootstrap wrote to its info file (see tests/localnet/server.mjs).</summary>
+public sealed record LocalnetInfo(string RpcUrl, string Mint, byte Decimals, string TreasuryOwner, string TreasuryTokenAccount, byte[] TreasuryKeypair);
+
+/// <summary>
+/// Shared localnet for the "localnet" collection. Uses the one started by <c>./run test</c> when
+/// BILLING_TEST_SOLANA_RPC (and optionally BILLING_TEST_SOLANA_INFO) are set; otherwise starts
+/// <c>node tests/localnet/server.mjs --port 0</c> from the repository root and stops it on dispose.
+/// </summary>
+public sealed class LocalnetFixture : IAsyncLifetime
+{
+    public const string RpcEnvironmentVariable = "BILLING_TEST_SOLANA_RPC";
+    public const string InfoEnvironmentVariable = "BILLING_TEST_SOLANA_INFO";
+    private const string ReadyPrefix = "localnet listening on ";
+
+    private Process? _process;
+    private string? _ownInfoFile;
+    private LocalnetInfo? _info;
+    private Uri? _rpcUrl;
+
+    /// <summary>Sent as <c>x-localnet-client</c> so injected faults and request counts only concern this test run.</summary>
+    public string ClientTag { get; } = $"billing-solana-tests-{Guid.NewGuid():N}";
+
+    public Uri RpcUrl => _rpcUrl ?? throw new InvalidOperationException("Localnet not started.");
+
+    public LocalnetInfo Info => _info ?? throw new InvalidOperationException("Localnet not started.");
+
+    public HttpClient Http { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Http.DefaultRequestHeaders.Add("x-localnet-client", ClientTag);
+        var external = Environment.GetEnvironmentVariable(RpcEnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(external))
+        {
+            _rpcUrl = new Uri(external);
+            var infoPath = Environment.GetEnvironmentVariable(InfoEnvironmentVariable);
+            _info = !string.IsNullOrWhiteSpace(infoPath) && File.Exists(infoPath)
+                ? ParseInfo(JsonNode.Parse(await File.ReadAllTextAsync(infoPath, cts.Token))!)
+                : ParseInfo(JsonNode.Parse((await AdminAsync("admin_bootstrapInfo", [], cts.Token)).GetRawText())!);
+            return;
+        }
+
+        _ownInfoFile = Path.Combine(Path.GetTempPath(), $"localnet-info-{Guid.NewGuid():N}.json");
+        _rpcUrl = await StartServerAsync(_ownInfoFile, cts.Token);
+        _info = ParseInfo(JsonNode.Parse(await File.ReadAllTextAsync(_ownInfoFile, cts.Token))!);
+    }
+
+    public Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (_process is { } process)
+        {
+            try
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                    process.WaitForExit(5000);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+
+            process.Dispose();
+        }
+
+        if (_ownInfoFile is not null && File.Exists(_ownInfoFile))
+        {
+            File.Delete(_ownInfoFile);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public SolanaRpcClient CreateClient(Action<SolanaRpcOptions>? configure = null)
+    {
+        var options = new SolanaRpcOptions
+        {
+            RpcUrl = RpcUrl,
+            AttemptTimeout = TimeSpan.FromSeconds(5),
+            MaxRetryAttempts = 3,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(20),
+            UseJitter = false,
+        };
+        configure?.Invoke(options);
+        return new SolanaRpcClient(Http, options);
+    }
+
+    public Keypair LoadTreasury() => Keypair.FromSecretKey(Info.TreasuryKeypair);
+
+    /// <summary>Calls a test-only <c>admin_*</c> method of the localnet.</summary>
+    public async Task<JsonElement> AdminAsync(string method, JsonArray parameters, CancellationToken cancellationToken)
+    {
+        var client = new SolanaRpcClient(Http, new SolanaRpcOptions { RpcUrl = RpcUrl, MaxRetryAttempts = 0 });
+        return await client.CallRawAsync(method, parameters, cancellationToken);
+    }
+
+    public Task FailNextAsync(string method, string mode, CancellationToken cancellationToken, int count = 1, int delayMs = 30000) =>
+        AdminAsync("admin_failNext", [new JsonObject { ["method"] = method, ["mode"] = mode, ["count"] = count, ["clientTag"] = ClientTag, ["delayMs"] = delayMs }], cancellationToken);
+
+    public async Task<int> RequestCountAsync(string method, CancellationToken cancellationToken)
+    {
+        var counts = await AdminAsync("admin_requestCounts", [ClientTag], cancellationToken);
+        return counts.TryGetProperty(method, out var count) ? count.GetInt32() : 0;
+    }
+
+    private static LocalnetInfo ParseInfo(JsonNode node) => new(
+        node["rpcUrl"]!.GetValue<string>(),
+        node["mint"]!.GetValue<string>(),
+        node["decimals"]!.GetValue<byte>(),
+        node["treasuryOwner"]!.GetValue<string>(),
+        node["treasuryTokenAccount"]!.GetValue<string>(),
+        node["treasuryKeypair"]!.AsArray().Select(n => n!.GetValue<byte>()).ToArray());
+
+    private async Task<Uri> StartServerAsync(string infoFile, CancellationToken cancellationToken)
+    {
+        var root = FindRepositoryRoot();
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { Path.Combine("tests", "localnet", "server.mjs"), "--port", "0", "--info-file", infoFile })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stderr = new System.Text.StringBuilder();
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && line.StartsWith(ReadyPrefix, StringComparison.Ordinal))
+            {
+                ready.TrySetResult(new Uri(line[ReadyPrefix.Length..].Trim()));
+            }
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (stderr)
+                {
+                    stderr.AppendLine(e.Data);
+                }
+            }
+        };
+        _process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"localnet exited early: {stderr}"));
+
+        if (!_process.Start())
+        {
+            throw new InvalidOperationException("Could not start node for the localnet.");
+        }
+
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        return await ready.Task.WaitAsync(cancellationToken);
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var buildTimeRoot = typeof(LocalnetFixture).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), inherit: false)
+            .OfType<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        var starts = new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory(), buildTimeRoot };
+        foreach (var start in starts.Where(s => !string.IsNullOrEmpty(s)))
+        {
+            for (var dir = new DirectoryInfo(start!); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Billing.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("Billing.sln not found above the test output; set BILLING_TEST_SOLANA_RPC to use a running localnet.");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LocalnetCollection : ICollectionFixture<LocalnetFixture>
+{
+    public const string Name = "localnet";
+}

@@ -1,0 +1,259 @@
+using System.Text.Json.Nodes;
+using Billing.Solana.Keys;
+using Billing.Solana.Programs;
+using Billing.Solana.Rpc;
+using Billing.Solana.Tests.TestSupport;
+using Billing.Solana.Transactions;
+
+namespace Billing.Solana.Tests.Localnet;
+
+/// <summary>End-to-end against the LiteSVM localnet: real programs, real transaction bytes.</summary>
+[Collection(LocalnetCollection.Name)]
+public sealed class LocalnetTests(LocalnetFixture localnet)
+{
+    private const byte Decimals = 8;
+
+    [Fact]
+    public async Task BootstrapInfo_TreasuryKeypair_OwnsFundedTreasuryTokenAccount()
+    {
+        var ct = TestTimeouts.Token();
+        using var treasury = localnet.LoadTreasury();
+        var rpc = localnet.CreateClient();
+
+        Assert.Equal(localnet.Info.TreasuryOwner, treasury.PublicKey.ToString());
+        Assert.Equal(
+            localnet.Info.TreasuryTokenAccount,
+            AssociatedTokenAccountProgram.DeriveAssociatedTokenAccount(treasury.PublicKey, new PublicKey(localnet.Info.Mint)).ToString());
+        var balance = await rpc.GetTokenAccountBalanceAsync(new PublicKey(localnet.Info.TreasuryTokenAccount), null, ct);
+        Assert.Equal(localnet.Info.Decimals, balance.Decimals);
+        Assert.True(balance.Amount > 0);
+        Assert.True(await rpc.GetBalanceAsync(treasury.PublicKey, null, ct) > 1_000_000_000UL);
+        Assert.True(await rpc.GetHealthAsync(ct));
+    }
+
+    [Fact]
+    public async Task BurnCheckedWithMemo_FreshMint_ReducesBalanceAndSupplyExactly()
+    {
+        var ct = TestTimeouts.Token();
+        using var treasury = localnet.LoadTreasury();
+        using var owner = Keypair.Generate();
+        var rpc = localnet.CreateClient();
+        var checker = new SignatureStatusChecker(rpc);
+        var (mint, ata) = await CreateMintWithBalanceAsync(rpc, treasury, owner, 5_000_000_000UL, ct);
+
+        const ulong burnAmount = 1_234_567_891UL;
+        var memo = $"burn:invoice-{Guid.NewGuid():N}";
+        var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
+        var burnTx = new TransactionBuilder()
+            .SetFeePayer(treasury)
+            .SetRecentBlockHash(blockhash.Blockhash)
+            .AddInstruction(ComputeBudgetProgram.SetComputeUnitLimit(100_000))
+            .AddInstruction(TokenProgram.BurnChecked(ata, mint, owner.PublicKey, burnAmount, Decimals))
+            .AddInstruction(MemoProgram.NewMemo(memo, owner.PublicKey))
+            .Build(treasury, owner);
+        var signature = await rpc.SendTransactionAsync(burnTx, null, ct);
+
+        var check = await checker.WaitAsync(signature, blockhash.LastValidBlockHeight, Commitment.Confirmed, TimeSpan.FromMilliseconds(50), ct);
+        Assert.Equal(SignatureOutcome.Landed, check.Outcome);
+        Assert.Equal(5_000_000_000UL - burnAmount, (await rpc.GetTokenAccountBalanceAsync(ata, null, ct)).Amount);
+        Assert.Equal(new TokenAmount(5_000_000_000UL - burnAmount, Decimals), await rpc.GetTokenSupplyAsync(mint, null, ct));
+
+        var transaction = await rpc.GetTransactionAsync(signature, null, ct);
+        Assert.NotNull(transaction?.Meta);
+        Assert.Null(transaction.Meta.Error);
+        Assert.Contains(transaction.Meta.LogMessages, line => line.Contains(memo, StringComparison.Ordinal));
+        var pre = transaction.Meta.PreTokenBalances.Single(b => b.Mint == mint.ToString());
+        var post = transaction.Meta.PostTokenBalances.Single(b => b.Mint == mint.ToString());
+        Assert.Equal(burnAmount, pre.UiTokenAmount.Amount - post.UiTokenAmount.Amount);
+        Assert.Equal(owner.PublicKey.ToString(), post.Owner);
+        Assert.Equal(signature, transaction.Signatures[0]);
+    }
+
+    [Fact]
+    public async Task BurnChecked_WrongDecimals_FailsPreflightWithMintDecimalsMismatch()
+    {
+        var ct = TestTimeouts.Token();
+        using var treasury = localnet.LoadTreasury();
+        using var owner = Keypair.Generate();
+        var rpc = localnet.CreateClient();
+        var (mint, ata) = await CreateMintWithBalanceAsync(rpc, treasury, owner, 1_000UL, ct);
+
+        var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
+        var bad = new TransactionBuilder()
+            .SetFeePayer(treasury)
+            .SetRecentBlockHash(blockhash.Blockhash)
+            .AddInstruction(MemoProgram.NewMemo("wrong decimals"))
+            .AddInstruction(TokenProgram.BurnChecked(ata, mint, owner.PublicKey, 10, Decimals - 2))
+            .Build(treasury, owner);
+
+        var ex = await Assert.ThrowsAsync<SolanaRpcException>(() => rpc.SendTransactionAsync(bad, null, ct));
+        Assert.True(ex.IsPreflightFailure);
+        Assert.Equal(TransactionErrorKind.InstructionError, ex.TransactionError!.Kind);
+        Assert.Equal(1, ex.TransactionError.InstructionIndex);
+        Assert.Equal((uint)TokenProgramError.MintDecimalsMismatch, ex.TransactionError.InstructionError!.CustomCode);
+        Assert.NotEmpty(ex.Logs);
+        Assert.Equal(1_000UL, (await rpc.GetTokenAccountBalanceAsync(ata, null, ct)).Amount);
+
+        // Without preflight it lands as a failed transaction and the status carries the same error.
+        var signature = await rpc.SendTransactionAsync(bad, new SendTransactionOptions(SkipPreflight: true), ct);
+        var check = await new SignatureStatusChecker(rpc).CheckAsync(signature, ct);
+        Assert.Equal(SignatureOutcome.Failed, check.Outcome);
+        Assert.Equal(18u, check.Error!.InstructionError!.CustomCode);
+    }
+
+    [Fact]
+    public async Task SendTransaction_IdenticalResubmission_ThrowsAlreadyProcessed()
+    {
+        var ct = TestTimeouts.Token();
+        using var treasury = localnet.LoadTreasury();
+        var rpc = localnet.CreateClient();
+        var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
+        var tx = new TransactionBuilder().SetFeePayer(treasury).SetRecentBlockHash(blockhash.Blockhash)
+            .AddInstruction(MemoProgram.NewMemo($"once-{Guid.NewGuid():N}")).Build(treasury);
+
+        var signature = await rpc.SendTransactionAsync(tx, null, ct);
+        var ex = await Assert.ThrowsAsync<SolanaRpcException>(() => rpc.SendTransactionAsync(tx, null, ct));
+
+        Assert.Equal(TransactionErrorKind.AlreadyProcessed, ex.TransactionError!.Kind);
+        Assert.Equal(SignatureOutcome.Landed, (await new SignatureStatusChecker(rpc).CheckAsync(signature, ct)).Outcome);
+    }
+
+    [Fact]
+    public async Task SendTransaction_ExpiredBlockhash_DetectedByHeightAndRejectedAsBlockhashNotFound()
+    {
+        var ct = TestTimeouts.Token();
+        using var treasury = localnet.LoadTreasury();
+        var rpc = localnet.CreateClient();
+        var checker = new SignatureStatusChecker(rpc);
+        var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
+        var transaction = new TransactionBuilder().SetFeePayer(treasury).SetRecentBlockHash(blockhash.Blockhash)
+            .AddInstruction(MemoProgram.NewMemo($"late-{Guid.NewGuid():N}")).BuildTransaction().Sign(treasury);
+
+        var height = await rpc.GetBlockHeightAsync(null, ct);
+        var blocks = checked((int)(blockhash.LastValidBlockHeight - height + 1));
+        await localnet.AdminAsync("admin_advanceBlockHeight", [blocks], ct);
+
+        Assert.True(await rpc.GetBlockHeightAsync(null, ct) > blockhash.LastValidBlockHeight);
+        Assert.True(await checker.IsBlockhashExpiredAsync(blockhash.LastValidBlockHeight, ct));
+        Assert.Equal(SignatureOutcome.NotFound, (await checker.CheckAsync(transaction.Id!, ct)).Outcome);
+        var ex = await Assert.ThrowsAsync<SolanaRpcException>(() => rpc.SendTransactionAsync(transaction.Serialize(), null, ct));
+        Assert.Equal(TransactionErrorKind.BlockhashNotFound, ex.TransactionError!.Kind);
+    }
+
+    [Fact]
+    public async Task SendTransaction_ErrorAfterLanding_SignatureStatusShowsLanded()
+    {
+        var ct = TestTimeouts.Token();
+        using var treasury = localnet.LoadTreasury();
+        var rpc = localnet.CreateClient();
+        var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
+        var transaction = new TransactionBuilder().SetFeePayer(treasury).SetRecentBlockHash(blockhash.Blockhash)
+            .AddInstruction(MemoProgram.NewMemo($"ambiguous-{Guid.NewGuid():N}")).BuildTransaction().Sign(treasury);
+        await localnet.FailNextAsync("sendTransaction", "error-after-landing", ct);
+
+        await Assert.ThrowsAsync<SolanaRpcException>(() => rpc.SendTransactionAsync(transaction.Serialize(), null, ct));
+
+        var check = await new SignatureStatusChecker(rpc).CheckAsync(transaction.Id!, ct);
+        Assert.Equal(SignatureOutcome.Landed, check.Outcome);
+        Assert.Equal(Commitment.Finalized, check.Status!.ConfirmationStatus);
+    }
+
+    [Fact]
+    public async Task GetBlockHeight_InjectedHttp500_IsRetried()
+    {
+        var ct = TestTimeouts.Token();
+        var rpc = localnet.CreateClient();
+        var before = await localnet.RequestCountAsync("getBlockHeight", ct);
+        await localnet.FailNextAsync("getBlockHeight", "http500", ct, count: 2);
+
+        Assert.True(await rpc.GetBlockHeightAsync(null, ct) > 0);
+        Assert.Equal(before + 3, await localnet.RequestCountAsync("getBlockHeight", ct));
+    }
+
+    [Fact]
+    public async Task GetLatestBlockhash_InjectedTimeout_IsRetried()
+    {
+        var ct = TestTimeouts.Token();
+        var rpc = localnet.CreateClient(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(500));
+        var before = await localnet.RequestCountAsync("getLatestBlockhash", ct);
+        await localnet.FailNextAsync("getLatestBlockhash", "timeout", ct, delayMs: 5000);
+
+        var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
+
+        Assert.NotEmpty(blockhash.Blockhash);
+        Assert.Equal(before + 2, await localnet.RequestCountAsync("getLatestBlockhash", ct));
+    }
+
+    [Fact]
+    public async Task GetSlot_InjectedJsonRpcError_IsNotRetried()
+    {
+        var ct = TestTimeouts.Token();
+        var rpc = localnet.CreateClient();
+        var before = await localnet.RequestCountAsync("getSlot", ct);
+        await localnet.FailNextAsync("getSlot", "error", ct);
+
+        var ex = await Assert.ThrowsAsync<SolanaRpcException>(() => rpc.GetSlotAsync(null, ct));
+
+        Assert.Equal(-32603, ex.Code);
+        Assert.Equal(before + 1, await localnet.RequestCountAsync("getSlot", ct));
+    }
+
+    [Fact]
+    public async Task RequestAirdrop_NewAccount_CreditsExactLamports()
+    {
+        var ct = TestTimeouts.Token();
+        using var account = Keypair.Generate();
+        var rpc = localnet.CreateClient();
+
+        var signature = await rpc.RequestAirdropAsync(account.PublicKey, 2_500_000_000UL, null, ct);
+
+        Assert.Equal(2_500_000_000UL, await rpc.GetBalanceAsync(account.PublicKey, null, ct));
+        Assert.Equal(SignatureOutcome.Landed, (await new SignatureStatusChecker(rpc).CheckAsync(signature, ct)).Outcome);
+        Assert.Null(await rpc.GetAccountInfoAsync(Keypair.Generate().PublicKey, null, ct));
+    }
+
+    [Fact]
+    public async Task SimulateTransaction_WrongDecimals_ReportsErrorWithoutLanding()
+    {
+        var ct = TestTimeouts.Token();
+        using var treasury = localnet.LoadTreasury();
+        var rpc = localnet.CreateClient();
+        var mint = new PublicKey(localnet.Info.Mint);
+        var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
+        var tx = new TransactionBuilder().SetFeePayer(treasury).SetRecentBlockHash(blockhash.Blockhash)
+            .AddInstruction(TokenProgram.BurnChecked(new PublicKey(localnet.Info.TreasuryTokenAccount), mint, treasury.PublicKey, 1, 3))
+            .Build(treasury);
+
+        var result = await rpc.SimulateTransactionAsync(tx, null, ct);
+
+        Assert.Equal(18u, result.Error!.InstructionError!.CustomCode);
+        Assert.NotEmpty(result.Logs);
+        var info = await rpc.GetAccountInfoAsync(mint, null, ct);
+        Assert.Equal(TokenProgram.ProgramIdKey.ToString(), info!.Owner);
+        Assert.Equal(TokenProgram.MintAccountLength, info.Data.Length);
+    }
+
+    /// <summary>A mint of its own per test keeps supply assertions independent of anything else using the localnet.</summary>
+    private static async Task<(PublicKey Mint, PublicKey Ata)> CreateMintWithBalanceAsync(
+        SolanaRpcClient rpc, Keypair treasury, Keypair owner, ulong amount, CancellationToken ct)
+    {
+        using var mint = Keypair.Generate();
+        var rent = await rpc.GetMinimumBalanceForRentExemptionAsync(TokenProgram.MintAccountLength, ct);
+        var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
+        var ata = AssociatedTokenAccountProgram.DeriveAssociatedTokenAccount(owner.PublicKey, mint.PublicKey);
+        var setup = new TransactionBuilder()
+            .SetFeePayer(treasury)
+            .SetRecentBlockHash(blockhash.Blockhash)
+            .AddInstruction(SystemProgram.CreateAccount(treasury.PublicKey, mint.PublicKey, rent, TokenProgram.MintAccountLength, TokenProgram.ProgramIdKey))
+            .AddInstruction(TokenProgram.InitializeMint2(mint.PublicKey, Decimals, treasury.PublicKey))
+            .AddInstruction(AssociatedTokenAccountProgram.CreateIdempotent(treasury.PublicKey, owner.PublicKey, mint.PublicKey))
+            .AddInstruction(AssociatedTokenAccountProgram.CreateIdempotent(treasury.PublicKey, owner.PublicKey, mint.PublicKey))
+            .AddInstruction(TokenProgram.MintToChecked(mint.PublicKey, ata, treasury.PublicKey, amount, Decimals))
+            .Build(treasury, mint);
+        var signature = await rpc.SendTransactionAsync(setup, null, ct);
+        var check = await new SignatureStatusChecker(rpc).WaitAsync(signature, blockhash.LastValidBlockHeight, Commitment.Confirmed, TimeSpan.FromMilliseconds(50), ct);
+        Assert.Equal(SignatureOutcome.Landed, check.Outcome);
+        Assert.Equal(new TokenAmount(amount, Decimals), await rpc.GetTokenAccountBalanceAsync(ata, null, ct));
+        return (mint.PublicKey, ata);
+    }
+}
