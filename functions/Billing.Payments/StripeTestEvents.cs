@@ -1,0 +1,123 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Billing.Payments;
+
+/// <summary>
+/// Realistic Stripe event payloads for tests, the local demo and the CLI (sign them with <see cref="StripeWebhookSigner"/>).
+/// Shapes follow Stripe's event and invoice objects; ids are whatever the caller passes.
+/// </summary>
+public static class StripeTestEvents
+{
+    /// <summary>
+    /// An <c>invoice.paid</c> event. <paramref name="billingInvoiceId"/> null produces an invoice without our metadata
+    /// (as for an invoice created outside this platform).
+    /// </summary>
+    public static string InvoicePaid(
+        string eventId,
+        string stripeInvoiceId,
+        string? billingInvoiceId,
+        long amountPaidMinor,
+        string currency,
+        string customerId,
+        DateTimeOffset created,
+        string? paymentIntentId = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventId);
+        ArgumentException.ThrowIfNullOrEmpty(stripeInvoiceId);
+        ArgumentException.ThrowIfNullOrEmpty(currency);
+        ArgumentException.ThrowIfNullOrEmpty(customerId);
+        long at = created.ToUnixTimeSeconds();
+        string intent = paymentIntentId ?? "pi_" + (stripeInvoiceId.StartsWith("in_", StringComparison.Ordinal) ? stripeInvoiceId[3..] : stripeInvoiceId);
+        return Event(eventId, "invoice.paid", created, w =>
+        {
+            w.WriteString("id", stripeInvoiceId);
+            w.WriteString("object", "invoice");
+            w.WriteString("account_country", "US");
+            w.WriteNumber("amount_due", amountPaidMinor);
+            w.WriteNumber("amount_paid", amountPaidMinor);
+            w.WriteNumber("amount_remaining", 0);
+            w.WriteNumber("attempt_count", 1);
+            w.WriteBoolean("attempted", true);
+            w.WriteBoolean("auto_advance", false);
+            w.WriteString("billing_reason", "manual");
+            w.WriteString("collection_method", "send_invoice");
+            w.WriteNumber("created", at - 3600);
+            w.WriteString("currency", currency.ToLowerInvariant());
+            w.WriteString("customer", customerId);
+            w.WriteNumber("due_date", at + (30 * 86400));
+            w.WriteString("hosted_invoice_url", $"https://invoice.stripe.com/i/acct_test/{stripeInvoiceId}");
+            w.WriteStartObject("lines");
+            w.WriteString("object", "list");
+            w.WriteStartArray("data");
+            w.WriteEndArray();
+            w.WriteBoolean("has_more", false);
+            w.WriteNumber("total_count", 0);
+            w.WriteString("url", $"/v1/invoices/{stripeInvoiceId}/lines");
+            w.WriteEndObject();
+            w.WriteBoolean("livemode", false);
+            w.WriteStartObject("metadata");
+            if (billingInvoiceId is not null)
+            {
+                w.WriteString(StripeInvoiceSync.InvoiceIdMetadataKey, billingInvoiceId);
+            }
+
+            w.WriteEndObject();
+            w.WriteString("number", "BILL-0001");
+            w.WriteString("payment_intent", intent);
+            w.WriteString("status", "paid");
+            w.WriteStartObject("status_transitions");
+            w.WriteNumber("finalized_at", at - 3600);
+            w.WriteNull("marked_uncollectible_at");
+            w.WriteNumber("paid_at", at);
+            w.WriteNull("voided_at");
+            w.WriteEndObject();
+            w.WriteNumber("subtotal", amountPaidMinor);
+            w.WriteNumber("total", amountPaidMinor);
+        });
+    }
+
+    /// <summary>A <c>customer.created</c> event (an event type the billing webhook ignores).</summary>
+    public static string CustomerCreated(string eventId, string customerId, DateTimeOffset created)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventId);
+        ArgumentException.ThrowIfNullOrEmpty(customerId);
+        return Event(eventId, "customer.created", created, w =>
+        {
+            w.WriteString("id", customerId);
+            w.WriteString("object", "customer");
+            w.WriteNumber("created", created.ToUnixTimeSeconds());
+            w.WriteBoolean("livemode", false);
+            w.WriteStartObject("metadata");
+            w.WriteEndObject();
+        });
+    }
+
+    private static string Event(string eventId, string type, DateTimeOffset created, Action<Utf8JsonWriter> writeObject)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("id", eventId);
+            w.WriteString("object", "event");
+            w.WriteString("api_version", Stripe.StripeConfiguration.ApiVersion);
+            w.WriteNumber("created", created.ToUnixTimeSeconds());
+            w.WriteStartObject("data");
+            w.WriteStartObject("object");
+            writeObject(w);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteBoolean("livemode", false);
+            w.WriteNumber("pending_webhooks", 1);
+            w.WriteStartObject("request");
+            w.WriteNull("id");
+            w.WriteNull("idempotency_key");
+            w.WriteEndObject();
+            w.WriteString("type", type);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, checked((int)stream.Length));
+    }
+}

@@ -1,0 +1,190 @@
+using System.Text.Json;
+using Billing.Domain.Invoicing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Stripe;
+
+namespace Billing.Payments;
+
+/// <summary>
+/// Turns a raw Stripe webhook request into a <see cref="WebhookOutcome"/>: verifies the signature and timestamp, parses
+/// the event with Stripe.net and recognises <c>invoice.paid</c> for invoices this platform created
+/// (<c>metadata.billing_invoice_id</c>). Stateless and side-effect free apart from logging; deduplication by Stripe
+/// event id belongs to the caller (see <see cref="WebhookOutcome"/>).
+/// </summary>
+public sealed partial class StripeWebhookHandler
+{
+    public const string InvoicePaidEventType = "invoice.paid";
+
+    private readonly StripeOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<StripeWebhookHandler> _logger;
+
+    public StripeWebhookHandler(IOptions<StripeOptions> options, TimeProvider timeProvider, ILogger<StripeWebhookHandler> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <param name="rawBody">The request body exactly as received (the signature covers these bytes, so never re-serialize).</param>
+    /// <param name="signatureHeader">The <c>Stripe-Signature</c> header, or null when absent.</param>
+    public WebhookOutcome Handle(string rawBody, string? signatureHeader)
+    {
+        ArgumentNullException.ThrowIfNull(rawBody);
+        WebhookOutcome outcome = Evaluate(rawBody, signatureHeader);
+        switch (outcome)
+        {
+            case WebhookOutcome.Rejected r:
+                LogRejected(_logger, r.Reason);
+                break;
+            case WebhookOutcome.Ignored i:
+                LogIgnored(_logger, i.EventId, i.EventType, i.Reason);
+                break;
+            case WebhookOutcome.PaymentReceived p:
+                LogPaymentReceived(_logger, p.StripeEventId, p.BillingInvoiceId.ToString(), p.StripeInvoiceId, p.AmountPaidMinor, p.Currency);
+                break;
+        }
+
+        return outcome;
+    }
+
+    private WebhookOutcome Evaluate(string rawBody, string? signatureHeader)
+    {
+        if (string.IsNullOrEmpty(_options.WebhookSecret))
+        {
+            // Misconfiguration: refuse everything rather than accept unsigned requests.
+            return new WebhookOutcome.Rejected("No webhook secret is configured.");
+        }
+
+        if (!StripeWebhookVerifier.TryVerify(
+                rawBody, signatureHeader, _options.WebhookSecret, _options.WebhookTolerance, _timeProvider.GetUtcNow(), out string? failure))
+        {
+            return new WebhookOutcome.Rejected(failure);
+        }
+
+        // System.Text.Json first: it gives a clean "not JSON" answer and lets us read fields Stripe.net's model of the
+        // current API version no longer has (payment_intent on invoices sent with an older endpoint API version).
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(rawBody);
+        }
+        catch (JsonException)
+        {
+            return new WebhookOutcome.Rejected("Body is not valid JSON.");
+        }
+
+        using (document)
+        {
+            Event stripeEvent;
+            try
+            {
+                // The endpoint's API version may differ from the one Stripe.net was generated for; the fields we read are
+                // stable across versions, so a mismatch must not reject the event.
+                stripeEvent = EventUtility.ParseEvent(rawBody, throwOnApiVersionMismatch: false);
+            }
+            catch (Exception e) when (e is StripeException or Newtonsoft.Json.JsonException or JsonException or FormatException
+                                           or InvalidCastException or ArgumentException)
+            {
+                return new WebhookOutcome.Rejected($"Body is not a Stripe event ({e.GetType().Name}).");
+            }
+
+            if (string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type))
+            {
+                return new WebhookOutcome.Rejected("Body is not a Stripe event (missing id or type).");
+            }
+
+            if (stripeEvent.Type != InvoicePaidEventType)
+            {
+                return new WebhookOutcome.Ignored(stripeEvent.Id, stripeEvent.Type, "Event type is not handled.");
+            }
+
+            return InvoicePaid(stripeEvent, document.RootElement);
+        }
+    }
+
+    private static WebhookOutcome InvoicePaid(Event stripeEvent, JsonElement root)
+    {
+        if (stripeEvent.Data?.Object is not Stripe.Invoice invoice || string.IsNullOrEmpty(invoice.Id))
+        {
+            return new WebhookOutcome.Rejected($"{InvoicePaidEventType} event {stripeEvent.Id} does not carry an invoice object.");
+        }
+
+        if (invoice.Metadata is null
+            || !invoice.Metadata.TryGetValue(StripeInvoiceSync.InvoiceIdMetadataKey, out string? billingId)
+            || string.IsNullOrWhiteSpace(billingId))
+        {
+            // Paid invoices created by hand in the dashboard or by other integrations on the same account.
+            return new WebhookOutcome.Ignored(
+                stripeEvent.Id, stripeEvent.Type, $"Invoice {invoice.Id} has no {StripeInvoiceSync.InvoiceIdMetadataKey} metadata.");
+        }
+
+        InvoiceId invoiceId;
+        try
+        {
+            invoiceId = InvoiceId.Parse(billingId);
+        }
+        catch (FormatException)
+        {
+            return new WebhookOutcome.Ignored(
+                stripeEvent.Id, stripeEvent.Type, $"Invoice {invoice.Id} has metadata {StripeInvoiceSync.InvoiceIdMetadataKey} that is not an invoice id.");
+        }
+
+        if (string.IsNullOrEmpty(invoice.CustomerId) || string.IsNullOrEmpty(invoice.Currency))
+        {
+            return new WebhookOutcome.Rejected($"Invoice {invoice.Id} in event {stripeEvent.Id} lacks a customer or currency.");
+        }
+
+        DateTime paidAt = invoice.StatusTransitions?.PaidAt ?? stripeEvent.Created;
+        return new WebhookOutcome.PaymentReceived(
+            stripeEvent.Id,
+            invoiceId,
+            invoice.Id,
+            invoice.CustomerId,
+            PaymentIntentId(invoice, root),
+            invoice.AmountPaid,
+            invoice.Currency.ToUpperInvariant(),
+            new DateTimeOffset(DateTime.SpecifyKind(paidAt, DateTimeKind.Utc)));
+    }
+
+    /// <summary>
+    /// Since API version 2025-03-31 the payment intent lives in <c>invoice.payments</c> (only present when included);
+    /// endpoints pinned to older versions still send <c>invoice.payment_intent</c>. Accept either.
+    /// </summary>
+    private static string? PaymentIntentId(Stripe.Invoice invoice, JsonElement root)
+    {
+        if (invoice.Payments?.Data is { } payments)
+        {
+            foreach (InvoicePayment payment in payments)
+            {
+                if (payment.Status == "paid" && !string.IsNullOrEmpty(payment.Payment?.PaymentIntentId))
+                {
+                    return payment.Payment.PaymentIntentId;
+                }
+            }
+        }
+
+        return root.TryGetProperty("data", out JsonElement data)
+               && data.TryGetProperty("object", out JsonElement obj)
+               && obj.TryGetProperty("payment_intent", out JsonElement pi)
+               && pi.ValueKind == JsonValueKind.String
+               && pi.GetString() is { Length: > 0 } id
+            ? id
+            : null;
+    }
+
+    [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "Stripe webhook rejected: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4111, Level = LogLevel.Information, Message = "Stripe event {EventId} ({EventType}) ignored: {Reason}")]
+    private static partial void LogIgnored(ILogger logger, string eventId, string eventType, string reason);
+
+    [LoggerMessage(EventId = 4112, Level = LogLevel.Information,
+        Message = "Stripe event {EventId}: invoice {InvoiceId} paid via {StripeInvoiceId}, {AmountPaidMinor} minor units {Currency}")]
+    private static partial void LogPaymentReceived(
+        ILogger logger, string eventId, string invoiceId, string stripeInvoiceId, long amountPaidMinor, string currency);
+}

@@ -1,0 +1,45 @@
+using Billing.Domain.Invoicing;
+
+namespace Billing.Payments;
+
+/// <summary>
+/// Result of <see cref="StripeWebhookHandler.Handle"/>. The webhook function maps <see cref="Rejected"/> to HTTP 400
+/// (Stripe retries and alerts) and everything else to 200.
+/// <para>
+/// Exactly-once is the caller's job: Stripe delivers at least once and may resend an event (same
+/// <c>StripeEventId</c>) long after the signature tolerance of the first delivery, with a fresh signature. The handler is
+/// stateless and returns the same <see cref="PaymentReceived"/> for every delivery, so the caller must record the Stripe
+/// event id (or the payment against our invoice id) in storage atomically with applying it, and treat a repeat as done.
+/// </para>
+/// </summary>
+public abstract record WebhookOutcome
+{
+    private WebhookOutcome()
+    {
+    }
+
+    /// <summary>Not an authentic, well-formed Stripe event (missing/bad signature, timestamp outside tolerance, bad JSON).</summary>
+    public sealed record Rejected(string Reason) : WebhookOutcome;
+
+    /// <summary>Authentic, but nothing for us to do (another event type, or an invoice this platform did not create).</summary>
+    public sealed record Ignored(string EventId, string EventType, string Reason) : WebhookOutcome;
+
+    /// <summary>An <c>invoice.paid</c> event for one of our invoices.</summary>
+    /// <param name="StripeEventId">Stripe event id (<c>evt_…</c>): the deduplication key.</param>
+    /// <param name="BillingInvoiceId">Our invoice id, from the Stripe invoice's <c>metadata.billing_invoice_id</c>.</param>
+    /// <param name="StripeInvoiceId">Stripe invoice id (<c>in_…</c>).</param>
+    /// <param name="StripeCustomerId">Stripe customer id (<c>cus_…</c>).</param>
+    /// <param name="PaymentIntentId">The payment intent that paid it, when the payload names one (<c>pi_…</c>).</param>
+    /// <param name="AmountPaidMinor">Amount paid in minor units of <paramref name="Currency"/>.</param>
+    /// <param name="Currency">Upper-case ISO 4217 code, e.g. <c>USD</c>.</param>
+    /// <param name="PaidAt">When Stripe marked the invoice paid (falls back to the event's creation time).</param>
+    public sealed record PaymentReceived(
+        string StripeEventId,
+        InvoiceId BillingInvoiceId,
+        string StripeInvoiceId,
+        string StripeCustomerId,
+        string? PaymentIntentId,
+        long AmountPaidMinor,
+        string Currency,
+        DateTimeOffset PaidAt) : WebhookOutcome;
+}

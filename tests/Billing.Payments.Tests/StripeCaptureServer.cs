@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Billing.Payments.Tests;
+
+/// <summary>One HTTP request as the capture server received it.</summary>
+internal sealed record CapturedRequest(
+    string Method,
+    string Path,
+    IReadOnlyList<KeyValuePair<string, string>> Form,
+    IReadOnlyDictionary<string, string> Headers)
+{
+    /// <summary>The single value of form field <paramref name="name"/> (e.g. <c>metadata[billing_invoice_id]</c>), or null.</summary>
+    public string? Field(string name) => Form.SingleOrDefault(p => p.Key == name).Value;
+
+    public string? Header(string name) => Headers.TryGetValue(name, out string? value) ? value : null;
+
+    public override string ToString() => $"{Method} {Path}";
+}
+
+/// <summary>
+/// A real loopback HTTP server that answers like the Stripe API for the few endpoints the sync uses and records every
+/// request (method, path, decoded form body, headers). Like Stripe, it replays the stored response for a repeated
+/// <c>Idempotency-Key</c>, so tests can observe that a replayed sync gets the original objects back.
+/// Paths listed in <see cref="FailPaths"/> answer with a Stripe-style 400 error.
+/// </summary>
+internal sealed class StripeCaptureServer : IAsyncDisposable
+{
+    private readonly HttpListener _listener;
+    private readonly Task _loop;
+    private readonly ConcurrentQueue<CapturedRequest> _requests = new();
+    private readonly Dictionary<string, string> _idempotentResponses = new(StringComparer.Ordinal);
+    private int _nextId;
+
+    private StripeCaptureServer(HttpListener listener, string baseUrl)
+    {
+        _listener = listener;
+        BaseUrl = baseUrl;
+        _loop = Task.Run(ServeAsync);
+    }
+
+    /// <summary>e.g. <c>http://127.0.0.1:41234</c>; use as <see cref="StripeOptions.ApiBase"/>.</summary>
+    public string BaseUrl { get; }
+
+    public HashSet<string> FailPaths { get; } = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<CapturedRequest> Requests => [.. _requests];
+
+    public static StripeCaptureServer Start()
+    {
+        // Ask the OS for a free port, then bind HttpListener to it; retry in the unlikely case another process grabs it.
+        for (int attempt = 0; ; attempt++)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            string baseUrl = $"http://127.0.0.1:{port}";
+            var listener = new HttpListener();
+            listener.Prefixes.Add(baseUrl + "/");
+            try
+            {
+                listener.Start();
+                return new StripeCaptureServer(listener, baseUrl);
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                listener.Close();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Close();
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The accept loop ends by throwing once the listener is closed.
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            await HandleAsync(context).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        HttpListenerRequest request = context.Request;
+        string body;
+        using (var reader = new StreamReader(request.InputStream, Encoding.UTF8))
+        {
+            body = await reader.ReadToEndAsync().ConfigureAwait(false);
+        }
+
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string? name in request.Headers.AllKeys)
+        {
+            if (name is not null)
+            {
+                headers[name] = request.Headers[name] ?? string.Empty;
+            }
+        }
+
+        string path = request.Url!.AbsolutePath;
+        var captured = new CapturedRequest(request.HttpMethod, path, ParseForm(body), headers);
+        _requests.Enqueue(captured);
+
+        int status = 200;
+        string json;
+        string? key = captured.Header("Idempotency-Key");
+        if (FailPaths.Contains(path))
+        {
+            status = 400;
+            json = """{"error":{"type":"invalid_request_error","code":"parameter_invalid","message":"Capture server was told to fail this path."}}""";
+        }
+        else if (key is not null && _idempotentResponses.TryGetValue(key, out string? stored))
+        {
+            json = stored;
+        }
+        else
+        {
+            json = Respond(captured);
+            if (key is not null)
+            {
+                _idempotentResponses[key] = json;
+            }
+        }
+
+        byte[] bytes = Encoding.UTF8.GetBytes(json);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        context.Response.Headers["Request-Id"] = $"req_capture_{_requests.Count}";
+        context.Response.ContentLength64 = bytes.Length;
+        await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+        context.Response.Close();
+    }
+
+    private string Respond(CapturedRequest r)
+    {
+        int n = Interlocked.Increment(ref _nextId);
+        var obj = new JsonObject();
+        switch (r.Method, r.Path)
+        {
+            case ("POST", "/v1/customers"):
+                obj["id"] = $"cus_capture{n}";
+                obj["object"] = "customer";
+                obj["name"] = r.Field("name");
+                obj["metadata"] = Metadata(r);
+                break;
+            case ("POST", "/v1/invoices"):
+                obj["id"] = $"in_capture{n}";
+                obj["object"] = "invoice";
+                obj["status"] = "draft";
+                obj["customer"] = r.Field("customer");
+                obj["currency"] = r.Field("currency");
+                obj["collection_method"] = r.Field("collection_method");
+                obj["metadata"] = Metadata(r);
+                break;
+            case ("POST", "/v1/invoiceitems"):
+                obj["id"] = $"ii_capture{n}";
+                obj["object"] = "invoiceitem";
+                obj["amount"] = long.Parse(r.Field("amount") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+                obj["currency"] = r.Field("currency");
+                obj["customer"] = r.Field("customer");
+                obj["invoice"] = r.Field("invoice");
+                obj["description"] = r.Field("description");
+                obj["metadata"] = Metadata(r);
+                break;
+            case ("POST", _) when r.Path.StartsWith("/v1/invoices/", StringComparison.Ordinal) && r.Path.EndsWith("/finalize", StringComparison.Ordinal):
+                string id = r.Path["/v1/invoices/".Length..^"/finalize".Length];
+                obj["id"] = id;
+                obj["object"] = "invoice";
+                obj["status"] = "open";
+                obj["hosted_invoice_url"] = $"https://invoice.stripe.com/i/acct_capture/{id}";
+                break;
+            default:
+                obj["error"] = new JsonObject { ["type"] = "invalid_request_error", ["message"] = $"Unrecognized request URL ({r.Method}: {r.Path})." };
+                break;
+        }
+
+        return obj.ToJsonString();
+    }
+
+    private static JsonObject Metadata(CapturedRequest r)
+    {
+        var metadata = new JsonObject();
+        foreach ((string key, string value) in r.Form)
+        {
+            if (key.StartsWith("metadata[", StringComparison.Ordinal) && key.EndsWith(']'))
+            {
+                metadata[key["metadata[".Length..^1]] = value;
+            }
+        }
+
+        return metadata;
+    }
+
+    private static List<KeyValuePair<string, string>> ParseForm(string body)
+    {
+        var form = new List<KeyValuePair<string, string>>();
+        foreach (string pair in body.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = pair.IndexOf('=', StringComparison.Ordinal);
+            string key = eq < 0 ? pair : pair[..eq];
+            string value = eq < 0 ? string.Empty : pair[(eq + 1)..];
+            form.Add(new(Decode(key), Decode(value)));
+        }
+
+        return form;
+    }
+
+    private static string Decode(string s) => Uri.UnescapeDataString(s.Replace('+', ' '));
+}

@@ -1,0 +1,144 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Payments.Tests;
+
+public sealed class StripeOptionsValidatorTests
+{
+    private readonly StripeOptionsValidator _validator = new();
+
+    [Fact]
+    public void Validate_Defaults_SucceedsWithSyncDisabled()
+    {
+        var options = new StripeOptions();
+
+        Assert.True(_validator.Validate(null, options).Succeeded);
+        Assert.False(options.SyncEnabled);
+        Assert.Equal(StripeOptions.LocalWebhookSecret, options.WebhookSecret);
+        Assert.Equal(TimeSpan.FromSeconds(300), options.WebhookTolerance);
+        Assert.Equal(30, options.DaysUntilDue);
+    }
+
+    [Theory]
+    [InlineData("sk_test_abc123")]
+    [InlineData("sk_live_abc123")]
+    [InlineData("rk_live_abc123")]
+    public void Validate_SecretOrRestrictedKey_Succeeds(string key)
+    {
+        var options = new StripeOptions { SecretKey = key };
+
+        Assert.True(_validator.Validate(null, options).Succeeded);
+        Assert.True(options.SyncEnabled);
+    }
+
+    [Theory]
+    [InlineData("pk_live_abc123", "publishable key")]
+    [InlineData("whsec_abc123", "must start with 'sk_' (secret key) or 'rk_'")]
+    [InlineData("abc123", "must start with 'sk_' (secret key) or 'rk_'")]
+    [InlineData("sk_test_abc123\n", "must not contain whitespace")]
+    public void Validate_BadSecretKey_FailsNamingTheSetting(string key, string expected)
+    {
+        ValidateOptionsResult result = _validator.Validate(null, new StripeOptions { SecretKey = key });
+
+        string failure = Assert.Single(result.Failures!);
+        Assert.StartsWith("Billing:Stripe:SecretKey", failure, StringComparison.Ordinal);
+        Assert.Contains(expected, failure, StringComparison.Ordinal);
+        Assert.DoesNotContain(key.Trim(), failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "is required")]
+    [InlineData("sk_test_abc123", "must start with 'whsec_'")]
+    [InlineData("whsec_abc 123", "must not contain whitespace")]
+    public void Validate_BadWebhookSecret_FailsNamingTheSetting(string secret, string expected)
+    {
+        ValidateOptionsResult result = _validator.Validate(null, new StripeOptions { WebhookSecret = secret });
+
+        string failure = Assert.Single(result.Failures!);
+        Assert.StartsWith("Billing:Stripe:WebhookSecret", failure, StringComparison.Ordinal);
+        Assert.Contains(expected, failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("localhost:12111")]
+    [InlineData("/v1")]
+    [InlineData("ftp://api.stripe.com")]
+    public void Validate_BadApiBase_Fails(string apiBase)
+    {
+        ValidateOptionsResult result = _validator.Validate(null, new StripeOptions { ApiBase = apiBase });
+
+        Assert.StartsWith("Billing:Stripe:ApiBase must be an absolute http(s) URL", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:12111")]
+    [InlineData("https://api.stripe.com")]
+    public void Validate_HttpApiBase_Succeeds(string apiBase) =>
+        Assert.True(_validator.Validate(null, new StripeOptions { ApiBase = apiBase }).Succeeded);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(3601)]
+    public void Validate_WebhookToleranceOutOfRange_Fails(int seconds)
+    {
+        ValidateOptionsResult result = _validator.Validate(null, new StripeOptions { WebhookTolerance = TimeSpan.FromSeconds(seconds) });
+
+        Assert.StartsWith("Billing:Stripe:WebhookTolerance must be positive", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(366)]
+    public void Validate_DaysUntilDueOutOfRange_Fails(int days)
+    {
+        ValidateOptionsResult result = _validator.Validate(null, new StripeOptions { DaysUntilDue = days });
+
+        Assert.StartsWith("Billing:Stripe:DaysUntilDue must be between 1 and 365", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_SeveralProblems_ReportsEach()
+    {
+        var options = new StripeOptions { SecretKey = "pk_x", WebhookSecret = "nope", DaysUntilDue = 0 };
+
+        Assert.Equal(3, _validator.Validate(null, options).Failures!.Count());
+    }
+
+    [Fact]
+    public void AddStripePayments_InvalidConfiguration_FailsWhenOptionsAreResolved()
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Billing:Stripe:SecretKey"] = "pk_live_wrong",
+                ["Billing:Stripe:WebhookSecret"] = "whsec_configured",
+            })
+            .Build();
+        using ServiceProvider provider = new ServiceCollection().AddLogging().AddStripePayments(configuration).BuildServiceProvider();
+
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<StripeOptions>>().Value);
+        Assert.Contains("publishable key", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddStripePayments_ValidConfiguration_BindsAndResolvesServices()
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Billing:Stripe:WebhookSecret"] = "whsec_configured",
+                ["Billing:Stripe:DaysUntilDue"] = "14",
+                ["Billing:Stripe:WebhookTolerance"] = "00:02:00",
+            })
+            .Build();
+        using ServiceProvider provider = new ServiceCollection().AddLogging().AddStripePayments(configuration).BuildServiceProvider();
+
+        StripeOptions options = provider.GetRequiredService<IOptions<StripeOptions>>().Value;
+        Assert.Equal(("whsec_configured", 14, TimeSpan.FromMinutes(2)), (options.WebhookSecret, options.DaysUntilDue, options.WebhookTolerance));
+        Assert.False(provider.GetRequiredService<StripeInvoiceSync>().Enabled);
+        Assert.NotNull(provider.GetRequiredService<StripeWebhookHandler>());
+    }
+}

@@ -1,0 +1,277 @@
+using System.Globalization;
+using Billing.Domain;
+using Billing.Domain.Invoicing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Stripe;
+
+namespace Billing.Payments.Tests;
+
+public sealed class StripeWebhookHandlerTests
+{
+    private const string Secret = "whsec_test_handler_secret";
+    private static readonly DateTimeOffset Now = new(2026, 11, 3, 9, 30, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider _time = new(Now);
+
+    [Fact]
+    public void Handle_ValidInvoicePaid_ReturnsPaymentReceivedWithExactFields()
+    {
+        string body = PaidEvent();
+
+        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now));
+
+        var expected = new WebhookOutcome.PaymentReceived(
+            "evt_1PaidOctober",
+            new InvoiceId("carrier-tmo", new BillingPeriod(2026, 10)),
+            "in_1Stripe",
+            "cus_1Carrier",
+            "pi_1Intent",
+            137,
+            "USD",
+            Now.AddMinutes(-1));
+        Assert.Equal(expected, outcome);
+    }
+
+    [Fact]
+    public void Handle_TamperedBody_Rejected()
+    {
+        string body = PaidEvent();
+        string header = StripeWebhookSigner.Sign(body, Secret, Now);
+        string tampered = body.Replace("\"amount_paid\": 137", "\"amount_paid\": 99137", StringComparison.Ordinal);
+        Assert.NotEqual(body, tampered);
+
+        WebhookOutcome outcome = Handler().Handle(tampered, header);
+
+        Assert.Contains("signature", Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Handle_TimestampOlderThanTolerance_Rejected()
+    {
+        string body = PaidEvent();
+        string header = StripeWebhookSigner.Sign(body, Secret, Now);
+        _time.Advance(TimeSpan.FromSeconds(301));
+
+        WebhookOutcome outcome = Handler().Handle(body, header);
+
+        Assert.Contains("301 s old", Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Handle_TimestampExactlyAtTolerance_Accepted()
+    {
+        string body = PaidEvent();
+        string header = StripeWebhookSigner.Sign(body, Secret, Now);
+        _time.Advance(TimeSpan.FromSeconds(300));
+
+        Assert.IsType<WebhookOutcome.PaymentReceived>(Handler().Handle(body, header));
+    }
+
+    [Fact]
+    public void Handle_TimestampInFutureBeyondTolerance_Rejected()
+    {
+        string body = PaidEvent();
+
+        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now.AddSeconds(301)));
+
+        Assert.Contains("future", Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Handle_TimestampSlightlyInFuture_Accepted()
+    {
+        string body = PaidEvent();
+
+        Assert.IsType<WebhookOutcome.PaymentReceived>(Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now.AddSeconds(30))));
+    }
+
+    [Fact]
+    public void Handle_WrongSecret_Rejected()
+    {
+        string body = PaidEvent();
+
+        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, "whsec_someone_else", Now));
+
+        Assert.IsType<WebhookOutcome.Rejected>(outcome);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void Handle_MissingHeader_Rejected(string? header)
+    {
+        WebhookOutcome outcome = Handler().Handle(PaidEvent(), header);
+
+        Assert.Contains("Missing Stripe-Signature", Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("v1=abc")]
+    [InlineData("t=notanumber,v1=abc")]
+    [InlineData("garbage")]
+    public void Handle_HeaderWithoutValidTimestamp_Rejected(string header)
+    {
+        WebhookOutcome outcome = Handler().Handle(PaidEvent(), header);
+
+        Assert.Contains("timestamp", Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Handle_HeaderWithTwoTimestamps_Rejected()
+    {
+        string body = PaidEvent();
+        string header = StripeWebhookSigner.Sign(body, Secret, Now) + ",t=1";
+
+        Assert.IsType<WebhookOutcome.Rejected>(Handler().Handle(body, header));
+    }
+
+    [Fact]
+    public void Handle_OnlyV0Signature_Rejected()
+    {
+        string body = PaidEvent();
+        string valid = StripeWebhookSigner.Sign(body, Secret, Now); // "t=…,v1=<hex>"
+        string v0Only = valid.Replace(",v1=", ",v0=", StringComparison.Ordinal);
+
+        WebhookOutcome outcome = Handler().Handle(body, v0Only);
+
+        Assert.Contains("no v1 signature", Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Handle_SeveralV1SignaturesOneMatching_Accepted()
+    {
+        string body = PaidEvent();
+        string valid = StripeWebhookSigner.Sign(body, Secret, Now);
+        string validSignature = valid[(valid.IndexOf(",v1=", StringComparison.Ordinal) + 4)..];
+        string otherSignature = Signature(StripeWebhookSigner.Sign(body, "whsec_old_rotated_secret", Now));
+        string header = string.Create(
+            CultureInfo.InvariantCulture,
+            $"t={Now.ToUnixTimeSeconds()},v1={otherSignature},v1=zz-not-hex,v1={validSignature},v0={otherSignature}");
+
+        Assert.IsType<WebhookOutcome.PaymentReceived>(Handler().Handle(body, header));
+    }
+
+    [Fact]
+    public void Handle_SeveralV1SignaturesNoneMatching_Rejected()
+    {
+        string body = PaidEvent();
+        string a = Signature(StripeWebhookSigner.Sign(body, "whsec_a", Now));
+        string b = Signature(StripeWebhookSigner.Sign(body, "whsec_b", Now));
+        string header = string.Create(CultureInfo.InvariantCulture, $"t={Now.ToUnixTimeSeconds()},v1={a},v1={b}");
+
+        Assert.IsType<WebhookOutcome.Rejected>(Handler().Handle(body, header));
+    }
+
+    [Fact]
+    public void Handle_SignedButNotJson_Rejected()
+    {
+        const string body = "{not json";
+
+        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now));
+
+        Assert.Contains("JSON", Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Handle_UnrelatedEventType_Ignored()
+    {
+        string body = StripeTestEvents.CustomerCreated("evt_1Customer", "cus_1Carrier", Now);
+
+        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now));
+
+        var ignored = Assert.IsType<WebhookOutcome.Ignored>(outcome);
+        Assert.Equal("evt_1Customer", ignored.EventId);
+        Assert.Equal("customer.created", ignored.EventType);
+    }
+
+    [Fact]
+    public void Handle_InvoicePaidWithoutOurMetadata_Ignored()
+    {
+        string body = StripeTestEvents.InvoicePaid("evt_1Foreign", "in_1Foreign", null, 500, "usd", "cus_1Other", Now);
+
+        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now));
+
+        var ignored = Assert.IsType<WebhookOutcome.Ignored>(outcome);
+        Assert.Equal(("evt_1Foreign", "invoice.paid"), (ignored.EventId, ignored.EventType));
+        Assert.Contains("billing_invoice_id", ignored.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Handle_InvoicePaidWithMalformedBillingId_Ignored()
+    {
+        string body = StripeTestEvents.InvoicePaid("evt_1Odd", "in_1Odd", "order-77", 500, "usd", "cus_1Other", Now);
+
+        Assert.IsType<WebhookOutcome.Ignored>(Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now)));
+    }
+
+    [Fact]
+    public void Handle_SameEventDeliveredTwice_ReturnsSamePaymentReceivedForCallerDedup()
+    {
+        string body = PaidEvent();
+        StripeWebhookHandler handler = Handler();
+
+        WebhookOutcome first = handler.Handle(body, StripeWebhookSigner.Sign(body, Secret, Now));
+        _time.Advance(TimeSpan.FromHours(2)); // Stripe's retry comes later with a fresh signature
+        WebhookOutcome second = handler.Handle(body, StripeWebhookSigner.Sign(body, Secret, _time.GetUtcNow()));
+
+        Assert.IsType<WebhookOutcome.PaymentReceived>(first);
+        Assert.Equal(first, second);
+        Assert.Equal("evt_1PaidOctober", ((WebhookOutcome.PaymentReceived)second).StripeEventId);
+    }
+
+    [Fact]
+    public void Handle_ReissuedInvoiceInEuro_ParsesRevisionAndUpperCasesCurrency()
+    {
+        string body = StripeTestEvents.InvoicePaid(
+            "evt_2", "in_2", "INV-fleet-7-202609-r2", 123_456_789_012, "eur", "cus_2", Now, paymentIntentId: "pi_custom");
+
+        var paid = Assert.IsType<WebhookOutcome.PaymentReceived>(Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now)));
+
+        Assert.Equal(new InvoiceId("fleet-7", new BillingPeriod(2026, 9), 2), paid.BillingInvoiceId);
+        Assert.Equal(("EUR", 123_456_789_012L, "pi_custom"), (paid.Currency, paid.AmountPaidMinor, paid.PaymentIntentId));
+    }
+
+    [Fact]
+    public void Sign_ProducesTheSignatureStripeNetComputes()
+    {
+        string body = PaidEvent();
+        string t = Now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        string header = StripeWebhookSigner.Sign(body, Secret, Now);
+
+        Assert.Equal($"t={t},v1={EventUtility.ComputeSignature(Secret, t, body)}", header);
+        EventUtility.ValidateSignature(body, header, Secret, 300, Now.ToUnixTimeSeconds()); // throws when invalid
+    }
+
+    [Fact]
+    public void Sign_KnownVector_MatchesIndependentHmac()
+    {
+        // Computed independently: printf '1700000000.{}' | openssl dgst -sha256 -hmac whsec_vector
+        string header = StripeWebhookSigner.Sign("{}", "whsec_vector", DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+
+        Assert.Equal("t=1700000000,v1=" + KnownVectorSignature, header);
+    }
+
+    [Fact]
+    public void Handle_HeaderGeneratedByStripeNet_Accepted()
+    {
+        string body = PaidEvent();
+        string header = EventUtility.GenerateSignatureHeader(body, Secret, Now.ToUnixTimeSeconds());
+
+        Assert.IsType<WebhookOutcome.PaymentReceived>(Handler().Handle(body, header));
+    }
+
+    private const string KnownVectorSignature = "1f8abe454aaf2153a9ae950a6602cbee309c717fb69ac06067bcf0e2ee2f359d";
+
+    private static string Signature(string header) => header[(header.IndexOf(",v1=", StringComparison.Ordinal) + 4)..];
+
+    private static string PaidEvent() =>
+        StripeTestEvents.InvoicePaid(
+            "evt_1PaidOctober", "in_1Stripe", "INV-carrier-tmo-202610", 137, "usd", "cus_1Carrier", Now.AddMinutes(-1), "pi_1Intent");
+
+    private StripeWebhookHandler Handler() =>
+        new(Options.Create(new StripeOptions { WebhookSecret = Secret }), _time, NullLogger<StripeWebhookHandler>.Instance);
+}
