@@ -13,6 +13,8 @@ public sealed class BillingTables
         Quarantine = service.GetTableClient(options.TablePrefix + "quarantine");
         Partners = service.GetTableClient(options.TablePrefix + "partners");
         Invoices = service.GetTableClient(options.TablePrefix + "invoices");
+        Payments = service.GetTableClient(options.TablePrefix + "payments");
+        Burns = service.GetTableClient(options.TablePrefix + "burns");
     }
 
     public TableServiceClient Service { get; }
@@ -27,11 +29,15 @@ public sealed class BillingTables
 
     public TableClient Invoices { get; }
 
+    public TableClient Payments { get; }
+
+    public TableClient Burns { get; }
+
     public TableClient Table(string name) => Service.GetTableClient(Options.TablePrefix + name);
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
-        foreach (var table in new[] { Facts, Quarantine, Partners, Invoices })
+        foreach (var table in new[] { Facts, Quarantine, Partners, Invoices, Payments, Burns })
         {
             await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         }

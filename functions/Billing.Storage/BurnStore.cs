@@ -1,0 +1,175 @@
+using Azure;
+using Azure.Data.Tables;
+using Billing.Domain.Burns;
+
+namespace Billing.Storage;
+
+/// <summary>
+/// Burn intents (PK <c>burn</c>, RK burn id) and the per-treasury executor lease (PK <c>lease</c>, RK treasury).
+/// Every state change is a replace guarded by the row's ETag, so two executors can never both act on one intent.
+/// </summary>
+public sealed class BurnStore(BillingTables tables)
+{
+    private const string BurnPartition = "burn";
+    private const string LeasePartition = "lease";
+    private readonly TableClient table = tables.Burns;
+
+    /// <summary>Creates the intent unless one exists for the same id (a replayed payment); returns the stored one.</summary>
+    public async Task<(BurnIntent Intent, bool Created)> CreateIfAbsentAsync(BurnIntent intent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.AddEntityAsync(ToEntity(intent), cancellationToken).ConfigureAwait(false);
+            return (intent, true);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return ((await GetAsync(intent.Id, cancellationToken).ConfigureAwait(false))!.Value.Intent, false);
+        }
+    }
+
+    public async Task<(BurnIntent Intent, ETag ETag)?> GetAsync(string burnId, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(BurnPartition, TableKey.Escape(burnId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? (FromEntity(row.Value!), row.Value!.ETag) : null;
+    }
+
+    /// <summary>Replaces the intent if nobody changed it since <paramref name="etag"/>; returns the new ETag, or null when it lost the race.</summary>
+    public async Task<ETag?> TryReplaceAsync(BurnIntent intent, ETag etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await table.UpdateEntityAsync(ToEntity(intent), etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return response.Headers.ETag;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<BurnIntent>> ListAsync(string? invoiceId, CancellationToken cancellationToken)
+    {
+        string filter = invoiceId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and InvoiceId eq {invoiceId}");
+        var list = new List<BurnIntent>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(FromEntity(row));
+        }
+
+        return list.OrderBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Intents not yet finalized, failed or skipped, oldest first; in-flight ones (signed, submitted) before pending ones.</summary>
+    public async Task<IReadOnlyList<BurnIntent>> ListOpenAsync(CancellationToken cancellationToken)
+    {
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and Open eq {true}");
+        var list = new List<BurnIntent>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(FromEntity(row));
+        }
+
+        return list.OrderBy(b => b.Status == BurnStatus.Pending).ThenBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// Takes (or renews) the single executor lease of a treasury. True when <paramref name="owner"/> holds it until
+    /// <paramref name="now"/> + <paramref name="duration"/>; false when another live owner holds it.
+    /// </summary>
+    public async Task<bool> TryAcquireLeaseAsync(string treasury, string owner, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var lease = new TableEntity(LeasePartition, TableKey.Escape(treasury)) { ["Owner"] = owner, ["ExpiresAt"] = now + duration };
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(LeasePartition, lease.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!row.HasValue)
+            {
+                await table.AddEntityAsync(lease, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            var current = row.Value!;
+            if (current.GetString("Owner") != owner && current.GetDateTimeOffset("ExpiresAt") > now)
+            {
+                return false;
+            }
+
+            await table.UpdateEntityAsync(lease, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return false; // another executor got there first
+        }
+    }
+
+    public async Task ReleaseLeaseAsync(string treasury, string owner, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(LeasePartition, TableKey.Escape(treasury), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (row.HasValue && row.Value!.GetString("Owner") == owner)
+        {
+            try
+            {
+                await table.DeleteEntityAsync(row.Value, row.Value.ETag, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+            }
+        }
+    }
+
+    private static TableEntity ToEntity(BurnIntent b) => new(BurnPartition, TableKey.Escape(b.Id))
+    {
+        ["InvoiceId"] = b.InvoiceId,
+        ["Payer"] = b.Payer,
+        ["PaymentId"] = b.PaymentId,
+        ["UsdMinor"] = b.UsdMinor,
+        ["Currency"] = b.Currency,
+        ["Status"] = b.Status.ToString(),
+        ["Open"] = !b.IsTerminal,
+        ["PriceMantissa"] = b.Price?.Mantissa,
+        ["PriceExponent"] = b.Price?.Exponent,
+        ["PriceConfidence"] = b.Price?.Confidence,
+        ["PricePublishTime"] = b.Price?.PublishTime,
+        ["PriceSource"] = b.Price?.Source,
+        ["TokenAmount"] = b.TokenAmount.ToString(System.Globalization.CultureInfo.InvariantCulture), // u64 does not fit Edm.Int64
+        ["Decimals"] = b.Decimals,
+        ["Mint"] = b.Mint,
+        ["Transaction"] = b.Transaction,
+        ["Signature"] = b.Signature,
+        ["LastValidBlockHeight"] = b.LastValidBlockHeight is { } h ? checked((long)h) : null,
+        ["Slot"] = b.Slot is { } s ? checked((long)s) : null,
+        ["Signings"] = b.Signings,
+        ["Reason"] = b.Reason,
+        ["CreatedAt"] = b.CreatedAt,
+        ["UpdatedAt"] = b.UpdatedAt,
+    };
+
+    private static BurnIntent FromEntity(TableEntity e) => new()
+    {
+        Id = TableKey.Unescape(e.RowKey),
+        InvoiceId = e.GetString("InvoiceId")!,
+        Payer = e.GetString("Payer")!,
+        PaymentId = e.GetString("PaymentId")!,
+        UsdMinor = e.GetInt64("UsdMinor") ?? 0,
+        Currency = e.GetString("Currency")!,
+        Status = Enum.Parse<BurnStatus>(e.GetString("Status")!),
+        Price = e.GetInt64("PriceMantissa") is { } m
+            ? new PriceQuote(m, e.GetInt32("PriceExponent") ?? 0, e.GetInt64("PriceConfidence") ?? 0, e.GetDateTimeOffset("PricePublishTime") ?? default, e.GetString("PriceSource") ?? "")
+            : null,
+        TokenAmount = ulong.Parse(e.GetString("TokenAmount") ?? "0", System.Globalization.CultureInfo.InvariantCulture),
+        Decimals = e.GetInt32("Decimals") ?? 0,
+        Mint = e.GetString("Mint"),
+        Transaction = e.GetString("Transaction"),
+        Signature = e.GetString("Signature"),
+        LastValidBlockHeight = e.GetInt64("LastValidBlockHeight") is { } h ? (ulong)h : null,
+        Slot = e.GetInt64("Slot") is { } s ? (ulong)s : null,
+        Signings = e.GetInt32("Signings") ?? 0,
+        Reason = e.GetString("Reason"),
+        CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
+        UpdatedAt = e.GetDateTimeOffset("UpdatedAt") ?? default,
+    };
+}
