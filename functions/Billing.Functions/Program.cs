@@ -5,6 +5,8 @@ using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
 using Billing.Functions.HostProtocol;
 using Billing.Functions.Infrastructure;
+using Billing.Functions.BurnExecutor;
+using Billing.Functions.Burns;
 using Billing.Functions.ClosePeriod;
 using Billing.Functions.ClosePeriods;
 using Billing.Functions.GetInvoice;
@@ -14,7 +16,11 @@ using Billing.Functions.ListInvoices;
 using Billing.Functions.MeterCarrierOffload;
 using Billing.Functions.MeterComputeUsage;
 using Billing.Functions.Metering;
+using Billing.Functions.ListBurns;
 using Billing.Functions.QueryUsage;
+using Billing.Functions.StripeWebhook;
+using Billing.Payments;
+using Billing.Solana.Rpc;
 using Billing.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -105,7 +111,45 @@ public static class BillingFunctionsApp
         services.AddSingleton<ClosePeriodsFunction>();
         services.AddSingleton<ListInvoicesFunction>();
         services.AddSingleton<GetInvoiceFunction>();
+
+        // Payments and burns
+        services.AddStripePayments(builder.Configuration);
+        services.AddOptions<SolanaOptions>().Bind(builder.Configuration.GetSection(SolanaOptions.Section));
+        services.AddOptions<BurnOptions>().Bind(builder.Configuration.GetSection(BurnOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BurnOptions>, BurnOptionsValidator>();
+        services.AddSingleton<ISolanaRpcClient>(sp => CreateRpcClient(sp.GetRequiredService<IOptions<SolanaOptions>>().Value));
+        services.AddSingleton<IPriceOracle>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<BurnOptions>>().Value;
+            return string.IsNullOrWhiteSpace(o.PythPriceAccount)
+                ? new FixedPriceOracle(o.FixedPrice!, sp.GetRequiredService<TimeProvider>())
+                : new PythPriceOracle(sp.GetRequiredService<ISolanaRpcClient>(), new Billing.Solana.Keys.PublicKey(o.PythPriceAccount));
+        });
+        services.AddSingleton<PaymentStore>();
+        services.AddSingleton<BurnStore>();
+        services.AddSingleton<TreasuryProvider>();
+        services.AddSingleton<BurnExecutor>();
+        services.AddSingleton<BurnTrigger>();
+        services.AddSingleton<PaymentProcessor>();
+        services.AddSingleton<IInvoiceFinalizedHandler, StripeInvoiceFinalizedHandler>();
+        services.AddSingleton<StripeWebhookFunction>();
+        services.AddSingleton<BurnExecutorFunction>();
+        services.AddSingleton<ListBurnsFunction>();
         return builder;
+    }
+
+    /// <summary>The JSON-RPC client; locally the URL comes from the localnet's bootstrap file when not set.</summary>
+    public static SolanaRpcClient CreateRpcClient(SolanaOptions solana)
+    {
+        var url = solana.RpcUrl;
+        if (url is null && !string.IsNullOrWhiteSpace(solana.LocalnetInfoFile) && File.Exists(solana.LocalnetInfoFile))
+        {
+            using var info = System.Text.Json.JsonDocument.Parse(File.ReadAllText(solana.LocalnetInfoFile));
+            url = new Uri(info.RootElement.GetProperty("rpcUrl").GetString()!);
+        }
+
+        var options = new SolanaRpcOptions { RpcUrl = url ?? new Uri("http://127.0.0.1:8899") };
+        return new SolanaRpcClient(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, options, SolanaRpcResilience.CreatePipeline(options));
     }
 
     /// <summary>Resolves every validated option and the plan catalog, so bad configuration fails at start.</summary>
@@ -114,6 +158,8 @@ public static class BillingFunctionsApp
         _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
         _ = services.GetRequiredService<IOptions<PartnerOptions>>().Value;
         _ = services.GetRequiredService<IOptions<InvoicingOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<BurnOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Billing.Payments.StripeOptions>>().Value;
         _ = services.GetRequiredService<PlanCatalog>();
     }
 
@@ -138,6 +184,7 @@ public static class BillingFunctionsApp
         app.MapPost("/" + MeterCarrierOffloadFunction.Name, (HttpRequest r, MeterCarrierOffloadFunction f, CancellationToken ct) =>
             Invoke(r, async (inv, c) => new InvocationResponse { ReturnValue = System.Text.Json.JsonSerializer.SerializeToNode(await f.InvokeAsync(inv, c)) }, ct));
         app.MapPost("/" + ClosePeriodsFunction.Name, (HttpRequest r, ClosePeriodsFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
+        app.MapPost("/" + BurnExecutorFunction.Name, (HttpRequest r, BurnExecutorFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
         app.MapPost("/" + MeterComputeUsageFunction.Name, (HttpRequest r, MeterComputeUsageFunction f, CancellationToken ct) =>
             Invoke(r, async (inv, c) => new InvocationResponse { ReturnValue = System.Text.Json.JsonSerializer.SerializeToNode(await f.InvokeAsync(inv, c)) }, ct));
 
@@ -146,6 +193,8 @@ public static class BillingFunctionsApp
         app.MapGet("/api/v1/usage", (HttpRequest r, QueryUsageFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
         app.MapPost("/api/v1/periods/{period}/close", (HttpRequest r, string period, ClosePeriodFunction f, CancellationToken ct) => f.InvokeAsync(r, period, ct));
         app.MapGet("/api/v1/invoices", (HttpRequest r, ListInvoicesFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
+        app.MapPost("/api/v1/stripe/webhook", (HttpRequest r, StripeWebhookFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
+        app.MapGet("/api/v1/burns", (HttpRequest r, ListBurnsFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
         app.MapGet("/api/v1/invoices/{id}", (HttpRequest r, string id, GetInvoiceFunction f, CancellationToken ct) => f.InvokeAsync(r, id, ct));
 
         app.MapFallback((HttpContext c) => new Problem(404, "Not found", $"no route for {c.Request.Method} {c.Request.Path}").ToResult());

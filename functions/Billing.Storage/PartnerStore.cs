@@ -35,8 +35,18 @@ public sealed class PartnerStore(BillingTables tables)
             ["Role"] = p.Role.ToString(),
             ["PlanId"] = p.PlanId,
             ["KeyHash"] = hash,
-        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false); // merge: keep the Stripe customer id across re-seeding
     }
+
+    /// <summary>The payer's Stripe customer id, so every month's invoice goes to the same customer.</summary>
+    public async Task<string?> GetStripeCustomerAsync(string partnerId, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>("p", TableKey.Escape(partnerId), select: ["StripeCustomerId"], cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value!.GetString("StripeCustomerId") : null;
+    }
+
+    public Task SetStripeCustomerAsync(string partnerId, string customerId, CancellationToken cancellationToken) =>
+        table.UpdateEntityAsync(new TableEntity("p", TableKey.Escape(partnerId)) { ["StripeCustomerId"] = customerId }, Azure.ETag.All, TableUpdateMode.Merge, cancellationToken);
 
     public async Task<IReadOnlyList<Partner>> ListAsync(CancellationToken cancellationToken)
     {

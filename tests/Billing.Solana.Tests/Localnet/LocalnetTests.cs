@@ -1,3 +1,4 @@
+using Billing.Tests.Shared;
 using System.Text.Json.Nodes;
 using Billing.Solana.Keys;
 using Billing.Solana.Programs;
@@ -39,7 +40,7 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
         using var owner = Keypair.Generate();
         var rpc = localnet.CreateClient();
         var checker = new SignatureStatusChecker(rpc);
-        var (mint, ata) = await CreateMintWithBalanceAsync(rpc, treasury, owner, 5_000_000_000UL, ct);
+        var (mint, ata) = await localnet.CreateMintWithBalanceAsync(rpc, treasury, owner, 5_000_000_000UL, ct);
 
         const ulong burnAmount = 1_234_567_891UL;
         var memo = $"burn:invoice-{Guid.NewGuid():N}";
@@ -76,7 +77,7 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
         using var treasury = localnet.LoadTreasury();
         using var owner = Keypair.Generate();
         var rpc = localnet.CreateClient();
-        var (mint, ata) = await CreateMintWithBalanceAsync(rpc, treasury, owner, 1_000UL, ct);
+        var (mint, ata) = await localnet.CreateMintWithBalanceAsync(rpc, treasury, owner, 1_000UL, ct);
 
         var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
         var bad = new TransactionBuilder()
@@ -231,29 +232,5 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
         var info = await rpc.GetAccountInfoAsync(mint, null, ct);
         Assert.Equal(TokenProgram.ProgramIdKey.ToString(), info!.Owner);
         Assert.Equal(TokenProgram.MintAccountLength, info.Data.Length);
-    }
-
-    /// <summary>A mint of its own per test keeps supply assertions independent of anything else using the localnet.</summary>
-    private static async Task<(PublicKey Mint, PublicKey Ata)> CreateMintWithBalanceAsync(
-        SolanaRpcClient rpc, Keypair treasury, Keypair owner, ulong amount, CancellationToken ct)
-    {
-        using var mint = Keypair.Generate();
-        var rent = await rpc.GetMinimumBalanceForRentExemptionAsync(TokenProgram.MintAccountLength, ct);
-        var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
-        var ata = AssociatedTokenAccountProgram.DeriveAssociatedTokenAccount(owner.PublicKey, mint.PublicKey);
-        var setup = new TransactionBuilder()
-            .SetFeePayer(treasury)
-            .SetRecentBlockHash(blockhash.Blockhash)
-            .AddInstruction(SystemProgram.CreateAccount(treasury.PublicKey, mint.PublicKey, rent, TokenProgram.MintAccountLength, TokenProgram.ProgramIdKey))
-            .AddInstruction(TokenProgram.InitializeMint2(mint.PublicKey, Decimals, treasury.PublicKey))
-            .AddInstruction(AssociatedTokenAccountProgram.CreateIdempotent(treasury.PublicKey, owner.PublicKey, mint.PublicKey))
-            .AddInstruction(AssociatedTokenAccountProgram.CreateIdempotent(treasury.PublicKey, owner.PublicKey, mint.PublicKey))
-            .AddInstruction(TokenProgram.MintToChecked(mint.PublicKey, ata, treasury.PublicKey, amount, Decimals))
-            .Build(treasury, mint);
-        var signature = await rpc.SendTransactionAsync(setup, null, ct);
-        var check = await new SignatureStatusChecker(rpc).WaitAsync(signature, blockhash.LastValidBlockHeight, Commitment.Confirmed, TimeSpan.FromMilliseconds(50), ct);
-        Assert.Equal(SignatureOutcome.Landed, check.Outcome);
-        Assert.Equal(new TokenAmount(amount, Decimals), await rpc.GetTokenAccountBalanceAsync(ata, null, ct));
-        return (mint.PublicKey, ata);
     }
 }

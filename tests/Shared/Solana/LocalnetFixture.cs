@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Billing.Solana.Keys;
+using Billing.Solana.Programs;
 using Billing.Solana.Rpc;
+using Billing.Solana.Transactions;
 
-namespace Billing.Solana.Tests.Localnet;
+namespace Billing.Tests.Shared;
 
 /// <summary>What the localnet bootstrap wrote to its info file (see tests/localnet/server.mjs).</summary>
 public sealed record LocalnetInfo(string RpcUrl, string Mint, byte Decimals, string TreasuryOwner, string TreasuryTokenAccount, byte[] TreasuryKeypair);
@@ -14,7 +16,7 @@ public sealed record LocalnetInfo(string RpcUrl, string Mint, byte Decimals, str
 /// BILLING_TEST_SOLANA_RPC (and optionally BILLING_TEST_SOLANA_INFO) are set; otherwise starts
 /// <c>node tests/localnet/server.mjs --port 0</c> from the repository root and stops it on dispose.
 /// </summary>
-public sealed class LocalnetFixture : IAsyncLifetime
+public class LocalnetFixture : IAsyncLifetime
 {
     public const string RpcEnvironmentVariable = "BILLING_TEST_SOLANA_RPC";
     public const string InfoEnvironmentVariable = "BILLING_TEST_SOLANA_INFO";
@@ -38,7 +40,7 @@ public sealed class LocalnetFixture : IAsyncLifetime
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         Http.DefaultRequestHeaders.Add("x-localnet-client", ClientTag);
-        var external = Environment.GetEnvironmentVariable(RpcEnvironmentVariable);
+        var external = UseSharedLocalnet ? Environment.GetEnvironmentVariable(RpcEnvironmentVariable) : null;
         if (!string.IsNullOrWhiteSpace(external))
         {
             _rpcUrl = new Uri(external);
@@ -98,6 +100,42 @@ public sealed class LocalnetFixture : IAsyncLifetime
     }
 
     public Keypair LoadTreasury() => Keypair.FromSecretKey(Info.TreasuryKeypair);
+
+    /// <summary>False for fixtures whose tests expire blockhashes: expiry is global to a localnet.</summary>
+    protected virtual bool UseSharedLocalnet => true;
+
+    /// <summary>Where this fixture's localnet wrote its bootstrap info (null when using the shared one without a file).</summary>
+    public string? InfoFile => _ownInfoFile ?? Environment.GetEnvironmentVariable(InfoEnvironmentVariable);
+
+    /// <summary>
+    /// A mint of its own (mint authority: the treasury), with <paramref name="amount"/> minted to <paramref name="owner"/>'s
+    /// token account, so supply assertions stay independent of anything else using the localnet.
+    /// </summary>
+    public async Task<(PublicKey Mint, PublicKey Ata)> CreateMintWithBalanceAsync(
+        SolanaRpcClient rpc, Keypair treasury, Keypair owner, ulong amount, CancellationToken ct, byte decimals = 8)
+    {
+        using var mint = Keypair.Generate();
+        var rent = await rpc.GetMinimumBalanceForRentExemptionAsync(TokenProgram.MintAccountLength, ct);
+        var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
+        var ata = AssociatedTokenAccountProgram.DeriveAssociatedTokenAccount(owner.PublicKey, mint.PublicKey);
+        var setup = new TransactionBuilder()
+            .SetFeePayer(treasury)
+            .SetRecentBlockHash(blockhash.Blockhash)
+            .AddInstruction(SystemProgram.CreateAccount(treasury.PublicKey, mint.PublicKey, rent, TokenProgram.MintAccountLength, TokenProgram.ProgramIdKey))
+            .AddInstruction(TokenProgram.InitializeMint2(mint.PublicKey, decimals, treasury.PublicKey))
+            .AddInstruction(AssociatedTokenAccountProgram.CreateIdempotent(treasury.PublicKey, owner.PublicKey, mint.PublicKey))
+            .AddInstruction(AssociatedTokenAccountProgram.CreateIdempotent(treasury.PublicKey, owner.PublicKey, mint.PublicKey))
+            .AddInstruction(TokenProgram.MintToChecked(mint.PublicKey, ata, treasury.PublicKey, amount, decimals))
+            .Build(treasury, mint);
+        var signature = await rpc.SendTransactionAsync(setup, null, ct);
+        var check = await new SignatureStatusChecker(rpc).WaitAsync(signature, blockhash.LastValidBlockHeight, Commitment.Confirmed, TimeSpan.FromMilliseconds(50), ct);
+        if (check.Outcome != SignatureOutcome.Landed)
+        {
+            throw new InvalidOperationException($"mint setup did not land: {check.Outcome}");
+        }
+
+        return (mint.PublicKey, ata);
+    }
 
     /// <summary>Calls a test-only <c>admin_*</c> method of the localnet.</summary>
     public async Task<JsonElement> AdminAsync(string method, JsonArray parameters, CancellationToken cancellationToken)
@@ -190,6 +228,12 @@ public sealed class LocalnetFixture : IAsyncLifetime
 
         throw new InvalidOperationException("Billing.sln not found above the test output; set BILLING_TEST_SOLANA_RPC to use a running localnet.");
     }
+}
+
+/// <summary>A localnet of this test assembly's own, for tests that expire blockhashes or otherwise disturb the chain.</summary>
+public sealed class PrivateLocalnetFixture : LocalnetFixture
+{
+    protected override bool UseSharedLocalnet => false;
 }
 
 [CollectionDefinition(Name)]
