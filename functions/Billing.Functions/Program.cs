@@ -5,7 +5,7 @@ using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
 using Billing.Functions.HostProtocol;
 using Billing.Functions.Infrastructure;
-using Billing.Functions.BurnExecutor;
+using Billing.Functions.BurnExecutorTimer;
 using Billing.Functions.Burns;
 using Billing.Functions.ClosePeriod;
 using Billing.Functions.ClosePeriods;

@@ -2,10 +2,10 @@ using System.Text.Json;
 using Billing.Functions.Burns;
 using Billing.Functions.HostProtocol;
 
-namespace Billing.Functions.BurnExecutor;
+namespace Billing.Functions.BurnExecutorTimer;
 
 /// <summary>Timer (every 10 s locally): drives open burn intents. Safe to run on several instances at once (lease).</summary>
-public sealed class BurnExecutorFunction(Burns.BurnExecutor executor)
+public sealed class BurnExecutorFunction(BurnExecutor executor)
 {
     public const string Name = "BurnExecutor";
 

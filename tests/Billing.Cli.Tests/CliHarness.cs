@@ -1,0 +1,42 @@
+using Billing.Cli;
+using Billing.Cli.Api;
+using Spectre.Console;
+
+namespace Billing.Cli.Tests;
+
+/// <summary>Runs the real command tree in-process with captured output and instant retries.</summary>
+public static class CliHarness
+{
+    public sealed record Result(int ExitCode, string Out, string Error)
+    {
+        public override string ToString() => $"exit {ExitCode}\n--- out ---\n{Out}\n--- err ---\n{Error}";
+    }
+
+    public static async Task<Result> RunAsync(params string[] args) => await RunAsync(args, null).ConfigureAwait(false);
+
+    public static async Task<Result> RunAsync(string[] args, IReadOnlyDictionary<string, string>? environment, int maxAttempts = 5)
+    {
+        var output = new StringWriter { NewLine = "\n" };
+        var error = new StringWriter { NewLine = "\n" };
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 400;
+        var context = new CliContext
+        {
+            Console = console,
+            Out = output,
+            Error = error,
+            Interactive = false,
+            Environment = name => environment is not null && environment.TryGetValue(name, out string? v) ? v : null,
+            Retry = new RetryPolicy { MaxAttempts = maxAttempts, Delay = (_, _) => Task.CompletedTask },
+            PollInterval = TimeSpan.FromMilliseconds(200),
+        };
+        int code = await CliApp.RunAsync(args, context, CancellationToken.None).ConfigureAwait(false);
+        return new Result(code, output.ToString(), error.ToString());
+    }
+}
