@@ -1,0 +1,335 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Billing.Payments;
+
+namespace Billing.Cli.Tests;
+
+/// <summary>Argument parsing and rendering of the read/admin commands against a loopback stub with contract-shaped JSON.</summary>
+public sealed class StubCommandTests
+{
+    private const string Invoice = """
+        {"id":"INV-carrier-tmo-202610","payer":"carrier-tmo","plan":"carrier-standard-v1",
+         "period":{"start":"2026-10-01T00:00:00Z","end":"2026-11-01T00:00:00Z"},
+         "status":"finalized","currency":"USD",
+         "lines":[{"meter":"offload.bytes","description":"Data offload","group":{},"quantity":12345,
+                   "unit":"DC","unitPrice":"0.00001","amount":"0.12"}],
+         "total":"0.12","totalMinor":12,"stripeInvoiceId":null}
+        """;
+
+    private const string Summary = """
+        {"id":"INV-carrier-tmo-202610","payer":"carrier-tmo","plan":"carrier-standard-v1","period":{"start":"2026-10-01T00:00:00Z","end":"2026-11-01T00:00:00Z"},"status":"finalized","currency":"USD","total":"0.12","totalMinor":12,"lines":1,"stripeInvoiceId":null}
+        """;
+
+    [Fact]
+    public async Task LedgerVerify_Ok_PrintsOkLineWithCounts()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)> { ["GET /api/v1/ledger/verify"] = (200, """{"ok":true,"entries":12,"anchors":3,"problems":[]}""") });
+
+        var result = await CliHarness.RunAsync("ledger", "verify", "--url", server.Url);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("ledger verify: ok (12 entries, 3 anchors)", result.Out, StringComparison.Ordinal);
+        Assert.Equal("dev-finance-key", server.Requests.Single().Headers["X-Api-Key"]);
+    }
+
+    [Fact]
+    public async Task LedgerVerify_NotOk_PrintsProblemsAndExits1()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>
+        {
+            ["GET /api/v1/ledger/verify"] = (200, """{"ok":false,"entries":12,"anchors":3,"problems":["book payments: entry 7 hash mismatch"]}"""),
+        });
+
+        var result = await CliHarness.RunAsync("ledger", "verify", "--url", server.Url, "--key", "k");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("FAILED", result.Out, StringComparison.Ordinal);
+        Assert.Contains("entry 7 hash mismatch", result.Out, StringComparison.Ordinal);
+        Assert.Equal("k", server.Requests.Single().Headers["X-Api-Key"]);
+    }
+
+    [Fact]
+    public async Task LedgerVerify_KeyFromEnvironment_IsUsed()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)> { ["GET /api/v1/ledger/verify"] = (200, """{"ok":true,"entries":0,"anchors":0,"problems":[]}""") });
+
+        var result = await CliHarness.RunAsync(["ledger", "verify"], new Dictionary<string, string> { ["BILLING_URL"] = server.Url, ["BILLING_API_KEY"] = "env-key" });
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("env-key", server.Requests.Single().Headers["X-Api-Key"]);
+    }
+
+    [Fact]
+    public async Task Command_Forbidden_ExitsWithAuthFailureAndPrintsProblem()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>
+        {
+            ["GET /api/v1/ledger/verify"] = (403, """{"title":"Forbidden","status":403,"detail":"only finance may verify the ledger"}"""),
+        });
+
+        var result = await CliHarness.RunAsync("ledger", "verify", "--url", server.Url, "--key", "dev-carrier-tmo-key");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("only finance may verify the ledger", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PeriodsClose_RendersCreatedInvoices()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>
+        {
+            ["POST /api/v1/periods/2026-10/close"] = (200, $$"""{"period":"2026-10","invoices":[{{Summary}}]}"""),
+        });
+
+        var result = await CliHarness.RunAsync("periods", "close", "2026-10", "--url", server.Url);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("INV-carrier-tmo-202610", result.Out, StringComparison.Ordinal);
+        Assert.Contains("0.12 USD", result.Out, StringComparison.Ordinal);
+        Assert.Contains("1 invoice(s)", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PeriodsClose_BadPeriod_ExitsWithUsageErrorWithoutCallingTheApi()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>());
+
+        var result = await CliHarness.RunAsync("periods", "close", "2026-1", "--url", server.Url);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public async Task PeriodsClose_409_PrintsProblemAndExits1()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>
+        {
+            ["POST /api/v1/periods/2026-11/close"] = (409, """{"title":"Period not ended","status":409,"detail":"2026-11 ends at 2026-12-01T00:00:00Z","errors":[{"field":"period","reason":"has not ended"}]}"""),
+        });
+
+        var result = await CliHarness.RunAsync("periods", "close", "2026-11", "--url", server.Url);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("HTTP 409 Period not ended", result.Error, StringComparison.Ordinal);
+        Assert.Contains("period: has not ended", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PeriodsClose_MissingArgument_ExitsWithUsageError()
+    {
+        var result = await CliHarness.RunAsync("periods", "close");
+        Assert.Equal(2, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Help_EveryCommand_ShowsExamplesAndExits0()
+    {
+        foreach (string[] args in new[] { new[] { "--help" }, ["generate", "--help"], ["send", "--help"], ["usage", "-h"], ["periods", "close", "--help"], ["invoices", "get", "--help"], ["invoices", "export", "--help"], ["invoices", "list", "--help"], ["burns", "--help"], ["ledger", "verify", "--help"], ["pay", "--help"], ["demo", "--help"] })
+        {
+            var result = await CliHarness.RunAsync(args);
+            Assert.True(result.ExitCode == 0, string.Join(' ', args) + ": " + result);
+            Assert.Contains("Examples:", result.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task InvoicesList_PassesFiltersAndRendersTable()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)> { ["GET /api/v1/invoices"] = (200, $$"""{"invoices":[{{Summary}}]}""") });
+
+        var result = await CliHarness.RunAsync("invoices", "list", "--period", "2026-10", "--payer", "carrier-tmo", "--url", server.Url);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("/api/v1/invoices?period=2026-10&payer=carrier-tmo", server.Requests.Single().PathAndQuery);
+        Assert.Contains("carrier-standard-v1", result.Out, StringComparison.Ordinal);
+        Assert.Contains("2026-10", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvoicesGet_Table_ShowsHeaderAndLines()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)> { ["GET /api/v1/invoices/INV-carrier-tmo-202610"] = (200, Invoice) });
+
+        var result = await CliHarness.RunAsync("invoices", "get", "INV-carrier-tmo-202610", "--url", server.Url);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (string expected in new[] { "invoice:", "INV-carrier-tmo-202610", "payer:", "carrier-standard-v1", "finalized", "0.12 USD", "offload.bytes", "Data offload", "12345", "DC", "0.00001", "unit price" })
+        {
+            Assert.Contains(expected, result.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task InvoicesGet_Csv_AsksForCsvAndPrintsItVerbatim()
+    {
+        const string Csv = "invoice_id,payer,period_start,period_end,line,meter,group,quantity,unit,unit_price,amount,currency\nINV-carrier-tmo-202610,carrier-tmo,2026-10-01T00:00:00Z,2026-11-01T00:00:00Z,1,offload.bytes,,12345,DC,0.00001,0.12,USD\n";
+        await using var server = await StubServer.StartAsync((_, _) => (200, "text/csv", Csv));
+
+        var result = await CliHarness.RunAsync("invoices", "get", "INV-carrier-tmo-202610", "--format", "csv", "--url", server.Url);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(Csv, result.Out);
+        Assert.Contains("text/csv", server.Requests.Single().Headers["Accept"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvoicesGet_BadFormat_ExitsWithUsageError()
+    {
+        var result = await CliHarness.RunAsync("invoices", "get", "X", "--format", "xml");
+        Assert.Equal(2, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task InvoicesGet_NotFound_Exits1WithProblem()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>());
+
+        var result = await CliHarness.RunAsync("invoices", "get", "INV-nope", "--url", server.Url);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("HTTP 404", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvoicesExport_Csv_WritesFileFromFormatCsvQuery()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"billing-export-{Guid.NewGuid():N}.csv");
+        await using var server = await StubServer.StartAsync((_, _) => (200, "text/csv", "invoice_id,payer\nINV-a,a\n"));
+        try
+        {
+            var result = await CliHarness.RunAsync("invoices", "export", "--period", "2026-10", "--out", path, "--url", server.Url);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal("/api/v1/invoices?period=2026-10&format=csv", server.Requests.Single().PathAndQuery);
+            Assert.Equal("invoice_id,payer\nINV-a,a\n", await File.ReadAllTextAsync(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task InvoicesExport_Json_FetchesEveryInvoiceInFull()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>
+        {
+            ["GET /api/v1/invoices"] = (200, $$"""{"invoices":[{{Summary}}]}"""),
+            ["GET /api/v1/invoices/INV-carrier-tmo-202610"] = (200, Invoice),
+        });
+
+        var result = await CliHarness.RunAsync("invoices", "export", "--period", "2026-10", "--format", "json", "--url", server.Url);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var array = JsonNode.Parse(result.Out)!.AsArray();
+        Assert.Equal("Data offload", (string?)array[0]!["lines"]![0]!["description"]);
+    }
+
+    [Fact]
+    public async Task InvoicesExport_MissingPeriod_ExitsWithUsageError()
+    {
+        var result = await CliHarness.RunAsync("invoices", "export");
+        Assert.Equal(2, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Burns_FilterByInvoice_RendersTokensWithDecimals()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>
+        {
+            ["GET /api/v1/burns"] = (200, """[{"id":"burn-1","invoiceId":"INV-carrier-tmo-202610","usdMinor":12345,"price":"2.50","tokenAmount":4938000000,"decimals":8,"status":"finalized","signature":"5sigXYZ","slot":42}]"""),
+        });
+
+        var result = await CliHarness.RunAsync("burns", "--invoice", "INV-carrier-tmo-202610", "--url", server.Url);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("/api/v1/burns?invoiceId=INV-carrier-tmo-202610", server.Requests.Single().PathAndQuery);
+        foreach (string expected in new[] { "burn-1", "123.45", "49.38000000", "finalized", "5sigXYZ", "42" })
+        {
+            Assert.Contains(expected, result.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Usage_Options_BecomeQueryAndTableHasTotal()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>
+        {
+            ["GET /api/v1/usage"] = (200, """{"payer":"carrier-tmo","meter":"offload.bytes","from":"2026-10-01T00:00:00Z","to":"2026-11-01T00:00:00Z","window":"day","rows":[{"windowStart":"2026-10-02T00:00:00Z","group":{"rat":"wlan"},"quantity":1000},{"windowStart":"2026-10-02T00:00:00Z","group":{"rat":"nr"},"quantity":234}]}"""),
+        });
+
+        var result = await CliHarness.RunAsync("usage", "--payer", "carrier-tmo", "--meter", "offload.bytes", "--from", "2026-10-01", "--to", "2026-11-01", "--window", "day", "--group-by", "rat,hotspot", "--url", server.Url);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("/api/v1/usage?payer=carrier-tmo&meter=offload.bytes&from=2026-10-01&to=2026-11-01&window=day&groupBy=rat%2Chotspot", server.Requests.Single().PathAndQuery);
+        Assert.Contains("1,234", result.Out, StringComparison.Ordinal);
+        Assert.Contains("wlan", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Usage_BadWindow_ExitsWithUsageError()
+    {
+        var result = await CliHarness.RunAsync("usage", "--window", "week");
+        Assert.Equal(2, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Pay_PostsSignedInvoicePaidForTheInvoiceTotal()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>
+        {
+            ["GET /api/v1/invoices/INV-carrier-tmo-202610"] = (200, Invoice),
+            ["POST /api/v1/stripe/webhook"] = (200, """{"received":true}"""),
+        });
+
+        var result = await CliHarness.RunAsync("pay", "INV-carrier-tmo-202610", "--url", server.Url);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var webhook = server.Requests.Single(r => r.Method == "POST");
+        var payload = JsonNode.Parse(webhook.Body)!;
+        Assert.Equal("invoice.paid", (string?)payload["type"]);
+        Assert.Equal(12, (long)payload["data"]!["object"]!["amount_paid"]!);
+        Assert.Equal("INV-carrier-tmo-202610", (string?)payload["data"]!["object"]!["metadata"]!["billing_invoice_id"]);
+
+        // The header is what Stripe would send for this exact body and the local secret.
+        string header = webhook.Headers["Stripe-Signature"];
+        string t = header.Split(',')[0]["t=".Length..];
+        string v1 = header.Split(',')[1]["v1=".Length..];
+        string expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes("whsec_dev_local_only"), Encoding.UTF8.GetBytes(t + "." + webhook.Body)));
+        Assert.Equal(expected, v1);
+        Assert.Equal(header, StripeWebhookSigner.Sign(webhook.Body, "whsec_dev_local_only", DateTimeOffset.FromUnixTimeSeconds(long.Parse(t, System.Globalization.CultureInfo.InvariantCulture))));
+    }
+
+    [Fact]
+    public async Task Pay_AmountOverride_IsUsed()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>
+        {
+            ["GET /api/v1/invoices/INV-carrier-tmo-202610"] = (200, Invoice),
+            ["POST /api/v1/stripe/webhook"] = (200, "{}"),
+        });
+
+        var result = await CliHarness.RunAsync("pay", "INV-carrier-tmo-202610", "--amount-minor", "5000", "--url", server.Url);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var payload = JsonNode.Parse(server.Requests.Single(r => r.Method == "POST").Body)!;
+        Assert.Equal(5000, (long)payload["data"]!["object"]!["amount_paid"]!);
+    }
+
+    [Fact]
+    public async Task Pay_WebhookRejected_Exits1()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>
+        {
+            ["GET /api/v1/invoices/INV-carrier-tmo-202610"] = (200, Invoice),
+            ["POST /api/v1/stripe/webhook"] = (400, """{"title":"Bad signature","status":400,"detail":"no v1 signature matches"}"""),
+        });
+
+        var result = await CliHarness.RunAsync("pay", "INV-carrier-tmo-202610", "--webhook-secret", "whsec_wrong", "--url", server.Url);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no v1 signature matches", result.Error, StringComparison.Ordinal);
+    }
+}
