@@ -1,0 +1,255 @@
+// The function app: Flex Consumption (FC1) on Linux, runtime 'custom' (an Azure Functions custom handler:
+// the Functions host starts the self-contained Billing.Functions executable named in host.json and calls it
+// over HTTP). All connections use the user-assigned identity; secrets are Key Vault references.
+
+@description('Azure region.')
+param location string
+
+@description('Hosting plan name.')
+param planName string
+
+@description('Function app name (globally unique; becomes <name>.azurewebsites.net).')
+param appName string
+
+@description('Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Client id of that identity.')
+param identityClientId string
+
+@description('Storage account name (AzureWebJobsStorage, deployment container, billing tables).')
+param storageAccountName string
+
+@description('Blob endpoint of the storage account.')
+param blobEndpoint string
+
+@description('Table endpoint of the storage account.')
+param tableEndpoint string
+
+@description('Container that holds the deployment package.')
+param deploymentContainerName string
+
+@description('Event Hubs namespace host name, e.g. <name>.servicebus.windows.net.')
+param eventHubFullyQualifiedNamespace string
+
+@description('Consumer group the eventHubTrigger functions read with.')
+param eventHubConsumerGroup string
+
+@description('Key Vault URI, e.g. https://<name>.vault.azure.net/.')
+param keyVaultUri string
+
+@description('Secret names in the vault, keyed by purpose.')
+param secretNames {
+  stripeSecretKey: string
+  stripeWebhookSecret: string
+  solanaTreasuryKeypair: string
+}
+
+@description('Reference the Stripe API key secret (invoice sync on). False leaves Billing__Stripe__SecretKey unset: sync off.')
+param stripeInvoiceSync bool
+
+@description('Application Insights component name.')
+param appInsightsName string
+
+@description('Prefix of the billing tables (Billing__Storage__TablePrefix).')
+param tablePrefix string
+
+@description('NCRONTAB schedule of the ClosePeriods timer (Billing__Invoicing__CloseSchedule).')
+param closeSchedule string
+
+@description('NCRONTAB schedule of the BurnExecutor timer (Billing__Burns__Schedule).')
+param burnSchedule string
+
+@description('Pyth price account, base58 (Billing__Burns__PythPriceAccount). Empty: the app\'s fixed price applies (dev only).')
+param pythPriceAccount string
+
+@description('Solana JSON-RPC URL (Billing__Solana__RpcUrl).')
+param solanaRpcUrl string
+
+@description('Token mint address, base58 (Billing__Solana__Mint).')
+param solanaMint string
+
+@description('Extra app settings (name -> value), e.g. schedules of later timer functions. They override the defaults above.')
+param additionalAppSettings object
+
+@description('Upper bound of instances the app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int
+
+@description('Instance memory size in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int
+
+@description('Always-ready (pre-provisioned) instances for the HTTP functions; 0 = scale to zero.')
+@minValue(0)
+@maxValue(20)
+param alwaysReadyHttpInstances int
+
+@description('Tags applied to the resources.')
+param tags object
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+var keyVaultReference = {
+  stripeSecretKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.stripeSecretKey}/)'
+  stripeWebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.stripeWebhookSecret}/)'
+  solanaTreasuryKeypair: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.solanaTreasuryKeypair}/)'
+}
+
+// Flex Consumption has no FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION app settings: the runtime
+// ('custom') is declared in functionAppConfig.runtime below and the host is always 4.x.
+var baseAppSettings = {
+  // Host storage over Microsoft Entra ID (no connection string, no account key).
+  AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+
+  // Connection named "EventHubConnection" in function.json (trigger and output bindings).
+  EventHubConnection__fullyQualifiedNamespace: eventHubFullyQualifiedNamespace
+  EventHubConnection__credential: 'managedidentity'
+  EventHubConnection__clientId: identityClientId
+  EventHubConsumerGroup: eventHubConsumerGroup
+
+  // Telemetry of the host, authenticated with the identity (Monitoring Metrics Publisher);
+  // APPLICATIONINSIGHTS_CONNECTION_STRING is added below (it is only known once the component exists).
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+
+  // The app's own Azure SDK clients (DefaultAzureCredential) pick the user-assigned identity by this id.
+  AZURE_CLIENT_ID: identityClientId
+
+  // Billing app configuration (see local.settings.sample.json for the local equivalents).
+  Billing__Storage__TableServiceUri: tableEndpoint
+  Billing__Storage__TablePrefix: tablePrefix
+  Billing__Partners__Seed: 'false'
+  Billing__Invoicing__CloseSchedule: closeSchedule
+  Billing__Burns__Schedule: burnSchedule
+  Billing__Stripe__WebhookSecret: keyVaultReference.stripeWebhookSecret
+  Billing__Solana__RpcUrl: solanaRpcUrl
+  Billing__Solana__Mint: solanaMint
+  Billing__Solana__TreasuryKeypair: keyVaultReference.solanaTreasuryKeypair
+}
+
+var stripeKeySetting = stripeInvoiceSync
+  ? {
+      Billing__Stripe__SecretKey: keyVaultReference.stripeSecretKey
+    }
+  : {}
+
+var priceSetting = empty(pythPriceAccount)
+  ? {}
+  : {
+      Billing__Burns__PythPriceAccount: pythPriceAccount
+    }
+
+var appSettings = union(baseAppSettings, stripeKeySetting, priceSetting, additionalAppSettings)
+
+var appSettingList = [
+  for setting in items(appSettings): {
+    name: setting.key
+    value: string(setting.value)
+  }
+]
+
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource app 'Microsoft.Web/sites@2024-11-01' = {
+  name: appName
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientAffinityEnabled: false
+    // Key Vault references resolve with the user-assigned identity (Key Vault Secrets User).
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      appSettings: concat(appSettingList, [
+        {
+          name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+          value: appInsights.properties.ConnectionString
+        }
+      ])
+    }
+    functionAppConfig: {
+      runtime: {
+        name: 'custom'
+        version: '1.0'
+      }
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${blobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+        alwaysReady: alwaysReadyHttpInstances > 0
+          ? [
+              {
+                name: 'http'
+                instanceCount: alwaysReadyHttpInstances
+              }
+            ]
+          : []
+      }
+    }
+  }
+}
+
+// No FTP / basic-auth publishing: deployments authenticate with Microsoft Entra ID (az CLI token).
+resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: app
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: app
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+@description('Function app name.')
+output name string = app.name
+
+@description('Default host name, e.g. <name>.azurewebsites.net (API base: https://<host>/api).')
+output defaultHostName string = app.properties.defaultHostName
