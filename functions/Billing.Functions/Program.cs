@@ -141,7 +141,7 @@ public static class BillingFunctionsApp
     /// <summary>The JSON-RPC client; locally the URL comes from the localnet's bootstrap file when not set.</summary>
     public static SolanaRpcClient CreateRpcClient(SolanaOptions solana)
     {
-        var url = solana.RpcUrl;
+        Uri? url = string.IsNullOrWhiteSpace(solana.RpcUrl) ? null : new Uri(solana.RpcUrl);
         if (url is null && !string.IsNullOrWhiteSpace(solana.LocalnetInfoFile) && File.Exists(solana.LocalnetInfoFile))
         {
             using var info = System.Text.Json.JsonDocument.Parse(File.ReadAllText(solana.LocalnetInfoFile));

@@ -8,7 +8,7 @@ public sealed class SolanaOptions
     public const string Section = "Billing:Solana";
 
     /// <summary>JSON-RPC endpoint: the localnet, https://api.devnet.solana.com, or a provider's mainnet URL.</summary>
-    public Uri? RpcUrl { get; set; }
+    public string? RpcUrl { get; set; }
 
     /// <summary>Treasury keypair as the Solana CLI JSON array of 64 numbers (a Key Vault reference in Azure). Never logged.</summary>
     public string? TreasuryKeypair { get; set; }
@@ -31,8 +31,11 @@ public sealed class BurnOptions
     /// <summary>A quote older than this is refused: the burn waits, the payment stays recorded (DESIGN §4.7).</summary>
     public TimeSpan MaxPriceAge { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Fixed USD price per token for local runs, e.g. "2.50". Ignored when <see cref="PythPriceAccount"/> is set.</summary>
-    public string? FixedPrice { get; set; } = "2.50";
+    /// <summary>
+    /// Fixed USD price per token for local runs, e.g. "2.50". Ignored when <see cref="PythPriceAccount"/> is set. No default:
+    /// a deployment that configures neither fails at start instead of burning at a made-up price.
+    /// </summary>
+    public string? FixedPrice { get; set; }
 
     /// <summary>Pyth price account (base58) for clusters.</summary>
     public string? PythPriceAccount { get; set; }

@@ -18,6 +18,7 @@ public class StartupValidationTests
     private static Dictionary<string, string?> Valid() => new()
     {
         ["Billing:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+        ["Billing:Burns:FixedPrice"] = "2.50",
         ["Billing:Partners:Seed"] = "true",
         ["Billing:Partners:Items:0:Id"] = "carrier-tmo",
         ["Billing:Partners:Items:0:Role"] = "Carrier",
@@ -38,6 +39,12 @@ public class StartupValidationTests
     [InlineData("Billing:Partners:Items:0:ApiKey", "short", "ApiKey")]
     [InlineData("Billing:Partners:Items:0:PlanId", "", "PlanId")]
     [InlineData("Billing:Partners:Items:0:Id", "bad|id", "Id")]
+    [InlineData("Billing:Burns:FixedPrice", "", "PythPriceAccount")]
+    [InlineData("Billing:Burns:FixedPrice", "two", "FixedPrice")]
+    [InlineData("Billing:Burns:MaxPriceAge", "02:00:00", "MaxPriceAge")]
+    [InlineData("Billing:Stripe:WebhookSecret", "not-a-secret", "WebhookSecret")]
+    [InlineData("Billing:Stripe:SecretKey", "pk_live_123", "SecretKey")]
+    [InlineData("Billing:Invoicing:CloseGrace", "30.00:00:00", "CloseGrace")]
     public void ValidateSettings_BadSetting_FailsFastNamingIt(string key, string value, string expected)
     {
         var settings = Valid();

@@ -14,8 +14,15 @@ public sealed class InvoicingPlatformFixture : IAsyncLifetime
     public Task DisposeAsync() => Platform.DisposeAsync();
 }
 
+[CollectionDefinition(Name)]
+public sealed class InvoicingCollection : ICollectionFixture<InvoicingPlatformFixture>
+{
+    public const string Name = "invoicing";
+}
+
 /// <summary>Finance flow through the DevHost: post usage, close the previous month, pull invoices as JSON and CSV.</summary>
-public class InvoiceApiTests(InvoicingPlatformFixture fixture) : IClassFixture<InvoicingPlatformFixture>
+[Collection(InvoicingCollection.Name)]
+public class InvoiceApiTests(InvoicingPlatformFixture fixture)
 {
     private readonly PlatformFixture platform = fixture.Platform;
 

@@ -20,6 +20,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     private readonly AzuriteFixture azurite = new();
 
+    /// <summary>The chain burns go to: the shared localnet of ./run test, or one of this fixture's own.</summary>
+    public LocalnetFixture Localnet { get; } = new();
+
     public DevHostServer Host { get; private set; } = null!;
 
     public HttpClient Client { get; private set; } = null!;
@@ -45,7 +48,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         return Path.Combine(RepoRoot.Find(), "functions", "Billing.Functions", "bin", configuration, "net10.0");
     }
 
-    public static Dictionary<string, string> Settings(string connectionString, string tablePrefix)
+    public static Dictionary<string, string> Settings(string connectionString, string tablePrefix, string? localnetInfoFile = null)
     {
         var settings = new Dictionary<string, string>
         {
@@ -55,6 +58,10 @@ public sealed class PlatformFixture : IAsyncLifetime
             ["Billing__Partners__Seed"] = "true",
             ["Billing__Partners__CacheTtl"] = "00:00:01",
             ["Billing__Invoicing__CloseSchedule"] = "0 30 0 1 1 *", // tests close periods explicitly
+            ["Billing__Burns__Schedule"] = "*/5 * * * * *",
+            ["Billing__Burns__FixedPrice"] = "2.50",
+            ["Billing__Ledger__AnchorSchedule"] = "0 0 0 1 1 *", // tests anchor explicitly
+            ["Billing__Stripe__WebhookSecret"] = "whsec_dev_local_only",
         };
         (string Id, string Role, string Key, string? Plan)[] partners =
         [
@@ -75,18 +82,24 @@ public sealed class PlatformFixture : IAsyncLifetime
             }
         }
 
+        if (localnetInfoFile is not null)
+        {
+            settings["Billing__Solana__LocalnetInfoFile"] = localnetInfoFile;
+        }
+
         return settings;
     }
 
     public async Task InitializeAsync()
     {
         await azurite.InitializeAsync();
+        await Localnet.InitializeAsync();
         Host = new DevHostServer(new DevHostOptions
         {
             AppDirectory = AppDirectory(),
             Port = 0,
             Partitions = 4,
-            Settings = Settings(azurite.ConnectionString, TablePrefix),
+            Settings = Settings(azurite.ConnectionString, TablePrefix, Localnet.InfoFile),
             Log = line =>
             {
                 lock (Logs)
@@ -106,6 +119,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         Handler?.Dispose();
         await Host.DisposeAsync();
         await azurite.DisposeAsync();
+        await Localnet.DisposeAsync();
     }
 
     public HttpRequestMessage Request(HttpMethod method, string path, string? key, HttpContent? content = null)

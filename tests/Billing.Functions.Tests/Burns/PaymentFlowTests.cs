@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Billing.Functions.Tests.Invoicing;
+using Billing.Payments;
+using Billing.Solana.Keys;
+using Billing.Solana.Rpc;
+using Billing.Tests.Shared;
+
+namespace Billing.Functions.Tests.Burns;
+
+/// <summary>Stripe → platform → Solana through the DevHost: the money path as a user runs it locally.</summary>
+[Collection(InvoicingCollection.Name)]
+public class PaymentFlowTests(InvoicingPlatformFixture fixture)
+{
+    private const string Secret = "whsec_dev_local_only";
+    private readonly PlatformFixture platform = fixture.Platform;
+
+    private static string PreviousPeriod(out string compact)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var start = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(-1);
+        compact = start.ToString("yyyyMM");
+        return start.ToString("yyyy-MM");
+    }
+
+    private async Task<string> CloseAndGetTenantInvoiceAsync()
+    {
+        string period = PreviousPeriod(out string compact);
+        using var close = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, $"api/v1/periods/{period}/close", PlatformFixture.FinanceKey));
+        Assert.Equal(HttpStatusCode.OK, close.StatusCode);
+        return $"INV-tenant-lab-{compact}";
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> PostWebhookAsync(string payload, string? signature)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/stripe/webhook") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        if (signature is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
+        }
+
+        using var response = await platform.Client.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null);
+    }
+
+    private async Task<JsonArray> BurnsAsync(string invoiceId)
+    {
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, $"api/v1/burns?invoiceId={invoiceId}", PlatformFixture.FinanceKey));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
+    }
+
+    [Fact]
+    public async Task Webhook_SignedInvoicePaid_BurnsExactlyOnceAndReplayIsANoOp()
+    {
+        string invoiceId = await CloseAndGetTenantInvoiceAsync();
+        var invoice = JsonNode.Parse(await (await platform.Client.SendAsync(platform.Request(HttpMethod.Get, $"api/v1/invoices/{invoiceId}", PlatformFixture.FinanceKey))).Content.ReadAsStringAsync())!;
+        long totalMinor = invoice["totalMinor"]!.GetValue<long>();
+        var rpc = platform.Localnet.CreateClient();
+        var mint = new PublicKey(platform.Localnet.Info.Mint);
+        ulong supplyBefore = (await rpc.GetTokenSupplyAsync(mint, Commitment.Confirmed, CancellationToken.None)).Amount;
+
+        string payload = StripeTestEvents.InvoicePaid("evt_" + Guid.NewGuid().ToString("N"), "in_test_1", invoiceId, totalMinor, "usd", "cus_test_1", DateTimeOffset.UtcNow);
+        var (status, body) = await PostWebhookAsync(payload, StripeWebhookSigner.Sign(payload, Secret, DateTimeOffset.UtcNow));
+        var (replayStatus, replay) = await PostWebhookAsync(payload, StripeWebhookSigner.Sign(payload, Secret, DateTimeOffset.UtcNow));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.False(body!["replay"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.OK, replayStatus);
+        Assert.True(replay!["replay"]!.GetValue<bool>());
+        Assert.Equal(body["burnId"]!.GetValue<string>(), replay["burnId"]!.GetValue<string>());
+
+        JsonNode burn = null!;
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            burn = Assert.Single(await BurnsAsync(invoiceId))!;
+            if (burn["status"]!.GetValue<string>() is "finalized" or "failed")
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.Equal("finalized", burn["status"]!.GetValue<string>());
+        ulong tokens = ulong.Parse(burn["tokenAmount"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(checked((ulong)totalMinor * 100_000_000UL / 250UL), tokens); // 2.50 USD/token, 8 decimals
+        Assert.Equal(supplyBefore - tokens, (await rpc.GetTokenSupplyAsync(mint, Commitment.Confirmed, CancellationToken.None)).Amount);
+        var tx = await rpc.GetTransactionAsync(burn["signature"]!.GetValue<string>(), Commitment.Confirmed, CancellationToken.None);
+        Assert.Contains(tx!.Meta!.LogMessages, l => l.Contains($"billing:burn:v1:{invoiceId}:", StringComparison.Ordinal));
+        var paid = JsonNode.Parse(await (await platform.Client.SendAsync(platform.Request(HttpMethod.Get, $"api/v1/invoices/{invoiceId}", PlatformFixture.FinanceKey))).Content.ReadAsStringAsync())!;
+        Assert.Equal("paid", paid["status"]!.GetValue<string>());
+    }
+
+    public static TheoryData<string> BadSignatures() => ["tampered", "stale", "wrong-secret", "missing", "garbage"];
+
+    [Theory]
+    [MemberData(nameof(BadSignatures))]
+    public async Task Webhook_BadSignature_Returns400AndStoresNothing(string kind)
+    {
+        string invoiceId = $"INV-carrier-other-{DateTimeOffset.UtcNow:yyyyMM}";
+        string payload = StripeTestEvents.InvoicePaid("evt_" + Guid.NewGuid().ToString("N"), "in_bad", invoiceId, 500, "usd", "cus_bad", DateTimeOffset.UtcNow);
+        string? signature = kind switch
+        {
+            "tampered" => StripeWebhookSigner.Sign(payload, Secret, DateTimeOffset.UtcNow),
+            "stale" => StripeWebhookSigner.Sign(payload, Secret, DateTimeOffset.UtcNow.AddSeconds(-301)),
+            "wrong-secret" => StripeWebhookSigner.Sign(payload, "whsec_someone_else", DateTimeOffset.UtcNow),
+            "garbage" => "t=abc,v1=zzz",
+            _ => null,
+        };
+        if (kind == "tampered")
+        {
+            payload = payload.Replace("\"amount_paid\":500", "\"amount_paid\":50000", StringComparison.Ordinal);
+        }
+
+        var (status, body) = await PostWebhookAsync(payload, signature);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(400, body!["status"]!.GetValue<int>());
+        Assert.Empty(await BurnsAsync(invoiceId));
+    }
+
+    [Fact]
+    public async Task Webhook_UnrelatedEvent_Returns200AndIsIgnored()
+    {
+        string payload = StripeTestEvents.CustomerCreated("evt_" + Guid.NewGuid().ToString("N"), "cus_new", DateTimeOffset.UtcNow);
+
+        var (status, body) = await PostWebhookAsync(payload, StripeWebhookSigner.Sign(payload, Secret, DateTimeOffset.UtcNow));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.NotNull(body!["ignored"]);
+    }
+
+    [Fact]
+    public async Task Burns_NonFinance_IsForbidden()
+    {
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/burns", PlatformFixture.CarrierKey));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+}
