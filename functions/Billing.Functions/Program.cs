@@ -22,7 +22,11 @@ using Billing.Functions.StripeWebhook;
 using Billing.Payments;
 using Billing.Solana.Rpc;
 using Billing.Storage;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -69,6 +73,7 @@ public static class BillingFunctionsApp
 
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+        AddTelemetry(builder);
         services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddOptions<PartnerOptions>().Bind(builder.Configuration.GetSection(PartnerOptions.Section)).ValidateOnStart();
@@ -136,6 +141,46 @@ public static class BillingFunctionsApp
         services.AddSingleton<BurnExecutorFunction>();
         services.AddSingleton<ListBurnsFunction>();
         return builder;
+    }
+
+    /// <summary>OpenTelemetry: Application Insights when its connection string is set; the console when asked (local runs).</summary>
+    private static void AddTelemetry(WebApplicationBuilder builder)
+    {
+        string? appInsights = builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        bool console = builder.Configuration.GetValue("Billing:Telemetry:Console", false);
+        if (string.IsNullOrWhiteSpace(appInsights) && !console)
+        {
+            return;
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("billing-functions"))
+            .WithMetrics(m =>
+            {
+                m.AddMeter(BillingTelemetry.Name);
+                if (!string.IsNullOrWhiteSpace(appInsights))
+                {
+                    m.AddAzureMonitorMetricExporter(o => o.ConnectionString = appInsights);
+                }
+
+                if (console)
+                {
+                    m.AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 60_000);
+                }
+            })
+            .WithTracing(t =>
+            {
+                t.AddSource(BillingTelemetry.Name);
+                if (!string.IsNullOrWhiteSpace(appInsights))
+                {
+                    t.AddAzureMonitorTraceExporter(o => o.ConnectionString = appInsights);
+                }
+
+                if (console)
+                {
+                    t.AddConsoleExporter();
+                }
+            });
     }
 
     /// <summary>The JSON-RPC client; locally the URL comes from the localnet's bootstrap file when not set.</summary>

@@ -306,8 +306,14 @@ public sealed partial class BurnExecutor(
 
     private bool Crash(string point) => CrashAfter?.Invoke(point) == true;
 
+    private static void LogTransition(ILogger logger, string burnId, string from, string to, string signature)
+    {
+        Infrastructure.BillingTelemetry.BurnTransitions.Add(1, new KeyValuePair<string, object?>("from", from), new KeyValuePair<string, object?>("to", to));
+        LogTransitionCore(logger, burnId, from, to, signature);
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Burn {BurnId}: {From} → {To} ({Signature})")]
-    private static partial void LogTransition(ILogger logger, string burnId, string from, string to, string signature);
+    private static partial void LogTransitionCore(ILogger logger, string burnId, string from, string to, string signature);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Burn {BurnId} waits: {Reason}")]
     private static partial void LogWaiting(ILogger logger, string burnId, string reason);

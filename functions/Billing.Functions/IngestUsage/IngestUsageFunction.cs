@@ -19,7 +19,12 @@ public sealed partial class IngestUsageFunction(PartnerDirectory partners, Usage
             return response.Http("res", problem.Status, problem.ToJson(), Problem.ContentType);
         }
 
+        using var activity = BillingTelemetry.Source.StartActivity("IngestUsage");
+        activity?.SetTag("billing.partner", caller.Id);
         var outcome = ingestion.Ingest(caller, req.Body);
+        BillingTelemetry.EventsAccepted.Add(outcome.CarrierEvents.Count, new KeyValuePair<string, object?>("type", "depin.carrier.offload.v1"));
+        BillingTelemetry.EventsAccepted.Add(outcome.ComputeEvents.Count, new KeyValuePair<string, object?>("type", "depin.compute.usage.v1"));
+        BillingTelemetry.EventsRejected.Add(outcome.Rejected, new KeyValuePair<string, object?>("partner", caller.Id));
         LogIngested(logger, caller.Id, outcome.Status, outcome.CarrierEvents.Count, outcome.ComputeEvents.Count);
         return response
             .Http("res", outcome.Status, outcome.Body, outcome.ContentType)

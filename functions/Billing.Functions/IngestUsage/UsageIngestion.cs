@@ -10,7 +10,7 @@ using Billing.Functions.Infrastructure;
 namespace Billing.Functions.IngestUsage;
 
 /// <summary>What one POST /api/v1/usage produced: the HTTP answer and the events to publish per hub.</summary>
-public sealed record IngestOutcome(int Status, string Body, string ContentType, IReadOnlyList<string> CarrierEvents, IReadOnlyList<string> ComputeEvents)
+public sealed record IngestOutcome(int Status, string Body, string ContentType, IReadOnlyList<string> CarrierEvents, IReadOnlyList<string> ComputeEvents, int Rejected = 0)
 {
     public int Accepted => CarrierEvents.Count + ComputeEvents.Count;
 }
@@ -107,11 +107,11 @@ public sealed class UsageIngestion(UsageEventValidator validator, TimeProvider t
                 var problem = new Problem(400, "No event accepted", $"all {events.Count} event(s) were rejected; see 'rejected'",
                     first.Select(e => new FieldError(e.Field, e.Reason)).ToList(),
                     new JsonObject { ["accepted"] = 0, ["rejected"] = rejected });
-                return Fail(problem);
+                return Fail(problem) with { Rejected = events.Count };
             }
 
             string json = new JsonObject { ["accepted"] = carrier.Count + compute.Count, ["rejected"] = rejected }.ToJsonString();
-            return new IngestOutcome(202, json, "application/json", carrier, compute);
+            return new IngestOutcome(202, json, "application/json", carrier, compute, rejected.Count);
         }
     }
 

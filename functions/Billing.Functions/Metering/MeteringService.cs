@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Billing.Domain.Events;
 using Billing.Functions.HostProtocol;
+using Billing.Functions.Infrastructure;
 using Billing.Storage;
 
 namespace Billing.Functions.Metering;
@@ -24,6 +25,9 @@ public sealed partial class MeteringService(
 {
     public async Task<MeteringSummary> MeterAsync(string hub, string expectedType, InvocationRequest invocation, CancellationToken cancellationToken)
     {
+        using var activity = BillingTelemetry.Source.StartActivity("MeterBatch");
+        activity?.SetTag("billing.hub", hub);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         await partners.EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
 
         var events = HostJson.StringItems(invocation.Binding("events"));
@@ -91,6 +95,12 @@ public sealed partial class MeteringService(
         }
 
         var summary = new MeteringSummary(events.Count, appended.Inserted, appended.Duplicates, bad.Count, appended.Transactions);
+        var hubTag = new KeyValuePair<string, object?>("hub", hub);
+        BillingTelemetry.FactsWritten.Add(summary.Inserted, hubTag);
+        BillingTelemetry.EventsDuplicate.Add(summary.Duplicates, hubTag);
+        BillingTelemetry.EventsQuarantined.Add(summary.Quarantined, hubTag);
+        BillingTelemetry.BatchDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, hubTag);
+        activity?.SetTag("billing.events", summary.Received);
         LogMetered(logger, hub, partitionId, summary.Received, summary.Inserted, summary.Duplicates, summary.Quarantined);
         return summary;
     }
