@@ -64,6 +64,27 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ClosePeriodsTimer_BeforeGraceThenAfter_WaitsThenClosesThePreviousMonth()
+    {
+        var setup = await NewAsync(October.End.AddHours(23));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 100_000);
+        var timer = new Billing.Functions.ClosePeriods.ClosePeriodsFunction(setup.Closer, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), setup.Clock,
+            NullLogger<Billing.Functions.ClosePeriods.ClosePeriodsFunction>.Instance);
+        using var invocation = Billing.Functions.HostProtocol.InvocationRequest.Parse("{\"Data\":{\"timer\":\"{}\"},\"Metadata\":{}}"u8.ToArray());
+
+        var early = await timer.InvokeAsync(invocation, CancellationToken.None);
+        Assert.False(early.ReturnValue!["closed"]!.GetValue<bool>());
+        Assert.Null(await setup.Invoices.GetAsync(new InvoiceId("carrier-tmo", October), CancellationToken.None));
+
+        setup.Clock.SetUtcNow(October.End.AddHours(25));
+        var late = await timer.InvokeAsync(invocation, CancellationToken.None);
+
+        Assert.True(late.ReturnValue!["closed"]!.GetValue<bool>());
+        Assert.Equal("2026-10", late.ReturnValue["period"]!.GetValue<string>());
+        Assert.NotNull(await setup.Invoices.GetAsync(new InvoiceId("carrier-tmo", October), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task CloseAsync_PeriodNotEnded_ThrowsPeriodNotEnded()
     {
         var setup = await NewAsync(October.End.AddTicks(-1));
