@@ -1,0 +1,124 @@
+namespace Billing.Domain.Ledger;
+
+/// <summary>
+/// Asset codes of ledger postings. Money is booked in the invoice's ISO currency code (minor units, e.g. cents for
+/// <see cref="Usd"/>); tokens in <see cref="Token"/> (base units of the mint). An asset code is 1–16 characters
+/// <c>[A-Z0-9]</c>, starting with a letter.
+/// </summary>
+public static class Assets
+{
+    public const string Usd = "USD";
+
+    public const string Token = "TOKEN";
+
+    /// <summary>The asset of an amount of money: its currency code.</summary>
+    public static string Of(Currency currency)
+    {
+        ArgumentNullException.ThrowIfNull(currency);
+        return currency.Code;
+    }
+
+    public static bool IsValid(string? asset)
+    {
+        if (string.IsNullOrEmpty(asset) || asset.Length > 16 || !char.IsAsciiLetterUpper(asset[0]))
+        {
+            return false;
+        }
+
+        foreach (char c in asset)
+        {
+            if (!char.IsAsciiLetterUpper(c) && !char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>
+/// Account names: <c>{category}:{name}</c>. Per-payer accounts carry the payer id after the first colon
+/// (<c>receivable:{payer}</c>, <c>adjustment:{payer}</c>); platform accounts carry a fixed name.
+/// An account name is 1–<see cref="MaxLength"/> characters, none of them whitespace or control characters.
+/// </summary>
+public static class Accounts
+{
+    public const int MaxLength = 256;
+
+    /// <summary>Money received through Stripe (an asset: debit = cash in).</summary>
+    public const string CashStripe = "cash:stripe";
+
+    /// <summary>Tokens held by the platform treasury (an asset: credit = tokens out).</summary>
+    public const string TreasuryToken = "treasury:token";
+
+    /// <summary>Tokens destroyed on chain (debit = tokens burned).</summary>
+    public const string BurnedToken = "burned:token";
+
+    /// <summary>Transit account for burns booked in steps (e.g. tokens reserved before the burn finalizes).</summary>
+    public const string ClearingBurn = "clearing:burn";
+
+    /// <summary>Revenue of the minimum-commitment true-up lines.</summary>
+    public const string RevenueMinimumCommitment = "revenue:" + Invoicing.InvoiceLine.MinimumCommitmentMeter;
+
+    /// <summary>Revenue corrections for earlier, already finalized periods (prior-period adjustment lines).</summary>
+    public const string RevenuePriorPeriodAdjustment = "revenue:" + Invoicing.InvoiceLine.PriorPeriodAdjustmentMeter;
+
+    public const string ReceivablePrefix = "receivable:";
+    public const string RevenuePrefix = "revenue:";
+    public const string AdjustmentPrefix = "adjustment:";
+
+    /// <summary>What <paramref name="payer"/> owes (an asset of the platform: debit = billed, credit = paid).</summary>
+    public static string Receivable(string payer) => ReceivablePrefix + Require(payer, nameof(payer));
+
+    /// <summary>Revenue of one meter (credit = earned), e.g. <c>revenue:offload.bytes</c>.</summary>
+    public static string Revenue(string meter) => RevenuePrefix + Require(meter, nameof(meter));
+
+    /// <summary>Manual corrections booked against one payer.</summary>
+    public static string Adjustment(string payer) => AdjustmentPrefix + Require(payer, nameof(payer));
+
+    /// <summary>Splits <c>{category}:{name}</c> at the first colon; false when there is none.</summary>
+    public static bool TrySplit(string account, out string category, out string name)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        int colon = account.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0 || colon == account.Length - 1)
+        {
+            category = account;
+            name = "";
+            return false;
+        }
+
+        category = account[..colon];
+        name = account[(colon + 1)..];
+        return true;
+    }
+
+    /// <summary>True when the part after the first colon is exactly <paramref name="payer"/> (e.g. <c>receivable:{payer}</c>).</summary>
+    public static bool BelongsTo(string account, string payer) =>
+        TrySplit(account, out _, out string name) && string.Equals(name, payer, StringComparison.Ordinal);
+
+    public static bool IsValid(string? account)
+    {
+        if (string.IsNullOrEmpty(account) || account.Length > MaxLength)
+        {
+            return false;
+        }
+
+        foreach (char c in account)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || char.IsSurrogate(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Require(string value, string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(value, name);
+        return value;
+    }
+}

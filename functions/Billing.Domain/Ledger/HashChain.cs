@@ -1,0 +1,262 @@
+using System.Globalization;
+
+namespace Billing.Domain.Ledger;
+
+public enum LedgerProblemKind
+{
+    /// <summary>The stored hash differs from the hash recomputed from the entry's fields: the entry was changed.</summary>
+    HashMismatch,
+
+    /// <summary>The entry's previous hash is not the stored hash of the entry before it: the chain is broken.</summary>
+    PreviousHashMismatch,
+
+    /// <summary>Sequences are missing (an entry was removed, or the list starts late).</summary>
+    SequenceGap,
+
+    /// <summary>Two entries carry the same sequence.</summary>
+    DuplicateSequence,
+
+    /// <summary>The list is not in ascending sequence order (e.g. a swapped pair).</summary>
+    OutOfOrder,
+
+    /// <summary>Postings of some asset do not sum to zero.</summary>
+    Unbalanced,
+
+    /// <summary>The entry breaks another rule (too few postings, zero amount, bad name, sequence below the start, …).</summary>
+    InvalidEntry,
+
+    /// <summary>Two entries carry the same entry id.</summary>
+    DuplicateEntryId,
+
+    /// <summary>The entry belongs to another book than the first entry of the list.</summary>
+    WrongBook,
+
+    /// <summary>The book's head (last sequence and hash) does not match the last entry: entries were dropped from the end or added around the store.</summary>
+    HeadMismatch,
+
+    /// <summary>Entries an anchor covers are missing.</summary>
+    AnchorIncomplete,
+
+    /// <summary>The Merkle root of the entries an anchor covers differs from the anchored root.</summary>
+    AnchorRootMismatch,
+}
+
+/// <summary>One thing wrong with a stored book, naming the entry (or, for anchors, the last sequence of the range).</summary>
+public sealed record LedgerProblem(LedgerProblemKind Kind, long Sequence, string? EntryId, string Message)
+{
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"#{Sequence}{(EntryId is null ? "" : " " + EntryId)} {Kind}: {Message}");
+}
+
+/// <summary>
+/// Recomputes a book's hash chain. What is checked, and reported as <see cref="LedgerProblem"/>s (empty = intact):
+/// <list type="bullet">
+/// <item>per entry: the recomputed hash equals the stored one (<see cref="LedgerProblemKind.HashMismatch"/>); postings
+/// balance per asset (<see cref="LedgerProblemKind.Unbalanced"/>) and obey the entry rules; ids are unique; one book;</item>
+/// <item>order of the list: strictly ascending sequences (<see cref="LedgerProblemKind.OutOfOrder"/>,
+/// <see cref="LedgerProblemKind.DuplicateSequence"/>);</item>
+/// <item>the chain, walked in sequence order: sequences contiguous from the expected first one
+/// (<see cref="LedgerProblemKind.SequenceGap"/>), each previous hash equal to the stored hash of the entry before
+/// (<see cref="LedgerProblemKind.PreviousHashMismatch"/>; not checked across a gap, which is already reported).</item>
+/// </list>
+/// A changed field shows as a hash mismatch; a changed field with a recomputed hash shows as a previous-hash mismatch at
+/// the next entry; rewriting the whole tail is caught by the anchors (<see cref="VerifyAnchors"/>) and the head (<see cref="VerifyHead"/>).
+/// </summary>
+public static class HashChain
+{
+    /// <summary>Verifies a whole book (sequence 1 onwards) or, with <paramref name="firstSequence"/> and
+    /// <paramref name="previousHash"/>, a contiguous part of it starting after a known entry.</summary>
+    public static IReadOnlyList<LedgerProblem> Verify(IReadOnlyList<LedgerEntry> entriesOfOneBook, long firstSequence = 1, string? previousHash = null)
+    {
+        ArgumentNullException.ThrowIfNull(entriesOfOneBook);
+        ArgumentOutOfRangeException.ThrowIfLessThan(firstSequence, 1L);
+        previousHash ??= LedgerEntry.GenesisHash;
+        var problems = new List<LedgerProblem>();
+        if (entriesOfOneBook.Count == 0)
+        {
+            return problems;
+        }
+
+        string book = entriesOfOneBook[0].Book;
+        var ids = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (int i = 0; i < entriesOfOneBook.Count; i++)
+        {
+            LedgerEntry e = entriesOfOneBook[i];
+            CheckEntry(e, problems);
+            if (!string.Equals(e.Book, book, StringComparison.Ordinal))
+            {
+                problems.Add(Problem(LedgerProblemKind.WrongBook, e, $"belongs to book '{e.Book}', the list is of book '{book}'"));
+            }
+
+            if (!ids.TryAdd(e.EntryId, e.Sequence))
+            {
+                problems.Add(Problem(LedgerProblemKind.DuplicateEntryId, e, $"entry id also used by sequence {ids[e.EntryId]}"));
+            }
+
+            if (i > 0)
+            {
+                LedgerEntry before = entriesOfOneBook[i - 1];
+                if (e.Sequence == before.Sequence)
+                {
+                    problems.Add(Problem(LedgerProblemKind.DuplicateSequence, e, $"sequence {e.Sequence} is also held by entry '{before.EntryId}'"));
+                }
+                else if (e.Sequence < before.Sequence)
+                {
+                    problems.Add(Problem(LedgerProblemKind.OutOfOrder, e, $"sequence {e.Sequence} comes after sequence {before.Sequence} ('{before.EntryId}')"));
+                }
+            }
+        }
+
+        // The chain, in sequence order; for a duplicated sequence the first occurrence is linked (the duplicate is reported above).
+        var chain = entriesOfOneBook.Select((e, i) => (Entry: e, Index: i))
+            .OrderBy(x => x.Entry.Sequence).ThenBy(x => x.Index)
+            .Select(x => x.Entry);
+        long expected = firstSequence;
+        string expectedPrevious = previousHash;
+        LedgerEntry? last = null;
+        foreach (LedgerEntry e in chain)
+        {
+            if (last is not null && e.Sequence == last.Sequence)
+            {
+                continue;
+            }
+
+            if (e.Sequence < expected)
+            {
+                problems.Add(Problem(LedgerProblemKind.InvalidEntry, e, $"sequence {e.Sequence} is below the first expected sequence {expected}"));
+                continue;
+            }
+
+            if (e.Sequence > expected)
+            {
+                string missing = e.Sequence - 1 == expected
+                    ? expected.ToString(CultureInfo.InvariantCulture)
+                    : string.Create(CultureInfo.InvariantCulture, $"{expected}..{e.Sequence - 1}");
+                problems.Add(Problem(LedgerProblemKind.SequenceGap, e, $"sequence {missing} missing before sequence {e.Sequence}"));
+            }
+            else if (!string.Equals(e.PreviousHash, expectedPrevious, StringComparison.Ordinal))
+            {
+                string of = last is null ? "the chain start" : $"sequence {last.Sequence} ('{last.EntryId}')";
+                problems.Add(Problem(LedgerProblemKind.PreviousHashMismatch, e, $"previous hash {e.PreviousHash} differs from the hash {expectedPrevious} of {of}"));
+            }
+
+            expected = checked(e.Sequence + 1);
+            expectedPrevious = e.Hash;
+            last = e;
+        }
+
+        return [.. problems.Select((p, i) => (p, i)).OrderBy(x => x.p.Sequence).ThenBy(x => x.i).Select(x => x.p)];
+    }
+
+    /// <summary>
+    /// Checks that the book's head (as stored beside the entries) points at the last entry: catches entries dropped
+    /// from the end of a chain, which the chain alone cannot see. Empty when consistent.
+    /// </summary>
+    public static IReadOnlyList<LedgerProblem> VerifyHead(IReadOnlyList<LedgerEntry> entriesOfOneBook, long headSequence, string headHash)
+    {
+        ArgumentNullException.ThrowIfNull(entriesOfOneBook);
+        LedgerEntry? last = entriesOfOneBook.Count == 0 ? null : entriesOfOneBook.MaxBy(e => e.Sequence);
+        long lastSequence = last?.Sequence ?? 0;
+        string lastHash = last?.Hash ?? LedgerEntry.GenesisHash;
+        if (lastSequence == headSequence && string.Equals(lastHash, headHash, StringComparison.Ordinal))
+        {
+            return [];
+        }
+
+        return
+        [
+            new LedgerProblem(LedgerProblemKind.HeadMismatch, headSequence, last?.EntryId,
+                string.Create(CultureInfo.InvariantCulture, $"the head records sequence {headSequence} with hash {headHash}, the last entry is sequence {lastSequence} with hash {lastHash}")),
+        ];
+    }
+
+    /// <summary>
+    /// Recomputes the Merkle root (<see cref="MerkleTree"/>) of each anchored range <c>[FromSeq, ToSeq]</c> from the
+    /// entries' stored hashes and compares it with the anchored root. Empty when every anchor matches.
+    /// </summary>
+    public static IReadOnlyList<LedgerProblem> VerifyAnchors(IReadOnlyList<LedgerEntry> entriesOfOneBook, IEnumerable<LedgerAnchor> anchors)
+    {
+        ArgumentNullException.ThrowIfNull(entriesOfOneBook);
+        ArgumentNullException.ThrowIfNull(anchors);
+        var bySequence = new Dictionary<long, LedgerEntry>();
+        foreach (LedgerEntry e in entriesOfOneBook)
+        {
+            bySequence.TryAdd(e.Sequence, e);
+        }
+
+        var problems = new List<LedgerProblem>();
+        foreach (LedgerAnchor anchor in anchors)
+        {
+            string range = string.Create(CultureInfo.InvariantCulture, $"{anchor.FromSeq}-{anchor.ToSeq}");
+            var hashes = new List<string>();
+            long firstMissing = 0;
+            for (long s = anchor.FromSeq; s <= anchor.ToSeq; s++)
+            {
+                if (!bySequence.TryGetValue(s, out LedgerEntry? e))
+                {
+                    firstMissing = s;
+                    break;
+                }
+
+                hashes.Add(e.Hash);
+            }
+
+            if (firstMissing != 0 || hashes.Count == 0)
+            {
+                problems.Add(new LedgerProblem(LedgerProblemKind.AnchorIncomplete, anchor.ToSeq, null,
+                    string.Create(CultureInfo.InvariantCulture, $"anchor {range} covers sequence {firstMissing}, which is missing")));
+                continue;
+            }
+
+            if (!hashes.All(LedgerEncoding.IsHash))
+            {
+                problems.Add(new LedgerProblem(LedgerProblemKind.AnchorRootMismatch, anchor.ToSeq, null, $"anchor {range} covers an entry whose stored hash is malformed"));
+                continue;
+            }
+
+            string root = MerkleTree.Root(hashes);
+            if (!string.Equals(root, anchor.RootHex, StringComparison.Ordinal))
+            {
+                problems.Add(new LedgerProblem(LedgerProblemKind.AnchorRootMismatch, anchor.ToSeq, null,
+                    $"anchor {range} records root {anchor.RootHex}, the entries give {root}"));
+            }
+        }
+
+        return problems;
+    }
+
+    private static void CheckEntry(LedgerEntry e, List<LedgerProblem> problems)
+    {
+        string? recomputed = null;
+        try
+        {
+            recomputed = e.ComputeHash();
+        }
+        catch (ArgumentException ex)
+        {
+            problems.Add(Problem(LedgerProblemKind.InvalidEntry, e, "cannot be encoded: " + ex.Message));
+        }
+
+        if (recomputed is not null && !string.Equals(recomputed, e.Hash, StringComparison.Ordinal))
+        {
+            problems.Add(Problem(LedgerProblemKind.HashMismatch, e, $"stored hash {e.Hash} differs from the recomputed hash {recomputed}: the entry was changed"));
+        }
+
+        if (!LedgerEncoding.IsHash(e.PreviousHash))
+        {
+            problems.Add(Problem(LedgerProblemKind.InvalidEntry, e, $"previous hash '{e.PreviousHash}' is not 64 lower-case hex digits"));
+        }
+
+        foreach (var (unbalanced, message) in LedgerValidation.CheckPostings(e.Postings))
+        {
+            problems.Add(Problem(unbalanced ? LedgerProblemKind.Unbalanced : LedgerProblemKind.InvalidEntry, e, message));
+        }
+
+        foreach (string message in LedgerValidation.HeaderProblems(e.EntryId, e.Kind, e.Metadata))
+        {
+            problems.Add(Problem(LedgerProblemKind.InvalidEntry, e, message));
+        }
+    }
+
+    private static LedgerProblem Problem(LedgerProblemKind kind, LedgerEntry e, string message) => new(kind, e.Sequence, e.EntryId, message);
+}

@@ -1,0 +1,71 @@
+namespace Billing.Domain.Ledger;
+
+/// <summary>Pending: recorded, memo not (yet) confirmed on chain. Confirmed: the memo transaction landed.</summary>
+public enum AnchorStatus
+{
+    Pending,
+    Confirmed,
+}
+
+/// <summary>
+/// A Merkle root of the entries <see cref="FromSeq"/>..<see cref="ToSeq"/> (inclusive) of one book, written to Solana as
+/// <see cref="Memo"/>. <see cref="Signature"/> and <see cref="Slot"/> are known once the memo transaction is signed / landed.
+/// </summary>
+public sealed record LedgerAnchor
+{
+    public LedgerAnchor(string book, long fromSeq, long toSeq, string rootHex, DateTimeOffset createdAt)
+    {
+        LedgerValidation.RequireBook(book);
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromSeq, 1L);
+        ArgumentOutOfRangeException.ThrowIfLessThan(toSeq, fromSeq);
+        if (!LedgerEncoding.IsHash(rootHex))
+        {
+            throw new ArgumentException($"'{rootHex}' is not a root hash (64 lower-case hex digits).", nameof(rootHex));
+        }
+
+        Book = book;
+        FromSeq = fromSeq;
+        ToSeq = toSeq;
+        RootHex = rootHex;
+        CreatedAt = createdAt.ToUniversalTime();
+    }
+
+    public string Book { get; }
+
+    public long FromSeq { get; }
+
+    public long ToSeq { get; }
+
+    public string RootHex { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>Base58 signature of the memo transaction; null before it is signed.</summary>
+    public string? Signature { get; init; }
+
+    public ulong? Slot { get; init; }
+
+    public AnchorStatus Status { get; init; } = AnchorStatus.Pending;
+
+    public string Memo => AnchorMemo.Format(FromSeq, ToSeq, RootHex);
+
+    /// <summary>An anchor over <paramref name="entries"/> (ascending, contiguous sequences of one book).</summary>
+    public static LedgerAnchor Over(IReadOnlyList<LedgerEntry> entries, DateTimeOffset createdAt)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            throw new ArgumentException("An anchor covers at least one entry.", nameof(entries));
+        }
+
+        for (int i = 1; i < entries.Count; i++)
+        {
+            if (entries[i].Sequence != entries[i - 1].Sequence + 1 || entries[i].Book != entries[0].Book)
+            {
+                throw new ArgumentException("An anchor covers contiguous sequences of one book.", nameof(entries));
+            }
+        }
+
+        return new LedgerAnchor(entries[0].Book, entries[0].Sequence, entries[^1].Sequence, MerkleTree.Root(entries), createdAt);
+    }
+}

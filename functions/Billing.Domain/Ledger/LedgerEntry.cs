@@ -1,0 +1,184 @@
+using System.Collections.ObjectModel;
+
+namespace Billing.Domain.Ledger;
+
+/// <summary>What an entry records. Hashed and stored by name, so the numeric values carry no meaning.</summary>
+public enum LedgerEntryKind
+{
+    /// <summary>An invoice was finalized: debit the payer's receivable, credit revenue per meter.</summary>
+    InvoiceFinalized,
+
+    /// <summary>Stripe reported a payment: debit cash, credit the payer's receivable.</summary>
+    PaymentReceived,
+
+    /// <summary>A token burn finalized on chain: debit burned tokens, credit the treasury.</summary>
+    TokensBurned,
+
+    /// <summary>A manual or corrective booking.</summary>
+    Adjustment,
+}
+
+/// <summary>
+/// An entry before it joins a book: everything the caller decides. Validated on construction (throws
+/// <see cref="LedgerValidationException"/>): at least 2 postings, no zero amounts, postings of each asset sum to zero,
+/// valid account and asset names, a printable entry id, small metadata. <see cref="OccurredAt"/> is kept in UTC.
+/// </summary>
+public sealed class LedgerEntryDraft
+{
+    public LedgerEntryDraft(
+        string entryId,
+        LedgerEntryKind kind,
+        DateTimeOffset occurredAt,
+        IEnumerable<Posting> postings,
+        IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(postings);
+        Posting[] list = [.. postings];
+        var meta = LedgerEntry.CopyMetadata(metadata);
+        var problems = new List<string>(LedgerValidation.HeaderProblems(entryId, kind, meta));
+        problems.AddRange(LedgerValidation.PostingProblems(list));
+        if (problems.Count > 0)
+        {
+            throw new LedgerValidationException(entryId ?? "", problems);
+        }
+
+        EntryId = entryId!;
+        Kind = kind;
+        OccurredAt = occurredAt.ToUniversalTime();
+        Postings = Array.AsReadOnly(list);
+        Metadata = meta;
+    }
+
+    /// <summary>Deterministic id given by the caller (e.g. <c>payment:evt_123</c>); appending the same id twice stores one entry.</summary>
+    public string EntryId { get; }
+
+    public LedgerEntryKind Kind { get; }
+
+    public DateTimeOffset OccurredAt { get; }
+
+    public IReadOnlyList<Posting> Postings { get; }
+
+    /// <summary>Context (invoiceId, payer, stripeEventId, burnId, signature, …), keys in ordinal order.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+}
+
+/// <summary>
+/// An entry of one book, chained to its predecessor: <see cref="Hash"/> = SHA-256 over the canonical encoding of every
+/// other field including <see cref="PreviousHash"/> (see <see cref="LedgerEncoding"/>). Build new entries with
+/// <see cref="Seal"/>; the constructor takes fields as stored, without validation, so that a tampered or broken row can
+/// still be represented and reported by <see cref="HashChain.Verify"/>.
+/// </summary>
+public sealed class LedgerEntry
+{
+    /// <summary>The <see cref="PreviousHash"/> of sequence 1: 64 zeros.</summary>
+    public static readonly string GenesisHash = new('0', 64);
+
+    private static readonly IReadOnlyDictionary<string, string> NoMetadata = new ReadOnlyDictionary<string, string>(new SortedDictionary<string, string>(StringComparer.Ordinal));
+
+    public LedgerEntry(
+        string book,
+        long sequence,
+        string entryId,
+        LedgerEntryKind kind,
+        DateTimeOffset occurredAt,
+        IEnumerable<Posting> postings,
+        IReadOnlyDictionary<string, string>? metadata,
+        string previousHash,
+        string hash)
+    {
+        ArgumentNullException.ThrowIfNull(book);
+        ArgumentNullException.ThrowIfNull(entryId);
+        ArgumentNullException.ThrowIfNull(postings);
+        ArgumentNullException.ThrowIfNull(previousHash);
+        ArgumentNullException.ThrowIfNull(hash);
+        Book = book;
+        Sequence = sequence;
+        EntryId = entryId;
+        Kind = kind;
+        OccurredAt = occurredAt.ToUniversalTime();
+        Postings = Array.AsReadOnly<Posting>([.. postings]);
+        Metadata = CopyMetadata(metadata);
+        PreviousHash = previousHash;
+        Hash = hash;
+    }
+
+    public string Book { get; }
+
+    /// <summary>1-based position in the book, contiguous.</summary>
+    public long Sequence { get; }
+
+    public string EntryId { get; }
+
+    public LedgerEntryKind Kind { get; }
+
+    /// <summary>When the movement happened (UTC); the hash covers it at tick precision.</summary>
+    public DateTimeOffset OccurredAt { get; }
+
+    public IReadOnlyList<Posting> Postings { get; }
+
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>Lower-case hex SHA-256 of the previous entry of the book; <see cref="GenesisHash"/> for sequence 1.</summary>
+    public string PreviousHash { get; }
+
+    /// <summary>Lower-case hex SHA-256 of this entry's canonical encoding, as stored.</summary>
+    public string Hash { get; }
+
+    /// <summary>Places a validated draft at <paramref name="sequence"/> after the entry whose hash is <paramref name="previousHash"/>.</summary>
+    public static LedgerEntry Seal(string book, long sequence, string previousHash, LedgerEntryDraft draft)
+    {
+        LedgerValidation.RequireBook(book);
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequence, 1L);
+        if (!LedgerEncoding.IsHash(previousHash))
+        {
+            throw new ArgumentException($"Previous hash '{previousHash}' is not 64 lower-case hex digits.", nameof(previousHash));
+        }
+
+        if (sequence == 1 && previousHash != GenesisHash)
+        {
+            throw new ArgumentException("Sequence 1 must follow the genesis hash (64 zeros).", nameof(previousHash));
+        }
+
+        string hash = LedgerEncoding.Hash(book, sequence, draft.EntryId, draft.Kind, draft.OccurredAt, previousHash, draft.Postings, draft.Metadata);
+        return new LedgerEntry(book, sequence, draft.EntryId, draft.Kind, draft.OccurredAt, draft.Postings, draft.Metadata, previousHash, hash);
+    }
+
+    /// <summary>The hash this entry's fields produce now; differs from <see cref="Hash"/> when a field was changed.</summary>
+    public string ComputeHash() =>
+        LedgerEncoding.Hash(Book, Sequence, EntryId, Kind, OccurredAt, PreviousHash, Postings, Metadata);
+
+    /// <summary>True when the stored hash matches the fields.</summary>
+    public bool HashIsValid => string.Equals(Hash, ComputeHash(), StringComparison.Ordinal);
+
+    /// <summary>
+    /// True when <paramref name="draft"/> books the same thing: same id, kind and postings (as a multiset).
+    /// Time and metadata may differ (a retried caller may stamp a later time).
+    /// </summary>
+    public bool SameBookingAs(LedgerEntryDraft draft)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        return string.Equals(EntryId, draft.EntryId, StringComparison.Ordinal)
+            && Kind == draft.Kind
+            && LedgerEncoding.SortPostings(Postings).SequenceEqual(LedgerEncoding.SortPostings(draft.Postings));
+    }
+
+    public override string ToString() => $"{Book}#{Sequence} {EntryId} ({Kind}) {Hash}";
+
+    internal static IReadOnlyDictionary<string, string> CopyMetadata(IReadOnlyDictionary<string, string>? metadata)
+    {
+        if (metadata is null || metadata.Count == 0)
+        {
+            return NoMetadata;
+        }
+
+        var sorted = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in metadata)
+        {
+            ArgumentNullException.ThrowIfNull(key, nameof(metadata));
+            sorted.Add(key, value);
+        }
+
+        return new ReadOnlyDictionary<string, string>(sorted);
+    }
+}

@@ -1,0 +1,85 @@
+using Billing.Domain.Ledger;
+using Billing.Storage.Ledger;
+using Billing.Tests.Shared;
+
+namespace Billing.Storage.Tests.Ledger;
+
+[Collection(AzuriteCollection.Name)]
+public class AnchorStoreTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private async Task<(LedgerStore Ledger, AnchorStore Anchors)> NewAsync()
+    {
+        BillingTables tables = await azurite.NewTablesAsync();
+        var ledger = new LedgerStore(tables);
+        var anchors = new AnchorStore(tables);
+        await ledger.EnsureCreatedAsync(Ct);
+        await anchors.EnsureCreatedAsync(Ct);
+        return (ledger, anchors);
+    }
+
+    private static LedgerEntryDraft Payment(int i) => LedgerEntries.PaymentReceived($"evt_{i}", "INV-p-202610", "p", 100 + i, "USD", T0)!;
+
+    [Fact]
+    public async Task AddAsync_ThenUpdate_RoundTripsAndLastIsNewest()
+    {
+        var (_, anchors) = await NewAsync();
+        Assert.Null(await anchors.GetLastAsync("main", Ct));
+        string root = new('a', 64);
+
+        var first = new LedgerAnchor("main", 1, 9, root, T0);
+        var second = new LedgerAnchor("main", 10, 12, new string('b', 64), T0.AddMinutes(1));
+        var third = new LedgerAnchor("main", 13, 120, new string('c', 64), T0.AddMinutes(2));
+        Assert.True((await anchors.AddAsync(second, Ct)).Created);
+        Assert.True((await anchors.AddAsync(third, Ct)).Created);
+        Assert.True((await anchors.AddAsync(first, Ct)).Created);
+        var (again, created) = await anchors.AddAsync(new LedgerAnchor("main", 1, 9, new string('d', 64), T0), Ct);
+        Assert.False(created);
+        Assert.Equal(root, again.RootHex);
+
+        await anchors.UpdateAsync(third with { Signature = "5sigBase58", Slot = 123_456_789UL, Status = AnchorStatus.Confirmed }, Ct);
+
+        LedgerAnchor last = (await anchors.GetLastAsync("main", Ct))!;
+        Assert.Equal((13L, 120L, "5sigBase58", (ulong?)123_456_789UL, AnchorStatus.Confirmed, T0.AddMinutes(2)), (last.FromSeq, last.ToSeq, last.Signature, last.Slot, last.Status, last.CreatedAt));
+        Assert.Equal(AnchorMemo.Format(13, 120, new string('c', 64)), last.Memo);
+        Assert.Equal([9L, 12L, 120L], (await anchors.ListAsync("main", Ct)).Select(a => a.ToSeq));
+        Assert.Equal(AnchorStatus.Pending, (await anchors.GetAsync("main", 9, Ct))!.Status);
+        Assert.Null(await anchors.GetLastAsync("other", Ct));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_AnchoredLedger_OkUntilAnEntryIsRewritten()
+    {
+        var (ledger, anchors) = await NewAsync();
+        for (int i = 1; i <= 7; i++)
+        {
+            await ledger.AppendAsync("main", Payment(i), Ct);
+        }
+
+        var entries = await ledger.ReadAllAsync("main", Ct);
+        await anchors.AddAsync(LedgerAnchor.Over(entries.Take(5).ToList(), T0), Ct);
+        await anchors.AddAsync(LedgerAnchor.Over(entries.Skip(5).ToList(), T0), Ct);
+        var verifier = new LedgerVerifier(ledger, anchors);
+        var ok = await verifier.VerifyAsync("main", Ct);
+        Assert.True(ok.Ok, string.Join("; ", ok.Problems));
+        Assert.Equal((7, 2), (ok.Entries, ok.Anchors));
+
+        // Rewrite entry 7 completely (content and hash, head too): the chain and head agree, the anchor does not.
+        var forged = LedgerEntry.Seal("main", 7, entries[5].Hash, LedgerEntries.PaymentReceived("evt_7", "INV-p-202610", "p", 1, "USD", T0)!);
+        var row = (await ledger.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>("main", LedgerStore.SequenceRowKey(7), cancellationToken: Ct)).Value;
+        row["Postings"] = "[[\"cash:stripe\",\"USD\",\"1\"],[\"receivable:p\",\"USD\",\"-1\"]]";
+        row["Hash"] = forged.Hash;
+        await ledger.Table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, Ct);
+        var head = (await ledger.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>("main", LedgerStore.HeadRowKey, cancellationToken: Ct)).Value;
+        head["LastHash"] = forged.Hash;
+        await ledger.Table.UpdateEntityAsync(head, head.ETag, Azure.Data.Tables.TableUpdateMode.Replace, Ct);
+
+        var bad = await verifier.VerifyAsync("main", Ct);
+
+        LedgerProblem problem = Assert.Single(bad.Problems);
+        Assert.Equal((LedgerProblemKind.AnchorRootMismatch, 7L), (problem.Kind, problem.Sequence));
+        Assert.Empty(HashChain.Verify(await ledger.ReadAllAsync("main", Ct)));
+    }
+}

@@ -1,0 +1,214 @@
+using Azure.Data.Tables;
+using Billing.Domain;
+using Billing.Domain.Invoicing;
+using Billing.Domain.Ledger;
+using Billing.Storage.Ledger;
+using Billing.Tests.Shared;
+
+namespace Billing.Storage.Tests.Ledger;
+
+[Collection(AzuriteCollection.Name)]
+public class LedgerStoreTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private static LedgerEntryDraft Payment(string eventId, long amount = 1_000, string payer = "carrier-tmo") =>
+        LedgerEntries.PaymentReceived(eventId, $"INV-{payer}-202610", payer, amount, "usd", T0.AddTicks(1234567))!;
+
+    private async Task<(BillingTables Tables, LedgerStore Store)> NewStoreAsync()
+    {
+        BillingTables tables = await azurite.NewTablesAsync();
+        var store = new LedgerStore(tables);
+        await store.EnsureCreatedAsync(Ct);
+        return (tables, store);
+    }
+
+    private static async Task<List<LedgerEntry>> ReadAll(LedgerStore store, string book = "main", long from = 1)
+    {
+        var list = new List<LedgerEntry>();
+        await foreach (var e in store.ReadAsync(book, from, Ct))
+        {
+            list.Add(e);
+        }
+
+        return list;
+    }
+
+    [Fact]
+    public async Task AppendAsync_ThreeEntries_ReadBackInOrderAndChainVerifies()
+    {
+        var (_, store) = await NewStoreAsync();
+        var invoice = new Invoice(
+            new InvoiceId("carrier-tmo", new BillingPeriod(2026, 10)), "carrier-standard-v1", InvoiceStatus.Finalized,
+            Currency.USD, [new InvoiceLine("offload.bytes", "Data offload", null, 12m, "DC", 1m, new Money(1_000, Currency.USD))]);
+
+        LedgerEntry first = await store.AppendAsync("main", LedgerEntries.InvoiceFinalized(invoice, T0)!, Ct);
+        LedgerEntry second = await store.AppendAsync("main", Payment("evt_1"), Ct);
+        LedgerEntry third = await store.AppendAsync("main", LedgerEntries.TokensBurned("burn-INV-carrier-tmo-202610", "INV-carrier-tmo-202610", 1_000_000_000_000_000_000UL, "sig1", 77, T0)!, Ct);
+
+        Assert.Equal((1L, LedgerEntry.GenesisHash), (first.Sequence, first.PreviousHash));
+        Assert.Equal((2L, first.Hash), (second.Sequence, second.PreviousHash));
+        Assert.Equal((3L, second.Hash), (third.Sequence, third.PreviousHash));
+
+        var read = await ReadAll(store);
+        Assert.Equal([first.Hash, second.Hash, third.Hash], read.Select(e => e.Hash));
+        Assert.All(read, e => Assert.True(e.HashIsValid, e.ToString()));
+        Assert.Empty(HashChain.Verify(read));
+        Assert.Equal(second.OccurredAt, read[1].OccurredAt); // tick precision survives the table
+        Assert.Equal(second.Metadata, read[1].Metadata);
+        Assert.Equal(1_000_000_000_000_000_000L, read[2].Postings.Single(p => p.Account == Accounts.BurnedToken).Amount);
+        Assert.Equal(["evt_1"], (await ReadAll(store, from: 2)).Take(1).Select(e => e.Metadata["stripeEventId"]));
+
+        Assert.Equal(new LedgerHead(3, third.Hash), await store.HeadAsync("main", Ct));
+        Assert.Equal(second.Hash, (await store.GetAsync("payment:evt_1", Ct))!.Hash);
+        Assert.Null(await store.GetAsync("main", "payment:evt_404", Ct));
+
+        var balances = await store.BalancesAsync("main", Ct);
+        Assert.Equal(0, balances.Get(Accounts.Receivable("carrier-tmo"), "USD"));
+        Assert.Equal(1_000, balances.Get(Accounts.CashStripe, "USD"));
+        Assert.Equal(-1_000, balances.Get(Accounts.Revenue("offload.bytes"), "USD"));
+    }
+
+    [Fact]
+    public async Task AppendAsync_SameEntryIdTwice_OneEntryReturnedBothTimes()
+    {
+        var (_, store) = await NewStoreAsync();
+
+        LedgerEntry a = await store.AppendAsync("main", Payment("evt_dup"), Ct);
+        var later = LedgerEntries.PaymentReceived("evt_dup", "INV-carrier-tmo-202610", "carrier-tmo", 1_000, "USD", T0.AddHours(1))!; // a retry stamps a later time
+        LedgerEntry b = await store.AppendAsync("main", later, Ct);
+
+        Assert.Equal(a.Hash, b.Hash);
+        Assert.Equal(a.OccurredAt, b.OccurredAt);
+        Assert.Single(await ReadAll(store));
+        Assert.Equal(1, (await store.HeadAsync("main", Ct)).LastSequence);
+    }
+
+    [Fact]
+    public async Task AppendAsync_SameEntryIdDifferentAmount_ThrowsConflict()
+    {
+        var (_, store) = await NewStoreAsync();
+        await store.AppendAsync("main", Payment("evt_x", 1_000), Ct);
+
+        var ex = await Assert.ThrowsAsync<LedgerConflictException>(() => store.AppendAsync("main", Payment("evt_x", 999), Ct));
+
+        Assert.Equal(1, ex.Existing.Sequence);
+        Assert.Single(await ReadAll(store));
+    }
+
+    [Fact]
+    public async Task AppendAsync_TwoWritersFiftyEachInParallel_HundredContiguousEntriesChainVerifies()
+    {
+        var (tables, _) = await NewStoreAsync();
+        var storeA = new LedgerStore(new BillingTables(new TableServiceClient(azurite.ConnectionString), tables.Options));
+        var storeB = new LedgerStore(new BillingTables(new TableServiceClient(azurite.ConnectionString), tables.Options));
+        using var start = new ManualResetEventSlim();
+
+        Task Writer(LedgerStore store, string name) => Task.Run(async () =>
+        {
+            start.Wait();
+            for (int i = 0; i < 50; i++)
+            {
+                await store.AppendAsync("main", Payment($"evt_{name}_{i}", 100 + i), Ct);
+            }
+        });
+
+        var a = Writer(storeA, "a");
+        var b = Writer(storeB, "b");
+        start.Set();
+        await Task.WhenAll(a, b);
+
+        var read = await ReadAll(storeA);
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), read.Select(e => e.Sequence));
+        Assert.Equal(100, read.Select(e => e.EntryId).Distinct().Count());
+        Assert.Empty(HashChain.Verify(read));
+        Assert.Equal(new LedgerHead(100, read[^1].Hash), await storeB.HeadAsync("main", Ct));
+        // The writers really raced (otherwise the test proves nothing about contention).
+        Assert.True(storeA.ConflictCount + storeB.ConflictCount > 0, "no append lost a race");
+    }
+
+    [Fact]
+    public async Task AppendAsync_SameEntryIdFromTwoWritersAtOnce_OneEntry()
+    {
+        var (tables, store) = await NewStoreAsync();
+        var other = new LedgerStore(new BillingTables(new TableServiceClient(azurite.ConnectionString), tables.Options));
+        await store.AppendAsync("main", Payment("evt_0"), Ct);
+
+        for (int round = 0; round < 10; round++)
+        {
+            var draft = Payment($"evt_race_{round}");
+            var results = await Task.WhenAll(Task.Run(() => store.AppendAsync("main", draft, Ct)), Task.Run(() => other.AppendAsync("main", draft, Ct)));
+            Assert.Equal(results[0].Sequence, results[1].Sequence);
+        }
+
+        var read = await ReadAll(store);
+        Assert.Equal(11, read.Count);
+        Assert.Empty(HashChain.Verify(read));
+    }
+
+    [Fact]
+    public async Task ReadAsync_RowAmountChangedInTable_VerifyReportsHashMismatch()
+    {
+        var (_, store) = await NewStoreAsync();
+        for (int i = 1; i <= 4; i++)
+        {
+            await store.AppendAsync("main", Payment($"evt_{i}", 1_000 * i), Ct);
+        }
+
+        var row = (await store.Table.GetEntityAsync<TableEntity>("main", LedgerStore.SequenceRowKey(3), cancellationToken: Ct)).Value;
+        row["Postings"] = ((string)row["Postings"]).Replace("3000", "3", StringComparison.Ordinal);
+        await store.Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, Ct);
+
+        var problems = HashChain.Verify(await ReadAll(store));
+
+        LedgerProblem problem = Assert.Single(problems);
+        Assert.Equal((LedgerProblemKind.HashMismatch, 3L, "payment:evt_3"), (problem.Kind, problem.Sequence, problem.EntryId));
+    }
+
+    [Fact]
+    public async Task ReadAsync_RowDeletedInTable_VerifyReportsGapAndHeadMismatch()
+    {
+        var (tables, store) = await NewStoreAsync();
+        for (int i = 1; i <= 4; i++)
+        {
+            await store.AppendAsync("main", Payment($"evt_{i}"), Ct);
+        }
+
+        await store.Table.DeleteEntityAsync("main", LedgerStore.SequenceRowKey(2), cancellationToken: Ct);
+        await store.Table.DeleteEntityAsync("main", LedgerStore.SequenceRowKey(4), cancellationToken: Ct);
+        var anchors = new AnchorStore(tables);
+        await anchors.EnsureCreatedAsync(Ct);
+
+        var result = await new LedgerVerifier(store, anchors).VerifyAsync("main", Ct);
+
+        Assert.False(result.Ok);
+        Assert.Equal(2, result.Entries);
+        Assert.Equal([LedgerProblemKind.SequenceGap, LedgerProblemKind.HeadMismatch], result.Problems.Select(p => p.Kind));
+        Assert.Equal(3, result.Problems[0].Sequence);
+    }
+
+    [Fact]
+    public async Task AppendAsync_BooksAreSeparateChains()
+    {
+        var (_, store) = await NewStoreAsync();
+        await store.AppendAsync("main", Payment("evt_1"), Ct);
+        LedgerEntry other = await store.AppendAsync("sandbox", Payment("evt_1"), Ct);
+
+        Assert.Equal(1, other.Sequence);
+        Assert.Single(await ReadAll(store, "sandbox"));
+        Assert.Empty(HashChain.Verify(await ReadAll(store, "sandbox")));
+    }
+
+    [Fact]
+    public async Task AppendAsync_MetadataOverTableLimit_RefusedBeforeWriting()
+    {
+        var (_, store) = await NewStoreAsync();
+        var metadata = Enumerable.Range(0, 32).ToDictionary(i => $"k{i}", _ => new string('\u00e9', 1000)); // escaped in JSON: 6 chars each
+        var draft = new LedgerEntryDraft("big", LedgerEntryKind.Adjustment, T0, [Posting.Debit("a:x", "USD", 1), Posting.Credit("b:x", "USD", 1)], metadata);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.AppendAsync("main", draft, Ct));
+
+        Assert.Empty(await ReadAll(store));
+    }
+}
