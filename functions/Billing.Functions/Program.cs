@@ -5,6 +5,7 @@ using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
 using Billing.Functions.HostProtocol;
 using Billing.Functions.Infrastructure;
+using Billing.Functions.AnchorLedger;
 using Billing.Functions.BurnExecutorTimer;
 using Billing.Functions.Burns;
 using Billing.Functions.ClosePeriod;
@@ -16,12 +17,14 @@ using Billing.Functions.ListInvoices;
 using Billing.Functions.MeterCarrierOffload;
 using Billing.Functions.MeterComputeUsage;
 using Billing.Functions.Metering;
+using Billing.Functions.Ledger;
 using Billing.Functions.ListBurns;
 using Billing.Functions.QueryUsage;
 using Billing.Functions.StripeWebhook;
 using Billing.Payments;
 using Billing.Solana.Rpc;
 using Billing.Storage;
+using Billing.Storage.Ledger;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
@@ -136,7 +139,17 @@ public static class BillingFunctionsApp
         services.AddSingleton<BurnExecutor>();
         services.AddSingleton<BurnTrigger>();
         services.AddSingleton<PaymentProcessor>();
+        // Ledger first: an invoice is booked before it is sent to Stripe.
+        services.AddSingleton<LedgerStore>();
+        services.AddSingleton<AnchorStore>();
+        services.AddSingleton<LedgerRecorder>();
+        services.AddSingleton<ILedgerRecorder>(sp => sp.GetRequiredService<LedgerRecorder>());
+        services.AddSingleton<IInvoiceFinalizedHandler>(sp => sp.GetRequiredService<LedgerRecorder>());
         services.AddSingleton<IInvoiceFinalizedHandler, StripeInvoiceFinalizedHandler>();
+        services.AddSingleton<LedgerAnchorService>();
+        services.AddSingleton<LedgerAudit>();
+        services.AddSingleton<LedgerFunctions>();
+        services.AddSingleton<AnchorLedgerFunction>();
         services.AddSingleton<StripeWebhookFunction>();
         services.AddSingleton<BurnExecutorFunction>();
         services.AddSingleton<ListBurnsFunction>();
@@ -230,6 +243,7 @@ public static class BillingFunctionsApp
             Invoke(r, async (inv, c) => new InvocationResponse { ReturnValue = System.Text.Json.JsonSerializer.SerializeToNode(await f.InvokeAsync(inv, c)) }, ct));
         app.MapPost("/" + ClosePeriodsFunction.Name, (HttpRequest r, ClosePeriodsFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
         app.MapPost("/" + BurnExecutorFunction.Name, (HttpRequest r, BurnExecutorFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
+        app.MapPost("/" + AnchorLedgerFunction.Name, (HttpRequest r, AnchorLedgerFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
         app.MapPost("/" + MeterComputeUsageFunction.Name, (HttpRequest r, MeterComputeUsageFunction f, CancellationToken ct) =>
             Invoke(r, async (inv, c) => new InvocationResponse { ReturnValue = System.Text.Json.JsonSerializer.SerializeToNode(await f.InvokeAsync(inv, c)) }, ct));
 
@@ -239,6 +253,10 @@ public static class BillingFunctionsApp
         app.MapPost("/api/v1/periods/{period}/close", (HttpRequest r, string period, ClosePeriodFunction f, CancellationToken ct) => f.InvokeAsync(r, period, ct));
         app.MapGet("/api/v1/invoices", (HttpRequest r, ListInvoicesFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
         app.MapPost("/api/v1/stripe/webhook", (HttpRequest r, StripeWebhookFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
+        app.MapGet("/api/v1/ledger/verify", (HttpRequest r, LedgerFunctions f, CancellationToken ct) => f.VerifyAsync(r, ct));
+        app.MapGet("/api/v1/ledger/reconcile", (HttpRequest r, LedgerFunctions f, CancellationToken ct) => f.ReconcileAsync(r, ct));
+        app.MapGet("/api/v1/ledger/balances", (HttpRequest r, LedgerFunctions f, CancellationToken ct) => f.BalancesAsync(r, ct));
+        app.MapGet("/api/v1/ledger/proof/{entryId}", (HttpRequest r, string entryId, LedgerFunctions f, CancellationToken ct) => f.ProofAsync(r, entryId, ct));
         app.MapGet("/api/v1/burns", (HttpRequest r, ListBurnsFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
         app.MapGet("/api/v1/invoices/{id}", (HttpRequest r, string id, GetInvoiceFunction f, CancellationToken ct) => f.InvokeAsync(r, id, ct));
 

@@ -7,6 +7,8 @@ namespace Billing.Functions.Infrastructure;
 /// <summary>Creates tables, seeds partners (local mode) and warms the registry before the first request is served.</summary>
 public sealed partial class StartupInitializer(
     BillingTables tables,
+    Billing.Storage.Ledger.LedgerStore ledger,
+    Billing.Storage.Ledger.AnchorStore anchors,
     PartnerStore partnerStore,
     PartnerDirectory directory,
     IOptions<PartnerOptions> partnerOptions,
@@ -23,6 +25,8 @@ public sealed partial class StartupInitializer(
             try
             {
                 await tables.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+                await ledger.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+                await anchors.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
                 break;
             }
             catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException && time.GetUtcNow() < deadline)

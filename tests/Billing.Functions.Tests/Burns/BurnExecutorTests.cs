@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
 using Billing.Domain.Burns;
-using Billing.Domain.Invoicing;
 using Billing.Functions.Burns;
 using Billing.Solana.Keys;
 using Billing.Solana.Rpc;
+using Billing.Domain.Ledger;
+using Billing.Functions.Ledger;
 using Billing.Storage;
+using Billing.Storage.Ledger;
 using Billing.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -46,7 +48,7 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         public required PublicKey Mint { get; init; }
         public required PublicKey TreasuryAta { get; init; }
         public required Func<BurnExecutor> NewExecutor { get; init; }
-        public required RecordingLedger Ledger { get; init; }
+        public required LedgerStore Ledger { get; init; }
 
         public async Task<BurnIntent> CreateIntentAsync(long usdMinor = 12_345)
         {
@@ -72,26 +74,6 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         public async Task<ulong> BalanceAsync() => (await Rpc.GetTokenAccountBalanceAsync(TreasuryAta, Commitment.Confirmed, Ct)).Amount;
     }
 
-    /// <summary>Captures TokensBurned calls; the ledger itself has its own tests.</summary>
-    public sealed class RecordingLedger : ILedgerRecorder
-    {
-        public List<BurnIntent> Burned { get; } = [];
-
-        public Task InvoiceFinalizedAsync(Invoice invoice, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task PaymentReceivedAsync(PaymentRecord payment, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task TokensBurnedAsync(BurnIntent burn, CancellationToken cancellationToken)
-        {
-            lock (Burned)
-            {
-                Burned.Add(burn);
-            }
-
-            return Task.CompletedTask;
-        }
-    }
-
     private async Task<Harness> NewAsync(ulong balance = 1_000_000_000_000, string price = "2.50", TimeSpan? priceAge = null, Action<SolanaRpcOptions>? rpcOptions = null)
     {
         var rpc = chain.Localnet.CreateClient(o =>
@@ -105,10 +87,12 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         await chain.Localnet.AdminAsync("admin_clearFaults", [], Ct); // faults a previous test armed but did not use
         var treasury = chain.Localnet.LoadTreasury();
         var (mint, ata) = await chain.Localnet.CreateMintWithBalanceAsync(rpc, treasury, treasury, balance, Ct);
-        var burns = new BurnStore(await chain.Azurite.NewTablesAsync());
+        var tables = await chain.Azurite.NewTablesAsync();
+        var burns = new BurnStore(tables);
+        var ledger = new LedgerStore(tables);
+        await ledger.EnsureCreatedAsync(Ct);
         var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = new JsonArray(chain.Localnet.Info.TreasuryKeypair.Select(b => (JsonNode?)(int)b).ToArray()).ToJsonString() });
         var burnOptions = Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60) });
-        var ledger = new RecordingLedger();
         IPriceOracle oracle = priceAge is { } age ? new StaleOracle(price, age) : new FixedPriceOracle(price, TimeProvider.System);
         return new Harness
         {
@@ -117,7 +101,7 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
             Mint = mint,
             TreasuryAta = ata,
             Ledger = ledger,
-            NewExecutor = () => new BurnExecutor(burns, rpc, oracle, new TreasuryProvider(solana, rpc), ledger, burnOptions, TimeProvider.System, NullLogger<BurnExecutor>.Instance),
+            NewExecutor = () => new BurnExecutor(burns, rpc, oracle, new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, TimeProvider.System), burnOptions, TimeProvider.System, NullLogger<BurnExecutor>.Instance),
         };
     }
 
@@ -136,7 +120,10 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         Assert.Null(tx!.Meta!.Error);
         Assert.Contains(tx.Meta.LogMessages, l => l.Contains(final.Memo, StringComparison.Ordinal));
         Assert.Equal(final.Slot, tx.Slot);
-        Assert.Single(h.Ledger.Burned, b => b.Id == final.Id);
+        var entries = await h.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct);
+        var booked = Assert.Single(entries, e => e.EntryId == "burn:" + final.Id);
+        Assert.Equal((long)expectedAmount, booked.Postings.Where(p => p.Asset == Assets.Token && p.Amount > 0).Sum(p => p.Amount));
+        Assert.Empty(HashChain.Verify(entries));
     }
 
     [Fact]

@@ -62,7 +62,8 @@ public class PaymentFlowTests(InvoicingPlatformFixture fixture)
         var mint = new PublicKey(platform.Localnet.Info.Mint);
         ulong supplyBefore = (await rpc.GetTokenSupplyAsync(mint, Commitment.Confirmed, CancellationToken.None)).Amount;
 
-        string payload = StripeTestEvents.InvoicePaid("evt_" + Guid.NewGuid().ToString("N"), "in_test_1", invoiceId, totalMinor, "usd", "cus_test_1", DateTimeOffset.UtcNow);
+        string eventId = "evt_" + Guid.NewGuid().ToString("N");
+        string payload = StripeTestEvents.InvoicePaid(eventId, "in_test_1", invoiceId, totalMinor, "usd", "cus_test_1", DateTimeOffset.UtcNow);
         var (status, body) = await PostWebhookAsync(payload, StripeWebhookSigner.Sign(payload, Secret, DateTimeOffset.UtcNow));
         var (replayStatus, replay) = await PostWebhookAsync(payload, StripeWebhookSigner.Sign(payload, Secret, DateTimeOffset.UtcNow));
 
@@ -93,6 +94,20 @@ public class PaymentFlowTests(InvoicingPlatformFixture fixture)
         Assert.Contains(tx!.Meta!.LogMessages, l => l.Contains($"billing:burn:v1:{invoiceId}:", StringComparison.Ordinal));
         var paid = JsonNode.Parse(await (await platform.Client.SendAsync(platform.Request(HttpMethod.Get, $"api/v1/invoices/{invoiceId}", PlatformFixture.FinanceKey))).Content.ReadAsStringAsync())!;
         Assert.Equal("paid", paid["status"]!.GetValue<string>());
+
+        // The ledger: anchor now (the timer would within a minute), then verify the chain and the memo on chain.
+        using var anchor = await platform.Client.PostAsync("admin/functions/AnchorLedger", null);
+        Assert.Equal(HttpStatusCode.Accepted, anchor.StatusCode);
+        var verify = JsonNode.Parse(await (await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/ledger/verify", PlatformFixture.FinanceKey))).Content.ReadAsStringAsync())!;
+        Assert.True(verify["ok"]!.GetValue<bool>(), verify.ToJsonString());
+        Assert.True(verify["anchors"]!.GetValue<int>() >= 1);
+        Assert.True(verify["entries"]!.GetValue<int>() >= 3); // invoice finalized, payment received, tokens burned
+        var proof = JsonNode.Parse(await (await platform.Client.SendAsync(platform.Request(HttpMethod.Get, $"api/v1/ledger/proof/payment:{eventId}", PlatformFixture.FinanceKey))).Content.ReadAsStringAsync())!;
+        Assert.True(proof["verified"]!.GetValue<bool>(), proof.ToJsonString());
+        var reconcile = JsonNode.Parse(await (await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/ledger/reconcile", PlatformFixture.FinanceKey))).Content.ReadAsStringAsync())!;
+        Assert.DoesNotContain(reconcile["mismatches"]!.AsArray(), m => m!["subject"]!.GetValue<string>().Contains(invoiceId, StringComparison.Ordinal));
+        var balances = JsonNode.Parse(await (await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/ledger/balances?payer=tenant-lab", PlatformFixture.TenantKey))).Content.ReadAsStringAsync())!;
+        Assert.Contains(balances["balances"]!.AsArray(), b => b!["account"]!.GetValue<string>() == "receivable:tenant-lab" && b["amount"]!.GetValue<string>() == "0");
     }
 
     public static TheoryData<string> BadSignatures() => ["tampered", "stale", "wrong-secret", "missing", "garbage"];
@@ -113,7 +128,9 @@ public class PaymentFlowTests(InvoicingPlatformFixture fixture)
         };
         if (kind == "tampered")
         {
-            payload = payload.Replace("\"amount_paid\":500", "\"amount_paid\":50000", StringComparison.Ordinal);
+            string tampered = payload.Replace("in_bad", "in_evil", StringComparison.Ordinal);
+            Assert.NotEqual(payload, tampered);
+            payload = tampered;
         }
 
         var (status, body) = await PostWebhookAsync(payload, signature);

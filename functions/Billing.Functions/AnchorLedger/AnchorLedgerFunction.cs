@@ -1,0 +1,14 @@
+using System.Text.Json;
+using Billing.Functions.HostProtocol;
+using Billing.Functions.Ledger;
+
+namespace Billing.Functions.AnchorLedger;
+
+/// <summary>Timer (every minute locally): anchors the Merkle root of new ledger entries on Solana.</summary>
+public sealed class AnchorLedgerFunction(LedgerAnchorService anchors)
+{
+    public const string Name = "AnchorLedger";
+
+    public async Task<InvocationResponse> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken) =>
+        new() { ReturnValue = JsonSerializer.SerializeToNode(await anchors.RunAsync(cancellationToken).ConfigureAwait(false)) };
+}

@@ -1,0 +1,43 @@
+using Billing.Domain.Burns;
+using Billing.Domain.Invoicing;
+using Billing.Domain.Ledger;
+using Billing.Functions.Burns;
+using Billing.Functions.Invoicing;
+using Billing.Storage;
+using Billing.Storage.Ledger;
+
+namespace Billing.Functions.Ledger;
+
+/// <summary>Books money and token movements in the main book. Entry ids are deterministic, so repeats append nothing.</summary>
+public sealed class LedgerRecorder(LedgerStore ledger, TimeProvider time) : ILedgerRecorder, IInvoiceFinalizedHandler
+{
+    public async Task InvoiceFinalizedAsync(Invoice invoice, CancellationToken cancellationToken)
+    {
+        if (LedgerEntries.InvoiceFinalized(invoice, time.GetUtcNow()) is { } draft)
+        {
+            await ledger.AppendAsync(LedgerEntries.MainBook, draft, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task PaymentReceivedAsync(PaymentRecord payment, CancellationToken cancellationToken)
+    {
+        if (LedgerEntries.PaymentReceived(payment.StripeEventId, payment.InvoiceId, payment.Payer, payment.AmountMinor, payment.Currency, payment.ReceivedAt) is { } draft)
+        {
+            await ledger.AppendAsync(LedgerEntries.MainBook, draft, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task TokensBurnedAsync(BurnIntent burn, CancellationToken cancellationToken)
+    {
+        if (LedgerEntries.TokensBurned(burn, burn.UpdatedAt) is { } draft)
+        {
+            await ledger.AppendAsync(LedgerEntries.MainBook, draft, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    async Task<Invoice> IInvoiceFinalizedHandler.OnFinalizedAsync(Invoice invoice, CancellationToken cancellationToken)
+    {
+        await InvoiceFinalizedAsync(invoice, cancellationToken).ConfigureAwait(false);
+        return invoice;
+    }
+}
