@@ -100,16 +100,20 @@ public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
 
 public static class RepoRoot
 {
+    /// <summary>The repository: above the test binaries, or above the working directory (build output may live elsewhere).</summary>
     public static string Find()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Billing.sln")))
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                return dir.FullName;
+                if (File.Exists(Path.Combine(dir.FullName, "Billing.sln")))
+                {
+                    return dir.FullName;
+                }
             }
         }
 
-        throw new InvalidOperationException("Billing.sln not found above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException($"Billing.sln not found above {AppContext.BaseDirectory} or {Directory.GetCurrentDirectory()}");
     }
 }
