@@ -9,8 +9,15 @@ using Billing.Tests.Shared;
 
 namespace Billing.Functions.Tests.Burns;
 
+/// <summary>A platform of its own: closing and paying must not race the invoice tests' usage.</summary>
+[CollectionDefinition(Name)]
+public sealed class PaymentsCollection : ICollectionFixture<InvoicingPlatformFixture>
+{
+    public const string Name = "payments";
+}
+
 /// <summary>Stripe → platform → Solana through the DevHost: the money path as a user runs it locally.</summary>
-[Collection(InvoicingCollection.Name)]
+[Collection(PaymentsCollection.Name)]
 public class PaymentFlowTests(InvoicingPlatformFixture fixture)
 {
     private const string Secret = "whsec_dev_local_only";
