@@ -167,4 +167,48 @@ public sealed class SendTests : IDisposable
         var result = await CliHarness.RunAsync("send", Path.Combine(dir, "nope.ndjson"));
         Assert.Equal(2, result.ExitCode);
     }
+
+    [Fact]
+    public async Task Send_LargeEvents_KeepsEveryRequestUnder1MiB()
+    {
+        await using var server = await StubServer.StartAsync(Accept);
+        string padding = new('x', 300_000);
+        var lines = Enumerable.Range(0, 5).Select(i =>
+        {
+            var e = SampleEvents.Carrier("big" + i, PlatformFixture.NewHotspot(), 1, 2);
+            e["data"]!["note"] = padding;
+            return e.ToJsonString();
+        }).ToArray();
+
+        var result = await CliHarness.RunAsync("send", File("big.ndjson", lines), "--url", server.Url);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal([3, 2], server.Requests.Select(r => JsonNode.Parse(r.Body)!.AsArray().Count));
+        Assert.All(server.Requests, r => Assert.True(System.Text.Encoding.UTF8.GetByteCount(r.Body) <= 1024 * 1024));
+    }
+
+    [Fact]
+    public async Task Send_429ThenAccepted_Retries()
+    {
+        await using var server = await StubServer.StartAsync((r, n) => n == 1
+            ? (429, "application/problem+json", """{"title":"Too many requests","status":429}""")
+            : Accept(r, n));
+
+        var result = await CliHarness.RunAsync("send", File("a.ndjson", Carrier("a")), "--url", server.Url);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Send_503Forever_GivesUpAfterMaxAttemptsAndReportsRejected()
+    {
+        await using var server = await StubServer.StartAsync((_, _) => (503, "application/problem+json", """{"title":"Service unavailable","status":503,"detail":"event hub throttled"}"""));
+
+        var result = await CliHarness.RunAsync(["send", File("a.ndjson", Carrier("a")), "--url", server.Url], null, maxAttempts: 3);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(3, server.Requests.Count);
+        Assert.Contains("event hub throttled", result.Out, StringComparison.Ordinal);
+    }
 }

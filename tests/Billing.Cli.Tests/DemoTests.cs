@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Billing.Cli.Tests;
+
+/// <summary>
+/// <c>billing demo</c> against a stateful loopback stub that behaves like the platform (dedup, metering totals,
+/// close, invoices, webhook, burns, ledger verify), so the whole orchestration and its exit codes are covered.
+/// </summary>
+public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
+{
+    private sealed class FakePlatform(string finalBurnStatus)
+    {
+        private readonly Dictionary<string, JsonObject> events = [];
+        private int burnPolls;
+
+        public bool Paid { get; private set; }
+
+        public (int, string, string) Handle(StubServer.Recorded r)
+        {
+            string path = r.PathAndQuery.Split('?')[0];
+            var query = System.Web.HttpUtility.ParseQueryString(r.PathAndQuery.Contains('?', StringComparison.Ordinal) ? r.PathAndQuery[(r.PathAndQuery.IndexOf('?', StringComparison.Ordinal) + 1)..] : "");
+            lock (events)
+            {
+                switch (r.Method, path)
+                {
+                    case ("GET", "/api/health"):
+                        return Ok("""{"status":"ok"}""");
+                    case ("POST", "/api/v1/usage"):
+                        var batch = JsonNode.Parse(r.Body)!.AsArray();
+                        foreach (var e in batch)
+                        {
+                            events[(string)e!["source"]! + "|" + (string)e["id"]!] = e.AsObject();
+                        }
+
+                        return (202, "application/json", $$"""{"accepted":{{batch.Count}},"rejected":[]}""");
+                    case ("GET", "/api/v1/usage"):
+                        decimal total = 0;
+                        foreach (var e in events.Values)
+                        {
+                            var d = e["data"]!;
+                            if (query["meter"] == "offload.bytes" && (string?)e["source"] == query["payer"])
+                            {
+                                total += (long)d["rewardableBytes"]!;
+                            }
+                            else if (query["meter"] == "compute.gpu_seconds" && (string?)d["tenantId"] == query["payer"])
+                            {
+                                total += (int)d["gpuCount"]! * 3600;
+                            }
+                        }
+
+                        return Ok($$"""{"payer":"{{query["payer"]}}","meter":"{{query["meter"]}}","window":"month","rows":[{"windowStart":"2026-10-01T00:00:00Z","group":{},"quantity":{{total.ToString(CultureInfo.InvariantCulture)}}}]}""");
+                    case ("POST", _) when path.StartsWith("/api/v1/periods/", StringComparison.Ordinal):
+                        string period = path.Split('/')[4];
+                        string compact = period.Replace("-", "", StringComparison.Ordinal);
+                        return Ok($$"""{"period":"{{period}}","invoices":[{{Summary("carrier-tmo", compact, "carrier-standard-v1")}},{{Summary("tenant-lab", compact, "compute-standard-v1")}}]}""");
+                    case ("GET", _) when path.StartsWith("/api/v1/invoices/", StringComparison.Ordinal):
+                        string id = Uri.UnescapeDataString(path["/api/v1/invoices/".Length..]);
+                        return Ok($$"""{"id":"{{id}}","payer":"x","plan":"p","period":{"start":"2026-10-01T00:00:00Z","end":"2026-11-01T00:00:00Z"},"status":"finalized","currency":"USD","lines":[{"meter":"offload.bytes","description":"Data offload","group":{},"quantity":100,"unit":"DC","unitPrice":"0.00001","amount":"12.34"}],"total":"12.34","totalMinor":1234,"stripeInvoiceId":null}""");
+                    case ("POST", "/api/v1/stripe/webhook"):
+                        Paid = r.Headers.ContainsKey("Stripe-Signature") && r.Body.Contains("\"invoice.paid\"", StringComparison.Ordinal);
+                        return Ok("""{"received":true,"replay":false}""");
+                    case ("GET", "/api/v1/burns"):
+                        string status = !Paid ? "none" : ++burnPolls < 3 ? "submitted" : finalBurnStatus;
+                        return Ok(status == "none" ? "[]" : $$"""[{"id":"burn-1","invoiceId":"{{query["invoiceId"]}}","usdMinor":1234,"price":"2.50","tokenAmount":493600000,"decimals":8,"status":"{{status}}","signature":"4demoSignature","slot":77}]""");
+                    case ("GET", "/api/v1/ledger/verify"):
+                        return Ok("""{"ok":true,"entries":5,"anchors":1,"problems":[]}""");
+                    default:
+                        return (404, "application/problem+json", """{"title":"Not found","status":404}""");
+                }
+            }
+        }
+
+        private static string Summary(string payer, string compact, string plan) =>
+            $$"""{"id":"INV-{{payer}}-{{compact}}","payer":"{{payer}}","plan":"{{plan}}","period":{"start":"2026-10-01T00:00:00Z","end":"2026-11-01T00:00:00Z"},"status":"finalized","currency":"USD","total":"12.34","totalMinor":1234,"lines":1,"stripeInvoiceId":null}""";
+
+        private static (int, string, string) Ok(string body) => (200, "application/json", body);
+    }
+
+    [Fact]
+    public async Task Demo_PlatformWorks_RunsEveryStepAndExits0()
+    {
+        var fake = new FakePlatform("finalized");
+        await using var server = await StubServer.StartAsync((r, _) => fake.Handle(r));
+
+        var result = await CliHarness.RunAsync("demo", "--url", server.Url, "--sessions", "60", "--leases", "1");
+        log.WriteLine(result.ToString());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(fake.Paid);
+        foreach (string expected in new[] { "1. Platform", "3. Send usage", "5. Close period", "INV-carrier-tmo-", "Data offload", "7. Wait for the token burn", "burn signature: 4demoSignature", "tokens burned: 4.93600000", "ledger verify: ok (5 entries, 1 anchors)" })
+        {
+            Assert.Contains(expected, result.Out, StringComparison.Ordinal);
+        }
+
+        var sent = server.Requests.Where(r => r.Method == "POST" && r.PathAndQuery == "/api/v1/usage").ToList();
+        Assert.Contains(sent, r => r.Headers["X-Api-Key"] == "dev-carrier-tmo-key");
+        Assert.Contains(sent, r => r.Headers["X-Api-Key"] == "dev-provider-nodeops-key");
+        Assert.All(server.Requests.Where(r => r.PathAndQuery.StartsWith("/api/v1/periods/", StringComparison.Ordinal)), r => Assert.Equal("dev-finance-key", r.Headers["X-Api-Key"]));
+    }
+
+    [Fact]
+    public async Task Demo_BurnFails_Exits1()
+    {
+        var fake = new FakePlatform("failed");
+        await using var server = await StubServer.StartAsync((r, _) => fake.Handle(r));
+
+        var result = await CliHarness.RunAsync("demo", "--url", server.Url, "--sessions", "20", "--leases", "1");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("failed", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ledger verify", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_NoPlatform_Exits3()
+    {
+        // Nothing listens: health never answers. Keep the wait short through the retry policy (1 attempt per poll).
+        var result = await CliHarness.RunAsync(["demo", "--url", $"http://127.0.0.1:{Billing.Tests.Shared.AzuriteFixture.FreePort()}", "--startup-timeout", "1"], null, maxAttempts: 1);
+
+        Assert.Equal(3, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Demo_RemoteUrlWithoutKeys_ExitsWithUsageError()
+    {
+        var result = await CliHarness.RunAsync("demo", "--url", "https://billing.example.invalid");
+        Assert.Equal(2, result.ExitCode);
+    }
+}

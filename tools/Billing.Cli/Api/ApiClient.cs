@@ -1,0 +1,124 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Billing.Cli.Api;
+
+/// <summary>A request to the billing API; <see cref="Path"/> starts with <c>/api/</c>.</summary>
+public sealed record ApiRequest(HttpMethod Method, string Path, string? Key)
+{
+    public string? Body { get; init; }
+
+    public string ContentType { get; init; } = "application/json";
+
+    public string? Accept { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+}
+
+public sealed record ApiResponse(int Status, string? ContentType, string Body, int Attempts)
+{
+    public bool IsSuccess => Status is >= 200 and < 300;
+
+    public ApiProblem Problem() => ApiProblem.From(Status, Body);
+
+    public JsonNode? Json()
+    {
+        try
+        {
+            return string.IsNullOrWhiteSpace(Body) ? null : JsonNode.Parse(Body);
+        }
+        catch (JsonException ex)
+        {
+            throw new OperationFailedException($"the API answered HTTP {Status} with a body that is not JSON: {ex.Message}");
+        }
+    }
+}
+
+/// <summary>
+/// The only way the CLI talks to the platform: HTTP with the <c>X-Api-Key</c> header, retries with backoff on transport
+/// errors, 429 and 5xx (never on other 4xx). Works the same against the local DevHost and Azure.
+/// </summary>
+public sealed class ApiClient(HttpClient http, string baseUrl, RetryPolicy retry)
+{
+    private readonly string baseUrl = baseUrl.TrimEnd('/');
+
+    public string BaseUrl => baseUrl;
+
+    /// <summary>Sends with retries. Returns the final response, whatever its status; throws <see cref="ApiUnreachableException"/> if no response came.</summary>
+    public async Task<ApiResponse> SendAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            using var message = new HttpRequestMessage(request.Method, baseUrl + request.Path);
+            if (request.Key is not null)
+            {
+                message.Headers.TryAddWithoutValidation("X-Api-Key", request.Key);
+            }
+
+            if (request.Accept is not null)
+            {
+                message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(request.Accept));
+            }
+
+            foreach (var (name, value) in request.Headers ?? new Dictionary<string, string>())
+            {
+                message.Headers.TryAddWithoutValidation(name, value);
+            }
+
+            if (request.Body is not null)
+            {
+                message.Content = new StringContent(request.Body, Encoding.UTF8);
+                message.Content.Headers.ContentType = new MediaTypeHeaderValue(request.ContentType) { CharSet = "utf-8" };
+            }
+
+            try
+            {
+                using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                int status = (int)response.StatusCode;
+                if (RetryPolicy.IsRetryableStatus(status) && attempt < retry.MaxAttempts)
+                {
+                    var retryAfter = response.Headers.RetryAfter?.Delta;
+                    await retry.Delay(retry.DelayFor(attempt, retryAfter), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                return new ApiResponse(status, response.Content.Headers.ContentType?.MediaType, body, attempt);
+            }
+            catch (Exception ex) when (IsTransport(ex, cancellationToken))
+            {
+                if (attempt >= retry.MaxAttempts)
+                {
+                    throw new ApiUnreachableException($"cannot reach {baseUrl} ({Reason(ex)}) after {attempt} attempt(s)", ex);
+                }
+
+                await retry.Delay(retry.DelayFor(attempt, null), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Sends and requires a 2xx answer; otherwise throws <see cref="ApiException"/> with the API's problem.</summary>
+    public async Task<ApiResponse> SendOkAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return response.IsSuccess ? response : throw new ApiException(response.Problem());
+    }
+
+    public async Task<JsonNode?> GetJsonAsync(string path, string? key, CancellationToken cancellationToken)
+    {
+        var response = await SendOkAsync(new ApiRequest(HttpMethod.Get, path, key) { Accept = "application/json" }, cancellationToken).ConfigureAwait(false);
+        return response.Json();
+    }
+
+    private static bool IsTransport(Exception ex, CancellationToken cancellationToken) =>
+        ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private static string Reason(Exception ex) => ex switch
+    {
+        TaskCanceledException => "timed out",
+        HttpRequestException { InnerException: { } inner } => inner.Message,
+        _ => ex.Message,
+    };
+}
