@@ -49,16 +49,12 @@ foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVaria
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+// SIGTERM (what ./run and process managers send) stops gracefully too, so the handler child is stopped with us.
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
 {
-    try
-    {
-        stop.Cancel();
-    }
-    catch (ObjectDisposedException)
-    {
-    }
-};
+    context.Cancel = true;
+    stop.Cancel();
+});
 
 await using var host = new DevHostServer(new DevHostOptions { AppDirectory = Path.GetFullPath(appDir), Port = port, Partitions = partitions, Settings = settings });
 try
