@@ -137,6 +137,27 @@ public sealed class DevHostServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The host restarts a crashed worker. A restart that fails (say the port is not free yet) is logged and tried again
+    /// on the next retry; it must never end a partition's consumer loop, or that partition would stop being read.
+    /// </summary>
+    private async Task EnsureHandlerRunningAsync(CancellationToken cancellationToken)
+    {
+        if (handler is not { HasExited: true })
+        {
+            return;
+        }
+
+        try
+        {
+            await StartHandlerAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception or IOException)
+        {
+            options.Log($"devhost: restarting the custom handler failed ({ex.Message}); will retry");
+        }
+    }
+
     /// <summary>Kills the handler mid-flight, as a crash would; in-flight invocations fail and are retried per policy.</summary>
     public void KillHandler() => handler?.Kill();
 
@@ -247,6 +268,7 @@ public sealed class DevHostServer : IAsyncDisposable
         Interlocked.Increment(ref inFlight);
         try
         {
+            await EnsureHandlerRunningAsync(context.RequestAborted).ConfigureAwait(false);
             if (app.ForwardHttpRequests && function.IsPlainHttp)
             {
                 await ForwardAsync(context).ConfigureAwait(false);
@@ -508,10 +530,12 @@ public sealed class DevHostServer : IAsyncDisposable
                     var delay = function.Retry.Delay(attempt);
                     options.Log($"devhost: {function.Name} partition {partition.Id}: retry {attempt + 1} in {delay.TotalSeconds:0.#} s");
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                    if (handler is { HasExited: true })
-                    {
-                        await StartHandlerAsync(cancellationToken).ConfigureAwait(false); // the host restarts a crashed worker
-                    }
+                    await EnsureHandlerRunningAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return; // shutting down: the batch was not processed, so it is not checkpointed
                 }
 
                 // Checkpoint after the invocation whatever its outcome, like the Event Hubs extension.
@@ -523,6 +547,12 @@ public sealed class DevHostServer : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 return;
+            }
+            catch (Exception ex)
+            {
+                // Never let a partition's reader die: log, pause, and read the same (uncheckpointed) batch again.
+                options.Log($"devhost: {function.Name} partition {partition.Id}: unexpected error ({ex.GetType().Name}: {ex.Message}); retrying the batch");
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
             }
             finally
             {

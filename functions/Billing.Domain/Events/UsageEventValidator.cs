@@ -371,7 +371,13 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
                 return null;
             }
 
-            return value.GetString();
+            if (!JsonText.TryGetString(value, out string? text))
+            {
+                errors.Add(new(prefix + name, "must be valid Unicode text (it contains a lone surrogate)"));
+                return null;
+            }
+
+            return text;
         }
 
         private long? ReadInteger(string name, long min, long max, bool required)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Billing.Domain.Events;
 
 namespace Billing.Functions.HostProtocol;
 
@@ -17,7 +18,7 @@ public static class HostJson
     {
         if (value.ValueKind == JsonValueKind.String)
         {
-            string? text = value.GetString();
+            JsonText.TryGetString(value, out string? text);
             if (text is { Length: > 0 } && (text[0] == '[' || text[0] == '{'))
             {
                 try
@@ -73,7 +74,7 @@ public static class HostJson
             var list = new List<string>(v.GetArrayLength());
             foreach (var item in v.EnumerateArray())
             {
-                list.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : item.GetRawText());
+                list.Add(JsonText.StringOrRaw(item)); // an unreadable string stays as raw text and ends up in quarantine
             }
 
             return list;
@@ -82,7 +83,7 @@ public static class HostJson
         // Cardinality one, or a single event: one item.
         return v.ValueKind switch
         {
-            JsonValueKind.String => [v.GetString()!],
+            JsonValueKind.String => [JsonText.StringOrRaw(v)],
             JsonValueKind.Null or JsonValueKind.Undefined => [],
             _ => [v.GetRawText()],
         };
@@ -101,7 +102,7 @@ public static class HostJson
 
     public static string? String(JsonElement? value) => value?.ValueKind switch
     {
-        JsonValueKind.String => value.Value.GetString(),
+        JsonValueKind.String => JsonText.TryGetString(value.Value, out string? s) ? s : null,
         JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.Value.GetRawText(),
         _ => null,
     };
@@ -112,7 +113,7 @@ public static class HostJson
         return v?.ValueKind switch
         {
             JsonValueKind.Number when v.Value.TryGetInt64(out long n) => n,
-            JsonValueKind.String when long.TryParse(v.Value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) => n,
+            JsonValueKind.String when long.TryParse(JsonText.StringOrRaw(v.Value), NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) => n,
             _ => null,
         };
     }

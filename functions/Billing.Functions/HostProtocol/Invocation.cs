@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Billing.Domain.Events;
 
 namespace Billing.Functions.HostProtocol;
 
@@ -112,8 +113,8 @@ public sealed record HttpTriggerRequest(string Method, string Url, IReadOnlyDict
             {
                 // The host sends header values as arrays of strings; accept a plain string too.
                 headers[p.Name] = p.Value.ValueKind == JsonValueKind.Array
-                    ? string.Join(",", p.Value.EnumerateArray().Select(v => v.ToString()))
-                    : p.Value.ToString();
+                    ? string.Join(",", p.Value.EnumerateArray().Select(JsonText.StringOrRaw))
+                    : JsonText.StringOrRaw(p.Value);
             }
         }
 
@@ -122,7 +123,7 @@ public sealed record HttpTriggerRequest(string Method, string Url, IReadOnlyDict
         {
             foreach (var p in qo.EnumerateObject())
             {
-                query[p.Name] = p.Value.ToString();
+                query[p.Name] = JsonText.StringOrRaw(p.Value);
             }
         }
 
@@ -130,7 +131,7 @@ public sealed record HttpTriggerRequest(string Method, string Url, IReadOnlyDict
         string body = HostJson.Property(r, "Body") switch
         {
             null => "",
-            { ValueKind: JsonValueKind.String } s => s.GetString() ?? "",
+            { ValueKind: JsonValueKind.String } s => JsonText.StringOrRaw(s),
             { ValueKind: JsonValueKind.Null } => "",
             { } other => other.GetRawText(),
         };

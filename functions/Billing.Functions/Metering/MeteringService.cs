@@ -61,7 +61,7 @@ public sealed partial class MeteringService(
             {
                 // Validate against the enqueue time: an event accepted at ingestion stays valid however long it waited in the hub.
                 var result = validator.Validate(doc.RootElement, Encoding.UTF8.GetByteCount(raw), new ValidationContext(enqueuedAt ?? now, null));
-                string? source = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("source", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+                string? source = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("source", out var s) && JsonText.TryGetString(s, out string? text) ? text : null;
                 if (result.Fact is not { } fact)
                 {
                     bad.Add(Quarantine(QuarantineKind.Invalid, result.Errors.Select(e => e.ToString()).ToList(), source, result.Id));

@@ -1,0 +1,355 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Billing.Reliability.Tests.Infrastructure;
+using Billing.Storage;
+using Billing.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace Billing.Reliability.Tests.Fuzz;
+
+/// <summary>
+/// Thousands of deterministic mutations of valid events against POST /api/v1/usage (through the DevHost) and of host
+/// invocation payloads against the handler itself: never a 5xx, never a crash, always a clear answer.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public class IngestionFuzzTests(PlatformFixture platform, ITestOutputHelper output)
+{
+    private QuarantineStore Quarantine() =>
+        new(new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix }));
+
+    private int MeterFailures()
+    {
+        lock (platform.Logs)
+        {
+            return AppHost.CountMeterFailures([.. platform.Logs]);
+        }
+    }
+
+    private async Task AssertAliveAsync()
+    {
+        using var viaHost = await platform.Client.GetAsync("api/health");
+        Assert.Equal(HttpStatusCode.OK, viaHost.StatusCode);
+        using var direct = await platform.Handler.GetAsync("api/health"); // the handler process itself, not a restarted one behind a retry
+        Assert.Equal(HttpStatusCode.OK, direct.StatusCode);
+        Assert.Contains("\"ok\"", await direct.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IngestEndpoint_ThousandsOfMutatedBodies_NeverA5xxAlwaysProblemJsonOr202()
+    {
+        string hotspot = PlatformFixture.NewHotspot();
+        var cases = Mutations.Generate(Soak.FuzzCases, seed: 4242, hotspot).ToList();
+        int failedBefore = MeterFailures();
+        var failures = new ConcurrentBag<string>();
+        var statuses = new ConcurrentDictionary<int, int>();
+        int next = -1;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < cases.Count && failures.Count < 20)
+            {
+                var c = cases[i];
+                var content = new ByteArrayContent(c.Body);
+                content.Headers.ContentType = new MediaTypeHeaderValue(c.Body.Length > 0 && c.Body[0] == (byte)'[' ? "application/cloudevents-batch+json" : "application/cloudevents+json");
+                using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, "api/v1/usage", PlatformFixture.CarrierKey, content));
+                int status = (int)response.StatusCode;
+                string text = await response.Content.ReadAsStringAsync();
+                statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+                string? problem = Check(c, status, response.Content.Headers.ContentType?.MediaType, text);
+                if (problem is not null)
+                {
+                    failures.Add($"{c.Name}: {problem} (body {Preview(c.Body)})");
+                }
+            }
+        })));
+
+        output.WriteLine($"{cases.Count} mutated bodies in {clock.Elapsed.TotalSeconds:0.0} s; statuses: {string.Join(", ", statuses.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}×{kv.Value}"))}");
+        Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(20)));
+        await AssertAliveAsync();
+        await platform.Host.WaitForIdleAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
+        Assert.Equal(failedBefore, MeterFailures()); // whatever ingestion accepted, metering took without failing
+        Assert.DoesNotContain(await Quarantine().ListAsync("carrier-tmo", CancellationToken.None), q => q.Raw.Contains(hotspot, StringComparison.Ordinal) && q.Kind != QuarantineKind.Conflict);
+    }
+
+    private static string? Check(FuzzCase c, int status, string? mediaType, string text)
+    {
+        if (status >= 500)
+        {
+            return $"{status} {Preview(text)}";
+        }
+
+        if (!c.Allowed.Contains(status))
+        {
+            return $"status {status} not in [{string.Join(",", c.Allowed)}]: {Preview(text)}";
+        }
+
+        JsonNode? body;
+        try
+        {
+            body = JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return $"answer is not JSON: {Preview(text)}";
+        }
+
+        if (status == 202)
+        {
+            return body?["accepted"]?.GetValue<int>() > 0 ? null : $"202 without accepted events: {Preview(text)}";
+        }
+
+        if (mediaType != "application/problem+json")
+        {
+            return $"{status} with content type {mediaType}";
+        }
+
+        return body?["status"]?.GetValue<int>() == status && !string.IsNullOrEmpty(body?["detail"]?.GetValue<string>()) ? null : $"problem without status/detail: {Preview(text)}";
+    }
+
+    private static string Preview(string s) => s.Length > 300 ? s[..300] + "…" : s;
+
+    private static string Preview(byte[] b) => Preview(Encoding.UTF8.GetString(b, 0, Math.Min(b.Length, 300)));
+
+    // ---------------------------------------------------------------- host payloads, straight to the handler
+
+    private static JsonObject MeterPayload(JsonNode eventsData, JsonNode? sequenceNumbers = null, JsonNode? enqueued = null, JsonNode? context = null)
+    {
+        return new JsonObject
+        {
+            ["Data"] = new JsonObject { ["events"] = eventsData },
+            ["Metadata"] = new JsonObject
+            {
+                ["PartitionContext"] = context ?? new JsonObject { ["EventHubName"] = "carrier-offload", ["ConsumerGroup"] = "$Default", ["PartitionId"] = "1" },
+                ["SequenceNumberArray"] = sequenceNumbers ?? new JsonArray(),
+                ["EnqueuedTimeUtcArray"] = enqueued ?? new JsonArray(),
+                ["sys"] = new JsonObject { ["MethodName"] = "MeterCarrierOffload" },
+            },
+        };
+    }
+
+    [Fact]
+    public async Task MeterCarrierOffload_MutatedHostPayloads_NeverA5xxAndUnparseableEventsLandInQuarantine()
+    {
+        var random = new Random(777);
+        string hotspot = PlatformFixture.NewHotspot();
+        var garbage = new List<string>();
+        var statuses = new Dictionary<int, int>();
+        var failures = new List<string>();
+        for (int i = 0; i < Soak.HostFuzzCases && failures.Count < 20; i++)
+        {
+            var valid = Mutations.Valid(random, hotspot);
+            string text = valid.ToJsonString();
+            string raw = (i % 6) switch
+            {
+                0 => text[..random.Next(1, text.Length - 1)] + "#" + i,                  // truncated
+                1 => Mutations.SetRaw(valid, "data.uploadBytes", Mutations.HostileNumbers[random.Next(Mutations.HostileNumbers.Length)]),
+                2 => new string('[', 1000) + new string(']', 1000) + " " + i,           // deep nesting, then junk
+                3 => "{\"id\":\"a\",\"id\":\"b" + i + "\"}",                                // duplicate keys
+                4 => "\u0001\u0002 not json " + i,
+                _ => Mutations.SetRaw(valid, "id", "\"" + Mutations.HostileIds[random.Next(Mutations.HostileIds.Length)].Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "-h" + i + "\""),
+            };
+            garbage.Add(raw);
+            JsonNode eventsArray = new JsonArray((JsonNode?)JsonValue.Create(raw), JsonValue.Create(valid.ToJsonString()));
+            JsonNode data = (i % 4) switch
+            {
+                0 => JsonValue.Create(eventsArray.ToJsonString())!,                       // double-encoded, as the host sends it
+                1 => eventsArray,
+                2 => new JsonArray(JsonNode.Parse(valid.ToJsonString()), JsonValue.Create(raw)), // an element that is an object, not a string
+                _ => eventsArray,
+            };
+            var payload = MeterPayload(data,
+                sequenceNumbers: i % 5 == 0 ? JsonValue.Create("not an array") : new JsonArray(1L + i, 2L + i),
+                enqueued: i % 7 == 0 ? new JsonArray("yesterday", 5) : null,
+                context: i % 9 == 0 ? JsonValue.Create("{broken") : null);
+            var (status, body) = await PostHandlerAsync("MeterCarrierOffload", Encoding.UTF8.GetBytes(payload.ToJsonString()));
+            statuses[status] = statuses.GetValueOrDefault(status) + 1;
+            if (status != 200)
+            {
+                failures.Add($"case {i}: {status} {Preview(body)} for {Preview(raw)}");
+            }
+        }
+
+        // Whole-payload mutations: not an invocation at all. 400 or 200, never 5xx.
+        string[] payloads =
+        [
+            "", "null", "[]", "{}", "{\"Data\":null}", "{\"Data\":{\"events\":42}}", "{\"Data\":{\"events\":\"[1,2\"}}", "{\"Data\":{\"events\":[null,1,true,{}]},\"Metadata\":7}",
+            "{\"Data\":{\"events\":" + new string('[', 1000) + new string(']', 1000) + "}}", "{\"Data\":{\"events\":[\"x\"]},\"Data\":{}}",
+            "{\"Data\":{\"events\":[\"" + new string('a', 2 * 1024 * 1024) + "\"]}}",
+        ];
+        foreach (var p in payloads)
+        {
+            var (status, body) = await PostHandlerAsync("MeterCarrierOffload", Encoding.UTF8.GetBytes(p));
+            statuses[status] = statuses.GetValueOrDefault(status) + 1;
+            if (status is not (200 or 400))
+            {
+                failures.Add($"payload {Preview(p)}: {status} {Preview(body)}");
+            }
+        }
+
+        output.WriteLine($"{Soak.HostFuzzCases + payloads.Length} host payloads; statuses: {string.Join(", ", statuses.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}×{kv.Value}"))}");
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
+
+        // Every element that is not a countable event is in quarantine with its raw text; valid ones counted once.
+        var quarantined = (await Quarantine().ListAsync(null, CancellationToken.None)).Select(q => q.Raw).ToHashSet(StringComparer.Ordinal);
+        var missing = garbage.Where(g => !quarantined.Contains(g) && !IsCountable(g)).Take(5).ToList();
+        Assert.True(missing.Count == 0, "not quarantined: " + string.Join(" | ", missing.Select(Preview)));
+        using var health = await platform.Handler.GetAsync("api/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    /// <summary>A mutated element that is still a valid event (e.g. a printable hostile id) is counted, not quarantined.</summary>
+    private static bool IsCountable(string raw)
+    {
+        try
+        {
+            var node = JsonNode.Parse(raw) as JsonObject;
+            var id = node?["id"]?.GetValue<string>();
+            return id is not null && id.Length is > 0 and <= 128 && id.All(ch => !char.IsControl(ch)) && node!["data"]?["uploadBytes"] is JsonValue v && v.TryGetValue(out long up) && up >= 0 && up <= 10_000_000_000_000;
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
+    public async Task IngestUsage_MutatedHostPayloads_NeverA5xx()
+    {
+        var random = new Random(99);
+        string hotspot = PlatformFixture.NewHotspot();
+        var failures = new List<string>();
+        var statuses = new Dictionary<string, int>();
+        for (int i = 0; i < Soak.HostFuzzCases && failures.Count < 20; i++)
+        {
+            var valid = Mutations.Valid(random, hotspot);
+            JsonNode headers = (i % 5) switch
+            {
+                0 => new JsonObject { ["X-Api-Key"] = new JsonArray(PlatformFixture.CarrierKey) },
+                1 => new JsonObject { ["X-Api-Key"] = PlatformFixture.CarrierKey },
+                2 => new JsonObject { ["X-Api-Key"] = new JsonArray(1, null, true) },
+                3 => JsonValue.Create("{\"X-Api-Key\":[\"" + PlatformFixture.CarrierKey + "\"]}")!,
+                _ => new JsonArray("x"),
+            };
+            JsonNode? bodyNode = (i % 6) switch
+            {
+                0 => valid.ToJsonString(),
+                1 => JsonNode.Parse(valid.ToJsonString()),
+                2 => 12345,
+                3 => null,
+                4 => valid.ToJsonString()[..random.Next(1, 50)],
+                _ => new JsonArray(JsonNode.Parse(valid.ToJsonString()), "x", 1),
+            };
+            var req = new JsonObject { ["Url"] = i % 3 == 0 ? null : "http://localhost/api/v1/usage", ["Method"] = "POST", ["Query"] = i % 4 == 0 ? JsonValue.Create(5) : new JsonObject(), ["Headers"] = headers, ["Params"] = new JsonObject(), ["Body"] = bodyNode };
+            JsonNode reqNode = i % 2 == 0 ? req : JsonValue.Create(req.ToJsonString())!;
+            var payload = new JsonObject { ["Data"] = new JsonObject { ["req"] = i % 11 == 0 ? JsonValue.Create("{oops") : reqNode }, ["Metadata"] = i % 13 == 0 ? JsonValue.Create(3) : new JsonObject() };
+            var (status, text) = await PostHandlerAsync("IngestUsage", Encoding.UTF8.GetBytes(payload.ToJsonString()));
+            string key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (status == 200)
+            {
+                var res = JsonNode.Parse(text)?["Outputs"]?["res"];
+                int inner = res?["statusCode"]?.GetValue<int>() ?? 0;
+                key += "/" + inner;
+                if (inner is < 200 or >= 500)
+                {
+                    failures.Add($"case {i}: res {inner} {Preview(text)}");
+                }
+            }
+            else if (status != 400)
+            {
+                failures.Add($"case {i}: {status} {Preview(text)}");
+            }
+
+            statuses[key] = statuses.GetValueOrDefault(key) + 1;
+        }
+
+        output.WriteLine($"{Soak.HostFuzzCases} IngestUsage host payloads; statuses (handler/res): {string.Join(", ", statuses.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}×{kv.Value}"))}");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        using var health = await platform.Handler.GetAsync("api/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    private async Task<(int Status, string Body)> PostHandlerAsync(string function, byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await platform.Handler.PostAsync(function, content);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+
+    /// <summary>Lone surrogates and invalid UTF-8: must be a 400 problem (ingestion) or quarantine (metering), never 500.</summary>
+    [Fact]
+    public async Task LoneSurrogateAndInvalidUtf8_AreRejectedOrQuarantined_NeverA500()
+    {
+        string hotspot = PlatformFixture.NewHotspot();
+        var random = new Random(5);
+        foreach (string field in new[] { "id", "type", "time", "datacontenttype", "data.hotspotId", "data.radioAccessTechnology", "data.subscriberHash" })
+        {
+            var content = new ByteArrayContent(Encoding.UTF8.GetBytes(Mutations.SetRaw(Mutations.Valid(random, hotspot), field, "\"\\ud800\"")));
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents+json");
+            using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, "api/v1/usage", PlatformFixture.CarrierKey, content));
+            Assert.True((int)response.StatusCode == 400, $"{field}: {(int)response.StatusCode}");
+        }
+
+        var (surrogate, _) = await PostHandlerAsync("MeterCarrierOffload", Encoding.UTF8.GetBytes("{\"Data\":{\"events\":[\"\\ud800\"]}}"));
+        Assert.True(surrogate is 200 or 400, $"lone surrogate host payload: {surrogate}");
+        var (badUtf8, _) = await PostHandlerAsync("MeterCarrierOffload", [.. "{\"Data\":{\"events\":[\"a"u8, 0xC3, 0x28, .. "\"]}}"u8]);
+        Assert.True(badUtf8 is 200 or 400, $"invalid UTF-8 host payload: {badUtf8}");
+    }
+
+    // ---------------------------------------------------------------- hostile keys through Table Storage
+
+    [Fact]
+    public async Task HostileIds_AcceptedAsFacts_RoundTripThroughTableStorageAndDedupOnResend()
+    {
+        string hotspot = PlatformFixture.NewHotspot();
+        string tag = Guid.NewGuid().ToString("N")[..6];
+        string[] printable = ["a/b", "a\\b", "a#b", "a?b", "a|b", "%2F", "..", "'", "\"q\"", "a b", "ü-é-漢字", "🙂", "a\tb" /* tab: rejected */, "<script>", "k|x|y", "~!@$^&*()=+[]{};:,"];
+        var events = printable.Select(p => SampleEvents.Carrier(tag + p, hotspot, 10, 5)).ToList();
+        var body = new JsonArray(events.Select(e => (JsonNode?)e).ToArray());
+
+        using var first = await platform.PostUsageAsync(PlatformFixture.CarrierKey, body);
+        string firstText = await first.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var answer = JsonNode.Parse(firstText)!;
+        int accepted = answer["accepted"]!.GetValue<int>();
+        var rejected = answer["rejected"]!.AsArray().Select(r => r!["index"]!.GetValue<int>()).ToHashSet();
+        Assert.Equal(printable.Length, accepted + rejected.Count);
+        Assert.Contains(Array.IndexOf(printable, "a\tb"), rejected); // control characters are not printable
+        Assert.True(accepted >= printable.Length - 1, firstText);
+
+        using var again = await platform.PostUsageAsync(PlatformFixture.CarrierKey, JsonNode.Parse(body.ToJsonString())!);
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        await platform.DrainAsync();
+
+        var usage = await platform.GetUsageAsync(PlatformFixture.CarrierKey, "meter=offload.sessions&groupBy=hotspot&window=month&from=" + DateTimeOffset.UtcNow.AddDays(-2).ToString("yyyy-MM-dd") + "&to=" + DateTimeOffset.UtcNow.AddDays(2).ToString("yyyy-MM-dd"));
+        long sessions = usage["rows"]!.AsArray().Where(r => r!["group"]!["hotspot"]!.GetValue<string>() == hotspot).Sum(r => r!["quantity"]!.GetValue<long>());
+        Assert.Equal(accepted, sessions);
+
+        // The identity rows hold the ids back unchanged (escaped keys decode to the original).
+        var facts = new TableServiceClient(platform.ConnectionString).GetTableClient(platform.TablePrefix + "facts");
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in facts.QueryAsync<TableEntity>(maxPerPage: 1000))
+        {
+            foreach (var (k, v) in row)
+            {
+                if (v is string s && s.StartsWith(tag, StringComparison.Ordinal))
+                {
+                    stored.Add(s);
+                }
+            }
+        }
+
+        foreach (var p in printable.Where((_, i) => !rejected.Contains(i)))
+        {
+            Assert.Contains(tag + p, stored);
+        }
+
+        Assert.DoesNotContain(await Quarantine().ListAsync("carrier-tmo", CancellationToken.None), q => q.Raw.Contains(hotspot, StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Billing.DevHost;
+using Billing.Storage;
+using Billing.Tests.Shared;
+
+namespace Billing.Reliability.Tests.Infrastructure;
+
+/// <summary>The built app behind a DevHost with settings of a test's choosing; every log line (DevHost and app stdout/stderr) is kept.</summary>
+public sealed class AppHost : IAsyncDisposable
+{
+    private readonly List<string> logs = [];
+
+    private AppHost(DevHostServer host, string connectionString, string tablePrefix)
+    {
+        Host = host;
+        ConnectionString = connectionString;
+        TablePrefix = tablePrefix;
+    }
+
+    public DevHostServer Host { get; }
+
+    public string ConnectionString { get; }
+
+    public string TablePrefix { get; }
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public HttpClient Handler { get; private set; } = null!;
+
+    public IReadOnlyList<string> LogSnapshot()
+    {
+        lock (logs)
+        {
+            return [.. logs];
+        }
+    }
+
+    public static async Task<AppHost> StartAsync(string connectionString, string tablePrefix, IReadOnlyDictionary<string, string> settings)
+    {
+        AppHost? self = null;
+        var buffer = new List<string>();
+        var host = new DevHostServer(new DevHostOptions
+        {
+            AppDirectory = PlatformFixture.AppDirectory(),
+            Port = 0,
+            Partitions = 4,
+            Settings = settings,
+            Log = line =>
+            {
+                var target = self?.logs ?? buffer;
+                lock (target)
+                {
+                    target.Add(line);
+                }
+            },
+        });
+        self = new AppHost(host, connectionString, tablePrefix);
+        lock (buffer)
+        {
+            self.logs.AddRange(buffer);
+        }
+
+        await host.StartAsync(CancellationToken.None);
+        self.Client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
+        self.Handler = new HttpClient { BaseAddress = host.HandlerAddress, Timeout = TimeSpan.FromSeconds(120) };
+        return self;
+    }
+
+    public BillingTables Tables() =>
+        new(new TableServiceClient(ConnectionString), new StorageOptions { ConnectionString = ConnectionString, TablePrefix = TablePrefix });
+
+    public static HttpRequestMessage Request(HttpMethod method, string path, string? key, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        if (key is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Api-Key", key);
+        }
+
+        return request;
+    }
+
+    public async Task<(int Status, string Body)> SendAsync(HttpMethod method, string path, string? key, HttpContent? content = null)
+    {
+        using var response = await Client.SendAsync(Request(method, path, key, content));
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public static StringContent Batch(string json) => new(json, Encoding.UTF8, "application/cloudevents-batch+json");
+
+    /// <summary>Sum of a meter for one payer over [from, to) in month windows (finance key).</summary>
+    public async Task<long> MeterTotalAsync(string financeKey, string payer, string meter, DateTimeOffset from, DateTimeOffset to, string? hotspot = null)
+    {
+        string query = $"api/v1/usage?payer={Uri.EscapeDataString(payer)}&meter={meter}&window=month&from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}" + (hotspot is null ? "" : "&groupBy=hotspot");
+        var (status, body) = await SendAsync(HttpMethod.Get, query, financeKey);
+        Assert.True(status == 200, $"usage query {status}: {body}");
+        var rows = JsonNode.Parse(body)!["rows"]!.AsArray();
+        return rows.Where(r => hotspot is null || r!["group"]!["hotspot"]!.GetValue<string>() == hotspot).Sum(r => r!["quantity"]!.GetValue<long>());
+    }
+
+    /// <summary>Failed metering invocations so far (timer failures, e.g. the burn executor, are not counted).</summary>
+    public int MeterFailures() => CountMeterFailures(LogSnapshot());
+
+    public static int CountMeterFailures(IEnumerable<string> lines) =>
+        lines.Count(l => l.StartsWith("devhost: Meter", StringComparison.Ordinal) && (l.Contains(" returned ", StringComparison.Ordinal) || l.Contains("invocation failed", StringComparison.Ordinal)));
+
+    public Task DrainAsync(TimeSpan timeout) => Host.WaitForIdleAsync(timeout, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        Handler?.Dispose();
+        await Host.DisposeAsync();
+    }
+
+    /// <summary>Partner settings in the app's configuration shape.</summary>
+    public static void AddPartners(Dictionary<string, string> settings, IEnumerable<(string Id, string Role, string Key, string? Plan)> partners)
+    {
+        int i = 0;
+        foreach (var p in partners)
+        {
+            settings[$"Billing__Partners__Items__{i}__Id"] = p.Id;
+            settings[$"Billing__Partners__Items__{i}__Role"] = p.Role;
+            settings[$"Billing__Partners__Items__{i}__ApiKey"] = p.Key;
+            if (p.Plan is not null)
+            {
+                settings[$"Billing__Partners__Items__{i}__PlanId"] = p.Plan;
+            }
+
+            i++;
+        }
+    }
+
+    /// <summary>The common local settings (same shape as PlatformFixture.Settings) without partners.</summary>
+    public static Dictionary<string, string> BaseSettings(string connectionString, string tablePrefix, string? localnetInfoFile) => new()
+    {
+        ["EventHubConsumerGroup"] = "$Default",
+        ["Billing__Storage__ConnectionString"] = connectionString,
+        ["Billing__Storage__TablePrefix"] = tablePrefix,
+        ["Billing__Partners__Seed"] = "true",
+        ["Billing__Partners__CacheTtl"] = "00:00:01",
+        ["Billing__Invoicing__CloseSchedule"] = "0 30 0 1 1 *",
+        ["Billing__Burns__Schedule"] = "*/5 * * * * *",
+        ["Billing__Burns__FixedPrice"] = "2.50",
+        ["Billing__Ledger__AnchorSchedule"] = "0 0 0 1 1 *",
+        ["Billing__Stripe__WebhookSecret"] = "whsec_dev_local_only",
+        ["Billing__Solana__LocalnetInfoFile"] = localnetInfoFile ?? "",
+    };
+}

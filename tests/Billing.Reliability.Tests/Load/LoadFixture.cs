@@ -1,0 +1,63 @@
+using Billing.Reliability.Tests.Infrastructure;
+using Billing.Tests.Shared;
+
+namespace Billing.Reliability.Tests.Load;
+
+/// <summary>
+/// The platform on an Azurite of its own (persistent, restartable on the same port) with eight load carriers
+/// <c>carrier-load-1..8</c> and two carriers for the fault scenarios, each with its own key.
+/// Partner keys are cached for 10 minutes so ingestion keeps answering while storage is down (metering is what must survive).
+/// </summary>
+public sealed class LoadFixture : IAsyncLifetime
+{
+    public const string FinanceKey = "rel-finance-key-0123456789";
+    public const int LoadCarriers = 8;
+
+    public RestartableAzurite Azurite { get; } = new();
+
+    public LocalnetFixture Localnet { get; } = new();
+
+    public AppHost App { get; private set; } = null!;
+
+    public string TablePrefix { get; } = AzuriteFixture.UniquePrefix();
+
+    public static string CarrierId(int i) => $"carrier-load-{i}";
+
+    public static string CarrierKey(int i) => $"rel-load-key-{i}-6f1c2a";
+
+    public const string AzuriteFaultCarrier = "carrier-fault-1";
+    public const string AzuriteFaultKey = "rel-fault-1-key-8d0b";
+    public const string KillFaultCarrier = "carrier-fault-2";
+    public const string KillFaultKey = "rel-fault-2-key-41aa";
+
+    public async Task InitializeAsync()
+    {
+        await Azurite.StartAsync();
+        await Localnet.InitializeAsync();
+        var settings = AppHost.BaseSettings(Azurite.ConnectionString, TablePrefix, Localnet.InfoFile);
+        settings["Billing__Partners__CacheTtl"] = "00:10:00";
+        var partners = Enumerable.Range(1, LoadCarriers).Select(i => (CarrierId(i), "Carrier", CarrierKey(i), (string?)"carrier-standard-v1")).ToList();
+        partners.Add((AzuriteFaultCarrier, "Carrier", AzuriteFaultKey, "carrier-standard-v1"));
+        partners.Add((KillFaultCarrier, "Carrier", KillFaultKey, "carrier-standard-v1"));
+        partners.Add(("finance", "Finance", FinanceKey, null));
+        AppHost.AddPartners(settings, partners);
+        App = await AppHost.StartAsync(Azurite.ConnectionString, TablePrefix, settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+
+        await Localnet.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LoadCollection : ICollectionFixture<LoadFixture>
+{
+    public const string Name = "reliability-load";
+}
