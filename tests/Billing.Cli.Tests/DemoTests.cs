@@ -16,6 +16,8 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
 
         public bool Paid { get; private set; }
 
+        public bool Anchored { get; private set; }
+
         public (int, string, string) Handle(StubServer.Recorded r)
         {
             string path = r.PathAndQuery.Split('?')[0];
@@ -64,7 +66,12 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
                         string status = !Paid ? "none" : ++burnPolls < 3 ? "submitted" : finalBurnStatus;
                         return Ok(status == "none" ? "[]" : $$"""[{"id":"burn-1","invoiceId":"{{query["invoiceId"]}}","usdMinor":1234,"price":"2.50","tokenAmount":493600000,"decimals":8,"status":"{{status}}","signature":"4demoSignature","slot":77}]""");
                     case ("GET", "/api/v1/ledger/verify"):
-                        return Ok("""{"ok":true,"entries":5,"anchors":1,"problems":[]}""");
+                        return Ok("""{"ok":true,"entries":5,"anchors":1,"pendingAnchors":0,"problems":[]}""");
+                    case ("GET", "/api/v1/ledger/balances"):
+                        return Ok("""{"payer":null,"balances":[{"account":"cash:stripe","asset":"USD","amount":"1234"},{"account":"receivable:carrier-tmo","asset":"USD","amount":"0"}]}""");
+                    case ("POST", "/admin/functions/AnchorLedger"):
+                        Anchored = true;
+                        return (202, "application/json", "{}");
                     default:
                         return (404, "application/problem+json", """{"title":"Not found","status":404}""");
                 }
@@ -88,7 +95,8 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(fake.Paid);
-        foreach (string expected in new[] { "1. Platform", "3. Send usage", "5. Close period", "INV-carrier-tmo-", "Data offload", "7. Wait for the token burn", "burn signature: 4demoSignature", "tokens burned: 4.93600000", "ledger verify: ok (5 entries, 1 anchors)" })
+        Assert.True(fake.Anchored);
+        foreach (string expected in new[] { "8. Ledger balances", "cash:stripe", "9. Anchor the ledger", "1. Platform", "3. Send usage", "5. Close period", "INV-carrier-tmo-", "Data offload", "7. Wait for the token burn", "burn signature: 4demoSignature", "tokens burned: 4.93600000", "ledger verify: ok (5 entries, 1 anchors)" })
         {
             Assert.Contains(expected, result.Out, StringComparison.Ordinal);
         }

@@ -22,7 +22,9 @@ public static class JsonText
         }
     }
 
-    /// <summary>The string value, or the element's raw JSON text when it is not a readable string.</summary>
+    /// <summary>The string value, or the element's raw JSON text (invalid bytes replaced) when it is not a readable string.</summary>
     public static string StringOrRaw(JsonElement element) =>
-        element.ValueKind == JsonValueKind.String && TryGetString(element, out string? value) && value is not null ? value : element.GetRawText();
+        element.ValueKind == JsonValueKind.String && TryGetString(element, out string? value) && value is not null
+            ? value
+            : System.Text.Encoding.UTF8.GetString(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element));
 }

@@ -27,6 +27,12 @@ public sealed class InvocationRequest : IDisposable
     /// <summary>Parses the host payload; throws <see cref="InvalidHostPayloadException"/> when it is not the expected envelope.</summary>
     public static InvocationRequest Parse(ReadOnlyMemory<byte> body)
     {
+        // System.Text.Json checks UTF-8 only when a string is read; check the whole payload once, up front.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            throw new InvalidHostPayloadException("host payload is not valid UTF-8");
+        }
+
         JsonDocument doc;
         try
         {

@@ -249,3 +249,18 @@ public class UsageEventValidatorTests
         return evt;
     }
 }
+
+public class UsageEventValidatorUnicodeTests
+{
+    [Fact]
+    public void Validate_LoneSurrogateEscapeInAField_IsAFieldErrorNotAnException()
+    {
+        string json = Billing.Domain.Tests.Events.TestEvents.Carrier().ToJsonString().Replace("\"sess-000123\"", "\"\\ud800\"", StringComparison.Ordinal);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+
+        var result = Billing.Domain.Tests.Events.TestEvents.Validator().Validate(doc.RootElement, json.Length, new ValidationContext(Billing.Domain.Tests.Events.TestEvents.Now, "carrier-tmo"));
+
+        Assert.Contains(result.Errors, e => e.Field == "id" && e.Reason.Contains("Unicode", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.Field == "data.sessionId");
+    }
+}

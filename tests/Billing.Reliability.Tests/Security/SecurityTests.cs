@@ -221,7 +221,7 @@ public class SecurityTests(SecurityFixture fixture, ITestOutputHelper output)
 
         long total = await fixture.InvoiceTotalMinorAsync(invoiceId);
         string fresh = fixture.InvoicePaidPayload(invoiceId, total);
-        string tampered = fresh.Replace($"\"amount_paid\":{total}", $"\"amount_paid\":{total * 100}", StringComparison.Ordinal);
+        string tampered = System.Text.RegularExpressions.Regex.Replace(fresh, "\"amount_paid\":\\s*" + total, $"\"amount_paid\": {total * 100}");
         Assert.NotEqual(fresh, tampered);
         var (tamper, _) = await fixture.PostWebhookAsync(tampered, StripeWebhookSigner.Sign(fresh, secret, DateTimeOffset.UtcNow));
         Assert.Equal(400, tamper);

@@ -1,0 +1,356 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Billing.Benchmarks.Harness;
+using Billing.Benchmarks.Workload;
+using Billing.Domain.Events;
+using Billing.Domain.Partners;
+using Billing.Functions.HostProtocol;
+using Billing.Functions.Infrastructure;
+using Billing.Functions.Metering;
+using Billing.Storage;
+using Billing.Tests.Shared;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Benchmarks.Benchmarks;
+
+/// <summary>
+/// Benchmark 2 — end to end on Azurite. The candidate is the metering handler in process: the exact payload the Functions
+/// host POSTs for an eventHubTrigger (cardinality many, dataType string; Data and Metadata values JSON-encoded a second
+/// time), parsed with <see cref="InvocationRequest.Parse"/> and metered by <see cref="MeteringService.MeterAsync"/> with
+/// the real FactStore/QuarantineStore/PartnerDirectory, facts written to Azurite. Batches of 512 events (host.json
+/// maxEventBatchSize), one batch at a time (one partition reader). The floor: the same number of entities (2 per event,
+/// the same properties) inserted with raw Azure.Data.Tables transactions of 100 rows, grouped by the same partition
+/// keys per batch and written with the same parallelism (StorageOptions.MaxParallelWrites).
+/// </summary>
+public static class EndToEnd
+{
+    public const int HostBatchSize = 512; // functions/Billing.Functions/host.json: extensions.eventHubs.maxEventBatchSize
+    private const string Hub = "carrier-offload";
+
+    // List prices assumed (USD, pay-as-you-go; from issue 7, not fetched live): Table Storage Standard LRS transactions
+    // $0.00036 per 10,000; Event Hubs Standard ingress $0.028 per million events. Money is decimal, never floating point.
+    public const decimal TablePricePer10kTransactions = 0.00036m;
+    public const decimal EventHubsIngressPerMillion = 0.028m;
+    public const string PriceAssumption = "list prices assumed as of 2025 (issue 7; not fetched live): Table Storage Standard LRS $0.00036/10k transactions, Event Hubs Standard ingress $0.028/1M events; throughput units, capacity and Functions compute excluded";
+
+    public static async Task<BenchmarkResult> RunAsync(BenchOptions options, string connectionString, Action<string> log, CancellationToken ct)
+    {
+        var result = new BenchmarkResult("e2e");
+        int rounds = options.Quick ? 2 : 5;
+        int batchesPerRound = options.Quick ? 2 : 8;
+        int eventsPerRound = batchesPerRound * HostBatchSize;
+
+        var service = new TableServiceClient(connectionString);
+        var storage = new StorageOptions { ConnectionString = connectionString, TablePrefix = AzuriteFixture.UniquePrefix() };
+        var tables = new BillingTables(service, storage);
+        await tables.EnsureCreatedAsync(ct);
+        var rawTable = service.GetTableClient(storage.TablePrefix + "rawfacts");
+        await rawTable.CreateIfNotExistsAsync(ct);
+
+        var partnerStore = new PartnerStore(tables);
+        foreach (var partner in SampleUsage.Partners)
+        {
+            await partnerStore.UpsertAsync(new PartnerRegistration(partner, "bench-" + partner.Id + "-key"), ct);
+        }
+
+        var factStore = new FactStore(tables);
+        var partners = new PartnerDirectory(partnerStore, Options.Create(new PartnerOptions()), TimeProvider.System, NullLogger<PartnerDirectory>.Instance);
+        var plans = Plans.Load(Services.FindRepositoryRoot());
+        var metering = new MeteringService(new UsageEventValidator(partners, plans), factStore, new QuarantineStore(tables), partners,
+            TimeProvider.System, NullLogger<MeteringService>.Instance);
+
+        var usage = new SampleUsage(seed: 11);
+        long sequence = 0;
+        int nextId = 0;
+
+        // One host batch of single-payer carrier events, as raw event strings.
+        List<string> NewBatch(string prefix)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var batch = new List<string>(HostBatchSize);
+            for (int i = 0; i < HostBatchSize; i++)
+            {
+                batch.Add(usage.CarrierEvent($"{prefix}-{Interlocked.Increment(ref nextId):D9}", now.AddSeconds(-60 - (i % 3600))));
+            }
+
+            return batch;
+        }
+
+        long totalTransactions = 0, totalInserted = 0, totalQuarantined = 0, rawTransactions = 0;
+
+        async Task<Sample> Candidate(int round, bool record)
+        {
+            var payloads = Enumerable.Range(0, batchesPerRound).Select(_ => Encoding.UTF8.GetBytes(HostPayload(NewBatch("m"), ref sequence))).ToList();
+            long start = Stopwatch.GetTimestamp();
+            long tx = 0, inserted = 0, quarantined = 0;
+            foreach (var payload in payloads)
+            {
+                using var invocation = InvocationRequest.Parse(payload);
+                var summary = await metering.MeterAsync(Hub, EventTypes.CarrierOffloadV1, invocation, ct);
+                tx += summary.Transactions;
+                inserted += summary.Inserted;
+                quarantined += summary.Quarantined;
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(start);
+            if (inserted != (long)payloads.Count * HostBatchSize)
+            {
+                throw new InvalidOperationException($"metering inserted {inserted} of {payloads.Count * HostBatchSize} events ({quarantined} quarantined)");
+            }
+
+            if (record)
+            {
+                totalTransactions += tx;
+                totalInserted += inserted;
+                totalQuarantined += quarantined;
+            }
+
+            return new Sample(inserted, elapsed);
+        }
+
+        async Task<Sample> Baseline(int round, bool record)
+        {
+            // Entities built up front: the floor is the storage round trips alone.
+            var batches = Enumerable.Range(0, batchesPerRound).Select(_ => RawChunks(factStore, NewBatch("r"))).ToList();
+            long start = Stopwatch.GetTimestamp();
+            long tx = 0;
+            foreach (var chunks in batches)
+            {
+                await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = storage.MaxParallelWrites, CancellationToken = ct },
+                    async (chunk, c) => await rawTable.SubmitTransactionAsync(chunk, c));
+                tx += chunks.Count;
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(start);
+            if (record)
+            {
+                rawTransactions += tx;
+            }
+
+            return new Sample((long)batchesPerRound * HostBatchSize, elapsed);
+        }
+
+        // Warm-up: connections, the partner snapshot, JIT.
+        await Candidate(-1, record: false);
+        await Baseline(-1, record: false);
+
+        var comparison = await Comparison.RunAsync(rounds, r => Candidate(r, true), r => Baseline(r, true), log, "e2e");
+
+        double txPer1000 = totalInserted == 0 ? 0 : totalTransactions * 1000.0 / totalInserted;
+        double rawTxPer1000 = comparison.Rounds == 0 ? 0 : rawTransactions * 1000.0 / ((long)comparison.Rounds * eventsPerRound);
+        // Cost per million events, in decimal: transactions per million × price per transaction + Event Hubs ingress.
+        decimal txPerMillion = totalInserted == 0 ? 0 : decimal.Round((decimal)totalTransactions * 1_000_000m / totalInserted, 1);
+        decimal tableCost = txPerMillion * TablePricePer10kTransactions / 10_000m;
+        decimal totalCost = tableCost + EventHubsIngressPerMillion;
+        double ratio = comparison.Ratio;
+
+        result.Rows.Add(new Row(
+            "2. end to end metering (Azurite)",
+            $"{Fmt.Rate(comparison.CandidateRate)} events/s",
+            $"{Fmt.Rate(comparison.BaselineRate)} events/s",
+            ratio,
+            "≥ 0.80",
+            ratio >= 0.8,
+            $"host payload → InvocationRequest.Parse → MeteringService.MeterAsync, in process, vs raw 100-row transactions (same rows, PKs, parallelism); {batchesPerRound}×{HostBatchSize} events/round, median of {rounds} ABBA rounds (range {comparison.MinRatio:0.00}–{comparison.MaxRatio:0.00})"));
+        result.Rows.Add(new Row(
+            "2. table transactions / 1,000 events",
+            Fmt.Num(txPer1000, "0.0"),
+            Fmt.Num(rawTxPer1000, "0.0"),
+            null,
+            "≤ 25",
+            txPer1000 <= 25,
+            $"AppendResult.Transactions, single payer, {storage.FactShards} shards, {HostBatchSize}-event batches (≤ 50 events/tx per shard); what-if: {WhatIf(1024, storage.FactShards):0.0} at 1024-event batches, {WhatIf(HostBatchSize, 4):0.0} with 4 shards"));
+        result.Figures["whatIfTransactionsPer1000Events"] = new JsonObject
+        {
+            ["batch512Shards8"] = Fmt.Round(WhatIf(512, 8), 2),
+            ["batch1024Shards8"] = Fmt.Round(WhatIf(1024, 8), 2),
+            ["batch512Shards4"] = Fmt.Round(WhatIf(512, 4), 2),
+            ["batch2048Shards8"] = Fmt.Round(WhatIf(2048, 8), 2),
+        };
+        result.Rows.Add(new Row(
+            "2. Azure cost / 1M events",
+            "$" + totalCost.ToString("0.000000", CultureInfo.InvariantCulture),
+            "—",
+            null,
+            "report",
+            null,
+            $"tables ${tableCost.ToString("0.000000", CultureInfo.InvariantCulture)} ({txPerMillion.ToString("N0", CultureInfo.InvariantCulture)} tx) + Event Hubs ingress ${EventHubsIngressPerMillion.ToString("0.000", CultureInfo.InvariantCulture)} (prices: see footnote)"));
+        result.Footnotes.Add("Azure cost: " + PriceAssumption + ".");
+
+        result.Figures["mode"] = "in-process: InvocationRequest.Parse + MeteringService.MeterAsync on the exact eventHubTrigger payload";
+        result.Figures["hostBatchSize"] = HostBatchSize;
+        result.Figures["batchesPerRound"] = batchesPerRound;
+        result.Figures["rounds"] = rounds;
+        result.Figures["factShards"] = storage.FactShards;
+        result.Figures["maxParallelWrites"] = storage.MaxParallelWrites;
+        result.Figures["eventsPerSecond"] = Fmt.Round(comparison.CandidateRate, 1);
+        result.Figures["rawEventsPerSecond"] = Fmt.Round(comparison.BaselineRate, 1);
+        result.Figures["ratio"] = Fmt.Round(ratio);
+        result.Figures["ratioMin"] = Fmt.Round(comparison.MinRatio);
+        result.Figures["ratioMax"] = Fmt.Round(comparison.MaxRatio);
+        result.Figures["target"] = 0.8;
+        result.Figures["pass"] = ratio >= 0.8;
+        result.Figures["eventsMetered"] = totalInserted;
+        result.Figures["quarantined"] = totalQuarantined;
+        result.Figures["transactions"] = totalTransactions;
+        result.Figures["transactionsPer1000Events"] = Fmt.Round(txPer1000, 2);
+        result.Figures["rawTransactionsPer1000Events"] = Fmt.Round(rawTxPer1000, 2);
+        result.Figures["transactionsTarget"] = 25;
+        result.Figures["transactionsPass"] = txPer1000 <= 25;
+        result.Figures["cost"] = new JsonObject
+        {
+            ["currency"] = "USD",
+            ["perMillionEvents"] = totalCost,
+            ["tableStoragePerMillionEvents"] = tableCost,
+            ["eventHubsIngressPerMillionEvents"] = EventHubsIngressPerMillion,
+            ["tableTransactionsPerMillionEvents"] = txPerMillion,
+            ["tablePricePer10kTransactions"] = TablePricePer10kTransactions,
+            ["eventHubsIngressPricePerMillion"] = EventHubsIngressPerMillion,
+            ["assumption"] = PriceAssumption,
+        };
+        result.Figures["perRound"] = MeteringHotPath.PerRound(comparison);
+        return result;
+    }
+
+    /// <summary>
+    /// Transactions per 1,000 single-payer events for another batch size or shard count, computed with FactStore's own
+    /// shard hash over 64 batches of ids (no storage): Σ over shards of ⌈events in shard / 50⌉, per batch.
+    /// </summary>
+    private static double WhatIf(int batchSize, int shards)
+    {
+        long transactions = 0;
+        const int Batches = 64;
+        for (int b = 0; b < Batches; b++)
+        {
+            var perShard = new int[shards];
+            for (int i = 0; i < batchSize; i++)
+            {
+                perShard[FactStore.StableHash(SampleUsage.Carrier, $"w-{b}-{i:D9}") % (uint)shards]++;
+            }
+
+            transactions += perShard.Sum(n => (n + 49) / 50);
+        }
+
+        return transactions * 1000.0 / ((long)Batches * batchSize);
+    }
+
+    /// <summary>
+    /// The body the Functions host POSTs to /MeterCarrierOffload: <c>Data.events</c> is a JSON string holding an array of
+    /// the event strings, and every Metadata value except <c>sys</c> is a JSON string too (DESIGN §4.3).
+    /// </summary>
+    public static string HostPayload(IReadOnlyList<string> events, ref long sequence)
+    {
+        var enqueued = DateTimeOffset.UtcNow.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        var bodies = new JsonArray();
+        var sequences = new JsonArray();
+        var offsets = new JsonArray();
+        var times = new JsonArray();
+        var keys = new JsonArray();
+        var properties = new JsonArray();
+        var system = new JsonArray();
+        foreach (var body in events)
+        {
+            long seq = sequence++;
+            string offset = (seq * 1024).ToString(CultureInfo.InvariantCulture);
+            bodies.Add(JsonValue.Create(body));
+            sequences.Add(JsonValue.Create(seq));
+            offsets.Add(JsonValue.Create(offset));
+            times.Add(JsonValue.Create(enqueued));
+            keys.Add(JsonValue.Create(SampleUsage.Carrier));
+            properties.Add(new JsonObject());
+            system.Add(new JsonObject
+            {
+                ["x-opt-sequence-number"] = seq,
+                ["x-opt-offset"] = offset,
+                ["x-opt-enqueued-time"] = enqueued,
+                ["x-opt-partition-key"] = SampleUsage.Carrier,
+                ["SequenceNumber"] = seq,
+                ["Offset"] = offset,
+                ["PartitionKey"] = SampleUsage.Carrier,
+                ["EnqueuedTimeUtc"] = enqueued,
+            });
+        }
+
+        var partitionContext = new JsonObject
+        {
+            ["FullyQualifiedNamespace"] = "bench.servicebus.windows.net",
+            ["EventHubName"] = Hub,
+            ["ConsumerGroup"] = "$Default",
+            ["PartitionId"] = "0",
+        };
+        return new JsonObject
+        {
+            ["Data"] = new JsonObject { ["events"] = bodies.ToJsonString() },
+            ["Metadata"] = new JsonObject
+            {
+                ["PartitionContext"] = partitionContext.ToJsonString(),
+                ["PartitionKeyArray"] = keys.ToJsonString(),
+                ["OffsetArray"] = offsets.ToJsonString(),
+                ["SequenceNumberArray"] = sequences.ToJsonString(),
+                ["EnqueuedTimeUtcArray"] = times.ToJsonString(),
+                ["PropertiesArray"] = properties.ToJsonString(),
+                ["SystemPropertiesArray"] = system.ToJsonString(),
+                ["sys"] = new JsonObject
+                {
+                    ["MethodName"] = "MeterCarrierOffload",
+                    ["UtcNow"] = enqueued,
+                    ["RandomGuid"] = Guid.NewGuid().ToString(),
+                },
+            },
+        }.ToJsonString();
+    }
+
+    /// <summary>The floor's transactions for one batch: the two rows per event FactStore writes, grouped by its partition key, 100 rows each.</summary>
+    private static List<List<TableTransactionAction>> RawChunks(FactStore keys, List<string> batch)
+    {
+        var chunks = new List<List<TableTransactionAction>>();
+        foreach (var group in batch.Select(Minimal.Parse).GroupBy(e => keys.PartitionKey(e.Payer, e.Source, e.Id)))
+        {
+            foreach (var events in group.Chunk(50))
+            {
+                var actions = new List<TableTransactionAction>(events.Length * 2);
+                foreach (var e in events)
+                {
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(group.Key, FactStore.IdentityRowKey(e.Source, e.Id))
+                    {
+                        ["Hash"] = e.Hash,
+                        ["Time"] = e.Time,
+                        ["Raw"] = e.Raw,
+                    }));
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(group.Key, FactStore.TimeRowKey(e.Time, e.Source, e.Id))
+                    {
+                        ["Source"] = e.Source,
+                        ["EventId"] = e.Id,
+                        ["Payer"] = e.Payer,
+                        ["Type"] = EventTypes.CarrierOffloadV1,
+                        ["Time"] = e.Time,
+                        ["Hash"] = e.Hash,
+                        ["Hotspot"] = e.Hotspot,
+                        ["Rat"] = e.Rat,
+                        ["Bytes"] = e.Bytes,
+                    }));
+                }
+
+                chunks.Add(actions);
+            }
+        }
+
+        return chunks;
+    }
+
+    /// <summary>What the floor stores per event, read without validation.</summary>
+    private sealed record Minimal(string Source, string Id, string Payer, DateTimeOffset Time, string Hash, string Hotspot, string Rat, long Bytes, string Raw)
+    {
+        public static Minimal Parse(string raw)
+        {
+            var e = System.Text.Json.JsonSerializer.Deserialize(raw, RawJson.Default.RawCloudEvent)!;
+            var d = e.Data!;
+            return new Minimal(e.Source!, e.Id!, e.Source!, e.Time, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(raw))),
+                d.HotspotId!, d.RadioAccessTechnology!, d.RewardableBytes ?? 0, raw);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Billing.Domain.Events;
+using Billing.Domain.Partners;
+using Billing.Domain.Pricing;
+
+namespace Billing.Benchmarks.Workload;
+
+/// <summary>
+/// Realistic CloudEvents as partners send them (CONTRACT §3): carrier offload sessions with every optional field, and
+/// hourly GPU usage. Deterministic (seeded), so runs compare like with like.
+/// </summary>
+public sealed class SampleUsage(int seed)
+{
+    public const string Carrier = "carrier-tmo";
+    public const string Provider = "provider-nodeops";
+    public const string Tenant = "tenant-lab";
+
+    private static readonly string[] Rats = ["wlan", "cbrs", "nr"];
+    private static readonly string[] Gpus = ["H100", "A100", "L40S", "RTX4090"];
+    private readonly Random random = new(seed);
+    private readonly string[] hotspots = Enumerable.Range(0, 256).Select(_ => string.Empty).ToArray();
+
+    /// <summary>Partners every benchmark registers (ids, roles and plans of the local defaults).</summary>
+    public static readonly Partner[] Partners =
+    [
+        new(Carrier, PartnerRole.Carrier, "carrier-standard-v1"),
+        new(Provider, PartnerRole.Provider, null),
+        new(Tenant, PartnerRole.Tenant, "compute-standard-v1"),
+    ];
+
+    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    public string Hotspot(int index)
+    {
+        index %= hotspots.Length;
+        if (hotspots[index].Length == 0)
+        {
+            var bytes = new byte[32];
+            random.NextBytes(bytes);
+            bytes[0] |= 1;
+            hotspots[index] = Billing.Solana.Keys.Base58.Encode(bytes);
+        }
+
+        return hotspots[index];
+    }
+
+    /// <summary>A carrier offload session ending at <paramref name="end"/>; <c>time</c> = end.</summary>
+    public string CarrierEvent(string id, DateTimeOffset end, string source = Carrier)
+    {
+        var start = end.AddSeconds(-random.Next(60, 3600));
+        long up = random.NextInt64(1_000, 50_000_000);
+        long down = random.NextInt64(1_000, 500_000_000);
+        var subscriber = new byte[32];
+        random.NextBytes(subscriber);
+        return new JsonObject
+        {
+            ["specversion"] = "1.0",
+            ["type"] = EventTypes.CarrierOffloadV1,
+            ["source"] = source,
+            ["id"] = id,
+            ["time"] = Time(end),
+            ["subject"] = "hotspot/" + Hotspot(random.Next()),
+            ["datacontenttype"] = "application/json",
+            ["data"] = new JsonObject
+            {
+                ["sessionId"] = id,
+                ["hotspotId"] = Hotspot(random.Next()),
+                ["subscriberHash"] = Convert.ToHexStringLower(subscriber),
+                ["radioAccessTechnology"] = Rats[random.Next(Rats.Length)],
+                ["startTime"] = Time(start),
+                ["endTime"] = Time(end),
+                ["uploadBytes"] = up,
+                ["downloadBytes"] = down,
+                ["rewardableBytes"] = up + down - random.NextInt64(0, 1_000),
+            },
+        }.ToJsonString();
+    }
+
+    /// <summary>An hour (or less) of GPU usage of a lease; <c>time</c> = intervalEnd.</summary>
+    public string ComputeEvent(string id, DateTimeOffset end)
+    {
+        int seconds = random.Next(1, 5) * 900;
+        string lease = "lease-" + random.Next(1, 500).ToString(CultureInfo.InvariantCulture);
+        return new JsonObject
+        {
+            ["specversion"] = "1.0",
+            ["type"] = EventTypes.ComputeUsageV1,
+            ["source"] = Provider,
+            ["id"] = id,
+            ["time"] = Time(end),
+            ["subject"] = "lease/" + lease,
+            ["datacontenttype"] = "application/json",
+            ["data"] = new JsonObject
+            {
+                ["leaseId"] = lease,
+                ["tenantId"] = Tenant,
+                ["providerId"] = Provider,
+                ["gpuModel"] = Gpus[random.Next(Gpus.Length)],
+                ["gpuCount"] = random.Next(1, 9),
+                ["intervalStart"] = Time(end.AddSeconds(-seconds)),
+                ["intervalEnd"] = Time(end),
+            },
+        }.ToJsonString();
+    }
+
+    /// <summary>A mixed pool (three carrier sessions to one GPU interval), times within the last day before <paramref name="now"/>.</summary>
+    public byte[][] MixedPool(int count, DateTimeOffset now)
+    {
+        var pool = new byte[count][];
+        for (int i = 0; i < count; i++)
+        {
+            var end = now.AddSeconds(-random.Next(60, 86_400));
+            string json = i % 4 == 3
+                ? ComputeEvent($"lease-{i % 500}:{Time(end)}:{i}", end)
+                : CarrierEvent($"sess-{i:D9}", end);
+            pool[i] = Encoding.UTF8.GetBytes(json);
+        }
+
+        return pool;
+    }
+}
+
+/// <summary>The partner registry the validator consults, as a plain dictionary (what PartnerDirectory's snapshot is).</summary>
+public sealed class StaticPartners(IEnumerable<Partner> partners) : IPartnerDirectory
+{
+    private readonly Dictionary<string, Partner> byId = partners.ToDictionary(p => p.Id, StringComparer.Ordinal);
+
+    public Partner? Find(string partnerId) => byId.GetValueOrDefault(partnerId);
+}
+
+public static class Plans
+{
+    /// <summary>The shipped price plans (functions/Billing.Functions/plans), from the build output or the repository.</summary>
+    public static PlanCatalog Load(string repositoryRoot)
+    {
+        string output = Path.Combine(AppContext.BaseDirectory, "plans");
+        string directory = Directory.Exists(output) ? output : Path.Combine(repositoryRoot, "functions", "Billing.Functions", "plans");
+        return BillingFunctionsApp.LoadPlans(directory);
+    }
+}
