@@ -14,46 +14,59 @@ public static class Base58
             return -1;
         }
 
-        Span<byte> buffer = stackalloc byte[maxBytes];
-        int length = 0; // significant bytes, little-endian in buffer
         int leadingZeros = 0;
-        bool leading = true;
-        foreach (char c in text)
+        while (leadingZeros < text.Length && text[leadingZeros] == '1')
         {
-            int digit = c < 128 ? Map[c] : -1;
-            if (digit < 0)
-            {
-                return -1;
-            }
+            leadingZeros++;
+        }
 
-            if (leading && digit == 0)
+        // Big number in little-endian 32-bit limbs, fed five base58 digits at a time.
+        Span<uint> limbs = stackalloc uint[(maxBytes / 4) + 2];
+        int used = 0;
+        int i = leadingZeros;
+        while (i < text.Length)
+        {
+            uint chunk = 0, multiplier = 1;
+            for (int k = 0; k < 5 && i < text.Length; k++, i++)
             {
-                leadingZeros++;
-                continue;
-            }
-
-            leading = false;
-            int carry = digit;
-            for (int i = 0; i < length; i++)
-            {
-                carry += buffer[i] * 58;
-                buffer[i] = (byte)(carry & 0xFF);
-                carry >>= 8;
-            }
-
-            while (carry > 0)
-            {
-                if (length == maxBytes)
+                char c = text[i];
+                int digit = c < 128 ? Map[c] : -1;
+                if (digit < 0)
                 {
                     return -1;
                 }
 
-                buffer[length++] = (byte)(carry & 0xFF);
-                carry >>= 8;
+                chunk = (chunk * 58) + (uint)digit;
+                multiplier *= 58; // at most 58^5, which fits 32 bits
+            }
+
+            ulong carry = chunk;
+            for (int l = 0; l < used; l++)
+            {
+                carry += (ulong)limbs[l] * multiplier;
+                limbs[l] = unchecked((uint)carry); // keep the low 32 bits; the rest carries
+                carry >>= 32;
+            }
+
+            if (carry != 0)
+            {
+                if (used == limbs.Length)
+                {
+                    return -1;
+                }
+
+                limbs[used++] = (uint)carry;
             }
         }
 
-        int total = leadingZeros + length;
+        int significant = 0;
+        if (used > 0)
+        {
+            uint top = limbs[used - 1];
+            significant = ((used - 1) * 4) + (top > 0xFFFFFF ? 4 : top > 0xFFFF ? 3 : top > 0xFF ? 2 : 1);
+        }
+
+        int total = leadingZeros + significant;
         return total <= maxBytes ? total : -1;
     }
 

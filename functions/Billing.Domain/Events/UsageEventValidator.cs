@@ -124,27 +124,21 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             return new(id, null, errors);
         }
 
+        var header = new Header(id, source, type, time, subject);
         UsageFact? fact = type switch
         {
-            EventTypes.CarrierOffloadV1 => ReadCarrier(new FieldReader(data, "data.", errors), source, errors),
-            EventTypes.ComputeUsageV1 => ReadCompute(new FieldReader(data, "data.", errors), source, time, errors),
+            EventTypes.CarrierOffloadV1 => ReadCarrier(new FieldReader(data, "data.", errors), header, errors),
+            EventTypes.ComputeUsageV1 => ReadCompute(new FieldReader(data, "data.", errors), header, errors),
             _ => null,
         };
 
-        if (errors.Count > 0 || fact is null || id is null || source is null || type is null || time is null)
-        {
-            return new(id, null, errors);
-        }
+        return new(id, errors.Count == 0 ? fact : null, errors);
+    }
 
-        fact = fact with
-        {
-            Source = source,
-            Id = id,
-            Type = type,
-            Time = time.Value.ToUniversalTime(),
-            ContentHash = Hash(fact, source, id, type, time.Value, subject),
-        };
-        return new(id, fact, errors);
+    /// <summary>The envelope fields a fact needs; incomplete while any of them failed validation.</summary>
+    private readonly record struct Header(string? Id, string? Source, string? Type, DateTimeOffset? Time, string? Subject)
+    {
+        public bool IsComplete => Id is not null && Source is not null && Type is not null && Time is not null;
     }
 
     public static bool MayPost(PartnerRole role, string type) =>
@@ -179,7 +173,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         return !string.IsNullOrWhiteSpace(id);
     }
 
-    private static UsageFact? ReadCarrier(FieldReader r, string? source, List<ValidationError> errors)
+    private static UsageFact? ReadCarrier(FieldReader r, Header header, List<ValidationError> errors)
     {
         string? sessionId = r.RequiredString("sessionId");
         if (sessionId is not null && !IsValidId(sessionId))
@@ -220,27 +214,39 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             errors.Add(new("data.rewardableBytes", "must not exceed uploadBytes + downloadBytes"));
         }
 
-        if (sessionId is null || hotspot is null || rat is null || start is null || end is null || up is null || down is null || source is null)
+        if (errors.Count > 0 || !header.IsComplete || sessionId is null || hotspot is null || rat is null || start is null || end is null || up is null || down is null)
         {
             return null;
         }
 
+        var hash = new ContentHasher(header, header.Source!);
+        hash.Add(sessionId);
+        hash.Add(hotspot);
+        hash.Add(subscriber);
+        hash.Add(rat);
+        hash.Add(start.Value.UtcTicks);
+        hash.Add(end.Value.UtcTicks);
+        hash.Add(up.Value);
+        hash.Add(down.Value);
+        hash.Add(rewardable ?? -1);
         return new UsageFact
         {
-            Source = source,
-            Id = "",
-            Payer = source,
+            Source = header.Source!,
+            Id = header.Id!,
+            Payer = header.Source!,
             Type = EventTypes.CarrierOffloadV1,
-            Time = default,
-            ContentHash = string.Join('\u001f', sessionId, subscriber, start.Value.UtcTicks, end.Value.UtcTicks, up, down, rewardable),
+            Time = header.Time!.Value.ToUniversalTime(),
+            ContentHash = hash.Finish(),
             Hotspot = hotspot,
             Rat = rat,
             Bytes = rewardable ?? (up.Value + down.Value),
         };
     }
 
-    private UsageFact? ReadCompute(FieldReader r, string? source, DateTimeOffset? time, List<ValidationError> errors)
+    private UsageFact? ReadCompute(FieldReader r, Header header, List<ValidationError> errors)
     {
+        string? source = header.Source;
+        DateTimeOffset? time = header.Time;
         string? lease = r.RequiredString("leaseId");
         if (lease is not null && !IsValidId(lease))
         {
@@ -297,19 +303,26 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             }
         }
 
-        if (lease is null || tenantId is null || provider is null || gpuModel is null || gpuCount is null || start is null || end is null || source is null)
+        if (errors.Count > 0 || !header.IsComplete || lease is null || tenantId is null || provider is null || gpuModel is null || gpuCount is null || start is null || end is null)
         {
             return null;
         }
 
+        var hash = new ContentHasher(header, tenantId);
+        hash.Add(lease);
+        hash.Add(provider);
+        hash.Add(gpuModel);
+        hash.Add(gpuCount.Value);
+        hash.Add(start.Value.UtcTicks);
+        hash.Add(end.Value.UtcTicks);
         return new UsageFact
         {
-            Source = source,
-            Id = "",
+            Source = header.Source!,
+            Id = header.Id!,
             Payer = tenantId,
             Type = EventTypes.ComputeUsageV1,
-            Time = default,
-            ContentHash = string.Join('\u001f', tenantId, start.Value.UtcTicks, end.Value.UtcTicks, gpuCount),
+            Time = header.Time!.Value.ToUniversalTime(),
+            ContentHash = hash.Finish(),
             GpuModel = gpuModel,
             Lease = lease,
             Provider = provider,
@@ -317,12 +330,68 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         };
     }
 
-    /// <summary>Canonical content hash: identical for a redelivered event however its JSON is formatted, different for any change that matters.</summary>
-    private static string Hash(UsageFact fact, string source, string id, string type, DateTimeOffset time, string? subject)
+    /// <summary>
+    /// Canonical content hash: SHA-256 over length-prefixed UTF-8 strings and little-endian integers, in a fixed order.
+    /// Identical for a redelivered event however its JSON is formatted; different for any change that matters.
+    /// Written into a pooled buffer: this runs once per metered event.
+    /// </summary>
+    private struct ContentHasher
     {
-        string canonical = string.Join('\u001e', type, source, id, time.UtcTicks, subject, fact.Payer, fact.Hotspot, fact.Rat, fact.Bytes,
-            fact.GpuModel, fact.Lease, fact.Provider, fact.GpuSeconds, fact.ContentHash);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+        private byte[] buffer;
+        private int length;
+
+        public ContentHasher(Header header, string payer)
+        {
+            buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1024);
+            length = 0;
+            Add(header.Type);
+            Add(header.Source);
+            Add(header.Id);
+            Add(header.Time!.Value.UtcTicks);
+            Add(header.Subject);
+            Add(payer);
+        }
+
+        public void Add(string? value)
+        {
+            if (value is null)
+            {
+                Add(-1L);
+                return;
+            }
+
+            Ensure(8 + Encoding.UTF8.GetMaxByteCount(value.Length));
+            int written = Encoding.UTF8.GetBytes(value, buffer.AsSpan(length + 8));
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(length), written);
+            length += 8 + written;
+        }
+
+        public void Add(long value)
+        {
+            Ensure(8);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(length), value);
+            length += 8;
+        }
+
+        public string Finish()
+        {
+            Span<byte> digest = stackalloc byte[32];
+            SHA256.HashData(buffer.AsSpan(0, length), digest);
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            buffer = [];
+            return Convert.ToHexStringLower(digest);
+        }
+
+        private void Ensure(int extra)
+        {
+            if (length + extra > buffer.Length)
+            {
+                var larger = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, length + extra));
+                buffer.AsSpan(0, length).CopyTo(larger);
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                buffer = larger;
+            }
+        }
     }
 
     /// <summary>Reads typed fields of one JSON object, collecting an error per bad field.</summary>
