@@ -38,11 +38,18 @@ public sealed class FactStore(BillingTables tables)
     {
         // XxHash32 of UTF-8 (source NUL id): stable across processes, machines and .NET versions.
         int max = Encoding.UTF8.GetMaxByteCount(source.Length + id.Length + 1);
-        byte[] buffer = new byte[max];
+        byte[]? rented = max > 512 ? System.Buffers.ArrayPool<byte>.Shared.Rent(max) : null;
+        Span<byte> buffer = rented ?? stackalloc byte[512];
         int n = Encoding.UTF8.GetBytes(source, buffer);
         buffer[n++] = 0;
-        n += Encoding.UTF8.GetBytes(id, 0, id.Length, buffer, n);
-        return XxHash32.HashToUInt32(buffer.AsSpan(0, n));
+        n += Encoding.UTF8.GetBytes(id, buffer[n..]);
+        uint hash = XxHash32.HashToUInt32(buffer[..n]);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return hash;
     }
 
     public string PartitionKey(string payer, string source, string id) =>

@@ -28,7 +28,15 @@ namespace Billing.Benchmarks.Benchmarks;
 /// </summary>
 public static class EndToEnd
 {
-    public const int HostBatchSize = 512; // functions/Billing.Functions/host.json: extensions.eventHubs.maxEventBatchSize
+    /// <summary>The batch size the app is configured for: functions/Billing.Functions/host.json extensions.eventHubs.maxEventBatchSize.</summary>
+    public static readonly int HostBatchSize = ReadHostBatchSize();
+
+    private static int ReadHostBatchSize()
+    {
+        string hostJson = Path.Combine(Billing.Tests.Shared.RepoRoot.Find(), "functions", "Billing.Functions", "host.json");
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(hostJson));
+        return doc.RootElement.GetProperty("extensions").GetProperty("eventHubs").GetProperty("maxEventBatchSize").GetInt32();
+    }
     private const string Hub = "carrier-offload";
 
     // List prices assumed (USD, pay-as-you-go; from issue 7, not fetched live): Table Storage Standard LRS transactions
@@ -167,6 +175,7 @@ public static class EndToEnd
         result.Figures["whatIfTransactionsPer1000Events"] = new JsonObject
         {
             ["batch512Shards8"] = Fmt.Round(WhatIf(512, 8), 2),
+            ["batchHostShards8"] = Fmt.Round(WhatIf(HostBatchSize, 8), 2),
             ["batch1024Shards8"] = Fmt.Round(WhatIf(1024, 8), 2),
             ["batch512Shards4"] = Fmt.Round(WhatIf(512, 4), 2),
             ["batch2048Shards8"] = Fmt.Round(WhatIf(2048, 8), 2),
