@@ -186,6 +186,22 @@ public class FactStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public void TimeKey_RandomInstants_MatchTheFrameworkFormatAndSortLikeTime()
+    {
+        var random = new Random(3);
+        var instants = Enumerable.Range(0, 5000)
+            .Select(_ => new DateTimeOffset(random.NextInt64(DateTimeOffset.MinValue.UtcTicks, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero))
+            .Append(DateTimeOffset.MinValue).Append(DateTimeOffset.MaxValue).ToList();
+
+        foreach (var t in instants)
+        {
+            Assert.Equal(t.UtcDateTime.ToString("yyyyMMddHHmmssfffffff", System.Globalization.CultureInfo.InvariantCulture), FactStore.TimeKey(t));
+        }
+
+        Assert.Equal(instants.Order().Select(FactStore.TimeKey), instants.Select(FactStore.TimeKey).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void PartitionKey_IsStableAcrossCalls_AndSpreadsOverShards()
     {
         var store = new FactStore(new BillingTables(new TableServiceClient("UseDevelopmentStorage=true"), new StorageOptions { FactShards = 8 }));
@@ -193,6 +209,7 @@ public class FactStoreTests(AzuriteFixture azurite)
         var keys = Enumerable.Range(0, 2000).Select(i => store.PartitionKey("p", "p", $"id-{i}")).ToList();
 
         Assert.Equal(keys, Enumerable.Range(0, 2000).Select(i => store.PartitionKey("p", "p", $"id-{i}")));
+        Assert.All(keys, k => Assert.Matches("^p\\|0[0-7]$", k));
         Assert.Equal(8, keys.Distinct().Count());
         // Pinned XxHash32("carrier-tmo\0sess-1"): a change here would silently re-key every stored fact and break dedup.
         Assert.Equal(3573202208u, FactStore.StableHash("carrier-tmo", "sess-1"));

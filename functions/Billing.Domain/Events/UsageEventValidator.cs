@@ -40,6 +40,7 @@ public sealed class EventValidationResult
 public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalog prices)
 {
     private static readonly string[] Rats = ["wlan", "cbrs", "nr"];
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
     public EventValidationResult Validate(JsonElement evt, int rawUtf8Length, ValidationContext context)
     {
@@ -56,28 +57,28 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         }
 
         var r = new FieldReader(evt, "", errors);
-        string? specVersion = r.RequiredString("specversion");
+        string? specVersion = r.RequiredString("specversion", "specversion"u8);
         if (specVersion is not null && specVersion != "1.0")
         {
             errors.Add(new("specversion", "must be \"1.0\""));
         }
 
-        string? id = r.RequiredString("id");
+        string? id = r.RequiredString("id", "id"u8);
         if (id is not null && !IsValidId(id))
         {
             errors.Add(new("id", $"must be 1-{EventLimits.MaxIdLength} printable characters"));
         }
 
-        string? source = r.RequiredString("source");
-        string? type = r.RequiredString("type");
-        string? subject = r.OptionalString("subject");
-        string? contentType = r.OptionalString("datacontenttype");
+        string? source = r.RequiredString("source", "source"u8);
+        string? type = r.RequiredString("type", "type"u8);
+        string? subject = r.OptionalString("subject", "subject"u8);
+        string? contentType = r.OptionalString("datacontenttype", "datacontenttype"u8);
         if (contentType is not null && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
             errors.Add(new("datacontenttype", "must be application/json"));
         }
 
-        DateTimeOffset? time = r.RequiredTime("time");
+        DateTimeOffset? time = r.RequiredTime("time", "time"u8);
         if (time is { } t)
         {
             if (t - context.Now > EventLimits.MaxFutureSkew)
@@ -175,40 +176,40 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
 
     private static UsageFact? ReadCarrier(FieldReader r, Header header, List<ValidationError> errors)
     {
-        string? sessionId = r.RequiredString("sessionId");
+        string? sessionId = r.RequiredString("sessionId", "sessionId"u8);
         if (sessionId is not null && !IsValidId(sessionId))
         {
             errors.Add(new("data.sessionId", $"must be 1-{EventLimits.MaxIdLength} printable characters"));
         }
 
-        string? hotspot = r.RequiredString("hotspotId");
+        string? hotspot = r.RequiredString("hotspotId", "hotspotId"u8);
         if (hotspot is not null && Base58.DecodedLength(hotspot) != 32)
         {
             errors.Add(new("data.hotspotId", "must be a base58-encoded 32-byte public key"));
         }
 
-        string? subscriber = r.OptionalString("subscriberHash");
-        if (subscriber is not null && (subscriber.Length != 64 || !subscriber.All(char.IsAsciiHexDigit)))
+        string? subscriber = r.OptionalString("subscriberHash", "subscriberHash"u8);
+        if (subscriber is not null && (subscriber.Length != 64 || subscriber.AsSpan().ContainsAnyExcept(HexDigits)))
         {
             errors.Add(new("data.subscriberHash", "must be 64 hex characters"));
         }
 
-        string? rat = r.RequiredString("radioAccessTechnology");
+        string? rat = r.RequiredString("radioAccessTechnology", "radioAccessTechnology"u8);
         if (rat is not null && Array.IndexOf(Rats, rat) < 0)
         {
             errors.Add(new("data.radioAccessTechnology", "must be one of wlan, cbrs, nr"));
         }
 
-        DateTimeOffset? start = r.RequiredTime("startTime");
-        DateTimeOffset? end = r.RequiredTime("endTime");
+        DateTimeOffset? start = r.RequiredTime("startTime", "startTime"u8);
+        DateTimeOffset? end = r.RequiredTime("endTime", "endTime"u8);
         if (start is { } s && end is { } e && s > e)
         {
             errors.Add(new("data.endTime", "must not be before startTime"));
         }
 
-        long? up = r.RequiredInteger("uploadBytes", 0, EventLimits.MaxBytesPerSession);
-        long? down = r.RequiredInteger("downloadBytes", 0, EventLimits.MaxBytesPerSession);
-        long? rewardable = r.OptionalInteger("rewardableBytes", 0, EventLimits.MaxBytesPerSession);
+        long? up = r.RequiredInteger("uploadBytes", "uploadBytes"u8, 0, EventLimits.MaxBytesPerSession);
+        long? down = r.RequiredInteger("downloadBytes", "downloadBytes"u8, 0, EventLimits.MaxBytesPerSession);
+        long? rewardable = r.OptionalInteger("rewardableBytes", "rewardableBytes"u8, 0, EventLimits.MaxBytesPerSession);
         if (rewardable is { } rb && up is { } u && down is { } d && rb > u + d)
         {
             errors.Add(new("data.rewardableBytes", "must not exceed uploadBytes + downloadBytes"));
@@ -247,13 +248,13 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
     {
         string? source = header.Source;
         DateTimeOffset? time = header.Time;
-        string? lease = r.RequiredString("leaseId");
+        string? lease = r.RequiredString("leaseId", "leaseId"u8);
         if (lease is not null && !IsValidId(lease))
         {
             errors.Add(new("data.leaseId", $"must be 1-{EventLimits.MaxIdLength} printable characters"));
         }
 
-        string? tenantId = r.RequiredString("tenantId");
+        string? tenantId = r.RequiredString("tenantId", "tenantId"u8);
         Partner? tenant = null;
         if (tenantId is not null)
         {
@@ -265,21 +266,21 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             }
         }
 
-        string? provider = r.RequiredString("providerId");
+        string? provider = r.RequiredString("providerId", "providerId"u8);
         if (provider is not null && source is not null && provider != source)
         {
             errors.Add(new("data.providerId", "must equal the event source"));
         }
 
-        string? gpuModel = r.RequiredString("gpuModel");
+        string? gpuModel = r.RequiredString("gpuModel", "gpuModel"u8);
         if (gpuModel is not null && tenant?.PlanId is { } plan && !prices.IsPriced(plan, Meters.ComputeGpuSeconds, gpuModel))
         {
             errors.Add(new("data.gpuModel", $"'{gpuModel}' is not priced in plan '{plan}'"));
         }
 
-        long? gpuCount = r.RequiredInteger("gpuCount", 1, EventLimits.MaxGpuCount);
-        DateTimeOffset? start = r.RequiredTime("intervalStart");
-        DateTimeOffset? end = r.RequiredTime("intervalEnd");
+        long? gpuCount = r.RequiredInteger("gpuCount", "gpuCount"u8, 1, EventLimits.MaxGpuCount);
+        DateTimeOffset? start = r.RequiredTime("intervalStart", "intervalStart"u8);
+        DateTimeOffset? end = r.RequiredTime("intervalEnd", "intervalEnd"u8);
         long seconds = 0;
         if (start is { } s && end is { } e)
         {
@@ -397,13 +398,13 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
     /// <summary>Reads typed fields of one JSON object, collecting an error per bad field.</summary>
     private readonly struct FieldReader(JsonElement obj, string prefix, List<ValidationError> errors)
     {
-        public string? RequiredString(string name) => ReadString(name, required: true);
+        public string? RequiredString(string name, ReadOnlySpan<byte> utf8Name) => ReadString(name, utf8Name, required: true);
 
-        public string? OptionalString(string name) => ReadString(name, required: false);
+        public string? OptionalString(string name, ReadOnlySpan<byte> utf8Name) => ReadString(name, utf8Name, required: false);
 
-        public DateTimeOffset? RequiredTime(string name)
+        public DateTimeOffset? RequiredTime(string name, ReadOnlySpan<byte> utf8Name)
         {
-            string? text = ReadString(name, required: true);
+            string? text = ReadString(name, utf8Name, required: true);
             if (text is null)
             {
                 return null;
@@ -418,13 +419,13 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             return value;
         }
 
-        public long? RequiredInteger(string name, long min, long max) => ReadInteger(name, min, max, required: true);
+        public long? RequiredInteger(string name, ReadOnlySpan<byte> utf8Name, long min, long max) => ReadInteger(name, utf8Name, min, max, required: true);
 
-        public long? OptionalInteger(string name, long min, long max) => ReadInteger(name, min, max, required: false);
+        public long? OptionalInteger(string name, ReadOnlySpan<byte> utf8Name, long min, long max) => ReadInteger(name, utf8Name, min, max, required: false);
 
-        private string? ReadString(string name, bool required)
+        private string? ReadString(string name, ReadOnlySpan<byte> utf8Name, bool required)
         {
-            if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            if (!obj.TryGetProperty(utf8Name, out var value) || value.ValueKind == JsonValueKind.Null)
             {
                 if (required)
                 {
@@ -449,9 +450,9 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             return text;
         }
 
-        private long? ReadInteger(string name, long min, long max, bool required)
+        private long? ReadInteger(string name, ReadOnlySpan<byte> utf8Name, long min, long max, bool required)
         {
-            if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            if (!obj.TryGetProperty(utf8Name, out var value) || value.ValueKind == JsonValueKind.Null)
             {
                 if (required)
                 {
