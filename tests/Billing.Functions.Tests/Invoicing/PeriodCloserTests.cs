@@ -116,6 +116,29 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task CloseAsync_RedeliveredAndResentEvents_InvoiceEqualsTheSingleDelivery()
+    {
+        var once = await NewAsync(October.End.AddDays(1));
+        var thrice = await NewAsync(October.End.AddDays(1));
+        var facts = Enumerable.Range(0, 40).Select(i => new PendingFact(new UsageFact
+        {
+            Source = "carrier-tmo", Id = $"dup-{i}", Payer = "carrier-tmo", Type = EventTypes.CarrierOffloadV1, Time = October.Start.AddHours(i),
+            ContentHash = $"h{i}", Hotspot = "hs", Rat = "wlan", Bytes = 12_345_678 + i,
+        }, "{}")).ToArray();
+
+        await once.Facts.AppendAsync(facts, CancellationToken.None);
+        for (int delivery = 0; delivery < 3; delivery++)
+        {
+            await thrice.Facts.AppendAsync([.. facts, .. facts.Take(10)], CancellationToken.None); // redelivered batches with repeats inside
+        }
+
+        var a = Assert.Single(await once.Closer.CloseAsync(October, CancellationToken.None), i => i.Payer == "carrier-tmo");
+        var b = Assert.Single(await thrice.Closer.CloseAsync(October, CancellationToken.None), i => i.Payer == "carrier-tmo");
+        Assert.Equal(InvoiceJson.Serialize(a), InvoiceJson.Serialize(b));
+        Assert.Equal(4_939m, Assert.Single(a.Lines).Quantity); // ceil(sum / 100,000) over the distinct events only
+    }
+
+    [Fact]
     public async Task CloseAsync_Twice_ReturnsTheSameInvoices()
     {
         var setup = await NewAsync(October.End.AddDays(1));
