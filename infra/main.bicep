@@ -106,6 +106,9 @@ param closeSchedule string = '0 30 0 * * *'
 @description('NCRONTAB (6 fields, UTC) of the BurnExecutor timer: signs and submits pending token burns.')
 param burnSchedule string = '0 */1 * * * *'
 
+@description('NCRONTAB (6 fields, UTC) of the AnchorLedger timer: anchors new ledger entries on Solana.')
+param anchorSchedule string = '0 */10 * * * *'
+
 @description('Extra app settings (name -> string value), e.g. the schedules of further timer functions. Applied last, so they can override the defaults.')
 param additionalAppSettings object = {}
 
@@ -122,7 +125,7 @@ param solanaRpcUrl string
 @maxLength(44)
 param solanaMint string
 
-@description('Pyth price account (base58) used to convert USD to tokens (Billing__Burns__PythPriceAccount). Empty: the app falls back to its fixed dev price; set it for any real cluster.')
+@description('Pyth price account (base58) used to convert USD to tokens (Billing__Burns__PythPriceAccount). Required for a working deployment: without a price source the app refuses to start (for a test deployment, set Billing__Burns__FixedPrice through additionalAppSettings instead).')
 param pythPriceAccount string = ''
 
 @description('Push invoices to Stripe: the app references the Stripe API key secret. False: Billing__Stripe__SecretKey stays unset and sync is off.')
@@ -311,6 +314,7 @@ module functionApp 'modules/functionapp.bicep' = {
     tablePrefix: tablePrefix
     closeSchedule: closeSchedule
     burnSchedule: burnSchedule
+    anchorSchedule: anchorSchedule
     pythPriceAccount: pythPriceAccount
     solanaRpcUrl: solanaRpcUrl
     solanaMint: solanaMint

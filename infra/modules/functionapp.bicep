@@ -60,7 +60,10 @@ param closeSchedule string
 @description('NCRONTAB schedule of the BurnExecutor timer (Billing__Burns__Schedule).')
 param burnSchedule string
 
-@description('Pyth price account, base58 (Billing__Burns__PythPriceAccount). Empty: the app\'s fixed price applies (dev only).')
+@description('NCRONTAB schedule of the AnchorLedger timer (Billing__Ledger__AnchorSchedule).')
+param anchorSchedule string
+
+@description('Pyth price account, base58 (Billing__Burns__PythPriceAccount). Required: the app refuses to start without a price source (a fixed price is for local runs only; set Billing__Burns__FixedPrice through additionalAppSettings for a test deployment).')
 param pythPriceAccount string
 
 @description('Solana JSON-RPC URL (Billing__Solana__RpcUrl).')
@@ -130,6 +133,7 @@ var baseAppSettings = {
   Billing__Partners__Seed: 'false'
   Billing__Invoicing__CloseSchedule: closeSchedule
   Billing__Burns__Schedule: burnSchedule
+  Billing__Ledger__AnchorSchedule: anchorSchedule
   Billing__Stripe__WebhookSecret: keyVaultReference.stripeWebhookSecret
   Billing__Solana__RpcUrl: solanaRpcUrl
   Billing__Solana__Mint: solanaMint
