@@ -11,7 +11,7 @@ public sealed class ClosePeriodFunction(PartnerDirectory partners, PeriodCloser 
 {
     public async Task<IResult> InvokeAsync(HttpRequest request, string period, CancellationToken cancellationToken)
     {
-        var caller = await partners.AuthenticateAsync(request.Headers["X-Api-Key"].ToString(), cancellationToken).ConfigureAwait(false);
+        var caller = await partners.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
         if (caller is null)
         {
             return Problem.Unauthorized().ToResult();

@@ -17,7 +17,14 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
     private volatile Dictionary<string, Partner> partners = new(StringComparer.Ordinal);
     private DateTimeOffset snapshotExpires = DateTimeOffset.MinValue;
 
+    /// <summary>The header partners authenticate with.</summary>
+    public const string ApiKeyHeader = "X-Api-Key";
+
     public Partner? Find(string partnerId) => partners.GetValueOrDefault(partnerId);
+
+    /// <summary>The partner calling a forwarded HTTP request, from its <see cref="ApiKeyHeader"/>; null when unknown.</summary>
+    public Task<Partner?> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        AuthenticateAsync(request.Headers[ApiKeyHeader].ToString(), cancellationToken);
 
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {

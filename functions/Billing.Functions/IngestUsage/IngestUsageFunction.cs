@@ -12,7 +12,7 @@ public sealed partial class IngestUsageFunction(PartnerDirectory partners, Usage
     {
         var req = HttpTriggerRequest.From(invocation.Binding("req"));
         var response = new InvocationResponse();
-        var caller = await partners.AuthenticateAsync(req.Headers.GetValueOrDefault("X-Api-Key"), cancellationToken).ConfigureAwait(false);
+        var caller = await partners.AuthenticateAsync(req.Headers.GetValueOrDefault(PartnerDirectory.ApiKeyHeader), cancellationToken).ConfigureAwait(false);
         if (caller is null)
         {
             var problem = Problem.Unauthorized();

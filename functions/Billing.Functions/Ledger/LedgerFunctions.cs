@@ -15,7 +15,7 @@ public sealed class LedgerFunctions(PartnerDirectory partners, LedgerAudit audit
 {
     private async Task<IResult?> DenyAsync(HttpRequest request, bool payersMayRead, CancellationToken cancellationToken)
     {
-        var caller = await partners.AuthenticateAsync(request.Headers["X-Api-Key"].ToString(), cancellationToken).ConfigureAwait(false);
+        var caller = await partners.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
         if (caller is null)
         {
             return Problem.Unauthorized().ToResult();

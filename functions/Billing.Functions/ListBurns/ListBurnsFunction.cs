@@ -12,7 +12,7 @@ public sealed class ListBurnsFunction(PartnerDirectory partners, BurnStore burns
 {
     public async Task<IResult> InvokeAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var caller = await partners.AuthenticateAsync(request.Headers["X-Api-Key"].ToString(), cancellationToken).ConfigureAwait(false);
+        var caller = await partners.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
         if (caller is null)
         {
             return Problem.Unauthorized().ToResult();

@@ -19,7 +19,7 @@ public sealed class QueryUsageFunction(PartnerDirectory partners, FactStore fact
 
     public async Task<IResult> InvokeAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var caller = await partners.AuthenticateAsync(request.Headers["X-Api-Key"].ToString(), cancellationToken).ConfigureAwait(false);
+        var caller = await partners.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
         if (caller is null)
         {
             return Problem.Unauthorized().ToResult();
