@@ -20,7 +20,17 @@ public sealed class SolanaRpcClientTests
         UseJitter = false,
     };
 
-    private static SolanaRpcClient ClientFor(LoopbackRpcServer server, HttpClient http) => new(http, FastOptions(server.Url));
+    /// <summary>Short delays, but an attempt timeout long enough that a cold first request on a loaded machine is not
+    /// retried as a timeout (which would change the request counts these tests assert).</summary>
+    private static SolanaRpcClient ClientFor(LoopbackRpcServer server, HttpClient http)
+    {
+        var options = FastOptions(server.Url);
+        options.AttemptTimeout = TimeSpan.FromSeconds(10);
+        return new(http, options);
+    }
+
+    /// <summary>The 400 ms attempt timeout, for the test about timeouts.</summary>
+    private static SolanaRpcClient FastTimeoutClientFor(LoopbackRpcServer server, HttpClient http) => new(http, FastOptions(server.Url));
 
     [Fact]
     public async Task GetLatestBlockhashAsync_ValidResponse_ParsesBlockhashAndHeight()
@@ -60,7 +70,7 @@ public sealed class SolanaRpcClientTests
             call == 0 ? LoopbackResponse.Result("1") with { Delay = TimeSpan.FromSeconds(3) } : LoopbackResponse.Result("99"));
         using var http = new HttpClient();
 
-        var slot = await ClientFor(server, http).GetSlotAsync(null, TestTimeouts.Token());
+        var slot = await FastTimeoutClientFor(server, http).GetSlotAsync(null, TestTimeouts.Token());
 
         Assert.Equal(99UL, slot);
         Assert.Equal(2, server.Count("getSlot"));
