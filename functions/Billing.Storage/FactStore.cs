@@ -52,16 +52,20 @@ public sealed class FactStore(BillingTables tables)
         return hash;
     }
 
-    public string PartitionKey(string payer, string source, string id) => PartitionKey(payer, (int)(StableHash(source, id) % (uint)shards));
+    public string PartitionKey(string payer, string source, string id) => ShardPartitionKey(payer, (int)(StableHash(source, id) % (uint)shards));
 
     private static readonly string[] ShardSuffixes = Enumerable.Range(0, 64).Select(i => "|" + i.ToString("D2", CultureInfo.InvariantCulture)).ToArray();
 
-    private static string PartitionKey(string payer, int shard) => TableKey.Escape(payer) + ShardSuffixes[shard];
+    /// <summary>The partition of one of a payer's shards (what a scan of the payer reads, shard by shard).</summary>
+    public static string ShardPartitionKey(string payer, int shard) => TableKey.Escape(payer) + ShardSuffixes[shard];
+
+    /// <summary>Row-key bound of the time-ordered rows at <paramref name="time"/>: scans use <c>[bound(from), bound(to))</c>.</summary>
+    public static string TimeRowBound(DateTimeOffset time) => "t|" + TimeKey(time);
 
     public static string IdentityRowKey(string source, string id) => string.Concat("k|", TableKey.Escape(source), "|", TableKey.Escape(id));
 
     public static string TimeRowKey(DateTimeOffset time, string source, string id) =>
-        string.Concat("t|", TimeKey(time), "|", TableKey.Escape(source) + "|" + TableKey.Escape(id));
+        string.Concat(TimeRowBound(time), "|", TableKey.Escape(source) + "|" + TableKey.Escape(id));
 
     /// <summary><c>yyyyMMddHHmmssfffffff</c> of the UTC instant: sorts like time. Written digit by digit (it runs per event).</summary>
     public static string TimeKey(DateTimeOffset time) => string.Create(21, time.UtcDateTime, static (span, t) =>
@@ -228,9 +232,9 @@ public sealed class FactStore(BillingTables tables)
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producers = Enumerable.Range(0, shards).Select(shard => Task.Run(async () =>
         {
-            string pk = PartitionKey(payer, shard);
-            string lo = "t|" + TimeKey(from);
-            string hi = "t|" + TimeKey(to);
+            string pk = ShardPartitionKey(payer, shard);
+            string lo = TimeRowBound(from);
+            string hi = TimeRowBound(to);
             string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {lo} and RowKey lt {hi}");
             await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: linked.Token).ConfigureAwait(false))
             {

@@ -243,11 +243,11 @@ public static class PeriodClose
     private static async Task<(long Count, long Bytes)> RawScanAsync(TableClient table, int shards, BillingPeriod period, CancellationToken ct)
     {
         long count = 0, bytes = 0;
-        string lo = TableKey.Join("t", period.Start.UtcDateTime.ToString("yyyyMMddHHmmssfffffff", CultureInfo.InvariantCulture));
-        string hi = TableKey.Join("t", period.End.UtcDateTime.ToString("yyyyMMddHHmmssfffffff", CultureInfo.InvariantCulture));
+        string lo = FactStore.TimeRowBound(period.Start);
+        string hi = FactStore.TimeRowBound(period.End);
         await Task.WhenAll(Enumerable.Range(0, shards).Select(shard => Task.Run(async () =>
         {
-            string pk = TableKey.Join(TableKey.Escape(Payer), shard.ToString("D2", CultureInfo.InvariantCulture));
+            string pk = FactStore.ShardPartitionKey(Payer, shard);
             string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {lo} and RowKey lt {hi}");
             long c = 0, b = 0;
             await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
