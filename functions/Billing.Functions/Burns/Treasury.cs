@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Billing.Solana.Keys;
 using Billing.Solana.Programs;
 using Billing.Solana.Rpc;
@@ -48,9 +47,9 @@ public sealed class TreasuryProvider(IOptions<SolanaOptions> options, ISolanaRpc
             PublicKey mint;
             if (!string.IsNullOrWhiteSpace(o.LocalnetInfoFile))
             {
-                using var info = JsonDocument.Parse(await File.ReadAllTextAsync(o.LocalnetInfoFile, cancellationToken).ConfigureAwait(false));
-                owner = Keypair.FromJson(info.RootElement.GetProperty("treasuryKeypair").GetRawText());
-                mint = new PublicKey(info.RootElement.GetProperty("mint").GetString()!);
+                var local = LocalnetBootstrap.Read(o.LocalnetInfoFile);
+                owner = Keypair.FromJson(local.TreasuryKeypairJson);
+                mint = new PublicKey(local.Mint);
             }
             else
             {
