@@ -202,8 +202,7 @@ public static class BillingFunctionsApp
         Uri? url = string.IsNullOrWhiteSpace(solana.RpcUrl) ? null : new Uri(solana.RpcUrl);
         if (url is null && !string.IsNullOrWhiteSpace(solana.LocalnetInfoFile) && File.Exists(solana.LocalnetInfoFile))
         {
-            using var info = System.Text.Json.JsonDocument.Parse(File.ReadAllText(solana.LocalnetInfoFile));
-            url = new Uri(info.RootElement.GetProperty("rpcUrl").GetString()!);
+            url = LocalnetBootstrap.Read(solana.LocalnetInfoFile).RpcUrl;
         }
 
         var options = new SolanaRpcOptions { RpcUrl = url ?? new Uri("http://127.0.0.1:8899") };
@@ -239,13 +238,11 @@ public static class BillingFunctionsApp
         // Invocations (trigger payloads wrapped by the host) arrive at /{FunctionName}.
         app.MapPost("/" + IngestUsageFunction.Name, (HttpRequest r, IngestUsageFunction f, CancellationToken ct) =>
             Invoke(r, (inv, c) => f.InvokeAsync(inv, c), ct));
-        app.MapPost("/" + MeterCarrierOffloadFunction.Name, (HttpRequest r, MeterCarrierOffloadFunction f, CancellationToken ct) =>
-            Invoke(r, async (inv, c) => new InvocationResponse { ReturnValue = System.Text.Json.JsonSerializer.SerializeToNode(await f.InvokeAsync(inv, c)) }, ct));
+        app.MapPost("/" + MeterCarrierOffloadFunction.Name, (HttpRequest r, MeterCarrierOffloadFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
         app.MapPost("/" + ClosePeriodsFunction.Name, (HttpRequest r, ClosePeriodsFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
         app.MapPost("/" + BurnExecutorFunction.Name, (HttpRequest r, BurnExecutorFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
         app.MapPost("/" + AnchorLedgerFunction.Name, (HttpRequest r, AnchorLedgerFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
-        app.MapPost("/" + MeterComputeUsageFunction.Name, (HttpRequest r, MeterComputeUsageFunction f, CancellationToken ct) =>
-            Invoke(r, async (inv, c) => new InvocationResponse { ReturnValue = System.Text.Json.JsonSerializer.SerializeToNode(await f.InvokeAsync(inv, c)) }, ct));
+        app.MapPost("/" + MeterComputeUsageFunction.Name, (HttpRequest r, MeterComputeUsageFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
 
         // HTTP-only functions are forwarded as the original request (enableForwardingHttpRequest).
         app.MapGet("/api/health", () => Results.Text("{\"status\":\"ok\"}", "application/json"));

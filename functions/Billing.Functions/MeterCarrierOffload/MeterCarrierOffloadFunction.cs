@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Billing.Domain.Events;
 using Billing.Functions.HostProtocol;
 using Billing.Functions.Metering;
@@ -10,6 +11,6 @@ public sealed class MeterCarrierOffloadFunction(MeteringService metering)
     public const string Name = "MeterCarrierOffload";
     public const string Hub = "carrier-offload";
 
-    public Task<MeteringSummary> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken) =>
-        metering.MeterAsync(Hub, EventTypes.CarrierOffloadV1, invocation, cancellationToken);
+    public async Task<InvocationResponse> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken) =>
+        new() { ReturnValue = JsonSerializer.SerializeToNode(await metering.MeterAsync(Hub, EventTypes.CarrierOffloadV1, invocation, cancellationToken).ConfigureAwait(false)) };
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Billing.Domain.Events;
 using Billing.Functions.HostProtocol;
 using Billing.Functions.Metering;
@@ -10,6 +11,6 @@ public sealed class MeterComputeUsageFunction(MeteringService metering)
     public const string Name = "MeterComputeUsage";
     public const string Hub = "compute-usage";
 
-    public Task<MeteringSummary> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken) =>
-        metering.MeterAsync(Hub, EventTypes.ComputeUsageV1, invocation, cancellationToken);
+    public async Task<InvocationResponse> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken) =>
+        new() { ReturnValue = JsonSerializer.SerializeToNode(await metering.MeterAsync(Hub, EventTypes.ComputeUsageV1, invocation, cancellationToken).ConfigureAwait(false)) };
 }
