@@ -7,6 +7,12 @@ public static class EventTypes
     public const string ComputeUsageV1 = "depin.compute.usage.v1";
 
     public static bool IsKnown(string type) => type is CarrierOffloadV1 or ComputeUsageV1;
+
+    /// <summary>The known type spelled by <paramref name="utf8"/>, or null.</summary>
+    public static string? Find(ReadOnlySpan<byte> utf8) =>
+        utf8.SequenceEqual("depin.carrier.offload.v1"u8) ? CarrierOffloadV1
+        : utf8.SequenceEqual("depin.compute.usage.v1"u8) ? ComputeUsageV1
+        : null;
 }
 
 /// <summary>Limits of CONTRACT §3, in one place so ingestion, metering and docs agree.</summary>

@@ -8,6 +8,38 @@ namespace Billing.Domain.Events;
 /// </summary>
 public static class JsonText
 {
+    /// <summary>How untrusted JSON is parsed everywhere: nesting up to 64 levels, and duplicate keys are invalid JSON.</summary>
+    public static readonly JsonDocumentOptions StrictOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
+
+    /// <summary>Parses untrusted JSON with <see cref="StrictOptions"/>.</summary>
+    /// <exception cref="JsonException">Not well-formed, nested too deep, a duplicate key, or a property name that is
+    /// an escaped lone surrogate (the duplicate check cannot compare it and throws InvalidOperationException, which
+    /// would otherwise escape as a server error).</exception>
+    public static JsonDocument ParseStrict(ReadOnlyMemory<byte> utf8Json)
+    {
+        try
+        {
+            return JsonDocument.Parse(utf8Json, StrictOptions);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new JsonException($"a property name is not valid Unicode text ({ex.Message})", ex);
+        }
+    }
+
+    /// <inheritdoc cref="ParseStrict(ReadOnlyMemory{byte})"/>
+    public static JsonDocument ParseStrict(string json)
+    {
+        try
+        {
+            return JsonDocument.Parse(json, StrictOptions);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new JsonException($"a property name is not valid Unicode text ({ex.Message})", ex);
+        }
+    }
+
     public static bool TryGetString(JsonElement element, out string? value)
     {
         try

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Billing.Domain.Metering;
@@ -16,15 +15,19 @@ public readonly record struct ValidationContext(DateTimeOffset Now, string? Post
 /// <summary>The outcome for one event: a fact, or every error found (never just the first).</summary>
 public sealed class EventValidationResult
 {
-    internal EventValidationResult(string? id, UsageFact? fact, IReadOnlyList<ValidationError> errors)
+    internal EventValidationResult(string? id, string? source, UsageFact? fact, IReadOnlyList<ValidationError>? errors)
     {
         Id = id;
+        Source = source;
         Fact = fact;
-        Errors = errors;
+        Errors = errors ?? [];
     }
 
     /// <summary>The event id when it could be read, for error reports.</summary>
     public string? Id { get; }
+
+    /// <summary>The event source when it could be read (even an unregistered one), for quarantine records.</summary>
+    public string? Source { get; }
 
     public UsageFact? Fact { get; }
 
@@ -35,59 +38,64 @@ public sealed class EventValidationResult
 
 /// <summary>
 /// Validates CloudEvents 1.0 usage events against every rule of CONTRACT §3 and turns valid ones into facts.
-/// Pure: the clock and the partner registry come in from outside.
+/// Pure: the clock and the partner registry come in from outside. Reads the event's UTF-8 text directly: one pass
+/// locates the fields (<see cref="EventScanner"/>), then the rules run in a fixed order, so the errors come out in the
+/// same order however the JSON is laid out. Only the strings a fact keeps are ever allocated.
 /// </summary>
 public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalog prices)
 {
-    private static readonly string[] Rats = ["wlan", "cbrs", "nr"];
-    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+    private static readonly System.Buffers.SearchValues<byte> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF"u8);
 
-    public EventValidationResult Validate(JsonElement evt, int rawUtf8Length, ValidationContext context)
+    /// <summary>Validates one event given as UTF-8 JSON text.</summary>
+    /// <exception cref="JsonException">The text is not well-formed JSON (including duplicate property names, or nesting
+    /// deeper than 64): there is no event to validate.</exception>
+    public EventValidationResult Validate(ReadOnlySpan<byte> utf8Event, ValidationContext context)
     {
-        var errors = new List<ValidationError>();
-        if (evt.ValueKind != JsonValueKind.Object)
+        var slots = default(FieldSlots);
+        if (!EventScanner.Scan(utf8Event, ref slots))
         {
-            errors.Add(new("$", "an event must be a JSON object"));
-            return new(null, null, errors);
+            return new(null, null, null, [new("$", "an event must be a JSON object")]);
         }
 
-        if (rawUtf8Length > EventLimits.MaxEventBytes)
+        var r = new FieldReader(utf8Event, slots);
+        if (utf8Event.Length > EventLimits.MaxEventBytes)
         {
-            errors.Add(new("$", $"event is {rawUtf8Length} bytes; the limit is {EventLimits.MaxEventBytes}"));
+            r.Error("$", $"event is {utf8Event.Length} bytes; the limit is {EventLimits.MaxEventBytes}");
         }
 
-        var r = new FieldReader(evt, "", errors);
-        string? specVersion = r.RequiredString("specversion", "specversion"u8);
-        if (specVersion is not null && specVersion != "1.0")
+        if (r.Utf8(EventField.SpecVersion, "specversion", required: true, out var specVersion) && !specVersion.SequenceEqual("1.0"u8))
         {
-            errors.Add(new("specversion", "must be \"1.0\""));
+            r.Error("specversion", "must be \"1.0\"");
         }
 
-        string? id = r.RequiredString("id", "id"u8);
-        if (id is not null && !IsValidId(id))
+        string? id = null;
+        if (r.Utf8(EventField.Id, "id", required: true, out var idText))
         {
-            errors.Add(new("id", $"must be 1-{EventLimits.MaxIdLength} printable characters"));
+            id = Encoding.UTF8.GetString(idText);
+            if (!IsValidId(idText))
+            {
+                r.Error("id", $"must be 1-{EventLimits.MaxIdLength} printable characters");
+            }
         }
 
-        string? source = r.RequiredString("source", "source"u8);
-        string? type = r.RequiredString("type", "type"u8);
-        string? subject = r.OptionalString("subject", "subject"u8);
-        string? contentType = r.OptionalString("datacontenttype", "datacontenttype"u8);
-        if (contentType is not null && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        string? source = r.String(EventField.Source, "source", required: true);
+        bool hasType = r.Utf8(EventField.Type, "type", required: true, out var typeText);
+        bool hasSubject = r.Utf8(EventField.Subject, "subject", required: false, out var subject);
+        if (r.Utf8(EventField.DataContentType, "datacontenttype", required: false, out var contentType) && !IsJsonContentType(contentType))
         {
-            errors.Add(new("datacontenttype", "must be application/json"));
+            r.Error("datacontenttype", "must be application/json");
         }
 
-        DateTimeOffset? time = r.RequiredTime("time", "time"u8);
+        DateTimeOffset? time = r.Time(EventField.Time, "time");
         if (time is { } t)
         {
             if (t - context.Now > EventLimits.MaxFutureSkew)
             {
-                errors.Add(new("time", $"is more than {EventLimits.MaxFutureSkew.TotalMinutes:0} minutes in the future"));
+                r.Error("time", $"is more than {EventLimits.MaxFutureSkew.TotalMinutes:0} minutes in the future");
             }
             else if (context.Now - t > EventLimits.MaxAge)
             {
-                errors.Add(new("time", $"is more than {EventLimits.MaxAge.TotalDays:0} days in the past"));
+                r.Error("time", $"is more than {EventLimits.MaxAge.TotalDays:0} days in the past");
             }
         }
 
@@ -96,50 +104,58 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         {
             if (context.PostingPartner is not null && source != context.PostingPartner)
             {
-                errors.Add(new("source", $"must be the posting partner's id '{context.PostingPartner}'"));
+                r.Error("source", $"must be the posting partner's id '{context.PostingPartner}'");
             }
             else
             {
                 poster = partners.Find(source);
                 if (poster is null)
                 {
-                    errors.Add(new("source", $"'{source}' is not a registered partner"));
+                    r.Error("source", $"'{source}' is not a registered partner");
                 }
             }
         }
 
-        if (type is not null && !EventTypes.IsKnown(type))
+        string? type = hasType ? EventTypes.Find(typeText) : null;
+        if (hasType && type is null)
         {
-            errors.Add(new("type", $"unknown event type '{type}'"));
-            type = null;
+            r.Error("type", $"unknown event type '{Encoding.UTF8.GetString(typeText)}'");
         }
 
         if (type is not null && poster is not null && !MayPost(poster.Role, type))
         {
-            errors.Add(new("type", $"a {poster.Role.ToString().ToLowerInvariant()} partner may not post '{type}'"));
+            r.Error("type", $"a {poster.Role.ToString().ToLowerInvariant()} partner may not post '{type}'");
         }
 
-        if (!evt.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+        var dataKind = r.Kind(EventField.Data);
+        if (dataKind != JsonTokenType.StartObject)
         {
-            errors.Add(new("data", data.ValueKind == JsonValueKind.Undefined ? "is required" : "must be an object"));
-            return new(id, null, errors);
+            r.Error("data", dataKind == JsonTokenType.None ? "is required" : "must be an object");
+            return new(id, source, null, r.Errors);
         }
 
-        var header = new Header(id, source, type, time, subject);
+        var header = new Header { Id = id, Source = source, Type = type, Time = time, HasSubject = hasSubject, Subject = subject };
         UsageFact? fact = type switch
         {
-            EventTypes.CarrierOffloadV1 => ReadCarrier(new FieldReader(data, "data.", errors), header, errors),
-            EventTypes.ComputeUsageV1 => ReadCompute(new FieldReader(data, "data.", errors), header, errors),
+            EventTypes.CarrierOffloadV1 => ReadCarrier(ref r, header),
+            EventTypes.ComputeUsageV1 => ReadCompute(ref r, header),
             _ => null,
         };
 
-        return new(id, errors.Count == 0 ? fact : null, errors);
+        return new(id, source, r.HasErrors ? null : fact, r.Errors);
     }
 
     /// <summary>The envelope fields a fact needs; incomplete while any of them failed validation.</summary>
-    private readonly record struct Header(string? Id, string? Source, string? Type, DateTimeOffset? Time, string? Subject)
+    private ref struct Header
     {
-        public bool IsComplete => Id is not null && Source is not null && Type is not null && Time is not null;
+        public string? Id;
+        public string? Source;
+        public string? Type;
+        public DateTimeOffset? Time;
+        public bool HasSubject;
+        public ReadOnlySpan<byte> Subject;
+
+        public readonly bool IsComplete => Id is not null && Source is not null && Type is not null && Time is not null;
     }
 
     public static bool MayPost(PartnerRole role, string type) =>
@@ -174,48 +190,70 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         return !string.IsNullOrWhiteSpace(id);
     }
 
-    private static UsageFact? ReadCarrier(FieldReader r, Header header, List<ValidationError> errors)
+    /// <summary><see cref="IsValidId(string)"/> for valid UTF-8; printable ASCII, the usual case, is checked without a string.</summary>
+    public static bool IsValidId(ReadOnlySpan<byte> utf8)
     {
-        string? sessionId = r.RequiredString("sessionId", "sessionId"u8);
-        if (sessionId is not null && !IsValidId(sessionId))
+        if (!System.Text.Ascii.IsValid(utf8))
         {
-            errors.Add(new("data.sessionId", $"must be 1-{EventLimits.MaxIdLength} printable characters"));
+            return IsValidId(Encoding.UTF8.GetString(utf8));
         }
 
-        string? hotspot = r.RequiredString("hotspotId", "hotspotId"u8);
+        // ASCII: every control character is below 0x20 or 0x7F, and the only other whitespace is the space.
+        return utf8.Length is > 0 and <= EventLimits.MaxIdLength && !utf8.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E) && utf8.ContainsAnyExcept((byte)' ');
+    }
+
+    /// <summary>Starts with <c>application/json</c>, ignoring case as <see cref="StringComparison.OrdinalIgnoreCase"/> does.</summary>
+    private static bool IsJsonContentType(ReadOnlySpan<byte> utf8) =>
+        System.Text.Ascii.IsValid(utf8)
+            ? utf8.Length >= 16 && System.Text.Ascii.EqualsIgnoreCase(utf8[..16], "application/json"u8)
+            : Encoding.UTF8.GetString(utf8).StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
+
+    private static UsageFact? ReadCarrier(ref FieldReader r, Header header)
+    {
+        bool hasSession = r.Utf8(EventField.SessionId, "data.sessionId", required: true, out var sessionId);
+        if (hasSession && !IsValidId(sessionId))
+        {
+            r.Error("data.sessionId", $"must be 1-{EventLimits.MaxIdLength} printable characters");
+        }
+
+        string? hotspot = r.String(EventField.HotspotId, "data.hotspotId", required: true);
         if (hotspot is not null && Base58.DecodedLength(hotspot) != 32)
         {
-            errors.Add(new("data.hotspotId", "must be a base58-encoded 32-byte public key"));
+            r.Error("data.hotspotId", "must be a base58-encoded 32-byte public key");
         }
 
-        string? subscriber = r.OptionalString("subscriberHash", "subscriberHash"u8);
-        if (subscriber is not null && (subscriber.Length != 64 || subscriber.AsSpan().ContainsAnyExcept(HexDigits)))
+        bool hasSubscriber = r.Utf8(EventField.SubscriberHash, "data.subscriberHash", required: false, out var subscriber);
+        if (hasSubscriber && (subscriber.Length != 64 || subscriber.ContainsAnyExcept(HexDigits)))
         {
-            errors.Add(new("data.subscriberHash", "must be 64 hex characters"));
+            r.Error("data.subscriberHash", "must be 64 hex characters");
         }
 
-        string? rat = r.RequiredString("radioAccessTechnology", "radioAccessTechnology"u8);
-        if (rat is not null && Array.IndexOf(Rats, rat) < 0)
+        string? rat = null;
+        if (r.Utf8(EventField.RadioAccessTechnology, "data.radioAccessTechnology", required: true, out var ratText))
         {
-            errors.Add(new("data.radioAccessTechnology", "must be one of wlan, cbrs, nr"));
+            rat = ratText.SequenceEqual("wlan"u8) ? "wlan" : ratText.SequenceEqual("cbrs"u8) ? "cbrs" : ratText.SequenceEqual("nr"u8) ? "nr" : null;
+            if (rat is null)
+            {
+                r.Error("data.radioAccessTechnology", "must be one of wlan, cbrs, nr");
+            }
         }
 
-        DateTimeOffset? start = r.RequiredTime("startTime", "startTime"u8);
-        DateTimeOffset? end = r.RequiredTime("endTime", "endTime"u8);
+        DateTimeOffset? start = r.Time(EventField.StartTime, "data.startTime");
+        DateTimeOffset? end = r.Time(EventField.EndTime, "data.endTime");
         if (start is { } s && end is { } e && s > e)
         {
-            errors.Add(new("data.endTime", "must not be before startTime"));
+            r.Error("data.endTime", "must not be before startTime");
         }
 
-        long? up = r.RequiredInteger("uploadBytes", "uploadBytes"u8, 0, EventLimits.MaxBytesPerSession);
-        long? down = r.RequiredInteger("downloadBytes", "downloadBytes"u8, 0, EventLimits.MaxBytesPerSession);
-        long? rewardable = r.OptionalInteger("rewardableBytes", "rewardableBytes"u8, 0, EventLimits.MaxBytesPerSession);
+        long? up = r.Integer(EventField.UploadBytes, "data.uploadBytes", 0, EventLimits.MaxBytesPerSession, required: true);
+        long? down = r.Integer(EventField.DownloadBytes, "data.downloadBytes", 0, EventLimits.MaxBytesPerSession, required: true);
+        long? rewardable = r.Integer(EventField.RewardableBytes, "data.rewardableBytes", 0, EventLimits.MaxBytesPerSession, required: false);
         if (rewardable is { } rb && up is { } u && down is { } d && rb > u + d)
         {
-            errors.Add(new("data.rewardableBytes", "must not exceed uploadBytes + downloadBytes"));
+            r.Error("data.rewardableBytes", "must not exceed uploadBytes + downloadBytes");
         }
 
-        if (errors.Count > 0 || !header.IsComplete || sessionId is null || hotspot is null || rat is null || start is null || end is null || up is null || down is null)
+        if (r.HasErrors || !header.IsComplete || !hasSession || hotspot is null || rat is null || start is null || end is null || up is null || down is null)
         {
             return null;
         }
@@ -223,7 +261,15 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         var hash = new ContentHasher(header, header.Source!);
         hash.Add(sessionId);
         hash.Add(hotspot);
-        hash.Add(subscriber);
+        if (hasSubscriber)
+        {
+            hash.Add(subscriber);
+        }
+        else
+        {
+            hash.Add(-1L);
+        }
+
         hash.Add(rat);
         hash.Add(start.Value.UtcTicks);
         hash.Add(end.Value.UtcTicks);
@@ -244,54 +290,58 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         };
     }
 
-    private UsageFact? ReadCompute(FieldReader r, Header header, List<ValidationError> errors)
+    private UsageFact? ReadCompute(ref FieldReader r, Header header)
     {
         string? source = header.Source;
         DateTimeOffset? time = header.Time;
-        string? lease = r.RequiredString("leaseId", "leaseId"u8);
-        if (lease is not null && !IsValidId(lease))
+        string? lease = null;
+        if (r.Utf8(EventField.LeaseId, "data.leaseId", required: true, out var leaseText))
         {
-            errors.Add(new("data.leaseId", $"must be 1-{EventLimits.MaxIdLength} printable characters"));
+            lease = Encoding.UTF8.GetString(leaseText);
+            if (!IsValidId(leaseText))
+            {
+                r.Error("data.leaseId", $"must be 1-{EventLimits.MaxIdLength} printable characters");
+            }
         }
 
-        string? tenantId = r.RequiredString("tenantId", "tenantId"u8);
+        string? tenantId = r.String(EventField.TenantId, "data.tenantId", required: true);
         Partner? tenant = null;
         if (tenantId is not null)
         {
             tenant = partners.Find(tenantId);
             if (tenant is not { Role: PartnerRole.Tenant })
             {
-                errors.Add(new("data.tenantId", $"'{tenantId}' is not a registered tenant"));
+                r.Error("data.tenantId", $"'{tenantId}' is not a registered tenant");
                 tenant = null;
             }
         }
 
-        string? provider = r.RequiredString("providerId", "providerId"u8);
+        string? provider = r.String(EventField.ProviderId, "data.providerId", required: true);
         if (provider is not null && source is not null && provider != source)
         {
-            errors.Add(new("data.providerId", "must equal the event source"));
+            r.Error("data.providerId", "must equal the event source");
         }
 
-        string? gpuModel = r.RequiredString("gpuModel", "gpuModel"u8);
+        string? gpuModel = r.String(EventField.GpuModel, "data.gpuModel", required: true);
         if (gpuModel is not null && tenant?.PlanId is { } plan && !prices.IsPriced(plan, Meters.ComputeGpuSeconds, gpuModel))
         {
-            errors.Add(new("data.gpuModel", $"'{gpuModel}' is not priced in plan '{plan}'"));
+            r.Error("data.gpuModel", $"'{gpuModel}' is not priced in plan '{plan}'");
         }
 
-        long? gpuCount = r.RequiredInteger("gpuCount", "gpuCount"u8, 1, EventLimits.MaxGpuCount);
-        DateTimeOffset? start = r.RequiredTime("intervalStart", "intervalStart"u8);
-        DateTimeOffset? end = r.RequiredTime("intervalEnd", "intervalEnd"u8);
+        long? gpuCount = r.Integer(EventField.GpuCount, "data.gpuCount", 1, EventLimits.MaxGpuCount, required: true);
+        DateTimeOffset? start = r.Time(EventField.IntervalStart, "data.intervalStart");
+        DateTimeOffset? end = r.Time(EventField.IntervalEnd, "data.intervalEnd");
         long seconds = 0;
         if (start is { } s && end is { } e)
         {
             var interval = e - s;
             if (interval < EventLimits.MinInterval || interval > EventLimits.MaxInterval)
             {
-                errors.Add(new("data.intervalEnd", "interval must be between 1 second and 24 hours"));
+                r.Error("data.intervalEnd", "interval must be between 1 second and 24 hours");
             }
             else if (interval.Ticks % TimeSpan.TicksPerSecond != 0)
             {
-                errors.Add(new("data.intervalEnd", "interval must be a whole number of seconds"));
+                r.Error("data.intervalEnd", "interval must be a whole number of seconds");
             }
             else
             {
@@ -300,11 +350,11 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
 
             if (time is { } t && t != e)
             {
-                errors.Add(new("time", "must equal data.intervalEnd"));
+                r.Error("time", "must equal data.intervalEnd");
             }
         }
 
-        if (errors.Count > 0 || !header.IsComplete || lease is null || tenantId is null || provider is null || gpuModel is null || gpuCount is null || start is null || end is null)
+        if (r.HasErrors || !header.IsComplete || lease is null || tenantId is null || provider is null || gpuModel is null || gpuCount is null || start is null || end is null)
         {
             return null;
         }
@@ -332,8 +382,11 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
     }
 
     /// <summary>
-    /// Canonical content hash: SHA-256 over length-prefixed UTF-8 strings and little-endian integers, in a fixed order.
+    /// Canonical content hash: XXH128 over length-prefixed UTF-8 strings and little-endian integers, in a fixed order.
     /// Identical for a redelivered event however its JSON is formatted; different for any change that matters.
+    /// Not a cryptographic hash, on purpose: it only tells a redelivery from a conflicting resend of the same
+    /// (source, id), where the first version counts either way, so a crafted collision could at most hide a partner's
+    /// own conflict from the quarantine, never change what is billed; SHA-256 cost more than the rest of metering.
     /// Written into a pooled buffer: this runs once per metered event.
     /// </summary>
     private struct ContentHasher
@@ -349,8 +402,25 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             Add(header.Source);
             Add(header.Id);
             Add(header.Time!.Value.UtcTicks);
-            Add(header.Subject);
+            if (header.HasSubject)
+            {
+                Add(header.Subject);
+            }
+            else
+            {
+                Add(-1L);
+            }
+
             Add(payer);
+        }
+
+        /// <summary>A string already in UTF-8: the same bytes <see cref="Add(string?)"/> writes for its text.</summary>
+        public void Add(ReadOnlySpan<byte> utf8)
+        {
+            Ensure(8 + utf8.Length);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(length), utf8.Length);
+            utf8.CopyTo(buffer.AsSpan(length + 8));
+            length += 8 + utf8.Length;
         }
 
         public void Add(string? value)
@@ -376,8 +446,8 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
 
         public string Finish()
         {
-            Span<byte> digest = stackalloc byte[32];
-            SHA256.HashData(buffer.AsSpan(0, length), digest);
+            Span<byte> digest = stackalloc byte[16];
+            System.IO.Hashing.XxHash128.Hash(buffer.AsSpan(0, length), digest);
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             buffer = [];
             return Convert.ToHexStringLower(digest);
@@ -395,92 +465,124 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         }
     }
 
-    /// <summary>Reads typed fields of one JSON object, collecting an error per bad field.</summary>
-    private readonly struct FieldReader(JsonElement obj, string prefix, List<ValidationError> errors)
+    /// <summary>Reads the located fields as typed values, collecting an error per bad field (named by its JSON path).</summary>
+    private ref struct FieldReader(ReadOnlySpan<byte> json, FieldSlots slots)
     {
-        public string? RequiredString(string name, ReadOnlySpan<byte> utf8Name) => ReadString(name, utf8Name, required: true);
+        private readonly ReadOnlySpan<byte> json = json;
+        private FieldSlots slots = slots;
 
-        public string? OptionalString(string name, ReadOnlySpan<byte> utf8Name) => ReadString(name, utf8Name, required: false);
+        public List<ValidationError>? Errors { get; private set; }
 
-        public DateTimeOffset? RequiredTime(string name, ReadOnlySpan<byte> utf8Name)
+        public readonly bool HasErrors => Errors is { Count: > 0 };
+
+        public void Error(string field, string reason) => (Errors ??= new List<ValidationError>(4)).Add(new(field, reason));
+
+        public readonly JsonTokenType Kind(EventField field) => slots[(int)field].Kind;
+
+        /// <summary>A string field as unescaped, valid UTF-8; false (with an error when due) when absent, null or unreadable.</summary>
+        public bool Utf8(EventField field, string name, bool required, out ReadOnlySpan<byte> value)
         {
-            string? text = ReadString(name, utf8Name, required: true);
-            if (text is null)
+            value = default;
+            var slot = slots[(int)field];
+            if (slot.Kind is JsonTokenType.None or JsonTokenType.Null)
+            {
+                if (required)
+                {
+                    Error(name, "is required");
+                }
+
+                return false;
+            }
+
+            if (slot.Kind != JsonTokenType.String)
+            {
+                Error(name, "must be a string");
+                return false;
+            }
+
+            value = json.Slice(slot.Start, slot.Length);
+            if (slot.Escaped && !TryUnescape(json.Slice(slot.Start - 1, slot.Length + 2), out value) || !System.Text.Unicode.Utf8.IsValid(value))
+            {
+                // JSON allows "\ud800", and raw bytes may not be UTF-8: neither is text.
+                Error(name, "must be valid Unicode text (it contains a lone surrogate)");
+                value = default;
+                return false;
+            }
+
+            return true;
+        }
+
+        public string? String(EventField field, string name, bool required) =>
+            Utf8(field, name, required, out var value) ? Encoding.UTF8.GetString(value) : null;
+
+        public DateTimeOffset? Time(EventField field, string name)
+        {
+            if (!Utf8(field, name, required: true, out var text))
             {
                 return null;
             }
 
             if (!Rfc3339.TryParse(text, out var value))
             {
-                errors.Add(new(prefix + name, "must be an RFC 3339 date-time with an offset, e.g. 2026-10-20T10:15:00Z"));
+                Error(name, "must be an RFC 3339 date-time with an offset, e.g. 2026-10-20T10:15:00Z");
                 return null;
             }
 
             return value;
         }
 
-        public long? RequiredInteger(string name, ReadOnlySpan<byte> utf8Name, long min, long max) => ReadInteger(name, utf8Name, min, max, required: true);
-
-        public long? OptionalInteger(string name, ReadOnlySpan<byte> utf8Name, long min, long max) => ReadInteger(name, utf8Name, min, max, required: false);
-
-        private string? ReadString(string name, ReadOnlySpan<byte> utf8Name, bool required)
+        public long? Integer(EventField field, string name, long min, long max, bool required)
         {
-            if (!obj.TryGetProperty(utf8Name, out var value) || value.ValueKind == JsonValueKind.Null)
+            var slot = slots[(int)field];
+            if (slot.Kind is JsonTokenType.None or JsonTokenType.Null)
             {
                 if (required)
                 {
-                    errors.Add(new(prefix + name, "is required"));
+                    Error(name, "is required");
                 }
 
                 return null;
             }
 
-            if (value.ValueKind != JsonValueKind.String)
+            if (slot.Kind != JsonTokenType.Number)
             {
-                errors.Add(new(prefix + name, "must be a string"));
+                Error(name, "must be a number");
                 return null;
             }
 
-            if (!JsonText.TryGetString(value, out string? text))
+            // As JsonElement.TryGetInt64: the whole token must be an integer that fits (no fraction, no exponent).
+            var text = json.Slice(slot.Start, slot.Length);
+            if (!System.Buffers.Text.Utf8Parser.TryParse(text, out long n, out int consumed) || consumed != text.Length)
             {
-                errors.Add(new(prefix + name, "must be valid Unicode text (it contains a lone surrogate)"));
-                return null;
-            }
-
-            return text;
-        }
-
-        private long? ReadInteger(string name, ReadOnlySpan<byte> utf8Name, long min, long max, bool required)
-        {
-            if (!obj.TryGetProperty(utf8Name, out var value) || value.ValueKind == JsonValueKind.Null)
-            {
-                if (required)
-                {
-                    errors.Add(new(prefix + name, "is required"));
-                }
-
-                return null;
-            }
-
-            if (value.ValueKind != JsonValueKind.Number)
-            {
-                errors.Add(new(prefix + name, "must be a number"));
-                return null;
-            }
-
-            if (!value.TryGetInt64(out long n))
-            {
-                errors.Add(new(prefix + name, $"must be a whole number between {min} and {max}"));
+                Error(name, $"must be a whole number between {min} and {max}");
                 return null;
             }
 
             if (n < min || n > max)
             {
-                errors.Add(new(prefix + name, $"must be between {min} and {max}"));
+                Error(name, $"must be between {min} and {max}");
                 return null;
             }
 
             return n;
+        }
+
+        /// <summary>Unescapes a quoted JSON string (rare in practice: partners send plain ids).</summary>
+        private static bool TryUnescape(ReadOnlySpan<byte> quoted, out ReadOnlySpan<byte> value)
+        {
+            var reader = new Utf8JsonReader(quoted);
+            reader.Read();
+            var buffer = new byte[quoted.Length];
+            try
+            {
+                value = buffer.AsSpan(0, reader.CopyString(buffer));
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                value = default;
+                return false;
+            }
         }
     }
 }

@@ -11,8 +11,6 @@ namespace Billing.Functions.HostProtocol;
 /// </summary>
 public static class HostJson
 {
-    public static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
-
     /// <summary>Returns <paramref name="value"/> as structured JSON: itself, or the JSON inside it when it is a string holding an object or array.</summary>
     public static JsonElement Unwrap(JsonElement value)
     {
@@ -23,7 +21,7 @@ public static class HostJson
             {
                 try
                 {
-                    using var doc = JsonDocument.Parse(text, DocumentOptions);
+                    using var doc = JsonText.ParseStrict(text);
                     return doc.RootElement.Clone();
                 }
                 catch (JsonException)

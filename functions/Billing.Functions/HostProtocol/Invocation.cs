@@ -36,7 +36,7 @@ public sealed class InvocationRequest : IDisposable
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(body, HostJson.DocumentOptions);
+            doc = JsonText.ParseStrict(body);
         }
         catch (JsonException ex)
         {

@@ -42,7 +42,7 @@ public sealed class UsageIngestion(UsageEventValidator validator, TimeProvider t
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, HostJson.DocumentOptions);
+            document = JsonText.ParseStrict(body);
         }
         catch (JsonException ex)
         {
@@ -85,7 +85,7 @@ public sealed class UsageIngestion(UsageEventValidator validator, TimeProvider t
             {
                 var evt = events[i];
                 var raw = JsonMarshal.GetRawUtf8Value(evt);
-                var result = validator.Validate(evt, raw.Length, context);
+                var result = validator.Validate(raw, context);
                 if (result.Fact is { } fact)
                 {
                     (fact.IsCarrier ? carrier : compute).Add(Encoding.UTF8.GetString(raw));
@@ -103,7 +103,7 @@ public sealed class UsageIngestion(UsageEventValidator validator, TimeProvider t
 
             if (carrier.Count + compute.Count == 0)
             {
-                var first = events.Count == 1 ? validator.Validate(events[0], JsonMarshal.GetRawUtf8Value(events[0]).Length, context).Errors : [];
+                var first = events.Count == 1 ? validator.Validate(JsonMarshal.GetRawUtf8Value(events[0]), context).Errors : [];
                 var problem = new Problem(400, "No event accepted", $"all {events.Count} event(s) were rejected; see 'rejected'",
                     first.Select(e => new FieldError(e.Field, e.Reason)).ToList(),
                     new JsonObject { ["accepted"] = 0, ["rejected"] = rejected });

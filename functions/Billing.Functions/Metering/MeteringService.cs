@@ -23,6 +23,9 @@ public sealed partial class MeteringService(
     TimeProvider time,
     ILogger<MeteringService> logger)
 {
+    /// <summary>UTF-8 that refuses a lone surrogate instead of silently replacing it.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public async Task<MeteringSummary> MeterAsync(string hub, string expectedType, InvocationRequest invocation, CancellationToken cancellationToken)
     {
         using var activity = BillingTelemetry.Source.StartActivity("MeterBatch");
@@ -46,34 +49,35 @@ public sealed partial class MeteringService(
             QuarantinedEvent Quarantine(QuarantineKind kind, IReadOnlyList<string> reasons, string? source = null, string? id = null) =>
                 new(kind, raw, reasons, source, id, hub, partitionId, seq, enqueuedAt, now);
 
-            JsonDocument doc;
+            EventValidationResult result;
+            byte[] utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(StrictUtf8.GetMaxByteCount(raw.Length));
             try
             {
-                doc = JsonDocument.Parse(raw, HostJson.DocumentOptions);
+                int length = StrictUtf8.GetBytes(raw, utf8);
+                // Validate against the enqueue time: an event accepted at ingestion stays valid however long it waited in the hub.
+                result = validator.Validate(utf8.AsSpan(0, length), new ValidationContext(enqueuedAt ?? now, null));
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or EncoderFallbackException)
             {
                 bad.Add(Quarantine(QuarantineKind.Malformed, [$"$: not valid JSON ({ex.Message})"]));
                 continue;
             }
-
-            using (doc)
+            finally
             {
-                // Validate against the enqueue time: an event accepted at ingestion stays valid however long it waited in the hub.
-                var result = validator.Validate(doc.RootElement, Encoding.UTF8.GetByteCount(raw), new ValidationContext(enqueuedAt ?? now, null));
-                string? source = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("source", out var s) && JsonText.TryGetString(s, out string? text) ? text : null;
-                if (result.Fact is not { } fact)
-                {
-                    bad.Add(Quarantine(QuarantineKind.Invalid, result.Errors.Select(e => e.ToString()).ToList(), source, result.Id));
-                }
-                else if (fact.Type != expectedType)
-                {
-                    bad.Add(Quarantine(QuarantineKind.Invalid, [$"type: '{fact.Type}' does not belong on hub '{hub}'"], source, result.Id));
-                }
-                else
-                {
-                    pending.Add(new PendingFact(fact, raw));
-                }
+                System.Buffers.ArrayPool<byte>.Shared.Return(utf8);
+            }
+
+            if (result.Fact is not { } fact)
+            {
+                bad.Add(Quarantine(QuarantineKind.Invalid, result.Errors.Select(e => e.ToString()).ToList(), result.Source, result.Id));
+            }
+            else if (fact.Type != expectedType)
+            {
+                bad.Add(Quarantine(QuarantineKind.Invalid, [$"type: '{fact.Type}' does not belong on hub '{hub}'"], result.Source, result.Id));
+            }
+            else
+            {
+                pending.Add(new PendingFact(fact, raw));
             }
         }
 

@@ -203,7 +203,7 @@ public static class PeriodClose
                     ["Payer"] = Payer,
                     ["Type"] = EventTypes.CarrierOffloadV1,
                     ["Time"] = time,
-                    ["Hash"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i))),
+                    ["Hash"] = Convert.ToHexStringLower(System.IO.Hashing.XxHash128.Hash(BitConverter.GetBytes(i))),
                     ["Hotspot"] = usage.Hotspot(random.Next()),
                     ["Rat"] = "wlan",
                     ["Bytes"] = bytes,

@@ -149,10 +149,13 @@ public class HostProtocolTests(PlatformFixture platform)
         Assert.Contains(rows, r => r.Raw == "not json {" && r.Kind == QuarantineKind.Malformed);
     }
 
-    [Fact]
-    public async Task Invocation_PayloadNotJson_Returns400()
+    [Theory]
+    [InlineData("{oops")]
+    [InlineData("{\"Data\":{},\"Data\":{}}")]
+    [InlineData("{\"\\ud800\":1,\"Data\":{}}")]
+    public async Task Invocation_PayloadNotJson_Returns400(string payload)
     {
-        using var response = await platform.Handler.PostAsync("MeterCarrierOffload", new StringContent("{oops", Encoding.UTF8, "application/json"));
+        using var response = await platform.Handler.PostAsync("MeterCarrierOffload", new StringContent(payload, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);

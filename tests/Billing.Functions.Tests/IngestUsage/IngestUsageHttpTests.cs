@@ -32,6 +32,8 @@ public class IngestUsageHttpTests(PlatformFixture platform)
     [Theory]
     [InlineData("{not json")]
     [InlineData("{\"id\":\"a\",\"id\":\"b\"}")]
+    [InlineData("{\"\\ud800\":1}")] // a property name that is a lone surrogate (was a 500: the duplicate check threw InvalidOperationException)
+    [InlineData("[{\"\\udc00\":1,\"id\":\"a\"}]")]
     [InlineData("\"just a string\"")]
     [InlineData("[]")]
     [InlineData("")]

@@ -149,7 +149,8 @@ public class IngestionFuzzTests(PlatformFixture platform, ITestOutputHelper outp
                 0 => text[..random.Next(1, text.Length - 1)] + "#" + i,                  // truncated
                 1 => Mutations.SetRaw(valid, "data.uploadBytes", Mutations.HostileNumbers[random.Next(Mutations.HostileNumbers.Length)]),
                 2 => new string('[', 1000) + new string(']', 1000) + " " + i,           // deep nesting, then junk
-                3 => "{\"id\":\"a\",\"id\":\"b" + i + "\"}",                                // duplicate keys
+                3 when i % 12 == 3 => "{\"id\":\"a\",\"id\":\"b" + i + "\"}",                 // duplicate keys
+                3 => "{\"\\ud800\":" + i + ",\"id\":\"b\"}",                                 // a lone surrogate as a property name
                 4 => "\u0001\u0002 not json " + i,
                 _ => Mutations.SetRaw(valid, "id", "\"" + Mutations.HostileIds[random.Next(Mutations.HostileIds.Length)].Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "-h" + i + "\""),
             };

@@ -86,8 +86,14 @@ public static class Mutations
 
                 case 4:
                 {
-                    string dup = random.Next(2) == 0 ? "\"id\":\"dup-" + i + "\"," : "\"time\":\"2020-01-01T00:00:00Z\",";
-                    yield return new FuzzCase($"duplicate-key-{i}", Encoding.UTF8.GetBytes("{" + dup + text[1..]), Rejected);
+                    string dup = random.Next(4) switch
+                    {
+                        0 => "\"id\":\"dup-" + i + "\",",
+                        1 => "\"time\":\"2020-01-01T00:00:00Z\",",
+                        2 => "\"\\u0069d\":\"dup-" + i + "\",", // "id" spelled with an escape: still a duplicate
+                        _ => "\"\\ud800\":" + i + ",",           // a property name that is a lone surrogate: not text
+                    };
+                    yield return new FuzzCase($"duplicate-or-bad-key-{i}", Encoding.UTF8.GetBytes("{" + dup + text[1..]), Rejected);
                     break;
                 }
 
