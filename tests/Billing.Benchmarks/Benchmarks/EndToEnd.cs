@@ -21,8 +21,8 @@ namespace Billing.Benchmarks.Benchmarks;
 /// Benchmark 2 — end to end on Azurite. The candidate is the metering handler in process: the exact payload the Functions
 /// host POSTs for an eventHubTrigger (cardinality many, dataType string; Data and Metadata values JSON-encoded a second
 /// time), parsed with <see cref="InvocationRequest.Parse"/> and metered by <see cref="MeteringService.MeterAsync"/> with
-/// the real FactStore/QuarantineStore/PartnerDirectory, facts written to Azurite. Batches of 512 events (host.json
-/// maxEventBatchSize), one batch at a time (one partition reader). The floor: the same number of entities (2 per event,
+/// the real FactStore/QuarantineStore/PartnerDirectory, facts written to Azurite. Batches of host.json's
+/// maxEventBatchSize (1,000) events, one batch at a time (one partition reader). The floor: the same number of entities (2 per event,
 /// the same properties) inserted with raw Azure.Data.Tables transactions of 100 rows, grouped by the same partition
 /// keys per batch and written with the same parallelism (StorageOptions.MaxParallelWrites).
 /// </summary>
