@@ -23,6 +23,11 @@ public sealed record AppendResult(int Inserted, int Duplicates, IReadOnlyList<Fa
 /// Each event writes two rows in one entity-group transaction: an identity row <c>k|{source}|{id}</c> (content hash and raw
 /// event, the dedup) and a time-ordered row <c>t|{time}|{source}|{id}</c> (the metered values, what queries scan).
 /// The day is deliberately not in the partition key, so an id resent with a different time still collides.</para>
+/// <para>When the payer is not the source (compute usage: the provider posts, the tenant pays), the payer's partition
+/// alone cannot see the same (source, id) sent again for another tenant. Such facts first claim their key with a row
+/// <c>k|{source}|{id}</c> in the source's own claim partition <c>{source}|claims|{shard}</c> (content hash and raw
+/// event); only a claimed fact is written. A claim with the same hash is a redelivery (its fact is written or
+/// found to exist); another hash is a conflict, and the first version counts.</para>
 /// </summary>
 public sealed class FactStore(BillingTables tables)
 {
@@ -116,13 +121,22 @@ public sealed class FactStore(BillingTables tables)
             }
         }
 
-        var chunks = unique.Values
+        int transactions = 0;
+        var toWrite = unique.Values.Where(p => p.Fact.Payer == p.Fact.Source).ToList();
+        var crossPayer = unique.Values.Where(p => p.Fact.Payer != p.Fact.Source).ToList();
+        if (crossPayer.Count > 0)
+        {
+            var (claimed, claimTransactions) = await ClaimAsync(crossPayer, conflicts, cancellationToken).ConfigureAwait(false);
+            toWrite.AddRange(claimed);
+            transactions += claimTransactions;
+        }
+
+        var chunks = toWrite
             .GroupBy(p => PartitionKey(p.Fact.Payer, p.Fact.Source, p.Fact.Id))
             .SelectMany(g => g.Chunk(EventsPerTransaction).Select(chunk => (PartitionKey: g.Key, Facts: chunk)))
             .ToList();
 
         int inserted = 0;
-        int transactions = 0;
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (chunk, ct) =>
         {
             var (ins, dup, tx) = await WriteChunkAsync(chunk.PartitionKey, chunk.Facts, conflicts, ct).ConfigureAwait(false);
@@ -132,6 +146,68 @@ public sealed class FactStore(BillingTables tables)
         }).ConfigureAwait(false);
 
         return new AppendResult(inserted, duplicates, conflicts.ToList(), transactions);
+    }
+
+    /// <summary>The partition holding the claims of one of a source's shards (see the class remarks).</summary>
+    public static string ClaimPartitionKey(string source, int shard) => TableKey.Escape(source) + "|claims" + ShardSuffixes[shard];
+
+    /// <summary>Claims (source, id) for facts paid by someone else than their source; returns the facts that may be written.</summary>
+    private async Task<(List<PendingFact> Claimed, int Transactions)> ClaimAsync(
+        List<PendingFact> facts, ConcurrentBag<FactConflict> conflicts, CancellationToken cancellationToken)
+    {
+        var claimed = new ConcurrentBag<PendingFact>();
+        int transactions = 0;
+        var chunks = facts
+            .GroupBy(p => ClaimPartitionKey(p.Fact.Source, (int)(StableHash(p.Fact.Source, p.Fact.Id) % (uint)shards)))
+            .SelectMany(g => g.Chunk(2 * EventsPerTransaction).Select(chunk => (PartitionKey: g.Key, Facts: chunk)))
+            .ToList();
+        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (chunk, ct) =>
+        {
+            Interlocked.Increment(ref transactions);
+            try
+            {
+                var actions = chunk.Facts.Select(p => new TableTransactionAction(TableTransactionActionType.Add, IdentityEntity(chunk.PartitionKey, p))).ToList();
+                await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+                foreach (var p in chunk.Facts)
+                {
+                    claimed.Add(p);
+                }
+
+                return;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 409)
+            {
+                // Some keys are claimed already: sort them out one at a time.
+            }
+
+            foreach (var p in chunk.Facts)
+            {
+                Interlocked.Increment(ref transactions);
+                try
+                {
+                    await table.AddEntityAsync(IdentityEntity(chunk.PartitionKey, p), ct).ConfigureAwait(false);
+                    claimed.Add(p);
+                    continue;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 409)
+                {
+                }
+
+                var existing = await table.GetEntityIfExistsAsync<TableEntity>(chunk.PartitionKey, IdentityRowKey(p.Fact.Source, p.Fact.Id),
+                    select: ["Hash", "Raw"], ct).ConfigureAwait(false);
+                string existingHash = existing.HasValue ? existing.Value!.GetString("Hash") ?? "" : "";
+                if (existingHash == p.Fact.ContentHash)
+                {
+                    claimed.Add(p); // a redelivery, perhaps after a crash between claim and fact: the fact write sorts it out
+                }
+                else
+                {
+                    conflicts.Add(new FactConflict(p, existing.HasValue ? existing.Value!.GetString("Raw") : null, existingHash));
+                }
+            }
+        }).ConfigureAwait(false);
+
+        return ([.. claimed], transactions);
     }
 
     private async Task<(int Inserted, int Duplicates, int Transactions)> WriteChunkAsync(
@@ -189,12 +265,7 @@ public sealed class FactStore(BillingTables tables)
     private static void AddRows(List<TableTransactionAction> actions, string partitionKey, PendingFact pending)
     {
         var f = pending.Fact;
-        var identity = new TableEntity(partitionKey, IdentityRowKey(f.Source, f.Id))
-        {
-            ["Hash"] = f.ContentHash,
-            ["Time"] = f.Time,
-            ["Raw"] = pending.RawEvent.Length <= MaxRawChars ? pending.RawEvent : pending.RawEvent[..MaxRawChars],
-        };
+        var identity = IdentityEntity(partitionKey, pending);
         var row = new TableEntity(partitionKey, TimeRowKey(f.Time, f.Source, f.Id))
         {
             ["Source"] = f.Source,
@@ -221,6 +292,15 @@ public sealed class FactStore(BillingTables tables)
         actions.Add(new TableTransactionAction(TableTransactionActionType.Add, identity));
         actions.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
     }
+
+    /// <summary>The identity row of a fact (and its claim): the content hash that tells a redelivery from a conflict, and the raw event.</summary>
+    private static TableEntity IdentityEntity(string partitionKey, PendingFact pending) => new(partitionKey, IdentityRowKey(pending.Fact.Source, pending.Fact.Id))
+    {
+        ["Hash"] = pending.Fact.ContentHash,
+        ["Time"] = pending.Fact.Time,
+        ["Payer"] = pending.Fact.Payer,
+        ["Raw"] = pending.RawEvent.Length <= MaxRawChars ? pending.RawEvent : pending.RawEvent[..MaxRawChars],
+    };
 
     /// <summary>
     /// Facts of one payer with <c>from &lt;= time &lt; to</c>, shard by shard in parallel; order across shards is not defined.

@@ -22,6 +22,30 @@ public class FactStoreTests(AzuriteFixture azurite)
         return new PendingFact(fact, $"{{\"id\":\"{id}\",\"bytes\":{bytes}}}");
     }
 
+    /// <summary>A GPU interval posted by a provider and paid by <paramref name="tenant"/>: payer and source differ.</summary>
+    internal static PendingFact Compute(string id, string tenant, long gpuSeconds = 3600, string provider = "provider-nodeops")
+    {
+        var fact = new UsageFact
+        {
+            Source = provider, Id = id, Payer = tenant, Type = EventTypes.ComputeUsageV1, Time = Day.AddHours(10),
+            ContentHash = $"{id}|{tenant}|{gpuSeconds}", GpuModel = "H100", Lease = "lease-1", Provider = provider, GpuSeconds = gpuSeconds,
+        };
+        return new PendingFact(fact, $"{{\"id\":\"{id}\",\"tenant\":\"{tenant}\"}}");
+    }
+
+    private static async Task<(int Count, long GpuSeconds)> ComputeTotalsAsync(FactStore store, string tenant)
+    {
+        int count = 0;
+        long seconds = 0;
+        await foreach (var f in store.QueryAsync(tenant, Day, Day.AddDays(1), CancellationToken.None))
+        {
+            count++;
+            seconds += f.GpuSeconds;
+        }
+
+        return (count, seconds);
+    }
+
     private static async Task<(int Count, long Bytes)> TotalsAsync(FactStore store, string payer = "carrier-tmo")
     {
         int count = 0;
@@ -133,6 +157,73 @@ public class FactStoreTests(AzuriteFixture azurite)
 
         Assert.Equal((1, 1), (result.Inserted, result.Duplicates));
         Assert.Equal(a.RawEvent, Assert.Single(result.Conflicts).ExistingRawEvent);
+    }
+
+    [Fact]
+    public async Task AppendAsync_SameComputeIdResentForAnotherTenant_IsConflictAndBilledOnce()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync());
+        var first = Compute("lease-1:10h", "tenant-a");
+        await store.AppendAsync([first], CancellationToken.None);
+
+        var result = await store.AppendAsync([Compute("lease-1:10h", "tenant-b")], CancellationToken.None);
+
+        Assert.Equal(0, result.Inserted);
+        Assert.Equal(first.RawEvent, Assert.Single(result.Conflicts).ExistingRawEvent);
+        Assert.Equal((1, 3600L), await ComputeTotalsAsync(store, "tenant-a"));
+        Assert.Equal((0, 0L), await ComputeTotalsAsync(store, "tenant-b"));
+    }
+
+    [Fact]
+    public async Task AppendAsync_ComputeBatchRedeliveredWithATenantSwapInside_CountsEachKeyOnce()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync());
+        var batch = Enumerable.Range(0, 300).Select(i => Compute($"iv-{i}", i % 2 == 0 ? "tenant-a" : "tenant-b", 60 + i)).ToList();
+        var first = await store.AppendAsync(batch, CancellationToken.None);
+        var swapped = batch.Select((p, i) => i % 10 == 0 ? Compute($"iv-{i}", i % 2 == 0 ? "tenant-b" : "tenant-a", 60 + i) : p).ToList();
+
+        var again = await store.AppendAsync(swapped, CancellationToken.None);
+
+        Assert.Equal((300, 0), (first.Inserted, first.Conflicts.Count));
+        Assert.Equal((0, 270, 30), (again.Inserted, again.Duplicates, again.Conflicts.Count));
+        var a = await ComputeTotalsAsync(store, "tenant-a");
+        var b = await ComputeTotalsAsync(store, "tenant-b");
+        Assert.Equal(300, a.Count + b.Count);
+        Assert.Equal(Enumerable.Range(0, 300).Where(i => i % 2 == 0).Sum(i => 60L + i), a.GpuSeconds);
+    }
+
+    [Fact]
+    public async Task AppendAsync_CrashBetweenClaimAndFact_RedeliveryWritesTheFactOnce()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new FactStore(tables);
+        var fact = Compute("iv-crash", "tenant-a");
+        int shard = (int)(FactStore.StableHash(fact.Fact.Source, fact.Fact.Id) % (uint)tables.Options.FactShards);
+        await tables.Facts.AddEntityAsync(new TableEntity(FactStore.ClaimPartitionKey(fact.Fact.Source, shard), FactStore.IdentityRowKey(fact.Fact.Source, fact.Fact.Id))
+        {
+            ["Hash"] = fact.Fact.ContentHash, // what a crash right after the claim leaves behind
+        });
+
+        var result = await store.AppendAsync([fact], CancellationToken.None);
+        var again = await store.AppendAsync([fact], CancellationToken.None);
+
+        Assert.Equal((1, 0), (result.Inserted, result.Conflicts.Count));
+        Assert.Equal((0, 1), (again.Inserted, again.Duplicates));
+        Assert.Equal((1, 3600L), await ComputeTotalsAsync(store, "tenant-a"));
+    }
+
+    [Fact]
+    public async Task AppendAsync_TwoTenantVersionsAtOnce_ExactlyOneCounts()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync());
+
+        var results = await Task.WhenAll(
+            store.AppendAsync([Compute("iv-race", "tenant-a")], CancellationToken.None),
+            store.AppendAsync([Compute("iv-race", "tenant-b")], CancellationToken.None));
+
+        Assert.Equal(1, results.Sum(r => r.Inserted));
+        Assert.Equal(1, results.Sum(r => r.Conflicts.Count));
+        Assert.Equal(1, (await ComputeTotalsAsync(store, "tenant-a")).Count + (await ComputeTotalsAsync(store, "tenant-b")).Count);
     }
 
     [Fact]
