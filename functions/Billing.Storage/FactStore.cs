@@ -193,16 +193,9 @@ public sealed class FactStore(BillingTables tables)
                 {
                 }
 
-                var existing = await table.GetEntityIfExistsAsync<TableEntity>(chunk.PartitionKey, IdentityRowKey(p.Fact.Source, p.Fact.Id),
-                    select: ["Hash", "Raw"], ct).ConfigureAwait(false);
-                string existingHash = existing.HasValue ? existing.Value!.GetString("Hash") ?? "" : "";
-                if (existingHash == p.Fact.ContentHash)
+                if (await HasSameContentAsync(chunk.PartitionKey, p, conflicts, ct).ConfigureAwait(false))
                 {
                     claimed.Add(p); // a redelivery, perhaps after a crash between claim and fact: the fact write sorts it out
-                }
-                else
-                {
-                    conflicts.Add(new FactConflict(p, existing.HasValue ? existing.Value!.GetString("Raw") : null, existingHash));
                 }
             }
         }).ConfigureAwait(false);
@@ -246,20 +239,31 @@ public sealed class FactStore(BillingTables tables)
             {
             }
 
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, IdentityRowKey(pending.Fact.Source, pending.Fact.Id),
-                select: ["Hash", "Raw"], cancellationToken).ConfigureAwait(false);
-            string existingHash = existing.HasValue ? existing.Value!.GetString("Hash") ?? "" : "";
-            if (existingHash == pending.Fact.ContentHash)
+            if (await HasSameContentAsync(partitionKey, pending, conflicts, cancellationToken).ConfigureAwait(false))
             {
                 duplicates++;
-            }
-            else
-            {
-                conflicts.Add(new FactConflict(pending, existing.HasValue ? existing.Value!.GetString("Raw") : null, existingHash));
             }
         }
 
         return (inserted, duplicates, transactions);
+    }
+
+    /// <summary>
+    /// After an insert of <paramref name="pending"/>'s identity (or claim) row failed with 409: true when the row there
+    /// holds the same content (a redelivery); otherwise the conflict is recorded with the first version's raw event.
+    /// </summary>
+    private async Task<bool> HasSameContentAsync(string partitionKey, PendingFact pending, ConcurrentBag<FactConflict> conflicts, CancellationToken cancellationToken)
+    {
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, IdentityRowKey(pending.Fact.Source, pending.Fact.Id),
+            select: ["Hash", "Raw"], cancellationToken).ConfigureAwait(false);
+        string existingHash = existing.HasValue ? existing.Value!.GetString("Hash") ?? "" : "";
+        if (existingHash == pending.Fact.ContentHash)
+        {
+            return true;
+        }
+
+        conflicts.Add(new FactConflict(pending, existing.HasValue ? existing.Value!.GetString("Raw") : null, existingHash));
+        return false;
     }
 
     private static void AddRows(List<TableTransactionAction> actions, string partitionKey, PendingFact pending)

@@ -186,7 +186,7 @@ internal static class EventScanner
         }
         catch (InvalidOperationException ex)
         {
-            throw new JsonException($"a property name is not valid Unicode text ({ex.Message})", ex);
+            throw JsonText.InvalidPropertyName(ex);
         }
     }
 

@@ -23,9 +23,12 @@ public static class JsonText
         }
         catch (InvalidOperationException ex)
         {
-            throw new JsonException($"a property name is not valid Unicode text ({ex.Message})", ex);
+            throw InvalidPropertyName(ex);
         }
     }
+
+    /// <summary>What reading a property name that is an escaped lone surrogate throws instead: it is not JSON text we accept.</summary>
+    public static JsonException InvalidPropertyName(InvalidOperationException ex) => new($"a property name is not valid Unicode text ({ex.Message})", ex);
 
     /// <inheritdoc cref="ParseStrict(ReadOnlyMemory{byte})"/>
     public static JsonDocument ParseStrict(string json)
@@ -36,7 +39,7 @@ public static class JsonText
         }
         catch (InvalidOperationException ex)
         {
-            throw new JsonException($"a property name is not valid Unicode text ({ex.Message})", ex);
+            throw InvalidPropertyName(ex);
         }
     }
 
