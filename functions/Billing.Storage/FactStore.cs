@@ -57,7 +57,10 @@ public sealed class FactStore(BillingTables tables)
         return hash;
     }
 
-    public string PartitionKey(string payer, string source, string id) => ShardPartitionKey(payer, (int)(StableHash(source, id) % (uint)shards));
+    /// <summary>The shard of (source, id): where its fact lives in the payer's partitions, and its claim in the source's.</summary>
+    public int Shard(string source, string id) => (int)(StableHash(source, id) % (uint)shards);
+
+    public string PartitionKey(string payer, string source, string id) => ShardPartitionKey(payer, Shard(source, id));
 
     private static readonly string[] ShardSuffixes = Enumerable.Range(0, 64).Select(i => "|" + i.ToString("D2", CultureInfo.InvariantCulture)).ToArray();
 
@@ -158,7 +161,7 @@ public sealed class FactStore(BillingTables tables)
         var claimed = new ConcurrentBag<PendingFact>();
         int transactions = 0;
         var chunks = facts
-            .GroupBy(p => ClaimPartitionKey(p.Fact.Source, (int)(StableHash(p.Fact.Source, p.Fact.Id) % (uint)shards)))
+            .GroupBy(p => ClaimPartitionKey(p.Fact.Source, Shard(p.Fact.Source, p.Fact.Id)))
             .SelectMany(g => g.Chunk(2 * EventsPerTransaction).Select(chunk => (PartitionKey: g.Key, Facts: chunk)))
             .ToList();
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (chunk, ct) =>

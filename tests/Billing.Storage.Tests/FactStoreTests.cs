@@ -189,7 +189,7 @@ public class FactStoreTests(AzuriteFixture azurite)
         var tables = await azurite.NewTablesAsync();
         var store = new FactStore(tables);
         var fact = Compute("iv-crash", "tenant-a");
-        int shard = (int)(FactStore.StableHash(fact.Fact.Source, fact.Fact.Id) % (uint)tables.Options.FactShards);
+        int shard = store.Shard(fact.Fact.Source, fact.Fact.Id);
         await tables.Facts.AddEntityAsync(new TableEntity(FactStore.ClaimPartitionKey(fact.Fact.Source, shard), FactStore.IdentityRowKey(fact.Fact.Source, fact.Fact.Id))
         {
             ["Hash"] = fact.Fact.ContentHash, // what a crash right after the claim leaves behind
