@@ -6,8 +6,6 @@ public static class EventTypes
     public const string CarrierOffloadV1 = "depin.carrier.offload.v1";
     public const string ComputeUsageV1 = "depin.compute.usage.v1";
 
-    public static bool IsKnown(string type) => type is CarrierOffloadV1 or ComputeUsageV1;
-
     /// <summary>The known type spelled by <paramref name="utf8"/>, or null.</summary>
     public static string? Find(ReadOnlySpan<byte> utf8) =>
         utf8.SequenceEqual("depin.carrier.offload.v1"u8) ? CarrierOffloadV1
