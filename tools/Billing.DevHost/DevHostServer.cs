@@ -8,7 +8,7 @@ using NCrontab;
 
 namespace Billing.DevHost;
 
-public sealed class DevHostOptions
+public sealed record DevHostOptions
 {
     /// <summary>The built function app folder (host.json, function folders, the handler executable).</summary>
     public required string AppDirectory { get; init; }
@@ -26,6 +26,12 @@ public sealed class DevHostOptions
 
     public bool RunTimers { get; init; } = true;
 
+    /// <summary>How a handler that keeps exiting is restarted (it always is, however often start-up fails).</summary>
+    public RestartBackoff RestartBackoff { get; init; } = RestartBackoff.Default;
+
+    /// <summary>How long an HTTP request waits for a restarting handler before it is answered 503.</summary>
+    public TimeSpan UnavailableWait { get; init; } = TimeSpan.FromSeconds(5);
+
     public Action<string> Log { get; init; } = Console.WriteLine;
 }
 
@@ -33,7 +39,8 @@ public sealed class DevHostOptions
 /// A small, honest stand-in for the Azure Functions host, for machines without Core Tools: it speaks the custom
 /// handler protocol (HTTP forwarding or invocation payloads), runs Event Hubs triggers over in-process hubs with the
 /// real payload shape and checkpoint-after-every-invocation semantics, applies function.json retry policies, and runs
-/// timer triggers on their NCRONTAB schedules.
+/// timer triggers on their NCRONTAB schedules. A <see cref="HandlerSupervisor"/> restarts a handler that exits; while it
+/// is down, HTTP requests get 503 and Event Hubs partitions pause at their checkpoint and resume once it is back.
 /// </summary>
 public sealed class DevHostServer : IAsyncDisposable
 {
@@ -43,9 +50,8 @@ public sealed class DevHostServer : IAsyncDisposable
     private readonly List<Task> loops = [];
     private readonly HttpClient handlerClient = new() { Timeout = TimeSpan.FromMinutes(10) };
     private readonly Dictionary<string, long> checkpoints = [];
-    private readonly SemaphoreSlim handlerGate = new(1, 1);
     private WebApplication? web;
-    private HandlerProcess? handler;
+    private HandlerSupervisor? supervisor;
     private int handlerPort;
     private int inFlight;
     private long invocations;
@@ -72,7 +78,8 @@ public sealed class DevHostServer : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         handlerPort = options.HandlerPort == 0 ? HandlerProcess.FreePort() : options.HandlerPort;
-        await StartHandlerAsync(cancellationToken).ConfigureAwait(false);
+        supervisor = new HandlerSupervisor(app, handlerPort, options.Settings, options.RestartBackoff, TimeProvider.System, options.Log);
+        await supervisor.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -113,53 +120,13 @@ public sealed class DevHostServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts (or restarts) the custom handler process.</summary>
-    public async Task StartHandlerAsync(CancellationToken cancellationToken)
-    {
-        await handlerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (handler is { HasExited: false })
-            {
-                return;
-            }
+    private HandlerSupervisor Supervisor => supervisor ?? throw new InvalidOperationException("The DevHost has not been started.");
 
-            if (handler is not null)
-            {
-                await handler.DisposeAsync().ConfigureAwait(false);
-            }
+    /// <summary>Kills the handler mid-flight, as a crash would; in-flight invocations fail and are retried per policy, and the supervisor restarts it.</summary>
+    public void KillHandler() => supervisor?.Kill();
 
-            handler = await HandlerProcess.StartAsync(app, handlerPort, options.Settings, line => options.Log("app: " + line), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            handlerGate.Release();
-        }
-    }
-
-    /// <summary>
-    /// The host restarts a crashed worker. A restart that fails (say the port is not free yet) is logged and tried again
-    /// on the next retry; it must never end a partition's consumer loop, or that partition would stop being read.
-    /// </summary>
-    private async Task EnsureHandlerRunningAsync(CancellationToken cancellationToken)
-    {
-        if (handler is not { HasExited: true })
-        {
-            return;
-        }
-
-        try
-        {
-            await StartHandlerAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception or IOException)
-        {
-            options.Log($"devhost: restarting the custom handler failed ({ex.Message}); will retry");
-        }
-    }
-
-    /// <summary>Kills the handler mid-flight, as a crash would; in-flight invocations fail and are retried per policy.</summary>
-    public void KillHandler() => handler?.Kill();
+    /// <summary>Waits until the handler is up (after a crash, the supervisor's restart); false if <paramref name="timeout"/> passes first.</summary>
+    public Task<bool> WaitForHandlerAsync(TimeSpan timeout, CancellationToken cancellationToken) => Supervisor.WaitReadyAsync(timeout, cancellationToken);
 
     /// <summary>Waits until every hub partition has been consumed up to its end and nothing is in flight.</summary>
     public async Task WaitForIdleAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -231,6 +198,7 @@ public sealed class DevHostServer : IAsyncDisposable
             ["invocations"] = Interlocked.Read(ref invocations),
             ["failedInvocations"] = Interlocked.Read(ref failedInvocations),
             ["idle"] = IsIdle(),
+            ["handler"] = supervisor?.Status(),
         };
     }
 
@@ -268,7 +236,12 @@ public sealed class DevHostServer : IAsyncDisposable
         Interlocked.Increment(ref inFlight);
         try
         {
-            await EnsureHandlerRunningAsync(context.RequestAborted).ConfigureAwait(false);
+            if (!await Supervisor.WaitReadyAsync(options.UnavailableWait, context.RequestAborted).ConfigureAwait(false))
+            {
+                await WriteUnavailableAsync(context).ConfigureAwait(false);
+                return;
+            }
+
             if (app.ForwardHttpRequests && function.IsPlainHttp)
             {
                 await ForwardAsync(context).ConfigureAwait(false);
@@ -278,15 +251,32 @@ public sealed class DevHostServer : IAsyncDisposable
                 await InvokeHttpFunctionAsync(context, function, match.First(x => x.Function == function).Params!).ConfigureAwait(false);
             }
         }
-        catch (HttpRequestException ex)
+        catch (HttpRequestException ex) when (!context.Response.HasStarted)
         {
+            // The handler went away mid-request (crash): nothing was published, so the caller may simply retry.
             options.Log($"devhost: {function.Name} failed: {ex.Message}");
-            context.Response.StatusCode = 500;
+            await WriteUnavailableAsync(context).ConfigureAwait(false);
         }
         finally
         {
             Interlocked.Decrement(ref inFlight);
         }
+    }
+
+    /// <summary>503 with Retry-After while no handler is up, as a host answers while its worker restarts: never a hang, never a 500.</summary>
+    private static async Task WriteUnavailableAsync(HttpContext context)
+    {
+        context.Response.StatusCode = 503;
+        context.Response.Headers.RetryAfter = "1";
+        context.Response.ContentType = "application/problem+json";
+        var problem = new JsonObject
+        {
+            ["type"] = "https://depin-billing.dev/problems/503",
+            ["title"] = "Service unavailable",
+            ["status"] = 503,
+            ["detail"] = "The function app is restarting; retry shortly. Nothing from this request was accepted.",
+        };
+        await context.Response.WriteAsync(problem.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task HandleAdminAsync(HttpContext context, string path)
@@ -302,9 +292,21 @@ public sealed class DevHostServer : IAsyncDisposable
         var m = Regex.Match(path, "^/admin/functions/([^/]+)$");
         if (m.Success && context.Request.Method == "POST" && app.Functions.FirstOrDefault(f => f.Name == m.Groups[1].Value) is { } function)
         {
+            if (!await Supervisor.WaitReadyAsync(options.UnavailableWait, context.RequestAborted).ConfigureAwait(false))
+            {
+                await WriteUnavailableAsync(context).ConfigureAwait(false);
+                return;
+            }
+
             var payload = function.Trigger.Type == "timerTrigger" ? TimerPayload(function, isPastDue: false) : new JsonObject { ["Data"] = new JsonObject(), ["Metadata"] = new JsonObject() };
-            var (ok, _) = await InvokeAsync(function, payload, context.RequestAborted).ConfigureAwait(false);
-            context.Response.StatusCode = ok ? 202 : 500;
+            var (outcome, _) = await InvokeAsync(function, payload, context.RequestAborted).ConfigureAwait(false);
+            if (outcome == InvocationOutcome.Unreachable)
+            {
+                await WriteUnavailableAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            context.Response.StatusCode = outcome == InvocationOutcome.Succeeded ? 202 : 500;
             return;
         }
 
@@ -390,8 +392,14 @@ public sealed class DevHostServer : IAsyncDisposable
         }
 
         var payload = new JsonObject { ["Data"] = new JsonObject { [function.Trigger.Name] = req }, ["Metadata"] = metadata };
-        var (ok, outputs) = await InvokeAsync(function, payload, context.RequestAborted).ConfigureAwait(false);
-        if (!ok || outputs is null)
+        var (outcome, outputs) = await InvokeAsync(function, payload, context.RequestAborted).ConfigureAwait(false);
+        if (outcome == InvocationOutcome.Unreachable)
+        {
+            await WriteUnavailableAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (outcome != InvocationOutcome.Succeeded || outputs is null)
         {
             context.Response.StatusCode = 500;
             return;
@@ -423,8 +431,8 @@ public sealed class DevHostServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Posts an invocation to the handler and applies output bindings. Returns whether the handler succeeded.</summary>
-    private async Task<(bool Ok, JsonObject? Outputs)> InvokeAsync(FunctionDefinition function, JsonObject payload, CancellationToken cancellationToken)
+    /// <summary>Posts an invocation to the handler and applies output bindings (event hub outputs are published before this returns).</summary>
+    private async Task<(InvocationOutcome Outcome, JsonObject? Outputs)> InvokeAsync(FunctionDefinition function, JsonObject payload, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref invocations);
         try
@@ -436,7 +444,7 @@ public sealed class DevHostServer : IAsyncDisposable
             {
                 Interlocked.Increment(ref failedInvocations);
                 options.Log($"devhost: {function.Name} returned {(int)response.StatusCode}: {Truncate(text)}");
-                return (false, null);
+                return (InvocationOutcome.Failed, null);
             }
 
             var root = JsonNode.Parse(text) as JsonObject;
@@ -457,13 +465,13 @@ public sealed class DevHostServer : IAsyncDisposable
                 }
             }
 
-            return (true, outputs);
+            return (InvocationOutcome.Succeeded, outputs);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             Interlocked.Increment(ref failedInvocations);
             options.Log($"devhost: {function.Name} invocation failed: {ex.Message}");
-            return (false, null);
+            return (ex is HttpRequestException ? InvocationOutcome.Unreachable : InvocationOutcome.Failed, null);
         }
     }
 
@@ -515,8 +523,10 @@ public sealed class DevHostServer : IAsyncDisposable
                 var payload = EventHubPayload(function, hub, partition, consumerGroup, batch, many);
                 for (int attempt = 0; ; attempt++)
                 {
-                    var (ok, _) = await InvokeAsync(function, payload, cancellationToken).ConfigureAwait(false);
-                    if (ok || cancellationToken.IsCancellationRequested)
+                    // While the handler is down the partition waits at its checkpoint (no attempt is spent on a dead handler).
+                    await Supervisor.WaitReadyAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+                    var (outcome, _) = await InvokeAsync(function, payload, cancellationToken).ConfigureAwait(false);
+                    if (outcome == InvocationOutcome.Succeeded || cancellationToken.IsCancellationRequested)
                     {
                         break;
                     }
@@ -530,7 +540,6 @@ public sealed class DevHostServer : IAsyncDisposable
                     var delay = function.Retry.Delay(attempt);
                     options.Log($"devhost: {function.Name} partition {partition.Id}: retry {attempt + 1} in {delay.TotalSeconds:0.#} s");
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                    await EnsureHandlerRunningAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 if (cancellationToken.IsCancellationRequested)
@@ -609,7 +618,7 @@ public sealed class DevHostServer : IAsyncDisposable
     {
         if (string.Equals(function.Trigger.Setting("runOnStartup"), "true", StringComparison.OrdinalIgnoreCase))
         {
-            await InvokeAsync(function, TimerPayload(function, false), cancellationToken).ConfigureAwait(false);
+            await InvokeAsync(function, TimerPayload(function, false), cancellationToken).ConfigureAwait(false); // the first handler is up: StartAsync waited
         }
 
         while (!cancellationToken.IsCancellationRequested)
@@ -628,6 +637,12 @@ public sealed class DevHostServer : IAsyncDisposable
             Interlocked.Increment(ref inFlight);
             try
             {
+                if (!await Supervisor.WaitReadyAsync(options.UnavailableWait, cancellationToken).ConfigureAwait(false))
+                {
+                    options.Log($"devhost: {function.Name}: occurrence skipped, the custom handler is restarting");
+                    continue;
+                }
+
                 await InvokeAsync(function, TimerPayload(function, isPastDue: DateTime.UtcNow - next > TimeSpan.FromSeconds(30)), cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -717,9 +732,9 @@ public sealed class DevHostServer : IAsyncDisposable
             await web.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (handler is not null)
+        if (supervisor is not null)
         {
-            await handler.DisposeAsync().ConfigureAwait(false);
+            await supervisor.DisposeAsync().ConfigureAwait(false);
         }
 
         handlerClient.Dispose();

@@ -8,6 +8,7 @@ public sealed class HandlerProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly Action<string> log;
+    private int disposed;
 
     private HandlerProcess(Process process, int port, Action<string> log)
     {
@@ -19,6 +20,9 @@ public sealed class HandlerProcess : IAsyncDisposable
     public int Port { get; }
 
     public bool HasExited => process.HasExited;
+
+    /// <summary>The operating-system process id (for logs and the status endpoint).</summary>
+    public int ProcessId { get; private init; }
 
     public static async Task<HandlerProcess> StartAsync(FunctionApp app, int port, IReadOnlyDictionary<string, string> settings, Action<string> log, CancellationToken cancellationToken)
     {
@@ -44,7 +48,22 @@ public sealed class HandlerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var handler = new HandlerProcess(process, port, log);
+        var handler = new HandlerProcess(process, port, log) { ProcessId = process.Id };
+        try
+        {
+            await handler.WaitUntilListeningAsync(cancellationToken).ConfigureAwait(false);
+            return handler;
+        }
+        catch
+        {
+            // Whatever stopped the start (exit, timeout, shutdown), no half-started handler is left behind.
+            await handler.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task WaitUntilListeningAsync(CancellationToken cancellationToken)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(90); // start-up waits for storage; wall clock is fine in a dev tool
         while (true)
         {
@@ -56,8 +75,8 @@ public sealed class HandlerProcess : IAsyncDisposable
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port, cancellationToken).ConfigureAwait(false);
-                return handler;
+                await client.ConnectAsync("127.0.0.1", Port, cancellationToken).ConfigureAwait(false);
+                return;
             }
             catch (SocketException) when (DateTime.UtcNow < deadline)
             {
@@ -65,24 +84,45 @@ public sealed class HandlerProcess : IAsyncDisposable
             }
             catch (SocketException)
             {
-                await handler.DisposeAsync().ConfigureAwait(false);
-                throw new TimeoutException($"The custom handler did not listen on port {port} within 90 s.");
+                throw new TimeoutException($"The custom handler did not listen on port {Port} within 90 s.");
             }
         }
     }
 
+    /// <summary>Completes when the process has exited (crash, kill, or a clean stop).</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => process.WaitForExitAsync(cancellationToken);
+
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => process.ExitCode;
+
     /// <summary>Stops the handler abruptly, as a crash or a scale-in would.</summary>
     public void Kill()
     {
-        if (!process.HasExited)
+        try
         {
-            process.Kill(entireProcessTree: true);
+            if (Volatile.Read(ref disposed) == 0 && !process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited or disposed meanwhile: nothing left to kill.
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        Kill();
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
         await process.WaitForExitAsync().ConfigureAwait(false);
         process.Dispose();
         log("custom handler stopped");

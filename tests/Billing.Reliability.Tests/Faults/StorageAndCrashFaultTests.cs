@@ -127,7 +127,7 @@ public class StorageAndCrashFaultTests(LoadFixture fixture, ITestOutputHelper ou
         }
 
         await app.DrainAsync(TimeSpan.FromMinutes(4));
-        await app.Host.StartHandlerAsync(CancellationToken.None); // no-op when the retry already restarted it
+        Assert.True(await app.Host.WaitForHandlerAsync(TimeSpan.FromSeconds(60), CancellationToken.None), "the supervisor did not bring the handler back");
         await AssertExactAsync(LoadFixture.KillFaultCarrier, distinct);
         Assert.True(kills > 0, "the hubs drained before the handler could be killed");
         Assert.True(app.MeterFailures() > failedBefore, "killing the handler should have failed at least one invocation");

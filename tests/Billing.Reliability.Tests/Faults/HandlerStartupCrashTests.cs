@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Billing.Reliability.Tests.Infrastructure;
+using Billing.Reliability.Tests.Load;
+using Billing.Storage;
+using Billing.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace Billing.Reliability.Tests.Faults;
+
+/// <summary>
+/// The handler crashes and each replacement dies during start-up, again and again: the DevHost answers 503 (never 500,
+/// never a hang) while it has no handler, keeps restarting it with growing delays, and once one stays up health
+/// recovers and every event that was accepted (202) is metered exactly once.
+/// </summary>
+public class HandlerStartupCrashTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>
+{
+    private const string Carrier = "carrier-restart-1";
+    private const string CarrierKey = "rel-restart-1-key-5e90";
+    private const string FinanceKey = "rel-restart-finance-key-77c3";
+
+    [Fact]
+    public async Task HandlerKilledDuringStartUpRepeatedly_SupervisorRestartsWithBackoff_HealthRecoversAndEveryAcceptedEventIsMetered()
+    {
+        string prefix = AzuriteFixture.UniquePrefix();
+        var settings = AppHost.BaseSettings(azurite.ConnectionString, prefix, localnetInfoFile: null);
+        settings["Billing__Burns__Schedule"] = "0 0 0 1 1 *"; // no chain in this test
+        AppHost.AddPartners(settings, [(Carrier, "Carrier", CarrierKey, "carrier-standard-v1"), ("finance", "Finance", FinanceKey, null)]);
+        await using var app = await AppHost.StartAsync(azurite.ConnectionString, prefix, settings);
+        var (batches, distinct) = LoadTests.Stream(new EventFactory(91), Carrier, "rs" + Guid.NewGuid().ToString("N")[..6], 6_000, batchSize: 300);
+        var accepted = new HashSet<string>(StringComparer.Ordinal);
+        var statuses = new List<int>();
+        int next = 0;
+
+        async Task<int> PostAsync()
+        {
+            string batch = batches[next++];
+            var clock = Stopwatch.StartNew();
+            var (status, body) = await app.SendAsync(HttpMethod.Post, "api/v1/usage", CarrierKey, AppHost.Batch(batch));
+            Assert.True(status is 202 or 503, $"while the handler restarts a request gets 202 or 503, got {status}: {body}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"a request waited {clock.Elapsed} for a restarting handler");
+            if (status == 202)
+            {
+                foreach (var e in JsonNode.Parse(batch)!.AsArray())
+                {
+                    accepted.Add(e!["id"]!.GetValue<string>());
+                }
+            }
+            else
+            {
+                Assert.Equal(503, JsonNode.Parse(body)!["status"]!.GetValue<int>()); // a problem+json body, not an empty error
+            }
+
+            statuses.Add(status);
+            return status;
+        }
+
+        // Metering has work in flight when the first kill lands.
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal(202, await PostAsync());
+        }
+
+        // The running handler dies, then four replacements die during start-up: on sight, or a moment into start-up.
+        TimeSpan[] delays = [TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromMilliseconds(300), TimeSpan.Zero, TimeSpan.FromMilliseconds(600)];
+        var outage = Stopwatch.StartNew();
+        await using (var killer = new HandlerKiller(app.Host.HandlerAddress.Port, delays))
+        {
+            var health = new List<int>();
+            while (!killer.Done.IsCompleted && next < batches.Count - 5)
+            {
+                Assert.True(outage.Elapsed < TimeSpan.FromMinutes(3), $"the killer did not finish: killed {killer.Killed.Count}");
+                await PostAsync();
+                var (h, _) = await app.SendAsync(HttpMethod.Get, "api/health", null);
+                Assert.True(h is 200 or 503, $"health answered {h} while the handler restarts");
+                health.Add(h);
+                await Task.Delay(100);
+            }
+
+            await killer.Done;
+            Assert.Equal(delays.Length, killer.Killed.Count);
+            Assert.Contains(503, statuses.Concat(health)); // requests were answered while no handler was up
+        }
+
+        // Health recovers by itself: nobody restarts anything by hand.
+        var recovery = Stopwatch.StartNew();
+        while (true)
+        {
+            var (h, _) = await app.SendAsync(HttpMethod.Get, "api/health", null);
+            if (h == 200)
+            {
+                break;
+            }
+
+            Assert.True(recovery.Elapsed < TimeSpan.FromSeconds(90), $"health still {h} {recovery.Elapsed} after the last kill");
+            await Task.Delay(200);
+        }
+
+        var recovered = outage.Elapsed;
+        while (next < batches.Count)
+        {
+            Assert.Equal(202, await PostAsync());
+        }
+
+        await app.DrainAsync(TimeSpan.FromMinutes(4));
+        var expected = distinct.Values.Where(e => accepted.Contains(e.Id)).ToList();
+        var from = DateTimeOffset.UtcNow.AddDays(-3);
+        var to = DateTimeOffset.UtcNow.AddDays(2);
+        Assert.Equal(expected.Count, await app.MeterTotalAsync(FinanceKey, Carrier, "offload.sessions", from, to));
+        Assert.Equal(expected.Sum(e => e.Bytes), await app.MeterTotalAsync(FinanceKey, Carrier, "offload.bytes", from, to));
+        Assert.Empty(await new QuarantineStore(app.Tables()).ListAsync(Carrier, CancellationToken.None));
+
+        // Restarts were spaced by a growing delay, and the supervisor counted what it did.
+        var waits = app.LogSnapshot()
+            .Where(l => l.StartsWith("devhost: restarting the custom handler failed", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(l.LastIndexOf(" in ", StringComparison.Ordinal) + 4)..^2], CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.True(waits.Count >= 2, $"expected failed restarts in the log, saw {waits.Count}");
+        Assert.True(waits[^1] > waits[0], $"backoff did not grow: {string.Join(", ", waits)}");
+        var handler = app.Host.Status()["handler"]!;
+        Assert.Equal("running", handler["state"]!.GetValue<string>());
+        Assert.True(handler["restarts"]!.GetValue<int>() >= 1);
+        output.WriteLine($"{delays.Length} kills; recovered after {recovered.TotalSeconds:0.0} s; {statuses.Count(s => s == 503)} ingest requests answered 503; " +
+            $"restart waits {string.Join(", ", waits)} s; {expected.Count} accepted distinct events metered exactly; handler {handler.ToJsonString()}");
+    }
+}
