@@ -29,6 +29,12 @@ public sealed record DevHostOptions
     /// <summary>How a handler that keeps exiting is restarted (it always is, however often start-up fails).</summary>
     public RestartBackoff RestartBackoff { get; init; } = RestartBackoff.Default;
 
+    /// <summary>
+    /// When set, the hubs' partitions and the consumers' checkpoints are kept in files under this folder, so a DevHost
+    /// restart redelivers every accepted event that was not checkpointed yet. Null: the hubs live in memory only.
+    /// </summary>
+    public string? DataDirectory { get; init; }
+
     /// <summary>How long an HTTP request waits for a restarting handler before it is answered 503.</summary>
     public TimeSpan UnavailableWait { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -50,6 +56,7 @@ public sealed class DevHostServer : IAsyncDisposable
     private readonly List<Task> loops = [];
     private readonly HttpClient handlerClient = new() { Timeout = TimeSpan.FromMinutes(10) };
     private readonly Dictionary<string, long> checkpoints = [];
+    private readonly string? checkpointFile;
     private WebApplication? web;
     private HandlerSupervisor? supervisor;
     private int handlerPort;
@@ -61,7 +68,14 @@ public sealed class DevHostServer : IAsyncDisposable
     {
         this.options = options;
         app = FunctionApp.Load(options.AppDirectory);
-        Broker = new EventHubBroker(options.Partitions, TimeProvider.System);
+        if (options.DataDirectory is { } data)
+        {
+            Directory.CreateDirectory(data);
+            checkpointFile = Path.Combine(data, "checkpoints.json");
+            checkpoints = LoadCheckpoints(checkpointFile);
+        }
+
+        Broker = new EventHubBroker(options.Partitions, TimeProvider.System, options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, "hubs"));
     }
 
     public EventHubBroker Broker { get; }
@@ -203,6 +217,36 @@ public sealed class DevHostServer : IAsyncDisposable
     }
 
     private string CheckpointKey(FunctionDefinition f, EventHubBroker.Partition p) => f.Name + "/" + p.Id;
+
+    private static Dictionary<string, long> LoadCheckpoints(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, long>>(File.ReadAllText(path)) ?? [];
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidOperationException($"'{path}' is not a DevHost checkpoint file ({ex.Message}); delete it to redeliver every event from the start (metering counts repeats once).", ex);
+        }
+    }
+
+    /// <summary>Writes the checkpoints (caller holds the lock): a new file moved over the old, so a crash leaves one or the other whole.</summary>
+    private void SaveCheckpoints()
+    {
+        if (checkpointFile is null)
+        {
+            return;
+        }
+
+        string temporary = checkpointFile + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(checkpoints));
+        File.Move(temporary, checkpointFile, overwrite: true);
+    }
 
     private async Task HandleHttpAsync(HttpContext context)
     {
@@ -551,6 +595,7 @@ public sealed class DevHostServer : IAsyncDisposable
                 lock (checkpoints)
                 {
                     checkpoints[key] = batch[^1].SequenceNumber + 1;
+                    SaveCheckpoints();
                 }
             }
             catch (OperationCanceledException)
@@ -739,5 +784,6 @@ public sealed class DevHostServer : IAsyncDisposable
 
         handlerClient.Dispose();
         stopping.Dispose();
+        Broker.Dispose();
     }
 }

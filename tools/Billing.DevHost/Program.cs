@@ -2,7 +2,7 @@ using System.Text.Json;
 using Billing.DevHost;
 
 // billing devhost: serves a built custom-handler function app the way the Functions host would, on loopback.
-string? appDir = null, settingsFile = null;
+string? appDir = null, settingsFile = null, dataDir = null;
 int port = 7071, partitions = 4;
 for (int i = 0; i < args.Length; i++)
 {
@@ -11,9 +11,11 @@ for (int i = 0; i < args.Length; i++)
         case "--app": appDir = args[++i]; break;
         case "--settings": settingsFile = args[++i]; break;
         case "--port": port = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--data-dir": dataDir = args[++i]; break;
         case "--partitions": partitions = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "-h" or "--help":
-            Console.WriteLine("usage: Billing.DevHost --app <function app folder> [--settings local.settings.json] [--port 7071] [--partitions 4]");
+            Console.WriteLine("usage: Billing.DevHost --app <function app folder> [--settings local.settings.json] [--port 7071] [--partitions 4] [--data-dir <folder>]");
+            Console.WriteLine("  --data-dir  keep the event hubs and checkpoints in files there: a restart redelivers what was accepted but not yet processed");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument '{args[i]}' (try --help)");
@@ -56,7 +58,18 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
     stop.Cancel();
 });
 
-await using var host = new DevHostServer(new DevHostOptions { AppDirectory = Path.GetFullPath(appDir), Port = port, Partitions = partitions, Settings = settings });
+DevHostServer host;
+try
+{
+    host = new DevHostServer(new DevHostOptions { AppDirectory = Path.GetFullPath(appDir), Port = port, Partitions = partitions, Settings = settings, DataDirectory = dataDir is null ? null : Path.GetFullPath(dataDir) });
+}
+catch (Exception ex) when (ex is InvalidOperationException or FileNotFoundException or IOException)
+{
+    Console.Error.WriteLine($"devhost: {ex.Message}");
+    return 1;
+}
+
+await using var _ = host;
 try
 {
     await host.StartAsync(stop.Token);

@@ -37,11 +37,13 @@ public sealed class AppHost : IAsyncDisposable
         }
     }
 
-    public static async Task<AppHost> StartAsync(string connectionString, string tablePrefix, IReadOnlyDictionary<string, string> settings)
+    /// <param name="configure">Changes DevHost options beyond the settings (data directory, backoff).</param>
+    public static async Task<AppHost> StartAsync(string connectionString, string tablePrefix, IReadOnlyDictionary<string, string> settings, Func<DevHostOptions, DevHostOptions>? configure = null)
     {
         AppHost? self = null;
         var buffer = new List<string>();
-        var host = new DevHostServer(new DevHostOptions
+        configure ??= o => o;
+        var host = new DevHostServer(configure(new DevHostOptions
         {
             AppDirectory = PlatformFixture.AppDirectory(),
             Port = 0,
@@ -55,7 +57,7 @@ public sealed class AppHost : IAsyncDisposable
                     target.Add(line);
                 }
             },
-        });
+        }));
         self = new AppHost(host, connectionString, tablePrefix);
         lock (buffer)
         {
