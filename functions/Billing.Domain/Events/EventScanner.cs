@@ -149,10 +149,15 @@ internal static class EventScanner
     /// An extension attribute: the name must be lowercase ASCII letters and digits (a MUST; the 20-character limit is a
     /// SHOULD, so longer names pass), the value a CloudEvents type in JSON: a string (String, Binary, URI, URI-reference
     /// and Timestamp all travel as strings), a boolean, an integer that fits in 32 bits written without fraction or
-    /// exponent, or null (unset).
+    /// exponent; a null member is unset and not checked at all.
     /// </summary>
     private static void CheckExtension(byte[] name, ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ref List<ValidationError>? errors)
     {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return; // JSON format §2.2: a null attribute is unset, as if the member were not there
+        }
+
         if (name.Length == 0 || name.AsSpan().ContainsAnyExcept(ExtensionNameChars))
         {
             (errors ??= new(2)).Add(new(ErrorName(name), "is not a valid extension attribute name: CloudEvents names are lowercase letters a-z and digits only"));
@@ -161,7 +166,7 @@ internal static class EventScanner
 
         string? reason = reader.TokenType switch
         {
-            JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null => null,
+            JsonTokenType.True or JsonTokenType.False => null,
             JsonTokenType.Number => IsInt32(reader.ValueSpan) ? null : "must be a CloudEvents integer: a whole number from -2147483648 to 2147483647 without fraction or exponent",
             JsonTokenType.String => CheckString(ref reader, json),
             _ => "must be a CloudEvents attribute value (string, boolean or 32-bit integer), not an object or array",
