@@ -14,6 +14,8 @@ internal enum EventField
     DataContentType,
     Time,
     Data,
+    DataSchema,
+    DataBase64,
     SessionId,
     HotspotId,
     SubscriberHash,
@@ -42,7 +44,7 @@ internal struct FieldSlot
     public int Length;
 }
 
-[InlineArray(24)]
+[InlineArray(26)]
 internal struct FieldSlots
 {
     private FieldSlot first;
@@ -53,13 +55,16 @@ internal struct FieldSlots
 /// document or any string. It accepts exactly what <see cref="JsonText.ParseStrict(ReadOnlyMemory{byte})"/> accepts:
 /// nesting up to 64 levels, and no duplicate property names anywhere (CONTRACT: duplicate keys are invalid JSON).
 /// Anything else throws <see cref="JsonException"/>.
+/// Every other top-level member is a CloudEvents extension attribute; its name and value type are checked as it passes
+/// (CloudEvents 1.0.2 §3.1.1 naming, JSON format §2.2 types), so the validator never walks the event twice.
 /// </summary>
 internal static class EventScanner
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = JsonText.StrictOptions.MaxDepth };
 
     /// <summary>Fills <paramref name="slots"/>; false when the text is well-formed JSON but not an object.</summary>
-    public static bool Scan(ReadOnlySpan<byte> json, ref FieldSlots slots)
+    /// <param name="extensionErrors">Created on the first bad extension attribute (name or value), else left null.</param>
+    public static bool Scan(ReadOnlySpan<byte> json, ref FieldSlots slots, ref List<ValidationError>? extensionErrors)
     {
         var reader = new Utf8JsonReader(json, ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -71,7 +76,7 @@ internal static class EventScanner
             }
         }
 
-        ScanObject(ref reader, json, ref slots, inData: false);
+        ScanObject(ref reader, json, ref slots, inData: false, ref extensionErrors);
         if (reader.Read())
         {
             throw new JsonException("unexpected content after the event object"); // the reader normally throws first
@@ -80,7 +85,7 @@ internal static class EventScanner
         return true;
     }
 
-    private static void ScanObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ref FieldSlots slots, bool inData)
+    private static void ScanObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ref FieldSlots slots, bool inData, ref List<ValidationError>? extensionErrors)
     {
         List<byte[]>? otherNames = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -88,8 +93,13 @@ internal static class EventScanner
             int field = Lookup(ref reader, inData);
             if (field < 0)
             {
-                NoteOtherName(ref reader, ref otherNames);
+                byte[] name = NoteOtherName(ref reader, ref otherNames);
                 reader.Read();
+                if (!inData)
+                {
+                    CheckExtension(name, ref reader, json, ref extensionErrors);
+                }
+
                 CheckNested(ref reader, json);
                 continue;
             }
@@ -104,7 +114,7 @@ internal static class EventScanner
             slot.Kind = reader.TokenType;
             if (field == (int)EventField.Data && reader.TokenType == JsonTokenType.StartObject)
             {
-                ScanObject(ref reader, json, ref slots, inData: true);
+                ScanObject(ref reader, json, ref slots, inData: true, ref extensionErrors);
             }
             else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {
@@ -135,8 +145,81 @@ internal static class EventScanner
         }
     }
 
-    /// <summary>Remembers a property name the validator does not read, unescaped, to reject its duplicate.</summary>
-    private static void NoteOtherName(ref Utf8JsonReader reader, ref List<byte[]>? names)
+    /// <summary>
+    /// An extension attribute: the name must be lowercase ASCII letters and digits (a MUST; the 20-character limit is a
+    /// SHOULD, so longer names pass), the value a CloudEvents type in JSON: a string (String, Binary, URI, URI-reference
+    /// and Timestamp all travel as strings), a boolean, an integer that fits in 32 bits written without fraction or
+    /// exponent; a null member is unset and not checked at all.
+    /// </summary>
+    private static void CheckExtension(byte[] name, ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ref List<ValidationError>? errors)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return; // JSON format §2.2: a null attribute is unset, as if the member were not there
+        }
+
+        if (name.Length == 0 || name.AsSpan().ContainsAnyExcept(ExtensionNameChars))
+        {
+            (errors ??= new(2)).Add(new(ErrorName(name), "is not a valid extension attribute name: CloudEvents names are lowercase letters a-z and digits only"));
+            return;
+        }
+
+        string? reason = reader.TokenType switch
+        {
+            JsonTokenType.True or JsonTokenType.False => null,
+            JsonTokenType.Number => IsInt32(reader.ValueSpan) ? null : "must be a CloudEvents integer: a whole number from -2147483648 to 2147483647 without fraction or exponent",
+            JsonTokenType.String => CheckString(ref reader, json),
+            _ => "must be a CloudEvents attribute value (string, boolean or 32-bit integer), not an object or array",
+        };
+        if (reason is not null)
+        {
+            (errors ??= new(2)).Add(new(ErrorName(name), reason));
+        }
+    }
+
+    private static string? CheckString(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
+    {
+        ReadOnlySpan<byte> value = reader.ValueSpan;
+        if (reader.ValueIsEscaped)
+        {
+            byte[] buffer = new byte[value.Length];
+            try
+            {
+                value = buffer.AsSpan(0, reader.CopyString(buffer));
+            }
+            catch (InvalidOperationException)
+            {
+                return "must be valid Unicode text (it contains a lone surrogate)";
+            }
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(value))
+        {
+            return "must be valid Unicode text (it contains a lone surrogate)";
+        }
+
+        return CloudEventsText.IsValidString(value) ? null : "must not contain control characters (U+0000-U+001F, U+007F-U+009F)";
+    }
+
+    private static bool IsInt32(ReadOnlySpan<byte> number)
+    {
+        // JSON format §2.2: "only the integer component optionally prefixed with a minus sign is permitted".
+        var digits = number.Length > 0 && number[0] == '-' ? number[1..] : number;
+        return digits.Length > 0 && !digits.ContainsAnyExceptInRange((byte)'0', (byte)'9')
+            && System.Buffers.Text.Utf8Parser.TryParse(number, out int _, out int consumed) && consumed == number.Length;
+    }
+
+    private static readonly System.Buffers.SearchValues<byte> ExtensionNameChars = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789"u8);
+
+    /// <summary>The member name as an error's field: its text, shortened when a hostile name is long.</summary>
+    private static string ErrorName(byte[] name)
+    {
+        string text = System.Text.Encoding.UTF8.GetString(name);
+        return text.Length > 64 ? text[..64] + "…" : text;
+    }
+
+    /// <summary>Remembers a property name the validator does not read, unescaped, to reject its duplicate; returns it.</summary>
+    private static byte[] NoteOtherName(ref Utf8JsonReader reader, ref List<byte[]>? names)
     {
         byte[] name = reader.ValueSpan.ToArray();
         if (reader.ValueIsEscaped)
@@ -154,6 +237,7 @@ internal static class EventScanner
         }
 
         names.Add(name);
+        return name;
     }
 
     private static JsonException Duplicate(ref Utf8JsonReader reader) =>
@@ -200,6 +284,8 @@ internal static class EventScanner
         7 when name.SequenceEqual("subject"u8) => (int)EventField.Subject,
         11 when name.SequenceEqual("specversion"u8) => (int)EventField.SpecVersion,
         15 when name.SequenceEqual("datacontenttype"u8) => (int)EventField.DataContentType,
+        10 when name.SequenceEqual("dataschema"u8) => (int)EventField.DataSchema,
+        11 when name.SequenceEqual("data_base64"u8) => (int)EventField.DataBase64,
         _ => -1,
     };
 

@@ -52,7 +52,8 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
     public EventValidationResult Validate(ReadOnlySpan<byte> utf8Event, ValidationContext context)
     {
         var slots = default(FieldSlots);
-        if (!EventScanner.Scan(utf8Event, ref slots))
+        List<ValidationError>? extensionErrors = null;
+        if (!EventScanner.Scan(utf8Event, ref slots, ref extensionErrors))
         {
             return new(null, null, null, [new("$", "an event must be a JSON object")]);
         }
@@ -81,9 +82,33 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         string? source = r.String(EventField.Source, "source", required: true);
         bool hasType = r.Utf8(EventField.Type, "type", required: true, out var typeText);
         bool hasSubject = r.Utf8(EventField.Subject, "subject", required: false, out var subject);
-        if (r.Utf8(EventField.DataContentType, "datacontenttype", required: false, out var contentType) && !IsJsonContentType(contentType))
+        if (hasSubject && subject.IsEmpty)
         {
-            r.Error("datacontenttype", "must be application/json");
+            r.Error("subject", "must not be empty when present");
+        }
+        else if (hasSubject && !CloudEventsText.IsValidString(subject))
+        {
+            r.Error("subject", "must not contain control characters (U+0000-U+001F, U+007F-U+009F)");
+        }
+
+        if (r.Utf8(EventField.DataContentType, "datacontenttype", required: false, out var contentType) && !CloudEventsText.IsJsonMediaType(contentType))
+        {
+            r.Error("datacontenttype", "must declare JSON data: application/json, text/json or a media type ending in +json (parameters such as charset allowed)");
+        }
+
+        if (r.Utf8(EventField.DataSchema, "dataschema", required: false, out var dataSchema) && !CloudEventsText.IsAbsoluteUri(dataSchema))
+        {
+            r.Error("dataschema", "must be a non-empty absolute URI, e.g. https://example.com/schemas/usage.json");
+        }
+
+        if (extensionErrors is not null)
+        {
+            // Sorted, so the errors come out in the same order however the members are laid out.
+            extensionErrors.Sort((a, b) => string.CompareOrdinal(a.Field, b.Field));
+            foreach (var error in extensionErrors)
+            {
+                r.Error(error.Field, error.Reason);
+            }
         }
 
         DateTimeOffset? time = r.Time(EventField.Time, "time");
@@ -128,9 +153,15 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         }
 
         var dataKind = r.Kind(EventField.Data);
+        bool hasBase64 = r.Kind(EventField.DataBase64) is not (JsonTokenType.None or JsonTokenType.Null);
+        if (hasBase64 && dataKind != JsonTokenType.None)
+        {
+            r.Error("data_base64", "must not be present together with data");
+        }
+
         if (dataKind != JsonTokenType.StartObject)
         {
-            r.Error("data", dataKind == JsonTokenType.None ? "is required" : "must be an object");
+            r.Error("data", dataKind != JsonTokenType.None ? "must be an object" : hasBase64 ? "is required: usage data is a JSON object in 'data', not base64 in 'data_base64'" : "is required");
             return new(id, source, null, r.Errors);
         }
 
@@ -201,12 +232,6 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         // ASCII: every control character is below 0x20 or 0x7F, and the only other whitespace is the space.
         return utf8.Length is > 0 and <= EventLimits.MaxIdLength && !utf8.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E) && utf8.ContainsAnyExcept((byte)' ');
     }
-
-    /// <summary>Starts with <c>application/json</c>, ignoring case as <see cref="StringComparison.OrdinalIgnoreCase"/> does.</summary>
-    private static bool IsJsonContentType(ReadOnlySpan<byte> utf8) =>
-        System.Text.Ascii.IsValid(utf8)
-            ? utf8.Length >= 16 && System.Text.Ascii.EqualsIgnoreCase(utf8[..16], "application/json"u8)
-            : Encoding.UTF8.GetString(utf8).StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
 
     private static UsageFact? ReadCarrier(ref FieldReader r, Header header)
     {
@@ -524,7 +549,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
 
             if (!Rfc3339.TryParse(text, out var value))
             {
-                Error(name, "must be an RFC 3339 date-time with an offset, e.g. 2026-10-20T10:15:00Z");
+                Error(name, Rfc3339.Explain(text)!);
                 return null;
             }
 

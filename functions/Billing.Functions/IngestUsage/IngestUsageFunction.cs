@@ -21,7 +21,7 @@ public sealed partial class IngestUsageFunction(PartnerDirectory partners, Usage
 
         using var activity = BillingTelemetry.Source.StartActivity("IngestUsage");
         activity?.SetTag("billing.partner", caller.Id);
-        var outcome = ingestion.Ingest(caller, req.Body);
+        var outcome = ingestion.Ingest(caller, req.Headers, req.Body);
         BillingTelemetry.EventsAccepted.Add(outcome.CarrierEvents.Count, new KeyValuePair<string, object?>("type", "depin.carrier.offload.v1"));
         BillingTelemetry.EventsAccepted.Add(outcome.ComputeEvents.Count, new KeyValuePair<string, object?>("type", "depin.compute.usage.v1"));
         BillingTelemetry.EventsRejected.Add(outcome.Rejected, new KeyValuePair<string, object?>("partner", caller.Id));

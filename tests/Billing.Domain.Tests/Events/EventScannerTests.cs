@@ -70,14 +70,24 @@ public class EventScannerTests
     }
 
     [Fact]
-    public void Validate_ExtensionsOfEveryShape_AreIgnored()
+    public void Validate_ExtensionsOfEveryCloudEventsTypeAndDataMembersOfEveryShape_AreAccepted()
     {
-        string json = "{\"ext\":{\"a\":[1,{\"b\":null}]},\"n\":1.5e3,\"flag\":true," + CarrierText()[1..]
-            .Replace("\"data\":{", "\"data\":{\"vendor\":{\"x\":[]},", StringComparison.Ordinal);
+        string json = "{\"ext\":\"x\",\"n\":-2147483648,\"flag\":true,\"unset\":null," + CarrierText()[1..]
+            .Replace("\"data\":{", "\"data\":{\"vendor\":{\"x\":[1,{\"b\":null}]},\"ratio\":1.5e3,", StringComparison.Ordinal);
 
         var result = ValidateText(json);
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
+    }
+
+    [Fact]
+    public void Validate_ExtensionsThatAreNotCloudEventsTypes_AreRejectedNamingEach()
+    {
+        string json = "{\"ext\":{\"a\":[1,{\"b\":null}]},\"n\":1.5e3,\"list\":[]," + CarrierText()[1..];
+
+        var result = ValidateText(json);
+
+        Assert.Equal(["ext", "list", "n"], result.Errors.Select(e => e.Field));
     }
 
     [Fact]

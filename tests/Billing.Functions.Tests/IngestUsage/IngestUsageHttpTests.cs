@@ -1,5 +1,8 @@
+using Azure.Data.Tables;
+using Billing.Storage;
 using Billing.Tests.Shared;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -108,6 +111,63 @@ public class IngestUsageHttpTests(PlatformFixture platform)
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Contains(role, problem["detail"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("application/cloudevents+json; charset=utf-8", false, HttpStatusCode.Accepted)]
+    [InlineData("application/cloudevents-batch+json; charset=UTF-8", true, HttpStatusCode.Accepted)]
+    [InlineData("application/cloudevents+json", true, HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("text/plain", false, HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("application/jsonx", false, HttpStatusCode.UnsupportedMediaType)]
+    public async Task Post_ContentTypeThroughTheHost_DecidesTheContentMode(string contentType, bool batch, HttpStatusCode expected)
+    {
+        var evt = SampleEvents.Carrier("ct-" + Guid.NewGuid(), PlatformFixture.NewHotspot(), 1, 1);
+        var content = new StringContent(batch ? new JsonArray(evt).ToJsonString() : evt.ToJsonString(), Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, "api/v1/usage", PlatformFixture.CarrierKey, content));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.UnsupportedMediaType)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("Content-Type", body["errors"]![0]!["field"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task Post_BinaryModeThenStructured_SameEventIsOneDuplicateMeteredOnce()
+    {
+        string hotspot = PlatformFixture.NewHotspot();
+        string id = "bin-" + Guid.NewGuid();
+        var t = DateTimeOffset.UtcNow.AddMinutes(-10);
+        t = new DateTimeOffset(t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second, TimeSpan.Zero);
+        var evt = SampleEvents.Carrier(id, hotspot, 1_000, 234, t);
+        evt["subject"] = "hotspot/" + hotspot;
+
+        // Binary mode (HTTP binding 3.1): attributes as ce-* headers, the body is data; the time written with an offset.
+        var binary = platform.Request(HttpMethod.Post, "api/v1/usage", PlatformFixture.CarrierKey, new StringContent(evt["data"]!.ToJsonString(), Encoding.UTF8, "application/json"));
+        binary.Headers.Add("ce-specversion", "1.0");
+        binary.Headers.Add("ce-id", id);
+        binary.Headers.Add("ce-source", "carrier-tmo");
+        binary.Headers.Add("ce-type", "depin.carrier.offload.v1");
+        binary.Headers.Add("ce-time", t.ToOffset(TimeSpan.FromHours(-7)).ToString("yyyy-MM-dd'T'HH:mm:ss'.000000000'zzz", System.Globalization.CultureInfo.InvariantCulture));
+        binary.Headers.Add("ce-subject", "hotspot%2F" + hotspot);
+        binary.Headers.Add("ce-traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        using var first = await platform.Client.SendAsync(binary);
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        using var again = await platform.PostUsageAsync(PlatformFixture.CarrierKey, new JsonArray(evt));
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        await platform.DrainAsync();
+
+        string range = $"from={SampleEvents.Time(t.AddHours(-1))}&to={SampleEvents.Time(t.AddHours(1))}&window=day&groupBy=hotspot";
+        var bytes = await platform.GetUsageAsync(PlatformFixture.CarrierKey, range);
+        var sessions = await platform.GetUsageAsync(PlatformFixture.FinanceKey, "payer=carrier-tmo&meter=offload.sessions&" + range);
+        Assert.Equal(1_234, bytes["rows"]!.AsArray().Where(r => r!["group"]!["hotspot"]!.GetValue<string>() == hotspot).Sum(r => r!["quantity"]!.GetValue<long>()));
+        Assert.Equal(1, sessions["rows"]!.AsArray().Where(r => r!["group"]!["hotspot"]!.GetValue<string>() == hotspot).Sum(r => r!["quantity"]!.GetValue<long>()));
+        var quarantine = new QuarantineStore(new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix }));
+        Assert.DoesNotContain(await quarantine.ListAsync("carrier-tmo", CancellationToken.None), q => q.Raw.Contains(hotspot, StringComparison.Ordinal)); // a duplicate, not a conflict
     }
 
     [Fact]
