@@ -141,8 +141,9 @@ public sealed class FactStore(BillingTables tables)
         var unstorable = new ConcurrentBag<UnstorableFact>();
         int duplicates = 0;
 
-        // Same key twice in one batch: keep the first, classify the rest without a round trip.
+        // Same key twice in one batch: keep the first, classify the rest without another round trip.
         var unique = new Dictionary<(string, string), PendingFact>(facts.Count);
+        var later = new List<(PendingFact Pending, PendingFact First)>();
         foreach (var pending in facts)
         {
             var key = (pending.Fact.Source, pending.Fact.Id);
@@ -156,7 +157,7 @@ public sealed class FactStore(BillingTables tables)
             }
             else
             {
-                conflicts.Add(new FactConflict(pending, first.RawEvent, first.Fact.ContentHash));
+                later.Add((pending, first)); // a conflict with whichever version ends up stored: known after the writes
             }
         }
 
@@ -183,6 +184,24 @@ public sealed class FactStore(BillingTables tables)
             Interlocked.Add(ref duplicates, dup);
             Interlocked.Add(ref transactions, tx);
         }).ConfigureAwait(false);
+
+        if (later.Count > 0)
+        {
+            // The stored version counts: when the batch's first version lost to an earlier one, later versions are compared with that.
+            var lost = conflicts.ToDictionary(c => c.Incoming, ReferenceEqualityComparer.Instance);
+            foreach (var (pending, first) in later)
+            {
+                var (raw, hash) = lost.TryGetValue(first, out var c) ? (c.ExistingRawEvent, c.ExistingHash) : (first.RawEvent, first.Fact.ContentHash);
+                if (hash == pending.Fact.ContentHash)
+                {
+                    duplicates++;
+                }
+                else
+                {
+                    conflicts.Add(new FactConflict(pending, raw, hash));
+                }
+            }
+        }
 
         return new AppendResult(inserted, duplicates, conflicts.ToList(), transactions) { Unstorable = unstorable.ToList() };
     }

@@ -40,16 +40,16 @@ public sealed record QuarantinedEvent(
 /// Bad events from the Event Hubs path, never dropped. The row key is a hash of (hub, kind, raw), so a redelivered
 /// batch overwrites the same rows instead of piling up copies. Partitioned by source for per-partner listing.
 /// <para>Raw payloads are kept whole, byte for byte: split into <c>Raw0</c>, <c>Raw1</c>, … (and <c>ExistingRaw0</c>, …
-/// for a conflict's first version) of at most <see cref="ChunkChars"/> characters, at most <see cref="ChunksPerRow"/> of
-/// them on a row, further ones on continuation rows <c>{rowKey}-1</c>, <c>{rowKey}-2</c>, … so no entity passes 1 MiB.
+/// for a conflict's first version) of at most <see cref="ChunkChars"/> characters, as many on a row as fit
+/// <see cref="RowBudgetBytes"/>, further ones on continuation rows <c>{rowKey}-1</c>, <c>{rowKey}-2</c>, … so no entity passes 1 MiB.
 /// Writes are entity-group transactions of at most 100 rows and an estimated 3 MiB on the wire.</para>
 /// </summary>
 public sealed class QuarantineStore(BillingTables tables)
 {
     public const int ChunkChars = 30_000;
 
-    /// <summary>14 × 30,000 characters of UTF-16 is 840,000 bytes: with the metadata, an entity stays under 1 MiB.</summary>
-    public const int ChunksPerRow = 14;
+    /// <summary>What one row may hold, estimated as in <see cref="WireBytes"/>: under the 1 MiB entity limit however it is measured.</summary>
+    public const long RowBudgetBytes = 960 * 1024;
 
     private const int MaxTextChars = 30_000; // reasons: diagnostics, cut to one property
     private const int MaxIdentityChars = 1_000; // source and id as properties; the raw payload has them whole
@@ -152,7 +152,7 @@ public sealed class QuarantineStore(BillingTables tables)
         return mains.Select(m => FromEntity(m, parts)).ToList();
     }
 
-    private static IEnumerable<TableEntity> ToEntities(string partitionKey, QuarantinedEvent e)
+    private static List<TableEntity> ToEntities(string partitionKey, QuarantinedEvent e)
     {
         string rowKey = RowKeyFor(e);
         var entity = new TableEntity(partitionKey, rowKey)
@@ -178,18 +178,27 @@ public sealed class QuarantineStore(BillingTables tables)
             chunks.AddRange(existing);
         }
 
-        int rows = Math.Max(1, (chunks.Count + ChunksPerRow - 1) / ChunksPerRow);
-        entity["Rows"] = rows;
-        for (int row = 0; row < rows; row++)
+        // Fill rows up to an estimated RowBudgetBytes on the wire: Azurite measures an entity by its request body, where
+        // text may be escaped, and Azure by its stored size (≤ 2 bytes a character); this estimate is within both.
+        var rows = new List<TableEntity> { entity };
+        var target = entity;
+        long used = WireBytes(entity) + 64;
+        foreach (var (name, text) in chunks)
         {
-            var target = row == 0 ? entity : new TableEntity(partitionKey, ContinuationKey(rowKey, row)) { ["Part"] = row };
-            foreach (var (name, text) in chunks.Skip(row * ChunksPerRow).Take(ChunksPerRow))
+            long size = (6L * text.Length) + 64;
+            if (used + size > RowBudgetBytes)
             {
-                target[name] = text;
+                target = new TableEntity(partitionKey, ContinuationKey(rowKey, rows.Count)) { ["Part"] = rows.Count };
+                rows.Add(target);
+                used = WireBytes(target);
             }
 
-            yield return target;
+            target[name] = text;
+            used += size;
         }
+
+        entity["Rows"] = rows.Count;
+        return rows;
     }
 
     private static string ContinuationKey(string rowKey, int row) => rowKey + "-" + row.ToString(CultureInfo.InvariantCulture);
