@@ -188,7 +188,7 @@ public sealed class FactStore(BillingTables tables)
         if (later.Count > 0)
         {
             // The stored version counts: when the batch's first version lost to an earlier one, later versions are compared with that.
-            var lost = conflicts.ToDictionary(c => c.Incoming, ReferenceEqualityComparer.Instance);
+            var lost = conflicts.ToDictionary(c => c.Incoming);
             foreach (var (pending, first) in later)
             {
                 var (raw, hash) = lost.TryGetValue(first, out var c) ? (c.ExistingRawEvent, c.ExistingHash) : (first.RawEvent, first.Fact.ContentHash);
