@@ -12,8 +12,8 @@ public static class TableKey
     public const char Separator = '|';
 
     /// <summary>
-    /// Longest PartitionKey or RowKey we write: Table Storage allows 1 KiB, and a key is UTF-16 (2 bytes a character).
-    /// Azurite allows 1,024 characters, so this is the bound that holds on both.
+    /// Longest PartitionKey or RowKey we write: Table Storage allows 1 KiB, and a key is UTF-16 (2 bytes a character);
+    /// Azurite refuses keys over 512 characters as well.
     /// </summary>
     public const int MaxKeyChars = 512;
 

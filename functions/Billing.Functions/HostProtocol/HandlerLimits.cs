@@ -20,7 +20,7 @@ public static class HandlerLimits
     /// <summary>Per-event metadata the host sends beside each event (sequence number, offset, times, properties), escaped.</summary>
     private const int MetadataBytesPerEvent = 4 * 1024;
 
-    /// <summary>The largest metering invocation: every event at the size limit, escaped worst case, plus metadata and slack (≈ 456 MiB).</summary>
+    /// <summary>The largest metering invocation: every event at the size limit, escaped worst case, plus metadata and slack (≈ 450 MiB).</summary>
     public const long MaxMeteringInvocationBytes =
         (MaxEventBatchSize * ((long)EventLimits.MaxEventBytes * WorstCaseEscaping + MetadataBytesPerEvent)) + (8L * 1024 * 1024);
 

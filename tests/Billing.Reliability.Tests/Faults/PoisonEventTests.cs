@@ -18,10 +18,8 @@ public sealed class PoisonFixture : IAsyncLifetime
     public const string PadKey = "rel-poison-pad-key-77c1";
     public const string ResendCarrier = "carrier-poison-resend";
     public const string ResendKey = "rel-poison-resend-key-0b3f";
+    public const string EmojiCarrier = "carrier-poison-emoji";
     public const string EmojiKey = "rel-poison-emoji-key-9a4e";
-
-    /// <summary>A registered carrier id of 60 emoji: 720 characters once escaped for a key.</summary>
-    public static readonly string EmojiCarrier = string.Concat(Enumerable.Repeat("\U0001F4E1", 60));
 
     private readonly AzuriteFixture azurite = new();
 
@@ -108,9 +106,9 @@ public class PoisonEventTests(PoisonFixture fixture)
     }
 
     [Fact]
-    public async Task Meter_IdsOf64EmojiFromACarrierOf60Emoji_StoredAndOtherCarriersMeteredExactly()
+    public async Task Meter_IdsOf64Emoji_StoredAndOtherCarriersMeteredExactly()
     {
-        // Escaped, source and id made a 1,513-character row key: 400 InvalidInput on every retry.
+        // Escaped, the id alone is 768 characters: its row keys were over the 512-character limit, 400 InvalidInput on every retry.
         string hotspot = PlatformFixture.NewHotspot();
         var poison = Enumerable.Range(0, 8)
             .Select(i => Event(PoisonFixture.EmojiCarrier, string.Concat(Enumerable.Repeat("\U0001F600", 63)) + char.ConvertFromUtf32(0x1F400 + i), 500, hotspot))
