@@ -67,7 +67,7 @@ public static class BillingFunctionsApp
         builder.WebHost.UseKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, port);
-            k.Limits.MaxRequestBodySize = 8 * 1024 * 1024; // host payloads wrap up to 1 MiB bodies and large event batches
+            k.Limits.MaxRequestBodySize = HandlerLimits.MaxMeteringInvocationBytes; // any batch host.json lets the host deliver
         });
 
         // Per-request framework logs add nothing the host does not already record.
@@ -237,7 +237,7 @@ public static class BillingFunctionsApp
     {
         // Invocations (trigger payloads wrapped by the host) arrive at /{FunctionName}.
         app.MapPost("/" + IngestUsageFunction.Name, (HttpRequest r, IngestUsageFunction f, CancellationToken ct) =>
-            Invoke(r, (inv, c) => f.InvokeAsync(inv, c), ct));
+            Invoke(r, (inv, c) => f.InvokeAsync(inv, c), ct, HandlerLimits.MaxIngestInvocationBytes, IngestUsageFunction.TooLarge));
         app.MapPost("/" + MeterCarrierOffloadFunction.Name, (HttpRequest r, MeterCarrierOffloadFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
         app.MapPost("/" + ClosePeriodsFunction.Name, (HttpRequest r, ClosePeriodsFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
         app.MapPost("/" + BurnExecutorFunction.Name, (HttpRequest r, BurnExecutorFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
@@ -261,10 +261,26 @@ public static class BillingFunctionsApp
         return app;
     }
 
-    private static async Task<IResult> Invoke(HttpRequest request, Func<InvocationRequest, CancellationToken, Task<InvocationResponse>> handler, CancellationToken cancellationToken)
+    private static async Task<IResult> Invoke(
+        HttpRequest request,
+        Func<InvocationRequest, CancellationToken, Task<InvocationResponse>> handler,
+        CancellationToken cancellationToken,
+        long maxBuffered = HandlerLimits.MaxMeteringInvocationBytes,
+        Func<InvocationResponse>? tooLarge = null)
     {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (tooLarge is not null && request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null; // read (and drop) whatever the host forwards, to answer it properly
+        }
+
+        using var buffer = new MemoryStream(request.ContentLength is > 0 and var n && n <= maxBuffered ? (int)n : 0);
+        if (!await ReadBoundedAsync(request.Body, buffer, maxBuffered, cancellationToken).ConfigureAwait(false))
+        {
+            return tooLarge is null
+                ? new Problem(413, "Payload too large", $"the invocation is larger than {maxBuffered} bytes").ToResult()
+                : Results.Text(tooLarge().ToJson(), "application/json");
+        }
+
         InvocationRequest invocation;
         try
         {
@@ -286,6 +302,34 @@ public static class BillingFunctionsApp
             {
                 return Problem.BadRequest(ex.Message).ToResult();
             }
+        }
+    }
+
+    /// <summary>Copies the body into <paramref name="buffer"/> up to <paramref name="maxBytes"/>; past that, reads the rest without keeping it and returns false.</summary>
+    private static async Task<bool> ReadBoundedAsync(Stream body, MemoryStream buffer, long maxBytes, CancellationToken cancellationToken)
+    {
+        byte[] chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            bool within = true;
+            int read;
+            while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (within && buffer.Length + read <= maxBytes)
+                {
+                    buffer.Write(chunk, 0, read);
+                }
+                else
+                {
+                    within = false;
+                }
+            }
+
+            return within;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 }

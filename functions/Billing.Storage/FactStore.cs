@@ -15,7 +15,14 @@ public sealed record PendingFact(UsageFact Fact, string RawEvent);
 /// <summary>A second, different event with an id already taken.</summary>
 public sealed record FactConflict(PendingFact Incoming, string? ExistingRawEvent, string ExistingHash);
 
-public sealed record AppendResult(int Inserted, int Duplicates, IReadOnlyList<FactConflict> Conflicts, int Transactions);
+/// <summary>A fact Table Storage refused deterministically (it would fail the same way on every retry), with the service's reason.</summary>
+public sealed record UnstorableFact(PendingFact Fact, string Reason);
+
+public sealed record AppendResult(int Inserted, int Duplicates, IReadOnlyList<FactConflict> Conflicts, int Transactions)
+{
+    /// <summary>Facts the service refused; the caller quarantines them. Every other fact of the call was written or classified.</summary>
+    public IReadOnlyList<UnstorableFact> Unstorable { get; init; } = [];
+}
 
 /// <summary>
 /// Usage facts in Table Storage, where the key is the dedup (DESIGN §4.1).
@@ -28,12 +35,28 @@ public sealed record AppendResult(int Inserted, int Duplicates, IReadOnlyList<Fa
 /// <c>k|{source}|{id}</c> in the source's own claim partition <c>{source}|claims|{shard}</c> (content hash and raw
 /// event); only a claimed fact is written. A claim with the same hash is a redelivery (its fact is written or
 /// found to exist); another hash is a conflict, and the first version counts.</para>
+/// <para>Bounds (what reaches storage): keys stay within <see cref="TableKey.MaxKeyChars"/> (a (source, id) whose escaped
+/// form is too long is keyed by its <see cref="TableKey.Digest"/>; the row keeps both as properties), the raw event is
+/// split into properties of at most <see cref="MaxRawChars"/> characters, and a transaction holds at most 100 rows and
+/// an estimated <see cref="TransactionBudgetBytes"/> on the wire. A row the service still refuses (a 4xx that is not a
+/// conflict) is isolated event by event and reported as <see cref="AppendResult.Unstorable"/>, never retried forever.</para>
 /// </summary>
 public sealed class FactStore(BillingTables tables)
 {
     /// <summary>Entity-group transactions hold at most 100 operations; two rows per event.</summary>
     private const int EventsPerTransaction = 50;
-    private const int MaxRawChars = 30_000; // a string property holds 64 KiB of UTF-16
+
+    /// <summary>Characters per raw-event property: a string property holds 64 KiB of UTF-16 (32K characters).</summary>
+    public const int MaxRawChars = 30_000;
+
+    /// <summary>Wire bytes per entity-group transaction, estimated high (see <see cref="WireBytes"/>); the service's limit is 4 MiB.</summary>
+    public const int TransactionBudgetBytes = 3 * 1024 * 1024;
+
+    /// <summary>Longest escaped <c>{source}|{id}</c> kept verbatim in a row key: the time row adds 25 characters (<c>t|</c>, 21 digits, <c>|</c>).</summary>
+    private const int MaxKeyTailChars = TableKey.MaxKeyChars - 25;
+
+    /// <summary>Longest escaped payer or source kept verbatim in a partition key (which adds at most <c>|claims|NN</c>).</summary>
+    public const int MaxPartitionPartChars = TableKey.MaxKeyChars - 32;
 
     private readonly TableClient table = tables.Facts;
     private readonly int shards = tables.Options.FactShards;
@@ -65,15 +88,27 @@ public sealed class FactStore(BillingTables tables)
     private static readonly string[] ShardSuffixes = Enumerable.Range(0, 64).Select(i => "|" + i.ToString("D2", CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>The partition of one of a payer's shards (what a scan of the payer reads, shard by shard).</summary>
-    public static string ShardPartitionKey(string payer, int shard) => TableKey.Escape(payer) + ShardSuffixes[shard];
+    public static string ShardPartitionKey(string payer, int shard) => TableKey.Part(payer, MaxPartitionPartChars) + ShardSuffixes[shard];
 
     /// <summary>Row-key bound of the time-ordered rows at <paramref name="time"/>: scans use <c>[bound(from), bound(to))</c>.</summary>
     public static string TimeRowBound(DateTimeOffset time) => "t|" + TimeKey(time);
 
-    public static string IdentityRowKey(string source, string id) => string.Concat("k|", TableKey.Escape(source), "|", TableKey.Escape(id));
+    public static string IdentityRowKey(string source, string id) => "k|" + KeyTail(source, id);
 
-    public static string TimeRowKey(DateTimeOffset time, string source, string id) =>
-        string.Concat(TimeRowBound(time), "|", TableKey.Escape(source) + "|" + TableKey.Escape(id));
+    public static string TimeRowKey(DateTimeOffset time, string source, string id) => string.Concat(TimeRowBound(time), "|", KeyTail(source, id));
+
+    /// <summary><c>{source}|{id}</c> escaped, or its digest when that would make a row key too long (one rule for both rows).</summary>
+    public static string KeyTail(string source, string id)
+    {
+        string tail = string.Concat(TableKey.Escape(source), "|", TableKey.Escape(id));
+        return tail.Length <= MaxKeyTailChars ? tail : TableKey.Digest(source, id);
+    }
+
+    /// <summary>
+    /// High estimate of what an event's two rows cost on the wire in a transaction: every character of the raw event
+    /// as a six-byte JSON escape, plus a fixed allowance for keys, names and the other (short, bounded) properties.
+    /// </summary>
+    public static long WireBytes(PendingFact pending) => (6L * pending.RawEvent.Length) + 8192;
 
     /// <summary><c>yyyyMMddHHmmssfffffff</c> of the UTC instant: sorts like time. Written digit by digit (it runs per event).</summary>
     public static string TimeKey(DateTimeOffset time) => string.Create(21, time.UtcDateTime, static (span, t) =>
@@ -103,10 +138,12 @@ public sealed class FactStore(BillingTables tables)
     public async Task<AppendResult> AppendAsync(IReadOnlyList<PendingFact> facts, CancellationToken cancellationToken)
     {
         var conflicts = new ConcurrentBag<FactConflict>();
+        var unstorable = new ConcurrentBag<UnstorableFact>();
         int duplicates = 0;
 
-        // Same key twice in one batch: keep the first, classify the rest without a round trip.
+        // Same key twice in one batch: keep the first, classify the rest without another round trip.
         var unique = new Dictionary<(string, string), PendingFact>(facts.Count);
+        var later = new List<(PendingFact Pending, PendingFact First)>();
         foreach (var pending in facts)
         {
             var key = (pending.Fact.Source, pending.Fact.Id);
@@ -120,7 +157,7 @@ public sealed class FactStore(BillingTables tables)
             }
             else
             {
-                conflicts.Add(new FactConflict(pending, first.RawEvent, first.Fact.ContentHash));
+                later.Add((pending, first)); // a conflict with whichever version ends up stored: known after the writes
             }
         }
 
@@ -129,40 +166,83 @@ public sealed class FactStore(BillingTables tables)
         var crossPayer = unique.Values.Where(p => p.Fact.Payer != p.Fact.Source).ToList();
         if (crossPayer.Count > 0)
         {
-            var (claimed, claimTransactions) = await ClaimAsync(crossPayer, conflicts, cancellationToken).ConfigureAwait(false);
+            var (claimed, claimTransactions) = await ClaimAsync(crossPayer, conflicts, unstorable, cancellationToken).ConfigureAwait(false);
             toWrite.AddRange(claimed);
             transactions += claimTransactions;
         }
 
         var chunks = toWrite
             .GroupBy(p => PartitionKey(p.Fact.Payer, p.Fact.Source, p.Fact.Id))
-            .SelectMany(g => g.Chunk(EventsPerTransaction).Select(chunk => (PartitionKey: g.Key, Facts: chunk)))
+            .SelectMany(g => Transactions(g, EventsPerTransaction).Select(chunk => (PartitionKey: g.Key, Facts: chunk)))
             .ToList();
 
         int inserted = 0;
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (chunk, ct) =>
         {
-            var (ins, dup, tx) = await WriteChunkAsync(chunk.PartitionKey, chunk.Facts, conflicts, ct).ConfigureAwait(false);
+            var (ins, dup, tx) = await WriteChunkAsync(chunk.PartitionKey, chunk.Facts, conflicts, unstorable, ct).ConfigureAwait(false);
             Interlocked.Add(ref inserted, ins);
             Interlocked.Add(ref duplicates, dup);
             Interlocked.Add(ref transactions, tx);
         }).ConfigureAwait(false);
 
-        return new AppendResult(inserted, duplicates, conflicts.ToList(), transactions);
+        if (later.Count > 0)
+        {
+            // The stored version counts: when the batch's first version lost to an earlier one, later versions are compared with that.
+            var lost = conflicts.ToDictionary(c => c.Incoming);
+            foreach (var (pending, first) in later)
+            {
+                var (raw, hash) = lost.TryGetValue(first, out var c) ? (c.ExistingRawEvent, c.ExistingHash) : (first.RawEvent, first.Fact.ContentHash);
+                if (hash == pending.Fact.ContentHash)
+                {
+                    duplicates++;
+                }
+                else
+                {
+                    conflicts.Add(new FactConflict(pending, raw, hash));
+                }
+            }
+        }
+
+        return new AppendResult(inserted, duplicates, conflicts.ToList(), transactions) { Unstorable = unstorable.ToList() };
+    }
+
+    /// <summary>Splits one partition's events into transactions of at most <paramref name="maxEvents"/> events and <see cref="TransactionBudgetBytes"/>.</summary>
+    private static IEnumerable<PendingFact[]> Transactions(IEnumerable<PendingFact> facts, int maxEvents)
+    {
+        var current = new List<PendingFact>(maxEvents);
+        long bytes = 0;
+        foreach (var p in facts)
+        {
+            long size = WireBytes(p);
+            if (current.Count > 0 && (current.Count == maxEvents || bytes + size > TransactionBudgetBytes))
+            {
+                yield return [.. current];
+                current.Clear();
+                bytes = 0;
+            }
+
+            current.Add(p);
+            bytes += size;
+        }
+
+        if (current.Count > 0)
+        {
+            yield return [.. current];
+        }
     }
 
     /// <summary>The partition holding the claims of one of a source's shards (see the class remarks).</summary>
-    public static string ClaimPartitionKey(string source, int shard) => TableKey.Escape(source) + "|claims" + ShardSuffixes[shard];
+    public static string ClaimPartitionKey(string source, int shard) => TableKey.Part(source, MaxPartitionPartChars) + "|claims" + ShardSuffixes[shard];
 
     /// <summary>Claims (source, id) for facts paid by someone else than their source; returns the facts that may be written.</summary>
     private async Task<(List<PendingFact> Claimed, int Transactions)> ClaimAsync(
-        List<PendingFact> facts, ConcurrentBag<FactConflict> conflicts, CancellationToken cancellationToken)
+        List<PendingFact> facts, ConcurrentBag<FactConflict> conflicts, ConcurrentBag<UnstorableFact> unstorable, CancellationToken cancellationToken)
     {
         var claimed = new ConcurrentBag<PendingFact>();
         int transactions = 0;
         var chunks = facts
             .GroupBy(p => ClaimPartitionKey(p.Fact.Source, Shard(p.Fact.Source, p.Fact.Id)))
-            .SelectMany(g => g.Chunk(2 * EventsPerTransaction).Select(chunk => (PartitionKey: g.Key, Facts: chunk)))
+            .SelectMany(g => Transactions(g, 2 * EventsPerTransaction).Select(chunk => (PartitionKey: g.Key, Facts: chunk)))
             .ToList();
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (chunk, ct) =>
         {
@@ -178,9 +258,9 @@ public sealed class FactStore(BillingTables tables)
 
                 return;
             }
-            catch (TableTransactionFailedException ex) when (ex.Status == 409)
+            catch (RequestFailedException ex) when (ex.Status == 409 || StorageFailure.IsDeterministic(ex))
             {
-                // Some keys are claimed already: sort them out one at a time.
+                // Some keys are claimed already, or a row was refused: sort them out one at a time.
             }
 
             foreach (var p in chunk.Facts)
@@ -195,6 +275,11 @@ public sealed class FactStore(BillingTables tables)
                 catch (RequestFailedException ex) when (ex.Status == 409)
                 {
                 }
+                catch (RequestFailedException ex) when (StorageFailure.IsDeterministic(ex))
+                {
+                    unstorable.Add(new UnstorableFact(p, StorageFailure.Describe(ex)));
+                    continue;
+                }
 
                 if (await HasSameContentAsync(chunk.PartitionKey, p, conflicts, ct).ConfigureAwait(false))
                 {
@@ -207,7 +292,7 @@ public sealed class FactStore(BillingTables tables)
     }
 
     private async Task<(int Inserted, int Duplicates, int Transactions)> WriteChunkAsync(
-        string partitionKey, PendingFact[] chunk, ConcurrentBag<FactConflict> conflicts, CancellationToken cancellationToken)
+        string partitionKey, PendingFact[] chunk, ConcurrentBag<FactConflict> conflicts, ConcurrentBag<UnstorableFact> unstorable, CancellationToken cancellationToken)
     {
         var actions = new List<TableTransactionAction>(chunk.Length * 2);
         foreach (var pending in chunk)
@@ -220,10 +305,10 @@ public sealed class FactStore(BillingTables tables)
             await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
             return (chunk.Length, 0, 1);
         }
-        catch (TableTransactionFailedException ex) when (ex.Status == 409)
+        catch (RequestFailedException ex) when (ex.Status == 409 || StorageFailure.IsDeterministic(ex))
         {
-            // Some rows exist already (a redelivery, or a resend). Separate duplicates from new rows one event at a time;
-            // each event's two rows still go together, so a fact never exists without its identity row.
+            // Some rows exist already (a redelivery, or a resend), or the service refused a row. Sort the events out one at
+            // a time; each event's two rows still go together, so a fact never exists without its identity row.
         }
 
         int inserted = 0, duplicates = 0, transactions = 1;
@@ -238,8 +323,13 @@ public sealed class FactStore(BillingTables tables)
                 inserted++;
                 continue;
             }
-            catch (TableTransactionFailedException ex) when (ex.Status == 409)
+            catch (RequestFailedException ex) when (ex.Status == 409)
             {
+            }
+            catch (RequestFailedException ex) when (StorageFailure.IsDeterministic(ex))
+            {
+                unstorable.Add(new UnstorableFact(pending, StorageFailure.Describe(ex)));
+                continue;
             }
 
             if (await HasSameContentAsync(partitionKey, pending, conflicts, cancellationToken).ConfigureAwait(false))
@@ -258,14 +348,14 @@ public sealed class FactStore(BillingTables tables)
     private async Task<bool> HasSameContentAsync(string partitionKey, PendingFact pending, ConcurrentBag<FactConflict> conflicts, CancellationToken cancellationToken)
     {
         var existing = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, IdentityRowKey(pending.Fact.Source, pending.Fact.Id),
-            select: ["Hash", "Raw"], cancellationToken).ConfigureAwait(false);
+            cancellationToken: cancellationToken).ConfigureAwait(false);
         string existingHash = existing.HasValue ? existing.Value!.GetString("Hash") ?? "" : "";
         if (existingHash == pending.Fact.ContentHash)
         {
             return true;
         }
 
-        conflicts.Add(new FactConflict(pending, existing.HasValue ? existing.Value!.GetString("Raw") : null, existingHash));
+        conflicts.Add(new FactConflict(pending, existing.HasValue ? ReadRaw(existing.Value!) : null, existingHash));
         return false;
     }
 
@@ -301,13 +391,56 @@ public sealed class FactStore(BillingTables tables)
     }
 
     /// <summary>The identity row of a fact (and its claim): the content hash that tells a redelivery from a conflict, and the raw event.</summary>
-    private static TableEntity IdentityEntity(string partitionKey, PendingFact pending) => new(partitionKey, IdentityRowKey(pending.Fact.Source, pending.Fact.Id))
+    /// <remarks>The raw event is kept whole: <c>Raw</c> holds its first <see cref="MaxRawChars"/> characters, <c>Raw1</c>, <c>Raw2</c>, … the rest.</remarks>
+    private static TableEntity IdentityEntity(string partitionKey, PendingFact pending)
     {
-        ["Hash"] = pending.Fact.ContentHash,
-        ["Time"] = pending.Fact.Time,
-        ["Payer"] = pending.Fact.Payer,
-        ["Raw"] = pending.RawEvent.Length <= MaxRawChars ? pending.RawEvent : pending.RawEvent[..MaxRawChars],
-    };
+        var entity = new TableEntity(partitionKey, IdentityRowKey(pending.Fact.Source, pending.Fact.Id))
+        {
+            ["Hash"] = pending.Fact.ContentHash,
+            ["Time"] = pending.Fact.Time,
+            ["Payer"] = pending.Fact.Payer,
+        };
+        if (pending.RawEvent.Length <= MaxRawChars)
+        {
+            entity["Raw"] = pending.RawEvent;
+        }
+        else
+        {
+            int i = 0;
+            foreach (var part in TextChunks.Split(pending.RawEvent, MaxRawChars))
+            {
+                entity[i == 0 ? "Raw" : "Raw" + i.ToString(CultureInfo.InvariantCulture)] = part;
+                i++;
+            }
+        }
+
+        if (entity.RowKey.StartsWith("k|%h", StringComparison.Ordinal))
+        {
+            // The key is a digest: keep what it stands for.
+            entity["Source"] = pending.Fact.Source;
+            entity["EventId"] = pending.Fact.Id;
+        }
+
+        return entity;
+    }
+
+    /// <summary>The raw event of an identity row, reassembled from <c>Raw</c>, <c>Raw1</c>, ….</summary>
+    public static string? ReadRaw(TableEntity identity)
+    {
+        string? first = identity.GetString("Raw");
+        if (first is null || !identity.ContainsKey("Raw1"))
+        {
+            return first;
+        }
+
+        var sb = new StringBuilder(first);
+        for (int i = 1; identity.GetString("Raw" + i.ToString(CultureInfo.InvariantCulture)) is { } part; i++)
+        {
+            sb.Append(part);
+        }
+
+        return sb.ToString();
+    }
 
     /// <summary>
     /// Facts of one payer with <c>from &lt;= time &lt; to</c>, shard by shard in parallel; order across shards is not defined.

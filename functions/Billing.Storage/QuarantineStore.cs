@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Azure;
 using Azure.Data.Tables;
 
 namespace Billing.Storage;
@@ -15,6 +17,9 @@ public enum QuarantineKind
 
     /// <summary>Not even an event (unparseable host payload element).</summary>
     Malformed,
+
+    /// <summary>A valid event Table Storage refused deterministically (a 4xx that is not a conflict); the reason is the service's.</summary>
+    Unstorable,
 }
 
 /// <summary>An event the metering path could not count, with everything needed to replay or explain it.</summary>
@@ -34,49 +39,128 @@ public sealed record QuarantinedEvent(
 /// <summary>
 /// Bad events from the Event Hubs path, never dropped. The row key is a hash of (hub, kind, raw), so a redelivered
 /// batch overwrites the same rows instead of piling up copies. Partitioned by source for per-partner listing.
+/// <para>Raw payloads are kept whole, byte for byte: split into <c>Raw0</c>, <c>Raw1</c>, … (and <c>ExistingRaw0</c>, …
+/// for a conflict's first version) of at most <see cref="ChunkChars"/> characters, as many on a row as fit
+/// <see cref="RowBudgetBytes"/>, further ones on continuation rows <c>{rowKey}-1</c>, <c>{rowKey}-2</c>, … so no entity passes 1 MiB.
+/// Writes are entity-group transactions of at most 100 rows and an estimated 3 MiB on the wire.</para>
 /// </summary>
 public sealed class QuarantineStore(BillingTables tables)
 {
-    private const int ChunkChars = 30_000;
-    private const int MaxChunks = 16; // ~1 MB entity limit
+    public const int ChunkChars = 30_000;
+
+    /// <summary>What one row may hold, estimated as in <see cref="WireBytes"/>: under the 1 MiB entity limit however it is measured.</summary>
+    public const long RowBudgetBytes = 960 * 1024;
+
+    private const int MaxTextChars = 30_000; // reasons: diagnostics, cut to one property
+    private const int MaxIdentityChars = 1_000; // source and id as properties; the raw payload has them whole
+    private const long TransactionBudgetBytes = 3 * 1024 * 1024;
+    private const int RowsPerTransaction = 100;
 
     private readonly TableClient table = tables.Quarantine;
 
     public static string RowKeyFor(QuarantinedEvent e) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{e.Hub}\u001f{e.Kind}\u001f{e.Raw}")));
 
+    /// <summary>The partition of a source's quarantined events (a digest when the escaped source is too long for a key).</summary>
+    public static string PartitionKeyFor(string? source) => TableKey.Part(source ?? "_unknown", FactStore.MaxPartitionPartChars);
+
     public async Task AddAsync(IEnumerable<QuarantinedEvent> events, CancellationToken cancellationToken)
     {
-        foreach (var group in events.GroupBy(e => TableKey.Escape(e.Source ?? "_unknown")))
+        foreach (var group in events.GroupBy(e => PartitionKeyFor(e.Source)))
         {
-            foreach (var chunk in group.DistinctBy(RowKeyFor).Chunk(20))
+            var batch = new List<TableEntity>();
+            long bytes = 0;
+            foreach (var row in group.DistinctBy(RowKeyFor).SelectMany(e => ToEntities(group.Key, e)))
             {
-                var actions = chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(group.Key, e))).ToList();
-                await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                long size = WireBytes(row);
+                if (batch.Count > 0 && (batch.Count == RowsPerTransaction || bytes + size > TransactionBudgetBytes))
+                {
+                    await SubmitAsync(batch, cancellationToken).ConfigureAwait(false);
+                    batch.Clear();
+                    bytes = 0;
+                }
+
+                batch.Add(row);
+                bytes += size;
+            }
+
+            if (batch.Count > 0)
+            {
+                await SubmitAsync(batch, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    public async Task<IReadOnlyList<QuarantinedEvent>> ListAsync(string? source, CancellationToken cancellationToken)
+    /// <summary>
+    /// One transaction; when the service refuses it deterministically, row by row, and a row it still refuses is replaced by
+    /// a small row that says so (kind, hash and length of the raw payload, the service's reason), so no event blocks the
+    /// batch forever. Transient errors propagate: the invocation fails and is retried.
+    /// </summary>
+    private async Task SubmitAsync(List<TableEntity> rows, CancellationToken cancellationToken)
     {
-        string? filter = source is null ? null : TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Escape(source)}");
-        var list = new List<QuarantinedEvent>();
-        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        try
         {
-            list.Add(FromEntity(e));
+            await table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList(), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (RequestFailedException ex) when (StorageFailure.IsDeterministic(ex))
+        {
         }
 
-        return list;
+        foreach (var row in rows)
+        {
+            try
+            {
+                await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (StorageFailure.IsDeterministic(ex))
+            {
+                var stub = new TableEntity(row.PartitionKey, row.RowKey) { ["Unstored"] = StorageFailure.Describe(ex) };
+                foreach (string name in (string[])["Kind", "Hub", "PartitionId", "SequenceNumber", "EnqueuedTime", "QuarantinedAt", "RawSha256", "RawLength", "Part"])
+                {
+                    if (row.TryGetValue(name, out object? value))
+                    {
+                        stub[name] = value;
+                    }
+                }
+
+                await table.UpsertEntityAsync(stub, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
-    private static TableEntity ToEntity(string partitionKey, QuarantinedEvent e)
+    /// <summary>High estimate of a row on the wire: six bytes per character of text (a JSON escape) plus a fixed allowance.</summary>
+    private static long WireBytes(TableEntity row) => 2048 + row.Sum(p => p.Value is string s ? 6L * s.Length : 16L);
+
+    public async Task<IReadOnlyList<QuarantinedEvent>> ListAsync(string? source, CancellationToken cancellationToken)
     {
-        var entity = new TableEntity(partitionKey, RowKeyFor(e))
+        string? filter = source is null ? null : TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKeyFor(source)}");
+        var mains = new List<TableEntity>();
+        var parts = new Dictionary<(string, string), TableEntity>();
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (e.GetInt32("Part") is not null)
+            {
+                parts[(e.PartitionKey, e.RowKey)] = e;
+            }
+            else
+            {
+                mains.Add(e);
+            }
+        }
+
+        return mains.Select(m => FromEntity(m, parts)).ToList();
+    }
+
+    private static List<TableEntity> ToEntities(string partitionKey, QuarantinedEvent e)
+    {
+        string rowKey = RowKeyFor(e);
+        var entity = new TableEntity(partitionKey, rowKey)
         {
             ["Kind"] = e.Kind.ToString(),
-            ["Reasons"] = string.Join('\n', e.Reasons),
-            ["Source"] = e.Source,
-            ["EventId"] = e.EventId,
+            ["Reasons"] = Cut(string.Join('\n', e.Reasons), MaxTextChars),
+            ["Source"] = Cut(e.Source, MaxIdentityChars),
+            ["EventId"] = Cut(e.EventId, MaxIdentityChars),
             ["Hub"] = e.Hub,
             ["PartitionId"] = e.PartitionId,
             ["SequenceNumber"] = e.SequenceNumber,
@@ -85,33 +169,69 @@ public sealed class QuarantineStore(BillingTables tables)
             ["RawSha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(e.Raw))),
             ["RawLength"] = e.Raw.Length,
         };
-        int chunks = 0;
-        for (int offset = 0; offset < e.Raw.Length && chunks < MaxChunks; offset += ChunkChars, chunks++)
-        {
-            entity["Raw" + chunks] = e.Raw.Substring(offset, Math.Min(ChunkChars, e.Raw.Length - offset));
-        }
-
-        entity["RawChunks"] = chunks;
+        var chunks = TextChunks.Split(e.Raw, ChunkChars).Select((text, i) => (Name: "Raw" + i.ToString(CultureInfo.InvariantCulture), Text: text)).ToList();
+        entity["RawChunks"] = chunks.Count;
         if (e.ExistingRaw is not null)
         {
-            entity["ExistingRaw"] = e.ExistingRaw.Length <= ChunkChars ? e.ExistingRaw : e.ExistingRaw[..ChunkChars];
+            var existing = TextChunks.Split(e.ExistingRaw, ChunkChars).Select((text, i) => (Name: "ExistingRaw" + i.ToString(CultureInfo.InvariantCulture), Text: text)).ToList();
+            entity["ExistingRawChunks"] = existing.Count;
+            chunks.AddRange(existing);
         }
 
-        return entity;
+        // Fill rows up to an estimated RowBudgetBytes on the wire: Azurite measures an entity by its request body, where
+        // text may be escaped, and Azure by its stored size (≤ 2 bytes a character); this estimate is within both.
+        var rows = new List<TableEntity> { entity };
+        var target = entity;
+        long used = WireBytes(entity) + 64;
+        foreach (var (name, text) in chunks)
+        {
+            long size = (6L * text.Length) + 64;
+            if (used + size > RowBudgetBytes)
+            {
+                target = new TableEntity(partitionKey, ContinuationKey(rowKey, rows.Count)) { ["Part"] = rows.Count };
+                rows.Add(target);
+                used = WireBytes(target);
+            }
+
+            target[name] = text;
+            used += size;
+        }
+
+        entity["Rows"] = rows.Count;
+        return rows;
     }
 
-    private static QuarantinedEvent FromEntity(TableEntity e)
+    private static string ContinuationKey(string rowKey, int row) => rowKey + "-" + row.ToString(CultureInfo.InvariantCulture);
+
+    private static string? Cut(string? text, int maxChars) => text is null || text.Length <= maxChars ? text : TextChunks.Split(text, maxChars).First();
+
+    private static QuarantinedEvent FromEntity(TableEntity e, Dictionary<(string, string), TableEntity> parts)
     {
-        var raw = new StringBuilder();
-        int chunks = e.GetInt32("RawChunks") ?? 0;
-        for (int i = 0; i < chunks; i++)
+        int rows = e.GetInt32("Rows") ?? 1;
+        var all = new List<TableEntity> { e };
+        for (int row = 1; row < rows; row++)
         {
-            raw.Append(e.GetString("Raw" + i));
+            if (parts.TryGetValue((e.PartitionKey, ContinuationKey(e.RowKey, row)), out var part))
+            {
+                all.Add(part);
+            }
+        }
+
+        string? Text(string prefix, int count)
+        {
+            var sb = new StringBuilder();
+            for (int i = 0; i < count; i++)
+            {
+                string name = prefix + i.ToString(CultureInfo.InvariantCulture);
+                sb.Append(all.Select(r => r.GetString(name)).FirstOrDefault(v => v is not null));
+            }
+
+            return sb.ToString();
         }
 
         return new QuarantinedEvent(
             Enum.Parse<QuarantineKind>(e.GetString("Kind") ?? nameof(QuarantineKind.Invalid)),
-            raw.ToString(),
+            Text("Raw", e.GetInt32("RawChunks") ?? 0) ?? "",
             (e.GetString("Reasons") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries),
             e.GetString("Source"),
             e.GetString("EventId"),
@@ -120,6 +240,6 @@ public sealed class QuarantineStore(BillingTables tables)
             e.GetInt64("SequenceNumber"),
             e.GetDateTimeOffset("EnqueuedTime"),
             e.GetDateTimeOffset("QuarantinedAt") ?? default,
-            e.GetString("ExistingRaw"));
+            e.GetInt32("ExistingRawChunks") is { } existing ? Text("ExistingRaw", existing) : e.GetString("ExistingRaw"));
     }
 }

@@ -11,6 +11,43 @@ public static class TableKey
 {
     public const char Separator = '|';
 
+    /// <summary>
+    /// Longest PartitionKey or RowKey we write: Table Storage allows 1 KiB, and a key is UTF-16 (2 bytes a character);
+    /// Azurite refuses keys over 512 characters as well.
+    /// </summary>
+    public const int MaxKeyChars = 512;
+
+    /// <summary>Length of <see cref="Digest"/>: <c>%h</c> and 64 hex digits.</summary>
+    public const int DigestChars = 66;
+
+    /// <summary>
+    /// A fixed-length stand-in for key parts whose escaped form would make a key too long: <c>%h</c> + SHA-256 (hex) of
+    /// the UTF-8 parts joined by NUL. <see cref="Escape"/> only ever writes <c>%</c> before a hex digit or <c>u</c>,
+    /// so a digest never equals an escaped value; the original values stay on the row as properties.
+    /// </summary>
+    public static string Digest(params ReadOnlySpan<string> parts)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (i > 0)
+            {
+                sha.AppendData([0]);
+            }
+
+            sha.AppendData(Encoding.UTF8.GetBytes(parts[i]));
+        }
+
+        return "%h" + Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary><see cref="Escape"/>d <paramref name="value"/> when that is at most <paramref name="maxChars"/> long, else its <see cref="Digest"/>.</summary>
+    public static string Part(string value, int maxChars)
+    {
+        string escaped = Escape(value);
+        return escaped.Length <= maxChars ? escaped : Digest(value);
+    }
+
     /// <summary>Every character <see cref="NeedsEscape"/> names, for a vectorized search: keys are escaped per metered event.</summary>
     private static readonly System.Buffers.SearchValues<char> MustEscape =
         System.Buffers.SearchValues.Create(Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(NeedsEscape).ToArray());

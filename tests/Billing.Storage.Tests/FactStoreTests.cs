@@ -296,4 +296,87 @@ public class FactStoreTests(AzuriteFixture azurite)
         // Pinned XxHash32("carrier-tmo\0sess-1"): a change here would silently re-key every stored fact and break dedup.
         Assert.Equal(3573202208u, FactStore.StableHash("carrier-tmo", "sess-1"));
     }
+
+    /// <summary>A carrier event whose raw text is padded to <paramref name="rawChars"/> characters of <paramref name="pad"/>.</summary>
+    private static PendingFact Padded(string id, long bytes, int rawChars, char pad = '<', string payer = "carrier-tmo")
+    {
+        var p = Carrier(id, bytes, payer: payer);
+        string head = $"{{\"id\":\"{id}\",\"bytes\":{bytes},\"pad\":\"";
+        return p with { RawEvent = head + new string(pad, rawChars - head.Length - 2) + "\"}" };
+    }
+
+    [Fact]
+    public async Task AppendAsync_SourceAndIdWhoseEscapedKeyIsTooLong_StoredOnceUnderDigestKey()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync());
+        string partner = string.Concat(Enumerable.Repeat("\U0001F4E1", 60)); // escaped: 720 characters
+        string id = string.Concat(Enumerable.Repeat("\U0001F600", 64)); // escaped: 768 characters
+
+        var first = await store.AppendAsync([Carrier(id, 500, payer: partner)], CancellationToken.None);
+        var again = await store.AppendAsync([Carrier(id, 500, payer: partner)], CancellationToken.None);
+
+        Assert.Equal((1, 0), (first.Inserted, first.Duplicates));
+        Assert.Equal((0, 1), (again.Inserted, again.Duplicates));
+        var fact = Assert.Single(await store.QueryAsync(partner, Day, Day.AddDays(1), CancellationToken.None).ToListAsync());
+        Assert.Equal((partner, id, 500L), (fact.Source, fact.Id, fact.Bytes));
+    }
+
+    [Fact]
+    public async Task AppendAsync_ConflictWithA64KiBFirstVersion_ReturnsTheFirstRawEventWhole()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync());
+        var first = Padded("big-1", 100, 65_000);
+        await store.AppendAsync([first], CancellationToken.None);
+
+        var result = await store.AppendAsync([Carrier("big-1", 999)], CancellationToken.None);
+
+        var conflict = Assert.Single(result.Conflicts);
+        Assert.Equal(first.RawEvent, conflict.ExistingRawEvent);
+    }
+
+    [Fact]
+    public async Task AppendAsync_50EventsOf60KiBInOnePartition_SplitIntoTransactionsUnder4MiB()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync(shards: 1));
+        var facts = Enumerable.Range(0, 50).Select(i => Padded($"pad-{i}", 10 + i, 60_000, '\u20AC')).ToList(); // 3 UTF-8 bytes each
+
+        var result = await store.AppendAsync(facts, CancellationToken.None);
+
+        Assert.Equal(50, result.Inserted);
+        Assert.True(result.Transactions > 1);
+        Assert.Equal((50, facts.Sum(f => f.Fact.Bytes)), await TotalsAsync(store));
+    }
+
+    [Fact]
+    public async Task AppendAsync_RowTheServiceRefuses_IsReportedUnstorableAndTheOthersAreWritten()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync(shards: 1));
+        var poison = Carrier("poison", 7, hotspot: new string('h', 40_000)); // a property over 32K characters: 400 on every try
+        var facts = Enumerable.Range(0, 20).Select(i => Carrier($"ok-{i}", 100)).Append(poison).ToList();
+
+        var result = await store.AppendAsync(facts, CancellationToken.None);
+        var again = await store.AppendAsync(facts, CancellationToken.None);
+
+        var refused = Assert.Single(result.Unstorable);
+        Assert.Same(poison, refused.Fact);
+        Assert.Contains("400", refused.Reason, StringComparison.Ordinal);
+        Assert.Equal(20, result.Inserted);
+        Assert.Equal((0, 20, 1), (again.Inserted, again.Duplicates, again.Unstorable.Count));
+        Assert.Equal((20, 2000L), await TotalsAsync(store));
+    }
+
+    [Fact]
+    public async Task AppendAsync_TwoNewVersionsInABatchOfAnIdAlreadyStored_BothConflictWithTheStoredVersion()
+    {
+        var store = new FactStore(await azurite.NewTablesAsync());
+        var stored = Carrier("v-1", 100);
+        await store.AppendAsync([stored], CancellationToken.None);
+
+        var result = await store.AppendAsync([Carrier("v-1", 200), Carrier("v-1", 300), Carrier("v-1", 100)], CancellationToken.None);
+
+        Assert.Equal((0, 1), (result.Inserted, result.Duplicates));
+        Assert.Equal(2, result.Conflicts.Count);
+        Assert.All(result.Conflicts, c => Assert.Equal(stored.RawEvent, c.ExistingRawEvent));
+        Assert.Equal((1, 100L), await TotalsAsync(store));
+    }
 }

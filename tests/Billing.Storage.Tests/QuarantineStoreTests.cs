@@ -45,4 +45,45 @@ public class QuarantineStoreTests(AzuriteFixture azurite)
         Assert.Equal(2, (await store.ListAsync(null, CancellationToken.None)).Count);
         Assert.Single(await store.ListAsync("we/ird#?", CancellationToken.None));
     }
+
+    [Fact]
+    public async Task AddAsync_40ConflictsOf60KiBFromOneSource_AllStoredWithBothVersionsByteExact()
+    {
+        var store = new QuarantineStore(await azurite.NewTablesAsync());
+        string first = "{\"v\":0,\"pad\":\"" + new string('\u20AC', 60_000) + "\"}"; // 3 UTF-8 bytes a character
+        var conflicts = Enumerable.Range(1, 40)
+            .Select(i => Bad("{\"v\":" + i + ",\"pad\":\"" + new string('<', 60_000) + "\"}") with { Kind = QuarantineKind.Conflict, ExistingRaw = first })
+            .ToList();
+
+        await store.AddAsync(conflicts, CancellationToken.None);
+
+        var back = await store.ListAsync("carrier-tmo", CancellationToken.None);
+        Assert.Equal(conflicts.Select(c => c.Raw).Order(StringComparer.Ordinal), back.Select(b => b.Raw).Order(StringComparer.Ordinal));
+        Assert.All(back, b => Assert.Equal(first, b.ExistingRaw));
+    }
+
+    [Fact]
+    public async Task AddAsync_RawLargerThanOneEntity_IsSpreadOverContinuationRowsAndReadBackWhole()
+    {
+        var store = new QuarantineStore(await azurite.NewTablesAsync());
+        string raw = "{\"blob\":\"" + string.Concat(Enumerable.Repeat("ab\U0001F600", 125_000)) + "\"}"; // 500,000+ characters
+
+        await store.AddAsync([Bad(raw), Bad("{}")], CancellationToken.None);
+
+        var back = await store.ListAsync("carrier-tmo", CancellationToken.None);
+        Assert.Equal(2, back.Count);
+        Assert.Contains(back, b => b.Raw == raw);
+    }
+
+    [Fact]
+    public async Task AddAsync_SourceTooLongForAKey_IsStoredAndListedBySource()
+    {
+        var store = new QuarantineStore(await azurite.NewTablesAsync());
+        string source = string.Concat(Enumerable.Repeat("\U0001F4E1", 100)); // escaped: 1,200 characters
+
+        await store.AddAsync([Bad("{\"source\":\"" + source + "\"}", source)], CancellationToken.None);
+
+        var back = Assert.Single(await store.ListAsync(source, CancellationToken.None));
+        Assert.Equal(source, back.Source);
+    }
 }

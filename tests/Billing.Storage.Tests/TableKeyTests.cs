@@ -23,4 +23,60 @@ public class TableKeyTests
     {
         Assert.Same("carrier-tmo", TableKey.Escape("carrier-tmo"));
     }
+
+    [Fact]
+    public void Part_EscapedValueTooLong_IsFixedLengthDigestDistinctFromAnyEscape()
+    {
+        string emoji = string.Concat(Enumerable.Repeat("\U0001F4E1", 64)); // 128 UTF-16 units, 768 characters escaped
+
+        string part = TableKey.Part(emoji, 480);
+
+        Assert.Equal(TableKey.DigestChars, part.Length);
+        Assert.StartsWith("%h", part, StringComparison.Ordinal);
+        Assert.Equal(part, TableKey.Part(emoji, 480));
+        Assert.NotEqual(part, TableKey.Part(emoji + "x", 480));
+        Assert.Equal("carrier-tmo", TableKey.Part("carrier-tmo", 480)); // short values keep the key they always had
+        Assert.DoesNotContain("%h", TableKey.Escape("%h" + new string('a', 64)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(32)]
+    [InlineData(64)]
+    public void FactKeys_LongestSourceAndIdOfEmoji_StayWithinKeyLimit(int emojiInId)
+    {
+        string source = string.Concat(Enumerable.Repeat("\U0001F4E1", 64)); // a 128-character partner id of emoji
+        string id = string.Concat(Enumerable.Repeat("\U0001F600", emojiInId));
+        var time = new DateTimeOffset(2026, 10, 20, 10, 0, 0, TimeSpan.Zero);
+
+        string[] keys =
+        [
+            FactStore.IdentityRowKey(source, id), FactStore.TimeRowKey(time, source, id), FactStore.ShardPartitionKey(source, 63),
+            FactStore.ClaimPartitionKey(source, 63), QuarantineStore.PartitionKeyFor(source),
+        ];
+
+        Assert.All(keys, k => Assert.InRange(k.Length, 1, TableKey.MaxKeyChars));
+        Assert.StartsWith(FactStore.TimeRowBound(time) + "|", keys[1], StringComparison.Ordinal); // time scans still find it
+    }
+
+    [Fact]
+    public void FactKeys_OrdinaryIds_KeepTheirEscapedForm()
+    {
+        string id = new('/', 128); // the longest escape an id without surrogates can have: 384 characters
+
+        Assert.Equal("k|carrier-tmo|" + TableKey.Escape(id), FactStore.IdentityRowKey("carrier-tmo", id));
+        Assert.Equal("k|carrier-tmo|sess-1", FactStore.IdentityRowKey("carrier-tmo", "sess-1"));
+    }
+
+    [Fact]
+    public void TextChunks_Split_NeverSeparatesASurrogatePairAndJoinsBackExactly()
+    {
+        string text = "a" + string.Concat(Enumerable.Repeat("\U0001F600", 10));
+
+        var parts = TextChunks.Split(text, 4).ToList();
+
+        Assert.Equal(text, string.Concat(parts));
+        Assert.All(parts, p => Assert.False(char.IsHighSurrogate(p[^1])));
+        Assert.All(parts, p => Assert.InRange(p.Length, 1, 4));
+    }
 }

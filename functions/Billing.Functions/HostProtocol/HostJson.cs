@@ -66,16 +66,24 @@ public static class HostJson
             return [];
         }
 
+        // The usual shape (a string holding the array): parse it once and read the items out, without the copy Unwrap keeps.
+        if (value.Value.ValueKind == JsonValueKind.String && JsonText.TryGetString(value.Value, out string? text) && text is { Length: > 0 } && text[0] == '[')
+        {
+            try
+            {
+                using var doc = JsonText.ParseStrict(text);
+                return Items(doc.RootElement);
+            }
+            catch (JsonException)
+            {
+                // not an array after all: read below as a plain string
+            }
+        }
+
         var v = Unwrap(value.Value);
         if (v.ValueKind == JsonValueKind.Array)
         {
-            var list = new List<string>(v.GetArrayLength());
-            foreach (var item in v.EnumerateArray())
-            {
-                list.Add(JsonText.StringOrRaw(item)); // an unreadable string stays as raw text and ends up in quarantine
-            }
-
-            return list;
+            return Items(v);
         }
 
         // Cardinality one, or a single event: one item.
@@ -85,6 +93,17 @@ public static class HostJson
             JsonValueKind.Null or JsonValueKind.Undefined => [],
             _ => [v.GetRawText()],
         };
+    }
+
+    private static List<string> Items(JsonElement array)
+    {
+        var list = new List<string>(array.GetArrayLength());
+        foreach (var item in array.EnumerateArray())
+        {
+            list.Add(JsonText.StringOrRaw(item)); // an unreadable string stays as raw text and ends up in quarantine
+        }
+
+        return list;
     }
 
     public static IReadOnlyList<JsonElement> ArrayItems(JsonElement? value)

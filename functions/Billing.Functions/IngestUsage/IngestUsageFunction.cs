@@ -32,6 +32,19 @@ public sealed partial class IngestUsageFunction(PartnerDirectory partners, Usage
             .Messages("computeUsage", outcome.ComputeEvents);
     }
 
+    /// <summary>
+    /// The answer to an invocation too large to hold a body within the limit (see <see cref="HandlerLimits.MaxIngestInvocationBytes"/>):
+    /// 413, nothing published. Answered by the handler itself, so any host that forwards the request gets the same.
+    /// </summary>
+    public static InvocationResponse TooLarge()
+    {
+        var problem = new Problem(413, "Payload too large", $"the request is larger than the limit of {Billing.Domain.Events.EventLimits.MaxRequestBytes} bytes (1 MiB)");
+        return new InvocationResponse()
+            .Http("res", problem.Status, problem.ToJson(), Problem.ContentType)
+            .Messages("carrierOffload", [])
+            .Messages("computeUsage", []);
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Usage from {Partner}: {Status}, {Carrier} carrier and {Compute} compute events accepted")]
     private static partial void LogIngested(ILogger logger, string partner, int status, int carrier, int compute);
 }

@@ -11,9 +11,10 @@ public sealed record MeteringSummary(int Received, int Inserted, int Duplicates,
 
 /// <summary>
 /// Meters one Event Hubs batch. The trigger checkpoints after every invocation whatever the outcome, so a bad event
-/// never fails the batch: it is quarantined with its reasons and raw payload. Storage failures do fail the invocation
-/// (after the SDK's own retries), and the function's retry policy redelivers; facts are keyed for exactly-once, so
-/// redelivery never double counts.
+/// never fails the batch: it is quarantined with its reasons and raw payload. Failures are classified
+/// (<see cref="StorageFailure"/>): a transient storage error fails the invocation (after the SDK's own retries) and the
+/// function's retry policy redelivers; facts are keyed for exactly-once, so redelivery never double counts. A row the
+/// service refuses deterministically is isolated event by event and quarantined as unstorable, and the rest is metered.
 /// </summary>
 public sealed partial class MeteringService(
     UsageEventValidator validator,
@@ -90,6 +91,12 @@ public sealed partial class MeteringService(
             bad.Add(new QuarantinedEvent(QuarantineKind.Conflict, conflict.Incoming.RawEvent,
                 [$"id: ({f.Source}, {f.Id}) was already metered with different content (hash {conflict.ExistingHash[..Math.Min(12, conflict.ExistingHash.Length)]}); the first version counts"],
                 f.Source, f.Id, hub, partitionId, null, null, now, conflict.ExistingRawEvent));
+        }
+
+        foreach (var refused in appended.Unstorable)
+        {
+            var f = refused.Fact.Fact;
+            bad.Add(new QuarantinedEvent(QuarantineKind.Unstorable, refused.Fact.RawEvent, [$"$: {refused.Reason}"], f.Source, f.Id, hub, partitionId, null, null, now));
         }
 
         if (bad.Count > 0)

@@ -149,6 +149,47 @@ public class HostProtocolTests(PlatformFixture platform)
         Assert.Contains(rows, r => r.Raw == "not json {" && r.Kind == QuarantineKind.Malformed);
     }
 
+    [Fact]
+    public async Task MeterCarrierOffload_40EventsPaddedTo63KiBWithAngleBrackets_AreAllMetered()
+    {
+        // '<' is six bytes after the host's first JSON encoding and seven after the second: this invocation is ~17 MiB,
+        // past the handler's former 8 MiB limit, which failed it on every retry and stopped the partition.
+        string hotspot = PlatformFixture.NewHotspot();
+        var events = Enumerable.Range(0, 40).Select(i => (JsonNode)SampleEvents.Carrier($"pad-{hotspot}-{i}", hotspot, 1000 + i, 0)).ToList();
+        var payload = EventHubPayload(events, doubleEncoded: true, DateTimeOffset.UtcNow);
+        var texts = events.Select(e => e.ToJsonString()[..^1] + ",\"padding\":\"" + new string('<', 63_000) + "\"}"); // as partners send it: '<' unescaped
+        payload["Data"]!["events"] = JsonValue.Create(new JsonArray(texts.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()).ToJsonString());
+
+        var result = await InvokeAsync("MeterCarrierOffload", payload);
+
+        Assert.Equal((40, 0), (result["ReturnValue"]!["Inserted"]!.GetValue<int>(), result["ReturnValue"]!["Quarantined"]!.GetValue<int>()));
+        var usage = await platform.GetUsageAsync(PlatformFixture.CarrierKey, "groupBy=hotspot&window=month");
+        Assert.Equal(40 * 1000 + (39 * 40 / 2), usage["rows"]!.AsArray().Where(r => r!["group"]!["hotspot"]!.GetValue<string>() == hotspot).Sum(r => r!["quantity"]!.GetValue<long>()));
+    }
+
+    [Fact]
+    public void HostJson_MaxEventBatchSize_IsWithinWhatTheHandlerAccepts()
+    {
+        var hostJson = JsonNode.Parse(File.ReadAllText(Path.Combine(PlatformFixture.AppDirectory(), "host.json")))!;
+
+        int batch = hostJson["extensions"]!["eventHubs"]!["maxEventBatchSize"]!.GetValue<int>();
+
+        Assert.InRange(batch, 1, Billing.Functions.HostProtocol.HandlerLimits.MaxEventBatchSize);
+    }
+
+    [Fact]
+    public async Task IngestUsage_InvocationTooLargeToHoldABodyWithinTheLimit_Answers413WithNothingPublished()
+    {
+        var payload = HttpReq(new string('<', 3 * 1024 * 1024), PlatformFixture.CarrierKey, doubleEncoded: false);
+
+        var response = await InvokeAsync("IngestUsage", payload);
+
+        var res = response["Outputs"]!["res"]!.AsObject();
+        Assert.Equal(413, res["statusCode"]!.GetValue<int>());
+        Assert.Equal("application/problem+json", res["headers"]!["Content-Type"]!.GetValue<string>());
+        Assert.Empty(response["Outputs"]!["carrierOffload"]!.AsArray());
+    }
+
     [Theory]
     [InlineData("{oops")]
     [InlineData("{\"Data\":{},\"Data\":{}}")]

@@ -61,6 +61,18 @@ public class IngestUsageHttpTests(PlatformFixture platform)
         Assert.Contains("1 MiB", problem["detail"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData('<')] // the host escapes it to six bytes: the invocation was 18 MiB, over the handler's limit (was a 500)
+    [InlineData('a')]
+    public async Task Post_ThreeMebibyteBody_Returns413Problem(char fill)
+    {
+        var (status, body, type) = await PostAsync(PlatformFixture.CarrierKey, new string(fill, 3 * 1024 * 1024));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("application/problem+json", type);
+        Assert.Equal(413, body["status"]!.GetValue<int>());
+    }
+
     [Fact]
     public async Task Post_MoreThan1000Events_Returns413()
     {

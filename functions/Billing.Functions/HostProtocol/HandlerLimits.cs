@@ -1,0 +1,33 @@
+using Billing.Domain.Events;
+
+namespace Billing.Functions.HostProtocol;
+
+/// <summary>
+/// How large an invocation the handler accepts from the Functions host. The host JSON-encodes the events of an
+/// eventHubTrigger twice (the array is a string holding JSON strings), so one character of an event can grow up to
+/// seven bytes: <c>&lt;</c> → <c>\u003C</c> → <c>\\u003C</c> with System.Text.Json's default encoder (Newtonsoft, the
+/// Azure host's, escapes less: <c>\</c> and <c>"</c> at most four times). The handler accepts any batch host.json can
+/// deliver: <see cref="MaxEventBatchSize"/> events of <see cref="EventLimits.MaxEventBytes"/> escaped that much.
+/// </summary>
+public static class HandlerLimits
+{
+    /// <summary>host.json <c>extensions.eventHubs.maxEventBatchSize</c> may not exceed this (a test reads host.json).</summary>
+    public const int MaxEventBatchSize = 1000;
+
+    /// <summary>Bytes one byte of an event can become after the host's two JSON encodings.</summary>
+    public const int WorstCaseEscaping = 7;
+
+    /// <summary>Per-event metadata the host sends beside each event (sequence number, offset, times, properties), escaped.</summary>
+    private const int MetadataBytesPerEvent = 4 * 1024;
+
+    /// <summary>The largest metering invocation: every event at the size limit, escaped worst case, plus metadata and slack (≈ 450 MiB).</summary>
+    public const long MaxMeteringInvocationBytes =
+        (MaxEventBatchSize * ((long)EventLimits.MaxEventBytes * WorstCaseEscaping + MetadataBytesPerEvent)) + (8L * 1024 * 1024);
+
+    /// <summary>
+    /// IngestUsage invocations are read up to this size. The body is at most 1 MiB, which escapes to at most 6 MiB, and
+    /// headers and URL add well under 1 MiB; anything larger holds a body over the limit and is answered 413 without
+    /// being parsed (the rest is read and dropped, so the host gets a normal response whatever it forwarded).
+    /// </summary>
+    public const long MaxIngestInvocationBytes = 16L * 1024 * 1024;
+}
