@@ -59,7 +59,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         var invoices = new InvoiceStore(tables);
         var clock = new FakeTimeProvider(now);
         var plans = BillingFunctionsApp.LoadPlans(Path.Combine(PlatformFixture.AppDirectory(), "plans"));
-        var closer = new PeriodCloser(facts, invoices, partners, plans, [], clock, NullLogger<PeriodCloser>.Instance);
+        var closer = new PeriodCloser(facts, invoices, partners, plans, [], clock, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
         return new Setup { Facts = facts, Invoices = invoices, Closer = closer, Clock = clock };
     }
 
@@ -68,7 +68,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     {
         var setup = await NewAsync(October.End.AddHours(23));
         await setup.AddCarrierAsync(October.Start.AddDays(1), 100_000);
-        var timer = new Billing.Functions.ClosePeriods.ClosePeriodsFunction(setup.Closer, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), setup.Clock,
+        var timer = new Billing.Functions.ClosePeriods.ClosePeriodsFunction(setup.Closer, setup.Invoices, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), setup.Clock,
             NullLogger<Billing.Functions.ClosePeriods.ClosePeriodsFunction>.Instance);
         using var invocation = Billing.Functions.HostProtocol.InvocationRequest.Parse("{\"Data\":{\"timer\":\"{}\"},\"Metadata\":{}}"u8.ToArray());
 
@@ -89,7 +89,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     {
         var setup = await NewAsync(October.End.AddTicks(-1));
 
-        await Assert.ThrowsAsync<PeriodNotEndedException>(() => setup.Closer.CloseAsync(October, CancellationToken.None));
+        await Assert.ThrowsAsync<PeriodNotEndedException>(() => setup.Closer.CloseAsync(October, force: false, CancellationToken.None));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         await setup.AddComputeAsync(October.Start.AddDays(3), "H100", 5_400);   // 1.5 GPU-hours → 3.00
         await setup.AddComputeAsync(October.Start.AddDays(4), "RTX4090", 1);    // 0.000111 → 0.00
 
-        var invoices = await setup.Closer.CloseAsync(October, CancellationToken.None);
+        var invoices = (await setup.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices;
 
         Assert.Equal(["INV-carrier-tmo-202610", "INV-tenant-idle-202610", "INV-tenant-lab-202610"], invoices.Select(i => i.Id.ToString()));
         var carrier = invoices[0];
@@ -132,8 +132,8 @@ public class PeriodCloserTests(AzuriteFixture azurite)
             await thrice.Facts.AppendAsync([.. facts, .. facts.Take(10)], CancellationToken.None); // redelivered batches with repeats inside
         }
 
-        var a = Assert.Single(await once.Closer.CloseAsync(October, CancellationToken.None), i => i.Payer == "carrier-tmo");
-        var b = Assert.Single(await thrice.Closer.CloseAsync(October, CancellationToken.None), i => i.Payer == "carrier-tmo");
+        var a = Assert.Single((await once.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
+        var b = Assert.Single((await thrice.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
         Assert.Equal(InvoiceJson.Serialize(a), InvoiceJson.Serialize(b));
         Assert.Equal(4_939m, Assert.Single(a.Lines).Quantity); // ceil(sum / 100,000) over the distinct events only
     }
@@ -144,9 +144,9 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         var setup = await NewAsync(October.End.AddDays(1));
         await setup.AddCarrierAsync(October.Start.AddDays(1), 123_456_789);
 
-        var first = await setup.Closer.CloseAsync(October, CancellationToken.None);
+        var first = (await setup.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices;
         await setup.AddCarrierAsync(October.Start.AddDays(2), 1_000_000); // late fact after finalization: not in this invoice
-        var second = await setup.Closer.CloseAsync(October, CancellationToken.None);
+        var second = (await setup.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices;
 
         Assert.Equal(first.Select(i => InvoiceJson.Serialize(i)), second.Select(i => InvoiceJson.Serialize(i)));
     }
@@ -156,13 +156,13 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     {
         var setup = await NewAsync(September.End.AddDays(1));
         await setup.AddCarrierAsync(September.Start.AddDays(5), 10_000_000_000);   // 100,000 DC → 1.00
-        var september = Assert.Single(await setup.Closer.CloseAsync(September, CancellationToken.None), i => i.Payer == "carrier-tmo");
+        var september = Assert.Single((await setup.Closer.CloseAsync(September, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
         Assert.Equal(100, september.Total.MinorUnits);
 
         await setup.AddCarrierAsync(September.End.AddHours(-1), 25_000_000_000);   // late: +250,000 DC → +2.50
         await setup.AddCarrierAsync(October.Start.AddDays(2), 5_000_000_000);      // October: 50,000 DC → 0.50
         setup.Clock.SetUtcNow(October.End.AddDays(1));
-        var october = Assert.Single(await setup.Closer.CloseAsync(October, CancellationToken.None), i => i.Payer == "carrier-tmo");
+        var october = Assert.Single((await setup.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
 
         var adjustment = Assert.Single(october.Lines, l => l.Description.Contains("2026-09", StringComparison.Ordinal));
         Assert.Equal(250, adjustment.Amount.MinorUnits);
