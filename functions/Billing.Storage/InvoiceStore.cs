@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Billing.Domain;
@@ -8,9 +9,18 @@ namespace Billing.Storage;
 /// <summary>
 /// Finalized invoices. PartitionKey = period (<c>yyyyMM</c>), RowKey = invoice id, so a period's invoices are one
 /// partition scan and an id is a point read. The invoice itself is stored as its public JSON.
+/// The same table holds the period-close records (PK <c>close</c>, RK <c>yyyyMM</c>) and the close lease (PK <c>lease</c>):
+/// invoice partitions start with a digit, these with a letter, so invoice scans filter on <c>PartitionKey lt ':'</c>.
 /// </summary>
 public sealed class InvoiceStore(BillingTables tables)
 {
+    private const string ClosePartition = "close";
+    private const string LeasePartition = "lease";
+    private const string LeaseRow = "period-close";
+
+    /// <summary>Every invoice partition (<c>yyyyMM</c>) sorts below ':' (the character after '9'); the other partitions are words.</summary>
+    private static readonly string InvoicePartitions = TableClient.CreateQueryFilter($"PartitionKey lt {":"}");
+
     private readonly TableClient table = tables.Invoices;
 
     public async Task<Invoice?> GetAsync(InvoiceId id, CancellationToken cancellationToken) =>
@@ -52,7 +62,7 @@ public sealed class InvoiceStore(BillingTables tables)
 
     public async Task<IReadOnlyList<Invoice>> ListAsync(BillingPeriod? period, string? payer, CancellationToken cancellationToken)
     {
-        var filters = new List<string>();
+        var filters = new List<string> { InvoicePartitions };
         if (period is { } p)
         {
             filters.Add(TableClient.CreateQueryFilter($"PartitionKey eq {p.ToCompactString()}"));
@@ -64,12 +74,114 @@ public sealed class InvoiceStore(BillingTables tables)
         }
 
         var list = new List<Invoice>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filters.Count == 0 ? null : string.Join(" and ", filters), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(string.Join(" and ", filters), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             list.Add(ToInvoice(row));
         }
 
         return list.OrderBy(i => i.Period).ThenBy(i => i.Id.ToString(), StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Every invoice of <paramref name="payer"/> (all revisions, any status) for the periods <paramref name="from"/>..<paramref name="to"/> inclusive.</summary>
+    public async Task<IReadOnlyList<Invoice>> ListForPayerAsync(string payer, BillingPeriod from, BillingPeriod to, CancellationToken cancellationToken)
+    {
+        string filter = TableClient.CreateQueryFilter($"PartitionKey ge {from.ToCompactString()} and PartitionKey le {to.ToCompactString()} and Payer eq {payer}");
+        var list = new List<Invoice>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(ToInvoice(row));
+        }
+
+        return list;
+    }
+
+    public async Task<(PeriodCloseRecord Record, ETag ETag)?> GetCloseAsync(BillingPeriod period, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(ClosePartition, period.ToCompactString(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!row.HasValue)
+        {
+            return null;
+        }
+
+        var e = row.Value!;
+        var failed = JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("FailedPayers") ?? "{}") ?? [];
+        return (new PeriodCloseRecord(period, e.GetDateTimeOffset("ClosedAt") ?? default, failed), e.ETag);
+    }
+
+    /// <summary>
+    /// Stores the close record of a period: added when <paramref name="etag"/> is null, else replaced if unchanged since.
+    /// False when another close wrote it first.
+    /// </summary>
+    public async Task<bool> TrySaveCloseAsync(PeriodCloseRecord record, ETag? etag, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(ClosePartition, record.Period.ToCompactString())
+        {
+            ["ClosedAt"] = record.ClosedAt,
+            ["FailedPayers"] = JsonSerializer.Serialize(record.FailedPayers),
+        };
+        try
+        {
+            if (etag is { } e)
+            {
+                await table.UpdateEntityAsync(entity, e, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Takes (or renews) the single period-close lease. True when <paramref name="owner"/> holds it until
+    /// <paramref name="now"/> + <paramref name="duration"/>; false while another live owner holds it.
+    /// </summary>
+    public async Task<bool> TryAcquireCloseLeaseAsync(string owner, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var lease = new TableEntity(LeasePartition, LeaseRow) { ["Owner"] = owner, ["ExpiresAt"] = now + duration };
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(LeasePartition, LeaseRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!row.HasValue)
+            {
+                await table.AddEntityAsync(lease, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            var current = row.Value!;
+            if (current.GetString("Owner") != owner && current.GetDateTimeOffset("ExpiresAt") > now)
+            {
+                return false;
+            }
+
+            await table.UpdateEntityAsync(lease, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return false; // another close got there first
+        }
+    }
+
+    public async Task ReleaseCloseLeaseAsync(string owner, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(LeasePartition, LeaseRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (row.HasValue && row.Value!.GetString("Owner") == owner)
+        {
+            try
+            {
+                await table.DeleteEntityAsync(row.Value, row.Value.ETag, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+            }
+        }
     }
 
     private static TableEntity ToEntity(Invoice invoice) => new(invoice.Period.ToCompactString(), TableKey.Escape(invoice.Id.ToString()))

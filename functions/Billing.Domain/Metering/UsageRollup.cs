@@ -8,7 +8,8 @@ public enum UsageWindow
     Month,
 }
 
-public sealed record UsageRow(DateTimeOffset WindowStart, IReadOnlyDictionary<string, string> Group, long Quantity);
+/// <summary>One bucket of a usage query. <see cref="Quantity"/> is 128-bit: a month of large sessions can pass <see cref="long.MaxValue"/>.</summary>
+public sealed record UsageRow(DateTimeOffset WindowStart, IReadOnlyDictionary<string, string> Group, Int128 Quantity);
 
 /// <summary>
 /// Folds facts into quantities per window and group for one meter. Memory grows with windows × groups, not facts.
@@ -18,7 +19,7 @@ public sealed class UsageRollup
     private readonly MeterDefinition meter;
     private readonly IReadOnlyList<string> groupBy;
     private readonly UsageWindow window;
-    private readonly Dictionary<(DateTimeOffset, string), (string[] Values, long Quantity)> buckets = [];
+    private readonly Dictionary<(DateTimeOffset, string), (string[] Values, Int128 Quantity)> buckets = [];
 
     public UsageRollup(MeterDefinition meter, UsageWindow window, IReadOnlyList<string> groupBy)
     {
@@ -26,6 +27,11 @@ public sealed class UsageRollup
         if (unknown.Count > 0)
         {
             throw new ArgumentException($"meter '{meter.Name}' cannot be grouped by {string.Join(", ", unknown)}; dimensions: {string.Join(", ", meter.Dimensions)}", nameof(groupBy));
+        }
+
+        if (groupBy.Distinct(StringComparer.Ordinal).Count() != groupBy.Count)
+        {
+            throw new ArgumentException($"groupBy names a dimension twice: {string.Join(", ", groupBy)}", nameof(groupBy));
         }
 
         this.meter = meter;
@@ -58,7 +64,7 @@ public sealed class UsageRollup
         }
 
         var key = (WindowStart(fact.Time, window), string.Join('\u001f', values));
-        buckets[key] = buckets.TryGetValue(key, out var b) ? (b.Values, checked(b.Quantity + quantity)) : (values, quantity);
+        buckets[key] = buckets.TryGetValue(key, out var b) ? (b.Values, checked(b.Quantity + quantity)) : (values, (Int128)quantity);
     }
 
     public IReadOnlyList<UsageRow> Rows() => buckets

@@ -64,7 +64,7 @@ public static class RatingEngine
     {
         PriceSchedule schedule = pricing.ScheduleFor(group.DimensionValue, plan.Id);
         UnitConversion conversion = pricing.Conversion;
-        Rational quantity = Rational.FromLong(group.Quantity) / conversion.Divisor;
+        Rational quantity = Rational.FromInt128(group.Quantity) / conversion.Divisor;
         quantity = conversion.Rounding switch
         {
             QuantityRounding.Ceiling => quantity.Ceiling(),

@@ -41,6 +41,8 @@ internal readonly struct Rational : IComparable<Rational>
 
     public static Rational FromLong(long value) => new(value, BigInteger.One);
 
+    public static Rational FromInt128(Int128 value) => new(value, BigInteger.One);
+
     public static Rational FromDecimal(decimal value)
     {
         Span<int> bits = stackalloc int[4];

@@ -4,17 +4,19 @@ namespace Billing.Domain.Pricing;
 public sealed record MeterUsage(string Meter, IReadOnlyDictionary<string, string> Dimensions, long Quantity);
 
 /// <summary>Aggregated raw usage of one priced group: a meter and the value of the plan's pricing dimension (null when none).</summary>
-public readonly record struct UsageGroup(string Meter, string? DimensionValue, long Quantity);
+/// <remarks><see cref="Quantity"/> is 128-bit: a month of maximum-size sessions (2·10^13 bytes each) passes <see cref="long.MaxValue"/> after
+/// about 460,000 of them, and rating converts the sum exactly anyway.</remarks>
+public readonly record struct UsageGroup(string Meter, string? DimensionValue, Int128 Quantity);
 
 /// <summary>
-/// Streaming aggregation of usage facts for one plan: exact, overflow-checked <c>long</c> sums keyed by
+/// Streaming aggregation of usage facts for one plan: exact, overflow-checked 128-bit sums keyed by
 /// (meter, value of the plan's pricing dimension for that meter). Memory is bounded by the number of distinct priced
 /// groups, not by the number of facts; the result does not depend on the order or the splitting of the facts.
 /// Not thread-safe; aggregate partitions separately and <see cref="Merge"/> them.
 /// </summary>
 public sealed class UsageAccumulator
 {
-    private readonly Dictionary<(string Meter, string Value), long> _sums = [];
+    private readonly Dictionary<(string Meter, string Value), Int128> _sums = [];
 
     public UsageAccumulator(PricePlan plan)
     {
@@ -30,7 +32,7 @@ public sealed class UsageAccumulator
     /// Adds a fact. Returns false (and ignores it) when the plan does not price the meter (e.g. <c>offload.sessions</c> on a
     /// plan that bills bytes only). Throws <see cref="UnpricedUsageException"/> when the meter is priced by a dimension
     /// and the fact lacks it or has an unpriced value; <see cref="ArgumentOutOfRangeException"/> for a negative quantity;
-    /// <see cref="OverflowException"/> if a sum exceeds <see cref="long.MaxValue"/>.
+    /// <see cref="OverflowException"/> if a sum exceeds <see cref="Int128.MaxValue"/> (about 10^19 maximum-size facts).
     /// </summary>
     public bool Add(string meter, IReadOnlyDictionary<string, string>? dimensions, long quantity)
     {
@@ -81,7 +83,7 @@ public sealed class UsageAccumulator
             key = dimensionValue!;
         }
 
-        ref long sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sums, (pricing.Meter, key), out _);
+        ref Int128 sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sums, (pricing.Meter, key), out _);
         sum = checked(sum + quantity);
     }
 
@@ -112,9 +114,9 @@ public sealed class UsageAccumulator
             throw new ArgumentException($"Cannot merge usage of plan '{other.Plan.Id}' into plan '{Plan.Id}'.", nameof(other));
         }
 
-        foreach (((string meter, string value), long quantity) in other._sums)
+        foreach (((string meter, string value), Int128 quantity) in other._sums)
         {
-            ref long sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sums, (meter, value), out _);
+            ref Int128 sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sums, (meter, value), out _);
             sum = checked(sum + quantity);
         }
     }

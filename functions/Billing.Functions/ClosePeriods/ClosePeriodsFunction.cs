@@ -2,12 +2,16 @@ using System.Text.Json.Nodes;
 using Billing.Domain;
 using Billing.Functions.HostProtocol;
 using Billing.Functions.Invoicing;
+using Billing.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Billing.Functions.ClosePeriods;
 
-/// <summary>Daily timer: closes the previous month once its grace period has passed. Re-running is harmless.</summary>
-public sealed partial class ClosePeriodsFunction(PeriodCloser closer, IOptions<InvoicingOptions> options, TimeProvider time, ILogger<ClosePeriodsFunction> logger)
+/// <summary>
+/// Daily timer: closes the previous month once its grace period has passed, and before it the two months before that if
+/// they have no close record (a close that crashed and was never retried). Re-running is harmless.
+/// </summary>
+public sealed partial class ClosePeriodsFunction(PeriodCloser closer, InvoiceStore invoices, IOptions<InvoicingOptions> options, TimeProvider time, ILogger<ClosePeriodsFunction> logger)
 {
     public const string Name = "ClosePeriods";
 
@@ -21,10 +25,37 @@ public sealed partial class ClosePeriodsFunction(PeriodCloser closer, IOptions<I
             return new InvocationResponse { ReturnValue = new JsonObject { ["period"] = previous.ToString(), ["closed"] = false } };
         }
 
-        var invoices = await closer.CloseAsync(previous, cancellationToken).ConfigureAwait(false);
-        return new InvocationResponse { ReturnValue = new JsonObject { ["period"] = previous.ToString(), ["closed"] = true, ["invoices"] = invoices.Count } };
+        foreach (var unfinished in new[] { previous.Previous.Previous, previous.Previous })
+        {
+            if (await invoices.GetCloseAsync(unfinished, cancellationToken).ConfigureAwait(false) is null)
+            {
+                await TryCloseAsync(unfinished, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var result = await TryCloseAsync(previous, cancellationToken).ConfigureAwait(false);
+        return new InvocationResponse
+        {
+            ReturnValue = new JsonObject { ["period"] = previous.ToString(), ["closed"] = result is not null, ["invoices"] = result?.Invoices.Count ?? 0 },
+        };
+    }
+
+    private async Task<PeriodCloseResult?> TryCloseAsync(BillingPeriod period, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await closer.CloseAsync(period, force: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is PeriodRefusedException or CloseInProgressException)
+        {
+            LogNotClosed(logger, period.ToString(), ex.Message);
+            return null;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Period {Period} stays open until its grace period ends at {GraceEnd:u}")]
     private static partial void LogWaiting(ILogger logger, string period, DateTimeOffset graceEnd);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Period {Period} not closed by the timer: {Reason}")]
+    private static partial void LogNotClosed(ILogger logger, string period, string reason);
 }

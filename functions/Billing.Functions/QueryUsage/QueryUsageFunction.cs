@@ -77,6 +77,10 @@ public sealed class QueryUsageFunction(PartnerDirectory partners, FactStore fact
         {
             errors.Add(new("groupBy", $"'{badGroup}' is not a dimension of {meter.Name}; one of {string.Join(", ", meter.Dimensions)}"));
         }
+        else if (groupBy.GroupBy(g => g, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            errors.Add(new("groupBy", $"'{twice.Key}' is named twice"));
+        }
 
         if (errors.Count > 0)
         {
@@ -109,7 +113,7 @@ public sealed class QueryUsageFunction(PartnerDirectory partners, FactStore fact
                 group[k] = v;
             }
 
-            rows.Add(new JsonObject { ["windowStart"] = Rfc3339.Format(row.WindowStart), ["group"] = group, ["quantity"] = row.Quantity });
+            rows.Add(new JsonObject { ["windowStart"] = Rfc3339.Format(row.WindowStart), ["group"] = group, ["quantity"] = Quantity(row.Quantity) });
         }
 
         var body = new JsonObject
@@ -123,6 +127,10 @@ public sealed class QueryUsageFunction(PartnerDirectory partners, FactStore fact
         };
         return Results.Text(body.ToJsonString(), "application/json", statusCode: 200);
     }
+
+    /// <summary>A JSON number either way; beyond <c>long</c> (a month of very large sessions) it is written from a decimal, still exact.</summary>
+    private static JsonNode Quantity(Int128 quantity) =>
+        quantity >= long.MinValue && quantity <= long.MaxValue ? JsonValue.Create((long)quantity) : JsonValue.Create((decimal)quantity);
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 

@@ -22,9 +22,9 @@ public class UsageRollupTests
         var rows = rollup.Rows();
 
         Assert.Equal(3, rows.Count);
-        Assert.Equal((new DateTimeOffset(2026, 10, 20, 10, 0, 0, TimeSpan.Zero), "A", 12L), (rows[0].WindowStart, rows[0].Group["hotspot"], rows[0].Quantity));
-        Assert.Equal(("B", 2L), (rows[1].Group["hotspot"], rows[1].Quantity));
-        Assert.Equal((new DateTimeOffset(2026, 10, 20, 11, 0, 0, TimeSpan.Zero), 1L), (rows[2].WindowStart, rows[2].Quantity));
+        Assert.Equal((new DateTimeOffset(2026, 10, 20, 10, 0, 0, TimeSpan.Zero), "A", (Int128)12), (rows[0].WindowStart, rows[0].Group["hotspot"], rows[0].Quantity));
+        Assert.Equal(("B", (Int128)2), (rows[1].Group["hotspot"], rows[1].Quantity));
+        Assert.Equal((new DateTimeOffset(2026, 10, 20, 11, 0, 0, TimeSpan.Zero), (Int128)1), (rows[2].WindowStart, rows[2].Quantity));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public class UsageRollupTests
 
         var rows = rollup.Rows();
 
-        Assert.Equal([2L, 1L], rows.Select(r => r.Quantity));
+        Assert.Equal([(Int128)2, (Int128)1], rows.Select(r => r.Quantity));
         Assert.Empty(rows[0].Group);
     }
 
@@ -46,6 +46,25 @@ public class UsageRollupTests
     {
         var ex = Assert.Throws<ArgumentException>(() => new UsageRollup(Meters.OffloadBytesMeter, UsageWindow.Day, ["gpuModel"]));
         Assert.Contains("gpuModel", ex.Message);
+    }
+
+    [Fact]
+    public void Constructor_DimensionTwice_Throws()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new UsageRollup(Meters.OffloadBytesMeter, UsageWindow.Day, ["hotspot", "hotspot"]));
+        Assert.Contains("twice", ex.Message);
+    }
+
+    [Fact]
+    public void Add_SumBeyondLong_ExactIn128Bits()
+    {
+        var rollup = new UsageRollup(Meters.OffloadBytesMeter, UsageWindow.Month, []);
+        for (int i = 0; i < 3; i++)
+        {
+            rollup.Add(Carrier("2026-10-01T00:00:00Z", "A", "wlan", long.MaxValue));
+        }
+
+        Assert.Equal((Int128)long.MaxValue * 3, Assert.Single(rollup.Rows()).Quantity);
     }
 
     [Fact]

@@ -32,12 +32,14 @@ public class UsageAccumulatorTests
     }
 
     [Fact]
-    public void Add_SumOverflow_Throws()
+    public void Add_SumBeyondLong_ExactIn128Bits()
     {
         var acc = new UsageAccumulator(Carrier);
         acc.Add(Bytes(long.MaxValue));
+        acc.Add(Bytes(long.MaxValue));
+        acc.Add(Bytes(2));
 
-        Assert.Throws<OverflowException>(() => acc.Add(Bytes(1)));
+        Assert.Equal([new UsageGroup("offload.bytes", null, ((Int128)long.MaxValue * 2) + 2)], acc.Groups());
     }
 
     [Fact]

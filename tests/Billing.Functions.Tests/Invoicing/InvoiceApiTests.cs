@@ -107,6 +107,10 @@ public class InvoiceApiTests(InvoicingPlatformFixture fixture)
     public async Task Invoices_AccessRules_PartnersSeeOnlyTheirOwn()
     {
         var month = PreviousMonth();
+        using var usage = await platform.PostUsageAsync(PlatformFixture.ProviderKey, new JsonArray(
+            SampleEvents.Compute("acl-lease:1", "acl-lease", "H100", 1, month.End.AddHours(-2))));  // a close needs some usage before the month's end
+        Assert.Equal(HttpStatusCode.Accepted, usage.StatusCode);
+        await platform.DrainAsync();
         await CloseAsync(month.Period); // tenant-lab always gets one (minimum commitment)
 
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Get, $"api/v1/invoices/INV-tenant-lab-{month.Compact}", PlatformFixture.CarrierKey)).Status);
@@ -129,8 +133,58 @@ public class InvoiceApiTests(InvoicingPlatformFixture fixture)
         Assert.Contains("can be closed only after", body, StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Post, "api/v1/periods/2026-01/close", PlatformFixture.CarrierKey)).Status);
+        var (first, firstBody, firstType) = await SendAsync(HttpMethod.Post, "api/v1/periods/0001-01/close", PlatformFixture.FinanceKey);
+        Assert.Equal((HttpStatusCode.Conflict, "application/problem+json"), (first, firstType));
+        Assert.Contains("force=true", firstBody, StringComparison.Ordinal);
+        string decadeAgo = DateTimeOffset.UtcNow.AddYears(-10).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var (old, oldBody, _) = await SendAsync(HttpMethod.Post, $"api/v1/periods/{decadeAgo}/close", PlatformFixture.FinanceKey);
+        Assert.Equal(HttpStatusCode.Conflict, old);
+        Assert.Contains("MaxCloseAge", oldBody, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Post, $"api/v1/periods/{decadeAgo}/close?force=maybe", PlatformFixture.FinanceKey)).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Post, "api/v1/periods/2026-13/close", PlatformFixture.FinanceKey)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "api/v1/invoices/INV-carrier-tmo-199001", PlatformFixture.FinanceKey)).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Get, "api/v1/invoices/not-an-id", PlatformFixture.FinanceKey)).Status);
+    }
+
+    [Fact]
+    public async Task Routes_FuzzedQueryParameters_NeverAnswer500()
+    {
+        string[] any = ["", " ", ",", "%", "'", "a'b", "\u0000", "é", new string('x', 3000), "-1", "1e400", "null", "[]"];
+        string[] payers = [.. any, "carrier-tmo", "tenant-lab", "carrier-tmo|0", "carrier-tmo' or Payer ne '"];
+        string[] meters = [.. any, "offload.bytes", "OFFLOAD.BYTES", "offload.sessions", "compute.gpu_seconds"];
+        string[] times = [.. any, "0001-01-01", "9999-12-31", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "2026-02-30",
+            "2026-10-01T00:00:00Z", "2026-10-01T00:00:00.123456789Z", "2026-11-01", "2026-10-01T24:00:00Z", "+002026-10-01"];
+        string[] windows = [.. any, "hour", "HOUR", "Month", "week", "1", "Hour,day"];
+        string[] groups = [.. any, "hotspot", "hotspot,hotspot", "hotspot, rat", "rat,,hotspot", "gpuModel", "HOTSPOT", "lease,provider,gpuModel,lease"];
+        string[] periods = [.. any, "2026-13", "0001-01", "9998-12", "9999-12", "abcd-ef", "2026-1", "202610", "0000-01"];
+        string[] ids = [.. any, "INV-", "INV-x-000000", "INV-x-999913", "INV-carrier-tmo-202610-r0", "INV-carrier-tmo-202610-r99999999999",
+            "INV-a b-202610", "INV-%2F-202610", "INV-carrier-tmo-000101", "INV-carrier-tmo-999812", "INV-" + new string('y', 2000) + "-202610"];
+        string[] formats = [.. any, "csv", "CSV", "pdf", "json"];
+        var random = new Random(11);
+        string Pick(string[] values) => Uri.EscapeDataString(values[random.Next(values.Length)]);
+        string PickSegment(string[] values) => Pick([.. values.Where(v => !v.Contains('\0'))]); // Kestrel itself rejects NUL in a path (bare 400)
+        string Param(string name, string[] values) => random.Next(4) == 0 ? "" : $"&{name}={Pick(values)}";
+        string[] keys = [PlatformFixture.FinanceKey, PlatformFixture.CarrierKey, PlatformFixture.TenantKey, PlatformFixture.ProviderKey];
+
+        var failures = new List<string>();
+        for (int i = 0; i < 240; i++)
+        {
+            string key = keys[random.Next(keys.Length)];
+            (HttpMethod method, string path) = (i % 4) switch
+            {
+                0 => (HttpMethod.Get, "api/v1/usage?x=1" + Param("payer", payers) + Param("meter", meters) + Param("from", times) + Param("to", times)
+                    + Param("window", windows) + Param("groupBy", groups)),
+                1 => (HttpMethod.Get, "api/v1/invoices?x=1" + Param("period", periods) + Param("payer", payers) + Param("format", formats)),
+                2 => (HttpMethod.Get, $"api/v1/invoices/{PickSegment(ids)}?x=1" + Param("format", formats)),
+                _ => (HttpMethod.Post, $"api/v1/periods/{PickSegment(periods)}/close?x=1" + Param("force", ["", "false", "yes", "1", "FALSE", "false,false"])),
+            };
+            var (status, body, type) = await SendAsync(method, path, key);
+            if ((int)status >= 500 || ((int)status >= 400 && type != "application/problem+json"))
+            {
+                failures.Add($"{method} {path} → {(int)status} {type}: {body[..Math.Min(body.Length, 200)]}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 }

@@ -24,6 +24,8 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         public required InvoiceStore Invoices { get; init; }
         public required PeriodCloser Closer { get; init; }
         public required FakeTimeProvider Clock { get; init; }
+        public required PartnerStore Partners { get; init; }
+        public required Billing.Domain.Pricing.PlanCatalog Plans { get; init; }
         private int next;
 
         public Task AddCarrierAsync(DateTimeOffset time, long bytes, string payer = "carrier-tmo") => Facts.AppendAsync([new PendingFact(new UsageFact
@@ -59,8 +61,8 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         var invoices = new InvoiceStore(tables);
         var clock = new FakeTimeProvider(now);
         var plans = BillingFunctionsApp.LoadPlans(Path.Combine(PlatformFixture.AppDirectory(), "plans"));
-        var closer = new PeriodCloser(facts, invoices, partners, plans, [], clock, NullLogger<PeriodCloser>.Instance);
-        return new Setup { Facts = facts, Invoices = invoices, Closer = closer, Clock = clock };
+        var closer = new PeriodCloser(facts, invoices, partners, plans, [], clock, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
+        return new Setup { Facts = facts, Invoices = invoices, Closer = closer, Clock = clock, Partners = partners, Plans = plans };
     }
 
     [Fact]
@@ -68,7 +70,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     {
         var setup = await NewAsync(October.End.AddHours(23));
         await setup.AddCarrierAsync(October.Start.AddDays(1), 100_000);
-        var timer = new Billing.Functions.ClosePeriods.ClosePeriodsFunction(setup.Closer, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), setup.Clock,
+        var timer = new Billing.Functions.ClosePeriods.ClosePeriodsFunction(setup.Closer, setup.Invoices, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), setup.Clock,
             NullLogger<Billing.Functions.ClosePeriods.ClosePeriodsFunction>.Instance);
         using var invocation = Billing.Functions.HostProtocol.InvocationRequest.Parse("{\"Data\":{\"timer\":\"{}\"},\"Metadata\":{}}"u8.ToArray());
 
@@ -89,7 +91,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     {
         var setup = await NewAsync(October.End.AddTicks(-1));
 
-        await Assert.ThrowsAsync<PeriodNotEndedException>(() => setup.Closer.CloseAsync(October, CancellationToken.None));
+        await Assert.ThrowsAsync<PeriodNotEndedException>(() => setup.Closer.CloseAsync(October, force: false, CancellationToken.None));
     }
 
     [Fact]
@@ -102,7 +104,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         await setup.AddComputeAsync(October.Start.AddDays(3), "H100", 5_400);   // 1.5 GPU-hours → 3.00
         await setup.AddComputeAsync(October.Start.AddDays(4), "RTX4090", 1);    // 0.000111 → 0.00
 
-        var invoices = await setup.Closer.CloseAsync(October, CancellationToken.None);
+        var invoices = (await setup.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices;
 
         Assert.Equal(["INV-carrier-tmo-202610", "INV-tenant-idle-202610", "INV-tenant-lab-202610"], invoices.Select(i => i.Id.ToString()));
         var carrier = invoices[0];
@@ -132,8 +134,8 @@ public class PeriodCloserTests(AzuriteFixture azurite)
             await thrice.Facts.AppendAsync([.. facts, .. facts.Take(10)], CancellationToken.None); // redelivered batches with repeats inside
         }
 
-        var a = Assert.Single(await once.Closer.CloseAsync(October, CancellationToken.None), i => i.Payer == "carrier-tmo");
-        var b = Assert.Single(await thrice.Closer.CloseAsync(October, CancellationToken.None), i => i.Payer == "carrier-tmo");
+        var a = Assert.Single((await once.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
+        var b = Assert.Single((await thrice.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
         Assert.Equal(InvoiceJson.Serialize(a), InvoiceJson.Serialize(b));
         Assert.Equal(4_939m, Assert.Single(a.Lines).Quantity); // ceil(sum / 100,000) over the distinct events only
     }
@@ -144,9 +146,9 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         var setup = await NewAsync(October.End.AddDays(1));
         await setup.AddCarrierAsync(October.Start.AddDays(1), 123_456_789);
 
-        var first = await setup.Closer.CloseAsync(October, CancellationToken.None);
+        var first = (await setup.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices;
         await setup.AddCarrierAsync(October.Start.AddDays(2), 1_000_000); // late fact after finalization: not in this invoice
-        var second = await setup.Closer.CloseAsync(October, CancellationToken.None);
+        var second = (await setup.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices;
 
         Assert.Equal(first.Select(i => InvoiceJson.Serialize(i)), second.Select(i => InvoiceJson.Serialize(i)));
     }
@@ -156,17 +158,192 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     {
         var setup = await NewAsync(September.End.AddDays(1));
         await setup.AddCarrierAsync(September.Start.AddDays(5), 10_000_000_000);   // 100,000 DC → 1.00
-        var september = Assert.Single(await setup.Closer.CloseAsync(September, CancellationToken.None), i => i.Payer == "carrier-tmo");
+        var september = Assert.Single((await setup.Closer.CloseAsync(September, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
         Assert.Equal(100, september.Total.MinorUnits);
 
         await setup.AddCarrierAsync(September.End.AddHours(-1), 25_000_000_000);   // late: +250,000 DC → +2.50
         await setup.AddCarrierAsync(October.Start.AddDays(2), 5_000_000_000);      // October: 50,000 DC → 0.50
         setup.Clock.SetUtcNow(October.End.AddDays(1));
-        var october = Assert.Single(await setup.Closer.CloseAsync(October, CancellationToken.None), i => i.Payer == "carrier-tmo");
+        var october = Assert.Single((await setup.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
 
         var adjustment = Assert.Single(october.Lines, l => l.Description.Contains("2026-09", StringComparison.Ordinal));
         Assert.Equal(250, adjustment.Amount.MinorUnits);
         Assert.Equal(300, october.Total.MinorUnits);
         Assert.Equal(100, (await setup.Invoices.GetAsync(september.Id, CancellationToken.None))!.Total.MinorUnits); // September stays as invoiced
+    }
+
+    private static readonly BillingPeriod July = new(2026, 7);
+    private static readonly BillingPeriod August = new(2026, 8);
+
+    private static async Task<long> BilledForAsync(Setup setup, string payer, BillingPeriod month)
+    {
+        long billed = 0;
+        foreach (var invoice in await setup.Invoices.ListAsync(null, payer, CancellationToken.None))
+        {
+            billed += invoice.Period == month ? invoice.PeriodCharges.MinorUnits : 0;
+            billed += invoice.Lines.Where(l => l.AdjustedPeriod == month).Sum(l => l.Amount.MinorUnits);
+        }
+
+        return billed;
+    }
+
+    [Fact]
+    public async Task CloseAsync_JulyThenLateJulyThenSeptemberThenAugust_CorrectionBilledOnce()
+    {
+        var setup = await NewAsync(July.End.AddDays(1));
+        await setup.AddCarrierAsync(July.Start.AddDays(3), 10_000_000_000);        // 100,000 DC → 1.00
+        await setup.Closer.CloseAsync(July, force: false, CancellationToken.None);
+        setup.Clock.SetUtcNow(July.End.AddDays(20));
+        await setup.AddCarrierAsync(July.End.AddHours(-2), 25_000_000_000);         // late July: +2.50
+        await setup.AddCarrierAsync(August.Start.AddDays(3), 5_000_000_000);        // August 0.50
+        await setup.AddCarrierAsync(September.Start.AddDays(3), 7_000_000_000);     // September 0.70
+
+        setup.Clock.SetUtcNow(September.End.AddDays(1));
+        var september = Assert.Single((await setup.Closer.CloseAsync(September, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
+        var august = Assert.Single((await setup.Closer.CloseAsync(August, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
+
+        Assert.Equal(250, Assert.Single(september.Lines, l => l.AdjustedPeriod == July).Amount.MinorUnits);
+        Assert.DoesNotContain(august.Lines, l => l.AdjustedPeriod == July);
+        Assert.Equal(50, august.Total.MinorUnits);
+        Assert.Equal(350, await BilledForAsync(setup, "carrier-tmo", July));
+    }
+
+    [Fact]
+    public async Task CloseAsync_LateUsageForMonthWithoutInvoice_BilledOnTheNextInvoice()
+    {
+        var setup = await NewAsync(July.End.AddDays(1));
+        await setup.AddComputeAsync(July.Start.AddDays(1), "H100", 3_600);          // some usage in July, not the carrier's
+        var july = await setup.Closer.CloseAsync(July, force: false, CancellationToken.None);
+        Assert.DoesNotContain(july.Invoices, i => i.Payer == "carrier-tmo");
+
+        setup.Clock.SetUtcNow(July.End.AddDays(10));
+        await setup.AddCarrierAsync(July.End.AddDays(-1), 30_000_000_000);          // late July, the carrier's first: 3.00
+        setup.Clock.SetUtcNow(August.End.AddDays(1));
+        var august = Assert.Single((await setup.Closer.CloseAsync(August, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
+
+        var line = Assert.Single(august.Lines);
+        Assert.Equal((July, 300L), (line.AdjustedPeriod, line.Amount.MinorUnits));
+        Assert.DoesNotContain((await setup.Closer.CloseAsync(July, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo"); // closed stays closed
+        setup.Clock.SetUtcNow(September.End.AddDays(1));
+        Assert.DoesNotContain((await setup.Closer.CloseAsync(September, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
+        Assert.Equal(300, await BilledForAsync(setup, "carrier-tmo", July));
+    }
+
+    [Fact]
+    public async Task CloseAsync_UsageBeyondLong_InvoicedExactly()
+    {
+        var setup = await NewAsync(October.End.AddDays(1));
+        for (int i = 0; i < 3; i++)
+        {
+            await setup.AddCarrierAsync(October.Start.AddDays(i), long.MaxValue);    // the sum passes long.MaxValue
+        }
+
+        var carrier = Assert.Single((await setup.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
+
+        // DC = ceil(3 × (2^63 − 1) / 100,000) = 276,701,161,105,644; tier 1: 10^9 × 0.00001 = 10,000.00; tier 2: the rest × 0.000008.
+        Assert.Equal([1_000_000_000m, 276_700_161_105_644m], carrier.Lines.Select(l => l.Quantity));
+        Assert.Equal(1_000_000 + 221_360_128_885, carrier.Total.MinorUnits);
+    }
+
+    [Fact]
+    public async Task CloseAsync_OnePayerUnpricedUsage_OthersInvoicedAndTheFailureReported()
+    {
+        var setup = await NewAsync(October.End.AddDays(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
+        await setup.AddComputeAsync(October.Start.AddDays(1), "B200", 3_600);      // stored before the plan lost the model, say: unpriced
+
+        var result = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+
+        Assert.Contains(result.Invoices, i => i.Payer == "carrier-tmo");
+        Assert.Contains(result.Invoices, i => i.Payer == "tenant-idle");
+        Assert.DoesNotContain(result.Invoices, i => i.Payer == "tenant-lab");
+        Assert.Contains("B200", Assert.Single(result.Failed, f => f.Key == "tenant-lab").Value, StringComparison.Ordinal);
+        var again = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+        Assert.Equal(["tenant-lab"], again.Failed.Keys); // retried, still failing, nobody else re-billed
+        Assert.Equal(result.Invoices.Select(i => i.Id), again.Invoices.Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task CloseAsync_TenYearsAgo_RefusedUnlessForced()
+    {
+        var setup = await NewAsync(October.End.AddDays(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
+        var decadeAgo = new BillingPeriod(2016, 10);
+
+        var refused = await Assert.ThrowsAsync<PeriodRefusedException>(() => setup.Closer.CloseAsync(decadeAgo, force: false, CancellationToken.None));
+        Assert.Contains("MaxCloseAge", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await setup.Invoices.ListAsync(decadeAgo, null, CancellationToken.None));
+
+        var forced = await setup.Closer.CloseAsync(decadeAgo, force: true, CancellationToken.None);
+        Assert.Equal(["tenant-idle", "tenant-lab"], forced.Invoices.Select(i => i.Payer)); // minimums, because finance asked
+    }
+
+    [Fact]
+    public async Task CloseAsync_BeforeTheFirstUsage_Refused()
+    {
+        var setup = await NewAsync(October.End.AddDays(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
+
+        var refused = await Assert.ThrowsAsync<PeriodRefusedException>(() => setup.Closer.CloseAsync(August, force: false, CancellationToken.None));
+
+        Assert.Contains("first usage", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await setup.Invoices.ListAsync(August, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CloseAsync_FirstPeriodEverForced_DoesNotLookBeforeIt()
+    {
+        var setup = await NewAsync(October.End.AddDays(1));
+
+        var result = await setup.Closer.CloseAsync(new BillingPeriod(1, 1), force: true, CancellationToken.None);
+
+        Assert.Equal(["tenant-idle", "tenant-lab"], result.Invoices.Select(i => i.Payer));
+    }
+
+    [Fact]
+    public async Task CloseAsync_WhileAnotherCloseHoldsTheLease_Refused()
+    {
+        var setup = await NewAsync(October.End.AddDays(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
+        Assert.True(await setup.Invoices.TryAcquireCloseLeaseAsync("other", TimeSpan.FromMinutes(10), setup.Clock.GetUtcNow(), CancellationToken.None));
+
+        await Assert.ThrowsAsync<CloseInProgressException>(() => setup.Closer.CloseAsync(October, force: false, CancellationToken.None));
+
+        setup.Clock.Advance(TimeSpan.FromMinutes(11)); // the other close crashed: its lease expires
+        Assert.NotEmpty((await setup.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices);
+    }
+
+    [Fact]
+    public async Task CloseAsync_CrashAfterSomeInvoicesThenRetry_EachCorrectionBilledOnce()
+    {
+        var setup = await NewAsync(July.End.AddDays(1));
+        await setup.AddCarrierAsync(July.Start.AddDays(1), 10_000_000_000, "carrier-tmo");
+        await setup.AddCarrierAsync(July.Start.AddDays(1), 10_000_000_000, "carrier-idle");
+        await setup.Closer.CloseAsync(July, force: false, CancellationToken.None);
+        setup.Clock.SetUtcNow(July.End.AddDays(10));
+        await setup.AddCarrierAsync(July.End.AddDays(-1), 20_000_000_000, "carrier-tmo");
+        await setup.AddCarrierAsync(July.End.AddDays(-1), 40_000_000_000, "carrier-idle");
+        setup.Clock.SetUtcNow(August.End.AddDays(1));
+        var crashing = new PeriodCloser(setup.Facts, setup.Invoices, setup.Partners, setup.Plans, [new CrashOnce("INV-carrier-idle-202608")], setup.Clock,
+            Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
+
+        await Assert.ThrowsAsync<IOException>(() => crashing.CloseAsync(August, force: false, CancellationToken.None));
+        Assert.Null(await setup.Invoices.GetCloseAsync(August, CancellationToken.None)); // no close record: August is not closed yet
+        setup.Clock.SetUtcNow(September.End.AddDays(1));
+        await setup.Closer.CloseAsync(September, force: false, CancellationToken.None); // even a later month in between
+        await crashing.CloseAsync(August, force: false, CancellationToken.None);
+
+        Assert.Equal(300, await BilledForAsync(setup, "carrier-tmo", July));
+        Assert.Equal(500, await BilledForAsync(setup, "carrier-idle", July));
+    }
+
+    private sealed class CrashOnce(string invoiceId) : IInvoiceFinalizedHandler
+    {
+        private int crashed;
+
+        public Task<Invoice> OnFinalizedAsync(Invoice invoice, CancellationToken cancellationToken) =>
+            invoice.Id.ToString() == invoiceId && Interlocked.Exchange(ref crashed, 1) == 0
+                ? throw new IOException("process killed after the invoice was stored")
+                : Task.FromResult(invoice);
     }
 }

@@ -78,6 +78,7 @@ public class UsageEndToEndTests(PlatformFixture platform)
     [InlineData("from=yesterday", "from")]
     [InlineData("from=2026-10-02T00:00:00Z&to=2026-10-01T00:00:00Z", "to")]
     [InlineData("groupBy=gpuModel", "groupBy")]
+    [InlineData("groupBy=hotspot,hotspot", "groupBy")]
     [InlineData("from=2020-01-01&to=2026-01-01", "to")]
     public async Task Query_BadParameter_Returns400NamingIt(string query, string field)
     {
