@@ -79,6 +79,15 @@ public static class InvoiceJson
         }
 
         writer.WriteEndArray();
+        // Only once money has arrived, so unpaid invoices keep the contract's exact shape.
+        if (invoice.Status is InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid || invoice.AmountPaid.MinorUnits != 0)
+        {
+            writer.WriteString("amountPaid", invoice.AmountPaid.ToString());
+            writer.WriteNumber("amountPaidMinor", invoice.AmountPaid.MinorUnits);
+            writer.WriteString("amountRemaining", invoice.AmountRemaining.ToString());
+            writer.WriteNumber("amountRemainingMinor", invoice.AmountRemaining.MinorUnits);
+        }
+
         writer.WriteString("total", invoice.Total.ToString());
         writer.WriteNumber("totalMinor", invoice.Total.MinorUnits);
         if (invoice.StripeInvoiceId is null)
@@ -88,15 +97,6 @@ public static class InvoiceJson
         else
         {
             writer.WriteString("stripeInvoiceId", invoice.StripeInvoiceId);
-        }
-
-        // Only once money has arrived, so unpaid invoices keep the contract's exact shape.
-        if (invoice.Status is InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid || invoice.AmountPaid.MinorUnits != 0)
-        {
-            writer.WriteString("amountPaid", invoice.AmountPaid.ToString());
-            writer.WriteNumber("amountPaidMinor", invoice.AmountPaid.MinorUnits);
-            writer.WriteString("amountRemaining", invoice.AmountRemaining.ToString());
-            writer.WriteNumber("amountRemainingMinor", invoice.AmountRemaining.MinorUnits);
         }
 
         writer.WriteEndObject();
