@@ -49,8 +49,8 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
 
         public async Task<IReadOnlyList<LedgerEntry>> EntriesAsync() => await Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct);
 
-        public async Task<long> BalanceAsync(string account, string asset = "USD") =>
-            (await Ledger.BalancesAsync(LedgerEntries.MainBook, Ct)).All.Where(b => b.Account == account && b.Asset == asset).Sum(b => b.Amount);
+        public async Task<Int128> BalanceAsync(string account, string asset = "USD") =>
+            (await Ledger.BalancesAsync(LedgerEntries.MainBook, Ct)).All.Where(b => b.Account == account && b.Asset == asset).Aggregate(Int128.Zero, (sum, b) => sum + b.Amount);
     }
 
     private async Task<Setup> NewAsync()
