@@ -122,7 +122,8 @@ public static class BillingFunctionsApp
 
         // Payments and burns
         services.AddStripePayments(builder.Configuration);
-        services.AddOptions<SolanaOptions>().Bind(builder.Configuration.GetSection(SolanaOptions.Section));
+        services.AddOptions<SolanaOptions>().Bind(builder.Configuration.GetSection(SolanaOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SolanaOptions>, SolanaOptionsValidator>();
         services.AddOptions<BurnOptions>().Bind(builder.Configuration.GetSection(BurnOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BurnOptions>, BurnOptionsValidator>();
         services.AddSingleton<ISolanaRpcClient>(sp => CreateRpcClient(sp.GetRequiredService<IOptions<SolanaOptions>>().Value));
@@ -216,6 +217,7 @@ public static class BillingFunctionsApp
         _ = services.GetRequiredService<IOptions<PartnerOptions>>().Value;
         _ = services.GetRequiredService<IOptions<InvoicingOptions>>().Value;
         _ = services.GetRequiredService<IOptions<BurnOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<SolanaOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Billing.Payments.StripeOptions>>().Value;
         _ = services.GetRequiredService<PlanCatalog>();
     }

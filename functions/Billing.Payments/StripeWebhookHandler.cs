@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Billing.Domain.Invoicing;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,8 @@ public sealed partial class StripeWebhookHandler
 {
     public const string InvoicePaidEventType = "invoice.paid";
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly StripeOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<StripeWebhookHandler> _logger;
@@ -30,11 +33,17 @@ public sealed partial class StripeWebhookHandler
         _logger = logger;
     }
 
-    /// <param name="rawBody">The request body exactly as received (the signature covers these bytes, so never re-serialize).</param>
-    /// <param name="signatureHeader">The <c>Stripe-Signature</c> header, or null when absent.</param>
+    /// <summary>A body given as text is verified over its UTF-8 bytes (tests and tools; the webhook passes the raw bytes).</summary>
     public WebhookOutcome Handle(string rawBody, string? signatureHeader)
     {
         ArgumentNullException.ThrowIfNull(rawBody);
+        return Handle(Encoding.UTF8.GetBytes(rawBody), signatureHeader);
+    }
+
+    /// <param name="rawBody">The request body's bytes exactly as received: the signature covers these bytes, so nothing is decoded, stripped or re-serialized before it is checked.</param>
+    /// <param name="signatureHeader">The <c>Stripe-Signature</c> header, or null when absent.</param>
+    public WebhookOutcome Handle(ReadOnlyMemory<byte> rawBody, string? signatureHeader)
+    {
         WebhookOutcome outcome = Evaluate(rawBody, signatureHeader);
         switch (outcome)
         {
@@ -46,13 +55,18 @@ public sealed partial class StripeWebhookHandler
                 break;
             case WebhookOutcome.PaymentReceived p:
                 LogPaymentReceived(_logger, p.StripeEventId, p.BillingInvoiceId.ToString(), p.StripeInvoiceId, p.AmountPaidMinor, p.Currency);
+                if (p.MalformedAmount is not null)
+                {
+                    LogMalformedAmount(_logger, p.StripeEventId, p.MalformedAmount);
+                }
+
                 break;
         }
 
         return outcome;
     }
 
-    private WebhookOutcome Evaluate(string rawBody, string? signatureHeader)
+    private WebhookOutcome Evaluate(ReadOnlyMemory<byte> rawBody, string? signatureHeader)
     {
         if (string.IsNullOrEmpty(_options.WebhookSecret))
         {
@@ -61,9 +75,21 @@ public sealed partial class StripeWebhookHandler
         }
 
         if (!StripeWebhookVerifier.TryVerify(
-                rawBody, signatureHeader, _options.WebhookSecret, _options.WebhookTolerance, _timeProvider.GetUtcNow(), out string? failure))
+                rawBody.Span, signatureHeader, _options.WebhookSecret, _options.WebhookTolerance, _timeProvider.GetUtcNow(), out string? failure))
         {
             return new WebhookOutcome.Rejected(failure);
+        }
+
+        // Only now, with the exact bytes verified, decode them: a BOM (which Stripe never sends) is not part of the JSON.
+        ReadOnlyMemory<byte> json = rawBody.Span.StartsWith(Encoding.UTF8.Preamble) ? rawBody[Encoding.UTF8.Preamble.Length..] : rawBody;
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(json.Span);
+        }
+        catch (DecoderFallbackException)
+        {
+            return new WebhookOutcome.Rejected("Body is not valid UTF-8.");
         }
 
         // System.Text.Json first: it gives a clean "not JSON" answer and lets us read fields Stripe.net's model of the
@@ -71,7 +97,7 @@ public sealed partial class StripeWebhookHandler
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(rawBody);
+            document = JsonDocument.Parse(json);
         }
         catch (JsonException)
         {
@@ -85,12 +111,14 @@ public sealed partial class StripeWebhookHandler
             {
                 // The endpoint's API version may differ from the one Stripe.net was generated for; the fields we read are
                 // stable across versions, so a mismatch must not reject the event.
-                stripeEvent = EventUtility.ParseEvent(rawBody, throwOnApiVersionMismatch: false);
+                stripeEvent = EventUtility.ParseEvent(text, throwOnApiVersionMismatch: false);
             }
             catch (Exception e) when (e is StripeException or Newtonsoft.Json.JsonException or JsonException or FormatException
-                                           or InvalidCastException or ArgumentException)
+                                           or InvalidCastException or ArgumentException or OverflowException)
             {
-                return new WebhookOutcome.Rejected($"Body is not a Stripe event ({e.GetType().Name}).");
+                // An authentic invoice.paid whose amount Stripe.net cannot read must still be recorded (unapplied), not bounced.
+                return (WebhookOutcome?)InvoicePaidWithUnreadableAmount(document.RootElement)
+                       ?? new WebhookOutcome.Rejected($"Body is not a Stripe event ({e.GetType().Name}).");
             }
 
             if (string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type))
@@ -140,16 +168,77 @@ public sealed partial class StripeWebhookHandler
         }
 
         DateTime paidAt = invoice.StatusTransitions?.PaidAt ?? stripeEvent.Created;
+        string? malformed = AmountPaidProblem(root);
         return new WebhookOutcome.PaymentReceived(
             stripeEvent.Id,
             invoiceId,
             invoice.Id,
             invoice.CustomerId,
             PaymentIntentId(invoice, root),
-            invoice.AmountPaid,
+            malformed is null ? invoice.AmountPaid : 0,
             invoice.Currency.ToUpperInvariant(),
-            new DateTimeOffset(DateTime.SpecifyKind(paidAt, DateTimeKind.Utc)));
+            new DateTimeOffset(DateTime.SpecifyKind(paidAt, DateTimeKind.Utc)),
+            malformed);
     }
+
+    /// <summary>Null when <c>data.object.amount_paid</c> is an integer of minor units; otherwise what is wrong with it.</summary>
+    private static string? AmountPaidProblem(JsonElement root)
+    {
+        if (!root.TryGetProperty("data", out JsonElement data) || data.ValueKind != JsonValueKind.Object
+            || !data.TryGetProperty("object", out JsonElement obj) || obj.ValueKind != JsonValueKind.Object
+            || !obj.TryGetProperty("amount_paid", out JsonElement amount))
+        {
+            return "amount_paid is missing";
+        }
+
+        if (amount.ValueKind == JsonValueKind.Number && amount.TryGetInt64(out _))
+        {
+            return null;
+        }
+
+        string raw = amount.GetRawText();
+        return $"amount_paid {(raw.Length > 40 ? raw[..40] + "…" : raw)} is not an integer of minor units";
+    }
+
+    /// <summary>
+    /// The fallback when Stripe.net cannot parse an event: an <c>invoice.paid</c> for one of our invoices whose only defect is
+    /// its amount is still a payment event (recorded unapplied downstream); anything else stays rejected.
+    /// </summary>
+    private static WebhookOutcome.PaymentReceived? InvoicePaidWithUnreadableAmount(JsonElement root)
+    {
+        if (AmountPaidProblem(root) is not { } problem || Text(root, "type") != InvoicePaidEventType || Text(root, "id") is not { Length: > 0 } eventId)
+        {
+            return null;
+        }
+
+        JsonElement obj = root.GetProperty("data").GetProperty("object"); // present: AmountPaidProblem found amount_paid in it
+        if (Text(obj, "id") is not { Length: > 0 } stripeInvoiceId
+            || Text(obj, "customer") is not { Length: > 0 } customer
+            || Text(obj, "currency") is not { Length: > 0 } currency
+            || !obj.TryGetProperty("metadata", out JsonElement metadata)
+            || Text(metadata, StripeInvoiceSync.InvoiceIdMetadataKey) is not { } billingId)
+        {
+            return null;
+        }
+
+        InvoiceId invoiceId;
+        try
+        {
+            invoiceId = InvoiceId.Parse(billingId);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        DateTimeOffset created = root.TryGetProperty("created", out JsonElement c) && c.TryGetInt64(out long unix) && unix is >= 0 and < 253402300800
+            ? DateTimeOffset.FromUnixTimeSeconds(unix)
+            : DateTimeOffset.UnixEpoch;
+        return new WebhookOutcome.PaymentReceived(eventId, invoiceId, stripeInvoiceId, customer, Text(obj, "payment_intent"), 0, currency.ToUpperInvariant(), created, problem);
+    }
+
+    private static string? Text(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     /// <summary>
     /// Since API version 2025-03-31 the payment intent lives in <c>invoice.payments</c> (only present when included);
@@ -176,6 +265,9 @@ public sealed partial class StripeWebhookHandler
             ? id
             : null;
     }
+
+    [LoggerMessage(EventId = 4113, Level = LogLevel.Warning, Message = "Stripe event {EventId}: {Problem}; the payment is recorded unapplied")]
+    private static partial void LogMalformedAmount(ILogger logger, string eventId, string problem);
 
     [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "Stripe webhook rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string reason);

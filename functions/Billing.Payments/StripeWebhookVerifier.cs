@@ -30,6 +30,21 @@ public static class StripeWebhookVerifier
         [NotNullWhen(false)] out string? failureReason)
     {
         ArgumentNullException.ThrowIfNull(payload);
+        return TryVerify(System.Text.Encoding.UTF8.GetBytes(payload), header, secret, tolerance, now, out failureReason);
+    }
+
+    /// <summary>
+    /// The same over the request body's raw bytes, exactly as received: no decoding, no BOM stripping, no normalisation,
+    /// so the bytes that were signed are the bytes that are checked (and then parsed).
+    /// </summary>
+    public static bool TryVerify(
+        ReadOnlySpan<byte> payload,
+        string? header,
+        string secret,
+        TimeSpan tolerance,
+        DateTimeOffset now,
+        [NotNullWhen(false)] out string? failureReason)
+    {
         ArgumentException.ThrowIfNullOrEmpty(secret);
         if (string.IsNullOrWhiteSpace(header))
         {

@@ -30,9 +30,10 @@ public abstract record WebhookOutcome
     /// <param name="StripeInvoiceId">Stripe invoice id (<c>in_…</c>).</param>
     /// <param name="StripeCustomerId">Stripe customer id (<c>cus_…</c>).</param>
     /// <param name="PaymentIntentId">The payment intent that paid it, when the payload names one (<c>pi_…</c>).</param>
-    /// <param name="AmountPaidMinor">Amount paid in minor units of <paramref name="Currency"/>.</param>
+    /// <param name="AmountPaidMinor">Amount paid in minor units of <paramref name="Currency"/>, cumulative for the Stripe invoice (may be negative if the sender is broken; the caller decides).</param>
     /// <param name="Currency">Upper-case ISO 4217 code, e.g. <c>USD</c>.</param>
     /// <param name="PaidAt">When Stripe marked the invoice paid (falls back to the event's creation time).</param>
+    /// <param name="MalformedAmount">Set when <c>amount_paid</c> is not an integer of minor units (then <paramref name="AmountPaidMinor"/> is 0): the payment is recorded unapplied.</param>
     public sealed record PaymentReceived(
         string StripeEventId,
         InvoiceId BillingInvoiceId,
@@ -41,5 +42,6 @@ public abstract record WebhookOutcome
         string? PaymentIntentId,
         long AmountPaidMinor,
         string Currency,
-        DateTimeOffset PaidAt) : WebhookOutcome;
+        DateTimeOffset PaidAt,
+        string? MalformedAmount = null) : WebhookOutcome;
 }

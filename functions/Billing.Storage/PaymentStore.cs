@@ -1,9 +1,15 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
+using Billing.Domain.Payments;
 
 namespace Billing.Storage;
 
-/// <summary>A payment as Stripe reported it.</summary>
+/// <summary>
+/// A payment as Stripe reported it, and what it did to its invoice. <see cref="Resolution"/> is null for a row written
+/// without a decision (only older code and tests do that); the split amounts then are zero.
+/// </summary>
 public sealed record PaymentRecord(
     string StripeEventId,
     string InvoiceId,
@@ -14,33 +20,57 @@ public sealed record PaymentRecord(
     string? StripeCustomerId,
     string? PaymentIntentId,
     DateTimeOffset PaidAt,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt)
+{
+    public PaymentResolution? Resolution { get; init; }
+
+    public UnappliedReason Reason { get; init; }
+
+    public string? Detail { get; init; }
+
+    /// <summary>The amount as Stripe sent it when it was not a non-negative integer (AmountMinor is then 0).</summary>
+    public string? AmountText { get; init; }
+
+    public long DeltaMinor { get; init; }
+
+    public long ToReceivableMinor { get; init; }
+
+    public long ToCreditMinor { get; init; }
+
+    public long ToUnappliedMinor { get; init; }
+}
+
+/// <summary>How an attempt to record a payment event ended.</summary>
+public enum PaymentWrite
+{
+    Recorded,
+
+    /// <summary>The event id is already recorded (a replay or a concurrent delivery).</summary>
+    AlreadyRecorded,
+
+    /// <summary>Another event for the same invoice changed the invoice's payment state first: decide again.</summary>
+    StateChanged,
+}
 
 /// <summary>
-/// Payments, exactly once per Stripe event id (RK), partitioned by invoice for per-invoice lookups. Stripe retries a
-/// webhook until it gets a 2xx and may deliver an event twice; the insert of the event id is the dedup.
+/// Payments, one partition per invoice: a row per Stripe event id (RK = escaped event id; the insert is the dedup) and a
+/// state row (RK <c>|state</c>, never an escaped id) holding what was received per Stripe invoice. An event row and the
+/// new state are written in one entity-group transaction guarded by the state's ETag, so the split a payment gets is
+/// decided once, against the state it saw, and concurrent events for one invoice serialize. Partition
+/// <c>|unsettled</c> holds a marker per invoice whose effects (ledger, burn intent, invoice status) may be incomplete.
 /// </summary>
 public sealed class PaymentStore(BillingTables tables)
 {
+    private const string StateRowKey = "|state";
+    private const string UnsettledPartition = "|unsettled";
     private readonly TableClient table = tables.Payments;
 
-    /// <summary>True when this event was new; false when it was recorded before (a replay).</summary>
+    /// <summary>Writes a bare event row without a decision (no state change). True when new, false for a replay.</summary>
     public async Task<bool> TryAddAsync(PaymentRecord payment, CancellationToken cancellationToken)
     {
-        var entity = new TableEntity(TableKey.Escape(payment.InvoiceId), TableKey.Escape(payment.StripeEventId))
-        {
-            ["Payer"] = payment.Payer,
-            ["AmountMinor"] = payment.AmountMinor,
-            ["Currency"] = payment.Currency,
-            ["StripeInvoiceId"] = payment.StripeInvoiceId,
-            ["StripeCustomerId"] = payment.StripeCustomerId,
-            ["PaymentIntentId"] = payment.PaymentIntentId,
-            ["PaidAt"] = payment.PaidAt,
-            ["ReceivedAt"] = payment.ReceivedAt,
-        };
         try
         {
-            await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(ToEntity(payment), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
@@ -49,17 +79,174 @@ public sealed class PaymentStore(BillingTables tables)
         }
     }
 
+    /// <summary>
+    /// Records <paramref name="payment"/> together with the invoice's new payment <paramref name="state"/>, which must still be
+    /// the one read with <paramref name="stateETag"/> (null: no state row existed).
+    /// </summary>
+    public async Task<PaymentWrite> TryRecordAsync(PaymentRecord payment, InvoicePayments state, ETag? stateETag, CancellationToken cancellationToken)
+    {
+        var stateRow = new TableEntity(TableKey.Escape(payment.InvoiceId), StateRowKey) { ["Sources"] = WriteSources(state), ["CompletedBy"] = state.CompletedBy };
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.Add, ToEntity(payment)),
+            stateETag is { } etag
+                ? new(TableTransactionActionType.UpdateReplace, stateRow, etag)
+                : new(TableTransactionActionType.Add, stateRow),
+        };
+        try
+        {
+            await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            return PaymentWrite.Recorded;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // Which action failed tells a replay (the event row) from a lost race on the state row.
+            return ex.FailedTransactionActionIndex == 0 && ex.Status == 409 ? PaymentWrite.AlreadyRecorded : PaymentWrite.StateChanged;
+        }
+    }
+
+    public async Task<PaymentRecord?> GetAsync(string invoiceId, string stripeEventId, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(TableKey.Escape(invoiceId), TableKey.Escape(stripeEventId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? FromEntity(row.Value!) : null;
+    }
+
+    /// <summary>The invoice's payment state and its ETag (null when nothing was recorded yet).</summary>
+    public async Task<(InvoicePayments State, ETag? ETag)> GetStateAsync(string invoiceId, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(TableKey.Escape(invoiceId), StateRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? (ReadState(row.Value!), row.Value!.ETag) : (InvoicePayments.Empty, null);
+    }
+
+    /// <summary>Payment event rows, of one invoice or of all.</summary>
     public async Task<IReadOnlyList<PaymentRecord>> ListAsync(string? invoiceId, CancellationToken cancellationToken)
     {
-        string? filter = invoiceId is null ? null : TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Escape(invoiceId)}");
+        string filter = invoiceId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey ne {UnsettledPartition} and RowKey ne {StateRowKey}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Escape(invoiceId)} and RowKey ne {StateRowKey}");
         var list = new List<PaymentRecord>();
         await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            list.Add(new PaymentRecord(TableKey.Unescape(e.RowKey), TableKey.Unescape(e.PartitionKey), e.GetString("Payer") ?? "", e.GetInt64("AmountMinor") ?? 0,
-                e.GetString("Currency") ?? "", e.GetString("StripeInvoiceId"), e.GetString("StripeCustomerId"), e.GetString("PaymentIntentId"),
-                e.GetDateTimeOffset("PaidAt") ?? default, e.GetDateTimeOffset("ReceivedAt") ?? default));
+            list.Add(FromEntity(e));
+        }
+
+        return list.OrderBy(p => p.ReceivedAt).ThenBy(p => p.StripeEventId, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Every invoice's payment state, by invoice id.</summary>
+    public async Task<IReadOnlyDictionary<string, InvoicePayments>> ListStatesAsync(CancellationToken cancellationToken)
+    {
+        var states = new Dictionary<string, InvoicePayments>(StringComparer.Ordinal);
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {StateRowKey}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            states[TableKey.Unescape(e.PartitionKey)] = ReadState(e);
+        }
+
+        return states;
+    }
+
+    /// <summary>
+    /// Notes that the invoice's payment effects may be incomplete; written before anything else, so a crash leaves it. Every
+    /// writer gets a fresh ETag, so a settler can only remove the marker it saw, never one a newer request just wrote.
+    /// </summary>
+    public async Task<ETag> MarkUnsettledAsync(string invoiceId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var response = await table.UpsertEntityAsync(new TableEntity(UnsettledPartition, TableKey.Escape(invoiceId)) { ["Since"] = at }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        return response.Headers.ETag ?? ETag.All;
+    }
+
+    /// <summary>Removes the marker if it is still the one with <paramref name="etag"/>.</summary>
+    public async Task ClearUnsettledAsync(string invoiceId, ETag etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.DeleteEntityAsync(UnsettledPartition, TableKey.Escape(invoiceId), etag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Gone, or re-marked by a newer request that will settle (or leave it for the timer).
+        }
+    }
+
+    /// <summary>Invoices whose payment effects may be incomplete: the marker's time and ETag.</summary>
+    public async Task<IReadOnlyList<(string InvoiceId, DateTimeOffset Since, ETag ETag)>> ListUnsettledAsync(CancellationToken cancellationToken)
+    {
+        var list = new List<(string, DateTimeOffset, ETag)>();
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {UnsettledPartition}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add((TableKey.Unescape(e.RowKey), e.GetDateTimeOffset("Since") ?? default, e.ETag));
         }
 
         return list;
+    }
+
+    private static TableEntity ToEntity(PaymentRecord payment) => new(TableKey.Escape(payment.InvoiceId), TableKey.Escape(payment.StripeEventId))
+    {
+        ["Payer"] = payment.Payer,
+        ["AmountMinor"] = payment.AmountMinor,
+        ["Currency"] = payment.Currency,
+        ["StripeInvoiceId"] = payment.StripeInvoiceId,
+        ["StripeCustomerId"] = payment.StripeCustomerId,
+        ["PaymentIntentId"] = payment.PaymentIntentId,
+        ["PaidAt"] = payment.PaidAt,
+        ["ReceivedAt"] = payment.ReceivedAt,
+        ["Resolution"] = payment.Resolution?.ToString(),
+        ["Reason"] = payment.Reason == UnappliedReason.None ? null : payment.Reason.ToString(),
+        ["Detail"] = payment.Detail,
+        ["AmountText"] = payment.AmountText,
+        ["DeltaMinor"] = payment.DeltaMinor,
+        ["ToReceivableMinor"] = payment.ToReceivableMinor,
+        ["ToCreditMinor"] = payment.ToCreditMinor,
+        ["ToUnappliedMinor"] = payment.ToUnappliedMinor,
+    };
+
+    private static PaymentRecord FromEntity(TableEntity e) =>
+        new(TableKey.Unescape(e.RowKey), TableKey.Unescape(e.PartitionKey), e.GetString("Payer") ?? "", e.GetInt64("AmountMinor") ?? 0,
+            e.GetString("Currency") ?? "", e.GetString("StripeInvoiceId"), e.GetString("StripeCustomerId"), e.GetString("PaymentIntentId"),
+            e.GetDateTimeOffset("PaidAt") ?? default, e.GetDateTimeOffset("ReceivedAt") ?? default)
+        {
+            Resolution = Enum.TryParse(e.GetString("Resolution"), out PaymentResolution r) ? r : null,
+            Reason = Enum.TryParse(e.GetString("Reason"), out UnappliedReason reason) ? reason : UnappliedReason.None,
+            Detail = e.GetString("Detail"),
+            AmountText = e.GetString("AmountText"),
+            DeltaMinor = e.GetInt64("DeltaMinor") ?? 0,
+            ToReceivableMinor = e.GetInt64("ToReceivableMinor") ?? 0,
+            ToCreditMinor = e.GetInt64("ToCreditMinor") ?? 0,
+            ToUnappliedMinor = e.GetInt64("ToUnappliedMinor") ?? 0,
+        };
+
+    private static string WriteSources(InvoicePayments state)
+    {
+        var sources = new JsonObject();
+        foreach (var (id, s) in state.Sources.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            sources[id] = new JsonObject { ["currency"] = s.Currency, ["amountMinor"] = s.AmountMinor, ["applied"] = s.Applied };
+        }
+
+        return sources.ToJsonString();
+    }
+
+    private static InvoicePayments ReadState(TableEntity row)
+    {
+        var sources = new Dictionary<string, PaymentSource>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var (id, node) in JsonNode.Parse(row.GetString("Sources") ?? "{}")?.AsObject() ?? [])
+            {
+                if (node?["currency"]?.GetValue<string>() is not { } currency || node["amountMinor"]?.GetValue<long>() is not { } amount
+                    || node["applied"]?.GetValue<bool>() is not { } applied)
+                {
+                    throw new InvalidDataException($"payment state of {TableKey.Unescape(row.PartitionKey)}: source {id} is incomplete");
+                }
+
+                sources[id] = new PaymentSource(currency, amount, applied);
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"payment state of {TableKey.Unescape(row.PartitionKey)} cannot be read: {ex.Message}", ex);
+        }
+
+        return new InvoicePayments(sources, row.GetString("CompletedBy"));
     }
 }

@@ -268,6 +268,64 @@ public sealed class StripeWebhookHandlerTests
 
     private static string Signature(string header) => header[(header.IndexOf(",v1=", StringComparison.Ordinal) + 4)..];
 
+    [Fact]
+    public void Handle_BodyWithBomSignedOverItsRawBytes_Accepted()
+    {
+        byte[] body = [.. System.Text.Encoding.UTF8.Preamble, .. System.Text.Encoding.UTF8.GetBytes(PaidEvent())];
+
+        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now));
+
+        Assert.Equal("evt_1PaidOctober", Assert.IsType<WebhookOutcome.PaymentReceived>(outcome).StripeEventId);
+    }
+
+    [Fact]
+    public void Handle_BomPrependedAfterSigning_Rejected()
+    {
+        string text = PaidEvent();
+        byte[] body = [.. System.Text.Encoding.UTF8.Preamble, .. System.Text.Encoding.UTF8.GetBytes(text)];
+
+        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(text, Secret, Now));
+
+        Assert.IsType<WebhookOutcome.Rejected>(outcome);
+    }
+
+    [Fact]
+    public void Handle_SignedInvalidUtf8_RejectedNotReplaced()
+    {
+        byte[] body = [.. System.Text.Encoding.UTF8.GetBytes(PaidEvent()[..^1]), 0xFF, (byte)'}'];
+
+        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now));
+
+        Assert.Contains("UTF-8", Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1e30")]
+    [InlineData("12.5")]
+    [InlineData("\"137\"")]
+    [InlineData("99999999999999999999")]
+    public void Handle_AmountPaidNotAnInteger_PaymentReceivedFlaggedMalformed(string amount)
+    {
+        string body = PaidEvent().Replace("\"amount_paid\": 137", "\"amount_paid\": " + amount, StringComparison.Ordinal);
+        Assert.NotEqual(PaidEvent(), body);
+
+        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now));
+
+        var paid = Assert.IsType<WebhookOutcome.PaymentReceived>(outcome);
+        Assert.Equal(("evt_1PaidOctober", "INV-carrier-tmo-202610", 0L), (paid.StripeEventId, paid.BillingInvoiceId.ToString(), paid.AmountPaidMinor));
+        Assert.Contains("not an integer", paid.MalformedAmount, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Handle_NegativeAmountPaid_PassedOnForTheCallerToRefuse()
+    {
+        string body = PaidEvent().Replace("\"amount_paid\": 137", "\"amount_paid\": -137", StringComparison.Ordinal);
+
+        var paid = Assert.IsType<WebhookOutcome.PaymentReceived>(Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now)));
+
+        Assert.Equal((-137L, (string?)null), (paid.AmountPaidMinor, paid.MalformedAmount));
+    }
+
     private static string PaidEvent() =>
         StripeTestEvents.InvoicePaid(
             "evt_1PaidOctober", "in_1Stripe", "INV-carrier-tmo-202610", 137, "usd", "cus_1Carrier", Now.AddMinutes(-1), "pi_1Intent");

@@ -24,7 +24,7 @@ public static class Adjustments
     {
         ArgumentNullException.ThrowIfNull(invoiced);
         ArgumentNullException.ThrowIfNull(recomputed);
-        if (invoiced.Status is not (InvoiceStatus.Finalized or InvoiceStatus.Paid))
+        if (invoiced.Status is not (InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid))
         {
             throw new ArgumentException($"Invoice {invoiced.Id} is {invoiced.Status}; only finalized or paid invoices are adjusted.", nameof(invoiced));
         }

@@ -1,12 +1,18 @@
 namespace Billing.Domain.Invoicing;
 
-/// <summary>Invoice lifecycle: draft → finalized → paid; draft or finalized → void.</summary>
+/// <summary>
+/// Invoice lifecycle: draft → finalized → (partially_paid →) paid; draft or finalized → void. Payment states only move
+/// forward: money received is never un-received.
+/// </summary>
 public enum InvoiceStatus
 {
     Draft,
     Finalized,
     Paid,
     Void,
+
+    /// <summary>Some, not all, of the total has been received in the invoice's currency.</summary>
+    PartiallyPaid,
 }
 
 /// <summary>
@@ -21,7 +27,8 @@ public sealed class Invoice
         InvoiceStatus status,
         Currency currency,
         IEnumerable<InvoiceLine> lines,
-        string? stripeInvoiceId = null)
+        string? stripeInvoiceId = null,
+        long amountPaidMinor = 0)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(planId);
         ArgumentNullException.ThrowIfNull(currency);
@@ -35,6 +42,8 @@ public sealed class Invoice
         {
             throw new ArgumentOutOfRangeException(nameof(status));
         }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(amountPaidMinor);
 
         InvoiceLine[] list = [.. lines];
         Money total = Money.Zero(currency);
@@ -61,6 +70,7 @@ public sealed class Invoice
         Total = total;
         PeriodCharges = charges;
         StripeInvoiceId = stripeInvoiceId;
+        AmountPaid = new Money(amountPaidMinor, currency);
     }
 
     public InvoiceId Id { get; }
@@ -85,16 +95,51 @@ public sealed class Invoice
 
     public string? StripeInvoiceId { get; }
 
+    /// <summary>Money received in the invoice's currency (may exceed <see cref="Total"/>: the excess is a customer credit).</summary>
+    public Money AmountPaid { get; }
+
+    /// <summary>What is still owed: total minus amount paid, never below zero.</summary>
+    public Money AmountRemaining => Total.MinorUnits > AmountPaid.MinorUnits ? Total - AmountPaid : Money.Zero(Currency);
+
     /// <summary>Draft → finalized; otherwise throws <see cref="InvalidOperationException"/>.</summary>
     public Invoice Finalize() => Transition(InvoiceStatus.Finalized, InvoiceStatus.Draft);
 
-    /// <summary>Finalized → paid; otherwise throws <see cref="InvalidOperationException"/>.</summary>
-    public Invoice MarkPaid() => Transition(InvoiceStatus.Paid, InvoiceStatus.Finalized);
+    /// <summary>Finalized → paid with the total received; otherwise throws <see cref="InvalidOperationException"/>.</summary>
+    public Invoice MarkPaid() => Status == InvoiceStatus.Finalized
+        ? ApplyPayments(Math.Max(Total.MinorUnits, 0))
+        : throw new InvalidOperationException($"Invoice {Id} is {Status}; it cannot become {InvoiceStatus.Paid}.");
+
+    /// <summary>
+    /// Records that <paramref name="receivedMinor"/> (cumulative, in the invoice's currency) has been received: paid when it
+    /// covers the total, partially paid when it is positive but short. Forward only: a finalized or partially paid invoice
+    /// moves on, a smaller amount than already recorded changes nothing, and draft or void invoices throw.
+    /// </summary>
+    public Invoice ApplyPayments(long receivedMinor)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(receivedMinor);
+        if (Status is not (InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid))
+        {
+            throw new InvalidOperationException($"Invoice {Id} is {Status}; payments cannot be applied to it.");
+        }
+
+        long received = Math.Max(receivedMinor, AmountPaid.MinorUnits);
+        InvoiceStatus status = received >= Math.Max(Total.MinorUnits, 0) ? InvoiceStatus.Paid
+            : received > 0 ? InvoiceStatus.PartiallyPaid
+            : Status;
+        if (Status == InvoiceStatus.Paid)
+        {
+            status = InvoiceStatus.Paid;
+        }
+
+        return status == Status && received == AmountPaid.MinorUnits
+            ? this
+            : new Invoice(Id, PlanId, status, Currency, Lines, StripeInvoiceId, received);
+    }
 
     /// <summary>Draft or finalized → void; otherwise throws <see cref="InvalidOperationException"/>.</summary>
     public Invoice Void() => Transition(InvoiceStatus.Void, InvoiceStatus.Draft, InvoiceStatus.Finalized);
 
-    public Invoice WithStripeInvoiceId(string? stripeInvoiceId) => new(Id, PlanId, Status, Currency, Lines, stripeInvoiceId);
+    public Invoice WithStripeInvoiceId(string? stripeInvoiceId) => new(Id, PlanId, Status, Currency, Lines, stripeInvoiceId, AmountPaid.MinorUnits);
 
     /// <summary>A new draft with the next revision id (<c>-r{n}</c>) and the given lines, e.g. after voiding this one.</summary>
     public Invoice Reissue(IEnumerable<InvoiceLine> lines) => new(Id.NextRevision(), PlanId, InvoiceStatus.Draft, Currency, lines);
@@ -103,6 +148,6 @@ public sealed class Invoice
 
     private Invoice Transition(InvoiceStatus to, params InvoiceStatus[] from) =>
         from.Contains(Status)
-            ? new Invoice(Id, PlanId, to, Currency, Lines, StripeInvoiceId)
+            ? new Invoice(Id, PlanId, to, Currency, Lines, StripeInvoiceId, AmountPaid.MinorUnits)
             : throw new InvalidOperationException($"Invoice {Id} is {Status}; it cannot become {to}.");
 }

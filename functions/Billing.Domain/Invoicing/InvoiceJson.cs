@@ -79,6 +79,15 @@ public static class InvoiceJson
         }
 
         writer.WriteEndArray();
+        // Only once money has arrived, so unpaid invoices keep the contract's exact shape.
+        if (invoice.Status is InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid || invoice.AmountPaid.MinorUnits != 0)
+        {
+            writer.WriteString("amountPaid", invoice.AmountPaid.ToString());
+            writer.WriteNumber("amountPaidMinor", invoice.AmountPaid.MinorUnits);
+            writer.WriteString("amountRemaining", invoice.AmountRemaining.ToString());
+            writer.WriteNumber("amountRemainingMinor", invoice.AmountRemaining.MinorUnits);
+        }
+
         writer.WriteString("total", invoice.Total.ToString());
         writer.WriteNumber("totalMinor", invoice.Total.MinorUnits);
         if (invoice.StripeInvoiceId is null)
@@ -125,6 +134,7 @@ public static class InvoiceJson
         InvoiceStatus.Finalized => "finalized",
         InvoiceStatus.Paid => "paid",
         InvoiceStatus.Void => "void",
+        InvoiceStatus.PartiallyPaid => "partially_paid",
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
@@ -164,6 +174,7 @@ public static class InvoiceJson
             "finalized" => InvoiceStatus.Finalized,
             "paid" => InvoiceStatus.Paid,
             "void" => InvoiceStatus.Void,
+            "partially_paid" => InvoiceStatus.PartiallyPaid,
             var other => throw new FormatException($"status: unknown status '{other}'."),
         };
         Currency currency = Currency.FromCode(String(root, "currency"));
@@ -188,7 +199,8 @@ public static class InvoiceJson
         }
 
         JsonElement stripe = Property(root, "stripeInvoiceId");
-        var invoice = new Invoice(id, String(root, "plan"), status, currency, lines, stripe.ValueKind == JsonValueKind.Null ? null : stripe.GetString());
+        long paid = root.TryGetProperty("amountPaidMinor", out JsonElement paidMinor) ? paidMinor.GetInt64() : 0;
+        var invoice = new Invoice(id, String(root, "plan"), status, currency, lines, stripe.ValueKind == JsonValueKind.Null ? null : stripe.GetString(), paid);
         if (Money.Parse(String(root, "total"), currency) != invoice.Total || Property(root, "totalMinor").GetInt64() != invoice.Total.MinorUnits)
         {
             throw new FormatException($"total: does not equal the sum of the lines ({invoice.Total}).");

@@ -67,12 +67,20 @@ public static class Accounts
     public const string ReceivablePrefix = "receivable:";
     public const string RevenuePrefix = "revenue:";
     public const string AdjustmentPrefix = "adjustment:";
+    public const string CustomerCreditPrefix = "credit:";
+    public const string UnappliedPrefix = "unapplied:";
 
     /// <summary>What <paramref name="payer"/> owes (an asset of the platform: debit = billed, credit = paid).</summary>
     public static string Receivable(string payer) => ReceivablePrefix + Require(payer, nameof(payer));
 
     /// <summary>Revenue of one meter (credit = earned), e.g. <c>revenue:offload.bytes</c>.</summary>
     public static string Revenue(string meter) => RevenuePrefix + Require(meter, nameof(meter));
+
+    /// <summary>Money a payer paid beyond an invoice's total (a liability: credit = owed back to the payer or to apply later).</summary>
+    public static string CustomerCredit(string payer) => CustomerCreditPrefix + Require(payer, nameof(payer));
+
+    /// <summary>Money received that could not be applied to an invoice (another currency, unknown or void invoice): a liability until resolved.</summary>
+    public static string Unapplied(string payer) => UnappliedPrefix + Require(payer, nameof(payer));
 
     /// <summary>Manual corrections booked against one payer.</summary>
     public static string Adjustment(string payer) => AdjustmentPrefix + Require(payer, nameof(payer));

@@ -32,7 +32,7 @@ public static class LedgerEntries
     public static LedgerEntryDraft? InvoiceFinalized(Invoice invoice, DateTimeOffset occurredAt)
     {
         ArgumentNullException.ThrowIfNull(invoice);
-        if (invoice.Status is not (InvoiceStatus.Finalized or InvoiceStatus.Paid))
+        if (invoice.Status is not (InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid))
         {
             throw new ArgumentException($"Invoice {invoice.Id} is {invoice.Status}; only finalized or paid invoices are booked.", nameof(invoice));
         }
@@ -99,6 +99,55 @@ public static class LedgerEntries
                 ["payer"] = payer,
                 ["currency"] = code.Code,
             });
+    }
+
+    /// <summary>
+    /// A payment reconciled with its invoice (see <c>PaymentApplication</c>): debit <see cref="Accounts.CashStripe"/> by the new
+    /// money, credit <c>receivable:{payer}</c> with what the invoice still owed, <c>credit:{payer}</c> with any excess and
+    /// <c>unapplied:{payer}</c> with money that could not be applied. Same id as <see cref="PaymentReceived(string, string, string, long, string, DateTimeOffset)"/>
+    /// (one entry per Stripe event). Returns null when nothing new arrived; negative parts throw.
+    /// </summary>
+    public static LedgerEntryDraft? PaymentApplied(
+        string stripeEventId, string invoiceId, string payer, string currency, long toReceivable, long toCredit, long toUnapplied, DateTimeOffset occurredAt)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stripeEventId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(invoiceId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(payer);
+        ArgumentNullException.ThrowIfNull(currency);
+        ArgumentOutOfRangeException.ThrowIfNegative(toReceivable);
+        ArgumentOutOfRangeException.ThrowIfNegative(toCredit);
+        ArgumentOutOfRangeException.ThrowIfNegative(toUnapplied);
+        long cash = checked(toReceivable + toCredit + toUnapplied);
+        if (cash == 0)
+        {
+            return null;
+        }
+
+        string asset = Assets.Of(Currency.FromCode(currency.ToUpperInvariant()));
+
+        var postings = new List<Posting> { Posting.Debit(Accounts.CashStripe, asset, cash) };
+        if (toReceivable > 0)
+        {
+            postings.Add(Posting.Credit(Accounts.Receivable(payer), asset, toReceivable));
+        }
+
+        if (toCredit > 0)
+        {
+            postings.Add(Posting.Credit(Accounts.CustomerCredit(payer), asset, toCredit));
+        }
+
+        if (toUnapplied > 0)
+        {
+            postings.Add(Posting.Credit(Accounts.Unapplied(payer), asset, toUnapplied));
+        }
+
+        return new LedgerEntryDraft(PaymentId(stripeEventId), LedgerEntryKind.PaymentReceived, occurredAt, postings, new Dictionary<string, string>
+        {
+            ["stripeEventId"] = stripeEventId,
+            ["invoiceId"] = invoiceId,
+            ["payer"] = payer,
+            ["currency"] = asset,
+        });
     }
 
     /// <summary>

@@ -71,7 +71,7 @@ public sealed partial class BurnExecutor(
                         break;
                     }
 
-                    var outcome = await DriveAsync(open.Id, treasury, cancellationToken).ConfigureAwait(false);
+                    var outcome = await DriveIsolatedAsync(open, treasury, cancellationToken).ConfigureAwait(false);
                     if (outcome == StepOutcome.Done)
                     {
                         finalized++;
@@ -103,6 +103,43 @@ public sealed partial class BurnExecutor(
         Done,      // finalized, failed or skipped: move on
         Waiting,   // pending for a reason (price, balance): others may proceed
         InFlight,  // signed/submitted and not final yet: nothing else may be sent
+    }
+
+    /// <summary>
+    /// One intent's step, so that no intent can stop the others: a deterministic defect (a conversion that overflows, an
+    /// amount that cannot be booked, a corrupt row) ends that intent failed with the reason; a transient error (RPC, storage)
+    /// leaves it as it is for the next run. Either way the loop moves on — unless the intent is in flight, where nothing
+    /// else may be sent from the treasury until it settles.
+    /// </summary>
+    private async Task<StepOutcome> DriveIsolatedAsync(BurnIntent open, TreasuryAccount treasury, CancellationToken cancellationToken)
+    {
+        bool inFlight = open.Status is BurnStatus.Signed or BurnStatus.Submitted;
+        try
+        {
+            return await DriveAsync(open.Id, treasury, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!inFlight && ex is OverflowException or ArgumentException or FormatException or InvalidDataException or InvalidOperationException)
+        {
+            LogFailedDeterministic(logger, ex, open.Id);
+            return await FailAsync(open.Id, $"cannot be executed: {ex.Message}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SolanaRpcException or SolanaRpcTransportException or RequestFailedException or HttpRequestException or TimeoutException)
+        {
+            LogTransientError(logger, ex, open.Id);
+            return inFlight ? StepOutcome.InFlight : StepOutcome.Waiting;
+        }
+    }
+
+    /// <summary>Pending → failed (never a signed or submitted intent: its bytes may still land).</summary>
+    private async Task<StepOutcome> FailAsync(string burnId, string reason, CancellationToken cancellationToken)
+    {
+        if (await burns.GetAsync(burnId, cancellationToken).ConfigureAwait(false) is not var (intent, etag) || intent.Status != BurnStatus.Pending)
+        {
+            return StepOutcome.Waiting;
+        }
+
+        var failed = intent with { Status = BurnStatus.Failed, Reason = reason, UpdatedAt = time.GetUtcNow() };
+        return await SaveAsync(failed, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false) ?? StepOutcome.Waiting;
     }
 
     private async Task<StepOutcome> DriveAsync(string burnId, TreasuryAccount treasury, CancellationToken cancellationToken)
@@ -138,6 +175,11 @@ public sealed partial class BurnExecutor(
             return await SaveAsync(intent with { Status = BurnStatus.Failed, Reason = $"payments in {intent.Currency} cannot be converted: the token price is quoted in USD", UpdatedAt = now }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
         }
 
+        if (intent.UsdMinor <= 0)
+        {
+            return await SaveAsync(intent with { Status = BurnStatus.Failed, Reason = $"nothing to burn: the amount is {intent.UsdMinor} minor units", UpdatedAt = now }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
+        }
+
         // The amount is fixed by the price snapshot; a snapshot that grew stale while waiting is refreshed before signing.
         var price = intent.Price;
         if (price is null || price.Age(now) > options.Value.MaxPriceAge)
@@ -151,7 +193,22 @@ public sealed partial class BurnExecutor(
             }
         }
 
-        ulong amount = TokenMath.UsdMinorToTokens(intent.UsdMinor, price, treasury.Decimals);
+        ulong amount;
+        try
+        {
+            amount = TokenMath.UsdMinorToTokens(intent.UsdMinor, price, treasury.Decimals);
+        }
+        catch (OverflowException ex)
+        {
+            return await SaveAsync(intent with { Status = BurnStatus.Failed, Price = price, Reason = $"conversion overflows: {ex.Message}", UpdatedAt = now }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (amount > long.MaxValue)
+        {
+            // The ledger books token amounts as signed 64-bit integers; a burn it cannot record must not happen.
+            return await SaveAsync(intent with { Status = BurnStatus.Failed, Price = price, Reason = $"{amount} base units is more than the ledger can book (2^63-1)", UpdatedAt = now }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
+        }
+
         var priced = intent with { Price = price, TokenAmount = amount, Decimals = treasury.Decimals, Mint = treasury.Mint.ToString() };
         if (amount == 0)
         {
@@ -320,6 +377,12 @@ public sealed partial class BurnExecutor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Burn {BurnId}: transaction {Signature} expired unlanded (lastValidBlockHeight {Height}); it will be re-signed")]
     private static partial void LogExpired(ILogger logger, string burnId, string signature, ulong height);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} cannot be executed; it is marked failed and the others go on")]
+    private static partial void LogFailedDeterministic(ILogger logger, Exception exception, string burnId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Burn {BurnId}: transient error; retried on the next run")]
+    private static partial void LogTransientError(ILogger logger, Exception exception, string burnId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Burn lease for treasury {Treasury} is held by another executor")]
     private static partial void LogLeaseBusy(ILogger logger, string treasury);

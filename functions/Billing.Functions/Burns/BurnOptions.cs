@@ -72,6 +72,11 @@ public sealed class BurnOptionsValidator : IValidateOptions<BurnOptions>
             failures.Add($"Billing:Burns:FixedPrice '{o.FixedPrice}' must be a positive decimal such as 2.50.");
         }
 
+        if (!string.IsNullOrWhiteSpace(o.PythPriceAccount) && !Billing.Solana.Keys.PublicKey.IsValid(o.PythPriceAccount))
+        {
+            failures.Add("Billing:Burns:PythPriceAccount must be a base58 public key (32 bytes).");
+        }
+
         if (o.LeaseDuration < TimeSpan.FromSeconds(10))
         {
             failures.Add("Billing:Burns:LeaseDuration must be at least 10 seconds.");

@@ -11,5 +11,8 @@ public interface ILedgerRecorder
 
     Task PaymentReceivedAsync(PaymentRecord payment, CancellationToken cancellationToken);
 
+    /// <summary>Books a payment with its decided split (receivable, customer credit, unapplied); nothing for a zero split or an unreadable one.</summary>
+    Task PaymentAppliedAsync(PaymentRecord payment, CancellationToken cancellationToken);
+
     Task TokensBurnedAsync(BurnIntent burn, CancellationToken cancellationToken);
 }

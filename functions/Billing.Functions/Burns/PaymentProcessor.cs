@@ -1,16 +1,33 @@
 using Billing.Domain.Burns;
 using Billing.Domain.Invoicing;
+using Billing.Domain.Payments;
 using Billing.Payments;
 using Billing.Storage;
 
 namespace Billing.Functions.Burns;
 
-public sealed record PaymentOutcome(string InvoiceId, bool NewPayment, bool InvoiceKnown, string? BurnId);
+/// <summary>What the webhook answers about one payment event.</summary>
+public sealed record PaymentOutcome(
+    string InvoiceId,
+    bool NewPayment,
+    bool InvoiceKnown,
+    string? BurnId,
+    PaymentResolution Resolution,
+    UnappliedReason Reason,
+    string Detail,
+    string? InvoiceStatus);
 
 /// <summary>
-/// Turns a verified <c>invoice.paid</c> into durable records: the payment (once per Stripe event id), the invoice marked
-/// paid, the ledger entry, and one burn intent per invoice. Every step is idempotent and re-run on a replay, so a crash
-/// between steps is repaired by Stripe's retry of the same event and nothing is ever created twice.
+/// Turns a verified <c>invoice.paid</c> into durable records, reconciled with the invoice before anything is burned
+/// (DESIGN §4.11, <see cref="PaymentApplication"/>). The steps, each idempotent:
+/// <list type="number">
+/// <item>an "unsettled" marker for the invoice (so a crash anywhere after it is repaired by <see cref="SettlePendingAsync"/>);</item>
+/// <item>the decision — applied (the split between receivable and customer credit), unchanged or unapplied with a reason —
+/// written with the event row and the invoice's payment state in one entity-group transaction (the dedup by event id);</item>
+/// <item>settling: the ledger entry of every event of the invoice, then the one burn intent of the invoice total once it is
+/// fully paid, then the invoice status (paid or partially paid) last, then the marker is removed.</item>
+/// </list>
+/// A replay finds its event row and only re-runs the settling, which adds nothing that exists.
 /// </summary>
 public sealed partial class PaymentProcessor(
     PaymentStore payments,
@@ -21,78 +38,226 @@ public sealed partial class PaymentProcessor(
     TimeProvider time,
     ILogger<PaymentProcessor> logger)
 {
+    private const int MaxAttempts = 20;
+
+    /// <summary>Test seam: stop right after this step, as a crash would. Never set in production.</summary>
+    internal Func<string, bool>? CrashAfter { get; set; }
+
     public async Task<PaymentOutcome> RecordAsync(WebhookOutcome.PaymentReceived paid, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var record = new PaymentRecord(paid.StripeEventId, paid.BillingInvoiceId.ToString(), paid.BillingInvoiceId.Payer, paid.AmountPaidMinor, paid.Currency,
-            paid.StripeInvoiceId, paid.StripeCustomerId, paid.PaymentIntentId, paid.PaidAt, now);
-        bool isNew = await payments.TryAddAsync(record, cancellationToken).ConfigureAwait(false);
-        if (!isNew)
+        string invoiceId = paid.BillingInvoiceId.ToString();
+        var marker = await payments.MarkUnsettledAsync(invoiceId, now, cancellationToken).ConfigureAwait(false);
+        if (Crash("marked"))
         {
-            LogReplay(logger, paid.StripeEventId, record.InvoiceId);
+            throw new OperationCanceledException("test crash after marking");
         }
 
-        var invoiceKnown = await MarkPaidAsync(paid.BillingInvoiceId, cancellationToken).ConfigureAwait(false);
-        await ledger.PaymentReceivedAsync(record, cancellationToken).ConfigureAwait(false);
-        if (!invoiceKnown)
+        PaymentRecord? record = null;
+        bool isNew = false;
+        for (int attempt = 0; attempt < MaxAttempts && record is null; attempt++)
         {
-            // Money arrived for an invoice this deployment does not know: keep the payment, burn nothing, shout.
-            LogUnknownInvoice(logger, record.InvoiceId, paid.StripeEventId);
-            return new PaymentOutcome(record.InvoiceId, isNew, false, null);
+            if (await payments.GetAsync(invoiceId, paid.StripeEventId, cancellationToken).ConfigureAwait(false) is { } existing)
+            {
+                LogReplay(logger, paid.StripeEventId, invoiceId);
+                record = existing;
+                break;
+            }
+
+            var invoice = await invoices.GetAsync(paid.BillingInvoiceId, cancellationToken).ConfigureAwait(false);
+            var (state, etag) = await payments.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+            var decision = PaymentApplication.Decide(invoice, state, new IncomingPayment(paid.StripeEventId, paid.StripeInvoiceId, paid.Currency,
+                paid.MalformedAmount is null ? paid.AmountPaidMinor : null, paid.MalformedAmount));
+            var candidate = new PaymentRecord(paid.StripeEventId, invoiceId, paid.BillingInvoiceId.Payer, paid.AmountPaidMinor, paid.Currency,
+                paid.StripeInvoiceId, paid.StripeCustomerId, paid.PaymentIntentId, paid.PaidAt, now)
+            {
+                Resolution = decision.Resolution,
+                Reason = decision.Reason,
+                Detail = decision.Detail,
+                AmountText = paid.MalformedAmount,
+                DeltaMinor = decision.DeltaMinor,
+                ToReceivableMinor = decision.ToReceivableMinor,
+                ToCreditMinor = decision.ToCreditMinor,
+                ToUnappliedMinor = decision.ToUnappliedMinor,
+            };
+            switch (await payments.TryRecordAsync(candidate, decision.State, etag, cancellationToken).ConfigureAwait(false))
+            {
+                case PaymentWrite.Recorded:
+                    record = candidate;
+                    isNew = true;
+                    LogDecision(logger, paid.StripeEventId, invoiceId, decision.Resolution.ToString(), decision.Detail);
+                    break;
+                case PaymentWrite.StateChanged:
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * (attempt + 1))), time, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
         }
 
-        var (intent, created) = await burns.CreateIfAbsentAsync(new BurnIntent
+        if (record is null)
         {
-            Id = BurnIntent.IdFor(record.InvoiceId),
-            InvoiceId = record.InvoiceId,
-            Payer = record.Payer,
-            PaymentId = paid.StripeEventId,
-            UsdMinor = paid.AmountPaidMinor,
-            Currency = paid.Currency,
-            CreatedAt = now,
-            UpdatedAt = now,
-        }, cancellationToken).ConfigureAwait(false);
-        if (created)
-        {
-            LogIntent(logger, intent.Id, record.InvoiceId, paid.AmountPaidMinor, paid.Currency);
+            throw new PaymentContentionException(invoiceId, MaxAttempts);
         }
 
-        trigger.Signal(); // an immediate attempt; the BurnExecutor timer is the safety net
-        return new PaymentOutcome(record.InvoiceId, isNew, true, intent.Id);
+        if (Crash("recorded"))
+        {
+            throw new OperationCanceledException("test crash after recording");
+        }
+
+        var settled = await SettleAsync(invoiceId, marker, cancellationToken).ConfigureAwait(false);
+        return new PaymentOutcome(invoiceId, isNew, settled.Invoice is not null, settled.BurnId, record.Resolution ?? PaymentResolution.Unapplied,
+            record.Reason, record.Detail ?? "", settled.Invoice is { } i ? InvoiceJson.StatusName(i.Status) : null);
     }
 
-    private async Task<bool> MarkPaidAsync(InvoiceId id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Completes the effects of every invoice left with an unsettled marker older than <paramref name="minimumAge"/> (a crash,
+    /// an outage; younger ones likely belong to a request still running). The BurnExecutor timer calls it.
+    /// </summary>
+    public Task<int> SettlePendingAsync(CancellationToken cancellationToken) => SettlePendingAsync(TimeSpan.FromSeconds(30), cancellationToken);
+
+    /// <inheritdoc cref="SettlePendingAsync(CancellationToken)"/>
+    public async Task<int> SettlePendingAsync(TimeSpan minimumAge, CancellationToken cancellationToken)
     {
-        for (int attempt = 0; attempt < 5; attempt++)
+        IReadOnlyList<(string InvoiceId, DateTimeOffset Since, Azure.ETag ETag)> pending;
+        try
+        {
+            pending = await payments.ListUnsettledAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            LogSettleFailed(logger, ex, "(list)");
+            return 0;
+        }
+
+        int settled = 0;
+        var cutoff = time.GetUtcNow() - minimumAge;
+        foreach (var (invoiceId, _, etag) in pending.Where(p => p.Since <= cutoff))
+        {
+            try
+            {
+                await SettleAsync(invoiceId, etag, cancellationToken).ConfigureAwait(false);
+                settled++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSettleFailed(logger, ex, invoiceId); // one invoice never blocks the others; it stays marked and is retried
+            }
+        }
+
+        return settled;
+    }
+
+    private async Task<(Invoice? Invoice, string? BurnId)> SettleAsync(string invoiceId, Azure.ETag marker, CancellationToken cancellationToken)
+    {
+        foreach (var payment in await payments.ListAsync(invoiceId, cancellationToken).ConfigureAwait(false))
+        {
+            await ledger.PaymentAppliedAsync(payment, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Crash("booked"))
+        {
+            throw new OperationCanceledException("test crash after booking");
+        }
+
+        InvoiceId id;
+        try
+        {
+            id = InvoiceId.Parse(invoiceId);
+        }
+        catch (FormatException)
+        {
+            await payments.ClearUnsettledAsync(invoiceId, marker, cancellationToken).ConfigureAwait(false);
+            return (null, null);
+        }
+
+        var (state, _) = await payments.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+        var invoice = await invoices.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        string? burnId = null;
+        if (invoice is not null && invoice.Status is InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid)
+        {
+            long received = state.ReceivedMinor;
+            long total = invoice.Total.MinorUnits;
+            if (state.CompletedBy is { } completedBy && total > 0 && received >= total)
+            {
+                // Only ever the invoice total: an overpayment is a customer credit, never extra tokens.
+                var now = time.GetUtcNow();
+                var (intent, created) = await burns.CreateIfAbsentAsync(new BurnIntent
+                {
+                    Id = BurnIntent.IdFor(invoiceId),
+                    InvoiceId = invoiceId,
+                    Payer = invoice.Payer,
+                    PaymentId = completedBy,
+                    UsdMinor = total,
+                    Currency = invoice.Currency.Code,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                }, cancellationToken).ConfigureAwait(false);
+                burnId = intent.Id;
+                if (created)
+                {
+                    LogIntent(logger, intent.Id, invoiceId, total, invoice.Currency.Code);
+                }
+
+                trigger.Signal(); // an immediate attempt; the BurnExecutor timer is the safety net
+            }
+
+            if (Crash("burn"))
+            {
+                throw new OperationCanceledException("test crash after the burn intent");
+            }
+
+            if (received > 0 || state.CompletedBy is not null)
+            {
+                invoice = await ApplyToInvoiceAsync(id, received, cancellationToken).ConfigureAwait(false) ?? invoice;
+            }
+        }
+
+        await payments.ClearUnsettledAsync(invoiceId, marker, cancellationToken).ConfigureAwait(false);
+        return (invoice, burnId);
+    }
+
+    /// <summary>The invoice status follows the payments: forward only, guarded by the invoice's ETag.</summary>
+    private async Task<Invoice?> ApplyToInvoiceAsync(InvoiceId id, long received, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             if (await invoices.GetWithETagAsync(id, cancellationToken).ConfigureAwait(false) is not var (invoice, etag))
             {
-                return false;
+                return null;
             }
 
-            if (invoice.Status != InvoiceStatus.Finalized)
+            if (invoice.Status is not (InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid))
             {
-                return true; // already paid (a replay), or void: nothing to change
+                return invoice;
             }
 
-            if (await invoices.TryReplaceAsync(invoice.MarkPaid(), etag, cancellationToken).ConfigureAwait(false))
+            var updated = invoice.ApplyPayments(received);
+            if (ReferenceEquals(updated, invoice) || await invoices.TryReplaceAsync(updated, etag, cancellationToken).ConfigureAwait(false))
             {
-                return true;
+                return updated;
             }
         }
 
-        throw new InvalidOperationException($"invoice {id} kept changing while being marked paid");
+        throw new PaymentContentionException(id.ToString(), MaxAttempts);
     }
+
+    private bool Crash(string point) => CrashAfter?.Invoke(point) == true;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} for {InvoiceId} was already recorded; re-checking its effects only")]
     private static partial void LogReplay(ILogger logger, string eventId, string invoiceId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Payment {EventId} is for unknown invoice {InvoiceId}; recorded, no burn")]
-    private static partial void LogUnknownInvoice(ILogger logger, string invoiceId, string eventId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} for {InvoiceId}: {Resolution}, {Detail}")]
+    private static partial void LogDecision(ILogger logger, string eventId, string invoiceId, string resolution, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Settling the payments of {InvoiceId} failed; it stays marked and is retried")]
+    private static partial void LogSettleFailed(ILogger logger, Exception exception, string invoiceId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Burn intent {BurnId} created for {InvoiceId}: {AmountMinor} minor {Currency}")]
     private static partial void LogIntent(ILogger logger, string burnId, string invoiceId, long amountMinor, string currency);
 }
+
+/// <summary>Other writers kept changing the invoice's payment state; a transient condition (the webhook answers 503, Stripe retries).</summary>
+public sealed class PaymentContentionException(string invoiceId, int attempts)
+    : Exception($"the payment state of {invoiceId} kept changing ({attempts} attempts); retry");
 
 /// <summary>Runs the executor right away after a payment, in the background, without holding up the webhook answer.</summary>
 public sealed partial class BurnTrigger(IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<BurnTrigger> logger)

@@ -1,7 +1,10 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using Billing.Domain;
 using Billing.Domain.Burns;
 using Billing.Domain.Invoicing;
 using Billing.Domain.Ledger;
+using Billing.Domain.Payments;
 using Billing.Solana.Rpc;
 using Billing.Storage;
 using Billing.Storage.Ledger;
@@ -75,75 +78,121 @@ public sealed class LedgerAudit(
         return new LedgerAuditResult(verification.Entries, confirmed, pending, problems);
     }
 
+    /// <summary>
+    /// Invoices ↔ Stripe payments ↔ burns ↔ ledger entries. Besides broken links it lists every payment that did not simply
+    /// pay its invoice: unapplied ones by reason (<c>PaymentCurrencyMismatch</c>, <c>PaymentUnknownCurrency</c>,
+    /// <c>PaymentMalformedAmount</c>, <c>PaymentForUnknownInvoice</c>, <c>PaymentForUnpayableInvoice</c>,
+    /// <c>PaymentSourceCurrencyChanged</c>), <c>InvoicePartiallyPaid</c> with the remaining amount and <c>CustomerCredit</c>
+    /// for an overpayment, plus <c>PaymentNotSettled</c> for work a crash left half done.
+    /// </summary>
     public async Task<ReconciliationResult> ReconcileAsync(CancellationToken cancellationToken)
     {
         var allInvoices = await invoices.ListAsync(null, null, cancellationToken).ConfigureAwait(false);
         var allPayments = await payments.ListAsync(null, cancellationToken).ConfigureAwait(false);
+        var states = await payments.ListStatesAsync(cancellationToken).ConfigureAwait(false);
+        var unsettled = await payments.ListUnsettledAsync(cancellationToken).ConfigureAwait(false);
         var allBurns = await burns.ListAsync(null, cancellationToken).ConfigureAwait(false);
         var entries = (await ledger.ReadAllAsync(LedgerEntries.MainBook, cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.EntryId, StringComparer.Ordinal);
         var byInvoice = allInvoices.ToDictionary(i => i.Id.ToString(), StringComparer.Ordinal);
         var paymentsByInvoice = allPayments.GroupBy(p => p.InvoiceId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var burnsByInvoice = allBurns.ToDictionary(b => b.InvoiceId, StringComparer.Ordinal);
+        var burnsByInvoice = allBurns.GroupBy(b => b.InvoiceId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var now = time.GetUtcNow();
         var mismatches = new List<AuditProblem>();
 
         foreach (var invoice in allInvoices)
         {
             string id = invoice.Id.ToString();
-            if (invoice.Status is InvoiceStatus.Finalized or InvoiceStatus.Paid && LedgerEntries.InvoiceFinalized(invoice, now) is { } expected
-                && !entries.ContainsKey(expected.EntryId))
+            bool booked = invoice.Status is InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid;
+            if (booked && LedgerEntries.InvoiceFinalized(invoice, now) is { } expected && !entries.ContainsKey(expected.EntryId))
             {
                 mismatches.Add(new("InvoiceNotBooked", id, $"no ledger entry {expected.EntryId}"));
             }
 
             var paid = paymentsByInvoice.GetValueOrDefault(id) ?? [];
-            if (invoice.Status == InvoiceStatus.Paid && paid.Count == 0)
+            long received = states.TryGetValue(id, out var state) ? state.ReceivedMinor : 0;
+            long total = invoice.Total.MinorUnits;
+            var currency = invoice.Currency;
+            if (invoice.Status is InvoiceStatus.Paid or InvoiceStatus.PartiallyPaid && paid.Count == 0)
             {
-                mismatches.Add(new("PaidWithoutPayment", id, "invoice is marked paid but no Stripe payment is recorded"));
+                mismatches.Add(new("PaidWithoutPayment", id, $"invoice is {InvoiceJson.StatusName(invoice.Status)} but no Stripe payment is recorded"));
             }
 
-            if (paid.Count > 0 && invoice.Status != InvoiceStatus.Paid)
+            if (paid.Any(p => p.Resolution is null))
             {
-                mismatches.Add(new("PaymentNotApplied", id, $"{paid.Count} payment(s) recorded but the invoice is {InvoiceJson.StatusName(invoice.Status)}"));
+                mismatches.Add(new("PaymentNotApplied", id, $"{paid.Count(p => p.Resolution is null)} payment(s) recorded without a decision; the invoice is {InvoiceJson.StatusName(invoice.Status)}"));
             }
 
-            long received = paid.Sum(p => p.AmountMinor);
-            if (paid.Count > 0 && received != invoice.Total.MinorUnits)
+            if (booked && received > 0 && received < total)
             {
-                mismatches.Add(new("AmountMismatch", id, $"invoice total {invoice.Total.MinorUnits} minor units, payments {received}"));
+                mismatches.Add(new("InvoicePartiallyPaid", id, $"received {Amount(received, currency)} of {Amount(total, currency)}; {Amount(total - received, currency)} remaining; nothing burned until it is paid in full"));
             }
 
-            if (paid.Count > 0 && !burnsByInvoice.ContainsKey(id))
+            if (booked && received > Math.Max(total, 0))
             {
-                mismatches.Add(new("PaidWithoutBurn", id, "payment recorded but no burn intent exists"));
+                mismatches.Add(new("CustomerCredit", id, $"received {Amount(received, currency)} for a total of {Amount(total, currency)}; {Amount(received - Math.Max(total, 0), currency)} booked to {Accounts.CustomerCredit(invoice.Payer)} (refund or apply it); only the total is burned"));
+            }
+
+            var expectedStatus = !booked ? invoice.Status
+                : received >= Math.Max(total, 0) && (received > 0 || state?.CompletedBy is not null) ? InvoiceStatus.Paid
+                : received > 0 ? InvoiceStatus.PartiallyPaid
+                : InvoiceStatus.Finalized;
+            if (booked && expectedStatus != invoice.Status && (paid.Count > 0 || invoice.Status != InvoiceStatus.Paid))
+            {
+                mismatches.Add(new("InvoiceStatusMismatch", id, $"invoice is {InvoiceJson.StatusName(invoice.Status)}, its payments ({Amount(received, currency)} of {Amount(total, currency)}) make it {InvoiceJson.StatusName(expectedStatus)}"));
+            }
+
+            var invoiceBurns = burnsByInvoice.GetValueOrDefault(id) ?? [];
+            if (expectedStatus == InvoiceStatus.Paid && total > 0 && paid.Count > 0 && invoiceBurns.Count == 0)
+            {
+                mismatches.Add(new("PaidWithoutBurn", id, "paid in full but no burn intent exists"));
+            }
+
+            if (invoiceBurns.Count > 0 && expectedStatus != InvoiceStatus.Paid)
+            {
+                mismatches.Add(new("BurnBeforePaid", id, $"a burn intent exists but only {Amount(received, currency)} of {Amount(total, currency)} was received"));
+            }
+
+            foreach (var burn in invoiceBurns.Where(b => b.UsdMinor != total))
+            {
+                mismatches.Add(new(burn.UsdMinor > total ? "BurnExceedsInvoice" : "BurnAmountMismatch", burn.Id, $"burn converts {burn.UsdMinor} minor units, the invoice total is {total}"));
             }
         }
 
         foreach (var payment in allPayments)
         {
-            if (!byInvoice.ContainsKey(payment.InvoiceId))
+            if (payment.Resolution == PaymentResolution.Unapplied)
+            {
+                mismatches.Add(new(UnappliedKind(payment.Reason), payment.StripeEventId,
+                    $"{payment.InvoiceId}: {payment.AmountText ?? payment.AmountMinor.ToString(CultureInfo.InvariantCulture)} {payment.Currency} not applied: {payment.Detail}"));
+            }
+            else if (!byInvoice.ContainsKey(payment.InvoiceId))
             {
                 mismatches.Add(new("PaymentForUnknownInvoice", payment.StripeEventId, $"payment of {payment.AmountMinor} {payment.Currency} for {payment.InvoiceId}, which does not exist"));
             }
 
-            if (!entries.ContainsKey("payment:" + payment.StripeEventId))
+            bool owesEntry = payment.Resolution is null || payment.ToReceivableMinor + payment.ToCreditMinor + payment.ToUnappliedMinor > 0;
+            if (owesEntry && !entries.ContainsKey(LedgerEntries.PaymentId(payment.StripeEventId)))
             {
-                mismatches.Add(new("PaymentNotBooked", payment.StripeEventId, $"no ledger entry payment:{payment.StripeEventId}"));
+                mismatches.Add(new("PaymentNotBooked", payment.StripeEventId, $"no ledger entry {LedgerEntries.PaymentId(payment.StripeEventId)}"));
             }
+        }
+
+        foreach (var (invoiceId, since, _) in unsettled.Where(u => now - u.Since > StuckAfter / 60))
+        {
+            mismatches.Add(new("PaymentNotSettled", invoiceId, $"payment effects (ledger, burn intent, invoice status) incomplete since {since:u}; the BurnExecutor timer retries"));
         }
 
         foreach (var burn in allBurns)
         {
-            long paid = paymentsByInvoice.GetValueOrDefault(burn.InvoiceId)?.Sum(p => p.AmountMinor) ?? 0;
-            if (burn.UsdMinor != paid)
+            if (!byInvoice.ContainsKey(burn.InvoiceId))
             {
-                mismatches.Add(new("BurnAmountMismatch", burn.Id, $"burn converts {burn.UsdMinor} minor units, payments for {burn.InvoiceId} total {paid}"));
+                mismatches.Add(new("BurnForUnknownInvoice", burn.Id, $"burn of {burn.UsdMinor} minor units for {burn.InvoiceId}, which does not exist"));
             }
 
             switch (burn.Status)
             {
                 case BurnStatus.Finalized:
-                    if (!entries.TryGetValue("burn:" + burn.Id, out var entry))
+                    if (!entries.TryGetValue(LedgerEntries.BurnId(burn.Id), out var entry))
                     {
                         mismatches.Add(new("BurnNotBooked", burn.Id, $"finalized ({burn.Signature}) but no ledger entry burn:{burn.Id}"));
                     }
@@ -164,4 +213,17 @@ public sealed class LedgerAudit(
 
         return new ReconciliationResult(allInvoices.Count, allPayments.Count, allBurns.Count, entries.Count, mismatches);
     }
+
+    private static string UnappliedKind(UnappliedReason reason) => reason switch
+    {
+        UnappliedReason.CurrencyMismatch => "PaymentCurrencyMismatch",
+        UnappliedReason.UnknownCurrency => "PaymentUnknownCurrency",
+        UnappliedReason.MalformedAmount => "PaymentMalformedAmount",
+        UnappliedReason.UnknownInvoice => "PaymentForUnknownInvoice",
+        UnappliedReason.InvoiceNotPayable => "PaymentForUnpayableInvoice",
+        UnappliedReason.SourceCurrencyChanged => "PaymentSourceCurrencyChanged",
+        _ => "PaymentUnapplied",
+    };
+
+    private static string Amount(long minor, Currency currency) => $"{new Money(minor, currency)} {currency.Code}";
 }

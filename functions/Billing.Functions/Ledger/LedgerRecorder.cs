@@ -27,6 +27,20 @@ public sealed class LedgerRecorder(LedgerStore ledger, TimeProvider time) : ILed
         }
     }
 
+    public async Task PaymentAppliedAsync(PaymentRecord payment, CancellationToken cancellationToken)
+    {
+        if (payment.Resolution is null)
+        {
+            return; // no decision recorded: nothing can be booked (reconcile reports it)
+        }
+
+        if (LedgerEntries.PaymentApplied(payment.StripeEventId, payment.InvoiceId, payment.Payer, payment.Currency,
+                payment.ToReceivableMinor, payment.ToCreditMinor, payment.ToUnappliedMinor, payment.ReceivedAt) is { } draft)
+        {
+            await ledger.AppendAsync(LedgerEntries.MainBook, draft, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async Task TokensBurnedAsync(BurnIntent burn, CancellationToken cancellationToken)
     {
         if (LedgerEntries.TokensBurned(burn, burn.UpdatedAt) is { } draft)

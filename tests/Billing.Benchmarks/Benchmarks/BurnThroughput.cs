@@ -156,6 +156,8 @@ public static class BurnThroughput
 
         public Task PaymentReceivedAsync(PaymentRecord payment, CancellationToken cancellationToken) => Task.CompletedTask;
 
+        public Task PaymentAppliedAsync(PaymentRecord payment, CancellationToken cancellationToken) => Task.CompletedTask;
+
         public Task TokensBurnedAsync(BurnIntent burn, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

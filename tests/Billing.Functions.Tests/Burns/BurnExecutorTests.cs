@@ -307,4 +307,29 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         Assert.Equal(1, final.Signings);
         await AssertLandedOnceAsync(h, final, supply, 4_938_000_000);
     }
+
+    [Fact]
+    public async Task RunAsync_UnexecutableIntentsAhead_FailWithReasonAndTheNextBurnStillLands()
+    {
+        var h = await NewAsync();
+        var overflow = await h.CreateIntentAsync(usdMinor: long.MaxValue);        // more than a u64 of base units
+        var unbookable = await h.CreateIntentAsync(usdMinor: 30_000_000_000_000); // fits a u64, not the ledger's i64
+        var zero = await h.CreateIntentAsync(usdMinor: 0);
+        var good = await h.CreateIntentAsync();
+        ulong supply = await h.SupplyAsync();
+
+        var summary = await h.NewExecutor().RunAsync(Ct);
+
+        var failedOverflow = await h.GetAsync(overflow.Id);
+        Assert.Equal(BurnStatus.Failed, failedOverflow.Status);
+        Assert.Contains("overflow", failedOverflow.Reason, StringComparison.OrdinalIgnoreCase);
+        var failedUnbookable = await h.GetAsync(unbookable.Id);
+        Assert.Equal(BurnStatus.Failed, failedUnbookable.Status);
+        Assert.Contains("more than the ledger can book", failedUnbookable.Reason, StringComparison.Ordinal);
+        var failedZero = await h.GetAsync(zero.Id);
+        Assert.Equal(BurnStatus.Failed, failedZero.Status);
+        Assert.Contains("nothing to burn", failedZero.Reason, StringComparison.Ordinal);
+        Assert.Equal(4, summary.Finalized); // three ended failed (done) and one finalized
+        await AssertLandedOnceAsync(h, await h.GetAsync(good.Id), supply, 4_938_000_000);
+    }
 }

@@ -147,6 +147,59 @@ public class PaymentFlowTests(InvoicingPlatformFixture fixture)
         Assert.Empty(await BurnsAsync(invoiceId));
     }
 
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> PostWebhookBytesAsync(byte[] payload, string signature)
+    {
+        using var content = new ByteArrayContent(payload);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/stripe/webhook") { Content = content };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
+        using var response = await platform.Client.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null);
+    }
+
+    [Fact]
+    public async Task Webhook_SignatureIsOverTheRawBytes_BomSignedIsAcceptedBomAddedLaterIsRejected()
+    {
+        string invoiceId = $"INV-nobody-{DateTimeOffset.UtcNow:yyyyMM}";
+        string text = StripeTestEvents.InvoicePaid("evt_" + Guid.NewGuid().ToString("N"), "in_bom", invoiceId, 500, "usd", "cus_bom", DateTimeOffset.UtcNow);
+        byte[] withBom = [.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes(text)];
+
+        var (signedRaw, body) = await PostWebhookBytesAsync(withBom, StripeWebhookSigner.Sign(withBom, Secret, DateTimeOffset.UtcNow));
+        var (bomAddedLater, _) = await PostWebhookBytesAsync(withBom, StripeWebhookSigner.Sign(text, Secret, DateTimeOffset.UtcNow));
+
+        Assert.Equal(HttpStatusCode.OK, signedRaw);
+        Assert.Equal(("unapplied", "UnknownInvoice"), (body!["resolution"]!.GetValue<string>(), body["reason"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.BadRequest, bomAddedLater);
+        Assert.Empty(await BurnsAsync(invoiceId));
+    }
+
+    [Theory]
+    [InlineData(-1000L, "usd", "MalformedAmount")]
+    [InlineData(10_000L, "eur", "CurrencyMismatch")]
+    [InlineData(10_000L, "xyz", "UnknownCurrency")]
+    public async Task Webhook_PaymentThatDoesNotMatchTheInvoice_200UnappliedNoBurnInvoiceUnchangedAndReconciled(long amount, string currency, string reason)
+    {
+        string invoiceId = await CloseAndGetTenantInvoiceAsync();
+        var before = JsonNode.Parse(await (await platform.Client.SendAsync(platform.Request(HttpMethod.Get, $"api/v1/invoices/{invoiceId}", PlatformFixture.FinanceKey))).Content.ReadAsStringAsync())!;
+        int burnsBefore = (await BurnsAsync(invoiceId)).Count;
+        string eventId = "evt_" + Guid.NewGuid().ToString("N");
+        string payload = StripeTestEvents.InvoicePaid(eventId, "in_mismatch_" + currency, invoiceId, amount, currency, "cus_test_1", DateTimeOffset.UtcNow);
+
+        var (status, body) = await PostWebhookAsync(payload, StripeWebhookSigner.Sign(payload, Secret, DateTimeOffset.UtcNow));
+        var (replayStatus, replay) = await PostWebhookAsync(payload, StripeWebhookSigner.Sign(payload, Secret, DateTimeOffset.UtcNow));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(("unapplied", reason), (body!["resolution"]!.GetValue<string>(), body["reason"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.OK, replayStatus);
+        Assert.True(replay!["replay"]!.GetValue<bool>());
+        Assert.Equal(burnsBefore, (await BurnsAsync(invoiceId)).Count);
+        var after = JsonNode.Parse(await (await platform.Client.SendAsync(platform.Request(HttpMethod.Get, $"api/v1/invoices/{invoiceId}", PlatformFixture.FinanceKey))).Content.ReadAsStringAsync())!;
+        Assert.Equal(before["status"]!.GetValue<string>(), after["status"]!.GetValue<string>());
+        var reconcile = JsonNode.Parse(await (await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/ledger/reconcile", PlatformFixture.FinanceKey))).Content.ReadAsStringAsync())!;
+        Assert.Contains(reconcile["mismatches"]!.AsArray(), m => m!["subject"]!.GetValue<string>() == eventId && m["kind"]!.GetValue<string>().StartsWith("Payment", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Webhook_UnrelatedEvent_Returns200AndIsIgnored()
     {

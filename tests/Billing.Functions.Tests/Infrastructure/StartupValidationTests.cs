@@ -45,6 +45,11 @@ public class StartupValidationTests
     [InlineData("Billing:Stripe:WebhookSecret", "not-a-secret", "WebhookSecret")]
     [InlineData("Billing:Stripe:SecretKey", "pk_live_123", "SecretKey")]
     [InlineData("Billing:Invoicing:CloseGrace", "30.00:00:00", "CloseGrace")]
+    [InlineData("Billing:Solana:Mint", "So11111111111111111111111111111111111111112\u00e9", "Billing:Solana:Mint")]
+    [InlineData("Billing:Solana:Mint", "not-base58-0OIl", "Billing:Solana:Mint")]
+    [InlineData("Billing:Solana:TreasuryKeypair", "[1,2,3]", "Billing:Solana:TreasuryKeypair")]
+    [InlineData("Billing:Solana:RpcUrl", "ftp://example.org", "Billing:Solana:RpcUrl")]
+    [InlineData("Billing:Burns:PythPriceAccount", "\u00e9\u00e9\u00e9", "Billing:Burns:PythPriceAccount")]
     public void ValidateSettings_BadSetting_FailsFastNamingIt(string key, string value, string expected)
     {
         var settings = Valid();

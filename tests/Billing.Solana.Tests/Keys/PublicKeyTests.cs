@@ -113,4 +113,18 @@ public sealed class PublicKeyTests
     {
         Assert.Throws<ArgumentException>(() => PublicKey.CreateProgramAddress([new byte[33]], new PublicKey(new byte[32])));
     }
+
+    [Theory]
+    [InlineData("So11111111111111111111111111111111111111112\u00e9")]
+    [InlineData("\u00e9")]
+    [InlineData("So1111111111111111111111111111111111111111\u20ac")]
+    [InlineData("So11111111111111111111111111111111111111112\ud83d\ude00")]
+    public void TryParse_NonAsciiCharacter_FalseWithoutThrowing(string text)
+    {
+        Assert.False(PublicKey.TryParse(text, out var key));
+        Assert.Null(key);
+        Assert.False(Base58.TryDecode(text, out var bytes));
+        Assert.Empty(bytes);
+        Assert.Throws<ArgumentException>(() => Base58.Decode(text));
+    }
 }

@@ -1,0 +1,93 @@
+using Billing.Domain.Invoicing;
+
+namespace Billing.Domain.Payments;
+
+/// <summary>
+/// Reconciles a payment with its invoice before anything is booked or burned (DESIGN §4.11): the currency must match, the
+/// amount is compared with the total — equal pays, less leaves it partially paid, more pays it and books the excess as a
+/// customer credit — and anything else is recorded unapplied with a reason. Pure: no I/O, deterministic.
+/// </summary>
+public static class PaymentApplication
+{
+    /// <param name="invoice">Our invoice, or null when this deployment does not know it.</param>
+    /// <param name="state">What was received for it before this event.</param>
+    /// <param name="payment">The event.</param>
+    public static PaymentDecision Decide(Invoice? invoice, InvoicePayments state, IncomingPayment payment)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(payment);
+        string currencyText = payment.Currency.ToUpperInvariant();
+        if (payment.AmountMinor is not { } amount || amount < 0)
+        {
+            return Unapplied(state, UnappliedReason.MalformedAmount, payment.MalformedReason ?? $"amount_paid {payment.AmountMinor} is negative", null, 0);
+        }
+
+        if (!Currency.TryFromCode(currencyText, out Currency? currency))
+        {
+            return Unapplied(state, UnappliedReason.UnknownCurrency, $"currency '{Printable(payment.Currency)}' is not one this platform books", null, 0);
+        }
+
+        state.Sources.TryGetValue(payment.StripeInvoiceId, out PaymentSource? source);
+        if (source is not null && source.Currency != currency.Code)
+        {
+            // A Stripe invoice has one currency for life; an event claiming another is forged or corrupt.
+            return Unapplied(state, UnappliedReason.SourceCurrencyChanged,
+                $"Stripe invoice {payment.StripeInvoiceId} was paid in {source.Currency}; this event says {currency.Code}", null, 0);
+        }
+
+        long previous = source?.AmountMinor ?? 0;
+        long delta = Math.Max(0, amount - previous);
+        bool payable = invoice is not null && invoice.Status is InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid;
+        bool applies = payable && invoice!.Currency == currency && (source is null || source.Applied);
+        var sources = new Dictionary<string, PaymentSource>(state.Sources, StringComparer.Ordinal)
+        {
+            [payment.StripeInvoiceId] = new PaymentSource(currency.Code, Math.Max(amount, previous), source?.Applied ?? applies),
+        };
+        var next = state with { Sources = sources };
+
+        if (!applies)
+        {
+            (UnappliedReason reason, string detail) = invoice is null ? (UnappliedReason.UnknownInvoice, "the invoice does not exist in this deployment")
+                : !payable ? (UnappliedReason.InvoiceNotPayable, $"the invoice is {InvoiceJson.StatusName(invoice.Status)}")
+                : invoice.Currency != currency ? (UnappliedReason.CurrencyMismatch, $"paid in {currency.Code}, the invoice is in {invoice.Currency.Code}")
+                : (UnappliedReason.CurrencyMismatch, $"Stripe invoice {payment.StripeInvoiceId} was recorded unapplied before");
+            return Unapplied(next, reason, $"{detail}; {Amount(amount, currency)} held as unapplied", currency.Code, delta);
+        }
+
+        long total = Math.Max(invoice!.Total.MinorUnits, 0);
+        bool settlesZeroTotal = total == 0 && state.CompletedBy is null;
+        if (delta == 0 && !settlesZeroTotal)
+        {
+            return new PaymentDecision(PaymentResolution.Unchanged, UnappliedReason.None,
+                $"cumulative amount_paid {Amount(amount, currency)} for {payment.StripeInvoiceId} is already recorded ({Amount(previous, currency)})",
+                currency.Code, 0, 0, 0, 0, state, false);
+        }
+
+        long before = state.ReceivedMinor;
+        long after = checked(before + delta);
+        long toReceivable = Math.Min(after, total) - Math.Min(before, total);
+        long toCredit = delta - toReceivable;
+        bool completes = (before < total && after >= total) || settlesZeroTotal;
+        if (completes)
+        {
+            next = next with { CompletedBy = payment.EventId };
+        }
+
+        string detail2 = after >= total
+            ? toCredit > 0 ? $"paid; {Amount(after - total, currency)} over the total is a customer credit" : "paid"
+            : $"partially paid: {Amount(after, currency)} of {Amount(total, currency)}, {Amount(total - after, currency)} remaining";
+        return new PaymentDecision(PaymentResolution.Applied, UnappliedReason.None, detail2, currency.Code, delta, toReceivable, toCredit, 0, next, completes);
+    }
+
+    private static PaymentDecision Unapplied(InvoicePayments state, UnappliedReason reason, string detail, string? currency, long delta) =>
+        new(PaymentResolution.Unapplied, reason, detail, currency, delta, 0, 0, delta, state, false);
+
+    private static string Amount(long minor, Currency currency) => new Money(minor, currency) + " " + currency.Code;
+
+    /// <summary>Currency text from outside, cut and stripped of control characters before it reaches a report.</summary>
+    private static string Printable(string text)
+    {
+        var chars = text.Where(c => !char.IsControl(c)).Take(16).ToArray();
+        return new string(chars);
+    }
+}
