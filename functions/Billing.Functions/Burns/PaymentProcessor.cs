@@ -109,12 +109,12 @@ public sealed partial class PaymentProcessor(
     }
 
     /// <summary>
-    /// Completes the effects of every invoice left with an unsettled marker older than <paramref name="minimumAge"/> (a crash,
-    /// an outage; younger ones likely belong to a request still running). The BurnExecutor timer calls it.
+    /// Completes the effects of every invoice left with an unsettled marker older than 30 s (a crash, an outage; younger
+    /// ones likely belong to a request still running). The BurnExecutor timer calls it.
     /// </summary>
     public Task<int> SettlePendingAsync(CancellationToken cancellationToken) => SettlePendingAsync(TimeSpan.FromSeconds(30), cancellationToken);
 
-    /// <inheritdoc cref="SettlePendingAsync(CancellationToken)"/>
+    /// <summary>The same for markers older than <paramref name="minimumAge"/>.</summary>
     public async Task<int> SettlePendingAsync(TimeSpan minimumAge, CancellationToken cancellationToken)
     {
         IReadOnlyList<(string InvoiceId, DateTimeOffset Since, Azure.ETag ETag)> pending;
