@@ -152,6 +152,17 @@ public sealed class LedgerStore
         }
     }
 
+    /// <summary>Like <see cref="ReadAsync"/>, with the time storage wrote each row (its service-set timestamp).</summary>
+    public async IAsyncEnumerable<(LedgerEntry Entry, DateTimeOffset RecordedAt)> ReadRecordedAsync(string book, long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromSequence, 1L);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(book)} and RowKey ge {SequenceRowKey(fromSequence)} and RowKey le {LastSequenceRowKey}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return (FromEntity(row), row.Timestamp ?? DateTimeOffset.MinValue);
+        }
+    }
+
     /// <summary>All entries of a book, in sequence order.</summary>
     public async Task<IReadOnlyList<LedgerEntry>> ReadAllAsync(string book, CancellationToken cancellationToken)
     {
@@ -190,9 +201,9 @@ public sealed class LedgerStore
         return row.HasValue ? ToHead(row.Value!) : new LedgerHead(0, LedgerEntry.GenesisHash);
     }
 
-    /// <summary>Balances per (account, asset) over the whole book.</summary>
-    public async Task<Balances> BalancesAsync(string book, CancellationToken cancellationToken) =>
-        Balances.Compute(await ReadAllAsync(book, cancellationToken).ConfigureAwait(false));
+    /// <summary>Balances per (account, asset) over the whole book, summed while the entries stream past.</summary>
+    public Task<Balances> BalancesAsync(string book, CancellationToken cancellationToken) =>
+        Balances.ComputeAsync(ReadAsync(book, 1, cancellationToken), cancellationToken);
 
     internal static TableEntity ToEntity(string pk, LedgerEntry entry, string postings, string metadata) => new(pk, SequenceRowKey(entry.Sequence))
     {
