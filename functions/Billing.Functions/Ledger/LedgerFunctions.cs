@@ -135,14 +135,16 @@ public sealed class LedgerFunctions(PartnerDirectory partners, LedgerAudit audit
         }
 
         var page = new JsonArray();
-        await foreach (var entry in ledger.ReadAsync(LedgerEntries.MainBook, from, cancellationToken).ConfigureAwait(false))
+        await foreach (var (entry, recordedAt) in ledger.ReadRecordedAsync(LedgerEntries.MainBook, from, cancellationToken).ConfigureAwait(false))
         {
             if (page.Count == limit)
             {
                 break;
             }
 
-            page.Add(LedgerEntryJson.ToJson(entry));
+            var json = LedgerEntryJson.ToJson(entry);
+            json["recordedAt"] = recordedAt.ToString("O", CultureInfo.InvariantCulture); // storage's write time: for the anchoring deadline
+            page.Add(json);
         }
 
         var head = await ledger.HeadAsync(LedgerEntries.MainBook, cancellationToken).ConfigureAwait(false);

@@ -85,6 +85,11 @@ public class LedgerTamperTests(BurnChainFixture chain) : IClassFixture<BurnChain
     private static async Task<string> ForgedRootAsync(Setup s, long from, long to) =>
         MerkleTree.Root((await s.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct)).Where(e => e.Sequence >= from && e.Sequence <= to).ToList());
 
+    private static LedgerAnchor WithRoot(LedgerAnchor a, string root) => new(a.Book, a.FromSeq, a.ToSeq, root, a.CreatedAt)
+    {
+        Ledger = a.Ledger, PreviousRootHex = a.PreviousRootHex, Signature = a.Signature, Slot = a.Slot, Status = a.Status,
+    };
+
     private static async Task<int> AnchorMemosOnChainAsync(Setup s)
     {
         var key = (await s.Authority.GetAsync(Ct)).PublicKey;
@@ -101,7 +106,8 @@ public class LedgerTamperTests(BurnChainFixture chain) : IClassFixture<BurnChain
         await BookAsync(s, "adj-3", 300);
         var second = await s.Anchoring.RunAsync(Ct);
 
-        Assert.True(AnchorMemo.TryParse(first.Memo, out var a) && AnchorMemo.TryParse(second.Memo, out var b));
+        Assert.True(AnchorMemo.TryParse(first.Memo, out var a));
+        Assert.True(AnchorMemo.TryParse(second.Memo, out var b));
         Assert.Equal((1L, 2L, AnchorMemo.NoPreviousRoot), (a.FromSeq, a.ToSeq, a.PreviousRootHex));
         Assert.Equal((3L, 3L, a.RootHex), (b.FromSeq, b.ToSeq, b.PreviousRootHex));
         var verify = await s.Audit().VerifyAsync(Ct);
@@ -119,7 +125,7 @@ public class LedgerTamperTests(BurnChainFixture chain) : IClassFixture<BurnChain
         await s.Anchoring.RunAsync(Ct);
         await EditAndRehashAsync(s, 1);
         var row = (await s.Anchors.ListAsync(LedgerEntries.MainBook, Ct)).Single();
-        await s.Anchors.UpsertAsync(row with { RootHex = await ForgedRootAsync(s, 1, 2), Status = AnchorStatus.Pending, Signature = null, Slot = null }, Ct);
+        await s.Anchors.UpsertAsync(WithRoot(row, await ForgedRootAsync(s, 1, 2)) with { Status = AnchorStatus.Pending, Signature = null, Slot = null }, Ct);
 
         var verify = await s.Audit().VerifyAsync(Ct);
         var run = await s.Anchoring.RunAsync(Ct);
@@ -168,7 +174,8 @@ public class LedgerTamperTests(BurnChainFixture chain) : IClassFixture<BurnChain
         await BookAsync(s, "adj-2", 200);
         var second = await s.Anchoring.RunAsync(Ct);
 
-        Assert.True(AnchorMemo.TryParse(first.Memo, out var a) && AnchorMemo.TryParse(second.Memo, out var b));
+        Assert.True(AnchorMemo.TryParse(first.Memo, out var a));
+        Assert.True(AnchorMemo.TryParse(second.Memo, out var b));
         Assert.Equal((2L, a.RootHex), (b.FromSeq, b.PreviousRootHex));
         var verify = await s.Audit().VerifyAsync(Ct);
         Assert.True(verify.Ok, string.Join("; ", verify.Problems));
@@ -186,7 +193,7 @@ public class LedgerTamperTests(BurnChainFixture chain) : IClassFixture<BurnChain
         string forged = new('f', 64);
         var existing = (await s.Anchors.ListAsync(LedgerEntries.MainBook, Ct)).Single();
         // A forged pending row for an anchored range, and one for the new entry.
-        await s.Anchors.UpsertAsync(existing with { RootHex = forged, Status = AnchorStatus.Pending, Signature = null }, Ct);
+        await s.Anchors.UpsertAsync(WithRoot(existing, forged) with { Status = AnchorStatus.Pending, Signature = null }, Ct);
 
         var before = await s.Audit().VerifyAsync(Ct);
         await s.Anchors.UpsertAsync(new LedgerAnchor(LedgerEntries.MainBook, 3, 3, forged, DateTimeOffset.UtcNow) { Ledger = s.Authority.LedgerName, PreviousRootHex = existing.RootHex }, Ct);
@@ -213,7 +220,7 @@ public class LedgerTamperTests(BurnChainFixture chain) : IClassFixture<BurnChain
         var row = (await s.Anchors.ListAsync(LedgerEntries.MainBook, Ct)).Single();
         var insider = Keypair.Generate();
         await s.Rpc.RequestAirdropAsync(insider.PublicKey, 1_000_000_000, Commitment.Confirmed, Ct);
-        var forgedRow = row with { RootHex = await ForgedRootAsync(s, 1, 2) };
+        var forgedRow = WithRoot(row, await ForgedRootAsync(s, 1, 2));
         var blockhash = await s.Rpc.GetLatestBlockhashAsync(Commitment.Confirmed, Ct);
         var tx = new TransactionBuilder().SetFeePayer(insider).SetRecentBlockHash(blockhash.Blockhash)
             .AddInstruction(MemoProgram.NewMemo(forgedRow.Memo, insider.PublicKey)).BuildTransaction().Sign(insider);
