@@ -147,6 +147,9 @@ public static class BillingFunctionsApp
         services.AddSingleton<ILedgerRecorder>(sp => sp.GetRequiredService<LedgerRecorder>());
         services.AddSingleton<IInvoiceFinalizedHandler>(sp => sp.GetRequiredService<LedgerRecorder>());
         services.AddSingleton<IInvoiceFinalizedHandler, StripeInvoiceFinalizedHandler>();
+        services.AddOptions<LedgerOptions>().Bind(builder.Configuration.GetSection(LedgerOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LedgerOptions>, LedgerOptionsValidator>();
+        services.AddSingleton<AnchorAuthority>();
         services.AddSingleton<LedgerAnchorService>();
         services.AddSingleton<LedgerAudit>();
         services.AddSingleton<LedgerFunctions>();
@@ -255,6 +258,7 @@ public static class BillingFunctionsApp
         app.MapGet("/api/v1/ledger/verify", (HttpRequest r, LedgerFunctions f, CancellationToken ct) => f.VerifyAsync(r, ct));
         app.MapGet("/api/v1/ledger/reconcile", (HttpRequest r, LedgerFunctions f, CancellationToken ct) => f.ReconcileAsync(r, ct));
         app.MapGet("/api/v1/ledger/balances", (HttpRequest r, LedgerFunctions f, CancellationToken ct) => f.BalancesAsync(r, ct));
+        app.MapGet("/api/v1/ledger/entries", (HttpRequest r, LedgerFunctions f, CancellationToken ct) => f.EntriesAsync(r, ct));
         app.MapGet("/api/v1/ledger/proof/{entryId}", (HttpRequest r, string entryId, LedgerFunctions f, CancellationToken ct) => f.ProofAsync(r, entryId, ct));
         app.MapGet("/api/v1/burns", (HttpRequest r, ListBurnsFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
         app.MapGet("/api/v1/invoices/{id}", (HttpRequest r, string id, GetInvoiceFunction f, CancellationToken ct) => f.InvokeAsync(r, id, ct));

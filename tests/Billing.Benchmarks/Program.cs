@@ -12,9 +12,9 @@ namespace Billing.Benchmarks;
 /// comma-separated), <c>--close-facts N</c> (facts for the period close, default 1,000,000), <c>--close-rounds N</c>, <c>--close-insert-budget S</c>,
 /// <c>--out PATH</c> (default bench/results.json; bench/results.quick.json for --quick).
 /// </summary>
-public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Only, int? CloseFacts, int? CloseRounds, int? CloseInsertBudgetSeconds, string? Out)
+public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Only, int? CloseFacts, int? CloseRounds, int? CloseInsertBudgetSeconds, string? Out, int? LedgerEntries = null)
 {
-    public static readonly string[] All = ["metering", "e2e", "close", "burns"];
+    public static readonly string[] All = ["metering", "e2e", "close", "burns", "ledger"];
 
     public bool Runs(string name) => Only.Count == 0 || Only.Contains(name);
 
@@ -22,7 +22,7 @@ public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Only, int? Cl
     {
         bool quick = false;
         var only = new HashSet<string>(StringComparer.Ordinal);
-        int? closeFacts = null, closeRounds = null, closeBudget = null;
+        int? closeFacts = null, closeRounds = null, closeBudget = null, ledgerEntries = null;
         string? output = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -38,9 +38,12 @@ public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Only, int? Cl
                 case "--only":
                     foreach (var name in Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
-                        only.Add(All.Contains(name) ? name : throw new ArgumentException($"--only: unknown benchmark '{name}' (metering|e2e|close|burns)"));
+                        only.Add(All.Contains(name) ? name : throw new ArgumentException($"--only: unknown benchmark '{name}' (metering|e2e|close|burns|ledger)"));
                     }
 
+                    break;
+                case "--ledger-entries":
+                    ledgerEntries = Positive(Value());
                     break;
                 case "--close-facts":
                     closeFacts = Positive(Value());
@@ -61,7 +64,7 @@ public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Only, int? Cl
             }
         }
 
-        return new BenchOptions(quick, only, closeFacts, closeRounds, closeBudget, output);
+        return new BenchOptions(quick, only, closeFacts, closeRounds, closeBudget, output, ledgerEntries);
     }
 
     public JsonObject ToJson() => new()
@@ -79,7 +82,7 @@ public sealed class HelpRequested : Exception;
 public static class Program
 {
     private const string Usage = """
-        usage: ./run bench [--quick] [--only metering|e2e|close|burns] [--close-facts N] [--close-rounds N] [--close-insert-budget S] [--out PATH]
+        usage: ./run bench [--quick] [--only metering|e2e|close|burns|ledger] [--ledger-entries N] [--close-facts N] [--close-rounds N] [--close-insert-budget S] [--out PATH]
           --quick           small sizes: a smoke run that finishes in well under a minute
           --only NAME       run only these benchmarks (repeat, or comma-separate)
           --close-facts N   facts for the period-close benchmark (default 1,000,000; quick 20,000)
@@ -153,7 +156,7 @@ public static class Program
             // CPU-only first, while nothing else runs on the machine.
             await Guard("metering", () => Task.FromResult(MeteringHotPath.Run(options, root, Log)));
 
-            if (options.Runs("e2e") || options.Runs("close") || options.Runs("burns"))
+            if (options.Runs("e2e") || options.Runs("close") || options.Runs("burns") || options.Runs("ledger"))
             {
                 await services.StartAzuriteAsync(cts.Token);
             }
@@ -169,6 +172,23 @@ public static class Program
                 try
                 {
                     return await BurnThroughput.RunAsync(options, localnet, azurite, Log, cts.Token);
+                }
+                finally
+                {
+                    await localnet.DisposeAsync();
+                    await azurite.DisposeAsync();
+                }
+            });
+            await Guard("ledger", async () =>
+            {
+                await services.StartLocalnetAsync(cts.Token);
+                var localnet = new LocalnetFixture();
+                var azurite = new AzuriteFixture();
+                await localnet.InitializeAsync();
+                await azurite.InitializeAsync();
+                try
+                {
+                    return await LedgerVerify.RunAsync(options, localnet, azurite, Log, cts.Token);
                 }
                 finally
                 {

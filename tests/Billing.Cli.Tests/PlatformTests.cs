@@ -296,6 +296,36 @@ public sealed partial class PlatformTests(PlatformFixture platform) : IDisposabl
     }
 
     [Fact]
+    public async Task LedgerVerify_IndependentChainVerifier_AgreesWithApiAndInvoiceVerifies()
+    {
+        var (_, invoiceId) = await SendAndCloseAsync(707);
+        using (var anchor = await platform.Client.PostAsync("admin/functions/AnchorLedger", null))
+        {
+            Assert.True(anchor.IsSuccessStatusCode, anchor.StatusCode.ToString());
+        }
+
+        string rpc = platform.Localnet.RpcUrl.ToString();
+        string authority = platform.Localnet.Info.TreasuryOwner;
+        string[] chainArgs = ["--rpc", rpc, "--authority", authority, "--ledger", platform.TablePrefix, "--url", Url];
+
+        var api = await CliHarness.RunAsync("ledger", "verify", "--json", "--url", Url);
+        var chain = await CliHarness.RunAsync(["ledger", "verify", .. chainArgs]);
+        var invoice = await CliHarness.RunAsync(["invoices", "verify", invoiceId, .. chainArgs, "--key", PlatformFixture.CarrierKey]);
+        var entry = await CliHarness.RunAsync(["ledger", "verify", "--entry", "invoice-finalized:" + invoiceId, .. chainArgs]);
+        var stranger = await CliHarness.RunAsync(["invoices", "verify", invoiceId, "--rpc", rpc, "--authority", "11111111111111111111111111111111", "--ledger", platform.TablePrefix, "--url", Url]);
+
+        Assert.True(api.ExitCode == 0, api + "\n--- platform log ---\n" + PlatformLog());
+        Assert.True(chain.ExitCode == 0, chain.ToString());
+        Assert.Matches(@"ledger verify \(chain\): ok \(\d+ entries, [1-9]\d* anchors on chain\)", chain.Out);
+        Assert.Equal(JsonNode.Parse(api.Out)!["anchors"]!.GetValue<int>().ToString(CultureInfo.InvariantCulture), Regex.Match(chain.Out, @"(\d+) anchors on chain").Groups[1].Value);
+        Assert.True(invoice.ExitCode == 0, invoice.ToString());
+        Assert.Contains($"verify {invoiceId}: ok", invoice.Out, StringComparison.Ordinal);
+        Assert.True(entry.ExitCode == 0, entry.ToString());
+        Assert.NotEqual(0, stranger.ExitCode); // the proof's transaction is not signed by that key
+        Assert.Contains("not signed by the anchor authority", stranger.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Demo_LivePlatform_EveryStepSucceeds()
     {
         var result = await CliHarness.RunAsync("demo", "--url", Url, "--seed", "606", "--sessions", "150", "--leases", "1", "--burn-timeout", "90");

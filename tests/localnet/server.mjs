@@ -330,6 +330,38 @@ function getTransaction(signature, config = {}) {
   };
 }
 
+// Like a validator's memo summary: "[len] text" per Memo-program instruction, joined by "; ", or null.
+const MEMO_PROGRAM_IDS = new Set(['MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr', 'Memo1UhkJRfHyvLMcVucJwxXeuD728EqVDDwQDxFMNo']);
+function memoSummary(tx) {
+  const message = tx.message;
+  const keys = message.staticAccountKeys.map((k) => k.toBase58());
+  const memos = message.compiledInstructions
+    .filter((ix) => MEMO_PROGRAM_IDS.has(keys[ix.programIdIndex]))
+    .map((ix) => `[${ix.data.length}] ${Buffer.from(ix.data).toString('utf8')}`);
+  return memos.length === 0 ? null : memos.join('; ');
+}
+
+// Newest first, like a validator: `before` and `until` are exclusive bounds, `limit` at most 1000.
+function getSignaturesForAddress(address, config = {}) {
+  const wanted = key(address).toBase58();
+  const limit = Math.min(Number(config.limit ?? 1000), 1000);
+  if (!(limit >= 1)) throw new RpcError(-32602, 'Invalid params: limit');
+  const all = [...transactions.entries()].reverse();
+  let start = 0;
+  if (config.before) {
+    const at = all.findIndex(([sig]) => sig === config.before);
+    start = at < 0 ? all.length : at + 1;
+  }
+  const result = [];
+  for (let i = start; i < all.length && result.length < limit; i++) {
+    const [signature, record] = all[i];
+    if (config.until && signature === config.until) break;
+    if (!record.tx.message.staticAccountKeys.some((k) => k.toBase58() === wanted)) continue;
+    result.push({ signature, slot: record.slot, err: record.err, memo: memoSummary(record.tx), blockTime: record.blockTime, confirmationStatus: 'finalized' });
+  }
+  return result;
+}
+
 function key(param) {
   try {
     return new PublicKey(param);
@@ -403,6 +435,7 @@ const methods = {
   simulateTransaction: ([encoded, config]) => simulateTransaction(encoded, config),
   getSignatureStatuses: ([signatures]) => wrap((signatures ?? []).map(signatureStatus)),
   getTransaction: ([signature, config]) => getTransaction(signature, config),
+  getSignaturesForAddress: ([address, config]) => getSignaturesForAddress(address, config),
   getBalance: ([address]) => wrap(Number(accountOf(key(address))?.lamports() ?? 0n)),
   getAccountInfo: ([address, config = {}]) => {
     const account = accountOf(key(address));

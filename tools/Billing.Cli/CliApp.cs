@@ -6,8 +6,12 @@ using System.Text.Json.Nodes;
 using Billing.Cli.Api;
 using Billing.Cli.Demo;
 using Billing.Cli.Generation;
+using Billing.Cli.Ledger;
 using Billing.Cli.Rendering;
 using Billing.Cli.Sending;
+using Billing.Domain.Ledger;
+using Billing.Solana.Keys;
+using Billing.Solana.Rpc;
 using Spectre.Console;
 
 namespace Billing.Cli;
@@ -491,9 +495,53 @@ public static class CliApp
             return ExitCodes.Ok;
         });
 
+        var verifyInvoice = new Command("verify",
+            """
+            Check that an invoice is in the ledger as anchored on Solana, trusting only the chain: fetch the invoice and
+            its ledger entry's inclusion proof from the API, recompute the entry's hash, and check the proof against the
+            root in the anchor memo of the proof's transaction, which must be signed by the anchor authority (read over
+            Solana JSON-RPC). Exit 1 if not included.
+
+            Examples:
+              billing invoices verify INV-carrier-tmo-202610 --rpc http://127.0.0.1:8899 --authority <key> --key dev-carrier-key
+            """);
+        var invoiceId = new Argument<string>("id") { Description = "invoice id, e.g. INV-carrier-tmo-202610" };
+        var invRpc = RpcOption();
+        var invAuthority = AuthorityOption();
+        var invLedger = LedgerNameOption();
+        invRpc.Required = true;
+        verifyInvoice.Add(invoiceId);
+        verifyInvoice.Add(invRpc);
+        verifyInvoice.Add(invAuthority);
+        verifyInvoice.Add(invLedger);
+        Handle(verifyInvoice, context, async (p, ct) =>
+        {
+            var endpoint = Endpoint(p, g, context);
+            using var http = Http(context);
+            string idText = p.GetValue(invoiceId) ?? "";
+            var invoice = await Api(http, endpoint, context).GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(idText), endpoint.KeyOr(ApiEndpoint.DevFinanceKey), ct).ConfigureAwait(false);
+            string? proofPath = Json.Text(invoice?["ledger"]?["proof"]);
+            if (proofPath is null)
+            {
+                await context.Out.WriteLineAsync($"invoice verify {idText}: FAILED (the invoice links to no ledger proof)").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
+
+            var verifier = ChainVerifierFor(p, http, endpoint, context, p.GetValue(invRpc)!, invAuthority, invLedger);
+            var (e, anchor, problems) = await verifier.VerifyEntryAsync(proofPath, ct).ConfigureAwait(false);
+            var all = problems.ToList();
+            if (e is not null && (e.Metadata.GetValueOrDefault("invoiceId") != idText
+                || e.Metadata.GetValueOrDefault("total") != invoice?["totalMinor"]?.ToJsonString()))
+            {
+                all.Add($"entry {e.EntryId} books invoice {e.Metadata.GetValueOrDefault("invoiceId")} total {e.Metadata.GetValueOrDefault("total")}, the invoice says {idText} total {invoice?["totalMinor"]?.ToJsonString()}");
+            }
+
+            return await ReportEntryAsync(context, idText, e, anchor, all).ConfigureAwait(false);
+        });
         invoices.Add(list);
         invoices.Add(get);
         invoices.Add(export);
+        invoices.Add(verifyInvoice);
         return invoices;
     }
 
@@ -531,23 +579,107 @@ public static class CliApp
         return cmd;
     }
 
+    private static Option<string> RpcOption() => new("--rpc") { Description = "Solana JSON-RPC URL to read the anchors from (e.g. https://api.devnet.solana.com)" };
+
+    private static Option<string> AuthorityOption() => new("--authority") { Description = "the anchor authority's public key (base58), as published by the operator" };
+
+    private static Option<string> LedgerNameOption() => new("--ledger") { Description = "the ledger name in the anchor memos (Billing:Ledger:Name, default the table prefix)", DefaultValueFactory = _ => "billing" };
+
+    private static ChainVerifier ChainVerifierFor(ParseResult p, HttpClient http, ApiEndpoint endpoint, CliContext context, string rpc, Option<string> authority, Option<string> ledgerName)
+    {
+        string key = p.GetValue(authority) ?? throw new UsageException("--authority <public key> is required with --rpc");
+        if (!Uri.TryCreate(rpc, UriKind.Absolute, out var rpcUri))
+        {
+            throw new UsageException($"--rpc '{rpc}' is not an absolute URL");
+        }
+
+        PublicKey authorityKey;
+        try
+        {
+            authorityKey = new PublicKey(key);
+        }
+        catch (ArgumentException)
+        {
+            throw new UsageException($"--authority '{key}' is not a base58 public key");
+        }
+
+        var solana = new SolanaRpcClient(http, new SolanaRpcOptions { RpcUrl = rpcUri });
+        return new ChainVerifier(Api(http, endpoint, context), endpoint.KeyOr(ApiEndpoint.DevFinanceKey), solana, authorityKey, p.GetValue(ledgerName) ?? "billing");
+    }
+
+    private static async Task<int> ReportEntryAsync(CliContext context, string subject, LedgerEntry? entry, OnChainAnchor? anchor, IReadOnlyList<string> problems)
+    {
+        if (problems.Count == 0 && entry is not null && anchor is not null)
+        {
+            await context.Out.WriteLineAsync($"verify {subject}: ok (entry {entry.EntryId}, sequence {entry.Sequence}, anchored in {anchor.Range} root {anchor.Content.RootHex}, transaction {anchor.Signature}, slot {anchor.Slot})").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+
+        await context.Out.WriteLineAsync($"verify {subject}: FAILED").ConfigureAwait(false);
+        foreach (string problem in problems)
+        {
+            await context.Out.WriteLineAsync("  " + problem).ConfigureAwait(false);
+        }
+
+        return ExitCodes.Failed;
+    }
+
     private static Command LedgerCommand(CliContext context, Globals g)
     {
         var ledger = new Command("ledger", "The double-entry ledger.");
         var verify = new Command("verify",
             """
-            Recompute the ledger's hash chains and Merkle anchors (GET /api/v1/ledger/verify). Exit 1 if not ok.
+            Verify the ledger. Without --rpc: ask the platform (GET /api/v1/ledger/verify). With --rpc and --authority:
+            verify it yourself, trusting only the chain: read the authority's anchor memos over Solana JSON-RPC, page the
+            entries from GET /api/v1/ledger/entries, recompute every hash, link and Merkle root. With --entry: check one
+            entry's inclusion proof against the root anchored on chain. Exit 1 if not ok.
 
             Examples:
               billing ledger verify
-              billing ledger verify --url https://billing.example.net --key $FINANCE_KEY
+              billing ledger verify --rpc http://127.0.0.1:8899 --authority <anchor authority public key>
+              billing ledger verify --rpc https://api.devnet.solana.com --authority <key> --entry payment:evt_123
             """);
         var json = JsonOption();
+        var rpcUrl = RpcOption();
+        var authority = AuthorityOption();
+        var ledgerName = LedgerNameOption();
+        var entry = new Option<string>("--entry") { Description = "verify only this entry's inclusion proof (needs --rpc and --authority)" };
+        var maxAge = new Option<int>("--max-unanchored-minutes") { Description = "entries older than this must be anchored (the platform's anchoring interval plus grace)", DefaultValueFactory = _ => 20 };
         verify.Add(json);
+        verify.Add(rpcUrl);
+        verify.Add(authority);
+        verify.Add(ledgerName);
+        verify.Add(entry);
+        verify.Add(maxAge);
         Handle(verify, context, async (p, ct) =>
         {
             var endpoint = Endpoint(p, g, context);
             using var http = Http(context);
+            if (p.GetValue(rpcUrl) is { } rpc)
+            {
+                var verifier = ChainVerifierFor(p, http, endpoint, context, rpc, authority, ledgerName);
+                if (p.GetValue(entry) is { } entryId)
+                {
+                    var (e, anchor, entryProblems) = await verifier.VerifyEntryAsync("/api/v1/ledger/proof/" + Uri.EscapeDataString(entryId), ct).ConfigureAwait(false);
+                    return await ReportEntryAsync(context, entryId, e, anchor, entryProblems).ConfigureAwait(false);
+                }
+
+                var (entries, anchors, problems) = await verifier.VerifyBookAsync(context.Time.GetUtcNow(), TimeSpan.FromMinutes(p.GetValue(maxAge)), ct).ConfigureAwait(false);
+                if (problems.Count == 0)
+                {
+                    await context.Out.WriteLineAsync($"ledger verify (chain): ok ({entries} entries, {anchors} anchors on chain)").ConfigureAwait(false);
+                    return ExitCodes.Ok;
+                }
+
+                await context.Out.WriteLineAsync($"ledger verify (chain): FAILED ({entries} entries, {anchors} anchors on chain, {problems.Count} problem(s))").ConfigureAwait(false);
+                foreach (var problem in problems)
+                {
+                    await context.Out.WriteLineAsync("  " + problem).ConfigureAwait(false);
+                }
+
+                return ExitCodes.Failed;
+            }
+
             var body = await Api(http, endpoint, context).GetJsonAsync("/api/v1/ledger/verify", endpoint.KeyOr(ApiEndpoint.DevFinanceKey), ct).ConfigureAwait(false);
             if (p.GetValue(json))
             {

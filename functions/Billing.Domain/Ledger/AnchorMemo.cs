@@ -3,19 +3,45 @@ using System.Globalization;
 
 namespace Billing.Domain.Ledger;
 
-/// <summary>What an anchor memo says: entries <see cref="FromSeq"/>..<see cref="ToSeq"/> (inclusive) have Merkle root <see cref="RootHex"/>.</summary>
-public sealed record AnchorMemoContent(long FromSeq, long ToSeq, string RootHex);
+/// <summary>
+/// What an anchor memo says: in ledger <see cref="Ledger"/>, book <see cref="Book"/>, entries <see cref="FromSeq"/>..<see cref="ToSeq"/>
+/// (inclusive) have Merkle root <see cref="RootHex"/>, and the anchor before them had root <see cref="PreviousRootHex"/>
+/// (64 zeros for the first anchor of a book).
+/// </summary>
+public sealed record AnchorMemoContent(string Ledger, string Book, long FromSeq, long ToSeq, string RootHex, string PreviousRootHex);
 
 /// <summary>
-/// The Solana Memo of a ledger anchor: <c>billing:anchor:v1:{fromSeq}-{toSeq}:{rootHex}</c>, sequences in decimal without
-/// leading zeros, root as 64 lower-case hex digits, e.g. <c>billing:anchor:v1:1-42:9f…e0</c>.
+/// The Solana Memo of a ledger anchor:
+/// <c>billing:anchor:v2:{ledger}:{book}:{fromSeq}-{toSeq}:{rootHex}:{previousRootHex}</c>, sequences in decimal without
+/// leading zeros, hashes as 64 lower-case hex digits. The ledger name separates deployments that share an anchor
+/// authority; the previous root links each anchor to the one before, so a missing, replaced or reordered anchor shows.
 /// </summary>
 public static class AnchorMemo
 {
-    public const string Prefix = "billing:anchor:v1:";
+    public const string Prefix = "billing:anchor:v2:";
 
-    public static string Format(long fromSeq, long toSeq, string rootHex)
+    public const int MaxLedgerLength = 32;
+
+    /// <summary>The previous root of a book's first anchor.</summary>
+    public static readonly string NoPreviousRoot = new('0', 64);
+
+    public static bool IsValidLedger(string? ledger) =>
+        !string.IsNullOrEmpty(ledger) && ledger.Length <= MaxLedgerLength && ledger.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    public static string Format(AnchorMemoContent content)
     {
+        ArgumentNullException.ThrowIfNull(content);
+        return Format(content.Ledger, content.Book, content.FromSeq, content.ToSeq, content.RootHex, content.PreviousRootHex);
+    }
+
+    public static string Format(string ledger, string book, long fromSeq, long toSeq, string rootHex, string previousRootHex)
+    {
+        if (!IsValidLedger(ledger))
+        {
+            throw new ArgumentException($"Ledger name '{ledger}' must be 1-{MaxLedgerLength} letters, digits, '-', '_' or '.'.", nameof(ledger));
+        }
+
+        LedgerValidation.RequireBook(book);
         ArgumentOutOfRangeException.ThrowIfLessThan(fromSeq, 1L);
         ArgumentOutOfRangeException.ThrowIfLessThan(toSeq, fromSeq);
         if (!LedgerEncoding.IsHash(rootHex))
@@ -23,10 +49,15 @@ public static class AnchorMemo
             throw new ArgumentException($"'{rootHex}' is not a root hash (64 lower-case hex digits).", nameof(rootHex));
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"{Prefix}{fromSeq}-{toSeq}:{rootHex}");
+        if (!LedgerEncoding.IsHash(previousRootHex))
+        {
+            throw new ArgumentException($"'{previousRootHex}' is not a root hash (64 lower-case hex digits).", nameof(previousRootHex));
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{Prefix}{ledger}:{book}:{fromSeq}-{toSeq}:{rootHex}:{previousRootHex}");
     }
 
-    /// <summary>Parses exactly the form <see cref="Format"/> writes; anything else (other prefix, leading zeros, upper-case hex, from &gt; to) is false.</summary>
+    /// <summary>Parses exactly the form <see cref="Format(AnchorMemoContent)"/> writes; anything else is false.</summary>
     public static bool TryParse(string? memo, [NotNullWhen(true)] out AnchorMemoContent? content)
     {
         content = null;
@@ -35,26 +66,24 @@ public static class AnchorMemo
             return false;
         }
 
-        ReadOnlySpan<char> rest = memo.AsSpan(Prefix.Length);
-        int colon = rest.IndexOf(':');
-        if (colon < 0)
+        string[] parts = memo[Prefix.Length..].Split(':');
+        if (parts.Length != 5 || !IsValidLedger(parts[0]) || !LedgerValidation.IsValidBook(parts[1])
+            || !LedgerEncoding.IsHash(parts[3]) || !LedgerEncoding.IsHash(parts[4]))
         {
             return false;
         }
 
-        ReadOnlySpan<char> range = rest[..colon];
-        string root = rest[(colon + 1)..].ToString();
+        ReadOnlySpan<char> range = parts[2];
         int dash = range.IndexOf('-');
         if (dash < 0
             || !TryParseSequence(range[..dash], out long from)
             || !TryParseSequence(range[(dash + 1)..], out long to)
-            || to < from
-            || !LedgerEncoding.IsHash(root))
+            || to < from)
         {
             return false;
         }
 
-        content = new AnchorMemoContent(from, to, root);
+        content = new AnchorMemoContent(parts[0], parts[1], from, to, parts[3], parts[4]);
         return true;
     }
 

@@ -39,6 +39,23 @@ public sealed class Balances
         return new Balances(map);
     }
 
+    /// <summary>Folds entries as they stream past, holding only the balances.</summary>
+    public static async Task<Balances> ComputeAsync(IAsyncEnumerable<LedgerEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var map = new Dictionary<(string, string), Int128>();
+        await foreach (LedgerEntry entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (Posting p in entry.Postings)
+            {
+                var key = (p.Account, p.Asset);
+                map[key] = (map.TryGetValue(key, out Int128 sum) ? sum : Int128.Zero) + p.Amount;
+            }
+        }
+
+        return new Balances(map);
+    }
+
     /// <summary>The balance, zero for an account that never moved.</summary>
     public Int128 Get(string account, string asset) => map.TryGetValue((account, asset), out Int128 value) ? value : Int128.Zero;
 

@@ -39,6 +39,15 @@ public enum LedgerProblemKind
 
     /// <summary>The Merkle root of the entries an anchor covers differs from the anchored root.</summary>
     AnchorRootMismatch,
+
+    /// <summary>On-chain anchors do not link up: a range is missing, or an anchor's previous root is not the root before it.</summary>
+    AnchorLinkBroken,
+
+    /// <summary>Two different anchors signed by the authority claim overlapping ranges.</summary>
+    AnchorConflict,
+
+    /// <summary>An entry older than the anchoring interval plus the grace period is not covered by an anchor on chain.</summary>
+    NotAnchored,
 }
 
 /// <summary>One thing wrong with a stored book, naming the entry (or, for anchors, the last sequence of the range).</summary>

@@ -47,7 +47,15 @@ public sealed record LedgerAnchor
 
     public AnchorStatus Status { get; init; } = AnchorStatus.Pending;
 
-    public string Memo => AnchorMemo.Format(FromSeq, ToSeq, RootHex);
+    /// <summary>The deployment's ledger name written into the memo (see <see cref="AnchorMemo"/>).</summary>
+    public string Ledger { get; init; } = "billing";
+
+    /// <summary>The root of the book's anchor before this one; <see cref="AnchorMemo.NoPreviousRoot"/> for the first.</summary>
+    public string PreviousRootHex { get; init; } = AnchorMemo.NoPreviousRoot;
+
+    public string Memo => AnchorMemo.Format(Ledger, Book, FromSeq, ToSeq, RootHex, PreviousRootHex);
+
+    public AnchorMemoContent Content => new(Ledger, Book, FromSeq, ToSeq, RootHex, PreviousRootHex);
 
     /// <summary>An anchor over <paramref name="entries"/> (ascending, contiguous sequences of one book).</summary>
     public static LedgerAnchor Over(IReadOnlyList<LedgerEntry> entries, DateTimeOffset createdAt)

@@ -141,6 +141,9 @@ public static class LedgerValidation
         return true;
     }
 
+    /// <summary>1-<see cref="MaxEntryIdLength"/> characters, well-formed UTF-16, no control characters.</summary>
+    public static bool IsValidEntryId(string? entryId) => IsPrintableId(entryId, MaxEntryIdLength);
+
     public static string RequireBook(string book) =>
         IsValidBook(book) ? book : throw new ArgumentException($"Book '{book}' must be 1-{MaxBookLength} characters of letters, digits, '-', '_' or '.'.", nameof(book));
 

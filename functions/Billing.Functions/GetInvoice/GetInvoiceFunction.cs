@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Billing.Domain.Ledger;
 using Billing.Domain.Invoicing;
 using Billing.Domain.Partners;
 using Billing.Functions.Infrastructure;
@@ -41,6 +43,19 @@ public sealed class GetInvoiceFunction(PartnerDirectory partners, InvoiceStore i
 
         return InvoiceFormats.WantsCsv(request)
             ? InvoiceFormats.Csv([invoice], $"{invoiceId}.csv")
-            : Results.Text(InvoiceJson.Serialize(invoice), "application/json");
+            : Results.Text(WithLedgerLinks(InvoiceJson.Serialize(invoice), invoiceId), "application/json");
+    }
+
+    /// <summary>Adds <c>"ledger":{"entryId","proof"}</c>: where the invoice is booked and its inclusion proof (CLI <c>invoices verify</c>).</summary>
+    private static string WithLedgerLinks(string json, InvoiceId invoiceId)
+    {
+        var node = JsonNode.Parse(json)!.AsObject();
+        string entryId = LedgerEntries.InvoiceFinalizedId(invoiceId.ToString());
+        node["ledger"] = new JsonObject
+        {
+            ["entryId"] = entryId,
+            ["proof"] = "/api/v1/ledger/proof/" + Uri.EscapeDataString(entryId),
+        };
+        return node.ToJsonString();
     }
 }

@@ -8,6 +8,7 @@ using Billing.Domain.Payments;
 using Billing.Solana.Rpc;
 using Billing.Storage;
 using Billing.Storage.Ledger;
+using Microsoft.Extensions.Options;
 
 namespace Billing.Functions.Ledger;
 
@@ -21,6 +22,11 @@ public sealed record AuditProblem(string Kind, string Subject, string Detail)
 public sealed record LedgerAuditResult(int Entries, int Anchors, int PendingAnchors, IReadOnlyList<AuditProblem> Problems)
 {
     public bool Ok => Problems.Count == 0;
+
+    /// <summary>The anchor authority whose memos were read (base58), and the ledger name they carry.</summary>
+    public string? Authority { get; init; }
+
+    public string? Ledger { get; init; }
 }
 
 public sealed record ReconciliationResult(int Invoices, int Payments, int Burns, int Entries, IReadOnlyList<AuditProblem> Mismatches)
@@ -29,8 +35,10 @@ public sealed record ReconciliationResult(int Invoices, int Payments, int Burns,
 }
 
 /// <summary>
-/// What an auditor runs: recompute every hash chain and Merkle root, check each anchor's memo on chain, and reconcile
-/// invoices ↔ Stripe payments ↔ burns ↔ ledger entries, listing every mismatch precisely.
+/// What an auditor runs: verify the book against the chain, and reconcile invoices ↔ Stripe payments ↔ burns ↔ ledger
+/// entries, listing every mismatch precisely. Verification trusts the chain, not the anchors table: it reads the
+/// anchor authority's memos (<see cref="AnchorChainReader"/>), checks they link, streams the entries once against them
+/// (<see cref="LedgerStreamVerifier"/>), and then compares the table's rows with the chain.
 /// </summary>
 public sealed class LedgerAudit(
     LedgerStore ledger,
@@ -39,6 +47,8 @@ public sealed class LedgerAudit(
     PaymentStore payments,
     BurnStore burns,
     ISolanaRpcClient rpc,
+    AnchorAuthority authority,
+    IOptions<LedgerOptions> options,
     TimeProvider time)
 {
     private static readonly TimeSpan StuckAfter = TimeSpan.FromHours(1);
@@ -46,37 +56,57 @@ public sealed class LedgerAudit(
     public async Task<LedgerAuditResult> VerifyAsync(CancellationToken cancellationToken)
     {
         string book = LedgerEntries.MainBook;
-        var verification = await new LedgerVerifier(ledger, anchors).VerifyAsync(book, cancellationToken).ConfigureAwait(false);
-        var problems = verification.Problems.Select(p => new AuditProblem(p.Kind.ToString(), p.EntryId ?? $"sequence {p.Sequence}", p.Message)).ToList();
-
-        int confirmed = 0, pending = 0;
-        foreach (var anchor in await anchors.ListAsync(book, cancellationToken).ConfigureAwait(false))
+        var now = time.GetUtcNow();
+        var problems = new List<AuditProblem>();
+        if (!authority.IsConfigured)
         {
-            string subject = $"anchor {anchor.FromSeq}-{anchor.ToSeq}";
-            if (anchor.Status != AnchorStatus.Confirmed)
+            problems.Add(new("NoAnchorAuthority", "ledger", "no anchor authority is configured, so nothing can be checked on chain"));
+        }
+
+        var key = authority.IsConfigured ? (await authority.GetAsync(cancellationToken).ConfigureAwait(false)).PublicKey : null;
+        IReadOnlyList<OnChainAnchor> onChain = key is null ? [] : await new AnchorChainReader(rpc).ReadAllAsync(key, authority.LedgerName, book, cancellationToken).ConfigureAwait(false);
+        var (linked, linkProblems) = AnchorChain.Link(onChain);
+        var verifier = new LedgerStreamVerifier(linked, now, options.Value.MaxUnanchoredAge);
+        await foreach (var (entry, recordedAt) in ledger.ReadRecordedAsync(book, 1, cancellationToken).ConfigureAwait(false))
+        {
+            verifier.Add(entry, recordedAt);
+        }
+
+        var head = await ledger.HeadAsync(book, cancellationToken).ConfigureAwait(false);
+        problems.AddRange(linkProblems.Concat(verifier.Complete(head.LastSequence, head.LastHash)).OrderBy(p => p.Sequence).Select(ToAudit));
+
+        // The table is a cache of the chain: a row the chain does not back is reported, never believed.
+        var byRange = linked.ToDictionary(a => a.Content.ToSeq);
+        int pending = 0;
+        foreach (var row in await anchors.ListAsync(book, cancellationToken).ConfigureAwait(false))
+        {
+            string subject = $"anchor {row.FromSeq}-{row.ToSeq}";
+            byRange.TryGetValue(row.ToSeq, out var match);
+            bool backed = match is not null && match.Content == row.Content;
+            if (row.Status == AnchorStatus.Confirmed && (!backed || !onChain.Any(a => a.Signature == row.Signature && a.Content == row.Content)))
+            {
+                problems.Add(new("AnchorNotOnChain", subject,
+                    $"the anchors table records transaction {row.Signature} with root {row.RootHex}, but no anchor memo signed by {key} carries that"));
+            }
+            else if (row.Status == AnchorStatus.Pending && !backed)
             {
                 pending++;
-                continue;
-            }
-
-            confirmed++;
-            var tx = await rpc.GetTransactionAsync(anchor.Signature!, Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
-            if (tx is null)
-            {
-                problems.Add(new("AnchorNotOnChain", subject, $"transaction {anchor.Signature} is not on chain"));
-            }
-            else if (tx.Meta?.Error is { } error)
-            {
-                problems.Add(new("AnchorFailedOnChain", subject, $"transaction {anchor.Signature} failed: {error}"));
-            }
-            else if (!(tx.Meta?.LogMessages ?? []).Any(l => l.Contains(anchor.Memo, StringComparison.Ordinal)))
-            {
-                problems.Add(new("AnchorMemoMismatch", subject, $"transaction {anchor.Signature} does not carry the memo {anchor.Memo}"));
+                if (match is not null)
+                {
+                    problems.Add(new("AnchorRowMismatch", subject, $"pending row with root {row.RootHex}, the chain anchors this range with root {match.Content.RootHex}"));
+                }
+                else if (now - row.CreatedAt > options.Value.AnchorGrace)
+                {
+                    problems.Add(new("AnchorStale", subject, $"pending since {row.CreatedAt:u}, longer than the grace period {options.Value.AnchorGrace}"));
+                }
             }
         }
 
-        return new LedgerAuditResult(verification.Entries, confirmed, pending, problems);
+        return new LedgerAuditResult(verifier.Entries, linked.Count, pending, problems) { Authority = key?.ToString(), Ledger = authority.LedgerName };
     }
+
+    private static AuditProblem ToAudit(LedgerProblem p) =>
+        new(p.Kind.ToString(), p.EntryId ?? string.Create(CultureInfo.InvariantCulture, $"sequence {p.Sequence}"), p.Message);
 
     /// <summary>
     /// Invoices ↔ Stripe payments ↔ burns ↔ ledger entries. Besides broken links it lists every payment that did not simply

@@ -15,6 +15,10 @@ public interface ISolanaRpcClient
 
     Task<TransactionInfo?> GetTransactionAsync(string signature, Commitment? commitment, CancellationToken cancellationToken);
 
+    /// <summary>Signatures of transactions that reference <paramref name="address"/>, newest first: at most <paramref name="limit"/>
+    /// (1-1000), older than <paramref name="before"/> and newer than <paramref name="until"/> when given.</summary>
+    Task<IReadOnlyList<SignatureInfo>> GetSignaturesForAddressAsync(PublicKey address, string? before, string? until, int limit, Commitment? commitment, CancellationToken cancellationToken);
+
     Task<ulong> GetBlockHeightAsync(Commitment? commitment, CancellationToken cancellationToken);
 
     Task<ulong> GetSlotAsync(Commitment? commitment, CancellationToken cancellationToken);

@@ -58,6 +58,33 @@ public sealed record TransactionInfo(
     IReadOnlyList<string> Signatures,
     IReadOnlyList<string> AccountKeys,
     string RecentBlockhash,
-    TransactionMeta? Meta);
+    TransactionMeta? Meta)
+{
+    /// <summary>The first this many <see cref="AccountKeys"/> signed the transaction (the message header's numRequiredSignatures).</summary>
+    public int RequiredSignatures { get; init; }
+
+    /// <summary>The message's top-level instructions.</summary>
+    public IReadOnlyList<CompiledInstructionInfo> Instructions { get; init; } = [];
+
+    /// <summary>True when <paramref name="account"/> (base58) is one of the transaction's signers.</summary>
+    public bool IsSigner(string account)
+    {
+        for (int i = 0; i < Math.Min(RequiredSignatures, AccountKeys.Count); i++)
+        {
+            if (string.Equals(AccountKeys[i], account, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>A top-level instruction of a fetched transaction: indexes into <see cref="TransactionInfo.AccountKeys"/> and raw data.</summary>
+public sealed record CompiledInstructionInfo(int ProgramIdIndex, IReadOnlyList<int> Accounts, byte[] Data);
+
+/// <summary>One row of getSignaturesForAddress; <see cref="Memo"/> is the node's summary of the memos (<c>[len] text</c>), or null.</summary>
+public sealed record SignatureInfo(string Signature, ulong Slot, TransactionError? Error, string? Memo, long? BlockTime);
 
 public sealed record AccountInfo(ulong Lamports, string Owner, byte[] Data, bool Executable, ulong RentEpoch);

@@ -106,6 +106,32 @@ public sealed class SolanaRpcClient : ISolanaRpcClient
         return CallAsync("getTransaction", [signature, config], ParseTransaction, cancellationToken);
     }
 
+    public Task<IReadOnlyList<SignatureInfo>> GetSignaturesForAddressAsync(PublicKey address, string? before, string? until, int limit, Commitment? commitment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 1000);
+        var config = Config(commitment);
+        config["limit"] = limit;
+        if (before is not null)
+        {
+            config["before"] = before;
+        }
+
+        if (until is not null)
+        {
+            config["until"] = until;
+        }
+
+        return CallAsync<IReadOnlyList<SignatureInfo>>("getSignaturesForAddress", [address.ToString(), config], result =>
+            result.EnumerateArray().Select(r => new SignatureInfo(
+                r.GetProperty("signature").GetString()!,
+                r.GetProperty("slot").GetUInt64(),
+                ParseError(r, "err"),
+                r.TryGetProperty("memo", out var memo) && memo.ValueKind == JsonValueKind.String ? memo.GetString() : null,
+                r.TryGetProperty("blockTime", out var bt) && bt.ValueKind == JsonValueKind.Number ? bt.GetInt64() : null)).ToArray(), cancellationToken);
+    }
+
     public Task<ulong> GetBlockHeightAsync(Commitment? commitment, CancellationToken cancellationToken) =>
         CallAsync("getBlockHeight", [Config(commitment)], r => r.GetUInt64(), cancellationToken);
 
@@ -323,7 +349,16 @@ public sealed class SolanaRpcClient : ISolanaRpcClient
             StringArray(transaction, "signatures"),
             StringArray(message, "accountKeys"),
             message.TryGetProperty("recentBlockhash", out var bh) ? bh.GetString() ?? string.Empty : string.Empty,
-            meta);
+            meta)
+        {
+            RequiredSignatures = message.TryGetProperty("header", out var header) && header.TryGetProperty("numRequiredSignatures", out var n) ? n.GetInt32() : 0,
+            Instructions = message.TryGetProperty("instructions", out var ixs) && ixs.ValueKind == JsonValueKind.Array
+                ? ixs.EnumerateArray().Select(ix => new CompiledInstructionInfo(
+                    ix.GetProperty("programIdIndex").GetInt32(),
+                    ix.TryGetProperty("accounts", out var acc) && acc.ValueKind == JsonValueKind.Array ? acc.EnumerateArray().Select(a => a.GetInt32()).ToArray() : [],
+                    Base58.Decode(ix.TryGetProperty("data", out var data) ? data.GetString() ?? string.Empty : string.Empty))).ToArray()
+                : [],
+        };
     }
 
     private static IReadOnlyList<TokenBalance> TokenBalances(JsonElement meta, string property)

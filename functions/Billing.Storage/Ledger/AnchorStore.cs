@@ -96,6 +96,8 @@ public sealed class AnchorStore
         ["Slot"] = a.Slot is { } slot ? checked((long)slot) : null,
         ["CreatedAt"] = a.CreatedAt,
         ["Status"] = a.Status.ToString(),
+        ["Ledger"] = a.Ledger,
+        ["PreviousRootHex"] = a.PreviousRootHex,
     };
 
     private static LedgerAnchor FromEntity(TableEntity row) =>
@@ -105,5 +107,18 @@ public sealed class AnchorStore
             Signature = row.GetString("Signature"),
             Slot = row.GetInt64("Slot") is { } slot ? checked((ulong)slot) : null,
             Status = Enum.TryParse(row.GetString("Status"), ignoreCase: false, out AnchorStatus status) ? status : AnchorStatus.Pending,
+            Ledger = row.GetString("Ledger") ?? "billing",
+            PreviousRootHex = row.GetString("PreviousRootHex") ?? AnchorMemo.NoPreviousRoot,
         };
+
+    /// <summary>Deletes the row of the anchor ending at <paramref name="toSeq"/> if it exists (a stale or forged pending hint).</summary>
+    public async Task DeleteAsync(string book, long toSeq, CancellationToken cancellationToken) =>
+        await table.DeleteEntityAsync(LedgerStore.PartitionKey(book), RowKey(toSeq), ETag.All, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Writes <paramref name="anchor"/> whether or not a row for its range exists (a cache of what the chain says).</summary>
+    public async Task UpsertAsync(LedgerAnchor anchor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(anchor);
+        await table.UpsertEntityAsync(ToEntity(anchor), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -85,6 +85,11 @@ public sealed class Services : IAsyncDisposable
 
     public async Task StartLocalnetAsync(CancellationToken cancellationToken)
     {
+        if (LocalnetUrl is not null)
+        {
+            return; // already started for an earlier benchmark
+        }
+
         LocalnetInfoFile = Path.Combine(Path.GetTempPath(), $"bench-localnet-{Guid.NewGuid():N}.json");
         var start = new ProcessStartInfo("node")
         {

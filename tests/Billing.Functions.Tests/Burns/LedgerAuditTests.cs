@@ -34,9 +34,11 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
         var invoices = new InvoiceStore(tables);
         var payments = new PaymentStore(tables);
         var burns = new BurnStore(tables);
+        var options = Options.Create(new LedgerOptions());
+        var authority = new AnchorAuthority(options, treasury, tables);
         return new Setup(tables, ledger, anchors,
-            new LedgerAnchorService(ledger, anchors, rpc, treasury, TimeProvider.System, NullLogger<LedgerAnchorService>.Instance),
-            new LedgerAudit(ledger, anchors, invoices, payments, burns, rpc, TimeProvider.System),
+            new LedgerAnchorService(ledger, anchors, rpc, authority, options, TimeProvider.System, NullLogger<LedgerAnchorService>.Instance),
+            new LedgerAudit(ledger, anchors, invoices, payments, burns, rpc, authority, options, TimeProvider.System),
             new LedgerRecorder(ledger, TimeProvider.System), invoices, payments, burns, rpc);
     }
 
@@ -63,7 +65,7 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
         var again = await s.Anchoring.RunAsync(Ct);
 
         Assert.Equal("confirmed", anchored.Status);
-        Assert.StartsWith("billing:anchor:v1:1-2:", anchored.Memo, StringComparison.Ordinal);
+        Assert.StartsWith($"billing:anchor:v2:{s.Tables.Options.TablePrefix}:main:1-2:", anchored.Memo, StringComparison.Ordinal);
         var tx = await s.Rpc.GetTransactionAsync(anchored.Signature!, Commitment.Confirmed, Ct);
         Assert.Contains(tx!.Meta!.LogMessages, l => l.Contains(anchored.Memo!, StringComparison.Ordinal));
         Assert.Equal("nothing new to anchor", again.Status);
@@ -73,7 +75,7 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
     }
 
     [Fact]
-    public async Task Verify_AnchorRootTampered_ReportsRootMismatch()
+    public async Task Verify_AnchorRowRootTampered_ReportsRowNotOnChain()
     {
         var s = await NewAsync();
         await FinalizedInvoiceAsync(s, "carrier-b", 500);
@@ -89,8 +91,8 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
         var verify = await s.Audit.VerifyAsync(Ct);
 
         Assert.False(verify.Ok);
-        Assert.Contains(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.AnchorRootMismatch));
-        Assert.Contains(verify.Problems, p => p.Kind == "AnchorMemoMismatch"); // the chain still carries the true root
+        Assert.Contains(verify.Problems, p => p.Kind == "AnchorNotOnChain" && p.Subject == "anchor 1-1"); // the chain still carries the true root
+        Assert.DoesNotContain(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.AnchorRootMismatch)); // the entries are intact
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public class AnchorStoreTests(AzuriteFixture azurite)
 
         LedgerAnchor last = (await anchors.GetLastAsync("main", Ct))!;
         Assert.Equal((13L, 120L, "5sigBase58", (ulong?)123_456_789UL, AnchorStatus.Confirmed, T0.AddMinutes(2)), (last.FromSeq, last.ToSeq, last.Signature, last.Slot, last.Status, last.CreatedAt));
-        Assert.Equal(AnchorMemo.Format(13, 120, new string('c', 64)), last.Memo);
+        Assert.Equal(AnchorMemo.Format("billing", "main", 13, 120, new string('c', 64), AnchorMemo.NoPreviousRoot), last.Memo);
         Assert.Equal([9L, 12L, 120L], (await anchors.ListAsync("main", Ct)).Select(a => a.ToSeq));
         Assert.Equal(AnchorStatus.Pending, (await anchors.GetAsync("main", 9, Ct))!.Status);
         Assert.Null(await anchors.GetLastAsync("other", Ct));

@@ -61,6 +61,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             ["Billing__Burns__Schedule"] = "*/5 * * * * *",
             ["Billing__Burns__FixedPrice"] = "2.50",
             ["Billing__Ledger__AnchorSchedule"] = "0 0 0 1 1 *", // tests anchor explicitly
+            ["Billing__Ledger__AnchorGrace"] = "1.00:00:00", // so verify does not demand anchors the tests never ask for
             ["Billing__Stripe__WebhookSecret"] = "whsec_dev_local_only",
         };
         (string Id, string Role, string Key, string? Plan)[] partners =

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Billing.Cli.Api;
+using Billing.Domain.Ledger;
+using Billing.Solana.Keys;
+using Billing.Solana.Rpc;
+
+namespace Billing.Cli.Ledger;
+
+/// <summary>
+/// Verification that does not trust the platform: the anchors come from the chain (memos signed by the authority the
+/// user names, read over Solana JSON-RPC); the API supplies only entries and proofs, whose hashes are recomputed here.
+/// </summary>
+public sealed class ChainVerifier(ApiClient api, string? apiKey, ISolanaRpcClient rpc, PublicKey authority, string ledger)
+{
+    public const string Book = "main";
+
+    /// <summary>The whole book: entries paged from the API, checked against the authority's linked anchors on chain.</summary>
+    public async Task<(int Entries, int Anchors, IReadOnlyList<LedgerProblem> Problems)> VerifyBookAsync(DateTimeOffset now, TimeSpan maxUnanchoredAge, CancellationToken cancellationToken)
+    {
+        var onChain = new List<OnChainAnchor>();
+        string prefix = $"{AnchorMemo.Prefix}{ledger}:{Book}:";
+        await foreach (var memo in new SignedMemoReader(rpc).ReadAsync(authority, prefix, null, cancellationToken).ConfigureAwait(false))
+        {
+            if (AnchorMemo.TryParse(memo.Text, out var content) && content.Ledger == ledger && content.Book == Book)
+            {
+                onChain.Add(new OnChainAnchor(content, memo.Signature, memo.Slot, memo.BlockTime is { } t ? DateTimeOffset.FromUnixTimeSeconds(t) : null));
+            }
+        }
+
+        var (linked, linkProblems) = AnchorChain.Link(onChain);
+        var verifier = new LedgerStreamVerifier(linked, now, maxUnanchoredAge);
+        long? from = 1;
+        long headSequence = 0;
+        string headHash = LedgerEntry.GenesisHash;
+        while (from is { } f)
+        {
+            var page = await api.GetJsonAsync(string.Create(CultureInfo.InvariantCulture, $"/api/v1/ledger/entries?from={f}&limit=1000"), apiKey, cancellationToken).ConfigureAwait(false);
+            if (f == 1)
+            {
+                headSequence = page?["head"]?["sequence"]?.GetValue<long>() ?? 0;
+                headHash = page?["head"]?["hash"]?.GetValue<string>() ?? LedgerEntry.GenesisHash;
+            }
+
+            foreach (var node in page?["entries"]?.AsArray() ?? [])
+            {
+                using var doc = JsonDocument.Parse(node!.ToJsonString());
+                var recordedAt = DateTimeOffset.Parse(node["recordedAt"]?.GetValue<string>() ?? "0001-01-01T00:00:00Z", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+                verifier.Add(LedgerEntryJson.FromJson(doc.RootElement), recordedAt);
+            }
+
+            from = page?["next"]?.GetValue<long>();
+        }
+
+        var problems = linkProblems.Concat(verifier.Complete(headSequence, headHash)).OrderBy(p => p.Sequence).ToList();
+        return (verifier.Entries, linked.Count, problems);
+    }
+
+    /// <summary>
+    /// One entry: its proof from the API, its hash recomputed from its fields, the root taken from the anchor memo of the
+    /// proof's transaction, which must be a successful transaction signed by the authority. Returns the problems (empty = included).
+    /// </summary>
+    public async Task<(LedgerEntry? Entry, OnChainAnchor? Anchor, IReadOnlyList<string> Problems)> VerifyEntryAsync(string proofPath, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var proof = await api.GetJsonAsync(proofPath, apiKey, cancellationToken).ConfigureAwait(false);
+        if (proof?["entry"] is not JsonObject entryJson || proof["anchor"]?["signature"]?.GetValue<string>() is not { } signature)
+        {
+            return (null, null, ["the proof has no entry or anchor transaction"]);
+        }
+
+        LedgerEntry entry;
+        using (var doc = JsonDocument.Parse(entryJson.ToJsonString()))
+        {
+            entry = LedgerEntryJson.FromJson(doc.RootElement);
+        }
+
+        if (entry.ComputeHash() != entry.Hash)
+        {
+            problems.Add($"entry {entry.EntryId}: its fields do not give its hash {entry.Hash}");
+        }
+
+        var tx = await rpc.GetTransactionAsync(signature, Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
+        if (tx is null || tx.Meta is null || tx.Meta.Error is not null)
+        {
+            problems.Add($"transaction {signature} is not a successful transaction on chain");
+            return (entry, null, problems);
+        }
+
+        if (!tx.IsSigner(authority.ToString()))
+        {
+            problems.Add($"transaction {signature} is not signed by the anchor authority {authority}");
+            return (entry, null, problems);
+        }
+
+        OnChainAnchor? anchor = null;
+        foreach (string text in SignedMemoReader.Memos(tx))
+        {
+            if (AnchorMemo.TryParse(text, out var c) && c.Ledger == ledger && c.Book == entry.Book && c.FromSeq <= entry.Sequence && entry.Sequence <= c.ToSeq)
+            {
+                anchor = new OnChainAnchor(c, signature, tx.Slot, tx.BlockTime is { } t ? DateTimeOffset.FromUnixTimeSeconds(t) : null);
+            }
+        }
+
+        if (anchor is null)
+        {
+            problems.Add($"transaction {signature} carries no anchor memo of ledger '{ledger}' covering sequence {entry.Sequence}");
+            return (entry, null, problems);
+        }
+
+        var steps = (proof["proof"]?.AsArray() ?? []).Select(n => new MerkleProofStep(n?["sibling"]?.GetValue<string>() ?? "", n?["isLeft"]?.GetValue<bool>() ?? false)).ToList();
+        if (!MerkleTree.Verify(entry.Hash, steps, anchor.Content.RootHex))
+        {
+            problems.Add($"the proof does not lead from entry {entry.EntryId} to the root {anchor.Content.RootHex} anchored on chain in {signature}");
+        }
+
+        return (entry, anchor, problems);
+    }
+}
