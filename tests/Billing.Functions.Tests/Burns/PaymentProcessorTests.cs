@@ -13,6 +13,7 @@ using Billing.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Billing.Functions.Tests.Burns;
 
@@ -64,7 +65,11 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
         var payments = new PaymentStore(tables);
         var burns = new BurnStore(tables);
         var recorder = new LedgerRecorder(ledger, TimeProvider.System);
-        var audit = new LedgerAudit(ledger, anchors, invoices, payments, burns, new SolanaRpcClient(new HttpClient(), new SolanaRpcOptions { RpcUrl = new Uri("http://127.0.0.1:9") }), TimeProvider.System);
+        // Reconcile reads no chain: an unreachable RPC and an unconfigured anchor authority are enough.
+        var rpc = new SolanaRpcClient(new HttpClient(), new SolanaRpcOptions { RpcUrl = new Uri("http://127.0.0.1:9") });
+        var ledgerOptions = Options.Create(new LedgerOptions());
+        var authority = new AnchorAuthority(ledgerOptions, new TreasuryProvider(Options.Create(new SolanaOptions()), rpc), tables);
+        var audit = new LedgerAudit(ledger, anchors, invoices, payments, burns, rpc, authority, ledgerOptions, TimeProvider.System);
         var setup = new Setup(null!, invoices, payments, burns, ledger, audit, recorder);
         return setup with { Processor = setup.NewProcessor() };
     }
