@@ -21,6 +21,9 @@ public sealed class InvoicingOptions
 
     /// <summary>How long the period-close lease lasts without renewal (it is renewed as payers complete); a crashed close frees it after this.</summary>
     public TimeSpan CloseLeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a close waits for another one to finish before it answers 409 (closes run one at a time).</summary>
+    public TimeSpan CloseLeaseWait { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 public sealed class InvoicingOptionsValidator : IValidateOptions<InvoicingOptions>
@@ -41,6 +44,11 @@ public sealed class InvoicingOptionsValidator : IValidateOptions<InvoicingOption
         if (options.CloseLeaseDuration < TimeSpan.FromMinutes(1) || options.CloseLeaseDuration > TimeSpan.FromHours(2))
         {
             errors.Add("Billing:Invoicing:CloseLeaseDuration must be between 1 minute and 2 hours.");
+        }
+
+        if (options.CloseLeaseWait < TimeSpan.Zero || options.CloseLeaseWait > TimeSpan.FromMinutes(30))
+        {
+            errors.Add("Billing:Invoicing:CloseLeaseWait must be between 0 and 30 minutes.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -58,9 +58,15 @@ public sealed partial class PeriodCloser(
         }
 
         var lease = new CloseLease(invoices, Guid.NewGuid().ToString("N"), options.Value.CloseLeaseDuration, time);
-        if (!await lease.TryRenewAsync(cancellationToken).ConfigureAwait(false))
+        var giveUp = now + options.Value.CloseLeaseWait;
+        while (!await lease.TryRenewAsync(cancellationToken).ConfigureAwait(false))
         {
-            throw new CloseInProgressException();
+            if (time.GetUtcNow() >= giveUp)
+            {
+                throw new CloseInProgressException();
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken).ConfigureAwait(false); // the other close usually ends soon
         }
 
         try

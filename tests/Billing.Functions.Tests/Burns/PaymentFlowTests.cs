@@ -34,7 +34,7 @@ public class PaymentFlowTests(InvoicingPlatformFixture fixture)
     private async Task<string> CloseAndGetTenantInvoiceAsync()
     {
         string period = PreviousPeriod(out string compact);
-        using var close = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, $"api/v1/periods/{period}/close", PlatformFixture.FinanceKey));
+        using var close = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, $"api/v1/periods/{period}/close?force=true", PlatformFixture.FinanceKey));
         Assert.Equal(HttpStatusCode.OK, close.StatusCode);
         return $"INV-tenant-lab-{compact}";
     }

@@ -306,8 +306,10 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         var setup = await NewAsync(October.End.AddDays(1));
         await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
         Assert.True(await setup.Invoices.TryAcquireCloseLeaseAsync("other", TimeSpan.FromMinutes(10), setup.Clock.GetUtcNow(), CancellationToken.None));
+        var impatient = new PeriodCloser(setup.Facts, setup.Invoices, setup.Partners, setup.Plans, [], setup.Clock,
+            Microsoft.Extensions.Options.Options.Create(new InvoicingOptions { CloseLeaseWait = TimeSpan.Zero }), NullLogger<PeriodCloser>.Instance);
 
-        await Assert.ThrowsAsync<CloseInProgressException>(() => setup.Closer.CloseAsync(October, force: false, CancellationToken.None));
+        await Assert.ThrowsAsync<CloseInProgressException>(() => impatient.CloseAsync(October, force: false, CancellationToken.None));
 
         setup.Clock.Advance(TimeSpan.FromMinutes(11)); // the other close crashed: its lease expires
         Assert.NotEmpty((await setup.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices);

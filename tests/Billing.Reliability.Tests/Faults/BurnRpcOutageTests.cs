@@ -20,9 +20,9 @@ public class BurnRpcOutageTests(SecurityFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task RpcCutRightAfterSendTransaction_RestoredLater_BurnResumesAndLandsOnce()
     {
-        // An invoice of its own: tenant-lab's minimum commitment makes one for any ended month.
+        // An invoice of its own: tenant-lab's minimum commitment makes one for any ended month (forced: no usage that month).
         string period = SecurityFixture.PreviousPeriod(3, out string compact);
-        var (closeStatus, closeBody) = await fixture.App.SendAsync(HttpMethod.Post, $"api/v1/periods/{period}/close", fixture.FinanceKey);
+        var (closeStatus, closeBody) = await fixture.App.SendAsync(HttpMethod.Post, $"api/v1/periods/{period}/close?force=true", fixture.FinanceKey);
         output.WriteLine($"close {period}: {closeStatus}");
         string invoiceId = $"INV-tenant-lab-{compact}";
         long total = await fixture.InvoiceTotalMinorAsync(invoiceId);
