@@ -1,5 +1,6 @@
 using Billing.Domain.Events;
 using Billing.Domain.Partners;
+using Billing.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Billing.Functions.Infrastructure;
@@ -31,6 +32,13 @@ public sealed class PartnerSeed
 
 public sealed class PartnerOptionsValidator : IValidateOptions<PartnerOptions>
 {
+    /// <summary>
+    /// Partner ids are written into table keys unhashed (partners, invoices <c>INV-{payer}-{yyyyMM}-r{n}</c>, burns,
+    /// ledger accounts), so their escaped form must leave room under <see cref="TableKey.MaxKeyChars"/>; an id of
+    /// 128 emoji would otherwise stop start-up with a storage 400 while seeding.
+    /// </summary>
+    public const int MaxEscapedIdChars = 200;
+
     public ValidateOptionsResult Validate(string? name, PartnerOptions options)
     {
         var failures = new List<string>();
@@ -46,6 +54,10 @@ public sealed class PartnerOptionsValidator : IValidateOptions<PartnerOptions>
             if (!UsageEventValidator.IsValidId(p.Id) || p.Id.Contains('|'))
             {
                 failures.Add($"{at}:Id '{p.Id}' must be 1-128 printable characters without '|'.");
+            }
+            else if (TableKey.Escape(p.Id).Length > MaxEscapedIdChars)
+            {
+                failures.Add($"{at}:Id is {TableKey.Escape(p.Id).Length} characters once escaped for a table key; at most {MaxEscapedIdChars} (use a shorter or ASCII id).");
             }
 
             if (!Enum.IsDefined(p.Role))

@@ -39,6 +39,7 @@ public class StartupValidationTests
     [InlineData("Billing:Partners:Items:0:ApiKey", "short", "ApiKey")]
     [InlineData("Billing:Partners:Items:0:PlanId", "", "PlanId")]
     [InlineData("Billing:Partners:Items:0:Id", "bad|id", "Id")]
+    [InlineData("Billing:Partners:Items:0:Id", "\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600", "once escaped")]
     [InlineData("Billing:Burns:FixedPrice", "", "PythPriceAccount")]
     [InlineData("Billing:Burns:FixedPrice", "two", "FixedPrice")]
     [InlineData("Billing:Burns:MaxPriceAge", "02:00:00", "MaxPriceAge")]
