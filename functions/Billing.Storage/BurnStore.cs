@@ -79,47 +79,11 @@ public sealed class BurnStore(BillingTables tables)
     /// Takes (or renews) the single executor lease of a treasury. True when <paramref name="owner"/> holds it until
     /// <paramref name="now"/> + <paramref name="duration"/>; false when another live owner holds it.
     /// </summary>
-    public async Task<bool> TryAcquireLeaseAsync(string treasury, string owner, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var lease = new TableEntity(LeasePartition, TableKey.Escape(treasury)) { ["Owner"] = owner, ["ExpiresAt"] = now + duration };
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(LeasePartition, lease.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!row.HasValue)
-            {
-                await table.AddEntityAsync(lease, cancellationToken).ConfigureAwait(false);
-                return true;
-            }
+    public Task<bool> TryAcquireLeaseAsync(string treasury, string owner, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken) =>
+        TableLease.TryAcquireAsync(table, LeasePartition, TableKey.Escape(treasury), owner, duration, now, cancellationToken);
 
-            var current = row.Value!;
-            if (current.GetString("Owner") != owner && current.GetDateTimeOffset("ExpiresAt") > now)
-            {
-                return false;
-            }
-
-            await table.UpdateEntityAsync(lease, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            return false; // another executor got there first
-        }
-    }
-
-    public async Task ReleaseLeaseAsync(string treasury, string owner, CancellationToken cancellationToken)
-    {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(LeasePartition, TableKey.Escape(treasury), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (row.HasValue && row.Value!.GetString("Owner") == owner)
-        {
-            try
-            {
-                await table.DeleteEntityAsync(row.Value, row.Value.ETag, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-            {
-            }
-        }
-    }
+    public Task ReleaseLeaseAsync(string treasury, string owner, CancellationToken cancellationToken) =>
+        TableLease.ReleaseAsync(table, LeasePartition, TableKey.Escape(treasury), owner, cancellationToken);
 
     private static TableEntity ToEntity(BurnIntent b) => new(BurnPartition, TableKey.Escape(b.Id))
     {

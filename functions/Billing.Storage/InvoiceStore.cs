@@ -142,47 +142,11 @@ public sealed class InvoiceStore(BillingTables tables)
     /// Takes (or renews) the single period-close lease. True when <paramref name="owner"/> holds it until
     /// <paramref name="now"/> + <paramref name="duration"/>; false while another live owner holds it.
     /// </summary>
-    public async Task<bool> TryAcquireCloseLeaseAsync(string owner, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var lease = new TableEntity(LeasePartition, LeaseRow) { ["Owner"] = owner, ["ExpiresAt"] = now + duration };
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(LeasePartition, LeaseRow, cancellationToken: cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!row.HasValue)
-            {
-                await table.AddEntityAsync(lease, cancellationToken).ConfigureAwait(false);
-                return true;
-            }
+    public Task<bool> TryAcquireCloseLeaseAsync(string owner, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken) =>
+        TableLease.TryAcquireAsync(table, LeasePartition, LeaseRow, owner, duration, now, cancellationToken);
 
-            var current = row.Value!;
-            if (current.GetString("Owner") != owner && current.GetDateTimeOffset("ExpiresAt") > now)
-            {
-                return false;
-            }
-
-            await table.UpdateEntityAsync(lease, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-        {
-            return false; // another close got there first
-        }
-    }
-
-    public async Task ReleaseCloseLeaseAsync(string owner, CancellationToken cancellationToken)
-    {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(LeasePartition, LeaseRow, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (row.HasValue && row.Value!.GetString("Owner") == owner)
-        {
-            try
-            {
-                await table.DeleteEntityAsync(row.Value, row.Value.ETag, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
-            {
-            }
-        }
-    }
+    public Task ReleaseCloseLeaseAsync(string owner, CancellationToken cancellationToken) =>
+        TableLease.ReleaseAsync(table, LeasePartition, LeaseRow, owner, cancellationToken);
 
     private static TableEntity ToEntity(Invoice invoice) => new(invoice.Period.ToCompactString(), TableKey.Escape(invoice.Id.ToString()))
     {
