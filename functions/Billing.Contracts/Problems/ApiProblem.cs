@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Billing.Contracts.Problems;
+
+/// <summary>
+/// RFC 9457 problem details, the body of every error the API returns (<c>application/problem+json</c>): the field and
+/// reason in <see cref="Errors"/> where there is one; route-specific members (e.g. <c>rejected</c>) in <see cref="Extensions"/>.
+/// </summary>
+public sealed record ApiProblem(string Type, string Title, int Status, string Detail, IReadOnlyList<ApiFieldError>? Errors = null)
+{
+    public const string ContentType = "application/problem+json";
+
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? Extensions { get; init; }
+}

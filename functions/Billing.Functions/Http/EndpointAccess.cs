@@ -1,0 +1,50 @@
+using Billing.Domain.Partners;
+using Billing.Functions.Infrastructure;
+
+namespace Billing.Functions.Http;
+
+/// <summary>
+/// Authentication and role checks for every HTTP route, in one place: a route states the roles that may call it with
+/// <see cref="RequireRoles"/>; the filter answers 401 without a valid <c>X-Api-Key</c> and 403 for any other role, and
+/// hands the adapter the authenticated caller through <see cref="Caller"/>. Finer rules (a payer reads only its own
+/// invoices) belong to the use case or adapter that knows the resource.
+/// </summary>
+public static class EndpointAccess
+{
+    private static readonly object CallerKey = new();
+
+    /// <summary>Lets only partners in <paramref name="roles"/> through; <paramref name="forbidden"/> explains a 403.</summary>
+    public static RouteHandlerBuilder RequireRoles(this RouteHandlerBuilder builder, string forbidden, params PartnerRole[] roles)
+    {
+        var allowed = roles.ToHashSet();
+        return builder
+            .WithMetadata(new AllowedRoles(allowed))
+            .AddEndpointFilter(async (context, next) =>
+            {
+                var http = context.HttpContext;
+                var partners = http.RequestServices.GetRequiredService<PartnerDirectory>();
+                var caller = await partners.AuthenticateAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
+                if (caller is null)
+                {
+                    return Problem.Unauthorized().ToResult();
+                }
+
+                if (!allowed.Contains(caller.Role))
+                {
+                    return Problem.Forbidden(forbidden).ToResult();
+                }
+
+                http.Items[CallerKey] = caller;
+                return await next(context).ConfigureAwait(false);
+            });
+    }
+
+    /// <summary>The partner the <see cref="RequireRoles"/> filter authenticated for this request.</summary>
+    public static Partner Caller(this HttpContext context) =>
+        context.Items.TryGetValue(CallerKey, out var caller) && caller is Partner partner
+            ? partner
+            : throw new InvalidOperationException("the route has no RequireRoles filter, so there is no authenticated caller");
+
+    /// <summary>The roles a route admits; read by the OpenAPI document and the route × role tests.</summary>
+    public sealed record AllowedRoles(IReadOnlySet<PartnerRole> Roles);
+}
