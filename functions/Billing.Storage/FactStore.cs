@@ -9,21 +9,6 @@ using Billing.Domain.Metering;
 
 namespace Billing.Storage;
 
-/// <summary>A validated fact plus the raw event text it came from (kept on the identity row so a conflict can show both versions).</summary>
-public sealed record PendingFact(UsageFact Fact, string RawEvent);
-
-/// <summary>A second, different event with an id already taken.</summary>
-public sealed record FactConflict(PendingFact Incoming, string? ExistingRawEvent, string ExistingHash);
-
-/// <summary>A fact Table Storage refused deterministically (it would fail the same way on every retry), with the service's reason.</summary>
-public sealed record UnstorableFact(PendingFact Fact, string Reason);
-
-public sealed record AppendResult(int Inserted, int Duplicates, IReadOnlyList<FactConflict> Conflicts, int Transactions)
-{
-    /// <summary>Facts the service refused; the caller quarantines them. Every other fact of the call was written or classified.</summary>
-    public IReadOnlyList<UnstorableFact> Unstorable { get; init; } = [];
-}
-
 /// <summary>
 /// Usage facts in Table Storage, where the key is the dedup (DESIGN §4.1).
 /// <para>Layout: PartitionKey = <c>{payer}|{shard}</c>, shard = stable hash of (source, id) mod <see cref="StorageOptions.FactShards"/>.

@@ -3,53 +3,6 @@ using System.Text.Json;
 
 namespace Billing.Domain.Events;
 
-/// <summary>The fields of CONTRACT §3 the validator reads: the envelope, then <c>data</c>'s fields of both event types.</summary>
-internal enum EventField
-{
-    SpecVersion,
-    Id,
-    Source,
-    Type,
-    Subject,
-    DataContentType,
-    Time,
-    Data,
-    DataSchema,
-    DataBase64,
-    SessionId,
-    HotspotId,
-    SubscriberHash,
-    RadioAccessTechnology,
-    StartTime,
-    EndTime,
-    UploadBytes,
-    DownloadBytes,
-    RewardableBytes,
-    LeaseId,
-    TenantId,
-    ProviderId,
-    GpuModel,
-    GpuCount,
-    IntervalStart,
-    IntervalEnd,
-}
-
-/// <summary>Where one field's value lies in the event's UTF-8 text. <see cref="JsonTokenType.None"/>: absent.</summary>
-/// <remarks>For a string, Start/Length cover the text between the quotes, still escaped when <see cref="Escaped"/>.</remarks>
-internal struct FieldSlot
-{
-    public JsonTokenType Kind;
-    public bool Escaped;
-    public int Start;
-    public int Length;
-}
-
-[InlineArray(26)]
-internal struct FieldSlots
-{
-    private FieldSlot first;
-}
-
 /// <summary>
 /// Locates the known fields of one event in a single forward pass of <see cref="Utf8JsonReader"/>, without building a
 /// document or any string. It accepts exactly what <see cref="JsonText.ParseStrict(ReadOnlyMemory{byte})"/> accepts:

@@ -5,37 +5,6 @@ using Billing.Domain.Partners;
 
 namespace Billing.Domain.Events;
 
-/// <summary>Where and when an event is validated.</summary>
-/// <param name="Now">The reference instant for the time window: arrival time at ingestion, enqueue time at metering
-/// (so an event accepted at ingestion is not rejected later just because it waited in the hub).</param>
-/// <param name="PostingPartner">The authenticated partner at ingestion; null at metering, where the source must
-/// instead be a registered partner allowed to post the type.</param>
-public readonly record struct ValidationContext(DateTimeOffset Now, string? PostingPartner);
-
-/// <summary>The outcome for one event: a fact, or every error found (never just the first).</summary>
-public sealed class EventValidationResult
-{
-    internal EventValidationResult(string? id, string? source, UsageFact? fact, IReadOnlyList<ValidationError>? errors)
-    {
-        Id = id;
-        Source = source;
-        Fact = fact;
-        Errors = errors ?? [];
-    }
-
-    /// <summary>The event id when it could be read, for error reports.</summary>
-    public string? Id { get; }
-
-    /// <summary>The event source when it could be read (even an unregistered one), for quarantine records.</summary>
-    public string? Source { get; }
-
-    public UsageFact? Fact { get; }
-
-    public IReadOnlyList<ValidationError> Errors { get; }
-
-    public bool IsValid => Fact is not null;
-}
-
 /// <summary>
 /// Validates CloudEvents 1.0 usage events against every rule of CONTRACT §3 and turns valid ones into facts.
 /// Pure: the clock and the partner registry come in from outside. Reads the event's UTF-8 text directly: one pass

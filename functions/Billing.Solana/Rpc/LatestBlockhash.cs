@@ -1,0 +1,5 @@
+using System.Globalization;
+
+namespace Billing.Solana.Rpc;
+
+public sealed record LatestBlockhash(string Blockhash, ulong LastValidBlockHeight, ulong ContextSlot);

@@ -1,0 +1,5 @@
+using System.Globalization;
+
+namespace Billing.Solana.Rpc;
+
+public sealed record TokenBalance(int AccountIndex, string Mint, string? Owner, string? ProgramId, TokenAmount UiTokenAmount);
