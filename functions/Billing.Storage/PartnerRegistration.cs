@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Azure.Data.Tables;
 using Billing.Domain.Partners;
 
 namespace Billing.Storage;

@@ -20,18 +20,8 @@ public sealed class PaymentStore(BillingTables tables)
     private readonly TableClient table = tables.Payments;
 
     /// <summary>Writes a bare event row without a decision (no state change). True when new, false for a replay.</summary>
-    public async Task<bool> TryAddAsync(PaymentRecord payment, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await table.AddEntityAsync(ToEntity(payment), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            return false;
-        }
-    }
+    public Task<bool> TryAddAsync(PaymentRecord payment, CancellationToken cancellationToken) =>
+        table.TryAddAsync(ToEntity(payment), cancellationToken);
 
     /// <summary>
     /// Records <paramref name="payment"/> together with the invoice's new payment <paramref name="state"/>, which must still be

@@ -1,9 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Azure;
-using Azure.Data.Tables;
-using Billing.Domain.Payments;
-
 namespace Billing.Storage;
 
 /// <summary>How an attempt to record a payment event ended.</summary>

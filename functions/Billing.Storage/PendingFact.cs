@@ -1,10 +1,3 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.IO.Hashing;
-using System.Runtime.CompilerServices;
-using System.Text;
-using Azure;
-using Azure.Data.Tables;
 using Billing.Domain.Metering;
 
 namespace Billing.Storage;

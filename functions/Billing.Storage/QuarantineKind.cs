@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using Azure;
-using Azure.Data.Tables;
-
 namespace Billing.Storage;
 
 /// <summary>Why an event was set aside.</summary>

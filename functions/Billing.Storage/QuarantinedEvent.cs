@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using Azure;
-using Azure.Data.Tables;
-
 namespace Billing.Storage;
 
 /// <summary>An event the metering path could not count, with everything needed to replay or explain it.</summary>

@@ -1,11 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using NCrontab;
-
 namespace Billing.DevHost;
 
 public sealed record DevHostOptions

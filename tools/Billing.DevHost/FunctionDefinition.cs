@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Billing.DevHost;
 
 public sealed record FunctionDefinition(string Name, IReadOnlyList<BindingDefinition> Bindings, RetryPolicy Retry)

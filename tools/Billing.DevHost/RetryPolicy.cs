@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Billing.DevHost;
 
 /// <summary>The function-level retry policy of function.json (what the host applies before it checkpoints).</summary>

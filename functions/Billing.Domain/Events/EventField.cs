@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-
 namespace Billing.Domain.Events;
 
 /// <summary>The fields of CONTRACT §3 the validator reads: the envelope, then <c>data</c>'s fields of both event types.</summary>

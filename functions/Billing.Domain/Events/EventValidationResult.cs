@@ -1,7 +1,4 @@
-using System.Text;
-using System.Text.Json;
 using Billing.Domain.Metering;
-using Billing.Domain.Partners;
 
 namespace Billing.Domain.Events;
 

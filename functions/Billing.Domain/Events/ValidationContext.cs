@@ -1,8 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Billing.Domain.Metering;
-using Billing.Domain.Partners;
-
 namespace Billing.Domain.Events;
 
 /// <summary>Where and when an event is validated.</summary>

@@ -80,13 +80,13 @@ public sealed class LedgerEntry
             throw new ArgumentException("Sequence 1 must follow the genesis hash (64 zeros).", nameof(previousHash));
         }
 
-        string hash = LedgerEncoding.Hash(book, sequence, draft.EntryId, draft.Kind, draft.OccurredAt, previousHash, draft.Postings, draft.Metadata);
+        string hash = LedgerEncoding.Hash(LedgerEncoding.Encode(book, sequence, draft.EntryId, draft.Kind, draft.OccurredAt, previousHash, draft.Postings, draft.Metadata));
         return new LedgerEntry(book, sequence, draft.EntryId, draft.Kind, draft.OccurredAt, draft.Postings, draft.Metadata, previousHash, hash);
     }
 
     /// <summary>The hash this entry's fields produce now; differs from <see cref="Hash"/> when a field was changed.</summary>
     public string ComputeHash() =>
-        LedgerEncoding.Hash(Book, Sequence, EntryId, Kind, OccurredAt, PreviousHash, Postings, Metadata);
+        LedgerEncoding.Hash(LedgerEncoding.Encode(Book, Sequence, EntryId, Kind, OccurredAt, PreviousHash, Postings, Metadata));
 
     /// <summary>True when the stored hash matches the fields.</summary>
     public bool HashIsValid => string.Equals(Hash, ComputeHash(), StringComparison.Ordinal);

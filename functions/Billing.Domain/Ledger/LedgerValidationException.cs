@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Billing.Domain.Ledger;
 
 /// <summary>An entry that is not a valid double-entry booking (unbalanced, too few postings, bad names, …).</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Billing.Domain.Ledger;
 
 /// <summary>One step of an inclusion proof: the sibling's node hash (lower-case hex) and whether it sits on the left.</summary>

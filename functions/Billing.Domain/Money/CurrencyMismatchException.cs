@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Billing.Domain;
 
 /// <summary>Thrown when money in two different currencies is combined.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-
 namespace Billing.Domain.Pricing;
 
 /// <summary>A plan file that cannot be loaded: names the file, the JSON field and the reason.</summary>

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Billing.Solana.Keys;
 
 /// <summary>A program-derived address together with the bump seed that produced it.</summary>

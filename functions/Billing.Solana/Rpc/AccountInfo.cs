@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Billing.Solana.Rpc;
 
 public sealed record AccountInfo(ulong Lamports, string Owner, byte[] Data, bool Executable, ulong RentEpoch);

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Billing.Solana.Rpc;
 
 /// <summary>A top-level instruction of a fetched transaction: indexes into <see cref="TransactionInfo.AccountKeys"/> and raw data.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Billing.Solana.Rpc;
 
 /// <summary>An instruction failure: a named builtin error or <c>{"Custom": n}</c> from the program.</summary>

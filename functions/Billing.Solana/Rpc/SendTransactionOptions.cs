@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Billing.Solana.Rpc;
 
 /// <summary>Options for sendTransaction; null fields are left to the node's defaults.</summary>

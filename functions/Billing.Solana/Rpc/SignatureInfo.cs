@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Billing.Solana.Rpc;
 
 /// <summary>One row of getSignaturesForAddress; <see cref="Memo"/> is the node's summary of the memos (<c>[len] text</c>), or null.</summary>

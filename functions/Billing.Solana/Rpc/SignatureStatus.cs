@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Billing.Solana.Rpc;
 
 /// <summary>Status from getSignatureStatuses; <see cref="Error"/> is null when the transaction succeeded.</summary>

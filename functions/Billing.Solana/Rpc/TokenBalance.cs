@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Billing.Solana.Rpc;
 
 public sealed record TokenBalance(int AccountIndex, string Mint, string? Owner, string? ProgramId, TokenAmount UiTokenAmount);

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Billing.Solana.Rpc;
 
 /// <summary>SPL Token program custom error codes (the <c>n</c> in <c>{"Custom": n}</c>).</summary>

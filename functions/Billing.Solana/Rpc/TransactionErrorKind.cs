@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Billing.Solana.Rpc;
 
 /// <summary>Variants of the runtime's TransactionError as serialized by the RPC (unknown names map to <see cref="Unknown"/>).</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Billing.Solana.Rpc;
 
 /// <summary>Result of getTransaction (json encoding).</summary>

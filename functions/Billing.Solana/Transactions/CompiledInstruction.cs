@@ -1,5 +1,3 @@
-using Billing.Solana.Keys;
-
 namespace Billing.Solana.Transactions;
 
 /// <summary>An instruction with its program and accounts replaced by indexes into the message's key list.</summary>

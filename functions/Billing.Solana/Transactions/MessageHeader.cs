@@ -1,5 +1,3 @@
-using Billing.Solana.Keys;
-
 namespace Billing.Solana.Transactions;
 
 /// <summary>Legacy message header: how many leading keys sign, and how many of those / of the rest are read-only.</summary>

@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Runtime.CompilerServices;
-using Azure;
-using Azure.Data.Tables;
-using Billing.Domain.Ledger;
-
 namespace Billing.Storage.Ledger;
 
 /// <summary>The book's head: the last sequence appended and its hash (0 and the genesis hash for an empty book).</summary>
