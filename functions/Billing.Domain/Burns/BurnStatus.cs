@@ -7,6 +7,9 @@ namespace Billing.Domain.Burns;
 public enum BurnStatus
 {
     Pending,
+
+    // "Signed" is the state's name in stored rows and the API (a signed transaction), not the integer type name.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "State name stored in rows and returned by the API.")]
     Signed,
     Submitted,
     Finalized,

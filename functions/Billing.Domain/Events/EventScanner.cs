@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Billing.Domain.Events;
@@ -16,6 +15,8 @@ internal static class EventScanner
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = JsonText.StrictOptions.MaxDepth };
 
     /// <summary>Fills <paramref name="slots"/>; false when the text is well-formed JSON but not an object.</summary>
+    /// <param name="json">The event's UTF-8 text.</param>
+    /// <param name="slots">Where each known field's value lies; absent fields stay <see cref="JsonTokenType.None"/>.</param>
     /// <param name="extensionErrors">Created on the first bad extension attribute (name or value), else left null.</param>
     public static bool Scan(ReadOnlySpan<byte> json, ref FieldSlots slots, ref List<ValidationError>? extensionErrors)
     {
