@@ -54,7 +54,7 @@ public sealed partial class StripeWebhookHandler
                 LogIgnored(_logger, i.EventId, i.EventType, i.Reason);
                 break;
             case WebhookOutcome.PaymentReceived p:
-                LogPaymentReceived(_logger, p.StripeEventId, p.BillingInvoiceId.ToString(), p.StripeInvoiceId, p.AmountPaidMinor, p.Currency);
+                LogPaymentReceived(_logger, p.StripeEventId, p.BillingInvoiceId, p.StripeInvoiceId, p.AmountPaidMinor, p.Currency);
                 if (p.MalformedAmount is not null)
                 {
                     LogMalformedAmount(_logger, p.StripeEventId, p.MalformedAmount);
@@ -278,5 +278,5 @@ public sealed partial class StripeWebhookHandler
     [LoggerMessage(EventId = 4112, Level = LogLevel.Information,
         Message = "Stripe event {EventId}: invoice {InvoiceId} paid via {StripeInvoiceId}, {AmountPaidMinor} minor units {Currency}")]
     private static partial void LogPaymentReceived(
-        ILogger logger, string eventId, string invoiceId, string stripeInvoiceId, long amountPaidMinor, string currency);
+        ILogger logger, string eventId, InvoiceId invoiceId, string stripeInvoiceId, long amountPaidMinor, string currency);
 }

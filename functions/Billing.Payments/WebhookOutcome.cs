@@ -3,7 +3,7 @@ using Billing.Domain.Invoicing;
 namespace Billing.Payments;
 
 /// <summary>
-/// Result of <see cref="StripeWebhookHandler.Handle"/>. The webhook function maps <see cref="Rejected"/> to HTTP 400
+/// Result of <see cref="StripeWebhookHandler.Handle(ReadOnlyMemory{byte}, string?)"/>. The webhook function maps <see cref="Rejected"/> to HTTP 400
 /// (Stripe retries and alerts) and everything else to 200.
 /// <para>
 /// Exactly-once is the caller's job: Stripe delivers at least once and may resend an event (same

@@ -17,15 +17,9 @@ public sealed class BurnStore(BillingTables tables)
     /// <summary>Creates the intent unless one exists for the same id (a replayed payment); returns the stored one.</summary>
     public async Task<(BurnIntent Intent, bool Created)> CreateIfAbsentAsync(BurnIntent intent, CancellationToken cancellationToken)
     {
-        try
-        {
-            await table.AddEntityAsync(ToEntity(intent), cancellationToken).ConfigureAwait(false);
-            return (intent, true);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            return ((await GetAsync(intent.Id, cancellationToken).ConfigureAwait(false))!.Value.Intent, false);
-        }
+        return await table.TryAddAsync(ToEntity(intent), cancellationToken).ConfigureAwait(false)
+            ? (intent, true)
+            : ((await GetAsync(intent.Id, cancellationToken).ConfigureAwait(false))!.Value.Intent, false);
     }
 
     public async Task<(BurnIntent Intent, ETag ETag)?> GetAsync(string burnId, CancellationToken cancellationToken)
@@ -35,18 +29,8 @@ public sealed class BurnStore(BillingTables tables)
     }
 
     /// <summary>Replaces the intent if nobody changed it since <paramref name="etag"/>; returns the new ETag, or null when it lost the race.</summary>
-    public async Task<ETag?> TryReplaceAsync(BurnIntent intent, ETag etag, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await table.UpdateEntityAsync(ToEntity(intent), etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return response.Headers.ETag;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 412)
-        {
-            return null;
-        }
-    }
+    public Task<ETag?> TryReplaceAsync(BurnIntent intent, ETag etag, CancellationToken cancellationToken) =>
+        table.TryReplaceAsync(ToEntity(intent), etag, cancellationToken);
 
     public async Task<IReadOnlyList<BurnIntent>> ListAsync(string? invoiceId, CancellationToken cancellationToken)
     {

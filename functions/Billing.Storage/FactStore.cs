@@ -9,21 +9,6 @@ using Billing.Domain.Metering;
 
 namespace Billing.Storage;
 
-/// <summary>A validated fact plus the raw event text it came from (kept on the identity row so a conflict can show both versions).</summary>
-public sealed record PendingFact(UsageFact Fact, string RawEvent);
-
-/// <summary>A second, different event with an id already taken.</summary>
-public sealed record FactConflict(PendingFact Incoming, string? ExistingRawEvent, string ExistingHash);
-
-/// <summary>A fact Table Storage refused deterministically (it would fail the same way on every retry), with the service's reason.</summary>
-public sealed record UnstorableFact(PendingFact Fact, string Reason);
-
-public sealed record AppendResult(int Inserted, int Duplicates, IReadOnlyList<FactConflict> Conflicts, int Transactions)
-{
-    /// <summary>Facts the service refused; the caller quarantines them. Every other fact of the call was written or classified.</summary>
-    public IReadOnlyList<UnstorableFact> Unstorable { get; init; } = [];
-}
-
 /// <summary>
 /// Usage facts in Table Storage, where the key is the dedup (DESIGN §4.1).
 /// <para>Layout: PartitionKey = <c>{payer}|{shard}</c>, shard = stable hash of (source, id) mod <see cref="StorageOptions.FactShards"/>.
@@ -249,7 +234,7 @@ public sealed class FactStore(BillingTables tables)
             Interlocked.Increment(ref transactions);
             try
             {
-                var actions = chunk.Facts.Select(p => new TableTransactionAction(TableTransactionActionType.Add, IdentityEntity(chunk.PartitionKey, p))).ToList();
+                var actions = chunk.Facts.Select(p => new TableTransactionAction(TableTransactionActionType.Add, FactRowCodec.IdentityEntity(chunk.PartitionKey, p))).ToList();
                 await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
                 foreach (var p in chunk.Facts)
                 {
@@ -268,7 +253,7 @@ public sealed class FactStore(BillingTables tables)
                 Interlocked.Increment(ref transactions);
                 try
                 {
-                    await table.AddEntityAsync(IdentityEntity(chunk.PartitionKey, p), ct).ConfigureAwait(false);
+                    await table.AddEntityAsync(FactRowCodec.IdentityEntity(chunk.PartitionKey, p), ct).ConfigureAwait(false);
                     claimed.Add(p);
                     continue;
                 }
@@ -297,7 +282,7 @@ public sealed class FactStore(BillingTables tables)
         var actions = new List<TableTransactionAction>(chunk.Length * 2);
         foreach (var pending in chunk)
         {
-            AddRows(actions, partitionKey, pending);
+            FactRowCodec.AddRows(actions, partitionKey, pending);
         }
 
         try
@@ -315,7 +300,7 @@ public sealed class FactStore(BillingTables tables)
         foreach (var pending in chunk)
         {
             actions.Clear();
-            AddRows(actions, partitionKey, pending);
+            FactRowCodec.AddRows(actions, partitionKey, pending);
             transactions++;
             try
             {
@@ -355,91 +340,8 @@ public sealed class FactStore(BillingTables tables)
             return true;
         }
 
-        conflicts.Add(new FactConflict(pending, existing.HasValue ? ReadRaw(existing.Value!) : null, existingHash));
+        conflicts.Add(new FactConflict(pending, existing.HasValue ? FactRowCodec.ReadRaw(existing.Value!) : null, existingHash));
         return false;
-    }
-
-    private static void AddRows(List<TableTransactionAction> actions, string partitionKey, PendingFact pending)
-    {
-        var f = pending.Fact;
-        var identity = IdentityEntity(partitionKey, pending);
-        var row = new TableEntity(partitionKey, TimeRowKey(f.Time, f.Source, f.Id))
-        {
-            ["Source"] = f.Source,
-            ["EventId"] = f.Id,
-            ["Payer"] = f.Payer,
-            ["Type"] = f.Type,
-            ["Time"] = f.Time,
-            ["Hash"] = f.ContentHash,
-        };
-        if (f.IsCarrier)
-        {
-            row["Hotspot"] = f.Hotspot;
-            row["Rat"] = f.Rat;
-            row["Bytes"] = f.Bytes;
-        }
-        else
-        {
-            row["GpuModel"] = f.GpuModel;
-            row["Lease"] = f.Lease;
-            row["Provider"] = f.Provider;
-            row["GpuSeconds"] = f.GpuSeconds;
-        }
-
-        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, identity));
-        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, row));
-    }
-
-    /// <summary>The identity row of a fact (and its claim): the content hash that tells a redelivery from a conflict, and the raw event.</summary>
-    /// <remarks>The raw event is kept whole: <c>Raw</c> holds its first <see cref="MaxRawChars"/> characters, <c>Raw1</c>, <c>Raw2</c>, … the rest.</remarks>
-    private static TableEntity IdentityEntity(string partitionKey, PendingFact pending)
-    {
-        var entity = new TableEntity(partitionKey, IdentityRowKey(pending.Fact.Source, pending.Fact.Id))
-        {
-            ["Hash"] = pending.Fact.ContentHash,
-            ["Time"] = pending.Fact.Time,
-            ["Payer"] = pending.Fact.Payer,
-        };
-        if (pending.RawEvent.Length <= MaxRawChars)
-        {
-            entity["Raw"] = pending.RawEvent;
-        }
-        else
-        {
-            int i = 0;
-            foreach (var part in TextChunks.Split(pending.RawEvent, MaxRawChars))
-            {
-                entity[i == 0 ? "Raw" : "Raw" + i.ToString(CultureInfo.InvariantCulture)] = part;
-                i++;
-            }
-        }
-
-        if (entity.RowKey.StartsWith("k|%h", StringComparison.Ordinal))
-        {
-            // The key is a digest: keep what it stands for.
-            entity["Source"] = pending.Fact.Source;
-            entity["EventId"] = pending.Fact.Id;
-        }
-
-        return entity;
-    }
-
-    /// <summary>The raw event of an identity row, reassembled from <c>Raw</c>, <c>Raw1</c>, ….</summary>
-    public static string? ReadRaw(TableEntity identity)
-    {
-        string? first = identity.GetString("Raw");
-        if (first is null || !identity.ContainsKey("Raw1"))
-        {
-            return first;
-        }
-
-        var sb = new StringBuilder(first);
-        for (int i = 1; identity.GetString("Raw" + i.ToString(CultureInfo.InvariantCulture)) is { } part; i++)
-        {
-            sb.Append(part);
-        }
-
-        return sb.ToString();
     }
 
     /// <summary>
@@ -458,7 +360,7 @@ public sealed class FactStore(BillingTables tables)
             string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {lo} and RowKey lt {hi}");
             await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: linked.Token).ConfigureAwait(false))
             {
-                await channel.Writer.WriteAsync(ToFact(e), linked.Token).ConfigureAwait(false);
+                await channel.Writer.WriteAsync(FactRowCodec.ToFact(e), linked.Token).ConfigureAwait(false);
             }
         }, linked.Token)).ToArray();
 
@@ -476,21 +378,4 @@ public sealed class FactStore(BillingTables tables)
             await completion.ConfigureAwait(false);
         }
     }
-
-    private static UsageFact ToFact(TableEntity e) => new()
-    {
-        Source = e.GetString("Source") ?? "",
-        Id = e.GetString("EventId") ?? "",
-        Payer = e.GetString("Payer") ?? "",
-        Type = e.GetString("Type") ?? "",
-        Time = e.GetDateTimeOffset("Time") ?? default,
-        ContentHash = e.GetString("Hash") ?? "",
-        Hotspot = e.GetString("Hotspot"),
-        Rat = e.GetString("Rat"),
-        Bytes = e.GetInt64("Bytes") ?? 0,
-        GpuModel = e.GetString("GpuModel"),
-        Lease = e.GetString("Lease"),
-        Provider = e.GetString("Provider"),
-        GpuSeconds = e.GetInt64("GpuSeconds") ?? 0,
-    };
 }

@@ -35,30 +35,14 @@ public sealed class InvoiceStore(BillingTables tables)
     /// <summary>Stores a new invoice, or returns the one already stored under its id (a repeated or concurrent close).</summary>
     public async Task<(Invoice Invoice, bool Created)> AddOrGetAsync(Invoice invoice, CancellationToken cancellationToken)
     {
-        try
-        {
-            await table.AddEntityAsync(ToEntity(invoice), cancellationToken).ConfigureAwait(false);
-            return (invoice, true);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            return ((await GetAsync(invoice.Id, cancellationToken).ConfigureAwait(false))!, false);
-        }
+        return await table.TryAddAsync(ToEntity(invoice), cancellationToken).ConfigureAwait(false)
+            ? (invoice, true)
+            : ((await GetAsync(invoice.Id, cancellationToken).ConfigureAwait(false))!, false);
     }
 
     /// <summary>Replaces an invoice if it has not changed since <paramref name="etag"/>; false when someone else changed it first.</summary>
-    public async Task<bool> TryReplaceAsync(Invoice invoice, ETag etag, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await table.UpdateEntityAsync(ToEntity(invoice), etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 412)
-        {
-            return false;
-        }
-    }
+    public async Task<bool> TryReplaceAsync(Invoice invoice, ETag etag, CancellationToken cancellationToken) =>
+        await table.TryReplaceAsync(ToEntity(invoice), etag, cancellationToken).ConfigureAwait(false) is not null;
 
     public async Task<IReadOnlyList<Invoice>> ListAsync(BillingPeriod? period, string? payer, CancellationToken cancellationToken)
     {

@@ -5,9 +5,6 @@ using Billing.Domain.Partners;
 
 namespace Billing.Storage;
 
-/// <summary>A partner plus the API key it authenticates with (plain text only on the way in, e.g. when seeding).</summary>
-public sealed record PartnerRegistration(Partner Partner, string ApiKey);
-
 /// <summary>
 /// The partner registry. API keys are stored only as SHA-256 hashes (keys are long random secrets, so an unsalted
 /// fast hash is adequate and lets us look a key up by its hash); the hash comparison is constant-time.

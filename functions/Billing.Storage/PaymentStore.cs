@@ -7,52 +7,6 @@ using Billing.Domain.Payments;
 namespace Billing.Storage;
 
 /// <summary>
-/// A payment as Stripe reported it, and what it did to its invoice. <see cref="Resolution"/> is null for a row written
-/// without a decision (only older code and tests do that); the split amounts then are zero.
-/// </summary>
-public sealed record PaymentRecord(
-    string StripeEventId,
-    string InvoiceId,
-    string Payer,
-    long AmountMinor,
-    string Currency,
-    string? StripeInvoiceId,
-    string? StripeCustomerId,
-    string? PaymentIntentId,
-    DateTimeOffset PaidAt,
-    DateTimeOffset ReceivedAt)
-{
-    public PaymentResolution? Resolution { get; init; }
-
-    public UnappliedReason Reason { get; init; }
-
-    public string? Detail { get; init; }
-
-    /// <summary>The amount as Stripe sent it when it was not a non-negative integer (AmountMinor is then 0).</summary>
-    public string? AmountText { get; init; }
-
-    public long DeltaMinor { get; init; }
-
-    public long ToReceivableMinor { get; init; }
-
-    public long ToCreditMinor { get; init; }
-
-    public long ToUnappliedMinor { get; init; }
-}
-
-/// <summary>How an attempt to record a payment event ended.</summary>
-public enum PaymentWrite
-{
-    Recorded,
-
-    /// <summary>The event id is already recorded (a replay or a concurrent delivery).</summary>
-    AlreadyRecorded,
-
-    /// <summary>Another event for the same invoice changed the invoice's payment state first: decide again.</summary>
-    StateChanged,
-}
-
-/// <summary>
 /// Payments, one partition per invoice: a row per Stripe event id (RK = escaped event id; the insert is the dedup) and a
 /// state row (RK <c>|state</c>, never an escaped id) holding what was received per Stripe invoice. An event row and the
 /// new state are written in one entity-group transaction guarded by the state's ETag, so the split a payment gets is
@@ -66,18 +20,8 @@ public sealed class PaymentStore(BillingTables tables)
     private readonly TableClient table = tables.Payments;
 
     /// <summary>Writes a bare event row without a decision (no state change). True when new, false for a replay.</summary>
-    public async Task<bool> TryAddAsync(PaymentRecord payment, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await table.AddEntityAsync(ToEntity(payment), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            return false;
-        }
-    }
+    public Task<bool> TryAddAsync(PaymentRecord payment, CancellationToken cancellationToken) =>
+        table.TryAddAsync(ToEntity(payment), cancellationToken);
 
     /// <summary>
     /// Records <paramref name="payment"/> together with the invoice's new payment <paramref name="state"/>, which must still be

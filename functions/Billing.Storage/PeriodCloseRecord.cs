@@ -7,6 +7,8 @@ namespace Billing.Storage;
 /// closed: a repeated close returns the stored invoices and retries only <see cref="FailedPayers"/>, and a payer that got no
 /// invoice has its late usage for the period billed on later invoices.
 /// </summary>
+/// <param name="Period">The closed billing period.</param>
+/// <param name="ClosedAt">When the last payer of the period was closed.</param>
 /// <param name="FailedPayers">Payer id → why its invoice could not be made (a deterministic error such as an amount out of range).</param>
 public sealed record PeriodCloseRecord(BillingPeriod Period, DateTimeOffset ClosedAt, IReadOnlyDictionary<string, string> FailedPayers)
 {

@@ -6,36 +6,6 @@ using Azure.Data.Tables;
 
 namespace Billing.Storage;
 
-/// <summary>Why an event was set aside.</summary>
-public enum QuarantineKind
-{
-    /// <summary>Failed validation at metering.</summary>
-    Invalid,
-
-    /// <summary>An id already metered with different content; both versions are kept.</summary>
-    Conflict,
-
-    /// <summary>Not even an event (unparseable host payload element).</summary>
-    Malformed,
-
-    /// <summary>A valid event Table Storage refused deterministically (a 4xx that is not a conflict); the reason is the service's.</summary>
-    Unstorable,
-}
-
-/// <summary>An event the metering path could not count, with everything needed to replay or explain it.</summary>
-public sealed record QuarantinedEvent(
-    QuarantineKind Kind,
-    string Raw,
-    IReadOnlyList<string> Reasons,
-    string? Source,
-    string? EventId,
-    string Hub,
-    string? PartitionId,
-    long? SequenceNumber,
-    DateTimeOffset? EnqueuedTime,
-    DateTimeOffset QuarantinedAt,
-    string? ExistingRaw = null);
-
 /// <summary>
 /// Bad events from the Event Hubs path, never dropped. The row key is a hash of (hub, kind, raw), so a redelivered
 /// batch overwrites the same rows instead of piling up copies. Partitioned by source for per-partner listing.

@@ -4,42 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using NCrontab;
 
 namespace Billing.DevHost;
-
-public sealed record DevHostOptions
-{
-    /// <summary>The built function app folder (host.json, function folders, the handler executable).</summary>
-    public required string AppDirectory { get; init; }
-
-    /// <summary>Port of the public HTTP endpoint; 0 picks a free one.</summary>
-    public int Port { get; init; } = 7071;
-
-    /// <summary>Port for the handler; 0 picks a free one.</summary>
-    public int HandlerPort { get; init; }
-
-    public int Partitions { get; init; } = 4;
-
-    /// <summary>App settings, as local.settings.json Values: passed to the handler as environment and used for %Setting% binding expressions.</summary>
-    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
-
-    public bool RunTimers { get; init; } = true;
-
-    /// <summary>How a handler that keeps exiting is restarted (it always is, however often start-up fails).</summary>
-    public RestartBackoff RestartBackoff { get; init; } = RestartBackoff.Default;
-
-    /// <summary>
-    /// When set, the hubs' partitions and the consumers' checkpoints are kept in files under this folder, so a DevHost
-    /// restart redelivers every accepted event that was not checkpointed yet. Null: the hubs live in memory only.
-    /// </summary>
-    public string? DataDirectory { get; init; }
-
-    /// <summary>How long an HTTP request waits for a restarting handler before it is answered 503.</summary>
-    public TimeSpan UnavailableWait { get; init; } = TimeSpan.FromSeconds(5);
-
-    public Action<string> Log { get; init; } = Console.WriteLine;
-}
 
 /// <summary>
 /// A small, honest stand-in for the Azure Functions host, for machines without Core Tools: it speaks the custom
@@ -54,15 +20,12 @@ public sealed class DevHostServer : IAsyncDisposable
     private readonly FunctionApp app;
     private readonly CancellationTokenSource stopping = new();
     private readonly List<Task> loops = [];
-    private readonly HttpClient handlerClient = new() { Timeout = TimeSpan.FromMinutes(10) };
-    private readonly Dictionary<string, long> checkpoints = [];
-    private readonly string? checkpointFile;
+    private readonly CheckpointStore checkpoints;
     private WebApplication? web;
     private HandlerSupervisor? supervisor;
     private int handlerPort;
-    private int inFlight;
-    private long invocations;
-    private long failedInvocations;
+    private readonly InFlightCounter inFlight = new();
+    private HandlerInvoker? invoker;
 
     public DevHostServer(DevHostOptions options)
     {
@@ -71,9 +34,9 @@ public sealed class DevHostServer : IAsyncDisposable
         if (options.DataDirectory is { } data)
         {
             Directory.CreateDirectory(data);
-            checkpointFile = Path.Combine(data, "checkpoints.json");
-            checkpoints = LoadCheckpoints(checkpointFile);
         }
+
+        checkpoints = new CheckpointStore(options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, "checkpoints.json"));
 
         Broker = new EventHubBroker(options.Partitions, TimeProvider.System, options.DataDirectory is null ? null : Path.Combine(options.DataDirectory, "hubs"));
     }
@@ -87,13 +50,15 @@ public sealed class DevHostServer : IAsyncDisposable
     /// <summary>Where the custom handler listens (for tests that speak the host protocol directly).</summary>
     public Uri HandlerAddress => new($"http://127.0.0.1:{handlerPort}/");
 
-    public long FailedInvocations => Interlocked.Read(ref failedInvocations);
+    public long FailedInvocations => invoker?.FailedInvocations ?? 0;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         handlerPort = options.HandlerPort == 0 ? HandlerProcess.FreePort() : options.HandlerPort;
         supervisor = new HandlerSupervisor(app, handlerPort, options.Settings, options.RestartBackoff, TimeProvider.System, options.Log);
         await supervisor.StartAsync(cancellationToken).ConfigureAwait(false);
+        invoker = new HandlerInvoker(handlerPort, Broker, Resolve, options.Log);
+        var triggers = new TriggerLoops(app, options, supervisor, invoker, checkpoints, inFlight, Resolve);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -116,13 +81,13 @@ public sealed class DevHostServer : IAsyncDisposable
                     var hub = Broker.GetHub(Resolve(function.Trigger.Setting("eventHubName"))!);
                     foreach (var partition in hub.Partitions)
                     {
-                        loops.Add(Task.Run(() => ConsumeAsync(function, hub, partition, stopping.Token), CancellationToken.None));
+                        loops.Add(Task.Run(() => triggers.ConsumeAsync(function, hub, partition, stopping.Token), CancellationToken.None));
                     }
 
                     break;
                 case "timerTrigger" when options.RunTimers:
-                    var schedule = ParseSchedule(function); // fail start-up, not a background loop, on a bad schedule
-                    loops.Add(Task.Run(() => TimerAsync(function, schedule, stopping.Token), CancellationToken.None));
+                    var schedule = triggers.ParseSchedule(function); // fail start-up, not a background loop, on a bad schedule
+                    loops.Add(Task.Run(() => triggers.TimerAsync(function, schedule, stopping.Token), CancellationToken.None));
                     break;
             }
         }
@@ -135,6 +100,8 @@ public sealed class DevHostServer : IAsyncDisposable
     }
 
     private HandlerSupervisor Supervisor => supervisor ?? throw new InvalidOperationException("The DevHost has not been started.");
+
+    private HandlerInvoker Invoker => invoker ?? throw new InvalidOperationException("The DevHost has not been started.");
 
     /// <summary>Kills the handler mid-flight, as a crash would; in-flight invocations fail and are retried per policy, and the supervisor restarts it.</summary>
     public void KillHandler() => supervisor?.Kill();
@@ -159,7 +126,7 @@ public sealed class DevHostServer : IAsyncDisposable
 
     private bool IsIdle()
     {
-        if (Volatile.Read(ref inFlight) > 0)
+        if (inFlight.Count > 0)
         {
             return false;
         }
@@ -169,12 +136,9 @@ public sealed class DevHostServer : IAsyncDisposable
             var hub = Broker.GetHub(Resolve(function.Trigger.Setting("eventHubName"))!);
             foreach (var p in hub.Partitions)
             {
-                lock (checkpoints)
+                if (checkpoints.Get(function, p) < p.Count)
                 {
-                    if (checkpoints.GetValueOrDefault(CheckpointKey(function, p)) < p.Count)
-                    {
-                        return false;
-                    }
+                    return false;
                 }
             }
         }
@@ -191,12 +155,9 @@ public sealed class DevHostServer : IAsyncDisposable
             foreach (var p in hub.Partitions)
             {
                 var cps = new JsonObject();
-                lock (checkpoints)
+                foreach (var f in app.Functions.Where(f => f.Trigger.Type == "eventHubTrigger" && string.Equals(Resolve(f.Trigger.Setting("eventHubName")), hub.Name, StringComparison.OrdinalIgnoreCase)))
                 {
-                    foreach (var f in app.Functions.Where(f => f.Trigger.Type == "eventHubTrigger" && string.Equals(Resolve(f.Trigger.Setting("eventHubName")), hub.Name, StringComparison.OrdinalIgnoreCase)))
-                    {
-                        cps[f.Name] = checkpoints.GetValueOrDefault(CheckpointKey(f, p));
-                    }
+                    cps[f.Name] = checkpoints.Get(f, p);
                 }
 
                 parts.Add(new JsonObject { ["id"] = p.Id, ["events"] = p.Count, ["checkpoints"] = cps });
@@ -208,44 +169,12 @@ public sealed class DevHostServer : IAsyncDisposable
         return new JsonObject
         {
             ["hubs"] = hubs,
-            ["inFlight"] = Volatile.Read(ref inFlight),
-            ["invocations"] = Interlocked.Read(ref invocations),
-            ["failedInvocations"] = Interlocked.Read(ref failedInvocations),
+            ["inFlight"] = inFlight.Count,
+            ["invocations"] = invoker?.Invocations ?? 0,
+            ["failedInvocations"] = FailedInvocations,
             ["idle"] = IsIdle(),
             ["handler"] = supervisor?.Status(),
         };
-    }
-
-    private string CheckpointKey(FunctionDefinition f, EventHubBroker.Partition p) => f.Name + "/" + p.Id;
-
-    private static Dictionary<string, long> LoadCheckpoints(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<Dictionary<string, long>>(File.ReadAllText(path)) ?? [];
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidOperationException($"'{path}' is not a DevHost checkpoint file ({ex.Message}); delete it to redeliver every event from the start (metering counts repeats once).", ex);
-        }
-    }
-
-    /// <summary>Writes the checkpoints (caller holds the lock): a new file moved over the old, so a crash leaves one or the other whole.</summary>
-    private void SaveCheckpoints()
-    {
-        if (checkpointFile is null)
-        {
-            return;
-        }
-
-        string temporary = checkpointFile + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(checkpoints));
-        File.Move(temporary, checkpointFile, overwrite: true);
     }
 
     private async Task HandleHttpAsync(HttpContext context)
@@ -267,7 +196,7 @@ public sealed class DevHostServer : IAsyncDisposable
         string route = path[prefix.Length..];
         var match = app.Functions
             .Where(f => f.Trigger.Type == "httpTrigger")
-            .Select(f => (Function: f, Params: MatchRoute(f.Trigger.Setting("route") ?? f.Name, route)))
+            .Select(f => (Function: f, Params: RouteTemplate.Match(f.Trigger.Setting("route") ?? f.Name, route)))
             .Where(x => x.Params is not null)
             .ToList();
         var function = match.FirstOrDefault(x => x.Function.Trigger.Methods.Count == 0 || x.Function.Trigger.Methods.Contains(context.Request.Method)).Function;
@@ -277,7 +206,7 @@ public sealed class DevHostServer : IAsyncDisposable
             return;
         }
 
-        Interlocked.Increment(ref inFlight);
+        inFlight.Enter();
         try
         {
             if (!await Supervisor.WaitReadyAsync(options.UnavailableWait, context.RequestAborted).ConfigureAwait(false))
@@ -288,7 +217,7 @@ public sealed class DevHostServer : IAsyncDisposable
 
             if (app.ForwardHttpRequests && function.IsPlainHttp)
             {
-                await ForwardAsync(context).ConfigureAwait(false);
+                await Invoker.ForwardAsync(context).ConfigureAwait(false);
             }
             else
             {
@@ -303,7 +232,7 @@ public sealed class DevHostServer : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref inFlight);
+            inFlight.Leave();
         }
     }
 
@@ -342,8 +271,8 @@ public sealed class DevHostServer : IAsyncDisposable
                 return;
             }
 
-            var payload = function.Trigger.Type == "timerTrigger" ? TimerPayload(function, isPastDue: false) : new JsonObject { ["Data"] = new JsonObject(), ["Metadata"] = new JsonObject() };
-            var (outcome, _) = await InvokeAsync(function, payload, context.RequestAborted).ConfigureAwait(false);
+            var payload = function.Trigger.Type == "timerTrigger" ? HostPayloads.Timer(function, isPastDue: false) : new JsonObject { ["Data"] = new JsonObject(), ["Metadata"] = new JsonObject() };
+            var (outcome, _) = await Invoker.InvokeAsync(function, payload, context.RequestAborted).ConfigureAwait(false);
             if (outcome == InvocationOutcome.Unreachable)
             {
                 await WriteUnavailableAsync(context).ConfigureAwait(false);
@@ -357,37 +286,6 @@ public sealed class DevHostServer : IAsyncDisposable
         context.Response.StatusCode = 404;
     }
 
-    private async Task ForwardAsync(HttpContext context)
-    {
-        var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), $"http://127.0.0.1:{handlerPort}{context.Request.Path}{context.Request.QueryString}");
-        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
-        {
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-            request.Content = new ByteArrayContent(buffer.ToArray());
-        }
-
-        foreach (var (name, value) in context.Request.Headers)
-        {
-            if (!request.Headers.TryAddWithoutValidation(name, value.ToArray()))
-            {
-                request.Content?.Headers.TryAddWithoutValidation(name, value.ToArray());
-            }
-        }
-
-        using var response = await handlerClient.SendAsync(request, context.RequestAborted).ConfigureAwait(false);
-        context.Response.StatusCode = (int)response.StatusCode;
-        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
-        {
-            if (!string.Equals(name, "Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
-            {
-                context.Response.Headers[name] = values.ToArray();
-            }
-        }
-
-        await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
-    }
-
     private async Task InvokeHttpFunctionAsync(HttpContext context, FunctionDefinition function, Dictionary<string, string> routeParams)
     {
         string body;
@@ -396,47 +294,9 @@ public sealed class DevHostServer : IAsyncDisposable
             body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
         }
 
-        var headers = new JsonObject();
-        foreach (var (name, values) in context.Request.Headers)
-        {
-            headers[name] = new JsonArray(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
-        }
-
-        var query = new JsonObject();
-        foreach (var (name, values) in context.Request.Query)
-        {
-            query[name] = values.ToString();
-        }
-
-        var parameters = new JsonObject();
-        foreach (var (k, v) in routeParams)
-        {
-            parameters[k] = v;
-        }
-
-        var req = new JsonObject
-        {
-            ["Url"] = $"{BaseAddress.ToString().TrimEnd('/')}{context.Request.Path}{context.Request.QueryString}",
-            ["Method"] = context.Request.Method,
-            ["Query"] = query,
-            ["Headers"] = headers,
-            ["Params"] = parameters,
-            ["Identities"] = new JsonArray(),
-            ["Body"] = body,
-        };
-        var metadata = new JsonObject
-        {
-            ["Query"] = query.ToJsonString(),
-            ["Headers"] = headers.ToJsonString(),
-            ["sys"] = Sys(function),
-        };
-        foreach (var (k, v) in routeParams)
-        {
-            metadata[k] = v;
-        }
-
-        var payload = new JsonObject { ["Data"] = new JsonObject { [function.Trigger.Name] = req }, ["Metadata"] = metadata };
-        var (outcome, outputs) = await InvokeAsync(function, payload, context.RequestAborted).ConfigureAwait(false);
+        string url = $"{BaseAddress.ToString().TrimEnd('/')}{context.Request.Path}{context.Request.QueryString}";
+        var payload = HostPayloads.Http(function, context.Request, url, body, routeParams);
+        var (outcome, outputs) = await Invoker.InvokeAsync(function, payload, context.RequestAborted).ConfigureAwait(false);
         if (outcome == InvocationOutcome.Unreachable)
         {
             await WriteUnavailableAsync(context).ConfigureAwait(false);
@@ -475,250 +335,9 @@ public sealed class DevHostServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Posts an invocation to the handler and applies output bindings (event hub outputs are published before this returns).</summary>
-    private async Task<(InvocationOutcome Outcome, JsonObject? Outputs)> InvokeAsync(FunctionDefinition function, JsonObject payload, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref invocations);
-        try
-        {
-            using var content = new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json");
-            using var response = await handlerClient.PostAsync($"http://127.0.0.1:{handlerPort}/{function.Name}", content, cancellationToken).ConfigureAwait(false);
-            string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                Interlocked.Increment(ref failedInvocations);
-                options.Log($"devhost: {function.Name} returned {(int)response.StatusCode}: {Truncate(text)}");
-                return (InvocationOutcome.Failed, null);
-            }
-
-            var root = JsonNode.Parse(text) as JsonObject;
-            var outputs = root?["Outputs"] as JsonObject ?? [];
-            if (root?["Logs"] is JsonArray logs)
-            {
-                foreach (var line in logs)
-                {
-                    options.Log($"{function.Name}: {line}");
-                }
-            }
-
-            foreach (var binding in function.Outputs.Where(o => o.Type == "eventHub"))
-            {
-                if (outputs[binding.Name] is { } value)
-                {
-                    Broker.GetHub(Resolve(binding.Setting("eventHubName"))!).Publish(Messages(value));
-                }
-            }
-
-            return (InvocationOutcome.Succeeded, outputs);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            Interlocked.Increment(ref failedInvocations);
-            options.Log($"devhost: {function.Name} invocation failed: {ex.Message}");
-            return (ex is HttpRequestException ? InvocationOutcome.Unreachable : InvocationOutcome.Failed, null);
-        }
-    }
-
-    /// <summary>Output binding value → messages: an array gives one message per item; a bare string is base64, as the host decodes it.</summary>
-    private static IEnumerable<string> Messages(JsonNode value) => value switch
-    {
-        JsonArray a => a.Select(item => item is JsonValue v && v.TryGetValue(out string? s) ? s : item?.ToJsonString() ?? "null").ToList(),
-        JsonValue v when v.TryGetValue(out string? s) => [DecodeBase64OrRaw(s)],
-        _ => [value.ToJsonString()],
-    };
-
-    private static string DecodeBase64OrRaw(string s)
-    {
-        Span<byte> buffer = new byte[s.Length];
-        return Convert.TryFromBase64String(s, buffer, out int n) ? Encoding.UTF8.GetString(buffer[..n]) : s;
-    }
-
-    private async Task ConsumeAsync(FunctionDefinition function, EventHubBroker.Hub hub, EventHubBroker.Partition partition, CancellationToken cancellationToken)
-    {
-        string key = CheckpointKey(function, partition);
-        string consumerGroup = Resolve(function.Trigger.Setting("consumerGroup")) ?? "$Default";
-        bool many = !string.Equals(function.Trigger.Setting("cardinality"), "one", StringComparison.OrdinalIgnoreCase);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            long from;
-            lock (checkpoints)
-            {
-                from = checkpoints.GetValueOrDefault(key);
-            }
-
-            var batch = partition.Read(from, many ? app.MaxEventBatchSize : 1);
-            if (batch.Count == 0)
-            {
-                try
-                {
-                    await partition.WaitAsync(app.MaxWaitTime, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            Interlocked.Increment(ref inFlight);
-            try
-            {
-                var payload = EventHubPayload(function, hub, partition, consumerGroup, batch, many);
-                for (int attempt = 0; ; attempt++)
-                {
-                    // While the handler is down the partition waits at its checkpoint (no attempt is spent on a dead handler).
-                    await Supervisor.WaitReadyAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
-                    var (outcome, _) = await InvokeAsync(function, payload, cancellationToken).ConfigureAwait(false);
-                    if (outcome == InvocationOutcome.Succeeded || cancellationToken.IsCancellationRequested)
-                    {
-                        break;
-                    }
-
-                    if (!function.Retry.RetriesForever && attempt >= function.Retry.MaxRetryCount)
-                    {
-                        options.Log($"devhost: {function.Name} partition {partition.Id}: giving up after {attempt + 1} attempt(s); checkpointing past {batch.Count} event(s) as the host does");
-                        break;
-                    }
-
-                    var delay = function.Retry.Delay(attempt);
-                    options.Log($"devhost: {function.Name} partition {partition.Id}: retry {attempt + 1} in {delay.TotalSeconds:0.#} s");
-                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    return; // shutting down: the batch was not processed, so it is not checkpointed
-                }
-
-                // Checkpoint after the invocation whatever its outcome, like the Event Hubs extension.
-                lock (checkpoints)
-                {
-                    checkpoints[key] = batch[^1].SequenceNumber + 1;
-                    SaveCheckpoints();
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // Never let a partition's reader die: log, pause, and read the same (uncheckpointed) batch again.
-                options.Log($"devhost: {function.Name} partition {partition.Id}: unexpected error ({ex.GetType().Name}: {ex.Message}); retrying the batch");
-                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref inFlight);
-            }
-        }
-    }
-
-    /// <summary>The payload the real host sends for an eventHubTrigger with dataType string: Data and Metadata values JSON-encoded a second time.</summary>
-    public JsonObject EventHubPayload(FunctionDefinition function, EventHubBroker.Hub hub, EventHubBroker.Partition partition, string consumerGroup, IReadOnlyList<HubEvent> batch, bool many)
-    {
-        var events = new JsonArray(batch.Select(e => (JsonNode?)JsonValue.Create(e.Body)).ToArray());
-        var system = new JsonArray(batch.Select(e => (JsonNode?)new JsonObject
-        {
-            ["x-opt-sequence-number"] = e.SequenceNumber,
-            ["x-opt-offset"] = e.Offset.ToString(CultureInfo.InvariantCulture),
-            ["x-opt-enqueued-time"] = e.EnqueuedTime.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-            ["x-opt-partition-key"] = e.PartitionKey,
-            ["SequenceNumber"] = e.SequenceNumber,
-            ["Offset"] = e.Offset.ToString(CultureInfo.InvariantCulture),
-            ["PartitionKey"] = e.PartitionKey,
-            ["EnqueuedTimeUtc"] = e.EnqueuedTime.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-        }).ToArray());
-        var partitionContext = new JsonObject
-        {
-            ["FullyQualifiedNamespace"] = "devhost.servicebus.localhost",
-            ["EventHubName"] = hub.Name,
-            ["ConsumerGroup"] = consumerGroup,
-            ["PartitionId"] = partition.Id,
-        };
-        var metadata = new JsonObject
-        {
-            ["PartitionContext"] = partitionContext.ToJsonString(),
-            ["PartitionKeyArray"] = new JsonArray(batch.Select(e => (JsonNode?)JsonValue.Create(e.PartitionKey)).ToArray()).ToJsonString(),
-            ["OffsetArray"] = new JsonArray(batch.Select(e => (JsonNode?)JsonValue.Create(e.Offset.ToString(CultureInfo.InvariantCulture))).ToArray()).ToJsonString(),
-            ["SequenceNumberArray"] = new JsonArray(batch.Select(e => (JsonNode?)JsonValue.Create(e.SequenceNumber)).ToArray()).ToJsonString(),
-            ["EnqueuedTimeUtcArray"] = new JsonArray(batch.Select(e => (JsonNode?)JsonValue.Create(e.EnqueuedTime.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))).ToArray()).ToJsonString(),
-            ["PropertiesArray"] = new JsonArray(batch.Select(_ => (JsonNode?)new JsonObject()).ToArray()).ToJsonString(),
-            ["SystemPropertiesArray"] = system.ToJsonString(),
-            ["sys"] = Sys(function),
-        };
-        JsonNode data = many ? JsonValue.Create(events.ToJsonString()) : JsonValue.Create(batch[0].Body);
-        return new JsonObject { ["Data"] = new JsonObject { [function.Trigger.Name] = data }, ["Metadata"] = metadata };
-    }
-
-    private CrontabSchedule ParseSchedule(FunctionDefinition function)
-    {
-        string expression = Resolve(function.Trigger.Setting("schedule")) ?? throw new InvalidOperationException($"{function.Name}: timerTrigger has no schedule");
-        return CrontabSchedule.TryParse(expression, new CrontabSchedule.ParseOptions { IncludingSeconds = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 })
-            ?? throw new InvalidOperationException($"{function.Name}: '{expression}' is not an NCRONTAB schedule ({{second}} {{minute}} {{hour}} {{day}} {{month}} {{day-of-week}})");
-    }
-
-    private async Task TimerAsync(FunctionDefinition function, CrontabSchedule schedule, CancellationToken cancellationToken)
-    {
-        if (string.Equals(function.Trigger.Setting("runOnStartup"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            await InvokeAsync(function, TimerPayload(function, false), cancellationToken).ConfigureAwait(false); // the first handler is up: StartAsync waited
-        }
-
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var now = DateTime.UtcNow;
-            var next = schedule.GetNextOccurrence(now);
-            try
-            {
-                await Task.Delay(next - now, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            Interlocked.Increment(ref inFlight);
-            try
-            {
-                if (!await Supervisor.WaitReadyAsync(options.UnavailableWait, cancellationToken).ConfigureAwait(false))
-                {
-                    options.Log($"devhost: {function.Name}: occurrence skipped, the custom handler is restarting");
-                    continue;
-                }
-
-                await InvokeAsync(function, TimerPayload(function, isPastDue: DateTime.UtcNow - next > TimeSpan.FromSeconds(30)), cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            finally
-            {
-                Interlocked.Decrement(ref inFlight);
-            }
-        }
-    }
-
-    private JsonObject TimerPayload(FunctionDefinition function, bool isPastDue)
-    {
-        var now = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-        var timer = new JsonObject
-        {
-            ["Schedule"] = new JsonObject { ["AdjustForDST"] = true },
-            ["ScheduleStatus"] = new JsonObject { ["Last"] = now, ["Next"] = now, ["LastUpdated"] = now },
-            ["IsPastDue"] = isPastDue,
-        };
-        return new JsonObject { ["Data"] = new JsonObject { [function.Trigger.Name] = timer.ToJsonString() }, ["Metadata"] = new JsonObject { ["sys"] = Sys(function) } };
-    }
-
-    private static JsonObject Sys(FunctionDefinition function) => new()
-    {
-        ["MethodName"] = function.Name,
-        ["UtcNow"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-        ["RandGuid"] = Guid.NewGuid().ToString(),
-    };
+    /// <summary>The payload the real host sends for an eventHubTrigger (see <see cref="HostPayloads.EventHub"/>).</summary>
+    public JsonObject EventHubPayload(FunctionDefinition function, EventHubBroker.Hub hub, EventHubBroker.Partition partition, string consumerGroup, IReadOnlyList<HubEvent> batch, bool many) =>
+        HostPayloads.EventHub(function, hub, partition, consumerGroup, batch, many);
 
     /// <summary>Resolves a %Setting% binding expression from the app settings.</summary>
     private string? Resolve(string? value)
@@ -732,33 +351,6 @@ public sealed class DevHostServer : IAsyncDisposable
 
         return value;
     }
-
-    private static Dictionary<string, string>? MatchRoute(string template, string path)
-    {
-        var t = template.Trim('/').Split('/');
-        var p = path.Trim('/').Split('/');
-        if (t.Length != p.Length)
-        {
-            return null;
-        }
-
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        for (int i = 0; i < t.Length; i++)
-        {
-            if (t[i].StartsWith('{') && t[i].EndsWith('}'))
-            {
-                values[t[i][1..^1].Split(':')[0].TrimEnd('?')] = Uri.UnescapeDataString(p[i]);
-            }
-            else if (!string.Equals(t[i], p[i], StringComparison.OrdinalIgnoreCase))
-            {
-                return null;
-            }
-        }
-
-        return values;
-    }
-
-    private static string Truncate(string s) => s.Length <= 300 ? s : s[..300] + "…";
 
     public async ValueTask DisposeAsync()
     {
@@ -782,7 +374,7 @@ public sealed class DevHostServer : IAsyncDisposable
             await supervisor.DisposeAsync().ConfigureAwait(false);
         }
 
-        handlerClient.Dispose();
+        invoker?.Dispose();
         stopping.Dispose();
         Broker.Dispose();
     }

@@ -3,9 +3,6 @@ using System.Text.Json;
 
 namespace Billing.DevHost;
 
-/// <summary>One event as a partition holds it.</summary>
-public sealed record HubEvent(long SequenceNumber, long Offset, DateTimeOffset EnqueuedTime, string Body, string? PartitionKey);
-
 /// <summary>
 /// In-process stand-in for Event Hubs: named hubs with N append-only partitions. Events without a partition key are
 /// spread round-robin (as the service does); with a key, by a stable hash of it. Consumers track their own checkpoints.

@@ -2,42 +2,6 @@ using System.Text.Json;
 
 namespace Billing.DevHost;
 
-/// <summary>One binding from a function.json, with the raw JSON kept for binding-specific settings.</summary>
-public sealed record BindingDefinition(string Type, string Direction, string Name, JsonElement Raw)
-{
-    public string? Setting(string name) =>
-        Raw.TryGetProperty(name, out var v) ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText() : null;
-
-    public IReadOnlyList<string> Methods =>
-        Raw.TryGetProperty("methods", out var m) && m.ValueKind == JsonValueKind.Array ? m.EnumerateArray().Select(x => x.GetString()!.ToUpperInvariant()).ToList() : [];
-}
-
-/// <summary>The function-level retry policy of function.json (what the host applies before it checkpoints).</summary>
-public sealed record RetryPolicy(string Strategy, int MaxRetryCount, TimeSpan MinimumInterval, TimeSpan MaximumInterval, TimeSpan DelayInterval)
-{
-    public static readonly RetryPolicy None = new("none", 0, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
-
-    /// <summary>-1 retries for ever, as the host does.</summary>
-    public bool RetriesForever => MaxRetryCount < 0;
-
-    public TimeSpan Delay(int attempt) => Strategy switch
-    {
-        "exponentialBackoff" => TimeSpan.FromTicks(Math.Min(MaximumInterval.Ticks, MinimumInterval.Ticks * (1L << Math.Min(attempt, 20)))),
-        "fixedDelay" => DelayInterval,
-        _ => TimeSpan.Zero,
-    };
-}
-
-public sealed record FunctionDefinition(string Name, IReadOnlyList<BindingDefinition> Bindings, RetryPolicy Retry)
-{
-    public BindingDefinition Trigger => Bindings.Single(b => b.Type.EndsWith("Trigger", StringComparison.OrdinalIgnoreCase));
-
-    public IEnumerable<BindingDefinition> Outputs => Bindings.Where(b => b.Direction == "out");
-
-    /// <summary>HTTP in and only HTTP out: the host forwards the original request when enableForwardingHttpRequest is on.</summary>
-    public bool IsPlainHttp => Trigger.Type == "httpTrigger" && Outputs.All(o => o.Type == "http");
-}
-
 /// <summary>A function app folder as the host reads it: host.json plus one folder per function with a function.json.</summary>
 public sealed class FunctionApp
 {

@@ -1,20 +1,6 @@
 namespace Billing.Domain.Burns;
 
 /// <summary>
-/// Where a burn stands. pending → signed (bytes, signature and lastValidBlockHeight stored before any send) →
-/// submitted → finalized | failed. <see cref="Skipped"/>: the payment converts to zero base units, recorded, never sent.
-/// </summary>
-public enum BurnStatus
-{
-    Pending,
-    Signed,
-    Submitted,
-    Finalized,
-    Failed,
-    Skipped,
-}
-
-/// <summary>
 /// The durable intent to burn the tokens a paid invoice bought. One per invoice (its id derives from the invoice id),
 /// written before anything is signed, so a crash at any point resumes from storage and can never burn twice.
 /// </summary>

@@ -1,54 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Billing.Domain.Events;
-
-/// <summary>The fields of CONTRACT §3 the validator reads: the envelope, then <c>data</c>'s fields of both event types.</summary>
-internal enum EventField
-{
-    SpecVersion,
-    Id,
-    Source,
-    Type,
-    Subject,
-    DataContentType,
-    Time,
-    Data,
-    DataSchema,
-    DataBase64,
-    SessionId,
-    HotspotId,
-    SubscriberHash,
-    RadioAccessTechnology,
-    StartTime,
-    EndTime,
-    UploadBytes,
-    DownloadBytes,
-    RewardableBytes,
-    LeaseId,
-    TenantId,
-    ProviderId,
-    GpuModel,
-    GpuCount,
-    IntervalStart,
-    IntervalEnd,
-}
-
-/// <summary>Where one field's value lies in the event's UTF-8 text. <see cref="JsonTokenType.None"/>: absent.</summary>
-/// <remarks>For a string, Start/Length cover the text between the quotes, still escaped when <see cref="Escaped"/>.</remarks>
-internal struct FieldSlot
-{
-    public JsonTokenType Kind;
-    public bool Escaped;
-    public int Start;
-    public int Length;
-}
-
-[InlineArray(26)]
-internal struct FieldSlots
-{
-    private FieldSlot first;
-}
 
 /// <summary>
 /// Locates the known fields of one event in a single forward pass of <see cref="Utf8JsonReader"/>, without building a
@@ -63,6 +15,8 @@ internal static class EventScanner
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = JsonText.StrictOptions.MaxDepth };
 
     /// <summary>Fills <paramref name="slots"/>; false when the text is well-formed JSON but not an object.</summary>
+    /// <param name="json">The event's UTF-8 text.</param>
+    /// <param name="slots">Where each known field's value lies; absent fields stay <see cref="JsonTokenType.None"/>.</param>
     /// <param name="extensionErrors">Created on the first bad extension attribute (name or value), else left null.</param>
     public static bool Scan(ReadOnlySpan<byte> json, ref FieldSlots slots, ref List<ValidationError>? extensionErrors)
     {

@@ -5,37 +5,6 @@ using Billing.Domain.Partners;
 
 namespace Billing.Domain.Events;
 
-/// <summary>Where and when an event is validated.</summary>
-/// <param name="Now">The reference instant for the time window: arrival time at ingestion, enqueue time at metering
-/// (so an event accepted at ingestion is not rejected later just because it waited in the hub).</param>
-/// <param name="PostingPartner">The authenticated partner at ingestion; null at metering, where the source must
-/// instead be a registered partner allowed to post the type.</param>
-public readonly record struct ValidationContext(DateTimeOffset Now, string? PostingPartner);
-
-/// <summary>The outcome for one event: a fact, or every error found (never just the first).</summary>
-public sealed class EventValidationResult
-{
-    internal EventValidationResult(string? id, string? source, UsageFact? fact, IReadOnlyList<ValidationError>? errors)
-    {
-        Id = id;
-        Source = source;
-        Fact = fact;
-        Errors = errors ?? [];
-    }
-
-    /// <summary>The event id when it could be read, for error reports.</summary>
-    public string? Id { get; }
-
-    /// <summary>The event source when it could be read (even an unregistered one), for quarantine records.</summary>
-    public string? Source { get; }
-
-    public UsageFact? Fact { get; }
-
-    public IReadOnlyList<ValidationError> Errors { get; }
-
-    public bool IsValid => Fact is not null;
-}
-
 /// <summary>
 /// Validates CloudEvents 1.0 usage events against every rule of CONTRACT §3 and turns valid ones into facts.
 /// Pure: the clock and the partner registry come in from outside. Reads the event's UTF-8 text directly: one pass
@@ -165,7 +134,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             return new(id, source, null, r.Errors);
         }
 
-        var header = new Header { Id = id, Source = source, Type = type, Time = time, HasSubject = hasSubject, Subject = subject };
+        var header = new EventHeader { Id = id, Source = source, Type = type, Time = time, HasSubject = hasSubject, Subject = subject };
         UsageFact? fact = type switch
         {
             EventTypes.CarrierOffloadV1 => ReadCarrier(ref r, header),
@@ -174,19 +143,6 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         };
 
         return new(id, source, r.HasErrors ? null : fact, r.Errors);
-    }
-
-    /// <summary>The envelope fields a fact needs; incomplete while any of them failed validation.</summary>
-    private ref struct Header
-    {
-        public string? Id;
-        public string? Source;
-        public string? Type;
-        public DateTimeOffset? Time;
-        public bool HasSubject;
-        public ReadOnlySpan<byte> Subject;
-
-        public readonly bool IsComplete => Id is not null && Source is not null && Type is not null && Time is not null;
     }
 
     public static bool MayPost(PartnerRole role, string type) =>
@@ -233,7 +189,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         return utf8.Length is > 0 and <= EventLimits.MaxIdLength && !utf8.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E) && utf8.ContainsAnyExcept((byte)' ');
     }
 
-    private static UsageFact? ReadCarrier(ref FieldReader r, Header header)
+    private static UsageFact? ReadCarrier(ref FieldReader r, EventHeader header)
     {
         bool hasSession = r.Utf8(EventField.SessionId, "data.sessionId", required: true, out var sessionId);
         if (hasSession && !IsValidId(sessionId))
@@ -315,7 +271,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         };
     }
 
-    private UsageFact? ReadCompute(ref FieldReader r, Header header)
+    private UsageFact? ReadCompute(ref FieldReader r, EventHeader header)
     {
         string? source = header.Source;
         DateTimeOffset? time = header.Time;
@@ -404,210 +360,5 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             Provider = provider,
             GpuSeconds = checked(gpuCount.Value * seconds),
         };
-    }
-
-    /// <summary>
-    /// Canonical content hash: XXH128 over length-prefixed UTF-8 strings and little-endian integers, in a fixed order.
-    /// Identical for a redelivered event however its JSON is formatted; different for any change that matters.
-    /// Not a cryptographic hash, on purpose: it only tells a redelivery from a conflicting resend of the same
-    /// (source, id), where the first version counts either way, so a crafted collision could at most hide a partner's
-    /// own conflict from the quarantine, never change what is billed; SHA-256 cost more than the rest of metering.
-    /// Written into a pooled buffer: this runs once per metered event.
-    /// </summary>
-    private struct ContentHasher
-    {
-        private byte[] buffer;
-        private int length;
-
-        public ContentHasher(Header header, string payer)
-        {
-            buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1024);
-            length = 0;
-            Add(header.Type);
-            Add(header.Source);
-            Add(header.Id);
-            Add(header.Time!.Value.UtcTicks);
-            if (header.HasSubject)
-            {
-                Add(header.Subject);
-            }
-            else
-            {
-                Add(-1L);
-            }
-
-            Add(payer);
-        }
-
-        /// <summary>A string already in UTF-8: the same bytes <see cref="Add(string?)"/> writes for its text.</summary>
-        public void Add(ReadOnlySpan<byte> utf8)
-        {
-            Ensure(8 + utf8.Length);
-            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(length), utf8.Length);
-            utf8.CopyTo(buffer.AsSpan(length + 8));
-            length += 8 + utf8.Length;
-        }
-
-        public void Add(string? value)
-        {
-            if (value is null)
-            {
-                Add(-1L);
-                return;
-            }
-
-            Ensure(8 + Encoding.UTF8.GetMaxByteCount(value.Length));
-            int written = Encoding.UTF8.GetBytes(value, buffer.AsSpan(length + 8));
-            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(length), written);
-            length += 8 + written;
-        }
-
-        public void Add(long value)
-        {
-            Ensure(8);
-            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(length), value);
-            length += 8;
-        }
-
-        public string Finish()
-        {
-            Span<byte> digest = stackalloc byte[16];
-            System.IO.Hashing.XxHash128.Hash(buffer.AsSpan(0, length), digest);
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-            buffer = [];
-            return Convert.ToHexStringLower(digest);
-        }
-
-        private void Ensure(int extra)
-        {
-            if (length + extra > buffer.Length)
-            {
-                var larger = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, length + extra));
-                buffer.AsSpan(0, length).CopyTo(larger);
-                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-                buffer = larger;
-            }
-        }
-    }
-
-    /// <summary>Reads the located fields as typed values, collecting an error per bad field (named by its JSON path).</summary>
-    private ref struct FieldReader(ReadOnlySpan<byte> json, FieldSlots slots)
-    {
-        private readonly ReadOnlySpan<byte> json = json;
-        private FieldSlots slots = slots;
-
-        public List<ValidationError>? Errors { get; private set; }
-
-        public readonly bool HasErrors => Errors is { Count: > 0 };
-
-        public void Error(string field, string reason) => (Errors ??= new List<ValidationError>(4)).Add(new(field, reason));
-
-        public readonly JsonTokenType Kind(EventField field) => slots[(int)field].Kind;
-
-        /// <summary>A string field as unescaped, valid UTF-8; false (with an error when due) when absent, null or unreadable.</summary>
-        public bool Utf8(EventField field, string name, bool required, out ReadOnlySpan<byte> value)
-        {
-            value = default;
-            var slot = slots[(int)field];
-            if (slot.Kind is JsonTokenType.None or JsonTokenType.Null)
-            {
-                if (required)
-                {
-                    Error(name, "is required");
-                }
-
-                return false;
-            }
-
-            if (slot.Kind != JsonTokenType.String)
-            {
-                Error(name, "must be a string");
-                return false;
-            }
-
-            value = json.Slice(slot.Start, slot.Length);
-            if (slot.Escaped && !TryUnescape(json.Slice(slot.Start - 1, slot.Length + 2), out value) || !System.Text.Unicode.Utf8.IsValid(value))
-            {
-                // JSON allows "\ud800", and raw bytes may not be UTF-8: neither is text.
-                Error(name, "must be valid Unicode text (it contains a lone surrogate)");
-                value = default;
-                return false;
-            }
-
-            return true;
-        }
-
-        public string? String(EventField field, string name, bool required) =>
-            Utf8(field, name, required, out var value) ? Encoding.UTF8.GetString(value) : null;
-
-        public DateTimeOffset? Time(EventField field, string name)
-        {
-            if (!Utf8(field, name, required: true, out var text))
-            {
-                return null;
-            }
-
-            if (!Rfc3339.TryParse(text, out var value))
-            {
-                Error(name, Rfc3339.Explain(text)!);
-                return null;
-            }
-
-            return value;
-        }
-
-        public long? Integer(EventField field, string name, long min, long max, bool required)
-        {
-            var slot = slots[(int)field];
-            if (slot.Kind is JsonTokenType.None or JsonTokenType.Null)
-            {
-                if (required)
-                {
-                    Error(name, "is required");
-                }
-
-                return null;
-            }
-
-            if (slot.Kind != JsonTokenType.Number)
-            {
-                Error(name, "must be a number");
-                return null;
-            }
-
-            // As JsonElement.TryGetInt64: the whole token must be an integer that fits (no fraction, no exponent).
-            var text = json.Slice(slot.Start, slot.Length);
-            if (!System.Buffers.Text.Utf8Parser.TryParse(text, out long n, out int consumed) || consumed != text.Length)
-            {
-                Error(name, $"must be a whole number between {min} and {max}");
-                return null;
-            }
-
-            if (n < min || n > max)
-            {
-                Error(name, $"must be between {min} and {max}");
-                return null;
-            }
-
-            return n;
-        }
-
-        /// <summary>Unescapes a quoted JSON string (rare in practice: partners send plain ids).</summary>
-        private static bool TryUnescape(ReadOnlySpan<byte> quoted, out ReadOnlySpan<byte> value)
-        {
-            var reader = new Utf8JsonReader(quoted);
-            reader.Read();
-            var buffer = new byte[quoted.Length];
-            try
-            {
-                value = buffer.AsSpan(0, reader.CopyString(buffer));
-                return true;
-            }
-            catch (InvalidOperationException)
-            {
-                value = default;
-                return false;
-            }
-        }
     }
 }

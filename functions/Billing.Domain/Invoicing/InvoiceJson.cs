@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Billing.Domain.Invoicing;
 
@@ -219,16 +218,4 @@ public static class InvoiceJson
         JsonElement value = Property(obj, name);
         return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new FormatException($"{name}: expected a string.");
     }
-}
-
-/// <summary>System.Text.Json converter for <see cref="Invoice"/> using the shape of <see cref="InvoiceJson"/>.</summary>
-public sealed class InvoiceJsonConverter : JsonConverter<Invoice>
-{
-    public override Invoice Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        using JsonDocument document = JsonDocument.ParseValue(ref reader);
-        return InvoiceJson.Read(document.RootElement);
-    }
-
-    public override void Write(Utf8JsonWriter writer, Invoice value, JsonSerializerOptions options) => InvoiceJson.Write(writer, value);
 }

@@ -4,13 +4,6 @@ using System.Globalization;
 namespace Billing.Domain.Ledger;
 
 /// <summary>
-/// What an anchor memo says: in ledger <see cref="Ledger"/>, book <see cref="Book"/>, entries <see cref="FromSeq"/>..<see cref="ToSeq"/>
-/// (inclusive) have Merkle root <see cref="RootHex"/>, and the anchor before them had root <see cref="PreviousRootHex"/>
-/// (64 zeros for the first anchor of a book).
-/// </summary>
-public sealed record AnchorMemoContent(string Ledger, string Book, long FromSeq, long ToSeq, string RootHex, string PreviousRootHex);
-
-/// <summary>
 /// The Solana Memo of a ledger anchor:
 /// <c>billing:anchor:v2:{ledger}:{book}:{fromSeq}-{toSeq}:{rootHex}:{previousRootHex}</c>, sequences in decimal without
 /// leading zeros, hashes as 64 lower-case hex digits. The ledger name separates deployments that share an anchor

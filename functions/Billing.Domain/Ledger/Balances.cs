@@ -2,9 +2,6 @@ using System.Collections.ObjectModel;
 
 namespace Billing.Domain.Ledger;
 
-/// <summary>The balance of one account in one asset: debits minus credits (exact, in <see cref="Int128"/>).</summary>
-public sealed record AccountBalance(string Account, string Asset, Int128 Amount);
-
 /// <summary>
 /// Balances per (account, asset), folded from entries: the sum of every posting's amount (debits positive, credits
 /// negative). Accounts whose balance nets to zero are kept (they moved). Sorted by account, then asset (ordinal).

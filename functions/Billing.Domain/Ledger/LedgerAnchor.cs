@@ -1,12 +1,5 @@
 namespace Billing.Domain.Ledger;
 
-/// <summary>Pending: recorded, memo not (yet) confirmed on chain. Confirmed: the memo transaction landed.</summary>
-public enum AnchorStatus
-{
-    Pending,
-    Confirmed,
-}
-
 /// <summary>
 /// A Merkle root of the entries <see cref="FromSeq"/>..<see cref="ToSeq"/> (inclusive) of one book, written to Solana as
 /// <see cref="Memo"/>. <see cref="Signature"/> and <see cref="Slot"/> are known once the memo transaction is signed / landed.

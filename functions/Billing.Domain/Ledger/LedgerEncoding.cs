@@ -67,16 +67,8 @@ public static class LedgerEncoding
         return buffer.ToArray();
     }
 
-    public static string Hash(
-        string book,
-        long sequence,
-        string entryId,
-        LedgerEntryKind kind,
-        DateTimeOffset occurredAt,
-        string previousHash,
-        IReadOnlyList<Posting> postings,
-        IReadOnlyDictionary<string, string> metadata) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encode(book, sequence, entryId, kind, occurredAt, previousHash, postings, metadata)));
+    /// <summary>The entry hash of an <see cref="Encode"/>d entry: lower-case hex SHA-256.</summary>
+    public static string Hash(ReadOnlySpan<byte> encoding) => Convert.ToHexStringLower(SHA256.HashData(encoding));
 
     /// <summary>Postings in canonical order: account, then asset (ordinal), then amount.</summary>
     public static IEnumerable<Posting> SortPostings(IEnumerable<Posting> postings) =>

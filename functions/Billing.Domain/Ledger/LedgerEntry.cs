@@ -2,66 +2,6 @@ using System.Collections.ObjectModel;
 
 namespace Billing.Domain.Ledger;
 
-/// <summary>What an entry records. Hashed and stored by name, so the numeric values carry no meaning.</summary>
-public enum LedgerEntryKind
-{
-    /// <summary>An invoice was finalized: debit the payer's receivable, credit revenue per meter.</summary>
-    InvoiceFinalized,
-
-    /// <summary>Stripe reported a payment: debit cash, credit the payer's receivable.</summary>
-    PaymentReceived,
-
-    /// <summary>A token burn finalized on chain: debit burned tokens, credit the treasury.</summary>
-    TokensBurned,
-
-    /// <summary>A manual or corrective booking.</summary>
-    Adjustment,
-}
-
-/// <summary>
-/// An entry before it joins a book: everything the caller decides. Validated on construction (throws
-/// <see cref="LedgerValidationException"/>): at least 2 postings, no zero amounts, postings of each asset sum to zero,
-/// valid account and asset names, a printable entry id, small metadata. <see cref="OccurredAt"/> is kept in UTC.
-/// </summary>
-public sealed class LedgerEntryDraft
-{
-    public LedgerEntryDraft(
-        string entryId,
-        LedgerEntryKind kind,
-        DateTimeOffset occurredAt,
-        IEnumerable<Posting> postings,
-        IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        ArgumentNullException.ThrowIfNull(postings);
-        Posting[] list = [.. postings];
-        var meta = LedgerEntry.CopyMetadata(metadata);
-        var problems = new List<string>(LedgerValidation.HeaderProblems(entryId, kind, meta));
-        problems.AddRange(LedgerValidation.PostingProblems(list));
-        if (problems.Count > 0)
-        {
-            throw new LedgerValidationException(entryId ?? "", problems);
-        }
-
-        EntryId = entryId!;
-        Kind = kind;
-        OccurredAt = occurredAt.ToUniversalTime();
-        Postings = Array.AsReadOnly(list);
-        Metadata = meta;
-    }
-
-    /// <summary>Deterministic id given by the caller (e.g. <c>payment:evt_123</c>); appending the same id twice stores one entry.</summary>
-    public string EntryId { get; }
-
-    public LedgerEntryKind Kind { get; }
-
-    public DateTimeOffset OccurredAt { get; }
-
-    public IReadOnlyList<Posting> Postings { get; }
-
-    /// <summary>Context (invoiceId, payer, stripeEventId, burnId, signature, …), keys in ordinal order.</summary>
-    public IReadOnlyDictionary<string, string> Metadata { get; }
-}
-
 /// <summary>
 /// An entry of one book, chained to its predecessor: <see cref="Hash"/> = SHA-256 over the canonical encoding of every
 /// other field including <see cref="PreviousHash"/> (see <see cref="LedgerEncoding"/>). Build new entries with
@@ -140,13 +80,13 @@ public sealed class LedgerEntry
             throw new ArgumentException("Sequence 1 must follow the genesis hash (64 zeros).", nameof(previousHash));
         }
 
-        string hash = LedgerEncoding.Hash(book, sequence, draft.EntryId, draft.Kind, draft.OccurredAt, previousHash, draft.Postings, draft.Metadata);
+        string hash = LedgerEncoding.Hash(LedgerEncoding.Encode(book, sequence, draft.EntryId, draft.Kind, draft.OccurredAt, previousHash, draft.Postings, draft.Metadata));
         return new LedgerEntry(book, sequence, draft.EntryId, draft.Kind, draft.OccurredAt, draft.Postings, draft.Metadata, previousHash, hash);
     }
 
     /// <summary>The hash this entry's fields produce now; differs from <see cref="Hash"/> when a field was changed.</summary>
     public string ComputeHash() =>
-        LedgerEncoding.Hash(Book, Sequence, EntryId, Kind, OccurredAt, PreviousHash, Postings, Metadata);
+        LedgerEncoding.Hash(LedgerEncoding.Encode(Book, Sequence, EntryId, Kind, OccurredAt, PreviousHash, Postings, Metadata));
 
     /// <summary>True when the stored hash matches the fields.</summary>
     public bool HashIsValid => string.Equals(Hash, ComputeHash(), StringComparison.Ordinal);

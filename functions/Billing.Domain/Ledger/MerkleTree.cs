@@ -2,9 +2,6 @@ using System.Security.Cryptography;
 
 namespace Billing.Domain.Ledger;
 
-/// <summary>One step of an inclusion proof: the sibling's node hash (lower-case hex) and whether it sits on the left.</summary>
-public sealed record MerkleProofStep(string SiblingHex, bool IsLeft);
-
 /// <summary>
 /// Binary SHA-256 Merkle tree over entry hashes, in sequence order. Domain-separated so a leaf can never pass for an
 /// inner node (second-preimage attacks): leaf = SHA-256(0x00 ‖ entryHash), node = SHA-256(0x01 ‖ left ‖ right), where

@@ -1,15 +1,5 @@
 namespace Billing.Domain.Metering;
 
-/// <summary>How a meter folds facts into a quantity.</summary>
-public enum Aggregation
-{
-    Sum,
-    Count,
-}
-
-/// <summary>A billable meter (CONTRACT §4): its name, how it aggregates, and the dimensions it can be grouped by.</summary>
-public sealed record MeterDefinition(string Name, Aggregation Aggregation, string EventType, IReadOnlyList<string> Dimensions);
-
 public static class Meters
 {
     public const string OffloadBytes = "offload.bytes";

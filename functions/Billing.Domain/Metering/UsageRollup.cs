@@ -1,16 +1,5 @@
 namespace Billing.Domain.Metering;
 
-/// <summary>Time bucket of a usage query. Buckets are UTC and half-open: <c>[windowStart, next windowStart)</c>.</summary>
-public enum UsageWindow
-{
-    Hour,
-    Day,
-    Month,
-}
-
-/// <summary>One bucket of a usage query. <see cref="Quantity"/> is 128-bit: a month of large sessions can pass <see cref="long.MaxValue"/>.</summary>
-public sealed record UsageRow(DateTimeOffset WindowStart, IReadOnlyDictionary<string, string> Group, Int128 Quantity);
-
 /// <summary>
 /// Folds facts into quantities per window and group for one meter. Memory grows with windows × groups, not facts.
 /// </summary>

@@ -2,15 +2,6 @@ using System.Globalization;
 
 namespace Billing.Domain;
 
-/// <summary>Thrown when money in two different currencies is combined.</summary>
-public sealed class CurrencyMismatchException(Currency left, Currency right)
-    : InvalidOperationException($"Cannot combine {left} and {right} amounts.")
-{
-    public Currency Left { get; } = left;
-
-    public Currency Right { get; } = right;
-}
-
 /// <summary>
 /// An exact amount of money: an integer count of minor units (cents for USD) in one currency.
 /// All arithmetic is overflow-checked (throws <see cref="OverflowException"/>); mixing currencies throws

@@ -1,8 +1,5 @@
 namespace Billing.Domain.Payments;
 
-/// <summary>One Stripe invoice paying our invoice: its currency and the largest cumulative <c>amount_paid</c> seen.</summary>
-public sealed record PaymentSource(string Currency, long AmountMinor, bool Applied);
-
 /// <summary>
 /// Everything received for one of our invoices, per Stripe invoice. Stripe's <c>amount_paid</c> is cumulative for its
 /// invoice, so a source counts with its largest amount, never with the sum of its events.

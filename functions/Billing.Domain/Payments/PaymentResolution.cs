@@ -12,15 +12,3 @@ public enum PaymentResolution
     /// <summary>Recorded but not applied to the invoice (see <see cref="UnappliedReason"/>); never burned.</summary>
     Unapplied,
 }
-
-/// <summary>Why a payment was not applied. The names are the reconcile report's mismatch kinds.</summary>
-public enum UnappliedReason
-{
-    None,
-    CurrencyMismatch,
-    UnknownCurrency,
-    MalformedAmount,
-    UnknownInvoice,
-    InvoiceNotPayable,
-    SourceCurrencyChanged,
-}

@@ -3,17 +3,6 @@ using System.Text.Json;
 
 namespace Billing.Domain.Pricing;
 
-/// <summary>A plan file that cannot be loaded: names the file, the JSON field and the reason.</summary>
-public sealed class PlanValidationException(string file, string field, string reason)
-    : Exception($"Invalid price plan {file}: {field}: {reason}")
-{
-    public string File { get; } = file;
-
-    public string Field { get; } = field;
-
-    public string Reason { get; } = reason;
-}
-
 /// <summary>
 /// Parses and validates one price plan JSON document (format: <c>functions/Billing.Functions/plans/README.md</c>).
 /// Pure: the caller reads the file; <c>file</c> is only used in error messages.

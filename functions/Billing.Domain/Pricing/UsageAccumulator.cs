@@ -1,13 +1,5 @@
 namespace Billing.Domain.Pricing;
 
-/// <summary>One usage fact (or a pre-aggregated amount) of a meter, in the meter's raw unit (bytes, count, seconds).</summary>
-public sealed record MeterUsage(string Meter, IReadOnlyDictionary<string, string> Dimensions, long Quantity);
-
-/// <summary>Aggregated raw usage of one priced group: a meter and the value of the plan's pricing dimension (null when none).</summary>
-/// <remarks><see cref="Quantity"/> is 128-bit: a month of maximum-size sessions (2·10^13 bytes each) passes <see cref="long.MaxValue"/> after
-/// about 460,000 of them, and rating converts the sum exactly anyway.</remarks>
-public readonly record struct UsageGroup(string Meter, string? DimensionValue, Int128 Quantity);
-
 /// <summary>
 /// Streaming aggregation of usage facts for one plan: exact, overflow-checked 128-bit sums keyed by
 /// (meter, value of the plan's pricing dimension for that meter). Memory is bounded by the number of distinct priced

@@ -160,6 +160,3 @@ public sealed class PublicKey : IEquatable<PublicKey>
 
     public static implicit operator string(PublicKey key) => key.ToString();
 }
-
-/// <summary>A program-derived address together with the bump seed that produced it.</summary>
-public readonly record struct ProgramDerivedAddress(PublicKey Address, byte Bump);

@@ -1,22 +1,5 @@
 namespace Billing.Solana.Rpc;
 
-public enum SignatureOutcome
-{
-    /// <summary>The node does not know the signature (yet). Final only once the blockhash has expired.</summary>
-    NotFound,
-
-    /// <summary>Executed successfully.</summary>
-    Landed,
-
-    /// <summary>Included in a block but failed (fee charged, no state change); see <see cref="SignatureCheck.Error"/>.</summary>
-    Failed,
-}
-
-public sealed record SignatureCheck(string Signature, SignatureOutcome Outcome, SignatureStatus? Status)
-{
-    public TransactionError? Error => Status?.Error;
-}
-
 /// <summary>
 /// Answers "did this transaction land?" — needed because sendTransaction can fail or time out even though
 /// the transaction was processed, and a blind resend of a fresh transaction would burn twice.

@@ -292,12 +292,12 @@ public sealed class SolanaRpcClient : ISolanaRpcClient
     private static TransactionError? ParseError(JsonElement parent, string property) =>
         parent.TryGetProperty(property, out var err) && err.ValueKind != JsonValueKind.Null ? TransactionError.Parse(err) : null;
 
-    private static IReadOnlyList<string> StringArray(JsonElement parent, string property) =>
+    private static string[] StringArray(JsonElement parent, string property) =>
         parent.TryGetProperty(property, out var array) && array.ValueKind == JsonValueKind.Array
             ? array.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToArray()
             : [];
 
-    private static IReadOnlyList<ulong> UInt64Array(JsonElement parent, string property) =>
+    private static ulong[] UInt64Array(JsonElement parent, string property) =>
         parent.TryGetProperty(property, out var array) && array.ValueKind == JsonValueKind.Array
             ? array.EnumerateArray().Select(e => e.GetUInt64()).ToArray()
             : [];
@@ -361,7 +361,7 @@ public sealed class SolanaRpcClient : ISolanaRpcClient
         };
     }
 
-    private static IReadOnlyList<TokenBalance> TokenBalances(JsonElement meta, string property)
+    private static TokenBalance[] TokenBalances(JsonElement meta, string property)
     {
         if (!meta.TryGetProperty(property, out var array) || array.ValueKind != JsonValueKind.Array)
         {

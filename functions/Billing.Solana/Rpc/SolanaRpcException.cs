@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 
 namespace Billing.Solana.Rpc;
@@ -60,22 +59,4 @@ public sealed class SolanaRpcException : Exception
     public ulong? UnitsConsumed { get; }
 
     public bool IsPreflightFailure => Code == SendTransactionPreflightFailure;
-}
-
-/// <summary>
-/// No usable JSON-RPC answer: connection failure, timeout, HTTP 429/5xx (after retries), or an unparsable body.
-/// For sendTransaction the outcome is unknown: check the signature status before resending.
-/// </summary>
-public sealed class SolanaRpcTransportException : Exception
-{
-    public SolanaRpcTransportException(string message, bool isTransient, HttpStatusCode? statusCode = null, Exception? innerException = null)
-        : base(message, innerException)
-    {
-        IsTransient = isTransient;
-        StatusCode = statusCode;
-    }
-
-    public bool IsTransient { get; }
-
-    public HttpStatusCode? StatusCode { get; }
 }

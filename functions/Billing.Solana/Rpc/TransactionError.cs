@@ -2,59 +2,6 @@ using System.Text.Json;
 
 namespace Billing.Solana.Rpc;
 
-/// <summary>Variants of the runtime's TransactionError as serialized by the RPC (unknown names map to <see cref="Unknown"/>).</summary>
-public enum TransactionErrorKind
-{
-    Unknown,
-    AccountInUse,
-    AccountLoadedTwice,
-    AccountNotFound,
-    ProgramAccountNotFound,
-    InsufficientFundsForFee,
-    InvalidAccountForFee,
-    AlreadyProcessed,
-    BlockhashNotFound,
-    InstructionError,
-    CallChainTooDeep,
-    MissingSignatureForFee,
-    InvalidAccountIndex,
-    SignatureFailure,
-    InvalidProgramForExecution,
-    SanitizeFailure,
-    ClusterMaintenance,
-    AccountBorrowOutstanding,
-    WouldExceedMaxBlockCostLimit,
-    UnsupportedVersion,
-    InvalidWritableAccount,
-    WouldExceedMaxAccountCostLimit,
-    WouldExceedAccountDataBlockLimit,
-    TooManyAccountLocks,
-    AddressLookupTableNotFound,
-    InvalidAddressLookupTableOwner,
-    InvalidAddressLookupTableData,
-    InvalidAddressLookupTableIndex,
-    InvalidRentPayingAccount,
-    WouldExceedMaxVoteCostLimit,
-    WouldExceedAccountDataTotalLimit,
-    DuplicateInstruction,
-    InsufficientFundsForRent,
-    MaxLoadedAccountsDataSizeExceeded,
-    InvalidLoadedAccountsDataSizeLimit,
-    ResanitizationNeeded,
-    ProgramExecutionTemporarilyRestricted,
-    UnbalancedTransaction,
-    ProgramCacheHitMaxLimit,
-    CommitCancelled,
-}
-
-/// <summary>An instruction failure: a named builtin error or <c>{"Custom": n}</c> from the program.</summary>
-public sealed record InstructionError(string Name, uint? CustomCode)
-{
-    public bool IsCustom => CustomCode is not null;
-
-    public override string ToString() => CustomCode is { } code ? $"Custom({code})" : Name;
-}
-
 /// <summary>
 /// Decoded transaction error, e.g. <c>"BlockhashNotFound"</c> or <c>{"InstructionError":[1,{"Custom":18}]}</c>.
 /// <see cref="Name"/> keeps the wire name even for variants this client does not know.
@@ -123,29 +70,4 @@ public sealed record TransactionError(
 
         return new InstructionError(element.GetRawText(), null);
     }
-}
-
-/// <summary>SPL Token program custom error codes (the <c>n</c> in <c>{"Custom": n}</c>).</summary>
-public enum TokenProgramError : uint
-{
-    NotRentExempt = 0,
-    InsufficientFunds = 1,
-    InvalidMint = 2,
-    MintMismatch = 3,
-    OwnerMismatch = 4,
-    FixedSupply = 5,
-    AlreadyInUse = 6,
-    InvalidNumberOfProvidedSigners = 7,
-    InvalidNumberOfRequiredSigners = 8,
-    UninitializedState = 9,
-    NativeNotSupported = 10,
-    NonNativeHasBalance = 11,
-    InvalidInstruction = 12,
-    InvalidState = 13,
-    Overflow = 14,
-    AuthorityTypeNotSupported = 15,
-    MintCannotFreeze = 16,
-    AccountFrozen = 17,
-    MintDecimalsMismatch = 18,
-    NonNativeNotSupported = 19,
 }

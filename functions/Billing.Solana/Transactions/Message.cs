@@ -2,12 +2,6 @@ using Billing.Solana.Keys;
 
 namespace Billing.Solana.Transactions;
 
-/// <summary>Legacy message header: how many leading keys sign, and how many of those / of the rest are read-only.</summary>
-public readonly record struct MessageHeader(byte NumRequiredSignatures, byte NumReadonlySignedAccounts, byte NumReadonlyUnsignedAccounts);
-
-/// <summary>An instruction with its program and accounts replaced by indexes into the message's key list.</summary>
-public sealed record CompiledInstruction(byte ProgramIdIndex, IReadOnlyList<byte> Accounts, ReadOnlyMemory<byte> Data);
-
 /// <summary>A legacy (unversioned) Solana message: the bytes every signature covers.</summary>
 public sealed class Message
 {

@@ -47,16 +47,10 @@ public sealed class AnchorStore
     public async Task<(LedgerAnchor Anchor, bool Created)> AddAsync(LedgerAnchor anchor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(anchor);
-        try
-        {
-            await table.AddEntityAsync(ToEntity(anchor), cancellationToken).ConfigureAwait(false);
-            return (anchor, true);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            return (await GetAsync(anchor.Book, anchor.ToSeq, cancellationToken).ConfigureAwait(false)
+        return await table.TryAddAsync(ToEntity(anchor), cancellationToken).ConfigureAwait(false)
+            ? (anchor, true)
+            : (await GetAsync(anchor.Book, anchor.ToSeq, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("The anchor row vanished after a conflict."), false);
-        }
     }
 
     /// <summary>Replaces a stored anchor (e.g. pending → confirmed with signature and slot); throws when it does not exist.</summary>

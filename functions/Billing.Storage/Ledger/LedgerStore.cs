@@ -6,22 +6,6 @@ using Billing.Domain.Ledger;
 
 namespace Billing.Storage.Ledger;
 
-/// <summary>The book's head: the last sequence appended and its hash (0 and the genesis hash for an empty book).</summary>
-public sealed record LedgerHead(long LastSequence, string LastHash);
-
-/// <summary>An entry id is already booked with different postings or kind: a caller bug, never overwritten.</summary>
-public sealed class LedgerConflictException(LedgerEntry existing, LedgerEntryDraft incoming)
-    : InvalidOperationException($"Ledger entry '{incoming.EntryId}' already exists at {existing.Book}#{existing.Sequence} with a different booking.")
-{
-    public LedgerEntry Existing { get; } = existing;
-
-    public LedgerEntryDraft Incoming { get; } = incoming;
-}
-
-/// <summary>Appending lost the race for the book head too many times in a row.</summary>
-public sealed class LedgerContentionException(string book, int attempts)
-    : InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Could not append to ledger book '{book}' after {attempts} attempts (concurrent writers)."));
-
 /// <summary>
 /// The append-only, hash-chained ledger in table <c>{prefix}ledger</c> (DESIGN §4.8). One partition per book
 /// (PK = escaped book), three kinds of rows:

@@ -2,12 +2,6 @@ using Billing.Domain.Ledger;
 
 namespace Billing.Storage.Ledger;
 
-/// <summary>The outcome of verifying one book: intact when <see cref="Problems"/> is empty.</summary>
-public sealed record LedgerVerification(string Book, int Entries, int Anchors, LedgerHead Head, IReadOnlyList<LedgerProblem> Problems)
-{
-    public bool Ok => Problems.Count == 0;
-}
-
 /// <summary>
 /// Reads a book and its anchors and runs every check that needs no chain access: the hash chain
 /// (<see cref="HashChain.Verify"/>), the head against the last entry (<see cref="HashChain.VerifyHead"/>) and each

@@ -1,0 +1,9 @@
+using System.Runtime.CompilerServices;
+
+namespace Billing.Domain.Events;
+
+[InlineArray(26)]
+internal struct FieldSlots
+{
+    private FieldSlot first;
+}

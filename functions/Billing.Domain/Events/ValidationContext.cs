@@ -1,0 +1,8 @@
+namespace Billing.Domain.Events;
+
+/// <summary>Where and when an event is validated.</summary>
+/// <param name="Now">The reference instant for the time window: arrival time at ingestion, enqueue time at metering
+/// (so an event accepted at ingestion is not rejected later just because it waited in the hub).</param>
+/// <param name="PostingPartner">The authenticated partner at ingestion; null at metering, where the source must
+/// instead be a registered partner allowed to post the type.</param>
+public readonly record struct ValidationContext(DateTimeOffset Now, string? PostingPartner);

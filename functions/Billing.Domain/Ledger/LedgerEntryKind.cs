@@ -1,0 +1,19 @@
+using System.Collections.ObjectModel;
+
+namespace Billing.Domain.Ledger;
+
+/// <summary>What an entry records. Hashed and stored by name, so the numeric values carry no meaning.</summary>
+public enum LedgerEntryKind
+{
+    /// <summary>An invoice was finalized: debit the payer's receivable, credit revenue per meter.</summary>
+    InvoiceFinalized,
+
+    /// <summary>Stripe reported a payment: debit cash, credit the payer's receivable.</summary>
+    PaymentReceived,
+
+    /// <summary>A token burn finalized on chain: debit burned tokens, credit the treasury.</summary>
+    TokensBurned,
+
+    /// <summary>A manual or corrective booking.</summary>
+    Adjustment,
+}

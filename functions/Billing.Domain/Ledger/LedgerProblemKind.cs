@@ -1,0 +1,49 @@
+namespace Billing.Domain.Ledger;
+
+public enum LedgerProblemKind
+{
+    /// <summary>The stored hash differs from the hash recomputed from the entry's fields: the entry was changed.</summary>
+    HashMismatch,
+
+    /// <summary>The entry's previous hash is not the stored hash of the entry before it: the chain is broken.</summary>
+    PreviousHashMismatch,
+
+    /// <summary>Sequences are missing (an entry was removed, or the list starts late).</summary>
+    SequenceGap,
+
+    /// <summary>Two entries carry the same sequence.</summary>
+    DuplicateSequence,
+
+    /// <summary>The list is not in ascending sequence order (e.g. a swapped pair).</summary>
+    OutOfOrder,
+
+    /// <summary>Postings of some asset do not sum to zero.</summary>
+    Unbalanced,
+
+    /// <summary>The entry breaks another rule (too few postings, zero amount, bad name, sequence below the start, …).</summary>
+    InvalidEntry,
+
+    /// <summary>Two entries carry the same entry id.</summary>
+    DuplicateEntryId,
+
+    /// <summary>The entry belongs to another book than the first entry of the list.</summary>
+    WrongBook,
+
+    /// <summary>The book's head (last sequence and hash) does not match the last entry: entries were dropped from the end or added around the store.</summary>
+    HeadMismatch,
+
+    /// <summary>Entries an anchor covers are missing.</summary>
+    AnchorIncomplete,
+
+    /// <summary>The Merkle root of the entries an anchor covers differs from the anchored root.</summary>
+    AnchorRootMismatch,
+
+    /// <summary>On-chain anchors do not link up: a range is missing, or an anchor's previous root is not the root before it.</summary>
+    AnchorLinkBroken,
+
+    /// <summary>Two different anchors signed by the authority claim overlapping ranges.</summary>
+    AnchorConflict,
+
+    /// <summary>An entry older than the anchoring interval plus the grace period is not covered by an anchor on chain.</summary>
+    NotAnchored,
+}

@@ -1,0 +1,3 @@
+namespace Billing.Solana.Rpc;
+
+public sealed record LatestBlockhash(string Blockhash, ulong LastValidBlockHeight, ulong ContextSlot);

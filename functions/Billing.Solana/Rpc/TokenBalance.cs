@@ -1,0 +1,3 @@
+namespace Billing.Solana.Rpc;
+
+public sealed record TokenBalance(int AccountIndex, string Mint, string? Owner, string? ProgramId, TokenAmount UiTokenAmount);
