@@ -9,6 +9,9 @@ public sealed class EventHubsUsagePublisherTests : IAsyncDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>Real time a test waits for a publish that should already have ended (a hang fails instead of blocking the run).</summary>
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
     private readonly RecordingProducer carrier = new(maxBatchBytes: 100);
     private readonly RecordingProducer compute = new(maxBatchBytes: 100);
     private readonly FakeTimeProvider time = new();
@@ -108,7 +111,7 @@ public sealed class EventHubsUsagePublisherTests : IAsyncDisposable
         Assert.False(publishing.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(1));
 
-        await Assert.ThrowsAsync<UsagePublishUnavailableException>(() => publishing);
+        await Assert.ThrowsAsync<UsagePublishUnavailableException>(() => publishing.WaitAsync(Bound));
         Assert.Empty(carrier.Sent);
     }
 
@@ -121,7 +124,7 @@ public sealed class EventHubsUsagePublisherTests : IAsyncDisposable
 
         await cts.CancelAsync();
 
-        var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publishing);
+        var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publishing.WaitAsync(Bound));
         Assert.IsNotType<UsagePublishUnavailableException>(ex);
     }
 
