@@ -7,20 +7,6 @@ namespace Billing.Publishing;
 /// </summary>
 public sealed class UsageEventTooLargeException : Exception
 {
-    public UsageEventTooLargeException()
-    {
-    }
-
-    public UsageEventTooLargeException(string message)
-        : base(message)
-    {
-    }
-
-    public UsageEventTooLargeException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-
     public UsageEventTooLargeException(int index, UsageHub hub, int bodyBytes, long maxBatchBytes)
         : base($"event {index} ({bodyBytes} bytes) does not fit an empty {hub} batch of at most {maxBatchBytes} bytes")
     {

@@ -7,10 +7,6 @@ namespace Billing.Publishing;
 /// </summary>
 public sealed class UsagePublishUnavailableException : Exception
 {
-    public UsagePublishUnavailableException()
-    {
-    }
-
     public UsagePublishUnavailableException(string message)
         : base(message)
     {
