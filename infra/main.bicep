@@ -52,6 +52,9 @@ param eventHubMaxThroughputUnits int = 4
 @maxLength(50)
 param eventHubConsumerGroup string = 'billing-app'
 
+@description('Payers whose usage is spread over their fact shards when published (Event Hubs partition key <payer>|<shard> instead of <payer>): carriers one metering instance cannot keep up with. Billing__Publishing__HotPayers__<i>.')
+param publishingHotPayers string[] = []
+
 @description('Partners that may publish directly to one hub with their own send-only SAS policy, e.g. [{ partnerId: \'carrier-tmo\', hub: \'carrier-offload\' }]. Empty (default): no SAS policies and shared-key auth stays disabled on the namespace.')
 param partnerSenders partnerSender[] = []
 
@@ -307,6 +310,11 @@ module functionApp 'modules/functionapp.bicep' = {
     deploymentContainerName: storage.outputs.deploymentContainerName
     eventHubFullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
     eventHubConsumerGroup: eventHubConsumerGroup
+    hubNames: {
+      carrierOffload: hubNames[0]
+      computeUsage: hubNames[1]
+    }
+    publishingHotPayers: publishingHotPayers
     keyVaultUri: keyVault.outputs.uri
     secretNames: secretNames
     stripeInvoiceSync: stripeInvoiceSync

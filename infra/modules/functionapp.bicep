@@ -35,6 +35,15 @@ param eventHubFullyQualifiedNamespace string
 @description('Consumer group the eventHubTrigger functions read with.')
 param eventHubConsumerGroup string
 
+@description('The hubs ingestion publishes to (Billing__Publishing__CarrierOffloadHub / ComputeUsageHub).')
+param hubNames {
+  carrierOffload: string
+  computeUsage: string
+}
+
+@description('Payers published with a sub-shard partition key (Billing__Publishing__HotPayers__<i>).')
+param publishingHotPayers string[]
+
 @description('Key Vault URI, e.g. https://<name>.vault.azure.net/.')
 param keyVaultUri string
 
@@ -120,6 +129,12 @@ var baseAppSettings = {
   EventHubConnection__clientId: identityClientId
   EventHubConsumerGroup: eventHubConsumerGroup
 
+  // The app's own publisher (Azure.Messaging.EventHubs, partition key from the payer): the same namespace and
+  // identity (DefaultAzureCredential with AZURE_CLIENT_ID; Azure Event Hubs Data Sender on each hub).
+  Billing__Publishing__FullyQualifiedNamespace: eventHubFullyQualifiedNamespace
+  Billing__Publishing__CarrierOffloadHub: hubNames.carrierOffload
+  Billing__Publishing__ComputeUsageHub: hubNames.computeUsage
+
   // Telemetry of the host, authenticated with the identity (Monitoring Metrics Publisher);
   // APPLICATIONINSIGHTS_CONNECTION_STRING is added below (it is only known once the component exists).
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
@@ -152,7 +167,14 @@ var priceSetting = empty(pythPriceAccount)
       Billing__Burns__PythPriceAccount: pythPriceAccount
     }
 
-var appSettings = union(baseAppSettings, stripeKeySetting, priceSetting, additionalAppSettings)
+// A list setting binds from indexed keys: Billing__Publishing__HotPayers__0, __1, …
+var hotPayerSettings = toObject(
+  range(0, length(publishingHotPayers)),
+  i => 'Billing__Publishing__HotPayers__${i}',
+  i => publishingHotPayers[i]
+)
+
+var appSettings = union(baseAppSettings, hotPayerSettings, stripeKeySetting, priceSetting, additionalAppSettings)
 
 var appSettingList = [
   for setting in items(appSettings): {

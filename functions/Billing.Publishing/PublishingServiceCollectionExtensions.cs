@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Publishing;
+
+public static class PublishingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <see cref="PublishingOptions"/> from <c>Billing:Publishing</c>, validates them at start, and registers the
+    /// <see cref="UsagePartitioner"/> and the Event Hubs <see cref="IUsagePublisher"/> (singletons: the producer clients
+    /// keep their AMQP connections). Uses <see cref="TimeProvider.System"/> unless a TimeProvider is already registered.
+    /// </summary>
+    /// <param name="services">The app's services.</param>
+    /// <param name="configuration">The app's configuration (the <c>Billing:Publishing</c> section).</param>
+    /// <param name="factShards">The fact table's shards per payer, read from the storage options, so both agree on one value.</param>
+    public static IServiceCollection AddUsagePublishing(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, int> factShards)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(factShards);
+        services.AddOptions<PublishingOptions>().Bind(configuration.GetSection(PublishingOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PublishingOptions>, PublishingOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new UsagePartitioner(sp.GetRequiredService<IOptions<PublishingOptions>>().Value.HotPayers, factShards(sp)));
+        services.TryAddSingleton(sp => EventHubsUsagePublisher.Create(
+            sp.GetRequiredService<IOptions<PublishingOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<EventHubsUsagePublisher>>()));
+        services.TryAddSingleton<IUsagePublisher>(sp => sp.GetRequiredService<EventHubsUsagePublisher>());
+        return services;
+    }
+}

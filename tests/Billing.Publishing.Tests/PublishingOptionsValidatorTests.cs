@@ -1,0 +1,111 @@
+namespace Billing.Publishing.Tests;
+
+public sealed class PublishingOptionsValidatorTests
+{
+    private const string Secret = "c2VjcmV0LWtleQ==";
+    private const string ConnectionString = "Endpoint=sb://localhost;SharedAccessKeyName=send;SharedAccessKey=" + Secret + ";UseDevelopmentEmulator=true";
+
+    private static List<string> Failures(PublishingOptions options) =>
+        new PublishingOptionsValidator().Validate(null, options).Failures?.ToList() ?? [];
+
+    [Fact]
+    public void Validate_NamespaceWithDefaults_Succeeds()
+    {
+        Assert.Empty(Failures(new PublishingOptions { FullyQualifiedNamespace = "billing-ehns-x.servicebus.windows.net" }));
+    }
+
+    [Fact]
+    public void Validate_ConnectionStringWithDefaults_Succeeds()
+    {
+        Assert.Empty(Failures(new PublishingOptions { ConnectionString = ConnectionString }));
+    }
+
+    [Fact]
+    public void Validate_NeitherNamespaceNorConnectionString_FailsNamingBoth()
+    {
+        var failure = Assert.Single(Failures(new PublishingOptions()));
+
+        Assert.Contains("Billing:Publishing:FullyQualifiedNamespace", failure, StringComparison.Ordinal);
+        Assert.Contains("Billing:Publishing:ConnectionString", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_BothNamespaceAndConnectionString_Fails()
+    {
+        var failure = Assert.Single(Failures(new PublishingOptions { FullyQualifiedNamespace = "x.servicebus.windows.net", ConnectionString = ConnectionString }));
+
+        Assert.Contains("both set", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sb://x.servicebus.windows.net")]
+    [InlineData("https://x.servicebus.windows.net/")]
+    [InlineData("x.servicebus.windows.net:5671")]
+    public void Validate_NamespaceWithSchemeOrPort_Fails(string value)
+    {
+        var failure = Assert.Single(Failures(new PublishingOptions { FullyQualifiedNamespace = value }));
+
+        Assert.Contains("Billing:Publishing:FullyQualifiedNamespace must be a host name", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ConnectionStringOfOneHub_FailsWithoutEchoingTheSecret()
+    {
+        var failure = Assert.Single(Failures(new PublishingOptions { ConnectionString = ConnectionString + ";EntityPath=carrier-offload" }));
+
+        Assert.Contains("EntityPath", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_NotAConnectionString_Fails()
+    {
+        var failure = Assert.Single(Failures(new PublishingOptions { ConnectionString = Secret }));
+
+        Assert.Contains("Billing:Publishing:ConnectionString must be", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "compute-usage")]
+    [InlineData("carrier offload", "compute-usage")]
+    [InlineData("-carrier", "compute-usage")]
+    [InlineData("carrier-offload", "Carrier-Offload")]
+    public void Validate_BadOrSameHubNames_Fail(string carrier, string compute)
+    {
+        var failures = Failures(new PublishingOptions { ConnectionString = ConnectionString, CarrierOffloadHub = carrier, ComputeUsageHub = compute });
+
+        Assert.Contains(failures, f => f.StartsWith("Billing:Publishing:CarrierOffloadHub", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_BlankOrRepeatedHotPayer_FailsNamingTheIndex()
+    {
+        var options = new PublishingOptions { ConnectionString = ConnectionString };
+        options.HotPayers.Add("carrier-tmo");
+        options.HotPayers.Add(" ");
+        options.HotPayers.Add("carrier-tmo");
+
+        Assert.Equal(
+            ["Billing:Publishing:HotPayers:1 is empty; list partner ids.", "Billing:Publishing:HotPayers:2 repeats 'carrier-tmo'."],
+            Failures(options));
+    }
+
+    [Fact]
+    public void Validate_TimeoutsAndRetriesOutOfRange_FailEach()
+    {
+        var failures = Failures(new PublishingOptions
+        {
+            ConnectionString = ConnectionString,
+            TryTimeout = TimeSpan.Zero,
+            MaxRetries = 11,
+            PublishTimeout = TimeSpan.FromMinutes(5),
+        });
+
+        Assert.Equal(3, failures.Count);
+        Assert.Contains(failures, f => f.StartsWith("Billing:Publishing:TryTimeout", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Billing:Publishing:MaxRetries", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Billing:Publishing:PublishTimeout", StringComparison.Ordinal));
+    }
+}
