@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.CommandLine.Help;
-using Billing.Cli.Api;
 using Billing.Cli.Commands;
 
 namespace Billing.Cli;

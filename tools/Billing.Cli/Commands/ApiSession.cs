@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Billing.Cli.Api;
 
 namespace Billing.Cli.Commands;
 

@@ -1,9 +1,4 @@
-using System.CommandLine;
-using Billing.Cli.Api;
 using Billing.Cli.Rendering;
-using static Billing.Cli.Commands.ArgumentChecks;
-using static Billing.Cli.Commands.CommandHandler;
-using static Billing.Cli.Commands.CommonOptions;
 
 namespace Billing.Cli.Commands;
 
@@ -21,10 +16,10 @@ internal static class BurnsCommand
               billing burns --invoice INV-carrier-tmo-202610
             """);
         var invoice = new Option<string?>("--invoice") { Description = "only burns for this invoice id" };
-        var json = JsonOption();
+        var json = JsonOutput.Option();
         cmd.Add(invoice);
         cmd.Add(json);
-        Handle(cmd, context, async (p, ct) =>
+        cmd.Handle(context, async (p, ct) =>
         {
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             string path = "/api/v1/burns" + (p.GetValue(invoice) is { } i ? "?invoiceId=" + Uri.EscapeDataString(i) : "");

@@ -1,12 +1,10 @@
-using System.CommandLine;
-using Billing.Cli.Api;
 
 namespace Billing.Cli.Commands;
 
 /// <summary>Runs a command body and maps its failures to an error line and an exit code.</summary>
 internal static class CommandHandler
 {
-    public static void Handle(Command command, CliContext context, Func<ParseResult, CancellationToken, Task<int>> body) =>
+    public static void Handle(this Command command, CliContext context, Func<ParseResult, CancellationToken, Task<int>> body) =>
         command.SetAction(async (parse, ct) =>
         {
             try

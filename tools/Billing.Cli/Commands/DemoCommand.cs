@@ -1,10 +1,5 @@
-using System.CommandLine;
-using Billing.Cli.Api;
 using Billing.Cli.Demo;
 using Billing.Cli.Sending;
-using static Billing.Cli.Commands.ArgumentChecks;
-using static Billing.Cli.Commands.CommandHandler;
-using static Billing.Cli.Commands.CommonOptions;
 
 namespace Billing.Cli.Commands;
 
@@ -37,10 +32,10 @@ internal static class DemoCommand
             cmd.Add(o);
         }
 
-        Handle(cmd, context, async (p, ct) =>
+        cmd.Handle(context, async (p, ct) =>
         {
-            Require(p.GetValue(sessions) >= 1, "--sessions must be at least 1");
-            Require(p.GetValue(burnTimeout) >= 1 && p.GetValue(usageTimeout) >= 1 && p.GetValue(startupTimeout) >= 1, "timeouts must be at least 1 second");
+            ArgumentChecks.Require(p.GetValue(sessions) >= 1, "--sessions must be at least 1");
+            ArgumentChecks.Require(p.GetValue(burnTimeout) >= 1 && p.GetValue(usageTimeout) >= 1 && p.GetValue(startupTimeout) >= 1, "timeouts must be at least 1 second");
             var endpoint = g.Endpoint(p, context);
             var options = new DemoOptions
             {

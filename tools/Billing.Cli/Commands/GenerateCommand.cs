@@ -1,11 +1,6 @@
-using System.CommandLine;
 using System.Text;
-using Billing.Cli.Api;
 using Billing.Cli.Generation;
 using Spectre.Console;
-using static Billing.Cli.Commands.ArgumentChecks;
-using static Billing.Cli.Commands.CommandHandler;
-using static Billing.Cli.Commands.CommonOptions;
 
 namespace Billing.Cli.Commands;
 
@@ -43,15 +38,15 @@ internal static class GenerateCommand
             cmd.Add(o);
         }
 
-        Handle(cmd, context, async (p, ct) =>
+        cmd.Handle(context, async (p, ct) =>
         {
-            var at = p.GetValue(now) is { } n ? ParseInstant(n, "--now") : context.Time.GetUtcNow();
-            DateOnly? m = p.GetValue(month) is { } ms ? ParseMonth(ms, "--month") : null;
-            Require(p.GetValue(hotspots) >= 1, "--hotspots must be at least 1");
-            Require(p.GetValue(sessions) >= 0, "--sessions must not be negative");
-            Require(p.GetValue(leases) >= 0, "--leases must not be negative");
-            Require(p.GetValue(late) >= 0, "--late must not be negative");
-            Require(p.GetValue(duplicates) is >= 0 and <= 1, "--duplicates must be a fraction between 0 and 1");
+            var at = p.GetValue(now) is { } n ? ArgumentChecks.ParseInstant(n, "--now") : context.Time.GetUtcNow();
+            DateOnly? m = p.GetValue(month) is { } ms ? ArgumentChecks.ParseMonth(ms, "--month") : null;
+            ArgumentChecks.Require(p.GetValue(hotspots) >= 1, "--hotspots must be at least 1");
+            ArgumentChecks.Require(p.GetValue(sessions) >= 0, "--sessions must not be negative");
+            ArgumentChecks.Require(p.GetValue(leases) >= 0, "--leases must not be negative");
+            ArgumentChecks.Require(p.GetValue(late) >= 0, "--late must not be negative");
+            ArgumentChecks.Require(p.GetValue(duplicates) is >= 0 and <= 1, "--duplicates must be a fraction between 0 and 1");
             var data = SampleDataGenerator.Generate(new GeneratorOptions
             {
                 Seed = p.GetValue(seed),

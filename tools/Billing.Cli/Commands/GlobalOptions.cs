@@ -1,5 +1,3 @@
-using System.CommandLine;
-using Billing.Cli.Api;
 
 namespace Billing.Cli.Commands;
 

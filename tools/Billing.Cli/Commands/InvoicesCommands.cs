@@ -1,23 +1,19 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text;
-using Billing.Cli.Api;
 using Billing.Cli.Rendering;
 using Spectre.Console;
-using static Billing.Cli.Commands.ArgumentChecks;
-using static Billing.Cli.Commands.CommandHandler;
-using static Billing.Cli.Commands.CommonOptions;
 
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing invoices</c>: list, get, export and verify invoices.</summary>
 internal static class InvoicesCommands
 {
-    public static Command Create(CliContext context, GlobalOptions g)
-    {
-        var invoices = new Command("invoices", "List, show and export invoices.");
+    public static Command Create(CliContext context, GlobalOptions g) =>
+        new("invoices", "List, show and export invoices.") { List(context, g), Get(context, g), Export(context, g), Verify(context, g) };
 
+    private static Command List(CliContext context, GlobalOptions g)
+    {
         var list = new Command("list",
             """
             List invoice summaries (GET /api/v1/invoices).
@@ -28,16 +24,16 @@ internal static class InvoicesCommands
             """);
         var period = new Option<string?>("--period") { Description = "month, yyyy-MM" };
         var payer = new Option<string?>("--payer") { Description = "payer id" };
-        var json = JsonOption();
+        var json = JsonOutput.Option();
         list.Add(period);
         list.Add(payer);
         list.Add(json);
-        Handle(list, context, async (p, ct) =>
+        list.Handle(context, async (p, ct) =>
         {
             var query = new List<string>();
             if (p.GetValue(period) is { } pe)
             {
-                query.Add("period=" + ParseMonth(pe, "--period").ToString("yyyy-MM", CultureInfo.InvariantCulture));
+                query.Add("period=" + ArgumentChecks.ParseMonth(pe, "--period").ToString("yyyy-MM", CultureInfo.InvariantCulture));
             }
 
             if (p.GetValue(payer) is { } pa)
@@ -49,7 +45,11 @@ internal static class InvoicesCommands
             var body = await api.GetJsonAsync("/api/v1/invoices" + (query.Count > 0 ? "?" + string.Join('&', query) : ""), ct).ConfigureAwait(false);
             return await JsonOutput.PrintAsync(context, p.GetValue(json), body, console => Renderers.InvoiceList(console, body)).ConfigureAwait(false);
         });
+        return list;
+    }
 
+    private static Command Get(CliContext context, GlobalOptions g)
+    {
         var get = new Command("get",
             """
             Show one invoice (GET /api/v1/invoices/{id}): a table (header and lines), the JSON, or the CSV.
@@ -63,7 +63,7 @@ internal static class InvoicesCommands
         format.AcceptOnlyFromAmong("table", "json", "csv");
         get.Add(id);
         get.Add(format);
-        Handle(get, context, async (p, ct) =>
+        get.Handle(context, async (p, ct) =>
         {
             var endpoint = g.Endpoint(p, context);
             string f = p.GetValue(format) ?? "table";
@@ -86,7 +86,11 @@ internal static class InvoicesCommands
 
             return ExitCodes.Ok;
         });
+        return get;
+    }
 
+    private static Command Export(CliContext context, GlobalOptions g)
+    {
         var export = new Command("export",
             """
             Export all invoices of a month: CSV (GET /api/v1/invoices?period=...&format=csv) or JSON (every invoice in full).
@@ -102,9 +106,9 @@ internal static class InvoicesCommands
         export.Add(exportPeriod);
         export.Add(exportFormat);
         export.Add(output);
-        Handle(export, context, async (p, ct) =>
+        export.Handle(context, async (p, ct) =>
         {
-            string month = ParseMonth(p.GetValue(exportPeriod) ?? "", "--period").ToString("yyyy-MM", CultureInfo.InvariantCulture);
+            string month = ArgumentChecks.ParseMonth(p.GetValue(exportPeriod) ?? "", "--period").ToString("yyyy-MM", CultureInfo.InvariantCulture);
             using var session = ApiSession.Open(g.Endpoint(p, context), context);
             string apiKey = session.FinanceKey;
             var api = session.Api;
@@ -137,7 +141,11 @@ internal static class InvoicesCommands
 
             return ExitCodes.Ok;
         });
+        return export;
+    }
 
+    private static Command Verify(CliContext context, GlobalOptions g)
+    {
         var verifyInvoice = new Command("verify",
             """
             Check that an invoice is in the ledger as anchored on Solana, trusting only the chain: fetch the invoice and
@@ -149,15 +157,9 @@ internal static class InvoicesCommands
               billing invoices verify INV-carrier-tmo-202610 --rpc http://127.0.0.1:8899 --authority <key> --key dev-carrier-key
             """);
         var invoiceId = new Argument<string>("id") { Description = "invoice id, e.g. INV-carrier-tmo-202610" };
-        var invRpc = RpcOption();
-        var invAuthority = AuthorityOption();
-        var invLedger = LedgerNameOption();
-        invRpc.Required = true;
         verifyInvoice.Add(invoiceId);
-        verifyInvoice.Add(invRpc);
-        verifyInvoice.Add(invAuthority);
-        verifyInvoice.Add(invLedger);
-        Handle(verifyInvoice, context, async (p, ct) =>
+        var chain = ChainOptions.AddTo(verifyInvoice, rpcRequired: true);
+        verifyInvoice.Handle(context, async (p, ct) =>
         {
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             string idText = p.GetValue(invoiceId) ?? "";
@@ -169,7 +171,7 @@ internal static class InvoicesCommands
                 return ExitCodes.Failed;
             }
 
-            var verifier = ChainVerification.ChainVerifierFor(p, api, p.GetValue(invRpc)!, invAuthority, invLedger);
+            var verifier = chain.Verifier(p, api, p.GetValue(chain.Rpc)!);
             var (e, anchor, problems) = await verifier.VerifyEntryAsync(proofPath, ct).ConfigureAwait(false);
             var all = problems.ToList();
             if (e is not null && (e.Metadata.GetValueOrDefault("invoiceId") != idText
@@ -178,12 +180,8 @@ internal static class InvoicesCommands
                 all.Add($"entry {e.EntryId} books invoice {e.Metadata.GetValueOrDefault("invoiceId")} total {e.Metadata.GetValueOrDefault("total")}, the invoice says {idText} total {invoice?["totalMinor"]?.ToJsonString()}");
             }
 
-            return await ChainVerification.ReportEntryAsync(context, idText, e, anchor, all).ConfigureAwait(false);
+            return await ChainOptions.ReportEntryAsync(context, idText, e, anchor, all).ConfigureAwait(false);
         });
-        invoices.Add(list);
-        invoices.Add(get);
-        invoices.Add(export);
-        invoices.Add(verifyInvoice);
-        return invoices;
+        return verifyInvoice;
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Billing.Cli.Api;
 using Spectre.Console;
 
 namespace Billing.Cli.Commands;
@@ -7,6 +6,8 @@ namespace Billing.Cli.Commands;
 /// <summary>What the read commands print: the API's JSON as is with <c>--json</c>, otherwise a table.</summary>
 internal static class JsonOutput
 {
+    public static Option<bool> Option() => new("--json") { Description = "print the API's JSON instead of a table" };
+
     public static async Task<int> PrintAsync(CliContext context, bool json, JsonNode? body, Action<IAnsiConsole> table)
     {
         if (json)

@@ -1,19 +1,16 @@
-using System.CommandLine;
 using System.Text.Json.Nodes;
-using Billing.Cli.Api;
 using Billing.Cli.Rendering;
-using static Billing.Cli.Commands.ArgumentChecks;
-using static Billing.Cli.Commands.CommandHandler;
-using static Billing.Cli.Commands.CommonOptions;
 
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing ledger</c>: verify the ledger, through the platform or against the chain.</summary>
 internal static class LedgerCommands
 {
-    public static Command Create(CliContext context, GlobalOptions g)
+    public static Command Create(CliContext context, GlobalOptions g) =>
+        new("ledger", "The double-entry ledger.") { Verify(context, g) };
+
+    private static Command Verify(CliContext context, GlobalOptions g)
     {
-        var ledger = new Command("ledger", "The double-entry ledger.");
         var verify = new Command("verify",
             """
             Verify the ledger. Without --rpc: ask the platform (GET /api/v1/ledger/verify). With --rpc and --authority:
@@ -26,44 +23,31 @@ internal static class LedgerCommands
               billing ledger verify --rpc http://127.0.0.1:8899 --authority <anchor authority public key>
               billing ledger verify --rpc https://api.devnet.solana.com --authority <key> --entry payment:evt_123
             """);
-        var json = JsonOption();
-        var rpcUrl = RpcOption();
-        var authority = AuthorityOption();
-        var ledgerName = LedgerNameOption();
+        var json = JsonOutput.Option();
+        verify.Add(json);
+        var chain = ChainOptions.AddTo(verify, rpcRequired: false);
         var entry = new Option<string>("--entry") { Description = "verify only this entry's inclusion proof (needs --rpc and --authority)" };
         var maxAge = new Option<int>("--max-unanchored-minutes") { Description = "entries older than this must be anchored (the platform's anchoring interval plus grace)", DefaultValueFactory = _ => 20 };
-        verify.Add(json);
-        verify.Add(rpcUrl);
-        verify.Add(authority);
-        verify.Add(ledgerName);
         verify.Add(entry);
         verify.Add(maxAge);
-        Handle(verify, context, async (p, ct) =>
+        verify.Handle(context, async (p, ct) =>
         {
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
-            if (p.GetValue(rpcUrl) is { } rpc)
+            if (p.GetValue(chain.Rpc) is { } rpc)
             {
-                var verifier = ChainVerification.ChainVerifierFor(p, api, rpc, authority, ledgerName);
+                var verifier = chain.Verifier(p, api, rpc);
                 if (p.GetValue(entry) is { } entryId)
                 {
                     var (e, anchor, entryProblems) = await verifier.VerifyEntryAsync("/api/v1/ledger/proof/" + Uri.EscapeDataString(entryId), ct).ConfigureAwait(false);
-                    return await ChainVerification.ReportEntryAsync(context, entryId, e, anchor, entryProblems).ConfigureAwait(false);
+                    return await ChainOptions.ReportEntryAsync(context, entryId, e, anchor, entryProblems).ConfigureAwait(false);
                 }
 
                 var (entries, anchors, problems) = await verifier.VerifyBookAsync(context.Time.GetUtcNow(), TimeSpan.FromMinutes(p.GetValue(maxAge)), ct).ConfigureAwait(false);
-                if (problems.Count == 0)
-                {
-                    await context.Out.WriteLineAsync($"ledger verify (chain): ok ({entries} entries, {anchors} anchors on chain)").ConfigureAwait(false);
-                    return ExitCodes.Ok;
-                }
-
-                await context.Out.WriteLineAsync($"ledger verify (chain): FAILED ({entries} entries, {anchors} anchors on chain, {problems.Count} problem(s))").ConfigureAwait(false);
-                foreach (var problem in problems)
-                {
-                    await context.Out.WriteLineAsync("  " + problem).ConfigureAwait(false);
-                }
-
-                return ExitCodes.Failed;
+                return await ChainOptions.VerdictAsync(
+                    context,
+                    problems.Count == 0 ? $"ledger verify (chain): ok ({entries} entries, {anchors} anchors on chain)" : null,
+                    $"ledger verify (chain): FAILED ({entries} entries, {anchors} anchors on chain, {problems.Count} problem(s))",
+                    problems).ConfigureAwait(false);
             }
 
             var body = await api.GetJsonAsync("/api/v1/ledger/verify", ct).ConfigureAwait(false);
@@ -75,7 +59,6 @@ internal static class LedgerCommands
 
             return Renderers.LedgerVerify(context.Console, body) ? ExitCodes.Ok : ExitCodes.Failed;
         });
-        ledger.Add(verify);
-        return ledger;
+        return verify;
     }
 }

@@ -1,10 +1,5 @@
-using System.CommandLine;
-using Billing.Cli.Api;
 using Billing.Cli.Demo;
 using Spectre.Console;
-using static Billing.Cli.Commands.ArgumentChecks;
-using static Billing.Cli.Commands.CommandHandler;
-using static Billing.Cli.Commands.CommonOptions;
 
 namespace Billing.Cli.Commands;
 
@@ -29,9 +24,9 @@ internal static class PayCommand
         cmd.Add(id);
         cmd.Add(amount);
         cmd.Add(secret);
-        Handle(cmd, context, async (p, ct) =>
+        cmd.Handle(context, async (p, ct) =>
         {
-            Require(p.GetValue(amount) is null or > 0, "--amount-minor must be positive");
+            ArgumentChecks.Require(p.GetValue(amount) is null or > 0, "--amount-minor must be positive");
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             var result = await new PaymentSimulator(api.Api, context.Time).PayAsync(
                 p.GetValue(id) ?? "", api.FinanceKey, p.GetValue(amount), p.GetValue(secret) ?? PaymentSimulator.LocalWebhookSecret, ct).ConfigureAwait(false);

@@ -1,19 +1,16 @@
-using System.CommandLine;
 using System.Globalization;
-using Billing.Cli.Api;
 using Billing.Cli.Rendering;
-using static Billing.Cli.Commands.ArgumentChecks;
-using static Billing.Cli.Commands.CommandHandler;
-using static Billing.Cli.Commands.CommonOptions;
 
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing periods</c>: close a billing month.</summary>
 internal static class PeriodsCommands
 {
-    public static Command Create(CliContext context, GlobalOptions g)
+    public static Command Create(CliContext context, GlobalOptions g) =>
+        new("periods", "Billing periods (calendar months, UTC).") { Close(context, g) };
+
+    private static Command Close(CliContext context, GlobalOptions g)
     {
-        var periods = new Command("periods", "Billing periods (calendar months, UTC).");
         var close = new Command("close",
             """
             Close a month (POST /api/v1/periods/{yyyy-MM}/close): generate and finalize the invoices of every payer.
@@ -24,19 +21,18 @@ internal static class PeriodsCommands
               billing periods close 2026-10 --json
             """);
         var period = new Argument<string>("period") { Description = "month, yyyy-MM" };
-        var json = JsonOption();
+        var json = JsonOutput.Option();
         close.Add(period);
         close.Add(json);
-        Handle(close, context, async (p, ct) =>
+        close.Handle(context, async (p, ct) =>
         {
-            var month = ParseMonth(p.GetValue(period) ?? "", "period");
+            var month = ArgumentChecks.ParseMonth(p.GetValue(period) ?? "", "period");
             string text = month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             var response = await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Post, $"/api/v1/periods/{text}/close", api.FinanceKey), ct).ConfigureAwait(false);
             var body = response.Json();
             return await JsonOutput.PrintAsync(context, p.GetValue(json), body, console => Renderers.InvoiceList(console, body, $"invoices for {Json.Text(body?["period"]) ?? text}")).ConfigureAwait(false);
         });
-        periods.Add(close);
-        return periods;
+        return close;
     }
 }

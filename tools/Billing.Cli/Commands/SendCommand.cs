@@ -1,12 +1,7 @@
-using System.CommandLine;
-using Billing.Cli.Api;
 using Billing.Cli.Generation;
 using Billing.Cli.Rendering;
 using Billing.Cli.Sending;
 using Spectre.Console;
-using static Billing.Cli.Commands.ArgumentChecks;
-using static Billing.Cli.Commands.CommandHandler;
-using static Billing.Cli.Commands.CommonOptions;
 
 namespace Billing.Cli.Commands;
 
@@ -35,10 +30,10 @@ internal static class SendCommand
         cmd.Add(batch);
         cmd.Add(carrierKey);
         cmd.Add(providerKey);
-        Handle(cmd, context, async (p, ct) =>
+        cmd.Handle(context, async (p, ct) =>
         {
             int batchSize = p.GetValue(batch);
-            Require(batchSize is >= 1 and <= 1000, "--batch must be between 1 and 1000");
+            ArgumentChecks.Require(batchSize is >= 1 and <= 1000, "--batch must be between 1 and 1000");
             var endpoint = g.Endpoint(p, context);
             var keys = new SendKeys(
                 p.GetValue(carrierKey) ?? endpoint.KeyOr(ApiEndpoint.DevCarrierKey),

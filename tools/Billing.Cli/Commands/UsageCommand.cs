@@ -1,9 +1,4 @@
-using System.CommandLine;
-using Billing.Cli.Api;
 using Billing.Cli.Rendering;
-using static Billing.Cli.Commands.ArgumentChecks;
-using static Billing.Cli.Commands.CommandHandler;
-using static Billing.Cli.Commands.CommonOptions;
 
 namespace Billing.Cli.Commands;
 
@@ -29,13 +24,13 @@ internal static class UsageCommand
         var window = new Option<string?>("--window") { Description = "hour, day or month (default day)" };
         window.AcceptOnlyFromAmong("hour", "day", "month");
         var groupBy = new Option<string[]>("--group-by") { Description = "dimension to group by (repeatable or comma-separated)" };
-        var json = JsonOption();
+        var json = JsonOutput.Option();
         foreach (var o in new Option[] { payer, meter, from, to, window, groupBy, json })
         {
             cmd.Add(o);
         }
 
-        Handle(cmd, context, async (p, ct) =>
+        cmd.Handle(context, async (p, ct) =>
         {
             var endpoint = g.Endpoint(p, context);
             var query = new List<string>();

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Billing.Cli.Api;
 using Billing.Cli.Generation;
 using Billing.Cli.Rendering;
 using Billing.Cli.Sending;

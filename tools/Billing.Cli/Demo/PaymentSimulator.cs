@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Billing.Cli.Api;
 using Billing.Payments;
 
 namespace Billing.Cli.Demo;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json.Nodes;
-using Billing.Cli.Api;
 using Billing.Cli.Sending;
 using Spectre.Console;
 using Spectre.Console.Rendering;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Billing.Cli.Api;
 using Billing.Cli.Generation;
 
 namespace Billing.Cli.Sending;
