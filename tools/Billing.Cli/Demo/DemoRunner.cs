@@ -157,13 +157,13 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
             var d = o["data"];
             if (e.Type == SampleDataGenerator.CarrierType)
             {
-                bytes += Json.Decimal(d?["rewardableBytes"]) ?? ((Json.Decimal(d?["uploadBytes"]) ?? 0) + (Json.Decimal(d?["downloadBytes"]) ?? 0));
+                bytes += Json.Number(d?["rewardableBytes"]) ?? ((Json.Number(d?["uploadBytes"]) ?? 0) + (Json.Number(d?["downloadBytes"]) ?? 0));
             }
             else if (e.Type == SampleDataGenerator.ComputeType
                 && DateTimeOffset.TryParse(Json.Text(d?["intervalStart"]), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var s)
                 && DateTimeOffset.TryParse(Json.Text(d?["intervalEnd"]), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
             {
-                gpuSeconds += (Json.Decimal(d?["gpuCount"]) ?? 0) * ((t - s).Ticks / TimeSpan.TicksPerSecond);
+                gpuSeconds += (Json.Number(d?["gpuCount"]) ?? 0) * ((t - s).Ticks / TimeSpan.TicksPerSecond);
             }
         }
 
@@ -189,7 +189,7 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
         while (true)
         {
             var verify = await api.GetJsonAsync("/api/v1/ledger/verify", options.FinanceKey, cancellationToken).ConfigureAwait(false);
-            bool anchored = (Json.Decimal(verify?["anchors"]) ?? 0) > 0 && (Json.Decimal(verify?["pendingAnchors"]) ?? 0) == 0;
+            bool anchored = (Json.Number(verify?["anchors"]) ?? 0) > 0 && (Json.Number(verify?["pendingAnchors"]) ?? 0) == 0;
             if (anchored || verify?["ok"]?.GetValue<bool>() == false || context.Time.GetUtcNow() > deadline)
             {
                 return verify;
@@ -257,7 +257,7 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
     private async Task<decimal> TotalAsync(string payer, string meter, string from, string to, CancellationToken cancellationToken)
     {
         var body = await api.GetJsonAsync($"/api/v1/usage?payer={Uri.EscapeDataString(payer)}&meter={meter}&from={from}&to={to}&window=month", options.FinanceKey, cancellationToken).ConfigureAwait(false);
-        return Json.Items(body, "rows").OfType<JsonObject>().Sum(r => Json.Decimal(r["quantity"]) ?? 0);
+        return Json.Items(body, "rows").OfType<JsonObject>().Sum(r => Json.Number(r["quantity"]) ?? 0);
     }
 
     private async Task<JsonObject?> WaitForBurnAsync(string invoiceId, CancellationToken cancellationToken)

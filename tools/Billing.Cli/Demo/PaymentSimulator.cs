@@ -20,7 +20,7 @@ public sealed class PaymentSimulator(ApiClient api, TimeProvider time)
     {
         var invoice = await api.GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(invoiceId), financeKey, cancellationToken).ConfigureAwait(false) as JsonObject
             ?? throw new OperationFailedException($"invoice {invoiceId}: the API returned no invoice object");
-        long amount = amountMinor ?? Json.Long(invoice["totalMinor"])
+        long amount = amountMinor ?? Json.WholeNumber(invoice["totalMinor"])
             ?? throw new OperationFailedException($"invoice {invoiceId} has no totalMinor; pass --amount-minor");
         if (amount <= 0)
         {

@@ -28,7 +28,7 @@ public static class Renderers
         {
             var cells = new List<string?> { Json.Text(row["windowStart"]) };
             cells.AddRange(dims.Select(d => Json.Text(row["group"]?[d])));
-            decimal q = Json.Decimal(row["quantity"]) ?? 0;
+            decimal q = Json.Number(row["quantity"]) ?? 0;
             total += q;
             cells.Add(Number(q));
             Row(table, cells);
@@ -113,7 +113,7 @@ public static class Renderers
 
         foreach (var b in items.OfType<JsonObject>())
         {
-            Row(table, [Json.Text(b["id"]), Json.Text(b["invoiceId"]), Cents(Json.Long(b["usdMinor"])), Json.Text(b["price"]), TokenAmount(b), Json.Text(b["status"]), Json.Text(b["signature"]), Json.Text(b["slot"])]);
+            Row(table, [Json.Text(b["id"]), Json.Text(b["invoiceId"]), Cents(Json.WholeNumber(b["usdMinor"])), Json.Text(b["price"]), TokenAmount(b), Json.Text(b["status"]), Json.Text(b["signature"]), Json.Text(b["slot"])]);
         }
 
         console.Write(table);
@@ -193,7 +193,7 @@ public static class Renderers
     public static string? TokenAmount(JsonObject burn)
     {
         string? raw = Json.Text(burn["tokenAmount"]);
-        long? decimals = Json.Long(burn["decimals"]);
+        long? decimals = Json.WholeNumber(burn["decimals"]);
         if (raw is null || decimals is not (>= 0 and <= 30) || !BigInteger.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var units))
         {
             return raw;
@@ -214,7 +214,7 @@ public static class Renderers
 
     private static string Money(JsonObject o)
     {
-        string? total = Json.Text(o["total"]) ?? Cents(Json.Long(o["totalMinor"]));
+        string? total = Json.Text(o["total"]) ?? Cents(Json.WholeNumber(o["totalMinor"]));
         string? currency = Json.Text(o["currency"]);
         return total is null ? "" : currency is null ? total : $"{total} {currency}";
     }

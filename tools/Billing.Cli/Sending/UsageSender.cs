@@ -53,7 +53,10 @@ public sealed class SendReport
 /// </summary>
 public sealed class UsageSender(ApiClient api, SendKeys keys, SendOptions options)
 {
+    /// <summary>Sends every event; rejections land in the report, an auth failure or unreachable API stops early.</summary>
+    /// <param name="events">The events in file order.</param>
     /// <param name="progress">Receives the number of events finished after each request.</param>
+    /// <param name="cancellationToken">Stops between requests.</param>
     public async Task<SendReport> SendAsync(IReadOnlyList<SourceEvent> events, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -156,10 +159,10 @@ public sealed class UsageSender(ApiClient api, SendKeys keys, SendOptions option
 
         if (json?["rejected"] is JsonArray rejected && (response.IsSuccess || response.Status == 400))
         {
-            report.Accepted += checked((int)(Json.Long(json["accepted"]) ?? 0));
+            report.Accepted += checked((int)(Json.WholeNumber(json["accepted"]) ?? 0));
             foreach (var r in rejected.OfType<JsonObject>())
             {
-                long index = Json.Long(r["index"]) ?? -1;
+                long index = Json.WholeNumber(r["index"]) ?? -1;
                 var source = index >= 0 && index < batch.Count ? batch[(int)index] : null;
                 var reasons = Json.Items(r["errors"]).Select(x => x is JsonObject o ? $"{Json.Text(o["field"])}: {Json.Text(o["reason"])}" : Json.Text(x) ?? "").ToList();
                 report.Rejected.Add(new Rejection(source?.File ?? "?", source?.Line ?? 0, Json.Text(r["id"]) ?? source?.Id, reasons));
@@ -171,7 +174,7 @@ public sealed class UsageSender(ApiClient api, SendKeys keys, SendOptions option
         if (response.IsSuccess)
         {
             // An answer without the contract's shape: count what we can.
-            report.Accepted += checked((int)(Json.Long(json?["accepted"]) ?? batch.Count));
+            report.Accepted += checked((int)(Json.WholeNumber(json?["accepted"]) ?? batch.Count));
             return;
         }
 
