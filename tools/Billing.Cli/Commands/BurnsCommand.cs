@@ -1,3 +1,4 @@
+using Billing.Cli.Api.Responses;
 using Billing.Cli.Rendering;
 
 namespace Billing.Cli.Commands;
@@ -24,7 +25,7 @@ internal static class BurnsCommand
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             string path = "/api/v1/burns" + (p.GetValue(invoice) is { } i ? "?invoiceId=" + Uri.EscapeDataString(i) : "");
             var body = await api.GetJsonAsync(path, ct).ConfigureAwait(false);
-            return await JsonOutput.PrintAsync(context, p.GetValue(json), body, console => Renderers.Burns(console, body)).ConfigureAwait(false);
+            return await JsonOutput.PrintAsync(context, p.GetValue(json), body, console => Renderers.Burns(console, ApiResponseReader.Burns(body))).ConfigureAwait(false);
         });
         return cmd;
     }

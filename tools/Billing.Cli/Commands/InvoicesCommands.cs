@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text;
+using Billing.Cli.Api.Responses;
 using Billing.Cli.Rendering;
 using Spectre.Console;
 
@@ -43,7 +44,7 @@ internal static class InvoicesCommands
 
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             var body = await api.GetJsonAsync("/api/v1/invoices" + (query.Count > 0 ? "?" + string.Join('&', query) : ""), ct).ConfigureAwait(false);
-            return await JsonOutput.PrintAsync(context, p.GetValue(json), body, console => Renderers.InvoiceList(console, body)).ConfigureAwait(false);
+            return await JsonOutput.PrintAsync(context, p.GetValue(json), body, console => Renderers.InvoiceList(console, ApiResponseReader.InvoiceList(body).Invoices)).ConfigureAwait(false);
         });
         return list;
     }
@@ -80,7 +81,7 @@ internal static class InvoicesCommands
                     await context.Out.WriteLineAsync(Json.Pretty(response.Json())).ConfigureAwait(false);
                     break;
                 default:
-                    Renderers.Invoice(context.Console, response.Json());
+                    Renderers.Invoice(context.Console, ApiResponseReader.Invoice(response.Json()));
                     break;
             }
 
@@ -117,9 +118,9 @@ internal static class InvoicesCommands
             {
                 var summaries = await api.GetJsonAsync($"/api/v1/invoices?period={month}", apiKey, ct).ConfigureAwait(false);
                 var full = new JsonArray();
-                foreach (var s in Json.Items(summaries, "invoices").OfType<JsonObject>())
+                foreach (var s in ApiResponseReader.InvoiceList(summaries).Invoices)
                 {
-                    full.Add(await api.GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(Json.Text(s["id"]) ?? ""), apiKey, ct).ConfigureAwait(false));
+                    full.Add(await api.GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(s.Id ?? ""), apiKey, ct).ConfigureAwait(false));
                 }
 
                 text = Json.Pretty(full) + "\n";
@@ -163,8 +164,9 @@ internal static class InvoicesCommands
         {
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             string idText = p.GetValue(invoiceId) ?? "";
-            var invoice = await api.GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(idText), ct).ConfigureAwait(false);
-            string? proofPath = Json.Text(invoice?["ledger"]?["proof"]);
+            var invoice = ApiResponseReader.Invoice(await api.GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(idText), ct).ConfigureAwait(false));
+            string? totalMinor = invoice?.Summary.TotalMinor?.ToString(CultureInfo.InvariantCulture);
+            string? proofPath = invoice?.LedgerProof;
             if (proofPath is null)
             {
                 await context.Out.WriteLineAsync($"invoice verify {idText}: FAILED (the invoice links to no ledger proof)").ConfigureAwait(false);
@@ -175,9 +177,9 @@ internal static class InvoicesCommands
             var (e, anchor, problems) = await verifier.VerifyEntryAsync(proofPath, ct).ConfigureAwait(false);
             var all = problems.ToList();
             if (e is not null && (e.Metadata.GetValueOrDefault("invoiceId") != idText
-                || e.Metadata.GetValueOrDefault("total") != invoice?["totalMinor"]?.ToJsonString()))
+                || e.Metadata.GetValueOrDefault("total") != totalMinor))
             {
-                all.Add($"entry {e.EntryId} books invoice {e.Metadata.GetValueOrDefault("invoiceId")} total {e.Metadata.GetValueOrDefault("total")}, the invoice says {idText} total {invoice?["totalMinor"]?.ToJsonString()}");
+                all.Add($"entry {e.EntryId} books invoice {e.Metadata.GetValueOrDefault("invoiceId")} total {e.Metadata.GetValueOrDefault("total")}, the invoice says {idText} total {totalMinor}");
             }
 
             return await ChainOptions.ReportEntryAsync(context, idText, e, anchor, all).ConfigureAwait(false);

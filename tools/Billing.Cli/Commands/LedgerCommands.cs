@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Billing.Cli.Api.Responses;
 using Billing.Cli.Rendering;
 
 namespace Billing.Cli.Commands;
@@ -54,10 +54,10 @@ internal static class LedgerCommands
             if (p.GetValue(json))
             {
                 await context.Out.WriteLineAsync(Json.Pretty(body)).ConfigureAwait(false);
-                return body?["ok"] is JsonValue v && v.TryGetValue(out bool ok) && ok ? ExitCodes.Ok : ExitCodes.Failed;
+                return ApiResponseReader.LedgerVerification(body).Ok == true ? ExitCodes.Ok : ExitCodes.Failed;
             }
 
-            return Renderers.LedgerVerify(context.Console, body) ? ExitCodes.Ok : ExitCodes.Failed;
+            return Renderers.LedgerVerify(context.Console, ApiResponseReader.LedgerVerification(body)) ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return verify;
     }

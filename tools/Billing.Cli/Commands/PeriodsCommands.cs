@@ -1,4 +1,5 @@
 using System.Globalization;
+using Billing.Cli.Api.Responses;
 using Billing.Cli.Rendering;
 
 namespace Billing.Cli.Commands;
@@ -31,7 +32,11 @@ internal static class PeriodsCommands
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             var response = await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Post, $"/api/v1/periods/{text}/close", api.FinanceKey), ct).ConfigureAwait(false);
             var body = response.Json();
-            return await JsonOutput.PrintAsync(context, p.GetValue(json), body, console => Renderers.InvoiceList(console, body, $"invoices for {Json.Text(body?["period"]) ?? text}")).ConfigureAwait(false);
+            return await JsonOutput.PrintAsync(context, p.GetValue(json), body, console =>
+            {
+                var list = ApiResponseReader.InvoiceList(body);
+                Renderers.InvoiceList(console, list.Invoices, $"invoices for {list.Period ?? text}");
+            }).ConfigureAwait(false);
         });
         return close;
     }

@@ -1,3 +1,4 @@
+using Billing.Cli.Api.Responses;
 using Billing.Cli.Rendering;
 
 namespace Billing.Cli.Commands;
@@ -51,7 +52,7 @@ internal static class UsageCommand
             using var api = ApiSession.Open(endpoint, context);
             string path = "/api/v1/usage" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
             var body = await api.GetJsonAsync(path, ct).ConfigureAwait(false);
-            return await JsonOutput.PrintAsync(context, p.GetValue(json), body, console => Renderers.Usage(console, body)).ConfigureAwait(false);
+            return await JsonOutput.PrintAsync(context, p.GetValue(json), body, console => Renderers.Usage(console, ApiResponseReader.Usage(body))).ConfigureAwait(false);
         });
         return cmd;
     }
