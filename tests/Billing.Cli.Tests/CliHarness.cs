@@ -33,7 +33,7 @@ public static class CliHarness
             Error = error,
             Interactive = false,
             Environment = name => environment is not null && environment.TryGetValue(name, out string? v) ? v : null,
-            Retry = new RetryPolicy { MaxAttempts = maxAttempts, Delay = (_, _) => Task.CompletedTask },
+            Retry = new RetryPolicy { MaxAttempts = maxAttempts, TimeProvider = new InstantTimeProvider() },
             PollInterval = TimeSpan.FromMilliseconds(200),
         };
         int code = await CliApp.RunAsync(args, context, CancellationToken.None).ConfigureAwait(false);

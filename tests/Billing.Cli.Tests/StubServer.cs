@@ -20,7 +20,7 @@ public sealed class StubServer : IAsyncDisposable
 
     public string Url { get; private set; } = "";
 
-    private StubServer(Func<Recorded, int, (int Status, string ContentType, string Body)> respond)
+    private StubServer(Func<Recorded, int, (int Status, string ContentType, string Body)> respond, IReadOnlyDictionary<string, string>? headers)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -39,14 +39,20 @@ public sealed class StubServer : IAsyncDisposable
             var (status, contentType, text) = respond(recorded, Requests.Count);
             http.Response.StatusCode = status;
             http.Response.ContentType = contentType;
+            foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+            {
+                http.Response.Headers[name] = value;
+            }
+
             await http.Response.WriteAsync(text);
         });
     }
 
     /// <param name="respond">(request, 1-based request number) → answer.</param>
-    public static async Task<StubServer> StartAsync(Func<Recorded, int, (int Status, string ContentType, string Body)> respond)
+    /// <param name="headers">Extra headers on every answer (e.g. Retry-After).</param>
+    public static async Task<StubServer> StartAsync(Func<Recorded, int, (int Status, string ContentType, string Body)> respond, IReadOnlyDictionary<string, string>? headers = null)
     {
-        var server = new StubServer(respond);
+        var server = new StubServer(respond, headers);
         await server.app.StartAsync();
         server.Url = server.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return server;

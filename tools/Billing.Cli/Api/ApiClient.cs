@@ -19,6 +19,9 @@ public sealed record ApiRequest(HttpMethod Method, string Path, string? Key)
 
 public sealed record ApiResponse(int Status, string? ContentType, string Body, int Attempts)
 {
+    /// <summary>The Retry-After delta the API asked for (429/503), which the retry honours.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public bool IsSuccess => Status is >= 200 and < 300;
 
     public ApiProblem Problem() => ApiProblem.From(Status, Body);
@@ -37,66 +40,67 @@ public sealed record ApiResponse(int Status, string? ContentType, string Body, i
 }
 
 /// <summary>
-/// The only way the CLI talks to the platform: HTTP with the <c>X-Api-Key</c> header, retries with backoff on transport
+/// The only way the CLI talks to the platform: HTTP with the <c>X-Api-Key</c> header, retries (Polly, <see cref="RetryPolicy"/>) on transport
 /// errors, 429 and 5xx (never on other 4xx). Works the same against the local DevHost and Azure.
 /// </summary>
 public sealed class ApiClient(HttpClient http, string baseUrl, RetryPolicy retry)
 {
     private readonly string baseUrl = baseUrl.TrimEnd('/');
+    private readonly Polly.ResiliencePipeline<ApiResponse> pipeline = retry.CreatePipeline();
 
     public string BaseUrl => baseUrl;
 
     /// <summary>Sends with retries. Returns the final response, whatever its status; throws <see cref="ApiUnreachableException"/> if no response came.</summary>
     public async Task<ApiResponse> SendAsync(ApiRequest request, CancellationToken cancellationToken)
     {
-        for (int attempt = 1; ; attempt++)
+        ArgumentNullException.ThrowIfNull(request);
+        int attempts = 0;
+        try
         {
-            using var message = new HttpRequestMessage(request.Method, baseUrl + request.Path);
-            if (request.Key is not null)
-            {
-                message.Headers.TryAddWithoutValidation("X-Api-Key", request.Key);
-            }
-
-            if (request.Accept is not null)
-            {
-                message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(request.Accept));
-            }
-
-            foreach (var (name, value) in request.Headers ?? new Dictionary<string, string>())
-            {
-                message.Headers.TryAddWithoutValidation(name, value);
-            }
-
-            if (request.Body is not null)
-            {
-                message.Content = new StringContent(request.Body, Encoding.UTF8);
-                message.Content.Headers.ContentType = new MediaTypeHeaderValue(request.ContentType) { CharSet = "utf-8" };
-            }
-
-            try
-            {
-                using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
-                string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                int status = (int)response.StatusCode;
-                if (RetryPolicy.IsRetryableStatus(status) && attempt < retry.MaxAttempts)
+            return await pipeline.ExecuteAsync(
+                async ct =>
                 {
-                    var retryAfter = response.Headers.RetryAfter?.Delta;
-                    await retry.Delay(retry.DelayFor(attempt, retryAfter), cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                return new ApiResponse(status, response.Content.Headers.ContentType?.MediaType, body, attempt);
-            }
-            catch (Exception ex) when (IsTransport(ex, cancellationToken))
-            {
-                if (attempt >= retry.MaxAttempts)
-                {
-                    throw new ApiUnreachableException($"cannot reach {baseUrl} ({Reason(ex)}) after {attempt} attempt(s)", ex);
-                }
-
-                await retry.Delay(retry.DelayFor(attempt, null), cancellationToken).ConfigureAwait(false);
-            }
+                    attempts++;
+                    return await SendOnceAsync(request, attempts, ct).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception ex) when (RetryPolicy.IsTransport(ex, cancellationToken))
+        {
+            throw new ApiUnreachableException($"cannot reach {baseUrl} ({Reason(ex)}) after {attempts} attempt(s)", ex);
+        }
+    }
+
+    private async Task<ApiResponse> SendOnceAsync(ApiRequest request, int attempt, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(request.Method, baseUrl + request.Path);
+        if (request.Key is not null)
+        {
+            message.Headers.TryAddWithoutValidation("X-Api-Key", request.Key);
+        }
+
+        if (request.Accept is not null)
+        {
+            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(request.Accept));
+        }
+
+        foreach (var (name, value) in request.Headers ?? new Dictionary<string, string>())
+        {
+            message.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (request.Body is not null)
+        {
+            message.Content = new StringContent(request.Body, Encoding.UTF8);
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue(request.ContentType) { CharSet = "utf-8" };
+        }
+
+        using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return new ApiResponse((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, attempt)
+        {
+            RetryAfter = response.Headers.RetryAfter?.Delta,
+        };
     }
 
     /// <summary>Sends and requires a 2xx answer; otherwise throws <see cref="ApiException"/> with the API's problem.</summary>
@@ -111,9 +115,6 @@ public sealed class ApiClient(HttpClient http, string baseUrl, RetryPolicy retry
         var response = await SendOkAsync(new ApiRequest(HttpMethod.Get, path, key) { Accept = "application/json" }, cancellationToken).ConfigureAwait(false);
         return response.Json();
     }
-
-    private static bool IsTransport(Exception ex, CancellationToken cancellationToken) =>
-        ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested);
 
     private static string Reason(Exception ex) => ex switch
     {

@@ -19,13 +19,13 @@ public static class Json
     };
 
     /// <summary>A decimal from a JSON number or numeric string (never via double).</summary>
-    public static decimal? Decimal(JsonNode? node)
+    public static decimal? Number(JsonNode? node)
     {
         string? text = Text(node);
         return text is not null && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
     }
 
-    public static long? Long(JsonNode? node)
+    public static long? WholeNumber(JsonNode? node)
     {
         string? text = Text(node);
         return text is not null && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l : null;

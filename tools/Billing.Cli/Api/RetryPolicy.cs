@@ -1,8 +1,13 @@
+using Polly;
+using Polly.Retry;
+
 namespace Billing.Cli.Api;
 
 /// <summary>
 /// Exponential backoff with jitter for transport errors, 429 and 5xx. 4xx other than 429 is never retried:
-/// sending the same request again cannot change the answer.
+/// sending the same request again cannot change the answer. Every request is retried alike, POSTs included: the API
+/// is idempotent for each of them (usage events dedupe by source and id, a period close and a replayed Stripe event
+/// change nothing twice).
 /// </summary>
 public sealed class RetryPolicy
 {
@@ -12,10 +17,14 @@ public sealed class RetryPolicy
 
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Sleeps; tests replace it to run instantly.</summary>
-    public Func<TimeSpan, CancellationToken, Task> Delay { get; init; } = Task.Delay;
+    /// <summary>The clock the retries wait on; tests pass one whose timers fire at once.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     public static bool IsRetryableStatus(int status) => status == 429 || status >= 500;
+
+    /// <summary>No answer came: the connection failed, or HttpClient timed out (a cancellation the caller did not ask for).</summary>
+    public static bool IsTransport(Exception exception, CancellationToken callerToken) =>
+        exception is HttpRequestException || (exception is TaskCanceledException && !callerToken.IsCancellationRequested);
 
     /// <summary>Delay before retry number <paramref name="retry"/> (1-based): base × 2^(retry-1), halved to fully random ("equal jitter"), capped; at least Retry-After.</summary>
     public TimeSpan DelayFor(int retry, TimeSpan? retryAfter)
@@ -30,5 +39,26 @@ public sealed class RetryPolicy
         }
 
         return delay;
+    }
+
+    /// <summary>The Polly pipeline of this policy: up to <see cref="MaxAttempts"/> attempts, waits from <see cref="DelayFor"/>.</summary>
+    public ResiliencePipeline<ApiResponse> CreatePipeline()
+    {
+        var builder = new ResiliencePipelineBuilder<ApiResponse> { TimeProvider = TimeProvider };
+        if (MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<ApiResponse>
+            {
+                MaxRetryAttempts = MaxAttempts - 1,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex
+                    ? IsTransport(ex, args.Context.CancellationToken)
+                    : IsRetryableStatus(args.Outcome.Result!.Status)),
+
+                // Polly's attempt number is 0-based; the formula (and the Retry-After rule) are the CLI's own.
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(DelayFor(args.AttemptNumber + 1, args.Outcome.Result?.RetryAfter)),
+            });
+        }
+
+        return builder.Build();
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Billing.Cli.Api;
+using Billing.Cli.Api.Responses;
 using Billing.Cli.Generation;
 using Billing.Cli.Rendering;
 using Billing.Cli.Sending;
@@ -89,19 +89,19 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
 
         Step(5, $"Close period {period}");
         var closed = (await api.SendOkAsync(new ApiRequest(HttpMethod.Post, $"/api/v1/periods/{period}/close", options.FinanceKey), cancellationToken).ConfigureAwait(false)).Json();
-        var summaries = Json.Items(closed, "invoices").OfType<JsonObject>().ToList();
-        Renderers.InvoiceList(console, closed, $"invoices for {period}");
+        var summaries = ApiResponseReader.InvoiceList(closed).Invoices;
+        Renderers.InvoiceList(console, summaries, $"invoices for {period}");
         foreach (var summary in summaries)
         {
-            if (Json.Text(summary["id"]) is { } id)
+            if (summary.Id is { } id)
             {
                 console.WriteLine();
-                Renderers.Invoice(console, await api.GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(id), options.FinanceKey, cancellationToken).ConfigureAwait(false));
+                Renderers.Invoice(console, ApiResponseReader.Invoice(await api.GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(id), options.FinanceKey, cancellationToken).ConfigureAwait(false)));
             }
         }
 
-        var carrierInvoice = summaries.FirstOrDefault(s => Json.Text(s["payer"]) == options.Carrier);
-        if (carrierInvoice is null || Json.Text(carrierInvoice["id"]) is not { } invoiceId)
+        var carrierInvoice = summaries.FirstOrDefault(s => s.Payer == options.Carrier);
+        if (carrierInvoice?.Id is not { } invoiceId)
         {
             return Fail(ExitCodes.Failed, $"closing {period} produced no invoice for {options.Carrier}");
         }
@@ -117,16 +117,16 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
             return ExitCodes.Failed;
         }
 
-        Renderers.Burns(console, new JsonArray(burn.DeepClone()));
-        console.WriteLine($"burn signature: {Json.Text(burn["signature"])}");
-        console.WriteLine($"tokens burned: {Renderers.TokenAmount(burn)} ({Json.Text(burn["tokenAmount"])} base units)");
+        Renderers.Burns(console, [burn]);
+        console.WriteLine($"burn signature: {burn.Signature}");
+        console.WriteLine($"tokens burned: {Renderers.TokenAmount(burn)} ({burn.TokenAmount} base units)");
 
         Step(8, "Ledger balances");
-        var balances = await api.GetJsonAsync("/api/v1/ledger/balances", options.FinanceKey, cancellationToken).ConfigureAwait(false);
+        var balances = ApiResponseReader.LedgerBalances(await api.GetJsonAsync("/api/v1/ledger/balances", options.FinanceKey, cancellationToken).ConfigureAwait(false));
         var table = new Table().AddColumn("account").AddColumn("asset").AddColumn(new TableColumn("balance").RightAligned());
-        foreach (var row in balances?["balances"]?.AsArray() ?? [])
+        foreach (var row in balances)
         {
-            table.AddRow(Markup.Escape(Json.Text(row?["account"]) ?? ""), Markup.Escape(Json.Text(row?["asset"]) ?? ""), Markup.Escape(Json.Text(row?["amount"]) ?? ""));
+            table.AddRow(Markup.Escape(row.Account ?? ""), Markup.Escape(row.Asset ?? ""), Markup.Escape(row.Amount ?? ""));
         }
 
         console.Write(table);
@@ -158,13 +158,13 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
             var d = o["data"];
             if (e.Type == SampleDataGenerator.CarrierType)
             {
-                bytes += Json.Decimal(d?["rewardableBytes"]) ?? ((Json.Decimal(d?["uploadBytes"]) ?? 0) + (Json.Decimal(d?["downloadBytes"]) ?? 0));
+                bytes += Json.Number(d?["rewardableBytes"]) ?? ((Json.Number(d?["uploadBytes"]) ?? 0) + (Json.Number(d?["downloadBytes"]) ?? 0));
             }
             else if (e.Type == SampleDataGenerator.ComputeType
                 && DateTimeOffset.TryParse(Json.Text(d?["intervalStart"]), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var s)
                 && DateTimeOffset.TryParse(Json.Text(d?["intervalEnd"]), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
             {
-                gpuSeconds += (Json.Decimal(d?["gpuCount"]) ?? 0) * ((t - s).Ticks / TimeSpan.TicksPerSecond);
+                gpuSeconds += (Json.Number(d?["gpuCount"]) ?? 0) * ((t - s).Ticks / TimeSpan.TicksPerSecond);
             }
         }
 
@@ -175,7 +175,7 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
     /// Asks the host to run the AnchorLedger timer now (the local host's admin API; in Azure the timer runs on its
     /// schedule), then polls verify until an anchor covers the ledger or the burn timeout passes.
     /// </summary>
-    private async Task<JsonNode?> WaitForAnchorAsync(CancellationToken cancellationToken)
+    private async Task<LedgerVerification> WaitForAnchorAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -189,9 +189,9 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
         var deadline = context.Time.GetUtcNow() + options.BurnTimeout;
         while (true)
         {
-            var verify = await api.GetJsonAsync("/api/v1/ledger/verify", options.FinanceKey, cancellationToken).ConfigureAwait(false);
-            bool anchored = (Json.Decimal(verify?["anchors"]) ?? 0) > 0 && (Json.Decimal(verify?["pendingAnchors"]) ?? 0) == 0;
-            if (anchored || verify?["ok"]?.GetValue<bool>() == false || context.Time.GetUtcNow() > deadline)
+            var verify = ApiResponseReader.LedgerVerification(await api.GetJsonAsync("/api/v1/ledger/verify", options.FinanceKey, cancellationToken).ConfigureAwait(false));
+            bool anchored = (verify.AnchorCount ?? 0) > 0 && (verify.PendingAnchorCount ?? 0) == 0;
+            if (anchored || verify.Ok == false || context.Time.GetUtcNow() > deadline)
             {
                 return verify;
             }
@@ -208,7 +208,7 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
             try
             {
                 var health = await api.GetJsonAsync("/api/health", null, cancellationToken).ConfigureAwait(false);
-                console.WriteLine($"health: {Json.Text(health?["status"]) ?? "?"}");
+                console.WriteLine($"health: {ApiResponseReader.HealthStatus(health) ?? "?"}");
                 return;
             }
             catch (ApiUnreachableException) when (context.Time.GetUtcNow() < deadline)
@@ -258,18 +258,18 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
     private async Task<decimal> TotalAsync(string payer, string meter, string from, string to, CancellationToken cancellationToken)
     {
         var body = await api.GetJsonAsync($"/api/v1/usage?payer={Uri.EscapeDataString(payer)}&meter={meter}&from={from}&to={to}&window=month", options.FinanceKey, cancellationToken).ConfigureAwait(false);
-        return Json.Items(body, "rows").OfType<JsonObject>().Sum(r => Json.Decimal(r["quantity"]) ?? 0);
+        return ApiResponseReader.Usage(body).Rows.Sum(r => r.Quantity);
     }
 
-    private async Task<JsonObject?> WaitForBurnAsync(string invoiceId, CancellationToken cancellationToken)
+    private async Task<Burn?> WaitForBurnAsync(string invoiceId, CancellationToken cancellationToken)
     {
         var deadline = context.Time.GetUtcNow() + options.BurnTimeout;
         string? last = null;
         while (true)
         {
             var burns = await api.GetJsonAsync("/api/v1/burns?invoiceId=" + Uri.EscapeDataString(invoiceId), options.FinanceKey, cancellationToken).ConfigureAwait(false);
-            var burn = Json.Items(burns, "burns", "items").OfType<JsonObject>().FirstOrDefault(b => Json.Text(b["invoiceId"]) is null || Json.Text(b["invoiceId"]) == invoiceId);
-            string? status = Json.Text(burn?["status"]);
+            var burn = ApiResponseReader.Burns(burns).FirstOrDefault(b => b.InvoiceId is null || b.InvoiceId == invoiceId);
+            string? status = burn?.Status;
             if (status != last)
             {
                 console.WriteLine($"  burn: {status ?? "(none yet)"}");

@@ -1,6 +1,5 @@
 using System.Text;
-using System.Text.Json.Nodes;
-using Billing.Cli.Api;
+using Billing.Cli.Api.Responses;
 using Billing.Payments;
 
 namespace Billing.Cli.Demo;
@@ -19,19 +18,19 @@ public sealed class PaymentSimulator(ApiClient api, TimeProvider time)
 
     public async Task<PaymentResult> PayAsync(string invoiceId, string financeKey, long? amountMinor, string webhookSecret, CancellationToken cancellationToken)
     {
-        var invoice = await api.GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(invoiceId), financeKey, cancellationToken).ConfigureAwait(false) as JsonObject
+        var invoice = ApiResponseReader.Invoice(await api.GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(invoiceId), financeKey, cancellationToken).ConfigureAwait(false))?.Summary
             ?? throw new OperationFailedException($"invoice {invoiceId}: the API returned no invoice object");
-        long amount = amountMinor ?? Json.Long(invoice["totalMinor"])
+        long amount = amountMinor ?? invoice.TotalMinor
             ?? throw new OperationFailedException($"invoice {invoiceId} has no totalMinor; pass --amount-minor");
         if (amount <= 0)
         {
             throw new OperationFailedException($"invoice {invoiceId} totals {amount} minor units; nothing to pay");
         }
 
-        string currency = Json.Text(invoice["currency"]) ?? "USD";
-        string payer = Json.Text(invoice["payer"]) ?? "unknown";
+        string currency = invoice.Currency ?? "USD";
+        string payer = invoice.Payer ?? "unknown";
         string tag = Sanitize(invoiceId);
-        string stripeInvoiceId = Json.Text(invoice["stripeInvoiceId"]) is { Length: > 0 } s ? s : "in_local_" + tag;
+        string stripeInvoiceId = invoice.StripeInvoiceId is { Length: > 0 } s ? s : "in_local_" + tag;
         string eventId = $"evt_local_{tag}_{amount}";
         var now = time.GetUtcNow();
         string payload = StripeTestEvents.InvoicePaid(eventId, stripeInvoiceId, invoiceId, amount, currency, "cus_local_" + Sanitize(payer), now);

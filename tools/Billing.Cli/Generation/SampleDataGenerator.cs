@@ -5,50 +5,6 @@ using System.Text.Json;
 
 namespace Billing.Cli.Generation;
 
-/// <summary>What to generate. Same options (seed, now, month, ...) → byte-identical output.</summary>
-public sealed record GeneratorOptions
-{
-    public int Seed { get; init; } = 1;
-
-    /// <summary>The instant the data is generated for; the accepted window is relative to it.</summary>
-    public required DateTimeOffset Now { get; init; }
-
-    /// <summary>First day of the month to generate; null = the calendar month before <see cref="Now"/>.</summary>
-    public DateOnly? Month { get; init; }
-
-    public IReadOnlyList<string> Carriers { get; init; } = ["carrier-tmo"];
-
-    public int Hotspots { get; init; } = 50;
-
-    /// <summary>Sessions per carrier.</summary>
-    public int Sessions { get; init; } = 2000;
-
-    public string Provider { get; init; } = "provider-nodeops";
-
-    public IReadOnlyList<string> Tenants { get; init; } = ["tenant-lab"];
-
-    public int Leases { get; init; } = 6;
-
-    /// <summary>Fraction (0–1) of events re-emitted as exact copies later in the output.</summary>
-    public decimal Duplicates { get; init; }
-
-    /// <summary>Extra carrier sessions appended at the end of the output with early timestamps.</summary>
-    public int Late { get; init; }
-}
-
-/// <summary>The generated NDJSON lines and what they hold.</summary>
-public sealed record GeneratedData(
-    IReadOnlyList<string> Lines,
-    DateTimeOffset WindowStart,
-    DateTimeOffset WindowEnd,
-    int CarrierEvents,
-    int ComputeEvents,
-    int DuplicateEvents,
-    int LateEvents)
-{
-    public int DistinctEvents => CarrierEvents + ComputeEvents + LateEvents;
-}
-
 /// <summary>
 /// Realistic, deterministic sample usage as CloudEvents (CONTRACT §3): Helium-style carrier offload sessions over
 /// base58 hotspots with an evening-peaked diurnal curve, a RAT mix and heavy-tailed session sizes; Akash-style GPU
@@ -62,13 +18,10 @@ public static class SampleDataGenerator
     public const string ComputeType = "depin.compute.usage.v1";
 
     private static readonly string[] Rats = ["wlan", "cbrs", "nr"];
-    private static readonly int[] RatWeights = [70, 20, 10];
+    private static readonly long[] RatWeights = [70, 20, 10];
 
     private static readonly string[] GpuModels = ["H100", "A100", "L40S", "RTX4090"];
-    private static readonly int[] GpuWeights = [3, 3, 2, 2];
-
-    /// <summary>Relative sessions per UTC hour of day: quiet at night, peaking in the evening.</summary>
-    private static readonly int[] Diurnal = [3, 2, 1, 1, 1, 2, 4, 6, 7, 7, 7, 7, 8, 8, 7, 7, 8, 10, 12, 14, 15, 13, 9, 5];
+    private static readonly long[] GpuWeights = [3, 3, 2, 2];
 
     public static DateOnly DefaultMonth(DateTimeOffset now)
     {
@@ -102,7 +55,7 @@ public static class SampleDataGenerator
         foreach (string carrier in options.Carriers)
         {
             var hotspots = Hotspots(options.Seed, carrier, options.Hotspots);
-            var rng = Rng(options.Seed, "sessions:" + carrier + ":" + monthTag);
+            var rng = SampleRandom.Rng(options.Seed, "sessions:" + carrier + ":" + monthTag);
             var slots = new TimeSlots(start, end);
             for (int n = 0; n < options.Sessions; n++)
             {
@@ -129,7 +82,7 @@ public static class SampleDataGenerator
         if (options.Duplicates > 0 && events.Count > 0)
         {
             duplicates = (int)Math.Floor(events.Count * Math.Min(options.Duplicates, 1m));
-            var rng = Rng(options.Seed, "duplicates:" + monthTag);
+            var rng = SampleRandom.Rng(options.Seed, "duplicates:" + monthTag);
             var chosen = Enumerable.Range(0, events.Count).ToArray();
             var inserts = new List<(int After, int Order, string Json)>(duplicates);
             for (int i = 0; i < duplicates; i++)
@@ -162,7 +115,7 @@ public static class SampleDataGenerator
             // Late arrivals: sessions from the first fifth of the window, reported after everything else.
             string carrier = options.Carriers[0];
             var hotspots = Hotspots(options.Seed, carrier, options.Hotspots);
-            var rng = Rng(options.Seed, "late:" + carrier + ":" + monthTag);
+            var rng = SampleRandom.Rng(options.Seed, "late:" + carrier + ":" + monthTag);
             var earlyEnd = start + TimeSpan.FromSeconds(Math.Max(1, (long)(end - start).TotalSeconds / 5));
             var slots = new TimeSlots(start, earlyEnd);
             for (int n = 0; n < options.Late; n++)
@@ -195,15 +148,15 @@ public static class SampleDataGenerator
 
     private static string CarrierEvent(Random rng, int seed, string carrier, string id, DateTimeOffset end, (string[] Ids, long[] Cumulative) hotspots)
     {
-        string hotspot = hotspots.Ids[Pick(rng, hotspots.Cumulative)];
-        string rat = Rats[Pick(rng, Cumulative(RatWeights))];
+        string hotspot = hotspots.Ids[SampleRandom.Pick(rng, hotspots.Cumulative)];
+        string rat = Rats[SampleRandom.Pick(rng, SampleRandom.Cumulative(RatWeights))];
 
         // Session length: log-normal around 12 minutes, 30 s – 4 h.
-        long seconds = Math.Clamp((long)Math.Round(Math.Exp(Math.Log(720) + (0.9 * Normal(rng)))), 30, 4 * 3600);
+        long seconds = Math.Clamp((long)Math.Round(Math.Exp(Math.Log(720) + (0.9 * SampleRandom.Normal(rng)))), 30, 4 * 3600);
         var startTime = end.AddSeconds(-seconds);
 
         // Downloaded bytes: log-normal (median ~25 MB, sigma 1.6 → a heavy tail of multi-GB sessions); faster RATs move more.
-        long download = Math.Clamp((long)Math.Round(Math.Exp(Math.Log(25e6) + (1.6 * Normal(rng)))), 1_000, 200_000_000_000);
+        long download = Math.Clamp((long)Math.Round(Math.Exp(Math.Log(25e6) + (1.6 * SampleRandom.Normal(rng)))), 1_000, 200_000_000_000);
         download = rat switch
         {
             "nr" => download * 2,
@@ -260,12 +213,12 @@ public static class SampleDataGenerator
             yield break;
         }
 
-        var rng = Rng(options.Seed, "leases:" + options.Provider + ":" + monthTag);
+        var rng = SampleRandom.Rng(options.Seed, "leases:" + options.Provider + ":" + monthTag);
         for (int n = 0; n < options.Leases; n++)
         {
             string leaseId = $"lease-s{options.Seed}-{monthTag}-{n:D2}";
             string tenant = options.Tenants[n % options.Tenants.Count];
-            string model = GpuModels[Pick(rng, Cumulative(GpuWeights))];
+            string model = GpuModels[SampleRandom.Pick(rng, SampleRandom.Cumulative(GpuWeights))];
             int gpuCount = rng.Next(1, 9);
             int length = (int)Math.Min(hours, rng.Next(24, 241));
             int offset = rng.Next(0, (int)(hours - length) + 1);
@@ -306,57 +259,18 @@ public static class SampleDataGenerator
     /// <summary>Hotspot ids (base58 of 32 pseudo-random bytes) with Zipf-like popularity weights.</summary>
     private static (string[] Ids, long[] Cumulative) Hotspots(int seed, string carrier, int count)
     {
-        var rng = Rng(seed, "hotspots:" + carrier);
+        var rng = SampleRandom.Rng(seed, "hotspots:" + carrier);
         var ids = new string[count];
-        var weights = new int[count];
+        var weights = new long[count];
         var bytes = new byte[32];
         for (int i = 0; i < count; i++)
         {
             rng.NextBytes(bytes);
-            ids[i] = Base58.Encode(bytes);
+            ids[i] = SimpleBase.Base58.Bitcoin.Encode(bytes);
             weights[i] = (100_000 / (i + 1)) + 2_000;
         }
 
-        return (ids, Cumulative(weights));
-    }
-
-    private static long[] Cumulative(int[] weights)
-    {
-        var c = new long[weights.Length];
-        long sum = 0;
-        for (int i = 0; i < weights.Length; i++)
-        {
-            sum += weights[i];
-            c[i] = sum;
-        }
-
-        return c;
-    }
-
-    private static int Pick(Random rng, long[] cumulative)
-    {
-        long r = rng.NextInt64(cumulative[^1]);
-        int i = Array.BinarySearch(cumulative, r + 1);
-        return i >= 0 ? i : ~i;
-    }
-
-    private static double Normal(Random rng)
-    {
-        double u1 = 1.0 - rng.NextDouble();
-        double u2 = rng.NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
-    }
-
-    /// <summary>An independent, stable stream per purpose (FNV-1a of seed and name; never string.GetHashCode).</summary>
-    private static Random Rng(int seed, string stream)
-    {
-        uint hash = 2166136261;
-        foreach (byte b in Encoding.UTF8.GetBytes(seed.ToString(CultureInfo.InvariantCulture) + "|" + stream))
-        {
-            hash = unchecked((hash ^ b) * 16777619);
-        }
-
-        return new Random(unchecked((int)hash));
+        return (ids, SampleRandom.Cumulative(weights));
     }
 
     private static string Write(Action<Utf8JsonWriter> body)
@@ -377,44 +291,4 @@ public static class SampleDataGenerator
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-
-    /// <summary>Hour slots of the window weighted by the diurnal curve × the seconds of the slot inside the window.</summary>
-    private sealed class TimeSlots
-    {
-        private readonly List<(long StartSecond, long Seconds)> slots = [];
-        private readonly long[] cumulative;
-
-        public TimeSlots(DateTimeOffset start, DateTimeOffset end)
-        {
-            var weights = new List<long>();
-            var hour = new DateTimeOffset(start.Year, start.Month, start.Day, start.Hour, 0, 0, TimeSpan.Zero);
-            for (; hour < end; hour = hour.AddHours(1))
-            {
-                var s = hour < start ? start : hour;
-                var e = hour.AddHours(1) > end ? end : hour.AddHours(1);
-                long seconds = (long)(e - s).TotalSeconds;
-                if (seconds <= 0)
-                {
-                    continue;
-                }
-
-                slots.Add((s.ToUnixTimeSeconds(), seconds));
-                weights.Add(Diurnal[hour.Hour] * seconds);
-            }
-
-            cumulative = new long[weights.Count];
-            long sum = 0;
-            for (int i = 0; i < weights.Count; i++)
-            {
-                sum += weights[i];
-                cumulative[i] = sum;
-            }
-        }
-
-        public DateTimeOffset Sample(Random rng)
-        {
-            var (startSecond, seconds) = slots[Pick(rng, cumulative)];
-            return DateTimeOffset.FromUnixTimeSeconds(startSecond + rng.NextInt64(seconds));
-        }
-    }
 }

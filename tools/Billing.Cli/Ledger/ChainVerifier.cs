@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Billing.Cli.Api;
 using Billing.Domain.Ledger;
 using Billing.Solana.Keys;
 using Billing.Solana.Rpc;

@@ -1,21 +1,20 @@
 using System.Globalization;
 using System.Numerics;
-using System.Text.Json.Nodes;
-using Billing.Cli.Api;
+using Billing.Cli.Api.Responses;
 using Billing.Cli.Sending;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
 namespace Billing.Cli.Rendering;
 
-/// <summary>Tables for API answers. Tolerant: missing fields render empty, numbers may come as strings.</summary>
+/// <summary>Tables for API answers (read by <see cref="ApiResponseReader"/>): missing fields render empty.</summary>
 public static class Renderers
 {
-    public static void Usage(IAnsiConsole console, JsonNode? body)
+    public static void Usage(IAnsiConsole console, UsageReport usage)
     {
-        var rows = Json.Items(body, "rows");
-        var dims = rows.OfType<JsonObject>().SelectMany(r => r["group"] is JsonObject g ? g.Select(p => p.Key) : []).Distinct().Order(StringComparer.Ordinal).ToList();
-        string title = $"usage {Json.Text(body?["meter"])} of {Json.Text(body?["payer"])} by {Json.Text(body?["window"])} [{Json.Text(body?["from"])}, {Json.Text(body?["to"])})";
+        ArgumentNullException.ThrowIfNull(usage);
+        var dims = usage.Rows.SelectMany(r => r.Group.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        string title = $"usage {usage.Meter} of {usage.Payer} by {usage.Window} [{usage.From}, {usage.To})";
         var table = new Table { Title = new TableTitle(Markup.Escape(title)) };
         table.AddColumn("window start");
         foreach (string d in dims)
@@ -25,11 +24,11 @@ public static class Renderers
 
         table.AddColumn(new TableColumn("quantity").RightAligned());
         decimal total = 0;
-        foreach (var row in rows.OfType<JsonObject>())
+        foreach (var row in usage.Rows)
         {
-            var cells = new List<string?> { Json.Text(row["windowStart"]) };
-            cells.AddRange(dims.Select(d => Json.Text(row["group"]?[d])));
-            decimal q = Json.Decimal(row["quantity"]) ?? 0;
+            var cells = new List<string?> { row.WindowStart };
+            cells.AddRange(dims.Select(d => row.Group.GetValueOrDefault(d)));
+            decimal q = row.Quantity;
             total += q;
             cells.Add(Number(q));
             Row(table, cells);
@@ -42,9 +41,9 @@ public static class Renderers
         console.Write(table);
     }
 
-    public static void InvoiceList(IAnsiConsole console, JsonNode? body, string? title = null)
+    public static void InvoiceList(IAnsiConsole console, IReadOnlyList<InvoiceSummary> items, string? title = null)
     {
-        var items = Json.Items(body, "invoices", "items", "value");
+        ArgumentNullException.ThrowIfNull(items);
         var table = new Table();
         if (title is not null)
         {
@@ -57,28 +56,31 @@ public static class Renderers
         }
 
         table.Columns[5].RightAligned();
-        foreach (var i in items.OfType<JsonObject>())
+        foreach (var i in items)
         {
-            Row(table, [Json.Text(i["id"]), Json.Text(i["payer"]), Json.Text(i["plan"]), Period(i["period"]), Json.Text(i["status"]), Money(i), Json.Text(i["lines"] is JsonArray a ? JsonValue.Create(a.Count) : i["lines"]), Json.Text(i["stripeInvoiceId"])]);
+            Row(table, [i.Id, i.Payer, i.Plan, Period(i.Period), i.Status, Money(i), i.LineCount, i.StripeInvoiceId]);
         }
 
         console.Write(table);
         console.WriteLine($"{items.Count} invoice(s)");
     }
 
-    public static void Invoice(IAnsiConsole console, JsonNode? body)
+    /// <param name="console">Where to write.</param>
+    /// <param name="invoice">The invoice; null (no invoice object in the answer) renders an empty header and table.</param>
+    public static void Invoice(IAnsiConsole console, Invoice? invoice)
     {
+        var summary = invoice?.Summary;
         var header = new Grid();
         header.AddColumn(new GridColumn().NoWrap());
         header.AddColumn();
         foreach (var (label, value) in new (string, string?)[]
         {
-            ("invoice", Json.Text(body?["id"])),
-            ("payer", Json.Text(body?["payer"])),
-            ("plan", Json.Text(body?["plan"])),
-            ("period", Period(body?["period"])),
-            ("status", Json.Text(body?["status"])),
-            ("total", body is JsonObject o ? Money(o) : null),
+            ("invoice", summary?.Id),
+            ("payer", summary?.Payer),
+            ("plan", summary?.Plan),
+            ("period", Period(summary?.Period)),
+            ("status", summary?.Status),
+            ("total", summary is not null ? Money(summary) : null),
         })
         {
             header.AddRow(new Text(label + ":"), new Text(value ?? ""));
@@ -94,27 +96,27 @@ public static class Renderers
         table.Columns[3].RightAligned();
         table.Columns[5].RightAligned();
         table.Columns[6].RightAligned();
-        foreach (var line in Json.Items(body?["lines"]).OfType<JsonObject>())
+        foreach (var line in invoice?.Lines ?? [])
         {
-            string group = line["group"] is JsonObject g ? string.Join(", ", g.Select(p => $"{p.Key}={Json.Text(p.Value)}")) : Json.Text(line["group"]) ?? "";
-            Row(table, [Json.Text(line["meter"]), Json.Text(line["description"]), group, Json.Text(line["quantity"]), Json.Text(line["unit"]), Json.Text(line["unitPrice"]), Json.Text(line["amount"])]);
+            string group = string.Join(", ", line.Group.Select(p => $"{p.Key}={p.Value}"));
+            Row(table, [line.Meter, line.Description, group, line.Quantity, line.Unit, line.UnitPrice, line.Amount]);
         }
 
         console.Write(table);
     }
 
-    public static void Burns(IAnsiConsole console, JsonNode? body)
+    public static void Burns(IAnsiConsole console, IReadOnlyList<Burn> items)
     {
-        var items = Json.Items(body, "burns", "items", "value");
+        ArgumentNullException.ThrowIfNull(items);
         var table = new Table();
         foreach (string c in new[] { "id", "invoice", "usd", "price", "tokens", "status", "signature", "slot" })
         {
             table.AddColumn(c);
         }
 
-        foreach (var b in items.OfType<JsonObject>())
+        foreach (var b in items)
         {
-            Row(table, [Json.Text(b["id"]), Json.Text(b["invoiceId"]), Cents(Json.Long(b["usdMinor"])), Json.Text(b["price"]), TokenAmount(b), Json.Text(b["status"]), Json.Text(b["signature"]), Json.Text(b["slot"])]);
+            Row(table, [b.Id, b.InvoiceId, Cents(b.UsdMinor), b.Price, TokenAmount(b), b.Status, b.Signature, b.Slot]);
         }
 
         console.Write(table);
@@ -122,21 +124,21 @@ public static class Renderers
     }
 
     /// <summary>Prints <c>ledger verify: ok (N entries, M anchors)</c> or the problems; returns whether the ledger is ok.</summary>
-    public static bool LedgerVerify(IAnsiConsole console, JsonNode? body)
+    public static bool LedgerVerify(IAnsiConsole console, LedgerVerification verification)
     {
-        bool ok = body?["ok"] is JsonValue v && v.TryGetValue(out bool b) && b;
-        string counts = $"{Json.Text(body?["entries"]) ?? "?"} entries, {Json.Text(body?["anchors"]) ?? "?"} anchors";
-        var problems = Json.Items(body?["problems"]);
-        if (ok && problems.Count == 0)
+        ArgumentNullException.ThrowIfNull(verification);
+        string counts = $"{verification.Entries ?? "?"} entries, {verification.Anchors ?? "?"} anchors";
+        var problems = verification.Problems;
+        if (verification.Ok == true && problems.Count == 0)
         {
             console.WriteLine($"ledger verify: ok ({counts})");
             return true;
         }
 
         console.WriteLine($"ledger verify: FAILED ({counts}, {problems.Count} problem(s))");
-        foreach (var p in problems)
+        foreach (string p in problems)
         {
-            console.WriteLine("  - " + (p is JsonObject o ? string.Join(", ", o.Select(kv => $"{kv.Key}={Json.Text(kv.Value)}")) : Json.Text(p)));
+            console.WriteLine("  - " + p);
         }
 
         return false;
@@ -191,10 +193,11 @@ public static class Renderers
     }
 
     /// <summary>Base units with the mint's decimals as a decimal string, e.g. 4938000000 with 8 → 49.38000000.</summary>
-    public static string? TokenAmount(JsonObject burn)
+    public static string? TokenAmount(Burn burn)
     {
-        string? raw = Json.Text(burn["tokenAmount"]);
-        long? decimals = Json.Long(burn["decimals"]);
+        ArgumentNullException.ThrowIfNull(burn);
+        string? raw = burn.TokenAmount;
+        long? decimals = burn.Decimals;
         if (raw is null || decimals is not (>= 0 and <= 30) || !BigInteger.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var units))
         {
             return raw;
@@ -213,10 +216,10 @@ public static class Renderers
         }
     }
 
-    private static string Money(JsonObject o)
+    private static string Money(InvoiceSummary invoice)
     {
-        string? total = Json.Text(o["total"]) ?? Cents(Json.Long(o["totalMinor"]));
-        string? currency = Json.Text(o["currency"]);
+        string? total = invoice.Total ?? Cents(invoice.TotalMinor);
+        string? currency = invoice.Currency;
         return total is null ? "" : currency is null ? total : $"{total} {currency}";
     }
 
@@ -224,14 +227,14 @@ public static class Renderers
         minor is { } m ? (m / 100m).ToString("0.00", CultureInfo.InvariantCulture) : null;
 
     /// <summary>A month-aligned period as yyyy-MM, otherwise "start – end".</summary>
-    public static string? Period(JsonNode? period)
+    public static string? Period(PeriodRange? period)
     {
-        if (period is not JsonObject o)
+        if (period is null || period.Value is not null)
         {
-            return Json.Text(period);
+            return period?.Value;
         }
 
-        string? start = Json.Text(o["start"]), end = Json.Text(o["end"]);
+        string? start = period.Start, end = period.End;
         if (DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var s)
             && DateTimeOffset.TryParse(end, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var e)
             && s.ToUniversalTime() is { Day: 1, Hour: 0, Minute: 0, Second: 0 } su

@@ -1,6 +1,5 @@
 using System.Text;
-using System.Text.Json.Nodes;
-using Billing.Cli.Api;
+using Billing.Cli.Api.Responses;
 using Billing.Cli.Generation;
 
 namespace Billing.Cli.Sending;
@@ -54,7 +53,10 @@ public sealed class SendReport
 /// </summary>
 public sealed class UsageSender(ApiClient api, SendKeys keys, SendOptions options)
 {
+    /// <summary>Sends every event; rejections land in the report, an auth failure or unreachable API stops early.</summary>
+    /// <param name="events">The events in file order.</param>
     /// <param name="progress">Receives the number of events finished after each request.</param>
+    /// <param name="cancellationToken">Stops between requests.</param>
     public async Task<SendReport> SendAsync(IReadOnlyList<SourceEvent> events, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -145,25 +147,15 @@ public sealed class UsageSender(ApiClient api, SendKeys keys, SendOptions option
             throw new ApiException(response.Problem());
         }
 
-        JsonObject? json = null;
-        try
+        var result = ApiResponseReader.Ingest(response.Body);
+        if (result?.Rejected is { } rejected && (response.IsSuccess || response.Status == 400))
         {
-            json = JsonNode.Parse(response.Body) as JsonObject;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // handled below
-        }
-
-        if (json?["rejected"] is JsonArray rejected && (response.IsSuccess || response.Status == 400))
-        {
-            report.Accepted += checked((int)(Json.Long(json["accepted"]) ?? 0));
-            foreach (var r in rejected.OfType<JsonObject>())
+            report.Accepted += checked((int)(result.Accepted ?? 0));
+            foreach (var r in rejected)
             {
-                long index = Json.Long(r["index"]) ?? -1;
+                long index = r.Index ?? -1;
                 var source = index >= 0 && index < batch.Count ? batch[(int)index] : null;
-                var reasons = Json.Items(r["errors"]).Select(x => x is JsonObject o ? $"{Json.Text(o["field"])}: {Json.Text(o["reason"])}" : Json.Text(x) ?? "").ToList();
-                report.Rejected.Add(new Rejection(source?.File ?? "?", source?.Line ?? 0, Json.Text(r["id"]) ?? source?.Id, reasons));
+                report.Rejected.Add(new Rejection(source?.File ?? "?", source?.Line ?? 0, r.Id ?? source?.Id, r.Reasons));
             }
 
             return;
@@ -172,7 +164,7 @@ public sealed class UsageSender(ApiClient api, SendKeys keys, SendOptions option
         if (response.IsSuccess)
         {
             // An answer without the contract's shape: count what we can.
-            report.Accepted += checked((int)(Json.Long(json?["accepted"]) ?? batch.Count));
+            report.Accepted += checked((int)(result?.Accepted ?? batch.Count));
             return;
         }
 

@@ -1,0 +1,64 @@
+using Billing.Cli.Api.Responses;
+using Billing.Cli.Rendering;
+
+namespace Billing.Cli.Commands;
+
+/// <summary><c>billing ledger</c>: verify the ledger, through the platform or against the chain.</summary>
+internal static class LedgerCommands
+{
+    public static Command Create(CliContext context, GlobalOptions g) =>
+        new("ledger", "The double-entry ledger.") { Verify(context, g) };
+
+    private static Command Verify(CliContext context, GlobalOptions g)
+    {
+        var verify = new Command("verify",
+            """
+            Verify the ledger. Without --rpc: ask the platform (GET /api/v1/ledger/verify). With --rpc and --authority:
+            verify it yourself, trusting only the chain: read the authority's anchor memos over Solana JSON-RPC, page the
+            entries from GET /api/v1/ledger/entries, recompute every hash, link and Merkle root. With --entry: check one
+            entry's inclusion proof against the root anchored on chain. Exit 1 if not ok.
+
+            Examples:
+              billing ledger verify
+              billing ledger verify --rpc http://127.0.0.1:8899 --authority <anchor authority public key>
+              billing ledger verify --rpc https://api.devnet.solana.com --authority <key> --entry payment:evt_123
+            """);
+        var json = JsonOutput.Option();
+        verify.Add(json);
+        var chain = ChainOptions.AddTo(verify, rpcRequired: false);
+        var entry = new Option<string>("--entry") { Description = "verify only this entry's inclusion proof (needs --rpc and --authority)" };
+        var maxAge = new Option<int>("--max-unanchored-minutes") { Description = "entries older than this must be anchored (the platform's anchoring interval plus grace)", DefaultValueFactory = _ => 20 };
+        verify.Add(entry);
+        verify.Add(maxAge);
+        verify.Handle(context, async (p, ct) =>
+        {
+            using var api = ApiSession.Open(g.Endpoint(p, context), context);
+            if (p.GetValue(chain.Rpc) is { } rpc)
+            {
+                var verifier = chain.Verifier(p, api, rpc);
+                if (p.GetValue(entry) is { } entryId)
+                {
+                    var (e, anchor, entryProblems) = await verifier.VerifyEntryAsync("/api/v1/ledger/proof/" + Uri.EscapeDataString(entryId), ct).ConfigureAwait(false);
+                    return await ChainOptions.ReportEntryAsync(context, entryId, e, anchor, entryProblems).ConfigureAwait(false);
+                }
+
+                var (entries, anchors, problems) = await verifier.VerifyBookAsync(context.Time.GetUtcNow(), TimeSpan.FromMinutes(p.GetValue(maxAge)), ct).ConfigureAwait(false);
+                return await ChainOptions.VerdictAsync(
+                    context,
+                    problems.Count == 0 ? $"ledger verify (chain): ok ({entries} entries, {anchors} anchors on chain)" : null,
+                    $"ledger verify (chain): FAILED ({entries} entries, {anchors} anchors on chain, {problems.Count} problem(s))",
+                    problems).ConfigureAwait(false);
+            }
+
+            var body = await api.GetJsonAsync("/api/v1/ledger/verify", ct).ConfigureAwait(false);
+            if (p.GetValue(json))
+            {
+                await context.Out.WriteLineAsync(Json.Pretty(body)).ConfigureAwait(false);
+                return ApiResponseReader.LedgerVerification(body).Ok == true ? ExitCodes.Ok : ExitCodes.Failed;
+            }
+
+            return Renderers.LedgerVerify(context.Console, ApiResponseReader.LedgerVerification(body)) ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return verify;
+    }
+}
