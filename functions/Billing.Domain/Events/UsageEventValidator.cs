@@ -38,15 +38,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             r.Error("specversion", "must be \"1.0\"");
         }
 
-        string? id = null;
-        if (r.Utf8(EventField.Id, "id", required: true, out var idText))
-        {
-            id = Encoding.UTF8.GetString(idText);
-            if (!IsValidId(idText))
-            {
-                r.Error("id", $"must be 1-{EventLimits.MaxIdLength} printable characters");
-            }
-        }
+        string? id = ReadId(ref r, EventField.Id, "id");
 
         string? source = r.String(EventField.Source, "source", required: true);
         bool hasType = r.Utf8(EventField.Type, "type", required: true, out var typeText);
@@ -189,6 +181,22 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         return utf8.Length is > 0 and <= EventLimits.MaxIdLength && !utf8.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E) && utf8.ContainsAnyExcept((byte)' ');
     }
 
+    /// <summary>A required id field (event id, lease id): its text, kept even when it breaks the printable-characters rule (reported).</summary>
+    private static string? ReadId(ref FieldReader r, EventField field, string name)
+    {
+        if (!r.Utf8(field, name, required: true, out var text))
+        {
+            return null;
+        }
+
+        if (!IsValidId(text))
+        {
+            r.Error(name, $"must be 1-{EventLimits.MaxIdLength} printable characters");
+        }
+
+        return Encoding.UTF8.GetString(text);
+    }
+
     private static UsageFact? ReadCarrier(ref FieldReader r, EventHeader header)
     {
         bool hasSession = r.Utf8(EventField.SessionId, "data.sessionId", required: true, out var sessionId);
@@ -275,15 +283,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
     {
         string? source = header.Source;
         DateTimeOffset? time = header.Time;
-        string? lease = null;
-        if (r.Utf8(EventField.LeaseId, "data.leaseId", required: true, out var leaseText))
-        {
-            lease = Encoding.UTF8.GetString(leaseText);
-            if (!IsValidId(leaseText))
-            {
-                r.Error("data.leaseId", $"must be 1-{EventLimits.MaxIdLength} printable characters");
-            }
-        }
+        string? lease = ReadId(ref r, EventField.LeaseId, "data.leaseId");
 
         string? tenantId = r.String(EventField.TenantId, "data.tenantId", required: true);
         Partner? tenant = null;
