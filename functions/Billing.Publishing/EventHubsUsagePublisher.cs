@@ -60,12 +60,17 @@ public sealed partial class EventHubsUsagePublisher : IUsagePublisher, IAsyncDis
             },
         };
 
-        EventHubProducerClient Client(string hub) => string.IsNullOrWhiteSpace(options.ConnectionString)
-            ? new EventHubProducerClient(options.FullyQualifiedNamespace, hub, credential ?? new DefaultAzureCredential(), clientOptions)
+        // One credential for both clients: they share its token cache.
+        TokenCredential? identity = string.IsNullOrWhiteSpace(options.ConnectionString) ? credential ?? new DefaultAzureCredential() : null;
+        EventHubProducerClient Client(string hub) => identity is not null
+            ? new EventHubProducerClient(options.FullyQualifiedNamespace, hub, identity, clientOptions)
             : new EventHubProducerClient(options.ConnectionString, hub, clientOptions);
 
         return new EventHubsUsagePublisher(Client(options.CarrierOffloadHub), Client(options.ComputeUsageHub), options.PublishTimeout, time, logger, ownsClients: true);
     }
+
+    /// <summary>The producer of <paramref name="hub"/> (for tests of how <see cref="Create"/> builds them).</summary>
+    internal EventHubProducerClient ClientOf(UsageHub hub) => Client(hub);
 
     public async Task PublishAsync(IReadOnlyList<PublishedUsage> events, CancellationToken cancellationToken)
     {

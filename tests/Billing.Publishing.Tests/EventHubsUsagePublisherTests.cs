@@ -162,6 +162,17 @@ public sealed class EventHubsUsagePublisherTests : IAsyncDisposable
         Assert.Equal(0, carrier.SendAttempts);
     }
 
+    [Fact]
+    public async Task Create_Namespace_BuildsOneIdentityClientPerHub()
+    {
+        var options = new PublishingOptions { FullyQualifiedNamespace = "billing-ehns-x.servicebus.windows.net", CarrierOffloadHub = "carrier-a", ComputeUsageHub = "compute-b" };
+
+        await using var publisher = EventHubsUsagePublisher.Create(options, time, NullLogger<EventHubsUsagePublisher>.Instance, new Azure.Identity.ClientSecretCredential("tenant", "client", "unused"));
+
+        Assert.Equal(("billing-ehns-x.servicebus.windows.net", "carrier-a"), (publisher.ClientOf(UsageHub.CarrierOffload).FullyQualifiedNamespace, publisher.ClientOf(UsageHub.CarrierOffload).EventHubName));
+        Assert.Equal(("billing-ehns-x.servicebus.windows.net", "compute-b"), (publisher.ClientOf(UsageHub.ComputeUsage).FullyQualifiedNamespace, publisher.ClientOf(UsageHub.ComputeUsage).EventHubName));
+    }
+
     private sealed class SentBatchComparer : IEqualityComparer<SentBatch>
     {
         public static readonly SentBatchComparer Instance = new();
