@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Billing.Payments;
+using Billing.StripeSimulator;
 using Billing.Reliability.Tests.Infrastructure;
 using Billing.Tests.Shared;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Billing.Cli.Api;
-using Billing.Payments;
+using Billing.StripeSimulator;
 
 namespace Billing.Cli.Demo;
 
