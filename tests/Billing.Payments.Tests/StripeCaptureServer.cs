@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Billing.Tests.Shared;
 
 namespace Billing.Payments.Tests;
 
@@ -54,11 +54,7 @@ internal sealed class StripeCaptureServer : IAsyncDisposable
         // Ask the OS for a free port, then bind HttpListener to it; retry in the unlikely case another process grabs it.
         for (int attempt = 0; ; attempt++)
         {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            string baseUrl = $"http://127.0.0.1:{port}";
+            string baseUrl = $"http://127.0.0.1:{FreePort.Find()}";
             var listener = new HttpListener();
             listener.Prefixes.Add(baseUrl + "/");
             try

@@ -25,14 +25,14 @@ public sealed class AzuriteFixture : IAsyncLifetime
             return;
         }
 
-        string root = RepoRoot.Find();
+        string root = RepositoryRoot.Path;
         string azurite = Path.Combine(root, "node_modules", ".bin", "azurite-table");
         if (!File.Exists(azurite))
         {
             throw new InvalidOperationException("Azurite is not installed: run `npm ci` in the repository root (./run test does it for you).");
         }
 
-        int port = FreePort();
+        int port = Shared.FreePort.Find();
         process = Process.Start(new ProcessStartInfo(azurite, ["--inMemoryPersistence", "--disableTelemetry", "--tableHost", "127.0.0.1", "--tablePort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--skipApiVersionCheck"])
         {
             RedirectStandardOutput = true,
@@ -64,14 +64,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public static int FreePort()
-    {
-        var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    /// <summary>Kept for callers not yet switched to <see cref="Shared.FreePort"/> (the CLI tests).</summary>
+    public static int FreePort() => Shared.FreePort.Find();
 
     public static async Task WaitForPortAsync(int port, TimeSpan timeout)
     {
@@ -96,24 +90,4 @@ public sealed class AzuriteFixture : IAsyncLifetime
 public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
 {
     public const string Name = "azurite";
-}
-
-public static class RepoRoot
-{
-    /// <summary>The repository: above the test binaries, or above the working directory (build output may live elsewhere).</summary>
-    public static string Find()
-    {
-        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Billing.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException($"Billing.sln not found above {AppContext.BaseDirectory} or {Directory.GetCurrentDirectory()}");
-    }
 }

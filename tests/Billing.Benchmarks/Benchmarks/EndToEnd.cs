@@ -33,7 +33,7 @@ public static class EndToEnd
 
     private static int ReadHostBatchSize()
     {
-        string hostJson = Path.Combine(Billing.Tests.Shared.RepoRoot.Find(), "functions", "Billing.Functions", "host.json");
+        string hostJson = Path.Combine(Billing.Tests.Shared.RepositoryRoot.Path, "functions", "Billing.Functions", "host.json");
         using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(hostJson));
         return doc.RootElement.GetProperty("extensions").GetProperty("eventHubs").GetProperty("maxEventBatchSize").GetInt32();
     }
@@ -67,7 +67,7 @@ public static class EndToEnd
 
         var factStore = new FactStore(tables);
         var partners = new PartnerDirectory(partnerStore, Options.Create(new PartnerOptions()), TimeProvider.System, NullLogger<PartnerDirectory>.Instance);
-        var plans = Plans.Load(Services.FindRepositoryRoot());
+        var plans = Plans.Load();
         var metering = new MeteringService(new UsageEventValidator(partners, plans), factStore, new QuarantineStore(tables), partners,
             TimeProvider.System, NullLogger<MeteringService>.Instance);
 

@@ -19,7 +19,7 @@ namespace Billing.Benchmarks.Benchmarks;
 /// </summary>
 public static class MeteringHotPath
 {
-    public static BenchmarkResult Run(BenchOptions options, string repositoryRoot, Action<string> log)
+    public static BenchmarkResult Run(BenchOptions options, Action<string> log)
     {
         var result = new BenchmarkResult("metering");
         int rounds = options.Quick ? 5 : 11;
@@ -28,7 +28,7 @@ public static class MeteringHotPath
 
         var now = DateTimeOffset.UtcNow;
         var pool = new SampleUsage(seed: 7).MixedPool(PoolSize, now);
-        var plans = Plans.Load(repositoryRoot);
+        var plans = Plans.Load();
         var validator = new UsageEventValidator(new StaticPartners(SampleUsage.Partners), plans);
         // No I/O: FactStore only needs the table names and the shard count to compute keys.
         var tables = new BillingTables(new TableServiceClient("UseDevelopmentStorage=true"), new StorageOptions { TablePrefix = "bench" });

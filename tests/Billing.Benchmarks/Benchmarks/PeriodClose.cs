@@ -43,7 +43,7 @@ public static class PeriodClose
         var partnerStore = new PartnerStore(tables);
         await partnerStore.UpsertAsync(new PartnerRegistration(SampleUsage.Partners[0], "bench-carrier-key"), ct); // the one payer
         var facts = new FactStore(tables);
-        var plans = Plans.Load(Services.FindRepositoryRoot());
+        var plans = Plans.Load();
         var plan = plans.Get(SampleUsage.Partners[0].PlanId!);
         var period = BillingPeriod.Containing(DateTimeOffset.UtcNow).Previous;
         var closer = new PeriodCloser(facts, new InvoiceStore(tables), partnerStore, plans, [], TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using Billing.Tests.Shared;
 
 namespace Billing.Benchmarks.Harness;
@@ -16,11 +15,10 @@ public sealed class Services : IAsyncDisposable
     private const string LocalnetReady = "localnet listening on ";
     private readonly List<Process> processes = [];
     private readonly Action<string> log;
-    private readonly string root;
+    private readonly string root = RepositoryRoot.Path;
 
-    public Services(string repositoryRoot, Action<string> log)
+    public Services(Action<string> log)
     {
-        root = repositoryRoot;
         this.log = log;
     }
 
@@ -30,24 +28,6 @@ public sealed class Services : IAsyncDisposable
 
     public string? LocalnetInfoFile { get; private set; }
 
-    public static string FindRepositoryRoot()
-    {
-        var buildTimeRoot = typeof(Services).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory, buildTimeRoot })
-        {
-            for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Billing.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("Billing.sln not found above the current directory; run from the repository (./run bench).");
-    }
-
     public async Task StartAzuriteAsync(CancellationToken cancellationToken)
     {
         string azurite = Path.Combine(root, "node_modules", ".bin", "azurite-table");
@@ -56,7 +36,7 @@ public sealed class Services : IAsyncDisposable
             throw new InvalidOperationException("Azurite is not installed: run `npm ci` in the repository root (./run bench does it).");
         }
 
-        int port = AzuriteFixture.FreePort();
+        int port = FreePort.Find();
         var start = new ProcessStartInfo(azurite)
         {
             WorkingDirectory = Path.GetTempPath(), // Azurite writes debug/log files into its working directory

@@ -17,7 +17,7 @@ public sealed class RestartableAzurite : IAsyncDisposable
 
     public RestartableAzurite()
     {
-        Port = AzuriteFixture.FreePort();
+        Port = FreePort.Find();
         Location = Path.Combine(Path.GetTempPath(), "rel-azurite-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Location);
     }
@@ -33,7 +33,7 @@ public sealed class RestartableAzurite : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        string azurite = Path.Combine(Repo.Root(), "node_modules", ".bin", "azurite-table");
+        string azurite = Path.Combine(RepositoryRoot.Path, "node_modules", ".bin", "azurite-table");
         if (!File.Exists(azurite))
         {
             throw new InvalidOperationException("Azurite is not installed: run `npm ci` in the repository root (./run test does it for you).");

@@ -69,7 +69,7 @@ public sealed class SecurityFixture : IAsyncLifetime
         settings["Billing__Solana__RpcUrl"] = Proxy.Url.ToString();
         settings["Billing__Stripe__WebhookSecret"] = WebhookSecret;
         settings["Billing__Stripe__SecretKey"] = StripeSecretKey;
-        settings["Billing__Stripe__ApiBase"] = $"http://127.0.0.1:{AzuriteFixture.FreePort()}"; // nobody listens: sync fails fast
+        settings["Billing__Stripe__ApiBase"] = $"http://127.0.0.1:{FreePort.Find()}"; // nobody listens: sync fails fast
         AppHost.AddPartners(settings,
         [
             ("carrier-tmo", "Carrier", CarrierKey, "carrier-standard-v1"),

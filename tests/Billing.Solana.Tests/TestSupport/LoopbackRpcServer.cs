@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Billing.Tests.Shared;
 
 namespace Billing.Solana.Tests.TestSupport;
 
@@ -28,7 +28,7 @@ public sealed class LoopbackRpcServer : IAsyncDisposable
     public LoopbackRpcServer(Func<string, JsonElement, int, LoopbackResponse> handler)
     {
         _handler = handler;
-        var port = FreePort();
+        var port = FreePort.Find();
         Url = new Uri($"http://127.0.0.1:{port}/");
         _listener.Prefixes.Add(Url.ToString());
         _listener.Start();
@@ -40,13 +40,6 @@ public sealed class LoopbackRpcServer : IAsyncDisposable
     public IReadOnlyCollection<string> Bodies => _bodies;
 
     public int Count(string method) => _counts.GetValueOrDefault(method);
-
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

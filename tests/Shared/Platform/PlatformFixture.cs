@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Numerics;
 using System.Text.Json.Nodes;
 using Billing.DevHost;
 using Billing.Tests.Shared;
@@ -45,7 +44,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         }
 
         string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        return Path.Combine(RepoRoot.Find(), "functions", "Billing.Functions", "bin", configuration, "net10.0");
+        return Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions", "bin", configuration, "net10.0");
     }
 
     public static Dictionary<string, string> Settings(string connectionString, string tablePrefix, string? localnetInfoFile = null)
@@ -148,23 +147,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public Task DrainAsync() => Host.WaitForIdleAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
 
     /// <summary>A fresh hotspot id (base58 of 32 random bytes) so tests can group their own usage apart.</summary>
-    public static string NewHotspot()
-    {
-        const string Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-        var bytes = new byte[32];
-        Random.Shared.NextBytes(bytes);
-        bytes[0] |= 1; // no leading zero bytes, so the encoding is plain
-        var n = new BigInteger(bytes, isUnsigned: true, isBigEndian: true);
-        var chars = new List<char>();
-        while (n > 0)
-        {
-            chars.Add(Alphabet[(int)(n % 58)]);
-            n /= 58;
-        }
-
-        chars.Reverse();
-        return new string([.. chars]);
-    }
+    public static string NewHotspot() => SampleEvents.NewHotspot();
 }
 
 [CollectionDefinition(Name)]

@@ -163,7 +163,7 @@ public class LocalnetFixture : IAsyncLifetime
 
     private async Task<Uri> StartServerAsync(string infoFile, CancellationToken cancellationToken)
     {
-        var root = FindRepositoryRoot();
+        var root = RepositoryRoot.Path;
         var start = new ProcessStartInfo("node")
         {
             WorkingDirectory = root,
@@ -206,27 +206,6 @@ public class LocalnetFixture : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         return await ready.Task.WaitAsync(cancellationToken);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var buildTimeRoot = typeof(LocalnetFixture).Assembly
-            .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), inherit: false)
-            .OfType<System.Reflection.AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
-        var starts = new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory(), buildTimeRoot };
-        foreach (var start in starts.Where(s => !string.IsNullOrEmpty(s)))
-        {
-            for (var dir = new DirectoryInfo(start!); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Billing.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("Billing.sln not found above the test output; set BILLING_TEST_SOLANA_RPC to use a running localnet.");
     }
 }
 
