@@ -39,8 +39,12 @@ public sealed class AzuriteFixture : IAsyncLifetime
             RedirectStandardError = true,
         })!;
         await WaitForPortAsync(port, TimeSpan.FromSeconds(30));
-        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        ConnectionString = ConnectionStringFor(port);
     }
+
+    /// <summary>Azurite's well-known development account on 127.0.0.1:<paramref name="port"/>.</summary>
+    public static string ConnectionStringFor(int port) =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
 
     /// <summary>Fresh tables under a unique prefix.</summary>
     public async Task<BillingTables> NewTablesAsync(int shards = 8)

@@ -12,7 +12,6 @@ namespace Billing.Benchmarks.Harness;
 /// </summary>
 public sealed class Services : IAsyncDisposable
 {
-    private const string LocalnetReady = "localnet listening on ";
     private readonly List<Process> processes = [];
     private readonly Action<string> log;
     private readonly string root = RepositoryRoot.Path;
@@ -58,7 +57,7 @@ public sealed class Services : IAsyncDisposable
             throw new InvalidOperationException($"Azurite exited at start (code {process.ExitCode}).");
         }
 
-        StorageConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        StorageConnectionString = AzuriteFixture.ConnectionStringFor(port);
         Environment.SetEnvironmentVariable("BILLING_TEST_STORAGE", StorageConnectionString);
         log($"azurite (tables, in memory) on 127.0.0.1:{port}");
     }
@@ -71,24 +70,13 @@ public sealed class Services : IAsyncDisposable
         }
 
         LocalnetInfoFile = Path.Combine(Path.GetTempPath(), $"bench-localnet-{Guid.NewGuid():N}.json");
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { Path.Combine("tests", "localnet", "server.mjs"), "--port", "0", "--info-file", LocalnetInfoFile })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = LocalnetFixture.ServerStartInfo(LocalnetInfoFile);
         var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = Launch(start, "localnet", line =>
         {
-            if (line.StartsWith(LocalnetReady, StringComparison.Ordinal))
+            if (line.StartsWith(LocalnetFixture.ReadyPrefix, StringComparison.Ordinal))
             {
-                ready.TrySetResult(new Uri(line[LocalnetReady.Length..].Trim()));
+                ready.TrySetResult(new Uri(line[LocalnetFixture.ReadyPrefix.Length..].Trim()));
             }
         });
         process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("the localnet exited at start (is `npm ci` done?)"));

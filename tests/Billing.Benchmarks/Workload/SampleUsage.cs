@@ -75,7 +75,7 @@ public sealed class SampleUsage(int seed)
         int gpuCount = random.Next(1, 9);
         return new ComputeEvent(id, lease, gpuModel, gpuCount, end)
         {
-            Provider = Provider,
+            Source = Provider,
             Tenant = Tenant,
             Duration = TimeSpan.FromSeconds(seconds),
             Subject = "lease/" + lease,

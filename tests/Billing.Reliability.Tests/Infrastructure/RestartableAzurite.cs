@@ -26,8 +26,7 @@ public sealed class RestartableAzurite : IAsyncDisposable
 
     public string Location { get; }
 
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
+    public string ConnectionString => AzuriteFixture.ConnectionStringFor(Port);
 
     public bool Running => process is { HasExited: false };
 

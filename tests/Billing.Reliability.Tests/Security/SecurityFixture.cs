@@ -70,7 +70,7 @@ public sealed class SecurityFixture : IAsyncLifetime
         settings["Billing__Stripe__WebhookSecret"] = WebhookSecret;
         settings["Billing__Stripe__SecretKey"] = StripeSecretKey;
         settings["Billing__Stripe__ApiBase"] = $"http://127.0.0.1:{FreePort.Find()}"; // nobody listens: sync fails fast
-        AppHost.AddPartners(settings,
+        PlatformFixture.AddPartners(settings,
         [
             ("carrier-tmo", "Carrier", CarrierKey, "carrier-standard-v1"),
             ("carrier-other", "Carrier", OtherCarrierKey, "carrier-standard-v1"),

@@ -2,25 +2,11 @@ using System.Text.Json.Nodes;
 
 namespace Billing.Tests.Shared;
 
-/// <summary>
-/// A carrier offload session (CONTRACT §3, <c>depin.carrier.offload.v1</c>) as a partner posts it. The required
-/// fields are the constructor's; optional attributes and data fields are left out while null. <see cref="ToJson"/>
-/// writes them in the contract's order, so every test project sends the same shape.
-/// </summary>
+/// <summary>A carrier offload session (<c>depin.carrier.offload.v1</c>) as carrier-tmo posts it; 15 minutes unless told.</summary>
 public sealed record CarrierEvent(string Id, string Hotspot, long UploadBytes, long DownloadBytes, DateTimeOffset End)
+    : UsageEvent("depin.carrier.offload.v1", "carrier-tmo", Id, End, TimeSpan.FromMinutes(15))
 {
-    public const string Type = "depin.carrier.offload.v1";
-
-    public string Source { get; init; } = "carrier-tmo";
-
     public string RadioAccessTechnology { get; init; } = "wlan";
-
-    /// <summary>How long the session ran: <c>startTime</c> is <see cref="End"/> minus this.</summary>
-    public TimeSpan Duration { get; init; } = TimeSpan.FromMinutes(15);
-
-    public string? Subject { get; init; }
-
-    public string? DataContentType { get; init; }
 
     public string? SubscriberHash { get; init; }
 
@@ -35,7 +21,7 @@ public sealed record CarrierEvent(string Id, string Hotspot, long UploadBytes, l
         RewardableBytes = rewardableBytes,
     };
 
-    public JsonObject ToJson()
+    protected override JsonObject Data()
     {
         var data = new JsonObject
         {
@@ -57,8 +43,6 @@ public sealed record CarrierEvent(string Id, string Hotspot, long UploadBytes, l
             data["rewardableBytes"] = rewardable;
         }
 
-        return SampleEvents.Envelope(Type, Source, Id, End, Subject, DataContentType, data);
+        return data;
     }
-
-    public string ToJsonString() => ToJson().ToJsonString();
 }

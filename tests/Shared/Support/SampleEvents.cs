@@ -43,29 +43,4 @@ public static class SampleEvents
 
         return new string([.. chars]);
     }
-
-    /// <summary>The CloudEvents envelope around <paramref name="data"/>, attributes in the contract's order.</summary>
-    internal static JsonObject Envelope(string type, string source, string id, DateTimeOffset time, string? subject, string? dataContentType, JsonObject data)
-    {
-        var envelope = new JsonObject
-        {
-            ["specversion"] = "1.0",
-            ["type"] = type,
-            ["source"] = source,
-            ["id"] = id,
-            ["time"] = Time(time),
-        };
-        if (subject is not null)
-        {
-            envelope["subject"] = subject;
-        }
-
-        if (dataContentType is not null)
-        {
-            envelope["datacontenttype"] = dataContentType;
-        }
-
-        envelope["data"] = data;
-        return envelope;
-    }
 }
