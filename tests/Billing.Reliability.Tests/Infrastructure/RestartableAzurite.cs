@@ -13,6 +13,7 @@ namespace Billing.Reliability.Tests.Infrastructure;
 /// </summary>
 public sealed class RestartableAzurite : IAsyncDisposable
 {
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private Process? process;
 
     public RestartableAzurite()
@@ -54,7 +55,9 @@ public sealed class RestartableAzurite : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await AzuriteFixture.WaitForPortAsync(Port, TimeSpan.FromSeconds(30));
+        // Generous: measured 15 s for Azurite to listen on the shared 2-core machine under load (about 1 s idle), and the
+        // collections' fixtures start their emulators at the same time.
+        await AzuriteFixture.WaitForPortAsync(Port, StartTimeout);
     }
 
     /// <summary>Stops Azurite gracefully (SIGINT; falls back to a kill after 15 s); the port is free afterwards.</summary>
