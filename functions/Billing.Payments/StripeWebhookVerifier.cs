@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace Billing.Payments;
 
@@ -30,7 +31,7 @@ public static class StripeWebhookVerifier
         [NotNullWhen(false)] out string? failureReason)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        return TryVerify(System.Text.Encoding.UTF8.GetBytes(payload), header, secret, tolerance, now, out failureReason);
+        return TryVerify(Encoding.UTF8.GetBytes(payload), header, secret, tolerance, now, out failureReason);
     }
 
     /// <summary>
@@ -94,7 +95,7 @@ public static class StripeWebhookVerifier
             return false;
         }
 
-        byte[] expected = StripeWebhookSigner.ComputeSignature(payload, secret, timestamp);
+        byte[] expected = ComputeSignature(payload, secret, timestamp);
         Span<byte> candidate = stackalloc byte[SignatureBytes];
         bool matched = false;
         foreach (string hex in candidates)
@@ -135,5 +136,16 @@ public static class StripeWebhookVerifier
 
         failureReason = null;
         return true;
+    }
+
+    /// <summary>HMAC-SHA256 of <c>{timestamp}.{payload}</c> over the payload's raw bytes: Stripe signs the bytes it sends, so nothing is decoded first.</summary>
+    private static byte[] ComputeSignature(ReadOnlySpan<byte> payload, string secret, string timestamp)
+    {
+        byte[] key = Encoding.UTF8.GetBytes(secret);
+        byte[] signed = new byte[Encoding.ASCII.GetByteCount(timestamp) + 1 + payload.Length];
+        int at = Encoding.ASCII.GetBytes(timestamp, signed);
+        signed[at++] = (byte)'.';
+        payload.CopyTo(signed.AsSpan(at));
+        return HMACSHA256.HashData(key, signed);
     }
 }

@@ -122,9 +122,9 @@ public static class Program
         var clock = Stopwatch.StartNew();
         void Log(string message) => Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0}s] {message}");
 
-        string root = Services.FindRepositoryRoot();
+        string root = RepositoryRoot.Path;
         var results = new List<BenchmarkResult>();
-        await using var services = new Services(root, Log);
+        await using var services = new Services(Log);
         Log($"benchmarks: {string.Join(", ", BenchOptions.All.Where(options.Runs))}{(options.Quick ? " (quick)" : "")}; {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
 
         async Task Guard(string name, Func<Task<BenchmarkResult>> run)
@@ -154,7 +154,7 @@ public static class Program
         try
         {
             // CPU-only first, while nothing else runs on the machine.
-            await Guard("metering", () => Task.FromResult(MeteringHotPath.Run(options, root, Log)));
+            await Guard("metering", () => Task.FromResult(MeteringHotPath.Run(options, Log)));
 
             if (options.Runs("e2e") || options.Runs("close") || options.Runs("burns") || options.Runs("ledger"))
             {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Billing.Payments;
+using Billing.StripeSimulator;
 
 namespace Billing.Cli.Tests;
 

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
+using Billing.Tests.Shared;
 
 namespace Billing.Payments.Tests;
 
@@ -27,92 +26,25 @@ internal sealed record CapturedRequest(
 /// <c>Idempotency-Key</c>, so tests can observe that a replayed sync gets the original objects back.
 /// Paths listed in <see cref="FailPaths"/> answer with a Stripe-style 400 error.
 /// </summary>
-internal sealed class StripeCaptureServer : IAsyncDisposable
+internal sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: false)
 {
-    private readonly HttpListener _listener;
-    private readonly Task _loop;
     private readonly ConcurrentQueue<CapturedRequest> _requests = new();
     private readonly Dictionary<string, string> _idempotentResponses = new(StringComparer.Ordinal);
     private int _nextId;
 
-    private StripeCaptureServer(HttpListener listener, string baseUrl)
-    {
-        _listener = listener;
-        BaseUrl = baseUrl;
-        _loop = Task.Run(ServeAsync);
-    }
-
     /// <summary>e.g. <c>http://127.0.0.1:41234</c>; use as <see cref="StripeOptions.ApiBase"/>.</summary>
-    public string BaseUrl { get; }
+    public string BaseUrl => Url.GetLeftPart(UriPartial.Authority);
 
     public HashSet<string> FailPaths { get; } = new(StringComparer.Ordinal);
 
     public IReadOnlyList<CapturedRequest> Requests => [.. _requests];
 
-    public static StripeCaptureServer Start()
-    {
-        // Ask the OS for a free port, then bind HttpListener to it; retry in the unlikely case another process grabs it.
-        for (int attempt = 0; ; attempt++)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            string baseUrl = $"http://127.0.0.1:{port}";
-            var listener = new HttpListener();
-            listener.Prefixes.Add(baseUrl + "/");
-            try
-            {
-                listener.Start();
-                return new StripeCaptureServer(listener, baseUrl);
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                listener.Close();
-            }
-        }
-    }
+    public static StripeCaptureServer Start() => new();
 
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Close();
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-        {
-            // The accept loop ends by throwing once the listener is closed.
-        }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            await HandleAsync(context).ConfigureAwait(false);
-        }
-    }
-
-    private async Task HandleAsync(HttpListenerContext context)
+    protected override async Task HandleAsync(HttpListenerContext context)
     {
         HttpListenerRequest request = context.Request;
-        string body;
-        using (var reader = new StreamReader(request.InputStream, Encoding.UTF8))
-        {
-            body = await reader.ReadToEndAsync().ConfigureAwait(false);
-        }
-
+        string body = await ReadBodyAsync(request).ConfigureAwait(false);
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (string? name in request.Headers.AllKeys)
         {
@@ -147,13 +79,8 @@ internal sealed class StripeCaptureServer : IAsyncDisposable
             }
         }
 
-        byte[] bytes = Encoding.UTF8.GetBytes(json);
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
         context.Response.Headers["Request-Id"] = $"req_capture_{_requests.Count}";
-        context.Response.ContentLength64 = bytes.Length;
-        await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
-        context.Response.Close();
+        await WriteJsonAsync(context.Response, status, json).ConfigureAwait(false);
     }
 
     private string Respond(CapturedRequest r)

@@ -39,9 +39,8 @@ public sealed class StripeOptionsValidatorTests
     [InlineData("sk_test_abc123\n", "must not contain whitespace")]
     public void Validate_BadSecretKey_FailsNamingTheSetting(string key, string expected)
     {
-        ValidateOptionsResult result = _validator.Validate(null, new StripeOptions { SecretKey = key });
+        string failure = SingleFailure(new StripeOptions { SecretKey = key });
 
-        string failure = Assert.Single(result.Failures!);
         Assert.StartsWith("Billing:Stripe:SecretKey", failure, StringComparison.Ordinal);
         Assert.Contains(expected, failure, StringComparison.Ordinal);
         Assert.DoesNotContain(key.Trim(), failure, StringComparison.Ordinal);
@@ -53,9 +52,8 @@ public sealed class StripeOptionsValidatorTests
     [InlineData("whsec_abc 123", "must not contain whitespace")]
     public void Validate_BadWebhookSecret_FailsNamingTheSetting(string secret, string expected)
     {
-        ValidateOptionsResult result = _validator.Validate(null, new StripeOptions { WebhookSecret = secret });
+        string failure = SingleFailure(new StripeOptions { WebhookSecret = secret });
 
-        string failure = Assert.Single(result.Failures!);
         Assert.StartsWith("Billing:Stripe:WebhookSecret", failure, StringComparison.Ordinal);
         Assert.Contains(expected, failure, StringComparison.Ordinal);
     }
@@ -66,9 +64,7 @@ public sealed class StripeOptionsValidatorTests
     [InlineData("ftp://api.stripe.com")]
     public void Validate_BadApiBase_Fails(string apiBase)
     {
-        ValidateOptionsResult result = _validator.Validate(null, new StripeOptions { ApiBase = apiBase });
-
-        Assert.StartsWith("Billing:Stripe:ApiBase must be an absolute http(s) URL", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        Assert.StartsWith("Billing:Stripe:ApiBase must be an absolute http(s) URL", SingleFailure(new StripeOptions { ApiBase = apiBase }), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -83,9 +79,7 @@ public sealed class StripeOptionsValidatorTests
     [InlineData(3601)]
     public void Validate_WebhookToleranceOutOfRange_Fails(int seconds)
     {
-        ValidateOptionsResult result = _validator.Validate(null, new StripeOptions { WebhookTolerance = TimeSpan.FromSeconds(seconds) });
-
-        Assert.StartsWith("Billing:Stripe:WebhookTolerance must be positive", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        Assert.StartsWith("Billing:Stripe:WebhookTolerance must be positive", SingleFailure(new StripeOptions { WebhookTolerance = TimeSpan.FromSeconds(seconds) }), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -94,9 +88,7 @@ public sealed class StripeOptionsValidatorTests
     [InlineData(366)]
     public void Validate_DaysUntilDueOutOfRange_Fails(int days)
     {
-        ValidateOptionsResult result = _validator.Validate(null, new StripeOptions { DaysUntilDue = days });
-
-        Assert.StartsWith("Billing:Stripe:DaysUntilDue must be between 1 and 365", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        Assert.StartsWith("Billing:Stripe:DaysUntilDue must be between 1 and 365", SingleFailure(new StripeOptions { DaysUntilDue = days }), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -110,14 +102,11 @@ public sealed class StripeOptionsValidatorTests
     [Fact]
     public void AddStripePayments_InvalidConfiguration_FailsWhenOptionsAreResolved()
     {
-        IConfiguration configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Billing:Stripe:SecretKey"] = "pk_live_wrong",
-                ["Billing:Stripe:WebhookSecret"] = "whsec_configured",
-            })
-            .Build();
-        using ServiceProvider provider = new ServiceCollection().AddLogging().AddStripePayments(configuration).BuildServiceProvider();
+        using ServiceProvider provider = ProviderFor(new()
+        {
+            ["Billing:Stripe:SecretKey"] = "pk_live_wrong",
+            ["Billing:Stripe:WebhookSecret"] = "whsec_configured",
+        });
 
         var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<StripeOptions>>().Value);
         Assert.Contains("publishable key", e.Message, StringComparison.Ordinal);
@@ -126,19 +115,22 @@ public sealed class StripeOptionsValidatorTests
     [Fact]
     public void AddStripePayments_ValidConfiguration_BindsAndResolvesServices()
     {
-        IConfiguration configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Billing:Stripe:WebhookSecret"] = "whsec_configured",
-                ["Billing:Stripe:DaysUntilDue"] = "14",
-                ["Billing:Stripe:WebhookTolerance"] = "00:02:00",
-            })
-            .Build();
-        using ServiceProvider provider = new ServiceCollection().AddLogging().AddStripePayments(configuration).BuildServiceProvider();
+        using ServiceProvider provider = ProviderFor(new()
+        {
+            ["Billing:Stripe:WebhookSecret"] = "whsec_configured",
+            ["Billing:Stripe:DaysUntilDue"] = "14",
+            ["Billing:Stripe:WebhookTolerance"] = "00:02:00",
+        });
 
         StripeOptions options = provider.GetRequiredService<IOptions<StripeOptions>>().Value;
         Assert.Equal(("whsec_configured", 14, TimeSpan.FromMinutes(2)), (options.WebhookSecret, options.DaysUntilDue, options.WebhookTolerance));
         Assert.False(provider.GetRequiredService<StripeInvoiceSync>().Enabled);
         Assert.NotNull(provider.GetRequiredService<StripeWebhookHandler>());
     }
+
+    private string SingleFailure(StripeOptions options) => Assert.Single(_validator.Validate(null, options).Failures!);
+
+    /// <summary>The payments services as the app registers them, over <paramref name="settings"/>.</summary>
+    private static ServiceProvider ProviderFor(Dictionary<string, string?> settings) =>
+        new ServiceCollection().AddLogging().AddStripePayments(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).BuildServiceProvider();
 }

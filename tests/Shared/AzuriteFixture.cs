@@ -25,22 +25,26 @@ public sealed class AzuriteFixture : IAsyncLifetime
             return;
         }
 
-        string root = RepoRoot.Find();
+        string root = RepositoryRoot.Path;
         string azurite = Path.Combine(root, "node_modules", ".bin", "azurite-table");
         if (!File.Exists(azurite))
         {
             throw new InvalidOperationException("Azurite is not installed: run `npm ci` in the repository root (./run test does it for you).");
         }
 
-        int port = FreePort();
+        int port = Shared.FreePort.Find();
         process = Process.Start(new ProcessStartInfo(azurite, ["--inMemoryPersistence", "--disableTelemetry", "--tableHost", "127.0.0.1", "--tablePort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--skipApiVersionCheck"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;
         await WaitForPortAsync(port, TimeSpan.FromSeconds(30));
-        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        ConnectionString = ConnectionStringFor(port);
     }
+
+    /// <summary>Azurite's well-known development account on 127.0.0.1:<paramref name="port"/>.</summary>
+    public static string ConnectionStringFor(int port) =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
 
     /// <summary>Fresh tables under a unique prefix.</summary>
     public async Task<BillingTables> NewTablesAsync(int shards = 8)
@@ -64,14 +68,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public static int FreePort()
-    {
-        var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    /// <summary>Kept for callers not yet switched to <see cref="Shared.FreePort"/> (the CLI tests).</summary>
+    public static int FreePort() => Shared.FreePort.Find();
 
     public static async Task WaitForPortAsync(int port, TimeSpan timeout)
     {
@@ -96,24 +94,4 @@ public sealed class AzuriteFixture : IAsyncLifetime
 public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
 {
     public const string Name = "azurite";
-}
-
-public static class RepoRoot
-{
-    /// <summary>The repository: above the test binaries, or above the working directory (build output may live elsewhere).</summary>
-    public static string Find()
-    {
-        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Billing.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException($"Billing.sln not found above {AppContext.BaseDirectory} or {Directory.GetCurrentDirectory()}");
-    }
 }

@@ -126,23 +126,17 @@ public static class BurnThroughput
         executorRuns = 0;
 
         var comparison = await Comparison.RunAsync(rounds, r => Candidate(r, burnsPerRound), r => Baseline(r, burnsPerRound), log, "burns");
-        double ratio = comparison.Ratio;
-        result.Rows.Add(new Row(
+        result.Rows.Add(comparison.RateRow(
             "4. burns: paid invoices → finalized",
-            $"{Fmt.Rate(comparison.CandidateRate)} burns/s",
-            $"{Fmt.Rate(comparison.BaselineRate)} burns/s",
-            ratio,
-            "report",
-            null,
+            "burns",
+            minRatio: null,
             $"BurnExecutor.RunAsync until {burnsPerRound} intents are finalized ({executorRuns} runs) vs sign+send+poll-finalized of the same BurnChecked+Memo txs, one at a time; median of {rounds} ABBA round(s)"));
 
         result.Figures["rounds"] = rounds;
         result.Figures["burnsPerRound"] = burnsPerRound;
         result.Figures["burnsPerSecond"] = Fmt.Round(comparison.CandidateRate, 2);
         result.Figures["rawBurnsPerSecond"] = Fmt.Round(comparison.BaselineRate, 2);
-        result.Figures["ratio"] = Fmt.Round(ratio);
-        result.Figures["ratioMin"] = Fmt.Round(comparison.MinRatio);
-        result.Figures["ratioMax"] = Fmt.Round(comparison.MaxRatio);
+        comparison.AddRatioFigures(result.Figures);
         result.Figures["executorRuns"] = executorRuns;
         result.Figures["tokenAmountPerBurn"] = amount;
         result.Figures["perRound"] = MeteringHotPath.PerRound(comparison);

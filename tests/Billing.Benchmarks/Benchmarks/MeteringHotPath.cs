@@ -19,7 +19,7 @@ namespace Billing.Benchmarks.Benchmarks;
 /// </summary>
 public static class MeteringHotPath
 {
-    public static BenchmarkResult Run(BenchOptions options, string repositoryRoot, Action<string> log)
+    public static BenchmarkResult Run(BenchOptions options, Action<string> log)
     {
         var result = new BenchmarkResult("metering");
         int rounds = options.Quick ? 5 : 11;
@@ -28,7 +28,7 @@ public static class MeteringHotPath
 
         var now = DateTimeOffset.UtcNow;
         var pool = new SampleUsage(seed: 7).MixedPool(PoolSize, now);
-        var plans = Plans.Load(repositoryRoot);
+        var plans = Plans.Load();
         var validator = new UsageEventValidator(new StaticPartners(SampleUsage.Partners), plans);
         // No I/O: FactStore only needs the table names and the shard count to compute keys.
         var tables = new BillingTables(new TableServiceClient("UseDevelopmentStorage=true"), new StorageOptions { TablePrefix = "bench" });
@@ -133,14 +133,10 @@ public static class MeteringHotPath
         double bytesPerEvent = Comparison.Median(comparison.Candidate.Select(s => s.BytesPerUnit));
         double rawBytesPerEvent = Comparison.Median(comparison.Baseline.Select(s => s.BytesPerUnit));
         double avgEventBytes = pool.Average(p => p.Length);
-        double ratio = comparison.Ratio;
-        result.Rows.Add(new Row(
+        result.Rows.Add(comparison.RateRow(
             "1. metering hot path (1 thread)",
-            $"{Fmt.Rate(comparison.CandidateRate)} events/s",
-            $"{Fmt.Rate(comparison.BaselineRate)} events/s",
-            ratio,
-            "≥ 0.50",
-            ratio >= 0.5,
+            "events",
+            minRatio: 0.5,
             $"Validate(UTF-8)+keys+UsageAccumulator vs STJ→POCO, same bytes (avg {avgEventBytes:0} B); median of {rounds} rounds × {Fmt.Int(eventsPerRound)}, interleaved per {SliceSize} (range {comparison.MinRatio:0.00}–{comparison.MaxRatio:0.00})"));
         result.Rows.Add(new Row(
             "1. metering allocations",
@@ -157,11 +153,7 @@ public static class MeteringHotPath
         result.Figures["averageEventBytes"] = Fmt.Round(avgEventBytes, 1);
         result.Figures["eventsPerSecond"] = Fmt.Round(comparison.CandidateRate, 0);
         result.Figures["rawEventsPerSecond"] = Fmt.Round(comparison.BaselineRate, 0);
-        result.Figures["ratio"] = Fmt.Round(ratio);
-        result.Figures["ratioMin"] = Fmt.Round(comparison.MinRatio);
-        result.Figures["ratioMax"] = Fmt.Round(comparison.MaxRatio);
-        result.Figures["target"] = 0.5;
-        result.Figures["pass"] = ratio >= 0.5;
+        comparison.AddRatioFigures(result.Figures, minRatio: 0.5);
         result.Figures["bytesAllocatedPerEvent"] = Fmt.Round(bytesPerEvent, 0);
         result.Figures["rawBytesAllocatedPerEvent"] = Fmt.Round(rawBytesPerEvent, 0);
         result.Figures["perRound"] = PerRound(comparison);

@@ -43,7 +43,7 @@ public static class PeriodClose
         var partnerStore = new PartnerStore(tables);
         await partnerStore.UpsertAsync(new PartnerRegistration(SampleUsage.Partners[0], "bench-carrier-key"), ct); // the one payer
         var facts = new FactStore(tables);
-        var plans = Plans.Load(Services.FindRepositoryRoot());
+        var plans = Plans.Load();
         var plan = plans.Get(SampleUsage.Partners[0].PlanId!);
         var period = BillingPeriod.Containing(DateTimeOffset.UtcNow).Previous;
         var closer = new PeriodCloser(facts, new InvoiceStore(tables), partnerStore, plans, [], TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
@@ -110,13 +110,10 @@ public static class PeriodClose
         string scaled = budgetHit
             ? $" (insert budget {insertBudget.TotalSeconds:0} s reached before {Fmt.Int(requested)}; --close-insert-budget)"
             : factCount == 1_000_000 ? "" : " (--close-facts; the issue asks 1,000,000)";
-        result.Rows.Add(new Row(
+        result.Rows.Add(comparison.RateRow(
             "3. period close scan",
-            $"{Fmt.Rate(comparison.CandidateRate)} facts/s",
-            $"{Fmt.Rate(comparison.BaselineRate)} facts/s",
-            ratio,
-            "report",
-            null,
+            "facts",
+            minRatio: null,
             $"{Fmt.Int(factCount)} facts{scaled}: PeriodCloser.AccumulateAsync + RatingEngine.Rate vs raw QueryAsync, same 8 partitions; median of {rounds} ABBA round(s); raw insert {Fmt.Seconds(insert.Elapsed)} ({Fmt.Rate(insertRate)}/s); CloseAsync {Fmt.Seconds(closeWatch.Elapsed)} → {invoice.Id} {invoice.Total}"));
         result.Rows.Add(new Row(
             "3. period close peak working set",

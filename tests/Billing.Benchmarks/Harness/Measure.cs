@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 
 namespace Billing.Benchmarks.Harness;
 
@@ -34,6 +35,32 @@ public sealed class Comparison
     public double MaxRatio => Candidate.Zip(Baseline, (c, b) => c.PerSecond / b.PerSecond).DefaultIfEmpty(0).Max();
 
     public int Rounds => Math.Min(Candidate.Count, Baseline.Count);
+
+    /// <summary>
+    /// The report row of the two rates (<paramref name="unit"/> per second) and their median ratio, which passes at
+    /// <paramref name="minRatio"/> or above; without one the row only reports.
+    /// </summary>
+    public Row RateRow(string benchmark, string unit, double? minRatio, string notes) => new(
+        benchmark,
+        $"{Fmt.Rate(CandidateRate)} {unit}/s",
+        $"{Fmt.Rate(BaselineRate)} {unit}/s",
+        Ratio,
+        minRatio is { } target ? $"≥ {target:0.00}" : "report",
+        minRatio is { } min ? Ratio >= min : null,
+        notes);
+
+    /// <summary>The median ratio and its range over the rounds (and the target with its verdict), as results.json records them.</summary>
+    public void AddRatioFigures(JsonObject figures, double? minRatio = null)
+    {
+        figures["ratio"] = Fmt.Round(Ratio);
+        figures["ratioMin"] = Fmt.Round(MinRatio);
+        figures["ratioMax"] = Fmt.Round(MaxRatio);
+        if (minRatio is { } target)
+        {
+            figures["target"] = target;
+            figures["pass"] = Ratio >= target;
+        }
+    }
 
     public static async Task<Comparison> RunAsync(
         int rounds,

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using Billing.Tests.Shared;
 
 namespace Billing.Benchmarks.Harness;
@@ -13,14 +12,12 @@ namespace Billing.Benchmarks.Harness;
 /// </summary>
 public sealed class Services : IAsyncDisposable
 {
-    private const string LocalnetReady = "localnet listening on ";
     private readonly List<Process> processes = [];
     private readonly Action<string> log;
-    private readonly string root;
+    private readonly string root = RepositoryRoot.Path;
 
-    public Services(string repositoryRoot, Action<string> log)
+    public Services(Action<string> log)
     {
-        root = repositoryRoot;
         this.log = log;
     }
 
@@ -30,24 +27,6 @@ public sealed class Services : IAsyncDisposable
 
     public string? LocalnetInfoFile { get; private set; }
 
-    public static string FindRepositoryRoot()
-    {
-        var buildTimeRoot = typeof(Services).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory, buildTimeRoot })
-        {
-            for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Billing.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("Billing.sln not found above the current directory; run from the repository (./run bench).");
-    }
-
     public async Task StartAzuriteAsync(CancellationToken cancellationToken)
     {
         string azurite = Path.Combine(root, "node_modules", ".bin", "azurite-table");
@@ -56,7 +35,7 @@ public sealed class Services : IAsyncDisposable
             throw new InvalidOperationException("Azurite is not installed: run `npm ci` in the repository root (./run bench does it).");
         }
 
-        int port = AzuriteFixture.FreePort();
+        int port = FreePort.Find();
         var start = new ProcessStartInfo(azurite)
         {
             WorkingDirectory = Path.GetTempPath(), // Azurite writes debug/log files into its working directory
@@ -78,7 +57,7 @@ public sealed class Services : IAsyncDisposable
             throw new InvalidOperationException($"Azurite exited at start (code {process.ExitCode}).");
         }
 
-        StorageConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        StorageConnectionString = AzuriteFixture.ConnectionStringFor(port);
         Environment.SetEnvironmentVariable("BILLING_TEST_STORAGE", StorageConnectionString);
         log($"azurite (tables, in memory) on 127.0.0.1:{port}");
     }
@@ -91,24 +70,13 @@ public sealed class Services : IAsyncDisposable
         }
 
         LocalnetInfoFile = Path.Combine(Path.GetTempPath(), $"bench-localnet-{Guid.NewGuid():N}.json");
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { Path.Combine("tests", "localnet", "server.mjs"), "--port", "0", "--info-file", LocalnetInfoFile })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = LocalnetFixture.ServerStartInfo(LocalnetInfoFile);
         var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = Launch(start, "localnet", line =>
         {
-            if (line.StartsWith(LocalnetReady, StringComparison.Ordinal))
+            if (line.StartsWith(LocalnetFixture.ReadyPrefix, StringComparison.Ordinal))
             {
-                ready.TrySetResult(new Uri(line[LocalnetReady.Length..].Trim()));
+                ready.TrySetResult(new Uri(line[LocalnetFixture.ReadyPrefix.Length..].Trim()));
             }
         });
         process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("the localnet exited at start (is `npm ci` done?)"));

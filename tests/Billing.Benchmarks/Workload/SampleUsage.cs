@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
-using Billing.Domain.Events;
 using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
+using Billing.Tests.Shared;
 
 namespace Billing.Benchmarks.Workload;
 
@@ -30,51 +29,40 @@ public sealed class SampleUsage(int seed)
         new(Tenant, PartnerRole.Tenant, "compute-standard-v1"),
     ];
 
-    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset t) => SampleEvents.Time(t);
 
     public string Hotspot(int index)
     {
         index %= hotspots.Length;
         if (hotspots[index].Length == 0)
         {
-            var bytes = new byte[32];
-            random.NextBytes(bytes);
-            bytes[0] |= 1;
-            hotspots[index] = Billing.Solana.Keys.Base58.Encode(bytes);
+            hotspots[index] = SampleEvents.NewHotspot(random);
         }
 
         return hotspots[index];
     }
 
-    /// <summary>A carrier offload session ending at <paramref name="end"/>; <c>time</c> = end.</summary>
+    /// <summary>A carrier offload session ending at <paramref name="end"/>, every optional field set; <c>time</c> = end.</summary>
     public string CarrierEvent(string id, DateTimeOffset end, string source = Carrier)
     {
-        var start = end.AddSeconds(-random.Next(60, 3600));
+        var duration = TimeSpan.FromSeconds(random.Next(60, 3600));
         long up = random.NextInt64(1_000, 50_000_000);
         long down = random.NextInt64(1_000, 500_000_000);
         var subscriber = new byte[32];
         random.NextBytes(subscriber);
-        return new JsonObject
+        string subject = "hotspot/" + Hotspot(random.Next());
+        string hotspot = Hotspot(random.Next());
+        string rat = Rats[random.Next(Rats.Length)];
+        long rewardable = up + down - random.NextInt64(0, 1_000);
+        return new CarrierEvent(id, hotspot, up, down, end)
         {
-            ["specversion"] = "1.0",
-            ["type"] = EventTypes.CarrierOffloadV1,
-            ["source"] = source,
-            ["id"] = id,
-            ["time"] = Time(end),
-            ["subject"] = "hotspot/" + Hotspot(random.Next()),
-            ["datacontenttype"] = "application/json",
-            ["data"] = new JsonObject
-            {
-                ["sessionId"] = id,
-                ["hotspotId"] = Hotspot(random.Next()),
-                ["subscriberHash"] = Convert.ToHexStringLower(subscriber),
-                ["radioAccessTechnology"] = Rats[random.Next(Rats.Length)],
-                ["startTime"] = Time(start),
-                ["endTime"] = Time(end),
-                ["uploadBytes"] = up,
-                ["downloadBytes"] = down,
-                ["rewardableBytes"] = up + down - random.NextInt64(0, 1_000),
-            },
+            Source = source,
+            RadioAccessTechnology = rat,
+            Duration = duration,
+            Subject = subject,
+            DataContentType = "application/json",
+            SubscriberHash = Convert.ToHexStringLower(subscriber),
+            RewardableBytes = rewardable,
         }.ToJsonString();
     }
 
@@ -83,25 +71,15 @@ public sealed class SampleUsage(int seed)
     {
         int seconds = random.Next(1, 5) * 900;
         string lease = "lease-" + random.Next(1, 500).ToString(CultureInfo.InvariantCulture);
-        return new JsonObject
+        string gpuModel = Gpus[random.Next(Gpus.Length)];
+        int gpuCount = random.Next(1, 9);
+        return new ComputeEvent(id, lease, gpuModel, gpuCount, end)
         {
-            ["specversion"] = "1.0",
-            ["type"] = EventTypes.ComputeUsageV1,
-            ["source"] = Provider,
-            ["id"] = id,
-            ["time"] = Time(end),
-            ["subject"] = "lease/" + lease,
-            ["datacontenttype"] = "application/json",
-            ["data"] = new JsonObject
-            {
-                ["leaseId"] = lease,
-                ["tenantId"] = Tenant,
-                ["providerId"] = Provider,
-                ["gpuModel"] = Gpus[random.Next(Gpus.Length)],
-                ["gpuCount"] = random.Next(1, 9),
-                ["intervalStart"] = Time(end.AddSeconds(-seconds)),
-                ["intervalEnd"] = Time(end),
-            },
+            Source = Provider,
+            Tenant = Tenant,
+            Duration = TimeSpan.FromSeconds(seconds),
+            Subject = "lease/" + lease,
+            DataContentType = "application/json",
         }.ToJsonString();
     }
 
@@ -133,10 +111,10 @@ public sealed class StaticPartners(IEnumerable<Partner> partners) : IPartnerDire
 public static class Plans
 {
     /// <summary>The shipped price plans (functions/Billing.Functions/plans), from the build output or the repository.</summary>
-    public static PlanCatalog Load(string repositoryRoot)
+    public static PlanCatalog Load()
     {
         string output = Path.Combine(AppContext.BaseDirectory, "plans");
-        string directory = Directory.Exists(output) ? output : Path.Combine(repositoryRoot, "functions", "Billing.Functions", "plans");
+        string directory = Directory.Exists(output) ? output : Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions", "plans");
         return BillingFunctionsApp.LoadPlans(directory);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Billing.Domain.Events;
+using Billing.Domain.Metering;
 
 namespace Billing.Domain.Tests.Events;
 
@@ -10,6 +11,9 @@ namespace Billing.Domain.Tests.Events;
 /// </summary>
 public class CloudEventsConformanceTests
 {
+    /// <summary>The fact of the sample carrier event sent with <c>time</c> spelled <paramref name="time"/>.</summary>
+    private static UsageFact FactAt(string time) => TestEvents.Validate(Mutate($"time=\"{time}\"")).Fact!;
+
     private static JsonObject Mutate(params string[] mutations)
     {
         var evt = TestEvents.Carrier();
@@ -169,8 +173,7 @@ public class CloudEventsConformanceTests
     [InlineData("2026-10-20T10:15:00.1234567Z", "2026-10-20t10:15:00.1234567999z")]
     public void ContentHash_SameInstantSpelledDifferently_IsTheSameContent(string a, string b)
     {
-        var first = TestEvents.Validate(Mutate($"time=\"{a}\"")).Fact!;
-        var second = TestEvents.Validate(Mutate($"time=\"{b}\"")).Fact!;
+        var (first, second) = (FactAt(a), FactAt(b));
 
         Assert.Equal(first.ContentHash, second.ContentHash);
         Assert.Equal(first.Time, second.Time);
@@ -179,13 +182,8 @@ public class CloudEventsConformanceTests
     [Theory]
     [InlineData("2026-10-20T10:15:00.1234567Z", "2026-10-20T10:15:00.1234568Z")]
     [InlineData("2026-10-20T10:15:00Z", "2026-10-20T10:15:00+05:30")]
-    public void ContentHash_DifferentInstants_AreDifferentContent(string a, string b)
-    {
-        var first = TestEvents.Validate(Mutate($"time=\"{a}\"")).Fact!;
-        var second = TestEvents.Validate(Mutate($"time=\"{b}\"")).Fact!;
-
-        Assert.NotEqual(first.ContentHash, second.ContentHash);
-    }
+    public void ContentHash_DifferentInstants_AreDifferentContent(string a, string b) =>
+        Assert.NotEqual(FactAt(a).ContentHash, FactAt(b).ContentHash);
 
     [Fact]
     public void ContentHash_ExtensionsAndDataContentTypeSpelling_AreNotContent()

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Billing.Domain.Events;
 using Billing.Domain.Partners;
+using Billing.Tests.Shared;
 
 namespace Billing.Domain.Tests.Events;
 
@@ -11,48 +12,15 @@ internal static class TestEvents
     public static readonly DateTimeOffset Now = new(2026, 10, 20, 12, 0, 0, TimeSpan.Zero);
     public const string Hotspot = "5ZxY9QXb1cTqVmk3n8pJfLr2sDwEaGh4uKoN6iBvCyT7"; // decodes to 32 bytes
 
-    public static JsonObject Carrier(string id = "sess-000123") => new()
-    {
-        ["specversion"] = "1.0",
-        ["type"] = EventTypes.CarrierOffloadV1,
-        ["source"] = "carrier-tmo",
-        ["id"] = id,
-        ["time"] = "2026-10-20T10:15:00Z",
-        ["subject"] = "hotspot/" + Hotspot,
-        ["datacontenttype"] = "application/json",
-        ["data"] = new JsonObject
-        {
-            ["sessionId"] = id,
-            ["hotspotId"] = Hotspot,
-            ["subscriberHash"] = new string('a', 64),
-            ["radioAccessTechnology"] = "wlan",
-            ["startTime"] = "2026-10-20T10:00:00Z",
-            ["endTime"] = "2026-10-20T10:15:00Z",
-            ["uploadBytes"] = 1_200_000,
-            ["downloadBytes"] = 5_400_000,
-            ["rewardableBytes"] = 6_600_000,
-        },
-    };
+    private static DateTimeOffset At(int hour, int minute) => new(2026, 10, 20, hour, minute, 0, TimeSpan.Zero);
 
-    public static JsonObject Compute(string id = "lease-77:2026-10-20T10") => new()
-    {
-        ["specversion"] = "1.0",
-        ["type"] = EventTypes.ComputeUsageV1,
-        ["source"] = "provider-nodeops",
-        ["id"] = id,
-        ["time"] = "2026-10-20T11:00:00Z",
-        ["subject"] = "lease/lease-77",
-        ["data"] = new JsonObject
-        {
-            ["leaseId"] = "lease-77",
-            ["tenantId"] = "tenant-lab",
-            ["providerId"] = "provider-nodeops",
-            ["gpuModel"] = "H100",
-            ["gpuCount"] = 8,
-            ["intervalStart"] = "2026-10-20T10:00:00Z",
-            ["intervalEnd"] = "2026-10-20T11:00:00Z",
-        },
-    };
+    /// <summary>A carrier session with every optional field, 10:00–10:15 on <see cref="Now"/>'s day.</summary>
+    public static JsonObject Carrier(string id = "sess-000123") =>
+        new CarrierEvent(id, Hotspot, 1_200_000, 5_400_000, At(10, 15)).Complete(new string('a', 64), 6_600_000).ToJson();
+
+    /// <summary>An hour of eight H100s of lease-77, 10:00–11:00 on <see cref="Now"/>'s day.</summary>
+    public static JsonObject Compute(string id = "lease-77:2026-10-20T10") =>
+        new ComputeEvent(id, "lease-77", "H100", 8, At(11, 0)) { Subject = "lease/lease-77" }.ToJson();
 
     public static UsageEventValidator Validator() => new(new Directory(), new Prices());
 

@@ -81,13 +81,8 @@ public class UsageEventValidatorTests
 
     [Theory]
     [MemberData(nameof(CarrierRules))]
-    public void Validate_CarrierRuleBroken_RejectsNamingTheField(string mutation, string field, string reason)
-    {
-        var result = Validate(Mutate(Carrier(), mutation), poster: "carrier-tmo");
-
-        Assert.False(result.IsValid);
-        Assert.Contains(result.Errors, e => e.Field == field && e.Reason.Contains(reason, StringComparison.OrdinalIgnoreCase));
-    }
+    public void Validate_CarrierRuleBroken_RejectsNamingTheField(string mutation, string field, string reason) =>
+        AssertRejected(Validate(Mutate(Carrier(), mutation), poster: "carrier-tmo"), field, reason);
 
     public static TheoryData<string, string, string> ComputeRules() => new()
     {
@@ -106,13 +101,8 @@ public class UsageEventValidatorTests
 
     [Theory]
     [MemberData(nameof(ComputeRules))]
-    public void Validate_ComputeRuleBroken_RejectsNamingTheField(string mutation, string field, string reason)
-    {
-        var result = Validate(Mutate(Compute(), mutation), poster: "provider-nodeops");
-
-        Assert.False(result.IsValid);
-        Assert.Contains(result.Errors, e => e.Field == field && e.Reason.Contains(reason, StringComparison.OrdinalIgnoreCase));
-    }
+    public void Validate_ComputeRuleBroken_RejectsNamingTheField(string mutation, string field, string reason) =>
+        AssertRejected(Validate(Mutate(Compute(), mutation), poster: "provider-nodeops"), field, reason);
 
     [Fact]
     public void Validate_ComputeIntervalOfExactly24Hours_IsAccepted()
@@ -245,6 +235,13 @@ public class UsageEventValidatorTests
 
         target[parts[^1]] = value;
         return evt;
+    }
+
+    /// <summary>Invalid, with an error on <paramref name="field"/> whose reason mentions <paramref name="reason"/>.</summary>
+    private static void AssertRejected(EventValidationResult result, string field, string reason)
+    {
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Errors, e => e.Field == field && e.Reason.Contains(reason, StringComparison.OrdinalIgnoreCase));
     }
 }
 

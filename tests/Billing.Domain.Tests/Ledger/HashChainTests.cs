@@ -19,10 +19,8 @@ public class HashChainTests
         LedgerEntry e = chain[2];
         chain[2] = With(e, postings: e.Postings.Select(p => p with { Amount = p.Amount * 10 }));
 
-        LedgerProblem problem = Assert.Single(HashChain.Verify(chain));
+        LedgerProblem problem = SingleProblem(chain, LedgerProblemKind.HashMismatch, 3);
 
-        Assert.Equal(LedgerProblemKind.HashMismatch, problem.Kind);
-        Assert.Equal(3, problem.Sequence);
         Assert.Equal(e.EntryId, problem.EntryId);
         Assert.Contains(e.Hash, problem.Message, StringComparison.Ordinal);
     }
@@ -33,10 +31,8 @@ public class HashChainTests
         var chain = Chain(5);
         chain[2] = Rehashed(With(chain[2], postings: chain[2].Postings.Select(p => p with { Amount = p.Amount * 10 })));
 
-        LedgerProblem problem = Assert.Single(HashChain.Verify(chain));
+        LedgerProblem problem = SingleProblem(chain, LedgerProblemKind.PreviousHashMismatch, 4);
 
-        Assert.Equal(LedgerProblemKind.PreviousHashMismatch, problem.Kind);
-        Assert.Equal(4, problem.Sequence);
         Assert.Equal(chain[3].EntryId, problem.EntryId);
         Assert.Contains("sequence 3", problem.Message, StringComparison.Ordinal);
     }
@@ -60,10 +56,8 @@ public class HashChainTests
         var chain = Chain(5);
         chain.RemoveAt(2);
 
-        LedgerProblem problem = Assert.Single(HashChain.Verify(chain));
+        LedgerProblem problem = SingleProblem(chain, LedgerProblemKind.SequenceGap, 4);
 
-        Assert.Equal(LedgerProblemKind.SequenceGap, problem.Kind);
-        Assert.Equal(4, problem.Sequence);
         Assert.Equal("sequence 3 missing before sequence 4", problem.Message);
     }
 
@@ -85,10 +79,8 @@ public class HashChainTests
         var chain = Chain(5);
         (chain[1], chain[2]) = (chain[2], chain[1]);
 
-        LedgerProblem problem = Assert.Single(HashChain.Verify(chain));
+        LedgerProblem problem = SingleProblem(chain, LedgerProblemKind.OutOfOrder, 2);
 
-        Assert.Equal(LedgerProblemKind.OutOfOrder, problem.Kind);
-        Assert.Equal(2, problem.Sequence);
         Assert.Equal("sequence 2 comes after sequence 3 ('payment:evt_3')", problem.Message);
     }
 
@@ -114,10 +106,8 @@ public class HashChainTests
         var chain = Chain(4);
         chain[3] = LedgerEntry.Seal("main", 4, new string('e', 64), Payment(4)); // correctly hashed, wrongly linked
 
-        LedgerProblem problem = Assert.Single(HashChain.Verify(chain));
+        LedgerProblem problem = SingleProblem(chain, LedgerProblemKind.PreviousHashMismatch, 4);
 
-        Assert.Equal(LedgerProblemKind.PreviousHashMismatch, problem.Kind);
-        Assert.Equal(4, problem.Sequence);
         Assert.Equal("payment:evt_4", problem.EntryId);
         Assert.Contains(chain[2].Hash, problem.Message, StringComparison.Ordinal);
         Assert.Contains("sequence 3 ('payment:evt_3')", problem.Message, StringComparison.Ordinal);
@@ -130,9 +120,7 @@ public class HashChainTests
         chain[0] = Rehashed(With(chain[0], previousHash: new string('1', 64)));
         chain[1] = Rehashed(With(chain[1], previousHash: chain[0].Hash));
 
-        LedgerProblem problem = Assert.Single(HashChain.Verify(chain));
-
-        Assert.Equal((LedgerProblemKind.PreviousHashMismatch, 1L), (problem.Kind, problem.Sequence));
+        SingleProblem(chain, LedgerProblemKind.PreviousHashMismatch, 1);
     }
 
     [Fact]
@@ -153,9 +141,7 @@ public class HashChainTests
         var chain = Chain(2);
         chain.Add(LedgerEntry.Seal("other", 3, chain[1].Hash, Payment(3)));
 
-        LedgerProblem problem = Assert.Single(HashChain.Verify(chain));
-
-        Assert.Equal((LedgerProblemKind.WrongBook, 3L), (problem.Kind, problem.Sequence));
+        SingleProblem(chain, LedgerProblemKind.WrongBook, 3);
     }
 
     [Fact]
@@ -189,5 +175,13 @@ public class HashChainTests
 
         LedgerProblem missing = Assert.Single(HashChain.VerifyAnchors(chain[..2], [first]));
         Assert.Equal(LedgerProblemKind.AnchorIncomplete, missing.Kind);
+    }
+
+    /// <summary>Verifies <paramref name="chain"/>: exactly one problem, of <paramref name="kind"/> at <paramref name="sequence"/>.</summary>
+    private static LedgerProblem SingleProblem(IReadOnlyList<LedgerEntry> chain, LedgerProblemKind kind, long sequence)
+    {
+        LedgerProblem problem = Assert.Single(HashChain.Verify(chain));
+        Assert.Equal((kind, sequence), (problem.Kind, problem.Sequence));
+        return problem;
     }
 }

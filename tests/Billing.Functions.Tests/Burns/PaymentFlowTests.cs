@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Billing.Functions.Tests.Invoicing;
 using Billing.Payments;
 using Billing.Solana.Keys;
+using Billing.StripeSimulator;
 using Billing.Solana.Rpc;
 using Billing.Tests.Shared;
 

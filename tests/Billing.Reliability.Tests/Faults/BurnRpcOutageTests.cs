@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Billing.Payments;
+using Billing.StripeSimulator;
 using Billing.Reliability.Tests.Infrastructure;
 using Billing.Reliability.Tests.Security;
 using Billing.Solana.Keys;

@@ -22,9 +22,7 @@ public class DevHostRestartTests(AzuriteFixture azurite, ITestOutputHelper outpu
     {
         string prefix = AzuriteFixture.UniquePrefix();
         string data = Path.Combine(Path.GetTempPath(), "devhost-data-" + Guid.NewGuid().ToString("N"));
-        var settings = AppHost.BaseSettings(azurite.ConnectionString, prefix, localnetInfoFile: null);
-        settings["Billing__Burns__Schedule"] = "0 0 0 1 1 *"; // no chain in this test
-        AppHost.AddPartners(settings, [(Carrier, "Carrier", CarrierKey, "carrier-standard-v1"), ("finance", "Finance", FinanceKey, null)]);
+        var settings = AppHost.OneCarrierWithoutChain(azurite.ConnectionString, prefix, Carrier, CarrierKey, FinanceKey);
         var (batches, distinct) = LoadTests.Stream(new EventFactory(92), Carrier, "dr" + Guid.NewGuid().ToString("N")[..6], 8_000, batchSize: 1_000);
         try
         {

@@ -24,9 +24,7 @@ public class HandlerStartupCrashTests(AzuriteFixture azurite, ITestOutputHelper 
     public async Task HandlerKilledDuringStartUpRepeatedly_SupervisorRestartsWithBackoff_HealthRecoversAndEveryAcceptedEventIsMetered()
     {
         string prefix = AzuriteFixture.UniquePrefix();
-        var settings = AppHost.BaseSettings(azurite.ConnectionString, prefix, localnetInfoFile: null);
-        settings["Billing__Burns__Schedule"] = "0 0 0 1 1 *"; // no chain in this test
-        AppHost.AddPartners(settings, [(Carrier, "Carrier", CarrierKey, "carrier-standard-v1"), ("finance", "Finance", FinanceKey, null)]);
+        var settings = AppHost.OneCarrierWithoutChain(azurite.ConnectionString, prefix, Carrier, CarrierKey, FinanceKey);
         await using var app = await AppHost.StartAsync(azurite.ConnectionString, prefix, settings);
         var (batches, distinct) = LoadTests.Stream(new EventFactory(91), Carrier, "rs" + Guid.NewGuid().ToString("N")[..6], 6_000, batchSize: 300);
         var accepted = new HashSet<string>(StringComparer.Ordinal);

@@ -9,7 +9,7 @@ namespace Billing.Reliability.Tests.Faults;
 /// The platform with partners whose events used to stop a hub partition for good (every retry of the batch failed the
 /// same way). Each test posts the poison first and ordinary events of another carrier after it.
 /// </summary>
-public sealed class PoisonFixture : IAsyncLifetime
+public sealed class PoisonFixture : AppHostFixture
 {
     public const string FinanceKey = "rel-poison-finance-key-01";
     public const string OrdinaryCarrier = "carrier-poison-ok";
@@ -23,37 +23,22 @@ public sealed class PoisonFixture : IAsyncLifetime
 
     private readonly AzuriteFixture azurite = new();
 
-    public LocalnetFixture Localnet { get; } = new();
-
-    public AppHost App { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task<string> StartStorageAsync()
     {
         await azurite.InitializeAsync();
-        await Localnet.InitializeAsync();
-        string prefix = AzuriteFixture.UniquePrefix();
-        var settings = AppHost.BaseSettings(azurite.ConnectionString, prefix, Localnet.InfoFile);
-        AppHost.AddPartners(settings,
-        [
-            (OrdinaryCarrier, "Carrier", OrdinaryKey, "carrier-standard-v1"),
-            (PadCarrier, "Carrier", PadKey, "carrier-standard-v1"),
-            (ResendCarrier, "Carrier", ResendKey, "carrier-standard-v1"),
-            (EmojiCarrier, "Carrier", EmojiKey, "carrier-standard-v1"),
-            ("finance", "Finance", FinanceKey, null),
-        ]);
-        App = await AppHost.StartAsync(azurite.ConnectionString, prefix, settings);
+        return azurite.ConnectionString;
     }
 
-    public async Task DisposeAsync()
-    {
-        if (App is not null)
-        {
-            await App.DisposeAsync();
-        }
+    protected override Task StopStorageAsync() => azurite.DisposeAsync();
 
-        await Localnet.DisposeAsync();
-        await azurite.DisposeAsync();
-    }
+    protected override void Configure(Dictionary<string, string> settings) => PlatformFixture.AddPartners(settings,
+    [
+        (OrdinaryCarrier, "Carrier", OrdinaryKey, "carrier-standard-v1"),
+        (PadCarrier, "Carrier", PadKey, "carrier-standard-v1"),
+        (ResendCarrier, "Carrier", ResendKey, "carrier-standard-v1"),
+        (EmojiCarrier, "Carrier", EmojiKey, "carrier-standard-v1"),
+        ("finance", "Finance", FinanceKey, null),
+    ]);
 }
 
 [CollectionDefinition(Name)]

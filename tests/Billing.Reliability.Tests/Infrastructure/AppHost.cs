@@ -117,38 +117,23 @@ public sealed class AppHost : IAsyncDisposable
         await Host.DisposeAsync();
     }
 
-    /// <summary>Partner settings in the app's configuration shape.</summary>
-    public static void AddPartners(Dictionary<string, string> settings, IEnumerable<(string Id, string Role, string Key, string? Plan)> partners)
+    /// <summary>
+    /// <see cref="PlatformFixture.BaseSettings"/>, and with no localnet file an explicitly empty one, so no chain is
+    /// reachable (not even one named by a local.settings.json beside the app).
+    /// </summary>
+    public static Dictionary<string, string> BaseSettings(string connectionString, string tablePrefix, string? localnetInfoFile)
     {
-        int i = 0;
-        foreach (var p in partners)
-        {
-            settings[$"Billing__Partners__Items__{i}__Id"] = p.Id;
-            settings[$"Billing__Partners__Items__{i}__Role"] = p.Role;
-            settings[$"Billing__Partners__Items__{i}__ApiKey"] = p.Key;
-            if (p.Plan is not null)
-            {
-                settings[$"Billing__Partners__Items__{i}__PlanId"] = p.Plan;
-            }
-
-            i++;
-        }
+        var settings = PlatformFixture.BaseSettings(connectionString, tablePrefix, localnetInfoFile);
+        settings["Billing__Solana__LocalnetInfoFile"] = localnetInfoFile ?? "";
+        return settings;
     }
 
-    /// <summary>The common local settings (same shape as PlatformFixture.Settings) without partners.</summary>
-    public static Dictionary<string, string> BaseSettings(string connectionString, string tablePrefix, string? localnetInfoFile) => new()
+    /// <summary>Settings for a test's own platform: one carrier and finance, burns never scheduled (no chain).</summary>
+    public static Dictionary<string, string> OneCarrierWithoutChain(string connectionString, string tablePrefix, string carrier, string carrierKey, string financeKey)
     {
-        ["EventHubConsumerGroup"] = "$Default",
-        ["Billing__Storage__ConnectionString"] = connectionString,
-        ["Billing__Storage__TablePrefix"] = tablePrefix,
-        ["Billing__Partners__Seed"] = "true",
-        ["Billing__Partners__CacheTtl"] = "00:00:01",
-        ["Billing__Invoicing__CloseSchedule"] = "0 30 0 1 1 *",
-        ["Billing__Burns__Schedule"] = "*/5 * * * * *",
-        ["Billing__Burns__FixedPrice"] = "2.50",
-        ["Billing__Ledger__AnchorSchedule"] = "0 0 0 1 1 *",
-        ["Billing__Ledger__AnchorGrace"] = "1.00:00:00", // so verify does not demand anchors the tests never ask for
-        ["Billing__Stripe__WebhookSecret"] = "whsec_dev_local_only",
-        ["Billing__Solana__LocalnetInfoFile"] = localnetInfoFile ?? "",
-    };
+        var settings = BaseSettings(connectionString, tablePrefix, localnetInfoFile: null);
+        settings["Billing__Burns__Schedule"] = "0 0 0 1 1 *";
+        PlatformFixture.AddPartners(settings, [(carrier, "Carrier", carrierKey, "carrier-standard-v1"), ("finance", "Finance", financeKey, null)]);
+        return settings;
+    }
 }

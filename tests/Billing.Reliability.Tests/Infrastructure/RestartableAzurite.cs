@@ -13,11 +13,12 @@ namespace Billing.Reliability.Tests.Infrastructure;
 /// </summary>
 public sealed class RestartableAzurite : IAsyncDisposable
 {
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private Process? process;
 
     public RestartableAzurite()
     {
-        Port = AzuriteFixture.FreePort();
+        Port = FreePort.Find();
         Location = Path.Combine(Path.GetTempPath(), "rel-azurite-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Location);
     }
@@ -26,14 +27,13 @@ public sealed class RestartableAzurite : IAsyncDisposable
 
     public string Location { get; }
 
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
+    public string ConnectionString => AzuriteFixture.ConnectionStringFor(Port);
 
     public bool Running => process is { HasExited: false };
 
     public async Task StartAsync()
     {
-        string azurite = Path.Combine(Repo.Root(), "node_modules", ".bin", "azurite-table");
+        string azurite = Path.Combine(RepositoryRoot.Path, "node_modules", ".bin", "azurite-table");
         if (!File.Exists(azurite))
         {
             throw new InvalidOperationException("Azurite is not installed: run `npm ci` in the repository root (./run test does it for you).");
@@ -55,7 +55,9 @@ public sealed class RestartableAzurite : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await AzuriteFixture.WaitForPortAsync(Port, TimeSpan.FromSeconds(30));
+        // Generous: measured 15 s for Azurite to listen on the shared 2-core machine under load (about 1 s idle), and the
+        // collections' fixtures start their emulators at the same time.
+        await AzuriteFixture.WaitForPortAsync(Port, StartTimeout);
     }
 
     /// <summary>Stops Azurite gracefully (SIGINT; falls back to a kill after 15 s); the port is free afterwards.</summary>

@@ -8,18 +8,12 @@ namespace Billing.Reliability.Tests.Load;
 /// <c>carrier-load-1..8</c> and two carriers for the fault scenarios, each with its own key.
 /// Partner keys are cached for 10 minutes so ingestion keeps answering while storage is down (metering is what must survive).
 /// </summary>
-public sealed class LoadFixture : IAsyncLifetime
+public sealed class LoadFixture : AppHostFixture
 {
     public const string FinanceKey = "rel-finance-key-0123456789";
     public const int LoadCarriers = 8;
 
     public RestartableAzurite Azurite { get; } = new();
-
-    public LocalnetFixture Localnet { get; } = new();
-
-    public AppHost App { get; private set; } = null!;
-
-    public string TablePrefix { get; } = AzuriteFixture.UniquePrefix();
 
     public static string CarrierId(int i) => $"carrier-load-{i}";
 
@@ -30,29 +24,22 @@ public sealed class LoadFixture : IAsyncLifetime
     public const string KillFaultCarrier = "carrier-fault-2";
     public const string KillFaultKey = "rel-fault-2-key-41aa";
 
-    public async Task InitializeAsync()
+    protected override async Task<string> StartStorageAsync()
     {
         await Azurite.StartAsync();
-        await Localnet.InitializeAsync();
-        var settings = AppHost.BaseSettings(Azurite.ConnectionString, TablePrefix, Localnet.InfoFile);
+        return Azurite.ConnectionString;
+    }
+
+    protected override Task StopStorageAsync() => Azurite.DisposeAsync().AsTask();
+
+    protected override void Configure(Dictionary<string, string> settings)
+    {
         settings["Billing__Partners__CacheTtl"] = "00:10:00";
         var partners = Enumerable.Range(1, LoadCarriers).Select(i => (CarrierId(i), "Carrier", CarrierKey(i), (string?)"carrier-standard-v1")).ToList();
         partners.Add((AzuriteFaultCarrier, "Carrier", AzuriteFaultKey, "carrier-standard-v1"));
         partners.Add((KillFaultCarrier, "Carrier", KillFaultKey, "carrier-standard-v1"));
         partners.Add(("finance", "Finance", FinanceKey, null));
-        AppHost.AddPartners(settings, partners);
-        App = await AppHost.StartAsync(Azurite.ConnectionString, TablePrefix, settings);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (App is not null)
-        {
-            await App.DisposeAsync();
-        }
-
-        await Localnet.DisposeAsync();
-        await Azurite.DisposeAsync();
+        PlatformFixture.AddPartners(settings, partners);
     }
 }
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Billing.Payments;
+using Billing.StripeSimulator;
 using Billing.Reliability.Tests.Infrastructure;
 using Billing.Tests.Shared;
 
@@ -69,8 +69,8 @@ public sealed class SecurityFixture : IAsyncLifetime
         settings["Billing__Solana__RpcUrl"] = Proxy.Url.ToString();
         settings["Billing__Stripe__WebhookSecret"] = WebhookSecret;
         settings["Billing__Stripe__SecretKey"] = StripeSecretKey;
-        settings["Billing__Stripe__ApiBase"] = $"http://127.0.0.1:{AzuriteFixture.FreePort()}"; // nobody listens: sync fails fast
-        AppHost.AddPartners(settings,
+        settings["Billing__Stripe__ApiBase"] = $"http://127.0.0.1:{FreePort.Find()}"; // nobody listens: sync fails fast
+        PlatformFixture.AddPartners(settings,
         [
             ("carrier-tmo", "Carrier", CarrierKey, "carrier-standard-v1"),
             ("carrier-other", "Carrier", OtherCarrierKey, "carrier-standard-v1"),

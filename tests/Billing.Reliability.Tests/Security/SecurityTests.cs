@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Billing.Payments;
 using Billing.Storage;
+using Billing.StripeSimulator;
 using Xunit.Abstractions;
 
 namespace Billing.Reliability.Tests.Security;

@@ -108,9 +108,8 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
         var ct = TestTimeouts.Token();
         using var treasury = localnet.LoadTreasury();
         var rpc = localnet.CreateClient();
-        var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
-        var tx = new TransactionBuilder().SetFeePayer(treasury).SetRecentBlockHash(blockhash.Blockhash)
-            .AddInstruction(MemoProgram.NewMemo($"once-{Guid.NewGuid():N}")).Build(treasury);
+        var (transaction, _) = await SignedMemoAsync(rpc, treasury, "once", ct);
+        byte[] tx = transaction.Serialize();
 
         var signature = await rpc.SendTransactionAsync(tx, null, ct);
         var ex = await Assert.ThrowsAsync<SolanaRpcException>(() => rpc.SendTransactionAsync(tx, null, ct));
@@ -126,9 +125,7 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
         using var treasury = localnet.LoadTreasury();
         var rpc = localnet.CreateClient();
         var checker = new SignatureStatusChecker(rpc);
-        var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
-        var transaction = new TransactionBuilder().SetFeePayer(treasury).SetRecentBlockHash(blockhash.Blockhash)
-            .AddInstruction(MemoProgram.NewMemo($"late-{Guid.NewGuid():N}")).BuildTransaction().Sign(treasury);
+        var (transaction, blockhash) = await SignedMemoAsync(rpc, treasury, "late", ct);
 
         var height = await rpc.GetBlockHeightAsync(null, ct);
         var blocks = checked((int)(blockhash.LastValidBlockHeight - height + 1));
@@ -147,9 +144,7 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
         var ct = TestTimeouts.Token();
         using var treasury = localnet.LoadTreasury();
         var rpc = localnet.CreateClient();
-        var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
-        var transaction = new TransactionBuilder().SetFeePayer(treasury).SetRecentBlockHash(blockhash.Blockhash)
-            .AddInstruction(MemoProgram.NewMemo($"ambiguous-{Guid.NewGuid():N}")).BuildTransaction().Sign(treasury);
+        var (transaction, _) = await SignedMemoAsync(rpc, treasury, "ambiguous", ct);
         await localnet.FailNextAsync("sendTransaction", "error-after-landing", ct);
 
         await Assert.ThrowsAsync<SolanaRpcException>(() => rpc.SendTransactionAsync(transaction.Serialize(), null, ct));
@@ -232,5 +227,15 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
         var info = await rpc.GetAccountInfoAsync(mint, null, ct);
         Assert.Equal(TokenProgram.ProgramIdKey.ToString(), info!.Owner);
         Assert.Equal(TokenProgram.MintAccountLength, info.Data.Length);
+    }
+
+    /// <summary>A memo transaction from the treasury on a fresh blockhash, signed; the memo is unique, so is the signature.</summary>
+    private static async Task<(Transaction Transaction, LatestBlockhash Blockhash)> SignedMemoAsync(
+        SolanaRpcClient rpc, Keypair treasury, string label, CancellationToken ct)
+    {
+        var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
+        var transaction = new TransactionBuilder().SetFeePayer(treasury).SetRecentBlockHash(blockhash.Blockhash)
+            .AddInstruction(MemoProgram.NewMemo($"{label}-{Guid.NewGuid():N}")).BuildTransaction().Sign(treasury);
+        return (transaction, blockhash);
     }
 }

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
+using Billing.Tests.Shared;
 
 namespace Billing.Solana.Tests.TestSupport;
 
@@ -16,90 +15,32 @@ public sealed record LoopbackResponse(int Status, string Body, TimeSpan Delay = 
 }
 
 /// <summary>A real HTTP server on 127.0.0.1 with scripted JSON-RPC answers, counting requests per method.</summary>
-public sealed class LoopbackRpcServer : IAsyncDisposable
+/// <param name="handler">(method, params, zero-based call number for that method) → response.</param>
+public sealed class LoopbackRpcServer(Func<string, JsonElement, int, LoopbackResponse> handler) : LoopbackHttpServer(concurrent: true)
 {
-    private readonly HttpListener _listener = new();
-    private readonly Func<string, JsonElement, int, LoopbackResponse> _handler;
     private readonly ConcurrentDictionary<string, int> _counts = new();
     private readonly ConcurrentQueue<string> _bodies = new();
-    private readonly Task _loop;
-
-    /// <param name="handler">(method, params, zero-based call number for that method) → response.</param>
-    public LoopbackRpcServer(Func<string, JsonElement, int, LoopbackResponse> handler)
-    {
-        _handler = handler;
-        var port = FreePort();
-        Url = new Uri($"http://127.0.0.1:{port}/");
-        _listener.Prefixes.Add(Url.ToString());
-        _listener.Start();
-        _loop = Task.Run(AcceptLoopAsync);
-    }
-
-    public Uri Url { get; }
 
     public IReadOnlyCollection<string> Bodies => _bodies;
 
     public int Count(string method) => _counts.GetValueOrDefault(method);
 
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Close();
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-        {
-        }
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
-
-    private async Task HandleAsync(HttpListenerContext context)
+    protected override async Task HandleAsync(HttpListenerContext context)
     {
         try
         {
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync().ConfigureAwait(false);
+            var body = await ReadBodyAsync(context.Request).ConfigureAwait(false);
             _bodies.Enqueue(body);
             using var document = JsonDocument.Parse(body);
             var method = document.RootElement.GetProperty("method").GetString()!;
             var call = _counts.AddOrUpdate(method, 1, (_, n) => n + 1) - 1;
-            var response = _handler(method, document.RootElement.GetProperty("params"), call);
+            var response = handler(method, document.RootElement.GetProperty("params"), call);
             if (response.Delay > TimeSpan.Zero)
             {
                 await Task.Delay(response.Delay).ConfigureAwait(false);
             }
 
-            var bytes = Encoding.UTF8.GetBytes(response.Body);
-            context.Response.StatusCode = response.Status;
-            context.Response.ContentType = "application/json";
-            context.Response.ContentLength64 = bytes.Length;
-            await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
-            context.Response.Close();
+            await WriteJsonAsync(context.Response, response.Status, response.Body).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
         {

@@ -11,8 +11,8 @@ public sealed class TransactionBuilderTests
     [Fact]
     public void Build_MissingSigner_Throws()
     {
-        using var payer = Keypair.FromSeed(new byte[32]);
-        using var owner = Keypair.FromSeed(Enumerable.Repeat((byte)7, 32).ToArray());
+        using var payer = SeededKeypair(0);
+        using var owner = SeededKeypair(7);
         var builder = new TransactionBuilder()
             .SetFeePayer(payer)
             .SetRecentBlockHash(Blockhash)
@@ -23,8 +23,8 @@ public sealed class TransactionBuilderTests
     [Fact]
     public void Sign_UnrelatedKeypair_Throws()
     {
-        using var payer = Keypair.FromSeed(new byte[32]);
-        using var stranger = Keypair.FromSeed(Enumerable.Repeat((byte)9, 32).ToArray());
+        using var payer = SeededKeypair(0);
+        using var stranger = SeededKeypair(9);
         var transaction = new TransactionBuilder().SetFeePayer(payer).SetRecentBlockHash(Blockhash)
             .AddInstruction(MemoProgram.NewMemo("x")).BuildTransaction();
         Assert.Throws<ArgumentException>(() => transaction.Sign(stranger));
@@ -33,8 +33,8 @@ public sealed class TransactionBuilderTests
     [Fact]
     public void AddSignature_ExternalSignature_CompletesPartialTransaction()
     {
-        using var payer = Keypair.FromSeed(new byte[32]);
-        using var owner = Keypair.FromSeed(Enumerable.Repeat((byte)7, 32).ToArray());
+        using var payer = SeededKeypair(0);
+        using var owner = SeededKeypair(7);
         var builder = new TransactionBuilder().SetFeePayer(payer).SetRecentBlockHash(Blockhash)
             .AddInstruction(MemoProgram.NewMemo("co-signed", owner.PublicKey));
         var partial = builder.BuildTransaction().Sign(payer);
@@ -49,7 +49,7 @@ public sealed class TransactionBuilderTests
     [Fact]
     public void Serialize_TooLarge_Throws()
     {
-        using var payer = Keypair.FromSeed(new byte[32]);
+        using var payer = SeededKeypair(0);
         var transaction = new TransactionBuilder().SetFeePayer(payer).SetRecentBlockHash(Blockhash)
             .AddInstruction(MemoProgram.NewMemo(new string('x', 1300))).BuildTransaction().Sign(payer);
         Assert.Throws<InvalidOperationException>(() => transaction.Serialize());
@@ -58,11 +58,14 @@ public sealed class TransactionBuilderTests
     [Fact]
     public void Id_SignedTransaction_IsFeePayerSignature()
     {
-        using var payer = Keypair.FromSeed(new byte[32]);
+        using var payer = SeededKeypair(0);
         var transaction = new TransactionBuilder().SetFeePayer(payer).SetRecentBlockHash(Blockhash)
             .AddInstruction(MemoProgram.NewMemo("id")).BuildTransaction();
         Assert.Null(transaction.Id);
         transaction.Sign(payer);
         Assert.Equal(Base58.Encode(transaction.Signatures[0]!), transaction.Id);
     }
+
+    /// <summary>A fixed keypair: its 32-byte seed is <paramref name="fill"/> repeated.</summary>
+    private static Keypair SeededKeypair(byte fill) => Keypair.FromSeed(Enumerable.Repeat(fill, 32).ToArray());
 }

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Numerics;
 using System.Text.Json.Nodes;
 using Billing.DevHost;
 using Billing.Tests.Shared;
@@ -45,10 +44,26 @@ public sealed class PlatformFixture : IAsyncLifetime
         }
 
         string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        return Path.Combine(RepoRoot.Find(), "functions", "Billing.Functions", "bin", configuration, "net10.0");
+        return Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions", "bin", configuration, "net10.0");
     }
 
+    /// <summary>The local settings with the default partners (keys above).</summary>
     public static Dictionary<string, string> Settings(string connectionString, string tablePrefix, string? localnetInfoFile = null)
+    {
+        var settings = BaseSettings(connectionString, tablePrefix, localnetInfoFile);
+        AddPartners(settings,
+        [
+            ("carrier-tmo", "Carrier", CarrierKey, "carrier-standard-v1"),
+            ("carrier-other", "Carrier", OtherCarrierKey, "carrier-standard-v1"),
+            ("provider-nodeops", "Provider", ProviderKey, null),
+            ("tenant-lab", "Tenant", TenantKey, "compute-standard-v1"),
+            ("finance", "Finance", FinanceKey, null),
+        ]);
+        return settings;
+    }
+
+    /// <summary>The local settings every platform test starts from, without partners.</summary>
+    public static Dictionary<string, string> BaseSettings(string connectionString, string tablePrefix, string? localnetInfoFile = null)
     {
         var settings = new Dictionary<string, string>
         {
@@ -64,31 +79,30 @@ public sealed class PlatformFixture : IAsyncLifetime
             ["Billing__Ledger__AnchorGrace"] = "1.00:00:00", // so verify does not demand anchors the tests never ask for
             ["Billing__Stripe__WebhookSecret"] = "whsec_dev_local_only",
         };
-        (string Id, string Role, string Key, string? Plan)[] partners =
-        [
-            ("carrier-tmo", "Carrier", CarrierKey, "carrier-standard-v1"),
-            ("carrier-other", "Carrier", OtherCarrierKey, "carrier-standard-v1"),
-            ("provider-nodeops", "Provider", ProviderKey, null),
-            ("tenant-lab", "Tenant", TenantKey, "compute-standard-v1"),
-            ("finance", "Finance", FinanceKey, null),
-        ];
-        for (int i = 0; i < partners.Length; i++)
-        {
-            settings[$"Billing__Partners__Items__{i}__Id"] = partners[i].Id;
-            settings[$"Billing__Partners__Items__{i}__Role"] = partners[i].Role;
-            settings[$"Billing__Partners__Items__{i}__ApiKey"] = partners[i].Key;
-            if (partners[i].Plan is { } plan)
-            {
-                settings[$"Billing__Partners__Items__{i}__PlanId"] = plan;
-            }
-        }
-
         if (localnetInfoFile is not null)
         {
             settings["Billing__Solana__LocalnetInfoFile"] = localnetInfoFile;
         }
 
         return settings;
+    }
+
+    /// <summary>Partner settings in the app's configuration shape (seeded at start).</summary>
+    public static void AddPartners(Dictionary<string, string> settings, IEnumerable<(string Id, string Role, string Key, string? Plan)> partners)
+    {
+        int i = 0;
+        foreach (var p in partners)
+        {
+            settings[$"Billing__Partners__Items__{i}__Id"] = p.Id;
+            settings[$"Billing__Partners__Items__{i}__Role"] = p.Role;
+            settings[$"Billing__Partners__Items__{i}__ApiKey"] = p.Key;
+            if (p.Plan is not null)
+            {
+                settings[$"Billing__Partners__Items__{i}__PlanId"] = p.Plan;
+            }
+
+            i++;
+        }
     }
 
     public async Task InitializeAsync()
@@ -148,23 +162,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     public Task DrainAsync() => Host.WaitForIdleAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
 
     /// <summary>A fresh hotspot id (base58 of 32 random bytes) so tests can group their own usage apart.</summary>
-    public static string NewHotspot()
-    {
-        const string Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-        var bytes = new byte[32];
-        Random.Shared.NextBytes(bytes);
-        bytes[0] |= 1; // no leading zero bytes, so the encoding is plain
-        var n = new BigInteger(bytes, isUnsigned: true, isBigEndian: true);
-        var chars = new List<char>();
-        while (n > 0)
-        {
-            chars.Add(Alphabet[(int)(n % 58)]);
-            n /= 58;
-        }
-
-        chars.Reverse();
-        return new string([.. chars]);
-    }
+    public static string NewHotspot() => SampleEvents.NewHotspot();
 }
 
 [CollectionDefinition(Name)]

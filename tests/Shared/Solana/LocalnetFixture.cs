@@ -20,7 +20,8 @@ public class LocalnetFixture : IAsyncLifetime
 {
     public const string RpcEnvironmentVariable = "BILLING_TEST_SOLANA_RPC";
     public const string InfoEnvironmentVariable = "BILLING_TEST_SOLANA_INFO";
-    private const string ReadyPrefix = "localnet listening on ";
+    /// <summary>What the server prints, followed by its RPC URL, once it listens.</summary>
+    public const string ReadyPrefix = "localnet listening on ";
 
     private Process? _process;
     private string? _ownInfoFile;
@@ -161,12 +162,12 @@ public class LocalnetFixture : IAsyncLifetime
         node["treasuryTokenAccount"]!.GetValue<string>(),
         node["treasuryKeypair"]!.AsArray().Select(n => n!.GetValue<byte>()).ToArray());
 
-    private async Task<Uri> StartServerAsync(string infoFile, CancellationToken cancellationToken)
+    /// <summary>How to start a localnet on a port of its choosing that writes its bootstrap info to <paramref name="infoFile"/>.</summary>
+    public static ProcessStartInfo ServerStartInfo(string infoFile)
     {
-        var root = FindRepositoryRoot();
         var start = new ProcessStartInfo("node")
         {
-            WorkingDirectory = root,
+            WorkingDirectory = RepositoryRoot.Path,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -176,6 +177,12 @@ public class LocalnetFixture : IAsyncLifetime
             start.ArgumentList.Add(arg);
         }
 
+        return start;
+    }
+
+    private async Task<Uri> StartServerAsync(string infoFile, CancellationToken cancellationToken)
+    {
+        var start = ServerStartInfo(infoFile);
         var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stderr = new System.Text.StringBuilder();
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -206,27 +213,6 @@ public class LocalnetFixture : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         return await ready.Task.WaitAsync(cancellationToken);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var buildTimeRoot = typeof(LocalnetFixture).Assembly
-            .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), inherit: false)
-            .OfType<System.Reflection.AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
-        var starts = new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory(), buildTimeRoot };
-        foreach (var start in starts.Where(s => !string.IsNullOrEmpty(s)))
-        {
-            for (var dir = new DirectoryInfo(start!); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Billing.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        throw new InvalidOperationException("Billing.sln not found above the test output; set BILLING_TEST_SOLANA_RPC to use a running localnet.");
     }
 }
 

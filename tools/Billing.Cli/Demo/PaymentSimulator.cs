@@ -1,6 +1,6 @@
 using System.Text;
 using Billing.Cli.Api.Responses;
-using Billing.Payments;
+using Billing.StripeSimulator;
 
 namespace Billing.Cli.Demo;
 

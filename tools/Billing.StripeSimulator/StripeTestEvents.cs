@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Billing.Payments;
 
-namespace Billing.Payments;
+namespace Billing.StripeSimulator;
 
 /// <summary>
 /// Realistic Stripe event payloads for tests, the local demo and the CLI (sign them with <see cref="StripeWebhookSigner"/>).
