@@ -250,10 +250,10 @@ public static class BillingFunctionsApp
         app.MapPost("/" + MeterComputeUsageFunction.Name, (HttpRequest r, MeterComputeUsageFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
 
         // HTTP-only functions are forwarded as the original request (enableForwardingHttpRequest).
-        app.MapGet("/api/health", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
+        Billing.Functions.Health.HealthFunction.Map(app);
         app.MapGet("/api/v1/usage", (HttpRequest r, QueryUsageFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
         app.MapPost("/api/v1/periods/{period}/close", (HttpRequest r, string period, ClosePeriodFunction f, CancellationToken ct) => f.InvokeAsync(r, period, ct));
-        app.MapGet("/api/v1/invoices", (HttpRequest r, ListInvoicesFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
+        ListInvoicesFunction.Map(app);
         app.MapPost("/api/v1/stripe/webhook", (HttpRequest r, StripeWebhookFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
         app.MapGet("/api/v1/ledger/verify", (HttpRequest r, LedgerFunctions f, CancellationToken ct) => f.VerifyAsync(r, ct));
         app.MapGet("/api/v1/ledger/reconcile", (HttpRequest r, LedgerFunctions f, CancellationToken ct) => f.ReconcileAsync(r, ct));

@@ -4,6 +4,7 @@ using Billing.Domain.Invoicing;
 using Billing.Domain.Partners;
 using Billing.Functions.Infrastructure;
 using Billing.Functions.ListInvoices;
+using Billing.Functions.Http;
 using Billing.Storage;
 
 namespace Billing.Functions.GetInvoice;

@@ -179,7 +179,7 @@ public sealed class UsageIngestion(UsageEventValidator validator, TimeProvider t
         {
             var problem = new Problem(400, "No event accepted", $"all {count} event(s) were rejected; see 'rejected'",
                 (count == 1 ? first : []).Select(e => new FieldError(e.Field, e.Reason)).ToList(),
-                new JsonObject { ["accepted"] = 0, ["rejected"] = rejected });
+                new Dictionary<string, JsonElement> { ["accepted"] = JsonSerializer.SerializeToElement(0), ["rejected"] = JsonSerializer.SerializeToElement(rejected) });
             return Fail(problem) with { Rejected = count };
         }
 
