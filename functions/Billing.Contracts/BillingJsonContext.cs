@@ -20,6 +20,7 @@ namespace Billing.Contracts;
 [JsonSerializable(typeof(ApiProblem))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(InvoiceListResponse))]
+[JsonSerializable(typeof(InvoiceResponse))]
 [JsonSerializable(typeof(PeriodCloseResponse))]
 [JsonSerializable(typeof(UsageQueryResponse))]
 [JsonSerializable(typeof(UsageAcceptedResponse))]

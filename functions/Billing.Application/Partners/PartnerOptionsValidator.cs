@@ -3,32 +3,7 @@ using Billing.Domain.Partners;
 using Billing.Storage;
 using Microsoft.Extensions.Options;
 
-namespace Billing.Functions.Infrastructure;
-
-/// <summary>Partners to register at start (local and test environments). Bound from <c>Billing:Partners</c>.</summary>
-public sealed class PartnerOptions
-{
-    public const string Section = "Billing:Partners";
-
-    /// <summary>When true, <see cref="Items"/> are upserted into the registry at start. Off in Azure, where partners are provisioned.</summary>
-    public bool Seed { get; set; }
-
-    public List<PartnerSeed> Items { get; set; } = [];
-
-    /// <summary>How long an authenticated key and the partner list are cached.</summary>
-    public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(30);
-}
-
-public sealed class PartnerSeed
-{
-    public string Id { get; set; } = "";
-
-    public PartnerRole Role { get; set; }
-
-    public string ApiKey { get; set; } = "";
-
-    public string? PlanId { get; set; }
-}
+namespace Billing.Application.Partners;
 
 public sealed class PartnerOptionsValidator : IValidateOptions<PartnerOptions>
 {

@@ -1,13 +1,12 @@
 using System.Text;
 using System.Text.Json;
+using Billing.Application.Partners;
+using Billing.Application.Telemetry;
 using Billing.Domain.Events;
-using Billing.Functions.HostProtocol;
-using Billing.Functions.Infrastructure;
 using Billing.Storage;
+using Microsoft.Extensions.Logging;
 
-namespace Billing.Functions.Metering;
-
-public sealed record MeteringSummary(int Received, int Inserted, int Duplicates, int Quarantined, int Transactions);
+namespace Billing.Application.Metering;
 
 /// <summary>
 /// Meters one Event Hubs batch. The trigger checkpoints after every invocation whatever the outcome, so a bad event
@@ -20,24 +19,23 @@ public sealed partial class MeteringService(
     UsageEventValidator validator,
     FactStore facts,
     QuarantineStore quarantine,
-    Infrastructure.PartnerDirectory partners,
+    PartnerDirectory partners,
     TimeProvider time,
     ILogger<MeteringService> logger)
 {
     /// <summary>UTF-8 that refuses a lone surrogate instead of silently replacing it.</summary>
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public async Task<MeteringSummary> MeterAsync(string hub, string expectedType, InvocationRequest invocation, CancellationToken cancellationToken)
+    public async Task<MeteringSummary> MeterAsync(string hub, string expectedType, MeteringBatch batch, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         using var activity = BillingTelemetry.Source.StartActivity("MeterBatch");
         activity?.SetTag("billing.hub", hub);
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         await partners.EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
 
-        var events = HostJson.StringItems(invocation.Binding("events"));
-        var enqueued = HostJson.ArrayItems(invocation.Meta("EnqueuedTimeUtcArray"));
-        var sequence = HostJson.ArrayItems(invocation.Meta("SequenceNumberArray"));
-        string? partitionId = invocation.Meta("PartitionContext") is { } pc ? HostJson.String(HostJson.Property(HostJson.Unwrap(pc), "PartitionId")) : null;
+        var events = batch.Events;
+        string? partitionId = batch.PartitionId;
         var now = time.GetUtcNow();
 
         var pending = new List<PendingFact>(events.Count);
@@ -45,8 +43,8 @@ public sealed partial class MeteringService(
         for (int i = 0; i < events.Count; i++)
         {
             string raw = events[i];
-            DateTimeOffset? enqueuedAt = i < enqueued.Count ? HostJson.Time(enqueued[i]) : null;
-            long? seq = i < sequence.Count ? HostJson.Int64(sequence[i]) : null;
+            DateTimeOffset? enqueuedAt = i < batch.EnqueuedTimes.Count ? batch.EnqueuedTimes[i] : null;
+            long? seq = i < batch.SequenceNumbers.Count ? batch.SequenceNumbers[i] : null;
             QuarantinedEvent Quarantine(QuarantineKind kind, IReadOnlyList<string> reasons, string? source = null, string? id = null) =>
                 new(kind, raw, reasons, source, id, hub, partitionId, seq, enqueuedAt, now);
 

@@ -1,6 +1,6 @@
 using Billing.Domain;
 
-namespace Billing.Functions.Invoicing;
+namespace Billing.Application.Invoicing;
 
 /// <summary>
 /// The period may not be closed without <c>force</c> (HTTP 409): it ended longer ago than

@@ -1,16 +1,17 @@
 using System.Collections.Concurrent;
 using Billing.Domain.Partners;
 using Billing.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Billing.Functions.Infrastructure;
+namespace Billing.Application.Partners;
 
 /// <summary>
 /// Cached view of the partner registry: a snapshot for validation (which needs a synchronous lookup on the hot path)
 /// and a short-lived cache of authenticated key hashes, so a request costs no storage round trip once warm.
 /// </summary>
 public sealed partial class PartnerDirectory(PartnerStore store, IOptions<PartnerOptions> options, TimeProvider time, ILogger<PartnerDirectory> logger)
-    : IPartnerDirectory
+    : IPartnerDirectory, IDisposable
 {
     private readonly ConcurrentDictionary<string, (Partner? Partner, DateTimeOffset Expires)> keys = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim refreshLock = new(1, 1);
@@ -21,10 +22,6 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
     public const string ApiKeyHeader = "X-Api-Key";
 
     public Partner? Find(string partnerId) => partners.GetValueOrDefault(partnerId);
-
-    /// <summary>The partner calling a forwarded HTTP request, from its <see cref="ApiKeyHeader"/>; null when unknown.</summary>
-    public Task<Partner?> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        AuthenticateAsync(request.Headers[ApiKeyHeader].ToString(), cancellationToken);
 
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
@@ -71,6 +68,8 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
         await EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
         return partner;
     }
+
+    public void Dispose() => refreshLock.Dispose();
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partner registry refreshed: {Count} partners")]
     private static partial void LogRefreshed(ILogger logger, int count);

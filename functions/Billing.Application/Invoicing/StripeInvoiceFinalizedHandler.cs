@@ -1,8 +1,9 @@
 using Billing.Domain.Invoicing;
 using Billing.Payments;
 using Billing.Storage;
+using Microsoft.Extensions.Logging;
 
-namespace Billing.Functions.Invoicing;
+namespace Billing.Application.Invoicing;
 
 /// <summary>
 /// Creates the Stripe invoice for a finalized one (when Stripe is configured) and remembers the Stripe ids, so a
@@ -39,7 +40,8 @@ public sealed partial class StripeInvoiceFinalizedHandler(StripeInvoiceSync sync
             var updated = current.WithStripeInvoiceId(synced.StripeInvoiceId);
             if (current.StripeInvoiceId is not null || await invoices.TryReplaceAsync(updated, etag, cancellationToken).ConfigureAwait(false))
             {
-                LogSynced(logger, invoice.Id.ToString(), synced.StripeInvoiceId);
+                LogSynced(logger, invoice.Id, synced.StripeInvoiceId);
+
                 return current.StripeInvoiceId is null ? updated : current;
             }
         }
@@ -48,5 +50,5 @@ public sealed partial class StripeInvoiceFinalizedHandler(StripeInvoiceSync sync
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Invoice {InvoiceId} synced to Stripe as {StripeInvoiceId}")]
-    private static partial void LogSynced(ILogger logger, string invoiceId, string stripeInvoiceId);
+    private static partial void LogSynced(ILogger logger, InvoiceId invoiceId, string stripeInvoiceId);
 }

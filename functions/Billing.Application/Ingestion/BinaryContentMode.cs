@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Billing.Domain.Events;
 
-namespace Billing.Functions.IngestUsage;
+namespace Billing.Application.Ingestion;
 
 /// <summary>
 /// CloudEvents HTTP binding §3.1, binary content mode: the attributes travel as <c>ce-*</c> headers and the body is
@@ -23,6 +23,9 @@ public static class BinaryContentMode
     /// attribute <c>{name}</c> (names are case-insensitive in HTTP, so lowercased; values unquoted and percent-decoded
     /// per §3.1.3.2, always strings), and the body, which must be JSON, as <c>data</c>.
     /// </summary>
+    /// <param name="headers">The request's headers, names case-insensitive.</param>
+    /// <param name="contentType">The <c>Content-Type</c> header: the data's media type.</param>
+    /// <param name="body">The request body: the event's data.</param>
     /// <param name="errors">Problems only the HTTP form can have (an undecodable header, <c>ce-datacontenttype</c>,
     /// a body that is not JSON); the event JSON is still built from the rest so every other rule is reported too.</param>
     public static byte[] ToStructured(IReadOnlyDictionary<string, string> headers, string contentType, string body, List<ValidationError> errors)

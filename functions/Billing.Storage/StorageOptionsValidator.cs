@@ -1,8 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using Billing.Storage;
 using Microsoft.Extensions.Options;
 
-namespace Billing.Functions.Infrastructure;
+namespace Billing.Storage;
 
 public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {

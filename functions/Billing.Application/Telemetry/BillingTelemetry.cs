@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Billing.Functions.Infrastructure;
+namespace Billing.Application.Telemetry;
 
 /// <summary>
 /// The platform's metrics and traces (OpenTelemetry names). Exported to Application Insights when

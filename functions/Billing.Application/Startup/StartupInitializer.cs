@@ -1,8 +1,10 @@
+using Billing.Application.Partners;
 using Billing.Domain.Partners;
 using Billing.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Billing.Functions.Infrastructure;
+namespace Billing.Application.Startup;
 
 /// <summary>Creates tables, seeds partners (local mode) and warms the registry before the first request is served.</summary>
 public sealed partial class StartupInitializer(

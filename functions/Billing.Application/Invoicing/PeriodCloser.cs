@@ -5,19 +5,10 @@ using Billing.Domain.Invoicing;
 using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
 using Billing.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Billing.Functions.Invoicing;
-
-/// <summary>The period has not ended yet, so it cannot be closed (HTTP 409).</summary>
-public sealed class PeriodNotEndedException(BillingPeriod period, DateTimeOffset end)
-    : Exception($"period {period} ends at {end:yyyy-MM-dd'T'HH:mm:ss'Z'}; it can be closed only after that");
-
-/// <summary>Runs after an invoice is finalized and stored (Stripe sync, ledger). Must be idempotent: a repeated close calls it again.</summary>
-public interface IInvoiceFinalizedHandler
-{
-    Task<Invoice> OnFinalizedAsync(Invoice invoice, CancellationToken cancellationToken);
-}
+namespace Billing.Application.Invoicing;
 
 /// <summary>
 /// Closes a billing period: for every payer with usage or a minimum, rates the facts of <c>[start, end)</c>, adds
@@ -37,7 +28,7 @@ public sealed partial class PeriodCloser(
     InvoiceStore invoices,
     PartnerStore partners,
     PlanCatalog plans,
-    IEnumerable<IInvoiceFinalizedHandler> finalizedHandlers,
+    InvoiceFinalization finalization,
     TimeProvider time,
     IOptions<InvoicingOptions> options,
     ILogger<PeriodCloser> logger)
@@ -57,7 +48,7 @@ public sealed partial class PeriodCloser(
             throw new PeriodNotEndedException(period, period.End);
         }
 
-        var lease = new CloseLease(invoices, Guid.NewGuid().ToString("N"), options.Value.CloseLeaseDuration, time);
+        using var lease = new CloseLease(invoices, Guid.NewGuid().ToString("N"), options.Value.CloseLeaseDuration, time);
         var giveUp = now + options.Value.CloseLeaseWait;
         while (!await lease.TryRenewAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -133,7 +124,7 @@ public sealed partial class PeriodCloser(
         }
 
         closed.Sort((a, b) => string.CompareOrdinal(a.Id.ToString(), b.Id.ToString()));
-        LogClosed(logger, period.ToString(), closed.Count, failures.Count);
+        LogClosed(logger, period, closed.Count, failures.Count);
         return new PeriodCloseResult(period, closed, failures);
     }
 
@@ -180,21 +171,14 @@ public sealed partial class PeriodCloser(
         var (stored, created) = await invoices.AddOrGetAsync(draft.Finalize(), cancellationToken).ConfigureAwait(false);
         if (created)
         {
-            LogFinalized(logger, stored.Id.ToString(), stored.Total.ToString(), stored.Currency.Code);
+            LogFinalized(logger, stored.Id, stored.Total, stored.Currency.Code);
         }
 
         return await RunHandlersAsync(stored, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Invoice> RunHandlersAsync(Invoice invoice, CancellationToken cancellationToken)
-    {
-        foreach (var handler in finalizedHandlers)
-        {
-            invoice = await handler.OnFinalizedAsync(invoice, cancellationToken).ConfigureAwait(false);
-        }
-
-        return invoice;
-    }
+    private Task<Invoice> RunHandlersAsync(Invoice invoice, CancellationToken cancellationToken) =>
+        finalization.RunAsync(invoice, cancellationToken);
 
     /// <summary>Streams the payer's facts of the period (shard by shard, in parallel) into an accumulator whose size is bounded by priced groups, not facts.</summary>
     public async Task<UsageAccumulator> AccumulateAsync(PricePlan plan, string payer, BillingPeriod period, CancellationToken cancellationToken)
@@ -267,12 +251,14 @@ public sealed partial class PeriodCloser(
     }
 
     /// <summary>The period-close lease, renewed as payers complete so a long close keeps it.</summary>
-    private sealed class CloseLease(InvoiceStore store, string owner, TimeSpan duration, TimeProvider time)
+    private sealed class CloseLease(InvoiceStore store, string owner, TimeSpan duration, TimeProvider time) : IDisposable
     {
         private readonly SemaphoreSlim gate = new(1, 1);
         private DateTimeOffset until;
 
         public string Owner => owner;
+
+        public void Dispose() => gate.Dispose();
 
         public async Task<bool> TryRenewAsync(CancellationToken cancellationToken)
         {
@@ -301,10 +287,10 @@ public sealed partial class PeriodCloser(
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Invoice {InvoiceId} finalized: {Total} {Currency}")]
-    private static partial void LogFinalized(ILogger logger, string invoiceId, string total, string currency);
+    private static partial void LogFinalized(ILogger logger, InvoiceId invoiceId, Money total, string currency);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Period {Period} closed: {Count} invoice(s), {Failed} payer(s) failed")]
-    private static partial void LogClosed(ILogger logger, string period, int count, int failed);
+    private static partial void LogClosed(ILogger logger, BillingPeriod period, int count, int failed);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Period {Period}: the invoice of {Payer} could not be made and is retried by the next close of the period: {Reason}")]
     private static partial void LogPayerFailed(ILogger logger, string period, string payer, string reason);
