@@ -1,5 +1,4 @@
 using System.Net;
-using Azure.Data.Tables;
 using Billing.Domain.Events;
 using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
@@ -12,11 +11,13 @@ using Billing.Functions.ClosePeriod;
 using Billing.Functions.ClosePeriods;
 using Billing.Functions.GetInvoice;
 using Billing.Functions.IngestUsage;
-using Billing.Functions.Invoicing;
+using Billing.Application.Invoicing;
+using Billing.Application.Metering;
+using Billing.Application.Startup;
+using Billing.Functions.Health;
 using Billing.Functions.ListInvoices;
 using Billing.Functions.MeterCarrierOffload;
 using Billing.Functions.MeterComputeUsage;
-using Billing.Functions.Metering;
 using Billing.Functions.Ledger;
 using Billing.Functions.ListBurns;
 using Billing.Functions.QueryUsage;
@@ -77,44 +78,18 @@ public static class BillingFunctionsApp
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         AddTelemetry(builder);
-        services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
-        services.AddOptions<PartnerOptions>().Bind(builder.Configuration.GetSection(PartnerOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PartnerOptions>, PartnerOptionsValidator>();
-
-        services.AddSingleton(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var clientOptions = new TableClientOptions();
-            clientOptions.Retry.MaxRetries = 5;
-            clientOptions.Retry.Mode = Azure.Core.RetryMode.Exponential;
-            clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(200);
-            clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(5);
-            clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
-            var service = !string.IsNullOrWhiteSpace(o.ConnectionString)
-                ? new TableServiceClient(o.ConnectionString, clientOptions)
-                : new TableServiceClient(o.TableServiceUri!, new Azure.Identity.DefaultAzureCredential(), clientOptions);
-            return new BillingTables(service, o);
-        });
-        services.AddSingleton<FactStore>();
-        services.AddSingleton<QuarantineStore>();
-        services.AddSingleton<PartnerStore>();
-        services.AddSingleton<PartnerDirectory>();
-        services.AddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<PartnerDirectory>());
+        // Ingest, metering, usage, invoicing, partners, storage (each module binds and validates its own options).
+        services.AddBillingStorage(builder.Configuration);
+        services.AddPartners(builder.Configuration);
         services.AddSingleton(_ => LoadPlans(Path.Combine(AppContext.BaseDirectory, "plans")));
         services.AddSingleton<IPriceCatalog>(sp => sp.GetRequiredService<PlanCatalog>());
-        services.AddSingleton<UsageEventValidator>();
-        services.AddSingleton<UsageIngestion>();
-        services.AddSingleton<MeteringService>();
+        services.AddMetering(builder.Configuration);
+        services.AddInvoicing<LedgerRecorder>(builder.Configuration); // the ledger books an invoice before Stripe sees it
         services.AddSingleton<StartupInitializer>();
         services.AddSingleton<IngestUsageFunction>();
         services.AddSingleton<MeterCarrierOffloadFunction>();
         services.AddSingleton<MeterComputeUsageFunction>();
         services.AddSingleton<QueryUsageFunction>();
-        services.AddOptions<InvoicingOptions>().Bind(builder.Configuration.GetSection(InvoicingOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<InvoicingOptions>, InvoicingOptionsValidator>();
-        services.AddSingleton<InvoiceStore>();
-        services.AddSingleton<PeriodCloser>();
         services.AddSingleton<ClosePeriodFunction>();
         services.AddSingleton<ClosePeriodsFunction>();
         services.AddSingleton<ListInvoicesFunction>();
@@ -140,13 +115,10 @@ public static class BillingFunctionsApp
         services.AddSingleton<BurnExecutor>();
         services.AddSingleton<BurnTrigger>();
         services.AddSingleton<PaymentProcessor>();
-        // Ledger first: an invoice is booked before it is sent to Stripe.
         services.AddSingleton<LedgerStore>();
         services.AddSingleton<AnchorStore>();
         services.AddSingleton<LedgerRecorder>();
         services.AddSingleton<ILedgerRecorder>(sp => sp.GetRequiredService<LedgerRecorder>());
-        services.AddSingleton<IInvoiceFinalizedHandler>(sp => sp.GetRequiredService<LedgerRecorder>());
-        services.AddSingleton<IInvoiceFinalizedHandler, StripeInvoiceFinalizedHandler>();
         services.AddOptions<LedgerOptions>().Bind(builder.Configuration.GetSection(LedgerOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LedgerOptions>, LedgerOptionsValidator>();
         services.AddSingleton<AnchorAuthority>();
@@ -241,19 +213,19 @@ public static class BillingFunctionsApp
     public static WebApplication MapBillingFunctions(this WebApplication app)
     {
         // Invocations (trigger payloads wrapped by the host) arrive at /{FunctionName}.
-        app.MapPost("/" + IngestUsageFunction.Name, (HttpRequest r, IngestUsageFunction f, CancellationToken ct) =>
-            Invoke(r, (inv, c) => f.InvokeAsync(inv, c), ct, HandlerLimits.MaxIngestInvocationBytes, IngestUsageFunction.TooLarge));
-        app.MapPost("/" + MeterCarrierOffloadFunction.Name, (HttpRequest r, MeterCarrierOffloadFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
-        app.MapPost("/" + ClosePeriodsFunction.Name, (HttpRequest r, ClosePeriodsFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
-        app.MapPost("/" + BurnExecutorFunction.Name, (HttpRequest r, BurnExecutorFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
-        app.MapPost("/" + AnchorLedgerFunction.Name, (HttpRequest r, AnchorLedgerFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
-        app.MapPost("/" + MeterComputeUsageFunction.Name, (HttpRequest r, MeterComputeUsageFunction f, CancellationToken ct) => Invoke(r, f.InvokeAsync, ct));
+        IngestUsageFunction.Map(app);
+        MeterCarrierOffloadFunction.Map(app);
+        MeterComputeUsageFunction.Map(app);
+        ClosePeriodsFunction.Map(app);
+        app.MapPost("/" + BurnExecutorFunction.Name, (HttpRequest r, BurnExecutorFunction f, CancellationToken ct) => InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct));
+        app.MapPost("/" + AnchorLedgerFunction.Name, (HttpRequest r, AnchorLedgerFunction f, CancellationToken ct) => InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct));
 
         // HTTP-only functions are forwarded as the original request (enableForwardingHttpRequest).
-        app.MapGet("/api/health", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
-        app.MapGet("/api/v1/usage", (HttpRequest r, QueryUsageFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
-        app.MapPost("/api/v1/periods/{period}/close", (HttpRequest r, string period, ClosePeriodFunction f, CancellationToken ct) => f.InvokeAsync(r, period, ct));
-        app.MapGet("/api/v1/invoices", (HttpRequest r, ListInvoicesFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
+        HealthFunction.Map(app);
+        QueryUsageFunction.Map(app);
+        ClosePeriodFunction.Map(app);
+        ListInvoicesFunction.Map(app);
+        GetInvoiceFunction.Map(app);
         app.MapPost("/api/v1/stripe/webhook", (HttpRequest r, StripeWebhookFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
         app.MapGet("/api/v1/ledger/verify", (HttpRequest r, LedgerFunctions f, CancellationToken ct) => f.VerifyAsync(r, ct));
         app.MapGet("/api/v1/ledger/reconcile", (HttpRequest r, LedgerFunctions f, CancellationToken ct) => f.ReconcileAsync(r, ct));
@@ -261,81 +233,8 @@ public static class BillingFunctionsApp
         app.MapGet("/api/v1/ledger/entries", (HttpRequest r, LedgerFunctions f, CancellationToken ct) => f.EntriesAsync(r, ct));
         app.MapGet("/api/v1/ledger/proof/{entryId}", (HttpRequest r, string entryId, LedgerFunctions f, CancellationToken ct) => f.ProofAsync(r, entryId, ct));
         app.MapGet("/api/v1/burns", (HttpRequest r, ListBurnsFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
-        app.MapGet("/api/v1/invoices/{id}", (HttpRequest r, string id, GetInvoiceFunction f, CancellationToken ct) => f.InvokeAsync(r, id, ct));
 
-        app.MapFallback((HttpContext c) => new Problem(404, "Not found", $"no route for {c.Request.Method} {c.Request.Path}").ToResult());
+        app.MapFallback((HttpContext c) => Problem.NotFound($"no route for {c.Request.Method} {c.Request.Path}").ToResult());
         return app;
-    }
-
-    private static async Task<IResult> Invoke(
-        HttpRequest request,
-        Func<InvocationRequest, CancellationToken, Task<InvocationResponse>> handler,
-        CancellationToken cancellationToken,
-        long maxBuffered = HandlerLimits.MaxMeteringInvocationBytes,
-        Func<InvocationResponse>? tooLarge = null)
-    {
-        if (tooLarge is not null && request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = null; // read (and drop) whatever the host forwards, to answer it properly
-        }
-
-        using var buffer = new MemoryStream(request.ContentLength is > 0 and var n && n <= maxBuffered ? (int)n : 0);
-        if (!await ReadBoundedAsync(request.Body, buffer, maxBuffered, cancellationToken).ConfigureAwait(false))
-        {
-            return tooLarge is null
-                ? new Problem(413, "Payload too large", $"the invocation is larger than {maxBuffered} bytes").ToResult()
-                : Results.Text(tooLarge().ToJson(), "application/json");
-        }
-
-        InvocationRequest invocation;
-        try
-        {
-            invocation = InvocationRequest.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
-        }
-        catch (InvalidHostPayloadException ex)
-        {
-            return Problem.BadRequest(ex.Message).ToResult();
-        }
-
-        using (invocation)
-        {
-            try
-            {
-                var response = await handler(invocation, cancellationToken).ConfigureAwait(false);
-                return Results.Text(response.ToJson(), "application/json");
-            }
-            catch (InvalidHostPayloadException ex)
-            {
-                return Problem.BadRequest(ex.Message).ToResult();
-            }
-        }
-    }
-
-    /// <summary>Copies the body into <paramref name="buffer"/> up to <paramref name="maxBytes"/>; past that, reads the rest without keeping it and returns false.</summary>
-    private static async Task<bool> ReadBoundedAsync(Stream body, MemoryStream buffer, long maxBytes, CancellationToken cancellationToken)
-    {
-        byte[] chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
-        try
-        {
-            bool within = true;
-            int read;
-            while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (within && buffer.Length + read <= maxBytes)
-                {
-                    buffer.Write(chunk, 0, read);
-                }
-                else
-                {
-                    within = false;
-                }
-            }
-
-            return within;
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
-        }
     }
 }

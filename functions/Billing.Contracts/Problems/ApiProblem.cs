@@ -11,6 +11,8 @@ public sealed record ApiProblem(string Type, string Title, int Status, string De
 {
     public const string ContentType = "application/problem+json";
 
+    /// <remarks>Settable, not init-only: the source generator binds init-only members like constructor parameters, and
+    /// System.Text.Json refuses extension data bound that way (InvalidOperationException at first use).</remarks>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extensions { get; init; }
+    public IDictionary<string, JsonElement>? Extensions { get; set; }
 }

@@ -365,7 +365,7 @@ public sealed partial class BurnExecutor(
 
     private static void LogTransition(ILogger logger, string burnId, string from, string to, string signature)
     {
-        Infrastructure.BillingTelemetry.BurnTransitions.Add(1, new KeyValuePair<string, object?>("from", from), new KeyValuePair<string, object?>("to", to));
+        BillingTelemetry.BurnTransitions.Add(1, new KeyValuePair<string, object?>("from", from), new KeyValuePair<string, object?>("to", to));
         LogTransitionCore(logger, burnId, from, to, signature);
     }
 

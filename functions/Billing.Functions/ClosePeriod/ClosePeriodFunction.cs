@@ -1,8 +1,12 @@
-using System.Text.Json.Nodes;
+using Billing.Contracts;
+using Billing.Contracts.Periods;
+using Billing.Contracts.Problems;
 using Billing.Domain;
 using Billing.Domain.Partners;
+using Billing.Functions.Http;
 using Billing.Functions.Infrastructure;
-using Billing.Functions.Invoicing;
+using Billing.Application.Invoicing;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.ClosePeriod;
 
@@ -10,28 +14,22 @@ namespace Billing.Functions.ClosePeriod;
 /// POST /api/v1/periods/{yyyy-MM}/close[?force=true] (finance): finalize every payer's invoice for the period. Idempotent.
 /// <c>force</c> lifts the age and first-usage rules (<see cref="PeriodRefusedException"/>).
 /// </summary>
-public sealed class ClosePeriodFunction(PartnerDirectory partners, PeriodCloser closer)
+public sealed class ClosePeriodFunction(PeriodCloser closer)
 {
-    public async Task<IResult> InvokeAsync(HttpRequest request, string period, CancellationToken cancellationToken)
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/api/v1/periods/{period}/close", (HttpContext http, string period, ClosePeriodFunction f, CancellationToken ct) => f.InvokeAsync(http, period, ct))
+            .RequireRoles("only finance may close a period", PartnerRole.Finance);
+
+    public async Task<Results<JsonHttpResult<PeriodCloseResponse>, JsonHttpResult<ApiProblem>>> InvokeAsync(HttpContext http, string period, CancellationToken cancellationToken)
     {
-        var caller = await partners.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
-        if (caller is null)
-        {
-            return Problem.Unauthorized().ToResult();
-        }
-
-        if (caller.Role != PartnerRole.Finance)
-        {
-            return Problem.Forbidden("only finance may close a period").ToResult();
-        }
-
+        ArgumentNullException.ThrowIfNull(http);
         if (!BillingPeriod.TryParse(period, out var billingPeriod))
         {
             return Problem.BadRequest($"'{period}' is not a period", new FieldError("period", "must be yyyy-MM, e.g. 2026-10")).ToResult();
         }
 
         bool force = false;
-        if (request.Query.TryGetValue("force", out var forceText) && (forceText.Count != 1 || !bool.TryParse(forceText[0], out force)))
+        if (http.Request.Query.TryGetValue("force", out var forceText) && (forceText.Count != 1 || !bool.TryParse(forceText[0], out force)))
         {
             return Problem.BadRequest($"'{forceText}' is not a boolean", new FieldError("force", "must be true or false")).ToResult();
         }
@@ -39,13 +37,10 @@ public sealed class ClosePeriodFunction(PartnerDirectory partners, PeriodCloser 
         try
         {
             var result = await closer.CloseAsync(billingPeriod, force, cancellationToken).ConfigureAwait(false);
-            var body = new JsonObject { ["period"] = billingPeriod.ToString(), ["invoices"] = InvoiceSummary.ToJson(result.Invoices) };
-            if (result.Failed.Count > 0)
-            {
-                body["failed"] = new JsonArray(result.Failed.Select(f => (JsonNode)new JsonObject { ["payer"] = f.Key, ["reason"] = f.Value }).ToArray());
-            }
-
-            return Results.Text(body.ToJsonString(), "application/json");
+            var failed = result.Failed.Count > 0 ? result.Failed.Select(f => new PeriodCloseFailure(f.Key, f.Value)).ToList() : null;
+            return ApiResults.Json(
+                new PeriodCloseResponse(billingPeriod.ToString(), InvoiceResponses.Summaries(result.Invoices), failed),
+                BillingJsonContext.Default.PeriodCloseResponse);
         }
         catch (PeriodNotEndedException ex)
         {

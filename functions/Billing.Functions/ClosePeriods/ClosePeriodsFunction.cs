@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Billing.Domain;
 using Billing.Functions.HostProtocol;
-using Billing.Functions.Invoicing;
+using Billing.Application.Invoicing;
 using Billing.Storage;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +14,9 @@ namespace Billing.Functions.ClosePeriods;
 public sealed partial class ClosePeriodsFunction(PeriodCloser closer, InvoiceStore invoices, IOptions<InvoicingOptions> options, TimeProvider time, ILogger<ClosePeriodsFunction> logger)
 {
     public const string Name = "ClosePeriods";
+
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/" + Name, (HttpRequest r, ClosePeriodsFunction f, CancellationToken ct) => InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct));
 
     public async Task<InvocationResponse> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken)
     {

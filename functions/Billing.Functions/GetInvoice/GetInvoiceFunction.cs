@@ -1,24 +1,26 @@
-using System.Text.Json.Nodes;
-using Billing.Domain.Ledger;
+using Billing.Contracts;
+using Billing.Contracts.Invoices;
+using Billing.Contracts.Problems;
 using Billing.Domain.Invoicing;
 using Billing.Domain.Partners;
+using Billing.Functions.Http;
 using Billing.Functions.Infrastructure;
-using Billing.Functions.ListInvoices;
 using Billing.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.GetInvoice;
 
 /// <summary>GET /api/v1/invoices/{id}: the invoice JSON, or CSV. The payer it bills and finance may read it.</summary>
-public sealed class GetInvoiceFunction(PartnerDirectory partners, InvoiceStore invoices)
+public sealed class GetInvoiceFunction(InvoiceStore invoices)
 {
-    public async Task<IResult> InvokeAsync(HttpRequest request, string id, CancellationToken cancellationToken)
-    {
-        var caller = await partners.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
-        if (caller is null)
-        {
-            return Problem.Unauthorized().ToResult();
-        }
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapGet("/api/v1/invoices/{id}", (HttpContext http, string id, GetInvoiceFunction f, CancellationToken ct) => f.InvokeAsync(http, id, ct))
+            .RequireRoles("only the payer an invoice bills and finance may read it", Enum.GetValues<PartnerRole>()); // the owner rule is below
 
+    public async Task<Results<JsonHttpResult<InvoiceResponse>, CsvResult, JsonHttpResult<ApiProblem>>> InvokeAsync(HttpContext http, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var caller = http.Caller();
         InvoiceId invoiceId;
         try
         {
@@ -38,24 +40,11 @@ public sealed class GetInvoiceFunction(PartnerDirectory partners, InvoiceStore i
         var invoice = await invoices.GetAsync(invoiceId, cancellationToken).ConfigureAwait(false);
         if (invoice is null)
         {
-            return new Problem(404, "Not found", $"invoice '{invoiceId}' does not exist (is the period closed?)").ToResult();
+            return Problem.NotFound($"invoice '{invoiceId}' does not exist (is the period closed?)").ToResult();
         }
 
-        return InvoiceFormats.WantsCsv(request)
+        return InvoiceFormats.WantsCsv(http.Request)
             ? InvoiceFormats.Csv([invoice], $"{invoiceId}.csv")
-            : Results.Text(WithLedgerLinks(InvoiceJson.Serialize(invoice), invoiceId), "application/json");
-    }
-
-    /// <summary>Adds <c>"ledger":{"entryId","proof"}</c>: where the invoice is booked and its inclusion proof (CLI <c>invoices verify</c>).</summary>
-    private static string WithLedgerLinks(string json, InvoiceId invoiceId)
-    {
-        var node = JsonNode.Parse(json)!.AsObject();
-        string entryId = LedgerEntries.InvoiceFinalizedId(invoiceId.ToString());
-        node["ledger"] = new JsonObject
-        {
-            ["entryId"] = entryId,
-            ["proof"] = "/api/v1/ledger/proof/" + Uri.EscapeDataString(entryId),
-        };
-        return node.ToJsonString();
+            : ApiResults.Json(InvoiceResponses.Full(invoice), BillingJsonContext.Default.InvoiceResponse);
     }
 }

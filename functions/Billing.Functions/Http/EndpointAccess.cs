@@ -1,3 +1,4 @@
+using Billing.Application.Partners;
 using Billing.Domain.Partners;
 using Billing.Functions.Infrastructure;
 

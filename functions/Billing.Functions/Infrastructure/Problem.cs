@@ -1,44 +1,41 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using Billing.Contracts;
+using Billing.Contracts.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.Infrastructure;
 
-/// <summary>RFC 9457 problem details: every error the API returns, with the field and reason where there is one.</summary>
-public sealed record Problem(int Status, string Title, string Detail, IReadOnlyList<FieldError>? Errors = null, JsonObject? Extensions = null)
+/// <summary>
+/// An error the API answers with, and the one mapping from it to RFC 9457 <c>application/problem+json</c>
+/// (<see cref="ApiProblem"/>, source-generated JSON): type, title, status, detail, the field and reason in <c>errors</c>
+/// when there are any, then route-specific members (<see cref="Extensions"/>, e.g. the rejected events of a usage post).
+/// </summary>
+public sealed record Problem(int Status, string Title, string Detail, IReadOnlyList<FieldError>? Errors = null, IDictionary<string, JsonElement>? Extensions = null)
 {
-    public const string ContentType = "application/problem+json";
+    public const string ContentType = ApiProblem.ContentType;
 
-    public string ToJson()
+    /// <summary>The problem type URI; one per status.</summary>
+    public const string TypeBase = "https://depin-billing.dev/problems/";
+
+    public ApiProblem ToApiProblem() => new(
+        TypeBase + Status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Title,
+        Status,
+        Detail,
+        Errors is { Count: > 0 } ? Errors.Select(e => new ApiFieldError(e.Field, e.Reason)).ToList() : null)
     {
-        var o = new JsonObject
-        {
-            ["type"] = $"https://depin-billing.dev/problems/{Status}",
-            ["title"] = Title,
-            ["status"] = Status,
-            ["detail"] = Detail,
-        };
-        if (Errors is { Count: > 0 })
-        {
-            o["errors"] = new JsonArray(Errors.Select(e => (JsonNode)new JsonObject { ["field"] = e.Field, ["reason"] = e.Reason }).ToArray());
-        }
+        Extensions = Extensions,
+    };
 
-        if (Extensions is not null)
-        {
-            foreach (var (k, v) in Extensions)
-            {
-                o[k] = v?.DeepClone();
-            }
-        }
+    public string ToJson() => JsonSerializer.Serialize(ToApiProblem(), BillingJsonContext.Default.ApiProblem);
 
-        return o.ToJsonString();
-    }
-
-    public IResult ToResult() => Results.Text(ToJson(), ContentType, statusCode: Status);
+    public JsonHttpResult<ApiProblem> ToResult() => TypedResults.Json(ToApiProblem(), BillingJsonContext.Default.ApiProblem, ContentType, Status);
 
     public static Problem Unauthorized() => new(401, "Unauthorized", "A valid X-Api-Key header is required.");
 
     public static Problem Forbidden(string detail) => new(403, "Forbidden", detail);
 
     public static Problem BadRequest(string detail, params FieldError[] errors) => new(400, "Bad request", detail, errors);
-}
 
-public readonly record struct FieldError(string Field, string Reason);
+    public static Problem NotFound(string detail) => new(404, "Not found", detail);
+}

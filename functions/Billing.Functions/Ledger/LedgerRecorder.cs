@@ -2,7 +2,6 @@ using Billing.Domain.Burns;
 using Billing.Domain.Invoicing;
 using Billing.Domain.Ledger;
 using Billing.Functions.Burns;
-using Billing.Functions.Invoicing;
 using Billing.Storage;
 using Billing.Storage.Ledger;
 

@@ -1,30 +1,27 @@
-using System.Text;
-using System.Text.Json.Nodes;
+using Billing.Contracts;
+using Billing.Contracts.Invoices;
+using Billing.Contracts.Problems;
 using Billing.Domain;
-using Billing.Domain.Invoicing;
 using Billing.Domain.Partners;
+using Billing.Functions.Http;
 using Billing.Functions.Infrastructure;
-using Billing.Functions.Invoicing;
 using Billing.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.ListInvoices;
 
 /// <summary>GET /api/v1/invoices?period=&amp;payer=[&amp;format=csv]: summaries, or a whole period's lines as CSV. Payers see their own.</summary>
-public sealed class ListInvoicesFunction(PartnerDirectory partners, InvoiceStore invoices)
+public sealed class ListInvoicesFunction(InvoiceStore invoices)
 {
-    public async Task<IResult> InvokeAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapGet("/api/v1/invoices", (HttpContext http, ListInvoicesFunction f, CancellationToken ct) => f.InvokeAsync(http, ct))
+            .RequireRoles("providers are not billed; invoices belong to payers and finance", PartnerRole.Carrier, PartnerRole.Tenant, PartnerRole.Finance);
+
+    public async Task<Results<JsonHttpResult<InvoiceListResponse>, CsvResult, JsonHttpResult<ApiProblem>>> InvokeAsync(HttpContext http, CancellationToken cancellationToken)
     {
-        var caller = await partners.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
-        if (caller is null)
-        {
-            return Problem.Unauthorized().ToResult();
-        }
-
-        if (caller.Role == PartnerRole.Provider)
-        {
-            return Problem.Forbidden("providers are not billed; invoices belong to payers and finance").ToResult();
-        }
-
+        ArgumentNullException.ThrowIfNull(http);
+        var caller = http.Caller();
+        var request = http.Request;
         BillingPeriod? period = null;
         string? periodText = request.Query["period"];
         if (!string.IsNullOrEmpty(periodText))
@@ -55,31 +52,6 @@ public sealed class ListInvoicesFunction(PartnerDirectory partners, InvoiceStore
             return InvoiceFormats.Csv(list, $"invoices-{period?.ToString() ?? "all"}.csv");
         }
 
-        return Results.Text(new JsonObject { ["invoices"] = InvoiceSummary.ToJson(list) }.ToJsonString(), "application/json");
-    }
-}
-
-/// <summary>Content negotiation shared by the invoice routes: <c>Accept: text/csv</c> or <c>?format=csv</c>.</summary>
-public static class InvoiceFormats
-{
-    public static bool WantsCsv(HttpRequest request) =>
-        string.Equals(request.Query["format"], "csv", StringComparison.OrdinalIgnoreCase)
-        || request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase);
-
-    public static IResult Csv(IEnumerable<Invoice> invoices, string fileName)
-    {
-        var writer = new StringWriter(new StringBuilder(), System.Globalization.CultureInfo.InvariantCulture);
-        InvoiceCsv.Write(writer, invoices);
-        return new CsvResult(writer.ToString(), fileName);
-    }
-
-    private sealed class CsvResult(string csv, string fileName) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.ContentType = "text/csv; charset=utf-8";
-            httpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
-            return httpContext.Response.WriteAsync(csv, httpContext.RequestAborted);
-        }
+        return ApiResults.Json(new InvoiceListResponse(InvoiceResponses.Summaries(list)), BillingJsonContext.Default.InvoiceListResponse);
     }
 }

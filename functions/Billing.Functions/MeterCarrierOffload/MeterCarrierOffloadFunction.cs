@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Billing.Application.Metering;
 using Billing.Domain.Events;
 using Billing.Functions.HostProtocol;
 using Billing.Functions.Metering;
@@ -6,11 +6,11 @@ using Billing.Functions.Metering;
 namespace Billing.Functions.MeterCarrierOffload;
 
 /// <summary>eventHubTrigger on <c>carrier-offload</c> (cardinality many).</summary>
-public sealed class MeterCarrierOffloadFunction(MeteringService metering)
+public sealed class MeterCarrierOffloadFunction(MeteringService metering) : HubMeteringFunction(metering, Hub, EventTypes.CarrierOffloadV1)
 {
     public const string Name = "MeterCarrierOffload";
     public const string Hub = "carrier-offload";
 
-    public async Task<InvocationResponse> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken) =>
-        new() { ReturnValue = JsonSerializer.SerializeToNode(await metering.MeterAsync(Hub, EventTypes.CarrierOffloadV1, invocation, cancellationToken).ConfigureAwait(false)) };
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/" + Name, (HttpRequest r, MeterCarrierOffloadFunction f, CancellationToken ct) => InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct));
 }

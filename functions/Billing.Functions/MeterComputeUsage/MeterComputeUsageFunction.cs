@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Billing.Application.Metering;
 using Billing.Domain.Events;
 using Billing.Functions.HostProtocol;
 using Billing.Functions.Metering;
@@ -6,11 +6,11 @@ using Billing.Functions.Metering;
 namespace Billing.Functions.MeterComputeUsage;
 
 /// <summary>eventHubTrigger on <c>compute-usage</c> (cardinality many).</summary>
-public sealed class MeterComputeUsageFunction(MeteringService metering)
+public sealed class MeterComputeUsageFunction(MeteringService metering) : HubMeteringFunction(metering, Hub, EventTypes.ComputeUsageV1)
 {
     public const string Name = "MeterComputeUsage";
     public const string Hub = "compute-usage";
 
-    public async Task<InvocationResponse> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken) =>
-        new() { ReturnValue = JsonSerializer.SerializeToNode(await metering.MeterAsync(Hub, EventTypes.ComputeUsageV1, invocation, cancellationToken).ConfigureAwait(false)) };
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/" + Name, (HttpRequest r, MeterComputeUsageFunction f, CancellationToken ct) => InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct));
 }

@@ -1,10 +1,14 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using Billing.Application.Usage;
+using Billing.Contracts;
+using Billing.Contracts.Problems;
+using Billing.Contracts.Usage;
 using Billing.Domain.Events;
 using Billing.Domain.Metering;
 using Billing.Domain.Partners;
+using Billing.Functions.Http;
 using Billing.Functions.Infrastructure;
-using Billing.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.QueryUsage;
 
@@ -12,20 +16,20 @@ namespace Billing.Functions.QueryUsage;
 /// GET /api/v1/usage. HTTP in and out only, so the host forwards the request as-is (enableForwardingHttpRequest).
 /// Payers read their own usage, providers the usage they reported, finance everything.
 /// </summary>
-public sealed class QueryUsageFunction(PartnerDirectory partners, FactStore facts, TimeProvider time)
+public sealed class QueryUsageFunction(UsageQuery query, TimeProvider time)
 {
     public const string Name = "QueryUsage";
     private static readonly TimeSpan MaxRange = TimeSpan.FromDays(400);
 
-    public async Task<IResult> InvokeAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var caller = await partners.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
-        if (caller is null)
-        {
-            return Problem.Unauthorized().ToResult();
-        }
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapGet("/api/v1/usage", (HttpContext http, QueryUsageFunction f, CancellationToken ct) => f.InvokeAsync(http, ct))
+            .RequireRoles("every partner may query usage", Enum.GetValues<PartnerRole>()); // who reads whose usage is decided below
 
-        var q = request.Query;
+    public async Task<Results<JsonHttpResult<UsageQueryResponse>, JsonHttpResult<ApiProblem>>> InvokeAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var caller = http.Caller();
+        var q = http.Request.Query;
         var errors = new List<FieldError>();
 
         string? payer = NullIfEmpty(q["payer"]);
@@ -93,44 +97,20 @@ public sealed class QueryUsageFunction(PartnerDirectory partners, FactStore fact
             return Problem.Forbidden($"'{caller.Id}' may read only its own usage").ToResult();
         }
 
-        var rollup = new UsageRollup(meter!, window, groupBy);
-        await foreach (var fact in facts.QueryAsync(payer!, from, to, cancellationToken).ConfigureAwait(false))
-        {
-            if (caller.Role == PartnerRole.Provider && fact.Source != caller.Id)
-            {
-                continue; // providers see only what they reported
-            }
-
-            rollup.Add(fact);
-        }
-
-        var rows = new JsonArray();
-        foreach (var row in rollup.Rows())
-        {
-            var group = new JsonObject();
-            foreach (var (k, v) in row.Group)
-            {
-                group[k] = v;
-            }
-
-            rows.Add(new JsonObject { ["windowStart"] = Rfc3339.Format(row.WindowStart), ["group"] = group, ["quantity"] = Quantity(row.Quantity) });
-        }
-
-        var body = new JsonObject
-        {
-            ["payer"] = payer,
-            ["meter"] = meter!.Name,
-            ["from"] = Rfc3339.Format(from),
-            ["to"] = Rfc3339.Format(to),
-            ["window"] = window.ToString().ToLowerInvariant(),
-            ["rows"] = rows,
-        };
-        return Results.Text(body.ToJsonString(), "application/json", statusCode: 200);
+        var rows = await query.RunAsync(caller, payer!, meter!, window, from, to, groupBy, cancellationToken).ConfigureAwait(false);
+        return ApiResults.Json(
+            new UsageQueryResponse(
+                payer!,
+                meter!.Name,
+                Rfc3339.Format(from),
+                Rfc3339.Format(to),
+                window.ToString().ToLowerInvariant(),
+                rows.Select(r => new UsageRowResponse(Rfc3339.Format(r.WindowStart), r.Group, Quantity(r.Quantity))).ToList()),
+            BillingJsonContext.Default.UsageQueryResponse);
     }
 
-    /// <summary>A JSON number either way; beyond <c>long</c> (a month of very large sessions) it is written from a decimal, still exact.</summary>
-    private static JsonNode Quantity(Int128 quantity) =>
-        quantity >= long.MinValue && quantity <= long.MaxValue ? JsonValue.Create((long)quantity) : JsonValue.Create((decimal)quantity);
+    /// <summary>An exact JSON integer: a decimal holds any quantity a month of very large sessions can reach (beyond <c>long</c>).</summary>
+    private static decimal Quantity(Int128 quantity) => (decimal)quantity;
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 

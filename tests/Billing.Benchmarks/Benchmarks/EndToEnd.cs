@@ -8,7 +8,8 @@ using Billing.Benchmarks.Workload;
 using Billing.Domain.Events;
 using Billing.Domain.Partners;
 using Billing.Functions.HostProtocol;
-using Billing.Functions.Infrastructure;
+using Billing.Application.Metering;
+using Billing.Application.Partners;
 using Billing.Functions.Metering;
 using Billing.Storage;
 using Billing.Tests.Shared;
@@ -98,7 +99,7 @@ public static class EndToEnd
             foreach (var payload in payloads)
             {
                 using var invocation = InvocationRequest.Parse(payload);
-                var summary = await metering.MeterAsync(Hub, EventTypes.CarrierOffloadV1, invocation, ct);
+                var summary = await metering.MeterAsync(Hub, EventTypes.CarrierOffloadV1, MeteringBatchReader.Read(invocation), ct);
                 tx += summary.Transactions;
                 inserted += summary.Inserted;
                 quarantined += summary.Quarantined;

@@ -9,7 +9,7 @@ using Billing.Domain.Events;
 using Billing.Domain.Metering;
 using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
-using Billing.Functions.Invoicing;
+using Billing.Application.Invoicing;
 using Billing.Storage;
 using Billing.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -46,7 +46,7 @@ public static class PeriodClose
         var plans = Plans.Load();
         var plan = plans.Get(SampleUsage.Partners[0].PlanId!);
         var period = BillingPeriod.Containing(DateTimeOffset.UtcNow).Previous;
-        var closer = new PeriodCloser(facts, new InvoiceStore(tables), partnerStore, plans, [], TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
+        var closer = new PeriodCloser(facts, new InvoiceStore(tables), partnerStore, plans, InvoiceFinalization.None, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
 
         // 1. Insert (measured, not compared).
         var insert = Stopwatch.StartNew();

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Billing.Domain.Events;
 using Billing.Domain.Partners;
+using Billing.Application.Ingestion;
 using Billing.Functions.IngestUsage;
 using Microsoft.Extensions.Time.Testing;
 
@@ -18,7 +19,13 @@ public class UsageIngestionTests
     private static readonly Partner Carrier = new("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1");
     private const string Hotspot = "5ZxY9QXb1cTqVmk3n8pJfLr2sDwEaGh4uKoN6iBvCyT7";
 
-    private static UsageIngestion Ingestion() => new(Validator(), new FakeTimeProvider(Now));
+    private static HttpIngestion Ingestion() => new(new UsageIngestion(Validator(), new FakeTimeProvider(Now)));
+
+    /// <summary>The use case and the adapter's mapping of its outcome: the HTTP answer the partner gets.</summary>
+    private sealed class HttpIngestion(UsageIngestion ingestion)
+    {
+        public IngestAnswer Ingest(Partner caller, IReadOnlyDictionary<string, string> headers, string body) => IngestAnswer.From(ingestion.Ingest(caller, headers, body));
+    }
 
     private static UsageEventValidator Validator() => new(new Partners(), new Prices());
 
@@ -58,7 +65,7 @@ public class UsageIngestionTests
         ["X-Api-Key"] = "not-an-attribute",
     };
 
-    private static IngestOutcome Post(string? contentType, string body)
+    private static IngestAnswer Post(string? contentType, string body)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (contentType is not null)
@@ -69,9 +76,9 @@ public class UsageIngestionTests
         return Ingestion().Ingest(Carrier, headers, body);
     }
 
-    private static JsonObject Answer(IngestOutcome outcome) => JsonNode.Parse(outcome.Body)!.AsObject();
+    private static JsonObject Answer(IngestAnswer outcome) => JsonNode.Parse(outcome.Body)!.AsObject();
 
-    private static List<string> Fields(IngestOutcome outcome) =>
+    private static List<string> Fields(IngestAnswer outcome) =>
         Answer(outcome)["errors"]?.AsArray().Select(e => e!["field"]!.GetValue<string>()).ToList() ?? [];
 
     [Theory]

@@ -4,7 +4,7 @@ using Billing.Domain.Invoicing;
 using Billing.Domain.Metering;
 using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
-using Billing.Functions.Invoicing;
+using Billing.Application.Invoicing;
 using Billing.Storage;
 using Billing.Tests.Shared;
 using FsCheck;
@@ -49,7 +49,7 @@ public class PeriodCloseOrderPropertyTests(AzuriteFixture azurite)
         var plans = BillingFunctionsApp.LoadPlans(Path.Combine(PlatformFixture.AppDirectory(), "plans"));
         var clock = new FakeTimeProvider(First.Start.AddDays(20));
         var options = Microsoft.Extensions.Options.Options.Create(new InvoicingOptions { MaxCloseAge = TimeSpan.FromDays(365) });
-        var closer = new PeriodCloser(facts, invoices, partners, plans, [], clock, options, NullLogger<PeriodCloser>.Instance);
+        var closer = new PeriodCloser(facts, invoices, partners, plans, InvoiceFinalization.None, clock, options, NullLogger<PeriodCloser>.Instance);
         var model = new List<UsageFact>();
 
         async Task CloseAsync(BillingPeriod month)

@@ -3,7 +3,11 @@ using Billing.Domain.Events;
 using Billing.Domain.Invoicing;
 using Billing.Domain.Metering;
 using Billing.Domain.Partners;
-using Billing.Functions.Invoicing;
+using System.Collections.Concurrent;
+using Billing.Application.Invoicing;
+using Billing.Domain.Ledger;
+using Billing.Functions.Ledger;
+using Billing.Storage.Ledger;
 using Billing.Storage;
 using Billing.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -61,7 +65,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         var invoices = new InvoiceStore(tables);
         var clock = new FakeTimeProvider(now);
         var plans = BillingFunctionsApp.LoadPlans(Path.Combine(PlatformFixture.AppDirectory(), "plans"));
-        var closer = new PeriodCloser(facts, invoices, partners, plans, [], clock, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
+        var closer = new PeriodCloser(facts, invoices, partners, plans, InvoiceFinalization.None, clock, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
         return new Setup { Facts = facts, Invoices = invoices, Closer = closer, Clock = clock, Partners = partners, Plans = plans };
     }
 
@@ -306,7 +310,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         var setup = await NewAsync(October.End.AddDays(1));
         await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
         Assert.True(await setup.Invoices.TryAcquireCloseLeaseAsync("other", TimeSpan.FromMinutes(10), setup.Clock.GetUtcNow(), CancellationToken.None));
-        var impatient = new PeriodCloser(setup.Facts, setup.Invoices, setup.Partners, setup.Plans, [], setup.Clock,
+        var impatient = new PeriodCloser(setup.Facts, setup.Invoices, setup.Partners, setup.Plans, InvoiceFinalization.None, setup.Clock,
             Microsoft.Extensions.Options.Options.Create(new InvoicingOptions { CloseLeaseWait = TimeSpan.Zero }), NullLogger<PeriodCloser>.Instance);
 
         await Assert.ThrowsAsync<CloseInProgressException>(() => impatient.CloseAsync(October, force: false, CancellationToken.None));
@@ -326,7 +330,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         await setup.AddCarrierAsync(July.End.AddDays(-1), 20_000_000_000, "carrier-tmo");
         await setup.AddCarrierAsync(July.End.AddDays(-1), 40_000_000_000, "carrier-idle");
         setup.Clock.SetUtcNow(August.End.AddDays(1));
-        var crashing = new PeriodCloser(setup.Facts, setup.Invoices, setup.Partners, setup.Plans, [new CrashOnce("INV-carrier-idle-202608")], setup.Clock,
+        var crashing = new PeriodCloser(setup.Facts, setup.Invoices, setup.Partners, setup.Plans, new InvoiceFinalization(ledgerBooking: new CrashOnce("INV-carrier-idle-202608"), stripeSync: new CrashOnce(invoiceId: "")), setup.Clock,
             Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
 
         await Assert.ThrowsAsync<IOException>(() => crashing.CloseAsync(August, force: false, CancellationToken.None));
@@ -339,6 +343,44 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         Assert.Equal(500, await BilledForAsync(setup, "carrier-idle", July));
     }
 
+    [Fact]
+    public async Task CloseAsync_InvoiceFinalized_BookedInTheLedgerBeforeItIsSentToStripe()
+    {
+        var setup = await NewAsync(October.End.AddDays(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
+        var ledger = new LedgerStore(await azurite.NewTablesAsync());
+        await ledger.EnsureCreatedAsync(CancellationToken.None);
+        var stripe = new LedgerCheckingStripe(ledger, setup.Clock);
+        var closer = new PeriodCloser(setup.Facts, setup.Invoices, setup.Partners, setup.Plans,
+            new InvoiceFinalization(ledgerBooking: new LedgerRecorder(ledger, setup.Clock), stripeSync: stripe), setup.Clock,
+            Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
+
+        var result = await closer.CloseAsync(October, force: false, CancellationToken.None);
+
+        Assert.Contains(result.Invoices, i => i.Payer == "carrier-tmo");
+        Assert.Equal(result.Invoices.Select(i => i.Id.ToString()).Order(), stripe.Synced.Order());
+        Assert.NotNull(await ledger.GetAsync(LedgerEntries.InvoiceFinalizedId(new InvoiceId("carrier-tmo", October).ToString()), CancellationToken.None));
+    }
+
+    /// <summary>Stands in for Stripe (a remote service): refuses an invoice the ledger does not hold yet.</summary>
+    private sealed class LedgerCheckingStripe(LedgerStore ledger, TimeProvider clock) : IInvoiceFinalizedHandler
+    {
+        public ConcurrentBag<string> Synced { get; } = [];
+
+        public async Task<Invoice> OnFinalizedAsync(Invoice invoice, CancellationToken cancellationToken)
+        {
+            bool bookable = LedgerEntries.InvoiceFinalized(invoice, clock.GetUtcNow()) is not null;
+            if (bookable && await ledger.GetAsync(LedgerEntries.InvoiceFinalizedId(invoice.Id.ToString()), cancellationToken) is null)
+            {
+                throw new InvalidOperationException($"{invoice.Id} reached Stripe before the ledger booked it");
+            }
+
+            Synced.Add(invoice.Id.ToString());
+            return invoice;
+        }
+    }
+
+    /// <summary>Throws once for <paramref name="invoiceId"/> (a process killed mid-close); any other invoice passes through.</summary>
     private sealed class CrashOnce(string invoiceId) : IInvoiceFinalizedHandler
     {
         private int crashed;

@@ -1,0 +1,179 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Billing.Domain.Events;
+using Billing.Domain.Partners;
+
+namespace Billing.Application.Ingestion;
+
+/// <summary>
+/// Validates a partner's request (one event or a batch) and splits accepted events by hub. Nothing is stored here:
+/// accepted events leave through the IngestUsage function's eventHub output bindings, so the host delivers them at least once to metering.
+/// The CloudEvents HTTP binding's content modes are told apart by <c>Content-Type</c> (§3): structured
+/// (<c>application/cloudevents+json</c>, one event), batched (<c>application/cloudevents-batch+json</c>, an array),
+/// binary (<c>ce-specversion</c> present: attributes in <c>ce-*</c> headers, body = data), and, for partners that
+/// predate this, plain <c>application/json</c> holding an event or an array. Anything else is refused
+/// (<see cref="IngestRefusalKind.UnsupportedMediaType"/>).
+/// </summary>
+public sealed class UsageIngestion(UsageEventValidator validator, TimeProvider time)
+{
+    private enum Mode
+    {
+        Structured,
+        Batch,
+        PlainJson,
+    }
+
+    /// <summary>A body sent as plain <c>application/json</c> (the convenience existing partners use).</summary>
+    public IngestOutcome Ingest(Partner caller, string body) =>
+        Ingest(caller, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "application/json" }, body);
+
+    public IngestOutcome Ingest(Partner caller, IReadOnlyDictionary<string, string> headers, string body)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(body);
+        if (caller.Role is not (PartnerRole.Carrier or PartnerRole.Provider))
+        {
+            return IngestOutcome.Refused(IngestRefusalKind.Forbidden, $"a {caller.Role.ToString().ToLowerInvariant()} may not post usage; only carriers and compute providers can");
+        }
+
+        int size = Encoding.UTF8.GetByteCount(body);
+        if (size > EventLimits.MaxRequestBytes)
+        {
+            return IngestOutcome.Refused(IngestRefusalKind.TooLarge, $"the request is {size} bytes; the limit is {EventLimits.MaxRequestBytes} bytes (1 MiB)");
+        }
+
+        string? contentType = BinaryContentMode.Find(headers, "Content-Type");
+        string? essence = CloudEventsText.MediaTypeEssence(contentType);
+        Mode mode;
+        switch (essence)
+        {
+            case "application/cloudevents+json":
+                mode = Mode.Structured;
+                break;
+            case "application/cloudevents-batch+json":
+                mode = Mode.Batch;
+                break;
+            case not null when essence.StartsWith("application/cloudevents", StringComparison.Ordinal):
+                return UnsupportedMediaType($"'{contentType}' is a CloudEvents format this API does not read; send application/cloudevents+json or application/cloudevents-batch+json");
+            case var _ when BinaryContentMode.IsPresent(headers):
+                if (essence is null || !CloudEventsText.IsJsonMediaType(contentType))
+                {
+                    return UnsupportedMediaType($"binary mode: Content-Type '{contentType}' is the event data's type, and usage data must be JSON (application/json or a +json type)");
+                }
+
+                return IngestBinary(caller, headers, contentType!, body);
+            case "application/json":
+                mode = Mode.PlainJson;
+                break;
+            default:
+                return UnsupportedMediaType(contentType is null
+                    ? "Content-Type is missing; send application/cloudevents+json (one event), application/cloudevents-batch+json (a batch) or binary mode (ce-* headers)"
+                    : $"'{contentType}' is neither application/cloudevents+json (one event), application/cloudevents-batch+json (a batch) nor binary mode (ce-* headers)");
+        }
+
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return Malformed("the body is empty; send one CloudEvent or a JSON array of them", new ValidationError("$", "is required"));
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonText.ParseStrict(body);
+        }
+        catch (JsonException ex)
+        {
+            return Malformed($"the body is not valid JSON: {ex.Message}", new ValidationError("$", "must be valid JSON"));
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (mode == Mode.Structured && root.ValueKind == JsonValueKind.Array)
+            {
+                return UnsupportedMediaType("Content-Type application/cloudevents+json declares one event, but the body is a JSON array; send a batch as application/cloudevents-batch+json");
+            }
+
+            if (mode == Mode.Batch && root.ValueKind == JsonValueKind.Object)
+            {
+                return UnsupportedMediaType("Content-Type application/cloudevents-batch+json declares a batch, but the body is one JSON object; send it as an array or as application/cloudevents+json");
+            }
+
+            List<JsonElement> events;
+            if (root.ValueKind == JsonValueKind.Array)
+            {
+                int count = root.GetArrayLength();
+                if (count > EventLimits.MaxEventsPerRequest)
+                {
+                    return IngestOutcome.Refused(IngestRefusalKind.TooLarge, $"the batch holds {count} events; the limit is {EventLimits.MaxEventsPerRequest}");
+                }
+
+                if (count == 0)
+                {
+                    return Malformed("empty batch: nothing to accept", new ValidationError("$", "empty batch: must hold at least one event"));
+                }
+
+                events = root.EnumerateArray().ToList();
+            }
+            else if (root.ValueKind == JsonValueKind.Object)
+            {
+                events = [root];
+            }
+            else
+            {
+                return Malformed("the body must be a CloudEvent object or an array of them", new ValidationError("$", "must be an object or an array"));
+            }
+
+            return Answer(events.Count, i => JsonMarshal.GetRawUtf8Value(events[i]), new ValidationContext(time.GetUtcNow(), caller.Id), []);
+        }
+    }
+
+    /// <summary>Binary mode: the canonical structured event is validated and published, as if it had been sent structured.</summary>
+    private IngestOutcome IngestBinary(Partner caller, IReadOnlyDictionary<string, string> headers, string contentType, string body)
+    {
+        var transportErrors = new List<ValidationError>();
+        byte[] structured = BinaryContentMode.ToStructured(headers, contentType, body, transportErrors);
+        return Answer(1, _ => structured, new ValidationContext(time.GetUtcNow(), caller.Id), transportErrors);
+    }
+
+    /// <summary>Validates each event: accepted ones go to their hub, the others are rejected with their reasons.</summary>
+    /// <param name="count">How many events the request holds.</param>
+    /// <param name="eventAt">The UTF-8 JSON of event i.</param>
+    /// <param name="context">The validation clock and caller.</param>
+    /// <param name="transportErrors">Errors of a binary-mode request's HTTP form, reported before the event's own.</param>
+    private IngestOutcome Answer(int count, Func<int, ReadOnlySpan<byte>> eventAt, ValidationContext context, List<ValidationError> transportErrors)
+    {
+        var carrier = new List<string>();
+        var compute = new List<string>();
+        var rejected = new List<EventRejection>();
+        for (int i = 0; i < count; i++)
+        {
+            var raw = eventAt(i);
+            var result = validator.Validate(raw, context);
+            if (result.Fact is { } fact && transportErrors.Count == 0)
+            {
+                (fact.IsCarrier ? carrier : compute).Add(Encoding.UTF8.GetString(raw));
+                continue;
+            }
+
+            IReadOnlyList<ValidationError> errors = transportErrors.Count == 0 ? result.Errors : [.. transportErrors, .. result.Errors.Where(e => !transportErrors.Any(t => t.Field == e.Field))];
+            rejected.Add(new EventRejection(i, result.Id, errors));
+        }
+
+        if (carrier.Count + compute.Count == 0)
+        {
+            // One event: its errors are the request's; a batch's are per event, in the rejections.
+            IReadOnlyList<ValidationError> fields = count == 1 ? rejected[0].Errors : [];
+            return new IngestOutcome([], [], rejected, new IngestRefusal(IngestRefusalKind.NoEventAccepted, $"all {count} event(s) were rejected; see 'rejected'", fields));
+        }
+
+        return new IngestOutcome(carrier, compute, rejected);
+    }
+
+    private static IngestOutcome UnsupportedMediaType(string reason) =>
+        IngestOutcome.Refused(IngestRefusalKind.UnsupportedMediaType, reason, new ValidationError("Content-Type", reason));
+
+    private static IngestOutcome Malformed(string detail, ValidationError error) => IngestOutcome.Refused(IngestRefusalKind.Malformed, detail, error);
+}

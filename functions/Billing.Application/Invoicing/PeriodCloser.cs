@@ -1,0 +1,297 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Billing.Domain;
+using Billing.Domain.Invoicing;
+using Billing.Domain.Partners;
+using Billing.Domain.Pricing;
+using Billing.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Application.Invoicing;
+
+/// <summary>
+/// Closes a billing period: for every payer with usage or a minimum, rates the facts of <c>[start, end)</c>, adds
+/// prior-period adjustments for late facts, finalizes and stores the invoice. Deterministic and idempotent: invoice ids
+/// are derived from payer and period, and an invoice already stored is returned as it is.
+/// <para>
+/// Corrections are billed exactly once whatever the order of closes: what was billed for a usage month is derived from
+/// the invoices themselves (that month's own charges plus every adjustment line naming it), never from a counter that
+/// could drift from them, and each close bills recomputed − billed for the earlier months still inside the late window.
+/// A month counts as closed for a payer when the payer has its invoice, or when the month's close record exists and the
+/// payer did not fail in it; a month that is not closed yet is billed by its own close, never as an adjustment.
+/// Closes hold one lease, so two never bill the same correction concurrently.
+/// </para>
+/// </summary>
+public sealed partial class PeriodCloser(
+    FactStore facts,
+    InvoiceStore invoices,
+    PartnerStore partners,
+    PlanCatalog plans,
+    InvoiceFinalization finalization,
+    TimeProvider time,
+    IOptions<InvoicingOptions> options,
+    ILogger<PeriodCloser> logger)
+{
+    /// <summary>
+    /// How many earlier periods a close corrects. Facts may be 35 days old when they arrive, so the last facts of a month
+    /// arrive before the month after next has ended, which is therefore the last close that can see them.
+    /// </summary>
+    private const int AdjustmentLookback = 2;
+
+    /// <summary>Closes <paramref name="period"/>; <paramref name="force"/> lifts the age and first-usage rules (finance only).</summary>
+    public async Task<PeriodCloseResult> CloseAsync(BillingPeriod period, bool force, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (!period.HasEnded(now))
+        {
+            throw new PeriodNotEndedException(period, period.End);
+        }
+
+        using var lease = new CloseLease(invoices, Guid.NewGuid().ToString("N"), options.Value.CloseLeaseDuration, time);
+        var giveUp = now + options.Value.CloseLeaseWait;
+        while (!await lease.TryRenewAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (time.GetUtcNow() >= giveUp)
+            {
+                throw new CloseInProgressException();
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken).ConfigureAwait(false); // the other close usually ends soon
+        }
+
+        try
+        {
+            return await CloseLeasedAsync(period, force, lease, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await invoices.ReleaseCloseLeaseAsync(lease.Owner, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<PeriodCloseResult> CloseLeasedAsync(BillingPeriod period, bool force, CloseLease lease, CancellationToken cancellationToken)
+    {
+        var payers = (await partners.ListAsync(cancellationToken).ConfigureAwait(false)).Where(p => p.IsPayer && p.PlanId is not null).ToList();
+        var record = await invoices.GetCloseAsync(period, cancellationToken).ConfigureAwait(false);
+        if (record is null && !force)
+        {
+            await EnsureClosableAsync(period, payers, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A closed period is closed: a repeat returns its invoices and retries only the payers that failed in it.
+        var toClose = record is { } r ? payers.Where(p => !r.Record.Closed(p.Id)).ToList() : payers;
+        var handled = new ConcurrentDictionary<string, Invoice>(StringComparer.Ordinal);
+        var failed = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(toClose, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (payer, ct) =>
+        {
+            try
+            {
+                if (await CloseForPayerAsync(payer, period, ct).ConfigureAwait(false) is { } invoice)
+                {
+                    handled[invoice.Id.ToString()] = invoice;
+                }
+            }
+            catch (Exception ex) when (IsDeterministic(ex))
+            {
+                // One payer's bad data (e.g. an amount beyond the range of money) must not stop everyone else's invoice.
+                failed[payer.Id] = ex.Message;
+                LogPayerFailed(logger, period.ToString(), payer.Id, ex.Message);
+            }
+
+            if (!await lease.TryRenewAsync(ct).ConfigureAwait(false))
+            {
+                throw new CloseInProgressException();
+            }
+        }).ConfigureAwait(false);
+
+        // Invoices of earlier runs: their handlers run again (idempotent) to finish a close that stopped half-way.
+        var closed = new List<Invoice>();
+        foreach (var stored in await invoices.ListAsync(period, null, cancellationToken).ConfigureAwait(false))
+        {
+            closed.Add(handled.TryGetValue(stored.Id.ToString(), out var done) ? done : await RunHandlersAsync(stored, cancellationToken).ConfigureAwait(false));
+        }
+
+        // Written last: once it exists, every payer without an invoice is known to have had nothing to bill.
+        var failures = new SortedDictionary<string, string>(failed, StringComparer.Ordinal);
+        if (record is null || record.Value.Record.FailedPayers.Count != failures.Count)
+        {
+            var next = new PeriodCloseRecord(period, record?.Record.ClosedAt ?? time.GetUtcNow(), failures);
+            if (!await invoices.TrySaveCloseAsync(next, record?.ETag, cancellationToken).ConfigureAwait(false))
+            {
+                throw new CloseInProgressException();
+            }
+        }
+
+        closed.Sort((a, b) => string.CompareOrdinal(a.Id.ToString(), b.Id.ToString()));
+        LogClosed(logger, period, closed.Count, failures.Count);
+        return new PeriodCloseResult(period, closed, failures);
+    }
+
+    /// <summary>Refuses a period that ended too long ago, or before any usage fact of the deployment.</summary>
+    private async Task EnsureClosableAsync(BillingPeriod period, IReadOnlyList<Partner> payers, CancellationToken cancellationToken)
+    {
+        var maxAge = options.Value.MaxCloseAge;
+        if (time.GetUtcNow() - period.End > maxAge)
+        {
+            throw new PeriodRefusedException(period, $"it ended more than {maxAge.TotalDays:0} days ago (Billing:Invoicing:MaxCloseAge)");
+        }
+
+        foreach (var payer in payers)
+        {
+            await foreach (var _ in facts.QueryAsync(payer.Id, DateTimeOffset.MinValue, period.End, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        throw new PeriodRefusedException(period, "it ended before the deployment's first usage");
+    }
+
+    private static bool IsDeterministic(Exception ex) =>
+        ex is OverflowException or UnpricedUsageException or CurrencyMismatchException or KeyNotFoundException or JsonException or InvalidDataException;
+
+    private async Task<Invoice?> CloseForPayerAsync(Partner payer, BillingPeriod period, CancellationToken cancellationToken)
+    {
+        var id = new InvoiceId(payer.Id, period);
+        if (await invoices.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            return await RunHandlersAsync(existing, cancellationToken).ConfigureAwait(false); // finish a close that stopped half-way
+        }
+
+        var plan = plans.Get(payer.PlanId!);
+        var usage = await AccumulateAsync(plan, payer.Id, period, cancellationToken).ConfigureAwait(false);
+        var adjustments = await AdjustmentsAsync(plan, payer.Id, period, cancellationToken).ConfigureAwait(false);
+        var draft = RatingEngine.Rate(plan, payer.Id, period, usage, adjustments);
+        if (draft.Lines.Count == 0)
+        {
+            return null; // no usage, no minimum, nothing late: no invoice
+        }
+
+        var (stored, created) = await invoices.AddOrGetAsync(draft.Finalize(), cancellationToken).ConfigureAwait(false);
+        if (created)
+        {
+            LogFinalized(logger, stored.Id, stored.Total, stored.Currency.Code);
+        }
+
+        return await RunHandlersAsync(stored, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<Invoice> RunHandlersAsync(Invoice invoice, CancellationToken cancellationToken) =>
+        finalization.RunAsync(invoice, cancellationToken);
+
+    /// <summary>Streams the payer's facts of the period (shard by shard, in parallel) into an accumulator whose size is bounded by priced groups, not facts.</summary>
+    public async Task<UsageAccumulator> AccumulateAsync(PricePlan plan, string payer, BillingPeriod period, CancellationToken cancellationToken)
+    {
+        var usage = new UsageAccumulator(plan);
+        await foreach (var fact in facts.QueryAsync(payer, period.Start, period.End, cancellationToken).ConfigureAwait(false))
+        {
+            usage.Add(fact);
+        }
+
+        return usage;
+    }
+
+    /// <summary>For each earlier month still inside the late window and closed for the payer: recomputed − billed to date, when not zero.</summary>
+    private async Task<IReadOnlyList<InvoiceLine>> AdjustmentsAsync(PricePlan plan, string payer, BillingPeriod period, CancellationToken cancellationToken)
+    {
+        var months = new List<BillingPeriod>();
+        var earlier = period;
+        for (int back = 0; back < AdjustmentLookback && earlier > default(BillingPeriod); back++)
+        {
+            earlier = earlier.Previous;
+            months.Insert(0, earlier); // oldest first
+        }
+
+        if (months.Count == 0)
+        {
+            return [];
+        }
+
+        // An adjustment naming month m sits on an invoice of m+1..m+lookback (closes may come in any order), so this range
+        // holds everything billed for these months.
+        var last = months[^1];
+        for (int i = 0; i < AdjustmentLookback; i++)
+        {
+            last = last.Next;
+        }
+
+        var billedInvoices = (await invoices.ListForPayerAsync(payer, months[0], last, cancellationToken).ConfigureAwait(false))
+            .Where(i => i.Status != InvoiceStatus.Void).ToList();
+        var lines = new List<InvoiceLine>();
+        foreach (var month in months)
+        {
+            var own = billedInvoices.Where(i => i.Period == month).ToList();
+            if (own.Count == 0)
+            {
+                var closeRecord = await invoices.GetCloseAsync(month, cancellationToken).ConfigureAwait(false);
+                if (closeRecord is not { } c || !c.Record.Closed(payer))
+                {
+                    continue; // not closed for this payer yet (or it failed there): that month's own close bills all of it
+                }
+            }
+
+            var monthPlan = own.Count > 0 && plans.TryGet(own[0].PlanId, out var invoicedPlan) ? invoicedPlan : plan;
+            var usage = await AccumulateAsync(monthPlan, payer, month, cancellationToken).ConfigureAwait(false);
+            var billed = Money.Sum(own.Select(i => i.PeriodCharges), monthPlan.Currency)
+                + Money.Sum(billedInvoices.SelectMany(i => i.Lines).Where(l => l.AdjustedPeriod == month).Select(l => l.Amount), monthPlan.Currency);
+            if (own.Count == 0 && usage.GroupCount == 0 && billed.IsZero)
+            {
+                continue; // closed with nothing to bill and still nothing: no minimum for a month without usage or invoice
+            }
+
+            var amount = RatingEngine.Rate(monthPlan, payer, month, usage).Total - billed;
+            if (!amount.IsZero)
+            {
+                lines.Add(Adjustments.Line(month, amount));
+            }
+        }
+
+        return lines;
+    }
+
+    /// <summary>The period-close lease, renewed as payers complete so a long close keeps it.</summary>
+    private sealed class CloseLease(InvoiceStore store, string owner, TimeSpan duration, TimeProvider time) : IDisposable
+    {
+        private readonly SemaphoreSlim gate = new(1, 1);
+        private DateTimeOffset until;
+
+        public string Owner => owner;
+
+        public void Dispose() => gate.Dispose();
+
+        public async Task<bool> TryRenewAsync(CancellationToken cancellationToken)
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var now = time.GetUtcNow();
+                if (until - now > duration / 2)
+                {
+                    return true;
+                }
+
+                if (!await store.TryAcquireCloseLeaseAsync(owner, duration, now, cancellationToken).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                until = now + duration;
+                return true;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Invoice {InvoiceId} finalized: {Total} {Currency}")]
+    private static partial void LogFinalized(ILogger logger, InvoiceId invoiceId, Money total, string currency);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Period {Period} closed: {Count} invoice(s), {Failed} payer(s) failed")]
+    private static partial void LogClosed(ILogger logger, BillingPeriod period, int count, int failed);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Period {Period}: the invoice of {Payer} could not be made and is retried by the next close of the period: {Reason}")]
+    private static partial void LogPayerFailed(ILogger logger, string period, string payer, string reason);
+}

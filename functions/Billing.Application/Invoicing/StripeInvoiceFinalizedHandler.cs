@@ -1,0 +1,54 @@
+using Billing.Domain.Invoicing;
+using Billing.Payments;
+using Billing.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Billing.Application.Invoicing;
+
+/// <summary>
+/// Creates the Stripe invoice for a finalized one (when Stripe is configured) and remembers the Stripe ids, so a
+/// repeated close never syncs twice even after Stripe's idempotency keys have expired.
+/// </summary>
+public sealed partial class StripeInvoiceFinalizedHandler(StripeInvoiceSync sync, InvoiceStore invoices, PartnerStore partners, ILogger<StripeInvoiceFinalizedHandler> logger)
+    : IInvoiceFinalizedHandler
+{
+    public async Task<Invoice> OnFinalizedAsync(Invoice invoice, CancellationToken cancellationToken)
+    {
+        if (!sync.Enabled || invoice.StripeInvoiceId is not null || invoice.Status == InvoiceStatus.Void)
+        {
+            return invoice;
+        }
+
+        var customer = await partners.GetStripeCustomerAsync(invoice.Payer, cancellationToken).ConfigureAwait(false);
+        if (await sync.SyncAsync(invoice, customer, cancellationToken).ConfigureAwait(false) is not StripeSyncResult.Synced synced)
+        {
+            return invoice;
+        }
+
+        if (customer != synced.CustomerId)
+        {
+            await partners.SetStripeCustomerAsync(invoice.Payer, synced.CustomerId, cancellationToken).ConfigureAwait(false);
+        }
+
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            if (await invoices.GetWithETagAsync(invoice.Id, cancellationToken).ConfigureAwait(false) is not var (current, etag))
+            {
+                break;
+            }
+
+            var updated = current.WithStripeInvoiceId(synced.StripeInvoiceId);
+            if (current.StripeInvoiceId is not null || await invoices.TryReplaceAsync(updated, etag, cancellationToken).ConfigureAwait(false))
+            {
+                LogSynced(logger, invoice.Id, synced.StripeInvoiceId);
+
+                return current.StripeInvoiceId is null ? updated : current;
+            }
+        }
+
+        return invoice.WithStripeInvoiceId(synced.StripeInvoiceId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Invoice {InvoiceId} synced to Stripe as {StripeInvoiceId}")]
+    private static partial void LogSynced(ILogger logger, InvoiceId invoiceId, string stripeInvoiceId);
+}

@@ -1,0 +1,122 @@
+using System.Text;
+using System.Text.Json;
+using Billing.Application.Partners;
+using Billing.Application.Telemetry;
+using Billing.Domain.Events;
+using Billing.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Billing.Application.Metering;
+
+/// <summary>
+/// Meters one Event Hubs batch. The trigger checkpoints after every invocation whatever the outcome, so a bad event
+/// never fails the batch: it is quarantined with its reasons and raw payload. Failures are classified
+/// (<see cref="StorageFailure"/>): a transient storage error fails the invocation (after the SDK's own retries) and the
+/// function's retry policy redelivers; facts are keyed for exactly-once, so redelivery never double counts. A row the
+/// service refuses deterministically is isolated event by event and quarantined as unstorable, and the rest is metered.
+/// </summary>
+public sealed partial class MeteringService(
+    UsageEventValidator validator,
+    FactStore facts,
+    QuarantineStore quarantine,
+    PartnerDirectory partners,
+    TimeProvider time,
+    ILogger<MeteringService> logger)
+{
+    /// <summary>UTF-8 that refuses a lone surrogate instead of silently replacing it.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public async Task<MeteringSummary> MeterAsync(string hub, string expectedType, MeteringBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var activity = BillingTelemetry.Source.StartActivity("MeterBatch");
+        activity?.SetTag("billing.hub", hub);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await partners.EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
+
+        var events = batch.Events;
+        string? partitionId = batch.PartitionId;
+        var now = time.GetUtcNow();
+
+        var pending = new List<PendingFact>(events.Count);
+        var bad = new List<QuarantinedEvent>();
+        for (int i = 0; i < events.Count; i++)
+        {
+            string raw = events[i];
+            DateTimeOffset? enqueuedAt = i < batch.EnqueuedTimes.Count ? batch.EnqueuedTimes[i] : null;
+            long? seq = i < batch.SequenceNumbers.Count ? batch.SequenceNumbers[i] : null;
+            QuarantinedEvent Quarantine(QuarantineKind kind, IReadOnlyList<string> reasons, string? source = null, string? id = null) =>
+                new(kind, raw, reasons, source, id, hub, partitionId, seq, enqueuedAt, now);
+
+            EventValidationResult result;
+            byte[] utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(StrictUtf8.GetMaxByteCount(raw.Length));
+            try
+            {
+                int length = StrictUtf8.GetBytes(raw, utf8);
+                // Validate against the enqueue time: an event accepted at ingestion stays valid however long it waited in the hub.
+                result = validator.Validate(utf8.AsSpan(0, length), new ValidationContext(enqueuedAt ?? now, null));
+            }
+            catch (Exception ex) when (ex is JsonException or EncoderFallbackException)
+            {
+                bad.Add(Quarantine(QuarantineKind.Malformed, [$"$: not valid JSON ({ex.Message})"]));
+                continue;
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(utf8);
+            }
+
+            if (result.Fact is not { } fact)
+            {
+                bad.Add(Quarantine(QuarantineKind.Invalid, result.Errors.Select(e => e.ToString()).ToList(), result.Source, result.Id));
+            }
+            else if (fact.Type != expectedType)
+            {
+                bad.Add(Quarantine(QuarantineKind.Invalid, [$"type: '{fact.Type}' does not belong on hub '{hub}'"], result.Source, result.Id));
+            }
+            else
+            {
+                pending.Add(new PendingFact(fact, raw));
+            }
+        }
+
+        var appended = pending.Count > 0
+            ? await facts.AppendAsync(pending, cancellationToken).ConfigureAwait(false)
+            : new AppendResult(0, 0, [], 0);
+        foreach (var conflict in appended.Conflicts)
+        {
+            var f = conflict.Incoming.Fact;
+            bad.Add(new QuarantinedEvent(QuarantineKind.Conflict, conflict.Incoming.RawEvent,
+                [$"id: ({f.Source}, {f.Id}) was already metered with different content (hash {conflict.ExistingHash[..Math.Min(12, conflict.ExistingHash.Length)]}); the first version counts"],
+                f.Source, f.Id, hub, partitionId, null, null, now, conflict.ExistingRawEvent));
+        }
+
+        foreach (var refused in appended.Unstorable)
+        {
+            var f = refused.Fact.Fact;
+            bad.Add(new QuarantinedEvent(QuarantineKind.Unstorable, refused.Fact.RawEvent, [$"$: {refused.Reason}"], f.Source, f.Id, hub, partitionId, null, null, now));
+        }
+
+        if (bad.Count > 0)
+        {
+            await quarantine.AddAsync(bad, cancellationToken).ConfigureAwait(false);
+            LogQuarantined(logger, bad.Count, hub);
+        }
+
+        var summary = new MeteringSummary(events.Count, appended.Inserted, appended.Duplicates, bad.Count, appended.Transactions);
+        var hubTag = new KeyValuePair<string, object?>("hub", hub);
+        BillingTelemetry.FactsWritten.Add(summary.Inserted, hubTag);
+        BillingTelemetry.EventsDuplicate.Add(summary.Duplicates, hubTag);
+        BillingTelemetry.EventsQuarantined.Add(summary.Quarantined, hubTag);
+        BillingTelemetry.BatchDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, hubTag);
+        activity?.SetTag("billing.events", summary.Received);
+        LogMetered(logger, hub, partitionId, summary.Received, summary.Inserted, summary.Duplicates, summary.Quarantined);
+        return summary;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} event(s) from hub {Hub} quarantined")]
+    private static partial void LogQuarantined(ILogger logger, int count, string hub);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Metered {Hub}/{Partition}: {Received} received, {Inserted} new, {Duplicates} duplicate, {Quarantined} quarantined")]
+    private static partial void LogMetered(ILogger logger, string hub, string? partition, int received, int inserted, int duplicates, int quarantined);
+}

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using Billing.Domain.Partners;
+using Billing.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Application.Partners;
+
+/// <summary>
+/// Cached view of the partner registry: a snapshot for validation (which needs a synchronous lookup on the hot path)
+/// and a short-lived cache of authenticated key hashes, so a request costs no storage round trip once warm.
+/// </summary>
+public sealed partial class PartnerDirectory(PartnerStore store, IOptions<PartnerOptions> options, TimeProvider time, ILogger<PartnerDirectory> logger)
+    : IPartnerDirectory, IDisposable
+{
+    private readonly ConcurrentDictionary<string, (Partner? Partner, DateTimeOffset Expires)> keys = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim refreshLock = new(1, 1);
+    private volatile Dictionary<string, Partner> partners = new(StringComparer.Ordinal);
+    private DateTimeOffset snapshotExpires = DateTimeOffset.MinValue;
+
+    /// <summary>The header partners authenticate with.</summary>
+    public const string ApiKeyHeader = "X-Api-Key";
+
+    public Partner? Find(string partnerId) => partners.GetValueOrDefault(partnerId);
+
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await refreshLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var list = await store.ListAsync(cancellationToken).ConfigureAwait(false);
+            partners = list.ToDictionary(p => p.Id, StringComparer.Ordinal);
+            snapshotExpires = time.GetUtcNow() + options.Value.CacheTtl;
+            LogRefreshed(logger, list.Count);
+        }
+        finally
+        {
+            refreshLock.Release();
+        }
+    }
+
+    /// <summary>Refreshes the snapshot when it is older than the cache TTL.</summary>
+    public Task EnsureFreshAsync(CancellationToken cancellationToken) =>
+        time.GetUtcNow() >= snapshotExpires ? RefreshAsync(cancellationToken) : Task.CompletedTask;
+
+    /// <summary>The partner for an API key, or null. Unknown keys are cached briefly too, so guessing costs no storage reads.</summary>
+    public async Task<Partner?> AuthenticateAsync(string? apiKey, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(apiKey) || apiKey.Length > 512)
+        {
+            return null;
+        }
+
+        string hash = PartnerStore.HashKey(apiKey);
+        var now = time.GetUtcNow();
+        if (keys.TryGetValue(hash, out var cached) && cached.Expires > now)
+        {
+            return cached.Partner;
+        }
+
+        var partner = await store.AuthenticateAsync(apiKey, cancellationToken).ConfigureAwait(false);
+        if (keys.Count > 10_000)
+        {
+            keys.Clear(); // bound memory under a key-guessing flood
+        }
+
+        keys[hash] = (partner, now + options.Value.CacheTtl);
+        await EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
+        return partner;
+    }
+
+    public void Dispose() => refreshLock.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Partner registry refreshed: {Count} partners")]
+    private static partial void LogRefreshed(ILogger logger, int count);
+}

@@ -1,0 +1,60 @@
+using Billing.Application.Partners;
+using Billing.Domain.Partners;
+using Billing.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Application.Startup;
+
+/// <summary>Creates tables, seeds partners (local mode) and warms the registry before the first request is served.</summary>
+public sealed partial class StartupInitializer(
+    BillingTables tables,
+    Billing.Storage.Ledger.LedgerStore ledger,
+    Billing.Storage.Ledger.AnchorStore anchors,
+    PartnerStore partnerStore,
+    PartnerDirectory directory,
+    IOptions<PartnerOptions> partnerOptions,
+    TimeProvider time,
+    ILogger<StartupInitializer> logger)
+{
+    private static readonly TimeSpan StorageWait = TimeSpan.FromSeconds(60);
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + StorageWait;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await tables.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+                await ledger.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+                await anchors.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException && time.GetUtcNow() < deadline)
+            {
+                LogStorageWait(logger, attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var options = partnerOptions.Value;
+        if (options.Seed)
+        {
+            foreach (var seed in options.Items)
+            {
+                await partnerStore.UpsertAsync(new PartnerRegistration(new Partner(seed.Id, seed.Role, seed.PlanId), seed.ApiKey), cancellationToken).ConfigureAwait(false);
+            }
+
+            LogSeeded(logger, options.Items.Count);
+        }
+
+        await directory.RefreshAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Table storage not reachable yet (attempt {Attempt}): {Reason}")]
+    private static partial void LogStorageWait(ILogger logger, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Count} partners from settings")]
+    private static partial void LogSeeded(ILogger logger, int count);
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using Billing.Contracts.Invoices;
+using Billing.Domain.Events;
+using Billing.Domain.Invoicing;
+using Billing.Domain.Ledger;
+
+namespace Billing.Functions.Http;
+
+/// <summary>Invoices as the API shows them: whole (<see cref="InvoiceResponse"/>) or in lists (<see cref="InvoiceSummaryResponse"/>).</summary>
+public static class InvoiceResponses
+{
+    public static InvoiceSummaryResponse Summary(Invoice invoice) => new(
+        invoice.Id.ToString(),
+        invoice.Payer,
+        invoice.PlanId,
+        Period(invoice),
+        InvoiceJson.StatusName(invoice.Status),
+        invoice.Currency.Code,
+        invoice.Total.ToString(),
+        invoice.Total.MinorUnits,
+        invoice.Lines.Count,
+        invoice.StripeInvoiceId);
+
+    public static IReadOnlyList<InvoiceSummaryResponse> Summaries(IEnumerable<Invoice> invoices) => invoices.Select(Summary).ToList();
+
+    /// <summary>The invoice with its lines and ledger links; the same members, in the same order, as the stored invoice JSON (<see cref="InvoiceJson"/>).</summary>
+    public static InvoiceResponse Full(Invoice invoice)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        bool paidShown = invoice.Status is InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid || invoice.AmountPaid.MinorUnits != 0;
+        string entryId = LedgerEntries.InvoiceFinalizedId(invoice.Id.ToString());
+        return new InvoiceResponse(
+            invoice.Id.ToString(),
+            invoice.Payer,
+            invoice.PlanId,
+            Period(invoice),
+            InvoiceJson.StatusName(invoice.Status),
+            invoice.Currency.Code,
+            invoice.Lines.Select(l => new InvoiceLineResponse(
+                l.Meter, l.Description, l.Group, l.Quantity, l.Unit, l.UnitPrice.ToString(CultureInfo.InvariantCulture), l.Amount.ToString())).ToList(),
+            paidShown ? invoice.AmountPaid.ToString() : null,
+            paidShown ? invoice.AmountPaid.MinorUnits : null,
+            paidShown ? invoice.AmountRemaining.ToString() : null,
+            paidShown ? invoice.AmountRemaining.MinorUnits : null,
+            invoice.Total.ToString(),
+            invoice.Total.MinorUnits,
+            invoice.StripeInvoiceId,
+            new InvoiceLedgerLinks(entryId, "/api/v1/ledger/proof/" + Uri.EscapeDataString(entryId)));
+    }
+
+    private static InvoicePeriodRange Period(Invoice invoice) => new(Rfc3339.Format(invoice.Period.Start), Rfc3339.Format(invoice.Period.End));
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Billing.Application.Ingestion;
+using Billing.Contracts;
+using Billing.Contracts.Usage;
+using Billing.Functions.Infrastructure;
+
+namespace Billing.Functions.IngestUsage;
+
+/// <summary>
+/// The HTTP answer to POST /api/v1/usage, mapped from the use case's typed <see cref="IngestOutcome"/>: 202 with
+/// <see cref="UsageAcceptedResponse"/>, or problem+json (403, 413, 415, 400; "No event accepted" carries the rejections).
+/// </summary>
+public sealed record IngestAnswer(int Status, string Body, string ContentType, IReadOnlyList<string> CarrierEvents, IReadOnlyList<string> ComputeEvents)
+{
+    public int Accepted => CarrierEvents.Count + ComputeEvents.Count;
+
+    public static IngestAnswer From(IngestOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var rejected = outcome.Rejected.Select(r => new RejectedEvent(r.Index, r.Id, r.Errors.Select(e => e.ToString()).ToList())).ToList();
+        if (outcome.Refusal is not { } refusal)
+        {
+            string json = JsonSerializer.Serialize(new UsageAcceptedResponse(outcome.Accepted, rejected), BillingJsonContext.Default.UsageAcceptedResponse);
+            return new IngestAnswer(202, json, "application/json", outcome.CarrierEvents, outcome.ComputeEvents);
+        }
+
+        var problem = ToProblem(refusal, rejected);
+        return new IngestAnswer(problem.Status, problem.ToJson(), Problem.ContentType, [], []);
+    }
+
+    private static Problem ToProblem(IngestRefusal refusal, IReadOnlyList<RejectedEvent> rejected)
+    {
+        var errors = refusal.Errors.Select(e => new FieldError(e.Field, e.Reason)).ToList();
+        return refusal.Kind switch
+        {
+            IngestRefusalKind.Forbidden => Problem.Forbidden(refusal.Detail),
+            IngestRefusalKind.TooLarge => new Problem(413, "Payload too large", refusal.Detail),
+            IngestRefusalKind.UnsupportedMediaType => new Problem(415, "Unsupported media type", refusal.Detail, errors),
+            IngestRefusalKind.Malformed => new Problem(400, "Bad request", refusal.Detail, errors),
+            IngestRefusalKind.NoEventAccepted => new Problem(400, "No event accepted", refusal.Detail, errors, new Dictionary<string, JsonElement>
+            {
+                ["accepted"] = JsonSerializer.SerializeToElement(0, BillingJsonContext.Default.Int32),
+                ["rejected"] = JsonSerializer.SerializeToElement(rejected, BillingJsonContext.Default.IReadOnlyListRejectedEvent),
+            }),
+            _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal.Kind, "unknown refusal"),
+        };
+    }
+}

@@ -1,0 +1,18 @@
+using System.Text.Json;
+using Billing.Application.Metering;
+using Billing.Functions.HostProtocol;
+
+namespace Billing.Functions.Metering;
+
+/// <summary>
+/// The adapter both eventHubTrigger functions share: the invocation's batch is metered for one hub and event type, and
+/// the summary is the function's return value. Each function folder names its hub and type.
+/// </summary>
+public abstract class HubMeteringFunction(MeteringService metering, string hub, string expectedType)
+{
+    public async Task<InvocationResponse> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken)
+    {
+        var summary = await metering.MeterAsync(hub, expectedType, MeteringBatchReader.Read(invocation), cancellationToken).ConfigureAwait(false);
+        return new InvocationResponse { ReturnValue = JsonSerializer.SerializeToNode(summary) };
+    }
+}
