@@ -1,0 +1,20 @@
+using Billing.Contracts;
+using Billing.Contracts.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Billing.Functions.Http;
+
+/// <summary>Problem+json answers as typed results, serialized through <see cref="BillingJsonContext"/> (the body <c>Problem</c> writes, field for field).</summary>
+public static class ApiProblems
+{
+    public static JsonHttpResult<ApiProblem> Of(int status, string title, string detail, params ApiFieldError[] errors) =>
+        TypedResults.Json(
+            new ApiProblem($"https://depin-billing.dev/problems/{status}", title, status, detail, errors.Length == 0 ? null : errors),
+            BillingJsonContext.Default.ApiProblem,
+            ApiProblem.ContentType,
+            status);
+
+    public static JsonHttpResult<ApiProblem> BadRequest(string detail, params ApiFieldError[] errors) => Of(StatusCodes.Status400BadRequest, "Bad request", detail, errors);
+
+    public static JsonHttpResult<ApiProblem> NotFound(string detail) => Of(StatusCodes.Status404NotFound, "Not found", detail);
+}
