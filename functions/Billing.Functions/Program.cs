@@ -13,6 +13,7 @@ using Billing.Application.Payments;
 using Billing.Functions.LedgerBalances;
 using Billing.Functions.LedgerEntriesHttp;
 using Billing.Functions.LedgerProof;
+using Billing.Functions.OpenApiHttp;
 using Billing.Functions.ReconcileLedger;
 using Billing.Functions.VerifyLedger;
 using Billing.Solana.Configuration;
@@ -136,6 +137,7 @@ public static class BillingFunctionsApp
         services.AddSingleton<AnchorLedgerFunction>();
         services.AddSingleton<StripeWebhookFunction>();
         services.AddSingleton<BurnExecutorFunction>();
+        services.AddBillingOpenApi();
         return builder;
     }
 
@@ -230,6 +232,7 @@ public static class BillingFunctionsApp
         LedgerBalancesFunction.Map(app);
         LedgerEntriesFunction.Map(app);
         LedgerProofFunction.Map(app);
+        OpenApiFunction.Map(app);
 
         app.MapFallback((HttpContext c) => new Problem(404, "Not found", $"no route for {c.Request.Method} {c.Request.Path}").ToResult());
         return app;

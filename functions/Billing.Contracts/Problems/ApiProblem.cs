@@ -12,5 +12,5 @@ public sealed record ApiProblem(string Type, string Title, int Status, string De
     public const string ContentType = "application/problem+json";
 
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extensions { get; init; }
+    public IDictionary<string, JsonElement>? Extensions { get; set; } // settable: the generator cannot bind an init-only extension-data property
 }

@@ -17,4 +17,16 @@ public static class ApiProblems
     public static JsonHttpResult<ApiProblem> BadRequest(string detail, params ApiFieldError[] errors) => Of(StatusCodes.Status400BadRequest, "Bad request", detail, errors);
 
     public static JsonHttpResult<ApiProblem> NotFound(string detail) => Of(StatusCodes.Status404NotFound, "Not found", detail);
+
+    /// <summary>Declares the problem answers of a route (for the OpenAPI document); 401 and 403 come with <see cref="EndpointAccess.RequireRoles"/>.</summary>
+    public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        ArgumentNullException.ThrowIfNull(statuses);
+        foreach (int status in statuses)
+        {
+            builder.Produces<ApiProblem>(status, ApiProblem.ContentType);
+        }
+
+        return builder;
+    }
 }

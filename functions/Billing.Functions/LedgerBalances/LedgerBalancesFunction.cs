@@ -17,7 +17,7 @@ public static class LedgerBalancesFunction
     private const int MaxPayerLength = 128;
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapGet(Route, HandleAsync).WithName("LedgerBalances").RequireRoles(LedgerContract.Forbidden, LedgerContract.FinanceAndPayers);
+        app.MapGet(Route, HandleAsync).WithName("LedgerBalances").Produces<LedgerBalancesResponse>().ProducesProblems(StatusCodes.Status400BadRequest).RequireRoles(LedgerContract.Forbidden, LedgerContract.FinanceAndPayers);
 
     public static async Task<Results<JsonHttpResult<LedgerBalancesResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpContext context, LedgerReader reader, CancellationToken cancellationToken)

@@ -18,7 +18,7 @@ public static class LedgerEntriesFunction
     public const string Route = "/api/v1/ledger/entries";
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapGet(Route, HandleAsync).WithName("LedgerEntries").RequireRoles(LedgerContract.Forbidden, PartnerRole.Finance);
+        app.MapGet(Route, HandleAsync).WithName("LedgerEntries").Produces<LedgerEntriesResponse>().ProducesProblems(StatusCodes.Status400BadRequest).RequireRoles(LedgerContract.Forbidden, PartnerRole.Finance);
 
     public static async Task<Results<JsonHttpResult<LedgerEntriesResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpRequest request, LedgerReader reader, CancellationToken cancellationToken)

@@ -20,7 +20,8 @@ public static class LedgerProofFunction
     public const string Route = "/api/v1/ledger/proof/{entryId}";
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapGet(Route, HandleAsync).WithName("LedgerProof").RequireRoles(LedgerContract.Forbidden, LedgerContract.FinanceAndPayers);
+        app.MapGet(Route, HandleAsync).WithName("LedgerProof").Produces<LedgerProofResponse>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).RequireRoles(LedgerContract.Forbidden, LedgerContract.FinanceAndPayers);
 
     public static async Task<Results<JsonHttpResult<LedgerProofResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpContext context, string entryId, LedgerReader reader, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ public static class ListBurnsFunction
     public const string Route = "/api/v1/burns";
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapGet(Route, HandleAsync).WithName("ListBurns").RequireRoles("only finance may list burns", PartnerRole.Finance);
+        app.MapGet(Route, HandleAsync).WithName("ListBurns").Produces<IReadOnlyList<BurnView>>().RequireRoles("only finance may list burns", PartnerRole.Finance);
 
     public static async Task<JsonHttpResult<IReadOnlyList<BurnView>>> HandleAsync(HttpRequest request, BurnStore burns, CancellationToken cancellationToken)
     {

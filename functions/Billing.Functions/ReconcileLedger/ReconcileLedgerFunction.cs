@@ -14,7 +14,7 @@ public static class ReconcileLedgerFunction
     public const string Route = "/api/v1/ledger/reconcile";
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapGet(Route, HandleAsync).WithName("ReconcileLedger").RequireRoles(LedgerContract.Forbidden, PartnerRole.Finance);
+        app.MapGet(Route, HandleAsync).WithName("ReconcileLedger").Produces<LedgerReconcileResponse>().RequireRoles(LedgerContract.Forbidden, PartnerRole.Finance);
 
     public static async Task<JsonHttpResult<LedgerReconcileResponse>> HandleAsync(LedgerAudit audit, CancellationToken cancellationToken)
     {

@@ -25,7 +25,9 @@ public sealed partial class StripeWebhookFunction(StripeWebhookHandler handler, 
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapPost(Route, (HttpRequest r, StripeWebhookFunction f, CancellationToken ct) => f.InvokeAsync(r, ct))
-            .WithName("StripeWebhook");
+            .WithName("StripeWebhook")
+            .Produces<StripeWebhookRecorded>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable);
 
     public async Task<Results<JsonHttpResult<StripeWebhookRecorded>, JsonHttpResult<StripeWebhookIgnored>, JsonHttpResult<ApiProblem>>> InvokeAsync(
         HttpRequest request, CancellationToken cancellationToken)

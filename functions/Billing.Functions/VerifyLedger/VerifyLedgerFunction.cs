@@ -14,7 +14,7 @@ public static class VerifyLedgerFunction
     public const string Route = "/api/v1/ledger/verify";
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapGet(Route, HandleAsync).WithName("VerifyLedger").RequireRoles(LedgerContract.Forbidden, PartnerRole.Finance);
+        app.MapGet(Route, HandleAsync).WithName("VerifyLedger").Produces<LedgerVerifyResponse>().RequireRoles(LedgerContract.Forbidden, PartnerRole.Finance);
 
     public static async Task<JsonHttpResult<LedgerVerifyResponse>> HandleAsync(LedgerAudit audit, CancellationToken cancellationToken)
     {
