@@ -15,7 +15,10 @@ public static class BillingOpenApi
     public const string ApiKeyScheme = "ApiKey";
 
     public static IServiceCollection AddBillingOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(DocumentName, o =>
+        services
+            // Schemas follow the framework's JSON options: numbers are numbers, as the API writes them (no route reads JSON it binds).
+            .ConfigureHttpJsonOptions(j => j.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict)
+            .AddOpenApi(DocumentName, o =>
         {
             o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
             o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
