@@ -3,6 +3,9 @@ using System.Text.Json.Serialization;
 using Billing.Contracts.Health;
 using Billing.Contracts.Invoices;
 using Billing.Contracts.Periods;
+using Billing.Contracts.Burns;
+using Billing.Contracts.Ledger;
+using Billing.Contracts.Payments;
 using Billing.Contracts.Problems;
 using Billing.Contracts.Usage;
 
@@ -25,4 +28,13 @@ namespace Billing.Contracts;
 [JsonSerializable(typeof(UsageQueryResponse))]
 [JsonSerializable(typeof(UsageAcceptedResponse))]
 [JsonSerializable(typeof(IReadOnlyList<RejectedEvent>))]
+// Payments, burns, ledger. Two attributed partial declarations make the generator emit the context twice (CS8785).
+[JsonSerializable(typeof(StripeWebhookIgnored))]
+[JsonSerializable(typeof(StripeWebhookRecorded))]
+[JsonSerializable(typeof(IReadOnlyList<BurnView>))]
+[JsonSerializable(typeof(LedgerVerifyResponse))]
+[JsonSerializable(typeof(LedgerReconcileResponse))]
+[JsonSerializable(typeof(LedgerBalancesResponse))]
+[JsonSerializable(typeof(LedgerEntriesResponse))]
+[JsonSerializable(typeof(LedgerProofResponse))]
 public sealed partial class BillingJsonContext : JsonSerializerContext;

@@ -6,7 +6,16 @@ using Billing.Functions.HostProtocol;
 using Billing.Functions.Infrastructure;
 using Billing.Functions.AnchorLedger;
 using Billing.Functions.BurnExecutorTimer;
-using Billing.Functions.Burns;
+using Billing.Application.Burns;
+using Billing.Application.Ledger;
+using Billing.Application.Payments;
+using Billing.Functions.LedgerBalances;
+using Billing.Functions.LedgerEntriesHttp;
+using Billing.Functions.LedgerProof;
+using Billing.Functions.OpenApiHttp;
+using Billing.Functions.ReconcileLedger;
+using Billing.Functions.VerifyLedger;
+using Billing.Solana.Configuration;
 using Billing.Functions.ClosePeriod;
 using Billing.Functions.ClosePeriods;
 using Billing.Functions.GetInvoice;
@@ -18,7 +27,6 @@ using Billing.Functions.Health;
 using Billing.Functions.ListInvoices;
 using Billing.Functions.MeterCarrierOffload;
 using Billing.Functions.MeterComputeUsage;
-using Billing.Functions.Ledger;
 using Billing.Functions.ListBurns;
 using Billing.Functions.QueryUsage;
 using Billing.Functions.StripeWebhook;
@@ -95,40 +103,14 @@ public static class BillingFunctionsApp
         services.AddSingleton<ListInvoicesFunction>();
         services.AddSingleton<GetInvoiceFunction>();
 
-        // Payments and burns
-        services.AddStripePayments(builder.Configuration);
-        services.AddOptions<SolanaOptions>().Bind(builder.Configuration.GetSection(SolanaOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SolanaOptions>, SolanaOptionsValidator>();
-        services.AddOptions<BurnOptions>().Bind(builder.Configuration.GetSection(BurnOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<BurnOptions>, BurnOptionsValidator>();
-        services.AddSingleton<ISolanaRpcClient>(sp => CreateRpcClient(sp.GetRequiredService<IOptions<SolanaOptions>>().Value));
-        services.AddSingleton<IPriceOracle>(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<BurnOptions>>().Value;
-            return string.IsNullOrWhiteSpace(o.PythPriceAccount)
-                ? new FixedPriceOracle(o.FixedPrice!, sp.GetRequiredService<TimeProvider>())
-                : new PythPriceOracle(sp.GetRequiredService<ISolanaRpcClient>(), new Billing.Solana.Keys.PublicKey(o.PythPriceAccount));
-        });
-        services.AddSingleton<PaymentStore>();
-        services.AddSingleton<BurnStore>();
-        services.AddSingleton<TreasuryProvider>();
-        services.AddSingleton<BurnExecutor>();
-        services.AddSingleton<BurnTrigger>();
-        services.AddSingleton<PaymentProcessor>();
-        services.AddSingleton<LedgerStore>();
-        services.AddSingleton<AnchorStore>();
-        services.AddSingleton<LedgerRecorder>();
-        services.AddSingleton<ILedgerRecorder>(sp => sp.GetRequiredService<LedgerRecorder>());
-        services.AddOptions<LedgerOptions>().Bind(builder.Configuration.GetSection(LedgerOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<LedgerOptions>, LedgerOptionsValidator>();
-        services.AddSingleton<AnchorAuthority>();
-        services.AddSingleton<LedgerAnchorService>();
-        services.AddSingleton<LedgerAudit>();
-        services.AddSingleton<LedgerFunctions>();
+        // Payments, burns, Solana and the ledger (each module binds and validates its own options).
+        services.AddBurns(builder.Configuration);
+        services.AddLedger(builder.Configuration);
+        services.AddPaymentProcessing(builder.Configuration);
         services.AddSingleton<AnchorLedgerFunction>();
         services.AddSingleton<StripeWebhookFunction>();
         services.AddSingleton<BurnExecutorFunction>();
-        services.AddSingleton<ListBurnsFunction>();
+        services.AddBillingOpenApi();
         return builder;
     }
 
@@ -172,19 +154,6 @@ public static class BillingFunctionsApp
             });
     }
 
-    /// <summary>The JSON-RPC client; locally the URL comes from the localnet's bootstrap file when not set.</summary>
-    public static SolanaRpcClient CreateRpcClient(SolanaOptions solana)
-    {
-        Uri? url = string.IsNullOrWhiteSpace(solana.RpcUrl) ? null : new Uri(solana.RpcUrl);
-        if (url is null && !string.IsNullOrWhiteSpace(solana.LocalnetInfoFile) && File.Exists(solana.LocalnetInfoFile))
-        {
-            url = LocalnetBootstrap.Read(solana.LocalnetInfoFile).RpcUrl;
-        }
-
-        var options = new SolanaRpcOptions { RpcUrl = url ?? new Uri("http://127.0.0.1:8899") };
-        return new SolanaRpcClient(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, options, SolanaRpcResilience.CreatePipeline(options));
-    }
-
     /// <summary>Resolves every validated option and the plan catalog, so bad configuration fails at start.</summary>
     public static void ValidateSettings(IServiceProvider services)
     {
@@ -226,13 +195,14 @@ public static class BillingFunctionsApp
         ClosePeriodFunction.Map(app);
         ListInvoicesFunction.Map(app);
         GetInvoiceFunction.Map(app);
-        app.MapPost("/api/v1/stripe/webhook", (HttpRequest r, StripeWebhookFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
-        app.MapGet("/api/v1/ledger/verify", (HttpRequest r, LedgerFunctions f, CancellationToken ct) => f.VerifyAsync(r, ct));
-        app.MapGet("/api/v1/ledger/reconcile", (HttpRequest r, LedgerFunctions f, CancellationToken ct) => f.ReconcileAsync(r, ct));
-        app.MapGet("/api/v1/ledger/balances", (HttpRequest r, LedgerFunctions f, CancellationToken ct) => f.BalancesAsync(r, ct));
-        app.MapGet("/api/v1/ledger/entries", (HttpRequest r, LedgerFunctions f, CancellationToken ct) => f.EntriesAsync(r, ct));
-        app.MapGet("/api/v1/ledger/proof/{entryId}", (HttpRequest r, string entryId, LedgerFunctions f, CancellationToken ct) => f.ProofAsync(r, entryId, ct));
-        app.MapGet("/api/v1/burns", (HttpRequest r, ListBurnsFunction f, CancellationToken ct) => f.InvokeAsync(r, ct));
+        StripeWebhookFunction.Map(app);
+        ListBurnsFunction.Map(app);
+        VerifyLedgerFunction.Map(app);
+        ReconcileLedgerFunction.Map(app);
+        LedgerBalancesFunction.Map(app);
+        LedgerEntriesFunction.Map(app);
+        LedgerProofFunction.Map(app);
+        OpenApiFunction.Map(app);
 
         app.MapFallback((HttpContext c) => Problem.NotFound($"no route for {c.Request.Method} {c.Request.Path}").ToResult());
         return app;

@@ -32,15 +32,4 @@ public static class BillingTelemetry
 
     /// <summary>Time to meter one Event Hubs batch, by hub.</summary>
     public static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("billing.metering.batch.duration", "ms");
-
-    /// <summary>Burn state transitions, by from/to state.</summary>
-    public static readonly Counter<long> BurnTransitions = Meter.CreateCounter<long>("billing.burns.transitions", "{transition}");
-
-    private static Func<double?>? anchorAge;
-
-    /// <summary>Seconds since the last confirmed ledger anchor (absent until one exists).</summary>
-    public static readonly ObservableGauge<double> AnchorAge = Meter.CreateObservableGauge(
-        "billing.ledger.anchor.age", () => anchorAge?.Invoke() is { } age ? [new Measurement<double>(age)] : Array.Empty<Measurement<double>>(), "s");
-
-    public static void ObserveAnchorAge(Func<double?> source) => anchorAge = source;
 }

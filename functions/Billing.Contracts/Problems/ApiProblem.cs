@@ -14,5 +14,5 @@ public sealed record ApiProblem(string Type, string Title, int Status, string De
     /// <remarks>Settable, not init-only: the source generator binds init-only members like constructor parameters, and
     /// System.Text.Json refuses extension data bound that way (InvalidOperationException at first use).</remarks>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extensions { get; set; }
+    public IDictionary<string, JsonElement>? Extensions { get; set; } // settable: the generator cannot bind an init-only extension-data property
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Billing.Functions.HostProtocol;
-using Billing.Functions.Ledger;
+using Billing.Application.Ledger;
 
 namespace Billing.Functions.AnchorLedger;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Billing.Functions.Burns;
+using Billing.Application.Burns;
+using Billing.Application.Payments;
 using Billing.Functions.HostProtocol;
 
 namespace Billing.Functions.BurnExecutorTimer;

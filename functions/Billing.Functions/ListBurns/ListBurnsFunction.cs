@@ -1,51 +1,49 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using Billing.Contracts;
+using Billing.Contracts.Burns;
 using Billing.Domain.Burns;
 using Billing.Domain.Partners;
-using Billing.Functions.Infrastructure;
+using Billing.Functions.Http;
 using Billing.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.ListBurns;
 
 /// <summary>GET /api/v1/burns?invoiceId= (finance).</summary>
-public sealed class ListBurnsFunction(PartnerDirectory partners, BurnStore burns)
+public static class ListBurnsFunction
 {
-    public async Task<IResult> InvokeAsync(HttpRequest request, CancellationToken cancellationToken)
+    public const string Route = "/api/v1/burns";
+
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapGet(Route, HandleAsync).WithName("ListBurns").Produces<IReadOnlyList<BurnView>>().RequireRoles("only finance may list burns", PartnerRole.Finance);
+
+    public static async Task<JsonHttpResult<IReadOnlyList<BurnView>>> HandleAsync(HttpRequest request, BurnStore burns, CancellationToken cancellationToken)
     {
-        var caller = await partners.AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
-        if (caller is null)
-        {
-            return Problem.Unauthorized().ToResult();
-        }
-
-        if (caller.Role != PartnerRole.Finance)
-        {
-            return Problem.Forbidden("only finance may list burns").ToResult();
-        }
-
         string? invoiceId = request.Query["invoiceId"];
         var list = await burns.ListAsync(string.IsNullOrEmpty(invoiceId) ? null : invoiceId, cancellationToken).ConfigureAwait(false);
-        return Results.Text(new JsonArray(list.Select(b => (JsonNode?)ToJson(b)).ToArray()).ToJsonString(), "application/json");
+        return TypedResults.Json<IReadOnlyList<BurnView>>([.. list.Select(ToView)], BillingJsonContext.Default.IReadOnlyListBurnView);
     }
 
-    public static JsonObject ToJson(BurnIntent b) => new()
+    public static BurnView ToView(BurnIntent burn)
     {
-        ["id"] = b.Id,
-        ["invoiceId"] = b.InvoiceId,
-        ["usdMinor"] = b.UsdMinor,
-        ["price"] = b.Price?.ToString(),
-        ["tokenAmount"] = b.TokenAmount.ToString(CultureInfo.InvariantCulture), // u64: a string so JSON readers lose nothing
-        ["decimals"] = b.Decimals,
-        ["status"] = b.Status.ToString().ToLowerInvariant(),
-        ["signature"] = b.Signature,
-        ["slot"] = b.Slot,
-        ["payer"] = b.Payer,
-        ["currency"] = b.Currency,
-        ["mint"] = b.Mint,
-        ["memo"] = b.Memo,
-        ["reason"] = b.Reason,
-        ["signings"] = b.Signings,
-        ["createdAt"] = b.CreatedAt,
-        ["updatedAt"] = b.UpdatedAt,
-    };
+        ArgumentNullException.ThrowIfNull(burn);
+        return new BurnView(
+            burn.Id,
+            burn.InvoiceId,
+            burn.UsdMinor,
+            burn.Price?.ToString(),
+            burn.TokenAmount.ToString(CultureInfo.InvariantCulture), // u64: a string so JSON readers lose nothing
+            burn.Decimals,
+            burn.Status.ToString().ToLowerInvariant(),
+            burn.Signature,
+            burn.Slot,
+            burn.Payer,
+            burn.Currency,
+            burn.Mint,
+            burn.Memo,
+            burn.Reason,
+            burn.Signings,
+            burn.CreatedAt,
+            burn.UpdatedAt);
+    }
 }

@@ -1,10 +1,13 @@
 using Azure;
-using System.Text.Json.Nodes;
-using Billing.Functions.Burns;
-using Billing.Functions.Infrastructure;
+using Billing.Application.Payments;
+using Billing.Contracts;
+using Billing.Contracts.Payments;
+using Billing.Contracts.Problems;
 using Billing.Domain.Payments;
+using Billing.Functions.Http;
 using Billing.Payments;
 using Billing.Storage.Ledger;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.StripeWebhook;
 
@@ -12,27 +15,36 @@ namespace Billing.Functions.StripeWebhook;
 /// POST /api/v1/stripe/webhook. HTTP-only, so the host forwards the raw request; the body's bytes go to the verifier
 /// untouched (no decoding, no BOM stripping). Bad signature → 400 with nothing stored; a verified event → 200, whatever it
 /// did to the invoice (the answer says: applied, unchanged or unapplied with the reason); a storage or contention failure
-/// → 503 so Stripe retries, and the retry completes whatever the failed attempt left half done.
+/// → 503 so Stripe retries, and the retry completes whatever the failed attempt left half done. Anonymous: the Stripe
+/// signature is the authentication.
 /// </summary>
 public sealed partial class StripeWebhookFunction(StripeWebhookHandler handler, PaymentProcessor processor, ILogger<StripeWebhookFunction> logger)
 {
+    public const string Route = "/api/v1/stripe/webhook";
     private const int MaxBodyBytes = 1024 * 1024; // Stripe events are a few KiB; an invoice with many lines stays far below
 
-    public async Task<IResult> InvokeAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapPost(Route, (HttpRequest r, StripeWebhookFunction f, CancellationToken ct) => f.InvokeAsync(r, ct))
+            .WithName("StripeWebhook")
+            .Produces<StripeWebhookRecorded>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable);
+
+    public async Task<Results<JsonHttpResult<StripeWebhookRecorded>, JsonHttpResult<StripeWebhookIgnored>, JsonHttpResult<ApiProblem>>> InvokeAsync(
+        HttpRequest request, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
         if (buffer.Length > MaxBodyBytes)
         {
-            return new Problem(413, "Payload too large", $"a Stripe event is at most {MaxBodyBytes} bytes").ToResult();
+            return ApiProblems.Of(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"a Stripe event is at most {MaxBodyBytes} bytes");
         }
 
         switch (handler.Handle(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), request.Headers[StripeWebhookVerifier.HeaderName].ToString()))
         {
             case WebhookOutcome.Rejected rejected:
-                return Problem.BadRequest(rejected.Reason, new FieldError(StripeWebhookVerifier.HeaderName, rejected.Reason)).ToResult();
+                return ApiProblems.BadRequest(rejected.Reason, new ApiFieldError(StripeWebhookVerifier.HeaderName, rejected.Reason));
             case WebhookOutcome.Ignored ignored:
-                return Results.Text(new JsonObject { ["received"] = true, ["eventId"] = ignored.EventId, ["ignored"] = ignored.Reason }.ToJsonString(), "application/json");
+                return TypedResults.Json(new StripeWebhookIgnored(true, ignored.EventId, ignored.Reason), BillingJsonContext.Default.StripeWebhookIgnored);
             case WebhookOutcome.PaymentReceived paid:
                 PaymentOutcome outcome;
                 try
@@ -43,21 +55,21 @@ public sealed partial class StripeWebhookFunction(StripeWebhookHandler handler, 
                 {
                     // Nothing is lost: the unsettled marker and the event row say where it stopped; Stripe retries and the timer settles.
                     LogTransient(logger, ex, paid.StripeEventId);
-                    return new Problem(503, "Try again", $"event {paid.StripeEventId} could not be recorded completely right now; it is safe to resend").ToResult();
+                    return ApiProblems.Of(StatusCodes.Status503ServiceUnavailable, "Try again", $"event {paid.StripeEventId} could not be recorded completely right now; it is safe to resend");
                 }
 
-                return Results.Text(new JsonObject
-                {
-                    ["received"] = true,
-                    ["eventId"] = paid.StripeEventId,
-                    ["invoiceId"] = outcome.InvoiceId,
-                    ["replay"] = !outcome.NewPayment,
-                    ["resolution"] = outcome.Resolution.ToString().ToLowerInvariant(),
-                    ["reason"] = outcome.Reason == UnappliedReason.None ? null : outcome.Reason.ToString(),
-                    ["detail"] = outcome.Detail,
-                    ["invoiceStatus"] = outcome.InvoiceStatus,
-                    ["burnId"] = outcome.BurnId,
-                }.ToJsonString(), "application/json");
+                return TypedResults.Json(
+                    new StripeWebhookRecorded(
+                        true,
+                        paid.StripeEventId,
+                        outcome.InvoiceId,
+                        !outcome.NewPayment,
+                        outcome.Resolution.ToString().ToLowerInvariant(),
+                        outcome.Reason == UnappliedReason.None ? null : outcome.Reason.ToString(),
+                        outcome.Detail,
+                        outcome.InvoiceStatus,
+                        outcome.BurnId),
+                    BillingJsonContext.Default.StripeWebhookRecorded);
             default:
                 throw new InvalidOperationException("unexpected webhook outcome");
         }

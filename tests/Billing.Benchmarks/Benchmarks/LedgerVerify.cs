@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Billing.Benchmarks.Harness;
 using Billing.Domain.Ledger;
-using Billing.Functions.Burns;
-using Billing.Functions.Ledger;
+using Billing.Application.Burns;
+using Billing.Solana.Configuration;
+using Billing.Application.Ledger;
 using Billing.Storage;
 using Billing.Storage.Ledger;
 using Billing.Tests.Shared;

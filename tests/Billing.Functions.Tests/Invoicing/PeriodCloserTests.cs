@@ -6,7 +6,7 @@ using Billing.Domain.Partners;
 using System.Collections.Concurrent;
 using Billing.Application.Invoicing;
 using Billing.Domain.Ledger;
-using Billing.Functions.Ledger;
+using Billing.Application.Ledger;
 using Billing.Storage.Ledger;
 using Billing.Storage;
 using Billing.Tests.Shared;

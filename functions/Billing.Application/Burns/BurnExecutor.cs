@@ -1,0 +1,380 @@
+using Azure;
+using Billing.Application.Ledger;
+using Billing.Domain.Burns;
+using Billing.Solana.Programs;
+using Billing.Solana.Rpc;
+using Billing.Solana.Transactions;
+using Billing.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Application.Burns;
+
+/// <summary>
+/// Drives burn intents pending → signed → submitted → finalized (DESIGN §4.6). The rules that make a double burn impossible:
+/// <list type="bullet">
+/// <item>the signed bytes, signature and lastValidBlockHeight are stored before the first send;</item>
+/// <item>while that blockhash is valid only those same bytes are (re)broadcast — the network dedups by signature;</item>
+/// <item>a new transaction is signed only after expiry is proven: block height past lastValidBlockHeight and no status;</item>
+/// <item>an RPC error never means "not landed": the signature status decides;</item>
+/// <item>one executor per treasury at a time (an ETag lease), and one burn in flight per treasury.</item>
+/// </list>
+/// </summary>
+public sealed partial class BurnExecutor(
+    BurnStore burns,
+    ISolanaRpcClient rpc,
+    IPriceOracle oracle,
+    TreasuryProvider treasuryProvider,
+    ILedgerRecorder ledger,
+    IOptions<BurnOptions> options,
+    TimeProvider time,
+    ILogger<BurnExecutor> logger)
+{
+    private readonly string owner = Guid.NewGuid().ToString("N");
+    private readonly SignatureStatusChecker checker = new(rpc);
+    private int running; // one run at a time in this instance (1 while a run is in progress)
+
+    /// <summary>Works the open intents of the treasury, oldest first, one in flight at a time.</summary>
+    public async Task<BurnRunSummary> RunAsync(CancellationToken cancellationToken)
+    {
+        if (!treasuryProvider.IsConfigured)
+        {
+            return new BurnRunSummary(false, 0, 0, "no treasury configured (Billing:Solana)");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Interlocked.Exchange(ref running, 1) == 1)
+        {
+            return new BurnRunSummary(false, 0, 0, "another run is in progress in this instance");
+        }
+
+        try
+        {
+            var treasury = await treasuryProvider.GetAsync(cancellationToken).ConfigureAwait(false);
+            var o = options.Value;
+            if (!await burns.TryAcquireLeaseAsync(treasury.Name, owner, o.LeaseDuration, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            {
+                LogLeaseBusy(logger, treasury.Name);
+                return new BurnRunSummary(false, 0, 0, "another executor holds the treasury lease");
+            }
+
+            int finalized = 0, waiting = 0;
+            var deadline = time.GetUtcNow() + o.LeaseDuration - o.ConfirmationWait - TimeSpan.FromSeconds(5);
+            try
+            {
+                foreach (var open in await burns.ListOpenAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (time.GetUtcNow() > deadline)
+                    {
+                        break;
+                    }
+
+                    var outcome = await DriveIsolatedAsync(open, treasury, cancellationToken).ConfigureAwait(false);
+                    if (outcome == StepOutcome.Done)
+                    {
+                        finalized++;
+                        continue;
+                    }
+
+                    waiting++;
+                    if (outcome == StepOutcome.InFlight)
+                    {
+                        break; // one burn in flight per treasury: the next waits until this one settles
+                    }
+                }
+            }
+            finally
+            {
+                await burns.ReleaseLeaseAsync(treasury.Name, owner, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return new BurnRunSummary(true, finalized, waiting, null);
+        }
+        finally
+        {
+            Volatile.Write(ref running, 0);
+        }
+    }
+
+    private enum StepOutcome
+    {
+        Done,      // finalized, failed or skipped: move on
+        Waiting,   // pending for a reason (price, balance): others may proceed
+        InFlight,  // signed/submitted and not final yet: nothing else may be sent
+    }
+
+    /// <summary>
+    /// One intent's step, so that no intent can stop the others: a deterministic defect (a conversion that overflows, an
+    /// amount that cannot be booked, a corrupt row) ends that intent failed with the reason; a transient error (RPC, storage)
+    /// leaves it as it is for the next run. Either way the loop moves on — unless the intent is in flight, where nothing
+    /// else may be sent from the treasury until it settles.
+    /// </summary>
+    private async Task<StepOutcome> DriveIsolatedAsync(BurnIntent open, TreasuryAccount treasury, CancellationToken cancellationToken)
+    {
+        bool inFlight = open.Status is BurnStatus.Signed or BurnStatus.Submitted;
+        try
+        {
+            return await DriveAsync(open.Id, treasury, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!inFlight && ex is OverflowException or ArgumentException or FormatException or InvalidDataException or InvalidOperationException)
+        {
+            LogFailedDeterministic(logger, ex, open.Id);
+            return await FailAsync(open.Id, $"cannot be executed: {ex.Message}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SolanaRpcException or SolanaRpcTransportException or RequestFailedException or HttpRequestException or TimeoutException)
+        {
+            LogTransientError(logger, ex, open.Id);
+            return inFlight ? StepOutcome.InFlight : StepOutcome.Waiting;
+        }
+    }
+
+    /// <summary>Pending → failed (never a signed or submitted intent: its bytes may still land).</summary>
+    private async Task<StepOutcome> FailAsync(string burnId, string reason, CancellationToken cancellationToken)
+    {
+        if (await burns.GetAsync(burnId, cancellationToken).ConfigureAwait(false) is not var (intent, etag) || intent.Status != BurnStatus.Pending)
+        {
+            return StepOutcome.Waiting;
+        }
+
+        var failed = intent with { Status = BurnStatus.Failed, Reason = reason, UpdatedAt = time.GetUtcNow() };
+        return await SaveAsync(failed, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false) ?? StepOutcome.Waiting;
+    }
+
+    private async Task<StepOutcome> DriveAsync(string burnId, TreasuryAccount treasury, CancellationToken cancellationToken)
+    {
+        for (int step = 0; step < 8; step++)
+        {
+            if (await burns.GetAsync(burnId, cancellationToken).ConfigureAwait(false) is not var (intent, etag))
+            {
+                return StepOutcome.Done;
+            }
+
+            var next = intent.Status switch
+            {
+                BurnStatus.Pending => await SignAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false),
+                BurnStatus.Signed or BurnStatus.Submitted => await AdvanceInFlightAsync(intent, etag, cancellationToken).ConfigureAwait(false),
+                _ => (StepOutcome?)StepOutcome.Done,
+            };
+            if (next is { } outcome)
+            {
+                return outcome;
+            }
+        }
+
+        return StepOutcome.InFlight;
+    }
+
+    /// <summary>Pending → signed. Returns null to continue with the new state, or why it stopped.</summary>
+    private async Task<StepOutcome?> SignAsync(BurnIntent intent, ETag etag, TreasuryAccount treasury, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (!string.Equals(intent.Currency, "USD", StringComparison.Ordinal))
+        {
+            return await SaveAsync(intent with { Status = BurnStatus.Failed, Reason = $"payments in {intent.Currency} cannot be converted: the token price is quoted in USD", UpdatedAt = now }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (intent.UsdMinor <= 0)
+        {
+            return await SaveAsync(intent with { Status = BurnStatus.Failed, Reason = $"nothing to burn: the amount is {intent.UsdMinor} minor units", UpdatedAt = now }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The amount is fixed by the price snapshot; a snapshot that grew stale while waiting is refreshed before signing.
+        var price = intent.Price;
+        if (price is null || price.Age(now) > options.Value.MaxPriceAge)
+        {
+            price = await oracle.GetQuoteAsync(cancellationToken).ConfigureAwait(false);
+            if (price.Age(now) > options.Value.MaxPriceAge)
+            {
+                string reason = $"waiting for a fresh price: the {price.Source} quote is {price.Age(now).TotalMinutes:0.#} min old (limit {options.Value.MaxPriceAge.TotalMinutes:0} min)";
+                LogWaiting(logger, intent.Id, reason);
+                return await SaveAsync(intent with { Reason = reason, UpdatedAt = now }, etag, StepOutcome.Waiting, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        ulong amount;
+        try
+        {
+            amount = TokenMath.UsdMinorToTokens(intent.UsdMinor, price, treasury.Decimals);
+        }
+        catch (OverflowException ex)
+        {
+            return await SaveAsync(intent with { Status = BurnStatus.Failed, Price = price, Reason = $"conversion overflows: {ex.Message}", UpdatedAt = now }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (amount > long.MaxValue)
+        {
+            // The ledger books token amounts as signed 64-bit integers; a burn it cannot record must not happen.
+            return await SaveAsync(intent with { Status = BurnStatus.Failed, Price = price, Reason = $"{amount} base units is more than the ledger can book (2^63-1)", UpdatedAt = now }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
+        }
+
+        var priced = intent with { Price = price, TokenAmount = amount, Decimals = treasury.Decimals, Mint = treasury.Mint.ToString() };
+        if (amount == 0)
+        {
+            return await SaveAsync(priced with { Status = BurnStatus.Skipped, Reason = $"{intent.UsdMinor} minor units at {price} USD/token is less than one base unit; nothing to burn", UpdatedAt = now }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
+        }
+
+        var balance = await rpc.GetTokenAccountBalanceAsync(treasury.TokenAccount, Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
+        if (balance.Amount < amount)
+        {
+            string reason = $"insufficient treasury balance: {balance.Amount} base units available, {amount} needed; nothing was burned";
+            LogWaiting(logger, intent.Id, reason);
+            return await SaveAsync(priced with { Reason = reason, UpdatedAt = now }, etag, StepOutcome.Waiting, cancellationToken).ConfigureAwait(false);
+        }
+
+        var blockhash = await rpc.GetLatestBlockhashAsync(Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
+        var builder = new TransactionBuilder().SetFeePayer(treasury.Owner).SetRecentBlockHash(blockhash.Blockhash)
+            .AddInstruction(ComputeBudgetProgram.SetComputeUnitLimit(options.Value.ComputeUnitLimit));
+        if (options.Value.ComputeUnitPrice > 0)
+        {
+            builder.AddInstruction(ComputeBudgetProgram.SetComputeUnitPrice(options.Value.ComputeUnitPrice));
+        }
+
+        var transaction = builder
+            .AddInstruction(TokenProgram.BurnChecked(treasury.TokenAccount, treasury.Mint, treasury.Owner.PublicKey, amount, treasury.Decimals))
+            .AddInstruction(MemoProgram.NewMemo(intent.Memo, treasury.Owner.PublicKey))
+            .BuildTransaction()
+            .Sign(treasury.Owner);
+        var signed = priced with
+        {
+            Status = BurnStatus.Signed,
+            Transaction = Convert.ToBase64String(transaction.Serialize()),
+            Signature = transaction.Id,
+            LastValidBlockHeight = blockhash.LastValidBlockHeight,
+            Signings = intent.Signings + 1,
+            Reason = null,
+            UpdatedAt = now,
+        };
+
+        // Durable before it can possibly be sent.
+        if (await burns.TryReplaceAsync(signed, etag, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return StepOutcome.InFlight; // someone else moved it; look again next run
+        }
+
+        LogTransition(logger, intent.Id, "pending", "signed", signed.Signature!);
+        return null;
+    }
+
+    /// <summary>Signed/submitted: look at the chain first, then rebroadcast the same bytes or, after proven expiry, go back to pending.</summary>
+    private async Task<StepOutcome?> AdvanceInFlightAsync(BurnIntent intent, ETag etag, CancellationToken cancellationToken)
+    {
+        var check = await checker.CheckAsync(intent.Signature!, cancellationToken).ConfigureAwait(false);
+        switch (check.Outcome)
+        {
+            case SignatureOutcome.Landed when check.Status!.HasReached(Commitment.Finalized):
+                return await FinalizeAsync(intent, etag, check.Status.Slot, cancellationToken).ConfigureAwait(false);
+            case SignatureOutcome.Landed:
+                return await WaitForFinalityAsync(intent, etag, cancellationToken).ConfigureAwait(false);
+            case SignatureOutcome.Failed:
+                // It landed and failed on chain: no tokens moved, and these bytes can never succeed.
+                return await SaveAsync(intent with { Status = BurnStatus.Failed, Slot = check.Status?.Slot, Reason = $"transaction failed on chain: {check.Status?.Error}", UpdatedAt = time.GetUtcNow() }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Not found. Only a block height past lastValidBlockHeight proves it can never land.
+        if (await checker.IsBlockhashExpiredAsync(intent.LastValidBlockHeight!.Value, cancellationToken).ConfigureAwait(false))
+        {
+            var recheck = await checker.CheckAsync(intent.Signature!, cancellationToken).ConfigureAwait(false);
+            if (recheck.Outcome != SignatureOutcome.NotFound)
+            {
+                return null; // it landed after all; the next step records it
+            }
+
+            LogExpired(logger, intent.Id, intent.Signature!, intent.LastValidBlockHeight.Value);
+            return await SaveAsync(intent with { Status = BurnStatus.Pending, Transaction = null, Reason = $"transaction {intent.Signature} expired unlanded (blockhash valid to height {intent.LastValidBlockHeight}); re-signing", UpdatedAt = time.GetUtcNow() }, etag, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        string? sendError = null;
+        try
+        {
+            await rpc.SendTransactionAsync(Convert.FromBase64String(intent.Transaction!), new SendTransactionOptions(SkipPreflight: intent.Status == BurnStatus.Submitted, PreflightCommitment: Commitment.Confirmed, MaxRetries: null), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SolanaRpcException ex)
+        {
+            // Includes AlreadyProcessed (it landed) and BlockhashNotFound (node lag or expiry): neither is proof of anything.
+            sendError = ex.Message;
+        }
+        catch (SolanaRpcTransportException ex)
+        {
+            sendError = "no answer from the RPC node: " + ex.Message;
+        }
+
+        var submitted = intent with { Status = BurnStatus.Submitted, Reason = sendError is null ? null : $"last send: {sendError}", UpdatedAt = time.GetUtcNow() };
+        var newEtag = await burns.TryReplaceAsync(submitted, etag, cancellationToken).ConfigureAwait(false);
+        if (newEtag is null)
+        {
+            return StepOutcome.InFlight;
+        }
+
+        if (intent.Status == BurnStatus.Signed)
+        {
+            LogTransition(logger, intent.Id, "signed", "submitted", intent.Signature!);
+        }
+
+        return await WaitForFinalityAsync(submitted, newEtag.Value, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<StepOutcome?> WaitForFinalityAsync(BurnIntent intent, ETag etag, CancellationToken cancellationToken)
+    {
+        var until = time.GetUtcNow() + options.Value.ConfirmationWait;
+        while (true)
+        {
+            var check = await checker.CheckAsync(intent.Signature!, cancellationToken).ConfigureAwait(false);
+            if (check.Outcome == SignatureOutcome.Landed && check.Status!.HasReached(Commitment.Finalized))
+            {
+                return await FinalizeAsync(intent, etag, check.Status.Slot, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (check.Outcome == SignatureOutcome.Failed)
+            {
+                return null; // the in-flight step records the failure
+            }
+
+            if (time.GetUtcNow() >= until)
+            {
+                return StepOutcome.InFlight;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<StepOutcome?> FinalizeAsync(BurnIntent intent, ETag etag, ulong slot, CancellationToken cancellationToken)
+    {
+        var finalized = intent with { Status = BurnStatus.Finalized, Slot = slot, Reason = null, UpdatedAt = time.GetUtcNow() };
+        var saved = await SaveAsync(finalized, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
+        if (saved == StepOutcome.Done)
+        {
+            LogTransition(logger, intent.Id, intent.Status.ToString().ToLowerInvariant(), "finalized", intent.Signature!);
+            await ledger.TokensBurnedAsync(finalized, cancellationToken).ConfigureAwait(false);
+        }
+
+        return saved;
+    }
+
+    private async Task<StepOutcome?> SaveAsync(BurnIntent updated, ETag etag, StepOutcome? outcome, CancellationToken cancellationToken) =>
+        await burns.TryReplaceAsync(updated, etag, cancellationToken).ConfigureAwait(false) is null ? StepOutcome.InFlight : outcome;
+
+    private static void LogTransition(ILogger logger, string burnId, string from, string to, string signature)
+    {
+        BurnTelemetry.Transitions.Add(1, new KeyValuePair<string, object?>("from", from), new KeyValuePair<string, object?>("to", to));
+        LogTransitionCore(logger, burnId, from, to, signature);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Burn {BurnId}: {From} → {To} ({Signature})")]
+    private static partial void LogTransitionCore(ILogger logger, string burnId, string from, string to, string signature);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Burn {BurnId} waits: {Reason}")]
+    private static partial void LogWaiting(ILogger logger, string burnId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Burn {BurnId}: transaction {Signature} expired unlanded (lastValidBlockHeight {Height}); it will be re-signed")]
+    private static partial void LogExpired(ILogger logger, string burnId, string signature, ulong height);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} cannot be executed; it is marked failed and the others go on")]
+    private static partial void LogFailedDeterministic(ILogger logger, Exception exception, string burnId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Burn {BurnId}: transient error; retried on the next run")]
+    private static partial void LogTransientError(ILogger logger, Exception exception, string burnId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Burn lease for treasury {Treasury} is held by another executor")]
+    private static partial void LogLeaseBusy(ILogger logger, string treasury);
+}

@@ -1,0 +1,30 @@
+namespace Billing.Application.Burns;
+
+/// <summary>Burn policy, bound from <c>Billing:Burns</c>.</summary>
+public sealed class BurnOptions
+{
+    public const string Section = "Billing:Burns";
+
+    /// <summary>A quote older than this is refused: the burn waits, the payment stays recorded (DESIGN §4.7).</summary>
+    public TimeSpan MaxPriceAge { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Fixed USD price per token for local runs, e.g. "2.50". Ignored when <see cref="PythPriceAccount"/> is set. No default:
+    /// a deployment that configures neither fails at start instead of burning at a made-up price.
+    /// </summary>
+    public string? FixedPrice { get; set; }
+
+    /// <summary>Pyth price account (base58) for clusters.</summary>
+    public string? PythPriceAccount { get; set; }
+
+    /// <summary>How long one executor holds the per-treasury lease; another instance takes over only after it lapses.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long one executor run keeps polling a submitted burn before leaving it to the next run.</summary>
+    public TimeSpan ConfirmationWait { get; set; } = TimeSpan.FromSeconds(20);
+
+    public uint ComputeUnitLimit { get; set; } = 40_000;
+
+    /// <summary>Priority fee in micro-lamports per compute unit (0: none).</summary>
+    public ulong ComputeUnitPrice { get; set; }
+}

@@ -1,0 +1,35 @@
+using Billing.Solana.Configuration;
+using Billing.Solana.Keys;
+using Billing.Solana.Rpc;
+using Billing.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Application.Burns;
+
+/// <summary>Composition of burns: <c>Billing:Burns</c> bound and validated at start, the price oracle, the treasury and the executor.</summary>
+public static class BurnsServiceCollectionExtensions
+{
+    /// <summary>Needs <see cref="SolanaServiceCollectionExtensions.AddSolana"/> (added here if missing) and an <c>ILedgerRecorder</c> (AddLedger).</summary>
+    public static IServiceCollection AddBurns(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSolana(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<BurnOptions>().Bind(configuration.GetSection(BurnOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BurnOptions>, BurnOptionsValidator>());
+        services.TryAddSingleton<IPriceOracle>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<BurnOptions>>().Value;
+            return string.IsNullOrWhiteSpace(o.PythPriceAccount)
+                ? new FixedPriceOracle(o.FixedPrice!, sp.GetRequiredService<TimeProvider>())
+                : new PythPriceOracle(sp.GetRequiredService<ISolanaRpcClient>(), new PublicKey(o.PythPriceAccount));
+        });
+        services.TryAddSingleton<BurnStore>();
+        services.TryAddSingleton<TreasuryProvider>();
+        services.TryAddSingleton<BurnExecutor>();
+        services.TryAddSingleton<BurnTrigger>();
+        return services;
+    }
+}

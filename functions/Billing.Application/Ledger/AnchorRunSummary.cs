@@ -1,0 +1,4 @@
+namespace Billing.Application.Ledger;
+
+/// <summary>What one anchoring run did: the memo and transaction it sent (if any) and its status.</summary>
+public sealed record AnchorRunSummary(string? Memo, string? Signature, ulong? Slot, string Status);

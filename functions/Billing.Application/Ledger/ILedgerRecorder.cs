@@ -1,0 +1,18 @@
+using Billing.Domain.Burns;
+using Billing.Domain.Invoicing;
+using Billing.Storage;
+
+namespace Billing.Application.Ledger;
+
+/// <summary>Writes the double-entry ledger entries for money and token movements. Every call is idempotent by a deterministic entry id.</summary>
+public interface ILedgerRecorder
+{
+    Task InvoiceFinalizedAsync(Invoice invoice, CancellationToken cancellationToken);
+
+    Task PaymentReceivedAsync(PaymentRecord payment, CancellationToken cancellationToken);
+
+    /// <summary>Books a payment with its decided split (receivable, customer credit, unapplied); nothing for a zero split or an unreadable one.</summary>
+    Task PaymentAppliedAsync(PaymentRecord payment, CancellationToken cancellationToken);
+
+    Task TokensBurnedAsync(BurnIntent burn, CancellationToken cancellationToken);
+}

@@ -1,0 +1,238 @@
+using Billing.Domain.Ledger;
+using Billing.Solana.Programs;
+using Billing.Solana.Rpc;
+using Billing.Solana.Transactions;
+using Billing.Storage.Ledger;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Application.Ledger;
+
+/// <summary>
+/// Commits the Merkle root of the entries after the book's latest <b>on-chain</b> anchor to Solana as a Memo
+/// (<see cref="AnchorMemo"/>) signed by the anchor authority and linked to that anchor's root. Before anchoring it reads
+/// the chain's latest anchor (the anchors table is only a hint where to look), recomputes that anchor's root from the
+/// entries and checks every new entry's hash and link: if storage disagrees with the chain, it refuses, so a rewritten
+/// history is never anchored. Every root is computed here from the entries; a stored pending anchor is resumed only when
+/// it is exactly what would be computed (a crash between signing and confirming), otherwise it is discarded. The
+/// pending row with its signature is stored before anything is sent; a resend after a crash can at worst put the same
+/// memo on chain twice, which verification counts once.
+/// </summary>
+public sealed partial class LedgerAnchorService(
+    LedgerStore ledger,
+    AnchorStore anchors,
+    ISolanaRpcClient rpc,
+    AnchorAuthority authority,
+    IOptions<LedgerOptions> options,
+    TimeProvider time,
+    ILogger<LedgerAnchorService> logger)
+{
+    private static readonly TimeSpan ConfirmationWait = TimeSpan.FromSeconds(20);
+    private readonly SignatureStatusChecker checker = new(rpc);
+    private readonly AnchorChainReader chain = new(rpc);
+    private DateTimeOffset? lastConfirmed;
+
+    public async Task<AnchorRunSummary> RunAsync(CancellationToken cancellationToken)
+    {
+        if (!authority.IsConfigured)
+        {
+            return new AnchorRunSummary(null, null, null, "no anchor authority configured (Billing:Ledger:AnchorKeypair or Billing:Solana)");
+        }
+
+        LedgerTelemetry.ObserveAnchorAge(() => lastConfirmed is { } at ? (time.GetUtcNow() - at).TotalSeconds : null);
+        string book = LedgerEntries.MainBook;
+        var signer = await authority.GetAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await anchors.GetLastAsync(book, cancellationToken).ConfigureAwait(false);
+        string? hint = await LatestConfirmedSignatureAsync(book, stored, cancellationToken).ConfigureAwait(false);
+        var latest = await chain.LatestAsync(signer.PublicKey, authority.LedgerName, book, hint, cancellationToken).ConfigureAwait(false);
+        if (latest is not null)
+        {
+            lastConfirmed ??= latest.BlockTime;
+        }
+
+        long from = (latest?.Content.ToSeq ?? 0) + 1;
+        string previousRoot = latest?.Content.RootHex ?? AnchorMemo.NoPreviousRoot;
+        var (entries, refusal) = await ReadNewEntriesAsync(book, latest, cancellationToken).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            LogRefused(logger, refusal);
+            return new AnchorRunSummary(null, null, null, "refused: " + refusal);
+        }
+
+        LedgerAnchor? anchor = null;
+        if (stored is { Status: AnchorStatus.Pending } pending)
+        {
+            bool resumable = pending.Ledger == authority.LedgerName && pending.FromSeq == from && pending.PreviousRootHex == previousRoot
+                && pending.ToSeq - from < entries.Count
+                && MerkleTree.Root(entries[..(int)(pending.ToSeq - from + 1)]) == pending.RootHex;
+            if (resumable)
+            {
+                anchor = pending;
+            }
+            else
+            {
+                // Already anchored on chain, or not what the entries give (stale or forged): never signed as is.
+                await anchors.DeleteAsync(book, pending.ToSeq, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (anchor is null)
+        {
+            if (entries.Count == 0)
+            {
+                await CacheAsync(latest, cancellationToken).ConfigureAwait(false);
+                return new AnchorRunSummary(null, null, null, "nothing new to anchor");
+            }
+
+            var computed = LedgerAnchor.Over(entries, time.GetUtcNow()) with { Ledger = authority.LedgerName, PreviousRootHex = previousRoot };
+            await anchors.UpsertAsync(computed, cancellationToken).ConfigureAwait(false);
+            anchor = computed;
+        }
+
+        if (anchor.Signature is { } previous)
+        {
+            var check = await checker.CheckAsync(previous, cancellationToken).ConfigureAwait(false);
+            if (check.Outcome == SignatureOutcome.Landed)
+            {
+                return await ConfirmAsync(anchor, previous, check.Status!.Slot, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var blockhash = await rpc.GetLatestBlockhashAsync(Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
+        var transaction = new TransactionBuilder().SetFeePayer(signer).SetRecentBlockHash(blockhash.Blockhash)
+            .AddInstruction(MemoProgram.NewMemo(anchor.Memo, signer.PublicKey))
+            .BuildTransaction().Sign(signer);
+        anchor = anchor with { Signature = transaction.Id };
+        await anchors.UpdateAsync(anchor, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await rpc.SendTransactionAsync(transaction.Serialize(), null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SolanaRpcException ex)
+        {
+            LogSendFailed(logger, anchor.Memo, ex.Message); // the status check below decides
+        }
+
+        SignatureCheck landed;
+        try
+        {
+            landed = await checker.WaitAsync(transaction.Id!, blockhash.LastValidBlockHeight, Commitment.Confirmed, TimeSpan.FromMilliseconds(400), cancellationToken)
+                .WaitAsync(ConfirmationWait, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return new AnchorRunSummary(anchor.Memo, anchor.Signature, null, "pending: not confirmed yet");
+        }
+
+        return landed.Outcome == SignatureOutcome.Landed
+            ? await ConfirmAsync(anchor, transaction.Id!, landed.Status!.Slot, cancellationToken).ConfigureAwait(false)
+            : new AnchorRunSummary(anchor.Memo, anchor.Signature, null, "pending: " + landed.Outcome);
+    }
+
+    /// <summary>
+    /// The entries after <paramref name="latest"/> (at most <see cref="LedgerOptions.MaxEntriesPerAnchor"/>), or why
+    /// anchoring must not go on: the entries of the latest on-chain anchor no longer give its root, or a new entry's hash
+    /// or link is broken.
+    /// </summary>
+    private async Task<(List<LedgerEntry> Entries, string? Refusal)> ReadNewEntriesAsync(string book, OnChainAnchor? latest, CancellationToken cancellationToken)
+    {
+        long start = latest?.Content.FromSeq ?? 1;
+        long expected = start;
+        string previousHash = LedgerEntry.GenesisHash;
+        var anchored = new List<string>();
+        var fresh = new List<LedgerEntry>();
+        int max = options.Value.MaxEntriesPerAnchor;
+        await foreach (var entry in ledger.ReadAsync(book, start, cancellationToken).ConfigureAwait(false))
+        {
+            if (entry.Sequence != expected)
+            {
+                return (fresh, $"sequence {expected} is missing (found {entry.Sequence})");
+            }
+
+            bool inAnchored = latest is not null && entry.Sequence <= latest.Content.ToSeq;
+            // Inside the anchored range the root decides; from its last entry on, every hash and link must hold.
+            if (!inAnchored && (entry.ComputeHash() != entry.Hash || ((entry.Sequence > start || latest is null) && entry.PreviousHash != previousHash)))
+            {
+                return (fresh, $"entry {entry.Sequence} ('{entry.EntryId}') does not match its hash or its link to the entry before");
+            }
+
+            if (inAnchored)
+            {
+                anchored.Add(entry.Hash);
+            }
+            else
+            {
+                fresh.Add(entry);
+            }
+
+            previousHash = entry.Hash;
+            expected++;
+            if (latest is not null && entry.Sequence == latest.Content.ToSeq && MerkleTree.Root(anchored) != latest.Content.RootHex)
+            {
+                return (fresh, $"entries {latest.Range} no longer give the root anchored on chain in transaction {latest.Signature}");
+            }
+
+            if (fresh.Count >= max)
+            {
+                break;
+            }
+        }
+
+        if (latest is not null && expected <= latest.Content.ToSeq)
+        {
+            return (fresh, $"entries up to {latest.Content.ToSeq} are anchored on chain but storage ends at {expected - 1}");
+        }
+
+        return (fresh, null);
+    }
+
+    private async Task<string?> LatestConfirmedSignatureAsync(string book, LedgerAnchor? stored, CancellationToken cancellationToken)
+    {
+        if (stored is { Status: AnchorStatus.Confirmed, Signature: { } signature })
+        {
+            return signature;
+        }
+
+        // The newest row is pending: the confirmed one before it is the hint.
+        var all = await anchors.ListAsync(book, cancellationToken).ConfigureAwait(false);
+        return all.LastOrDefault(a => a.Status == AnchorStatus.Confirmed && a.Signature is not null)?.Signature;
+    }
+
+    /// <summary>Keeps the table's row of the latest on-chain anchor in step with the chain (a cache for proofs).</summary>
+    private async Task CacheAsync(OnChainAnchor? latest, CancellationToken cancellationToken)
+    {
+        if (latest is null)
+        {
+            return;
+        }
+
+        var c = latest.Content;
+        var row = await anchors.GetAsync(c.Book, c.ToSeq, cancellationToken).ConfigureAwait(false);
+        if (row is { Status: AnchorStatus.Confirmed } && row.Content == c && row.Signature == latest.Signature)
+        {
+            return;
+        }
+
+        await anchors.UpsertAsync(new LedgerAnchor(c.Book, c.FromSeq, c.ToSeq, c.RootHex, latest.BlockTime ?? time.GetUtcNow())
+        {
+            Ledger = c.Ledger, PreviousRootHex = c.PreviousRootHex, Signature = latest.Signature, Slot = latest.Slot, Status = AnchorStatus.Confirmed,
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<AnchorRunSummary> ConfirmAsync(LedgerAnchor anchor, string signature, ulong slot, CancellationToken cancellationToken)
+    {
+        await anchors.UpsertAsync(anchor with { Signature = signature, Slot = slot, Status = AnchorStatus.Confirmed }, cancellationToken).ConfigureAwait(false);
+        lastConfirmed = anchor.CreatedAt;
+        LogAnchored(logger, anchor.FromSeq, anchor.ToSeq, anchor.RootHex, signature);
+        return new AnchorRunSummary(anchor.Memo, signature, slot, "confirmed");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ledger entries {From}-{To} anchored: root {Root}, transaction {Signature}")]
+    private static partial void LogAnchored(ILogger logger, long from, long to, string root, string signature);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending anchor memo {Memo} returned an error ({Reason}); checking its status")]
+    private static partial void LogSendFailed(ILogger logger, string memo, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ledger anchoring refused: {Reason}. Storage disagrees with the anchors on chain; run ledger verify")]
+    private static partial void LogRefused(ILogger logger, string reason);
+}

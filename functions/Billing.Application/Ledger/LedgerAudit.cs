@@ -1,0 +1,236 @@
+using System.Globalization;
+using Billing.Domain;
+using Billing.Domain.Burns;
+using Billing.Domain.Invoicing;
+using Billing.Domain.Ledger;
+using Billing.Domain.Payments;
+using Billing.Solana.Rpc;
+using Billing.Storage;
+using Billing.Storage.Ledger;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Application.Ledger;
+
+/// <summary>
+/// What an auditor runs: verify the book against the chain, and reconcile invoices ↔ Stripe payments ↔ burns ↔ ledger
+/// entries, listing every mismatch precisely. Verification trusts the chain, not the anchors table: it reads the
+/// anchor authority's memos (<see cref="AnchorChainReader"/>), checks they link, streams the entries once against them
+/// (<see cref="LedgerStreamVerifier"/>), and then compares the table's rows with the chain.
+/// </summary>
+public sealed class LedgerAudit(
+    LedgerStore ledger,
+    AnchorStore anchors,
+    InvoiceStore invoices,
+    PaymentStore payments,
+    BurnStore burns,
+    ISolanaRpcClient rpc,
+    AnchorAuthority authority,
+    IOptions<LedgerOptions> options,
+    TimeProvider time)
+{
+    private static readonly TimeSpan StuckAfter = TimeSpan.FromHours(1);
+
+    public async Task<LedgerAuditResult> VerifyAsync(CancellationToken cancellationToken)
+    {
+        string book = LedgerEntries.MainBook;
+        var now = time.GetUtcNow();
+        var problems = new List<AuditProblem>();
+        if (!authority.IsConfigured)
+        {
+            problems.Add(new("NoAnchorAuthority", "ledger", "no anchor authority is configured, so nothing can be checked on chain"));
+        }
+
+        var key = authority.IsConfigured ? (await authority.GetAsync(cancellationToken).ConfigureAwait(false)).PublicKey : null;
+        IReadOnlyList<OnChainAnchor> onChain = key is null ? [] : await new AnchorChainReader(rpc).ReadAllAsync(key, authority.LedgerName, book, cancellationToken).ConfigureAwait(false);
+        var (linked, linkProblems) = AnchorChain.Link(onChain);
+        var verifier = new LedgerStreamVerifier(linked, now, options.Value.MaxUnanchoredAge);
+        await foreach (var (entry, recordedAt) in ledger.ReadRecordedAsync(book, 1, cancellationToken).ConfigureAwait(false))
+        {
+            verifier.Add(entry, recordedAt);
+        }
+
+        var head = await ledger.HeadAsync(book, cancellationToken).ConfigureAwait(false);
+        problems.AddRange(linkProblems.Concat(verifier.Complete(head.LastSequence, head.LastHash)).OrderBy(p => p.Sequence).Select(ToAudit));
+
+        // The table is a cache of the chain: a row the chain does not back is reported, never believed.
+        var byRange = linked.ToDictionary(a => a.Content.ToSeq);
+        int pending = 0;
+        foreach (var row in await anchors.ListAsync(book, cancellationToken).ConfigureAwait(false))
+        {
+            string subject = $"anchor {row.FromSeq}-{row.ToSeq}";
+            byRange.TryGetValue(row.ToSeq, out var match);
+            bool backed = match is not null && match.Content == row.Content;
+            if (row.Status == AnchorStatus.Confirmed && (!backed || !onChain.Any(a => a.Signature == row.Signature && a.Content == row.Content)))
+            {
+                problems.Add(new("AnchorNotOnChain", subject,
+                    $"the anchors table records transaction {row.Signature} with root {row.RootHex}, but no anchor memo signed by {key} carries that"));
+            }
+            else if (row.Status == AnchorStatus.Pending && !backed)
+            {
+                pending++;
+                if (match is not null)
+                {
+                    problems.Add(new("AnchorRowMismatch", subject, $"pending row with root {row.RootHex}, the chain anchors this range with root {match.Content.RootHex}"));
+                }
+                else if (now - row.CreatedAt > options.Value.AnchorGrace)
+                {
+                    problems.Add(new("AnchorStale", subject, $"pending since {row.CreatedAt:u}, longer than the grace period {options.Value.AnchorGrace}"));
+                }
+            }
+        }
+
+        return new LedgerAuditResult(verifier.Entries, linked.Count, pending, problems) { Authority = key?.ToString(), Ledger = authority.LedgerName };
+    }
+
+    private static AuditProblem ToAudit(LedgerProblem p) =>
+        new(p.Kind.ToString(), p.EntryId ?? string.Create(CultureInfo.InvariantCulture, $"sequence {p.Sequence}"), p.Message);
+
+    /// <summary>
+    /// Invoices ↔ Stripe payments ↔ burns ↔ ledger entries. Besides broken links it lists every payment that did not simply
+    /// pay its invoice: unapplied ones by reason (<c>PaymentCurrencyMismatch</c>, <c>PaymentUnknownCurrency</c>,
+    /// <c>PaymentMalformedAmount</c>, <c>PaymentForUnknownInvoice</c>, <c>PaymentForUnpayableInvoice</c>,
+    /// <c>PaymentSourceCurrencyChanged</c>), <c>InvoicePartiallyPaid</c> with the remaining amount and <c>CustomerCredit</c>
+    /// for an overpayment, plus <c>PaymentNotSettled</c> for work a crash left half done.
+    /// </summary>
+    public async Task<ReconciliationResult> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var allInvoices = await invoices.ListAsync(null, null, cancellationToken).ConfigureAwait(false);
+        var allPayments = await payments.ListAsync(null, cancellationToken).ConfigureAwait(false);
+        var states = await payments.ListStatesAsync(cancellationToken).ConfigureAwait(false);
+        var unsettled = await payments.ListUnsettledAsync(cancellationToken).ConfigureAwait(false);
+        var allBurns = await burns.ListAsync(null, cancellationToken).ConfigureAwait(false);
+        var entries = (await ledger.ReadAllAsync(LedgerEntries.MainBook, cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.EntryId, StringComparer.Ordinal);
+        var byInvoice = allInvoices.ToDictionary(i => i.Id.ToString(), StringComparer.Ordinal);
+        var paymentsByInvoice = allPayments.GroupBy(p => p.InvoiceId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var burnsByInvoice = allBurns.GroupBy(b => b.InvoiceId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+        var mismatches = new List<AuditProblem>();
+
+        foreach (var invoice in allInvoices)
+        {
+            string id = invoice.Id.ToString();
+            bool booked = invoice.Status is InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid;
+            if (booked && LedgerEntries.InvoiceFinalized(invoice, now) is { } expected && !entries.ContainsKey(expected.EntryId))
+            {
+                mismatches.Add(new("InvoiceNotBooked", id, $"no ledger entry {expected.EntryId}"));
+            }
+
+            var paid = paymentsByInvoice.GetValueOrDefault(id) ?? [];
+            long received = states.TryGetValue(id, out var state) ? state.ReceivedMinor : 0;
+            long total = invoice.Total.MinorUnits;
+            var currency = invoice.Currency;
+            if (invoice.Status is InvoiceStatus.Paid or InvoiceStatus.PartiallyPaid && paid.Count == 0)
+            {
+                mismatches.Add(new("PaidWithoutPayment", id, $"invoice is {InvoiceJson.StatusName(invoice.Status)} but no Stripe payment is recorded"));
+            }
+
+            if (paid.Any(p => p.Resolution is null))
+            {
+                mismatches.Add(new("PaymentNotApplied", id, $"{paid.Count(p => p.Resolution is null)} payment(s) recorded without a decision; the invoice is {InvoiceJson.StatusName(invoice.Status)}"));
+            }
+
+            if (booked && received > 0 && received < total)
+            {
+                mismatches.Add(new("InvoicePartiallyPaid", id, $"received {Amount(received, currency)} of {Amount(total, currency)}; {Amount(total - received, currency)} remaining; nothing burned until it is paid in full"));
+            }
+
+            if (booked && received > Math.Max(total, 0))
+            {
+                mismatches.Add(new("CustomerCredit", id, $"received {Amount(received, currency)} for a total of {Amount(total, currency)}; {Amount(received - Math.Max(total, 0), currency)} booked to {Accounts.CustomerCredit(invoice.Payer)} (refund or apply it); only the total is burned"));
+            }
+
+            var expectedStatus = !booked ? invoice.Status
+                : received >= Math.Max(total, 0) && (received > 0 || state?.CompletedBy is not null) ? InvoiceStatus.Paid
+                : received > 0 ? InvoiceStatus.PartiallyPaid
+                : InvoiceStatus.Finalized;
+            if (booked && expectedStatus != invoice.Status && (paid.Count > 0 || invoice.Status != InvoiceStatus.Paid))
+            {
+                mismatches.Add(new("InvoiceStatusMismatch", id, $"invoice is {InvoiceJson.StatusName(invoice.Status)}, its payments ({Amount(received, currency)} of {Amount(total, currency)}) make it {InvoiceJson.StatusName(expectedStatus)}"));
+            }
+
+            var invoiceBurns = burnsByInvoice.GetValueOrDefault(id) ?? [];
+            if (expectedStatus == InvoiceStatus.Paid && total > 0 && paid.Count > 0 && invoiceBurns.Count == 0)
+            {
+                mismatches.Add(new("PaidWithoutBurn", id, "paid in full but no burn intent exists"));
+            }
+
+            if (invoiceBurns.Count > 0 && expectedStatus != InvoiceStatus.Paid)
+            {
+                mismatches.Add(new("BurnBeforePaid", id, $"a burn intent exists but only {Amount(received, currency)} of {Amount(total, currency)} was received"));
+            }
+
+            foreach (var burn in invoiceBurns.Where(b => b.UsdMinor != total))
+            {
+                mismatches.Add(new(burn.UsdMinor > total ? "BurnExceedsInvoice" : "BurnAmountMismatch", burn.Id, $"burn converts {burn.UsdMinor} minor units, the invoice total is {total}"));
+            }
+        }
+
+        foreach (var payment in allPayments)
+        {
+            if (payment.Resolution == PaymentResolution.Unapplied)
+            {
+                mismatches.Add(new(UnappliedKind(payment.Reason), payment.StripeEventId,
+                    $"{payment.InvoiceId}: {payment.AmountText ?? payment.AmountMinor.ToString(CultureInfo.InvariantCulture)} {payment.Currency} not applied: {payment.Detail}"));
+            }
+            else if (!byInvoice.ContainsKey(payment.InvoiceId))
+            {
+                mismatches.Add(new("PaymentForUnknownInvoice", payment.StripeEventId, $"payment of {payment.AmountMinor} {payment.Currency} for {payment.InvoiceId}, which does not exist"));
+            }
+
+            bool owesEntry = payment.Resolution is null || payment.ToReceivableMinor + payment.ToCreditMinor + payment.ToUnappliedMinor > 0;
+            if (owesEntry && !entries.ContainsKey(LedgerEntries.PaymentId(payment.StripeEventId)))
+            {
+                mismatches.Add(new("PaymentNotBooked", payment.StripeEventId, $"no ledger entry {LedgerEntries.PaymentId(payment.StripeEventId)}"));
+            }
+        }
+
+        foreach (var (invoiceId, since, _) in unsettled.Where(u => now - u.Since > StuckAfter / 60))
+        {
+            mismatches.Add(new("PaymentNotSettled", invoiceId, $"payment effects (ledger, burn intent, invoice status) incomplete since {since:u}; the BurnExecutor timer retries"));
+        }
+
+        foreach (var burn in allBurns)
+        {
+            if (!byInvoice.ContainsKey(burn.InvoiceId))
+            {
+                mismatches.Add(new("BurnForUnknownInvoice", burn.Id, $"burn of {burn.UsdMinor} minor units for {burn.InvoiceId}, which does not exist"));
+            }
+
+            switch (burn.Status)
+            {
+                case BurnStatus.Finalized:
+                    if (!entries.TryGetValue(LedgerEntries.BurnId(burn.Id), out var entry))
+                    {
+                        mismatches.Add(new("BurnNotBooked", burn.Id, $"finalized ({burn.Signature}) but no ledger entry burn:{burn.Id}"));
+                    }
+                    else if (entry.Postings.Where(p => p.Asset == Assets.Token && p.Amount > 0).Sum(p => (decimal)p.Amount) != burn.TokenAmount)
+                    {
+                        mismatches.Add(new("BurnBookedWrongAmount", burn.Id, $"ledger books a different amount than the {burn.TokenAmount} base units burned"));
+                    }
+
+                    break;
+                case BurnStatus.Failed:
+                    mismatches.Add(new("BurnFailed", burn.Id, burn.Reason ?? "failed"));
+                    break;
+                case BurnStatus.Pending or BurnStatus.Signed or BurnStatus.Submitted when now - burn.CreatedAt > StuckAfter:
+                    mismatches.Add(new("BurnStuck", burn.Id, $"{burn.Status.ToString().ToLowerInvariant()} since {burn.CreatedAt:u}: {burn.Reason ?? "no reason recorded"}"));
+                    break;
+            }
+        }
+
+        return new ReconciliationResult(allInvoices.Count, allPayments.Count, allBurns.Count, entries.Count, mismatches);
+    }
+
+    private static string UnappliedKind(UnappliedReason reason) => reason switch
+    {
+        UnappliedReason.CurrencyMismatch => "PaymentCurrencyMismatch",
+        UnappliedReason.UnknownCurrency => "PaymentUnknownCurrency",
+        UnappliedReason.MalformedAmount => "PaymentMalformedAmount",
+        UnappliedReason.UnknownInvoice => "PaymentForUnknownInvoice",
+        UnappliedReason.InvoiceNotPayable => "PaymentForUnpayableInvoice",
+        UnappliedReason.SourceCurrencyChanged => "PaymentSourceCurrencyChanged",
+        _ => "PaymentUnapplied",
+    };
+
+    private static string Amount(long minor, Currency currency) => $"{new Money(minor, currency)} {currency.Code}";
+}

@@ -1,0 +1,12 @@
+namespace Billing.Application.Ledger;
+
+/// <summary>What verifying the book against the chain found.</summary>
+public sealed record LedgerAuditResult(int Entries, int Anchors, int PendingAnchors, IReadOnlyList<AuditProblem> Problems)
+{
+    public bool Ok => Problems.Count == 0;
+
+    /// <summary>The anchor authority whose memos were read (base58), and the ledger name they carry.</summary>
+    public string? Authority { get; init; }
+
+    public string? Ledger { get; init; }
+}

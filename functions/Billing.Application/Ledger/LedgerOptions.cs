@@ -1,0 +1,27 @@
+namespace Billing.Application.Ledger;
+
+/// <summary>Anchoring and verification settings, bound from <c>Billing:Ledger</c>.</summary>
+public sealed class LedgerOptions
+{
+    public const string Section = "Billing:Ledger";
+
+    /// <summary>
+    /// Name written into every anchor memo, separating deployments that share an anchor authority. Empty: the table
+    /// prefix. Fixed for the life of a deployment (verification looks for memos under this name).
+    /// </summary>
+    public string? Name { get; set; }
+
+    /// <summary>The anchor authority's keypair (Solana CLI JSON array; a Key Vault reference in Azure). Empty: the treasury signs anchors.</summary>
+    public string? AnchorKeypair { get; set; }
+
+    /// <summary>How often <c>AnchorLedger</c> runs (keep in step with <c>AnchorSchedule</c>).</summary>
+    public TimeSpan AnchorInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Extra wait on top of <see cref="AnchorInterval"/> before an unanchored entry or a pending anchor is a problem.</summary>
+    public TimeSpan AnchorGrace { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>At most this many entries per anchor, so an anchor's range (and a proof) stays small.</summary>
+    public int MaxEntriesPerAnchor { get; set; } = 10_000;
+
+    public TimeSpan MaxUnanchoredAge => AnchorInterval + AnchorGrace;
+}

@@ -1,0 +1,46 @@
+using Billing.Domain.Ledger;
+using Billing.Solana.Keys;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Application.Ledger;
+
+public sealed class LedgerOptionsValidator : IValidateOptions<LedgerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LedgerOptions o)
+    {
+        var failures = new List<string>();
+        if (!string.IsNullOrEmpty(o.Name) && !AnchorMemo.IsValidLedger(o.Name))
+        {
+            failures.Add($"Billing:Ledger:Name '{o.Name}' must be 1-{AnchorMemo.MaxLedgerLength} letters, digits, '-', '_' or '.'.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(o.AnchorKeypair))
+        {
+            try
+            {
+                _ = Keypair.FromJson(o.AnchorKeypair);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or System.Text.Json.JsonException or InvalidOperationException)
+            {
+                failures.Add("Billing:Ledger:AnchorKeypair is not a Solana CLI keypair (a JSON array of 64 numbers).");
+            }
+        }
+
+        if (o.AnchorInterval <= TimeSpan.Zero || o.AnchorInterval > TimeSpan.FromDays(1))
+        {
+            failures.Add("Billing:Ledger:AnchorInterval must be between 0 and 1 day.");
+        }
+
+        if (o.AnchorGrace < TimeSpan.Zero || o.AnchorGrace > TimeSpan.FromDays(1))
+        {
+            failures.Add("Billing:Ledger:AnchorGrace must be between 0 and 1 day.");
+        }
+
+        if (o.MaxEntriesPerAnchor is < 1 or > 100_000)
+        {
+            failures.Add("Billing:Ledger:MaxEntriesPerAnchor must be between 1 and 100,000.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,23 @@
+using Billing.Domain.Ledger;
+
+namespace Billing.Application.Ledger;
+
+/// <summary>What <see cref="LedgerReader.ProofAsync"/> found.</summary>
+public abstract record LedgerProofResult
+{
+    private LedgerProofResult()
+    {
+    }
+
+    /// <summary>The entry, the on-chain anchor covering it, the anchor authority (base58) and the Merkle path to its root.</summary>
+    public sealed record Found(LedgerEntry Entry, OnChainAnchor Anchor, string Authority, IReadOnlyList<MerkleProofStep> Proof, bool Verified) : LedgerProofResult;
+
+    /// <summary>No such entry (or, for a payer, not one of its own).</summary>
+    public sealed record NotFound : LedgerProofResult;
+
+    /// <summary>No anchor on chain covers the entry yet.</summary>
+    public sealed record NotAnchored(LedgerEntry Entry) : LedgerProofResult;
+
+    /// <summary>Entries of the covering anchor are missing from storage.</summary>
+    public sealed record Damaged(OnChainAnchor Anchor) : LedgerProofResult;
+}

@@ -1,0 +1,32 @@
+using Billing.Application.Burns;
+using Billing.Storage.Ledger;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Application.Ledger;
+
+/// <summary>
+/// Composition of the ledger: <c>Billing:Ledger</c> bound and validated at start, the recorder every money and token
+/// movement books through, anchoring on Solana, the audit (verify, reconcile) and the read side (balances, entries, proofs).
+/// </summary>
+public static class LedgerServiceCollectionExtensions
+{
+    /// <summary>Needs <see cref="BurnsServiceCollectionExtensions.AddBurns"/> (the treasury signs anchors when no anchor keypair is set).</summary>
+    public static IServiceCollection AddLedger(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<LedgerOptions>().Bind(configuration.GetSection(LedgerOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LedgerOptions>, LedgerOptionsValidator>());
+        services.TryAddSingleton<LedgerStore>();
+        services.TryAddSingleton<AnchorStore>();
+        services.TryAddSingleton<LedgerRecorder>();
+        services.TryAddSingleton<ILedgerRecorder>(sp => sp.GetRequiredService<LedgerRecorder>());
+        services.TryAddSingleton<AnchorAuthority>();
+        services.TryAddSingleton<LedgerAnchorService>();
+        services.TryAddSingleton<LedgerAudit>();
+        services.TryAddSingleton<LedgerReader>();
+        return services;
+    }
+}

@@ -1,0 +1,7 @@
+namespace Billing.Application.Ledger;
+
+/// <summary>What reconciling invoices, payments, burns and ledger entries found.</summary>
+public sealed record ReconciliationResult(int Invoices, int Payments, int Burns, int Entries, IReadOnlyList<AuditProblem> Mismatches)
+{
+    public bool Ok => Mismatches.Count == 0;
+}

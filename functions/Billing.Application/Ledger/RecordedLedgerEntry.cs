@@ -1,0 +1,6 @@
+using Billing.Domain.Ledger;
+
+namespace Billing.Application.Ledger;
+
+/// <summary>An entry and storage's write time (what the anchoring deadline is measured from).</summary>
+public sealed record RecordedLedgerEntry(LedgerEntry Entry, DateTimeOffset RecordedAt);

@@ -1,0 +1,14 @@
+using Billing.Domain.Payments;
+
+namespace Billing.Application.Payments;
+
+/// <summary>What the webhook answers about one payment event.</summary>
+public sealed record PaymentOutcome(
+    string InvoiceId,
+    bool NewPayment,
+    bool InvoiceKnown,
+    string? BurnId,
+    PaymentResolution Resolution,
+    UnappliedReason Reason,
+    string Detail,
+    string? InvoiceStatus);

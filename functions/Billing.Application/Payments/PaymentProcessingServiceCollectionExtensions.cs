@@ -1,0 +1,21 @@
+using Billing.Payments;
+using Billing.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Billing.Application.Payments;
+
+/// <summary>Composition of payments: Stripe (webhook verification, invoice sync) and the processor that turns a paid invoice into records and a burn intent.</summary>
+public static class PaymentProcessingServiceCollectionExtensions
+{
+    /// <summary>Needs AddBurns and AddLedger (the processor books the payment and signals the executor).</summary>
+    public static IServiceCollection AddPaymentProcessing(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddStripePayments(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PaymentStore>();
+        services.TryAddSingleton<PaymentProcessor>();
+        return services;
+    }
+}

@@ -1,0 +1,248 @@
+using Billing.Application.Burns;
+using Billing.Application.Ledger;
+using Billing.Domain.Burns;
+using Billing.Domain.Invoicing;
+using Billing.Domain.Payments;
+using Billing.Payments;
+using Billing.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Billing.Application.Payments;
+
+/// <summary>
+/// Turns a verified <c>invoice.paid</c> into durable records, reconciled with the invoice before anything is burned
+/// (DESIGN §4.11, <see cref="PaymentApplication"/>). The steps, each idempotent:
+/// <list type="number">
+/// <item>an "unsettled" marker for the invoice (so a crash anywhere after it is repaired by <see cref="SettlePendingAsync(CancellationToken)"/>);</item>
+/// <item>the decision — applied (the split between receivable and customer credit), unchanged or unapplied with a reason —
+/// written with the event row and the invoice's payment state in one entity-group transaction (the dedup by event id);</item>
+/// <item>settling: the ledger entry of every event of the invoice, then the one burn intent of the invoice total once it is
+/// fully paid, then the invoice status (paid or partially paid) last, then the marker is removed.</item>
+/// </list>
+/// A replay finds its event row and only re-runs the settling, which adds nothing that exists.
+/// </summary>
+public sealed partial class PaymentProcessor(
+    PaymentStore payments,
+    InvoiceStore invoices,
+    BurnStore burns,
+    ILedgerRecorder ledger,
+    BurnTrigger trigger,
+    TimeProvider time,
+    ILogger<PaymentProcessor> logger)
+{
+    private const int MaxAttempts = 20;
+
+    /// <summary>Test seam: stop right after this step, as a crash would. Never set in production.</summary>
+    internal Func<string, bool>? CrashAfter { get; set; }
+
+    public async Task<PaymentOutcome> RecordAsync(WebhookOutcome.PaymentReceived paid, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        string invoiceId = paid.BillingInvoiceId.ToString();
+        var marker = await payments.MarkUnsettledAsync(invoiceId, now, cancellationToken).ConfigureAwait(false);
+        if (Crash("marked"))
+        {
+            throw new OperationCanceledException("test crash after marking");
+        }
+
+        PaymentRecord? record = null;
+        bool isNew = false;
+        for (int attempt = 0; attempt < MaxAttempts && record is null; attempt++)
+        {
+            if (await payments.GetAsync(invoiceId, paid.StripeEventId, cancellationToken).ConfigureAwait(false) is { } existing)
+            {
+                LogReplay(logger, paid.StripeEventId, invoiceId);
+                record = existing;
+                break;
+            }
+
+            var invoice = await invoices.GetAsync(paid.BillingInvoiceId, cancellationToken).ConfigureAwait(false);
+            var (state, etag) = await payments.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+            var decision = PaymentApplication.Decide(invoice, state, new IncomingPayment(paid.StripeEventId, paid.StripeInvoiceId, paid.Currency,
+                paid.MalformedAmount is null ? paid.AmountPaidMinor : null, paid.MalformedAmount));
+            var candidate = new PaymentRecord(paid.StripeEventId, invoiceId, paid.BillingInvoiceId.Payer, paid.AmountPaidMinor, paid.Currency,
+                paid.StripeInvoiceId, paid.StripeCustomerId, paid.PaymentIntentId, paid.PaidAt, now)
+            {
+                Resolution = decision.Resolution,
+                Reason = decision.Reason,
+                Detail = decision.Detail,
+                AmountText = paid.MalformedAmount,
+                DeltaMinor = decision.DeltaMinor,
+                ToReceivableMinor = decision.ToReceivableMinor,
+                ToCreditMinor = decision.ToCreditMinor,
+                ToUnappliedMinor = decision.ToUnappliedMinor,
+            };
+            switch (await payments.TryRecordAsync(candidate, decision.State, etag, cancellationToken).ConfigureAwait(false))
+            {
+                case PaymentWrite.Recorded:
+                    record = candidate;
+                    isNew = true;
+                    LogDecision(logger, paid.StripeEventId, invoiceId, decision.Resolution, decision.Detail);
+                    break;
+                case PaymentWrite.StateChanged:
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * (attempt + 1))), time, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+
+        if (record is null)
+        {
+            throw new PaymentContentionException(invoiceId, MaxAttempts);
+        }
+
+        if (Crash("recorded"))
+        {
+            throw new OperationCanceledException("test crash after recording");
+        }
+
+        var settled = await SettleAsync(invoiceId, marker, cancellationToken).ConfigureAwait(false);
+        return new PaymentOutcome(invoiceId, isNew, settled.Invoice is not null, settled.BurnId, record.Resolution ?? PaymentResolution.Unapplied,
+            record.Reason, record.Detail ?? "", settled.Invoice is { } i ? InvoiceJson.StatusName(i.Status) : null);
+    }
+
+    /// <summary>
+    /// Completes the effects of every invoice left with an unsettled marker older than 30 s (a crash, an outage; younger
+    /// ones likely belong to a request still running). The BurnExecutor timer calls it.
+    /// </summary>
+    public Task<int> SettlePendingAsync(CancellationToken cancellationToken) => SettlePendingAsync(TimeSpan.FromSeconds(30), cancellationToken);
+
+    /// <summary>The same for markers older than <paramref name="minimumAge"/>.</summary>
+    public async Task<int> SettlePendingAsync(TimeSpan minimumAge, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<(string InvoiceId, DateTimeOffset Since, Azure.ETag ETag)> pending;
+        try
+        {
+            pending = await payments.ListUnsettledAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            LogSettleFailed(logger, ex, "(list)");
+            return 0;
+        }
+
+        int settled = 0;
+        var cutoff = time.GetUtcNow() - minimumAge;
+        foreach (var (invoiceId, _, etag) in pending.Where(p => p.Since <= cutoff))
+        {
+            try
+            {
+                await SettleAsync(invoiceId, etag, cancellationToken).ConfigureAwait(false);
+                settled++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSettleFailed(logger, ex, invoiceId); // one invoice never blocks the others; it stays marked and is retried
+            }
+        }
+
+        return settled;
+    }
+
+    private async Task<(Invoice? Invoice, string? BurnId)> SettleAsync(string invoiceId, Azure.ETag marker, CancellationToken cancellationToken)
+    {
+        foreach (var payment in await payments.ListAsync(invoiceId, cancellationToken).ConfigureAwait(false))
+        {
+            await ledger.PaymentAppliedAsync(payment, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (Crash("booked"))
+        {
+            throw new OperationCanceledException("test crash after booking");
+        }
+
+        InvoiceId id;
+        try
+        {
+            id = InvoiceId.Parse(invoiceId);
+        }
+        catch (FormatException)
+        {
+            await payments.ClearUnsettledAsync(invoiceId, marker, cancellationToken).ConfigureAwait(false);
+            return (null, null);
+        }
+
+        var (state, _) = await payments.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+        var invoice = await invoices.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        string? burnId = null;
+        if (invoice is not null && invoice.Status is InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid)
+        {
+            long received = state.ReceivedMinor;
+            long total = invoice.Total.MinorUnits;
+            if (state.CompletedBy is { } completedBy && total > 0 && received >= total)
+            {
+                // Only ever the invoice total: an overpayment is a customer credit, never extra tokens.
+                var now = time.GetUtcNow();
+                var (intent, created) = await burns.CreateIfAbsentAsync(new BurnIntent
+                {
+                    Id = BurnIntent.IdFor(invoiceId),
+                    InvoiceId = invoiceId,
+                    Payer = invoice.Payer,
+                    PaymentId = completedBy,
+                    UsdMinor = total,
+                    Currency = invoice.Currency.Code,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                }, cancellationToken).ConfigureAwait(false);
+                burnId = intent.Id;
+                if (created)
+                {
+                    LogIntent(logger, intent.Id, invoiceId, total, invoice.Currency.Code);
+                }
+
+                trigger.Signal(); // an immediate attempt; the BurnExecutor timer is the safety net
+            }
+
+            if (Crash("burn"))
+            {
+                throw new OperationCanceledException("test crash after the burn intent");
+            }
+
+            if (received > 0 || state.CompletedBy is not null)
+            {
+                invoice = await ApplyToInvoiceAsync(id, received, cancellationToken).ConfigureAwait(false) ?? invoice;
+            }
+        }
+
+        await payments.ClearUnsettledAsync(invoiceId, marker, cancellationToken).ConfigureAwait(false);
+        return (invoice, burnId);
+    }
+
+    /// <summary>The invoice status follows the payments: forward only, guarded by the invoice's ETag.</summary>
+    private async Task<Invoice?> ApplyToInvoiceAsync(InvoiceId id, long received, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            if (await invoices.GetWithETagAsync(id, cancellationToken).ConfigureAwait(false) is not var (invoice, etag))
+            {
+                return null;
+            }
+
+            if (invoice.Status is not (InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid))
+            {
+                return invoice;
+            }
+
+            var updated = invoice.ApplyPayments(received);
+            if (ReferenceEquals(updated, invoice) || await invoices.TryReplaceAsync(updated, etag, cancellationToken).ConfigureAwait(false))
+            {
+                return updated;
+            }
+        }
+
+        throw new PaymentContentionException(id.ToString(), MaxAttempts);
+    }
+
+    private bool Crash(string point) => CrashAfter?.Invoke(point) == true;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} for {InvoiceId} was already recorded; re-checking its effects only")]
+    private static partial void LogReplay(ILogger logger, string eventId, string invoiceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} for {InvoiceId}: {Resolution}, {Detail}")]
+    private static partial void LogDecision(ILogger logger, string eventId, string invoiceId, PaymentResolution resolution, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Settling the payments of {InvoiceId} failed; it stays marked and is retried")]
+    private static partial void LogSettleFailed(ILogger logger, Exception exception, string invoiceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Burn intent {BurnId} created for {InvoiceId}: {AmountMinor} minor {Currency}")]
+    private static partial void LogIntent(ILogger logger, string burnId, string invoiceId, long amountMinor, string currency);
+}

@@ -1,0 +1,26 @@
+using System.Text.Json.Serialization;
+
+namespace Billing.Contracts.Burns;
+
+/// <summary>
+/// One burn intent as <c>GET /api/v1/burns</c> lists it. <see cref="TokenAmount"/> is a u64 in base units, a decimal string
+/// so JSON readers lose nothing; <see cref="Price"/> is USD per token as a decimal string. Unset members are <c>null</c>.
+/// </summary>
+public sealed record BurnView(
+    string Id,
+    string InvoiceId,
+    long UsdMinor,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Price,
+    string TokenAmount,
+    int Decimals,
+    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Signature,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ulong? Slot,
+    string Payer,
+    string Currency,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Mint,
+    string Memo,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Reason,
+    int Signings,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);

@@ -1,0 +1,43 @@
+using System.Globalization;
+using Billing.Application.Ledger;
+using Billing.Contracts;
+using Billing.Contracts.Ledger;
+using Billing.Contracts.Problems;
+using Billing.Domain.Partners;
+using Billing.Functions.Http;
+using Billing.Functions.LedgerEntriesHttp;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Billing.Functions.LedgerBalances;
+
+/// <summary>GET /api/v1/ledger/balances?payer= : finance reads any balances, a payer only its own (payer= its id).</summary>
+public static class LedgerBalancesFunction
+{
+    public const string Route = "/api/v1/ledger/balances";
+    private const int MaxPayerLength = 128;
+
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapGet(Route, HandleAsync).WithName("LedgerBalances").Produces<LedgerBalancesResponse>().ProducesProblems(StatusCodes.Status400BadRequest).RequireRoles(LedgerContract.Forbidden, LedgerContract.FinanceAndPayers);
+
+    public static async Task<Results<JsonHttpResult<LedgerBalancesResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
+        HttpContext context, LedgerReader reader, CancellationToken cancellationToken)
+    {
+        var caller = context.Caller();
+        string? payer = context.Request.Query.TryGetValue("payer", out var values) ? values.ToString() : null;
+        if (payer is not null && (string.IsNullOrWhiteSpace(payer) || payer.Length > MaxPayerLength || payer.Trim() != payer || payer.Any(char.IsControl) || values.Count > 1))
+        {
+            return ApiProblems.BadRequest("payer is not a partner id", new ApiFieldError("payer", $"must be one partner id of 1-{MaxPayerLength} characters without spaces at the ends or control characters"));
+        }
+
+        if (caller.Role != PartnerRole.Finance && payer != caller.Id)
+        {
+            return ApiProblems.Of(StatusCodes.Status403Forbidden, "Forbidden", $"'{caller.Id}' may read only its own balances (payer={caller.Id})");
+        }
+
+        var balances = await reader.BalancesAsync(payer, cancellationToken).ConfigureAwait(false);
+        var rows = balances.All
+            .OrderBy(b => b.Account, StringComparer.Ordinal).ThenBy(b => b.Asset, StringComparer.Ordinal)
+            .Select(b => new LedgerBalance(b.Account, b.Asset, b.Amount.ToString(CultureInfo.InvariantCulture)));
+        return TypedResults.Json(new LedgerBalancesResponse(payer, [.. rows]), BillingJsonContext.Default.LedgerBalancesResponse);
+    }
+}

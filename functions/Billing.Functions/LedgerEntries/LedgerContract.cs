@@ -1,0 +1,36 @@
+using System.Globalization;
+using Billing.Contracts.Ledger;
+using Billing.Domain.Ledger;
+using Billing.Domain.Partners;
+
+namespace Billing.Functions.LedgerEntriesHttp;
+
+/// <summary>What the ledger routes share: who may read what, and an entry as the contract shows it.</summary>
+public static class LedgerContract
+{
+    /// <summary>The 403 detail of every ledger route.</summary>
+    public const string Forbidden = "the ledger is for finance (payers may read their own balances and proofs)";
+
+    /// <summary>Balances and proofs: finance, and payers (for their own, which the route checks).</summary>
+    public static readonly PartnerRole[] FinanceAndPayers = [PartnerRole.Finance, PartnerRole.Carrier, PartnerRole.Tenant];
+
+    /// <summary>The entry's hashed form (<see cref="LedgerEntryJson"/>, which a test keeps equal to this), plus the write time when given.</summary>
+    public static LedgerEntryView ToView(LedgerEntry entry, DateTimeOffset? recordedAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new LedgerEntryView(
+            entry.Book,
+            entry.Sequence,
+            entry.EntryId,
+            entry.Kind.ToString(),
+            entry.OccurredAt.ToString("O", CultureInfo.InvariantCulture),
+            entry.OccurredAt.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            [.. entry.Postings.Select(p => new LedgerPostingView(p.Account, p.Asset, p.Amount.ToString(CultureInfo.InvariantCulture)))],
+            entry.Metadata,
+            entry.PreviousHash,
+            entry.Hash)
+        {
+            RecordedAt = recordedAt?.ToString("O", CultureInfo.InvariantCulture),
+        };
+    }
+}

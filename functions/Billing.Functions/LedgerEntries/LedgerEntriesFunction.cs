@@ -1,0 +1,52 @@
+using System.Globalization;
+using Billing.Application.Ledger;
+using Billing.Contracts;
+using Billing.Contracts.Ledger;
+using Billing.Contracts.Problems;
+using Billing.Domain.Partners;
+using Billing.Functions.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Billing.Functions.LedgerEntriesHttp;
+
+/// <summary>
+/// GET /api/v1/ledger/entries?from=&amp;limit= (finance): a page of entries with every hashed field, so an auditor can
+/// recompute the chain and the roots itself. Parameters are checked before storage is touched.
+/// </summary>
+public static class LedgerEntriesFunction
+{
+    public const string Route = "/api/v1/ledger/entries";
+
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapGet(Route, HandleAsync).WithName("LedgerEntries").Produces<LedgerEntriesResponse>().ProducesProblems(StatusCodes.Status400BadRequest).RequireRoles(LedgerContract.Forbidden, PartnerRole.Finance);
+
+    public static async Task<Results<JsonHttpResult<LedgerEntriesResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
+        HttpRequest request, LedgerReader reader, CancellationToken cancellationToken)
+    {
+        var errors = new List<ApiFieldError>();
+        long from = 1;
+        int limit = LedgerReader.MaxEntriesPage;
+        if (request.Query.TryGetValue("from", out var fromText) && !(long.TryParse(fromText.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out from) && from >= 1))
+        {
+            errors.Add(new ApiFieldError("from", "must be a sequence number ≥ 1"));
+        }
+
+        if (request.Query.TryGetValue("limit", out var limitText) && !(int.TryParse(limitText.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= LedgerReader.MaxEntriesPage))
+        {
+            errors.Add(new ApiFieldError("limit", $"must be an integer from 1 to {LedgerReader.MaxEntriesPage}"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.BadRequest("invalid query parameters", [.. errors]);
+        }
+
+        var page = await reader.EntriesAsync(from, limit, cancellationToken).ConfigureAwait(false);
+        var body = new LedgerEntriesResponse(
+            page.Book,
+            new LedgerHeadView(page.Head.LastSequence, page.Head.LastHash),
+            [.. page.Entries.Select(e => LedgerContract.ToView(e.Entry, e.RecordedAt))],
+            page.Next);
+        return TypedResults.Json(body, BillingJsonContext.Default.LedgerEntriesResponse);
+    }
+}

@@ -1,0 +1,59 @@
+using Billing.Application.Ledger;
+using Billing.Contracts;
+using Billing.Contracts.Ledger;
+using Billing.Contracts.Problems;
+using Billing.Domain.Ledger;
+using Billing.Domain.Partners;
+using Billing.Functions.Http;
+using Billing.Functions.LedgerEntriesHttp;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Billing.Functions.LedgerProof;
+
+/// <summary>
+/// GET /api/v1/ledger/proof/{entryId}: the Merkle inclusion proof of one entry in the on-chain anchor that covers it, with
+/// the entry's hashed fields and the anchor transaction (a verifier checks the transaction itself). Finance, and the payer
+/// the entry books, may read it; to any other payer the entry does not exist.
+/// </summary>
+public static class LedgerProofFunction
+{
+    public const string Route = "/api/v1/ledger/proof/{entryId}";
+
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapGet(Route, HandleAsync).WithName("LedgerProof").Produces<LedgerProofResponse>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).RequireRoles(LedgerContract.Forbidden, LedgerContract.FinanceAndPayers);
+
+    public static async Task<Results<JsonHttpResult<LedgerProofResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
+        HttpContext context, string entryId, LedgerReader reader, CancellationToken cancellationToken)
+    {
+        var caller = context.Caller();
+        if (!LedgerValidation.IsValidEntryId(entryId))
+        {
+            return ApiProblems.BadRequest("entryId is not an entry id", new ApiFieldError("entryId", $"must be 1-{LedgerValidation.MaxEntryIdLength} characters without control characters"));
+        }
+
+        switch (await reader.ProofAsync(entryId, caller.Role == PartnerRole.Finance ? null : caller.Id, cancellationToken).ConfigureAwait(false))
+        {
+            case LedgerProofResult.Found found:
+                var (entry, anchor) = (found.Entry, found.Anchor);
+                var content = anchor.Content;
+                var body = new LedgerProofResponse(
+                    entry.EntryId,
+                    entry.Sequence,
+                    entry.Hash,
+                    LedgerContract.ToView(entry),
+                    new LedgerAnchorView(content.Ledger, content.Book, content.FromSeq, content.ToSeq, content.RootHex, content.PreviousRootHex,
+                        AnchorMemo.Format(content), anchor.Signature, anchor.Slot, found.Authority, "confirmed"),
+                    [.. found.Proof.Select(p => new MerkleStepView(p.SiblingHex, p.IsLeft))],
+                    found.Verified);
+                return TypedResults.Json(body, BillingJsonContext.Default.LedgerProofResponse);
+            case LedgerProofResult.NotAnchored notAnchored:
+                return ApiProblems.Of(StatusCodes.Status409Conflict, "Not anchored yet",
+                    $"entry {entryId} (sequence {notAnchored.Entry.Sequence}) is not covered by an anchor on chain yet; the AnchorLedger timer will anchor it");
+            case LedgerProofResult.Damaged damaged:
+                return ApiProblems.Of(StatusCodes.Status409Conflict, "Ledger damaged", $"entries of anchor {damaged.Anchor.Range} are missing; run ledger verify");
+            default:
+                return ApiProblems.NotFound($"no ledger entry '{entryId}'");
+        }
+    }
+}

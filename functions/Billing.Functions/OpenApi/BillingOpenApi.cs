@@ -1,0 +1,80 @@
+using Billing.Functions.Http;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Billing.Functions.OpenApiHttp;
+
+/// <summary>
+/// The OpenAPI 3.1 document, generated from the mapped endpoints: only the public routes (<c>/api/…</c>, not the host's
+/// invocations), the <c>X-Api-Key</c> scheme on every route that requires roles (with its 401 and 403 problem answers and
+/// the roles admitted), and nothing that varies between runs (no servers: the host decides where the API lives).
+/// </summary>
+public static class BillingOpenApi
+{
+    public const string DocumentName = "v1";
+    public const string ApiKeyScheme = "ApiKey";
+
+    public static IServiceCollection AddBillingOpenApi(this IServiceCollection services) =>
+        services
+            // Schemas follow the framework's JSON options: numbers are numbers, as the API writes them (no route reads JSON it binds).
+            .ConfigureHttpJsonOptions(j => j.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict)
+            .AddOpenApi(DocumentName, o =>
+        {
+            o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
+            o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "DePIN usage and billing API",
+                    Version = DocumentName,
+                    Description = "Partners post usage, finance closes periods and reads invoices, burns and the ledger. Errors are application/problem+json.",
+                };
+                document.Servers?.Clear();
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[ApiKeyScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = "X-Api-Key",
+                    Description = "A partner's API key; the partner's role decides which routes it may call.",
+                };
+                return Task.CompletedTask;
+            });
+            o.AddOperationTransformer((operation, context, _) =>
+            {
+                var access = context.Description.ActionDescriptor.EndpointMetadata.OfType<EndpointAccess.AllowedRoles>().FirstOrDefault();
+                if (access is null)
+                {
+                    return Task.CompletedTask;
+                }
+
+                string roles = string.Join(", ", access.Roles.Order().Select(r => r.ToString().ToLowerInvariant()));
+                operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [] }];
+                operation.Responses ??= [];
+                operation.Responses.TryAdd("401", Problem("No valid X-Api-Key header.", context.Document));
+                operation.Responses.TryAdd("403", Problem($"The caller's role may not use this route (admitted: {roles}).", context.Document));
+                operation.Description = string.IsNullOrEmpty(operation.Description) ? $"Roles: {roles}." : $"{operation.Description} Roles: {roles}.";
+                return Task.CompletedTask;
+            });
+        });
+
+    /// <summary>The document as JSON, exactly as served and committed.</summary>
+    public static async Task<string> RenderAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var provider = services.GetRequiredKeyedService<IOpenApiDocumentProvider>(DocumentName);
+        var document = await provider.GetOpenApiDocumentAsync(cancellationToken).ConfigureAwait(false);
+        string json = await document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, cancellationToken).ConfigureAwait(false);
+        return json.ReplaceLineEndings("\n") + "\n";
+    }
+
+    private static OpenApiResponse Problem(string description, OpenApiDocument? document) => new()
+    {
+        Description = description,
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            [Contracts.Problems.ApiProblem.ContentType] = new() { Schema = new OpenApiSchemaReference(nameof(Contracts.Problems.ApiProblem), document) },
+        },
+    };
+}

@@ -1,0 +1,334 @@
+using System.Text.Json.Nodes;
+using Billing.Domain.Burns;
+using Billing.Application.Burns;
+using Billing.Solana.Keys;
+using Billing.Solana.Configuration;
+using Billing.Solana.Rpc;
+using Billing.Domain.Ledger;
+using Billing.Application.Ledger;
+using Billing.Storage;
+using Billing.Storage.Ledger;
+using Billing.Tests.Shared;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Application.Tests.Burns;
+
+/// <summary>A private localnet (these tests expire blockhashes) plus Azurite, shared by the burn tests.</summary>
+public sealed class BurnChainFixture : IAsyncLifetime
+{
+    public PrivateLocalnetFixture Localnet { get; } = new();
+
+    public AzuriteFixture Azurite { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        await Localnet.InitializeAsync();
+        await Azurite.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Localnet.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// Fault injection against the localnet: RPC errors after landing, timeouts, crashes between signing, sending and
+/// recording, blockhash expiry. In every case exactly one burn lands and the intent ends finalized with its signature.
+/// </summary>
+public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChainFixture>
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private sealed class Harness
+    {
+        public required BurnStore Burns { get; init; }
+        public required SolanaRpcClient Rpc { get; init; }
+        public required PublicKey Mint { get; init; }
+        public required PublicKey TreasuryAta { get; init; }
+        public required Func<ISolanaRpcClient, BurnExecutor> NewExecutorWith { get; init; }
+
+        public BurnExecutor NewExecutor() => NewExecutorWith(Rpc);
+
+        /// <summary>An executor whose process dies at <paramref name="point"/>: its run ends with <see cref="SimulatedCrashException"/>.</summary>
+        public async Task CrashAsync(CrashPoint point) =>
+            await Assert.ThrowsAsync<SimulatedCrashException>(() => NewExecutorWith(new CrashingRpc(Rpc, point)).RunAsync(Ct));
+        public required LedgerStore Ledger { get; init; }
+
+        public async Task<BurnIntent> CreateIntentAsync(long usdMinor = 12_345)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var intent = new BurnIntent
+            {
+                Id = BurnIntent.IdFor($"INV-carrier-tmo-{Guid.NewGuid():N}"[..30]),
+                InvoiceId = "INV-carrier-tmo-202610",
+                Payer = "carrier-tmo",
+                PaymentId = "evt_" + Guid.NewGuid().ToString("N"),
+                UsdMinor = usdMinor,
+                Currency = "USD",
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            return (await Burns.CreateIfAbsentAsync(intent, Ct)).Intent;
+        }
+
+        public async Task<BurnIntent> GetAsync(string id) => (await Burns.GetAsync(id, Ct))!.Value.Intent;
+
+        public async Task<ulong> SupplyAsync() => (await Rpc.GetTokenSupplyAsync(Mint, Commitment.Confirmed, Ct)).Amount;
+
+        public async Task<ulong> BalanceAsync() => (await Rpc.GetTokenAccountBalanceAsync(TreasuryAta, Commitment.Confirmed, Ct)).Amount;
+    }
+
+    private async Task<Harness> NewAsync(ulong balance = 1_000_000_000_000, string price = "2.50", TimeSpan? priceAge = null, Action<SolanaRpcOptions>? rpcOptions = null)
+    {
+        var rpc = chain.Localnet.CreateClient(o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromSeconds(2);
+            o.MaxRetryAttempts = 2;
+            o.RetryBaseDelay = TimeSpan.FromMilliseconds(50);
+            o.UseJitter = false;
+            rpcOptions?.Invoke(o);
+        });
+        await chain.Localnet.AdminAsync("admin_clearFaults", [], Ct); // faults a previous test armed but did not use
+        var treasury = chain.Localnet.LoadTreasury();
+        var (mint, ata) = await chain.Localnet.CreateMintWithBalanceAsync(rpc, treasury, treasury, balance, Ct);
+        var tables = await chain.Azurite.NewTablesAsync();
+        var burns = new BurnStore(tables);
+        var ledger = new LedgerStore(tables);
+        await ledger.EnsureCreatedAsync(Ct);
+        var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = new JsonArray(chain.Localnet.Info.TreasuryKeypair.Select(b => (JsonNode?)(int)b).ToArray()).ToJsonString() });
+        var burnOptions = Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60) });
+        IPriceOracle oracle = priceAge is { } age ? new StaleOracle(price, age) : new FixedPriceOracle(price, TimeProvider.System);
+        return new Harness
+        {
+            Burns = burns,
+            Rpc = rpc,
+            Mint = mint,
+            TreasuryAta = ata,
+            Ledger = ledger,
+            NewExecutorWith = executorRpc => new BurnExecutor(burns, executorRpc, oracle, new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, TimeProvider.System), burnOptions, TimeProvider.System, NullLogger<BurnExecutor>.Instance),
+        };
+    }
+
+    private sealed class StaleOracle(string price, TimeSpan age) : IPriceOracle
+    {
+        public Task<PriceQuote> GetQuoteAsync(CancellationToken cancellationToken) => Task.FromResult(PriceQuote.Parse(price, DateTimeOffset.UtcNow - age, "stale-test"));
+    }
+
+    private async Task AssertLandedOnceAsync(Harness h, BurnIntent final, ulong supplyBefore, ulong expectedAmount)
+    {
+        Assert.Equal(BurnStatus.Finalized, final.Status);
+        Assert.Equal(expectedAmount, final.TokenAmount);
+        Assert.Equal(supplyBefore - expectedAmount, await h.SupplyAsync());
+        var tx = await h.Rpc.GetTransactionAsync(final.Signature!, Commitment.Confirmed, Ct);
+        Assert.NotNull(tx);
+        Assert.Null(tx!.Meta!.Error);
+        Assert.Contains(tx.Meta.LogMessages, l => l.Contains(final.Memo, StringComparison.Ordinal));
+        Assert.Equal(final.Slot, tx.Slot);
+        var entries = await h.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct);
+        var booked = Assert.Single(entries, e => e.EntryId == "burn:" + final.Id);
+        Assert.Equal((long)expectedAmount, booked.Postings.Where(p => p.Asset == Assets.Token && p.Amount > 0).Sum(p => p.Amount));
+        Assert.Empty(HashChain.Verify(entries));
+    }
+
+    [Fact]
+    public async Task RunAsync_PaidInvoice_BurnsContractAmountOnceWithMemo()
+    {
+        var h = await NewAsync();
+        var intent = await h.CreateIntentAsync(12_345);
+        ulong supply = await h.SupplyAsync();
+
+        var summary = await h.NewExecutor().RunAsync(Ct);
+        var again = await h.NewExecutor().RunAsync(Ct);
+
+        var final = await h.GetAsync(intent.Id);
+        Assert.Equal(1, summary.Finalized);
+        Assert.Equal(0, again.Finalized);
+        Assert.Equal("2.50", final.Price!.ToString());
+        Assert.Equal(1, final.Signings);
+        await AssertLandedOnceAsync(h, final, supply, 4_938_000_000); // CONTRACT §7: 123.45 USD at 2.50 → 49.38 tokens
+        Assert.Equal(1_000_000_000_000UL - 4_938_000_000, await h.BalanceAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_SendReturnsErrorAlthoughLanded_FinalizesWithoutSecondSend()
+    {
+        var h = await NewAsync();
+        var intent = await h.CreateIntentAsync();
+        ulong supply = await h.SupplyAsync();
+        await chain.Localnet.FailNextAsync("sendTransaction", "error-after-landing", Ct);
+
+        await h.NewExecutor().RunAsync(Ct);
+
+        var final = await h.GetAsync(intent.Id);
+        await AssertLandedOnceAsync(h, final, supply, 4_938_000_000);
+        Assert.Equal(1, final.Signings);
+    }
+
+    [Fact]
+    public async Task RunAsync_SendTimesOutAfterLanding_FinalizesOnce()
+    {
+        var h = await NewAsync();
+        var intent = await h.CreateIntentAsync();
+        ulong supply = await h.SupplyAsync();
+        await chain.Localnet.FailNextAsync("sendTransaction", "timeout-after-landing", Ct, count: 3, delayMs: 4_000);
+
+        await h.NewExecutor().RunAsync(Ct);
+        var afterFirst = await h.GetAsync(intent.Id);
+        if (afterFirst.Status != BurnStatus.Finalized)
+        {
+            await h.NewExecutor().RunAsync(Ct); // the timer's next run
+        }
+
+        var final = await h.GetAsync(intent.Id);
+        await AssertLandedOnceAsync(h, final, supply, 4_938_000_000);
+        Assert.Equal(1, final.Signings);
+    }
+
+    [Fact]
+    public async Task RunAsync_CrashAfterSigningBeforeSending_ResumesWithTheSameBytes()
+    {
+        var h = await NewAsync();
+        var intent = await h.CreateIntentAsync();
+        ulong supply = await h.SupplyAsync();
+        await h.CrashAsync(CrashPoint.AfterSigning);
+        var signed = await h.GetAsync(intent.Id);
+        Assert.Equal(BurnStatus.Signed, signed.Status);
+        Assert.Equal(supply, await h.SupplyAsync()); // nothing sent
+        await h.NewExecutor().RunAsync(Ct);
+
+        var final = await h.GetAsync(intent.Id);
+        Assert.Equal(signed.Signature, final.Signature);
+        Assert.Equal(signed.Transaction, final.Transaction);
+        await AssertLandedOnceAsync(h, final, supply, 4_938_000_000);
+    }
+
+    [Fact]
+    public async Task RunAsync_CrashAfterSendingBeforeRecording_RecognisesTheLandedBurn()
+    {
+        var h = await NewAsync();
+        var intent = await h.CreateIntentAsync();
+        ulong supply = await h.SupplyAsync();
+        await h.CrashAsync(CrashPoint.AfterSending);
+        var sentButUnrecorded = await h.GetAsync(intent.Id);
+        Assert.Equal(BurnStatus.Signed, sentButUnrecorded.Status);
+        await h.NewExecutor().RunAsync(Ct);
+
+        var final = await h.GetAsync(intent.Id);
+        Assert.Equal(sentButUnrecorded.Signature, final.Signature);
+        Assert.Equal(1, final.Signings);
+        await AssertLandedOnceAsync(h, final, supply, 4_938_000_000);
+    }
+
+    [Fact]
+    public async Task RunAsync_BlockhashExpiredBeforeLanding_ReSignsOnceAndLandsOnce()
+    {
+        var h = await NewAsync();
+        var intent = await h.CreateIntentAsync();
+        ulong supply = await h.SupplyAsync();
+        await h.CrashAsync(CrashPoint.AfterSigning);
+        var firstSigned = await h.GetAsync(intent.Id);
+
+        await chain.Localnet.AdminAsync("admin_expireBlockhashes", [], Ct);
+        await h.NewExecutor().RunAsync(Ct);
+
+        var final = await h.GetAsync(intent.Id);
+        Assert.Equal(2, final.Signings);
+        Assert.NotEqual(firstSigned.Signature, final.Signature);
+        Assert.Null((await h.Rpc.GetSignatureStatusesAsync([firstSigned.Signature!], true, Ct))[0]); // the first never landed
+        await AssertLandedOnceAsync(h, final, supply, 4_938_000_000);
+    }
+
+    [Fact]
+    public async Task RunAsync_InsufficientTreasuryBalance_StaysPendingWithReasonAndBurnsNothing()
+    {
+        var h = await NewAsync(balance: 1_000);
+        var intent = await h.CreateIntentAsync();
+        ulong supply = await h.SupplyAsync();
+
+        var summary = await h.NewExecutor().RunAsync(Ct);
+
+        var waiting = await h.GetAsync(intent.Id);
+        Assert.Equal(BurnStatus.Pending, waiting.Status);
+        Assert.Contains("insufficient treasury balance", waiting.Reason);
+        Assert.Equal(1, summary.Waiting);
+        Assert.Equal(supply, await h.SupplyAsync());
+        Assert.Null(waiting.Signature);
+    }
+
+    [Fact]
+    public async Task RunAsync_StalePrice_WaitsAndKeepsThePayment()
+    {
+        var h = await NewAsync(priceAge: TimeSpan.FromMinutes(11));
+        var intent = await h.CreateIntentAsync();
+
+        await h.NewExecutor().RunAsync(Ct);
+
+        var waiting = await h.GetAsync(intent.Id);
+        Assert.Equal(BurnStatus.Pending, waiting.Status);
+        Assert.Contains("fresh price", waiting.Reason);
+        Assert.Null(waiting.Price);
+    }
+
+    [Fact]
+    public async Task RunAsync_AmountFloorsToZero_IsSkippedAndNothingSent()
+    {
+        var h = await NewAsync(price: "100000000000000");
+        var intent = await h.CreateIntentAsync(usdMinor: 1);
+        ulong supply = await h.SupplyAsync();
+
+        await h.NewExecutor().RunAsync(Ct);
+
+        var skipped = await h.GetAsync(intent.Id);
+        Assert.Equal(BurnStatus.Skipped, skipped.Status);
+        Assert.Equal(0UL, skipped.TokenAmount);
+        Assert.Null(skipped.Signature);
+        Assert.Equal(supply, await h.SupplyAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_TwoExecutorsAtOnce_OnlyOneSendsAndTheBurnLandsOnce()
+    {
+        var h = await NewAsync();
+        var intent = await h.CreateIntentAsync();
+        ulong supply = await h.SupplyAsync();
+
+        var results = await Task.WhenAll(h.NewExecutor().RunAsync(Ct), h.NewExecutor().RunAsync(Ct));
+        if ((await h.GetAsync(intent.Id)).Status != BurnStatus.Finalized)
+        {
+            await h.NewExecutor().RunAsync(Ct);
+        }
+
+        Assert.Contains(results, r => !r.LeaseHeld);
+        var final = await h.GetAsync(intent.Id);
+        Assert.Equal(1, final.Signings);
+        await AssertLandedOnceAsync(h, final, supply, 4_938_000_000);
+    }
+
+    [Fact]
+    public async Task RunAsync_UnexecutableIntentsAhead_FailWithReasonAndTheNextBurnStillLands()
+    {
+        var h = await NewAsync();
+        var overflow = await h.CreateIntentAsync(usdMinor: long.MaxValue);        // more than a u64 of base units
+        var unbookable = await h.CreateIntentAsync(usdMinor: 30_000_000_000_000); // fits a u64, not the ledger's i64
+        var zero = await h.CreateIntentAsync(usdMinor: 0);
+        var good = await h.CreateIntentAsync();
+        ulong supply = await h.SupplyAsync();
+
+        var summary = await h.NewExecutor().RunAsync(Ct);
+
+        var failedOverflow = await h.GetAsync(overflow.Id);
+        Assert.Equal(BurnStatus.Failed, failedOverflow.Status);
+        Assert.Contains("overflow", failedOverflow.Reason, StringComparison.OrdinalIgnoreCase);
+        var failedUnbookable = await h.GetAsync(unbookable.Id);
+        Assert.Equal(BurnStatus.Failed, failedUnbookable.Status);
+        Assert.Contains("more than the ledger can book", failedUnbookable.Reason, StringComparison.Ordinal);
+        var failedZero = await h.GetAsync(zero.Id);
+        Assert.Equal(BurnStatus.Failed, failedZero.Status);
+        Assert.Contains("nothing to burn", failedZero.Reason, StringComparison.Ordinal);
+        Assert.Equal(4, summary.Finalized); // three ended failed (done) and one finalized
+        await AssertLandedOnceAsync(h, await h.GetAsync(good.Id), supply, 4_938_000_000);
+    }
+}

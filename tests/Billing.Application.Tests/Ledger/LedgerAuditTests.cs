@@ -1,0 +1,143 @@
+using Azure.Data.Tables;
+using Billing.Domain;
+using Billing.Domain.Burns;
+using Billing.Domain.Invoicing;
+using Billing.Domain.Ledger;
+using Billing.Application.Burns;
+using Billing.Application.Ledger;
+using Billing.Application.Tests.Burns;
+using Billing.Solana.Configuration;
+using Billing.Solana.Rpc;
+using Billing.Storage;
+using Billing.Storage.Ledger;
+using Billing.Tests.Shared;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Application.Tests.Ledger;
+
+/// <summary>Anchoring on the localnet and what verify and reconcile report.</summary>
+public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainFixture>
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private sealed record Setup(BillingTables Tables, LedgerStore Ledger, AnchorStore Anchors, LedgerAnchorService Anchoring, LedgerAudit Audit, LedgerRecorder Recorder,
+        InvoiceStore Invoices, PaymentStore Payments, BurnStore Burns, SolanaRpcClient Rpc);
+
+    private async Task<Setup> NewAsync()
+    {
+        var tables = await chain.Azurite.NewTablesAsync();
+        var ledger = new LedgerStore(tables);
+        var anchors = new AnchorStore(tables);
+        await ledger.EnsureCreatedAsync(Ct);
+        await anchors.EnsureCreatedAsync(Ct);
+        var rpc = chain.Localnet.CreateClient();
+        var treasury = new TreasuryProvider(Options.Create(new SolanaOptions { LocalnetInfoFile = chain.Localnet.InfoFile }), rpc);
+        var invoices = new InvoiceStore(tables);
+        var payments = new PaymentStore(tables);
+        var burns = new BurnStore(tables);
+        var options = Options.Create(new LedgerOptions());
+        var authority = new AnchorAuthority(options, treasury, tables);
+        return new Setup(tables, ledger, anchors,
+            new LedgerAnchorService(ledger, anchors, rpc, authority, options, TimeProvider.System, NullLogger<LedgerAnchorService>.Instance),
+            new LedgerAudit(ledger, anchors, invoices, payments, burns, rpc, authority, options, TimeProvider.System),
+            new LedgerRecorder(ledger, TimeProvider.System), invoices, payments, burns, rpc);
+    }
+
+    private static PaymentRecord Payment(string evt, string invoiceId, long amount) =>
+        new(evt, invoiceId, InvoiceId.Parse(invoiceId).Payer, amount, "USD", "in_1", "cus_1", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+
+    private static async Task<Invoice> FinalizedInvoiceAsync(Setup s, string payer, long cents)
+    {
+        var line = Adjustments.Line(new BillingPeriod(2026, 9), new Money(cents, Currency.USD));
+        var invoice = new Invoice(new InvoiceId(payer, new BillingPeriod(2026, 10)), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line]).Finalize();
+        await s.Invoices.AddOrGetAsync(invoice, Ct);
+        await s.Recorder.InvoiceFinalizedAsync(invoice, Ct);
+        return invoice;
+    }
+
+    [Fact]
+    public async Task Anchor_NewEntries_MemoLandsAndVerifyIsOk_ThenNothingNewToAnchor()
+    {
+        var s = await NewAsync();
+        var invoice = await FinalizedInvoiceAsync(s, "carrier-a", 1234);
+        await s.Recorder.PaymentReceivedAsync(Payment("evt_a", invoice.Id.ToString(), 1234), Ct);
+
+        var anchored = await s.Anchoring.RunAsync(Ct);
+        var again = await s.Anchoring.RunAsync(Ct);
+
+        Assert.Equal("confirmed", anchored.Status);
+        Assert.StartsWith($"billing:anchor:v2:{s.Tables.Options.TablePrefix}:main:1-2:", anchored.Memo, StringComparison.Ordinal);
+        var tx = await s.Rpc.GetTransactionAsync(anchored.Signature!, Commitment.Confirmed, Ct);
+        Assert.Contains(tx!.Meta!.LogMessages, l => l.Contains(anchored.Memo!, StringComparison.Ordinal));
+        Assert.Equal("nothing new to anchor", again.Status);
+        var verify = await s.Audit.VerifyAsync(Ct);
+        Assert.True(verify.Ok, string.Join("; ", verify.Problems));
+        Assert.Equal((2, 1), (verify.Entries, verify.Anchors));
+    }
+
+    [Fact]
+    public async Task Verify_AnchorRowRootTampered_ReportsRowNotOnChain()
+    {
+        var s = await NewAsync();
+        await FinalizedInvoiceAsync(s, "carrier-b", 500);
+        await s.Anchoring.RunAsync(Ct);
+        var row = s.Anchors.Table.Query<TableEntity>().Single();
+        foreach (var key in row.Keys.Where(k => k.Contains("Root", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            row[key] = new string('a', 64);
+        }
+
+        await s.Anchors.Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+
+        var verify = await s.Audit.VerifyAsync(Ct);
+
+        Assert.False(verify.Ok);
+        Assert.Contains(verify.Problems, p => p.Kind == "AnchorNotOnChain" && p.Subject == "anchor 1-1"); // the chain still carries the true root
+        Assert.DoesNotContain(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.AnchorRootMismatch)); // the entries are intact
+    }
+
+    [Fact]
+    public async Task Verify_EntryTampered_ReportsHashMismatchNamingTheEntry()
+    {
+        var s = await NewAsync();
+        await FinalizedInvoiceAsync(s, "carrier-c", 700);
+        await s.Recorder.PaymentReceivedAsync(Payment("evt_c", "INV-carrier-c-202610", 700), Ct);
+        var rows = s.Ledger.Table.Query<TableEntity>(e => e.RowKey == LedgerStore.SequenceRowKey(1)).Single();
+        string postings = rows.Keys.Single(k => k.Contains("Posting", StringComparison.OrdinalIgnoreCase));
+        rows[postings] = ((string)rows[postings]).Replace("700", "7000", StringComparison.Ordinal);
+        await s.Ledger.Table.UpdateEntityAsync(rows, rows.ETag, TableUpdateMode.Replace);
+
+        var verify = await s.Audit.VerifyAsync(Ct);
+
+        Assert.Contains(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.HashMismatch) && p.Subject == "invoice-finalized:INV-carrier-c-202610");
+    }
+
+    [Fact]
+    public async Task Reconcile_EveryKindOfMismatch_IsListed()
+    {
+        var s = await NewAsync();
+        var unpaid = await FinalizedInvoiceAsync(s, "carrier-d", 1000);
+        var paid = await FinalizedInvoiceAsync(s, "carrier-e", 2000);
+        await s.Payments.TryAddAsync(Payment("evt_short", paid.Id.ToString(), 1500), Ct);     // a payment row without a decision, not booked
+        await s.Payments.TryAddAsync(Payment("evt_ghost", "INV-nobody-202610", 100), Ct);     // unknown invoice
+        var now = DateTimeOffset.UtcNow;
+        await s.Burns.CreateIfAbsentAsync(new BurnIntent
+        {
+            Id = "burn-INV-carrier-d-202610", InvoiceId = unpaid.Id.ToString(), Payer = "carrier-d", PaymentId = "evt_none", UsdMinor = 1500, Currency = "USD",
+            Status = BurnStatus.Finalized, TokenAmount = 4_000_000_000, Signature = "sig", CreatedAt = now.AddHours(-2), UpdatedAt = now,
+        }, Ct);
+
+        var result = await s.Audit.ReconcileAsync(Ct);
+
+        var kinds = result.Mismatches.Select(m => (m.Kind, m.Subject)).ToHashSet();
+        Assert.Contains(("PaymentNotApplied", paid.Id.ToString()), kinds);
+        Assert.Contains(("PaymentNotBooked", "evt_short"), kinds);
+        Assert.Contains(("PaymentForUnknownInvoice", "evt_ghost"), kinds);
+        Assert.Contains(("BurnBeforePaid", unpaid.Id.ToString()), kinds);
+        Assert.Contains(("BurnExceedsInvoice", "burn-INV-carrier-d-202610"), kinds);
+        Assert.Contains(("BurnNotBooked", "burn-INV-carrier-d-202610"), kinds);
+        Assert.DoesNotContain(result.Mismatches, m => m.Kind == "InvoiceNotBooked");
+        Assert.False(result.Ok);
+    }
+}

@@ -1,0 +1,288 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using Billing.Domain.Ledger;
+using Billing.Application.Burns;
+using Billing.Application.Ledger;
+using Billing.Application.Tests.Burns;
+using Billing.Solana.Keys;
+using Billing.Solana.Programs;
+using Billing.Solana.Configuration;
+using Billing.Solana.Rpc;
+using Billing.Solana.Transactions;
+using Billing.Storage;
+using Billing.Storage.Ledger;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Billing.Application.Tests.Ledger;
+
+/// <summary>
+/// The insider with the storage account key (not the anchor authority's key): every edit of issue 12 is detected by
+/// verify, and the anchor service never signs a forged history. Real Azurite and a private localnet.
+/// </summary>
+public class LedgerTamperTests(BurnChainFixture chain) : IClassFixture<BurnChainFixture>
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private sealed record Setup(BillingTables Tables, LedgerStore Ledger, AnchorStore Anchors, LedgerAnchorService Anchoring, SolanaRpcClient Rpc,
+        AnchorAuthority Authority, IOptions<LedgerOptions> Options, TreasuryProvider Treasury)
+    {
+        public LedgerAudit Audit(TimeProvider? time = null) =>
+            new(Ledger, Anchors, new InvoiceStore(Tables), new PaymentStore(Tables), new BurnStore(Tables), Rpc, Authority, Options, time ?? TimeProvider.System);
+    }
+
+    private async Task<Setup> NewAsync()
+    {
+        var tables = await chain.Azurite.NewTablesAsync();
+        var ledger = new LedgerStore(tables);
+        var anchors = new AnchorStore(tables);
+        await ledger.EnsureCreatedAsync(Ct);
+        await anchors.EnsureCreatedAsync(Ct);
+        var rpc = chain.Localnet.CreateClient();
+        var treasury = new TreasuryProvider(Options.Create(new SolanaOptions { LocalnetInfoFile = chain.Localnet.InfoFile }), rpc);
+        var options = Options.Create(new LedgerOptions { AnchorInterval = TimeSpan.FromMinutes(1), AnchorGrace = TimeSpan.FromMinutes(2) });
+        var authority = new AnchorAuthority(options, treasury, tables);
+        var anchoring = new LedgerAnchorService(ledger, anchors, rpc, authority, options, TimeProvider.System, NullLogger<LedgerAnchorService>.Instance);
+        return new Setup(tables, ledger, anchors, anchoring, rpc, authority, options, treasury);
+    }
+
+    private static async Task BookAsync(Setup s, string id, long cents)
+    {
+        var draft = new LedgerEntryDraft(id, LedgerEntryKind.Adjustment, DateTimeOffset.UtcNow,
+            [Posting.Debit("adjustment:carrier-x", "USD", cents), Posting.Credit("revenue:usage", "USD", cents)], new Dictionary<string, string> { ["payer"] = "carrier-x" });
+        await s.Ledger.AppendAsync(LedgerEntries.MainBook, draft, Ct);
+    }
+
+    /// <summary>The insider's edit: change entry 1's amount, then re-hash every entry after it, the id rows and the head.</summary>
+    private static async Task EditAndRehashAsync(Setup s, long newCents)
+    {
+        var entries = await s.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct);
+        string previous = LedgerEntry.GenesisHash;
+        foreach (var e in entries)
+        {
+            var postings = e.Sequence == 1
+                ? e.Postings.Select(p => p with { Amount = Math.Sign(p.Amount) * newCents }).ToList()
+                : [.. e.Postings];
+            var forged = LedgerEntry.Seal(e.Book, e.Sequence, previous, new LedgerEntryDraft(e.EntryId, e.Kind, e.OccurredAt, postings, e.Metadata));
+            var row = await s.Ledger.Table.GetEntityAsync<TableEntity>(LedgerStore.PartitionKey(e.Book), LedgerStore.SequenceRowKey(e.Sequence));
+            var entity = row.Value;
+            entity["Postings"] = new JsonArray(postings.Select(p => (JsonNode?)new JsonArray(p.Account, p.Asset, p.Amount.ToString(CultureInfo.InvariantCulture))).ToArray()).ToJsonString();
+            entity["PreviousHash"] = forged.PreviousHash;
+            entity["Hash"] = forged.Hash;
+            await s.Ledger.Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace);
+            var idRow = (await s.Ledger.Table.GetEntityAsync<TableEntity>(LedgerStore.PartitionKey(e.Book), LedgerStore.IdRowKey(e.EntryId))).Value;
+            idRow["Hash"] = forged.Hash;
+            await s.Ledger.Table.UpdateEntityAsync(idRow, idRow.ETag, TableUpdateMode.Replace);
+            previous = forged.Hash;
+        }
+
+        var head = (await s.Ledger.Table.GetEntityAsync<TableEntity>(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.HeadRowKey)).Value;
+        head["LastHash"] = previous;
+        await s.Ledger.Table.UpdateEntityAsync(head, head.ETag, TableUpdateMode.Replace);
+    }
+
+    private static async Task<string> ForgedRootAsync(Setup s, long from, long to) =>
+        MerkleTree.Root((await s.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct)).Where(e => e.Sequence >= from && e.Sequence <= to).ToList());
+
+    private static LedgerAnchor WithRoot(LedgerAnchor a, string root) => new(a.Book, a.FromSeq, a.ToSeq, root, a.CreatedAt)
+    {
+        Ledger = a.Ledger, PreviousRootHex = a.PreviousRootHex, Signature = a.Signature, Slot = a.Slot, Status = a.Status,
+    };
+
+    private static async Task<int> AnchorMemosOnChainAsync(Setup s)
+    {
+        var key = (await s.Authority.GetAsync(Ct)).PublicKey;
+        return (await new AnchorChainReader(s.Rpc).ReadAllAsync(key, s.Authority.LedgerName, LedgerEntries.MainBook, Ct)).Count;
+    }
+
+    [Fact]
+    public async Task Verify_LegitimateLedgerAnchoredTwice_OkAndMemosLink()
+    {
+        var s = await NewAsync();
+        await BookAsync(s, "adj-1", 100);
+        await BookAsync(s, "adj-2", 200);
+        var first = await s.Anchoring.RunAsync(Ct);
+        await BookAsync(s, "adj-3", 300);
+        var second = await s.Anchoring.RunAsync(Ct);
+
+        Assert.True(AnchorMemo.TryParse(first.Memo, out var a));
+        Assert.True(AnchorMemo.TryParse(second.Memo, out var b));
+        Assert.Equal((1L, 2L, AnchorMemo.NoPreviousRoot), (a.FromSeq, a.ToSeq, a.PreviousRootHex));
+        Assert.Equal((3L, 3L, a.RootHex), (b.FromSeq, b.ToSeq, b.PreviousRootHex));
+        var verify = await s.Audit().VerifyAsync(Ct);
+        Assert.True(verify.Ok, string.Join("; ", verify.Problems));
+        Assert.Equal((3, 2, 0), (verify.Entries, verify.Anchors, verify.PendingAnchors));
+        Assert.Equal((await s.Authority.GetAsync(Ct)).PublicKey.ToString(), verify.Authority);
+    }
+
+    [Fact]
+    public async Task Verify_EntryEditedChainRehashedRootsRewrittenAndSetPending_ReportsAnchorRootMismatch()
+    {
+        var s = await NewAsync();
+        await BookAsync(s, "adj-1", 100);
+        await BookAsync(s, "adj-2", 200);
+        await s.Anchoring.RunAsync(Ct);
+        await EditAndRehashAsync(s, 1);
+        var row = (await s.Anchors.ListAsync(LedgerEntries.MainBook, Ct)).Single();
+        await s.Anchors.UpsertAsync(WithRoot(row, await ForgedRootAsync(s, 1, 2)) with { Status = AnchorStatus.Pending, Signature = null, Slot = null }, Ct);
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+        var run = await s.Anchoring.RunAsync(Ct);
+
+        Assert.False(verify.Ok);
+        Assert.Contains(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.AnchorRootMismatch) && p.Detail.Contains("anchor 1-2", StringComparison.Ordinal));
+        Assert.StartsWith("refused:", run.Status, StringComparison.Ordinal);
+        Assert.Equal(1, await AnchorMemosOnChainAsync(s));
+        Assert.False((await s.Audit().VerifyAsync(Ct)).Ok);
+    }
+
+    [Fact]
+    public async Task Verify_EveryAnchorRowDeletedAndHistoryForged_DetectedAndNeverReanchored()
+    {
+        var s = await NewAsync();
+        await BookAsync(s, "adj-1", 100);
+        await BookAsync(s, "adj-2", 200);
+        await s.Anchoring.RunAsync(Ct);
+        await EditAndRehashAsync(s, 1);
+        foreach (var row in s.Anchors.Table.Query<TableEntity>().ToList())
+        {
+            await s.Anchors.Table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+
+        var run = await s.Anchoring.RunAsync(Ct);
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        Assert.StartsWith("refused:", run.Status, StringComparison.Ordinal);
+        Assert.Equal(1, await AnchorMemosOnChainAsync(s)); // the forged history was not anchored
+        Assert.False(verify.Ok);
+        Assert.Equal(1, verify.Anchors); // found on chain although the table has no row
+        Assert.Contains(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.AnchorRootMismatch));
+    }
+
+    [Fact]
+    public async Task Verify_RowsDeletedButHistoryIntact_OkAndAnchoringLinksToTheChain()
+    {
+        var s = await NewAsync();
+        await BookAsync(s, "adj-1", 100);
+        var first = await s.Anchoring.RunAsync(Ct);
+        foreach (var row in s.Anchors.Table.Query<TableEntity>().ToList())
+        {
+            await s.Anchors.Table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+
+        await BookAsync(s, "adj-2", 200);
+        var second = await s.Anchoring.RunAsync(Ct);
+
+        Assert.True(AnchorMemo.TryParse(first.Memo, out var a));
+        Assert.True(AnchorMemo.TryParse(second.Memo, out var b));
+        Assert.Equal((2L, a.RootHex), (b.FromSeq, b.PreviousRootHex));
+        var verify = await s.Audit().VerifyAsync(Ct);
+        Assert.True(verify.Ok, string.Join("; ", verify.Problems));
+        Assert.Equal(2, verify.Anchors);
+    }
+
+    [Fact]
+    public async Task Anchor_ForgedPendingRowInserted_NeverSignedAndVerifyReportsIt()
+    {
+        var s = await NewAsync();
+        await BookAsync(s, "adj-1", 100);
+        await BookAsync(s, "adj-2", 200);
+        await s.Anchoring.RunAsync(Ct);
+        await BookAsync(s, "adj-3", 300);
+        string forged = new('f', 64);
+        var existing = (await s.Anchors.ListAsync(LedgerEntries.MainBook, Ct)).Single();
+        // A forged pending row for an anchored range, and one for the new entry.
+        await s.Anchors.UpsertAsync(WithRoot(existing, forged) with { Status = AnchorStatus.Pending, Signature = null }, Ct);
+
+        var before = await s.Audit().VerifyAsync(Ct);
+        await s.Anchors.UpsertAsync(new LedgerAnchor(LedgerEntries.MainBook, 3, 3, forged, DateTimeOffset.UtcNow) { Ledger = s.Authority.LedgerName, PreviousRootHex = existing.RootHex }, Ct);
+        var run = await s.Anchoring.RunAsync(Ct);
+
+        Assert.False(before.Ok);
+        Assert.Contains(before.Problems, p => p.Kind == "AnchorRowMismatch" && p.Subject == "anchor 1-2");
+        Assert.Equal("confirmed", run.Status);
+        Assert.DoesNotContain(forged, run.Memo, StringComparison.Ordinal);
+        var key = (await s.Authority.GetAsync(Ct)).PublicKey;
+        var onChain = await new AnchorChainReader(s.Rpc).ReadAllAsync(key, s.Authority.LedgerName, LedgerEntries.MainBook, Ct);
+        Assert.DoesNotContain(onChain, a => a.Content.RootHex == forged);
+        Assert.Equal(await ForgedRootAsync(s, 3, 3), onChain.Single(a => a.Content.FromSeq == 3).Content.RootHex);
+    }
+
+    [Fact]
+    public async Task Verify_AnchorRowPointsAtMemoSignedByAnotherKey_Detected()
+    {
+        var s = await NewAsync();
+        await BookAsync(s, "adj-1", 100);
+        await BookAsync(s, "adj-2", 200);
+        await s.Anchoring.RunAsync(Ct);
+        await EditAndRehashAsync(s, 1);
+        var row = (await s.Anchors.ListAsync(LedgerEntries.MainBook, Ct)).Single();
+        var insider = Keypair.Generate();
+        await s.Rpc.RequestAirdropAsync(insider.PublicKey, 1_000_000_000, Commitment.Confirmed, Ct);
+        var forgedRow = WithRoot(row, await ForgedRootAsync(s, 1, 2));
+        var blockhash = await s.Rpc.GetLatestBlockhashAsync(Commitment.Confirmed, Ct);
+        var tx = new TransactionBuilder().SetFeePayer(insider).SetRecentBlockHash(blockhash.Blockhash)
+            .AddInstruction(MemoProgram.NewMemo(forgedRow.Memo, insider.PublicKey)).BuildTransaction().Sign(insider);
+        await s.Rpc.SendTransactionAsync(tx.Serialize(), null, Ct);
+        await s.Anchors.UpsertAsync(forgedRow with { Signature = tx.Id }, Ct);
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        Assert.False(verify.Ok);
+        Assert.Equal(1, verify.Anchors); // the insider's memo does not count
+        Assert.Contains(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.AnchorRootMismatch));
+        Assert.Contains(verify.Problems, p => p.Kind == "AnchorNotOnChain" && p.Detail.Contains(tx.Id!, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Verify_EntryOlderThanIntervalPlusGraceNotAnchored_ReportsNotAnchoredNamingIt()
+    {
+        var s = await NewAsync();
+        await BookAsync(s, "adj-1", 100);
+        await s.Anchoring.RunAsync(Ct);
+        await BookAsync(s, "adj-2", 200);
+        var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(10));
+
+        var now = await s.Audit().VerifyAsync(Ct);
+        var afterGrace = await s.Audit(later).VerifyAsync(Ct);
+
+        Assert.True(now.Ok, string.Join("; ", now.Problems));
+        Assert.False(afterGrace.Ok);
+        Assert.Contains(afterGrace.Problems, p => p.Kind == nameof(LedgerProblemKind.NotAnchored) && p.Subject == "adj-2");
+    }
+
+    [Fact]
+    public async Task Verify_PendingRowOlderThanGrace_ReportsAnchorStale()
+    {
+        var s = await NewAsync();
+        await BookAsync(s, "adj-1", 100);
+        await s.Anchors.UpsertAsync(new LedgerAnchor(LedgerEntries.MainBook, 1, 1, await ForgedRootAsync(s, 1, 1), DateTimeOffset.UtcNow.AddHours(-1)) { Ledger = s.Authority.LedgerName }, Ct);
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        Assert.Contains(verify.Problems, p => p.Kind == "AnchorStale" && p.Subject == "anchor 1-1");
+    }
+
+    [Fact]
+    public async Task Verify_TruncatedBookWithHeadRewritten_ReportsAnchorIncomplete()
+    {
+        var s = await NewAsync();
+        await BookAsync(s, "adj-1", 100);
+        await BookAsync(s, "adj-2", 200);
+        await s.Anchoring.RunAsync(Ct);
+        var pk = LedgerStore.PartitionKey(LedgerEntries.MainBook);
+        var first = (await s.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct))[0];
+        await s.Ledger.Table.DeleteEntityAsync(pk, LedgerStore.SequenceRowKey(2));
+        await s.Ledger.Table.DeleteEntityAsync(pk, LedgerStore.IdRowKey("adj-2"));
+        var head = (await s.Ledger.Table.GetEntityAsync<TableEntity>(pk, LedgerStore.HeadRowKey)).Value;
+        head["LastSequence"] = 1L;
+        head["LastHash"] = first.Hash;
+        await s.Ledger.Table.UpdateEntityAsync(head, head.ETag, TableUpdateMode.Replace);
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        Assert.Contains(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.AnchorIncomplete));
+    }
+}

@@ -1,0 +1,290 @@
+using Billing.Domain;
+using Billing.Domain.Burns;
+using Billing.Domain.Invoicing;
+using Billing.Domain.Ledger;
+using Billing.Domain.Payments;
+using Billing.Application.Burns;
+using Billing.Application.Ledger;
+using Billing.Application.Payments;
+using Billing.Payments;
+using Billing.Solana.Configuration;
+using Billing.Solana.Rpc;
+using Billing.Storage;
+using Billing.Storage.Ledger;
+using Billing.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Application.Tests.Payments;
+
+/// <summary>
+/// Payments reconciled with their invoice against Azurite: each case of amount and currency, cumulative Stripe amounts,
+/// replays, concurrency and a crash after every step. The burns themselves are the executor's tests.
+/// </summary>
+public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private static readonly BillingPeriod October = new(2026, 10);
+
+    private sealed class NoLifetime : IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
+        {
+        }
+    }
+
+    private sealed record Setup(PaymentProcessor Processor, InvoiceStore Invoices, PaymentStore Payments, BurnStore Burns, LedgerStore Ledger, LedgerAudit Audit, LedgerRecorder Recorder)
+    {
+        public PaymentProcessor NewProcessor() => new(Payments, Invoices, Burns, Recorder,
+            new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance), TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
+
+        public async Task<Invoice> InvoiceAsync(string id) => (await Invoices.GetAsync(InvoiceId.Parse(id), Ct))!;
+
+        public async Task<IReadOnlyList<BurnIntent>> BurnsAsync(string id) => await Burns.ListAsync(id, Ct);
+
+        public async Task<IReadOnlyList<LedgerEntry>> EntriesAsync() => await Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct);
+
+        public async Task<Int128> BalanceAsync(string account, string asset = "USD") =>
+            (await Ledger.BalancesAsync(LedgerEntries.MainBook, Ct)).All.Where(b => b.Account == account && b.Asset == asset).Aggregate(Int128.Zero, (sum, b) => sum + b.Amount);
+    }
+
+    private async Task<Setup> NewAsync()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var ledger = new LedgerStore(tables);
+        await ledger.EnsureCreatedAsync(Ct);
+        var anchors = new AnchorStore(tables);
+        await anchors.EnsureCreatedAsync(Ct);
+        var invoices = new InvoiceStore(tables);
+        var payments = new PaymentStore(tables);
+        var burns = new BurnStore(tables);
+        var recorder = new LedgerRecorder(ledger, TimeProvider.System);
+        // Reconcile reads no chain: an unreachable RPC and an unconfigured anchor authority are enough.
+        var rpc = new SolanaRpcClient(new HttpClient(), new SolanaRpcOptions { RpcUrl = new Uri("http://127.0.0.1:9") });
+        var ledgerOptions = Options.Create(new LedgerOptions());
+        var authority = new AnchorAuthority(ledgerOptions, new TreasuryProvider(Options.Create(new SolanaOptions()), rpc), tables);
+        var audit = new LedgerAudit(ledger, anchors, invoices, payments, burns, rpc, authority, ledgerOptions, TimeProvider.System);
+        var setup = new Setup(null!, invoices, payments, burns, ledger, audit, recorder);
+        return setup with { Processor = setup.NewProcessor() };
+    }
+
+    private static async Task<string> FinalizedInvoiceAsync(Setup s, string payer, long cents, Currency? currency = null)
+    {
+        var c = currency ?? Currency.USD;
+        var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(cents, c));
+        var invoice = new Invoice(new InvoiceId(payer, October), "carrier-standard-v1", InvoiceStatus.Draft, c, [line]).Finalize();
+        await s.Invoices.AddOrGetAsync(invoice, Ct);
+        await s.Recorder.InvoiceFinalizedAsync(invoice, Ct);
+        return invoice.Id.ToString();
+    }
+
+    private static WebhookOutcome.PaymentReceived Paid(string invoiceId, long amount, string currency = "USD", string? evt = null, string stripeInvoice = "in_1", string? malformed = null) =>
+        new(evt ?? "evt_" + Guid.NewGuid().ToString("N"), InvoiceId.Parse(invoiceId), stripeInvoice, "cus_1", "pi_1", amount, currency, DateTimeOffset.UtcNow, malformed);
+
+    private static string NewPayer() => "carrier-" + Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task RecordAsync_ExactTotal_PaidWithOneBurnOfTheTotalAndReceivableCleared()
+    {
+        var s = await NewAsync();
+        string payer = NewPayer();
+        string id = await FinalizedInvoiceAsync(s, payer, 10_000);
+
+        var outcome = await s.Processor.RecordAsync(Paid(id, 10_000), Ct);
+
+        Assert.Equal((PaymentResolution.Applied, "paid"), (outcome.Resolution, outcome.InvoiceStatus));
+        var burn = Assert.Single(await s.BurnsAsync(id));
+        Assert.Equal((10_000L, BurnStatus.Pending), (burn.UsdMinor, burn.Status));
+        Assert.Equal(InvoiceStatus.Paid, (await s.InvoiceAsync(id)).Status);
+        Assert.Equal(0, await s.BalanceAsync(Accounts.Receivable(payer)));
+        Assert.DoesNotContain((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Subject.Contains(payer, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RecordAsync_OneCentOnThirtyDollars_PartiallyPaidNoBurnAndReconcileShowsTheRemainder()
+    {
+        var s = await NewAsync();
+        string payer = NewPayer();
+        string id = await FinalizedInvoiceAsync(s, payer, 3_000);
+
+        var outcome = await s.Processor.RecordAsync(Paid(id, 1), Ct);
+
+        Assert.Equal("partially_paid", outcome.InvoiceStatus);
+        var invoice = await s.InvoiceAsync(id);
+        Assert.Equal((InvoiceStatus.PartiallyPaid, 2_999L), (invoice.Status, invoice.AmountRemaining.MinorUnits));
+        Assert.Empty(await s.BurnsAsync(id));
+        Assert.Equal(2_999, await s.BalanceAsync(Accounts.Receivable(payer)));
+        var mismatch = Assert.Single((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Subject == id);
+        Assert.Equal("InvoicePartiallyPaid", mismatch.Kind);
+        Assert.Contains("29.99 USD remaining", mismatch.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordAsync_CumulativePaymentsWithNewEventIdsAndReplays_PaidOnceWithOneBurnOfTheTotal()
+    {
+        var s = await NewAsync();
+        string payer = NewPayer();
+        string id = await FinalizedInvoiceAsync(s, payer, 10_000);
+        var first = Paid(id, 4_000, evt: "evt_part");
+        var second = Paid(id, 10_000, evt: "evt_full");
+
+        var a = await s.Processor.RecordAsync(first, Ct);
+        var b = await s.Processor.RecordAsync(second, Ct);
+        var replay = await s.Processor.RecordAsync(first, Ct);
+        var late = await s.Processor.RecordAsync(Paid(id, 10_000, evt: "evt_other_for_same_state"), Ct);
+
+        Assert.Equal(("partially_paid", "paid"), (a.InvoiceStatus, b.InvoiceStatus));
+        Assert.False(replay.NewPayment);
+        Assert.Equal(PaymentResolution.Unchanged, late.Resolution);
+        var burn = Assert.Single(await s.BurnsAsync(id));
+        Assert.Equal((10_000L, "evt_full"), (burn.UsdMinor, burn.PaymentId));
+        Assert.Equal(InvoiceStatus.Paid, (await s.InvoiceAsync(id)).Status);
+        var payments = (await s.EntriesAsync()).Where(e => e.Kind == LedgerEntryKind.PaymentReceived && e.Metadata["invoiceId"] == id).ToList();
+        Assert.Equal(2, payments.Count);
+        Assert.Equal(10_000, await s.BalanceAsync(Accounts.CashStripe));
+        Assert.Equal(0, await s.BalanceAsync(Accounts.Receivable(payer)));
+        Assert.DoesNotContain((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Subject.Contains(payer, StringComparison.Ordinal) || m.Subject.StartsWith("evt_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RecordAsync_HugeOverpayment_BurnsOnlyTheTotalAndBooksTheExcessAsCredit()
+    {
+        var s = await NewAsync();
+        string payer = NewPayer();
+        string id = await FinalizedInvoiceAsync(s, payer, 10_000);
+
+        var outcome = await s.Processor.RecordAsync(Paid(id, 10_000_000_000), Ct);
+
+        Assert.Equal("paid", outcome.InvoiceStatus);
+        Assert.Equal(10_000, Assert.Single(await s.BurnsAsync(id)).UsdMinor);
+        Assert.Equal(-9_999_990_000, await s.BalanceAsync(Accounts.CustomerCredit(payer)));
+        Assert.Equal(0, await s.BalanceAsync(Accounts.Receivable(payer)));
+        var mismatch = Assert.Single((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Subject == id);
+        Assert.Equal("CustomerCredit", mismatch.Kind);
+        Assert.Contains("99999900.00 USD booked to credit:" + payer, mismatch.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordAsync_EuroOnUsdInvoice_UnappliedNoBurnInvoiceUnchangedAndReported()
+    {
+        var s = await NewAsync();
+        string payer = NewPayer();
+        string id = await FinalizedInvoiceAsync(s, payer, 10_000);
+        var paid = Paid(id, 10_000, "EUR");
+
+        var outcome = await s.Processor.RecordAsync(paid, Ct);
+
+        Assert.Equal((PaymentResolution.Unapplied, UnappliedReason.CurrencyMismatch, "finalized"), (outcome.Resolution, outcome.Reason, outcome.InvoiceStatus));
+        Assert.Empty(await s.BurnsAsync(id));
+        Assert.Equal(InvoiceStatus.Finalized, (await s.InvoiceAsync(id)).Status);
+        Assert.Equal(-10_000, await s.BalanceAsync(Accounts.Unapplied(payer), "EUR"));
+        Assert.Equal(10_000, await s.BalanceAsync(Accounts.Receivable(payer)));
+        Assert.Contains((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Kind == "PaymentCurrencyMismatch" && m.Subject == paid.StripeEventId);
+    }
+
+    [Theory]
+    [InlineData(-500L, "USD", null, "PaymentMalformedAmount")]
+    [InlineData(0L, "USD", "amount_paid 1e30 is not an integer of minor units", "PaymentMalformedAmount")]
+    [InlineData(500L, "XYZ", null, "PaymentUnknownCurrency")]
+    public async Task RecordAsync_MalformedAmountOrUnknownCurrency_RecordedUnappliedNothingBookedNoThrow(long amount, string currency, string? malformed, string kind)
+    {
+        var s = await NewAsync();
+        string payer = NewPayer();
+        string id = await FinalizedInvoiceAsync(s, payer, 10_000);
+        var paid = Paid(id, amount, currency, malformed: malformed);
+
+        var outcome = await s.Processor.RecordAsync(paid, Ct);
+        var replay = await s.Processor.RecordAsync(paid, Ct);
+
+        Assert.Equal(PaymentResolution.Unapplied, outcome.Resolution);
+        Assert.False(replay.NewPayment);
+        Assert.Equal(InvoiceStatus.Finalized, (await s.InvoiceAsync(id)).Status);
+        Assert.Empty(await s.BurnsAsync(id));
+        Assert.DoesNotContain(await s.EntriesAsync(), e => e.EntryId == LedgerEntries.PaymentId(paid.StripeEventId));
+        var reconcile = await s.Audit.ReconcileAsync(Ct);
+        Assert.Contains(reconcile.Mismatches, m => m.Kind == kind && m.Subject == paid.StripeEventId);
+        Assert.DoesNotContain(reconcile.Mismatches, m => m.Kind == "PaymentNotBooked");
+    }
+
+    [Fact]
+    public async Task RecordAsync_UnknownInvoice_HeldAsUnappliedAndReported()
+    {
+        var s = await NewAsync();
+        string id = $"INV-{NewPayer()}-202610";
+        var paid = Paid(id, 700);
+
+        var outcome = await s.Processor.RecordAsync(paid, Ct);
+
+        Assert.Equal((false, UnappliedReason.UnknownInvoice, (string?)null), (outcome.InvoiceKnown, outcome.Reason, outcome.BurnId));
+        Assert.Empty(await s.BurnsAsync(id));
+        Assert.Contains((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Kind == "PaymentForUnknownInvoice" && m.Subject == paid.StripeEventId);
+    }
+
+    [Fact]
+    public async Task RecordAsync_ConcurrentPaymentsFromTwoStripeInvoices_AddUpToPaidWithOneBurn()
+    {
+        var s = await NewAsync();
+        string payer = NewPayer();
+        string id = await FinalizedInvoiceAsync(s, payer, 10_000);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            s.NewProcessor().RecordAsync(Paid(id, 2_500, stripeInvoice: $"in_{i}"), Ct)));
+
+        Assert.All(outcomes, o => Assert.Equal(PaymentResolution.Applied, o.Resolution));
+        Assert.Equal(InvoiceStatus.Paid, (await s.InvoiceAsync(id)).Status);
+        Assert.Equal(10_000, Assert.Single(await s.BurnsAsync(id)).UsdMinor);
+        Assert.Equal(0, await s.BalanceAsync(Accounts.Receivable(payer)));
+        Assert.Equal(0, await s.BalanceAsync(Accounts.CustomerCredit(payer)));
+    }
+
+    public static TheoryData<string> CrashPoints() => ["marked", "recorded", "booked", "burn"];
+
+    [Theory]
+    [MemberData(nameof(CrashPoints))]
+    public async Task RecordAsync_CrashAfterEachStep_NeverPaidEarlyAndReplayCompletesExactlyOnce(string point)
+    {
+        var s = await NewAsync();
+        string payer = NewPayer();
+        string id = await FinalizedInvoiceAsync(s, payer, 10_000);
+        var paid = Paid(id, 10_000);
+        var crashing = s.NewProcessor();
+        crashing.CrashAfter = p => p == point;
+
+        await Assert.ThrowsAsync<OperationCanceledException>(() => crashing.RecordAsync(paid, Ct));
+
+        Assert.Equal(InvoiceStatus.Finalized, (await s.InvoiceAsync(id)).Status); // never paid before everything else exists
+        var replay = await s.NewProcessor().RecordAsync(paid, Ct);
+        Assert.Equal("paid", replay.InvoiceStatus);
+        Assert.Equal(10_000, Assert.Single(await s.BurnsAsync(id)).UsdMinor);
+        Assert.Single(await s.EntriesAsync(), e => e.EntryId == LedgerEntries.PaymentId(paid.StripeEventId));
+        Assert.Empty(await s.Payments.ListUnsettledAsync(Ct));
+    }
+
+    [Fact]
+    public async Task SettlePendingAsync_CrashAndStripeNeverRetries_TimerCompletesThePayment()
+    {
+        var s = await NewAsync();
+        string payer = NewPayer();
+        string id = await FinalizedInvoiceAsync(s, payer, 10_000);
+        var crashing = s.NewProcessor();
+        crashing.CrashAfter = p => p == "recorded";
+        await Assert.ThrowsAsync<OperationCanceledException>(() => crashing.RecordAsync(Paid(id, 10_000), Ct));
+        Assert.Contains((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Kind == "PaymentNotBooked");
+
+        int settled = await s.NewProcessor().SettlePendingAsync(TimeSpan.Zero, Ct);
+
+        Assert.True(settled >= 1);
+        Assert.Equal(InvoiceStatus.Paid, (await s.InvoiceAsync(id)).Status);
+        Assert.Single(await s.BurnsAsync(id));
+        Assert.Empty(await s.Payments.ListUnsettledAsync(Ct));
+        Assert.DoesNotContain((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Subject.Contains(payer, StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,25 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+
+namespace Billing.Functions.Tests;
+
+/// <summary>The function app built in-process and mapped, never started: what its endpoints and its OpenAPI document are.</summary>
+public static class InProcessApp
+{
+    /// <summary>The repository this test assembly was built from (stamped at build time).</summary>
+    public static string RepositoryRoot { get; } = typeof(InProcessApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "RepositoryRoot").Value!;
+
+    public static WebApplication Build()
+    {
+        // The executable's name, as when the host runs it (the OpenAPI document's default tag is the application name).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Billing.Functions" });
+        builder.AddBillingFunctions();
+        var app = builder.Build();
+        app.MapBillingFunctions();
+        // What starting the app does to its routes: registered with routing, where the API explorer (OpenAPI) reads them.
+        app.UseRouting();
+        app.UseEndpoints(_ => { });
+        return app;
+    }
+}

@@ -1,0 +1,58 @@
+using Billing.Functions.OpenApiHttp;
+
+namespace Billing.Functions.Tests.OpenApi;
+
+/// <summary>
+/// The committed <c>openapi.json</c> is the document the endpoints generate. After changing a route, regenerate it with
+/// <c>UPDATE_OPENAPI=1 ./run test --filter "FullyQualifiedName~OpenApiDocumentTests"</c> and commit the file.
+/// </summary>
+public sealed class OpenApiDocumentTests
+{
+    private static readonly string Committed = Path.Combine(InProcessApp.RepositoryRoot, "openapi.json");
+
+    private static async Task<string> GenerateAsync()
+    {
+        await using var app = InProcessApp.Build();
+        return await BillingOpenApi.RenderAsync(app.Services, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Document_GeneratedFromTheEndpoints_IsTheCommittedFile()
+    {
+        string generated = await GenerateAsync();
+        if (Environment.GetEnvironmentVariable("UPDATE_OPENAPI") == "1")
+        {
+            await File.WriteAllTextAsync(Committed, generated);
+        }
+
+        Assert.True(File.Exists(Committed), "openapi.json is missing at the repository root; run the test with UPDATE_OPENAPI=1");
+        Assert.True(generated == (await File.ReadAllTextAsync(Committed)).ReplaceLineEndings("\n"),
+            "openapi.json differs from the document the endpoints generate; run the test with UPDATE_OPENAPI=1 and commit the file");
+    }
+
+    [Fact]
+    public async Task Document_GeneratedTwice_IsTheSame()
+    {
+        Assert.Equal(await GenerateAsync(), await GenerateAsync());
+    }
+
+    [Fact]
+    public async Task Document_LedgerRoutes_RequireTheApiKeyAndAnswerProblems()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(await GenerateAsync());
+        var root = doc.RootElement;
+        Assert.StartsWith("3.1", root.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        var scheme = root.GetProperty("components").GetProperty("securitySchemes").GetProperty(BillingOpenApi.ApiKeyScheme);
+        Assert.Equal(("apiKey", "header", "X-Api-Key"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()));
+        var proof = root.GetProperty("paths").GetProperty("/api/v1/ledger/proof/{entryId}").GetProperty("get");
+        Assert.True(proof.GetProperty("security")[0].TryGetProperty(BillingOpenApi.ApiKeyScheme, out _));
+        foreach (string status in new[] { "200", "400", "401", "403", "404", "409" })
+        {
+            Assert.True(proof.GetProperty("responses").TryGetProperty(status, out _), $"proof route lacks a {status} response");
+        }
+
+        Assert.True(proof.GetProperty("responses").GetProperty("401").GetProperty("content").TryGetProperty("application/problem+json", out _));
+        Assert.False(root.GetProperty("paths").TryGetProperty("/BurnExecutor", out _)); // host invocations are not the public API
+        Assert.False(root.TryGetProperty("servers", out _));
+    }
+}
