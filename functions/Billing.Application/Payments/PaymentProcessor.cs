@@ -32,18 +32,11 @@ public sealed partial class PaymentProcessor(
 {
     private const int MaxAttempts = 20;
 
-    /// <summary>Test seam: stop right after this step, as a crash would. Never set in production.</summary>
-    internal Func<string, bool>? CrashAfter { get; set; }
-
     public async Task<PaymentOutcome> RecordAsync(WebhookOutcome.PaymentReceived paid, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         string invoiceId = paid.BillingInvoiceId.ToString();
         var marker = await payments.MarkUnsettledAsync(invoiceId, now, cancellationToken).ConfigureAwait(false);
-        if (Crash("marked"))
-        {
-            throw new OperationCanceledException("test crash after marking");
-        }
 
         PaymentRecord? record = null;
         bool isNew = false;
@@ -88,11 +81,6 @@ public sealed partial class PaymentProcessor(
         if (record is null)
         {
             throw new PaymentContentionException(invoiceId, MaxAttempts);
-        }
-
-        if (Crash("recorded"))
-        {
-            throw new OperationCanceledException("test crash after recording");
         }
 
         var settled = await SettleAsync(invoiceId, marker, cancellationToken).ConfigureAwait(false);
@@ -145,11 +133,6 @@ public sealed partial class PaymentProcessor(
             await ledger.PaymentAppliedAsync(payment, cancellationToken).ConfigureAwait(false);
         }
 
-        if (Crash("booked"))
-        {
-            throw new OperationCanceledException("test crash after booking");
-        }
-
         InvoiceId id;
         try
         {
@@ -192,11 +175,6 @@ public sealed partial class PaymentProcessor(
                 trigger.Signal(); // an immediate attempt; the BurnExecutor timer is the safety net
             }
 
-            if (Crash("burn"))
-            {
-                throw new OperationCanceledException("test crash after the burn intent");
-            }
-
             if (received > 0 || state.CompletedBy is not null)
             {
                 invoice = await ApplyToInvoiceAsync(id, received, cancellationToken).ConfigureAwait(false) ?? invoice;
@@ -231,8 +209,6 @@ public sealed partial class PaymentProcessor(
 
         throw new PaymentContentionException(id.ToString(), MaxAttempts);
     }
-
-    private bool Crash(string point) => CrashAfter?.Invoke(point) == true;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} for {InvoiceId} was already recorded; re-checking its effects only")]
     private static partial void LogReplay(ILogger logger, string eventId, string invoiceId);

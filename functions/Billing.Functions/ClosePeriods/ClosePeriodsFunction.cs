@@ -24,7 +24,7 @@ public sealed partial class ClosePeriodsFunction(PeriodCloser closer, InvoiceSto
         var previous = BillingPeriod.Containing(now).Previous;
         if (now < previous.End + options.Value.CloseGrace)
         {
-            LogWaiting(logger, previous.ToString(), previous.End + options.Value.CloseGrace);
+            LogWaiting(logger, previous, previous.End + options.Value.CloseGrace);
             return new InvocationResponse { ReturnValue = new JsonObject { ["period"] = previous.ToString(), ["closed"] = false } };
         }
 
@@ -51,14 +51,14 @@ public sealed partial class ClosePeriodsFunction(PeriodCloser closer, InvoiceSto
         }
         catch (Exception ex) when (ex is PeriodRefusedException or CloseInProgressException)
         {
-            LogNotClosed(logger, period.ToString(), ex.Message);
+            LogNotClosed(logger, period, ex.Message);
             return null;
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Period {Period} stays open until its grace period ends at {GraceEnd:u}")]
-    private static partial void LogWaiting(ILogger logger, string period, DateTimeOffset graceEnd);
+    private static partial void LogWaiting(ILogger logger, BillingPeriod period, DateTimeOffset graceEnd);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Period {Period} not closed by the timer: {Reason}")]
-    private static partial void LogNotClosed(ILogger logger, string period, string reason);
+    private static partial void LogNotClosed(ILogger logger, BillingPeriod period, string reason);
 }

@@ -117,14 +117,14 @@ public static class HostJson
         return v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().Select(Unwrap).ToList() : [];
     }
 
-    public static string? String(JsonElement? value) => value?.ValueKind switch
+    public static string? GetString(JsonElement? value) => value?.ValueKind switch
     {
         JsonValueKind.String => JsonText.TryGetString(value.Value, out string? s) ? s : null,
         JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.Value.GetRawText(),
         _ => null,
     };
 
-    public static long? Int64(JsonElement? value)
+    public static long? GetInt64(JsonElement? value)
     {
         var v = value is null ? (JsonElement?)null : Unwrap(value.Value);
         return v?.ValueKind switch
@@ -136,7 +136,7 @@ public static class HostJson
     }
 
     public static DateTimeOffset? Time(JsonElement? value) =>
-        String(value) is { } s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+        GetString(value) is { } s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
             ? t
             : null;
 }

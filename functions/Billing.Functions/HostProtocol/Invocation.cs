@@ -96,9 +96,9 @@ public sealed class InvocationResponse
 
     public string ToJson() => new JsonObject
     {
-        ["Outputs"] = Outputs.DeepClone(),
-        ["Logs"] = new JsonArray(Logs.Select(l => (JsonNode?)JsonValue.Create(l)).ToArray()),
-        ["ReturnValue"] = ReturnValue?.DeepClone(),
+        [nameof(Outputs)] = Outputs.DeepClone(),
+        [nameof(Logs)] = new JsonArray(Logs.Select(l => (JsonNode?)JsonValue.Create(l)).ToArray()),
+        [nameof(ReturnValue)] = ReturnValue?.DeepClone(),
     }.ToJsonString();
 }
 
@@ -143,8 +143,8 @@ public sealed record HttpTriggerRequest(string Method, string Url, IReadOnlyDict
         };
 
         return new HttpTriggerRequest(
-            HostJson.String(HostJson.Property(r, "Method")) ?? "GET",
-            HostJson.String(HostJson.Property(r, "Url")) ?? "",
+            HostJson.GetString(HostJson.Property(r, "Method")) ?? "GET",
+            HostJson.GetString(HostJson.Property(r, "Url")) ?? "",
             query,
             headers,
             body);

@@ -11,8 +11,8 @@ public static class MeteringBatchReader
         ArgumentNullException.ThrowIfNull(invocation);
         var events = HostJson.StringItems(invocation.Binding("events"));
         var enqueued = HostJson.ArrayItems(invocation.Meta("EnqueuedTimeUtcArray")).Select(e => HostJson.Time(e)).ToList();
-        var sequence = HostJson.ArrayItems(invocation.Meta("SequenceNumberArray")).Select(e => HostJson.Int64(e)).ToList();
-        string? partitionId = invocation.Meta("PartitionContext") is { } pc ? HostJson.String(HostJson.Property(HostJson.Unwrap(pc), "PartitionId")) : null;
+        var sequence = HostJson.ArrayItems(invocation.Meta("SequenceNumberArray")).Select(e => HostJson.GetInt64(e)).ToList();
+        string? partitionId = invocation.Meta("PartitionContext") is { } pc ? HostJson.GetString(HostJson.Property(HostJson.Unwrap(pc), "PartitionId")) : null;
         return new MeteringBatch(events, enqueued, sequence, partitionId);
     }
 }

@@ -41,9 +41,18 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
         }
     }
 
-    private sealed record Setup(PaymentProcessor Processor, InvoiceStore Invoices, PaymentStore Payments, BurnStore Burns, LedgerStore Ledger, LedgerAudit Audit, LedgerRecorder Recorder)
+    private sealed record Setup(PaymentProcessor Processor, InvoiceStore Invoices, PaymentStore Payments, BurnStore Burns, LedgerStore Ledger, LedgerAudit Audit, LedgerRecorder Recorder, BillingTables Tables)
     {
-        public PaymentProcessor NewProcessor() => new(Payments, Invoices, Burns, Recorder,
+        public PaymentProcessor NewProcessor() => NewProcessor(Payments, Invoices, Burns, Recorder);
+
+        /// <summary>A processor whose real stores and ledger recorder "die" at <paramref name="point"/> (see <see cref="CrashingDependencies"/>).</summary>
+        public PaymentProcessor CrashingProcessor(string connectionString, string point)
+        {
+            var crashing = CrashingDependencies.Tables(connectionString, Tables, point);
+            return NewProcessor(new PaymentStore(crashing), new InvoiceStore(crashing), new BurnStore(crashing), new CrashingLedgerRecorder(Recorder, point));
+        }
+
+        private static PaymentProcessor NewProcessor(PaymentStore payments, InvoiceStore invoices, BurnStore burns, ILedgerRecorder recorder) => new(payments, invoices, burns, recorder,
             new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance), TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
 
         public async Task<Invoice> InvoiceAsync(string id) => (await Invoices.GetAsync(InvoiceId.Parse(id), Ct))!;
@@ -72,7 +81,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
         var ledgerOptions = Options.Create(new LedgerOptions());
         var authority = new AnchorAuthority(ledgerOptions, new TreasuryProvider(Options.Create(new SolanaOptions()), rpc), tables);
         var audit = new LedgerAudit(ledger, anchors, invoices, payments, burns, rpc, authority, ledgerOptions, TimeProvider.System);
-        var setup = new Setup(null!, invoices, payments, burns, ledger, audit, recorder);
+        var setup = new Setup(null!, invoices, payments, burns, ledger, audit, recorder, tables);
         return setup with { Processor = setup.NewProcessor() };
     }
 
@@ -255,8 +264,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
         string payer = NewPayer();
         string id = await FinalizedInvoiceAsync(s, payer, 10_000);
         var paid = Paid(id, 10_000);
-        var crashing = s.NewProcessor();
-        crashing.CrashAfter = p => p == point;
+        var crashing = s.CrashingProcessor(azurite.ConnectionString, point);
 
         await Assert.ThrowsAsync<OperationCanceledException>(() => crashing.RecordAsync(paid, Ct));
 
@@ -274,8 +282,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
         var s = await NewAsync();
         string payer = NewPayer();
         string id = await FinalizedInvoiceAsync(s, payer, 10_000);
-        var crashing = s.NewProcessor();
-        crashing.CrashAfter = p => p == "recorded";
+        var crashing = s.CrashingProcessor(azurite.ConnectionString, "recorded");
         await Assert.ThrowsAsync<OperationCanceledException>(() => crashing.RecordAsync(Paid(id, 10_000), Ct));
         Assert.Contains((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Kind == "PaymentNotBooked");
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
+using Billing.Functions;
 using Billing.Tests.Shared;
 
 namespace Billing.Benchmarks.Workload;

@@ -1,0 +1,194 @@
+using System.Net;
+using Billing.Domain.Events;
+using Billing.Domain.Partners;
+using Billing.Domain.Pricing;
+using Billing.Functions.HostProtocol;
+using Billing.Functions.Infrastructure;
+using Billing.Functions.AnchorLedger;
+using Billing.Functions.BurnExecutorTimer;
+using Billing.Application.Burns;
+using Billing.Application.Ledger;
+using Billing.Application.Payments;
+using Billing.Functions.LedgerBalances;
+using Billing.Functions.LedgerEntriesHttp;
+using Billing.Functions.LedgerProof;
+using Billing.Functions.OpenApiHttp;
+using Billing.Functions.ReconcileLedger;
+using Billing.Functions.VerifyLedger;
+using Billing.Solana.Configuration;
+using Billing.Functions.ClosePeriod;
+using Billing.Functions.ClosePeriods;
+using Billing.Functions.GetInvoice;
+using Billing.Functions.IngestUsage;
+using Billing.Application.Invoicing;
+using Billing.Application.Partners;
+using Billing.Application.Telemetry;
+using Billing.Application.Metering;
+using Billing.Application.Startup;
+using Billing.Functions.Health;
+using Billing.Functions.ListInvoices;
+using Billing.Functions.MeterCarrierOffload;
+using Billing.Functions.MeterComputeUsage;
+using Billing.Functions.ListBurns;
+using Billing.Functions.QueryUsage;
+using Billing.Functions.StripeWebhook;
+using Billing.Payments;
+using Billing.Solana.Rpc;
+using Billing.Storage;
+using Billing.Storage.Ledger;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Functions;
+
+/// <summary>Composition root, shared by the executable and the tests that host the app in-process.</summary>
+public static class BillingFunctionsApp
+{
+    public static WebApplicationBuilder AddBillingFunctions(this WebApplicationBuilder builder)
+    {
+        // The Functions host tells a custom handler where to listen; loopback only, the host is the only caller.
+        string portText = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") ?? builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"] ?? "7072";
+        if (!int.TryParse(portText, out int port) || port is < 0 or > 65535)
+        {
+            throw new InvalidOperationException($"FUNCTIONS_CUSTOMHANDLER_PORT '{portText}' is not a port number.");
+        }
+
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, port);
+            k.Limits.MaxRequestBodySize = HandlerLimits.MaxMeteringInvocationBytes; // any batch host.json lets the host deliver
+        });
+
+        // Per-request framework logs add nothing the host does not already record.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        AddTelemetry(builder);
+        // Ingest, metering, usage, invoicing, partners, storage (each module binds and validates its own options).
+        services.AddBillingStorage(builder.Configuration);
+        services.AddPartners(builder.Configuration);
+        services.AddSingleton(_ => LoadPlans(Path.Combine(AppContext.BaseDirectory, "plans")));
+        services.AddSingleton<IPriceCatalog>(sp => sp.GetRequiredService<PlanCatalog>());
+        services.AddMetering(builder.Configuration);
+        services.AddInvoicing<LedgerRecorder>(builder.Configuration); // the ledger books an invoice before Stripe sees it
+        services.AddSingleton<StartupInitializer>();
+        services.AddSingleton<IngestUsageFunction>();
+        services.AddSingleton<MeterCarrierOffloadFunction>();
+        services.AddSingleton<MeterComputeUsageFunction>();
+        services.AddSingleton<QueryUsageFunction>();
+        services.AddSingleton<ClosePeriodFunction>();
+        services.AddSingleton<ClosePeriodsFunction>();
+        services.AddSingleton<ListInvoicesFunction>();
+        services.AddSingleton<GetInvoiceFunction>();
+
+        // Payments, burns, Solana and the ledger (each module binds and validates its own options).
+        services.AddBurns(builder.Configuration);
+        services.AddLedger(builder.Configuration);
+        services.AddPaymentProcessing(builder.Configuration);
+        services.AddSingleton<AnchorLedgerFunction>();
+        services.AddSingleton<StripeWebhookFunction>();
+        services.AddSingleton<BurnExecutorFunction>();
+        services.AddBillingOpenApi();
+        return builder;
+    }
+
+    /// <summary>OpenTelemetry: Application Insights when its connection string is set; the console when asked (local runs).</summary>
+    private static void AddTelemetry(WebApplicationBuilder builder)
+    {
+        string? appInsights = builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        bool console = builder.Configuration.GetValue("Billing:Telemetry:Console", false);
+        if (string.IsNullOrWhiteSpace(appInsights) && !console)
+        {
+            return;
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("billing-functions"))
+            .WithMetrics(m =>
+            {
+                m.AddMeter(BillingTelemetry.Name);
+                if (!string.IsNullOrWhiteSpace(appInsights))
+                {
+                    m.AddAzureMonitorMetricExporter(o => o.ConnectionString = appInsights);
+                }
+
+                if (console)
+                {
+                    m.AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 60_000);
+                }
+            })
+            .WithTracing(t =>
+            {
+                t.AddSource(BillingTelemetry.Name);
+                if (!string.IsNullOrWhiteSpace(appInsights))
+                {
+                    t.AddAzureMonitorTraceExporter(o => o.ConnectionString = appInsights);
+                }
+
+                if (console)
+                {
+                    t.AddConsoleExporter();
+                }
+            });
+    }
+
+    /// <summary>Resolves every validated option and the plan catalog, so bad configuration fails at start.</summary>
+    public static void ValidateSettings(IServiceProvider services)
+    {
+        _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<PartnerOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<InvoicingOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<BurnOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<SolanaOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Billing.Payments.StripeOptions>>().Value;
+        _ = services.GetRequiredService<PlanCatalog>();
+    }
+
+    /// <summary>Loads and validates every plan file; a bad plan stops start-up with the file, field and reason.</summary>
+    public static PlanCatalog LoadPlans(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new InvalidOperationException($"Price plan folder '{directory}' does not exist.");
+        }
+
+        var files = Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal)
+            .Select(f => KeyValuePair.Create(Path.GetFileName(f), File.ReadAllText(f)));
+        return PlanCatalog.Load(files);
+    }
+
+    public static WebApplication MapBillingFunctions(this WebApplication app)
+    {
+        // Invocations (trigger payloads wrapped by the host) arrive at /{FunctionName}.
+        IngestUsageFunction.Map(app);
+        MeterCarrierOffloadFunction.Map(app);
+        MeterComputeUsageFunction.Map(app);
+        ClosePeriodsFunction.Map(app);
+        app.MapPost("/" + BurnExecutorFunction.Name, (HttpRequest r, BurnExecutorFunction f, CancellationToken ct) => InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct));
+        app.MapPost("/" + AnchorLedgerFunction.Name, (HttpRequest r, AnchorLedgerFunction f, CancellationToken ct) => InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct));
+
+        // HTTP-only functions are forwarded as the original request (enableForwardingHttpRequest).
+        HealthFunction.Map(app);
+        QueryUsageFunction.Map(app);
+        ClosePeriodFunction.Map(app);
+        ListInvoicesFunction.Map(app);
+        GetInvoiceFunction.Map(app);
+        StripeWebhookFunction.Map(app);
+        ListBurnsFunction.Map(app);
+        VerifyLedgerFunction.Map(app);
+        ReconcileLedgerFunction.Map(app);
+        LedgerBalancesFunction.Map(app);
+        LedgerEntriesFunction.Map(app);
+        LedgerProofFunction.Map(app);
+        OpenApiFunction.Map(app);
+
+        app.MapFallback((HttpContext c) => Problem.NotFound($"no route for {c.Request.Method} {c.Request.Path}").ToResult());
+        return app;
+    }
+}
