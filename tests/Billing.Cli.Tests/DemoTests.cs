@@ -124,7 +124,7 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
     public async Task Demo_NoPlatform_Exits3()
     {
         // Nothing listens: health never answers. Keep the wait short through the retry policy (1 attempt per poll).
-        var result = await CliHarness.RunAsync(["demo", "--url", $"http://127.0.0.1:{Billing.Tests.Shared.AzuriteFixture.FreePort()}", "--startup-timeout", "1"], null, maxAttempts: 1);
+        var result = await CliHarness.RunAsync(["demo", "--url", $"http://127.0.0.1:{Billing.Tests.Shared.FreePort.Find()}", "--startup-timeout", "1"], null, maxAttempts: 1);
 
         Assert.Equal(3, result.ExitCode);
     }

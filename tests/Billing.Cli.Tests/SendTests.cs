@@ -147,7 +147,7 @@ public sealed class SendTests : IDisposable
     [Fact]
     public async Task Send_NobodyListening_RetriesThenExits3()
     {
-        var result = await CliHarness.RunAsync(["send", File("a.ndjson", Carrier("a")), "--url", $"http://127.0.0.1:{AzuriteFixture.FreePort()}"], null, maxAttempts: 2);
+        var result = await CliHarness.RunAsync(["send", File("a.ndjson", Carrier("a")), "--url", $"http://127.0.0.1:{FreePort.Find()}"], null, maxAttempts: 2);
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("after 2 attempt(s)", result.Out + result.Error, StringComparison.Ordinal);

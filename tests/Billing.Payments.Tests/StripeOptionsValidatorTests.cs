@@ -1,3 +1,4 @@
+using Billing.Tests.Shared;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ public sealed class StripeOptionsValidatorTests
     {
         var options = new StripeOptions();
 
-        Assert.True(_validator.Validate(null, options).Succeeded);
+        _validator.AssertValid(options);
         Assert.False(options.SyncEnabled);
         Assert.Equal(StripeOptions.LocalWebhookSecret, options.WebhookSecret);
         Assert.Equal(TimeSpan.FromSeconds(300), options.WebhookTolerance);
@@ -28,7 +29,7 @@ public sealed class StripeOptionsValidatorTests
     {
         var options = new StripeOptions { SecretKey = key };
 
-        Assert.True(_validator.Validate(null, options).Succeeded);
+        _validator.AssertValid(options);
         Assert.True(options.SyncEnabled);
     }
 
@@ -39,10 +40,8 @@ public sealed class StripeOptionsValidatorTests
     [InlineData("sk_test_abc123\n", "must not contain whitespace")]
     public void Validate_BadSecretKey_FailsNamingTheSetting(string key, string expected)
     {
-        string failure = SingleFailure(new StripeOptions { SecretKey = key });
+        string failure = _validator.AssertFailsNaming(new StripeOptions { SecretKey = key }, "Billing:Stripe:SecretKey", expected);
 
-        Assert.StartsWith("Billing:Stripe:SecretKey", failure, StringComparison.Ordinal);
-        Assert.Contains(expected, failure, StringComparison.Ordinal);
         Assert.DoesNotContain(key.Trim(), failure, StringComparison.Ordinal);
     }
 
@@ -50,53 +49,42 @@ public sealed class StripeOptionsValidatorTests
     [InlineData("", "is required")]
     [InlineData("sk_test_abc123", "must start with 'whsec_'")]
     [InlineData("whsec_abc 123", "must not contain whitespace")]
-    public void Validate_BadWebhookSecret_FailsNamingTheSetting(string secret, string expected)
-    {
-        string failure = SingleFailure(new StripeOptions { WebhookSecret = secret });
-
-        Assert.StartsWith("Billing:Stripe:WebhookSecret", failure, StringComparison.Ordinal);
-        Assert.Contains(expected, failure, StringComparison.Ordinal);
-    }
+    public void Validate_BadWebhookSecret_FailsNamingTheSetting(string secret, string expected) =>
+        _validator.AssertFailsNaming(new StripeOptions { WebhookSecret = secret }, "Billing:Stripe:WebhookSecret", expected);
 
     [Theory]
     [InlineData("localhost:12111")]
     [InlineData("/v1")]
     [InlineData("ftp://api.stripe.com")]
-    public void Validate_BadApiBase_Fails(string apiBase)
-    {
-        Assert.StartsWith("Billing:Stripe:ApiBase must be an absolute http(s) URL", SingleFailure(new StripeOptions { ApiBase = apiBase }), StringComparison.Ordinal);
-    }
+    public void Validate_BadApiBase_Fails(string apiBase) =>
+        _validator.AssertFailsNaming(new StripeOptions { ApiBase = apiBase }, "Billing:Stripe:ApiBase", "must be an absolute http(s) URL");
 
     [Theory]
     [InlineData("http://127.0.0.1:12111")]
     [InlineData("https://api.stripe.com")]
     public void Validate_HttpApiBase_Succeeds(string apiBase) =>
-        Assert.True(_validator.Validate(null, new StripeOptions { ApiBase = apiBase }).Succeeded);
+        _validator.AssertValid(new StripeOptions { ApiBase = apiBase });
 
     [Theory]
     [InlineData(0)]
     [InlineData(-5)]
     [InlineData(3601)]
-    public void Validate_WebhookToleranceOutOfRange_Fails(int seconds)
-    {
-        Assert.StartsWith("Billing:Stripe:WebhookTolerance must be positive", SingleFailure(new StripeOptions { WebhookTolerance = TimeSpan.FromSeconds(seconds) }), StringComparison.Ordinal);
-    }
+    public void Validate_WebhookToleranceOutOfRange_Fails(int seconds) =>
+        _validator.AssertFailsNaming(new StripeOptions { WebhookTolerance = TimeSpan.FromSeconds(seconds) }, "Billing:Stripe:WebhookTolerance", "must be positive");
 
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
     [InlineData(366)]
-    public void Validate_DaysUntilDueOutOfRange_Fails(int days)
-    {
-        Assert.StartsWith("Billing:Stripe:DaysUntilDue must be between 1 and 365", SingleFailure(new StripeOptions { DaysUntilDue = days }), StringComparison.Ordinal);
-    }
+    public void Validate_DaysUntilDueOutOfRange_Fails(int days) =>
+        _validator.AssertFailsNaming(new StripeOptions { DaysUntilDue = days }, "Billing:Stripe:DaysUntilDue", "must be between 1 and 365");
 
     [Fact]
     public void Validate_SeveralProblems_ReportsEach()
     {
         var options = new StripeOptions { SecretKey = "pk_x", WebhookSecret = "nope", DaysUntilDue = 0 };
 
-        Assert.Equal(3, _validator.Validate(null, options).Failures!.Count());
+        Assert.Equal(3, _validator.Failures(options).Count);
     }
 
     [Fact]
@@ -127,8 +115,6 @@ public sealed class StripeOptionsValidatorTests
         Assert.False(provider.GetRequiredService<StripeInvoiceSync>().Enabled);
         Assert.NotNull(provider.GetRequiredService<StripeWebhookHandler>());
     }
-
-    private string SingleFailure(StripeOptions options) => Assert.Single(_validator.Validate(null, options).Failures!);
 
     /// <summary>The payments services as the app registers them, over <paramref name="settings"/>.</summary>
     private static ServiceProvider ProviderFor(Dictionary<string, string?> settings) =>

@@ -21,7 +21,7 @@ public sealed class StripeWebhookHandlerTests
     {
         string body = PaidEvent();
 
-        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now));
+        WebhookOutcome outcome = Handler().Handle(body, SignedNow(body));
 
         var expected = new WebhookOutcome.PaymentReceived(
             "evt_1PaidOctober",
@@ -39,32 +39,32 @@ public sealed class StripeWebhookHandlerTests
     public void Handle_TamperedBody_Rejected()
     {
         string body = PaidEvent();
-        string header = StripeWebhookSigner.Sign(body, Secret, Now);
+        string header = SignedNow(body);
         string tampered = body.Replace("\"amount_paid\": 137", "\"amount_paid\": 99137", StringComparison.Ordinal);
         Assert.NotEqual(body, tampered);
 
         WebhookOutcome outcome = Handler().Handle(tampered, header);
 
-        Assert.Contains("signature", Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason, StringComparison.Ordinal);
+        Assert.Contains("signature", RejectionReason(outcome), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Handle_TimestampOlderThanTolerance_Rejected()
     {
         string body = PaidEvent();
-        string header = StripeWebhookSigner.Sign(body, Secret, Now);
+        string header = SignedNow(body);
         _time.Advance(TimeSpan.FromSeconds(301));
 
         WebhookOutcome outcome = Handler().Handle(body, header);
 
-        Assert.Contains("301 s old", Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason, StringComparison.Ordinal);
+        Assert.Contains("301 s old", RejectionReason(outcome), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Handle_TimestampExactlyAtTolerance_Accepted()
     {
         string body = PaidEvent();
-        string header = StripeWebhookSigner.Sign(body, Secret, Now);
+        string header = SignedNow(body);
         _time.Advance(TimeSpan.FromSeconds(300));
 
         Assert.IsType<WebhookOutcome.PaymentReceived>(Handler().Handle(body, header));
@@ -77,7 +77,7 @@ public sealed class StripeWebhookHandlerTests
 
         WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now.AddSeconds(301)));
 
-        Assert.Contains("future", Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason, StringComparison.Ordinal);
+        Assert.Contains("future", RejectionReason(outcome), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class StripeWebhookHandlerTests
     {
         WebhookOutcome outcome = Handler().Handle(PaidEvent(), header);
 
-        Assert.Contains("Missing Stripe-Signature", Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason, StringComparison.Ordinal);
+        Assert.Contains("Missing Stripe-Signature", RejectionReason(outcome), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -117,14 +117,14 @@ public sealed class StripeWebhookHandlerTests
     {
         WebhookOutcome outcome = Handler().Handle(PaidEvent(), header);
 
-        Assert.Contains("timestamp", Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason, StringComparison.Ordinal);
+        Assert.Contains("timestamp", RejectionReason(outcome), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Handle_HeaderWithTwoTimestamps_Rejected()
     {
         string body = PaidEvent();
-        string header = StripeWebhookSigner.Sign(body, Secret, Now) + ",t=1";
+        string header = SignedNow(body) + ",t=1";
 
         Assert.IsType<WebhookOutcome.Rejected>(Handler().Handle(body, header));
     }
@@ -133,19 +133,19 @@ public sealed class StripeWebhookHandlerTests
     public void Handle_OnlyV0Signature_Rejected()
     {
         string body = PaidEvent();
-        string valid = StripeWebhookSigner.Sign(body, Secret, Now); // "t=…,v1=<hex>"
+        string valid = SignedNow(body); // "t=…,v1=<hex>"
         string v0Only = valid.Replace(",v1=", ",v0=", StringComparison.Ordinal);
 
         WebhookOutcome outcome = Handler().Handle(body, v0Only);
 
-        Assert.Contains("no v1 signature", Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason, StringComparison.Ordinal);
+        Assert.Contains("no v1 signature", RejectionReason(outcome), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Handle_SeveralV1SignaturesOneMatching_Accepted()
     {
         string body = PaidEvent();
-        string valid = StripeWebhookSigner.Sign(body, Secret, Now);
+        string valid = SignedNow(body);
         string validSignature = valid[(valid.IndexOf(",v1=", StringComparison.Ordinal) + 4)..];
         string otherSignature = Signature(StripeWebhookSigner.Sign(body, "whsec_old_rotated_secret", Now));
         string header = string.Create(
@@ -171,9 +171,9 @@ public sealed class StripeWebhookHandlerTests
     {
         const string body = "{not json";
 
-        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now));
+        WebhookOutcome outcome = Handler().Handle(body, SignedNow(body));
 
-        Assert.Contains("JSON", Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason, StringComparison.Ordinal);
+        Assert.Contains("JSON", RejectionReason(outcome), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -181,7 +181,7 @@ public sealed class StripeWebhookHandlerTests
     {
         string body = StripeTestEvents.CustomerCreated("evt_1Customer", "cus_1Carrier", Now);
 
-        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now));
+        WebhookOutcome outcome = Handler().Handle(body, SignedNow(body));
 
         var ignored = Assert.IsType<WebhookOutcome.Ignored>(outcome);
         Assert.Equal("evt_1Customer", ignored.EventId);
@@ -193,7 +193,7 @@ public sealed class StripeWebhookHandlerTests
     {
         string body = StripeTestEvents.InvoicePaid("evt_1Foreign", "in_1Foreign", null, 500, "usd", "cus_1Other", Now);
 
-        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now));
+        WebhookOutcome outcome = Handler().Handle(body, SignedNow(body));
 
         var ignored = Assert.IsType<WebhookOutcome.Ignored>(outcome);
         Assert.Equal(("evt_1Foreign", "invoice.paid"), (ignored.EventId, ignored.EventType));
@@ -205,7 +205,7 @@ public sealed class StripeWebhookHandlerTests
     {
         string body = StripeTestEvents.InvoicePaid("evt_1Odd", "in_1Odd", "order-77", 500, "usd", "cus_1Other", Now);
 
-        Assert.IsType<WebhookOutcome.Ignored>(Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now)));
+        Assert.IsType<WebhookOutcome.Ignored>(Handler().Handle(body, SignedNow(body)));
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed class StripeWebhookHandlerTests
         string body = PaidEvent();
         StripeWebhookHandler handler = Handler();
 
-        WebhookOutcome first = handler.Handle(body, StripeWebhookSigner.Sign(body, Secret, Now));
+        WebhookOutcome first = handler.Handle(body, SignedNow(body));
         _time.Advance(TimeSpan.FromHours(2)); // Stripe's retry comes later with a fresh signature
         WebhookOutcome second = handler.Handle(body, StripeWebhookSigner.Sign(body, Secret, _time.GetUtcNow()));
 
@@ -229,7 +229,7 @@ public sealed class StripeWebhookHandlerTests
         string body = StripeTestEvents.InvoicePaid(
             "evt_2", "in_2", "INV-fleet-7-202609-r2", 123_456_789_012, "eur", "cus_2", Now, paymentIntentId: "pi_custom");
 
-        var paid = Assert.IsType<WebhookOutcome.PaymentReceived>(Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now)));
+        var paid = Assert.IsType<WebhookOutcome.PaymentReceived>(Handler().Handle(body, SignedNow(body)));
 
         Assert.Equal(new InvoiceId("fleet-7", new BillingPeriod(2026, 9), 2), paid.BillingInvoiceId);
         Assert.Equal(("EUR", 123_456_789_012L, "pi_custom"), (paid.Currency, paid.AmountPaidMinor, paid.PaymentIntentId));
@@ -241,7 +241,7 @@ public sealed class StripeWebhookHandlerTests
         string body = PaidEvent();
         string t = Now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
-        string header = StripeWebhookSigner.Sign(body, Secret, Now);
+        string header = SignedNow(body);
 
         Assert.Equal($"t={t},v1={EventUtility.ComputeSignature(Secret, t, body)}", header);
         EventUtility.ValidateSignature(body, header, Secret, 300, Now.ToUnixTimeSeconds()); // throws when invalid
@@ -274,7 +274,7 @@ public sealed class StripeWebhookHandlerTests
     {
         byte[] body = [.. System.Text.Encoding.UTF8.Preamble, .. System.Text.Encoding.UTF8.GetBytes(PaidEvent())];
 
-        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now));
+        WebhookOutcome outcome = Handler().Handle(body, SignedNow(body));
 
         Assert.Equal("evt_1PaidOctober", Assert.IsType<WebhookOutcome.PaymentReceived>(outcome).StripeEventId);
     }
@@ -295,9 +295,9 @@ public sealed class StripeWebhookHandlerTests
     {
         byte[] body = [.. System.Text.Encoding.UTF8.GetBytes(PaidEvent()[..^1]), 0xFF, (byte)'}'];
 
-        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now));
+        WebhookOutcome outcome = Handler().Handle(body, SignedNow(body));
 
-        Assert.Contains("UTF-8", Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason, StringComparison.Ordinal);
+        Assert.Contains("UTF-8", RejectionReason(outcome), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -310,7 +310,7 @@ public sealed class StripeWebhookHandlerTests
         string body = PaidEvent().Replace("\"amount_paid\": 137", "\"amount_paid\": " + amount, StringComparison.Ordinal);
         Assert.NotEqual(PaidEvent(), body);
 
-        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now));
+        WebhookOutcome outcome = Handler().Handle(body, SignedNow(body));
 
         var paid = Assert.IsType<WebhookOutcome.PaymentReceived>(outcome);
         Assert.Equal(("evt_1PaidOctober", "INV-carrier-tmo-202610", 0L), (paid.StripeEventId, paid.BillingInvoiceId.ToString(), paid.AmountPaidMinor));
@@ -322,10 +322,18 @@ public sealed class StripeWebhookHandlerTests
     {
         string body = PaidEvent().Replace("\"amount_paid\": 137", "\"amount_paid\": -137", StringComparison.Ordinal);
 
-        var paid = Assert.IsType<WebhookOutcome.PaymentReceived>(Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now)));
+        var paid = Assert.IsType<WebhookOutcome.PaymentReceived>(Handler().Handle(body, SignedNow(body)));
 
         Assert.Equal((-137L, (string?)null), (paid.AmountPaidMinor, paid.MalformedAmount));
     }
+
+    /// <summary>The Stripe-Signature header Stripe would send for <paramref name="body"/> at <see cref="Now"/>.</summary>
+    private static string SignedNow(string body) => StripeWebhookSigner.Sign(body, Secret, Now);
+
+    private static string SignedNow(byte[] body) => StripeWebhookSigner.Sign(body, Secret, Now);
+
+    /// <summary>Fails unless <paramref name="outcome"/> is a rejection; its reason otherwise.</summary>
+    private static string RejectionReason(WebhookOutcome outcome) => Assert.IsType<WebhookOutcome.Rejected>(outcome).Reason;
 
     private static string PaidEvent() =>
         StripeTestEvents.InvoicePaid(

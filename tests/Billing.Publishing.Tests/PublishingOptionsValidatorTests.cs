@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Publishing.Tests;
 
 public sealed class PublishingOptionsValidatorTests
@@ -5,25 +7,24 @@ public sealed class PublishingOptionsValidatorTests
     private const string Secret = "c2VjcmV0LWtleQ==";
     private const string ConnectionString = "Endpoint=sb://localhost;SharedAccessKeyName=send;SharedAccessKey=" + Secret + ";UseDevelopmentEmulator=true";
 
-    private static List<string> Failures(PublishingOptions options) =>
-        new PublishingOptionsValidator().Validate(null, options).Failures?.ToList() ?? [];
+    private static readonly PublishingOptionsValidator Validator = new();
 
     [Fact]
     public void Validate_NamespaceWithDefaults_Succeeds()
     {
-        Assert.Empty(Failures(new PublishingOptions { FullyQualifiedNamespace = "billing-ehns-x.servicebus.windows.net" }));
+        Validator.AssertValid(new PublishingOptions { FullyQualifiedNamespace = "billing-ehns-x.servicebus.windows.net" });
     }
 
     [Fact]
     public void Validate_ConnectionStringWithDefaults_Succeeds()
     {
-        Assert.Empty(Failures(new PublishingOptions { ConnectionString = ConnectionString }));
+        Validator.AssertValid(new PublishingOptions { ConnectionString = ConnectionString });
     }
 
     [Fact]
     public void Validate_NeitherNamespaceNorConnectionString_FailsNamingBoth()
     {
-        var failure = Assert.Single(Failures(new PublishingOptions()));
+        var failure = Validator.SingleFailure(new PublishingOptions());
 
         Assert.Contains("Billing:Publishing:FullyQualifiedNamespace", failure, StringComparison.Ordinal);
         Assert.Contains("Billing:Publishing:ConnectionString", failure, StringComparison.Ordinal);
@@ -32,7 +33,7 @@ public sealed class PublishingOptionsValidatorTests
     [Fact]
     public void Validate_BothNamespaceAndConnectionString_Fails()
     {
-        var failure = Assert.Single(Failures(new PublishingOptions { FullyQualifiedNamespace = "x.servicebus.windows.net", ConnectionString = ConnectionString }));
+        var failure = Validator.SingleFailure(new PublishingOptions { FullyQualifiedNamespace = "x.servicebus.windows.net", ConnectionString = ConnectionString });
 
         Assert.Contains("both set", failure, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, failure, StringComparison.Ordinal);
@@ -42,28 +43,22 @@ public sealed class PublishingOptionsValidatorTests
     [InlineData("sb://x.servicebus.windows.net")]
     [InlineData("https://x.servicebus.windows.net/")]
     [InlineData("x.servicebus.windows.net:5671")]
-    public void Validate_NamespaceWithSchemeOrPort_Fails(string value)
-    {
-        var failure = Assert.Single(Failures(new PublishingOptions { FullyQualifiedNamespace = value }));
-
-        Assert.Contains("Billing:Publishing:FullyQualifiedNamespace must be a host name", failure, StringComparison.Ordinal);
-    }
+    public void Validate_NamespaceWithSchemeOrPort_Fails(string value) =>
+        Validator.AssertFailsNaming(new PublishingOptions { FullyQualifiedNamespace = value }, "Billing:Publishing:FullyQualifiedNamespace", "must be a host name");
 
     [Fact]
     public void Validate_ConnectionStringOfOneHub_FailsWithoutEchoingTheSecret()
     {
-        var failure = Assert.Single(Failures(new PublishingOptions { ConnectionString = ConnectionString + ";EntityPath=carrier-offload" }));
+        var failure = Validator.AssertFailsNaming(new PublishingOptions { ConnectionString = ConnectionString + ";EntityPath=carrier-offload" }, "Billing:Publishing:ConnectionString", "EntityPath");
 
-        Assert.Contains("EntityPath", failure, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, failure, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Validate_NotAConnectionString_Fails()
     {
-        var failure = Assert.Single(Failures(new PublishingOptions { ConnectionString = Secret }));
+        var failure = Validator.AssertFailsNaming(new PublishingOptions { ConnectionString = Secret }, "Billing:Publishing:ConnectionString", "must be");
 
-        Assert.Contains("Billing:Publishing:ConnectionString must be", failure, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, failure, StringComparison.Ordinal);
     }
 
@@ -74,7 +69,7 @@ public sealed class PublishingOptionsValidatorTests
     [InlineData("carrier-offload", "Carrier-Offload")]
     public void Validate_BadOrSameHubNames_Fail(string carrier, string compute)
     {
-        var failures = Failures(new PublishingOptions { ConnectionString = ConnectionString, CarrierOffloadHub = carrier, ComputeUsageHub = compute });
+        var failures = Validator.Failures(new PublishingOptions { ConnectionString = ConnectionString, CarrierOffloadHub = carrier, ComputeUsageHub = compute });
 
         Assert.Contains(failures, f => f.StartsWith("Billing:Publishing:CarrierOffloadHub", StringComparison.Ordinal));
     }
@@ -89,13 +84,13 @@ public sealed class PublishingOptionsValidatorTests
 
         Assert.Equal(
             ["Billing:Publishing:HotPayers:1 is empty; list partner ids.", "Billing:Publishing:HotPayers:2 repeats 'carrier-tmo'."],
-            Failures(options));
+            Validator.Failures(options));
     }
 
     [Fact]
     public void Validate_TimeoutsAndRetriesOutOfRange_FailEach()
     {
-        var failures = Failures(new PublishingOptions
+        var failures = Validator.Failures(new PublishingOptions
         {
             ConnectionString = ConnectionString,
             TryTimeout = TimeSpan.Zero,

@@ -32,7 +32,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             throw new InvalidOperationException("Azurite is not installed: run `npm ci` in the repository root (./run test does it for you).");
         }
 
-        int port = Shared.FreePort.Find();
+        int port = FreePort.Find();
         process = Process.Start(new ProcessStartInfo(azurite, ["--inMemoryPersistence", "--disableTelemetry", "--tableHost", "127.0.0.1", "--tablePort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--skipApiVersionCheck"])
         {
             RedirectStandardOutput = true,
@@ -67,9 +67,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
         process?.Dispose();
         return Task.CompletedTask;
     }
-
-    /// <summary>Kept for callers not yet switched to <see cref="Shared.FreePort"/> (the CLI tests).</summary>
-    public static int FreePort() => Shared.FreePort.Find();
 
     public static async Task WaitForPortAsync(int port, TimeSpan timeout)
     {
