@@ -225,7 +225,7 @@ public sealed class StubCommandTests
     {
         var (output, request) = await RunOkAsync(
             "GET /api/v1/burns",
-            """[{"id":"burn-1","invoiceId":"INV-carrier-tmo-202610","usdMinor":12345,"price":"2.50","tokenAmount":4938000000,"decimals":8,"status":"finalized","signature":"5sigXYZ","slot":42}]""",
+            """[{"id":"burn-1","invoiceId":"INV-carrier-tmo-202610","usdMinor":12345,"price":"2.50","tokenAmount":"4938000000","decimals":8,"status":"finalized","signature":"5sigXYZ","slot":42}]""",
             "burns", "--invoice", "INV-carrier-tmo-202610");
 
         Assert.Equal("/api/v1/burns?invoiceId=INV-carrier-tmo-202610", request.PathAndQuery);

@@ -1,24 +1,30 @@
 using System.Text;
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using Billing.Contracts;
+using ContractProblem = Billing.Contracts.Problems.ApiProblem;
 
 namespace Billing.Cli.Api;
 
-/// <summary>An RFC 9457 problem (<c>application/problem+json</c>) as the API returns it.</summary>
-public sealed record ApiProblem(int Status, string? Title, string? Detail, IReadOnlyList<(string Field, string Reason)> Errors, JsonObject? Body)
+/// <summary>
+/// An RFC 9457 problem (<c>application/problem+json</c>) as the API returns it, read as the server's
+/// <see cref="ContractProblem"/>; <paramref name="Body"/> is that record, null when the body was not a problem object
+/// (a proxy's error page, plain text), whose text then becomes the detail.
+/// </summary>
+public sealed record ApiProblem(int Status, string? Title, string? Detail, IReadOnlyList<(string Field, string Reason)> Errors, ContractProblem? Body)
 {
     public static ApiProblem From(int status, string? body)
     {
-        JsonObject? json = null;
+        ContractProblem? problem = null;
         try
         {
-            json = string.IsNullOrWhiteSpace(body) ? null : JsonNode.Parse(body) as JsonObject;
+            problem = string.IsNullOrWhiteSpace(body) ? null : JsonSerializer.Deserialize(body, BillingJsonContext.Default.ApiProblem);
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
-            // not JSON: keep the text as the detail
+            // not a problem object: keep the text as the detail
         }
 
-        if (json is null)
+        if (problem is null)
         {
             string? text = string.IsNullOrWhiteSpace(body) ? null : body.Trim();
             if (text is { Length: > 500 })
@@ -29,24 +35,10 @@ public sealed record ApiProblem(int Status, string? Title, string? Detail, IRead
             return new ApiProblem(status, StatusName(status), text, [], null);
         }
 
-        var errors = new List<(string, string)>();
-        if (json["errors"] is JsonArray array)
-        {
-            foreach (var e in array)
-            {
-                if (e is JsonObject o)
-                {
-                    errors.Add((Json.Text(o["field"]) ?? "", Json.Text(o["reason"]) ?? Json.Text(o["message"]) ?? o.ToJsonString()));
-                }
-                else if (e is not null)
-                {
-                    errors.Add(("", Json.Text(e) ?? ""));
-                }
-            }
-        }
-
-        int s = json["status"] is JsonValue v && v.TryGetValue(out int parsed) ? parsed : status;
-        return new ApiProblem(s, Json.Text(json["title"]) ?? StatusName(s), Json.Text(json["detail"]), errors, json);
+        // A field the body lacks reads as null or 0 (the generator does not enforce required members): fall back to the HTTP status.
+        int s = problem.Status != 0 ? problem.Status : status;
+        var errors = (problem.Errors ?? []).Where(e => e is not null).Select(e => (e.Field ?? "", e.Reason ?? "")).ToList();
+        return new ApiProblem(s, problem.Title ?? StatusName(s), problem.Detail, errors, problem);
     }
 
     /// <summary>"Internal Server Error" for 500: words of the <see cref="System.Net.HttpStatusCode"/> name.</summary>

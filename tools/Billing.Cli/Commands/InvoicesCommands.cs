@@ -165,8 +165,8 @@ internal static class InvoicesCommands
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             string idText = p.GetValue(invoiceId) ?? "";
             var invoice = ApiResponseReader.Invoice(await api.GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(idText), ct).ConfigureAwait(false));
-            string? totalMinor = invoice?.Summary.TotalMinor?.ToString(CultureInfo.InvariantCulture);
-            string? proofPath = invoice?.LedgerProof;
+            string? totalMinor = invoice?.TotalMinor.ToString(CultureInfo.InvariantCulture);
+            string? proofPath = invoice?.Ledger?.Proof;
             if (proofPath is null)
             {
                 await context.Out.WriteLineAsync($"invoice verify {idText}: FAILED (the invoice links to no ledger proof)").ConfigureAwait(false);

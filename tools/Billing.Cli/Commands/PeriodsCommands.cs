@@ -34,7 +34,7 @@ internal static class PeriodsCommands
             var body = response.Json();
             return await JsonOutput.PrintAsync(context, p.GetValue(json), body, console =>
             {
-                var list = ApiResponseReader.InvoiceList(body);
+                var list = ApiResponseReader.PeriodClose(body);
                 Renderers.InvoiceList(console, list.Invoices, $"invoices for {list.Period ?? text}");
             }).ConfigureAwait(false);
         });

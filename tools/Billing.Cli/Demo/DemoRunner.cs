@@ -4,6 +4,8 @@ using Billing.Cli.Api.Responses;
 using Billing.Cli.Generation;
 using Billing.Cli.Rendering;
 using Billing.Cli.Sending;
+using Billing.Contracts.Burns;
+using Billing.Contracts.Ledger;
 using Spectre.Console;
 
 namespace Billing.Cli.Demo;
@@ -89,7 +91,7 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
 
         Step(5, $"Close period {period}");
         var closed = (await api.SendOkAsync(new ApiRequest(HttpMethod.Post, $"/api/v1/periods/{period}/close", options.FinanceKey), cancellationToken).ConfigureAwait(false)).Json();
-        var summaries = ApiResponseReader.InvoiceList(closed).Invoices;
+        var summaries = ApiResponseReader.PeriodClose(closed).Invoices;
         Renderers.InvoiceList(console, summaries, $"invoices for {period}");
         foreach (var summary in summaries)
         {
@@ -175,7 +177,7 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
     /// Asks the host to run the AnchorLedger timer now (the local host's admin API; in Azure the timer runs on its
     /// schedule), then polls verify until an anchor covers the ledger or the burn timeout passes.
     /// </summary>
-    private async Task<LedgerVerification> WaitForAnchorAsync(CancellationToken cancellationToken)
+    private async Task<LedgerVerifyResponse> WaitForAnchorAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -190,8 +192,8 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
         while (true)
         {
             var verify = ApiResponseReader.LedgerVerification(await api.GetJsonAsync("/api/v1/ledger/verify", options.FinanceKey, cancellationToken).ConfigureAwait(false));
-            bool anchored = (verify.AnchorCount ?? 0) > 0 && (verify.PendingAnchorCount ?? 0) == 0;
-            if (anchored || verify.Ok == false || context.Time.GetUtcNow() > deadline)
+            bool anchored = verify.Anchors > 0 && verify.PendingAnchors == 0;
+            if (anchored || !verify.Ok || context.Time.GetUtcNow() > deadline)
             {
                 return verify;
             }
@@ -261,7 +263,7 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
         return ApiResponseReader.Usage(body).Rows.Sum(r => r.Quantity);
     }
 
-    private async Task<Burn?> WaitForBurnAsync(string invoiceId, CancellationToken cancellationToken)
+    private async Task<BurnView?> WaitForBurnAsync(string invoiceId, CancellationToken cancellationToken)
     {
         var deadline = context.Time.GetUtcNow() + options.BurnTimeout;
         string? last = null;

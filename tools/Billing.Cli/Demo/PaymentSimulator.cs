@@ -18,10 +18,9 @@ public sealed class PaymentSimulator(ApiClient api, TimeProvider time)
 
     public async Task<PaymentResult> PayAsync(string invoiceId, string financeKey, long? amountMinor, string webhookSecret, CancellationToken cancellationToken)
     {
-        var invoice = ApiResponseReader.Invoice(await api.GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(invoiceId), financeKey, cancellationToken).ConfigureAwait(false))?.Summary
+        var invoice = ApiResponseReader.Invoice(await api.GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(invoiceId), financeKey, cancellationToken).ConfigureAwait(false))
             ?? throw new OperationFailedException($"invoice {invoiceId}: the API returned no invoice object");
-        long amount = amountMinor ?? invoice.TotalMinor
-            ?? throw new OperationFailedException($"invoice {invoiceId} has no totalMinor; pass --amount-minor");
+        long amount = amountMinor ?? invoice.TotalMinor;
         if (amount <= 0)
         {
             throw new OperationFailedException($"invoice {invoiceId} totals {amount} minor units; nothing to pay");

@@ -2,18 +2,22 @@ using System.Globalization;
 using System.Numerics;
 using Billing.Cli.Api.Responses;
 using Billing.Cli.Sending;
+using Billing.Contracts.Burns;
+using Billing.Contracts.Invoices;
+using Billing.Contracts.Ledger;
+using Billing.Contracts.Usage;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
 namespace Billing.Cli.Rendering;
 
-/// <summary>Tables for API answers (read by <see cref="ApiResponseReader"/>): missing fields render empty.</summary>
+/// <summary>Tables for API answers (read by <see cref="ApiResponseReader"/>): null fields render empty.</summary>
 public static class Renderers
 {
-    public static void Usage(IAnsiConsole console, UsageReport usage)
+    public static void Usage(IAnsiConsole console, UsageQueryResponse usage)
     {
         ArgumentNullException.ThrowIfNull(usage);
-        var dims = usage.Rows.SelectMany(r => r.Group.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var dims = usage.Rows.SelectMany(r => r.Group?.Keys ?? Enumerable.Empty<string>()).Distinct().Order(StringComparer.Ordinal).ToList();
         string title = $"usage {usage.Meter} of {usage.Payer} by {usage.Window} [{usage.From}, {usage.To})";
         var table = new Table { Title = new TableTitle(Markup.Escape(title)) };
         table.AddColumn("window start");
@@ -27,7 +31,7 @@ public static class Renderers
         foreach (var row in usage.Rows)
         {
             var cells = new List<string?> { row.WindowStart };
-            cells.AddRange(dims.Select(d => row.Group.GetValueOrDefault(d)));
+            cells.AddRange(dims.Select(d => row.Group?.GetValueOrDefault(d)));
             decimal q = row.Quantity;
             total += q;
             cells.Add(Number(q));
@@ -41,7 +45,7 @@ public static class Renderers
         console.Write(table);
     }
 
-    public static void InvoiceList(IAnsiConsole console, IReadOnlyList<InvoiceSummary> items, string? title = null)
+    public static void InvoiceList(IAnsiConsole console, IReadOnlyList<InvoiceSummaryResponse> items, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(items);
         var table = new Table();
@@ -58,7 +62,7 @@ public static class Renderers
         table.Columns[5].RightAligned();
         foreach (var i in items)
         {
-            Row(table, [i.Id, i.Payer, i.Plan, Period(i.Period), i.Status, Money(i), i.LineCount, i.StripeInvoiceId]);
+            Row(table, [i.Id, i.Payer, i.Plan, Period(i.Period), i.Status, Money(i.Total, i.Currency), i.Lines.ToString(CultureInfo.InvariantCulture), i.StripeInvoiceId]);
         }
 
         console.Write(table);
@@ -67,9 +71,9 @@ public static class Renderers
 
     /// <param name="console">Where to write.</param>
     /// <param name="invoice">The invoice; null (no invoice object in the answer) renders an empty header and table.</param>
-    public static void Invoice(IAnsiConsole console, Invoice? invoice)
+    public static void Invoice(IAnsiConsole console, InvoiceResponse? invoice)
     {
-        var summary = invoice?.Summary;
+        var summary = invoice;
         var header = new Grid();
         header.AddColumn(new GridColumn().NoWrap());
         header.AddColumn();
@@ -80,7 +84,7 @@ public static class Renderers
             ("plan", summary?.Plan),
             ("period", Period(summary?.Period)),
             ("status", summary?.Status),
-            ("total", summary is not null ? Money(summary) : null),
+            ("total", summary is not null ? Money(summary.Total, summary.Currency) : null),
         })
         {
             header.AddRow(new Text(label + ":"), new Text(value ?? ""));
@@ -98,14 +102,14 @@ public static class Renderers
         table.Columns[6].RightAligned();
         foreach (var line in invoice?.Lines ?? [])
         {
-            string group = string.Join(", ", line.Group.Select(p => $"{p.Key}={p.Value}"));
-            Row(table, [line.Meter, line.Description, group, line.Quantity, line.Unit, line.UnitPrice, line.Amount]);
+            string group = string.Join(", ", (line.Group ?? new Dictionary<string, string>()).Select(p => $"{p.Key}={p.Value}"));
+            Row(table, [line.Meter, line.Description, group, line.Quantity.ToString(CultureInfo.InvariantCulture), line.Unit, line.UnitPrice, line.Amount]);
         }
 
         console.Write(table);
     }
 
-    public static void Burns(IAnsiConsole console, IReadOnlyList<Burn> items)
+    public static void Burns(IAnsiConsole console, IReadOnlyList<BurnView> items)
     {
         ArgumentNullException.ThrowIfNull(items);
         var table = new Table();
@@ -116,7 +120,7 @@ public static class Renderers
 
         foreach (var b in items)
         {
-            Row(table, [b.Id, b.InvoiceId, Cents(b.UsdMinor), b.Price, TokenAmount(b), b.Status, b.Signature, b.Slot]);
+            Row(table, [b.Id, b.InvoiceId, Cents(b.UsdMinor), b.Price, TokenAmount(b), b.Status, b.Signature, b.Slot?.ToString(CultureInfo.InvariantCulture)]);
         }
 
         console.Write(table);
@@ -124,12 +128,12 @@ public static class Renderers
     }
 
     /// <summary>Prints <c>ledger verify: ok (N entries, M anchors)</c> or the problems; returns whether the ledger is ok.</summary>
-    public static bool LedgerVerify(IAnsiConsole console, LedgerVerification verification)
+    public static bool LedgerVerify(IAnsiConsole console, LedgerVerifyResponse verification)
     {
         ArgumentNullException.ThrowIfNull(verification);
-        string counts = $"{verification.Entries ?? "?"} entries, {verification.Anchors ?? "?"} anchors";
-        var problems = verification.Problems;
-        if (verification.Ok == true && problems.Count == 0)
+        string counts = $"{verification.Entries} entries, {verification.Anchors} anchors";
+        var problems = verification.Problems ?? [];
+        if (verification.Ok && problems.Count == 0)
         {
             console.WriteLine($"ledger verify: ok ({counts})");
             return true;
@@ -193,17 +197,17 @@ public static class Renderers
     }
 
     /// <summary>Base units with the mint's decimals as a decimal string, e.g. 4938000000 with 8 → 49.38000000.</summary>
-    public static string? TokenAmount(Burn burn)
+    public static string? TokenAmount(BurnView burn)
     {
         ArgumentNullException.ThrowIfNull(burn);
         string? raw = burn.TokenAmount;
-        long? decimals = burn.Decimals;
+        int decimals = burn.Decimals;
         if (raw is null || decimals is not (>= 0 and <= 30) || !BigInteger.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var units))
         {
             return raw;
         }
 
-        int d = (int)decimals.Value;
+        int d = decimals;
         string digits = units.ToString(CultureInfo.InvariantCulture).PadLeft(d + 1, '0');
         return d == 0 ? digits : $"{digits[..^d]}.{digits[^d..]}";
     }
@@ -216,22 +220,18 @@ public static class Renderers
         }
     }
 
-    private static string Money(InvoiceSummary invoice)
-    {
-        string? total = invoice.Total ?? Cents(invoice.TotalMinor);
-        string? currency = invoice.Currency;
-        return total is null ? "" : currency is null ? total : $"{total} {currency}";
-    }
+    private static string Money(string? total, string? currency) =>
+        total is null ? "" : currency is null ? total : $"{total} {currency}";
 
     private static string? Cents(long? minor) =>
         minor is { } m ? (m / 100m).ToString("0.00", CultureInfo.InvariantCulture) : null;
 
     /// <summary>A month-aligned period as yyyy-MM, otherwise "start – end".</summary>
-    public static string? Period(PeriodRange? period)
+    public static string? Period(InvoicePeriodRange? period)
     {
-        if (period is null || period.Value is not null)
+        if (period is null)
         {
-            return period?.Value;
+            return null;
         }
 
         string? start = period.Start, end = period.End;

@@ -150,12 +150,12 @@ public sealed class UsageSender(ApiClient api, SendKeys keys, SendOptions option
         var result = ApiResponseReader.Ingest(response.Body);
         if (result?.Rejected is { } rejected && (response.IsSuccess || response.Status == 400))
         {
-            report.Accepted += checked((int)(result.Accepted ?? 0));
+            report.Accepted += result.Accepted;
             foreach (var r in rejected)
             {
-                long index = r.Index ?? -1;
-                var source = index >= 0 && index < batch.Count ? batch[(int)index] : null;
-                report.Rejected.Add(new Rejection(source?.File ?? "?", source?.Line ?? 0, r.Id ?? source?.Id, r.Reasons));
+                int index = r.Index;
+                var source = index >= 0 && index < batch.Count ? batch[index] : null;
+                report.Rejected.Add(new Rejection(source?.File ?? "?", source?.Line ?? 0, r.Id ?? source?.Id, r.Errors ?? []));
             }
 
             return;
@@ -164,7 +164,7 @@ public sealed class UsageSender(ApiClient api, SendKeys keys, SendOptions option
         if (response.IsSuccess)
         {
             // An answer without the contract's shape: count what we can.
-            report.Accepted += checked((int)(result?.Accepted ?? batch.Count));
+            report.Accepted += result?.Accepted ?? batch.Count;
             return;
         }
 
