@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
+using Billing.Tests.Shared;
 
 namespace Billing.Functions.Tests;
 
@@ -16,7 +17,7 @@ public sealed class FunctionRoutesTests
 
     private static IReadOnlyList<FunctionJson> Functions()
     {
-        var root = Path.Combine(InProcessApp.RepositoryRoot, "functions", "Billing.Functions");
+        var root = Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions");
         var list = new List<FunctionJson>();
         foreach (var file in Directory.EnumerateFiles(root, "function.json", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal) && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
         {

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 
 namespace Billing.Functions.Tests;
@@ -6,10 +5,6 @@ namespace Billing.Functions.Tests;
 /// <summary>The function app built in-process and mapped, never started: what its endpoints and its OpenAPI document are.</summary>
 public static class InProcessApp
 {
-    /// <summary>The repository this test assembly was built from (stamped at build time).</summary>
-    public static string RepositoryRoot { get; } = typeof(InProcessApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "RepositoryRoot").Value!;
-
     public static WebApplication Build()
     {
         // The executable's name, as when the host runs it (the OpenAPI document's default tag is the application name).

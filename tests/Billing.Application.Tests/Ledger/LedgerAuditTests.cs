@@ -3,16 +3,11 @@ using Billing.Domain;
 using Billing.Domain.Burns;
 using Billing.Domain.Invoicing;
 using Billing.Domain.Ledger;
-using Billing.Application.Burns;
 using Billing.Application.Ledger;
 using Billing.Application.Tests.Burns;
-using Billing.Solana.Configuration;
 using Billing.Solana.Rpc;
 using Billing.Storage;
 using Billing.Storage.Ledger;
-using Billing.Tests.Shared;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Tests.Ledger;
 
@@ -21,33 +16,12 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    private sealed record Setup(BillingTables Tables, LedgerStore Ledger, AnchorStore Anchors, LedgerAnchorService Anchoring, LedgerAudit Audit, LedgerRecorder Recorder,
-        InvoiceStore Invoices, PaymentStore Payments, BurnStore Burns, SolanaRpcClient Rpc);
-
-    private async Task<Setup> NewAsync()
-    {
-        var tables = await chain.Azurite.NewTablesAsync();
-        var ledger = new LedgerStore(tables);
-        var anchors = new AnchorStore(tables);
-        await ledger.EnsureCreatedAsync(Ct);
-        await anchors.EnsureCreatedAsync(Ct);
-        var rpc = chain.Localnet.CreateClient();
-        var treasury = new TreasuryProvider(Options.Create(new SolanaOptions { LocalnetInfoFile = chain.Localnet.InfoFile }), rpc);
-        var invoices = new InvoiceStore(tables);
-        var payments = new PaymentStore(tables);
-        var burns = new BurnStore(tables);
-        var options = Options.Create(new LedgerOptions());
-        var authority = new AnchorAuthority(options, treasury, tables);
-        return new Setup(tables, ledger, anchors,
-            new LedgerAnchorService(ledger, anchors, rpc, authority, options, TimeProvider.System, NullLogger<LedgerAnchorService>.Instance),
-            new LedgerAudit(ledger, anchors, invoices, payments, burns, rpc, authority, options, TimeProvider.System),
-            new LedgerRecorder(ledger, TimeProvider.System), invoices, payments, burns, rpc);
-    }
+    private Task<LedgerTestSetup> NewAsync() => LedgerTestSetup.NewAsync(chain);
 
     private static PaymentRecord Payment(string evt, string invoiceId, long amount) =>
         new(evt, invoiceId, InvoiceId.Parse(invoiceId).Payer, amount, "USD", "in_1", "cus_1", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
 
-    private static async Task<Invoice> FinalizedInvoiceAsync(Setup s, string payer, long cents)
+    private static async Task<Invoice> FinalizedInvoiceAsync(LedgerTestSetup s, string payer, long cents)
     {
         var line = Adjustments.Line(new BillingPeriod(2026, 9), new Money(cents, Currency.USD));
         var invoice = new Invoice(new InvoiceId(payer, new BillingPeriod(2026, 10)), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line]).Finalize();
@@ -71,7 +45,7 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
         var tx = await s.Rpc.GetTransactionAsync(anchored.Signature!, Commitment.Confirmed, Ct);
         Assert.Contains(tx!.Meta!.LogMessages, l => l.Contains(anchored.Memo!, StringComparison.Ordinal));
         Assert.Equal("nothing new to anchor", again.Status);
-        var verify = await s.Audit.VerifyAsync(Ct);
+        var verify = await s.Audit().VerifyAsync(Ct);
         Assert.True(verify.Ok, string.Join("; ", verify.Problems));
         Assert.Equal((2, 1), (verify.Entries, verify.Anchors));
     }
@@ -90,7 +64,7 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
 
         await s.Anchors.Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
 
-        var verify = await s.Audit.VerifyAsync(Ct);
+        var verify = await s.Audit().VerifyAsync(Ct);
 
         Assert.False(verify.Ok);
         Assert.Contains(verify.Problems, p => p.Kind == "AnchorNotOnChain" && p.Subject == "anchor 1-1"); // the chain still carries the true root
@@ -108,7 +82,7 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
         rows[postings] = ((string)rows[postings]).Replace("700", "7000", StringComparison.Ordinal);
         await s.Ledger.Table.UpdateEntityAsync(rows, rows.ETag, TableUpdateMode.Replace);
 
-        var verify = await s.Audit.VerifyAsync(Ct);
+        var verify = await s.Audit().VerifyAsync(Ct);
 
         Assert.Contains(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.HashMismatch) && p.Subject == "invoice-finalized:INV-carrier-c-202610");
     }
@@ -128,7 +102,7 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
             Status = BurnStatus.Finalized, TokenAmount = 4_000_000_000, Signature = "sig", CreatedAt = now.AddHours(-2), UpdatedAt = now,
         }, Ct);
 
-        var result = await s.Audit.ReconcileAsync(Ct);
+        var result = await s.Audit().ReconcileAsync(Ct);
 
         var kinds = result.Mismatches.Select(m => (m.Kind, m.Subject)).ToHashSet();
         Assert.Contains(("PaymentNotApplied", paid.Id.ToString()), kinds);

@@ -4,6 +4,7 @@ using Billing.Domain.Events;
 using Billing.Domain.Partners;
 using Billing.Application.Ingestion;
 using Billing.Functions.IngestUsage;
+using Billing.Tests.Shared;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Billing.Functions.Tests.IngestUsage;
@@ -29,28 +30,14 @@ public class UsageIngestionTests
 
     private static UsageEventValidator Validator() => new(new Partners(), new Prices());
 
-    private static JsonObject Data() => new()
-    {
-        ["sessionId"] = "sess-1",
-        ["hotspotId"] = Hotspot,
-        ["radioAccessTechnology"] = "wlan",
-        ["startTime"] = "2026-10-20T10:00:00Z",
-        ["endTime"] = "2026-10-20T10:15:00Z",
-        ["uploadBytes"] = 1_200_000,
-        ["downloadBytes"] = 5_400_000,
-    };
+    private static readonly DateTimeOffset SessionEnd = new(2026, 10, 20, 10, 15, 0, TimeSpan.Zero);
 
-    private static JsonObject Event(string id = "sess-1") => new()
-    {
-        ["specversion"] = "1.0",
-        ["type"] = EventTypes.CarrierOffloadV1,
-        ["source"] = "carrier-tmo",
-        ["id"] = id,
-        ["time"] = "2026-10-20T10:15:00Z",
-        ["subject"] = "hotspot/" + Hotspot,
-        ["datacontenttype"] = "application/json",
-        ["data"] = Data(),
-    };
+    /// <summary>A structured-mode carrier event with subject and content type, session sess-1 unless told.</summary>
+    private static JsonObject Event(string id = "sess-1") =>
+        new CarrierEvent(id, Hotspot, 1_200_000, 5_400_000, SessionEnd) { Subject = "hotspot/" + Hotspot, DataContentType = "application/json" }.ToJson();
+
+    /// <summary>The data of <see cref="Event"/>: the body in binary mode.</summary>
+    private static JsonObject Data() => Event()["data"]!.DeepClone().AsObject();
 
     /// <summary>The binary-mode form of <see cref="Event"/>: attributes as headers, data as the body.</summary>
     private static Dictionary<string, string> BinaryHeaders(string contentType = "application/json") => new(StringComparer.OrdinalIgnoreCase)

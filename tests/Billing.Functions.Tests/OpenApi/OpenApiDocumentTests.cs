@@ -1,4 +1,5 @@
 using Billing.Functions.OpenApiHttp;
+using Billing.Tests.Shared;
 
 namespace Billing.Functions.Tests.OpenApi;
 
@@ -8,7 +9,7 @@ namespace Billing.Functions.Tests.OpenApi;
 /// </summary>
 public sealed class OpenApiDocumentTests
 {
-    private static readonly string Committed = Path.Combine(InProcessApp.RepositoryRoot, "openapi.json");
+    private static readonly string Committed = Path.Combine(RepositoryRoot.Path, "openapi.json");
 
     private static async Task<string> GenerateAsync()
     {

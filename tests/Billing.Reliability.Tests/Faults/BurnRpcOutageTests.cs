@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using Billing.StripeSimulator;
-using Billing.Reliability.Tests.Infrastructure;
 using Billing.Reliability.Tests.Security;
 using Billing.Solana.Keys;
 using Billing.Solana.Rpc;
-using Xunit.Abstractions;
 
 namespace Billing.Reliability.Tests.Faults;
 

@@ -1,9 +1,5 @@
-using System.Text.Json.Nodes;
-using Billing.Reliability.Tests.Infrastructure;
 using Billing.Reliability.Tests.Load;
 using Billing.Storage;
-using Billing.Tests.Shared;
-using Xunit.Abstractions;
 
 namespace Billing.Reliability.Tests.Faults;
 

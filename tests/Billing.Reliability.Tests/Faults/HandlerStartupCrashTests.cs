@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
-using Billing.Reliability.Tests.Infrastructure;
 using Billing.Reliability.Tests.Load;
 using Billing.Storage;
-using Billing.Tests.Shared;
-using Xunit.Abstractions;
 
 namespace Billing.Reliability.Tests.Faults;
 

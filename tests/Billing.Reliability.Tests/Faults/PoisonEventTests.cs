@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
-using Billing.Reliability.Tests.Infrastructure;
 using Billing.Storage;
-using Billing.Tests.Shared;
 
 namespace Billing.Reliability.Tests.Faults;
 

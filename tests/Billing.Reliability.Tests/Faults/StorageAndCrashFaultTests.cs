@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
-using Billing.Reliability.Tests.Infrastructure;
 using Billing.Reliability.Tests.Load;
 using Billing.Storage;
-using Xunit.Abstractions;
 
 namespace Billing.Reliability.Tests.Faults;
 

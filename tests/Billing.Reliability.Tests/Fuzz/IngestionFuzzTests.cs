@@ -2,12 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json.Nodes;
 using Azure.Data.Tables;
-using Billing.Reliability.Tests.Infrastructure;
 using Billing.Storage;
-using Billing.Tests.Shared;
-using Xunit.Abstractions;
 
 namespace Billing.Reliability.Tests.Fuzz;
 

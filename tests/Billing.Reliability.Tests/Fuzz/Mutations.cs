@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json.Nodes;
-using Billing.Tests.Shared;
 
 namespace Billing.Reliability.Tests.Fuzz;
 

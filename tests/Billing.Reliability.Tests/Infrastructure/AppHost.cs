@@ -1,9 +1,7 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Billing.DevHost;
 using Billing.Storage;
-using Billing.Tests.Shared;
 
 namespace Billing.Reliability.Tests.Infrastructure;
 

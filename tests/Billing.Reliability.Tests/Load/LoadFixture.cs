@@ -1,5 +1,3 @@
-using Billing.Reliability.Tests.Infrastructure;
-using Billing.Tests.Shared;
 
 namespace Billing.Reliability.Tests.Load;
 

@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
-using Billing.Reliability.Tests.Infrastructure;
 using Billing.Storage;
-using Xunit.Abstractions;
 
 namespace Billing.Reliability.Tests.Load;
 

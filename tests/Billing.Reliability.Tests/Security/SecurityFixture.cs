@@ -1,8 +1,5 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using Billing.StripeSimulator;
-using Billing.Reliability.Tests.Infrastructure;
-using Billing.Tests.Shared;
 
 namespace Billing.Reliability.Tests.Security;
 

@@ -1,11 +1,9 @@
 using System.Reflection;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Billing.Payments;
 using Billing.Storage;
 using Billing.StripeSimulator;
-using Xunit.Abstractions;
 
 namespace Billing.Reliability.Tests.Security;
 
@@ -51,6 +49,14 @@ public class SecurityTests(SecurityFixture fixture, ITestOutputHelper output)
         ("carrier-tmo invoice", "GET", "api/v1/invoices/INV-carrier-tmo-{prevc}", [401, 401, 200, 403, 403, 403, 200]),
         ("burns", "GET", "api/v1/burns", [401, 401, 403, 403, 403, 403, 200]),
         ("ledger verify", "GET", "api/v1/ledger/verify", [401, 401, 403, 403, 403, 403, 200]),
+        ("ledger reconcile", "GET", "api/v1/ledger/reconcile", [401, 401, 403, 403, 403, 403, 200]),
+        // Without payer= only finance reads balances; a payer reads its own (payer= its id), nobody else's.
+        ("ledger balances (all)", "GET", "api/v1/ledger/balances", [401, 401, 403, 403, 403, 403, 200]),
+        ("ledger balances of carrier-tmo", "GET", "api/v1/ledger/balances?payer=carrier-tmo", [401, 401, 200, 403, 403, 403, 200]),
+        ("ledger entries", "GET", "api/v1/ledger/entries?limit=1", [401, 401, 403, 403, 403, 403, 200]),
+        // Payers and finance may read proofs (an unknown entry is 404, for a payer also another payer's); a provider never.
+        ("ledger proof of an unknown entry", "GET", "api/v1/ledger/proof/nope", [401, 401, 404, 404, 403, 404, 404]),
+        ("openapi document", "GET", "api/openapi.json", [200, 200, 200, 200, 200, 200, 200]),
         ("stripe webhook without signature", "POST", "api/v1/stripe/webhook", [400, 400, 400, 400, 400, 400, 400]),
     ];
 
@@ -86,7 +92,7 @@ public class SecurityTests(SecurityFixture fixture, ITestOutputHelper output)
                 {
                     mismatches.Add($"{method} {path} as {role}: {status} (expected {want}) {(body.Length > 200 ? body[..200] : body)}");
                 }
-                else if (role == Role.Provider && path.Contains("payer=carrier", StringComparison.Ordinal) && JsonNode.Parse(body)!["rows"]!.AsArray().Count != 0)
+                else if (role == Role.Provider && path.StartsWith("api/v1/usage?payer=carrier", StringComparison.Ordinal) && JsonNode.Parse(body)!["rows"]!.AsArray().Count != 0)
                 {
                     mismatches.Add($"{method} {path} as provider: sees carrier usage it did not report: {body}");
                 }

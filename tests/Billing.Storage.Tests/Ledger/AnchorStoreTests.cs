@@ -7,25 +7,15 @@ namespace Billing.Storage.Tests.Ledger;
 [Collection(AzuriteCollection.Name)]
 public class AnchorStoreTests(AzuriteFixture azurite)
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset T0 = LedgerTables.T0;
     private static readonly CancellationToken Ct = CancellationToken.None;
-
-    private async Task<(LedgerStore Ledger, AnchorStore Anchors)> NewAsync()
-    {
-        BillingTables tables = await azurite.NewTablesAsync();
-        var ledger = new LedgerStore(tables);
-        var anchors = new AnchorStore(tables);
-        await ledger.EnsureCreatedAsync(Ct);
-        await anchors.EnsureCreatedAsync(Ct);
-        return (ledger, anchors);
-    }
 
     private static LedgerEntryDraft Payment(int i) => LedgerEntries.PaymentReceived($"evt_{i}", "INV-p-202610", "p", 100 + i, "USD", T0)!;
 
     [Fact]
     public async Task AddAsync_ThenUpdate_RoundTripsAndLastIsNewest()
     {
-        var (_, anchors) = await NewAsync();
+        var (_, _, anchors) = await LedgerTables.NewAsync(azurite);
         Assert.Null(await anchors.GetLastAsync("main", Ct));
         string root = new('a', 64);
 
@@ -52,7 +42,7 @@ public class AnchorStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task VerifyAsync_AnchoredLedger_OkUntilAnEntryIsRewritten()
     {
-        var (ledger, anchors) = await NewAsync();
+        var (_, ledger, anchors) = await LedgerTables.NewAsync(azurite);
         for (int i = 1; i <= 7; i++)
         {
             await ledger.AppendAsync("main", Payment(i), Ct);

@@ -10,19 +10,11 @@ namespace Billing.Storage.Tests.Ledger;
 [Collection(AzuriteCollection.Name)]
 public class LedgerStoreTests(AzuriteFixture azurite)
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset T0 = LedgerTables.T0;
     private static readonly CancellationToken Ct = CancellationToken.None;
 
     private static LedgerEntryDraft Payment(string eventId, long amount = 1_000, string payer = "carrier-tmo") =>
         LedgerEntries.PaymentReceived(eventId, $"INV-{payer}-202610", payer, amount, "usd", T0.AddTicks(1234567))!;
-
-    private async Task<(BillingTables Tables, LedgerStore Store)> NewStoreAsync()
-    {
-        BillingTables tables = await azurite.NewTablesAsync();
-        var store = new LedgerStore(tables);
-        await store.EnsureCreatedAsync(Ct);
-        return (tables, store);
-    }
 
     private static async Task<List<LedgerEntry>> ReadAll(LedgerStore store, string book = "main", long from = 1)
     {
@@ -38,7 +30,7 @@ public class LedgerStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task AppendAsync_ThreeEntries_ReadBackInOrderAndChainVerifies()
     {
-        var (_, store) = await NewStoreAsync();
+        var (_, store, _) = await LedgerTables.NewAsync(azurite);
         var invoice = new Invoice(
             new InvoiceId("carrier-tmo", new BillingPeriod(2026, 10)), "carrier-standard-v1", InvoiceStatus.Finalized,
             Currency.USD, [new InvoiceLine("offload.bytes", "Data offload", null, 12m, "DC", 1m, new Money(1_000, Currency.USD))]);
@@ -73,7 +65,7 @@ public class LedgerStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task AppendAsync_SameEntryIdTwice_OneEntryReturnedBothTimes()
     {
-        var (_, store) = await NewStoreAsync();
+        var (_, store, _) = await LedgerTables.NewAsync(azurite);
 
         LedgerEntry a = await store.AppendAsync("main", Payment("evt_dup"), Ct);
         var later = LedgerEntries.PaymentReceived("evt_dup", "INV-carrier-tmo-202610", "carrier-tmo", 1_000, "USD", T0.AddHours(1))!; // a retry stamps a later time
@@ -88,7 +80,7 @@ public class LedgerStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task AppendAsync_SameEntryIdDifferentAmount_ThrowsConflict()
     {
-        var (_, store) = await NewStoreAsync();
+        var (_, store, _) = await LedgerTables.NewAsync(azurite);
         await store.AppendAsync("main", Payment("evt_x", 1_000), Ct);
 
         var ex = await Assert.ThrowsAsync<LedgerConflictException>(() => store.AppendAsync("main", Payment("evt_x", 999), Ct));
@@ -100,7 +92,7 @@ public class LedgerStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task AppendAsync_TwoWritersFiftyEachInParallel_HundredContiguousEntriesChainVerifies()
     {
-        var (tables, _) = await NewStoreAsync();
+        var (tables, _, _) = await LedgerTables.NewAsync(azurite);
         var storeA = new LedgerStore(new BillingTables(new TableServiceClient(azurite.ConnectionString), tables.Options));
         var storeB = new LedgerStore(new BillingTables(new TableServiceClient(azurite.ConnectionString), tables.Options));
         using var start = new ManualResetEventSlim();
@@ -131,7 +123,7 @@ public class LedgerStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task AppendAsync_SameEntryIdFromTwoWritersAtOnce_OneEntry()
     {
-        var (tables, store) = await NewStoreAsync();
+        var (tables, store, _) = await LedgerTables.NewAsync(azurite);
         var other = new LedgerStore(new BillingTables(new TableServiceClient(azurite.ConnectionString), tables.Options));
         await store.AppendAsync("main", Payment("evt_0"), Ct);
 
@@ -150,7 +142,7 @@ public class LedgerStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task ReadAsync_RowAmountChangedInTable_VerifyReportsHashMismatch()
     {
-        var (_, store) = await NewStoreAsync();
+        var (_, store, _) = await LedgerTables.NewAsync(azurite);
         for (int i = 1; i <= 4; i++)
         {
             await store.AppendAsync("main", Payment($"evt_{i}", 1_000 * i), Ct);
@@ -169,7 +161,7 @@ public class LedgerStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task ReadAsync_RowDeletedInTable_VerifyReportsGapAndHeadMismatch()
     {
-        var (tables, store) = await NewStoreAsync();
+        var (tables, store, _) = await LedgerTables.NewAsync(azurite);
         for (int i = 1; i <= 4; i++)
         {
             await store.AppendAsync("main", Payment($"evt_{i}"), Ct);
@@ -191,7 +183,7 @@ public class LedgerStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task AppendAsync_BooksAreSeparateChains()
     {
-        var (_, store) = await NewStoreAsync();
+        var (_, store, _) = await LedgerTables.NewAsync(azurite);
         await store.AppendAsync("main", Payment("evt_1"), Ct);
         LedgerEntry other = await store.AppendAsync("sandbox", Payment("evt_1"), Ct);
 
@@ -203,7 +195,7 @@ public class LedgerStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task AppendAsync_MetadataOverTableLimit_RefusedBeforeWriting()
     {
-        var (_, store) = await NewStoreAsync();
+        var (_, store, _) = await LedgerTables.NewAsync(azurite);
         var metadata = Enumerable.Range(0, 32).ToDictionary(i => $"k{i}", _ => new string('\u00e9', 1000)); // escaped in JSON: 6 chars each
         var draft = new LedgerEntryDraft("big", LedgerEntryKind.Adjustment, T0, [Posting.Debit("a:x", "USD", 1), Posting.Credit("b:x", "USD", 1)], metadata);
 

@@ -1,0 +1,71 @@
+using Billing.Application.Burns;
+using Billing.Application.Ledger;
+using Billing.Application.Tests.Burns;
+using Billing.Domain.Ledger;
+using Billing.Solana.Configuration;
+using Billing.Solana.Rpc;
+using Billing.Storage;
+using Billing.Storage.Ledger;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Application.Tests.Ledger;
+
+/// <summary>
+/// One fresh ledger (own tables on Azurite, the anchor authority on the localnet) wired as the function app wires it:
+/// the arrange step the ledger tests share.
+/// </summary>
+internal sealed record LedgerTestSetup(BillingTables Tables, LedgerStore Ledger, AnchorStore Anchors, LedgerAnchorService Anchoring,
+    LedgerRecorder Recorder, InvoiceStore Invoices, PaymentStore Payments, BurnStore Burns, SolanaRpcClient Rpc, AnchorAuthority Authority,
+    IOptions<LedgerOptions> Options)
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    public static async Task<LedgerTestSetup> NewAsync(BurnChainFixture chain, LedgerOptions? ledgerOptions = null)
+    {
+        var tables = await chain.Azurite.NewTablesAsync();
+        var ledger = new LedgerStore(tables);
+        var anchors = new AnchorStore(tables);
+        await ledger.EnsureCreatedAsync(Ct);
+        await anchors.EnsureCreatedAsync(Ct);
+        var rpc = chain.Localnet.CreateClient();
+        var treasury = new TreasuryProvider(Microsoft.Extensions.Options.Options.Create(new SolanaOptions { LocalnetInfoFile = chain.Localnet.InfoFile }), rpc);
+        var options = Microsoft.Extensions.Options.Options.Create(ledgerOptions ?? new LedgerOptions());
+        var authority = new AnchorAuthority(options, treasury, tables);
+        return new LedgerTestSetup(tables, ledger, anchors,
+            new LedgerAnchorService(ledger, anchors, rpc, authority, options, TimeProvider.System, NullLogger<LedgerAnchorService>.Instance),
+            new LedgerRecorder(ledger, TimeProvider.System), new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), rpc, authority, options);
+    }
+
+    /// <summary>Verify and reconcile as of <paramref name="time"/> (default: now).</summary>
+    public LedgerAudit Audit(TimeProvider? time = null) =>
+        new(Ledger, Anchors, Invoices, Payments, Burns, Rpc, Authority, Options, time ?? TimeProvider.System);
+
+    /// <summary>Books a USD adjustment of <paramref name="cents"/> for carrier-x under <paramref name="id"/>.</summary>
+    public async Task BookAsync(string id, long cents)
+    {
+        var draft = new LedgerEntryDraft(id, LedgerEntryKind.Adjustment, DateTimeOffset.UtcNow,
+            [Posting.Debit("adjustment:carrier-x", "USD", cents), Posting.Credit("revenue:usage", "USD", cents)], new Dictionary<string, string> { ["payer"] = "carrier-x" });
+        await Ledger.AppendAsync(LedgerEntries.MainBook, draft, Ct);
+    }
+
+    /// <summary>Books one adjustment per amount (adj-1, adj-2, …) and anchors them once.</summary>
+    public async Task<AnchorRunSummary> BookAndAnchorAsync(params long[] cents)
+    {
+        for (int i = 0; i < cents.Length; i++)
+        {
+            await BookAsync($"adj-{i + 1}", cents[i]);
+        }
+
+        return await Anchoring.RunAsync(Ct);
+    }
+
+    /// <summary>The insider deletes every anchor row (the chain keeps the memos).</summary>
+    public async Task DeleteAnchorRowsAsync()
+    {
+        foreach (var row in Anchors.Table.Query<Azure.Data.Tables.TableEntity>().ToList())
+        {
+            await Anchors.Table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+    }
+}
