@@ -10,7 +10,7 @@ using Billing.Domain.Metering;
 namespace Billing.Storage;
 
 /// <summary>
-/// Usage facts in Table Storage, where the key is the dedup (DESIGN §4.1).
+/// Usage facts in Table Storage, where the key is the dedup (docs/design.md §4.1).
 /// <para>Layout: PartitionKey = <c>{payer}|{shard}</c>, shard = stable hash of (source, id) mod <see cref="StorageOptions.FactShards"/>.
 /// Each event writes two rows in one entity-group transaction: an identity row <c>k|{source}|{id}</c> (content hash and raw
 /// event, the dedup) and a time-ordered row <c>t|{time}|{source}|{id}</c> (the metered values, what queries scan).

@@ -3,7 +3,7 @@ using Azure;
 namespace Billing.Storage;
 
 /// <summary>
-/// Sorts storage errors into the two kinds the metering path treats differently (DESIGN §4.2): a transient error fails
+/// Sorts storage errors into the two kinds the metering path treats differently (docs/design.md §4.2): a transient error fails
 /// the invocation so the host's retry policy redelivers the batch; a deterministic one will fail the same way on every
 /// retry, so the offending rows are isolated and set aside instead of blocking the partition forever.
 /// </summary>

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Billing.Application.Burns;
 
 /// <summary>
-/// Drives burn intents pending → signed → submitted → finalized (DESIGN §4.6). The rules that make a double burn impossible:
+/// Drives burn intents pending → signed → submitted → finalized (docs/design.md §4.6). The rules that make a double burn impossible:
 /// <list type="bullet">
 /// <item>the signed bytes, signature and lastValidBlockHeight are stored before the first send;</item>
 /// <item>while that blockhash is valid only those same bytes are (re)broadcast — the network dedups by signature;</item>

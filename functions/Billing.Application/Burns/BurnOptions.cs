@@ -5,7 +5,7 @@ public sealed class BurnOptions
 {
     public const string Section = "Billing:Burns";
 
-    /// <summary>A quote older than this is refused: the burn waits, the payment stays recorded (DESIGN §4.7).</summary>
+    /// <summary>A quote older than this is refused: the burn waits, the payment stays recorded (docs/design.md §4.7).</summary>
     public TimeSpan MaxPriceAge { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>

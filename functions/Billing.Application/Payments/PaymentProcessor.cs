@@ -11,7 +11,7 @@ namespace Billing.Application.Payments;
 
 /// <summary>
 /// Turns a verified <c>invoice.paid</c> into durable records, reconciled with the invoice before anything is burned
-/// (DESIGN §4.11, <see cref="PaymentApplication"/>). The steps, each idempotent:
+/// (docs/design.md §4.11, <see cref="PaymentApplication"/>). The steps, each idempotent:
 /// <list type="number">
 /// <item>an "unsettled" marker for the invoice (so a crash anywhere after it is repaired by <see cref="SettlePendingAsync(CancellationToken)"/>);</item>
 /// <item>the decision — applied (the split between receivable and customer credit), unchanged or unapplied with a reason —

@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace Billing.Domain.Burns;
 
-/// <summary>Fiat → token conversion of CONTRACT §7, in integers only.</summary>
+/// <summary>Fiat → token conversion of docs/contract.md §7, in integers only.</summary>
 public static class TokenMath
 {
     /// <summary>

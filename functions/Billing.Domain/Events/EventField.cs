@@ -1,6 +1,6 @@
 namespace Billing.Domain.Events;
 
-/// <summary>The fields of CONTRACT §3 the validator reads: the envelope, then <c>data</c>'s fields of both event types.</summary>
+/// <summary>The fields of docs/contract.md §3 the validator reads: the envelope, then <c>data</c>'s fields of both event types.</summary>
 internal enum EventField
 {
     SpecVersion,

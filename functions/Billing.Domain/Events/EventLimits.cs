@@ -1,6 +1,6 @@
 namespace Billing.Domain.Events;
 
-/// <summary>Limits of CONTRACT §3, in one place so ingestion, metering and docs agree.</summary>
+/// <summary>Limits of docs/contract.md §3, in one place so ingestion, metering and docs agree.</summary>
 public static class EventLimits
 {
     public const int MaxIdLength = 128;

@@ -6,7 +6,7 @@ using Billing.Domain.Partners;
 namespace Billing.Domain.Events;
 
 /// <summary>
-/// Validates CloudEvents 1.0 usage events against every rule of CONTRACT §3 and turns valid ones into facts.
+/// Validates CloudEvents 1.0 usage events against every rule of docs/contract.md §3 and turns valid ones into facts.
 /// Pure: the clock and the partner registry come in from outside. Reads the event's UTF-8 text directly: one pass
 /// locates the fields (<see cref="EventScanner"/>), then the rules run in a fixed order, so the errors come out in the
 /// same order however the JSON is laid out. Only the strings a fact keeps are ever allocated.

@@ -3,7 +3,7 @@ using Billing.Domain.Invoicing;
 namespace Billing.Domain.Payments;
 
 /// <summary>
-/// Reconciles a payment with its invoice before anything is booked or burned (DESIGN §4.11): the currency must match, the
+/// Reconciles a payment with its invoice before anything is booked or burned (docs/design.md §4.11): the currency must match, the
 /// amount is compared with the total — equal pays, less leaves it partially paid, more pays it and books the excess as a
 /// customer credit — and anything else is recorded unapplied with a reason. Pure: no I/O, deterministic.
 /// </summary>

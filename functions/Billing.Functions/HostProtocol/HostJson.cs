@@ -7,7 +7,7 @@ namespace Billing.Functions.HostProtocol;
 /// <summary>
 /// Tolerant readers for values the Functions host sends. The host JSON-encodes many values a second time
 /// (an array may arrive as a JSON string holding the array), so a string is parsed as JSON once when the
-/// caller expects structure (DESIGN §4.3). Both forms are accepted everywhere.
+/// caller expects structure (docs/design.md §4.3). Both forms are accepted everywhere.
 /// </summary>
 public static class HostJson
 {

@@ -7,7 +7,7 @@ using Billing.Domain.Ledger;
 namespace Billing.Storage.Ledger;
 
 /// <summary>
-/// The append-only, hash-chained ledger in table <c>{prefix}ledger</c> (DESIGN §4.8). One partition per book
+/// The append-only, hash-chained ledger in table <c>{prefix}ledger</c> (docs/design.md §4.8). One partition per book
 /// (PK = escaped book), three kinds of rows:
 /// <list type="bullet">
 /// <item>entries: RK = sequence, 19 digits zero-padded, so a partition scan returns them in order;</item>

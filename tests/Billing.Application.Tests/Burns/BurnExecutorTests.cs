@@ -148,7 +148,7 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         Assert.Equal(0, again.Finalized);
         Assert.Equal("2.50", final.Price!.ToString());
         Assert.Equal(1, final.Signings);
-        await AssertLandedOnceAsync(h, final, supply, 4_938_000_000); // CONTRACT §7: 123.45 USD at 2.50 → 49.38 tokens
+        await AssertLandedOnceAsync(h, final, supply, 4_938_000_000); // docs/contract.md §7: 123.45 USD at 2.50 → 49.38 tokens
         Assert.Equal(1_000_000_000_000UL - 4_938_000_000, await h.BalanceAsync());
     }
 

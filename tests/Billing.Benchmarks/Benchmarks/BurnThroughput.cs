@@ -26,7 +26,7 @@ namespace Billing.Benchmarks.Benchmarks;
 /// </summary>
 public static class BurnThroughput
 {
-    private const long UsdMinor = 12_345; // CONTRACT §7 example: 123.45 USD at 2.50 → 4,938,000,000 base units (8 decimals)
+    private const long UsdMinor = 12_345; // docs/contract.md §7 example: 123.45 USD at 2.50 → 4,938,000,000 base units (8 decimals)
 
     public static async Task<BenchmarkResult> RunAsync(BenchOptions options, LocalnetFixture localnet, AzuriteFixture azurite, Action<string> log, CancellationToken ct)
     {

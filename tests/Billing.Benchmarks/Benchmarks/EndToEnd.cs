@@ -242,7 +242,7 @@ public static class EndToEnd
 
     /// <summary>
     /// The body the Functions host POSTs to /MeterCarrierOffload: <c>Data.events</c> is a JSON string holding an array of
-    /// the event strings, and every Metadata value except <c>sys</c> is a JSON string too (DESIGN §4.3).
+    /// the event strings, and every Metadata value except <c>sys</c> is a JSON string too (docs/design.md §4.3).
     /// </summary>
     public static string HostPayload(IReadOnlyList<string> events, ref long sequence)
     {

@@ -8,7 +8,7 @@ using Billing.Tests.Shared;
 namespace Billing.Benchmarks.Workload;
 
 /// <summary>
-/// Realistic CloudEvents as partners send them (CONTRACT §3): carrier offload sessions with every optional field, and
+/// Realistic CloudEvents as partners send them (docs/contract.md §3): carrier offload sessions with every optional field, and
 /// hourly GPU usage. Deterministic (seeded), so runs compare like with like.
 /// </summary>
 public sealed class SampleUsage(int seed)

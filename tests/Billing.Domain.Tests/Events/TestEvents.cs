@@ -6,7 +6,7 @@ using Billing.Tests.Shared;
 
 namespace Billing.Domain.Tests.Events;
 
-/// <summary>Valid sample events (CONTRACT §3) and a registry matching the local defaults, for mutation in tests.</summary>
+/// <summary>Valid sample events (docs/contract.md §3) and a registry matching the local defaults, for mutation in tests.</summary>
 internal static class TestEvents
 {
     public static readonly DateTimeOffset Now = new(2026, 10, 20, 12, 0, 0, TimeSpan.Zero);

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Billing.Tests.Shared;
 
 /// <summary>
-/// What the two sample events share: a CloudEvents envelope (CONTRACT §3) of <paramref name="Type"/> from
+/// What the two sample events share: a CloudEvents envelope (docs/contract.md §3) of <paramref name="Type"/> from
 /// <paramref name="Source"/> around usage that ran for <paramref name="Duration"/> up to <paramref name="End"/>, the
 /// event time. Optional attributes are left out while null; <see cref="ToJson"/> writes the attributes in the
 /// contract's order, so every test project sends the same shape.

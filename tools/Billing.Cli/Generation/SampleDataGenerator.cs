@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Billing.Cli.Generation;
 
 /// <summary>
-/// Realistic, deterministic sample usage as CloudEvents (CONTRACT §3): Helium-style carrier offload sessions over
+/// Realistic, deterministic sample usage as CloudEvents (docs/contract.md §3): Helium-style carrier offload sessions over
 /// base58 hotspots with an evening-peaked diurnal curve, a RAT mix and heavy-tailed session sizes; Akash-style GPU
 /// leases reporting hourly intervals. Every event time lies in the window the API accepts:
 /// [max(monthStart, now − 34 d), min(monthEnd, now − 10 min)).
