@@ -64,7 +64,7 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
                         return Ok("""{"received":true,"replay":false}""");
                     case ("GET", "/api/v1/burns"):
                         string status = !Paid ? "none" : ++burnPolls < 3 ? "submitted" : finalBurnStatus;
-                        return Ok(status == "none" ? "[]" : $$"""[{"id":"burn-1","invoiceId":"{{query["invoiceId"]}}","usdMinor":1234,"price":"2.50","tokenAmount":493600000,"decimals":8,"status":"{{status}}","signature":"4demoSignature","slot":77}]""");
+                        return Ok(status == "none" ? "[]" : $$"""[{"id":"burn-1","invoiceId":"{{query["invoiceId"]}}","usdMinor":1234,"price":"2.50","tokenAmount":"493600000","decimals":8,"status":"{{status}}","signature":"4demoSignature","slot":77}]""");
                     case ("GET", "/api/v1/ledger/verify"):
                         return Ok("""{"ok":true,"entries":5,"anchors":1,"pendingAnchors":0,"problems":[]}""");
                     case ("GET", "/api/v1/ledger/balances"):
