@@ -27,6 +27,10 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
         PlainJson,
     }
 
+    /// <summary>Why a partner in <paramref name="role"/> may not post usage (the 403's detail).</summary>
+    public static string ForbiddenDetail(PartnerRole role) =>
+        $"a {role.ToString().ToLowerInvariant()} may not post usage; only carriers and compute providers can";
+
     /// <summary>
     /// Validates the request and publishes what it accepts; the outcome reports events accepted only when the hubs have
     /// confirmed them. A transient publishing failure is <see cref="IngestRefusalKind.Unavailable"/> (nothing accepted).
@@ -66,7 +70,7 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
         ArgumentNullException.ThrowIfNull(body);
         if (caller.Role is not (PartnerRole.Carrier or PartnerRole.Provider))
         {
-            return IngestOutcome.Refused(IngestRefusalKind.Forbidden, $"a {caller.Role.ToString().ToLowerInvariant()} may not post usage; only carriers and compute providers can");
+            return IngestOutcome.Refused(IngestRefusalKind.Forbidden, ForbiddenDetail(caller.Role));
         }
 
         int size = Encoding.UTF8.GetByteCount(body);

@@ -11,6 +11,7 @@ using Billing.Functions.Infrastructure;
 using Billing.Publishing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.OpenApi;
 
 namespace Billing.Functions.IngestUsage;
 
@@ -26,8 +27,14 @@ public sealed partial class IngestUsageFunction(UsageIngestion ingestion, ILogge
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapPost(Route, (HttpContext http, IngestUsageFunction f, CancellationToken ct) => f.InvokeAsync(http, ct))
             .WithName("IngestUsage")
-            .RequireRoles("only carriers and compute providers may post usage", PartnerRole.Carrier, PartnerRole.Provider)
-            .Accepts<System.Text.Json.JsonElement>("application/cloudevents+json", "application/cloudevents-batch+json", "application/json")
+            .RequireRoles(UsageIngestion.ForbiddenDetail, PartnerRole.Carrier, PartnerRole.Provider)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // Described, not declared with Accepts: Accepts metadata would make routing refuse other content types
+                // before the use case can answer them with its own 415 problem.
+                operation.RequestBody = RequestBody();
+                return Task.CompletedTask;
+            })
             .Produces<UsageAcceptedResponse>(StatusCodes.Status202Accepted)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable);
 
@@ -61,6 +68,19 @@ public sealed partial class IngestUsageFunction(UsageIngestion ingestion, ILogge
 
         return IngestAnswer.From(outcome);
     }
+
+    private static OpenApiRequestBody RequestBody() => new()
+    {
+        Required = true,
+        Description = "One CloudEvent (application/cloudevents+json), a batch (application/cloudevents-batch+json, a JSON array), "
+            + "either as plain application/json, or one event in binary mode (ce-* headers, the event's data as the body). At most 1 MiB and 1,000 events.",
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["application/cloudevents+json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } },
+            ["application/cloudevents-batch+json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.Object } } },
+            ["application/json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Object | JsonSchemaType.Array } },
+        },
+    };
 
     /// <summary>
     /// The body as text, or null when it holds more than <paramref name="limit"/> bytes. A larger body is read to its end
