@@ -143,6 +143,7 @@ public static class BillingFunctionsApp
     {
         _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
         _ = services.GetRequiredService<IOptions<PartnerOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Billing.Publishing.PublishingOptions>>().Value;
         _ = services.GetRequiredService<IOptions<InvoicingOptions>>().Value;
         _ = services.GetRequiredService<IOptions<BurnOptions>>().Value;
         _ = services.GetRequiredService<IOptions<SolanaOptions>>().Value;

@@ -17,6 +17,12 @@ public sealed class PublishingOptions
     /// <summary>A namespace connection string (without EntityPath), for local runs against an emulator or shared-key namespaces.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// Local runs only: the DevHost's address (e.g. <c>http://127.0.0.1:7071/</c>), whose in-process hubs stand in for
+    /// Event Hubs (see <see cref="DevHostUsagePublisher"/>). The DevHost sets it for the handler it starts.
+    /// </summary>
+    public Uri? DevHostEndpoint { get; set; }
+
     /// <summary>Hub of carrier offload events (the name is part of the app contract with metering).</summary>
     public string CarrierOffloadHub { get; set; } = "carrier-offload";
 

@@ -23,11 +23,18 @@ public sealed partial class PublishingOptionsValidator : IValidateOptions<Publis
 
         bool hasNamespace = !string.IsNullOrWhiteSpace(options.FullyQualifiedNamespace);
         bool hasConnection = !string.IsNullOrWhiteSpace(options.ConnectionString);
-        if (hasNamespace == hasConnection)
+        bool hasDevHost = options.DevHostEndpoint is not null;
+        int targets = (hasNamespace ? 1 : 0) + (hasConnection ? 1 : 0) + (hasDevHost ? 1 : 0);
+        if (targets != 1)
         {
-            failures.Add(hasNamespace
-                ? $"{Prefix}FullyQualifiedNamespace and {Prefix}ConnectionString are both set; set one (the namespace uses the managed identity)."
-                : $"{Prefix}FullyQualifiedNamespace (e.g. name.servicebus.windows.net, managed identity) or {Prefix}ConnectionString (local) is required.");
+            failures.Add(targets > 1
+                ? $"{Prefix}FullyQualifiedNamespace, {Prefix}ConnectionString and {Prefix}DevHostEndpoint: more than one is set; set one (the namespace uses the managed identity)."
+                : $"{Prefix}FullyQualifiedNamespace (e.g. name.servicebus.windows.net, managed identity) or {Prefix}ConnectionString is required ({Prefix}DevHostEndpoint when running under the DevHost).");
+        }
+
+        if (hasDevHost && (!options.DevHostEndpoint!.IsAbsoluteUri || options.DevHostEndpoint.Scheme != Uri.UriSchemeHttp || !options.DevHostEndpoint.IsLoopback))
+        {
+            failures.Add($"{Prefix}DevHostEndpoint must be an absolute http:// address on this machine (loopback), e.g. http://127.0.0.1:7071/ (was '{options.DevHostEndpoint}').");
         }
 
         if (hasNamespace && Uri.CheckHostName(options.FullyQualifiedNamespace) != UriHostNameType.Dns)

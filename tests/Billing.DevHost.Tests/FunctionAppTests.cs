@@ -35,7 +35,7 @@ public class FunctionAppTests
         Assert.Equal("many", meter.Trigger.Setting("cardinality"));
         Assert.True(meter.Retry.RetriesForever);
         var ingest = Assert.Single(app.Functions, f => f.Name == "IngestUsage");
-        Assert.False(ingest.IsPlainHttp); // it has eventHub outputs, so the host wraps the request instead of forwarding it
+        Assert.True(ingest.IsPlainHttp); // it publishes itself (payer-keyed), so the host forwards the request as is
         Assert.Equal(["POST"], ingest.Trigger.Methods);
         Assert.True(Assert.Single(app.Functions, f => f.Name == "QueryUsage").IsPlainHttp);
         Assert.Contains(app.Functions, f => f.Trigger.Type == "timerTrigger");

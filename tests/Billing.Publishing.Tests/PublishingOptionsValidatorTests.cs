@@ -35,9 +35,29 @@ public sealed class PublishingOptionsValidatorTests
     {
         var failure = Validator.SingleFailure(new PublishingOptions { FullyQualifiedNamespace = "x.servicebus.windows.net", ConnectionString = ConnectionString });
 
-        Assert.Contains("both set", failure, StringComparison.Ordinal);
+        Assert.Contains("more than one is set", failure, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, failure, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_DevHostEndpointOnLoopback_Succeeds()
+    {
+        Validator.AssertValid(new PublishingOptions { DevHostEndpoint = new Uri("http://127.0.0.1:7071/") });
+    }
+
+    [Fact]
+    public void Validate_DevHostEndpointWithNamespace_Fails()
+    {
+        var failure = Validator.SingleFailure(new PublishingOptions { FullyQualifiedNamespace = "x.servicebus.windows.net", DevHostEndpoint = new Uri("http://127.0.0.1:7071/") });
+
+        Assert.Contains("Billing:Publishing:DevHostEndpoint", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://billing.example.com/")]
+    [InlineData("https://127.0.0.1:7071/")]
+    public void Validate_DevHostEndpointNotLocalHttp_Fails(string endpoint) =>
+        Validator.AssertFailsNaming(new PublishingOptions { DevHostEndpoint = new Uri(endpoint) }, "Billing:Publishing:DevHostEndpoint", "loopback");
 
     [Theory]
     [InlineData("sb://x.servicebus.windows.net")]

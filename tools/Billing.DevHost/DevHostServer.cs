@@ -43,6 +43,9 @@ public sealed class DevHostServer : IAsyncDisposable
 
     public EventHubBroker Broker { get; }
 
+    /// <summary>The app setting that points the handler's usage publisher at this host's hubs (see <see cref="HubPublishEndpoint"/>).</summary>
+    public const string DevHostEndpointSetting = "Billing:Publishing:DevHostEndpoint";
+
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1:7071/");
 
     public FunctionApp App => app;
@@ -55,7 +58,14 @@ public sealed class DevHostServer : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         handlerPort = options.HandlerPort == 0 ? HandlerProcess.FreePort() : options.HandlerPort;
-        supervisor = new HandlerSupervisor(app, handlerPort, options.Settings, options.RestartBackoff, TimeProvider.System, options.Log);
+        int port = options.Port == 0 ? HandlerProcess.FreePort() : options.Port;
+
+        // The app publishes accepted usage to this host's hubs (they stand in for Event Hubs), so it needs our address.
+        var settings = new Dictionary<string, string>(options.Settings, StringComparer.OrdinalIgnoreCase)
+        {
+            [DevHostEndpointSetting] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/",
+        };
+        supervisor = new HandlerSupervisor(app, handlerPort, settings, options.RestartBackoff, TimeProvider.System, options.Log);
         await supervisor.StartAsync(cancellationToken).ConfigureAwait(false);
         invoker = new HandlerInvoker(handlerPort, Broker, Resolve, options.Log);
         var triggers = new TriggerLoops(app, options, supervisor, invoker, checkpoints, inFlight, Resolve);
@@ -64,7 +74,7 @@ public sealed class DevHostServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k =>
         {
-            k.Listen(IPAddress.Loopback, options.Port);
+            k.Listen(IPAddress.Loopback, port);
             k.Limits.MaxRequestBodySize = 4 * 1024 * 1024;
         });
         web = builder.Build();
@@ -258,6 +268,13 @@ public sealed class DevHostServer : IAsyncDisposable
         {
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(Status().ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        var hubRoute = Regex.Match(path, "^/admin/devhost/eventhubs/([^/]+)$");
+        if (hubRoute.Success && context.Request.Method == "POST")
+        {
+            await HubPublishEndpoint.PublishAsync(context, app, Broker, Resolve, Uri.UnescapeDataString(hubRoute.Groups[1].Value)).ConfigureAwait(false);
             return;
         }
 

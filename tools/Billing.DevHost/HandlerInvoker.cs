@@ -62,7 +62,8 @@ public sealed class HandlerInvoker(int port, EventHubBroker broker, Func<string?
     public async Task ForwardAsync(HttpContext context)
     {
         var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), $"http://127.0.0.1:{port}{context.Request.Path}{context.Request.QueryString}");
-        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        // An empty body keeps its Content-Type (as the host forwards it): the handler tells an empty JSON body from none.
+        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0 || context.Request.ContentType is not null)
         {
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);

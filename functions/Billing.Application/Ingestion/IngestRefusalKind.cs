@@ -17,4 +17,7 @@ public enum IngestRefusalKind
 
     /// <summary>Every event was rejected by validation (HTTP 400 with the rejections).</summary>
     NoEventAccepted,
+
+    /// <summary>The accepted events could not be published right now (HTTP 503 with Retry-After; nothing accepted, retry is safe).</summary>
+    Unavailable,
 }

@@ -3,19 +3,22 @@ using System.Text;
 using System.Text.Json;
 using Billing.Domain.Events;
 using Billing.Domain.Partners;
+using Billing.Publishing;
 
 namespace Billing.Application.Ingestion;
 
 /// <summary>
-/// Validates a partner's request (one event or a batch) and splits accepted events by hub. Nothing is stored here:
-/// accepted events leave through the IngestUsage function's eventHub output bindings, so the host delivers them at least once to metering.
+/// Validates a partner's request (one event or a batch) and publishes the accepted events to their hub, keyed by payer
+/// (<see cref="UsagePartitioner"/>: each fact partition has one writer). Nothing is stored here; the events are
+/// accepted only once the hub has confirmed them (<see cref="IUsagePublisher"/>), and from there they reach metering at
+/// least once. A publish that fails answers nothing accepted, and the partner's retry is deduplicated by metering.
 /// The CloudEvents HTTP binding's content modes are told apart by <c>Content-Type</c> (§3): structured
 /// (<c>application/cloudevents+json</c>, one event), batched (<c>application/cloudevents-batch+json</c>, an array),
 /// binary (<c>ce-specversion</c> present: attributes in <c>ce-*</c> headers, body = data), and, for partners that
 /// predate this, plain <c>application/json</c> holding an event or an array. Anything else is refused
 /// (<see cref="IngestRefusalKind.UnsupportedMediaType"/>).
 /// </summary>
-public sealed class UsageIngestion(UsageEventValidator validator, TimeProvider time)
+public sealed class UsageIngestion(UsageEventValidator validator, UsagePartitioner partitioner, IUsagePublisher publisher, TimeProvider time)
 {
     private enum Mode
     {
@@ -24,18 +27,50 @@ public sealed class UsageIngestion(UsageEventValidator validator, TimeProvider t
         PlainJson,
     }
 
-    /// <summary>A body sent as plain <c>application/json</c> (the convenience existing partners use).</summary>
-    public IngestOutcome Ingest(Partner caller, string body) =>
-        Ingest(caller, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "application/json" }, body);
+    /// <summary>Why a partner in <paramref name="role"/> may not post usage (the 403's detail).</summary>
+    public static string ForbiddenDetail(PartnerRole role) =>
+        $"a {role.ToString().ToLowerInvariant()} may not post usage; only carriers and compute providers can";
 
-    public IngestOutcome Ingest(Partner caller, IReadOnlyDictionary<string, string> headers, string body)
+    /// <summary>
+    /// Validates the request and publishes what it accepts; the outcome reports events accepted only when the hubs have
+    /// confirmed them. A transient publishing failure is <see cref="IngestRefusalKind.Unavailable"/> (nothing accepted).
+    /// </summary>
+    public async Task<IngestOutcome> IngestAsync(Partner caller, IReadOnlyDictionary<string, string> headers, string body, CancellationToken cancellationToken)
+    {
+        var outcome = Validate(caller, headers, body);
+        if (outcome.Refusal is not null)
+        {
+            return outcome;
+        }
+
+        try
+        {
+            await publisher.PublishAsync(outcome.Published, cancellationToken).ConfigureAwait(false);
+            return outcome;
+        }
+        catch (UsagePublishUnavailableException ex)
+        {
+            return IngestOutcome.Refused(IngestRefusalKind.Unavailable, $"the usage could not be queued for metering right now; nothing was accepted, and sending the same request again is safe ({ex.Message})");
+        }
+        catch (UsageEventTooLargeException ex)
+        {
+            return IngestOutcome.Refused(IngestRefusalKind.TooLarge, $"accepted event {ex.Index} is {ex.BodyBytes} bytes and cannot be published (at most {ex.MaxBatchBytes}); nothing was accepted");
+        }
+    }
+
+    /// <summary>A body sent as plain <c>application/json</c> (the convenience existing partners use): validation only.</summary>
+    public IngestOutcome Validate(Partner caller, string body) =>
+        Validate(caller, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "application/json" }, body);
+
+    /// <summary>Validation only: what <see cref="IngestAsync"/> would publish and reject, with nothing published.</summary>
+    public IngestOutcome Validate(Partner caller, IReadOnlyDictionary<string, string> headers, string body)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(body);
         if (caller.Role is not (PartnerRole.Carrier or PartnerRole.Provider))
         {
-            return IngestOutcome.Refused(IngestRefusalKind.Forbidden, $"a {caller.Role.ToString().ToLowerInvariant()} may not post usage; only carriers and compute providers can");
+            return IngestOutcome.Refused(IngestRefusalKind.Forbidden, ForbiddenDetail(caller.Role));
         }
 
         int size = Encoding.UTF8.GetByteCount(body);
@@ -138,15 +173,14 @@ public sealed class UsageIngestion(UsageEventValidator validator, TimeProvider t
         return Answer(1, _ => structured, new ValidationContext(time.GetUtcNow(), caller.Id), transportErrors);
     }
 
-    /// <summary>Validates each event: accepted ones go to their hub, the others are rejected with their reasons.</summary>
+    /// <summary>Validates each event: accepted ones are routed to their hub and payer key, the others are rejected with their reasons.</summary>
     /// <param name="count">How many events the request holds.</param>
     /// <param name="eventAt">The UTF-8 JSON of event i.</param>
     /// <param name="context">The validation clock and caller.</param>
     /// <param name="transportErrors">Errors of a binary-mode request's HTTP form, reported before the event's own.</param>
     private IngestOutcome Answer(int count, Func<int, ReadOnlySpan<byte>> eventAt, ValidationContext context, List<ValidationError> transportErrors)
     {
-        var carrier = new List<string>();
-        var compute = new List<string>();
+        var published = new List<PublishedUsage>();
         var rejected = new List<EventRejection>();
         for (int i = 0; i < count; i++)
         {
@@ -154,7 +188,7 @@ public sealed class UsageIngestion(UsageEventValidator validator, TimeProvider t
             var result = validator.Validate(raw, context);
             if (result.Fact is { } fact && transportErrors.Count == 0)
             {
-                (fact.IsCarrier ? carrier : compute).Add(Encoding.UTF8.GetString(raw));
+                published.Add(partitioner.Route(fact, raw.ToArray()));
                 continue;
             }
 
@@ -162,14 +196,14 @@ public sealed class UsageIngestion(UsageEventValidator validator, TimeProvider t
             rejected.Add(new EventRejection(i, result.Id, errors));
         }
 
-        if (carrier.Count + compute.Count == 0)
+        if (published.Count == 0)
         {
             // One event: its errors are the request's; a batch's are per event, in the rejections.
             IReadOnlyList<ValidationError> fields = count == 1 ? rejected[0].Errors : [];
-            return new IngestOutcome([], [], rejected, new IngestRefusal(IngestRefusalKind.NoEventAccepted, $"all {count} event(s) were rejected; see 'rejected'", fields));
+            return new IngestOutcome([], rejected, new IngestRefusal(IngestRefusalKind.NoEventAccepted, $"all {count} event(s) were rejected; see 'rejected'", fields));
         }
 
-        return new IngestOutcome(carrier, compute, rejected);
+        return new IngestOutcome(published, rejected);
     }
 
     private static IngestOutcome UnsupportedMediaType(string reason) =>

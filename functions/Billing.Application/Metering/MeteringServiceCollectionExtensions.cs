@@ -1,23 +1,28 @@
 using Billing.Application.Ingestion;
 using Billing.Application.Usage;
 using Billing.Domain.Events;
+using Billing.Publishing;
+using Billing.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Metering;
 
 public static class MeteringServiceCollectionExtensions
 {
     /// <summary>
-    /// Usage in and out: event validation, ingestion, metering and usage queries. No options of its own yet; needs the
-    /// storage and partners modules and a price catalog (<see cref="Billing.Domain.Partners.IPriceCatalog"/>).
+    /// Usage in and out: event validation, ingestion with its publishing (<c>Billing:Publishing</c>, keyed like the fact
+    /// shards of <see cref="StorageOptions.FactShards"/>), metering and usage queries. Needs the storage and partners
+    /// modules and a price catalog (<see cref="Billing.Domain.Partners.IPriceCatalog"/>).
     /// </summary>
     public static IServiceCollection AddMetering(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UsageEventValidator>();
+        services.AddUsagePublishing(configuration, sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.FactShards);
         services.TryAddSingleton<UsageIngestion>();
         services.TryAddSingleton<MeteringService>();
         services.TryAddSingleton<UsageQuery>();

@@ -25,9 +25,9 @@ public static class HandlerLimits
         (MaxEventBatchSize * ((long)EventLimits.MaxEventBytes * WorstCaseEscaping + MetadataBytesPerEvent)) + (8L * 1024 * 1024);
 
     /// <summary>
-    /// IngestUsage invocations are read up to this size. The body is at most 1 MiB, which escapes to at most 6 MiB, and
-    /// headers and URL add well under 1 MiB; anything larger holds a body over the limit and is answered 413 without
-    /// being parsed (the rest is read and dropped, so the host gets a normal response whatever it forwarded).
+    /// POST /api/v1/usage reads bodies up to this size: the body may hold at most 1 MiB
+    /// (<see cref="EventLimits.MaxRequestBytes"/>); a larger one up to this bound is read and dropped so that the caller
+    /// gets a 413 problem, and past it the server stops reading.
     /// </summary>
-    public const long MaxIngestInvocationBytes = 16L * 1024 * 1024;
+    public const long MaxIngestRequestBytes = 16L * 1024 * 1024;
 }

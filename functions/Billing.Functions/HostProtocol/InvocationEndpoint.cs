@@ -1,12 +1,11 @@
 using Billing.Functions.Infrastructure;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Billing.Functions.HostProtocol;
 
 /// <summary>
 /// The endpoint side of a custom-handler invocation (<c>POST /{FunctionName}</c>): reads the host's payload within a
 /// bound, parses it, runs the function and writes its <see cref="InvocationResponse"/>. A payload the host could not
-/// have built is 400; one over the bound is 413 (or the function's own answer, for IngestUsage).
+/// have built is 400; one over the bound is 413.
 /// </summary>
 public static class InvocationEndpoint
 {
@@ -14,20 +13,12 @@ public static class InvocationEndpoint
         HttpRequest request,
         Func<InvocationRequest, CancellationToken, Task<InvocationResponse>> handler,
         CancellationToken cancellationToken,
-        long maxBuffered = HandlerLimits.MaxMeteringInvocationBytes,
-        Func<InvocationResponse>? tooLarge = null)
+        long maxBuffered = HandlerLimits.MaxMeteringInvocationBytes)
     {
-        if (tooLarge is not null && request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = null; // read (and drop) whatever the host forwards, to answer it properly
-        }
-
         using var buffer = new MemoryStream(request.ContentLength is > 0 and var n && n <= maxBuffered ? (int)n : 0);
         if (!await ReadBoundedAsync(request.Body, buffer, maxBuffered, cancellationToken).ConfigureAwait(false))
         {
-            return tooLarge is null
-                ? new Problem(413, "Payload too large", $"the invocation is larger than {maxBuffered} bytes").ToResult()
-                : Results.Text(tooLarge().ToJson(), "application/json");
+            return new Problem(413, "Payload too large", $"the invocation is larger than {maxBuffered} bytes").ToResult();
         }
 
         InvocationRequest invocation;

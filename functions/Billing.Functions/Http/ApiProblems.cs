@@ -18,7 +18,7 @@ public static class ApiProblems
 
     public static JsonHttpResult<ApiProblem> NotFound(string detail) => Of(StatusCodes.Status404NotFound, "Not found", detail);
 
-    /// <summary>Declares the problem answers of a route (for the OpenAPI document); 401 and 403 come with <see cref="EndpointAccess.RequireRoles"/>.</summary>
+    /// <summary>Declares the problem answers of a route (for the OpenAPI document); 401 and 403 come with <see cref="EndpointAccess.RequireRoles(RouteHandlerBuilder, string, Billing.Domain.Partners.PartnerRole[])"/>.</summary>
     public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder builder, params int[] statuses)
     {
         ArgumentNullException.ThrowIfNull(statuses);

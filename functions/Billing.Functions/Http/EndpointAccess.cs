@@ -6,7 +6,7 @@ namespace Billing.Functions.Http;
 
 /// <summary>
 /// Authentication and role checks for every HTTP route, in one place: a route states the roles that may call it with
-/// <see cref="RequireRoles"/>; the filter answers 401 without a valid <c>X-Api-Key</c> and 403 for any other role, and
+/// <see cref="RequireRoles(RouteHandlerBuilder, string, PartnerRole[])"/>; the filter answers 401 without a valid <c>X-Api-Key</c> and 403 for any other role, and
 /// hands the adapter the authenticated caller through <see cref="Caller"/>. Finer rules (a payer reads only its own
 /// invoices) belong to the use case or adapter that knows the resource.
 /// </summary>
@@ -15,8 +15,13 @@ public static class EndpointAccess
     private static readonly object CallerKey = new();
 
     /// <summary>Lets only partners in <paramref name="roles"/> through; <paramref name="forbidden"/> explains a 403.</summary>
-    public static RouteHandlerBuilder RequireRoles(this RouteHandlerBuilder builder, string forbidden, params PartnerRole[] roles)
+    public static RouteHandlerBuilder RequireRoles(this RouteHandlerBuilder builder, string forbidden, params PartnerRole[] roles) =>
+        builder.RequireRoles(_ => forbidden, roles);
+
+    /// <summary>Lets only partners in <paramref name="roles"/> through; <paramref name="forbidden"/> explains a 403 to the caller's role.</summary>
+    public static RouteHandlerBuilder RequireRoles(this RouteHandlerBuilder builder, Func<PartnerRole, string> forbidden, params PartnerRole[] roles)
     {
+        ArgumentNullException.ThrowIfNull(forbidden);
         var allowed = roles.ToHashSet();
         return builder
             .WithMetadata(new AllowedRoles(allowed))
@@ -32,7 +37,7 @@ public static class EndpointAccess
 
                 if (!allowed.Contains(caller.Role))
                 {
-                    return Problem.Forbidden(forbidden).ToResult();
+                    return Problem.Forbidden(forbidden(caller.Role)).ToResult();
                 }
 
                 http.Items[CallerKey] = caller;
@@ -40,7 +45,7 @@ public static class EndpointAccess
             });
     }
 
-    /// <summary>The partner the <see cref="RequireRoles"/> filter authenticated for this request.</summary>
+    /// <summary>The partner the <see cref="RequireRoles(RouteHandlerBuilder, string, PartnerRole[])"/> filter authenticated for this request.</summary>
     public static Partner Caller(this HttpContext context) =>
         context.Items.TryGetValue(CallerKey, out var caller) && caller is Partner partner
             ? partner

@@ -1,31 +1,33 @@
 using System.Text.Json;
 using Billing.Application.Ingestion;
 using Billing.Contracts;
+using Billing.Contracts.Problems;
 using Billing.Contracts.Usage;
 using Billing.Functions.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.IngestUsage;
 
 /// <summary>
 /// The HTTP answer to POST /api/v1/usage, mapped from the use case's typed <see cref="IngestOutcome"/>: 202 with
-/// <see cref="UsageAcceptedResponse"/>, or problem+json (403, 413, 415, 400; "No event accepted" carries the rejections).
+/// <see cref="UsageAcceptedResponse"/>, or problem+json (403, 413, 415, 400 — "No event accepted" carries the
+/// rejections — and 503 when publishing failed, with nothing accepted).
 /// </summary>
-public sealed record IngestAnswer(int Status, string Body, string ContentType, IReadOnlyList<string> CarrierEvents, IReadOnlyList<string> ComputeEvents)
+public static class IngestAnswer
 {
-    public int Accepted => CarrierEvents.Count + ComputeEvents.Count;
+    /// <summary>Seconds a partner should wait before resending after a 503.</summary>
+    public const int RetryAfterSeconds = 5;
 
-    public static IngestAnswer From(IngestOutcome outcome)
+    public static Results<JsonHttpResult<UsageAcceptedResponse>, JsonHttpResult<ApiProblem>> From(IngestOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var rejected = outcome.Rejected.Select(r => new RejectedEvent(r.Index, r.Id, r.Errors.Select(e => e.ToString()).ToList())).ToList();
         if (outcome.Refusal is not { } refusal)
         {
-            string json = JsonSerializer.Serialize(new UsageAcceptedResponse(outcome.Accepted, rejected), BillingJsonContext.Default.UsageAcceptedResponse);
-            return new IngestAnswer(202, json, "application/json", outcome.CarrierEvents, outcome.ComputeEvents);
+            return TypedResults.Json(new UsageAcceptedResponse(outcome.Accepted, rejected), BillingJsonContext.Default.UsageAcceptedResponse, "application/json", StatusCodes.Status202Accepted);
         }
 
-        var problem = ToProblem(refusal, rejected);
-        return new IngestAnswer(problem.Status, problem.ToJson(), Problem.ContentType, [], []);
+        return ToProblem(refusal, rejected).ToResult();
     }
 
     private static Problem ToProblem(IngestRefusal refusal, IReadOnlyList<RejectedEvent> rejected)
@@ -42,6 +44,7 @@ public sealed record IngestAnswer(int Status, string Body, string ContentType, I
                 ["accepted"] = JsonSerializer.SerializeToElement(0, BillingJsonContext.Default.Int32),
                 ["rejected"] = JsonSerializer.SerializeToElement(rejected, BillingJsonContext.Default.IReadOnlyListRejectedEvent),
             }),
+            IngestRefusalKind.Unavailable => new Problem(503, "Try again", refusal.Detail),
             _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal.Kind, "unknown refusal"),
         };
     }

@@ -1,63 +1,141 @@
 using Billing.Application.Ingestion;
-using Billing.Application.Partners;
 using Billing.Application.Telemetry;
+using Billing.Contracts.Problems;
+using Billing.Contracts.Usage;
 using Billing.Domain.Events;
+using Billing.Domain.Partners;
+using System.Text;
 using Billing.Functions.HostProtocol;
+using Billing.Functions.Http;
 using Billing.Functions.Infrastructure;
+using Billing.Publishing;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.OpenApi;
 
 namespace Billing.Functions.IngestUsage;
 
 /// <summary>
-/// Adapter for the IngestUsage invocation (httpTrigger with eventHub outputs, so it is not forwarded as plain HTTP):
-/// host payload in; authentication, the use case, and its answer and hub messages out.
+/// POST /api/v1/usage (carriers and compute providers). HTTP-only, so the host forwards the raw request; the use case
+/// validates and publishes (payer-keyed, confirmed by the hub) before this answers 202. The body is read up to the
+/// request limit and no further: a larger one is 413 without being parsed.
 /// </summary>
-public sealed partial class IngestUsageFunction(PartnerDirectory partners, UsageIngestion ingestion, ILogger<IngestUsageFunction> logger)
+public sealed partial class IngestUsageFunction(UsageIngestion ingestion, ILogger<IngestUsageFunction> logger)
 {
-    public const string Name = "IngestUsage";
+    public const string Route = "/api/v1/usage";
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/" + Name, (HttpRequest r, IngestUsageFunction f, CancellationToken ct) =>
-            InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct, HandlerLimits.MaxIngestInvocationBytes, TooLarge));
+        app.MapPost(Route, (HttpContext http, IngestUsageFunction f, CancellationToken ct) => f.InvokeAsync(http, ct))
+            .WithName("IngestUsage")
+            .RequireRoles(UsageIngestion.ForbiddenDetail, PartnerRole.Carrier, PartnerRole.Provider)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // Described, not declared with Accepts: Accepts metadata would make routing refuse other content types
+                // before the use case can answer them with its own 415 problem.
+                operation.RequestBody = RequestBody();
+                return Task.CompletedTask;
+            })
+            .Produces<UsageAcceptedResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable);
 
-    public async Task<InvocationResponse> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<UsageAcceptedResponse>, JsonHttpResult<ApiProblem>>> InvokeAsync(HttpContext http, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(invocation);
-        var req = HttpTriggerRequest.From(invocation.Binding("req"));
-        var response = new InvocationResponse();
-        var caller = await partners.AuthenticateAsync(req.Headers.GetValueOrDefault(PartnerDirectory.ApiKeyHeader), cancellationToken).ConfigureAwait(false);
-        if (caller is null)
+        ArgumentNullException.ThrowIfNull(http);
+        var caller = http.Caller();
+        string? body = await ReadBodyAsync(http.Request, EventLimits.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
+        if (body is null)
         {
-            var problem = Problem.Unauthorized();
-            return response.Http("res", problem.Status, problem.ToJson(), Problem.ContentType);
+            return new Problem(413, "Payload too large", $"the request is larger than the limit of {EventLimits.MaxRequestBytes} bytes (1 MiB)").ToResult();
+        }
+
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in http.Request.Headers)
+        {
+            headers[name] = values.ToString();
         }
 
         using var activity = BillingTelemetry.Source.StartActivity("IngestUsage");
         activity?.SetTag("billing.partner", caller.Id);
-        var outcome = ingestion.Ingest(caller, req.Headers, req.Body);
-        var answer = IngestAnswer.From(outcome);
-        BillingTelemetry.EventsAccepted.Add(outcome.CarrierEvents.Count, new KeyValuePair<string, object?>("type", EventTypes.CarrierOffloadV1));
-        BillingTelemetry.EventsAccepted.Add(outcome.ComputeEvents.Count, new KeyValuePair<string, object?>("type", EventTypes.ComputeUsageV1));
+        var outcome = await ingestion.IngestAsync(caller, headers, body, cancellationToken).ConfigureAwait(false);
+        BillingTelemetry.EventsAccepted.Add(outcome.AcceptedFor(UsageHub.CarrierOffload), new KeyValuePair<string, object?>("type", EventTypes.CarrierOffloadV1));
+        BillingTelemetry.EventsAccepted.Add(outcome.AcceptedFor(UsageHub.ComputeUsage), new KeyValuePair<string, object?>("type", EventTypes.ComputeUsageV1));
         BillingTelemetry.EventsRejected.Add(outcome.Rejected.Count, new KeyValuePair<string, object?>("partner", caller.Id));
-        LogIngested(logger, caller.Id, answer.Status, outcome.CarrierEvents.Count, outcome.ComputeEvents.Count);
-        return response
-            .Http("res", answer.Status, answer.Body, answer.ContentType)
-            .Messages("carrierOffload", answer.CarrierEvents)
-            .Messages("computeUsage", answer.ComputeEvents);
+        LogIngested(logger, caller.Id, outcome.Refusal?.Kind, outcome.Accepted, outcome.Rejected.Count);
+        if (outcome.Refusal?.Kind == IngestRefusalKind.Unavailable)
+        {
+            http.Response.Headers.RetryAfter = IngestAnswer.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return IngestAnswer.From(outcome);
     }
+
+    private static OpenApiRequestBody RequestBody() => new()
+    {
+        Required = true,
+        Description = "One CloudEvent (application/cloudevents+json), a batch (application/cloudevents-batch+json, a JSON array), "
+            + "either as plain application/json, or one event in binary mode (ce-* headers, the event's data as the body). At most 1 MiB and 1,000 events.",
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["application/cloudevents+json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } },
+            ["application/cloudevents-batch+json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.Object } } },
+            ["application/json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Object | JsonSchemaType.Array } },
+        },
+    };
 
     /// <summary>
-    /// The answer to an invocation too large to hold a body within the limit (see <see cref="HandlerLimits.MaxIngestInvocationBytes"/>):
-    /// 413, nothing published. Answered by the handler itself, so any host that forwards the request gets the same.
+    /// The body as text, or null when it holds more than <paramref name="limit"/> bytes. A larger body is read to its end
+    /// and dropped (up to <see cref="HandlerLimits.MaxIngestRequestBytes"/>, past which the server stops reading), so
+    /// whatever forwarded it gets the 413 rather than a reset connection.
     /// </summary>
-    public static InvocationResponse TooLarge()
+    private static async Task<string?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
-        var problem = new Problem(413, "Payload too large", $"the request is larger than the limit of {EventLimits.MaxRequestBytes} bytes (1 MiB)");
-        return new InvocationResponse()
-            .Http("res", problem.Status, problem.ToJson(), Problem.ContentType)
-            .Messages("carrierOffload", [])
-            .Messages("computeUsage", []);
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = HandlerLimits.MaxIngestRequestBytes;
+        }
+
+        if (request.ContentLength > HandlerLimits.MaxIngestRequestBytes)
+        {
+            return null;
+        }
+
+        var buffer = new byte[Math.Min(limit, (int)Math.Min(request.ContentLength ?? 64 * 1024, limit)) + 1];
+        int length = 0;
+        bool over = false;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length > limit)
+                    {
+                        over = true;
+                        length = 0; // keep reading into the same buffer, dropping what is read
+                    }
+                    else
+                    {
+                        Array.Resize(ref buffer, Math.Min(limit + 1, buffer.Length * 2));
+                    }
+                }
+
+                int read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+        }
+        catch (BadHttpRequestException) when (over || length > limit)
+        {
+            return null; // past the server's bound: answered as too large as well
+        }
+
+        return over || length > limit ? null : Encoding.UTF8.GetString(buffer, 0, length);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Usage from {Partner}: {Status}, {Carrier} carrier and {Compute} compute events accepted")]
-    private static partial void LogIngested(ILogger logger, string partner, int status, int carrier, int compute);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Usage from {Partner}: refused {Refusal}, {Accepted} events accepted, {Rejected} rejected")]
+    private static partial void LogIngested(ILogger logger, string partner, IngestRefusalKind? refusal, int accepted, int rejected);
 }

@@ -19,71 +19,58 @@ public class HostProtocolTests(PlatformFixture platform)
         return JsonNode.Parse(text)!.AsObject();
     }
 
-    private static JsonObject HttpReq(string body, string key, bool doubleEncoded)
+    private async Task<HttpResponseMessage> PostUsageToHandlerAsync(string body, string key)
     {
-        var headers = new JsonObject { ["X-Api-Key"] = new JsonArray(key), ["Content-Type"] = new JsonArray("application/json") };
-        var req = new JsonObject
-        {
-            ["Url"] = "http://localhost:7071/api/v1/usage",
-            ["Method"] = "POST",
-            ["Query"] = new JsonObject(),
-            ["Headers"] = headers,
-            ["Params"] = new JsonObject(),
-            ["Body"] = body,
-        };
-        return new JsonObject
-        {
-            ["Data"] = new JsonObject { ["req"] = doubleEncoded ? JsonValue.Create(req.ToJsonString()) : req },
-            ["Metadata"] = new JsonObject { ["sys"] = new JsonObject { ["MethodName"] = "IngestUsage" } },
-        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/usage") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Api-Key", key);
+        return await platform.Handler.SendAsync(request);
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task IngestUsage_HostPayload_ReturnsHttpResAndEventHubOutputArrays(bool doubleEncoded)
+    /// <summary>Every event the DevHost's <paramref name="hub"/> holds, with the partition it landed in and its key.</summary>
+    private List<(string Partition, string? Key, JsonNode Event)> HubEvents(string hub) =>
+        platform.Host.Broker.GetHub(hub).Partitions
+            .SelectMany(p => p.Read(0, int.MaxValue).Select(e => (p.Id, e.PartitionKey, JsonNode.Parse(e.Body)!)))
+            .ToList();
+
+    [Fact]
+    public async Task IngestUsage_ForwardedRequest_PublishesKeyedByPayerBeforeAnswering202()
     {
-        var carrier = SampleEvents.Carrier("hp-" + Guid.NewGuid(), PlatformFixture.NewHotspot(), 10, 20);
+        string id = "hp-" + Guid.NewGuid();
+        var carrier = SampleEvents.Carrier(id, PlatformFixture.NewHotspot(), 10, 20);
         var compute = SampleEvents.Compute("hp-" + Guid.NewGuid(), "lease-1", "A100", 2, DateTimeOffset.UtcNow.AddHours(-1));
 
-        var response = await InvokeAsync("IngestUsage", HttpReq(new JsonArray(carrier, JsonNode.Parse(compute.ToJsonString())).ToJsonString(), PlatformFixture.CarrierKey, doubleEncoded));
+        using var response = await PostUsageToHandlerAsync(new JsonArray(carrier, JsonNode.Parse(compute.ToJsonString())).ToJsonString(), PlatformFixture.CarrierKey);
 
-        var res = response["Outputs"]!["res"]!.AsObject();
-        Assert.Equal(202, res["statusCode"]!.GetValue<int>());
-        Assert.Equal("application/json", res["headers"]!["Content-Type"]!.GetValue<string>());
-        var body = JsonNode.Parse(res["body"]!.GetValue<string>())!;
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal(1, body["accepted"]!.GetValue<int>());
         Assert.Equal(1, body["rejected"]![0]!["index"]!.GetValue<int>()); // a carrier may not post compute usage
-
-        var carrierOut = Assert.IsType<JsonArray>(response["Outputs"]!["carrierOffload"]);
-        var message = Assert.Single(carrierOut);
-        Assert.Equal(carrier["id"]!.GetValue<string>(), JsonNode.Parse(message!.GetValue<string>())!["id"]!.GetValue<string>());
-        Assert.Empty(Assert.IsType<JsonArray>(response["Outputs"]!["computeUsage"]));
-        Assert.NotNull(response["Logs"]);
+        // Published before the answer: the hub already holds it, under the payer's key, in that key's one partition.
+        var published = Assert.Single(HubEvents("carrier-offload"), e => e.Event["id"]?.GetValue<string>() == id);
+        Assert.Equal("carrier-tmo", published.Key);
+        Assert.All(HubEvents("carrier-offload").Where(e => e.Key == "carrier-tmo"), e => Assert.Equal(published.Partition, e.Partition));
     }
 
     [Fact]
-    public async Task IngestUsage_BodyHandedOverAsParsedJson_IsAccepted()
+    public async Task IngestUsage_WrongKey_Returns401ProblemWithNothingPublished()
     {
-        var carrier = SampleEvents.Carrier("hp-" + Guid.NewGuid(), PlatformFixture.NewHotspot(), 1, 1);
-        var payload = HttpReq("", PlatformFixture.CarrierKey, doubleEncoded: false);
-        payload["Data"]!["req"]!["Body"] = carrier;
+        string id = "hp-" + Guid.NewGuid();
 
-        var response = await InvokeAsync("IngestUsage", payload);
+        using var response = await PostUsageToHandlerAsync(SampleEvents.Carrier(id, PlatformFixture.NewHotspot(), 1, 1).ToJsonString(), "nope-nope-nope");
 
-        Assert.Equal(202, response["Outputs"]!["res"]!["statusCode"]!.GetValue<int>());
-        Assert.Single(response["Outputs"]!["carrierOffload"]!.AsArray());
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.DoesNotContain(HubEvents("carrier-offload"), e => e.Event["id"]?.GetValue<string>() == id);
     }
 
     [Fact]
-    public async Task IngestUsage_WrongKey_Returns401ProblemWithoutOutputs()
+    public async Task IngestUsage_BodyOverTheLimit_Answers413Problem()
     {
-        var response = await InvokeAsync("IngestUsage", HttpReq("[]", "nope-nope-nope", doubleEncoded: false));
+        using var response = await PostUsageToHandlerAsync(new string('<', 3 * 1024 * 1024), PlatformFixture.CarrierKey);
 
-        var res = response["Outputs"]!["res"]!;
-        Assert.Equal(401, res["statusCode"]!.GetValue<int>());
-        Assert.Equal("application/problem+json", res["headers"]!["Content-Type"]!.GetValue<string>());
-        Assert.Null(response["Outputs"]!["carrierOffload"]);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("1 MiB", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static JsonObject EventHubPayload(IEnumerable<JsonNode> events, bool doubleEncoded, DateTimeOffset enqueued)
@@ -175,19 +162,6 @@ public class HostProtocolTests(PlatformFixture platform)
         int batch = hostJson["extensions"]!["eventHubs"]!["maxEventBatchSize"]!.GetValue<int>();
 
         Assert.InRange(batch, 1, Billing.Functions.HostProtocol.HandlerLimits.MaxEventBatchSize);
-    }
-
-    [Fact]
-    public async Task IngestUsage_InvocationTooLargeToHoldABodyWithinTheLimit_Answers413WithNothingPublished()
-    {
-        var payload = HttpReq(new string('<', 3 * 1024 * 1024), PlatformFixture.CarrierKey, doubleEncoded: false);
-
-        var response = await InvokeAsync("IngestUsage", payload);
-
-        var res = response["Outputs"]!["res"]!.AsObject();
-        Assert.Equal(413, res["statusCode"]!.GetValue<int>());
-        Assert.Equal("application/problem+json", res["headers"]!["Content-Type"]!.GetValue<string>());
-        Assert.Empty(response["Outputs"]!["carrierOffload"]!.AsArray());
     }
 
     [Theory]

@@ -18,6 +18,7 @@ public class StartupValidationTests
     private static Dictionary<string, string?> Valid() => new()
     {
         ["Billing:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+        ["Billing:Publishing:DevHostEndpoint"] = "http://127.0.0.1:7071/",
         ["Billing:Burns:FixedPrice"] = "2.50",
         ["Billing:Partners:Seed"] = "true",
         ["Billing:Partners:Items:0:Id"] = "carrier-tmo",
@@ -40,6 +41,8 @@ public class StartupValidationTests
     [InlineData("Billing:Partners:Items:0:PlanId", "", "PlanId")]
     [InlineData("Billing:Partners:Items:0:Id", "bad|id", "Id")]
     [InlineData("Billing:Partners:Items:0:Id", "\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600", "once escaped")]
+    [InlineData("Billing:Publishing:DevHostEndpoint", "", "Billing:Publishing:FullyQualifiedNamespace")]
+    [InlineData("Billing:Publishing:DevHostEndpoint", "http://eventhubs.example.com/", "Billing:Publishing:DevHostEndpoint")]
     [InlineData("Billing:Burns:FixedPrice", "", "PythPriceAccount")]
     [InlineData("Billing:Burns:FixedPrice", "two", "FixedPrice")]
     [InlineData("Billing:Burns:MaxPriceAge", "02:00:00", "MaxPriceAge")]

@@ -1,10 +1,16 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Billing.Contracts;
+using Billing.Contracts.Problems;
+using Billing.Contracts.Usage;
 using Billing.Domain.Events;
 using Billing.Domain.Partners;
 using Billing.Application.Ingestion;
 using Billing.Functions.IngestUsage;
+using Billing.Publishing;
 using Billing.Tests.Shared;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Billing.Functions.Tests.IngestUsage;
@@ -20,12 +26,36 @@ public class UsageIngestionTests
     private static readonly Partner Carrier = new("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1");
     private const string Hotspot = "5ZxY9QXb1cTqVmk3n8pJfLr2sDwEaGh4uKoN6iBvCyT7";
 
-    private static HttpIngestion Ingestion() => new(new UsageIngestion(Validator(), new FakeTimeProvider(Now)));
+    private static HttpIngestion Ingestion() => new(new UsageIngestion(Validator(), new UsagePartitioner([], 8), new UnreachablePublisher(), new FakeTimeProvider(Now)));
 
-    /// <summary>The use case and the adapter's mapping of its outcome: the HTTP answer the partner gets.</summary>
+    /// <summary>What the partner gets: status, body and content type of the adapter's answer, and what would be published per hub.</summary>
+    private sealed record HttpAnswer(int Status, string Body, string ContentType, IReadOnlyList<string> CarrierEvents, IReadOnlyList<string> ComputeEvents)
+    {
+        public int Accepted => CarrierEvents.Count + ComputeEvents.Count;
+    }
+
+    /// <summary>The use case's validation and the adapter's mapping of its outcome (publishing is covered by <see cref="UsagePublishingTests"/>).</summary>
     private sealed class HttpIngestion(UsageIngestion ingestion)
     {
-        public IngestAnswer Ingest(Partner caller, IReadOnlyDictionary<string, string> headers, string body) => IngestAnswer.From(ingestion.Ingest(caller, headers, body));
+        public HttpAnswer Ingest(Partner caller, IReadOnlyDictionary<string, string> headers, string body)
+        {
+            var outcome = ingestion.Validate(caller, headers, body);
+            return IngestAnswer.From(outcome).Result switch
+            {
+                JsonHttpResult<UsageAcceptedResponse> ok => new HttpAnswer(ok.StatusCode!.Value, JsonSerializer.Serialize(ok.Value, BillingJsonContext.Default.UsageAcceptedResponse), ok.ContentType!, Texts(outcome, UsageHub.CarrierOffload), Texts(outcome, UsageHub.ComputeUsage)),
+                JsonHttpResult<ApiProblem> problem => new HttpAnswer(problem.StatusCode!.Value, JsonSerializer.Serialize(problem.Value, BillingJsonContext.Default.ApiProblem), problem.ContentType!, [], []),
+                var other => throw new InvalidOperationException($"unexpected result {other}"),
+            };
+        }
+
+        private static List<string> Texts(IngestOutcome outcome, UsageHub hub) =>
+            outcome.Published.Where(p => p.Hub == hub).Select(p => Encoding.UTF8.GetString(p.Body.Span)).ToList();
+    }
+
+    /// <summary>Validation never publishes; a call here is a bug in the test.</summary>
+    private sealed class UnreachablePublisher : IUsagePublisher
+    {
+        public Task PublishAsync(IReadOnlyList<PublishedUsage> events, CancellationToken cancellationToken) => throw new InvalidOperationException("validation must not publish");
     }
 
     private static UsageEventValidator Validator() => new(new Partners(), new Prices());
@@ -52,7 +82,7 @@ public class UsageIngestionTests
         ["X-Api-Key"] = "not-an-attribute",
     };
 
-    private static IngestAnswer Post(string? contentType, string body)
+    private static HttpAnswer Post(string? contentType, string body)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (contentType is not null)
@@ -63,9 +93,9 @@ public class UsageIngestionTests
         return Ingestion().Ingest(Carrier, headers, body);
     }
 
-    private static JsonObject Answer(IngestAnswer outcome) => JsonNode.Parse(outcome.Body)!.AsObject();
+    private static JsonObject Answer(HttpAnswer outcome) => JsonNode.Parse(outcome.Body)!.AsObject();
 
-    private static List<string> Fields(IngestAnswer outcome) =>
+    private static List<string> Fields(HttpAnswer outcome) =>
         Answer(outcome)["errors"]?.AsArray().Select(e => e!["field"]!.GetValue<string>()).ToList() ?? [];
 
     [Theory]
