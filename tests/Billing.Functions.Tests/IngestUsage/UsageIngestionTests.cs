@@ -1,11 +1,6 @@
 using System.Text;
-using System.Text.Json.Nodes;
-using Billing.Domain.Events;
-using Billing.Domain.Partners;
 using Billing.Application.Ingestion;
 using Billing.Functions.IngestUsage;
-using Billing.Tests.Shared;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Billing.Functions.Tests.IngestUsage;
 
