@@ -1,6 +1,5 @@
 using System.Net;
 using Billing.Domain.Events;
-using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
 using Billing.Functions.HostProtocol;
 using Billing.Functions.Infrastructure;

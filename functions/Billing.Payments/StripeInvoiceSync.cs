@@ -2,7 +2,6 @@ using System.Globalization;
 using Billing.Domain;
 using Billing.Domain.Invoicing;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Stripe;
 using DomainInvoice = Billing.Domain.Invoicing.Invoice;
 

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using Billing.Domain.Invoicing;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Stripe;
 
 namespace Billing.Payments;

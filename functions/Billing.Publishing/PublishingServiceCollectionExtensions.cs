@@ -1,8 +1,4 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Publishing;
 
@@ -19,10 +15,8 @@ public static class PublishingServiceCollectionExtensions
     public static IServiceCollection AddUsagePublishing(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, int> factShards)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(factShards);
-        services.AddOptions<PublishingOptions>().Bind(configuration.GetSection(PublishingOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PublishingOptions>, PublishingOptionsValidator>());
+        services.AddValidatedOptions<PublishingOptions, PublishingOptionsValidator>(configuration, PublishingOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new UsagePartitioner(sp.GetRequiredService<IOptions<PublishingOptions>>().Value.HotPayers, factShards(sp)));
         services.TryAddSingleton<IUsagePublisher>(sp =>

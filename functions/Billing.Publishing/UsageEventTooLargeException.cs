@@ -5,23 +5,15 @@ namespace Billing.Publishing;
 /// raised before anything of the call is sent. Validation keeps events far below the hubs' limit (64 KiB against
 /// 1 MB), so this signals a configuration or validation bug; the HTTP layer answers 413 naming <see cref="Index"/>.
 /// </summary>
-public sealed class UsageEventTooLargeException : Exception
+public sealed class UsageEventTooLargeException(int index, UsageHub hub, int bodyBytes, long maxBatchBytes)
+    : Exception($"event {index} ({bodyBytes} bytes) does not fit an empty {hub} batch of at most {maxBatchBytes} bytes")
 {
-    public UsageEventTooLargeException(int index, UsageHub hub, int bodyBytes, long maxBatchBytes)
-        : base($"event {index} ({bodyBytes} bytes) does not fit an empty {hub} batch of at most {maxBatchBytes} bytes")
-    {
-        Index = index;
-        Hub = hub;
-        BodyBytes = bodyBytes;
-        MaxBatchBytes = maxBatchBytes;
-    }
-
     /// <summary>Position of the event in the list given to <see cref="IUsagePublisher.PublishAsync"/>.</summary>
-    public int Index { get; }
+    public int Index { get; } = index;
 
-    public UsageHub Hub { get; }
+    public UsageHub Hub { get; } = hub;
 
-    public int BodyBytes { get; }
+    public int BodyBytes { get; } = bodyBytes;
 
-    public long MaxBatchBytes { get; }
+    public long MaxBatchBytes { get; } = maxBatchBytes;
 }

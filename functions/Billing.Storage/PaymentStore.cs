@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure;
-using Azure.Data.Tables;
 using Billing.Domain.Payments;
 
 namespace Billing.Storage;

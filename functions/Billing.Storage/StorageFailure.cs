@@ -1,4 +1,3 @@
-using Azure;
 
 namespace Billing.Storage;
 

@@ -1,10 +1,5 @@
 using Azure.Core;
-using Azure.Data.Tables;
 using Azure.Identity;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Storage;
 
@@ -17,9 +12,7 @@ public static class StorageServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddBillingStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.AddValidatedOptions<StorageOptions, StorageOptionsValidator>(configuration, StorageOptions.Section);
         services.TryAddSingleton(sp => new BillingTables(CreateTableService(sp.GetRequiredService<IOptions<StorageOptions>>().Value), sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.TryAddSingleton<FactStore>();
         services.TryAddSingleton<QuarantineStore>();

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Billing.Benchmarks.Benchmarks;
 using Billing.Benchmarks.Harness;
-using Billing.Tests.Shared;
 
 namespace Billing.Benchmarks;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
-using Billing.Tests.Shared;
 
 namespace Billing.Functions.Tests;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
-using Billing.Tests.Shared;
 
 namespace Billing.Payments.Tests;
 

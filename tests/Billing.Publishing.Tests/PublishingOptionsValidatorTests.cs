@@ -1,4 +1,3 @@
-using Billing.Tests.Shared;
 
 namespace Billing.Publishing.Tests;
 

@@ -1,8 +1,6 @@
 using Azure.Data.Tables;
 using Billing.Domain.Events;
 using Billing.Domain.Metering;
-using Billing.Storage;
-using Billing.Tests.Shared;
 
 namespace Billing.Storage.Tests;
 

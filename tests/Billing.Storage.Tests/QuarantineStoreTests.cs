@@ -1,5 +1,3 @@
-using Billing.Storage;
-using Billing.Tests.Shared;
 
 namespace Billing.Storage.Tests;
 

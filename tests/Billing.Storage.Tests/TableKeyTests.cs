@@ -1,4 +1,3 @@
-using Billing.Storage;
 
 namespace Billing.Storage.Tests;
 

@@ -6,7 +6,6 @@ using Billing.Solana.Rpc;
 using Billing.Solana.Transactions;
 using Billing.Storage;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Burns;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Billing.Solana.Keys;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Burns;
 

@@ -2,10 +2,6 @@ using Billing.Solana.Configuration;
 using Billing.Solana.Keys;
 using Billing.Solana.Rpc;
 using Billing.Storage;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Burns;
 
@@ -17,8 +13,7 @@ public static class BurnsServiceCollectionExtensions
     {
         services.AddSolana(configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<BurnOptions>().Bind(configuration.GetSection(BurnOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BurnOptions>, BurnOptionsValidator>());
+        services.AddValidatedOptions<BurnOptions, BurnOptionsValidator>(configuration, BurnOptions.Section);
         services.TryAddSingleton<IPriceOracle>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<BurnOptions>>().Value;

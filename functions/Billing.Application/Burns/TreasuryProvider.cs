@@ -2,7 +2,6 @@ using Billing.Solana.Keys;
 using Billing.Solana.Programs;
 using Billing.Solana.Rpc;
 using Billing.Solana.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Burns;
 

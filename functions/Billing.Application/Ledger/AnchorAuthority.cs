@@ -2,7 +2,6 @@ using Billing.Domain.Ledger;
 using Billing.Application.Burns;
 using Billing.Solana.Keys;
 using Billing.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Ledger;
 

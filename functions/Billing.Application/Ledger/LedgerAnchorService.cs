@@ -4,7 +4,6 @@ using Billing.Solana.Rpc;
 using Billing.Solana.Transactions;
 using Billing.Storage.Ledger;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Ledger;
 

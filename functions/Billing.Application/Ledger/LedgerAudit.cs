@@ -7,7 +7,6 @@ using Billing.Domain.Payments;
 using Billing.Solana.Rpc;
 using Billing.Storage;
 using Billing.Storage.Ledger;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Ledger;
 

@@ -1,6 +1,5 @@
 using Billing.Domain.Ledger;
 using Billing.Solana.Keys;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Ledger;
 

@@ -1,8 +1,5 @@
 using Billing.Payments;
 using Billing.Storage;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Billing.Application.Payments;
 

@@ -1,6 +1,4 @@
-using Billing.Contracts;
 using Billing.Contracts.Health;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.Health;
 

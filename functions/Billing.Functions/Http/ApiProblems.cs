@@ -1,6 +1,3 @@
-using Billing.Contracts;
-using Billing.Contracts.Problems;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.Http;
 

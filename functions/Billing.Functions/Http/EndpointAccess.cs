@@ -1,5 +1,4 @@
 using Billing.Application.Partners;
-using Billing.Domain.Partners;
 using Billing.Functions.Infrastructure;
 
 namespace Billing.Functions.Http;

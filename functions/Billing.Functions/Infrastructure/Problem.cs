@@ -1,7 +1,4 @@
 using System.Text.Json;
-using Billing.Contracts;
-using Billing.Contracts.Problems;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.Infrastructure;
 

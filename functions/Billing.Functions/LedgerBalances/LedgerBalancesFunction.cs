@@ -1,23 +1,17 @@
 using System.Globalization;
 using Billing.Application.Ledger;
-using Billing.Contracts;
 using Billing.Contracts.Ledger;
-using Billing.Contracts.Problems;
-using Billing.Domain.Partners;
-using Billing.Functions.Http;
 using Billing.Functions.LedgerEntriesHttp;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.LedgerBalances;
 
 /// <summary>GET /api/v1/ledger/balances?payer= : finance reads any balances, a payer only its own (payer= its id).</summary>
 public static class LedgerBalancesFunction
 {
-    public const string Route = "/api/v1/ledger/balances";
     private const int MaxPayerLength = 128;
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapGet(Route, HandleAsync).WithName("LedgerBalances").Produces<LedgerBalancesResponse>().ProducesProblems(StatusCodes.Status400BadRequest).RequireRoles(LedgerContract.Forbidden, LedgerContract.FinanceAndPayers);
+        app.MapLedgerGet<LedgerBalancesResponse>("/api/v1/ledger/balances", "LedgerBalances", HandleAsync, LedgerContract.FinanceAndPayers, StatusCodes.Status400BadRequest);
 
     public static async Task<Results<JsonHttpResult<LedgerBalancesResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpContext context, LedgerReader reader, CancellationToken cancellationToken)

@@ -1,11 +1,11 @@
 using System.Globalization;
+using Billing.Application.Ledger;
 using Billing.Contracts.Ledger;
 using Billing.Domain.Ledger;
-using Billing.Domain.Partners;
 
 namespace Billing.Functions.LedgerEntriesHttp;
 
-/// <summary>What the ledger routes share: who may read what, and an entry as the contract shows it.</summary>
+/// <summary>What the ledger routes share: who may read what, and an entry or audit as the contract shows it.</summary>
 public static class LedgerContract
 {
     /// <summary>The 403 detail of every ledger route.</summary>
@@ -32,5 +32,24 @@ public static class LedgerContract
         {
             RecordedAt = recordedAt?.ToString("O", CultureInfo.InvariantCulture),
         };
+    }
+
+    /// <summary>The book checked against the anchors on chain, as <c>GET /api/v1/ledger/verify</c> answers it.</summary>
+    public static LedgerVerifyResponse ToResponse(LedgerAuditResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new LedgerVerifyResponse(
+            result.Ok, result.Entries, result.Anchors, result.PendingAnchors, result.Authority, result.Ledger,
+            [.. result.Problems.Select(p => p.ToString())],
+            [.. result.Problems.Select(p => new AuditFinding(p.Kind, p.Subject, p.Detail))]);
+    }
+
+    /// <summary>Invoices ↔ Stripe payments ↔ burns ↔ ledger entries, as <c>GET /api/v1/ledger/reconcile</c> answers it.</summary>
+    public static LedgerReconcileResponse ToResponse(ReconciliationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new LedgerReconcileResponse(
+            result.Ok, result.Invoices, result.Payments, result.Burns, result.Entries,
+            [.. result.Mismatches.Select(m => new AuditFinding(m.Kind, m.Subject, m.Detail))]);
     }
 }

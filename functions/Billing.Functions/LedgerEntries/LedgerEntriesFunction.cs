@@ -1,11 +1,6 @@
 using System.Globalization;
 using Billing.Application.Ledger;
-using Billing.Contracts;
 using Billing.Contracts.Ledger;
-using Billing.Contracts.Problems;
-using Billing.Domain.Partners;
-using Billing.Functions.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.LedgerEntriesHttp;
 
@@ -15,10 +10,8 @@ namespace Billing.Functions.LedgerEntriesHttp;
 /// </summary>
 public static class LedgerEntriesFunction
 {
-    public const string Route = "/api/v1/ledger/entries";
-
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapGet(Route, HandleAsync).WithName("LedgerEntries").Produces<LedgerEntriesResponse>().ProducesProblems(StatusCodes.Status400BadRequest).RequireRoles(LedgerContract.Forbidden, PartnerRole.Finance);
+        app.MapLedgerGet<LedgerEntriesResponse>("/api/v1/ledger/entries", "LedgerEntries", HandleAsync, [PartnerRole.Finance], StatusCodes.Status400BadRequest);
 
     public static async Task<Results<JsonHttpResult<LedgerEntriesResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpRequest request, LedgerReader reader, CancellationToken cancellationToken)

@@ -1,12 +1,7 @@
 using Billing.Application.Ledger;
-using Billing.Contracts;
 using Billing.Contracts.Ledger;
-using Billing.Contracts.Problems;
 using Billing.Domain.Ledger;
-using Billing.Domain.Partners;
-using Billing.Functions.Http;
 using Billing.Functions.LedgerEntriesHttp;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.LedgerProof;
 
@@ -17,11 +12,8 @@ namespace Billing.Functions.LedgerProof;
 /// </summary>
 public static class LedgerProofFunction
 {
-    public const string Route = "/api/v1/ledger/proof/{entryId}";
-
-    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapGet(Route, HandleAsync).WithName("LedgerProof").Produces<LedgerProofResponse>()
-            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).RequireRoles(LedgerContract.Forbidden, LedgerContract.FinanceAndPayers);
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) => app.MapLedgerGet<LedgerProofResponse>(
+        "/api/v1/ledger/proof/{entryId}", "LedgerProof", HandleAsync, LedgerContract.FinanceAndPayers, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
     public static async Task<Results<JsonHttpResult<LedgerProofResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpContext context, string entryId, LedgerReader reader, CancellationToken cancellationToken)

@@ -1,11 +1,7 @@
 using System.Globalization;
-using Billing.Contracts;
 using Billing.Contracts.Burns;
 using Billing.Domain.Burns;
-using Billing.Domain.Partners;
-using Billing.Functions.Http;
 using Billing.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.ListBurns;
 

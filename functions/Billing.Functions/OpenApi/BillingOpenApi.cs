@@ -1,4 +1,3 @@
-using Billing.Functions.Http;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 

@@ -1,13 +1,9 @@
 using Azure;
 using Billing.Application.Payments;
-using Billing.Contracts;
 using Billing.Contracts.Payments;
-using Billing.Contracts.Problems;
 using Billing.Domain.Payments;
-using Billing.Functions.Http;
 using Billing.Payments;
 using Billing.Storage.Ledger;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.StripeWebhook;
 

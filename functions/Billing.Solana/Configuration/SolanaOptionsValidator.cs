@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Billing.Solana.Keys;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Solana.Configuration;
 

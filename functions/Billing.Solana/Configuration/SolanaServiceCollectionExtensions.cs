@@ -1,8 +1,4 @@
 using Billing.Solana.Rpc;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Solana.Configuration;
 
@@ -11,8 +7,7 @@ public static class SolanaServiceCollectionExtensions
 {
     public static IServiceCollection AddSolana(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SolanaOptions>().Bind(configuration.GetSection(SolanaOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SolanaOptions>, SolanaOptionsValidator>());
+        services.AddValidatedOptions<SolanaOptions, SolanaOptionsValidator>(configuration, SolanaOptions.Section);
         services.TryAddSingleton<ISolanaRpcClient>(sp => CreateRpcClient(sp.GetRequiredService<IOptions<SolanaOptions>>().Value));
         return services;
     }

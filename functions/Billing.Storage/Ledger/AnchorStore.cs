@@ -1,6 +1,4 @@
 using System.Globalization;
-using Azure;
-using Azure.Data.Tables;
 using Billing.Domain.Ledger;
 
 namespace Billing.Storage.Ledger;

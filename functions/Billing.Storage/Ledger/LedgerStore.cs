@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Azure;
-using Azure.Data.Tables;
 using Billing.Domain.Ledger;
 
 namespace Billing.Storage.Ledger;

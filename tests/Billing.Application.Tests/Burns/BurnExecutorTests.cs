@@ -1,14 +1,6 @@
 using System.Text.Json.Nodes;
-using Billing.Domain.Burns;
-using Billing.Application.Burns;
 using Billing.Solana.Keys;
 using Billing.Solana.Configuration;
-using Billing.Solana.Rpc;
-using Billing.Domain.Ledger;
-using Billing.Application.Ledger;
-using Billing.Storage;
-using Billing.Storage.Ledger;
-using Billing.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -42,6 +34,9 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
+    /// <summary>docs/contract.md §7: the default intent, 123.45 USD at 2.50, burns 49.38 tokens.</summary>
+    private const ulong DefaultIntentTokens = 4_938_000_000;
+
     private sealed class Harness
     {
         public required BurnStore Burns { get; init; }
@@ -52,25 +47,20 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
 
         public BurnExecutor NewExecutor() => NewExecutorWith(Rpc);
 
-        /// <summary>An executor whose process dies at <paramref name="point"/>: its run ends with <see cref="SimulatedCrashException"/>.</summary>
-        public async Task CrashAsync(CrashPoint point) =>
+        /// <summary>
+        /// Runs an executor whose process dies at <paramref name="point"/> (its run ends with <see cref="SimulatedCrashException"/>)
+        /// and returns the intent as the crash left it stored.
+        /// </summary>
+        public async Task<BurnIntent> CrashAsync(CrashPoint point, string intentId)
+        {
             await Assert.ThrowsAsync<SimulatedCrashException>(() => NewExecutorWith(new CrashingRpc(Rpc, point)).RunAsync(Ct));
+            return await GetAsync(intentId);
+        }
         public required LedgerStore Ledger { get; init; }
 
         public async Task<BurnIntent> CreateIntentAsync(long usdMinor = 12_345)
         {
-            var now = DateTimeOffset.UtcNow;
-            var intent = new BurnIntent
-            {
-                Id = BurnIntent.IdFor($"INV-carrier-tmo-{Guid.NewGuid():N}"[..30]),
-                InvoiceId = "INV-carrier-tmo-202610",
-                Payer = "carrier-tmo",
-                PaymentId = "evt_" + Guid.NewGuid().ToString("N"),
-                UsdMinor = usdMinor,
-                Currency = "USD",
-                CreatedAt = now,
-                UpdatedAt = now,
-            };
+            var intent = SampleBurns.Pending(BurnIntent.IdFor($"INV-carrier-tmo-{Guid.NewGuid():N}"[..30]), "INV-carrier-tmo-202610", usdMinor, DateTimeOffset.UtcNow);
             return (await Burns.CreateIfAbsentAsync(intent, Ct)).Intent;
         }
 
@@ -117,8 +107,18 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         public Task<PriceQuote> GetQuoteAsync(CancellationToken cancellationToken) => Task.FromResult(PriceQuote.Parse(price, DateTimeOffset.UtcNow - age, "stale-test"));
     }
 
-    private async Task AssertLandedOnceAsync(Harness h, BurnIntent final, ulong supplyBefore, ulong expectedAmount)
+    /// <summary>A fresh harness with one pending intent of the default amount, and the mint's supply before any burn.</summary>
+    private async Task<(Harness H, BurnIntent Intent, ulong Supply)> NewWithIntentAsync()
     {
+        var h = await NewAsync();
+        var intent = await h.CreateIntentAsync();
+        return (h, intent, await h.SupplyAsync());
+    }
+
+    /// <summary>The intent as stored now, after checking it landed exactly once, on chain and in the ledger.</summary>
+    private async Task<BurnIntent> AssertLandedOnceAsync(Harness h, string intentId, ulong supplyBefore, ulong expectedAmount = DefaultIntentTokens)
+    {
+        var final = await h.GetAsync(intentId);
         Assert.Equal(BurnStatus.Finalized, final.Status);
         Assert.Equal(expectedAmount, final.TokenAmount);
         Assert.Equal(supplyBefore - expectedAmount, await h.SupplyAsync());
@@ -131,48 +131,41 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         var booked = Assert.Single(entries, e => e.EntryId == "burn:" + final.Id);
         Assert.Equal((long)expectedAmount, booked.Postings.Where(p => p.Asset == Assets.Token && p.Amount > 0).Sum(p => p.Amount));
         Assert.Empty(HashChain.Verify(entries));
+        return final;
     }
 
     [Fact]
     public async Task RunAsync_PaidInvoice_BurnsContractAmountOnceWithMemo()
     {
-        var h = await NewAsync();
-        var intent = await h.CreateIntentAsync(12_345);
-        ulong supply = await h.SupplyAsync();
+        var (h, intent, supply) = await NewWithIntentAsync();
 
         var summary = await h.NewExecutor().RunAsync(Ct);
         var again = await h.NewExecutor().RunAsync(Ct);
 
-        var final = await h.GetAsync(intent.Id);
+        var final = await AssertLandedOnceAsync(h, intent.Id, supply);
         Assert.Equal(1, summary.Finalized);
         Assert.Equal(0, again.Finalized);
         Assert.Equal("2.50", final.Price!.ToString());
         Assert.Equal(1, final.Signings);
-        await AssertLandedOnceAsync(h, final, supply, 4_938_000_000); // docs/contract.md §7: 123.45 USD at 2.50 → 49.38 tokens
-        Assert.Equal(1_000_000_000_000UL - 4_938_000_000, await h.BalanceAsync());
+        Assert.Equal(1_000_000_000_000UL - DefaultIntentTokens, await h.BalanceAsync());
     }
 
     [Fact]
     public async Task RunAsync_SendReturnsErrorAlthoughLanded_FinalizesWithoutSecondSend()
     {
-        var h = await NewAsync();
-        var intent = await h.CreateIntentAsync();
-        ulong supply = await h.SupplyAsync();
+        var (h, intent, supply) = await NewWithIntentAsync();
         await chain.Localnet.FailNextAsync("sendTransaction", "error-after-landing", Ct);
 
         await h.NewExecutor().RunAsync(Ct);
 
-        var final = await h.GetAsync(intent.Id);
-        await AssertLandedOnceAsync(h, final, supply, 4_938_000_000);
+        var final = await AssertLandedOnceAsync(h, intent.Id, supply);
         Assert.Equal(1, final.Signings);
     }
 
     [Fact]
     public async Task RunAsync_SendTimesOutAfterLanding_FinalizesOnce()
     {
-        var h = await NewAsync();
-        var intent = await h.CreateIntentAsync();
-        ulong supply = await h.SupplyAsync();
+        var (h, intent, supply) = await NewWithIntentAsync();
         await chain.Localnet.FailNextAsync("sendTransaction", "timeout-after-landing", Ct, count: 3, delayMs: 4_000);
 
         await h.NewExecutor().RunAsync(Ct);
@@ -182,63 +175,50 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
             await h.NewExecutor().RunAsync(Ct); // the timer's next run
         }
 
-        var final = await h.GetAsync(intent.Id);
-        await AssertLandedOnceAsync(h, final, supply, 4_938_000_000);
+        var final = await AssertLandedOnceAsync(h, intent.Id, supply);
         Assert.Equal(1, final.Signings);
     }
 
     [Fact]
     public async Task RunAsync_CrashAfterSigningBeforeSending_ResumesWithTheSameBytes()
     {
-        var h = await NewAsync();
-        var intent = await h.CreateIntentAsync();
-        ulong supply = await h.SupplyAsync();
-        await h.CrashAsync(CrashPoint.AfterSigning);
-        var signed = await h.GetAsync(intent.Id);
+        var (h, intent, supply) = await NewWithIntentAsync();
+        var signed = await h.CrashAsync(CrashPoint.AfterSigning, intent.Id);
         Assert.Equal(BurnStatus.Signed, signed.Status);
         Assert.Equal(supply, await h.SupplyAsync()); // nothing sent
         await h.NewExecutor().RunAsync(Ct);
 
-        var final = await h.GetAsync(intent.Id);
+        var final = await AssertLandedOnceAsync(h, intent.Id, supply);
         Assert.Equal(signed.Signature, final.Signature);
         Assert.Equal(signed.Transaction, final.Transaction);
-        await AssertLandedOnceAsync(h, final, supply, 4_938_000_000);
     }
 
     [Fact]
     public async Task RunAsync_CrashAfterSendingBeforeRecording_RecognisesTheLandedBurn()
     {
-        var h = await NewAsync();
-        var intent = await h.CreateIntentAsync();
-        ulong supply = await h.SupplyAsync();
-        await h.CrashAsync(CrashPoint.AfterSending);
-        var sentButUnrecorded = await h.GetAsync(intent.Id);
+        var (h, intent, supply) = await NewWithIntentAsync();
+        var sentButUnrecorded = await h.CrashAsync(CrashPoint.AfterSending, intent.Id);
         Assert.Equal(BurnStatus.Signed, sentButUnrecorded.Status);
         await h.NewExecutor().RunAsync(Ct);
 
-        var final = await h.GetAsync(intent.Id);
+        var final = await AssertLandedOnceAsync(h, intent.Id, supply);
         Assert.Equal(sentButUnrecorded.Signature, final.Signature);
         Assert.Equal(1, final.Signings);
-        await AssertLandedOnceAsync(h, final, supply, 4_938_000_000);
     }
 
     [Fact]
     public async Task RunAsync_BlockhashExpiredBeforeLanding_ReSignsOnceAndLandsOnce()
     {
-        var h = await NewAsync();
-        var intent = await h.CreateIntentAsync();
-        ulong supply = await h.SupplyAsync();
-        await h.CrashAsync(CrashPoint.AfterSigning);
-        var firstSigned = await h.GetAsync(intent.Id);
+        var (h, intent, supply) = await NewWithIntentAsync();
+        var firstSigned = await h.CrashAsync(CrashPoint.AfterSigning, intent.Id);
 
         await chain.Localnet.AdminAsync("admin_expireBlockhashes", [], Ct);
         await h.NewExecutor().RunAsync(Ct);
 
-        var final = await h.GetAsync(intent.Id);
+        var final = await AssertLandedOnceAsync(h, intent.Id, supply);
         Assert.Equal(2, final.Signings);
         Assert.NotEqual(firstSigned.Signature, final.Signature);
         Assert.Null((await h.Rpc.GetSignatureStatusesAsync([firstSigned.Signature!], true, Ct))[0]); // the first never landed
-        await AssertLandedOnceAsync(h, final, supply, 4_938_000_000);
     }
 
     [Fact]
@@ -291,9 +271,7 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
     [Fact]
     public async Task RunAsync_TwoExecutorsAtOnce_OnlyOneSendsAndTheBurnLandsOnce()
     {
-        var h = await NewAsync();
-        var intent = await h.CreateIntentAsync();
-        ulong supply = await h.SupplyAsync();
+        var (h, intent, supply) = await NewWithIntentAsync();
 
         var results = await Task.WhenAll(h.NewExecutor().RunAsync(Ct), h.NewExecutor().RunAsync(Ct));
         if ((await h.GetAsync(intent.Id)).Status != BurnStatus.Finalized)
@@ -302,9 +280,8 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         }
 
         Assert.Contains(results, r => !r.LeaseHeld);
-        var final = await h.GetAsync(intent.Id);
+        var final = await AssertLandedOnceAsync(h, intent.Id, supply);
         Assert.Equal(1, final.Signings);
-        await AssertLandedOnceAsync(h, final, supply, 4_938_000_000);
     }
 
     [Fact]
@@ -329,6 +306,6 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         Assert.Equal(BurnStatus.Failed, failedZero.Status);
         Assert.Contains("nothing to burn", failedZero.Reason, StringComparison.Ordinal);
         Assert.Equal(4, summary.Finalized); // three ended failed (done) and one finalized
-        await AssertLandedOnceAsync(h, await h.GetAsync(good.Id), supply, 4_938_000_000);
+        await AssertLandedOnceAsync(h, good.Id, supply);
     }
 }

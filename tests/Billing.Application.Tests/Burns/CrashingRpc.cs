@@ -1,5 +1,4 @@
 using Billing.Solana.Keys;
-using Billing.Solana.Rpc;
 
 namespace Billing.Application.Tests.Burns;
 

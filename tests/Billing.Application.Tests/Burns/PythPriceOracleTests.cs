@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Billing.Application.Burns;
 
 namespace Billing.Application.Tests.Burns;
 

@@ -5,7 +5,6 @@ using Billing.Domain.Events;
 using Billing.Domain.Metering;
 using Billing.Domain.Partners;
 using Billing.Publishing;
-using Billing.Tests.Shared;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Billing.Application.Tests.Ingestion;

@@ -1,13 +1,7 @@
 using Azure.Data.Tables;
 using Billing.Domain;
-using Billing.Domain.Burns;
 using Billing.Domain.Invoicing;
-using Billing.Domain.Ledger;
-using Billing.Application.Ledger;
 using Billing.Application.Tests.Burns;
-using Billing.Solana.Rpc;
-using Billing.Storage;
-using Billing.Storage.Ledger;
 
 namespace Billing.Application.Tests.Ledger;
 

@@ -1,14 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
-using Billing.Domain.Ledger;
-using Billing.Application.Ledger;
 using Billing.Application.Tests.Burns;
 using Billing.Solana.Keys;
 using Billing.Solana.Programs;
-using Billing.Solana.Rpc;
 using Billing.Solana.Transactions;
-using Billing.Storage.Ledger;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Billing.Application.Tests.Ledger;
@@ -23,6 +19,15 @@ public class LedgerTamperTests(BurnChainFixture chain) : IClassFixture<BurnChain
 
     private Task<LedgerTestSetup> NewAsync() =>
         LedgerTestSetup.NewAsync(chain, new LedgerOptions { AnchorInterval = TimeSpan.FromMinutes(1), AnchorGrace = TimeSpan.FromMinutes(2) });
+
+    /// <summary>Two entries (100 and 200 cents) booked and anchored on chain, then rewritten by the insider (entry 1 → 1 cent).</summary>
+    private async Task<LedgerTestSetup> AnchoredThenRewrittenAsync()
+    {
+        var s = await NewAsync();
+        await s.BookAndAnchorAsync(100, 200);
+        await EditAndRehashAsync(s, 1);
+        return s;
+    }
 
     /// <summary>The insider's edit: change entry 1's amount, then re-hash every entry after it, the id rows and the head.</summary>
     private static async Task EditAndRehashAsync(LedgerTestSetup s, long newCents)
@@ -87,9 +92,7 @@ public class LedgerTamperTests(BurnChainFixture chain) : IClassFixture<BurnChain
     [Fact]
     public async Task Verify_EntryEditedChainRehashedRootsRewrittenAndSetPending_ReportsAnchorRootMismatch()
     {
-        var s = await NewAsync();
-        await s.BookAndAnchorAsync(100, 200);
-        await EditAndRehashAsync(s, 1);
+        var s = await AnchoredThenRewrittenAsync();
         var row = (await s.Anchors.ListAsync(LedgerEntries.MainBook, Ct)).Single();
         await s.Anchors.UpsertAsync(WithRoot(row, await ForgedRootAsync(s, 1, 2)) with { Status = AnchorStatus.Pending, Signature = null, Slot = null }, Ct);
 
@@ -106,9 +109,7 @@ public class LedgerTamperTests(BurnChainFixture chain) : IClassFixture<BurnChain
     [Fact]
     public async Task Verify_EveryAnchorRowDeletedAndHistoryForged_DetectedAndNeverReanchored()
     {
-        var s = await NewAsync();
-        await s.BookAndAnchorAsync(100, 200);
-        await EditAndRehashAsync(s, 1);
+        var s = await AnchoredThenRewrittenAsync();
         await s.DeleteAnchorRowsAsync();
 
         var run = await s.Anchoring.RunAsync(Ct);
@@ -166,9 +167,7 @@ public class LedgerTamperTests(BurnChainFixture chain) : IClassFixture<BurnChain
     [Fact]
     public async Task Verify_AnchorRowPointsAtMemoSignedByAnotherKey_Detected()
     {
-        var s = await NewAsync();
-        await s.BookAndAnchorAsync(100, 200);
-        await EditAndRehashAsync(s, 1);
+        var s = await AnchoredThenRewrittenAsync();
         var row = (await s.Anchors.ListAsync(LedgerEntries.MainBook, Ct)).Single();
         var insider = Keypair.Generate();
         await s.Rpc.RequestAirdropAsync(insider.PublicKey, 1_000_000_000, Commitment.Confirmed, Ct);

@@ -1,11 +1,5 @@
-using Billing.Application.Burns;
-using Billing.Application.Ledger;
 using Billing.Application.Tests.Burns;
-using Billing.Domain.Ledger;
 using Billing.Solana.Configuration;
-using Billing.Solana.Rpc;
-using Billing.Storage;
-using Billing.Storage.Ledger;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,10 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
-using Billing.Application.Ledger;
-using Billing.Domain.Burns;
 using Billing.Domain.Invoicing;
-using Billing.Storage;
 
 namespace Billing.Application.Tests.Payments;
 

@@ -1,17 +1,9 @@
 using Billing.Domain;
-using Billing.Domain.Burns;
 using Billing.Domain.Invoicing;
-using Billing.Domain.Ledger;
 using Billing.Domain.Payments;
-using Billing.Application.Burns;
-using Billing.Application.Ledger;
 using Billing.Application.Payments;
 using Billing.Payments;
 using Billing.Solana.Configuration;
-using Billing.Solana.Rpc;
-using Billing.Storage;
-using Billing.Storage.Ledger;
-using Billing.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -85,6 +77,14 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
         return setup with { Processor = setup.NewProcessor() };
     }
 
+    /// <summary>A fresh setup with one finalized (and booked) invoice of <paramref name="cents"/> for a payer of its own.</summary>
+    private async Task<(Setup S, string Payer, string InvoiceId)> NewWithInvoiceAsync(long cents = 10_000)
+    {
+        var s = await NewAsync();
+        string payer = NewPayer();
+        return (s, payer, await FinalizedInvoiceAsync(s, payer, cents));
+    }
+
     private static async Task<string> FinalizedInvoiceAsync(Setup s, string payer, long cents, Currency? currency = null)
     {
         var c = currency ?? Currency.USD;
@@ -103,9 +103,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
     [Fact]
     public async Task RecordAsync_ExactTotal_PaidWithOneBurnOfTheTotalAndReceivableCleared()
     {
-        var s = await NewAsync();
-        string payer = NewPayer();
-        string id = await FinalizedInvoiceAsync(s, payer, 10_000);
+        var (s, payer, id) = await NewWithInvoiceAsync();
 
         var outcome = await s.Processor.RecordAsync(Paid(id, 10_000), Ct);
 
@@ -120,9 +118,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
     [Fact]
     public async Task RecordAsync_OneCentOnThirtyDollars_PartiallyPaidNoBurnAndReconcileShowsTheRemainder()
     {
-        var s = await NewAsync();
-        string payer = NewPayer();
-        string id = await FinalizedInvoiceAsync(s, payer, 3_000);
+        var (s, payer, id) = await NewWithInvoiceAsync(3_000);
 
         var outcome = await s.Processor.RecordAsync(Paid(id, 1), Ct);
 
@@ -139,9 +135,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
     [Fact]
     public async Task RecordAsync_CumulativePaymentsWithNewEventIdsAndReplays_PaidOnceWithOneBurnOfTheTotal()
     {
-        var s = await NewAsync();
-        string payer = NewPayer();
-        string id = await FinalizedInvoiceAsync(s, payer, 10_000);
+        var (s, payer, id) = await NewWithInvoiceAsync();
         var first = Paid(id, 4_000, evt: "evt_part");
         var second = Paid(id, 10_000, evt: "evt_full");
 
@@ -166,9 +160,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
     [Fact]
     public async Task RecordAsync_HugeOverpayment_BurnsOnlyTheTotalAndBooksTheExcessAsCredit()
     {
-        var s = await NewAsync();
-        string payer = NewPayer();
-        string id = await FinalizedInvoiceAsync(s, payer, 10_000);
+        var (s, payer, id) = await NewWithInvoiceAsync();
 
         var outcome = await s.Processor.RecordAsync(Paid(id, 10_000_000_000), Ct);
 
@@ -184,9 +176,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
     [Fact]
     public async Task RecordAsync_EuroOnUsdInvoice_UnappliedNoBurnInvoiceUnchangedAndReported()
     {
-        var s = await NewAsync();
-        string payer = NewPayer();
-        string id = await FinalizedInvoiceAsync(s, payer, 10_000);
+        var (s, payer, id) = await NewWithInvoiceAsync();
         var paid = Paid(id, 10_000, "EUR");
 
         var outcome = await s.Processor.RecordAsync(paid, Ct);
@@ -205,9 +195,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
     [InlineData(500L, "XYZ", null, "PaymentUnknownCurrency")]
     public async Task RecordAsync_MalformedAmountOrUnknownCurrency_RecordedUnappliedNothingBookedNoThrow(long amount, string currency, string? malformed, string kind)
     {
-        var s = await NewAsync();
-        string payer = NewPayer();
-        string id = await FinalizedInvoiceAsync(s, payer, 10_000);
+        var (s, _, id) = await NewWithInvoiceAsync();
         var paid = Paid(id, amount, currency, malformed: malformed);
 
         var outcome = await s.Processor.RecordAsync(paid, Ct);
@@ -240,9 +228,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
     [Fact]
     public async Task RecordAsync_ConcurrentPaymentsFromTwoStripeInvoices_AddUpToPaidWithOneBurn()
     {
-        var s = await NewAsync();
-        string payer = NewPayer();
-        string id = await FinalizedInvoiceAsync(s, payer, 10_000);
+        var (s, payer, id) = await NewWithInvoiceAsync();
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
             s.NewProcessor().RecordAsync(Paid(id, 2_500, stripeInvoice: $"in_{i}"), Ct)));
@@ -260,9 +246,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
     [MemberData(nameof(CrashPoints))]
     public async Task RecordAsync_CrashAfterEachStep_NeverPaidEarlyAndReplayCompletesExactlyOnce(string point)
     {
-        var s = await NewAsync();
-        string payer = NewPayer();
-        string id = await FinalizedInvoiceAsync(s, payer, 10_000);
+        var (s, _, id) = await NewWithInvoiceAsync();
         var paid = Paid(id, 10_000);
         var crashing = s.CrashingProcessor(azurite.ConnectionString, point);
 
@@ -279,9 +263,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
     [Fact]
     public async Task SettlePendingAsync_CrashAndStripeNeverRetries_TimerCompletesThePayment()
     {
-        var s = await NewAsync();
-        string payer = NewPayer();
-        string id = await FinalizedInvoiceAsync(s, payer, 10_000);
+        var (s, payer, id) = await NewWithInvoiceAsync();
         var crashing = s.CrashingProcessor(azurite.ConnectionString, "recorded");
         await Assert.ThrowsAsync<OperationCanceledException>(() => crashing.RecordAsync(Paid(id, 10_000), Ct));
         Assert.Contains((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Kind == "PaymentNotBooked");

@@ -10,7 +10,6 @@ using Billing.Solana.Programs;
 using Billing.Solana.Rpc;
 using Billing.Solana.Transactions;
 using Billing.Storage;
-using Billing.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -63,17 +62,7 @@ public static class BurnThroughput
             for (int i = 0; i < count; i++)
             {
                 string invoice = $"INV-bench-{Interlocked.Increment(ref next):D6}";
-                var (intent, _) = await burns.CreateIfAbsentAsync(new BurnIntent
-                {
-                    Id = BurnIntent.IdFor(invoice),
-                    InvoiceId = invoice,
-                    Payer = "carrier-tmo",
-                    PaymentId = "evt_bench_" + Guid.NewGuid().ToString("N"),
-                    UsdMinor = UsdMinor,
-                    Currency = "USD",
-                    CreatedAt = now,
-                    UpdatedAt = now,
-                }, ct);
+                var (intent, _) = await burns.CreateIfAbsentAsync(SampleBurns.Pending(BurnIntent.IdFor(invoice), invoice, UsdMinor, now), ct);
                 ids.Add(intent.Id);
             }
 

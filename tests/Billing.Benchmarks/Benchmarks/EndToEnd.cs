@@ -12,7 +12,6 @@ using Billing.Application.Metering;
 using Billing.Application.Partners;
 using Billing.Functions.Metering;
 using Billing.Storage;
-using Billing.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

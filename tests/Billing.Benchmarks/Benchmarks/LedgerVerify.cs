@@ -6,7 +6,6 @@ using Billing.Solana.Configuration;
 using Billing.Application.Ledger;
 using Billing.Storage;
 using Billing.Storage.Ledger;
-using Billing.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

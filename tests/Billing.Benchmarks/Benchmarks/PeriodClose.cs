@@ -11,7 +11,6 @@ using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
 using Billing.Application.Invoicing;
 using Billing.Storage;
-using Billing.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Billing.Benchmarks.Benchmarks;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Billing.Tests.Shared;
 
 namespace Billing.Benchmarks.Harness;
 

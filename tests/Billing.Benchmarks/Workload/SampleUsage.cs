@@ -3,7 +3,6 @@ using System.Text;
 using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
 using Billing.Functions;
-using Billing.Tests.Shared;
 
 namespace Billing.Benchmarks.Workload;
 

@@ -1,4 +1,3 @@
-using Billing.Domain.Burns;
 
 namespace Billing.Domain.Tests.Burns;
 

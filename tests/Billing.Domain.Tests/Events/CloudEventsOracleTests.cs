@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Billing.Domain.Events;
 using CloudNative.CloudEvents.SystemTextJson;
 
 namespace Billing.Domain.Tests.Events;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Billing.Domain.Events;
 using static Billing.Domain.Tests.Events.TestEvents;
 
 namespace Billing.Domain.Tests.Events;

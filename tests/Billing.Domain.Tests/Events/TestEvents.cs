@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Billing.Domain.Events;
 using Billing.Domain.Partners;
-using Billing.Tests.Shared;
 
 namespace Billing.Domain.Tests.Events;
 

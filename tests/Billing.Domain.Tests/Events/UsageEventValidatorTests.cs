@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Billing.Domain.Events;
-using Billing.Domain.Metering;
 using static Billing.Domain.Tests.Events.TestEvents;
 
 namespace Billing.Domain.Tests.Events;

@@ -1,5 +1,3 @@
-using Billing.Domain.Invoicing;
-using Billing.Domain.Pricing;
 using Billing.Domain.Tests.Pricing;
 
 namespace Billing.Domain.Tests.Invoicing;

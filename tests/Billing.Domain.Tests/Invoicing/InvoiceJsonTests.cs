@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Billing.Domain.Invoicing;
-using Billing.Domain.Pricing;
 using Billing.Domain.Tests.Pricing;
 
 namespace Billing.Domain.Tests.Invoicing;

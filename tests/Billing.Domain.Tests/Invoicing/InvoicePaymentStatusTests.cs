@@ -1,4 +1,3 @@
-using Billing.Domain.Invoicing;
 
 namespace Billing.Domain.Tests.Invoicing;
 

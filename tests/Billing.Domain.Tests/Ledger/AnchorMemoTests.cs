@@ -1,4 +1,3 @@
-using Billing.Domain.Ledger;
 
 namespace Billing.Domain.Tests.Ledger;
 

@@ -1,4 +1,3 @@
-using Billing.Domain.Ledger;
 using FsCheck;
 using FsCheck.Xunit;
 using static Billing.Domain.Tests.Ledger.TestLedger;

@@ -1,4 +1,3 @@
-using Billing.Domain.Ledger;
 using static Billing.Domain.Tests.Ledger.TestLedger;
 
 namespace Billing.Domain.Tests.Ledger;

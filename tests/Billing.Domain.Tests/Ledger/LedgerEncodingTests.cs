@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using Billing.Domain.Ledger;
 
 namespace Billing.Domain.Tests.Ledger;
 

@@ -1,6 +1,3 @@
-using Billing.Domain.Burns;
-using Billing.Domain.Invoicing;
-using Billing.Domain.Ledger;
 
 namespace Billing.Domain.Tests.Ledger;
 

@@ -1,4 +1,3 @@
-using Billing.Domain.Ledger;
 using static Billing.Domain.Tests.Ledger.AnchorChainTests;
 using static Billing.Domain.Tests.Ledger.TestLedger;
 

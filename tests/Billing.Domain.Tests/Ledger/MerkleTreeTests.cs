@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Billing.Domain.Ledger;
 
 namespace Billing.Domain.Tests.Ledger;
 

@@ -1,4 +1,3 @@
-using Billing.Domain.Metering;
 
 namespace Billing.Domain.Tests.Metering;
 

@@ -1,4 +1,3 @@
-using Billing.Domain;
 
 namespace Billing.Domain.Tests.Monetary;
 

@@ -1,4 +1,3 @@
-using Billing.Domain.Invoicing;
 using Billing.Domain.Payments;
 
 namespace Billing.Domain.Tests.Payments;

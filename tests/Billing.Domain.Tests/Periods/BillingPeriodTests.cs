@@ -1,4 +1,3 @@
-using Billing.Domain;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Billing.Domain.Tests.BillingPeriods;

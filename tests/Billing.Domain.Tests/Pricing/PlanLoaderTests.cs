@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Billing.Domain.Pricing;
 
 namespace Billing.Domain.Tests.Pricing;
 

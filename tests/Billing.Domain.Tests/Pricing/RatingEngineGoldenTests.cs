@@ -1,5 +1,3 @@
-using Billing.Domain.Invoicing;
-using Billing.Domain.Pricing;
 using static Billing.Domain.Tests.Pricing.TestPlans;
 
 namespace Billing.Domain.Tests.Pricing;

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Billing.Domain.Pricing;
 
 namespace Billing.Domain.Tests.Pricing;
 

@@ -1,5 +1,3 @@
-using Billing.Domain.Invoicing;
-using Billing.Domain.Pricing;
 
 namespace Billing.Domain.Tests.Pricing;
 

@@ -1,12 +1,9 @@
-using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 using Billing.Functions.Tests.Invoicing;
 using Billing.Payments;
 using Billing.Solana.Keys;
 using Billing.StripeSimulator;
 using Billing.Solana.Rpc;
-using Billing.Tests.Shared;
 
 namespace Billing.Functions.Tests.Burns;
 

@@ -1,9 +1,5 @@
-using Billing.Tests.Shared;
-using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 using Azure.Data.Tables;
-using Billing.Storage;
 
 namespace Billing.Functions.Tests.HostProtocol;
 

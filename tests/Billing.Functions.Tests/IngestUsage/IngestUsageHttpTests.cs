@@ -1,10 +1,6 @@
 using Azure.Data.Tables;
-using Billing.Storage;
-using Billing.Tests.Shared;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json.Nodes;
 
 namespace Billing.Functions.Tests.IngestUsage;
 

@@ -1,17 +1,12 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Billing.Application.Ingestion;
 using Billing.Contracts;
 using Billing.Contracts.Problems;
 using Billing.Contracts.Usage;
-using Billing.Domain.Events;
-using Billing.Domain.Partners;
-using Billing.Application.Ingestion;
 using Billing.Functions.IngestUsage;
 using Billing.Publishing;
-using Billing.Tests.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Billing.Functions.Tests.IngestUsage;
 

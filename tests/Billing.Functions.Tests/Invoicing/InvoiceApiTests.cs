@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Billing.Tests.Shared;
 
 namespace Billing.Functions.Tests.Invoicing;
 

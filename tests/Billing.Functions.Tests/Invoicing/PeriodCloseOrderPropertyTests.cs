@@ -1,16 +1,7 @@
-using Billing.Domain;
-using Billing.Domain.Events;
-using Billing.Domain.Invoicing;
-using Billing.Domain.Metering;
-using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
 using Billing.Application.Invoicing;
-using Billing.Storage;
-using Billing.Tests.Shared;
 using FsCheck;
 using FsCheck.Fluent;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Billing.Functions.Tests.Invoicing;
 

@@ -1,17 +1,8 @@
-using Billing.Domain;
-using Billing.Domain.Events;
-using Billing.Domain.Invoicing;
-using Billing.Domain.Metering;
-using Billing.Domain.Partners;
 using System.Collections.Concurrent;
 using Billing.Application.Invoicing;
 using Billing.Domain.Ledger;
 using Billing.Application.Ledger;
 using Billing.Storage.Ledger;
-using Billing.Storage;
-using Billing.Tests.Shared;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Billing.Functions.Tests.Invoicing;
 
@@ -22,14 +13,8 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     private static readonly BillingPeriod September = new(2026, 9);
     private static readonly BillingPeriod October = new(2026, 10);
 
-    private sealed class Setup
+    private sealed record Setup(FactStore Facts, InvoiceStore Invoices, PeriodCloser Closer, FakeTimeProvider Clock, PartnerStore Partners, Billing.Domain.Pricing.PlanCatalog Plans)
     {
-        public required FactStore Facts { get; init; }
-        public required InvoiceStore Invoices { get; init; }
-        public required PeriodCloser Closer { get; init; }
-        public required FakeTimeProvider Clock { get; init; }
-        public required PartnerStore Partners { get; init; }
-        public required Billing.Domain.Pricing.PlanCatalog Plans { get; init; }
         private int next;
 
         public Task AddCarrierAsync(DateTimeOffset time, long bytes, string payer = "carrier-tmo") => Facts.AppendAsync([new PendingFact(new UsageFact
@@ -66,7 +51,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         var clock = new FakeTimeProvider(now);
         var plans = BillingFunctionsApp.LoadPlans(Path.Combine(PlatformFixture.AppDirectory(), "plans"));
         var closer = new PeriodCloser(facts, invoices, partners, plans, InvoiceFinalization.None, clock, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
-        return new Setup { Facts = facts, Invoices = invoices, Closer = closer, Clock = clock, Partners = partners, Plans = plans };
+        return new Setup(facts, invoices, closer, clock, partners, plans);
     }
 
     [Fact]

@@ -1,8 +1,5 @@
-using System.Net;
-using System.Text.Json.Nodes;
 using Billing.Functions.Tests.Burns;
 using Billing.Functions.Tests.Invoicing;
-using Billing.Tests.Shared;
 
 namespace Billing.Functions.Tests.Ledger;
 

@@ -1,5 +1,4 @@
 using Billing.Functions.OpenApiHttp;
-using Billing.Tests.Shared;
 
 namespace Billing.Functions.Tests.OpenApi;
 

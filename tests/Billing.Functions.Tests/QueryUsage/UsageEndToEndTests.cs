@@ -1,6 +1,3 @@
-using Billing.Tests.Shared;
-using System.Net;
-using System.Text.Json.Nodes;
 
 namespace Billing.Functions.Tests.QueryUsage;
 

@@ -1,5 +1,3 @@
-using Billing.Solana.Keys;
-using Billing.Solana.Tests.TestSupport;
 
 namespace Billing.Solana.Tests.Keys;
 

@@ -1,10 +1,4 @@
-using Billing.Tests.Shared;
 using System.Text.Json.Nodes;
-using Billing.Solana.Keys;
-using Billing.Solana.Programs;
-using Billing.Solana.Rpc;
-using Billing.Solana.Tests.TestSupport;
-using Billing.Solana.Transactions;
 
 namespace Billing.Solana.Tests.Localnet;
 

@@ -1,6 +1,3 @@
-using Billing.Solana.Keys;
-using Billing.Solana.Programs;
-using Billing.Solana.Tests.TestSupport;
 
 namespace Billing.Solana.Tests.Programs;
 

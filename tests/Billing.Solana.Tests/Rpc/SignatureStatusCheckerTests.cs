@@ -1,5 +1,3 @@
-using Billing.Solana.Rpc;
-using Billing.Solana.Tests.TestSupport;
 
 namespace Billing.Solana.Tests.Rpc;
 

@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Billing.Solana.Keys;
-using Billing.Solana.Rpc;
-using Billing.Solana.Tests.TestSupport;
 
 namespace Billing.Solana.Tests.Rpc;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Billing.Solana.Rpc;
 
 namespace Billing.Solana.Tests.Rpc;
 

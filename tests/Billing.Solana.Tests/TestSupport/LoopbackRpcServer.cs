@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
-using Billing.Tests.Shared;
 
 namespace Billing.Solana.Tests.TestSupport;
 

@@ -1,4 +1,3 @@
-using Billing.Solana.Transactions;
 
 namespace Billing.Solana.Tests.Transactions;
 

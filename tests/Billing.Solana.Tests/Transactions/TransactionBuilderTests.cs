@@ -1,6 +1,3 @@
-using Billing.Solana.Keys;
-using Billing.Solana.Programs;
-using Billing.Solana.Transactions;
 
 namespace Billing.Solana.Tests.Transactions;
 

@@ -1,8 +1,4 @@
 using System.Text.Json;
-using Billing.Solana.Keys;
-using Billing.Solana.Programs;
-using Billing.Solana.Tests.TestSupport;
-using Billing.Solana.Transactions;
 
 namespace Billing.Solana.Tests.Transactions;
 

@@ -1,15 +1,11 @@
 using Billing.Domain.Ledger;
-using Billing.Storage.Ledger;
-using Billing.Tests.Shared;
+using static Billing.Storage.Tests.Ledger.LedgerTables;
 
 namespace Billing.Storage.Tests.Ledger;
 
 [Collection(AzuriteCollection.Name)]
 public class AnchorStoreTests(AzuriteFixture azurite)
 {
-    private static readonly DateTimeOffset T0 = LedgerTables.T0;
-    private static readonly CancellationToken Ct = CancellationToken.None;
-
     private static LedgerEntryDraft Payment(int i) => LedgerEntries.PaymentReceived($"evt_{i}", "INV-p-202610", "p", 100 + i, "USD", T0)!;
 
     [Fact]

@@ -2,17 +2,13 @@ using Azure.Data.Tables;
 using Billing.Domain;
 using Billing.Domain.Invoicing;
 using Billing.Domain.Ledger;
-using Billing.Storage.Ledger;
-using Billing.Tests.Shared;
+using static Billing.Storage.Tests.Ledger.LedgerTables;
 
 namespace Billing.Storage.Tests.Ledger;
 
 [Collection(AzuriteCollection.Name)]
 public class LedgerStoreTests(AzuriteFixture azurite)
 {
-    private static readonly DateTimeOffset T0 = LedgerTables.T0;
-    private static readonly CancellationToken Ct = CancellationToken.None;
-
     private static LedgerEntryDraft Payment(string eventId, long amount = 1_000, string payer = "carrier-tmo") =>
         LedgerEntries.PaymentReceived(eventId, $"INV-{payer}-202610", payer, amount, "usd", T0.AddTicks(1234567))!;
 

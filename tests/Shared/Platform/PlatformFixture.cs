@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Billing.DevHost;
-using Billing.Tests.Shared;
 
 namespace Billing.Tests.Shared;
 
