@@ -29,6 +29,7 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
         int inserted = 0, duplicates = 0, transactions = 0;
         foreach (var chunk in Transactions(sorted))
         {
+            await rollups.LoadAsync(chunk.SelectMany(p => RollupCodec.Rows(p.Fact.Time).Select(r => r.RowKey)), cancellationToken).ConfigureAwait(false);
             var (i, d, t) = await WriteChunkAsync(chunk, cancellationToken).ConfigureAwait(false);
             inserted += i;
             duplicates += d;
@@ -77,6 +78,11 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
         int transactions = 0;
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
+            if (attempt > 0)
+            {
+                await rollups.LoadAsync(chunk.SelectMany(p => RollupCodec.Rows(p.Fact.Time).Select(r => r.RowKey)), cancellationToken).ConfigureAwait(false);
+            }
+
             var (outcome, staged) = await TrySubmitAsync(chunk, cancellationToken).ConfigureAwait(false);
             transactions++;
             if (outcome is null)
@@ -110,6 +116,7 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
     {
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)
         {
+            await rollups.LoadAsync(RollupCodec.Rows(pending.Fact.Time).Select(r => r.RowKey), cancellationToken).ConfigureAwait(false);
             var (failure, staged) = await TrySubmitAsync([pending], cancellationToken).ConfigureAwait(false);
             if (failure is null)
             {
@@ -153,12 +160,11 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
             FactRowCodec.AddRows(actions, partitionKey, pending);
         }
 
-        int first = actions.Count;
         actions.AddRange(staged.Select(s => s.Action));
         try
         {
-            var response = await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            rollups.Commit(staged, response.Value, first);
+            await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            rollups.Commit(staged);
             return (null, staged);
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412 || StorageFailure.IsDeterministic(ex))

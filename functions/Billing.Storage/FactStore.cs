@@ -46,6 +46,12 @@ public sealed class FactStore(BillingTables tables)
     private readonly int shards = tables.Options.FactShards;
     private readonly int parallelism = tables.Options.MaxParallelWrites;
 
+    /// <summary>Partitions per payer (<see cref="StorageOptions.FactShards"/>).</summary>
+    public int Shards => shards;
+
+    /// <summary>The rollup rows these facts' transactions maintain (docs/design.md §6).</summary>
+    public Rollups.RollupStore Rollups { get; } = new(tables);
+
     /// <summary>The event's stable hash (<see cref="FactShard.StableHash"/>; part of the dedup key).</summary>
     public static uint StableHash(string source, string id) => FactShard.StableHash(source, id);
 
@@ -293,13 +299,9 @@ public sealed class FactStore(BillingTables tables)
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producers = Enumerable.Range(0, shards).Select(shard => Task.Run(async () =>
         {
-            string pk = ShardPartitionKey(payer, shard);
-            string lo = TimeRowBound(from);
-            string hi = TimeRowBound(to);
-            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {lo} and RowKey lt {hi}");
-            await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: linked.Token).ConfigureAwait(false))
+            await foreach (var fact in QueryShardAsync(payer, shard, from, to, linked.Token).ConfigureAwait(false))
             {
-                await channel.Writer.WriteAsync(FactRowCodec.ToFact(e), linked.Token).ConfigureAwait(false);
+                await channel.Writer.WriteAsync(fact, linked.Token).ConfigureAwait(false);
             }
         }, linked.Token)).ToArray();
 
@@ -315,6 +317,17 @@ public sealed class FactStore(BillingTables tables)
         {
             await linked.CancelAsync().ConfigureAwait(false);
             await completion.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Facts of one of the payer's shards with <c>from &lt;= time &lt; to</c>, in time order (what a rollup reader falls back to).</summary>
+    public async IAsyncEnumerable<UsageFact> QueryShardAsync(string payer, int shard, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string pk = ShardPartitionKey(payer, shard);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {TimeRowBound(from)} and RowKey lt {TimeRowBound(to)}");
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return FactRowCodec.ToFact(e);
         }
     }
 }

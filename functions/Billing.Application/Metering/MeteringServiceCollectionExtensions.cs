@@ -20,6 +20,8 @@ public static class MeteringServiceCollectionExtensions
         services.TryAddSingleton<UsageEventValidator>();
         services.TryAddSingleton<UsageIngestion>();
         services.TryAddSingleton<MeteringService>();
+        services.TryAddSingleton<UsageReader>();
+        services.TryAddSingleton<Rollups.RollupMaintenance>();
         services.TryAddSingleton<UsageQuery>();
         return services;
     }

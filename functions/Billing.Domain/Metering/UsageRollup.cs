@@ -67,4 +67,14 @@ public sealed class UsageRollup
         .ThenBy(kv => kv.Key.Item2, StringComparer.Ordinal)
         .Select(kv => new UsageRow(kv.Key.Item1, groupBy.Select((g, i) => (g, kv.Value.Values[i])).ToDictionary(x => x.g, x => x.Item2), kv.Value.Quantity))
         .ToList();
+
+    /// <summary>Adds the sums of another rollup of the same meter, window and grouping (e.g. one shard's).</summary>
+    public void Merge(UsageRollup other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        foreach (var (key, (values, quantity)) in other.buckets)
+        {
+            buckets[key] = buckets.TryGetValue(key, out var b) ? (b.Values, checked(b.Quantity + quantity)) : (values, quantity);
+        }
+    }
 }

@@ -59,6 +59,13 @@ public static class RollupCodec
 
     public static readonly UsageWindow[] Grains = [UsageWindow.Hour, UsageWindow.Day, UsageWindow.Month];
 
+    /// <summary>Brings a bucket within <see cref="CapacityChars"/> as writing it would (coarser, or overflow).</summary>
+    public static RollupBucket Normalize(RollupBucket bucket)
+    {
+        _ = ToEntity("", bucket);
+        return bucket;
+    }
+
     /// <summary>The row of a bucket, after bringing it within <see cref="CapacityChars"/> (coarser, or overflow).</summary>
     public static TableEntity ToEntity(string partitionKey, RollupBucket bucket)
     {
@@ -92,27 +99,18 @@ public static class RollupCodec
         return entity;
     }
 
-    /// <summary>The bucket of a row; <see cref="InvalidDataException"/> when the row is not one this codec wrote.</summary>
+    /// <summary>
+    /// The bucket of a row. Its grain and start come from the row key; a row whose sums cannot be read (tampered, or
+    /// written by a later version) is an <see cref="RollupDetail.Overflow"/> bucket, so readers use the facts and writers
+    /// replace it, never block on it. <see cref="InvalidDataException"/> only for a key that is no rollup row.
+    /// </summary>
     public static RollupBucket FromEntity(TableEntity entity)
     {
         ArgumentNullException.ThrowIfNull(entity);
-        string rk = entity.RowKey;
-        if (!rk.StartsWith(RowPrefix, StringComparison.Ordinal) || rk.Length < 5)
+        var (grain, start) = ParseRowKey(entity.RowKey);
+        if (!Enum.TryParse<RollupDetail>(entity.GetString("Detail"), out var detail) || !Enum.IsDefined(detail))
         {
-            throw new InvalidDataException($"'{rk}' is not a rollup row");
-        }
-
-        var grain = rk[2] switch
-        {
-            'h' => UsageWindow.Hour,
-            'd' => UsageWindow.Day,
-            'm' => UsageWindow.Month,
-            _ => throw new InvalidDataException($"'{rk}' names no grain"),
-        };
-        var start = entity.GetDateTimeOffset("Start") ?? throw new InvalidDataException($"rollup row '{rk}' has no Start");
-        if (!Enum.TryParse<RollupDetail>(entity.GetString("Detail"), out var detail))
-        {
-            throw new InvalidDataException($"rollup row '{rk}' has no valid Detail");
+            detail = RollupDetail.Overflow;
         }
 
         var bucket = new RollupBucket(grain, start, detail);
@@ -122,12 +120,38 @@ public static class RollupCodec
             text.Append(part);
         }
 
-        foreach (var (key, quantity) in Decode(text.ToString()))
+        try
         {
-            bucket.Add(key, quantity);
+            foreach (var (key, quantity) in Decode(text.ToString()))
+            {
+                bucket.Add(key, quantity);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidDataException or OverflowException or UriFormatException)
+        {
+            bucket.MarkOverflow();
         }
 
         return bucket;
+    }
+
+    public static (UsageWindow Grain, DateTimeOffset Start) ParseRowKey(string rowKey)
+    {
+        ArgumentNullException.ThrowIfNull(rowKey);
+        var (grain, format) = rowKey.Length > 4 && rowKey.StartsWith(RowPrefix, StringComparison.Ordinal) && rowKey[3] == '|' ? rowKey[2] switch
+        {
+            'h' => (UsageWindow.Hour, "yyyyMMddHH"),
+            'd' => (UsageWindow.Day, "yyyyMMdd"),
+            'm' => (UsageWindow.Month, "yyyyMM"),
+            _ => (UsageWindow.Month, ""),
+        } : (UsageWindow.Month, "");
+        if (format.Length == 0 || !DateTime.TryParseExact(rowKey.AsSpan(4), format, CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var start))
+        {
+            throw new InvalidDataException($"'{rowKey}' is not a rollup row key");
+        }
+
+        return (grain, new DateTimeOffset(start, TimeSpan.Zero));
     }
 
     public static string Encode(RollupBucket bucket)
