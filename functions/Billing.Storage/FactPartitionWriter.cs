@@ -39,31 +39,36 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
         return (inserted, duplicates, transactions);
     }
 
-    /// <summary>Splits time-ordered facts into transactions of at most <see cref="MaxOperations"/> rows and <see cref="FactStore.TransactionBudgetBytes"/>.</summary>
-    public static IEnumerable<PendingFact[]> Transactions(IEnumerable<PendingFact> facts)
+    /// <summary>
+    /// Splits time-ordered facts into transactions of at most <see cref="MaxOperations"/> rows and
+    /// <see cref="FactStore.TransactionBudgetBytes"/>, each rollup row counted at its size now plus what the facts add.
+    /// </summary>
+    private IEnumerable<PendingFact[]> Transactions(IEnumerable<PendingFact> facts)
     {
         var current = new List<PendingFact>();
-        var rows = new HashSet<string>(StringComparer.Ordinal);
-        long bytes = 0;
+        var rows = new Dictionary<string, long>(StringComparer.Ordinal); // row key → estimated characters
+        long factBytes = 0;
         foreach (var p in facts)
         {
             var keys = RollupCodec.Rows(p.Fact.Time);
-            int added = keys.Count(k => !rows.Contains(k.RowKey));
+            int growth = RollupCodec.GrowthChars(p.Fact);
+            int added = keys.Count(k => !rows.ContainsKey(k.RowKey));
+            long rowBytes = rows.Sum(r => RollupCodec.RowWireBytes(r.Value))
+                + keys.Sum(k => RollupCodec.RowWireBytes(rows.GetValueOrDefault(k.RowKey, rollups.Chars(k.RowKey)) + growth) - (rows.TryGetValue(k.RowKey, out var c) ? RollupCodec.RowWireBytes(c) : 0));
             if (current.Count > 0 && ((2 * (current.Count + 1)) + rows.Count + added > MaxOperations
-                || bytes + FactStore.WireBytes(p) + (added * RollupCodec.WireBytes) > FactStore.TransactionBudgetBytes))
+                || factBytes + FactStore.WireBytes(p) + rowBytes > FactStore.TransactionBudgetBytes))
             {
                 yield return [.. current];
                 current.Clear();
                 rows.Clear();
-                bytes = 0;
-                added = keys.Length;
+                factBytes = 0;
             }
 
             current.Add(p);
-            bytes += FactStore.WireBytes(p) + (added * RollupCodec.WireBytes);
+            factBytes += FactStore.WireBytes(p);
             foreach (var k in keys)
             {
-                rows.Add(k.RowKey);
+                rows[k.RowKey] = rows.GetValueOrDefault(k.RowKey, rollups.Chars(k.RowKey)) + growth;
             }
         }
 

@@ -154,6 +154,30 @@ public static class RollupCodec
         return (grain, new DateTimeOffset(start, TimeSpan.Zero));
     }
 
+    /// <summary>Characters of packed groups a row holds (what its next write starts from).</summary>
+    public static int TextLength(TableEntity entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        int length = 0;
+        for (int i = 0; entity.GetString("S" + i.ToString(CultureInfo.InvariantCulture)) is { } part; i++)
+        {
+            length += part.Length;
+        }
+
+        return length;
+    }
+
+    /// <summary>High estimate of the characters a fact adds to a row: one group per meter it counts for.</summary>
+    public static int GrowthChars(UsageFact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        int dims = (fact.Hotspot?.Length ?? 0) + (fact.Rat?.Length ?? 0) + (fact.GpuModel?.Length ?? 0) + (fact.Lease?.Length ?? 0) + (fact.Provider?.Length ?? 0);
+        return 2 * ((3 * (fact.Source.Length + dims)) + 80); // escapes can triple a character; meter name, separators, a 39-digit sum
+    }
+
+    /// <summary>Wire bytes of a row holding <paramref name="chars"/> characters of groups (capped at <see cref="WireBytes"/>).</summary>
+    public static long RowWireBytes(long chars) => (6L * Math.Min(chars, CapacityChars)) + 4096;
+
     public static string Encode(RollupBucket bucket)
     {
         ArgumentNullException.ThrowIfNull(bucket);

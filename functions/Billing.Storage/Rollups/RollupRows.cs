@@ -33,7 +33,7 @@ internal sealed class RollupRows(TableClient table, string partitionKey)
         })).ConfigureAwait(false);
         foreach (var (key, entity) in read)
         {
-            rows[key] = entity is null ? new Row(null, null, false) : new Row(RollupCodec.FromEntity(entity), entity.ETag, true);
+            rows[key] = entity is null ? new Row(null, null, false, 0) : new Row(RollupCodec.FromEntity(entity), entity.ETag, true, RollupCodec.TextLength(entity));
         }
     }
 
@@ -76,11 +76,14 @@ internal sealed class RollupRows(TableClient table, string partitionKey)
     {
         foreach (var s in staged)
         {
-            rows[s.RowKey] = new Row(s.Bucket, null, true);
+            rows[s.RowKey] = new Row(s.Bucket, null, true, RollupCodec.TextLength((TableEntity)s.Action.Entity));
         }
     }
 
-    private sealed record Row(RollupBucket? Bucket, ETag? ETag, bool Exists);
+    /// <summary>Characters of groups the row holds now (0 when absent or not read yet).</summary>
+    public int Chars(string rowKey) => rows.TryGetValue(rowKey, out var r) ? r.Chars : 0;
+
+    private sealed record Row(RollupBucket? Bucket, ETag? ETag, bool Exists, int Chars);
 
     public sealed record Staged(string RowKey, RollupBucket Bucket, TableTransactionAction Action)
     {
