@@ -7,6 +7,7 @@ using Billing.Contracts.Burns;
 using Billing.Contracts.Ledger;
 using Billing.Contracts.Payments;
 using Billing.Contracts.Problems;
+using Billing.Contracts.Rollups;
 using Billing.Contracts.Usage;
 
 namespace Billing.Contracts;
@@ -37,4 +38,6 @@ namespace Billing.Contracts;
 [JsonSerializable(typeof(LedgerBalancesResponse))]
 [JsonSerializable(typeof(LedgerEntriesResponse))]
 [JsonSerializable(typeof(LedgerProofResponse))]
+[JsonSerializable(typeof(RollupVerifyResponse))]
+[JsonSerializable(typeof(RollupRebuildResponse))]
 public sealed partial class BillingJsonContext : JsonSerializerContext;

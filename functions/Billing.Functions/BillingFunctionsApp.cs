@@ -14,6 +14,8 @@ using Billing.Functions.LedgerProof;
 using Billing.Functions.OpenApiHttp;
 using Billing.Functions.ReconcileLedger;
 using Billing.Functions.VerifyLedger;
+using Billing.Functions.VerifyRollups;
+using Billing.Functions.RebuildRollups;
 using Billing.Solana.Configuration;
 using Billing.Functions.ClosePeriod;
 using Billing.Functions.ClosePeriods;
@@ -186,6 +188,8 @@ public static class BillingFunctionsApp
         LedgerBalancesFunction.Map(app);
         LedgerEntriesFunction.Map(app);
         LedgerProofFunction.Map(app);
+        VerifyRollupsFunction.Map(app);
+        RebuildRollupsFunction.Map(app);
         OpenApiFunction.Map(app);
 
         app.MapFallback((HttpContext c) => Problem.NotFound($"no route for {c.Request.Method} {c.Request.Path}").ToResult());

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.IO.Hashing;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Billing.Domain.Metering;
@@ -14,7 +12,8 @@ namespace Billing.Storage;
 /// <para>Layout: PartitionKey = <c>{payer}|{shard}</c>, shard = stable hash of (source, id) mod <see cref="StorageOptions.FactShards"/>.
 /// Each event writes two rows in one entity-group transaction: an identity row <c>k|{source}|{id}</c> (content hash and raw
 /// event, the dedup) and a time-ordered row <c>t|{time}|{source}|{id}</c> (the metered values, what queries scan).
-/// The day is deliberately not in the partition key, so an id resent with a different time still collides.</para>
+/// The day is deliberately not in the partition key, so an id resent with a different time still collides.
+/// The same transactions update the partition's rollup rows <c>r|…</c> (docs/design.md §6, <see cref="FactPartitionWriter"/>).</para>
 /// <para>When the payer is not the source (compute usage: the provider posts, the tenant pays), the payer's partition
 /// alone cannot see the same (source, id) sent again for another tenant. Such facts first claim their key with a row
 /// <c>k|{source}|{id}</c> in the source's own claim partition <c>{source}|claims|{shard}</c> (content hash and raw
@@ -28,8 +27,8 @@ namespace Billing.Storage;
 /// </summary>
 public sealed class FactStore(BillingTables tables)
 {
-    /// <summary>Entity-group transactions hold at most 100 operations; two rows per event.</summary>
-    private const int EventsPerTransaction = 50;
+    /// <summary>Claims per entity-group transaction (one row each; fact transactions are split by <see cref="FactPartitionWriter"/>).</summary>
+    private const int ClaimsPerTransaction = 100;
 
     /// <summary>Characters per raw-event property: a string property holds 64 KiB of UTF-16 (32K characters).</summary>
     public const int MaxRawChars = 30_000;
@@ -47,26 +46,17 @@ public sealed class FactStore(BillingTables tables)
     private readonly int shards = tables.Options.FactShards;
     private readonly int parallelism = tables.Options.MaxParallelWrites;
 
-    public static uint StableHash(string source, string id)
-    {
-        // XxHash32 of UTF-8 (source NUL id): stable across processes, machines and .NET versions.
-        int max = Encoding.UTF8.GetMaxByteCount(source.Length + id.Length + 1);
-        byte[]? rented = max > 512 ? System.Buffers.ArrayPool<byte>.Shared.Rent(max) : null;
-        Span<byte> buffer = rented ?? stackalloc byte[512];
-        int n = Encoding.UTF8.GetBytes(source, buffer);
-        buffer[n++] = 0;
-        n += Encoding.UTF8.GetBytes(id, buffer[n..]);
-        uint hash = XxHash32.HashToUInt32(buffer[..n]);
-        if (rented is not null)
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-        }
+    /// <summary>Partitions per payer (<see cref="StorageOptions.FactShards"/>).</summary>
+    public int Shards => shards;
 
-        return hash;
-    }
+    /// <summary>The rollup rows these facts' transactions maintain (docs/design.md §6).</summary>
+    public Rollups.RollupStore Rollups { get; } = new(tables);
+
+    /// <summary>The event's stable hash (<see cref="FactShard.StableHash"/>; part of the dedup key).</summary>
+    public static uint StableHash(string source, string id) => FactShard.StableHash(source, id);
 
     /// <summary>The shard of (source, id): where its fact lives in the payer's partitions, and its claim in the source's.</summary>
-    public int Shard(string source, string id) => (int)(StableHash(source, id) % (uint)shards);
+    public int Shard(string source, string id) => FactShard.Of(source, id, shards);
 
     public string PartitionKey(string payer, string source, string id) => ShardPartitionKey(payer, Shard(source, id));
 
@@ -156,15 +146,13 @@ public sealed class FactStore(BillingTables tables)
             transactions += claimTransactions;
         }
 
-        var chunks = toWrite
-            .GroupBy(p => PartitionKey(p.Fact.Payer, p.Fact.Source, p.Fact.Id))
-            .SelectMany(g => Transactions(g, EventsPerTransaction).Select(chunk => (PartitionKey: g.Key, Facts: chunk)))
-            .ToList();
-
+        // One writer per partition: its transactions run in order, so they never race each other on the partition's rollup rows.
+        var partitions = toWrite.GroupBy(p => PartitionKey(p.Fact.Payer, p.Fact.Source, p.Fact.Id)).ToList();
         int inserted = 0;
-        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (chunk, ct) =>
+        await Parallel.ForEachAsync(partitions, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (partition, ct) =>
         {
-            var (ins, dup, tx) = await WriteChunkAsync(chunk.PartitionKey, chunk.Facts, conflicts, unstorable, ct).ConfigureAwait(false);
+            var writer = new FactPartitionWriter(table, partition.Key, conflicts, unstorable);
+            var (ins, dup, tx) = await writer.WriteAsync([.. partition], ct).ConfigureAwait(false);
             Interlocked.Add(ref inserted, ins);
             Interlocked.Add(ref duplicates, dup);
             Interlocked.Add(ref transactions, tx);
@@ -227,7 +215,7 @@ public sealed class FactStore(BillingTables tables)
         int transactions = 0;
         var chunks = facts
             .GroupBy(p => ClaimPartitionKey(p.Fact.Source, Shard(p.Fact.Source, p.Fact.Id)))
-            .SelectMany(g => Transactions(g, 2 * EventsPerTransaction).Select(chunk => (PartitionKey: g.Key, Facts: chunk)))
+            .SelectMany(g => Transactions(g, ClaimsPerTransaction).Select(chunk => (PartitionKey: g.Key, Facts: chunk)))
             .ToList();
         await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (chunk, ct) =>
         {
@@ -276,72 +264,29 @@ public sealed class FactStore(BillingTables tables)
         return ([.. claimed], transactions);
     }
 
-    private async Task<(int Inserted, int Duplicates, int Transactions)> WriteChunkAsync(
-        string partitionKey, PendingFact[] chunk, ConcurrentBag<FactConflict> conflicts, ConcurrentBag<UnstorableFact> unstorable, CancellationToken cancellationToken)
-    {
-        var actions = new List<TableTransactionAction>(chunk.Length * 2);
-        foreach (var pending in chunk)
-        {
-            FactRowCodec.AddRows(actions, partitionKey, pending);
-        }
-
-        try
-        {
-            await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            return (chunk.Length, 0, 1);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409 || StorageFailure.IsDeterministic(ex))
-        {
-            // Some rows exist already (a redelivery, or a resend), or the service refused a row. Sort the events out one at
-            // a time; each event's two rows still go together, so a fact never exists without its identity row.
-        }
-
-        int inserted = 0, duplicates = 0, transactions = 1;
-        foreach (var pending in chunk)
-        {
-            actions.Clear();
-            FactRowCodec.AddRows(actions, partitionKey, pending);
-            transactions++;
-            try
-            {
-                await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-                inserted++;
-                continue;
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
-            }
-            catch (RequestFailedException ex) when (StorageFailure.IsDeterministic(ex))
-            {
-                unstorable.Add(new UnstorableFact(pending, StorageFailure.Describe(ex)));
-                continue;
-            }
-
-            if (await HasSameContentAsync(partitionKey, pending, conflicts, cancellationToken).ConfigureAwait(false))
-            {
-                duplicates++;
-            }
-        }
-
-        return (inserted, duplicates, transactions);
-    }
-
     /// <summary>
     /// After an insert of <paramref name="pending"/>'s identity (or claim) row failed with 409: true when the row there
     /// holds the same content (a redelivery); otherwise the conflict is recorded with the first version's raw event.
     /// </summary>
     private async Task<bool> HasSameContentAsync(string partitionKey, PendingFact pending, ConcurrentBag<FactConflict> conflicts, CancellationToken cancellationToken)
     {
-        var existing = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, IdentityRowKey(pending.Fact.Source, pending.Fact.Id),
-            cancellationToken: cancellationToken).ConfigureAwait(false);
-        string existingHash = existing.HasValue ? existing.Value!.GetString("Hash") ?? "" : "";
+        var existing = await ReadIdentityAsync(table, partitionKey, pending, cancellationToken).ConfigureAwait(false);
+        string existingHash = existing?.GetString("Hash") ?? "";
         if (existingHash == pending.Fact.ContentHash)
         {
             return true;
         }
 
-        conflicts.Add(new FactConflict(pending, existing.HasValue ? FactRowCodec.ReadRaw(existing.Value!) : null, existingHash));
+        conflicts.Add(new FactConflict(pending, existing is null ? null : FactRowCodec.ReadRaw(existing), existingHash));
         return false;
+    }
+
+    /// <summary>The identity (or claim) row of <paramref name="pending"/> in <paramref name="partitionKey"/>, or null.</summary>
+    internal static async Task<TableEntity?> ReadIdentityAsync(TableClient table, string partitionKey, PendingFact pending, CancellationToken cancellationToken)
+    {
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, IdentityRowKey(pending.Fact.Source, pending.Fact.Id),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        return existing.HasValue ? existing.Value : null;
     }
 
     /// <summary>
@@ -354,13 +299,9 @@ public sealed class FactStore(BillingTables tables)
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producers = Enumerable.Range(0, shards).Select(shard => Task.Run(async () =>
         {
-            string pk = ShardPartitionKey(payer, shard);
-            string lo = TimeRowBound(from);
-            string hi = TimeRowBound(to);
-            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {lo} and RowKey lt {hi}");
-            await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: linked.Token).ConfigureAwait(false))
+            await foreach (var fact in QueryShardAsync(payer, shard, from, to, linked.Token).ConfigureAwait(false))
             {
-                await channel.Writer.WriteAsync(FactRowCodec.ToFact(e), linked.Token).ConfigureAwait(false);
+                await channel.Writer.WriteAsync(fact, linked.Token).ConfigureAwait(false);
             }
         }, linked.Token)).ToArray();
 
@@ -376,6 +317,17 @@ public sealed class FactStore(BillingTables tables)
         {
             await linked.CancelAsync().ConfigureAwait(false);
             await completion.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Facts of one of the payer's shards with <c>from &lt;= time &lt; to</c>, in time order (what a rollup reader falls back to).</summary>
+    public async IAsyncEnumerable<UsageFact> QueryShardAsync(string payer, int shard, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string pk = ShardPartitionKey(payer, shard);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {TimeRowBound(from)} and RowKey lt {TimeRowBound(to)}");
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return FactRowCodec.ToFact(e);
         }
     }
 }

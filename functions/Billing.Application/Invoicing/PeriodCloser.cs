@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Billing.Application.Usage;
 using Billing.Domain;
 using Billing.Domain.Invoicing;
+using Billing.Domain.Metering;
 using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
 using Billing.Storage;
@@ -38,6 +40,8 @@ public sealed partial class PeriodCloser(
     /// arrive before the month after next has ended, which is therefore the last close that can see them.
     /// </summary>
     private const int AdjustmentLookback = 2;
+
+    private readonly UsageReader usage = new(facts);
 
     /// <summary>Closes <paramref name="period"/>; <paramref name="force"/> lifts the age and first-usage rules (finance only).</summary>
     public async Task<PeriodCloseResult> CloseAsync(BillingPeriod period, bool force, CancellationToken cancellationToken)
@@ -139,9 +143,9 @@ public sealed partial class PeriodCloser(
 
         foreach (var payer in payers)
         {
-            await foreach (var _ in facts.QueryAsync(payer.Id, DateTimeOffset.MinValue, period.End, cancellationToken).ConfigureAwait(false))
+            if (await facts.Rollups.AnyMonthBeforeAsync(payer.Id, period.End, cancellationToken).ConfigureAwait(false))
             {
-                return;
+                return; // a month bucket exists only once a fact of it was written
             }
         }
 
@@ -180,16 +184,30 @@ public sealed partial class PeriodCloser(
     private Task<Invoice> RunHandlersAsync(Invoice invoice, CancellationToken cancellationToken) =>
         finalization.RunAsync(invoice, cancellationToken);
 
-    /// <summary>Streams the payer's facts of the period (shard by shard, in parallel) into an accumulator whose size is bounded by priced groups, not facts.</summary>
+    /// <summary>
+    /// The payer's usage of the period by the plan's priced groups, from the month rollups (docs/design.md §6): the same
+    /// exact 128-bit sums a scan of the facts gives, so invoices do not change; memory is bounded by groups, not facts.
+    /// </summary>
     public async Task<UsageAccumulator> AccumulateAsync(PricePlan plan, string payer, BillingPeriod period, CancellationToken cancellationToken)
     {
-        var usage = new UsageAccumulator(plan);
-        await foreach (var fact in facts.QueryAsync(payer, period.Start, period.End, cancellationToken).ConfigureAwait(false))
+        ArgumentNullException.ThrowIfNull(plan);
+        var accumulator = new UsageAccumulator(plan);
+        foreach (var pricing in plan.Meters)
         {
-            usage.Add(fact);
+            if (Meters.Find(pricing.Meter) is not { } meter)
+            {
+                continue; // a meter no fact can have
+            }
+
+            string[] groupBy = pricing.Dimension is { } d ? [d] : [];
+            foreach (var row in await usage.ReadAsync(payer, meter, UsageWindow.Month, period.Start, period.End, groupBy, null, cancellationToken).ConfigureAwait(false))
+            {
+                string? value = groupBy.Length == 1 && row.Group[groupBy[0]] is { Length: > 0 } v ? v : null;
+                accumulator.AddSum(pricing.Meter, value, row.Quantity);
+            }
         }
 
-        return usage;
+        return accumulator;
     }
 
     /// <summary>For each earlier month still inside the late window and closed for the payer: recomputed − billed to date, when not zero.</summary>

@@ -25,6 +25,8 @@ public static class MeteringServiceCollectionExtensions
         services.AddUsagePublishing(configuration, sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.FactShards);
         services.TryAddSingleton<UsageIngestion>();
         services.TryAddSingleton<MeteringService>();
+        services.TryAddSingleton<UsageReader>();
+        services.TryAddSingleton<Rollups.RollupMaintenance>();
         services.TryAddSingleton<UsageQuery>();
         return services;
     }

@@ -1,16 +1,16 @@
 using Billing.Domain.Metering;
 using Billing.Domain.Partners;
-using Billing.Storage;
 
 namespace Billing.Application.Usage;
 
 /// <summary>
-/// A payer's usage of one meter over <c>[from, to)</c>, summed by window and group from the facts (the source of truth;
-/// nothing is pre-aggregated). A provider sees only the facts it reported, even for a tenant it served.
+/// A payer's usage of one meter over <c>[from, to)</c>, summed by window and group from the rollups (docs/design.md §6;
+/// facts only for unaligned edges and buckets that cannot answer). A provider sees only the facts it reported, even for
+/// a tenant it served: the rollups keep the source of every sum.
 /// </summary>
-public sealed class UsageQuery(FactStore facts)
+public sealed class UsageQuery(UsageReader reader)
 {
-    public async Task<IReadOnlyList<UsageRow>> RunAsync(
+    public Task<IReadOnlyList<UsageRow>> RunAsync(
         Partner caller,
         string payer,
         MeterDefinition meter,
@@ -21,17 +21,7 @@ public sealed class UsageQuery(FactStore facts)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var rollup = new UsageRollup(meter, window, groupBy);
-        await foreach (var fact in facts.QueryAsync(payer, from, to, cancellationToken).ConfigureAwait(false))
-        {
-            if (caller.Role == PartnerRole.Provider && fact.Source != caller.Id)
-            {
-                continue; // providers see only what they reported
-            }
-
-            rollup.Add(fact);
-        }
-
-        return rollup.Rows();
+        string? source = caller.Role == PartnerRole.Provider ? caller.Id : null; // providers see only what they reported
+        return reader.ReadAsync(payer, meter, window, from, to, groupBy, source, cancellationToken);
     }
 }

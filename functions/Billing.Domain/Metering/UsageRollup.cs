@@ -41,19 +41,25 @@ public sealed class UsageRollup
 
     public void Add(UsageFact fact)
     {
-        if (fact.Quantity(meter.Name) is not { } quantity)
+        ArgumentNullException.ThrowIfNull(fact);
+        if (fact.Quantity(meter.Name) is { } quantity)
         {
-            return;
+            Add(fact.Time, fact.Dimension, quantity);
         }
+    }
 
+    /// <summary>Adds a quantity already summed over <paramref name="time"/>'s window or a finer one (a rollup bucket's sum).</summary>
+    public void Add(DateTimeOffset time, Func<string, string?> dimension, Int128 quantity)
+    {
+        ArgumentNullException.ThrowIfNull(dimension);
         var values = new string[groupBy.Count];
         for (int i = 0; i < values.Length; i++)
         {
-            values[i] = fact.Dimension(groupBy[i]) ?? "";
+            values[i] = dimension(groupBy[i]) ?? "";
         }
 
-        var key = (WindowStart(fact.Time, window), string.Join('\u001f', values));
-        buckets[key] = buckets.TryGetValue(key, out var b) ? (b.Values, checked(b.Quantity + quantity)) : (values, (Int128)quantity);
+        var key = (WindowStart(time, window), string.Join('\u001f', values));
+        buckets[key] = buckets.TryGetValue(key, out var b) ? (b.Values, checked(b.Quantity + quantity)) : (values, quantity);
     }
 
     public IReadOnlyList<UsageRow> Rows() => buckets
@@ -61,4 +67,14 @@ public sealed class UsageRollup
         .ThenBy(kv => kv.Key.Item2, StringComparer.Ordinal)
         .Select(kv => new UsageRow(kv.Key.Item1, groupBy.Select((g, i) => (g, kv.Value.Values[i])).ToDictionary(x => x.g, x => x.Item2), kv.Value.Quantity))
         .ToList();
+
+    /// <summary>Adds the sums of another rollup of the same meter, window and grouping (e.g. one shard's).</summary>
+    public void Merge(UsageRollup other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        foreach (var (key, (values, quantity)) in other.buckets)
+        {
+            buckets[key] = buckets.TryGetValue(key, out var b) ? (b.Values, checked(b.Quantity + quantity)) : (values, quantity);
+        }
+    }
 }

@@ -66,7 +66,25 @@ public sealed class UsageAccumulator
         return added;
     }
 
-    private void AddCore(MeterPricing pricing, string? dimensionValue, long quantity)
+    /// <summary>
+    /// Adds a quantity already summed over facts of one group (a rollup's sum): the same as adding those facts one by
+    /// one. Returns false when the plan does not price the meter; same exceptions as <see cref="Add(Metering.UsageFact)"/>.
+    /// </summary>
+    public bool AddSum(string meter, string? dimensionValue, Int128 quantity)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        ArgumentOutOfRangeException.ThrowIfNegative(quantity);
+        MeterPricing? pricing = Plan.FindMeter(meter);
+        if (pricing is null)
+        {
+            return false;
+        }
+
+        AddCore(pricing, pricing.Dimension is null ? null : dimensionValue, quantity);
+        return true;
+    }
+
+    private void AddCore(MeterPricing pricing, string? dimensionValue, Int128 quantity)
     {
         string key = string.Empty;
         if (pricing.Dimension is not null)

@@ -43,6 +43,7 @@ public class DevHostRestartTests(AzuriteFixture azurite, ITestOutputHelper outpu
             var to = DateTimeOffset.UtcNow.AddDays(2);
             Assert.Equal(distinct.Count, await second.MeterTotalAsync(FinanceKey, Carrier, "offload.sessions", from, to));
             Assert.Equal(distinct.Values.Sum(e => e.Bytes), await second.MeterTotalAsync(FinanceKey, Carrier, "offload.bytes", from, to));
+            await second.AssertRollupsMatchFactsAsync(FinanceKey, Carrier, from, to);
             Assert.Empty(await new QuarantineStore(second.Tables()).ListAsync(Carrier, CancellationToken.None));
             output.WriteLine($"{distinct.Count} distinct events accepted; {pending} event deliveries were still pending at the stop; all metered once after the restart");
         }

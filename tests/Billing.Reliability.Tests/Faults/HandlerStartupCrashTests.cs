@@ -103,6 +103,7 @@ public class HandlerStartupCrashTests(AzuriteFixture azurite, ITestOutputHelper 
         var to = DateTimeOffset.UtcNow.AddDays(2);
         Assert.Equal(expected.Count, await app.MeterTotalAsync(FinanceKey, Carrier, "offload.sessions", from, to));
         Assert.Equal(expected.Sum(e => e.Bytes), await app.MeterTotalAsync(FinanceKey, Carrier, "offload.bytes", from, to));
+        await app.AssertRollupsMatchFactsAsync(FinanceKey, Carrier, from, to);
         Assert.Empty(await new QuarantineStore(app.Tables()).ListAsync(Carrier, CancellationToken.None));
 
         // Restarts were spaced by a growing delay, and the supervisor counted what it did.

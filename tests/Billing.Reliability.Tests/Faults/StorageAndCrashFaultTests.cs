@@ -28,6 +28,7 @@ public class StorageAndCrashFaultTests(LoadFixture fixture, ITestOutputHelper ou
         var to = DateTimeOffset.UtcNow.AddDays(2);
         Assert.Equal(accepted.Count, await fixture.App.MeterTotalAsync(LoadFixture.FinanceKey, carrier, "offload.sessions", from, to));
         Assert.Equal(accepted.Values.Sum(e => e.Bytes), await fixture.App.MeterTotalAsync(LoadFixture.FinanceKey, carrier, "offload.bytes", from, to));
+        await fixture.App.AssertRollupsMatchFactsAsync(LoadFixture.FinanceKey, carrier, from, to);
         Assert.Empty(await new QuarantineStore(fixture.App.Tables()).ListAsync(carrier, CancellationToken.None));
     }
 

@@ -100,6 +100,20 @@ public sealed class AppHost : IAsyncDisposable
         return rows.Where(r => hotspot is null || r!["group"]!["hotspot"]!.GetValue<string>() == hotspot).Sum(r => r!["quantity"]!.GetValue<long>());
     }
 
+    /// <summary>
+    /// The rollups of every month of <c>[from, to)</c> equal a recomputation from the payer's facts
+    /// (<c>GET /api/v1/rollups/verify</c>, docs/design.md §6): what usage answers was counted exactly once.
+    /// </summary>
+    public async Task AssertRollupsMatchFactsAsync(string financeKey, string payer, DateTimeOffset from, DateTimeOffset to)
+    {
+        for (var month = new DateTimeOffset(from.Year, from.Month, 1, 0, 0, 0, TimeSpan.Zero); month < to; month = month.AddMonths(1))
+        {
+            var (status, body) = await SendAsync(HttpMethod.Get, $"api/v1/rollups/verify?payer={Uri.EscapeDataString(payer)}&month={month:yyyy-MM}", financeKey);
+            Assert.True(status == 200, $"rollups verify {status}: {body}");
+            Assert.True(JsonNode.Parse(body)!["ok"]!.GetValue<bool>(), $"rollups of {payer} {month:yyyy-MM} differ from the facts: {body}");
+        }
+    }
+
     /// <summary>Failed metering invocations so far (timer failures, e.g. the burn executor, are not counted).</summary>
     public int MeterFailures() => CountMeterFailures(LogSnapshot());
 

@@ -81,6 +81,7 @@ public class LoadTests(LoadFixture fixture, ITestOutputHelper output)
             var distinct = streams[i - 1].Distinct;
             Assert.Equal(distinct.Count, await app.MeterTotalAsync(LoadFixture.FinanceKey, LoadFixture.CarrierId(i), "offload.sessions", from, to));
             Assert.Equal(distinct.Values.Sum(e => e.Bytes), await app.MeterTotalAsync(LoadFixture.FinanceKey, LoadFixture.CarrierId(i), "offload.bytes", from, to));
+            await app.AssertRollupsMatchFactsAsync(LoadFixture.FinanceKey, LoadFixture.CarrierId(i), from, to);
             Assert.Empty(await quarantine.ListAsync(LoadFixture.CarrierId(i), CancellationToken.None));
         }
 

@@ -56,6 +56,8 @@ public class SecurityTests(SecurityFixture fixture, ITestOutputHelper output)
         ("ledger entries", "GET", "api/v1/ledger/entries?limit=1", [401, 401, 403, 403, 403, 403, 200]),
         // Payers and finance may read proofs (an unknown entry is 404, for a payer also another payer's); a provider never.
         ("ledger proof of an unknown entry", "GET", "api/v1/ledger/proof/nope", [401, 401, 404, 404, 403, 404, 404]),
+        ("rollups verify", "GET", "api/v1/rollups/verify?payer=carrier-tmo&month={prev}", [401, 401, 403, 403, 403, 403, 200]),
+        ("rollups rebuild", "POST", "api/v1/rollups/rebuild?payer=carrier-tmo&month={prev}", [401, 401, 403, 403, 403, 403, 200]),
         ("openapi document", "GET", "api/openapi.json", [200, 200, 200, 200, 200, 200, 200]),
         ("stripe webhook without signature", "POST", "api/v1/stripe/webhook", [400, 400, 400, 400, 400, 400, 400]),
     ];

@@ -1,0 +1,122 @@
+using System.Globalization;
+using Azure;
+using Billing.Domain.Metering;
+using Billing.Domain.Metering.Rollups;
+using Billing.Domain;
+using Billing.Storage;
+using Billing.Storage.Rollups;
+
+namespace Billing.Application.Rollups;
+
+/// <summary>
+/// Facts are the source of truth (docs/design.md §6): <see cref="VerifyAsync"/> recomputes a payer's hour, day and month
+/// buckets of one month from its facts and lists every row that differs; <see cref="RebuildAsync"/> writes the
+/// recomputation over them. A rebuild is safe while metering runs: each row is replaced under the ETag read with the
+/// recomputation's facts, so a writer that counted a new fact meanwhile makes it recompute and try again.
+/// </summary>
+public sealed class RollupMaintenance(FactStore facts)
+{
+    /// <summary>Rebuild passes over a shard before giving up on a writer that keeps adding facts to it.</summary>
+    private const int MaxRebuildPasses = 5;
+
+    private readonly RollupStore rollups = facts.Rollups;
+
+    public async Task<RollupVerification> VerifyAsync(string payer, BillingPeriod month, CancellationToken cancellationToken)
+    {
+        var shards = await Task.WhenAll(Enumerable.Range(0, rollups.Shards).Select(shard => VerifyShardAsync(payer, shard, month, cancellationToken))).ConfigureAwait(false);
+        return new RollupVerification(payer, month, shards.Sum(s => s.Facts), shards.Sum(s => s.Buckets), [.. shards.SelectMany(s => s.Differences)]);
+    }
+
+    public async Task<RollupRebuild> RebuildAsync(string payer, BillingPeriod month, CancellationToken cancellationToken)
+    {
+        var shards = await Task.WhenAll(Enumerable.Range(0, rollups.Shards).Select(shard => RebuildShardAsync(payer, shard, month, cancellationToken))).ConfigureAwait(false);
+        return new RollupRebuild(payer, month, shards.Sum(s => s.Facts), shards.Sum(s => s.Buckets), shards.Sum(s => s.Changed));
+    }
+
+    private async Task<(long Facts, int Buckets, int Changed)> RebuildShardAsync(string payer, int shard, BillingPeriod month, CancellationToken cancellationToken)
+    {
+        for (int pass = 1; ; pass++)
+        {
+            var (count, expected) = await RecomputeAsync(payer, shard, month, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                int changed = await rollups.ReplaceAsync(payer, shard, month.Start, month.End, expected.Values, cancellationToken).ConfigureAwait(false);
+                return (count, expected.Count, changed);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && pass < MaxRebuildPasses)
+            {
+                // a writer counted a fact after the recomputation read the facts: recompute with it
+            }
+        }
+    }
+
+    private async Task<(long Facts, int Buckets, List<RollupDifference> Differences)> VerifyShardAsync(string payer, int shard, BillingPeriod month, CancellationToken cancellationToken)
+    {
+        var (count, expected) = await RecomputeAsync(payer, shard, month, cancellationToken).ConfigureAwait(false);
+        int buckets = expected.Count;
+        var differences = new List<RollupDifference>();
+        foreach (var grain in RollupCodec.Grains)
+        {
+            foreach (var (stored, _) in await rollups.ReadAsync(payer, shard, grain, month.Start, month.End, cancellationToken).ConfigureAwait(false))
+            {
+                string rk = RollupCodec.RowKey(stored.Grain, stored.Start);
+                if (!expected.Remove(rk, out var want))
+                {
+                    differences.Add(new RollupDifference(shard, rk, "extra", $"a {stored.Grain} bucket with {stored.Count} group(s) where the facts have none"));
+                }
+                else if (want.Detail != stored.Detail || !want.SameSums(stored))
+                {
+                    differences.Add(new RollupDifference(shard, rk, "different", Describe(stored, want)));
+                }
+            }
+        }
+
+        differences.AddRange(expected.Select(kv => new RollupDifference(shard, kv.Key, "missing", $"the facts have {kv.Value.Count} group(s) here")));
+        return (count, buckets, differences);
+    }
+
+    /// <summary>The shard's buckets of every grain in the month, from its facts (normalized as writing them would).</summary>
+    private async Task<(long Facts, Dictionary<string, RollupBucket> Buckets)> RecomputeAsync(string payer, int shard, BillingPeriod month, CancellationToken cancellationToken)
+    {
+        var buckets = new Dictionary<string, RollupBucket>(StringComparer.Ordinal);
+        long count = 0;
+        await foreach (var fact in facts.QueryShardAsync(payer, shard, month.Start, month.End, cancellationToken).ConfigureAwait(false))
+        {
+            count++;
+            foreach (var (grain, start, key) in RollupCodec.Rows(fact.Time))
+            {
+                if (!buckets.TryGetValue(key, out var bucket))
+                {
+                    buckets[key] = bucket = RollupBucket.Empty(grain, start);
+                }
+
+                bucket.Add(fact);
+            }
+        }
+
+        foreach (var bucket in buckets.Values)
+        {
+            RollupCodec.Normalize(bucket);
+        }
+
+        return (count, buckets);
+    }
+
+    /// <summary>The first few groups that differ, stored vs recomputed.</summary>
+    private static string Describe(RollupBucket stored, RollupBucket want)
+    {
+        if (stored.Detail != want.Detail)
+        {
+            return $"detail {stored.Detail.ToString().ToLowerInvariant()}, the facts give {want.Detail.ToString().ToLowerInvariant()}";
+        }
+
+        var s = stored.Sums.ToDictionary(kv => kv.Key, kv => kv.Value);
+        var w = want.Sums.ToDictionary(kv => kv.Key, kv => kv.Value);
+        var lines = s.Keys.Union(w.Keys)
+            .Select(k => (Key: k, Stored: s.GetValueOrDefault(k), Want: w.GetValueOrDefault(k)))
+            .Where(x => x.Stored != x.Want)
+            .Take(5)
+            .Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Key.Meter} {x.Key.Source} [{string.Join(", ", x.Key.Values)}]: stored {x.Stored}, facts {x.Want}"));
+        return string.Join("; ", lines);
+    }
+}

@@ -1,0 +1,90 @@
+using Billing.Domain.Metering;
+using Billing.Domain.Metering.Rollups;
+using Billing.Storage;
+using Billing.Storage.Rollups;
+
+namespace Billing.Application.Usage;
+
+/// <summary>
+/// Sums of one meter of a payer by window and group, read from the rollups (docs/design.md §6): the plan's grains for
+/// the aligned parts of <c>[from, to)</c>, facts for the rest and for buckets that cannot answer the grouping (coarse
+/// or overflowed). <see cref="FromFactsAsync"/> is the same answer from facts alone (what verify compares with).
+/// </summary>
+public sealed class UsageReader(FactStore facts)
+{
+    private readonly RollupStore rollups = facts.Rollups;
+
+    /// <summary>The sums; with a <c>source</c>, only of the facts it reported (a provider reading a tenant's usage), else of all.</summary>
+    public async Task<IReadOnlyList<UsageRow>> ReadAsync(
+        string payer, MeterDefinition meter, UsageWindow window, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> groupBy, string? source,
+        CancellationToken cancellationToken)
+    {
+        var rollup = new UsageRollup(meter, window, groupBy); // validates groupBy first
+        var segments = RollupPlan.Segments(from, to, window, [.. groupBy]);
+        var perShard = await Task.WhenAll(Enumerable.Range(0, rollups.Shards).Select(shard => Task.Run(async () =>
+        {
+            var part = new UsageRollup(meter, window, groupBy);
+            foreach (var segment in segments)
+            {
+                if (segment.Grain is not { } grain)
+                {
+                    await AddFactsAsync(part, payer, shard, segment.From, segment.To, source, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                foreach (var (bucket, _) in await rollups.ReadAsync(payer, shard, grain, segment.From, segment.To, cancellationToken).ConfigureAwait(false))
+                {
+                    if (!bucket.CanAnswer(groupBy))
+                    {
+                        await AddFactsAsync(part, payer, shard, bucket.Start, bucket.End, source, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    foreach (var (key, quantity) in bucket.Sums)
+                    {
+                        if (key.Meter == meter.Name && (source is null || key.Source == source))
+                        {
+                            part.Add(bucket.Start, key.Value, quantity);
+                        }
+                    }
+                }
+            }
+
+            return part;
+        }, cancellationToken))).ConfigureAwait(false);
+        foreach (var part in perShard)
+        {
+            rollup.Merge(part);
+        }
+
+        return rollup.Rows();
+    }
+
+    /// <summary>The same answer from a scan of the facts (the source of truth).</summary>
+    public async Task<IReadOnlyList<UsageRow>> FromFactsAsync(
+        string payer, MeterDefinition meter, UsageWindow window, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> groupBy, string? source,
+        CancellationToken cancellationToken)
+    {
+        var rollup = new UsageRollup(meter, window, groupBy);
+        await foreach (var fact in facts.QueryAsync(payer, from, to, cancellationToken).ConfigureAwait(false))
+        {
+            if (source is null || fact.Source == source)
+            {
+                rollup.Add(fact);
+            }
+        }
+
+        return rollup.Rows();
+    }
+
+    private async Task AddFactsAsync(UsageRollup rollup, string payer, int shard, DateTimeOffset from, DateTimeOffset to, string? source, CancellationToken cancellationToken)
+    {
+        await foreach (var fact in facts.QueryShardAsync(payer, shard, from, to, cancellationToken).ConfigureAwait(false))
+        {
+            if (source is null || fact.Source == source)
+            {
+                rollup.Add(fact);
+            }
+        }
+    }
+}

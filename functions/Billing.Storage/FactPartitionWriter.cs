@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+using Billing.Storage.Rollups;
+
+namespace Billing.Storage;
+
+/// <summary>
+/// Writes the facts of one partition <c>{payer}|{shard}</c> together with the partition's rollup rows, in the same
+/// entity-group transactions (docs/design.md §6): a transaction holds each event's identity and time rows and the
+/// rollup rows of their hours, days and months, so a bucket counts exactly the facts that exist. A duplicate fails its
+/// transaction (the identity row exists), so it is never counted; the events are then written one by one. A 412 on a
+/// rollup row (or a 409 on one another writer just added) means a concurrent writer: read the rows again and retry.
+/// </summary>
+internal sealed class FactPartitionWriter(TableClient table, string partitionKey, ConcurrentBag<FactConflict> conflicts, ConcurrentBag<UnstorableFact> unstorable)
+{
+    /// <summary>Operations per entity-group transaction: facts (two rows each) and rollup rows together.</summary>
+    public const int MaxOperations = 100;
+
+    /// <summary>Tries of one transaction against concurrent writers of the same rollup rows before the batch fails as transient.</summary>
+    private const int MaxAttempts = 8;
+
+    private readonly RollupRows rollups = new(table, partitionKey);
+
+    public async Task<(int Inserted, int Duplicates, int Transactions)> WriteAsync(IReadOnlyList<PendingFact> facts, CancellationToken cancellationToken)
+    {
+        var sorted = facts.OrderBy(p => p.Fact.Time).ToList(); // neighbours in time share rollup rows
+        await rollups.LoadAsync(sorted.SelectMany(p => RollupCodec.Rows(p.Fact.Time).Select(r => r.RowKey)), cancellationToken).ConfigureAwait(false);
+        int inserted = 0, duplicates = 0, transactions = 0;
+        foreach (var chunk in Transactions(sorted))
+        {
+            await rollups.LoadAsync(chunk.SelectMany(p => RollupCodec.Rows(p.Fact.Time).Select(r => r.RowKey)), cancellationToken).ConfigureAwait(false);
+            var (i, d, t) = await WriteChunkAsync(chunk, cancellationToken).ConfigureAwait(false);
+            inserted += i;
+            duplicates += d;
+            transactions += t;
+        }
+
+        return (inserted, duplicates, transactions);
+    }
+
+    /// <summary>
+    /// Splits time-ordered facts into transactions of at most <see cref="MaxOperations"/> rows and
+    /// <see cref="FactStore.TransactionBudgetBytes"/>, each rollup row counted at its size now plus what the facts add.
+    /// </summary>
+    private IEnumerable<PendingFact[]> Transactions(IEnumerable<PendingFact> facts)
+    {
+        var current = new List<PendingFact>();
+        var rows = new Dictionary<string, long>(StringComparer.Ordinal); // row key → estimated characters
+        long factBytes = 0;
+        foreach (var p in facts)
+        {
+            var keys = RollupCodec.Rows(p.Fact.Time);
+            int growth = RollupCodec.GrowthChars(p.Fact);
+            int added = keys.Count(k => !rows.ContainsKey(k.RowKey));
+            long rowBytes = rows.Sum(r => RollupCodec.RowWireBytes(r.Value))
+                + keys.Sum(k => RollupCodec.RowWireBytes(rows.GetValueOrDefault(k.RowKey, rollups.Chars(k.RowKey)) + growth) - (rows.TryGetValue(k.RowKey, out var c) ? RollupCodec.RowWireBytes(c) : 0));
+            if (current.Count > 0 && ((2 * (current.Count + 1)) + rows.Count + added > MaxOperations
+                || factBytes + FactStore.WireBytes(p) + rowBytes > FactStore.TransactionBudgetBytes))
+            {
+                yield return [.. current];
+                current.Clear();
+                rows.Clear();
+                factBytes = 0;
+            }
+
+            current.Add(p);
+            factBytes += FactStore.WireBytes(p);
+            foreach (var k in keys)
+            {
+                rows[k.RowKey] = rows.GetValueOrDefault(k.RowKey, rollups.Chars(k.RowKey)) + growth;
+            }
+        }
+
+        if (current.Count > 0)
+        {
+            yield return [.. current];
+        }
+    }
+
+    private async Task<(int Inserted, int Duplicates, int Transactions)> WriteChunkAsync(PendingFact[] chunk, CancellationToken cancellationToken)
+    {
+        int transactions = 0;
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            if (attempt > 0)
+            {
+                await rollups.LoadAsync(chunk.SelectMany(p => RollupCodec.Rows(p.Fact.Time).Select(r => r.RowKey)), cancellationToken).ConfigureAwait(false);
+            }
+
+            var (outcome, staged) = await TrySubmitAsync(chunk, cancellationToken).ConfigureAwait(false);
+            transactions++;
+            if (outcome is null)
+            {
+                return (chunk.Length, 0, transactions);
+            }
+
+            if (outcome.Status == 412 || (outcome.Status == 409 && await AnyAddedMeanwhileAsync(staged, cancellationToken).ConfigureAwait(false)))
+            {
+                await rollups.ReloadAsync(staged.Select(s => s.RowKey), cancellationToken).ConfigureAwait(false);
+                continue; // another writer moved a rollup row: count on top of its version
+            }
+
+            break; // some rows exist already (a redelivery, or a resend), or the service refused a row: one event at a time
+        }
+
+        int inserted = 0, duplicates = 0;
+        foreach (var pending in chunk)
+        {
+            var (result, tries) = await WriteOneAsync(pending, cancellationToken).ConfigureAwait(false);
+            transactions += tries;
+            inserted += result == Outcome.Inserted ? 1 : 0;
+            duplicates += result == Outcome.Duplicate ? 1 : 0;
+        }
+
+        return (inserted, duplicates, transactions);
+    }
+
+    /// <summary>One event's rows and rollup rows in their own transaction (each event's rows still go together).</summary>
+    private async Task<(Outcome Outcome, int Transactions)> WriteOneAsync(PendingFact pending, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            await rollups.LoadAsync(RollupCodec.Rows(pending.Fact.Time).Select(r => r.RowKey), cancellationToken).ConfigureAwait(false);
+            var (failure, staged) = await TrySubmitAsync([pending], cancellationToken).ConfigureAwait(false);
+            if (failure is null)
+            {
+                return (Outcome.Inserted, attempt);
+            }
+
+            if (failure.Status == 409)
+            {
+                var existing = await FactStore.ReadIdentityAsync(table, partitionKey, pending, cancellationToken).ConfigureAwait(false);
+                if (existing is { } row)
+                {
+                    if (row.GetString("Hash") == pending.Fact.ContentHash)
+                    {
+                        return (Outcome.Duplicate, attempt);
+                    }
+
+                    conflicts.Add(new FactConflict(pending, FactRowCodec.ReadRaw(row), row.GetString("Hash") ?? ""));
+                    return (Outcome.Conflict, attempt);
+                }
+            }
+            else if (failure.Status != 412)
+            {
+                unstorable.Add(new UnstorableFact(pending, StorageFailure.Describe(failure)));
+                return (Outcome.Unstorable, attempt);
+            }
+
+            // 412, or a 409 without the identity row: a rollup row moved under another writer.
+            await rollups.ReloadAsync(staged.Select(s => s.RowKey), cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new RequestFailedException(503, $"the rollup rows of partition '{partitionKey}' kept changing under concurrent writers; retry the batch");
+    }
+
+    /// <summary>Submits the facts' rows and their staged rollup rows; null on success, else the 409/412/deterministic failure (others throw).</summary>
+    private async Task<(RequestFailedException? Failure, List<RollupRows.Staged> Staged)> TrySubmitAsync(PendingFact[] chunk, CancellationToken cancellationToken)
+    {
+        var staged = rollups.Stage(chunk.Select(p => p.Fact));
+        var actions = new List<TableTransactionAction>((chunk.Length * 2) + staged.Count);
+        foreach (var pending in chunk)
+        {
+            FactRowCodec.AddRows(actions, partitionKey, pending);
+        }
+
+        actions.AddRange(staged.Select(s => s.Action));
+        try
+        {
+            await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            rollups.Commit(staged);
+            return (null, staged);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412 || StorageFailure.IsDeterministic(ex))
+        {
+            return (ex, staged);
+        }
+    }
+
+    /// <summary>After a 409: true when a rollup row this transaction meant to add now exists (another writer added it).</summary>
+    private async Task<bool> AnyAddedMeanwhileAsync(List<RollupRows.Staged> staged, CancellationToken cancellationToken)
+    {
+        foreach (var s in staged.Where(s => s.IsAdd))
+        {
+            var e = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, s.RowKey, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (e.HasValue)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private enum Outcome
+    {
+        Inserted,
+        Duplicate,
+        Conflict,
+        Unstorable,
+    }
+}

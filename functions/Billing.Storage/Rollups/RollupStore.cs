@@ -1,0 +1,86 @@
+using Azure;
+using Azure.Data.Tables;
+using Billing.Domain.Metering;
+using Billing.Domain.Metering.Rollups;
+
+namespace Billing.Storage.Rollups;
+
+/// <summary>
+/// Reads the rollup rows that <see cref="FactStore"/> maintains in each fact partition (docs/design.md §6), and
+/// replaces a range of them with buckets recomputed from facts (rebuild).
+/// </summary>
+public sealed class RollupStore(BillingTables tables)
+{
+    private readonly TableClient table = tables.Facts;
+
+    public int Shards { get; } = tables.Options.FactShards;
+
+    /// <summary>The <paramref name="grain"/> buckets of one of the payer's shards starting in <c>[from, to)</c> (bounds aligned to the grain).</summary>
+    public async Task<IReadOnlyList<(RollupBucket Bucket, ETag ETag)>> ReadAsync(
+        string payer, int shard, UsageWindow grain, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        string pk = FactStore.ShardPartitionKey(payer, shard);
+        string filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {pk} and RowKey ge {RollupCodec.RowKey(grain, from)} and RowKey lt {RollupCodec.RowKey(grain, to)}");
+        var result = new List<(RollupBucket, ETag)>();
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            result.Add((RollupCodec.FromEntity(e), e.ETag));
+        }
+
+        return result;
+    }
+
+    /// <summary>True when the payer has a month bucket starting before <paramref name="before"/> (it had facts then).</summary>
+    public async Task<bool> AnyMonthBeforeAsync(string payer, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        for (int shard = 0; shard < Shards; shard++)
+        {
+            string pk = FactStore.ShardPartitionKey(payer, shard);
+            string filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {pk} and RowKey ge {RollupCodec.RowPrefix + RollupCodec.GrainCode(UsageWindow.Month)} and RowKey lt {RollupCodec.RowKey(UsageWindow.Month, before)}");
+            await foreach (var _ in table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Makes the shard's buckets of every grain in <c>[from, to)</c> equal <paramref name="expected"/>: rows that differ are
+    /// replaced (guarded by the ETag read with them), missing ones added, extra ones deleted. Returns the rows changed.
+    /// A 412/409 means a writer counted a new fact meanwhile: the caller recomputes and runs it again.
+    /// </summary>
+    public async Task<int> ReplaceAsync(string payer, int shard, DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<RollupBucket> expected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        string pk = FactStore.ShardPartitionKey(payer, shard);
+        var want = expected.ToDictionary(b => RollupCodec.RowKey(b.Grain, b.Start), StringComparer.Ordinal);
+        var actions = new List<TableTransactionAction>();
+        foreach (var grain in RollupCodec.Grains)
+        {
+            foreach (var (bucket, etag) in await ReadAsync(payer, shard, grain, from, to, cancellationToken).ConfigureAwait(false))
+            {
+                string rk = RollupCodec.RowKey(bucket.Grain, bucket.Start);
+                if (!want.Remove(rk, out var w))
+                {
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk), etag));
+                }
+                else if (w.Detail != bucket.Detail || !w.SameSums(bucket))
+                {
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, RollupCodec.ToEntity(pk, w), etag));
+                }
+            }
+        }
+
+        actions.AddRange(want.Values.Select(w => new TableTransactionAction(TableTransactionActionType.Add, RollupCodec.ToEntity(pk, w))));
+        foreach (var chunk in actions.Chunk(8)) // rows up to RollupCodec.WireBytes each: a few per transaction
+        {
+            await table.SubmitTransactionAsync(chunk, cancellationToken).ConfigureAwait(false);
+        }
+
+        return actions.Count;
+    }
+}

@@ -1,0 +1,53 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Billing.Storage;
+
+namespace Billing.Application.Tests.Rollups;
+
+/// <summary>
+/// The same tables through a client that "dies" at the N-th storage request: before sending it (nothing of it happened)
+/// or after it succeeded (it happened, the caller never hears of it). The crash is an <see cref="OperationCanceledException"/>.
+/// </summary>
+internal sealed class CrashingTables : HttpPipelinePolicy
+{
+    private readonly int crashAt;
+    private readonly bool afterSuccess;
+    private int requests;
+
+    private CrashingTables(int crashAt, bool afterSuccess)
+    {
+        this.crashAt = crashAt;
+        this.afterSuccess = afterSuccess;
+    }
+
+    public bool Crashed { get; private set; }
+
+    public static (BillingTables Tables, CrashingTables Crash) Create(string connectionString, BillingTables real, int crashAt, bool afterSuccess)
+    {
+        var crash = new CrashingTables(crashAt, afterSuccess);
+        var options = new TableClientOptions();
+        options.AddPolicy(crash, HttpPipelinePosition.PerCall); // outside the retry policy
+        return (new BillingTables(new TableServiceClient(connectionString, options), real.Options), crash);
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+        ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        bool hit = Interlocked.Increment(ref requests) == crashAt;
+        if (hit && !afterSuccess)
+        {
+            Crashed = true;
+            throw new OperationCanceledException("simulated crash before a storage request");
+        }
+
+        await ProcessNextAsync(message, pipeline);
+        if (hit && !message.Response.IsError)
+        {
+            Crashed = true;
+            throw new OperationCanceledException("simulated crash after a storage request succeeded");
+        }
+    }
+}

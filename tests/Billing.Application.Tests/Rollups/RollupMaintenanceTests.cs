@@ -1,0 +1,105 @@
+using Azure.Data.Tables;
+using Billing.Application.Rollups;
+using Billing.Application.Usage;
+using Billing.Domain;
+using Billing.Domain.Events;
+using Billing.Domain.Metering;
+using Billing.Storage;
+using Billing.Storage.Rollups;
+using Billing.Tests.Shared;
+
+namespace Billing.Application.Tests.Rollups;
+
+public class RollupMaintenanceTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private static readonly DateTimeOffset Start = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly BillingPeriod October = new(2026, 10);
+
+    private static PendingFact Carrier(int i, DateTimeOffset time, string hotspot) => new(new UsageFact
+    {
+        Source = "carrier-tmo", Id = "m-" + i, Payer = "carrier-tmo", Type = EventTypes.CarrierOffloadV1, Time = time,
+        ContentHash = "h" + i, Hotspot = hotspot, Rat = i % 2 == 0 ? "wlan" : "lte", Bytes = 1000 + i,
+    }, "{}");
+
+    private static PendingFact Compute(int i, DateTimeOffset time, string provider) => new(new UsageFact
+    {
+        Source = provider, Id = "c-" + i, Payer = "tenant-lab", Type = EventTypes.ComputeUsageV1, Time = time,
+        ContentHash = "h" + i, GpuModel = i % 3 == 0 ? "H100" : "L40S", Lease = "lease-" + (i % 4), Provider = provider, GpuSeconds = 60 + i,
+    }, "{}");
+
+    [Fact]
+    public async Task VerifyAsync_TamperedMissingAndExtraRows_ReportedThenRebuildRepairs()
+    {
+        var tables = await azurite.NewTablesAsync(shards: 2);
+        var facts = new FactStore(tables);
+        await facts.AppendAsync([.. Enumerable.Range(0, 200).Select(i => Carrier(i, Start.AddMinutes(i * 97), "hs-" + (i % 5)))], CancellationToken.None);
+        var maintenance = new RollupMaintenance(facts);
+        Assert.True((await maintenance.VerifyAsync("carrier-tmo", October, CancellationToken.None)).Ok);
+
+        // Tamper: change one sum, delete a row, add a row for a bucket without facts.
+        string pk = FactStore.ShardPartitionKey("carrier-tmo", 0);
+        var month = (await tables.Facts.GetEntityAsync<TableEntity>(pk, RollupCodec.RowKey(UsageWindow.Month, Start))).Value;
+        month["S0"] = month.GetString("S0") + "7"; // the last group's sum, ten times and a bit
+        await tables.Facts.UpdateEntityAsync(month, month.ETag, TableUpdateMode.Replace);
+        var day = RollupCodec.RowKey(UsageWindow.Day, Start.AddDays(2));
+        await tables.Facts.DeleteEntityAsync(pk, day);
+        var extra = RollupCodec.RowKey(UsageWindow.Hour, new DateTimeOffset(2026, 10, 30, 23, 0, 0, TimeSpan.Zero));
+        await tables.Facts.AddEntityAsync(new TableEntity(pk, extra) { ["Detail"] = "Fine", ["S0"] = "offload.bytes|carrier-tmo|hs-1|wlan=5" });
+
+        var verification = await maintenance.VerifyAsync("carrier-tmo", October, CancellationToken.None);
+
+        Assert.False(verification.Ok);
+        Assert.Equal(200, verification.Facts);
+        Assert.Contains(verification.Differences, d => d.Kind == "different" && d.RowKey == RollupCodec.RowKey(UsageWindow.Month, Start) && d.Detail.Contains("stored", StringComparison.Ordinal));
+        Assert.Contains(verification.Differences, d => d.Kind == "missing" && d.RowKey == day);
+        Assert.Contains(verification.Differences, d => d.Kind == "extra" && d.RowKey == extra);
+        var usage = new UsageReader(facts);
+        Assert.NotEqual(
+            RollupPropertyTests.Text(await usage.FromFactsAsync("carrier-tmo", Meters.OffloadBytesMeter, UsageWindow.Month, Start, October.End, [], null, CancellationToken.None)),
+            RollupPropertyTests.Text(await usage.ReadAsync("carrier-tmo", Meters.OffloadBytesMeter, UsageWindow.Month, Start, October.End, [], null, CancellationToken.None)));
+
+        var rebuild = await maintenance.RebuildAsync("carrier-tmo", October, CancellationToken.None);
+
+        Assert.Equal(verification.Differences.Count, rebuild.RowsChanged);
+        Assert.True((await maintenance.VerifyAsync("carrier-tmo", October, CancellationToken.None)).Ok);
+        Assert.Equal(0, (await maintenance.RebuildAsync("carrier-tmo", October, CancellationToken.None)).RowsChanged);
+        Assert.Equal(
+            RollupPropertyTests.Text(await usage.FromFactsAsync("carrier-tmo", Meters.OffloadBytesMeter, UsageWindow.Day, Start, October.End, [Meters.Hotspot], null, CancellationToken.None)),
+            RollupPropertyTests.Text(await usage.ReadAsync("carrier-tmo", Meters.OffloadBytesMeter, UsageWindow.Day, Start, October.End, [Meters.Hotspot], null, CancellationToken.None)));
+    }
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    public async Task ReadAsync_RandomRangesWindowsGroupingsAndProviders_EqualsFactScan(int seed)
+    {
+        var tables = await azurite.NewTablesAsync(shards: 3);
+        var facts = new FactStore(tables);
+        var random = new Random(seed);
+        var times = Enumerable.Range(0, 400).Select(_ => Start.AddSeconds(random.Next(40 * 86_400))).ToList();
+        // Many hotspots in one hour of one shard: that hour's and day's rows go coarse, and hotspot reads fall back to facts.
+        await facts.AppendAsync([.. Enumerable.Range(0, 400).Select(i => Carrier(i, times[i], "hs-" + random.Next(9)))], CancellationToken.None);
+        await facts.AppendAsync([.. Enumerable.Range(1000, 1500).Select(i => Carrier(i, Start.AddDays(5).AddSeconds(i), new string('x', 60) + i))], CancellationToken.None);
+        await facts.AppendAsync([.. Enumerable.Range(0, 300).Select(i => Compute(i, times[i], i % 2 == 0 ? "provider-nodeops" : "provider-other"))], CancellationToken.None);
+        var reader = new UsageReader(facts);
+
+        for (int q = 0; q < 25; q++)
+        {
+            var from = Start.AddMinutes(random.Next(-60 * 24, 60 * 24 * 20));
+            var to = from.AddMinutes(random.Next(1, 60 * 24 * 30));
+            var window = (UsageWindow)random.Next(3);
+            bool carrier = random.Next(2) == 0;
+            var meter = carrier ? (random.Next(2) == 0 ? Meters.OffloadBytesMeter : Meters.OffloadSessionsMeter) : Meters.ComputeGpuSecondsMeter;
+            var groupBy = meter.Dimensions.Where(_ => random.Next(2) == 0).ToList();
+            string payer = carrier ? "carrier-tmo" : "tenant-lab";
+            string? source = carrier ? null : new[] { null, "provider-nodeops", "provider-other" }[random.Next(3)];
+
+            Assert.Equal(
+                RollupPropertyTests.Text(await reader.FromFactsAsync(payer, meter, window, from, to, groupBy, source, CancellationToken.None)),
+                RollupPropertyTests.Text(await reader.ReadAsync(payer, meter, window, from, to, groupBy, source, CancellationToken.None)));
+        }
+
+        var hotspotDay = await reader.ReadAsync("carrier-tmo", Meters.OffloadBytesMeter, UsageWindow.Day, Start.AddDays(5), Start.AddDays(6), [Meters.Hotspot], null, CancellationToken.None);
+        Assert.True(hotspotDay.Count >= 1500);
+    }
+}
