@@ -34,8 +34,16 @@ public sealed partial class PartnerManagement(
 
     public Task<IReadOnlyList<PartnerRecord>> ListAsync(CancellationToken cancellationToken) => store.ListRecordsAsync(cancellationToken);
 
-    public async Task<PartnerRecord> GetAsync(string id, CancellationToken cancellationToken) =>
-        await store.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new PartnerNotFoundException(id);
+    public async Task<PartnerRecord> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (id.Length == 0 || TableKey.Escape(id).Length > PartnerOptionsValidator.MaxEscapedIdChars)
+        {
+            throw new PartnerNotFoundException(id.Length > 80 ? id[..80] + "…" : id); // no such id can exist; never a storage 400 for a long path
+        }
+
+        return await store.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? throw new PartnerNotFoundException(id);
+    }
 
     public async Task<CreatedPartner> CreateAsync(Partner caller, PartnerDraft draft, CancellationToken cancellationToken)
     {
