@@ -5,6 +5,7 @@ using Billing.Contracts.Invoices;
 using Billing.Contracts.Periods;
 using Billing.Contracts.Burns;
 using Billing.Contracts.Ledger;
+using Billing.Contracts.Partners;
 using Billing.Contracts.Payments;
 using Billing.Contracts.Problems;
 using Billing.Contracts.Rollups;
@@ -40,4 +41,12 @@ namespace Billing.Contracts;
 [JsonSerializable(typeof(LedgerProofResponse))]
 [JsonSerializable(typeof(RollupVerifyResponse))]
 [JsonSerializable(typeof(RollupRebuildResponse))]
+// Partner management and its audit trail.
+[JsonSerializable(typeof(PartnerView))]
+[JsonSerializable(typeof(PartnerListResponse))]
+[JsonSerializable(typeof(PartnerCreatedResponse))]
+[JsonSerializable(typeof(PartnerKeyRotatedResponse))]
+[JsonSerializable(typeof(CreatePartnerRequest))]
+[JsonSerializable(typeof(UpdatePartnerRequest))]
+[JsonSerializable(typeof(AuditListResponse))]
 public sealed partial class BillingJsonContext : JsonSerializerContext;

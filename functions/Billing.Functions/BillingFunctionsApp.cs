@@ -31,6 +31,13 @@ using Billing.Functions.ListInvoices;
 using Billing.Functions.MeterCarrierOffload;
 using Billing.Functions.MeterComputeUsage;
 using Billing.Functions.ListBurns;
+using Billing.Functions.CreatePartner;
+using Billing.Functions.GetPartner;
+using Billing.Functions.ListAudit;
+using Billing.Functions.ListPartners;
+using Billing.Functions.PartnerAudit;
+using Billing.Functions.RotatePartnerKey;
+using Billing.Functions.UpdatePartner;
 using Billing.Functions.QueryUsage;
 using Billing.Functions.StripeWebhook;
 using Billing.Payments;
@@ -190,6 +197,13 @@ public static class BillingFunctionsApp
         LedgerProofFunction.Map(app);
         VerifyRollupsFunction.Map(app);
         RebuildRollupsFunction.Map(app);
+        ListPartnersFunction.Map(app);
+        CreatePartnerFunction.Map(app);
+        GetPartnerFunction.Map(app);
+        UpdatePartnerFunction.Map(app);
+        RotatePartnerKeyFunction.Map(app);
+        PartnerAuditFunction.Map(app);
+        ListAuditFunction.Map(app);
         OpenApiFunction.Map(app);
 
         app.MapFallback((HttpContext c) => Problem.NotFound($"no route for {c.Request.Method} {c.Request.Path}").ToResult());

@@ -14,9 +14,9 @@ public class PartnerStoreTests(AzuriteFixture azurite)
         var store = new PartnerStore(await azurite.NewTablesAsync());
         await store.UpsertAsync(new PartnerRegistration(new Partner("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1"), "dev-carrier-tmo-key"), CancellationToken.None);
 
-        Assert.Equal(new Partner("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1"), await store.AuthenticateAsync("dev-carrier-tmo-key", CancellationToken.None));
-        Assert.Null(await store.AuthenticateAsync("dev-carrier-tmo-key ", CancellationToken.None));
-        Assert.Null(await store.AuthenticateAsync("", CancellationToken.None));
+        Assert.Equal(new Partner("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1"), (await store.AuthenticateAsync("dev-carrier-tmo-key", DateTimeOffset.UtcNow, CancellationToken.None))?.Partner);
+        Assert.Null((await store.AuthenticateAsync("dev-carrier-tmo-key ", DateTimeOffset.UtcNow, CancellationToken.None))?.Partner);
+        Assert.Null((await store.AuthenticateAsync("", DateTimeOffset.UtcNow, CancellationToken.None))?.Partner);
     }
 
     [Fact]
@@ -42,8 +42,8 @@ public class PartnerStoreTests(AzuriteFixture azurite)
 
         await store.UpsertAsync(new PartnerRegistration(partner, "new-key-0123456"), CancellationToken.None);
 
-        Assert.Null(await store.AuthenticateAsync("old-key-0123456", CancellationToken.None));
-        Assert.Equal(partner, await store.AuthenticateAsync("new-key-0123456", CancellationToken.None));
+        Assert.Null((await store.AuthenticateAsync("old-key-0123456", DateTimeOffset.UtcNow, CancellationToken.None))?.Partner);
+        Assert.Equal(partner, (await store.AuthenticateAsync("new-key-0123456", DateTimeOffset.UtcNow, CancellationToken.None))?.Partner);
         Assert.Single(await store.ListAsync(CancellationToken.None));
     }
 }

@@ -163,9 +163,9 @@ public sealed partial class PeriodCloser(
             return await RunHandlersAsync(existing, cancellationToken).ConfigureAwait(false); // finish a close that stopped half-way
         }
 
-        var plan = plans.Get(payer.PlanId!);
+        var plan = plans.Get(payer.PlanFor(period)!); // the plan in force for this period, not a later one
         var usage = await AccumulateAsync(plan, payer.Id, period, cancellationToken).ConfigureAwait(false);
-        var adjustments = await AdjustmentsAsync(plan, payer.Id, period, cancellationToken).ConfigureAwait(false);
+        var adjustments = await AdjustmentsAsync(payer, period, cancellationToken).ConfigureAwait(false);
         var draft = RatingEngine.Rate(plan, payer.Id, period, usage, adjustments);
         if (draft.Lines.Count == 0)
         {
@@ -211,8 +211,9 @@ public sealed partial class PeriodCloser(
     }
 
     /// <summary>For each earlier month still inside the late window and closed for the payer: recomputed − billed to date, when not zero.</summary>
-    private async Task<IReadOnlyList<InvoiceLine>> AdjustmentsAsync(PricePlan plan, string payer, BillingPeriod period, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<InvoiceLine>> AdjustmentsAsync(Partner partner, BillingPeriod period, CancellationToken cancellationToken)
     {
+        string payer = partner.Id;
         var months = new List<BillingPeriod>();
         var earlier = period;
         for (int back = 0; back < AdjustmentLookback && earlier > default(BillingPeriod); back++)
@@ -249,7 +250,7 @@ public sealed partial class PeriodCloser(
                 }
             }
 
-            var monthPlan = own.Count > 0 && plans.TryGet(own[0].PlanId, out var invoicedPlan) ? invoicedPlan : plan;
+            var monthPlan = own.Count > 0 && plans.TryGet(own[0].PlanId, out var invoicedPlan) ? invoicedPlan : plans.Get(partner.PlanFor(month)!);
             var usage = await AccumulateAsync(monthPlan, payer, month, cancellationToken).ConfigureAwait(false);
             var billed = Money.Sum(own.Select(i => i.PeriodCharges), monthPlan.Currency)
                 + Money.Sum(billedInvoices.SelectMany(i => i.Lines).Where(l => l.AdjustedPeriod == month).Select(l => l.Amount), monthPlan.Currency);

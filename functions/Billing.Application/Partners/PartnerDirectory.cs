@@ -58,15 +58,30 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
             return cached.Partner;
         }
 
-        var partner = await store.AuthenticateAsync(apiKey, cancellationToken).ConfigureAwait(false);
+        var found = await store.AuthenticateAsync(apiKey, now, cancellationToken).ConfigureAwait(false);
         if (keys.Count > 10_000)
         {
             keys.Clear(); // bound memory under a key-guessing flood
         }
 
-        keys[hash] = (partner, now + options.Value.CacheTtl);
+        // Never cached past the key's own expiry: a rotated-out key stops at its end of overlap, not up to a TTL later.
+        var expires = now + options.Value.CacheTtl;
+        if (found?.ValidUntil is { } until && until < expires)
+        {
+            expires = until;
+        }
+
+        var partner = found?.Partner;
+        keys[hash] = (partner, expires);
         await EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
         return partner;
+    }
+
+    /// <summary>Forgets cached keys and the snapshot after a change made here (other instances follow within the TTL).</summary>
+    public void Invalidate()
+    {
+        keys.Clear();
+        snapshotExpires = DateTimeOffset.MinValue;
     }
 
     public void Dispose() => refreshLock.Dispose();

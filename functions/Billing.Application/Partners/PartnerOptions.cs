@@ -12,4 +12,7 @@ public sealed class PartnerOptions
 
     /// <summary>How long an authenticated key and the partner list are cached.</summary>
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the keys a rotation replaces keep working (<c>Billing:Partners:KeyRotationOverlap</c>, 0 to 30 days).</summary>
+    public TimeSpan KeyRotationOverlap { get; set; } = TimeSpan.FromHours(24);
 }

@@ -22,6 +22,11 @@ public sealed class PartnerOptionsValidator : IValidateOptions<PartnerOptions>
             failures.Add("Billing:Partners:CacheTtl must be between 0 and 1 hour.");
         }
 
+        if (options.KeyRotationOverlap < TimeSpan.Zero || options.KeyRotationOverlap > TimeSpan.FromDays(30))
+        {
+            failures.Add("Billing:Partners:KeyRotationOverlap must be between 0 and 30 days.");
+        }
+
         for (int i = 0; i < options.Items.Count; i++)
         {
             var p = options.Items[i];

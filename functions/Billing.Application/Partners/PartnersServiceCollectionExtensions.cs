@@ -17,6 +17,7 @@ public static class PartnersServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PartnerDirectory>();
         services.TryAddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<PartnerDirectory>());
+        services.TryAddSingleton<PartnerManagement>(); // needs the PlanCatalog the host registers
         return services;
     }
 }

@@ -42,7 +42,7 @@ public sealed partial class StartupInitializer(
         {
             foreach (var seed in options.Items)
             {
-                await partnerStore.UpsertAsync(new PartnerRegistration(new Partner(seed.Id, seed.Role, seed.PlanId), seed.ApiKey), cancellationToken).ConfigureAwait(false);
+                await partnerStore.UpsertAsync(new PartnerRegistration(new Partner(seed.Id, seed.Role, seed.PlanId), seed.ApiKey) { At = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
             }
 
             LogSeeded(logger, options.Items.Count);

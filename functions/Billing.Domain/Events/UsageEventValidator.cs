@@ -130,7 +130,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         UsageFact? fact = type switch
         {
             EventTypes.CarrierOffloadV1 => ReadCarrier(ref r, header),
-            EventTypes.ComputeUsageV1 => ReadCompute(ref r, header),
+            EventTypes.ComputeUsageV1 => ReadCompute(ref r, header, context),
             _ => null,
         };
 
@@ -279,7 +279,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         };
     }
 
-    private UsageFact? ReadCompute(ref FieldReader r, EventHeader header)
+    private UsageFact? ReadCompute(ref FieldReader r, EventHeader header, ValidationContext context)
     {
         string? source = header.Source;
         DateTimeOffset? time = header.Time;
@@ -295,6 +295,11 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
                 r.Error("data.tenantId", $"'{tenantId}' is not a registered tenant");
                 tenant = null;
             }
+            else if (tenant.Status == PartnerStatus.Disabled && context.PostingPartner is not null)
+            {
+                // Refused at ingestion only: what was accepted before the tenant was disabled is still metered.
+                r.Error("data.tenantId", $"'{tenantId}' is disabled");
+            }
         }
 
         string? provider = r.String(EventField.ProviderId, "data.providerId", required: true);
@@ -304,7 +309,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         }
 
         string? gpuModel = r.String(EventField.GpuModel, "data.gpuModel", required: true);
-        if (gpuModel is not null && tenant?.PlanId is { } plan && !prices.IsPriced(plan, Meters.ComputeGpuSeconds, gpuModel))
+        if (gpuModel is not null && (time is { } at ? tenant?.PlanFor(BillingPeriod.Containing(at)) : tenant?.PlanId) is { } plan && !prices.IsPriced(plan, Meters.ComputeGpuSeconds, gpuModel))
         {
             r.Error("data.gpuModel", $"'{gpuModel}' is not priced in plan '{plan}'");
         }

@@ -3,8 +3,28 @@ namespace Billing.Domain.Partners;
 /// <summary>A registered partner as the domain sees it (no secrets).</summary>
 /// <param name="Id">Stable partner id, e.g. <c>carrier-tmo</c>; also the CloudEvents <c>source</c> it posts as.</param>
 /// <param name="Role">What it may post and read.</param>
-/// <param name="PlanId">Price plan for payers (carriers, tenants); null for providers and finance.</param>
+/// <param name="PlanId">Price plan for payers (carriers, tenants) before any <see cref="PlanChanges"/>; null for providers and finance.</param>
 public sealed record Partner(string Id, PartnerRole Role, string? PlanId)
 {
     public bool IsPayer => Role is PartnerRole.Carrier or PartnerRole.Tenant;
+
+    public PartnerStatus Status { get; init; } = PartnerStatus.Active;
+
+    /// <summary>Later plans, oldest first: a period is priced with the plan in force for it, never with a later one.</summary>
+    public IReadOnlyList<PlanChange> PlanChanges { get; init; } = [];
+
+    /// <summary>The plan that prices <paramref name="period"/>: the latest change from that period or before, else <see cref="PlanId"/>.</summary>
+    public string? PlanFor(BillingPeriod period)
+    {
+        string? plan = PlanId;
+        foreach (var change in PlanChanges)
+        {
+            if (change.From <= period)
+            {
+                plan = change.PlanId;
+            }
+        }
+
+        return plan;
+    }
 }

@@ -58,6 +58,14 @@ public class SecurityTests(SecurityFixture fixture, ITestOutputHelper output)
         ("ledger proof of an unknown entry", "GET", "api/v1/ledger/proof/nope", [401, 401, 404, 404, 403, 404, 404]),
         ("rollups verify", "GET", "api/v1/rollups/verify?payer=carrier-tmo&month={prev}", [401, 401, 403, 403, 403, 403, 200]),
         ("rollups rebuild", "POST", "api/v1/rollups/rebuild?payer=carrier-tmo&month={prev}", [401, 401, 403, 403, 403, 403, 200]),
+        // Partner management and the audit trail: finance only. "create partner" makes sec-new-partner, which the next rows change.
+        ("list partners", "GET", "api/v1/partners", [401, 401, 403, 403, 403, 403, 200]),
+        ("create partner", "POST", "api/v1/partners", [401, 401, 403, 403, 403, 403, 201]),
+        ("get partner", "GET", "api/v1/partners/carrier-tmo", [401, 401, 403, 403, 403, 403, 200]),
+        ("update partner", "PATCH", "api/v1/partners/sec-new-partner", [401, 401, 403, 403, 403, 403, 200]),
+        ("rotate partner key", "POST", "api/v1/partners/sec-new-partner/keys", [401, 401, 403, 403, 403, 403, 201]),
+        ("partner audit", "GET", "api/v1/partners/sec-new-partner/audit", [401, 401, 403, 403, 403, 403, 200]),
+        ("audit trail", "GET", "api/v1/audit", [401, 401, 403, 403, 403, 403, 200]),
         ("openapi document", "GET", "api/openapi.json", [200, 200, 200, 200, 200, 200, 200]),
         ("stripe webhook without signature", "POST", "api/v1/stripe/webhook", [400, 400, 400, 400, 400, 400, 400]),
     ];
@@ -81,6 +89,14 @@ public class SecurityTests(SecurityFixture fixture, ITestOutputHelper output)
                 {
                     var e = Billing.Tests.Shared.SampleEvents.Carrier("mx-" + Guid.NewGuid().ToString("N"), Billing.Tests.Shared.PlatformFixture.NewHotspot(), 1, 1);
                     content = Infrastructure.AppHost.Batch(new JsonArray(e).ToJsonString());
+                }
+                else if (name == "create partner")
+                {
+                    content = new StringContent("""{"id":"sec-new-partner","role":"carrier","plan":"carrier-standard-v1","displayName":"New","billingEmail":"b@new.example"}""", System.Text.Encoding.UTF8, "application/json");
+                }
+                else if (name == "update partner")
+                {
+                    content = new StringContent("""{"displayName":"Renamed"}""", System.Text.Encoding.UTF8, "application/json");
                 }
                 else if (method == "POST" && name.StartsWith("stripe", StringComparison.Ordinal))
                 {

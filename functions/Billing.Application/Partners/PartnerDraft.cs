@@ -1,0 +1,4 @@
+namespace Billing.Application.Partners;
+
+/// <summary>A partner to create, as the caller sent it (validated by <see cref="PartnerManagement"/>).</summary>
+public sealed record PartnerDraft(string? Id, string? Role, string? Plan, string? DisplayName, string? BillingEmail, string? StripeCustomerId);

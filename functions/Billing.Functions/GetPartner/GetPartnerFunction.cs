@@ -1,0 +1,22 @@
+using Billing.Application.Partners;
+using Billing.Contracts;
+using Billing.Contracts.Partners;
+using Billing.Contracts.Problems;
+using Billing.Domain.Partners;
+using Billing.Functions.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Billing.Functions.GetPartner;
+
+/// <summary>GET /api/v1/partners/{id} (finance): one partner with its plans, status and key metadata.</summary>
+public static class GetPartnerFunction
+{
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapGet("/api/v1/partners/{id}", HandleAsync).WithName("GetPartner").Produces<PartnerView>()
+            .ProducesProblems(StatusCodes.Status404NotFound).RequireRoles(PartnerResponses.Forbidden, PartnerRole.Finance);
+
+    public static Task<Results<JsonHttpResult<PartnerView>, JsonHttpResult<ApiProblem>>> HandleAsync(string id, PartnerManagement partners, TimeProvider time, CancellationToken cancellationToken) =>
+        PartnerRequests.AnswerAsync(async () => ApiResults.Json(
+            PartnerResponses.View(await partners.GetAsync(id, cancellationToken).ConfigureAwait(false), time.GetUtcNow()),
+            BillingJsonContext.Default.PartnerView));
+}

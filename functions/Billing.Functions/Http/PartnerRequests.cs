@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Billing.Application.Partners;
+using Billing.Contracts.Problems;
+using Billing.Domain.Events;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Billing.Functions.Http;
+
+/// <summary>
+/// Reading partner request bodies and audit paging parameters, and the one mapping from partner management failures
+/// to problem+json. Bodies are read field by field so every mistake names its field: an unknown field (e.g. a
+/// <c>role</c> in a PATCH) is refused rather than ignored.
+/// </summary>
+public static class PartnerRequests
+{
+    /// <summary>Largest request body read: a partner is a few hundred bytes.</summary>
+    public const int MaxBodyChars = 16 * 1024;
+
+    public const int DefaultAuditLimit = 100;
+    public const int MaxAuditLimit = 1000;
+
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
+    /// <summary>The string fields of a JSON object body (a JSON null kept as null when <paramref name="nullable"/> allows it).</summary>
+    public static async Task<(Dictionary<string, string?> Fields, List<ApiFieldError> Errors)> ReadAsync(
+        HttpRequest request, IReadOnlyList<string> allowed, IReadOnlyList<string> nullable, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var errors = new List<ApiFieldError>();
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        var buffer = new char[MaxBodyChars + 1];
+        int read = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
+        if (read > MaxBodyChars)
+        {
+            errors.Add(new("$", $"the body is larger than {MaxBodyChars} characters"));
+            return (fields, errors);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonText.ParseStrict(new string(buffer, 0, read));
+        }
+        catch (JsonException)
+        {
+            errors.Add(new("$", "must be a JSON object (valid JSON, no duplicate fields)"));
+            return (fields, errors);
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new("$", "must be a JSON object"));
+                return (fields, errors);
+            }
+
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (!allowed.Contains(property.Name))
+                {
+                    errors.Add(new(property.Name, $"is not a field of this request; fields: {string.Join(", ", allowed)}"));
+                }
+                else if (property.Value.ValueKind == JsonValueKind.String)
+                {
+                    fields[property.Name] = property.Value.GetString();
+                }
+                else if (property.Value.ValueKind == JsonValueKind.Null && nullable.Contains(property.Name))
+                {
+                    fields[property.Name] = null;
+                }
+                else
+                {
+                    errors.Add(new(property.Name, nullable.Contains(property.Name) ? "must be a string or null" : "must be a string"));
+                }
+            }
+        }
+
+        return (fields, errors);
+    }
+
+    /// <summary><c>limit</c> (1 to <see cref="MaxAuditLimit"/>) and the <c>after</c> cursor of an audit listing.</summary>
+    public static (int Limit, string? After) Paging(IQueryCollection query, List<ApiFieldError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(errors);
+        int limit = DefaultAuditLimit;
+        if (query.TryGetValue("limit", out var text) && !(int.TryParse(text.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= MaxAuditLimit))
+        {
+            errors.Add(new("limit", $"must be an integer from 1 to {MaxAuditLimit}"));
+        }
+
+        string? after = query.TryGetValue("after", out var a) ? a.ToString() : null;
+        if (after is not null && !IsCursor(after))
+        {
+            errors.Add(new("after", "must be the 'next' value of a previous page"));
+        }
+
+        return (limit, after);
+    }
+
+    /// <summary>Runs a partner operation, answering its expected failures as problem+json (400 with fields, 404, 409).</summary>
+    public static async Task<Results<JsonHttpResult<T>, JsonHttpResult<ApiProblem>>> AnswerAsync<T>(Func<Task<JsonHttpResult<T>>> operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (PartnerInputException ex)
+        {
+            return ApiProblems.BadRequest("invalid partner fields", [.. ex.Errors.Select(e => new ApiFieldError(e.Field, e.Reason))]);
+        }
+        catch (PartnerNotFoundException ex)
+        {
+            return ApiProblems.NotFound(ex.Message);
+        }
+        catch (PartnerConflictException ex)
+        {
+            return ApiProblems.Of(StatusCodes.Status409Conflict, "Conflict", ex.Message, new ApiFieldError(ex.Field, ex.Message));
+        }
+    }
+
+    private static bool IsCursor(string text) =>
+        text.Length is > 20 and <= 40 && text[19] == '-' && text.AsSpan(0, 19).IndexOfAnyExceptInRange('0', '9') < 0
+        && text.AsSpan(20).IndexOfAnyExcept(LowerHex) < 0;
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using Billing.Application.Partners;
+using Billing.Contracts;
+using Billing.Contracts.Partners;
+using Billing.Contracts.Problems;
+using Billing.Domain;
+using Billing.Domain.Events;
+using Billing.Domain.Partners;
+using Billing.Functions.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Billing.Functions.ListAudit;
+
+/// <summary>
+/// GET /api/v1/audit?from=&amp;to=&amp;limit=&amp;after= (finance): every partner change made in [from, to) (default the
+/// current month; RFC 3339 or yyyy-MM-dd), oldest first, at most <c>limit</c> (default 100, at most 1,000) a page.
+/// </summary>
+public static class ListAuditFunction
+{
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapGet("/api/v1/audit", HandleAsync).WithName("ListAudit").Produces<AuditListResponse>()
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .RequireRoles(PartnerResponses.Forbidden, PartnerRole.Finance);
+
+    public static async Task<Results<JsonHttpResult<AuditListResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
+        HttpRequest request, PartnerManagement partners, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new List<ApiFieldError>();
+        var month = BillingPeriod.Containing(time.GetUtcNow());
+        var from = Instant(request.Query["from"], "from", month.Start, errors);
+        var to = Instant(request.Query["to"], "to", month.End, errors);
+        var (limit, after) = PartnerRequests.Paging(request.Query, errors);
+        if (errors.Count == 0 && from >= to)
+        {
+            errors.Add(new("to", "must be after from"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.BadRequest("invalid query parameters", [.. errors]);
+        }
+
+        var page = await partners.AuditAsync(from, to, after, limit, cancellationToken).ConfigureAwait(false);
+        return ApiResults.Json(PartnerResponses.Audit(page), BillingJsonContext.Default.AuditListResponse);
+    }
+
+    private static DateTimeOffset Instant(string? text, string field, DateTimeOffset fallback, List<ApiFieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+
+        if (Rfc3339.TryParse(text, out var t))
+        {
+            return t.ToUniversalTime();
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        {
+            return new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        }
+
+        errors.Add(new(field, "must be an RFC 3339 date-time (e.g. 2026-10-01T00:00:00Z) or a date (yyyy-MM-dd)"));
+        return fallback;
+    }
+}

@@ -1,0 +1,24 @@
+using Billing.Application.Partners;
+using Billing.Contracts;
+using Billing.Contracts.Partners;
+using Billing.Domain.Partners;
+using Billing.Functions.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Billing.Functions.ListPartners;
+
+/// <summary>GET /api/v1/partners (finance): every partner, seeded or created through the API, ordered by id.</summary>
+public static class ListPartnersFunction
+{
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapGet("/api/v1/partners", HandleAsync).WithName("ListPartners").Produces<PartnerListResponse>().RequireRoles(PartnerResponses.Forbidden, PartnerRole.Finance);
+
+    public static async Task<JsonHttpResult<PartnerListResponse>> HandleAsync(PartnerManagement partners, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var list = await partners.ListAsync(cancellationToken).ConfigureAwait(false);
+        return ApiResults.Json(
+            new PartnerListResponse([.. list.OrderBy(r => r.Partner.Id, StringComparer.Ordinal).Select(r => PartnerResponses.View(r, now))]),
+            BillingJsonContext.Default.PartnerListResponse);
+    }
+}

@@ -1,0 +1,178 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Billing.Tests.Shared;
+
+namespace Billing.Functions.Tests.Partners;
+
+/// <summary>A platform of its own: the partners created here must not become payers in other tests' closes.</summary>
+public sealed class PartnersPlatformFixture : IAsyncLifetime
+{
+    public PlatformFixture Platform { get; } = new();
+
+    public Task InitializeAsync() => Platform.InitializeAsync();
+
+    public Task DisposeAsync() => Platform.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class PartnersCollection : ICollectionFixture<PartnersPlatformFixture>
+{
+    public const string Name = "partners";
+}
+
+/// <summary>Partner management through the DevHost and the real app: onboarding, keys, disable/enable, validation, audit.</summary>
+[Collection(PartnersCollection.Name)]
+public class PartnerRoutesTests(PartnersPlatformFixture fixture)
+{
+    private readonly PlatformFixture platform = fixture.Platform;
+
+    private async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string path, string? key, string? json = null)
+    {
+        using var request = platform.Request(method, path, key, json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"));
+        using var response = await platform.Client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<(JsonObject Partner, string Key)> CreateAsync(string id, string role, string? plan)
+    {
+        var body = new JsonObject { ["id"] = id, ["role"] = role, ["displayName"] = "Partner " + id, ["billingEmail"] = $"billing@{id}.example" };
+        if (plan is not null)
+        {
+            body["plan"] = plan;
+        }
+
+        var (status, text) = await SendAsync(HttpMethod.Post, "api/v1/partners", PlatformFixture.FinanceKey, body.ToJsonString());
+        Assert.True(status == HttpStatusCode.Created, text);
+        var answer = JsonNode.Parse(text)!.AsObject();
+        return (answer["partner"]!.AsObject(), answer["apiKey"]!.GetValue<string>());
+    }
+
+    private static JsonArray CarrierEvents(string source, int n) =>
+        new([.. Enumerable.Range(0, n).Select(i => (JsonNode)SampleEvents.Carrier($"pt-{Guid.NewGuid():N}", PlatformFixture.NewHotspot(), 1000, 2000, source: source))]);
+
+    [Fact]
+    public async Task Create_NewCarrier_KeyPostsUsageAndNoAnswerOrLogShowsTheKeyAgain()
+    {
+        var (partner, key) = await CreateAsync("carrier-onboard", "carrier", "carrier-standard-v1");
+
+        Assert.Equal(("carrier-onboard", "carrier", "carrier-standard-v1", "active"), (partner["id"]!.GetValue<string>(), partner["role"]!.GetValue<string>(), partner["plan"]!.GetValue<string>(), partner["status"]!.GetValue<string>()));
+        Assert.Null(Assert.Single(partner["keys"]!.AsArray())!["expiresAt"]);
+        using var posted = await platform.PostUsageAsync(key, CarrierEvents("carrier-onboard", 2));
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        var (_, one) = await SendAsync(HttpMethod.Get, "api/v1/partners/carrier-onboard", PlatformFixture.FinanceKey);
+        var (_, list) = await SendAsync(HttpMethod.Get, "api/v1/partners", PlatformFixture.FinanceKey);
+        var (_, audit) = await SendAsync(HttpMethod.Get, "api/v1/partners/carrier-onboard/audit", PlatformFixture.FinanceKey);
+        var ids = JsonNode.Parse(list)!["partners"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()).ToList();
+        Assert.Contains("carrier-onboard", ids);
+        Assert.Contains("carrier-tmo", ids); // seeded partners are listed too
+        string[] logs;
+        lock (platform.Logs)
+        {
+            logs = [.. platform.Logs];
+        }
+
+        foreach (string text in new[] { one, list, audit, string.Join("\n", logs) })
+        {
+            Assert.DoesNotContain(key, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Billing.Storage.PartnerStore.HashKey(key), text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Create_ExistingIdOrBadFields_409Or400NamingEachField()
+    {
+        await CreateAsync("carrier-twice", "carrier", "carrier-standard-v1");
+
+        var (dup, dupBody) = await SendAsync(HttpMethod.Post, "api/v1/partners", PlatformFixture.FinanceKey,
+            """{"id":"carrier-twice","role":"carrier","plan":"carrier-standard-v1","displayName":"Again","billingEmail":"a@b.example"}""");
+        var (bad, badBody) = await SendAsync(HttpMethod.Post, "api/v1/partners", PlatformFixture.FinanceKey,
+            """{"id":"Not An Id","role":"admin","displayName":"x","billingEmail":"nope","extra":1}""");
+        var (patch, patchBody) = await SendAsync(HttpMethod.Patch, "api/v1/partners/carrier-twice", PlatformFixture.FinanceKey, """{"role":"finance","status":"gone"}""");
+        var (notJson, _) = await SendAsync(HttpMethod.Post, "api/v1/partners", PlatformFixture.FinanceKey, "{");
+
+        Assert.Equal(HttpStatusCode.Conflict, dup);
+        Assert.Contains("\"field\":\"id\"", dupBody, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, bad);
+        var fields = JsonNode.Parse(badBody)!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).ToList();
+        Assert.Equal(["extra"], fields); // body shape first: an unknown field stops the request before the values are judged
+        Assert.Equal(HttpStatusCode.BadRequest, patch);
+        Assert.Contains("\"field\":\"role\"", patchBody, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, notJson);
+        var (values, valuesBody) = await SendAsync(HttpMethod.Post, "api/v1/partners", PlatformFixture.FinanceKey,
+            """{"id":"Not An Id","role":"admin","displayName":"x","billingEmail":"nope"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, values);
+        Assert.Equal(["id", "role", "billingEmail"], JsonNode.Parse(valuesBody)!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Disable_TenantAndCarrier_KeysRefusedAndUsageRefusedAtIngestion_EnableRestores()
+    {
+        var (_, carrierKey) = await CreateAsync("carrier-off", "carrier", "carrier-standard-v1");
+        var (_, tenantKey) = await CreateAsync("tenant-off", "tenant", "compute-standard-v1");
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "api/v1/usage?meter=compute.gpu_seconds", tenantKey)).Status);
+
+        foreach (string id in new[] { "carrier-off", "tenant-off" })
+        {
+            var (s, b) = await SendAsync(HttpMethod.Patch, $"api/v1/partners/{id}", PlatformFixture.FinanceKey, """{"status":"disabled"}""");
+            Assert.True(s == HttpStatusCode.OK && b.Contains("\"status\":\"disabled\"", StringComparison.Ordinal), b);
+        }
+
+        using var carrierPost = await platform.PostUsageAsync(carrierKey, CarrierEvents("carrier-off", 1));
+        var end = DateTimeOffset.UtcNow.AddMinutes(-5);
+        using var computePost = await platform.PostUsageAsync(PlatformFixture.ProviderKey, new JsonArray(SampleEvents.Compute($"off-{Guid.NewGuid():N}", "lease-off", "H100", 1, end, tenant: "tenant-off")));
+        Assert.Equal(HttpStatusCode.Unauthorized, carrierPost.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, computePost.StatusCode);
+        Assert.Contains("data.tenantId", await computePost.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, "api/v1/usage?meter=compute.gpu_seconds", tenantKey)).Status);
+
+        foreach (string id in new[] { "carrier-off", "tenant-off" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Patch, $"api/v1/partners/{id}", PlatformFixture.FinanceKey, """{"status":"active"}""")).Status);
+        }
+
+        using var again = await platform.PostUsageAsync(carrierKey, CarrierEvents("carrier-off", 1));
+        using var computeAgain = await platform.PostUsageAsync(PlatformFixture.ProviderKey, new JsonArray(SampleEvents.Compute($"on-{Guid.NewGuid():N}", "lease-off", "H100", 1, end, tenant: "tenant-off")));
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, computeAgain.StatusCode);
+        var (_, audit) = await SendAsync(HttpMethod.Get, "api/v1/partners/tenant-off/audit", PlatformFixture.FinanceKey);
+        var entries = JsonNode.Parse(audit)!["entries"]!.AsArray();
+        Assert.Equal(["create", "disable", "enable"], entries.Select(e => e!["action"]!.GetValue<string>()));
+        Assert.All(entries, e => Assert.Equal("finance", e!["actor"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task RotateKey_NewKeyWorks_OldKeyStillWorksDuringTheOverlap()
+    {
+        var (_, oldKey) = await CreateAsync("carrier-rotate", "carrier", "carrier-standard-v1");
+
+        var (status, body) = await SendAsync(HttpMethod.Post, "api/v1/partners/carrier-rotate/keys", PlatformFixture.FinanceKey);
+
+        Assert.True(status == HttpStatusCode.Created, body);
+        var answer = JsonNode.Parse(body)!;
+        string newKey = answer["apiKey"]!.GetValue<string>();
+        Assert.True(DateTimeOffset.Parse(answer["previousKeysValidUntil"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.UtcNow.AddHours(23));
+        using var withNew = await platform.PostUsageAsync(newKey, CarrierEvents("carrier-rotate", 1));
+        using var withOld = await platform.PostUsageAsync(oldKey, CarrierEvents("carrier-rotate", 1));
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (withNew.StatusCode, withOld.StatusCode));
+        var (_, partner) = await SendAsync(HttpMethod.Get, "api/v1/partners/carrier-rotate", PlatformFixture.FinanceKey);
+        Assert.Equal(2, JsonNode.Parse(partner)!["keys"]!.AsArray().Count);
+        var (_, all) = await SendAsync(HttpMethod.Get, "api/v1/audit?limit=1000", PlatformFixture.FinanceKey);
+        Assert.Contains(JsonNode.Parse(all)!["entries"]!.AsArray(), e => e!["partner"]!.GetValue<string>() == "carrier-rotate" && e["action"]!.GetValue<string>() == "key-rotation");
+        Assert.DoesNotContain(newKey, all, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(PlatformFixture.CarrierKey, HttpStatusCode.Forbidden)]
+    [InlineData(PlatformFixture.TenantKey, HttpStatusCode.Forbidden)]
+    [InlineData(PlatformFixture.ProviderKey, HttpStatusCode.Forbidden)]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    public async Task Create_NotFinance_RefusedAndNothingCreated(string? key, HttpStatusCode expected)
+    {
+        var (status, _) = await SendAsync(HttpMethod.Post, "api/v1/partners", key, """{"id":"carrier-sneaky","role":"finance","displayName":"x"}""");
+        var (rotate, _) = await SendAsync(HttpMethod.Post, "api/v1/partners/carrier-tmo/keys", key);
+
+        Assert.Equal((expected, expected), (status, rotate));
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "api/v1/partners/carrier-sneaky", PlatformFixture.FinanceKey)).Status);
+    }
+}

@@ -1,0 +1,306 @@
+using System.Text.Json.Nodes;
+
+namespace Billing.Cli.Commands;
+
+/// <summary>
+/// <c>billing partners</c>: onboard and manage partners (finance key). A new or rotated API key is printed once, on
+/// its own line, and never again: the platform keeps only its hash.
+/// </summary>
+internal static class PartnersCommands
+{
+    public static Command Create(CliContext context, GlobalOptions g) =>
+        new("partners", "Partners: onboarding, plans, status, API keys and the audit trail (finance).")
+        {
+            List(context, g), Get(context, g), New(context, g), Update(context, g),
+            Status(context, g, "disable", "disabled"), Status(context, g, "enable", "active"), RotateKey(context, g), Audit(context, g),
+        };
+
+    private static Command List(CliContext context, GlobalOptions g)
+    {
+        var cmd = new Command("list",
+            """
+            List partners (GET /api/v1/partners): id, role, plan (and the plan from next period), status.
+
+            Examples:
+              billing partners list
+              billing partners list --json
+            """);
+        var json = JsonOutput.Option();
+        cmd.Add(json);
+        cmd.Handle(context, async (p, ct) =>
+        {
+            using var api = ApiSession.Open(g.Endpoint(p, context), context);
+            var body = await api.GetJsonAsync("/api/v1/partners", ct).ConfigureAwait(false);
+            if (p.GetValue(json))
+            {
+                return await JsonOutput.PrintAsync(context, true, body, _ => { }).ConfigureAwait(false);
+            }
+
+            foreach (var partner in body?["partners"]?.AsArray() ?? [])
+            {
+                await context.Out.WriteLineAsync(Line(partner)).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+
+    private static Command Get(CliContext context, GlobalOptions g)
+    {
+        var cmd = new Command("get",
+            """
+            Show one partner (GET /api/v1/partners/{id}) with its profile and key ids.
+
+            Examples:
+              billing partners get carrier-tmo
+            """);
+        var id = Id(cmd);
+        var json = JsonOutput.Option();
+        cmd.Add(json);
+        cmd.Handle(context, async (p, ct) =>
+        {
+            using var api = ApiSession.Open(g.Endpoint(p, context), context);
+            var body = await api.GetJsonAsync(PartnerPath(p.GetValue(id)!), ct).ConfigureAwait(false);
+            return await PrintPartnerAsync(context, p.GetValue(json), body).ConfigureAwait(false);
+        });
+        return cmd;
+    }
+
+    private static Command New(CliContext context, GlobalOptions g)
+    {
+        var cmd = new Command("create",
+            """
+            Register a partner (POST /api/v1/partners) and print its API key once. Payers (carrier, tenant) need --plan
+            and --email; the key cannot be shown again (rotate it if it is lost).
+
+            Examples:
+              billing partners create carrier-acme --role carrier --plan carrier-standard-v1 --name "Acme Mobile" --email billing@acme.example
+              billing partners create provider-gpu --role provider --name "GPU Co"
+            """);
+        var id = Id(cmd);
+        var role = new Option<string>("--role") { Description = "carrier, provider, tenant or finance", Required = true };
+        var plan = new Option<string?>("--plan") { Description = "price plan id (payers only)" };
+        var name = new Option<string>("--name") { Description = "display name", Required = true };
+        var email = new Option<string?>("--email") { Description = "billing email (required for payers)" };
+        var stripe = new Option<string?>("--stripe-customer") { Description = "existing Stripe customer id (cus_…)" };
+        var json = JsonOutput.Option();
+        foreach (Option o in new Option[] { role, plan, name, email, stripe, json })
+        {
+            cmd.Add(o);
+        }
+
+        cmd.Handle(context, async (p, ct) =>
+        {
+            var body = new JsonObject { ["id"] = p.GetValue(id), ["role"] = p.GetValue(role), ["displayName"] = p.GetValue(name) };
+            AddIfSet(body, "plan", p.GetValue(plan));
+            AddIfSet(body, "billingEmail", p.GetValue(email));
+            AddIfSet(body, "stripeCustomerId", p.GetValue(stripe));
+            using var api = ApiSession.Open(g.Endpoint(p, context), context);
+            var answer = (await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Post, "/api/v1/partners", api.FinanceKey) { Body = body.ToJsonString() }, ct).ConfigureAwait(false)).Json();
+            if (p.GetValue(json))
+            {
+                return await JsonOutput.PrintAsync(context, true, answer, _ => { }).ConfigureAwait(false);
+            }
+
+            await context.Out.WriteLineAsync("created " + Line(answer?["partner"])).ConfigureAwait(false);
+            await PrintKeyAsync(context, answer?["apiKey"]).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+
+    private static Command Update(CliContext context, GlobalOptions g)
+    {
+        var cmd = new Command("update",
+            """
+            Change a partner (PATCH /api/v1/partners/{id}). A new plan applies from the next billing period.
+
+            Examples:
+              billing partners update carrier-acme --plan carrier-standard-v1
+              billing partners update carrier-acme --name "Acme Mobile EU" --email ap@acme.example
+            """);
+        var id = Id(cmd);
+        var plan = new Option<string?>("--plan") { Description = "price plan from the next period on" };
+        var name = new Option<string?>("--name") { Description = "display name" };
+        var email = new Option<string?>("--email") { Description = "billing email" };
+        var stripe = new Option<string?>("--stripe-customer") { Description = "Stripe customer id (cus_…)" };
+        var json = JsonOutput.Option();
+        foreach (Option o in new Option[] { plan, name, email, stripe, json })
+        {
+            cmd.Add(o);
+        }
+
+        cmd.Handle(context, async (p, ct) =>
+        {
+            var body = new JsonObject();
+            AddIfSet(body, "plan", p.GetValue(plan));
+            AddIfSet(body, "displayName", p.GetValue(name));
+            AddIfSet(body, "billingEmail", p.GetValue(email));
+            AddIfSet(body, "stripeCustomerId", p.GetValue(stripe));
+            if (body.Count == 0)
+            {
+                throw new UsageException("nothing to change: give --plan, --name, --email or --stripe-customer");
+            }
+
+            return await PatchAsync(context, g, p, p.GetValue(id)!, body, p.GetValue(json), ct).ConfigureAwait(false);
+        });
+        return cmd;
+    }
+
+    private static Command Status(CliContext context, GlobalOptions g, string verb, string status)
+    {
+        var cmd = new Command(verb,
+            $"""
+            {(verb == "disable" ? "Disable a partner: its keys stop working and no new usage is accepted for it (what was accepted is still billed)." : "Enable a disabled partner again.")}
+
+            Examples:
+              billing partners {verb} carrier-acme
+            """);
+        var id = Id(cmd);
+        var json = JsonOutput.Option();
+        cmd.Add(json);
+        cmd.Handle(context, (p, ct) => PatchAsync(context, g, p, p.GetValue(id)!, new JsonObject { ["status"] = status }, p.GetValue(json), ct));
+        return cmd;
+    }
+
+    private static Command RotateKey(CliContext context, GlobalOptions g)
+    {
+        var cmd = new Command("rotate-key",
+            """
+            Issue a new API key (POST /api/v1/partners/{id}/keys) and print it once; the previous keys keep working
+            until the time printed (the platform's key rotation overlap, 24 h by default).
+
+            Examples:
+              billing partners rotate-key carrier-acme
+            """);
+        var id = Id(cmd);
+        var json = JsonOutput.Option();
+        cmd.Add(json);
+        cmd.Handle(context, async (p, ct) =>
+        {
+            using var api = ApiSession.Open(g.Endpoint(p, context), context);
+            var answer = (await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Post, PartnerPath(p.GetValue(id)!) + "/keys", api.FinanceKey), ct).ConfigureAwait(false)).Json();
+            if (p.GetValue(json))
+            {
+                return await JsonOutput.PrintAsync(context, true, answer, _ => { }).ConfigureAwait(false);
+            }
+
+            await context.Out.WriteLineAsync($"new key {answer?["keyId"]}; previous keys valid until {answer?["previousKeysValidUntil"]?.ToString() ?? "(none left)"}").ConfigureAwait(false);
+            await PrintKeyAsync(context, answer?["apiKey"]).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+
+    private static Command Audit(CliContext context, GlobalOptions g)
+    {
+        var cmd = new Command("audit",
+            """
+            The audit trail of partner changes, oldest first: of one partner (GET /api/v1/partners/{id}/audit) or of
+            all in a time range (GET /api/v1/audit?from=&to=, default the current month).
+
+            Examples:
+              billing partners audit carrier-acme
+              billing partners audit --from 2026-11-01 --to 2026-12-01
+            """);
+        var id = new Argument<string?>("id") { Description = "partner id (omit for every partner)", Arity = ArgumentArity.ZeroOrOne };
+        var from = new Option<string?>("--from") { Description = "RFC 3339 or yyyy-MM-dd (without an id)" };
+        var to = new Option<string?>("--to") { Description = "RFC 3339 or yyyy-MM-dd, exclusive (without an id)" };
+        var json = JsonOutput.Option();
+        cmd.Add(id);
+        cmd.Add(from);
+        cmd.Add(to);
+        cmd.Add(json);
+        cmd.Handle(context, async (p, ct) =>
+        {
+            string basePath = p.GetValue(id) is { } partner
+                ? PartnerPath(partner) + "/audit?limit=1000"
+                : "/api/v1/audit?limit=1000" + Query("from", p.GetValue(from)) + Query("to", p.GetValue(to));
+            using var api = ApiSession.Open(g.Endpoint(p, context), context);
+            var entries = new JsonArray();
+            string? next = null;
+            do
+            {
+                var page = await api.GetJsonAsync(basePath + Query("after", next), ct).ConfigureAwait(false);
+                foreach (var e in page?["entries"]?.AsArray().ToList() ?? [])
+                {
+                    entries.Add(e?.DeepClone());
+                }
+
+                next = page?["next"]?.GetValue<string>();
+            }
+            while (next is not null);
+
+            if (p.GetValue(json))
+            {
+                return await JsonOutput.PrintAsync(context, true, new JsonObject { ["entries"] = entries }, _ => { }).ConfigureAwait(false);
+            }
+
+            foreach (var e in entries)
+            {
+                string changes = string.Join("; ", e?["changes"]?.AsArray().Select(c => $"{c?["field"]}: {c?["before"]?.ToString() ?? "-"} → {c?["after"]?.ToString() ?? "-"}") ?? []);
+                await context.Out.WriteLineAsync($"{e?["at"]}  {e?["partner"]}  {e?["action"]}  by {e?["actor"]}  {changes}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+
+    private static async Task<int> PatchAsync(CliContext context, GlobalOptions g, ParseResult p, string id, JsonObject body, bool json, CancellationToken ct)
+    {
+        using var api = ApiSession.Open(g.Endpoint(p, context), context);
+        var answer = (await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Patch, PartnerPath(id), api.FinanceKey) { Body = body.ToJsonString() }, ct).ConfigureAwait(false)).Json();
+        return await PrintPartnerAsync(context, json, answer).ConfigureAwait(false);
+    }
+
+    private static async Task<int> PrintPartnerAsync(CliContext context, bool json, JsonNode? partner)
+    {
+        if (json)
+        {
+            return await JsonOutput.PrintAsync(context, true, partner, _ => { }).ConfigureAwait(false);
+        }
+
+        await context.Out.WriteLineAsync(Line(partner)).ConfigureAwait(false);
+        await context.Out.WriteLineAsync($"  name: {partner?["displayName"]}  email: {partner?["billingEmail"]}  stripe: {partner?["stripeCustomerId"]?.ToString() ?? "-"}  created: {partner?["createdAt"]}").ConfigureAwait(false);
+        foreach (var key in partner?["keys"]?.AsArray() ?? [])
+        {
+            await context.Out.WriteLineAsync($"  key {key?["id"]}  created {key?["createdAt"]}  {(key?["expiresAt"] is { } until ? "valid until " + until : "current")}").ConfigureAwait(false);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The key alone on its line, so it can be copied or piped; the note goes to stderr.</summary>
+    private static async Task PrintKeyAsync(CliContext context, JsonNode? key)
+    {
+        await context.Error.WriteLineAsync("API key (shown once; store it now):").ConfigureAwait(false);
+        await context.Out.WriteLineAsync(key?.GetValue<string>()).ConfigureAwait(false);
+    }
+
+    private static string Line(JsonNode? partner)
+    {
+        string pending = partner?["pendingPlan"] is { } next ? $" → {next} from {partner["pendingPlanFrom"]}" : "";
+        return $"{partner?["id"]}  {partner?["role"]}  {partner?["plan"]?.ToString() ?? "-"}{pending}  {partner?["status"]}";
+    }
+
+    private static Argument<string> Id(Command cmd)
+    {
+        var id = new Argument<string>("id") { Description = "partner id, e.g. carrier-acme" };
+        cmd.Add(id);
+        return id;
+    }
+
+    private static string PartnerPath(string id) => "/api/v1/partners/" + Uri.EscapeDataString(id);
+
+    private static string Query(string name, string? value) => value is null ? "" : $"&{name}={Uri.EscapeDataString(value)}";
+
+    private static void AddIfSet(JsonObject body, string name, string? value)
+    {
+        if (value is not null)
+        {
+            body[name] = value;
+        }
+    }
+}
