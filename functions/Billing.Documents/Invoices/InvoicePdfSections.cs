@@ -66,7 +66,7 @@ internal static class InvoicePdfSections
             if (burn.Price is { } price)
             {
                 InvoicePdf.Field(flow, fonts, "Token amount",
-                    $"{DocumentText.Tokens(burn.TokenAmount, burn.Decimals)} tokens ({burn.TokenAmount.ToString(CultureInfo.InvariantCulture)} base units, {burn.Decimals} decimals) at {price}");
+                    $"{DocumentText.Tokens(burn.TokenAmount, burn.Decimals)} tokens ({burn.TokenAmount.ToString(CultureInfo.InvariantCulture)} base units, {burn.Decimals} decimals) at {price} USD per token");
             }
 
             Mono(flow, fonts, "Mint", burn.Mint);
