@@ -14,7 +14,11 @@ public static class CliHarness
 
     public static async Task<Result> RunAsync(params string[] args) => await RunAsync(args, null).ConfigureAwait(false);
 
-    public static async Task<Result> RunAsync(string[] args, IReadOnlyDictionary<string, string>? environment, int maxAttempts = 5)
+    /// <param name="args">The command line.</param>
+    /// <param name="environment">Environment variables the CLI sees.</param>
+    /// <param name="maxAttempts">Retry attempts per request.</param>
+    /// <param name="width">Console width: 80 is what a pipe gets.</param>
+    public static async Task<Result> RunAsync(string[] args, IReadOnlyDictionary<string, string>? environment, int maxAttempts = 5, int width = 400)
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
@@ -25,7 +29,7 @@ public static class CliHarness
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = 400;
+        console.Profile.Width = width;
         var context = new CliContext
         {
             Console = console,

@@ -27,7 +27,7 @@ internal static class DocumentText
         return plain[..start] + whole + plain[end..];
     }
 
-    public static string Money(Money amount) => $"{Grouped(amount.ToString())} {amount.Currency.Code}";
+    public static string Money(Money amount) => amount.ToDisplayString();
 
     /// <summary>Minor units in a known currency as money; in an unknown one, the raw units and code.</summary>
     public static string Minor(long minorUnits, string currencyCode) =>
