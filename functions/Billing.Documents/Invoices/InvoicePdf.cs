@@ -77,8 +77,7 @@ public static class InvoicePdf
         var issuer = document.Issuer;
         flow.Reserve(120);
         flow.Draw("INVOICE", fonts.Title, PageFlow.Right, alignRight: true);
-        flow.Draw(issuer.Name, fonts.Heading, PageFlow.Left);
-        flow.Skip(PageFlow.LineHeight(fonts.Heading));
+        flow.Paragraph(issuer.Name, fonts.Heading, PageFlow.Left, 300);
         foreach (string line in issuer.AddressLines)
         {
             flow.Paragraph(line, fonts.Body, PageFlow.Left, 300);
@@ -117,7 +116,7 @@ public static class InvoicePdf
             flow.Row(LineColumns,
             [
                 [new CellText("#", fonts.TableBold)], [new CellText("Description", fonts.TableBold)], [new CellText("Quantity", fonts.TableBold)],
-                [new CellText("Unit", fonts.TableBold)], [new CellText("Unit price", fonts.TableBold)], [new CellText("Amount", fonts.TableBold)],
+                [new CellText("Unit", fonts.TableBold)], [new CellText("Unit price", fonts.TableBold)], [new CellText($"Amount ({invoice.Currency.Code})", fonts.TableBold)],
             ]);
             flow.Rule(0.25);
         }
@@ -136,7 +135,7 @@ public static class InvoicePdf
                 [new CellText(DocumentText.Decimal(line.Quantity), fonts.Table)],
                 [new CellText(line.Unit ?? "", fonts.Table)],
                 [new CellText(line.UnitPrice.ToString(System.Globalization.CultureInfo.InvariantCulture), fonts.Table)],
-                [new CellText(DocumentText.Money(line.Amount), fonts.Table)],
+                [new CellText(DocumentText.Amount(line.Amount), fonts.Table)],
             ]);
         }
 
@@ -146,7 +145,7 @@ public static class InvoicePdf
 
     private static void Totals(PageFlow flow, DocumentFonts fonts, Invoice invoice)
     {
-        var columns = new TableColumn[] { new(PageFlow.Left + 250, 165, AlignRight: true), new(PageFlow.Left + 420, 75, AlignRight: true) };
+        var columns = new TableColumn[] { new(PageFlow.Left + 150, 190, AlignRight: true), new(PageFlow.Left + 345, 150, AlignRight: true) };
         void Total(string label, string amount, XFont font) => flow.Row(columns, [[new CellText(label, font)], [new CellText(amount, font)]]);
         Total("Total", DocumentText.Money(invoice.Total), fonts.Bold);
         if (invoice.Status is InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid || !invoice.AmountPaid.IsZero)

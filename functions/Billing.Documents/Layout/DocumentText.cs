@@ -29,6 +29,9 @@ internal static class DocumentText
 
     public static string Money(Money amount) => amount.ToDisplayString();
 
+    /// <summary>The number alone (the column header names the currency): <c>2,330.80</c>.</summary>
+    public static string Amount(Money amount) => amount.ToDisplayString()[..^(amount.Currency.Code.Length + 1)];
+
     /// <summary>Minor units in a known currency as money; in an unknown one, the raw units and code.</summary>
     public static string Minor(long minorUnits, string currencyCode) =>
         Currency.TryFromCode(currencyCode, out var currency)

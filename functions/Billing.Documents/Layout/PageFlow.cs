@@ -161,7 +161,13 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
         for (int i = 0; i < count; i++)
         {
             using var gfx = XGraphics.FromPdfPage(document.Pages[i], XGraphicsPdfPageOptions.Append);
-            gfx.DrawString(reference, font, XBrushes.Gray, new XPoint(Left, 812), XStringFormats.TopLeft);
+            string text = reference;
+            while (text.Length > 1 && gfx.MeasureString(text, font).Width > Width - 80)
+            {
+                text = text[..^2] + "…"; // the reference is a reminder; the head of the document has it whole
+            }
+
+            gfx.DrawString(text, font, XBrushes.Gray, new XPoint(Left, 812), XStringFormats.TopLeft);
             gfx.DrawString($"page {i + 1} of {count}", font, XBrushes.Gray, new XPoint(Right, 812), XStringFormats.TopRight);
         }
     }

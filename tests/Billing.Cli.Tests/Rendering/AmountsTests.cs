@@ -31,9 +31,9 @@ public sealed class AmountsTests
     [InlineData("5Kq3Vd9xR2mJYwTqz8NfA4pLsB7cHeU1gWiXoZkD6rMtQn3yEvGbCu2aSjPhFw9LxTdRe8KmYq7NzBa4VcUo1x9Tz", "5Kq3…x9Tz")]
     [InlineData("short", "short")]
     [InlineData("123456789", "123456789")]
-    public void Short_LongValue_HeadEllipsisTail(string value, string expected)
+    public void Abbreviate_LongValue_HeadEllipsisTail(string value, string expected)
     {
-        Assert.Equal(expected, Ids.Short(value));
+        Assert.Equal(expected, Ids.Abbreviate(value));
     }
 
     [Fact]

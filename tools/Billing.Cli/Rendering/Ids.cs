@@ -4,7 +4,7 @@ namespace Billing.Cli.Rendering;
 public static class Ids
 {
     /// <summary><c>5Kq3Vd…x9Tz</c>: the first and last <paramref name="keep"/> characters around an ellipsis.</summary>
-    public static string? Short(string? value, int keep = 4) =>
+    public static string? Abbreviate(string? value, int keep = 4) =>
         value is null || value.Length <= (2 * keep) + 1 ? value : $"{value[..keep]}…{value[^keep..]}";
 
     /// <summary>An invoice id of at most <paramref name="max"/> characters, keeping its period suffix (<c>INV-carrier-ver…-202610</c>).</summary>

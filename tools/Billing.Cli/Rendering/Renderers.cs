@@ -21,7 +21,7 @@ public static class Renderers
         var table = new FittedTable().Column("window start");
         foreach (string d in dims)
         {
-            table.Column(d, shorten: v => Ids.Short(v, 6)); // hotspots are 44-character keys
+            table.Column(d, shorten: v => Ids.Abbreviate(v, 6)); // hotspots are 44-character keys
         }
 
         table.Column("quantity", right: true);
@@ -51,7 +51,7 @@ public static class Renderers
         // The id names payer and period, so those go first when the terminal is narrow.
         var table = new FittedTable()
             .Column("id", shorten: id => Ids.Invoice(id)).Column("payer", dropOrder: 3).Column("plan", dropOrder: 4).Column("period", dropOrder: 2)
-            .Column("status").Column("total", right: true).Column("lines", right: true, dropOrder: 1).Column("stripe", shorten: v => Ids.Short(v));
+            .Column("status").Column("total", right: true).Column("lines", right: true, dropOrder: 1).Column("stripe", shorten: v => Ids.Abbreviate(v));
         foreach (var i in items)
         {
             table.Row(i.Id, i.Payer, i.Plan, Period(i.Period), i.Status, Amounts.Major(i.Total, i.Currency), i.Lines.ToString(CultureInfo.InvariantCulture), i.StripeInvoiceId);
@@ -85,7 +85,7 @@ public static class Renderers
         console.Write(header);
         string currency = invoice?.Currency ?? "";
         var table = new FittedTable()
-            .Column("meter", dropOrder: 2).Column("description").Column("group", shorten: v => Ids.Short(v, 8), dropOrder: 1).Column("quantity", right: true)
+            .Column("meter", dropOrder: 2).Column("description").Column("group", shorten: v => Ids.Abbreviate(v, 8), dropOrder: 1).Column("quantity", right: true)
             .Column("unit").Column("unit price", right: true).Column($"amount {currency}".TrimEnd(), right: true);
         foreach (var line in invoice?.Lines ?? [])
         {
@@ -102,7 +102,7 @@ public static class Renderers
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(balances);
-        var table = new FittedTable().Column("account", shorten: a => Ids.Short(a, 14)).Column("balance", right: true);
+        var table = new FittedTable().Column("account", shorten: a => Ids.Abbreviate(a, 14)).Column("balance", right: true);
         foreach (var row in balances)
         {
             table.Row(row.Account, Amounts.Balance(row.Amount, row.Asset, tokenDecimals));
@@ -117,8 +117,8 @@ public static class Renderers
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(items);
         var table = new FittedTable()
-            .Column("id", shorten: v => Ids.Short(v, 8), dropOrder: 4).Column("invoice", shorten: id => Ids.Invoice(id, 22)).Column("paid", right: true)
-            .Column("price", right: true, dropOrder: 2).Column("tokens", right: true).Column("status").Column("signature", shorten: v => Ids.Short(v))
+            .Column("id", shorten: v => Ids.Abbreviate(v, 8), dropOrder: 4).Column("invoice", shorten: id => Ids.Invoice(id, 22)).Column("paid", right: true)
+            .Column("price", right: true, dropOrder: 2).Column("tokens", right: true).Column("status").Column("signature", shorten: v => Ids.Abbreviate(v))
             .Column("slot", right: true, dropOrder: 3);
         foreach (var b in items)
         {
@@ -197,7 +197,7 @@ public static class Renderers
 
         if (report.Rejected.Count > 0)
         {
-            var rej = new FittedTable().Column("file:line").Column("id", shorten: v => Ids.Short(v, 8)).Column("reasons");
+            var rej = new FittedTable().Column("file:line").Column("id", shorten: v => Ids.Abbreviate(v, 8)).Column("reasons");
             foreach (var r in report.Rejected.Take(Max))
             {
                 rej.Row($"{r.File}:{r.Line}", r.Id, string.Join("; ", r.Reasons));
