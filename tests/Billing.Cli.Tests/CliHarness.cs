@@ -22,14 +22,7 @@ public static class CliHarness
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = width;
+        var console = Console(output, width);
         var context = new CliContext
         {
             Console = console,
@@ -42,5 +35,19 @@ public static class CliHarness
         };
         int code = await CliApp.RunAsync(args, context, CancellationToken.None).ConfigureAwait(false);
         return new Result(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>A plain console (no colours, no ANSI, not interactive) of <paramref name="width"/> columns writing to <paramref name="output"/>.</summary>
+    public static IAnsiConsole Console(TextWriter output, int width)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = width;
+        return console;
     }
 }

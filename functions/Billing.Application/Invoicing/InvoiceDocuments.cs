@@ -56,7 +56,7 @@ public sealed partial class InvoiceDocuments(
         string entryId = LedgerEntries.InvoiceFinalizedId(invoiceId);
         string proofPath = "/api/v1/ledger/proof/" + Uri.EscapeDataString(entryId);
         var entry = await ledgerStore.GetAsync(LedgerEntries.MainBook, entryId, cancellationToken).ConfigureAwait(false);
-        var record = new InvoiceLedgerRecord { EntryId = entryId, ProofPath = proofPath, Entry = entry };
+        var record = new InvoiceLedgerRecord(entryId, proofPath, entry);
         if (entry is null)
         {
             return record with { Note = "the ledger has no entry for this invoice" };

@@ -9,16 +9,16 @@ namespace Billing.Documents.Tests.Invoices;
 /// <summary>Realistic invoice documents: ids, hashes and signatures as long as the real ones.</summary>
 internal static class SampleDocuments
 {
+    public static InvoiceLine Line(string description, decimal quantity, string unit, decimal unitPrice, long amountMinor, string meter = "offload.bytes",
+        IReadOnlyDictionary<string, string>? group = null) =>
+        new(meter, description, group, quantity, unit, unitPrice, new Money(amountMinor, Currency.USD));
+
     public const string Signature = "5Kq3Vd9xR2mJYwTqz8NfA4pLsB7cHeU1gWiXoZkD6rMtQn3yEvGbCu2aSjPhFw9LxTdRe8KmYq7NzBa4VcUo1x9Tz";
     public const string AnchorSignature = "3NcUo1x9TzWq5Kq3Vd9xR2mJYwTqz8NfA4pLsB7cHeU1gWiXoZkD6rMtQn3yEvGbCu2aSjPhFw9LxTdRe8KmYq7";
     public const string Mint = "TokenMint1111111111111111111111111111111111";
     public const string Authority = "AnchorAuthority11111111111111111111111111111";
     public static readonly string EntryHash = new string('a', 32) + new string('b', 32);
     public static readonly string Root = new string('c', 32) + new string('d', 32);
-
-    public static InvoiceLine Line(string description, decimal quantity, string unit, decimal unitPrice, long amountMinor, string meter = "offload.bytes",
-        IReadOnlyDictionary<string, string>? group = null) =>
-        new(meter, description, group, quantity, unit, unitPrice, new Money(amountMinor, Currency.USD));
 
     public static InvoiceDocument PaidCarrier()
     {
@@ -48,15 +48,13 @@ internal static class SampleDocuments
                     Signature = Signature, Slot = 123_456, Price = PriceQuote.Parse("2.50", DateTimeOffset.UnixEpoch, "fixed"), CreatedAt = DateTimeOffset.UnixEpoch,
                 },
             ],
-            Ledger = new InvoiceLedgerRecord
-            {
-                EntryId = entryId,
-                ProofPath = "/api/v1/ledger/proof/" + Uri.EscapeDataString(entryId),
-                Entry = entry,
-                Anchor = new OnChainAnchor(new AnchorMemoContent("billing", "main", 40, 47, Root, new string('0', 64)), AnchorSignature, 123_999, null),
-                Authority = Authority,
-                ProofVerified = true,
-            },
+            Ledger = new InvoiceLedgerRecord(
+                entryId,
+                "/api/v1/ledger/proof/" + Uri.EscapeDataString(entryId),
+                entry,
+                new OnChainAnchor(new AnchorMemoContent("billing", "main", 40, 47, Root, new string('0', 64)), AnchorSignature, 123_999, null),
+                Authority,
+                ProofVerified: true),
         };
     }
 }

@@ -8,16 +8,11 @@ using Billing.Tests.Shared;
 
 namespace Billing.Functions.Tests.Invoicing;
 
-/// <summary>A platform of its own: this test pays the carrier's invoice, which no other test may race.</summary>
-[CollectionDefinition(Name)]
-public sealed class InvoiceDocumentsCollection : ICollectionFixture<InvoicingPlatformFixture>
-{
-    public const string Name = "invoice-documents";
-}
-
-/// <summary>GET /api/v1/invoices/{id} as a PDF through the DevHost, read back by pdf.js.</summary>
-[Collection(InvoiceDocumentsCollection.Name)]
-public class InvoicePdfApiTests(InvoicingPlatformFixture fixture)
+/// <summary>
+/// GET /api/v1/invoices/{id} as a PDF through the DevHost, read back by pdf.js. A platform of its own (a class fixture):
+/// this test closes the month and pays the carrier's invoice, which no other test may race.
+/// </summary>
+public class InvoicePdfApiTests(InvoicingPlatformFixture fixture) : IClassFixture<InvoicingPlatformFixture>
 {
     private readonly PlatformFixture platform = fixture.Platform;
 
