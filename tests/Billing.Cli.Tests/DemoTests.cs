@@ -9,7 +9,7 @@ namespace Billing.Cli.Tests;
 /// </summary>
 public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
 {
-    private sealed class FakePlatform(string finalBurnStatus)
+    private sealed class FakePlatform(string finalBurnStatus, string signature = "4demoSignature")
     {
         private readonly Dictionary<string, JsonObject> events = [];
         private int burnPolls;
@@ -58,17 +58,17 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
                         return Ok($$"""{"period":"{{period}}","invoices":[{{Summary("carrier-tmo", compact, "carrier-standard-v1")}},{{Summary("tenant-lab", compact, "compute-standard-v1")}}]}""");
                     case ("GET", _) when path.StartsWith("/api/v1/invoices/", StringComparison.Ordinal):
                         string id = Uri.UnescapeDataString(path["/api/v1/invoices/".Length..]);
-                        return Ok($$"""{"id":"{{id}}","payer":"x","plan":"p","period":{"start":"2026-10-01T00:00:00Z","end":"2026-11-01T00:00:00Z"},"status":"finalized","currency":"USD","lines":[{"meter":"offload.bytes","description":"Data offload","group":{},"quantity":100,"unit":"DC","unitPrice":"0.00001","amount":"12.34"}],"total":"12.34","totalMinor":1234,"stripeInvoiceId":null}""");
+                        return Ok($$"""{"id":"{{id}}","payer":"x","plan":"p","period":{"start":"2026-10-01T00:00:00Z","end":"2026-11-01T00:00:00Z"},"status":"finalized","currency":"USD","lines":[{"meter":"offload.bytes","description":"Data offload","group":{},"quantity":100,"unit":"DC","unitPrice":"0.00001","amount":"12.34"},{"meter":"compute.gpu_seconds","description":"GPU compute (RTX4090)","group":{"gpuModel":"RTX4090"},"quantity":123456.123456,"unit":"GPU-hour","unitPrice":"0.40","amount":"49382.45"}],"total":"12.34","totalMinor":1234,"stripeInvoiceId":"in_1QxYzAbCdEfGhIjKlMnOpQrS"}""");
                     case ("POST", "/api/v1/stripe/webhook"):
                         Paid = r.Headers.ContainsKey("Stripe-Signature") && r.Body.Contains("\"invoice.paid\"", StringComparison.Ordinal);
                         return Ok("""{"received":true,"replay":false}""");
                     case ("GET", "/api/v1/burns"):
                         string status = !Paid ? "none" : ++burnPolls < 3 ? "submitted" : finalBurnStatus;
-                        return Ok(status == "none" ? "[]" : $$"""[{"id":"burn-1","invoiceId":"{{query["invoiceId"]}}","usdMinor":1234,"price":"2.50","tokenAmount":"493600000","decimals":8,"status":"{{status}}","signature":"4demoSignature","slot":77}]""");
+                        return Ok(status == "none" ? "[]" : $$"""[{"id":"burn-1","invoiceId":"{{query["invoiceId"]}}","usdMinor":1234,"price":"2.50","tokenAmount":"493600000","decimals":8,"status":"{{status}}","signature":"{{signature}}","slot":77,"currency":"USD"}]""");
                     case ("GET", "/api/v1/ledger/verify"):
                         return Ok("""{"ok":true,"entries":5,"anchors":1,"pendingAnchors":0,"problems":[]}""");
                     case ("GET", "/api/v1/ledger/balances"):
-                        return Ok("""{"payer":null,"balances":[{"account":"cash:stripe","asset":"USD","amount":"1234"},{"account":"receivable:carrier-tmo","asset":"USD","amount":"0"}]}""");
+                        return Ok("""{"payer":null,"balances":[{"account":"cash:stripe","asset":"USD","amount":"233080"},{"account":"receivable:carrier-tmo","asset":"USD","amount":"0"},{"account":"burned:tokens","asset":"TOKEN","amount":"93232000000"}]}""");
                     case ("POST", "/admin/functions/AnchorLedger"):
                         Anchored = true;
                         return (202, "application/json", "{}");
@@ -79,7 +79,7 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
         }
 
         private static string Summary(string payer, string compact, string plan) =>
-            $$"""{"id":"INV-{{payer}}-{{compact}}","payer":"{{payer}}","plan":"{{plan}}","period":{"start":"2026-10-01T00:00:00Z","end":"2026-11-01T00:00:00Z"},"status":"finalized","currency":"USD","total":"12.34","totalMinor":1234,"lines":1,"stripeInvoiceId":null}""";
+            $$"""{"id":"INV-{{payer}}-{{compact}}","payer":"{{payer}}","plan":"{{plan}}","period":{"start":"2026-10-01T00:00:00Z","end":"2026-11-01T00:00:00Z"},"status":"finalized","currency":"USD","total":"12.34","totalMinor":1234,"lines":1,"stripeInvoiceId":"in_1QxYzAbCdEfGhIjKlMnOpQrS"}""";
 
         private static (int, string, string) Ok(string body) => (200, "application/json", body);
     }
@@ -96,7 +96,7 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(fake.Paid);
         Assert.True(fake.Anchored);
-        foreach (string expected in new[] { "8. Ledger balances", "cash:stripe", "9. Anchor the ledger", "1. Platform", "3. Send usage", "5. Close period", "INV-carrier-tmo-", "Data offload", "7. Wait for the token burn", "burn signature: 4demoSignature", "tokens burned: 4.93600000", "ledger verify: ok (5 entries, 1 anchors)" })
+        foreach (string expected in new[] { "8. Ledger balances", "cash:stripe", "9. Anchor the ledger", "1. Platform", "3. Send usage", "5. Close period", "INV-carrier-tmo-", "Data offload", "7. Wait for the token burn", "burn signature:\n4demoSignature\n", "2,330.80 USD", "932.32000000 TOKEN", "tokens burned: 4.93600000", "ledger verify: ok (5 entries, 1 anchors)" })
         {
             Assert.Contains(expected, result.Out, StringComparison.Ordinal);
         }
@@ -105,6 +105,23 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
         Assert.Contains(sent, r => r.Headers["X-Api-Key"] == "dev-carrier-tmo-key");
         Assert.Contains(sent, r => r.Headers["X-Api-Key"] == "dev-provider-nodeops-key");
         Assert.All(server.Requests.Where(r => r.PathAndQuery.StartsWith("/api/v1/periods/", StringComparison.Ordinal)), r => Assert.Equal("dev-finance-key", r.Headers["X-Api-Key"]));
+    }
+
+    [Fact]
+    public async Task Demo_PipedAt80Columns_NoLineWiderThan80AndTheFullSignatureOnItsOwnLine()
+    {
+        const string Signature = "5Kq3Vd9xR2mJYwTqz8NfA4pLsB7cHeU1gWiXoZkD6rMtQn3yEvGbCu2aSjPhFw9LxTdRe8KmYq7NzBa4VcUo1x9Tz";
+        var fake = new FakePlatform("finalized", Signature);
+        await using var server = await StubServer.StartAsync((r, _) => fake.Handle(r));
+
+        var result = await CliHarness.RunAsync(["demo", "--url", server.Url, "--sessions", "60", "--leases", "1"], null, width: 80);
+        log.WriteLine(result.ToString());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Out.Split('\n');
+        Assert.Contains(Signature, lines); // whole, alone on its line: copyable
+        Assert.All(lines.Where(l => l != Signature), l => Assert.True(l.Length <= 80, $"{l.Length} columns: {l}"));
+        Assert.Contains("5Kq3…x9Tz", result.Out, StringComparison.Ordinal); // shortened in the burn table
     }
 
     [Fact]

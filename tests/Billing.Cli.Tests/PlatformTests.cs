@@ -330,7 +330,7 @@ public sealed partial class PlatformTests(PlatformFixture platform) : IDisposabl
         var result = await CliHarness.RunAsync("demo", "--url", Url, "--seed", "606", "--sessions", "150", "--leases", "1", "--burn-timeout", "90");
 
         Assert.True(result.ExitCode == 0, result + "\n--- platform log ---\n" + PlatformLog());
-        Assert.Contains("burn signature: ", result.Out, StringComparison.Ordinal);
+        Assert.Contains("burn signature:\n", result.Out, StringComparison.Ordinal); // the signature follows whole on a line of its own
         Assert.Contains("ledger verify: ok", result.Out, StringComparison.Ordinal);
     }
 }

@@ -158,7 +158,7 @@ public sealed class StubCommandTests
     {
         var (output, _) = await RunOkAsync("GET /api/v1/invoices/INV-carrier-tmo-202610", Invoice, "invoices", "get", "INV-carrier-tmo-202610");
 
-        AssertContainsAll(output, "invoice:", "INV-carrier-tmo-202610", "payer:", "carrier-standard-v1", "finalized", "0.12 USD", "offload.bytes", "Data offload", "12345", "DC", "0.00001", "unit price");
+        AssertContainsAll(output, "invoice:", "INV-carrier-tmo-202610", "payer:", "carrier-standard-v1", "finalized", "0.12 USD", "offload.bytes", "Data offload", "12,345", "DC", "0.00001", "unit price");
     }
 
     [Fact]
@@ -225,7 +225,7 @@ public sealed class StubCommandTests
     {
         var (output, request) = await RunOkAsync(
             "GET /api/v1/burns",
-            """[{"id":"burn-1","invoiceId":"INV-carrier-tmo-202610","usdMinor":12345,"price":"2.50","tokenAmount":"4938000000","decimals":8,"status":"finalized","signature":"5sigXYZ","slot":42}]""",
+            """[{"id":"burn-1","invoiceId":"INV-carrier-tmo-202610","usdMinor":12345,"price":"2.50","tokenAmount":"4938000000","decimals":8,"status":"finalized","signature":"5sigXYZ","slot":42,"currency":"USD"}]""",
             "burns", "--invoice", "INV-carrier-tmo-202610");
 
         Assert.Equal("/api/v1/burns?invoiceId=INV-carrier-tmo-202610", request.PathAndQuery);

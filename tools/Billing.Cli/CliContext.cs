@@ -35,6 +35,7 @@ public sealed class CliContext
     public static CliContext CreateDefault()
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(System.Console.Out) });
+        console.Profile.Width = TerminalWidth();
         return new CliContext
         {
             Console = console,
@@ -42,5 +43,24 @@ public sealed class CliContext
             Error = System.Console.Error,
             Interactive = !System.Console.IsOutputRedirected && console.Profile.Capabilities.Interactive,
         };
+    }
+
+    /// <summary>Columns tables are laid out in: the terminal's width when output goes to a terminal, 80 when piped or redirected.</summary>
+    public static int TerminalWidth()
+    {
+        const int Piped = 80;
+        if (System.Console.IsOutputRedirected)
+        {
+            return Piped;
+        }
+
+        try
+        {
+            return System.Console.WindowWidth is > 0 and int width ? width : Piped;
+        }
+        catch (IOException)
+        {
+            return Piped;
+        }
     }
 }

@@ -9,7 +9,7 @@ public static class InvoicingServiceCollectionExtensions
 {
     /// <summary>
     /// Period close and what follows it: binds and validates <see cref="InvoicingOptions"/> (<c>Billing:Invoicing</c>) and
-    /// registers <see cref="PeriodCloser"/> with its <see cref="InvoiceFinalization"/>: ledger booking by
+    /// registers <see cref="PeriodCloser"/> and <see cref="InvoiceDocuments"/> (issuer from <see cref="InvoiceIssuerOptions"/>) with the closer's <see cref="InvoiceFinalization"/>: ledger booking by
     /// <typeparamref name="TLedgerBooking"/> (registered by the ledger module), then the Stripe sync. Needs the storage
     /// and payments modules and a price catalog.
     /// </summary>
@@ -24,6 +24,9 @@ public static class InvoicingServiceCollectionExtensions
             ledgerBooking: sp.GetRequiredService<TLedgerBooking>(),
             stripeSync: sp.GetRequiredService<StripeInvoiceFinalizedHandler>()));
         services.TryAddSingleton<PeriodCloser>();
+        services.AddOptions<InvoiceIssuerOptions>().Bind(configuration.GetSection(InvoiceIssuerOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InvoiceIssuerOptions>, InvoiceIssuerOptionsValidator>());
+        services.TryAddSingleton<InvoiceDocuments>(); // needs the ledger module's reader too
         return services;
     }
 }

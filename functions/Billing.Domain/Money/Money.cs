@@ -92,6 +92,10 @@ public readonly record struct Money : IComparable<Money>
     public override string ToString() =>
         Currency is null ? "0" : ToDecimalCore().ToString("F" + Currency.Exponent.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
+    /// <summary>For people: major units with thousands separators and the code, exactly (e.g. <c>2,330.80 USD</c>, <c>-0.05 EUR</c>).</summary>
+    public string ToDisplayString() =>
+        Currency is null ? "0" : $"{ToDecimalCore().ToString("N" + Currency.Exponent.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)} {Currency.Code}";
+
     public int CompareTo(Money other)
     {
         EnsureSameCurrency(other);

@@ -1,6 +1,8 @@
+using Billing.Application.Invoicing;
 using Billing.Contracts;
 using Billing.Contracts.Invoices;
 using Billing.Contracts.Problems;
+using Billing.Documents.Invoices;
 using Billing.Domain.Invoicing;
 using Billing.Domain.Partners;
 using Billing.Functions.Http;
@@ -10,17 +12,25 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.GetInvoice;
 
-/// <summary>GET /api/v1/invoices/{id}: the invoice JSON, or CSV. The payer it bills and finance may read it.</summary>
-public sealed class GetInvoiceFunction(InvoiceStore invoices)
+/// <summary>GET /api/v1/invoices/{id}: the invoice JSON, CSV or PDF document. The payer it bills and finance may read it.</summary>
+public sealed class GetInvoiceFunction(InvoiceStore invoices, InvoiceDocuments documents)
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/invoices/{id}", (HttpContext http, string id, GetInvoiceFunction f, CancellationToken ct) => f.InvokeAsync(http, id, ct))
+            .Produces<InvoiceResponse>(StatusCodes.Status200OK, "application/json")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv", additionalContentTypes: [InvoicePdf.ContentType])
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .RequireRoles("only the payer an invoice bills and finance may read it", Enum.GetValues<PartnerRole>()); // the owner rule is below
 
-    public async Task<Results<JsonHttpResult<InvoiceResponse>, CsvResult, JsonHttpResult<ApiProblem>>> InvokeAsync(HttpContext http, string id, CancellationToken cancellationToken)
+    public async Task<Results<JsonHttpResult<InvoiceResponse>, CsvResult, PdfResult, JsonHttpResult<ApiProblem>>> InvokeAsync(HttpContext http, string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
         var caller = http.Caller();
+        if (InvoiceFormats.Negotiate(http.Request, out var formatProblem, InvoiceFormat.Json, InvoiceFormat.Csv, InvoiceFormat.Pdf) is not { } format)
+        {
+            return formatProblem!;
+        }
+
         InvoiceId invoiceId;
         try
         {
@@ -43,8 +53,11 @@ public sealed class GetInvoiceFunction(InvoiceStore invoices)
             return Problem.NotFound($"invoice '{invoiceId}' does not exist (is the period closed?)").ToResult();
         }
 
-        return InvoiceFormats.WantsCsv(http.Request)
-            ? InvoiceFormats.Csv([invoice], $"{invoiceId}.csv")
-            : ApiResults.Json(InvoiceResponses.Full(invoice), BillingJsonContext.Default.InvoiceResponse);
+        return format switch
+        {
+            InvoiceFormat.Csv => InvoiceFormats.Csv([invoice], $"{invoiceId}.csv"),
+            InvoiceFormat.Pdf => new PdfResult(await documents.RenderPdfAsync(invoice, cancellationToken).ConfigureAwait(false), $"{invoiceId}.pdf"),
+            _ => ApiResults.Json(InvoiceResponses.Full(invoice), BillingJsonContext.Default.InvoiceResponse),
+        };
     }
 }

@@ -22,6 +22,11 @@ public sealed class ListInvoicesFunction(InvoiceStore invoices)
         ArgumentNullException.ThrowIfNull(http);
         var caller = http.Caller();
         var request = http.Request;
+        if (InvoiceFormats.Negotiate(request, out var formatProblem, InvoiceFormat.Json, InvoiceFormat.Csv) is not { } format)
+        {
+            return formatProblem!;
+        }
+
         BillingPeriod? period = null;
         string? periodText = request.Query["period"];
         if (!string.IsNullOrEmpty(periodText))
@@ -47,7 +52,7 @@ public sealed class ListInvoicesFunction(InvoiceStore invoices)
         }
 
         var list = await invoices.ListAsync(period, payer, cancellationToken).ConfigureAwait(false);
-        if (InvoiceFormats.WantsCsv(request))
+        if (format == InvoiceFormat.Csv)
         {
             return InvoiceFormats.Csv(list, $"invoices-{period?.ToString() ?? "all"}.csv");
         }

@@ -118,4 +118,14 @@ public class MoneyTests
         Assert.Equal(new Money(5, Currency.USD), new Money(5, Currency.USD));
         Assert.NotEqual(new Money(5, Currency.USD), new Money(5, Currency.EUR));
     }
+
+    [Theory]
+    [InlineData(233080, "USD", "2,330.80 USD")]
+    [InlineData(-5, "EUR", "-0.05 EUR")]
+    [InlineData(long.MaxValue, "USD", "92,233,720,368,547,758.07 USD")]
+    [InlineData(1234567, "JPY", "1,234,567 JPY")]
+    public void ToDisplayString_MinorUnits_ExactMajorUnitsWithSeparatorsAndCode(long minor, string code, string expected)
+    {
+        Assert.Equal(expected, new Money(minor, Currency.FromCode(code)).ToDisplayString());
+    }
 }

@@ -15,6 +15,9 @@ public sealed record ApiRequest(HttpMethod Method, string Path, string? Key)
     public string? Accept { get; init; }
 
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    /// <summary>A successful answer is a file (a PDF): kept as bytes in <see cref="ApiResponse.Bytes"/>, not decoded as text.</summary>
+    public bool Binary { get; init; }
 }
 
 public sealed record ApiResponse(int Status, string? ContentType, string Body, int Attempts)
@@ -23,6 +26,9 @@ public sealed record ApiResponse(int Status, string? ContentType, string Body, i
     public TimeSpan? RetryAfter { get; init; }
 
     public bool IsSuccess => Status is >= 200 and < 300;
+
+    /// <summary>The body as received, for a successful <see cref="ApiRequest.Binary"/> request.</summary>
+    public byte[]? Bytes { get; init; }
 
     public ApiProblem Problem() => ApiProblem.From(Status, Body);
 
@@ -96,10 +102,12 @@ public sealed class ApiClient(HttpClient http, string baseUrl, RetryPolicy retry
         }
 
         using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        byte[]? bytes = request.Binary && response.IsSuccessStatusCode ? await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false) : null;
+        string body = bytes is null ? await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false) : "";
         return new ApiResponse((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, attempt)
         {
             RetryAfter = response.Headers.RetryAfter?.Delta,
+            Bytes = bytes,
         };
     }
 

@@ -53,22 +53,36 @@ internal static class InvoicesCommands
     {
         var get = new Command("get",
             """
-            Show one invoice (GET /api/v1/invoices/{id}): a table (header and lines), the JSON, or the CSV.
+            Show one invoice (GET /api/v1/invoices/{id}): a table (header and lines), the JSON, or the CSV; or save
+            the invoice document as a PDF (issuer, payer, lines, totals, payments, the burn, the ledger entry and anchor).
 
             Examples:
               billing invoices get INV-carrier-tmo-202610
               billing invoices get INV-tenant-lab-202610 --format csv > invoice.csv
+              billing invoices get INV-carrier-tmo-202610 --pdf INV-carrier-tmo-202610.pdf
             """);
         var id = new Argument<string>("id") { Description = "invoice id, e.g. INV-carrier-tmo-202610" };
         var format = new Option<string>("--format") { Description = "table, json or csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
+        var pdf = new Option<string?>("--pdf") { Description = "save the invoice as a PDF document to this file" };
         get.Add(id);
         get.Add(format);
+        get.Add(pdf);
         get.Handle(context, async (p, ct) =>
         {
             var endpoint = g.Endpoint(p, context);
             string f = p.GetValue(format) ?? "table";
             using var api = ApiSession.Open(endpoint, context);
+            if (p.GetValue(pdf) is { } file)
+            {
+                var document = await api.Api.SendOkAsync(
+                    new ApiRequest(HttpMethod.Get, "/api/v1/invoices/" + Uri.EscapeDataString(p.GetValue(id) ?? ""), api.FinanceKey) { Accept = "application/pdf", Binary = true },
+                    ct).ConfigureAwait(false);
+                await File.WriteAllBytesAsync(file, document.Bytes ?? [], ct).ConfigureAwait(false);
+                context.Console.WriteLine($"wrote {file} ({(document.Bytes?.Length ?? 0).ToString(CultureInfo.InvariantCulture)} bytes)");
+                return ExitCodes.Ok;
+            }
+
             var response = await api.Api.SendOkAsync(
                 new ApiRequest(HttpMethod.Get, "/api/v1/invoices/" + Uri.EscapeDataString(p.GetValue(id) ?? ""), api.FinanceKey) { Accept = f == "csv" ? "text/csv" : "application/json" },
                 ct).ConfigureAwait(false);

@@ -110,7 +110,7 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
 
         Step(6, $"Pay {invoiceId} through a signed Stripe webhook");
         var payment = await new PaymentSimulator(api, context.Time).PayAsync(invoiceId, options.FinanceKey, null, options.WebhookSecret, cancellationToken).ConfigureAwait(false);
-        console.WriteLine($"invoice.paid {payment.EventId}: {payment.AmountMinor / 100m:0.00} {payment.Currency} → HTTP {payment.Status}");
+        console.WriteLine($"invoice.paid {payment.EventId}: {Amounts.Minor(payment.AmountMinor, payment.Currency.ToUpperInvariant())} → HTTP {payment.Status}");
 
         Step(7, "Wait for the token burn on Solana");
         var burn = await WaitForBurnAsync(invoiceId, cancellationToken).ConfigureAwait(false);
@@ -120,18 +120,13 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
         }
 
         Renderers.Burns(console, [burn]);
-        console.WriteLine($"burn signature: {burn.Signature}");
+        console.WriteLine("burn signature:");
+        Renderers.FullValue(console, burn.Signature ?? "");
         console.WriteLine($"tokens burned: {Renderers.TokenAmount(burn)} ({burn.TokenAmount} base units)");
 
         Step(8, "Ledger balances");
         var balances = ApiResponseReader.LedgerBalances(await api.GetJsonAsync("/api/v1/ledger/balances", options.FinanceKey, cancellationToken).ConfigureAwait(false));
-        var table = new Table().AddColumn("account").AddColumn("asset").AddColumn(new TableColumn("balance").RightAligned());
-        foreach (var row in balances)
-        {
-            table.AddRow(Markup.Escape(row.Account ?? ""), Markup.Escape(row.Asset ?? ""), Markup.Escape(row.Amount ?? ""));
-        }
-
-        console.Write(table);
+        Renderers.Balances(console, balances, burn.Decimals);
 
         Step(9, "Anchor the ledger on Solana and verify it");
         var verify = await WaitForAnchorAsync(cancellationToken).ConfigureAwait(false);

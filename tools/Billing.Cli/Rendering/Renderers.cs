@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics;
 using Billing.Cli.Api.Responses;
 using Billing.Cli.Sending;
 using Billing.Contracts.Burns;
@@ -16,17 +15,16 @@ public static class Renderers
 {
     public static void Usage(IAnsiConsole console, UsageQueryResponse usage)
     {
+        ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(usage);
         var dims = usage.Rows.SelectMany(r => r.Group?.Keys ?? Enumerable.Empty<string>()).Distinct().Order(StringComparer.Ordinal).ToList();
-        string title = $"usage {usage.Meter} of {usage.Payer} by {usage.Window} [{usage.From}, {usage.To})";
-        var table = new Table { Title = new TableTitle(Markup.Escape(title)) };
-        table.AddColumn("window start");
+        var table = new FittedTable().Column("window start");
         foreach (string d in dims)
         {
-            table.AddColumn(Markup.Escape(d));
+            table.Column(d, shorten: v => Ids.Abbreviate(v, 6)); // hotspots are 44-character keys
         }
 
-        table.AddColumn(new TableColumn("quantity").RightAligned());
+        table.Column("quantity", right: true);
         decimal total = 0;
         foreach (var row in usage.Rows)
         {
@@ -35,37 +33,31 @@ public static class Renderers
             decimal q = row.Quantity;
             total += q;
             cells.Add(Number(q));
-            Row(table, cells);
+            table.Row([.. cells]);
         }
 
         var footer = new List<string?> { "total" };
         footer.AddRange(dims.Select(_ => (string?)""));
         footer.Add(Number(total));
-        Row(table, footer);
-        console.Write(table);
+        table.Row([.. footer]);
+        console.WriteLine($"usage {usage.Meter} of {usage.Payer} by {usage.Window}, [{usage.From}, {usage.To})");
+        console.Write(table.Build(console.Profile.Width));
     }
 
     public static void InvoiceList(IAnsiConsole console, IReadOnlyList<InvoiceSummaryResponse> items, string? title = null)
     {
+        ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(items);
-        var table = new Table();
-        if (title is not null)
-        {
-            table.Title = new TableTitle(Markup.Escape(title));
-        }
-
-        foreach (string c in new[] { "id", "payer", "plan", "period", "status", "total", "lines", "stripe" })
-        {
-            table.AddColumn(c);
-        }
-
-        table.Columns[5].RightAligned();
+        // The id names payer and period, so those go first when the terminal is narrow.
+        var table = new FittedTable()
+            .Column("id", shorten: id => Ids.Invoice(id)).Column("payer", dropOrder: 3).Column("plan", dropOrder: 4).Column("period", dropOrder: 2)
+            .Column("status").Column("total", right: true).Column("lines", right: true, dropOrder: 1).Column("stripe", shorten: v => Ids.Abbreviate(v));
         foreach (var i in items)
         {
-            Row(table, [i.Id, i.Payer, i.Plan, Period(i.Period), i.Status, Money(i.Total, i.Currency), i.Lines.ToString(CultureInfo.InvariantCulture), i.StripeInvoiceId]);
+            table.Row(i.Id, i.Payer, i.Plan, Period(i.Period), i.Status, Amounts.Major(i.Total, i.Currency), i.Lines.ToString(CultureInfo.InvariantCulture), i.StripeInvoiceId);
         }
 
-        console.Write(table);
+        console.Write(table.Build(console.Profile.Width, title));
         console.WriteLine($"{items.Count} invoice(s)");
     }
 
@@ -84,47 +76,75 @@ public static class Renderers
             ("plan", summary?.Plan),
             ("period", Period(summary?.Period)),
             ("status", summary?.Status),
-            ("total", summary is not null ? Money(summary.Total, summary.Currency) : null),
+            ("total", summary is not null ? Amounts.Major(summary.Total, summary.Currency) : null),
         })
         {
             header.AddRow(new Text(label + ":"), new Text(value ?? ""));
         }
 
         console.Write(header);
-        var table = new Table();
-        foreach (string c in new[] { "meter", "description", "group", "quantity", "unit", "unit price", "amount" })
-        {
-            table.AddColumn(c);
-        }
-
-        table.Columns[3].RightAligned();
-        table.Columns[5].RightAligned();
-        table.Columns[6].RightAligned();
+        string currency = invoice?.Currency ?? "";
+        var table = new FittedTable()
+            .Column("meter", dropOrder: 2).Column("description").Column("group", shorten: v => Ids.Abbreviate(v, 8), dropOrder: 1).Column("quantity", right: true)
+            .Column("unit").Column("unit price", right: true).Column($"amount {currency}".TrimEnd(), right: true);
         foreach (var line in invoice?.Lines ?? [])
         {
             string group = string.Join(", ", (line.Group ?? new Dictionary<string, string>()).Select(p => $"{p.Key}={p.Value}"));
-            Row(table, [line.Meter, line.Description, group, line.Quantity.ToString(CultureInfo.InvariantCulture), line.Unit, line.UnitPrice, line.Amount]);
+            string amount = Amounts.Major(line.Amount, currency);
+            table.Row(line.Meter, line.Description, group, Number(line.Quantity), line.Unit, line.UnitPrice, amount.EndsWith(" " + currency, StringComparison.Ordinal) ? amount[..^(currency.Length + 1)] : amount);
         }
 
-        console.Write(table);
+        console.Write(table.Build(console.Profile.Width));
     }
 
+    /// <summary>Ledger balances: money in major units with its currency, tokens with the mint's decimals when known.</summary>
+    public static void Balances(IAnsiConsole console, IReadOnlyList<LedgerBalance> balances, int? tokenDecimals)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(balances);
+        var table = new FittedTable().Column("account", shorten: a => Ids.Abbreviate(a, 14)).Column("balance", right: true);
+        foreach (var row in balances)
+        {
+            table.Row(row.Account, Amounts.Balance(row.Amount, row.Asset, tokenDecimals));
+        }
+
+        console.Write(table.Build(console.Profile.Width));
+    }
+
+    /// <summary>The burns, then every signature in full on a line of its own (a table cell holds only its head and tail).</summary>
     public static void Burns(IAnsiConsole console, IReadOnlyList<BurnView> items)
     {
+        ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(items);
-        var table = new Table();
-        foreach (string c in new[] { "id", "invoice", "usd", "price", "tokens", "status", "signature", "slot" })
-        {
-            table.AddColumn(c);
-        }
-
+        var table = new FittedTable()
+            .Column("id", shorten: v => Ids.Abbreviate(v, 8), dropOrder: 4).Column("invoice", shorten: id => Ids.Invoice(id, 22)).Column("paid", right: true)
+            .Column("price", right: true, dropOrder: 2).Column("tokens", right: true).Column("status").Column("signature", shorten: v => Ids.Abbreviate(v))
+            .Column("slot", right: true, dropOrder: 3);
         foreach (var b in items)
         {
-            Row(table, [b.Id, b.InvoiceId, Cents(b.UsdMinor), b.Price, TokenAmount(b), b.Status, b.Signature, b.Slot?.ToString(CultureInfo.InvariantCulture)]);
+            table.Row(b.Id, b.InvoiceId, Amounts.Minor(b.UsdMinor, b.Currency), b.Price, TokenAmount(b), b.Status, b.Signature, b.Slot?.ToString(CultureInfo.InvariantCulture));
         }
 
-        console.Write(table);
+        console.Write(table.Build(console.Profile.Width));
         console.WriteLine($"{items.Count} burn(s)");
+        foreach (var b in items.Where(b => b.Signature is not null))
+        {
+            console.WriteLine($"signature of {b.InvoiceId}:");
+            FullValue(console, b.Signature!);
+        }
+    }
+
+    /// <summary>
+    /// Writes an id or signature alone on its line, unwrapped even when longer than the terminal (the console would fold
+    /// it), so it can be copied whole.
+    /// </summary>
+    public static void FullValue(IAnsiConsole console, string value)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var writer = console.Profile.Out.Writer;
+        writer.Write(value);
+        writer.Write('\n');
+        writer.Flush();
     }
 
     /// <summary>Prints <c>ledger verify: ok (N entries, M anchors)</c> or the problems; returns whether the ledger is ok.</summary>
@@ -177,16 +197,13 @@ public static class Renderers
 
         if (report.Rejected.Count > 0)
         {
-            var rej = new Table { Title = new TableTitle("rejected by the API") };
-            rej.AddColumn("file:line");
-            rej.AddColumn("id");
-            rej.AddColumn("reasons");
+            var rej = new FittedTable().Column("file:line").Column("id", shorten: v => Ids.Abbreviate(v, 8)).Column("reasons");
             foreach (var r in report.Rejected.Take(Max))
             {
-                Row(rej, [$"{r.File}:{r.Line}", r.Id, string.Join("; ", r.Reasons)]);
+                rej.Row($"{r.File}:{r.Line}", r.Id, string.Join("; ", r.Reasons));
             }
 
-            console.Write(rej);
+            console.Write(rej.Build(console.Profile.Width, "rejected by the API"));
             More(console, report.Rejected.Count, Max);
         }
 
@@ -200,16 +217,7 @@ public static class Renderers
     public static string? TokenAmount(BurnView burn)
     {
         ArgumentNullException.ThrowIfNull(burn);
-        string? raw = burn.TokenAmount;
-        int decimals = burn.Decimals;
-        if (raw is null || decimals is not (>= 0 and <= 30) || !BigInteger.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var units))
-        {
-            return raw;
-        }
-
-        int d = decimals;
-        string digits = units.ToString(CultureInfo.InvariantCulture).PadLeft(d + 1, '0');
-        return d == 0 ? digits : $"{digits[..^d]}.{digits[^d..]}";
+        return Amounts.Tokens(burn.TokenAmount, burn.Decimals) ?? burn.TokenAmount;
     }
 
     private static void More(IAnsiConsole console, int count, int shown)
@@ -219,12 +227,6 @@ public static class Renderers
             console.WriteLine($"… and {count - shown} more");
         }
     }
-
-    private static string Money(string? total, string? currency) =>
-        total is null ? "" : currency is null ? total : $"{total} {currency}";
-
-    private static string? Cents(long? minor) =>
-        minor is { } m ? (m / 100m).ToString("0.00", CultureInfo.InvariantCulture) : null;
 
     /// <summary>A month-aligned period as yyyy-MM, otherwise "start – end".</summary>
     public static string? Period(InvoicePeriodRange? period)

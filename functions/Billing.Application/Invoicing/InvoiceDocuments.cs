@@ -1,0 +1,109 @@
+using Billing.Application.Ledger;
+using Billing.Documents.Invoices;
+using Billing.Domain.Events;
+using Billing.Domain.Invoicing;
+using Billing.Domain.Ledger;
+using Billing.Domain.Metering;
+using Billing.Domain.Payments;
+using Billing.Solana.Rpc;
+using Billing.Storage;
+using Billing.Storage.Ledger;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Application.Invoicing;
+
+/// <summary>
+/// The invoice as a document: gathers what a customer needs beside the lines (payments, the burn, the ledger entry and
+/// its on-chain anchor, carriers' metered bytes) and renders the PDF. The caller has already checked who may read it.
+/// </summary>
+public sealed partial class InvoiceDocuments(
+    PaymentStore payments,
+    BurnStore burns,
+    FactStore facts,
+    LedgerStore ledgerStore,
+    LedgerReader ledger,
+    IOptions<InvoiceIssuerOptions> issuer,
+    TimeProvider time,
+    ILogger<InvoiceDocuments> logger)
+{
+    public async Task<byte[]> RenderPdfAsync(Invoice invoice, CancellationToken cancellationToken) =>
+        InvoicePdf.Render(await AssembleAsync(invoice, cancellationToken).ConfigureAwait(false));
+
+    public async Task<InvoiceDocument> AssembleAsync(Invoice invoice, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        string id = invoice.Id.ToString();
+        var paid = await payments.ListAsync(id, cancellationToken).ConfigureAwait(false);
+        var burned = await burns.ListAsync(id, cancellationToken).ConfigureAwait(false);
+        var record = await LedgerAsync(id, cancellationToken).ConfigureAwait(false);
+        var options = issuer.Value;
+        return new InvoiceDocument
+        {
+            Invoice = invoice,
+            Issuer = new InvoiceIssuer(options.Name, options.Address, NullIfEmpty(options.Email), NullIfEmpty(options.TaxId)),
+            IssuedAt = record.Entry?.OccurredAt,
+            GeneratedAt = time.GetUtcNow(),
+            OffloadBytes = invoice.Lines.Any(l => l.Meter == Meters.OffloadBytes) ? await OffloadBytesAsync(invoice, cancellationToken).ConfigureAwait(false) : null,
+            Payments = [.. paid.OrderBy(p => p.PaidAt).Select(p => new InvoicePayment(p.StripeEventId, p.PaidAt, p.AmountMinor, p.Currency, Outcome(p)))],
+            Burns = burned,
+            Ledger = record,
+        };
+    }
+
+    private async Task<InvoiceLedgerRecord> LedgerAsync(string invoiceId, CancellationToken cancellationToken)
+    {
+        string entryId = LedgerEntries.InvoiceFinalizedId(invoiceId);
+        string proofPath = "/api/v1/ledger/proof/" + Uri.EscapeDataString(entryId);
+        var entry = await ledgerStore.GetAsync(LedgerEntries.MainBook, entryId, cancellationToken).ConfigureAwait(false);
+        var record = new InvoiceLedgerRecord(entryId, proofPath, entry);
+        if (entry is null)
+        {
+            return record with { Note = "the ledger has no entry for this invoice" };
+        }
+
+        try
+        {
+            return await ledger.ProofAsync(entryId, payer: null, cancellationToken).ConfigureAwait(false) switch
+            {
+                LedgerProofResult.Found found => record with { Anchor = found.Anchor, Authority = found.Authority, ProofVerified = found.Verified },
+                LedgerProofResult.Damaged damaged => record with { Note = $"entries of anchor {damaged.Anchor.Range} are missing from storage; run ledger verify" },
+                _ => record with { Note = "not anchored on chain yet (the AnchorLedger timer anchors new entries)" },
+            };
+        }
+        catch (Exception ex) when (ex is SolanaRpcException or SolanaRpcTransportException or HttpRequestException)
+        {
+            // The document is still worth having without the anchor; the proof route shows it once the chain answers.
+            LogAnchorUnavailable(logger, invoiceId, ex);
+            return record with { Note = "the anchor could not be read from Solana just now; see the proof route" };
+        }
+    }
+
+    /// <summary>Offload bytes of the payer's facts in the period, summed in 128 bits (what the Data Credits were rated from).</summary>
+    private async Task<UInt128> OffloadBytesAsync(Invoice invoice, CancellationToken cancellationToken)
+    {
+        UInt128 total = 0;
+        await foreach (var fact in facts.QueryAsync(invoice.Payer, invoice.Period.Start, invoice.Period.End, cancellationToken).ConfigureAwait(false))
+        {
+            if (fact.Type == EventTypes.CarrierOffloadV1 && fact.Bytes > 0)
+            {
+                total += (UInt128)fact.Bytes;
+            }
+        }
+
+        return total;
+    }
+
+    private static string Outcome(PaymentRecord payment) => payment.Resolution switch
+    {
+        PaymentResolution.Applied => "applied",
+        PaymentResolution.Unchanged => "already counted",
+        PaymentResolution.Unapplied => $"not applied ({payment.Reason})",
+        _ => "recorded",
+    };
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
+    [LoggerMessage(EventId = 7301, Level = LogLevel.Warning, Message = "Invoice {InvoiceId}: the ledger anchor could not be read for its document")]
+    private static partial void LogAnchorUnavailable(ILogger logger, string invoiceId, Exception exception);
+}

@@ -1,0 +1,30 @@
+using Billing.Domain.Burns;
+using Billing.Domain.Invoicing;
+
+namespace Billing.Documents.Invoices;
+
+/// <summary>Everything an invoice document shows, gathered by the application; <see cref="InvoicePdf"/> only lays it out.</summary>
+public sealed record InvoiceDocument
+{
+    public required Invoice Invoice { get; init; }
+
+    public required InvoiceIssuer Issuer { get; init; }
+
+    /// <summary>The payer's display name, when the registry knows one.</summary>
+    public string? PayerName { get; init; }
+
+    /// <summary>When the invoice was finalized (its ledger entry's time); null if unknown.</summary>
+    public DateTimeOffset? IssuedAt { get; init; }
+
+    /// <summary>When this document was made (the PDF's creation date).</summary>
+    public required DateTimeOffset GeneratedAt { get; init; }
+
+    /// <summary>For carriers: offload bytes metered in the period (the Data Credits on the lines come from them).</summary>
+    public UInt128? OffloadBytes { get; init; }
+
+    public IReadOnlyList<InvoicePayment> Payments { get; init; } = [];
+
+    public IReadOnlyList<BurnIntent> Burns { get; init; } = [];
+
+    public required InvoiceLedgerRecord Ledger { get; init; }
+}

@@ -1,0 +1,101 @@
+using Billing.Cli.Rendering;
+using Billing.Contracts.Burns;
+using Billing.Contracts.Invoices;
+using Billing.Contracts.Ledger;
+using Billing.Contracts.Usage;
+using Spectre.Console;
+
+namespace Billing.Cli.Tests.Rendering;
+
+/// <summary>Tables against realistic data at the width a pipe gets (80): nothing wider, no id split inside a cell.</summary>
+public sealed class RenderersTests
+{
+    private const string Signature = "5Kq3Vd9xR2mJYwTqz8NfA4pLsB7cHeU1gWiXoZkD6rMtQn3yEvGbCu2aSjPhFw9LxTdRe8KmYq7NzBa4VcUo1x9Tz";
+    private const string Hotspot = "112CuoXo7WCcp6GGwDNBo6H5nKXGH45UNJ39iEefdv2mwmnwdFH";
+
+    /// <summary>Draws at <paramref name="width"/> columns; every line fits but the whole values named, which stand alone.</summary>
+    private static string Render(int width, Action<IAnsiConsole> draw, params string[] wholeValues)
+    {
+        var text = new StringWriter { NewLine = "\n" };
+        draw(CliHarness.Console(text, width));
+        Assert.All(text.ToString().Split('\n').Where(l => !wholeValues.Contains(l)), l => Assert.True(l.Length <= width, $"{l.Length} columns: {l}"));
+        return text.ToString();
+    }
+
+    private static void AssertContainsAll(string text, params string[] expected) =>
+        Assert.All(expected, e => Assert.Contains(e, text, StringComparison.Ordinal));
+
+    private static BurnView Burn(string invoiceId) => new(
+        "burn-" + invoiceId, invoiceId, 233_080, "2.50", "93232000000", 8, "finalized", Signature, 312_456_789, "carrier-tmo", "USD",
+        "TokenMint1111111111111111111111111111111111", $"billing:burn:v1:{invoiceId}:burn-{invoiceId}", null, 1, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public void Burns_At80Columns_FitsAndPrintsTheFullSignatureOnItsOwnLine()
+    {
+        string text = Render(80, c => Renderers.Burns(c, [Burn("INV-carrier-tmo-202611"), Burn("INV-carrier-with-a-very-long-partner-name-202611")]), Signature);
+
+        Assert.Equal(2, text.Split('\n').Count(l => l == Signature));
+        AssertContainsAll(text, "5Kq3…x9Tz", "2,330.80 USD", "932.32000000", "INV-carrier-tmo-202611"); // a normal id stays whole
+    }
+
+    [Fact]
+    public void Burns_WideTerminal_KeepsEveryColumnWhole()
+    {
+        string text = Render(240, c => Renderers.Burns(c, [Burn("INV-carrier-tmo-202611")]));
+
+        var tableLines = text.Split('\n').Where(l => l.Contains('│', StringComparison.Ordinal)).ToList();
+        Assert.Contains(tableLines, l => l.Contains(Signature, StringComparison.Ordinal) && l.Contains("burn-INV-carrier-tmo-202611", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void InvoiceList_At80Columns_FitsWithTotalsInMajorUnits()
+    {
+        var period = new InvoicePeriodRange("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z");
+
+        string text = Render(80, c => Renderers.InvoiceList(c,
+        [
+            new InvoiceSummaryResponse("INV-carrier-tmo-202611", "carrier-tmo", "carrier-standard-v1", period, "partially_paid", "USD", "2330.80", 233_080, 1, "in_1QxYzAbCdEfGhIjKlMnOpQrS"),
+            new InvoiceSummaryResponse("INV-tenant-lab-202611", "tenant-lab", "compute-standard-v1", period, "finalized", "USD", "1234567.89", 123_456_789, 4, null),
+        ], "invoices for 2026-11"));
+
+        AssertContainsAll(text, "INV-carrier-tmo-202611", "2,330.80 USD", "1,234,567.89 USD");
+    }
+
+    [Fact]
+    public void Invoice_ComputeLinesAt80Columns_Fits()
+    {
+        var lines = new[] { "H100", "A100", "L40S", "RTX4090" }
+            .Select(m => new InvoiceLineResponse("compute.gpu_seconds", $"GPU compute ({m})", new Dictionary<string, string> { ["gpuModel"] = m }, 123_456.123456m, "GPU-hour", "2.00", "246912.25"))
+            .ToList();
+        var invoice = new InvoiceResponse("INV-tenant-lab-202611", "tenant-lab", "compute-standard-v1", new InvoicePeriodRange("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"),
+            "finalized", "USD", lines, null, null, null, null, "987649.00", 98_764_900, null, new InvoiceLedgerLinks("invoice-finalized:INV-tenant-lab-202611", "/api/v1/ledger/proof/x"));
+
+        string text = Render(80, c => Renderers.Invoice(c, invoice));
+
+        AssertContainsAll(text, "987,649.00 USD", "246,912.25", "GPU compute (RTX4090)");
+    }
+
+    [Fact]
+    public void Usage_HotspotGroupsAt80Columns_FitsWithShortenedHotspots()
+    {
+        var rows = Enumerable.Range(1, 3).Select(d => new UsageRowResponse($"2026-11-0{d}T00:00:00Z", new Dictionary<string, string> { ["hotspot"] = Hotspot, ["rat"] = "wlan" }, 123_456_789_012m)).ToList();
+
+        string text = Render(80, c => Renderers.Usage(c, new UsageQueryResponse("carrier-tmo", "offload.bytes", "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", "day", rows)));
+
+        Assert.Contains("370,370,367,036", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Balances_MinorAndBaseUnits_PrintMajorUnitsWithCurrencyAndTokenDecimals()
+    {
+        string text = Render(80, c => Renderers.Balances(c,
+        [
+            new LedgerBalance("receivable:carrier-tmo", "USD", "233080"),
+            new LedgerBalance("revenue:usage", "USD", "-233080"),
+            new LedgerBalance("tokens:burned", "TOKEN", "93232000000"),
+        ], tokenDecimals: 8));
+
+        AssertContainsAll(text, "2,330.80 USD", "-2,330.80 USD", "932.32000000 TOKEN");
+        Assert.DoesNotContain("233080", text, StringComparison.Ordinal);
+    }
+}
