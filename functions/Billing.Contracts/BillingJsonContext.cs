@@ -5,9 +5,11 @@ using Billing.Contracts.Invoices;
 using Billing.Contracts.Periods;
 using Billing.Contracts.Burns;
 using Billing.Contracts.Ledger;
+using Billing.Contracts.Partners;
 using Billing.Contracts.Payments;
 using Billing.Contracts.Problems;
 using Billing.Contracts.Usage;
+using Billing.Contracts.WebConsole;
 
 namespace Billing.Contracts;
 
@@ -37,4 +39,7 @@ namespace Billing.Contracts;
 [JsonSerializable(typeof(LedgerBalancesResponse))]
 [JsonSerializable(typeof(LedgerEntriesResponse))]
 [JsonSerializable(typeof(LedgerProofResponse))]
+// The caller of a key, and the web console's explorer settings.
+[JsonSerializable(typeof(CallerResponse))]
+[JsonSerializable(typeof(ConsoleConfigResponse))]
 public sealed partial class BillingJsonContext : JsonSerializerContext;

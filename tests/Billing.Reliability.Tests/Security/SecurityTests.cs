@@ -57,6 +57,10 @@ public class SecurityTests(SecurityFixture fixture, ITestOutputHelper output)
         // Payers and finance may read proofs (an unknown entry is 404, for a payer also another payer's); a provider never.
         ("ledger proof of an unknown entry", "GET", "api/v1/ledger/proof/nope", [401, 401, 404, 404, 403, 404, 404]),
         ("openapi document", "GET", "api/openapi.json", [200, 200, 200, 200, 200, 200, 200]),
+        ("who am I", "GET", "api/v1/me", [401, 401, 200, 200, 200, 200, 200]),
+        // The web console is anonymous static content (the page asks for a key); nothing outside it is reachable.
+        ("console page", "GET", "api/console/", [200, 200, 200, 200, 200, 200, 200]),
+        ("console: a path outside it", "GET", "api/console/..%2Fhost.json", [404, 404, 404, 404, 404, 404, 404]),
         ("stripe webhook without signature", "POST", "api/v1/stripe/webhook", [400, 400, 400, 400, 400, 400, 400]),
     ];
 
