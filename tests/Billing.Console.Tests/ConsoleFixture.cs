@@ -23,8 +23,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
-    /// <summary>The carrier's hotspots and the bytes each sent in the last day (the usage the charts must show).</summary>
-    public Dictionary<string, long> BytesByHotspot { get; } = [];
+    /// <summary>Every session carrier-tmo sent: its time, hotspot and bytes (what the charts must add up).</summary>
+    public List<(DateTimeOffset Time, string Hotspot, long Bytes)> CarrierSessions { get; } = [];
 
     public DateTimeOffset Now { get; } = DateTimeOffset.UtcNow;
 
@@ -101,8 +101,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
         {
             string hotspot = hotspots[i % 3];
             long up = 1_000_000L * (i + 1), down = 250_000L * (i + 3);
-            BytesByHotspot[hotspot] = BytesByHotspot.GetValueOrDefault(hotspot) + up + down;
-            recent.Add(SampleEvents.Carrier($"console-{hotspot}-{i}", hotspot, up, down, Now.AddMinutes(-30 - (i * 70)), rats[i % 3]));
+            var time = Now.AddMinutes(-30 - (i * 70));
+            CarrierSessions.Add((time, hotspot, up + down));
+            recent.Add(SampleEvents.Carrier($"console-{hotspot}-{i}", hotspot, up, down, time, rats[i % 3]));
         }
 
         await PostAsync(PlatformFixture.CarrierKey, recent);
@@ -110,6 +111,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
         // The previous month, closed: invoices for carrier-tmo and tenant-lab.
         var lastDay = monthStart.AddHours(-3);
+        CarrierSessions.Add((lastDay, hotspots[0], 100_000_000));
+        CarrierSessions.Add((lastDay.AddMinutes(20), hotspots[1], 133_333_332));
         await PostAsync(PlatformFixture.CarrierKey, new JsonArray(
             SampleEvents.Carrier("console-prev-1", hotspots[0], 60_000_000, 40_000_000, lastDay),
             SampleEvents.Carrier("console-prev-2", hotspots[1], 123_456_789, 9_876_543, lastDay.AddMinutes(20), "nr")));

@@ -16,6 +16,7 @@ public static class GetCallerFunction
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet(Route, (HttpContext http) => Invoke(http))
+            .WithName("GetCaller").Produces<CallerResponse>()
             .RequireRoles("every partner may read who it is", Enum.GetValues<PartnerRole>());
 
     public static JsonHttpResult<CallerResponse> Invoke(HttpContext http)

@@ -39,6 +39,15 @@ export function units(amount, decimals) {
   return (neg ? '-' : '') + s;
 }
 
+// Minor-unit exponents of the currencies the platform bills in (ISO 4217).
+const CURRENCY_DIGITS = { USD: 2, EUR: 2, GBP: 2, CHF: 2, JPY: 0 };
+
+/** A ledger amount (an integer in minor or base units) in major units for a currency; other assets in base units. */
+export function ledgerAmount(amount, asset) {
+  const digits = CURRENCY_DIGITS[asset?.toUpperCase()];
+  return digits === undefined ? `${integer(amount)} ${asset} (base units)` : `${units(amount, digits)} ${asset}`;
+}
+
 /** Money as the API writes it (a decimal string) with its currency. */
 export const money = (amount, currency) => `${amount} ${currency ?? ''}`.trim();
 

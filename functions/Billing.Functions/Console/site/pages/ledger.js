@@ -1,6 +1,6 @@
 // Ledger: verification against the anchors on chain, the latest entries (finance), and the proof check of one entry.
 import { getJson, query } from '../api.js';
-import { h, table, badge, short, explorerLink, stat, facts, problemBox } from '../format.js';
+import { h, table, badge, short, explorerLink, stat, facts, problemBox, ledgerAmount } from '../format.js';
 
 export default async function ledger(root, { me, config, params }) {
   const entry = params.get('entry') ?? '';
@@ -54,7 +54,7 @@ async function proof(box, entryId, config) {
       ['Anchor transaction', explorerLink(config, 'tx', p.anchor.signature)],
       ['Proof', `${p.proof.length} step(s)`],
     ])), table(['Account', 'Asset', { text: 'Amount', class: 'num' }],
-      p.entry.postings.map(x => h('tr', {}, h('td', { class: 'mono' }, x.account), h('td', {}, x.asset), h('td', { class: 'num' }, x.amount)))),
+      p.entry.postings.map(x => h('tr', {}, h('td', { class: 'mono' }, x.account), h('td', {}, x.asset), h('td', { class: 'num', title: `${x.amount} minor/base units` }, ledgerAmount(x.amount, x.asset))))),
     h('p', { class: 'muted' }, 'Independent check: billing invoices verify / billing ledger verify --entry recompute this against the chain (see README).'));
   } catch (error) {
     box.append(problemBox(error));
@@ -76,7 +76,7 @@ async function latest(root) {
       h('td', {}, short(e.entryId, 14)),
       h('td', {}, e.kind),
       h('td', {}, e.occurredAt.replace('T', ' ').slice(0, 19)),
-      h('td', { class: 'mono lines' }, e.postings.map(p => `${p.account} ${p.amount} ${p.asset}`).join('\n')),
+      h('td', { class: 'mono lines' }, e.postings.map(p => `${p.account} ${ledgerAmount(p.amount, p.asset)}`).join('\n')),
       h('td', {}, short(e.hash)),
       h('td', {}, h('a', { href: '#/ledger' + query({ entry: e.entryId }) }, 'proof')))),
     { id: 'entry-list' }));

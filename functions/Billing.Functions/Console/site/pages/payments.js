@@ -29,7 +29,7 @@ export default async function payments(root, { config, params }) {
     burns.map(b => h('tr', { dataset: { burn: b.id } },
       h('td', {}, short(b.id)),
       h('td', {}, h('a', { href: `#/invoices/${encodeURIComponent(b.invoiceId)}` }, b.invoiceId)),
-      h('td', {}, b.payer),
+      h('td', { class: 'nowrap' }, b.payer),
       h('td', { class: 'num' }, `${units(b.usdMinor, 2)} ${b.currency}`),
       h('td', { class: 'num', title: `${b.tokenAmount} base units` }, units(b.tokenAmount, b.decimals)),
       h('td', {}, badge(b.status)),
