@@ -10,6 +10,7 @@ using Billing.Contracts.Payments;
 using Billing.Contracts.Problems;
 using Billing.Contracts.Rollups;
 using Billing.Contracts.Usage;
+using Billing.Contracts.WebConsole;
 
 namespace Billing.Contracts;
 
@@ -49,4 +50,7 @@ namespace Billing.Contracts;
 [JsonSerializable(typeof(CreatePartnerRequest))]
 [JsonSerializable(typeof(UpdatePartnerRequest))]
 [JsonSerializable(typeof(AuditListResponse))]
+// The caller of a key, and the web console's explorer settings.
+[JsonSerializable(typeof(CallerResponse))]
+[JsonSerializable(typeof(ConsoleConfigResponse))]
 public sealed partial class BillingJsonContext : JsonSerializerContext;

@@ -26,7 +26,10 @@ using Billing.Application.Partners;
 using Billing.Application.Telemetry;
 using Billing.Application.Metering;
 using Billing.Application.Startup;
+using Billing.Functions.GetCaller;
 using Billing.Functions.Health;
+using Billing.Functions.WebConsole;
+using Billing.Application.WebConsole;
 using Billing.Functions.ListInvoices;
 using Billing.Functions.MeterCarrierOffload;
 using Billing.Functions.MeterComputeUsage;
@@ -103,6 +106,8 @@ public static class BillingFunctionsApp
         services.AddSingleton<StripeWebhookFunction>();
         services.AddSingleton<BurnExecutorFunction>();
         services.AddBillingOpenApi();
+        services.AddWebConsole(builder.Configuration);
+        services.AddSingleton<ConsoleFunction>();
         return builder;
     }
 
@@ -156,6 +161,7 @@ public static class BillingFunctionsApp
         _ = services.GetRequiredService<IOptions<BurnOptions>>().Value;
         _ = services.GetRequiredService<IOptions<SolanaOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Billing.Payments.StripeOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
         _ = services.GetRequiredService<PlanCatalog>();
     }
 
@@ -205,6 +211,8 @@ public static class BillingFunctionsApp
         PartnerAuditFunction.Map(app);
         ListAuditFunction.Map(app);
         OpenApiFunction.Map(app);
+        GetCallerFunction.Map(app);
+        ConsoleFunction.Map(app);
 
         app.MapFallback((HttpContext c) => Problem.NotFound($"no route for {c.Request.Method} {c.Request.Path}").ToResult());
         return app;

@@ -6,7 +6,8 @@ namespace Billing.DevHost;
 /// <summary>Talks to the custom handler: posts invocations (applying their event hub outputs) and forwards plain HTTP requests.</summary>
 public sealed class HandlerInvoker(int port, EventHubBroker broker, Func<string?, string?> resolve, Action<string> log) : IDisposable
 {
-    private readonly HttpClient client = new() { Timeout = TimeSpan.FromMinutes(10) };
+    // Redirects go back to the caller as the handler answered them, as the Functions host passes them on.
+    private readonly HttpClient client = new(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromMinutes(10) };
     private long invocations;
     private long failedInvocations;
 

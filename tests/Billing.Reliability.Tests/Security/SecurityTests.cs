@@ -67,6 +67,10 @@ public class SecurityTests(SecurityFixture fixture, ITestOutputHelper output)
         ("partner audit", "GET", "api/v1/partners/sec-new-partner/audit", [401, 401, 403, 403, 403, 403, 200]),
         ("audit trail", "GET", "api/v1/audit", [401, 401, 403, 403, 403, 403, 200]),
         ("openapi document", "GET", "api/openapi.json", [200, 200, 200, 200, 200, 200, 200]),
+        ("who am I", "GET", "api/v1/me", [401, 401, 200, 200, 200, 200, 200]),
+        // The web console is anonymous static content (the page asks for a key); nothing outside it is reachable.
+        ("console page", "GET", "api/console/", [200, 200, 200, 200, 200, 200, 200]),
+        ("console: a path outside it", "GET", "api/console/..%2Fhost.json", [404, 404, 404, 404, 404, 404, 404]),
         ("stripe webhook without signature", "POST", "api/v1/stripe/webhook", [400, 400, 400, 400, 400, 400, 400]),
     ];
 

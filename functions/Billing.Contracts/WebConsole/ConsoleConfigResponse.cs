@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace Billing.Contracts.WebConsole;
+
+/// <summary>
+/// GET /api/console/config.json: where the console links a Solana signature. <see cref="Cluster"/> is the explorer's
+/// <c>cluster</c> (<c>mainnet-beta</c>, <c>devnet</c>, <c>testnet</c>, <c>custom</c>); <see cref="CustomUrl"/> is the
+/// RPC URL (scheme, host, port and path only) for <c>custom</c>, else null.
+/// </summary>
+public sealed record ConsoleConfigResponse(string Cluster, string Explorer, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? CustomUrl);

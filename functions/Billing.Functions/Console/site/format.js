@@ -1,0 +1,108 @@
+// DOM building and exact formatting. Money and token amounts are strings from the API: shown as given, or moved
+// between minor and major units by string arithmetic, never through floating point.
+
+/** Creates an element; children are nodes or text (never parsed as HTML). */
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') node.className = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else if (k === 'dataset') Object.assign(node.dataset, v);
+    else node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c !== undefined && c !== null && c !== false) node.append(c instanceof Node ? c : String(c));
+  }
+  return node;
+}
+
+/** An integer (string or BigInt) with thousands separators. */
+export function integer(value) {
+  const s = BigInt(value).toString();
+  const neg = s.startsWith('-');
+  const digits = neg ? s.slice(1) : s;
+  return (neg ? '-' : '') + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** An integer amount of base units as a decimal with `decimals` places: ("12345", 2) → "123.45". */
+export function units(amount, decimals) {
+  let s = BigInt(amount).toString();
+  const neg = s.startsWith('-');
+  if (neg) s = s.slice(1);
+  if (decimals > 0) {
+    s = s.padStart(decimals + 1, '0');
+    s = integer(s.slice(0, -decimals)) + '.' + s.slice(-decimals);
+  } else {
+    s = integer(s);
+  }
+  return (neg ? '-' : '') + s;
+}
+
+// Minor-unit exponents of the currencies the platform bills in (ISO 4217).
+const CURRENCY_DIGITS = { USD: 2, EUR: 2, GBP: 2, CHF: 2, JPY: 0 };
+
+/** A ledger amount (an integer in minor or base units) in major units for a currency; other assets in base units. */
+export function ledgerAmount(amount, asset) {
+  const digits = CURRENCY_DIGITS[asset?.toUpperCase()];
+  return digits === undefined ? `${integer(amount)} ${asset} (base units)` : `${units(amount, digits)} ${asset}`;
+}
+
+/** Money as the API writes it (a decimal string) with its currency. */
+export const money = (amount, currency) => `${amount} ${currency ?? ''}`.trim();
+
+/** Sum of exact integers (strings). */
+export const sum = (values) => values.reduce((a, v) => a + BigInt(v), 0n);
+
+/** A long id shortened for a table cell; the full value stays in the title and in the copy. */
+export function short(id, keep = 8) {
+  if (!id || id.length <= keep * 2 + 1) return h('span', { class: 'mono' }, id ?? '');
+  return h('span', { class: 'mono', title: id }, id.slice(0, keep) + '…' + id.slice(-keep));
+}
+
+export function badge(text) {
+  const kind = /^(ok|paid|finalized|active|verified|confirmed)$/i.test(text) ? 'ok'
+    : /^(failed|disabled|void|mismatch|error)/i.test(text) ? 'bad'
+      : /^(pending|partially_paid|signed|submitted|skipped|open)/i.test(text) ? 'warn' : 'info';
+  return h('span', { class: 'badge ' + kind }, text);
+}
+
+export function table(headers, rows, attrs = {}) {
+  return h('div', { class: 'table-wrap' }, h('table', attrs,
+    h('thead', {}, h('tr', {}, headers.map(c => typeof c === 'string' ? h('th', { scope: 'col' }, c) : h('th', { scope: 'col', class: c.class }, c.text)))),
+    h('tbody', {}, rows)));
+}
+
+export function facts(pairs) {
+  return h('dl', { class: 'facts' }, pairs.filter(p => p).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')]));
+}
+
+export function stat(label, value, attrs = {}) {
+  return h('div', { class: 'stat' }, h('div', { class: 'label' }, label), h('div', { class: 'value', ...attrs }, value));
+}
+
+/** The API's problem (or a transport failure) as an alert: status, title, detail and every field error. */
+export function problemBox(error) {
+  const p = error?.problem;
+  const status = error?.status;
+  return h('div', { class: 'problem', role: 'alert', dataset: { status: status ?? '' } },
+    h('strong', {}, status ? `${status} ${p?.title ?? statusText(status)}` : 'Request failed'),
+    ': ', p?.detail ?? (status ? `no details (${error.path})` : String(error?.message ?? error)),
+    p?.errors?.length ? h('ul', {}, p.errors.map(e => h('li', {}, h('code', {}, e.field), ': ', e.reason))) : null);
+}
+
+function statusText(status) {
+  return { 400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 503: 'Service unavailable' }[status] ?? 'Error';
+}
+
+/** A link to the configured Solana explorer for a transaction or an address. */
+export function explorerLink(config, kind, value) {
+  if (!value) return '—';
+  const url = new URL(`${config.explorer}/${kind}/${encodeURIComponent(value)}`);
+  if (config.cluster && config.cluster !== 'mainnet-beta') url.searchParams.set('cluster', config.cluster);
+  if (config.cluster === 'custom' && config.customUrl) url.searchParams.set('customUrl', config.customUrl);
+  return h('a', { href: url.toString(), target: '_blank', rel: 'noopener noreferrer', class: 'explorer', title: value }, short(value));
+}
+
+/** yyyy-MM-dd of a Date in UTC. */
+export const isoDate = (d) => d.toISOString().slice(0, 10);

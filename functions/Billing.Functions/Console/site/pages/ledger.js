@@ -1,0 +1,83 @@
+// Ledger: verification against the anchors on chain, the latest entries (finance), and the proof check of one entry.
+import { getJson, query } from '../api.js';
+import { h, table, badge, short, explorerLink, stat, facts, problemBox, ledgerAmount } from '../format.js';
+
+export default async function ledger(root, { me, config, params }) {
+  const entry = params.get('entry') ?? '';
+  root.append(h('h1', {}, 'Ledger'));
+  const form = h('form', { class: 'filters card', id: 'proof-form' },
+    h('div', {}, h('label', { for: 'l-entry' }, 'Entry id (e.g. an invoice\'s ledger entry)'), h('input', { id: 'l-entry', name: 'entry', value: entry, size: 40, required: true })),
+    h('button', { type: 'submit' }, 'Check proof'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    location.hash = '#/ledger' + query(Object.fromEntries(new FormData(form)));
+  });
+  const proofBox = h('div', { id: 'proof' });
+  if (me.role === 'Finance') await verify(root, config);
+  root.append(h('h2', {}, 'Proof of one entry'), form, proofBox);
+  if (entry) await proof(proofBox, entry, config);
+  if (me.role === 'Finance') await latest(root);
+}
+
+async function verify(root, config) {
+  root.append(h('h2', {}, 'Verification'));
+  try {
+    const v = await getJson('/api/v1/ledger/verify');
+    root.append(
+      h('div', { class: 'stats', id: 'verify' },
+        stat('Book', v.ok ? badge('verified') : badge('mismatch'), { id: 'verify-status', dataset: { ok: String(v.ok) } }),
+        stat('Entries', String(v.entries)),
+        stat('Anchors on chain', String(v.anchors)),
+        stat('Pending anchors', String(v.pendingAnchors))),
+      h('div', { class: 'card' }, facts([
+        ['Ledger', v.ledger ?? '—'],
+        ['Anchor authority', v.authority ? explorerLink(config, 'address', v.authority) : '—'],
+      ])));
+    if (v.problems.length) root.append(h('ul', { class: 'problem', role: 'alert' }, v.problems.map(p => h('li', {}, p))));
+  } catch (error) {
+    root.append(problemBox(error));
+  }
+}
+
+async function proof(box, entryId, config) {
+  try {
+    const p = await getJson(`/api/v1/ledger/proof/${encodeURIComponent(entryId)}`);
+    box.append(h('div', { class: 'card' }, facts([
+      ['Result', p.verified ? badge('verified') : badge('failed')],
+      ['Entry', h('span', { class: 'mono' }, p.entryId)],
+      ['Sequence', String(p.sequence)],
+      ['Hash', h('span', { class: 'mono' }, p.hash)],
+      ['Kind', p.entry.kind],
+      ['Occurred at', p.entry.occurredAt],
+      ['Anchor', `${p.anchor.ledger}/${p.anchor.book}, entries ${p.anchor.fromSeq}–${p.anchor.toSeq}, ${p.anchor.status}`],
+      ['Merkle root', h('span', { class: 'mono' }, p.anchor.root)],
+      ['Anchor transaction', explorerLink(config, 'tx', p.anchor.signature)],
+      ['Proof', `${p.proof.length} step(s)`],
+    ])), table(['Account', 'Asset', { text: 'Amount', class: 'num' }],
+      p.entry.postings.map(x => h('tr', {}, h('td', { class: 'mono' }, x.account), h('td', {}, x.asset), h('td', { class: 'num', title: `${x.amount} minor/base units` }, ledgerAmount(x.amount, x.asset))))),
+    h('p', { class: 'muted' }, 'Independent check: billing invoices verify / billing ledger verify --entry recompute this against the chain (see README).'));
+  } catch (error) {
+    box.append(problemBox(error));
+  }
+}
+
+async function latest(root) {
+  const head = await getJson('/api/v1/ledger/entries?limit=1');
+  const last = head.head.sequence;
+  root.append(h('h2', {}, 'Latest entries'));
+  if (!last) {
+    root.append(h('p', {}, 'The book is empty.'));
+    return;
+  }
+  const page = await getJson('/api/v1/ledger/entries' + query({ from: Math.max(1, last - 19), limit: 20 }));
+  root.append(table(['Seq', 'Entry', 'Kind', 'Occurred (UTC)', 'Postings', 'Hash', ''],
+    page.entries.slice().reverse().map(e => h('tr', {},
+      h('td', { class: 'num' }, String(e.sequence)),
+      h('td', {}, short(e.entryId, 14)),
+      h('td', {}, e.kind),
+      h('td', {}, e.occurredAt.replace('T', ' ').slice(0, 19)),
+      h('td', { class: 'mono lines' }, e.postings.map(p => `${p.account} ${ledgerAmount(p.amount, p.asset)}`).join('\n')),
+      h('td', {}, short(e.hash)),
+      h('td', {}, h('a', { href: '#/ledger' + query({ entry: e.entryId }) }, 'proof')))),
+    { id: 'entry-list' }));
+}
