@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Azure;
-using Azure.Data.Tables;
 using Billing.Domain.Partners;
 
 namespace Billing.Storage;
