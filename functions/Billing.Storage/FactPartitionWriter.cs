@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Azure;
-using Azure.Data.Tables;
 using Billing.Storage.Rollups;
 
 namespace Billing.Storage;

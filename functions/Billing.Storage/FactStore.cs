@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Azure;
-using Azure.Data.Tables;
 using Billing.Domain.Metering;
 
 namespace Billing.Storage;

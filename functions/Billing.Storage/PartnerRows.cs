@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Azure.Data.Tables;
 using Billing.Domain;
 using Billing.Domain.Partners;
 

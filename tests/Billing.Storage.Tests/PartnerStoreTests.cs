@@ -1,7 +1,5 @@
 using Azure.Data.Tables;
 using Billing.Domain.Partners;
-using Billing.Storage;
-using Billing.Tests.Shared;
 
 namespace Billing.Storage.Tests;
 

@@ -9,7 +9,6 @@ using Billing.Solana.Rpc;
 using Billing.Storage;
 using Billing.Storage.Ledger;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Invoicing;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Billing.Application.Invoicing;
 
 /// <summary>Checks <see cref="InvoiceIssuerOptions"/> at start: printable text that fits an invoice head.</summary>

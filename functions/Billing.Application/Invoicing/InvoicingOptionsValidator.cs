@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Billing.Application.Invoicing;
 
 /// <summary>Checks <see cref="InvoicingOptions"/> at start.</summary>

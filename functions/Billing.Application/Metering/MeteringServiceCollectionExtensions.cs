@@ -3,10 +3,6 @@ using Billing.Application.Usage;
 using Billing.Domain.Events;
 using Billing.Publishing;
 using Billing.Storage;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Metering;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Billing.Domain.Partners;
 using Billing.Storage;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Partners;
 

@@ -7,7 +7,6 @@ using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
 using Billing.Storage;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Partners;
 

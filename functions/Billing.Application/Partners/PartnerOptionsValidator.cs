@@ -1,7 +1,6 @@
 using Billing.Domain.Events;
 using Billing.Domain.Partners;
 using Billing.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Partners;
 

@@ -1,8 +1,4 @@
 using Billing.Domain.Partners;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Partners;
 

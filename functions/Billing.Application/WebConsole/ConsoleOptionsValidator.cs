@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Billing.Application.WebConsole;
 
 /// <summary>Checks <c>Billing:Console</c> at start, so a bad explorer setting names itself instead of breaking every link.</summary>

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-
 namespace Billing.Application.WebConsole;
 
 /// <summary>Composition of the web console's settings: <c>Billing:Console</c> bound and validated at start.</summary>

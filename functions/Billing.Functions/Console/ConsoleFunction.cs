@@ -1,7 +1,5 @@
 using Billing.Application.WebConsole;
-using Billing.Contracts;
 using Billing.Contracts.WebConsole;
-using Billing.Functions.Http;
 using Billing.Functions.Infrastructure;
 using Billing.Solana.Configuration;
 using Microsoft.Extensions.Options;

@@ -1,10 +1,5 @@
 using Billing.Application.Partners;
-using Billing.Contracts;
 using Billing.Contracts.Partners;
-using Billing.Contracts.Problems;
-using Billing.Domain.Partners;
-using Billing.Functions.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.CreatePartner;
 

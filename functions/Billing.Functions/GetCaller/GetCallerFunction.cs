@@ -1,8 +1,4 @@
-using Billing.Contracts;
 using Billing.Contracts.Partners;
-using Billing.Domain.Partners;
-using Billing.Functions.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.GetCaller;
 

@@ -1,14 +1,9 @@
 using Billing.Application.Invoicing;
-using Billing.Contracts;
 using Billing.Contracts.Invoices;
-using Billing.Contracts.Problems;
 using Billing.Documents.Invoices;
 using Billing.Domain.Invoicing;
-using Billing.Domain.Partners;
-using Billing.Functions.Http;
 using Billing.Functions.Infrastructure;
 using Billing.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.GetInvoice;
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Billing.Contracts.Problems;
 using Billing.Domain.Invoicing;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.Http;
 

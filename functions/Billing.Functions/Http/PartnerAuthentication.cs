@@ -1,5 +1,4 @@
 using Billing.Application.Partners;
-using Billing.Domain.Partners;
 
 namespace Billing.Functions.Http;
 

@@ -2,9 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Billing.Application.Partners;
-using Billing.Contracts.Problems;
 using Billing.Domain.Events;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.Http;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Billing.Application.Partners;
 using Billing.Contracts.Partners;
-using Billing.Domain.Partners;
 using Billing.Storage;
 
 namespace Billing.Functions.Http;

@@ -1,10 +1,7 @@
 using System.Text.Json;
 using Billing.Application.Ingestion;
-using Billing.Contracts;
-using Billing.Contracts.Problems;
 using Billing.Contracts.Usage;
 using Billing.Functions.Infrastructure;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.IngestUsage;
 

@@ -1,16 +1,12 @@
 using Billing.Application.Ingestion;
 using Billing.Application.Telemetry;
-using Billing.Contracts.Problems;
 using Billing.Contracts.Usage;
 using Billing.Domain.Events;
-using Billing.Domain.Partners;
 using System.Text;
 using Billing.Functions.HostProtocol;
-using Billing.Functions.Http;
 using Billing.Functions.Infrastructure;
 using Billing.Publishing;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.OpenApi;
 
 namespace Billing.Functions.IngestUsage;

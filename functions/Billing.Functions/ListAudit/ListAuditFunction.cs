@@ -1,13 +1,8 @@
 using System.Globalization;
 using Billing.Application.Partners;
-using Billing.Contracts;
 using Billing.Contracts.Partners;
-using Billing.Contracts.Problems;
 using Billing.Domain;
 using Billing.Domain.Events;
-using Billing.Domain.Partners;
-using Billing.Functions.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.ListAudit;
 

@@ -1,12 +1,7 @@
-using Billing.Contracts;
 using Billing.Contracts.Invoices;
-using Billing.Contracts.Problems;
 using Billing.Domain;
-using Billing.Domain.Partners;
-using Billing.Functions.Http;
 using Billing.Functions.Infrastructure;
 using Billing.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.ListInvoices;
 

@@ -1,14 +1,9 @@
 using System.Globalization;
 using Billing.Application.Usage;
-using Billing.Contracts;
-using Billing.Contracts.Problems;
 using Billing.Contracts.Usage;
 using Billing.Domain.Events;
 using Billing.Domain.Metering;
-using Billing.Domain.Partners;
-using Billing.Functions.Http;
 using Billing.Functions.Infrastructure;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.QueryUsage;
 

@@ -1,11 +1,6 @@
 using Billing.Application.Rollups;
-using Billing.Contracts;
-using Billing.Contracts.Problems;
 using Billing.Contracts.Rollups;
-using Billing.Domain.Partners;
-using Billing.Functions.Http;
 using Billing.Functions.VerifyRollups;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.RebuildRollups;
 

@@ -1,10 +1,5 @@
 using Billing.Application.Rollups;
-using Billing.Contracts;
-using Billing.Contracts.Problems;
 using Billing.Contracts.Rollups;
-using Billing.Domain.Partners;
-using Billing.Functions.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Billing.Functions.VerifyRollups;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Azure.Data.Tables;
 using Billing.Domain.Metering;
 using Billing.Domain.Metering.Rollups;
 

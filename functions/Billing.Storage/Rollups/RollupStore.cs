@@ -1,5 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
 using Billing.Domain.Metering;
 using Billing.Domain.Metering.Rollups;
 

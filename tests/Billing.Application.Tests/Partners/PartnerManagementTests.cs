@@ -2,8 +2,6 @@ using Billing.Application.Partners;
 using Billing.Domain;
 using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
-using Billing.Storage;
-using Billing.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

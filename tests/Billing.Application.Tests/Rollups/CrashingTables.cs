@@ -1,7 +1,6 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
-using Billing.Storage;
 
 namespace Billing.Application.Tests.Rollups;
 

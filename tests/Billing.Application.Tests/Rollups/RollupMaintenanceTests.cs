@@ -4,9 +4,7 @@ using Billing.Application.Usage;
 using Billing.Domain;
 using Billing.Domain.Events;
 using Billing.Domain.Metering;
-using Billing.Storage;
 using Billing.Storage.Rollups;
-using Billing.Tests.Shared;
 
 namespace Billing.Application.Tests.Rollups;
 

@@ -3,8 +3,6 @@ using Billing.Application.Usage;
 using Billing.Domain.Events;
 using Billing.Domain.Metering;
 using Billing.Domain;
-using Billing.Storage;
-using Billing.Tests.Shared;
 
 namespace Billing.Application.Tests.Rollups;
 

@@ -2,7 +2,6 @@ using System.Text;
 using Billing.Documents.Invoices;
 using Billing.Domain;
 using Billing.Domain.Invoicing;
-using Billing.Tests.Shared;
 
 namespace Billing.Documents.Tests.Invoices;
 

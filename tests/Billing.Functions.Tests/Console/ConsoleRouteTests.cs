@@ -1,9 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Billing.Tests.Shared;
 
 namespace Billing.Functions.Tests.WebConsole;
 

@@ -1,10 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 using Billing.Payments;
 using Billing.StripeSimulator;
-using Billing.Tests.Shared;
 
 namespace Billing.Functions.Tests.Invoicing;
 

@@ -1,15 +1,7 @@
 using Billing.Application.Invoicing;
 using Billing.Application.Partners;
-using Billing.Domain;
-using Billing.Domain.Events;
-using Billing.Domain.Metering;
-using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
-using Billing.Storage;
-using Billing.Tests.Shared;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Billing.Functions.Tests.Invoicing;
 

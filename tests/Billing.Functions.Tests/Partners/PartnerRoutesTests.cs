@@ -1,7 +1,4 @@
-using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
-using Billing.Tests.Shared;
 
 namespace Billing.Functions.Tests.Partners;
 
