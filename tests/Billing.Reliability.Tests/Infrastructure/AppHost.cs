@@ -45,7 +45,9 @@ public sealed class AppHost : IAsyncDisposable
         {
             AppDirectory = PlatformFixture.AppDirectory(),
             Port = 0,
-            Partitions = 4,
+            // As deployed (infra/main.bicep's default): ingestion keys each payer to one partition, so the load test's
+            // eight carriers need as many partitions as Azure gets, or the hash stacks several of them on one reader.
+            Partitions = 8,
             Settings = settings,
             Log = line =>
             {
