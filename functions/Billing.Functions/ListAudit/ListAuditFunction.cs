@@ -1,8 +1,6 @@
-using System.Globalization;
 using Billing.Application.Partners;
 using Billing.Contracts.Partners;
 using Billing.Domain;
-using Billing.Domain.Events;
 
 namespace Billing.Functions.ListAudit;
 
@@ -42,22 +40,11 @@ public static class ListAuditFunction
 
     private static DateTimeOffset Instant(string? text, string field, DateTimeOffset fallback, List<ApiFieldError> errors)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        if (!QueryInstants.TryParse(text, fallback, out var value))
         {
-            return fallback;
+            errors.Add(new(field, QueryInstants.Reason));
         }
 
-        if (Rfc3339.TryParse(text, out var t))
-        {
-            return t.ToUniversalTime();
-        }
-
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-        {
-            return new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        }
-
-        errors.Add(new(field, "must be an RFC 3339 date-time (e.g. 2026-10-01T00:00:00Z) or a date (yyyy-MM-dd)"));
-        return fallback;
+        return value;
     }
 }

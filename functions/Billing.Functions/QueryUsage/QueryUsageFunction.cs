@@ -1,4 +1,3 @@
-using System.Globalization;
 using Billing.Application.Usage;
 using Billing.Contracts.Usage;
 using Billing.Domain.Events;
@@ -111,23 +110,11 @@ public sealed class QueryUsageFunction(UsageQuery query, TimeProvider time)
 
     private static DateTimeOffset ParseTime(string? text, string field, DateTimeOffset fallback, List<FieldError> errors)
     {
-        if (NullIfEmpty(text) is null)
+        if (!QueryInstants.TryParse(text, fallback, out var value))
         {
-            return fallback;
+            errors.Add(new(field, QueryInstants.Reason));
         }
 
-        if (Rfc3339.TryParse(text, out var t))
-        {
-            return t.ToUniversalTime();
-        }
-
-        // A plain date is convenient on the command line: midnight UTC.
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-        {
-            return new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        }
-
-        errors.Add(new(field, "must be an RFC 3339 date-time (e.g. 2026-10-01T00:00:00Z) or a date (yyyy-MM-dd)"));
-        return fallback;
+        return value;
     }
 }
