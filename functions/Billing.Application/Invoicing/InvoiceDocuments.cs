@@ -1,6 +1,6 @@
 using Billing.Application.Ledger;
+using Billing.Application.Usage;
 using Billing.Documents.Invoices;
-using Billing.Domain.Events;
 using Billing.Domain.Invoicing;
 using Billing.Domain.Ledger;
 using Billing.Domain.Metering;
@@ -20,6 +20,7 @@ public sealed partial class InvoiceDocuments(
     PaymentStore payments,
     BurnStore burns,
     FactStore facts,
+    PartnerStore partners,
     LedgerStore ledgerStore,
     LedgerReader ledger,
     IOptions<InvoiceIssuerOptions> issuer,
@@ -36,11 +37,13 @@ public sealed partial class InvoiceDocuments(
         var paid = await payments.ListAsync(id, cancellationToken).ConfigureAwait(false);
         var burned = await burns.ListAsync(id, cancellationToken).ConfigureAwait(false);
         var record = await LedgerAsync(id, cancellationToken).ConfigureAwait(false);
+        var payer = await partners.GetAsync(invoice.Payer, cancellationToken).ConfigureAwait(false);
         var options = issuer.Value;
         return new InvoiceDocument
         {
             Invoice = invoice,
             Issuer = new InvoiceIssuer(options.Name, options.Address, NullIfEmpty(options.Email), NullIfEmpty(options.TaxId)),
+            PayerName = NullIfEmpty(payer?.DisplayName),
             IssuedAt = record.Entry?.OccurredAt,
             GeneratedAt = time.GetUtcNow(),
             OffloadBytes = invoice.Lines.Any(l => l.Meter == Meters.OffloadBytes) ? await OffloadBytesAsync(invoice, cancellationToken).ConfigureAwait(false) : null,
@@ -78,19 +81,21 @@ public sealed partial class InvoiceDocuments(
         }
     }
 
-    /// <summary>Offload bytes of the payer's facts in the period, summed in 128 bits (what the Data Credits were rated from).</summary>
+    /// <summary>
+    /// Offload bytes of the payer in the period, summed in 128 bits from the month rollups the close rated (a carrier's
+    /// month can hold millions of facts: reading them for a document would take minutes).
+    /// </summary>
     private async Task<UInt128> OffloadBytesAsync(Invoice invoice, CancellationToken cancellationToken)
     {
-        UInt128 total = 0;
-        await foreach (var fact in facts.QueryAsync(invoice.Payer, invoice.Period.Start, invoice.Period.End, cancellationToken).ConfigureAwait(false))
+        var rows = await new UsageReader(facts).ReadAsync(
+            invoice.Payer, Meters.OffloadBytesMeter, UsageWindow.Month, invoice.Period.Start, invoice.Period.End, [], source: null, cancellationToken).ConfigureAwait(false);
+        Int128 total = 0;
+        foreach (var row in rows)
         {
-            if (fact.Type == EventTypes.CarrierOffloadV1 && fact.Bytes > 0)
-            {
-                total += (UInt128)fact.Bytes;
-            }
+            total += row.Quantity;
         }
 
-        return total;
+        return (UInt128)total;
     }
 
     private static string Outcome(PaymentRecord payment) => payment.Resolution switch

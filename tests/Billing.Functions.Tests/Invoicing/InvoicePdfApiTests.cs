@@ -43,6 +43,11 @@ public class InvoicePdfApiTests(InvoicingPlatformFixture fixture) : IClassFixtur
         using var close = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, $"api/v1/periods/{period}/close?force=true", PlatformFixture.FinanceKey));
         Assert.Equal(HttpStatusCode.OK, close.StatusCode);
 
+        using var rename = platform.Request(HttpMethod.Patch, "api/v1/partners/carrier-tmo", PlatformFixture.FinanceKey);
+        rename.Content = new StringContent("""{"displayName":"T-Mobile Offload"}""", Encoding.UTF8, "application/json");
+        using var renamed = await platform.Client.SendAsync(rename);
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+
         var byAccept = await GetAsync($"api/v1/invoices/{id}", PlatformFixture.FinanceKey, "application/pdf");
         var byQuery = await GetAsync($"api/v1/invoices/{id}?format=pdf", PlatformFixture.CarrierKey);
         var stranger = await GetAsync($"api/v1/invoices/{id}?format=pdf", PlatformFixture.TenantKey);
@@ -56,7 +61,7 @@ public class InvoicePdfApiTests(InvoicingPlatformFixture fixture) : IClassFixtur
         Assert.Equal((HttpStatusCode.BadRequest, "application/problem+json"), (unknown.Status, unknown.Type));
         Assert.Contains("\"format\"", Encoding.UTF8.GetString(unknown.Body), StringComparison.Ordinal);
         string text = (await PdfText.ReadAsync(byAccept.Body)).All;
-        foreach (string expected in new[] { id, "carrier-tmo", period, "finalized", "1,234,568", "12.35", "12.35 USD", "123,456,789,000 bytes", "1,234,568 DC", $"invoice-finalized:{id}" })
+        foreach (string expected in new[] { id, "carrier-tmo", period, "finalized", "1,234,568", "12.35", "12.35 USD", "123,456,789,000 bytes", "1,234,568 DC", $"invoice-finalized:{id}", "T-Mobile Offload (carrier-tmo)" })
         {
             Assert.Contains(expected, text, StringComparison.Ordinal);
         }
