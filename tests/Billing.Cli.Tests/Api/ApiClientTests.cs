@@ -54,6 +54,44 @@ public sealed class ApiClientTests
         Assert.Equal(["[]", "[]"], server.Requests.Select(r => r.Body));
     }
 
+    [Theory]
+    [InlineData(429, true)]
+    [InlineData(500, false)]
+    [InlineData(503, false)]
+    public async Task SendAsync_NotRepeatable_RetriedOnlyWhenTheApiCertainlyDidNotAct(int status, bool retried)
+    {
+        // Issuing a key twice would leave the operator holding a key that is already being replaced.
+        await using var server = await StubServer.StartAsync((_, n) => FailThenOk(status, n));
+        var clock = new InstantTimeProvider();
+        using var http = new HttpClient();
+        var api = new ApiClient(http, server.Url, new RetryPolicy { BaseDelay = BaseDelay, MaxDelay = MaxDelay, TimeProvider = clock });
+
+        var response = await api.SendAsync(new ApiRequest(HttpMethod.Post, "/api/v1/partners/p-1/keys", "k") { Repeatable = false }, CancellationToken.None);
+
+        Assert.Equal(retried ? 200 : status, response.Status);
+        Assert.Equal(retried ? 2 : 1, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task SendAsync_NotRepeatableAndConnectionRefused_IsRetriedBecauseNothingWasSent()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var clock = new InstantTimeProvider();
+        using var http = new HttpClient();
+        var api = new ApiClient(http, $"http://127.0.0.1:{port}", new RetryPolicy { MaxAttempts = 3, BaseDelay = BaseDelay, MaxDelay = MaxDelay, TimeProvider = clock });
+
+        var error = await Assert.ThrowsAsync<ApiUnreachableException>(() => api.SendAsync(new ApiRequest(HttpMethod.Post, "/api/v1/partners", "k") { Body = "{}", Repeatable = false }, CancellationToken.None));
+
+        Assert.Contains("after 3 attempt(s)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, clock.Waits.Count);
+    }
+
     [Fact]
     public async Task SendAsync_Repeated503_BacksOffExponentiallyWithJitterUpToMaxAttempts()
     {

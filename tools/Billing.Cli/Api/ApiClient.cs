@@ -18,6 +18,9 @@ public sealed record ApiRequest(HttpMethod Method, string Path, string? Key)
 
     /// <summary>A successful answer is a file (a PDF): kept as bytes in <see cref="ApiResponse.Bytes"/>, not decoded as text.</summary>
     public bool Binary { get; init; }
+
+    /// <summary>False for a request the API applies anew each time it arrives (creating a partner, issuing a key); see <see cref="RetryPolicy"/>.</summary>
+    public bool Repeatable { get; init; } = true;
 }
 
 public sealed record ApiResponse(int Status, string? ContentType, string Body, int Attempts)
@@ -53,6 +56,7 @@ public sealed class ApiClient(HttpClient http, string baseUrl, RetryPolicy retry
 {
     private readonly string baseUrl = baseUrl.TrimEnd('/');
     private readonly Polly.ResiliencePipeline<ApiResponse> pipeline = retry.CreatePipeline();
+    private readonly Polly.ResiliencePipeline<ApiResponse> onceOnlyPipeline = retry.CreatePipeline(repeatable: false);
 
     public string BaseUrl => baseUrl;
 
@@ -63,7 +67,7 @@ public sealed class ApiClient(HttpClient http, string baseUrl, RetryPolicy retry
         int attempts = 0;
         try
         {
-            return await pipeline.ExecuteAsync(
+            return await (request.Repeatable ? pipeline : onceOnlyPipeline).ExecuteAsync(
                 async ct =>
                 {
                     attempts++;

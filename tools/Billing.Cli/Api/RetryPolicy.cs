@@ -5,9 +5,11 @@ namespace Billing.Cli.Api;
 
 /// <summary>
 /// Exponential backoff with jitter for transport errors, 429 and 5xx. 4xx other than 429 is never retried:
-/// sending the same request again cannot change the answer. Every request is retried alike, POSTs included: the API
-/// is idempotent for each of them (usage events dedupe by source and id, a period close and a replayed Stripe event
-/// change nothing twice).
+/// sending the same request again cannot change the answer. Most POSTs are retried like GETs because the API makes
+/// them idempotent (usage events dedupe by source and id, a period close and a replayed Stripe event change nothing
+/// twice). A request that acts anew each time (creating a partner, issuing a key: <see cref="ApiRequest.Repeatable"/>
+/// false) is retried only when the API certainly did not act on it: 429, or a connection that was never made. After a
+/// 5xx or a lost answer it may have acted, so the CLI reports the error instead of issuing a second key.
 /// </summary>
 public sealed class RetryPolicy
 {
@@ -41,8 +43,15 @@ public sealed class RetryPolicy
         return delay;
     }
 
-    /// <summary>The Polly pipeline of this policy: up to <see cref="MaxAttempts"/> attempts, waits from <see cref="DelayFor"/>.</summary>
-    public ResiliencePipeline<ApiResponse> CreatePipeline()
+    /// <summary>The request certainly did not reach the API: the connection could not be established.</summary>
+    public static bool IsNotSent(Exception exception) =>
+        exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+
+    /// <summary>
+    /// The Polly pipeline of this policy: up to <see cref="MaxAttempts"/> attempts, waits from <see cref="DelayFor"/>;
+    /// for a request that is not <paramref name="repeatable"/>, only the retries that cannot apply it twice.
+    /// </summary>
+    public ResiliencePipeline<ApiResponse> CreatePipeline(bool repeatable = true)
     {
         var builder = new ResiliencePipelineBuilder<ApiResponse> { TimeProvider = TimeProvider };
         if (MaxAttempts > 1)
@@ -51,8 +60,8 @@ public sealed class RetryPolicy
             {
                 MaxRetryAttempts = MaxAttempts - 1,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex
-                    ? IsTransport(ex, args.Context.CancellationToken)
-                    : IsRetryableStatus(args.Outcome.Result!.Status)),
+                    ? (repeatable ? IsTransport(ex, args.Context.CancellationToken) : IsNotSent(ex))
+                    : (repeatable ? IsRetryableStatus(args.Outcome.Result!.Status) : args.Outcome.Result!.Status == 429)),
 
                 // Polly's attempt number is 0-based; the formula (and the Retry-After rule) are the CLI's own.
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(DelayFor(args.AttemptNumber + 1, args.Outcome.Result?.RetryAfter)),

@@ -97,7 +97,7 @@ internal static class PartnersCommands
             AddIfSet(body, "billingEmail", p.GetValue(email));
             AddIfSet(body, "stripeCustomerId", p.GetValue(stripe));
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
-            var answer = (await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Post, "/api/v1/partners", api.FinanceKey) { Body = body.ToJsonString() }, ct).ConfigureAwait(false)).Json();
+            var answer = (await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Post, "/api/v1/partners", api.FinanceKey) { Body = body.ToJsonString(), Repeatable = false }, ct).ConfigureAwait(false)).Json();
             if (p.GetValue(json))
             {
                 return await JsonOutput.PrintAsync(context, true, answer, _ => { }).ConfigureAwait(false);
@@ -180,7 +180,7 @@ internal static class PartnersCommands
         cmd.Handle(context, async (p, ct) =>
         {
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
-            var answer = (await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Post, PartnerPath(p.GetValue(id)!) + "/keys", api.FinanceKey), ct).ConfigureAwait(false)).Json();
+            var answer = (await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Post, PartnerPath(p.GetValue(id)!) + "/keys", api.FinanceKey) { Repeatable = false }, ct).ConfigureAwait(false)).Json();
             if (p.GetValue(json))
             {
                 return await JsonOutput.PrintAsync(context, true, answer, _ => { }).ConfigureAwait(false);
