@@ -151,7 +151,8 @@ internal static partial class DefinitionChecker
         string s = (string)node!;
         string? problem = type switch
         {
-            "string" => s.Length < ((int?)spec["minLength"] ?? 1) || s.Length > (int)spec["maxLength"]! ? "has a length outside the bounds"
+            // maxLength is required by the format, but depin.bandwidth.usage.v1's country has only a pattern: 256, the format's cap
+            "string" => s.Length < ((int?)spec["minLength"] ?? 1) || s.Length > ((int?)spec["maxLength"] ?? 256) ? "has a length outside the bounds"
                 : s.Any(char.IsControl) ? "must be printable"
                 : spec["pattern"] is { } p && !Regex.IsMatch(s, (string)p!, RegexOptions.None, TimeSpan.FromSeconds(1)) ? $"does not match {(string)p!}"
                 : null,
