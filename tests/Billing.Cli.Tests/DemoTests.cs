@@ -12,7 +12,8 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     /// <param name="knowsNetworks">Whether the platform defines the declarative networks' types (the engine merged);
     /// without, it rejects them as the platform does: "type: unknown event type".</param>
-    private sealed class FakePlatform(string finalBurnStatus, string signature = "4demoSignature", bool knowsNetworks = false)
+    /// <param name="plansKnown">Whether the close can bill the network tenants; without, their close fails as with an unknown plan.</param>
+    private sealed class FakePlatform(string finalBurnStatus, string signature = "4demoSignature", bool knowsNetworks = false, bool plansKnown = true)
     {
         private readonly Dictionary<string, JsonObject> events = [];
         private int burnPolls;
@@ -72,8 +73,9 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
                     case ("POST", _) when path.StartsWith("/api/v1/periods/", StringComparison.Ordinal):
                         string period = path.Split('/')[4];
                         string compact = period.Replace("-", "", StringComparison.Ordinal);
-                        string networkInvoices = knowsNetworks ? string.Concat(SampleNetwork.All.Select(n => "," + Summary(n.Tenant, compact, n.Plan))) : "";
-                        return Ok($$"""{"period":"{{period}}","invoices":[{{Summary("carrier-tmo", compact, "carrier-standard-v1")}},{{Summary("tenant-lab", compact, "compute-standard-v1")}}{{networkInvoices}}]}""");
+                        string networkInvoices = knowsNetworks && plansKnown ? string.Concat(SampleNetwork.All.Select(n => "," + Summary(n.Tenant, compact, n.Plan))) : "";
+                        string failed = plansKnown ? "[]" : $$"""[{"payer":"tenant-scraper","reason":"Unknown price plan 'bandwidth-standard-v1'"}]""";
+                        return Ok($$"""{"period":"{{period}}","invoices":[{{Summary("carrier-tmo", compact, "carrier-standard-v1")}},{{Summary("tenant-lab", compact, "compute-standard-v1")}}{{networkInvoices}}],"failed":{{failed}}}""");
                     case ("GET", _) when path.StartsWith("/api/v1/invoices/", StringComparison.Ordinal):
                         string id = Uri.UnescapeDataString(path["/api/v1/invoices/".Length..]);
                         return Ok($$"""{"id":"{{id}}","payer":"x","plan":"p","period":{"start":"2026-10-01T00:00:00Z","end":"2026-11-01T00:00:00Z"},"status":"finalized","currency":"USD","lines":[{"meter":"offload.bytes","description":"Data offload","group":{},"quantity":100,"unit":"DC","unitPrice":"0.00001","amount":"12.34"},{"meter":"compute.gpu_seconds","description":"GPU compute (RTX4090)","group":{"gpuModel":"RTX4090"},"quantity":123456.123456,"unit":"GPU-hour","unitPrice":"0.40","amount":"49382.45"}],"total":"12.34","totalMinor":1234,"stripeInvoiceId":"in_1QxYzAbCdEfGhIjKlMnOpQrS"}""");
@@ -187,6 +189,19 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
         Assert.True(result.Out.IndexOf("4b. Usage of the declarative networks", StringComparison.Ordinal) < result.Out.IndexOf("5. Close period", StringComparison.Ordinal));
         Assert.All(result.Out.Split('\n').Where(l => !l.StartsWith("4demoSignature", StringComparison.Ordinal)), l => Assert.True(l.Length <= 80, $"{l.Length} columns: {l}"));
         Assert.True(fake.Paid);
+    }
+
+    [Fact]
+    public async Task Demo_NetworkTenantNotInvoiced_Exits1WithTheCloseReason()
+    {
+        var fake = new FakePlatform("finalized", knowsNetworks: true, plansKnown: false);
+        await using var server = await StubServer.StartAsync((r, _) => fake.Handle(r));
+
+        var result = await CliHarness.RunAsync("demo", "--url", server.Url, "--sessions", "20", "--leases", "1", "--network-events", "5");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no invoice for tenant-scraper (bandwidth): Unknown price plan 'bandwidth-standard-v1'", result.Error, StringComparison.Ordinal);
+        Assert.False(fake.Paid);
     }
 
     [Fact]

@@ -111,7 +111,8 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
 
         Step(5, $"Close period {period}");
         var closed = (await api.SendOkAsync(new ApiRequest(HttpMethod.Post, $"/api/v1/periods/{period}/close", options.FinanceKey), cancellationToken).ConfigureAwait(false)).Json();
-        var summaries = ApiResponseReader.PeriodClose(closed).Invoices;
+        var closeResult = ApiResponseReader.PeriodClose(closed);
+        var summaries = closeResult.Invoices;
         Renderers.InvoiceList(console, summaries, $"invoices for {period}");
         foreach (var summary in summaries)
         {
@@ -129,7 +130,8 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
             {
                 if (summaries.FirstOrDefault(s => s.Payer == network.Tenant)?.Id is not { } networkInvoice)
                 {
-                    return Fail(ExitCodes.Failed, $"closing {period} produced no invoice for {network.Tenant} ({network.Name})");
+                    string why = closeResult.Failed?.FirstOrDefault(f => f.Payer == network.Tenant)?.Reason ?? "nothing to bill";
+                    return Fail(ExitCodes.Failed, $"closing {period} produced no invoice for {network.Tenant} ({network.Name}): {why}");
                 }
 
                 console.WriteLine();
