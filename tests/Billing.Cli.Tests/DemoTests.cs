@@ -104,6 +104,18 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
         private static (int, string, string) Ok(string body) => (200, "application/json", body);
     }
 
+    /// <summary>Runs the demo against the fake; the requests are kept after the server stops.</summary>
+    private async Task<(CliHarness.Result Result, List<StubServer.Recorded> Requests)> RunDemoAsync(FakePlatform fake, string[] args, int width = 400)
+    {
+        await using var server = await StubServer.StartAsync((r, _) => fake.Handle(r));
+        var result = await CliHarness.RunAsync(["demo", "--url", server.Url, .. args], null, width: width);
+        log.WriteLine(result.ToString());
+        return (result, [.. server.Requests]);
+    }
+
+    private static List<StubServer.Recorded> PostedWith(List<StubServer.Recorded> requests, SampleNetwork network) =>
+        requests.Where(r => r.PathAndQuery == "/api/v1/usage" && r.Headers["X-Api-Key"] == network.DevProviderKey).ToList();
+
     [Fact]
     public async Task Demo_PlatformWorks_RunsEveryStepAndExits0()
     {
@@ -147,38 +159,30 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
     [Fact]
     public async Task Demo_PlatformWithoutNetworkTypes_SkipsEachNetworkAfterOneProbeEvent()
     {
-        var fake = new FakePlatform("finalized");
-        await using var server = await StubServer.StartAsync((r, _) => fake.Handle(r));
-
-        var result = await CliHarness.RunAsync("demo", "--url", server.Url, "--sessions", "60", "--leases", "1");
-        log.WriteLine(result.ToString());
+        var (result, requests) = await RunDemoAsync(new FakePlatform("finalized"), ["--sessions", "30", "--leases", "1"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         foreach (var network in SampleNetwork.All)
         {
             Assert.Contains($"{network.Name}: skipped: this build does not define {network.Type}", result.Out, StringComparison.Ordinal);
-            var posted = server.Requests.Where(r => r.PathAndQuery == "/api/v1/usage" && r.Headers["X-Api-Key"] == network.DevProviderKey).ToList();
-            Assert.Single(JsonNode.Parse(Assert.Single(posted).Body)!.AsArray()); // a probe of one event, nothing more
+            Assert.Single(JsonNode.Parse(Assert.Single(PostedWith(requests, network)).Body)!.AsArray()); // a probe of one event, nothing more
         }
 
         Assert.DoesNotContain("5b.", result.Out, StringComparison.Ordinal);
-        Assert.DoesNotContain(server.Requests, r => r.PathAndQuery.Contains("tenant-scraper", StringComparison.Ordinal));
+        Assert.DoesNotContain(requests, r => r.PathAndQuery.Contains("tenant-scraper", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Demo_PlatformWithNetworkTypes_SendsEachWithItsProviderKeyAndPrintsTenantInvoicesIn80Columns()
     {
         var fake = new FakePlatform("finalized", knowsNetworks: true);
-        await using var server = await StubServer.StartAsync((r, _) => fake.Handle(r));
-
-        var result = await CliHarness.RunAsync(["demo", "--url", server.Url, "--sessions", "60", "--leases", "1", "--network-events", "30"], null, width: 80);
-        log.WriteLine(result.ToString());
+        var (result, requests) = await RunDemoAsync(fake, ["--sessions", "60", "--leases", "1", "--network-events", "30"], width: 80);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         string tail = result.Out[result.Out.IndexOf("5b. Invoices of the declarative networks", StringComparison.Ordinal)..];
         foreach (var network in SampleNetwork.All)
         {
-            var posted = server.Requests.Where(r => r.PathAndQuery == "/api/v1/usage" && r.Headers["X-Api-Key"] == network.DevProviderKey).ToList();
+            var posted = PostedWith(requests, network);
             Assert.Equal(30, posted.Sum(r => JsonNode.Parse(r.Body)!.AsArray().Count));
             Assert.All(posted.SelectMany(r => JsonNode.Parse(r.Body)!.AsArray()), e => Assert.Equal(network.Type, (string?)e!["type"]));
             Assert.Contains($"{network.Name}: 30 events as {network.Provider} for {network.Tenant}", result.Out, StringComparison.Ordinal);
@@ -195,9 +199,7 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
     public async Task Demo_NetworkTenantNotInvoiced_Exits1WithTheCloseReason()
     {
         var fake = new FakePlatform("finalized", knowsNetworks: true, plansKnown: false);
-        await using var server = await StubServer.StartAsync((r, _) => fake.Handle(r));
-
-        var result = await CliHarness.RunAsync("demo", "--url", server.Url, "--sessions", "20", "--leases", "1", "--network-events", "5");
+        var (result, _) = await RunDemoAsync(fake, ["--sessions", "20", "--leases", "1", "--network-events", "5"]);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("no invoice for tenant-scraper (bandwidth): Unknown price plan 'bandwidth-standard-v1'", result.Error, StringComparison.Ordinal);
@@ -207,14 +209,11 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
     [Fact]
     public async Task Demo_NetworkNone_SendsNoNetworkEvent()
     {
-        var fake = new FakePlatform("finalized", knowsNetworks: true);
-        await using var server = await StubServer.StartAsync((r, _) => fake.Handle(r));
-
-        var result = await CliHarness.RunAsync("demo", "--url", server.Url, "--sessions", "20", "--leases", "1", "--network", "none");
+        var (result, requests) = await RunDemoAsync(new FakePlatform("finalized", knowsNetworks: true), ["--sessions", "20", "--leases", "1", "--network", "none"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.DoesNotContain("4b.", result.Out, StringComparison.Ordinal);
-        Assert.DoesNotContain(server.Requests, r => r.Headers.TryGetValue("X-Api-Key", out var k) && k.StartsWith("dev-provider-grass", StringComparison.Ordinal));
+        Assert.All(SampleNetwork.All, n => Assert.Empty(PostedWith(requests, n)));
     }
 
     [Fact]
