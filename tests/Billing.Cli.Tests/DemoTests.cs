@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Billing.Cli.Generation;
 
 namespace Billing.Cli.Tests;
 
@@ -9,7 +10,10 @@ namespace Billing.Cli.Tests;
 /// </summary>
 public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
 {
-    private sealed class FakePlatform(string finalBurnStatus, string signature = "4demoSignature")
+    /// <param name="knowsNetworks">Whether the platform defines the declarative networks' types (the engine merged);
+    /// without, it rejects them as the platform does: "type: unknown event type".</param>
+    /// <param name="plansKnown">Whether the close can bill the network tenants; without, their close fails as with an unknown plan.</param>
+    private sealed class FakePlatform(string finalBurnStatus, string signature = "4demoSignature", bool knowsNetworks = false, bool plansKnown = true)
     {
         private readonly Dictionary<string, JsonObject> events = [];
         private int burnPolls;
@@ -30,12 +34,22 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
                         return Ok("""{"status":"ok"}""");
                     case ("POST", "/api/v1/usage"):
                         var batch = JsonNode.Parse(r.Body)!.AsArray();
-                        foreach (var e in batch)
+                        var unknown = new JsonArray();
+                        for (int i = 0; i < batch.Count; i++)
                         {
-                            events[(string)e!["source"]! + "|" + (string)e["id"]!] = e.AsObject();
+                            var e = batch[i]!;
+                            if (!knowsNetworks && (string?)e["type"] is not ("depin.carrier.offload.v1" or "depin.compute.usage.v1"))
+                            {
+                                unknown.Add(new JsonObject { ["index"] = i, ["id"] = (string?)e["id"], ["errors"] = new JsonArray($"type: unknown event type '{(string?)e["type"]}'") });
+                                continue;
+                            }
+
+                            events[(string)e["source"]! + "|" + (string)e["id"]!] = e.AsObject();
                         }
 
-                        return (202, "application/json", $$"""{"accepted":{{batch.Count}},"rejected":[]}""");
+                        return unknown.Count == batch.Count
+                            ? (400, "application/problem+json", $$"""{"title":"No event accepted","status":400,"accepted":0,"rejected":{{unknown.ToJsonString()}}}""")
+                            : (202, "application/json", $$"""{"accepted":{{batch.Count - unknown.Count}},"rejected":{{unknown.ToJsonString()}}}""");
                     case ("GET", "/api/v1/usage"):
                         decimal total = 0;
                         foreach (var e in events.Values)
@@ -49,13 +63,19 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
                             {
                                 total += (int)d["gpuCount"]! * 3600;
                             }
+                            else if (SampleNetwork.All.FirstOrDefault(n => n.Meter == query["meter"] && n.Type == (string?)e["type"]) is { } network && (string?)d["customerId"] == query["payer"])
+                            {
+                                total += (long)d[network.MeterField]!;
+                            }
                         }
 
                         return Ok($$"""{"payer":"{{query["payer"]}}","meter":"{{query["meter"]}}","window":"month","rows":[{"windowStart":"2026-10-01T00:00:00Z","group":{},"quantity":{{total.ToString(CultureInfo.InvariantCulture)}}}]}""");
                     case ("POST", _) when path.StartsWith("/api/v1/periods/", StringComparison.Ordinal):
                         string period = path.Split('/')[4];
                         string compact = period.Replace("-", "", StringComparison.Ordinal);
-                        return Ok($$"""{"period":"{{period}}","invoices":[{{Summary("carrier-tmo", compact, "carrier-standard-v1")}},{{Summary("tenant-lab", compact, "compute-standard-v1")}}]}""");
+                        string networkInvoices = knowsNetworks && plansKnown ? string.Concat(SampleNetwork.All.Select(n => "," + Summary(n.Tenant, compact, n.Plan))) : "";
+                        string failed = plansKnown ? "[]" : $$"""[{"payer":"tenant-scraper","reason":"Unknown price plan 'bandwidth-standard-v1'"}]""";
+                        return Ok($$"""{"period":"{{period}}","invoices":[{{Summary("carrier-tmo", compact, "carrier-standard-v1")}},{{Summary("tenant-lab", compact, "compute-standard-v1")}}{{networkInvoices}}],"failed":{{failed}}}""");
                     case ("GET", _) when path.StartsWith("/api/v1/invoices/", StringComparison.Ordinal):
                         string id = Uri.UnescapeDataString(path["/api/v1/invoices/".Length..]);
                         return Ok($$"""{"id":"{{id}}","payer":"x","plan":"p","period":{"start":"2026-10-01T00:00:00Z","end":"2026-11-01T00:00:00Z"},"status":"finalized","currency":"USD","lines":[{"meter":"offload.bytes","description":"Data offload","group":{},"quantity":100,"unit":"DC","unitPrice":"0.00001","amount":"12.34"},{"meter":"compute.gpu_seconds","description":"GPU compute (RTX4090)","group":{"gpuModel":"RTX4090"},"quantity":123456.123456,"unit":"GPU-hour","unitPrice":"0.40","amount":"49382.45"}],"total":"12.34","totalMinor":1234,"stripeInvoiceId":"in_1QxYzAbCdEfGhIjKlMnOpQrS"}""");
@@ -83,6 +103,18 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
 
         private static (int, string, string) Ok(string body) => (200, "application/json", body);
     }
+
+    /// <summary>Runs the demo against the fake; the requests are kept after the server stops.</summary>
+    private async Task<(CliHarness.Result Result, List<StubServer.Recorded> Requests)> RunDemoAsync(FakePlatform fake, string[] args, int width = 400)
+    {
+        await using var server = await StubServer.StartAsync((r, _) => fake.Handle(r));
+        var result = await CliHarness.RunAsync(["demo", "--url", server.Url, .. args], null, width: width);
+        log.WriteLine(result.ToString());
+        return (result, [.. server.Requests]);
+    }
+
+    private static List<StubServer.Recorded> PostedWith(List<StubServer.Recorded> requests, SampleNetwork network) =>
+        requests.Where(r => r.PathAndQuery == "/api/v1/usage" && r.Headers["X-Api-Key"] == network.DevProviderKey).ToList();
 
     [Fact]
     public async Task Demo_PlatformWorks_RunsEveryStepAndExits0()
@@ -122,6 +154,66 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
         Assert.Contains(Signature, lines); // whole, alone on its line: copyable
         Assert.All(lines.Where(l => l != Signature), l => Assert.True(l.Length <= 80, $"{l.Length} columns: {l}"));
         Assert.Contains("5Kq3…x9Tz", result.Out, StringComparison.Ordinal); // shortened in the burn table
+    }
+
+    [Fact]
+    public async Task Demo_PlatformWithoutNetworkTypes_SkipsEachNetworkAfterOneProbeEvent()
+    {
+        var (result, requests) = await RunDemoAsync(new FakePlatform("finalized"), ["--sessions", "30", "--leases", "1"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var network in SampleNetwork.All)
+        {
+            Assert.Contains($"{network.Name}: skipped: this build does not define {network.Type}", result.Out, StringComparison.Ordinal);
+            Assert.Single(JsonNode.Parse(Assert.Single(PostedWith(requests, network)).Body)!.AsArray()); // a probe of one event, nothing more
+        }
+
+        Assert.DoesNotContain("5b.", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(requests, r => r.PathAndQuery.Contains("tenant-scraper", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Demo_PlatformWithNetworkTypes_SendsEachWithItsProviderKeyAndPrintsTenantInvoicesIn80Columns()
+    {
+        var fake = new FakePlatform("finalized", knowsNetworks: true);
+        var (result, requests) = await RunDemoAsync(fake, ["--sessions", "60", "--leases", "1", "--network-events", "30"], width: 80);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string tail = result.Out[result.Out.IndexOf("5b. Invoices of the declarative networks", StringComparison.Ordinal)..];
+        foreach (var network in SampleNetwork.All)
+        {
+            var posted = PostedWith(requests, network);
+            Assert.Equal(30, posted.Sum(r => JsonNode.Parse(r.Body)!.AsArray().Count));
+            Assert.All(posted.SelectMany(r => JsonNode.Parse(r.Body)!.AsArray()), e => Assert.Equal(network.Type, (string?)e!["type"]));
+            Assert.Contains($"{network.Name}: 30 events as {network.Provider} for {network.Tenant}", result.Out, StringComparison.Ordinal);
+            Assert.Contains(network.Meter + " ", result.Out, StringComparison.Ordinal); // waited for its metering
+            Assert.Contains($"INV-{network.Tenant}-", tail, StringComparison.Ordinal);
+        }
+
+        Assert.True(result.Out.IndexOf("4b. Usage of the declarative networks", StringComparison.Ordinal) < result.Out.IndexOf("5. Close period", StringComparison.Ordinal));
+        Assert.All(result.Out.Split('\n').Where(l => !l.StartsWith("4demoSignature", StringComparison.Ordinal)), l => Assert.True(l.Length <= 80, $"{l.Length} columns: {l}"));
+        Assert.True(fake.Paid);
+    }
+
+    [Fact]
+    public async Task Demo_NetworkTenantNotInvoiced_Exits1WithTheCloseReason()
+    {
+        var fake = new FakePlatform("finalized", knowsNetworks: true, plansKnown: false);
+        var (result, _) = await RunDemoAsync(fake, ["--sessions", "20", "--leases", "1", "--network-events", "5"]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no invoice for tenant-scraper (bandwidth): Unknown price plan 'bandwidth-standard-v1'", result.Error, StringComparison.Ordinal);
+        Assert.False(fake.Paid);
+    }
+
+    [Fact]
+    public async Task Demo_NetworkNone_SendsNoNetworkEvent()
+    {
+        var (result, requests) = await RunDemoAsync(new FakePlatform("finalized", knowsNetworks: true), ["--sessions", "20", "--leases", "1", "--network", "none"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("4b.", result.Out, StringComparison.Ordinal);
+        Assert.All(SampleNetwork.All, n => Assert.Empty(PostedWith(requests, n)));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Billing.Cli.Demo;
+using Billing.Cli.Generation;
 using Billing.Cli.Sending;
 
 namespace Billing.Cli.Commands;
@@ -13,6 +14,9 @@ internal static class DemoCommand
             The whole mission against a running platform: generate seeded usage for the previous month, send it, wait
             until it is metered, close the month, print the invoices, pay the carrier invoice through a signed Stripe
             webhook, wait for the Solana burn to finalize, print its signature, verify the ledger. Exit 0 only if all worked.
+            Step 4b sends usage of the declarative networks (bandwidth, mapping, render, inference) with the dev keys of
+            their providers and 5b prints their tenants' invoices; a network the platform does not define, or whose
+            provider is not registered, is skipped with the reason.
 
             Examples:
               billing demo
@@ -21,13 +25,15 @@ internal static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "random seed of the sample usage", DefaultValueFactory = _ => 1 };
         var sessions = new Option<int>("--sessions") { Description = "carrier sessions", DefaultValueFactory = _ => 2000 };
         var leases = new Option<int>("--leases") { Description = "GPU leases", DefaultValueFactory = _ => 6 };
+        var networks = new Option<string[]>("--network") { Description = "declarative networks to run: bandwidth, mapping, render, inference, all or none (repeatable)", DefaultValueFactory = _ => ["all"] };
+        var networkEvents = new Option<int>("--network-events") { Description = "events per network", DefaultValueFactory = _ => 200 };
         var carrierKey = new Option<string?>("--carrier-key") { Description = "key of carrier-tmo (default on loopback: the dev key)" };
         var providerKey = new Option<string?>("--provider-key") { Description = "key of provider-nodeops (default on loopback: the dev key)" };
         var secret = new Option<string>("--webhook-secret") { Description = "Stripe webhook signing secret", DefaultValueFactory = _ => PaymentSimulator.LocalWebhookSecret };
         var burnTimeout = new Option<int>("--burn-timeout") { Description = "seconds to wait for the burn to finalize", DefaultValueFactory = _ => 120 };
         var usageTimeout = new Option<int>("--usage-timeout") { Description = "seconds to wait for metering to catch up", DefaultValueFactory = _ => 180 };
         var startupTimeout = new Option<int>("--startup-timeout") { Description = "seconds to wait for /api/health to answer", DefaultValueFactory = _ => 60 };
-        foreach (var o in new Option[] { seed, sessions, leases, carrierKey, providerKey, secret, burnTimeout, usageTimeout, startupTimeout })
+        foreach (var o in new Option[] { seed, sessions, leases, networks, networkEvents, carrierKey, providerKey, secret, burnTimeout, usageTimeout, startupTimeout })
         {
             cmd.Add(o);
         }
@@ -36,12 +42,18 @@ internal static class DemoCommand
         {
             ArgumentChecks.Require(p.GetValue(sessions) >= 1, "--sessions must be at least 1");
             ArgumentChecks.Require(p.GetValue(burnTimeout) >= 1 && p.GetValue(usageTimeout) >= 1 && p.GetValue(startupTimeout) >= 1, "timeouts must be at least 1 second");
+            ArgumentChecks.Require(p.GetValue(networkEvents) >= 1, "--network-events must be at least 1");
             var endpoint = g.Endpoint(p, context);
+            string[] names = p.GetValue(networks) ?? [];
+            IReadOnlyList<SampleNetwork> chosen = names is ["none"] ? [] : SampleNetwork.Parse(names);
             var options = new DemoOptions
             {
                 Seed = p.GetValue(seed),
                 Sessions = p.GetValue(sessions),
                 Leases = p.GetValue(leases),
+                Networks = chosen,
+                NetworkEvents = p.GetValue(networkEvents),
+                NetworkKeys = endpoint.IsLoopback ? chosen.ToDictionary(n => n.Name, n => n.DevProviderKey) : new Dictionary<string, string>(),
                 Keys = new SendKeys(p.GetValue(carrierKey) ?? Dev(endpoint, ApiEndpoint.DevCarrierKey, "--carrier-key"), p.GetValue(providerKey) ?? Dev(endpoint, ApiEndpoint.DevProviderKey, "--provider-key"), null),
                 FinanceKey = endpoint.KeyOr(ApiEndpoint.DevFinanceKey),
                 WebhookSecret = p.GetValue(secret) ?? PaymentSimulator.LocalWebhookSecret,

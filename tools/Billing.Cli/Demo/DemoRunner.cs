@@ -26,6 +26,14 @@ public sealed record DemoOptions
 
     public string Provider { get; init; } = "provider-nodeops";
 
+    /// <summary>Declarative networks to run (each only if the platform defines its type).</summary>
+    public IReadOnlyList<SampleNetwork> Networks { get; init; } = SampleNetwork.All;
+
+    /// <summary>Provider key per network name; a network without one is skipped.</summary>
+    public IReadOnlyDictionary<string, string> NetworkKeys { get; init; } = new Dictionary<string, string>();
+
+    public int NetworkEvents { get; init; } = 200;
+
     public required SendKeys Keys { get; init; }
 
     public required string FinanceKey { get; init; }
@@ -45,7 +53,6 @@ public sealed record DemoOptions
 /// </summary>
 public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions options)
 {
-    private const int StableRounds = 10;
     private readonly IAnsiConsole console = context.Console;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -89,16 +96,46 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
             return Fail(ExitCodes.Failed, $"usage did not reach the expected totals within {options.UsageTimeout.TotalSeconds:0} s");
         }
 
+        IReadOnlyList<SampleNetwork> networks = [];
+        if (options.Networks.Count > 0)
+        {
+            Step("4b", "Usage of the declarative networks");
+            var outcome = await new NetworksDemo(api, context, options).SendAsync(now, month, cancellationToken).ConfigureAwait(false);
+            if (outcome.Failure is { } failure)
+            {
+                return Fail(ExitCodes.Failed, failure);
+            }
+
+            networks = outcome.Sent;
+        }
+
         Step(5, $"Close period {period}");
         var closed = (await api.SendOkAsync(new ApiRequest(HttpMethod.Post, $"/api/v1/periods/{period}/close", options.FinanceKey), cancellationToken).ConfigureAwait(false)).Json();
-        var summaries = ApiResponseReader.PeriodClose(closed).Invoices;
+        var closeResult = ApiResponseReader.PeriodClose(closed);
+        var summaries = closeResult.Invoices;
         Renderers.InvoiceList(console, summaries, $"invoices for {period}");
         foreach (var summary in summaries)
         {
-            if (summary.Id is { } id)
+            if (summary.Id is { } id && !networks.Any(n => n.Tenant == summary.Payer))
             {
                 console.WriteLine();
                 Renderers.Invoice(console, ApiResponseReader.Invoice(await api.GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(id), options.FinanceKey, cancellationToken).ConfigureAwait(false)));
+            }
+        }
+
+        if (networks.Count > 0)
+        {
+            Step("5b", "Invoices of the declarative networks");
+            foreach (var network in networks)
+            {
+                if (summaries.FirstOrDefault(s => s.Payer == network.Tenant)?.Id is not { } networkInvoice)
+                {
+                    string why = closeResult.Failed?.FirstOrDefault(f => f.Payer == network.Tenant)?.Reason ?? "nothing to bill";
+                    return Fail(ExitCodes.Failed, $"closing {period} produced no invoice for {network.Tenant} ({network.Name}): {why}");
+                }
+
+                console.WriteLine();
+                Renderers.Invoice(console, ApiResponseReader.Invoice(await api.GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(networkInvoice), options.FinanceKey, cancellationToken).ConfigureAwait(false)));
             }
         }
 
@@ -215,48 +252,9 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
         }
     }
 
-    private async Task<bool> WaitForUsageAsync(DateOnly month, (decimal Bytes, decimal GpuSeconds) expected, CancellationToken cancellationToken)
-    {
-        string from = month.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        string to = month.AddMonths(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var deadline = context.Time.GetUtcNow() + options.UsageTimeout;
-        (decimal, decimal)? previous = null;
-        int unchanged = 0;
-        while (true)
-        {
-            decimal bytes = await TotalAsync(options.Carrier, "offload.bytes", from, to, cancellationToken).ConfigureAwait(false);
-            decimal gpu = await TotalAsync(options.Tenant, "compute.gpu_seconds", from, to, cancellationToken).ConfigureAwait(false);
-            console.WriteLine($"  offload.bytes {bytes:#,0} / {expected.Bytes:#,0}   compute.gpu_seconds {gpu:#,0} / {expected.GpuSeconds:#,0}");
-            bool reached = bytes >= expected.Bytes && gpu >= expected.GpuSeconds;
-            unchanged = previous == (bytes, gpu) ? unchanged + 1 : 0;
-            if (reached && unchanged > 0)
-            {
-                return true; // reached and no longer changing
-            }
-
-            if (unchanged >= StableRounds && bytes > 0 && gpu > 0)
-            {
-                // Not what this run sent, but settled: e.g. storage that already holds a different run's events under
-                // the same ids (those are conflicts, not counted twice). Carry on with what the platform metered.
-                console.WriteLine($"  totals settled below the expected values after {StableRounds} unchanged polls; continuing with the metered totals");
-                return true;
-            }
-
-            if (context.Time.GetUtcNow() >= deadline)
-            {
-                return false;
-            }
-
-            previous = (bytes, gpu);
-            await Task.Delay(context.PollInterval, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<decimal> TotalAsync(string payer, string meter, string from, string to, CancellationToken cancellationToken)
-    {
-        var body = await api.GetJsonAsync($"/api/v1/usage?payer={Uri.EscapeDataString(payer)}&meter={meter}&from={from}&to={to}&window=month", options.FinanceKey, cancellationToken).ConfigureAwait(false);
-        return ApiResponseReader.Usage(body).Rows.Sum(r => r.Quantity);
-    }
+    private Task<bool> WaitForUsageAsync(DateOnly month, (decimal Bytes, decimal GpuSeconds) expected, CancellationToken cancellationToken) =>
+        new MeteringWait(api, context, options.FinanceKey, options.UsageTimeout).WaitAsync(
+            month, [new(options.Carrier, "offload.bytes", expected.Bytes), new(options.Tenant, "compute.gpu_seconds", expected.GpuSeconds)], 2, cancellationToken);
 
     private async Task<BurnView?> WaitForBurnAsync(string invoiceId, CancellationToken cancellationToken)
     {
@@ -294,7 +292,9 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
         }
     }
 
-    private void Step(int n, string title)
+    private void Step(int n, string title) => Step(n.ToString(CultureInfo.InvariantCulture), title);
+
+    private void Step(string n, string title)
     {
         console.WriteLine();
         console.Write(new Rule($"[bold]{n}. {Markup.Escape(title)}[/]") { Justification = Justify.Left });

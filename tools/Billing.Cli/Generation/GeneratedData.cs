@@ -10,5 +10,8 @@ public sealed record GeneratedData(
     int DuplicateEvents,
     int LateEvents)
 {
-    public int DistinctEvents => CarrierEvents + ComputeEvents + LateEvents;
+    /// <summary>Events per requested declarative network, in catalogue order.</summary>
+    public IReadOnlyList<(SampleNetwork Network, int Events)> NetworkEvents { get; init; } = [];
+
+    public int DistinctEvents => CarrierEvents + ComputeEvents + LateEvents + NetworkEvents.Sum(n => n.Events);
 }

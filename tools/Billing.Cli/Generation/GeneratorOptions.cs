@@ -24,6 +24,12 @@ public sealed record GeneratorOptions
 
     public int Leases { get; init; } = 6;
 
+    /// <summary>Declarative networks to add sample usage for; none by default, so the default output stays carrier + compute.</summary>
+    public IReadOnlyList<SampleNetwork> Networks { get; init; } = [];
+
+    /// <summary>Events per network in <see cref="Networks"/>.</summary>
+    public int NetworkEvents { get; init; } = 200;
+
     /// <summary>Fraction (0–1) of events re-emitted as exact copies later in the output.</summary>
     public decimal Duplicates { get; init; }
 

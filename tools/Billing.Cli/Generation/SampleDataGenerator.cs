@@ -8,7 +8,8 @@ namespace Billing.Cli.Generation;
 /// <summary>
 /// Realistic, deterministic sample usage as CloudEvents (docs/contract.md §3): Helium-style carrier offload sessions over
 /// base58 hotspots with an evening-peaked diurnal curve, a RAT mix and heavy-tailed session sizes; Akash-style GPU
-/// leases reporting hourly intervals. Every event time lies in the window the API accepts:
+/// leases reporting hourly intervals; on request the shipped declarative networks (<see cref="NetworkSamples"/>).
+/// Every event time lies in the window the API accepts:
 /// [max(monthStart, now − 34 d), min(monthEnd, now − 10 min)).
 /// Random doubles are used only to sample; every emitted quantity is an integer.
 /// </summary>
@@ -70,6 +71,14 @@ public static class SampleDataGenerator
 
         int carrierEvents = options.Carriers.Count * options.Sessions;
         int computeEvents = events.Count - carrierEvents;
+        var networkEvents = new List<(SampleNetwork, int)>();
+        foreach (var network in options.Networks)
+        {
+            int before = events.Count;
+            events.AddRange(NetworkSamples.Generate(network, options.Seed, options.NetworkEvents, start, end, monthTag));
+            networkEvents.Add((network, events.Count - before));
+        }
+
         events.Sort((a, b) =>
         {
             int c = a.Time.CompareTo(b.Time);
@@ -126,7 +135,7 @@ public static class SampleDataGenerator
             }
         }
 
-        return new GeneratedData(lines, start, end, carrierEvents, computeEvents, duplicates, late);
+        return new GeneratedData(lines, start, end, carrierEvents, computeEvents, duplicates, late) { NetworkEvents = networkEvents };
     }
 
     /// <summary>Writes one event per line (LF), UTF-8 without BOM.</summary>
@@ -257,23 +266,10 @@ public static class SampleDataGenerator
     }
 
     /// <summary>Hotspot ids (base58 of 32 pseudo-random bytes) with Zipf-like popularity weights.</summary>
-    private static (string[] Ids, long[] Cumulative) Hotspots(int seed, string carrier, int count)
-    {
-        var rng = SampleRandom.Rng(seed, "hotspots:" + carrier);
-        var ids = new string[count];
-        var weights = new long[count];
-        var bytes = new byte[32];
-        for (int i = 0; i < count; i++)
-        {
-            rng.NextBytes(bytes);
-            ids[i] = SimpleBase.Base58.Bitcoin.Encode(bytes);
-            weights[i] = (100_000 / (i + 1)) + 2_000;
-        }
+    private static (string[] Ids, long[] Cumulative) Hotspots(int seed, string carrier, int count) =>
+        SampleRandom.Keys(seed, "hotspots:" + carrier, count, 100_000, 2_000);
 
-        return (ids, SampleRandom.Cumulative(weights));
-    }
-
-    private static string Write(Action<Utf8JsonWriter> body)
+    internal static string Write(Action<Utf8JsonWriter> body)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(768);
         using (var w = new Utf8JsonWriter(buffer))

@@ -47,4 +47,21 @@ internal static class SampleRandom
 
         return new Random(unchecked((int)hash));
     }
+
+    /// <summary>Base58 ids of 32 pseudo-random bytes (like public keys) with Zipf-like weights <c>head / rank + floor</c>.</summary>
+    public static (string[] Ids, long[] Cumulative) Keys(int seed, string stream, int count, long head, long floor)
+    {
+        var rng = Rng(seed, stream);
+        var ids = new string[count];
+        var weights = new long[count];
+        var bytes = new byte[32];
+        for (int i = 0; i < count; i++)
+        {
+            rng.NextBytes(bytes);
+            ids[i] = SimpleBase.Base58.Bitcoin.Encode(bytes);
+            weights[i] = (head / (i + 1)) + floor;
+        }
+
+        return (ids, Cumulative(weights));
+    }
 }
