@@ -85,7 +85,7 @@ public static class Program
         usage: ./run bench [--quick] [--only metering|e2e|rollups|burns|ledger] [--ledger-entries N] [--close-facts N] [--close-rounds N] [--close-insert-budget S] [--out PATH]
           --quick           small sizes: a smoke run that finishes in well under a minute
           --only NAME       run only these benchmarks (repeat, or comma-separate; close = rollups)
-          --close-facts N   facts of the rollup benchmark's payer (default 1,000,000; quick 20,000)
+          --close-facts N   facts of the rollup benchmark's payer (default 1,000,000; quick 5,000)
           --close-rounds N  interleaved rounds of the rollup benchmark (default 1 above 300,000 facts, else 2)
           --close-insert-budget S  stop inserting facts after S seconds and benchmark what is there
                             (default 75; quick 20): keeps ./run bench short; the full 1,000,000:

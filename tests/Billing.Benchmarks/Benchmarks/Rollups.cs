@@ -38,8 +38,8 @@ public static class Rollups
     public static async Task<BenchmarkResult> RunAsync(BenchOptions options, string connectionString, Action<string> log, CancellationToken ct)
     {
         var result = new BenchmarkResult("rollups");
-        int requested = options.CloseFacts ?? (options.Quick ? 20_000 : 1_000_000);
-        int smallCount = Math.Min(requested, options.Quick ? 2_000 : 10_000);
+        int requested = options.CloseFacts ?? (options.Quick ? 5_000 : 1_000_000);
+        int smallCount = Math.Min(requested, options.Quick ? 1_000 : 10_000);
         var budget = TimeSpan.FromSeconds(options.CloseInsertBudgetSeconds ?? (options.Quick ? 20 : 75));
         var counter = new RequestCounter();
         var service = new TableServiceClient(connectionString, counter.Options());
