@@ -7,7 +7,6 @@ using Billing.Application.Usage;
 using Billing.Benchmarks.Harness;
 using Billing.Benchmarks.Workload;
 using Billing.Domain;
-using Billing.Domain.Invoicing;
 using Billing.Domain.Metering;
 using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
