@@ -24,7 +24,7 @@ public static class LedgerVerify
     public static async Task<BenchmarkResult> RunAsync(BenchOptions options, LocalnetFixture localnet, AzuriteFixture azurite, Action<string> log, CancellationToken ct)
     {
         var result = new BenchmarkResult("ledger");
-        int count = options.LedgerEntries ?? 100_000;
+        int count = options.LedgerEntries ?? (options.Quick ? 2_000 : 100_000); // --quick is a smoke run
         var tables = await azurite.NewTablesAsync();
         var ledger = new LedgerStore(tables);
         var anchors = new AnchorStore(tables);

@@ -1,0 +1,43 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+
+namespace Billing.Benchmarks.Harness;
+
+/// <summary>
+/// Counts the HTTP round trips a TableServiceClient makes (every attempt, retries included): entity-group transactions
+/// (POST …/$batch) apart from everything else (point reads, queries pages, single writes). Benchmarks read the counts
+/// before and after a step, so the step must be the only user of the client meanwhile.
+/// </summary>
+public sealed class RequestCounter : HttpPipelineSynchronousPolicy
+{
+    private long batches;
+    private long others;
+
+    public long Batches => Interlocked.Read(ref batches);
+
+    public long Others => Interlocked.Read(ref others);
+
+    public long Total => Batches + Others;
+
+    /// <summary>Client options that route every request of the client through this counter.</summary>
+    public TableClientOptions Options()
+    {
+        var options = new TableClientOptions();
+        options.AddPolicy(this, HttpPipelinePosition.PerRetry);
+        return options;
+    }
+
+    public override void OnSendingRequest(HttpMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Request.Method == RequestMethod.Post && message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref batches);
+        }
+        else
+        {
+            Interlocked.Increment(ref others);
+        }
+    }
+}
