@@ -87,7 +87,9 @@ public static class BillingFunctionsApp
         // Ingest, metering, usage, invoicing, partners, storage (each module binds and validates its own options).
         services.AddBillingStorage(builder.Configuration);
         services.AddPartners(builder.Configuration);
-        services.AddSingleton(_ => LoadDefinitions(Path.Combine(AppContext.BaseDirectory, "meters")));
+        // Billing:Meters:Directory only for tests and odd layouts: the definitions ship beside the app, like the plans.
+        string metersDirectory = builder.Configuration["Billing:Meters:Directory"] is { Length: > 0 } configured ? configured : Path.Combine(AppContext.BaseDirectory, "meters");
+        services.AddSingleton(_ => LoadDefinitions(metersDirectory));
         services.AddSingleton(sp => sp.GetRequiredService<EventDefinitions>().Meters);
         services.AddSingleton(sp => LoadPlans(Path.Combine(AppContext.BaseDirectory, "plans"), sp.GetRequiredService<MeterCatalog>()));
         services.AddSingleton<IPriceCatalog>(sp => sp.GetRequiredService<PlanCatalog>());
