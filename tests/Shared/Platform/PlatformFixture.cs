@@ -25,7 +25,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     }
 
     /// <param name="extraPartners">Partners seeded besides the defaults (a fixture of its own, so other tests' closes do not see them).</param>
-    public PlatformFixture(IReadOnlyList<(string Id, string Role, string Key, string? Plan)> extraPartners) => this.extraPartners = extraPartners;
+    internal PlatformFixture(IReadOnlyList<(string Id, string Role, string Key, string? Plan)> extraPartners) => this.extraPartners = extraPartners;
 
     /// <summary>The chain burns go to: the shared localnet of ./run test, or one of this fixture's own.</summary>
     public LocalnetFixture Localnet { get; } = new();
