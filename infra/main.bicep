@@ -27,7 +27,7 @@ param tags object = {
 // Event Hubs
 // ---------------------------------------------------------------------------------------------------
 
-@description('Partitions per hub (carrier-offload, compute-usage). Upper bound of parallel metering instances per hub; fixed after creation on Standard.')
+@description('Partitions per hub (carrier-offload, compute-usage, declared-usage). Upper bound of parallel metering instances per hub; fixed after creation on Standard.')
 @minValue(1)
 @maxValue(32)
 param eventHubPartitionCount int = 8
@@ -198,6 +198,7 @@ var names = {
 var hubNames = [
   'carrier-offload'
   'compute-usage'
+  'declared-usage'
 ]
 
 var secretNames = {

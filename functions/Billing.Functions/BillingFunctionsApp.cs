@@ -33,6 +33,9 @@ using Billing.Application.WebConsole;
 using Billing.Functions.ListInvoices;
 using Billing.Functions.MeterCarrierOffload;
 using Billing.Functions.MeterComputeUsage;
+using Billing.Functions.MeterDeclaredUsage;
+using Billing.Domain.Definitions;
+using Billing.Domain.Metering;
 using Billing.Functions.ListBurns;
 using Billing.Functions.CreatePartner;
 using Billing.Functions.GetPartner;
@@ -84,7 +87,11 @@ public static class BillingFunctionsApp
         // Ingest, metering, usage, invoicing, partners, storage (each module binds and validates its own options).
         services.AddBillingStorage(builder.Configuration);
         services.AddPartners(builder.Configuration);
-        services.AddSingleton(_ => LoadPlans(Path.Combine(AppContext.BaseDirectory, "plans")));
+        // Billing:Meters:Directory only for tests and odd layouts: the definitions ship beside the app, like the plans.
+        string metersDirectory = builder.Configuration["Billing:Meters:Directory"] is { Length: > 0 } configured ? configured : Path.Combine(AppContext.BaseDirectory, "meters");
+        services.AddSingleton(_ => LoadDefinitions(metersDirectory));
+        services.AddSingleton(sp => sp.GetRequiredService<EventDefinitions>().Meters);
+        services.AddSingleton(sp => LoadPlans(Path.Combine(AppContext.BaseDirectory, "plans"), sp.GetRequiredService<MeterCatalog>()));
         services.AddSingleton<IPriceCatalog>(sp => sp.GetRequiredService<PlanCatalog>());
         services.AddMetering(builder.Configuration);
         services.AddInvoicing<LedgerRecorder>(builder.Configuration); // the ledger books an invoice before Stripe sees it
@@ -92,6 +99,7 @@ public static class BillingFunctionsApp
         services.AddSingleton<IngestUsageFunction>();
         services.AddSingleton<MeterCarrierOffloadFunction>();
         services.AddSingleton<MeterComputeUsageFunction>();
+        services.AddSingleton<MeterDeclaredUsageFunction>();
         services.AddSingleton<QueryUsageFunction>();
         services.AddSingleton<ClosePeriodFunction>();
         services.AddSingleton<ClosePeriodsFunction>();
@@ -162,11 +170,30 @@ public static class BillingFunctionsApp
         _ = services.GetRequiredService<IOptions<SolanaOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Billing.Payments.StripeOptions>>().Value;
         _ = services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
+        _ = services.GetRequiredService<EventDefinitions>();
         _ = services.GetRequiredService<PlanCatalog>();
     }
 
+    /// <summary>
+    /// Loads and validates every event type definition (<c>meters/*.json</c>); a bad one stops start-up with the file,
+    /// field and reason. No folder: no declared types.
+    /// </summary>
+    public static EventDefinitions LoadDefinitions(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return EventDefinitions.None;
+        }
+
+        var files = Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal)
+            .Select(f => KeyValuePair.Create(Path.GetFileName(f), File.ReadAllText(f)));
+        return EventDefinitions.Load(files);
+    }
+
     /// <summary>Loads and validates every plan file; a bad plan stops start-up with the file, field and reason.</summary>
-    public static PlanCatalog LoadPlans(string directory)
+    /// <param name="directory">The plans folder.</param>
+    /// <param name="meters">The known meters; null: the built-in ones and those declared in the sibling <c>meters</c> folder.</param>
+    public static PlanCatalog LoadPlans(string directory, MeterCatalog? meters = null)
     {
         if (!Directory.Exists(directory))
         {
@@ -175,7 +202,9 @@ public static class BillingFunctionsApp
 
         var files = Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal)
             .Select(f => KeyValuePair.Create(Path.GetFileName(f), File.ReadAllText(f)));
-        return PlanCatalog.Load(files);
+        // Without a catalog: the meters declared beside the plans (the app's layout), so a plan's defined meters are known.
+        meters ??= LoadDefinitions(Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(directory)) ?? ".", "meters")).Meters;
+        return PlanCatalog.Load(files, meters.Dimensions);
     }
 
     public static WebApplication MapBillingFunctions(this WebApplication app)
@@ -184,6 +213,7 @@ public static class BillingFunctionsApp
         IngestUsageFunction.Map(app);
         MeterCarrierOffloadFunction.Map(app);
         MeterComputeUsageFunction.Map(app);
+        MeterDeclaredUsageFunction.Map(app);
         ClosePeriodsFunction.Map(app);
         app.MapPost("/" + BurnExecutorFunction.Name, (HttpRequest r, BurnExecutorFunction f, CancellationToken ct) => InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct));
         app.MapPost("/" + AnchorLedgerFunction.Name, (HttpRequest r, AnchorLedgerFunction f, CancellationToken ct) => InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct));

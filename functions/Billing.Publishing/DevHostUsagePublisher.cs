@@ -62,7 +62,12 @@ public sealed partial class DevHostUsagePublisher(HttpClient http, PublishingOpt
         int sent = 0;
         foreach (var (hub, request) in requests)
         {
-            string hubName = hub == UsageHub.CarrierOffload ? options.CarrierOffloadHub : options.ComputeUsageHub;
+            string hubName = hub switch
+            {
+                UsageHub.CarrierOffload => options.CarrierOffloadHub,
+                UsageHub.ComputeUsage => options.ComputeUsageHub,
+                _ => options.DeclaredUsageHub,
+            };
             HttpResponseMessage response;
             try
             {

@@ -17,18 +17,19 @@ public sealed partial class EventHubsUsagePublisher : IUsagePublisher, IAsyncDis
 {
     private readonly EventHubProducerClient carrierOffload;
     private readonly EventHubProducerClient computeUsage;
+    private readonly EventHubProducerClient? declaredUsage;
     private readonly TimeSpan publishTimeout;
     private readonly TimeProvider time;
     private readonly ILogger<EventHubsUsagePublisher> logger;
     private readonly bool ownsClients;
 
     /// <summary>A publisher over the given clients (which the caller keeps and disposes).</summary>
-    public EventHubsUsagePublisher(EventHubProducerClient carrierOffload, EventHubProducerClient computeUsage, TimeSpan publishTimeout, TimeProvider time, ILogger<EventHubsUsagePublisher> logger)
-        : this(carrierOffload, computeUsage, publishTimeout, time, logger, ownsClients: false)
+    public EventHubsUsagePublisher(EventHubProducerClient carrierOffload, EventHubProducerClient computeUsage, TimeSpan publishTimeout, TimeProvider time, ILogger<EventHubsUsagePublisher> logger, EventHubProducerClient? declaredUsage = null)
+        : this(carrierOffload, computeUsage, declaredUsage, publishTimeout, time, logger, ownsClients: false)
     {
     }
 
-    private EventHubsUsagePublisher(EventHubProducerClient carrierOffload, EventHubProducerClient computeUsage, TimeSpan publishTimeout, TimeProvider time, ILogger<EventHubsUsagePublisher> logger, bool ownsClients)
+    private EventHubsUsagePublisher(EventHubProducerClient carrierOffload, EventHubProducerClient computeUsage, EventHubProducerClient? declaredUsage, TimeSpan publishTimeout, TimeProvider time, ILogger<EventHubsUsagePublisher> logger, bool ownsClients)
     {
         ArgumentNullException.ThrowIfNull(carrierOffload);
         ArgumentNullException.ThrowIfNull(computeUsage);
@@ -37,6 +38,7 @@ public sealed partial class EventHubsUsagePublisher : IUsagePublisher, IAsyncDis
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(publishTimeout, TimeSpan.Zero);
         this.carrierOffload = carrierOffload;
         this.computeUsage = computeUsage;
+        this.declaredUsage = declaredUsage;
         this.publishTimeout = publishTimeout;
         this.time = time;
         this.logger = logger;
@@ -66,7 +68,7 @@ public sealed partial class EventHubsUsagePublisher : IUsagePublisher, IAsyncDis
             ? new EventHubProducerClient(options.FullyQualifiedNamespace, hub, identity, clientOptions)
             : new EventHubProducerClient(options.ConnectionString, hub, clientOptions);
 
-        return new EventHubsUsagePublisher(Client(options.CarrierOffloadHub), Client(options.ComputeUsageHub), options.PublishTimeout, time, logger, ownsClients: true);
+        return new EventHubsUsagePublisher(Client(options.CarrierOffloadHub), Client(options.ComputeUsageHub), Client(options.DeclaredUsageHub), options.PublishTimeout, time, logger, ownsClients: true);
     }
 
     /// <summary>The producer of <paramref name="hub"/> (for tests of how <see cref="Create"/> builds them).</summary>
@@ -165,6 +167,7 @@ public sealed partial class EventHubsUsagePublisher : IUsagePublisher, IAsyncDis
     {
         UsageHub.CarrierOffload => carrierOffload,
         UsageHub.ComputeUsage => computeUsage,
+        UsageHub.DeclaredUsage => declaredUsage ?? throw new InvalidOperationException("no producer for the declared-usage hub"),
         _ => throw new ArgumentOutOfRangeException(nameof(hub), hub, "unknown hub"),
     };
 
@@ -181,6 +184,10 @@ public sealed partial class EventHubsUsagePublisher : IUsagePublisher, IAsyncDis
         {
             await carrierOffload.DisposeAsync().ConfigureAwait(false);
             await computeUsage.DisposeAsync().ConfigureAwait(false);
+            if (declaredUsage is not null)
+            {
+                await declaredUsage.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

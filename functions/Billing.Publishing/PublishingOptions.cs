@@ -29,6 +29,9 @@ public sealed class PublishingOptions
     /// <summary>Hub of compute usage events.</summary>
     public string ComputeUsageHub { get; set; } = "compute-usage";
 
+    /// <summary>Hub of every declared event type (<c>meters/*.json</c>), metered by MeterDeclaredUsage.</summary>
+    public string DeclaredUsageHub { get; set; } = "declared-usage";
+
     /// <summary>
     /// Payers whose events are spread over their fact shards (partition key <c>{payer}|{shard}</c>) instead of all going
     /// through one hub partition; for carriers whose volume one metering instance cannot keep up with.

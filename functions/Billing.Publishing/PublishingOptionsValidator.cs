@@ -61,6 +61,13 @@ public sealed partial class PublishingOptionsValidator : IValidateOptions<Publis
             failures.Add($"{Prefix}CarrierOffloadHub and {Prefix}ComputeUsageHub name the same hub '{options.CarrierOffloadHub}'; each event type is metered from its own hub.");
         }
 
+        CheckHub(failures, "DeclaredUsageHub", options.DeclaredUsageHub);
+        if (string.Equals(options.DeclaredUsageHub, options.CarrierOffloadHub, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(options.DeclaredUsageHub, options.ComputeUsageHub, StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"{Prefix}DeclaredUsageHub '{options.DeclaredUsageHub}' is also a built-in type's hub; declared types are metered from their own hub.");
+        }
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < options.HotPayers.Count; i++)
         {

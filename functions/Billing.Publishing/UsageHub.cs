@@ -8,4 +8,7 @@ public enum UsageHub
 
     /// <summary><c>depin.compute.usage.v1</c> events (hub <c>compute-usage</c>, metered by MeterComputeUsage).</summary>
     ComputeUsage,
+
+    /// <summary>Every declared type of <c>meters/*.json</c> (hub <c>declared-usage</c>, metered by MeterDeclaredUsage).</summary>
+    DeclaredUsage,
 }

@@ -58,7 +58,14 @@ public sealed class UsagePartitioner
     public PublishedUsage Route(UsageFact fact, ReadOnlyMemory<byte> body)
     {
         ArgumentNullException.ThrowIfNull(fact);
-        return new PublishedUsage(fact.IsCarrier ? UsageHub.CarrierOffload : UsageHub.ComputeUsage, PartitionKey(fact.Payer, fact.Source, fact.Id), body);
+        return new PublishedUsage(HubOf(fact), PartitionKey(fact.Payer, fact.Source, fact.Id), body);
+    }
+
+    /// <summary>The hub of a fact's type: one per built-in type, one for every declared type.</summary>
+    public static UsageHub HubOf(UsageFact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        return fact.IsCarrier ? UsageHub.CarrierOffload : fact.IsCompute ? UsageHub.ComputeUsage : UsageHub.DeclaredUsage;
     }
 
     /// <summary><c>#</c> and the SHA-256 (hex) of the payer: payer ids are shorter than this in practice (200 characters at most).</summary>

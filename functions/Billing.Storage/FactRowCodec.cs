@@ -29,6 +29,10 @@ internal static class FactRowCodec
             row["Rat"] = f.Rat;
             row["Bytes"] = f.Bytes;
         }
+        else if (f.IsDeclared)
+        {
+            row["Readings"] = ReadingCodec.Encode(f.Readings);
+        }
         else
         {
             row["GpuModel"] = f.GpuModel;
@@ -108,5 +112,6 @@ internal static class FactRowCodec
         Lease = e.GetString("Lease"),
         Provider = e.GetString("Provider"),
         GpuSeconds = e.GetInt64("GpuSeconds") ?? 0,
+        Readings = ReadingCodec.Decode(e.GetString("Readings")),
     };
 }

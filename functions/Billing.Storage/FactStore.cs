@@ -81,7 +81,8 @@ public sealed class FactStore(BillingTables tables)
     /// High estimate of what an event's two rows cost on the wire in a transaction: every character of the raw event
     /// as a six-byte JSON escape, plus a fixed allowance for keys, names and the other (short, bounded) properties.
     /// </summary>
-    public static long WireBytes(PendingFact pending) => (6L * pending.RawEvent.Length) + 8192;
+    public static long WireBytes(PendingFact pending) =>
+        (6L * (pending.RawEvent.Length + pending.Fact.Readings.Sum(r => r.Meter.Length + 64 + (r.Distinct?.Length ?? 0) + r.Dimensions.Sum(d => d.Key.Length + d.Value.Length + 8)))) + 8192;
 
     /// <summary><c>yyyyMMddHHmmssfffffff</c> of the UTC instant: sorts like time. Written digit by digit (it runs per event).</summary>
     public static string TimeKey(DateTimeOffset time) => string.Create(21, time.UtcDateTime, static (span, t) =>

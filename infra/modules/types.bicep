@@ -2,7 +2,7 @@
 
 @export()
 @description('An Event Hub the billing app reads and writes (the names are part of the app contract: see functions/Billing.Functions/*/function.json).')
-type hubName = 'carrier-offload' | 'compute-usage'
+type hubName = 'carrier-offload' | 'compute-usage' | 'declared-usage'
 
 @export()
 @description('A partner that may publish straight to one hub with a send-only SAS policy (in addition to POST /api/v1/usage).')

@@ -32,8 +32,11 @@ public sealed partial class PeriodCloser(
     InvoiceFinalization finalization,
     TimeProvider time,
     IOptions<InvoicingOptions> options,
-    ILogger<PeriodCloser> logger)
+    ILogger<PeriodCloser> logger,
+    MeterCatalog? meters = null)
 {
+    private readonly MeterCatalog meters = meters ?? MeterCatalog.BuiltIn;
+
     /// <summary>
     /// How many earlier periods a close corrects. Facts may be 35 days old when they arrive, so the last facts of a month
     /// arrive before the month after next has ended, which is therefore the last close that can see them.
@@ -193,7 +196,7 @@ public sealed partial class PeriodCloser(
         var accumulator = new UsageAccumulator(plan);
         foreach (var pricing in plan.Meters)
         {
-            if (Meters.Find(pricing.Meter) is not { } meter)
+            if (meters.Find(pricing.Meter) is not { } meter)
             {
                 continue; // a meter no fact can have
             }

@@ -26,6 +26,13 @@ public sealed partial class MeteringService(
     /// <summary>UTF-8 that refuses a lone surrogate instead of silently replacing it.</summary>
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>The <c>expectedType</c> of the hub that carries every declared type (<c>meters/*.json</c>).</summary>
+    public const string DeclaredTypes = "declared";
+
+    /// <param name="hub">The hub the batch came from (quarantine records, telemetry).</param>
+    /// <param name="expectedType">The one event type the hub carries, or <see cref="DeclaredTypes"/>.</param>
+    /// <param name="batch">The events.</param>
+    /// <param name="cancellationToken">Cancels the storage calls.</param>
     public async Task<MeteringSummary> MeterAsync(string hub, string expectedType, MeteringBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -70,7 +77,7 @@ public sealed partial class MeteringService(
             {
                 bad.Add(Quarantine(QuarantineKind.Invalid, result.Errors.Select(e => e.ToString()).ToList(), result.Source, result.Id));
             }
-            else if (fact.Type != expectedType)
+            else if (expectedType == DeclaredTypes ? !fact.IsDeclared : fact.Type != expectedType)
             {
                 bad.Add(Quarantine(QuarantineKind.Invalid, [$"type: '{fact.Type}' does not belong on hub '{hub}'"], result.Source, result.Id));
             }

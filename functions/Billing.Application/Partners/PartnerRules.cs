@@ -77,7 +77,8 @@ public static partial class PartnerRules
         else
         {
             string type = role == PartnerRole.Carrier ? EventTypes.CarrierOffloadV1 : EventTypes.ComputeUsageV1;
-            if (p.Meters.Count == 0 || p.Meters.Any(m => Meters.Find(m.Meter)?.EventType != type))
+            // Built-in meters must be of the role's type; declared meters (meters/*.json) name their payer's role themselves.
+            if (p.Meters.Count == 0 || p.Meters.Any(m => Meters.Find(m.Meter) is { } builtIn && builtIn.EventType != type))
             {
                 errors.Add(new("plan", $"'{plan}' does not price {Name(role)} usage"));
             }

@@ -20,6 +20,12 @@ public sealed class UsageReader(FactStore facts)
         CancellationToken cancellationToken)
     {
         var rollup = new UsageRollup(meter, window, groupBy); // validates groupBy first
+        if (meter.Aggregation is not (Aggregation.Sum or Aggregation.Count))
+        {
+            // MAX, LATEST and UNIQUE_COUNT have no rollup sums: the facts, exactly once each, answer them (§6.1).
+            return await FromFactsAsync(payer, meter, window, from, to, groupBy, source, cancellationToken).ConfigureAwait(false);
+        }
+
         var segments = RollupPlan.Segments(from, to, window, [.. groupBy]);
         var perShard = await Task.WhenAll(Enumerable.Range(0, rollups.Shards).Select(shard => Task.Run(async () =>
         {
@@ -44,7 +50,7 @@ public sealed class UsageReader(FactStore facts)
                     {
                         if (key.Meter == meter.Name && (source is null || key.Source == source))
                         {
-                            part.Add(bucket.Start, key.Value, quantity);
+                            part.Add(bucket.Start, name => key.Value(meter, name), quantity);
                         }
                     }
                 }

@@ -68,7 +68,10 @@ internal static class EventScanner
             slot.Kind = reader.TokenType;
             if (field == (int)EventField.Data && reader.TokenType == JsonTokenType.StartObject)
             {
+                // Where the object lies, for a declared type's second pass (DeclaredEventReader).
+                slot.Start = checked((int)reader.TokenStartIndex);
                 ScanObject(ref reader, json, ref slots, inData: true, ref extensionErrors);
+                slot.Length = checked((int)reader.BytesConsumed) - slot.Start;
             }
             else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {

@@ -17,6 +17,9 @@ internal ref struct FieldReader(ReadOnlySpan<byte> json, FieldSlots slots)
 
     public readonly JsonTokenType Kind(EventField field) => slots[(int)field].Kind;
 
+    /// <summary>The raw text of an object member the scanner located (the <c>data</c> object).</summary>
+    public readonly ReadOnlySpan<byte> Raw(EventField field) => json.Slice(slots[(int)field].Start, slots[(int)field].Length);
+
     /// <summary>A string field as unescaped, valid UTF-8; false (with an error when due) when absent, null or unreadable.</summary>
     public bool Utf8(EventField field, string name, bool required, out ReadOnlySpan<byte> value)
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Billing.Domain.Definitions;
 using Billing.Domain.Metering;
 using Billing.Domain.Partners;
 
@@ -11,8 +12,13 @@ namespace Billing.Domain.Events;
 /// locates the fields (<see cref="EventScanner"/>), then the rules run in a fixed order, so the errors come out in the
 /// same order however the JSON is laid out. Only the strings a fact keeps are ever allocated.
 /// </summary>
-public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalog prices)
+public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalog prices, EventDefinitions? definitions = null)
 {
+    private readonly EventDefinitions definitions = definitions ?? EventDefinitions.None;
+
+    /// <summary>The declared event types this validator accepts besides the built-in ones.</summary>
+    public EventDefinitions Definitions => definitions;
+
     private static readonly System.Buffers.SearchValues<byte> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF"u8);
 
     /// <summary>Validates one event given as UTF-8 JSON text.</summary>
@@ -103,12 +109,14 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         }
 
         string? type = hasType ? EventTypes.Find(typeText) : null;
+        EventDefinition? declared = hasType && type is null ? definitions.Find(typeText) : null;
+        type ??= declared?.Type;
         if (hasType && type is null)
         {
             r.Error("type", $"unknown event type '{Encoding.UTF8.GetString(typeText)}'");
         }
 
-        if (type is not null && poster is not null && !MayPost(poster.Role, type))
+        if (type is not null && poster is not null && !(declared is null ? MayPost(poster.Role, type) : poster.Role == declared.PostedBy))
         {
             r.Error("type", $"a {poster.Role.ToString().ToLowerInvariant()} partner may not post '{type}'");
         }
@@ -131,6 +139,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         {
             EventTypes.CarrierOffloadV1 => ReadCarrier(ref r, header),
             EventTypes.ComputeUsageV1 => ReadCompute(ref r, header, context),
+            _ when declared is not null => DeclaredEventReader.Read(ref r, header, declared, context, poster, partners, prices),
             _ => null,
         };
 

@@ -5,4 +5,7 @@ public enum Aggregation
 {
     Sum,
     Count,
+    Max,
+    Latest,
+    UniqueCount,
 }

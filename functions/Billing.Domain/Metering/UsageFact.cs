@@ -28,16 +28,42 @@ public sealed record UsageFact
     public string? Provider { get; init; }
     public long GpuSeconds { get; init; }
 
+    /// <summary>A declared type's meters (<c>meters/*.json</c>): one reading per meter the event contributes to.</summary>
+    public IReadOnlyList<MeterReading> Readings { get; init; } = [];
+
     public bool IsCarrier => Type == Events.EventTypes.CarrierOffloadV1;
+
+    public bool IsCompute => Type == Events.EventTypes.ComputeUsageV1;
+
+    /// <summary>True for a fact of a declared type (its quantities are in <see cref="Readings"/>).</summary>
+    public bool IsDeclared => !IsCarrier && !IsCompute;
 
     /// <summary>The fact's contribution to <paramref name="meter"/>, or null when the meter does not apply.</summary>
     public long? Quantity(string meter) => meter switch
     {
         Meters.OffloadBytes when IsCarrier => Bytes,
         Meters.OffloadSessions when IsCarrier => 1,
-        Meters.ComputeGpuSeconds when !IsCarrier => GpuSeconds,
+        Meters.ComputeGpuSeconds when IsCompute => GpuSeconds,
+        _ when IsDeclared => Reading(meter)?.Quantity,
         _ => null,
     };
+
+    /// <summary>The reading of a declared meter, or null.</summary>
+    public MeterReading? Reading(string meter)
+    {
+        foreach (var r in Readings)
+        {
+            if (r.Meter == meter)
+            {
+                return r;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The value of dimension <paramref name="name"/> of <paramref name="meter"/> (declared meters may differ per meter).</summary>
+    public string? Dimension(string meter, string name) => IsDeclared ? Reading(meter)?.Dimension(name) : Dimension(name);
 
     public string? Dimension(string name) => name switch
     {

@@ -8,7 +8,7 @@ public sealed class UsageRollup
     private readonly MeterDefinition meter;
     private readonly IReadOnlyList<string> groupBy;
     private readonly UsageWindow window;
-    private readonly Dictionary<(DateTimeOffset, string), (string[] Values, Int128 Quantity)> buckets = [];
+    private readonly Dictionary<(DateTimeOffset, string), Cell> buckets = [];
 
     public UsageRollup(MeterDefinition meter, UsageWindow window, IReadOnlyList<string> groupBy)
     {
@@ -42,24 +42,47 @@ public sealed class UsageRollup
     public void Add(UsageFact fact)
     {
         ArgumentNullException.ThrowIfNull(fact);
-        if (fact.Quantity(meter.Name) is { } quantity)
+        if (fact.Quantity(meter.Name) is not { } quantity)
         {
-            Add(fact.Time, fact.Dimension, quantity);
+            return;
         }
+
+        var cell = CellFor(fact.Time, d => fact.Dimension(meter.Name, d));
+        switch (meter.Aggregation)
+        {
+            case Aggregation.Max:
+                cell.Quantity = cell.Seen ? Int128.Max(cell.Quantity, quantity) : quantity;
+                break;
+            case Aggregation.Latest:
+                if (!cell.Seen || Later(fact.Time, fact.Id, cell.LatestTime, cell.LatestId))
+                {
+                    (cell.Quantity, cell.LatestTime, cell.LatestId) = (quantity, fact.Time, fact.Id);
+                }
+
+                break;
+            case Aggregation.UniqueCount:
+                if (fact.Reading(meter.Name)?.Distinct is { } value)
+                {
+                    (cell.Distinct ??= new HashSet<string>(StringComparer.Ordinal)).Add(value);
+                    cell.Quantity = cell.Distinct.Count;
+                }
+
+                break;
+            default:
+                cell.Quantity = checked(cell.Quantity + quantity);
+                break;
+        }
+
+        cell.Seen = true;
     }
 
-    /// <summary>Adds a quantity already summed over <paramref name="time"/>'s window or a finer one (a rollup bucket's sum).</summary>
+    /// <summary>Adds a quantity already summed over <paramref name="time"/>'s window or a finer one (a rollup bucket's sum; SUM and COUNT meters).</summary>
     public void Add(DateTimeOffset time, Func<string, string?> dimension, Int128 quantity)
     {
         ArgumentNullException.ThrowIfNull(dimension);
-        var values = new string[groupBy.Count];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = dimension(groupBy[i]) ?? "";
-        }
-
-        var key = (WindowStart(time, window), string.Join('\u001f', values));
-        buckets[key] = buckets.TryGetValue(key, out var b) ? (b.Values, checked(b.Quantity + quantity)) : (values, quantity);
+        var cell = CellFor(time, dimension);
+        cell.Quantity = checked(cell.Quantity + quantity);
+        cell.Seen = true;
     }
 
     public IReadOnlyList<UsageRow> Rows() => buckets
@@ -68,13 +91,84 @@ public sealed class UsageRollup
         .Select(kv => new UsageRow(kv.Key.Item1, groupBy.Select((g, i) => (g, kv.Value.Values[i])).ToDictionary(x => x.g, x => x.Item2), kv.Value.Quantity))
         .ToList();
 
-    /// <summary>Adds the sums of another rollup of the same meter, window and grouping (e.g. one shard's).</summary>
+    /// <summary>Adds another rollup of the same meter, window and grouping (e.g. one shard's), by the meter's aggregation.</summary>
     public void Merge(UsageRollup other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        foreach (var (key, (values, quantity)) in other.buckets)
+        foreach (var (key, theirs) in other.buckets)
         {
-            buckets[key] = buckets.TryGetValue(key, out var b) ? (b.Values, checked(b.Quantity + quantity)) : (values, quantity);
+            if (!buckets.TryGetValue(key, out var mine))
+            {
+                buckets[key] = theirs.Copy();
+                continue;
+            }
+
+            switch (meter.Aggregation)
+            {
+                case Aggregation.Max:
+                    mine.Quantity = Int128.Max(mine.Quantity, theirs.Quantity);
+                    break;
+                case Aggregation.Latest:
+                    if (Later(theirs.LatestTime, theirs.LatestId, mine.LatestTime, mine.LatestId))
+                    {
+                        (mine.Quantity, mine.LatestTime, mine.LatestId) = (theirs.Quantity, theirs.LatestTime, theirs.LatestId);
+                    }
+
+                    break;
+                case Aggregation.UniqueCount:
+                    // A value seen in two shards (or two windows' edges) is one value: the union, not the sum.
+                    (mine.Distinct ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(theirs.Distinct ?? []);
+                    mine.Quantity = mine.Distinct.Count;
+                    break;
+                default:
+                    mine.Quantity = checked(mine.Quantity + theirs.Quantity);
+                    break;
+            }
         }
+    }
+
+    /// <summary>LATEST's order: by time, then by event id (ordinal).</summary>
+    private static bool Later(DateTimeOffset time, string id, DateTimeOffset thanTime, string thanId) =>
+        time > thanTime || (time == thanTime && string.CompareOrdinal(id, thanId) > 0);
+
+    private Cell CellFor(DateTimeOffset time, Func<string, string?> dimension)
+    {
+        var values = new string[groupBy.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = dimension(groupBy[i]) ?? "";
+        }
+
+        var key = (WindowStart(time, window), string.Join('\u001f', values));
+        if (!buckets.TryGetValue(key, out var cell))
+        {
+            buckets[key] = cell = new Cell(values);
+        }
+
+        return cell;
+    }
+
+    private sealed class Cell(string[] values)
+    {
+        public string[] Values { get; } = values;
+
+        public bool Seen { get; set; }
+
+        public Int128 Quantity { get; set; }
+
+        public DateTimeOffset LatestTime { get; set; }
+
+        public string LatestId { get; set; } = "";
+
+        public HashSet<string>? Distinct { get; set; }
+
+        public Cell Copy() => new(Values)
+        {
+            Seen = Seen,
+            Quantity = Quantity,
+            LatestTime = LatestTime,
+            LatestId = LatestId,
+            Distinct = Distinct is null ? null : new HashSet<string>(Distinct, StringComparer.Ordinal),
+        };
     }
 }

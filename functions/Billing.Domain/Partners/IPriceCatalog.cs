@@ -4,4 +4,7 @@ namespace Billing.Domain.Partners;
 public interface IPriceCatalog
 {
     bool IsPriced(string planId, string meter, string dimensionValue);
+
+    /// <summary>The dimension by which <paramref name="planId"/> prices <paramref name="meter"/>; null when it prices it without one, or not at all.</summary>
+    string? PricingDimension(string planId, string meter) => null;
 }

@@ -68,4 +68,8 @@ public sealed class PlanCatalog : IPriceCatalog
     /// <inheritdoc cref="PricePlan.Prices"/>
     public bool IsPriced(string planId, string meter, string dimensionValue) =>
         _plans.TryGetValue(planId, out PricePlan? plan) && plan.Prices(meter, dimensionValue);
+
+    /// <inheritdoc/>
+    public string? PricingDimension(string planId, string meter) =>
+        _plans.TryGetValue(planId, out PricePlan? plan) ? plan.FindMeter(meter)?.Dimension : null;
 }

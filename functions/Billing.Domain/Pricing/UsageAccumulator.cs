@@ -58,7 +58,7 @@ public sealed class UsageAccumulator
             if (fact.Quantity(pricing.Meter) is { } quantity)
             {
                 ArgumentOutOfRangeException.ThrowIfNegative(quantity, nameof(fact));
-                AddCore(pricing, pricing.Dimension is { } dimension ? fact.Dimension(dimension) : null, quantity);
+                AddCore(pricing, pricing.Dimension is { } dimension ? fact.Dimension(pricing.Meter, dimension) : null, quantity);
                 added++;
             }
         }

@@ -10,7 +10,7 @@ namespace Billing.Functions.QueryUsage;
 /// GET /api/v1/usage. HTTP in and out only, so the host forwards the request as-is (enableForwardingHttpRequest).
 /// Payers read their own usage, providers the usage they reported, finance everything.
 /// </summary>
-public sealed class QueryUsageFunction(UsageQuery query, TimeProvider time)
+public sealed class QueryUsageFunction(UsageQuery query, TimeProvider time, MeterCatalog meters)
 {
     public const string Name = "QueryUsage";
     private static readonly TimeSpan MaxRange = TimeSpan.FromDays(400);
@@ -45,10 +45,10 @@ public sealed class QueryUsageFunction(UsageQuery query, TimeProvider time)
             PartnerRole.Tenant or PartnerRole.Provider => Meters.ComputeGpuSeconds,
             _ => "",
         };
-        var meter = Meters.Find(meterName);
+        var meter = meters.Find(meterName);
         if (meter is null)
         {
-            errors.Add(new("meter", meterName.Length == 0 ? "is required" : $"unknown meter '{meterName}'; one of {string.Join(", ", Meters.All.Select(m => m.Name))}"));
+            errors.Add(new("meter", meterName.Length == 0 ? "is required" : $"unknown meter '{meterName}'; one of {string.Join(", ", meters.All.Select(m => m.Name))}"));
         }
 
         var window = UsageWindow.Day;

@@ -170,6 +170,12 @@ public static class RollupCodec
     public static int GrowthChars(UsageFact fact)
     {
         ArgumentNullException.ThrowIfNull(fact);
+        if (fact.IsDeclared)
+        {
+            // One group per reading: the meter name, the source and the dimension values, escaped, and a 39-digit sum.
+            return fact.Readings.Sum(r => (3 * (r.Meter.Length + fact.Source.Length + r.Dimensions.Sum(d => d.Value.Length + 1))) + 60);
+        }
+
         int dims = (fact.Hotspot?.Length ?? 0) + (fact.Rat?.Length ?? 0) + (fact.GpuModel?.Length ?? 0) + (fact.Lease?.Length ?? 0) + (fact.Provider?.Length ?? 0);
         return 2 * ((3 * (fact.Source.Length + dims)) + 80); // escapes can triple a character; meter name, separators, a 39-digit sum
     }

@@ -20,7 +20,10 @@ public class PartnerManagementTests(AzuriteFixture azurite)
 
     public static PlanCatalog Plans() => PlanCatalog.Load(
         Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions", "plans"), "*.json").Order(StringComparer.Ordinal)
-            .Select(f => KeyValuePair.Create(Path.GetFileName(f), File.ReadAllText(f))));
+            .Select(f => KeyValuePair.Create(Path.GetFileName(f), File.ReadAllText(f))),
+        Billing.Domain.Definitions.EventDefinitions.Load(
+            Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions", "meters"), "*.json").Order(StringComparer.Ordinal)
+                .Select(f => KeyValuePair.Create(Path.GetFileName(f), File.ReadAllText(f)))).Meters.Dimensions);
 
     private async Task<Setup> NewAsync(TimeSpan? cacheTtl = null)
     {

@@ -130,7 +130,7 @@ public class PlanLoaderTests
     {
         PlanCatalog catalog = TestPlans.Catalog;
 
-        Assert.Equal(["carrier-standard-v1", "compute-standard-v1"], catalog.Plans.Select(p => p.Id));
+        Assert.Equal(["bandwidth-standard-v1", "carrier-standard-v1", "compute-standard-v1", "inference-standard-v1", "mapping-standard-v1", "render-standard-v1"], catalog.Plans.Select(p => p.Id));
         PricePlan carrier = catalog.Get("carrier-standard-v1");
         Assert.Null(carrier.MinimumCommitment);
         MeterPricing bytes = Assert.Single(carrier.Meters);

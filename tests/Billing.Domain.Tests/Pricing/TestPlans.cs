@@ -6,7 +6,9 @@ namespace Billing.Domain.Tests.Pricing;
 internal static class TestPlans
 {
     private static readonly Lazy<PlanCatalog> LazyCatalog = new(() => PlanCatalog.Load(
-        Directory.EnumerateFiles(PlansDirectory(), "*.json").Select(f => KeyValuePair.Create(f, File.ReadAllText(f)))));
+        Directory.EnumerateFiles(PlansDirectory(), "*.json").Select(f => KeyValuePair.Create(f, File.ReadAllText(f))),
+        Billing.Domain.Definitions.EventDefinitions.Load(
+            Directory.EnumerateFiles(Path.Combine(PlansDirectory(), "..", "meters"), "*.json").Select(f => KeyValuePair.Create(f, File.ReadAllText(f)))).Meters.Dimensions));
 
     public static PlanCatalog Catalog => LazyCatalog.Value;
 

@@ -33,6 +33,29 @@ public class StartupValidationTests
         Build(Valid());
     }
 
+    [Fact]
+    public void ValidateSettings_InvalidEventTypeDefinition_StopsStartNamingFileAndField()
+    {
+        var dir = Directory.CreateTempSubdirectory("meters-");
+        try
+        {
+            string render = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions", "meters", "depin.render.job.v1.json"))
+                .Replace("startTime) * octaneBench", "startTime) * octanebench", StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(dir.FullName, "depin.render.job.v1.json"), render);
+            var settings = Valid();
+            settings["Billing:Meters:Directory"] = dir.FullName;
+
+            var e = Record.Exception(() => Build(settings));
+
+            var invalid = Assert.IsType<Billing.Domain.Definitions.DefinitionValidationException>(e);
+            Assert.Equal("Invalid event type definition depin.render.job.v1.json: meters[1].value: unknown field 'octanebench'", invalid.Message);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("Billing:Storage:ConnectionString", "", "ConnectionString")]
     [InlineData("Billing:Storage:FactShards", "0", "FactShards")]

@@ -25,7 +25,8 @@ public class PeriodCloserPlanChangeTests(AzuriteFixture azurite)
         // A second carrier plan at twice the price, for this test only.
         string premium = File.ReadAllText(Path.Combine(PlatformFixture.AppDirectory(), "plans", "carrier-standard-v1.json"))
             .Replace("carrier-standard-v1", "carrier-premium-v1", StringComparison.Ordinal).Replace("\"0.00001\"", "\"0.00002\"", StringComparison.Ordinal);
-        var plans = PlanCatalog.Load([.. appPlans, KeyValuePair.Create("carrier-premium-v1.json", premium)]);
+        var meters = BillingFunctionsApp.LoadDefinitions(Path.Combine(PlatformFixture.AppDirectory(), "meters")).Meters;
+        var plans = PlanCatalog.Load([.. appPlans, KeyValuePair.Create("carrier-premium-v1.json", premium)], meters.Dimensions);
         var options = Options.Create(new PartnerOptions());
         using var directory = new PartnerDirectory(store, options, clock, NullLogger<PartnerDirectory>.Instance);
         var management = new PartnerManagement(store, directory, plans, options, clock, NullLogger<PartnerManagement>.Instance);

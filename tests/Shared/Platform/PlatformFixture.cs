@@ -17,6 +17,15 @@ public sealed class PlatformFixture : IAsyncLifetime
     public const string FinanceKey = "dev-finance-key";
 
     private readonly AzuriteFixture azurite = new();
+    private readonly IReadOnlyList<(string Id, string Role, string Key, string? Plan)> extraPartners;
+
+    public PlatformFixture()
+        : this([])
+    {
+    }
+
+    /// <param name="extraPartners">Partners seeded besides the defaults (a fixture of its own, so other tests' closes do not see them).</param>
+    internal PlatformFixture(IReadOnlyList<(string Id, string Role, string Key, string? Plan)> extraPartners) => this.extraPartners = extraPartners;
 
     /// <summary>The chain burns go to: the shared localnet of ./run test, or one of this fixture's own.</summary>
     public LocalnetFixture Localnet { get; } = new();
@@ -104,6 +113,25 @@ public sealed class PlatformFixture : IAsyncLifetime
         }
     }
 
+    private Dictionary<string, string> WithExtraPartners(Dictionary<string, string> settings)
+    {
+        if (extraPartners.Count > 0)
+        {
+            var extra = new Dictionary<string, string>();
+            AddPartners(extra, extraPartners);
+            int first = settings.Keys.Count(k => k.EndsWith("__Id", StringComparison.Ordinal) && k.StartsWith("Billing__Partners__Items__", StringComparison.Ordinal));
+            foreach (var (key, value) in extra)
+            {
+                // Items__{i}__… → Items__{first + i}__…
+                var parts = key.Split("__");
+                parts[3] = (int.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture) + first).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                settings[string.Join("__", parts)] = value;
+            }
+        }
+
+        return settings;
+    }
+
     public async Task InitializeAsync()
     {
         await azurite.InitializeAsync();
@@ -113,7 +141,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             AppDirectory = AppDirectory(),
             Port = 0,
             Partitions = 4,
-            Settings = Settings(azurite.ConnectionString, TablePrefix, Localnet.InfoFile),
+            Settings = WithExtraPartners(Settings(azurite.ConnectionString, TablePrefix, Localnet.InfoFile)),
             Log = line =>
             {
                 lock (Logs)

@@ -65,7 +65,16 @@ public sealed class RollupBucket
             return;
         }
 
-        foreach (var meter in Meters.All)
+        foreach (var reading in fact.Readings)
+        {
+            // Declared meters: SUM and COUNT are sums; MAX, LATEST and UNIQUE_COUNT are read from facts (docs/design.md §6.1).
+            if (reading.Aggregation is Aggregation.Sum or Aggregation.Count)
+            {
+                Add(new RollupKey(reading.Meter, fact.Source, [.. reading.Dimensions.Select(d => d.Value)]), reading.Quantity);
+            }
+        }
+
+        foreach (var meter in fact.IsDeclared ? [] : Meters.All)
         {
             if (fact.Quantity(meter.Name) is { } quantity)
             {

@@ -20,19 +20,23 @@ public sealed record RollupKey(string Meter, string Source, IReadOnlyList<string
         return new RollupKey(meter.Name, source, values);
     }
 
-    public MeterDefinition Definition => Meters.Find(Meter) ?? throw new InvalidDataException($"unknown meter '{Meter}' in a rollup");
-
-    /// <summary>The value of dimension <paramref name="name"/> (empty when missing).</summary>
-    public string Value(string name)
+    /// <summary>The value of dimension <paramref name="name"/> of <paramref name="meter"/> (this key's meter; empty when missing).</summary>
+    public string Value(MeterDefinition meter, string name)
     {
-        int i = IndexOf(Definition.Dimensions, name);
+        ArgumentNullException.ThrowIfNull(meter);
+        int i = IndexOf(meter.Dimensions, name);
         return i >= 0 && i < Values.Count ? Values[i] : "";
     }
 
-    /// <summary>This key with the high-cardinality dimensions blanked.</summary>
+    /// <summary>This key with the high-cardinality dimensions of the built-in meters blanked (declared meters keep theirs).</summary>
     public RollupKey Coarse()
     {
-        var dims = Definition.Dimensions;
+        if (Meters.Find(Meter) is not { } definition)
+        {
+            return this;
+        }
+
+        var dims = definition.Dimensions;
         if (!dims.Any(RollupBucket.HighCardinality.Contains))
         {
             return this;

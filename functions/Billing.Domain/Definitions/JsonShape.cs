@@ -1,0 +1,74 @@
+using System.Text.Json;
+
+namespace Billing.Domain.Definitions;
+
+/// <summary>Strict JSON shape checks of the definition loader: allowed and duplicate properties, typed values; errors by path.</summary>
+internal static class JsonShape
+{
+    public static void Object(JsonElement element, string path, Func<string, string, Exception> fail, params string[] allowed)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw fail(path, $"expected a JSON object, found {element.ValueKind}");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty p in element.EnumerateObject())
+        {
+            string field = path == "$" ? p.Name : $"{path}.{p.Name}";
+            if (!allowed.Contains(p.Name, StringComparer.Ordinal))
+            {
+                throw fail(field, $"unknown field (allowed: {string.Join(", ", allowed)})");
+            }
+
+            if (!seen.Add(p.Name))
+            {
+                throw fail(field, "duplicate field");
+            }
+        }
+    }
+
+    public static string? String(JsonElement obj, string name, string field, bool required, Func<string, string, Exception> fail)
+    {
+        if (!obj.TryGetProperty(name, out JsonElement value))
+        {
+            return required ? throw fail(field, "required field is missing") : null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw fail(field, $"expected a string, found {value.ValueKind}");
+        }
+
+        string text = value.GetString()!;
+        return string.IsNullOrWhiteSpace(text) ? throw fail(field, "must not be empty") : text;
+    }
+
+    public static long? Integer(JsonElement obj, string name, string field, Func<string, string, Exception> fail)
+    {
+        if (!obj.TryGetProperty(name, out JsonElement value))
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long n) && !value.GetRawText().Contains('.', StringComparison.Ordinal)
+                && !value.GetRawText().Contains('e', StringComparison.OrdinalIgnoreCase)
+            ? n
+            : throw fail(field, $"expected a whole number, found {value.GetRawText()}");
+    }
+
+    public static bool Boolean(JsonElement obj, string name, string field, Func<string, string, Exception> fail)
+    {
+        if (!obj.TryGetProperty(name, out JsonElement value))
+        {
+            return false;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw fail(field, $"expected true or false, found {value.GetRawText()}"),
+        };
+    }
+}

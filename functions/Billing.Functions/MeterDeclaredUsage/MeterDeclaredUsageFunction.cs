@@ -1,0 +1,15 @@
+using Billing.Application.Metering;
+using Billing.Functions.HostProtocol;
+using Billing.Functions.Metering;
+
+namespace Billing.Functions.MeterDeclaredUsage;
+
+/// <summary>eventHubTrigger on <c>declared-usage</c> (cardinality many): every declared type of <c>meters/*.json</c>.</summary>
+public sealed class MeterDeclaredUsageFunction(MeteringService metering) : HubMeteringFunction(metering, Hub, MeteringService.DeclaredTypes)
+{
+    public const string Name = "MeterDeclaredUsage";
+    public const string Hub = "declared-usage";
+
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapPost("/" + Name, (HttpRequest r, MeterDeclaredUsageFunction f, CancellationToken ct) => InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct));
+}
