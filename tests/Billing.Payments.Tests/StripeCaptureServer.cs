@@ -85,47 +85,42 @@ internal sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: fal
     private string Respond(CapturedRequest r)
     {
         int n = Interlocked.Increment(ref _nextId);
-        var obj = new JsonObject();
+        JsonObject obj;
         switch (r.Method, r.Path)
         {
             case ("POST", "/v1/customers"):
-                obj["id"] = $"cus_capture{n}";
-                obj["object"] = "customer";
-                obj["name"] = r.Field("name");
-                obj["metadata"] = Metadata(r);
+                obj = Created(r, $"cus_capture{n}", "customer", "name");
                 break;
             case ("POST", "/v1/invoices"):
-                obj["id"] = $"in_capture{n}";
-                obj["object"] = "invoice";
+                obj = Created(r, $"in_capture{n}", "invoice", "customer", "currency", "collection_method");
                 obj["status"] = "draft";
-                obj["customer"] = r.Field("customer");
-                obj["currency"] = r.Field("currency");
-                obj["collection_method"] = r.Field("collection_method");
-                obj["metadata"] = Metadata(r);
                 break;
             case ("POST", "/v1/invoiceitems"):
-                obj["id"] = $"ii_capture{n}";
-                obj["object"] = "invoiceitem";
+                obj = Created(r, $"ii_capture{n}", "invoiceitem", "currency", "customer", "invoice", "description");
                 obj["amount"] = long.Parse(r.Field("amount") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-                obj["currency"] = r.Field("currency");
-                obj["customer"] = r.Field("customer");
-                obj["invoice"] = r.Field("invoice");
-                obj["description"] = r.Field("description");
-                obj["metadata"] = Metadata(r);
                 break;
             case ("POST", _) when r.Path.StartsWith("/v1/invoices/", StringComparison.Ordinal) && r.Path.EndsWith("/finalize", StringComparison.Ordinal):
                 string id = r.Path["/v1/invoices/".Length..^"/finalize".Length];
-                obj["id"] = id;
-                obj["object"] = "invoice";
-                obj["status"] = "open";
-                obj["hosted_invoice_url"] = $"https://invoice.stripe.com/i/acct_capture/{id}";
+                obj = new JsonObject { ["id"] = id, ["object"] = "invoice", ["status"] = "open", ["hosted_invoice_url"] = $"https://invoice.stripe.com/i/acct_capture/{id}" };
                 break;
             default:
-                obj["error"] = new JsonObject { ["type"] = "invalid_request_error", ["message"] = $"Unrecognized request URL ({r.Method}: {r.Path})." };
+                obj = new JsonObject { ["error"] = new JsonObject { ["type"] = "invalid_request_error", ["message"] = $"Unrecognized request URL ({r.Method}: {r.Path})." } };
                 break;
         }
 
         return obj.ToJsonString();
+    }
+
+    /// <summary>An object the request created: its id and type, the <paramref name="echoed"/> form fields as posted, and its metadata.</summary>
+    private static JsonObject Created(CapturedRequest r, string id, string type, params string[] echoed)
+    {
+        var obj = new JsonObject { ["id"] = id, ["object"] = type, ["metadata"] = Metadata(r) };
+        foreach (string field in echoed)
+        {
+            obj[field] = r.Field(field);
+        }
+
+        return obj;
     }
 
     private static JsonObject Metadata(CapturedRequest r)

@@ -8,14 +8,9 @@ namespace Billing.DevHost;
 /// next failed attempt. There is no attempt limit, so the host can never be left without a handler for good.
 /// While no handler is up, <see cref="WaitReadyAsync"/> tells callers to wait or answer 503.
 /// </summary>
-public sealed class HandlerSupervisor : IAsyncDisposable
+public sealed class HandlerSupervisor(FunctionApp app, int port, IReadOnlyDictionary<string, string> settings, RestartBackoff backoff, TimeProvider time, Action<string> log)
+    : IAsyncDisposable
 {
-    private readonly FunctionApp app;
-    private readonly int port;
-    private readonly IReadOnlyDictionary<string, string> settings;
-    private readonly RestartBackoff backoff;
-    private readonly TimeProvider time;
-    private readonly Action<string> log;
     private readonly CancellationTokenSource stopping = new();
     private readonly Lock sync = new();
     private TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -24,16 +19,6 @@ public sealed class HandlerSupervisor : IAsyncDisposable
     private int restarts;
     private int failedStarts;
     private int? lastExitCode;
-
-    public HandlerSupervisor(FunctionApp app, int port, IReadOnlyDictionary<string, string> settings, RestartBackoff backoff, TimeProvider time, Action<string> log)
-    {
-        this.app = app;
-        this.port = port;
-        this.settings = settings;
-        this.backoff = backoff;
-        this.time = time;
-        this.log = log;
-    }
 
     /// <summary>True while a handler is up and listening.</summary>
     public bool IsReady

@@ -11,16 +11,13 @@ public static class InvoicingServiceCollectionExtensions
     public static IServiceCollection AddInvoicing<TLedgerBooking>(this IServiceCollection services, IConfiguration configuration)
         where TLedgerBooking : class, IInvoiceFinalizedHandler
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<InvoicingOptions>().Bind(configuration.GetSection(InvoicingOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InvoicingOptions>, InvoicingOptionsValidator>());
+        services.AddValidatedOptions<InvoicingOptions, InvoicingOptionsValidator>(configuration, InvoicingOptions.Section);
         services.TryAddSingleton<StripeInvoiceFinalizedHandler>();
         services.TryAddSingleton(sp => new InvoiceFinalization(
             ledgerBooking: sp.GetRequiredService<TLedgerBooking>(),
             stripeSync: sp.GetRequiredService<StripeInvoiceFinalizedHandler>()));
         services.TryAddSingleton<PeriodCloser>();
-        services.AddOptions<InvoiceIssuerOptions>().Bind(configuration.GetSection(InvoiceIssuerOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InvoiceIssuerOptions>, InvoiceIssuerOptionsValidator>());
+        services.AddValidatedOptions<InvoiceIssuerOptions, InvoiceIssuerOptionsValidator>(configuration, InvoiceIssuerOptions.Section);
         services.TryAddSingleton<InvoiceDocuments>(); // needs the ledger module's reader too
         return services;
     }

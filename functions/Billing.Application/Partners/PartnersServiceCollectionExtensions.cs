@@ -7,9 +7,7 @@ public static class PartnersServiceCollectionExtensions
     /// <summary>The partner registry's cached view (<see cref="PartnerDirectory"/>), with <see cref="PartnerOptions"/> bound from <c>Billing:Partners</c> and validated at start.</summary>
     public static IServiceCollection AddPartners(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<PartnerOptions>().Bind(configuration.GetSection(PartnerOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PartnerOptions>, PartnerOptionsValidator>());
+        services.AddValidatedOptions<PartnerOptions, PartnerOptionsValidator>(configuration, PartnerOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PartnerDirectory>();
         services.TryAddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<PartnerDirectory>());

@@ -9,8 +9,7 @@ public static class PaymentProcessingServiceCollectionExtensions
     /// <summary>Needs AddBurns and AddLedger (the processor books the payment and signals the executor).</summary>
     public static IServiceCollection AddPaymentProcessing(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddStripePayments(configuration);
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddStripePayments(configuration); // registers the clock too
         services.TryAddSingleton<PaymentStore>();
         services.TryAddSingleton<PaymentProcessor>();
         return services;

@@ -28,23 +28,24 @@ public static class InvoiceResponses
     {
         ArgumentNullException.ThrowIfNull(invoice);
         bool paidShown = invoice.Status is InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid || invoice.AmountPaid.MinorUnits != 0;
-        string entryId = LedgerEntries.InvoiceFinalizedId(invoice.Id.ToString());
+        var head = Summary(invoice); // the list form's members show the same values here
+        string entryId = LedgerEntries.InvoiceFinalizedId(head.Id);
         return new InvoiceResponse(
-            invoice.Id.ToString(),
-            invoice.Payer,
-            invoice.PlanId,
-            Period(invoice),
-            InvoiceJson.StatusName(invoice.Status),
-            invoice.Currency.Code,
+            head.Id,
+            head.Payer,
+            head.Plan,
+            head.Period,
+            head.Status,
+            head.Currency,
             invoice.Lines.Select(l => new InvoiceLineResponse(
                 l.Meter, l.Description, l.Group, l.Quantity, l.Unit, l.UnitPrice.ToString(CultureInfo.InvariantCulture), l.Amount.ToString())).ToList(),
             paidShown ? invoice.AmountPaid.ToString() : null,
             paidShown ? invoice.AmountPaid.MinorUnits : null,
             paidShown ? invoice.AmountRemaining.ToString() : null,
             paidShown ? invoice.AmountRemaining.MinorUnits : null,
-            invoice.Total.ToString(),
-            invoice.Total.MinorUnits,
-            invoice.StripeInvoiceId,
+            head.Total,
+            head.TotalMinor,
+            head.StripeInvoiceId,
             new InvoiceLedgerLinks(entryId, "/api/v1/ledger/proof/" + Uri.EscapeDataString(entryId)));
     }
 

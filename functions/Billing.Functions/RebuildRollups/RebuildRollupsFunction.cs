@@ -1,6 +1,4 @@
-using Billing.Application.Rollups;
 using Billing.Contracts.Rollups;
-using Billing.Functions.VerifyRollups;
 
 namespace Billing.Functions.RebuildRollups;
 
@@ -12,21 +10,15 @@ public static class RebuildRollupsFunction
 {
     public const string Route = "/api/v1/rollups/rebuild";
 
-    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapPost(Route, HandleAsync).WithName("RebuildRollups").Produces<RollupRebuildResponse>().RequireRoles(VerifyRollupsFunction.Forbidden, PartnerRole.Finance);
-
-    public static async Task<Results<JsonHttpResult<RollupRebuildResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
-        HttpContext http, RollupMaintenance maintenance, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(maintenance);
-        if (RollupsRequest.TryParse(http, out var payer, out var month) is { } problem)
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) => app.MapRollups(
+        HttpMethods.Post,
+        Route,
+        "RebuildRollups",
+        nameof(RebuildRollupsFunction),
+        async (maintenance, payer, month, cancellationToken) =>
         {
-            return problem.ToResult();
-        }
-
-        var result = await maintenance.RebuildAsync(payer, month, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(
-            new RollupRebuildResponse(payer, month.ToString(), result.Facts, result.Buckets, result.RowsChanged),
-            BillingJsonContext.Default.RollupRebuildResponse);
-    }
+            var result = await maintenance.RebuildAsync(payer, month, cancellationToken).ConfigureAwait(false);
+            return new RollupRebuildResponse(payer, month.ToString(), result.Facts, result.Buckets, result.RowsChanged);
+        },
+        BillingJsonContext.Default.RollupRebuildResponse);
 }

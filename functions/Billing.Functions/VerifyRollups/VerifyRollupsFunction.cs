@@ -1,5 +1,6 @@
 using Billing.Application.Rollups;
 using Billing.Contracts.Rollups;
+using Billing.Domain;
 
 namespace Billing.Functions.VerifyRollups;
 
@@ -8,23 +9,13 @@ public static class VerifyRollupsFunction
 {
     public const string Route = "/api/v1/rollups/verify";
 
-    public const string Forbidden = "only finance may verify or rebuild rollups";
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) => app.MapRollups(
+        HttpMethods.Get, Route, "VerifyRollups", nameof(VerifyRollupsFunction), VerifyAsync, BillingJsonContext.Default.RollupVerifyResponse);
 
-    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapGet(Route, HandleAsync).WithName("VerifyRollups").Produces<RollupVerifyResponse>().RequireRoles(Forbidden, PartnerRole.Finance);
-
-    public static async Task<Results<JsonHttpResult<RollupVerifyResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
-        HttpContext http, RollupMaintenance maintenance, CancellationToken cancellationToken)
+    private static async Task<RollupVerifyResponse> VerifyAsync(RollupMaintenance maintenance, string payer, BillingPeriod month, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(maintenance);
-        if (RollupsRequest.TryParse(http, out var payer, out var month) is { } problem)
-        {
-            return problem.ToResult();
-        }
-
         var result = await maintenance.VerifyAsync(payer, month, cancellationToken).ConfigureAwait(false);
-        var body = new RollupVerifyResponse(payer, month.ToString(), result.Ok, result.Facts, result.Buckets,
+        return new RollupVerifyResponse(payer, month.ToString(), result.Ok, result.Facts, result.Buckets,
             [.. result.Differences.Select(d => new RollupDifferenceView(d.Shard, d.RowKey, d.Kind, d.Detail))]);
-        return TypedResults.Json(body, BillingJsonContext.Default.RollupVerifyResponse);
     }
 }

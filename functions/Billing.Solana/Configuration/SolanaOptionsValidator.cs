@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Billing.Solana.Keys;
 
 namespace Billing.Solana.Configuration;
@@ -23,16 +22,9 @@ public sealed class SolanaOptionsValidator : IValidateOptions<SolanaOptions>
             failures.Add("Billing:Solana:Mint must be a base58 public key (32 bytes); it has a character outside the base58 alphabet or the wrong length.");
         }
 
-        if (!string.IsNullOrWhiteSpace(o.TreasuryKeypair))
+        if (!string.IsNullOrWhiteSpace(o.TreasuryKeypair) && !Keypair.IsValidJson(o.TreasuryKeypair))
         {
-            try
-            {
-                using var keypair = Keypair.FromJson(o.TreasuryKeypair);
-            }
-            catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException or System.Security.Cryptography.CryptographicException)
-            {
-                failures.Add("Billing:Solana:TreasuryKeypair must be a Solana CLI keypair: a JSON array of 64 byte values.");
-            }
+            failures.Add("Billing:Solana:TreasuryKeypair must be a Solana CLI keypair: a JSON array of 64 byte values.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

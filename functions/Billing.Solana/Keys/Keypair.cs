@@ -87,6 +87,20 @@ public sealed class Keypair : IDisposable
         }
     }
 
+    /// <summary>Whether <paramref name="json"/> is a Solana CLI keypair that <see cref="FromJson"/> loads; the key is not kept.</summary>
+    public static bool IsValidJson(string json)
+    {
+        try
+        {
+            using var keypair = FromJson(json);
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or FormatException or ArgumentException or CryptographicException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     public static async Task<Keypair> LoadFromFileAsync(string path, CancellationToken cancellationToken)
     {
         var json = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);

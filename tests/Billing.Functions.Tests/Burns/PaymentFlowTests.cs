@@ -1,5 +1,4 @@
 using System.Text;
-using Billing.Functions.Tests.Invoicing;
 using Billing.Payments;
 using Billing.Solana.Keys;
 using Billing.StripeSimulator;
@@ -7,19 +6,11 @@ using Billing.Solana.Rpc;
 
 namespace Billing.Functions.Tests.Burns;
 
-/// <summary>A platform of its own: closing and paying must not race the invoice tests' usage.</summary>
-[CollectionDefinition(Name)]
-public sealed class PaymentsCollection : ICollectionFixture<InvoicingPlatformFixture>
-{
-    public const string Name = "payments";
-}
-
 /// <summary>Stripe → platform → Solana through the DevHost: the money path as a user runs it locally.</summary>
-[Collection(PaymentsCollection.Name)]
-public class PaymentFlowTests(InvoicingPlatformFixture fixture)
+[Collection(PlatformCollections.Payments)]
+public class PaymentFlowTests(PlatformFixture platform)
 {
     private const string Secret = "whsec_dev_local_only";
-    private readonly PlatformFixture platform = fixture.Platform;
 
     private static string PreviousPeriod(out string compact)
     {

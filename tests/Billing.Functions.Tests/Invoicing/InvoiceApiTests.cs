@@ -1,28 +1,9 @@
-
 namespace Billing.Functions.Tests.Invoicing;
 
-/// <summary>A platform of its own, so no other test's usage lands in these invoices.</summary>
-public sealed class InvoicingPlatformFixture : IAsyncLifetime
-{
-    public PlatformFixture Platform { get; } = new();
-
-    public Task InitializeAsync() => Platform.InitializeAsync();
-
-    public Task DisposeAsync() => Platform.DisposeAsync();
-}
-
-[CollectionDefinition(Name)]
-public sealed class InvoicingCollection : ICollectionFixture<InvoicingPlatformFixture>
-{
-    public const string Name = "invoicing";
-}
-
 /// <summary>Finance flow through the DevHost: post usage, close the previous month, pull invoices as JSON and CSV.</summary>
-[Collection(InvoicingCollection.Name)]
-public class InvoiceApiTests(InvoicingPlatformFixture fixture)
+[Collection(PlatformCollections.Invoicing)]
+public class InvoiceApiTests(PlatformFixture platform)
 {
-    private readonly PlatformFixture platform = fixture.Platform;
-
     private static (DateTimeOffset Start, DateTimeOffset End, string Period, string Compact) PreviousMonth()
     {
         var now = DateTimeOffset.UtcNow;

@@ -9,10 +9,8 @@ namespace Billing.Functions.Tests.Invoicing;
 /// GET /api/v1/invoices/{id} as a PDF through the DevHost, read back by pdf.js. A platform of its own (a class fixture):
 /// this test closes the month and pays the carrier's invoice, which no other test may race.
 /// </summary>
-public class InvoicePdfApiTests(InvoicingPlatformFixture fixture) : IClassFixture<InvoicingPlatformFixture>
+public class InvoicePdfApiTests(PlatformFixture platform) : IClassFixture<PlatformFixture>
 {
-    private readonly PlatformFixture platform = fixture.Platform;
-
     private async Task<(HttpStatusCode Status, string? Type, string? Disposition, byte[] Body)> GetAsync(string path, string key, string? accept = null)
     {
         using var request = platform.Request(HttpMethod.Get, path, key);

@@ -1,14 +1,9 @@
-using Billing.Functions.Tests.Burns;
-using Billing.Functions.Tests.Invoicing;
-
 namespace Billing.Functions.Tests.Ledger;
 
 /// <summary>Bad parameters of the ledger routes are 400 problem+json naming the parameter, never a 500.</summary>
-[Collection(PaymentsCollection.Name)]
-public class LedgerRoutesTests(InvoicingPlatformFixture fixture)
+[Collection(PlatformCollections.Payments)]
+public class LedgerRoutesTests(PlatformFixture platform)
 {
-    private readonly PlatformFixture platform = fixture.Platform;
-
     public static TheoryData<string, string> BadParameters() => new()
     {
         { "api/v1/ledger/balances?payer=%20", "payer" },

@@ -2,28 +2,10 @@ using System.Text;
 
 namespace Billing.Functions.Tests.Partners;
 
-/// <summary>A platform of its own: the partners created here must not become payers in other tests' closes.</summary>
-public sealed class PartnersPlatformFixture : IAsyncLifetime
-{
-    public PlatformFixture Platform { get; } = new();
-
-    public Task InitializeAsync() => Platform.InitializeAsync();
-
-    public Task DisposeAsync() => Platform.DisposeAsync();
-}
-
-[CollectionDefinition(Name)]
-public sealed class PartnersCollection : ICollectionFixture<PartnersPlatformFixture>
-{
-    public const string Name = "partners";
-}
-
 /// <summary>Partner management through the DevHost and the real app: onboarding, keys, disable/enable, validation, audit.</summary>
-[Collection(PartnersCollection.Name)]
-public class PartnerRoutesTests(PartnersPlatformFixture fixture)
+[Collection(PlatformCollections.Partners)]
+public class PartnerRoutesTests(PlatformFixture platform)
 {
-    private readonly PlatformFixture platform = fixture.Platform;
-
     private async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string path, string? key, string? json = null)
     {
         using var request = platform.Request(method, path, key, json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"));

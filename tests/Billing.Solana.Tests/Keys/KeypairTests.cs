@@ -32,6 +32,19 @@ public sealed class KeypairTests
     }
 
     [Fact]
+    public void IsValidJson_CliKeypairVectors_True()
+    {
+        Assert.All(VectorFile.Load("keys.json").Array("keypairs"), v => Assert.True(Keypair.IsValidJson(v.Str("json"))));
+    }
+
+    [Fact]
+    public void IsValidJson_NotACliKeypair_False()
+    {
+        string mismatchedHalves = "[" + string.Join(",", Enumerable.Range(0, 64)) + "]";
+        Assert.All(new[] { "[1,2,3]", "{\"a\":1}", "not json", mismatchedHalves }, json => Assert.False(Keypair.IsValidJson(json), json));
+    }
+
+    [Fact]
     public void Sign_Message_VerifiesWithPublicKey()
     {
         using var keypair = Keypair.FromSeed(new byte[32]);

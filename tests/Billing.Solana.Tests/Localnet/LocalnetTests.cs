@@ -8,12 +8,14 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
 {
     private const byte Decimals = 8;
 
+    // Per test: xunit makes a new instance for every test.
+    private readonly CancellationToken ct = TestTimeouts.Token();
+    private readonly SolanaRpcClient rpc = localnet.CreateClient();
+
     [Fact]
     public async Task BootstrapInfo_TreasuryKeypair_OwnsFundedTreasuryTokenAccount()
     {
-        var ct = TestTimeouts.Token();
         using var treasury = localnet.LoadTreasury();
-        var rpc = localnet.CreateClient();
 
         Assert.Equal(localnet.Info.TreasuryOwner, treasury.PublicKey.ToString());
         Assert.Equal(
@@ -29,10 +31,8 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
     [Fact]
     public async Task BurnCheckedWithMemo_FreshMint_ReducesBalanceAndSupplyExactly()
     {
-        var ct = TestTimeouts.Token();
         using var treasury = localnet.LoadTreasury();
         using var owner = Keypair.Generate();
-        var rpc = localnet.CreateClient();
         var checker = new SignatureStatusChecker(rpc);
         var (mint, ata) = await localnet.CreateMintWithBalanceAsync(rpc, treasury, owner, 5_000_000_000UL, ct);
 
@@ -67,10 +67,8 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
     [Fact]
     public async Task BurnChecked_WrongDecimals_FailsPreflightWithMintDecimalsMismatch()
     {
-        var ct = TestTimeouts.Token();
         using var treasury = localnet.LoadTreasury();
         using var owner = Keypair.Generate();
-        var rpc = localnet.CreateClient();
         var (mint, ata) = await localnet.CreateMintWithBalanceAsync(rpc, treasury, owner, 1_000UL, ct);
 
         var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
@@ -99,9 +97,7 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
     [Fact]
     public async Task SendTransaction_IdenticalResubmission_ThrowsAlreadyProcessed()
     {
-        var ct = TestTimeouts.Token();
         using var treasury = localnet.LoadTreasury();
-        var rpc = localnet.CreateClient();
         var (transaction, _) = await SignedMemoAsync(rpc, treasury, "once", ct);
         byte[] tx = transaction.Serialize();
 
@@ -115,9 +111,7 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
     [Fact]
     public async Task SendTransaction_ExpiredBlockhash_DetectedByHeightAndRejectedAsBlockhashNotFound()
     {
-        var ct = TestTimeouts.Token();
         using var treasury = localnet.LoadTreasury();
-        var rpc = localnet.CreateClient();
         var checker = new SignatureStatusChecker(rpc);
         var (transaction, blockhash) = await SignedMemoAsync(rpc, treasury, "late", ct);
 
@@ -135,9 +129,7 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
     [Fact]
     public async Task SendTransaction_ErrorAfterLanding_SignatureStatusShowsLanded()
     {
-        var ct = TestTimeouts.Token();
         using var treasury = localnet.LoadTreasury();
-        var rpc = localnet.CreateClient();
         var (transaction, _) = await SignedMemoAsync(rpc, treasury, "ambiguous", ct);
         await localnet.FailNextAsync("sendTransaction", "error-after-landing", ct);
 
@@ -151,8 +143,6 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
     [Fact]
     public async Task GetBlockHeight_InjectedHttp500_IsRetried()
     {
-        var ct = TestTimeouts.Token();
-        var rpc = localnet.CreateClient();
         var before = await localnet.RequestCountAsync("getBlockHeight", ct);
         await localnet.FailNextAsync("getBlockHeight", "http500", ct, count: 2);
 
@@ -163,12 +153,11 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
     [Fact]
     public async Task GetLatestBlockhash_InjectedTimeout_IsRetried()
     {
-        var ct = TestTimeouts.Token();
-        var rpc = localnet.CreateClient(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(500));
+        var impatient = localnet.CreateClient(o => o.AttemptTimeout = TimeSpan.FromMilliseconds(500));
         var before = await localnet.RequestCountAsync("getLatestBlockhash", ct);
         await localnet.FailNextAsync("getLatestBlockhash", "timeout", ct, delayMs: 5000);
 
-        var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
+        var blockhash = await impatient.GetLatestBlockhashAsync(null, ct);
 
         Assert.NotEmpty(blockhash.Blockhash);
         Assert.Equal(before + 2, await localnet.RequestCountAsync("getLatestBlockhash", ct));
@@ -177,8 +166,6 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
     [Fact]
     public async Task GetSlot_InjectedJsonRpcError_IsNotRetried()
     {
-        var ct = TestTimeouts.Token();
-        var rpc = localnet.CreateClient();
         var before = await localnet.RequestCountAsync("getSlot", ct);
         await localnet.FailNextAsync("getSlot", "error", ct);
 
@@ -191,9 +178,7 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
     [Fact]
     public async Task RequestAirdrop_NewAccount_CreditsExactLamports()
     {
-        var ct = TestTimeouts.Token();
         using var account = Keypair.Generate();
-        var rpc = localnet.CreateClient();
 
         var signature = await rpc.RequestAirdropAsync(account.PublicKey, 2_500_000_000UL, null, ct);
 
@@ -205,9 +190,7 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
     [Fact]
     public async Task SimulateTransaction_WrongDecimals_ReportsErrorWithoutLanding()
     {
-        var ct = TestTimeouts.Token();
         using var treasury = localnet.LoadTreasury();
-        var rpc = localnet.CreateClient();
         var mint = new PublicKey(localnet.Info.Mint);
         var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
         var tx = new TransactionBuilder().SetFeePayer(treasury).SetRecentBlockHash(blockhash.Blockhash)

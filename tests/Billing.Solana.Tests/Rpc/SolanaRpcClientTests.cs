@@ -3,9 +3,14 @@ using System.Text.Json;
 
 namespace Billing.Solana.Tests.Rpc;
 
-public sealed class SolanaRpcClientTests
+public sealed class SolanaRpcClientTests : IDisposable
 {
     private const string Blockhash = "EETubP5AKHgjPAhzPAFcb8BAY1hMH639CWCFTqi3hq1k";
+
+    /// <summary>The client's HTTP connection to the test's loopback server (xunit makes a new instance for every test).</summary>
+    private readonly HttpClient http = new();
+
+    public void Dispose() => http.Dispose();
 
     private static SolanaRpcOptions FastOptions(Uri url) => new()
     {
@@ -19,7 +24,7 @@ public sealed class SolanaRpcClientTests
 
     /// <summary>Short delays, but an attempt timeout long enough that a cold first request on a loaded machine is not
     /// retried as a timeout (which would change the request counts these tests assert).</summary>
-    private static SolanaRpcClient ClientFor(LoopbackRpcServer server, HttpClient http)
+    private SolanaRpcClient ClientFor(LoopbackRpcServer server)
     {
         var options = FastOptions(server.Url);
         options.AttemptTimeout = TimeSpan.FromSeconds(10);
@@ -27,16 +32,15 @@ public sealed class SolanaRpcClientTests
     }
 
     /// <summary>The 400 ms attempt timeout, for the test about timeouts.</summary>
-    private static SolanaRpcClient FastTimeoutClientFor(LoopbackRpcServer server, HttpClient http) => new(http, FastOptions(server.Url));
+    private SolanaRpcClient FastTimeoutClientFor(LoopbackRpcServer server) => new(http, FastOptions(server.Url));
 
     [Fact]
     public async Task GetLatestBlockhashAsync_ValidResponse_ParsesBlockhashAndHeight()
     {
         await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Result(
             $$$"""{"context":{"slot":77,"apiVersion":"2.2.0"},"value":{"blockhash":"{{{Blockhash}}}","lastValidBlockHeight":18446744073709551000}}"""));
-        using var http = new HttpClient();
 
-        var result = await ClientFor(server, http).GetLatestBlockhashAsync(Commitment.Finalized, TestTimeouts.Token());
+        var result = await ClientFor(server).GetLatestBlockhashAsync(Commitment.Finalized, TestTimeouts.Token());
 
         Assert.Equal(new LatestBlockhash(Blockhash, 18446744073709551000UL, 77), result);
         using var request = JsonDocument.Parse(server.Bodies.Single());
@@ -52,9 +56,8 @@ public sealed class SolanaRpcClientTests
     {
         await using var server = new LoopbackRpcServer((_, _, call) =>
             call < 2 ? new LoopbackResponse(status, "busy") : LoopbackResponse.Result("1234"));
-        using var http = new HttpClient();
 
-        var height = await ClientFor(server, http).GetBlockHeightAsync(null, TestTimeouts.Token());
+        var height = await ClientFor(server).GetBlockHeightAsync(null, TestTimeouts.Token());
 
         Assert.Equal(1234UL, height);
         Assert.Equal(3, server.Count("getBlockHeight"));
@@ -65,9 +68,8 @@ public sealed class SolanaRpcClientTests
     {
         await using var server = new LoopbackRpcServer((_, _, call) =>
             call == 0 ? LoopbackResponse.Result("1") with { Delay = TimeSpan.FromSeconds(3) } : LoopbackResponse.Result("99"));
-        using var http = new HttpClient();
 
-        var slot = await FastTimeoutClientFor(server, http).GetSlotAsync(null, TestTimeouts.Token());
+        var slot = await FastTimeoutClientFor(server).GetSlotAsync(null, TestTimeouts.Token());
 
         Assert.Equal(99UL, slot);
         Assert.Equal(2, server.Count("getSlot"));
@@ -77,9 +79,8 @@ public sealed class SolanaRpcClientTests
     public async Task GetSlotAsync_AlwaysUnavailable_ThrowsTransportExceptionAfterAllRetries()
     {
         await using var server = new LoopbackRpcServer((_, _, _) => new LoopbackResponse(502, "bad gateway"));
-        using var http = new HttpClient();
 
-        var ex = await Assert.ThrowsAsync<SolanaRpcTransportException>(() => ClientFor(server, http).GetSlotAsync(null, TestTimeouts.Token()));
+        var ex = await Assert.ThrowsAsync<SolanaRpcTransportException>(() => ClientFor(server).GetSlotAsync(null, TestTimeouts.Token()));
 
         Assert.Equal(HttpStatusCode.BadGateway, ex.StatusCode);
         Assert.Equal(4, server.Count("getSlot"));
@@ -91,10 +92,9 @@ public sealed class SolanaRpcClientTests
         const string data = """{"err":{"InstructionError":[1,{"Custom":18}]},"logs":["Program TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA invoke [1]","Program log: Error: Mint decimals mismatch"],"accounts":null,"unitsConsumed":1234,"returnData":null}""";
         await using var server = new LoopbackRpcServer((_, _, _) =>
             LoopbackResponse.Error(-32002, "Transaction simulation failed: Error processing Instruction 1: custom program error: 0x12", data));
-        using var http = new HttpClient();
 
         var ex = await Assert.ThrowsAsync<SolanaRpcException>(() =>
-            ClientFor(server, http).SendTransactionAsync(new byte[] { 1, 2, 3 }, new SendTransactionOptions(MaxRetries: 0), TestTimeouts.Token()));
+            ClientFor(server).SendTransactionAsync(new byte[] { 1, 2, 3 }, new SendTransactionOptions(MaxRetries: 0), TestTimeouts.Token()));
 
         Assert.Equal(1, server.Count("sendTransaction"));
         Assert.True(ex.IsPreflightFailure);
@@ -109,9 +109,8 @@ public sealed class SolanaRpcClientTests
     public async Task SendTransactionAsync_Request_UsesBase64AndPreflightOptions()
     {
         await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Result("\"sig\""));
-        using var http = new HttpClient();
 
-        var signature = await ClientFor(server, http).SendTransactionAsync(
+        var signature = await ClientFor(server).SendTransactionAsync(
             new byte[] { 1, 2, 3 }, new SendTransactionOptions(SkipPreflight: true, PreflightCommitment: Commitment.Processed, MaxRetries: 5), TestTimeouts.Token());
 
         Assert.Equal("sig", signature);
@@ -128,9 +127,8 @@ public sealed class SolanaRpcClientTests
     public async Task GetSlotAsync_JsonRpcError_IsNotRetried()
     {
         await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Error(-32005, "Node is unhealthy"));
-        using var http = new HttpClient();
 
-        var ex = await Assert.ThrowsAsync<SolanaRpcException>(() => ClientFor(server, http).GetSlotAsync(null, TestTimeouts.Token()));
+        var ex = await Assert.ThrowsAsync<SolanaRpcException>(() => ClientFor(server).GetSlotAsync(null, TestTimeouts.Token()));
 
         Assert.Equal(-32005, ex.Code);
         Assert.Equal(1, server.Count("getSlot"));
@@ -141,8 +139,7 @@ public sealed class SolanaRpcClientTests
     {
         await using var server = new LoopbackRpcServer((_, _, call) =>
             call == 0 ? LoopbackResponse.Result("\"ok\"") : LoopbackResponse.Error(-32005, "Node is behind by 42 slots"));
-        using var http = new HttpClient();
-        var client = ClientFor(server, http);
+        var client = ClientFor(server);
 
         Assert.True(await client.GetHealthAsync(TestTimeouts.Token()));
         Assert.False(await client.GetHealthAsync(TestTimeouts.Token()));
@@ -152,8 +149,8 @@ public sealed class SolanaRpcClientTests
     public async Task GetSlotAsync_ConnectionFailureThenOk_Retries()
     {
         // A handler is the only way to inject a socket-level failure deterministically.
-        using var http = new HttpClient(new FlakyHandler(failures: 2, Responder));
-        var client = new SolanaRpcClient(http, FastOptions(new Uri("http://127.0.0.1:1/")));
+        using var flaky = new HttpClient(new FlakyHandler(failures: 2, Responder));
+        var client = new SolanaRpcClient(flaky, FastOptions(new Uri("http://127.0.0.1:1/")));
 
         Assert.Equal(5UL, await client.GetSlotAsync(null, TestTimeouts.Token()));
 
@@ -169,12 +166,9 @@ public sealed class SolanaRpcClientTests
             received.TrySetResult();
             return LoopbackResponse.Result("1") with { Delay = TimeSpan.FromSeconds(5) };
         });
-        using var http = new HttpClient();
-        var options = FastOptions(server.Url);
-        options.AttemptTimeout = TimeSpan.FromSeconds(10);
         using var cts = new CancellationTokenSource();
 
-        var call = new SolanaRpcClient(http, options).GetSlotAsync(null, cts.Token);
+        var call = ClientFor(server).GetSlotAsync(null, cts.Token);
         await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await cts.CancelAsync();
 
@@ -195,9 +189,8 @@ public sealed class SolanaRpcClientTests
                "postTokenBalances":[],"computeUnitsConsumed":300,"innerInstructions":[],"rewards":[],"loadedAddresses":{"writable":[],"readonly":[]}}}
             """;
         await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Result(result));
-        using var http = new HttpClient();
 
-        var tx = await ClientFor(server, http).GetTransactionAsync("sig1", null, TestTimeouts.Token());
+        var tx = await ClientFor(server).GetTransactionAsync("sig1", null, TestTimeouts.Token());
 
         Assert.NotNull(tx);
         Assert.Equal(42UL, tx.Slot);
@@ -215,8 +208,7 @@ public sealed class SolanaRpcClientTests
     public async Task GetTransactionAsync_Unknown_ReturnsNull()
     {
         await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Result("null"));
-        using var http = new HttpClient();
-        Assert.Null(await ClientFor(server, http).GetTransactionAsync("nope", null, TestTimeouts.Token()));
+        Assert.Null(await ClientFor(server).GetTransactionAsync("nope", null, TestTimeouts.Token()));
     }
 
     [Fact]
@@ -224,9 +216,8 @@ public sealed class SolanaRpcClientTests
     {
         await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Result(
             """{"context":{"slot":1},"value":{"lamports":1461600,"owner":"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA","data":["AQID","base64"],"executable":false,"rentEpoch":18446744073709551615,"space":3}}"""));
-        using var http = new HttpClient();
 
-        var info = await ClientFor(server, http).GetAccountInfoAsync(new PublicKey(new byte[32]), null, TestTimeouts.Token());
+        var info = await ClientFor(server).GetAccountInfoAsync(new PublicKey(new byte[32]), null, TestTimeouts.Token());
 
         Assert.Equal([1, 2, 3], info!.Data);
         Assert.Equal(1461600UL, info.Lamports);
@@ -238,9 +229,8 @@ public sealed class SolanaRpcClientTests
     {
         await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Result(
             """{"context":{"slot":1},"value":{"amount":"100000000000000000","decimals":8,"uiAmount":1000000000.0,"uiAmountString":"1000000000"}}"""));
-        using var http = new HttpClient();
 
-        var supply = await ClientFor(server, http).GetTokenSupplyAsync(new PublicKey(new byte[32]), null, TestTimeouts.Token());
+        var supply = await ClientFor(server).GetTokenSupplyAsync(new PublicKey(new byte[32]), null, TestTimeouts.Token());
 
         Assert.Equal(new TokenAmount(100_000_000_000_000_000UL, 8), supply);
     }
@@ -250,9 +240,8 @@ public sealed class SolanaRpcClientTests
     {
         await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Result(
             """{"context":{"slot":9},"value":[null,{"slot":5,"confirmations":null,"err":null,"status":{"Ok":null},"confirmationStatus":"finalized"},{"slot":6,"confirmations":2,"err":{"InstructionError":[0,{"Custom":1}]},"status":{"Err":{}},"confirmationStatus":"confirmed"}]}"""));
-        using var http = new HttpClient();
 
-        var statuses = await ClientFor(server, http).GetSignatureStatusesAsync(["a", "b", "c"], true, TestTimeouts.Token());
+        var statuses = await ClientFor(server).GetSignatureStatusesAsync(["a", "b", "c"], true, TestTimeouts.Token());
 
         Assert.Null(statuses[0]);
         Assert.True(statuses[1]!.Succeeded);

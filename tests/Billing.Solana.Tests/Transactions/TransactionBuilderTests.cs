@@ -1,4 +1,3 @@
-
 namespace Billing.Solana.Tests.Transactions;
 
 public sealed class TransactionBuilderTests
@@ -10,10 +9,7 @@ public sealed class TransactionBuilderTests
     {
         using var payer = SeededKeypair(0);
         using var owner = SeededKeypair(7);
-        var builder = new TransactionBuilder()
-            .SetFeePayer(payer)
-            .SetRecentBlockHash(Blockhash)
-            .AddInstruction(MemoProgram.NewMemo("x", owner.PublicKey));
+        var builder = MemoTransaction(payer, "x", owner.PublicKey);
         Assert.Throws<InvalidOperationException>(() => builder.Build(payer));
     }
 
@@ -22,8 +18,7 @@ public sealed class TransactionBuilderTests
     {
         using var payer = SeededKeypair(0);
         using var stranger = SeededKeypair(9);
-        var transaction = new TransactionBuilder().SetFeePayer(payer).SetRecentBlockHash(Blockhash)
-            .AddInstruction(MemoProgram.NewMemo("x")).BuildTransaction();
+        var transaction = MemoTransaction(payer, "x").BuildTransaction();
         Assert.Throws<ArgumentException>(() => transaction.Sign(stranger));
     }
 
@@ -32,8 +27,7 @@ public sealed class TransactionBuilderTests
     {
         using var payer = SeededKeypair(0);
         using var owner = SeededKeypair(7);
-        var builder = new TransactionBuilder().SetFeePayer(payer).SetRecentBlockHash(Blockhash)
-            .AddInstruction(MemoProgram.NewMemo("co-signed", owner.PublicKey));
+        var builder = MemoTransaction(payer, "co-signed", owner.PublicKey);
         var partial = builder.BuildTransaction().Sign(payer);
         Assert.Null(partial.Signatures[1]);
 
@@ -47,8 +41,7 @@ public sealed class TransactionBuilderTests
     public void Serialize_TooLarge_Throws()
     {
         using var payer = SeededKeypair(0);
-        var transaction = new TransactionBuilder().SetFeePayer(payer).SetRecentBlockHash(Blockhash)
-            .AddInstruction(MemoProgram.NewMemo(new string('x', 1300))).BuildTransaction().Sign(payer);
+        var transaction = MemoTransaction(payer, new string('x', 1300)).BuildTransaction().Sign(payer);
         Assert.Throws<InvalidOperationException>(() => transaction.Serialize());
     }
 
@@ -56,12 +49,15 @@ public sealed class TransactionBuilderTests
     public void Id_SignedTransaction_IsFeePayerSignature()
     {
         using var payer = SeededKeypair(0);
-        var transaction = new TransactionBuilder().SetFeePayer(payer).SetRecentBlockHash(Blockhash)
-            .AddInstruction(MemoProgram.NewMemo("id")).BuildTransaction();
+        var transaction = MemoTransaction(payer, "id").BuildTransaction();
         Assert.Null(transaction.Id);
         transaction.Sign(payer);
         Assert.Equal(Base58.Encode(transaction.Signatures[0]!), transaction.Id);
     }
+
+    /// <summary>A transaction <paramref name="payer"/> pays for, on a fixed blockhash, holding one memo that <paramref name="signers"/> sign.</summary>
+    private static TransactionBuilder MemoTransaction(Keypair payer, string memo, params PublicKey[] signers) =>
+        new TransactionBuilder().SetFeePayer(payer).SetRecentBlockHash(Blockhash).AddInstruction(MemoProgram.NewMemo(memo, signers));
 
     /// <summary>A fixed keypair: its 32-byte seed is <paramref name="fill"/> repeated.</summary>
     private static Keypair SeededKeypair(byte fill) => Keypair.FromSeed(Enumerable.Repeat(fill, 32).ToArray());

@@ -17,9 +17,8 @@ internal static class BurnsCommand
               billing burns --invoice INV-carrier-tmo-202610
             """);
         var invoice = new Option<string?>("--invoice") { Description = "only burns for this invoice id" };
-        var json = JsonOutput.Option();
         cmd.Add(invoice);
-        cmd.Add(json);
+        var json = JsonOutput.AddTo(cmd);
         cmd.Handle(context, async (p, ct) =>
         {
             using var api = ApiSession.Open(g.Endpoint(p, context), context);

@@ -25,10 +25,9 @@ internal static class InvoicesCommands
             """);
         var period = new Option<string?>("--period") { Description = "month, yyyy-MM" };
         var payer = new Option<string?>("--payer") { Description = "payer id" };
-        var json = JsonOutput.Option();
         list.Add(period);
         list.Add(payer);
-        list.Add(json);
+        var json = JsonOutput.AddTo(list);
         list.Handle(context, async (p, ct) =>
         {
             var query = new List<string>();

@@ -23,8 +23,7 @@ internal static class LedgerCommands
               billing ledger verify --rpc http://127.0.0.1:8899 --authority <anchor authority public key>
               billing ledger verify --rpc https://api.devnet.solana.com --authority <key> --entry payment:evt_123
             """);
-        var json = JsonOutput.Option();
-        verify.Add(json);
+        var json = JsonOutput.AddTo(verify);
         var chain = ChainOptions.AddTo(verify, rpcRequired: false);
         var entry = new Option<string>("--entry") { Description = "verify only this entry's inclusion proof (needs --rpc and --authority)" };
         var maxAge = new Option<int>("--max-unanchored-minutes") { Description = "entries older than this must be anchored (the platform's anchoring interval plus grace)", DefaultValueFactory = _ => 20 };

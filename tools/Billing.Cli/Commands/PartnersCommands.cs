@@ -25,8 +25,7 @@ internal static class PartnersCommands
               billing partners list
               billing partners list --json
             """);
-        var json = JsonOutput.Option();
-        cmd.Add(json);
+        var json = JsonOutput.AddTo(cmd);
         cmd.Handle(context, async (p, ct) =>
         {
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
@@ -56,8 +55,7 @@ internal static class PartnersCommands
               billing partners get carrier-tmo
             """);
         var id = Id(cmd);
-        var json = JsonOutput.Option();
-        cmd.Add(json);
+        var json = JsonOutput.AddTo(cmd);
         cmd.Handle(context, async (p, ct) =>
         {
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
@@ -84,11 +82,12 @@ internal static class PartnersCommands
         var name = new Option<string>("--name") { Description = "display name", Required = true };
         var email = new Option<string?>("--email") { Description = "billing email (required for payers)" };
         var stripe = new Option<string?>("--stripe-customer") { Description = "existing Stripe customer id (cus_…)" };
-        var json = JsonOutput.Option();
-        foreach (Option o in new Option[] { role, plan, name, email, stripe, json })
+        foreach (Option o in new Option[] { role, plan, name, email, stripe })
         {
             cmd.Add(o);
         }
+
+        var json = JsonOutput.AddTo(cmd);
 
         cmd.Handle(context, async (p, ct) =>
         {
@@ -125,11 +124,12 @@ internal static class PartnersCommands
         var name = new Option<string?>("--name") { Description = "display name" };
         var email = new Option<string?>("--email") { Description = "billing email" };
         var stripe = new Option<string?>("--stripe-customer") { Description = "Stripe customer id (cus_…)" };
-        var json = JsonOutput.Option();
-        foreach (Option o in new Option[] { plan, name, email, stripe, json })
+        foreach (Option o in new Option[] { plan, name, email, stripe })
         {
             cmd.Add(o);
         }
+
+        var json = JsonOutput.AddTo(cmd);
 
         cmd.Handle(context, async (p, ct) =>
         {
@@ -158,8 +158,7 @@ internal static class PartnersCommands
               billing partners {verb} carrier-acme
             """);
         var id = Id(cmd);
-        var json = JsonOutput.Option();
-        cmd.Add(json);
+        var json = JsonOutput.AddTo(cmd);
         cmd.Handle(context, (p, ct) => PatchAsync(context, g, p, p.GetValue(id)!, new JsonObject { ["status"] = status }, p.GetValue(json), ct));
         return cmd;
     }
@@ -175,8 +174,7 @@ internal static class PartnersCommands
               billing partners rotate-key carrier-acme
             """);
         var id = Id(cmd);
-        var json = JsonOutput.Option();
-        cmd.Add(json);
+        var json = JsonOutput.AddTo(cmd);
         cmd.Handle(context, async (p, ct) =>
         {
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
@@ -207,11 +205,10 @@ internal static class PartnersCommands
         var id = new Argument<string?>("id") { Description = "partner id (omit for every partner)", Arity = ArgumentArity.ZeroOrOne };
         var from = new Option<string?>("--from") { Description = "RFC 3339 or yyyy-MM-dd (without an id)" };
         var to = new Option<string?>("--to") { Description = "RFC 3339 or yyyy-MM-dd, exclusive (without an id)" };
-        var json = JsonOutput.Option();
         cmd.Add(id);
         cmd.Add(from);
         cmd.Add(to);
-        cmd.Add(json);
+        var json = JsonOutput.AddTo(cmd);
         cmd.Handle(context, async (p, ct) =>
         {
             string basePath = p.GetValue(id) is { } partner

@@ -22,9 +22,8 @@ internal static class PeriodsCommands
               billing periods close 2026-10 --json
             """);
         var period = new Argument<string>("period") { Description = "month, yyyy-MM" };
-        var json = JsonOutput.Option();
         close.Add(period);
-        close.Add(json);
+        var json = JsonOutput.AddTo(close);
         close.Handle(context, async (p, ct) =>
         {
             var month = ArgumentChecks.ParseMonth(p.GetValue(period) ?? "", "period");

@@ -32,10 +32,9 @@ internal static class RollupsCommands
         var command = new Command(name, description);
         var payer = new Option<string>("--payer") { Description = "the payer (partner id)", Required = true };
         var month = new Option<string>("--month") { Description = "month, yyyy-MM", Required = true };
-        var json = JsonOutput.Option();
         command.Add(payer);
         command.Add(month);
-        command.Add(json);
+        var json = JsonOutput.AddTo(command);
         command.Handle(context, async (p, ct) =>
         {
             string m = ArgumentChecks.ParseMonth(p.GetValue(month) ?? "", "--month").ToString("yyyy-MM", CultureInfo.InvariantCulture);

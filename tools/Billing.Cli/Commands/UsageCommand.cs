@@ -25,11 +25,12 @@ internal static class UsageCommand
         var window = new Option<string?>("--window") { Description = "hour, day or month (default day)" };
         window.AcceptOnlyFromAmong("hour", "day", "month");
         var groupBy = new Option<string[]>("--group-by") { Description = "dimension to group by (repeatable or comma-separated)" };
-        var json = JsonOutput.Option();
-        foreach (var o in new Option[] { payer, meter, from, to, window, groupBy, json })
+        foreach (var o in new Option[] { payer, meter, from, to, window, groupBy })
         {
             cmd.Add(o);
         }
+
+        var json = JsonOutput.AddTo(cmd);
 
         cmd.Handle(context, async (p, ct) =>
         {

@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization.Metadata;
+using Billing.Application.Rollups;
+using Billing.Domain;
+using Billing.Functions.Infrastructure;
+
+namespace Billing.Functions.Http;
+
+/// <summary>
+/// How both rollup routes (verify, rebuild) are mapped: finance only, <c>?payer=&amp;month=yyyy-MM</c> (a missing or
+/// malformed one is a 400 naming it), then the use case's answer as JSON.
+/// </summary>
+public static class RollupRoutes
+{
+    public const string Forbidden = "only finance may verify or rebuild rollups";
+
+    /// <summary>
+    /// A rollup route answering what <paramref name="run"/> makes of the payer and month. <paramref name="adapter"/> names
+    /// the function's adapter: the OpenAPI document tags the route with it, as it tags routes whose handler the adapter declares.
+    /// </summary>
+    public static RouteHandlerBuilder MapRollups<TResponse>(
+        this IEndpointRouteBuilder app, string method, string route, string name, string adapter,
+        Func<RollupMaintenance, string, BillingPeriod, CancellationToken, Task<TResponse>> run, JsonTypeInfo<TResponse> json) =>
+        app.MapMethods(
+            route,
+            [method],
+            async Task<Results<JsonHttpResult<TResponse>, JsonHttpResult<ApiProblem>>> (HttpContext http, RollupMaintenance maintenance, CancellationToken cancellationToken) =>
+            {
+                if (TryParse(http, out var payer, out var month) is { } problem)
+                {
+                    return problem.ToResult();
+                }
+
+                return TypedResults.Json(await run(maintenance, payer, month, cancellationToken).ConfigureAwait(false), json);
+            })
+            .WithName(name).WithTags(adapter).Produces<TResponse>().RequireRoles(Forbidden, PartnerRole.Finance);
+
+    private static Problem? TryParse(HttpContext http, out string payer, out BillingPeriod month)
+    {
+        month = default;
+        payer = http.Request.Query["payer"].ToString();
+        if (payer.Length == 0)
+        {
+            return Problem.BadRequest("payer is required", new FieldError("payer", "required: the payer whose rollups to check"));
+        }
+
+        string text = http.Request.Query["month"].ToString();
+        return BillingPeriod.TryParse(text, out month)
+            ? null
+            : Problem.BadRequest($"'{text}' is not a month", new FieldError("month", "must be yyyy-MM, e.g. 2026-10"));
+    }
+}
