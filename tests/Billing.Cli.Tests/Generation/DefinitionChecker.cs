@@ -19,7 +19,7 @@ internal static partial class DefinitionChecker
         JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions", "meters", type + ".json")))!.AsObject();
 
     public static JsonObject Plan(string id) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions", "meters", "plans", id + ".json")))!.AsObject();
+        JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions", "plans", id + ".json")))!.AsObject();
 
     public static List<string> Check(JsonObject e)
     {
