@@ -19,6 +19,8 @@ namespace Billing.Benchmarks.Benchmarks;
 /// </summary>
 public static class MeteringHotPath
 {
+    public const int SliceSize = 1024;
+
     public static BenchmarkResult Run(BenchOptions options, Action<string> log)
     {
         var result = new BenchmarkResult("metering");
@@ -68,47 +70,8 @@ public static class MeteringHotPath
             }
         }
 
-        // Warm-up, by time (tier-1/PGO recompilation runs on a background thread that a busy machine delays): caches fill,
-        // and any rejected event fails here rather than mid-measurement.
-        var warmUp = System.Diagnostics.Stopwatch.StartNew();
-        for (int w = 0; w < 3 || warmUp.Elapsed < TimeSpan.FromSeconds(options.Quick ? 1 : 3); w++)
-        {
-            for (int v = 0; v < names.Length; v++)
-            {
-                Variant(v, 0, PoolSize);
-            }
-
-            Thread.Sleep(20); // give the background JIT a core
-        }
-
-        // Each round is cut into slices of SliceSize events; every slice runs every variant over the same events, in a
-        // rotating order. Other processes' load (this is a shared 2-core machine) thus falls on all variants alike,
-        // which keeps the ratio steady even when absolute rates are not.
-        const int SliceSize = 1024;
-        var samples = names.Select(_ => new List<Sample>()).ToArray();
-        for (int round = 0; round < rounds; round++)
-        {
-            var elapsed = new TimeSpan[names.Length];
-            var allocated = new long[names.Length];
-            for (int slice = 0; slice * SliceSize < eventsPerRound; slice++)
-            {
-                int count = Math.Min(SliceSize, eventsPerRound - (slice * SliceSize));
-                for (int k = 0; k < names.Length; k++)
-                {
-                    int v = (k + slice + round) % names.Length;
-                    var sample = SyncTimer.Run(count, () => Variant(v, slice * SliceSize, count));
-                    elapsed[v] += sample.Elapsed;
-                    allocated[v] += sample.AllocatedBytes;
-                }
-            }
-
-            for (int v = 0; v < names.Length; v++)
-            {
-                samples[v].Add(new Sample(eventsPerRound, elapsed[v], allocated[v]));
-            }
-
-            log($"metering: round {round + 1}/{rounds}: {Fmt.Rate(samples[2][^1].PerSecond)}/s vs {Fmt.Rate(samples[3][^1].PerSecond)}/s (ratio {samples[2][^1].PerSecond / samples[3][^1].PerSecond:0.000})");
-        }
+        var samples = Interleave(names, Variant, PoolSize, rounds, eventsPerRound, options.Quick, (round, last) =>
+            log($"metering: round {round + 1}/{rounds}: {Fmt.Rate(last[2].PerSecond)}/s vs {Fmt.Rate(last[3].PerSecond)}/s (ratio {last[2].PerSecond / last[3].PerSecond:0.000})"));
 
         var comparison = new Comparison();
         comparison.Candidate.AddRange(samples[2]);
@@ -159,7 +122,57 @@ public static class MeteringHotPath
         result.Figures["perRound"] = PerRound(comparison);
         result.Figures["checksum"] = checksum;
         result.Figures["groups"] = carrierUsage.GroupCount + computeUsage.GroupCount;
+        DeclaredMeteringPath.Run(options, log, result, now, plans, facts);
         return result;
+    }
+
+    /// <summary>
+    /// Runs every variant over the same events: a warm-up by time, then <paramref name="rounds"/> rounds cut into slices of
+    /// <see cref="SliceSize"/> events where every slice runs every variant in a rotating order, so another process's
+    /// load (this is a shared 2-core machine) falls on all variants alike and the ratios stay steady even when absolute
+    /// rates are not. Returns each variant's per-round samples; <paramref name="roundDone"/> gets each round's samples.
+    /// </summary>
+    public static List<Sample>[] Interleave(string[] names, Action<int, int, int> variant, int poolSize, int rounds, int eventsPerRound, bool quick, Action<int, Sample[]> roundDone)
+    {
+        // Warm-up, by time (tier-1/PGO recompilation runs on a background thread that a busy machine delays): caches fill,
+        // and any rejected event fails here rather than mid-measurement.
+        var warmUp = System.Diagnostics.Stopwatch.StartNew();
+        for (int w = 0; w < 3 || warmUp.Elapsed < TimeSpan.FromSeconds(quick ? 1 : 3); w++)
+        {
+            for (int v = 0; v < names.Length; v++)
+            {
+                variant(v, 0, poolSize);
+            }
+
+            Thread.Sleep(20); // give the background JIT a core
+        }
+
+        var samples = names.Select(_ => new List<Sample>()).ToArray();
+        for (int round = 0; round < rounds; round++)
+        {
+            var elapsed = new TimeSpan[names.Length];
+            var allocated = new long[names.Length];
+            for (int slice = 0; slice * SliceSize < eventsPerRound; slice++)
+            {
+                int from = slice * SliceSize, count = Math.Min(SliceSize, eventsPerRound - from);
+                for (int k = 0; k < names.Length; k++)
+                {
+                    int v = (k + slice + round) % names.Length;
+                    var sample = SyncTimer.Run(count, () => variant(v, from, count));
+                    elapsed[v] += sample.Elapsed;
+                    allocated[v] += sample.AllocatedBytes;
+                }
+            }
+
+            for (int v = 0; v < names.Length; v++)
+            {
+                samples[v].Add(new Sample(eventsPerRound, elapsed[v], allocated[v]));
+            }
+
+            roundDone(round, [.. samples.Select(s => s[^1])]);
+        }
+
+        return samples;
     }
 
     public static System.Text.Json.Nodes.JsonArray PerRound(Comparison comparison) =>
@@ -208,4 +221,5 @@ public sealed class RawEventData
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(RawCloudEvent))]
+[JsonSerializable(typeof(RawRenderJobEvent))]
 public sealed partial class RawJson : JsonSerializerContext;
