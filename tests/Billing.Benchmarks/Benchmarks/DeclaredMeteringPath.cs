@@ -26,96 +26,25 @@ public static class DeclaredMeteringPath
 
     public static void Run(BenchOptions options, Action<string> log, BenchmarkResult result, DateTimeOffset now, PlanCatalog plans, FactStore facts)
     {
-        int rounds = options.Quick ? 3 : 11;
-        int eventsPerRound = options.Quick ? 4_096 : 32_768;
-        const int PoolSize = 4096;
-
-        var pool = Pool(new Random(17), PoolSize, now);
+        var pool = Pool(new Random(17), 4096, now);
         Partner[] partners = [.. SampleUsage.Partners, new(Customer, PartnerRole.Tenant, "render-standard-v1")];
         var validator = new UsageEventValidator(new StaticPartners(partners), plans, LoadDefinitions());
         var usage = new UsageAccumulator(plans.Get("render-standard-v1"));
         var context = new ValidationContext(now, null); // what MeteringService passes: enqueue time, no posting partner
         Verify(pool, validator, context);
-        long checksum = 0;
 
-        // Cumulative variants as in the built-in row: 0 parse + validate; 1 + keys; 2 + accumulate = the metering path; 3 the floor.
-        string[] names = ["validate", "keys", "metering", "raw"];
-        void Variant(int variant, int from, int count)
-        {
-            for (int i = from; i < from + count; i++)
-            {
-                byte[] raw = pool[i % PoolSize];
-                if (variant == 3)
-                {
-                    checksum += JsonSerializer.Deserialize(raw, RawJson.Default.RawRenderJobEvent)!.Data!.Frames;
-                    continue;
-                }
-
-                var fact = validator.Validate(raw, context).Fact!;
-                checksum += fact.Id.Length;
-                if (variant >= 1)
-                {
-                    checksum += facts.PartitionKey(fact.Payer, fact.Source, fact.Id).Length
-                        + FactStore.IdentityRowKey(fact.Source, fact.Id).Length + FactStore.TimeRowKey(fact.Time, fact.Source, fact.Id).Length;
-                }
-
-                if (variant == 2)
-                {
-                    usage.Add(fact);
-                }
-            }
-        }
-
-        var samples = MeteringHotPath.Interleave(names, Variant, PoolSize, rounds, eventsPerRound, options.Quick, (round, last) =>
-            log($"metering (declared {Type}): round {round + 1}/{rounds}: {Fmt.Rate(last[2].PerSecond)}/s vs {Fmt.Rate(last[3].PerSecond)}/s (ratio {last[2].PerSecond / last[3].PerSecond:0.000})"));
-
-        var comparison = new Comparison();
-        comparison.Candidate.AddRange(samples[2]);
-        comparison.Baseline.AddRange(samples[3]);
-        double Ns(int v) => Comparison.Median(samples[v].Select(x => x.Elapsed.TotalNanoseconds / x.Units));
-        double Bytes(int v) => Comparison.Median(samples[v].Select(x => x.BytesPerUnit));
-        double validateNs = Ns(0), keysNs = Ns(1), fullNs = Ns(2), rawNs = Ns(3);
-        double avgEventBytes = pool.Average(p => p.Length);
-        string breakdown = $"ns/event: parse+validate {validateNs:0} + keys {keysNs - validateNs:0} + accumulate {fullNs - keysNs:0} = {fullNs:0}; floor {rawNs:0}";
-        result.Rows.Add(comparison.RateRow(
-            $"1d. declared type {Type} (1 thread)",
-            "events",
-            minRatio: 0.3,
-            $"generic path: Validate(UTF-8, loaded definitions)+keys+UsageAccumulator vs STJ→POCO, same bytes (avg {avgEventBytes:0} B); median of {rounds} rounds × {Fmt.Int(eventsPerRound)} (range {comparison.MinRatio:0.00}–{comparison.MaxRatio:0.00})"));
-        result.Rows.Add(new Row(
-            "1d. declared allocations",
-            $"{Bytes(2):0} B/event",
-            $"{Bytes(3):0} B/event",
-            Bytes(3) > 0 ? Bytes(2) / Bytes(3) : null,
-            "report",
-            null,
-            $"GC.GetAllocatedBytesForCurrentThread per event, median round; {breakdown}"));
-
-        var figures = new JsonObject
-        {
-            ["type"] = Type,
-            ["rounds"] = rounds,
-            ["eventsPerRound"] = eventsPerRound,
-            ["eventPool"] = PoolSize,
-            ["averageEventBytes"] = Fmt.Round(avgEventBytes, 1),
-            ["eventsPerSecond"] = Fmt.Round(comparison.CandidateRate, 0),
-            ["rawEventsPerSecond"] = Fmt.Round(comparison.BaselineRate, 0),
-            ["bytesAllocatedPerEvent"] = Fmt.Round(Bytes(2), 0),
-            ["rawBytesAllocatedPerEvent"] = Fmt.Round(Bytes(3), 0),
-            ["breakdownNsPerEvent"] = new JsonObject
-            {
-                ["parseAndValidate"] = Fmt.Round(validateNs, 0),
-                ["partitionAndRowKeys"] = Fmt.Round(keysNs - validateNs, 0),
-                ["accumulate"] = Fmt.Round(fullNs - keysNs, 0),
-                ["total"] = Fmt.Round(fullNs, 0),
-                ["rawDeserialize"] = Fmt.Round(rawNs, 0),
-            },
-            ["breakdownBytesPerEvent"] = new JsonObject { ["parseAndValidate"] = Fmt.Round(Bytes(0), 0), ["parseValidateKeys"] = Fmt.Round(Bytes(1), 0) },
-            ["perRound"] = MeteringHotPath.PerRound(comparison),
-            ["checksum"] = checksum,
-            ["groups"] = usage.GroupCount,
-        };
-        comparison.AddRatioFigures(figures, minRatio: 0.3);
+        var figures = new JsonObject { ["type"] = Type };
+        var run = new MeteringRun(options.Quick ? 3 : 11, options.Quick ? 4_096 : 32_768, options.Quick, 0.3, validator, context, facts);
+        run.Measure(
+            ($"1d. declared type {Type} (1 thread)", "1d. declared allocations", "generic path: Validate(UTF-8, loaded definitions)+keys+UsageAccumulator"),
+            pool,
+            _ => usage,
+            raw => JsonSerializer.Deserialize(raw, RawJson.Default.RawRenderJobEvent)!.Data!.Frames,
+            result,
+            figures,
+            log,
+            $"metering (declared {Type})");
+        figures["groups"] = usage.GroupCount;
         result.Figures["declared"] = figures;
     }
 
@@ -190,14 +119,8 @@ public static class DeclaredMeteringPath
 }
 
 /// <summary>The declared floor's POCO: the envelope and the data fields of <c>depin.render.job.v1</c>, no validation.</summary>
-public sealed class RawRenderJobEvent
+public sealed class RawRenderJobEvent : RawEnvelope
 {
-    public string? Specversion { get; set; }
-    public string? Type { get; set; }
-    public string? Source { get; set; }
-    public string? Id { get; set; }
-    public DateTimeOffset Time { get; set; }
-    public string? Datacontenttype { get; set; }
     public RawRenderJobData? Data { get; set; }
 }
 
