@@ -22,10 +22,7 @@ public static class MeteringHotPath
     public static BenchmarkResult Run(BenchOptions options, Action<string> log)
     {
         var result = new BenchmarkResult("metering");
-        int rounds = options.Quick ? 5 : 11;
-        int eventsPerRound = options.Quick ? 8_192 : 65_536;
         const int PoolSize = 4096;
-
         var now = DateTimeOffset.UtcNow;
         var pool = new SampleUsage(seed: 7).MixedPool(PoolSize, now);
         var plans = Plans.Load();
@@ -35,130 +32,18 @@ public static class MeteringHotPath
         var facts = new FactStore(tables);
         var carrierUsage = new UsageAccumulator(plans.Get("carrier-standard-v1"));
         var computeUsage = new UsageAccumulator(plans.Get("compute-standard-v1"));
-        var context = new ValidationContext(now, null);
-        long checksum = 0;
-
-        // The variants, cumulative: 0 parse + validate; 1 + keys; 2 + accumulate = the metering path; 3 the floor.
-        string[] names = ["validate", "keys", "metering", "raw"];
-        void Variant(int variant, int from, int count)
-        {
-            for (int i = from; i < from + count; i++)
-            {
-                byte[] raw = pool[i % PoolSize];
-                if (variant == 3)
-                {
-                    checksum += JsonSerializer.Deserialize(raw, RawJson.Default.RawCloudEvent)!.Id!.Length;
-                    continue;
-                }
-
-                var validated = validator.Validate(raw, context);
-                var fact = validated.Fact ?? throw new InvalidOperationException("benchmark event rejected: " + string.Join("; ", validated.Errors));
-                if (variant == 0)
-                {
-                    checksum += fact.Id.Length;
-                    continue;
-                }
-
-                checksum += facts.PartitionKey(fact.Payer, fact.Source, fact.Id).Length
-                    + FactStore.IdentityRowKey(fact.Source, fact.Id).Length + FactStore.TimeRowKey(fact.Time, fact.Source, fact.Id).Length;
-                if (variant == 2)
-                {
-                    (fact.IsCarrier ? carrierUsage : computeUsage).Add(fact);
-                }
-            }
-        }
-
-        // Warm-up, by time (tier-1/PGO recompilation runs on a background thread that a busy machine delays): caches fill,
-        // and any rejected event fails here rather than mid-measurement.
-        var warmUp = System.Diagnostics.Stopwatch.StartNew();
-        for (int w = 0; w < 3 || warmUp.Elapsed < TimeSpan.FromSeconds(options.Quick ? 1 : 3); w++)
-        {
-            for (int v = 0; v < names.Length; v++)
-            {
-                Variant(v, 0, PoolSize);
-            }
-
-            Thread.Sleep(20); // give the background JIT a core
-        }
-
-        // Each round is cut into slices of SliceSize events; every slice runs every variant over the same events, in a
-        // rotating order. Other processes' load (this is a shared 2-core machine) thus falls on all variants alike,
-        // which keeps the ratio steady even when absolute rates are not.
-        const int SliceSize = 1024;
-        var samples = names.Select(_ => new List<Sample>()).ToArray();
-        for (int round = 0; round < rounds; round++)
-        {
-            var elapsed = new TimeSpan[names.Length];
-            var allocated = new long[names.Length];
-            for (int slice = 0; slice * SliceSize < eventsPerRound; slice++)
-            {
-                int count = Math.Min(SliceSize, eventsPerRound - (slice * SliceSize));
-                for (int k = 0; k < names.Length; k++)
-                {
-                    int v = (k + slice + round) % names.Length;
-                    var sample = SyncTimer.Run(count, () => Variant(v, slice * SliceSize, count));
-                    elapsed[v] += sample.Elapsed;
-                    allocated[v] += sample.AllocatedBytes;
-                }
-            }
-
-            for (int v = 0; v < names.Length; v++)
-            {
-                samples[v].Add(new Sample(eventsPerRound, elapsed[v], allocated[v]));
-            }
-
-            log($"metering: round {round + 1}/{rounds}: {Fmt.Rate(samples[2][^1].PerSecond)}/s vs {Fmt.Rate(samples[3][^1].PerSecond)}/s (ratio {samples[2][^1].PerSecond / samples[3][^1].PerSecond:0.000})");
-        }
-
-        var comparison = new Comparison();
-        comparison.Candidate.AddRange(samples[2]);
-        comparison.Baseline.AddRange(samples[3]);
-        double Ns(int v) => Comparison.Median(samples[v].Select(x => x.Elapsed.TotalNanoseconds / x.Units));
-        double validateNs = Ns(0), keysNs = Ns(1), fullNs = Ns(2), rawNs = Ns(3);
-        result.Figures["breakdownNsPerEvent"] = new System.Text.Json.Nodes.JsonObject
-        {
-            ["parseAndValidate"] = Fmt.Round(validateNs, 0),
-            ["partitionAndRowKeys"] = Fmt.Round(keysNs - validateNs, 0),
-            ["accumulate"] = Fmt.Round(fullNs - keysNs, 0),
-            ["total"] = Fmt.Round(fullNs, 0),
-            ["rawDeserialize"] = Fmt.Round(rawNs, 0),
-        };
-        result.Figures["breakdownBytesPerEvent"] = new System.Text.Json.Nodes.JsonObject
-        {
-            ["parseAndValidate"] = Fmt.Round(Comparison.Median(samples[0].Select(x => x.BytesPerUnit)), 0),
-            ["parseValidateKeys"] = Fmt.Round(Comparison.Median(samples[1].Select(x => x.BytesPerUnit)), 0),
-        };
-        string breakdown = $"ns/event: parse+validate {validateNs:0} + keys {keysNs - validateNs:0} + accumulate {fullNs - keysNs:0} = {fullNs:0}; floor {rawNs:0}";
-
-        double bytesPerEvent = Comparison.Median(comparison.Candidate.Select(s => s.BytesPerUnit));
-        double rawBytesPerEvent = Comparison.Median(comparison.Baseline.Select(s => s.BytesPerUnit));
-        double avgEventBytes = pool.Average(p => p.Length);
-        result.Rows.Add(comparison.RateRow(
-            "1. metering hot path (1 thread)",
-            "events",
-            minRatio: 0.5,
-            $"Validate(UTF-8)+keys+UsageAccumulator vs STJ→POCO, same bytes (avg {avgEventBytes:0} B); median of {rounds} rounds × {Fmt.Int(eventsPerRound)}, interleaved per {SliceSize} (range {comparison.MinRatio:0.00}–{comparison.MaxRatio:0.00})"));
-        result.Rows.Add(new Row(
-            "1. metering allocations",
-            $"{bytesPerEvent:0} B/event",
-            $"{rawBytesPerEvent:0} B/event",
-            rawBytesPerEvent > 0 ? bytesPerEvent / rawBytesPerEvent : null,
-            "report",
-            null,
-            $"GC.GetAllocatedBytesForCurrentThread per event, median round (ratio = multiple of the floor); {breakdown}"));
-
-        result.Figures["rounds"] = rounds;
-        result.Figures["eventsPerRound"] = eventsPerRound;
-        result.Figures["eventPool"] = PoolSize;
-        result.Figures["averageEventBytes"] = Fmt.Round(avgEventBytes, 1);
-        result.Figures["eventsPerSecond"] = Fmt.Round(comparison.CandidateRate, 0);
-        result.Figures["rawEventsPerSecond"] = Fmt.Round(comparison.BaselineRate, 0);
-        comparison.AddRatioFigures(result.Figures, minRatio: 0.5);
-        result.Figures["bytesAllocatedPerEvent"] = Fmt.Round(bytesPerEvent, 0);
-        result.Figures["rawBytesAllocatedPerEvent"] = Fmt.Round(rawBytesPerEvent, 0);
-        result.Figures["perRound"] = PerRound(comparison);
-        result.Figures["checksum"] = checksum;
+        var run = new MeteringRun(options.Quick ? 5 : 11, options.Quick ? 8_192 : 65_536, options.Quick, 0.5, validator, new ValidationContext(now, null), facts);
+        run.Measure(
+            ("1. metering hot path (1 thread)", "1. metering allocations", "Validate(UTF-8)+keys+UsageAccumulator"),
+            pool,
+            fact => fact.IsCarrier ? carrierUsage : computeUsage,
+            raw => JsonSerializer.Deserialize(raw, RawJson.Default.RawCloudEvent)!.Id!.Length,
+            result,
+            result.Figures,
+            log,
+            "metering");
         result.Figures["groups"] = carrierUsage.GroupCount + computeUsage.GroupCount;
+        DeclaredMeteringPath.Run(options, log, result, now, plans, facts);
         return result;
     }
 
@@ -173,8 +58,8 @@ public static class MeteringHotPath
         })];
 }
 
-/// <summary>The floor's POCO: every field of both event types, no validation.</summary>
-public sealed class RawCloudEvent
+/// <summary>The floor's POCO: the CloudEvents envelope, no validation; each floor adds its <c>data</c>.</summary>
+public abstract class RawEnvelope
 {
     public string? Specversion { get; set; }
     public string? Type { get; set; }
@@ -183,6 +68,11 @@ public sealed class RawCloudEvent
     public DateTimeOffset Time { get; set; }
     public string? Subject { get; set; }
     public string? Datacontenttype { get; set; }
+}
+
+/// <summary>The built-in floor's POCO: every field of both event types.</summary>
+public sealed class RawCloudEvent : RawEnvelope
+{
     public RawEventData? Data { get; set; }
 }
 
@@ -208,4 +98,5 @@ public sealed class RawEventData
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(RawCloudEvent))]
+[JsonSerializable(typeof(RawRenderJobEvent))]
 public sealed partial class RawJson : JsonSerializerContext;
