@@ -3,8 +3,7 @@ namespace Billing.Reliability.Tests.Load;
 
 /// <summary>
 /// The platform on an Azurite of its own (persistent, restartable on the same port) with eight load carriers
-/// <c>carrier-load-1..8</c> (hot payers: published spread over their fact shards) and two carriers for the fault
-/// scenarios, each with its own key.
+/// <c>carrier-load-1..8</c> and two carriers for the fault scenarios, each with its own key.
 /// Partner keys are cached for 10 minutes so ingestion keeps answering while storage is down (metering is what must survive).
 /// </summary>
 public sealed class LoadFixture : AppHostFixture
@@ -34,15 +33,6 @@ public sealed class LoadFixture : AppHostFixture
     protected override void Configure(Dictionary<string, string> settings)
     {
         settings["Billing__Partners__CacheTtl"] = "00:10:00";
-
-        // The load carriers are what HotPayers is for: keyed by payer alone, eight carriers hash unevenly onto the hub's
-        // partitions (three on one of them), and one reader drains that partition alone. Spread, each carrier's
-        // events go to the partition of their fact shard, so every fact partition still has one writer.
-        for (int i = 1; i <= LoadCarriers; i++)
-        {
-            settings[$"Billing__Publishing__HotPayers__{i - 1}"] = CarrierId(i);
-        }
-
         var partners = Enumerable.Range(1, LoadCarriers).Select(i => (CarrierId(i), "Carrier", CarrierKey(i), (string?)"carrier-standard-v1")).ToList();
         partners.Add((AzuriteFaultCarrier, "Carrier", AzuriteFaultKey, "carrier-standard-v1"));
         partners.Add((KillFaultCarrier, "Carrier", KillFaultKey, "carrier-standard-v1"));
