@@ -10,6 +10,9 @@ namespace Billing.Storage;
 /// </summary>
 internal static class FactRowCodec
 {
+    /// <summary>Rows per fact in a transaction, in this order: identity, time row (<see cref="AddRows"/>).</summary>
+    public const int RowsPerFact = 2;
+
     public static void AddRows(List<TableTransactionAction> actions, string partitionKey, PendingFact pending)
     {
         var f = pending.Fact;

@@ -1,0 +1,93 @@
+using Billing.Domain.Metering;
+using Billing.Domain.Metering.Rollups;
+using Billing.Storage.Rollups;
+using static Billing.Storage.Tests.FactStoreTests;
+
+namespace Billing.Storage.Tests;
+
+/// <summary>
+/// How many transactions a partition's writer spends when a batch repeats stored events: partners resend a few events in
+/// most batches, and each repeat must cost about one extra transaction, not the rest of its chunk event by event.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public class FactPartitionWriterTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset Month = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task AppendAsync_BatchWithFiftyResentEvents_CostsAboutOneTransactionPerRepeat()
+    {
+        var tables = await azurite.NewTablesAsync(shards: 1);
+        var store = new FactStore(tables);
+        var first = Enumerable.Range(0, 1000).Select(i => Carrier($"a-{i}", 100 + i)).ToList();
+        var clean = await store.AppendAsync(first, CancellationToken.None);
+        var random = new Random(5);
+        var second = Enumerable.Range(0, 1000).Select(i => Carrier($"b-{i}", 7 + i)).ToList();
+        foreach (var resent in first.OrderBy(_ => random.Next()).Take(50))
+        {
+            second.Insert(random.Next(second.Count + 1), resent);
+        }
+
+        var result = await store.AppendAsync(second, CancellationToken.None);
+
+        Assert.Equal((1000, 50), (result.Inserted, result.Duplicates));
+        Assert.Empty(result.Conflicts);
+        Assert.InRange(result.Transactions, clean.Transactions, clean.Transactions + (2 * 50)); // event by event: about 1,000
+        await AssertMonthRollupEqualsAsync(tables, first.Concat(second).DistinctBy(p => p.Fact.Id));
+    }
+
+    [Fact]
+    public async Task AppendAsync_WholeBatchResent_CountsNothingInAFewTransactionsPerChunk()
+    {
+        var tables = await azurite.NewTablesAsync(shards: 1);
+        var store = new FactStore(tables);
+        var batch = Enumerable.Range(0, 1000).Select(i => Carrier($"w-{i}", 10 + i)).ToList();
+        var clean = await store.AppendAsync(batch, CancellationToken.None);
+
+        var resent = await store.AppendAsync(batch, CancellationToken.None);
+
+        Assert.Equal((0, 1000), (resent.Inserted, resent.Duplicates));
+        Assert.InRange(resent.Transactions, 1, 3 * clean.Transactions); // two failed transactions, then the chunk is looked up at once
+        await AssertMonthRollupEqualsAsync(tables, batch);
+    }
+
+    [Fact]
+    public async Task AppendAsync_ConflictingResendInsideAChunk_QuarantinesItAndWritesTheRestTogether()
+    {
+        var tables = await azurite.NewTablesAsync(shards: 1);
+        var store = new FactStore(tables);
+        var stored = Carrier("c-stored", 500, Month.AddDays(3));
+        await store.AppendAsync([stored], CancellationToken.None);
+        var batch = Enumerable.Range(0, 30).Select(i => Carrier($"c-{i}", 1 + i, Month.AddDays(3).AddMinutes(i))).ToList();
+        var changed = Carrier("c-stored", 999, Month.AddDays(3)); // same id, other content
+        batch.Insert(17, changed);
+
+        var result = await store.AppendAsync(batch, CancellationToken.None);
+
+        Assert.Equal(30, result.Inserted);
+        var conflict = Assert.Single(result.Conflicts);
+        Assert.Same(changed, conflict.Incoming);
+        Assert.Equal(stored.RawEvent, conflict.ExistingRawEvent);
+        Assert.Equal(2, result.Transactions); // the failed one, then the 30 others together
+        await AssertMonthRollupEqualsAsync(tables, batch.Where(p => p != changed).Append(stored));
+    }
+
+    /// <summary>The month rollup of carrier-tmo equals a recomputation from the facts that were stored.</summary>
+    private static async Task AssertMonthRollupEqualsAsync(BillingTables tables, IEnumerable<PendingFact> stored)
+    {
+        var rows = await new RollupStore(tables).ReadAsync("carrier-tmo", 0, UsageWindow.Month, Month, Month.AddMonths(1), CancellationToken.None);
+        var bucket = Assert.Single(rows).Bucket;
+        var expected = RollupBucket.Empty(UsageWindow.Month, Month);
+        foreach (var p in stored)
+        {
+            expected.Add(p.Fact);
+        }
+
+        if (bucket.Detail == RollupDetail.Coarse)
+        {
+            expected.Coarsen();
+        }
+
+        Assert.True(bucket.SameSums(expected), "the month rollup differs from the stored facts");
+    }
+}
