@@ -5,8 +5,8 @@ using Billing.Storage;
 namespace Billing.Reliability.Tests.Faults;
 
 /// <summary>Storage outage and handler crash while the hubs are draining: nothing accepted is lost or counted twice.</summary>
-[Collection(LoadCollection.Name)]
-public class StorageAndCrashFaultTests(LoadFixture fixture, ITestOutputHelper output)
+[Collection(FaultCollection.Name)]
+public class StorageAndCrashFaultTests(FaultFixture fixture, ITestOutputHelper output)
 {
     private async Task<int> PostAsync(string key, string batch, bool tolerateFailure)
     {
@@ -26,9 +26,9 @@ public class StorageAndCrashFaultTests(LoadFixture fixture, ITestOutputHelper ou
     {
         var from = DateTimeOffset.UtcNow.AddDays(-3);
         var to = DateTimeOffset.UtcNow.AddDays(2);
-        Assert.Equal(accepted.Count, await fixture.App.MeterTotalAsync(LoadFixture.FinanceKey, carrier, "offload.sessions", from, to));
-        Assert.Equal(accepted.Values.Sum(e => e.Bytes), await fixture.App.MeterTotalAsync(LoadFixture.FinanceKey, carrier, "offload.bytes", from, to));
-        await fixture.App.AssertRollupsMatchFactsAsync(LoadFixture.FinanceKey, carrier, from, to);
+        Assert.Equal(accepted.Count, await fixture.App.MeterTotalAsync(FaultFixture.FinanceKey, carrier, "offload.sessions", from, to));
+        Assert.Equal(accepted.Values.Sum(e => e.Bytes), await fixture.App.MeterTotalAsync(FaultFixture.FinanceKey, carrier, "offload.bytes", from, to));
+        await fixture.App.AssertRollupsMatchFactsAsync(FaultFixture.FinanceKey, carrier, from, to);
         Assert.Empty(await new QuarantineStore(fixture.App.Tables()).ListAsync(carrier, CancellationToken.None));
     }
 
@@ -36,7 +36,7 @@ public class StorageAndCrashFaultTests(LoadFixture fixture, ITestOutputHelper ou
     public async Task AzuriteStopped30sMidStream_RestartedOnSamePort_NoAcceptedEventLostOrDoubleCounted()
     {
         var app = fixture.App;
-        var (batches, distinct) = LoadTests.Stream(new EventFactory(77), LoadFixture.AzuriteFaultCarrier, "az" + Guid.NewGuid().ToString("N")[..6], 9_000, batchSize: 500);
+        var (batches, distinct) = LoadTests.Stream(new EventFactory(77), FaultFixture.AzuriteFaultCarrier, "az" + Guid.NewGuid().ToString("N")[..6], 9_000, batchSize: 500);
         int third = batches.Count / 3;
         var acceptedIds = new HashSet<string>(StringComparer.Ordinal);
         void Accept(string batch) { foreach (var e in JsonNode.Parse(batch)!.AsArray()) { acceptedIds.Add(e!["id"]!.GetValue<string>()); } }
@@ -45,7 +45,7 @@ public class StorageAndCrashFaultTests(LoadFixture fixture, ITestOutputHelper ou
 
         foreach (var b in batches.Take(third))
         {
-            Assert.Equal(JsonNode.Parse(b)!.AsArray().Count, await PostAsync(LoadFixture.AzuriteFaultKey, b, tolerateFailure: false));
+            Assert.Equal(JsonNode.Parse(b)!.AsArray().Count, await PostAsync(FaultFixture.AzuriteFaultKey, b, tolerateFailure: false));
             Accept(b);
         }
 
@@ -55,7 +55,7 @@ public class StorageAndCrashFaultTests(LoadFixture fixture, ITestOutputHelper ou
         int refusedDuringOutage = 0;
         foreach (var b in batches.Skip(third).Take(third))
         {
-            if (await PostAsync(LoadFixture.AzuriteFaultKey, b, tolerateFailure: true) > 0)
+            if (await PostAsync(FaultFixture.AzuriteFaultKey, b, tolerateFailure: true) > 0)
             {
                 Accept(b);
             }
@@ -77,13 +77,13 @@ public class StorageAndCrashFaultTests(LoadFixture fixture, ITestOutputHelper ou
         var outage = clock.Elapsed - outageStarted;
         foreach (var b in batches.Skip(2 * third))
         {
-            Assert.Equal(JsonNode.Parse(b)!.AsArray().Count, await PostAsync(LoadFixture.AzuriteFaultKey, b, tolerateFailure: false));
+            Assert.Equal(JsonNode.Parse(b)!.AsArray().Count, await PostAsync(FaultFixture.AzuriteFaultKey, b, tolerateFailure: false));
             Accept(b);
         }
 
         await app.DrainAsync(TimeSpan.FromMinutes(4));
         var expected = distinct.Where(kv => acceptedIds.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        await AssertExactAsync(LoadFixture.AzuriteFaultCarrier, expected);
+        await AssertExactAsync(FaultFixture.AzuriteFaultCarrier, expected);
         Assert.True(app.MeterFailures() > failedBefore, "the outage should have failed at least one metering invocation (then retried)");
         output.WriteLine($"azurite outage {outage.TotalSeconds:0.0} s; {expected.Count} distinct accepted events ({refusedDuringOutage} batches refused during the outage); " +
             $"{app.MeterFailures() - failedBefore} failed invocations retried; total {clock.Elapsed.TotalSeconds:0.0} s");
@@ -94,13 +94,13 @@ public class StorageAndCrashFaultTests(LoadFixture fixture, ITestOutputHelper ou
     public async Task HandlerKilledMidBatch_HostRestartsIt_RedeliveryCountsOnce()
     {
         var app = fixture.App;
-        var (batches, distinct) = LoadTests.Stream(new EventFactory(78), LoadFixture.KillFaultCarrier, "kl" + Guid.NewGuid().ToString("N")[..6], 12_000);
+        var (batches, distinct) = LoadTests.Stream(new EventFactory(78), FaultFixture.KillFaultCarrier, "kl" + Guid.NewGuid().ToString("N")[..6], 12_000);
         int failedBefore = app.MeterFailures();
         long invocationsBefore = app.Host.Status()["invocations"]!.GetValue<long>();
         var clock = Stopwatch.StartNew();
         foreach (var b in batches)
         {
-            Assert.Equal(JsonNode.Parse(b)!.AsArray().Count, await PostAsync(LoadFixture.KillFaultKey, b, tolerateFailure: false));
+            Assert.Equal(JsonNode.Parse(b)!.AsArray().Count, await PostAsync(FaultFixture.KillFaultKey, b, tolerateFailure: false));
         }
 
         int kills = 0;
@@ -126,7 +126,7 @@ public class StorageAndCrashFaultTests(LoadFixture fixture, ITestOutputHelper ou
 
         await app.DrainAsync(TimeSpan.FromMinutes(4));
         Assert.True(await app.Host.WaitForHandlerAsync(TimeSpan.FromSeconds(60), CancellationToken.None), "the supervisor did not bring the handler back");
-        await AssertExactAsync(LoadFixture.KillFaultCarrier, distinct);
+        await AssertExactAsync(FaultFixture.KillFaultCarrier, distinct);
         Assert.True(kills > 0, "the hubs drained before the handler could be killed");
         Assert.True(app.MeterFailures() > failedBefore, "killing the handler should have failed at least one invocation");
         var (health, _) = await app.SendAsync(HttpMethod.Get, "api/health", null);
