@@ -7,8 +7,9 @@ namespace Billing.Storage;
 /// Writes the facts of one partition <c>{payer}|{shard}</c> together with the partition's rollup rows, in the same
 /// entity-group transactions (docs/design.md §6): a transaction holds each event's identity and time rows and the
 /// rollup rows of their hours, days and months, so a bucket counts exactly the facts that exist. A duplicate fails its
-/// transaction (the identity row exists), so it is never counted; the events are then written one by one. A 412 on a
-/// rollup row (or a 409 on one another writer just added) means a concurrent writer: read the rows again and retry.
+/// transaction (the identity row exists), so it is never counted; it is dropped and the rest goes again
+/// (<see cref="WriteChunkAsync"/>). A 412 on a rollup row (or a 409 on one another writer just added) means a
+/// concurrent writer: read the rows again and retry.
 /// </summary>
 internal sealed class FactPartitionWriter(TableClient table, string partitionKey, ConcurrentBag<FactConflict> conflicts, ConcurrentBag<UnstorableFact> unstorable)
 {
