@@ -39,6 +39,14 @@ public sealed class UsageRollup
         };
     }
 
+    /// <summary>The start of the window after the one starting at <paramref name="start"/>.</summary>
+    public static DateTimeOffset WindowEnd(DateTimeOffset start, UsageWindow window) => window switch
+    {
+        UsageWindow.Hour => start.AddHours(1),
+        UsageWindow.Day => start.AddDays(1),
+        _ => start.AddMonths(1),
+    };
+
     public void Add(UsageFact fact)
     {
         ArgumentNullException.ThrowIfNull(fact);

@@ -13,11 +13,26 @@ public sealed class RollupStore(BillingTables tables)
 
     public int Shards { get; } = tables.Options.FactShards;
 
+    /// <summary>
+    /// Up to this many buckets per shard are read by key rather than by a row-key range (a month's total, a close, a
+    /// few days): a point read costs the same whatever the table holds, while a range query's cost depends on the
+    /// service's index (Azurite, which has none, evaluates it against every row of the table).
+    /// </summary>
+    public const int MaxPointReads = 4;
+
     /// <summary>The <paramref name="grain"/> buckets of one of the payer's shards starting in <c>[from, to)</c> (bounds aligned to the grain).</summary>
     public async Task<IReadOnlyList<(RollupBucket Bucket, ETag ETag)>> ReadAsync(
         string payer, int shard, UsageWindow grain, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         string pk = FactStore.ShardPartitionKey(payer, shard);
+        var starts = BucketStarts(grain, from, to, MaxPointReads + 1);
+        if (starts.Count <= MaxPointReads)
+        {
+            var rows = await Task.WhenAll(starts.Select(start =>
+                table.GetEntityIfExistsAsync<TableEntity>(pk, RollupCodec.RowKey(grain, start), cancellationToken: cancellationToken))).ConfigureAwait(false);
+            return [.. rows.Where(r => r.HasValue).Select(r => (RollupCodec.FromEntity(r.Value!), r.Value!.ETag))];
+        }
+
         string filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {pk} and RowKey ge {RollupCodec.RowKey(grain, from)} and RowKey lt {RollupCodec.RowKey(grain, to)}");
         var result = new List<(RollupBucket, ETag)>();
@@ -27,6 +42,24 @@ public sealed class RollupStore(BillingTables tables)
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The starts of the <paramref name="grain"/> buckets the range <c>[RowKey(from), RowKey(to))</c> holds, at most
+    /// <paramref name="limit"/> of them: the same buckets a range query returns.
+    /// </summary>
+    private static List<DateTimeOffset> BucketStarts(UsageWindow grain, DateTimeOffset from, DateTimeOffset to, int limit)
+    {
+        string end = RollupCodec.RowKey(grain, to);
+        var starts = new List<DateTimeOffset>(limit);
+        for (var start = UsageRollup.WindowStart(from, grain);
+            starts.Count < limit && string.CompareOrdinal(RollupCodec.RowKey(grain, start), end) < 0;
+            start = UsageRollup.WindowEnd(start, grain))
+        {
+            starts.Add(start);
+        }
+
+        return starts;
     }
 
     /// <summary>True when the payer has a month bucket starting before <paramref name="before"/> (it had facts then).</summary>

@@ -33,12 +33,7 @@ public sealed class RollupBucket
 
     public DateTimeOffset Start { get; }
 
-    public DateTimeOffset End => Grain switch
-    {
-        UsageWindow.Hour => Start.AddHours(1),
-        UsageWindow.Day => Start.AddDays(1),
-        _ => Start.AddMonths(1),
-    };
+    public DateTimeOffset End => UsageRollup.WindowEnd(Start, Grain);
 
     public RollupDetail Detail { get; private set; }
 
