@@ -215,8 +215,8 @@ public static class BillingFunctionsApp
         MeterComputeUsageFunction.Map(app);
         MeterDeclaredUsageFunction.Map(app);
         ClosePeriodsFunction.Map(app);
-        app.MapPost("/" + BurnExecutorFunction.Name, (HttpRequest r, BurnExecutorFunction f, CancellationToken ct) => InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct));
-        app.MapPost("/" + AnchorLedgerFunction.Name, (HttpRequest r, AnchorLedgerFunction f, CancellationToken ct) => InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct));
+        InvocationEndpoint.Map<BurnExecutorFunction>(app, BurnExecutorFunction.Name);
+        InvocationEndpoint.Map<AnchorLedgerFunction>(app, AnchorLedgerFunction.Name);
 
         // HTTP-only functions are forwarded as the original request (enableForwardingHttpRequest).
         HealthFunction.Map(app);

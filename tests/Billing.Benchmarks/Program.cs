@@ -21,7 +21,7 @@ public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Only, int? Cl
     {
         bool quick = false;
         var only = new HashSet<string>(StringComparer.Ordinal);
-        int? closeFacts = null, closeRounds = null, closeBudget = null, ledgerEntries = null;
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal); // the positive-integer options, by name
         string? output = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -42,17 +42,9 @@ public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Only, int? Cl
                     }
 
                     break;
-                case "--ledger-entries":
-                    ledgerEntries = Positive(Value());
-                    break;
-                case "--close-facts":
-                    closeFacts = Positive(Value());
-                    break;
-                case "--close-rounds":
-                    closeRounds = Positive(Value());
-                    break;
-                case "--close-insert-budget":
-                    closeBudget = Positive(Value());
+                case "--ledger-entries" or "--close-facts" or "--close-rounds" or "--close-insert-budget":
+                    string option = args[i];
+                    counts[option] = Positive(Value());
                     break;
                 case "--out":
                     output = Value();
@@ -64,7 +56,8 @@ public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Only, int? Cl
             }
         }
 
-        return new BenchOptions(quick, only, closeFacts, closeRounds, closeBudget, output, ledgerEntries);
+        int? Count(string option) => counts.TryGetValue(option, out int n) ? n : null;
+        return new BenchOptions(quick, only, Count("--close-facts"), Count("--close-rounds"), Count("--close-insert-budget"), output, Count("--ledger-entries"));
     }
 
     public JsonObject ToJson() => new()

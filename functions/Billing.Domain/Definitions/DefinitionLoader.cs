@@ -15,26 +15,12 @@ public static partial class DefinitionLoader
     /// <summary>Integer bounds a definition may declare.</summary>
     public const long MaxMagnitude = 1_000_000_000_000_000;
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
-
     public static EventDefinition Parse(string json, string file)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(file);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, DocumentOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new DefinitionValidationException(file, "$", $"not valid JSON ({e.Message})");
-        }
-
-        using (document)
-        {
-            return new Reader(file).Definition(document.RootElement);
-        }
+        var reader = new Reader(file);
+        return JsonShape.Read(json, reader.Fail, reader.Definition);
     }
 
     [GeneratedRegex(@"^[a-z][a-z0-9]*(\.[a-z0-9_]+)+\.v[0-9]+$", RegexOptions.CultureInvariant)]
@@ -292,6 +278,6 @@ public static partial class DefinitionLoader
 
         private string? String(JsonElement obj, string name, string field, bool required) => JsonShape.String(obj, name, field, required, Fail);
 
-        private DefinitionValidationException Fail(string field, string reason) => new(file, field, reason);
+        public DefinitionValidationException Fail(string field, string reason) => new(file, field, reason);
     }
 }

@@ -15,16 +15,7 @@ public sealed class EventDefinitions
 
     public EventDefinitions(IEnumerable<EventDefinition> definitions)
     {
-        ArgumentNullException.ThrowIfNull(definitions);
-        byType = new Dictionary<string, EventDefinition>(StringComparer.Ordinal);
-        foreach (var d in definitions)
-        {
-            if (!byType.TryAdd(d.Type, d))
-            {
-                throw new ArgumentException($"Event type '{d.Type}' is defined twice.", nameof(definitions));
-            }
-        }
-
+        byType = UniqueIndex.By(definitions, d => d.Type, "Event type", nameof(definitions));
         utf8Types = [.. byType.Values.Select(d => (System.Text.Encoding.UTF8.GetBytes(d.Type), d))];
         Meters = new MeterCatalog(byType.Values.SelectMany(d => d.Meters).Select(m => m.Definition));
     }

@@ -2,9 +2,33 @@ using System.Text.Json;
 
 namespace Billing.Domain.Definitions;
 
-/// <summary>Strict JSON shape checks of the definition loader: allowed and duplicate properties, typed values; errors by path.</summary>
+/// <summary>
+/// Strict JSON shape checks of the files loaded at start-up (definitions, plans): the document, allowed and duplicate
+/// properties, typed values; errors by path through the loader's <c>fail</c>.
+/// </summary>
 internal static class JsonShape
 {
+    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
+
+    /// <summary>Parses <paramref name="json"/> strictly (no comments, no trailing commas) and reads its root; invalid JSON fails at <c>$</c>.</summary>
+    public static T Read<T>(string json, Func<string, string, Exception> fail, Func<JsonElement, T> read)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            throw fail("$", $"not valid JSON ({e.Message})");
+        }
+
+        using (document)
+        {
+            return read(document.RootElement);
+        }
+    }
+
     public static void Object(JsonElement element, string path, Func<string, string, Exception> fail, params string[] allowed)
     {
         if (element.ValueKind != JsonValueKind.Object)

@@ -90,14 +90,8 @@ internal static class DeclaredEventReader
             hash.Add(data.Slice(start, length)); // undeclared members count for conflicts, as they are
         }
 
-        return new UsageFact
+        return new UsageFact(header, payer, definition.Type, hash.Finish())
         {
-            Source = header.Source!,
-            Id = header.Id!,
-            Payer = payer,
-            Type = definition.Type,
-            Time = header.Time!.Value.ToUniversalTime(),
-            ContentHash = hash.Finish(),
             Readings = readings,
         };
     }

@@ -274,14 +274,8 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         hash.Add(up.Value);
         hash.Add(down.Value);
         hash.Add(rewardable ?? -1);
-        return new UsageFact
+        return new UsageFact(header, header.Source!, EventTypes.CarrierOffloadV1, hash.Finish())
         {
-            Source = header.Source!,
-            Id = header.Id!,
-            Payer = header.Source!,
-            Type = EventTypes.CarrierOffloadV1,
-            Time = header.Time!.Value.ToUniversalTime(),
-            ContentHash = hash.Finish(),
             Hotspot = hotspot,
             Rat = rat,
             Bytes = rewardable ?? (up.Value + down.Value),
@@ -361,14 +355,8 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         hash.Add(gpuCount.Value);
         hash.Add(start.Value.UtcTicks);
         hash.Add(end.Value.UtcTicks);
-        return new UsageFact
+        return new UsageFact(header, tenantId, EventTypes.ComputeUsageV1, hash.Finish())
         {
-            Source = header.Source!,
-            Id = header.Id!,
-            Payer = tenantId,
-            Type = EventTypes.ComputeUsageV1,
-            Time = header.Time!.Value.ToUniversalTime(),
-            ContentHash = hash.Finish(),
             GpuModel = gpuModel,
             Lease = lease,
             Provider = provider,

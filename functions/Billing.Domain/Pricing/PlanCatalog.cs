@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Billing.Domain.Definitions;
 using Billing.Domain.Partners;
 
 namespace Billing.Domain.Pricing;
@@ -11,18 +12,7 @@ public sealed class PlanCatalog : IPriceCatalog
 {
     private readonly Dictionary<string, PricePlan> _plans;
 
-    public PlanCatalog(IEnumerable<PricePlan> plans)
-    {
-        ArgumentNullException.ThrowIfNull(plans);
-        _plans = new Dictionary<string, PricePlan>(StringComparer.Ordinal);
-        foreach (PricePlan plan in plans)
-        {
-            if (!_plans.TryAdd(plan.Id, plan))
-            {
-                throw new ArgumentException($"Price plan '{plan.Id}' is defined twice.", nameof(plans));
-            }
-        }
-    }
+    public PlanCatalog(IEnumerable<PricePlan> plans) => _plans = UniqueIndex.By(plans, p => p.Id, "Price plan", nameof(plans));
 
     /// <summary>Plans in ordinal id order.</summary>
     public IReadOnlyList<PricePlan> Plans => [.. _plans.Values.OrderBy(p => p.Id, StringComparer.Ordinal)];

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Billing.Domain.Definitions;
 
 namespace Billing.Domain.Pricing;
 
@@ -9,34 +10,19 @@ namespace Billing.Domain.Pricing;
 /// </summary>
 public static class PlanLoader
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
-
     public static PricePlan Parse(string json, string file, IReadOnlyDictionary<string, IReadOnlyList<string>>? knownMeters = null)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(file);
-        knownMeters ??= BillableMeters.Default;
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, DocumentOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new PlanValidationException(file, "$", $"not valid JSON ({e.Message})");
-        }
-
-        using (document)
-        {
-            return new Reader(file, knownMeters).Plan(document.RootElement);
-        }
+        var reader = new Reader(file, knownMeters ?? BillableMeters.Default);
+        return JsonShape.Read(json, reader.Fail, reader.Plan);
     }
 
     private sealed class Reader(string file, IReadOnlyDictionary<string, IReadOnlyList<string>> knownMeters)
     {
         public PricePlan Plan(JsonElement root)
         {
-            Object(root, "$", "id", "description", "currency", "minimumCommitment", "meters");
+            JsonShape.Object(root, "$", Fail, "id", "description", "currency", "minimumCommitment", "meters");
             string id = RequiredString(root, "id", "id");
             foreach (char c in id)
             {
@@ -95,7 +81,7 @@ public static class PlanLoader
 
         private MeterPricing Meter(JsonElement m, string path)
         {
-            Object(m, path, "meter", "description", "unit", "divisor", "rounding", "price", "dimension", "rates");
+            JsonShape.Object(m, path, Fail, "meter", "description", "unit", "divisor", "rounding", "price", "dimension", "rates");
             string meter = RequiredString(m, "meter", path + ".meter");
             if (!knownMeters.TryGetValue(meter, out IReadOnlyList<string>? dimensions))
             {
@@ -181,7 +167,7 @@ public static class PlanLoader
 
         private PriceSchedule Schedule(JsonElement price, string path)
         {
-            Object(price, path, "model", "unitPrice", "tiers");
+            JsonShape.Object(price, path, Fail, "model", "unitPrice", "tiers");
             string model = RequiredString(price, "model", path + ".model");
             switch (model)
             {
@@ -224,7 +210,7 @@ public static class PlanLoader
             foreach (JsonElement tier in tiers.EnumerateArray())
             {
                 string tierPath = $"{path}[{i}]";
-                Object(tier, tierPath, "upTo", "unitPrice", "description");
+                JsonShape.Object(tier, tierPath, Fail, "upTo", "unitPrice", "description");
                 string? upToText = OptionalString(tier, "upTo", tierPath + ".upTo");
                 bool last = i == count - 1;
                 decimal? upTo = null;
@@ -285,29 +271,6 @@ public static class PlanLoader
             return value;
         }
 
-        private void Object(JsonElement element, string path, params string[] allowed)
-        {
-            if (element.ValueKind != JsonValueKind.Object)
-            {
-                throw Fail(path, $"expected a JSON object, found {element.ValueKind}");
-            }
-
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (JsonProperty p in element.EnumerateObject())
-            {
-                string field = path == "$" ? p.Name : $"{path}.{p.Name}";
-                if (!allowed.Contains(p.Name, StringComparer.Ordinal))
-                {
-                    throw Fail(field, $"unknown field (allowed: {string.Join(", ", allowed)})");
-                }
-
-                if (!seen.Add(p.Name))
-                {
-                    throw Fail(field, "duplicate field");
-                }
-            }
-        }
-
         private string RequiredString(JsonElement obj, string name, string field) =>
             OptionalString(obj, name, field) is { } value
                 ? value
@@ -334,6 +297,6 @@ public static class PlanLoader
             return text;
         }
 
-        private PlanValidationException Fail(string field, string reason) => new(file, field, reason);
+        public PlanValidationException Fail(string field, string reason) => new(file, field, reason);
     }
 }

@@ -5,7 +5,7 @@ using Billing.Application.Ledger;
 namespace Billing.Functions.AnchorLedger;
 
 /// <summary>Timer (every minute locally): anchors the Merkle root of new ledger entries on Solana.</summary>
-public sealed class AnchorLedgerFunction(LedgerAnchorService anchors)
+public sealed class AnchorLedgerFunction(LedgerAnchorService anchors) : IInvocationFunction
 {
     public const string Name = "AnchorLedger";
 

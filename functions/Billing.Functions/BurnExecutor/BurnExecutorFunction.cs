@@ -9,7 +9,7 @@ namespace Billing.Functions.BurnExecutorTimer;
 /// Timer (every 10 s locally): first completes payments a crash or outage left unsettled (they may owe a burn intent),
 /// then drives open burn intents. Safe to run on several instances at once (both steps are idempotent; burns hold a lease).
 /// </summary>
-public sealed class BurnExecutorFunction(BurnExecutor executor, PaymentProcessor payments)
+public sealed class BurnExecutorFunction(BurnExecutor executor, PaymentProcessor payments) : IInvocationFunction
 {
     public const string Name = "BurnExecutor";
 

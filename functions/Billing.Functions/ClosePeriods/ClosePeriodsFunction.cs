@@ -12,11 +12,11 @@ namespace Billing.Functions.ClosePeriods;
 /// they have no close record (a close that crashed and was never retried). Re-running is harmless.
 /// </summary>
 public sealed partial class ClosePeriodsFunction(PeriodCloser closer, InvoiceStore invoices, IOptions<InvoicingOptions> options, TimeProvider time, ILogger<ClosePeriodsFunction> logger)
+    : IInvocationFunction
 {
     public const string Name = "ClosePeriods";
 
-    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/" + Name, (HttpRequest r, ClosePeriodsFunction f, CancellationToken ct) => InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct));
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) => InvocationEndpoint.Map<ClosePeriodsFunction>(app, Name);
 
     public async Task<InvocationResponse> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken)
     {

@@ -7,8 +7,7 @@ namespace Billing.Functions.GetPartner;
 public static class GetPartnerFunction
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/partners/{id}", HandleAsync).WithName("GetPartner").Produces<PartnerView>()
-            .ProducesProblems(StatusCodes.Status404NotFound).RequireRoles(PartnerResponses.Forbidden, PartnerRole.Finance);
+        app.MapPartnerGet<PartnerView>("/api/v1/partners/{id}", "GetPartner", HandleAsync, StatusCodes.Status404NotFound);
 
     public static Task<Results<JsonHttpResult<PartnerView>, JsonHttpResult<ApiProblem>>> HandleAsync(string id, PartnerManagement partners, TimeProvider time, CancellationToken cancellationToken) =>
         PartnerRequests.AnswerAsync(async () => ApiResults.Json(

@@ -11,9 +11,7 @@ namespace Billing.Functions.ListAudit;
 public static class ListAuditFunction
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/audit", HandleAsync).WithName("ListAudit").Produces<AuditListResponse>()
-            .ProducesProblems(StatusCodes.Status400BadRequest)
-            .RequireRoles(PartnerResponses.Forbidden, PartnerRole.Finance);
+        app.MapPartnerGet<AuditListResponse>("/api/v1/audit", "ListAudit", HandleAsync, StatusCodes.Status400BadRequest);
 
     public static async Task<Results<JsonHttpResult<AuditListResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpRequest request, PartnerManagement partners, TimeProvider time, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace Billing.Functions.ListPartners;
 public static class ListPartnersFunction
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/partners", HandleAsync).WithName("ListPartners").Produces<PartnerListResponse>().RequireRoles(PartnerResponses.Forbidden, PartnerRole.Finance);
+        app.MapPartnerGet<PartnerListResponse>("/api/v1/partners", "ListPartners", HandleAsync);
 
     public static async Task<JsonHttpResult<PartnerListResponse>> HandleAsync(PartnerManagement partners, TimeProvider time, CancellationToken cancellationToken)
     {

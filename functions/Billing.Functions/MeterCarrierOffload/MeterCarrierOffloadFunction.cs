@@ -11,6 +11,5 @@ public sealed class MeterCarrierOffloadFunction(MeteringService metering) : HubM
     public const string Name = "MeterCarrierOffload";
     public const string Hub = "carrier-offload";
 
-    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/" + Name, (HttpRequest r, MeterCarrierOffloadFunction f, CancellationToken ct) => InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct));
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) => InvocationEndpoint.Map<MeterCarrierOffloadFunction>(app, Name);
 }

@@ -11,6 +11,5 @@ public sealed class MeterComputeUsageFunction(MeteringService metering) : HubMet
     public const string Name = "MeterComputeUsage";
     public const string Hub = "compute-usage";
 
-    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/" + Name, (HttpRequest r, MeterComputeUsageFunction f, CancellationToken ct) => InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct));
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) => InvocationEndpoint.Map<MeterComputeUsageFunction>(app, Name);
 }

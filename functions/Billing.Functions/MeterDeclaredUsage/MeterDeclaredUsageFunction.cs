@@ -10,6 +10,5 @@ public sealed class MeterDeclaredUsageFunction(MeteringService metering) : HubMe
     public const string Name = "MeterDeclaredUsage";
     public const string Hub = "declared-usage";
 
-    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapPost("/" + Name, (HttpRequest r, MeterDeclaredUsageFunction f, CancellationToken ct) => InvocationEndpoint.InvokeAsync(r, f.InvokeAsync, ct));
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) => InvocationEndpoint.Map<MeterDeclaredUsageFunction>(app, Name);
 }

@@ -5,10 +5,10 @@ using Billing.Functions.HostProtocol;
 namespace Billing.Functions.Metering;
 
 /// <summary>
-/// The adapter both eventHubTrigger functions share: the invocation's batch is metered for one hub and event type, and
+/// The adapter the eventHubTrigger functions share: the invocation's batch is metered for one hub and event type, and
 /// the summary is the function's return value. Each function folder names its hub and type.
 /// </summary>
-public abstract class HubMeteringFunction(MeteringService metering, string hub, string expectedType)
+public abstract class HubMeteringFunction(MeteringService metering, string hub, string expectedType) : IInvocationFunction
 {
     public async Task<InvocationResponse> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken)
     {

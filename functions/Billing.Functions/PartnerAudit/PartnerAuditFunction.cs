@@ -7,9 +7,7 @@ namespace Billing.Functions.PartnerAudit;
 public static class PartnerAuditFunction
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/partners/{id}/audit", HandleAsync).WithName("PartnerAudit").Produces<AuditListResponse>()
-            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
-            .RequireRoles(PartnerResponses.Forbidden, PartnerRole.Finance);
+        app.MapPartnerGet<AuditListResponse>("/api/v1/partners/{id}/audit", "PartnerAudit", HandleAsync, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
 
     public static async Task<Results<JsonHttpResult<AuditListResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpRequest request, string id, PartnerManagement partners, CancellationToken cancellationToken)

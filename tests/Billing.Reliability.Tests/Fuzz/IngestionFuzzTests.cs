@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -40,14 +39,13 @@ public class IngestionFuzzTests(PlatformFixture platform, ITestOutputHelper outp
         string hotspot = PlatformFixture.NewHotspot();
         var cases = Mutations.Generate(Soak.FuzzCases, seed: 4242, hotspot).ToList();
         int failedBefore = MeterFailures();
-        var failures = new ConcurrentBag<string>();
-        var statuses = new ConcurrentDictionary<int, int>();
+        var tally = new StatusTally();
         int next = -1;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
             int i;
-            while ((i = Interlocked.Increment(ref next)) < cases.Count && failures.Count < 20)
+            while ((i = Interlocked.Increment(ref next)) < cases.Count && !tally.Full)
             {
                 var c = cases[i];
                 var content = new ByteArrayContent(c.Body);
@@ -55,17 +53,13 @@ public class IngestionFuzzTests(PlatformFixture platform, ITestOutputHelper outp
                 using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, "api/v1/usage", PlatformFixture.CarrierKey, content));
                 int status = (int)response.StatusCode;
                 string text = await response.Content.ReadAsStringAsync();
-                statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
                 string? problem = Check(c, status, response.Content.Headers.ContentType?.MediaType, text);
-                if (problem is not null)
-                {
-                    failures.Add($"{c.Name}: {problem} (body {Preview(c.Body)})");
-                }
+                tally.Add(status, problem is null ? null : $"{c.Name}: {problem} (body {Preview(c.Body)})");
             }
         })));
 
-        output.WriteLine($"{cases.Count} mutated bodies in {clock.Elapsed.TotalSeconds:0.0} s; statuses: {string.Join(", ", statuses.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}×{kv.Value}"))}");
-        Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(20)));
+        output.WriteLine($"{cases.Count} mutated bodies in {clock.Elapsed.TotalSeconds:0.0} s; {tally}");
+        tally.AssertNoFailures();
         await AssertAliveAsync();
         await platform.Host.WaitForIdleAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
         Assert.Equal(failedBefore, MeterFailures()); // whatever ingestion accepted, metering took without failing
@@ -134,9 +128,8 @@ public class IngestionFuzzTests(PlatformFixture platform, ITestOutputHelper outp
         var random = new Random(777);
         string hotspot = PlatformFixture.NewHotspot();
         var garbage = new List<string>();
-        var statuses = new Dictionary<int, int>();
-        var failures = new List<string>();
-        for (int i = 0; i < Soak.HostFuzzCases && failures.Count < 20; i++)
+        var tally = new StatusTally();
+        for (int i = 0; i < Soak.HostFuzzCases && !tally.Full; i++)
         {
             var valid = Mutations.Valid(random, hotspot);
             string text = valid.ToJsonString();
@@ -164,11 +157,7 @@ public class IngestionFuzzTests(PlatformFixture platform, ITestOutputHelper outp
                 enqueued: i % 7 == 0 ? new JsonArray("yesterday", 5) : null,
                 context: i % 9 == 0 ? JsonValue.Create("{broken") : null);
             var (status, body) = await PostHandlerAsync("MeterCarrierOffload", Encoding.UTF8.GetBytes(payload.ToJsonString()));
-            statuses[status] = statuses.GetValueOrDefault(status) + 1;
-            if (status != 200)
-            {
-                failures.Add($"case {i}: {status} {Preview(body)} for {Preview(raw)}");
-            }
+            tally.Add(status, status != 200 ? $"case {i}: {status} {Preview(body)} for {Preview(raw)}" : null);
         }
 
         // Whole-payload mutations: not an invocation at all. 400 or 200, never 5xx.
@@ -181,15 +170,11 @@ public class IngestionFuzzTests(PlatformFixture platform, ITestOutputHelper outp
         foreach (var p in payloads)
         {
             var (status, body) = await PostHandlerAsync("MeterCarrierOffload", Encoding.UTF8.GetBytes(p));
-            statuses[status] = statuses.GetValueOrDefault(status) + 1;
-            if (status is not (200 or 400))
-            {
-                failures.Add($"payload {Preview(p)}: {status} {Preview(body)}");
-            }
+            tally.Add(status, status is not (200 or 400) ? $"payload {Preview(p)}: {status} {Preview(body)}" : null);
         }
 
-        output.WriteLine($"{Soak.HostFuzzCases + payloads.Length} host payloads; statuses: {string.Join(", ", statuses.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}×{kv.Value}"))}");
-        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
+        output.WriteLine($"{Soak.HostFuzzCases + payloads.Length} host payloads; {tally}");
+        tally.AssertNoFailures();
 
         // Every element that is not a countable event is in quarantine with its raw text; valid ones counted once.
         var quarantined = (await Quarantine().ListAsync(null, CancellationToken.None)).Select(q => q.Raw).ToHashSet(StringComparer.Ordinal);
@@ -219,10 +204,9 @@ public class IngestionFuzzTests(PlatformFixture platform, ITestOutputHelper outp
     {
         var random = new Random(99);
         string hotspot = PlatformFixture.NewHotspot();
-        var failures = new List<string>();
-        var statuses = new Dictionary<int, int>();
+        var tally = new StatusTally();
         string[] contentTypes = ["application/json", "application/cloudevents+json", "application/cloudevents-batch+json", "text/plain", "application/json; charset=latin1", "application/cloudevents+xml", ";;;", ""];
-        for (int i = 0; i < Soak.HostFuzzCases && failures.Count < 20; i++)
+        for (int i = 0; i < Soak.HostFuzzCases && !tally.Full; i++)
         {
             var valid = Mutations.Valid(random, hotspot);
             string body = (i % 6) switch
@@ -249,15 +233,11 @@ public class IngestionFuzzTests(PlatformFixture platform, ITestOutputHelper outp
 
             using var response = await platform.Handler.SendAsync(request);
             int status = (int)response.StatusCode;
-            statuses[status] = statuses.GetValueOrDefault(status) + 1;
-            if (status >= 500)
-            {
-                failures.Add($"case {i} ({contentType}): {status} {Preview(await response.Content.ReadAsStringAsync())}");
-            }
+            tally.Add(status, status >= 500 ? $"case {i} ({contentType}): {status} {Preview(await response.Content.ReadAsStringAsync())}" : null);
         }
 
-        output.WriteLine($"{Soak.HostFuzzCases} forwarded usage requests; statuses: {string.Join(", ", statuses.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}×{kv.Value}"))}");
-        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        output.WriteLine($"{Soak.HostFuzzCases} forwarded usage requests; {tally}");
+        tally.AssertNoFailures();
         using var health = await platform.Handler.GetAsync("api/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
