@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using Billing.Domain.Definitions;
 using Billing.Domain.Metering;
@@ -245,7 +244,7 @@ internal static class DeclaredEventReader
         }
 
         // An escaped value is decoded already: keep its text for the hash; a plain one not kept is hashed from the event's bytes.
-        string? reason = Check(field, declared.Values[field.Index], utf8, declared.Keep[field.Index] || slot.Escaped, ref number, ref text);
+        string? reason = DeclaredValueRules.Check(field, declared.Values[field.Index], utf8, declared.Keep[field.Index] || slot.Escaped, ref number, ref text);
         if (reason is not null)
         {
             r.Error(Path(field), reason);
@@ -255,67 +254,8 @@ internal static class DeclaredEventReader
         return true;
     }
 
-    /// <summary>The pattern on the text, decoded onto the stack when no string was made (at most <c>maxLength</c> ≤ 256 characters).</summary>
-    private static bool Matches(System.Text.RegularExpressions.Regex pattern, string? text, ReadOnlySpan<byte> utf8, int length)
-    {
-        if (text is not null)
-        {
-            return pattern.IsMatch(text);
-        }
-
-        Span<char> chars = length <= 256 ? stackalloc char[256] : new char[length];
-        return pattern.IsMatch(chars[..Encoding.UTF8.GetChars(utf8, chars)]);
-    }
-
     /// <summary>A field's error path, made only when there is an error.</summary>
     private static string Path(FieldDefinition field) => "data." + field.Name;
-
-    private static string? Check(FieldDefinition field, byte[][] values, ReadOnlySpan<byte> utf8, bool keep, ref long number, ref string? text)
-    {
-        switch (field.Kind)
-        {
-            case FieldKind.Time:
-                if (!Rfc3339.TryParse(utf8, out var time))
-                {
-                    return Rfc3339.Explain(utf8);
-                }
-
-                number = time.UtcTicks;
-                return null;
-            case FieldKind.Enum:
-                for (int i = 0; i < values.Length; i++)
-                {
-                    if (utf8.SequenceEqual(values[i]))
-                    {
-                        text = field.Values[i];
-                        return null;
-                    }
-                }
-
-                return $"must be one of {string.Join(", ", field.Values)}";
-            case FieldKind.H3:
-                text = keep ? Encoding.UTF8.GetString(utf8) : null;
-                return H3Index.IsValidCell(utf8, field.Resolution) ? null
-                    : field.Resolution is { } res ? $"must be an H3 cell index of resolution {res} (15 lowercase hex digits)" : "must be an H3 cell index (15 lowercase hex digits)";
-            case FieldKind.Base58:
-                text = keep ? Encoding.UTF8.GetString(utf8) : null;
-                return Base58.DecodedLength(utf8) == field.Bytes ? null : $"must be a base58-encoded {field.Bytes}-byte key";
-            default:
-                text = keep ? Encoding.UTF8.GetString(utf8) : null;
-                if (!CloudEventsText.IsValidString(utf8))
-                {
-                    return "must not contain control characters (U+0000-U+001F, U+007F-U+009F)";
-                }
-
-                int length = text?.Length ?? Encoding.UTF8.GetCharCount(utf8);
-                if (length < field.MinLength || length > field.MaxLength)
-                {
-                    return $"must be {field.MinLength}-{field.MaxLength} characters";
-                }
-
-                return field.Pattern is { } pattern && !Matches(pattern, text, utf8, length) ? $"must match {pattern}" : null;
-        }
-    }
 
     private static string? Payer(ref FieldReader r, EventDefinition definition, EventHeader header, ValidationContext context, Partner? poster, string?[] texts, IPartnerDirectory partners)
     {
