@@ -24,11 +24,11 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
     public async Task<(int Inserted, int Duplicates, int Transactions)> WriteAsync(IReadOnlyList<PendingFact> facts, CancellationToken cancellationToken)
     {
         var sorted = facts.OrderBy(p => p.Fact.Time).ToList(); // neighbours in time share rollup rows
-        await rollups.LoadAsync(sorted.SelectMany(p => RollupCodec.Rows(p.Fact.Time).Select(r => r.RowKey)), cancellationToken).ConfigureAwait(false);
+        await rollups.LoadAsync(sorted.SelectMany(p => RollupRows.Keys(p.Fact)), cancellationToken).ConfigureAwait(false);
         int inserted = 0, duplicates = 0, transactions = 0;
         foreach (var chunk in Transactions(sorted))
         {
-            await rollups.LoadAsync(chunk.SelectMany(p => RollupCodec.Rows(p.Fact.Time).Select(r => r.RowKey)), cancellationToken).ConfigureAwait(false);
+            await rollups.LoadAsync(chunk.SelectMany(p => RollupRows.Keys(p.Fact)), cancellationToken).ConfigureAwait(false);
             var (i, d, t) = await WriteChunkAsync(chunk, cancellationToken).ConfigureAwait(false);
             inserted += i;
             duplicates += d;
@@ -47,6 +47,7 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
         var current = new List<PendingFact>();
         var rows = new Dictionary<string, long>(StringComparer.Ordinal); // row key → estimated characters
         long factBytes = 0;
+        int markerRows = 0;
         foreach (var p in facts)
         {
             var keys = RollupCodec.Rows(p.Fact.Time);
@@ -54,17 +55,20 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
             int added = keys.Count(k => !rows.ContainsKey(k.RowKey));
             long rowBytes = rows.Sum(r => RollupCodec.RowWireBytes(r.Value))
                 + keys.Sum(k => RollupCodec.RowWireBytes(rows.GetValueOrDefault(k.RowKey, rollups.Chars(k.RowKey)) + growth) - (rows.TryGetValue(k.RowKey, out var c) ? RollupCodec.RowWireBytes(c) : 0));
-            if (current.Count > 0 && ((FactRowCodec.RowsPerFact * (current.Count + 1)) + rows.Count + added > MaxOperations
-                || factBytes + FactStore.WireBytes(p) + rowBytes > FactStore.TransactionBudgetBytes))
+            int markers = RollupRows.MarkerRows(p.Fact); // UNIQUE_COUNT marker rows (docs/design.md §6.1)
+            if (current.Count > 0 && ((FactRowCodec.RowsPerFact * (current.Count + 1)) + markerRows + markers + rows.Count + added > MaxOperations
+                || factBytes + FactStore.WireBytes(p) + (markers * UniqueMarkerCodec.WireBytes) + rowBytes > FactStore.TransactionBudgetBytes))
             {
                 yield return [.. current];
                 current.Clear();
                 rows.Clear();
                 factBytes = 0;
+                markerRows = 0;
             }
 
             current.Add(p);
-            factBytes += FactStore.WireBytes(p);
+            factBytes += FactStore.WireBytes(p) + (markers * UniqueMarkerCodec.WireBytes);
+            markerRows += markers;
             foreach (var k in keys)
             {
                 rows[k.RowKey] = rows.GetValueOrDefault(k.RowKey, rollups.Chars(k.RowKey)) + growth;
@@ -184,7 +188,7 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
     {
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            await rollups.LoadAsync(RollupCodec.Rows(pending.Fact.Time).Select(r => r.RowKey), cancellationToken).ConfigureAwait(false);
+            await rollups.LoadAsync(RollupRows.Keys(pending.Fact), cancellationToken).ConfigureAwait(false);
             var (failure, staged) = await TrySubmitAsync([pending], cancellationToken).ConfigureAwait(false);
             if (failure is null)
             {

@@ -10,7 +10,7 @@ namespace Billing.Application.Rollups;
 
 /// <summary>
 /// Facts are the source of truth (docs/design.md §6): <see cref="VerifyAsync"/> recomputes a payer's hour, day and month
-/// buckets of one month from its facts and lists every row that differs; <see cref="RebuildAsync"/> writes the
+/// buckets of one month and its UNIQUE_COUNT markers (§6.1) from its facts and lists every row that differs; <see cref="RebuildAsync"/> writes the
 /// recomputation over them. A rebuild is safe while metering runs: each row is replaced under the ETag read with the
 /// recomputation's facts, so a writer that counted a new fact meanwhile makes it recompute and try again.
 /// </summary>
@@ -37,10 +37,10 @@ public sealed class RollupMaintenance(FactStore facts)
     {
         for (int pass = 1; ; pass++)
         {
-            var (count, expected) = await RecomputeAsync(payer, shard, month, cancellationToken).ConfigureAwait(false);
+            var (count, expected, markers) = await RecomputeAsync(payer, shard, month, cancellationToken).ConfigureAwait(false);
             try
             {
-                int changed = await rollups.ReplaceAsync(payer, shard, month.Start, month.End, expected.Values, cancellationToken).ConfigureAwait(false);
+                int changed = await rollups.ReplaceAsync(payer, shard, month.Start, month.End, expected.Values, markers.Values, cancellationToken).ConfigureAwait(false);
                 return (count, expected.Count, changed);
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && pass < MaxRebuildPasses)
@@ -52,7 +52,7 @@ public sealed class RollupMaintenance(FactStore facts)
 
     private async Task<(long Facts, int Buckets, List<RollupDifference> Differences)> VerifyShardAsync(string payer, int shard, BillingPeriod month, CancellationToken cancellationToken)
     {
-        var (count, expected) = await RecomputeAsync(payer, shard, month, cancellationToken).ConfigureAwait(false);
+        var (count, expected, markers) = await RecomputeAsync(payer, shard, month, cancellationToken).ConfigureAwait(false);
         int buckets = expected.Count;
         var differences = new List<RollupDifference>();
         foreach (var grain in RollupCodec.Grains)
@@ -72,13 +72,32 @@ public sealed class RollupMaintenance(FactStore facts)
         }
 
         differences.AddRange(expected.Select(kv => new RollupDifference(shard, kv.Key, "missing", $"the facts have {kv.Value.Count} group(s) here")));
+        foreach (var (rk, marker, _) in await rollups.ReadMarkersAsync(payer, shard, month.Start, null, cancellationToken).ConfigureAwait(false))
+        {
+            if (!markers.Remove(rk))
+            {
+                differences.Add(new RollupDifference(shard, rk, "extra", "a UNIQUE_COUNT marker no fact of the shard carries"));
+            }
+            else if (marker is null)
+            {
+                differences.Add(new RollupDifference(shard, rk, "different", "a UNIQUE_COUNT marker whose properties do not match its key"));
+            }
+        }
+
+        differences.AddRange(markers.Select(kv => new RollupDifference(shard, kv.Key, "missing",
+            $"the facts carry {kv.Value.Meter} value '{kv.Value.Value}' from {kv.Value.Source} without its marker")));
         return (count, buckets, differences);
     }
 
-    /// <summary>The shard's buckets of every grain in the month, from its facts (normalized as writing them would).</summary>
-    private async Task<(long Facts, Dictionary<string, RollupBucket> Buckets)> RecomputeAsync(string payer, int shard, BillingPeriod month, CancellationToken cancellationToken)
+    /// <summary>
+    /// The shard's buckets of every grain in the month and its UNIQUE_COUNT markers, from its facts (normalized as
+    /// writing them would): each distinct marker counted once in the month bucket.
+    /// </summary>
+    private async Task<(long Facts, Dictionary<string, RollupBucket> Buckets, Dictionary<string, UniqueMarker> Markers)> RecomputeAsync(
+        string payer, int shard, BillingPeriod month, CancellationToken cancellationToken)
     {
         var buckets = new Dictionary<string, RollupBucket>(StringComparer.Ordinal);
+        var markers = new Dictionary<string, UniqueMarker>(StringComparer.Ordinal);
         long count = 0;
         await foreach (var fact in facts.QueryShardAsync(payer, shard, month.Start, month.End, cancellationToken).ConfigureAwait(false))
         {
@@ -92,6 +111,14 @@ public sealed class RollupMaintenance(FactStore facts)
 
                 bucket.Add(fact);
             }
+
+            foreach (var (key, marker) in UniqueMarkerCodec.Of(fact))
+            {
+                if (markers.TryAdd(key, marker))
+                {
+                    buckets[RollupCodec.RowKey(UsageWindow.Month, marker.Month)].Add(marker.Counter, 1);
+                }
+            }
         }
 
         foreach (var bucket in buckets.Values)
@@ -99,7 +126,7 @@ public sealed class RollupMaintenance(FactStore facts)
             RollupCodec.Normalize(bucket);
         }
 
-        return (count, buckets);
+        return (count, buckets, markers);
     }
 
     /// <summary>The first few groups that differ, stored vs recomputed.</summary>

@@ -20,9 +20,14 @@ public sealed class UsageReader(FactStore facts)
         CancellationToken cancellationToken)
     {
         var rollup = new UsageRollup(meter, window, groupBy); // validates groupBy first
+        if (meter.Aggregation == Aggregation.UniqueCount && window == UsageWindow.Month)
+        {
+            return await UniqueCountAsync(rollup, payer, meter, from, to, source, cancellationToken).ConfigureAwait(false);
+        }
+
         if (meter.Aggregation is not (Aggregation.Sum or Aggregation.Count))
         {
-            // MAX, LATEST and UNIQUE_COUNT have no rollup sums: the facts, exactly once each, answer them (§6.1).
+            // MAX, LATEST, and UNIQUE_COUNT by hour or day have no rollups: the facts, exactly once each, answer them (§6.1).
             return await FromFactsAsync(payer, meter, window, from, to, groupBy, source, cancellationToken).ConfigureAwait(false);
         }
 
@@ -72,6 +77,65 @@ public sealed class UsageReader(FactStore facts)
         CancellationToken cancellationToken)
     {
         var rollup = new UsageRollup(meter, window, groupBy);
+        await AddFactsAsync(rollup, payer, from, to, source, cancellationToken).ConfigureAwait(false);
+        return rollup.Rows();
+    }
+
+    /// <summary>
+    /// A UNIQUE_COUNT meter by month (§6.1): each whole month of <c>[from, to)</c> is the union of the distinct values of
+    /// the UNIQUE_COUNT markers of every shard (a value in two shards, sources or events is one value); partial months at
+    /// the edges read facts, and so does a shard's month holding a marker row that does not match its key.
+    /// </summary>
+    private async Task<IReadOnlyList<UsageRow>> UniqueCountAsync(
+        UsageRollup rollup, string payer, MeterDefinition meter, DateTimeOffset from, DateTimeOffset to, string? source, CancellationToken cancellationToken)
+    {
+        var first = UsageRollup.WindowStart(from, UsageWindow.Month);
+        first = first < from ? first.AddMonths(1) : first;
+        var end = UsageRollup.WindowStart(to, UsageWindow.Month);
+        if (first >= end)
+        {
+            await AddFactsAsync(rollup, payer, from, to, source, cancellationToken).ConfigureAwait(false);
+            return rollup.Rows();
+        }
+
+        await AddFactsAsync(rollup, payer, from, first, source, cancellationToken).ConfigureAwait(false);
+        await AddFactsAsync(rollup, payer, end, to, source, cancellationToken).ConfigureAwait(false);
+        var months = Enumerable.Range(0, ((end.Year - first.Year) * 12) + end.Month - first.Month).Select(i => first.AddMonths(i));
+        var parts = await Task.WhenAll(months.SelectMany(month => Enumerable.Range(0, rollups.Shards).Select(shard => Task.Run(async () =>
+        {
+            var part = rollup.Empty();
+            var markers = await rollups.ReadMarkersAsync(payer, shard, month, meter.Name, cancellationToken).ConfigureAwait(false);
+            if (markers.Any(m => m.Marker is null))
+            {
+                await AddFactsAsync(part, payer, shard, month, month.AddMonths(1), source, cancellationToken).ConfigureAwait(false);
+                return part;
+            }
+
+            foreach (var (_, marker, _) in markers)
+            {
+                if (source is null || marker!.Source == source)
+                {
+                    part.AddDistinct(month, name => marker!.Counter.Value(meter, name), marker!.Value);
+                }
+            }
+
+            return part;
+        }, cancellationToken)))).ConfigureAwait(false);
+        foreach (var part in parts)
+        {
+            rollup.Merge(part);
+        }
+
+        return rollup.Rows();
+    }
+
+    private async Task AddFactsAsync(UsageRollup rollup, string payer, DateTimeOffset from, DateTimeOffset to, string? source, CancellationToken cancellationToken)
+    {
+        if (from >= to)
+        {
+            return;
+        }
+
         await foreach (var fact in facts.QueryAsync(payer, from, to, cancellationToken).ConfigureAwait(false))
         {
             if (source is null || fact.Source == source)
@@ -79,8 +143,6 @@ public sealed class UsageReader(FactStore facts)
                 rollup.Add(fact);
             }
         }
-
-        return rollup.Rows();
     }
 
     private async Task AddFactsAsync(UsageRollup rollup, string payer, int shard, DateTimeOffset from, DateTimeOffset to, string? source, CancellationToken cancellationToken)

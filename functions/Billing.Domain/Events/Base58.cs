@@ -13,7 +13,26 @@ public static class Base58
     private static readonly sbyte[] Map = BuildMap();
 
     /// <summary>Returns the decoded length, or -1 when the text is not base58 or decodes to more than <paramref name="maxBytes"/>.</summary>
-    public static int DecodedLength(string text, int maxBytes = 64)
+    public static int DecodedLength(string text, int maxBytes = 64) => DecodedLength(text.AsSpan(), maxBytes);
+
+    /// <summary>The same for UTF-8 text (a declared field's bytes): any byte outside ASCII is no base58 digit.</summary>
+    public static int DecodedLength(ReadOnlySpan<byte> utf8, int maxBytes = 64)
+    {
+        if (utf8.Length == 0 || utf8.Length > maxBytes * 2)
+        {
+            return -1;
+        }
+
+        Span<char> text = stackalloc char[utf8.Length];
+        for (int i = 0; i < utf8.Length; i++)
+        {
+            text[i] = (char)utf8[i]; // a byte of 0x80 or more stays ≥ 128: refused below
+        }
+
+        return DecodedLength(text, maxBytes);
+    }
+
+    private static int DecodedLength(ReadOnlySpan<char> text, int maxBytes)
     {
         if (text.Length == 0 || text.Length > maxBytes * 2)
         {

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Billing.Domain.Definitions;
 using Billing.Domain.Metering;
@@ -15,19 +15,23 @@ namespace Billing.Domain.Events;
 /// </summary>
 internal static class DeclaredEventReader
 {
+    /// <summary>Each definition's field names and enum values in UTF-8, made once: the data pass compares bytes, never makes strings to compare.</summary>
+    private static readonly ConditionalWeakTable<EventDefinition, Utf8Definition> Utf8 = [];
+
     public static UsageFact? Read(ref FieldReader r, EventHeader header, EventDefinition definition, ValidationContext context, Partner? poster, IPartnerDirectory partners, IPriceCatalog prices)
     {
         var fields = definition.Fields;
+        var utf8 = Utf8.GetValue(definition, static d => new Utf8Definition(d));
         var slots = new FieldSlot[fields.Count];
         var data = r.Raw(EventField.Data);
-        List<(string Name, int Start, int Length)>? others = Locate(data, fields, slots);
+        List<(string Name, int Start, int Length)>? others = Locate(data, utf8.Names, slots);
 
         long[] numbers = new long[fields.Count];
         string?[] texts = new string?[fields.Count];
         bool[] present = new bool[fields.Count];
         for (int i = 0; i < fields.Count; i++)
         {
-            present[i] = ReadField(ref r, data, fields[i], slots[i], out numbers[i], out texts[i]);
+            present[i] = ReadField(ref r, data, fields[i], utf8, slots[i], out numbers[i], out texts[i]);
         }
 
         if (r.HasErrors || !header.IsComplete)
@@ -78,6 +82,10 @@ internal static class DeclaredEventReader
             {
                 hash.Add(text);
             }
+            else if (present[i] && fields[i].IsText)
+            {
+                hash.Add(data.Slice(slots[i].Start, slots[i].Length)); // a text not kept: its bytes are its UTF-8
+            }
             else
             {
                 hash.Add(numbers[i]);
@@ -97,24 +105,26 @@ internal static class DeclaredEventReader
     }
 
     /// <summary>Finds the declared fields in the data object; returns the other members (name, raw value) for the hash.</summary>
-    private static List<(string, int, int)>? Locate(ReadOnlySpan<byte> data, IReadOnlyList<FieldDefinition> fields, FieldSlot[] slots)
+    private static List<(string, int, int)>? Locate(ReadOnlySpan<byte> data, byte[][] names, FieldSlot[] slots)
     {
         var reader = new Utf8JsonReader(data);
         reader.Read(); // StartObject: the scanner already checked the JSON, duplicates included
         List<(string, int, int)>? others = null;
+        int expected = 0; // members usually come in declaration order: try the next field first
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string name = reader.GetString()!;
+            int index = IndexOf(ref reader, names, expected);
+            string? name = index < 0 ? reader.GetString()! : null;
+            expected = index + 1;
             reader.Read();
             int start = checked((int)reader.TokenStartIndex);
-            int index = IndexOf(fields, name);
             var kind = reader.TokenType;
             if (kind is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {
                 reader.Skip();
             }
 
-            if (index < 0)
+            if (name is not null)
             {
                 (others ??= []).Add((name, start, checked((int)reader.BytesConsumed) - start));
                 continue;
@@ -132,6 +142,21 @@ internal static class DeclaredEventReader
         return others;
     }
 
+    /// <summary>The declared field the reader's property name is, or -1; starts at <paramref name="expected"/>.</summary>
+    private static int IndexOf(ref Utf8JsonReader reader, byte[][] names, int expected)
+    {
+        for (int k = 0; k < names.Length; k++)
+        {
+            int i = (expected + k) % names.Length;
+            if (reader.ValueTextEquals(names[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private static int IndexOf(IReadOnlyList<FieldDefinition> fields, string name)
     {
         for (int i = 0; i < fields.Count; i++)
@@ -146,11 +171,10 @@ internal static class DeclaredEventReader
     }
 
     /// <summary>One field's value: integers and times (UTC ticks) in <paramref name="number"/>, text kinds in <paramref name="text"/>.</summary>
-    private static bool ReadField(ref FieldReader r, ReadOnlySpan<byte> data, FieldDefinition field, FieldSlot slot, out long number, out string? text)
+    private static bool ReadField(ref FieldReader r, ReadOnlySpan<byte> data, FieldDefinition field, Utf8Definition declared, FieldSlot slot, out long number, out string? text)
     {
         number = 0;
         text = null;
-        string path = "data." + field.Name;
         if (slot.Kind is JsonTokenType.None or JsonTokenType.Null)
         {
             if (field.Default is { } d)
@@ -161,7 +185,7 @@ internal static class DeclaredEventReader
 
             if (!field.Optional)
             {
-                r.Error(path, "is required");
+                r.Error(Path(field), "is required");
             }
 
             return false;
@@ -172,13 +196,13 @@ internal static class DeclaredEventReader
             var digits = data.Slice(slot.Start, slot.Length);
             if (slot.Kind != JsonTokenType.Number || !System.Buffers.Text.Utf8Parser.TryParse(digits, out number, out int consumed) || consumed != digits.Length)
             {
-                r.Error(path, $"must be a whole number between {field.Min} and {field.Max}");
+                r.Error(Path(field), $"must be a whole number between {field.Min} and {field.Max}");
                 return false;
             }
 
             if (number < field.Min || number > field.Max)
             {
-                r.Error(path, $"must be between {field.Min} and {field.Max}");
+                r.Error(Path(field), $"must be between {field.Min} and {field.Max}");
                 return false;
             }
 
@@ -187,7 +211,7 @@ internal static class DeclaredEventReader
 
         if (slot.Kind != JsonTokenType.String)
         {
-            r.Error(path, "must be a string");
+            r.Error(Path(field), "must be a string");
             return false;
         }
 
@@ -209,66 +233,23 @@ internal static class DeclaredEventReader
 
         if (!System.Text.Unicode.Utf8.IsValid(utf8))
         {
-            r.Error(path, "must be valid Unicode text (it contains a lone surrogate)");
+            r.Error(Path(field), "must be valid Unicode text (it contains a lone surrogate)");
             return false;
         }
 
-        string? reason = Check(field, utf8, ref number, ref text);
+        // An escaped value is decoded already: keep its text for the hash; a plain one not kept is hashed from the event's bytes.
+        string? reason = DeclaredValueRules.Check(field, declared.Values[field.Index], utf8, declared.Keep[field.Index] || slot.Escaped, ref number, ref text);
         if (reason is not null)
         {
-            r.Error(path, reason);
+            r.Error(Path(field), reason);
             return false;
         }
 
         return true;
     }
 
-    private static string? Check(FieldDefinition field, ReadOnlySpan<byte> utf8, ref long number, ref string? text)
-    {
-        switch (field.Kind)
-        {
-            case FieldKind.Time:
-                if (!Rfc3339.TryParse(utf8, out var time))
-                {
-                    return Rfc3339.Explain(utf8);
-                }
-
-                number = time.UtcTicks;
-                return null;
-            case FieldKind.Enum:
-                string given = Encoding.UTF8.GetString(utf8);
-                foreach (string value in field.Values)
-                {
-                    if (value == given)
-                    {
-                        text = value;
-                        return null;
-                    }
-                }
-
-                return $"must be one of {string.Join(", ", field.Values)}";
-            case FieldKind.H3:
-                text = Encoding.UTF8.GetString(utf8);
-                return H3Index.IsValidCell(utf8, field.Resolution) ? null
-                    : field.Resolution is { } res ? $"must be an H3 cell index of resolution {res} (15 lowercase hex digits)" : "must be an H3 cell index (15 lowercase hex digits)";
-            case FieldKind.Base58:
-                text = Encoding.UTF8.GetString(utf8);
-                return Base58.DecodedLength(text) == field.Bytes ? null : $"must be a base58-encoded {field.Bytes}-byte key";
-            default:
-                text = Encoding.UTF8.GetString(utf8);
-                if (!CloudEventsText.IsValidString(utf8))
-                {
-                    return "must not contain control characters (U+0000-U+001F, U+007F-U+009F)";
-                }
-
-                if (text.Length < field.MinLength || text.Length > field.MaxLength)
-                {
-                    return $"must be {field.MinLength}-{field.MaxLength} characters";
-                }
-
-                return field.Pattern is { } pattern && !pattern.IsMatch(text) ? $"must match {pattern}" : null;
-        }
-    }
+    /// <summary>A field's error path, made only when there is an error.</summary>
+    private static string Path(FieldDefinition field) => "data." + field.Name;
 
     private static string? Payer(ref FieldReader r, EventDefinition definition, EventHeader header, ValidationContext context, Partner? poster, string?[] texts, IPartnerDirectory partners)
     {
@@ -280,11 +261,10 @@ internal static class DeclaredEventReader
         int index = IndexOf(definition.Fields, definition.Payer.Field!);
         string id = texts[index]!;
         string path = "data." + definition.Payer.Field;
-        string role = definition.Payer.Role!.Value.ToString().ToLowerInvariant();
         var payer = partners.Find(id);
         if (payer is null || payer.Role != definition.Payer.Role)
         {
-            r.Error(path, $"'{id}' is not a registered {role}");
+            r.Error(path, $"'{id}' is not a registered {definition.Payer.Role!.Value.ToString().ToLowerInvariant()}");
             return null;
         }
 

@@ -28,6 +28,9 @@ public sealed class UsageRollup
         this.groupBy = groupBy;
     }
 
+    /// <summary>A new, empty rollup of the same meter, window and grouping (one shard's part, to <see cref="Merge"/>).</summary>
+    public UsageRollup Empty() => new(meter, window, groupBy);
+
     public static DateTimeOffset WindowStart(DateTimeOffset time, UsageWindow window)
     {
         var t = time.UtcDateTime;
@@ -90,6 +93,17 @@ public sealed class UsageRollup
         ArgumentNullException.ThrowIfNull(dimension);
         var cell = CellFor(time, dimension);
         cell.Quantity = checked(cell.Quantity + quantity);
+        cell.Seen = true;
+    }
+
+    /// <summary>Adds a distinct value seen in <paramref name="time"/>'s window (a UNIQUE_COUNT marker; a value already there counts once).</summary>
+    public void AddDistinct(DateTimeOffset time, Func<string, string?> dimension, string value)
+    {
+        ArgumentNullException.ThrowIfNull(dimension);
+        ArgumentNullException.ThrowIfNull(value);
+        var cell = CellFor(time, dimension);
+        (cell.Distinct ??= new HashSet<string>(StringComparer.Ordinal)).Add(value);
+        cell.Quantity = cell.Distinct.Count;
         cell.Seen = true;
     }
 

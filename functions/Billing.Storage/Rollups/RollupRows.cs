@@ -9,14 +9,40 @@ namespace Billing.Storage.Rollups;
 /// transaction (Add when the row is absent, Replace guarded by the ETag otherwise); <see cref="Commit"/> keeps the
 /// copies once the transaction succeeded. A failed transaction changes nothing here, and a 412/409 on a row means
 /// another writer got there first: <see cref="ReloadAsync"/> and stage again.
+/// <para>UNIQUE_COUNT markers (docs/design.md §6.1) ride along: <see cref="Stage"/> also adds the marker rows of values
+/// the partition has not seen (known absent when loaded; a 409 on one means another writer added it: reload, stage
+/// again) and counts each new marker once in its month bucket, so a value is counted by the transaction that adds it.</para>
 /// </summary>
 internal sealed class RollupRows(TableClient table, string partitionKey)
 {
     private readonly Dictionary<string, Row> rows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> markers = new(StringComparer.Ordinal); // marker row key → exists
+
+    /// <summary>The rows a fact's transaction may touch: its hour, day and month rollup rows and its UNIQUE_COUNT markers.</summary>
+    public static IEnumerable<string> Keys(UsageFact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        foreach (var row in RollupCodec.Rows(fact.Time))
+        {
+            yield return row.RowKey;
+        }
+
+        foreach (var (key, _) in UniqueMarkerCodec.Of(fact))
+        {
+            yield return key;
+        }
+    }
+
+    /// <summary>Most marker rows a fact adds to its transaction (what the transaction budget counts besides its two rows).</summary>
+    public static int MarkerRows(UsageFact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        return fact.IsDeclared ? UniqueMarker.Of(fact).Count() : 0;
+    }
 
     /// <summary>Reads the rows not known yet (or whose ETag is unknown after a write).</summary>
     public Task LoadAsync(IEnumerable<string> rowKeys, CancellationToken cancellationToken) =>
-        ReadAsync(rowKeys.Distinct(StringComparer.Ordinal).Where(k => !rows.TryGetValue(k, out var r) || (r.Exists && r.ETag is null)).ToList(), cancellationToken);
+        ReadAsync(rowKeys.Distinct(StringComparer.Ordinal).Where(k => IsMarker(k) ? !markers.ContainsKey(k) : !rows.TryGetValue(k, out var r) || (r.Exists && r.ETag is null)).ToList(), cancellationToken);
 
     /// <summary>Reads the rows again (another writer changed them).</summary>
     public Task ReloadAsync(IEnumerable<string> rowKeys, CancellationToken cancellationToken) =>
@@ -26,11 +52,17 @@ internal sealed class RollupRows(TableClient table, string partitionKey)
     {
         var read = await Task.WhenAll(keys.Select(async k =>
         {
-            var e = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, k, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var e = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, k, select: IsMarker(k) ? ["RowKey"] : null, cancellationToken: cancellationToken).ConfigureAwait(false);
             return (Key: k, Entity: e.HasValue ? e.Value : null);
         })).ConfigureAwait(false);
         foreach (var (key, entity) in read)
         {
+            if (IsMarker(key))
+            {
+                markers[key] = entity is not null;
+                continue;
+            }
+
             rows[key] = entity is null ? new Row(null, null, false, 0) : new Row(RollupCodec.FromEntity(entity), entity.ETag, true, RollupCodec.TextLength(entity));
         }
     }
@@ -38,8 +70,9 @@ internal sealed class RollupRows(TableClient table, string partitionKey)
     /// <summary>The row operations that count <paramref name="facts"/>; the rows must have been loaded.</summary>
     public List<Staged> Stage(IEnumerable<UsageFact> facts)
     {
+        var all = facts.ToList();
         var touched = new Dictionary<string, RollupBucket>(StringComparer.Ordinal);
-        foreach (var fact in facts)
+        foreach (var fact in all)
         {
             foreach (var (grain, start, key) in RollupCodec.Rows(fact.Time))
             {
@@ -54,7 +87,19 @@ internal sealed class RollupRows(TableClient table, string partitionKey)
             }
         }
 
-        return touched.Select(kv =>
+        var added = new List<Staged>();
+        var staged = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (key, marker) in all.SelectMany(UniqueMarkerCodec.Of))
+        {
+            if (!markers[key] && staged.Add(key))
+            {
+                // A value new to the partition: its marker and one more in the month bucket, in the same transaction.
+                touched[RollupCodec.RowKey(UsageWindow.Month, marker.Month)].Add(marker.Counter, 1);
+                added.Add(new Staged(key, null, new TableTransactionAction(TableTransactionActionType.Add, UniqueMarkerCodec.ToEntity(partitionKey, marker))));
+            }
+        }
+
+        return [.. touched.Select(kv =>
         {
             var row = rows[kv.Key];
             var entity = RollupCodec.ToEntity(partitionKey, kv.Value);
@@ -62,7 +107,7 @@ internal sealed class RollupRows(TableClient table, string partitionKey)
                 ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, row.ETag!.Value)
                 : new TableTransactionAction(TableTransactionActionType.Add, entity);
             return new Staged(kv.Key, kv.Value, action);
-        }).ToList();
+        }), .. added];
     }
 
     /// <summary>
@@ -74,6 +119,12 @@ internal sealed class RollupRows(TableClient table, string partitionKey)
     {
         foreach (var s in staged)
         {
+            if (s.Bucket is null)
+            {
+                markers[s.RowKey] = true;
+                continue;
+            }
+
             rows[s.RowKey] = new Row(s.Bucket, null, true, RollupCodec.TextLength((TableEntity)s.Action.Entity));
         }
     }
@@ -83,7 +134,10 @@ internal sealed class RollupRows(TableClient table, string partitionKey)
 
     private sealed record Row(RollupBucket? Bucket, ETag? ETag, bool Exists, int Chars);
 
-    public sealed record Staged(string RowKey, RollupBucket Bucket, TableTransactionAction Action)
+    private static bool IsMarker(string rowKey) => rowKey.StartsWith(UniqueMarkerCodec.RowPrefix, StringComparison.Ordinal);
+
+    /// <summary>A row operation of a transaction: a rollup row with its new bucket, or a marker row (no bucket).</summary>
+    public sealed record Staged(string RowKey, RollupBucket? Bucket, TableTransactionAction Action)
     {
         public bool IsAdd => Action.ActionType == TableTransactionActionType.Add;
     }

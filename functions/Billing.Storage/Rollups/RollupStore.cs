@@ -5,7 +5,7 @@ namespace Billing.Storage.Rollups;
 
 /// <summary>
 /// Reads the rollup rows that <see cref="FactStore"/> maintains in each fact partition (docs/design.md §6), and
-/// replaces a range of them with buckets recomputed from facts (rebuild).
+/// replaces a range of them (and the UNIQUE_COUNT markers, docs/design.md §6.1) with what the facts give (rebuild).
 /// </summary>
 public sealed class RollupStore(BillingTables tables)
 {
@@ -62,6 +62,25 @@ public sealed class RollupStore(BillingTables tables)
         return starts;
     }
 
+    /// <summary>
+    /// The UNIQUE_COUNT markers of one of the payer's shards in the month starting at <paramref name="month"/>, of one
+    /// meter or (null) all; a row that does not match its key comes back with a null marker.
+    /// </summary>
+    public async Task<IReadOnlyList<(string RowKey, UniqueMarker? Marker, ETag ETag)>> ReadMarkersAsync(
+        string payer, int shard, DateTimeOffset month, string? meter, CancellationToken cancellationToken)
+    {
+        string pk = FactStore.ShardPartitionKey(payer, shard);
+        string prefix = meter is null ? UniqueMarkerCodec.MonthPrefix(month) : UniqueMarkerCodec.MeterPrefix(month, meter);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {prefix} and RowKey lt {UniqueMarkerCodec.PrefixEnd(prefix)}");
+        var result = new List<(string, UniqueMarker?, ETag)>();
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            result.Add((e.RowKey, UniqueMarkerCodec.FromEntity(e), e.ETag));
+        }
+
+        return result;
+    }
+
     /// <summary>True when the payer has a month bucket starting before <paramref name="before"/> (it had facts then).</summary>
     public async Task<bool> AnyMonthBeforeAsync(string payer, DateTimeOffset before, CancellationToken cancellationToken)
     {
@@ -84,9 +103,12 @@ public sealed class RollupStore(BillingTables tables)
     /// replaced (guarded by the ETag read with them), missing ones added, extra ones deleted. Returns the rows changed.
     /// A 412/409 means a writer counted a new fact meanwhile: the caller recomputes and runs it again.
     /// </summary>
-    public async Task<int> ReplaceAsync(string payer, int shard, DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<RollupBucket> expected, CancellationToken cancellationToken)
+    public async Task<int> ReplaceAsync(
+        string payer, int shard, DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<RollupBucket> expected, IReadOnlyCollection<UniqueMarker> markers,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(markers);
         string pk = FactStore.ShardPartitionKey(payer, shard);
         var want = expected.ToDictionary(b => RollupCodec.RowKey(b.Grain, b.Start), StringComparer.Ordinal);
         var actions = new List<TableTransactionAction>();
@@ -107,11 +129,31 @@ public sealed class RollupStore(BillingTables tables)
         }
 
         actions.AddRange(want.Values.Select(w => new TableTransactionAction(TableTransactionActionType.Add, RollupCodec.ToEntity(pk, w))));
-        foreach (var chunk in actions.Chunk(8)) // rows up to RollupCodec.WireBytes each: a few per transaction
+        var wantMarkers = markers.ToDictionary(UniqueMarkerCodec.RowKey, StringComparer.Ordinal);
+        var markerActions = new List<TableTransactionAction>();
+        for (var month = UsageRollup.WindowStart(from, UsageWindow.Month); month < to; month = month.AddMonths(1))
+        {
+            foreach (var (rk, marker, etag) in await ReadMarkersAsync(payer, shard, month, null, cancellationToken).ConfigureAwait(false))
+            {
+                if (!wantMarkers.Remove(rk, out var w))
+                {
+                    markerActions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk), etag));
+                }
+                else if (marker is null)
+                {
+                    markerActions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, UniqueMarkerCodec.ToEntity(pk, w), etag));
+                }
+            }
+        }
+
+        // A marker is added with its month bucket's counter in one transaction only while metering writes; here every
+        // row is guarded on its own (a metering writer that adds one meanwhile makes the Add fail, and the caller recompute).
+        markerActions.AddRange(wantMarkers.Values.Select(m => new TableTransactionAction(TableTransactionActionType.Add, UniqueMarkerCodec.ToEntity(pk, m))));
+        foreach (var chunk in actions.Chunk(8).Concat(markerActions.Chunk(100))) // rollup rows up to RollupCodec.WireBytes each: a few per transaction
         {
             await table.SubmitTransactionAsync(chunk, cancellationToken).ConfigureAwait(false);
         }
 
-        return actions.Count;
+        return actions.Count + markerActions.Count;
     }
 }

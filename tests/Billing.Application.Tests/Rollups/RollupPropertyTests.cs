@@ -10,7 +10,8 @@ namespace Billing.Application.Tests.Rollups;
 /// The rollup invariant (docs/design.md §6) under random streams against Azurite: duplicates in a batch, redeliveries,
 /// conflicting resends, late events (up to 35 days old, across a month boundary), two writers on the same partitions at
 /// once, and a crash before or after any storage request followed by a redelivery. Afterwards every bucket equals a
-/// recomputation from the facts, and the rollup read of each window equals the fact scan and the model.
+/// recomputation from the facts, the rollup read of each window equals the fact scan and the model, and a declared
+/// UNIQUE_COUNT meter's month counts equal the model's distinct values (docs/design.md §6.1).
 /// </summary>
 public class RollupPropertyTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
@@ -75,6 +76,19 @@ public class RollupPropertyTests(AzuriteFixture azurite) : IClassFixture<Azurite
         Assert.True(crashes > 0, "the stream must include crashes");
         var maintenance = new RollupMaintenance(new FactStore(real));
         var reader = new UsageReader(new FactStore(real));
+        var cells = new MeterDefinition("mapping.unique_cells", Aggregation.UniqueCount, "depin.mapping.coverage.v1", []);
+        foreach (var month in new[] { new BillingPeriod(2026, 9), new BillingPeriod(2026, 10) })
+        {
+            Assert.True((await maintenance.VerifyAsync("tenant-map", month, CancellationToken.None)).Ok);
+            foreach (string? source in new[] { null, Providers[0] })
+            {
+                var distinct = model.Values.Where(f => f.Payer == "tenant-map" && f.Time >= month.Start && f.Time < month.End && (source is null || f.Source == source))
+                    .Select(f => f.Reading(cells.Name)!.Distinct).Distinct().Count();
+                var rows = await reader.ReadAsync("tenant-map", cells, UsageWindow.Month, month.Start, month.End, [], source, CancellationToken.None);
+                Assert.Equal(distinct, (int)rows.Sum(r => (long)r.Quantity));
+            }
+        }
+
         foreach (var payer in new[] { "carrier-tmo", "tenant-lab" })
         {
             foreach (var month in new[] { new BillingPeriod(2026, 9), new BillingPeriod(2026, 10) })
@@ -111,13 +125,19 @@ public class RollupPropertyTests(AzuriteFixture azurite) : IClassFixture<Azurite
     internal static string Text(IReadOnlyList<UsageRow> rows) =>
         string.Join("\n", rows.Select(r => $"{r.WindowStart:O} {string.Join(",", r.Group.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key + "=" + g.Value))} {r.Quantity}"));
 
-    /// <summary>Event <paramref name="i"/> of the pool; another <paramref name="version"/> is a conflicting resend (other quantity and time).</summary>
+    /// <summary>Event <paramref name="i"/> of the pool; another <paramref name="version"/> is a conflicting resend (other quantity, time, cell).</summary>
     private static PendingFact Event(Random random, int i, int version)
     {
         // Mostly the last hours; one in eight up to 35 days late (into September).
         var time = random.Next(8) == 0 ? Now.AddMinutes(-random.Next(35 * 24 * 60)) : Now.AddMinutes(-random.Next(6 * 60));
         time = time.AddTicks(random.Next(1_000_000) + version);
         string id = "e-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (i % 5 == 2)
+        {
+            // A declared UNIQUE_COUNT meter: twelve cells over all events, a resend carries another cell (§6.1).
+            return UniqueCountRollupTests.Mapping(id, time, "8928308280" + ((i + version) % 12).ToString("D5", System.Globalization.CultureInfo.InvariantCulture), Providers[i % 2], version);
+        }
+
         UsageFact fact = i % 3 == 0
             ? new UsageFact
             {
