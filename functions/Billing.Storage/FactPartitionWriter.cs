@@ -145,16 +145,7 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
     }
 
     /// <summary>1 when <paramref name="pending"/> is a redelivery of the stored row, else records the conflict and returns 0.</summary>
-    private int Classify(PendingFact pending, TableEntity stored)
-    {
-        if (stored.GetString("Hash") == pending.Fact.ContentHash)
-        {
-            return 1;
-        }
-
-        conflicts.Add(new FactConflict(pending, FactRowCodec.ReadRaw(stored), stored.GetString("Hash") ?? ""));
-        return 0;
-    }
+    private int Classify(PendingFact pending, TableEntity stored) => FactStore.IsRedelivery(pending, stored, conflicts) ? 1 : 0;
 
     /// <summary>Reads the identity rows of <paramref name="chunk"/>, removes the events stored already and returns how many were redeliveries.</summary>
     private async Task<int> DropStoredAsync(List<PendingFact> chunk, CancellationToken cancellationToken)

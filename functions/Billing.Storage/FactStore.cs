@@ -267,16 +267,22 @@ public sealed class FactStore(BillingTables tables)
     /// After an insert of <paramref name="pending"/>'s identity (or claim) row failed with 409: true when the row there
     /// holds the same content (a redelivery); otherwise the conflict is recorded with the first version's raw event.
     /// </summary>
-    private async Task<bool> HasSameContentAsync(string partitionKey, PendingFact pending, ConcurrentBag<FactConflict> conflicts, CancellationToken cancellationToken)
+    private async Task<bool> HasSameContentAsync(string partitionKey, PendingFact pending, ConcurrentBag<FactConflict> conflicts, CancellationToken cancellationToken) =>
+        IsRedelivery(pending, await ReadIdentityAsync(table, partitionKey, pending, cancellationToken).ConfigureAwait(false), conflicts);
+
+    /// <summary>
+    /// True when the identity row <paramref name="stored"/> holds <paramref name="pending"/>'s content (a redelivery);
+    /// otherwise the conflict is recorded with the stored version's raw event (none when there is no row).
+    /// </summary>
+    internal static bool IsRedelivery(PendingFact pending, TableEntity? stored, ConcurrentBag<FactConflict> conflicts)
     {
-        var existing = await ReadIdentityAsync(table, partitionKey, pending, cancellationToken).ConfigureAwait(false);
-        string existingHash = existing?.GetString("Hash") ?? "";
-        if (existingHash == pending.Fact.ContentHash)
+        string storedHash = stored?.GetString("Hash") ?? "";
+        if (storedHash == pending.Fact.ContentHash)
         {
             return true;
         }
 
-        conflicts.Add(new FactConflict(pending, existing is null ? null : FactRowCodec.ReadRaw(existing), existingHash));
+        conflicts.Add(new FactConflict(pending, stored is null ? null : FactRowCodec.ReadRaw(stored), storedHash));
         return false;
     }
 
