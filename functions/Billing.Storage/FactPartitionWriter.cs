@@ -220,8 +220,8 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
         actions.AddRange(staged.Select(s => s.Action));
         try
         {
-            await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            rollups.Commit(staged);
+            var responses = await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            rollups.Commit(staged, responses.Value.Skip(actions.Count - staged.Count).Select(r => r.Headers.ETag));
             return (null, staged);
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412 || StorageFailure.IsDeterministic(ex))

@@ -1,3 +1,6 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
 using Billing.Domain.Metering;
 using Billing.Domain.Metering.Rollups;
 using Billing.Storage.Rollups;
@@ -72,6 +75,28 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
         await AssertMonthRollupEqualsAsync(tables, batch.Where(p => p != changed).Append(stored));
     }
 
+    [Fact]
+    public async Task AppendAsync_ChunksOfOnePartition_ReadEachRollupRowOnce()
+    {
+        var reads = new PointReadCounter();
+        var options = new TableClientOptions();
+        options.AddPolicy(reads, HttpPipelinePosition.PerRetry);
+        var tables = await azurite.NewTablesAsync(shards: 1, options);
+        var store = new FactStore(tables);
+        var batch = Enumerable.Range(0, 1000).Select(i => Carrier($"r-{i}", 40 + i)).ToList(); // one day, ~25 transactions
+        var rows = batch.SelectMany(p => RollupCodec.Rows(p.Fact.Time)).Select(r => r.RowKey).Distinct().Count();
+
+        var result = await store.AppendAsync(batch, CancellationToken.None);
+
+        Assert.Equal(1000, result.Inserted);
+        Assert.True(result.Transactions > 10, $"{result.Transactions} transactions: the test needs many transactions sharing rows");
+        // Each row read once before the first transaction; after that the sub-responses' ETags guard the next writes.
+        Assert.Equal(rows, reads.Count);
+        var again = batch.Select((p, i) => Carrier($"s-{i}", 7 + i, p.Fact.Time)).ToList();
+        await store.AppendAsync(again, CancellationToken.None); // every row exists now: guarded by the ETags read once
+        await AssertMonthRollupEqualsAsync(tables, batch.Concat(again));
+    }
+
     /// <summary>The month rollup of carrier-tmo equals a recomputation from the facts that were stored.</summary>
     private static async Task AssertMonthRollupEqualsAsync(BillingTables tables, IEnumerable<PendingFact> stored)
     {
@@ -89,5 +114,21 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
         }
 
         Assert.True(bucket.SameSums(expected), "the month rollup differs from the stored facts");
+    }
+
+    /// <summary>Counts GET requests (point reads and query pages); transactions are POSTs.</summary>
+    private sealed class PointReadCounter : HttpPipelineSynchronousPolicy
+    {
+        private int count;
+
+        public int Count => Volatile.Read(ref count);
+
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            if (message.Request.Method == RequestMethod.Get)
+            {
+                Interlocked.Increment(ref count);
+            }
+        }
     }
 }

@@ -46,11 +46,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public static string ConnectionStringFor(int port) =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
 
-    /// <summary>Fresh tables under a unique prefix.</summary>
-    public async Task<BillingTables> NewTablesAsync(int shards = 8)
+    /// <summary>Fresh tables under a unique prefix; <paramref name="client"/> adds pipeline policies (e.g. a request counter).</summary>
+    public async Task<BillingTables> NewTablesAsync(int shards = 8, TableClientOptions? client = null)
     {
         var options = new StorageOptions { ConnectionString = ConnectionString, TablePrefix = UniquePrefix(), FactShards = shards };
-        var tables = new BillingTables(new TableServiceClient(ConnectionString), options);
+        var tables = new BillingTables(new TableServiceClient(ConnectionString, client ?? new TableClientOptions()), options);
         await tables.EnsureCreatedAsync(CancellationToken.None);
         return tables;
     }

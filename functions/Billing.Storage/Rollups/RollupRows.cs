@@ -111,21 +111,25 @@ internal sealed class RollupRows(TableClient table, string partitionKey)
     }
 
     /// <summary>
-    /// Keeps the staged buckets after their transaction succeeded. Their new ETags are read again before the rows are
-    /// used next (<see cref="LoadAsync"/>): Azurite's transaction sub-responses do not carry ETags that its later
-    /// conditional writes accept, and a wasted transaction costs more than a point read.
+    /// Keeps the staged buckets after their transaction succeeded, each with the ETag its sub-response carries
+    /// (<paramref name="etags"/>, in the order of <paramref name="staged"/>), so the partition's next transaction guards
+    /// the rows without reading them again: those re-reads were most of metering's storage round trips. A row whose
+    /// sub-response has no ETag is read again before it is used next (<see cref="LoadAsync"/>).
     /// </summary>
-    public void Commit(IReadOnlyList<Staged> staged)
+    public void Commit(IReadOnlyList<Staged> staged, IEnumerable<ETag?> etags)
     {
+        ArgumentNullException.ThrowIfNull(staged);
+        using var etag = etags.GetEnumerator();
         foreach (var s in staged)
         {
+            var written = etag.MoveNext() ? etag.Current : null;
             if (s.Bucket is null)
             {
                 markers[s.RowKey] = true;
                 continue;
             }
 
-            rows[s.RowKey] = new Row(s.Bucket, null, true, RollupCodec.TextLength((TableEntity)s.Action.Entity));
+            rows[s.RowKey] = new Row(s.Bucket, written, true, RollupCodec.TextLength((TableEntity)s.Action.Entity));
         }
     }
 

@@ -22,6 +22,9 @@ internal sealed class CrashingTables : HttpPipelinePolicy
 
     public bool Crashed { get; private set; }
 
+    /// <summary>Storage requests seen so far (with a crash point beyond them, how many a clean run sends).</summary>
+    public int Requests => Volatile.Read(ref requests);
+
     public static (BillingTables Tables, CrashingTables Crash) Create(string connectionString, BillingTables real, int crashAt, bool afterSuccess)
     {
         var crash = new CrashingTables(crashAt, afterSuccess);

@@ -47,11 +47,15 @@ public class UniqueCountRollupTests(AzuriteFixture azurite) : IClassFixture<Azur
     [Fact]
     public async Task AppendAsync_CrashBetweenTransactionsThenRerun_EachValueCountedOnce()
     {
-        // The first ~56 requests read the rows; later ones are the chunks' transactions and the re-reads between them.
-        foreach (var (crashAt, afterSuccess) in new[] { (20, true), (57, true), (60, false), (63, true), (67, true) })
+        var batch = Enumerable.Range(0, 120).Select(i => Mapping("c-" + i, October.AddMinutes(i * 7), Cell(i % 40))).ToList();
+        var (counting, clean) = CrashingTables.Create(azurite.ConnectionString, await azurite.NewTablesAsync(shards: 1), int.MaxValue, afterSuccess: false);
+        var appended = await new FactStore(counting).AppendAsync(batch, CancellationToken.None);
+        int requests = clean.Requests, first = requests - appended.Transactions + 1; // the rows are read first, then the chunks' transactions
+        Assert.True(appended.Transactions >= 3, $"{appended.Transactions} transactions: the test needs a crash between transactions");
+
+        foreach (var (crashAt, afterSuccess) in new[] { (first / 2, true), (first, true), (first + 1, false), (first + 1, true), (requests, true) })
         {
             var tables = await azurite.NewTablesAsync(shards: 1);
-            var batch = Enumerable.Range(0, 120).Select(i => Mapping("c-" + i, October.AddMinutes(i * 7), Cell(i % 40))).ToList();
             var (crashing, crash) = CrashingTables.Create(azurite.ConnectionString, tables, crashAt, afterSuccess);
 
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new FactStore(crashing).AppendAsync(batch, CancellationToken.None));
