@@ -14,6 +14,19 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
 {
     private static readonly DateTimeOffset Month = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// A one-shard store holding 1,000 new facts (ids <paramref name="idPrefix"/>-0..999, bytes from
+    /// <paramref name="firstBytes"/> up): what a clean batch costs is the measure a resent batch is held to.
+    /// </summary>
+    private async Task<(BillingTables Tables, FactStore Store, List<PendingFact> Stored, AppendResult Clean)> StoreCleanBatchAsync(string idPrefix, long firstBytes)
+    {
+        var tables = await azurite.NewTablesAsync(shards: 1);
+        var store = new FactStore(tables);
+        var stored = Enumerable.Range(0, 1000).Select(i => Carrier($"{idPrefix}-{i}", firstBytes + i)).ToList();
+        var clean = await store.AppendAsync(stored, CancellationToken.None);
+        return (tables, store, stored, clean);
+    }
+
     [Fact]
     public async Task AppendAsync_BatchWithFiftyResentEvents_CostsAboutOneTransactionPerRepeat()
     {
@@ -64,19 +77,6 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
         Assert.Equal(stored.RawEvent, conflict.ExistingRawEvent);
         Assert.Equal(2, result.Transactions); // the failed one, then the 30 others together
         await AssertMonthRollupEqualsAsync(tables, batch.Where(p => p != changed).Append(stored));
-    }
-
-    /// <summary>
-    /// A one-shard store holding 1,000 new facts (ids <paramref name="idPrefix"/>-0..999, bytes from
-    /// <paramref name="firstBytes"/> up): what a clean batch costs is the measure a resent batch is held to.
-    /// </summary>
-    private async Task<(BillingTables Tables, FactStore Store, List<PendingFact> Stored, AppendResult Clean)> StoreCleanBatchAsync(string idPrefix, long firstBytes)
-    {
-        var tables = await azurite.NewTablesAsync(shards: 1);
-        var store = new FactStore(tables);
-        var stored = Enumerable.Range(0, 1000).Select(i => Carrier($"{idPrefix}-{i}", firstBytes + i)).ToList();
-        var clean = await store.AppendAsync(stored, CancellationToken.None);
-        return (tables, store, stored, clean);
     }
 
     /// <summary>The month rollup of carrier-tmo equals a recomputation from the facts that were stored.</summary>
