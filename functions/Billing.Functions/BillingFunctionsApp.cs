@@ -211,12 +211,12 @@ public static class BillingFunctionsApp
     {
         // Invocations (trigger payloads wrapped by the host) arrive at /{FunctionName}.
         IngestUsageFunction.Map(app);
-        MeterCarrierOffloadFunction.Map(app);
-        MeterComputeUsageFunction.Map(app);
-        MeterDeclaredUsageFunction.Map(app);
-        ClosePeriodsFunction.Map(app);
-        InvocationEndpoint.Map<BurnExecutorFunction>(app, BurnExecutorFunction.Name);
-        InvocationEndpoint.Map<AnchorLedgerFunction>(app, AnchorLedgerFunction.Name);
+        InvocationEndpoint.Map<MeterCarrierOffloadFunction>(app);
+        InvocationEndpoint.Map<MeterComputeUsageFunction>(app);
+        InvocationEndpoint.Map<MeterDeclaredUsageFunction>(app);
+        InvocationEndpoint.Map<ClosePeriodsFunction>(app);
+        InvocationEndpoint.Map<BurnExecutorFunction>(app);
+        InvocationEndpoint.Map<AnchorLedgerFunction>(app);
 
         // HTTP-only functions are forwarded as the original request (enableForwardingHttpRequest).
         HealthFunction.Map(app);

@@ -35,25 +35,14 @@ public sealed class BurnStore(BillingTables tables)
         string filter = invoiceId is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and InvoiceId eq {invoiceId}");
-        var list = new List<BurnIntent>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(FromEntity(row));
-        }
-
+        var list = await QueryAsync(filter, cancellationToken).ConfigureAwait(false);
         return list.OrderBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Intents not yet finalized, failed or skipped, oldest first; in-flight ones (signed, submitted) before pending ones.</summary>
     public async Task<IReadOnlyList<BurnIntent>> ListOpenAsync(CancellationToken cancellationToken)
     {
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and Open eq {true}");
-        var list = new List<BurnIntent>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(FromEntity(row));
-        }
-
+        var list = await QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and Open eq {true}"), cancellationToken).ConfigureAwait(false);
         return list.OrderBy(b => b.Status == BurnStatus.Pending).ThenBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal).ToList();
     }
 
@@ -66,6 +55,17 @@ public sealed class BurnStore(BillingTables tables)
 
     public Task ReleaseLeaseAsync(string treasury, string owner, CancellationToken cancellationToken) =>
         TableLease.ReleaseAsync(table, LeasePartition, TableKey.Escape(treasury), owner, cancellationToken);
+
+    private async Task<List<BurnIntent>> QueryAsync(string filter, CancellationToken cancellationToken)
+    {
+        var list = new List<BurnIntent>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(FromEntity(row));
+        }
+
+        return list;
+    }
 
     private static TableEntity ToEntity(BurnIntent b) => new(BurnPartition, TableKey.Escape(b.Id))
     {

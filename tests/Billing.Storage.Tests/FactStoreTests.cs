@@ -1,36 +1,12 @@
 using Azure.Data.Tables;
-using Billing.Domain.Events;
 using Billing.Domain.Metering;
+using static Billing.Tests.Shared.SampleFacts;
 
 namespace Billing.Storage.Tests;
 
 [Collection(AzuriteCollection.Name)]
 public class FactStoreTests(AzuriteFixture azurite)
 {
-    private static readonly DateTimeOffset Day = new(2026, 10, 20, 0, 0, 0, TimeSpan.Zero);
-
-    internal static PendingFact Carrier(string id, long bytes, DateTimeOffset? time = null, string payer = "carrier-tmo", string hotspot = "hs-1")
-    {
-        var t = time ?? Day.AddSeconds(Math.Abs(id.GetHashCode(StringComparison.Ordinal)) % 86_400);
-        var fact = new UsageFact
-        {
-            Source = payer, Id = id, Payer = payer, Type = EventTypes.CarrierOffloadV1, Time = t,
-            ContentHash = $"{id}|{bytes}|{t.UtcTicks}", Hotspot = hotspot, Rat = "wlan", Bytes = bytes,
-        };
-        return new PendingFact(fact, $"{{\"id\":\"{id}\",\"bytes\":{bytes}}}");
-    }
-
-    /// <summary>A GPU interval posted by a provider and paid by <paramref name="tenant"/>: payer and source differ.</summary>
-    internal static PendingFact Compute(string id, string tenant, long gpuSeconds = 3600, string provider = "provider-nodeops")
-    {
-        var fact = new UsageFact
-        {
-            Source = provider, Id = id, Payer = tenant, Type = EventTypes.ComputeUsageV1, Time = Day.AddHours(10),
-            ContentHash = $"{id}|{tenant}|{gpuSeconds}", GpuModel = "H100", Lease = "lease-1", Provider = provider, GpuSeconds = gpuSeconds,
-        };
-        return new PendingFact(fact, $"{{\"id\":\"{id}\",\"tenant\":\"{tenant}\"}}");
-    }
-
     private static async Task<(int Count, long Sum)> SumAsync(FactStore store, string payer, Func<UsageFact, long> quantity)
     {
         int count = 0;

@@ -11,7 +11,7 @@ namespace Billing.Functions.BurnExecutorTimer;
 /// </summary>
 public sealed class BurnExecutorFunction(BurnExecutor executor, PaymentProcessor payments) : IInvocationFunction
 {
-    public const string Name = "BurnExecutor";
+    public static string Name => "BurnExecutor";
 
     public async Task<InvocationResponse> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken)
     {

@@ -14,9 +14,7 @@ namespace Billing.Functions.ClosePeriods;
 public sealed partial class ClosePeriodsFunction(PeriodCloser closer, InvoiceStore invoices, IOptions<InvoicingOptions> options, TimeProvider time, ILogger<ClosePeriodsFunction> logger)
     : IInvocationFunction
 {
-    public const string Name = "ClosePeriods";
-
-    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) => InvocationEndpoint.Map<ClosePeriodsFunction>(app, Name);
+    public static string Name => "ClosePeriods";
 
     public async Task<InvocationResponse> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken)
     {

@@ -9,10 +9,10 @@ namespace Billing.Functions.HostProtocol;
 /// </summary>
 public static class InvocationEndpoint
 {
-    /// <summary>Maps <c>POST /{name}</c> to <typeparamref name="TFunction"/> (resolved from the container per invocation).</summary>
-    public static RouteHandlerBuilder Map<TFunction>(IEndpointRouteBuilder app, string name)
+    /// <summary>Maps <c>POST /{Name}</c> to <typeparamref name="TFunction"/> (resolved from the container per invocation).</summary>
+    public static RouteHandlerBuilder Map<TFunction>(IEndpointRouteBuilder app)
         where TFunction : class, IInvocationFunction =>
-        app.MapPost("/" + name, (HttpRequest r, TFunction f, CancellationToken ct) => InvokeAsync(r, f.InvokeAsync, ct));
+        app.MapPost("/" + TFunction.Name, (HttpRequest r, TFunction f, CancellationToken ct) => InvokeAsync(r, f.InvokeAsync, ct));
 
     public static async Task<IResult> InvokeAsync(
         HttpRequest request,

@@ -6,10 +6,8 @@ using Billing.Functions.Metering;
 namespace Billing.Functions.MeterCarrierOffload;
 
 /// <summary>eventHubTrigger on <c>carrier-offload</c> (cardinality many).</summary>
-public sealed class MeterCarrierOffloadFunction(MeteringService metering) : HubMeteringFunction(metering, Hub, EventTypes.CarrierOffloadV1)
+public sealed class MeterCarrierOffloadFunction(MeteringService metering)
+    : HubMeteringFunction(metering, "carrier-offload", EventTypes.CarrierOffloadV1), IInvocationFunction
 {
-    public const string Name = "MeterCarrierOffload";
-    public const string Hub = "carrier-offload";
-
-    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) => InvocationEndpoint.Map<MeterCarrierOffloadFunction>(app, Name);
+    public static string Name => "MeterCarrierOffload";
 }

@@ -5,10 +5,8 @@ using Billing.Functions.Metering;
 namespace Billing.Functions.MeterDeclaredUsage;
 
 /// <summary>eventHubTrigger on <c>declared-usage</c> (cardinality many): every declared type of <c>meters/*.json</c>.</summary>
-public sealed class MeterDeclaredUsageFunction(MeteringService metering) : HubMeteringFunction(metering, Hub, MeteringService.DeclaredTypes)
+public sealed class MeterDeclaredUsageFunction(MeteringService metering)
+    : HubMeteringFunction(metering, "declared-usage", MeteringService.DeclaredTypes), IInvocationFunction
 {
-    public const string Name = "MeterDeclaredUsage";
-    public const string Hub = "declared-usage";
-
-    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) => InvocationEndpoint.Map<MeterDeclaredUsageFunction>(app, Name);
+    public static string Name => "MeterDeclaredUsage";
 }

@@ -6,9 +6,10 @@ namespace Billing.Functions.Metering;
 
 /// <summary>
 /// The adapter the eventHubTrigger functions share: the invocation's batch is metered for one hub and event type, and
-/// the summary is the function's return value. Each function folder names its hub and type.
+/// the summary is the function's return value. Each function folder names its hub and type, and is the
+/// <see cref="IInvocationFunction"/> with its static <c>Name</c> (an abstract class cannot supply a static abstract member).
 /// </summary>
-public abstract class HubMeteringFunction(MeteringService metering, string hub, string expectedType) : IInvocationFunction
+public abstract class HubMeteringFunction(MeteringService metering, string hub, string expectedType)
 {
     public async Task<InvocationResponse> InvokeAsync(InvocationRequest invocation, CancellationToken cancellationToken)
     {

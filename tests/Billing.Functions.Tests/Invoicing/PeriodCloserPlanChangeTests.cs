@@ -49,9 +49,6 @@ public class PeriodCloserPlanChangeTests(AzuriteFixture azurite)
 
     private static int next;
 
-    private static Task AddAsync(FactStore facts, DateTimeOffset time, long bytes) => facts.AppendAsync([new PendingFact(new UsageFact
-    {
-        Source = "carrier-plan", Id = $"p-{Interlocked.Increment(ref next)}", Payer = "carrier-plan", Type = EventTypes.CarrierOffloadV1, Time = time,
-        ContentHash = $"h{next}", Hotspot = "hs", Rat = "wlan", Bytes = bytes,
-    }, "{}")], Ct);
+    private static Task AddAsync(FactStore facts, DateTimeOffset time, long bytes) =>
+        facts.AppendAsync([SampleFacts.Carrier($"p-{Interlocked.Increment(ref next)}", bytes, time, "carrier-plan")], Ct);
 }

@@ -17,17 +17,11 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     {
         private int next;
 
-        public Task AddCarrierAsync(DateTimeOffset time, long bytes, string payer = "carrier-tmo") => Facts.AppendAsync([new PendingFact(new UsageFact
-        {
-            Source = payer, Id = $"s-{Interlocked.Increment(ref next)}", Payer = payer, Type = EventTypes.CarrierOffloadV1, Time = time,
-            ContentHash = $"h{next}", Hotspot = "hs", Rat = "wlan", Bytes = bytes,
-        }, "{}")], CancellationToken.None);
+        public Task AddCarrierAsync(DateTimeOffset time, long bytes, string payer = "carrier-tmo") =>
+            Facts.AppendAsync([SampleFacts.Carrier($"s-{Interlocked.Increment(ref next)}", bytes, time, payer)], CancellationToken.None);
 
-        public Task AddComputeAsync(DateTimeOffset time, string model, long gpuSeconds, string tenant = "tenant-lab") => Facts.AppendAsync([new PendingFact(new UsageFact
-        {
-            Source = "provider-nodeops", Id = $"c-{Interlocked.Increment(ref next)}", Payer = tenant, Type = EventTypes.ComputeUsageV1, Time = time,
-            ContentHash = $"h{next}", GpuModel = model, Lease = "lease-1", Provider = "provider-nodeops", GpuSeconds = gpuSeconds,
-        }, "{}")], CancellationToken.None);
+        public Task AddComputeAsync(DateTimeOffset time, string model, long gpuSeconds, string tenant = "tenant-lab") =>
+            Facts.AppendAsync([SampleFacts.Compute($"c-{Interlocked.Increment(ref next)}", tenant, gpuSeconds, time: time, model: model)], CancellationToken.None);
     }
 
     private async Task<Setup> NewAsync(DateTimeOffset now)
@@ -111,11 +105,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     {
         var once = await NewAsync(October.End.AddDays(1));
         var thrice = await NewAsync(October.End.AddDays(1));
-        var facts = Enumerable.Range(0, 40).Select(i => new PendingFact(new UsageFact
-        {
-            Source = "carrier-tmo", Id = $"dup-{i}", Payer = "carrier-tmo", Type = EventTypes.CarrierOffloadV1, Time = October.Start.AddHours(i),
-            ContentHash = $"h{i}", Hotspot = "hs", Rat = "wlan", Bytes = 12_345_678 + i,
-        }, "{}")).ToArray();
+        var facts = Enumerable.Range(0, 40).Select(i => SampleFacts.Carrier($"dup-{i}", 12_345_678 + i, October.Start.AddHours(i))).ToArray();
 
         await once.Facts.AppendAsync(facts, CancellationToken.None);
         for (int delivery = 0; delivery < 3; delivery++)

@@ -1,5 +1,4 @@
 using Billing.Reliability.Tests.Load;
-using Billing.Storage;
 
 namespace Billing.Reliability.Tests.Faults;
 
@@ -9,25 +8,21 @@ namespace Billing.Reliability.Tests.Faults;
 /// </summary>
 public class DevHostRestartTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>
 {
-    private const string Carrier = "carrier-restart-2";
-    private const string CarrierKey = "rel-restart-2-key-0b4f";
-    private const string FinanceKey = "rel-restart-2-finance-key-9a1d";
+    private readonly OneCarrierPlatform platform = new(azurite.ConnectionString, "carrier-restart-2", "rel-restart-2-key-0b4f", "rel-restart-2-finance-key-9a1d");
 
     [Fact]
     public async Task DevHostStoppedWithUncheckpointedEvents_RestartedOnSameDataDirectory_EveryAcceptedEventMeteredOnce()
     {
-        string prefix = AzuriteFixture.UniquePrefix();
         string data = Path.Combine(Path.GetTempPath(), "devhost-data-" + Guid.NewGuid().ToString("N"));
-        var settings = AppHost.OneCarrierWithoutChain(azurite.ConnectionString, prefix, Carrier, CarrierKey, FinanceKey);
-        var (batches, distinct) = LoadTests.Stream(new EventFactory(92), Carrier, "dr" + Guid.NewGuid().ToString("N")[..6], 8_000, batchSize: 1_000);
+        var (batches, distinct) = LoadTests.Stream(new EventFactory(92), platform.Carrier, "dr" + Guid.NewGuid().ToString("N")[..6], 8_000, batchSize: 1_000);
         try
         {
             long pending;
-            await using (var first = await AppHost.StartAsync(azurite.ConnectionString, prefix, settings, o => o with { DataDirectory = data }))
+            await using (var first = await platform.StartAsync(o => o with { DataDirectory = data }))
             {
                 foreach (var b in batches)
                 {
-                    var (status, body) = await first.SendAsync(HttpMethod.Post, "api/v1/usage", CarrierKey, AppHost.Batch(b));
+                    var (status, body) = await first.SendAsync(HttpMethod.Post, "api/v1/usage", platform.CarrierKey, AppHost.Batch(b));
                     Assert.True(status == 202, $"{status}: {body}");
                 }
 
@@ -37,14 +32,9 @@ public class DevHostRestartTests(AzuriteFixture azurite, ITestOutputHelper outpu
             // The stop left accepted events unprocessed; otherwise this test would prove nothing.
             Assert.True(pending > 0, "metering caught up before the DevHost was stopped");
 
-            await using var second = await AppHost.StartAsync(azurite.ConnectionString, prefix, settings, o => o with { DataDirectory = data });
+            await using var second = await platform.StartAsync(o => o with { DataDirectory = data });
             await second.DrainAsync(TimeSpan.FromMinutes(4));
-            var from = DateTimeOffset.UtcNow.AddDays(-3);
-            var to = DateTimeOffset.UtcNow.AddDays(2);
-            Assert.Equal(distinct.Count, await second.MeterTotalAsync(FinanceKey, Carrier, "offload.sessions", from, to));
-            Assert.Equal(distinct.Values.Sum(e => e.Bytes), await second.MeterTotalAsync(FinanceKey, Carrier, "offload.bytes", from, to));
-            await second.AssertRollupsMatchFactsAsync(FinanceKey, Carrier, from, to);
-            Assert.Empty(await new QuarantineStore(second.Tables()).ListAsync(Carrier, CancellationToken.None));
+            await platform.AssertMeteredExactlyOnceAsync(second, [.. distinct.Values]);
             output.WriteLine($"{distinct.Count} distinct events accepted; {pending} event deliveries were still pending at the stop; all metered once after the restart");
         }
         finally

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Billing.Reliability.Tests.Load;
-using Billing.Storage;
 
 namespace Billing.Reliability.Tests.Faults;
 
@@ -13,17 +12,13 @@ namespace Billing.Reliability.Tests.Faults;
 /// </summary>
 public class HandlerStartupCrashTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>
 {
-    private const string Carrier = "carrier-restart-1";
-    private const string CarrierKey = "rel-restart-1-key-5e90";
-    private const string FinanceKey = "rel-restart-finance-key-77c3";
+    private readonly OneCarrierPlatform platform = new(azurite.ConnectionString, "carrier-restart-1", "rel-restart-1-key-5e90", "rel-restart-finance-key-77c3");
 
     [Fact]
     public async Task HandlerKilledDuringStartUpRepeatedly_SupervisorRestartsWithBackoff_HealthRecoversAndResentEventsAreMeteredOnce()
     {
-        string prefix = AzuriteFixture.UniquePrefix();
-        var settings = AppHost.OneCarrierWithoutChain(azurite.ConnectionString, prefix, Carrier, CarrierKey, FinanceKey);
-        await using var app = await AppHost.StartAsync(azurite.ConnectionString, prefix, settings);
-        var (batches, distinct) = LoadTests.Stream(new EventFactory(91), Carrier, "rs" + Guid.NewGuid().ToString("N")[..6], 6_000, batchSize: 300);
+        await using var app = await platform.StartAsync();
+        var (batches, distinct) = LoadTests.Stream(new EventFactory(91), platform.Carrier, "rs" + Guid.NewGuid().ToString("N")[..6], 6_000, batchSize: 300);
         var accepted = new HashSet<string>(StringComparer.Ordinal);
         var statuses = new List<int>();
         var refused = new List<string>();
@@ -34,7 +29,7 @@ public class HandlerStartupCrashTests(AzuriteFixture azurite, ITestOutputHelper 
         async Task<int> SendAsync(string batch)
         {
             var clock = Stopwatch.StartNew();
-            var (status, body) = await app.SendAsync(HttpMethod.Post, "api/v1/usage", CarrierKey, AppHost.Batch(batch));
+            var (status, body) = await app.SendAsync(HttpMethod.Post, "api/v1/usage", platform.CarrierKey, AppHost.Batch(batch));
             Assert.True(status is 202 or 503, $"while the handler restarts a request gets 202 or 503, got {status}: {body}");
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"a request waited {clock.Elapsed} for a restarting handler");
             if (status == 202)
@@ -110,12 +105,7 @@ public class HandlerStartupCrashTests(AzuriteFixture azurite, ITestOutputHelper 
         await app.DrainAsync(TimeSpan.FromMinutes(4));
         Assert.Equal(distinct.Count, accepted.Count);
         var expected = distinct.Values.ToList();
-        var from = DateTimeOffset.UtcNow.AddDays(-3);
-        var to = DateTimeOffset.UtcNow.AddDays(2);
-        Assert.Equal(expected.Count, await app.MeterTotalAsync(FinanceKey, Carrier, "offload.sessions", from, to));
-        Assert.Equal(expected.Sum(e => e.Bytes), await app.MeterTotalAsync(FinanceKey, Carrier, "offload.bytes", from, to));
-        await app.AssertRollupsMatchFactsAsync(FinanceKey, Carrier, from, to);
-        Assert.Empty(await new QuarantineStore(app.Tables()).ListAsync(Carrier, CancellationToken.None));
+        await platform.AssertMeteredExactlyOnceAsync(app, expected);
 
         // Restarts were spaced by a growing delay, and the supervisor counted what it did.
         var waits = app.LogSnapshot()

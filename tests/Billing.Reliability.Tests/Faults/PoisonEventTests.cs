@@ -18,16 +18,6 @@ public sealed class PoisonFixture : AppHostFixture
     public const string EmojiCarrier = "carrier-poison-emoji";
     public const string EmojiKey = "rel-poison-emoji-key-9a4e";
 
-    private readonly AzuriteFixture azurite = new();
-
-    protected override async Task<string> StartStorageAsync()
-    {
-        await azurite.InitializeAsync();
-        return azurite.ConnectionString;
-    }
-
-    protected override Task StopStorageAsync() => azurite.DisposeAsync();
-
     protected override void Configure(Dictionary<string, string> settings) => PlatformFixture.AddPartners(settings,
     [
         (OrdinaryCarrier, "Carrier", OrdinaryKey, "carrier-standard-v1"),

@@ -116,6 +116,21 @@ public sealed class AppHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Every accepted event of <paramref name="payer"/> was metered exactly once: sessions and bytes equal the accepted
+    /// events', the rollups equal the facts, and nothing was quarantined. The window spans the days around now that
+    /// <see cref="EventFactory"/> gives events.
+    /// </summary>
+    public async Task AssertMeteredExactlyOnceAsync(string financeKey, string payer, IReadOnlyCollection<GeneratedEvent> accepted)
+    {
+        var from = DateTimeOffset.UtcNow.AddDays(-3);
+        var to = DateTimeOffset.UtcNow.AddDays(2);
+        Assert.Equal(accepted.Count, await MeterTotalAsync(financeKey, payer, "offload.sessions", from, to));
+        Assert.Equal(accepted.Sum(e => e.Bytes), await MeterTotalAsync(financeKey, payer, "offload.bytes", from, to));
+        await AssertRollupsMatchFactsAsync(financeKey, payer, from, to);
+        Assert.Empty(await new QuarantineStore(Tables()).ListAsync(payer, CancellationToken.None));
+    }
+
     /// <summary>Failed metering invocations so far (timer failures, e.g. the burn executor, are not counted).</summary>
     public int MeterFailures() => CountMeterFailures(LogSnapshot());
 
@@ -139,15 +154,6 @@ public sealed class AppHost : IAsyncDisposable
     {
         var settings = PlatformFixture.BaseSettings(connectionString, tablePrefix, localnetInfoFile);
         settings["Billing__Solana__LocalnetInfoFile"] = localnetInfoFile ?? "";
-        return settings;
-    }
-
-    /// <summary>Settings for a test's own platform: one carrier and finance, burns never scheduled (no chain).</summary>
-    public static Dictionary<string, string> OneCarrierWithoutChain(string connectionString, string tablePrefix, string carrier, string carrierKey, string financeKey)
-    {
-        var settings = BaseSettings(connectionString, tablePrefix, localnetInfoFile: null);
-        settings["Billing__Burns__Schedule"] = "0 0 0 1 1 *";
-        PlatformFixture.AddPartners(settings, [(carrier, "Carrier", carrierKey, "carrier-standard-v1"), ("finance", "Finance", financeKey, null)]);
         return settings;
     }
 }

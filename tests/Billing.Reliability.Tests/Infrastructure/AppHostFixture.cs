@@ -2,11 +2,13 @@
 namespace Billing.Reliability.Tests.Infrastructure;
 
 /// <summary>
-/// The platform (an <see cref="AppHost"/>) for a collection: on storage the subclass starts, with the shared localnet,
-/// under a table prefix of its own; stopped in reverse order.
+/// The platform (an <see cref="AppHost"/>) for a collection: on an in-memory Azurite of its own (or storage the subclass
+/// starts instead), with the shared localnet, under a table prefix of its own; stopped in reverse order.
 /// </summary>
 public abstract class AppHostFixture : IAsyncLifetime
 {
+    private readonly AzuriteFixture azurite = new();
+
     public LocalnetFixture Localnet { get; } = new();
 
     public AppHost App { get; private set; } = null!;
@@ -34,9 +36,13 @@ public abstract class AppHostFixture : IAsyncLifetime
     }
 
     /// <summary>Starts the storage and returns its connection string.</summary>
-    protected abstract Task<string> StartStorageAsync();
+    protected virtual async Task<string> StartStorageAsync()
+    {
+        await azurite.InitializeAsync();
+        return azurite.ConnectionString;
+    }
 
-    protected abstract Task StopStorageAsync();
+    protected virtual Task StopStorageAsync() => azurite.DisposeAsync();
 
     /// <summary>Adds the fixture's partners (and any other settings) to the base settings.</summary>
     protected abstract void Configure(Dictionary<string, string> settings);

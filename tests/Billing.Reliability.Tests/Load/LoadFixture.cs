@@ -13,19 +13,9 @@ public sealed class LoadFixture : AppHostFixture
     public const string FinanceKey = "rel-finance-key-0123456789";
     public const int LoadCarriers = 8;
 
-    private readonly AzuriteFixture azurite = new();
-
     public static string CarrierId(int i) => $"carrier-load-{i}";
 
     public static string CarrierKey(int i) => $"rel-load-key-{i}-6f1c2a";
-
-    protected override async Task<string> StartStorageAsync()
-    {
-        await azurite.InitializeAsync();
-        return azurite.ConnectionString;
-    }
-
-    protected override Task StopStorageAsync() => azurite.DisposeAsync();
 
     protected override void Configure(Dictionary<string, string> settings)
     {

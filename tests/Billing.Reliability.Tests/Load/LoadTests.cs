@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Billing.Storage;
 
 namespace Billing.Reliability.Tests.Load;
 
@@ -73,16 +72,9 @@ public class LoadTests(LoadFixture fixture, ITestOutputHelper output)
         await app.DrainAsync(TimeSpan.FromMinutes(Soak.Enabled ? 20 : 5));
         var totalTime = clock.Elapsed;
 
-        var from = DateTimeOffset.UtcNow.AddDays(-3);
-        var to = DateTimeOffset.UtcNow.AddDays(2);
-        var quarantine = new QuarantineStore(app.Tables());
         for (int i = 1; i <= LoadFixture.LoadCarriers; i++)
         {
-            var distinct = streams[i - 1].Distinct;
-            Assert.Equal(distinct.Count, await app.MeterTotalAsync(LoadFixture.FinanceKey, LoadFixture.CarrierId(i), "offload.sessions", from, to));
-            Assert.Equal(distinct.Values.Sum(e => e.Bytes), await app.MeterTotalAsync(LoadFixture.FinanceKey, LoadFixture.CarrierId(i), "offload.bytes", from, to));
-            await app.AssertRollupsMatchFactsAsync(LoadFixture.FinanceKey, LoadFixture.CarrierId(i), from, to);
-            Assert.Empty(await quarantine.ListAsync(LoadFixture.CarrierId(i), CancellationToken.None));
+            await app.AssertMeteredExactlyOnceAsync(LoadFixture.FinanceKey, LoadFixture.CarrierId(i), [.. streams[i - 1].Distinct.Values]);
         }
 
         Assert.Equal(failedBefore, app.MeterFailures()); // no metering invocation failed under load

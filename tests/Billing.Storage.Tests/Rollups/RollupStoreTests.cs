@@ -1,7 +1,7 @@
 using System.Globalization;
 using Billing.Domain.Metering;
 using Billing.Storage.Rollups;
-using static Billing.Storage.Tests.FactStoreTests;
+using static Billing.Tests.Shared.SampleFacts;
 
 namespace Billing.Storage.Tests.Rollups;
 
