@@ -11,7 +11,7 @@ namespace Billing.Storage;
 /// (<see cref="WriteChunkAsync"/>). A 412 on a rollup row (or a 409 on one another writer just added) means a
 /// concurrent writer: read the rows again and retry.
 /// </summary>
-internal sealed class FactPartitionWriter(TableClient table, string partitionKey, ConcurrentBag<FactConflict> conflicts, ConcurrentBag<UnstorableFact> unstorable)
+internal sealed class FactPartitionWriter(TableClient table, string partitionKey, ConcurrentBag<FactConflict> conflicts, ConcurrentBag<UnstorableFact> unstorable, RollupRowCache? cache = null)
 {
     /// <summary>Operations per entity-group transaction: facts (two rows each) and rollup rows together.</summary>
     public const int MaxOperations = 100;
@@ -19,7 +19,7 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
     /// <summary>Tries of one transaction against concurrent writers of the same rollup rows before the batch fails as transient.</summary>
     private const int MaxAttempts = 8;
 
-    private readonly RollupRows rollups = new(table, partitionKey);
+    private readonly RollupRows rollups = new(table, partitionKey, cache);
 
     public async Task<(int Inserted, int Duplicates, int Transactions)> WriteAsync(IReadOnlyList<PendingFact> facts, CancellationToken cancellationToken)
     {
@@ -122,7 +122,7 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
                 continue; // nothing of the failed transaction was written: the rollup rows are as loaded
             }
 
-            bool moved = failure.Status == 412
+            bool moved = failure.Status is 412 or 404 // 404: a rollup row a rebuild deleted since it was read or cached
                 || (failure.Status == 409 && (IsRollupRow(remaining, failure) || await AnyAddedMeanwhileAsync(staged, cancellationToken).ConfigureAwait(false)));
             if (!moved || ++contention == MaxAttempts)
             {
@@ -171,8 +171,10 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
             : null;
 
     /// <summary>True when the failing action of the transaction is one of its rollup rows (they follow the facts' rows).</summary>
-    private static bool IsRollupRow(List<PendingFact> chunk, RequestFailedException failure) =>
-        failure is TableTransactionFailedException { FailedTransactionActionIndex: int index } && index >= chunk.Count * FactRowCodec.RowsPerFact;
+    private static bool IsRollupRow(List<PendingFact> chunk, RequestFailedException failure) => IsRollupRow(chunk.Count, failure);
+
+    private static bool IsRollupRow(int facts, RequestFailedException failure) =>
+        failure is TableTransactionFailedException { FailedTransactionActionIndex: int index } && index >= facts * FactRowCodec.RowsPerFact;
 
     /// <summary>One event's rows and rollup rows in their own transaction (each event's rows still go together).</summary>
     private async Task<(Outcome Outcome, int Transactions)> WriteOneAsync(PendingFact pending, CancellationToken cancellationToken)
@@ -194,13 +196,13 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
                     return (Classify(pending, row) == 1 ? Outcome.Duplicate : Outcome.Conflict, attempt);
                 }
             }
-            else if (failure.Status != 412)
+            else if (failure.Status is not (412 or 404))
             {
                 unstorable.Add(new UnstorableFact(pending, StorageFailure.Describe(failure)));
                 return (Outcome.Unstorable, attempt);
             }
 
-            // 412, or a 409 without the identity row: a rollup row moved under another writer.
+            // 412, a 404 on a rollup row, or a 409 without the identity row: a rollup row moved under another writer.
             await rollups.ReloadAsync(staged.Select(s => s.RowKey), cancellationToken).ConfigureAwait(false);
         }
 
@@ -224,7 +226,8 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
             rollups.Commit(staged, responses.Value.Skip(actions.Count - staged.Count).Select(r => r.Headers.ETag));
             return (null, staged);
         }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412 || StorageFailure.IsDeterministic(ex))
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412 || StorageFailure.IsDeterministic(ex)
+            || (ex.Status == 404 && IsRollupRow(chunk.Length, ex))) // any other 404 (a missing table) stays transient
         {
             return (ex, staged);
         }

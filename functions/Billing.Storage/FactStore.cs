@@ -50,6 +50,9 @@ public sealed class FactStore(BillingTables tables)
     /// <summary>The rollup rows these facts' transactions maintain (docs/design.md §6).</summary>
     public Rollups.RollupStore Rollups { get; } = new(tables);
 
+    /// <summary>Rollup rows this store last wrote or read, with their ETags: a partition's next batch starts without reading them.</summary>
+    private readonly Rollups.RollupRowCache rollupRows = new(Billing.Storage.Rollups.RollupRowCache.DefaultCapacity);
+
     /// <summary>The event's stable hash (<see cref="FactShard.StableHash"/>; part of the dedup key).</summary>
     public static uint StableHash(string source, string id) => FactShard.StableHash(source, id);
 
@@ -150,7 +153,7 @@ public sealed class FactStore(BillingTables tables)
         int inserted = 0;
         await Parallel.ForEachAsync(partitions, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (partition, ct) =>
         {
-            var writer = new FactPartitionWriter(table, partition.Key, conflicts, unstorable);
+            var writer = new FactPartitionWriter(table, partition.Key, conflicts, unstorable, rollupRows);
             var (ins, dup, tx) = await writer.WriteAsync([.. partition], ct).ConfigureAwait(false);
             Interlocked.Add(ref inserted, ins);
             Interlocked.Add(ref duplicates, dup);

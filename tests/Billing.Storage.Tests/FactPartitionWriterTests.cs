@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
@@ -102,6 +103,61 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
         var again = batch.Select((p, i) => Carrier($"s-{i}", 7 + i, p.Fact.Time)).ToList();
         await store.AppendAsync(again, CancellationToken.None); // every row exists now: guarded by the ETags read once
         await AssertMonthRollupEqualsAsync(tables, batch.Concat(again));
+    }
+
+    [Fact]
+    public async Task AppendAsync_NextBatchOfAPartition_ReadsNoRollupRow()
+    {
+        var reads = new PointReadCounter();
+        var options = new TableClientOptions();
+        options.AddPolicy(reads, HttpPipelinePosition.PerRetry);
+        var tables = await azurite.NewTablesAsync(shards: 1, options);
+        var store = new FactStore(tables);
+        var first = Enumerable.Range(0, 300).Select(i => Carrier($"n-{i}", 40 + i)).ToList();
+        await store.AppendAsync(first, CancellationToken.None);
+        int afterFirst = reads.Count;
+
+        var second = first.Select((p, i) => Carrier($"m-{i}", 9 + i, p.Fact.Time)).ToList(); // the same hours
+        var result = await store.AppendAsync(second, CancellationToken.None);
+
+        Assert.Equal(300, result.Inserted);
+        Assert.Equal(afterFirst, reads.Count); // the rows and ETags the first batch's transactions left
+        await AssertMonthRollupEqualsAsync(tables, first.Concat(second));
+    }
+
+    [Fact]
+    public async Task AppendAsync_RowsChangedByAnotherWriterSinceCached_ReadAgainAndCountedExactly()
+    {
+        var tables = await azurite.NewTablesAsync(shards: 1);
+        var store = new FactStore(tables);
+        var first = Enumerable.Range(0, 200).Select(i => Carrier($"o-{i}", 40 + i)).ToList();
+        await store.AppendAsync(first, CancellationToken.None);
+        var other = first.Select((p, i) => Carrier($"p-{i}", 3 + i, p.Fact.Time)).ToList();
+        await new FactStore(tables).AppendAsync(other, CancellationToken.None); // another instance: the cached ETags are stale now
+
+        var third = first.Select((p, i) => Carrier($"q-{i}", 11 + i, p.Fact.Time)).ToList();
+        var result = await store.AppendAsync(third, CancellationToken.None);
+
+        Assert.Equal((200, 0), (result.Inserted, result.Unstorable.Count));
+        await AssertMonthRollupEqualsAsync(tables, first.Concat(other).Concat(third));
+    }
+
+    [Fact]
+    public async Task AppendAsync_CachedRowDeletedSince_WritesTheBatchWithoutQuarantine()
+    {
+        var tables = await azurite.NewTablesAsync(shards: 1);
+        var store = new FactStore(tables);
+        var first = Enumerable.Range(0, 100).Select(i => Carrier($"d-{i}", 40 + i)).ToList();
+        await store.AppendAsync(first, CancellationToken.None);
+        // What a rebuild does to a row no fact supports: deletes it (the cached ETag now names a row that is gone).
+        string partition = new FactStore(tables).PartitionKey("carrier-tmo", "carrier-tmo", "d-0");
+        await tables.Facts.DeleteEntityAsync(partition, RollupCodec.RowKey(UsageWindow.Month, Month), ETag.All);
+
+        var second = first.Select((p, i) => Carrier($"e-{i}", 5 + i, p.Fact.Time)).ToList();
+        var result = await store.AppendAsync(second, CancellationToken.None);
+
+        Assert.Equal((100, 0), (result.Inserted, result.Unstorable.Count));
+        await AssertMonthRollupEqualsAsync(tables, second); // the deleted row came back with the second batch's facts only
     }
 
     /// <summary>The month rollup of carrier-tmo equals a recomputation from the facts that were stored.</summary>

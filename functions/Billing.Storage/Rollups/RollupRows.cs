@@ -13,7 +13,7 @@ namespace Billing.Storage.Rollups;
 /// the partition has not seen (known absent when loaded; a 409 on one means another writer added it: reload, stage
 /// again) and counts each new marker once in its month bucket, so a value is counted by the transaction that adds it.</para>
 /// </summary>
-internal sealed class RollupRows(TableClient table, string partitionKey)
+internal sealed class RollupRows(TableClient table, string partitionKey, RollupRowCache? cache = null)
 {
     private readonly Dictionary<string, Row> rows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> markers = new(StringComparer.Ordinal); // marker row key → exists
@@ -40,9 +40,25 @@ internal sealed class RollupRows(TableClient table, string partitionKey)
         return fact.IsDeclared ? UniqueMarker.Of(fact).Count() : 0;
     }
 
-    /// <summary>Reads the rows not known yet (or whose ETag is unknown after a write).</summary>
+    /// <summary>Reads the rows not known yet (or whose ETag is unknown after a write); rollup rows the process cache holds are taken from it.</summary>
     public Task LoadAsync(IEnumerable<string> rowKeys, CancellationToken cancellationToken) =>
-        ReadAsync(rowKeys.Distinct(StringComparer.Ordinal).Where(k => IsMarker(k) ? !markers.ContainsKey(k) : !rows.TryGetValue(k, out var r) || (r.Exists && r.ETag is null)).ToList(), cancellationToken);
+        ReadAsync(rowKeys.Distinct(StringComparer.Ordinal).Where(k => IsMarker(k) ? !markers.ContainsKey(k) : !Known(k)).ToList(), cancellationToken);
+
+    private bool Known(string rowKey)
+    {
+        if (rows.TryGetValue(rowKey, out var r) && (!r.Exists || r.ETag is not null))
+        {
+            return true;
+        }
+
+        if (cache is not null && cache.TryGet(partitionKey, rowKey, out var cached))
+        {
+            rows[rowKey] = cached;
+            return true;
+        }
+
+        return false;
+    }
 
     /// <summary>Reads the rows again (another writer changed them).</summary>
     public Task ReloadAsync(IEnumerable<string> rowKeys, CancellationToken cancellationToken) =>
@@ -64,6 +80,7 @@ internal sealed class RollupRows(TableClient table, string partitionKey)
             }
 
             rows[key] = entity is null ? new Row(null, null, false, 0) : new Row(RollupCodec.FromEntity(entity), entity.ETag, true, RollupCodec.TextLength(entity));
+            cache?.Set(partitionKey, key, rows[key]);
         }
     }
 
@@ -130,13 +147,15 @@ internal sealed class RollupRows(TableClient table, string partitionKey)
             }
 
             rows[s.RowKey] = new Row(s.Bucket, written, true, RollupCodec.TextLength((TableEntity)s.Action.Entity));
+            cache?.Set(partitionKey, s.RowKey, rows[s.RowKey]);
         }
     }
 
     /// <summary>Characters of groups the row holds now (0 when absent or not read yet).</summary>
     public int Chars(string rowKey) => rows.TryGetValue(rowKey, out var r) ? r.Chars : 0;
 
-    private sealed record Row(RollupBucket? Bucket, ETag? ETag, bool Exists, int Chars);
+    /// <summary>A rollup row as last read or written. <see cref="Bucket"/> is never changed once here: staging adds to a clone.</summary>
+    public sealed record Row(RollupBucket? Bucket, ETag? ETag, bool Exists, int Chars);
 
     private static bool IsMarker(string rowKey) => rowKey.StartsWith(UniqueMarkerCodec.RowPrefix, StringComparison.Ordinal);
 
