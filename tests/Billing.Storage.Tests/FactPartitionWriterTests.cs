@@ -22,11 +22,11 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
     /// A one-shard store holding 1,000 new facts (ids <paramref name="idPrefix"/>-0..999, bytes from
     /// <paramref name="firstBytes"/> up): what a clean batch costs is the measure a resent batch is held to.
     /// </summary>
-    private async Task<(BillingTables Tables, FactStore Store, List<PendingFact> Stored, AppendResult Clean)> StoreCleanBatchAsync(string idPrefix, long firstBytes)
+    private async Task<(BillingTables Tables, FactStore Store, List<PendingFact> Stored, AppendResult Clean)> StoreCleanBatchAsync(string idPrefix, long firstBytes, int count = 1000)
     {
         var tables = await azurite.NewTablesAsync(shards: 1);
         var store = new FactStore(tables);
-        var stored = Enumerable.Range(0, 1000).Select(i => Carrier($"{idPrefix}-{i}", firstBytes + i)).ToList();
+        var stored = Enumerable.Range(0, count).Select(i => Carrier($"{idPrefix}-{i}", firstBytes + i)).ToList();
         var clean = await store.AppendAsync(stored, CancellationToken.None);
         return (tables, store, stored, clean);
     }
@@ -86,11 +86,7 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
     [Fact]
     public async Task AppendAsync_ChunksOfOnePartition_ReadEachRollupRowOnce()
     {
-        var reads = new PointReadCounter();
-        var options = new TableClientOptions();
-        options.AddPolicy(reads, HttpPipelinePosition.PerRetry);
-        var tables = await azurite.NewTablesAsync(shards: 1, options);
-        var store = new FactStore(tables);
+        var (tables, store, reads) = await CountedStoreAsync();
         var batch = Enumerable.Range(0, 1000).Select(i => Carrier($"r-{i}", 40 + i)).ToList(); // one day, ~25 transactions
         var rows = batch.SelectMany(p => RollupCodec.Rows(p.Fact.Time)).Select(r => r.RowKey).Distinct().Count();
 
@@ -108,11 +104,7 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
     [Fact]
     public async Task AppendAsync_NextBatchOfAPartition_ReadsNoRollupRow()
     {
-        var reads = new PointReadCounter();
-        var options = new TableClientOptions();
-        options.AddPolicy(reads, HttpPipelinePosition.PerRetry);
-        var tables = await azurite.NewTablesAsync(shards: 1, options);
-        var store = new FactStore(tables);
+        var (tables, store, reads) = await CountedStoreAsync();
         var first = Enumerable.Range(0, 300).Select(i => Carrier($"n-{i}", 40 + i)).ToList();
         await store.AppendAsync(first, CancellationToken.None);
         int afterFirst = reads.Count;
@@ -128,10 +120,7 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
     [Fact]
     public async Task AppendAsync_RowsChangedByAnotherWriterSinceCached_ReadAgainAndCountedExactly()
     {
-        var tables = await azurite.NewTablesAsync(shards: 1);
-        var store = new FactStore(tables);
-        var first = Enumerable.Range(0, 200).Select(i => Carrier($"o-{i}", 40 + i)).ToList();
-        await store.AppendAsync(first, CancellationToken.None);
+        var (tables, store, first, _) = await StoreCleanBatchAsync("o", 40, count: 200);
         var other = first.Select((p, i) => Carrier($"p-{i}", 3 + i, p.Fact.Time)).ToList();
         await new FactStore(tables).AppendAsync(other, CancellationToken.None); // another instance: the cached ETags are stale now
 
@@ -145,10 +134,7 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
     [Fact]
     public async Task AppendAsync_CachedRowDeletedSince_WritesTheBatchWithoutQuarantine()
     {
-        var tables = await azurite.NewTablesAsync(shards: 1);
-        var store = new FactStore(tables);
-        var first = Enumerable.Range(0, 100).Select(i => Carrier($"d-{i}", 40 + i)).ToList();
-        await store.AppendAsync(first, CancellationToken.None);
+        var (tables, store, first, _) = await StoreCleanBatchAsync("d", 40, count: 100);
         // What a rebuild does to a row no fact supports: deletes it (the cached ETag now names a row that is gone).
         string partition = new FactStore(tables).PartitionKey("carrier-tmo", "carrier-tmo", "d-0");
         await tables.Facts.DeleteEntityAsync(partition, RollupCodec.RowKey(UsageWindow.Month, Month), ETag.All);
@@ -158,6 +144,16 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
 
         Assert.Equal((100, 0), (result.Inserted, result.Unstorable.Count));
         await AssertMonthRollupEqualsAsync(tables, second); // the deleted row came back with the second batch's facts only
+    }
+
+    /// <summary>A one-shard store whose client counts its GET requests.</summary>
+    private async Task<(BillingTables Tables, FactStore Store, PointReadCounter Reads)> CountedStoreAsync()
+    {
+        var reads = new PointReadCounter();
+        var options = new TableClientOptions();
+        options.AddPolicy(reads, HttpPipelinePosition.PerRetry);
+        var tables = await azurite.NewTablesAsync(shards: 1, options);
+        return (tables, new FactStore(tables), reads);
     }
 
     /// <summary>The month rollup of carrier-tmo equals a recomputation from the facts that were stored.</summary>
