@@ -2,8 +2,9 @@
 namespace Billing.Reliability.Tests.Infrastructure;
 
 /// <summary>
-/// The platform (an <see cref="AppHost"/>) for a collection: on an in-memory Azurite of its own (or storage the subclass
-/// starts instead), with the shared localnet, under a table prefix of its own; stopped in reverse order.
+/// The platform (an <see cref="AppHost"/>) for a collection: on the test run's in-memory Azurite (<see cref="AzuriteFixture"/>:
+/// the one <c>./run test</c> starts, or one of its own when run alone) or on storage the subclass starts instead, with the
+/// shared localnet, under a table prefix of its own; stopped in reverse order.
 /// </summary>
 public abstract class AppHostFixture : IAsyncLifetime
 {

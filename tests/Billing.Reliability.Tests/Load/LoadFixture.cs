@@ -2,9 +2,9 @@
 namespace Billing.Reliability.Tests.Load;
 
 /// <summary>
-/// The platform with eight load carriers <c>carrier-load-1..8</c>, each with its own key, on an in-memory Azurite of
-/// its own. Not the persistent one of the fault tests: Azurite's file persistence writes its whole database again every
-/// 5 s while it changes (LokiJS autosave), which more than doubled the emulator's CPU under this load (197 s against
+/// The platform with eight load carriers <c>carrier-load-1..8</c>, each with its own key, on the test run's in-memory
+/// Azurite (<see cref="AppHostFixture"/>). Not the persistent one of the fault tests: Azurite's file persistence writes
+/// its whole database again every 5 s while it changes (LokiJS autosave), which more than doubled the emulator's CPU under this load (197 s against
 /// 92 s for the same 47,600 events) and made the drain a measure of the emulator's disk format. The load test checks
 /// exactness under concurrency; durability across an outage is <c>Faults/StorageAndCrashFaultTests</c>' job.
 /// </summary>
