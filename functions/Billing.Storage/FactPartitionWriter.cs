@@ -123,7 +123,7 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
             }
 
             bool moved = failure.Status is 412 or 404 // 404: a rollup row a rebuild deleted since it was read or cached
-                || (failure.Status == 409 && (IsRollupRow(remaining, failure) || await AnyAddedMeanwhileAsync(staged, cancellationToken).ConfigureAwait(false)));
+                || (failure.Status == 409 && (IsRollupRow(remaining.Count, failure) || await AnyAddedMeanwhileAsync(staged, cancellationToken).ConfigureAwait(false)));
             if (!moved || ++contention == MaxAttempts)
             {
                 break; // the service refused a row, or the rows keep changing: one event at a time
@@ -170,9 +170,7 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
             ? index / FactRowCodec.RowsPerFact
             : null;
 
-    /// <summary>True when the failing action of the transaction is one of its rollup rows (they follow the facts' rows).</summary>
-    private static bool IsRollupRow(List<PendingFact> chunk, RequestFailedException failure) => IsRollupRow(chunk.Count, failure);
-
+    /// <summary>True when the failing action of a transaction of <paramref name="facts"/> facts is one of its rollup rows (they follow the facts' rows).</summary>
     private static bool IsRollupRow(int facts, RequestFailedException failure) =>
         failure is TableTransactionFailedException { FailedTransactionActionIndex: int index } && index >= facts * FactRowCodec.RowsPerFact;
 

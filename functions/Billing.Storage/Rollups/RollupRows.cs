@@ -42,9 +42,10 @@ internal sealed class RollupRows(TableClient table, string partitionKey, RollupR
 
     /// <summary>Reads the rows not known yet (or whose ETag is unknown after a write); rollup rows the process cache holds are taken from it.</summary>
     public Task LoadAsync(IEnumerable<string> rowKeys, CancellationToken cancellationToken) =>
-        ReadAsync(rowKeys.Distinct(StringComparer.Ordinal).Where(k => IsMarker(k) ? !markers.ContainsKey(k) : !Known(k)).ToList(), cancellationToken);
+        ReadAsync(rowKeys.Distinct(StringComparer.Ordinal).Where(k => IsMarker(k) ? !markers.ContainsKey(k) : !KnownOrCached(k)).ToList(), cancellationToken);
 
-    private bool Known(string rowKey)
+    /// <summary>True when the row is known here with a usable ETag (or known absent), or the cache has it: then it is known here from now on.</summary>
+    private bool KnownOrCached(string rowKey)
     {
         if (rows.TryGetValue(rowKey, out var r) && (!r.Exists || r.ETag is not null))
         {
