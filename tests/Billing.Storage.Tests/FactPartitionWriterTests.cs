@@ -146,6 +146,55 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
         await AssertMonthRollupEqualsAsync(tables, second); // the deleted row came back with the second batch's facts only
     }
 
+    [Fact]
+    public async Task AppendAsync_RowCoarsenedToFewerTextChunks_KeepsNoStaleChunk()
+    {
+        var tables = await azurite.NewTablesAsync(shards: 1);
+        var store = new FactStore(tables);
+        var day = Month.AddDays(4);
+        string Hotspot(int i) => $"hs-{i:D4}-" + new string('x', 200); // long ids: a hundred of them pass one text chunk
+        var first = Enumerable.Range(0, 100).Select(i => Carrier($"g-{i}", 10 + i, day.AddMinutes(i), hotspot: Hotspot(i))).ToList();
+        await store.AppendAsync(first, CancellationToken.None);
+        string partition = store.PartitionKey("carrier-tmo", "carrier-tmo", "g-0");
+        string dayRow = RollupCodec.RowKey(UsageWindow.Day, day);
+        var before = (await tables.Facts.GetEntityAsync<TableEntity>(partition, dayRow)).Value;
+        Assert.True(RollupCodec.Chunks(before) > 1, "the test needs a day row of several text chunks");
+
+        // A hundred more hotspots pass the row's capacity: the day is summed per RAT, a text of one short chunk.
+        var second = Enumerable.Range(0, 100).Select(i => Carrier($"h-{i}", 20 + i, day.AddMinutes(i), hotspot: Hotspot(100 + i))).ToList();
+        await store.AppendAsync(second, CancellationToken.None);
+
+        var after = (await tables.Facts.GetEntityAsync<TableEntity>(partition, dayRow)).Value;
+        Assert.Equal((nameof(RollupDetail.Coarse), 1), (after.GetString("Detail"), RollupCodec.Chunks(after))); // a merge would have kept the old S1
+        var expected = RollupBucket.Empty(UsageWindow.Day, day);
+        foreach (var p in first.Concat(second))
+        {
+            expected.Add(p.Fact);
+        }
+
+        expected.Coarsen();
+        Assert.True(RollupCodec.FromEntity(after).SameSums(expected), "the day rollup differs from the stored facts");
+    }
+
+    [Fact]
+    public async Task AppendAsync_RowHoldingAPropertyTheCodecDoesNotWrite_IsReplacedNotMerged()
+    {
+        var (tables, store, first, _) = await StoreCleanBatchAsync("x", 40, count: 100);
+        string partition = store.PartitionKey("carrier-tmo", "carrier-tmo", "x-0");
+        string monthRow = RollupCodec.RowKey(UsageWindow.Month, Month);
+        var planted = (await tables.Facts.GetEntityAsync<TableEntity>(partition, monthRow)).Value;
+        planted["Planted"] = "by someone with write access to storage";
+        await tables.Facts.UpdateEntityAsync(planted, planted.ETag, TableUpdateMode.Replace);
+
+        var second = first.Select((p, i) => Carrier($"y-{i}", 5 + i, p.Fact.Time)).ToList();
+        var result = await store.AppendAsync(second, CancellationToken.None);
+
+        Assert.Equal(100, result.Inserted);
+        var after = (await tables.Facts.GetEntityAsync<TableEntity>(partition, monthRow)).Value;
+        Assert.False(after.ContainsKey("Planted"), "the row was merged: what the codec does not write survived");
+        await AssertMonthRollupEqualsAsync(tables, first.Concat(second));
+    }
+
     /// <summary>A one-shard store whose client counts its GET requests.</summary>
     private async Task<(BillingTables Tables, FactStore Store, PointReadCounter Reads)> CountedStoreAsync()
     {

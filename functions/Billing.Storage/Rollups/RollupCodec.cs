@@ -91,7 +91,7 @@ public static class RollupCodec
         int i = 0;
         foreach (var part in TextChunks.Split(text, FactStore.MaxRawChars))
         {
-            entity["S" + i.ToString(CultureInfo.InvariantCulture)] = part;
+            entity[ChunkName(i)] = part;
             i++;
         }
 
@@ -114,7 +114,7 @@ public static class RollupCodec
 
         var bucket = new RollupBucket(grain, start, detail);
         var text = new StringBuilder();
-        for (int i = 0; entity.GetString("S" + i.ToString(CultureInfo.InvariantCulture)) is { } part; i++)
+        for (int i = 0; entity.GetString(ChunkName(i)) is { } part; i++)
         {
             text.Append(part);
         }
@@ -158,13 +158,49 @@ public static class RollupCodec
     {
         ArgumentNullException.ThrowIfNull(entity);
         int length = 0;
-        for (int i = 0; entity.GetString("S" + i.ToString(CultureInfo.InvariantCulture)) is { } part; i++)
+        for (int i = 0; entity.GetString(ChunkName(i)) is { } part; i++)
         {
             length += part.Length;
         }
 
         return length;
     }
+
+    /// <summary>How many text chunks (<c>S0</c>, <c>S1</c>, …) the row holds.</summary>
+    public static int Chunks(TableEntity entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        int chunks = 0;
+        while (entity.ContainsKey(ChunkName(chunks)))
+        {
+            chunks++;
+        }
+
+        return chunks;
+    }
+
+    /// <summary>
+    /// The row's text chunks when every property it holds is one <see cref="ToEntity"/> writes, so that a later row with
+    /// at least as many chunks overwrites all of them; null for a row holding anything else (tampered, or a later version's).
+    /// </summary>
+    public static int? MergeableChunks(TableEntity entity)
+    {
+        int chunks = Chunks(entity);
+        foreach (var name in entity.Keys)
+        {
+            bool ours = name is "PartitionKey" or "RowKey" or "Timestamp" or "Start" or "Detail" or "Groups"
+                || name.StartsWith("odata.", StringComparison.Ordinal) || name.Contains("@odata.", StringComparison.Ordinal)
+                || (name.StartsWith('S') && int.TryParse(name.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out int i) && i < chunks && name == ChunkName(i));
+            if (!ours)
+            {
+                return null;
+            }
+        }
+
+        return chunks;
+    }
+
+    private static string ChunkName(int index) => "S" + index.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>High estimate of the characters a fact adds to a row: one group per meter it counts for.</summary>
     public static int GrowthChars(UsageFact fact)

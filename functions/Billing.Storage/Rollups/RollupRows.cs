@@ -6,7 +6,7 @@ namespace Billing.Storage.Rollups;
 /// <summary>
 /// The rollup rows of one fact partition while a writer appends to it (docs/design.md §6): each row as last read or
 /// written, with its ETag. <see cref="Stage"/> adds facts to copies and returns the row operations for the facts'
-/// transaction (Add when the row is absent, Replace guarded by the ETag otherwise); <see cref="Commit"/> keeps the
+/// transaction (Add when the row is absent, otherwise a Merge or Replace guarded by the ETag: <see cref="Update"/>); <see cref="Commit"/> keeps the
 /// copies once the transaction succeeded. A failed transaction changes nothing here, and a 412/409 on a row means
 /// another writer got there first: <see cref="ReloadAsync"/> and stage again.
 /// <para>UNIQUE_COUNT markers (docs/design.md §6.1) ride along: <see cref="Stage"/> also adds the marker rows of values
@@ -80,7 +80,9 @@ internal sealed class RollupRows(TableClient table, string partitionKey, RollupR
                 continue;
             }
 
-            rows[key] = entity is null ? new Row(null, null, false, 0) : new Row(RollupCodec.FromEntity(entity), entity.ETag, true, RollupCodec.TextLength(entity));
+            rows[key] = entity is null
+                ? new Row(null, null, false, 0)
+                : new Row(RollupCodec.FromEntity(entity), entity.ETag, true, RollupCodec.TextLength(entity)) { Chunks = RollupCodec.MergeableChunks(entity) };
             cache?.Set(partitionKey, key, rows[key]);
         }
     }
@@ -122,11 +124,23 @@ internal sealed class RollupRows(TableClient table, string partitionKey, RollupR
             var row = rows[kv.Key];
             var entity = RollupCodec.ToEntity(partitionKey, kv.Value);
             var action = row.Exists
-                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, row.ETag!.Value)
+                ? new TableTransactionAction(Update(row, entity), entity, row.ETag!.Value)
                 : new TableTransactionAction(TableTransactionActionType.Add, entity);
             return new Staged(kv.Key, kv.Value, action);
         }), .. added];
     }
+
+    /// <summary>
+    /// Merge when the new row sets every property the stored one has (the ETag guarantees the stored row is the one
+    /// known here), so the result is exactly what a Replace leaves; Replace when the row shrinks to fewer text chunks
+    /// (coarsened, overflowed) or holds properties this codec does not write. Why not always Replace: the service
+    /// charges both the same, but the local emulator deletes and re-inserts a replaced row at a cost that grows with
+    /// the table (0.49 ms against 0.28 ms for a merge at 100,000 rows), and every transaction updates three or four rows.
+    /// </summary>
+    private static TableTransactionActionType Update(Row stored, TableEntity written) =>
+        stored.Chunks is int chunks && RollupCodec.Chunks(written) >= chunks
+            ? TableTransactionActionType.UpdateMerge
+            : TableTransactionActionType.UpdateReplace;
 
     /// <summary>
     /// Keeps the staged buckets after their transaction succeeded, each with the ETag its sub-response carries
@@ -147,7 +161,8 @@ internal sealed class RollupRows(TableClient table, string partitionKey, RollupR
                 continue;
             }
 
-            rows[s.RowKey] = new Row(s.Bucket, written, true, RollupCodec.TextLength((TableEntity)s.Action.Entity));
+            var entity = (TableEntity)s.Action.Entity;
+            rows[s.RowKey] = new Row(s.Bucket, written, true, RollupCodec.TextLength(entity)) { Chunks = RollupCodec.Chunks(entity) };
             cache?.Set(partitionKey, s.RowKey, rows[s.RowKey]);
         }
     }
@@ -156,7 +171,11 @@ internal sealed class RollupRows(TableClient table, string partitionKey, RollupR
     public int Chars(string rowKey) => rows.TryGetValue(rowKey, out var r) ? r.Chars : 0;
 
     /// <summary>A rollup row as last read or written. <see cref="Bucket"/> is never changed once here: staging adds to a clone.</summary>
-    public sealed record Row(RollupBucket? Bucket, ETag? ETag, bool Exists, int Chars);
+    public sealed record Row(RollupBucket? Bucket, ETag? ETag, bool Exists, int Chars)
+    {
+        /// <summary>Text chunks of the stored row when it holds nothing else than what the codec writes; null otherwise (it is replaced, not merged).</summary>
+        public int? Chunks { get; init; }
+    }
 
     private static bool IsMarker(string rowKey) => rowKey.StartsWith(UniqueMarkerCodec.RowPrefix, StringComparison.Ordinal);
 
