@@ -133,6 +133,29 @@ public class HostProtocolTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task MeterCarrierOffload_LargeBatchWithBadEventsThroughout_QuarantinesEachWithItsOwnSequenceNumber()
+    {
+        // Every tenth event invalid across a batch of the size partners send: each quarantine record is the event's own.
+        string hotspot = PlatformFixture.NewHotspot();
+        var events = Enumerable.Range(0, 600)
+            .Select(i => (JsonNode)SampleEvents.Carrier($"lb-{hotspot}-{i}", hotspot, i % 10 == 7 ? -1 : 10 + i, 0))
+            .ToList();
+        var payload = EventHubPayload(events, doubleEncoded: true, DateTimeOffset.UtcNow);
+
+        var result = await InvokeAsync("MeterCarrierOffload", payload);
+
+        Assert.Equal((540, 60), (result["ReturnValue"]!["Inserted"]!.GetValue<int>(), result["ReturnValue"]!["Quarantined"]!.GetValue<int>()));
+        var quarantine = new QuarantineStore(new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix }));
+        var rows = (await quarantine.ListAsync(null, CancellationToken.None)).Where(r => r.EventId?.StartsWith($"lb-{hotspot}-", StringComparison.Ordinal) == true).ToList();
+        Assert.Equal(60, rows.Count);
+        Assert.All(rows, r => Assert.Equal($"lb-{hotspot}-{r.SequenceNumber}", r.EventId));
+        Assert.All(rows, r => Assert.Equal(events[(int)r.SequenceNumber!.Value]!.ToJsonString(), r.Raw));
+        var usage = await platform.GetUsageAsync(PlatformFixture.CarrierKey, "groupBy=hotspot&window=month");
+        long expected = Enumerable.Range(0, 600).Where(i => i % 10 != 7).Sum(i => 10L + i);
+        Assert.Equal(expected, usage["rows"]!.AsArray().Where(r => r!["group"]!["hotspot"]!.GetValue<string>() == hotspot).Sum(r => r!["quantity"]!.GetValue<long>()));
+    }
+
+    [Fact]
     public async Task MeterCarrierOffload_40EventsPaddedTo63KiBWithAngleBrackets_AreAllMetered()
     {
         // '<' is six bytes after the host's first JSON encoding and seven after the second: this invocation is ~17 MiB,
