@@ -106,6 +106,12 @@ param alwaysReadyHttpInstances int = 0
 @description('NCRONTAB (6 fields, UTC) of the ClosePeriods timer: closes finished billing periods.')
 param closeSchedule string = '0 30 0 * * *'
 
+@description('How long after a month ends the ClosePeriods timer waits before closing it (Billing__Invoicing__CloseGrace, a .NET TimeSpan d.hh:mm:ss, 0 to 20 days): late usage inside the grace lands in the month it belongs to.')
+param closeGrace string = '1.00:00:00'
+
+@description('Months that ended longer ago than this close only with ?force=true (Billing__Invoicing__MaxCloseAge, d.hh:mm:ss, 31 days to 10 years).')
+param maxCloseAge string = '92.00:00:00'
+
 @description('NCRONTAB (6 fields, UTC) of the BurnExecutor timer: signs and submits pending token burns.')
 param burnSchedule string = '0 */1 * * * *'
 
@@ -322,6 +328,8 @@ module functionApp 'modules/functionapp.bicep' = {
     appInsightsName: names.appInsights
     tablePrefix: tablePrefix
     closeSchedule: closeSchedule
+    closeGrace: closeGrace
+    maxCloseAge: maxCloseAge
     burnSchedule: burnSchedule
     anchorSchedule: anchorSchedule
     pythPriceAccount: pythPriceAccount

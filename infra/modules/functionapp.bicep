@@ -66,6 +66,12 @@ param tablePrefix string
 @description('NCRONTAB schedule of the ClosePeriods timer (Billing__Invoicing__CloseSchedule).')
 param closeSchedule string
 
+@description('Wait after a month ends before the timer closes it (Billing__Invoicing__CloseGrace, d.hh:mm:ss).')
+param closeGrace string
+
+@description('Age past which a month closes only with ?force=true (Billing__Invoicing__MaxCloseAge, d.hh:mm:ss).')
+param maxCloseAge string
+
 @description('NCRONTAB schedule of the BurnExecutor timer (Billing__Burns__Schedule).')
 param burnSchedule string
 
@@ -147,6 +153,8 @@ var baseAppSettings = {
   Billing__Storage__TablePrefix: tablePrefix
   Billing__Partners__Seed: 'false'
   Billing__Invoicing__CloseSchedule: closeSchedule
+  Billing__Invoicing__CloseGrace: closeGrace
+  Billing__Invoicing__MaxCloseAge: maxCloseAge
   Billing__Burns__Schedule: burnSchedule
   Billing__Ledger__AnchorSchedule: anchorSchedule
   Billing__Stripe__WebhookSecret: keyVaultReference.stripeWebhookSecret

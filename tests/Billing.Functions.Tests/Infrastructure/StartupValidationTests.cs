@@ -87,6 +87,25 @@ public class StartupValidationTests
         Assert.Contains(expected, ex.Message);
     }
 
+    [Theory]
+    [InlineData("closeGrace", "Billing:Invoicing:CloseGrace")]
+    [InlineData("maxCloseAge", "Billing:Invoicing:MaxCloseAge")]
+    public void ValidateSettings_InfraDefault_PassesAndBindsAsWritten(string parameter, string key)
+    {
+        // The Bicep default is what an Azure deployment runs with: it must start the app and mean what it says.
+        string bicep = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "infra", "main.bicep"));
+        var match = System.Text.RegularExpressions.Regex.Match(bicep, $@"^param {parameter} string = '([^']*)'$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(match.Success, $"infra/main.bicep declares no string parameter {parameter} with a default");
+        var settings = Valid();
+        settings[key] = match.Groups[1].Value;
+
+        Build(settings);
+
+        var bound = new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetValue<TimeSpan>(key);
+        Assert.Equal(TimeSpan.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), bound);
+        Assert.True(bound >= TimeSpan.FromHours(1), $"{parameter} = {bound}: a d.hh:mm:ss value read as something else");
+    }
+
     [Fact]
     public void ValidateSettings_TwoPartnersShareAKey_Fails()
     {
