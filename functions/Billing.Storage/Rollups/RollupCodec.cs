@@ -107,20 +107,26 @@ public static class RollupCodec
     {
         ArgumentNullException.ThrowIfNull(entity);
         var (grain, start) = ParseRowKey(entity.RowKey);
-        if (!Enum.TryParse<RollupDetail>(entity.GetString("Detail"), out var detail) || !Enum.IsDefined(detail))
+        if (!Enum.TryParse<RollupDetail>(Text(entity, "Detail"), out var detail) || !Enum.IsDefined(detail))
         {
             detail = RollupDetail.Overflow;
         }
 
         var bucket = new RollupBucket(grain, start, detail);
         var text = new StringBuilder();
-        for (int i = 0; entity.GetString(ChunkName(i)) is { } part; i++)
+        int i = 0;
+        for (; Text(entity, ChunkName(i)) is { } part; i++)
         {
             text.Append(part);
         }
 
         try
         {
+            if (entity.ContainsKey(ChunkName(i)))
+            {
+                throw new InvalidDataException($"rollup text chunk {ChunkName(i)} is not text"); // planted: the sums cannot be read
+            }
+
             foreach (var (key, quantity) in Decode(text.ToString()))
             {
                 bucket.Add(key, quantity);
@@ -158,7 +164,7 @@ public static class RollupCodec
     {
         ArgumentNullException.ThrowIfNull(entity);
         int length = 0;
-        for (int i = 0; entity.GetString(ChunkName(i)) is { } part; i++)
+        for (int i = 0; Text(entity, ChunkName(i)) is { } part; i++)
         {
             length += part.Length;
         }
@@ -166,41 +172,20 @@ public static class RollupCodec
         return length;
     }
 
-    /// <summary>How many text chunks (<c>S0</c>, <c>S1</c>, …) the row holds.</summary>
-    public static int Chunks(TableEntity entity)
+    /// <summary>
+    /// The names of the properties a row holds besides its keys and what the service adds (timestamp, ETag): a later
+    /// write that sets all of them may merge instead of replace (<see cref="RollupRows"/>).
+    /// </summary>
+    public static IReadOnlySet<string> StoredProperties(TableEntity entity)
     {
         ArgumentNullException.ThrowIfNull(entity);
-        int chunks = 0;
-        while (entity.ContainsKey(ChunkName(chunks)))
-        {
-            chunks++;
-        }
-
-        return chunks;
-    }
-
-    /// <summary>
-    /// The row's text chunks when every property it holds is one <see cref="ToEntity"/> writes, so that a later row with
-    /// at least as many chunks overwrites all of them; null for a row holding anything else (tampered, or a later version's).
-    /// </summary>
-    public static int? MergeableChunks(TableEntity entity)
-    {
-        int chunks = Chunks(entity);
-        foreach (var name in entity.Keys)
-        {
-            bool ours = name is "PartitionKey" or "RowKey" or "Timestamp" or "Start" or "Detail" or "Groups"
-                || name.StartsWith("odata.", StringComparison.Ordinal) || name.Contains("@odata.", StringComparison.Ordinal)
-                || (name.StartsWith('S') && int.TryParse(name.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out int i) && i < chunks && name == ChunkName(i));
-            if (!ours)
-            {
-                return null;
-            }
-        }
-
-        return chunks;
+        return entity.Keys.Where(k => k is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")).ToHashSet(StringComparer.Ordinal);
     }
 
     private static string ChunkName(int index) => "S" + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A string property, or null when absent or of another type (a planted value must not throw: the row is then unreadable, not fatal).</summary>
+    private static string? Text(TableEntity entity, string name) => entity.TryGetValue(name, out var value) ? value as string : null;
 
     /// <summary>High estimate of the characters a fact adds to a row: one group per meter it counts for.</summary>
     public static int GrowthChars(UsageFact fact)

@@ -64,19 +64,32 @@ public static class UniqueMarkerCodec
     public static UniqueMarker? FromEntity(TableEntity entity)
     {
         ArgumentNullException.ThrowIfNull(entity);
-        if (entity.GetString("Meter") is not { } meter || entity.GetDateTimeOffset("Month") is not { } month
-            || entity.GetString("Source") is not { } source || entity.GetString("Value") is not { } value)
+        // A planted value of another type makes the row foreign (null), never an exception that stops the reader.
+        static string? Text(TableEntity e, string name) => e.TryGetValue(name, out var v) ? v as string : null;
+        DateTimeOffset? month = entity.TryGetValue("Month", out var m) ? m switch
+        {
+            DateTimeOffset t => t,
+            DateTime t => new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)),
+            _ => null,
+        } : null;
+        if (Text(entity, "Meter") is not { } meter || month is null || Text(entity, "Source") is not { } source || Text(entity, "Value") is not { } value)
         {
             return null;
         }
 
         var values = new List<string>();
-        for (int i = 0; entity.GetString("D" + i.ToString(CultureInfo.InvariantCulture)) is { } v; i++)
+        int i = 0;
+        for (; Text(entity, "D" + i.ToString(CultureInfo.InvariantCulture)) is { } v; i++)
         {
             values.Add(v);
         }
 
-        var marker = new UniqueMarker(meter, month.ToUniversalTime(), source, values, value);
+        if (entity.ContainsKey("D" + i.ToString(CultureInfo.InvariantCulture)))
+        {
+            return null;
+        }
+
+        var marker = new UniqueMarker(meter, month.Value.ToUniversalTime(), source, values, value);
         return RowKey(marker) == entity.RowKey ? marker : null;
     }
 }
