@@ -66,18 +66,11 @@ public static class HostJson
             return [];
         }
 
-        // The usual shape (a string holding the array): parse it once and read the items out, without the copy Unwrap keeps.
-        if (value.Value.ValueKind == JsonValueKind.String && JsonText.TryGetString(value.Value, out string? text) && text is { Length: > 0 } && text[0] == '[')
+        // The usual shape (a string holding the array): unescape it straight to UTF-8 and parse that once, without a
+        // string of the whole batch (a megabyte or more, on the large object heap) and without the copy Unwrap keeps.
+        if (value.Value.ValueKind == JsonValueKind.String && ItemsOfEncodedArray(value.Value) is { } items)
         {
-            try
-            {
-                using var doc = JsonText.ParseStrict(text);
-                return Items(doc.RootElement);
-            }
-            catch (JsonException)
-            {
-                // not an array after all: read below as a plain string
-            }
+            return items;
         }
 
         var v = Unwrap(value.Value);
@@ -93,6 +86,33 @@ public static class HostJson
             JsonValueKind.Null or JsonValueKind.Undefined => [],
             _ => [v.GetRawText()],
         };
+    }
+
+    /// <summary>The items of a JSON string holding an array, or null when it holds something else (or cannot be unescaped).</summary>
+    private static List<string>? ItemsOfEncodedArray(JsonElement value)
+    {
+        ReadOnlySpan<byte> quoted = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value);
+        var reader = new Utf8JsonReader(quoted);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueSpan.Length == 0 || reader.ValueSpan[0] != (byte)'[')
+        {
+            return null; // empty, escaped first character or no array: the general path below decides
+        }
+
+        byte[] utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length); // unescaping never lengthens
+        try
+        {
+            int length = reader.CopyString(utf8);
+            using var doc = JsonText.ParseStrict(utf8.AsMemory(0, length));
+            return Items(doc.RootElement); // the items are strings of their own before the buffer goes back
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null; // not an array after all, or an escape that is no text: read as a plain string
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(utf8);
+        }
     }
 
     private static List<string> Items(JsonElement array)
