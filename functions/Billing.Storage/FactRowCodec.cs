@@ -85,14 +85,14 @@ internal static class FactRowCodec
     /// <summary>The raw event of an identity row, reassembled from <c>Raw</c>, <c>Raw1</c>, ….</summary>
     public static string? ReadRaw(TableEntity identity)
     {
-        string? first = identity.GetString("Raw");
+        string? first = EntityText.Of(identity, "Raw");
         if (first is null || !identity.ContainsKey("Raw1"))
         {
             return first;
         }
 
         var sb = new StringBuilder(first);
-        for (int i = 1; identity.GetString("Raw" + i.ToString(CultureInfo.InvariantCulture)) is { } part; i++)
+        for (int i = 1; EntityText.Of(identity, "Raw" + i.ToString(CultureInfo.InvariantCulture)) is { } part; i++)
         {
             sb.Append(part);
         }

@@ -279,7 +279,7 @@ public sealed class FactStore(BillingTables tables)
     /// </summary>
     internal static bool IsRedelivery(PendingFact pending, TableEntity? stored, ConcurrentBag<FactConflict> conflicts)
     {
-        string storedHash = stored?.GetString("Hash") ?? "";
+        string storedHash = stored is null ? "" : EntityText.Of(stored, "Hash") ?? ""; // a planted non-text hash: a conflict, not an exception
         if (storedHash == pending.Fact.ContentHash)
         {
             return true;

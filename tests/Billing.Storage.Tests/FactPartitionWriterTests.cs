@@ -213,6 +213,26 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
         Assert.Equal(nameof(RollupDetail.Overflow), after.GetString("Detail")); // readers count this month from the facts; rebuild repairs it
     }
 
+    [Fact]
+    public async Task AppendAsync_ResentEventWhoseStoredHashWasReplacedByANumber_IsAConflictAndTheRestIsWritten()
+    {
+        var (tables, store, first, _) = await StoreCleanBatchAsync("v", 40, count: 20);
+        var target = first[3];
+        string partition = store.PartitionKey("carrier-tmo", "carrier-tmo", target.Fact.Id);
+        var identity = (await tables.Facts.GetEntityAsync<TableEntity>(partition, FactStore.IdentityRowKey(target.Fact.Source, target.Fact.Id))).Value;
+        identity["Hash"] = 7L; // planted by someone with write access to storage
+        await tables.Facts.UpdateEntityAsync(identity, identity.ETag, TableUpdateMode.Replace);
+
+        var batch = Enumerable.Range(0, 30).Select(i => Carrier($"w-{i}", 3 + i, target.Fact.Time)).Append(target).ToList();
+        var result = await store.AppendAsync(batch, CancellationToken.None); // before: GetString threw, on every redelivery
+
+        Assert.Equal(30, result.Inserted);
+        var conflict = Assert.Single(result.Conflicts); // the stored version cannot be shown to be this one: not counted again
+        Assert.Same(target, conflict.Incoming);
+        Assert.Equal(target.RawEvent, conflict.ExistingRawEvent);
+        await AssertMonthRollupEqualsAsync(tables, first.Concat(batch.Take(30)));
+    }
+
     /// <summary>How many text chunks (S0, S1, …) a rollup row holds.</summary>
     private static int TextChunks(TableEntity row) => row.Keys.Count(k => System.Text.RegularExpressions.Regex.IsMatch(k, "^S[0-9]+$"));
 

@@ -107,7 +107,7 @@ public static class RollupCodec
     {
         ArgumentNullException.ThrowIfNull(entity);
         var (grain, start) = ParseRowKey(entity.RowKey);
-        if (!Enum.TryParse<RollupDetail>(Text(entity, "Detail"), out var detail) || !Enum.IsDefined(detail))
+        if (!Enum.TryParse<RollupDetail>(EntityText.Of(entity, "Detail"), out var detail) || !Enum.IsDefined(detail))
         {
             detail = RollupDetail.Overflow;
         }
@@ -115,7 +115,7 @@ public static class RollupCodec
         var bucket = new RollupBucket(grain, start, detail);
         var text = new StringBuilder();
         int i = 0;
-        for (; Text(entity, ChunkName(i)) is { } part; i++)
+        for (; EntityText.Of(entity, ChunkName(i)) is { } part; i++)
         {
             text.Append(part);
         }
@@ -164,7 +164,7 @@ public static class RollupCodec
     {
         ArgumentNullException.ThrowIfNull(entity);
         int length = 0;
-        for (int i = 0; Text(entity, ChunkName(i)) is { } part; i++)
+        for (int i = 0; EntityText.Of(entity, ChunkName(i)) is { } part; i++)
         {
             length += part.Length;
         }
@@ -184,8 +184,6 @@ public static class RollupCodec
 
     private static string ChunkName(int index) => "S" + index.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A string property, or null when absent or of another type (a planted value must not throw: the row is then unreadable, not fatal).</summary>
-    private static string? Text(TableEntity entity, string name) => entity.TryGetValue(name, out var value) ? value as string : null;
 
     /// <summary>High estimate of the characters a fact adds to a row: one group per meter it counts for.</summary>
     public static int GrowthChars(UsageFact fact)

@@ -65,21 +65,20 @@ public static class UniqueMarkerCodec
     {
         ArgumentNullException.ThrowIfNull(entity);
         // A planted value of another type makes the row foreign (null), never an exception that stops the reader.
-        static string? Text(TableEntity e, string name) => e.TryGetValue(name, out var v) ? v as string : null;
         DateTimeOffset? month = entity.TryGetValue("Month", out var m) ? m switch
         {
             DateTimeOffset t => t,
             DateTime t => new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)),
             _ => null,
         } : null;
-        if (Text(entity, "Meter") is not { } meter || month is null || Text(entity, "Source") is not { } source || Text(entity, "Value") is not { } value)
+        if (EntityText.Of(entity, "Meter") is not { } meter || month is null || EntityText.Of(entity, "Source") is not { } source || EntityText.Of(entity, "Value") is not { } value)
         {
             return null;
         }
 
         var values = new List<string>();
         int i = 0;
-        for (; Text(entity, "D" + i.ToString(CultureInfo.InvariantCulture)) is { } v; i++)
+        for (; EntityText.Of(entity, "D" + i.ToString(CultureInfo.InvariantCulture)) is { } v; i++)
         {
             values.Add(v);
         }
