@@ -179,18 +179,9 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
     [Fact]
     public async Task AppendAsync_RowHoldingAPropertyTheCodecDoesNotWrite_IsReplacedNotMerged()
     {
-        var (tables, store, first, _) = await StoreCleanBatchAsync("x", 40, count: 100);
-        string partition = store.PartitionKey("carrier-tmo", "carrier-tmo", "x-0");
-        string monthRow = RollupCodec.RowKey(UsageWindow.Month, Month);
-        var planted = (await tables.Facts.GetEntityAsync<TableEntity>(partition, monthRow)).Value;
-        planted["Planted"] = "by someone with write access to storage";
-        await tables.Facts.UpdateEntityAsync(planted, planted.ETag, TableUpdateMode.Replace);
-
-        var second = first.Select((p, i) => Carrier($"y-{i}", 5 + i, p.Fact.Time)).ToList();
-        var result = await store.AppendAsync(second, CancellationToken.None);
+        var (tables, first, second, result, after) = await AppendAfterPlantingInTheMonthRowAsync("x", "Planted", "by someone with write access to storage");
 
         Assert.Equal(100, result.Inserted);
-        var after = (await tables.Facts.GetEntityAsync<TableEntity>(partition, monthRow)).Value;
         Assert.False(after.ContainsKey("Planted"), "the row was merged: what the codec does not write survived");
         await AssertMonthRollupEqualsAsync(tables, first.Concat(second));
     }
@@ -198,18 +189,9 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
     [Fact]
     public async Task AppendAsync_RollupRowWithAPlantedValueThatIsNotText_IsReplacedAndMeteringGoesOn()
     {
-        var (tables, store, first, _) = await StoreCleanBatchAsync("t", 40, count: 100);
-        string partition = store.PartitionKey("carrier-tmo", "carrier-tmo", "t-0");
-        string monthRow = RollupCodec.RowKey(UsageWindow.Month, Month);
-        var planted = (await tables.Facts.GetEntityAsync<TableEntity>(partition, monthRow)).Value;
-        planted["Detail"] = 7L;
-        await tables.Facts.UpdateEntityAsync(planted, planted.ETag, TableUpdateMode.Replace);
-
-        var second = first.Select((p, i) => Carrier($"u-{i}", 5 + i, p.Fact.Time)).ToList();
-        var result = await store.AppendAsync(second, CancellationToken.None); // before: GetString threw, on every redelivery
+        var (_, _, _, result, after) = await AppendAfterPlantingInTheMonthRowAsync("t", "Detail", 7L); // before: GetString threw, on every redelivery
 
         Assert.Equal((100, 0), (result.Inserted, result.Unstorable.Count));
-        var after = (await tables.Facts.GetEntityAsync<TableEntity>(partition, monthRow)).Value;
         Assert.Equal(nameof(RollupDetail.Overflow), after.GetString("Detail")); // readers count this month from the facts; rebuild repairs it
     }
 
@@ -231,6 +213,25 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
         Assert.Same(target, conflict.Incoming);
         Assert.Equal(target.RawEvent, conflict.ExistingRawEvent);
         await AssertMonthRollupEqualsAsync(tables, first.Concat(batch.Take(30)));
+    }
+
+    /// <summary>
+    /// Stores 100 facts, sets <paramref name="property"/> of their month rollup row behind the writer's back (as someone
+    /// with write access to storage could), appends 100 more in the same hours and returns the month row after that.
+    /// </summary>
+    private async Task<(BillingTables Tables, List<PendingFact> First, List<PendingFact> Second, AppendResult Result, TableEntity MonthRowAfter)> AppendAfterPlantingInTheMonthRowAsync(
+        string idPrefix, string property, object value)
+    {
+        var (tables, store, first, _) = await StoreCleanBatchAsync(idPrefix, 40, count: 100);
+        string partition = store.PartitionKey("carrier-tmo", "carrier-tmo", first[0].Fact.Id);
+        string monthRow = RollupCodec.RowKey(UsageWindow.Month, Month);
+        var planted = (await tables.Facts.GetEntityAsync<TableEntity>(partition, monthRow)).Value;
+        planted[property] = value;
+        await tables.Facts.UpdateEntityAsync(planted, planted.ETag, TableUpdateMode.Replace);
+
+        var second = first.Select((p, i) => Carrier($"{idPrefix}2-{i}", 5 + i, p.Fact.Time)).ToList();
+        var result = await store.AppendAsync(second, CancellationToken.None);
+        return (tables, first, second, result, (await tables.Facts.GetEntityAsync<TableEntity>(partition, monthRow)).Value);
     }
 
     /// <summary>How many text chunks (S0, S1, …) a rollup row holds.</summary>
