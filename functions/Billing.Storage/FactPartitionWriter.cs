@@ -87,19 +87,32 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
     /// is stored already (a redelivery or a resend) and is classified and dropped, and the rest goes again together;
     /// otherwise a rollup row moved under another writer and is read again. Partners resend a few events in most batches,
     /// so writing the rest of a chunk event by event on the first duplicate made metering several times slower.
+    /// A row the service refuses (400) is named the same way: that event is written alone, and quarantined as unstorable
+    /// if refused again, while the rest goes together, so each such event costs two transactions, not its whole chunk.
     /// Only when the storage does not say which row failed does the chunk go one event at a time.
     /// </summary>
     private async Task<(int Inserted, int Duplicates, int Transactions)> WriteChunkAsync(PendingFact[] chunk, CancellationToken cancellationToken)
     {
         var remaining = chunk.ToList();
-        int transactions = 0, duplicates = 0, contention = 0, found = 0;
+        int transactions = 0, duplicates = 0, contention = 0, found = 0, insertedAlone = 0;
         while (remaining.Count > 0)
         {
             var (failure, staged) = await TrySubmitAsync([.. remaining], cancellationToken).ConfigureAwait(false);
             transactions++;
             if (failure is null)
             {
-                return (remaining.Count, duplicates, transactions);
+                return (insertedAlone + remaining.Count, duplicates, transactions);
+            }
+
+            if (StorageFailure.IsDeterministic(failure) && remaining.Count > 1 && FactAt(remaining, failure) is int refused)
+            {
+                // Nothing of the failed transaction was written; the refused event goes alone, the rest again together.
+                var (outcome, tries) = await WriteOneAsync(remaining[refused], cancellationToken).ConfigureAwait(false);
+                transactions += tries;
+                insertedAlone += outcome == Outcome.Inserted ? 1 : 0;
+                duplicates += outcome == Outcome.Duplicate ? 1 : 0;
+                remaining.RemoveAt(refused);
+                continue;
             }
 
             if (failure.Status == 409 && FactAt(remaining, failure) is int k)
@@ -132,7 +145,7 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
             await rollups.ReloadAsync(staged.Select(s => s.RowKey), cancellationToken).ConfigureAwait(false);
         }
 
-        int inserted = 0;
+        int inserted = insertedAlone;
         foreach (var pending in remaining)
         {
             var (result, tries) = await WriteOneAsync(pending, cancellationToken).ConfigureAwait(false);
