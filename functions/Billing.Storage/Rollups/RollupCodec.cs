@@ -184,7 +184,6 @@ public static class RollupCodec
 
     private static string ChunkName(int index) => "S" + index.ToString(CultureInfo.InvariantCulture);
 
-
     /// <summary>High estimate of the characters a fact adds to a row: one group per meter it counts for.</summary>
     public static int GrowthChars(UsageFact fact)
     {

@@ -83,7 +83,7 @@ internal sealed class RollupRows(TableClient table, string partitionKey, RollupR
 
             rows[key] = entity is null
                 ? new Row(null, null, false, 0)
-                : new Row(RollupCodec.FromEntity(entity), entity.ETag, true, RollupCodec.TextLength(entity)) { Properties = RollupCodec.StoredProperties(entity) };
+                : Row.Stored(RollupCodec.FromEntity(entity), entity.ETag, entity);
             cache?.Set(partitionKey, key, rows[key]);
         }
     }
@@ -162,9 +162,8 @@ internal sealed class RollupRows(TableClient table, string partitionKey, RollupR
                 continue;
             }
 
-            var entity = (TableEntity)s.Action.Entity;
             // After an Add or a Replace the row is the entity; after a Merge too, since the stored names were a subset of its.
-            rows[s.RowKey] = new Row(s.Bucket, written, true, RollupCodec.TextLength(entity)) { Properties = RollupCodec.StoredProperties(entity) };
+            rows[s.RowKey] = Row.Stored(s.Bucket, written, (TableEntity)s.Action.Entity);
             cache?.Set(partitionKey, s.RowKey, rows[s.RowKey]);
         }
     }
@@ -177,6 +176,10 @@ internal sealed class RollupRows(TableClient table, string partitionKey, RollupR
     {
         /// <summary>The stored row's property names (<see cref="RollupCodec.StoredProperties"/>); null when not known (the row is then replaced, not merged).</summary>
         public IReadOnlySet<string>? Properties { get; init; }
+
+        /// <summary>The row as <paramref name="entity"/> stores it, under <paramref name="etag"/>: its length and property names come from the entity.</summary>
+        public static Row Stored(RollupBucket bucket, ETag? etag, TableEntity entity) =>
+            new(bucket, etag, true, RollupCodec.TextLength(entity)) { Properties = RollupCodec.StoredProperties(entity) };
     }
 
     private static bool IsMarker(string rowKey) => rowKey.StartsWith(UniqueMarkerCodec.RowPrefix, StringComparison.Ordinal);
