@@ -41,7 +41,7 @@ public static class RollupRoutes
                     return new Problem(409, "Unreadable facts", ex.Message).ToResult();
                 }
             })
-            .WithName(name).WithTags(adapter).Produces<TResponse>().ProducesProblems(StatusCodes.Status409Conflict).RequireRoles(Forbidden, PartnerRole.Finance);
+            .WithName(name).WithTags(adapter).Produces<TResponse>().RequireRoles(Forbidden, PartnerRole.Finance);
 
     private static Problem? TryParse(HttpContext http, out string payer, out BillingPeriod month)
     {

@@ -18,6 +18,7 @@ public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider ti
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/usage", (HttpContext http, QueryUsageFunction f, CancellationToken ct) => f.InvokeAsync(http, ct))
+            .Produces<UsageQueryResponse>()
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status500InternalServerError)
             .RequireRoles("every partner may query usage", Enum.GetValues<PartnerRole>()); // who reads whose usage is decided below
 
