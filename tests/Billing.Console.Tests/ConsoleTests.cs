@@ -56,7 +56,7 @@ public class ConsoleTests(ConsoleFixture fixture)
         Assert.Equal(apiTotal, await ChartSumAsync(page));
         Assert.Equal("carrier-tmo", await page.InputValueAsync("#f-payer"));
         Assert.NotNull(await page.GetAttributeAsync("#f-payer", "readonly"));
-        Assert.Equal(["Usage", "Invoices", "Ledger"], await page.Locator("#nav a").AllTextContentsAsync());
+        Assert.Equal(["Usage", "Invoices", "Ledger", "Quarantine"], await page.Locator("#nav a").AllTextContentsAsync());
         await ConsolePage.ScreenshotAsync(page, "usage-carrier");
 
         var (status, body, _) = await fixture.GetAsync("api/v1/usage?" + UsageQuery("carrier-other"), PlatformFixture.CarrierKey);
@@ -214,6 +214,60 @@ public class ConsoleTests(ConsoleFixture fixture)
         await page.Locator("#signin").WaitForAsync();
         Assert.True(await page.IsHiddenAsync("#nav"));
         Assert.Equal(0, await page.Locator("#page section").CountAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Quarantine_ConflictWithMarkupInItsPayload_ListedForFinanceAndItsCarrierShownAsTextHiddenFromOthers()
+    {
+        string id = $"console-conflict-{Guid.NewGuid():N}";
+        string hotspot = PlatformFixture.NewHotspot();
+        var time = fixture.Now.AddMinutes(-40);
+        using (var first = await fixture.Platform.PostUsageAsync(PlatformFixture.CarrierKey, new JsonArray(SampleEvents.Carrier(id, hotspot, 1_000, 1_000, time))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        await fixture.Platform.DrainAsync();
+        var second = SampleEvents.Carrier(id, hotspot, 2_000, 1_000, time);
+        second["note"] = "<b id='injected'>bold</b>";
+        // Sent with the markup unescaped in the JSON text, as a careless (or hostile) partner's serializer may.
+        string body = "[" + second.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "]";
+        Assert.Contains("<b id='injected'>bold</b>", body, StringComparison.Ordinal);
+        using (var again = await fixture.Platform.Client.SendAsync(fixture.Platform.Request(HttpMethod.Post, "api/v1/usage", PlatformFixture.CarrierKey,
+            new StringContent(body, System.Text.Encoding.UTF8, "application/cloudevents-batch+json"))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        }
+
+        await fixture.Platform.DrainAsync();
+        var page = await fixture.NewPageAsync();
+        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
+
+        await ConsolePage.OpenAsync(page, "#/quarantine?kind=conflict&source=carrier-tmo", "quarantine");
+        var row = page.Locator($"#quarantine-list tr[data-event='{id}']");
+        Assert.Equal("conflict", (await row.Locator(".badge").TextContentAsync())!.Trim());
+        await ConsolePage.ScreenshotAsync(page, "quarantine");
+        await row.Locator("a").ClickAsync();
+        await page.WaitForSelectorAsync("section[data-page='quarantine'][data-ready='true'] #quarantine-raw");
+
+        Assert.Contains("<b id='injected'>bold</b>", await page.TextContentAsync("#quarantine-raw"), StringComparison.Ordinal);
+        Assert.Contains("1000", await page.TextContentAsync("#quarantine-existing"), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#injected").CountAsync()); // shown as text, never parsed as HTML
+        Assert.NotEmpty(await page.Locator("#quarantine-reasons li").AllTextContentsAsync());
+        await page.Context.CloseAsync();
+
+        page = await fixture.NewPageAsync();
+        await ConsolePage.SignInAsync(page, PlatformFixture.CarrierKey);
+        await ConsolePage.OpenAsync(page, "#/quarantine?kind=conflict", "quarantine");
+        Assert.Equal(1, await page.Locator($"#quarantine-list tr[data-event='{id}']").CountAsync());
+        Assert.Equal(0, await page.Locator("#q-source").CountAsync()); // a carrier reads only its own
+        await page.Context.CloseAsync();
+
+        page = await fixture.NewPageAsync();
+        await ConsolePage.SignInAsync(page, PlatformFixture.OtherCarrierKey);
+        await ConsolePage.OpenAsync(page, "#/quarantine?kind=conflict", "quarantine");
+        Assert.Equal(0, await page.Locator($"tr[data-event='{id}']").CountAsync());
         await page.Context.CloseAsync();
     }
 }

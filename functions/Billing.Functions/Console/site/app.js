@@ -6,6 +6,7 @@ import invoices from './pages/invoices.js';
 import payments from './pages/payments.js';
 import ledger from './pages/ledger.js';
 import partners from './pages/partners.js';
+import quarantine from './pages/quarantine.js';
 
 // Who may open what: the API enforces it anyway; the console only offers what the role can read.
 const PAGES = [
@@ -14,6 +15,7 @@ const PAGES = [
   { id: 'payments', title: 'Payments & burns', render: payments, roles: ['Finance'] },
   { id: 'ledger', title: 'Ledger', render: ledger, roles: ['Carrier', 'Tenant', 'Finance'] },
   { id: 'partners', title: 'Partners', render: partners, roles: ['Finance'] },
+  { id: 'quarantine', title: 'Quarantine', render: quarantine, roles: ['Carrier', 'Tenant', 'Provider', 'Finance'] },
 ];
 
 const $ = (id) => document.getElementById(id);
