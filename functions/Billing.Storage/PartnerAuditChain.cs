@@ -8,7 +8,8 @@ namespace Billing.Storage;
 /// <summary>
 /// The hash chain over one partner's audit trail (version 1). An entry's hash is the lower-case hex SHA-256 of its
 /// canonical encoding: a sequence of fields, each its UTF-8 bytes prefixed by their length (4-byte big-endian), so no
-/// two different entries encode alike. The fields, in order: <c>billing:partner-audit:v1</c>, previous hash, id,
+/// two different entries encode alike. The fields, in order: <c>billing:partner-audit:v1</c>, previous hash, sequence
+/// (decimal), id,
 /// partner id, actor, time (UTC ticks, decimal), action, number of changes (decimal), then per change in stored order:
 /// field, before, after — a value as <c>-</c> when unset, else <c>=</c> followed by the text, so null and "" differ.
 /// The first entry of a partner chains from <see cref="GenesisHash"/>; the partner row keeps the head (last hash, count).
@@ -32,6 +33,7 @@ public static class PartnerAuditChain
         {
             Field(buffer, VersionTag);
             Field(buffer, previousHash);
+            Field(buffer, entry.Sequence.ToString(CultureInfo.InvariantCulture));
             Field(buffer, entry.Id);
             Field(buffer, entry.PartnerId);
             Field(buffer, entry.Actor);
@@ -53,16 +55,21 @@ public static class PartnerAuditChain
         return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
     }
 
-    /// <summary>The entries chained one after the other from <paramref name="previousHash"/> (the partner's head, or genesis).</summary>
-    public static IReadOnlyList<PartnerAuditEntry> Link(IEnumerable<PartnerAuditEntry> entries, string? previousHash)
+    /// <summary>
+    /// The entries chained one after the other after the partner's head: <paramref name="previousHash"/> (null: genesis)
+    /// and <paramref name="previousCount"/> entries so far.
+    /// </summary>
+    public static IReadOnlyList<PartnerAuditEntry> Link(IEnumerable<PartnerAuditEntry> entries, string? previousHash, long? previousCount)
     {
         ArgumentNullException.ThrowIfNull(entries);
         string previous = previousHash ?? GenesisHash;
+        long sequence = previousCount ?? 0;
         var linked = new List<PartnerAuditEntry>();
         foreach (var entry in entries)
         {
-            string hash = Hash(entry, previous) ?? throw new ArgumentException($"audit entry {entry.Id} holds text without a UTF-8 encoding", nameof(entries));
-            linked.Add(entry with { PreviousHash = previous, Hash = hash });
+            var chained = entry with { Sequence = ++sequence, PreviousHash = previous };
+            string hash = Hash(chained, previous) ?? throw new ArgumentException($"audit entry {entry.Id} holds text without a UTF-8 encoding", nameof(entries));
+            linked.Add(chained with { Hash = hash });
             previous = hash;
         }
 

@@ -18,6 +18,12 @@ public sealed record PartnerAuditEntry(string Id, DateTimeOffset At, string Acto
     /// <summary>The actor of the Stripe customer id remembered after an invoice sync.</summary>
     public const string StripeActor = "(stripe)";
 
+    /// <summary>
+    /// The entry's place in the partner's chain (1, 2, …; 0: not chained); set by the store. Ids sort by time and a
+    /// random part, which is not the order of changes made in one tick or by instances whose clocks differ.
+    /// </summary>
+    public long Sequence { get; init; }
+
     /// <summary>The hash of the partner's entry before this one (<see cref="PartnerAuditChain.GenesisHash"/> for the first); set by the store.</summary>
     public string? PreviousHash { get; init; }
 

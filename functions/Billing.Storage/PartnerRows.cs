@@ -87,7 +87,7 @@ internal static class PartnerRows
             CreatedAt = created,
             SeedKeyHash = Text(e, "SeedKeyHash"),
             AuditHead = Text(e, "AuditHead"),
-            AuditCount = e.TryGetValue("AuditCount", out var count) ? count switch { long l => l, int i => i, _ => null } : null,
+            AuditCount = Number(e, "AuditCount"),
             ETag = e.ETag,
         };
     }
@@ -104,6 +104,7 @@ internal static class PartnerRows
                 ["PartnerId"] = entry.PartnerId,
                 ["Action"] = entry.Action,
                 ["Changes"] = new JsonArray([.. entry.Changes.Select(c => new JsonObject { ["field"] = c.Field, ["before"] = c.Before, ["after"] = c.After })]).ToJsonString(),
+                ["Sequence"] = entry.Sequence,
                 ["PreviousHash"] = entry.PreviousHash,
                 ["Hash"] = entry.Hash,
             };
@@ -122,6 +123,7 @@ internal static class PartnerRows
         Text(e, "Action") ?? "",
         Changes(Text(e, "Changes")))
     {
+        Sequence = Number(e, "Sequence") ?? 0,
         PreviousHash = Text(e, "PreviousHash"),
         Hash = Text(e, "Hash"),
     };
@@ -158,6 +160,9 @@ internal static class PartnerRows
     private static string? JsonText(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? text) ? text : null;
 
     private static string? Text(TableEntity e, string name) => EntityText.Of(e, name);
+
+    private static long? Number(TableEntity e, string name) =>
+        e.TryGetValue(name, out var value) ? value switch { long l => l, int i => i, _ => null } : null;
 
     private static DateTimeOffset? Instant(TableEntity e, string name) =>
         e.TryGetValue(name, out var value) ? value switch { DateTimeOffset d => d, DateTime d => new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)), _ => null } : null;

@@ -75,9 +75,9 @@ public sealed class PartnerStore(BillingTables tables, TimeProvider? time = null
                 return; // the row already holds the settings: nothing to write or record
             }
 
-            var audit = PartnerAuditChain.Link([new PartnerAuditEntry(PartnerAuditEntry.NewId(at, 0), at, PartnerAuditEntry.SettingsActor, p.Id, "seed", changes)], existing?.AuditHead);
+            var audit = PartnerAuditChain.Link([new PartnerAuditEntry(PartnerAuditEntry.NewId(at, 0), at, PartnerAuditEntry.SettingsActor, p.Id, "seed", changes)], existing?.AuditHead, existing?.AuditCount);
             entity["AuditHead"] = audit[^1].Hash;
-            entity["AuditCount"] = (existing?.AuditCount ?? 0) + 1;
+            entity["AuditCount"] = audit[^1].Sequence;
             if (newKey)
             {
                 if (existing is { } old && old.Keys.Count > 0 && old.Keys[0].Hash != hash)
@@ -166,7 +166,7 @@ public sealed class PartnerStore(BillingTables tables, TimeProvider? time = null
         await AddKeyRowsAsync(record.Keys, record.Partner.Id, cancellationToken).ConfigureAwait(false);
         try
         {
-            var linked = PartnerAuditChain.Link([audit], null);
+            var linked = PartnerAuditChain.Link([audit], null, null);
             var chained = record with { AuditHead = linked[^1].Hash, AuditCount = linked.Count };
             await SubmitAsync(new TableTransactionAction(TableTransactionActionType.Add, PartnerRows.ToEntity(chained)), [.. linked], cancellationToken).ConfigureAwait(false);
             return true;
@@ -194,8 +194,8 @@ public sealed class PartnerStore(BillingTables tables, TimeProvider? time = null
         await AddKeyRowsAsync(added, after.Partner.Id, cancellationToken).ConfigureAwait(false);
         try
         {
-            var linked = PartnerAuditChain.Link(audit, before.AuditHead);
-            var chained = after with { AuditHead = linked.Count == 0 ? before.AuditHead : linked[^1].Hash, AuditCount = (before.AuditCount ?? 0) + linked.Count };
+            var linked = PartnerAuditChain.Link(audit, before.AuditHead, before.AuditCount);
+            var chained = linked.Count == 0 ? after : after with { AuditHead = linked[^1].Hash, AuditCount = linked[^1].Sequence };
             await SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpdateReplace, PartnerRows.ToEntity(chained), before.ETag), [.. linked], cancellationToken).ConfigureAwait(false);
         }
         catch (TableTransactionFailedException ex) when (ex.Status is 412 or 404)

@@ -9,6 +9,9 @@ public enum PartnerAuditProblemKind
     /// <summary>The entry's previous hash is not the hash of the entry before it: an entry was removed, inserted or reordered.</summary>
     PreviousHashMismatch,
 
+    /// <summary>The entries' sequence numbers are not 1, 2, 3, …: an entry is missing or repeated.</summary>
+    SequenceMismatch,
+
     /// <summary>The head (last hash and count) on the partner row does not match the last entry: entries were dropped from the end or the row was replaced.</summary>
     HeadMismatch,
 

@@ -50,6 +50,10 @@ public sealed class PartnerAuditVerifier(PartnerStore store)
     public static PartnerAuditVerification Verify(PartnerAuditTrail trail)
     {
         ArgumentNullException.ThrowIfNull(trail);
+        // Chain order is the sequence (ids only sort by time), each by-time copy kept beside its entry.
+        var ordered = trail.Entries.Select((e, i) => (Entry: e, Copy: trail.TimeCopies.Count > i ? trail.TimeCopies[i] : null))
+            .OrderBy(x => x.Entry.Sequence).ThenBy(x => x.Entry.Id, StringComparer.Ordinal).ToList();
+        trail = trail with { Entries = [.. ordered.Select(x => x.Entry)], TimeCopies = [.. ordered.Select(x => x.Copy)] };
         var problems = new List<PartnerAuditProblem>();
         CheckChain(trail, problems);
         var record = trail.Record;
@@ -72,6 +76,11 @@ public sealed class PartnerAuditVerifier(PartnerStore store)
         for (int i = 0; i < trail.Entries.Count; i++)
         {
             var e = trail.Entries[i];
+            if (e.Sequence != i + 1)
+            {
+                problems.Add(new(PartnerAuditProblemKind.SequenceMismatch, e.Id, string.Create(CultureInfo.InvariantCulture, $"sequence {e.Sequence} where {i + 1} comes next: an entry is missing or repeated")));
+            }
+
             string? recomputed = PartnerAuditChain.Hash(e, e.PreviousHash ?? "");
             if (e.Hash is null || recomputed != e.Hash)
             {
