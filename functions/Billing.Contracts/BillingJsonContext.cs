@@ -50,6 +50,7 @@ namespace Billing.Contracts;
 [JsonSerializable(typeof(CreatePartnerRequest))]
 [JsonSerializable(typeof(UpdatePartnerRequest))]
 [JsonSerializable(typeof(AuditListResponse))]
+[JsonSerializable(typeof(AuditVerifyResponse))]
 // The caller of a key, and the web console's explorer settings.
 [JsonSerializable(typeof(CallerResponse))]
 [JsonSerializable(typeof(ConsoleConfigResponse))]

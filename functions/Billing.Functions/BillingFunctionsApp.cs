@@ -44,6 +44,8 @@ using Billing.Functions.ListPartners;
 using Billing.Functions.PartnerAudit;
 using Billing.Functions.RotatePartnerKey;
 using Billing.Functions.UpdatePartner;
+using Billing.Functions.VerifyAudit;
+using Billing.Functions.VerifyPartnerAudit;
 using Billing.Functions.QueryUsage;
 using Billing.Functions.StripeWebhook;
 using Billing.Payments;
@@ -240,6 +242,8 @@ public static class BillingFunctionsApp
         RotatePartnerKeyFunction.Map(app);
         PartnerAuditFunction.Map(app);
         ListAuditFunction.Map(app);
+        VerifyAuditFunction.Map(app);
+        VerifyPartnerAuditFunction.Map(app);
         OpenApiFunction.Map(app);
         GetCallerFunction.Map(app);
         ConsoleFunction.Map(app);
