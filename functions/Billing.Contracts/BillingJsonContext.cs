@@ -8,6 +8,7 @@ using Billing.Contracts.Ledger;
 using Billing.Contracts.Partners;
 using Billing.Contracts.Payments;
 using Billing.Contracts.Problems;
+using Billing.Contracts.Quarantine;
 using Billing.Contracts.Rollups;
 using Billing.Contracts.Usage;
 using Billing.Contracts.WebConsole;
@@ -51,6 +52,9 @@ namespace Billing.Contracts;
 [JsonSerializable(typeof(UpdatePartnerRequest))]
 [JsonSerializable(typeof(AuditListResponse))]
 [JsonSerializable(typeof(AuditVerifyResponse))]
+// Events metering set aside.
+[JsonSerializable(typeof(QuarantineListResponse))]
+[JsonSerializable(typeof(QuarantinedEventResponse))]
 // The caller of a key, and the web console's explorer settings.
 [JsonSerializable(typeof(CallerResponse))]
 [JsonSerializable(typeof(ConsoleConfigResponse))]

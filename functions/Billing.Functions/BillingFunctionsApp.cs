@@ -39,7 +39,9 @@ using Billing.Domain.Metering;
 using Billing.Functions.ListBurns;
 using Billing.Functions.CreatePartner;
 using Billing.Functions.GetPartner;
+using Billing.Functions.GetQuarantinedEvent;
 using Billing.Functions.ListAudit;
+using Billing.Functions.ListQuarantine;
 using Billing.Functions.ListPartners;
 using Billing.Functions.PartnerAudit;
 using Billing.Functions.RotatePartnerKey;
@@ -244,6 +246,8 @@ public static class BillingFunctionsApp
         ListAuditFunction.Map(app);
         VerifyAuditFunction.Map(app);
         VerifyPartnerAuditFunction.Map(app);
+        ListQuarantineFunction.Map(app);
+        GetQuarantinedEventFunction.Map(app);
         OpenApiFunction.Map(app);
         GetCallerFunction.Map(app);
         ConsoleFunction.Map(app);

@@ -100,21 +100,39 @@ internal static class FactRowCodec
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The fact of a time row, every property read strictly (<see cref="FactRowValues"/>): the identifying ones and the
+    /// time must be there, the per-type ones (see <see cref="AddRows"/>) may be absent, and a present value of another
+    /// type, or readings that are not what <see cref="ReadingCodec.Encode"/> writes, throw <see cref="InvalidDataException"/>.
+    /// </summary>
     public static UsageFact ToFact(TableEntity e) => new()
     {
-        Source = e.GetString("Source") ?? "",
-        Id = e.GetString("EventId") ?? "",
-        Payer = e.GetString("Payer") ?? "",
-        Type = e.GetString("Type") ?? "",
-        Time = e.GetDateTimeOffset("Time") ?? default,
-        ContentHash = e.GetString("Hash") ?? "",
-        Hotspot = e.GetString("Hotspot"),
-        Rat = e.GetString("Rat"),
-        Bytes = e.GetInt64("Bytes") ?? 0,
-        GpuModel = e.GetString("GpuModel"),
-        Lease = e.GetString("Lease"),
-        Provider = e.GetString("Provider"),
-        GpuSeconds = e.GetInt64("GpuSeconds") ?? 0,
-        Readings = ReadingCodec.Decode(e.GetString("Readings")),
+        Source = FactRowValues.Text(e, "Source", required: true)!,
+        Id = FactRowValues.Text(e, "EventId", required: true)!,
+        Payer = FactRowValues.Text(e, "Payer", required: true)!,
+        Type = FactRowValues.Text(e, "Type", required: true)!,
+        Time = FactRowValues.Time(e, "Time"),
+        ContentHash = FactRowValues.Text(e, "Hash") ?? "",
+        Hotspot = FactRowValues.Text(e, "Hotspot"),
+        Rat = FactRowValues.Text(e, "Rat"),
+        Bytes = FactRowValues.Int64(e, "Bytes") ?? 0,
+        GpuModel = FactRowValues.Text(e, "GpuModel"),
+        Lease = FactRowValues.Text(e, "Lease"),
+        Provider = FactRowValues.Text(e, "Provider"),
+        GpuSeconds = FactRowValues.Int64(e, "GpuSeconds") ?? 0,
+        Readings = Readings(e),
     };
+
+    private static IReadOnlyList<MeterReading> Readings(TableEntity e)
+    {
+        string? text = FactRowValues.Text(e, "Readings");
+        try
+        {
+            return ReadingCodec.Decode(text);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw FactRowValues.Unreadable(e, "Readings", ex.Message, ex);
+        }
+    }
 }

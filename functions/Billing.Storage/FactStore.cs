@@ -299,21 +299,33 @@ public sealed class FactStore(BillingTables tables)
 
     /// <summary>
     /// Facts of one payer with <c>from &lt;= time &lt; to</c>, shard by shard in parallel; order across shards is not defined.
-    /// Streams page by page, so memory stays bounded whatever the number of facts.
+    /// Streams page by page, so memory stays bounded whatever the number of facts. The first shard that fails (e.g. an
+    /// unreadable row: <see cref="InvalidDataException"/>) stops the others and its exception, as thrown, ends the stream.
     /// </summary>
     public async IAsyncEnumerable<UsageFact> QueryAsync(string payer, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var channel = System.Threading.Channels.Channel.CreateBounded<UsageFact>(new System.Threading.Channels.BoundedChannelOptions(4096) { SingleReader = true });
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Exception? firstFailure = null;
         var producers = Enumerable.Range(0, shards).Select(shard => Task.Run(async () =>
         {
-            await foreach (var fact in QueryShardAsync(payer, shard, from, to, linked.Token).ConfigureAwait(false))
+            try
             {
-                await channel.Writer.WriteAsync(fact, linked.Token).ConfigureAwait(false);
+                await foreach (var fact in QueryShardAsync(payer, shard, from, to, linked.Token).ConfigureAwait(false))
+                {
+                    await channel.Writer.WriteAsync(fact, linked.Token).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !linked.IsCancellationRequested)
+            {
+                // The cause, not the cancellations it leads to in the other shards, nor an AggregateException of several.
+                Interlocked.CompareExchange(ref firstFailure, ex, null);
+                await linked.CancelAsync().ConfigureAwait(false);
+                throw;
             }
         }, linked.Token)).ToArray();
 
-        var completion = Task.WhenAll(producers).ContinueWith(t => channel.Writer.TryComplete(t.Exception?.GetBaseException()), TaskScheduler.Default);
+        var completion = Task.WhenAll(producers).ContinueWith(t => channel.Writer.TryComplete(Volatile.Read(ref firstFailure) ?? t.Exception?.GetBaseException()), TaskScheduler.Default);
         try
         {
             await foreach (var fact in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -328,14 +340,42 @@ public sealed class FactStore(BillingTables tables)
         }
     }
 
-    /// <summary>Facts of one of the payer's shards with <c>from &lt;= time &lt; to</c>, in time order (what a rollup reader falls back to).</summary>
+    /// <summary>
+    /// Facts of one of the payer's shards with <c>from &lt;= time &lt; to</c>, in time order (what a rollup reader falls back to).
+    /// A row this platform did not write throws <see cref="InvalidDataException"/> naming it: a fact that cannot be read is
+    /// never summed as if it were absent.
+    /// </summary>
     public async IAsyncEnumerable<UsageFact> QueryShardAsync(string payer, int shard, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var row in ScanShardAsync(payer, shard, from, to, cancellationToken).ConfigureAwait(false))
+        {
+            yield return row.Fact ?? throw row.Unreadable!;
+        }
+    }
+
+    /// <summary>
+    /// The time rows of one of the payer's shards with <c>from &lt;= time &lt; to</c>, in time order, each with its fact
+    /// or why it cannot be read (<see cref="FactRowRead"/>): for callers that report unreadable rows and go on.
+    /// </summary>
+    public async IAsyncEnumerable<FactRowRead> ScanShardAsync(string payer, int shard, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string pk = ShardPartitionKey(payer, shard);
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {TimeRowBound(from)} and RowKey lt {TimeRowBound(to)}");
         await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            yield return FactRowCodec.ToFact(e);
+            yield return Read(e);
+        }
+    }
+
+    private static FactRowRead Read(TableEntity row)
+    {
+        try
+        {
+            return new FactRowRead(row.RowKey, FactRowCodec.ToFact(row), null);
+        }
+        catch (InvalidDataException ex)
+        {
+            return new FactRowRead(row.RowKey, null, ex);
         }
     }
 }

@@ -32,6 +32,12 @@ public sealed class QuarantineStore(BillingTables tables)
     /// <summary>The partition of a source's quarantined events (a digest when the escaped source is too long for a key).</summary>
     public static string PartitionKeyFor(string? source) => TableKey.Part(source ?? "_unknown", FactStore.MaxPartitionPartChars);
 
+    /// <summary>Whether <paramref name="text"/> is an id of <see cref="QuarantineEntry"/> (a well-formed one; the event may not exist).</summary>
+    public static bool IsId(string text) => QuarantineRows.TryParseId(text, out _, out _);
+
+    /// <summary>Whether the event <paramref name="id"/> names is stored under <paramref name="source"/> (the partition of its source).</summary>
+    public static bool IsOfSource(string id, string source) => QuarantineRows.TryParseId(id, out string pk, out _) && pk == PartitionKeyFor(source);
+
     public async Task AddAsync(IEnumerable<QuarantinedEvent> events, CancellationToken cancellationToken)
     {
         foreach (var group in events.GroupBy(e => PartitionKeyFor(e.Source)))
@@ -100,6 +106,7 @@ public sealed class QuarantineStore(BillingTables tables)
     /// <summary>High estimate of a row on the wire: six bytes per character of text (a JSON escape) plus a fixed allowance.</summary>
     private static long WireBytes(TableEntity row) => 2048 + row.Sum(p => p.Value is string s ? 6L * s.Length : 16L);
 
+    /// <summary>Every quarantined event of a source (<c>null</c>: of all), payloads and all: for tests and tools, not for the API (see <see cref="PageAsync"/>).</summary>
     public async Task<IReadOnlyList<QuarantinedEvent>> ListAsync(string? source, CancellationToken cancellationToken)
     {
         string? filter = source is null ? null : TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKeyFor(source)}");
@@ -107,7 +114,7 @@ public sealed class QuarantineStore(BillingTables tables)
         var parts = new Dictionary<(string, string), TableEntity>();
         await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (e.GetInt32("Part") is not null)
+            if (QuarantineRows.IsContinuation(e))
             {
                 parts[(e.PartitionKey, e.RowKey)] = e;
             }
@@ -117,7 +124,93 @@ public sealed class QuarantineStore(BillingTables tables)
             }
         }
 
-        return mains.Select(m => FromEntity(m, parts)).ToList();
+        return mains.Select(m => FromEntity(Rows(m, parts))).ToList();
+    }
+
+    /// <summary>
+    /// A page of quarantined events without their payloads, in table order (by source, then by id: not by time), after
+    /// the cursor <paramref name="after"/> (an entry id). Reads only the columns a list shows, so a page of 63 KiB events
+    /// costs what a page of small ones does.
+    /// </summary>
+    public async Task<QuarantinePage> PageAsync(QuarantineFilter filter, string? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var clauses = new List<string>();
+        if (filter.Source is { } source)
+        {
+            clauses.Add(TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKeyFor(source)}"));
+        }
+
+        if (QuarantineRows.TryParseId(after, out string pk, out string rk))
+        {
+            clauses.Add(TableClient.CreateQueryFilter($"(PartitionKey gt {pk} or (PartitionKey eq {pk} and RowKey gt {rk}))"));
+        }
+
+        if (filter.Kind is { } kind)
+        {
+            clauses.Add(TableClient.CreateQueryFilter($"Kind eq {kind.ToString()}"));
+        }
+
+        if (filter.From is { } from)
+        {
+            clauses.Add(TableClient.CreateQueryFilter($"QuarantinedAt ge {from}"));
+        }
+
+        if (filter.To is { } to)
+        {
+            clauses.Add(TableClient.CreateQueryFilter($"QuarantinedAt lt {to}"));
+        }
+
+        var entries = new List<QuarantineEntry>();
+        string? query = clauses.Count == 0 ? null : string.Join(" and ", clauses);
+        await foreach (var e in table.QueryAsync<TableEntity>(query, maxPerPage: Math.Min(limit + 1, 1000), select: QuarantineRows.ListColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (!QuarantineRows.IsContinuation(e))
+            {
+                entries.Add(QuarantineRows.Entry(e));
+                if (entries.Count > limit)
+                {
+                    entries.RemoveAt(limit);
+                    return new QuarantinePage(entries, entries[^1].Id);
+                }
+            }
+        }
+
+        return new QuarantinePage(entries, null);
+    }
+
+    /// <summary>The event an id names with its payloads; null when there is none (or the text is no id).</summary>
+    public async Task<QuarantineDetail?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!QuarantineRows.TryParseId(id, out string pk, out string rk))
+        {
+            return null;
+        }
+
+        // The event's row and its continuation rows ({rk}-1, …): '.' follows '-', so this range holds exactly those.
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {rk} and RowKey lt {rk + "."}");
+        TableEntity? main = null;
+        var parts = new Dictionary<(string, string), TableEntity>();
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (e.RowKey == rk)
+            {
+                main = e;
+            }
+            else
+            {
+                parts[(e.PartitionKey, e.RowKey)] = e;
+            }
+        }
+
+        if (main is null)
+        {
+            return null;
+        }
+
+        var rows = Rows(main, parts);
+        return new QuarantineDetail(QuarantineRows.Entry(main), QuarantineRows.Payload(rows, "Raw"), QuarantineRows.Payload(rows, "ExistingRaw"));
     }
 
     private static List<TableEntity> ToEntities(string partitionKey, QuarantinedEvent e)
@@ -173,41 +266,36 @@ public sealed class QuarantineStore(BillingTables tables)
 
     private static string? Cut(string? text, int maxChars) => text is null || text.Length <= maxChars ? text : TextChunks.Split(text, maxChars).First();
 
-    private static QuarantinedEvent FromEntity(TableEntity e, Dictionary<(string, string), TableEntity> parts)
+    /// <summary>The event's row and whichever of its continuation rows were read, in order.</summary>
+    private static List<TableEntity> Rows(TableEntity main, Dictionary<(string, string), TableEntity> parts)
     {
-        int rows = e.GetInt32("Rows") ?? 1;
-        var all = new List<TableEntity> { e };
-        for (int row = 1; row < rows; row++)
+        var rows = new List<TableEntity> { main };
+        long count = QuarantineRows.Integer(main, "Rows") ?? 1;
+        for (int row = 1; row < count && row < 1_000; row++)
         {
-            if (parts.TryGetValue((e.PartitionKey, ContinuationKey(e.RowKey, row)), out var part))
+            if (parts.TryGetValue((main.PartitionKey, ContinuationKey(main.RowKey, row)), out var part))
             {
-                all.Add(part);
+                rows.Add(part);
             }
         }
 
-        string? Text(string prefix, int count)
-        {
-            var sb = new StringBuilder();
-            for (int i = 0; i < count; i++)
-            {
-                string name = prefix + i.ToString(CultureInfo.InvariantCulture);
-                sb.Append(all.Select(r => r.GetString(name)).FirstOrDefault(v => v is not null));
-            }
+        return rows;
+    }
 
-            return sb.ToString();
-        }
-
+    private static QuarantinedEvent FromEntity(List<TableEntity> rows)
+    {
+        var entry = QuarantineRows.Entry(rows[0]);
         return new QuarantinedEvent(
-            Enum.Parse<QuarantineKind>(e.GetString("Kind") ?? nameof(QuarantineKind.Invalid)),
-            Text("Raw", e.GetInt32("RawChunks") ?? 0) ?? "",
-            (e.GetString("Reasons") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries),
-            e.GetString("Source"),
-            e.GetString("EventId"),
-            e.GetString("Hub") ?? "",
-            e.GetString("PartitionId"),
-            e.GetInt64("SequenceNumber"),
-            e.GetDateTimeOffset("EnqueuedTime"),
-            e.GetDateTimeOffset("QuarantinedAt") ?? default,
-            e.GetInt32("ExistingRawChunks") is { } existing ? Text("ExistingRaw", existing) : e.GetString("ExistingRaw"));
+            entry.Kind ?? QuarantineKind.Invalid,
+            QuarantineRows.Payload(rows, "Raw") ?? "",
+            entry.Reasons,
+            entry.Source,
+            entry.EventId,
+            entry.Hub,
+            entry.PartitionId,
+            entry.SequenceNumber,
+            entry.EnqueuedTime,
+            entry.QuarantinedAt ?? default,
+            QuarantineRows.Payload(rows, "ExistingRaw"));
     }
 }

@@ -61,10 +61,10 @@ internal static class ReadingCodec
             foreach (var e in doc.RootElement.EnumerateArray())
             {
                 var dims = e.GetProperty("d").EnumerateArray()
-                    .Select(d => KeyValuePair.Create(d[0].GetString()!, d[1].GetString()!)).ToArray();
+                    .Select(d => KeyValuePair.Create(Text(d[0], "a dimension name"), Text(d[1], "a dimension value"))).ToArray();
                 list.Add(new MeterReading(
-                    e.GetProperty("m").GetString()!,
-                    Enum.Parse<Aggregation>(e.GetProperty("a").GetString()!),
+                    Text(e.GetProperty("m"), "the meter"),
+                    Enum.Parse<Aggregation>(Text(e.GetProperty("a"), "the aggregation")),
                     e.GetProperty("q").GetInt64(),
                     dims,
                     e.TryGetProperty("u", out var u) ? u.GetString() : null));
@@ -77,4 +77,7 @@ internal static class ReadingCodec
             throw new InvalidDataException($"unreadable readings in a fact row: {ex.Message}", ex);
         }
     }
+
+    /// <summary>A JSON string; null (which <see cref="Encode"/> never writes) is as unreadable as a number.</summary>
+    private static string Text(JsonElement value, string what) => value.GetString() ?? throw new FormatException($"{what} is null");
 }

@@ -158,6 +158,8 @@ public sealed class StubCommandTests
     [InlineData("invoices get X --format xml")]
     [InlineData("invoices export")]
     [InlineData("usage --window week")]
+    [InlineData("quarantine list --kind nope")]
+    [InlineData("quarantine show")]
     public async Task Command_MissingOrBadArgument_ExitsWithUsageError(string commandLine)
     {
         var result = await CliHarness.RunAsync(commandLine.Split(' '));
@@ -167,7 +169,7 @@ public sealed class StubCommandTests
     [Fact]
     public async Task Help_EveryCommand_ShowsExamplesAndExits0()
     {
-        foreach (string[] args in new[] { new[] { "--help" }, ["generate", "--help"], ["send", "--help"], ["usage", "-h"], ["periods", "close", "--help"], ["invoices", "get", "--help"], ["invoices", "export", "--help"], ["invoices", "list", "--help"], ["burns", "--help"], ["ledger", "verify", "--help"], ["partners", "verify", "--help"], ["pay", "--help"], ["demo", "--help"] })
+        foreach (string[] args in new[] { new[] { "--help" }, ["generate", "--help"], ["send", "--help"], ["usage", "-h"], ["periods", "close", "--help"], ["invoices", "get", "--help"], ["invoices", "export", "--help"], ["invoices", "list", "--help"], ["burns", "--help"], ["ledger", "verify", "--help"], ["quarantine", "list", "--help"], ["quarantine", "show", "--help"], ["partners", "verify", "--help"], ["pay", "--help"], ["demo", "--help"] })
         {
             var result = await CliHarness.RunAsync(args);
             Assert.True(result.ExitCode == 0, string.Join(' ', args) + ": " + result);
@@ -331,5 +333,31 @@ public sealed class StubCommandTests
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("no v1 signature matches", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QuarantineList_OptionsBecomeQueryAndTableShowsReasonIdAndNextPage()
+    {
+        var (output, request) = await RunOkAsync(
+            "GET /api/v1/quarantine",
+            """{"events":[{"id":"Y2Fycmllci10bW8.ab12","kind":"conflict","source":"carrier-tmo","eventId":"sess-9","reasons":["the id was metered with other content"],"hub":"carrier-offload","quarantinedAt":"2026-10-20T10:00:01Z","rawSha256":"00","rawLength":2}],"next":"Y2Fycmllci10bW8.ab12"}""",
+            "quarantine", "list", "--source", "carrier-tmo", "--kind", "conflict", "--from", "2026-10-01", "--limit", "1");
+
+        Assert.Equal("/api/v1/quarantine?source=carrier-tmo&kind=conflict&from=2026-10-01&limit=1", request.PathAndQuery);
+        AssertContainsAll(output, "conflict", "sess-9", "the id was metered with other content", "2026-10-20 10:00:01Z", "Y2Fycmllci10bW8.ab12", "--after Y2Fycmllci10bW8.ab12");
+    }
+
+    [Fact]
+    public async Task QuarantineShow_PayloadWithControlCharacters_PrintsThemSpelledOutWithBothVersions()
+    {
+        var (output, request) = await RunOkAsync(
+            "GET /api/v1/quarantine/Y2Fycmllci10bW8.ab12",
+            """{"event":{"id":"Y2Fycmllci10bW8.ab12","kind":"malformed","source":null,"eventId":null,"reasons":["not JSON"],"hub":"carrier-offload","partitionId":"3","sequenceNumber":42},"raw":"\u001b[2J{oops","existingRaw":null}""",
+            "quarantine", "show", "Y2Fycmllci10bW8.ab12");
+
+        Assert.Equal("/api/v1/quarantine/Y2Fycmllci10bW8.ab12", request.PathAndQuery);
+        AssertContainsAll(output, "malformed", "(unknown source)", "reason: not JSON", "partition 3, sequence number 42", "\\u001B[2J{oops");
+        Assert.DoesNotContain('\u001b', output);
+        Assert.DoesNotContain("metered first", output, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Data.Tables;
 
 namespace Billing.Storage.Tests;
 
@@ -83,5 +85,112 @@ public class QuarantineStoreTests(AzuriteFixture azurite)
 
         var back = Assert.Single(await store.ListAsync(source, CancellationToken.None));
         Assert.Equal(source, back.Source);
+    }
+
+    [Fact]
+    public async Task PageAsync_EventsOfTwoSourcesSomeOverContinuationRows_PagesEachOnceWithoutPayloadsAndFiltersBySourceAndKind()
+    {
+        var store = new QuarantineStore(await azurite.NewTablesAsync());
+        string big = "{\"blob\":\"" + new string('y', 400_000) + "\"}"; // over continuation rows
+        var events = Enumerable.Range(0, 230).Select(i => Bad(i % 50 == 0 ? big + i : "{\"n\":" + i + "}", i % 3 == 0 ? "carrier-att" : "carrier-tmo")
+            with { Kind = i % 4 == 0 ? QuarantineKind.Conflict : QuarantineKind.Invalid, EventId = "e" + i }).ToList();
+        await store.AddAsync(events, CancellationToken.None);
+
+        async Task<List<QuarantineEntry>> AllAsync(QuarantineFilter filter, int limit)
+        {
+            var all = new List<QuarantineEntry>();
+            string? after = null;
+            do
+            {
+                var page = await store.PageAsync(filter, after, limit, CancellationToken.None);
+                Assert.True(page.Entries.Count <= limit);
+                Assert.True(page.Next is null || page.Entries.Count == limit);
+                all.AddRange(page.Entries);
+                after = page.Next;
+            }
+            while (after is not null);
+            return all;
+        }
+
+        var everything = await AllAsync(new QuarantineFilter(null, null, null, null), 37);
+        var tmoConflicts = await AllAsync(new QuarantineFilter("carrier-tmo", QuarantineKind.Conflict, null, null), 10);
+
+        Assert.Equal(events.Select(e => e.EventId).Order(StringComparer.Ordinal), everything.Select(e => e.EventId).Order(StringComparer.Ordinal));
+        Assert.Equal(everything.Count, everything.Select(e => e.Id).Distinct(StringComparer.Ordinal).Count());
+        var bigOne = Assert.Single(everything, e => e.EventId == "e50");
+        Assert.Equal(((long)(big + 50).Length, QuarantineKind.Invalid, "carrier-tmo"), (bigOne.RawLength!.Value, bigOne.Kind!.Value, bigOne.Source));
+        Assert.Equal(["data.uploadBytes: must be between 0 and 10000000000000"], bigOne.Reasons);
+        Assert.Equal(
+            events.Where(e => e.Source == "carrier-tmo" && e.Kind == QuarantineKind.Conflict).Select(e => e.EventId).Order(StringComparer.Ordinal),
+            tmoConflicts.Select(e => e.EventId).Order(StringComparer.Ordinal));
+        Assert.All(tmoConflicts, e => Assert.True(QuarantineStore.IsOfSource(e.Id, "carrier-tmo") && !QuarantineStore.IsOfSource(e.Id, "carrier-att")));
+    }
+
+    [Fact]
+    public async Task PageAsync_FromAndTo_KeepEventsQuarantinedInTheRange()
+    {
+        var store = new QuarantineStore(await azurite.NewTablesAsync());
+        var day = new DateTimeOffset(2026, 10, 20, 0, 0, 0, TimeSpan.Zero);
+        await store.AddAsync(Enumerable.Range(0, 5).Select(i => Bad("{\"n\":" + i + "}") with { EventId = "d" + i, QuarantinedAt = day.AddDays(i) }), CancellationToken.None);
+
+        var page = await store.PageAsync(new QuarantineFilter("carrier-tmo", null, day.AddDays(1), day.AddDays(3)), null, 100, CancellationToken.None);
+
+        Assert.Equal(["d1", "d2"], page.Entries.Select(e => e.EventId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task GetAsync_ConflictOverContinuationRows_ReturnsBothVersionsByteForByte()
+    {
+        var store = new QuarantineStore(await azurite.NewTablesAsync());
+        string first = "{\"v\":0,\"pad\":\"" + string.Concat(Enumerable.Repeat("a\U0001F600", 150_000)) + "\"}";
+        string second = "{\"v\":1,\"pad\":\"" + new string('<', 300_000) + "\"}";
+        await store.AddAsync([Bad(second) with { Kind = QuarantineKind.Conflict, ExistingRaw = first }, Bad("{}")], CancellationToken.None);
+        var entry = Assert.Single((await store.PageAsync(new QuarantineFilter(null, QuarantineKind.Conflict, null, null), null, 10, CancellationToken.None)).Entries);
+
+        var detail = await store.GetAsync(entry.Id, CancellationToken.None);
+
+        Assert.NotNull(detail);
+        Assert.Equal((second, first), (detail.Raw, detail.ExistingRaw));
+        Assert.Equal(entry with { Reasons = [] }, detail.Entry with { Reasons = [] });
+        Assert.Equal(entry.Reasons, detail.Entry.Reasons);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("nope")]
+    [InlineData("Y2Fycmllci10bW8.0000000000000000000000000000000000000000000000000000000000000000")] // well formed, no such row
+    [InlineData("Y2Fycmllci10bW8=.0000000000000000000000000000000000000000000000000000000000000000")] // padded: not the one spelling
+    [InlineData("Y2Fycmllci10bW8.00000000000000000000000000000000000000000000000000000000000000000")] // 65 digits
+    [InlineData("Y2Fycmllci10bW8.000000000000000000000000000000000000000000000000000000000000000G")]
+    public async Task GetAsync_TextThatNamesNoEvent_IsNull(string id)
+    {
+        var store = new QuarantineStore(await azurite.NewTablesAsync());
+        await store.AddAsync([Bad("{}")], CancellationToken.None);
+
+        Assert.Null(await store.GetAsync(id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PageAsync_RowWithPlantedValuesOfOtherTypes_IsListedAndTheOthersToo()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new QuarantineStore(tables);
+        await store.AddAsync([Bad("{\"n\":1}") with { EventId = "planted" }, Bad("{\"n\":2}") with { EventId = "plain" }], CancellationToken.None);
+        var planted = Assert.Single((await store.PageAsync(new QuarantineFilter(null, null, null, null), null, 10, CancellationToken.None)).Entries, e => e.EventId == "planted");
+        Assert.True(QuarantineStore.IsId(planted.Id));
+        string rowKey = planted.Id[(planted.Id.IndexOf('.', StringComparison.Ordinal) + 1)..];
+        await tables.Quarantine.UpdateEntityAsync(
+            new TableEntity(QuarantineStore.PartitionKeyFor("carrier-tmo"), rowKey) { ["Kind"] = 7, ["Reasons"] = 1.5, ["QuarantinedAt"] = "yesterday", ["RawChunks"] = "two", ["Rows"] = "x" },
+            ETag.All, TableUpdateMode.Merge);
+
+        var page = await store.PageAsync(new QuarantineFilter(null, null, null, null), null, 10, CancellationToken.None);
+        var all = await store.ListAsync(null, CancellationToken.None);
+        var detail = await store.GetAsync(planted.Id, CancellationToken.None);
+
+        var shown = Assert.Single(page.Entries, e => e.EventId == "planted");
+        Assert.Equal(((QuarantineKind?)null, 0, (DateTimeOffset?)null), (shown.Kind, shown.Reasons.Count, shown.QuarantinedAt));
+        Assert.Contains(page.Entries, e => e.EventId == "plain");
+        Assert.Equal(2, all.Count);
+        Assert.NotNull(detail);
     }
 }

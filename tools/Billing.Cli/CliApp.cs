@@ -55,6 +55,7 @@ public static class CliApp
         root.Add(BurnsCommand.Create(context, g));
         root.Add(LedgerCommands.Create(context, g));
         root.Add(RollupsCommands.Create(context, g));
+        root.Add(QuarantineCommands.Create(context, g));
         root.Add(PartnersCommands.Create(context, g));
         root.Add(PayCommand.Create(context, g));
         root.Add(DemoCommand.Create(context, g));

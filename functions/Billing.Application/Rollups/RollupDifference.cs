@@ -1,4 +1,7 @@
 namespace Billing.Application.Rollups;
 
-/// <summary>One rollup row that does not match the facts: <see cref="Kind"/> is <c>missing</c>, <c>extra</c> or <c>different</c>.</summary>
+/// <summary>
+/// One rollup row that does not match the facts: <see cref="Kind"/> is <c>missing</c>, <c>extra</c> or <c>different</c>;
+/// or, kind <c>unreadable</c>, a fact row (<see cref="RowKey"/> is its time row's key) that this platform did not write.
+/// </summary>
 public sealed record RollupDifference(int Shard, string RowKey, string Kind, string Detail);

@@ -13,6 +13,9 @@ namespace Billing.Application.Rollups;
 /// buckets of one month and its UNIQUE_COUNT markers (§6.1) from its facts and lists every row that differs; <see cref="RebuildAsync"/> writes the
 /// recomputation over them. A rebuild is safe while metering runs: each row is replaced under the ETag read with the
 /// recomputation's facts, so a writer that counted a new fact meanwhile makes it recompute and try again.
+/// <para>A fact row this platform did not write (a value of the wrong type planted in storage) is money that does not
+/// reconcile: verify reports it (kind <c>unreadable</c>) and compares the rest of the month without it; rebuild refuses
+/// its shard's month (<see cref="InvalidDataException"/>) rather than write rollups that silently drop it.</para>
 /// </summary>
 public sealed class RollupMaintenance(FactStore facts)
 {
@@ -37,7 +40,14 @@ public sealed class RollupMaintenance(FactStore facts)
     {
         for (int pass = 1; ; pass++)
         {
-            var (count, expected, markers) = await RecomputeAsync(payer, shard, month, cancellationToken).ConfigureAwait(false);
+            var (count, expected, markers, unreadable) = await RecomputeAsync(payer, shard, month, cancellationToken).ConfigureAwait(false);
+            if (unreadable.Count > 0)
+            {
+                throw new InvalidDataException(
+                    $"the rollups of {payer} for {month}, shard {shard}, were not rebuilt: {unreadable.Count} fact row(s) cannot be read, and rollups " +
+                    $"without them would drop usage; `billing rollups verify` lists them. First: {unreadable[0].Unreadable!.Message}");
+            }
+
             try
             {
                 int changed = await rollups.ReplaceAsync(payer, shard, month.Start, month.End, expected.Values, markers.Values, cancellationToken).ConfigureAwait(false);
@@ -52,9 +62,10 @@ public sealed class RollupMaintenance(FactStore facts)
 
     private async Task<(long Facts, int Buckets, List<RollupDifference> Differences)> VerifyShardAsync(string payer, int shard, BillingPeriod month, CancellationToken cancellationToken)
     {
-        var (count, expected, markers) = await RecomputeAsync(payer, shard, month, cancellationToken).ConfigureAwait(false);
+        var (count, expected, markers, unreadable) = await RecomputeAsync(payer, shard, month, cancellationToken).ConfigureAwait(false);
         int buckets = expected.Count;
-        var differences = new List<RollupDifference>();
+        var differences = unreadable.Select(u => new RollupDifference(shard, u.RowKey, "unreadable",
+            $"{u.Unreadable!.Message}. It is left out of this comparison, so the rollups of its hour, day and month may differ from the facts too")).ToList();
         foreach (var grain in RollupCodec.Grains)
         {
             foreach (var (stored, _) in await rollups.ReadAsync(payer, shard, grain, month.Start, month.End, cancellationToken).ConfigureAwait(false))
@@ -91,16 +102,24 @@ public sealed class RollupMaintenance(FactStore facts)
 
     /// <summary>
     /// The shard's buckets of every grain in the month and its UNIQUE_COUNT markers, from its facts (normalized as
-    /// writing them would): each distinct marker counted once in the month bucket.
+    /// writing them would): each distinct marker counted once in the month bucket. Fact rows that cannot be read are
+    /// left out and returned, for the caller to report or refuse.
     /// </summary>
-    private async Task<(long Facts, Dictionary<string, RollupBucket> Buckets, Dictionary<string, UniqueMarker> Markers)> RecomputeAsync(
+    private async Task<(long Facts, Dictionary<string, RollupBucket> Buckets, Dictionary<string, UniqueMarker> Markers, List<FactRowRead> Unreadable)> RecomputeAsync(
         string payer, int shard, BillingPeriod month, CancellationToken cancellationToken)
     {
         var buckets = new Dictionary<string, RollupBucket>(StringComparer.Ordinal);
         var markers = new Dictionary<string, UniqueMarker>(StringComparer.Ordinal);
+        var unreadable = new List<FactRowRead>();
         long count = 0;
-        await foreach (var fact in facts.QueryShardAsync(payer, shard, month.Start, month.End, cancellationToken).ConfigureAwait(false))
+        await foreach (var row in facts.ScanShardAsync(payer, shard, month.Start, month.End, cancellationToken).ConfigureAwait(false))
         {
+            if (row.Fact is not { } fact)
+            {
+                unreadable.Add(row);
+                continue;
+            }
+
             count++;
             foreach (var (grain, start, key) in RollupCodec.Rows(fact.Time))
             {
@@ -126,7 +145,7 @@ public sealed class RollupMaintenance(FactStore facts)
             RollupCodec.Normalize(bucket);
         }
 
-        return (count, buckets, markers);
+        return (count, buckets, markers, unreadable);
     }
 
     /// <summary>The first few groups that differ, stored vs recomputed.</summary>

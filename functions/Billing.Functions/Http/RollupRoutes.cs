@@ -7,7 +7,8 @@ namespace Billing.Functions.Http;
 
 /// <summary>
 /// How both rollup routes (verify, rebuild) are mapped: finance only, <c>?payer=&amp;month=yyyy-MM</c> (a missing or
-/// malformed one is a 400 naming it), then the use case's answer as JSON.
+/// malformed one is a 400 naming it), then the use case's answer as JSON; a use case that refuses because a fact row
+/// cannot be read (rebuild) answers a 409 problem naming the row.
 /// </summary>
 public static class RollupRoutes
 {
@@ -30,7 +31,15 @@ public static class RollupRoutes
                     return problem.ToResult();
                 }
 
-                return TypedResults.Json(await run(maintenance, payer, month, cancellationToken).ConfigureAwait(false), json);
+                try
+                {
+                    return TypedResults.Json(await run(maintenance, payer, month, cancellationToken).ConfigureAwait(false), json);
+                }
+                catch (InvalidDataException ex)
+                {
+                    // Finance only: the row's keys are what it needs to look at; nothing was written for the refused shard.
+                    return new Problem(409, "Unreadable facts", ex.Message).ToResult();
+                }
             })
             .WithName(name).WithTags(adapter).Produces<TResponse>().RequireRoles(Forbidden, PartnerRole.Finance);
 

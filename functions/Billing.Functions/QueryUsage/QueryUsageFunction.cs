@@ -9,14 +9,17 @@ namespace Billing.Functions.QueryUsage;
 /// <summary>
 /// GET /api/v1/usage. HTTP in and out only, so the host forwards the request as-is (enableForwardingHttpRequest).
 /// Payers read their own usage, providers the usage they reported, finance everything.
+/// An answer that needs a fact row this platform did not write is a 500 problem that says so, never a sum without it.
 /// </summary>
-public sealed class QueryUsageFunction(UsageQuery query, TimeProvider time, MeterCatalog meters)
+public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider time, MeterCatalog meters, ILogger<QueryUsageFunction> logger)
 {
     public const string Name = "QueryUsage";
     private static readonly TimeSpan MaxRange = TimeSpan.FromDays(400);
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/usage", (HttpContext http, QueryUsageFunction f, CancellationToken ct) => f.InvokeAsync(http, ct))
+            .Produces<UsageQueryResponse>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status500InternalServerError)
             .RequireRoles("every partner may query usage", Enum.GetValues<PartnerRole>()); // who reads whose usage is decided below
 
     public async Task<Results<JsonHttpResult<UsageQueryResponse>, JsonHttpResult<ApiProblem>>> InvokeAsync(HttpContext http, CancellationToken cancellationToken)
@@ -91,7 +94,20 @@ public sealed class QueryUsageFunction(UsageQuery query, TimeProvider time, Mete
             return Problem.Forbidden($"'{caller.Id}' may read only its own usage").ToResult();
         }
 
-        var rows = await query.RunAsync(caller, payer!, meter!, window, from, to, groupBy, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<UsageRow> rows;
+        try
+        {
+            rows = await query.RunAsync(caller, payer!, meter!, window, from, to, groupBy, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            // Which row and why goes to the log (finance locates it with verify), not to whichever partner asked.
+            LogUnreadable(logger, payer!, ex.Message);
+            return new Problem(500, "Stored usage unreadable",
+                $"part of the stored usage this answer needs cannot be read (a fact row not written by this platform), so no total is given; " +
+                $"finance locates it with `billing rollups verify --payer {payer} --month yyyy-MM`").ToResult();
+        }
+
         return ApiResults.Json(
             new UsageQueryResponse(
                 payer!,
@@ -117,4 +133,7 @@ public sealed class QueryUsageFunction(UsageQuery query, TimeProvider time, Mete
 
         return value;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Usage of {Payer} not answered: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string payer, string reason);
 }

@@ -66,6 +66,54 @@ public class RollupMaintenanceTests(AzuriteFixture azurite) : IClassFixture<Azur
             RollupPropertyTests.Text(await usage.ReadAsync("carrier-tmo", Meters.OffloadBytesMeter, UsageWindow.Day, Start, October.End, [Meters.Hotspot], null, CancellationToken.None)));
     }
 
+    /// <summary>200 carrier facts in two shards, then one's <c>Bytes</c> planted as text; returns its shard and time row key.</summary>
+    private static async Task<(BillingTables Tables, FactStore Facts, int Shard, string RowKey)> StoreWithAnUnreadableFactAsync(BillingTables tables)
+    {
+        var facts = new FactStore(tables);
+        var stored = Enumerable.Range(0, 200).Select(i => Carrier(i, Start.AddMinutes(i * 97), "hs-" + (i % 5))).ToList();
+        await facts.AppendAsync([.. stored], CancellationToken.None);
+        var target = stored[17].Fact;
+        string rk = FactStore.TimeRowKey(target.Time, target.Source, target.Id);
+        await tables.Facts.UpdateEntityAsync( // as someone with write access to storage could
+            new TableEntity(facts.PartitionKey(target.Payer, target.Source, target.Id), rk) { ["Bytes"] = "12" }, Azure.ETag.All, TableUpdateMode.Merge);
+        return (tables, facts, facts.Shard(target.Source, target.Id), rk);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_FactRowWithAPlantedValueOfTheWrongType_ReportedUnreadableAndTheRestCompared()
+    {
+        var (tables, facts, shard, rk) = await StoreWithAnUnreadableFactAsync(await azurite.NewTablesAsync(shards: 2));
+        int other = 1 - shard;
+        var day = RollupCodec.RowKey(UsageWindow.Day, Start.AddDays(2));
+        await tables.Facts.DeleteEntityAsync(FactStore.ShardPartitionKey("carrier-tmo", other), day); // tampering the verify must still find
+
+        var verification = await new RollupMaintenance(facts).VerifyAsync("carrier-tmo", October, CancellationToken.None); // before: threw
+
+        Assert.False(verification.Ok);
+        Assert.Equal(199, verification.Facts);
+        var unreadable = Assert.Single(verification.Differences, d => d.Kind == "unreadable");
+        Assert.Equal((shard, rk), (unreadable.Shard, unreadable.RowKey));
+        Assert.Contains("property 'Bytes': Edm.String found, Edm.Int64 expected", unreadable.Detail, StringComparison.Ordinal);
+        Assert.Contains("left out", unreadable.Detail, StringComparison.Ordinal);
+        Assert.Contains(verification.Differences, d => d.Kind == "missing" && d.Shard == other && d.RowKey == day);
+        Assert.Contains(verification.Differences, d => d.Kind == "different" && d.Shard == shard); // its buckets still hold the fact as written
+    }
+
+    [Fact]
+    public async Task RebuildAsync_FactRowWithAPlantedValueOfTheWrongType_RefusesThatShardMonth()
+    {
+        var (tables, facts, shard, rk) = await StoreWithAnUnreadableFactAsync(await azurite.NewTablesAsync(shards: 2));
+        string pk = FactStore.ShardPartitionKey("carrier-tmo", shard);
+        string monthRow = RollupCodec.RowKey(UsageWindow.Month, Start);
+        var before = (await tables.Facts.GetEntityAsync<TableEntity>(pk, monthRow)).Value;
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => new RollupMaintenance(facts).RebuildAsync("carrier-tmo", October, CancellationToken.None));
+
+        Assert.Contains("not rebuilt", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"row '{rk}'", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(before.ETag, (await tables.Facts.GetEntityAsync<TableEntity>(pk, monthRow)).Value.ETag); // no rollup computed without the fact
+    }
+
     [Theory]
     [InlineData(11)]
     [InlineData(12)]

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
 using Billing.Application.Invoicing;
 using Billing.Domain.Ledger;
 using Billing.Application.Ledger;
@@ -13,7 +15,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     private static readonly BillingPeriod September = new(2026, 9);
     private static readonly BillingPeriod October = new(2026, 10);
 
-    private sealed record Setup(FactStore Facts, InvoiceStore Invoices, PeriodCloser Closer, FakeTimeProvider Clock, PartnerStore Partners, Billing.Domain.Pricing.PlanCatalog Plans)
+    private sealed record Setup(FactStore Facts, InvoiceStore Invoices, PeriodCloser Closer, FakeTimeProvider Clock, PartnerStore Partners, Billing.Domain.Pricing.PlanCatalog Plans, BillingTables Tables)
     {
         private int next;
 
@@ -45,7 +47,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         var clock = new FakeTimeProvider(now);
         var plans = BillingFunctionsApp.LoadPlans(Path.Combine(PlatformFixture.AppDirectory(), "plans"));
         var closer = new PeriodCloser(facts, invoices, partners, plans, InvoiceFinalization.None, clock, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
-        return new Setup(facts, invoices, closer, clock, partners, plans);
+        return new Setup(facts, invoices, closer, clock, partners, plans, tables);
     }
 
     [Fact]
@@ -239,6 +241,34 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         Assert.Contains("B200", Assert.Single(result.Failed, f => f.Key == "tenant-lab").Value, StringComparison.Ordinal);
         var again = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
         Assert.Equal(["tenant-lab"], again.Failed.Keys); // retried, still failing, nobody else re-billed
+        Assert.Equal(result.Invoices.Select(i => i.Id), again.Invoices.Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task CloseAsync_OnePayersFactRowUnreadable_OthersInvoicedAndTheFailureReported()
+    {
+        var setup = await NewAsync(October.End.AddDays(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
+        var tampered = SampleFacts.Carrier("idle-1", 20_000_000_000, October.Start.AddDays(2), "carrier-idle");
+        await setup.Facts.AppendAsync([tampered], CancellationToken.None);
+        // As someone with write access to storage could: text where the platform wrote a number, and the month rollup of
+        // that partition made unusable, so the close reads the facts.
+        string pk = setup.Facts.PartitionKey("carrier-idle", "carrier-idle", "idle-1");
+        var table = setup.Tables.Facts;
+        await table.UpdateEntityAsync(new TableEntity(pk, FactStore.TimeRowKey(tampered.Fact.Time, "carrier-idle", "idle-1")) { ["Bytes"] = "12" }, ETag.All, TableUpdateMode.Merge);
+        await table.UpdateEntityAsync(new TableEntity(pk, Billing.Storage.Rollups.RollupCodec.RowKey(UsageWindow.Month, October.Start)) { ["Detail"] = "Overflow" }, ETag.All, TableUpdateMode.Merge);
+
+        var result = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None); // before: the whole close threw
+
+        Assert.Contains(result.Invoices, i => i.Payer == "carrier-tmo");
+        Assert.Contains(result.Invoices, i => i.Payer == "tenant-idle");
+        Assert.DoesNotContain(result.Invoices, i => i.Payer == "carrier-idle");
+        string reason = Assert.Single(result.Failed, f => f.Key == "carrier-idle").Value;
+        Assert.Contains("property 'Bytes'", reason, StringComparison.Ordinal);
+        Assert.Contains("not written by this platform", reason, StringComparison.Ordinal);
+        Assert.Equal(["carrier-idle"], (await setup.Invoices.GetCloseAsync(October, CancellationToken.None))!.Value.Record.FailedPayers.Keys);
+        var again = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+        Assert.Equal(["carrier-idle"], again.Failed.Keys); // retried, still failing, nobody else re-billed
         Assert.Equal(result.Invoices.Select(i => i.Id), again.Invoices.Select(i => i.Id));
     }
 

@@ -93,4 +93,22 @@ public class UsageEndToEndTests(PlatformFixture platform)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Query_AnswerNeedsAnUnreadableFactRow_Returns500ProblemPointingToVerify()
+    {
+        string payer = await UnreadableFactRows.StoreAsync(platform);
+        string range = $"from={SampleEvents.Time(UnreadableFactRows.Time.AddMinutes(-15))}&to={SampleEvents.Time(UnreadableFactRows.Time.AddMinutes(15))}"; // sub-hour: facts
+
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, $"api/v1/usage?payer={payer}&meter=offload.bytes&{range}", PlatformFixture.FinanceKey));
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonNode.Parse(text)!; // before: an empty 500
+        Assert.Equal(500, problem["status"]!.GetValue<int>());
+        Assert.Contains("cannot be read", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains($"billing rollups verify --payer {payer}", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", text, StringComparison.Ordinal); // no stack trace
+    }
 }

@@ -6,6 +6,7 @@ using Billing.Contracts.Burns;
 using Billing.Contracts.Invoices;
 using Billing.Contracts.Ledger;
 using Billing.Contracts.Periods;
+using Billing.Contracts.Quarantine;
 using Billing.Contracts.Usage;
 
 namespace Billing.Cli.Api.Responses;
@@ -32,6 +33,12 @@ public static class ApiResponseReader
 
     /// <summary><c>GET /api/v1/burns</c>: a bare array, as the server writes it.</summary>
     public static IReadOnlyList<BurnView> Burns(JsonNode? body) => Read(body, BillingJsonContext.Default.IReadOnlyListBurnView, "burn list");
+
+    /// <summary><c>GET /api/v1/quarantine</c>.</summary>
+    public static QuarantineListResponse QuarantineList(JsonNode? body) => Read(body, BillingJsonContext.Default.QuarantineListResponse, "quarantine list");
+
+    /// <summary><c>GET /api/v1/quarantine/{id}</c>.</summary>
+    public static QuarantinedEventResponse QuarantinedEvent(JsonNode? body) => Read(body, BillingJsonContext.Default.QuarantinedEventResponse, "quarantined event");
 
     /// <summary><c>GET /api/v1/ledger/verify</c>.</summary>
     public static LedgerVerifyResponse LedgerVerification(JsonNode? body) => Read(body, BillingJsonContext.Default.LedgerVerifyResponse, "ledger verification");

@@ -1,0 +1,24 @@
+namespace Billing.Contracts.Quarantine;
+
+/// <summary>
+/// An event metering set aside, as <c>GET /api/v1/quarantine</c> lists it: <see cref="Kind"/> is <c>invalid</c> (failed
+/// validation), <c>conflict</c> (an id already metered with other content), <c>malformed</c> (not an event) or
+/// <c>unstorable</c> (refused by Table Storage); <c>unknown</c> for a row this platform did not write. Where it came
+/// from (hub, partition, sequence number), why (<see cref="Reasons"/>), and the SHA-256 and length in characters of its
+/// payload, which <c>GET /api/v1/quarantine/{id}</c> returns whole. <see cref="Unstored"/>: the storage service's
+/// reason when even the payload could not be kept. Absent members are omitted.
+/// </summary>
+public sealed record QuarantinedEventView(
+    string Id,
+    string Kind,
+    string? Source,
+    string? EventId,
+    IReadOnlyList<string> Reasons,
+    string Hub,
+    string? PartitionId,
+    long? SequenceNumber,
+    DateTimeOffset? EnqueuedTime,
+    DateTimeOffset? QuarantinedAt,
+    string? RawSha256,
+    long? RawLength,
+    string? Unstored);

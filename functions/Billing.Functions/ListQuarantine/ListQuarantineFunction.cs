@@ -1,0 +1,95 @@
+using Billing.Contracts.Quarantine;
+using Billing.Storage;
+
+namespace Billing.Functions.ListQuarantine;
+
+/// <summary>
+/// GET /api/v1/quarantine?source=&amp;kind=&amp;from=&amp;to=&amp;limit=&amp;after= : the events metering set aside, with
+/// their reasons, page by page (default 100, at most 1,000). Partners read their own (<c>source</c> is theirs), finance
+/// every source's or one's.
+/// </summary>
+public static class ListQuarantineFunction
+{
+    private const int DefaultLimit = 100;
+    private const int MaxLimit = 1_000;
+
+    public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
+        app.MapGet("/api/v1/quarantine", HandleAsync).WithName("ListQuarantine").Produces<QuarantineListResponse>()
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .RequireRoles("every partner may list its quarantined events", Enum.GetValues<PartnerRole>()); // whose: decided below
+
+    public static async Task<Results<JsonHttpResult<QuarantineListResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
+        HttpContext http, QuarantineStore quarantine, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var caller = http.Caller();
+        var query = http.Request.Query;
+        string? source = string.IsNullOrEmpty(query["source"]) ? null : query["source"].ToString();
+        if (caller.Role != PartnerRole.Finance)
+        {
+            if (source is not null && source != caller.Id)
+            {
+                return ApiProblems.Of(StatusCodes.Status403Forbidden, "Forbidden", QuarantineViews.OthersForbidden);
+            }
+
+            source = caller.Id;
+        }
+
+        var errors = new List<ApiFieldError>();
+        QuarantineKind? kind = null;
+        if (!string.IsNullOrEmpty(query["kind"]))
+        {
+            if (Enum.TryParse<QuarantineKind>(query["kind"], ignoreCase: true, out var k) && Enum.IsDefined(k) && !int.TryParse(query["kind"], out _))
+            {
+                kind = k;
+            }
+            else
+            {
+                errors.Add(new("kind", "must be invalid, conflict, malformed or unstorable"));
+            }
+        }
+
+        var from = Instant(query["from"], "from", errors);
+        var to = Instant(query["to"], "to", errors);
+        if (from is not null && to is not null && from >= to)
+        {
+            errors.Add(new("to", "must be after from"));
+        }
+
+        int limit = DefaultLimit;
+        if (!string.IsNullOrEmpty(query["limit"]) && !(int.TryParse(query["limit"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= MaxLimit))
+        {
+            errors.Add(new("limit", $"must be an integer from 1 to {MaxLimit}"));
+        }
+
+        string? after = string.IsNullOrEmpty(query["after"]) ? null : query["after"].ToString();
+        if (after is not null && !QuarantineStore.IsId(after))
+        {
+            errors.Add(new("after", "must be the 'next' value of a previous page"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.BadRequest("invalid query parameters", [.. errors]);
+        }
+
+        var page = await quarantine.PageAsync(new QuarantineFilter(source, kind, from, to), after, limit, cancellationToken).ConfigureAwait(false);
+        return ApiResults.Json(new QuarantineListResponse([.. page.Entries.Select(QuarantineViews.View)], page.Next), BillingJsonContext.Default.QuarantineListResponse);
+    }
+
+    private static DateTimeOffset? Instant(string? text, string field, List<ApiFieldError> errors)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (!QueryInstants.TryParse(text, default, out var value))
+        {
+            errors.Add(new(field, QueryInstants.Reason));
+            return null;
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,40 @@
+using Billing.Contracts.Quarantine;
+using Billing.Storage;
+
+namespace Billing.Functions.ListQuarantine;
+
+/// <summary>Quarantined events as the contract shows them (<c>Billing.Contracts.Quarantine</c>), and who may read which.</summary>
+public static class QuarantineViews
+{
+    /// <summary>The 403 detail of a partner asking for another source's events.</summary>
+    public const string OthersForbidden = "partners read only the events they sent; finance reads every source";
+
+    public static QuarantinedEventView View(QuarantineEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new QuarantinedEventView(
+            entry.Id,
+            entry.Kind?.ToString().ToLowerInvariant() ?? "unknown",
+            entry.Source,
+            entry.EventId,
+            entry.Reasons,
+            entry.Hub,
+            entry.PartitionId,
+            entry.SequenceNumber,
+            entry.EnqueuedTime,
+            entry.QuarantinedAt,
+            entry.RawSha256,
+            entry.RawLength,
+            entry.Unstored);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="caller"/> may read an event stored under <paramref name="id"/>: finance any, a partner only
+    /// the events of its own id as source (the partition they are stored in).
+    /// </summary>
+    public static bool MayRead(Partner caller, string id)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return caller.Role == PartnerRole.Finance || QuarantineStore.IsOfSource(id, caller.Id);
+    }
+}

@@ -1,0 +1,23 @@
+namespace Billing.Storage;
+
+/// <summary>
+/// A quarantined event as a list shows it: why and where it was set aside, and the digest and length of its payload
+/// (<see cref="QuarantineStore.GetAsync"/> reads the payload). <see cref="Id"/> is opaque and stable: it names the row
+/// and is the cursor of a page. <see cref="Kind"/> is null when the stored kind is none this code writes (a planted row
+/// shows, it does not break the list). <see cref="Unstored"/> is the service's reason when even the payload could not be
+/// stored (only its digest and length remain).
+/// </summary>
+public sealed record QuarantineEntry(
+    string Id,
+    QuarantineKind? Kind,
+    string? Source,
+    string? EventId,
+    IReadOnlyList<string> Reasons,
+    string Hub,
+    string? PartitionId,
+    long? SequenceNumber,
+    DateTimeOffset? EnqueuedTime,
+    DateTimeOffset? QuarantinedAt,
+    string? RawSha256,
+    long? RawLength,
+    string? Unstored);

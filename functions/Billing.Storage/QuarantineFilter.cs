@@ -1,0 +1,8 @@
+namespace Billing.Storage;
+
+/// <summary>
+/// Which quarantined events a page holds: one source's (<c>null</c>: every source's, including events whose source could
+/// not be read) of one kind (<c>null</c>: every kind), quarantined in [<see cref="From"/>, <see cref="To"/>) (either
+/// bound may be absent).
+/// </summary>
+public sealed record QuarantineFilter(string? Source, QuarantineKind? Kind, DateTimeOffset? From, DateTimeOffset? To);

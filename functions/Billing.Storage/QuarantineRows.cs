@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+
+namespace Billing.Storage;
+
+/// <summary>
+/// How quarantine rows read back (<see cref="QuarantineStore"/> writes them): ids, list entries and payloads. Every value
+/// is read without trusting its type, so a row planted by someone with storage access shows as what it is instead of
+/// failing the list it is on.
+/// </summary>
+internal static class QuarantineRows
+{
+    /// <summary>What a list reads of a row: its keys and everything but the payload chunks (<c>Part</c> tells continuation rows apart).</summary>
+    public static readonly string[] ListColumns =
+        ["PartitionKey", "RowKey", "Kind", "Reasons", "Source", "EventId", "Hub", "PartitionId", "SequenceNumber", "EnqueuedTime", "QuarantinedAt", "RawSha256", "RawLength", "Unstored", "Part"];
+
+    private const int RowKeyChars = 64; // a SHA-256 in hex (RowKeyFor)
+
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
+
+    /// <summary><c>{base64url(partition key)}.{row key}</c>: opaque to callers, and a cursor that orders like the table.</summary>
+    public static string Id(string partitionKey, string rowKey) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(partitionKey)) + "." + rowKey;
+
+    /// <summary>The row an id names; false for any text <see cref="Id"/> does not write.</summary>
+    public static bool TryParseId(string? id, out string partitionKey, out string rowKey)
+    {
+        partitionKey = rowKey = "";
+        int dot = id?.IndexOf('.', StringComparison.Ordinal) ?? -1;
+        if (dot <= 0 || id!.Length - dot - 1 != RowKeyChars || !IsLowerHex(id.AsSpan(dot + 1)))
+        {
+            return false;
+        }
+
+        try
+        {
+            partitionKey = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Base64Url.DecodeFromChars(id.AsSpan(0, dot)));
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            return false;
+        }
+
+        rowKey = id[(dot + 1)..];
+        return partitionKey.Length is > 0 and <= TableKey.MaxKeyChars && Id(partitionKey, rowKey) == id; // one spelling per row
+    }
+
+    /// <summary>A payload chunk row (<c>{rowKey}-1</c>, …), not an event of its own.</summary>
+    public static bool IsContinuation(TableEntity e) => e.ContainsKey("Part") || e.RowKey.Length != RowKeyChars;
+
+    public static QuarantineEntry Entry(TableEntity e) => new(
+        Id(e.PartitionKey, e.RowKey),
+        Enum.TryParse<QuarantineKind>(EntityText.Of(e, "Kind"), ignoreCase: false, out var kind) && Enum.IsDefined(kind) ? kind : null,
+        EntityText.Of(e, "Source"),
+        EntityText.Of(e, "EventId"),
+        (EntityText.Of(e, "Reasons") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries),
+        EntityText.Of(e, "Hub") ?? "",
+        EntityText.Of(e, "PartitionId"),
+        Integer(e, "SequenceNumber"),
+        Instant(e, "EnqueuedTime"),
+        Instant(e, "QuarantinedAt"),
+        EntityText.Of(e, "RawSha256"),
+        Integer(e, "RawLength"),
+        EntityText.Of(e, "Unstored"));
+
+    /// <summary>The text of chunks <c>{prefix}0</c> … <c>{prefix}{count-1}</c>, wherever among the event's rows they are; null when the row keeps none.</summary>
+    public static string? Payload(IReadOnlyList<TableEntity> rows, string prefix)
+    {
+        if (Integer(rows[0], prefix + "Chunks") is not { } count)
+        {
+            return EntityText.Of(rows[0], prefix); // a row written before payloads were chunked
+        }
+
+        var sb = new StringBuilder();
+        for (long i = 0; i < count; i++)
+        {
+            string name = prefix + i.ToString(CultureInfo.InvariantCulture);
+            sb.Append(rows.Select(r => EntityText.Of(r, name)).FirstOrDefault(v => v is not null));
+        }
+
+        return sb.ToString();
+    }
+
+    public static long? Integer(TableEntity e, string name) => e.TryGetValue(name, out var v) ? v switch { int i => i, long l => l, _ => null } : null;
+
+    private static DateTimeOffset? Instant(TableEntity e, string name) => e.TryGetValue(name, out var v) ? v switch
+    {
+        DateTimeOffset d => d,
+        DateTime d => new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)),
+        _ => null,
+    } : null;
+
+    private static bool IsLowerHex(ReadOnlySpan<char> text) => !text.ContainsAnyExcept(LowerHex);
+}

@@ -1,0 +1,111 @@
+namespace Billing.Functions.Tests.ListQuarantine;
+
+/// <summary>GET /api/v1/quarantine and /api/v1/quarantine/{id} through the DevHost: what metering set aside, to whom.</summary>
+[Collection(PlatformCollection.Name)]
+public class QuarantineRoutesTests(PlatformFixture platform)
+{
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> GetAsync(string path, string? key)
+    {
+        using var request = platform.Request(HttpMethod.Get, path, key);
+        using var response = await platform.Client.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    /// <summary>Meters an event, then the same (source, id) with other content: metering quarantines the second as a conflict.</summary>
+    private async Task<(string EventId, string Hotspot)> QuarantineAConflictAsync()
+    {
+        string id = $"q-{Guid.NewGuid():N}";
+        string hotspot = PlatformFixture.NewHotspot();
+        var time = DateTimeOffset.UtcNow.AddMinutes(-30);
+        using var first = await platform.PostUsageAsync(PlatformFixture.CarrierKey, new JsonArray(SampleEvents.Carrier(id, hotspot, 1_000, 2_000, time)));
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        await platform.DrainAsync();
+        using var second = await platform.PostUsageAsync(PlatformFixture.CarrierKey, new JsonArray(SampleEvents.Carrier(id, hotspot, 9_999, 2_000, time)));
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        await platform.DrainAsync();
+        return (id, hotspot);
+    }
+
+    private async Task<JsonNode> FindAsync(string key, string query, string eventId)
+    {
+        string? after = null;
+        do
+        {
+            var (status, body) = await GetAsync("api/v1/quarantine?" + query + (after is null ? "" : "&after=" + Uri.EscapeDataString(after)), key);
+            Assert.Equal(HttpStatusCode.OK, status);
+            if (body!["events"]!.AsArray().FirstOrDefault(e => e!["eventId"]?.GetValue<string>() == eventId) is { } found)
+            {
+                return found;
+            }
+
+            after = body["next"]?.GetValue<string>();
+        }
+        while (after is not null);
+        throw new Xunit.Sdk.XunitException($"event {eventId} is not listed for {query}");
+    }
+
+    [Fact]
+    public async Task List_ConflictOfTheCarrier_ShownToItAndFinanceWithBothVersionsAndHiddenFromOthers()
+    {
+        var (eventId, hotspot) = await QuarantineAConflictAsync();
+
+        var mine = await FindAsync(PlatformFixture.CarrierKey, "kind=conflict&limit=5", eventId);
+        var financeView = await FindAsync(PlatformFixture.FinanceKey, "source=carrier-tmo&kind=conflict", eventId);
+        string id = mine["id"]!.GetValue<string>();
+        var (detailStatus, detail) = await GetAsync("api/v1/quarantine/" + Uri.EscapeDataString(id), PlatformFixture.CarrierKey);
+        var (otherStatus, _) = await GetAsync("api/v1/quarantine/" + Uri.EscapeDataString(id), PlatformFixture.OtherCarrierKey);
+        var (otherListStatus, otherList) = await GetAsync("api/v1/quarantine?source=carrier-tmo", PlatformFixture.OtherCarrierKey);
+        var (ownListStatus, ownList) = await GetAsync("api/v1/quarantine?limit=1000", PlatformFixture.OtherCarrierKey);
+
+        Assert.Equal(("conflict", "carrier-tmo", id), (mine["kind"]!.GetValue<string>(), mine["source"]!.GetValue<string>(), financeView["id"]!.GetValue<string>()));
+        Assert.NotEmpty(mine["reasons"]!.AsArray());
+        Assert.Null(mine["raw"]);
+        Assert.Equal(HttpStatusCode.OK, detailStatus);
+        string raw = detail!["raw"]!.GetValue<string>();
+        string existing = detail["existingRaw"]!.GetValue<string>();
+        Assert.Contains(hotspot, raw, StringComparison.Ordinal);
+        Assert.Contains("9999", raw, StringComparison.Ordinal);
+        Assert.Contains("1000", existing, StringComparison.Ordinal);
+        Assert.Equal(mine["rawLength"]!.GetValue<long>(), raw.Length);
+        Assert.Equal(mine["rawSha256"]!.GetValue<string>(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(raw))));
+        Assert.Equal(HttpStatusCode.NotFound, otherStatus);
+        Assert.Equal(HttpStatusCode.Forbidden, otherListStatus);
+        Assert.Contains("partners read only the events they sent", otherList!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, ownListStatus);
+        Assert.DoesNotContain(ownList!["events"]!.AsArray(), e => e!["source"]?.GetValue<string>() != "carrier-other");
+    }
+
+    [Fact]
+    public async Task List_BadQuery_400NamingEachField()
+    {
+        var (status, body) = await GetAsync("api/v1/quarantine?kind=nope&limit=0&after=nope&from=yesterday", PlatformFixture.FinanceKey);
+        var (backwards, backwardsBody) = await GetAsync("api/v1/quarantine?from=2026-10-02&to=2026-10-01&kind=1", PlatformFixture.FinanceKey);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["after", "from", "kind", "limit"], body!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, backwards);
+        Assert.Equal(["kind", "to"], backwardsBody!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("api/v1/quarantine")]
+    [InlineData("api/v1/quarantine/Y2Fycmllci10bW8.0000000000000000000000000000000000000000000000000000000000000000")]
+    public async Task Routes_WithoutAKey_401(string path)
+    {
+        var (status, body) = await GetAsync(path, null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal(401, body!["status"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Get_UnknownOrMalformedId_404()
+    {
+        var (unknown, _) = await GetAsync("api/v1/quarantine/Y2Fycmllci10bW8.0000000000000000000000000000000000000000000000000000000000000000", PlatformFixture.FinanceKey);
+        var (malformed, body) = await GetAsync("api/v1/quarantine/nope", PlatformFixture.FinanceKey);
+
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (unknown, malformed));
+        Assert.Contains("nope", body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using Billing.Contracts.Quarantine;
+using Spectre.Console;
+
+namespace Billing.Cli.Rendering;
+
+/// <summary>
+/// Quarantined events: a page as a table, one event with its payloads. What a partner sent is printed with its control
+/// characters spelled out (<c>\u001B</c>): an event set aside for being malformed must not drive the reader's terminal.
+/// </summary>
+public static class QuarantineRenderers
+{
+    public static void List(IAnsiConsole console, QuarantineListResponse page)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(page);
+        var table = new FittedTable()
+            .Column("kind").Column("source", shorten: v => Ids.Abbreviate(v, 12), dropOrder: 2).Column("event id", shorten: v => Ids.Abbreviate(v, 10))
+            .Column("quarantined", dropOrder: 3).Column("reason", shorten: v => v is { Length: > 60 } ? v[..57] + "..." : v);
+        foreach (var e in page.Events)
+        {
+            table.Row(e.Kind, Visible(e.Source), Visible(e.EventId), e.QuarantinedAt?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture), Visible(e.Reasons.Count > 0 ? e.Reasons[0] : e.Unstored));
+        }
+
+        console.Write(table.Build(console.Profile.Width));
+        console.WriteLine($"{page.Events.Count} quarantined event(s){(page.Next is null ? "" : "; more with --after " + page.Next)}");
+        foreach (var e in page.Events)
+        {
+            console.WriteLine($"id of {e.Kind} {Visible(e.EventId)}:");
+            Renderers.FullValue(console, e.Id);
+        }
+    }
+
+    public static void Event(IAnsiConsole console, QuarantinedEventResponse detail)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(detail);
+        var e = detail.Event;
+        console.WriteLine($"{e.Kind} event {Visible(e.EventId)} from {Visible(e.Source) ?? "(unknown source)"}, quarantined {e.QuarantinedAt?.ToString("O", CultureInfo.InvariantCulture)}");
+        console.WriteLine($"hub {Visible(e.Hub)}, partition {Visible(e.PartitionId)}, sequence number {e.SequenceNumber}, enqueued {e.EnqueuedTime?.ToString("O", CultureInfo.InvariantCulture)}");
+        foreach (string reason in e.Reasons)
+        {
+            console.WriteLine("reason: " + Visible(reason));
+        }
+
+        if (e.Unstored is not null)
+        {
+            console.WriteLine($"the payload could not be stored ({Visible(e.Unstored)}); its SHA-256 {e.RawSha256}, {e.RawLength} characters");
+        }
+
+        Payload(console, "payload", detail.Raw);
+        Payload(console, "metered first (the version this one conflicts with)", detail.ExistingRaw);
+    }
+
+    private static void Payload(IAnsiConsole console, string title, string? raw)
+    {
+        if (raw is not null)
+        {
+            console.WriteLine(title + ":");
+            Renderers.FullValue(console, Visible(raw)!);
+        }
+    }
+
+    /// <summary><paramref name="text"/> with every control character but line feed and tab as <c>\uXXXX</c>.</summary>
+    public static string? Visible(string? text)
+    {
+        if (text is null || !text.Any(c => char.IsControl(c) && c is not ('\n' or '\t')))
+        {
+            return text;
+        }
+
+        var sb = new System.Text.StringBuilder(text.Length + 16);
+        foreach (char c in text)
+        {
+            if (char.IsControl(c) && c is not ('\n' or '\t'))
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+}
