@@ -51,6 +51,7 @@ namespace Billing.Contracts;
 [JsonSerializable(typeof(CreatePartnerRequest))]
 [JsonSerializable(typeof(UpdatePartnerRequest))]
 [JsonSerializable(typeof(AuditListResponse))]
+[JsonSerializable(typeof(AuditVerifyResponse))]
 // Events metering set aside.
 [JsonSerializable(typeof(QuarantineListResponse))]
 [JsonSerializable(typeof(QuarantinedEventResponse))]

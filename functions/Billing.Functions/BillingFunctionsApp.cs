@@ -46,6 +46,8 @@ using Billing.Functions.ListPartners;
 using Billing.Functions.PartnerAudit;
 using Billing.Functions.RotatePartnerKey;
 using Billing.Functions.UpdatePartner;
+using Billing.Functions.VerifyAudit;
+using Billing.Functions.VerifyPartnerAudit;
 using Billing.Functions.QueryUsage;
 using Billing.Functions.StripeWebhook;
 using Billing.Payments;
@@ -242,6 +244,8 @@ public static class BillingFunctionsApp
         RotatePartnerKeyFunction.Map(app);
         PartnerAuditFunction.Map(app);
         ListAuditFunction.Map(app);
+        VerifyAuditFunction.Map(app);
+        VerifyPartnerAuditFunction.Map(app);
         ListQuarantineFunction.Map(app);
         GetQuarantinedEventFunction.Map(app);
         OpenApiFunction.Map(app);

@@ -19,6 +19,12 @@ public sealed record PartnerRecord(Partner Partner, IReadOnlyList<PartnerKey> Ke
     /// <summary>Hash of the key local seeding installed last: seeding replaces the key only when the configured one changes.</summary>
     internal string? SeedKeyHash { get; init; }
 
+    /// <summary>The hash of the partner's last audit entry (<see cref="PartnerAuditChain"/>), written with it in one transaction; null before the first.</summary>
+    public string? AuditHead { get; init; }
+
+    /// <summary>How many audit entries the partner has; null when never written (or not a number in storage).</summary>
+    public long? AuditCount { get; init; }
+
     /// <summary>The row's ETag, for an update that must not overwrite a concurrent one.</summary>
     public Azure.ETag ETag { get; init; }
 }

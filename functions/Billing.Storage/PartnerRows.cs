@@ -49,37 +49,45 @@ internal static class PartnerRows
             ["StripeCustomerId"] = record.StripeCustomerId,
             ["CreatedAt"] = record.CreatedAt,
             ["SeedKeyHash"] = record.SeedKeyHash,
+            ["AuditHead"] = record.AuditHead,
+            ["AuditCount"] = record.AuditCount,
         };
     }
 
+    /// <summary>
+    /// The record of a partner row. Text properties read through <see cref="EntityText"/>: a planted non-text value reads
+    /// as unset (audit verification then reports the difference) instead of failing every read of the registry.
+    /// </summary>
     public static PartnerRecord ToRecord(TableEntity e)
     {
-        var partner = new Partner(TableKey.Unescape(e.RowKey), Enum.Parse<PartnerRole>(e.GetString("Role") ?? nameof(PartnerRole.Tenant)), e.GetString("PlanId"))
+        var partner = new Partner(TableKey.Unescape(e.RowKey), Enum.Parse<PartnerRole>(Text(e, "Role") ?? nameof(PartnerRole.Tenant)), Text(e, "PlanId"))
         {
-            Status = e.GetString("Status") is { } status ? Enum.Parse<PartnerStatus>(status) : PartnerStatus.Active,
-            PlanChanges = e.GetString("PlanChanges") is { } changes
+            Status = Text(e, "Status") is { } status ? Enum.Parse<PartnerStatus>(status) : PartnerStatus.Active,
+            PlanChanges = Text(e, "PlanChanges") is { } changes
                 ? [.. JsonNode.Parse(changes)!.AsArray().Select(c => new PlanChange(BillingPeriod.Parse((string)c!["from"]!), (string)c["plan"]!))]
                 : [],
         };
-        var created = e.GetDateTimeOffset("CreatedAt");
+        var created = Instant(e, "CreatedAt");
         var keys = new List<PartnerKey>();
-        if (e.GetString("KeyHash") is { } hash)
+        if (Text(e, "KeyHash") is { } hash)
         {
-            keys.Add(new PartnerKey(e.GetString("KeyId") ?? "seed", hash, e.GetDateTimeOffset("KeyCreatedAt") ?? created, null)); // seeded before key ids existed
+            keys.Add(new PartnerKey(Text(e, "KeyId") ?? "seed", hash, Instant(e, "KeyCreatedAt") ?? created, null)); // seeded before key ids existed
         }
 
-        if (e.GetString("RetiredKeys") is { } retired)
+        if (Text(e, "RetiredKeys") is { } retired)
         {
             keys.AddRange(JsonNode.Parse(retired)!.AsArray().Select(k => new PartnerKey((string)k!["id"]!, (string)k["hash"]!, Instant(k["createdAt"]), Instant(k["expiresAt"]))));
         }
 
         return new PartnerRecord(partner, keys)
         {
-            DisplayName = e.GetString("DisplayName"),
-            BillingEmail = e.GetString("BillingEmail"),
-            StripeCustomerId = e.GetString("StripeCustomerId"),
+            DisplayName = Text(e, "DisplayName"),
+            BillingEmail = Text(e, "BillingEmail"),
+            StripeCustomerId = Text(e, "StripeCustomerId"),
             CreatedAt = created,
-            SeedKeyHash = e.GetString("SeedKeyHash"),
+            SeedKeyHash = Text(e, "SeedKeyHash"),
+            AuditHead = Text(e, "AuditHead"),
+            AuditCount = Number(e, "AuditCount"),
             ETag = e.ETag,
         };
     }
@@ -96,17 +104,68 @@ internal static class PartnerRows
                 ["PartnerId"] = entry.PartnerId,
                 ["Action"] = entry.Action,
                 ["Changes"] = new JsonArray([.. entry.Changes.Select(c => new JsonObject { ["field"] = c.Field, ["before"] = c.Before, ["after"] = c.After })]).ToJsonString(),
+                ["Sequence"] = entry.Sequence,
+                ["PreviousHash"] = entry.PreviousHash,
+                ["Hash"] = entry.Hash,
             };
         }
     }
 
+    /// <summary>
+    /// The entry of an audit row, read without trusting types: a planted non-text value or unreadable changes read as
+    /// empty, which no longer hashes to the stored hash, so verification reports the entry instead of every read failing.
+    /// </summary>
     public static PartnerAuditEntry ToAuditEntry(TableEntity e) => new(
-        e.GetString("Id") ?? "",
-        e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue,
-        e.GetString("Actor") ?? "",
-        e.GetString("PartnerId") ?? "",
-        e.GetString("Action") ?? "",
-        [.. JsonNode.Parse(e.GetString("Changes") ?? "[]")!.AsArray().Select(c => new AuditChange((string)c!["field"]!, (string?)c["before"], (string?)c["after"]))]);
+        Text(e, "Id") ?? "",
+        Instant(e, "At") ?? DateTimeOffset.MinValue,
+        Text(e, "Actor") ?? "",
+        Text(e, "PartnerId") ?? "",
+        Text(e, "Action") ?? "",
+        Changes(Text(e, "Changes")))
+    {
+        Sequence = Number(e, "Sequence") ?? 0,
+        PreviousHash = Text(e, "PreviousHash"),
+        Hash = Text(e, "Hash"),
+    };
+
+    private static List<AuditChange> Changes(string? json)
+    {
+        var changes = new List<AuditChange>();
+        JsonNode? parsed;
+        try
+        {
+            parsed = json is null ? null : JsonNode.Parse(json);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return changes;
+        }
+
+        if (parsed is not JsonArray array)
+        {
+            return changes;
+        }
+
+        foreach (var c in array)
+        {
+            if (c is JsonObject o && JsonText(o["field"]) is { } field)
+            {
+                changes.Add(new AuditChange(field, JsonText(o["before"]), JsonText(o["after"])));
+            }
+        }
+
+        return changes;
+    }
+
+    private static string? JsonText(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? text) ? text : null;
+
+    private static string? Text(TableEntity e, string name) => EntityText.Of(e, name);
+
+    private static long? Number(TableEntity e, string name) =>
+        e.TryGetValue(name, out var value) ? value switch { long l => l, int i => i, _ => null } : null;
+
+    private static DateTimeOffset? Instant(TableEntity e, string name) =>
+        e.TryGetValue(name, out var value) ? value switch { DateTimeOffset d => d, DateTime d => new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)), _ => null } : null;
 
     private static DateTimeOffset? Instant(JsonNode? node) =>
         node is null ? null : DateTimeOffset.Parse((string)node!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);

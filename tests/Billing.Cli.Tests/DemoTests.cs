@@ -87,6 +87,8 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
                         return Ok(status == "none" ? "[]" : $$"""[{"id":"burn-1","invoiceId":"{{query["invoiceId"]}}","usdMinor":1234,"price":"2.50","tokenAmount":"493600000","decimals":8,"status":"{{status}}","signature":"{{signature}}","slot":77,"currency":"USD"}]""");
                     case ("GET", "/api/v1/ledger/verify"):
                         return Ok("""{"ok":true,"entries":5,"anchors":1,"pendingAnchors":0,"problems":[]}""");
+                    case ("GET", "/api/v1/audit/verify"):
+                        return Ok("""{"ok":true,"partners":[{"partner":"carrier-tmo","ok":true,"entries":1,"head":"ab","problems":[],"details":[]},{"partner":"finance","ok":true,"entries":1,"head":"cd","problems":[],"details":[]}]}""");
                     case ("GET", "/api/v1/ledger/balances"):
                         return Ok("""{"payer":null,"balances":[{"account":"cash:stripe","asset":"USD","amount":"233080"},{"account":"receivable:carrier-tmo","asset":"USD","amount":"0"},{"account":"burned:tokens","asset":"TOKEN","amount":"93232000000"}]}""");
                     case ("POST", "/admin/functions/AnchorLedger"):
@@ -128,7 +130,7 @@ public sealed class DemoTests(Xunit.Abstractions.ITestOutputHelper log)
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(fake.Paid);
         Assert.True(fake.Anchored);
-        foreach (string expected in new[] { "8. Ledger balances", "cash:stripe", "9. Anchor the ledger", "1. Platform", "3. Send usage", "5. Close period", "INV-carrier-tmo-", "Data offload", "7. Wait for the token burn", "burn signature:\n4demoSignature\n", "2,330.80 USD", "932.32000000 TOKEN", "tokens burned: 4.93600000", "ledger verify: ok (5 entries, 1 anchors)" })
+        foreach (string expected in new[] { "8. Ledger balances", "cash:stripe", "9. Anchor the ledger", "1. Platform", "3. Send usage", "5. Close period", "INV-carrier-tmo-", "Data offload", "7. Wait for the token burn", "burn signature:\n4demoSignature\n", "2,330.80 USD", "932.32000000 TOKEN", "tokens burned: 4.93600000", "ledger verify: ok (5 entries, 1 anchors)", "partners verify: ok (2 partners)" })
         {
             Assert.Contains(expected, result.Out, StringComparison.Ordinal);
         }

@@ -286,6 +286,24 @@ public sealed partial class PlatformTests(PlatformFixture platform) : IDisposabl
     }
 
     [Fact]
+    public async Task PartnersVerify_LivePlatform_OkUntilAPlanIsChangedInTheRow_ThenExits1()
+    {
+        var before = await CliHarness.RunAsync("partners", "verify", "--url", Url);
+        var created = await CliHarness.RunAsync("partners", "create", "carrier-cli-verify", "--role", "carrier", "--plan", "carrier-standard-v1", "--name", "CLI", "--email", "b@cli.example", "--url", Url);
+        var table = new Azure.Data.Tables.TableServiceClient(platform.ConnectionString).GetTableClient(platform.TablePrefix + "partners");
+        await table.UpdateEntityAsync(new Azure.Data.Tables.TableEntity("p", "carrier-cli-verify") { ["PlanId"] = "carrier-free-v0" }, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
+
+        var after = await CliHarness.RunAsync("partners", "verify", "carrier-cli-verify", "--url", Url);
+
+        Assert.True(before.ExitCode == 0, before + "\n--- platform log ---\n" + PlatformLog());
+        Assert.Matches(@"partners verify: ok \(\d+ partners\)", before.Out);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Assert.Equal(1, after.ExitCode);
+        Assert.Contains("carrier-cli-verify: FAILED", after.Out, StringComparison.Ordinal);
+        Assert.Contains("carrier-free-v0", after.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LedgerVerify_LivePlatform_Ok()
     {
         var result = await CliHarness.RunAsync("ledger", "verify", "--url", Url);

@@ -44,4 +44,36 @@ public class PartnerStoreTests(AzuriteFixture azurite)
         Assert.Equal(partner, (await store.AuthenticateAsync("new-key-0123456", DateTimeOffset.UtcNow, CancellationToken.None))?.Partner);
         Assert.Single(await store.ListAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task UpsertAsync_NewSeed_AuditedAndChainedFromGenesis_StripeCustomerChainsAfterIt()
+    {
+        var store = new PartnerStore(await azurite.NewTablesAsync());
+        var at = new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
+        await store.UpsertAsync(new PartnerRegistration(new Partner("carrier-seed", PartnerRole.Carrier, "carrier-standard-v1"), "seed-key-carrier-0001") { At = at }, CancellationToken.None);
+
+        await store.SetStripeCustomerAsync("carrier-seed", "cus_SEEDED", at.AddDays(1), CancellationToken.None);
+
+        var entries = (await store.AuditOfPartnerAsync("carrier-seed", null, 10, CancellationToken.None)).Entries;
+        Assert.Equal([("seed", PartnerAuditEntry.SettingsActor, 1L), ("stripe-customer", PartnerAuditEntry.StripeActor, 2L)], entries.Select(e => (e.Action, e.Actor, e.Sequence)));
+        Assert.Equal(["role", "plan", "status", "keyId"], entries[0].Changes.Select(c => c.Field));
+        Assert.Equal(PartnerAuditChain.GenesisHash, entries[0].PreviousHash);
+        Assert.Equal(entries[0].Hash, entries[1].PreviousHash);
+        var row = await store.GetAsync("carrier-seed", CancellationToken.None);
+        Assert.Equal(("cus_SEEDED", entries[1].Hash, (long?)2), (row!.StripeCustomerId, row.AuditHead, row.AuditCount));
+    }
+
+    [Fact]
+    public async Task GetAsync_NumbersPlantedInTextProperties_ReadAsUnsetInsteadOfThrowing()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new PartnerStore(tables);
+        await store.UpsertAsync(new PartnerRegistration(new Partner("tenant-typed", PartnerRole.Tenant, "compute-standard-v1"), "seed-key-tenant-0001"), CancellationToken.None);
+        await tables.Partners.UpdateEntityAsync(new TableEntity("p", "tenant-typed") { ["PlanId"] = 42, ["AuditHead"] = 7, ["AuditCount"] = "one" }, Azure.ETag.All, TableUpdateMode.Merge);
+
+        var row = await store.GetAsync("tenant-typed", CancellationToken.None);
+
+        Assert.Equal((null, null, (long?)null), (row!.Partner.PlanId, row.AuditHead, row.AuditCount));
+        Assert.Single(await store.ListRecordsAsync(CancellationToken.None));
+    }
 }

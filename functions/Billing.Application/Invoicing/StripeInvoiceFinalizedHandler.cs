@@ -9,7 +9,7 @@ namespace Billing.Application.Invoicing;
 /// Creates the Stripe invoice for a finalized one (when Stripe is configured) and remembers the Stripe ids, so a
 /// repeated close never syncs twice even after Stripe's idempotency keys have expired.
 /// </summary>
-public sealed partial class StripeInvoiceFinalizedHandler(StripeInvoiceSync sync, InvoiceStore invoices, PartnerStore partners, ILogger<StripeInvoiceFinalizedHandler> logger)
+public sealed partial class StripeInvoiceFinalizedHandler(StripeInvoiceSync sync, InvoiceStore invoices, PartnerStore partners, TimeProvider time, ILogger<StripeInvoiceFinalizedHandler> logger)
     : IInvoiceFinalizedHandler
 {
     public async Task<Invoice> OnFinalizedAsync(Invoice invoice, CancellationToken cancellationToken)
@@ -27,7 +27,7 @@ public sealed partial class StripeInvoiceFinalizedHandler(StripeInvoiceSync sync
 
         if (customer != synced.CustomerId)
         {
-            await partners.SetStripeCustomerAsync(invoice.Payer, synced.CustomerId, cancellationToken).ConfigureAwait(false);
+            await partners.SetStripeCustomerAsync(invoice.Payer, synced.CustomerId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
 
         for (int attempt = 0; attempt < 5; attempt++)

@@ -264,9 +264,7 @@ public sealed partial class PartnerManagement(
 
     private static PartnerAuditEntry Audit(DateTimeOffset now, Partner caller, string partnerId, string action, int index, IReadOnlyList<AuditChange> changes)
     {
-        // Time-ordered ids (the paging cursor); the index orders the records of one request, the random part keeps ids unique.
-        string id = string.Create(CultureInfo.InvariantCulture, $"{now.UtcTicks:D19}-{index:D2}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
-        return new PartnerAuditEntry(id, now, caller.Id, partnerId, action, changes);
+        return new PartnerAuditEntry(PartnerAuditEntry.NewId(now, index), now, caller.Id, partnerId, action, changes);
     }
 
     private static (string ApiKey, PartnerKey Key) NewKey(DateTimeOffset now)

@@ -12,6 +12,7 @@ public static class PartnersServiceCollectionExtensions
         services.TryAddSingleton<PartnerDirectory>();
         services.TryAddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<PartnerDirectory>());
         services.TryAddSingleton<PartnerManagement>(); // needs the PlanCatalog the host registers
+        services.TryAddSingleton<PartnerAuditVerifier>();
         return services;
     }
 }

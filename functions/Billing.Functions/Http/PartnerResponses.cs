@@ -37,6 +37,20 @@ public static class PartnerResponses
             page.Next);
     }
 
+    public static AuditVerifyResponse Verify(IReadOnlyList<PartnerAuditVerification> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        return new AuditVerifyResponse(
+            results.All(r => r.Ok),
+            [.. results.Select(r => new PartnerAuditVerifyView(
+                r.PartnerId,
+                r.Ok,
+                r.Entries,
+                r.Head,
+                [.. r.Problems.Select(p => p.ToString())],
+                [.. r.Problems.Select(p => new Billing.Contracts.Ledger.AuditFinding(p.Kind.ToString(), p.EntryId ?? "partner row", p.Message))]))]);
+    }
+
     public static string? Instant(DateTimeOffset? instant) =>
         instant?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 }

@@ -154,4 +154,48 @@ public class PartnerRoutesTests(PlatformFixture platform)
         Assert.Equal((expected, expected), (status, rotate));
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Get, "api/v1/partners/carrier-sneaky", PlatformFixture.FinanceKey)).Status);
     }
+
+    [Fact]
+    public async Task VerifyAudit_Finance_OkPerPartner_PlanChangedInTheRowIsReported()
+    {
+        await CreateAsync("carrier-verify", "carrier", "carrier-standard-v1");
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Patch, "api/v1/partners/carrier-verify", PlatformFixture.FinanceKey, """{"displayName":"Verified"}""")).Status);
+
+        var (status, body) = await SendAsync(HttpMethod.Get, "api/v1/audit/verify", PlatformFixture.FinanceKey);
+        var table = new Azure.Data.Tables.TableServiceClient(platform.ConnectionString).GetTableClient(platform.TablePrefix + "partners");
+        await table.UpdateEntityAsync(new Azure.Data.Tables.TableEntity("p", "carrier-verify") { ["PlanId"] = "carrier-free-v0" }, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
+        var (oneStatus, one) = await SendAsync(HttpMethod.Get, "api/v1/partners/carrier-verify/audit/verify", PlatformFixture.FinanceKey);
+        var (missing, _) = await SendAsync(HttpMethod.Get, "api/v1/partners/carrier-nobody/audit/verify", PlatformFixture.FinanceKey);
+
+        Assert.True(status == HttpStatusCode.OK, body);
+        var partners = JsonNode.Parse(body)!["partners"]!.AsArray();
+        foreach (string id in new[] { "carrier-verify", "carrier-tmo", "finance" }) // created through the API, and seeded from settings
+        {
+            var result = partners.Single(p => p!["partner"]!.GetValue<string>() == id)!;
+            Assert.True(result["ok"]!.GetValue<bool>(), result.ToJsonString());
+            Assert.Matches("^[0-9a-f]{64}$", result["head"]!.GetValue<string>());
+        }
+
+        Assert.Equal(HttpStatusCode.OK, oneStatus);
+        var verified = JsonNode.Parse(one)!;
+        Assert.False(verified["ok"]!.GetValue<bool>());
+        var detail = Assert.Single(Assert.Single(verified["partners"]!.AsArray())!["details"]!.AsArray())!;
+        Assert.Equal(("StateMismatch", "partner row"), (detail["kind"]!.GetValue<string>(), detail["subject"]!.GetValue<string>()));
+        Assert.Contains("carrier-free-v0", detail["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, missing);
+    }
+
+    [Theory]
+    [InlineData(PlatformFixture.CarrierKey, HttpStatusCode.Forbidden)]
+    [InlineData(PlatformFixture.TenantKey, HttpStatusCode.Forbidden)]
+    [InlineData(PlatformFixture.ProviderKey, HttpStatusCode.Forbidden)]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    public async Task VerifyAudit_NotFinance_Refused(string? key, HttpStatusCode expected)
+    {
+        var (all, allBody) = await SendAsync(HttpMethod.Get, "api/v1/audit/verify", key);
+        var (one, _) = await SendAsync(HttpMethod.Get, "api/v1/partners/carrier-tmo/audit/verify", key);
+
+        Assert.Equal((expected, expected), (all, one));
+        Assert.DoesNotContain("\"partners\"", allBody, StringComparison.Ordinal);
+    }
 }

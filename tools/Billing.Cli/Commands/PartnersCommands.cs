@@ -12,7 +12,7 @@ internal static class PartnersCommands
         new("partners", "Partners: onboarding, plans, status, API keys and the audit trail (finance).")
         {
             List(context, g), Get(context, g), New(context, g), Update(context, g),
-            Status(context, g, "disable", "disabled"), Status(context, g, "enable", "active"), RotateKey(context, g), Audit(context, g),
+            Status(context, g, "disable", "disabled"), Status(context, g, "enable", "active"), RotateKey(context, g), Audit(context, g), Verify(context, g),
         };
 
     private static Command List(CliContext context, GlobalOptions g)
@@ -241,6 +241,57 @@ internal static class PartnersCommands
             }
 
             return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+
+    private static Command Verify(CliContext context, GlobalOptions g)
+    {
+        var cmd = new Command("verify",
+            """
+            Verify the audit hash chain of every partner (GET /api/v1/audit/verify) or of one
+            (GET /api/v1/partners/{id}/audit/verify): each entry's hash and link, the head on the partner row, and the
+            row's role, plans, status, payer profile and key ids against what the audit trail gives. Exits 1 when
+            anything is off.
+
+            Examples:
+              billing partners verify
+              billing partners verify carrier-acme
+            """);
+        var id = new Argument<string?>("id") { Description = "partner id (omit for every partner)", Arity = ArgumentArity.ZeroOrOne };
+        cmd.Add(id);
+        var json = JsonOutput.AddTo(cmd);
+        cmd.Handle(context, async (p, ct) =>
+        {
+            using var api = ApiSession.Open(g.Endpoint(p, context), context);
+            var body = await api.GetJsonAsync(p.GetValue(id) is { } partner ? PartnerPath(partner) + "/audit/verify" : "/api/v1/audit/verify", ct).ConfigureAwait(false);
+            bool ok = body?["ok"] is JsonValue value && value.TryGetValue(out bool b) && b;
+            if (p.GetValue(json))
+            {
+                await context.Out.WriteLineAsync(Json.Pretty(body)).ConfigureAwait(false);
+                return ok ? ExitCodes.Ok : ExitCodes.Failed;
+            }
+
+            var partners = body?["partners"]?.AsArray() ?? [];
+            int failed = 0;
+            foreach (var result in partners)
+            {
+                var problems = result?["problems"]?.AsArray() ?? [];
+                bool partnerOk = result?["ok"] is JsonValue v && v.TryGetValue(out bool pb) && pb;
+                failed += partnerOk ? 0 : 1;
+                await context.Out.WriteLineAsync(partnerOk
+                    ? $"{result?["partner"]}: ok ({result?["entries"]} entries)"
+                    : $"{result?["partner"]}: FAILED ({result?["entries"]} entries, {problems.Count} problem(s))").ConfigureAwait(false);
+                foreach (var problem in problems)
+                {
+                    await context.Out.WriteLineAsync("  " + problem).ConfigureAwait(false);
+                }
+            }
+
+            await context.Out.WriteLineAsync(ok
+                ? $"partners verify: ok ({partners.Count} partners)"
+                : $"partners verify: FAILED ({partners.Count} partners, {failed} with problems)").ConfigureAwait(false);
+            return ok ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return cmd;
     }

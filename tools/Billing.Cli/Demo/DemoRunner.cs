@@ -172,6 +172,21 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
             return ExitCodes.Failed;
         }
 
+        // Beside the ledger: the partners' audit chains (plans, payers, keys) as finance would check them.
+        var audit = await api.GetJsonAsync("/api/v1/audit/verify", options.FinanceKey, cancellationToken).ConfigureAwait(false);
+        var partners = audit?["partners"]?.AsArray() ?? [];
+        if (audit?["ok"] is not JsonValue auditOk || !auditOk.TryGetValue(out bool intact) || !intact)
+        {
+            foreach (var problem in partners.SelectMany(p => p?["problems"]?.AsArray() ?? []))
+            {
+                console.WriteLine(Markup.Escape("  " + problem));
+            }
+
+            return Fail(ExitCodes.Failed, "partners verify: FAILED (run billing partners verify)");
+        }
+
+        console.WriteLine($"partners verify: ok ({partners.Count} partners)");
+
         console.Write(new Rule("demo: ok"));
         return ExitCodes.Ok;
     }

@@ -1,0 +1,243 @@
+using System.Globalization;
+using Billing.Domain;
+using Billing.Domain.Partners;
+using Billing.Storage;
+
+namespace Billing.Application.Partners;
+
+/// <summary>
+/// Verifies partners' audit trails (finance): walks each partner's entries oldest first and reports every problem —
+/// a hash that does not match the entry, a broken link, a by-time copy that differs, a head or count on the row that is
+/// not the last entry's, and, what protects billing, a row whose current values differ from what replaying the
+/// entries' before/after values gives: role, base plan, plan changes, status, payer profile (billing email, Stripe
+/// customer) and the current key id (retired key ids must have been current once). Key hashes are never audited, so a
+/// key hash swapped under the same key id is outside what this can see.
+/// </summary>
+public sealed class PartnerAuditVerifier(PartnerStore store)
+{
+    /// <summary>The fields whose last audited value must be the row's.</summary>
+    private static readonly string[] Tracked = ["role", "plan", "status", "displayName", "billingEmail", "stripeCustomerId", "keyId"];
+
+    /// <summary>Every partner with a row or an audit trail, by id.</summary>
+    public async Task<IReadOnlyList<PartnerAuditVerification>> VerifyAllAsync(CancellationToken cancellationToken)
+    {
+        var results = new List<PartnerAuditVerification>();
+        foreach (string id in await store.AuditSubjectsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await store.AuditTrailAsync(id, cancellationToken).ConfigureAwait(false) is { } trail)
+            {
+                results.Add(Verify(trail));
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>One partner; <see cref="PartnerNotFoundException"/> when it has neither a row nor an audit trail.</summary>
+    public async Task<PartnerAuditVerification> VerifyAsync(string partnerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(partnerId);
+        if (partnerId.Length == 0 || TableKey.Escape(partnerId).Length > PartnerOptionsValidator.MaxEscapedIdChars)
+        {
+            throw new PartnerNotFoundException(partnerId.Length > 80 ? partnerId[..80] + "…" : partnerId);
+        }
+
+        var trail = await store.AuditTrailAsync(partnerId, cancellationToken).ConfigureAwait(false) ?? throw new PartnerNotFoundException(partnerId);
+        return Verify(trail);
+    }
+
+    /// <summary>The checks on one snapshot (no storage access).</summary>
+    public static PartnerAuditVerification Verify(PartnerAuditTrail trail)
+    {
+        ArgumentNullException.ThrowIfNull(trail);
+        // Chain order is the sequence (ids only sort by time), each by-time copy kept beside its entry.
+        var ordered = trail.Entries.Select((e, i) => (Entry: e, Copy: trail.TimeCopies.Count > i ? trail.TimeCopies[i] : null))
+            .OrderBy(x => x.Entry.Sequence).ThenBy(x => x.Entry.Id, StringComparer.Ordinal).ToList();
+        trail = trail with { Entries = [.. ordered.Select(x => x.Entry)], TimeCopies = [.. ordered.Select(x => x.Copy)] };
+        var problems = new List<PartnerAuditProblem>();
+        CheckChain(trail, problems);
+        var record = trail.Record;
+        if (record is null)
+        {
+            problems.Add(trail.Unreadable is { } why
+                ? new(PartnerAuditProblemKind.RowUnreadable, null, "the partner row cannot be read: " + why)
+                : new(PartnerAuditProblemKind.RowMissing, null, $"the partner has {trail.Entries.Count} audit entries but no row"));
+            return new PartnerAuditVerification(trail.PartnerId, trail.Entries.Count, null, problems);
+        }
+
+        CheckHead(trail, record, problems);
+        CheckState(trail.Entries, record, problems);
+        return new PartnerAuditVerification(trail.PartnerId, trail.Entries.Count, record.AuditHead, problems);
+    }
+
+    private static void CheckChain(PartnerAuditTrail trail, List<PartnerAuditProblem> problems)
+    {
+        string expected = PartnerAuditChain.GenesisHash;
+        for (int i = 0; i < trail.Entries.Count; i++)
+        {
+            var e = trail.Entries[i];
+            if (e.Sequence != i + 1)
+            {
+                problems.Add(new(PartnerAuditProblemKind.SequenceMismatch, e.Id, string.Create(CultureInfo.InvariantCulture, $"sequence {e.Sequence} where {i + 1} comes next: an entry is missing or repeated")));
+            }
+
+            string? recomputed = PartnerAuditChain.Hash(e, e.PreviousHash ?? "");
+            if (e.Hash is null || recomputed != e.Hash)
+            {
+                problems.Add(new(PartnerAuditProblemKind.HashMismatch, e.Id, $"stored hash {e.Hash ?? "(none)"} differs from the recomputed hash {recomputed ?? "(not encodable)"}: the entry was changed"));
+            }
+
+            if (e.PreviousHash != expected)
+            {
+                string of = i == 0 ? "the chain start" : $"entry {trail.Entries[i - 1].Id}";
+                problems.Add(new(PartnerAuditProblemKind.PreviousHashMismatch, e.Id, $"previous hash {e.PreviousHash ?? "(none)"} differs from the hash {expected} of {of}: an entry was removed, inserted or reordered"));
+            }
+
+            if (e.PartnerId != trail.PartnerId)
+            {
+                problems.Add(new(PartnerAuditProblemKind.WrongPartner, e.Id, $"the entry is of partner '{e.PartnerId}'"));
+            }
+
+            var copy = trail.TimeCopies.Count > i ? trail.TimeCopies[i] : null;
+            if (copy is null)
+            {
+                problems.Add(new(PartnerAuditProblemKind.CopyMismatch, e.Id, "the by-time copy (what the audit listing shows) is missing"));
+            }
+            else if (copy.PreviousHash != e.PreviousHash || copy.Hash != e.Hash || PartnerAuditChain.Hash(copy, e.PreviousHash ?? "") != e.Hash)
+            {
+                problems.Add(new(PartnerAuditProblemKind.CopyMismatch, e.Id, "the by-time copy (what the audit listing shows) differs from the partner's entry"));
+            }
+
+            expected = e.Hash ?? "";
+        }
+    }
+
+    private static void CheckHead(PartnerAuditTrail trail, PartnerRecord record, List<PartnerAuditProblem> problems)
+    {
+        string? lastHash = trail.Entries.Count == 0 ? null : trail.Entries[^1].Hash;
+        long? count = trail.Entries.Count == 0 && record.AuditCount is null ? null : trail.Entries.Count;
+        if (record.AuditHead != lastHash || record.AuditCount != count)
+        {
+            problems.Add(new(PartnerAuditProblemKind.HeadMismatch, null, string.Create(CultureInfo.InvariantCulture,
+                $"the row records {record.AuditCount?.ToString(CultureInfo.InvariantCulture) ?? "no"} entries with head {record.AuditHead ?? "(none)"}, the trail has {trail.Entries.Count} ending in {lastHash ?? "(none)"}")));
+        }
+    }
+
+    /// <summary>Replays the before/after values in order and compares what they leave with the row.</summary>
+    private static void CheckState(IReadOnlyList<PartnerAuditEntry> entries, PartnerRecord record, List<PartnerAuditProblem> problems)
+    {
+        var state = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var planChanges = new List<PlanChange>();
+        var keyIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in entries)
+        {
+            foreach (var c in e.Changes.Where(c => Tracked.Contains(c.Field)))
+            {
+                string? current = state.GetValueOrDefault(c.Field);
+                if (c.Before != current)
+                {
+                    problems.Add(new(PartnerAuditProblemKind.ReplayMismatch, e.Id, $"{c.Field} changes from {Show(c.Before)}, but the entries before it leave {Show(current)}"));
+                }
+
+                state[c.Field] = c.After;
+                if (c.Field == "keyId")
+                {
+                    foreach (string? id in new[] { c.Before, c.After })
+                    {
+                        if (id is not null)
+                        {
+                            keyIds.Add(id);
+                        }
+                    }
+                }
+            }
+
+            ReplayPlanChange(e, planChanges, problems);
+        }
+
+        var p = record.Partner;
+        var row = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["role"] = PartnerRules.Name(p.Role),
+            ["plan"] = p.PlanId,
+            ["status"] = p.Status == PartnerStatus.Active ? "active" : "disabled",
+            ["displayName"] = record.DisplayName,
+            ["billingEmail"] = record.BillingEmail,
+            ["stripeCustomerId"] = record.StripeCustomerId,
+            ["keyId"] = record.Keys.Count > 0 ? record.Keys[0].Id : null,
+        };
+        foreach (string field in Tracked)
+        {
+            string? audited = state.GetValueOrDefault(field);
+            if (row[field] != audited)
+            {
+                problems.Add(new(PartnerAuditProblemKind.StateMismatch, null, $"the row has {field} {Show(row[field])}, the audit trail gives {Show(audited)}"));
+            }
+        }
+
+        string rowPlans = Plans(p.PlanChanges);
+        string auditedPlans = Plans(planChanges);
+        if (rowPlans != auditedPlans)
+        {
+            problems.Add(new(PartnerAuditProblemKind.StateMismatch, null, $"the row has plan changes [{rowPlans}], the audit trail gives [{auditedPlans}]"));
+        }
+
+        foreach (var key in record.Keys.Skip(1).Where(k => !keyIds.Contains(k.Id)))
+        {
+            problems.Add(new(PartnerAuditProblemKind.StateMismatch, null, $"the row holds key {Show(key.Id)}, which the audit trail never issued"));
+        }
+    }
+
+    /// <summary>A plan change replaces the pending change (at most one: plans change from the next period) by the new one.</summary>
+    private static void ReplayPlanChange(PartnerAuditEntry e, List<PlanChange> planChanges, List<PartnerAuditProblem> problems)
+    {
+        var from = e.Changes.FirstOrDefault(c => c.Field == "pendingPlanFrom");
+        var plan = e.Changes.FirstOrDefault(c => c.Field == "pendingPlan");
+        if (from is null && plan is null)
+        {
+            return;
+        }
+
+        if (!Period(from?.Before, out var before) || !Period(from?.After, out var after))
+        {
+            problems.Add(new(PartnerAuditProblemKind.ReplayMismatch, e.Id, "pendingPlanFrom is not an instant"));
+            return;
+        }
+
+        if (before is { } b)
+        {
+            int removed = planChanges.RemoveAll(c => c.From == b && c.PlanId == plan?.Before);
+            if (removed == 0)
+            {
+                problems.Add(new(PartnerAuditProblemKind.ReplayMismatch, e.Id, $"replaces the pending plan {Show(plan?.Before)} from {b}, which the entries before it do not schedule"));
+            }
+        }
+
+        if (after is { } a && plan?.After is { } next)
+        {
+            planChanges.Add(new PlanChange(a, next));
+        }
+    }
+
+    private static bool Period(string? text, out BillingPeriod? period)
+    {
+        period = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
+        {
+            return false;
+        }
+
+        period = BillingPeriod.Containing(instant);
+        return true;
+    }
+
+    private static string Plans(IEnumerable<PlanChange> changes) =>
+        string.Join(", ", changes.OrderBy(c => c.From).Select(c => $"{c.PlanId} from {c.From}"));
+
+    private static string Show(string? value) => value is null ? "(unset)" : $"'{value}'";
+}

@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+using Billing.Contracts.Ledger;
+
+namespace Billing.Contracts.Partners;
+
+/// <summary>
+/// One partner's verification: <see cref="Problems"/> has one line per finding (<c>"{kind} {entry id or 'partner row'}: {detail}"</c>),
+/// <see cref="Details"/> the same findings as objects. <see cref="Head"/> is the chain head the partner row records.
+/// </summary>
+public sealed record PartnerAuditVerifyView(
+    string Partner,
+    bool Ok,
+    int Entries,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Head,
+    IReadOnlyList<string> Problems,
+    IReadOnlyList<AuditFinding> Details);
