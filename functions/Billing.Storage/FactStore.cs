@@ -353,6 +353,19 @@ public sealed class FactStore(BillingTables tables)
         }
     }
 
+    /// <summary>Whether one of the payer's shards holds a fact with <c>from &lt;= time &lt; to</c> (reads one key at most).</summary>
+    public async Task<bool> AnyInShardAsync(string payer, int shard, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        string pk = ShardPartitionKey(payer, shard);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {TimeRowBound(from)} and RowKey lt {TimeRowBound(to)}");
+        await foreach (var _ in table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// The time rows of one of the payer's shards with <c>from &lt;= time &lt; to</c>, in time order, each with its fact
     /// or why it cannot be read (<see cref="FactRowRead"/>): for callers that report unreadable rows and go on.

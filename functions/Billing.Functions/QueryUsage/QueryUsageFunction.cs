@@ -9,7 +9,7 @@ namespace Billing.Functions.QueryUsage;
 /// <summary>
 /// GET /api/v1/usage. HTTP in and out only, so the host forwards the request as-is (enableForwardingHttpRequest).
 /// Payers read their own usage, providers the usage they reported, finance everything.
-/// An answer that needs a fact row this platform did not write is a 500 problem that says so, never a sum without it.
+/// An answer that needs a fact row this platform did not write, or rollups deleted beside their facts, is a 500 problem that says so, never a sum without it.
 /// </summary>
 public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider time, MeterCatalog meters, ILogger<QueryUsageFunction> logger)
 {
@@ -104,7 +104,7 @@ public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider ti
             // Which row and why goes to the log (finance locates it with verify), not to whichever partner asked.
             LogUnreadable(logger, payer!, ex.Message);
             return new Problem(500, "Stored usage unreadable",
-                $"part of the stored usage this answer needs cannot be read (a fact row not written by this platform), so no total is given; " +
+                $"part of the stored usage this answer needs cannot be read or does not reconcile (changed outside this platform), so no total is given; " +
                 $"finance locates it with `billing rollups verify --payer {payer} --month yyyy-MM`").ToResult();
         }
 

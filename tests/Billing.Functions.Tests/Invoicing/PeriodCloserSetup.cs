@@ -1,0 +1,39 @@
+using Billing.Application.Invoicing;
+
+namespace Billing.Functions.Tests.Invoicing;
+
+/// <summary>A period closer on Azurite with a fixed clock and five partners (two carriers, two tenants, a provider), and ways to add their facts.</summary>
+internal sealed record PeriodCloserSetup(FactStore Facts, InvoiceStore Invoices, PeriodCloser Closer, FakeTimeProvider Clock, PartnerStore Partners, Billing.Domain.Pricing.PlanCatalog Plans, BillingTables Tables)
+{
+    private int next;
+
+    public Task AddCarrierAsync(DateTimeOffset time, long bytes, string payer = "carrier-tmo") =>
+        Facts.AppendAsync([SampleFacts.Carrier($"s-{Interlocked.Increment(ref next)}", bytes, time, payer)], CancellationToken.None);
+
+    public Task AddComputeAsync(DateTimeOffset time, string model, long gpuSeconds, string tenant = "tenant-lab") =>
+        Facts.AppendAsync([SampleFacts.Compute($"c-{Interlocked.Increment(ref next)}", tenant, gpuSeconds, time: time, model: model)], CancellationToken.None);
+
+    public static async Task<PeriodCloserSetup> NewAsync(AzuriteFixture azurite, DateTimeOffset now)
+    {
+        var tables = await azurite.NewTablesAsync();
+        var partners = new PartnerStore(tables);
+        foreach (var (p, key) in new[]
+        {
+            (new Partner("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1"), "k-carrier-tmo-0001"),
+            (new Partner("carrier-idle", PartnerRole.Carrier, "carrier-standard-v1"), "k-carrier-idle-001"),
+            (new Partner("tenant-lab", PartnerRole.Tenant, "compute-standard-v1"), "k-tenant-lab-00001"),
+            (new Partner("tenant-idle", PartnerRole.Tenant, "compute-standard-v1"), "k-tenant-idle-0001"),
+            (new Partner("provider-nodeops", PartnerRole.Provider, null), "k-provider-0000001"),
+        })
+        {
+            await partners.UpsertAsync(new PartnerRegistration(p, key), CancellationToken.None);
+        }
+
+        var facts = new FactStore(tables);
+        var invoices = new InvoiceStore(tables);
+        var clock = new FakeTimeProvider(now);
+        var plans = BillingFunctionsApp.LoadPlans(Path.Combine(PlatformFixture.AppDirectory(), "plans"));
+        var closer = new PeriodCloser(facts, invoices, partners, plans, InvoiceFinalization.None, clock, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
+        return new PeriodCloserSetup(facts, invoices, closer, clock, partners, plans, tables);
+    }
+}
