@@ -39,11 +39,29 @@ public sealed class BurnStore(BillingTables tables)
         return list.OrderBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Intents not yet finalized, failed or skipped, oldest first; in-flight ones (signed, submitted) before pending ones.</summary>
-    public async Task<IReadOnlyList<BurnIntent>> ListOpenAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Intents not yet finalized, failed or skipped, oldest first; in-flight ones (signed, submitted) before pending ones.
+    /// A row that cannot be read is listed apart with the reason instead of failing the list: the executor must go on
+    /// burning for every other paid invoice.
+    /// </summary>
+    public async Task<OpenBurns> ListOpenAsync(CancellationToken cancellationToken)
     {
-        var list = await QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and Open eq {true}"), cancellationToken).ConfigureAwait(false);
-        return list.OrderBy(b => b.Status == BurnStatus.Pending).ThenBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal).ToList();
+        var intents = new List<BurnIntent>();
+        var unreadable = new List<UnreadableBurn>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and Open eq {true}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                intents.Add(FromEntity(row));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or OverflowException)
+            {
+                // GetString and friends throw InvalidOperationException for another stored type; the parses the others.
+                unreadable.Add(new UnreadableBurn(TableKey.Unescape(row.RowKey), WrongTypes(row) is { Length: > 0 } found ? found : ex.Message));
+            }
+        }
+
+        return new OpenBurns([.. intents.OrderBy(b => b.Status == BurnStatus.Pending).ThenBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal)], unreadable);
     }
 
     /// <summary>
@@ -93,6 +111,22 @@ public sealed class BurnStore(BillingTables tables)
         ["CreatedAt"] = b.CreatedAt,
         ["UpdatedAt"] = b.UpdatedAt,
     };
+
+    /// <summary>The type every property of an intent row is written with (<see cref="ToEntity"/>).</summary>
+    private static readonly Dictionary<string, Type> WrittenTypes = new(StringComparer.Ordinal)
+    {
+        ["InvoiceId"] = typeof(string), ["Payer"] = typeof(string), ["PaymentId"] = typeof(string), ["Currency"] = typeof(string),
+        ["Status"] = typeof(string), ["PriceSource"] = typeof(string), ["TokenAmount"] = typeof(string), ["Mint"] = typeof(string),
+        ["Transaction"] = typeof(string), ["Signature"] = typeof(string), ["Reason"] = typeof(string),
+        ["UsdMinor"] = typeof(long), ["PriceMantissa"] = typeof(long), ["PriceConfidence"] = typeof(long), ["LastValidBlockHeight"] = typeof(long), ["Slot"] = typeof(long),
+        ["PriceExponent"] = typeof(int), ["Decimals"] = typeof(int), ["Signings"] = typeof(int),
+        ["PricePublishTime"] = typeof(DateTimeOffset), ["CreatedAt"] = typeof(DateTimeOffset), ["UpdatedAt"] = typeof(DateTimeOffset),
+    };
+
+    /// <summary>Which properties of <paramref name="row"/> hold another type than the one written, e.g. <c>UsdMinor holds String, Int64 written</c>.</summary>
+    private static string WrongTypes(TableEntity row) => string.Join("; ", row
+        .Where(p => p.Value is not null && WrittenTypes.TryGetValue(p.Key, out var type) && p.Value.GetType() != type)
+        .Select(p => $"{p.Key} holds {p.Value!.GetType().Name}, {WrittenTypes[p.Key].Name} written"));
 
     private static BurnIntent FromEntity(TableEntity e) => new()
     {

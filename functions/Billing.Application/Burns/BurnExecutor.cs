@@ -61,14 +61,20 @@ public sealed partial class BurnExecutor(
             var deadline = time.GetUtcNow() + o.LeaseDuration - o.ConfirmationWait - TimeSpan.FromSeconds(5);
             try
             {
-                foreach (var open in await burns.ListOpenAsync(cancellationToken).ConfigureAwait(false))
+                var open = await burns.ListOpenAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var bad in open.Unreadable)
+                {
+                    LogUnreadable(logger, bad.Id, bad.Reason);
+                }
+
+                foreach (var intent in open.Intents)
                 {
                     if (time.GetUtcNow() > deadline)
                     {
                         break;
                     }
 
-                    var outcome = await DriveIsolatedAsync(open, treasury, cancellationToken).ConfigureAwait(false);
+                    var outcome = await DriveIsolatedAsync(intent, treasury, cancellationToken).ConfigureAwait(false);
                     if (outcome == StepOutcome.Done)
                     {
                         finalized++;
@@ -367,6 +373,9 @@ public sealed partial class BurnExecutor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Burn {BurnId}: transaction {Signature} expired unlanded (lastValidBlockHeight {Height}); it will be re-signed")]
     private static partial void LogExpired(ILogger logger, string burnId, string signature, ulong height);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} cannot be read ({Reason}): it is not executed and the others go on; its row was not written by this platform")]
+    private static partial void LogUnreadable(ILogger logger, string burnId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} cannot be executed; it is marked failed and the others go on")]
     private static partial void LogFailedDeterministic(ILogger logger, Exception exception, string burnId);

@@ -58,6 +58,8 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         }
         public required LedgerStore Ledger { get; init; }
 
+        public required BillingTables Tables { get; init; }
+
         public async Task<BurnIntent> CreateIntentAsync(long usdMinor = 12_345)
         {
             var intent = SampleBurns.Pending(BurnIntent.IdFor($"INV-carrier-tmo-{Guid.NewGuid():N}"[..30]), "INV-carrier-tmo-202610", usdMinor, DateTimeOffset.UtcNow);
@@ -98,6 +100,7 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
             Mint = mint,
             TreasuryAta = ata,
             Ledger = ledger,
+            Tables = tables,
             NewExecutorWith = executorRpc => new BurnExecutor(burns, executorRpc, oracle, new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, TimeProvider.System), burnOptions, TimeProvider.System, NullLogger<BurnExecutor>.Instance),
         };
     }
@@ -307,5 +310,24 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         Assert.Contains("nothing to burn", failedZero.Reason, StringComparison.Ordinal);
         Assert.Equal(4, summary.Finalized); // three ended failed (done) and one finalized
         await AssertLandedOnceAsync(h, good.Id, supply);
+    }
+
+    [Fact]
+    public async Task RunAsync_AnotherIntentsRowHoldsAPlantedValue_BurnsThisOneAndReportsThatOneUnexecuted()
+    {
+        var (h, intent, supply) = await NewWithIntentAsync();
+        var planted = await h.CreateIntentAsync(usdMinor: 500);
+        await h.Tables.Burns.UpdateEntityAsync(
+            new Azure.Data.Tables.TableEntity("burn", TableKey.Escape(planted.Id)) { ["UsdMinor"] = "500" }, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
+
+        var summary = await h.NewExecutor().RunAsync(Ct); // before: the list threw, and no intent burned on any run
+
+        Assert.Equal(1, summary.Finalized);
+        await AssertLandedOnceAsync(h, intent.Id, supply);
+        var open = await h.Burns.ListOpenAsync(Ct);
+        Assert.Empty(open.Intents);
+        var unreadable = Assert.Single(open.Unreadable);
+        Assert.Equal(planted.Id, unreadable.Id);
+        Assert.Contains("UsdMinor", unreadable.Reason, StringComparison.Ordinal);
     }
 }
