@@ -110,13 +110,17 @@ public sealed class PaymentStore(BillingTables tables)
         }
     }
 
-    /// <summary>Invoices whose payment effects may be incomplete: the marker's time and ETag.</summary>
+    /// <summary>
+    /// Invoices whose payment effects may be incomplete: the marker's time and ETag. A marker is only a hint (settling is
+    /// idempotent and reads the stored payments), so one whose time is not a time (planted) counts as old and is settled,
+    /// instead of failing the list and, with it, the timer that settles and burns for everyone.
+    /// </summary>
     public async Task<IReadOnlyList<(string InvoiceId, DateTimeOffset Since, ETag ETag)>> ListUnsettledAsync(CancellationToken cancellationToken)
     {
         var list = new List<(string, DateTimeOffset, ETag)>();
         await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {UnsettledPartition}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            list.Add((TableKey.Unescape(e.RowKey), e.GetDateTimeOffset("Since") ?? default, e.ETag));
+            list.Add((TableKey.Unescape(e.RowKey), e.TryGetValue("Since", out object? since) && since is DateTimeOffset at ? at : DateTimeOffset.MinValue, e.ETag));
         }
 
         return list;

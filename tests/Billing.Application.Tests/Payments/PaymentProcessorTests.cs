@@ -276,4 +276,21 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
         Assert.Empty(await s.Payments.ListUnsettledAsync(Ct));
         Assert.DoesNotContain((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Subject.Contains(payer, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task SettlePendingAsync_AnotherMarkerHoldsAPlantedTime_SettlesThePaymentAndDoesNotThrow()
+    {
+        var (s, _, id) = await NewWithInvoiceAsync();
+        var crashing = s.CrashingProcessor(azurite.ConnectionString, "recorded");
+        await Assert.ThrowsAsync<OperationCanceledException>(() => crashing.RecordAsync(Paid(id, 10_000), Ct));
+        await s.Tables.Payments.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("|unsettled", "INV-planted-202610") { ["Since"] = "yesterday" }, Azure.Data.Tables.TableUpdateMode.Replace);
+
+        // Before: the list threw InvalidOperationException, so the BurnExecutor timer failed before settling or burning anything.
+        int settled = await s.NewProcessor().SettlePendingAsync(TimeSpan.Zero, Ct);
+
+        Assert.True(settled >= 1);
+        Assert.Equal(InvoiceStatus.Paid, (await s.InvoiceAsync(id)).Status);
+        Assert.Single(await s.BurnsAsync(id));
+        Assert.DoesNotContain(await s.Payments.ListUnsettledAsync(Ct), u => u.InvoiceId == id);
+    }
 }
