@@ -81,10 +81,14 @@ public static class PartnerRequests
     }
 
     /// <summary><c>limit</c> (1 to <see cref="MaxAuditLimit"/>) and the <c>after</c> cursor of an audit listing.</summary>
-    public static (int Limit, string? After) Paging(IQueryCollection query, List<ApiFieldError> errors)
+    public static (int Limit, string? After) Paging(IQueryCollection query, List<ApiFieldError> errors) => Paging(query, errors, IsCursor);
+
+    /// <summary><c>limit</c> (1 to <see cref="MaxAuditLimit"/>) and an <c>after</c> cursor that <paramref name="isCursor"/> accepts: every paged listing's rules.</summary>
+    public static (int Limit, string? After) Paging(IQueryCollection query, List<ApiFieldError> errors, Func<string, bool> isCursor)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(errors);
+        ArgumentNullException.ThrowIfNull(isCursor);
         int limit = DefaultAuditLimit;
         if (query.TryGetValue("limit", out var text) && !(int.TryParse(text.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= MaxAuditLimit))
         {
@@ -92,7 +96,7 @@ public static class PartnerRequests
         }
 
         string? after = query.TryGetValue("after", out var a) ? a.ToString() : null;
-        if (after is not null && !IsCursor(after))
+        if (after is not null && !isCursor(after))
         {
             errors.Add(new("after", "must be the 'next' value of a previous page"));
         }

@@ -10,9 +10,6 @@ namespace Billing.Functions.ListQuarantine;
 /// </summary>
 public static class ListQuarantineFunction
 {
-    private const int DefaultLimit = 100;
-    private const int MaxLimit = 1_000;
-
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/quarantine", HandleAsync).WithName("ListQuarantine").Produces<QuarantineListResponse>()
             .ProducesProblems(StatusCodes.Status400BadRequest)
@@ -56,17 +53,7 @@ public static class ListQuarantineFunction
             errors.Add(new("to", "must be after from"));
         }
 
-        int limit = DefaultLimit;
-        if (!string.IsNullOrEmpty(query["limit"]) && !(int.TryParse(query["limit"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit) && limit is >= 1 and <= MaxLimit))
-        {
-            errors.Add(new("limit", $"must be an integer from 1 to {MaxLimit}"));
-        }
-
-        string? after = string.IsNullOrEmpty(query["after"]) ? null : query["after"].ToString();
-        if (after is not null && !QuarantineStore.IsId(after))
-        {
-            errors.Add(new("after", "must be the 'next' value of a previous page"));
-        }
+        var (limit, after) = PartnerRequests.Paging(query, errors, QuarantineStore.IsId); // the rules of every paged listing
 
         if (errors.Count > 0)
         {
