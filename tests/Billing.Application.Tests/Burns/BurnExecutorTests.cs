@@ -1,9 +1,3 @@
-using System.Text.Json.Nodes;
-using Billing.Solana.Keys;
-using Billing.Solana.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-
 namespace Billing.Application.Tests.Burns;
 
 /// <summary>A private localnet (these tests expire blockhashes) plus Azurite, shared by the burn tests.</summary>

@@ -1,5 +1,3 @@
-using Billing.Application.Invoicing;
-
 namespace Billing.Functions.Tests.Invoicing;
 
 /// <summary>A period closer on Azurite with a fixed clock and five partners (two carriers, two tenants, a provider), and ways to add their facts.</summary>

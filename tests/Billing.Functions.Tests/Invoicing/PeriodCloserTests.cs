@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Billing.Application.Invoicing;
 using Billing.Domain.Ledger;
 using Billing.Application.Ledger;
 using Billing.Storage.Ledger;
