@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Billing.Contracts.Health;
 using Billing.Contracts.Invoices;
 using Billing.Contracts.Periods;

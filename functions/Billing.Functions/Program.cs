@@ -1,6 +1,5 @@
 using Billing.Application.Startup;
 using Billing.Functions;
-using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 WebApplication app;

@@ -1,4 +1,3 @@
-
 namespace Billing.Payments;
 
 public static class PaymentsServiceCollectionExtensions

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Billing.Domain;
-using Billing.Domain.Invoicing;
 using Microsoft.Extensions.Logging;
 using Stripe;
 using DomainInvoice = Billing.Domain.Invoicing.Invoice;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Billing.Domain.Invoicing;
 using Microsoft.Extensions.Logging;
 using Stripe;
 

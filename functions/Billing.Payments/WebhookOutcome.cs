@@ -1,5 +1,3 @@
-using Billing.Domain.Invoicing;
-
 namespace Billing.Payments;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Microsoft.Extensions.Logging;
 
 namespace Billing.Publishing;
 

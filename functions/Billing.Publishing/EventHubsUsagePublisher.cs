@@ -2,7 +2,6 @@ using Azure.Core;
 using Azure.Identity;
 using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
-using Microsoft.Extensions.Logging;
 
 namespace Billing.Publishing;
 

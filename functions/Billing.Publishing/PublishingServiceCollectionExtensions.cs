@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Billing.Publishing;
 
 public static class PublishingServiceCollectionExtensions

@@ -1,5 +1,3 @@
-using Billing.Domain.Partners;
-
 namespace Billing.Storage;
 
 /// <summary>The partner a key belongs to, and until when that key works (<c>null</c>: no expiry set), so a cache never outlives it.</summary>

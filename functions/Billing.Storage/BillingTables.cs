@@ -1,4 +1,3 @@
-
 namespace Billing.Storage;
 
 /// <summary>The platform's tables, created once at start.</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Billing.Domain.Metering;
-
 namespace Billing.Storage;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using Billing.Domain.Metering;
 
 namespace Billing.Storage;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Billing.Domain;
 using Billing.Domain.Invoicing;
 
 namespace Billing.Storage;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-
 namespace Billing.Storage;
 
 /// <summary>An append-only record of one change to a partner: who (the caller's partner id), when, what.</summary>

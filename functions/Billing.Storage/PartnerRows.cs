@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
-using Billing.Domain;
-using Billing.Domain.Partners;
 
 namespace Billing.Storage;
 

@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Billing.Domain.Partners;
-
 namespace Billing.Storage;
 
 /// <summary>

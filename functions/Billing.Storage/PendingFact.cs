@@ -1,5 +1,3 @@
-using Billing.Domain.Metering;
-
 namespace Billing.Storage;
 
 /// <summary>A validated fact plus the raw event text it came from (kept on the identity row so a conflict can show both versions).</summary>

@@ -1,5 +1,3 @@
-using Billing.Domain;
-
 namespace Billing.Storage;
 
 /// <summary>

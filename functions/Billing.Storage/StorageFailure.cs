@@ -1,4 +1,3 @@
-
 namespace Billing.Storage;
 
 /// <summary>

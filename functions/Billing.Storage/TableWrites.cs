@@ -1,4 +1,3 @@
-
 namespace Billing.Storage;
 
 /// <summary>The two guarded writes every store uses: insert unless the row exists, replace unless someone changed it.</summary>

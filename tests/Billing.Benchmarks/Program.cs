@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Billing.Benchmarks.Benchmarks;
-using Billing.Benchmarks.Harness;
 
 namespace Billing.Benchmarks;
 

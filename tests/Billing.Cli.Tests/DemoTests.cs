@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Billing.Cli.Generation;
-
 namespace Billing.Cli.Tests;
 
 /// <summary>

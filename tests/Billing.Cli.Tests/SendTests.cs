@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Billing.Cli.Tests;
 
 public sealed class SendTests : IDisposable

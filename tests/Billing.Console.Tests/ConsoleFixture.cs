@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Billing.StripeSimulator;
-using Microsoft.Playwright;
 
 namespace Billing.WebConsole.Tests;
 

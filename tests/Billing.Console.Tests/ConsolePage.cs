@@ -1,5 +1,3 @@
-using Microsoft.Playwright;
-
 namespace Billing.WebConsole.Tests;
 
 /// <summary>Steps through the console as a user does: sign in, follow a link (hash route), wait for the page to render.</summary>

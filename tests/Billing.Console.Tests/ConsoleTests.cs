@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.Playwright;
 
 namespace Billing.WebConsole.Tests;
 

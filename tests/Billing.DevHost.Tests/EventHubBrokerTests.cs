@@ -1,5 +1,4 @@
 using System.Text;
-using Billing.DevHost;
 
 namespace Billing.DevHost.Tests;
 

@@ -1,5 +1,3 @@
-using Billing.DevHost;
-
 namespace Billing.DevHost.Tests;
 
 public class RestartBackoffTests

@@ -1,5 +1,3 @@
-using Billing.DevHost;
-
 namespace Billing.DevHost.Tests;
 
 /// <summary>Route templates as function.json declares them, matched as the Functions host matches them.</summary>

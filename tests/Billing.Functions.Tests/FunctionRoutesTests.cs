@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 
 namespace Billing.Functions.Tests;

@@ -1,7 +1,4 @@
-using Billing.Domain;
-using Billing.Domain.Invoicing;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using StripeException = Stripe.StripeException;
 
 namespace Billing.Payments.Tests;

@@ -1,9 +1,6 @@
 using System.Globalization;
-using Billing.Domain;
-using Billing.Domain.Invoicing;
 using Billing.StripeSimulator;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Stripe;
 

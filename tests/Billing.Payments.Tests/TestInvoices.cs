@@ -1,6 +1,3 @@
-using Billing.Domain;
-using Billing.Domain.Invoicing;
-
 namespace Billing.Payments.Tests;
 
 internal static class TestInvoices

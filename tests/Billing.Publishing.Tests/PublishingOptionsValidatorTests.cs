@@ -1,4 +1,3 @@
-
 namespace Billing.Publishing.Tests;
 
 public sealed class PublishingOptionsValidatorTests

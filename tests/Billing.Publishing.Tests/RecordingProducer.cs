@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
 

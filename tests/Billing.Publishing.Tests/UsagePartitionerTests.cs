@@ -1,4 +1,3 @@
-using System.Text;
 using Billing.Domain.Events;
 using Billing.Domain.Metering;
 using Billing.Storage;

@@ -1,10 +1,5 @@
-using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Azure.Data.Tables;
-using Billing.Domain.Metering;
-using Billing.Domain.Metering.Rollups;
-using Billing.Storage.Rollups;
 using static Billing.Tests.Shared.SampleFacts;
 
 namespace Billing.Storage.Tests;

@@ -1,5 +1,3 @@
-using Azure.Data.Tables;
-using Billing.Domain.Metering;
 using static Billing.Tests.Shared.SampleFacts;
 
 namespace Billing.Storage.Tests;

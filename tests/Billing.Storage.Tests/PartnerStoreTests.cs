@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Billing.Domain.Partners;
 
 namespace Billing.Storage.Tests;

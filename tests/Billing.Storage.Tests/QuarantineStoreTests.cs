@@ -1,6 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
-
 namespace Billing.Storage.Tests;
 
 [Collection(AzuriteCollection.Name)]

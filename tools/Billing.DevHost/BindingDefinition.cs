@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Billing.DevHost;
 
 /// <summary>One binding from a function.json, with the raw JSON kept for binding-specific settings.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Billing.DevHost;
 
 /// <summary>A function app folder as the host reads it: host.json plus one folder per function with a function.json.</summary>

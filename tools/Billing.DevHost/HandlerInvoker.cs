@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
-
 namespace Billing.DevHost;
 
 /// <summary>Talks to the custom handler: posts invocations (applying their event hub outputs) and forwards plain HTTP requests.</summary>

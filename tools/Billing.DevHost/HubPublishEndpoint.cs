@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Billing.DevHost;
 
 /// <summary>The DevHost's stand-in for an Event Hubs producer's send: how the app's usage publisher reaches the in-process hubs.</summary>

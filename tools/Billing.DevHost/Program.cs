@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Billing.DevHost;
 
 // billing devhost: serves a built custom-handler function app the way the Functions host would, on loopback.

@@ -1,11 +1,5 @@
 using Azure;
-using Billing.Application.Ledger;
-using Billing.Domain.Burns;
-using Billing.Solana.Programs;
-using Billing.Solana.Rpc;
 using Billing.Solana.Transactions;
-using Billing.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace Billing.Application.Burns;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Billing.Solana.Keys;
-
 namespace Billing.Application.Burns;
 
 /// <summary>Checks <c>Billing:Burns</c> at start: a price source must be configured and every duration make sense.</summary>

@@ -1,8 +1,3 @@
-using Billing.Solana.Configuration;
-using Billing.Solana.Keys;
-using Billing.Solana.Rpc;
-using Billing.Storage;
-
 namespace Billing.Application.Burns;
 
 /// <summary>Composition of burns: <c>Billing:Burns</c> bound and validated at start, the price oracle, the treasury and the executor.</summary>

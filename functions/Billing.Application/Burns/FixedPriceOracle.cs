@@ -1,5 +1,3 @@
-using Billing.Domain.Burns;
-
 namespace Billing.Application.Burns;
 
 /// <summary>A configured constant (local runs): always as fresh as the clock.</summary>

@@ -1,5 +1,3 @@
-using Billing.Domain.Burns;
-
 namespace Billing.Application.Burns;
 
 /// <summary>USD per token. Implementations report the publish time; the executor decides whether it is fresh enough.</summary>

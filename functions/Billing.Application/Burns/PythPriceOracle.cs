@@ -1,7 +1,4 @@
 using System.Buffers.Binary;
-using Billing.Domain.Burns;
-using Billing.Solana.Keys;
-using Billing.Solana.Rpc;
 
 namespace Billing.Application.Burns;
 

@@ -1,5 +1,3 @@
-using Billing.Solana.Keys;
-
 namespace Billing.Application.Burns;
 
 /// <summary>The treasury the platform burns from: its keypair, the mint, its token account and the mint's decimals.</summary>

@@ -1,8 +1,3 @@
-using Billing.Solana.Keys;
-using Billing.Solana.Programs;
-using Billing.Solana.Rpc;
-using Billing.Solana.Configuration;
-
 namespace Billing.Application.Burns;
 
 /// <summary>Resolves the treasury once from settings (or the localnet bootstrap file) and the chain (decimals).</summary>

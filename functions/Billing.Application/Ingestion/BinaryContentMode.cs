@@ -1,7 +1,4 @@
 using System.Buffers;
-using System.Text;
-using System.Text.Json;
-using Billing.Domain.Events;
 
 namespace Billing.Application.Ingestion;
 

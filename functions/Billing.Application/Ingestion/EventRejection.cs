@@ -1,5 +1,3 @@
-using Billing.Domain.Events;
-
 namespace Billing.Application.Ingestion;
 
 /// <summary>One event of a request that validation refused: its position in the request, its id when readable, and why.</summary>

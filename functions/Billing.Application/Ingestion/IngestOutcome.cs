@@ -1,6 +1,3 @@
-using Billing.Domain.Events;
-using Billing.Publishing;
-
 namespace Billing.Application.Ingestion;
 
 /// <summary>

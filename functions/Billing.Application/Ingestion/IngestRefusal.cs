@@ -1,5 +1,3 @@
-using Billing.Domain.Events;
-
 namespace Billing.Application.Ingestion;
 
 /// <summary>A usage request refused as a whole: the kind, a sentence for people, and the fields at fault.</summary>

@@ -1,9 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.Json;
-using Billing.Domain.Events;
-using Billing.Domain.Partners;
-using Billing.Publishing;
 
 namespace Billing.Application.Ingestion;
 

@@ -1,5 +1,3 @@
-using Billing.Domain.Invoicing;
-
 namespace Billing.Application.Invoicing;
 
 /// <summary>Runs after an invoice is finalized and stored (Stripe sync, ledger). Must be idempotent: a repeated close calls it again.</summary>

@@ -1,14 +1,4 @@
-using Billing.Application.Ledger;
-using Billing.Application.Usage;
 using Billing.Documents.Invoices;
-using Billing.Domain.Invoicing;
-using Billing.Domain.Ledger;
-using Billing.Domain.Metering;
-using Billing.Domain.Payments;
-using Billing.Solana.Rpc;
-using Billing.Storage;
-using Billing.Storage.Ledger;
-using Microsoft.Extensions.Logging;
 
 namespace Billing.Application.Invoicing;
 

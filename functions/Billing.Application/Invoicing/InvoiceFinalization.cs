@@ -1,5 +1,3 @@
-using Billing.Domain.Invoicing;
-
 namespace Billing.Application.Invoicing;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Billing.Domain;
-using Billing.Domain.Invoicing;
-
 namespace Billing.Application.Invoicing;
 
 /// <summary>What a close produced: the period's invoices (ordinal by id) and the payers whose invoice could not be made.</summary>

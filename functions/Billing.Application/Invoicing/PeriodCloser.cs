@@ -1,13 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using Billing.Application.Usage;
-using Billing.Domain;
-using Billing.Domain.Invoicing;
-using Billing.Domain.Metering;
-using Billing.Domain.Partners;
-using Billing.Domain.Pricing;
-using Billing.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace Billing.Application.Invoicing;
 

@@ -1,5 +1,3 @@
-using Billing.Domain;
-
 namespace Billing.Application.Invoicing;
 
 /// <summary>The period has not ended yet, so it cannot be closed (HTTP 409).</summary>

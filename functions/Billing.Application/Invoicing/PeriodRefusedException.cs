@@ -1,5 +1,3 @@
-using Billing.Domain;
-
 namespace Billing.Application.Invoicing;
 
 /// <summary>

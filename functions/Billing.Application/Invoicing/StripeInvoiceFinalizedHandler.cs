@@ -1,8 +1,3 @@
-using Billing.Domain.Invoicing;
-using Billing.Payments;
-using Billing.Storage;
-using Microsoft.Extensions.Logging;
-
 namespace Billing.Application.Invoicing;
 
 /// <summary>

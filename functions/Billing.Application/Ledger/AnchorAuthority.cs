@@ -1,8 +1,3 @@
-using Billing.Domain.Ledger;
-using Billing.Application.Burns;
-using Billing.Solana.Keys;
-using Billing.Storage;
-
 namespace Billing.Application.Ledger;
 
 /// <summary>The key that signs anchor memos (a dedicated keypair, or the treasury) and the ledger name the memos carry.</summary>

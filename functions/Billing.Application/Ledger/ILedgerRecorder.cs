@@ -1,7 +1,3 @@
-using Billing.Domain.Burns;
-using Billing.Domain.Invoicing;
-using Billing.Storage;
-
 namespace Billing.Application.Ledger;
 
 /// <summary>Writes the double-entry ledger entries for money and token movements. Every call is idempotent by a deterministic entry id.</summary>

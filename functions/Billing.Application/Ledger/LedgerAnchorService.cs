@@ -1,9 +1,4 @@
-using Billing.Domain.Ledger;
-using Billing.Solana.Programs;
-using Billing.Solana.Rpc;
 using Billing.Solana.Transactions;
-using Billing.Storage.Ledger;
-using Microsoft.Extensions.Logging;
 
 namespace Billing.Application.Ledger;
 

@@ -1,13 +1,3 @@
-using System.Globalization;
-using Billing.Domain;
-using Billing.Domain.Burns;
-using Billing.Domain.Invoicing;
-using Billing.Domain.Ledger;
-using Billing.Domain.Payments;
-using Billing.Solana.Rpc;
-using Billing.Storage;
-using Billing.Storage.Ledger;
-
 namespace Billing.Application.Ledger;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Billing.Storage.Ledger;
-
 namespace Billing.Application.Ledger;
 
 /// <summary>A page of a book's entries, the book's head, and where the next page starts (null: this was the last).</summary>

@@ -1,6 +1,3 @@
-using Billing.Domain.Ledger;
-using Billing.Solana.Keys;
-
 namespace Billing.Application.Ledger;
 
 public sealed class LedgerOptionsValidator : IValidateOptions<LedgerOptions>

@@ -1,5 +1,3 @@
-using Billing.Domain.Ledger;
-
 namespace Billing.Application.Ledger;
 
 /// <summary>What <see cref="LedgerReader.ProofAsync"/> found.</summary>

@@ -1,7 +1,3 @@
-using Billing.Domain.Ledger;
-using Billing.Solana.Rpc;
-using Billing.Storage.Ledger;
-
 namespace Billing.Application.Ledger;
 
 /// <summary>

@@ -1,9 +1,4 @@
 using Billing.Application.Invoicing;
-using Billing.Domain.Burns;
-using Billing.Domain.Invoicing;
-using Billing.Domain.Ledger;
-using Billing.Storage;
-using Billing.Storage.Ledger;
 
 namespace Billing.Application.Ledger;
 

@@ -1,6 +1,3 @@
-using Billing.Application.Burns;
-using Billing.Storage.Ledger;
-
 namespace Billing.Application.Ledger;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics.Metrics;
-
 namespace Billing.Application.Ledger;
 
 /// <summary>Ledger metrics, on the platform's meter (<c>Billing</c>) so the function app's OpenTelemetry export picks them up.</summary>

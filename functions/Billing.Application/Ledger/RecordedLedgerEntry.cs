@@ -1,5 +1,3 @@
-using Billing.Domain.Ledger;
-
 namespace Billing.Application.Ledger;
 
 /// <summary>An entry and storage's write time (what the anchoring deadline is measured from).</summary>

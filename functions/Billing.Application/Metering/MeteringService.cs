@@ -1,10 +1,5 @@
-using System.Text;
-using System.Text.Json;
 using Billing.Application.Partners;
 using Billing.Application.Telemetry;
-using Billing.Domain.Events;
-using Billing.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace Billing.Application.Metering;
 

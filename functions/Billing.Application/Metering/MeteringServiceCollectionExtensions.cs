@@ -1,8 +1,4 @@
 using Billing.Application.Ingestion;
-using Billing.Application.Usage;
-using Billing.Domain.Events;
-using Billing.Publishing;
-using Billing.Storage;
 
 namespace Billing.Application.Metering;
 

@@ -1,5 +1,3 @@
-using Billing.Storage;
-
 namespace Billing.Application.Partners;
 
 /// <summary>A new partner and its API key, which exists in plain text only in this answer.</summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using Billing.Domain;
-using Billing.Domain.Partners;
-using Billing.Storage;
-
 namespace Billing.Application.Partners;
 
 /// <summary>

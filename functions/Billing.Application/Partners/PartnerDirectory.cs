@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using Billing.Domain.Partners;
-using Billing.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace Billing.Application.Partners;
 

@@ -1,5 +1,3 @@
-using Billing.Domain.Events;
-
 namespace Billing.Application.Partners;
 
 /// <summary>A partner request with invalid fields (HTTP 400): each names its field and why.</summary>

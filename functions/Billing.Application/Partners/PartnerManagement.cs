@@ -1,12 +1,5 @@
 using System.Buffers.Text;
-using System.Globalization;
 using System.Security.Cryptography;
-using Billing.Domain;
-using Billing.Domain.Events;
-using Billing.Domain.Partners;
-using Billing.Domain.Pricing;
-using Billing.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace Billing.Application.Partners;
 

@@ -1,7 +1,3 @@
-using Billing.Domain.Events;
-using Billing.Domain.Partners;
-using Billing.Storage;
-
 namespace Billing.Application.Partners;
 
 public sealed class PartnerOptionsValidator : IValidateOptions<PartnerOptions>

@@ -1,8 +1,4 @@
 using System.Text.RegularExpressions;
-using Billing.Domain.Events;
-using Billing.Domain.Metering;
-using Billing.Domain.Partners;
-using Billing.Domain.Pricing;
 
 namespace Billing.Application.Partners;
 

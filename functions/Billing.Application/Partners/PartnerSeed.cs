@@ -1,5 +1,3 @@
-using Billing.Domain.Partners;
-
 namespace Billing.Application.Partners;
 
 /// <summary>One partner to register at start (<see cref="PartnerOptions.Items"/>).</summary>

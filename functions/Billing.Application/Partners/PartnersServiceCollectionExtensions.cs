@@ -1,5 +1,3 @@
-using Billing.Domain.Partners;
-
 namespace Billing.Application.Partners;
 
 public static class PartnersServiceCollectionExtensions

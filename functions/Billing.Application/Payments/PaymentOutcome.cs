@@ -1,5 +1,3 @@
-using Billing.Domain.Payments;
-
 namespace Billing.Application.Payments;
 
 /// <summary>What the webhook answers about one payment event.</summary>

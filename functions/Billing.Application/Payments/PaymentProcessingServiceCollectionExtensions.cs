@@ -1,6 +1,3 @@
-using Billing.Payments;
-using Billing.Storage;
-
 namespace Billing.Application.Payments;
 
 /// <summary>Composition of payments: Stripe (webhook verification, invoice sync) and the processor that turns a paid invoice into records and a burn intent.</summary>

@@ -1,12 +1,3 @@
-using Billing.Application.Burns;
-using Billing.Application.Ledger;
-using Billing.Domain.Burns;
-using Billing.Domain.Invoicing;
-using Billing.Domain.Payments;
-using Billing.Payments;
-using Billing.Storage;
-using Microsoft.Extensions.Logging;
-
 namespace Billing.Application.Payments;
 
 /// <summary>

@@ -1,9 +1,5 @@
-using System.Globalization;
 using Azure;
-using Billing.Domain.Metering;
 using Billing.Domain.Metering.Rollups;
-using Billing.Domain;
-using Billing.Storage;
 using Billing.Storage.Rollups;
 
 namespace Billing.Application.Rollups;

@@ -1,5 +1,3 @@
-using Billing.Domain;
-
 namespace Billing.Application.Rollups;
 
 /// <summary>The outcome of a rebuild: how many rows were replaced, added or deleted to match the facts.</summary>

@@ -1,5 +1,3 @@
-using Billing.Domain;
-
 namespace Billing.Application.Rollups;
 
 /// <summary>The outcome of comparing a payer's rollups of one month with a recomputation from its facts.</summary>

@@ -1,7 +1,4 @@
 using Billing.Application.Partners;
-using Billing.Domain.Partners;
-using Billing.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace Billing.Application.Startup;
 

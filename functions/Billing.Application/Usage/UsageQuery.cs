@@ -1,6 +1,3 @@
-using Billing.Domain.Metering;
-using Billing.Domain.Partners;
-
 namespace Billing.Application.Usage;
 
 /// <summary>

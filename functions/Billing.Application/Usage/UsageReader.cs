@@ -1,6 +1,4 @@
-using Billing.Domain.Metering;
 using Billing.Domain.Metering.Rollups;
-using Billing.Storage;
 using Billing.Storage.Rollups;
 
 namespace Billing.Application.Usage;

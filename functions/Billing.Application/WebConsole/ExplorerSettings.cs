@@ -1,5 +1,3 @@
-using Billing.Solana.Configuration;
-
 namespace Billing.Application.WebConsole;
 
 /// <summary>

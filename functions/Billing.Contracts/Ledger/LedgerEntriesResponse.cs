@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Billing.Contracts.Ledger;
 
 /// <summary><c>GET /api/v1/ledger/entries?from=&amp;limit=</c>: a page of entries; <see cref="Next"/> is the next page's <c>from</c>, <c>null</c> after the last.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Billing.Contracts.Partners;
 
 /// <summary>A field an audited action changed, before and after (<c>null</c>: unset).</summary>

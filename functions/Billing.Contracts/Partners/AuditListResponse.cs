@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Billing.Contracts.Partners;
 
 /// <summary>A page of audit entries, oldest first; <see cref="Next"/> is the <c>after=</c> of the next page, <c>null</c> after the last.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Billing.Contracts.Ledger;
 
 namespace Billing.Contracts.Partners;

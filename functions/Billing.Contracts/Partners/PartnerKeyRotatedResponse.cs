@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Billing.Contracts.Partners;
 
 /// <summary><c>POST /api/v1/partners/{id}/keys</c> (201): the new key, shown this once; the previous keys work until <see cref="PreviousKeysValidUntil"/>.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Billing.Contracts.Partners;
 
 /// <summary>An API key's metadata: its id, when it was made, and when it stops working (<c>null</c>: the current key).</summary>

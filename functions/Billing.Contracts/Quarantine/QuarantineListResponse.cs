@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Billing.Contracts.Quarantine;
 
 /// <summary>A page of quarantined events (by source, then id; not by time); <see cref="Next"/> is the <c>after=</c> of the next page, <c>null</c> after the last.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Billing.Contracts.Usage;
 
 /// <summary>An event of a usage request that was not accepted: its position, its id when readable, and each error as <c>field: reason</c>.</summary>

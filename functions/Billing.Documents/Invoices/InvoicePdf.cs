@@ -1,6 +1,5 @@
 using Billing.Documents.Layout;
 using Billing.Domain.Invoicing;
-using PdfSharp.Drawing;
 using PdfSharp.Pdf;
 
 namespace Billing.Documents.Invoices;

@@ -3,7 +3,6 @@ using Billing.Documents.Layout;
 using Billing.Domain.Burns;
 using Billing.Domain.Ledger;
 using Billing.Domain.Metering;
-using PdfSharp.Drawing;
 
 namespace Billing.Documents.Invoices;
 

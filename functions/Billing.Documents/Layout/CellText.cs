@@ -1,5 +1,3 @@
-using PdfSharp.Drawing;
-
 namespace Billing.Documents.Layout;
 
 /// <summary>One paragraph of a table cell, in its font and colour.</summary>

@@ -1,5 +1,4 @@
 using Billing.Documents.Fonts;
-using PdfSharp.Drawing;
 
 namespace Billing.Documents.Layout;
 

@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace Billing.Domain.Burns;
 
 /// <summary>Fiat → token conversion of docs/contract.md §7, in integers only.</summary>

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using Billing.Domain.Metering;
-using Billing.Domain.Partners;
-
 namespace Billing.Domain.Definitions;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Billing.Domain.Partners;
-
 namespace Billing.Domain.Definitions;
 
 /// <summary>One declared event type (<c>meters/{type}.json</c>): who posts it, who pays, its data fields, checks and meters.</summary>

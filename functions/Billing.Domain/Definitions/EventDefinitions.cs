@@ -1,6 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
 using Billing.Domain.Events;
-using Billing.Domain.Metering;
 
 namespace Billing.Domain.Definitions;
 

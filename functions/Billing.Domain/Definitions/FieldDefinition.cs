@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Billing.Domain.Definitions;
 
 /// <summary>One declared <c>data</c> field: its type and constraints, validated at load (<see cref="DefinitionLoader"/>).</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
-
 namespace Billing.Domain.Definitions;
 
 /// <summary>Reads one field declaration of a definition (<c>fields.{name}</c>) with the constraints its type allows.</summary>

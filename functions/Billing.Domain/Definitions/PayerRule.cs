@@ -1,5 +1,3 @@
-using Billing.Domain.Partners;
-
 namespace Billing.Domain.Definitions;
 
 /// <summary>Who pays for an event: the posting partner (<see cref="Field"/> null), or the partner a data field names, with a role.</summary>

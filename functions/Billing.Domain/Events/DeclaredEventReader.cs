@@ -1,9 +1,4 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using Billing.Domain.Definitions;
-using Billing.Domain.Metering;
-using Billing.Domain.Partners;
 
 namespace Billing.Domain.Events;
 

@@ -1,6 +1,3 @@
-using System.Text;
-using Billing.Domain.Definitions;
-
 namespace Billing.Domain.Events;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Billing.Domain.Metering;
-
 namespace Billing.Domain.Events;
 
 /// <summary>The outcome for one event: a fact, or every error found (never just the first).</summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-
 namespace Billing.Domain.Events;
 
 /// <summary>Reads the located fields as typed values, collecting an error per bad field (named by its JSON path).</summary>

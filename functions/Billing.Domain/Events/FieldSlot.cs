@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Billing.Domain.Events;
 
 /// <summary>Where one field's value lies in the event's UTF-8 text. <see cref="JsonTokenType.None"/>: absent.</summary>

@@ -1,9 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Billing.Domain.Definitions;
-using Billing.Domain.Metering;
-using Billing.Domain.Partners;
-
 namespace Billing.Domain.Events;
 
 /// <summary>

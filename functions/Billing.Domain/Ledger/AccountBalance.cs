@@ -1,5 +1,3 @@
-using System.Collections.ObjectModel;
-
 namespace Billing.Domain.Ledger;
 
 /// <summary>The balance of one account in one asset: debits minus credits (exact, in <see cref="Int128"/>).</summary>

@@ -1,5 +1,3 @@
-using System.Collections.ObjectModel;
-
 namespace Billing.Domain.Ledger;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Billing.Domain.Burns;
-using Billing.Domain.Invoicing;
 
 namespace Billing.Domain.Ledger;
 

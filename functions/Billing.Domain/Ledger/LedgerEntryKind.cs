@@ -1,5 +1,3 @@
-using System.Collections.ObjectModel;
-
 namespace Billing.Domain.Ledger;
 
 /// <summary>What an entry records. Hashed and stored by name, so the numeric values carry no meaning.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Billing.Domain.Ledger;
 
 /// <summary>One thing wrong with a stored book, naming the entry (or, for anchors, the last sequence of the range).</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Billing.Domain.Ledger;
 
 /// <summary>The rules every entry obeys; used when an entry is drafted and again when a stored chain is verified.</summary>

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Hashing;
-using System.Text;
 
 namespace Billing.Domain.Metering;
 

@@ -1,5 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace Billing.Domain.Metering;
 
 /// <summary>Every meter the platform knows: the built-in ones (<see cref="Meters.All"/>) and the declared ones of <c>meters/*.json</c>.</summary>

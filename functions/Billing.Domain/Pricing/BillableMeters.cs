@@ -1,5 +1,3 @@
-using Billing.Domain.Metering;
-
 namespace Billing.Domain.Pricing;
 
 /// <summary>Meters a price plan may reference, with the usage dimensions each one carries (from <see cref="Meters"/>).</summary>

@@ -1,7 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-using Billing.Domain.Definitions;
-using Billing.Domain.Partners;
-
 namespace Billing.Domain.Pricing;
 
 /// <summary>

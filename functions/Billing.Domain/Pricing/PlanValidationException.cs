@@ -1,5 +1,3 @@
-using Billing.Domain.Definitions;
-
 namespace Billing.Domain.Pricing;
 
 /// <summary>A plan file that cannot be loaded: names the file, the JSON field and the reason.</summary>

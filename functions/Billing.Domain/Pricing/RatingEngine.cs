@@ -1,6 +1,3 @@
-using System.Globalization;
-using Billing.Domain.Invoicing;
-
 namespace Billing.Domain.Pricing;
 
 /// <summary>

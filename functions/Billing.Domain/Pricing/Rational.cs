@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace Billing.Domain.Pricing;
 
 /// <summary>Exact fraction used internally by rating so that no intermediate result is ever rounded.</summary>

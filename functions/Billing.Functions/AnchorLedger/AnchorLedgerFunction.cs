@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Billing.Functions.HostProtocol;
-using Billing.Application.Ledger;
-
 namespace Billing.Functions.AnchorLedger;
 
 /// <summary>Timer (every minute locally): anchors the Merkle root of new ledger entries on Solana.</summary>

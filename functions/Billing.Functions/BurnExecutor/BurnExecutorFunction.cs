@@ -1,7 +1,4 @@
-using System.Text.Json;
 using Billing.Application.Burns;
-using Billing.Application.Payments;
-using Billing.Functions.HostProtocol;
 
 namespace Billing.Functions.BurnExecutorTimer;
 

@@ -1,7 +1,4 @@
 using Billing.Contracts.Periods;
-using Billing.Domain;
-using Billing.Functions.Infrastructure;
-using Billing.Application.Invoicing;
 
 namespace Billing.Functions.ClosePeriod;
 

@@ -1,9 +1,4 @@
 using System.Text.Json.Nodes;
-using Billing.Domain;
-using Billing.Functions.HostProtocol;
-using Billing.Application.Invoicing;
-using Billing.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Functions.ClosePeriods;
 

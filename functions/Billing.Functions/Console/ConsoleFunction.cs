@@ -1,8 +1,6 @@
 using Billing.Application.WebConsole;
 using Billing.Contracts.WebConsole;
-using Billing.Functions.Infrastructure;
 using Billing.Solana.Configuration;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Billing.Functions.WebConsole;

@@ -1,5 +1,3 @@
-using Billing.Contracts.Partners;
-
 namespace Billing.Functions.GetCaller;
 
 /// <summary>

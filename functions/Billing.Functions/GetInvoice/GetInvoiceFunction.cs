@@ -1,9 +1,4 @@
-using Billing.Application.Invoicing;
-using Billing.Contracts.Invoices;
 using Billing.Documents.Invoices;
-using Billing.Domain.Invoicing;
-using Billing.Functions.Infrastructure;
-using Billing.Storage;
 
 namespace Billing.Functions.GetInvoice;
 

@@ -1,6 +1,3 @@
-using Billing.Application.Partners;
-using Billing.Contracts.Partners;
-
 namespace Billing.Functions.GetPartner;
 
 /// <summary>GET /api/v1/partners/{id} (finance): one partner with its plans, status and key metadata.</summary>

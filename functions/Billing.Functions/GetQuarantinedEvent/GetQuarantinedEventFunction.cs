@@ -1,6 +1,4 @@
-using Billing.Contracts.Quarantine;
 using Billing.Functions.ListQuarantine;
-using Billing.Storage;
 
 namespace Billing.Functions.GetQuarantinedEvent;
 

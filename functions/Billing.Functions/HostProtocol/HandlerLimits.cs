@@ -1,5 +1,3 @@
-using Billing.Domain.Events;
-
 namespace Billing.Functions.HostProtocol;
 
 /// <summary>

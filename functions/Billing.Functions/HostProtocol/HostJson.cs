@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Billing.Domain.Events;
-
 namespace Billing.Functions.HostProtocol;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Billing.Domain.Events;
 
 namespace Billing.Functions.HostProtocol;
 

@@ -1,5 +1,3 @@
-using Billing.Functions.Infrastructure;
-
 namespace Billing.Functions.HostProtocol;
 
 /// <summary>

@@ -1,4 +1,3 @@
-
 namespace Billing.Functions.Http;
 
 /// <summary>Problem+json answers as typed results, serialized through <see cref="BillingJsonContext"/> (the body <c>Problem</c> writes, field for field).</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization.Metadata;
-
 namespace Billing.Functions.Http;
 
 /// <summary>Successful JSON answers: a Billing.Contracts record through its source-generated type info.</summary>

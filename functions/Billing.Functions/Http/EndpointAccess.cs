@@ -1,6 +1,3 @@
-using Billing.Application.Partners;
-using Billing.Functions.Infrastructure;
-
 namespace Billing.Functions.Http;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Billing.Domain.Invoicing;
-
 namespace Billing.Functions.Http;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.Globalization;
-using Billing.Contracts.Invoices;
-using Billing.Domain.Events;
-using Billing.Domain.Invoicing;
-using Billing.Domain.Ledger;
-
 namespace Billing.Functions.Http;
 
 /// <summary>Invoices as the API shows them: whole (<see cref="InvoiceResponse"/>) or in lists (<see cref="InvoiceSummaryResponse"/>).</summary>

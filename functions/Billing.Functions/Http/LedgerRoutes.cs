@@ -1,7 +1,3 @@
-using System.Text.Json.Serialization.Metadata;
-using Billing.Application.Ledger;
-using Billing.Functions.LedgerEntriesHttp;
-
 namespace Billing.Functions.Http;
 
 /// <summary>How every ledger route is mapped: a GET with its name, its JSON answer, its problems and the ledger's 403.</summary>

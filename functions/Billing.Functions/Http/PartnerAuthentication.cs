@@ -1,5 +1,3 @@
-using Billing.Application.Partners;
-
 namespace Billing.Functions.Http;
 
 /// <summary>The HTTP side of <see cref="PartnerDirectory"/>: a forwarded request's caller, from its <c>X-Api-Key</c>.</summary>

@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using Billing.Application.Partners;
-using Billing.Domain.Events;
-
 namespace Billing.Functions.Http;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using Billing.Application.Partners;
-using Billing.Contracts.Partners;
-using Billing.Storage;
-
 namespace Billing.Functions.Http;
 
 /// <summary>Partners and audit entries as the contract shows them (<c>Billing.Contracts.Partners</c>): key ids and dates, never a key or hash.</summary>

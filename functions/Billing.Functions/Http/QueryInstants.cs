@@ -1,6 +1,3 @@
-using System.Globalization;
-using Billing.Domain.Events;
-
 namespace Billing.Functions.Http;
 
 /// <summary>Instants in query strings (<c>from</c>, <c>to</c>): RFC 3339, or a plain date (midnight UTC, convenient on the command line).</summary>

@@ -1,7 +1,4 @@
-using System.Text.Json.Serialization.Metadata;
 using Billing.Application.Rollups;
-using Billing.Domain;
-using Billing.Functions.Infrastructure;
 
 namespace Billing.Functions.Http;
 

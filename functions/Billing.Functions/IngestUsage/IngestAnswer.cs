@@ -1,7 +1,4 @@
-using System.Text.Json;
 using Billing.Application.Ingestion;
-using Billing.Contracts.Usage;
-using Billing.Functions.Infrastructure;
 
 namespace Billing.Functions.IngestUsage;
 

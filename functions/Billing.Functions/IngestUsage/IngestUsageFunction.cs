@@ -1,10 +1,5 @@
 using Billing.Application.Ingestion;
 using Billing.Application.Telemetry;
-using Billing.Contracts.Usage;
-using Billing.Domain.Events;
-using System.Text;
-using Billing.Functions.HostProtocol;
-using Billing.Functions.Infrastructure;
 using Billing.Publishing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.OpenApi;

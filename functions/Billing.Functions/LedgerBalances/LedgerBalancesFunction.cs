@@ -1,8 +1,3 @@
-using System.Globalization;
-using Billing.Application.Ledger;
-using Billing.Contracts.Ledger;
-using Billing.Functions.LedgerEntriesHttp;
-
 namespace Billing.Functions.LedgerBalances;
 
 /// <summary>GET /api/v1/ledger/balances?payer= : finance reads any balances, a payer only its own (payer= its id).</summary>

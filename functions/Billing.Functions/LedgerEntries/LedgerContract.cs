@@ -1,8 +1,3 @@
-using System.Globalization;
-using Billing.Application.Ledger;
-using Billing.Contracts.Ledger;
-using Billing.Domain.Ledger;
-
 namespace Billing.Functions.LedgerEntriesHttp;
 
 /// <summary>What the ledger routes share: who may read what, and an entry or audit as the contract shows it.</summary>

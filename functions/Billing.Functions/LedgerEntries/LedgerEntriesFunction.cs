@@ -1,7 +1,3 @@
-using System.Globalization;
-using Billing.Application.Ledger;
-using Billing.Contracts.Ledger;
-
 namespace Billing.Functions.LedgerEntriesHttp;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Billing.Application.Ledger;
-using Billing.Contracts.Ledger;
-using Billing.Domain.Ledger;
-using Billing.Functions.LedgerEntriesHttp;
-
 namespace Billing.Functions.LedgerProof;
 
 /// <summary>

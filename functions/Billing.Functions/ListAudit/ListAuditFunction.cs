@@ -1,7 +1,3 @@
-using Billing.Application.Partners;
-using Billing.Contracts.Partners;
-using Billing.Domain;
-
 namespace Billing.Functions.ListAudit;
 
 /// <summary>

@@ -1,7 +1,5 @@
-using System.Globalization;
 using Billing.Contracts.Burns;
 using Billing.Domain.Burns;
-using Billing.Storage;
 
 namespace Billing.Functions.ListBurns;
 

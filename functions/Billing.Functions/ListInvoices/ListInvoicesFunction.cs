@@ -1,8 +1,3 @@
-using Billing.Contracts.Invoices;
-using Billing.Domain;
-using Billing.Functions.Infrastructure;
-using Billing.Storage;
-
 namespace Billing.Functions.ListInvoices;
 
 /// <summary>GET /api/v1/invoices?period=&amp;payer=[&amp;format=csv]: summaries, or a whole period's lines as CSV. Payers see their own.</summary>

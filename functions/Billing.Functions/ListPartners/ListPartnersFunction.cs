@@ -1,6 +1,3 @@
-using Billing.Application.Partners;
-using Billing.Contracts.Partners;
-
 namespace Billing.Functions.ListPartners;
 
 /// <summary>GET /api/v1/partners (finance): every partner, seeded or created through the API, ordered by id.</summary>

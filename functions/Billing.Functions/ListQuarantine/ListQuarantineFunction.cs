@@ -1,6 +1,3 @@
-using Billing.Contracts.Quarantine;
-using Billing.Storage;
-
 namespace Billing.Functions.ListQuarantine;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Billing.Contracts.Quarantine;
-using Billing.Storage;
-
 namespace Billing.Functions.ListQuarantine;
 
 /// <summary>Quarantined events as the contract shows them (<c>Billing.Contracts.Quarantine</c>), and who may read which.</summary>

@@ -1,8 +1,3 @@
-using Billing.Application.Metering;
-using Billing.Domain.Events;
-using Billing.Functions.HostProtocol;
-using Billing.Functions.Metering;
-
 namespace Billing.Functions.MeterComputeUsage;
 
 /// <summary>eventHubTrigger on <c>compute-usage</c> (cardinality many).</summary>

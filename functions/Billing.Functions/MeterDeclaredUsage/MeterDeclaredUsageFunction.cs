@@ -1,7 +1,3 @@
-using Billing.Application.Metering;
-using Billing.Functions.HostProtocol;
-using Billing.Functions.Metering;
-
 namespace Billing.Functions.MeterDeclaredUsage;
 
 /// <summary>eventHubTrigger on <c>declared-usage</c> (cardinality many): every declared type of <c>meters/*.json</c>.</summary>

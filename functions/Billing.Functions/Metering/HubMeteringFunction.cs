@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Billing.Application.Metering;
-using Billing.Functions.HostProtocol;
-
 namespace Billing.Functions.Metering;
 
 /// <summary>

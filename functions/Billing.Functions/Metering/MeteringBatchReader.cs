@@ -1,6 +1,3 @@
-using Billing.Application.Metering;
-using Billing.Functions.HostProtocol;
-
 namespace Billing.Functions.Metering;
 
 /// <summary>Reads an eventHubTrigger invocation (cardinality many) into a <see cref="MeteringBatch"/>.</summary>

@@ -1,6 +1,3 @@
-using Billing.Application.Partners;
-using Billing.Contracts.Partners;
-
 namespace Billing.Functions.PartnerAudit;
 
 /// <summary>GET /api/v1/partners/{id}/audit?limit=&amp;after= (finance): the partner's audit trail, oldest first, page by page.</summary>

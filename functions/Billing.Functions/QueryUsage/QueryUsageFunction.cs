@@ -1,8 +1,5 @@
 using Billing.Application.Usage;
-using Billing.Contracts.Usage;
-using Billing.Domain.Events;
 using Billing.Domain.Metering;
-using Billing.Functions.Infrastructure;
 
 namespace Billing.Functions.QueryUsage;
 

@@ -1,5 +1,3 @@
-using Billing.Functions.LedgerEntriesHttp;
-
 namespace Billing.Functions.ReconcileLedger;
 
 /// <summary>GET /api/v1/ledger/reconcile (finance): invoices ↔ Stripe payments ↔ burns ↔ ledger entries.</summary>

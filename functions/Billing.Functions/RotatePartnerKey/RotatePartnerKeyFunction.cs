@@ -1,6 +1,3 @@
-using Billing.Application.Partners;
-using Billing.Contracts.Partners;
-
 namespace Billing.Functions.RotatePartnerKey;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using Azure;
-using Billing.Application.Payments;
 using Billing.Contracts.Payments;
 using Billing.Domain.Payments;
 using Billing.Payments;

@@ -1,6 +1,3 @@
-using Billing.Application.Partners;
-using Billing.Contracts.Partners;
-
 namespace Billing.Functions.VerifyAudit;
 
 /// <summary>GET /api/v1/audit/verify (finance): every partner's audit hash chain, and its row against the trail.</summary>

@@ -1,5 +1,3 @@
-using Billing.Functions.LedgerEntriesHttp;
-
 namespace Billing.Functions.VerifyLedger;
 
 /// <summary>GET /api/v1/ledger/verify (finance): the book against the anchors on chain.</summary>

@@ -1,6 +1,3 @@
-using Billing.Application.Partners;
-using Billing.Contracts.Partners;
-
 namespace Billing.Functions.VerifyPartnerAudit;
 
 /// <summary>GET /api/v1/partners/{id}/audit/verify (finance): one partner's audit hash chain, and its row against the trail.</summary>

@@ -1,6 +1,5 @@
 using Billing.Application.Rollups;
 using Billing.Contracts.Rollups;
-using Billing.Domain;
 
 namespace Billing.Functions.VerifyRollups;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Billing.Solana.Configuration;
 
 /// <summary>What the local chain's bootstrap writes to its info file (tests/localnet/server.mjs): local runs only.</summary>

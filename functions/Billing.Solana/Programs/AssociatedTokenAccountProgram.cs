@@ -1,6 +1,3 @@
-using Billing.Solana.Keys;
-using Billing.Solana.Transactions;
-
 namespace Billing.Solana.Programs;
 
 /// <summary>Associated Token Account program: the canonical token account of (owner, mint).</summary>

@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using Billing.Solana.Keys;
-using Billing.Solana.Transactions;
-
 namespace Billing.Solana.Programs;
 
 /// <summary>Compute budget instructions: cap compute units and set a priority fee.</summary>

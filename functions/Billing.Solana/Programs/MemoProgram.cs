@@ -1,7 +1,3 @@
-using System.Text;
-using Billing.Solana.Keys;
-using Billing.Solana.Transactions;
-
 namespace Billing.Solana.Programs;
 
 /// <summary>SPL Memo v2: records UTF-8 text in the transaction logs; optional signers must sign.</summary>

@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using Billing.Solana.Keys;
-using Billing.Solana.Transactions;
-
 namespace Billing.Solana.Programs;
 
 /// <summary>Native System program: lamport transfers and account creation.</summary>

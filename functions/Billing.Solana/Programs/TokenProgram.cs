@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using Billing.Solana.Keys;
-using Billing.Solana.Transactions;
-
 namespace Billing.Solana.Programs;
 
 /// <summary>SPL Token program (Tokenkeg...) instructions used by the billing platform.</summary>

@@ -1,5 +1,3 @@
-using Billing.Solana.Keys;
-
 namespace Billing.Solana.Rpc;
 
 /// <summary>The Solana JSON-RPC calls the billing platform needs (see <see cref="SolanaRpcClient"/>).</summary>

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
-using Billing.Solana.Keys;
 using Billing.Solana.Programs;
 
 namespace Billing.Solana.Rpc;

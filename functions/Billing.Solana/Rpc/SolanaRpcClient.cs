@@ -1,9 +1,5 @@
-using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Billing.Solana.Keys;
 using Polly;
 
 namespace Billing.Solana.Rpc;

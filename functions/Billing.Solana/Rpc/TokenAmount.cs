@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Billing.Solana.Rpc;
 
 /// <summary>A token amount in base units (no floating point); decimals only matter for display.</summary>

@@ -1,5 +1,3 @@
-using Billing.Solana.Keys;
-
 namespace Billing.Solana.Transactions;
 
 /// <summary>An account referenced by an instruction, with the privileges the instruction needs.</summary>

@@ -1,5 +1,3 @@
-using Billing.Solana.Keys;
-
 namespace Billing.Solana.Transactions;
 
 /// <summary>A legacy (unversioned) Solana message: the bytes every signature covers.</summary>

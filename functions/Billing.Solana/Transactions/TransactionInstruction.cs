@@ -1,5 +1,3 @@
-using Billing.Solana.Keys;
-
 namespace Billing.Solana.Transactions;
 
 /// <summary>One program invocation: program id, ordered account list and opaque instruction data.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Billing.Domain.Ledger;
-
 namespace Billing.Storage.Ledger;
 
 /// <summary>

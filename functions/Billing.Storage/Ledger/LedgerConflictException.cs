@@ -1,5 +1,3 @@
-using Billing.Domain.Ledger;
-
 namespace Billing.Storage.Ledger;
 
 /// <summary>An entry id is already booked with different postings or kind: a caller bug, never overwritten.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Billing.Storage.Ledger;
 
 /// <summary>Appending lost the race for the book head too many times in a row.</summary>

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using Billing.Domain.Ledger;
 
 namespace Billing.Storage.Ledger;
 

@@ -1,5 +1,3 @@
-using Billing.Domain.Ledger;
-
 namespace Billing.Storage.Ledger;
 
 /// <summary>The outcome of verifying one book: intact when <see cref="Problems"/> is empty.</summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Billing.Domain.Metering;
-using Billing.Domain.Metering.Rollups;
-
 namespace Billing.Storage.Rollups;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Billing.Domain.Metering;
-using Billing.Domain.Metering.Rollups;
-
 namespace Billing.Storage.Rollups;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using Billing.Domain.Metering;
-using Billing.Domain.Metering.Rollups;
-
 namespace Billing.Storage.Rollups;
 
 /// <summary>

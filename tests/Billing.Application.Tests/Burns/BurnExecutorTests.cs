@@ -1,9 +1,3 @@
-using System.Text.Json.Nodes;
-using Billing.Solana.Keys;
-using Billing.Solana.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-
 namespace Billing.Application.Tests.Burns;
 
 /// <summary>A private localnet (these tests expire blockhashes) plus Azurite, shared by the burn tests.</summary>
@@ -282,7 +276,9 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
             await h.NewExecutor().RunAsync(Ct);
         }
 
-        Assert.Contains(results, r => !r.LeaseHeld);
+        // Overlapping runs: one is refused the lease. On a loaded machine the first may finish before the second starts;
+        // then the second holds the lease but finds the burn done. Either way only one of them burns.
+        Assert.Contains(results, r => !r.LeaseHeld || r.Finalized == 0);
         var final = await AssertLandedOnceAsync(h, intent.Id, supply);
         Assert.Equal(1, final.Signings);
     }

@@ -1,5 +1,3 @@
-using Billing.Solana.Keys;
-
 namespace Billing.Application.Tests.Burns;
 
 /// <summary>Where <see cref="CrashingRpc"/> stops the executor, as a process crash would.</summary>

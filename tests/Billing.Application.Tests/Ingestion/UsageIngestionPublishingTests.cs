@@ -1,11 +1,6 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using Billing.Application.Ingestion;
-using Billing.Domain.Events;
-using Billing.Domain.Metering;
-using Billing.Domain.Partners;
 using Billing.Publishing;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Billing.Application.Tests.Ingestion;
 

@@ -1,8 +1,3 @@
-using Azure.Data.Tables;
-using Billing.Domain;
-using Billing.Domain.Invoicing;
-using Billing.Application.Tests.Burns;
-
 namespace Billing.Application.Tests.Ledger;
 
 /// <summary>Anchoring on the localnet and what verify and reconcile report.</summary>

@@ -1,11 +1,6 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
-using Azure.Data.Tables;
-using Billing.Application.Tests.Burns;
-using Billing.Solana.Keys;
 using Billing.Solana.Programs;
 using Billing.Solana.Transactions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Billing.Application.Tests.Ledger;
 

@@ -1,8 +1,3 @@
-using Billing.Application.Tests.Burns;
-using Billing.Solana.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-
 namespace Billing.Application.Tests.Ledger;
 
 /// <summary>

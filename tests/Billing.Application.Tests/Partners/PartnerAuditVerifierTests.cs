@@ -1,9 +1,4 @@
-using Azure.Data.Tables;
 using Billing.Application.Partners;
-using Billing.Domain.Partners;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Billing.Application.Tests.Partners;
 

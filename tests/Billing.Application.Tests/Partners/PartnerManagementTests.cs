@@ -1,10 +1,5 @@
 using Billing.Application.Partners;
-using Billing.Domain;
-using Billing.Domain.Partners;
 using Billing.Domain.Pricing;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Billing.Application.Tests.Partners;
 

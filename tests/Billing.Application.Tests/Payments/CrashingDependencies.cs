@@ -1,7 +1,5 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Azure.Data.Tables;
-using Billing.Domain.Invoicing;
 
 namespace Billing.Application.Tests.Payments;
 

@@ -1,13 +1,8 @@
-using Billing.Domain;
-using Billing.Domain.Invoicing;
 using Billing.Domain.Payments;
 using Billing.Application.Payments;
 using Billing.Payments;
-using Billing.Solana.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Tests.Payments;
 

@@ -1,9 +1,3 @@
-using Billing.Application.Rollups;
-using Billing.Application.Usage;
-using Billing.Domain.Events;
-using Billing.Domain.Metering;
-using Billing.Domain;
-
 namespace Billing.Application.Tests.Rollups;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using Azure.Data.Tables;
-using Billing.Application.Rollups;
-using Billing.Application.Usage;
-using Billing.Domain;
-using Billing.Domain.Metering;
-using Billing.Storage.Rollups;
-
 namespace Billing.Application.Tests.Rollups;
 
 /// <summary>

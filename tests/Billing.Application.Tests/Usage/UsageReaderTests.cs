@@ -1,11 +1,4 @@
-using Azure.Data.Tables;
-using Billing.Application.Rollups;
 using Billing.Application.Tests.Rollups;
-using Billing.Application.Usage;
-using Billing.Domain;
-using Billing.Domain.Events;
-using Billing.Domain.Metering;
-using Billing.Storage.Rollups;
 
 namespace Billing.Application.Tests.Usage;
 

@@ -1,5 +1,4 @@
 using Billing.Application.WebConsole;
-using Billing.Solana.Configuration;
 
 namespace Billing.Application.Tests.WebConsole;
 

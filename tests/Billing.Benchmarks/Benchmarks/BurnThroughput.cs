@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
-using Billing.Benchmarks.Harness;
 using Billing.Domain.Burns;
 using Billing.Domain.Invoicing;
 using Billing.Application.Burns;
@@ -9,9 +6,6 @@ using Billing.Solana.Configuration;
 using Billing.Solana.Programs;
 using Billing.Solana.Rpc;
 using Billing.Solana.Transactions;
-using Billing.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Benchmarks.Benchmarks;
 

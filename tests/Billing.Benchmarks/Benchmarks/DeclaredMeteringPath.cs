@@ -1,13 +1,4 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Billing.Benchmarks.Harness;
-using Billing.Benchmarks.Workload;
-using Billing.Domain.Events;
-using Billing.Domain.Partners;
-using Billing.Domain.Pricing;
 using Billing.Functions;
-using Billing.Storage;
 
 namespace Billing.Benchmarks.Benchmarks;
 

@@ -1,19 +1,7 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-using System.Text.Json.Nodes;
-using Azure.Data.Tables;
-using Billing.Benchmarks.Harness;
-using Billing.Benchmarks.Workload;
-using Billing.Domain.Events;
-using Billing.Domain.Partners;
 using Billing.Functions.HostProtocol;
 using Billing.Application.Metering;
 using Billing.Application.Partners;
 using Billing.Functions.Metering;
-using Billing.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Benchmarks.Benchmarks;
 

@@ -1,13 +1,8 @@
-using System.Diagnostics;
-using Billing.Benchmarks.Harness;
 using Billing.Domain.Ledger;
 using Billing.Application.Burns;
 using Billing.Solana.Configuration;
 using Billing.Application.Ledger;
-using Billing.Storage;
 using Billing.Storage.Ledger;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Benchmarks.Benchmarks;
 

@@ -1,12 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Azure.Data.Tables;
-using Billing.Benchmarks.Harness;
-using Billing.Benchmarks.Workload;
-using Billing.Domain.Events;
-using Billing.Domain.Pricing;
 using Billing.Functions.HostProtocol;
-using Billing.Storage;
 
 namespace Billing.Benchmarks.Benchmarks;
 

@@ -1,9 +1,4 @@
-using System.Text.Json.Nodes;
-using Billing.Benchmarks.Harness;
-using Billing.Domain.Events;
 using Billing.Domain.Metering;
-using Billing.Domain.Pricing;
-using Billing.Storage;
 
 namespace Billing.Benchmarks.Benchmarks;
 

@@ -1,17 +1,8 @@
-using System.Diagnostics;
-using System.Globalization;
-using Azure.Data.Tables;
 using Billing.Application.Invoicing;
 using Billing.Application.Rollups;
 using Billing.Application.Usage;
-using Billing.Benchmarks.Harness;
-using Billing.Benchmarks.Workload;
 using Billing.Domain;
 using Billing.Domain.Metering;
-using Billing.Domain.Partners;
-using Billing.Domain.Pricing;
-using Billing.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Billing.Benchmarks.Benchmarks;
 

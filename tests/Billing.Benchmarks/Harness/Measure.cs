@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
-
 namespace Billing.Benchmarks.Harness;
 
 /// <summary>One timed pass of one side of a comparison: how many units (events, facts, burns) in how long, allocating how much.</summary>

@@ -1,11 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Threading.Channels;
-using Azure.Data.Tables;
-using Billing.Benchmarks.Harness;
 using Billing.Domain;
-using Billing.Domain.Events;
-using Billing.Storage;
 
 namespace Billing.Benchmarks.Workload;
 

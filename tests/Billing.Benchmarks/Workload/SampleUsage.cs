@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using Billing.Domain.Partners;
-using Billing.Domain.Pricing;
 using Billing.Functions;
 
 namespace Billing.Benchmarks.Workload;

@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Billing.Tests.Shared;
 
 namespace Billing.Cli.Tests.Generation;

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using Billing.Cli.Generation;
 using Billing.Tests.Shared;
 
 namespace Billing.Cli.Tests.Generation;

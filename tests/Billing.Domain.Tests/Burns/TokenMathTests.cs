@@ -1,4 +1,3 @@
-
 namespace Billing.Domain.Tests.Burns;
 
 public class TokenMathTests

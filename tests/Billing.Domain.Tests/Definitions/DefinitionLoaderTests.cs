@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Billing.Domain.Definitions;
-
 namespace Billing.Domain.Tests.Definitions;
 
 public sealed class DefinitionLoaderTests

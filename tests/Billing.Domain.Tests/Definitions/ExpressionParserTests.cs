@@ -1,5 +1,3 @@
-using Billing.Domain.Definitions;
-
 namespace Billing.Domain.Tests.Definitions;
 
 public sealed class ExpressionParserTests

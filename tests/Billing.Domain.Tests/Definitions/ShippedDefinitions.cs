@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
-using Billing.Domain.Definitions;
 using Billing.Domain.Partners;
 
 namespace Billing.Domain.Tests.Definitions;

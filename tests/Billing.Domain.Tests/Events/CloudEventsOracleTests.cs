@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using CloudNative.CloudEvents.SystemTextJson;
 
 namespace Billing.Domain.Tests.Events;

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Billing.Domain.Definitions;
-
 namespace Billing.Domain.Tests.Events;
 
 /// <summary>

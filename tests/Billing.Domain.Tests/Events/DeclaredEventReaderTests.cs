@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Billing.Domain.Tests.Definitions;
 
 namespace Billing.Domain.Tests.Events;

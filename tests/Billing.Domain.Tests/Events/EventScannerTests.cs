@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using static Billing.Domain.Tests.Events.TestEvents;
 
 namespace Billing.Domain.Tests.Events;

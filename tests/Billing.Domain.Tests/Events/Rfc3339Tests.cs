@@ -1,4 +1,3 @@
-
 namespace Billing.Domain.Tests.Events;
 
 /// <summary>RFC 3339 §5.6 date-time, table-driven from the grammar (and §5.7 for leap seconds).</summary>

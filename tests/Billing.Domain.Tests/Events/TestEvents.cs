@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Billing.Domain.Partners;
 
 namespace Billing.Domain.Tests.Events;

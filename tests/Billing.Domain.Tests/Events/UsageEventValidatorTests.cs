@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using static Billing.Domain.Tests.Events.TestEvents;
 
 namespace Billing.Domain.Tests.Events;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Billing.Domain.Tests.Pricing;
 
 namespace Billing.Domain.Tests.Invoicing;

@@ -1,4 +1,3 @@
-
 namespace Billing.Domain.Tests.Invoicing;
 
 public class InvoicePaymentStatusTests

@@ -1,4 +1,3 @@
-
 namespace Billing.Domain.Tests.Ledger;
 
 public class LedgerEntriesTests

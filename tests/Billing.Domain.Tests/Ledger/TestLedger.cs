@@ -1,4 +1,3 @@
-
 namespace Billing.Domain.Tests.Ledger;
 
 /// <summary>Builds small valid chains for tests.</summary>

@@ -1,4 +1,3 @@
-
 namespace Billing.Domain.Tests.Metering;
 
 public class FactShardTests

@@ -1,4 +1,3 @@
-
 namespace Billing.Domain.Tests.Monetary;
 
 public class MoneyTests

@@ -1,4 +1,3 @@
-
 namespace Billing.Domain.Tests.Pricing;
 
 public class TierModelTests

@@ -1,4 +1,3 @@
-using System.Text;
 using Billing.Payments;
 using Billing.Solana.Keys;
 using Billing.StripeSimulator;

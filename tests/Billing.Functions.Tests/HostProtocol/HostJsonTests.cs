@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Billing.Functions.HostProtocol;
 
 namespace Billing.Functions.Tests.HostProtocol;

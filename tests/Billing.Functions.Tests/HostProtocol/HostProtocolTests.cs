@@ -1,6 +1,3 @@
-using System.Text;
-using Azure.Data.Tables;
-
 namespace Billing.Functions.Tests.HostProtocol;
 
 /// <summary>Posts the exact custom-handler payloads the Functions host sends, in both plain and double-encoded forms.</summary>

@@ -1,6 +1,4 @@
-using Azure.Data.Tables;
 using System.Net.Http.Headers;
-using System.Text;
 
 namespace Billing.Functions.Tests.IngestUsage;
 

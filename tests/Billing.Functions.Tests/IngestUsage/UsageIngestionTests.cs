@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Billing.Application.Ingestion;
 using Billing.Contracts;
 using Billing.Contracts.Problems;

@@ -1,5 +1,4 @@
 using Billing.Domain.Pricing;
-using Billing.Application.Invoicing;
 using FsCheck;
 using FsCheck.Fluent;
 

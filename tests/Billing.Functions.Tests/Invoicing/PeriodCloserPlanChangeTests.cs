@@ -1,4 +1,3 @@
-using Billing.Application.Invoicing;
 using Billing.Application.Partners;
 using Billing.Domain.Pricing;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,3 @@
-using Billing.Application.Invoicing;
-
 namespace Billing.Functions.Tests.Invoicing;
 
 /// <summary>A period closer on Azurite with a fixed clock and five partners (two carriers, two tenants, a provider), and ways to add their facts.</summary>
@@ -12,6 +10,27 @@ internal sealed record PeriodCloserSetup(FactStore Facts, InvoiceStore Invoices,
 
     public Task AddComputeAsync(DateTimeOffset time, string model, long gpuSeconds, string tenant = "tenant-lab") =>
         Facts.AppendAsync([SampleFacts.Compute($"c-{Interlocked.Increment(ref next)}", tenant, gpuSeconds, time: time, model: model)], CancellationToken.None);
+
+    /// <summary>
+    /// Closes <paramref name="period"/> expecting <paramref name="failedPayer"/> alone to fail and the others to be
+    /// invoiced, then closes again: that payer still fails and nobody else is billed anew. Returns its failure reason.
+    /// </summary>
+    public async Task<string> CloseWithOneFailedPayerAsync(BillingPeriod period, string failedPayer, params string[] invoiced)
+    {
+        var result = await Closer.CloseAsync(period, force: false, CancellationToken.None);
+        foreach (string payer in invoiced)
+        {
+            Assert.Contains(result.Invoices, i => i.Payer == payer);
+        }
+
+        Assert.DoesNotContain(result.Invoices, i => i.Payer == failedPayer);
+        string reason = Assert.Single(result.Failed, f => f.Key == failedPayer).Value;
+        Assert.Equal([failedPayer], (await Invoices.GetCloseAsync(period, CancellationToken.None))!.Value.Record.FailedPayers.Keys);
+        var again = await Closer.CloseAsync(period, force: false, CancellationToken.None);
+        Assert.Equal([failedPayer], again.Failed.Keys);
+        Assert.Equal(result.Invoices.Select(i => i.Id), again.Invoices.Select(i => i.Id));
+        return reason;
+    }
 
     public static async Task<PeriodCloserSetup> NewAsync(AzuriteFixture azurite, DateTimeOffset now)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Billing.Contracts;
 using Billing.Domain.Ledger;
 using Billing.Functions.LedgerEntriesHttp;

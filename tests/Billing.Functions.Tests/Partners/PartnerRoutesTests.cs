@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Billing.Functions.Tests.Partners;
 
 /// <summary>Partner management through the DevHost and the real app: onboarding, keys, disable/enable, validation, audit.</summary>

@@ -1,4 +1,3 @@
-
 namespace Billing.Functions.Tests.QueryUsage;
 
 /// <summary>Partners post through the HTTP API; metering runs off the in-process hubs; usage is queried back.</summary>

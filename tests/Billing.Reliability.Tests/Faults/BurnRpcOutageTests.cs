@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Billing.StripeSimulator;
 using Billing.Reliability.Tests.Security;
 using Billing.Solana.Keys;
 using Billing.Solana.Rpc;

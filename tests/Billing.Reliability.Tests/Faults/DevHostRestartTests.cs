@@ -1,5 +1,3 @@
-using Billing.Reliability.Tests.Load;
-
 namespace Billing.Reliability.Tests.Faults;
 
 /// <summary>

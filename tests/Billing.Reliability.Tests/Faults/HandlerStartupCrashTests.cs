@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using Billing.Reliability.Tests.Load;
-
 namespace Billing.Reliability.Tests.Faults;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Billing.Storage;
-
 namespace Billing.Reliability.Tests.Faults;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Billing.Reliability.Tests.Load;
-
 namespace Billing.Reliability.Tests.Faults;
 
 /// <summary>Storage outage and handler crash while the hubs are draining: nothing accepted is lost or counted twice.</summary>

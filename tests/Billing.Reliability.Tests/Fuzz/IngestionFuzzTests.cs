@@ -1,8 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using Azure.Data.Tables;
-using Billing.Storage;
 
 namespace Billing.Reliability.Tests.Fuzz;
 

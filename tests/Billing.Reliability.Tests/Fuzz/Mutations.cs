@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Billing.Reliability.Tests.Fuzz;
 
 /// <summary>A mutated request body and what the API may answer to it.</summary>

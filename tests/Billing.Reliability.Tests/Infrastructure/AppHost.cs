@@ -1,7 +1,4 @@
-using System.Text;
-using Azure.Data.Tables;
 using Billing.DevHost;
-using Billing.Storage;
 
 namespace Billing.Reliability.Tests.Infrastructure;
 

@@ -1,4 +1,3 @@
-
 namespace Billing.Reliability.Tests.Infrastructure;
 
 /// <summary>

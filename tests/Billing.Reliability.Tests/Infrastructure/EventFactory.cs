@@ -1,4 +1,3 @@
-
 namespace Billing.Reliability.Tests.Infrastructure;
 
 /// <summary>One generated carrier event: its JSON text and what it must add to the meters.</summary>

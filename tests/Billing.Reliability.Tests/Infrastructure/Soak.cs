@@ -1,5 +1,3 @@
-using System.Globalization;
-
 [assembly: CollectionBehavior(DisableTestParallelization = true)] // 2 cores: one heavy scenario at a time
 
 namespace Billing.Reliability.Tests.Infrastructure;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Billing.Reliability.Tests.Load;
 
 /// <summary>Many partners at once through the DevHost: every distinct accepted event is metered exactly once.</summary>

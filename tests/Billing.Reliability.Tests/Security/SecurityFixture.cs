@@ -1,6 +1,3 @@
-using System.Text;
-using Billing.StripeSimulator;
-
 namespace Billing.Reliability.Tests.Security;
 
 /// <summary>

@@ -1,9 +1,6 @@
 using System.Reflection;
 using System.Security.Cryptography;
-using Azure.Data.Tables;
 using Billing.Payments;
-using Billing.Storage;
-using Billing.StripeSimulator;
 
 namespace Billing.Reliability.Tests.Security;
 

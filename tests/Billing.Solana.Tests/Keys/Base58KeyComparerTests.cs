@@ -1,4 +1,3 @@
-
 namespace Billing.Solana.Tests.Keys;
 
 public sealed class Base58KeyComparerTests

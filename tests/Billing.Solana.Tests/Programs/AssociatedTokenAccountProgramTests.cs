@@ -1,4 +1,3 @@
-
 namespace Billing.Solana.Tests.Programs;
 
 public sealed class AssociatedTokenAccountProgramTests

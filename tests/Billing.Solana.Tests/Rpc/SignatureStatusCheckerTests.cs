@@ -1,4 +1,3 @@
-
 namespace Billing.Solana.Tests.Rpc;
 
 public sealed class SignatureStatusCheckerTests

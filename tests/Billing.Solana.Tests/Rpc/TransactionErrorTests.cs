@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Billing.Solana.Tests.Rpc;
 
 public sealed class TransactionErrorTests

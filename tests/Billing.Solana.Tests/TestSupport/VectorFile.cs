@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Billing.Solana.Tests.TestSupport;
 
 /// <summary>Loads the golden vectors copied next to the test assembly.</summary>

@@ -1,4 +1,3 @@
-
 namespace Billing.Solana.Tests.Transactions;
 
 public sealed class ShortVecTests

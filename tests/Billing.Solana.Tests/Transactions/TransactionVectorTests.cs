@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Billing.Solana.Tests.Transactions;
 
 /// <summary>Byte-for-byte comparison with transactions produced by web3.js v1 + spl-token.</summary>

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Billing.Domain;
 using Billing.Domain.Invoicing;
 using Billing.Domain.Ledger;

@@ -1,4 +1,3 @@
-
 namespace Billing.Storage.Tests.Ledger;
 
 /// <summary>A fresh ledger book and anchor table on Azurite, created: the arrange step of the ledger store tests, with their clock and token.</summary>

@@ -1,7 +1,3 @@
-using Azure.Data.Tables;
-using Billing.Domain.Metering;
-using Billing.Domain.Metering.Rollups;
-using Billing.Storage.Rollups;
 using static Billing.Tests.Shared.SampleFacts;
 
 namespace Billing.Storage.Tests.Rollups;

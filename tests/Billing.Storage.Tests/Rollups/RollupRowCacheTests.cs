@@ -1,8 +1,3 @@
-using Azure;
-using Billing.Domain.Metering;
-using Billing.Domain.Metering.Rollups;
-using Billing.Storage.Rollups;
-
 namespace Billing.Storage.Tests.Rollups;
 
 public class RollupRowCacheTests

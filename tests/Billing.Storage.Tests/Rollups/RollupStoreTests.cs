@@ -1,6 +1,4 @@
 using System.Globalization;
-using Billing.Domain.Metering;
-using Billing.Storage.Rollups;
 using static Billing.Tests.Shared.SampleFacts;
 
 namespace Billing.Storage.Tests.Rollups;

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Billing.Contracts;
 using ContractProblem = Billing.Contracts.Problems.ApiProblem;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Billing.Cli.Api;
 
 /// <summary>Tolerant readers for API JSON: values may be strings or numbers, fields may be missing.</summary>

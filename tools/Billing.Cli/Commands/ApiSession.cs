@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Billing.Cli.Commands;
 
 /// <summary>One command's connection to the API: the resolved endpoint, its <see cref="HttpClient"/> and the retrying <see cref="ApiClient"/>.</summary>

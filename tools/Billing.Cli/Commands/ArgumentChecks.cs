@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Billing.Cli.Commands;
 
 /// <summary>Checks of option values that parsing cannot express; a failure is a usage error (exit 2).</summary>

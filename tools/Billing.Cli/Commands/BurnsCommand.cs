@@ -1,6 +1,3 @@
-using Billing.Cli.Api.Responses;
-using Billing.Cli.Rendering;
-
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing burns</c>: list token burns.</summary>

@@ -1,4 +1,3 @@
-
 namespace Billing.Cli.Commands;
 
 /// <summary>Runs a command body and maps its failures to an error line and an exit code.</summary>

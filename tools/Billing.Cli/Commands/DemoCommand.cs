@@ -1,6 +1,4 @@
 using Billing.Cli.Demo;
-using Billing.Cli.Generation;
-using Billing.Cli.Sending;
 
 namespace Billing.Cli.Commands;
 

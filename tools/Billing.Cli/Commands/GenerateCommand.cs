@@ -1,7 +1,3 @@
-using System.Text;
-using Billing.Cli.Generation;
-using Spectre.Console;
-
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing generate</c>: deterministic sample usage as NDJSON.</summary>

@@ -1,4 +1,3 @@
-
 namespace Billing.Cli.Commands;
 
 /// <summary>The options every command inherits: where the API is (<c>--url</c>) and which key to send (<c>--key</c>).</summary>

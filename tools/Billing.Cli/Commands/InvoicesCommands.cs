@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using System.Text;
-using Billing.Cli.Api.Responses;
-using Billing.Cli.Rendering;
-using Spectre.Console;
-
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing invoices</c>: list, get, export and verify invoices.</summary>

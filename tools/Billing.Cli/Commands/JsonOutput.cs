@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Spectre.Console;
-
 namespace Billing.Cli.Commands;
 
 /// <summary>What the read commands print: the API's JSON as is with <c>--json</c>, otherwise a table.</summary>

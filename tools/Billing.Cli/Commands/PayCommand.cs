@@ -1,5 +1,4 @@
 using Billing.Cli.Demo;
-using Spectre.Console;
 
 namespace Billing.Cli.Commands;
 

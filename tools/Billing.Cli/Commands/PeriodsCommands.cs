@@ -1,7 +1,3 @@
-using System.Globalization;
-using Billing.Cli.Api.Responses;
-using Billing.Cli.Rendering;
-
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing periods</c>: close a billing month.</summary>

@@ -1,6 +1,3 @@
-using Billing.Cli.Api.Responses;
-using Billing.Cli.Rendering;
-
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing quarantine list|show</c>: the events metering set aside, and why.</summary>

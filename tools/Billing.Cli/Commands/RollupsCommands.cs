@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing rollups verify|rebuild</c>: compare a payer's usage rollups of a month with its facts, or repair them.</summary>

@@ -1,8 +1,3 @@
-using Billing.Cli.Generation;
-using Billing.Cli.Rendering;
-using Billing.Cli.Sending;
-using Spectre.Console;
-
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing send</c>: post usage event files in batches.</summary>

@@ -1,6 +1,3 @@
-using Billing.Cli.Api.Responses;
-using Billing.Cli.Rendering;
-
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing usage</c>: query metered usage.</summary>

@@ -1,13 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Billing.Cli.Api.Responses;
-using Billing.Cli.Generation;
-using Billing.Cli.Rendering;
-using Billing.Cli.Sending;
-using Billing.Contracts.Burns;
-using Billing.Contracts.Ledger;
-using Spectre.Console;
-
 namespace Billing.Cli.Demo;
 
 public sealed record DemoOptions

@@ -1,7 +1,3 @@
-using System.Globalization;
-using Billing.Cli.Api.Responses;
-using Spectre.Console;
-
 namespace Billing.Cli.Demo;
 
 /// <summary>A meter total the demo expects for a payer once metering has caught up.</summary>

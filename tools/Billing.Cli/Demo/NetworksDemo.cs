@@ -1,9 +1,3 @@
-using System.Text.Json.Nodes;
-using Billing.Cli.Generation;
-using Billing.Cli.Rendering;
-using Billing.Cli.Sending;
-using Spectre.Console;
-
 namespace Billing.Cli.Demo;
 
 /// <summary>What the networks step did: the networks whose usage was sent, or why the demo must fail.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-using Billing.Cli.Api.Responses;
 using Billing.StripeSimulator;
 
 namespace Billing.Cli.Demo;

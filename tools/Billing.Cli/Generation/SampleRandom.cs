@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Billing.Cli.Generation;
 
 /// <summary>The generator's randomness: stable seeded streams and weighted picks.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Billing.Domain.Ledger;
 using Billing.Solana.Keys;
 using Billing.Solana.Rpc;

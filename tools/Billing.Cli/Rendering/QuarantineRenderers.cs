@@ -1,6 +1,4 @@
-using System.Globalization;
 using Billing.Contracts.Quarantine;
-using Spectre.Console;
 
 namespace Billing.Cli.Rendering;
 

@@ -1,11 +1,5 @@
-using System.Globalization;
-using Billing.Cli.Api.Responses;
-using Billing.Cli.Sending;
-using Billing.Contracts.Burns;
 using Billing.Contracts.Invoices;
-using Billing.Contracts.Ledger;
 using Billing.Contracts.Usage;
-using Spectre.Console;
 using Spectre.Console.Rendering;
 
 namespace Billing.Cli.Rendering;

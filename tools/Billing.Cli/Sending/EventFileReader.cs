@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Billing.Cli.Sending;
 
 /// <summary>One event read from a file, kept as its exact JSON text.</summary>

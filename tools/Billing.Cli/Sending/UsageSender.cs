@@ -1,7 +1,3 @@
-using System.Text;
-using Billing.Cli.Api.Responses;
-using Billing.Cli.Generation;
-
 namespace Billing.Cli.Sending;
 
 /// <summary>Which key posts which event type.</summary>

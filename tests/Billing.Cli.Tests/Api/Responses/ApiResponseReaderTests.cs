@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Billing.Cli.Api.Responses;
 
 namespace Billing.Cli.Tests.Api.Responses;

@@ -1,10 +1,6 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Billing.Contracts;
-using Billing.Contracts.Burns;
 using Billing.Contracts.Invoices;
-using Billing.Contracts.Ledger;
 using Billing.Contracts.Periods;
 using Billing.Contracts.Quarantine;
 using Billing.Contracts.Usage;
