@@ -61,7 +61,7 @@ public sealed partial class BurnExecutor(
                     LogUnreadable(logger, bad.Id, bad.Reason);
                 }
 
-                foreach (var intent in open.Intents)
+                foreach (var intent in open.Items)
                 {
                     if (time.GetUtcNow() > deadline)
                     {
@@ -115,6 +115,13 @@ public sealed partial class BurnExecutor(
         {
             return await DriveAsync(open.Id, treasury, cancellationToken).ConfigureAwait(false);
         }
+        catch (IntentUnreadableException ex)
+        {
+            // Its row was changed outside the platform since it was listed: never acted on, and not marked failed (that would
+            // write over the evidence); the next run lists it apart.
+            LogUnreadable(logger, open.Id, ex.Message);
+            return inFlight ? StepOutcome.InFlight : StepOutcome.Waiting;
+        }
         catch (Exception ex) when (!inFlight && ex is OverflowException or ArgumentException or FormatException or InvalidDataException or InvalidOperationException)
         {
             LogFailedDeterministic(logger, ex, open.Id);
@@ -130,7 +137,18 @@ public sealed partial class BurnExecutor(
     /// <summary>Pending → failed (never a signed or submitted intent: its bytes may still land).</summary>
     private async Task<StepOutcome> FailAsync(string burnId, string reason, CancellationToken cancellationToken)
     {
-        if (await burns.GetAsync(burnId, cancellationToken).ConfigureAwait(false) is not var (intent, etag) || intent.Status != BurnStatus.Pending)
+        (BurnIntent Intent, ETag ETag)? stored;
+        try
+        {
+            stored = await ReadAsync(burnId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IntentUnreadableException ex)
+        {
+            LogUnreadable(logger, burnId, ex.Message);
+            return StepOutcome.Waiting;
+        }
+
+        if (stored is not var (intent, etag) || intent.Status != BurnStatus.Pending)
         {
             return StepOutcome.Waiting;
         }
@@ -139,11 +157,24 @@ public sealed partial class BurnExecutor(
         return await SaveAsync(failed, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false) ?? StepOutcome.Waiting;
     }
 
+    /// <summary>The stored intent; a row that cannot be read is an <see cref="IntentUnreadableException"/>, told apart from other bad data.</summary>
+    private async Task<(BurnIntent Intent, ETag ETag)?> ReadAsync(string burnId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await burns.GetAsync(burnId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new IntentUnreadableException(ex);
+        }
+    }
+
     private async Task<StepOutcome> DriveAsync(string burnId, TreasuryAccount treasury, CancellationToken cancellationToken)
     {
         for (int step = 0; step < 8; step++)
         {
-            if (await burns.GetAsync(burnId, cancellationToken).ConfigureAwait(false) is not var (intent, etag))
+            if (await ReadAsync(burnId, cancellationToken).ConfigureAwait(false) is not var (intent, etag))
             {
                 return StepOutcome.Done;
             }
@@ -358,6 +389,9 @@ public sealed partial class BurnExecutor(
         BurnTelemetry.Transitions.Add(1, new KeyValuePair<string, object?>("from", from), new KeyValuePair<string, object?>("to", to));
         LogTransitionCore(logger, burnId, from, to, signature);
     }
+
+    /// <summary>The intent's row cannot be read (<see cref="BurnStore.GetAsync"/>); the inner exception says why.</summary>
+    private sealed class IntentUnreadableException(InvalidDataException inner) : Exception(inner.Message, inner);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Burn {BurnId}: {From} → {To} ({Signature})")]
     private static partial void LogTransitionCore(ILogger logger, string burnId, string from, string to, string signature);

@@ -87,7 +87,9 @@ public sealed class LedgerAudit(
         var allPayments = await payments.ListAsync(null, cancellationToken).ConfigureAwait(false);
         var states = await payments.ListStatesAsync(cancellationToken).ConfigureAwait(false);
         var unsettled = await payments.ListUnsettledAsync(cancellationToken).ConfigureAwait(false);
-        var allBurns = await burns.ListAsync(null, cancellationToken).ConfigureAwait(false);
+        var burnList = await burns.ListAsync(null, cancellationToken).ConfigureAwait(false);
+        var allBurns = burnList.Items;
+        var unreadableBurns = burnList.Unreadable.Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
         var entries = (await ledger.ReadAllAsync(LedgerEntries.MainBook, cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.EntryId, StringComparer.Ordinal);
         var byInvoice = allInvoices.ToDictionary(i => i.Id.ToString(), StringComparer.Ordinal);
         var paymentsByInvoice = allPayments.GroupBy(p => p.InvoiceId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
@@ -138,7 +140,7 @@ public sealed class LedgerAudit(
             }
 
             var invoiceBurns = burnsByInvoice.GetValueOrDefault(id) ?? [];
-            if (expectedStatus == InvoiceStatus.Paid && total > 0 && paid.Count > 0 && invoiceBurns.Count == 0)
+            if (expectedStatus == InvoiceStatus.Paid && total > 0 && paid.Count > 0 && invoiceBurns.Count == 0 && !unreadableBurns.Contains(BurnIntent.IdFor(id)))
             {
                 mismatches.Add(new("PaidWithoutBurn", id, "paid in full but no burn intent exists"));
             }
@@ -176,6 +178,11 @@ public sealed class LedgerAudit(
         foreach (var (invoiceId, since, _) in unsettled.Where(u => now - u.Since > StuckAfter / 60))
         {
             mismatches.Add(new("PaymentNotSettled", invoiceId, $"payment effects (ledger, burn intent, invoice status) incomplete since {since:u}; the BurnExecutor timer retries"));
+        }
+
+        foreach (var bad in burnList.Unreadable)
+        {
+            mismatches.Add(new("BurnUnreadable", bad.Id, $"{bad.Reason}; it is not executed and not counted here"));
         }
 
         foreach (var burn in allBurns)

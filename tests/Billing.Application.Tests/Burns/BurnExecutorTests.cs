@@ -319,7 +319,7 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         Assert.Equal(1, summary.Finalized);
         await AssertLandedOnceAsync(h, intent.Id, supply);
         var open = await h.Burns.ListOpenAsync(Ct);
-        Assert.Empty(open.Intents);
+        Assert.Empty(open.Items);
         var unreadable = Assert.Single(open.Unreadable);
         Assert.Equal(planted.Id, unreadable.Id);
         Assert.Contains("UsdMinor", unreadable.Reason, StringComparison.Ordinal);

@@ -44,7 +44,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
 
         public async Task<Invoice> InvoiceAsync(string id) => (await Invoices.GetAsync(InvoiceId.Parse(id), Ct))!;
 
-        public async Task<IReadOnlyList<BurnIntent>> BurnsAsync(string id) => await Burns.ListAsync(id, Ct);
+        public async Task<IReadOnlyList<BurnIntent>> BurnsAsync(string id) => (await Burns.ListAsync(id, Ct)).Items;
 
         public async Task<IReadOnlyList<LedgerEntry>> EntriesAsync() => await Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct);
 
