@@ -5,4 +5,8 @@ namespace Billing.Storage;
 /// access to storage, a bug or a tool): the id it is stored under (burn id, invoice id, Stripe event id) and why, naming
 /// the property. It is reported and never acted on, and it keeps no other row from being read.
 /// </summary>
-public sealed record UnreadableRow(string Id, string Reason);
+public sealed record UnreadableRow(string Id, string Reason)
+{
+    /// <summary>The invoice the row belongs to when its key says so (a payment row's partition); null otherwise.</summary>
+    public string? InvoiceId { get; init; }
+}

@@ -84,8 +84,14 @@ public sealed class LedgerAudit(
     public async Task<ReconciliationResult> ReconcileAsync(CancellationToken cancellationToken)
     {
         var allInvoices = await invoices.ListAsync(null, null, cancellationToken).ConfigureAwait(false);
-        var allPayments = await payments.ListAsync(null, cancellationToken).ConfigureAwait(false);
-        var states = await payments.ListStatesAsync(cancellationToken).ConfigureAwait(false);
+        var paymentList = await payments.ListAllAsync(cancellationToken).ConfigureAwait(false);
+        var allPayments = paymentList.Items;
+        var stateList = await payments.ListStatesAsync(cancellationToken).ConfigureAwait(false);
+        var states = stateList.Items.ToDictionary(StringComparer.Ordinal);
+
+        // An invoice with a payment row or state that cannot be read is reported as such; what its payments make of it is
+        // unknown, so the checks that derive from them are not made (they would report the gap, not a mismatch).
+        var paymentsUnknown = paymentList.Unreadable.Concat(stateList.Unreadable).Select(u => u.InvoiceId).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var unsettled = await payments.ListUnsettledAsync(cancellationToken).ConfigureAwait(false);
         var burnList = await burns.ListAsync(null, cancellationToken).ConfigureAwait(false);
         var allBurns = burnList.Items;
@@ -106,9 +112,20 @@ public sealed class LedgerAudit(
                 mismatches.Add(new("InvoiceNotBooked", id, $"no ledger entry {expected.EntryId}"));
             }
 
+            var invoiceBurns = burnsByInvoice.GetValueOrDefault(id) ?? [];
+            long total = invoice.Total.MinorUnits;
+            foreach (var burn in invoiceBurns.Where(b => b.UsdMinor != total))
+            {
+                mismatches.Add(new(burn.UsdMinor > total ? "BurnExceedsInvoice" : "BurnAmountMismatch", burn.Id, $"burn converts {burn.UsdMinor} minor units, the invoice total is {total}"));
+            }
+
+            if (paymentsUnknown.Contains(id))
+            {
+                continue;
+            }
+
             var paid = paymentsByInvoice.GetValueOrDefault(id) ?? [];
             long received = states.TryGetValue(id, out var state) ? state.ReceivedMinor : 0;
-            long total = invoice.Total.MinorUnits;
             var currency = invoice.Currency;
             if (invoice.Status is InvoiceStatus.Paid or InvoiceStatus.PartiallyPaid && paid.Count == 0)
             {
@@ -139,7 +156,6 @@ public sealed class LedgerAudit(
                 mismatches.Add(new("InvoiceStatusMismatch", id, $"invoice is {InvoiceJson.StatusName(invoice.Status)}, its payments ({Amount(received, currency)} of {Amount(total, currency)}) make it {InvoiceJson.StatusName(expectedStatus)}"));
             }
 
-            var invoiceBurns = burnsByInvoice.GetValueOrDefault(id) ?? [];
             if (expectedStatus == InvoiceStatus.Paid && total > 0 && paid.Count > 0 && invoiceBurns.Count == 0 && !unreadableBurns.Contains(BurnIntent.IdFor(id)))
             {
                 mismatches.Add(new("PaidWithoutBurn", id, "paid in full but no burn intent exists"));
@@ -149,11 +165,16 @@ public sealed class LedgerAudit(
             {
                 mismatches.Add(new("BurnBeforePaid", id, $"a burn intent exists but only {Amount(received, currency)} of {Amount(total, currency)} was received"));
             }
+        }
 
-            foreach (var burn in invoiceBurns.Where(b => b.UsdMinor != total))
-            {
-                mismatches.Add(new(burn.UsdMinor > total ? "BurnExceedsInvoice" : "BurnAmountMismatch", burn.Id, $"burn converts {burn.UsdMinor} minor units, the invoice total is {total}"));
-            }
+        foreach (var bad in paymentList.Unreadable)
+        {
+            mismatches.Add(new("PaymentUnreadable", bad.Id, $"{bad.InvoiceId}: {bad.Reason}; nothing is booked or burned for the invoice until it is repaired"));
+        }
+
+        foreach (var bad in stateList.Unreadable)
+        {
+            mismatches.Add(new("PaymentStateUnreadable", bad.Id, $"{bad.Reason}; what was received for the invoice is unknown, so nothing is decided, booked or burned for it until it is repaired"));
         }
 
         foreach (var payment in allPayments)
