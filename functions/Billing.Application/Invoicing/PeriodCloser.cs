@@ -104,9 +104,16 @@ public sealed partial class PeriodCloser(
 
         // Invoices of earlier runs: their handlers run again (idempotent) to finish a close that stopped half-way.
         var closed = new List<Invoice>();
-        foreach (var stored in await invoices.ListAsync(period, null, cancellationToken).ConfigureAwait(false))
+        var stored = await invoices.ListAsync(period, null, cancellationToken).ConfigureAwait(false);
+        foreach (var invoice in stored.Items)
         {
-            closed.Add(handled.TryGetValue(stored.Id.ToString(), out var done) ? done : await RunHandlersAsync(stored, cancellationToken).ConfigureAwait(false));
+            closed.Add(handled.TryGetValue(invoice.Id.ToString(), out var done) ? done : await RunHandlersAsync(invoice, cancellationToken).ConfigureAwait(false));
+        }
+
+        // An invoice row changed outside the platform is left alone (its payer, when it is one, failed above reading it).
+        foreach (var bad in stored.Unreadable)
+        {
+            LogInvoiceUnreadable(logger, period.ToString(), bad.Id, bad.Reason);
         }
 
         // Written last: once it exists, every payer without an invoice is known to have had nothing to bill.
@@ -303,6 +310,9 @@ public sealed partial class PeriodCloser(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Period {Period} closed: {Count} invoice(s), {Failed} payer(s) failed")]
     private static partial void LogClosed(ILogger logger, BillingPeriod period, int count, int failed);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Period {Period}: invoice {InvoiceId} cannot be read and is left out of the close: {Reason}")]
+    private static partial void LogInvoiceUnreadable(ILogger logger, string period, string invoiceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Period {Period}: the invoice of {Payer} could not be made and is retried by the next close of the period: {Reason}")]
     private static partial void LogPayerFailed(ILogger logger, string period, string payer, string reason);

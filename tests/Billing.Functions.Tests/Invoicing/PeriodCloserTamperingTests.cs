@@ -63,4 +63,45 @@ public class PeriodCloserTamperingTests(AzuriteFixture azurite)
         Assert.DoesNotContain(result.Invoices, i => i.Payer == "carrier-idle");
         Assert.Contains("missing while facts are stored", Assert.Single(result.Failed, f => f.Key == "carrier-idle").Value, StringComparison.Ordinal);
     }
+
+    /// <summary>Text where the platform wrote a number in the invoice's row, as someone with write access to storage could.</summary>
+    private static Task PlantInInvoiceRowAsync(PeriodCloserSetup setup, InvoiceId id) =>
+        setup.Tables.Invoices.UpdateEntityAsync(
+            new TableEntity(id.Period.ToCompactString(), TableKey.Escape(id.ToString())) { ["TotalMinor"] = "1" }, ETag.All, TableUpdateMode.Merge);
+
+    [Fact]
+    public async Task CloseAsync_RepeatedWhileOneInvoiceRowIsUnreadable_ReturnsTheOthersInsteadOfThrowing()
+    {
+        var setup = await NewAsync(October.End.AddDays(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
+        await setup.AddCarrierAsync(October.Start.AddDays(2), 20_000_000_000, payer: "carrier-idle");
+        var first = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+        await PlantInInvoiceRowAsync(setup, new InvoiceId("carrier-idle", October));
+
+        var again = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None); // before: the whole close threw
+
+        Assert.Equal(first.Invoices.Select(i => i.Id).Where(i => i.Payer != "carrier-idle"), again.Invoices.Select(i => i.Id));
+        Assert.Empty(again.Failed);
+    }
+
+    [Fact]
+    public async Task CloseAsync_OnePayersInvoiceOfTheMonthBeforeUnreadable_ThatPayerFailsNamingItAndTheOthersAreInvoiced()
+    {
+        var november = October.Next;
+        var setup = await NewAsync(november.End.AddDays(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
+        await setup.AddCarrierAsync(October.Start.AddDays(2), 20_000_000_000, payer: "carrier-idle");
+        await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+        await setup.AddCarrierAsync(november.Start.AddDays(1), 10_000_000_000);
+        await setup.AddCarrierAsync(november.Start.AddDays(2), 20_000_000_000, payer: "carrier-idle");
+        await PlantInInvoiceRowAsync(setup, new InvoiceId("carrier-idle", October));
+
+        // What carrier-idle was billed for October cannot be known, so its November (which corrects October) is not guessed.
+        var result = await setup.Closer.CloseAsync(november, force: false, CancellationToken.None);
+
+        Assert.Contains(result.Invoices, i => i.Payer == "carrier-tmo");
+        Assert.DoesNotContain(result.Invoices, i => i.Payer == "carrier-idle");
+        string reason = Assert.Single(result.Failed, f => f.Key == "carrier-idle").Value;
+        Assert.Contains("property 'TotalMinor': Edm.String found, Edm.Int64 expected", reason, StringComparison.Ordinal);
+    }
 }

@@ -123,7 +123,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     private static async Task<long> BilledForAsync(PeriodCloserSetup setup, string payer, BillingPeriod month)
     {
         long billed = 0;
-        foreach (var invoice in await setup.Invoices.ListAsync(null, payer, CancellationToken.None))
+        foreach (var invoice in (await setup.Invoices.ListAsync(null, payer, CancellationToken.None)).Items)
         {
             billed += invoice.Period == month ? invoice.PeriodCharges.MinorUnits : 0;
             billed += invoice.Lines.Where(l => l.AdjustedPeriod == month).Sum(l => l.Amount.MinorUnits);
@@ -217,7 +217,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
 
         var refused = await Assert.ThrowsAsync<PeriodRefusedException>(() => setup.Closer.CloseAsync(decadeAgo, force: false, CancellationToken.None));
         Assert.Contains("MaxCloseAge", refused.Message, StringComparison.Ordinal);
-        Assert.Empty(await setup.Invoices.ListAsync(decadeAgo, null, CancellationToken.None));
+        Assert.Empty((await setup.Invoices.ListAsync(decadeAgo, null, CancellationToken.None)).Items);
 
         var forced = await setup.Closer.CloseAsync(decadeAgo, force: true, CancellationToken.None);
         Assert.Equal(["tenant-idle", "tenant-lab"], forced.Invoices.Select(i => i.Payer)); // minimums, because finance asked
@@ -232,7 +232,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         var refused = await Assert.ThrowsAsync<PeriodRefusedException>(() => setup.Closer.CloseAsync(August, force: false, CancellationToken.None));
 
         Assert.Contains("first usage", refused.Message, StringComparison.Ordinal);
-        Assert.Empty(await setup.Invoices.ListAsync(August, null, CancellationToken.None));
+        Assert.Empty((await setup.Invoices.ListAsync(August, null, CancellationToken.None)).Items);
     }
 
     [Fact]
