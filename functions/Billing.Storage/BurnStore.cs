@@ -57,10 +57,11 @@ public sealed class BurnStore(BillingTables tables)
     }
 
     /// <summary>
-    /// Takes (or renews) the single executor lease of a treasury. True when <paramref name="owner"/> holds it until
-    /// <paramref name="now"/> + <paramref name="duration"/>; false when another live owner holds it.
+    /// Takes (or renews) the single executor lease of a treasury: acquired when <paramref name="owner"/> holds it until
+    /// <paramref name="now"/> + <paramref name="duration"/>, not while another live owner holds it. A lease row that cannot
+    /// be read counts as expired (<see cref="LeaseAcquisition.Unreadable"/> says why).
     /// </summary>
-    public Task<bool> TryAcquireLeaseAsync(string treasury, string owner, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<LeaseAcquisition> TryAcquireLeaseAsync(string treasury, string owner, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken) =>
         TableLease.TryAcquireAsync(table, LeasePartition, TableKey.Escape(treasury), owner, duration, now, cancellationToken);
 
     public Task ReleaseLeaseAsync(string treasury, string owner, CancellationToken cancellationToken) =>

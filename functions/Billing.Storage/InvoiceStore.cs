@@ -148,10 +148,11 @@ public sealed class InvoiceStore(BillingTables tables)
     }
 
     /// <summary>
-    /// Takes (or renews) the single period-close lease. True when <paramref name="owner"/> holds it until
-    /// <paramref name="now"/> + <paramref name="duration"/>; false while another live owner holds it.
+    /// Takes (or renews) the single period-close lease: acquired when <paramref name="owner"/> holds it until
+    /// <paramref name="now"/> + <paramref name="duration"/>, not while another live owner holds it. A lease row that cannot
+    /// be read counts as expired (<see cref="LeaseAcquisition.Unreadable"/> says why).
     /// </summary>
-    public Task<bool> TryAcquireCloseLeaseAsync(string owner, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<LeaseAcquisition> TryAcquireCloseLeaseAsync(string owner, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken) =>
         TableLease.TryAcquireAsync(table, LeasePartition, LeaseRow, owner, duration, now, cancellationToken);
 
     public Task ReleaseCloseLeaseAsync(string owner, CancellationToken cancellationToken) =>

@@ -45,10 +45,16 @@ public sealed partial class BurnExecutor(
         {
             var treasury = await treasuryProvider.GetAsync(cancellationToken).ConfigureAwait(false);
             var o = options.Value;
-            if (!await burns.TryAcquireLeaseAsync(treasury.Name, owner, o.LeaseDuration, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            var lease = await burns.TryAcquireLeaseAsync(treasury.Name, owner, o.LeaseDuration, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            if (!lease.Acquired)
             {
                 LogLeaseBusy(logger, treasury.Name);
                 return new BurnRunSummary(false, 0, 0, "another executor holds the treasury lease");
+            }
+
+            if (lease.Unreadable is { } why)
+            {
+                LogLeaseUnreadable(logger, treasury.Name, why);
             }
 
             int finalized = 0, waiting = 0;
@@ -401,6 +407,9 @@ public sealed partial class BurnExecutor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Burn {BurnId}: transaction {Signature} expired unlanded (lastValidBlockHeight {Height}); it will be re-signed")]
     private static partial void LogExpired(ILogger logger, string burnId, string signature, ulong height);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The executor lease of treasury {Treasury} could not be read ({Reason}); it was taken over as expired")]
+    private static partial void LogLeaseUnreadable(ILogger logger, string treasury, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} cannot be read ({Reason}): it is not executed and the others go on; its row was not written by this platform")]
     private static partial void LogUnreadable(ILogger logger, string burnId, string reason);

@@ -45,7 +45,7 @@ public sealed partial class PeriodCloser(
             throw new PeriodNotEndedException(period, period.End);
         }
 
-        using var lease = new CloseLease(invoices, Guid.NewGuid().ToString("N"), options.Value.CloseLeaseDuration, time);
+        using var lease = new CloseLease(invoices, Guid.NewGuid().ToString("N"), options.Value.CloseLeaseDuration, time, logger);
         var giveUp = now + options.Value.CloseLeaseWait;
         while (!await lease.TryRenewAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -270,7 +270,7 @@ public sealed partial class PeriodCloser(
     }
 
     /// <summary>The period-close lease, renewed as payers complete so a long close keeps it.</summary>
-    private sealed class CloseLease(InvoiceStore store, string owner, TimeSpan duration, TimeProvider time) : IDisposable
+    private sealed class CloseLease(InvoiceStore store, string owner, TimeSpan duration, TimeProvider time, ILogger logger) : IDisposable
     {
         private readonly SemaphoreSlim gate = new(1, 1);
         private DateTimeOffset until;
@@ -290,9 +290,15 @@ public sealed partial class PeriodCloser(
                     return true;
                 }
 
-                if (!await store.TryAcquireCloseLeaseAsync(owner, duration, now, cancellationToken).ConfigureAwait(false))
+                var lease = await store.TryAcquireCloseLeaseAsync(owner, duration, now, cancellationToken).ConfigureAwait(false);
+                if (!lease.Acquired)
                 {
                     return false;
+                }
+
+                if (lease.Unreadable is { } why)
+                {
+                    LogLeaseUnreadable(logger, why);
                 }
 
                 until = now + duration;
@@ -304,6 +310,9 @@ public sealed partial class PeriodCloser(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The period-close lease could not be read ({Reason}); it was taken over as expired")]
+    private static partial void LogLeaseUnreadable(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Invoice {InvoiceId} finalized: {Total} {Currency}")]
     private static partial void LogFinalized(ILogger logger, InvoiceId invoiceId, Money total, string currency);

@@ -104,4 +104,17 @@ public class PeriodCloserTamperingTests(AzuriteFixture azurite)
         string reason = Assert.Single(result.Failed, f => f.Key == "carrier-idle").Value;
         Assert.Contains("property 'TotalMinor': Edm.String found, Edm.Int64 expected", reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CloseAsync_CloseLeaseRowHoldsAPlantedValue_TakesTheLeaseOverAndCloses()
+    {
+        var setup = await NewAsync(October.End.AddDays(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
+        await setup.Tables.Invoices.UpsertEntityAsync(
+            new TableEntity("lease", "period-close") { ["Owner"] = 42L, ["ExpiresAt"] = October.End.AddYears(10) }, TableUpdateMode.Replace);
+
+        var result = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None); // before: every close threw
+
+        Assert.Contains(result.Invoices, i => i.Payer == "carrier-tmo");
+    }
 }

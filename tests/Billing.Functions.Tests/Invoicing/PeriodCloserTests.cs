@@ -250,7 +250,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     {
         var setup = await NewAsync(October.End.AddDays(1));
         await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
-        Assert.True(await setup.Invoices.TryAcquireCloseLeaseAsync("other", TimeSpan.FromMinutes(10), setup.Clock.GetUtcNow(), CancellationToken.None));
+        Assert.True((await setup.Invoices.TryAcquireCloseLeaseAsync("other", TimeSpan.FromMinutes(10), setup.Clock.GetUtcNow(), CancellationToken.None)).Acquired);
         var impatient = new PeriodCloser(setup.Facts, setup.Invoices, setup.Partners, setup.Plans, InvoiceFinalization.None, setup.Clock,
             Microsoft.Extensions.Options.Options.Create(new InvoicingOptions { CloseLeaseWait = TimeSpan.Zero }), NullLogger<PeriodCloser>.Instance);
 
