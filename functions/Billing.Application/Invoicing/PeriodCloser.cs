@@ -243,7 +243,19 @@ public sealed partial class PeriodCloser(
             var own = billedInvoices.Where(i => i.Period == month).ToList();
             if (own.Count == 0)
             {
-                var closeRecord = await invoices.GetCloseAsync(month, cancellationToken).ConfigureAwait(false);
+                (PeriodCloseRecord Record, Azure.ETag ETag)? closeRecord;
+                try
+                {
+                    closeRecord = await invoices.GetCloseAsync(month, cancellationToken).ConfigureAwait(false);
+                }
+                catch (InvalidDataException ex)
+                {
+                    // Changed outside the platform: whether the month was closed for the payer is unknown, so nothing is billed
+                    // for it on a guess (a later close bills it once the row is repaired), and the payer's own month still is.
+                    LogCloseRecordUnreadable(logger, month.ToString(), payer, ex.Message);
+                    continue;
+                }
+
                 if (closeRecord is not { } c || !c.Record.Closed(payer))
                 {
                     continue; // not closed for this payer yet (or it failed there): that month's own close bills all of it
@@ -310,6 +322,9 @@ public sealed partial class PeriodCloser(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The close record of {Month} cannot be read, so no late usage of it is billed to {Payer} now: {Reason}")]
+    private static partial void LogCloseRecordUnreadable(ILogger logger, string month, string payer, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The period-close lease could not be read ({Reason}); it was taken over as expired")]
     private static partial void LogLeaseUnreadable(ILogger logger, string reason);

@@ -117,4 +117,24 @@ public class PeriodCloserTamperingTests(AzuriteFixture azurite)
 
         Assert.Contains(result.Invoices, i => i.Payer == "carrier-tmo");
     }
+
+    [Fact]
+    public async Task ClosePeriodsTimer_AnEarlierMonthsCloseRecordUnreadable_StillClosesThePreviousMonth()
+    {
+        var setup = await NewAsync(October.End.AddHours(25));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 100_000);
+        var august = October.Previous.Previous;
+        Assert.True(await setup.Invoices.TrySaveCloseAsync(new PeriodCloseRecord(august, august.End, new Dictionary<string, string>()), null, CancellationToken.None));
+        await setup.Tables.Invoices.UpdateEntityAsync(new TableEntity("close", august.ToCompactString()) { ["FailedPayers"] = 3 }, ETag.All, TableUpdateMode.Merge);
+        var timer = new Billing.Functions.ClosePeriods.ClosePeriodsFunction(setup.Closer, setup.Invoices, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), setup.Clock,
+            NullLogger<Billing.Functions.ClosePeriods.ClosePeriodsFunction>.Instance);
+        using var invocation = Billing.Functions.HostProtocol.InvocationRequest.Parse("{\"Data\":{\"timer\":\"{}\"},\"Metadata\":{}}"u8.ToArray());
+
+        var response = await timer.InvokeAsync(invocation, CancellationToken.None); // before: the timer threw, and no month was closed again
+
+        Assert.True(response.ReturnValue!["closed"]!.GetValue<bool>());
+        Assert.NotNull(await setup.Invoices.GetAsync(new InvoiceId("carrier-tmo", October), CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => setup.Closer.CloseAsync(august, force: true, CancellationToken.None));
+        Assert.Contains("property 'FailedPayers': Edm.Int32 found, Edm.String expected", ex.Message, StringComparison.Ordinal);
+    }
 }
