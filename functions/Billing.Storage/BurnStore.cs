@@ -20,6 +20,7 @@ public sealed class BurnStore(BillingTables tables)
             : ((await GetAsync(intent.Id, cancellationToken).ConfigureAwait(false))!.Value.Intent, false);
     }
 
+    /// <summary>The intent and its ETag; null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/> naming the property.</summary>
     public async Task<(BurnIntent Intent, ETag ETag)?> GetAsync(string burnId, CancellationToken cancellationToken)
     {
         var row = await table.GetEntityIfExistsAsync<TableEntity>(BurnPartition, TableKey.Escape(burnId), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -30,13 +31,18 @@ public sealed class BurnStore(BillingTables tables)
     public Task<ETag?> TryReplaceAsync(BurnIntent intent, ETag etag, CancellationToken cancellationToken) =>
         table.TryReplaceAsync(ToEntity(intent), etag, cancellationToken);
 
-    public async Task<IReadOnlyList<BurnIntent>> ListAsync(string? invoiceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every intent, or those of one invoice (its <c>InvoiceId</c>, or the row of its id <see cref="BurnIntent.IdFor"/>, so a row
+    /// whose invoice id was changed to another type still shows as unreadable), oldest first. Rows that cannot be read are
+    /// listed apart with the reason instead of failing the list.
+    /// </summary>
+    public async Task<StoredList<BurnIntent>> ListAsync(string? invoiceId, CancellationToken cancellationToken)
     {
         string filter = invoiceId is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and InvoiceId eq {invoiceId}");
-        var list = await QueryAsync(filter, cancellationToken).ConfigureAwait(false);
-        return list.OrderBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal).ToList();
+            : TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and (InvoiceId eq {invoiceId} or RowKey eq {TableKey.Escape(BurnIntent.IdFor(invoiceId))})");
+        var (intents, unreadable) = await QueryAsync(filter, cancellationToken).ConfigureAwait(false);
+        return new([.. intents.OrderBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal)], unreadable);
     }
 
     /// <summary>
@@ -44,45 +50,40 @@ public sealed class BurnStore(BillingTables tables)
     /// A row that cannot be read is listed apart with the reason instead of failing the list: the executor must go on
     /// burning for every other paid invoice.
     /// </summary>
-    public async Task<OpenBurns> ListOpenAsync(CancellationToken cancellationToken)
+    public async Task<StoredList<BurnIntent>> ListOpenAsync(CancellationToken cancellationToken)
     {
-        var intents = new List<BurnIntent>();
-        var unreadable = new List<UnreadableBurn>();
-        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and Open eq {true}"), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                intents.Add(FromEntity(row));
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or OverflowException)
-            {
-                // GetString and friends throw InvalidOperationException for another stored type; the parses the others.
-                unreadable.Add(new UnreadableBurn(TableKey.Unescape(row.RowKey), WrongTypes(row) is { Length: > 0 } found ? found : ex.Message));
-            }
-        }
-
-        return new OpenBurns([.. intents.OrderBy(b => b.Status == BurnStatus.Pending).ThenBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal)], unreadable);
+        var (intents, unreadable) = await QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and Open eq {true}"), cancellationToken).ConfigureAwait(false);
+        return new([.. intents.OrderBy(b => b.Status == BurnStatus.Pending).ThenBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal)], unreadable);
     }
 
     /// <summary>
-    /// Takes (or renews) the single executor lease of a treasury. True when <paramref name="owner"/> holds it until
-    /// <paramref name="now"/> + <paramref name="duration"/>; false when another live owner holds it.
+    /// Takes (or renews) the single executor lease of a treasury: acquired when <paramref name="owner"/> holds it until
+    /// <paramref name="now"/> + <paramref name="duration"/>, not while another live owner holds it. A lease row that cannot
+    /// be read counts as expired (<see cref="LeaseAcquisition.Unreadable"/> says why).
     /// </summary>
-    public Task<bool> TryAcquireLeaseAsync(string treasury, string owner, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<LeaseAcquisition> TryAcquireLeaseAsync(string treasury, string owner, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken) =>
         TableLease.TryAcquireAsync(table, LeasePartition, TableKey.Escape(treasury), owner, duration, now, cancellationToken);
 
     public Task ReleaseLeaseAsync(string treasury, string owner, CancellationToken cancellationToken) =>
         TableLease.ReleaseAsync(table, LeasePartition, TableKey.Escape(treasury), owner, cancellationToken);
 
-    private async Task<List<BurnIntent>> QueryAsync(string filter, CancellationToken cancellationToken)
+    private async Task<(List<BurnIntent> Intents, List<UnreadableRow> Unreadable)> QueryAsync(string filter, CancellationToken cancellationToken)
     {
-        var list = new List<BurnIntent>();
+        var intents = new List<BurnIntent>();
+        var unreadable = new List<UnreadableRow>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            list.Add(FromEntity(row));
+            try
+            {
+                intents.Add(FromEntity(row));
+            }
+            catch (InvalidDataException ex)
+            {
+                unreadable.Add(new UnreadableRow(RowValues.Id(row), ex.Message));
+            }
         }
 
-        return list;
+        return (intents, unreadable);
     }
 
     private static TableEntity ToEntity(BurnIntent b) => new(BurnPartition, TableKey.Escape(b.Id))
@@ -112,44 +113,61 @@ public sealed class BurnStore(BillingTables tables)
         ["UpdatedAt"] = b.UpdatedAt,
     };
 
-    /// <summary>The type every property of an intent row is written with (<see cref="ToEntity"/>).</summary>
-    private static readonly Dictionary<string, Type> WrittenTypes = new(StringComparer.Ordinal)
+    /// <summary>
+    /// The intent a row holds, every property read as the type <see cref="ToEntity"/> writes it; anything else (a planted
+    /// value, a status or token amount that is no such thing) is an <see cref="InvalidDataException"/> naming the property.
+    /// </summary>
+    private static BurnIntent FromEntity(TableEntity e)
     {
-        ["InvoiceId"] = typeof(string), ["Payer"] = typeof(string), ["PaymentId"] = typeof(string), ["Currency"] = typeof(string),
-        ["Status"] = typeof(string), ["PriceSource"] = typeof(string), ["TokenAmount"] = typeof(string), ["Mint"] = typeof(string),
-        ["Transaction"] = typeof(string), ["Signature"] = typeof(string), ["Reason"] = typeof(string),
-        ["UsdMinor"] = typeof(long), ["PriceMantissa"] = typeof(long), ["PriceConfidence"] = typeof(long), ["LastValidBlockHeight"] = typeof(long), ["Slot"] = typeof(long),
-        ["PriceExponent"] = typeof(int), ["Decimals"] = typeof(int), ["Signings"] = typeof(int),
-        ["PricePublishTime"] = typeof(DateTimeOffset), ["CreatedAt"] = typeof(DateTimeOffset), ["UpdatedAt"] = typeof(DateTimeOffset),
-    };
+        var v = new RowValues(e, "burn intent");
+        return new BurnIntent
+        {
+            Id = v.Key(),
+            InvoiceId = v.Text("InvoiceId")!,
+            Payer = v.Text("Payer")!,
+            PaymentId = v.Text("PaymentId")!,
+            UsdMinor = v.Int64("UsdMinor") ?? 0,
+            Currency = v.Text("Currency")!,
+            Status = Status(v),
+            Price = v.Int64("PriceMantissa") is { } m
+                ? new PriceQuote(m, v.Int32("PriceExponent") ?? 0, v.Int64("PriceConfidence") ?? 0, v.Time("PricePublishTime") ?? default, v.Text("PriceSource") ?? "")
+                : null,
+            TokenAmount = ulong.TryParse(v.Text("TokenAmount") ?? "0", NumberStyles.None, CultureInfo.InvariantCulture, out ulong tokens)
+                ? tokens
+                : throw v.Unreadable("TokenAmount", $"'{v.Text("TokenAmount")}' is no amount of base units"),
+            Decimals = v.Int32("Decimals") ?? 0,
+            Mint = v.Text("Mint"),
+            Transaction = v.Text("Transaction"),
+            Signature = v.Text("Signature"),
+            LastValidBlockHeight = Unsigned(v, "LastValidBlockHeight"),
+            Slot = Unsigned(v, "Slot"),
+            Signings = v.Int32("Signings") ?? 0,
+            Reason = v.Text("Reason"),
+            CreatedAt = v.Time("CreatedAt") ?? default,
+            UpdatedAt = v.Time("UpdatedAt") ?? default,
+        };
+    }
 
-    /// <summary>Which properties of <paramref name="row"/> hold another type than the one written, e.g. <c>UsdMinor holds String, Int64 written</c>.</summary>
-    private static string WrongTypes(TableEntity row) => string.Join("; ", row
-        .Where(p => p.Value is not null && WrittenTypes.TryGetValue(p.Key, out var type) && p.Value.GetType() != type)
-        .Select(p => $"{p.Key} holds {p.Value!.GetType().Name}, {WrittenTypes[p.Key].Name} written"));
-
-    private static BurnIntent FromEntity(TableEntity e) => new()
+    /// <summary>The status as written (its name); a number or an unknown name is not one.</summary>
+    private static BurnStatus Status(RowValues v)
     {
-        Id = TableKey.Unescape(e.RowKey),
-        InvoiceId = e.GetString("InvoiceId")!,
-        Payer = e.GetString("Payer")!,
-        PaymentId = e.GetString("PaymentId")!,
-        UsdMinor = e.GetInt64("UsdMinor") ?? 0,
-        Currency = e.GetString("Currency")!,
-        Status = Enum.Parse<BurnStatus>(e.GetString("Status")!),
-        Price = e.GetInt64("PriceMantissa") is { } m
-            ? new PriceQuote(m, e.GetInt32("PriceExponent") ?? 0, e.GetInt64("PriceConfidence") ?? 0, e.GetDateTimeOffset("PricePublishTime") ?? default, e.GetString("PriceSource") ?? "")
-            : null,
-        TokenAmount = ulong.Parse(e.GetString("TokenAmount") ?? "0", System.Globalization.CultureInfo.InvariantCulture),
-        Decimals = e.GetInt32("Decimals") ?? 0,
-        Mint = e.GetString("Mint"),
-        Transaction = e.GetString("Transaction"),
-        Signature = e.GetString("Signature"),
-        LastValidBlockHeight = e.GetInt64("LastValidBlockHeight") is { } h ? (ulong)h : null,
-        Slot = e.GetInt64("Slot") is { } s ? (ulong)s : null,
-        Signings = e.GetInt32("Signings") ?? 0,
-        Reason = e.GetString("Reason"),
-        CreatedAt = e.GetDateTimeOffset("CreatedAt") ?? default,
-        UpdatedAt = e.GetDateTimeOffset("UpdatedAt") ?? default,
+        string text = v.Text("Status", required: true)!;
+        foreach (var status in Enum.GetValues<BurnStatus>())
+        {
+            if (status.ToString() == text)
+            {
+                return status;
+            }
+        }
+
+        throw v.Unreadable("Status", $"'{text}' is no burn status");
+    }
+
+    /// <summary>A u64 stored as <c>Edm.Int64</c> (<see cref="ToEntity"/> checks it fits), so never negative.</summary>
+    private static ulong? Unsigned(RowValues v, string name) => v.Int64(name) switch
+    {
+        null => null,
+        >= 0 and var n => (ulong)n,
+        var n => throw v.Unreadable(name, $"{n} is negative"),
     };
 }

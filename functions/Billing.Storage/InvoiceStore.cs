@@ -19,9 +19,11 @@ public sealed class InvoiceStore(BillingTables tables)
 
     private readonly TableClient table = tables.Invoices;
 
+    /// <summary>The invoice; null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/> naming the property.</summary>
     public async Task<Invoice?> GetAsync(InvoiceId id, CancellationToken cancellationToken) =>
         (await GetWithETagAsync(id, cancellationToken).ConfigureAwait(false))?.Invoice;
 
+    /// <summary>The invoice and its ETag; null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/>.</summary>
     public async Task<(Invoice Invoice, ETag ETag)?> GetWithETagAsync(InvoiceId id, CancellationToken cancellationToken)
     {
         var row = await table.GetEntityIfExistsAsync<TableEntity>(id.Period.ToCompactString(), TableKey.Escape(id.ToString()), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -40,7 +42,11 @@ public sealed class InvoiceStore(BillingTables tables)
     public async Task<bool> TryReplaceAsync(Invoice invoice, ETag etag, CancellationToken cancellationToken) =>
         await table.TryReplaceAsync(ToEntity(invoice), etag, cancellationToken).ConfigureAwait(false) is not null;
 
-    public async Task<IReadOnlyList<Invoice>> ListAsync(BillingPeriod? period, string? payer, CancellationToken cancellationToken)
+    /// <summary>
+    /// The invoices of a period, of a payer (by the row's <c>Payer</c>), or all, by period and id. A row that cannot be read
+    /// is listed apart with the reason (<see cref="UnreadableRow"/>, by its invoice id) instead of failing the list.
+    /// </summary>
+    public async Task<StoredList<Invoice>> ListAsync(BillingPeriod? period, string? payer, CancellationToken cancellationToken)
     {
         var filters = new List<string> { InvoicePartitions };
         if (period is { } p)
@@ -54,15 +60,27 @@ public sealed class InvoiceStore(BillingTables tables)
         }
 
         var list = new List<Invoice>();
+        var unreadable = new List<UnreadableRow>();
         await foreach (var row in table.QueryAsync<TableEntity>(string.Join(" and ", filters), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            list.Add(ToInvoice(row));
+            try
+            {
+                list.Add(ToInvoice(row));
+            }
+            catch (InvalidDataException ex)
+            {
+                unreadable.Add(new UnreadableRow(RowValues.Id(row), ex.Message));
+            }
         }
 
-        return list.OrderBy(i => i.Period).ThenBy(i => i.Id.ToString(), StringComparer.Ordinal).ToList();
+        return new([.. list.OrderBy(i => i.Period).ThenBy(i => i.Id.ToString(), StringComparer.Ordinal)], unreadable);
     }
 
-    /// <summary>Every invoice of <paramref name="payer"/> (all revisions, any status) for the periods <paramref name="from"/>..<paramref name="to"/> inclusive.</summary>
+    /// <summary>
+    /// Every invoice of <paramref name="payer"/> (all revisions, any status) for the periods <paramref name="from"/>..<paramref name="to"/>
+    /// inclusive. All or nothing: what was billed is derived from them, so a row that cannot be read throws
+    /// <see cref="InvalidDataException"/> rather than let a correction bill again what it billed.
+    /// </summary>
     public async Task<IReadOnlyList<Invoice>> ListForPayerAsync(string payer, BillingPeriod from, BillingPeriod to, CancellationToken cancellationToken)
     {
         string filter = TableClient.CreateQueryFilter($"PartitionKey ge {from.ToCompactString()} and PartitionKey le {to.ToCompactString()} and Payer eq {payer}");
@@ -75,6 +93,7 @@ public sealed class InvoiceStore(BillingTables tables)
         return list;
     }
 
+    /// <summary>The period's close record and its ETag; null when the period was never closed. A row that cannot be read throws <see cref="InvalidDataException"/>.</summary>
     public async Task<(PeriodCloseRecord Record, ETag ETag)?> GetCloseAsync(BillingPeriod period, CancellationToken cancellationToken)
     {
         var row = await table.GetEntityIfExistsAsync<TableEntity>(ClosePartition, period.ToCompactString(), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -84,8 +103,18 @@ public sealed class InvoiceStore(BillingTables tables)
         }
 
         var e = row.Value!;
-        var failed = JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("FailedPayers") ?? "{}") ?? [];
-        return (new PeriodCloseRecord(period, e.GetDateTimeOffset("ClosedAt") ?? default, failed), e.ETag);
+        var v = new RowValues(e, "period close");
+        Dictionary<string, string> failed;
+        try
+        {
+            failed = JsonSerializer.Deserialize<Dictionary<string, string>>(v.Text("FailedPayers") ?? "{}") ?? [];
+        }
+        catch (JsonException ex)
+        {
+            throw v.Unreadable("FailedPayers", $"not the JSON this platform writes ({ex.Message})", ex);
+        }
+
+        return (new PeriodCloseRecord(period, v.Time("ClosedAt") ?? default, failed), e.ETag);
     }
 
     /// <summary>
@@ -119,10 +148,11 @@ public sealed class InvoiceStore(BillingTables tables)
     }
 
     /// <summary>
-    /// Takes (or renews) the single period-close lease. True when <paramref name="owner"/> holds it until
-    /// <paramref name="now"/> + <paramref name="duration"/>; false while another live owner holds it.
+    /// Takes (or renews) the single period-close lease: acquired when <paramref name="owner"/> holds it until
+    /// <paramref name="now"/> + <paramref name="duration"/>, not while another live owner holds it. A lease row that cannot
+    /// be read counts as expired (<see cref="LeaseAcquisition.Unreadable"/> says why).
     /// </summary>
-    public Task<bool> TryAcquireCloseLeaseAsync(string owner, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<LeaseAcquisition> TryAcquireCloseLeaseAsync(string owner, TimeSpan duration, DateTimeOffset now, CancellationToken cancellationToken) =>
         TableLease.TryAcquireAsync(table, LeasePartition, LeaseRow, owner, duration, now, cancellationToken);
 
     public Task ReleaseCloseLeaseAsync(string owner, CancellationToken cancellationToken) =>
@@ -138,5 +168,36 @@ public sealed class InvoiceStore(BillingTables tables)
         ["Json"] = InvoiceJson.Serialize(invoice),
     };
 
-    private static Invoice ToInvoice(TableEntity row) => InvoiceJson.Deserialize(row.GetString("Json") ?? throw new InvalidDataException($"invoice row {row.RowKey} has no Json"));
+    /// <summary>
+    /// The invoice a row holds: its <c>Json</c>, which must be an invoice of this row's id and period, with every other
+    /// property of the type <see cref="ToEntity"/> writes and the <c>Payer</c> that invoice's (listings select payers by
+    /// it, so another payer planted there would show the invoice to them). Anything else is an <see cref="InvalidDataException"/>.
+    /// </summary>
+    private static Invoice ToInvoice(TableEntity row)
+    {
+        var v = new RowValues(row, "invoice");
+        string json = v.Text("Json", required: true)!;
+        Invoice invoice;
+        try
+        {
+            invoice = InvoiceJson.Deserialize(json);
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or OverflowException or ArgumentException or InvalidDataException)
+        {
+            throw v.Unreadable("Json", $"not an invoice this platform writes ({ex.Message})", ex);
+        }
+
+        if (invoice.Id.ToString() != v.Key() || invoice.Period.ToCompactString() != row.PartitionKey)
+        {
+            throw v.Unreadable("Json", $"holds invoice {invoice.Id}, which is not stored under this key");
+        }
+
+        if (v.Text("Payer") is { } payer && payer != invoice.Payer)
+        {
+            throw v.Unreadable("Payer", $"'{payer}', the invoice bills '{invoice.Payer}'");
+        }
+
+        _ = (v.Text("Status"), v.Int64("TotalMinor"), v.Text("Currency"), v.Text("StripeInvoiceId")); // written, never read: only their types are checked
+        return invoice;
+    }
 }

@@ -46,44 +46,77 @@ public sealed class PaymentStore(BillingTables tables)
         }
     }
 
+    /// <summary>The event's row; null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/> naming the property.</summary>
     public async Task<PaymentRecord?> GetAsync(string invoiceId, string stripeEventId, CancellationToken cancellationToken)
     {
         var row = await table.GetEntityIfExistsAsync<TableEntity>(TableKey.Escape(invoiceId), TableKey.Escape(stripeEventId), cancellationToken: cancellationToken).ConfigureAwait(false);
         return row.HasValue ? FromEntity(row.Value!) : null;
     }
 
-    /// <summary>The invoice's payment state and its ETag (null when nothing was recorded yet).</summary>
+    /// <summary>
+    /// The invoice's payment state and its ETag (null when nothing was recorded yet). A state row that cannot be read
+    /// throws <see cref="InvalidDataException"/>: what was received for the invoice is then unknown, and nothing may be
+    /// decided or burned on a guess.
+    /// </summary>
     public async Task<(InvoicePayments State, ETag? ETag)> GetStateAsync(string invoiceId, CancellationToken cancellationToken)
     {
         var row = await table.GetEntityIfExistsAsync<TableEntity>(TableKey.Escape(invoiceId), StateRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         return row.HasValue ? (ReadState(row.Value!), row.Value!.ETag) : (InvoicePayments.Empty, null);
     }
 
-    /// <summary>Payment event rows, of one invoice or of all.</summary>
-    public async Task<IReadOnlyList<PaymentRecord>> ListAsync(string? invoiceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The payment event rows of one invoice, by time received. All or nothing: a row that cannot be read throws
+    /// <see cref="InvalidDataException"/> naming it, since settling a part of an invoice's payments would act on a guess.
+    /// </summary>
+    public async Task<IReadOnlyList<PaymentRecord>> ListAsync(string invoiceId, CancellationToken cancellationToken)
     {
-        string filter = invoiceId is null
-            ? TableClient.CreateQueryFilter($"PartitionKey ne {UnsettledPartition} and RowKey ne {StateRowKey}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Escape(invoiceId)} and RowKey ne {StateRowKey}");
         var list = new List<PaymentRecord>();
-        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Escape(invoiceId)} and RowKey ne {StateRowKey}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             list.Add(FromEntity(e));
         }
 
-        return list.OrderBy(p => p.ReceivedAt).ThenBy(p => p.StripeEventId, StringComparer.Ordinal).ToList();
+        return Ordered(list);
     }
 
-    /// <summary>Every invoice's payment state, by invoice id.</summary>
-    public async Task<IReadOnlyDictionary<string, InvoicePayments>> ListStatesAsync(CancellationToken cancellationToken)
+    /// <summary>Every invoice's payment event rows, by time received; rows that cannot be read apart, by Stripe event id.</summary>
+    public async Task<StoredList<PaymentRecord>> ListAllAsync(CancellationToken cancellationToken)
     {
-        var states = new Dictionary<string, InvoicePayments>(StringComparer.Ordinal);
-        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {StateRowKey}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        var list = new List<PaymentRecord>();
+        var unreadable = new List<UnreadableRow>();
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ne {UnsettledPartition} and RowKey ne {StateRowKey}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            states[TableKey.Unescape(e.PartitionKey)] = ReadState(e);
+            try
+            {
+                list.Add(FromEntity(e));
+            }
+            catch (InvalidDataException ex)
+            {
+                unreadable.Add(new UnreadableRow(RowValues.Id(e), ex.Message) { InvoiceId = PartitionId(e) });
+            }
         }
 
-        return states;
+        return new(Ordered(list), unreadable);
+    }
+
+    /// <summary>Every invoice's payment state, by invoice id; states that cannot be read apart, by invoice id.</summary>
+    public async Task<StoredList<KeyValuePair<string, InvoicePayments>>> ListStatesAsync(CancellationToken cancellationToken)
+    {
+        var states = new List<KeyValuePair<string, InvoicePayments>>();
+        var unreadable = new List<UnreadableRow>();
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {StateRowKey}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                states.Add(new(InvoiceIdOf(new RowValues(e, "payment state")), ReadState(e)));
+            }
+            catch (InvalidDataException ex)
+            {
+                unreadable.Add(new UnreadableRow(PartitionId(e), ex.Message) { InvoiceId = PartitionId(e) });
+            }
+        }
+
+        return new(states, unreadable);
     }
 
     /// <summary>
@@ -119,7 +152,7 @@ public sealed class PaymentStore(BillingTables tables)
         var list = new List<(string, DateTimeOffset, ETag)>();
         await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {UnsettledPartition}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            list.Add((TableKey.Unescape(e.RowKey), e.TryGetValue("Since", out object? since) && since is DateTimeOffset at ? at : DateTimeOffset.MinValue, e.ETag));
+            list.Add((RowValues.Id(e), e.TryGetValue("Since", out object? since) && since is DateTimeOffset at ? at : DateTimeOffset.MinValue, e.ETag));
         }
 
         return list;
@@ -145,20 +178,76 @@ public sealed class PaymentStore(BillingTables tables)
         ["ToUnappliedMinor"] = payment.ToUnappliedMinor,
     };
 
-    private static PaymentRecord FromEntity(TableEntity e) =>
-        new(TableKey.Unescape(e.RowKey), TableKey.Unescape(e.PartitionKey), e.GetString("Payer") ?? "", e.GetInt64("AmountMinor") ?? 0,
-            e.GetString("Currency") ?? "", e.GetString("StripeInvoiceId"), e.GetString("StripeCustomerId"), e.GetString("PaymentIntentId"),
-            e.GetDateTimeOffset("PaidAt") ?? default, e.GetDateTimeOffset("ReceivedAt") ?? default)
+    private static IReadOnlyList<PaymentRecord> Ordered(List<PaymentRecord> list) =>
+        [.. list.OrderBy(p => p.ReceivedAt).ThenBy(p => p.StripeEventId, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The payment a row holds, every property read as the type <see cref="ToEntity"/> writes it. A decision or reason that
+    /// is no such name is refused too: read as "no decision", a planted resolution would be booked as a payment in full.
+    /// </summary>
+    private static PaymentRecord FromEntity(TableEntity e)
+    {
+        var v = new RowValues(e, "payment");
+        return new(v.Key(), InvoiceIdOf(v), v.Text("Payer") ?? "", v.Int64("AmountMinor") ?? 0,
+            v.Text("Currency") ?? "", v.Text("StripeInvoiceId"), v.Text("StripeCustomerId"), v.Text("PaymentIntentId"),
+            v.Time("PaidAt") ?? default, v.Time("ReceivedAt") ?? default)
         {
-            Resolution = Enum.TryParse(e.GetString("Resolution"), out PaymentResolution r) ? r : null,
-            Reason = Enum.TryParse(e.GetString("Reason"), out UnappliedReason reason) ? reason : UnappliedReason.None,
-            Detail = e.GetString("Detail"),
-            AmountText = e.GetString("AmountText"),
-            DeltaMinor = e.GetInt64("DeltaMinor") ?? 0,
-            ToReceivableMinor = e.GetInt64("ToReceivableMinor") ?? 0,
-            ToCreditMinor = e.GetInt64("ToCreditMinor") ?? 0,
-            ToUnappliedMinor = e.GetInt64("ToUnappliedMinor") ?? 0,
+            Resolution = Named<PaymentResolution>(v, "Resolution"),
+            Reason = Named<UnappliedReason>(v, "Reason") ?? UnappliedReason.None,
+            Detail = v.Text("Detail"),
+            AmountText = v.Text("AmountText"),
+            DeltaMinor = v.Int64("DeltaMinor") ?? 0,
+            ToReceivableMinor = v.Int64("ToReceivableMinor") ?? 0,
+            ToCreditMinor = v.Int64("ToCreditMinor") ?? 0,
+            ToUnappliedMinor = v.Int64("ToUnappliedMinor") ?? 0,
         };
+    }
+
+    /// <summary>The value whose name the property holds (as written: <c>ToString()</c>); null when absent.</summary>
+    private static T? Named<T>(RowValues v, string name)
+        where T : struct, Enum
+    {
+        if (v.Text(name) is not { } text)
+        {
+            return null;
+        }
+
+        foreach (var value in Enum.GetValues<T>())
+        {
+            if (value.ToString() == text)
+            {
+                return value;
+            }
+        }
+
+        throw v.Unreadable(name, $"'{text}' is no {typeof(T).Name}");
+    }
+
+    /// <summary>The invoice id a row's partition key holds (<see cref="TableKey.Escape"/>).</summary>
+    private static string InvoiceIdOf(RowValues v)
+    {
+        try
+        {
+            return TableKey.Unescape(v.Row.PartitionKey);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
+        {
+            throw v.Unreadable("PartitionKey", "not a key this platform writes", ex);
+        }
+    }
+
+    /// <summary>What a report calls a row's invoice: its partition key unescaped, or as stored when it is no escaped key.</summary>
+    private static string PartitionId(TableEntity row)
+    {
+        try
+        {
+            return TableKey.Unescape(row.PartitionKey);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
+        {
+            return row.PartitionKey;
+        }
+    }
 
     private static string WriteSources(InvoicePayments state)
     {
@@ -173,15 +262,17 @@ public sealed class PaymentStore(BillingTables tables)
 
     private static InvoicePayments ReadState(TableEntity row)
     {
+        var v = new RowValues(row, "payment state");
         var sources = new Dictionary<string, PaymentSource>(StringComparer.Ordinal);
+        string text = v.Text("Sources") ?? "{}";
         try
         {
-            foreach (var (id, node) in JsonNode.Parse(row.GetString("Sources") ?? "{}")?.AsObject() ?? [])
+            foreach (var (id, node) in JsonNode.Parse(text)?.AsObject() ?? [])
             {
                 if (node?["currency"]?.GetValue<string>() is not { } currency || node["amountMinor"]?.GetValue<long>() is not { } amount
                     || node["applied"]?.GetValue<bool>() is not { } applied)
                 {
-                    throw new InvalidDataException($"payment state of {TableKey.Unescape(row.PartitionKey)}: source {id} is incomplete");
+                    throw v.Unreadable("Sources", $"source {id} is incomplete");
                 }
 
                 sources[id] = new PaymentSource(currency, amount, applied);
@@ -189,9 +280,9 @@ public sealed class PaymentStore(BillingTables tables)
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
-            throw new InvalidDataException($"payment state of {TableKey.Unescape(row.PartitionKey)} cannot be read: {ex.Message}", ex);
+            throw v.Unreadable("Sources", $"not the JSON this platform writes ({ex.Message})", ex);
         }
 
-        return new InvoicePayments(sources, row.GetString("CompletedBy"));
+        return new InvoicePayments(sources, v.Text("CompletedBy"));
     }
 }

@@ -265,6 +265,36 @@ public sealed class StubCommandTests
     }
 
     [Fact]
+    public async Task InvoicesList_AnswerWithUnreadableInvoices_ListsTheRestAndWarnsNamingThem()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>
+        {
+            ["GET /api/v1/invoices"] = (200, $$"""{"invoices":[{{Summary}}],"unreadable":[{"id":"INV-carrier-tmo-202609","reason":"property 'TotalMinor': Edm.String found, Edm.Int64 expected"}]}"""),
+        });
+
+        var result = await CliHarness.RunAsync("invoices", "list", "--url", server.Url);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        AssertContainsAll(result.Out, "INV-carrier-tmo-202610");
+        AssertContainsAll(result.Error, "1 invoice(s) cannot be read", "INV-carrier-tmo-202609", "property 'TotalMinor'");
+    }
+
+    [Fact]
+    public async Task Burns_AnswerNamesUnreadableBurns_ListsTheRestAndWarnsNamingThem()
+    {
+        const string Body = """[{"id":"burn-1","invoiceId":"INV-carrier-tmo-202610","usdMinor":12345,"price":"2.50","tokenAmount":"4938000000","decimals":8,"status":"finalized","signature":"5sigXYZ","slot":42,"currency":"USD"}]""";
+        await using var server = await StubServer.StartAsync(
+            (_, _) => (200, "application/json", Body),
+            new Dictionary<string, string> { [Billing.Contracts.Burns.BurnListHeaders.Unreadable] = "burn-INV-a-202610,burn-odd%2Cid" });
+
+        var result = await CliHarness.RunAsync("burns", "--url", server.Url);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        AssertContainsAll(result.Out, "burn-1", "finalized");
+        AssertContainsAll(result.Error, "2 burn(s) cannot be read", "burn-INV-a-202610, burn-odd,id", "/api/v1/ledger/reconcile");
+    }
+
+    [Fact]
     public async Task Usage_Options_BecomeQueryAndTableHasTotal()
     {
         var (output, request) = await RunOkAsync(

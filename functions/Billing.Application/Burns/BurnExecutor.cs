@@ -45,10 +45,16 @@ public sealed partial class BurnExecutor(
         {
             var treasury = await treasuryProvider.GetAsync(cancellationToken).ConfigureAwait(false);
             var o = options.Value;
-            if (!await burns.TryAcquireLeaseAsync(treasury.Name, owner, o.LeaseDuration, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            var lease = await burns.TryAcquireLeaseAsync(treasury.Name, owner, o.LeaseDuration, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            if (!lease.Acquired)
             {
                 LogLeaseBusy(logger, treasury.Name);
                 return new BurnRunSummary(false, 0, 0, "another executor holds the treasury lease");
+            }
+
+            if (lease.Unreadable is { } why)
+            {
+                LogLeaseUnreadable(logger, treasury.Name, why);
             }
 
             int finalized = 0, waiting = 0;
@@ -61,7 +67,7 @@ public sealed partial class BurnExecutor(
                     LogUnreadable(logger, bad.Id, bad.Reason);
                 }
 
-                foreach (var intent in open.Intents)
+                foreach (var intent in open.Items)
                 {
                     if (time.GetUtcNow() > deadline)
                     {
@@ -115,6 +121,13 @@ public sealed partial class BurnExecutor(
         {
             return await DriveAsync(open.Id, treasury, cancellationToken).ConfigureAwait(false);
         }
+        catch (IntentUnreadableException ex)
+        {
+            // Its row was changed outside the platform since it was listed: never acted on, and not marked failed (that would
+            // write over the evidence); the next run lists it apart.
+            LogUnreadable(logger, open.Id, ex.Message);
+            return inFlight ? StepOutcome.InFlight : StepOutcome.Waiting;
+        }
         catch (Exception ex) when (!inFlight && ex is OverflowException or ArgumentException or FormatException or InvalidDataException or InvalidOperationException)
         {
             LogFailedDeterministic(logger, ex, open.Id);
@@ -130,7 +143,18 @@ public sealed partial class BurnExecutor(
     /// <summary>Pending → failed (never a signed or submitted intent: its bytes may still land).</summary>
     private async Task<StepOutcome> FailAsync(string burnId, string reason, CancellationToken cancellationToken)
     {
-        if (await burns.GetAsync(burnId, cancellationToken).ConfigureAwait(false) is not var (intent, etag) || intent.Status != BurnStatus.Pending)
+        (BurnIntent Intent, ETag ETag)? stored;
+        try
+        {
+            stored = await ReadAsync(burnId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IntentUnreadableException ex)
+        {
+            LogUnreadable(logger, burnId, ex.Message);
+            return StepOutcome.Waiting;
+        }
+
+        if (stored is not var (intent, etag) || intent.Status != BurnStatus.Pending)
         {
             return StepOutcome.Waiting;
         }
@@ -139,11 +163,24 @@ public sealed partial class BurnExecutor(
         return await SaveAsync(failed, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false) ?? StepOutcome.Waiting;
     }
 
+    /// <summary>The stored intent; a row that cannot be read is an <see cref="IntentUnreadableException"/>, told apart from other bad data.</summary>
+    private async Task<(BurnIntent Intent, ETag ETag)?> ReadAsync(string burnId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await burns.GetAsync(burnId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new IntentUnreadableException(ex);
+        }
+    }
+
     private async Task<StepOutcome> DriveAsync(string burnId, TreasuryAccount treasury, CancellationToken cancellationToken)
     {
         for (int step = 0; step < 8; step++)
         {
-            if (await burns.GetAsync(burnId, cancellationToken).ConfigureAwait(false) is not var (intent, etag))
+            if (await ReadAsync(burnId, cancellationToken).ConfigureAwait(false) is not var (intent, etag))
             {
                 return StepOutcome.Done;
             }
@@ -359,6 +396,9 @@ public sealed partial class BurnExecutor(
         LogTransitionCore(logger, burnId, from, to, signature);
     }
 
+    /// <summary>The intent's row cannot be read (<see cref="BurnStore.GetAsync"/>); the inner exception says why.</summary>
+    private sealed class IntentUnreadableException(InvalidDataException inner) : Exception(inner.Message, inner);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Burn {BurnId}: {From} → {To} ({Signature})")]
     private static partial void LogTransitionCore(ILogger logger, string burnId, string from, string to, string signature);
 
@@ -367,6 +407,9 @@ public sealed partial class BurnExecutor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Burn {BurnId}: transaction {Signature} expired unlanded (lastValidBlockHeight {Height}); it will be re-signed")]
     private static partial void LogExpired(ILogger logger, string burnId, string signature, ulong height);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The executor lease of treasury {Treasury} could not be read ({Reason}); it was taken over as expired")]
+    private static partial void LogLeaseUnreadable(ILogger logger, string treasury, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} cannot be read ({Reason}): it is not executed and the others go on; its row was not written by this platform")]
     private static partial void LogUnreadable(ILogger logger, string burnId, string reason);

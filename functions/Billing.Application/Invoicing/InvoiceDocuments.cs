@@ -26,6 +26,12 @@ public sealed partial class InvoiceDocuments(
         string id = invoice.Id.ToString();
         var paid = await payments.ListAsync(id, cancellationToken).ConfigureAwait(false);
         var burned = await burns.ListAsync(id, cancellationToken).ConfigureAwait(false);
+        if (burned.Unreadable.Count > 0)
+        {
+            // A document that leaves out a burn would tell the customer none happened.
+            throw new InvalidDataException($"the burn of invoice {id} cannot be read: {burned.Unreadable[0].Reason}");
+        }
+
         var record = await LedgerAsync(id, cancellationToken).ConfigureAwait(false);
         var payer = await partners.GetAsync(invoice.Payer, cancellationToken).ConfigureAwait(false);
         var options = issuer.Value;
@@ -38,7 +44,7 @@ public sealed partial class InvoiceDocuments(
             GeneratedAt = time.GetUtcNow(),
             OffloadBytes = invoice.Lines.Any(l => l.Meter == Meters.OffloadBytes) ? await OffloadBytesAsync(invoice, cancellationToken).ConfigureAwait(false) : null,
             Payments = [.. paid.OrderBy(p => p.PaidAt).Select(p => new InvoicePayment(p.StripeEventId, p.PaidAt, p.AmountMinor, p.Currency, Outcome(p)))],
-            Burns = burned,
+            Burns = burned.Items,
             Ledger = record,
         };
     }

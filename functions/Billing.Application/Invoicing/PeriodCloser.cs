@@ -45,7 +45,7 @@ public sealed partial class PeriodCloser(
             throw new PeriodNotEndedException(period, period.End);
         }
 
-        using var lease = new CloseLease(invoices, Guid.NewGuid().ToString("N"), options.Value.CloseLeaseDuration, time);
+        using var lease = new CloseLease(invoices, Guid.NewGuid().ToString("N"), options.Value.CloseLeaseDuration, time, logger);
         var giveUp = now + options.Value.CloseLeaseWait;
         while (!await lease.TryRenewAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -104,9 +104,16 @@ public sealed partial class PeriodCloser(
 
         // Invoices of earlier runs: their handlers run again (idempotent) to finish a close that stopped half-way.
         var closed = new List<Invoice>();
-        foreach (var stored in await invoices.ListAsync(period, null, cancellationToken).ConfigureAwait(false))
+        var stored = await invoices.ListAsync(period, null, cancellationToken).ConfigureAwait(false);
+        foreach (var invoice in stored.Items)
         {
-            closed.Add(handled.TryGetValue(stored.Id.ToString(), out var done) ? done : await RunHandlersAsync(stored, cancellationToken).ConfigureAwait(false));
+            closed.Add(handled.TryGetValue(invoice.Id.ToString(), out var done) ? done : await RunHandlersAsync(invoice, cancellationToken).ConfigureAwait(false));
+        }
+
+        // An invoice row changed outside the platform is left alone (its payer, when it is one, failed above reading it).
+        foreach (var bad in stored.Unreadable)
+        {
+            LogInvoiceUnreadable(logger, period.ToString(), bad.Id, bad.Reason);
         }
 
         // Written last: once it exists, every payer without an invoice is known to have had nothing to bill.
@@ -236,7 +243,19 @@ public sealed partial class PeriodCloser(
             var own = billedInvoices.Where(i => i.Period == month).ToList();
             if (own.Count == 0)
             {
-                var closeRecord = await invoices.GetCloseAsync(month, cancellationToken).ConfigureAwait(false);
+                (PeriodCloseRecord Record, Azure.ETag ETag)? closeRecord;
+                try
+                {
+                    closeRecord = await invoices.GetCloseAsync(month, cancellationToken).ConfigureAwait(false);
+                }
+                catch (InvalidDataException ex)
+                {
+                    // Changed outside the platform: whether the month was closed for the payer is unknown, so nothing is billed
+                    // for it on a guess (a later close bills it once the row is repaired), and the payer's own month still is.
+                    LogCloseRecordUnreadable(logger, month.ToString(), payer, ex.Message);
+                    continue;
+                }
+
                 if (closeRecord is not { } c || !c.Record.Closed(payer))
                 {
                     continue; // not closed for this payer yet (or it failed there): that month's own close bills all of it
@@ -263,7 +282,7 @@ public sealed partial class PeriodCloser(
     }
 
     /// <summary>The period-close lease, renewed as payers complete so a long close keeps it.</summary>
-    private sealed class CloseLease(InvoiceStore store, string owner, TimeSpan duration, TimeProvider time) : IDisposable
+    private sealed class CloseLease(InvoiceStore store, string owner, TimeSpan duration, TimeProvider time, ILogger logger) : IDisposable
     {
         private readonly SemaphoreSlim gate = new(1, 1);
         private DateTimeOffset until;
@@ -283,9 +302,15 @@ public sealed partial class PeriodCloser(
                     return true;
                 }
 
-                if (!await store.TryAcquireCloseLeaseAsync(owner, duration, now, cancellationToken).ConfigureAwait(false))
+                var lease = await store.TryAcquireCloseLeaseAsync(owner, duration, now, cancellationToken).ConfigureAwait(false);
+                if (!lease.Acquired)
                 {
                     return false;
+                }
+
+                if (lease.Unreadable is { } why)
+                {
+                    LogLeaseUnreadable(logger, why);
                 }
 
                 until = now + duration;
@@ -298,11 +323,20 @@ public sealed partial class PeriodCloser(
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The close record of {Month} cannot be read, so no late usage of it is billed to {Payer} now: {Reason}")]
+    private static partial void LogCloseRecordUnreadable(ILogger logger, string month, string payer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The period-close lease could not be read ({Reason}); it was taken over as expired")]
+    private static partial void LogLeaseUnreadable(ILogger logger, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Invoice {InvoiceId} finalized: {Total} {Currency}")]
     private static partial void LogFinalized(ILogger logger, InvoiceId invoiceId, Money total, string currency);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Period {Period} closed: {Count} invoice(s), {Failed} payer(s) failed")]
     private static partial void LogClosed(ILogger logger, BillingPeriod period, int count, int failed);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Period {Period}: invoice {InvoiceId} cannot be read and is left out of the close: {Reason}")]
+    private static partial void LogInvoiceUnreadable(ILogger logger, string period, string invoiceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Period {Period}: the invoice of {Payer} could not be made and is retried by the next close of the period: {Reason}")]
     private static partial void LogPayerFailed(ILogger logger, string period, string payer, string reason);

@@ -79,15 +79,28 @@ public sealed class LedgerAudit(
     /// pay its invoice: unapplied ones by reason (<c>PaymentCurrencyMismatch</c>, <c>PaymentUnknownCurrency</c>,
     /// <c>PaymentMalformedAmount</c>, <c>PaymentForUnknownInvoice</c>, <c>PaymentForUnpayableInvoice</c>,
     /// <c>PaymentSourceCurrencyChanged</c>), <c>InvoicePartiallyPaid</c> with the remaining amount and <c>CustomerCredit</c>
-    /// for an overpayment, plus <c>PaymentNotSettled</c> for work a crash left half done.
+    /// for an overpayment, plus <c>PaymentNotSettled</c> for work a crash left half done. A row that cannot be read (changed
+    /// outside the platform) is a finding of its own (<c>InvoiceUnreadable</c>, <c>PaymentUnreadable</c>,
+    /// <c>PaymentStateUnreadable</c>, <c>BurnUnreadable</c>) instead of failing the report, and the checks that would
+    /// derive from what it holds are not made.
     /// </summary>
     public async Task<ReconciliationResult> ReconcileAsync(CancellationToken cancellationToken)
     {
-        var allInvoices = await invoices.ListAsync(null, null, cancellationToken).ConfigureAwait(false);
-        var allPayments = await payments.ListAsync(null, cancellationToken).ConfigureAwait(false);
-        var states = await payments.ListStatesAsync(cancellationToken).ConfigureAwait(false);
+        var invoiceList = await invoices.ListAsync(null, null, cancellationToken).ConfigureAwait(false);
+        var allInvoices = invoiceList.Items;
+        var unreadableInvoices = invoiceList.Unreadable.Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        var paymentList = await payments.ListAllAsync(cancellationToken).ConfigureAwait(false);
+        var allPayments = paymentList.Items;
+        var stateList = await payments.ListStatesAsync(cancellationToken).ConfigureAwait(false);
+        var states = stateList.Items.ToDictionary(StringComparer.Ordinal);
+
+        // An invoice with a payment row or state that cannot be read is reported as such; what its payments make of it is
+        // unknown, so the checks that derive from them are not made (they would report the gap, not a mismatch).
+        var paymentsUnknown = paymentList.Unreadable.Concat(stateList.Unreadable).Select(u => u.InvoiceId).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var unsettled = await payments.ListUnsettledAsync(cancellationToken).ConfigureAwait(false);
-        var allBurns = await burns.ListAsync(null, cancellationToken).ConfigureAwait(false);
+        var burnList = await burns.ListAsync(null, cancellationToken).ConfigureAwait(false);
+        var allBurns = burnList.Items;
+        var unreadableBurns = burnList.Unreadable.Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
         var entries = (await ledger.ReadAllAsync(LedgerEntries.MainBook, cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.EntryId, StringComparer.Ordinal);
         var byInvoice = allInvoices.ToDictionary(i => i.Id.ToString(), StringComparer.Ordinal);
         var paymentsByInvoice = allPayments.GroupBy(p => p.InvoiceId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
@@ -104,9 +117,20 @@ public sealed class LedgerAudit(
                 mismatches.Add(new("InvoiceNotBooked", id, $"no ledger entry {expected.EntryId}"));
             }
 
+            var invoiceBurns = burnsByInvoice.GetValueOrDefault(id) ?? [];
+            long total = invoice.Total.MinorUnits;
+            foreach (var burn in invoiceBurns.Where(b => b.UsdMinor != total))
+            {
+                mismatches.Add(new(burn.UsdMinor > total ? "BurnExceedsInvoice" : "BurnAmountMismatch", burn.Id, $"burn converts {burn.UsdMinor} minor units, the invoice total is {total}"));
+            }
+
+            if (paymentsUnknown.Contains(id))
+            {
+                continue;
+            }
+
             var paid = paymentsByInvoice.GetValueOrDefault(id) ?? [];
             long received = states.TryGetValue(id, out var state) ? state.ReceivedMinor : 0;
-            long total = invoice.Total.MinorUnits;
             var currency = invoice.Currency;
             if (invoice.Status is InvoiceStatus.Paid or InvoiceStatus.PartiallyPaid && paid.Count == 0)
             {
@@ -137,8 +161,7 @@ public sealed class LedgerAudit(
                 mismatches.Add(new("InvoiceStatusMismatch", id, $"invoice is {InvoiceJson.StatusName(invoice.Status)}, its payments ({Amount(received, currency)} of {Amount(total, currency)}) make it {InvoiceJson.StatusName(expectedStatus)}"));
             }
 
-            var invoiceBurns = burnsByInvoice.GetValueOrDefault(id) ?? [];
-            if (expectedStatus == InvoiceStatus.Paid && total > 0 && paid.Count > 0 && invoiceBurns.Count == 0)
+            if (expectedStatus == InvoiceStatus.Paid && total > 0 && paid.Count > 0 && invoiceBurns.Count == 0 && !unreadableBurns.Contains(BurnIntent.IdFor(id)))
             {
                 mismatches.Add(new("PaidWithoutBurn", id, "paid in full but no burn intent exists"));
             }
@@ -147,11 +170,21 @@ public sealed class LedgerAudit(
             {
                 mismatches.Add(new("BurnBeforePaid", id, $"a burn intent exists but only {Amount(received, currency)} of {Amount(total, currency)} was received"));
             }
+        }
 
-            foreach (var burn in invoiceBurns.Where(b => b.UsdMinor != total))
-            {
-                mismatches.Add(new(burn.UsdMinor > total ? "BurnExceedsInvoice" : "BurnAmountMismatch", burn.Id, $"burn converts {burn.UsdMinor} minor units, the invoice total is {total}"));
-            }
+        foreach (var bad in invoiceList.Unreadable)
+        {
+            mismatches.Add(new("InvoiceUnreadable", bad.Id, $"{bad.Reason}; its payments, burn and ledger entry are not compared, and no payment is applied to it until it is repaired"));
+        }
+
+        foreach (var bad in paymentList.Unreadable)
+        {
+            mismatches.Add(new("PaymentUnreadable", bad.Id, $"{bad.InvoiceId}: {bad.Reason}; nothing is booked or burned for the invoice until it is repaired"));
+        }
+
+        foreach (var bad in stateList.Unreadable)
+        {
+            mismatches.Add(new("PaymentStateUnreadable", bad.Id, $"{bad.Reason}; what was received for the invoice is unknown, so nothing is decided, booked or burned for it until it is repaired"));
         }
 
         foreach (var payment in allPayments)
@@ -161,7 +194,7 @@ public sealed class LedgerAudit(
                 mismatches.Add(new(UnappliedKind(payment.Reason), payment.StripeEventId,
                     $"{payment.InvoiceId}: {payment.AmountText ?? payment.AmountMinor.ToString(CultureInfo.InvariantCulture)} {payment.Currency} not applied: {payment.Detail}"));
             }
-            else if (!byInvoice.ContainsKey(payment.InvoiceId))
+            else if (!byInvoice.ContainsKey(payment.InvoiceId) && !unreadableInvoices.Contains(payment.InvoiceId))
             {
                 mismatches.Add(new("PaymentForUnknownInvoice", payment.StripeEventId, $"payment of {payment.AmountMinor} {payment.Currency} for {payment.InvoiceId}, which does not exist"));
             }
@@ -178,9 +211,14 @@ public sealed class LedgerAudit(
             mismatches.Add(new("PaymentNotSettled", invoiceId, $"payment effects (ledger, burn intent, invoice status) incomplete since {since:u}; the BurnExecutor timer retries"));
         }
 
+        foreach (var bad in burnList.Unreadable)
+        {
+            mismatches.Add(new("BurnUnreadable", bad.Id, $"{bad.Reason}; it is not executed and not counted here"));
+        }
+
         foreach (var burn in allBurns)
         {
-            if (!byInvoice.ContainsKey(burn.InvoiceId))
+            if (!byInvoice.ContainsKey(burn.InvoiceId) && !unreadableInvoices.Contains(burn.InvoiceId))
             {
                 mismatches.Add(new("BurnForUnknownInvoice", burn.Id, $"burn of {burn.UsdMinor} minor units for {burn.InvoiceId}, which does not exist"));
             }

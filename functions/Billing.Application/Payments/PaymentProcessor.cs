@@ -108,6 +108,12 @@ public sealed partial class PaymentProcessor(
                 await SettleAsync(invoiceId, etag, cancellationToken).ConfigureAwait(false);
                 settled++;
             }
+            catch (InvalidDataException ex)
+            {
+                // A row of the invoice changed outside the platform: nothing was booked or burned for it (everything is read
+                // before anything is written); it stays marked, so this is reported on every run until the row is repaired.
+                LogUnreadable(logger, invoiceId, ex.Message);
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogSettleFailed(logger, ex, invoiceId); // one invoice never blocks the others; it stays marked and is retried
@@ -119,24 +125,32 @@ public sealed partial class PaymentProcessor(
 
     private async Task<(Invoice? Invoice, string? BurnId)> SettleAsync(string invoiceId, Azure.ETag marker, CancellationToken cancellationToken)
     {
-        foreach (var payment in await payments.ListAsync(invoiceId, cancellationToken).ConfigureAwait(false))
-        {
-            await ledger.PaymentAppliedAsync(payment, cancellationToken).ConfigureAwait(false);
-        }
-
-        InvoiceId id;
+        // Everything is read before anything is written: a row that cannot be read (InvalidDataException, naming it) stops
+        // the invoice here with nothing booked, burned or changed.
+        var recorded = await payments.ListAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+        var (state, _) = await payments.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+        InvoiceId? id = null;
         try
         {
             id = InvoiceId.Parse(invoiceId);
         }
         catch (FormatException)
         {
+            // Not an invoice of ours: its payments are booked (unapplied) below, and nothing else can follow.
+        }
+
+        var invoice = id is { } known ? await invoices.GetAsync(known, cancellationToken).ConfigureAwait(false) : null;
+        foreach (var payment in recorded)
+        {
+            await ledger.PaymentAppliedAsync(payment, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (id is null)
+        {
             await payments.ClearUnsettledAsync(invoiceId, marker, cancellationToken).ConfigureAwait(false);
             return (null, null);
         }
 
-        var (state, _) = await payments.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
-        var invoice = await invoices.GetAsync(id, cancellationToken).ConfigureAwait(false);
         string? burnId = null;
         if (invoice is not null && invoice.Status is InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid)
         {
@@ -168,7 +182,7 @@ public sealed partial class PaymentProcessor(
 
             if (received > 0 || state.CompletedBy is not null)
             {
-                invoice = await ApplyToInvoiceAsync(id, received, cancellationToken).ConfigureAwait(false) ?? invoice;
+                invoice = await ApplyToInvoiceAsync(id.Value, received, cancellationToken).ConfigureAwait(false) ?? invoice;
             }
         }
 
@@ -209,6 +223,9 @@ public sealed partial class PaymentProcessor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Settling the payments of {InvoiceId} failed; it stays marked and is retried")]
     private static partial void LogSettleFailed(ILogger logger, Exception exception, string invoiceId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The payments of {InvoiceId} cannot be settled: {Reason}. Nothing is booked or burned for it until the row is repaired; the other invoices are settled")]
+    private static partial void LogUnreadable(ILogger logger, string invoiceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Burn intent {BurnId} created for {InvoiceId}: {AmountMinor} minor {Currency}")]
     private static partial void LogIntent(ILogger logger, string burnId, string invoiceId, long amountMinor, string currency);

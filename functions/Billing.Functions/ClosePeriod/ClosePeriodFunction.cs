@@ -10,6 +10,8 @@ public sealed class ClosePeriodFunction(PeriodCloser closer)
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/v1/periods/{period}/close", (HttpContext http, string period, ClosePeriodFunction f, CancellationToken ct) => f.InvokeAsync(http, period, ct))
+            .Produces<PeriodCloseResponse>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)
             .RequireRoles("only finance may close a period", PartnerRole.Finance);
 
     public async Task<Results<JsonHttpResult<PeriodCloseResponse>, JsonHttpResult<ApiProblem>>> InvokeAsync(HttpContext http, string period, CancellationToken cancellationToken)
@@ -45,6 +47,13 @@ public sealed class ClosePeriodFunction(PeriodCloser closer)
         catch (CloseInProgressException ex)
         {
             return new Problem(409, "Close in progress", ex.Message).ToResult();
+        }
+        catch (InvalidDataException ex)
+        {
+            // The period's close record was changed outside the platform: which payers it closed is unknown, so nothing is
+            // closed on a guess. Deleting the row is safe: a close returns the invoices that exist and decides the rest again.
+            return new Problem(409, "Close record unreadable", $"{ex.Message}; repair or delete that row, then close the period again",
+                [new FieldError("period", "its close record cannot be read")]).ToResult();
         }
     }
 }

@@ -23,7 +23,18 @@ public sealed partial class ClosePeriodsFunction(PeriodCloser closer, InvoiceSto
 
         foreach (var unfinished in new[] { previous.Previous.Previous, previous.Previous })
         {
-            if (await invoices.GetCloseAsync(unfinished, cancellationToken).ConfigureAwait(false) is null)
+            bool closed;
+            try
+            {
+                closed = await invoices.GetCloseAsync(unfinished, cancellationToken).ConfigureAwait(false) is not null;
+            }
+            catch (InvalidDataException ex)
+            {
+                LogNotClosed(logger, unfinished, ex.Message); // a close record changed outside the platform holds only its own month
+                continue;
+            }
+
+            if (!closed)
             {
                 await TryCloseAsync(unfinished, cancellationToken).ConfigureAwait(false);
             }
@@ -42,7 +53,7 @@ public sealed partial class ClosePeriodsFunction(PeriodCloser closer, InvoiceSto
         {
             return await closer.CloseAsync(period, force: false, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is PeriodRefusedException or CloseInProgressException)
+        catch (Exception ex) when (ex is PeriodRefusedException or CloseInProgressException or InvalidDataException)
         {
             LogNotClosed(logger, period, ex.Message);
             return null;

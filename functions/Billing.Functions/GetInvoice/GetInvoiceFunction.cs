@@ -3,13 +3,13 @@ using Billing.Documents.Invoices;
 namespace Billing.Functions.GetInvoice;
 
 /// <summary>GET /api/v1/invoices/{id}: the invoice JSON, CSV or PDF document. The payer it bills and finance may read it.</summary>
-public sealed class GetInvoiceFunction(InvoiceStore invoices, InvoiceDocuments documents)
+public sealed partial class GetInvoiceFunction(InvoiceStore invoices, InvoiceDocuments documents, ILogger<GetInvoiceFunction> logger)
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/invoices/{id}", (HttpContext http, string id, GetInvoiceFunction f, CancellationToken ct) => f.InvokeAsync(http, id, ct))
             .Produces<InvoiceResponse>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv", additionalContentTypes: [InvoicePdf.ContentType])
-            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status500InternalServerError)
             .RequireRoles("only the payer an invoice bills and finance may read it", Enum.GetValues<PartnerRole>()); // the owner rule is below
 
     public async Task<Results<JsonHttpResult<InvoiceResponse>, CsvResult, PdfResult, JsonHttpResult<ApiProblem>>> InvokeAsync(HttpContext http, string id, CancellationToken cancellationToken)
@@ -37,17 +37,32 @@ public sealed class GetInvoiceFunction(InvoiceStore invoices, InvoiceDocuments d
             return Problem.Forbidden($"'{caller.Id}' may read only its own invoices").ToResult();
         }
 
-        var invoice = await invoices.GetAsync(invoiceId, cancellationToken).ConfigureAwait(false);
-        if (invoice is null)
+        try
         {
-            return Problem.NotFound($"invoice '{invoiceId}' does not exist (is the period closed?)").ToResult();
-        }
+            var invoice = await invoices.GetAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+            if (invoice is null)
+            {
+                return Problem.NotFound($"invoice '{invoiceId}' does not exist (is the period closed?)").ToResult();
+            }
 
-        return format switch
+            return format switch
+            {
+                InvoiceFormat.Csv => InvoiceFormats.Csv([invoice], $"{invoiceId}.csv"),
+                InvoiceFormat.Pdf => new PdfResult(await documents.RenderPdfAsync(invoice, cancellationToken).ConfigureAwait(false), $"{invoiceId}.pdf"),
+                _ => ApiResults.Json(InvoiceResponses.Full(invoice), BillingJsonContext.Default.InvoiceResponse),
+            };
+        }
+        catch (InvalidDataException ex)
         {
-            InvoiceFormat.Csv => InvoiceFormats.Csv([invoice], $"{invoiceId}.csv"),
-            InvoiceFormat.Pdf => new PdfResult(await documents.RenderPdfAsync(invoice, cancellationToken).ConfigureAwait(false), $"{invoiceId}.pdf"),
-            _ => ApiResults.Json(InvoiceResponses.Full(invoice), BillingJsonContext.Default.InvoiceResponse),
-        };
+            // The invoice row, or a payment or burn its document shows, was changed outside the platform: answered as what it
+            // is, never shown in part. Finance gets the row and property; the payer hears it in general terms (and the log has it).
+            LogUnreadable(logger, invoiceId.ToString(), ex.Message);
+            return new Problem(500, "Stored invoice unreadable", caller.Role == PartnerRole.Finance
+                ? $"invoice '{invoiceId}' cannot be shown: {ex.Message}"
+                : $"invoice '{invoiceId}' cannot be shown: its stored data was changed outside this platform; finance has been told").ToResult();
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Invoice {InvoiceId} cannot be shown: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string invoiceId, string reason);
 }

@@ -9,13 +9,32 @@ public static class ListBurnsFunction
     public const string Route = "/api/v1/burns";
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapGet(Route, HandleAsync).WithName("ListBurns").Produces<IReadOnlyList<BurnView>>().RequireRoles("only finance may list burns", PartnerRole.Finance);
+        app.MapGet(Route, HandleAsync).WithName("ListBurns").Produces<IReadOnlyList<BurnView>>()
+            .ProducesProblems(StatusCodes.Status500InternalServerError)
+            .RequireRoles("only finance may list burns", PartnerRole.Finance);
 
-    public static async Task<JsonHttpResult<IReadOnlyList<BurnView>>> HandleAsync(HttpRequest request, BurnStore burns, CancellationToken cancellationToken)
+    public static async Task<Results<JsonHttpResult<IReadOnlyList<BurnView>>, JsonHttpResult<ApiProblem>>> HandleAsync(
+        HttpRequest request, BurnStore burns, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
         string? invoiceId = request.Query["invoiceId"];
-        var list = await burns.ListAsync(string.IsNullOrEmpty(invoiceId) ? null : invoiceId, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json<IReadOnlyList<BurnView>>([.. list.Select(ToView)], BillingJsonContext.Default.IReadOnlyListBurnView);
+        invoiceId = string.IsNullOrEmpty(invoiceId) ? null : invoiceId;
+        var list = await burns.ListAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+        if (list.Unreadable.Count > 0)
+        {
+            if (invoiceId is not null)
+            {
+                // The burn of one invoice: an empty or partial array would say it has none.
+                return new Problem(500, "Stored burn unreadable",
+                    $"the burn of invoice '{invoiceId}' cannot be read, so it is not shown and not executed: " +
+                    string.Join("; ", list.Unreadable.Select(u => $"{u.Id}: {u.Reason}"))).ToResult();
+            }
+
+            // The array has no room for them; the header names them (BurnListHeaders.Unreadable) and reconcile says why.
+            request.HttpContext.Response.Headers[BurnListHeaders.Unreadable] = string.Join(",", list.Unreadable.Take(BurnListHeaders.MaxNamed).Select(u => Uri.EscapeDataString(u.Id)));
+        }
+
+        return TypedResults.Json<IReadOnlyList<BurnView>>([.. list.Items.Select(ToView)], BillingJsonContext.Default.IReadOnlyListBurnView);
     }
 
     public static BurnView ToView(BurnIntent burn)

@@ -1,8 +1,11 @@
 namespace Billing.Functions.ListInvoices;
 
 /// <summary>GET /api/v1/invoices?period=&amp;payer=[&amp;format=csv]: summaries, or a whole period's lines as CSV. Payers see their own.</summary>
-public sealed class ListInvoicesFunction(InvoiceStore invoices)
+public sealed partial class ListInvoicesFunction(InvoiceStore invoices, ILogger<ListInvoicesFunction> logger)
 {
+    /// <summary>What a partner is told about an invoice of its own that cannot be read; the row and property go to the log.</summary>
+    public const string PartnerReason = "its stored row was changed outside this platform, so it is not shown and no payment is applied to it; finance has been told";
+
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/invoices", (HttpContext http, ListInvoicesFunction f, CancellationToken ct) => f.InvokeAsync(http, ct))
             .RequireRoles("providers are not billed; invoices belong to payers and finance", PartnerRole.Carrier, PartnerRole.Tenant, PartnerRole.Finance);
@@ -31,7 +34,8 @@ public sealed class ListInvoicesFunction(InvoiceStore invoices)
 
         string? payer = request.Query["payer"];
         payer = string.IsNullOrEmpty(payer) ? null : payer;
-        if (caller.Role != PartnerRole.Finance)
+        bool finance = caller.Role == PartnerRole.Finance;
+        if (!finance)
         {
             if (payer is not null && payer != caller.Id)
             {
@@ -42,11 +46,41 @@ public sealed class ListInvoicesFunction(InvoiceStore invoices)
         }
 
         var list = await invoices.ListAsync(period, payer, cancellationToken).ConfigureAwait(false);
-        if (format == InvoiceFormat.Csv)
+        foreach (var bad in list.Unreadable)
         {
-            return InvoiceFormats.Csv(list, $"invoices-{period?.ToString() ?? "all"}.csv");
+            LogUnreadable(logger, bad.Id, bad.Reason);
         }
 
-        return ApiResults.Json(new InvoiceListResponse(InvoiceResponses.Summaries(list)), BillingJsonContext.Default.InvoiceListResponse);
+        // A partner hears only of its own invoices (the row's key names the payer): a row planted with its id as Payer may be another's.
+        var unreadable = list.Unreadable
+            .Where(u => finance || PayerOf(u.Id) == caller.Id)
+            .Select(u => new UnreadableInvoice(u.Id, finance ? u.Reason : PartnerReason))
+            .ToList();
+        if (format == InvoiceFormat.Csv)
+        {
+            if (unreadable.Count > 0)
+            {
+                http.Response.Headers[InvoiceListHeaders.Unreadable] = string.Join(",", unreadable.Take(InvoiceListHeaders.MaxNamed).Select(u => Uri.EscapeDataString(u.Id)));
+            }
+
+            return InvoiceFormats.Csv(list.Items, $"invoices-{period?.ToString() ?? "all"}.csv");
+        }
+
+        return ApiResults.Json(new InvoiceListResponse(InvoiceResponses.Summaries(list.Items), unreadable.Count > 0 ? unreadable : null), BillingJsonContext.Default.InvoiceListResponse);
     }
+
+    private static string? PayerOf(string invoiceId)
+    {
+        try
+        {
+            return InvoiceId.Parse(invoiceId).Payer;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Invoice {InvoiceId} cannot be read and is left out of the invoice list: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string invoiceId, string reason);
 }

@@ -46,7 +46,14 @@ public sealed partial class StripeWebhookFunction(StripeWebhookHandler handler, 
                 {
                     outcome = await processor.RecordAsync(paid, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is RequestFailedException or PaymentContentionException or LedgerContentionException or LedgerConflictException or InvalidDataException or HttpRequestException or TimeoutException)
+                catch (InvalidDataException ex)
+                {
+                    // A stored row of the invoice was changed outside the platform: nothing is decided or burned on a guess. The
+                    // marker keeps the invoice reported (BurnExecutor timer, reconcile); Stripe's retries succeed once it is repaired.
+                    LogUnreadable(logger, paid.StripeEventId, paid.BillingInvoiceId.ToString(), ex.Message);
+                    return ApiProblems.Of(StatusCodes.Status503ServiceUnavailable, "Try again", $"event {paid.StripeEventId} could not be recorded completely right now; it is safe to resend");
+                }
+                catch (Exception ex) when (ex is RequestFailedException or PaymentContentionException or LedgerContentionException or LedgerConflictException or HttpRequestException or TimeoutException)
                 {
                     // Nothing is lost: the unsettled marker and the event row say where it stopped; Stripe retries and the timer settles.
                     LogTransient(logger, ex, paid.StripeEventId);
@@ -69,6 +76,9 @@ public sealed partial class StripeWebhookFunction(StripeWebhookHandler handler, 
                 throw new InvalidOperationException("unexpected webhook outcome");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stripe event {EventId} for {InvoiceId} not recorded: {Reason}. Nothing is decided or burned for the invoice until the row is repaired; answering 503 so Stripe retries")]
+    private static partial void LogUnreadable(ILogger logger, string eventId, string invoiceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe event {EventId}: recording failed transiently; answering 503 so Stripe retries")]
     private static partial void LogTransient(ILogger logger, Exception exception, string eventId);

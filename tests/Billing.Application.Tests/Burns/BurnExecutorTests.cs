@@ -321,9 +321,24 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         Assert.Equal(1, summary.Finalized);
         await AssertLandedOnceAsync(h, intent.Id, supply);
         var open = await h.Burns.ListOpenAsync(Ct);
-        Assert.Empty(open.Intents);
+        Assert.Empty(open.Items);
         var unreadable = Assert.Single(open.Unreadable);
         Assert.Equal(planted.Id, unreadable.Id);
         Assert.Contains("UsdMinor", unreadable.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_TreasuryLeaseRowHoldsAPlantedValue_TakesTheLeaseOverAndBurns()
+    {
+        var (h, intent, supply) = await NewWithIntentAsync();
+        // As someone with write access to storage could: another owner's lease whose expiry is text.
+        await h.Tables.Burns.UpsertEntityAsync(
+            new Azure.Data.Tables.TableEntity("lease", TableKey.Escape(h.TreasuryAta.ToString())) { ["Owner"] = "someone-else", ["ExpiresAt"] = "2099-01-01T00:00:00Z" },
+            Azure.Data.Tables.TableUpdateMode.Replace);
+
+        var summary = await h.NewExecutor().RunAsync(Ct); // before: every run threw InvalidOperationException, so nothing burned ever again
+
+        Assert.Equal(1, summary.Finalized);
+        await AssertLandedOnceAsync(h, intent.Id, supply);
     }
 }

@@ -103,4 +103,38 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
         Assert.DoesNotContain(result.Mismatches, m => m.Kind == "InvoiceNotBooked");
         Assert.False(result.Ok);
     }
+
+    [Fact]
+    public async Task Reconcile_RowsHoldingPlantedValues_EachIsAFindingAndTheRestIsReconciled()
+    {
+        var s = await NewAsync();
+        var unreadable = await FinalizedInvoiceAsync(s, "carrier-f", 1000);
+        var paidBadly = await FinalizedInvoiceAsync(s, "carrier-g", 2000);
+        var stateless = await FinalizedInvoiceAsync(s, "carrier-h", 3000);
+        await s.Payments.TryAddAsync(Payment("evt_f", unreadable.Id.ToString(), 1000), Ct);
+        await s.Payments.TryAddAsync(Payment("evt_g", paidBadly.Id.ToString(), 2000), Ct);
+        await s.Payments.TryAddAsync(Payment("evt_ghost2", "INV-nobody-202610", 100), Ct);
+        var now = DateTimeOffset.UtcNow;
+        string burnId = BurnIntent.IdFor(paidBadly.Id.ToString());
+        await s.Burns.CreateIfAbsentAsync(SampleBurns.Pending(burnId, paidBadly.Id.ToString(), 2000, now) with { Status = BurnStatus.Failed }, Ct);
+        // As someone with write access to storage could: a value of another type in each kind of row.
+        await s.Tables.Invoices.UpdateEntityAsync(new TableEntity("202610", unreadable.Id.ToString()) { ["TotalMinor"] = "1000" }, Azure.ETag.All, TableUpdateMode.Merge);
+        await s.Tables.Payments.UpdateEntityAsync(new TableEntity(paidBadly.Id.ToString(), "evt_g") { ["AmountMinor"] = "2000" }, Azure.ETag.All, TableUpdateMode.Merge);
+        await s.Tables.Payments.UpsertEntityAsync(new TableEntity(stateless.Id.ToString(), "|state") { ["CompletedBy"] = 1L }, TableUpdateMode.Replace);
+        await s.Tables.Burns.UpdateEntityAsync(new TableEntity("burn", burnId) { ["UsdMinor"] = "2000" }, Azure.ETag.All, TableUpdateMode.Merge);
+
+        var result = await s.Audit().ReconcileAsync(Ct); // before: the first unreadable row threw, and there was no report
+
+        var found = result.Mismatches.ToDictionary(m => (m.Kind, m.Subject), m => m.Detail);
+        Assert.Contains("property 'TotalMinor'", found[("InvoiceUnreadable", unreadable.Id.ToString())], StringComparison.Ordinal);
+        Assert.Contains("property 'AmountMinor'", found[("PaymentUnreadable", "evt_g")], StringComparison.Ordinal);
+        Assert.StartsWith(paidBadly.Id.ToString(), found[("PaymentUnreadable", "evt_g")], StringComparison.Ordinal);
+        Assert.Contains("property 'CompletedBy'", found[("PaymentStateUnreadable", stateless.Id.ToString())], StringComparison.Ordinal);
+        Assert.Contains("property 'UsdMinor'", found[("BurnUnreadable", burnId)], StringComparison.Ordinal);
+        Assert.True(found.ContainsKey(("PaymentForUnknownInvoice", "evt_ghost2"))); // the rest is still reconciled
+        Assert.True(found.ContainsKey(("PaymentNotBooked", "evt_f")));
+        Assert.False(found.ContainsKey(("PaymentForUnknownInvoice", "evt_f"))); // its invoice exists, unreadable
+        Assert.DoesNotContain(result.Mismatches, m => m.Subject == paidBadly.Id.ToString() || m.Subject == stateless.Id.ToString() && m.Kind != "PaymentStateUnreadable");
+        Assert.Equal((2, 2), (result.Invoices, result.Payments));
+    }
 }

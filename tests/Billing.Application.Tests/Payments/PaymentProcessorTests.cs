@@ -3,6 +3,7 @@ using Billing.Application.Payments;
 using Billing.Payments;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Billing.Application.Tests.Payments;
 
@@ -30,7 +31,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
 
     private sealed record Setup(PaymentProcessor Processor, InvoiceStore Invoices, PaymentStore Payments, BurnStore Burns, LedgerStore Ledger, LedgerAudit Audit, LedgerRecorder Recorder, BillingTables Tables)
     {
-        public PaymentProcessor NewProcessor() => NewProcessor(Payments, Invoices, Burns, Recorder);
+        public PaymentProcessor NewProcessor(ILogger<PaymentProcessor>? logger = null) => NewProcessor(Payments, Invoices, Burns, Recorder, logger);
 
         /// <summary>A processor whose real stores and ledger recorder "die" at <paramref name="point"/> (see <see cref="CrashingDependencies"/>).</summary>
         public PaymentProcessor CrashingProcessor(string connectionString, string point)
@@ -39,12 +40,16 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
             return NewProcessor(new PaymentStore(crashing), new InvoiceStore(crashing), new BurnStore(crashing), new CrashingLedgerRecorder(Recorder, point));
         }
 
-        private static PaymentProcessor NewProcessor(PaymentStore payments, InvoiceStore invoices, BurnStore burns, ILedgerRecorder recorder) => new(payments, invoices, burns, recorder,
-            new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance), TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
+        private static PaymentProcessor NewProcessor(PaymentStore payments, InvoiceStore invoices, BurnStore burns, ILedgerRecorder recorder, ILogger<PaymentProcessor>? logger = null) => new(payments, invoices, burns, recorder,
+            new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance), TimeProvider.System, logger ?? NullLogger<PaymentProcessor>.Instance);
+
+        /// <summary>Sets <paramref name="property"/> of a payment row (<paramref name="rowKey"/>: an escaped event id, or <c>|state</c>) behind the platform's back.</summary>
+        public Task PlantAsync(string invoiceId, string rowKey, string property, object value) =>
+            Tables.Payments.UpsertEntityAsync(new TableEntity(TableKey.Escape(invoiceId), rowKey) { [property] = value }, TableUpdateMode.Merge);
 
         public async Task<Invoice> InvoiceAsync(string id) => (await Invoices.GetAsync(InvoiceId.Parse(id), Ct))!;
 
-        public async Task<IReadOnlyList<BurnIntent>> BurnsAsync(string id) => await Burns.ListAsync(id, Ct);
+        public async Task<IReadOnlyList<BurnIntent>> BurnsAsync(string id) => (await Burns.ListAsync(id, Ct)).Items;
 
         public async Task<IReadOnlyList<LedgerEntry>> EntriesAsync() => await Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct);
 
@@ -287,5 +292,88 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
         Assert.Equal(InvoiceStatus.Paid, (await s.InvoiceAsync(id)).Status);
         Assert.Single(await s.BurnsAsync(id));
         Assert.DoesNotContain(await s.Payments.ListUnsettledAsync(Ct), u => u.InvoiceId == id);
+    }
+
+    /// <summary>Records a payment of the whole invoice and "crashes" right after: the event row and state are stored, nothing is booked or burned.</summary>
+    private static async Task<string> RecordOnlyAsync(Setup s, string invoiceId, string connectionString)
+    {
+        var paid = Paid(invoiceId, 10_000);
+        await Assert.ThrowsAsync<OperationCanceledException>(() => s.CrashingProcessor(connectionString, "recorded").RecordAsync(paid, Ct));
+        return paid.StripeEventId;
+    }
+
+    private static async Task AssertNothingActedOnAsync(Setup s, string invoiceId, string eventId)
+    {
+        Assert.DoesNotContain(await s.EntriesAsync(), e => e.EntryId == LedgerEntries.PaymentId(eventId));
+        Assert.Empty(await s.BurnsAsync(invoiceId));
+        Assert.Equal(InvoiceStatus.Finalized, (await s.InvoiceAsync(invoiceId)).Status);
+        Assert.Contains(await s.Payments.ListUnsettledAsync(Ct), u => u.InvoiceId == invoiceId); // still reported on every run
+    }
+
+    [Fact]
+    public async Task SettlePendingAsync_AnotherInvoicesPaymentRowHoldsAPlantedValue_SettlesThisOneAndLogsThatOneNamingTheProperty()
+    {
+        var (s, _, id) = await NewWithInvoiceAsync();
+        string other = await FinalizedInvoiceAsync(s, NewPayer(), 10_000);
+        await RecordOnlyAsync(s, id, azurite.ConnectionString);
+        string planted = await RecordOnlyAsync(s, other, azurite.ConnectionString);
+        await s.PlantAsync(other, TableKey.Escape(planted), "AmountMinor", "10000");
+        var log = new ListLogger<PaymentProcessor>();
+
+        await s.NewProcessor(log).SettlePendingAsync(TimeSpan.Zero, Ct);
+
+        Assert.Equal(InvoiceStatus.Paid, (await s.InvoiceAsync(id)).Status);
+        Assert.Single(await s.BurnsAsync(id));
+        await AssertNothingActedOnAsync(s, other, planted);
+        var error = Assert.Single(log.Entries, e => e.Level == LogLevel.Error);
+        Assert.Contains(other, error.Message, StringComparison.Ordinal);
+        Assert.Contains("property 'AmountMinor': Edm.String found, Edm.Int64 expected", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SettlePendingAsync_StateRowHoldsAPlantedValue_BooksAndBurnsNothingForTheInvoice()
+    {
+        var (s, _, id) = await NewWithInvoiceAsync();
+        string eventId = await RecordOnlyAsync(s, id, azurite.ConnectionString);
+        await s.PlantAsync(id, "|state", "CompletedBy", 5L);
+        var log = new ListLogger<PaymentProcessor>();
+
+        // Before: the payment was booked first, and the state row was read only afterwards (and threw InvalidOperationException).
+        await s.NewProcessor(log).SettlePendingAsync(TimeSpan.Zero, Ct);
+
+        await AssertNothingActedOnAsync(s, id, eventId);
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("property 'CompletedBy'", StringComparison.Ordinal));
+        Assert.Contains((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Kind == "PaymentStateUnreadable" && m.Subject == id);
+    }
+
+    [Fact]
+    public async Task SettlePendingAsync_PaymentRowResolutionPlantedAsAnUnknownName_IsNotBookedAsAPaymentWithoutDecision()
+    {
+        var (s, _, id) = await NewWithInvoiceAsync();
+        string eventId = await RecordOnlyAsync(s, id, azurite.ConnectionString);
+        await s.PlantAsync(id, TableKey.Escape(eventId), "Resolution", "Settled");
+
+        // Before: an unknown name read as "no decision", which books the whole amount, and the state still led to a burn.
+        await s.NewProcessor().SettlePendingAsync(TimeSpan.Zero, Ct);
+
+        await AssertNothingActedOnAsync(s, id, eventId);
+        var finding = Assert.Single((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Kind == "PaymentUnreadable");
+        Assert.Equal(eventId, finding.Subject);
+        Assert.Contains("'Settled' is no PaymentResolution", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordAsync_InvoicesStateRowHoldsAPlantedValue_ThrowsInvalidDataExceptionAndDecidesNothing()
+    {
+        var (s, _, id) = await NewWithInvoiceAsync();
+        await s.PlantAsync(id, "|state", "CompletedBy", 5L);
+        var paid = Paid(id, 10_000);
+
+        // Before: InvalidOperationException, which the webhook answered with an empty 500; now its 503 (Stripe retries).
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => s.Processor.RecordAsync(paid, Ct));
+
+        Assert.Contains("property 'CompletedBy': Edm.Int64 found, Edm.String expected", ex.Message, StringComparison.Ordinal);
+        Assert.Null(await s.Payments.GetAsync(id, paid.StripeEventId, Ct));
+        await AssertNothingActedOnAsync(s, id, paid.StripeEventId);
     }
 }

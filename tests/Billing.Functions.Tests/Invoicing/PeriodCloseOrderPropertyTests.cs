@@ -108,7 +108,7 @@ public class PeriodCloseOrderPropertyTests(AzuriteFixture azurite)
         foreach (string payer in Payers)
         {
             var plan = plans.Get(payer == "carrier-tmo" ? "carrier-standard-v1" : "compute-standard-v1");
-            var all = await invoices.ListAsync(null, payer, CancellationToken.None);
+            var all = (await invoices.ListAsync(null, payer, CancellationToken.None)).Items;
             foreach (var invoice in all)
             {
                 Assert.All(invoice.Lines, l => Assert.True(l.AdjustedPeriod is null || l.AdjustedPeriod < invoice.Period, $"{invoice.Id} adjusts {l.AdjustedPeriod}"));

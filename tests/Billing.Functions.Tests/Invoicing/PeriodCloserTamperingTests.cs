@@ -54,4 +54,78 @@ public class PeriodCloserTamperingTests(AzuriteFixture azurite)
 
         Assert.Contains("missing while facts are stored", reason, StringComparison.Ordinal);
     }
+
+    /// <summary>Text where the platform wrote a number in the invoice's row, as someone with write access to storage could.</summary>
+    private static Task PlantInInvoiceRowAsync(PeriodCloserSetup setup, InvoiceId id) =>
+        setup.Tables.Invoices.UpdateEntityAsync(
+            new TableEntity(id.Period.ToCompactString(), TableKey.Escape(id.ToString())) { ["TotalMinor"] = "1" }, ETag.All, TableUpdateMode.Merge);
+
+    [Fact]
+    public async Task CloseAsync_RepeatedWhileOneInvoiceRowIsUnreadable_ReturnsTheOthersInsteadOfThrowing()
+    {
+        var setup = await NewAsync(October.End.AddDays(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
+        await setup.AddCarrierAsync(October.Start.AddDays(2), 20_000_000_000, payer: "carrier-idle");
+        var first = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+        await PlantInInvoiceRowAsync(setup, new InvoiceId("carrier-idle", October));
+
+        var again = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None); // before: the whole close threw
+
+        Assert.Equal(first.Invoices.Select(i => i.Id).Where(i => i.Payer != "carrier-idle"), again.Invoices.Select(i => i.Id));
+        Assert.Empty(again.Failed);
+    }
+
+    [Fact]
+    public async Task CloseAsync_OnePayersInvoiceOfTheMonthBeforeUnreadable_ThatPayerFailsNamingItAndTheOthersAreInvoiced()
+    {
+        var november = October.Next;
+        var setup = await NewAsync(november.End.AddDays(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
+        await setup.AddCarrierAsync(October.Start.AddDays(2), 20_000_000_000, payer: "carrier-idle");
+        await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+        await setup.AddCarrierAsync(november.Start.AddDays(1), 10_000_000_000);
+        await setup.AddCarrierAsync(november.Start.AddDays(2), 20_000_000_000, payer: "carrier-idle");
+        await PlantInInvoiceRowAsync(setup, new InvoiceId("carrier-idle", October));
+
+        // What carrier-idle was billed for October cannot be known, so its November (which corrects October) is not guessed.
+        var result = await setup.Closer.CloseAsync(november, force: false, CancellationToken.None);
+
+        Assert.Contains(result.Invoices, i => i.Payer == "carrier-tmo");
+        Assert.DoesNotContain(result.Invoices, i => i.Payer == "carrier-idle");
+        string reason = Assert.Single(result.Failed, f => f.Key == "carrier-idle").Value;
+        Assert.Contains("property 'TotalMinor': Edm.String found, Edm.Int64 expected", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CloseAsync_CloseLeaseRowHoldsAPlantedValue_TakesTheLeaseOverAndCloses()
+    {
+        var setup = await NewAsync(October.End.AddDays(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
+        await setup.Tables.Invoices.UpsertEntityAsync(
+            new TableEntity("lease", "period-close") { ["Owner"] = 42L, ["ExpiresAt"] = October.End.AddYears(10) }, TableUpdateMode.Replace);
+
+        var result = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None); // before: every close threw
+
+        Assert.Contains(result.Invoices, i => i.Payer == "carrier-tmo");
+    }
+
+    [Fact]
+    public async Task ClosePeriodsTimer_AnEarlierMonthsCloseRecordUnreadable_StillClosesThePreviousMonth()
+    {
+        var setup = await NewAsync(October.End.AddHours(25));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 100_000);
+        var august = October.Previous.Previous;
+        Assert.True(await setup.Invoices.TrySaveCloseAsync(new PeriodCloseRecord(august, august.End, new Dictionary<string, string>()), null, CancellationToken.None));
+        await setup.Tables.Invoices.UpdateEntityAsync(new TableEntity("close", august.ToCompactString()) { ["FailedPayers"] = 3 }, ETag.All, TableUpdateMode.Merge);
+        var timer = new Billing.Functions.ClosePeriods.ClosePeriodsFunction(setup.Closer, setup.Invoices, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), setup.Clock,
+            NullLogger<Billing.Functions.ClosePeriods.ClosePeriodsFunction>.Instance);
+        using var invocation = Billing.Functions.HostProtocol.InvocationRequest.Parse("{\"Data\":{\"timer\":\"{}\"},\"Metadata\":{}}"u8.ToArray());
+
+        var response = await timer.InvokeAsync(invocation, CancellationToken.None); // before: the timer threw, and no month was closed again
+
+        Assert.True(response.ReturnValue!["closed"]!.GetValue<bool>());
+        Assert.NotNull(await setup.Invoices.GetAsync(new InvoiceId("carrier-tmo", October), CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => setup.Closer.CloseAsync(august, force: true, CancellationToken.None));
+        Assert.Contains("property 'FailedPayers': Edm.Int32 found, Edm.String expected", ex.Message, StringComparison.Ordinal);
+    }
 }

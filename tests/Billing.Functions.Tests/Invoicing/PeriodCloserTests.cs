@@ -123,7 +123,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     private static async Task<long> BilledForAsync(PeriodCloserSetup setup, string payer, BillingPeriod month)
     {
         long billed = 0;
-        foreach (var invoice in await setup.Invoices.ListAsync(null, payer, CancellationToken.None))
+        foreach (var invoice in (await setup.Invoices.ListAsync(null, payer, CancellationToken.None)).Items)
         {
             billed += invoice.Period == month ? invoice.PeriodCharges.MinorUnits : 0;
             billed += invoice.Lines.Where(l => l.AdjustedPeriod == month).Sum(l => l.Amount.MinorUnits);
@@ -211,7 +211,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
 
         var refused = await Assert.ThrowsAsync<PeriodRefusedException>(() => setup.Closer.CloseAsync(decadeAgo, force: false, CancellationToken.None));
         Assert.Contains("MaxCloseAge", refused.Message, StringComparison.Ordinal);
-        Assert.Empty(await setup.Invoices.ListAsync(decadeAgo, null, CancellationToken.None));
+        Assert.Empty((await setup.Invoices.ListAsync(decadeAgo, null, CancellationToken.None)).Items);
 
         var forced = await setup.Closer.CloseAsync(decadeAgo, force: true, CancellationToken.None);
         Assert.Equal(["tenant-idle", "tenant-lab"], forced.Invoices.Select(i => i.Payer)); // minimums, because finance asked
@@ -226,7 +226,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         var refused = await Assert.ThrowsAsync<PeriodRefusedException>(() => setup.Closer.CloseAsync(August, force: false, CancellationToken.None));
 
         Assert.Contains("first usage", refused.Message, StringComparison.Ordinal);
-        Assert.Empty(await setup.Invoices.ListAsync(August, null, CancellationToken.None));
+        Assert.Empty((await setup.Invoices.ListAsync(August, null, CancellationToken.None)).Items);
     }
 
     [Fact]
@@ -244,7 +244,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     {
         var setup = await NewAsync(October.End.AddDays(1));
         await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
-        Assert.True(await setup.Invoices.TryAcquireCloseLeaseAsync("other", TimeSpan.FromMinutes(10), setup.Clock.GetUtcNow(), CancellationToken.None));
+        Assert.True((await setup.Invoices.TryAcquireCloseLeaseAsync("other", TimeSpan.FromMinutes(10), setup.Clock.GetUtcNow(), CancellationToken.None)).Acquired);
         var impatient = new PeriodCloser(setup.Facts, setup.Invoices, setup.Partners, setup.Plans, InvoiceFinalization.None, setup.Clock,
             Microsoft.Extensions.Options.Options.Create(new InvoicingOptions { CloseLeaseWait = TimeSpan.Zero }), NullLogger<PeriodCloser>.Instance);
 

@@ -27,6 +27,9 @@ public sealed record ApiResponse(int Status, string? ContentType, string Body, i
 
     public bool IsSuccess => Status is >= 200 and < 300;
 
+    /// <summary>The answer's response headers (not its content headers), by case-insensitive name; several values joined by commas.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The body as received, for a successful <see cref="ApiRequest.Binary"/> request.</summary>
     public byte[]? Bytes { get; init; }
 
@@ -108,6 +111,7 @@ public sealed class ApiClient(HttpClient http, string baseUrl, RetryPolicy retry
         return new ApiResponse((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, attempt)
         {
             RetryAfter = response.Headers.RetryAfter?.Delta,
+            Headers = response.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase),
             Bytes = bytes,
         };
     }

@@ -8,6 +8,7 @@ internal static class BurnsCommand
         var cmd = new Command("burns",
             """
             List token burns (GET /api/v1/burns): USD paid, price, tokens, status, Solana signature.
+            Burns whose stored rows cannot be read are named on standard error (they are not listed).
 
             Examples:
               billing burns
@@ -20,8 +21,18 @@ internal static class BurnsCommand
         {
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             string path = "/api/v1/burns" + (p.GetValue(invoice) is { } i ? "?invoiceId=" + Uri.EscapeDataString(i) : "");
-            var body = await api.GetJsonAsync(path, ct).ConfigureAwait(false);
-            return await JsonOutput.PrintAsync(context, p.GetValue(json), body, console => Renderers.Burns(console, ApiResponseReader.Burns(body))).ConfigureAwait(false);
+            var response = await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Get, path, api.FinanceKey) { Accept = "application/json" }, ct).ConfigureAwait(false);
+            var body = response.Json();
+            int exit = await JsonOutput.PrintAsync(context, p.GetValue(json), body, console => Renderers.Burns(console, ApiResponseReader.Burns(body))).ConfigureAwait(false);
+            if (response.Headers.TryGetValue(BurnListHeaders.Unreadable, out string? named) && named.Length > 0)
+            {
+                var ids = named.Split(',').Select(Uri.UnescapeDataString).ToList();
+                await context.Error.WriteLineAsync(
+                    $"warning: {ids.Count} burn(s) cannot be read (their rows were changed outside the platform) and are not listed: " +
+                    $"{string.Join(", ", ids)}; GET /api/v1/ledger/reconcile says why").ConfigureAwait(false);
+            }
+
+            return exit;
         });
         return cmd;
     }

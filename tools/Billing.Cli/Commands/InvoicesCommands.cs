@@ -1,3 +1,5 @@
+using Billing.Contracts.Invoices;
+
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing invoices</c>: list, get, export and verify invoices.</summary>
@@ -36,9 +38,23 @@ internal static class InvoicesCommands
 
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             var body = await api.GetJsonAsync("/api/v1/invoices" + (query.Count > 0 ? "?" + string.Join('&', query) : ""), ct).ConfigureAwait(false);
-            return await JsonOutput.PrintAsync(context, p.GetValue(json), body, console => Renderers.InvoiceList(console, ApiResponseReader.InvoiceList(body).Invoices)).ConfigureAwait(false);
+            var answer = ApiResponseReader.InvoiceList(body);
+            int exit = await JsonOutput.PrintAsync(context, p.GetValue(json), body, console => Renderers.InvoiceList(console, answer.Invoices)).ConfigureAwait(false);
+            await WarnUnreadableAsync(context, answer.Unreadable?.Select(u => $"{u.Id} ({u.Reason})").ToList()).ConfigureAwait(false);
+            return exit;
         });
         return list;
+    }
+
+    /// <summary>Names, on standard error, invoices the API could not read (their rows were changed outside the platform).</summary>
+    private static async Task WarnUnreadableAsync(CliContext context, List<string>? unreadable)
+    {
+        if (unreadable is { Count: > 0 })
+        {
+            await context.Error.WriteLineAsync(
+                $"warning: {unreadable.Count} invoice(s) cannot be read (their rows were changed outside the platform) and are left out: " +
+                string.Join("; ", unreadable)).ConfigureAwait(false);
+        }
     }
 
     private static Command Get(CliContext context, GlobalOptions g)
@@ -122,18 +138,23 @@ internal static class InvoicesCommands
             string text;
             if (p.GetValue(exportFormat) == "json")
             {
-                var summaries = await api.GetJsonAsync($"/api/v1/invoices?period={month}", apiKey, ct).ConfigureAwait(false);
+                var summaries = ApiResponseReader.InvoiceList(await api.GetJsonAsync($"/api/v1/invoices?period={month}", apiKey, ct).ConfigureAwait(false));
                 var full = new JsonArray();
-                foreach (var s in ApiResponseReader.InvoiceList(summaries).Invoices)
+                foreach (var s in summaries.Invoices)
                 {
                     full.Add(await api.GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(s.Id ?? ""), apiKey, ct).ConfigureAwait(false));
                 }
 
                 text = Json.Pretty(full) + "\n";
+                await WarnUnreadableAsync(context, summaries.Unreadable?.Select(u => $"{u.Id} ({u.Reason})").ToList()).ConfigureAwait(false);
             }
             else
             {
-                text = (await api.SendOkAsync(new ApiRequest(HttpMethod.Get, $"/api/v1/invoices?period={month}&format=csv", apiKey) { Accept = "text/csv" }, ct).ConfigureAwait(false)).Body;
+                var response = await api.SendOkAsync(new ApiRequest(HttpMethod.Get, $"/api/v1/invoices?period={month}&format=csv", apiKey) { Accept = "text/csv" }, ct).ConfigureAwait(false);
+                text = response.Body;
+                await WarnUnreadableAsync(context, response.Headers.TryGetValue(InvoiceListHeaders.Unreadable, out string? named) && named.Length > 0
+                    ? named.Split(',').Select(Uri.UnescapeDataString).ToList()
+                    : null).ConfigureAwait(false);
             }
 
             if (p.GetValue(output) is { } path)

@@ -42,8 +42,13 @@ async function send(path, accept) {
 
 /** GET a JSON resource; `exact` names number fields kept as exact decimal strings. */
 export async function getJson(path, exact = []) {
+  return (await getJsonResponse(path, exact)).body;
+}
+
+/** The same, with the answer's headers (e.g. `Billing-Unreadable-Burns`, which names what a bare array cannot hold). */
+export async function getJsonResponse(path, exact = []) {
   const response = await send(path, 'application/json');
-  return JSON.parse(await response.text(), exactReviver(exact));
+  return { body: JSON.parse(await response.text(), exactReviver(exact)), headers: response.headers };
 }
 
 /** GET a file and hand it to the browser as a download; refuses an answer of another media type. */

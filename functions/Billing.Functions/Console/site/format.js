@@ -91,6 +91,15 @@ export function problemBox(error) {
     p?.errors?.length ? h('ul', {}, p.errors.map(e => h('li', {}, h('code', {}, e.field), ': ', e.reason))) : null);
 }
 
+/** A warning naming stored rows the API could not read (changed outside the platform); nothing when there are none. */
+export function unreadableBox(kind, ids, id) {
+  if (ids.length === 0) return '';
+  return h('div', { class: 'problem', role: 'alert', id },
+    h('strong', {}, `${ids.length} ${kind}${ids.length === 1 ? '' : 's'} cannot be read`),
+    ': their stored rows were changed outside the platform, so they are left out here and never acted on; ',
+    'the ledger reconcile report says why. ', h('span', { class: 'mono' }, ids.join(', ')));
+}
+
 function statusText(status) {
   return { 400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 503: 'Service unavailable' }[status] ?? 'Error';
 }

@@ -1,6 +1,6 @@
 // Payments and burns (finance): every burn intent with its status, and the invoices' payment status.
-import { getJson, query } from '../api.js';
-import { h, units, table, badge, short, explorerLink, stat } from '../format.js';
+import { getJson, getJsonResponse, query } from '../api.js';
+import { h, units, table, badge, short, explorerLink, stat, unreadableBox } from '../format.js';
 
 export default async function payments(root, { config, params }) {
   const invoiceId = params.get('invoiceId') ?? '';
@@ -13,13 +13,17 @@ export default async function payments(root, { config, params }) {
   });
   root.append(h('h1', {}, 'Payments & burns'), form);
 
-  const [burns, invoices] = await Promise.all([getJson('/api/v1/burns' + query({ invoiceId })), getJson('/api/v1/invoices')]);
+  const [{ body: burns, headers }, invoices] = await Promise.all([getJsonResponse('/api/v1/burns' + query({ invoiceId })), getJson('/api/v1/invoices')]);
   const counts = new Map();
   for (const i of invoices.invoices) counts.set(i.status, (counts.get(i.status) ?? 0) + 1);
+  // Rows changed outside the platform: named by the API (a header for the burns' bare array), never counted or shown as burns.
+  const unreadableBurns = (headers.get('Billing-Unreadable-Burns') ?? '').split(',').filter(Boolean).map(decodeURIComponent);
   root.append(
     h('h2', {}, 'Invoice payment status'),
     h('div', { class: 'stats', id: 'payment-status' }, [...counts.entries()].sort().map(([s, n]) => stat(s, String(n)))),
+    unreadableBox('invoice', (invoices.unreadable ?? []).map(u => u.id), 'unreadable-invoices'),
     h('h2', {}, 'Burns'),
+    unreadableBox('burn', unreadableBurns, 'unreadable-burns'),
     h('p', { class: 'muted' }, `Signatures link to the Solana explorer for the ${config.cluster} cluster.`));
   if (burns.length === 0) {
     root.append(h('p', {}, 'No burns yet: a burn follows a paid invoice.'));

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Billing.Payments.Tests;
+namespace Billing.Tests.Shared;
 
 /// <summary>One captured log entry: the rendered message plus every structured value, as text.</summary>
 internal sealed record LogEntry(LogLevel Level, EventId EventId, string Message, IReadOnlyList<string> Values);
