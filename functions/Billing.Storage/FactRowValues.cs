@@ -30,20 +30,6 @@ internal static class FactRowValues
             return required ? throw Unreadable(row, name, $"missing, {expected} expected") : null;
         }
 
-        return value is T ? value : throw Unreadable(row, name, $"{EdmName(value)} found, {expected} expected");
+        return value is T ? value : throw Unreadable(row, name, $"{EdmTypes.NameOf(value)} found, {expected} expected");
     }
-
-    /// <summary>The table type of a value as the SDK reads it back.</summary>
-    private static string EdmName(object value) => value switch
-    {
-        string => "Edm.String",
-        long => "Edm.Int64",
-        int => "Edm.Int32",
-        double => "Edm.Double",
-        bool => "Edm.Boolean",
-        DateTimeOffset or DateTime => "Edm.DateTime",
-        Guid => "Edm.Guid",
-        byte[] or BinaryData => "Edm.Binary",
-        _ => value.GetType().Name,
-    };
 }

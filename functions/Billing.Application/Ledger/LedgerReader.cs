@@ -23,14 +23,14 @@ public sealed class LedgerReader(LedgerStore ledger, AnchorStore anchors, Anchor
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxEntriesPage);
         string book = LedgerEntries.MainBook;
         var page = new List<RecordedLedgerEntry>();
-        await foreach (var (entry, recordedAt) in ledger.ReadRecordedAsync(book, from, cancellationToken).ConfigureAwait(false))
+        await foreach (var stored in ledger.ReadRecordedAsync(book, from, cancellationToken).ConfigureAwait(false))
         {
             if (page.Count == limit)
             {
                 break;
             }
 
-            page.Add(new RecordedLedgerEntry(entry, recordedAt));
+            page.Add(new RecordedLedgerEntry(stored.Entry ?? throw new InvalidDataException("Ledger " + stored.Unreadable!.Row), stored.RecordedAt));
         }
 
         var head = await ledger.HeadAsync(book, cancellationToken).ConfigureAwait(false);
