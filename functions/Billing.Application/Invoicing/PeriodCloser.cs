@@ -106,7 +106,26 @@ public sealed partial class PeriodCloser(
         var closed = new List<Invoice>();
         foreach (var stored in await invoices.ListAsync(period, null, cancellationToken).ConfigureAwait(false))
         {
-            closed.Add(handled.TryGetValue(stored.Id.ToString(), out var done) ? done : await RunHandlersAsync(stored, cancellationToken).ConfigureAwait(false));
+            if (handled.TryGetValue(stored.Id.ToString(), out var done))
+            {
+                closed.Add(done);
+                continue;
+            }
+
+            if (failed.ContainsKey(stored.Payer))
+            {
+                continue; // stored, then its handlers failed a moment ago (e.g. a ledger it cannot be booked in): reported, retried by the next close
+            }
+
+            try
+            {
+                closed.Add(await RunHandlersAsync(stored, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (IsDeterministic(ex))
+            {
+                failed[stored.Payer] = ex.Message;
+                LogPayerFailed(logger, period.ToString(), stored.Payer, ex.Message);
+            }
         }
 
         // Written last: once it exists, every payer without an invoice is known to have had nothing to bill.
