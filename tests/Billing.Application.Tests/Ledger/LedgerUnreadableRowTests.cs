@@ -93,4 +93,44 @@ public class LedgerUnreadableRowTests(BurnChainFixture chain) : IClassFixture<Bu
         Assert.Contains($"property '{property}'", finding.Detail, StringComparison.Ordinal);
         Assert.Equal(1, verify.Anchors); // the anchor on chain still counts
     }
+
+    private static async Task<IReadOnlyList<OnChainAnchor>> AnchorsOnChainAsync(LedgerTestSetup s)
+    {
+        var key = (await s.Authority.GetAsync(Ct)).PublicKey;
+        return await new AnchorChainReader(s.Rpc).ReadAllAsync(key, s.Authority.LedgerName, LedgerEntries.MainBook, Ct);
+    }
+
+    [Theory]
+    [InlineData(3, "Postings", 12)] // a new entry
+    [InlineData(1, "Hash", 1L)] // an entry the chain's latest anchor covers
+    public async Task Anchor_EntryRowHoldsAValueOfAnotherType_RefusesNamingTheRowAndSignsNothing(long sequence, string property, object value)
+    {
+        var s = await AnchoredBookAsync();
+        await s.PlantAsync(LedgerStore.SequenceRowKey(sequence), property, value);
+
+        var run = await s.Anchoring.RunAsync(Ct); // before: the run threw, every minute
+
+        Assert.StartsWith("refused:", run.Status, StringComparison.Ordinal);
+        Assert.Contains($"row '{LedgerStore.SequenceRowKey(sequence)}'), property '{property}'", run.Status, StringComparison.Ordinal);
+        Assert.Null(run.Signature);
+        Assert.Single(await AnchorsOnChainAsync(s)); // only the anchor of 1-2 from before
+        Assert.DoesNotContain(await s.Anchors.ListAsync(LedgerEntries.MainBook, Ct), a => a.ToSeq == 3);
+    }
+
+    [Fact]
+    public async Task Anchor_NewestAnchorRowHoldsAValueOfAnotherType_AnchorsTheNewEntriesLinkedToTheChain()
+    {
+        var s = await AnchoredBookAsync();
+        var first = (await AnchorsOnChainAsync(s)).Single();
+        await s.PlantAsync(AnchorStore.RowKey(2), "Status", 1, anchors: true);
+
+        var run = await s.Anchoring.RunAsync(Ct); // before: the run threw, and nothing was anchored again
+
+        Assert.Equal("confirmed", run.Status);
+        Assert.True(AnchorMemo.TryParse(run.Memo, out var memo));
+        Assert.Equal((3L, 3L, first.Content.RootHex), (memo.FromSeq, memo.ToSeq, memo.PreviousRootHex));
+        var verify = await s.Audit().VerifyAsync(Ct);
+        Assert.Equal(2, verify.Anchors);
+        Assert.Equal("AnchorRowUnreadable", Assert.Single(verify.Problems).Kind); // the planted row stays reported until someone removes it
+    }
 }
