@@ -53,7 +53,7 @@ public sealed class LedgerAudit(
         }
         catch (InvalidDataException ex)
         {
-            problems.Add(new("HeadUnreadable", "head", ex.Message + "; the head cannot be compared with the last entry, and nothing is appended to the book until it is repaired"));
+            problems.Add(new(nameof(LedgerProblemKind.HeadUnreadable), "head", ex.Message + "; the head cannot be compared with the last entry, and nothing is appended to the book until it is repaired"));
         }
 
         problems.AddRange(linkProblems.Concat(verifier.Complete(head?.LastSequence, head?.LastHash)).OrderBy(p => p.Sequence).Select(ToAudit));

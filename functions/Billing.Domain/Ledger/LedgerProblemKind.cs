@@ -52,4 +52,7 @@ public enum LedgerProblemKind
     /// postings that are not a posting list): its fields cannot be read, so neither its hash nor its rules can be checked.
     /// </summary>
     EntryUnreadable,
+
+    /// <summary>The book's head row cannot be read: it cannot be compared with the last entry, and nothing is appended to the book.</summary>
+    HeadUnreadable,
 }
