@@ -39,6 +39,7 @@ namespace Billing.Contracts;
 [JsonSerializable(typeof(LedgerReconcileResponse))]
 [JsonSerializable(typeof(LedgerBalancesResponse))]
 [JsonSerializable(typeof(LedgerEntriesResponse))]
+[JsonSerializable(typeof(LedgerUnreadableRowView))]
 [JsonSerializable(typeof(LedgerProofResponse))]
 [JsonSerializable(typeof(RollupVerifyResponse))]
 [JsonSerializable(typeof(RollupRebuildResponse))]

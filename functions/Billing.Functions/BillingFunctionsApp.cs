@@ -43,7 +43,6 @@ using Billing.Functions.QueryUsage;
 using Billing.Functions.StripeWebhook;
 using Billing.Payments;
 using Billing.Solana.Rpc;
-using Billing.Storage.Ledger;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;

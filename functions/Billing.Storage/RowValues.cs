@@ -51,27 +51,31 @@ internal readonly struct RowValues(TableEntity row, string kind)
         }
     }
 
-    private object? Read<T>(string name, string expected, bool required)
+    /// <summary>
+    /// The value of <paramref name="name"/> when it is a <typeparamref name="T"/> (null when absent and not
+    /// <paramref name="required"/>), else null with the <paramref name="problem"/>: what every strict reader of a row shares.
+    /// </summary>
+    public static object? Check<T>(TableEntity row, string name, string expected, bool required, out string? problem)
     {
+        problem = null;
         if (!row.TryGetValue(name, out object? value) || value is null)
         {
-            return required ? throw Unreadable(name, $"missing, {expected} expected") : null;
+            problem = required ? $"missing, {expected} expected" : null;
+            return null;
         }
 
-        return value is T ? value : throw Unreadable(name, $"{EdmName(value)} found, {expected} expected");
+        if (value is T)
+        {
+            return value;
+        }
+
+        problem = $"{EdmTypes.NameOf(value)} found, {expected} expected";
+        return null;
     }
 
-    /// <summary>The table type of a value as the SDK reads it back.</summary>
-    private static string EdmName(object value) => value switch
+    private object? Read<T>(string name, string expected, bool required)
     {
-        string => "Edm.String",
-        long => "Edm.Int64",
-        int => "Edm.Int32",
-        double => "Edm.Double",
-        bool => "Edm.Boolean",
-        DateTimeOffset or DateTime => "Edm.DateTime",
-        Guid => "Edm.Guid",
-        byte[] or BinaryData => "Edm.Binary",
-        _ => value.GetType().Name,
-    };
+        object? value = Check<T>(row, name, expected, required, out string? problem);
+        return problem is null ? value : throw Unreadable(name, problem);
+    }
 }

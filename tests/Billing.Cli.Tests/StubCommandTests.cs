@@ -389,4 +389,45 @@ public sealed class StubCommandTests
         Assert.DoesNotContain('\u001b', output);
         Assert.DoesNotContain("metered first", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task LedgerVerifyChain_PageListsAnUnreadableRowAndNoHead_ReportsBothAndChecksTheOtherEntries()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var entries = new List<Billing.Domain.Ledger.LedgerEntry>();
+        string previous = Billing.Domain.Ledger.LedgerEntry.GenesisHash;
+        for (int i = 1; i <= 3; i++)
+        {
+            var draft = Billing.Domain.Ledger.LedgerEntries.PaymentReceived($"evt_{i}", "INV-carrier-tmo-202610", "carrier-tmo", 100 * i, "USD", now)!;
+            entries.Add(Billing.Domain.Ledger.LedgerEntry.Seal("main", i, previous, draft));
+            previous = entries[^1].Hash;
+        }
+
+        JsonNode Readable(Billing.Domain.Ledger.LedgerEntry e)
+        {
+            var node = Billing.Domain.Ledger.LedgerEntryJson.ToJson(e);
+            node["recordedAt"] = now.ToString("O", CultureInfo.InvariantCulture);
+            return node;
+        }
+
+        var page = new JsonObject
+        {
+            ["book"] = "main",
+            ["head"] = null,
+            ["entries"] = new JsonArray(Readable(entries[0]), Readable(entries[2])),
+            ["next"] = null,
+            ["unreadable"] = new JsonArray(
+                new JsonObject { ["row"] = "0000000000000000002", ["sequence"] = 2, ["entryId"] = entries[1].EntryId, ["hash"] = entries[1].Hash, ["detail"] = "Ledger row (table 'ledger', partition 'main', row '0000000000000000002'), property 'Postings': Edm.Int32 found, Edm.String expected", ["recordedAt"] = now.ToString("O", CultureInfo.InvariantCulture) },
+                new JsonObject { ["row"] = "head", ["detail"] = "Ledger row (table 'ledger', partition 'main', row 'head'), property 'LastHash': Edm.Int64 found, Edm.String expected" }),
+        };
+        await using var server = await StubServer.StartAsync((r, _) => r.Method == "POST"
+            ? (200, "application/json", """{"jsonrpc":"2.0","id":1,"result":[]}""") // the authority has signed no anchor memo yet
+            : (200, "application/json", page.ToJsonString()));
+
+        var result = await CliHarness.RunAsync("ledger", "verify", "--url", server.Url, "--rpc", server.Url, "--authority", "11111111111111111111111111111111", "--ledger", "billing");
+
+        Assert.Equal(1, result.ExitCode);
+        AssertContainsAll(result.Out, "FAILED (3 entries, 0 anchors on chain, 2 problem(s))", "EntryUnreadable", "property 'Postings'", "HeadUnreadable", "property 'LastHash'");
+        Assert.DoesNotContain("SequenceGap", result.Out, StringComparison.Ordinal); // before: the row was skipped and read as a gap
+    }
 }

@@ -15,6 +15,9 @@ public static class PlatformCollections
 
     /// <summary>Paying invoices and the ledger they book: closing and paying must not race the invoice tests' usage.</summary>
     public const string Payments = "payments";
+
+    /// <summary>Rows of the ledger changed outside the platform: the one book must not be another group's.</summary>
+    public const string LedgerTampering = "ledger-tampering";
 }
 
 [CollectionDefinition(PlatformCollections.Invoicing)]
@@ -25,3 +28,6 @@ public sealed class PartnersCollection : ICollectionFixture<PlatformFixture>;
 
 [CollectionDefinition(PlatformCollections.Payments)]
 public sealed class PaymentsCollection : ICollectionFixture<PlatformFixture>;
+
+[CollectionDefinition(PlatformCollections.LedgerTampering)]
+public sealed class LedgerTamperingCollection : ICollectionFixture<PlatformFixture>;

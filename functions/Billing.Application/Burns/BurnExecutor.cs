@@ -374,14 +374,28 @@ public sealed partial class BurnExecutor(
         }
     }
 
+    /// <summary>
+    /// Landed and final: booked in the ledger first, then marked finalized. An intent leaves the open list only once its
+    /// burn is booked, so a booking that fails (a ledger that cannot be read, a storage error) is retried by the next run
+    /// instead of never; meanwhile it stays in flight, and no other burn is sent that the books could not show either.
+    /// </summary>
     private async Task<StepOutcome?> FinalizeAsync(BurnIntent intent, ETag etag, ulong slot, CancellationToken cancellationToken)
     {
         var finalized = intent with { Status = BurnStatus.Finalized, Slot = slot, Reason = null, UpdatedAt = time.GetUtcNow() };
+        try
+        {
+            await ledger.TokensBurnedAsync(finalized, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            LogNotBooked(logger, intent.Id, intent.Signature!, ex.Message);
+            return StepOutcome.InFlight;
+        }
+
         var saved = await SaveAsync(finalized, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
         if (saved == StepOutcome.Done)
         {
             LogTransition(logger, intent.Id, intent.Status.ToString().ToLowerInvariant(), "finalized", intent.Signature!);
-            await ledger.TokensBurnedAsync(finalized, cancellationToken).ConfigureAwait(false);
         }
 
         return saved;
@@ -410,6 +424,9 @@ public sealed partial class BurnExecutor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The executor lease of treasury {Treasury} could not be read ({Reason}); it was taken over as expired")]
     private static partial void LogLeaseUnreadable(ILogger logger, string treasury, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} landed ({Signature}) but cannot be booked: {Reason}. It stays in flight, and no other burn is sent, until the ledger is repaired; run ledger verify")]
+    private static partial void LogNotBooked(ILogger logger, string burnId, string signature, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} cannot be read ({Reason}): it is not executed and the others go on; its row was not written by this platform")]
     private static partial void LogUnreadable(ILogger logger, string burnId, string reason);

@@ -53,7 +53,17 @@ public sealed partial class InvoiceDocuments(
     {
         string entryId = LedgerEntries.InvoiceFinalizedId(invoiceId);
         string proofPath = "/api/v1/ledger/proof/" + Uri.EscapeDataString(entryId);
-        var entry = await ledgerStore.GetAsync(LedgerEntries.MainBook, entryId, cancellationToken).ConfigureAwait(false);
+        LedgerEntry? entry;
+        try
+        {
+            entry = await ledgerStore.GetAsync(LedgerEntries.MainBook, entryId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException)
+        {
+            // The document is still worth having; which row and why is finance's, through ledger verify.
+            return new InvoiceLedgerRecord(entryId, proofPath, null) { Note = "the ledger entry of this invoice cannot be read (changed outside this platform); run ledger verify" };
+        }
+
         var record = new InvoiceLedgerRecord(entryId, proofPath, entry);
         if (entry is null)
         {
@@ -66,6 +76,7 @@ public sealed partial class InvoiceDocuments(
             {
                 LedgerProofResult.Found found => record with { Anchor = found.Anchor, Authority = found.Authority, ProofVerified = found.Verified },
                 LedgerProofResult.Damaged damaged => record with { Note = $"entries of anchor {damaged.Anchor.Range} are missing from storage; run ledger verify" },
+                LedgerProofResult.Unreadable => record with { Note = "an entry of the anchor covering it cannot be read (changed outside this platform); run ledger verify" },
                 _ => record with { Note = "not anchored on chain yet (the AnchorLedger timer anchors new entries)" },
             };
         }

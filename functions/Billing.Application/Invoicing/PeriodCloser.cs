@@ -107,7 +107,26 @@ public sealed partial class PeriodCloser(
         var stored = await invoices.ListAsync(period, null, cancellationToken).ConfigureAwait(false);
         foreach (var invoice in stored.Items)
         {
-            closed.Add(handled.TryGetValue(invoice.Id.ToString(), out var done) ? done : await RunHandlersAsync(invoice, cancellationToken).ConfigureAwait(false));
+            if (handled.TryGetValue(invoice.Id.ToString(), out var done))
+            {
+                closed.Add(done);
+                continue;
+            }
+
+            if (failed.ContainsKey(invoice.Payer))
+            {
+                continue; // stored, then its handlers failed a moment ago (e.g. a ledger it cannot be booked in): reported, retried by the next close
+            }
+
+            try
+            {
+                closed.Add(await RunHandlersAsync(invoice, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (IsDeterministic(ex))
+            {
+                failed[invoice.Payer] = ex.Message;
+                LogPayerFailed(logger, period.ToString(), invoice.Payer, ex.Message);
+            }
         }
 
         // An invoice row changed outside the platform is left alone (its payer, when it is one, failed above reading it).

@@ -36,7 +36,18 @@ public sealed partial class LedgerAnchorService(
         LedgerTelemetry.ObserveAnchorAge(() => lastConfirmed is { } at ? (time.GetUtcNow() - at).TotalSeconds : null);
         string book = LedgerEntries.MainBook;
         var signer = await authority.GetAsync(cancellationToken).ConfigureAwait(false);
-        var stored = await anchors.GetLastAsync(book, cancellationToken).ConfigureAwait(false);
+        LedgerAnchor? stored;
+        try
+        {
+            stored = await anchors.GetLastAsync(book, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            // The table only says where to look and what to resume: the chain decides, and the row is never resumed.
+            LogAnchorRowUnreadable(logger, ex.Message);
+            stored = null;
+        }
+
         string? hint = await LatestConfirmedSignatureAsync(book, stored, cancellationToken).ConfigureAwait(false);
         var latest = await chain.LatestAsync(signer.PublicKey, authority.LedgerName, book, hint, cancellationToken).ConfigureAwait(false);
         if (latest is not null)
@@ -126,16 +137,29 @@ public sealed partial class LedgerAnchorService(
     /// <summary>
     /// The entries after <paramref name="latest"/> (at most <see cref="LedgerOptions.MaxEntriesPerAnchor"/>), or why
     /// anchoring must not go on: the entries of the latest on-chain anchor no longer give its root, or a new entry's hash
-    /// or link is broken.
+    /// or link is broken, or a row cannot be read.
     /// </summary>
     private async Task<(List<LedgerEntry> Entries, string? Refusal)> ReadNewEntriesAsync(string book, OnChainAnchor? latest, CancellationToken cancellationToken)
     {
         long start = latest?.Content.FromSeq ?? 1;
+        int max = options.Value.MaxEntriesPerAnchor;
+        try
+        {
+            return await ReadNewEntriesAsync(book, latest, start, max, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            // A row that cannot be read is a history that cannot be checked: nothing is signed over it.
+            return ([], ex.Message);
+        }
+    }
+
+    private async Task<(List<LedgerEntry> Entries, string? Refusal)> ReadNewEntriesAsync(string book, OnChainAnchor? latest, long start, int max, CancellationToken cancellationToken)
+    {
         long expected = start;
         string previousHash = LedgerEntry.GenesisHash;
         var anchored = new List<string>();
         var fresh = new List<LedgerEntry>();
-        int max = options.Value.MaxEntriesPerAnchor;
         await foreach (var entry in ledger.ReadAsync(book, start, cancellationToken).ConfigureAwait(false))
         {
             if (entry.Sequence != expected)
@@ -161,7 +185,7 @@ public sealed partial class LedgerAnchorService(
 
             previousHash = entry.Hash;
             expected++;
-            if (latest is not null && entry.Sequence == latest.Content.ToSeq && MerkleTree.Root(anchored) != latest.Content.RootHex)
+            if (latest is not null && entry.Sequence == latest.Content.ToSeq && (!anchored.All(LedgerEncoding.IsHash) || MerkleTree.Root(anchored) != latest.Content.RootHex))
             {
                 return (fresh, $"entries {latest.Range} no longer give the root anchored on chain in transaction {latest.Signature}");
             }
@@ -187,9 +211,9 @@ public sealed partial class LedgerAnchorService(
             return signature;
         }
 
-        // The newest row is pending: the confirmed one before it is the hint.
-        var all = await anchors.ListAsync(book, cancellationToken).ConfigureAwait(false);
-        return all.LastOrDefault(a => a.Status == AnchorStatus.Confirmed && a.Signature is not null)?.Signature;
+        // The newest row is pending (or unreadable): the confirmed one before it is the hint; rows that cannot be read are no hint.
+        var all = await anchors.ListRowsAsync(book, cancellationToken).ConfigureAwait(false);
+        return all.Anchors.LastOrDefault(a => a.Status == AnchorStatus.Confirmed && a.Signature is not null)?.Signature;
     }
 
     /// <summary>Keeps the table's row of the latest on-chain anchor in step with the chain (a cache for proofs).</summary>
@@ -201,7 +225,16 @@ public sealed partial class LedgerAnchorService(
         }
 
         var c = latest.Content;
-        var row = await anchors.GetAsync(c.Book, c.ToSeq, cancellationToken).ConfigureAwait(false);
+        LedgerAnchor? row;
+        try
+        {
+            row = await anchors.GetAsync(c.Book, c.ToSeq, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException)
+        {
+            row = null; // an unreadable cache row is replaced by what the chain says
+        }
+
         if (row is { Status: AnchorStatus.Confirmed } && row.Content == c && row.Signature == latest.Signature)
         {
             return;
@@ -227,6 +260,9 @@ public sealed partial class LedgerAnchorService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sending anchor memo {Memo} returned an error ({Reason}); checking its status")]
     private static partial void LogSendFailed(ILogger logger, string memo, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Ledger anchoring refused: {Reason}. Storage disagrees with the anchors on chain; run ledger verify")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The newest anchor row cannot be read ({Reason}); anchoring goes by the chain and resumes no pending anchor")]
+    private static partial void LogAnchorRowUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ledger anchoring refused: {Reason}. Storage disagrees with the anchors on chain or cannot be read; run ledger verify")]
     private static partial void LogRefused(ILogger logger, string reason);
 }

@@ -33,18 +33,41 @@ public sealed class LedgerAudit(
         IReadOnlyList<OnChainAnchor> onChain = key is null ? [] : await new AnchorChainReader(rpc).ReadAllAsync(key, authority.LedgerName, book, cancellationToken).ConfigureAwait(false);
         var (linked, linkProblems) = AnchorChain.Link(onChain);
         var verifier = new LedgerStreamVerifier(linked, now, options.Value.MaxUnanchoredAge);
-        await foreach (var (entry, recordedAt) in ledger.ReadRecordedAsync(book, 1, cancellationToken).ConfigureAwait(false))
+        await foreach (var stored in ledger.ReadRecordedAsync(book, 1, cancellationToken).ConfigureAwait(false))
         {
-            verifier.Add(entry, recordedAt);
+            if (stored.Unreadable is { } bad)
+            {
+                // A planted value is a finding like any other edit, never a crash of the whole verification.
+                verifier.AddUnreadable(bad.Sequence, bad.EntryId, bad.StoredHash, bad.Row.ToString(), stored.RecordedAt);
+            }
+            else
+            {
+                verifier.Add(stored.Entry!, stored.RecordedAt);
+            }
         }
 
-        var head = await ledger.HeadAsync(book, cancellationToken).ConfigureAwait(false);
-        problems.AddRange(linkProblems.Concat(verifier.Complete(head.LastSequence, head.LastHash)).OrderBy(p => p.Sequence).Select(ToAudit));
+        LedgerHead? head = null;
+        try
+        {
+            head = await ledger.HeadAsync(book, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            problems.Add(new(nameof(LedgerProblemKind.HeadUnreadable), "head", ex.Message + "; the head cannot be compared with the last entry, and nothing is appended to the book until it is repaired"));
+        }
+
+        problems.AddRange(linkProblems.Concat(verifier.Complete(head?.LastSequence, head?.LastHash)).OrderBy(p => p.Sequence).Select(ToAudit));
 
         // The table is a cache of the chain: a row the chain does not back is reported, never believed.
         var byRange = linked.ToDictionary(a => a.Content.ToSeq);
         int pending = 0;
-        foreach (var row in await anchors.ListAsync(book, cancellationToken).ConfigureAwait(false))
+        var anchorRows = await anchors.ListRowsAsync(book, cancellationToken).ConfigureAwait(false);
+        foreach (var bad in anchorRows.Unreadable)
+        {
+            problems.Add(new("AnchorRowUnreadable", $"anchor row {bad.RowKey}", bad + "; anchoring and proofs go by the chain and ignore it"));
+        }
+
+        foreach (var row in anchorRows.Anchors)
         {
             string subject = $"anchor {row.FromSeq}-{row.ToSeq}";
             byRange.TryGetValue(row.ToSeq, out var match);

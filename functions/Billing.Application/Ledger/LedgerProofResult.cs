@@ -18,4 +18,7 @@ public abstract record LedgerProofResult
 
     /// <summary>Entries of the covering anchor are missing from storage.</summary>
     public sealed record Damaged(OnChainAnchor Anchor) : LedgerProofResult;
+
+    /// <summary>A row the proof needs (the entry's, its index row, or a sibling's hash) cannot be read: <paramref name="Reason"/> names it.</summary>
+    public sealed record Unreadable(string Reason) : LedgerProofResult;
 }

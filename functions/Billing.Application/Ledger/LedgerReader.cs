@@ -8,14 +8,20 @@ public sealed class LedgerReader(LedgerStore ledger, AnchorStore anchors, Anchor
 {
     public const int MaxEntriesPage = 1000;
 
-    /// <summary>Balances of the main book, of one payer's accounts when <paramref name="payer"/> is set.</summary>
+    /// <summary>
+    /// Balances of the main book, of one payer's accounts when <paramref name="payer"/> is set. An entry row that cannot
+    /// be read is an <see cref="InvalidDataException"/> naming it: a sum without it would be wrong, not partial.
+    /// </summary>
     public async Task<Balances> BalancesAsync(string? payer, CancellationToken cancellationToken)
     {
         var balances = await ledger.BalancesAsync(LedgerEntries.MainBook, cancellationToken).ConfigureAwait(false);
         return payer is null ? balances : balances.ForPayer(payer);
     }
 
-    /// <summary>Up to <paramref name="limit"/> entries from sequence <paramref name="from"/>, with the book's head.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> rows from sequence <paramref name="from"/>, with the book's head. A row that cannot
+    /// be read is listed apart, never the reason the page fails: the rest of the book stays readable and checkable.
+    /// </summary>
     public async Task<LedgerEntriesPage> EntriesAsync(long from, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(from, 1);
@@ -23,18 +29,40 @@ public sealed class LedgerReader(LedgerStore ledger, AnchorStore anchors, Anchor
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxEntriesPage);
         string book = LedgerEntries.MainBook;
         var page = new List<RecordedLedgerEntry>();
-        await foreach (var (entry, recordedAt) in ledger.ReadRecordedAsync(book, from, cancellationToken).ConfigureAwait(false))
+        var unreadable = new List<StoredLedgerRow>();
+        await foreach (var stored in ledger.ReadRecordedAsync(book, from, cancellationToken).ConfigureAwait(false))
         {
-            if (page.Count == limit)
+            if (page.Count + unreadable.Count == limit)
             {
                 break;
             }
 
-            page.Add(new RecordedLedgerEntry(entry, recordedAt));
+            if (stored.Entry is { } entry)
+            {
+                page.Add(new RecordedLedgerEntry(entry, stored.RecordedAt));
+            }
+            else
+            {
+                unreadable.Add(stored);
+            }
         }
 
-        var head = await ledger.HeadAsync(book, cancellationToken).ConfigureAwait(false);
-        return new LedgerEntriesPage(book, head, page, page.Count == limit ? from + limit : null);
+        LedgerHead? head = null;
+        string? headUnreadable = null;
+        try
+        {
+            head = await ledger.HeadAsync(book, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            headUnreadable = ex.Message;
+        }
+
+        return new LedgerEntriesPage(book, head, page, page.Count + unreadable.Count == limit ? from + limit : null)
+        {
+            Unreadable = unreadable,
+            HeadUnreadable = headUnreadable,
+        };
     }
 
     /// <summary>
@@ -44,7 +72,17 @@ public sealed class LedgerReader(LedgerStore ledger, AnchorStore anchors, Anchor
     public async Task<LedgerProofResult> ProofAsync(string entryId, string? payer, CancellationToken cancellationToken)
     {
         string book = LedgerEntries.MainBook;
-        var entry = await ledger.GetAsync(book, entryId, cancellationToken).ConfigureAwait(false);
+        LedgerEntry? entry;
+        try
+        {
+            entry = await ledger.GetAsync(book, entryId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            // Whose entry it is cannot be read either: to a payer it does not exist, finance learns which row to repair.
+            return payer is null ? new LedgerProofResult.Unreadable(ex.Message) : new LedgerProofResult.NotFound();
+        }
+
         if (entry is null || payer is not null && entry.Metadata.GetValueOrDefault("payer") != payer)
         {
             return new LedgerProofResult.NotFound();
@@ -56,15 +94,27 @@ public sealed class LedgerReader(LedgerStore ledger, AnchorStore anchors, Anchor
             return new LedgerProofResult.NotAnchored(entry);
         }
 
+        // Siblings need only their stored hashes: another entry's row that cannot be read still gives its hash when that is
+        // text, so one tampered row does not take every other entry's proof with it.
         var hashes = new List<string>();
-        await foreach (var e in ledger.ReadAsync(book, anchor.Content.FromSeq, cancellationToken).ConfigureAwait(false))
+        await foreach (var e in ledger.ReadRecordedAsync(book, anchor.Content.FromSeq, cancellationToken).ConfigureAwait(false))
         {
             if (e.Sequence > anchor.Content.ToSeq)
             {
                 break;
             }
 
-            hashes.Add(e.Hash);
+            if ((e.Entry?.Hash ?? e.Unreadable!.StoredHash) is not { } hash)
+            {
+                return new LedgerProofResult.Unreadable("Ledger " + e.Unreadable!.Row);
+            }
+
+            if (!LedgerEncoding.IsHash(hash))
+            {
+                return new LedgerProofResult.Unreadable(string.Create(CultureInfo.InvariantCulture, $"the stored hash of ledger entry {e.Sequence} is not a hash"));
+            }
+
+            hashes.Add(hash);
         }
 
         int index = checked((int)(entry.Sequence - anchor.Content.FromSeq));
@@ -88,7 +138,7 @@ public sealed class LedgerReader(LedgerStore ledger, AnchorStore anchors, Anchor
 
         var key = (await authority.GetAsync(cancellationToken).ConfigureAwait(false)).PublicKey;
         var reader = new AnchorChainReader(rpc);
-        var row = (await anchors.ListAsync(book, cancellationToken).ConfigureAwait(false))
+        var row = (await anchors.ListRowsAsync(book, cancellationToken).ConfigureAwait(false)).Anchors
             .FirstOrDefault(a => a.Status == AnchorStatus.Confirmed && a.Signature is not null && a.FromSeq <= sequence && sequence <= a.ToSeq);
         if (row is not null && await reader.GetAsync(key, authority.LedgerName, book, row.Signature!, cancellationToken).ConfigureAwait(false) is { } backed
             && backed.Content == row.Content)

@@ -46,4 +46,13 @@ public enum LedgerProblemKind
 
     /// <summary>An entry older than the anchoring interval plus the grace period is not covered by an anchor on chain.</summary>
     NotAnchored,
+
+    /// <summary>
+    /// The entry's row holds what the platform never writes there (a value of another type, a required property removed,
+    /// postings that are not a posting list): its fields cannot be read, so neither its hash nor its rules can be checked.
+    /// </summary>
+    EntryUnreadable,
+
+    /// <summary>The book's head row cannot be read: it cannot be compared with the last entry, and nothing is appended to the book.</summary>
+    HeadUnreadable,
 }

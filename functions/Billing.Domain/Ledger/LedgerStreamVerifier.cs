@@ -15,9 +15,9 @@ public sealed class LedgerStreamVerifier
     private readonly List<string> rangeHashes = [];
     private int anchorIndex;
     private long expectedSequence = 1;
-    private string previousHash = LedgerEntry.GenesisHash;
-    private LedgerEntry? last;
-    private LedgerEntry? firstStaleUnanchored;
+    private string? previousHash = LedgerEntry.GenesisHash; // null after a row whose hash cannot be read: the next link is not checked
+    private (long Sequence, string? EntryId, string? Hash) last = (0, null, LedgerEntry.GenesisHash);
+    private (long Sequence, string? EntryId)? firstStaleUnanchored;
 
     /// <param name="linkedAnchors">The book's anchors as <see cref="AnchorChain.Link"/> returns them (ascending, not overlapping).</param>
     /// <param name="now">The verification instant.</param>
@@ -44,29 +44,67 @@ public sealed class LedgerStreamVerifier
             problems.Add(new LedgerProblem(LedgerProblemKind.DuplicateEntryId, entry.Sequence, entry.EntryId, "entry id used by an earlier sequence too"));
         }
 
-        problems.AddRange(HashChain.Verify([entry], expectedSequence, previousHash));
+        problems.AddRange(HashChain.Verify([entry], expectedSequence, previousHash ?? entry.PreviousHash));
         if (entry.Sequence < expectedSequence)
         {
             return; // reported above; the chain continues from the entry before
         }
 
-        CloseAnchorsBefore(entry.Sequence);
-        if (anchorIndex < anchors.Count && anchors[anchorIndex].Content.FromSeq <= entry.Sequence)
+        Place(entry.Sequence, entry.EntryId, entry.Hash, recordedAt);
+    }
+
+    /// <summary>
+    /// Adds the next row (ascending sequence) when it cannot be read (<see cref="LedgerProblemKind.EntryUnreadable"/>,
+    /// with <paramref name="reason"/> naming the row and the property): it is reported, and verification goes on past it,
+    /// with its id and stored hash where they could still be read (a null hash: the anchor covering it cannot be
+    /// recomputed, and the next entry's link is not checked).
+    /// </summary>
+    public void AddUnreadable(long sequence, string? entryId, string? storedHash, string reason, DateTimeOffset recordedAt)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        Entries++;
+        problems.Add(new LedgerProblem(LedgerProblemKind.EntryUnreadable, sequence, entryId, reason));
+        if (entryId is not null && !ids.Add(entryId))
         {
-            rangeHashes.Add(entry.Hash);
-            if (entry.Sequence == anchors[anchorIndex].Content.ToSeq)
+            problems.Add(new LedgerProblem(LedgerProblemKind.DuplicateEntryId, sequence, entryId, "entry id used by an earlier sequence too"));
+        }
+
+        if (sequence < expectedSequence)
+        {
+            return; // a row where an earlier one already stands: reported above as unreadable
+        }
+
+        if (sequence > expectedSequence)
+        {
+            string missing = sequence - 1 == expectedSequence
+                ? expectedSequence.ToString(CultureInfo.InvariantCulture)
+                : string.Create(CultureInfo.InvariantCulture, $"{expectedSequence}..{sequence - 1}");
+            problems.Add(new LedgerProblem(LedgerProblemKind.SequenceGap, sequence, entryId, $"sequence {missing} missing before sequence {sequence}"));
+        }
+
+        Place(sequence, entryId, storedHash, recordedAt);
+    }
+
+    /// <summary>Puts the row at <paramref name="sequence"/> into its anchor range (or the unanchored tail) and moves the chain on to it.</summary>
+    private void Place(long sequence, string? entryId, string? hash, DateTimeOffset recordedAt)
+    {
+        CloseAnchorsBefore(sequence);
+        if (anchorIndex < anchors.Count && anchors[anchorIndex].Content.FromSeq <= sequence)
+        {
+            rangeHashes.Add(hash ?? "");
+            if (sequence == anchors[anchorIndex].Content.ToSeq)
             {
                 CloseAnchor(complete: rangeHashes.Count == anchors[anchorIndex].Content.ToSeq - anchors[anchorIndex].Content.FromSeq + 1);
             }
         }
-        else if (entry.Sequence > AnchoredThrough && firstStaleUnanchored is null && recordedAt < unanchoredCutoff)
+        else if (sequence > AnchoredThrough && firstStaleUnanchored is null && recordedAt < unanchoredCutoff)
         {
-            firstStaleUnanchored = entry;
+            firstStaleUnanchored = (sequence, entryId);
         }
 
-        expectedSequence = entry.Sequence + 1;
-        previousHash = entry.Hash;
-        last = entry;
+        expectedSequence = sequence + 1;
+        previousHash = hash;
+        last = (sequence, entryId, hash);
     }
 
     /// <summary>Finishes: anchors past the last entry, the head (when known), unanchored old entries. Returns every problem.</summary>
@@ -75,12 +113,11 @@ public sealed class LedgerStreamVerifier
         CloseAnchorsBefore(long.MaxValue);
         if (headSequence is { } hs && headHash is not null)
         {
-            long lastSequence = last?.Sequence ?? 0;
-            string lastHash = last?.Hash ?? LedgerEntry.GenesisHash;
-            if (lastSequence != hs || !string.Equals(lastHash, headHash, StringComparison.Ordinal))
+            // The hash of a last row that cannot be read is unknown (reported as unreadable): only its sequence is compared.
+            if (last.Sequence != hs || last.Hash is { } lastHash && !string.Equals(lastHash, headHash, StringComparison.Ordinal))
             {
-                problems.Add(new LedgerProblem(LedgerProblemKind.HeadMismatch, hs, last?.EntryId,
-                    string.Create(CultureInfo.InvariantCulture, $"the head records sequence {hs} with hash {headHash}, the last entry is sequence {lastSequence} with hash {lastHash}")));
+                problems.Add(new LedgerProblem(LedgerProblemKind.HeadMismatch, hs, last.EntryId,
+                    string.Create(CultureInfo.InvariantCulture, $"the head records sequence {hs} with hash {headHash}, the last entry is sequence {last.Sequence} with hash {last.Hash ?? "(unreadable)"}")));
             }
         }
 
@@ -112,7 +149,7 @@ public sealed class LedgerStreamVerifier
         else if (!rangeHashes.All(LedgerEncoding.IsHash))
         {
             problems.Add(new LedgerProblem(LedgerProblemKind.AnchorRootMismatch, anchor.Content.ToSeq, null,
-                $"anchor {anchor.Range} (transaction {anchor.Signature}) covers an entry whose stored hash is malformed"));
+                $"anchor {anchor.Range} (transaction {anchor.Signature}) covers an entry whose stored hash is malformed or cannot be read"));
         }
         else if (MerkleTree.Root(rangeHashes) is var root && !string.Equals(root, anchor.Content.RootHex, StringComparison.Ordinal))
         {

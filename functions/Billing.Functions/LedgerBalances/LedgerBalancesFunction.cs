@@ -1,12 +1,15 @@
 namespace Billing.Functions.LedgerBalances;
 
-/// <summary>GET /api/v1/ledger/balances?payer= : finance reads any balances, a payer only its own (payer= its id).</summary>
+/// <summary>
+/// GET /api/v1/ledger/balances?payer= : finance reads any balances, a payer only its own (payer= its id); 409 when an
+/// entry row cannot be read.
+/// </summary>
 public static class LedgerBalancesFunction
 {
     private const int MaxPayerLength = 128;
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapLedgerGet<LedgerBalancesResponse>("/api/v1/ledger/balances", "LedgerBalances", HandleAsync, LedgerContract.FinanceAndPayers, StatusCodes.Status400BadRequest);
+        app.MapLedgerGet<LedgerBalancesResponse>("/api/v1/ledger/balances", "LedgerBalances", HandleAsync, LedgerContract.FinanceAndPayers, StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
 
     public static async Task<Results<JsonHttpResult<LedgerBalancesResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpContext context, LedgerReader reader, CancellationToken cancellationToken)
@@ -23,7 +26,16 @@ public static class LedgerBalancesFunction
             return ApiProblems.Of(StatusCodes.Status403Forbidden, "Forbidden", $"'{caller.Id}' may read only its own balances (payer={caller.Id})");
         }
 
-        var balances = await reader.BalancesAsync(payer, cancellationToken).ConfigureAwait(false);
+        Balances balances;
+        try
+        {
+            balances = await reader.BalancesAsync(payer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            return LedgerContract.Unreadable(caller.Role, ex.Message); // a sum without that row would be wrong, not partial
+        }
+
         var rows = balances.All
             .OrderBy(b => b.Account, StringComparer.Ordinal).ThenBy(b => b.Asset, StringComparer.Ordinal)
             .Select(b => new LedgerBalance(b.Account, b.Asset, b.Amount.ToString(CultureInfo.InvariantCulture)));

@@ -29,6 +29,28 @@ public static class LedgerContract
         };
     }
 
+    /// <summary>An entry row that cannot be read, as the entries page lists it.</summary>
+    public static LedgerUnreadableRowView ToView(StoredLedgerRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var bad = row.Unreadable ?? throw new ArgumentException("The row can be read.", nameof(row));
+        return new LedgerUnreadableRowView(bad.Row.RowKey, bad.Sequence, bad.EntryId, bad.StoredHash, "Ledger " + bad.Row)
+        {
+            RecordedAt = row.RecordedAt.ToString("O", CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>
+    /// The 409 of a ledger route whose answer needs a row that cannot be read: finance is told which row and why (to
+    /// repair it), a payer only that part of the ledger cannot be read, as other partners' rows are none of its business.
+    /// </summary>
+    public static JsonHttpResult<ApiProblem> Unreadable(PartnerRole caller, string reason) => ApiProblems.Of(
+        StatusCodes.Status409Conflict,
+        "Ledger unreadable",
+        caller == PartnerRole.Finance
+            ? $"{reason}; nothing is answered from a ledger that cannot be read; run ledger verify"
+            : "part of the ledger this answer needs cannot be read (it was changed outside this platform); finance has been told where with ledger verify");
+
     /// <summary>The book checked against the anchors on chain, as <c>GET /api/v1/ledger/verify</c> answers it.</summary>
     public static LedgerVerifyResponse ToResponse(LedgerAuditResult result)
     {

@@ -2,7 +2,8 @@ namespace Billing.Functions.LedgerEntriesHttp;
 
 /// <summary>
 /// GET /api/v1/ledger/entries?from=&amp;limit= (finance): a page of entries with every hashed field, so an auditor can
-/// recompute the chain and the roots itself. Parameters are checked before storage is touched.
+/// recompute the chain and the roots itself; rows that cannot be read are listed apart (finance sees where and why).
+/// Parameters are checked before storage is touched.
 /// </summary>
 public static class LedgerEntriesFunction
 {
@@ -31,11 +32,20 @@ public static class LedgerEntriesFunction
         }
 
         var page = await reader.EntriesAsync(from, limit, cancellationToken).ConfigureAwait(false);
+        var unreadable = page.Unreadable.Select(LedgerContract.ToView).ToList();
+        if (page.HeadUnreadable is { } why)
+        {
+            unreadable.Add(new LedgerUnreadableRowView(LedgerStore.HeadRowKey, null, null, null, why));
+        }
+
         var body = new LedgerEntriesResponse(
             page.Book,
-            new LedgerHeadView(page.Head.LastSequence, page.Head.LastHash),
+            page.Head is { } head ? new LedgerHeadView(head.LastSequence, head.LastHash) : null,
             [.. page.Entries.Select(e => LedgerContract.ToView(e.Entry, e.RecordedAt))],
-            page.Next);
+            page.Next)
+        {
+            Unreadable = unreadable.Count > 0 ? unreadable : null,
+        };
         return TypedResults.Json(body, BillingJsonContext.Default.LedgerEntriesResponse);
     }
 }

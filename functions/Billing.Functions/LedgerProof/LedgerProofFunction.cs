@@ -39,6 +39,8 @@ public static class LedgerProofFunction
                     $"entry {entryId} (sequence {notAnchored.Entry.Sequence}) is not covered by an anchor on chain yet; the AnchorLedger timer will anchor it");
             case LedgerProofResult.Damaged damaged:
                 return ApiProblems.Of(StatusCodes.Status409Conflict, "Ledger damaged", $"entries of anchor {damaged.Anchor.Range} are missing; run ledger verify");
+            case LedgerProofResult.Unreadable unreadable:
+                return LedgerContract.Unreadable(caller.Role, unreadable.Reason);
             default:
                 return ApiProblems.NotFound($"no ledger entry '{entryId}'");
         }

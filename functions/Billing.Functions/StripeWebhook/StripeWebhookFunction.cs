@@ -2,7 +2,6 @@ using Azure;
 using Billing.Contracts.Payments;
 using Billing.Domain.Payments;
 using Billing.Payments;
-using Billing.Storage.Ledger;
 
 namespace Billing.Functions.StripeWebhook;
 

@@ -23,7 +23,10 @@ public sealed class AnchorStore
 
     public static string RowKey(long toSeq) => (long.MaxValue - toSeq).ToString("D19", CultureInfo.InvariantCulture);
 
-    /// <summary>The anchor with the highest <see cref="LedgerAnchor.ToSeq"/>, or null when the book has none.</summary>
+    /// <summary>
+    /// The anchor with the highest <see cref="LedgerAnchor.ToSeq"/>, or null when the book has none;
+    /// <see cref="InvalidDataException"/> naming it when that row cannot be read.
+    /// </summary>
     public async Task<LedgerAnchor?> GetLastAsync(string book, CancellationToken cancellationToken)
     {
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {LedgerStore.PartitionKey(book)}");
@@ -31,7 +34,7 @@ public sealed class AnchorStore
         {
             if (page.Values.Count > 0)
             {
-                return FromEntity(page.Values[0]);
+                return FromEntity(table.Name, page.Values[0]);
             }
         }
 
@@ -58,21 +61,40 @@ public sealed class AnchorStore
     public async Task<LedgerAnchor?> GetAsync(string book, long toSeq, CancellationToken cancellationToken)
     {
         var row = await table.GetEntityIfExistsAsync<TableEntity>(LedgerStore.PartitionKey(book), RowKey(toSeq), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? FromEntity(row.Value!) : null;
+        return row.HasValue ? FromEntity(table.Name, row.Value!) : null;
     }
 
-    /// <summary>All anchors of a book, by ascending <see cref="LedgerAnchor.ToSeq"/>.</summary>
+    /// <summary>All anchors of a book, by ascending <see cref="LedgerAnchor.ToSeq"/>; <see cref="InvalidDataException"/> naming a row that cannot be read.</summary>
     public async Task<IReadOnlyList<LedgerAnchor>> ListAsync(string book, CancellationToken cancellationToken)
+    {
+        var rows = await ListRowsAsync(book, cancellationToken).ConfigureAwait(false);
+        return rows.Unreadable.Count == 0 ? rows.Anchors : throw new UnreadableRowException(rows.Unreadable[0]).Refusal();
+    }
+
+    /// <summary>
+    /// All anchors of a book, by ascending <see cref="LedgerAnchor.ToSeq"/>, and apart the rows that cannot be read: the
+    /// table is only a cache of the chain, so anchoring and proofs go on without those rows, and verify reports them.
+    /// </summary>
+    public async Task<AnchorRows> ListRowsAsync(string book, CancellationToken cancellationToken)
     {
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {LedgerStore.PartitionKey(book)}");
         var list = new List<LedgerAnchor>();
+        var unreadable = new List<UnreadableLedgerRow>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            list.Add(FromEntity(row));
+            try
+            {
+                list.Add(ParseAnchor(table.Name, row));
+            }
+            catch (UnreadableRowException ex)
+            {
+                unreadable.Add(ex.Row);
+            }
         }
 
         list.Reverse();
-        return list;
+        unreadable.Reverse();
+        return new AnchorRows(list, unreadable);
     }
 
     private static TableEntity ToEntity(LedgerAnchor a) => new(LedgerStore.PartitionKey(a.Book), RowKey(a.ToSeq))
@@ -89,16 +111,41 @@ public sealed class AnchorStore
         ["PreviousRootHex"] = a.PreviousRootHex,
     };
 
-    private static LedgerAnchor FromEntity(TableEntity row) =>
-        new(row.GetString("Book") ?? TableKey.Unescape(row.PartitionKey), row.GetInt64("FromSeq") ?? 0, row.GetInt64("ToSeq") ?? 0,
-            row.GetString("RootHex") ?? "", row.GetDateTimeOffset("CreatedAt") ?? default)
+    /// <summary>A row as <see cref="ToEntity"/> writes it, read strictly: another type in any property is an <see cref="InvalidDataException"/> naming both.</summary>
+    private static LedgerAnchor FromEntity(string tableName, TableEntity row) => UnreadableRowException.Refusing(() => ParseAnchor(tableName, row));
+
+    private static LedgerAnchor ParseAnchor(string tableName, TableEntity row)
+    {
+        var values = new StrictRow(tableName, row);
+        long? slot = values.Int64("Slot");
+        if (slot < 0)
         {
-            Signature = row.GetString("Signature"),
-            Slot = row.GetInt64("Slot") is { } slot ? checked((ulong)slot) : null,
-            Status = Enum.TryParse(row.GetString("Status"), ignoreCase: false, out AnchorStatus status) ? status : AnchorStatus.Pending,
-            Ledger = row.GetString("Ledger") ?? "billing",
-            PreviousRootHex = row.GetString("PreviousRootHex") ?? AnchorMemo.NoPreviousRoot,
-        };
+            throw values.Unreadable("Slot", string.Create(CultureInfo.InvariantCulture, $"{slot} is not a slot"));
+        }
+
+        string book = values.Text("Book") ?? TableKey.Unescape(row.PartitionKey);
+        long from = values.Int64("FromSeq", required: true)!.Value, to = values.Int64("ToSeq", required: true)!.Value;
+        string root = values.Text("RootHex", required: true)!;
+        var createdAt = values.Time("CreatedAt", required: true)!.Value;
+        var extras = (Signature: values.Text("Signature"), Status: values.Text("Status"), Ledger: values.Text("Ledger"), Previous: values.Text("PreviousRootHex"));
+        try
+        {
+            return new(book, from, to, root, createdAt)
+            {
+                Signature = extras.Signature,
+                Slot = slot is { } s ? (ulong)s : null,
+                Status = Enum.TryParse(extras.Status, ignoreCase: false, out AnchorStatus status) ? status : AnchorStatus.Pending,
+                Ledger = extras.Ledger ?? "billing",
+                PreviousRootHex = extras.Previous ?? AnchorMemo.NoPreviousRoot,
+            };
+        }
+        catch (ArgumentException e)
+        {
+            // Values of the right type that no anchor can have (a range ending before it starts, a root that is not a hash).
+            string property = e.ParamName switch { "book" => "Book", "fromSeq" => "FromSeq", "rootHex" => "RootHex", _ => "ToSeq" };
+            throw values.Unreadable(property, e.Message, e);
+        }
+    }
 
     /// <summary>Deletes the row of the anchor ending at <paramref name="toSeq"/> if it exists (a stale or forged pending hint).</summary>
     public async Task DeleteAsync(string book, long toSeq, CancellationToken cancellationToken) =>

@@ -75,8 +75,7 @@ public sealed class LedgerStore
                 return existing.SameBookingAs(draft) ? existing : throw new LedgerConflictException(existing, draft);
             }
 
-            var headRow = await table.GetEntityIfExistsAsync<TableEntity>(pk, HeadRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-            LedgerHead head = headRow.HasValue ? ToHead(headRow.Value!) : new LedgerHead(0, LedgerEntry.GenesisHash);
+            var (head, headETag) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
             LedgerEntry entry = LedgerEntry.Seal(book, checked(head.LastSequence + 1), head.LastHash, draft);
 
             var newHead = new TableEntity(pk, HeadRowKey)
@@ -87,8 +86,8 @@ public sealed class LedgerStore
             };
             var actions = new List<TableTransactionAction>(3)
             {
-                headRow.HasValue
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, headRow.Value!.ETag)
+                headETag is { } etag
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, etag)
                     : new TableTransactionAction(TableTransactionActionType.Add, newHead),
                 new(TableTransactionActionType.Add, ToEntity(pk, entry, postings, metadata)),
                 new(TableTransactionActionType.Add, new TableEntity(pk, IdRowKey(entry.EntryId))
@@ -137,8 +136,7 @@ public sealed class LedgerStore
             var chunk = drafts.Skip(offset).Take(PerTransaction).ToList();
             for (int attempt = 1; ; attempt++)
             {
-                var headRow = await table.GetEntityIfExistsAsync<TableEntity>(pk, HeadRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-                LedgerHead head = headRow.HasValue ? ToHead(headRow.Value!) : new LedgerHead(0, LedgerEntry.GenesisHash);
+                var (head, headETag) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
                 var actions = new List<TableTransactionAction>(1 + 2 * chunk.Count);
                 long sequence = head.LastSequence;
                 string previous = head.LastHash;
@@ -152,8 +150,8 @@ public sealed class LedgerStore
                 }
 
                 var newHead = new TableEntity(pk, HeadRowKey) { ["LastSequence"] = entry!.Sequence, ["LastHash"] = entry.Hash, ["LastEntryId"] = entry.EntryId };
-                actions.Insert(0, headRow.HasValue
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, headRow.Value!.ETag)
+                actions.Insert(0, headETag is { } etag
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, etag)
                     : new TableTransactionAction(TableTransactionActionType.Add, newHead));
                 try
                 {
@@ -186,18 +184,37 @@ public sealed class LedgerStore
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {from} and RowKey le {LastSequenceRowKey}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            yield return FromEntity(row);
+            yield return FromEntity(table.Name, row);
         }
     }
 
-    /// <summary>Like <see cref="ReadAsync"/>, with the time storage wrote each row (its service-set timestamp).</summary>
-    public async IAsyncEnumerable<(LedgerEntry Entry, DateTimeOffset RecordedAt)> ReadRecordedAsync(string book, long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Like <see cref="ReadAsync"/>, with the time storage wrote each row (its service-set timestamp), and going on past a
+    /// row that cannot be read: that one comes as <see cref="StoredLedgerRow.Unreadable"/>, for verify and the listing to report.
+    /// </summary>
+    public async IAsyncEnumerable<StoredLedgerRow> ReadRecordedAsync(string book, long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(fromSequence, 1L);
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(book)} and RowKey ge {SequenceRowKey(fromSequence)} and RowKey le {LastSequenceRowKey}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            yield return (FromEntity(row), row.Timestamp ?? DateTimeOffset.MinValue);
+            yield return ReadStored(table.Name, row);
+        }
+    }
+
+    private static StoredLedgerRow ReadStored(string tableName, TableEntity row)
+    {
+        var recordedAt = row.Timestamp ?? DateTimeOffset.MinValue;
+        try
+        {
+            return new StoredLedgerRow(ParseEntry(tableName, row), null, recordedAt);
+        }
+        catch (UnreadableRowException ex)
+        {
+            var values = new StrictRow(tableName, row);
+            long sequence = row.TryGetValue("Sequence", out object? stored) && stored is long s ? s
+                : long.TryParse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture, out long fromKey) ? fromKey : 0;
+            return new StoredLedgerRow(null, new UnreadableLedgerEntry(sequence, values.TextOrNull("EntryId"), values.TextOrNull("Hash"), ex.Row), recordedAt);
         }
     }
 
@@ -219,13 +236,24 @@ public sealed class LedgerStore
         ArgumentNullException.ThrowIfNull(entryId);
         string pk = PartitionKey(book);
         var idRow = await table.GetEntityIfExistsAsync<TableEntity>(pk, IdRowKey(entryId), select: ["Sequence"], cancellationToken).ConfigureAwait(false);
-        if (!idRow.HasValue || idRow.Value!.GetInt64("Sequence") is not { } sequence)
+        if (!idRow.HasValue)
         {
             return null;
         }
 
+        var index = new StrictRow(table.Name, idRow.Value!);
+        long sequence = UnreadableRowException.Refusing(() => index.Int64("Sequence", required: true)!.Value);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(pk, SequenceRowKey(sequence), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? FromEntity(row.Value!) : null;
+        if (!row.HasValue)
+        {
+            return null;
+        }
+
+        var entry = FromEntity(table.Name, row.Value!);
+        // An index row pointing at another entry was changed outside the platform: never answer with that entry.
+        return entry.EntryId == entryId
+            ? entry
+            : throw index.Unreadable("Sequence", string.Create(CultureInfo.InvariantCulture, $"points at sequence {sequence}, which books entry '{entry.EntryId}'")).Refusal();
     }
 
     /// <summary>The entry booked under <paramref name="entryId"/> in the main book, or null.</summary>
@@ -236,7 +264,48 @@ public sealed class LedgerStore
     public async Task<LedgerHead> HeadAsync(string book, CancellationToken cancellationToken)
     {
         var row = await table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(book), HeadRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? ToHead(row.Value!) : new LedgerHead(0, LedgerEntry.GenesisHash);
+        return row.HasValue ? ToHead(table.Name, row.Value!) : new LedgerHead(0, LedgerEntry.GenesisHash);
+    }
+
+    /// <summary>
+    /// The head a new entry goes after, with the ETag guarding it (null: the book is empty). Refuses with an
+    /// <see cref="InvalidDataException"/> naming the row rather than append on top of a history it cannot read: an
+    /// unreadable head; a head whose entry is missing, unreadable or holds another hash; no head while entries exist
+    /// (appending would restart the chain at sequence 1). One book's refusal leaves every other book appendable.
+    /// </summary>
+    private async Task<(LedgerHead Head, ETag? ETag)> HeadToAppendToAsync(string book, CancellationToken cancellationToken)
+    {
+        string pk = PartitionKey(book);
+        var headRow = await table.GetEntityIfExistsAsync<TableEntity>(pk, HeadRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!headRow.HasValue)
+        {
+            var first = await table.GetEntityIfExistsAsync<TableEntity>(pk, SequenceRowKey(1), select: ["Sequence"], cancellationToken).ConfigureAwait(false);
+            if (!first.HasValue)
+            {
+                return (new LedgerHead(0, LedgerEntry.GenesisHash), null);
+            }
+
+            // Entry 1 and the head are written in one transaction: another writer's first append, unless the head was removed.
+            headRow = await table.GetEntityIfExistsAsync<TableEntity>(pk, HeadRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!headRow.HasValue)
+            {
+                throw new InvalidDataException($"Ledger book '{book}' has entries but no head row (table '{table.Name}', partition '{pk}', row '{HeadRowKey}'): it was removed outside this platform, and nothing is appended until it is restored; run ledger verify");
+            }
+        }
+
+        LedgerHead head = ToHead(table.Name, headRow.Value!);
+        if (head.LastSequence > 0)
+        {
+            var last = await table.GetEntityIfExistsAsync<TableEntity>(pk, SequenceRowKey(head.LastSequence), cancellationToken: cancellationToken).ConfigureAwait(false);
+            string? lastHash = last.HasValue ? FromEntity(table.Name, last.Value!).Hash : null;
+            if (!string.Equals(lastHash, head.LastHash, StringComparison.Ordinal))
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"Ledger book '{book}': the head (table '{table.Name}', partition '{pk}', row '{HeadRowKey}') records sequence {head.LastSequence} with hash {head.LastHash}, but {(lastHash is null ? "that entry's row is missing" : "that entry's row holds hash " + lastHash)}: the book was changed outside this platform, and nothing is appended on top of it; run ledger verify"));
+            }
+        }
+
+        return (head, headRow.Value!.ETag);
     }
 
     /// <summary>Balances per (account, asset) over the whole book, summed while the entries stream past.</summary>
@@ -259,37 +328,61 @@ public sealed class LedgerStore
     };
 
     /// <summary>
-    /// A row as stored, without validation (a tampered row must still reach <see cref="HashChain.Verify"/>); an unknown
-    /// kind becomes an undefined <see cref="LedgerEntryKind"/> value. Unreadable JSON throws <see cref="InvalidDataException"/>.
+    /// A row as stored, without checking the entry (a tampered entry must still reach <see cref="HashChain.Verify"/>); an
+    /// unknown kind becomes an undefined <see cref="LedgerEntryKind"/> value. A row that is not what <see cref="ToEntity"/>
+    /// writes (a property of another type, a required one missing, postings or metadata the codec cannot read) throws
+    /// <see cref="InvalidDataException"/> naming the row and the property.
     /// </summary>
-    internal static LedgerEntry FromEntity(TableEntity row)
+    internal static LedgerEntry FromEntity(string tableName, TableEntity row) => UnreadableRowException.Refusing(() => ParseEntry(tableName, row));
+
+    /// <summary><see cref="FromEntity"/> throwing <see cref="UnreadableRowException"/>, for readers that list the row apart.</summary>
+    private static LedgerEntry ParseEntry(string tableName, TableEntity row)
     {
+        var values = new StrictRow(tableName, row);
+        string kindText = values.Text("Kind", required: true)!;
+        LedgerEntryKind kind = Enum.TryParse(kindText, ignoreCase: false, out LedgerEntryKind k) && Enum.IsDefined(k) && kindText == k.ToString()
+            ? k
+            : (LedgerEntryKind)(-1);
+        long ticks = values.Int64("OccurredAtTicks", required: true)!.Value;
+        if (ticks is < 0 or > 3_155_378_975_999_999_999) // DateTime.MaxValue.Ticks
+        {
+            throw values.Unreadable("OccurredAtTicks", string.Create(CultureInfo.InvariantCulture, $"{ticks} is not a time in ticks"));
+        }
+
+        // Written beside the hashed fields and never read back, but a row holding another type there was not written as is.
+        values.Time("OccurredAt");
+        values.Text("Encoding");
+        return new LedgerEntry(
+            values.Text("Book") ?? TableKey.Unescape(row.PartitionKey),
+            values.Int64("Sequence", required: true)!.Value,
+            values.Text("EntryId", required: true)!,
+            kind,
+            new DateTimeOffset(ticks, TimeSpan.Zero),
+            Decode(values, "Postings", LedgerRowCodec.ReadPostings),
+            Decode(values, "Metadata", LedgerRowCodec.ReadMetadata),
+            values.Text("PreviousHash", required: true)!,
+            values.Text("Hash", required: true)!);
+    }
+
+    private static T Decode<T>(StrictRow values, string name, Func<string, T> read)
+    {
+        string json = values.Text(name, required: true)!;
         try
         {
-            string kindText = row.GetString("Kind") ?? "";
-            LedgerEntryKind kind = Enum.TryParse(kindText, ignoreCase: false, out LedgerEntryKind k) && Enum.IsDefined(k) && kindText == k.ToString()
-                ? k
-                : (LedgerEntryKind)(-1);
-            long ticks = row.GetInt64("OccurredAtTicks") ?? 0;
-            return new LedgerEntry(
-                row.GetString("Book") ?? TableKey.Unescape(row.PartitionKey),
-                row.GetInt64("Sequence") ?? 0,
-                row.GetString("EntryId") ?? "",
-                kind,
-                new DateTimeOffset(ticks, TimeSpan.Zero),
-                LedgerRowCodec.ReadPostings(row.GetString("Postings") ?? "[]"),
-                LedgerRowCodec.ReadMetadata(row.GetString("Metadata") ?? "{}"),
-                row.GetString("PreviousHash") ?? "",
-                row.GetString("Hash") ?? "");
+            return read(json);
         }
-        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or InvalidOperationException or ArgumentException or OverflowException)
+        catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException or OverflowException)
         {
-            throw new InvalidDataException($"Ledger row {row.PartitionKey}/{row.RowKey} cannot be read: {e.Message}", e);
+            throw values.Unreadable(name, $"not what the ledger writes there ({e.Message})", e);
         }
     }
 
-    private static LedgerHead ToHead(TableEntity row) =>
-        new(row.GetInt64("LastSequence") ?? 0, row.GetString("LastHash") ?? LedgerEntry.GenesisHash);
+    private static LedgerHead ToHead(string tableName, TableEntity row) => UnreadableRowException.Refusing(() =>
+    {
+        var values = new StrictRow(tableName, row);
+        values.Text("LastEntryId");
+        return new LedgerHead(values.Int64("LastSequence", required: true)!.Value, values.Text("LastHash", required: true)!);
+    });
 
     private static TimeSpan Backoff(int attempt)
     {

@@ -204,6 +204,39 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
     }
 
     [Fact]
+    public async Task RunAsync_LedgerHeadUnreadableWhenTheBurnLands_StaysInFlightSendsNoOtherAndIsBookedOnceRepaired()
+    {
+        var (h, intent, supply) = await NewWithIntentAsync();
+        var next = await h.CreateIntentAsync(usdMinor: 500);
+        await h.Ledger.AppendAsync(LedgerEntries.MainBook, LedgerEntries.PaymentReceived("evt_1", "INV-carrier-tmo-202610", "carrier-tmo", 12_345, "USD", DateTimeOffset.UtcNow)!, Ct);
+        string pk = LedgerStore.PartitionKey(LedgerEntries.MainBook);
+        var head = (await h.Ledger.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>(pk, LedgerStore.HeadRowKey)).Value;
+        head["LastSequence"] = "1"; // planted: text where the platform writes a number
+        await h.Ledger.Table.UpdateEntityAsync(head, head.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+
+        await h.NewExecutor().RunAsync(Ct); // before: the run threw after marking the burn finalized, and it was never booked
+
+        var landed = await h.GetAsync(intent.Id);
+        Assert.Equal(BurnStatus.Submitted, landed.Status); // burned on chain, not yet booked: still open
+        Assert.Equal(supply - DefaultIntentTokens, await h.SupplyAsync());
+        Assert.Equal((BurnStatus.Pending, null), ((await h.GetAsync(next.Id)).Status, (await h.GetAsync(next.Id)).Signature));
+
+        head = (await h.Ledger.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>(pk, LedgerStore.HeadRowKey)).Value;
+        head["LastSequence"] = 1L;
+        await h.Ledger.Table.UpdateEntityAsync(head, head.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+        await h.NewExecutor().RunAsync(Ct);
+
+        var final = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Finalized, landed.Signature, 1), (final.Status, final.Signature, final.Signings));
+        var entries = await h.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct);
+        Assert.Single(entries, e => e.EntryId == "burn:" + intent.Id);
+        Assert.Empty(HashChain.Verify(entries));
+        Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(next.Id)).Status); // the one behind it goes on once the first is booked
+        Assert.Single(entries, e => e.EntryId == "burn:" + next.Id);
+        Assert.Equal(supply - DefaultIntentTokens - (await h.GetAsync(next.Id)).TokenAmount, await h.SupplyAsync());
+    }
+
+    [Fact]
     public async Task RunAsync_BlockhashExpiredBeforeLanding_ReSignsOnceAndLandsOnce()
     {
         var (h, intent, supply) = await NewWithIntentAsync();

@@ -49,6 +49,18 @@ internal sealed record LedgerTestSetup(BillingTables Tables, LedgerStore Ledger,
         return await Anchoring.RunAsync(Ct);
     }
 
+    /// <summary>
+    /// The insider puts <paramref name="value"/> into <paramref name="property"/> of a row of the ledger (or, with
+    /// <paramref name="anchors"/>, the anchors) table of the main book: a value of a type the platform never writes there.
+    /// </summary>
+    public async Task PlantAsync(string rowKey, string property, object value, bool anchors = false)
+    {
+        var table = anchors ? Anchors.Table : Ledger.Table;
+        var row = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>(LedgerStore.PartitionKey(LedgerEntries.MainBook), rowKey)).Value;
+        row[property] = value;
+        await table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+    }
+
     /// <summary>The insider deletes every anchor row (the chain keeps the memos).</summary>
     public async Task DeleteAnchorRowsAsync()
     {

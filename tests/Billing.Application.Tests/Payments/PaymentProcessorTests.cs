@@ -226,6 +226,38 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
     }
 
     [Fact]
+    public async Task RecordAsync_LedgerHeadHoldsAPlantedValue_RefusedAsInvalidDataNothingBurnedAndTheTimerSettlesOnceRepaired()
+    {
+        var (s, _, id) = await NewWithInvoiceAsync();
+        string pk = LedgerStore.PartitionKey(LedgerEntries.MainBook);
+        var head = (await s.Ledger.Table.GetEntityAsync<TableEntity>(pk, LedgerStore.HeadRowKey)).Value;
+        object lastHash = head["LastHash"];
+        head["LastHash"] = 7; // planted: a number where the platform writes text
+        await s.Ledger.Table.UpdateEntityAsync(head, head.ETag, TableUpdateMode.Replace);
+        var paid = Paid(id, 10_000);
+
+        // Deterministic until someone repairs the head (the webhook answers 503 and Stripe retries; before: an InvalidOperationException).
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => s.Processor.RecordAsync(paid, Ct));
+        int settledMeanwhile = await s.NewProcessor().SettlePendingAsync(TimeSpan.Zero, Ct);
+
+        Assert.Contains("row 'head'), property 'LastHash': Edm.Int32 found, Edm.String expected", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, settledMeanwhile); // the timer goes on (no throw) and books nothing on an unreadable head
+        Assert.Equal(InvoiceStatus.Finalized, (await s.InvoiceAsync(id)).Status);
+        Assert.Empty(await s.BurnsAsync(id)); // nothing burned for money the books do not show
+        Assert.Single(await s.EntriesAsync());
+
+        head = (await s.Ledger.Table.GetEntityAsync<TableEntity>(pk, LedgerStore.HeadRowKey)).Value;
+        head["LastHash"] = lastHash;
+        await s.Ledger.Table.UpdateEntityAsync(head, head.ETag, TableUpdateMode.Replace);
+        int settled = await s.NewProcessor().SettlePendingAsync(TimeSpan.Zero, Ct);
+
+        Assert.True(settled >= 1);
+        Assert.Equal(InvoiceStatus.Paid, (await s.InvoiceAsync(id)).Status);
+        Assert.Single(await s.BurnsAsync(id));
+        Assert.Single(await s.EntriesAsync(), e => e.EntryId == LedgerEntries.PaymentId(paid.StripeEventId));
+    }
+
+    [Fact]
     public async Task RecordAsync_ConcurrentPaymentsFromTwoStripeInvoices_AddUpToPaidWithOneBurn()
     {
         var (s, payer, id) = await NewWithInvoiceAsync();

@@ -76,4 +76,72 @@ public class LedgerStreamVerifierTests
 
         Assert.Equal(LedgerProblemKind.HeadMismatch, Assert.Single(Run(chain, [], T0.AddMinutes(50), 1, chain[0].Hash)).Kind);
     }
+
+    /// <summary>Runs the chain with the entry at <paramref name="index"/> given as a row that cannot be read (its hash readable or not).</summary>
+    private static IReadOnlyList<LedgerProblem> RunWithUnreadable(IReadOnlyList<LedgerEntry> chain, int index, bool hashReadable, IReadOnlyList<OnChainAnchor> anchors)
+    {
+        var verifier = new LedgerStreamVerifier(anchors, T0.AddHours(1), TimeSpan.FromMinutes(20));
+        foreach (var e in chain)
+        {
+            if (e == chain[index])
+            {
+                verifier.AddUnreadable(e.Sequence, e.EntryId, hashReadable ? e.Hash : null, "property 'Postings': Edm.Int32 found, Edm.String expected", T0.AddMinutes(50));
+            }
+            else
+            {
+                verifier.Add(e, T0.AddMinutes(50));
+            }
+        }
+
+        return verifier.Complete(chain[^1].Sequence, chain[^1].Hash);
+    }
+
+    [Fact]
+    public void AddUnreadable_RowWithReadableHashInAnchoredRange_ReportsOnlyTheRowAndGoesOn()
+    {
+        var chain = Chain(4);
+        var a = Anchor(chain[..3], AnchorMemo.NoPreviousRoot, 1);
+        var b = Anchor(chain[3..], a.Content.RootHex, 2);
+
+        var problem = Assert.Single(RunWithUnreadable(chain, 1, hashReadable: true, [a, b]));
+
+        Assert.Equal((LedgerProblemKind.EntryUnreadable, 2L, chain[1].EntryId), (problem.Kind, problem.Sequence, problem.EntryId));
+        Assert.Contains("'Postings'", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddUnreadable_RowWithoutReadableHash_AnchorCannotBeRecomputedNextLinkNotBlamed()
+    {
+        var chain = Chain(4);
+        var a = Anchor(chain[..3], AnchorMemo.NoPreviousRoot, 1);
+
+        var problems = RunWithUnreadable(chain, 1, hashReadable: false, [a]);
+
+        Assert.Equal(new[] { LedgerProblemKind.EntryUnreadable, LedgerProblemKind.AnchorRootMismatch }.Order(), problems.Select(p => p.Kind).Order());
+        Assert.Contains("cannot be read", problems.Single(p => p.Kind == LedgerProblemKind.AnchorRootMismatch).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddUnreadable_LastRowWithoutReadableHash_HeadComparedBySequenceOnly()
+    {
+        var chain = Chain(3);
+
+        var problem = Assert.Single(RunWithUnreadable(chain, 2, hashReadable: false, []));
+
+        Assert.Equal(LedgerProblemKind.EntryUnreadable, problem.Kind);
+    }
+
+    [Fact]
+    public void AddUnreadable_RowAfterAGap_ReportsTheGapToo()
+    {
+        var chain = Chain(3);
+        var verifier = new LedgerStreamVerifier([], T0.AddHours(1), TimeSpan.FromMinutes(20));
+        verifier.Add(chain[0], T0.AddMinutes(50));
+        verifier.AddUnreadable(3, null, chain[2].Hash, "property 'Hash': Edm.Int64 found, Edm.String expected", T0.AddMinutes(50));
+
+        var problems = verifier.Complete(3, chain[2].Hash);
+
+        Assert.Equal(new[] { (LedgerProblemKind.SequenceGap, 3L), (LedgerProblemKind.EntryUnreadable, 3L) }.Order(), problems.Select(p => (p.Kind, p.Sequence)).Order());
+        Assert.Equal(2, verifier.Entries);
+    }
 }

@@ -1,4 +1,7 @@
 using Azure;
+using Billing.Application.Ledger;
+using Billing.Domain.Ledger;
+using Billing.Storage.Ledger;
 
 namespace Billing.Functions.Tests.Invoicing;
 
@@ -127,5 +130,56 @@ public class PeriodCloserTamperingTests(AzuriteFixture azurite)
         Assert.NotNull(await setup.Invoices.GetAsync(new InvoiceId("carrier-tmo", October), CancellationToken.None));
         var ex = await Assert.ThrowsAsync<InvalidDataException>(() => setup.Closer.CloseAsync(august, force: true, CancellationToken.None));
         Assert.Contains("property 'FailedPayers': Edm.Int32 found, Edm.String expected", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The Stripe step of a close (after the ledger booking): records the invoices it was given.</summary>
+    private sealed class SyncedInvoices : IInvoiceFinalizedHandler
+    {
+        public List<string> Ids { get; } = [];
+
+        public Task<Invoice> OnFinalizedAsync(Invoice invoice, CancellationToken cancellationToken)
+        {
+            lock (Ids)
+            {
+                Ids.Add(invoice.Id.ToString());
+            }
+
+            return Task.FromResult(invoice);
+        }
+    }
+
+    [Fact]
+    public async Task CloseAsync_LedgerHeadHoldsAPlantedValue_PayersFailWithTheReasonNothingGoesToStripeAndARepairedHeadBooksThem()
+    {
+        var setup = await NewAsync(October.End.AddDays(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
+        await setup.AddComputeAsync(October.Start.AddDays(2), "H100", 7_200);
+        var ledger = new LedgerStore(setup.Tables);
+        await ledger.EnsureCreatedAsync(CancellationToken.None);
+        await ledger.AppendAsync(LedgerEntries.MainBook, LedgerEntries.PaymentReceived("evt_0", "INV-x-202609", "x", 100, "USD", October.Start)!, CancellationToken.None);
+        string pk = LedgerStore.PartitionKey(LedgerEntries.MainBook);
+        await ledger.Table.UpdateEntityAsync(new TableEntity(pk, LedgerStore.HeadRowKey) { ["LastSequence"] = "1" }, ETag.All, TableUpdateMode.Merge);
+        var stripe = new SyncedInvoices();
+        var closer = new PeriodCloser(setup.Facts, setup.Invoices, setup.Partners, setup.Plans,
+            new InvoiceFinalization(new LedgerRecorder(ledger, setup.Clock), stripe), setup.Clock,
+            Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
+
+        var result = await closer.CloseAsync(October, force: false, CancellationToken.None); // before: the whole close threw
+
+        Assert.Empty(result.Invoices);
+        Assert.Equal(["carrier-tmo", "tenant-idle", "tenant-lab"], result.Failed.Keys.Order(StringComparer.Ordinal));
+        Assert.All(result.Failed.Values, reason => Assert.Contains("row 'head'), property 'LastSequence': Edm.String found, Edm.Int64 expected", reason, StringComparison.Ordinal));
+        Assert.Empty(stripe.Ids); // never sent to Stripe unbooked
+        Assert.Single(await ledger.ReadAllAsync(LedgerEntries.MainBook, CancellationToken.None));
+
+        await ledger.Table.UpdateEntityAsync(new TableEntity(pk, LedgerStore.HeadRowKey) { ["LastSequence"] = 1L }, ETag.All, TableUpdateMode.Merge);
+        var again = await closer.CloseAsync(October, force: false, CancellationToken.None);
+
+        Assert.Empty(again.Failed);
+        Assert.Equal(3, again.Invoices.Count);
+        Assert.Equal(again.Invoices.Select(i => i.Id.ToString()).Order(StringComparer.Ordinal), stripe.Ids.Order(StringComparer.Ordinal));
+        var entries = await ledger.ReadAllAsync(LedgerEntries.MainBook, CancellationToken.None);
+        Assert.Equal(4, entries.Count);
+        Assert.Empty(HashChain.Verify(entries));
     }
 }

@@ -68,4 +68,40 @@ public class AnchorStoreTests(AzuriteFixture azurite)
         Assert.Equal((LedgerProblemKind.AnchorRootMismatch, 7L), (problem.Kind, problem.Sequence));
         Assert.Empty(HashChain.Verify(await ledger.ReadAllAsync("main", Ct)));
     }
+
+    [Fact]
+    public async Task ListRowsAsync_RowHoldsAValueOfAnotherType_ListsItApartAndTheRestInOrder()
+    {
+        var (_, _, anchors) = await LedgerTables.NewAsync(azurite);
+        foreach (var (from, to, c) in new[] { (1L, 9L, 'a'), (10L, 12L, 'b'), (13L, 20L, 'c') })
+        {
+            await anchors.AddAsync(new LedgerAnchor("main", from, to, new string(c, 64), T0), Ct);
+        }
+
+        var row = (await anchors.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>("main", AnchorStore.RowKey(12), cancellationToken: Ct)).Value;
+        row["FromSeq"] = "10";
+        await anchors.Table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, Ct);
+
+        var rows = await anchors.ListRowsAsync("main", Ct);
+        var list = await Assert.ThrowsAsync<InvalidDataException>(() => anchors.ListAsync("main", Ct));
+
+        Assert.Equal([9L, 20L], rows.Anchors.Select(a => a.ToSeq));
+        var bad = Assert.Single(rows.Unreadable);
+        Assert.Equal((AnchorStore.RowKey(12), "FromSeq", "Edm.String found, Edm.Int64 expected"), (bad.RowKey, bad.Property, bad.Reason));
+        Assert.Contains($"row '{AnchorStore.RowKey(12)}'", list.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetLastAsync_NewestRowHoldsAValueOfAnotherType_ThrowsInvalidDataExceptionNamingIt()
+    {
+        var (_, _, anchors) = await LedgerTables.NewAsync(azurite);
+        await anchors.AddAsync(new LedgerAnchor("main", 1, 9, new string('a', 64), T0), Ct);
+        var row = (await anchors.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>("main", AnchorStore.RowKey(9), cancellationToken: Ct)).Value;
+        row["CreatedAt"] = "yesterday";
+        await anchors.Table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, Ct);
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => anchors.GetLastAsync("main", Ct));
+
+        Assert.Contains("property 'CreatedAt': Edm.String found, Edm.DateTime expected", ex.Message, StringComparison.Ordinal);
+    }
 }

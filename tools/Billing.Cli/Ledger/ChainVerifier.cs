@@ -27,29 +27,46 @@ public sealed class ChainVerifier(ApiClient api, string? apiKey, ISolanaRpcClien
 
         var (linked, linkProblems) = AnchorChain.Link(onChain);
         var verifier = new LedgerStreamVerifier(linked, now, maxUnanchoredAge);
+        var headProblems = new List<LedgerProblem>();
         long? from = 1;
-        long headSequence = 0;
-        string headHash = LedgerEntry.GenesisHash;
+        long? headSequence = 0;
+        string? headHash = LedgerEntry.GenesisHash;
         while (from is { } f)
         {
             var page = await api.GetJsonAsync(string.Create(CultureInfo.InvariantCulture, $"/api/v1/ledger/entries?from={f}&limit=1000"), apiKey, cancellationToken).ConfigureAwait(false);
+            var unreadable = page?["unreadable"]?.AsArray() ?? [];
             if (f == 1)
             {
-                headSequence = page?["head"]?["sequence"]?.GetValue<long>() ?? 0;
-                headHash = page?["head"]?["hash"]?.GetValue<string>() ?? LedgerEntry.GenesisHash;
+                headSequence = page?["head"] is null ? null : page["head"]?["sequence"]?.GetValue<long>() ?? 0;
+                headHash = page?["head"] is null ? null : page["head"]?["hash"]?.GetValue<string>() ?? LedgerEntry.GenesisHash;
+                if (unreadable.FirstOrDefault(u => u?["sequence"] is null) is { } head)
+                {
+                    headProblems.Add(new LedgerProblem(LedgerProblemKind.HeadUnreadable, 0, null, head["detail"]?.GetValue<string>() ?? "the head row cannot be read"));
+                }
             }
 
-            foreach (var node in page?["entries"]?.AsArray() ?? [])
+            // Rows the platform cannot read come apart from the entries: both go to the verifier in sequence order.
+            var rows = (page?["entries"]?.AsArray() ?? []).Select(n => (Sequence: n!["sequence"]!.GetValue<long>(), Node: n, Readable: true))
+                .Concat(unreadable.Where(u => u?["sequence"] is not null).Select(n => (Sequence: n!["sequence"]!.GetValue<long>(), Node: n, Readable: false)))
+                .OrderBy(r => r.Sequence);
+            foreach (var (sequence, node, readable) in rows)
             {
-                using var doc = JsonDocument.Parse(node!.ToJsonString());
                 var recordedAt = DateTimeOffset.Parse(node["recordedAt"]?.GetValue<string>() ?? "0001-01-01T00:00:00Z", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-                verifier.Add(LedgerEntryJson.FromJson(doc.RootElement), recordedAt);
+                if (readable)
+                {
+                    using var doc = JsonDocument.Parse(node.ToJsonString());
+                    verifier.Add(LedgerEntryJson.FromJson(doc.RootElement), recordedAt);
+                }
+                else
+                {
+                    verifier.AddUnreadable(sequence, node["entryId"]?.GetValue<string>(), node["hash"]?.GetValue<string>(), node["detail"]?.GetValue<string>() ?? "the row cannot be read", recordedAt);
+                }
             }
 
             from = page?["next"]?.GetValue<long>();
         }
 
-        var problems = linkProblems.Concat(verifier.Complete(headSequence, headHash)).OrderBy(p => p.Sequence).ToList();
+        var problems = linkProblems.Concat(headProblems).Concat(verifier.Complete(headSequence, headHash)).OrderBy(p => p.Sequence).ToList();
         return (verifier.Entries, linked.Count, problems);
     }
 

@@ -1,0 +1,171 @@
+using Billing.Domain.Ledger;
+using static Billing.Storage.Tests.Ledger.LedgerTables;
+
+namespace Billing.Storage.Tests.Ledger;
+
+/// <summary>
+/// Rows of a book changed outside the platform (a value of another type, a property removed): reads name the row and
+/// the property, and an append refuses rather than chain onto what it cannot read. Real Azurite.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public class LedgerStoreUnreadableRowTests(AzuriteFixture azurite)
+{
+    private static LedgerEntryDraft Payment(string eventId) =>
+        LedgerEntries.PaymentReceived(eventId, "INV-carrier-tmo-202610", "carrier-tmo", 1_000, "USD", T0)!;
+
+    /// <summary>A book of <paramref name="count"/> payments (evt_1, evt_2, …).</summary>
+    private async Task<LedgerStore> BookAsync(int count, string book = "main")
+    {
+        var (_, store, _) = await LedgerTables.NewAsync(azurite);
+        for (int i = 1; i <= count; i++)
+        {
+            await store.AppendAsync(book, Payment($"evt_{i}"), Ct);
+        }
+
+        return store;
+    }
+
+    private static async Task ChangeAsync(LedgerStore store, string rowKey, Action<TableEntity> change, string book = "main")
+    {
+        var row = (await store.Table.GetEntityAsync<TableEntity>(LedgerStore.PartitionKey(book), rowKey, cancellationToken: Ct)).Value;
+        change(row);
+        await store.Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, Ct);
+    }
+
+    private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+
+    [Fact]
+    public async Task ReadRecordedAsync_RowHoldsAValueOfAnotherType_ListsItApartWithWhatCanStillBeReadAndGoesOn()
+    {
+        var store = await BookAsync(3);
+        string hash = (await store.GetAsync("main", "payment:evt_2", Ct))!.Hash;
+        await ChangeAsync(store, LedgerStore.SequenceRowKey(2), row => row["Postings"] = 12);
+
+        var rows = await ListAsync(store.ReadRecordedAsync("main", 1, Ct));
+
+        Assert.Equal([1L, 2L, 3L], rows.Select(r => r.Sequence));
+        Assert.NotNull(rows[0].Entry);
+        Assert.NotNull(rows[2].Entry);
+        var bad = rows[1].Unreadable!;
+        Assert.Null(rows[1].Entry);
+        Assert.Equal((2L, "payment:evt_2", hash), (bad.Sequence, bad.EntryId, bad.StoredHash));
+        Assert.Equal((store.Table.Name, "main", LedgerStore.SequenceRowKey(2), "Postings"), (bad.Row.Table, bad.Row.PartitionKey, bad.Row.RowKey, bad.Row.Property));
+        Assert.Equal("Edm.Int32 found, Edm.String expected", bad.Row.Reason);
+    }
+
+    [Fact]
+    public async Task ReadAsync_RowHoldsAValueOfAnotherType_ThrowsInvalidDataExceptionNamingRowAndProperty()
+    {
+        var store = await BookAsync(2);
+        await ChangeAsync(store, LedgerStore.SequenceRowKey(2), row => row["Sequence"] = "2");
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.ReadAllAsync("main", Ct));
+
+        Assert.Contains($"row '{LedgerStore.SequenceRowKey(2)}'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("property 'Sequence': Edm.String found, Edm.Int64 expected", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("LastSequence", "2")]
+    [InlineData("LastHash", 2L)]
+    [InlineData("LastEntryId", 2)]
+    public async Task AppendAsync_HeadHoldsAValueOfAnotherType_RefusesNamingTheHeadAndWritesNothing(string property, object value)
+    {
+        var store = await BookAsync(2);
+        await ChangeAsync(store, LedgerStore.HeadRowKey, row => row[property] = value);
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.AppendAsync("main", Payment("evt_3"), Ct));
+
+        Assert.Contains("row 'head'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"property '{property}'", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await store.ReadAllAsync("main", Ct)).Count);
+        Assert.Null(await store.GetAsync("main", "payment:evt_3", Ct));
+    }
+
+    [Fact]
+    public async Task AppendAsync_HeadHashRemoved_RefusesInsteadOfChainingFromTheGenesisHash()
+    {
+        var store = await BookAsync(2);
+        await ChangeAsync(store, LedgerStore.HeadRowKey, row => row.Remove("LastHash"));
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.AppendAsync("main", Payment("evt_3"), Ct));
+
+        Assert.Contains("property 'LastHash': missing", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await store.ReadAllAsync("main", Ct)).Count);
+    }
+
+    [Fact]
+    public async Task AppendAsync_LastEntryUnreadable_RefusesNamingItsRow()
+    {
+        var store = await BookAsync(2);
+        await ChangeAsync(store, LedgerStore.SequenceRowKey(2), row => row["Hash"] = 7);
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.AppendAsync("main", Payment("evt_3"), Ct));
+
+        Assert.Contains($"row '{LedgerStore.SequenceRowKey(2)}'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("property 'Hash'", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await ListAsync(store.ReadRecordedAsync("main", 1, Ct))).Count);
+    }
+
+    [Fact]
+    public async Task AppendAsync_LastEntryHoldsAnotherHashThanTheHead_Refuses()
+    {
+        var store = await BookAsync(2);
+        await ChangeAsync(store, LedgerStore.SequenceRowKey(2), row => row["Hash"] = new string('e', 64));
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.AppendAsync("main", Payment("evt_3"), Ct));
+
+        Assert.Contains("holds hash " + new string('e', 64), ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await store.ReadAllAsync("main", Ct)).Count);
+    }
+
+    [Fact]
+    public async Task AppendAsync_HeadRemovedWhileEntriesExist_RefusesInsteadOfRestartingTheChain()
+    {
+        var (tables, _, _) = await LedgerTables.NewAsync(azurite);
+        var store = new LedgerStore(tables, maxAttempts: 3);
+        await store.AppendAsync("main", Payment("evt_1"), Ct);
+        await store.Table.DeleteEntityAsync("main", LedgerStore.HeadRowKey, cancellationToken: Ct);
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.AppendAsync("main", Payment("evt_2"), Ct));
+
+        Assert.Contains("no head row", ex.Message, StringComparison.Ordinal);
+        Assert.Single(await store.ReadAllAsync("main", Ct));
+    }
+
+    [Fact]
+    public async Task AppendAsync_AnotherBooksHeadUnreadable_ThisBookStillAppends()
+    {
+        var store = await BookAsync(1, "sandbox");
+        await store.AppendAsync("main", Payment("evt_1"), Ct);
+        await ChangeAsync(store, LedgerStore.HeadRowKey, row => row["LastSequence"] = "1", "sandbox");
+
+        LedgerEntry next = await store.AppendAsync("main", Payment("evt_2"), Ct);
+
+        Assert.Equal(2, next.Sequence);
+        await Assert.ThrowsAsync<InvalidDataException>(() => store.AppendAsync("sandbox", Payment("evt_2"), Ct));
+    }
+
+    [Fact]
+    public async Task GetAsync_IdRowHoldsAValueOfAnotherTypeOrPointsElsewhere_ThrowsInsteadOfAnsweringAnotherEntry()
+    {
+        var store = await BookAsync(2);
+        await ChangeAsync(store, LedgerStore.IdRowKey("payment:evt_1"), row => row["Sequence"] = 2L);
+        await ChangeAsync(store, LedgerStore.IdRowKey("payment:evt_2"), row => row["Sequence"] = "2");
+
+        var pointsElsewhere = await Assert.ThrowsAsync<InvalidDataException>(() => store.GetAsync("main", "payment:evt_1", Ct));
+        var wrongType = await Assert.ThrowsAsync<InvalidDataException>(() => store.GetAsync("main", "payment:evt_2", Ct));
+
+        Assert.Contains("books entry 'payment:evt_2'", pointsElsewhere.Message, StringComparison.Ordinal);
+        Assert.Contains("property 'Sequence': Edm.String found", wrongType.Message, StringComparison.Ordinal);
+    }
+}
