@@ -101,13 +101,6 @@ public sealed partial class BurnExecutor(
         }
     }
 
-    private enum StepOutcome
-    {
-        Done,      // finalized, failed or skipped: move on
-        Waiting,   // pending for a reason (price, balance): others may proceed
-        InFlight,  // signed/submitted and not final yet: nothing else may be sent
-    }
-
     /// <summary>
     /// One intent's step, so that no intent can stop the others: a deterministic defect (a conversion that overflows, an
     /// amount that cannot be booked, a corrupt row) ends that intent failed with the reason; a transient error (RPC, storage)
@@ -403,40 +396,4 @@ public sealed partial class BurnExecutor(
 
     private async Task<StepOutcome?> SaveAsync(BurnIntent updated, ETag etag, StepOutcome? outcome, CancellationToken cancellationToken) =>
         await burns.TryReplaceAsync(updated, etag, cancellationToken).ConfigureAwait(false) is null ? StepOutcome.InFlight : outcome;
-
-    private static void LogTransition(ILogger logger, string burnId, string from, string to, string signature)
-    {
-        BurnTelemetry.Transitions.Add(1, new KeyValuePair<string, object?>("from", from), new KeyValuePair<string, object?>("to", to));
-        LogTransitionCore(logger, burnId, from, to, signature);
-    }
-
-    /// <summary>The intent's row cannot be read (<see cref="BurnStore.GetAsync"/>); the inner exception says why.</summary>
-    private sealed class IntentUnreadableException(InvalidDataException inner) : Exception(inner.Message, inner);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Burn {BurnId}: {From} → {To} ({Signature})")]
-    private static partial void LogTransitionCore(ILogger logger, string burnId, string from, string to, string signature);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Burn {BurnId} waits: {Reason}")]
-    private static partial void LogWaiting(ILogger logger, string burnId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Burn {BurnId}: transaction {Signature} expired unlanded (lastValidBlockHeight {Height}); it will be re-signed")]
-    private static partial void LogExpired(ILogger logger, string burnId, string signature, ulong height);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The executor lease of treasury {Treasury} could not be read ({Reason}); it was taken over as expired")]
-    private static partial void LogLeaseUnreadable(ILogger logger, string treasury, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} landed ({Signature}) but cannot be booked: {Reason}. It stays in flight, and no other burn is sent, until the ledger is repaired; run ledger verify")]
-    private static partial void LogNotBooked(ILogger logger, string burnId, string signature, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} cannot be read ({Reason}): it is not executed and the others go on; its row was not written by this platform")]
-    private static partial void LogUnreadable(ILogger logger, string burnId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} cannot be executed; it is marked failed and the others go on")]
-    private static partial void LogFailedDeterministic(ILogger logger, Exception exception, string burnId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Burn {BurnId}: transient error; retried on the next run")]
-    private static partial void LogTransientError(ILogger logger, Exception exception, string burnId);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Burn lease for treasury {Treasury} is held by another executor")]
-    private static partial void LogLeaseBusy(ILogger logger, string treasury);
 }

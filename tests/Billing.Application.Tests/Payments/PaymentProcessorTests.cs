@@ -16,19 +16,6 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
     private static readonly CancellationToken Ct = CancellationToken.None;
     private static readonly BillingPeriod October = new(2026, 10);
 
-    private sealed class NoLifetime : IHostApplicationLifetime
-    {
-        public CancellationToken ApplicationStarted => CancellationToken.None;
-
-        public CancellationToken ApplicationStopping => CancellationToken.None;
-
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-
-        public void StopApplication()
-        {
-        }
-    }
-
     private sealed record Setup(PaymentProcessor Processor, InvoiceStore Invoices, PaymentStore Payments, BurnStore Burns, LedgerStore Ledger, LedgerAudit Audit, LedgerRecorder Recorder, BillingTables Tables)
     {
         public PaymentProcessor NewProcessor(ILogger<PaymentProcessor>? logger = null) => NewProcessor(Payments, Invoices, Burns, Recorder, logger);
