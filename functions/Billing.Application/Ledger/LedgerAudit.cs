@@ -104,8 +104,8 @@ public sealed class LedgerAudit(
     /// <c>PaymentSourceCurrencyChanged</c>), <c>InvoicePartiallyPaid</c> with the remaining amount and <c>CustomerCredit</c>
     /// for an overpayment, plus <c>PaymentNotSettled</c> for work a crash left half done. A row that cannot be read (changed
     /// outside the platform) is a finding of its own (<c>InvoiceUnreadable</c>, <c>PaymentUnreadable</c>,
-    /// <c>PaymentStateUnreadable</c>, <c>BurnUnreadable</c>) instead of failing the report, and the checks that would
-    /// derive from what it holds are not made.
+    /// <c>PaymentStateUnreadable</c>, <c>BurnUnreadable</c>, <c>LedgerEntryUnreadable</c>) instead of failing the report,
+    /// and the checks that would derive from what it holds are not made.
     /// </summary>
     public async Task<ReconciliationResult> ReconcileAsync(CancellationToken cancellationToken)
     {
@@ -124,18 +124,40 @@ public sealed class LedgerAudit(
         var burnList = await burns.ListAsync(null, cancellationToken).ConfigureAwait(false);
         var allBurns = burnList.Items;
         var unreadableBurns = burnList.Unreadable.Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
-        var entries = (await ledger.ReadAllAsync(LedgerEntries.MainBook, cancellationToken).ConfigureAwait(false)).ToDictionary(e => e.EntryId, StringComparer.Ordinal);
+        var entries = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
+        var mismatches = new List<AuditProblem>();
+
+        // An entry row that cannot be read is reported; its id, when still legible, counts as booked, so the report does
+        // not also call its invoice, payment or burn unbooked (what the row books is unknown, not missing).
+        var unreadableEntries = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in ledger.ReadRecordedAsync(LedgerEntries.MainBook, 1, cancellationToken).ConfigureAwait(false))
+        {
+            if (row.Entry is { } readable)
+            {
+                entries[readable.EntryId] = readable;
+            }
+            else if (row.Unreadable is { } bad)
+            {
+                if (bad.EntryId is { } entryId)
+                {
+                    unreadableEntries.Add(entryId);
+                }
+
+                mismatches.Add(new("LedgerEntryUnreadable", bad.EntryId ?? $"sequence {bad.Sequence}", $"{bad.Row}; what it books is not counted here"));
+            }
+        }
+
+        bool Booked(string entryId) => entries.ContainsKey(entryId) || unreadableEntries.Contains(entryId);
         var byInvoice = allInvoices.ToDictionary(i => i.Id.ToString(), StringComparer.Ordinal);
         var paymentsByInvoice = allPayments.GroupBy(p => p.InvoiceId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var burnsByInvoice = allBurns.GroupBy(b => b.InvoiceId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var now = time.GetUtcNow();
-        var mismatches = new List<AuditProblem>();
 
         foreach (var invoice in allInvoices)
         {
             string id = invoice.Id.ToString();
             bool booked = invoice.Status is InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid;
-            if (booked && LedgerEntries.InvoiceFinalized(invoice, now) is { } expected && !entries.ContainsKey(expected.EntryId))
+            if (booked && LedgerEntries.InvoiceFinalized(invoice, now) is { } expected && !Booked(expected.EntryId))
             {
                 mismatches.Add(new("InvoiceNotBooked", id, $"no ledger entry {expected.EntryId}"));
             }
@@ -223,7 +245,7 @@ public sealed class LedgerAudit(
             }
 
             bool owesEntry = payment.Resolution is null || payment.ToReceivableMinor + payment.ToCreditMinor + payment.ToUnappliedMinor > 0;
-            if (owesEntry && !entries.ContainsKey(LedgerEntries.PaymentId(payment.StripeEventId)))
+            if (owesEntry && !Booked(LedgerEntries.PaymentId(payment.StripeEventId)))
             {
                 mismatches.Add(new("PaymentNotBooked", payment.StripeEventId, $"no ledger entry {LedgerEntries.PaymentId(payment.StripeEventId)}"));
             }
@@ -249,6 +271,11 @@ public sealed class LedgerAudit(
             switch (burn.Status)
             {
                 case BurnStatus.Finalized:
+                    if (unreadableEntries.Contains(LedgerEntries.BurnId(burn.Id)))
+                    {
+                        break; // reported above as LedgerEntryUnreadable
+                    }
+
                     if (!entries.TryGetValue(LedgerEntries.BurnId(burn.Id), out var entry))
                     {
                         mismatches.Add(new("BurnNotBooked", burn.Id, $"finalized ({burn.Signature}) but no ledger entry burn:{burn.Id}"));

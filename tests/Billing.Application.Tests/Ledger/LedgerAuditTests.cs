@@ -137,4 +137,27 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
         Assert.DoesNotContain(result.Mismatches, m => m.Subject == paidBadly.Id.ToString() || m.Subject == stateless.Id.ToString() && m.Kind != "PaymentStateUnreadable");
         Assert.Equal((2, 2), (result.Invoices, result.Payments));
     }
+
+    [Fact]
+    public async Task Reconcile_LedgerEntryRowHoldsAPlantedValue_IsAFindingAndWhatItBooksIsNotCalledUnbooked()
+    {
+        var s = await NewAsync();
+        var invoice = await FinalizedInvoiceAsync(s, "carrier-r", 1500);
+        var payment = Payment("evt_r", invoice.Id.ToString(), 1500);
+        await s.Payments.TryAddAsync(payment, Ct);
+        await s.Recorder.PaymentReceivedAsync(payment, Ct);
+        await s.Payments.TryAddAsync(Payment("evt_r2", invoice.Id.ToString(), 1), Ct); // never booked: still found
+        await s.PlantAsync(LedgerStore.SequenceRowKey(2), "Hash", 42L); // the payment's entry
+
+        var result = await s.Audit().ReconcileAsync(Ct); // before: the unreadable entry threw, and there was no report
+
+        var found = result.Mismatches.ToDictionary(m => (m.Kind, m.Subject), m => m.Detail);
+        string detail = found[("LedgerEntryUnreadable", LedgerEntries.PaymentId("evt_r"))];
+        Assert.Contains($"row '{LedgerStore.SequenceRowKey(2)}'", detail, StringComparison.Ordinal);
+        Assert.Contains("property 'Hash'", detail, StringComparison.Ordinal);
+        Assert.False(found.ContainsKey(("PaymentNotBooked", "evt_r")));
+        Assert.True(found.ContainsKey(("PaymentNotBooked", "evt_r2")));
+        Assert.DoesNotContain(result.Mismatches, m => m.Kind == "InvoiceNotBooked");
+        Assert.Equal(1, result.Entries);
+    }
 }
