@@ -10,5 +10,5 @@ public static class BurnListHeaders
     /// </summary>
     public const string Unreadable = "Billing-Unreadable-Burns";
 
-    public const int MaxNamed = 100;
+    public const int MaxNamed = UnreadableRowsHeader.MaxNamed;
 }

@@ -9,5 +9,5 @@ public static class InvoiceListHeaders
     /// </summary>
     public const string Unreadable = "Billing-Unreadable-Invoices";
 
-    public const int MaxNamed = 100;
+    public const int MaxNamed = UnreadableRowsHeader.MaxNamed;
 }

@@ -31,7 +31,7 @@ public static class ListBurnsFunction
             }
 
             // The array has no room for them; the header names them (BurnListHeaders.Unreadable) and reconcile says why.
-            request.HttpContext.Response.Headers[BurnListHeaders.Unreadable] = string.Join(",", list.Unreadable.Take(BurnListHeaders.MaxNamed).Select(u => Uri.EscapeDataString(u.Id)));
+            request.HttpContext.Response.Headers[BurnListHeaders.Unreadable] = UnreadableRowsHeader.Format(list.Unreadable.Select(u => u.Id));
         }
 
         return TypedResults.Json<IReadOnlyList<BurnView>>([.. list.Items.Select(ToView)], BillingJsonContext.Default.IReadOnlyListBurnView);

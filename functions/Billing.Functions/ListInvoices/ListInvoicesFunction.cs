@@ -60,7 +60,7 @@ public sealed partial class ListInvoicesFunction(InvoiceStore invoices, ILogger<
         {
             if (unreadable.Count > 0)
             {
-                http.Response.Headers[InvoiceListHeaders.Unreadable] = string.Join(",", unreadable.Take(InvoiceListHeaders.MaxNamed).Select(u => Uri.EscapeDataString(u.Id)));
+                http.Response.Headers[InvoiceListHeaders.Unreadable] = UnreadableRowsHeader.Format(unreadable.Select(u => u.Id));
             }
 
             return InvoiceFormats.Csv(list.Items, $"invoices-{period?.ToString() ?? "all"}.csv");

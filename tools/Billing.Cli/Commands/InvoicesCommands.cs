@@ -1,3 +1,4 @@
+using Billing.Contracts;
 using Billing.Contracts.Invoices;
 
 namespace Billing.Cli.Commands;
@@ -153,7 +154,7 @@ internal static class InvoicesCommands
                 var response = await api.SendOkAsync(new ApiRequest(HttpMethod.Get, $"/api/v1/invoices?period={month}&format=csv", apiKey) { Accept = "text/csv" }, ct).ConfigureAwait(false);
                 text = response.Body;
                 await WarnUnreadableAsync(context, response.Headers.TryGetValue(InvoiceListHeaders.Unreadable, out string? named) && named.Length > 0
-                    ? named.Split(',').Select(Uri.UnescapeDataString).ToList()
+                    ? UnreadableRowsHeader.Parse(named).ToList()
                     : null).ConfigureAwait(false);
             }
 
