@@ -107,10 +107,14 @@ public sealed class PartnerStore(BillingTables tables, TimeProvider? time = null
         return row.HasValue ? EntityText.Of(row.Value!, "StripeCustomerId") : null;
     }
 
-    /// <summary>Remembers the payer's Stripe customer id, audited (actor <see cref="PartnerAuditEntry.StripeActor"/>) and chained like a finance change.</summary>
+    /// <summary>
+    /// Remembers the payer's Stripe customer id, audited (actor <see cref="PartnerAuditEntry.StripeActor"/>) and chained
+    /// like a finance change. Throws <see cref="RowContentionException"/> when other writers win every attempt: giving up
+    /// quietly would let a later month, once Stripe's idempotency key has expired, create a second customer.
+    /// </summary>
     public async Task SetStripeCustomerAsync(string partnerId, string customerId, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        for (int attempt = 1; ; attempt++)
+        for (int attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             if (await GetAsync(partnerId, cancellationToken).ConfigureAwait(false) is not { } before || before.StripeCustomerId == customerId)
             {
@@ -118,11 +122,13 @@ public sealed class PartnerStore(BillingTables tables, TimeProvider? time = null
             }
 
             var audit = new PartnerAuditEntry(PartnerAuditEntry.NewId(at, 0), at, PartnerAuditEntry.StripeActor, partnerId, "stripe-customer", [new("stripeCustomerId", before.StripeCustomerId, customerId)]);
-            if (await UpdateAsync(before, before with { StripeCustomerId = customerId }, [audit], cancellationToken).ConfigureAwait(false) || attempt == MaxAttempts)
+            if (await UpdateAsync(before, before with { StripeCustomerId = customerId }, [audit], cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
         }
+
+        throw new RowContentionException($"partner {partnerId}", MaxAttempts);
     }
 
     public async Task<IReadOnlyList<Partner>> ListAsync(CancellationToken cancellationToken) =>

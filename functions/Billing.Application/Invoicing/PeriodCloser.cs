@@ -1,3 +1,4 @@
+using Billing.Application.Resilience;
 using System.Collections.Concurrent;
 
 namespace Billing.Application.Invoicing;
@@ -171,8 +172,14 @@ public sealed partial class PeriodCloser(
         throw new PeriodRefusedException(period, "it ended before the deployment's first usage");
     }
 
+    /// <summary>
+    /// A failure that would repeat on every retry, so it fails that payer alone (reported in the close record, retried by
+    /// the next close) instead of the whole close: bad data, or Stripe refusing the payer's request (e.g. its customer was
+    /// deleted in the Dashboard). A transient one (Stripe or storage unreachable) escapes: the whole close is retried.
+    /// </summary>
     private static bool IsDeterministic(Exception ex) =>
-        ex is OverflowException or UnpricedUsageException or CurrencyMismatchException or KeyNotFoundException or JsonException or InvalidDataException;
+        ex is OverflowException or UnpricedUsageException or CurrencyMismatchException or KeyNotFoundException or JsonException or InvalidDataException
+        || ex is Stripe.StripeException && !TransientFailures.IsTransient(ex);
 
     private async Task<Invoice?> CloseForPayerAsync(Partner payer, BillingPeriod period, CancellationToken cancellationToken)
     {

@@ -7,6 +7,8 @@ namespace Billing.Application.Invoicing;
 public sealed partial class StripeInvoiceFinalizedHandler(StripeInvoiceSync sync, InvoiceStore invoices, PartnerStore partners, TimeProvider time, ILogger<StripeInvoiceFinalizedHandler> logger)
     : IInvoiceFinalizedHandler
 {
+    private const int MaxAttempts = 5;
+
     public async Task<Invoice> OnFinalizedAsync(Invoice invoice, CancellationToken cancellationToken)
     {
         if (!sync.Enabled || invoice.StripeInvoiceId is not null || invoice.Status == InvoiceStatus.Void)
@@ -25,11 +27,13 @@ public sealed partial class StripeInvoiceFinalizedHandler(StripeInvoiceSync sync
             await partners.SetStripeCustomerAsync(invoice.Payer, synced.CustomerId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
 
-        for (int attempt = 0; attempt < 5; attempt++)
+        // The Stripe id must be stored: a close repeated after Stripe's idempotency keys expire (24 hours) would otherwise
+        // create a second Stripe invoice for the same bill. So no path below returns without it stored.
+        for (int attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             if (await invoices.GetWithETagAsync(invoice.Id, cancellationToken).ConfigureAwait(false) is not var (current, etag))
             {
-                break;
+                throw new InvalidDataException($"invoice {invoice.Id} was removed from storage after it was synced to Stripe as {synced.StripeInvoiceId}; restore the row before closing again");
             }
 
             var updated = current.WithStripeInvoiceId(synced.StripeInvoiceId);
@@ -41,7 +45,7 @@ public sealed partial class StripeInvoiceFinalizedHandler(StripeInvoiceSync sync
             }
         }
 
-        return invoice.WithStripeInvoiceId(synced.StripeInvoiceId);
+        throw new RowContentionException($"invoice {invoice.Id}", MaxAttempts);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Invoice {InvoiceId} synced to Stripe as {StripeInvoiceId}")]

@@ -32,7 +32,10 @@ internal sealed record PeriodCloserSetup(FactStore Facts, InvoiceStore Invoices,
         return reason;
     }
 
-    public static async Task<PeriodCloserSetup> NewAsync(AzuriteFixture azurite, DateTimeOffset now)
+    /// <param name="azurite">Where the tables live.</param>
+    /// <param name="now">The fixed clock's time.</param>
+    /// <param name="finalization">What runs after an invoice is stored (e.g. a Stripe sync); none by default.</param>
+    public static async Task<PeriodCloserSetup> NewAsync(AzuriteFixture azurite, DateTimeOffset now, Func<InvoiceStore, PartnerStore, TimeProvider, InvoiceFinalization>? finalization = null)
     {
         var tables = await azurite.NewTablesAsync();
         var partners = new PartnerStore(tables);
@@ -52,7 +55,7 @@ internal sealed record PeriodCloserSetup(FactStore Facts, InvoiceStore Invoices,
         var invoices = new InvoiceStore(tables);
         var clock = new FakeTimeProvider(now);
         var plans = BillingFunctionsApp.LoadPlans(Path.Combine(PlatformFixture.AppDirectory(), "plans"));
-        var closer = new PeriodCloser(facts, invoices, partners, plans, InvoiceFinalization.None, clock, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
+        var closer = new PeriodCloser(facts, invoices, partners, plans, finalization?.Invoke(invoices, partners, clock) ?? InvoiceFinalization.None, clock, Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
         return new PeriodCloserSetup(facts, invoices, closer, clock, partners, plans, tables);
     }
 }

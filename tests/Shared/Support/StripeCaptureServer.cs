@@ -2,39 +2,27 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 
-namespace Billing.Payments.Tests;
-
-/// <summary>One HTTP request as the capture server received it.</summary>
-internal sealed record CapturedRequest(
-    string Method,
-    string Path,
-    IReadOnlyList<KeyValuePair<string, string>> Form,
-    IReadOnlyDictionary<string, string> Headers)
-{
-    /// <summary>The single value of form field <paramref name="name"/> (e.g. <c>metadata[billing_invoice_id]</c>), or null.</summary>
-    public string? Field(string name) => Form.SingleOrDefault(p => p.Key == name).Value;
-
-    public string? Header(string name) => Headers.TryGetValue(name, out string? value) ? value : null;
-
-    public override string ToString() => $"{Method} {Path}";
-}
+namespace Billing.Tests.Shared;
 
 /// <summary>
 /// A real loopback HTTP server that answers like the Stripe API for the few endpoints the sync uses and records every
 /// request (method, path, decoded form body, headers). Like Stripe, it replays the stored response for a repeated
 /// <c>Idempotency-Key</c>, so tests can observe that a replayed sync gets the original objects back.
-/// Paths listed in <see cref="FailPaths"/> answer with a Stripe-style 400 error.
+/// Paths listed in <see cref="FailPaths"/>, and any request for a payer in <see cref="FailPayers"/> (by its
+/// <c>metadata[billing_payer]</c>), answer with a Stripe-style 400 error.
 /// </summary>
-internal sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: false)
+public sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: false)
 {
     private readonly ConcurrentQueue<CapturedRequest> _requests = new();
     private readonly Dictionary<string, string> _idempotentResponses = new(StringComparer.Ordinal);
     private int _nextId;
 
-    /// <summary>e.g. <c>http://127.0.0.1:41234</c>; use as <see cref="StripeOptions.ApiBase"/>.</summary>
+    /// <summary>e.g. <c>http://127.0.0.1:41234</c>; use as <c>Billing:Stripe:ApiBase</c>.</summary>
     public string BaseUrl => Url.GetLeftPart(UriPartial.Authority);
 
     public HashSet<string> FailPaths { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> FailPayers { get; } = new(StringComparer.Ordinal);
 
     public IReadOnlyList<CapturedRequest> Requests => [.. _requests];
 
@@ -60,7 +48,7 @@ internal sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: fal
         int status = 200;
         string json;
         string? key = captured.Header("Idempotency-Key");
-        if (FailPaths.Contains(path))
+        if (FailPaths.Contains(path) || captured.Field("metadata[billing_payer]") is { } payer && FailPayers.Contains(payer))
         {
             status = 400;
             json = """{"error":{"type":"invalid_request_error","code":"parameter_invalid","message":"Capture server was told to fail this path."}}""";

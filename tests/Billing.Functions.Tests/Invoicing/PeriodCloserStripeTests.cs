@@ -1,0 +1,70 @@
+using Billing.Payments;
+using Microsoft.Extensions.Options;
+
+namespace Billing.Functions.Tests.Invoicing;
+
+/// <summary>
+/// Closes that send invoices to Stripe (a loopback server answering like its API): a payer Stripe refuses fails alone
+/// and is reported, and an unreachable Stripe fails the close as a transient error, to be retried.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class PeriodCloserStripeTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private static readonly BillingPeriod October = new(2026, 10);
+    private StripeCaptureServer stripe = null!;
+
+    public Task InitializeAsync()
+    {
+        stripe = StripeCaptureServer.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await stripe.DisposeAsync();
+
+    [Fact]
+    public async Task CloseAsync_StripeRefusesOnePayer_OthersSyncedAndThatPayerReportedAndRetried()
+    {
+        stripe.FailPayers.Add("carrier-tmo");
+        var setup = await NewAsync(stripe.BaseUrl);
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
+        await setup.AddComputeAsync(October.Start.AddDays(2), "H100", 3_600);
+
+        string reason = await setup.CloseWithOneFailedPayerAsync(October, "carrier-tmo", "tenant-lab");
+
+        Assert.Contains("told to fail", reason, StringComparison.Ordinal); // Stripe's own message, for finance to act on
+        var synced = await setup.Invoices.GetAsync(new InvoiceId("tenant-lab", October), CancellationToken.None);
+        Assert.StartsWith("in_capture", synced!.StripeInvoiceId, StringComparison.Ordinal);
+        Assert.Null((await setup.Invoices.GetAsync(new InvoiceId("carrier-tmo", October), CancellationToken.None))!.StripeInvoiceId);
+
+        stripe.FailPayers.Clear(); // repaired in Stripe: the next close syncs it and closes the payer
+        var repaired = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+        Assert.Empty(repaired.Failed);
+        Assert.StartsWith("in_capture", Assert.Single(repaired.Invoices, i => i.Payer == "carrier-tmo").StripeInvoiceId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CloseAsync_StripeUnreachable_ThrowsATransientFailureAndRecordsNoClose()
+    {
+        var setup = await NewAsync($"http://127.0.0.1:{FreePort.Find()}"); // nobody listens
+        await setup.AddComputeAsync(October.Start.AddDays(2), "H100", 3_600);
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => setup.Closer.CloseAsync(October, force: false, CancellationToken.None));
+
+        Assert.True(Billing.Application.Resilience.TransientFailures.IsTransient(ex), ex.ToString());
+        Assert.Null(await setup.Invoices.GetCloseAsync(October, CancellationToken.None)); // not closed: the timer tries again
+    }
+
+    private Task<PeriodCloserSetup> NewAsync(string stripeBase) =>
+        PeriodCloserSetup.NewAsync(azurite, October.End.AddDays(1), (invoices, partners, time) =>
+        {
+            var sync = new StripeInvoiceSync(Options.Create(new StripeOptions { SecretKey = "sk_test_closer", ApiBase = stripeBase }), NullLogger<StripeInvoiceSync>.Instance);
+            var handler = new StripeInvoiceFinalizedHandler(sync, invoices, partners, time, NullLogger<StripeInvoiceFinalizedHandler>.Instance);
+            return new InvoiceFinalization(new NoLedger(), handler);
+        });
+
+    /// <summary>These tests are about Stripe; the ledger step is covered by the ledger's own close tests.</summary>
+    private sealed class NoLedger : IInvoiceFinalizedHandler
+    {
+        public Task<Invoice> OnFinalizedAsync(Invoice invoice, CancellationToken cancellationToken) => Task.FromResult(invoice);
+    }
+}
