@@ -201,6 +201,8 @@ public static class BillingFunctionsApp
 
     public static WebApplication MapBillingFunctions(this WebApplication app)
     {
+        app.UseUnhandledErrors(); // before the routes, so it wraps every API endpoint
+
         // Invocations (trigger payloads wrapped by the host) arrive at /{FunctionName}.
         IngestUsageFunction.Map(app);
         InvocationEndpoint.Map<MeterCarrierOffloadFunction>(app);

@@ -8,6 +8,10 @@ public sealed partial class ListInvoicesFunction(InvoiceStore invoices, ILogger<
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/invoices", (HttpContext http, ListInvoicesFunction f, CancellationToken ct) => f.InvokeAsync(http, ct))
+            .Produces<InvoiceListResponse>(StatusCodes.Status200OK, "application/json")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .ProducesHeader(StatusCodes.Status200OK, InvoiceListHeaders.Unreadable, "CSV answers only, present only when invoice rows cannot be read (changed outside the platform): their ids, percent-encoded and comma-separated, the first 100. The JSON answer lists them in `unreadable`.")
             .RequireRoles("providers are not billed; invoices belong to payers and finance", PartnerRole.Carrier, PartnerRole.Tenant, PartnerRole.Finance);
 
     public async Task<Results<JsonHttpResult<InvoiceListResponse>, CsvResult, JsonHttpResult<ApiProblem>>> InvokeAsync(HttpContext http, CancellationToken cancellationToken)

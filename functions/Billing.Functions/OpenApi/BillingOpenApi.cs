@@ -43,7 +43,27 @@ public static class BillingOpenApi
             });
             o.AddOperationTransformer((operation, context, _) =>
             {
-                var access = context.Description.ActionDescriptor.EndpointMetadata.OfType<EndpointAccess.AllowedRoles>().FirstOrDefault();
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                operation.Responses ??= [];
+                foreach (var header in metadata.OfType<DocumentedHeaders.Header>())
+                {
+                    if (operation.Responses.TryGetValue(header.Status.ToString(CultureInfo.InvariantCulture), out var response) && response is OpenApiResponse declared)
+                    {
+                        declared.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                        declared.Headers[header.Name] = new OpenApiHeader { Description = header.Description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+                    }
+                }
+
+                // What UnhandledErrors answers on any route, whatever the route declares itself.
+                operation.Responses.TryAdd("500", Problem("An unexpected failure; `detail` names the trace id under which the operator's log has the cause.", context.Document));
+                var unavailable = Problem("Transient: storage, Stripe or the Solana RPC busy or unreachable, or a write race lost. Nothing was lost; resend the same request after Retry-After.", context.Document);
+                unavailable.Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before resending.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+                };
+                operation.Responses.TryAdd("503", unavailable);
+
+                var access = metadata.OfType<EndpointAccess.AllowedRoles>().FirstOrDefault();
                 if (access is null)
                 {
                     return Task.CompletedTask;

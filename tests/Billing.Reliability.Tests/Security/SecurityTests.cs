@@ -209,6 +209,19 @@ public class SecurityTests(SecurityFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task PeriodClose_StripeUnreachable_Answers503ProblemAndKeepsTheStoredInvoices()
+    {
+        string closeAnswer = await fixture.EnsureClosedAsync();
+
+        Assert.StartsWith("503 ", closeAnswer, StringComparison.Ordinal); // before: an empty 500, as if something were broken for good
+        Assert.Contains("\"title\":\"Try again\"", closeAnswer, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.StripeSecretKey, closeAnswer, StringComparison.Ordinal);
+        SecurityFixture.PreviousPeriod(1, out string compact);
+        var (status, body) = await fixture.App.SendAsync(HttpMethod.Get, $"api/v1/invoices/INV-tenant-lab-{compact}", fixture.FinanceKey);
+        Assert.True(status == 200, body); // stored before the sync; the next close sends it to Stripe
+    }
+
+    [Fact]
     public async Task FullFlow_UsageCloseStripeSyncFailurePaymentAndBurn_NoSecretInAnyLogLine()
     {
         string closeAnswer = await fixture.EnsureClosedAsync();

@@ -1,0 +1,50 @@
+using Billing.Application.Resilience;
+
+namespace Billing.Functions.Http;
+
+/// <summary>
+/// The last line for API routes: an exception no route caught becomes problem+json instead of an empty 500. A transient
+/// one (<see cref="TransientFailures"/>) answers 503 with Retry-After, so clients and the CLI retry; anything else answers
+/// 500 with the trace id that finds it in the log. The exception's message is logged, never sent: it can name rows,
+/// accounts and settings.
+/// </summary>
+public static partial class UnhandledErrors
+{
+    public const int RetryAfterSeconds = 5;
+
+    public static IApplicationBuilder UseUnhandledErrors(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+                                   && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UnhandledErrors).FullName!);
+            string traceId = System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier;
+            Problem problem;
+            if (TransientFailures.IsTransient(ex))
+            {
+                LogTransient(logger, ex, context.Request.Method, context.Request.Path, traceId);
+                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                problem = new Problem(StatusCodes.Status503ServiceUnavailable, "Try again", $"a service the platform depends on is busy or unreachable right now; nothing was lost, retry after {RetryAfterSeconds} seconds (trace {traceId})");
+            }
+            else
+            {
+                LogFailed(logger, ex, context.Request.Method, context.Request.Path, traceId);
+                problem = new Problem(StatusCodes.Status500InternalServerError, "Internal error", $"the request failed unexpectedly; the operator finds the cause in the log under trace {traceId}");
+            }
+
+            context.Response.StatusCode = problem.Status;
+            context.Response.ContentType = Problem.ContentType;
+            await context.Response.WriteAsync(problem.ToJson(), context.RequestAborted).ConfigureAwait(false);
+        }
+    });
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} failed transiently (trace {TraceId}); answered 503 with Retry-After")]
+    private static partial void LogTransient(ILogger logger, Exception exception, string method, string path, string traceId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed (trace {TraceId}); answered 500")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string method, string path, string traceId);
+}
