@@ -12,6 +12,8 @@ public static class BillingOpenApi
 {
     public const string DocumentName = "v1";
     public const string ApiKeyScheme = "ApiKey";
+    private const string InternalErrorResponse = "InternalError";
+    private const string UnavailableResponse = "Unavailable";
 
     public static IServiceCollection AddBillingOpenApi(this IServiceCollection services) =>
         services
@@ -31,6 +33,14 @@ public static class BillingOpenApi
                 };
                 document.Servers?.Clear();
                 document.Components ??= new OpenApiComponents();
+                document.Components.Responses ??= new Dictionary<string, IOpenApiResponse>();
+                document.Components.Responses[InternalErrorResponse] = Problem("An unexpected failure; `detail` names the trace id under which the operator's log has the cause.", document);
+                var unavailable = Problem("Transient: storage, Stripe or the Solana RPC busy or unreachable, or a write race lost. Nothing was lost; resend the same request after Retry-After.", document);
+                unavailable.Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before resending.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+                };
+                document.Components.Responses[UnavailableResponse] = unavailable;
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[ApiKeyScheme] = new OpenApiSecurityScheme
                 {
@@ -55,13 +65,8 @@ public static class BillingOpenApi
                 }
 
                 // What UnhandledErrors answers on any route, whatever the route declares itself.
-                operation.Responses.TryAdd("500", Problem("An unexpected failure; `detail` names the trace id under which the operator's log has the cause.", context.Document));
-                var unavailable = Problem("Transient: storage, Stripe or the Solana RPC busy or unreachable, or a write race lost. Nothing was lost; resend the same request after Retry-After.", context.Document);
-                unavailable.Headers = new Dictionary<string, IOpenApiHeader>
-                {
-                    ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before resending.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
-                };
-                operation.Responses.TryAdd("503", unavailable);
+                operation.Responses.TryAdd("500", new OpenApiResponseReference(InternalErrorResponse, context.Document));
+                operation.Responses.TryAdd("503", new OpenApiResponseReference(UnavailableResponse, context.Document));
 
                 var access = metadata.OfType<EndpointAccess.AllowedRoles>().FirstOrDefault();
                 if (access is null)
