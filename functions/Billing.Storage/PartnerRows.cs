@@ -18,9 +18,6 @@ internal static class PartnerRows
     /// <summary>Audit rows by partner: <c>|a|p|{escaped partner id}|{entry id}</c>.</summary>
     public static string AuditByPartner(string partnerId) => "|a|p|" + TableKey.Escape(partnerId) + "|";
 
-    /// <summary>The first row key after every key starting with <paramref name="prefix"/> (which ends with <c>|</c>).</summary>
-    public static string After(string prefix) => prefix[..^1] + "}";
-
     public static TableEntity ToEntity(PartnerRecord record)
     {
         var p = record.Partner;

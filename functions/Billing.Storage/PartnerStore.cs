@@ -245,7 +245,7 @@ public sealed class PartnerStore(BillingTables tables, TimeProvider? time = null
     public Task<PartnerAuditPage> AuditOfPartnerAsync(string partnerId, string? after, int limit, CancellationToken cancellationToken)
     {
         string prefix = PartnerRows.AuditByPartner(partnerId);
-        return AuditPageAsync(after is null ? prefix : prefix + after, after is not null, PartnerRows.After(prefix), limit, cancellationToken);
+        return AuditPageAsync(after is null ? prefix : prefix + after, after is not null, TableKey.After(prefix), limit, cancellationToken);
     }
 
     /// <summary>Audit entries of every partner made in [<paramref name="from"/>, <paramref name="to"/>), oldest first, after the cursor.</summary>
@@ -273,7 +273,7 @@ public sealed class PartnerStore(BillingTables tables, TimeProvider? time = null
         }
 
         const string prefix = "|a|p|";
-        string byPartner = TableClient.CreateQueryFilter($"PartitionKey eq {PartnerRows.PartnerPartition} and RowKey ge {prefix} and RowKey lt {PartnerRows.After(prefix)}");
+        string byPartner = TableClient.CreateQueryFilter($"PartitionKey eq {PartnerRows.PartnerPartition} and RowKey ge {prefix} and RowKey lt {TableKey.After(prefix)}");
         await foreach (var e in table.QueryAsync<TableEntity>(byPartner, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             int end = e.RowKey.LastIndexOf(TableKey.Separator);
@@ -298,7 +298,7 @@ public sealed class PartnerStore(BillingTables tables, TimeProvider? time = null
             var row = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), cancellationToken: cancellationToken).ConfigureAwait(false);
             var entries = new List<PartnerAuditEntry>();
             string prefix = PartnerRows.AuditByPartner(partnerId);
-            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartnerRows.PartnerPartition} and RowKey ge {prefix} and RowKey lt {PartnerRows.After(prefix)}");
+            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartnerRows.PartnerPartition} and RowKey ge {prefix} and RowKey lt {TableKey.After(prefix)}");
             await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 entries.Add(PartnerRows.ToAuditEntry(e));

@@ -111,6 +111,13 @@ public static class TableKey
 
     public static string Join(params ReadOnlySpan<string> escapedParts) => string.Join(Separator, escapedParts);
 
+    /// <summary>The first row key after every key starting with <paramref name="prefix"/> (which ends with the separator).</summary>
+    public static string After(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        return prefix[^1] == Separator ? prefix[..^1] + "}" : throw new ArgumentException($"'{prefix}' does not end with '{Separator}'", nameof(prefix));
+    }
+
     private static bool NeedsEscape(char c) =>
         c is '/' or '\\' or '#' or '?' or '%' or Separator or '\'' || char.IsControl(c) || c is '\u2028' or '\u2029' || char.IsSurrogate(c);
 }

@@ -33,16 +33,19 @@ public sealed class LedgerAudit(
         IReadOnlyList<OnChainAnchor> onChain = key is null ? [] : await new AnchorChainReader(rpc).ReadAllAsync(key, authority.LedgerName, book, cancellationToken).ConfigureAwait(false);
         var (linked, linkProblems) = AnchorChain.Link(onChain);
         var verifier = new LedgerStreamVerifier(linked, now, options.Value.MaxUnanchoredAge);
+        var booked = new Dictionary<long, (string? EntryId, string? Hash, bool Readable)>();
         await foreach (var stored in ledger.ReadRecordedAsync(book, 1, cancellationToken).ConfigureAwait(false))
         {
             if (stored.Unreadable is { } bad)
             {
                 // A planted value is a finding like any other edit, never a crash of the whole verification.
                 verifier.AddUnreadable(bad.Sequence, bad.EntryId, bad.StoredHash, bad.Row.ToString(), stored.RecordedAt);
+                booked.TryAdd(bad.Sequence, (bad.EntryId, bad.StoredHash, false));
             }
             else
             {
                 verifier.Add(stored.Entry!, stored.RecordedAt);
+                booked.TryAdd(stored.Entry!.Sequence, (stored.Entry.EntryId, stored.Entry.Hash, true));
             }
         }
 
@@ -57,6 +60,7 @@ public sealed class LedgerAudit(
         }
 
         problems.AddRange(linkProblems.Concat(verifier.Complete(head?.LastSequence, head?.LastHash)).OrderBy(p => p.Sequence).Select(ToAudit));
+        problems.AddRange(await IdIndexProblemsAsync(book, booked, cancellationToken).ConfigureAwait(false));
 
         // The table is a cache of the chain: a row the chain does not back is reported, never believed.
         var byRange = linked.ToDictionary(a => a.Content.ToSeq);
@@ -92,6 +96,46 @@ public sealed class LedgerAudit(
         }
 
         return new LedgerAuditResult(verifier.Entries, linked.Count, pending, problems) { Authority = key?.ToString(), Ledger = authority.LedgerName };
+    }
+
+    /// <summary>
+    /// The id index against the entries. Appends trust it to book each entry id once: a removed row lets a retried booking
+    /// (a close, a webhook, a burn) book the entry a second time, and a row pointing elsewhere answers with another entry.
+    /// </summary>
+    private async Task<List<AuditProblem>> IdIndexProblemsAsync(string book, Dictionary<long, (string? EntryId, string? Hash, bool Readable)> booked, CancellationToken cancellationToken)
+    {
+        var problems = new List<AuditProblem>();
+        var indexed = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in LedgerIdRow.ReadAllAsync(ledger, book, cancellationToken).ConfigureAwait(false))
+        {
+            indexed.Add(row.RowKey);
+            string subject = $"id row {row.RowKey}";
+            if (row.Unreadable is { } bad)
+            {
+                problems.Add(new("IdRowUnreadable", subject, bad + "; bookings and proofs of that entry id are refused until it is repaired"));
+            }
+            else if (row.RowKey != LedgerStore.IdRowKey(row.EntryId!))
+            {
+                problems.Add(new("IdRowMismatch", subject, $"holds entry id '{row.EntryId}', which is not the id of its key"));
+            }
+            else if (booked.TryGetValue(row.Sequence, out var entry) && !entry.Readable)
+            {
+                continue; // the entry row it points at is reported unreadable already; what it held cannot be compared
+            }
+            else if (entry.EntryId != row.EntryId || row.Hash is not null && row.Hash != entry.Hash)
+            {
+                string there = entry.EntryId is null ? "which holds no readable entry" : $"which books entry '{entry.EntryId}' (hash {entry.Hash})";
+                problems.Add(new("IdRowMismatch", subject, string.Create(CultureInfo.InvariantCulture, $"points at sequence {row.Sequence} (hash {row.Hash}), {there}")));
+            }
+        }
+
+        foreach (var (sequence, entry) in booked.Where(b => b.Value.EntryId is not null && !indexed.Contains(LedgerStore.IdRowKey(b.Value.EntryId))).OrderBy(b => b.Key))
+        {
+            problems.Add(new("IdRowMissing", entry.EntryId!, string.Create(CultureInfo.InvariantCulture,
+                $"the entry at sequence {sequence} has no id row, so booking it again (a retried close, webhook or burn) would book it twice; restore the row {LedgerStore.IdRowKey(entry.EntryId!)} with EntryId, Sequence {sequence} and Hash")));
+        }
+
+        return problems;
     }
 
     private static AuditProblem ToAudit(LedgerProblem p) =>

@@ -227,4 +227,47 @@ public class LedgerTamperTests(BurnChainFixture chain) : IClassFixture<BurnChain
 
         Assert.Contains(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.AnchorIncomplete));
     }
+
+    [Fact]
+    public async Task Verify_IdRowRemoved_ReportsIdRowMissingBeforeARetriedBookingBooksItTwice()
+    {
+        var s = await NewAsync();
+        await s.BookAndAnchorAsync(100, 200);
+        await s.Ledger.Table.DeleteEntityAsync(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.IdRowKey("adj-2"));
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        var finding = Assert.Single(verify.Problems); // the entries, the chain and the anchor are intact
+        Assert.Equal(("IdRowMissing", "adj-2"), (finding.Kind, finding.Subject));
+        Assert.Contains("sequence 2", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_IdRowPointsAtAnotherEntry_ReportsIdRowMismatch()
+    {
+        var s = await NewAsync();
+        await s.BookAndAnchorAsync(100, 200);
+        await s.PlantAsync(LedgerStore.IdRowKey("adj-2"), "Sequence", 1L);
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        var finding = Assert.Single(verify.Problems);
+        Assert.Equal(("IdRowMismatch", $"id row {LedgerStore.IdRowKey("adj-2")}"), (finding.Kind, finding.Subject));
+        Assert.Contains("points at sequence 1", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains("books entry 'adj-1'", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_IdRowHoldsAValueOfAnotherType_ReportsIdRowUnreadableAndNotAlsoMissing()
+    {
+        var s = await NewAsync();
+        await s.BookAndAnchorAsync(100, 200);
+        await s.PlantAsync(LedgerStore.IdRowKey("adj-2"), "Sequence", "2");
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        var finding = Assert.Single(verify.Problems);
+        Assert.Equal(("IdRowUnreadable", $"id row {LedgerStore.IdRowKey("adj-2")}"), (finding.Kind, finding.Subject));
+        Assert.Contains("property 'Sequence'", finding.Detail, StringComparison.Ordinal);
+    }
 }
