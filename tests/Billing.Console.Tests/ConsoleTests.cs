@@ -165,6 +165,35 @@ public class ConsoleTests(ConsoleFixture fixture)
     }
 
     [Fact]
+    public async Task Payments_BurnRowChangedOutsideThePlatform_WarningNamesItAndTheOtherBurnsStayListed()
+    {
+        // The insider copies the carrier's finalized (closed, so inert) burn row under another key with a planted Status.
+        var burns = new Azure.Data.Tables.TableClient(fixture.Platform.ConnectionString, fixture.Platform.TablePrefix + "burns");
+        var real = burns.Query<Azure.Data.Tables.TableEntity>().First(e => e.GetString("InvoiceId") == fixture.CarrierInvoice);
+        var planted = new Azure.Data.Tables.TableEntity(real) { RowKey = "burn-planted-console", ["Status"] = 7 };
+        await burns.UpsertEntityAsync(planted, Azure.Data.Tables.TableUpdateMode.Replace);
+        try
+        {
+            var page = await fixture.NewPageAsync();
+            await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
+
+            await ConsolePage.OpenAsync(page, "#/payments", "payments");
+
+            string warning = (await page.TextContentAsync("#unreadable-burns"))!;
+            Assert.Contains("1 burn cannot be read", warning, StringComparison.Ordinal);
+            Assert.Contains("burn-planted-console", warning, StringComparison.Ordinal);
+            Assert.Contains("finalized", await page.Locator($"#burn-list tr[data-burn='{real.RowKey}']").TextContentAsync(), StringComparison.Ordinal);
+            Assert.Equal(0, await page.Locator("#burn-list tr[data-burn='burn-planted-console']").CountAsync());
+            await ConsolePage.ScreenshotAsync(page, "payments-unreadable");
+            await page.Context.CloseAsync();
+        }
+        finally
+        {
+            await burns.DeleteEntityAsync(planted.PartitionKey, planted.RowKey); // the other console tests see the untouched platform
+        }
+    }
+
+    [Fact]
     public async Task Partners_Finance_ShowsTheRegistryOrTheApisAnswer()
     {
         var (status, body, _) = await fixture.GetAsync("api/v1/partners", PlatformFixture.FinanceKey);
