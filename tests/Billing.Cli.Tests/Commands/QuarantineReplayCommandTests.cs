@@ -17,9 +17,7 @@ public sealed class QuarantineReplayCommandTests(PlatformFixture platform)
 
         var dryRun = await CliHarness.RunAsync("quarantine", "replay", "--source", source, "--dry-run", "--url", Url);
         var before = await CliHarness.RunAsync("quarantine", "replay", "--source", source, "--url", Url);
-        using var create = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, "api/v1/partners", PlatformFixture.FinanceKey, new StringContent(
-            new JsonObject { ["id"] = source, ["role"] = "carrier", ["plan"] = "carrier-standard-v1", ["displayName"] = source, ["billingEmail"] = $"billing@{source}.example" }.ToJsonString(),
-            System.Text.Encoding.UTF8, "application/json")));
+        using var create = await platform.CreatePartnerAsync(source, "carrier", "carrier-standard-v1");
         var after = await CliHarness.RunAsync("quarantine", "replay", "--source", source, "--url", Url);
         var again = await CliHarness.RunAsync("quarantine", "replay", "--source", source, "--url", Url);
         var shown = await CliHarness.RunAsync("quarantine", "list", "--source", source, "--url", Url);

@@ -22,9 +22,14 @@ public class PeriodCloserReplayedFactTests(AzuriteFixture azurite)
         return new QuarantineReplayer(metering, quarantine, setup.Clock, NullLogger<QuarantineReplayer>.Instance);
     }
 
-    private static async Task<long> BilledForAsync(PeriodCloserSetup setup, BillingPeriod month) =>
-        (await setup.Invoices.ListAsync(null, "carrier-tmo", CancellationToken.None)).Items
-            .Sum(i => (i.Period == month ? i.PeriodCharges.MinorUnits : 0) + i.Lines.Where(l => l.AdjustedPeriod == month).Sum(l => l.Amount.MinorUnits));
+    /// <summary>Sets <paramref name="usage"/> aside as metering records an event storage refused; returns its quarantine id.</summary>
+    private static async Task<string> SetAsideAsync(QuarantineStore quarantine, JsonObject usage, DateTimeOffset at)
+    {
+        string eventId = usage["id"]!.GetValue<string>();
+        await quarantine.AddAsync([new QuarantinedEvent(QuarantineKind.Unstorable, usage.ToJsonString(), ["$: storage refused the row: 400 InvalidInput"],
+            "carrier-tmo", eventId, MeteringHubs.CarrierOffload, "0", 3, at, at)], CancellationToken.None);
+        return Assert.Single((await quarantine.PageAsync(new QuarantineFilter("carrier-tmo", null, null, null), null, 10, CancellationToken.None)).Entries, e => e.EventId == eventId).Id;
+    }
 
     [Fact]
     public async Task ReplayAsync_EventOfAClosedMonth_BilledOnceAsTheNextCloseAdjustment()
@@ -33,11 +38,9 @@ public class PeriodCloserReplayedFactTests(AzuriteFixture azurite)
         var quarantine = new QuarantineStore(setup.Tables);
         var replayer = Replayer(setup, quarantine);
         await setup.AddCarrierAsync(September.Start.AddDays(5), 10_000_000_000);                // 100,000 DC → 1.00
-        // A September session a storage fault once refused (as metering records it): +250,000 DC → +2.50 once replayed.
+        // A September session a storage fault once refused: +250,000 DC → +2.50 once replayed.
         var late = SampleEvents.Carrier("replayed-1", PlatformFixture.NewHotspot(), 25_000_000_000, 0, September.End.AddHours(-1));
-        await quarantine.AddAsync([new QuarantinedEvent(QuarantineKind.Unstorable, late.ToJsonString(), ["$: storage refused the row: 400 InvalidInput"],
-            "carrier-tmo", "replayed-1", MeteringHubs.CarrierOffload, "0", 3, September.End.AddHours(-1), September.End.AddHours(-1))], CancellationToken.None);
-        string id = Assert.Single((await quarantine.PageAsync(new QuarantineFilter("carrier-tmo", null, null, null), null, 10, CancellationToken.None)).Entries).Id;
+        string id = await SetAsideAsync(quarantine, late, September.End.AddHours(-1));
         var september = Assert.Single((await setup.Closer.CloseAsync(September, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
 
         setup.Clock.SetUtcNow(September.End.AddDays(3));
@@ -55,7 +58,7 @@ public class PeriodCloserReplayedFactTests(AzuriteFixture azurite)
         Assert.Equal(250, Assert.Single(october.Lines, l => l.AdjustedPeriod == September).Amount.MinorUnits);
         Assert.Equal(300, october.Total.MinorUnits);
         Assert.DoesNotContain(november.Invoices.SelectMany(i => i.Lines), l => l.AdjustedPeriod == September);
-        Assert.Equal(350, await BilledForAsync(setup, September));
+        Assert.Equal(350, await setup.BilledForAsync("carrier-tmo", September));
         Assert.Equal(100, (await setup.Invoices.GetAsync(september.Id, CancellationToken.None))!.Total.MinorUnits); // the closed month stays as invoiced
     }
 
@@ -66,15 +69,13 @@ public class PeriodCloserReplayedFactTests(AzuriteFixture azurite)
         var setup = await PeriodCloserSetup.NewAsync(azurite, September.End.AddDays(1));
         var quarantine = new QuarantineStore(setup.Tables);
         var old = SampleEvents.Carrier("replayed-old", PlatformFixture.NewHotspot(), 25_000_000_000, 0, September.Start.AddDays(2));
-        await quarantine.AddAsync([new QuarantinedEvent(QuarantineKind.Unstorable, old.ToJsonString(), ["$: storage refused the row: 400 InvalidInput"],
-            "carrier-tmo", "replayed-old", MeteringHubs.CarrierOffload, null, null, null, September.Start.AddDays(2))], CancellationToken.None);
-        string id = Assert.Single((await quarantine.PageAsync(new QuarantineFilter("carrier-tmo", null, null, null), null, 10, CancellationToken.None)).Entries).Id;
+        string id = await SetAsideAsync(quarantine, old, September.Start.AddDays(2));
         setup.Clock.SetUtcNow(November.Start.AddDays(1));
 
         var result = await Replayer(setup, quarantine).ReplayAsync(id, "finance", CancellationToken.None);
 
         Assert.Equal(ReplayOutcome.Invalid, result!.Outcome);
         Assert.Contains(result.Reasons, r => r.Field == "time");
-        Assert.Equal(0, await BilledForAsync(setup, September));
+        Assert.Equal(0, await setup.BilledForAsync("carrier-tmo", September));
     }
 }

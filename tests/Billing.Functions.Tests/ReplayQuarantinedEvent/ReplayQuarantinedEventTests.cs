@@ -52,8 +52,7 @@ public class ReplayQuarantinedEventTests(PlatformFixture platform)
         Assert.Equal(QuarantineKind.Invalid, entry.Kind);
         Assert.Contains(entry.Reasons, r => r.StartsWith("source: ", StringComparison.Ordinal));
         var (refusedBefore, stillInvalid) = await ReplayAsync(entry.Id); // the partner is not configured yet
-        using var create = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, "api/v1/partners", PlatformFixture.FinanceKey,
-            new StringContent(new JsonObject { ["id"] = source, ["role"] = "carrier", ["plan"] = "carrier-standard-v1", ["displayName"] = source, ["billingEmail"] = $"billing@{source}.example" }.ToJsonString(), Encoding.UTF8, "application/json")));
+        using var create = await platform.CreatePartnerAsync(source, "carrier", "carrier-standard-v1");
         Assert.Equal(HttpStatusCode.Created, create.StatusCode);
 
         var (status, body) = await ReplayAsync(entry.Id);
