@@ -55,6 +55,7 @@ namespace Billing.Contracts;
 // Events metering set aside.
 [JsonSerializable(typeof(QuarantineListResponse))]
 [JsonSerializable(typeof(QuarantinedEventResponse))]
+[JsonSerializable(typeof(QuarantineReplayResponse))]
 // The caller of a key, and the web console's explorer settings.
 [JsonSerializable(typeof(CallerResponse))]
 [JsonSerializable(typeof(ConsoleConfigResponse))]

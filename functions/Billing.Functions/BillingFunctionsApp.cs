@@ -34,6 +34,7 @@ using Billing.Functions.GetQuarantinedEvent;
 using Billing.Functions.ListAudit;
 using Billing.Functions.ListQuarantine;
 using Billing.Functions.ListPartners;
+using Billing.Functions.ReplayQuarantinedEvent;
 using Billing.Functions.PartnerAudit;
 using Billing.Functions.RotatePartnerKey;
 using Billing.Functions.UpdatePartner;
@@ -97,6 +98,7 @@ public static class BillingFunctionsApp
         services.AddSingleton<ClosePeriodsFunction>();
         services.AddSingleton<ListInvoicesFunction>();
         services.AddSingleton<GetInvoiceFunction>();
+        services.AddSingleton<ReplayQuarantinedEventFunction>();
 
         // Payments, burns, Solana and the ledger (each module binds and validates its own options).
         services.AddBurns(builder.Configuration);
@@ -238,6 +240,7 @@ public static class BillingFunctionsApp
         VerifyPartnerAuditFunction.Map(app);
         ListQuarantineFunction.Map(app);
         GetQuarantinedEventFunction.Map(app);
+        ReplayQuarantinedEventFunction.Map(app);
         OpenApiFunction.Map(app);
         GetCallerFunction.Map(app);
         ConsoleFunction.Map(app);

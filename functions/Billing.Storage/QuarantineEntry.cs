@@ -5,7 +5,7 @@ namespace Billing.Storage;
 /// (<see cref="QuarantineStore.GetAsync"/> reads the payload). <see cref="Id"/> is opaque and stable: it names the row
 /// and is the cursor of a page. <see cref="Kind"/> is null when the stored kind is none this code writes (a planted row
 /// shows, it does not break the list). <see cref="Unstored"/> is the service's reason when even the payload could not be
-/// stored (only its digest and length remain).
+/// stored (only its digest and length remain). <see cref="Replay"/>: the last replay through metering, when there was one.
 /// </summary>
 public sealed record QuarantineEntry(
     string Id,
@@ -20,4 +20,5 @@ public sealed record QuarantineEntry(
     DateTimeOffset? QuarantinedAt,
     string? RawSha256,
     long? RawLength,
-    string? Unstored);
+    string? Unstored,
+    QuarantineReplay? Replay = null);

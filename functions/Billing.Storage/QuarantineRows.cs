@@ -12,7 +12,7 @@ internal static class QuarantineRows
 {
     /// <summary>What a list reads of a row: its keys and everything but the payload chunks (<c>Part</c> tells continuation rows apart).</summary>
     public static readonly string[] ListColumns =
-        ["PartitionKey", "RowKey", "Kind", "Reasons", "Source", "EventId", "Hub", "PartitionId", "SequenceNumber", "EnqueuedTime", "QuarantinedAt", "RawSha256", "RawLength", "Unstored", "Part"];
+        ["PartitionKey", "RowKey", "Kind", "Reasons", "Source", "EventId", "Hub", "PartitionId", "SequenceNumber", "EnqueuedTime", "QuarantinedAt", "RawSha256", "RawLength", "Unstored", "Part", "ReplayOutcome", "ReplayedAt", "ReplayedBy"];
 
     private const int RowKeyChars = 64; // a SHA-256 in hex (RowKeyFor)
 
@@ -60,7 +60,12 @@ internal static class QuarantineRows
         Instant(e, "QuarantinedAt"),
         EntityText.Of(e, "RawSha256"),
         Integer(e, "RawLength"),
-        EntityText.Of(e, "Unstored"));
+        EntityText.Of(e, "Unstored"),
+        Replay(e));
+
+    /// <summary>The row's last replay; null when it has none, or a part of it cannot be read.</summary>
+    public static QuarantineReplay? Replay(TableEntity e) =>
+        EntityText.Of(e, "ReplayOutcome") is { } outcome && Instant(e, "ReplayedAt") is { } at && EntityText.Of(e, "ReplayedBy") is { } by ? new(outcome, at, by) : null;
 
     /// <summary>The text of chunks <c>{prefix}0</c> … <c>{prefix}{count-1}</c>, wherever among the event's rows they are; null when the row keeps none.</summary>
     public static string? Payload(IReadOnlyList<TableEntity> rows, string prefix)

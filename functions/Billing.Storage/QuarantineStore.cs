@@ -209,6 +209,51 @@ public sealed class QuarantineStore(BillingTables tables)
         return new QuarantineDetail(QuarantineRows.Entry(main), QuarantineRows.Payload(rows, "Raw"), QuarantineRows.Payload(rows, "ExistingRaw"));
     }
 
+    /// <summary>
+    /// Records a replay on the event's row, merged under the row's ETag so that of two replays at once the one that
+    /// metered the event is what stays (<see cref="QuarantineReplay.Supersedes"/>); <paramref name="reasons"/> (when the
+    /// replay set it aside again) replace the row's. Returns the record that stands; null when there is no such row.
+    /// </summary>
+    public async Task<QuarantineReplay?> RecordReplayAsync(string id, QuarantineReplay replay, IReadOnlyList<string>? reasons, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(replay);
+        if (!QuarantineRows.TryParseId(id, out string pk, out string rk))
+        {
+            return null;
+        }
+
+        for (int attempt = 1; ; attempt++)
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, select: ["ReplayOutcome", "ReplayedAt", "ReplayedBy"], cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!row.HasValue || row.Value is not { } stored)
+            {
+                return null;
+            }
+
+            var standing = QuarantineRows.Replay(stored);
+            if (!replay.Supersedes(standing))
+            {
+                return standing;
+            }
+
+            var update = new TableEntity(pk, rk) { ["ReplayOutcome"] = replay.Outcome, ["ReplayedAt"] = replay.At, ["ReplayedBy"] = Cut(replay.By, MaxIdentityChars) };
+            if (reasons is not null)
+            {
+                update["Reasons"] = Cut(string.Join('\n', reasons), MaxTextChars);
+            }
+
+            try
+            {
+                await table.UpdateEntityAsync(update, stored.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return replay;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < 8)
+            {
+                // Another replay wrote the row since it was read: decide again against what it wrote.
+            }
+        }
+    }
+
     private static List<TableEntity> ToEntities(string partitionKey, QuarantinedEvent e)
     {
         string rowKey = RowKeyFor(e);

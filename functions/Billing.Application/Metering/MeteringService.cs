@@ -34,8 +34,36 @@ public sealed partial class MeteringService(
         using var activity = BillingTelemetry.Source.StartActivity("MeterBatch");
         activity?.SetTag("billing.hub", hub);
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await partners.EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
+        var (bad, appended) = await SortAsync(hub, expectedType, batch, cancellationToken).ConfigureAwait(false);
+        string? partitionId = batch.PartitionId;
+        var events = batch.Events;
 
+        if (bad.Count > 0)
+        {
+            await quarantine.AddAsync(bad, cancellationToken).ConfigureAwait(false);
+            LogQuarantined(logger, bad.Count, hub);
+        }
+
+        var summary = new MeteringSummary(events.Count, appended.Inserted, appended.Duplicates, bad.Count, appended.Transactions);
+        var hubTag = new KeyValuePair<string, object?>("hub", hub);
+        BillingTelemetry.FactsWritten.Add(summary.Inserted, hubTag);
+        BillingTelemetry.EventsDuplicate.Add(summary.Duplicates, hubTag);
+        BillingTelemetry.EventsQuarantined.Add(summary.Quarantined, hubTag);
+        BillingTelemetry.BatchDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, hubTag);
+        activity?.SetTag("billing.events", summary.Received);
+        LogMetered(logger, hub, partitionId, summary.Received, summary.Inserted, summary.Duplicates, summary.Quarantined);
+        return summary;
+    }
+
+    /// <summary>
+    /// Validates every event of the batch and appends the valid ones: the facts written, and the events to set aside
+    /// (invalid, malformed, conflicting, unstorable), not yet stored. Shared by <see cref="MeterAsync"/> and
+    /// <see cref="QuarantineReplayer"/>, so a replayed event meets exactly the rules and dedup a fresh one does. An event
+    /// without an enqueue time is validated as of now.
+    /// </summary>
+    internal async Task<(List<QuarantinedEvent> SetAside, AppendResult Appended)> SortAsync(string hub, string expectedType, MeteringBatch batch, CancellationToken cancellationToken)
+    {
+        await partners.EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
         var events = batch.Events;
         string? partitionId = batch.PartitionId;
         var now = time.GetUtcNow();
@@ -99,21 +127,7 @@ public sealed partial class MeteringService(
             bad.Add(new QuarantinedEvent(QuarantineKind.Unstorable, refused.Fact.RawEvent, [$"$: {refused.Reason}"], f.Source, f.Id, hub, partitionId, null, null, now));
         }
 
-        if (bad.Count > 0)
-        {
-            await quarantine.AddAsync(bad, cancellationToken).ConfigureAwait(false);
-            LogQuarantined(logger, bad.Count, hub);
-        }
-
-        var summary = new MeteringSummary(events.Count, appended.Inserted, appended.Duplicates, bad.Count, appended.Transactions);
-        var hubTag = new KeyValuePair<string, object?>("hub", hub);
-        BillingTelemetry.FactsWritten.Add(summary.Inserted, hubTag);
-        BillingTelemetry.EventsDuplicate.Add(summary.Duplicates, hubTag);
-        BillingTelemetry.EventsQuarantined.Add(summary.Quarantined, hubTag);
-        BillingTelemetry.BatchDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, hubTag);
-        activity?.SetTag("billing.events", summary.Received);
-        LogMetered(logger, hub, partitionId, summary.Received, summary.Inserted, summary.Duplicates, summary.Quarantined);
-        return summary;
+        return (bad, appended);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} event(s) from hub {Hub} quarantined")]

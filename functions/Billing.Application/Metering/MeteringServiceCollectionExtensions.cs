@@ -17,6 +17,7 @@ public static class MeteringServiceCollectionExtensions
         services.AddUsagePublishing(configuration, sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.FactShards);
         services.TryAddSingleton<UsageIngestion>();
         services.TryAddSingleton<MeteringService>();
+        services.TryAddSingleton<QuarantineReplayer>();
         services.TryAddSingleton<UsageReader>();
         services.TryAddSingleton<Rollups.RollupMaintenance>();
         services.TryAddSingleton<UsageQuery>();

@@ -22,7 +22,8 @@ public static class QuarantineViews
             entry.QuarantinedAt,
             entry.RawSha256,
             entry.RawLength,
-            entry.Unstored);
+            entry.Unstored,
+            entry.Replay is { } replay ? new QuarantineReplayView(replay.Outcome, replay.At, replay.By) : null);
     }
 
     /// <summary>

@@ -2,7 +2,7 @@ namespace Billing.Functions.MeterCarrierOffload;
 
 /// <summary>eventHubTrigger on <c>carrier-offload</c> (cardinality many).</summary>
 public sealed class MeterCarrierOffloadFunction(MeteringService metering)
-    : HubMeteringFunction(metering, "carrier-offload", EventTypes.CarrierOffloadV1), IInvocationFunction
+    : HubMeteringFunction(metering, MeteringHubs.CarrierOffload), IInvocationFunction
 {
     public static string Name => "MeterCarrierOffload";
 }

@@ -11,6 +11,11 @@ internal sealed record PeriodCloserSetup(FactStore Facts, InvoiceStore Invoices,
     public Task AddComputeAsync(DateTimeOffset time, string model, long gpuSeconds, string tenant = "tenant-lab") =>
         Facts.AppendAsync([SampleFacts.Compute($"c-{Interlocked.Increment(ref next)}", tenant, gpuSeconds, time: time, model: model)], CancellationToken.None);
 
+    /// <summary>What <paramref name="payer"/> was billed for <paramref name="month"/> to date: its own invoice's charges and every adjustment naming it.</summary>
+    public async Task<long> BilledForAsync(string payer, BillingPeriod month) =>
+        (await Invoices.ListAsync(null, payer, CancellationToken.None)).Items
+            .Sum(i => (i.Period == month ? i.PeriodCharges.MinorUnits : 0) + i.Lines.Where(l => l.AdjustedPeriod == month).Sum(l => l.Amount.MinorUnits));
+
     /// <summary>
     /// Closes <paramref name="period"/> expecting <paramref name="failedPayer"/> alone to fail and the others to be
     /// invoiced, then closes again: that payer still fails and nobody else is billed anew. Returns its failure reason.

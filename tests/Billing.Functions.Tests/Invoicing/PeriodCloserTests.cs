@@ -120,18 +120,6 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     private static readonly BillingPeriod July = new(2026, 7);
     private static readonly BillingPeriod August = new(2026, 8);
 
-    private static async Task<long> BilledForAsync(PeriodCloserSetup setup, string payer, BillingPeriod month)
-    {
-        long billed = 0;
-        foreach (var invoice in (await setup.Invoices.ListAsync(null, payer, CancellationToken.None)).Items)
-        {
-            billed += invoice.Period == month ? invoice.PeriodCharges.MinorUnits : 0;
-            billed += invoice.Lines.Where(l => l.AdjustedPeriod == month).Sum(l => l.Amount.MinorUnits);
-        }
-
-        return billed;
-    }
-
     [Fact]
     public async Task CloseAsync_JulyThenLateJulyThenSeptemberThenAugust_CorrectionBilledOnce()
     {
@@ -150,7 +138,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         Assert.Equal(250, Assert.Single(september.Lines, l => l.AdjustedPeriod == July).Amount.MinorUnits);
         Assert.DoesNotContain(august.Lines, l => l.AdjustedPeriod == July);
         Assert.Equal(50, august.Total.MinorUnits);
-        Assert.Equal(350, await BilledForAsync(setup, "carrier-tmo", July));
+        Assert.Equal(350, await setup.BilledForAsync("carrier-tmo", July));
     }
 
     [Fact]
@@ -171,7 +159,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         Assert.DoesNotContain((await setup.Closer.CloseAsync(July, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo"); // closed stays closed
         setup.Clock.SetUtcNow(September.End.AddDays(1));
         Assert.DoesNotContain((await setup.Closer.CloseAsync(September, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
-        Assert.Equal(300, await BilledForAsync(setup, "carrier-tmo", July));
+        Assert.Equal(300, await setup.BilledForAsync("carrier-tmo", July));
     }
 
     [Fact]
@@ -274,8 +262,8 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         await setup.Closer.CloseAsync(September, force: false, CancellationToken.None); // even a later month in between
         await crashing.CloseAsync(August, force: false, CancellationToken.None);
 
-        Assert.Equal(300, await BilledForAsync(setup, "carrier-tmo", July));
-        Assert.Equal(500, await BilledForAsync(setup, "carrier-idle", July));
+        Assert.Equal(300, await setup.BilledForAsync("carrier-tmo", July));
+        Assert.Equal(500, await setup.BilledForAsync("carrier-idle", July));
     }
 
     [Fact]

@@ -186,6 +186,18 @@ public sealed class PlatformFixture : IAsyncLifetime
         return JsonNode.Parse(text)!.AsObject();
     }
 
+    /// <summary>Creates a partner through the API as finance (POST /api/v1/partners), as an operator onboards one.</summary>
+    public async Task<HttpResponseMessage> CreatePartnerAsync(string id, string role, string? plan)
+    {
+        var body = new JsonObject { ["id"] = id, ["role"] = role, ["displayName"] = id, ["billingEmail"] = $"billing@{id}.example" };
+        if (plan is not null)
+        {
+            body["plan"] = plan;
+        }
+
+        return await Client.SendAsync(Request(HttpMethod.Post, "api/v1/partners", FinanceKey, new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json")));
+    }
+
     public Task DrainAsync() => Host.WaitForIdleAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
 
     /// <summary>A fresh hotspot id (base58 of 32 random bytes) so tests can group their own usage apart.</summary>

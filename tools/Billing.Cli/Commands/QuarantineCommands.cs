@@ -1,10 +1,10 @@
 namespace Billing.Cli.Commands;
 
-/// <summary><c>billing quarantine list|show</c>: the events metering set aside, and why.</summary>
+/// <summary><c>billing quarantine list|show|replay</c>: the events metering set aside, why, and putting them back through metering.</summary>
 internal static class QuarantineCommands
 {
     public static Command Create(CliContext context, GlobalOptions g) =>
-        new("quarantine", "Events metering set aside (invalid, conflicting, malformed, unstorable), with the reasons.") { List(context, g), Show(context, g) };
+        new("quarantine", "Events metering set aside (invalid, conflicting, malformed, unstorable), with the reasons.") { List(context, g), Show(context, g), QuarantineReplayCommand.Create(context, g) };
 
     private static Command List(CliContext context, GlobalOptions g)
     {

@@ -17,7 +17,7 @@ public static class QuarantineRenderers
             .Column("quarantined", dropOrder: 3).Column("reason", shorten: v => v is { Length: > 60 } ? v[..57] + "..." : v);
         foreach (var e in page.Events)
         {
-            table.Row(e.Kind, Visible(e.Source), Visible(e.EventId), e.QuarantinedAt?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture), Visible(e.Reasons.Count > 0 ? e.Reasons[0] : e.Unstored));
+            table.Row(e.Replay is { } replay ? $"{e.Kind} ({replay.Outcome})" : e.Kind, Visible(e.Source), Visible(e.EventId), e.QuarantinedAt?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture), Visible(e.Reasons.Count > 0 ? e.Reasons[0] : e.Unstored));
         }
 
         console.Write(table.Build(console.Profile.Width));
@@ -39,6 +39,11 @@ public static class QuarantineRenderers
         foreach (string reason in e.Reasons)
         {
             console.WriteLine("reason: " + Visible(reason));
+        }
+
+        if (e.Replay is { } replay)
+        {
+            console.WriteLine($"replayed {replay.At.ToString("O", CultureInfo.InvariantCulture)} by {Visible(replay.By)}: {replay.Outcome}");
         }
 
         if (e.Unstored is not null)

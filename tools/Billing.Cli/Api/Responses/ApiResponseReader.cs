@@ -36,6 +36,9 @@ public static class ApiResponseReader
     /// <summary><c>GET /api/v1/quarantine/{id}</c>.</summary>
     public static QuarantinedEventResponse QuarantinedEvent(JsonNode? body) => Read(body, BillingJsonContext.Default.QuarantinedEventResponse, "quarantined event");
 
+    /// <summary><c>POST /api/v1/quarantine/{id}/replay</c>: a 200 answer.</summary>
+    public static QuarantineReplayResponse QuarantineReplay(JsonNode? body) => Read(body, BillingJsonContext.Default.QuarantineReplayResponse, "quarantine replay");
+
     /// <summary><c>GET /api/v1/ledger/verify</c>.</summary>
     public static LedgerVerifyResponse LedgerVerification(JsonNode? body) => Read(body, BillingJsonContext.Default.LedgerVerifyResponse, "ledger verification");
 
