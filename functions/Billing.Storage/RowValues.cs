@@ -26,6 +26,26 @@ internal readonly struct RowValues(TableEntity row, string kind)
     /// <summary>The instant of <paramref name="name"/>; null when absent, unless <paramref name="required"/>.</summary>
     public DateTimeOffset? Time(string name, bool required = false) => Read<DateTimeOffset>(name, "Edm.DateTime", required) is DateTimeOffset value ? value : null;
 
+    /// <summary>The value whose name the property holds (as written: <c>ToString()</c>); null when absent; another text is unreadable.</summary>
+    public T? Named<T>(string name)
+        where T : struct, Enum
+    {
+        if (Text(name) is not { } text)
+        {
+            return null;
+        }
+
+        foreach (var value in Enum.GetValues<T>())
+        {
+            if (value.ToString() == text)
+            {
+                return value;
+            }
+        }
+
+        throw Unreadable(name, $"'{text}' is no {typeof(T).Name}");
+    }
+
     /// <summary>The row key as <see cref="TableKey.Escape"/> wrote it, unescaped; a key it cannot have written is unreadable.</summary>
     public string Key() => TryUnescape(row.RowKey, out string key) ? key : throw Unreadable("RowKey", "not a key this platform writes");
 

@@ -2,8 +2,11 @@ using Billing.Documents.Invoices;
 
 namespace Billing.Functions.GetInvoice;
 
-/// <summary>GET /api/v1/invoices/{id}: the invoice JSON, CSV or PDF document. The payer it bills and finance may read it.</summary>
-public sealed partial class GetInvoiceFunction(InvoiceStore invoices, InvoiceDocuments documents, ILogger<GetInvoiceFunction> logger)
+/// <summary>
+/// GET /api/v1/invoices/{id}: the invoice JSON (with the Stripe credit notes recorded against it), CSV or PDF document. The
+/// payer it bills and finance may read it.
+/// </summary>
+public sealed partial class GetInvoiceFunction(InvoiceStore invoices, CreditNoteStore credits, InvoiceDocuments documents, ILogger<GetInvoiceFunction> logger)
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/invoices/{id}", (HttpContext http, string id, GetInvoiceFunction f, CancellationToken ct) => f.InvokeAsync(http, id, ct))
@@ -49,7 +52,8 @@ public sealed partial class GetInvoiceFunction(InvoiceStore invoices, InvoiceDoc
             {
                 InvoiceFormat.Csv => InvoiceFormats.Csv([invoice], $"{invoiceId}.csv"),
                 InvoiceFormat.Pdf => new PdfResult(await documents.RenderPdfAsync(invoice, cancellationToken).ConfigureAwait(false), $"{invoiceId}.pdf"),
-                _ => ApiResults.Json(InvoiceResponses.Full(invoice), BillingJsonContext.Default.InvoiceResponse),
+                _ => ApiResults.Json(InvoiceResponses.Full(invoice, (await credits.GetStateAsync(invoiceId.ToString(), cancellationToken).ConfigureAwait(false)).State),
+                    BillingJsonContext.Default.InvoiceResponse),
             };
         }
         catch (InvalidDataException ex)

@@ -59,7 +59,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
         var rpc = new SolanaRpcClient(new HttpClient(), new SolanaRpcOptions { RpcUrl = new Uri("http://127.0.0.1:9") });
         var ledgerOptions = Options.Create(new LedgerOptions());
         var authority = new AnchorAuthority(ledgerOptions, new TreasuryProvider(Options.Create(new SolanaOptions()), rpc), tables);
-        var audit = new LedgerAudit(ledger, anchors, invoices, payments, burns, rpc, authority, ledgerOptions, TimeProvider.System);
+        var audit = new LedgerAudit(ledger, anchors, invoices, payments, burns, new CreditNoteStore(tables), rpc, authority, ledgerOptions, TimeProvider.System);
         var setup = new Setup(null!, invoices, payments, burns, ledger, audit, recorder, tables);
         return setup with { Processor = setup.NewProcessor() };
     }
