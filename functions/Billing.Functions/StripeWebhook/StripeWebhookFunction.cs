@@ -23,8 +23,17 @@ public sealed partial class StripeWebhookFunction(
         app.MapPost(Route, (HttpRequest r, StripeWebhookFunction f, CancellationToken ct) => f.InvokeAsync(r, ct))
             .WithName("StripeWebhook")
             .Produces<StripeWebhookRecorded>()
-            .Produces<StripeWebhookCreditNote>()
-            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable)
+            .AddOpenApiOperationTransformer(async (operation, context, ct) =>
+            {
+                // Two answers share the 200 (one Produces per status): a payment's and a credit note's.
+                var creditNote = await context.GetOrCreateSchemaAsync(typeof(StripeWebhookCreditNote), null, ct).ConfigureAwait(false);
+                context.Document!.AddComponent(nameof(StripeWebhookCreditNote), creditNote);
+                operation.Responses!["200"].Content!["application/json"].Schema = new Microsoft.OpenApi.OpenApiSchema
+                {
+                    OneOf = [new Microsoft.OpenApi.OpenApiSchemaReference(nameof(StripeWebhookRecorded), context.Document), new Microsoft.OpenApi.OpenApiSchemaReference(nameof(StripeWebhookCreditNote), context.Document)],
+                };
+            });
 
     public async Task<Results<JsonHttpResult<StripeWebhookRecorded>, JsonHttpResult<StripeWebhookCreditNote>, JsonHttpResult<StripeWebhookIgnored>, JsonHttpResult<ApiProblem>>> InvokeAsync(
         HttpRequest request, CancellationToken cancellationToken)
