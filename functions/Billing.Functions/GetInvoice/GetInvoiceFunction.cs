@@ -1,4 +1,5 @@
 using Billing.Documents.Invoices;
+using Billing.Functions.OpenApiHttp;
 
 namespace Billing.Functions.GetInvoice;
 
@@ -13,7 +14,8 @@ public sealed partial class GetInvoiceFunction(InvoiceStore invoices, CreditNote
             .Produces<InvoiceResponse>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv", additionalContentTypes: [InvoicePdf.ContentType])
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status500InternalServerError)
-            .RequireRoles("only the payer an invoice bills and finance may read it", Enum.GetValues<PartnerRole>()); // the owner rule is below
+            .RequireRoles("only the payer an invoice bills and finance may read it", Enum.GetValues<PartnerRole>()) // the owner rule is below
+            .JsonAnswer(typeof(InvoiceResponse));
 
     public async Task<Results<JsonHttpResult<InvoiceResponse>, CsvResult, PdfResult, JsonHttpResult<ApiProblem>>> InvokeAsync(HttpContext http, string id, CancellationToken cancellationToken)
     {

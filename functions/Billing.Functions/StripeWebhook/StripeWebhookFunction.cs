@@ -1,6 +1,7 @@
 using Azure;
 using Billing.Contracts.Payments;
 using Billing.Domain.Credits;
+using Billing.Functions.OpenApiHttp;
 using Billing.Domain.Payments;
 using Billing.Payments;
 
@@ -24,16 +25,7 @@ public sealed partial class StripeWebhookFunction(
             .WithName("StripeWebhook")
             .Produces<StripeWebhookRecorded>()
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable)
-            .AddOpenApiOperationTransformer(async (operation, context, ct) =>
-            {
-                // Two answers share the 200 (one Produces per status): a payment's and a credit note's.
-                var creditNote = await context.GetOrCreateSchemaAsync(typeof(StripeWebhookCreditNote), null, ct).ConfigureAwait(false);
-                context.Document!.AddComponent(nameof(StripeWebhookCreditNote), creditNote);
-                operation.Responses!["200"].Content!["application/json"].Schema = new Microsoft.OpenApi.OpenApiSchema
-                {
-                    OneOf = [new Microsoft.OpenApi.OpenApiSchemaReference(nameof(StripeWebhookRecorded), context.Document), new Microsoft.OpenApi.OpenApiSchemaReference(nameof(StripeWebhookCreditNote), context.Document)],
-                };
-            });
+            .JsonAnswer(typeof(StripeWebhookRecorded), typeof(StripeWebhookCreditNote)); // a payment's answer or a credit note's
 
     public async Task<Results<JsonHttpResult<StripeWebhookRecorded>, JsonHttpResult<StripeWebhookCreditNote>, JsonHttpResult<StripeWebhookIgnored>, JsonHttpResult<ApiProblem>>> InvokeAsync(
         HttpRequest request, CancellationToken cancellationToken)
