@@ -69,7 +69,7 @@ public sealed class CreditNoteStore(BillingTables tables)
             }
             catch (InvalidDataException ex)
             {
-                unreadable.Add(new UnreadableRow(RowValues.Id(e), ex.Message) { InvoiceId = e.PartitionKey == UnmatchedPartition ? null : PartitionId(e) });
+                unreadable.Add(new UnreadableRow(RowValues.Id(e), ex.Message) { InvoiceId = e.PartitionKey == UnmatchedPartition ? null : RowValues.PartitionId(e) });
             }
         }
 
@@ -85,11 +85,11 @@ public sealed class CreditNoteStore(BillingTables tables)
         {
             try
             {
-                states.Add(new(PartitionId(e), ReadNotes(e)));
+                states.Add(new(RowValues.PartitionId(e), ReadNotes(e)));
             }
             catch (InvalidDataException ex)
             {
-                unreadable.Add(new UnreadableRow(PartitionId(e), ex.Message) { InvoiceId = PartitionId(e) });
+                unreadable.Add(new UnreadableRow(RowValues.PartitionId(e), ex.Message) { InvoiceId = RowValues.PartitionId(e) });
             }
         }
 
@@ -124,7 +124,7 @@ public sealed class CreditNoteStore(BillingTables tables)
         var note = new IncomingCreditNote(v.Key(), v.Text("CreditNoteId", required: true)!, v.Text("StripeInvoiceId", required: true)!, v.Boolean("Voided") ?? false,
             v.Text("Currency", required: true)!, Minor(v, "AmountMinor"), Minor(v, "PrePaymentMinor"), Minor(v, "PostPaymentMinor"), Minor(v, "RefundedMinor"),
             Minor(v, "OutOfBandMinor"), v.Time("At", required: true)!.Value, v.Text("Problem"));
-        return new CreditNoteRecord(note, e.PartitionKey == UnmatchedPartition ? null : PartitionId(e), v.Time("ReceivedAt", required: true)!.Value)
+        return new CreditNoteRecord(note, e.PartitionKey == UnmatchedPartition ? null : RowValues.PartitionId(e), v.Time("ReceivedAt", required: true)!.Value)
         {
             Resolution = v.Named<PaymentResolution>("Resolution") ?? throw v.Unreadable("Resolution", "missing"),
             Reason = v.Named<CreditNoteReason>("Reason") ?? CreditNoteReason.None,
@@ -133,18 +133,6 @@ public sealed class CreditNoteStore(BillingTables tables)
     }
 
     private static long Minor(RowValues v, string name) => v.Int64(name) ?? throw v.Unreadable(name, "missing, Edm.Int64 expected");
-
-    private static string PartitionId(TableEntity row)
-    {
-        try
-        {
-            return TableKey.Unescape(row.PartitionKey);
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
-        {
-            return row.PartitionKey;
-        }
-    }
 
     private static string WriteNotes(InvoiceCredits state)
     {

@@ -86,7 +86,7 @@ public sealed class PaymentStore(BillingTables tables)
         string filter = TableClient.CreateQueryFilter($"PartitionKey ne {UnsettledPartition} and RowKey ne {StateRowKey} and StripeInvoiceId eq {stripeInvoiceId}");
         await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            ids.Add(PartitionId(e));
+            ids.Add(RowValues.PartitionId(e));
         }
 
         return [.. ids];
@@ -105,7 +105,7 @@ public sealed class PaymentStore(BillingTables tables)
             }
             catch (InvalidDataException ex)
             {
-                unreadable.Add(new UnreadableRow(RowValues.Id(e), ex.Message) { InvoiceId = PartitionId(e) });
+                unreadable.Add(new UnreadableRow(RowValues.Id(e), ex.Message) { InvoiceId = RowValues.PartitionId(e) });
             }
         }
 
@@ -125,7 +125,7 @@ public sealed class PaymentStore(BillingTables tables)
             }
             catch (InvalidDataException ex)
             {
-                unreadable.Add(new UnreadableRow(PartitionId(e), ex.Message) { InvoiceId = PartitionId(e) });
+                unreadable.Add(new UnreadableRow(RowValues.PartitionId(e), ex.Message) { InvoiceId = RowValues.PartitionId(e) });
             }
         }
 
@@ -226,19 +226,6 @@ public sealed class PaymentStore(BillingTables tables)
         catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
         {
             throw v.Unreadable("PartitionKey", "not a key this platform writes", ex);
-        }
-    }
-
-    /// <summary>What a report calls a row's invoice: its partition key unescaped, or as stored when it is no escaped key.</summary>
-    private static string PartitionId(TableEntity row)
-    {
-        try
-        {
-            return TableKey.Unescape(row.PartitionKey);
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
-        {
-            return row.PartitionKey;
         }
     }
 

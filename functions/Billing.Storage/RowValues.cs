@@ -52,6 +52,9 @@ internal readonly struct RowValues(TableEntity row, string kind)
     /// <summary>What a report calls a row: its key unescaped, or as stored when it is no escaped key.</summary>
     public static string Id(TableEntity row) => TryUnescape(row.RowKey, out string key) ? key : row.RowKey;
 
+    /// <summary>What a report calls a row's partition (an invoice id): its key unescaped, or as stored when it is no escaped key.</summary>
+    public static string PartitionId(TableEntity row) => TryUnescape(row.PartitionKey, out string key) ? key : row.PartitionKey;
+
     /// <summary>The exception for a row this platform did not write: which row, which property, and why.</summary>
     public InvalidDataException Unreadable(string name, string reason, Exception? inner = null) => new(
         $"{kind} row (partition '{row.PartitionKey}', row '{row.RowKey}'), property '{name}': {reason}; the row was not written by this platform",

@@ -26,20 +26,13 @@ public class CreditNoteProcessorTests(AzuriteFixture azurite) : IClassFixture<Az
 
     private async Task<Setup> NewAsync()
     {
-        var tables = await azurite.NewTablesAsync();
-        var ledger = new LedgerStore(tables);
-        await ledger.EnsureCreatedAsync(Ct);
-        var anchors = new AnchorStore(tables);
-        await anchors.EnsureCreatedAsync(Ct);
+        var (tables, ledger, audit) = await ReconcileOnlyLedger.NewAsync(azurite);
         var (invoices, payments, burns, credits) = (new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables));
         var trigger = new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance);
-        var rpc = new SolanaRpcClient(new HttpClient(), new SolanaRpcOptions { RpcUrl = new Uri("http://127.0.0.1:9") }); // reconcile reads no chain
-        var ledgerOptions = Options.Create(new LedgerOptions());
-        var authority = new AnchorAuthority(ledgerOptions, new TreasuryProvider(Options.Create(new SolanaOptions()), rpc), tables);
         return new Setup(
             new CreditNoteProcessor(credits, invoices, payments, burns, ledger, trigger, TimeProvider.System, NullLogger<CreditNoteProcessor>.Instance),
             new PaymentProcessor(payments, invoices, burns, new LedgerRecorder(ledger, TimeProvider.System), trigger, TimeProvider.System, NullLogger<PaymentProcessor>.Instance),
-            invoices, burns, ledger, new LedgerAudit(ledger, anchors, invoices, payments, burns, credits, rpc, authority, ledgerOptions, TimeProvider.System), tables);
+            invoices, burns, ledger, audit, tables);
     }
 
     /// <summary>A finalized, booked invoice of 100.00 USD for a payer of its own, paid with <paramref name="paidMinor"/> through Stripe invoice <c>in_{payer}</c>.</summary>
