@@ -34,6 +34,7 @@ namespace Billing.Contracts;
 // Payments, burns, ledger. Two attributed partial declarations make the generator emit the context twice (CS8785).
 [JsonSerializable(typeof(StripeWebhookIgnored))]
 [JsonSerializable(typeof(StripeWebhookRecorded))]
+[JsonSerializable(typeof(StripeWebhookCreditNote))]
 [JsonSerializable(typeof(IReadOnlyList<BurnView>))]
 [JsonSerializable(typeof(LedgerVerifyResponse))]
 [JsonSerializable(typeof(LedgerReconcileResponse))]

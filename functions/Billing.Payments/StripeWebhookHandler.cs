@@ -8,7 +8,7 @@ namespace Billing.Payments;
 /// <summary>
 /// Turns a raw Stripe webhook request into a <see cref="WebhookOutcome"/>: verifies the signature and timestamp, parses
 /// the event with Stripe.net and recognises <c>invoice.paid</c> for invoices this platform created
-/// (<c>metadata.billing_invoice_id</c>). Stateless and side-effect free apart from logging; deduplication by Stripe
+/// (<c>metadata.billing_invoice_id</c>) and <c>credit_note.created</c>/<c>credit_note.voided</c> (<see cref="StripeCreditNoteEvents"/>). Stateless and side-effect free apart from logging; deduplication by Stripe
 /// event id belongs to the caller (see <see cref="WebhookOutcome"/>).
 /// </summary>
 public sealed partial class StripeWebhookHandler
@@ -58,6 +58,9 @@ public sealed partial class StripeWebhookHandler
                     LogMalformedAmount(_logger, p.StripeEventId, p.MalformedAmount);
                 }
 
+                break;
+            case WebhookOutcome.CreditNoteReceived c:
+                LogCreditNoteReceived(_logger, c.Note.EventId, c.Note.CreditNoteId, c.Note.StripeInvoiceId, c.Note.AmountMinor, c.Note.Currency, c.Note.Voided);
                 break;
         }
 
@@ -116,12 +119,20 @@ public sealed partial class StripeWebhookHandler
             {
                 // An authentic invoice.paid whose amount Stripe.net cannot read must still be recorded (unapplied), not bounced.
                 return (WebhookOutcome?)InvoicePaidWithUnreadableAmount(document.RootElement)
+                       ?? (StripeCreditNoteEvents.Handles(Text(document.RootElement, "type")) && Text(document.RootElement, "id") is { Length: > 0 }
+                           ? StripeCreditNoteEvents.Read(document.RootElement)
+                           : null)
                        ?? new WebhookOutcome.Rejected($"Body is not a Stripe event ({e.GetType().Name}).");
             }
 
             if (string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type))
             {
                 return new WebhookOutcome.Rejected("Body is not a Stripe event (missing id or type).");
+            }
+
+            if (StripeCreditNoteEvents.Handles(stripeEvent.Type))
+            {
+                return StripeCreditNoteEvents.Read(document.RootElement);
             }
 
             if (stripeEvent.Type != InvoicePaidEventType)
@@ -263,6 +274,11 @@ public sealed partial class StripeWebhookHandler
             ? id
             : null;
     }
+
+    [LoggerMessage(EventId = 4114, Level = LogLevel.Information,
+        Message = "Stripe event {EventId}: credit note {CreditNoteId} on {StripeInvoiceId}, {AmountMinor} minor units {Currency} (voided: {Voided})")]
+    private static partial void LogCreditNoteReceived(
+        ILogger logger, string eventId, string creditNoteId, string stripeInvoiceId, long amountMinor, string currency, bool voided);
 
     [LoggerMessage(EventId = 4113, Level = LogLevel.Warning, Message = "Stripe event {EventId}: {Problem}; the payment is recorded unapplied")]
     private static partial void LogMalformedAmount(ILogger logger, string eventId, string problem);

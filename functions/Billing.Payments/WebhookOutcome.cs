@@ -42,4 +42,10 @@ public abstract record WebhookOutcome
         string Currency,
         DateTimeOffset PaidAt,
         string? MalformedAmount = null) : WebhookOutcome;
+
+    /// <summary>
+    /// A <c>credit_note.created</c> or <c>credit_note.voided</c>: money credited (or no longer credited) on a Stripe invoice. Which
+    /// of our invoices it concerns is the caller's lookup (the note names the Stripe invoice, not our metadata).
+    /// </summary>
+    public sealed record CreditNoteReceived(Billing.Domain.Credits.IncomingCreditNote Note) : WebhookOutcome;
 }

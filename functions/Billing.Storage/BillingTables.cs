@@ -13,6 +13,7 @@ public sealed class BillingTables
         Invoices = service.GetTableClient(options.TablePrefix + "invoices");
         Payments = service.GetTableClient(options.TablePrefix + "payments");
         Burns = service.GetTableClient(options.TablePrefix + "burns");
+        Credits = service.GetTableClient(options.TablePrefix + "credits");
     }
 
     public TableServiceClient Service { get; }
@@ -31,11 +32,14 @@ public sealed class BillingTables
 
     public TableClient Burns { get; }
 
+    /// <summary>Stripe credit notes (<see cref="CreditNoteStore"/>).</summary>
+    public TableClient Credits { get; }
+
     public TableClient Table(string name) => Service.GetTableClient(Options.TablePrefix + name);
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
-        foreach (var table in new[] { Facts, Quarantine, Partners, Invoices, Payments, Burns })
+        foreach (var table in new[] { Facts, Quarantine, Partners, Invoices, Payments, Burns, Credits })
         {
             await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         }

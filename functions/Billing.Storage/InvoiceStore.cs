@@ -77,6 +77,22 @@ public sealed class InvoiceStore(BillingTables tables)
     }
 
     /// <summary>
+    /// The ids of the invoices stored as synced to Stripe invoice <paramref name="stripeInvoiceId"/> (their <c>StripeInvoiceId</c>;
+    /// the service filters, it is no index: Stripe events that need it are rare).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FindByStripeInvoiceIdAsync(string stripeInvoiceId, CancellationToken cancellationToken)
+    {
+        string filter = InvoicePartitions + " and " + TableClient.CreateQueryFilter($"StripeInvoiceId eq {stripeInvoiceId}");
+        var ids = new List<string>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(RowValues.Id(row));
+        }
+
+        return ids;
+    }
+
+    /// <summary>
     /// Every invoice of <paramref name="payer"/> (all revisions, any status) for the periods <paramref name="from"/>..<paramref name="to"/>
     /// inclusive. All or nothing: what was billed is derived from them, so a row that cannot be read throws
     /// <see cref="InvalidDataException"/> rather than let a correction bill again what it billed.

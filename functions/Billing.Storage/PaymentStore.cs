@@ -79,6 +79,19 @@ public sealed class PaymentStore(BillingTables tables)
         return Ordered(list);
     }
 
+    /// <summary>The invoices (by our id, from the payments' partitions) that payment events of Stripe invoice <paramref name="stripeInvoiceId"/> were recorded for.</summary>
+    public async Task<IReadOnlyList<string>> InvoicesPaidByAsync(string stripeInvoiceId, CancellationToken cancellationToken)
+    {
+        var ids = new SortedSet<string>(StringComparer.Ordinal);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey ne {UnsettledPartition} and RowKey ne {StateRowKey} and StripeInvoiceId eq {stripeInvoiceId}");
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(RowValues.PartitionId(e));
+        }
+
+        return [.. ids];
+    }
+
     /// <summary>Every invoice's payment event rows, by time received; rows that cannot be read apart, by Stripe event id.</summary>
     public async Task<StoredList<PaymentRecord>> ListAllAsync(CancellationToken cancellationToken)
     {
@@ -92,7 +105,7 @@ public sealed class PaymentStore(BillingTables tables)
             }
             catch (InvalidDataException ex)
             {
-                unreadable.Add(new UnreadableRow(RowValues.Id(e), ex.Message) { InvoiceId = PartitionId(e) });
+                unreadable.Add(new UnreadableRow(RowValues.Id(e), ex.Message) { InvoiceId = RowValues.PartitionId(e) });
             }
         }
 
@@ -112,7 +125,7 @@ public sealed class PaymentStore(BillingTables tables)
             }
             catch (InvalidDataException ex)
             {
-                unreadable.Add(new UnreadableRow(PartitionId(e), ex.Message) { InvoiceId = PartitionId(e) });
+                unreadable.Add(new UnreadableRow(RowValues.PartitionId(e), ex.Message) { InvoiceId = RowValues.PartitionId(e) });
             }
         }
 
@@ -192,8 +205,8 @@ public sealed class PaymentStore(BillingTables tables)
             v.Text("Currency") ?? "", v.Text("StripeInvoiceId"), v.Text("StripeCustomerId"), v.Text("PaymentIntentId"),
             v.Time("PaidAt") ?? default, v.Time("ReceivedAt") ?? default)
         {
-            Resolution = Named<PaymentResolution>(v, "Resolution"),
-            Reason = Named<UnappliedReason>(v, "Reason") ?? UnappliedReason.None,
+            Resolution = v.Named<PaymentResolution>("Resolution"),
+            Reason = v.Named<UnappliedReason>("Reason") ?? UnappliedReason.None,
             Detail = v.Text("Detail"),
             AmountText = v.Text("AmountText"),
             DeltaMinor = v.Int64("DeltaMinor") ?? 0,
@@ -201,26 +214,6 @@ public sealed class PaymentStore(BillingTables tables)
             ToCreditMinor = v.Int64("ToCreditMinor") ?? 0,
             ToUnappliedMinor = v.Int64("ToUnappliedMinor") ?? 0,
         };
-    }
-
-    /// <summary>The value whose name the property holds (as written: <c>ToString()</c>); null when absent.</summary>
-    private static T? Named<T>(RowValues v, string name)
-        where T : struct, Enum
-    {
-        if (v.Text(name) is not { } text)
-        {
-            return null;
-        }
-
-        foreach (var value in Enum.GetValues<T>())
-        {
-            if (value.ToString() == text)
-            {
-                return value;
-            }
-        }
-
-        throw v.Unreadable(name, $"'{text}' is no {typeof(T).Name}");
     }
 
     /// <summary>The invoice id a row's partition key holds (<see cref="TableKey.Escape"/>).</summary>
@@ -233,19 +226,6 @@ public sealed class PaymentStore(BillingTables tables)
         catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
         {
             throw v.Unreadable("PartitionKey", "not a key this platform writes", ex);
-        }
-    }
-
-    /// <summary>What a report calls a row's invoice: its partition key unescaped, or as stored when it is no escaped key.</summary>
-    private static string PartitionId(TableEntity row)
-    {
-        try
-        {
-            return TableKey.Unescape(row.PartitionKey);
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
-        {
-            return row.PartitionKey;
         }
     }
 

@@ -26,11 +26,34 @@ internal readonly struct RowValues(TableEntity row, string kind)
     /// <summary>The instant of <paramref name="name"/>; null when absent, unless <paramref name="required"/>.</summary>
     public DateTimeOffset? Time(string name, bool required = false) => Read<DateTimeOffset>(name, "Edm.DateTime", required) is DateTimeOffset value ? value : null;
 
+    /// <summary>The value whose name the property holds (as written: <c>ToString()</c>); null when absent; another text is unreadable.</summary>
+    public T? Named<T>(string name)
+        where T : struct, Enum
+    {
+        if (Text(name) is not { } text)
+        {
+            return null;
+        }
+
+        foreach (var value in Enum.GetValues<T>())
+        {
+            if (value.ToString() == text)
+            {
+                return value;
+            }
+        }
+
+        throw Unreadable(name, $"'{text}' is no {typeof(T).Name}");
+    }
+
     /// <summary>The row key as <see cref="TableKey.Escape"/> wrote it, unescaped; a key it cannot have written is unreadable.</summary>
     public string Key() => TryUnescape(row.RowKey, out string key) ? key : throw Unreadable("RowKey", "not a key this platform writes");
 
     /// <summary>What a report calls a row: its key unescaped, or as stored when it is no escaped key.</summary>
     public static string Id(TableEntity row) => TryUnescape(row.RowKey, out string key) ? key : row.RowKey;
+
+    /// <summary>What a report calls a row's partition (an invoice id): its key unescaped, or as stored when it is no escaped key.</summary>
+    public static string PartitionId(TableEntity row) => TryUnescape(row.PartitionKey, out string key) ? key : row.PartitionKey;
 
     /// <summary>The exception for a row this platform did not write: which row, which property, and why.</summary>
     public InvalidDataException Unreadable(string name, string reason, Exception? inner = null) => new(

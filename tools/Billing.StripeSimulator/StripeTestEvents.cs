@@ -78,6 +78,85 @@ public static class StripeTestEvents
         });
     }
 
+    /// <summary>
+    /// A <c>credit_note.created</c> (or, <paramref name="voided"/>, <c>credit_note.voided</c>) event for Stripe invoice
+    /// <paramref name="stripeInvoiceId"/>, shaped as API versions since 2025-03-31 send it: <c>amount</c> =
+    /// <paramref name="prePaymentMinor"/> + post-payment part, which is <paramref name="refundedMinor"/> (one refund),
+    /// <paramref name="outOfBandMinor"/> and the rest to the customer balance.
+    /// </summary>
+    public static string CreditNote(
+        string eventId,
+        string creditNoteId,
+        string stripeInvoiceId,
+        long amountMinor,
+        string currency,
+        DateTimeOffset created,
+        bool voided = false,
+        long prePaymentMinor = 0,
+        long? refundedMinor = null,
+        long outOfBandMinor = 0)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventId);
+        ArgumentException.ThrowIfNullOrEmpty(creditNoteId);
+        ArgumentException.ThrowIfNullOrEmpty(stripeInvoiceId);
+        long post = amountMinor - prePaymentMinor;
+        long refunded = refundedMinor ?? post - outOfBandMinor;
+        long at = created.ToUnixTimeSeconds();
+        return Event(eventId, voided ? "credit_note.voided" : "credit_note.created", created, w =>
+        {
+            w.WriteString("id", creditNoteId);
+            w.WriteString("object", "credit_note");
+            w.WriteNumber("amount", amountMinor);
+            w.WriteNumber("amount_shipping", 0);
+            w.WriteNumber("created", at);
+            w.WriteString("currency", currency.ToLowerInvariant());
+            w.WriteString("customer", "cus_" + stripeInvoiceId);
+            w.WriteNull("customer_balance_transaction");
+            w.WriteNumber("discount_amount", 0);
+            w.WriteString("invoice", stripeInvoiceId);
+            w.WriteBoolean("livemode", false);
+            w.WriteNull("memo");
+            w.WriteStartObject("metadata");
+            w.WriteEndObject();
+            w.WriteString("number", "CN-0001");
+            if (outOfBandMinor > 0)
+            {
+                w.WriteNumber("out_of_band_amount", outOfBandMinor);
+            }
+            else
+            {
+                w.WriteNull("out_of_band_amount");
+            }
+
+            w.WriteNumber("post_payment_amount", post);
+            w.WriteNumber("pre_payment_amount", prePaymentMinor);
+            w.WriteString("reason", "product_unsatisfactory");
+            w.WriteStartArray("refunds");
+            if (refunded > 0)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("amount_refunded", refunded);
+                w.WriteString("refund", "re_" + creditNoteId);
+                w.WriteString("type", "refund");
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteString("status", voided ? "void" : "issued");
+            w.WriteNumber("subtotal", amountMinor);
+            w.WriteNumber("total", amountMinor);
+            w.WriteString("type", prePaymentMinor == 0 ? "post_payment" : post == 0 ? "pre_payment" : "mixed");
+            if (voided)
+            {
+                w.WriteNumber("voided_at", at);
+            }
+            else
+            {
+                w.WriteNull("voided_at");
+            }
+        });
+    }
+
     /// <summary>A <c>customer.created</c> event (an event type the billing webhook ignores).</summary>
     public static string CustomerCreated(string eventId, string customerId, DateTimeOffset created)
     {

@@ -10,7 +10,8 @@ namespace Billing.Application.Burns;
 /// <item>while that blockhash is valid only those same bytes are (re)broadcast — the network dedups by signature;</item>
 /// <item>a new transaction is signed only after expiry is proven: block height past lastValidBlockHeight and no status;</item>
 /// <item>an RPC error never means "not landed": the signature status decides;</item>
-/// <item>one executor per treasury at a time (an ETag lease), and one burn in flight per treasury.</item>
+/// <item>one executor per treasury at a time (an ETag lease), and one burn in flight per treasury;</item>
+/// <item>nothing is signed while a credit note stands against the invoice (<c>BurnExecutor.Credits.cs</c>).</item>
 /// </list>
 /// </summary>
 public sealed partial class BurnExecutor(
@@ -19,6 +20,7 @@ public sealed partial class BurnExecutor(
     IPriceOracle oracle,
     TreasuryProvider treasuryProvider,
     ILedgerRecorder ledger,
+    CreditNoteStore creditNotes,
     IOptions<BurnOptions> options,
     TimeProvider time,
     ILogger<BurnExecutor> logger)
@@ -102,10 +104,9 @@ public sealed partial class BurnExecutor(
     }
 
     /// <summary>
-    /// One intent's step, so that no intent can stop the others: a deterministic defect (a conversion that overflows, an
-    /// amount that cannot be booked, a corrupt row) ends that intent failed with the reason; a transient error (RPC, storage)
-    /// leaves it as it is for the next run. Either way the loop moves on — unless the intent is in flight, where nothing
-    /// else may be sent from the treasury until it settles.
+    /// One intent's step, so that no intent can stop the others: a deterministic defect (an overflowing conversion, an amount
+    /// that cannot be booked, a corrupt row) ends it failed with the reason; a transient error (RPC, storage) leaves it for the
+    /// next run. Either way the loop moves on, unless the intent is in flight: then nothing else is sent until it settles.
     /// </summary>
     private async Task<StepOutcome> DriveIsolatedAsync(BurnIntent open, TreasuryAccount treasury, CancellationToken cancellationToken)
     {
@@ -116,8 +117,7 @@ public sealed partial class BurnExecutor(
         }
         catch (IntentUnreadableException ex)
         {
-            // Its row was changed outside the platform since it was listed: never acted on, and not marked failed (that would
-            // write over the evidence); the next run lists it apart.
+            // Its row was changed outside the platform since it was listed: never acted on, nor marked failed (over the evidence).
             LogUnreadable(logger, open.Id, ex.Message);
             return inFlight ? StepOutcome.InFlight : StepOutcome.Waiting;
         }
@@ -180,7 +180,7 @@ public sealed partial class BurnExecutor(
 
             var next = intent.Status switch
             {
-                BurnStatus.Pending => await SignAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false),
+                BurnStatus.Pending or BurnStatus.Held => await HoldOrSignAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false),
                 BurnStatus.Signed or BurnStatus.Submitted => await AdvanceInFlightAsync(intent, etag, cancellationToken).ConfigureAwait(false),
                 _ => (StepOutcome?)StepOutcome.Done,
             };

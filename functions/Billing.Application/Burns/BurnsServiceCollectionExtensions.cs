@@ -17,6 +17,7 @@ public static class BurnsServiceCollectionExtensions
                 : new PythPriceOracle(sp.GetRequiredService<ISolanaRpcClient>(), new PublicKey(o.PythPriceAccount));
         });
         services.TryAddSingleton<BurnStore>();
+        services.TryAddSingleton<CreditNoteStore>();
         services.TryAddSingleton<TreasuryProvider>();
         services.TryAddSingleton<BurnExecutor>();
         services.TryAddSingleton<BurnTrigger>();

@@ -12,6 +12,7 @@ public sealed class LedgerAudit(
     InvoiceStore invoices,
     PaymentStore payments,
     BurnStore burns,
+    CreditNoteStore credits,
     ISolanaRpcClient rpc,
     AnchorAuthority authority,
     IOptions<LedgerOptions> options,
@@ -149,7 +150,7 @@ public sealed class LedgerAudit(
     /// for an overpayment, plus <c>PaymentNotSettled</c> for work a crash left half done. A row that cannot be read (changed
     /// outside the platform) is a finding of its own (<c>InvoiceUnreadable</c>, <c>PaymentUnreadable</c>,
     /// <c>PaymentStateUnreadable</c>, <c>BurnUnreadable</c>, <c>LedgerEntryUnreadable</c>) instead of failing the report,
-    /// and the checks that would derive from what it holds are not made.
+    /// and the checks that would derive from what it holds are not made. Credit notes: <see cref="CreditNoteFindings"/>.
     /// </summary>
     public async Task<ReconciliationResult> ReconcileAsync(CancellationToken cancellationToken)
     {
@@ -339,6 +340,7 @@ public sealed class LedgerAudit(
             }
         }
 
+        mismatches.AddRange(await CreditNoteFindings.ListAsync(credits, allBurns, Booked, cancellationToken).ConfigureAwait(false));
         return new ReconciliationResult(allInvoices.Count, allPayments.Count, allBurns.Count, entries.Count, mismatches);
     }
 

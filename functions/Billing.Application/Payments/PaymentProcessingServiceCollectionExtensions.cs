@@ -9,6 +9,7 @@ public static class PaymentProcessingServiceCollectionExtensions
         services.AddStripePayments(configuration); // registers the clock too
         services.TryAddSingleton<PaymentStore>();
         services.TryAddSingleton<PaymentProcessor>();
+        services.TryAddSingleton<CreditNoteProcessor>();
         return services;
     }
 }

@@ -2,7 +2,8 @@ namespace Billing.Contracts.Invoices;
 
 /// <summary>
 /// GET /api/v1/invoices/{id}: the whole invoice. The paid amounts appear only once money has arrived, so an unpaid
-/// invoice keeps the contract's exact shape; money is a decimal string plus an integer of minor units.
+/// invoice keeps the contract's exact shape; money is a decimal string plus an integer of minor units. Likewise the credit
+/// notes, once one was recorded.
 /// </summary>
 public sealed record InvoiceResponse(
     string Id,
@@ -19,4 +20,14 @@ public sealed record InvoiceResponse(
     string Total,
     long TotalMinor,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? StripeInvoiceId, // null is written: "not synced"
-    InvoiceLedgerLinks Ledger);
+    InvoiceLedgerLinks Ledger)
+{
+    /// <summary>What standing, applied credit notes credit (decimal string); present only once a credit note was recorded.</summary>
+    public string? Credited { get; init; }
+
+    /// <summary><see cref="Credited"/> in minor units.</summary>
+    public long? CreditedMinor { get; init; }
+
+    /// <summary>The Stripe credit notes recorded against the invoice, voided ones included; present only when there are any.</summary>
+    public IReadOnlyList<InvoiceCreditNoteView>? CreditNotes { get; init; }
+}

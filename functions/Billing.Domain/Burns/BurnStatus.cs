@@ -3,6 +3,7 @@ namespace Billing.Domain.Burns;
 /// <summary>
 /// Where a burn stands. pending → signed (bytes, signature and lastValidBlockHeight stored before any send) →
 /// submitted → finalized | failed. <see cref="Skipped"/>: the payment converts to zero base units, recorded, never sent.
+/// pending ⇄ <see cref="Held"/>: money of the invoice was credited back before anything was signed.
 /// </summary>
 public enum BurnStatus
 {
@@ -15,4 +16,7 @@ public enum BurnStatus
     Finalized,
     Failed,
     Skipped,
+
+    /// <summary>Not signed while a credit note stands against its invoice (docs/design.md §4.15); pending again once all are voided.</summary>
+    Held,
 }

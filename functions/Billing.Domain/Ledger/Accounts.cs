@@ -21,6 +21,12 @@ public static class Accounts
     /// <summary>Transit account for burns booked in steps (e.g. tokens reserved before the burn finalizes).</summary>
     public const string ClearingBurn = "clearing:burn";
 
+    /// <summary>Revenue given back by Stripe credit notes (contra-revenue: debit = credited to a payer).</summary>
+    public const string RevenueCreditNotes = "revenue:credit-notes";
+
+    /// <summary>Money a credit note says was paid back outside Stripe (an asset: credit = cash out).</summary>
+    public const string CashOutOfBand = "cash:out-of-band";
+
     /// <summary>Revenue of the minimum-commitment true-up lines.</summary>
     public const string RevenueMinimumCommitment = "revenue:" + Invoicing.InvoiceLine.MinimumCommitmentMeter;
 

@@ -14,4 +14,10 @@ public enum LedgerEntryKind
 
     /// <summary>A manual or corrective booking.</summary>
     Adjustment,
+
+    /// <summary>A Stripe credit note on an invoice: debit contra-revenue, credit what it gave back (receivable, cash, customer credit).</summary>
+    CreditNoteIssued,
+
+    /// <summary>A Stripe credit note voided: the exact reversal of its issue.</summary>
+    CreditNoteVoided,
 }

@@ -1,16 +1,21 @@
 using Billing.Documents.Invoices;
+using Billing.Functions.OpenApiHttp;
 
 namespace Billing.Functions.GetInvoice;
 
-/// <summary>GET /api/v1/invoices/{id}: the invoice JSON, CSV or PDF document. The payer it bills and finance may read it.</summary>
-public sealed partial class GetInvoiceFunction(InvoiceStore invoices, InvoiceDocuments documents, ILogger<GetInvoiceFunction> logger)
+/// <summary>
+/// GET /api/v1/invoices/{id}: the invoice JSON (with the Stripe credit notes recorded against it), CSV or PDF document. The
+/// payer it bills and finance may read it.
+/// </summary>
+public sealed partial class GetInvoiceFunction(InvoiceStore invoices, CreditNoteStore credits, InvoiceDocuments documents, ILogger<GetInvoiceFunction> logger)
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/invoices/{id}", (HttpContext http, string id, GetInvoiceFunction f, CancellationToken ct) => f.InvokeAsync(http, id, ct))
             .Produces<InvoiceResponse>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv", additionalContentTypes: [InvoicePdf.ContentType])
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status500InternalServerError)
-            .RequireRoles("only the payer an invoice bills and finance may read it", Enum.GetValues<PartnerRole>()); // the owner rule is below
+            .RequireRoles("only the payer an invoice bills and finance may read it", Enum.GetValues<PartnerRole>()) // the owner rule is below
+            .JsonAnswer(typeof(InvoiceResponse));
 
     public async Task<Results<JsonHttpResult<InvoiceResponse>, CsvResult, PdfResult, JsonHttpResult<ApiProblem>>> InvokeAsync(HttpContext http, string id, CancellationToken cancellationToken)
     {
@@ -49,7 +54,8 @@ public sealed partial class GetInvoiceFunction(InvoiceStore invoices, InvoiceDoc
             {
                 InvoiceFormat.Csv => InvoiceFormats.Csv([invoice], $"{invoiceId}.csv"),
                 InvoiceFormat.Pdf => new PdfResult(await documents.RenderPdfAsync(invoice, cancellationToken).ConfigureAwait(false), $"{invoiceId}.pdf"),
-                _ => ApiResults.Json(InvoiceResponses.Full(invoice), BillingJsonContext.Default.InvoiceResponse),
+                _ => ApiResults.Json(InvoiceResponses.Full(invoice, (await credits.GetStateAsync(invoiceId.ToString(), cancellationToken).ConfigureAwait(false)).State),
+                    BillingJsonContext.Default.InvoiceResponse),
             };
         }
         catch (InvalidDataException ex)

@@ -1,3 +1,5 @@
+using Billing.Domain.Credits;
+
 namespace Billing.Functions.Http;
 
 /// <summary>Invoices as the API shows them: whole (<see cref="InvoiceResponse"/>) or in lists (<see cref="InvoiceSummaryResponse"/>).</summary>
@@ -17,8 +19,11 @@ public static class InvoiceResponses
 
     public static IReadOnlyList<InvoiceSummaryResponse> Summaries(IEnumerable<Invoice> invoices) => invoices.Select(Summary).ToList();
 
-    /// <summary>The invoice with its lines and ledger links; the same members, in the same order, as the stored invoice JSON (<see cref="InvoiceJson"/>).</summary>
-    public static InvoiceResponse Full(Invoice invoice)
+    /// <summary>
+    /// The invoice with its lines and ledger links; the same members, in the same order, as the stored invoice JSON
+    /// (<see cref="InvoiceJson"/>), and the credit notes recorded against it (<paramref name="credits"/>), when there are any.
+    /// </summary>
+    public static InvoiceResponse Full(Invoice invoice, InvoiceCredits? credits = null)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         bool paidShown = invoice.Status is InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid || invoice.AmountPaid.MinorUnits != 0;
@@ -40,8 +45,31 @@ public static class InvoiceResponses
             head.Total,
             head.TotalMinor,
             head.StripeInvoiceId,
-            new InvoiceLedgerLinks(entryId, "/api/v1/ledger/proof/" + Uri.EscapeDataString(entryId)));
+            new InvoiceLedgerLinks(entryId, "/api/v1/ledger/proof/" + Uri.EscapeDataString(entryId)))
+        {
+            Credited = credits is { Notes.Count: > 0 } ? new Money(credits.CreditedMinor, invoice.Currency).ToString() : null,
+            CreditedMinor = credits is { Notes.Count: > 0 } ? credits.CreditedMinor : null,
+            CreditNotes = credits is { Notes.Count: > 0 } ? [.. credits.Notes.Values.OrderBy(n => n.IssuedAt).ThenBy(n => n.CreditNoteId, StringComparer.Ordinal).Select(CreditNote)] : null,
+        };
     }
+
+    private static InvoiceCreditNoteView CreditNote(CreditNoteEntry n) => new(
+        n.CreditNoteId,
+        n.StripeInvoiceId,
+        n.RecordedBy,
+        n.Voided ? "void" : "issued",
+        n.Applied,
+        n.Applied ? null : n.Reason.ToString(),
+        n.Currency,
+        Currency.TryFromCode(n.Currency, out var c) ? new Money(n.AmountMinor, c).ToString() : n.AmountMinor.ToString(CultureInfo.InvariantCulture),
+        n.AmountMinor,
+        n.RefundedMinor,
+        n.CustomerBalanceMinor,
+        n.OutOfBandMinor,
+        n.PrePaymentMinor,
+        Rfc3339.Format(n.IssuedAt),
+        n.VoidedAt is { } at ? Rfc3339.Format(at) : null,
+        n.VoidedBy);
 
     private static InvoicePeriodRange Period(Invoice invoice) => new(Rfc3339.Format(invoice.Period.Start), Rfc3339.Format(invoice.Period.End));
 }

@@ -84,6 +84,27 @@ public static class BillingOpenApi
             });
         });
 
+    /// <summary>
+    /// Documents the route's 200 <c>application/json</c> answer as <paramref name="types"/> (one of them when several): the
+    /// framework keeps one <c>Produces</c> per status, so a second content type, or a second answer, would replace the first.
+    /// </summary>
+    public static RouteHandlerBuilder JsonAnswer(this RouteHandlerBuilder builder, params Type[] types) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
+        {
+            var references = new List<IOpenApiSchema>();
+            foreach (var type in types)
+            {
+                context.Document!.AddComponent(type.Name, await context.GetOrCreateSchemaAsync(type, null, ct).ConfigureAwait(false));
+                references.Add(new OpenApiSchemaReference(type.Name, context.Document));
+            }
+
+            var answer = operation.Responses!["200"];
+            answer.Content![System.Net.Mime.MediaTypeNames.Application.Json] = new OpenApiMediaType
+            {
+                Schema = references.Count == 1 ? references[0] : new OpenApiSchema { OneOf = references },
+            };
+        });
+
     /// <summary>The document as JSON, exactly as served and committed.</summary>
     public static async Task<string> RenderAsync(IServiceProvider services, CancellationToken cancellationToken)
     {

@@ -1,5 +1,7 @@
 using Azure;
 using Billing.Contracts.Payments;
+using Billing.Domain.Credits;
+using Billing.Functions.OpenApiHttp;
 using Billing.Domain.Payments;
 using Billing.Payments;
 
@@ -7,12 +9,13 @@ namespace Billing.Functions.StripeWebhook;
 
 /// <summary>
 /// POST /api/v1/stripe/webhook. HTTP-only, so the host forwards the raw request; the body's bytes go to the verifier
-/// untouched (no decoding, no BOM stripping). Bad signature → 400 with nothing stored; a verified event → 200, whatever it
-/// did to the invoice (the answer says: applied, unchanged or unapplied with the reason); a storage or contention failure
+/// untouched (no decoding, no BOM stripping). Bad signature → 400 with nothing stored; a verified event (<c>invoice.paid</c>,
+/// <c>credit_note.created</c>, <c>credit_note.voided</c>) → 200, whatever it did to the invoice (the answer says: applied, unchanged or unapplied with the reason); a storage or contention failure
 /// → 503 so Stripe retries, and the retry completes whatever the failed attempt left half done. Anonymous: the Stripe
 /// signature is the authentication.
 /// </summary>
-public sealed partial class StripeWebhookFunction(StripeWebhookHandler handler, PaymentProcessor processor, ILogger<StripeWebhookFunction> logger)
+public sealed partial class StripeWebhookFunction(
+    StripeWebhookHandler handler, PaymentProcessor processor, CreditNoteProcessor creditNotes, ILogger<StripeWebhookFunction> logger)
 {
     public const string Route = "/api/v1/stripe/webhook";
     private const int MaxBodyBytes = 1024 * 1024; // Stripe events are a few KiB; an invoice with many lines stays far below
@@ -21,9 +24,10 @@ public sealed partial class StripeWebhookFunction(StripeWebhookHandler handler, 
         app.MapPost(Route, (HttpRequest r, StripeWebhookFunction f, CancellationToken ct) => f.InvokeAsync(r, ct))
             .WithName("StripeWebhook")
             .Produces<StripeWebhookRecorded>()
-            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable)
+            .JsonAnswer(typeof(StripeWebhookRecorded), typeof(StripeWebhookCreditNote)); // a payment's answer or a credit note's
 
-    public async Task<Results<JsonHttpResult<StripeWebhookRecorded>, JsonHttpResult<StripeWebhookIgnored>, JsonHttpResult<ApiProblem>>> InvokeAsync(
+    public async Task<Results<JsonHttpResult<StripeWebhookRecorded>, JsonHttpResult<StripeWebhookCreditNote>, JsonHttpResult<StripeWebhookIgnored>, JsonHttpResult<ApiProblem>>> InvokeAsync(
         HttpRequest request, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
@@ -71,9 +75,35 @@ public sealed partial class StripeWebhookFunction(StripeWebhookHandler handler, 
                         outcome.InvoiceStatus,
                         outcome.BurnId),
                     BillingJsonContext.Default.StripeWebhookRecorded);
+            case WebhookOutcome.CreditNoteReceived credited:
+                return await CreditNoteAsync(credited.Note, cancellationToken).ConfigureAwait(false);
             default:
                 throw new InvalidOperationException("unexpected webhook outcome");
         }
+    }
+
+    /// <summary>
+    /// A credit note: 200 whatever it did (a note that does not reconcile is recorded unapplied and reported, so Stripe need not
+    /// retry a deterministic problem); 503 only when storage failed transiently, and the retry finishes what was left.
+    /// </summary>
+    private async Task<Results<JsonHttpResult<StripeWebhookRecorded>, JsonHttpResult<StripeWebhookCreditNote>, JsonHttpResult<StripeWebhookIgnored>, JsonHttpResult<ApiProblem>>> CreditNoteAsync(
+        IncomingCreditNote note, CancellationToken cancellationToken)
+    {
+        CreditNoteOutcome outcome;
+        try
+        {
+            outcome = await creditNotes.RecordAsync(note, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RequestFailedException or PaymentContentionException or LedgerContentionException or LedgerConflictException or HttpRequestException or TimeoutException)
+        {
+            LogTransient(logger, ex, note.EventId);
+            return ApiProblems.Of(StatusCodes.Status503ServiceUnavailable, "Try again", $"event {note.EventId} could not be recorded completely right now; it is safe to resend");
+        }
+
+        return TypedResults.Json(
+            new StripeWebhookCreditNote(true, note.EventId, outcome.CreditNoteId, outcome.InvoiceId, !outcome.NewEvent, outcome.Resolution.ToString().ToLowerInvariant(),
+                outcome.Reason == CreditNoteReason.None ? null : outcome.Reason.ToString(), outcome.Detail, outcome.BurnId, outcome.BurnStatus),
+            BillingJsonContext.Default.StripeWebhookCreditNote);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stripe event {EventId} for {InvoiceId} not recorded: {Reason}. Nothing is decided or burned for the invoice until the row is repaired; answering 503 so Stripe retries")]

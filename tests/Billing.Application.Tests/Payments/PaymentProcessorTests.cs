@@ -46,20 +46,11 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
 
     private async Task<Setup> NewAsync()
     {
-        var tables = await azurite.NewTablesAsync();
-        var ledger = new LedgerStore(tables);
-        await ledger.EnsureCreatedAsync(Ct);
-        var anchors = new AnchorStore(tables);
-        await anchors.EnsureCreatedAsync(Ct);
+        var (tables, ledger, audit) = await ReconcileOnlyLedger.NewAsync(azurite);
         var invoices = new InvoiceStore(tables);
         var payments = new PaymentStore(tables);
         var burns = new BurnStore(tables);
         var recorder = new LedgerRecorder(ledger, TimeProvider.System);
-        // Reconcile reads no chain: an unreachable RPC and an unconfigured anchor authority are enough.
-        var rpc = new SolanaRpcClient(new HttpClient(), new SolanaRpcOptions { RpcUrl = new Uri("http://127.0.0.1:9") });
-        var ledgerOptions = Options.Create(new LedgerOptions());
-        var authority = new AnchorAuthority(ledgerOptions, new TreasuryProvider(Options.Create(new SolanaOptions()), rpc), tables);
-        var audit = new LedgerAudit(ledger, anchors, invoices, payments, burns, rpc, authority, ledgerOptions, TimeProvider.System);
         var setup = new Setup(null!, invoices, payments, burns, ledger, audit, recorder, tables);
         return setup with { Processor = setup.NewProcessor() };
     }

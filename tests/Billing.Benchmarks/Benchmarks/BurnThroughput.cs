@@ -35,7 +35,8 @@ public static class BurnThroughput
         });
         var treasury = localnet.LoadTreasury();
         var (mint, ata) = await localnet.CreateMintWithBalanceAsync(rpc, treasury, treasury, 1_000_000_000_000_000, ct);
-        var burns = new BurnStore(await azurite.NewTablesAsync());
+        var tables = await azurite.NewTablesAsync();
+        var burns = new BurnStore(tables);
         var solana = Options.Create(new SolanaOptions
         {
             Mint = mint.ToString(),
@@ -43,7 +44,7 @@ public static class BurnThroughput
         });
         var burnOptions = Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(120) });
         var oracle = new FixedPriceOracle("2.50", TimeProvider.System);
-        var executor = new BurnExecutor(burns, rpc, oracle, new TreasuryProvider(solana, rpc), new NoLedger(), burnOptions, TimeProvider.System, NullLogger<BurnExecutor>.Instance);
+        var executor = new BurnExecutor(burns, rpc, oracle, new TreasuryProvider(solana, rpc), new NoLedger(), new CreditNoteStore(tables), burnOptions, TimeProvider.System, NullLogger<BurnExecutor>.Instance);
         var checker = new SignatureStatusChecker(rpc);
         ulong amount = TokenMath.UsdMinorToTokens(UsdMinor, PriceQuote.Parse("2.50", DateTimeOffset.UtcNow, "bench"), 8);
         int executorRuns = 0;

@@ -1,0 +1,81 @@
+namespace Billing.Application.Ledger;
+
+/// <summary>
+/// The reconcile findings of Stripe credit notes (docs/design.md §4.15): notes recorded unapplied, by reason
+/// (<c>CreditNoteUnknownInvoice</c>, <c>CreditNoteExceedsPaid</c>, …); applied notes without their ledger entry
+/// (<c>CreditNoteNotBooked</c>); and money credited back on an invoice whose burn was already finalized
+/// (<c>CreditNoteAfterBurn</c>) or in flight (<c>CreditNoteDuringBurn</c>), or whose burn waits for it (<c>BurnHeldForCredit</c>).
+/// Rows that cannot be read are findings of their own (<c>CreditNoteUnreadable</c>, <c>CreditNoteStateUnreadable</c>).
+/// </summary>
+internal static class CreditNoteFindings
+{
+    public static async Task<IReadOnlyList<AuditProblem>> ListAsync(
+        CreditNoteStore credits, IReadOnlyList<BurnIntent> burns, Func<string, bool> booked, CancellationToken cancellationToken)
+    {
+        var events = await credits.ListAllAsync(cancellationToken).ConfigureAwait(false);
+        var states = await credits.ListStatesAsync(cancellationToken).ConfigureAwait(false);
+        var detailOf = events.Items.GroupBy(r => r.Note.CreditNoteId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Detail, StringComparer.Ordinal);
+        var burnOf = burns.ToDictionary(b => b.Id, StringComparer.Ordinal);
+        var findings = new List<AuditProblem>();
+
+        foreach (var (invoiceId, state) in states.Items)
+        {
+            foreach (var note in state.Notes.Values.OrderBy(n => n.IssuedAt))
+            {
+                string amount = Amount(note.AmountMinor, note.Currency);
+                if (!note.Applied && !note.Voided)
+                {
+                    findings.Add(new("CreditNote" + note.Reason, note.CreditNoteId, $"{invoiceId}: {amount} not applied: {detailOf.GetValueOrDefault(note.CreditNoteId, "")}"));
+                }
+
+                if (note.Applied && !booked(CreditNoteEntries.IssuedId(note.CreditNoteId)) && note.AmountMinor > 0)
+                {
+                    findings.Add(new("CreditNoteNotBooked", note.CreditNoteId, $"{invoiceId}: {amount} credited but no ledger entry {CreditNoteEntries.IssuedId(note.CreditNoteId)}"));
+                }
+
+                if (note.Applied && note.Voided && !booked(CreditNoteEntries.VoidedId(note.CreditNoteId)) && note.AmountMinor > 0)
+                {
+                    findings.Add(new("CreditNoteNotBooked", note.CreditNoteId, $"{invoiceId}: voided but no ledger entry {CreditNoteEntries.VoidedId(note.CreditNoteId)}"));
+                }
+            }
+
+            if (state.HoldsBurn && burnOf.TryGetValue(BurnIntent.IdFor(invoiceId), out var burn) && BurnFinding(invoiceId, state, burn) is { } finding)
+            {
+                findings.Add(finding);
+            }
+        }
+
+        foreach (var record in events.Items.Where(r => r.InvoiceId is null))
+        {
+            findings.Add(new("CreditNote" + record.Reason, record.Note.CreditNoteId,
+                $"{Amount(record.Note.AmountMinor, record.Note.Currency)} on Stripe invoice {record.Note.StripeInvoiceId} not applied: {record.Detail}"));
+        }
+
+        findings.AddRange(events.Unreadable.Select(bad => new AuditProblem("CreditNoteUnreadable", bad.Id,
+            $"{bad.InvoiceId ?? CreditNoteStore.UnmatchedPartition}: {bad.Reason}; not counted here")));
+        findings.AddRange(states.Unreadable.Select(bad => new AuditProblem("CreditNoteStateUnreadable", bad.Id,
+            $"{bad.Reason}; the invoice's credit notes are unknown, so its burn is held until the row is repaired")));
+        return findings;
+    }
+
+    /// <summary>What standing credit notes mean for the invoice's burn: nothing is un-burned, so after or during a burn they are reported.</summary>
+    private static AuditProblem? BurnFinding(string invoiceId, InvoiceCredits state, BurnIntent burn)
+    {
+        var standing = state.Notes.Values.Where(n => !n.Voided).ToList();
+        string notes = string.Join(", ", standing.Select(n => $"{n.CreditNoteId} {Amount(n.AmountMinor, n.Currency)} (refunded {Amount(n.RefundedMinor, n.Currency)})"));
+        string tokens = string.Create(CultureInfo.InvariantCulture, $"{burn.TokenAmount} base units");
+        return burn.Status switch
+        {
+            BurnStatus.Finalized => new("CreditNoteAfterBurn", invoiceId,
+                $"credit notes {notes} stand against it, but burn {burn.Id} of {burn.UsdMinor} minor units was finalized ({tokens}, signature {burn.Signature}): a burn is final and is never undone; settle the credited money outside the platform"),
+            BurnStatus.Signed or BurnStatus.Submitted => new("CreditNoteDuringBurn", invoiceId,
+                $"credit notes {notes} arrived while burn {burn.Id} was in flight ({tokens}, signature {burn.Signature}); it may land and is never undone"),
+            BurnStatus.Held or BurnStatus.Pending => new("BurnHeldForCredit", burn.Id,
+                $"{invoiceId}: credit notes {notes} stand against the invoice; the burn of {burn.UsdMinor} minor units is not signed until they are voided"),
+            _ => null,
+        };
+    }
+
+    private static string Amount(long minor, string code) =>
+        Currency.TryFromCode(code, out var currency) ? $"{new Money(minor, currency)} {code}" : string.Create(CultureInfo.InvariantCulture, $"{minor} minor units {code}");
+}

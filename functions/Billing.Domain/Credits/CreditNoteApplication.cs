@@ -1,0 +1,131 @@
+using Billing.Domain.Payments;
+
+namespace Billing.Domain.Credits;
+
+/// <summary>
+/// Reconciles a Stripe credit note with its invoice before anything is booked (docs/design.md §4.15): the currency must match
+/// and the note may neither credit more than the invoice total nor give back after payment more than the payments brought
+/// in, counting the notes before it. Anything else is recorded unapplied with a reason. A void reverses exactly what its
+/// note booked. Pure: no I/O, deterministic.
+/// </summary>
+public static class CreditNoteApplication
+{
+    /// <param name="invoice">Our invoice, or null when this deployment does not know it.</param>
+    /// <param name="receivedMinor">What the payments applied to the invoice brought in (its currency).</param>
+    /// <param name="state">The invoice's credit notes before this event.</param>
+    /// <param name="note">The event.</param>
+    public static CreditNoteDecision Decide(Invoice? invoice, long receivedMinor, InvoiceCredits state, IncomingCreditNote note)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(note);
+        if (state.Notes.TryGetValue(note.CreditNoteId, out var known))
+        {
+            return Repeat(state, known, note);
+        }
+
+        (CreditNoteReason reason, string detail) = Check(invoice, receivedMinor, state, note);
+        var entry = Entry(note, reason);
+        var next = With(state, entry);
+        if (reason != CreditNoteReason.None)
+        {
+            return new(PaymentResolution.Unapplied, reason, detail, entry, next, false, false);
+        }
+
+        // A void that arrives before its note books both, so the book shows the note and its reversal either way.
+        return new(PaymentResolution.Applied, reason, note.Voided ? $"{detail}; voided: its issue and reversal are booked" : detail, entry, next, true, note.Voided);
+    }
+
+    /// <summary>
+    /// A new note whose invoice, payments or credit notes cannot be read: recorded unapplied (with the invoice's readable notes,
+    /// so it holds the invoice's burn), never booked.
+    /// </summary>
+    public static CreditNoteDecision Unreadable(InvoiceCredits state, IncomingCreditNote note, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(note);
+        if (state.Notes.TryGetValue(note.CreditNoteId, out var known))
+        {
+            return Repeat(state, known, note);
+        }
+
+        var entry = Entry(note, CreditNoteReason.StoredRowUnreadable);
+        return new(PaymentResolution.Unapplied, CreditNoteReason.StoredRowUnreadable, detail, entry, With(state, entry), false, false);
+    }
+
+    private static CreditNoteEntry Entry(IncomingCreditNote note, CreditNoteReason reason) =>
+        new(note.CreditNoteId, note.StripeInvoiceId, note.Currency.ToUpperInvariant(), note.AmountMinor, note.PrePaymentMinor,
+            note.PostPaymentMinor, note.RefundedMinor, note.OutOfBandMinor, reason == CreditNoteReason.None, reason, note.At, note.EventId)
+        {
+            VoidedBy = note.Voided ? note.EventId : null,
+            VoidedAt = note.Voided ? note.At : null,
+        };
+
+    private static CreditNoteDecision Repeat(InvoiceCredits state, CreditNoteEntry known, IncomingCreditNote note)
+    {
+        if (!note.Voided || known.Voided)
+        {
+            return new(PaymentResolution.Unchanged, known.Reason, $"credit note {known.CreditNoteId} is already recorded{(known.Voided ? " (voided)" : "")}", known, state, false, false);
+        }
+
+        var voided = known with { VoidedBy = note.EventId, VoidedAt = note.At };
+        return known.Applied
+            ? new(PaymentResolution.Applied, CreditNoteReason.None, $"credit note {known.CreditNoteId} voided: {Amount(known.AmountMinor, known.Currency)} no longer credited", voided, With(state, voided), false, true)
+            : new(PaymentResolution.Unchanged, known.Reason, $"credit note {known.CreditNoteId}, recorded unapplied, voided: nothing was booked to reverse", voided, With(state, voided), false, false);
+    }
+
+    private static (CreditNoteReason Reason, string Detail) Check(Invoice? invoice, long receivedMinor, InvoiceCredits state, IncomingCreditNote note)
+    {
+        if (note.Problem is { } problem)
+        {
+            return (CreditNoteReason.MalformedAmount, problem);
+        }
+
+        if (note.AmountMinor < 0 || note.PrePaymentMinor < 0 || note.PostPaymentMinor < 0 || note.RefundedMinor < 0 || note.OutOfBandMinor < 0
+            || note.PrePaymentMinor + note.PostPaymentMinor != note.AmountMinor || note.CustomerBalanceMinor < 0)
+        {
+            return (CreditNoteReason.MalformedAmount, string.Create(CultureInfo.InvariantCulture,
+                $"amounts do not add up: amount {note.AmountMinor} = pre-payment {note.PrePaymentMinor} + post-payment {note.PostPaymentMinor}, post-payment ≥ refunded {note.RefundedMinor} + out of band {note.OutOfBandMinor}"));
+        }
+
+        if (!Currency.TryFromCode(note.Currency.ToUpperInvariant(), out var currency))
+        {
+            return (CreditNoteReason.UnknownCurrency, $"currency '{new string([.. note.Currency.Where(c => !char.IsControl(c)).Take(16)])}' is not one this platform books");
+        }
+
+        if (invoice is null)
+        {
+            return (CreditNoteReason.UnknownInvoice, $"no invoice of this deployment carries Stripe invoice {note.StripeInvoiceId}");
+        }
+
+        if (invoice.Status is not (InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid))
+        {
+            return (CreditNoteReason.InvoiceNotCreditable, $"the invoice is {InvoiceJson.StatusName(invoice.Status)}");
+        }
+
+        if (invoice.Currency != currency)
+        {
+            return (CreditNoteReason.CurrencyMismatch, $"credit note in {currency.Code}, the invoice is in {invoice.Currency.Code}");
+        }
+
+        long credited = checked(state.CreditedMinor + note.AmountMinor);
+        if (credited > invoice.Total.MinorUnits)
+        {
+            return (CreditNoteReason.ExceedsInvoice, $"{Amount(credited, currency.Code)} credited in all, the invoice total is {Amount(invoice.Total.MinorUnits, currency.Code)}");
+        }
+
+        long returned = checked(state.PostPaymentCreditedMinor + note.PostPaymentMinor);
+        if (returned > receivedMinor)
+        {
+            return (CreditNoteReason.ExceedsPaid, $"{Amount(returned, currency.Code)} given back after payment in all, {Amount(receivedMinor, currency.Code)} was received");
+        }
+
+        return (CreditNoteReason.None, $"{Amount(note.AmountMinor, currency.Code)} credited ({Amount(note.RefundedMinor, currency.Code)} refunded, "
+            + $"{Amount(note.CustomerBalanceMinor, currency.Code)} to the customer balance, {Amount(note.OutOfBandMinor, currency.Code)} out of band, "
+            + $"{Amount(note.PrePaymentMinor, currency.Code)} off the amount due)");
+    }
+
+    private static InvoiceCredits With(InvoiceCredits state, CreditNoteEntry entry) =>
+        new(new Dictionary<string, CreditNoteEntry>(state.Notes, StringComparer.Ordinal) { [entry.CreditNoteId] = entry });
+
+    private static string Amount(long minor, string code) => new Money(minor, Currency.FromCode(code)) + " " + code;
+}

@@ -1,0 +1,94 @@
+using Billing.Domain.Credits;
+using Billing.Domain.Payments;
+
+namespace Billing.Application.Tests.Burns;
+
+/// <summary>
+/// The credit-note hold on the localnet: while a credit note stands against an invoice its burn is never signed, a void
+/// releases it (and it then lands once), and credit notes that cannot be read hold it rather than fail it.
+/// </summary>
+public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture<BurnChainFixture>
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private sealed record Harness(BurnExecutor Executor, BurnStore Burns, CreditNoteStore Credits, SolanaRpcClient Rpc, PublicKey Mint, BillingTables Tables)
+    {
+        public async Task<BurnIntent> GetAsync(string id) => (await Burns.GetAsync(id, Ct))!.Value.Intent;
+
+        public async Task<ulong> SupplyAsync() => (await Rpc.GetTokenSupplyAsync(Mint, Commitment.Confirmed, Ct)).Amount;
+
+        /// <summary>Records credit note <c>cn_hold</c> of the invoice (or its void) as the webhook does.</summary>
+        public async Task CreditNoteAsync(string invoiceId, bool voided)
+        {
+            var (state, etag) = await Credits.GetStateAsync(invoiceId, Ct);
+            var note = new IncomingCreditNote("evt_" + Guid.NewGuid().ToString("N"), "cn_hold", "in_hold", voided, "USD", 1_000, 0, 1_000, 1_000, 0, DateTimeOffset.UtcNow);
+            var decision = CreditNoteApplication.Decide(null, 0, state, note);
+            var record = new CreditNoteRecord(note, invoiceId, DateTimeOffset.UtcNow) { Resolution = decision.Resolution, Reason = decision.Reason, Detail = decision.Detail };
+            Assert.Equal(PaymentWrite.Recorded, await Credits.TryRecordAsync(record, decision.State, etag, Ct));
+        }
+    }
+
+    private async Task<(Harness H, BurnIntent Intent)> NewAsync()
+    {
+        var rpc = chain.Localnet.CreateClient();
+        await chain.Localnet.AdminAsync("admin_clearFaults", [], Ct);
+        var treasury = chain.Localnet.LoadTreasury();
+        var (mint, _) = await chain.Localnet.CreateMintWithBalanceAsync(rpc, treasury, treasury, 1_000_000_000_000, Ct);
+        var tables = await chain.Azurite.NewTablesAsync();
+        var (burns, credits, ledger) = (new BurnStore(tables), new CreditNoteStore(tables), new LedgerStore(tables));
+        await ledger.EnsureCreatedAsync(Ct);
+        var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = new JsonArray(chain.Localnet.Info.TreasuryKeypair.Select(b => (JsonNode?)(int)b).ToArray()).ToJsonString() });
+        var executor = new BurnExecutor(burns, rpc, new FixedPriceOracle("2.50", TimeProvider.System), new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, TimeProvider.System),
+            credits, Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60) }), TimeProvider.System, NullLogger<BurnExecutor>.Instance);
+        string invoiceId = $"INV-carrier-{Guid.NewGuid().ToString("N")[..8]}-202610";
+        var intent = (await burns.CreateIfAbsentAsync(SampleBurns.Pending(BurnIntent.IdFor(invoiceId), invoiceId, 12_345, DateTimeOffset.UtcNow), Ct)).Intent;
+        return (new Harness(executor, burns, credits, rpc, mint, tables), intent);
+    }
+
+    [Fact]
+    public async Task RunAsync_CreditNoteStandsAgainstTheInvoice_HoldsTheBurnAndSignsNothing()
+    {
+        var (h, intent) = await NewAsync();
+        ulong supply = await h.SupplyAsync();
+        await h.CreditNoteAsync(intent.InvoiceId, voided: false);
+
+        var summary = await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        var held = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Held, (string?)null, 0, 0), (held.Status, held.Signature, held.Signings, summary.Finalized));
+        Assert.Contains("credit notes stand against", held.Reason, StringComparison.Ordinal);
+        Assert.Contains("cn_hold", held.Reason, StringComparison.Ordinal);
+        Assert.Equal(supply, await h.SupplyAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_CreditNoteVoided_ReleasesTheHeldBurnWhichLandsOnce()
+    {
+        var (h, intent) = await NewAsync();
+        ulong supply = await h.SupplyAsync();
+        await h.CreditNoteAsync(intent.InvoiceId, voided: false);
+        await h.Executor.RunAsync(Ct);
+        await h.CreditNoteAsync(intent.InvoiceId, voided: true);
+
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        var final = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Finalized, 1), (final.Status, final.Signings));
+        Assert.Equal(supply - 4_938_000_000UL, await h.SupplyAsync()); // docs/contract.md §7: 123.45 USD at 2.50
+    }
+
+    [Fact]
+    public async Task RunAsync_CreditNotesOfTheInvoiceUnreadable_HoldsInsteadOfFailingOrSigning()
+    {
+        var (h, intent) = await NewAsync();
+        await h.Tables.Credits.UpsertEntityAsync(new TableEntity(TableKey.Escape(intent.InvoiceId), "|state") { ["Notes"] = 5 });
+
+        await h.Executor.RunAsync(Ct);
+
+        var held = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Held, (string?)null), (held.Status, held.Signature));
+        Assert.Contains("property 'Notes'", held.Reason, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,174 @@
+using Billing.Application.Payments;
+using Billing.Domain.Credits;
+using Billing.Domain.Payments;
+using Billing.Payments;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Billing.Application.Tests.Payments;
+
+/// <summary>
+/// Credit notes against Azurite: a paid invoice is credited, booked once however often Stripe sends the event, voided,
+/// refused when it does not reconcile, and reported when it comes after the burn. The hold itself is the executor's test.
+/// </summary>
+public class CreditNoteProcessorTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private sealed record Setup(CreditNoteProcessor Credits, PaymentProcessor Payments, InvoiceStore Invoices, BurnStore Burns, LedgerStore Ledger, LedgerAudit Audit, BillingTables Tables)
+    {
+        public async Task<IReadOnlyList<LedgerEntry>> EntriesAsync() => await Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct);
+
+        public async Task<long> BalanceAsync(string account) =>
+            (long)(await Ledger.BalancesAsync(LedgerEntries.MainBook, Ct)).All.Where(b => b.Account == account && b.Asset == "USD").Aggregate(Int128.Zero, (sum, b) => sum + b.Amount);
+
+        public async Task<IReadOnlyList<AuditProblem>> ReconcileAsync() => (await Audit.ReconcileAsync(Ct)).Mismatches;
+    }
+
+    private async Task<Setup> NewAsync()
+    {
+        var (tables, ledger, audit) = await ReconcileOnlyLedger.NewAsync(azurite);
+        var (invoices, payments, burns, credits) = (new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables));
+        var trigger = new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance);
+        return new Setup(
+            new CreditNoteProcessor(credits, invoices, payments, burns, ledger, trigger, TimeProvider.System, NullLogger<CreditNoteProcessor>.Instance),
+            new PaymentProcessor(payments, invoices, burns, new LedgerRecorder(ledger, TimeProvider.System), trigger, TimeProvider.System, NullLogger<PaymentProcessor>.Instance),
+            invoices, burns, ledger, audit, tables);
+    }
+
+    /// <summary>A finalized, booked invoice of 100.00 USD for a payer of its own, paid with <paramref name="paidMinor"/> through Stripe invoice <c>in_{payer}</c>.</summary>
+    private static async Task<(string InvoiceId, string Payer, string StripeInvoiceId)> PaidInvoiceAsync(Setup s, long paidMinor = 10_000, string? syncedTo = null)
+    {
+        string payer = "carrier-" + Guid.NewGuid().ToString("N")[..8];
+        var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(10_000, Currency.USD));
+        var invoice = new Invoice(new InvoiceId(payer, new BillingPeriod(2026, 10)), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line], syncedTo).Finalize();
+        await s.Invoices.AddOrGetAsync(invoice, Ct);
+        await new LedgerRecorder(s.Ledger, TimeProvider.System).InvoiceFinalizedAsync(invoice, Ct);
+        string stripeInvoice = syncedTo ?? "in_" + payer;
+        if (paidMinor > 0)
+        {
+            await s.Payments.RecordAsync(new WebhookOutcome.PaymentReceived("evt_paid_" + payer, invoice.Id, stripeInvoice, "cus_1", "pi_1", paidMinor, "USD", DateTimeOffset.UtcNow), Ct);
+        }
+
+        return (invoice.Id.ToString(), payer, stripeInvoice);
+    }
+
+    private static IncomingCreditNote Note(string stripeInvoice, long amount, string? cn = null, string? evt = null, bool voided = false, long pre = 0, string currency = "USD") =>
+        new(evt ?? "evt_" + Guid.NewGuid().ToString("N"), cn ?? "cn_" + Guid.NewGuid().ToString("N")[..10], stripeInvoice, voided, currency, amount, pre, amount - pre, amount - pre, 0, DateTimeOffset.UtcNow);
+
+    [Fact]
+    public async Task RecordAsync_RefundOnPaidInvoice_BookedOnceEvenWhenReplayedAndTheBurnIsReportedHeld()
+    {
+        var s = await NewAsync();
+        var (id, payer, stripeInvoice) = await PaidInvoiceAsync(s);
+        var note = Note(stripeInvoice, 3_000);
+
+        var outcome = await s.Credits.RecordAsync(note, Ct);
+        var replay = await s.Credits.RecordAsync(note, Ct);
+        var sameNoteNewEvent = await s.Credits.RecordAsync(note with { EventId = "evt_again_" + payer }, Ct);
+
+        Assert.Equal((id, PaymentResolution.Applied, true, "pending"), (outcome.InvoiceId, outcome.Resolution, outcome.NewEvent, outcome.BurnStatus));
+        Assert.False(replay.NewEvent);
+        Assert.Equal(PaymentResolution.Unchanged, sameNoteNewEvent.Resolution);
+        var entry = Assert.Single(await s.EntriesAsync(), e => e.Kind == LedgerEntryKind.CreditNoteIssued);
+        Assert.Equal(CreditNoteEntries.IssuedId(note.CreditNoteId), entry.EntryId);
+        Assert.Equal(3_000, await s.BalanceAsync(Accounts.RevenueCreditNotes));
+        Assert.Equal(7_000, await s.BalanceAsync(Accounts.CashStripe)); // 100.00 in, 30.00 refunded
+        var held = Assert.Single(await s.ReconcileAsync(), m => m.Kind == "BurnHeldForCredit");
+        Assert.Equal(BurnIntent.IdFor(id), held.Subject);
+        Assert.Contains($"{id}: credit notes {note.CreditNoteId} 30.00 USD (refunded 30.00 USD)", held.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordAsync_VoidAfterIssue_BooksTheExactReversal()
+    {
+        var s = await NewAsync();
+        var (_, _, stripeInvoice) = await PaidInvoiceAsync(s);
+        var note = Note(stripeInvoice, 3_000);
+
+        await s.Credits.RecordAsync(note, Ct);
+        var voided = await s.Credits.RecordAsync(note with { EventId = note.EventId + "_void", Voided = true }, Ct);
+
+        Assert.Equal(PaymentResolution.Applied, voided.Resolution);
+        Assert.Single(await s.EntriesAsync(), e => e.EntryId == CreditNoteEntries.VoidedId(note.CreditNoteId));
+        Assert.Equal(0, await s.BalanceAsync(Accounts.RevenueCreditNotes));
+        Assert.Equal(10_000, await s.BalanceAsync(Accounts.CashStripe));
+        Assert.DoesNotContain(await s.ReconcileAsync(), m => m.Kind.StartsWith("CreditNote", StringComparison.Ordinal) || m.Kind == "BurnHeldForCredit");
+    }
+
+    [Fact]
+    public async Task RecordAsync_UnknownStripeInvoice_RecordedUnmatchedOnceNothingBookedAndReported()
+    {
+        var s = await NewAsync();
+        var note = Note("in_nobody_" + Guid.NewGuid().ToString("N"), 500);
+
+        var outcome = await s.Credits.RecordAsync(note, Ct);
+        var replay = await s.Credits.RecordAsync(note, Ct);
+
+        Assert.Equal(((string?)null, PaymentResolution.Unapplied, CreditNoteReason.UnknownInvoice, false), (outcome.InvoiceId, outcome.Resolution, outcome.Reason, replay.NewEvent));
+        Assert.DoesNotContain(await s.EntriesAsync(), e => e.Kind == LedgerEntryKind.CreditNoteIssued);
+        var finding = Assert.Single(await s.ReconcileAsync(), m => m.Kind == "CreditNoteUnknownInvoice");
+        Assert.Contains($"5.00 USD on Stripe invoice {note.StripeInvoiceId} not applied", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordAsync_CreditAfterTheBurnFinalized_ReportedNamingInvoiceAmountAndBurnNothingUndone()
+    {
+        var s = await NewAsync();
+        var (id, _, stripeInvoice) = await PaidInvoiceAsync(s);
+        var (intent, etag) = (await s.Burns.GetAsync(BurnIntent.IdFor(id), Ct))!.Value;
+        await s.Burns.TryReplaceAsync(intent with { Status = BurnStatus.Finalized, Signature = "5igFinal", TokenAmount = 4_000_000_000, Slot = 9 }, etag, Ct);
+
+        var outcome = await s.Credits.RecordAsync(Note(stripeInvoice, 2_500, cn: "cn_after_" + id[^8..]), Ct);
+
+        Assert.Equal((PaymentResolution.Applied, "finalized"), (outcome.Resolution, outcome.BurnStatus));
+        Assert.Equal(BurnStatus.Finalized, (await s.Burns.GetAsync(BurnIntent.IdFor(id), Ct))!.Value.Intent.Status);
+        var finding = Assert.Single(await s.ReconcileAsync(), m => m.Kind == "CreditNoteAfterBurn");
+        Assert.Equal(id, finding.Subject);
+        Assert.Contains("25.00 USD", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains($"burn {BurnIntent.IdFor(id)} of 10000 minor units was finalized (4000000000 base units, signature 5igFinal)", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordAsync_TwoConcurrentNotesBeyondWhatWasPaid_OneAppliedTheOtherUnappliedExceedsPaid()
+    {
+        var s = await NewAsync();
+        var (_, _, stripeInvoice) = await PaidInvoiceAsync(s, paidMinor: 5_000);
+
+        var outcomes = await Task.WhenAll(new[] { Note(stripeInvoice, 3_000), Note(stripeInvoice, 3_000) }.Select(n => s.Credits.RecordAsync(n, Ct)));
+
+        Assert.Equal([CreditNoteReason.None, CreditNoteReason.ExceedsPaid], outcomes.Select(o => o.Reason).Order());
+        Assert.Single(await s.EntriesAsync(), e => e.Kind == LedgerEntryKind.CreditNoteIssued);
+        Assert.Single(await s.ReconcileAsync(), m => m.Kind == "CreditNoteExceedsPaid");
+    }
+
+    [Fact]
+    public async Task RecordAsync_PrePaymentNoteOnAnInvoiceSyncedButUnpaid_FoundThroughTheSyncAndBookedOffTheReceivable()
+    {
+        var s = await NewAsync();
+        var (id, payer, stripeInvoice) = await PaidInvoiceAsync(s, paidMinor: 0, syncedTo: "in_synced_" + Guid.NewGuid().ToString("N")[..8]);
+
+        var outcome = await s.Credits.RecordAsync(Note(stripeInvoice, 1_000, pre: 1_000), Ct);
+
+        Assert.Equal((id, PaymentResolution.Applied), (outcome.InvoiceId, outcome.Resolution));
+        Assert.Equal(9_000, await s.BalanceAsync(Accounts.Receivable(payer)));
+    }
+
+    [Fact]
+    public async Task RecordAsync_InvoiceRowUnreadable_RecordedUnappliedNotBookedAndOtherInvoicesStillCredited()
+    {
+        var s = await NewAsync();
+        var (bad, _, badStripe) = await PaidInvoiceAsync(s);
+        var (good, _, goodStripe) = await PaidInvoiceAsync(s);
+        var id = InvoiceId.Parse(bad);
+        await s.Tables.Invoices.UpsertEntityAsync(new TableEntity(id.Period.ToCompactString(), TableKey.Escape(bad)) { ["Json"] = 5 }, TableUpdateMode.Merge);
+
+        var refused = await s.Credits.RecordAsync(Note(badStripe, 1_000), Ct);
+        var credited = await s.Credits.RecordAsync(Note(goodStripe, 1_000), Ct);
+
+        Assert.Equal((PaymentResolution.Unapplied, CreditNoteReason.StoredRowUnreadable), (refused.Resolution, refused.Reason));
+        Assert.Contains("property 'Json'", refused.Detail, StringComparison.Ordinal);
+        Assert.Equal((good, PaymentResolution.Applied), (credited.InvoiceId, credited.Resolution));
+        Assert.Single(await s.EntriesAsync(), e => e.Kind == LedgerEntryKind.CreditNoteIssued);
+        Assert.Contains(await s.ReconcileAsync(), m => m.Kind == "CreditNoteStoredRowUnreadable" && m.Detail.StartsWith(bad, StringComparison.Ordinal));
+    }
+}

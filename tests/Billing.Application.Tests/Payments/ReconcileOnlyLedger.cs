@@ -1,0 +1,23 @@
+namespace Billing.Application.Tests.Payments;
+
+/// <summary>
+/// Fresh tables on Azurite with the ledger and anchor tables created, and an audit for reconcile only: reconcile reads no
+/// chain, so an unreachable RPC and an unconfigured anchor authority are enough. The payment tests' shared arrange step.
+/// </summary>
+internal sealed record ReconcileOnlyLedger(BillingTables Tables, LedgerStore Ledger, LedgerAudit Audit)
+{
+    public static async Task<ReconcileOnlyLedger> NewAsync(AzuriteFixture azurite)
+    {
+        var tables = await azurite.NewTablesAsync();
+        var ledger = new LedgerStore(tables);
+        await ledger.EnsureCreatedAsync(CancellationToken.None);
+        var anchors = new AnchorStore(tables);
+        await anchors.EnsureCreatedAsync(CancellationToken.None);
+        var rpc = new SolanaRpcClient(new HttpClient(), new SolanaRpcOptions { RpcUrl = new Uri("http://127.0.0.1:9") });
+        var options = Options.Create(new LedgerOptions());
+        var authority = new AnchorAuthority(options, new TreasuryProvider(Options.Create(new SolanaOptions()), rpc), tables);
+        var audit = new LedgerAudit(ledger, anchors, new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables),
+            rpc, authority, options, TimeProvider.System);
+        return new ReconcileOnlyLedger(tables, ledger, audit);
+    }
+}

@@ -1,0 +1,94 @@
+using Billing.StripeSimulator;
+
+namespace Billing.Functions.Tests.StripeWebhook;
+
+/// <summary>
+/// Credit notes through the DevHost as Stripe sends them, signed: an invoice of its own (February 2019, a month no other test
+/// closes) is paid and burned, then credited; the webhook, the invoice JSON and reconcile show it, and nothing is un-burned.
+/// </summary>
+[Collection(PlatformCollections.Payments)]
+public class CreditNoteWebhookTests(PlatformFixture platform)
+{
+    private const string Secret = "whsec_dev_local_only";
+    private const string Id = "INV-carrier-tmo-201902";
+
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string payload)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/stripe/webhook") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeWebhookSigner.Sign(payload, Secret, DateTimeOffset.UtcNow));
+        using var response = await platform.Client.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null);
+    }
+
+    private async Task<JsonNode> GetAsync(string path)
+    {
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, path, PlatformFixture.FinanceKey));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    /// <summary>Stores the invoice (12.34 USD) and pays it through a signed <c>invoice.paid</c>; returns once its burn is finalized.</summary>
+    private async Task<JsonNode> PaidAndBurnedAsync(string stripeInvoice)
+    {
+        var tables = new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix });
+        var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(1_234, Currency.USD));
+        await new InvoiceStore(tables).AddOrGetAsync(new Invoice(InvoiceId.Parse(Id), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line]).Finalize(), CancellationToken.None);
+        var (paid, _) = await PostAsync(StripeTestEvents.InvoicePaid("evt_paid_201902", stripeInvoice, Id, 1_234, "usd", "cus_201902", DateTimeOffset.UtcNow));
+        Assert.Equal(HttpStatusCode.OK, paid);
+
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        JsonNode burn;
+        do
+        {
+            await Task.Delay(500);
+            burn = Assert.Single((await GetAsync($"api/v1/burns?invoiceId={Id}")).AsArray())!;
+        }
+        while (burn["status"]!.GetValue<string>() is not ("finalized" or "failed") && DateTime.UtcNow < deadline);
+
+        Assert.Equal("finalized", burn["status"]!.GetValue<string>());
+        return burn;
+    }
+
+    [Fact]
+    public async Task Webhook_SignedCreditNoteAfterTheBurn_RecordedOnceShownOnTheInvoiceAndReportedNeverUnburned()
+    {
+        const string stripeInvoice = "in_201902";
+        var burn = await PaidAndBurnedAsync(stripeInvoice);
+        string payload = StripeTestEvents.CreditNote("evt_cn_201902", "cn_201902", stripeInvoice, 1_000, "usd", DateTimeOffset.UtcNow, refundedMinor: 600);
+
+        var (status, body) = await PostAsync(payload);
+        var (replayStatus, replay) = await PostAsync(payload);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (status, replayStatus));
+        Assert.Equal(("cn_201902", Id, "applied", false), (body!["creditNoteId"]!.GetValue<string>(), body["invoiceId"]!.GetValue<string>(),
+            body["resolution"]!.GetValue<string>(), body["replay"]!.GetValue<bool>()));
+        Assert.Equal("finalized", body["burnStatus"]!.GetValue<string>());
+        Assert.True(replay!["replay"]!.GetValue<bool>());
+
+        var invoice = await GetAsync($"api/v1/invoices/{Id}");
+        Assert.Equal(("paid", "10.00", 1_000L), (invoice["status"]!.GetValue<string>(), invoice["credited"]!.GetValue<string>(), invoice["creditedMinor"]!.GetValue<long>()));
+        var note = Assert.Single(invoice["creditNotes"]!.AsArray())!;
+        Assert.Equal(("cn_201902", "issued", "evt_cn_201902", 600L, 400L), (note["id"]!.GetValue<string>(), note["status"]!.GetValue<string>(),
+            note["stripeEventId"]!.GetValue<string>(), note["refundedMinor"]!.GetValue<long>(), note["customerBalanceMinor"]!.GetValue<long>()));
+
+        var mismatches = (await GetAsync("api/v1/ledger/reconcile"))["mismatches"]!.AsArray();
+        var finding = Assert.Single(mismatches, m => m!["kind"]!.GetValue<string>() == "CreditNoteAfterBurn" && m["subject"]!.GetValue<string>() == Id)!;
+        Assert.Contains(burn["signature"]!.GetValue<string>(), finding["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("finalized", Assert.Single((await GetAsync($"api/v1/burns?invoiceId={Id}")).AsArray())!["status"]!.GetValue<string>());
+        var entries = (await GetAsync("api/v1/ledger/entries?limit=1000"))["entries"]!.AsArray();
+        Assert.Single(entries, e => e!["entryId"]!.GetValue<string>() == "credit-note:cn_201902");
+    }
+
+    [Fact]
+    public async Task Webhook_CreditNoteForAStripeInvoiceNobodyHas_Answers200UnappliedSoStripeStopsRetrying()
+    {
+        string payload = StripeTestEvents.CreditNote("evt_cn_nobody", "cn_nobody", "in_nobody", 500, "usd", DateTimeOffset.UtcNow);
+
+        var (status, body) = await PostAsync(payload);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(("unapplied", "UnknownInvoice"), (body!["resolution"]!.GetValue<string>(), body["reason"]!.GetValue<string>()));
+        Assert.Null(body["invoiceId"]);
+    }
+}
