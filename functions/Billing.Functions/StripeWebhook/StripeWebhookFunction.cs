@@ -56,7 +56,7 @@ public sealed partial class StripeWebhookFunction(
                     LogUnreadable(logger, paid.StripeEventId, paid.BillingInvoiceId.ToString(), ex.Message);
                     return ApiProblems.Of(StatusCodes.Status503ServiceUnavailable, "Try again", $"event {paid.StripeEventId} could not be recorded completely right now; it is safe to resend");
                 }
-                catch (Exception ex) when (ex is RequestFailedException or PaymentContentionException or LedgerContentionException or LedgerConflictException or HttpRequestException or TimeoutException)
+                catch (Exception ex) when (StripeRetries(ex))
                 {
                     // Nothing is lost: the unsettled marker and the event row say where it stopped; Stripe retries and the timer settles.
                     LogTransient(logger, ex, paid.StripeEventId);
@@ -94,7 +94,7 @@ public sealed partial class StripeWebhookFunction(
         {
             outcome = await creditNotes.RecordAsync(note, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RequestFailedException or PaymentContentionException or LedgerContentionException or LedgerConflictException or HttpRequestException or TimeoutException)
+        catch (Exception ex) when (StripeRetries(ex))
         {
             LogTransient(logger, ex, note.EventId);
             return ApiProblems.Of(StatusCodes.Status503ServiceUnavailable, "Try again", $"event {note.EventId} could not be recorded completely right now; it is safe to resend");
@@ -105,6 +105,13 @@ public sealed partial class StripeWebhookFunction(
                 outcome.Reason == CreditNoteReason.None ? null : outcome.Reason.ToString(), outcome.Detail, outcome.BurnId, outcome.BurnStatus),
             BillingJsonContext.Default.StripeWebhookCreditNote);
     }
+
+    /// <summary>
+    /// Failures Stripe should retry (answered 503): the transient ones, any storage refusal, and a ledger entry booked
+    /// differently before (left for reconcile; the retry finds it again rather than losing the event).
+    /// </summary>
+    private static bool StripeRetries(Exception ex) =>
+        Billing.Application.Resilience.TransientFailures.IsTransient(ex) || ex is RequestFailedException or LedgerConflictException;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stripe event {EventId} for {InvoiceId} not recorded: {Reason}. Nothing is decided or burned for the invoice until the row is repaired; answering 503 so Stripe retries")]
     private static partial void LogUnreadable(ILogger logger, string eventId, string invoiceId, string reason);
