@@ -79,12 +79,16 @@ public sealed class BurnStore(BillingTables tables)
             }
             catch (InvalidDataException ex)
             {
-                unreadable.Add(new UnreadableRow(RowValues.Id(row), ex.Message));
+                unreadable.Add(new UnreadableRow(RowValues.Id(row), ex.Message) { MayBeInFlight = MayHaveBeenSent(row) });
             }
         }
 
         return (intents, unreadable);
     }
+
+    /// <summary>Signed before the first send, so a row without a signature was never sent; anything else there might have been.</summary>
+    private static bool MayHaveBeenSent(TableEntity row) =>
+        row.TryGetValue("Signature", out object? signature) && signature is not null && !(signature is string text && text.Length == 0);
 
     private static TableEntity ToEntity(BurnIntent b) => new(BurnPartition, TableKey.Escape(b.Id))
     {

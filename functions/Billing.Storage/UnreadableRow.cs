@@ -9,4 +9,10 @@ public sealed record UnreadableRow(string Id, string Reason)
 {
     /// <summary>The invoice the row belongs to when its key says so (a payment row's partition); null otherwise.</summary>
     public string? InvoiceId { get; init; }
+
+    /// <summary>
+    /// A burn row that carries a signature, or a <c>Signature</c> value that cannot be read: its transaction may have been
+    /// sent (the signature is stored before the first send), so the burn may be in flight.
+    /// </summary>
+    public bool MayBeInFlight { get; init; }
 }

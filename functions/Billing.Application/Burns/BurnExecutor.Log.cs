@@ -27,6 +27,9 @@ public sealed partial class BurnExecutor
     [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} cannot be read ({Reason}): it is not executed and the others go on; its row was not written by this platform")]
     private static partial void LogUnreadable(ILogger logger, string burnId, string reason);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} cannot be read but carries a signature: it may be in flight, so no other burn is signed until its row is repaired")]
+    private static partial void LogUnreadableInFlight(ILogger logger, string burnId);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} cannot be executed; it is marked failed and the others go on")]
     private static partial void LogFailedDeterministic(ILogger logger, Exception exception, string burnId);
 

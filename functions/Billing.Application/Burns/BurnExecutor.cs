@@ -10,7 +10,8 @@ namespace Billing.Application.Burns;
 /// <item>while that blockhash is valid only those same bytes are (re)broadcast — the network dedups by signature;</item>
 /// <item>a new transaction is signed only after expiry is proven: block height past lastValidBlockHeight and no status;</item>
 /// <item>an RPC error never means "not landed": the signature status decides;</item>
-/// <item>one executor per treasury at a time (an ETag lease), and one burn in flight per treasury;</item>
+/// <item>one executor per treasury at a time (an ETag lease), and one burn in flight per treasury, counting a row that cannot
+/// be read but carries a signature;</item>
 /// <item>nothing is signed while a credit note stands against the invoice (<c>BurnExecutor.Credits.cs</c>).</item>
 /// </list>
 /// </summary>
@@ -64,9 +65,16 @@ public sealed partial class BurnExecutor(
             try
             {
                 var open = await burns.ListOpenAsync(cancellationToken).ConfigureAwait(false);
+                bool unreadableInFlight = false;
                 foreach (var bad in open.Unreadable)
                 {
                     LogUnreadable(logger, bad.Id, bad.Reason);
+                    if (bad.MayBeInFlight)
+                    {
+                        // One burn in flight per treasury holds for a row we cannot read too: its transaction may be out.
+                        LogUnreadableInFlight(logger, bad.Id);
+                        unreadableInFlight = true;
+                    }
                 }
 
                 foreach (var intent in open.Items)
@@ -74,6 +82,12 @@ public sealed partial class BurnExecutor(
                     if (time.GetUtcNow() > deadline)
                     {
                         break;
+                    }
+
+                    if (unreadableInFlight && intent.Status is not (BurnStatus.Signed or BurnStatus.Submitted))
+                    {
+                        waiting++; // sent ones are still driven to the end; nothing new is signed
+                        continue;
                     }
 
                     var outcome = await DriveIsolatedAsync(intent, treasury, cancellationToken).ConfigureAwait(false);
@@ -130,42 +144,6 @@ public sealed partial class BurnExecutor(
         {
             LogTransientError(logger, ex, open.Id);
             return inFlight ? StepOutcome.InFlight : StepOutcome.Waiting;
-        }
-    }
-
-    /// <summary>Pending → failed (never a signed or submitted intent: its bytes may still land).</summary>
-    private async Task<StepOutcome> FailAsync(string burnId, string reason, CancellationToken cancellationToken)
-    {
-        (BurnIntent Intent, ETag ETag)? stored;
-        try
-        {
-            stored = await ReadAsync(burnId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (IntentUnreadableException ex)
-        {
-            LogUnreadable(logger, burnId, ex.Message);
-            return StepOutcome.Waiting;
-        }
-
-        if (stored is not var (intent, etag) || intent.Status != BurnStatus.Pending)
-        {
-            return StepOutcome.Waiting;
-        }
-
-        var failed = intent with { Status = BurnStatus.Failed, Reason = reason, UpdatedAt = time.GetUtcNow() };
-        return await SaveAsync(failed, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false) ?? StepOutcome.Waiting;
-    }
-
-    /// <summary>The stored intent; a row that cannot be read is an <see cref="IntentUnreadableException"/>, told apart from other bad data.</summary>
-    private async Task<(BurnIntent Intent, ETag ETag)?> ReadAsync(string burnId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await burns.GetAsync(burnId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new IntentUnreadableException(ex);
         }
     }
 

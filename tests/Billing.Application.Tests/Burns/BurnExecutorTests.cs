@@ -1,25 +1,5 @@
 namespace Billing.Application.Tests.Burns;
 
-/// <summary>A private localnet (these tests expire blockhashes) plus Azurite, shared by the burn tests.</summary>
-public sealed class BurnChainFixture : IAsyncLifetime
-{
-    public PrivateLocalnetFixture Localnet { get; } = new();
-
-    public AzuriteFixture Azurite { get; } = new();
-
-    public async Task InitializeAsync()
-    {
-        await Localnet.InitializeAsync();
-        await Azurite.InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Localnet.DisposeAsync();
-        await Azurite.DisposeAsync();
-    }
-}
-
 /// <summary>
 /// Fault injection against the localnet: RPC errors after landing, timeouts, crashes between signing, sending and
 /// recording, blockhash expiry. In every case exactly one burn lands and the intent ends finalized with its signature.
@@ -358,6 +338,33 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         var unreadable = Assert.Single(open.Unreadable);
         Assert.Equal(planted.Id, unreadable.Id);
         Assert.Contains("UsdMinor", unreadable.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_SentBurnsRowBecameUnreadable_SignsNoOtherUntilItIsRepaired()
+    {
+        var (h, intent, supply) = await NewWithIntentAsync();
+        var sent = await h.CrashAsync(CrashPoint.AfterSending, intent.Id);
+        var next = await h.CreateIntentAsync(usdMinor: 500);
+        // As someone with write access to storage could: the sent burn's row made unreadable, so it is listed apart.
+        await h.Tables.Burns.UpdateEntityAsync(
+            new Azure.Data.Tables.TableEntity("burn", TableKey.Escape(intent.Id)) { ["UsdMinor"] = "12345" }, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
+
+        var summary = await h.NewExecutor().RunAsync(Ct); // before: the unreadable row was skipped and the next burn was signed and sent
+
+        Assert.Equal((0, 1), (summary.Finalized, summary.Waiting));
+        var waiting = await h.GetAsync(next.Id);
+        Assert.Equal((BurnStatus.Pending, (string?)null, 0), (waiting.Status, waiting.Signature, waiting.Signings));
+        Assert.True(Assert.Single((await h.Burns.ListOpenAsync(Ct)).Unreadable).MayBeInFlight);
+
+        await h.Tables.Burns.UpdateEntityAsync(
+            new Azure.Data.Tables.TableEntity("burn", TableKey.Escape(intent.Id)) { ["UsdMinor"] = 12_345L }, Azure.ETag.All, Azure.Data.Tables.TableUpdateMode.Merge);
+        await h.NewExecutor().RunAsync(Ct);
+
+        var final = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Finalized, sent.Signature, 1), (final.Status, final.Signature, final.Signings));
+        Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(next.Id)).Status);
+        Assert.Equal(supply - DefaultIntentTokens - (await h.GetAsync(next.Id)).TokenAmount, await h.SupplyAsync());
     }
 
     [Fact]
