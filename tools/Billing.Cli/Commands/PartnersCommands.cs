@@ -1,3 +1,6 @@
+using Billing.Contracts;
+using Billing.Contracts.Partners;
+
 namespace Billing.Cli.Commands;
 
 /// <summary>
@@ -33,7 +36,7 @@ internal static class PartnersCommands
                 return await JsonOutput.PrintAsync(context, true, body, _ => { }).ConfigureAwait(false);
             }
 
-            foreach (var partner in body?["partners"]?.AsArray() ?? [])
+            foreach (var partner in ApiResponseReader.PartnerList(body).Partners)
             {
                 await context.Out.WriteLineAsync(Line(partner)).ConfigureAwait(false);
             }
@@ -89,19 +92,18 @@ internal static class PartnersCommands
 
         cmd.Handle(context, async (p, ct) =>
         {
-            var body = new JsonObject { ["id"] = p.GetValue(id), ["role"] = p.GetValue(role), ["displayName"] = p.GetValue(name) };
-            AddIfSet(body, "plan", p.GetValue(plan));
-            AddIfSet(body, "billingEmail", p.GetValue(email));
-            AddIfSet(body, "stripeCustomerId", p.GetValue(stripe));
+            var request = new CreatePartnerRequest(p.GetValue(id)!, p.GetValue(role)!, p.GetValue(plan), p.GetValue(name)!, p.GetValue(email), p.GetValue(stripe));
+            string body = JsonSerializer.Serialize(request, BillingJsonContext.Default.CreatePartnerRequest);
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
-            var answer = (await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Post, "/api/v1/partners", api.FinanceKey) { Body = body.ToJsonString(), Repeatable = false }, ct).ConfigureAwait(false)).Json();
+            var answer = (await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Post, "/api/v1/partners", api.FinanceKey) { Body = body, Repeatable = false }, ct).ConfigureAwait(false)).Json();
             if (p.GetValue(json))
             {
                 return await JsonOutput.PrintAsync(context, true, answer, _ => { }).ConfigureAwait(false);
             }
 
-            await context.Out.WriteLineAsync("created " + Line(answer?["partner"])).ConfigureAwait(false);
-            await PrintKeyAsync(context, answer?["apiKey"]).ConfigureAwait(false);
+            var created = ApiResponseReader.PartnerCreated(answer);
+            await context.Out.WriteLineAsync("created " + Line(created.Partner)).ConfigureAwait(false);
+            await PrintKeyAsync(context, created.ApiKey).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return cmd;
@@ -131,17 +133,13 @@ internal static class PartnersCommands
 
         cmd.Handle(context, async (p, ct) =>
         {
-            var body = new JsonObject();
-            AddIfSet(body, "plan", p.GetValue(plan));
-            AddIfSet(body, "displayName", p.GetValue(name));
-            AddIfSet(body, "billingEmail", p.GetValue(email));
-            AddIfSet(body, "stripeCustomerId", p.GetValue(stripe));
-            if (body.Count == 0)
+            var change = new UpdatePartnerRequest(p.GetValue(plan), p.GetValue(name), p.GetValue(email), p.GetValue(stripe), Status: null);
+            if (change == new UpdatePartnerRequest(null, null, null, null, null))
             {
                 throw new UsageException("nothing to change: give --plan, --name, --email or --stripe-customer");
             }
 
-            return await PatchAsync(context, g, p, p.GetValue(id)!, body, p.GetValue(json), ct).ConfigureAwait(false);
+            return await PatchAsync(context, g, p, p.GetValue(id)!, change, p.GetValue(json), ct).ConfigureAwait(false);
         });
         return cmd;
     }
@@ -157,7 +155,7 @@ internal static class PartnersCommands
             """);
         var id = Id(cmd);
         var json = JsonOutput.AddTo(cmd);
-        cmd.Handle(context, (p, ct) => PatchAsync(context, g, p, p.GetValue(id)!, new JsonObject { ["status"] = status }, p.GetValue(json), ct));
+        cmd.Handle(context, (p, ct) => PatchAsync(context, g, p, p.GetValue(id)!, new UpdatePartnerRequest(null, null, null, null, status), p.GetValue(json), ct));
         return cmd;
     }
 
@@ -182,8 +180,9 @@ internal static class PartnersCommands
                 return await JsonOutput.PrintAsync(context, true, answer, _ => { }).ConfigureAwait(false);
             }
 
-            await context.Out.WriteLineAsync($"new key {answer?["keyId"]}; previous keys valid until {answer?["previousKeysValidUntil"]?.ToString() ?? "(none left)"}").ConfigureAwait(false);
-            await PrintKeyAsync(context, answer?["apiKey"]).ConfigureAwait(false);
+            var rotated = ApiResponseReader.PartnerKeyRotated(answer);
+            await context.Out.WriteLineAsync($"new key {rotated.KeyId}; previous keys valid until {rotated.PreviousKeysValidUntil ?? "(none left)"}").ConfigureAwait(false);
+            await PrintKeyAsync(context, rotated.ApiKey).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return cmd;
@@ -213,29 +212,27 @@ internal static class PartnersCommands
                 ? PartnerPath(partner) + "/audit?limit=1000"
                 : "/api/v1/audit?limit=1000" + Query("from", p.GetValue(from)) + Query("to", p.GetValue(to));
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
-            var entries = new JsonArray();
+            var entries = new List<AuditEntryView>();
             string? next = null;
             do
             {
-                var page = await api.GetJsonAsync(basePath + Query("after", next), ct).ConfigureAwait(false);
-                foreach (var e in page?["entries"]?.AsArray().ToList() ?? [])
-                {
-                    entries.Add(e?.DeepClone());
-                }
-
-                next = page?["next"]?.GetValue<string>();
+                var page = ApiResponseReader.AuditPage(await api.GetJsonAsync(basePath + Query("after", next), ct).ConfigureAwait(false));
+                entries.AddRange(page.Entries);
+                next = page.Next;
             }
             while (next is not null);
 
             if (p.GetValue(json))
             {
-                return await JsonOutput.PrintAsync(context, true, new JsonObject { ["entries"] = entries }, _ => { }).ConfigureAwait(false);
+                // Every page in one answer: the contract's shape, with no page after it.
+                var all = JsonSerializer.SerializeToNode(new AuditListResponse(entries, null), BillingJsonContext.Default.AuditListResponse);
+                return await JsonOutput.PrintAsync(context, true, all, _ => { }).ConfigureAwait(false);
             }
 
             foreach (var e in entries)
             {
-                string changes = string.Join("; ", e?["changes"]?.AsArray().Select(c => $"{c?["field"]}: {c?["before"]?.ToString() ?? "-"} → {c?["after"]?.ToString() ?? "-"}") ?? []);
-                await context.Out.WriteLineAsync($"{e?["at"]}  {e?["partner"]}  {e?["action"]}  by {e?["actor"]}  {changes}").ConfigureAwait(false);
+                string changes = string.Join("; ", e.Changes.Select(c => $"{c.Field}: {c.Before ?? "-"} → {c.After ?? "-"}"));
+                await context.Out.WriteLineAsync($"{e.At}  {e.Partner}  {e.Action}  by {e.Actor}  {changes}").ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;
@@ -263,24 +260,23 @@ internal static class PartnersCommands
         {
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             var body = await api.GetJsonAsync(p.GetValue(id) is { } partner ? PartnerPath(partner) + "/audit/verify" : "/api/v1/audit/verify", ct).ConfigureAwait(false);
-            bool ok = body?["ok"] is JsonValue value && value.TryGetValue(out bool b) && b;
+            var verification = ApiResponseReader.AuditVerification(body);
+            bool ok = verification.Ok;
             if (p.GetValue(json))
             {
                 await context.Out.WriteLineAsync(Json.Pretty(body)).ConfigureAwait(false);
                 return ok ? ExitCodes.Ok : ExitCodes.Failed;
             }
 
-            var partners = body?["partners"]?.AsArray() ?? [];
+            var partners = verification.Partners;
             int failed = 0;
             foreach (var result in partners)
             {
-                var problems = result?["problems"]?.AsArray() ?? [];
-                bool partnerOk = result?["ok"] is JsonValue v && v.TryGetValue(out bool pb) && pb;
-                failed += partnerOk ? 0 : 1;
-                await context.Out.WriteLineAsync(partnerOk
-                    ? $"{result?["partner"]}: ok ({result?["entries"]} entries)"
-                    : $"{result?["partner"]}: FAILED ({result?["entries"]} entries, {problems.Count} problem(s))").ConfigureAwait(false);
-                foreach (var problem in problems)
+                failed += result.Ok ? 0 : 1;
+                await context.Out.WriteLineAsync(result.Ok
+                    ? $"{result.Partner}: ok ({result.Entries} entries)"
+                    : $"{result.Partner}: FAILED ({result.Entries} entries, {result.Problems.Count} problem(s))").ConfigureAwait(false);
+                foreach (var problem in result.Problems)
                 {
                     await context.Out.WriteLineAsync("  " + problem).ConfigureAwait(false);
                 }
@@ -294,41 +290,44 @@ internal static class PartnersCommands
         return cmd;
     }
 
-    private static async Task<int> PatchAsync(CliContext context, GlobalOptions g, ParseResult p, string id, JsonObject body, bool json, CancellationToken ct)
+    private static async Task<int> PatchAsync(CliContext context, GlobalOptions g, ParseResult p, string id, UpdatePartnerRequest change, bool json, CancellationToken ct)
     {
+        // Unset fields are left out (not sent as null, which would clear them): the context writes no nulls.
+        string body = JsonSerializer.Serialize(change, BillingJsonContext.Default.UpdatePartnerRequest);
         using var api = ApiSession.Open(g.Endpoint(p, context), context);
-        var answer = (await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Patch, PartnerPath(id), api.FinanceKey) { Body = body.ToJsonString() }, ct).ConfigureAwait(false)).Json();
+        var answer = (await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Patch, PartnerPath(id), api.FinanceKey) { Body = body }, ct).ConfigureAwait(false)).Json();
         return await PrintPartnerAsync(context, json, answer).ConfigureAwait(false);
     }
 
-    private static async Task<int> PrintPartnerAsync(CliContext context, bool json, JsonNode? partner)
+    private static async Task<int> PrintPartnerAsync(CliContext context, bool json, JsonNode? body)
     {
         if (json)
         {
-            return await JsonOutput.PrintAsync(context, true, partner, _ => { }).ConfigureAwait(false);
+            return await JsonOutput.PrintAsync(context, true, body, _ => { }).ConfigureAwait(false);
         }
 
+        var partner = ApiResponseReader.Partner(body);
         await context.Out.WriteLineAsync(Line(partner)).ConfigureAwait(false);
-        await context.Out.WriteLineAsync($"  name: {partner?["displayName"]}  email: {partner?["billingEmail"]}  stripe: {partner?["stripeCustomerId"]?.ToString() ?? "-"}  created: {partner?["createdAt"]}").ConfigureAwait(false);
-        foreach (var key in partner?["keys"]?.AsArray() ?? [])
+        await context.Out.WriteLineAsync($"  name: {partner.DisplayName}  email: {partner.BillingEmail}  stripe: {partner.StripeCustomerId ?? "-"}  created: {partner.CreatedAt}").ConfigureAwait(false);
+        foreach (var key in partner.Keys)
         {
-            await context.Out.WriteLineAsync($"  key {key?["id"]}  created {key?["createdAt"]}  {(key?["expiresAt"] is { } until ? "valid until " + until : "current")}").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"  key {key.Id}  created {key.CreatedAt}  {(key.ExpiresAt is { } until ? "valid until " + until : "current")}").ConfigureAwait(false);
         }
 
         return ExitCodes.Ok;
     }
 
     /// <summary>The key alone on its line, so it can be copied or piped; the note goes to stderr.</summary>
-    private static async Task PrintKeyAsync(CliContext context, JsonNode? key)
+    private static async Task PrintKeyAsync(CliContext context, string key)
     {
         await context.Error.WriteLineAsync("API key (shown once; store it now):").ConfigureAwait(false);
-        await context.Out.WriteLineAsync(key?.GetValue<string>()).ConfigureAwait(false);
+        await context.Out.WriteLineAsync(key).ConfigureAwait(false);
     }
 
-    private static string Line(JsonNode? partner)
+    private static string Line(PartnerView partner)
     {
-        string pending = partner?["pendingPlan"] is { } next ? $" → {next} from {partner["pendingPlanFrom"]}" : "";
-        return $"{partner?["id"]}  {partner?["role"]}  {partner?["plan"]?.ToString() ?? "-"}{pending}  {partner?["status"]}";
+        string pending = partner.PendingPlan is { } next ? $" → {next} from {partner.PendingPlanFrom}" : "";
+        return $"{partner.Id}  {partner.Role}  {partner.Plan ?? "-"}{pending}  {partner.Status}";
     }
 
     private static Argument<string> Id(Command cmd)
@@ -341,12 +340,4 @@ internal static class PartnersCommands
     private static string PartnerPath(string id) => "/api/v1/partners/" + Uri.EscapeDataString(id);
 
     private static string Query(string name, string? value) => value is null ? "" : $"&{name}={Uri.EscapeDataString(value)}";
-
-    private static void AddIfSet(JsonObject body, string name, string? value)
-    {
-        if (value is not null)
-        {
-            body[name] = value;
-        }
-    }
 }

@@ -38,26 +38,30 @@ internal static class RollupsCommands
             string path = $"/api/v1/rollups/{name}?payer={Uri.EscapeDataString(p.GetValue(payer) ?? "")}&month={m}";
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             var body = (await api.Api.SendOkAsync(new ApiRequest(method, path, api.FinanceKey), ct).ConfigureAwait(false)).Json();
-            bool ok = name != "verify" || body?["ok"]?.GetValue<bool>() == true;
+            var verified = name == "verify" ? ApiResponseReader.RollupVerification(body) : null;
+            bool ok = verified is null || verified.Ok;
             if (p.GetValue(json))
             {
                 await context.Out.WriteLineAsync(Json.Pretty(body)).ConfigureAwait(false);
+                return ok ? ExitCodes.Ok : ExitCodes.Failed;
             }
-            else
+
+            if (verified is null)
             {
-                await context.Out.WriteLineAsync(Summary(name, body, ok)).ConfigureAwait(false);
-                foreach (var d in body?["differences"]?.AsArray() ?? [])
-                {
-                    await context.Out.WriteLineAsync($"  shard {d?["shard"]} {d?["rowKey"]}: {d?["kind"]} ({d?["detail"]})").ConfigureAwait(false);
-                }
+                var r = ApiResponseReader.RollupRebuild(body);
+                await context.Out.WriteLineAsync($"rollups rebuild {r.Payer} {r.Month}: {r.RowsChanged} row(s) changed ({r.Facts} facts, {r.Buckets} buckets)").ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+
+            await context.Out.WriteLineAsync(
+                $"rollups verify {verified.Payer} {verified.Month}: {(ok ? "ok" : "DIFFERENT")} ({verified.Facts} facts, {verified.Buckets} buckets, {verified.Differences.Count} difference(s))").ConfigureAwait(false);
+            foreach (var d in verified.Differences)
+            {
+                await context.Out.WriteLineAsync($"  shard {d.Shard} {d.RowKey}: {d.Kind} ({d.Detail})").ConfigureAwait(false);
             }
 
             return ok ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
     }
-
-    private static string Summary(string name, JsonNode? body, bool ok) => name == "verify"
-        ? $"rollups verify {body?["payer"]} {body?["month"]}: {(ok ? "ok" : "DIFFERENT")} ({body?["facts"]} facts, {body?["buckets"]} buckets, {body?["differences"]?.AsArray().Count ?? 0} difference(s))"
-        : $"rollups rebuild {body?["payer"]} {body?["month"]}: {body?["rowsChanged"]} row(s) changed ({body?["facts"]} facts, {body?["buckets"]} buckets)";
 }

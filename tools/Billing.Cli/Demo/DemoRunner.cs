@@ -163,11 +163,11 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
         }
 
         // Beside the ledger: the partners' audit chains (plans, payers, keys) as finance would check them.
-        var audit = await api.GetJsonAsync("/api/v1/audit/verify", options.FinanceKey, cancellationToken).ConfigureAwait(false);
-        var partners = audit?["partners"]?.AsArray() ?? [];
-        if (audit?["ok"] is not JsonValue auditOk || !auditOk.TryGetValue(out bool intact) || !intact)
+        var audit = ApiResponseReader.AuditVerification(await api.GetJsonAsync("/api/v1/audit/verify", options.FinanceKey, cancellationToken).ConfigureAwait(false));
+        var partners = audit.Partners;
+        if (!audit.Ok)
         {
-            foreach (var problem in partners.SelectMany(p => p?["problems"]?.AsArray() ?? []))
+            foreach (var problem in partners.SelectMany(p => p.Problems))
             {
                 console.WriteLine(Markup.Escape("  " + problem));
             }

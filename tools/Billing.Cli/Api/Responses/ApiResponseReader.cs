@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization.Metadata;
 using Billing.Contracts;
 using Billing.Contracts.Invoices;
+using Billing.Contracts.Partners;
 using Billing.Contracts.Periods;
 using Billing.Contracts.Quarantine;
+using Billing.Contracts.Rollups;
 using Billing.Contracts.Usage;
 
 namespace Billing.Cli.Api.Responses;
@@ -45,6 +47,30 @@ public static class ApiResponseReader
     /// <summary><c>GET /api/v1/ledger/balances</c>: its rows.</summary>
     public static IReadOnlyList<LedgerBalance> LedgerBalances(JsonNode? body) =>
         Read(body, BillingJsonContext.Default.LedgerBalancesResponse, "ledger balances").Balances ?? [];
+
+    /// <summary><c>GET /api/v1/partners</c>.</summary>
+    public static PartnerListResponse PartnerList(JsonNode? body) => Read(body, BillingJsonContext.Default.PartnerListResponse, "partner list");
+
+    /// <summary><c>GET</c> or <c>PATCH /api/v1/partners/{id}</c>.</summary>
+    public static PartnerView Partner(JsonNode? body) => Read(body, BillingJsonContext.Default.PartnerView, "partner");
+
+    /// <summary><c>POST /api/v1/partners</c>.</summary>
+    public static PartnerCreatedResponse PartnerCreated(JsonNode? body) => Read(body, BillingJsonContext.Default.PartnerCreatedResponse, "created partner");
+
+    /// <summary><c>POST /api/v1/partners/{id}/keys</c>.</summary>
+    public static PartnerKeyRotatedResponse PartnerKeyRotated(JsonNode? body) => Read(body, BillingJsonContext.Default.PartnerKeyRotatedResponse, "rotated key");
+
+    /// <summary><c>GET /api/v1/audit</c> and <c>GET /api/v1/partners/{id}/audit</c>: one page.</summary>
+    public static AuditListResponse AuditPage(JsonNode? body) => Read(body, BillingJsonContext.Default.AuditListResponse, "audit page");
+
+    /// <summary><c>GET /api/v1/audit/verify</c> and <c>GET /api/v1/partners/{id}/audit/verify</c>.</summary>
+    public static AuditVerifyResponse AuditVerification(JsonNode? body) => Read(body, BillingJsonContext.Default.AuditVerifyResponse, "audit verification");
+
+    /// <summary><c>GET /api/v1/rollups/verify</c>.</summary>
+    public static RollupVerifyResponse RollupVerification(JsonNode? body) => Read(body, BillingJsonContext.Default.RollupVerifyResponse, "rollup verification");
+
+    /// <summary><c>POST /api/v1/rollups/rebuild</c>.</summary>
+    public static RollupRebuildResponse RollupRebuild(JsonNode? body) => Read(body, BillingJsonContext.Default.RollupRebuildResponse, "rollup rebuild");
 
     /// <summary><c>GET /api/health</c>: its <c>status</c>.</summary>
     public static string? HealthStatus(JsonNode? body) => body is JsonObject ? Read(body, BillingJsonContext.Default.HealthResponse, "health").Status : null;
