@@ -18,7 +18,23 @@ public static class PartnerAuditChain
     /// <summary>The previous hash of a partner's first entry: 64 zeros.</summary>
     public static readonly string GenesisHash = new('0', 64);
 
+    /// <summary>
+    /// The change that commits an entry issuing a key (its <c>keyId</c> change) to that key: <see cref="KeyDigest"/> of its
+    /// stored hash. Audited so that a hash swapped under a key id on the partner row shows in verification.
+    /// </summary>
+    public const string KeyDigestField = "keyDigest";
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// A one-way, domain-separated digest of a key's stored hash (SHA-256 of <c>billing:partner-key:v1</c>, a newline and
+    /// the hash): the audit names which key was issued without holding the hash the registry authenticates with.
+    /// </summary>
+    public static string KeyDigest(string keyHash)
+    {
+        ArgumentNullException.ThrowIfNull(keyHash);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("billing:partner-key:v1\n" + keyHash)));
+    }
 
     /// <summary>The hash of <paramref name="entry"/> chained after <paramref name="previousHash"/>; null when a field has no UTF-8 encoding (a lone surrogate).</summary>
     public static string? Hash(PartnerAuditEntry entry, string previousHash)

@@ -64,6 +64,7 @@ public sealed class PartnerStore(BillingTables tables, TimeProvider? time = null
                 entity["KeyCreatedAt"] = registration.At;
                 entity["SeedKeyHash"] = hash;
                 changes.Add(new("keyId", existing is { Keys.Count: > 0 } ? existing.Keys[0].Id : null, "seed"));
+                changes.Add(new(PartnerAuditChain.KeyDigestField, null, PartnerAuditChain.KeyDigest(hash)));
             }
 
             if (changes.Count == 0)

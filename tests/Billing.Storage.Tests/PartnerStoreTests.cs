@@ -55,7 +55,7 @@ public class PartnerStoreTests(AzuriteFixture azurite)
 
         var entries = (await store.AuditOfPartnerAsync("carrier-seed", null, 10, CancellationToken.None)).Entries;
         Assert.Equal([("seed", PartnerAuditEntry.SettingsActor, 1L), ("stripe-customer", PartnerAuditEntry.StripeActor, 2L)], entries.Select(e => (e.Action, e.Actor, e.Sequence)));
-        Assert.Equal(["role", "plan", "status", "keyId"], entries[0].Changes.Select(c => c.Field));
+        Assert.Equal(["role", "plan", "status", "keyId", "keyDigest"], entries[0].Changes.Select(c => c.Field));
         Assert.Equal(PartnerAuditChain.GenesisHash, entries[0].PreviousHash);
         Assert.Equal(entries[0].Hash, entries[1].PreviousHash);
         var row = await store.GetAsync("carrier-seed", CancellationToken.None);

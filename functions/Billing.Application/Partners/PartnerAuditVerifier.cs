@@ -5,8 +5,9 @@ namespace Billing.Application.Partners;
 /// a hash that does not match the entry, a broken link, a by-time copy that differs, a head or count on the row that is
 /// not the last entry's, and, what protects billing, a row whose current values differ from what replaying the
 /// entries' before/after values gives: role, base plan, plan changes, status, payer profile (billing email, Stripe
-/// customer) and the current key id (retired key ids must have been current once). Key hashes are never audited, so a
-/// key hash swapped under the same key id is outside what this can see.
+/// customer) and the current key id (retired key ids must have been current once). A key is audited with its id as a
+/// digest of its hash (<see cref="PartnerAuditChain.KeyDigest"/>), so a hash swapped under a key id on the row (someone
+/// making their own key authenticate as the partner) shows; keys issued before digests were audited are not checked.
 /// </summary>
 public sealed class PartnerAuditVerifier(PartnerStore store)
 {
@@ -124,8 +125,14 @@ public sealed class PartnerAuditVerifier(PartnerStore store)
         var state = new Dictionary<string, string?>(StringComparer.Ordinal);
         var planChanges = new List<PlanChange>();
         var keyIds = new HashSet<string>(StringComparer.Ordinal);
+        var issuedDigests = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var e in entries)
         {
+            if (e.Changes.FirstOrDefault(c => c.Field == "keyId")?.After is { } issued)
+            {
+                issuedDigests[issued] = e.Changes.FirstOrDefault(c => c.Field == PartnerAuditChain.KeyDigestField)?.After;
+            }
+
             foreach (var c in e.Changes.Where(c => Tracked.Contains(c.Field)))
             {
                 string? current = state.GetValueOrDefault(c.Field);
@@ -180,6 +187,11 @@ public sealed class PartnerAuditVerifier(PartnerStore store)
         foreach (var key in record.Keys.Skip(1).Where(k => !keyIds.Contains(k.Id)))
         {
             problems.Add(new(PartnerAuditProblemKind.StateMismatch, null, $"the row holds key {Show(key.Id)}, which the audit trail never issued"));
+        }
+
+        foreach (var key in record.Keys.Where(k => issuedDigests.GetValueOrDefault(k.Id) is { } digest && digest != PartnerAuditChain.KeyDigest(k.Hash)))
+        {
+            problems.Add(new(PartnerAuditProblemKind.StateMismatch, null, $"the row holds key {Show(key.Id)} with another hash than the audit trail issued it with: another key authenticates as this partner"));
         }
     }
 

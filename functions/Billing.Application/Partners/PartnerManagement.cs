@@ -70,6 +70,7 @@ public sealed partial class PartnerManagement(
         [
             new("role", null, PartnerRules.Name(record.Partner.Role)), new("plan", null, draft.Plan), new("displayName", null, draft.DisplayName),
             new("billingEmail", null, draft.BillingEmail), new("stripeCustomerId", null, draft.StripeCustomerId), new("status", null, "active"), new("keyId", null, key.Id),
+            new(PartnerAuditChain.KeyDigestField, null, PartnerAuditChain.KeyDigest(key.Hash)),
         ]);
         if (!await store.CreateAsync(record, audit, cancellationToken).ConfigureAwait(false))
         {
@@ -159,7 +160,8 @@ public sealed partial class PartnerManagement(
             var after = before with { Keys = [key, .. previous] };
             DateTimeOffset? validUntil = previous.Count == 0 ? null : previous.Max(k => k.ExpiresAt);
             var audit = Audit(now, caller, id, "key-rotation", 0,
-                [new("keyId", before.Keys.Count > 0 ? before.Keys[0].Id : null, key.Id), new("previousKeysValidUntil", null, Format(validUntil))]);
+                [new("keyId", before.Keys.Count > 0 ? before.Keys[0].Id : null, key.Id), new(PartnerAuditChain.KeyDigestField, null, PartnerAuditChain.KeyDigest(key.Hash)),
+                 new("previousKeysValidUntil", null, Format(validUntil))]);
             if (await store.UpdateAsync(before, after, [audit], cancellationToken).ConfigureAwait(false))
             {
                 directory.Invalidate();

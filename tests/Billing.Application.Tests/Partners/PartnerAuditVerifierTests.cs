@@ -122,6 +122,24 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task VerifyAsync_KeyHashSwappedUnderTheSameKeyId_ReportsTheForeignKey()
+    {
+        var s = await NewAsync();
+        await BusyCarrierAsync(s, "carrier-swap");
+        // As someone with write access to storage could: their own key made to authenticate as the carrier, key id kept.
+        string theirs = PartnerStore.HashKey("dbk_attacker");
+        await s.Table.UpdateEntityAsync(new TableEntity("p", "carrier-swap") { ["KeyHash"] = theirs }, Azure.ETag.All, TableUpdateMode.Merge, Ct);
+        await s.Table.UpsertEntityAsync(new TableEntity("k", theirs) { ["PartnerId"] = "carrier-swap" }, TableUpdateMode.Replace, Ct);
+        Assert.Equal("carrier-swap", (await s.Store.AuthenticateAsync("dbk_attacker", Now, Ct))?.Partner.Id);
+
+        var result = await s.Verifier.VerifyAsync("carrier-swap", Ct); // before: ok, as keys were audited by id only
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(PartnerAuditProblemKind.StateMismatch, problem.Kind);
+        Assert.Contains("another hash than the audit trail issued it with", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task VerifyAsync_PlanChangesOrKeyPlantedInTheRow_ReportsEach()
     {
         var s = await NewAsync();
