@@ -266,9 +266,9 @@ public sealed class QuarantineStore(BillingTables tables)
     /// <see cref="QuarantineReplay.HistoryLimit"/>), and the record that stands is replaced only as
     /// <see cref="QuarantineReplay.Supersedes"/> says, so of two replays at once the one that metered the event stays;
     /// <paramref name="reasons"/> (when the replay set it aside again) then replace the row's. Returns the record that
-    /// stands; null when there is no such row.
+    /// stands and the history; null when there is no such row.
     /// </summary>
-    public async Task<QuarantineReplay?> RecordReplayAsync(string id, QuarantineReplay replay, IReadOnlyList<string>? reasons, CancellationToken cancellationToken)
+    public async Task<QuarantineReplayRecord?> RecordReplayAsync(string id, QuarantineReplay replay, IReadOnlyList<string>? reasons, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(replay);
         if (!QuarantineRows.TryParseId(id, out string pk, out string rk))
@@ -287,7 +287,8 @@ public sealed class QuarantineStore(BillingTables tables)
             var recorded = replay with { By = QuarantineRowLayout.Cut(replay.By, QuarantineRowLayout.MaxIdentityChars)! };
             var standing = QuarantineRows.Replay(stored);
             bool supersedes = recorded.Supersedes(standing);
-            var update = new TableEntity(pk, rk) { [QuarantineReplayHistory.Property] = QuarantineReplayHistory.Append(QuarantineReplayHistory.Read(stored), recorded) };
+            string history = QuarantineReplayHistory.Append(QuarantineReplayHistory.Read(stored), recorded);
+            var update = new TableEntity(pk, rk) { [QuarantineReplayHistory.Property] = history };
             if (supersedes)
             {
                 update["ReplayOutcome"] = recorded.Outcome;
@@ -302,7 +303,7 @@ public sealed class QuarantineStore(BillingTables tables)
             try
             {
                 await table.UpdateEntityAsync(update, stored.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-                return supersedes ? recorded : standing;
+                return new QuarantineReplayRecord(supersedes ? recorded : standing!, QuarantineReplayHistory.Read(update));
             }
             catch (RequestFailedException ex) when (ex.Status == 412 && attempt < 8)
             {

@@ -154,6 +154,7 @@ public sealed class StubCommandTests
     [InlineData("invoices export")]
     [InlineData("usage --window week")]
     [InlineData("quarantine list --kind nope")]
+    [InlineData("quarantine list --replayed --not-replayed")]
     [InlineData("quarantine show")]
     public async Task Command_MissingOrBadArgument_ExitsWithUsageError(string commandLine)
     {
@@ -312,6 +313,20 @@ public sealed class StubCommandTests
 
         Assert.Equal("/api/v1/quarantine?source=carrier-tmo&kind=conflict&from=2026-10-01&limit=1", request.PathAndQuery);
         AssertContainsAll(output, "conflict", "sess-9", "the id was metered with other content", "2026-10-20 10:00:01Z", "Y2Fycmllci10bW8.ab12", "--after Y2Fycmllci10bW8.ab12");
+    }
+
+    [Theory]
+    [InlineData("--replayed", "true")]
+    [InlineData("--not-replayed", "false")]
+    public async Task QuarantineList_ReplayedOrNot_BecomesTheReplayedQuery(string option, string value)
+    {
+        var (output, request) = await RunOkAsync(
+            "GET /api/v1/quarantine",
+            """{"events":[{"id":"Y2Fycmllci10bW8.ab12","kind":"invalid","source":"carrier-tmo","eventId":"sess-9","reasons":["source: not registered"],"hub":"carrier-offload","quarantinedAt":"2026-10-20T10:00:01Z","replay":{"outcome":"metered","at":"2026-10-21T08:00:00Z","by":"finance"}}],"next":null}""",
+            "quarantine", "list", "--kind", "invalid", option);
+
+        Assert.Equal($"/api/v1/quarantine?kind=invalid&replayed={value}", request.PathAndQuery);
+        AssertContainsAll(output, "invalid (metered)", "sess-9");
     }
 
     [Fact]

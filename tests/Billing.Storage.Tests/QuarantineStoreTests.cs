@@ -203,7 +203,7 @@ public class QuarantineStoreTests(AzuriteFixture azurite)
         var standing = new List<QuarantineReplay?>();
         foreach (var replay in replays)
         {
-            standing.Add(await store.RecordReplayAsync(id, replay, null, CancellationToken.None));
+            standing.Add((await store.RecordReplayAsync(id, replay, null, CancellationToken.None))?.Standing);
         }
 
         var detail = await store.GetAsync(id, CancellationToken.None);
