@@ -33,10 +33,11 @@ public class QuarantineConsoleTests(ConsoleFixture fixture)
         var late = SampleEvents.Carrier($"console-late-{stamp}", PlatformFixture.NewHotspot(), 1_000, 2_000, source: source); // its partner is registered later
         string invalidId = invalid["id"]!.GetValue<string>(), lateId = late["id"]!.GetValue<string>(), conflictId = $"console-conflict-{stamp}";
         await MeterAsync(invalid, late);
-        var counted = SampleEvents.Carrier(conflictId, PlatformFixture.NewHotspot(), 1_000, 1_000, fixture.Now.AddMinutes(-50));
-        await PostAsync(new JsonArray(counted).ToJsonString());
+        var counted = SampleEvents.Carrier(conflictId, fixture.CarrierSessions[0].Hotspot, 1_000, 1_000, fixture.Now.AddMinutes(-50));
+        await PostAsync("[" + counted.ToJsonString() + "]");
+        fixture.CarrierSessions.Add((fixture.Now.AddMinutes(-50), fixture.CarrierSessions[0].Hotspot, 2_000)); // what the usage page must add up
         counted["data"]!["uploadBytes"] = 5_000;
-        await PostAsync(new JsonArray(counted).ToJsonString()); // the same id with other content: a conflict
+        await PostAsync("[" + counted.ToJsonString() + "]"); // the same id with other content: a conflict
         var page = await fixture.NewPageAsync();
         await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
         await ConsolePage.OpenAsync(page, "#/quarantine?source=carrier-tmo&kind=invalid&replayed=false", "quarantine");
@@ -114,12 +115,14 @@ public class QuarantineConsoleTests(ConsoleFixture fixture)
     public async Task Quarantine_ConflictWithMarkupInItsPayload_ListedForFinanceAndItsCarrierShownAsTextHiddenFromOthers()
     {
         string id = $"console-conflict-{Guid.NewGuid():N}";
-        string hotspot = PlatformFixture.NewHotspot();
+        string hotspot = fixture.CarrierSessions[0].Hotspot; // one of the usage page's hotspots, its session counted there
         var time = fixture.Now.AddMinutes(-40);
         using (var first = await fixture.Platform.PostUsageAsync(PlatformFixture.CarrierKey, new JsonArray(SampleEvents.Carrier(id, hotspot, 1_000, 1_000, time))))
         {
             Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         }
+
+        fixture.CarrierSessions.Add((time, hotspot, 2_000));
 
         await fixture.Platform.DrainAsync();
         var second = SampleEvents.Carrier(id, hotspot, 2_000, 1_000, time);
