@@ -140,7 +140,7 @@ public sealed class QuarantineStore(BillingTables tables)
                 await table.UpdateEntityAsync(row, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 8)
+            catch (RequestFailedException ex) when ((ex.Status is 409 or 412) && attempt < 8)
             {
                 // Written since it was read (a replay, or another delivery of the event): read it again.
             }
@@ -214,7 +214,7 @@ public sealed class QuarantineStore(BillingTables tables)
         {
             // Replayed is decided on the entry as it reads (a record whose parts all read), in table order like the cursor:
             // a page after the last entry of the previous one neither skips nor repeats an event.
-            if (!QuarantineRows.IsContinuation(e) && (filter.Replayed is not { } replayed || replayed == QuarantineRows.Replay(e) is not null))
+            if (!QuarantineRows.IsContinuation(e) && (filter.Replayed is not { } replayed || replayed == (QuarantineRows.Replay(e) is not null)))
             {
                 entries.Add(QuarantineRows.Entry(e));
                 if (entries.Count > limit)
