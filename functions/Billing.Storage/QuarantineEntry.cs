@@ -5,7 +5,9 @@ namespace Billing.Storage;
 /// (<see cref="QuarantineStore.GetAsync"/> reads the payload). <see cref="Id"/> is opaque and stable: it names the row
 /// and is the cursor of a page. <see cref="Kind"/> is null when the stored kind is none this code writes (a planted row
 /// shows, it does not break the list). <see cref="Unstored"/> is the service's reason when even the payload could not be
-/// stored (only its digest and length remain). <see cref="Replay"/>: the last replay through metering, when there was one.
+/// stored (only its digest and length remain). <see cref="Replay"/>: the replay record that stands (the resolution once
+/// there is one, else the last replay), when there was one. <see cref="Replays"/>: the last replays, oldest first (at most
+/// <see cref="QuarantineReplay.HistoryLimit"/>); read with the event (<see cref="QuarantineStore.GetAsync"/>), null in a list.
 /// </summary>
 public sealed record QuarantineEntry(
     string Id,
@@ -21,4 +23,5 @@ public sealed record QuarantineEntry(
     string? RawSha256,
     long? RawLength,
     string? Unstored,
-    QuarantineReplay? Replay = null);
+    QuarantineReplay? Replay = null,
+    IReadOnlyList<QuarantineReplay>? Replays = null);

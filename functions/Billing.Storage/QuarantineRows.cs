@@ -12,7 +12,7 @@ internal static class QuarantineRows
 {
     /// <summary>What a list reads of a row: its keys and everything but the payload chunks (<c>Part</c> tells continuation rows apart).</summary>
     public static readonly string[] ListColumns =
-        ["PartitionKey", "RowKey", "Kind", "Reasons", "Source", "EventId", "Hub", "PartitionId", "SequenceNumber", "EnqueuedTime", "QuarantinedAt", "RawSha256", "RawLength", "Unstored", "Part", "ReplayOutcome", "ReplayedAt", "ReplayedBy"];
+        ["PartitionKey", "RowKey", "Kind", "Reasons", "Source", "EventId", "Hub", "PartitionId", "SequenceNumber", "EnqueuedTime", "QuarantinedAt", "RawSha256", "RawLength", "Unstored", "RawChunks", "Part", "ReplayOutcome", "ReplayedAt", "ReplayedBy"];
 
     private const int RowKeyChars = 64; // a SHA-256 in hex (RowKeyFor)
 
@@ -47,7 +47,11 @@ internal static class QuarantineRows
     /// <summary>A payload chunk row (<c>{rowKey}-1</c>, …), not an event of its own.</summary>
     public static bool IsContinuation(TableEntity e) => e.ContainsKey("Part") || e.RowKey.Length != RowKeyChars;
 
-    public static QuarantineEntry Entry(TableEntity e) => new(
+    /// <summary>
+    /// The row as an entry; with <paramref name="replays"/>, its replay history too (a list does not read it). <c>Unstored</c>
+    /// is the reason only while the row keeps no payload: the same event stored whole later is merged over its stub.
+    /// </summary>
+    public static QuarantineEntry Entry(TableEntity e, bool replays = false) => new(
         Id(e.PartitionKey, e.RowKey),
         Enum.TryParse<QuarantineKind>(EntityText.Of(e, "Kind"), ignoreCase: false, out var kind) && Enum.IsDefined(kind) ? kind : null,
         EntityText.Of(e, "Source"),
@@ -60,8 +64,9 @@ internal static class QuarantineRows
         Instant(e, "QuarantinedAt"),
         EntityText.Of(e, "RawSha256"),
         Integer(e, "RawLength"),
-        EntityText.Of(e, "Unstored"),
-        Replay(e));
+        Integer(e, "RawChunks") is null ? EntityText.Of(e, "Unstored") : null,
+        Replay(e),
+        replays && QuarantineReplayHistory.Read(e) is { Count: > 0 } history ? history : null);
 
     /// <summary>The row's last replay; null when it has none, or a part of it cannot be read.</summary>
     public static QuarantineReplay? Replay(TableEntity e) =>

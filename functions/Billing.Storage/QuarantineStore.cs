@@ -2,7 +2,9 @@ namespace Billing.Storage;
 
 /// <summary>
 /// Bad events from the Event Hubs path, never dropped. The row key is a hash of (hub, kind, raw), so a redelivered
-/// batch overwrites the same rows instead of piling up copies. Partitioned by source for per-partner listing.
+/// batch writes the same rows instead of piling up copies; an event's main row is merged, never replaced, so what only
+/// replays write there (the replay record and history, <see cref="RecordReplayAsync"/>) survives the event being set aside
+/// again. Partitioned by source for per-partner listing.
 /// <para>Raw payloads are kept whole, byte for byte: split into <c>Raw0</c>, <c>Raw1</c>, … (and <c>ExistingRaw0</c>, …
 /// for a conflict's first version) of at most <see cref="ChunkChars"/> characters, as many on a row as fit
 /// <see cref="RowBudgetBytes"/>, further ones on continuation rows <c>{rowKey}-1</c>, <c>{rowKey}-2</c>, … so no entity passes 1 MiB.
@@ -12,13 +14,16 @@ public sealed class QuarantineStore(BillingTables tables)
 {
     public const int ChunkChars = 30_000;
 
-    /// <summary>What one row may hold, estimated as in <see cref="WireBytes"/>: under the 1 MiB entity limit however it is measured.</summary>
+    /// <summary>What one row may hold, estimated as in <see cref="QuarantineRowLayout.WireBytes"/>: under the 1 MiB entity limit however it is measured.</summary>
     public const long RowBudgetBytes = 960 * 1024;
 
-    private const int MaxTextChars = 30_000; // reasons: diagnostics, cut to one property
-    private const int MaxIdentityChars = 1_000; // source and id as properties; the raw payload has them whole
+    /// <summary>The most a row's replay history (<see cref="QuarantineReplay.HistoryLimit"/> replays) may take of its one property (Table Storage: 32 Ki characters).</summary>
+    public const int MaxReplayHistoryChars = 30_000;
+
     private const long TransactionBudgetBytes = 3 * 1024 * 1024;
     private const int RowsPerTransaction = 100;
+
+    private static readonly string[] ReplayColumns = ["ReplayOutcome", "ReplayedAt", "ReplayedBy", QuarantineReplayHistory.Property];
 
     private readonly TableClient table = tables.Quarantine;
 
@@ -40,9 +45,9 @@ public sealed class QuarantineStore(BillingTables tables)
         {
             var batch = new List<TableEntity>();
             long bytes = 0;
-            foreach (var row in group.DistinctBy(RowKeyFor).SelectMany(e => ToEntities(group.Key, e)))
+            foreach (var row in group.DistinctBy(RowKeyFor).SelectMany(e => QuarantineRowLayout.Rows(group.Key, e)))
             {
-                long size = WireBytes(row);
+                long size = QuarantineRowLayout.WireBytes(row);
                 if (batch.Count > 0 && (batch.Count == RowsPerTransaction || bytes + size > TransactionBudgetBytes))
                 {
                     await SubmitAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -70,7 +75,8 @@ public sealed class QuarantineStore(BillingTables tables)
     {
         try
         {
-            await table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)).ToList(), cancellationToken).ConfigureAwait(false);
+            await table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(
+                QuarantineRows.IsContinuation(r) ? TableTransactionActionType.UpsertReplace : TableTransactionActionType.UpsertMerge, r)).ToList(), cancellationToken).ConfigureAwait(false);
             return;
         }
         catch (RequestFailedException ex) when (StorageFailure.IsDeterministic(ex))
@@ -81,7 +87,7 @@ public sealed class QuarantineStore(BillingTables tables)
         {
             try
             {
-                await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                await table.UpsertEntityAsync(row, QuarantineRows.IsContinuation(row) ? TableUpdateMode.Replace : TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException ex) when (StorageFailure.IsDeterministic(ex))
             {
@@ -94,13 +100,52 @@ public sealed class QuarantineStore(BillingTables tables)
                     }
                 }
 
-                await table.UpsertEntityAsync(stub, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                if (QuarantineRows.IsContinuation(stub))
+                {
+                    await table.UpsertEntityAsync(stub, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await ReplaceKeepingReplaysAsync(stub, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
     }
 
-    /// <summary>High estimate of a row on the wire: six bytes per character of text (a JSON escape) plus a fixed allowance.</summary>
-    private static long WireBytes(TableEntity row) => 2048 + row.Sum(p => p.Value is string s ? 6L * s.Length : 16L);
+    /// <summary>
+    /// Replaces an event's main row with <paramref name="row"/>, carrying over the replay record and history the stored row
+    /// has: ETag-guarded, so a replay recorded meanwhile is read again rather than lost.
+    /// </summary>
+    private async Task ReplaceKeepingReplaysAsync(TableEntity row, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var stored = await table.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, row.RowKey, select: ReplayColumns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!stored.HasValue || stored.Value is not { } current)
+                {
+                    await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                foreach (string name in ReplayColumns)
+                {
+                    if (current.TryGetValue(name, out object? value) && value is not null)
+                    {
+                        row[name] = value;
+                    }
+                }
+
+                await table.UpdateEntityAsync(row, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException ex) when ((ex.Status is 409 or 412) && attempt < 8)
+            {
+                // Written since it was read (a replay, or another delivery of the event): read it again.
+            }
+        }
+    }
 
     /// <summary>Every quarantined event of a source (<c>null</c>: of all), payloads and all: for tests and tools, not for the API (see <see cref="PageAsync"/>).</summary>
     public async Task<IReadOnlyList<QuarantinedEvent>> ListAsync(string? source, CancellationToken cancellationToken)
@@ -158,11 +203,18 @@ public sealed class QuarantineStore(BillingTables tables)
             clauses.Add(TableClient.CreateQueryFilter($"QuarantinedAt lt {to}"));
         }
 
+        if (filter.Replayed == true)
+        {
+            clauses.Add("ReplayOutcome ge ''"); // only rows with a replay record: a comparison with an absent property is false
+        }
+
         var entries = new List<QuarantineEntry>();
         string? query = clauses.Count == 0 ? null : string.Join(" and ", clauses);
         await foreach (var e in table.QueryAsync<TableEntity>(query, maxPerPage: Math.Min(limit + 1, 1000), select: QuarantineRows.ListColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (!QuarantineRows.IsContinuation(e))
+            // Replayed is decided on the entry as it reads (a record whose parts all read), in table order like the cursor:
+            // a page after the last entry of the previous one neither skips nor repeats an event.
+            if (!QuarantineRows.IsContinuation(e) && (filter.Replayed is not { } replayed || replayed == (QuarantineRows.Replay(e) is not null)))
             {
                 entries.Add(QuarantineRows.Entry(e));
                 if (entries.Count > limit)
@@ -206,15 +258,17 @@ public sealed class QuarantineStore(BillingTables tables)
         }
 
         var rows = Rows(main, parts);
-        return new QuarantineDetail(QuarantineRows.Entry(main), QuarantineRows.Payload(rows, "Raw"), QuarantineRows.Payload(rows, "ExistingRaw"));
+        return new QuarantineDetail(QuarantineRows.Entry(main, replays: true), QuarantineRows.Payload(rows, "Raw"), QuarantineRows.Payload(rows, "ExistingRaw"));
     }
 
     /// <summary>
-    /// Records a replay on the event's row, merged under the row's ETag so that of two replays at once the one that
-    /// metered the event is what stays (<see cref="QuarantineReplay.Supersedes"/>); <paramref name="reasons"/> (when the
-    /// replay set it aside again) replace the row's. Returns the record that stands; null when there is no such row.
+    /// Records a replay on the event's row, merged under the row's ETag: every replay joins the row's history (the last
+    /// <see cref="QuarantineReplay.HistoryLimit"/>), and the record that stands is replaced only as
+    /// <see cref="QuarantineReplay.Supersedes"/> says, so of two replays at once the one that metered the event stays;
+    /// <paramref name="reasons"/> (when the replay set it aside again) then replace the row's. Returns the record that
+    /// stands and the history; null when there is no such row.
     /// </summary>
-    public async Task<QuarantineReplay?> RecordReplayAsync(string id, QuarantineReplay replay, IReadOnlyList<string>? reasons, CancellationToken cancellationToken)
+    public async Task<QuarantineReplayRecord?> RecordReplayAsync(string id, QuarantineReplay replay, IReadOnlyList<string>? reasons, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(replay);
         if (!QuarantineRows.TryParseId(id, out string pk, out string rk))
@@ -224,28 +278,32 @@ public sealed class QuarantineStore(BillingTables tables)
 
         for (int attempt = 1; ; attempt++)
         {
-            var row = await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, select: ["ReplayOutcome", "ReplayedAt", "ReplayedBy"], cancellationToken: cancellationToken).ConfigureAwait(false);
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, select: ReplayColumns, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!row.HasValue || row.Value is not { } stored)
             {
                 return null;
             }
 
+            var recorded = replay with { By = QuarantineRowLayout.Cut(replay.By, QuarantineRowLayout.MaxIdentityChars)! };
             var standing = QuarantineRows.Replay(stored);
-            if (!replay.Supersedes(standing))
+            bool supersedes = recorded.Supersedes(standing);
+            string history = QuarantineReplayHistory.Append(QuarantineReplayHistory.Read(stored), recorded);
+            var update = new TableEntity(pk, rk) { [QuarantineReplayHistory.Property] = history };
+            if (supersedes)
             {
-                return standing;
-            }
-
-            var update = new TableEntity(pk, rk) { ["ReplayOutcome"] = replay.Outcome, ["ReplayedAt"] = replay.At, ["ReplayedBy"] = Cut(replay.By, MaxIdentityChars) };
-            if (reasons is not null)
-            {
-                update["Reasons"] = Cut(string.Join('\n', reasons), MaxTextChars);
+                update["ReplayOutcome"] = recorded.Outcome;
+                update["ReplayedAt"] = recorded.At;
+                update["ReplayedBy"] = recorded.By;
+                if (reasons is not null)
+                {
+                    update["Reasons"] = QuarantineRowLayout.Cut(string.Join('\n', reasons), QuarantineRowLayout.MaxTextChars);
+                }
             }
 
             try
             {
                 await table.UpdateEntityAsync(update, stored.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-                return replay;
+                return new QuarantineReplayRecord(supersedes ? recorded : standing!, QuarantineReplayHistory.Read(update));
             }
             catch (RequestFailedException ex) when (ex.Status == 412 && attempt < 8)
             {
@@ -254,59 +312,6 @@ public sealed class QuarantineStore(BillingTables tables)
         }
     }
 
-    private static List<TableEntity> ToEntities(string partitionKey, QuarantinedEvent e)
-    {
-        string rowKey = RowKeyFor(e);
-        var entity = new TableEntity(partitionKey, rowKey)
-        {
-            ["Kind"] = e.Kind.ToString(),
-            ["Reasons"] = Cut(string.Join('\n', e.Reasons), MaxTextChars),
-            ["Source"] = Cut(e.Source, MaxIdentityChars),
-            ["EventId"] = Cut(e.EventId, MaxIdentityChars),
-            ["Hub"] = e.Hub,
-            ["PartitionId"] = e.PartitionId,
-            ["SequenceNumber"] = e.SequenceNumber,
-            ["EnqueuedTime"] = e.EnqueuedTime,
-            ["QuarantinedAt"] = e.QuarantinedAt,
-            ["RawSha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(e.Raw))),
-            ["RawLength"] = e.Raw.Length,
-        };
-        var chunks = TextChunks.Split(e.Raw, ChunkChars).Select((text, i) => (Name: "Raw" + i.ToString(CultureInfo.InvariantCulture), Text: text)).ToList();
-        entity["RawChunks"] = chunks.Count;
-        if (e.ExistingRaw is not null)
-        {
-            var existing = TextChunks.Split(e.ExistingRaw, ChunkChars).Select((text, i) => (Name: "ExistingRaw" + i.ToString(CultureInfo.InvariantCulture), Text: text)).ToList();
-            entity["ExistingRawChunks"] = existing.Count;
-            chunks.AddRange(existing);
-        }
-
-        // Fill rows up to an estimated RowBudgetBytes on the wire: Azurite measures an entity by its request body, where
-        // text may be escaped, and Azure by its stored size (≤ 2 bytes a character); this estimate is within both.
-        var rows = new List<TableEntity> { entity };
-        var target = entity;
-        long used = WireBytes(entity) + 64;
-        foreach (var (name, text) in chunks)
-        {
-            long size = (6L * text.Length) + 64;
-            if (used + size > RowBudgetBytes)
-            {
-                target = new TableEntity(partitionKey, ContinuationKey(rowKey, rows.Count)) { ["Part"] = rows.Count };
-                rows.Add(target);
-                used = WireBytes(target);
-            }
-
-            target[name] = text;
-            used += size;
-        }
-
-        entity["Rows"] = rows.Count;
-        return rows;
-    }
-
-    private static string ContinuationKey(string rowKey, int row) => rowKey + "-" + row.ToString(CultureInfo.InvariantCulture);
-
-    private static string? Cut(string? text, int maxChars) => text is null || text.Length <= maxChars ? text : TextChunks.Split(text, maxChars).First();
-
     /// <summary>The event's row and whichever of its continuation rows were read, in order.</summary>
     private static List<TableEntity> Rows(TableEntity main, Dictionary<(string, string), TableEntity> parts)
     {
@@ -314,7 +319,7 @@ public sealed class QuarantineStore(BillingTables tables)
         long count = QuarantineRows.Integer(main, "Rows") ?? 1;
         for (int row = 1; row < count && row < 1_000; row++)
         {
-            if (parts.TryGetValue((main.PartitionKey, ContinuationKey(main.RowKey, row)), out var part))
+            if (parts.TryGetValue((main.PartitionKey, QuarantineRowLayout.ContinuationKey(main.RowKey, row)), out var part))
             {
                 rows.Add(part);
             }

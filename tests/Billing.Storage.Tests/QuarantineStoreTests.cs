@@ -168,6 +168,113 @@ public class QuarantineStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task AddAsync_SameEventSetAsideAgainAfterAReplay_KeepsTheReplayRecord()
+    {
+        var store = new QuarantineStore(await azurite.NewTablesAsync());
+        string raw = "{\"blob\":\"" + new string('r', 400_000) + "\"}"; // over continuation rows, as the largest events are
+        var first = Bad(raw);
+        await store.AddAsync([first], CancellationToken.None);
+        string id = Assert.Single((await store.PageAsync(new QuarantineFilter(null, null, null, null), null, 10, CancellationToken.None)).Entries).Id;
+        var replay = new QuarantineReplay("invalid", first.QuarantinedAt.AddHours(1), "finance");
+        await store.RecordReplayAsync(id, replay, ["data.uploadBytes: still out of range"], CancellationToken.None);
+
+        await store.AddAsync([first with { QuarantinedAt = first.QuarantinedAt.AddHours(2), SequenceNumber = 43 }], CancellationToken.None); // redelivered, set aside again
+
+        var listed = Assert.Single((await store.PageAsync(new QuarantineFilter(null, null, null, null), null, 10, CancellationToken.None)).Entries);
+        var detail = await store.GetAsync(id, CancellationToken.None);
+        Assert.Equal((id, replay), (listed.Id, listed.Replay));
+        Assert.NotNull(detail);
+        Assert.Equal(replay, detail.Entry.Replay);
+        Assert.Equal([replay], detail.Entry.Replays);
+        Assert.Equal(raw, detail.Raw);
+    }
+
+    [Fact]
+    public async Task RecordReplayAsync_MoreReplaysThanTheHistoryHolds_KeepsTheNewestAndTheResolution()
+    {
+        var store = new QuarantineStore(await azurite.NewTablesAsync());
+        await store.AddAsync([Bad("{}")], CancellationToken.None);
+        string id = Assert.Single((await store.PageAsync(new QuarantineFilter(null, null, null, null), null, 10, CancellationToken.None)).Entries).Id;
+        var at = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+        var replays = Enumerable.Range(0, QuarantineReplay.HistoryLimit + 5)
+            .Select(i => new QuarantineReplay(i == 2 ? QuarantineReplay.Metered : i < 2 ? "invalid" : QuarantineReplay.Duplicate, at.AddMinutes(i), "finance-" + i))
+            .ToList();
+
+        var standing = new List<QuarantineReplay?>();
+        foreach (var replay in replays)
+        {
+            standing.Add((await store.RecordReplayAsync(id, replay, null, CancellationToken.None))?.Standing);
+        }
+
+        var detail = await store.GetAsync(id, CancellationToken.None);
+        Assert.NotNull(detail);
+        Assert.Equal(replays[2], detail.Entry.Replay); // the replay that metered it stands against every later one
+        Assert.Equal(replays.TakeLast(QuarantineReplay.HistoryLimit), detail.Entry.Replays); // oldest first, the oldest dropped
+        Assert.All(standing.Skip(2), s => Assert.Equal(replays[2], s));
+    }
+
+    [Fact]
+    public async Task RecordReplayAsync_ActorNamesAtTheIdentityLimit_HistoryStaysWithinOneProperty()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new QuarantineStore(tables);
+        await store.AddAsync([Bad("{}")], CancellationToken.None);
+        string id = Assert.Single((await store.PageAsync(new QuarantineFilter(null, null, null, null), null, 10, CancellationToken.None)).Entries).Id;
+        var at = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+
+        for (int i = 0; i < QuarantineReplay.HistoryLimit; i++)
+        {
+            await store.RecordReplayAsync(id, new QuarantineReplay("invalid", at.AddMinutes(i), i + new string('\u0001', 2_000)), null, CancellationToken.None); // 6 characters each in JSON
+        }
+
+        var detail = await store.GetAsync(id, CancellationToken.None);
+        Assert.NotNull(detail);
+        var history = detail.Entry.Replays!;
+        Assert.InRange(history.Count, 1, QuarantineReplay.HistoryLimit - 1);
+        Assert.Equal(at.AddMinutes(QuarantineReplay.HistoryLimit - 1), history[^1].At);
+        var row = await tables.Quarantine.QueryAsync<TableEntity>(select: ["ReplayHistory"]).FirstAsync();
+        Assert.InRange(((string)row["ReplayHistory"]).Length, 1, QuarantineStore.MaxReplayHistoryChars);
+    }
+
+    [Fact]
+    public async Task PageAsync_ReplayedFilter_PagesEachMatchingEventOnce()
+    {
+        var store = new QuarantineStore(await azurite.NewTablesAsync());
+        await store.AddAsync(Enumerable.Range(0, 40).Select(i => Bad("{\"n\":" + i + "}", i % 2 == 0 ? "carrier-att" : "carrier-tmo") with { EventId = "r" + i }), CancellationToken.None);
+        var all = (await store.PageAsync(new QuarantineFilter(null, null, null, null), null, 1000, CancellationToken.None)).Entries;
+        var replayed = all.Where((_, i) => i % 3 == 1 || i is 5 or 6 or 7 or 8).Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
+        foreach (var e in all.Where(e => replayed.Contains(e.EventId!)))
+        {
+            await store.RecordReplayAsync(e.Id, new QuarantineReplay("invalid", DateTimeOffset.UnixEpoch, "finance"), null, CancellationToken.None);
+        }
+
+        async Task<List<QuarantineEntry>> AllAsync(QuarantineFilter filter, int limit)
+        {
+            var entries = new List<QuarantineEntry>();
+            string? after = null;
+            do
+            {
+                var page = await store.PageAsync(filter, after, limit, CancellationToken.None);
+                Assert.True(page.Entries.Count <= limit && (page.Next is null || page.Entries.Count == limit));
+                entries.AddRange(page.Entries);
+                after = page.Next;
+            }
+            while (after is not null);
+            return entries;
+        }
+
+        var yes = await AllAsync(new QuarantineFilter(null, null, null, null, Replayed: true), 4);
+        var no = await AllAsync(new QuarantineFilter(null, null, null, null, Replayed: false), 3);
+        var tmoYes = await AllAsync(new QuarantineFilter("carrier-tmo", null, null, null, Replayed: true), 2);
+
+        Assert.Equal(replayed.Order(StringComparer.Ordinal), yes.Select(e => e.EventId!).Order(StringComparer.Ordinal)); // each once: none skipped, none repeated
+        Assert.All(yes, e => Assert.NotNull(e.Replay));
+        Assert.Equal(all.Select(e => e.EventId!).Except(replayed).Order(StringComparer.Ordinal), no.Select(e => e.EventId!).Order(StringComparer.Ordinal));
+        Assert.All(no, e => Assert.Null(e.Replay));
+        Assert.Equal(yes.Where(e => e.Source == "carrier-tmo").Select(e => e.Id), tmoYes.Select(e => e.Id));
+    }
+
+    [Fact]
     public async Task PageAsync_RowWithPlantedValuesOfOtherTypes_IsListedAndTheOthersToo()
     {
         var tables = await azurite.NewTablesAsync();

@@ -7,8 +7,8 @@ namespace Billing.Application.Metering;
 /// fresh one may be is refused as it would be (a month that old is past every close that settles late usage).
 /// <para>Exactly once holds because the fact store's identity row is the dedup: a replay of an event metered since, or
 /// two replays at once, find it a duplicate. A conflict is never replayed: its first version counts. The event's row is
-/// never deleted; it keeps the last replay (outcome, when, by whom; a resolution stands against later replays) and, when
-/// the event is set aside again, the current reasons. Transient storage failures propagate (the caller retries).</para>
+/// never deleted; it keeps the replay record (outcome, when, by whom; a resolution stands against later replays), the last
+/// replays and, when the event is set aside again, the current reasons. Transient storage failures propagate (the caller retries).</para>
 /// </summary>
 public sealed partial class QuarantineReplayer(MeteringService metering, QuarantineStore quarantine, TimeProvider time, ILogger<QuarantineReplayer> logger)
 {
@@ -43,9 +43,9 @@ public sealed partial class QuarantineReplayer(MeteringService metering, Quarant
         }
 
         var replay = new QuarantineReplay(outcome.ToString().ToLowerInvariant(), time.GetUtcNow(), actor);
-        var standing = await quarantine.RecordReplayAsync(id, replay, reasons, cancellationToken).ConfigureAwait(false);
+        var record = await quarantine.RecordReplayAsync(id, replay, reasons, cancellationToken).ConfigureAwait(false);
         LogReplayed(logger, id, actor, outcome);
-        return new ReplayResult(outcome, reasons?.Select(Reason).ToList() ?? [], entry with { Replay = standing, Reasons = reasons ?? entry.Reasons });
+        return new ReplayResult(outcome, reasons?.Select(Reason).ToList() ?? [], entry with { Replay = record?.Standing, Replays = record?.History, Reasons = reasons ?? entry.Reasons });
     }
 
     /// <summary>Why an event is not put through metering at all; null when it is.</summary>

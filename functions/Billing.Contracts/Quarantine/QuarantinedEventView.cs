@@ -6,8 +6,9 @@ namespace Billing.Contracts.Quarantine;
 /// <c>unstorable</c> (refused by Table Storage); <c>unknown</c> for a row this platform did not write. Where it came
 /// from (hub, partition, sequence number), why (<see cref="Reasons"/>), and the SHA-256 and length in characters of its
 /// payload, which <c>GET /api/v1/quarantine/{id}</c> returns whole. <see cref="Unstored"/>: the storage service's
-/// reason when even the payload could not be kept. <see cref="Replay"/>: the last replay through metering. Absent members
-/// are omitted.
+/// reason when even the payload could not be kept. <see cref="Replay"/>: the replay record that stands (the one that
+/// counted the event, once one did; else the last replay). <see cref="Replays"/> (one event's answers, not a list): its
+/// last replays through metering, oldest first, at most 20. Absent members are omitted.
 /// </summary>
 public sealed record QuarantinedEventView(
     string Id,
@@ -23,4 +24,5 @@ public sealed record QuarantinedEventView(
     string? RawSha256,
     long? RawLength,
     string? Unstored,
-    QuarantineReplayView? Replay = null);
+    QuarantineReplayView? Replay = null,
+    IReadOnlyList<QuarantineReplayView>? Replays = null);

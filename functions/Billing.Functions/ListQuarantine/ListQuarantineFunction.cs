@@ -1,15 +1,27 @@
+using Billing.Functions.OpenApiHttp;
+using Microsoft.OpenApi;
+
 namespace Billing.Functions.ListQuarantine;
 
 /// <summary>
-/// GET /api/v1/quarantine?source=&amp;kind=&amp;from=&amp;to=&amp;limit=&amp;after= : the events metering set aside, with
-/// their reasons, page by page (default 100, at most 1,000). Partners read their own (<c>source</c> is theirs), finance
-/// every source's or one's.
+/// GET /api/v1/quarantine?source=&amp;kind=&amp;from=&amp;to=&amp;replayed=&amp;limit=&amp;after= : the events metering set
+/// aside, with their reasons, page by page (default 100, at most 1,000). Partners read their own (<c>source</c> is
+/// theirs), finance every source's or one's. <c>replayed=true</c> lists only events with a replay record,
+/// <c>false</c> only those never replayed.
 /// </summary>
 public static class ListQuarantineFunction
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/quarantine", HandleAsync).WithName("ListQuarantine").Produces<QuarantineListResponse>()
             .ProducesProblems(StatusCodes.Status400BadRequest)
+            .Query(
+                new("source", "Finance: only this source's events (partner id); a partner may give only its own id."),
+                new("kind", "Only events set aside as this kind.", Values: ["invalid", "conflict", "malformed", "unstorable"]),
+                new("from", "Quarantined at or after this instant (RFC 3339, or yyyy-MM-dd for midnight UTC)."),
+                new("to", "Quarantined before this instant (RFC 3339, or yyyy-MM-dd for midnight UTC)."),
+                new("replayed", "true: only events with a replay record; false: only events never replayed.", JsonSchemaType.Boolean),
+                new("limit", "Events a page, 1 to 1000 (default 100).", JsonSchemaType.Integer),
+                new("after", "The next page: the `next` of the previous page."))
             .RequireRoles("every partner may list its quarantined events", Enum.GetValues<PartnerRole>()); // whose: decided below
 
     public static async Task<Results<JsonHttpResult<QuarantineListResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
@@ -43,6 +55,19 @@ public static class ListQuarantineFunction
             }
         }
 
+        bool? replayed = null;
+        if (!string.IsNullOrEmpty(query["replayed"]))
+        {
+            if (query["replayed"].Count == 1 && bool.TryParse(query["replayed"][0], out bool value))
+            {
+                replayed = value;
+            }
+            else
+            {
+                errors.Add(new("replayed", "must be true or false"));
+            }
+        }
+
         var from = Instant(query["from"], "from", errors);
         var to = Instant(query["to"], "to", errors);
         if (from is not null && to is not null && from >= to)
@@ -57,7 +82,7 @@ public static class ListQuarantineFunction
             return ApiProblems.BadRequest("invalid query parameters", [.. errors]);
         }
 
-        var page = await quarantine.PageAsync(new QuarantineFilter(source, kind, from, to), after, limit, cancellationToken).ConfigureAwait(false);
+        var page = await quarantine.PageAsync(new QuarantineFilter(source, kind, from, to, replayed), after, limit, cancellationToken).ConfigureAwait(false);
         return ApiResults.Json(new QuarantineListResponse([.. page.Entries.Select(QuarantineViews.View)], page.Next), BillingJsonContext.Default.QuarantineListResponse);
     }
 

@@ -23,8 +23,11 @@ public static class QuarantineViews
             entry.RawSha256,
             entry.RawLength,
             entry.Unstored,
-            entry.Replay is { } replay ? new QuarantineReplayView(replay.Outcome, replay.At, replay.By) : null);
+            entry.Replay is { } replay ? View(replay) : null,
+            entry.Replays?.Select(View).ToList());
     }
+
+    private static QuarantineReplayView View(QuarantineReplay replay) => new(replay.Outcome, replay.At, replay.By);
 
     /// <summary>
     /// Whether <paramref name="caller"/> may read an event stored under <paramref name="id"/>: finance any, a partner only

@@ -105,6 +105,25 @@ public static class BillingOpenApi
             };
         });
 
+    /// <summary>Declares the optional query <paramref name="parameters"/> a route reads from its request itself.</summary>
+    public static RouteHandlerBuilder Query(this RouteHandlerBuilder builder, params QueryParameter[] parameters) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            foreach (var p in parameters)
+            {
+                var schema = new OpenApiSchema { Type = p.Type };
+                if (p.Values is { } values)
+                {
+                    schema.Enum = [.. values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v))];
+                }
+
+                operation.Parameters.Add(new OpenApiParameter { Name = p.Name, In = ParameterLocation.Query, Description = p.Description, Required = false, Schema = schema });
+            }
+
+            return Task.CompletedTask;
+        });
+
     /// <summary>The document as JSON, exactly as served and committed.</summary>
     public static async Task<string> RenderAsync(IServiceProvider services, CancellationToken cancellationToken)
     {

@@ -77,15 +77,58 @@ public class QuarantineRoutesTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task List_ReplayedTrueAndFalse_PagesEachEventOnceOnTheRightSide()
+    {
+        // Events of a source nobody registered: metering sets each aside as invalid; finance replays some (still invalid).
+        string source = $"carrier-unknown-{Guid.NewGuid():N}"[..28];
+        var events = Enumerable.Range(0, 7).Select(i => SampleEvents.Carrier($"q-{i}-{Guid.NewGuid():N}", PlatformFixture.NewHotspot(), 100, 100, source: source)).ToList();
+        platform.Host.Broker.GetHub("carrier-offload").Publish(events.Select(e => e.ToJsonString()), "quarantine-route-tests");
+        await platform.DrainAsync();
+        var (_, all) = await GetAsync($"api/v1/quarantine?source={source}", PlatformFixture.FinanceKey);
+        var ids = all!["events"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(7, ids.Count);
+        var replayed = new[] { ids[1], ids[2], ids[5] };
+        foreach (string id in replayed)
+        {
+            using var replay = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, $"api/v1/quarantine/{Uri.EscapeDataString(id)}/replay", PlatformFixture.FinanceKey));
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, replay.StatusCode);
+        }
+
+        async Task<List<JsonNode>> PagesAsync(string query)
+        {
+            var listed = new List<JsonNode>();
+            string? after = null;
+            do
+            {
+                var (status, body) = await GetAsync($"api/v1/quarantine?source={source}&limit=2&{query}" + (after is null ? "" : "&after=" + Uri.EscapeDataString(after)), PlatformFixture.FinanceKey);
+                Assert.Equal(HttpStatusCode.OK, status);
+                listed.AddRange(body!["events"]!.AsArray().Select(e => e!));
+                after = body["next"]?.GetValue<string>();
+            }
+            while (after is not null);
+            return listed;
+        }
+
+        var yes = await PagesAsync("replayed=true");
+        var no = await PagesAsync("replayed=FALSE");
+
+        Assert.Equal(replayed, yes.Select(e => e["id"]!.GetValue<string>()));
+        Assert.All(yes, e => Assert.Equal(("invalid", "finance"), (e["replay"]!["outcome"]!.GetValue<string>(), e["replay"]!["by"]!.GetValue<string>())));
+        Assert.Equal(ids.Except(replayed), no.Select(e => e["id"]!.GetValue<string>()));
+        Assert.All(no, e => Assert.Null(e["replay"]));
+    }
+
+    [Fact]
     public async Task List_BadQuery_400NamingEachField()
     {
-        var (status, body) = await GetAsync("api/v1/quarantine?kind=nope&limit=0&after=nope&from=yesterday", PlatformFixture.FinanceKey);
-        var (backwards, backwardsBody) = await GetAsync("api/v1/quarantine?from=2026-10-02&to=2026-10-01&kind=1", PlatformFixture.FinanceKey);
+        var (status, body) = await GetAsync("api/v1/quarantine?kind=nope&limit=0&after=nope&from=yesterday&replayed=yes", PlatformFixture.FinanceKey);
+        var (backwards, backwardsBody) = await GetAsync("api/v1/quarantine?from=2026-10-02&to=2026-10-01&kind=1&replayed=true&replayed=false", PlatformFixture.FinanceKey);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal(["after", "from", "kind", "limit"], body!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(["after", "from", "kind", "limit", "replayed"], body!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal("must be true or false", body["errors"]!.AsArray().Single(e => e!["field"]!.GetValue<string>() == "replayed")!["reason"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.BadRequest, backwards);
-        Assert.Equal(["kind", "to"], backwardsBody!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(["kind", "replayed", "to"], backwardsBody!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).Order(StringComparer.Ordinal));
     }
 
     [Theory]

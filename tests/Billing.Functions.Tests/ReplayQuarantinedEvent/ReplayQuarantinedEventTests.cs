@@ -149,6 +149,29 @@ public class ReplayQuarantinedEventTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Replay_SameEventRedeliveredAndSetAsideAgain_ReplayRecordAndHistoryKept()
+    {
+        var usage = SampleEvents.Carrier($"rp-{Guid.NewGuid():N}", PlatformFixture.NewHotspot(), -5, 0);
+        string eventId = usage["id"]!.GetValue<string>();
+        await MeterAsync(usage);
+        var entry = await SetAsideAsync(eventId);
+        var (first, _) = await ReplayAsync(entry.Id);
+        var (second, _) = await ReplayAsync(entry.Id);
+
+        await MeterAsync(usage); // the hub delivers the same event again: metering sets it aside again, on the same row
+        var (status, shown) = await SendAsync(HttpMethod.Get, "api/v1/quarantine/" + Uri.EscapeDataString(entry.Id), PlatformFixture.FinanceKey);
+
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, HttpStatusCode.UnprocessableEntity, HttpStatusCode.OK), (first, second, status));
+        var listed = await SetAsideAsync(eventId);
+        Assert.Equal((entry.Id, "invalid", "finance"), (listed.Id, listed.Replay?.Outcome, listed.Replay?.By));
+        var replays = shown!["event"]!["replays"]!.AsArray();
+        Assert.Equal(2, replays.Count);
+        Assert.All(replays, r => Assert.Equal(("invalid", "finance"), (r!["outcome"]!.GetValue<string>(), r["by"]!.GetValue<string>())));
+        Assert.True(replays[0]!["at"]!.GetValue<DateTimeOffset>() <= replays[1]!["at"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(replays[1]!["at"]!.GetValue<DateTimeOffset>(), shown["event"]!["replay"]!["at"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
     public async Task Replay_PayloadNotKept_409NamingRaw()
     {
         // What the quarantine keeps when storage refused even the payload: a row with its digest and the service's reason.

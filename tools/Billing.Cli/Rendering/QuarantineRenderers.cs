@@ -43,7 +43,12 @@ public static class QuarantineRenderers
 
         if (e.Replay is { } replay)
         {
-            console.WriteLine($"replayed {replay.At.ToString("O", CultureInfo.InvariantCulture)} by {Visible(replay.By)}: {replay.Outcome}");
+            console.WriteLine($"replay record: {replay.Outcome}, {replay.At.ToString("O", CultureInfo.InvariantCulture)} by {Visible(replay.By)}");
+        }
+
+        foreach (var r in e.Replays ?? [])
+        {
+            console.WriteLine($"replayed {r.At.ToString("O", CultureInfo.InvariantCulture)} by {Visible(r.By)}: {r.Outcome}");
         }
 
         if (e.Unstored is not null)

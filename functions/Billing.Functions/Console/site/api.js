@@ -26,9 +26,9 @@ function exactReviver(keys) {
   };
 }
 
-async function send(path, accept) {
+async function send(path, accept, method = 'GET') {
   const headers = { 'X-Api-Key': session.key ?? '', Accept: accept };
-  const response = await fetch(path, { headers, cache: 'no-store' });
+  const response = await fetch(path, { method, headers, cache: 'no-store' });
   if (!response.ok) {
     let problem = null;
     const type = response.headers.get('Content-Type') || '';
@@ -49,6 +49,13 @@ export async function getJson(path, exact = []) {
 export async function getJsonResponse(path, exact = []) {
   const response = await send(path, 'application/json');
   return { body: JSON.parse(await response.text(), exactReviver(exact)), headers: response.headers };
+}
+
+/** POST to an action route without a body (e.g. a replay) and return its JSON answer; a problem answer throws ApiError. */
+export async function postJson(path) {
+  const response = await send(path, 'application/json', 'POST');
+  const text = await response.text();
+  return text ? JSON.parse(text) : null;
 }
 
 /** GET a file and hand it to the browser as a download; refuses an answer of another media type. */

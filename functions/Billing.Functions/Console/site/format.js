@@ -61,7 +61,7 @@ export function short(id, keep = 8) {
 }
 
 export function badge(text) {
-  const kind = /^(ok|paid|finalized|active|verified|confirmed)$/i.test(text) ? 'ok'
+  const kind = /^(ok|paid|finalized|active|verified|confirmed|metered|duplicate)$/i.test(text) ? 'ok'
     : /^(failed|disabled|void|mismatch|error)/i.test(text) ? 'bad'
       : /^(pending|partially_paid|signed|submitted|skipped|held|open)/i.test(text) ? 'warn' : 'info';
   return h('span', { class: 'badge ' + kind }, text);
@@ -101,7 +101,7 @@ export function unreadableBox(kind, ids, id) {
 }
 
 function statusText(status) {
-  return { 400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 503: 'Service unavailable' }[status] ?? 'Error';
+  return { 400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 422: 'Unprocessable', 503: 'Service unavailable' }[status] ?? 'Error';
 }
 
 /** A link to the configured Solana explorer for a transaction or an address. */

@@ -1,22 +1,32 @@
 // Quarantine (every partner its own, finance all): events accepted with a 202 that metering set aside, and one of them
-// with its payload as received. Partner-sent text is only ever put in text nodes (h() never parses HTML).
-import { getJson, query } from '../api.js';
-import { h, table, badge, facts } from '../format.js';
+// with its payload as received and its replays. Finance may replay one (POST …/replay) from the list or the event's page:
+// the answer (metered, duplicate, or the API's 409/422 problem) is shown in place, without reloading the page.
+// Partner-sent text is only ever put in text nodes (h() never parses HTML).
+import { getJson, postJson, query } from '../api.js';
+import { h, table, badge, facts, problemBox } from '../format.js';
 
 const KINDS = ['invalid', 'conflict', 'malformed', 'unstorable'];
+const REPLAYED = [['', 'all'], ['true', 'replayed'], ['false', 'never replayed']];
 const time = (t) => (t ?? '').replace('T', ' ').slice(0, 19);
 
+/** A replay record: outcome, when (UTC) and by whom; a dash when the event was never replayed. */
+const replayText = (r) => r ? [badge(r.outcome), ' ', h('span', { class: 'nowrap' }, time(r.at)), ` by ${r.by}`] : '—';
+
 export default async function quarantine(root, { me, arg, params }) {
+  const finance = me.role === 'Finance';
   if (arg) {
-    await detail(root, arg);
+    await detail(root, arg, finance);
     return;
   }
 
-  const finance = me.role === 'Finance';
-  const filters = { kind: params.get('kind') ?? '', source: finance ? params.get('source') ?? '' : '', after: params.get('after') ?? '' };
+  const filters = {
+    kind: params.get('kind') ?? '', source: finance ? params.get('source') ?? '' : '', replayed: params.get('replayed') ?? '', after: params.get('after') ?? '',
+  };
   const form = h('form', { class: 'filters card' },
     h('div', {}, h('label', { for: 'q-kind' }, 'Kind'),
       h('select', { id: 'q-kind', name: 'kind' }, ['', ...KINDS].map(k => h('option', { value: k, selected: k === filters.kind }, k || 'all')))),
+    h('div', {}, h('label', { for: 'q-replayed' }, 'Replayed'),
+      h('select', { id: 'q-replayed', name: 'replayed' }, REPLAYED.map(([v, text]) => h('option', { value: v, selected: v === filters.replayed }, text)))),
     finance ? h('div', {}, h('label', { for: 'q-source' }, 'Source (empty = all)'), h('input', { id: 'q-source', name: 'source', value: filters.source })) : null,
     h('button', { type: 'submit' }, 'Show'));
   form.addEventListener('submit', (e) => {
@@ -25,7 +35,8 @@ export default async function quarantine(root, { me, arg, params }) {
   });
   root.append(h('h1', {}, 'Quarantine'),
     h('p', { class: 'muted' }, 'Events that passed ingestion but were not counted: an id already metered with other content (conflict), ',
-      'not an event (malformed), refused by storage (unstorable) or invalid at metering. Nothing is dropped: each is kept with its reasons and its payload.'),
+      'not an event (malformed), refused by storage (unstorable) or invalid at metering. Nothing is dropped: each is kept with its reasons and its payload.',
+      finance ? ' Replay puts one back through metering once its cause is fixed; it counts at most once.' : ''),
     form);
 
   const page = await getJson('/api/v1/quarantine' + query(filters));
@@ -34,22 +45,60 @@ export default async function quarantine(root, { me, arg, params }) {
     return;
   }
 
-  root.append(table(['Kind', 'Source', 'Event id', 'Quarantined (UTC)', 'Reasons', { text: 'Payload', class: 'num' }],
-    page.events.map(e => h('tr', { dataset: { event: e.eventId ?? '' } },
-      h('td', {}, badge(e.kind)),
-      h('td', { class: 'mono' }, e.source ?? '—'),
-      h('td', {}, h('a', { href: `#/quarantine/${encodeURIComponent(e.id)}` }, e.eventId ?? '(no id)')),
-      h('td', { class: 'nowrap' }, time(e.quarantinedAt)),
-      h('td', { class: 'lines' }, (e.reasons ?? []).join('\n') || e.unstored || ''),
-      h('td', { class: 'num' }, e.rawLength != null ? `${e.rawLength} chars` : '—'))),
+  const headers = ['Kind', 'Source', 'Event id', 'Quarantined (UTC)', 'Reasons', { text: 'Payload', class: 'num' }, 'Replay record'];
+  root.append(table(finance ? [...headers, 'Replay'] : headers,
+    page.events.map(e => {
+      const record = h('td', { class: 'replay-record' }, replayText(e.replay));
+      return h('tr', { dataset: { event: e.eventId ?? '', id: e.id } },
+        h('td', {}, badge(e.kind)),
+        h('td', { class: 'mono' }, e.source ?? '—'),
+        h('td', {}, h('a', { href: `#/quarantine/${encodeURIComponent(e.id)}` }, e.eventId ?? '(no id)')),
+        h('td', { class: 'nowrap' }, time(e.quarantinedAt)),
+        h('td', { class: 'lines' }, (e.reasons ?? []).join('\n') || e.unstored || ''),
+        h('td', { class: 'num' }, e.rawLength != null ? `${e.rawLength} chars` : '—'),
+        record,
+        finance ? h('td', {}, replayControl(e.id, (event) => record.replaceChildren(...[replayText(event.replay)].flat()))) : null);
+    }),
     { id: 'quarantine-list' }));
   if (page.next) {
     root.append(h('p', {}, h('a', { id: 'quarantine-next', href: '#/quarantine' + query({ ...filters, after: page.next }) }, 'Next page')));
   }
 }
 
-async function detail(root, id) {
+/**
+ * A Replay button and the place its answer goes. `shown` gets the event as it stands after the replay: from a 200 answer,
+ * or read again after a problem (a 422 records the replay too).
+ */
+function replayControl(id, shown) {
+  const answer = h('div', { class: 'replay-answer', 'aria-live': 'polite' });
+  const button = h('button', { type: 'button', class: 'replay secondary' }, 'Replay');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    answer.replaceChildren(h('span', { class: 'muted' }, 'Replaying…'));
+    const path = '/api/v1/quarantine/' + encodeURIComponent(id);
+    try {
+      const result = await postJson(path + '/replay');
+      answer.replaceChildren(h('div', { class: 'replay-ok', dataset: { outcome: result.outcome } }, badge(result.outcome), ' ', result.detail));
+      shown(result.event);
+    } catch (error) {
+      answer.replaceChildren(problemBox(error));
+      try { shown((await getJson(path)).event); } catch { /* the answer above says what went wrong */ }
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h('div', { class: 'replay-control' }, button, answer);
+}
+
+async function detail(root, id, finance) {
   const { event: e, raw, existingRaw } = await getJson('/api/v1/quarantine/' + encodeURIComponent(id));
+  const record = h('dd', { id: 'quarantine-replay' }, replayText(e.replay));
+  const history = h('ol', { id: 'quarantine-replays' });
+  const showReplays = (event) => {
+    record.replaceChildren(...[replayText(event.replay)].flat());
+    history.replaceChildren(...(event.replays ?? []).map(r => h('li', {}, replayText(r))));
+  };
+  showReplays(e);
   root.append(
     h('p', {}, h('a', { href: '#/quarantine' }, '← Quarantine')),
     h('h1', {}, `Quarantined event ${e.eventId ?? '(no id)'}`),
@@ -63,6 +112,10 @@ async function detail(root, id) {
     ]),
     h('h2', {}, 'Reasons'),
     h('ul', { id: 'quarantine-reasons' }, (e.reasons ?? []).map(r => h('li', {}, r))),
+    h('h2', {}, 'Replays'),
+    h('dl', { class: 'facts' }, h('dt', {}, 'Record (the one that counted it, else the last)'), record),
+    history,
+    finance ? replayControl(id, showReplays) : null,
     h('h2', {}, 'Payload as received'),
     h('pre', { id: 'quarantine-raw', class: 'mono payload' }, raw ?? '(not kept)'),
     ...(existingRaw != null ? [h('h2', {}, 'The version counted (metered first)'), h('pre', { id: 'quarantine-existing', class: 'mono payload' }, existingRaw)] : []));

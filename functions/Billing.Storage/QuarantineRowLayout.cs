@@ -1,0 +1,72 @@
+namespace Billing.Storage;
+
+/// <summary>
+/// How <see cref="QuarantineStore"/> lays an event out on rows: the main row (what a list reads, the first payload
+/// chunks) and continuation rows <c>{rowKey}-1</c>, … for the chunks that do not fit, each within
+/// <see cref="QuarantineStore.RowBudgetBytes"/> estimated on the wire. The main row leaves room for what replays add to it
+/// later (<see cref="ReplayReserveBytes"/>: the replay history, record and reasons longer than the first).
+/// </summary>
+internal static class QuarantineRowLayout
+{
+    public const int MaxTextChars = 30_000; // reasons: diagnostics, cut to one property
+    public const int MaxIdentityChars = 1_000; // source, id and who replayed as properties; the raw payload has them whole
+
+    /// <summary>Room a main row keeps for what replays write on it later.</summary>
+    public const long ReplayReserveBytes = (6L * (QuarantineStore.MaxReplayHistoryChars + MaxTextChars + MaxIdentityChars)) + 1024;
+
+    /// <summary>High estimate of a row on the wire: six bytes per character of text (a JSON escape) plus a fixed allowance.</summary>
+    public static long WireBytes(TableEntity row) => 2048 + row.Sum(p => p.Value is string s ? 6L * s.Length : 16L);
+
+    public static List<TableEntity> Rows(string partitionKey, QuarantinedEvent e)
+    {
+        string rowKey = QuarantineStore.RowKeyFor(e);
+        var entity = new TableEntity(partitionKey, rowKey)
+        {
+            ["Kind"] = e.Kind.ToString(),
+            ["Reasons"] = Cut(string.Join('\n', e.Reasons), MaxTextChars),
+            ["Source"] = Cut(e.Source, MaxIdentityChars),
+            ["EventId"] = Cut(e.EventId, MaxIdentityChars),
+            ["Hub"] = e.Hub,
+            ["PartitionId"] = e.PartitionId,
+            ["SequenceNumber"] = e.SequenceNumber,
+            ["EnqueuedTime"] = e.EnqueuedTime,
+            ["QuarantinedAt"] = e.QuarantinedAt,
+            ["RawSha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(e.Raw))),
+            ["RawLength"] = e.Raw.Length,
+        };
+        var chunks = TextChunks.Split(e.Raw, QuarantineStore.ChunkChars).Select((text, i) => (Name: "Raw" + i.ToString(CultureInfo.InvariantCulture), Text: text)).ToList();
+        entity["RawChunks"] = chunks.Count;
+        if (e.ExistingRaw is not null)
+        {
+            var existing = TextChunks.Split(e.ExistingRaw, QuarantineStore.ChunkChars).Select((text, i) => (Name: "ExistingRaw" + i.ToString(CultureInfo.InvariantCulture), Text: text)).ToList();
+            entity["ExistingRawChunks"] = existing.Count;
+            chunks.AddRange(existing);
+        }
+
+        // Fill rows up to an estimated RowBudgetBytes on the wire: Azurite measures an entity by its request body, where text
+        // may be escaped, and Azure by its stored size (≤ 2 bytes a character); this estimate is within both.
+        var rows = new List<TableEntity> { entity };
+        var target = entity;
+        long used = WireBytes(entity) + 64 + ReplayReserveBytes;
+        foreach (var (name, text) in chunks)
+        {
+            long size = (6L * text.Length) + 64;
+            if (used + size > QuarantineStore.RowBudgetBytes)
+            {
+                target = new TableEntity(partitionKey, ContinuationKey(rowKey, rows.Count)) { ["Part"] = rows.Count };
+                rows.Add(target);
+                used = WireBytes(target);
+            }
+
+            target[name] = text;
+            used += size;
+        }
+
+        entity["Rows"] = rows.Count;
+        return rows;
+    }
+
+    public static string ContinuationKey(string rowKey, int row) => rowKey + "-" + row.ToString(CultureInfo.InvariantCulture);
+
+    public static string? Cut(string? text, int maxChars) => text is null || text.Length <= maxChars ? text : TextChunks.Split(text, maxChars).First();
+}

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Billing.WebConsole.Tests;
+
+/// <summary>The console's quarantine page (<c>pages/quarantine.js</c>) in headless Chromium: what metering set aside, to whom, and finance's replay.</summary>
+[Collection(ConsoleCollection.Name)]
+public class QuarantineConsoleTests(ConsoleFixture fixture)
+{
+    private static Task<string> RenderedAsync(IPage page) => page.EvaluateAsync<string>("() => document.querySelector('#page section').dataset.render");
+
+    /// <summary>Publishes events to the carrier hub as ingestion does after its 202, and waits until metering has read them.</summary>
+    private async Task MeterAsync(params JsonObject[] events)
+    {
+        fixture.Platform.Host.Broker.GetHub("carrier-offload").Publish(events.Select(e => e.ToJsonString()), "console-quarantine");
+        await fixture.Platform.DrainAsync();
+    }
+
+    private async Task PostAsync(string body)
+    {
+        using var response = await fixture.Platform.Client.SendAsync(fixture.Platform.Request(HttpMethod.Post, "api/v1/usage", PlatformFixture.CarrierKey,
+            new StringContent(body, System.Text.Encoding.UTF8, "application/cloudevents-batch+json")));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await fixture.Platform.DrainAsync();
+    }
+
+    [Fact]
+    public async Task Quarantine_FinanceReplaysFromThePage_EachAnswerShownInPlaceAndTheRecordUpdated_NoButtonForTheCarrier()
+    {
+        string stamp = Guid.NewGuid().ToString("N")[..10];
+        string source = $"carrier-late-{stamp}";
+        var invalid = SampleEvents.Carrier($"console-invalid-{stamp}", PlatformFixture.NewHotspot(), -1, 0); // invalid for good
+        var late = SampleEvents.Carrier($"console-late-{stamp}", PlatformFixture.NewHotspot(), 1_000, 2_000, source: source); // its partner is registered later
+        string invalidId = invalid["id"]!.GetValue<string>(), lateId = late["id"]!.GetValue<string>(), conflictId = $"console-conflict-{stamp}";
+        await MeterAsync(invalid, late);
+        var counted = SampleEvents.Carrier(conflictId, fixture.CarrierSessions[0].Hotspot, 1_000, 1_000, fixture.Now.AddMinutes(-50));
+        await PostAsync("[" + counted.ToJsonString() + "]");
+        fixture.CarrierSessions.Add((fixture.Now.AddMinutes(-50), fixture.CarrierSessions[0].Hotspot, 2_000)); // what the usage page must add up
+        counted["data"]!["uploadBytes"] = 5_000;
+        await PostAsync("[" + counted.ToJsonString() + "]"); // the same id with other content: a conflict
+        var page = await fixture.NewPageAsync();
+        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
+        await ConsolePage.OpenAsync(page, "#/quarantine?source=carrier-tmo&kind=invalid&replayed=false", "quarantine");
+        await page.EvaluateAsync("() => { window.sameDocument = true; }"); // gone if the page reloads
+        string rendered = await RenderedAsync(page);
+
+        var row = page.Locator($"#quarantine-list tr[data-event='{invalidId}']");
+        Assert.Equal("—", (await row.Locator("td.replay-record").TextContentAsync())!.Trim());
+        await row.Locator("button.replay").ClickAsync();
+        string stillInvalid = (await row.Locator(".replay-answer .problem[data-status='422']").TextContentAsync())!;
+        await row.Locator("td.replay-record .badge").WaitForAsync();
+        string invalidRecord = (await row.Locator("td.replay-record").TextContentAsync())!;
+        string afterInvalid = await RenderedAsync(page);
+
+        await ConsolePage.OpenAsync(page, "#/quarantine?kind=conflict&source=carrier-tmo", "quarantine");
+        var conflictRow = page.Locator($"#quarantine-list tr[data-event='{conflictId}']");
+        await conflictRow.Locator("button.replay").ClickAsync();
+        string conflict = (await conflictRow.Locator(".replay-answer .problem[data-status='409']").TextContentAsync())!;
+
+        using (var create = await fixture.Platform.CreatePartnerAsync(source, "carrier", "carrier-standard-v1"))
+        {
+            Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+        }
+
+        await ConsolePage.OpenAsync(page, $"#/quarantine?source={source}", "quarantine");
+        var lateRow = page.Locator($"#quarantine-list tr[data-event='{lateId}']");
+        string afterFilters = await RenderedAsync(page);
+        await lateRow.Locator("button.replay").ClickAsync();
+        string metered = (await lateRow.Locator(".replay-answer .replay-ok[data-outcome='metered']").TextContentAsync())!;
+        string meteredRecord = (await lateRow.Locator("td.replay-record").TextContentAsync())!;
+        await lateRow.Locator("button.replay").ClickAsync();
+        string duplicate = (await lateRow.Locator(".replay-answer .replay-ok[data-outcome='duplicate']").TextContentAsync())!;
+        string standing = (await lateRow.Locator("td.replay-record").TextContentAsync())!;
+        await ConsolePage.ScreenshotAsync(page, "quarantine-replay");
+
+        Assert.Contains("still invalid: it stays quarantined with these reasons", stillInvalid, StringComparison.Ordinal);
+        Assert.Contains("data.uploadBytes", stillInvalid, StringComparison.Ordinal);
+        Assert.Contains("invalid", invalidRecord, StringComparison.Ordinal);
+        Assert.Contains("by finance", invalidRecord, StringComparison.Ordinal);
+        Assert.Contains("a differing version of a metered event is never replayed over it", conflict, StringComparison.Ordinal);
+        Assert.Contains("the event counts from now on", metered, StringComparison.Ordinal);
+        Assert.Contains("metered", meteredRecord, StringComparison.Ordinal);
+        Assert.Contains("nothing was counted again", duplicate, StringComparison.Ordinal);
+        Assert.StartsWith("metered", standing.Trim(), StringComparison.Ordinal); // the replay that counted it stands
+        Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true")); // answered in place: no reload
+        Assert.Equal((rendered, afterFilters), (afterInvalid, await RenderedAsync(page))); // nor re-rendered
+        var usage = await fixture.Platform.GetUsageAsync(PlatformFixture.FinanceKey, $"payer={source}&meter=offload.bytes&window=month");
+        Assert.Equal(3_000, usage["rows"]!.AsArray().Sum(r => r!["quantity"]!.GetValue<long>())); // counted once
+
+        await ConsolePage.OpenAsync(page, "#/quarantine?source=carrier-tmo&replayed=true", "quarantine");
+        Assert.Equal(1, await page.Locator($"#quarantine-list tr[data-event='{invalidId}']").CountAsync());
+        Assert.Equal(0, await page.Locator($"#quarantine-list tr[data-event='{conflictId}']").CountAsync()); // a refused conflict records no replay
+        string id = (await page.Locator($"#quarantine-list tr[data-event='{invalidId}']").GetAttributeAsync("data-id"))!;
+        await ConsolePage.OpenAsync(page, $"#/quarantine/{Uri.EscapeDataString(id)}", "quarantine");
+        Assert.Equal(1, await page.Locator("#quarantine-replays li").CountAsync());
+        Assert.Contains("by finance", await page.TextContentAsync("#quarantine-replay"), StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator("button.replay").CountAsync());
+        await page.Context.CloseAsync();
+
+        page = await fixture.NewPageAsync();
+        await ConsolePage.SignInAsync(page, PlatformFixture.CarrierKey);
+        await ConsolePage.OpenAsync(page, "#/quarantine?kind=invalid", "quarantine");
+        string carrierSees = (await page.Locator($"#quarantine-list tr[data-event='{invalidId}'] td.replay-record").TextContentAsync())!;
+        int carrierButtons = await page.Locator("button.replay").CountAsync();
+        await ConsolePage.OpenAsync(page, $"#/quarantine/{Uri.EscapeDataString(id)}", "quarantine");
+
+        Assert.Contains("by finance", carrierSees, StringComparison.Ordinal); // the record, for the event's own partner too
+        Assert.Equal(0, carrierButtons); // replaying is finance's
+        Assert.Equal(0, await page.Locator("button.replay").CountAsync());
+        Assert.Equal(1, await page.Locator("#quarantine-replays li").CountAsync());
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Quarantine_ConflictWithMarkupInItsPayload_ListedForFinanceAndItsCarrierShownAsTextHiddenFromOthers()
+    {
+        string id = $"console-conflict-{Guid.NewGuid():N}";
+        string hotspot = fixture.CarrierSessions[0].Hotspot; // one of the usage page's hotspots, its session counted there
+        var time = fixture.Now.AddMinutes(-40);
+        using (var first = await fixture.Platform.PostUsageAsync(PlatformFixture.CarrierKey, new JsonArray(SampleEvents.Carrier(id, hotspot, 1_000, 1_000, time))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        fixture.CarrierSessions.Add((time, hotspot, 2_000));
+
+        await fixture.Platform.DrainAsync();
+        var second = SampleEvents.Carrier(id, hotspot, 2_000, 1_000, time);
+        second["note"] = "<b id='injected'>bold</b>";
+        // Sent with the markup unescaped in the JSON text, as a careless (or hostile) partner's serializer may.
+        string body = "[" + second.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "]";
+        Assert.Contains("<b id='injected'>bold</b>", body, StringComparison.Ordinal);
+        using (var again = await fixture.Platform.Client.SendAsync(fixture.Platform.Request(HttpMethod.Post, "api/v1/usage", PlatformFixture.CarrierKey,
+            new StringContent(body, System.Text.Encoding.UTF8, "application/cloudevents-batch+json"))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        }
+
+        await fixture.Platform.DrainAsync();
+        var page = await fixture.NewPageAsync();
+        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
+
+        await ConsolePage.OpenAsync(page, "#/quarantine?kind=conflict&source=carrier-tmo", "quarantine");
+        var row = page.Locator($"#quarantine-list tr[data-event='{id}']");
+        Assert.Equal("conflict", (await row.Locator(".badge").TextContentAsync())!.Trim());
+        await ConsolePage.ScreenshotAsync(page, "quarantine");
+        await row.Locator("a").ClickAsync();
+        await page.WaitForSelectorAsync("section[data-page='quarantine'][data-ready='true'] #quarantine-raw");
+
+        Assert.Contains("<b id='injected'>bold</b>", await page.TextContentAsync("#quarantine-raw"), StringComparison.Ordinal);
+        Assert.Contains("1000", await page.TextContentAsync("#quarantine-existing"), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#injected").CountAsync()); // shown as text, never parsed as HTML
+        Assert.NotEmpty(await page.Locator("#quarantine-reasons li").AllTextContentsAsync());
+        await page.Context.CloseAsync();
+
+        page = await fixture.NewPageAsync();
+        await ConsolePage.SignInAsync(page, PlatformFixture.CarrierKey);
+        await ConsolePage.OpenAsync(page, "#/quarantine?kind=conflict", "quarantine");
+        Assert.Equal(1, await page.Locator($"#quarantine-list tr[data-event='{id}']").CountAsync());
+        Assert.Equal(0, await page.Locator("#q-source").CountAsync()); // a carrier reads only its own
+        await page.Context.CloseAsync();
+
+        page = await fixture.NewPageAsync();
+        await ConsolePage.SignInAsync(page, PlatformFixture.OtherCarrierKey);
+        await ConsolePage.OpenAsync(page, "#/quarantine?kind=conflict", "quarantine");
+        Assert.Equal(0, await page.Locator($"tr[data-event='{id}']").CountAsync());
+        await page.Context.CloseAsync();
+    }
+}
