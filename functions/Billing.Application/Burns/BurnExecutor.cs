@@ -11,7 +11,8 @@ namespace Billing.Application.Burns;
 /// <item>a new transaction is signed only after expiry is proven: block height past lastValidBlockHeight and no status;</item>
 /// <item>an RPC error never means "not landed": the signature status decides;</item>
 /// <item>one executor per treasury at a time (an ETag lease), and one burn in flight per treasury;</item>
-/// <item>nothing is signed while a credit note stands against the invoice (<c>BurnExecutor.Credits.cs</c>).</item>
+/// <item>nothing is signed while a credit note that may have sent money back stands against the invoice, and never for more than
+/// the cash received net of credits (<c>BurnExecutor.Credits.cs</c>).</item>
 /// </list>
 /// </summary>
 public sealed partial class BurnExecutor(
@@ -21,6 +22,8 @@ public sealed partial class BurnExecutor(
     TreasuryProvider treasuryProvider,
     ILedgerRecorder ledger,
     CreditNoteStore creditNotes,
+    PaymentStore payments,
+    InvoiceStore invoices,
     IOptions<BurnOptions> options,
     TimeProvider time,
     ILogger<BurnExecutor> logger)
@@ -154,19 +157,6 @@ public sealed partial class BurnExecutor(
 
         var failed = intent with { Status = BurnStatus.Failed, Reason = reason, UpdatedAt = time.GetUtcNow() };
         return await SaveAsync(failed, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false) ?? StepOutcome.Waiting;
-    }
-
-    /// <summary>The stored intent; a row that cannot be read is an <see cref="IntentUnreadableException"/>, told apart from other bad data.</summary>
-    private async Task<(BurnIntent Intent, ETag ETag)?> ReadAsync(string burnId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await burns.GetAsync(burnId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new IntentUnreadableException(ex);
-        }
     }
 
     private async Task<StepOutcome> DriveAsync(string burnId, TreasuryAccount treasury, CancellationToken cancellationToken)

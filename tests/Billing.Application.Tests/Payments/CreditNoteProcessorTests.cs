@@ -29,10 +29,10 @@ public class CreditNoteProcessorTests(AzuriteFixture azurite) : IClassFixture<Az
         var (tables, ledger, audit) = await ReconcileOnlyLedger.NewAsync(azurite);
         var (invoices, payments, burns, credits) = (new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables));
         var trigger = new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance);
+        var processor = new PaymentProcessor(payments, invoices, burns, credits, new LedgerRecorder(ledger, TimeProvider.System), trigger, TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
         return new Setup(
-            new CreditNoteProcessor(credits, invoices, payments, burns, ledger, trigger, TimeProvider.System, NullLogger<CreditNoteProcessor>.Instance),
-            new PaymentProcessor(payments, invoices, burns, new LedgerRecorder(ledger, TimeProvider.System), trigger, TimeProvider.System, NullLogger<PaymentProcessor>.Instance),
-            invoices, burns, ledger, audit, tables);
+            new CreditNoteProcessor(credits, invoices, payments, burns, ledger, processor, trigger, TimeProvider.System, NullLogger<CreditNoteProcessor>.Instance),
+            processor, invoices, burns, ledger, audit, tables);
     }
 
     /// <summary>A finalized, booked invoice of 100.00 USD for a payer of its own, paid with <paramref name="paidMinor"/> through Stripe invoice <c>in_{payer}</c>.</summary>
