@@ -34,12 +34,20 @@ internal static class InvoiceFindings
             yield return new("BurnExceedsInvoice", burn.Id, $"burn converts {burn.UsdMinor} minor units, the invoice total is {total}");
         }
 
-        if (paid is null || credits is null)
+        if (credits is null)
         {
-            // A payment or credit note row of the invoice cannot be read (reported as such): what is due or received is unknown.
-            foreach (var burn in burns.Where(b => b.UsdMinor < total && credits is not { HasPrePaymentCredit: true }))
+            yield break; // its credit notes cannot be read (reported as such): what is due is unknown
+        }
+
+        long prePayment = credits.PrePaymentCreditedMinor;
+        bool everCredited = credits.HasPrePaymentCredit;
+        long dueMinor = new InvoiceSettlement(total, 0, prePayment).DueMinor;
+        if (paid is null)
+        {
+            // A payment row of the invoice cannot be read (reported as such): what was received is unknown.
+            foreach (var burn in burns.Where(b => b.UsdMinor <= total && b.UsdMinor != dueMinor && !(everCredited && b.Status is BurnStatus.Pending or BurnStatus.Held)))
             {
-                yield return new("BurnAmountMismatch", burn.Id, $"burn converts {burn.UsdMinor} minor units, the invoice total is {total}");
+                yield return new("BurnAmountMismatch", burn.Id, $"burn converts {burn.UsdMinor} minor units, {dueMinor} are due");
             }
 
             yield break;
@@ -47,15 +55,15 @@ internal static class InvoiceFindings
 
         var currency = invoice.Currency;
         long received = state?.ReceivedMinor ?? 0;
-        long prePayment = credits.PrePaymentCreditedMinor;
         var settlement = new InvoiceSettlement(total, received, prePayment);
         string due = prePayment > 0 ? $"{Amount(settlement.DueMinor, currency)} due ({Amount(total, currency)} less {Amount(prePayment, currency)} credited before payment)" : Amount(total, currency);
         var reopenedBy = credits.Notes.Values.Where(n => n.Applied && n.Voided && n.PrePaymentMinor > 0).Select(n => n.CreditNoteId).Order(StringComparer.Ordinal).ToList();
         bool reopened = isBooked && !settlement.Settled && reopenedBy.Count > 0;
 
-        foreach (var burn in burns.Where(b => b.UsdMinor <= total && b.UsdMinor != settlement.DueMinor && !(reopened || b.Status is BurnStatus.Pending or BurnStatus.Held && prePayment + reopenedBy.Count > 0)))
+        foreach (var burn in burns.Where(b => b.UsdMinor <= total && b.UsdMinor != settlement.DueMinor && !reopened && !(everCredited && b.Status is BurnStatus.Pending or BurnStatus.Held)))
         {
-            // An unsigned burn of an invoice with pre-payment credit is corrected by the executor before it is signed.
+            // An unsigned burn of an invoice with pre-payment credit is corrected by the executor before it is signed; a reopened
+            // invoice's burn is named by CreditNoteVoidReopened.
             yield return new("BurnAmountMismatch", burn.Id, $"burn converts {burn.UsdMinor} minor units; {due}");
         }
 
@@ -93,7 +101,7 @@ internal static class InvoiceFindings
             : settlement.Settled && (received > 0 || prePayment > 0 || state?.CompletedBy is not null) ? InvoiceStatus.Paid
             : received > 0 ? InvoiceStatus.PartiallyPaid
             : InvoiceStatus.Finalized;
-        if (isBooked && expectedStatus != invoice.Status && (paid.Count > 0 || invoice.Status != InvoiceStatus.Paid || prePayment + reopenedBy.Count > 0))
+        if (isBooked && expectedStatus != invoice.Status && (paid.Count > 0 || invoice.Status != InvoiceStatus.Paid || everCredited))
         {
             yield return new("InvoiceStatusMismatch", id, $"invoice is {InvoiceJson.StatusName(invoice.Status)}, its payments ({Amount(received, currency)} of {due}) make it {InvoiceJson.StatusName(expectedStatus)}");
         }

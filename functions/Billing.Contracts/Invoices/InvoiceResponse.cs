@@ -23,8 +23,8 @@ public sealed record InvoiceResponse(
     InvoiceLedgerLinks Ledger)
 {
     /// <summary>
-    /// What standing credit notes took off the amount due before payment (decimal string), so <see cref="AmountRemaining"/> is the
-    /// total less this and <see cref="AmountPaid"/>; present only while it is not zero.
+    /// What standing credit notes took off the amount due before payment (decimal string): <c>amountRemaining</c> is the total less
+    /// this and <c>amountPaid</c>, and the invoice is paid once they cover the total; present only while it is not zero.
     /// </summary>
     public string? PrePaymentCredited { get; init; }
 
