@@ -3,36 +3,55 @@ using Azure;
 namespace Billing.Application.Burns;
 
 /// <summary>
-/// The credit-note hold (docs/design.md §4.15). Invariant, enforced here and only here, right before an intent is signed:
-/// <b>no burn is signed while a credit note stands against its invoice</b> (applied or not: money may have gone back). The
-/// credit note is written before its webhook looks at the burn, and the executor reads the notes after the intent and
+/// The credit-note rules, enforced here and only here, right before an intent is signed (docs/design.md §4.15, §4.16):
+/// <list type="bullet">
+/// <item><b>no burn is signed while a credit note that may have sent money back stands against its invoice</b> (one with a
+/// post-payment part, or one recorded unapplied) or while the notes cannot be read;</item>
+/// <item>once an applied pre-payment note was ever recorded for the invoice, <b>the burn converts exactly
+/// <see cref="InvoiceSettlement.BurnableMinor"/></b> — the cash that was due, and only once it has all arrived — so it never
+/// burns more than the cash received net of credits. A void that makes the invoice owe again holds it; an unsigned amount
+/// that no longer matches is corrected before signing.</item>
+/// </list>
+/// The credit note is written before its webhook looks at the burn, and the executor reads the notes after the intent and
 /// signs under the intent's ETag, so either it sees the note and holds, or the note sees a signed burn and reconcile reports
 /// it. A burn on chain is final: nothing is ever un-burned.
 /// </summary>
 public sealed partial class BurnExecutor
 {
     /// <summary>
-    /// Holds a pending intent whose invoice has standing credit notes (or notes that cannot be read), puts a held one back to
-    /// pending once none stands (null: the caller reads it again), and signs a pending one that nothing holds.
+    /// Holds a pending intent that a credit note or its invoice's settlement holds, puts a held one back to pending once
+    /// nothing does or corrects its amount (null: the caller reads it again), and signs a pending one that nothing holds.
     /// </summary>
     private async Task<StepOutcome?> HoldOrSignAsync(BurnIntent intent, ETag etag, TreasuryAccount treasury, CancellationToken cancellationToken)
     {
         string? why;
+        long? amount = null;
         try
         {
             var (credits, _) = await creditNotes.GetStateAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
             why = credits.HoldsBurn
-                ? $"held: credit notes stand against {intent.InvoiceId} ({string.Join(", ", credits.Notes.Values.Where(n => !n.Voided).Select(n => n.CreditNoteId))}); "
+                ? $"held: credit notes stand against {intent.InvoiceId} ({string.Join(", ", credits.HoldingNotes.Select(n => n.CreditNoteId))}); "
                   + "it is signed only once they are voided (ledger reconcile reports it)"
                 : null;
+            if (why is null && credits.HasPrePaymentCredit)
+            {
+                (why, amount) = await SettledAmountAsync(intent, credits, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (InvalidDataException ex)
         {
-            why = $"held: the credit notes of {intent.InvoiceId} cannot be read ({ex.Message})";
+            why = $"held: the credit notes, payments or invoice of {intent.InvoiceId} cannot be read ({ex.Message})";
         }
 
         if (why is null)
         {
+            if (amount is { } burnable && burnable != intent.UsdMinor)
+            {
+                // Unsigned, so the amount may still follow the settlement; the price snapshot stays, the tokens are recomputed at signing.
+                LogAmountCorrected(logger, intent.Id, intent.UsdMinor, burnable);
+                return await SaveAsync(intent with { Status = BurnStatus.Pending, UsdMinor = burnable, Reason = null, UpdatedAt = time.GetUtcNow() }, etag, null, cancellationToken).ConfigureAwait(false);
+            }
+
             return intent.Status == BurnStatus.Held
                 ? await SaveAsync(intent with { Status = BurnStatus.Pending, Reason = null, UpdatedAt = time.GetUtcNow() }, etag, null, cancellationToken).ConfigureAwait(false)
                 : await SignAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false);
@@ -45,5 +64,29 @@ public sealed partial class BurnExecutor
         }
 
         return StepOutcome.Waiting;
+    }
+
+    /// <summary>
+    /// What the invoice's settlement allows the burn of an invoice with pre-payment credit: its amount, or why it waits (the
+    /// invoice owes again since a note was voided). Read after the notes, so a payment recorded meanwhile is seen.
+    /// </summary>
+    private async Task<(string? Why, long? Amount)> SettledAmountAsync(BurnIntent intent, InvoiceCredits credits, CancellationToken cancellationToken)
+    {
+        var invoice = await invoices.GetAsync(InvoiceId.Parse(intent.InvoiceId), cancellationToken).ConfigureAwait(false);
+        if (invoice is null)
+        {
+            return ($"held: invoice {intent.InvoiceId} does not exist, so what its credit notes leave to burn is unknown", null);
+        }
+
+        var (paid, _) = await payments.GetStateAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
+        var settlement = new InvoiceSettlement(invoice.Total.MinorUnits, paid.ReceivedMinor, credits.PrePaymentCreditedMinor);
+        if (!settlement.Settled)
+        {
+            var voided = credits.Notes.Values.Where(n => n.Applied && n.Voided && n.PrePaymentMinor > 0).Select(n => n.CreditNoteId);
+            return (string.Create(CultureInfo.InvariantCulture,
+                $"held: {intent.InvoiceId} owes {settlement.RemainingMinor} minor units again (received {settlement.ReceivedMinor}, due {settlement.DueMinor}) since pre-payment credit notes were voided ({string.Join(", ", voided)}); it is signed once the invoice is paid"), null);
+        }
+
+        return (null, settlement.BurnableMinor);
     }
 }

@@ -12,6 +12,9 @@ public sealed partial class BurnExecutor
     [LoggerMessage(Level = LogLevel.Information, Message = "Burn {BurnId}: {From} → {To} ({Signature})")]
     private static partial void LogTransitionCore(ILogger logger, string burnId, string from, string to, string signature);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Burn {BurnId} (unsigned): amount corrected from {FromMinor} to {ToMinor} minor units, what its invoice's payments and pre-payment credit notes leave to burn")]
+    private static partial void LogAmountCorrected(ILogger logger, string burnId, long fromMinor, long toMinor);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Burn {BurnId} waits: {Reason}")]
     private static partial void LogWaiting(ILogger logger, string burnId, string reason);
 

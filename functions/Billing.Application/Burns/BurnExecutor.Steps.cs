@@ -12,6 +12,19 @@ public sealed partial class BurnExecutor
         InFlight,  // signed/submitted and not final yet: nothing else may be sent
     }
 
+    /// <summary>The stored intent; a row that cannot be read is an <see cref="IntentUnreadableException"/>, told apart from other bad data.</summary>
+    private async Task<(BurnIntent Intent, ETag ETag)?> ReadAsync(string burnId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await burns.GetAsync(burnId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new IntentUnreadableException(ex);
+        }
+    }
+
     /// <summary>The intent's row cannot be read (<see cref="BurnStore.GetAsync"/>); the inner exception says why.</summary>
     private sealed class IntentUnreadableException(InvalidDataException inner) : Exception(inner.Message, inner);
 
@@ -36,18 +49,5 @@ public sealed partial class BurnExecutor
 
         var failed = intent with { Status = BurnStatus.Failed, Reason = reason, UpdatedAt = time.GetUtcNow() };
         return await SaveAsync(failed, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false) ?? StepOutcome.Waiting;
-    }
-
-    /// <summary>The stored intent; a row that cannot be read is an <see cref="IntentUnreadableException"/>, told apart from other bad data.</summary>
-    private async Task<(BurnIntent Intent, ETag ETag)?> ReadAsync(string burnId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await burns.GetAsync(burnId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new IntentUnreadableException(ex);
-        }
     }
 }

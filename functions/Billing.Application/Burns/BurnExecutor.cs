@@ -12,7 +12,8 @@ namespace Billing.Application.Burns;
 /// <item>an RPC error never means "not landed": the signature status decides;</item>
 /// <item>one executor per treasury at a time (an ETag lease), and one burn in flight per treasury, counting a row that cannot
 /// be read but carries a signature;</item>
-/// <item>nothing is signed while a credit note stands against the invoice (<c>BurnExecutor.Credits.cs</c>).</item>
+/// <item>nothing is signed while a credit note that may have sent money back stands against the invoice, and never for more than
+/// the cash received net of credits (<c>BurnExecutor.Credits.cs</c>).</item>
 /// </list>
 /// </summary>
 public sealed partial class BurnExecutor(
@@ -22,6 +23,8 @@ public sealed partial class BurnExecutor(
     TreasuryProvider treasuryProvider,
     ILedgerRecorder ledger,
     CreditNoteStore creditNotes,
+    PaymentStore payments,
+    InvoiceStore invoices,
     IOptions<BurnOptions> options,
     TimeProvider time,
     ILogger<BurnExecutor> logger)

@@ -4,16 +4,17 @@ namespace Billing.Application.Ledger;
 /// The reconcile findings of Stripe credit notes (docs/design.md §4.15): notes recorded unapplied, by reason
 /// (<c>CreditNoteUnknownInvoice</c>, <c>CreditNoteExceedsPaid</c>, …); applied notes without their ledger entry
 /// (<c>CreditNoteNotBooked</c>); and money credited back on an invoice whose burn was already finalized
-/// (<c>CreditNoteAfterBurn</c>) or in flight (<c>CreditNoteDuringBurn</c>), or whose burn waits for it (<c>BurnHeldForCredit</c>).
+/// (<c>CreditNoteAfterBurn</c>) or in flight (<c>CreditNoteDuringBurn</c>), or whose burn waits for it (<c>BurnHeldForCredit</c>):
+/// notes that may have sent money back (<see cref="InvoiceCredits.HoldingNotes"/>); a pre-payment note is part of the invoice's
+/// settlement instead (<see cref="InvoiceFindings"/>).
 /// Rows that cannot be read are findings of their own (<c>CreditNoteUnreadable</c>, <c>CreditNoteStateUnreadable</c>).
 /// </summary>
 internal static class CreditNoteFindings
 {
     public static async Task<IReadOnlyList<AuditProblem>> ListAsync(
-        CreditNoteStore credits, IReadOnlyList<BurnIntent> burns, Func<string, bool> booked, CancellationToken cancellationToken)
+        CreditNoteStore credits, StoredList<KeyValuePair<string, InvoiceCredits>> states, IReadOnlyList<BurnIntent> burns, Func<string, bool> booked, CancellationToken cancellationToken)
     {
         var events = await credits.ListAllAsync(cancellationToken).ConfigureAwait(false);
-        var states = await credits.ListStatesAsync(cancellationToken).ConfigureAwait(false);
         var detailOf = events.Items.GroupBy(r => r.Note.CreditNoteId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Detail, StringComparer.Ordinal);
         var burnOf = burns.ToDictionary(b => b.Id, StringComparer.Ordinal);
         var findings = new List<AuditProblem>();
@@ -61,7 +62,7 @@ internal static class CreditNoteFindings
     /// <summary>What standing credit notes mean for the invoice's burn: nothing is un-burned, so after or during a burn they are reported.</summary>
     private static AuditProblem? BurnFinding(string invoiceId, InvoiceCredits state, BurnIntent burn)
     {
-        var standing = state.Notes.Values.Where(n => !n.Voided).ToList();
+        var standing = state.HoldingNotes.ToList(); // a pre-payment-only note is in the settled amount, not a credit against the burn
         string notes = string.Join(", ", standing.Select(n => $"{n.CreditNoteId} {Amount(n.AmountMinor, n.Currency)} (refunded {Amount(n.RefundedMinor, n.Currency)})"));
         string tokens = string.Create(CultureInfo.InvariantCulture, $"{burn.TokenAmount} base units");
         return burn.Status switch

@@ -147,7 +147,8 @@ public sealed class LedgerAudit(
     /// pay its invoice: unapplied ones by reason (<c>PaymentCurrencyMismatch</c>, <c>PaymentUnknownCurrency</c>,
     /// <c>PaymentMalformedAmount</c>, <c>PaymentForUnknownInvoice</c>, <c>PaymentForUnpayableInvoice</c>,
     /// <c>PaymentSourceCurrencyChanged</c>), <c>InvoicePartiallyPaid</c> with the remaining amount and <c>CustomerCredit</c>
-    /// for an overpayment, plus <c>PaymentNotSettled</c> for work a crash left half done. A row that cannot be read (changed
+    /// for an overpayment (per invoice: <see cref="InvoiceFindings"/>, which counts pre-payment credit notes), plus
+    /// <c>PaymentNotSettled</c> for work a crash left half done. A row that cannot be read (changed
     /// outside the platform) is a finding of its own (<c>InvoiceUnreadable</c>, <c>PaymentUnreadable</c>,
     /// <c>PaymentStateUnreadable</c>, <c>BurnUnreadable</c>, <c>LedgerEntryUnreadable</c>) instead of failing the report,
     /// and the checks that would derive from what it holds are not made. Credit notes: <see cref="CreditNoteFindings"/>.
@@ -198,68 +199,21 @@ public sealed class LedgerAudit(
         var burnsByInvoice = allBurns.GroupBy(b => b.InvoiceId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var now = time.GetUtcNow();
 
+        var creditStates = await credits.ListStatesAsync(cancellationToken).ConfigureAwait(false);
+        var creditsOf = creditStates.Items.ToDictionary(StringComparer.Ordinal);
+        var creditsUnknown = creditStates.Unreadable.Select(u => u.InvoiceId).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var invoice in allInvoices)
         {
             string id = invoice.Id.ToString();
-            bool booked = invoice.Status is InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid;
-            if (booked && LedgerEntries.InvoiceFinalized(invoice, now) is { } expected && !Booked(expected.EntryId))
-            {
-                mismatches.Add(new("InvoiceNotBooked", id, $"no ledger entry {expected.EntryId}"));
-            }
-
-            var invoiceBurns = burnsByInvoice.GetValueOrDefault(id) ?? [];
-            long total = invoice.Total.MinorUnits;
-            foreach (var burn in invoiceBurns.Where(b => b.UsdMinor != total))
-            {
-                mismatches.Add(new(burn.UsdMinor > total ? "BurnExceedsInvoice" : "BurnAmountMismatch", burn.Id, $"burn converts {burn.UsdMinor} minor units, the invoice total is {total}"));
-            }
-
-            if (paymentsUnknown.Contains(id))
-            {
-                continue;
-            }
-
-            var paid = paymentsByInvoice.GetValueOrDefault(id) ?? [];
-            long received = states.TryGetValue(id, out var state) ? state.ReceivedMinor : 0;
-            var currency = invoice.Currency;
-            if (invoice.Status is InvoiceStatus.Paid or InvoiceStatus.PartiallyPaid && paid.Count == 0)
-            {
-                mismatches.Add(new("PaidWithoutPayment", id, $"invoice is {InvoiceJson.StatusName(invoice.Status)} but no Stripe payment is recorded"));
-            }
-
-            if (paid.Any(p => p.Resolution is null))
-            {
-                mismatches.Add(new("PaymentNotApplied", id, $"{paid.Count(p => p.Resolution is null)} payment(s) recorded without a decision; the invoice is {InvoiceJson.StatusName(invoice.Status)}"));
-            }
-
-            if (booked && received > 0 && received < total)
-            {
-                mismatches.Add(new("InvoicePartiallyPaid", id, $"received {Amount(received, currency)} of {Amount(total, currency)}; {Amount(total - received, currency)} remaining; nothing burned until it is paid in full"));
-            }
-
-            if (booked && received > Math.Max(total, 0))
-            {
-                mismatches.Add(new("CustomerCredit", id, $"received {Amount(received, currency)} for a total of {Amount(total, currency)}; {Amount(received - Math.Max(total, 0), currency)} booked to {Accounts.CustomerCredit(invoice.Payer)} (refund or apply it); only the total is burned"));
-            }
-
-            var expectedStatus = !booked ? invoice.Status
-                : received >= Math.Max(total, 0) && (received > 0 || state?.CompletedBy is not null) ? InvoiceStatus.Paid
-                : received > 0 ? InvoiceStatus.PartiallyPaid
-                : InvoiceStatus.Finalized;
-            if (booked && expectedStatus != invoice.Status && (paid.Count > 0 || invoice.Status != InvoiceStatus.Paid))
-            {
-                mismatches.Add(new("InvoiceStatusMismatch", id, $"invoice is {InvoiceJson.StatusName(invoice.Status)}, its payments ({Amount(received, currency)} of {Amount(total, currency)}) make it {InvoiceJson.StatusName(expectedStatus)}"));
-            }
-
-            if (expectedStatus == InvoiceStatus.Paid && total > 0 && paid.Count > 0 && invoiceBurns.Count == 0 && !unreadableBurns.Contains(BurnIntent.IdFor(id)))
-            {
-                mismatches.Add(new("PaidWithoutBurn", id, "paid in full but no burn intent exists"));
-            }
-
-            if (invoiceBurns.Count > 0 && expectedStatus != InvoiceStatus.Paid)
-            {
-                mismatches.Add(new("BurnBeforePaid", id, $"a burn intent exists but only {Amount(received, currency)} of {Amount(total, currency)} was received"));
-            }
+            mismatches.AddRange(InvoiceFindings.For(
+                invoice,
+                burnsByInvoice.GetValueOrDefault(id) ?? [],
+                paymentsUnknown.Contains(id) ? null : paymentsByInvoice.GetValueOrDefault(id) ?? [],
+                states.GetValueOrDefault(id),
+                creditsUnknown.Contains(id) ? null : creditsOf.GetValueOrDefault(id) ?? InvoiceCredits.Empty,
+                unreadableBurns.Contains(BurnIntent.IdFor(id)),
+                Booked,
+                now));
         }
 
         foreach (var bad in invoiceList.Unreadable)
@@ -340,7 +294,7 @@ public sealed class LedgerAudit(
             }
         }
 
-        mismatches.AddRange(await CreditNoteFindings.ListAsync(credits, allBurns, Booked, cancellationToken).ConfigureAwait(false));
+        mismatches.AddRange(await CreditNoteFindings.ListAsync(credits, creditStates, allBurns, Booked, cancellationToken).ConfigureAwait(false));
         return new ReconciliationResult(allInvoices.Count, allPayments.Count, allBurns.Count, entries.Count, mismatches);
     }
 

@@ -7,7 +7,10 @@ namespace Billing.Application.Payments;
 /// <item>the decision (<see cref="CreditNoteApplication"/>), written with the event row and the invoice's credit notes in one
 /// entity-group transaction (the dedup by event id); a note no invoice of ours carries is recorded apart, unapplied;</item>
 /// <item>the ledger entries the stored notes call for, with ids derived from the credit note id, so a replay books nothing twice;</item>
-/// <item>a signal to the burn executor, which holds the invoice's burn while a note stands (<c>BurnExecutor.Credits.cs</c>).</item>
+/// <item>the invoice settled again (<see cref="PaymentProcessor.SettleInvoiceAsync"/>): a pre-payment note lowers what cash must
+/// bring in, so it may complete the invoice and create its burn intent, and its void may make it owe again (docs/design.md §4.16);</item>
+/// <item>a signal to the burn executor, which holds the invoice's burn while a note that may have sent money back stands
+/// (<c>BurnExecutor.Credits.cs</c>).</item>
 /// </list>
 /// Nothing is ever un-burned: a note after the burn is recorded, booked and reported by reconcile, never acted on.
 /// </summary>
@@ -17,6 +20,7 @@ public sealed partial class CreditNoteProcessor(
     PaymentStore payments,
     BurnStore burns,
     LedgerStore ledger,
+    PaymentProcessor settlement,
     BurnTrigger trigger,
     TimeProvider time,
     ILogger<CreditNoteProcessor> logger)
@@ -27,6 +31,12 @@ public sealed partial class CreditNoteProcessor(
     {
         ArgumentNullException.ThrowIfNull(note);
         var (invoiceId, lookup) = await FindInvoiceAsync(note.StripeInvoiceId, cancellationToken).ConfigureAwait(false);
+        if (invoiceId is not null)
+        {
+            // Before the note is recorded: a crash after it leaves the invoice marked, and the timer settles it.
+            await payments.MarkUnsettledAsync(invoiceId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             // An event recorded unmatched stays so, even if an invoice claims its Stripe invoice since.
@@ -136,6 +146,17 @@ public sealed partial class CreditNoteProcessor(
             detail = $"{detail}; not booked: {ex.Message}";
         }
 
+        try
+        {
+            await settlement.SettleInvoiceAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException)
+        {
+            // The note stands recorded (and booked); the invoice stays marked unsettled, so the timer retries and reconcile reports it.
+            LogNotSettled(logger, note.EventId, invoiceId, ex.Message);
+            detail = $"{detail}; the invoice is not settled again: {ex.Message}";
+        }
+
         trigger.Signal(); // the executor holds or releases the burn right away; its timer is the safety net
         string burnId = BurnIntent.IdFor(invoiceId);
         string? burnStatus;
@@ -164,6 +185,9 @@ public sealed partial class CreditNoteProcessor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId}: credit note {CreditNoteId} on {InvoiceId}: {Resolution}, {Detail}")]
     private static partial void LogDecision(ILogger logger, string eventId, string creditNoteId, string invoiceId, PaymentResolution resolution, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stripe event {EventId}: the credit note on {InvoiceId} is recorded but the invoice cannot be settled again: {Reason}")]
+    private static partial void LogNotSettled(ILogger logger, string eventId, string invoiceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stripe event {EventId}: the credit note on {InvoiceId} is recorded but cannot be booked: {Reason}")]
     private static partial void LogNotBooked(ILogger logger, string eventId, string invoiceId, string reason);

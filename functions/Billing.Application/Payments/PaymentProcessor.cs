@@ -7,15 +7,18 @@ namespace Billing.Application.Payments;
 /// <item>an "unsettled" marker for the invoice (so a crash anywhere after it is repaired by <see cref="SettlePendingAsync(CancellationToken)"/>);</item>
 /// <item>the decision — applied (the split between receivable and customer credit), unchanged or unapplied with a reason —
 /// written with the event row and the invoice's payment state in one entity-group transaction (the dedup by event id);</item>
-/// <item>settling: the ledger entry of every event of the invoice, then the one burn intent of the invoice total once it is
-/// fully paid, then the invoice status (paid or partially paid) last, then the marker is removed.</item>
+/// <item>settling: the ledger entry of every event of the invoice, then the one burn intent once cash and standing pre-payment
+/// credit notes cover the total (<see cref="InvoiceSettlement"/>, for the cash that was due), then the invoice status (paid,
+/// partially paid, or back to owing when a pre-payment note was voided) last, then the marker is removed.</item>
 /// </list>
-/// A replay finds its event row and only re-runs the settling, which adds nothing that exists.
+/// A replay finds its event row and only re-runs the settling, which adds nothing that exists. A credit note settles its
+/// invoice through <see cref="SettleInvoiceAsync"/>, so either webhook order ends in the same state (docs/design.md §4.16).
 /// </summary>
 public sealed partial class PaymentProcessor(
     PaymentStore payments,
     InvoiceStore invoices,
     BurnStore burns,
+    CreditNoteStore credits,
     ILedgerRecorder ledger,
     BurnTrigger trigger,
     TimeProvider time,
@@ -77,6 +80,17 @@ public sealed partial class PaymentProcessor(
         var settled = await SettleAsync(invoiceId, marker, cancellationToken).ConfigureAwait(false);
         return new PaymentOutcome(invoiceId, isNew, settled.Invoice is not null, settled.BurnId, record.Resolution ?? PaymentResolution.Unapplied,
             record.Reason, record.Detail ?? "", settled.Invoice is { } i ? InvoiceJson.StatusName(i.Status) : null);
+    }
+
+    /// <summary>
+    /// Re-derives the invoice's burn intent and status from its payments and credit notes, as after a payment (a credit note
+    /// changed what is due). Marked unsettled first, so a crash is finished by <see cref="SettlePendingAsync(CancellationToken)"/>.
+    /// A row that cannot be read throws <see cref="InvalidDataException"/> before anything is written.
+    /// </summary>
+    public async Task<(Invoice? Invoice, string? BurnId)> SettleInvoiceAsync(string invoiceId, CancellationToken cancellationToken)
+    {
+        var marker = await payments.MarkUnsettledAsync(invoiceId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return await SettleAsync(invoiceId, marker, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -154,19 +168,21 @@ public sealed partial class PaymentProcessor(
         string? burnId = null;
         if (invoice is not null && invoice.Status is InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid)
         {
-            long received = state.ReceivedMinor;
-            long total = invoice.Total.MinorUnits;
-            if (state.CompletedBy is { } completedBy && total > 0 && received >= total)
+            long prePayment = await PrePaymentCreditAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+            var settlement = new InvoiceSettlement(invoice.Total.MinorUnits, state.ReceivedMinor, prePayment);
+            var applied = recorded.Where(p => p.Resolution == PaymentResolution.Applied).ToList();
+            if (settlement.BurnableMinor > 0 && (state.CompletedBy ?? LastApplied(applied)) is { } paymentId)
             {
-                // Only ever the invoice total: an overpayment is a customer credit, never extra tokens.
+                // What was due in cash, once it has all arrived: never an overpayment (a customer credit), never the credited part.
+                // Created once; the executor re-checks the amount against the settlement right before signing.
                 var now = time.GetUtcNow();
                 var (intent, created) = await burns.CreateIfAbsentAsync(new BurnIntent
                 {
                     Id = BurnIntent.IdFor(invoiceId),
                     InvoiceId = invoiceId,
                     Payer = invoice.Payer,
-                    PaymentId = completedBy,
-                    UsdMinor = total,
+                    PaymentId = paymentId,
+                    UsdMinor = settlement.BurnableMinor,
                     Currency = invoice.Currency.Code,
                     CreatedAt = now,
                     UpdatedAt = now,
@@ -174,15 +190,15 @@ public sealed partial class PaymentProcessor(
                 burnId = intent.Id;
                 if (created)
                 {
-                    LogIntent(logger, intent.Id, invoiceId, total, invoice.Currency.Code);
+                    LogIntent(logger, intent.Id, invoiceId, settlement.BurnableMinor, invoice.Currency.Code);
                 }
 
                 trigger.Signal(); // an immediate attempt; the BurnExecutor timer is the safety net
             }
 
-            if (received > 0 || state.CompletedBy is not null)
+            if (settlement.ReceivedMinor > 0 || state.CompletedBy is not null || prePayment > 0 || invoice.Status != InvoiceStatus.Finalized)
             {
-                invoice = await ApplyToInvoiceAsync(id.Value, received, cancellationToken).ConfigureAwait(false) ?? invoice;
+                invoice = await ApplyToInvoiceAsync(id.Value, settlement.ReceivedMinor, cancellationToken).ConfigureAwait(false) ?? invoice;
             }
         }
 
@@ -190,7 +206,11 @@ public sealed partial class PaymentProcessor(
         return (invoice, burnId);
     }
 
-    /// <summary>The invoice status follows the payments: forward only, guarded by the invoice's ETag.</summary>
+    /// <summary>
+    /// The invoice status follows the payments and the pre-payment credit (<see cref="Invoice.Settle"/>), guarded by the invoice's
+    /// ETag. The credit notes are read after the invoice's ETag, so a void recorded meanwhile either is seen here or settles the
+    /// invoice itself afterwards with a newer ETag: the last write always saw the last note.
+    /// </summary>
     private async Task<Invoice?> ApplyToInvoiceAsync(InvoiceId id, long received, CancellationToken cancellationToken)
     {
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
@@ -205,7 +225,8 @@ public sealed partial class PaymentProcessor(
                 return invoice;
             }
 
-            var updated = invoice.ApplyPayments(received);
+            long prePayment = await PrePaymentCreditAsync(id.ToString(), cancellationToken).ConfigureAwait(false);
+            var updated = invoice.Settle(received, prePayment);
             if (ReferenceEquals(updated, invoice) || await invoices.TryReplaceAsync(updated, etag, cancellationToken).ConfigureAwait(false))
             {
                 return updated;
@@ -214,6 +235,27 @@ public sealed partial class PaymentProcessor(
 
         throw new PaymentContentionException(id.ToString(), MaxAttempts);
     }
+
+    /// <summary>
+    /// The standing, applied pre-payment credit of the invoice's notes; none while they cannot be read (the invoice must then be
+    /// paid in full in cash, and the executor holds its burn: the conservative reading).
+    /// </summary>
+    private async Task<long> PrePaymentCreditAsync(string invoiceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await credits.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false)).State.PrePaymentCreditedMinor;
+        }
+        catch (InvalidDataException ex)
+        {
+            LogCreditsUnreadable(logger, invoiceId, ex.Message);
+            return 0;
+        }
+    }
+
+    /// <summary>The applied payment that brought in money last: the one a burn settled by a credit note after it names.</summary>
+    private static string? LastApplied(List<PaymentRecord> applied) =>
+        applied.Where(p => p.DeltaMinor > 0).OrderBy(p => p.ReceivedAt).ThenBy(p => p.StripeEventId, StringComparer.Ordinal).LastOrDefault()?.StripeEventId;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} for {InvoiceId} was already recorded; re-checking its effects only")]
     private static partial void LogReplay(ILogger logger, string eventId, string invoiceId);
@@ -226,6 +268,9 @@ public sealed partial class PaymentProcessor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The payments of {InvoiceId} cannot be settled: {Reason}. Nothing is booked or burned for it until the row is repaired; the other invoices are settled")]
     private static partial void LogUnreadable(ILogger logger, string invoiceId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The credit notes of {InvoiceId} cannot be read ({Reason}); settling it as if none stood: it must be paid in full and its burn is held")]
+    private static partial void LogCreditsUnreadable(ILogger logger, string invoiceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Burn intent {BurnId} created for {InvoiceId}: {AmountMinor} minor {Currency}")]
     private static partial void LogIntent(ILogger logger, string burnId, string invoiceId, long amountMinor, string currency);

@@ -22,6 +22,15 @@ public sealed record InvoiceResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? StripeInvoiceId, // null is written: "not synced"
     InvoiceLedgerLinks Ledger)
 {
+    /// <summary>
+    /// What standing credit notes took off the amount due before payment (decimal string): <c>amountRemaining</c> is the total less
+    /// this and <c>amountPaid</c>, and the invoice is paid once they cover the total; present only while it is not zero.
+    /// </summary>
+    public string? PrePaymentCredited { get; init; }
+
+    /// <summary><see cref="PrePaymentCredited"/> in minor units.</summary>
+    public long? PrePaymentCreditedMinor { get; init; }
+
     /// <summary>What standing, applied credit notes credit (decimal string); present only once a credit note was recorded.</summary>
     public string? Credited { get; init; }
 

@@ -147,8 +147,13 @@ public static class InvoicePdf
         var columns = new TableColumn[] { new(PageFlow.Left + 150, 190, AlignRight: true), new(PageFlow.Left + 345, 150, AlignRight: true) };
         void Total(string label, string amount, XFont font) => flow.Row(columns, [[new CellText(label, font)], [new CellText(amount, font)]]);
         Total("Total", DocumentText.Money(invoice.Total), fonts.Bold);
-        if (invoice.Status is InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid || !invoice.AmountPaid.IsZero)
+        if (InvoiceJson.ShowsPayments(invoice))
         {
+            if (!invoice.PrePaymentCredited.IsZero)
+            {
+                Total("Credited before payment", DocumentText.Money(invoice.PrePaymentCredited), fonts.Body); // why less is due than the total
+            }
+
             Total("Amount paid", DocumentText.Money(invoice.AmountPaid), fonts.Body);
             Total("Amount due", DocumentText.Money(invoice.AmountRemaining), fonts.Bold);
         }

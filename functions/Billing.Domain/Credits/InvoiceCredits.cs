@@ -12,10 +12,27 @@ public sealed record InvoiceCredits(IReadOnlyDictionary<string, CreditNoteEntry>
     public long PostPaymentCreditedMinor => Standing(applied: true).Aggregate(0L, (sum, n) => checked(sum + n.PostPaymentMinor));
 
     /// <summary>
-    /// True while any credit note stands against the invoice, applied or not: money may have gone back, so the invoice's burn
-    /// waits (docs/design.md §4.15).
+    /// The pre-payment part of <see cref="CreditedMinor"/>: what Stripe took off the amount due, so the payments need not bring it
+    /// in (docs/design.md §4.16).
     /// </summary>
-    public bool HoldsBurn => Notes.Values.Any(n => !n.Voided);
+    public long PrePaymentCreditedMinor => Standing(applied: true).Aggregate(0L, (sum, n) => checked(sum + n.PrePaymentMinor));
+
+    /// <summary>
+    /// True while a credit note that may have sent money back stands against the invoice: one with a post-payment part, or one
+    /// recorded unapplied (what it means for the invoice is unknown). Its burn then waits (docs/design.md §4.15). An applied
+    /// note that only took money off the amount due does not hold: the settled amount, and so the burn, already leaves it out
+    /// (§4.16).
+    /// </summary>
+    public bool HoldsBurn => HoldingNotes.Any();
+
+    /// <summary>The notes that make <see cref="HoldsBurn"/> true.</summary>
+    public IEnumerable<CreditNoteEntry> HoldingNotes => Notes.Values.Where(n => !n.Voided && (!n.Applied || n.PostPaymentMinor > 0));
+
+    /// <summary>
+    /// True when an applied note ever took money off the amount due, standing or voided: the invoice's burn must then match
+    /// what its settlement allows right before it is signed (a void may have made the invoice owe again).
+    /// </summary>
+    public bool HasPrePaymentCredit => Notes.Values.Any(n => n.Applied && n.PrePaymentMinor > 0);
 
     private IEnumerable<CreditNoteEntry> Standing(bool applied) => Notes.Values.Where(n => !n.Voided && n.Applied == applied);
 }

@@ -1,3 +1,5 @@
+using Billing.Domain.Payments;
+
 namespace Billing.Domain.Invoicing;
 
 /// <summary>
@@ -13,7 +15,8 @@ public sealed class Invoice
         Currency currency,
         IEnumerable<InvoiceLine> lines,
         string? stripeInvoiceId = null,
-        long amountPaidMinor = 0)
+        long amountPaidMinor = 0,
+        long prePaymentCreditedMinor = 0)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(planId);
         ArgumentNullException.ThrowIfNull(currency);
@@ -29,6 +32,7 @@ public sealed class Invoice
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(amountPaidMinor);
+        ArgumentOutOfRangeException.ThrowIfNegative(prePaymentCreditedMinor);
 
         InvoiceLine[] list = [.. lines];
         Money total = Money.Zero(currency);
@@ -56,6 +60,7 @@ public sealed class Invoice
         PeriodCharges = charges;
         StripeInvoiceId = stripeInvoiceId;
         AmountPaid = new Money(amountPaidMinor, currency);
+        PrePaymentCredited = new Money(prePaymentCreditedMinor, currency);
     }
 
     public InvoiceId Id { get; }
@@ -83,8 +88,14 @@ public sealed class Invoice
     /// <summary>Money received in the invoice's currency (may exceed <see cref="Total"/>: the excess is a customer credit).</summary>
     public Money AmountPaid { get; }
 
-    /// <summary>What is still owed: total minus amount paid, never below zero.</summary>
-    public Money AmountRemaining => Total.MinorUnits > AmountPaid.MinorUnits ? Total - AmountPaid : Money.Zero(Currency);
+    /// <summary>
+    /// What standing Stripe credit notes took off the amount due before payment (docs/design.md §4.16): the payments need not
+    /// bring it in. Zero unless such a note was applied.
+    /// </summary>
+    public Money PrePaymentCredited { get; }
+
+    /// <summary>What is still owed: total minus pre-payment credit minus amount paid, never below zero.</summary>
+    public Money AmountRemaining => new(Settlement(AmountPaid.MinorUnits, PrePaymentCredited.MinorUnits).RemainingMinor, Currency);
 
     /// <summary>Draft → finalized; otherwise throws <see cref="InvalidOperationException"/>.</summary>
     public Invoice Finalize() => Transition(InvoiceStatus.Finalized, InvoiceStatus.Draft);
@@ -95,44 +106,54 @@ public sealed class Invoice
         : throw new InvalidOperationException($"Invoice {Id} is {Status}; it cannot become {InvoiceStatus.Paid}.");
 
     /// <summary>
-    /// Records that <paramref name="receivedMinor"/> (cumulative, in the invoice's currency) has been received: paid when it
-    /// covers the total, partially paid when it is positive but short. Forward only: a finalized or partially paid invoice
-    /// moves on, a smaller amount than already recorded changes nothing, and draft or void invoices throw.
+    /// Records that <paramref name="receivedMinor"/> (cumulative, in the invoice's currency) has been received, with the
+    /// pre-payment credit unchanged (see <see cref="Settle"/>). Forward only; draft or void invoices throw.
     /// </summary>
-    public Invoice ApplyPayments(long receivedMinor)
+    public Invoice ApplyPayments(long receivedMinor) => Settle(receivedMinor, PrePaymentCredited.MinorUnits);
+
+    /// <summary>
+    /// The status the money makes (docs/design.md §4.16): paid when the cash received (cumulative, never lowered: a smaller
+    /// amount than recorded changes nothing) plus the standing pre-payment credit covers the total, partially paid when cash
+    /// is positive but short, finalized when no cash arrived. A paid invoice moves back only when its pre-payment credit
+    /// went down (a credit note voided): it owes again and is never silently left paid. Draft or void invoices throw.
+    /// </summary>
+    public Invoice Settle(long receivedMinor, long prePaymentCreditedMinor)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(receivedMinor);
+        ArgumentOutOfRangeException.ThrowIfNegative(prePaymentCreditedMinor);
         if (Status is not (InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid))
         {
             throw new InvalidOperationException($"Invoice {Id} is {Status}; payments cannot be applied to it.");
         }
 
         long received = Math.Max(receivedMinor, AmountPaid.MinorUnits);
-        InvoiceStatus status = received >= Math.Max(Total.MinorUnits, 0) ? InvoiceStatus.Paid
+        InvoiceStatus status = Settlement(received, prePaymentCreditedMinor).Settled ? InvoiceStatus.Paid
             : received > 0 ? InvoiceStatus.PartiallyPaid
-            : Status;
-        if (Status == InvoiceStatus.Paid)
+            : InvoiceStatus.Finalized;
+        if (Status == InvoiceStatus.Paid && prePaymentCreditedMinor >= PrePaymentCredited.MinorUnits)
         {
-            status = InvoiceStatus.Paid;
+            status = InvoiceStatus.Paid; // only a credit that went away reopens a paid invoice (older rows may lack amountPaid)
         }
 
-        return status == Status && received == AmountPaid.MinorUnits
+        return status == Status && received == AmountPaid.MinorUnits && prePaymentCreditedMinor == PrePaymentCredited.MinorUnits
             ? this
-            : new Invoice(Id, PlanId, status, Currency, Lines, StripeInvoiceId, received);
+            : new Invoice(Id, PlanId, status, Currency, Lines, StripeInvoiceId, received, prePaymentCreditedMinor);
     }
 
     /// <summary>Draft or finalized → void; otherwise throws <see cref="InvalidOperationException"/>.</summary>
     public Invoice Void() => Transition(InvoiceStatus.Void, InvoiceStatus.Draft, InvoiceStatus.Finalized);
 
-    public Invoice WithStripeInvoiceId(string? stripeInvoiceId) => new(Id, PlanId, Status, Currency, Lines, stripeInvoiceId, AmountPaid.MinorUnits);
+    public Invoice WithStripeInvoiceId(string? stripeInvoiceId) => new(Id, PlanId, Status, Currency, Lines, stripeInvoiceId, AmountPaid.MinorUnits, PrePaymentCredited.MinorUnits);
 
     /// <summary>A new draft with the next revision id (<c>-r{n}</c>) and the given lines, e.g. after voiding this one.</summary>
     public Invoice Reissue(IEnumerable<InvoiceLine> lines) => new(Id.NextRevision(), PlanId, InvoiceStatus.Draft, Currency, lines);
 
     public override string ToString() => $"{Id} {Status} {Total} {Currency}";
 
+    private InvoiceSettlement Settlement(long receivedMinor, long prePaymentCreditedMinor) => new(Total.MinorUnits, receivedMinor, prePaymentCreditedMinor);
+
     private Invoice Transition(InvoiceStatus to, params InvoiceStatus[] from) =>
         from.Contains(Status)
-            ? new Invoice(Id, PlanId, to, Currency, Lines, StripeInvoiceId, AmountPaid.MinorUnits)
+            ? new Invoice(Id, PlanId, to, Currency, Lines, StripeInvoiceId, AmountPaid.MinorUnits, PrePaymentCredited.MinorUnits)
             : throw new InvalidOperationException($"Invoice {Id} is {Status}; it cannot become {to}.");
 }

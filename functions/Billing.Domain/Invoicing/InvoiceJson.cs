@@ -74,13 +74,19 @@ public static class InvoiceJson
         }
 
         writer.WriteEndArray();
-        // Only once money has arrived, so unpaid invoices keep the contract's exact shape.
-        if (invoice.Status is InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid || invoice.AmountPaid.MinorUnits != 0)
+        // Only once money has arrived (or a credit note lowered what is due), so unpaid invoices keep the contract's exact shape.
+        if (ShowsPayments(invoice))
         {
             writer.WriteString("amountPaid", invoice.AmountPaid.ToString());
             writer.WriteNumber("amountPaidMinor", invoice.AmountPaid.MinorUnits);
             writer.WriteString("amountRemaining", invoice.AmountRemaining.ToString());
             writer.WriteNumber("amountRemainingMinor", invoice.AmountRemaining.MinorUnits);
+        }
+
+        if (!invoice.PrePaymentCredited.IsZero)
+        {
+            writer.WriteString("prePaymentCredited", invoice.PrePaymentCredited.ToString());
+            writer.WriteNumber("prePaymentCreditedMinor", invoice.PrePaymentCredited.MinorUnits);
         }
 
         writer.WriteString("total", invoice.Total.ToString());
@@ -121,6 +127,16 @@ public static class InvoiceJson
         }
 
         return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+
+    /// <summary>
+    /// Whether the paid amounts are shown: once money has arrived or a credit note lowered what is due, so an unpaid, uncredited
+    /// invoice keeps the contract's exact shape (the API, the stored JSON and the PDF agree).
+    /// </summary>
+    public static bool ShowsPayments(Invoice invoice)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        return invoice.Status is InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid || !invoice.AmountPaid.IsZero || !invoice.PrePaymentCredited.IsZero;
     }
 
     public static string StatusName(InvoiceStatus status) => status switch
@@ -195,7 +211,8 @@ public static class InvoiceJson
 
         JsonElement stripe = Property(root, "stripeInvoiceId");
         long paid = root.TryGetProperty("amountPaidMinor", out JsonElement paidMinor) ? paidMinor.GetInt64() : 0;
-        var invoice = new Invoice(id, String(root, "plan"), status, currency, lines, stripe.ValueKind == JsonValueKind.Null ? null : stripe.GetString(), paid);
+        long credited = root.TryGetProperty("prePaymentCreditedMinor", out JsonElement creditedMinor) ? creditedMinor.GetInt64() : 0;
+        var invoice = new Invoice(id, String(root, "plan"), status, currency, lines, stripe.ValueKind == JsonValueKind.Null ? null : stripe.GetString(), paid, credited);
         if (Money.Parse(String(root, "total"), currency) != invoice.Total || Property(root, "totalMinor").GetInt64() != invoice.Total.MinorUnits)
         {
             throw new FormatException($"total: does not equal the sum of the lines ({invoice.Total}).");

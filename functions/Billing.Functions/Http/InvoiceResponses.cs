@@ -26,7 +26,7 @@ public static class InvoiceResponses
     public static InvoiceResponse Full(Invoice invoice, InvoiceCredits? credits = null)
     {
         ArgumentNullException.ThrowIfNull(invoice);
-        bool paidShown = invoice.Status is InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid || invoice.AmountPaid.MinorUnits != 0;
+        bool paidShown = InvoiceJson.ShowsPayments(invoice);
         var head = Summary(invoice); // the list form's members show the same values here
         string entryId = LedgerEntries.InvoiceFinalizedId(head.Id);
         return new InvoiceResponse(
@@ -47,6 +47,8 @@ public static class InvoiceResponses
             head.StripeInvoiceId,
             new InvoiceLedgerLinks(entryId, "/api/v1/ledger/proof/" + Uri.EscapeDataString(entryId)))
         {
+            PrePaymentCredited = invoice.PrePaymentCredited.IsZero ? null : invoice.PrePaymentCredited.ToString(),
+            PrePaymentCreditedMinor = invoice.PrePaymentCredited.IsZero ? null : invoice.PrePaymentCredited.MinorUnits,
             Credited = credits is { Notes.Count: > 0 } ? new Money(credits.CreditedMinor, invoice.Currency).ToString() : null,
             CreditedMinor = credits is { Notes.Count: > 0 } ? credits.CreditedMinor : null,
             CreditNotes = credits is { Notes.Count: > 0 } ? [.. credits.Notes.Values.OrderBy(n => n.IssuedAt).ThenBy(n => n.CreditNoteId, StringComparer.Ordinal).Select(CreditNote)] : null,

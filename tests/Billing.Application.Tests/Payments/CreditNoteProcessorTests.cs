@@ -1,8 +1,6 @@
 using Billing.Application.Payments;
 using Billing.Domain.Credits;
 using Billing.Domain.Payments;
-using Billing.Payments;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Billing.Application.Tests.Payments;
 
@@ -14,46 +12,13 @@ public class CreditNoteProcessorTests(AzuriteFixture azurite) : IClassFixture<Az
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    private sealed record Setup(CreditNoteProcessor Credits, PaymentProcessor Payments, InvoiceStore Invoices, BurnStore Burns, LedgerStore Ledger, LedgerAudit Audit, BillingTables Tables)
-    {
-        public async Task<IReadOnlyList<LedgerEntry>> EntriesAsync() => await Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct);
+    private Task<CreditNoteSetup> NewAsync() => CreditNoteSetup.NewAsync(azurite);
 
-        public async Task<long> BalanceAsync(string account) =>
-            (long)(await Ledger.BalancesAsync(LedgerEntries.MainBook, Ct)).All.Where(b => b.Account == account && b.Asset == "USD").Aggregate(Int128.Zero, (sum, b) => sum + b.Amount);
-
-        public async Task<IReadOnlyList<AuditProblem>> ReconcileAsync() => (await Audit.ReconcileAsync(Ct)).Mismatches;
-    }
-
-    private async Task<Setup> NewAsync()
-    {
-        var (tables, ledger, audit) = await ReconcileOnlyLedger.NewAsync(azurite);
-        var (invoices, payments, burns, credits) = (new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables));
-        var trigger = new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance);
-        return new Setup(
-            new CreditNoteProcessor(credits, invoices, payments, burns, ledger, trigger, TimeProvider.System, NullLogger<CreditNoteProcessor>.Instance),
-            new PaymentProcessor(payments, invoices, burns, new LedgerRecorder(ledger, TimeProvider.System), trigger, TimeProvider.System, NullLogger<PaymentProcessor>.Instance),
-            invoices, burns, ledger, audit, tables);
-    }
-
-    /// <summary>A finalized, booked invoice of 100.00 USD for a payer of its own, paid with <paramref name="paidMinor"/> through Stripe invoice <c>in_{payer}</c>.</summary>
-    private static async Task<(string InvoiceId, string Payer, string StripeInvoiceId)> PaidInvoiceAsync(Setup s, long paidMinor = 10_000, string? syncedTo = null)
-    {
-        string payer = "carrier-" + Guid.NewGuid().ToString("N")[..8];
-        var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(10_000, Currency.USD));
-        var invoice = new Invoice(new InvoiceId(payer, new BillingPeriod(2026, 10)), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line], syncedTo).Finalize();
-        await s.Invoices.AddOrGetAsync(invoice, Ct);
-        await new LedgerRecorder(s.Ledger, TimeProvider.System).InvoiceFinalizedAsync(invoice, Ct);
-        string stripeInvoice = syncedTo ?? "in_" + payer;
-        if (paidMinor > 0)
-        {
-            await s.Payments.RecordAsync(new WebhookOutcome.PaymentReceived("evt_paid_" + payer, invoice.Id, stripeInvoice, "cus_1", "pi_1", paidMinor, "USD", DateTimeOffset.UtcNow), Ct);
-        }
-
-        return (invoice.Id.ToString(), payer, stripeInvoice);
-    }
+    private static Task<(string InvoiceId, string Payer, string StripeInvoiceId)> PaidInvoiceAsync(CreditNoteSetup s, long paidMinor = 10_000, string? syncedTo = null) =>
+        s.PaidInvoiceAsync(paidMinor, syncedTo);
 
     private static IncomingCreditNote Note(string stripeInvoice, long amount, string? cn = null, string? evt = null, bool voided = false, long pre = 0, string currency = "USD") =>
-        new(evt ?? "evt_" + Guid.NewGuid().ToString("N"), cn ?? "cn_" + Guid.NewGuid().ToString("N")[..10], stripeInvoice, voided, currency, amount, pre, amount - pre, amount - pre, 0, DateTimeOffset.UtcNow);
+        CreditNoteSetup.Note(stripeInvoice, amount, cn, evt, voided, pre, currency);
 
     [Fact]
     public async Task RecordAsync_RefundOnPaidInvoice_BookedOnceEvenWhenReplayedAndTheBurnIsReportedHeld()

@@ -1,3 +1,5 @@
+using Billing.Application.Ledger;
+using Billing.Storage.Ledger;
 using Billing.StripeSimulator;
 
 namespace Billing.Functions.Tests.StripeWebhook;
@@ -5,6 +7,7 @@ namespace Billing.Functions.Tests.StripeWebhook;
 /// <summary>
 /// Credit notes through the DevHost as Stripe sends them, signed: an invoice of its own (February 2019, a month no other test
 /// closes) is paid and burned, then credited; the webhook, the invoice JSON and reconcile show it, and nothing is un-burned.
+/// Credit notes before payment (March and April 2019): either order settles the invoice for what Stripe collected.
 /// </summary>
 [Collection(PlatformCollections.Payments)]
 public class CreditNoteWebhookTests(PlatformFixture platform)
@@ -28,26 +31,81 @@ public class CreditNoteWebhookTests(PlatformFixture platform)
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 
-    /// <summary>Stores the invoice (12.34 USD) and pays it through a signed <c>invoice.paid</c>; returns once its burn is finalized.</summary>
-    private async Task<JsonNode> PaidAndBurnedAsync(string stripeInvoice)
+    /// <summary>
+    /// Stores invoice <paramref name="id"/> of 12.34 USD, finalized and synced to <paramref name="stripeInvoice"/> when given, and
+    /// books it as a close would when <paramref name="book"/> (so reconcile has nothing to say about a correctly settled one).
+    /// </summary>
+    private async Task StoreInvoiceAsync(string id, string? stripeInvoice = null, bool book = false)
     {
         var tables = new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix });
         var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(1_234, Currency.USD));
-        await new InvoiceStore(tables).AddOrGetAsync(new Invoice(InvoiceId.Parse(Id), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line]).Finalize(), CancellationToken.None);
-        var (paid, _) = await PostAsync(StripeTestEvents.InvoicePaid("evt_paid_201902", stripeInvoice, Id, 1_234, "usd", "cus_201902", DateTimeOffset.UtcNow));
-        Assert.Equal(HttpStatusCode.OK, paid);
+        var invoice = new Invoice(InvoiceId.Parse(id), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line], stripeInvoice).Finalize();
+        await new InvoiceStore(tables).AddOrGetAsync(invoice, CancellationToken.None);
+        if (book)
+        {
+            await new LedgerRecorder(new LedgerStore(tables), TimeProvider.System).InvoiceFinalizedAsync(invoice, CancellationToken.None);
+        }
+    }
 
+    /// <summary>The invoice's one burn once it is finalized or failed (the executor's timer runs every 10 s).</summary>
+    private async Task<JsonNode> BurnSettledAsync(string id)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         JsonNode burn;
         do
         {
             await Task.Delay(500);
-            burn = Assert.Single((await GetAsync($"api/v1/burns?invoiceId={Id}")).AsArray())!;
+            burn = Assert.Single((await GetAsync($"api/v1/burns?invoiceId={id}")).AsArray())!;
         }
         while (burn["status"]!.GetValue<string>() is not ("finalized" or "failed") && DateTime.UtcNow < deadline);
 
+        return burn;
+    }
+
+    /// <summary>Stores the invoice (12.34 USD) and pays it through a signed <c>invoice.paid</c>; returns once its burn is finalized.</summary>
+    private async Task<JsonNode> PaidAndBurnedAsync(string stripeInvoice)
+    {
+        await StoreInvoiceAsync(Id);
+        var (paid, _) = await PostAsync(StripeTestEvents.InvoicePaid("evt_paid_201902", stripeInvoice, Id, 1_234, "usd", "cus_201902", DateTimeOffset.UtcNow));
+        Assert.Equal(HttpStatusCode.OK, paid);
+        var burn = await BurnSettledAsync(Id);
         Assert.Equal("finalized", burn["status"]!.GetValue<string>());
         return burn;
+    }
+
+    /// <summary>
+    /// A pre-payment credit note of 2.34 USD and Stripe's <c>invoice.paid</c> for the 10.00 USD left, both signed, in the given
+    /// order, each sent twice; the invoice, its burn and reconcile once the burn settled.
+    /// </summary>
+    private async Task<(JsonNode Invoice, JsonNode Burn, IReadOnlyList<string> Findings)> PrePaymentCreditedAndPaidAsync(string month, bool noteFirst)
+    {
+        string id = $"INV-carrier-tmo-{month}", stripeInvoice = $"in_{month}";
+        await StoreInvoiceAsync(id, stripeInvoice, book: true);
+        string note = StripeTestEvents.CreditNote($"evt_cn_{month}", $"cn_{month}", stripeInvoice, 234, "usd", DateTimeOffset.UtcNow, prePaymentMinor: 234);
+        string paid = StripeTestEvents.InvoicePaid($"evt_paid_{month}", stripeInvoice, id, 1_000, "usd", $"cus_{month}", DateTimeOffset.UtcNow);
+        foreach (string payload in noteFirst ? new[] { note, paid, note, paid } : [paid, note, paid, note])
+        {
+            Assert.Equal(HttpStatusCode.OK, (await PostAsync(payload)).Status);
+        }
+
+        var burn = await BurnSettledAsync(id);
+        var findings = (await GetAsync("api/v1/ledger/reconcile"))["mismatches"]!.AsArray()
+            .Where(m => m!["subject"]!.GetValue<string>().Contains(id, StringComparison.Ordinal) || m["detail"]!.GetValue<string>().Contains(id, StringComparison.Ordinal))
+            .Select(m => $"{m!["kind"]}: {m["detail"]}");
+        return (await GetAsync($"api/v1/invoices/{id}"), burn, [.. findings]);
+    }
+
+    [Theory]
+    [InlineData("201903", true)]
+    [InlineData("201904", false)]
+    public async Task Webhook_SignedPrePaymentCreditNoteAndPaymentInEitherOrder_InvoicePaidBurnOfWhatWasPaidNothingReported(string month, bool noteFirst)
+    {
+        var (invoice, burn, findings) = await PrePaymentCreditedAndPaidAsync(month, noteFirst);
+
+        Assert.Equal(("paid", 1_000L, 0L, 234L, "2.34"), (invoice["status"]!.GetValue<string>(), invoice["amountPaidMinor"]!.GetValue<long>(),
+            invoice["amountRemainingMinor"]!.GetValue<long>(), invoice["prePaymentCreditedMinor"]!.GetValue<long>(), invoice["prePaymentCredited"]!.GetValue<string>()));
+        Assert.Equal(("finalized", 1_000L), (burn["status"]!.GetValue<string>(), burn["usdMinor"]!.GetValue<long>()));
+        Assert.Empty(findings);
     }
 
     [Fact]
