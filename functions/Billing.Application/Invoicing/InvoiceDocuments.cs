@@ -8,6 +8,7 @@ namespace Billing.Application.Invoicing;
 /// </summary>
 public sealed partial class InvoiceDocuments(
     PaymentStore payments,
+    CreditNoteStore credits,
     BurnStore burns,
     FactStore facts,
     PartnerStore partners,
@@ -32,6 +33,8 @@ public sealed partial class InvoiceDocuments(
             throw new InvalidDataException($"the burn of invoice {id} cannot be read: {burned.Unreadable[0].Reason}");
         }
 
+        // Unreadable notes throw InvalidDataException: a document that leaves out a credit note would bill what was credited.
+        var (notes, _) = await credits.GetStateAsync(id, cancellationToken).ConfigureAwait(false);
         var record = await LedgerAsync(id, cancellationToken).ConfigureAwait(false);
         var payer = await partners.GetAsync(invoice.Payer, cancellationToken).ConfigureAwait(false);
         var options = issuer.Value;
@@ -44,6 +47,7 @@ public sealed partial class InvoiceDocuments(
             GeneratedAt = time.GetUtcNow(),
             OffloadBytes = invoice.Lines.Any(l => l.Meter == Meters.OffloadBytes) ? await OffloadBytesAsync(invoice, cancellationToken).ConfigureAwait(false) : null,
             Payments = [.. paid.OrderBy(p => p.PaidAt).Select(p => new InvoicePayment(p.StripeEventId, p.PaidAt, p.AmountMinor, p.Currency, Outcome(p)))],
+            CreditNotes = [.. notes.Notes.Values],
             Burns = burned.Items,
             Ledger = record,
         };

@@ -1,4 +1,5 @@
 using Billing.Domain.Burns;
+using Billing.Domain.Credits;
 using Billing.Domain.Invoicing;
 
 namespace Billing.Documents.Invoices;
@@ -23,6 +24,9 @@ public sealed record InvoiceDocument
     public UInt128? OffloadBytes { get; init; }
 
     public IReadOnlyList<InvoicePayment> Payments { get; init; } = [];
+
+    /// <summary>Stripe credit notes recorded against the invoice, standing or voided, applied or not.</summary>
+    public IReadOnlyList<CreditNoteEntry> CreditNotes { get; init; } = [];
 
     public IReadOnlyList<BurnIntent> Burns { get; init; } = [];
 

@@ -42,6 +42,7 @@ public static class InvoicePdf
             Totals(flow, fonts, invoice);
             InvoicePdfSections.Usage(flow, fonts, document);
             InvoicePdfSections.Payments(flow, fonts, document);
+            InvoicePdfSections.CreditNotes(flow, fonts, document);
             InvoicePdfSections.Burns(flow, fonts, document);
             InvoicePdfSections.Ledger(flow, fonts, document);
             flow.Footers($"{document.Issuer.Name} · invoice {invoice.Id}", fonts.Small);

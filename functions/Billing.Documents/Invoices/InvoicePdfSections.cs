@@ -1,6 +1,7 @@
 using System.Globalization;
 using Billing.Documents.Layout;
 using Billing.Domain.Burns;
+using Billing.Domain.Credits;
 using Billing.Domain.Ledger;
 using Billing.Domain.Metering;
 
@@ -49,6 +50,33 @@ internal static class InvoicePdfSections
                 [new CellText(DocumentText.Time(payment.PaidAt), fonts.Table)],
                 [new CellText(DocumentText.Minor(payment.AmountMinor, payment.Currency), fonts.Table)],
                 [new CellText(payment.Outcome, fonts.Table)],
+            ]);
+        }
+
+        flow.OnNewPage = null;
+    }
+
+    /// <summary>Every credit note recorded against the invoice, so the document never shows a total that was credited as owed.</summary>
+    public static void CreditNotes(PageFlow flow, DocumentFonts fonts, InvoiceDocument document)
+    {
+        if (document.CreditNotes.Count == 0)
+        {
+            return;
+        }
+
+        InvoicePdf.Section(flow, fonts, "Credit notes");
+        var columns = new TableColumn[] { new(PageFlow.Left, 185), new(PageFlow.Left + 190, 95), new(PageFlow.Left + 290, 85, AlignRight: true), new(PageFlow.Left + 385, 110) };
+        void Header() => flow.Row(columns, [[new CellText("Credit note", fonts.TableBold)], [new CellText("Issued", fonts.TableBold)], [new CellText("Amount", fonts.TableBold)], [new CellText("Effect", fonts.TableBold)]]);
+        Header();
+        flow.OnNewPage = Header;
+        foreach (var note in document.CreditNotes.OrderBy(n => n.IssuedAt).ThenBy(n => n.CreditNoteId, StringComparer.Ordinal))
+        {
+            flow.Row(columns,
+            [
+                [new CellText(note.CreditNoteId, fonts.Mono)],
+                [new CellText(DocumentText.Time(note.IssuedAt), fonts.Table)],
+                [new CellText(DocumentText.Minor(note.AmountMinor, note.Currency), fonts.Table)],
+                [new CellText(Effect(note), fonts.Table)],
             ]);
         }
 
@@ -112,6 +140,35 @@ internal static class InvoicePdfSections
             + "recompute the entry hash from its fields, follow the proof to the root, and check that the anchor transaction is signed by the authority "
             + "and carries that root in its memo.",
             fonts.Small, PageFlow.Left, PageFlow.Width, XBrushes.DimGray);
+    }
+
+    /// <summary>What a credit note did: void, not applied (why), or where its amount went.</summary>
+    private static string Effect(CreditNoteEntry note)
+    {
+        if (note.Voided)
+        {
+            return note.VoidedAt is { } at ? $"void since {DocumentText.Date(at)}" : "void";
+        }
+
+        if (!note.Applied)
+        {
+            return $"not applied ({note.Reason})";
+        }
+
+        var parts = new List<string>();
+        void Part(long minor, string what)
+        {
+            if (minor != 0)
+            {
+                parts.Add($"{DocumentText.Minor(minor, note.Currency)} {what}");
+            }
+        }
+
+        Part(note.PrePaymentMinor, "off the amount due");
+        Part(note.RefundedMinor, "refunded");
+        Part(note.CustomerBalanceMinor, "to the customer balance");
+        Part(note.OutOfBandMinor, "credited outside Stripe");
+        return parts.Count == 0 ? "applied" : string.Join("; ", parts);
     }
 
     private static void Mono(PageFlow flow, DocumentFonts fonts, string label, string? value)

@@ -1,6 +1,7 @@
 using System.Text;
 using Billing.Documents.Invoices;
 using Billing.Domain;
+using Billing.Domain.Credits;
 using Billing.Domain.Invoicing;
 
 namespace Billing.Documents.Tests.Invoices;
@@ -74,6 +75,44 @@ public class InvoicePdfTests
         Assert.Contains(SampleDocuments.Signature, pdf.All, StringComparison.Ordinal); // a signature fits one line whole
         Assert.Contains("1,234,567,890.12 USD", pdf.All, StringComparison.Ordinal); // the total
         Assert.Contains("1,234,567,890.12", pdf.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Render_CreditNotes_ListsEachWithWhatItDid()
+    {
+        var at = new DateTimeOffset(2026, 11, 5, 8, 0, 0, TimeSpan.Zero);
+        CreditNoteEntry Note(string id, long amount, long pre, long post, long refunded, bool applied = true) =>
+            new(id, "in_1QxYzStripeInvoice", "USD", amount, pre, post, refunded, 0, applied, applied ? CreditNoteReason.None : CreditNoteReason.ExceedsPaid, at, "evt_" + id);
+        var document = SampleDocuments.PaidCarrier() with
+        {
+            CreditNotes =
+            [
+                Note("cn_1RefundedPart", 100_000, 0, 100_000, 60_000),
+                Note("cn_2BeforePayment", 25_000, 25_000, 0, 0),
+                Note("cn_3Voided", 5_000, 0, 5_000, 5_000) with { VoidedBy = "evt_void", VoidedAt = at.AddDays(2) },
+                Note("cn_4TooMuch", 9_999_999, 0, 9_999_999, 0, applied: false),
+            ],
+        };
+
+        // A cell's text wraps in its column: compare with line breaks read as spaces.
+        string text = System.Text.RegularExpressions.Regex.Replace((await PdfText.ReadAsync(InvoicePdf.Render(document))).All, @"\s+", " ");
+
+        foreach (string expected in new[]
+        {
+            "Credit notes", "cn_1RefundedPart", "1,000.00 USD", "600.00 USD refunded; 400.00 USD to the customer balance",
+            "cn_2BeforePayment", "250.00 USD off the amount due", "cn_3Voided", "void since 2026-11-07", "cn_4TooMuch", "not applied (ExceedsPaid)",
+        })
+        {
+            Assert.Contains(expected, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Render_NoCreditNotes_NoSection()
+    {
+        string text = (await PdfText.ReadAsync(InvoicePdf.Render(SampleDocuments.PaidCarrier()))).All;
+
+        Assert.DoesNotContain("Credit notes", text, StringComparison.Ordinal);
     }
 
     [Fact]

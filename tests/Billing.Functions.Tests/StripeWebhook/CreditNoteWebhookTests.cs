@@ -130,6 +130,14 @@ public class CreditNoteWebhookTests(PlatformFixture platform)
         Assert.Equal(("cn_201902", "issued", "evt_cn_201902", 600L, 400L), (note["id"]!.GetValue<string>(), note["status"]!.GetValue<string>(),
             note["stripeEventId"]!.GetValue<string>(), note["refundedMinor"]!.GetValue<long>(), note["customerBalanceMinor"]!.GetValue<long>()));
 
+        using (var pdf = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, $"api/v1/invoices/{Id}?format=pdf", PlatformFixture.FinanceKey)))
+        {
+            Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+            string text = System.Text.RegularExpressions.Regex.Replace((await PdfText.ReadAsync(await pdf.Content.ReadAsByteArrayAsync())).All, @"\s+", " ");
+            Assert.Contains("cn_201902", text, StringComparison.Ordinal);
+            Assert.Contains("6.00 USD refunded; 4.00 USD to the customer balance", text, StringComparison.Ordinal);
+        }
+
         var mismatches = (await GetAsync("api/v1/ledger/reconcile"))["mismatches"]!.AsArray();
         var finding = Assert.Single(mismatches, m => m!["kind"]!.GetValue<string>() == "CreditNoteAfterBurn" && m["subject"]!.GetValue<string>() == Id)!;
         Assert.Contains(burn["signature"]!.GetValue<string>(), finding["detail"]!.GetValue<string>(), StringComparison.Ordinal);
