@@ -30,53 +30,42 @@ internal static class InvoicePdfSections
         InvoicePdf.Field(flow, fonts, "Data Credits", $"{DocumentText.Decimal(credits)} DC billed on the lines above");
     }
 
-    public static void Payments(PageFlow flow, DocumentFonts fonts, InvoiceDocument document)
-    {
-        if (document.Payments.Count == 0)
-        {
-            return;
-        }
-
-        InvoicePdf.Section(flow, fonts, "Payments");
-        var columns = new TableColumn[] { new(PageFlow.Left, 185), new(PageFlow.Left + 190, 95), new(PageFlow.Left + 290, 85, AlignRight: true), new(PageFlow.Left + 385, 110) };
-        void Header() => flow.Row(columns, [[new CellText("Stripe event", fonts.TableBold)], [new CellText("Paid at", fonts.TableBold)], [new CellText("Amount", fonts.TableBold)], [new CellText("Applied", fonts.TableBold)]]);
-        Header();
-        flow.OnNewPage = Header;
-        foreach (var payment in document.Payments)
-        {
-            flow.Row(columns,
-            [
-                [new CellText(payment.Reference, fonts.Mono)],
-                [new CellText(DocumentText.Time(payment.PaidAt), fonts.Table)],
-                [new CellText(DocumentText.Minor(payment.AmountMinor, payment.Currency), fonts.Table)],
-                [new CellText(payment.Outcome, fonts.Table)],
-            ]);
-        }
-
-        flow.OnNewPage = null;
-    }
+    public static void Payments(PageFlow flow, DocumentFonts fonts, InvoiceDocument document) =>
+        ReferenceTable(flow, fonts, "Payments", ["Stripe event", "Paid at", "Amount", "Applied"],
+            document.Payments.Select(p => (p.Reference, p.PaidAt, DocumentText.Minor(p.AmountMinor, p.Currency), p.Outcome)));
 
     /// <summary>Every credit note recorded against the invoice, so the document never shows a total that was credited as owed.</summary>
-    public static void CreditNotes(PageFlow flow, DocumentFonts fonts, InvoiceDocument document)
+    public static void CreditNotes(PageFlow flow, DocumentFonts fonts, InvoiceDocument document) =>
+        ReferenceTable(flow, fonts, "Credit notes", ["Credit note", "Issued", "Amount", "Effect"],
+            document.CreditNotes.OrderBy(n => n.IssuedAt).ThenBy(n => n.CreditNoteId, StringComparer.Ordinal)
+                .Select(n => (n.CreditNoteId, n.IssuedAt, DocumentText.Minor(n.AmountMinor, n.Currency), Effect(n))));
+
+    /// <summary>
+    /// A section of Stripe records, one row each: the id whole in monospace, a time, an amount and what it did. Nothing (not
+    /// even the title) when there are none; the header repeats on every page the table reaches.
+    /// </summary>
+    private static void ReferenceTable(PageFlow flow, DocumentFonts fonts, string title, string[] headers,
+        IEnumerable<(string Reference, DateTimeOffset At, string Amount, string Outcome)> rows)
     {
-        if (document.CreditNotes.Count == 0)
+        var list = rows.ToList();
+        if (list.Count == 0)
         {
             return;
         }
 
-        InvoicePdf.Section(flow, fonts, "Credit notes");
+        InvoicePdf.Section(flow, fonts, title);
         var columns = new TableColumn[] { new(PageFlow.Left, 185), new(PageFlow.Left + 190, 95), new(PageFlow.Left + 290, 85, AlignRight: true), new(PageFlow.Left + 385, 110) };
-        void Header() => flow.Row(columns, [[new CellText("Credit note", fonts.TableBold)], [new CellText("Issued", fonts.TableBold)], [new CellText("Amount", fonts.TableBold)], [new CellText("Effect", fonts.TableBold)]]);
+        void Header() => flow.Row(columns, [.. headers.Select(text => (IReadOnlyList<CellText>)[new CellText(text, fonts.TableBold)])]);
         Header();
         flow.OnNewPage = Header;
-        foreach (var note in document.CreditNotes.OrderBy(n => n.IssuedAt).ThenBy(n => n.CreditNoteId, StringComparer.Ordinal))
+        foreach (var (reference, at, amount, outcome) in list)
         {
             flow.Row(columns,
             [
-                [new CellText(note.CreditNoteId, fonts.Mono)],
-                [new CellText(DocumentText.Time(note.IssuedAt), fonts.Table)],
-                [new CellText(DocumentText.Minor(note.AmountMinor, note.Currency), fonts.Table)],
-                [new CellText(Effect(note), fonts.Table)],
+                [new CellText(reference, fonts.Mono)],
+                [new CellText(DocumentText.Time(at), fonts.Table)],
+                [new CellText(amount, fonts.Table)],
+                [new CellText(outcome, fonts.Table)],
             ]);
         }
 
