@@ -128,11 +128,6 @@ public sealed class PartnerAuditVerifier(PartnerStore store)
         var issuedDigests = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var e in entries)
         {
-            if (e.Changes.FirstOrDefault(c => c.Field == "keyId")?.After is { } issued)
-            {
-                issuedDigests[issued] = e.Changes.FirstOrDefault(c => c.Field == PartnerAuditChain.KeyDigestField)?.After;
-            }
-
             foreach (var c in e.Changes.Where(c => Tracked.Contains(c.Field)))
             {
                 string? current = state.GetValueOrDefault(c.Field);
@@ -144,6 +139,12 @@ public sealed class PartnerAuditVerifier(PartnerStore store)
                 state[c.Field] = c.After;
                 if (c.Field == "keyId")
                 {
+                    if (c.After is { } issued)
+                    {
+                        // The key the entry issued, with the digest the same entry recorded for it (none before digests were audited).
+                        issuedDigests[issued] = e.Changes.FirstOrDefault(d => d.Field == PartnerAuditChain.KeyDigestField)?.After;
+                    }
+
                     foreach (string? id in new[] { c.Before, c.After })
                     {
                         if (id is not null)
