@@ -20,26 +20,12 @@ public sealed class CreditNoteStore(BillingTables tables)
     /// Records <paramref name="record"/>; with <paramref name="state"/> (an invoice's notes afterwards, read with
     /// <paramref name="stateETag"/>, null when none existed) in the same transaction.
     /// </summary>
-    public async Task<PaymentWrite> TryRecordAsync(CreditNoteRecord record, InvoiceCredits? state, ETag? stateETag, CancellationToken cancellationToken)
+    public Task<PaymentWrite> TryRecordAsync(CreditNoteRecord record, InvoiceCredits? state, ETag? stateETag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         string partition = Partition(record.InvoiceId);
-        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, ToEntity(partition, record)) };
-        if (state is not null)
-        {
-            var row = new TableEntity(partition, StateRowKey) { ["Notes"] = WriteNotes(state) };
-            actions.Add(stateETag is { } etag ? new(TableTransactionActionType.UpdateReplace, row, etag) : new(TableTransactionActionType.Add, row));
-        }
-
-        try
-        {
-            await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            return PaymentWrite.Recorded;
-        }
-        catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
-        {
-            return ex.FailedTransactionActionIndex == 0 && ex.Status == 409 ? PaymentWrite.AlreadyRecorded : PaymentWrite.StateChanged;
-        }
+        var stateRow = state is null ? null : new TableEntity(partition, StateRowKey) { ["Notes"] = WriteNotes(state) };
+        return table.TryRecordWithStateAsync(ToEntity(partition, record), stateRow, stateETag, cancellationToken);
     }
 
     /// <summary>The event's row under the invoice (null: unmatched); null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/>.</summary>

@@ -24,26 +24,10 @@ public sealed class PaymentStore(BillingTables tables)
     /// Records <paramref name="payment"/> together with the invoice's new payment <paramref name="state"/>, which must still be
     /// the one read with <paramref name="stateETag"/> (null: no state row existed).
     /// </summary>
-    public async Task<PaymentWrite> TryRecordAsync(PaymentRecord payment, InvoicePayments state, ETag? stateETag, CancellationToken cancellationToken)
+    public Task<PaymentWrite> TryRecordAsync(PaymentRecord payment, InvoicePayments state, ETag? stateETag, CancellationToken cancellationToken)
     {
         var stateRow = new TableEntity(TableKey.Escape(payment.InvoiceId), StateRowKey) { ["Sources"] = WriteSources(state), ["CompletedBy"] = state.CompletedBy };
-        var actions = new List<TableTransactionAction>
-        {
-            new(TableTransactionActionType.Add, ToEntity(payment)),
-            stateETag is { } etag
-                ? new(TableTransactionActionType.UpdateReplace, stateRow, etag)
-                : new(TableTransactionActionType.Add, stateRow),
-        };
-        try
-        {
-            await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            return PaymentWrite.Recorded;
-        }
-        catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
-        {
-            // Which action failed tells a replay (the event row) from a lost race on the state row.
-            return ex.FailedTransactionActionIndex == 0 && ex.Status == 409 ? PaymentWrite.AlreadyRecorded : PaymentWrite.StateChanged;
-        }
+        return table.TryRecordWithStateAsync(ToEntity(payment), stateRow, stateETag, cancellationToken);
     }
 
     /// <summary>The event's row; null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/> naming the property.</summary>
