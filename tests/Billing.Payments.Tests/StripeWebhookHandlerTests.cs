@@ -1,7 +1,5 @@
 using System.Globalization;
 using Billing.StripeSimulator;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using Stripe;
 
 namespace Billing.Payments.Tests;
@@ -11,14 +9,14 @@ public sealed class StripeWebhookHandlerTests
     private const string Secret = "whsec_test_handler_secret";
     private static readonly DateTimeOffset Now = new(2026, 11, 3, 9, 30, 0, TimeSpan.Zero);
 
-    private readonly FakeTimeProvider _time = new(Now);
+    private readonly StripeWebhookHarness _webhooks = new(Secret, Now);
 
     [Fact]
     public void Handle_ValidInvoicePaid_ReturnsPaymentReceivedWithExactFields()
     {
         string body = PaidEvent();
 
-        WebhookOutcome outcome = Handler().Handle(body, SignedNow(body));
+        WebhookOutcome outcome = _webhooks.Handle(body);
 
         var expected = new WebhookOutcome.PaymentReceived(
             "evt_1PaidOctober",
@@ -36,11 +34,11 @@ public sealed class StripeWebhookHandlerTests
     public void Handle_TamperedBody_Rejected()
     {
         string body = PaidEvent();
-        string header = SignedNow(body);
+        string header = _webhooks.SignedNow(body);
         string tampered = body.Replace("\"amount_paid\": 137", "\"amount_paid\": 99137", StringComparison.Ordinal);
         Assert.NotEqual(body, tampered);
 
-        WebhookOutcome outcome = Handler().Handle(tampered, header);
+        WebhookOutcome outcome = _webhooks.Handler().Handle(tampered, header);
 
         Assert.Contains("signature", RejectionReason(outcome), StringComparison.Ordinal);
     }
@@ -58,7 +56,7 @@ public sealed class StripeWebhookHandlerTests
     {
         string body = PaidEvent();
 
-        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now.AddSeconds(301)));
+        WebhookOutcome outcome = _webhooks.Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now.AddSeconds(301)));
 
         Assert.Contains("future", RejectionReason(outcome), StringComparison.Ordinal);
     }
@@ -68,7 +66,7 @@ public sealed class StripeWebhookHandlerTests
     {
         string body = PaidEvent();
 
-        Assert.IsType<WebhookOutcome.PaymentReceived>(Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now.AddSeconds(30))));
+        Assert.IsType<WebhookOutcome.PaymentReceived>(_webhooks.Handler().Handle(body, StripeWebhookSigner.Sign(body, Secret, Now.AddSeconds(30))));
     }
 
     [Fact]
@@ -76,7 +74,7 @@ public sealed class StripeWebhookHandlerTests
     {
         string body = PaidEvent();
 
-        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(body, "whsec_someone_else", Now));
+        WebhookOutcome outcome = _webhooks.Handler().Handle(body, StripeWebhookSigner.Sign(body, "whsec_someone_else", Now));
 
         Assert.IsType<WebhookOutcome.Rejected>(outcome);
     }
@@ -87,7 +85,7 @@ public sealed class StripeWebhookHandlerTests
     [InlineData("   ")]
     public void Handle_MissingHeader_Rejected(string? header)
     {
-        WebhookOutcome outcome = Handler().Handle(PaidEvent(), header);
+        WebhookOutcome outcome = _webhooks.Handler().Handle(PaidEvent(), header);
 
         Assert.Contains("Missing Stripe-Signature", RejectionReason(outcome), StringComparison.Ordinal);
     }
@@ -98,7 +96,7 @@ public sealed class StripeWebhookHandlerTests
     [InlineData("garbage")]
     public void Handle_HeaderWithoutValidTimestamp_Rejected(string header)
     {
-        WebhookOutcome outcome = Handler().Handle(PaidEvent(), header);
+        WebhookOutcome outcome = _webhooks.Handler().Handle(PaidEvent(), header);
 
         Assert.Contains("timestamp", RejectionReason(outcome), StringComparison.Ordinal);
     }
@@ -107,19 +105,19 @@ public sealed class StripeWebhookHandlerTests
     public void Handle_HeaderWithTwoTimestamps_Rejected()
     {
         string body = PaidEvent();
-        string header = SignedNow(body) + ",t=1";
+        string header = _webhooks.SignedNow(body) + ",t=1";
 
-        Assert.IsType<WebhookOutcome.Rejected>(Handler().Handle(body, header));
+        Assert.IsType<WebhookOutcome.Rejected>(_webhooks.Handler().Handle(body, header));
     }
 
     [Fact]
     public void Handle_OnlyV0Signature_Rejected()
     {
         string body = PaidEvent();
-        string valid = SignedNow(body); // "t=…,v1=<hex>"
+        string valid = _webhooks.SignedNow(body); // "t=…,v1=<hex>"
         string v0Only = valid.Replace(",v1=", ",v0=", StringComparison.Ordinal);
 
-        WebhookOutcome outcome = Handler().Handle(body, v0Only);
+        WebhookOutcome outcome = _webhooks.Handler().Handle(body, v0Only);
 
         Assert.Contains("no v1 signature", RejectionReason(outcome), StringComparison.Ordinal);
     }
@@ -128,14 +126,14 @@ public sealed class StripeWebhookHandlerTests
     public void Handle_SeveralV1SignaturesOneMatching_Accepted()
     {
         string body = PaidEvent();
-        string valid = SignedNow(body);
+        string valid = _webhooks.SignedNow(body);
         string validSignature = valid[(valid.IndexOf(",v1=", StringComparison.Ordinal) + 4)..];
         string otherSignature = Signature(StripeWebhookSigner.Sign(body, "whsec_old_rotated_secret", Now));
         string header = string.Create(
             CultureInfo.InvariantCulture,
             $"t={Now.ToUnixTimeSeconds()},v1={otherSignature},v1=zz-not-hex,v1={validSignature},v0={otherSignature}");
 
-        Assert.IsType<WebhookOutcome.PaymentReceived>(Handler().Handle(body, header));
+        Assert.IsType<WebhookOutcome.PaymentReceived>(_webhooks.Handler().Handle(body, header));
     }
 
     [Fact]
@@ -146,7 +144,7 @@ public sealed class StripeWebhookHandlerTests
         string b = Signature(StripeWebhookSigner.Sign(body, "whsec_b", Now));
         string header = string.Create(CultureInfo.InvariantCulture, $"t={Now.ToUnixTimeSeconds()},v1={a},v1={b}");
 
-        Assert.IsType<WebhookOutcome.Rejected>(Handler().Handle(body, header));
+        Assert.IsType<WebhookOutcome.Rejected>(_webhooks.Handler().Handle(body, header));
     }
 
     [Fact]
@@ -154,7 +152,7 @@ public sealed class StripeWebhookHandlerTests
     {
         const string body = "{not json";
 
-        WebhookOutcome outcome = Handler().Handle(body, SignedNow(body));
+        WebhookOutcome outcome = _webhooks.Handle(body);
 
         Assert.Contains("JSON", RejectionReason(outcome), StringComparison.Ordinal);
     }
@@ -164,7 +162,7 @@ public sealed class StripeWebhookHandlerTests
     {
         string body = StripeTestEvents.CustomerCreated("evt_1Customer", "cus_1Carrier", Now);
 
-        WebhookOutcome outcome = Handler().Handle(body, SignedNow(body));
+        WebhookOutcome outcome = _webhooks.Handle(body);
 
         var ignored = Assert.IsType<WebhookOutcome.Ignored>(outcome);
         Assert.Equal("evt_1Customer", ignored.EventId);
@@ -176,7 +174,7 @@ public sealed class StripeWebhookHandlerTests
     {
         string body = StripeTestEvents.InvoicePaid("evt_1Foreign", "in_1Foreign", null, 500, "usd", "cus_1Other", Now);
 
-        WebhookOutcome outcome = Handler().Handle(body, SignedNow(body));
+        WebhookOutcome outcome = _webhooks.Handle(body);
 
         var ignored = Assert.IsType<WebhookOutcome.Ignored>(outcome);
         Assert.Equal(("evt_1Foreign", "invoice.paid"), (ignored.EventId, ignored.EventType));
@@ -188,18 +186,18 @@ public sealed class StripeWebhookHandlerTests
     {
         string body = StripeTestEvents.InvoicePaid("evt_1Odd", "in_1Odd", "order-77", 500, "usd", "cus_1Other", Now);
 
-        Assert.IsType<WebhookOutcome.Ignored>(Handler().Handle(body, SignedNow(body)));
+        Assert.IsType<WebhookOutcome.Ignored>(_webhooks.Handle(body));
     }
 
     [Fact]
     public void Handle_SameEventDeliveredTwice_ReturnsSamePaymentReceivedForCallerDedup()
     {
         string body = PaidEvent();
-        StripeWebhookHandler handler = Handler();
+        StripeWebhookHandler handler = _webhooks.Handler();
 
-        WebhookOutcome first = handler.Handle(body, SignedNow(body));
-        _time.Advance(TimeSpan.FromHours(2)); // Stripe's retry comes later with a fresh signature
-        WebhookOutcome second = handler.Handle(body, StripeWebhookSigner.Sign(body, Secret, _time.GetUtcNow()));
+        WebhookOutcome first = handler.Handle(body, _webhooks.SignedNow(body));
+        _webhooks.Time.Advance(TimeSpan.FromHours(2)); // Stripe's retry comes later with a fresh signature
+        WebhookOutcome second = handler.Handle(body, StripeWebhookSigner.Sign(body, Secret, _webhooks.Time.GetUtcNow()));
 
         Assert.IsType<WebhookOutcome.PaymentReceived>(first);
         Assert.Equal(first, second);
@@ -212,7 +210,7 @@ public sealed class StripeWebhookHandlerTests
         string body = StripeTestEvents.InvoicePaid(
             "evt_2", "in_2", "INV-fleet-7-202609-r2", 123_456_789_012, "eur", "cus_2", Now, paymentIntentId: "pi_custom");
 
-        var paid = Assert.IsType<WebhookOutcome.PaymentReceived>(Handler().Handle(body, SignedNow(body)));
+        var paid = Assert.IsType<WebhookOutcome.PaymentReceived>(_webhooks.Handle(body));
 
         Assert.Equal(new InvoiceId("fleet-7", new BillingPeriod(2026, 9), 2), paid.BillingInvoiceId);
         Assert.Equal(("EUR", 123_456_789_012L, "pi_custom"), (paid.Currency, paid.AmountPaidMinor, paid.PaymentIntentId));
@@ -224,7 +222,7 @@ public sealed class StripeWebhookHandlerTests
         string body = PaidEvent();
         string t = Now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
-        string header = SignedNow(body);
+        string header = _webhooks.SignedNow(body);
 
         Assert.Equal($"t={t},v1={EventUtility.ComputeSignature(Secret, t, body)}", header);
         EventUtility.ValidateSignature(body, header, Secret, 300, Now.ToUnixTimeSeconds()); // throws when invalid
@@ -245,7 +243,7 @@ public sealed class StripeWebhookHandlerTests
         string body = PaidEvent();
         string header = EventUtility.GenerateSignatureHeader(body, Secret, Now.ToUnixTimeSeconds());
 
-        Assert.IsType<WebhookOutcome.PaymentReceived>(Handler().Handle(body, header));
+        Assert.IsType<WebhookOutcome.PaymentReceived>(_webhooks.Handler().Handle(body, header));
     }
 
     private const string KnownVectorSignature = "1f8abe454aaf2153a9ae950a6602cbee309c717fb69ac06067bcf0e2ee2f359d";
@@ -257,7 +255,7 @@ public sealed class StripeWebhookHandlerTests
     {
         byte[] body = [.. System.Text.Encoding.UTF8.Preamble, .. System.Text.Encoding.UTF8.GetBytes(PaidEvent())];
 
-        WebhookOutcome outcome = Handler().Handle(body, SignedNow(body));
+        WebhookOutcome outcome = _webhooks.Handle(body);
 
         Assert.Equal("evt_1PaidOctober", Assert.IsType<WebhookOutcome.PaymentReceived>(outcome).StripeEventId);
     }
@@ -268,7 +266,7 @@ public sealed class StripeWebhookHandlerTests
         string text = PaidEvent();
         byte[] body = [.. System.Text.Encoding.UTF8.Preamble, .. System.Text.Encoding.UTF8.GetBytes(text)];
 
-        WebhookOutcome outcome = Handler().Handle(body, StripeWebhookSigner.Sign(text, Secret, Now));
+        WebhookOutcome outcome = _webhooks.Handler().Handle(body, StripeWebhookSigner.Sign(text, Secret, Now));
 
         Assert.IsType<WebhookOutcome.Rejected>(outcome);
     }
@@ -278,7 +276,7 @@ public sealed class StripeWebhookHandlerTests
     {
         byte[] body = [.. System.Text.Encoding.UTF8.GetBytes(PaidEvent()[..^1]), 0xFF, (byte)'}'];
 
-        WebhookOutcome outcome = Handler().Handle(body, SignedNow(body));
+        WebhookOutcome outcome = _webhooks.Handle(body);
 
         Assert.Contains("UTF-8", RejectionReason(outcome), StringComparison.Ordinal);
     }
@@ -293,7 +291,7 @@ public sealed class StripeWebhookHandlerTests
         string body = PaidEvent().Replace("\"amount_paid\": 137", "\"amount_paid\": " + amount, StringComparison.Ordinal);
         Assert.NotEqual(PaidEvent(), body);
 
-        WebhookOutcome outcome = Handler().Handle(body, SignedNow(body));
+        WebhookOutcome outcome = _webhooks.Handle(body);
 
         var paid = Assert.IsType<WebhookOutcome.PaymentReceived>(outcome);
         Assert.Equal(("evt_1PaidOctober", "INV-carrier-tmo-202610", 0L), (paid.StripeEventId, paid.BillingInvoiceId.ToString(), paid.AmountPaidMinor));
@@ -305,23 +303,18 @@ public sealed class StripeWebhookHandlerTests
     {
         string body = PaidEvent().Replace("\"amount_paid\": 137", "\"amount_paid\": -137", StringComparison.Ordinal);
 
-        var paid = Assert.IsType<WebhookOutcome.PaymentReceived>(Handler().Handle(body, SignedNow(body)));
+        var paid = Assert.IsType<WebhookOutcome.PaymentReceived>(_webhooks.Handle(body));
 
         Assert.Equal((-137L, (string?)null), (paid.AmountPaidMinor, paid.MalformedAmount));
     }
-
-    /// <summary>The Stripe-Signature header Stripe would send for <paramref name="body"/> at <see cref="Now"/>.</summary>
-    private static string SignedNow(string body) => StripeWebhookSigner.Sign(body, Secret, Now);
-
-    private static string SignedNow(byte[] body) => StripeWebhookSigner.Sign(body, Secret, Now);
 
     /// <summary>The paid event, signed at <see cref="Now"/> and handled <paramref name="age"/> later.</summary>
     private WebhookOutcome HandleSignedAgo(TimeSpan age)
     {
         string body = PaidEvent();
-        string header = SignedNow(body);
-        _time.Advance(age);
-        return Handler().Handle(body, header);
+        string header = _webhooks.SignedNow(body);
+        _webhooks.Time.Advance(age);
+        return _webhooks.Handler().Handle(body, header);
     }
 
     /// <summary>Fails unless <paramref name="outcome"/> is a rejection; its reason otherwise.</summary>
@@ -330,7 +323,4 @@ public sealed class StripeWebhookHandlerTests
     private static string PaidEvent() =>
         StripeTestEvents.InvoicePaid(
             "evt_1PaidOctober", "in_1Stripe", "INV-carrier-tmo-202610", 137, "usd", "cus_1Carrier", Now.AddMinutes(-1), "pi_1Intent");
-
-    private StripeWebhookHandler Handler() =>
-        new(Options.Create(new StripeOptions { WebhookSecret = Secret }), _time, NullLogger<StripeWebhookHandler>.Instance);
 }

@@ -5,16 +5,14 @@ using Microsoft.Extensions.Options;
 namespace Billing.Functions.Tests.Invoicing;
 
 /// <summary>A plan changed through partner management prices the next period only; the current period keeps the old plan.</summary>
-[Collection(AzuriteCollection.Name)]
-public class PeriodCloserPlanChangeTests(AzuriteFixture azurite)
+public class PeriodCloserPlanChangeTests(AzuriteFixture azurite) : PeriodCloserTestBase(azurite)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
-    private static readonly BillingPeriod November = new(2026, 11);
 
     [Fact]
     public async Task CloseAsync_PlanChangedMidPeriod_CurrentPeriodOldPlanNextPeriodNewPlan()
     {
-        var tables = await azurite.NewTablesAsync();
+        var tables = await Azurite.NewTablesAsync();
         var store = new PartnerStore(tables);
         var facts = new FactStore(tables);
         var invoices = new InvoiceStore(tables);

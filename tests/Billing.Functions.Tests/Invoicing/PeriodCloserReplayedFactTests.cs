@@ -8,13 +8,8 @@ namespace Billing.Functions.Tests.Invoicing;
 /// A quarantined event replayed after its month was closed: metered like any late event, so the next close bills it as
 /// that month's adjustment, once, and the closed month's invoice never changes.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public class PeriodCloserReplayedFactTests(AzuriteFixture azurite)
+public class PeriodCloserReplayedFactTests(AzuriteFixture azurite) : PeriodCloserTestBase(azurite)
 {
-    private static readonly BillingPeriod September = new(2026, 9);
-    private static readonly BillingPeriod October = new(2026, 10);
-    private static readonly BillingPeriod November = new(2026, 11);
-
     private static QuarantineReplayer Replayer(PeriodCloserSetup setup, QuarantineStore quarantine)
     {
         var directory = new PartnerDirectory(setup.Partners, Options.Create(new PartnerOptions()), setup.Clock, NullLogger<PartnerDirectory>.Instance);
@@ -34,7 +29,7 @@ public class PeriodCloserReplayedFactTests(AzuriteFixture azurite)
     [Fact]
     public async Task ReplayAsync_EventOfAClosedMonth_BilledOnceAsTheNextCloseAdjustment()
     {
-        var setup = await PeriodCloserSetup.NewAsync(azurite, September.End.AddDays(1));
+        var setup = await NewAsync(September.End.AddDays(1));
         var quarantine = new QuarantineStore(setup.Tables);
         var replayer = Replayer(setup, quarantine);
         await setup.AddCarrierAsync(September.Start.AddDays(5), 10_000_000_000);                // 100,000 DC → 1.00
@@ -66,7 +61,7 @@ public class PeriodCloserReplayedFactTests(AzuriteFixture azurite)
     public async Task ReplayAsync_EventOlderThanAFreshOneMayBe_StillInvalidAndNotBilled()
     {
         // 35 days is what a fresh event may be old, and what keeps it within the closes that settle late usage.
-        var setup = await PeriodCloserSetup.NewAsync(azurite, September.End.AddDays(1));
+        var setup = await NewAsync(September.End.AddDays(1));
         var quarantine = new QuarantineStore(setup.Tables);
         var old = SampleEvents.Carrier("replayed-old", PlatformFixture.NewHotspot(), 25_000_000_000, 0, September.Start.AddDays(2));
         string id = await SetAsideAsync(quarantine, old, September.Start.AddDays(2));

@@ -7,25 +7,14 @@ namespace Billing.Functions.Tests.Invoicing;
 /// Closes that send invoices to Stripe (a loopback server answering like its API): a payer Stripe refuses fails alone
 /// and is reported, and an unreachable Stripe fails the close as a transient error, to be retried.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class PeriodCloserStripeTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class PeriodCloserStripeTests(AzuriteFixture azurite) : PeriodCloserTestBase(azurite)
 {
-    private static readonly BillingPeriod October = new(2026, 10);
-    private StripeCaptureServer stripe = null!;
-
-    public Task InitializeAsync()
-    {
-        stripe = StripeCaptureServer.Start();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await stripe.DisposeAsync();
-
     [Fact]
     public async Task CloseAsync_StripeRefusesOnePayer_OthersSyncedAndThatPayerReportedAndRetried()
     {
+        await using var stripe = StripeCaptureServer.Start();
         stripe.FailPayers.Add("carrier-tmo");
-        var setup = await NewAsync(stripe.BaseUrl);
+        var setup = await NewWithStripeAsync(stripe.BaseUrl);
         await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
         await setup.AddComputeAsync(October.Start.AddDays(2), "H100", 3_600);
 
@@ -45,7 +34,7 @@ public sealed class PeriodCloserStripeTests(AzuriteFixture azurite) : IAsyncLife
     [Fact]
     public async Task CloseAsync_StripeUnreachable_ThrowsATransientFailureAndRecordsNoClose()
     {
-        var setup = await NewAsync($"http://127.0.0.1:{FreePort.Find()}"); // nobody listens
+        var setup = await NewWithStripeAsync($"http://127.0.0.1:{FreePort.Find()}"); // nobody listens
         await setup.AddComputeAsync(October.Start.AddDays(2), "H100", 3_600);
 
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => setup.Closer.CloseAsync(October, force: false, CancellationToken.None));
@@ -54,8 +43,8 @@ public sealed class PeriodCloserStripeTests(AzuriteFixture azurite) : IAsyncLife
         Assert.Null(await setup.Invoices.GetCloseAsync(October, CancellationToken.None)); // not closed: the timer tries again
     }
 
-    private Task<PeriodCloserSetup> NewAsync(string stripeBase) =>
-        PeriodCloserSetup.NewAsync(azurite, October.End.AddDays(1), (invoices, partners, time) =>
+    private Task<PeriodCloserSetup> NewWithStripeAsync(string stripeBase) =>
+        NewAsync(October.End.AddDays(1), (invoices, partners, time) =>
         {
             var sync = new StripeInvoiceSync(Options.Create(new StripeOptions { SecretKey = "sk_test_closer", ApiBase = stripeBase }), NullLogger<StripeInvoiceSync>.Instance);
             var handler = new StripeInvoiceFinalizedHandler(sync, invoices, partners, time, NullLogger<StripeInvoiceFinalizedHandler>.Instance);

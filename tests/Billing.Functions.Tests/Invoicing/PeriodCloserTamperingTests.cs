@@ -9,13 +9,8 @@ namespace Billing.Functions.Tests.Invoicing;
 /// Closes over usage changed outside the platform (someone with write access to storage): the payer whose usage does not
 /// reconcile fails, with the reason in the close record, and is never billed short; everyone else is invoiced.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public class PeriodCloserTamperingTests(AzuriteFixture azurite)
+public class PeriodCloserTamperingTests(AzuriteFixture azurite) : PeriodCloserTestBase(azurite)
 {
-    private static readonly BillingPeriod October = new(2026, 10);
-
-    private Task<PeriodCloserSetup> NewAsync(DateTimeOffset now) => PeriodCloserSetup.NewAsync(azurite, now);
-
     [Fact]
     public async Task CloseAsync_OnePayersFactRowUnreadable_OthersInvoicedAndTheFailureReported()
     {
@@ -81,17 +76,16 @@ public class PeriodCloserTamperingTests(AzuriteFixture azurite)
     [Fact]
     public async Task CloseAsync_OnePayersInvoiceOfTheMonthBeforeUnreadable_ThatPayerFailsNamingItAndTheOthersAreInvoiced()
     {
-        var november = October.Next;
-        var setup = await NewAsync(november.End.AddDays(1));
+        var setup = await NewAsync(November.End.AddDays(1));
         await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
         await setup.AddCarrierAsync(October.Start.AddDays(2), 20_000_000_000, payer: "carrier-idle");
         await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
-        await setup.AddCarrierAsync(november.Start.AddDays(1), 10_000_000_000);
-        await setup.AddCarrierAsync(november.Start.AddDays(2), 20_000_000_000, payer: "carrier-idle");
+        await setup.AddCarrierAsync(November.Start.AddDays(1), 10_000_000_000);
+        await setup.AddCarrierAsync(November.Start.AddDays(2), 20_000_000_000, payer: "carrier-idle");
         await PlantInInvoiceRowAsync(setup, new InvoiceId("carrier-idle", October));
 
         // What carrier-idle was billed for October cannot be known, so its November (which corrects October) is not guessed.
-        var result = await setup.Closer.CloseAsync(november, force: false, CancellationToken.None);
+        var result = await setup.Closer.CloseAsync(November, force: false, CancellationToken.None);
 
         Assert.Contains(result.Invoices, i => i.Payer == "carrier-tmo");
         Assert.DoesNotContain(result.Invoices, i => i.Payer == "carrier-idle");

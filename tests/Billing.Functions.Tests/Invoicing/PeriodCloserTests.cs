@@ -6,14 +6,8 @@ using Billing.Storage.Ledger;
 namespace Billing.Functions.Tests.Invoicing;
 
 /// <summary>Period close on Azurite with a fixed clock: exact cents, idempotency, late facts.</summary>
-[Collection(AzuriteCollection.Name)]
-public class PeriodCloserTests(AzuriteFixture azurite)
+public class PeriodCloserTests(AzuriteFixture azurite) : PeriodCloserTestBase(azurite)
 {
-    private static readonly BillingPeriod September = new(2026, 9);
-    private static readonly BillingPeriod October = new(2026, 10);
-
-    private Task<PeriodCloserSetup> NewAsync(DateTimeOffset now) => PeriodCloserSetup.NewAsync(azurite, now);
-
     [Fact]
     public async Task ClosePeriodsTimer_BeforeGraceThenAfter_WaitsThenClosesThePreviousMonth()
     {
@@ -116,9 +110,6 @@ public class PeriodCloserTests(AzuriteFixture azurite)
         Assert.Equal(300, october.Total.MinorUnits);
         Assert.Equal(100, (await setup.Invoices.GetAsync(september.Id, CancellationToken.None))!.Total.MinorUnits); // September stays as invoiced
     }
-
-    private static readonly BillingPeriod July = new(2026, 7);
-    private static readonly BillingPeriod August = new(2026, 8);
 
     [Fact]
     public async Task CloseAsync_JulyThenLateJulyThenSeptemberThenAugust_CorrectionBilledOnce()
@@ -271,7 +262,7 @@ public class PeriodCloserTests(AzuriteFixture azurite)
     {
         var setup = await NewAsync(October.End.AddDays(1));
         await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
-        var ledger = new LedgerStore(await azurite.NewTablesAsync());
+        var ledger = new LedgerStore(await Azurite.NewTablesAsync());
         await ledger.EnsureCreatedAsync(CancellationToken.None);
         var stripe = new LedgerCheckingStripe(ledger, setup.Clock);
         var closer = new PeriodCloser(setup.Facts, setup.Invoices, setup.Partners, setup.Plans,
