@@ -15,6 +15,16 @@ public class FactStoreUnreadableRowTests(AzuriteFixture azurite)
         return (pk, rk);
     }
 
+    /// <summary>Fresh tables of <paramref name="shards"/> shards holding <paramref name="count"/> carrier facts, ids <c>{idPrefix}-0</c>, <c>-1</c>, ….</summary>
+    private async Task<(BillingTables Tables, FactStore Store, List<PendingFact> Facts)> StoredFactsAsync(int shards, string idPrefix, int count)
+    {
+        var tables = await azurite.NewTablesAsync(shards: shards);
+        var store = new FactStore(tables);
+        var facts = Enumerable.Range(0, count).Select(i => Carrier($"{idPrefix}-{i}", 100 + i)).ToList();
+        await store.AppendAsync(facts, CancellationToken.None);
+        return (tables, store, facts);
+    }
+
     public static TheoryData<string, object, string> PlantedValues => new()
     {
         { "Bytes", "12", "Edm.String found, Edm.Int64 expected" },
@@ -28,10 +38,7 @@ public class FactStoreUnreadableRowTests(AzuriteFixture azurite)
     [MemberData(nameof(PlantedValues))]
     public async Task QueryShardAsync_TimeRowWithAPlantedValueOfTheWrongType_ThrowsInvalidDataExceptionNamingRowAndProperty(string property, object value, string reason)
     {
-        var tables = await azurite.NewTablesAsync(shards: 1);
-        var store = new FactStore(tables);
-        var facts = Enumerable.Range(0, 5).Select(i => Carrier($"pl-{i}", 100 + i)).ToList();
-        await store.AppendAsync(facts, CancellationToken.None);
+        var (tables, store, facts) = await StoredFactsAsync(shards: 1, "pl", 5);
         var (pk, rk) = await PlantInTimeRowAsync(tables, store, facts[2].Fact, property, value);
 
         // Before: TableEntity.GetInt64 and friends threw InvalidOperationException, which no caller classifies as bad data.
@@ -50,10 +57,7 @@ public class FactStoreUnreadableRowTests(AzuriteFixture azurite)
     [Fact]
     public async Task QueryAsync_UnreadableRowsInTwoShards_ThrowsTheInvalidDataExceptionItself()
     {
-        var tables = await azurite.NewTablesAsync(shards: 4);
-        var store = new FactStore(tables);
-        var facts = Enumerable.Range(0, 40).Select(i => Carrier($"qa-{i}", 100 + i)).ToList();
-        await store.AppendAsync(facts, CancellationToken.None);
+        var (tables, store, facts) = await StoredFactsAsync(shards: 4, "qa", 40);
         var inTwoShards = facts.GroupBy(p => store.Shard(p.Fact.Source, p.Fact.Id)).Take(2).Select(g => g.First().Fact).ToList();
         Assert.Equal(2, inTwoShards.Count);
         foreach (var fact in inTwoShards)
@@ -75,10 +79,7 @@ public class FactStoreUnreadableRowTests(AzuriteFixture azurite)
     [Fact]
     public async Task ScanShardAsync_OneUnreadableRow_ReportsItAndReadsTheRest()
     {
-        var tables = await azurite.NewTablesAsync(shards: 1);
-        var store = new FactStore(tables);
-        var facts = Enumerable.Range(0, 5).Select(i => Carrier($"sc-{i}", 100 + i)).ToList();
-        await store.AppendAsync(facts, CancellationToken.None);
+        var (tables, store, facts) = await StoredFactsAsync(shards: 1, "sc", 5);
         var (_, rk) = await PlantInTimeRowAsync(tables, store, facts[1].Fact, "GpuSeconds", "60");
 
         var rows = new List<FactRowRead>();

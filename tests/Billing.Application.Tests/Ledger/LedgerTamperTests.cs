@@ -12,8 +12,7 @@ public class LedgerTamperTests(BurnChainFixture chain) : IClassFixture<BurnChain
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    private Task<LedgerTestSetup> NewAsync() =>
-        LedgerTestSetup.NewAsync(chain, new LedgerOptions { AnchorInterval = TimeSpan.FromMinutes(1), AnchorGrace = TimeSpan.FromMinutes(2) });
+    private Task<LedgerTestSetup> NewAsync() => LedgerTestSetup.NewAsync(chain, LedgerTestOptions.ShortAnchorWindow());
 
     /// <summary>Two entries (100 and 200 cents) booked and anchored on chain, then rewritten by the insider (entry 1 → 1 cent).</summary>
     private async Task<LedgerTestSetup> AnchoredThenRewrittenAsync()

@@ -9,13 +9,10 @@ public class LedgerUnreadableRowTests(BurnChainFixture chain) : IClassFixture<Bu
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    private Task<LedgerTestSetup> NewAsync() =>
-        LedgerTestSetup.NewAsync(chain, new LedgerOptions { AnchorInterval = TimeSpan.FromMinutes(1), AnchorGrace = TimeSpan.FromMinutes(2) });
-
     /// <summary>Three entries, the first two anchored on chain.</summary>
     private async Task<LedgerTestSetup> AnchoredBookAsync()
     {
-        var s = await NewAsync();
+        var s = await LedgerTestSetup.NewAsync(chain, LedgerTestOptions.ShortAnchorWindow());
         var run = await s.BookAndAnchorAsync(100, 200);
         Assert.Equal("confirmed", run.Status);
         await s.BookAsync("adj-3", 300);

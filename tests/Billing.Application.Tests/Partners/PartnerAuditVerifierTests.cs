@@ -1,4 +1,5 @@
 using Billing.Application.Partners;
+using static Billing.Application.Tests.Partners.PartnerAuditSetup;
 
 namespace Billing.Application.Tests.Partners;
 
@@ -7,49 +8,33 @@ namespace Billing.Application.Tests.Partners;
 public class PartnerAuditVerifierTests(AzuriteFixture azurite)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
-    private static readonly DateTimeOffset Now = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
-    private static readonly Partner Finance = new("finance", PartnerRole.Finance, null);
 
-    private sealed record Setup(PartnerManagement Management, PartnerAuditVerifier Verifier, PartnerStore Store, TableClient Table, FakeTimeProvider Clock);
+    private Task<PartnerAuditSetup> NewAsync() => PartnerAuditSetup.NewAsync(azurite);
 
-    private async Task<Setup> NewAsync()
+    /// <summary>A busy carrier <paramref name="id"/> whose row then gets <paramref name="values"/> planted in it, verified.</summary>
+    private async Task<(PartnerAuditSetup S, PartnerAuditVerification Result)> VerifyPlantedAsync(string id, Dictionary<string, object> values)
     {
-        var tables = await azurite.NewTablesAsync();
-        var store = new PartnerStore(tables);
-        var clock = new FakeTimeProvider(Now);
-        var options = Options.Create(new PartnerOptions { CacheTtl = TimeSpan.FromSeconds(30), KeyRotationOverlap = TimeSpan.FromHours(24) });
-        var directory = new PartnerDirectory(store, options, clock, NullLogger<PartnerDirectory>.Instance);
-        var management = new PartnerManagement(store, directory, PartnerManagementTests.Plans(), options, clock, NullLogger<PartnerManagement>.Instance);
-        return new Setup(management, new PartnerAuditVerifier(store), store, tables.Partners, clock);
+        var s = await NewAsync();
+        await s.BusyCarrierAsync(id);
+        await s.PlantAsync(id, values);
+        return (s, await s.Verifier.VerifyAsync(id, Ct));
     }
 
-    /// <summary>A carrier with every kind of change: profile, plan change (and a second one replacing it), disable, enable, key rotation.</summary>
-    private static async Task<CreatedPartner> BusyCarrierAsync(Setup s, string id)
+    /// <summary>The one problem the verifier reports: the row's state disagrees with what the audit trail gives.</summary>
+    private static void AssertOnlyStateMismatch(PartnerAuditVerification result, string messageFragment)
     {
-        var created = await s.Management.CreateAsync(Finance, new PartnerDraft(id, "carrier", "carrier-standard-v1", "Carrier " + id, $"billing@{id}.example", null), Ct);
-        s.Clock.Advance(TimeSpan.FromMinutes(1));
-        await s.Management.UpdateAsync(Finance, id, new PartnerUpdate(null, "Renamed", null, "cus_ABC123", null), Ct);
-        s.Clock.Advance(TimeSpan.FromMinutes(1));
-        await s.Management.UpdateAsync(Finance, id, new PartnerUpdate(null, null, null, null, "disabled"), Ct);
-        s.Clock.Advance(TimeSpan.FromMinutes(1));
-        await s.Management.UpdateAsync(Finance, id, new PartnerUpdate(null, null, null, null, "active"), Ct);
-        s.Clock.Advance(TimeSpan.FromMinutes(1));
-        await s.Management.RotateKeyAsync(Finance, id, Ct);
-        return created;
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(PartnerAuditProblemKind.StateMismatch, problem.Kind);
+        Assert.Contains(messageFragment, problem.Message, StringComparison.Ordinal);
     }
-
-    private static async Task<IReadOnlyList<PartnerAuditEntry>> EntriesAsync(Setup s, string id) =>
-        (await s.Store.AuditOfPartnerAsync(id, null, 1000, Ct)).Entries;
-
-    private static string ByPartnerKey(string partnerId, string entryId) => "|a|p|" + partnerId + "|" + entryId;
 
     [Fact]
     public async Task Audit_CreateUpdateRotateKey_EachEntryLinksToThePreviousAndTheRowHoldsTheHead()
     {
         var s = await NewAsync();
-        await BusyCarrierAsync(s, "carrier-chain");
+        await s.BusyCarrierAsync("carrier-chain");
 
-        var entries = await EntriesAsync(s, "carrier-chain");
+        var entries = await s.EntriesAsync("carrier-chain");
         var row = await s.Store.GetAsync("carrier-chain", Ct);
 
         Assert.Equal(["create", "profile-change", "disable", "enable", "key-rotation"], entries.Select(e => e.Action));
@@ -71,7 +56,7 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
     public async Task VerifyAllAsync_UntouchedPartners_EveryPartnerOk()
     {
         var s = await NewAsync();
-        await BusyCarrierAsync(s, "carrier-ok");
+        await s.BusyCarrierAsync("carrier-ok");
         await s.Management.CreateAsync(Finance, new PartnerDraft("tenant-ok", "tenant", "compute-standard-v1", "Tenant", "t@t.example", null), Ct);
         await s.Management.UpdateAsync(Finance, "tenant-ok", new PartnerUpdate("inference-standard-v1", null, null, null, null), Ct);
         await s.Management.UpdateAsync(Finance, "tenant-ok", new PartnerUpdate("compute-standard-v1", null, null, null, null), Ct); // cancels the pending change
@@ -95,11 +80,11 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
         var seed = new PartnerRegistration(new Partner("tenant-seed", PartnerRole.Tenant, "compute-standard-v1"), "seed-key-tenant-0001") { At = Now };
         await s.Store.UpsertAsync(seed, Ct);
         await s.Store.UpsertAsync(seed with { At = Now.AddDays(1) }, Ct);
-        Assert.Single(await EntriesAsync(s, "tenant-seed"));
+        Assert.Single(await s.EntriesAsync("tenant-seed"));
 
         await s.Store.UpsertAsync(new PartnerRegistration(new Partner("tenant-seed", PartnerRole.Tenant, "inference-standard-v1"), "seed-key-tenant-0002") { At = Now.AddDays(2) }, Ct);
 
-        var entries = await EntriesAsync(s, "tenant-seed");
+        var entries = await s.EntriesAsync("tenant-seed");
         Assert.Equal([("seed", PartnerAuditEntry.SettingsActor), ("seed", PartnerAuditEntry.SettingsActor)], entries.Select(e => (e.Action, e.Actor)));
         Assert.Contains(entries[1].Changes, c => c is { Field: "plan", Before: "compute-standard-v1", After: "inference-standard-v1" });
         Assert.Equal(entries[0].Hash, entries[1].PreviousHash);
@@ -109,48 +94,36 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
     [Fact]
     public async Task VerifyAsync_PlanChangedDirectlyInTheRow_ReportsTheStateMismatch()
     {
-        var s = await NewAsync();
-        await BusyCarrierAsync(s, "carrier-plan");
-        await s.Table.UpdateEntityAsync(new TableEntity("p", "carrier-plan") { ["PlanId"] = "carrier-cheap-v0" }, Azure.ETag.All, TableUpdateMode.Merge, Ct);
-
-        var result = await s.Verifier.VerifyAsync("carrier-plan", Ct);
+        var (_, result) = await VerifyPlantedAsync("carrier-plan", new() { ["PlanId"] = "carrier-cheap-v0" });
 
         Assert.False(result.Ok);
-        var problem = Assert.Single(result.Problems);
-        Assert.Equal(PartnerAuditProblemKind.StateMismatch, problem.Kind);
-        Assert.Contains("plan 'carrier-cheap-v0', the audit trail gives 'carrier-standard-v1'", problem.Message, StringComparison.Ordinal);
+        AssertOnlyStateMismatch(result, "plan 'carrier-cheap-v0', the audit trail gives 'carrier-standard-v1'");
     }
 
     [Fact]
     public async Task VerifyAsync_KeyHashSwappedUnderTheSameKeyId_ReportsTheForeignKey()
     {
         var s = await NewAsync();
-        await BusyCarrierAsync(s, "carrier-swap");
+        await s.BusyCarrierAsync("carrier-swap");
         // As someone with write access to storage could: their own key made to authenticate as the carrier, key id kept.
         string theirs = PartnerStore.HashKey("dbk_attacker");
-        await s.Table.UpdateEntityAsync(new TableEntity("p", "carrier-swap") { ["KeyHash"] = theirs }, Azure.ETag.All, TableUpdateMode.Merge, Ct);
+        await s.PlantAsync("carrier-swap", new() { ["KeyHash"] = theirs });
         await s.Table.UpsertEntityAsync(new TableEntity("k", theirs) { ["PartnerId"] = "carrier-swap" }, TableUpdateMode.Replace, Ct);
         Assert.Equal("carrier-swap", (await s.Store.AuthenticateAsync("dbk_attacker", Now, Ct))?.Partner.Id);
 
         var result = await s.Verifier.VerifyAsync("carrier-swap", Ct); // before: ok, as keys were audited by id only
 
-        var problem = Assert.Single(result.Problems);
-        Assert.Equal(PartnerAuditProblemKind.StateMismatch, problem.Kind);
-        Assert.Contains("another hash than the audit trail issued it with", problem.Message, StringComparison.Ordinal);
+        AssertOnlyStateMismatch(result, "another hash than the audit trail issued it with");
     }
 
     [Fact]
     public async Task VerifyAsync_PlanChangesOrKeyPlantedInTheRow_ReportsEach()
     {
-        var s = await NewAsync();
-        await BusyCarrierAsync(s, "carrier-planted");
-        await s.Table.UpdateEntityAsync(new TableEntity("p", "carrier-planted")
+        var (_, result) = await VerifyPlantedAsync("carrier-planted", new()
         {
             ["PlanChanges"] = """[{"from":"2026-12","plan":"carrier-free-v0"}]""",
             ["RetiredKeys"] = """[{"id":"key_planted","hash":"00","createdAt":null,"expiresAt":"2099-01-01T00:00:00Z"}]""",
-        }, Azure.ETag.All, TableUpdateMode.Merge, Ct);
-
-        var result = await s.Verifier.VerifyAsync("carrier-planted", Ct);
+        });
 
         Assert.Equal(2, result.Problems.Count);
         Assert.All(result.Problems, p => Assert.Equal(PartnerAuditProblemKind.StateMismatch, p.Kind));
@@ -162,8 +135,8 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
     public async Task VerifyAsync_AuditRowDeleted_ReportsTheBrokenLinkOrTheHead()
     {
         var s = await NewAsync();
-        await BusyCarrierAsync(s, "carrier-del");
-        var entries = await EntriesAsync(s, "carrier-del");
+        await s.BusyCarrierAsync("carrier-del");
+        var entries = await s.EntriesAsync("carrier-del");
 
         await s.Table.DeleteEntityAsync("p", ByPartnerKey("carrier-del", entries[2].Id), cancellationToken: Ct);
         var middle = await s.Verifier.VerifyAsync("carrier-del", Ct);
@@ -181,11 +154,11 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
     public async Task VerifyAsync_AuditRowContentAltered_ReportsTheHashMismatchOfThatEntry()
     {
         var s = await NewAsync();
-        await BusyCarrierAsync(s, "carrier-alt");
-        var entries = await EntriesAsync(s, "carrier-alt");
+        await s.BusyCarrierAsync("carrier-alt");
+        var entries = await s.EntriesAsync("carrier-alt");
 
-        await s.Table.UpdateEntityAsync(new TableEntity("p", ByPartnerKey("carrier-alt", entries[0].Id)) { ["Actor"] = "someone-else" }, Azure.ETag.All, TableUpdateMode.Merge, Ct);
-        await s.Table.UpdateEntityAsync(new TableEntity("p", "|a|t|" + entries[1].Id) { ["Action"] = "nothing" }, Azure.ETag.All, TableUpdateMode.Merge, Ct);
+        await s.PlantAsync(ByPartnerKey("carrier-alt", entries[0].Id), new() { ["Actor"] = "someone-else" });
+        await s.PlantAsync("|a|t|" + entries[1].Id, new() { ["Action"] = "nothing" });
 
         var result = await s.Verifier.VerifyAsync("carrier-alt", Ct);
 
@@ -198,11 +171,11 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
     public async Task VerifyAllAsync_WrongTypedValuesPlanted_ReportedWithoutThrowing()
     {
         var s = await NewAsync();
-        await BusyCarrierAsync(s, "carrier-typed");
-        await BusyCarrierAsync(s, "carrier-rowless");
-        var entries = await EntriesAsync(s, "carrier-typed");
-        await s.Table.UpdateEntityAsync(new TableEntity("p", "carrier-typed") { ["PlanId"] = 42, ["AuditCount"] = "five" }, Azure.ETag.All, TableUpdateMode.Merge, Ct);
-        await s.Table.UpdateEntityAsync(new TableEntity("p", ByPartnerKey("carrier-typed", entries[1].Id)) { ["Changes"] = 7, ["At"] = "yesterday" }, Azure.ETag.All, TableUpdateMode.Merge, Ct);
+        await s.BusyCarrierAsync("carrier-typed");
+        await s.BusyCarrierAsync("carrier-rowless");
+        var entries = await s.EntriesAsync("carrier-typed");
+        await s.PlantAsync("carrier-typed", new() { ["PlanId"] = 42, ["AuditCount"] = "five" });
+        await s.PlantAsync(ByPartnerKey("carrier-typed", entries[1].Id), new() { ["Changes"] = 7, ["At"] = "yesterday" });
         await s.Table.DeleteEntityAsync("p", "carrier-rowless", cancellationToken: Ct);
 
         var results = await s.Verifier.VerifyAllAsync(Ct);
@@ -218,11 +191,7 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
     [Fact]
     public async Task VerifyAsync_RoleUnparseableInTheRow_ReportsTheRowUnreadable()
     {
-        var s = await NewAsync();
-        await BusyCarrierAsync(s, "carrier-role");
-        await s.Table.UpdateEntityAsync(new TableEntity("p", "carrier-role") { ["Role"] = "Admin" }, Azure.ETag.All, TableUpdateMode.Merge, Ct);
-
-        var result = await s.Verifier.VerifyAsync("carrier-role", Ct);
+        var (s, result) = await VerifyPlantedAsync("carrier-role", new() { ["Role"] = "Admin" });
 
         Assert.Equal(PartnerAuditProblemKind.RowUnreadable, Assert.Single(result.Problems).Kind);
         await Assert.ThrowsAsync<PartnerNotFoundException>(() => s.Verifier.VerifyAsync("carrier-none", Ct));

@@ -1,4 +1,3 @@
-using Billing.Application.Payments;
 using Billing.Domain.Credits;
 using Billing.Domain.Payments;
 

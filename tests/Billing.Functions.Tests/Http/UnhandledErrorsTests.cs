@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using Azure;
 using Billing.Functions.Http;
 using Microsoft.AspNetCore.Builder;
@@ -35,18 +36,29 @@ public sealed class UnhandledErrorsTests : IAsyncLifetime
         await app.DisposeAsync();
     }
 
+    /// <summary>
+    /// GETs <paramref name="path"/> and checks what every failure the API answers must be: <paramref name="status"/> as
+    /// problem+json, without the exception's message. Returns the answer's Retry-After and its problem document.
+    /// </summary>
+    private async Task<(RetryConditionHeaderValue? RetryAfter, JsonNode Problem)> ProblemAsync(string path, HttpStatusCode status)
+    {
+        using var response = await client.GetAsync(path);
+        string body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal((status, "application/problem+json"), (response.StatusCode, response.Content.Headers.ContentType?.MediaType));
+        Assert.DoesNotContain(Secret, body, StringComparison.Ordinal);
+        return (response.Headers.RetryAfter, JsonNode.Parse(body)!);
+    }
+
     [Theory]
     [InlineData("/api/throttled")]
     [InlineData("/api/contended")]
     public async Task Request_TransientFailure_Answers503ProblemWithRetryAfter(string path)
     {
-        using var response = await client.GetAsync(path);
-        string body = await response.Content.ReadAsStringAsync();
+        var (retryAfter, problem) = await ProblemAsync(path, HttpStatusCode.ServiceUnavailable);
 
-        Assert.Equal((HttpStatusCode.ServiceUnavailable, "application/problem+json"), (response.StatusCode, response.Content.Headers.ContentType?.MediaType));
-        Assert.Equal(TimeSpan.FromSeconds(UnhandledErrors.RetryAfterSeconds), response.Headers.RetryAfter?.Delta);
-        Assert.Equal("Try again", JsonNode.Parse(body)!["title"]!.GetValue<string>());
-        Assert.DoesNotContain(Secret, body, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(UnhandledErrors.RetryAfterSeconds), retryAfter?.Delta);
+        Assert.Equal("Try again", problem["title"]!.GetValue<string>());
     }
 
     [Theory]
@@ -54,13 +66,10 @@ public sealed class UnhandledErrorsTests : IAsyncLifetime
     [InlineData("/api/bug")]
     public async Task Request_DeterministicFailure_Answers500ProblemNamingTheTraceOnly(string path)
     {
-        using var response = await client.GetAsync(path);
-        string body = await response.Content.ReadAsStringAsync();
+        var (retryAfter, problem) = await ProblemAsync(path, HttpStatusCode.InternalServerError);
 
-        Assert.Equal((HttpStatusCode.InternalServerError, "application/problem+json"), (response.StatusCode, response.Content.Headers.ContentType?.MediaType));
-        Assert.Null(response.Headers.RetryAfter);
-        Assert.Contains("trace", JsonNode.Parse(body)!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.DoesNotContain(Secret, body, StringComparison.Ordinal);
+        Assert.Null(retryAfter);
+        Assert.Contains("trace", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
