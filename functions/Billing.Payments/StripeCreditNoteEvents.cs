@@ -52,7 +52,7 @@ internal static class StripeCreditNoteEvents
         bool voided = type == Voided || Text(note, "status") == "void";
         DateTimeOffset at = Time(voided ? note : default, "voided_at") ?? Time(note, "created") ?? Time(root, "created") ?? DateTimeOffset.UnixEpoch;
         return new WebhookOutcome.CreditNoteReceived(new IncomingCreditNote(eventId, creditNoteId, stripeInvoiceId, type == Voided, currency.ToUpperInvariant(),
-            problem is null ? amount : 0, problem is null ? pre : 0, problem is null ? post : 0, problem is null ? refunded : 0, problem is null ? outOfBand : 0, at, problem));
+            problem is null ? new CreditNoteAmounts(amount, pre, post, refunded, outOfBand) : CreditNoteAmounts.Zero, at, problem));
     }
 
     /// <summary>The sum of <c>refunds[].amount_refunded</c>; an API version that only names a <c>refund</c> cannot say how much.</summary>

@@ -60,7 +60,7 @@ public sealed partial class StripeWebhookHandler
 
                 break;
             case WebhookOutcome.CreditNoteReceived c:
-                LogCreditNoteReceived(_logger, c.Note.EventId, c.Note.CreditNoteId, c.Note.StripeInvoiceId, c.Note.AmountMinor, c.Note.Currency, c.Note.Voided);
+                LogCreditNoteReceived(_logger, c.Note.EventId, c.Note.CreditNoteId, c.Note.StripeInvoiceId, c.Note.Amounts.AmountMinor, c.Note.Currency, c.Note.Voided);
                 break;
         }
 

@@ -90,11 +90,11 @@ public sealed class CreditNoteStore(BillingTables tables)
         ["StripeInvoiceId"] = r.Note.StripeInvoiceId,
         ["Voided"] = r.Note.Voided,
         ["Currency"] = r.Note.Currency,
-        ["AmountMinor"] = r.Note.AmountMinor,
-        ["PrePaymentMinor"] = r.Note.PrePaymentMinor,
-        ["PostPaymentMinor"] = r.Note.PostPaymentMinor,
-        ["RefundedMinor"] = r.Note.RefundedMinor,
-        ["OutOfBandMinor"] = r.Note.OutOfBandMinor,
+        ["AmountMinor"] = r.Note.Amounts.AmountMinor,
+        ["PrePaymentMinor"] = r.Note.Amounts.PrePaymentMinor,
+        ["PostPaymentMinor"] = r.Note.Amounts.PostPaymentMinor,
+        ["RefundedMinor"] = r.Note.Amounts.RefundedMinor,
+        ["OutOfBandMinor"] = r.Note.Amounts.OutOfBandMinor,
         ["At"] = r.Note.At,
         ["Problem"] = r.Note.Problem,
         ["ReceivedAt"] = r.ReceivedAt,
@@ -108,8 +108,9 @@ public sealed class CreditNoteStore(BillingTables tables)
     {
         var v = new RowValues(e, "credit note");
         var note = new IncomingCreditNote(v.Key(), v.Text("CreditNoteId", required: true)!, v.Text("StripeInvoiceId", required: true)!, v.Boolean("Voided") ?? false,
-            v.Text("Currency", required: true)!, Minor(v, "AmountMinor"), Minor(v, "PrePaymentMinor"), Minor(v, "PostPaymentMinor"), Minor(v, "RefundedMinor"),
-            Minor(v, "OutOfBandMinor"), v.Time("At", required: true)!.Value, v.Text("Problem"));
+            v.Text("Currency", required: true)!,
+            new CreditNoteAmounts(Minor(v, "AmountMinor"), Minor(v, "PrePaymentMinor"), Minor(v, "PostPaymentMinor"), Minor(v, "RefundedMinor"), Minor(v, "OutOfBandMinor")),
+            v.Time("At", required: true)!.Value, v.Text("Problem"));
         return new CreditNoteRecord(note, e.PartitionKey == UnmatchedPartition ? null : RowValues.PartitionId(e), v.Time("ReceivedAt", required: true)!.Value)
         {
             Resolution = v.Named<PaymentResolution>("Resolution") ?? throw v.Unreadable("Resolution", "missing"),
@@ -127,9 +128,9 @@ public sealed class CreditNoteStore(BillingTables tables)
         {
             notes[id] = new JsonObject
             {
-                ["stripeInvoiceId"] = n.StripeInvoiceId, ["currency"] = n.Currency, ["amountMinor"] = n.AmountMinor,
-                ["prePaymentMinor"] = n.PrePaymentMinor, ["postPaymentMinor"] = n.PostPaymentMinor, ["refundedMinor"] = n.RefundedMinor,
-                ["outOfBandMinor"] = n.OutOfBandMinor, ["applied"] = n.Applied, ["reason"] = n.Reason.ToString(),
+                ["stripeInvoiceId"] = n.StripeInvoiceId, ["currency"] = n.Currency, ["amountMinor"] = n.Amounts.AmountMinor,
+                ["prePaymentMinor"] = n.Amounts.PrePaymentMinor, ["postPaymentMinor"] = n.Amounts.PostPaymentMinor, ["refundedMinor"] = n.Amounts.RefundedMinor,
+                ["outOfBandMinor"] = n.Amounts.OutOfBandMinor, ["applied"] = n.Applied, ["reason"] = n.Reason.ToString(),
                 ["issuedAt"] = n.IssuedAt.ToUnixTimeMilliseconds(), ["recordedBy"] = n.RecordedBy,
                 ["voidedBy"] = n.VoidedBy, ["voidedAt"] = n.VoidedAt?.ToUnixTimeMilliseconds(),
             };
@@ -151,9 +152,10 @@ public sealed class CreditNoteStore(BillingTables tables)
                     throw v.Unreadable("Notes", $"credit note {id} is incomplete");
                 }
 
-                notes[id] = new CreditNoteEntry(id, Need(n, "stripeInvoiceId").GetValue<string>(), Need(n, "currency").GetValue<string>(), Need(n, "amountMinor").GetValue<long>(),
-                    Need(n, "prePaymentMinor").GetValue<long>(), Need(n, "postPaymentMinor").GetValue<long>(), Need(n, "refundedMinor").GetValue<long>(),
-                    Need(n, "outOfBandMinor").GetValue<long>(), Need(n, "applied").GetValue<bool>(), reason,
+                notes[id] = new CreditNoteEntry(id, Need(n, "stripeInvoiceId").GetValue<string>(), Need(n, "currency").GetValue<string>(),
+                    new CreditNoteAmounts(Need(n, "amountMinor").GetValue<long>(), Need(n, "prePaymentMinor").GetValue<long>(), Need(n, "postPaymentMinor").GetValue<long>(),
+                        Need(n, "refundedMinor").GetValue<long>(), Need(n, "outOfBandMinor").GetValue<long>()),
+                    Need(n, "applied").GetValue<bool>(), reason,
                     DateTimeOffset.FromUnixTimeMilliseconds(Need(n, "issuedAt").GetValue<long>()), Need(n, "recordedBy").GetValue<string>())
                 {
                     VoidedBy = n["voidedBy"]?.GetValue<string>(),

@@ -17,8 +17,8 @@ public sealed class StripeCreditNoteEventsTests
 
         var note = Assert.IsType<WebhookOutcome.CreditNoteReceived>(_webhooks.Handle(body)).Note;
 
-        Assert.Equal(new IncomingCreditNote("evt_cn_1", "cn_1", "in_1Stripe", false, "USD", 3_000, 0, 3_000, 2_000, 500, Now.AddMinutes(-2)), note);
-        Assert.Equal(500, note.CustomerBalanceMinor);
+        Assert.Equal(new IncomingCreditNote("evt_cn_1", "cn_1", "in_1Stripe", false, "USD", new CreditNoteAmounts(3_000, 0, 3_000, 2_000, 500), Now.AddMinutes(-2)), note);
+        Assert.Equal(500, note.Amounts.CustomerBalanceMinor);
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed class StripeCreditNoteEventsTests
 
         var note = Assert.IsType<WebhookOutcome.CreditNoteReceived>(_webhooks.Handle(body)).Note;
 
-        Assert.Equal((true, "cn_1", 3_000L, Now.AddMinutes(-1)), (note.Voided, note.CreditNoteId, note.AmountMinor, note.At));
+        Assert.Equal((true, "cn_1", 3_000L, Now.AddMinutes(-1)), (note.Voided, note.CreditNoteId, note.Amounts.AmountMinor, note.At));
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class StripeCreditNoteEventsTests
 
         var note = Assert.IsType<WebhookOutcome.CreditNoteReceived>(_webhooks.Handle(body)).Note;
 
-        Assert.Equal((1_000L, 0L, 0L), (note.PrePaymentMinor, note.PostPaymentMinor, note.RefundedMinor));
+        Assert.Equal((1_000L, 0L, 0L), (note.Amounts.PrePaymentMinor, note.Amounts.PostPaymentMinor, note.Amounts.RefundedMinor));
     }
 
     // A fractional amount, or a refund named without its amount (an older API version): the note's amounts cannot be
@@ -54,7 +54,7 @@ public sealed class StripeCreditNoteEventsTests
         var note = Assert.IsType<WebhookOutcome.CreditNoteReceived>(_webhooks.Handle(body)).Note;
 
         Assert.Contains(problem, note.Problem, StringComparison.Ordinal);
-        Assert.Equal((0L, 0L), (note.AmountMinor, note.RefundedMinor));
+        Assert.Equal((0L, 0L), (note.Amounts.AmountMinor, note.Amounts.RefundedMinor));
     }
 
     [Fact]

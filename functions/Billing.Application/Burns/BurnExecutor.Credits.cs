@@ -82,7 +82,7 @@ public sealed partial class BurnExecutor
         var settlement = new InvoiceSettlement(invoice.Total.MinorUnits, paid.ReceivedMinor, credits.PrePaymentCreditedMinor);
         if (!settlement.Settled)
         {
-            var voided = credits.Notes.Values.Where(n => n.Applied && n.Voided && n.PrePaymentMinor > 0).Select(n => n.CreditNoteId);
+            var voided = credits.Notes.Values.Where(n => n.Applied && n.Voided && n.Amounts.PrePaymentMinor > 0).Select(n => n.CreditNoteId);
             return (string.Create(CultureInfo.InvariantCulture,
                 $"held: {intent.InvoiceId} owes {settlement.RemainingMinor} minor units again (received {settlement.ReceivedMinor}, due {settlement.DueMinor}) since pre-payment credit notes were voided ({string.Join(", ", voided)}); it is signed once the invoice is paid"), null);
         }

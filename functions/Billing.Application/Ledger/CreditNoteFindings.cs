@@ -23,18 +23,18 @@ internal static class CreditNoteFindings
         {
             foreach (var note in state.Notes.Values.OrderBy(n => n.IssuedAt))
             {
-                string amount = Amount(note.AmountMinor, note.Currency);
+                string amount = Amount(note.Amounts.AmountMinor, note.Currency);
                 if (!note.Applied && !note.Voided)
                 {
                     findings.Add(new("CreditNote" + note.Reason, note.CreditNoteId, $"{invoiceId}: {amount} not applied: {detailOf.GetValueOrDefault(note.CreditNoteId, "")}"));
                 }
 
-                if (note.Applied && !booked(CreditNoteEntries.IssuedId(note.CreditNoteId)) && note.AmountMinor > 0)
+                if (note.Applied && !booked(CreditNoteEntries.IssuedId(note.CreditNoteId)) && note.Amounts.AmountMinor > 0)
                 {
                     findings.Add(new("CreditNoteNotBooked", note.CreditNoteId, $"{invoiceId}: {amount} credited but no ledger entry {CreditNoteEntries.IssuedId(note.CreditNoteId)}"));
                 }
 
-                if (note.Applied && note.Voided && !booked(CreditNoteEntries.VoidedId(note.CreditNoteId)) && note.AmountMinor > 0)
+                if (note.Applied && note.Voided && !booked(CreditNoteEntries.VoidedId(note.CreditNoteId)) && note.Amounts.AmountMinor > 0)
                 {
                     findings.Add(new("CreditNoteNotBooked", note.CreditNoteId, $"{invoiceId}: voided but no ledger entry {CreditNoteEntries.VoidedId(note.CreditNoteId)}"));
                 }
@@ -49,7 +49,7 @@ internal static class CreditNoteFindings
         foreach (var record in events.Items.Where(r => r.InvoiceId is null))
         {
             findings.Add(new("CreditNote" + record.Reason, record.Note.CreditNoteId,
-                $"{Amount(record.Note.AmountMinor, record.Note.Currency)} on Stripe invoice {record.Note.StripeInvoiceId} not applied: {record.Detail}"));
+                $"{Amount(record.Note.Amounts.AmountMinor, record.Note.Currency)} on Stripe invoice {record.Note.StripeInvoiceId} not applied: {record.Detail}"));
         }
 
         findings.AddRange(events.Unreadable.Select(bad => new AuditProblem("CreditNoteUnreadable", bad.Id,
@@ -63,7 +63,7 @@ internal static class CreditNoteFindings
     private static AuditProblem? BurnFinding(string invoiceId, InvoiceCredits state, BurnIntent burn)
     {
         var standing = state.HoldingNotes.ToList(); // a pre-payment-only note is in the settled amount, not a credit against the burn
-        string notes = string.Join(", ", standing.Select(n => $"{n.CreditNoteId} {Amount(n.AmountMinor, n.Currency)} (refunded {Amount(n.RefundedMinor, n.Currency)})"));
+        string notes = string.Join(", ", standing.Select(n => $"{n.CreditNoteId} {Amount(n.Amounts.AmountMinor, n.Currency)} (refunded {Amount(n.Amounts.RefundedMinor, n.Currency)})"));
         string tokens = string.Create(CultureInfo.InvariantCulture, $"{burn.TokenAmount} base units");
         return burn.Status switch
         {

@@ -57,7 +57,7 @@ internal static class InvoiceFindings
         long received = state?.ReceivedMinor ?? 0;
         var settlement = new InvoiceSettlement(total, received, prePayment);
         string due = prePayment > 0 ? $"{Amount(settlement.DueMinor, currency)} due ({Amount(total, currency)} less {Amount(prePayment, currency)} credited before payment)" : Amount(total, currency);
-        var reopenedBy = credits.Notes.Values.Where(n => n.Applied && n.Voided && n.PrePaymentMinor > 0).Select(n => n.CreditNoteId).Order(StringComparer.Ordinal).ToList();
+        var reopenedBy = credits.Notes.Values.Where(n => n.Applied && n.Voided && n.Amounts.PrePaymentMinor > 0).Select(n => n.CreditNoteId).Order(StringComparer.Ordinal).ToList();
         bool reopened = isBooked && !settlement.Settled && reopenedBy.Count > 0;
 
         foreach (var burn in burns.Where(b => b.UsdMinor <= total && b.UsdMinor != settlement.DueMinor && !reopened && !(everCredited && b.Status is BurnStatus.Pending or BurnStatus.Held)))

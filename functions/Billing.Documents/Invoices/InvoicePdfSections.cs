@@ -38,7 +38,7 @@ internal static class InvoicePdfSections
     public static void CreditNotes(PageFlow flow, DocumentFonts fonts, InvoiceDocument document) =>
         ReferenceTable(flow, fonts, "Credit notes", ["Credit note", "Issued", "Amount", "Effect"],
             document.CreditNotes.OrderBy(n => n.IssuedAt).ThenBy(n => n.CreditNoteId, StringComparer.Ordinal)
-                .Select(n => (n.CreditNoteId, n.IssuedAt, DocumentText.Minor(n.AmountMinor, n.Currency), Effect(n))));
+                .Select(n => (n.CreditNoteId, n.IssuedAt, DocumentText.Minor(n.Amounts.AmountMinor, n.Currency), Effect(n))));
 
     /// <summary>
     /// A section of Stripe records, one row each: the id whole in monospace, a time, an amount and what it did. Nothing (not
@@ -153,10 +153,10 @@ internal static class InvoicePdfSections
             }
         }
 
-        Part(note.PrePaymentMinor, "off the amount due");
-        Part(note.RefundedMinor, "refunded");
-        Part(note.CustomerBalanceMinor, "to the customer balance");
-        Part(note.OutOfBandMinor, "credited outside Stripe");
+        Part(note.Amounts.PrePaymentMinor, "off the amount due");
+        Part(note.Amounts.RefundedMinor, "refunded");
+        Part(note.Amounts.CustomerBalanceMinor, "to the customer balance");
+        Part(note.Amounts.OutOfBandMinor, "credited outside Stripe");
         return parts.Count == 0 ? "applied" : string.Join("; ", parts);
     }
 

@@ -53,8 +53,7 @@ public static class CreditNoteApplication
     }
 
     private static CreditNoteEntry Entry(IncomingCreditNote note, CreditNoteReason reason) =>
-        new(note.CreditNoteId, note.StripeInvoiceId, note.Currency.ToUpperInvariant(), note.AmountMinor, note.PrePaymentMinor,
-            note.PostPaymentMinor, note.RefundedMinor, note.OutOfBandMinor, reason == CreditNoteReason.None, reason, note.At, note.EventId)
+        new(note.CreditNoteId, note.StripeInvoiceId, note.Currency.ToUpperInvariant(), note.Amounts, reason == CreditNoteReason.None, reason, note.At, note.EventId)
         {
             VoidedBy = note.Voided ? note.EventId : null,
             VoidedAt = note.Voided ? note.At : null,
@@ -69,7 +68,7 @@ public static class CreditNoteApplication
 
         var voided = known with { VoidedBy = note.EventId, VoidedAt = note.At };
         return known.Applied
-            ? new(PaymentResolution.Applied, CreditNoteReason.None, $"credit note {known.CreditNoteId} voided: {Amount(known.AmountMinor, known.Currency)} no longer credited", voided, With(state, voided), false, true)
+            ? new(PaymentResolution.Applied, CreditNoteReason.None, $"credit note {known.CreditNoteId} voided: {Amount(known.Amounts.AmountMinor, known.Currency)} no longer credited", voided, With(state, voided), false, true)
             : new(PaymentResolution.Unchanged, known.Reason, $"credit note {known.CreditNoteId}, recorded unapplied, voided: nothing was booked to reverse", voided, With(state, voided), false, false);
     }
 
@@ -80,11 +79,9 @@ public static class CreditNoteApplication
             return (CreditNoteReason.MalformedAmount, problem);
         }
 
-        if (note.AmountMinor < 0 || note.PrePaymentMinor < 0 || note.PostPaymentMinor < 0 || note.RefundedMinor < 0 || note.OutOfBandMinor < 0
-            || note.PrePaymentMinor + note.PostPaymentMinor != note.AmountMinor || note.CustomerBalanceMinor < 0)
+        if (!note.Amounts.AddUp)
         {
-            return (CreditNoteReason.MalformedAmount, string.Create(CultureInfo.InvariantCulture,
-                $"amounts do not add up: amount {note.AmountMinor} = pre-payment {note.PrePaymentMinor} + post-payment {note.PostPaymentMinor}, post-payment ≥ refunded {note.RefundedMinor} + out of band {note.OutOfBandMinor}"));
+            return (CreditNoteReason.MalformedAmount, "amounts do not add up: " + note.Amounts);
         }
 
         if (!Currency.TryFromCode(note.Currency.ToUpperInvariant(), out var currency))
@@ -107,21 +104,21 @@ public static class CreditNoteApplication
             return (CreditNoteReason.CurrencyMismatch, $"credit note in {currency.Code}, the invoice is in {invoice.Currency.Code}");
         }
 
-        long credited = checked(state.CreditedMinor + note.AmountMinor);
+        long credited = checked(state.CreditedMinor + note.Amounts.AmountMinor);
         if (credited > invoice.Total.MinorUnits)
         {
             return (CreditNoteReason.ExceedsInvoice, $"{Amount(credited, currency.Code)} credited in all, the invoice total is {Amount(invoice.Total.MinorUnits, currency.Code)}");
         }
 
-        long returned = checked(state.PostPaymentCreditedMinor + note.PostPaymentMinor);
+        long returned = checked(state.PostPaymentCreditedMinor + note.Amounts.PostPaymentMinor);
         if (returned > receivedMinor)
         {
             return (CreditNoteReason.ExceedsPaid, $"{Amount(returned, currency.Code)} given back after payment in all, {Amount(receivedMinor, currency.Code)} was received");
         }
 
-        return (CreditNoteReason.None, $"{Amount(note.AmountMinor, currency.Code)} credited ({Amount(note.RefundedMinor, currency.Code)} refunded, "
-            + $"{Amount(note.CustomerBalanceMinor, currency.Code)} to the customer balance, {Amount(note.OutOfBandMinor, currency.Code)} out of band, "
-            + $"{Amount(note.PrePaymentMinor, currency.Code)} off the amount due)");
+        return (CreditNoteReason.None, $"{Amount(note.Amounts.AmountMinor, currency.Code)} credited ({Amount(note.Amounts.RefundedMinor, currency.Code)} refunded, "
+            + $"{Amount(note.Amounts.CustomerBalanceMinor, currency.Code)} to the customer balance, {Amount(note.Amounts.OutOfBandMinor, currency.Code)} out of band, "
+            + $"{Amount(note.Amounts.PrePaymentMinor, currency.Code)} off the amount due)");
     }
 
     private static InvoiceCredits With(InvoiceCredits state, CreditNoteEntry entry) =>

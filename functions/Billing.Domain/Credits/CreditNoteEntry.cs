@@ -5,11 +5,7 @@ public sealed record CreditNoteEntry(
     string CreditNoteId,
     string StripeInvoiceId,
     string Currency,
-    long AmountMinor,
-    long PrePaymentMinor,
-    long PostPaymentMinor,
-    long RefundedMinor,
-    long OutOfBandMinor,
+    CreditNoteAmounts Amounts,
     bool Applied,
     CreditNoteReason Reason,
     DateTimeOffset IssuedAt,
@@ -21,6 +17,4 @@ public sealed record CreditNoteEntry(
     public DateTimeOffset? VoidedAt { get; init; }
 
     public bool Voided => VoidedBy is not null;
-
-    public long CustomerBalanceMinor => PostPaymentMinor - RefundedMinor - OutOfBandMinor;
 }

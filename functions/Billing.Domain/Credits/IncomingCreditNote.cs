@@ -10,11 +10,7 @@ namespace Billing.Domain.Credits;
 /// <param name="StripeInvoiceId">The Stripe invoice it credits (<c>in_…</c>).</param>
 /// <param name="Voided">True for <c>credit_note.voided</c>.</param>
 /// <param name="Currency">Upper-case ISO code as Stripe sent it.</param>
-/// <param name="AmountMinor">The note's amount: pre-payment plus post-payment part.</param>
-/// <param name="PrePaymentMinor">What the note took off the invoice's amount due before it was paid.</param>
-/// <param name="PostPaymentMinor">What went back after payment: refunded, out of band, or to the customer balance.</param>
-/// <param name="RefundedMinor">What of the post-payment part went back through Stripe refunds.</param>
-/// <param name="OutOfBandMinor">What of the post-payment part was credited outside Stripe.</param>
+/// <param name="Amounts">How its amount splits; all zero when <paramref name="Problem"/> is set.</param>
 /// <param name="At">When it was issued (for a void: voided).</param>
 /// <param name="Problem">Why the amounts could not be read, if they could not.</param>
 public sealed record IncomingCreditNote(
@@ -23,14 +19,6 @@ public sealed record IncomingCreditNote(
     string StripeInvoiceId,
     bool Voided,
     string Currency,
-    long AmountMinor,
-    long PrePaymentMinor,
-    long PostPaymentMinor,
-    long RefundedMinor,
-    long OutOfBandMinor,
+    CreditNoteAmounts Amounts,
     DateTimeOffset At,
-    string? Problem = null)
-{
-    /// <summary>The post-payment part credited to the customer's Stripe balance: what neither a refund nor an outside credit covers.</summary>
-    public long CustomerBalanceMinor => PostPaymentMinor - RefundedMinor - OutOfBandMinor;
-}
+    string? Problem = null);

@@ -6,16 +6,16 @@ public sealed record InvoiceCredits(IReadOnlyDictionary<string, CreditNoteEntry>
     public static InvoiceCredits Empty { get; } = new(new Dictionary<string, CreditNoteEntry>(StringComparer.Ordinal));
 
     /// <summary>Applied, standing notes: what the invoice is credited, in its currency.</summary>
-    public long CreditedMinor => Standing(applied: true).Aggregate(0L, (sum, n) => checked(sum + n.AmountMinor));
+    public long CreditedMinor => Standing(applied: true).Aggregate(0L, (sum, n) => checked(sum + n.Amounts.AmountMinor));
 
     /// <summary>The post-payment part of <see cref="CreditedMinor"/>: money that went or is owed back after payment.</summary>
-    public long PostPaymentCreditedMinor => Standing(applied: true).Aggregate(0L, (sum, n) => checked(sum + n.PostPaymentMinor));
+    public long PostPaymentCreditedMinor => Standing(applied: true).Aggregate(0L, (sum, n) => checked(sum + n.Amounts.PostPaymentMinor));
 
     /// <summary>
     /// The pre-payment part of <see cref="CreditedMinor"/>: what Stripe took off the amount due, so the payments need not bring it
     /// in (docs/design.md §4.16).
     /// </summary>
-    public long PrePaymentCreditedMinor => Standing(applied: true).Aggregate(0L, (sum, n) => checked(sum + n.PrePaymentMinor));
+    public long PrePaymentCreditedMinor => Standing(applied: true).Aggregate(0L, (sum, n) => checked(sum + n.Amounts.PrePaymentMinor));
 
     /// <summary>
     /// True while a credit note that may have sent money back stands against the invoice: one with a post-payment part, or one
@@ -26,13 +26,13 @@ public sealed record InvoiceCredits(IReadOnlyDictionary<string, CreditNoteEntry>
     public bool HoldsBurn => HoldingNotes.Any();
 
     /// <summary>The notes that make <see cref="HoldsBurn"/> true.</summary>
-    public IEnumerable<CreditNoteEntry> HoldingNotes => Notes.Values.Where(n => !n.Voided && (!n.Applied || n.PostPaymentMinor > 0));
+    public IEnumerable<CreditNoteEntry> HoldingNotes => Notes.Values.Where(n => !n.Voided && (!n.Applied || n.Amounts.PostPaymentMinor > 0));
 
     /// <summary>
     /// True when an applied note ever took money off the amount due, standing or voided: the invoice's burn must then match
     /// what its settlement allows right before it is signed (a void may have made the invoice owe again).
     /// </summary>
-    public bool HasPrePaymentCredit => Notes.Values.Any(n => n.Applied && n.PrePaymentMinor > 0);
+    public bool HasPrePaymentCredit => Notes.Values.Any(n => n.Applied && n.Amounts.PrePaymentMinor > 0);
 
     private IEnumerable<CreditNoteEntry> Standing(bool applied) => Notes.Values.Where(n => !n.Voided && n.Applied == applied);
 }

@@ -29,13 +29,13 @@ public static class CreditNoteEntries
         ArgumentNullException.ThrowIfNull(note);
         ArgumentException.ThrowIfNullOrWhiteSpace(invoiceId);
         ArgumentException.ThrowIfNullOrWhiteSpace(payer);
-        if (note.AmountMinor == 0)
+        if (note.Amounts.AmountMinor == 0)
         {
             return null;
         }
 
         string asset = Assets.Of(Currency.FromCode(note.Currency));
-        var postings = new List<Posting> { new(Accounts.RevenueCreditNotes, asset, sign * note.AmountMinor) };
+        var postings = new List<Posting> { new(Accounts.RevenueCreditNotes, asset, sign * note.Amounts.AmountMinor) };
         void Give(string account, long amount)
         {
             if (amount > 0)
@@ -44,10 +44,10 @@ public static class CreditNoteEntries
             }
         }
 
-        Give(Accounts.Receivable(payer), note.PrePaymentMinor);
-        Give(Accounts.CashStripe, note.RefundedMinor);
-        Give(Accounts.CustomerCredit(payer), note.CustomerBalanceMinor);
-        Give(Accounts.CashOutOfBand, note.OutOfBandMinor);
+        Give(Accounts.Receivable(payer), note.Amounts.PrePaymentMinor);
+        Give(Accounts.CashStripe, note.Amounts.RefundedMinor);
+        Give(Accounts.CustomerCredit(payer), note.Amounts.CustomerBalanceMinor);
+        Give(Accounts.CashOutOfBand, note.Amounts.OutOfBandMinor);
         return new LedgerEntryDraft(entryId, kind, occurredAt, postings, new Dictionary<string, string>
         {
             ["creditNoteId"] = note.CreditNoteId,

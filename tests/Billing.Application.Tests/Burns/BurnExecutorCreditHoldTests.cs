@@ -21,7 +21,7 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
         public async Task CreditNoteAsync(string invoiceId, bool voided)
         {
             var (state, etag) = await Credits.GetStateAsync(invoiceId, Ct);
-            var note = new IncomingCreditNote("evt_" + Guid.NewGuid().ToString("N"), "cn_hold", "in_hold", voided, "USD", 1_000, 0, 1_000, 1_000, 0, DateTimeOffset.UtcNow);
+            var note = new IncomingCreditNote("evt_" + Guid.NewGuid().ToString("N"), "cn_hold", "in_hold", voided, "USD", new CreditNoteAmounts(1_000, 0, 1_000, 1_000, 0), DateTimeOffset.UtcNow);
             var decision = CreditNoteApplication.Decide(null, 0, state, note);
             var record = new CreditNoteRecord(note, invoiceId, DateTimeOffset.UtcNow) { Resolution = decision.Resolution, Reason = decision.Reason, Detail = decision.Detail };
             Assert.Equal(PaymentWrite.Recorded, await Credits.TryRecordAsync(record, decision.State, etag, Ct));

@@ -56,5 +56,5 @@ internal sealed record CreditNoteSetup(CreditNoteProcessor Credits, PaymentProce
 
     /// <summary>A note of <paramref name="amount"/>, <paramref name="pre"/> of it off the amount due and the rest refunded.</summary>
     public static IncomingCreditNote Note(string stripeInvoice, long amount, string? cn = null, string? evt = null, bool voided = false, long pre = 0, string currency = "USD") =>
-        new(evt ?? "evt_" + Guid.NewGuid().ToString("N"), cn ?? "cn_" + Guid.NewGuid().ToString("N")[..10], stripeInvoice, voided, currency, amount, pre, amount - pre, amount - pre, 0, DateTimeOffset.UtcNow);
+        new(evt ?? "evt_" + Guid.NewGuid().ToString("N"), cn ?? "cn_" + Guid.NewGuid().ToString("N")[..10], stripeInvoice, voided, currency, new CreditNoteAmounts(amount, pre, amount - pre, amount - pre, 0), DateTimeOffset.UtcNow);
 }

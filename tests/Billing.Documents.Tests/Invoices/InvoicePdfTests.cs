@@ -82,7 +82,7 @@ public class InvoicePdfTests
     {
         var at = new DateTimeOffset(2026, 11, 5, 8, 0, 0, TimeSpan.Zero);
         CreditNoteEntry Note(string id, long amount, long pre, long post, long refunded, bool applied = true) =>
-            new(id, "in_1QxYzStripeInvoice", "USD", amount, pre, post, refunded, 0, applied, applied ? CreditNoteReason.None : CreditNoteReason.ExceedsPaid, at, "evt_" + id);
+            new(id, "in_1QxYzStripeInvoice", "USD", new CreditNoteAmounts(amount, pre, post, refunded, 0), applied, applied ? CreditNoteReason.None : CreditNoteReason.ExceedsPaid, at, "evt_" + id);
         var document = SampleDocuments.PaidCarrier() with
         {
             CreditNotes =

@@ -16,7 +16,7 @@ public class CreditNoteApplicationTests
     }
 
     private static IncomingCreditNote Note(long amount, string cn = "cn_1", string evt = "evt_1", bool voided = false, string currency = "USD", long pre = 0, long? refunded = null) =>
-        new(evt, cn, "in_1", voided, currency, amount, pre, amount - pre, refunded ?? amount - pre, 0, At);
+        new(evt, cn, "in_1", voided, currency, new CreditNoteAmounts(amount, pre, amount - pre, refunded ?? amount - pre, 0), At);
 
     [Fact]
     public void Decide_RefundWithinWhatWasPaid_AppliedAndBooked()

@@ -8,7 +8,7 @@ public class InvoiceCreditsTests
     private static readonly DateTimeOffset At = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
     private static CreditNoteEntry Note(string cn, long pre, long post, bool applied = true, bool voided = false) =>
-        new(cn, "in_1", "USD", pre + post, pre, post, post, 0, applied, applied ? CreditNoteReason.None : CreditNoteReason.ExceedsPaid, At, "evt_" + cn)
+        new(cn, "in_1", "USD", new CreditNoteAmounts(pre + post, pre, post, post, 0), applied, applied ? CreditNoteReason.None : CreditNoteReason.ExceedsPaid, At, "evt_" + cn)
         {
             VoidedBy = voided ? "evt_void_" + cn : null,
         };

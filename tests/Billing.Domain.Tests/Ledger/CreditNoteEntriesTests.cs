@@ -7,7 +7,7 @@ public class CreditNoteEntriesTests
     private static readonly DateTimeOffset At = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
     private static CreditNoteEntry Note() =>
-        new("cn_1", "in_1", "USD", 10_000, 1_000, 9_000, 6_000, 500, true, CreditNoteReason.None, At, "evt_1") { VoidedBy = "evt_2", VoidedAt = At.AddHours(1) };
+        new("cn_1", "in_1", "USD", new CreditNoteAmounts(10_000, 1_000, 9_000, 6_000, 500), true, CreditNoteReason.None, At, "evt_1") { VoidedBy = "evt_2", VoidedAt = At.AddHours(1) };
 
     [Fact]
     public void Issued_MixedNote_DebitsContraRevenueAndCreditsEachPartExactly()
@@ -39,5 +39,5 @@ public class CreditNoteEntriesTests
 
     [Fact]
     public void Issued_ZeroNote_BooksNothing() =>
-        Assert.Null(CreditNoteEntries.Issued(Note() with { AmountMinor = 0, PrePaymentMinor = 0, PostPaymentMinor = 0, RefundedMinor = 0, OutOfBandMinor = 0 }, "INV-carrier-tmo-202610", "carrier-tmo", At));
+        Assert.Null(CreditNoteEntries.Issued(Note() with { Amounts = CreditNoteAmounts.Zero }, "INV-carrier-tmo-202610", "carrier-tmo", At));
 }
