@@ -336,6 +336,13 @@ public sealed partial class PlatformTests(PlatformFixture platform) : IDisposabl
         Assert.True(entry.ExitCode == 0, entry.ToString());
         Assert.NotEqual(0, stranger.ExitCode); // the proof's transaction is not signed by that key
         Assert.Contains("not signed by the anchor authority", stranger.Out, StringComparison.Ordinal);
+
+        // The anchored entry pins the payer's audit chain as the close booked it (docs/design.md §14).
+        using var listed = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/ledger/entries?limit=1000", PlatformFixture.FinanceKey));
+        var booked = Assert.Single(JsonNode.Parse(await listed.Content.ReadAsStringAsync())!["entries"]!.AsArray(),
+            e => e!["entryId"]!.GetValue<string>() == "invoice-finalized:" + invoiceId)!;
+        Assert.Matches("^[1-9][0-9]*$", booked["metadata"]!["payerAuditCount"]!.GetValue<string>());
+        Assert.Matches("^[0-9a-f]{64}$", booked["metadata"]!["payerAuditHead"]!.GetValue<string>());
     }
 
     [Fact]

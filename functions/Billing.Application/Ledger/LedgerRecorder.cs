@@ -2,12 +2,18 @@ using Billing.Application.Invoicing;
 
 namespace Billing.Application.Ledger;
 
-/// <summary>Books money and token movements in the main book. Entry ids are deterministic, so repeats append nothing.</summary>
-public sealed class LedgerRecorder(LedgerStore ledger, TimeProvider time) : ILedgerRecorder, IInvoiceFinalizedHandler
+/// <summary>
+/// Books money and token movements in the main book. Entry ids are deterministic, so repeats append nothing. An
+/// invoice's entry pins its payer's audit chain as it stands (<see cref="PartnerAuditPin"/>), so the partner history it
+/// was billed under is anchored with it.
+/// </summary>
+public sealed class LedgerRecorder(LedgerStore ledger, PartnerStore partners, TimeProvider time) : ILedgerRecorder, IInvoiceFinalizedHandler
 {
     public async Task InvoiceFinalizedAsync(Invoice invoice, CancellationToken cancellationToken)
     {
-        if (LedgerEntries.InvoiceFinalized(invoice, time.GetUtcNow()) is { } draft)
+        ArgumentNullException.ThrowIfNull(invoice);
+        var pin = await PayerAuditAsync(invoice.Payer, cancellationToken).ConfigureAwait(false);
+        if (LedgerEntries.InvoiceFinalized(invoice, time.GetUtcNow(), pin) is { } draft)
         {
             await ledger.AppendAsync(LedgerEntries.MainBook, draft, cancellationToken).ConfigureAwait(false);
         }
@@ -48,5 +54,24 @@ public sealed class LedgerRecorder(LedgerStore ledger, TimeProvider time) : ILed
     {
         await InvoiceFinalizedAsync(invoice, cancellationToken).ConfigureAwait(false);
         return invoice;
+    }
+
+    /// <summary>
+    /// The payer's audit head and count; null when it has none (seeded before audit chains) or its row cannot be read:
+    /// the invoice is still booked, and <c>partners verify</c> reports such a row itself.
+    /// </summary>
+    private async Task<PartnerAuditPin?> PayerAuditAsync(string payer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await partners.GetAsync(payer, cancellationToken).ConfigureAwait(false) is { AuditCount: >= 1 and long count, AuditHead: { } head }
+                && LedgerEncoding.IsHash(head)
+                ? new PartnerAuditPin(count, head)
+                : null;
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 }

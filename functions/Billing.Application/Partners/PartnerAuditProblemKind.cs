@@ -32,4 +32,11 @@ public enum PartnerAuditProblemKind
 
     /// <summary>The partner has an audit trail but no row.</summary>
     RowMissing,
+
+    /// <summary>
+    /// An invoice's ledger entry pinned the payer's audit chain at an entry (<see cref="Billing.Domain.Ledger.PartnerAuditPin"/>)
+    /// that the chain no longer has with that hash, or at all: the history the invoice was billed under was rewritten
+    /// (or, when the pin cannot be read, the ledger entry was changed, which ledger verify reports against its anchor).
+    /// </summary>
+    PinMismatch,
 }

@@ -8,22 +8,32 @@ namespace Billing.Application.Partners;
 /// customer) and the current key id (retired key ids must have been current once). A key is audited with its id as a
 /// digest of its hash (<see cref="PartnerAuditChain.KeyDigest"/>), so a hash swapped under a key id on the row (someone
 /// making their own key authenticate as the partner) shows; keys issued before digests were audited are not checked.
+/// What storage alone cannot show, a chain rewritten consistently (entries, hashes and head recomputed), shows against the
+/// pins invoices' ledger entries hold (<see cref="PartnerAuditPin"/>): those entries are anchored on Solana.
 /// </summary>
-public sealed class PartnerAuditVerifier(PartnerStore store)
+public sealed class PartnerAuditVerifier(PartnerStore store, LedgerStore ledger)
 {
     /// <summary>The fields whose last audited value must be the row's.</summary>
     private static readonly string[] Tracked = ["role", "plan", "status", "displayName", "billingEmail", "stripeCustomerId", "keyId"];
 
-    /// <summary>Every partner with a row or an audit trail, by id.</summary>
+    /// <summary>Every partner with a row, an audit trail or a pin in the ledger, by id.</summary>
     public async Task<IReadOnlyList<PartnerAuditVerification>> VerifyAllAsync(CancellationToken cancellationToken)
     {
+        var pins = await PinsAsync(cancellationToken).ConfigureAwait(false);
         var results = new List<PartnerAuditVerification>();
-        foreach (string id in await store.AuditSubjectsAsync(cancellationToken).ConfigureAwait(false))
+        var subjects = await store.AuditSubjectsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (string id in subjects)
         {
             if (await store.AuditTrailAsync(id, cancellationToken).ConfigureAwait(false) is { } trail)
             {
-                results.Add(Verify(trail));
+                results.Add(Verify(trail, pins.GetValueOrDefault(id) ?? []));
             }
+        }
+
+        // A payer removed altogether (row and trail) leaves nothing in storage to list it by: its pins still name it.
+        foreach (var (id, pinned) in pins.Where(p => !subjects.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            results.Add(Verify(new PartnerAuditTrail(id, null, null, [], []), pinned));
         }
 
         return results;
@@ -39,12 +49,50 @@ public sealed class PartnerAuditVerifier(PartnerStore store)
         }
 
         var trail = await store.AuditTrailAsync(partnerId, cancellationToken).ConfigureAwait(false) ?? throw new PartnerNotFoundException(partnerId);
-        return Verify(trail);
+        var pins = await PinsAsync(cancellationToken).ConfigureAwait(false);
+        return Verify(trail, pins.GetValueOrDefault(partnerId) ?? []);
+    }
+
+    /// <summary>
+    /// The audit pins of the invoices booked in the main book, by payer. Entries that cannot be read are passed over
+    /// (ledger verify reports them); a pin that cannot be read is kept as null, to be reported.
+    /// </summary>
+    private async Task<Dictionary<string, List<(string EntryId, PartnerAuditPin? Pin)>>> PinsAsync(CancellationToken cancellationToken)
+    {
+        var pins = new Dictionary<string, List<(string, PartnerAuditPin?)>>(StringComparer.Ordinal);
+        await foreach (var row in ledger.ReadRecordedAsync(LedgerEntries.MainBook, 1, cancellationToken).ConfigureAwait(false))
+        {
+            if (row.Entry is not { Kind: LedgerEntryKind.InvoiceFinalized } entry || !entry.Metadata.TryGetValue("payer", out string? payer))
+            {
+                continue;
+            }
+
+            PartnerAuditPin? pin;
+            try
+            {
+                if ((pin = PartnerAuditPin.Read(entry.Metadata)) is null)
+                {
+                    continue; // booked before pins, or the payer had no chain then
+                }
+            }
+            catch (FormatException)
+            {
+                pin = null;
+            }
+
+            (pins.TryGetValue(payer, out var list) ? list : pins[payer] = []).Add((entry.EntryId, pin));
+        }
+
+        return pins;
     }
 
     /// <summary>The checks on one snapshot (no storage access).</summary>
-    public static PartnerAuditVerification Verify(PartnerAuditTrail trail)
+    public static PartnerAuditVerification Verify(PartnerAuditTrail trail) => Verify(trail, []);
+
+    /// <summary>The checks on one snapshot and the pins of the partner's invoices' ledger entries (null: a pin that cannot be read).</summary>
+    public static PartnerAuditVerification Verify(PartnerAuditTrail trail, IReadOnlyList<(string EntryId, PartnerAuditPin? Pin)> pins)
     {
+        ArgumentNullException.ThrowIfNull(pins);
         ArgumentNullException.ThrowIfNull(trail);
         // Chain order is the sequence (ids only sort by time), each by-time copy kept beside its entry.
         var ordered = trail.Entries.Select((e, i) => (Entry: e, Copy: trail.TimeCopies.Count > i ? trail.TimeCopies[i] : null))
@@ -52,6 +100,7 @@ public sealed class PartnerAuditVerifier(PartnerStore store)
         trail = trail with { Entries = [.. ordered.Select(x => x.Entry)], TimeCopies = [.. ordered.Select(x => x.Copy)] };
         var problems = new List<PartnerAuditProblem>();
         CheckChain(trail, problems);
+        CheckPins(trail.Entries, pins, problems);
         var record = trail.Record;
         if (record is null)
         {
@@ -105,6 +154,31 @@ public sealed class PartnerAuditVerifier(PartnerStore store)
             }
 
             expected = e.Hash ?? "";
+        }
+    }
+
+    /// <summary>Each pinned entry must still be in the chain with the pinned hash; later entries may follow it.</summary>
+    private static void CheckPins(IReadOnlyList<PartnerAuditEntry> entries, IReadOnlyList<(string EntryId, PartnerAuditPin? Pin)> pins, List<PartnerAuditProblem> problems)
+    {
+        foreach (var (ledgerEntryId, pin) in pins)
+        {
+            if (pin is null)
+            {
+                problems.Add(new(PartnerAuditProblemKind.PinMismatch, null, $"ledger entry {ledgerEntryId} holds an audit pin that cannot be read"));
+                continue;
+            }
+
+            var pinned = entries.FirstOrDefault(e => e.Sequence == pin.Count);
+            if (pinned is null)
+            {
+                problems.Add(new(PartnerAuditProblemKind.PinMismatch, null, string.Create(CultureInfo.InvariantCulture,
+                    $"ledger entry {ledgerEntryId} was booked with the audit chain at entry {pin.Count} (head {pin.Head}), which the chain no longer has: entries were removed")));
+            }
+            else if (pinned.Hash != pin.Head)
+            {
+                problems.Add(new(PartnerAuditProblemKind.PinMismatch, pinned.Id, string.Create(CultureInfo.InvariantCulture,
+                    $"ledger entry {ledgerEntryId} was booked with the audit chain at entry {pin.Count} with head {pin.Head}; that entry now hashes to {pinned.Hash ?? "(none)"}: the history before it was rewritten")));
+            }
         }
     }
 

@@ -25,9 +25,10 @@ public static class LedgerEntries
     /// prior-period adjustments to <see cref="Accounts.RevenuePriorPeriodAdjustment"/> (a negative line debits revenue).
     /// Lines of the same account are merged. Returns null when every posting would be zero (e.g. an invoice without
     /// charges); a zero total with non-zero lines (a charge offset by a credit) still books the revenue movements.
-    /// Draft and void invoices throw.
+    /// Draft and void invoices throw. <paramref name="payerAudit"/>, the payer's audit chain at booking, goes into the
+    /// metadata (<see cref="PartnerAuditPin"/>).
     /// </summary>
-    public static LedgerEntryDraft? InvoiceFinalized(Invoice invoice, DateTimeOffset occurredAt)
+    public static LedgerEntryDraft? InvoiceFinalized(Invoice invoice, DateTimeOffset occurredAt, PartnerAuditPin? payerAudit = null)
     {
         ArgumentNullException.ThrowIfNull(invoice);
         if (invoice.Status is not (InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid))
@@ -58,7 +59,7 @@ public static class LedgerEntries
         }
 
         string invoiceId = invoice.Id.ToString();
-        return new LedgerEntryDraft(InvoiceFinalizedId(invoiceId), LedgerEntryKind.InvoiceFinalized, occurredAt, postings, new Dictionary<string, string>
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["invoiceId"] = invoiceId,
             ["payer"] = invoice.Payer,
@@ -66,7 +67,9 @@ public static class LedgerEntries
             ["planId"] = invoice.PlanId,
             ["currency"] = invoice.Currency.Code,
             ["total"] = invoice.Total.MinorUnits.ToString(CultureInfo.InvariantCulture),
-        });
+        };
+        payerAudit?.WriteTo(metadata);
+        return new LedgerEntryDraft(InvoiceFinalizedId(invoiceId), LedgerEntryKind.InvoiceFinalized, occurredAt, postings, metadata);
     }
 
     /// <summary>

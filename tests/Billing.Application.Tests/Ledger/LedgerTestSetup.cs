@@ -23,7 +23,7 @@ internal sealed record LedgerTestSetup(BillingTables Tables, LedgerStore Ledger,
         var authority = new AnchorAuthority(options, treasury, tables);
         return new LedgerTestSetup(tables, ledger, anchors,
             new LedgerAnchorService(ledger, anchors, rpc, authority, options, TimeProvider.System, NullLogger<LedgerAnchorService>.Instance),
-            new LedgerRecorder(ledger, TimeProvider.System), new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), rpc, authority, options);
+            new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), rpc, authority, options);
     }
 
     /// <summary>Verify and reconcile as of <paramref name="time"/> (default: now).</summary>

@@ -3,7 +3,11 @@ using static Billing.Application.Tests.Partners.PartnerAuditSetup;
 
 namespace Billing.Application.Tests.Partners;
 
-/// <summary>The audit hash chain written by partner management and seeding, and its verification, on Azurite: untouched data verifies, tampering around the API does not.</summary>
+/// <summary>
+/// The audit hash chain written by partner management and seeding, and its verification, on Azurite: untouched data
+/// verifies, tampering around the API does not, and a chain rewritten consistently shows against the pins invoices'
+/// ledger entries hold (docs/design.md §14).
+/// </summary>
 [Collection(AzuriteCollection.Name)]
 public class PartnerAuditVerifierTests(AzuriteFixture azurite)
 {
@@ -195,5 +199,87 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
 
         Assert.Equal(PartnerAuditProblemKind.RowUnreadable, Assert.Single(result.Problems).Kind);
         await Assert.ThrowsAsync<PartnerNotFoundException>(() => s.Verifier.VerifyAsync("carrier-none", Ct));
+    }
+
+    /// <summary>Books an October invoice of 1.00 USD for <paramref name="payer"/> as a close does; returns its ledger entry id.</summary>
+    private static async Task<string> BookInvoiceAsync(PartnerAuditSetup s, string payer)
+    {
+        var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 1m, new Money(100, Currency.USD));
+        var invoice = new Invoice(new InvoiceId(payer, new BillingPeriod(2026, 10)), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line], null).Finalize();
+        await s.Recorder.InvoiceFinalizedAsync(invoice, Ct);
+        return LedgerEntries.InvoiceFinalizedId(invoice.Id.ToString());
+    }
+
+    /// <summary>
+    /// As an insider with write access to storage could: makes the first entry say someone else made it, then recomputes
+    /// every hash and link of the chain, both copies of each entry and the row's head, so the chain is consistent again.
+    /// </summary>
+    private static async Task RewriteConsistentlyAsync(PartnerAuditSetup s, string id)
+    {
+        var entries = (await s.EntriesAsync(id)).OrderBy(e => e.Sequence).ToList();
+        var forged = PartnerAuditChain.Link(entries.Select((e, i) => i == 0 ? e with { Actor = "someone-else" } : e), null, null);
+        foreach (var e in forged)
+        {
+            var values = new Dictionary<string, object> { ["Actor"] = e.Actor, ["PreviousHash"] = e.PreviousHash!, ["Hash"] = e.Hash!, ["Sequence"] = e.Sequence };
+            await s.PlantAsync(ByPartnerKey(id, e.Id), values);
+            await s.PlantAsync("|a|t|" + e.Id, values);
+        }
+
+        await s.PlantAsync(id, new() { ["AuditHead"] = forged[^1].Hash!, ["AuditCount"] = (long)forged.Count });
+    }
+
+    [Fact]
+    public async Task InvoiceFinalizedAsync_PayerWithAnAuditChain_PinsItsCountAndHeadInTheEntry()
+    {
+        var s = await NewAsync();
+        await s.BusyCarrierAsync("carrier-pinned");
+        var row = await s.Store.GetAsync("carrier-pinned", Ct);
+
+        string entryId = await BookInvoiceAsync(s, "carrier-pinned");
+
+        var entry = await s.Ledger.GetAsync(LedgerEntries.MainBook, entryId, Ct);
+        Assert.Equal(new PartnerAuditPin(row!.AuditCount!.Value, row.AuditHead!), PartnerAuditPin.Read(entry!.Metadata));
+        Assert.Empty((await s.Verifier.VerifyAsync("carrier-pinned", Ct)).Problems);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_ChainRewrittenConsistentlyAfterAnInvoicePinnedIt_ReportsThePinMismatch()
+    {
+        var s = await NewAsync();
+        await s.BusyCarrierAsync("carrier-forged");
+        await s.BusyCarrierAsync("carrier-unbilled");
+        string entryId = await BookInvoiceAsync(s, "carrier-forged");
+        s.Clock.Advance(TimeSpan.FromMinutes(1));
+        await s.Management.UpdateAsync(Finance, "carrier-forged", new PartnerUpdate(null, "Renamed again", null, null, null), Ct); // history after the pin grows freely
+        Assert.Empty((await s.Verifier.VerifyAsync("carrier-forged", Ct)).Problems);
+
+        await RewriteConsistentlyAsync(s, "carrier-forged");
+        await RewriteConsistentlyAsync(s, "carrier-unbilled");
+
+        var forged = await s.Verifier.VerifyAsync("carrier-forged", Ct);
+        var problem = Assert.Single(forged.Problems);
+        Assert.Equal(PartnerAuditProblemKind.PinMismatch, problem.Kind);
+        Assert.Contains(entryId, problem.Message, StringComparison.Ordinal);
+        Assert.Contains("rewritten", problem.Message, StringComparison.Ordinal);
+        // Without an invoice to pin it, the same rewrite is consistent: the limit design §14 states.
+        Assert.Empty((await s.Verifier.VerifyAsync("carrier-unbilled", Ct)).Problems);
+    }
+
+    [Fact]
+    public async Task VerifyAllAsync_PinnedPayerRemovedAltogether_ReportsItByTheLedgersPin()
+    {
+        var s = await NewAsync();
+        await s.BusyCarrierAsync("carrier-gone");
+        string entryId = await BookInvoiceAsync(s, "carrier-gone");
+
+        var entries = await s.EntriesAsync("carrier-gone");
+        foreach (string rowKey in entries.SelectMany(e => new[] { ByPartnerKey("carrier-gone", e.Id), "|a|t|" + e.Id }).Append("carrier-gone"))
+        {
+            await s.Table.DeleteEntityAsync("p", rowKey, Azure.ETag.All, Ct);
+        }
+
+        var gone = Assert.Single(await s.Verifier.VerifyAllAsync(Ct), r => r.PartnerId == "carrier-gone");
+        Assert.Contains(gone.Problems, p => p.Kind == PartnerAuditProblemKind.RowMissing);
+        Assert.Contains(gone.Problems, p => p.Kind == PartnerAuditProblemKind.PinMismatch && p.Message.Contains(entryId, StringComparison.Ordinal));
     }
 }

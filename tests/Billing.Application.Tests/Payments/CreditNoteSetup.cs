@@ -18,7 +18,7 @@ internal sealed record CreditNoteSetup(CreditNoteProcessor Credits, PaymentProce
         var (tables, ledger, audit) = await ReconcileOnlyLedger.NewAsync(azurite);
         var (invoices, payments, burns, credits) = (new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables));
         var trigger = new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance);
-        var processor = new PaymentProcessor(payments, invoices, burns, credits, new LedgerRecorder(ledger, TimeProvider.System), trigger, TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
+        var processor = new PaymentProcessor(payments, invoices, burns, credits, new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), trigger, TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
         return new CreditNoteSetup(
             new CreditNoteProcessor(credits, invoices, payments, burns, ledger, processor, trigger, TimeProvider.System, NullLogger<CreditNoteProcessor>.Instance),
             processor, invoices, burns, ledger, audit, tables);
@@ -40,7 +40,7 @@ internal sealed record CreditNoteSetup(CreditNoteProcessor Credits, PaymentProce
         var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(10_000, Currency.USD));
         var invoice = new Invoice(new InvoiceId(payer, new BillingPeriod(2026, 10)), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line], syncedTo).Finalize();
         await Invoices.AddOrGetAsync(invoice, Ct);
-        await new LedgerRecorder(Ledger, TimeProvider.System).InvoiceFinalizedAsync(invoice, Ct);
+        await new LedgerRecorder(Ledger, new PartnerStore(Tables), TimeProvider.System).InvoiceFinalizedAsync(invoice, Ct);
         string stripeInvoice = syncedTo ?? "in_" + payer;
         if (paidMinor > 0)
         {

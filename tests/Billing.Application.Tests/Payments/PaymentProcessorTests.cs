@@ -50,7 +50,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
         var invoices = new InvoiceStore(tables);
         var payments = new PaymentStore(tables);
         var burns = new BurnStore(tables);
-        var recorder = new LedgerRecorder(ledger, TimeProvider.System);
+        var recorder = new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System);
         var setup = new Setup(null!, invoices, payments, burns, ledger, audit, recorder, tables);
         return setup with { Processor = setup.NewProcessor() };
     }

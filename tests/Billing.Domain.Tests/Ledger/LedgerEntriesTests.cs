@@ -101,6 +101,42 @@ public class LedgerEntriesTests
     }
 
     [Fact]
+    public void InvoiceFinalized_WithThePayersAuditPin_CarriesItInTheMetadataAndReadsBack()
+    {
+        var pin = new PartnerAuditPin(5, new string('a', 64));
+
+        var pinned = LedgerEntries.InvoiceFinalized(Invoice(InvoiceStatus.Finalized, Line("offload.bytes", 450)), At, pin)!;
+        var unpinned = LedgerEntries.InvoiceFinalized(Invoice(InvoiceStatus.Finalized, Line("offload.bytes", 450)), At)!;
+
+        Assert.Equal(("5", pin.Head), (pinned.Metadata[PartnerAuditPin.CountKey], pinned.Metadata[PartnerAuditPin.HeadKey]));
+        Assert.Equal(pin, PartnerAuditPin.Read(pinned.Metadata));
+        Assert.Null(PartnerAuditPin.Read(unpinned.Metadata));
+        Assert.Equal(unpinned.Postings, pinned.Postings); // the pin is evidence, never money
+    }
+
+    [Theory]
+    [InlineData("0", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    [InlineData("-1", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    [InlineData("5", "not-a-hash")]
+    [InlineData("5", null)]
+    [InlineData(null, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    public void PartnerAuditPinRead_HalfOrMalformedPin_ThrowsFormatException(string? count, string? head)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (count is not null)
+        {
+            metadata[PartnerAuditPin.CountKey] = count;
+        }
+
+        if (head is not null)
+        {
+            metadata[PartnerAuditPin.HeadKey] = head;
+        }
+
+        Assert.Throws<FormatException>(() => PartnerAuditPin.Read(metadata));
+    }
+
+    [Fact]
     public void InvoiceFinalized_NoCharges_ReturnsNull()
     {
         Assert.Null(LedgerEntries.InvoiceFinalized(Invoice(InvoiceStatus.Finalized), At));

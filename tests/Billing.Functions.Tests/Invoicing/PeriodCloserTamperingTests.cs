@@ -155,7 +155,7 @@ public class PeriodCloserTamperingTests(AzuriteFixture azurite) : PeriodCloserTe
         await ledger.Table.UpdateEntityAsync(new TableEntity(pk, LedgerStore.HeadRowKey) { ["LastSequence"] = "1" }, ETag.All, TableUpdateMode.Merge);
         var stripe = new SyncedInvoices();
         var closer = new PeriodCloser(setup.Facts, setup.Invoices, setup.Partners, setup.Plans,
-            new InvoiceFinalization(new LedgerRecorder(ledger, setup.Clock), stripe), setup.Clock,
+            new InvoiceFinalization(new LedgerRecorder(ledger, setup.Partners, setup.Clock), stripe), setup.Clock,
             Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
 
         var result = await closer.CloseAsync(October, force: false, CancellationToken.None); // before: the whole close threw

@@ -266,7 +266,7 @@ public class PeriodCloserTests(AzuriteFixture azurite) : PeriodCloserTestBase(az
         await ledger.EnsureCreatedAsync(CancellationToken.None);
         var stripe = new LedgerCheckingStripe(ledger, setup.Clock);
         var closer = new PeriodCloser(setup.Facts, setup.Invoices, setup.Partners, setup.Plans,
-            new InvoiceFinalization(ledgerBooking: new LedgerRecorder(ledger, setup.Clock), stripeSync: stripe), setup.Clock,
+            new InvoiceFinalization(ledgerBooking: new LedgerRecorder(ledger, setup.Partners, setup.Clock), stripeSync: stripe), setup.Clock,
             Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
 
         var result = await closer.CloseAsync(October, force: false, CancellationToken.None);

@@ -43,7 +43,7 @@ public class CreditNoteWebhookTests(PlatformFixture platform)
         await new InvoiceStore(tables).AddOrGetAsync(invoice, CancellationToken.None);
         if (book)
         {
-            await new LedgerRecorder(new LedgerStore(tables), TimeProvider.System).InvoiceFinalizedAsync(invoice, CancellationToken.None);
+            await new LedgerRecorder(new LedgerStore(tables), new PartnerStore(tables), TimeProvider.System).InvoiceFinalizedAsync(invoice, CancellationToken.None);
         }
     }
 
