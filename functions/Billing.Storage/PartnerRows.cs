@@ -73,6 +73,7 @@ internal static class PartnerRows
             keys.AddRange(JsonNode.Parse(retired)!.AsArray().Select(k => new PartnerKey((string)k!["id"]!, (string)k["hash"]!, Instant(k["createdAt"]), Instant(k["expiresAt"]))));
         }
 
+        var (auditHead, auditCount) = AuditHead(e);
         return new PartnerRecord(partner, keys)
         {
             DisplayName = Text(e, "DisplayName"),
@@ -80,11 +81,17 @@ internal static class PartnerRows
             StripeCustomerId = Text(e, "StripeCustomerId"),
             CreatedAt = created,
             SeedKeyHash = Text(e, "SeedKeyHash"),
-            AuditHead = Text(e, "AuditHead"),
-            AuditCount = Number(e, "AuditCount"),
+            AuditHead = auditHead,
+            AuditCount = auditCount,
             ETag = e.ETag,
         };
     }
+
+    /// <summary>The columns of the audit head, read without trusting types (a planted value of another type reads as unset).</summary>
+    public static readonly string[] AuditHeadColumns = ["AuditHead", "AuditCount"];
+
+    /// <summary>The row's audit head: the last entry's hash and the number of entries.</summary>
+    public static (string? Head, long? Count) AuditHead(TableEntity e) => (Text(e, "AuditHead"), Number(e, "AuditCount"));
 
     public static IEnumerable<TableEntity> AuditEntities(PartnerAuditEntry entry)
     {

@@ -156,6 +156,17 @@ public sealed class PartnerStore(BillingTables tables, TimeProvider? time = null
         return row.HasValue ? PartnerRows.ToRecord(row.Value!) : null;
     }
 
+    /// <summary>
+    /// The partner's audit head (last hash, entry count); both null when it has no row or no chain. Only those two columns
+    /// are read, so a value elsewhere in the row that the registry cannot parse (which <see cref="GetAsync"/> throws on)
+    /// does not stop whoever needs just the head.
+    /// </summary>
+    public async Task<(string? Head, long? Count)> AuditHeadAsync(string partnerId, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), PartnerRows.AuditHeadColumns, cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? PartnerRows.AuditHead(row.Value!) : (null, null);
+    }
+
     /// <summary>Creates the partner with its audit record (the first link of its chain) in one transaction; false when the id exists.</summary>
     public async Task<bool> CreateAsync(PartnerRecord record, PartnerAuditEntry audit, CancellationToken cancellationToken)
     {

@@ -12,8 +12,10 @@ public sealed class LedgerRecorder(LedgerStore ledger, PartnerStore partners, Ti
     public async Task InvoiceFinalizedAsync(Invoice invoice, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(invoice);
-        var pin = await PayerAuditAsync(invoice.Payer, cancellationToken).ConfigureAwait(false);
-        if (LedgerEntries.InvoiceFinalized(invoice, time.GetUtcNow(), pin) is { } draft)
+        // Null when the payer has no chain (seeded before audit chains) or its head cannot be read: the invoice is still
+        // booked, and partners verify reports such a row itself.
+        var (head, count) = await partners.AuditHeadAsync(invoice.Payer, cancellationToken).ConfigureAwait(false);
+        if (LedgerEntries.InvoiceFinalized(invoice, time.GetUtcNow(), PartnerAuditPin.Of(count, head)) is { } draft)
         {
             await ledger.AppendAsync(LedgerEntries.MainBook, draft, cancellationToken).ConfigureAwait(false);
         }
@@ -54,24 +56,5 @@ public sealed class LedgerRecorder(LedgerStore ledger, PartnerStore partners, Ti
     {
         await InvoiceFinalizedAsync(invoice, cancellationToken).ConfigureAwait(false);
         return invoice;
-    }
-
-    /// <summary>
-    /// The payer's audit head and count; null when it has none (seeded before audit chains) or its row cannot be read:
-    /// the invoice is still booked, and <c>partners verify</c> reports such a row itself.
-    /// </summary>
-    private async Task<PartnerAuditPin?> PayerAuditAsync(string payer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await partners.GetAsync(payer, cancellationToken).ConfigureAwait(false) is { AuditCount: >= 1 and long count, AuditHead: { } head }
-                && LedgerEncoding.IsHash(head)
-                ? new PartnerAuditPin(count, head)
-                : null;
-        }
-        catch (InvalidDataException)
-        {
-            return null;
-        }
     }
 }

@@ -23,10 +23,13 @@ public sealed record PartnerAuditPin(long Count, string Head)
             return null;
         }
 
-        return long.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out long n) && n >= 1 && LedgerEncoding.IsHash(head)
-            ? new PartnerAuditPin(n, head!)
-            : throw new FormatException($"{CountKey} '{count}' and {HeadKey} '{head}' are not a count of 1 or more and a 64-hex-digit hash");
+        return (long.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? Of(n, head) : null)
+            ?? throw new FormatException($"{CountKey} '{count}' and {HeadKey} '{head}' are not a count of 1 or more and a 64-hex-digit hash");
     }
+
+    /// <summary>The pin of a chain of <paramref name="count"/> entries ending in <paramref name="head"/>; null unless the count is 1 or more and the head a 64-hex-digit hash.</summary>
+    public static PartnerAuditPin? Of(long? count, string? head) =>
+        count >= 1 && LedgerEncoding.IsHash(head) ? new PartnerAuditPin(count.Value, head!) : null;
 
     /// <summary>Adds the pin to an entry's <paramref name="metadata"/>.</summary>
     public void WriteTo(IDictionary<string, string> metadata)

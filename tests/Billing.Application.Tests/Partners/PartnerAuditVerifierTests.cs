@@ -243,6 +243,20 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task InvoiceFinalizedAsync_PayerRowUnparseableElsewhere_StillBookedAndPinned()
+    {
+        var s = await NewAsync();
+        await s.BusyCarrierAsync("carrier-odd-role");
+        var row = await s.Store.GetAsync("carrier-odd-role", Ct);
+        await s.PlantAsync("carrier-odd-role", new() { ["Role"] = "overlord" }); // the registry cannot parse the row any more
+
+        string entryId = await BookInvoiceAsync(s, "carrier-odd-role");
+
+        var entry = await s.Ledger.GetAsync(LedgerEntries.MainBook, entryId, Ct);
+        Assert.Equal(new PartnerAuditPin(row!.AuditCount!.Value, row.AuditHead!), PartnerAuditPin.Read(entry!.Metadata));
+    }
+
+    [Fact]
     public async Task VerifyAsync_ChainRewrittenConsistentlyAfterAnInvoicePinnedIt_ReportsThePinMismatch()
     {
         var s = await NewAsync();
