@@ -47,6 +47,7 @@ namespace Billing.Contracts;
 // Partner management and its audit trail.
 [JsonSerializable(typeof(PartnerView))]
 [JsonSerializable(typeof(PartnerListResponse))]
+[JsonSerializable(typeof(UnreadablePartner))]
 [JsonSerializable(typeof(PartnerCreatedResponse))]
 [JsonSerializable(typeof(PartnerKeyRotatedResponse))]
 [JsonSerializable(typeof(CreatePartnerRequest))]

@@ -50,16 +50,17 @@ internal static class PartnerRows
 
     /// <summary>
     /// The record of a partner row. Text properties read through <see cref="EntityText"/>: a planted non-text value reads
-    /// as unset (audit verification then reports the difference) instead of failing every read of the registry.
+    /// as unset (audit verification then reports the difference) instead of failing every read of the registry. A value
+    /// that cannot mean anything (a role or status that is not the name of one, plan changes or retired keys that are not
+    /// the JSON written here) throws <see cref="InvalidDataException"/> naming the property; listings set such a row apart.
     /// </summary>
     public static PartnerRecord ToRecord(TableEntity e)
     {
-        var partner = new Partner(TableKey.Unescape(e.RowKey), Enum.Parse<PartnerRole>(Text(e, "Role") ?? nameof(PartnerRole.Tenant)), Text(e, "PlanId"))
+        var v = new RowValues(e, "partner");
+        var partner = new Partner(v.Key(), v.Named<PartnerRole>("Role") ?? PartnerRole.Tenant, Text(e, "PlanId"))
         {
-            Status = Text(e, "Status") is { } status ? Enum.Parse<PartnerStatus>(status) : PartnerStatus.Active,
-            PlanChanges = Text(e, "PlanChanges") is { } changes
-                ? [.. JsonNode.Parse(changes)!.AsArray().Select(c => new PlanChange(BillingPeriod.Parse((string)c!["from"]!), (string)c["plan"]!))]
-                : [],
+            Status = v.Named<PartnerStatus>("Status") ?? PartnerStatus.Active,
+            PlanChanges = Json(v, "PlanChanges", a => a.Select(c => new PlanChange(BillingPeriod.Parse((string)c!["from"]!), (string)c["plan"]!))) ?? [],
         };
         var created = Instant(e, "CreatedAt");
         var keys = new List<PartnerKey>();
@@ -68,11 +69,7 @@ internal static class PartnerRows
             keys.Add(new PartnerKey(Text(e, "KeyId") ?? "seed", hash, Instant(e, "KeyCreatedAt") ?? created, null)); // seeded before key ids existed
         }
 
-        if (Text(e, "RetiredKeys") is { } retired)
-        {
-            keys.AddRange(JsonNode.Parse(retired)!.AsArray().Select(k => new PartnerKey((string)k!["id"]!, (string)k["hash"]!, Instant(k["createdAt"]), Instant(k["expiresAt"]))));
-        }
-
+        keys.AddRange(Json(v, "RetiredKeys", a => a.Select(k => new PartnerKey((string)k!["id"]!, (string)k["hash"]!, Instant(k["createdAt"]), Instant(k["expiresAt"])))) ?? []);
         var (auditHead, auditCount) = AuditHead(e);
         return new PartnerRecord(partner, keys)
         {
@@ -156,6 +153,24 @@ internal static class PartnerRows
         }
 
         return changes;
+    }
+
+    /// <summary>The items of a JSON array property; null when unset; anything but the JSON written here is unreadable.</summary>
+    private static T[]? Json<T>(RowValues v, string name, Func<JsonArray, IEnumerable<T>> items)
+    {
+        if (Text(v.Row, name) is not { } json)
+        {
+            return null;
+        }
+
+        try
+        {
+            return [.. items(JsonNode.Parse(json) as JsonArray ?? throw new FormatException("not a JSON array"))];
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or ArgumentException or InvalidOperationException or NullReferenceException)
+        {
+            throw v.Unreadable(name, $"not the JSON this platform writes ({ex.Message})", ex);
+        }
     }
 
     private static string? JsonText(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? text) ? text : null;

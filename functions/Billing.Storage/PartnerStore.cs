@@ -6,7 +6,7 @@ namespace Billing.Storage;
 /// Rows (<see cref="PartnerRows"/>): <c>p|{id}</c> partner, <c>k|{keyHash}</c> key → partner id, and the audit trail
 /// beside the partners, written in the same transaction as the change it records (Add only: never replaced).
 /// </summary>
-public sealed class PartnerStore(BillingTables tables, TimeProvider? time = null)
+public sealed partial class PartnerStore(BillingTables tables, TimeProvider? time = null)
 {
     private const int MaxAttempts = 5;
 
@@ -132,39 +132,44 @@ public sealed class PartnerStore(BillingTables tables, TimeProvider? time = null
         throw new RowContentionException($"partner {partnerId}", MaxAttempts);
     }
 
-    public async Task<IReadOnlyList<Partner>> ListAsync(CancellationToken cancellationToken) =>
-        [.. (await ListRecordsAsync(cancellationToken).ConfigureAwait(false)).Select(r => r.Partner)];
+    /// <inheritdoc cref="ListRecordsAsync"/>
+    public async Task<StoredList<Partner>> ListAsync(CancellationToken cancellationToken)
+    {
+        var records = await ListRecordsAsync(cancellationToken).ConfigureAwait(false);
+        return new([.. records.Items.Select(r => r.Partner)], records.Unreadable);
+    }
 
-    /// <summary>Every partner row (two range queries around the audit rows, which never get read here).</summary>
-    public async Task<IReadOnlyList<PartnerRecord>> ListRecordsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Every partner row (two range queries around the audit rows, which never get read here); a row the registry cannot
+    /// parse is listed apart, by partner id, so it never hides the others.
+    /// </summary>
+    public async Task<StoredList<PartnerRecord>> ListRecordsAsync(CancellationToken cancellationToken)
     {
         var list = new List<PartnerRecord>();
+        var unreadable = new List<UnreadableRow>();
         foreach (string filter in new[] { $"PartitionKey eq 'p' and RowKey lt '|'", $"PartitionKey eq 'p' and RowKey ge '}}'" })
         {
             await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                list.Add(PartnerRows.ToRecord(e));
+                try
+                {
+                    list.Add(PartnerRows.ToRecord(e));
+                }
+                catch (InvalidDataException ex)
+                {
+                    unreadable.Add(new UnreadableRow(RowValues.Id(e), ex.Message));
+                }
             }
         }
 
-        return list;
+        return new(list, unreadable);
     }
 
+    /// <summary>The partner's row; null when it has none. A row the registry cannot parse throws <see cref="InvalidDataException"/>.</summary>
     public async Task<PartnerRecord?> GetAsync(string partnerId, CancellationToken cancellationToken)
     {
         var row = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), cancellationToken: cancellationToken).ConfigureAwait(false);
         return row.HasValue ? PartnerRows.ToRecord(row.Value!) : null;
-    }
-
-    /// <summary>
-    /// The partner's audit head (last hash, entry count); both null when it has no row or no chain. Only those two columns
-    /// are read, so a value elsewhere in the row that the registry cannot parse (which <see cref="GetAsync"/> throws on)
-    /// does not stop whoever needs just the head.
-    /// </summary>
-    public async Task<(string? Head, long? Count)> AuditHeadAsync(string partnerId, CancellationToken cancellationToken)
-    {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), PartnerRows.AuditHeadColumns, cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? PartnerRows.AuditHead(row.Value!) : (null, null);
     }
 
     /// <summary>Creates the partner with its audit record (the first link of its chain) in one transaction; false when the id exists.</summary>
@@ -222,12 +227,16 @@ public sealed class PartnerStore(BillingTables tables, TimeProvider? time = null
         return true;
     }
 
-    /// <summary>The partner owning <paramref name="apiKey"/> if the key works at <paramref name="now"/> and the partner is active, else null.</summary>
+    /// <summary>
+    /// The partner owning <paramref name="apiKey"/> if the key works at <paramref name="now"/> and the partner is active, else
+    /// null. The key's partner row that the registry cannot parse throws <see cref="InvalidDataException"/>: the key may well
+    /// be right, so the caller is told its record is unreadable rather than that its key is wrong.
+    /// </summary>
     public async Task<AuthenticatedPartner?> AuthenticateAsync(string apiKey, DateTimeOffset now, CancellationToken cancellationToken)
     {
         string hash = HashKey(apiKey);
         var keyRow = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.KeyPartition, hash, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!keyRow.HasValue || keyRow.Value!.GetString("PartnerId") is not { } id || await GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } record)
+        if (!keyRow.HasValue || EntityText.Of(keyRow.Value!, "PartnerId") is not { } id || await GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } record)
         {
             return null;
         }
@@ -251,124 +260,6 @@ public sealed class PartnerStore(BillingTables tables, TimeProvider? time = null
         }
 
         return new AuthenticatedPartner(record.Partner, key.ExpiresAt);
-    }
-
-    /// <summary>Audit entries of one partner, oldest first, after the cursor <paramref name="after"/> (an entry id).</summary>
-    public Task<PartnerAuditPage> AuditOfPartnerAsync(string partnerId, string? after, int limit, CancellationToken cancellationToken)
-    {
-        string prefix = PartnerRows.AuditByPartner(partnerId);
-        return AuditPageAsync(after is null ? prefix : prefix + after, after is not null, TableKey.After(prefix), limit, cancellationToken);
-    }
-
-    /// <summary>Audit entries of every partner made in [<paramref name="from"/>, <paramref name="to"/>), oldest first, after the cursor.</summary>
-    public Task<PartnerAuditPage> AuditAsync(DateTimeOffset from, DateTimeOffset to, string? after, int limit, CancellationToken cancellationToken)
-    {
-        string lower = PartnerRows.AuditByTime + from.UtcTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
-        string upper = PartnerRows.AuditByTime + to.UtcTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
-        bool resume = after is not null && string.CompareOrdinal(PartnerRows.AuditByTime + after, lower) >= 0;
-        return AuditPageAsync(resume ? PartnerRows.AuditByTime + after : lower, resume, upper, limit, cancellationToken);
-    }
-
-    /// <summary>
-    /// The ids of every partner with a row or an audit trail: a trail whose partner row was deleted is listed too, so
-    /// verification can report it.
-    /// </summary>
-    public async Task<IReadOnlyList<string>> AuditSubjectsAsync(CancellationToken cancellationToken)
-    {
-        var ids = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (string filter in new[] { "PartitionKey eq 'p' and RowKey lt '|'", "PartitionKey eq 'p' and RowKey ge '}'" })
-        {
-            await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
-            {
-                ids.Add(TableKey.Unescape(e.RowKey));
-            }
-        }
-
-        const string prefix = "|a|p|";
-        string byPartner = TableClient.CreateQueryFilter($"PartitionKey eq {PartnerRows.PartnerPartition} and RowKey ge {prefix} and RowKey lt {TableKey.After(prefix)}");
-        await foreach (var e in table.QueryAsync<TableEntity>(byPartner, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            int end = e.RowKey.LastIndexOf(TableKey.Separator);
-            if (end > prefix.Length)
-            {
-                ids.Add(TableKey.Unescape(e.RowKey[prefix.Length..end]));
-            }
-        }
-
-        return [.. ids];
-    }
-
-    /// <summary>
-    /// One partner's row, audit entries and their by-time copies, read again when the row changed meanwhile (so a change
-    /// landing during the read is not mistaken for tampering); null when the partner has neither row nor entries.
-    /// </summary>
-    public async Task<PartnerAuditTrail?> AuditTrailAsync(string partnerId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(partnerId);
-        for (int attempt = 1; ; attempt++)
-        {
-            var row = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), cancellationToken: cancellationToken).ConfigureAwait(false);
-            var entries = new List<PartnerAuditEntry>();
-            string prefix = PartnerRows.AuditByPartner(partnerId);
-            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartnerRows.PartnerPartition} and RowKey ge {prefix} and RowKey lt {TableKey.After(prefix)}");
-            await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-            {
-                entries.Add(PartnerRows.ToAuditEntry(e));
-            }
-
-            var copies = new List<PartnerAuditEntry?>();
-            foreach (var entry in entries)
-            {
-                var copy = entry.Id.Length == 0 ? null
-                    : await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, PartnerRows.AuditByTime + entry.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
-                copies.Add(copy is { HasValue: true } ? PartnerRows.ToAuditEntry(copy.Value!) : null);
-            }
-
-            var again = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false);
-            if ((row.HasValue ? row.Value!.ETag : default) != (again.HasValue ? again.Value!.ETag : default) && attempt < MaxAttempts)
-            {
-                continue;
-            }
-
-            if (!row.HasValue && entries.Count == 0)
-            {
-                return null;
-            }
-
-            var (record, unreadable) = row.HasValue ? Read(row.Value!) : (null, null);
-            return new PartnerAuditTrail(partnerId, record, unreadable, entries, copies);
-        }
-    }
-
-    private static (PartnerRecord? Record, string? Unreadable) Read(TableEntity row)
-    {
-        try
-        {
-            return (PartnerRows.ToRecord(row), null);
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or System.Text.Json.JsonException or InvalidOperationException or NullReferenceException)
-        {
-            return (null, ex.Message); // a planted value the registry cannot parse: a finding, not a failed verification
-        }
-    }
-
-    private async Task<PartnerAuditPage> AuditPageAsync(string lower, bool exclusive, string upper, int limit, CancellationToken cancellationToken)
-    {
-        string filter = exclusive
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {PartnerRows.PartnerPartition} and RowKey gt {lower} and RowKey lt {upper}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {PartnerRows.PartnerPartition} and RowKey ge {lower} and RowKey lt {upper}");
-        var entries = new List<PartnerAuditEntry>();
-        await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(limit + 1, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            if (entries.Count == limit)
-            {
-                return new PartnerAuditPage(entries, entries[^1].Id);
-            }
-
-            entries.Add(PartnerRows.ToAuditEntry(e));
-        }
-
-        return new PartnerAuditPage(entries, null);
     }
 
     private async Task SubmitAsync(TableTransactionAction change, PartnerAuditEntry[] audit, CancellationToken cancellationToken)

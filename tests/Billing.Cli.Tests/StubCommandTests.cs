@@ -276,6 +276,32 @@ public sealed class StubCommandTests
         AssertContainsAll(result.Error, "1 invoice(s) cannot be read", "INV-carrier-tmo-202609", "property 'TotalMinor'");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PartnersList_AnswerWithUnreadablePartner_ListsTheRestAndWarnsNamingIt(bool json)
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>
+        {
+            ["GET /api/v1/partners"] = (200, """
+                {"partners":[{"id":"carrier-tmo","role":"carrier","plan":"carrier-standard-v1","pendingPlan":null,"pendingPlanFrom":null,"displayName":null,
+                "billingEmail":null,"stripeCustomerId":null,"status":"active","createdAt":null,"keys":[]}],
+                "unreadable":[{"id":"carrier-odd","reason":"partner row (partition 'p', row 'carrier-odd'), property 'Role': 'overlord' is no PartnerRole"}]}
+                """),
+        });
+
+        var result = await CliHarness.RunAsync(["partners", "list", .. json ? new[] { "--json" } : [], "--url", server.Url]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        AssertContainsAll(result.Out, "carrier-tmo");
+        if (!json)
+        {
+            Assert.DoesNotContain("carrier-odd", result.Out, StringComparison.Ordinal);
+        }
+
+        AssertContainsAll(result.Error, "1 partner(s) cannot be read", "carrier-odd", "property 'Role'");
+    }
+
     [Fact]
     public async Task Burns_AnswerNamesUnreadableBurns_ListsTheRestAndWarnsNamingThem()
     {
@@ -288,7 +314,7 @@ public sealed class StubCommandTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         AssertContainsAll(result.Out, "burn-1", "finalized");
-        AssertContainsAll(result.Error, "2 burn(s) cannot be read", "burn-INV-a-202610, burn-odd,id", "/api/v1/ledger/reconcile");
+        AssertContainsAll(result.Error, "2 burn(s) cannot be read", "burn-INV-a-202610; burn-odd,id", "/api/v1/ledger/reconcile"); // ids may hold commas
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public class PartnerStoreTests(AzuriteFixture azurite)
 
         Assert.Null((await store.AuthenticateAsync("old-key-0123456", DateTimeOffset.UtcNow, CancellationToken.None))?.Partner);
         Assert.Equal(partner, (await store.AuthenticateAsync("new-key-0123456", DateTimeOffset.UtcNow, CancellationToken.None))?.Partner);
-        Assert.Single(await store.ListAsync(CancellationToken.None));
+        Assert.Single((await store.ListAsync(CancellationToken.None)).Items);
     }
 
     [Fact]
@@ -73,6 +73,6 @@ public class PartnerStoreTests(AzuriteFixture azurite)
         var row = await store.GetAsync("tenant-typed", CancellationToken.None);
 
         Assert.Equal((null, null, (long?)null), (row!.Partner.PlanId, row.AuditHead, row.AuditCount));
-        Assert.Single(await store.ListRecordsAsync(CancellationToken.None));
+        Assert.Single((await store.ListRecordsAsync(CancellationToken.None)).Items);
     }
 }

@@ -70,7 +70,8 @@ public sealed partial class PeriodCloser(
 
     private async Task<PeriodCloseResult> CloseLeasedAsync(BillingPeriod period, bool force, CloseLease lease, CancellationToken cancellationToken)
     {
-        var payers = (await partners.ListAsync(cancellationToken).ConfigureAwait(false)).Where(p => p.IsPayer && p.PlanId is not null).ToList();
+        var registry = await partners.ListAsync(cancellationToken).ConfigureAwait(false);
+        var payers = registry.Items.Where(p => p.IsPayer && p.PlanId is not null).ToList();
         var record = await invoices.GetCloseAsync(period, cancellationToken).ConfigureAwait(false);
         if (record is null && !force)
         {
@@ -81,6 +82,16 @@ public sealed partial class PeriodCloser(
         var toClose = record is { } r ? payers.Where(p => !r.Record.Closed(p.Id)).ToList() : payers;
         var handled = new ConcurrentDictionary<string, Invoice>(StringComparer.Ordinal);
         var failed = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+
+        // A partner row that cannot be read may be a payer's: it fails alone, so the month does not count as closed for it
+        // (its usage is billed by the first close after the row is mended), and everyone else is invoiced. A month already
+        // closed for it stays closed: a repeat close has nothing to do for it either way.
+        foreach (var bad in registry.Unreadable.Where(u => record is not { } done || !done.Record.Closed(u.Id)))
+        {
+            failed[bad.Id] = bad.Reason;
+            LogPayerFailed(logger, period.ToString(), bad.Id, bad.Reason);
+        }
+
         await Parallel.ForEachAsync(toClose, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (payer, ct) =>
         {
             try

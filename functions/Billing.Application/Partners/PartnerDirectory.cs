@@ -25,9 +25,15 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
         try
         {
             var list = await store.ListAsync(cancellationToken).ConfigureAwait(false);
-            partners = list.ToDictionary(p => p.Id, StringComparer.Ordinal);
+            partners = list.Items.ToDictionary(p => p.Id, StringComparer.Ordinal);
             snapshotExpires = time.GetUtcNow() + options.Value.CacheTtl;
-            LogRefreshed(logger, list.Count);
+            LogRefreshed(logger, list.Items.Count);
+
+            // Left out, so validation treats that partner as unknown until its row is mended; everyone else goes on.
+            foreach (var bad in list.Unreadable)
+            {
+                LogUnreadable(logger, bad.Id, bad.Reason);
+            }
         }
         finally
         {
@@ -39,7 +45,10 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
     public Task EnsureFreshAsync(CancellationToken cancellationToken) =>
         time.GetUtcNow() >= snapshotExpires ? RefreshAsync(cancellationToken) : Task.CompletedTask;
 
-    /// <summary>The partner for an API key, or null. Unknown keys are cached briefly too, so guessing costs no storage reads.</summary>
+    /// <summary>
+    /// The partner for an API key, or null. Unknown keys are cached briefly too, so guessing costs no storage reads. The
+    /// key's partner row that cannot be read throws <see cref="InvalidDataException"/> (nothing is cached for it).
+    /// </summary>
     public async Task<Partner?> AuthenticateAsync(string? apiKey, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(apiKey) || apiKey.Length > 512)
@@ -84,4 +93,7 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partner registry refreshed: {Count} partners")]
     private static partial void LogRefreshed(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Partner {PartnerId} left out of the registry: its row cannot be read ({Reason})")]
+    private static partial void LogUnreadable(ILogger logger, string partnerId, string reason);
 }

@@ -24,7 +24,7 @@ public sealed partial class PartnerManagement(
 
     private const int MaxAttempts = 5;
 
-    public Task<IReadOnlyList<PartnerRecord>> ListAsync(CancellationToken cancellationToken) => store.ListRecordsAsync(cancellationToken);
+    public Task<StoredList<PartnerRecord>> ListAsync(CancellationToken cancellationToken) => store.ListRecordsAsync(cancellationToken);
 
     public async Task<PartnerRecord> GetAsync(string id, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ namespace Billing.Functions.Http;
 /// hands the adapter the authenticated caller through <see cref="Caller"/>. Finer rules (a payer reads only its own
 /// invoices) belong to the use case or adapter that knows the resource.
 /// </summary>
-public static class EndpointAccess
+public static partial class EndpointAccess
 {
     private static readonly object CallerKey = new();
 
@@ -25,7 +25,20 @@ public static class EndpointAccess
             {
                 var http = context.HttpContext;
                 var partners = http.RequestServices.GetRequiredService<PartnerDirectory>();
-                var caller = await partners.AuthenticateAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
+                Partner? caller;
+                try
+                {
+                    caller = await partners.AuthenticateAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
+                }
+                catch (InvalidDataException ex)
+                {
+                    // The key may well be right: its partner's row was changed outside the platform. Finance sees the row
+                    // and property in the partner list and the log; the caller is told, not shown it.
+                    LogUnreadable(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EndpointAccess).FullName!), ex.Message);
+                    return new Problem(StatusCodes.Status500InternalServerError, "Partner record unreadable",
+                        "the partner record of this key cannot be read: it was changed outside this platform; finance has been told").ToResult();
+                }
+
                 if (caller is null)
                 {
                     return Problem.Unauthorized().ToResult();
@@ -46,6 +59,9 @@ public static class EndpointAccess
         context.Items.TryGetValue(CallerKey, out var caller) && caller is Partner partner
             ? partner
             : throw new InvalidOperationException("the route has no RequireRoles filter, so there is no authenticated caller");
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A request was refused: its key's partner row cannot be read ({Reason})")]
+    private static partial void LogUnreadable(ILogger logger, string reason);
 
     /// <summary>The roles a route admits; read by the OpenAPI document and the route × role tests.</summary>
     public sealed record AllowedRoles(IReadOnlySet<PartnerRole> Roles);

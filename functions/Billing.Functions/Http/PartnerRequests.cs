@@ -98,7 +98,7 @@ public static class PartnerRequests
         return (limit, after);
     }
 
-    /// <summary>Runs a partner operation, answering its expected failures as problem+json (400 with fields, 404, 409).</summary>
+    /// <summary>Runs a partner operation, answering its expected failures as problem+json (400 with fields, 404, 409, and 500 for a row that cannot be read).</summary>
     public static async Task<Results<JsonHttpResult<T>, JsonHttpResult<ApiProblem>>> AnswerAsync<T>(Func<Task<JsonHttpResult<T>>> operation)
     {
         ArgumentNullException.ThrowIfNull(operation);
@@ -117,6 +117,11 @@ public static class PartnerRequests
         catch (PartnerConflictException ex)
         {
             return ApiProblems.Of(StatusCodes.Status409Conflict, "Conflict", ex.Message, new ApiFieldError(ex.Field, ex.Message));
+        }
+        catch (InvalidDataException ex)
+        {
+            // The partner's row was changed outside the platform: answered as what it is (finance only calls these routes).
+            return ApiProblems.Of(StatusCodes.Status500InternalServerError, "Stored partner unreadable", ex.Message);
         }
     }
 

@@ -11,7 +11,7 @@ public class PartnerManagementTests(AzuriteFixture azurite)
     private static readonly DateTimeOffset Now = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
     private static readonly Partner Finance = new("finance", PartnerRole.Finance, null);
 
-    private sealed record Setup(PartnerManagement Management, PartnerDirectory Directory, PartnerStore Store, FakeTimeProvider Clock);
+    private sealed record Setup(PartnerManagement Management, PartnerDirectory Directory, PartnerStore Store, FakeTimeProvider Clock, BillingTables Tables);
 
     public static PlanCatalog Plans() => PlanCatalog.Load(
         Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions", "plans"), "*.json").Order(StringComparer.Ordinal)
@@ -22,12 +22,13 @@ public class PartnerManagementTests(AzuriteFixture azurite)
 
     private async Task<Setup> NewAsync(TimeSpan? cacheTtl = null)
     {
-        var store = new PartnerStore(await azurite.NewTablesAsync());
+        var tables = await azurite.NewTablesAsync();
+        var store = new PartnerStore(tables);
         var clock = new FakeTimeProvider(Now);
         var options = Options.Create(new PartnerOptions { CacheTtl = cacheTtl ?? TimeSpan.FromSeconds(30), KeyRotationOverlap = TimeSpan.FromHours(24) });
         var directory = new PartnerDirectory(store, options, clock, NullLogger<PartnerDirectory>.Instance);
         var management = new PartnerManagement(store, directory, Plans(), options, clock, NullLogger<PartnerManagement>.Instance);
-        return new Setup(management, directory, store, clock);
+        return new Setup(management, directory, store, clock, tables);
     }
 
     private static PartnerDraft Carrier(string id) => new(id, "carrier", "carrier-standard-v1", "Carrier " + id, "billing@" + id + ".example", null);
@@ -194,10 +195,27 @@ public class PartnerManagementTests(AzuriteFixture azurite)
 
         await s.Store.UpsertAsync(seed with { At = Now.AddDays(1) }, Ct); // a restart with the same settings
 
-        var records = await s.Store.ListRecordsAsync(Ct);
+        var records = (await s.Store.ListRecordsAsync(Ct)).Items;
         Assert.Equal(["carrier-api", "tenant-seed"], records.Select(r => r.Partner.Id).Order(StringComparer.Ordinal));
         var tenant = records.Single(r => r.Partner.Id == "tenant-seed");
         Assert.Equal((PartnerStatus.Disabled, "Seeded", Now), (tenant.Partner.Status, tenant.DisplayName, tenant.CreatedAt));
         Assert.Equal(PartnerStore.HashKey(rotated.ApiKey), tenant.Keys[0].Hash);
+    }
+
+    /// <summary>One row the registry cannot parse must not take the others down: validation's snapshot and every other key go on.</summary>
+    [Fact]
+    public async Task RefreshAsync_OnePartnerRowUnparseable_OthersFoundAndAuthenticated()
+    {
+        var s = await NewAsync();
+        var carrier = await s.Management.CreateAsync(Finance, Carrier("carrier-good"), Ct);
+        var tenant = await s.Management.CreateAsync(Finance, new PartnerDraft("tenant-bad", "tenant", "compute-standard-v1", "Tenant", "b@t.example", null), Ct);
+        await s.Tables.Partners.UpdateEntityAsync(new TableEntity("p", "tenant-bad") { ["Status"] = "Suspended" }, Azure.ETag.All, TableUpdateMode.Merge);
+
+        await s.Directory.RefreshAsync(Ct);
+
+        Assert.Equal(PartnerRole.Carrier, s.Directory.Find("carrier-good")?.Role);
+        Assert.Null(s.Directory.Find("tenant-bad"));
+        Assert.Equal("carrier-good", (await s.Directory.AuthenticateAsync(carrier.ApiKey, Ct))?.Id);
+        await Assert.ThrowsAsync<InvalidDataException>(() => s.Directory.AuthenticateAsync(tenant.ApiKey, Ct));
     }
 }

@@ -28,10 +28,7 @@ internal static class BurnsCommand
             int exit = await JsonOutput.PrintAsync(context, p.GetValue(json), body, console => Renderers.Burns(console, ApiResponseReader.Burns(body))).ConfigureAwait(false);
             if (response.Headers.TryGetValue(BurnListHeaders.Unreadable, out string? named) && named.Length > 0)
             {
-                var ids = UnreadableRowsHeader.Parse(named);
-                await context.Error.WriteLineAsync(
-                    $"warning: {ids.Count} burn(s) cannot be read (their rows were changed outside the platform) and are not listed: " +
-                    $"{string.Join(", ", ids)}; GET /api/v1/ledger/reconcile says why").ConfigureAwait(false);
+                await UnreadableRowsWarning.WriteAsync(context, "burn", [.. UnreadableRowsHeader.Parse(named)], "GET /api/v1/ledger/reconcile says why").ConfigureAwait(false);
             }
 
             return exit;

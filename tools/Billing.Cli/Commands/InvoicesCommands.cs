@@ -41,21 +41,10 @@ internal static class InvoicesCommands
             var body = await api.GetJsonAsync("/api/v1/invoices" + (query.Count > 0 ? "?" + string.Join('&', query) : ""), ct).ConfigureAwait(false);
             var answer = ApiResponseReader.InvoiceList(body);
             int exit = await JsonOutput.PrintAsync(context, p.GetValue(json), body, console => Renderers.InvoiceList(console, answer.Invoices)).ConfigureAwait(false);
-            await WarnUnreadableAsync(context, answer.Unreadable?.Select(u => $"{u.Id} ({u.Reason})").ToList()).ConfigureAwait(false);
+            await UnreadableRowsWarning.WriteAsync(context, "invoice", answer.Unreadable?.Select(u => $"{u.Id} ({u.Reason})").ToList()).ConfigureAwait(false);
             return exit;
         });
         return list;
-    }
-
-    /// <summary>Names, on standard error, invoices the API could not read (their rows were changed outside the platform).</summary>
-    private static async Task WarnUnreadableAsync(CliContext context, List<string>? unreadable)
-    {
-        if (unreadable is { Count: > 0 })
-        {
-            await context.Error.WriteLineAsync(
-                $"warning: {unreadable.Count} invoice(s) cannot be read (their rows were changed outside the platform) and are left out: " +
-                string.Join("; ", unreadable)).ConfigureAwait(false);
-        }
     }
 
     private static Command Get(CliContext context, GlobalOptions g)
@@ -147,13 +136,13 @@ internal static class InvoicesCommands
                 }
 
                 text = Json.Pretty(full) + "\n";
-                await WarnUnreadableAsync(context, summaries.Unreadable?.Select(u => $"{u.Id} ({u.Reason})").ToList()).ConfigureAwait(false);
+                await UnreadableRowsWarning.WriteAsync(context, "invoice", summaries.Unreadable?.Select(u => $"{u.Id} ({u.Reason})").ToList()).ConfigureAwait(false);
             }
             else
             {
                 var response = await api.SendOkAsync(new ApiRequest(HttpMethod.Get, $"/api/v1/invoices?period={month}&format=csv", apiKey) { Accept = "text/csv" }, ct).ConfigureAwait(false);
                 text = response.Body;
-                await WarnUnreadableAsync(context, response.Headers.TryGetValue(InvoiceListHeaders.Unreadable, out string? named) && named.Length > 0
+                await UnreadableRowsWarning.WriteAsync(context, "invoice", response.Headers.TryGetValue(InvoiceListHeaders.Unreadable, out string? named) && named.Length > 0
                     ? UnreadableRowsHeader.Parse(named).ToList()
                     : null).ConfigureAwait(false);
             }

@@ -21,6 +21,7 @@ internal static class PartnersCommands
         var cmd = new Command("list",
             """
             List partners (GET /api/v1/partners): id, role, plan (and the plan from next period), status.
+            Partners whose stored rows cannot be read are named on standard error with why (they are not listed).
 
             Examples:
               billing partners list
@@ -31,17 +32,22 @@ internal static class PartnersCommands
         {
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             var body = await api.GetJsonAsync("/api/v1/partners", ct).ConfigureAwait(false);
+            var answer = ApiResponseReader.PartnerList(body);
+            int exit = ExitCodes.Ok;
             if (p.GetValue(json))
             {
-                return await JsonOutput.PrintAsync(context, true, body, _ => { }).ConfigureAwait(false);
+                exit = await JsonOutput.PrintAsync(context, true, body, _ => { }).ConfigureAwait(false);
             }
-
-            foreach (var partner in ApiResponseReader.PartnerList(body).Partners)
+            else
             {
-                await context.Out.WriteLineAsync(Line(partner)).ConfigureAwait(false);
+                foreach (var partner in answer.Partners)
+                {
+                    await context.Out.WriteLineAsync(Line(partner)).ConfigureAwait(false);
+                }
             }
 
-            return ExitCodes.Ok;
+            await UnreadableRowsWarning.WriteAsync(context, "partner", answer.Unreadable?.Select(u => $"{u.Id} ({u.Reason})").ToList()).ConfigureAwait(false);
+            return exit;
         });
         return cmd;
     }

@@ -91,13 +91,16 @@ export function problemBox(error) {
     p?.errors?.length ? h('ul', {}, p.errors.map(e => h('li', {}, h('code', {}, e.field), ': ', e.reason))) : null);
 }
 
-/** A warning naming stored rows the API could not read (changed outside the platform); nothing when there are none. */
-export function unreadableBox(kind, ids, id) {
+/**
+ * A warning naming stored rows the API could not read (changed outside the platform); nothing when there are none.
+ * `why` says where the reasons are (the ledger reconcile report by default; a list that names them passes its own).
+ */
+export function unreadableBox(kind, ids, id, why = 'the ledger reconcile report says why. ') {
   if (ids.length === 0) return '';
   return h('div', { class: 'problem', role: 'alert', id },
     h('strong', {}, `${ids.length} ${kind}${ids.length === 1 ? '' : 's'} cannot be read`),
     ': their stored rows were changed outside the platform, so they are left out here and never acted on; ',
-    'the ledger reconcile report says why. ', h('span', { class: 'mono' }, ids.join(', ')));
+    why, h('span', { class: 'mono' }, ids.join(', ')));
 }
 
 function statusText(status) {

@@ -1,10 +1,12 @@
 // Partners (finance): the registry as GET /api/v1/partners lists it.
 import { getJson } from '../api.js';
-import { h, table, badge, short } from '../format.js';
+import { h, table, badge, short, unreadableBox } from '../format.js';
 
 export default async function partners(root) {
   root.append(h('h1', {}, 'Partners'));
-  const { partners: list } = await getJson('/api/v1/partners');
+  const { partners: list, unreadable } = await getJson('/api/v1/partners');
+  root.append(unreadableBox('partner', (unreadable ?? []).map(u => `${u.id} (${u.reason})`), 'unreadable-partners',
+    'until they are mended their keys are refused and their usage is not metered or billed: '));
   root.append(table(['Id', 'Name', 'Role', 'Plan', 'Billing email', 'Stripe customer', 'Status', 'Keys', 'Created (UTC)'],
     list.map(p => h('tr', { dataset: { partner: p.id } },
       h('td', { class: 'mono' }, p.id),

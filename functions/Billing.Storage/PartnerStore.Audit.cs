@@ -1,0 +1,133 @@
+namespace Billing.Storage;
+
+/// <summary>The partner registry's audit reads: pages by partner or time, the partners with a trail, one partner's whole trail.</summary>
+public sealed partial class PartnerStore
+{
+    /// <summary>
+    /// The partner's audit head (last hash, entry count); both null when it has no row or no chain. Only those two columns
+    /// are read, so a value elsewhere in the row that the registry cannot parse (which <see cref="GetAsync"/> throws on)
+    /// does not stop whoever needs just the head.
+    /// </summary>
+    public async Task<(string? Head, long? Count)> AuditHeadAsync(string partnerId, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), PartnerRows.AuditHeadColumns, cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? PartnerRows.AuditHead(row.Value!) : (null, null);
+    }
+
+    /// <summary>Audit entries of one partner, oldest first, after the cursor <paramref name="after"/> (an entry id).</summary>
+    public Task<PartnerAuditPage> AuditOfPartnerAsync(string partnerId, string? after, int limit, CancellationToken cancellationToken)
+    {
+        string prefix = PartnerRows.AuditByPartner(partnerId);
+        return AuditPageAsync(after is null ? prefix : prefix + after, after is not null, TableKey.After(prefix), limit, cancellationToken);
+    }
+
+    /// <summary>Audit entries of every partner made in [<paramref name="from"/>, <paramref name="to"/>), oldest first, after the cursor.</summary>
+    public Task<PartnerAuditPage> AuditAsync(DateTimeOffset from, DateTimeOffset to, string? after, int limit, CancellationToken cancellationToken)
+    {
+        string lower = PartnerRows.AuditByTime + from.UtcTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
+        string upper = PartnerRows.AuditByTime + to.UtcTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
+        bool resume = after is not null && string.CompareOrdinal(PartnerRows.AuditByTime + after, lower) >= 0;
+        return AuditPageAsync(resume ? PartnerRows.AuditByTime + after : lower, resume, upper, limit, cancellationToken);
+    }
+
+    /// <summary>
+    /// The ids of every partner with a row or an audit trail: a trail whose partner row was deleted is listed too, so
+    /// verification can report it.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AuditSubjectsAsync(CancellationToken cancellationToken)
+    {
+        var ids = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (string filter in new[] { "PartitionKey eq 'p' and RowKey lt '|'", "PartitionKey eq 'p' and RowKey ge '}'" })
+        {
+            await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(TableKey.Unescape(e.RowKey));
+            }
+        }
+
+        const string prefix = "|a|p|";
+        string byPartner = TableClient.CreateQueryFilter($"PartitionKey eq {PartnerRows.PartnerPartition} and RowKey ge {prefix} and RowKey lt {TableKey.After(prefix)}");
+        await foreach (var e in table.QueryAsync<TableEntity>(byPartner, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            int end = e.RowKey.LastIndexOf(TableKey.Separator);
+            if (end > prefix.Length)
+            {
+                ids.Add(TableKey.Unescape(e.RowKey[prefix.Length..end]));
+            }
+        }
+
+        return [.. ids];
+    }
+
+    /// <summary>
+    /// One partner's row, audit entries and their by-time copies, read again when the row changed meanwhile (so a change
+    /// landing during the read is not mistaken for tampering); null when the partner has neither row nor entries.
+    /// </summary>
+    public async Task<PartnerAuditTrail?> AuditTrailAsync(string partnerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(partnerId);
+        for (int attempt = 1; ; attempt++)
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var entries = new List<PartnerAuditEntry>();
+            string prefix = PartnerRows.AuditByPartner(partnerId);
+            string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartnerRows.PartnerPartition} and RowKey ge {prefix} and RowKey lt {TableKey.After(prefix)}");
+            await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                entries.Add(PartnerRows.ToAuditEntry(e));
+            }
+
+            var copies = new List<PartnerAuditEntry?>();
+            foreach (var entry in entries)
+            {
+                var copy = entry.Id.Length == 0 ? null
+                    : await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, PartnerRows.AuditByTime + entry.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
+                copies.Add(copy is { HasValue: true } ? PartnerRows.ToAuditEntry(copy.Value!) : null);
+            }
+
+            var again = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false);
+            if ((row.HasValue ? row.Value!.ETag : default) != (again.HasValue ? again.Value!.ETag : default) && attempt < MaxAttempts)
+            {
+                continue;
+            }
+
+            if (!row.HasValue && entries.Count == 0)
+            {
+                return null;
+            }
+
+            if (!row.HasValue)
+            {
+                return new PartnerAuditTrail(partnerId, null, null, entries, copies);
+            }
+
+            try
+            {
+                return new PartnerAuditTrail(partnerId, PartnerRows.ToRecord(row.Value!), null, entries, copies);
+            }
+            catch (InvalidDataException ex)
+            {
+                return new PartnerAuditTrail(partnerId, null, ex.Message, entries, copies); // a finding, not a failed verification
+            }
+        }
+    }
+
+    private async Task<PartnerAuditPage> AuditPageAsync(string lower, bool exclusive, string upper, int limit, CancellationToken cancellationToken)
+    {
+        string filter = exclusive
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {PartnerRows.PartnerPartition} and RowKey gt {lower} and RowKey lt {upper}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {PartnerRows.PartnerPartition} and RowKey ge {lower} and RowKey lt {upper}");
+        var entries = new List<PartnerAuditEntry>();
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(limit + 1, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (entries.Count == limit)
+            {
+                return new PartnerAuditPage(entries, entries[^1].Id);
+            }
+
+            entries.Add(PartnerRows.ToAuditEntry(e));
+        }
+
+        return new PartnerAuditPage(entries, null);
+    }
+}

@@ -1,0 +1,64 @@
+using Azure;
+
+namespace Billing.Functions.Tests.Partners;
+
+/// <summary>
+/// The running platform with one partner row holding a value the registry cannot parse (planted with storage write
+/// access): the list names it apart, reading it is a 500 problem naming the property, its own key is told its record is
+/// unreadable, and every other partner goes on working. The row is put back afterwards.
+/// </summary>
+[Collection(PlatformCollections.Partners)]
+public class PartnerUnreadableRowRoutesTests(PlatformFixture platform)
+{
+    private const string Planted = "carrier-planted";
+
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> SendAsync(HttpMethod method, string path, string? key, string? json = null)
+    {
+        using var request = platform.Request(method, path, key, json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"));
+        using var response = await platform.Client.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    [Fact]
+    public async Task Routes_OnePartnerRowUnparseable_NamedApartAndEveryOtherPartnerUnaffected()
+    {
+        var (created, createdBody) = await SendAsync(HttpMethod.Post, "api/v1/partners", PlatformFixture.FinanceKey,
+            $$"""{"id":"{{Planted}}","role":"carrier","plan":"carrier-standard-v1","displayName":"Planted","billingEmail":"b@planted.example"}""");
+        Assert.Equal(HttpStatusCode.Created, created);
+        string key = createdBody!["apiKey"]!.GetValue<string>();
+        var table = new TableServiceClient(platform.ConnectionString).GetTableClient(platform.TablePrefix + "partners");
+        var original = (await table.GetEntityAsync<TableEntity>("p", Planted)).Value;
+        await table.UpdateEntityAsync(new TableEntity("p", Planted) { ["Role"] = "overlord" }, ETag.All, TableUpdateMode.Merge);
+        try
+        {
+            // A change through the API drops the app's cached registry, so the next request reads every row again.
+            Assert.Equal(HttpStatusCode.Created, (await SendAsync(HttpMethod.Post, "api/v1/partners", PlatformFixture.FinanceKey,
+                """{"id":"tenant-planted-peer","role":"tenant","plan":"compute-standard-v1","displayName":"Peer","billingEmail":"b@peer.example"}""")).Status);
+
+            var (listed, list) = await SendAsync(HttpMethod.Get, "api/v1/partners", PlatformFixture.FinanceKey);
+            var (one, problem) = await SendAsync(HttpMethod.Get, "api/v1/partners/" + Planted, PlatformFixture.FinanceKey);
+            var (own, ownProblem) = await SendAsync(HttpMethod.Get, "api/v1/invoices", key);
+            var (other, _) = await SendAsync(HttpMethod.Get, "api/v1/invoices", PlatformFixture.CarrierKey);
+
+            Assert.Equal(HttpStatusCode.OK, listed);
+            Assert.DoesNotContain(Planted, list!["partners"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()));
+            Assert.Contains("carrier-tmo", list["partners"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()));
+            var unreadable = Assert.Single(list["unreadable"]!.AsArray());
+            Assert.Equal(Planted, unreadable!["id"]!.GetValue<string>());
+            Assert.Contains("property 'Role'", unreadable["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.InternalServerError, one);
+            Assert.Contains("property 'Role'", problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.InternalServerError, own);
+            Assert.Contains("cannot be read", ownProblem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.DoesNotContain("Role", ownProblem["detail"]!.GetValue<string>(), StringComparison.Ordinal); // the caller is told, not shown the row
+            Assert.Equal(HttpStatusCode.OK, other);
+        }
+        finally
+        {
+            await table.UpdateEntityAsync(original, ETag.All, TableUpdateMode.Replace);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "api/v1/invoices", key)).Status);
+    }
+}
