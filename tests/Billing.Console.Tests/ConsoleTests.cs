@@ -168,29 +168,41 @@ public class ConsoleTests(ConsoleFixture fixture)
     public async Task Payments_BurnRowChangedOutsideThePlatform_WarningNamesItAndTheOtherBurnsStayListed()
     {
         // The insider copies the carrier's finalized (closed, so inert) burn row under another key with a planted Status.
-        var burns = new Azure.Data.Tables.TableClient(fixture.Platform.ConnectionString, fixture.Platform.TablePrefix + "burns");
+        var burns = Table("burns");
         var real = burns.Query<Azure.Data.Tables.TableEntity>().First(e => e.GetString("InvoiceId") == fixture.CarrierInvoice);
-        var planted = new Azure.Data.Tables.TableEntity(real) { RowKey = "burn-planted-console", ["Status"] = 7 };
-        await burns.UpsertEntityAsync(planted, Azure.Data.Tables.TableUpdateMode.Replace);
-        try
-        {
-            var page = await fixture.NewPageAsync();
-            await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
+        await using var planted = await PlantAsync(burns, new Azure.Data.Tables.TableEntity(real) { RowKey = "burn-planted-console", ["Status"] = 7 });
 
-            await ConsolePage.OpenAsync(page, "#/payments", "payments");
+        var (page, warning) = await OpenWarningAsync("#/payments", "payments", "#unreadable-burns");
 
-            string warning = (await page.TextContentAsync("#unreadable-burns"))!;
-            Assert.Contains("1 burn cannot be read", warning, StringComparison.Ordinal);
-            Assert.Contains("burn-planted-console", warning, StringComparison.Ordinal);
-            Assert.Contains("finalized", await page.Locator($"#burn-list tr[data-burn='{real.RowKey}']").TextContentAsync(), StringComparison.Ordinal);
-            Assert.Equal(0, await page.Locator("#burn-list tr[data-burn='burn-planted-console']").CountAsync());
-            await ConsolePage.ScreenshotAsync(page, "payments-unreadable");
-            await page.Context.CloseAsync();
-        }
-        finally
-        {
-            await burns.DeleteEntityAsync(planted.PartitionKey, planted.RowKey); // the other console tests see the untouched platform
-        }
+        Assert.Contains("1 burn cannot be read", warning, StringComparison.Ordinal);
+        Assert.Contains("burn-planted-console", warning, StringComparison.Ordinal);
+        Assert.Contains("finalized", await page.Locator($"#burn-list tr[data-burn='{real.RowKey}']").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#burn-list tr[data-burn='burn-planted-console']").CountAsync());
+        await ConsolePage.ScreenshotAsync(page, "payments-unreadable");
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>Opens <paramref name="route"/> as finance; the page and the text of its warning <paramref name="warning"/>.</summary>
+    private async Task<(IPage Page, string Warning)> OpenWarningAsync(string route, string name, string warning)
+    {
+        var page = await fixture.NewPageAsync();
+        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
+        await ConsolePage.OpenAsync(page, route, name);
+        return (page, (await page.TextContentAsync(warning))!);
+    }
+
+    private Azure.Data.Tables.TableClient Table(string name) => new(fixture.Platform.ConnectionString, fixture.Platform.TablePrefix + name);
+
+    /// <summary>Writes an insider's row into the platform's storage; disposing deletes it, so the other console tests see the untouched platform.</summary>
+    private static async Task<IAsyncDisposable> PlantAsync(Azure.Data.Tables.TableClient table, Azure.Data.Tables.TableEntity row)
+    {
+        await table.UpsertEntityAsync(row, Azure.Data.Tables.TableUpdateMode.Replace);
+        return new Planted(() => table.DeleteEntityAsync(row.PartitionKey, row.RowKey));
+    }
+
+    private sealed class Planted(Func<Task> remove) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await remove();
     }
 
     [Fact]
@@ -215,30 +227,19 @@ public class ConsoleTests(ConsoleFixture fixture)
     public async Task Partners_RowChangedOutsideThePlatform_WarningNamesItWithWhyAndTheOthersStayListed()
     {
         // The insider copies carrier-tmo's row under another id with a role the registry cannot parse.
-        var partners = new Azure.Data.Tables.TableClient(fixture.Platform.ConnectionString, fixture.Platform.TablePrefix + "partners");
+        var partners = Table("partners");
         var real = (await partners.GetEntityAsync<Azure.Data.Tables.TableEntity>("p", "carrier-tmo")).Value;
-        var planted = new Azure.Data.Tables.TableEntity(real) { RowKey = "carrier-planted-console", ["Role"] = "overlord" };
-        await partners.UpsertEntityAsync(planted, Azure.Data.Tables.TableUpdateMode.Replace);
-        try
-        {
-            var page = await fixture.NewPageAsync();
-            await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
+        await using var planted = await PlantAsync(partners, new Azure.Data.Tables.TableEntity(real) { RowKey = "carrier-planted-console", ["Role"] = "overlord" });
 
-            await ConsolePage.OpenAsync(page, "#/partners", "partners");
+        var (page, warning) = await OpenWarningAsync("#/partners", "partners", "#unreadable-partners");
 
-            string warning = (await page.TextContentAsync("#unreadable-partners"))!;
-            Assert.Contains("1 partner cannot be read", warning, StringComparison.Ordinal);
-            Assert.Contains("carrier-planted-console", warning, StringComparison.Ordinal);
-            Assert.Contains("property 'Role'", warning, StringComparison.Ordinal);
-            Assert.Equal(1, await page.Locator("#partner-list tr[data-partner='carrier-tmo']").CountAsync());
-            Assert.Equal(0, await page.Locator("#partner-list tr[data-partner='carrier-planted-console']").CountAsync());
-            await ConsolePage.ScreenshotAsync(page, "partners-unreadable");
-            await page.Context.CloseAsync();
-        }
-        finally
-        {
-            await partners.DeleteEntityAsync(planted.PartitionKey, planted.RowKey); // the other console tests see the untouched platform
-        }
+        Assert.Contains("1 partner cannot be read", warning, StringComparison.Ordinal);
+        Assert.Contains("carrier-planted-console", warning, StringComparison.Ordinal);
+        Assert.Contains("property 'Role'", warning, StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator("#partner-list tr[data-partner='carrier-tmo']").CountAsync());
+        Assert.Equal(0, await page.Locator("#partner-list tr[data-partner='carrier-planted-console']").CountAsync());
+        await ConsolePage.ScreenshotAsync(page, "partners-unreadable");
+        await page.Context.CloseAsync();
     }
 
     [Fact]

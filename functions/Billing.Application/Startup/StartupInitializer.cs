@@ -43,10 +43,10 @@ public sealed partial class StartupInitializer(
                 {
                     await partnerStore.UpsertAsync(new PartnerRegistration(new Partner(seed.Id, seed.Role, seed.PlanId), seed.ApiKey) { At = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
                 }
-                catch (InvalidDataException ex)
+                catch (InvalidDataException)
                 {
-                    // Its row was changed outside the platform: left as found (the evidence), reported, and the host starts.
-                    LogSeedSkipped(logger, seed.Id, ex.Message);
+                    // Its row was changed outside the platform: left as found (the evidence) and the host starts; the
+                    // refresh below leaves it out of the registry and logs it with the property.
                 }
             }
 
@@ -58,9 +58,6 @@ public sealed partial class StartupInitializer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Table storage not reachable yet (attempt {Attempt}): {Reason}")]
     private static partial void LogStorageWait(ILogger logger, int attempt, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Partner {PartnerId} not seeded: its row cannot be read ({Reason})")]
-    private static partial void LogSeedSkipped(ILogger logger, string partnerId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Count} partners from settings")]
     private static partial void LogSeeded(ILogger logger, int count);
