@@ -12,12 +12,15 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
     private readonly ConcurrentDictionary<string, (Partner? Partner, DateTimeOffset Expires)> keys = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim refreshLock = new(1, 1);
     private volatile Dictionary<string, Partner> partners = new(StringComparer.Ordinal);
+    private volatile HashSet<string> unreadable = new(StringComparer.Ordinal);
     private DateTimeOffset snapshotExpires = DateTimeOffset.MinValue;
 
     /// <summary>The header partners authenticate with.</summary>
     public const string ApiKeyHeader = "X-Api-Key";
 
     public Partner? Find(string partnerId) => partners.GetValueOrDefault(partnerId);
+
+    public bool IsUnreadable(string partnerId) => unreadable.Contains(partnerId);
 
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
@@ -29,8 +32,11 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
             snapshotExpires = time.GetUtcNow() + options.Value.CacheTtl;
             LogRefreshed(logger, list.Items.Count);
 
-            // Left out, so validation treats that partner as unknown until its row is mended; everyone else goes on.
-            foreach (var bad in list.Unreadable)
+            // Left out, so validation refuses that partner (saying why) until its row is mended; everyone else goes on.
+            // Logged when first seen, not on every refresh.
+            var seen = unreadable;
+            unreadable = list.Unreadable.Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var bad in list.Unreadable.Where(u => !seen.Contains(u.Id)))
             {
                 LogUnreadable(logger, bad.Id, bad.Reason);
             }

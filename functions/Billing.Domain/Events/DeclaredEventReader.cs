@@ -259,7 +259,7 @@ internal static class DeclaredEventReader
         var payer = partners.Find(id);
         if (payer is null || payer.Role != definition.Payer.Role)
         {
-            r.Error(path, $"'{id}' is not a registered {definition.Payer.Role!.Value.ToString().ToLowerInvariant()}");
+            r.Error(path, partners.NotRegistered(id, definition.Payer.Role!.Value.ToString().ToLowerInvariant()));
             return null;
         }
 
@@ -321,7 +321,7 @@ internal static class DeclaredEventReader
     {
         if (partners.Find(payerId) is not { } payer)
         {
-            r.Error(definition.Payer.IsSource ? "source" : "data." + definition.Payer.Field, $"'{payerId}' is not a registered partner");
+            r.Error(definition.Payer.IsSource ? "source" : "data." + definition.Payer.Field, partners.NotRegistered(payerId, "partner"));
             return;
         }
 

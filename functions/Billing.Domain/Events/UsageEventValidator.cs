@@ -97,7 +97,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
                 poster = partners.Find(source);
                 if (poster is null)
                 {
-                    r.Error("source", $"'{source}' is not a registered partner");
+                    r.Error("source", partners.NotRegistered(source, "partner"));
                 }
             }
         }
@@ -289,7 +289,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             tenant = partners.Find(tenantId);
             if (tenant is not { Role: PartnerRole.Tenant })
             {
-                r.Error("data.tenantId", $"'{tenantId}' is not a registered tenant");
+                r.Error("data.tenantId", partners.NotRegistered(tenantId, "tenant"));
                 tenant = null;
             }
             else if (tenant.Status == PartnerStatus.Disabled && context.PostingPartner is not null)

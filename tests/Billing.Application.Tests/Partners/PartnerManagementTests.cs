@@ -215,6 +215,8 @@ public class PartnerManagementTests(AzuriteFixture azurite)
 
         Assert.Equal(PartnerRole.Carrier, s.Directory.Find("carrier-good")?.Role);
         Assert.Null(s.Directory.Find("tenant-bad"));
+        Assert.True(s.Directory.IsUnreadable("tenant-bad"));
+        Assert.False(s.Directory.IsUnreadable("carrier-good"));
         Assert.Equal("carrier-good", (await s.Directory.AuthenticateAsync(carrier.ApiKey, Ct))?.Id);
         await Assert.ThrowsAsync<InvalidDataException>(() => s.Directory.AuthenticateAsync(tenant.ApiKey, Ct));
     }

@@ -39,6 +39,9 @@ internal static class TestEvents
         };
 
         public Partner? Find(string partnerId) => Partners.GetValueOrDefault(partnerId);
+
+        /// <summary>Partners whose rows the registry cannot read: those named <c>…-unreadable</c>.</summary>
+        public bool IsUnreadable(string partnerId) => partnerId.EndsWith("-unreadable", StringComparison.Ordinal);
     }
 
     public sealed class Prices : IPriceCatalog

@@ -85,6 +85,7 @@ public class UsageEventValidatorTests
     {
         { "data.tenantId=tenant-nobody", "data.tenantId", "not a registered tenant" },
         { "data.tenantId=carrier-tmo", "data.tenantId", "not a registered tenant" },
+        { "data.tenantId=tenant-unreadable", "data.tenantId", "'tenant-unreadable' cannot be used: its partner record cannot be read" },
         { "data.gpuModel=TPUv5", "data.gpuModel", "not priced" },
         { "data.gpuCount=0", "data.gpuCount", "between 1 and 1024" },
         { "data.gpuCount=1025", "data.gpuCount", "between 1 and 1024" },
@@ -120,14 +121,16 @@ public class UsageEventValidatorTests
         Assert.Contains(result.Errors, e => e.Field == "type" && e.Reason.Contains("may not post"));
     }
 
-    [Fact]
-    public void Validate_AtMeteringWithUnregisteredSource_IsRejected()
+    [Theory]
+    [InlineData("carrier-ghost", "'carrier-ghost' is not a registered partner")]
+    [InlineData("carrier-unreadable", "'carrier-unreadable' cannot be used: its partner record cannot be read")]
+    public void Validate_AtMeteringWithUnregisteredSource_IsRejectedSayingWhy(string source, string reason)
     {
         var evt = Carrier();
-        evt["source"] = "carrier-ghost";
+        evt["source"] = source;
         var result = Validator().Validate(System.Text.Encoding.UTF8.GetBytes(evt.ToJsonString()), new ValidationContext(Now, null));
 
-        Assert.Contains(result.Errors, e => e.Field == "source" && e.Reason.Contains("not a registered partner"));
+        Assert.Contains(result.Errors, e => e.Field == "source" && e.Reason.Contains(reason, StringComparison.Ordinal));
     }
 
     [Fact]
