@@ -35,6 +35,7 @@ namespace Billing.Contracts;
 [JsonSerializable(typeof(StripeWebhookIgnored))]
 [JsonSerializable(typeof(StripeWebhookRecorded))]
 [JsonSerializable(typeof(StripeWebhookCreditNote))]
+[JsonSerializable(typeof(StripeWebhookRefund))]
 [JsonSerializable(typeof(IReadOnlyList<BurnView>))]
 [JsonSerializable(typeof(LedgerVerifyResponse))]
 [JsonSerializable(typeof(LedgerReconcileResponse))]

@@ -20,37 +20,35 @@ internal static class StripeCreditNoteEvents
     /// <summary>The outcome of a verified credit note event; <see cref="WebhookOutcome.Rejected"/> when it carries no credit note.</summary>
     public static WebhookOutcome Read(JsonElement root)
     {
-        string eventId = Text(root, "id") ?? "";
-        string type = Text(root, "type") ?? "";
-        if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
-            || !data.TryGetProperty("object", out var note) || note.ValueKind != JsonValueKind.Object
-            || Text(note, "object") != "credit_note" || Text(note, "id") is not { Length: > 0 } creditNoteId)
+        string eventId = StripeJson.Text(root, "id") ?? "";
+        string type = StripeJson.Text(root, "type") ?? "";
+        if (!StripeJson.TryGetObject(root, "credit_note", out var note, out string creditNoteId))
         {
             return new WebhookOutcome.Rejected($"{type} event {eventId} does not carry a credit note object.");
         }
 
         // Unexpanded it is the invoice id; expanded, the invoice object with its id.
-        string? stripeInvoiceId = Text(note, "invoice") ?? (note.TryGetProperty("invoice", out var inv) ? Text(inv, "id") : null);
-        if (stripeInvoiceId is not { Length: > 0 } || Text(note, "currency") is not { Length: > 0 } currency)
+        string? stripeInvoiceId = StripeJson.Id(note, "invoice");
+        if (stripeInvoiceId is not { Length: > 0 } || StripeJson.Text(note, "currency") is not { Length: > 0 } currency)
         {
             return new WebhookOutcome.Rejected($"Credit note {creditNoteId} in event {eventId} lacks an invoice or currency.");
         }
 
         var problems = new List<string>();
-        long amount = Amount(note, "amount", problems) ?? 0;
-        string kind = Text(note, "type") ?? "";
-        long pre = Amount(note, "pre_payment_amount", problems) ?? (kind == "pre_payment" ? amount : 0);
-        long post = Amount(note, "post_payment_amount", problems) ?? (kind == "post_payment" ? amount : 0);
+        long amount = StripeJson.Amount(note, "amount", problems) ?? 0;
+        string kind = StripeJson.Text(note, "type") ?? "";
+        long pre = StripeJson.Amount(note, "pre_payment_amount", problems) ?? (kind == "pre_payment" ? amount : 0);
+        long post = StripeJson.Amount(note, "post_payment_amount", problems) ?? (kind == "post_payment" ? amount : 0);
         if (!note.TryGetProperty("post_payment_amount", out _) && kind is not ("pre_payment" or "post_payment"))
         {
             problems.Add($"type '{kind}' without pre_payment_amount and post_payment_amount");
         }
 
-        long outOfBand = Amount(note, "out_of_band_amount", problems) ?? 0;
+        long outOfBand = StripeJson.Amount(note, "out_of_band_amount", problems) ?? 0;
         long refunded = Refunded(note, problems);
         string? problem = problems.Count == 0 ? null : string.Join("; ", problems);
-        bool voided = type == Voided || Text(note, "status") == "void";
-        DateTimeOffset at = Time(voided ? note : default, "voided_at") ?? Time(note, "created") ?? Time(root, "created") ?? DateTimeOffset.UnixEpoch;
+        bool voided = type == Voided || StripeJson.Text(note, "status") == "void";
+        DateTimeOffset at = StripeJson.Time(voided ? note : default, "voided_at") ?? StripeJson.Time(note, "created") ?? StripeJson.Time(root, "created") ?? DateTimeOffset.UnixEpoch;
         return new WebhookOutcome.CreditNoteReceived(new IncomingCreditNote(eventId, creditNoteId, stripeInvoiceId, type == Voided, currency.ToUpperInvariant(),
             problem is null ? new CreditNoteAmounts(amount, pre, post, refunded, outOfBand) : CreditNoteAmounts.Zero, at, problem));
     }
@@ -63,44 +61,17 @@ internal static class StripeCreditNoteEvents
             long sum = 0;
             foreach (var refund in refunds.EnumerateArray())
             {
-                sum = checked(sum + (Amount(refund, "amount_refunded", problems) ?? 0));
+                sum = checked(sum + (StripeJson.Amount(refund, "amount_refunded", problems) ?? 0));
             }
 
             return sum;
         }
 
-        if (Text(note, "refund") is { } refundId)
+        if (StripeJson.Text(note, "refund") is { } refundId)
         {
             problems.Add($"refund {refundId} is named without its amount (an API version before credit_note.refunds)");
         }
 
         return 0;
     }
-
-    /// <summary>An integer of minor units; null when absent or null. Anything else is a problem (added to <paramref name="problems"/>, when given).</summary>
-    private static long? Amount(JsonElement obj, string name, List<string>? problems)
-    {
-        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long amount) && amount >= 0)
-        {
-            return amount;
-        }
-
-        string raw = value.GetRawText();
-        problems?.Add($"{name} {(raw.Length > 40 ? raw[..40] + "…" : raw)} is not a non-negative integer of minor units");
-        return null;
-    }
-
-    private static DateTimeOffset? Time(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
-        && v.TryGetInt64(out long unix) && unix is >= 0 and < 253402300800
-            ? DateTimeOffset.FromUnixTimeSeconds(unix)
-            : null;
-
-    private static string? Text(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -8,7 +8,8 @@ namespace Billing.Payments;
 /// <summary>
 /// Turns a raw Stripe webhook request into a <see cref="WebhookOutcome"/>: verifies the signature and timestamp, parses
 /// the event with Stripe.net and recognises <c>invoice.paid</c> for invoices this platform created
-/// (<c>metadata.billing_invoice_id</c>) and <c>credit_note.created</c>/<c>credit_note.voided</c> (<see cref="StripeCreditNoteEvents"/>). Stateless and side-effect free apart from logging; deduplication by Stripe
+/// (<c>metadata.billing_invoice_id</c>), <c>credit_note.created</c>/<c>credit_note.voided</c> (<see cref="StripeCreditNoteEvents"/>) and
+/// <c>charge.refunded</c> (<see cref="StripeRefundEvents"/>). Stateless and side-effect free apart from logging; deduplication by Stripe
 /// event id belongs to the caller (see <see cref="WebhookOutcome"/>).
 /// </summary>
 public sealed partial class StripeWebhookHandler
@@ -61,6 +62,9 @@ public sealed partial class StripeWebhookHandler
                 break;
             case WebhookOutcome.CreditNoteReceived c:
                 LogCreditNoteReceived(_logger, c.Note.EventId, c.Note.CreditNoteId, c.Note.StripeInvoiceId, c.Note.Amounts.AmountMinor, c.Note.Currency, c.Note.Voided);
+                break;
+            case WebhookOutcome.RefundReceived r:
+                LogRefundReceived(_logger, r.Refund.EventId, r.Refund.ChargeId, r.Refund.AmountRefundedMinor, r.Refund.Currency);
                 break;
         }
 
@@ -119,8 +123,11 @@ public sealed partial class StripeWebhookHandler
             {
                 // An authentic invoice.paid whose amount Stripe.net cannot read must still be recorded (unapplied), not bounced.
                 return (WebhookOutcome?)InvoicePaidWithUnreadableAmount(document.RootElement)
-                       ?? (StripeCreditNoteEvents.Handles(Text(document.RootElement, "type")) && Text(document.RootElement, "id") is { Length: > 0 }
+                       ?? (StripeCreditNoteEvents.Handles(StripeJson.Text(document.RootElement, "type")) && StripeJson.Text(document.RootElement, "id") is { Length: > 0 }
                            ? StripeCreditNoteEvents.Read(document.RootElement)
+                           : null)
+                       ?? (StripeRefundEvents.Handles(StripeJson.Text(document.RootElement, "type")) && StripeJson.Text(document.RootElement, "id") is { Length: > 0 }
+                           ? StripeRefundEvents.Read(document.RootElement)
                            : null)
                        ?? new WebhookOutcome.Rejected($"Body is not a Stripe event ({e.GetType().Name}).");
             }
@@ -133,6 +140,11 @@ public sealed partial class StripeWebhookHandler
             if (StripeCreditNoteEvents.Handles(stripeEvent.Type))
             {
                 return StripeCreditNoteEvents.Read(document.RootElement);
+            }
+
+            if (StripeRefundEvents.Handles(stripeEvent.Type))
+            {
+                return StripeRefundEvents.Read(document.RootElement);
             }
 
             if (stripeEvent.Type != InvoicePaidEventType)
@@ -215,17 +227,17 @@ public sealed partial class StripeWebhookHandler
     /// </summary>
     private static WebhookOutcome.PaymentReceived? InvoicePaidWithUnreadableAmount(JsonElement root)
     {
-        if (AmountPaidProblem(root) is not { } problem || Text(root, "type") != InvoicePaidEventType || Text(root, "id") is not { Length: > 0 } eventId)
+        if (AmountPaidProblem(root) is not { } problem || StripeJson.Text(root, "type") != InvoicePaidEventType || StripeJson.Text(root, "id") is not { Length: > 0 } eventId)
         {
             return null;
         }
 
         JsonElement obj = root.GetProperty("data").GetProperty("object"); // present: AmountPaidProblem found amount_paid in it
-        if (Text(obj, "id") is not { Length: > 0 } stripeInvoiceId
-            || Text(obj, "customer") is not { Length: > 0 } customer
-            || Text(obj, "currency") is not { Length: > 0 } currency
+        if (StripeJson.Text(obj, "id") is not { Length: > 0 } stripeInvoiceId
+            || StripeJson.Text(obj, "customer") is not { Length: > 0 } customer
+            || StripeJson.Text(obj, "currency") is not { Length: > 0 } currency
             || !obj.TryGetProperty("metadata", out JsonElement metadata)
-            || Text(metadata, StripeInvoiceSync.InvoiceIdMetadataKey) is not { } billingId)
+            || StripeJson.Text(metadata, StripeInvoiceSync.InvoiceIdMetadataKey) is not { } billingId)
         {
             return null;
         }
@@ -243,11 +255,8 @@ public sealed partial class StripeWebhookHandler
         DateTimeOffset created = root.TryGetProperty("created", out JsonElement c) && c.TryGetInt64(out long unix) && unix is >= 0 and < 253402300800
             ? DateTimeOffset.FromUnixTimeSeconds(unix)
             : DateTimeOffset.UnixEpoch;
-        return new WebhookOutcome.PaymentReceived(eventId, invoiceId, stripeInvoiceId, customer, Text(obj, "payment_intent"), 0, currency.ToUpperInvariant(), created, problem);
+        return new WebhookOutcome.PaymentReceived(eventId, invoiceId, stripeInvoiceId, customer, StripeJson.Text(obj, "payment_intent"), 0, currency.ToUpperInvariant(), created, problem);
     }
-
-    private static string? Text(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     /// <summary>
     /// Since API version 2025-03-31 the payment intent lives in <c>invoice.payments</c> (only present when included);
@@ -279,6 +288,9 @@ public sealed partial class StripeWebhookHandler
         Message = "Stripe event {EventId}: credit note {CreditNoteId} on {StripeInvoiceId}, {AmountMinor} minor units {Currency} (voided: {Voided})")]
     private static partial void LogCreditNoteReceived(
         ILogger logger, string eventId, string creditNoteId, string stripeInvoiceId, long amountMinor, string currency, bool voided);
+
+    [LoggerMessage(EventId = 4115, Level = LogLevel.Information, Message = "Stripe event {EventId}: charge {ChargeId} refunded {AmountRefundedMinor} {Currency} so far")]
+    private static partial void LogRefundReceived(ILogger logger, string eventId, string chargeId, long amountRefundedMinor, string currency);
 
     [LoggerMessage(EventId = 4113, Level = LogLevel.Warning, Message = "Stripe event {EventId}: {Problem}; the payment is recorded unapplied")]
     private static partial void LogMalformedAmount(ILogger logger, string eventId, string problem);

@@ -48,4 +48,10 @@ public abstract record WebhookOutcome
     /// of our invoices it concerns is the caller's lookup (the note names the Stripe invoice, not our metadata).
     /// </summary>
     public sealed record CreditNoteReceived(Billing.Domain.Credits.IncomingCreditNote Note) : WebhookOutcome;
+
+    /// <summary>
+    /// A <c>charge.refunded</c>: money returned on a charge, by a credit note or otherwise. Which of our invoices it concerns is
+    /// the caller's lookup (the charge names a Stripe invoice or payment intent, not our metadata).
+    /// </summary>
+    public sealed record RefundReceived(Billing.Domain.Credits.IncomingRefund Refund) : WebhookOutcome;
 }

@@ -14,6 +14,7 @@ public sealed class BillingTables
         Payments = service.GetTableClient(options.TablePrefix + "payments");
         Burns = service.GetTableClient(options.TablePrefix + "burns");
         Credits = service.GetTableClient(options.TablePrefix + "credits");
+        Refunds = service.GetTableClient(options.TablePrefix + "refunds");
     }
 
     public TableServiceClient Service { get; }
@@ -35,11 +36,14 @@ public sealed class BillingTables
     /// <summary>Stripe credit notes (<see cref="CreditNoteStore"/>).</summary>
     public TableClient Credits { get; }
 
+    /// <summary>Stripe refunds by charge (<see cref="RefundStore"/>).</summary>
+    public TableClient Refunds { get; }
+
     public TableClient Table(string name) => Service.GetTableClient(Options.TablePrefix + name);
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
-        foreach (var table in new[] { Facts, Quarantine, Partners, Invoices, Payments, Burns, Credits })
+        foreach (var table in new[] { Facts, Quarantine, Partners, Invoices, Payments, Burns, Credits, Refunds })
         {
             await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         }

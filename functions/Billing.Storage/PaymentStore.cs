@@ -64,10 +64,17 @@ public sealed class PaymentStore(BillingTables tables)
     }
 
     /// <summary>The invoices (by our id, from the payments' partitions) that payment events of Stripe invoice <paramref name="stripeInvoiceId"/> were recorded for.</summary>
-    public async Task<IReadOnlyList<string>> InvoicesPaidByAsync(string stripeInvoiceId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> InvoicesPaidByAsync(string stripeInvoiceId, CancellationToken cancellationToken) =>
+        InvoicesWhereAsync("StripeInvoiceId", stripeInvoiceId, cancellationToken);
+
+    /// <summary>The invoices (by our id) that payment events naming payment intent <paramref name="paymentIntentId"/> were recorded for.</summary>
+    public Task<IReadOnlyList<string>> InvoicesPaidThroughAsync(string paymentIntentId, CancellationToken cancellationToken) =>
+        InvoicesWhereAsync("PaymentIntentId", paymentIntentId, cancellationToken);
+
+    private async Task<IReadOnlyList<string>> InvoicesWhereAsync(string column, string value, CancellationToken cancellationToken)
     {
         var ids = new SortedSet<string>(StringComparer.Ordinal);
-        string filter = TableClient.CreateQueryFilter($"PartitionKey ne {UnsettledPartition} and RowKey ne {StateRowKey} and StripeInvoiceId eq {stripeInvoiceId}");
+        string filter = TableClient.CreateQueryFilter($"PartitionKey ne {UnsettledPartition} and RowKey ne {StateRowKey} and ") + column + " eq " + TableClient.CreateQueryFilter($"{value}");
         await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             ids.Add(RowValues.PartitionId(e));

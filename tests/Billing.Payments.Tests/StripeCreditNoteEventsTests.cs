@@ -3,7 +3,7 @@ using Billing.StripeSimulator;
 
 namespace Billing.Payments.Tests;
 
-/// <summary>Credit note events through the real handler: signed like Stripe signs them, read into their parts.</summary>
+/// <summary>Money going back through the real handler, signed like Stripe signs it: credit note events read into their parts, and <c>charge.refunded</c>.</summary>
 public sealed class StripeCreditNoteEventsTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
@@ -75,5 +75,50 @@ public sealed class StripeCreditNoteEventsTests
             .Replace("\"invoice\": \"in_1Stripe\"", "\"invoice\": null", StringComparison.Ordinal);
 
         Assert.Contains("lacks an invoice", Assert.IsType<WebhookOutcome.Rejected>(_webhooks.Handle(body)).Reason, StringComparison.Ordinal);
+    }
+
+    // charge.refunded: what Stripe returned on a charge, by a credit note or otherwise, for reconcile.
+    [Fact]
+    public void Read_ChargeRefundedNamingInvoiceAndIntent_ReturnsTheCumulativeAmountAndTheLinks()
+    {
+        string body = StripeTestEvents.ChargeRefunded("evt_re_1", "ch_1", 2_353, 800, "usd", Now.AddMinutes(-1), "in_1Stripe", "pi_1");
+
+        var refund = Assert.IsType<WebhookOutcome.RefundReceived>(_webhooks.Handle(body)).Refund;
+
+        Assert.Equal(new IncomingRefund("evt_re_1", "ch_1", "pi_1", "in_1Stripe", "cus_ch_1", 800, "USD", Now.AddMinutes(-1)), refund);
+    }
+
+    [Fact]
+    public void Read_ChargeNamingNeitherInvoiceNorIntent_StillReadForReconcile()
+    {
+        string body = StripeTestEvents.ChargeRefunded("evt_re_2", "ch_2", 1_000, 1_000, "eur", Now);
+
+        var refund = Assert.IsType<WebhookOutcome.RefundReceived>(_webhooks.Handle(body)).Refund;
+
+        Assert.Equal((null, null, 1_000L, "EUR"), (refund.StripeInvoiceId, refund.PaymentIntentId, refund.AmountRefundedMinor, refund.Currency));
+    }
+
+    [Theory]
+    [InlineData("\"amount_refunded\": 800", "\"amount_refunded\": 8.5", "amount_refunded 8.5 is not a non-negative integer")]
+    [InlineData("\"amount_refunded\": 800", "\"amount_refunded\": -800", "amount_refunded -800 is not a non-negative integer")]
+    [InlineData("\"amount_refunded\": 800,", "", "amount_refunded is missing")]
+    public void Read_AmountNotKnowable_RecordsTheProblemWithZero(string written, string replacement, string problem)
+    {
+        string body = StripeTestEvents.ChargeRefunded("evt_re_bad", "ch_bad", 2_353, 800, "usd", Now, "in_1Stripe")
+            .Replace(written, replacement, StringComparison.Ordinal);
+
+        var refund = Assert.IsType<WebhookOutcome.RefundReceived>(_webhooks.Handle(body)).Refund;
+
+        Assert.Contains(problem, refund.Problem, StringComparison.Ordinal);
+        Assert.Equal(0, refund.AmountRefundedMinor);
+    }
+
+    [Fact]
+    public void Read_ChargeRefundedWithoutACharge_IsRejected()
+    {
+        string body = StripeTestEvents.ChargeRefunded("evt_re_3", "ch_3", 100, 100, "usd", Now)
+            .Replace("\"object\": \"charge\"", "\"object\": \"refund\"", StringComparison.Ordinal);
+
+        Assert.Contains("does not carry a charge object", Assert.IsType<WebhookOutcome.Rejected>(_webhooks.Handle(body)).Reason, StringComparison.Ordinal);
     }
 }

@@ -157,6 +157,56 @@ public static class StripeTestEvents
         });
     }
 
+    /// <summary>
+    /// A <c>charge.refunded</c> event: <paramref name="amountRefundedMinor"/> is everything refunded on the charge so far, as
+    /// Stripe sends it. The charge names its Stripe invoice only when <paramref name="stripeInvoiceId"/> is given (API versions
+    /// before 2025 did; the version this simulator stamps does not), its payment intent when <paramref name="paymentIntentId"/>
+    /// is, and its customer always (<c>cus_{charge}</c> unless <paramref name="customerId"/> is given).
+    /// </summary>
+    public static string ChargeRefunded(
+        string eventId, string chargeId, long amountMinor, long amountRefundedMinor, string currency, DateTimeOffset created,
+        string? stripeInvoiceId = null, string? paymentIntentId = null, string? customerId = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventId);
+        ArgumentException.ThrowIfNullOrEmpty(chargeId);
+        return Event(eventId, "charge.refunded", created, w =>
+        {
+            w.WriteString("id", chargeId);
+            w.WriteString("object", "charge");
+            w.WriteNumber("amount", amountMinor);
+            w.WriteNumber("amount_captured", amountMinor);
+            w.WriteNumber("amount_refunded", amountRefundedMinor);
+            w.WriteBoolean("captured", true);
+            w.WriteNumber("created", created.AddDays(-1).ToUnixTimeSeconds());
+            w.WriteString("currency", currency.ToLowerInvariant());
+            w.WriteString("customer", customerId ?? "cus_" + chargeId);
+            if (stripeInvoiceId is null)
+            {
+                w.WriteNull("invoice");
+            }
+            else
+            {
+                w.WriteString("invoice", stripeInvoiceId);
+            }
+
+            w.WriteBoolean("livemode", false);
+            w.WriteStartObject("metadata");
+            w.WriteEndObject();
+            w.WriteBoolean("paid", true);
+            if (paymentIntentId is null)
+            {
+                w.WriteNull("payment_intent");
+            }
+            else
+            {
+                w.WriteString("payment_intent", paymentIntentId);
+            }
+
+            w.WriteBoolean("refunded", amountRefundedMinor >= amountMinor);
+            w.WriteString("status", "succeeded");
+        });
+    }
+
     /// <summary>A <c>customer.created</c> event (an event type the billing webhook ignores).</summary>
     public static string CustomerCreated(string eventId, string customerId, DateTimeOffset created)
     {

@@ -77,6 +77,6 @@ internal static class CreditNoteFindings
         };
     }
 
-    private static string Amount(long minor, string code) =>
+    internal static string Amount(long minor, string code) =>
         Currency.TryFromCode(code, out var currency) ? $"{new Money(minor, currency)} {code}" : string.Create(CultureInfo.InvariantCulture, $"{minor} minor units {code}");
 }

@@ -13,6 +13,7 @@ public sealed class LedgerAudit(
     PaymentStore payments,
     BurnStore burns,
     CreditNoteStore credits,
+    RefundStore refunds,
     ISolanaRpcClient rpc,
     AnchorAuthority authority,
     IOptions<LedgerOptions> options,
@@ -151,7 +152,8 @@ public sealed class LedgerAudit(
     /// <c>PaymentNotSettled</c> for work a crash left half done. A row that cannot be read (changed
     /// outside the platform) is a finding of its own (<c>InvoiceUnreadable</c>, <c>PaymentUnreadable</c>,
     /// <c>PaymentStateUnreadable</c>, <c>BurnUnreadable</c>, <c>LedgerEntryUnreadable</c>) instead of failing the report,
-    /// and the checks that would derive from what it holds are not made. Credit notes: <see cref="CreditNoteFindings"/>.
+    /// and the checks that would derive from what it holds are not made. Credit notes: <see cref="CreditNoteFindings"/>; refunds:
+    /// <see cref="RefundFindings"/>.
     /// </summary>
     public async Task<ReconciliationResult> ReconcileAsync(CancellationToken cancellationToken)
     {
@@ -295,6 +297,7 @@ public sealed class LedgerAudit(
         }
 
         mismatches.AddRange(await CreditNoteFindings.ListAsync(credits, creditStates, allBurns, Booked, cancellationToken).ConfigureAwait(false));
+        mismatches.AddRange(RefundFindings.For(await refunds.ListAllAsync(cancellationToken).ConfigureAwait(false), allPayments, creditsOf, creditsUnknown));
         return new ReconciliationResult(allInvoices.Count, allPayments.Count, allBurns.Count, entries.Count, mismatches);
     }
 

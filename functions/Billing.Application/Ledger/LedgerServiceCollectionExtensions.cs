@@ -17,6 +17,7 @@ public static class LedgerServiceCollectionExtensions
         services.TryAddSingleton<ILedgerRecorder>(sp => sp.GetRequiredService<LedgerRecorder>());
         services.TryAddSingleton<AnchorAuthority>();
         services.TryAddSingleton<LedgerAnchorService>();
+        services.TryAddSingleton<RefundStore>(); // reconcile compares Stripe's refunds with the credit notes
         services.TryAddSingleton<LedgerAudit>();
         services.TryAddSingleton<LedgerReader>();
         return services;

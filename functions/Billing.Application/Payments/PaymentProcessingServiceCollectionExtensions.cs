@@ -10,6 +10,8 @@ public static class PaymentProcessingServiceCollectionExtensions
         services.TryAddSingleton<PaymentStore>();
         services.TryAddSingleton<PaymentProcessor>();
         services.TryAddSingleton<CreditNoteProcessor>();
+        services.TryAddSingleton<RefundStore>();
+        services.TryAddSingleton<RefundProcessor>();
         return services;
     }
 }

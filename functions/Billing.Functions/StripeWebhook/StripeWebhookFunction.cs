@@ -4,18 +4,24 @@ using Billing.Domain.Credits;
 using Billing.Functions.OpenApiHttp;
 using Billing.Domain.Payments;
 using Billing.Payments;
+using WebhookAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookRecorded>,
+    Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookCreditNote>,
+    Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookRefund>,
+    Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookIgnored>,
+    Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Problems.ApiProblem>>;
 
 namespace Billing.Functions.StripeWebhook;
 
 /// <summary>
 /// POST /api/v1/stripe/webhook. HTTP-only, so the host forwards the raw request; the body's bytes go to the verifier
 /// untouched (no decoding, no BOM stripping). Bad signature → 400 with nothing stored; a verified event (<c>invoice.paid</c>,
-/// <c>credit_note.created</c>, <c>credit_note.voided</c>) → 200, whatever it did to the invoice (the answer says: applied, unchanged or unapplied with the reason); a storage or contention failure
+/// <c>credit_note.created</c>, <c>credit_note.voided</c>, <c>charge.refunded</c>) → 200, whatever it did to the invoice (the answer says: applied, unchanged or unapplied with the reason); a storage or contention failure
 /// → 503 so Stripe retries, and the retry completes whatever the failed attempt left half done. Anonymous: the Stripe
 /// signature is the authentication.
 /// </summary>
 public sealed partial class StripeWebhookFunction(
-    StripeWebhookHandler handler, PaymentProcessor processor, CreditNoteProcessor creditNotes, ILogger<StripeWebhookFunction> logger)
+    StripeWebhookHandler handler, PaymentProcessor processor, CreditNoteProcessor creditNotes, RefundProcessor refunds, ILogger<StripeWebhookFunction> logger)
 {
     public const string Route = "/api/v1/stripe/webhook";
     private const int MaxBodyBytes = 1024 * 1024; // Stripe events are a few KiB; an invoice with many lines stays far below
@@ -25,9 +31,9 @@ public sealed partial class StripeWebhookFunction(
             .WithName("StripeWebhook")
             .Produces<StripeWebhookRecorded>()
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable)
-            .JsonAnswer(typeof(StripeWebhookRecorded), typeof(StripeWebhookCreditNote)); // a payment's answer or a credit note's
+            .JsonAnswer(typeof(StripeWebhookRecorded), typeof(StripeWebhookCreditNote), typeof(StripeWebhookRefund)); // a payment's, a credit note's or a refund's answer
 
-    public async Task<Results<JsonHttpResult<StripeWebhookRecorded>, JsonHttpResult<StripeWebhookCreditNote>, JsonHttpResult<StripeWebhookIgnored>, JsonHttpResult<ApiProblem>>> InvokeAsync(
+    public async Task<WebhookAnswer> InvokeAsync(
         HttpRequest request, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
@@ -77,6 +83,8 @@ public sealed partial class StripeWebhookFunction(
                     BillingJsonContext.Default.StripeWebhookRecorded);
             case WebhookOutcome.CreditNoteReceived credited:
                 return await CreditNoteAsync(credited.Note, cancellationToken).ConfigureAwait(false);
+            case WebhookOutcome.RefundReceived refunded:
+                return await RefundAsync(refunded.Refund, cancellationToken).ConfigureAwait(false);
             default:
                 throw new InvalidOperationException("unexpected webhook outcome");
         }
@@ -86,24 +94,36 @@ public sealed partial class StripeWebhookFunction(
     /// A credit note: 200 whatever it did (a note that does not reconcile is recorded unapplied and reported, so Stripe need not
     /// retry a deterministic problem); 503 only when storage failed transiently, and the retry finishes what was left.
     /// </summary>
-    private async Task<Results<JsonHttpResult<StripeWebhookRecorded>, JsonHttpResult<StripeWebhookCreditNote>, JsonHttpResult<StripeWebhookIgnored>, JsonHttpResult<ApiProblem>>> CreditNoteAsync(
-        IncomingCreditNote note, CancellationToken cancellationToken)
+    private Task<WebhookAnswer> CreditNoteAsync(
+        IncomingCreditNote note, CancellationToken cancellationToken) =>
+        RecordOrRetryAsync(note.EventId, () => creditNotes.RecordAsync(note, cancellationToken), outcome => TypedResults.Json(
+            new StripeWebhookCreditNote(true, note.EventId, outcome.CreditNoteId, outcome.InvoiceId, !outcome.NewEvent, outcome.Resolution.ToString().ToLowerInvariant(),
+                outcome.Reason == CreditNoteReason.None ? null : outcome.Reason.ToString(), outcome.Detail, outcome.BurnId, outcome.BurnStatus),
+            BillingJsonContext.Default.StripeWebhookCreditNote));
+
+    /// <summary>A refund: recorded for reconcile, 200 whatever it says; 503 only when storage failed transiently.</summary>
+    private Task<WebhookAnswer> RefundAsync(
+        IncomingRefund refund, CancellationToken cancellationToken) =>
+        RecordOrRetryAsync(refund.EventId, () => refunds.RecordAsync(refund, cancellationToken), outcome => TypedResults.Json(
+            new StripeWebhookRefund(true, refund.EventId, refund.ChargeId, outcome.InvoiceId, refund.AmountRefundedMinor, refund.Currency, outcome.Recorded),
+            BillingJsonContext.Default.StripeWebhookRefund));
+
+    /// <summary>Records an event and answers what it did; a failure Stripe should retry (<see cref="StripeRetries"/>) answers 503.</summary>
+    private async Task<WebhookAnswer> RecordOrRetryAsync<T>(
+        string eventId, Func<Task<T>> record, Func<T, WebhookAnswer> answer)
     {
-        CreditNoteOutcome outcome;
+        T outcome;
         try
         {
-            outcome = await creditNotes.RecordAsync(note, cancellationToken).ConfigureAwait(false);
+            outcome = await record().ConfigureAwait(false);
         }
         catch (Exception ex) when (StripeRetries(ex))
         {
-            LogTransient(logger, ex, note.EventId);
-            return ApiProblems.Of(StatusCodes.Status503ServiceUnavailable, "Try again", $"event {note.EventId} could not be recorded completely right now; it is safe to resend");
+            LogTransient(logger, ex, eventId);
+            return ApiProblems.Of(StatusCodes.Status503ServiceUnavailable, "Try again", $"event {eventId} could not be recorded completely right now; it is safe to resend");
         }
 
-        return TypedResults.Json(
-            new StripeWebhookCreditNote(true, note.EventId, outcome.CreditNoteId, outcome.InvoiceId, !outcome.NewEvent, outcome.Resolution.ToString().ToLowerInvariant(),
-                outcome.Reason == CreditNoteReason.None ? null : outcome.Reason.ToString(), outcome.Detail, outcome.BurnId, outcome.BurnStatus),
-            BillingJsonContext.Default.StripeWebhookCreditNote);
+        return answer(outcome);
     }
 
     /// <summary>

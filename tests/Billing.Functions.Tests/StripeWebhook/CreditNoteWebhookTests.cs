@@ -6,7 +6,8 @@ namespace Billing.Functions.Tests.StripeWebhook;
 
 /// <summary>
 /// Credit notes through the DevHost as Stripe sends them, signed: an invoice of its own (February 2019, a month no other test
-/// closes) is paid and burned, then credited; the webhook, the invoice JSON and reconcile show it, and nothing is un-burned.
+/// closes) is paid and burned, then credited and refunded (the note's refund, then one outside any note); the webhook, the
+/// invoice JSON and reconcile show it, and nothing is un-burned.
 /// Credit notes before payment (March and April 2019): either order settles the invoice for what Stripe collected.
 /// </summary>
 [Collection(PlatformCollections.Payments)]
@@ -144,6 +145,21 @@ public class CreditNoteWebhookTests(PlatformFixture platform)
         Assert.Equal("finalized", Assert.Single((await GetAsync($"api/v1/burns?invoiceId={Id}")).AsArray())!["status"]!.GetValue<string>());
         var entries = (await GetAsync("api/v1/ledger/entries?limit=1000"))["entries"]!.AsArray();
         Assert.Single(entries, e => e!["entryId"]!.GetValue<string>() == "credit-note:cn_201902");
+
+        // Stripe's charge.refunded as the current API version sends it (no invoice, no payment intent; the customer that paid):
+        // the note's own refund is explained by the note; 3.00 more refunded in the Dashboard is not.
+        const string Customer = "cus_201902";
+        var (refunded, refundBody) = await PostAsync(StripeTestEvents.ChargeRefunded("evt_re_201902a", "ch_201902", 1_234, 600, "usd", DateTimeOffset.UtcNow, customerId: Customer));
+        Assert.Equal((HttpStatusCode.OK, "ch_201902", true), (refunded, refundBody!["chargeId"]!.GetValue<string>(), refundBody["recorded"]!.GetValue<bool>()));
+        Assert.Null(refundBody["invoiceId"]);
+        static bool Refund(JsonNode? m) => m!["kind"]!.GetValue<string>().StartsWith("Refund", StringComparison.Ordinal) && m["subject"]!.GetValue<string>().StartsWith(Customer, StringComparison.Ordinal);
+        Assert.DoesNotContain((await GetAsync("api/v1/ledger/reconcile"))["mismatches"]!.AsArray(), Refund);
+        var (more, _) = await PostAsync(StripeTestEvents.ChargeRefunded("evt_re_201902b", "ch_201902", 1_234, 900, "usd", DateTimeOffset.UtcNow, customerId: Customer));
+        Assert.Equal(HttpStatusCode.OK, more);
+        var unexplained = Assert.Single((await GetAsync("api/v1/ledger/reconcile"))["mismatches"]!.AsArray(), Refund)!;
+        Assert.Equal(("RefundWithoutCreditNote", $"{Customer} ({Id})"), (unexplained["kind"]!.GetValue<string>(), unexplained["subject"]!.GetValue<string>()));
+        Assert.Contains("3.00 USD went back outside a credit note", unexplained["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("finalized", Assert.Single((await GetAsync($"api/v1/burns?invoiceId={Id}")).AsArray())!["status"]!.GetValue<string>());
     }
 
     [Fact]

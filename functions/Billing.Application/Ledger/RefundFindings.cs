@@ -1,0 +1,81 @@
+namespace Billing.Application.Ledger;
+
+/// <summary>
+/// The reconcile findings of Stripe refunds (<c>charge.refunded</c>, docs/design.md §4.15), per currency: what Stripe
+/// refunded beyond what the credit notes refunded (voided notes too: a void does not return a refund) is
+/// <c>RefundWithoutCreditNote</c>, a refund made in the Dashboard or the API that the invoice, its ledger entries and its
+/// burn still count as paid. A charge found to have paid an invoice of ours is compared with that invoice's notes; the
+/// others (API versions from 2025 name neither invoice nor, in <c>invoice.paid</c>, the payment intent) with the notes
+/// their customer's paid invoices have left over; a charge of no customer of ours is <c>RefundUnmatched</c>. Amounts that
+/// cannot be read are <c>RefundMalformedAmount</c>, rows <c>RefundUnreadable</c>. A refund a credit note made counts once
+/// both the note and the refund are recorded, in whichever order they arrive.
+/// </summary>
+internal static class RefundFindings
+{
+    public static IEnumerable<AuditProblem> For(
+        StoredList<RefundRecord> refunds, IReadOnlyList<PaymentRecord> payments, IReadOnlyDictionary<string, InvoiceCredits> creditsOf, IReadOnlySet<string> creditsUnknown)
+    {
+        foreach (var bad in refunds.Unreadable)
+        {
+            yield return new("RefundUnreadable", bad.Id, $"{bad.Reason}; what was refunded on the charge is not counted here");
+        }
+
+        foreach (var refund in refunds.Items.Where(r => r.Problem is not null))
+        {
+            yield return new("RefundMalformedAmount", refund.ChargeId, $"event {refund.ProblemEventId}: {refund.Problem}; the charge counts with {Amount(refund.AmountRefundedMinor, refund.Currency)} refunded until a later event says");
+        }
+
+        // What each invoice's notes refunded, and what its own charges did: the notes' rest explains its customer's other charges.
+        long Explained(string invoice, string currency) =>
+            (creditsOf.GetValueOrDefault(invoice) ?? InvoiceCredits.Empty).Notes.Values.Where(n => n.Currency == currency).Aggregate(0L, (sum, n) => sum + n.Amounts.RefundedMinor);
+        var refunded = refunds.Items.Where(r => r.AmountRefundedMinor > 0).ToList();
+        var matched = refunded.Where(r => r.InvoiceId is not null).GroupBy(r => (Invoice: r.InvoiceId!, r.Currency)).ToDictionary(g => g.Key, g => g.ToList());
+        foreach (var ((invoice, currency), charges) in matched.Where(m => !creditsUnknown.Contains(m.Key.Invoice)))
+        {
+            long total = charges.Sum(r => r.AmountRefundedMinor);
+            long explained = Explained(invoice, currency);
+            if (total > explained)
+            {
+                yield return Unexplained(invoice, charges, total, explained, currency);
+            }
+        }
+
+        var invoicesOf = payments.Where(p => p.StripeCustomerId is not null).GroupBy(p => p.StripeCustomerId!)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.InvoiceId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+        foreach (var byCustomer in refunded.Where(r => r.InvoiceId is null).GroupBy(r => (Customer: r.StripeCustomerId, r.Currency)))
+        {
+            var (customer, currency) = byCustomer.Key;
+            if (customer is null || !invoicesOf.TryGetValue(customer, out var invoices))
+            {
+                foreach (var charge in byCustomer)
+                {
+                    yield return new("RefundUnmatched", charge.ChargeId,
+                        $"{Amount(charge.AmountRefundedMinor, currency)} refunded on a charge no invoice of this platform was found for " +
+                        $"(Stripe invoice {charge.StripeInvoiceId ?? "not named"}, payment intent {charge.PaymentIntentId ?? "not named"}, customer {customer ?? "not named"})");
+                }
+
+                continue;
+            }
+
+            if (invoices.Any(creditsUnknown.Contains))
+            {
+                continue; // reported as CreditNoteStateUnreadable: what the notes explain is unknown
+            }
+
+            long total = byCustomer.Sum(r => r.AmountRefundedMinor);
+            long left = invoices.Sum(i => Math.Max(0, Explained(i, currency) - (matched.GetValueOrDefault((i, currency))?.Sum(r => r.AmountRefundedMinor) ?? 0)));
+            if (total > left)
+            {
+                yield return Unexplained($"{customer} ({string.Join(", ", invoices)})", [.. byCustomer], total, left, currency);
+            }
+        }
+    }
+
+    private static AuditProblem Unexplained(string subject, IReadOnlyCollection<RefundRecord> charges, long refunded, long explained, string currency) =>
+        new("RefundWithoutCreditNote", subject,
+            $"Stripe refunded {Amount(refunded, currency)} on {string.Join(", ", charges.Select(r => r.ChargeId).Order(StringComparer.Ordinal))}, " +
+            $"credit notes refunded {Amount(explained, currency)} of it: {Amount(refunded - explained, currency)} went back outside a credit note, so the " +
+            "invoice, its ledger entries and its burn still count it as paid");
+
+    private static string Amount(long minor, string currency) => CreditNoteFindings.Amount(minor, currency);
+}

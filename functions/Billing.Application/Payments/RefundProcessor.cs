@@ -1,0 +1,31 @@
+namespace Billing.Application.Payments;
+
+/// <summary>
+/// Records a verified <c>charge.refunded</c> (docs/design.md §4.15) with the invoice of ours the charge paid: the one synced
+/// to or paid through the Stripe invoice the charge names, else the one paid through its payment intent; with none (or
+/// several) found, reconcile goes by the charge's customer. Nothing is booked, settled or un-burned from it: a refund is
+/// evidence that reconcile compares with the credit notes (<c>RefundWithoutCreditNote</c>, <c>RefundUnmatched</c>).
+/// </summary>
+public sealed class RefundProcessor(RefundStore refunds, InvoiceStore invoices, PaymentStore payments)
+{
+    /// <summary>The invoice it was recorded under (null: unmatched) and whether it said anything new.</summary>
+    public async Task<(string? InvoiceId, bool Recorded)> RecordAsync(IncomingRefund refund, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(refund);
+        var ids = new SortedSet<string>(StringComparer.Ordinal);
+        if (refund.StripeInvoiceId is { } stripeInvoice)
+        {
+            ids.UnionWith(await invoices.FindByStripeInvoiceIdAsync(stripeInvoice, cancellationToken).ConfigureAwait(false));
+            ids.UnionWith(await payments.InvoicesPaidByAsync(stripeInvoice, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (ids.Count == 0 && refund.PaymentIntentId is { } intent)
+        {
+            ids.UnionWith(await payments.InvoicesPaidThroughAsync(intent, cancellationToken).ConfigureAwait(false));
+        }
+
+        string? invoiceId = ids.Count == 1 ? ids.Min : null;
+        bool recorded = await refunds.RecordAsync(refund, invoiceId, cancellationToken).ConfigureAwait(false);
+        return (invoiceId, recorded);
+    }
+}

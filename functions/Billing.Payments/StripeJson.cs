@@ -1,0 +1,58 @@
+using System.Text.Json;
+
+namespace Billing.Payments;
+
+/// <summary>
+/// Reads fields of a verified Stripe event's JSON without trusting their types, for the events read from the JSON rather
+/// than Stripe.net's model (credit notes, refunds): what cannot be read is null, or a problem the caller records.
+/// </summary>
+internal static class StripeJson
+{
+    /// <summary>An integer of minor units; null when absent or null. Anything else is a problem (added to <paramref name="problems"/>, when given).</summary>
+    public static long? Amount(JsonElement obj, string name, List<string>? problems)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long amount) && amount >= 0)
+        {
+            return amount;
+        }
+
+        string raw = value.GetRawText();
+        problems?.Add($"{name} {(raw.Length > 40 ? raw[..40] + "…" : raw)} is not a non-negative integer of minor units");
+        return null;
+    }
+
+    /// <summary>A Unix time in seconds; null when absent or out of range.</summary>
+    public static DateTimeOffset? Time(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
+        && v.TryGetInt64(out long unix) && unix is >= 0 and < 253402300800
+            ? DateTimeOffset.FromUnixTimeSeconds(unix)
+            : null;
+
+    public static string? Text(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>The id a field names: unexpanded it is the id, expanded the object with its <c>id</c>.</summary>
+    public static string? Id(JsonElement obj, string name) =>
+        Text(obj, name) ?? (obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var expanded) ? Text(expanded, "id") : null);
+
+    /// <summary>The event's <c>data.object</c> when it is an object of type <paramref name="type"/> with an id.</summary>
+    public static bool TryGetObject(JsonElement root, string type, out JsonElement obj, out string id)
+    {
+        obj = default;
+        id = "";
+        if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
+            || !data.TryGetProperty("object", out obj) || obj.ValueKind != JsonValueKind.Object
+            || Text(obj, "object") != type || Text(obj, "id") is not { Length: > 0 } found)
+        {
+            return false;
+        }
+
+        id = found;
+        return true;
+    }
+}

@@ -1,0 +1,148 @@
+namespace Billing.Storage;
+
+/// <summary>
+/// Refunds Stripe reported (<c>charge.refunded</c>): one row per charge, partition <see cref="Partition"/>, row key the charge
+/// id (escaped), so every delivery for a charge, in any order and whatever invoice was found for it then, meets the same
+/// row under its ETag. Evidence for reconciliation only: nothing is booked or undone from it.
+/// </summary>
+public sealed class RefundStore(BillingTables tables)
+{
+    public const string Partition = "charge";
+
+    private const int MaxAttempts = 5;
+
+    private readonly TableClient table = tables.Refunds;
+
+    /// <summary>
+    /// Folds what one event says into its charge's row: the larger cumulative amount, an invoice found now (never lost to a
+    /// later delivery that found none), an unreadable amount noted until a readable event Stripe created later arrives.
+    /// True when the row changed.
+    /// </summary>
+    /// <param name="refund">The event, as read.</param>
+    /// <param name="invoiceId">Our invoice found for the charge now; null when none was.</param>
+    /// <param name="cancellationToken">Cancels the storage calls.</param>
+    public async Task<bool> RecordAsync(Billing.Domain.Credits.IncomingRefund refund, string? invoiceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(refund);
+        string rk = TableKey.Escape(refund.ChargeId);
+        for (int attempt = 1; ; attempt++)
+        {
+            var stored = await table.GetEntityIfExistsAsync<TableEntity>(Partition, rk, cancellationToken: cancellationToken).ConfigureAwait(false);
+            RefundRecord? current = stored.HasValue ? TryRead(stored.Value!) : null;
+            var next = Fold(current, refund, invoiceId);
+            if (next == current)
+            {
+                return false;
+            }
+
+            try
+            {
+                if (stored.HasValue)
+                {
+                    await table.UpdateEntityAsync(ToEntity(rk, next), stored.Value!.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await table.AddEntityAsync(ToEntity(rk, next), cancellationToken).ConfigureAwait(false);
+                }
+
+                return true;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                // another delivery wrote meanwhile: fold into what it wrote
+            }
+        }
+    }
+
+    /// <summary>Every charge's refunds; rows that cannot be read apart, by charge id.</summary>
+    public async Task<StoredList<RefundRecord>> ListAllAsync(CancellationToken cancellationToken)
+    {
+        var list = new List<RefundRecord>();
+        var unreadable = new List<UnreadableRow>();
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                list.Add(Read(e));
+            }
+            catch (InvalidDataException ex)
+            {
+                unreadable.Add(new UnreadableRow(RowValues.Id(e), ex.Message));
+            }
+        }
+
+        return new(list, unreadable);
+    }
+
+    private static RefundRecord Fold(RefundRecord? current, Billing.Domain.Credits.IncomingRefund refund, string? invoiceId)
+    {
+        var links = current ?? new RefundRecord(refund.ChargeId, null, 0, refund.Currency, null, null, null, refund.EventId, refund.At);
+        links = links with
+        {
+            InvoiceId = invoiceId ?? links.InvoiceId,
+            StripeInvoiceId = refund.StripeInvoiceId ?? links.StripeInvoiceId,
+            PaymentIntentId = refund.PaymentIntentId ?? links.PaymentIntentId,
+            StripeCustomerId = refund.StripeCustomerId ?? links.StripeCustomerId,
+        };
+        if (refund.Problem is { } problem)
+        {
+            return links.Problem is null && (current is null || refund.At > current.At || current.AmountRefundedMinor == 0)
+                ? links with { Problem = problem, ProblemEventId = refund.EventId, ProblemAt = refund.At }
+                : links;
+        }
+
+        var read = current is null || refund.AmountRefundedMinor > current.AmountRefundedMinor
+            ? links with { AmountRefundedMinor = refund.AmountRefundedMinor, Currency = refund.Currency, EventId = refund.EventId, At = refund.At }
+            : links;
+        return read.ProblemAt is { } problemAt && refund.At >= problemAt ? read with { Problem = null, ProblemEventId = null, ProblemAt = null } : read;
+    }
+
+    private static TableEntity ToEntity(string rk, RefundRecord r) => new(Partition, rk)
+    {
+        ["InvoiceId"] = r.InvoiceId,
+        ["AmountRefundedMinor"] = r.AmountRefundedMinor,
+        ["Currency"] = r.Currency,
+        ["StripeInvoiceId"] = r.StripeInvoiceId,
+        ["PaymentIntentId"] = r.PaymentIntentId,
+        ["StripeCustomerId"] = r.StripeCustomerId,
+        ["EventId"] = r.EventId,
+        ["At"] = r.At,
+        ["Problem"] = r.Problem,
+        ["ProblemEventId"] = r.ProblemEventId,
+        ["ProblemAt"] = r.ProblemAt,
+    };
+
+    private static RefundRecord? TryRead(TableEntity e)
+    {
+        try
+        {
+            return Read(e);
+        }
+        catch (InvalidDataException)
+        {
+            return null; // a row changed outside the platform is rewritten from what Stripe says now (reconcile reported it meanwhile)
+        }
+    }
+
+    private static RefundRecord Read(TableEntity e)
+    {
+        var v = new RowValues(e, "refund");
+        return new RefundRecord(
+            v.Key(),
+            v.Text("InvoiceId"),
+            v.Int64("AmountRefundedMinor") is { } amount and >= 0 and <= Billing.Domain.Credits.IncomingRefund.MaxAmountMinor ? amount
+                : throw v.Unreadable("AmountRefundedMinor", $"missing or outside 0..{Billing.Domain.Credits.IncomingRefund.MaxAmountMinor}, an Edm.Int64 of minor units expected"),
+            v.Text("Currency", required: true)!,
+            v.Text("StripeInvoiceId"),
+            v.Text("PaymentIntentId"),
+            v.Text("StripeCustomerId"),
+            v.Text("EventId", required: true)!,
+            v.Time("At", required: true)!.Value)
+        {
+            Problem = v.Text("Problem"),
+            ProblemEventId = v.Text("ProblemEventId"),
+            ProblemAt = v.Time("ProblemAt"),
+        };
+    }
+}
