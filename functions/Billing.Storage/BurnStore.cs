@@ -41,8 +41,8 @@ public sealed class BurnStore(BillingTables tables)
         string filter = invoiceId is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and (InvoiceId eq {invoiceId} or RowKey eq {TableKey.Escape(BurnIntent.IdFor(invoiceId))})");
-        var (intents, unreadable) = await QueryAsync(filter, cancellationToken).ConfigureAwait(false);
-        return new([.. intents.OrderBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal)], unreadable);
+        var list = await QueryAsync(filter, cancellationToken).ConfigureAwait(false);
+        return list with { Items = [.. list.Items.OrderBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal)] };
     }
 
     /// <summary>
@@ -52,8 +52,8 @@ public sealed class BurnStore(BillingTables tables)
     /// </summary>
     public async Task<StoredList<BurnIntent>> ListOpenAsync(CancellationToken cancellationToken)
     {
-        var (intents, unreadable) = await QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and Open eq {true}"), cancellationToken).ConfigureAwait(false);
-        return new([.. intents.OrderBy(b => b.Status == BurnStatus.Pending).ThenBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal)], unreadable);
+        var list = await QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and Open eq {true}"), cancellationToken).ConfigureAwait(false);
+        return list with { Items = [.. list.Items.OrderBy(b => b.Status == BurnStatus.Pending).ThenBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal)] };
     }
 
     /// <summary>
@@ -67,24 +67,10 @@ public sealed class BurnStore(BillingTables tables)
     public Task ReleaseLeaseAsync(string treasury, string owner, CancellationToken cancellationToken) =>
         TableLease.ReleaseAsync(table, LeasePartition, TableKey.Escape(treasury), owner, cancellationToken);
 
-    private async Task<(List<BurnIntent> Intents, List<UnreadableRow> Unreadable)> QueryAsync(string filter, CancellationToken cancellationToken)
-    {
-        var intents = new List<BurnIntent>();
-        var unreadable = new List<UnreadableRow>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                intents.Add(FromEntity(row));
-            }
-            catch (InvalidDataException ex)
-            {
-                unreadable.Add(new UnreadableRow(RowValues.Id(row), ex.Message) { MayBeInFlight = MayHaveBeenSent(row) });
-            }
-        }
-
-        return (intents, unreadable);
-    }
+    private Task<StoredList<BurnIntent>> QueryAsync(string filter, CancellationToken cancellationToken) =>
+        StoredRows.ReadAsync(
+            table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken),
+            FromEntity, (row, ex) => StoredRows.ByKey(row, ex) with { MayBeInFlight = MayHaveBeenSent(row) });
 
     /// <summary>Signed before the first send, so a row without a signature was never sent; anything else there might have been.</summary>
     private static bool MayHaveBeenSent(TableEntity row) =>

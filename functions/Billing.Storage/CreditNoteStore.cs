@@ -45,42 +45,17 @@ public sealed class CreditNoteStore(BillingTables tables)
     /// <summary>Every credit note event row, by time received; rows that cannot be read apart (by event id, with their invoice).</summary>
     public async Task<StoredList<CreditNoteRecord>> ListAllAsync(CancellationToken cancellationToken)
     {
-        var list = new List<CreditNoteRecord>();
-        var unreadable = new List<UnreadableRow>();
-        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ne {StateRowKey}"), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                list.Add(FromEntity(e));
-            }
-            catch (InvalidDataException ex)
-            {
-                unreadable.Add(new UnreadableRow(RowValues.Id(e), ex.Message) { InvoiceId = e.PartitionKey == UnmatchedPartition ? null : RowValues.PartitionId(e) });
-            }
-        }
-
-        return new([.. list.OrderBy(r => r.ReceivedAt).ThenBy(r => r.Note.EventId, StringComparer.Ordinal)], unreadable);
+        var list = await StoredRows.ReadAsync(
+            table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ne {StateRowKey}"), cancellationToken: cancellationToken),
+            FromEntity, (e, ex) => StoredRows.ByKey(e, ex) with { InvoiceId = e.PartitionKey == UnmatchedPartition ? null : RowValues.PartitionId(e) }).ConfigureAwait(false);
+        return list with { Items = [.. list.Items.OrderBy(r => r.ReceivedAt).ThenBy(r => r.Note.EventId, StringComparer.Ordinal)] };
     }
 
     /// <summary>Every invoice's credit notes, by invoice id; states that cannot be read apart, by invoice id.</summary>
-    public async Task<StoredList<KeyValuePair<string, InvoiceCredits>>> ListStatesAsync(CancellationToken cancellationToken)
-    {
-        var states = new List<KeyValuePair<string, InvoiceCredits>>();
-        var unreadable = new List<UnreadableRow>();
-        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {StateRowKey}"), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                states.Add(new(RowValues.PartitionId(e), ReadNotes(e)));
-            }
-            catch (InvalidDataException ex)
-            {
-                unreadable.Add(new UnreadableRow(RowValues.PartitionId(e), ex.Message) { InvoiceId = RowValues.PartitionId(e) });
-            }
-        }
-
-        return new(states, unreadable);
-    }
+    public Task<StoredList<KeyValuePair<string, InvoiceCredits>>> ListStatesAsync(CancellationToken cancellationToken) =>
+        StoredRows.ReadAsync(
+            table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {StateRowKey}"), cancellationToken: cancellationToken),
+            e => KeyValuePair.Create(RowValues.PartitionId(e), ReadNotes(e)), StoredRows.ByInvoicePartition);
 
     private static string Partition(string? invoiceId) => invoiceId is null ? UnmatchedPartition : TableKey.Escape(invoiceId);
 

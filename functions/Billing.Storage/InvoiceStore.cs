@@ -59,21 +59,8 @@ public sealed class InvoiceStore(BillingTables tables)
             filters.Add(TableClient.CreateQueryFilter($"Payer eq {payer}"));
         }
 
-        var list = new List<Invoice>();
-        var unreadable = new List<UnreadableRow>();
-        await foreach (var row in table.QueryAsync<TableEntity>(string.Join(" and ", filters), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                list.Add(ToInvoice(row));
-            }
-            catch (InvalidDataException ex)
-            {
-                unreadable.Add(new UnreadableRow(RowValues.Id(row), ex.Message));
-            }
-        }
-
-        return new([.. list.OrderBy(i => i.Period).ThenBy(i => i.Id.ToString(), StringComparer.Ordinal)], unreadable);
+        var list = await StoredRows.ReadAsync(table.QueryAsync<TableEntity>(string.Join(" and ", filters), cancellationToken: cancellationToken), ToInvoice).ConfigureAwait(false);
+        return list with { Items = [.. list.Items.OrderBy(i => i.Period).ThenBy(i => i.Id.ToString(), StringComparer.Ordinal)] };
     }
 
     /// <summary>

@@ -140,30 +140,11 @@ public sealed partial class PartnerStore(BillingTables tables, TimeProvider? tim
     }
 
     /// <summary>
-    /// Every partner row (two range queries around the audit rows, which never get read here); a row the registry cannot
+    /// Every partner row (the key ranges around the audit rows, which never get read here); a row the registry cannot
     /// parse is listed apart, by partner id, so it never hides the others.
     /// </summary>
-    public async Task<StoredList<PartnerRecord>> ListRecordsAsync(CancellationToken cancellationToken)
-    {
-        var list = new List<PartnerRecord>();
-        var unreadable = new List<UnreadableRow>();
-        foreach (string filter in new[] { $"PartitionKey eq 'p' and RowKey lt '|'", $"PartitionKey eq 'p' and RowKey ge '}}'" })
-        {
-            await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    list.Add(PartnerRows.ToRecord(e));
-                }
-                catch (InvalidDataException ex)
-                {
-                    unreadable.Add(new UnreadableRow(RowValues.Id(e), ex.Message));
-                }
-            }
-        }
-
-        return new(list, unreadable);
-    }
+    public Task<StoredList<PartnerRecord>> ListRecordsAsync(CancellationToken cancellationToken) =>
+        StoredRows.ReadAsync(table.QueryAsync<TableEntity>("PartitionKey eq 'p' and (RowKey lt '|' or RowKey ge '}')", cancellationToken: cancellationToken), PartnerRows.ToRecord);
 
     /// <summary>The partner's row; null when it has none. A row the registry cannot parse throws <see cref="InvalidDataException"/>.</summary>
     public async Task<PartnerRecord?> GetAsync(string partnerId, CancellationToken cancellationToken)

@@ -86,42 +86,17 @@ public sealed class PaymentStore(BillingTables tables)
     /// <summary>Every invoice's payment event rows, by time received; rows that cannot be read apart, by Stripe event id.</summary>
     public async Task<StoredList<PaymentRecord>> ListAllAsync(CancellationToken cancellationToken)
     {
-        var list = new List<PaymentRecord>();
-        var unreadable = new List<UnreadableRow>();
-        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ne {UnsettledPartition} and RowKey ne {StateRowKey}"), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                list.Add(FromEntity(e));
-            }
-            catch (InvalidDataException ex)
-            {
-                unreadable.Add(new UnreadableRow(RowValues.Id(e), ex.Message) { InvoiceId = RowValues.PartitionId(e) });
-            }
-        }
-
-        return new(Ordered(list), unreadable);
+        var list = await StoredRows.ReadAsync(
+            table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ne {UnsettledPartition} and RowKey ne {StateRowKey}"), cancellationToken: cancellationToken),
+            FromEntity, (e, ex) => StoredRows.ByKey(e, ex) with { InvoiceId = RowValues.PartitionId(e) }).ConfigureAwait(false);
+        return list with { Items = Ordered([.. list.Items]) };
     }
 
     /// <summary>Every invoice's payment state, by invoice id; states that cannot be read apart, by invoice id.</summary>
-    public async Task<StoredList<KeyValuePair<string, InvoicePayments>>> ListStatesAsync(CancellationToken cancellationToken)
-    {
-        var states = new List<KeyValuePair<string, InvoicePayments>>();
-        var unreadable = new List<UnreadableRow>();
-        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {StateRowKey}"), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                states.Add(new(InvoiceIdOf(new RowValues(e, "payment state")), ReadState(e)));
-            }
-            catch (InvalidDataException ex)
-            {
-                unreadable.Add(new UnreadableRow(RowValues.PartitionId(e), ex.Message) { InvoiceId = RowValues.PartitionId(e) });
-            }
-        }
-
-        return new(states, unreadable);
-    }
+    public Task<StoredList<KeyValuePair<string, InvoicePayments>>> ListStatesAsync(CancellationToken cancellationToken) =>
+        StoredRows.ReadAsync(
+            table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {StateRowKey}"), cancellationToken: cancellationToken),
+            e => KeyValuePair.Create(InvoiceIdOf(new RowValues(e, "payment state")), ReadState(e)), StoredRows.ByInvoicePartition);
 
     /// <summary>
     /// Notes that the invoice's payment effects may be incomplete; written before anything else, so a crash leaves it. Every

@@ -56,24 +56,8 @@ public sealed class RefundStore(BillingTables tables)
     }
 
     /// <summary>Every charge's refunds; rows that cannot be read apart, by charge id.</summary>
-    public async Task<StoredList<RefundRecord>> ListAllAsync(CancellationToken cancellationToken)
-    {
-        var list = new List<RefundRecord>();
-        var unreadable = new List<UnreadableRow>();
-        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                list.Add(Read(e));
-            }
-            catch (InvalidDataException ex)
-            {
-                unreadable.Add(new UnreadableRow(RowValues.Id(e), ex.Message));
-            }
-        }
-
-        return new(list, unreadable);
-    }
+    public Task<StoredList<RefundRecord>> ListAllAsync(CancellationToken cancellationToken) =>
+        StoredRows.ReadAsync(table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken), Read);
 
     private static RefundRecord Fold(RefundRecord? current, Billing.Domain.Credits.IncomingRefund refund, string? invoiceId)
     {
