@@ -55,6 +55,17 @@ public sealed class RefundStore(BillingTables tables)
         }
     }
 
+    /// <summary>
+    /// The charges found to have paid <paramref name="invoiceId"/>, with what Stripe refunded on each. A row that cannot be
+    /// read throws <see cref="InvalidDataException"/>: whoever decides on it must not go on as if nothing was refunded.
+    /// </summary>
+    public async Task<IReadOnlyList<RefundRecord>> OfInvoiceAsync(string invoiceId, CancellationToken cancellationToken)
+    {
+        var list = await StoredRows.ReadAsync(
+            table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and InvoiceId eq {invoiceId}"), cancellationToken: cancellationToken), Read).ConfigureAwait(false);
+        return list.Unreadable.Count == 0 ? list.Items : throw new InvalidDataException(list.Unreadable[0].Reason);
+    }
+
     /// <summary>Every charge's refunds; rows that cannot be read apart, by charge id.</summary>
     public Task<StoredList<RefundRecord>> ListAllAsync(CancellationToken cancellationToken) =>
         StoredRows.ReadAsync(table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken), Read);

@@ -11,6 +11,8 @@ namespace Billing.Application.Burns;
 /// <see cref="InvoiceSettlement.BurnableMinor"/></b> — the cash that was due, and only once it has all arrived — so it never
 /// burns more than the cash received net of credits. A void that makes the invoice owe again holds it; an unsigned amount
 /// that no longer matches is corrected before signing.</item>
+/// <item><b>no burn is signed while Stripe refunded more on its invoice's charges than its credit notes did</b> (a Dashboard
+/// or API refund): money that went back is not burned.</item>
 /// </list>
 /// The credit note is written before its webhook looks at the burn, and the executor reads the notes after the intent and
 /// signs under the intent's ETag, so either it sees the note and holds, or the note sees a signed burn and reconcile reports
@@ -32,7 +34,7 @@ public sealed partial class BurnExecutor
             why = credits.HoldsBurn
                 ? $"held: credit notes stand against {intent.InvoiceId} ({string.Join(", ", credits.HoldingNotes.Select(n => n.CreditNoteId))}); "
                   + "it is signed only once they are voided (ledger reconcile reports it)"
-                : null;
+                : await RefundedOutsideNotesAsync(intent.InvoiceId, credits, cancellationToken).ConfigureAwait(false);
             if (why is null && credits.HasPrePaymentCredit)
             {
                 (why, amount) = await SettledAmountAsync(intent, credits, cancellationToken).ConfigureAwait(false);
@@ -64,6 +66,28 @@ public sealed partial class BurnExecutor
         }
 
         return StepOutcome.Waiting;
+    }
+
+    /// <summary>
+    /// Why a refund holds the burn: Stripe refunded more on the invoice's charges than its credit notes did (a Dashboard or
+    /// API refund). Money that went back is not burned; nothing releases that but finance (reconcile reports it as
+    /// <c>RefundWithoutCreditNote</c>). Null when nothing was refunded beyond the notes.
+    /// </summary>
+    private async Task<string?> RefundedOutsideNotesAsync(string invoiceId, InvoiceCredits credits, CancellationToken cancellationToken)
+    {
+        foreach (var charges in (await refunds.OfInvoiceAsync(invoiceId, cancellationToken).ConfigureAwait(false)).GroupBy(r => r.Currency))
+        {
+            long refunded = charges.Sum(r => r.AmountRefundedMinor);
+            long explained = credits.Notes.Values.Where(n => n.Currency == charges.Key).Sum(n => n.Amounts.RefundedMinor);
+            if (refunded > explained)
+            {
+                return $"held: Stripe refunded {refunded - explained} minor units of {charges.Key} on the charges of {invoiceId} "
+                       + $"({string.Join(", ", charges.Select(r => r.ChargeId).Order(StringComparer.Ordinal))}) outside any credit note; money that went back "
+                       + "is not burned (ledger reconcile reports RefundWithoutCreditNote)";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

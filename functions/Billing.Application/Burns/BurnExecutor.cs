@@ -23,6 +23,7 @@ public sealed partial class BurnExecutor(
     TreasuryProvider treasuryProvider,
     ILedgerRecorder ledger,
     CreditNoteStore creditNotes,
+    RefundStore refunds,
     PaymentStore payments,
     InvoiceStore invoices,
     IOptions<BurnOptions> options,

@@ -18,6 +18,7 @@ public static class BurnsServiceCollectionExtensions
         });
         services.TryAddSingleton<BurnStore>();
         services.TryAddSingleton<CreditNoteStore>();
+        services.TryAddSingleton<RefundStore>(); // a refund outside the credit notes holds the burn
         services.TryAddSingleton<PaymentStore>(); // the executor checks an invoice's settlement before it signs (pre-payment credit)
         services.TryAddSingleton<TreasuryProvider>();
         services.TryAddSingleton<BurnExecutor>();

@@ -5,7 +5,8 @@ namespace Billing.Application.Tests.Burns;
 
 /// <summary>
 /// The credit-note hold on the localnet: while a credit note stands against an invoice its burn is never signed, a void
-/// releases it (and it then lands once), and credit notes that cannot be read hold it rather than fail it.
+/// releases it (and it then lands once), and credit notes that cannot be read hold it rather than fail it. A refund Stripe
+/// made outside any credit note holds it too; one on another invoice's charge does not.
 /// </summary>
 public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture<BurnChainFixture>
 {
@@ -26,6 +27,10 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
             var record = new CreditNoteRecord(note, invoiceId, DateTimeOffset.UtcNow) { Resolution = decision.Resolution, Reason = decision.Reason, Detail = decision.Detail };
             Assert.Equal(PaymentWrite.Recorded, await Credits.TryRecordAsync(record, decision.State, etag, Ct));
         }
+
+        /// <summary>Records Stripe's <c>charge.refunded</c> of <paramref name="refundedMinor"/> on a charge found to have paid <paramref name="invoiceId"/>.</summary>
+        public Task RefundAsync(string invoiceId, long refundedMinor) => new RefundStore(Tables).RecordAsync(
+            new IncomingRefund("evt_" + Guid.NewGuid().ToString("N"), "ch_" + Guid.NewGuid().ToString("N")[..10], null, "in_hold", "cus_hold", refundedMinor, "USD", DateTimeOffset.UtcNow), invoiceId, Ct);
     }
 
     private async Task<(Harness H, BurnIntent Intent)> NewAsync()
@@ -39,7 +44,7 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
         await ledger.EnsureCreatedAsync(Ct);
         var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = new JsonArray(chain.Localnet.Info.TreasuryKeypair.Select(b => (JsonNode?)(int)b).ToArray()).ToJsonString() });
         var executor = new BurnExecutor(burns, rpc, new FixedPriceOracle("2.50", TimeProvider.System), new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System),
-            credits, new PaymentStore(tables), new InvoiceStore(tables), Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60) }), TimeProvider.System, NullLogger<BurnExecutor>.Instance);
+            credits, new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60) }), TimeProvider.System, NullLogger<BurnExecutor>.Instance);
         string invoiceId = $"INV-carrier-{Guid.NewGuid().ToString("N")[..8]}-202610";
         var intent = (await burns.CreateIfAbsentAsync(SampleBurns.Pending(BurnIntent.IdFor(invoiceId), invoiceId, 12_345, DateTimeOffset.UtcNow), Ct)).Intent;
         return (new Harness(executor, burns, credits, rpc, mint, tables), intent);
@@ -60,6 +65,31 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
         Assert.Contains("credit notes stand against", held.Reason, StringComparison.Ordinal);
         Assert.Contains("cn_hold", held.Reason, StringComparison.Ordinal);
         Assert.Equal(supply, await h.SupplyAsync());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RunAsync_RefundedOutsideAnyCreditNote_HoldsItsOwnInvoicesBurnOnly(bool ownInvoice)
+    {
+        var (h, intent) = await NewAsync();
+        ulong supply = await h.SupplyAsync();
+        await h.RefundAsync(ownInvoice ? intent.InvoiceId : "INV-carrier-other-202610", 500);
+
+        var summary = await h.Executor.RunAsync(Ct);
+
+        var after = await h.GetAsync(intent.Id);
+        if (ownInvoice)
+        {
+            Assert.Equal((BurnStatus.Held, (string?)null, 0), (after.Status, after.Signature, after.Signings));
+            Assert.Contains("Stripe refunded 500 minor units of USD", after.Reason, StringComparison.Ordinal);
+            Assert.Contains("RefundWithoutCreditNote", after.Reason, StringComparison.Ordinal);
+            Assert.Equal(supply, await h.SupplyAsync());
+        }
+        else
+        {
+            Assert.Equal((1, BurnStatus.Finalized), (summary.Finalized, after.Status));
+        }
     }
 
     [Fact]
