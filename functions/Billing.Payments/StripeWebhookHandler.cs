@@ -123,12 +123,7 @@ public sealed partial class StripeWebhookHandler
             {
                 // An authentic invoice.paid whose amount Stripe.net cannot read must still be recorded (unapplied), not bounced.
                 return (WebhookOutcome?)InvoicePaidWithUnreadableAmount(document.RootElement)
-                       ?? (StripeCreditNoteEvents.Handles(StripeJson.Text(document.RootElement, "type")) && StripeJson.Text(document.RootElement, "id") is { Length: > 0 }
-                           ? StripeCreditNoteEvents.Read(document.RootElement)
-                           : null)
-                       ?? (StripeRefundEvents.Handles(StripeJson.Text(document.RootElement, "type")) && StripeJson.Text(document.RootElement, "id") is { Length: > 0 }
-                           ? StripeRefundEvents.Read(document.RootElement)
-                           : null)
+                       ?? (StripeJson.Text(document.RootElement, "id") is { Length: > 0 } ? ReadFromJson(StripeJson.Text(document.RootElement, "type"), document.RootElement) : null)
                        ?? new WebhookOutcome.Rejected($"Body is not a Stripe event ({e.GetType().Name}).");
             }
 
@@ -137,14 +132,9 @@ public sealed partial class StripeWebhookHandler
                 return new WebhookOutcome.Rejected("Body is not a Stripe event (missing id or type).");
             }
 
-            if (StripeCreditNoteEvents.Handles(stripeEvent.Type))
+            if (ReadFromJson(stripeEvent.Type, document.RootElement) is { } read)
             {
-                return StripeCreditNoteEvents.Read(document.RootElement);
-            }
-
-            if (StripeRefundEvents.Handles(stripeEvent.Type))
-            {
-                return StripeRefundEvents.Read(document.RootElement);
+                return read;
             }
 
             if (stripeEvent.Type != InvoicePaidEventType)
@@ -155,6 +145,12 @@ public sealed partial class StripeWebhookHandler
             return InvoicePaid(stripeEvent, document.RootElement);
         }
     }
+
+    /// <summary>The events read from the JSON rather than Stripe.net's model (credit notes, refunds); null for any other type.</summary>
+    private static WebhookOutcome? ReadFromJson(string? type, JsonElement root) =>
+        StripeCreditNoteEvents.Handles(type) ? StripeCreditNoteEvents.Read(root)
+        : StripeRefundEvents.Handles(type) ? StripeRefundEvents.Read(root)
+        : null;
 
     private static WebhookOutcome InvoicePaid(Event stripeEvent, JsonElement root)
     {

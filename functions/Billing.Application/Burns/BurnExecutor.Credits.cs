@@ -1,4 +1,5 @@
 using Azure;
+using Billing.Application.Payments;
 
 namespace Billing.Application.Burns;
 
@@ -75,19 +76,10 @@ public sealed partial class BurnExecutor
     /// </summary>
     private async Task<string?> RefundedOutsideNotesAsync(string invoiceId, InvoiceCredits credits, CancellationToken cancellationToken)
     {
-        foreach (var charges in (await refunds.OfInvoiceAsync(invoiceId, cancellationToken).ConfigureAwait(false)).GroupBy(r => r.Currency))
-        {
-            long refunded = charges.Sum(r => r.AmountRefundedMinor);
-            long explained = credits.Notes.Values.Where(n => n.Currency == charges.Key).Sum(n => n.Amounts.RefundedMinor);
-            if (refunded > explained)
-            {
-                return $"held: Stripe refunded {refunded - explained} minor units of {charges.Key} on the charges of {invoiceId} "
-                       + $"({string.Join(", ", charges.Select(r => r.ChargeId).Order(StringComparer.Ordinal))}) outside any credit note; money that went back "
-                       + "is not burned (ledger reconcile reports RefundWithoutCreditNote)";
-            }
-        }
-
-        return null;
+        var beyond = RefundsBeyondNotes.Of(await refunds.OfInvoiceAsync(invoiceId, cancellationToken).ConfigureAwait(false), credits).FirstOrDefault();
+        return beyond is null ? null
+            : $"held: Stripe refunded {beyond.BeyondMinor} minor units of {beyond.Currency} on the charges of {invoiceId} ({string.Join(", ", beyond.ChargeIds)}) "
+              + "outside any credit note; money that went back is not burned (ledger reconcile reports RefundWithoutCreditNote)";
     }
 
     /// <summary>

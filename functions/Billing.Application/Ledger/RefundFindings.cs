@@ -1,3 +1,5 @@
+using Billing.Application.Payments;
+
 namespace Billing.Application.Ledger;
 
 /// <summary>
@@ -26,17 +28,14 @@ internal static class RefundFindings
         }
 
         // What each invoice's notes refunded, and what its own charges did: the notes' rest explains its customer's other charges.
-        long Explained(string invoice, string currency) =>
-            (creditsOf.GetValueOrDefault(invoice) ?? InvoiceCredits.Empty).Notes.Values.Where(n => n.Currency == currency).Aggregate(0L, (sum, n) => sum + n.Amounts.RefundedMinor);
+        InvoiceCredits CreditsOf(string invoice) => creditsOf.GetValueOrDefault(invoice) ?? InvoiceCredits.Empty;
         var refunded = refunds.Items.Where(r => r.AmountRefundedMinor > 0).ToList();
-        var matched = refunded.Where(r => r.InvoiceId is not null).GroupBy(r => (Invoice: r.InvoiceId!, r.Currency)).ToDictionary(g => g.Key, g => g.ToList());
-        foreach (var ((invoice, currency), charges) in matched.Where(m => !creditsUnknown.Contains(m.Key.Invoice)))
+        var matched = refunded.Where(r => r.InvoiceId is not null).GroupBy(r => r.InvoiceId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        foreach (var (invoice, charges) in matched.Where(m => !creditsUnknown.Contains(m.Key)))
         {
-            long total = charges.Sum(r => r.AmountRefundedMinor);
-            long explained = Explained(invoice, currency);
-            if (total > explained)
+            foreach (var beyond in RefundsBeyondNotes.Of(charges, CreditsOf(invoice)))
             {
-                yield return Unexplained(invoice, charges, total, explained, currency);
+                yield return Unexplained(invoice, beyond);
             }
         }
 
@@ -63,18 +62,19 @@ internal static class RefundFindings
             }
 
             long total = byCustomer.Sum(r => r.AmountRefundedMinor);
-            long left = invoices.Sum(i => Math.Max(0, Explained(i, currency) - (matched.GetValueOrDefault((i, currency))?.Sum(r => r.AmountRefundedMinor) ?? 0)));
+            long left = invoices.Sum(i => Math.Max(0, CreditsOf(i).RefundedMinor(currency) - (matched.GetValueOrDefault(i)?.Where(r => r.Currency == currency).Sum(r => r.AmountRefundedMinor) ?? 0)));
             if (total > left)
             {
-                yield return Unexplained($"{customer} ({string.Join(", ", invoices)})", [.. byCustomer], total, left, currency);
+                yield return Unexplained($"{customer} ({string.Join(", ", invoices)})",
+                    new RefundsBeyondNotes(currency, total, left, [.. byCustomer.Select(r => r.ChargeId).Order(StringComparer.Ordinal)]));
             }
         }
     }
 
-    private static AuditProblem Unexplained(string subject, IReadOnlyCollection<RefundRecord> charges, long refunded, long explained, string currency) =>
+    private static AuditProblem Unexplained(string subject, RefundsBeyondNotes beyond) =>
         new("RefundWithoutCreditNote", subject,
-            $"Stripe refunded {Amount(refunded, currency)} on {string.Join(", ", charges.Select(r => r.ChargeId).Order(StringComparer.Ordinal))}, " +
-            $"credit notes refunded {Amount(explained, currency)} of it: {Amount(refunded - explained, currency)} went back outside a credit note, so the " +
+            $"Stripe refunded {Amount(beyond.RefundedMinor, beyond.Currency)} on {string.Join(", ", beyond.ChargeIds)}, " +
+            $"credit notes refunded {Amount(beyond.ExplainedMinor, beyond.Currency)} of it: {Amount(beyond.BeyondMinor, beyond.Currency)} went back outside a credit note, so the " +
             "invoice, its ledger entries and its burn still count it as paid");
 
     private static string Amount(long minor, string currency) => CreditNoteFindings.Amount(minor, currency);

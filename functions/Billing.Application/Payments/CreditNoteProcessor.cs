@@ -66,9 +66,7 @@ public sealed partial class CreditNoteProcessor(
     /// <summary>Our invoice the Stripe invoice belongs to; null with the reason when none, or more than one, claims it.</summary>
     private async Task<(string? InvoiceId, string Detail)> FindInvoiceAsync(string stripeInvoiceId, CancellationToken cancellationToken)
     {
-        var synced = await invoices.FindByStripeInvoiceIdAsync(stripeInvoiceId, cancellationToken).ConfigureAwait(false);
-        var paid = await payments.InvoicesPaidByAsync(stripeInvoiceId, cancellationToken).ConfigureAwait(false);
-        var ids = synced.Concat(paid).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var ids = await StripeInvoiceLinks.OurInvoicesAsync(invoices, payments, stripeInvoiceId, cancellationToken).ConfigureAwait(false);
         return ids.Count switch
         {
             1 => (ids[0], ""),

@@ -12,19 +12,15 @@ public sealed class RefundProcessor(RefundStore refunds, InvoiceStore invoices, 
     public async Task<(string? InvoiceId, bool Recorded)> RecordAsync(IncomingRefund refund, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(refund);
-        var ids = new SortedSet<string>(StringComparer.Ordinal);
-        if (refund.StripeInvoiceId is { } stripeInvoice)
-        {
-            ids.UnionWith(await invoices.FindByStripeInvoiceIdAsync(stripeInvoice, cancellationToken).ConfigureAwait(false));
-            ids.UnionWith(await payments.InvoicesPaidByAsync(stripeInvoice, cancellationToken).ConfigureAwait(false));
-        }
-
+        var ids = refund.StripeInvoiceId is { } stripeInvoice
+            ? await StripeInvoiceLinks.OurInvoicesAsync(invoices, payments, stripeInvoice, cancellationToken).ConfigureAwait(false)
+            : [];
         if (ids.Count == 0 && refund.PaymentIntentId is { } intent)
         {
-            ids.UnionWith(await payments.InvoicesPaidThroughAsync(intent, cancellationToken).ConfigureAwait(false));
+            ids = await payments.InvoicesPaidThroughAsync(intent, cancellationToken).ConfigureAwait(false);
         }
 
-        string? invoiceId = ids.Count == 1 ? ids.Min : null;
+        string? invoiceId = ids.Count == 1 ? ids[0] : null;
         bool recorded = await refunds.RecordAsync(refund, invoiceId, cancellationToken).ConfigureAwait(false);
         return (invoiceId, recorded);
     }

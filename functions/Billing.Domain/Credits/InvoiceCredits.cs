@@ -34,5 +34,12 @@ public sealed record InvoiceCredits(IReadOnlyDictionary<string, CreditNoteEntry>
     /// </summary>
     public bool HasPrePaymentCredit => Notes.Values.Any(n => n.Applied && n.Amounts.PrePaymentMinor > 0);
 
+    /// <summary>
+    /// What the notes in <paramref name="currency"/> refunded through Stripe, applied or not and voided ones too: a void does
+    /// not return a refund. What Stripe refunded on the invoice's charges beyond it went back outside any credit note.
+    /// </summary>
+    public long RefundedMinor(string currency) =>
+        Notes.Values.Where(n => n.Currency == currency).Aggregate(0L, (sum, n) => checked(sum + n.Amounts.RefundedMinor));
+
     private IEnumerable<CreditNoteEntry> Standing(bool applied) => Notes.Values.Where(n => !n.Voided && n.Applied == applied);
 }
