@@ -102,6 +102,7 @@ public sealed class StripeCreditNoteEventsTests
     [InlineData("\"amount_refunded\": 800", "\"amount_refunded\": 8.5", "amount_refunded 8.5 is not a non-negative integer")]
     [InlineData("\"amount_refunded\": 800", "\"amount_refunded\": -800", "amount_refunded -800 is not a non-negative integer")]
     [InlineData("\"amount_refunded\": 800,", "", "amount_refunded is missing")]
+    [InlineData("\"amount_refunded\": 800", "\"amount_refunded\": 1000000000001", "amount_refunded 1000000000001 is more than any charge")]
     public void Read_AmountNotKnowable_RecordsTheProblemWithZero(string written, string replacement, string problem)
     {
         string body = StripeTestEvents.ChargeRefunded("evt_re_bad", "ch_bad", 2_353, 800, "usd", Now, "in_1Stripe")

@@ -170,4 +170,22 @@ public class RefundProcessorTests(AzuriteFixture azurite)
         Assert.DoesNotContain(await RefundFindingsAsync(s), f => f.Kind == "RefundMalformedAmount");
         Assert.False((await refunds.RecordAsync(Refund("ch_1", 0, stripeInvoice, problem: Unreadable, minute: 5), Ct)).Recorded); // older than what stands
     }
+
+    // Someone with storage write access plants a refund row too large to add up, on the invoice's charge and apart: it is
+    // reported, the sums never overflow, and the invoice's burn is held rather than signed as if nothing was refunded.
+    [Fact]
+    public async Task ReconcileAndBurnHold_RefundRowPlantedBeyondAnyCharge_ReportedAndHoldsInsteadOfFailing()
+    {
+        var (s, refunds) = await NewAsync(azurite);
+        var (invoiceId, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        await refunds.RecordAsync(Refund("ch_1", 100, stripeInvoice), Ct);
+        await s.Tables.Refunds.UpdateEntityAsync(new TableEntity(RefundStore.Partition, "ch_1") { ["AmountRefundedMinor"] = long.MaxValue }, Azure.ETag.All, TableUpdateMode.Merge);
+        await s.Tables.Refunds.AddEntityAsync(new TableEntity(RefundStore.Partition, "ch_2") { ["InvoiceId"] = invoiceId, ["AmountRefundedMinor"] = long.MaxValue, ["Currency"] = "USD", ["EventId"] = "evt_x", ["At"] = T0 });
+
+        var findings = await RefundFindingsAsync(s);
+
+        Assert.Equal(["ch_1", "ch_2"], findings.Where(f => f.Kind == "RefundUnreadable").Select(f => f.Subject).Order(StringComparer.Ordinal));
+        Assert.Contains("AmountRefundedMinor", findings[0].Detail, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidDataException>(() => new RefundStore(s.Tables).OfInvoiceAsync(invoiceId, Ct)); // the executor holds on it
+    }
 }
