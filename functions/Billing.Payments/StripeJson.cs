@@ -4,7 +4,7 @@ namespace Billing.Payments;
 
 /// <summary>
 /// Reads fields of a verified Stripe event's JSON without trusting their types, for the events read from the JSON rather
-/// than Stripe.net's model (credit notes, refunds): what cannot be read is null, or a problem the caller records.
+/// than Stripe.net's model (credit notes, refunds, invoice payments): what cannot be read is null, or a problem the caller records.
 /// </summary>
 internal static class StripeJson
 {

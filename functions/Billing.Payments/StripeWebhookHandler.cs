@@ -9,7 +9,7 @@ namespace Billing.Payments;
 /// Turns a raw Stripe webhook request into a <see cref="WebhookOutcome"/>: verifies the signature and timestamp, parses
 /// the event with Stripe.net and recognises <c>invoice.paid</c> for invoices this platform created
 /// (<c>metadata.billing_invoice_id</c>), <c>credit_note.created</c>/<c>credit_note.voided</c> (<see cref="StripeCreditNoteEvents"/>) and
-/// <c>charge.refunded</c> (<see cref="StripeRefundEvents"/>). Stateless and side-effect free apart from logging; deduplication by Stripe
+/// <c>charge.refunded</c> (<see cref="StripeRefundEvents"/>) and <c>invoice_payment.paid</c> (<see cref="StripeInvoicePaymentEvents"/>). Stateless and side-effect free apart from logging; deduplication by Stripe
 /// event id belongs to the caller (see <see cref="WebhookOutcome"/>).
 /// </summary>
 public sealed partial class StripeWebhookHandler
@@ -65,6 +65,9 @@ public sealed partial class StripeWebhookHandler
                 break;
             case WebhookOutcome.RefundReceived r:
                 LogRefundReceived(_logger, r.Refund.EventId, r.Refund.ChargeId, r.Refund.AmountRefundedMinor, r.Refund.Currency);
+                break;
+            case WebhookOutcome.InvoicePaymentReceived l:
+                LogInvoicePaymentReceived(_logger, l.Link.EventId, l.Link.StripeInvoiceId, l.Link.PaymentId);
                 break;
         }
 
@@ -146,10 +149,11 @@ public sealed partial class StripeWebhookHandler
         }
     }
 
-    /// <summary>The events read from the JSON rather than Stripe.net's model (credit notes, refunds); null for any other type.</summary>
+    /// <summary>The events read from the JSON rather than Stripe.net's model (credit notes, refunds, invoice payments); null for any other type.</summary>
     private static WebhookOutcome? ReadFromJson(string? type, JsonElement root) =>
         StripeCreditNoteEvents.Handles(type) ? StripeCreditNoteEvents.Read(root)
         : StripeRefundEvents.Handles(type) ? StripeRefundEvents.Read(root)
+        : StripeInvoicePaymentEvents.Handles(type) ? StripeInvoicePaymentEvents.Read(root)
         : null;
 
     private static WebhookOutcome InvoicePaid(Event stripeEvent, JsonElement root)
@@ -287,6 +291,9 @@ public sealed partial class StripeWebhookHandler
 
     [LoggerMessage(EventId = 4115, Level = LogLevel.Information, Message = "Stripe event {EventId}: charge {ChargeId} refunded {AmountRefundedMinor} {Currency} so far")]
     private static partial void LogRefundReceived(ILogger logger, string eventId, string chargeId, long amountRefundedMinor, string currency);
+
+    [LoggerMessage(EventId = 4116, Level = LogLevel.Information, Message = "Stripe event {EventId}: invoice {StripeInvoiceId} paid by {PaymentId}")]
+    private static partial void LogInvoicePaymentReceived(ILogger logger, string eventId, string stripeInvoiceId, string paymentId);
 
     [LoggerMessage(EventId = 4113, Level = LogLevel.Warning, Message = "Stripe event {EventId}: {Problem}; the payment is recorded unapplied")]
     private static partial void LogMalformedAmount(ILogger logger, string eventId, string problem);

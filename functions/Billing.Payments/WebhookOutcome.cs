@@ -54,4 +54,10 @@ public abstract record WebhookOutcome
     /// the caller's lookup (the charge names a Stripe invoice or payment intent, not our metadata).
     /// </summary>
     public sealed record RefundReceived(Billing.Domain.Credits.IncomingRefund Refund) : WebhookOutcome;
+
+    /// <summary>
+    /// An <c>invoice_payment.paid</c>: which payment paid a Stripe invoice. Which of our invoices that is, is the caller's lookup;
+    /// the link lets a later (or earlier) <see cref="RefundReceived"/> on that payment be matched to it.
+    /// </summary>
+    public sealed record InvoicePaymentReceived(Billing.Domain.Payments.InvoicePaymentLink Link) : WebhookOutcome;
 }

@@ -56,6 +56,39 @@ public sealed class RefundStore(BillingTables tables)
     }
 
     /// <summary>
+    /// Puts the refunded charges of <paramref name="paymentId"/> (the charge itself, or a charge of that payment intent)
+    /// that no invoice was found for yet under <paramref name="invoiceId"/>: the link arrived after the refund. A charge
+    /// already under an invoice keeps it, and a row that cannot be read is left as it is (reconcile reports it). How many moved.
+    /// </summary>
+    public async Task<int> AttachAsync(string paymentId, string invoiceId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(paymentId);
+        ArgumentException.ThrowIfNullOrEmpty(invoiceId);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and (PaymentIntentId eq {paymentId} or RowKey eq {TableKey.Escape(paymentId)})");
+        int moved = 0;
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var current = row;
+            for (int attempt = 1; TryRead(current) is { InvoiceId: null } record; attempt++)
+            {
+                try
+                {
+                    await table.UpdateEntityAsync(ToEntity(current.RowKey, record with { InvoiceId = invoiceId }), current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                    moved++;
+                    break;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
+                {
+                    // a delivery for the charge wrote meanwhile: look again at what it wrote
+                    current = (await table.GetEntityAsync<TableEntity>(Partition, row.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+                }
+            }
+        }
+
+        return moved;
+    }
+
+    /// <summary>
     /// The charges found to have paid <paramref name="invoiceId"/>, with what Stripe refunded on each. A row that cannot be
     /// read throws <see cref="InvalidDataException"/>: whoever decides on it must not go on as if nothing was refunded.
     /// </summary>

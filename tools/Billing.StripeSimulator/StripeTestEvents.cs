@@ -207,6 +207,46 @@ public static class StripeTestEvents
         });
     }
 
+    /// <summary>
+    /// An <c>invoice_payment.paid</c> event, shaped as the current API version sends it: Stripe invoice
+    /// <paramref name="stripeInvoiceId"/> paid by payment intent <paramref name="paymentIntentId"/> (<c>payment.type</c>
+    /// <c>payment_intent</c>) or, when that is null, by charge <paramref name="chargeId"/> made without one (<c>charge</c>).
+    /// </summary>
+    public static string InvoicePaymentPaid(
+        string eventId, string invoicePaymentId, string stripeInvoiceId, long amountPaidMinor, string currency, DateTimeOffset created,
+        string? paymentIntentId, string? chargeId = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventId);
+        ArgumentException.ThrowIfNullOrEmpty(invoicePaymentId);
+        ArgumentException.ThrowIfNullOrEmpty(stripeInvoiceId);
+        if (paymentIntentId is null)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(chargeId);
+        }
+
+        return Event(eventId, "invoice_payment.paid", created, w =>
+        {
+            w.WriteString("id", invoicePaymentId);
+            w.WriteString("object", "invoice_payment");
+            w.WriteNumber("amount_paid", amountPaidMinor);
+            w.WriteNumber("amount_requested", amountPaidMinor);
+            w.WriteNumber("created", created.ToUnixTimeSeconds());
+            w.WriteString("currency", currency.ToLowerInvariant());
+            w.WriteString("invoice", stripeInvoiceId);
+            w.WriteBoolean("is_default", true);
+            w.WriteBoolean("livemode", false);
+            w.WriteStartObject("payment");
+            w.WriteString("type", paymentIntentId is null ? "charge" : "payment_intent");
+            w.WriteString(paymentIntentId is null ? "charge" : "payment_intent", paymentIntentId ?? chargeId);
+            w.WriteEndObject();
+            w.WriteString("status", "paid");
+            w.WriteStartObject("status_transitions");
+            w.WriteNull("canceled_at");
+            w.WriteNumber("paid_at", created.ToUnixTimeSeconds());
+            w.WriteEndObject();
+        });
+    }
+
     /// <summary>A <c>customer.created</c> event (an event type the billing webhook ignores).</summary>
     public static string CustomerCreated(string eventId, string customerId, DateTimeOffset created)
     {

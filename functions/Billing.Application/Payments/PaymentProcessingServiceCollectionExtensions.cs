@@ -12,6 +12,8 @@ public static class PaymentProcessingServiceCollectionExtensions
         services.TryAddSingleton<CreditNoteProcessor>();
         services.TryAddSingleton<RefundStore>();
         services.TryAddSingleton<RefundProcessor>();
+        services.TryAddSingleton<InvoicePaymentLinkStore>();
+        services.TryAddSingleton<InvoicePaymentProcessor>();
         return services;
     }
 }

@@ -8,6 +8,7 @@ using WebhookAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
     Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookRecorded>,
     Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookCreditNote>,
     Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookRefund>,
+    Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookInvoicePayment>,
     Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookIgnored>,
     Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Problems.ApiProblem>>;
 
@@ -16,12 +17,17 @@ namespace Billing.Functions.StripeWebhook;
 /// <summary>
 /// POST /api/v1/stripe/webhook. HTTP-only, so the host forwards the raw request; the body's bytes go to the verifier
 /// untouched (no decoding, no BOM stripping). Bad signature → 400 with nothing stored; a verified event (<c>invoice.paid</c>,
-/// <c>credit_note.created</c>, <c>credit_note.voided</c>, <c>charge.refunded</c>) → 200, whatever it did to the invoice (the answer says: applied, unchanged or unapplied with the reason); a storage or contention failure
+/// <c>credit_note.created</c>, <c>credit_note.voided</c>, <c>charge.refunded</c>, <c>invoice_payment.paid</c>) → 200, whatever it did to the invoice (the answer says: applied, unchanged or unapplied with the reason); a storage or contention failure
 /// → 503 so Stripe retries, and the retry completes whatever the failed attempt left half done. Anonymous: the Stripe
 /// signature is the authentication.
 /// </summary>
 public sealed partial class StripeWebhookFunction(
-    StripeWebhookHandler handler, PaymentProcessor processor, CreditNoteProcessor creditNotes, RefundProcessor refunds, ILogger<StripeWebhookFunction> logger)
+    StripeWebhookHandler handler,
+    PaymentProcessor processor,
+    CreditNoteProcessor creditNotes,
+    RefundProcessor refunds,
+    InvoicePaymentProcessor invoicePayments,
+    ILogger<StripeWebhookFunction> logger)
 {
     public const string Route = "/api/v1/stripe/webhook";
     private const int MaxBodyBytes = 1024 * 1024; // Stripe events are a few KiB; an invoice with many lines stays far below
@@ -31,7 +37,7 @@ public sealed partial class StripeWebhookFunction(
             .WithName("StripeWebhook")
             .Produces<StripeWebhookRecorded>()
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable)
-            .JsonAnswer(typeof(StripeWebhookRecorded), typeof(StripeWebhookCreditNote), typeof(StripeWebhookRefund)); // a payment's, a credit note's or a refund's answer
+            .JsonAnswer(typeof(StripeWebhookRecorded), typeof(StripeWebhookCreditNote), typeof(StripeWebhookRefund), typeof(StripeWebhookInvoicePayment)); // a payment's, a credit note's, a refund's or an invoice payment's answer
 
     public async Task<WebhookAnswer> InvokeAsync(
         HttpRequest request, CancellationToken cancellationToken)
@@ -85,6 +91,8 @@ public sealed partial class StripeWebhookFunction(
                 return await CreditNoteAsync(credited.Note, cancellationToken).ConfigureAwait(false);
             case WebhookOutcome.RefundReceived refunded:
                 return await RefundAsync(refunded.Refund, cancellationToken).ConfigureAwait(false);
+            case WebhookOutcome.InvoicePaymentReceived paidBy:
+                return await InvoicePaymentAsync(paidBy.Link, cancellationToken).ConfigureAwait(false);
             default:
                 throw new InvalidOperationException("unexpected webhook outcome");
         }
@@ -107,6 +115,13 @@ public sealed partial class StripeWebhookFunction(
         RecordOrRetryAsync(refund.EventId, () => refunds.RecordAsync(refund, cancellationToken), outcome => TypedResults.Json(
             new StripeWebhookRefund(true, refund.EventId, refund.ChargeId, outcome.InvoiceId, refund.AmountRefundedMinor, refund.Currency, outcome.Recorded),
             BillingJsonContext.Default.StripeWebhookRefund));
+
+    /// <summary>Which payment paid a Stripe invoice: recorded to match refunds, 200; 503 only when storage failed transiently.</summary>
+    private Task<WebhookAnswer> InvoicePaymentAsync(
+        InvoicePaymentLink link, CancellationToken cancellationToken) =>
+        RecordOrRetryAsync(link.EventId, () => invoicePayments.RecordAsync(link, cancellationToken), outcome => TypedResults.Json(
+            new StripeWebhookInvoicePayment(true, link.EventId, link.StripeInvoiceId, link.PaymentId, outcome.InvoiceId, outcome.Recorded, outcome.RefundsMatched),
+            BillingJsonContext.Default.StripeWebhookInvoicePayment));
 
     /// <summary>Records an event and answers what it did; a failure Stripe should retry (<see cref="StripeRetries"/>) answers 503.</summary>
     private async Task<WebhookAnswer> RecordOrRetryAsync<T>(

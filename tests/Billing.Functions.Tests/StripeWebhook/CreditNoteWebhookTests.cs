@@ -9,6 +9,7 @@ namespace Billing.Functions.Tests.StripeWebhook;
 /// closes) is paid and burned, then credited and refunded (the note's refund, then one outside any note); the webhook, the
 /// invoice JSON and reconcile show it, and nothing is un-burned.
 /// Credit notes before payment (March and April 2019): either order settles the invoice for what Stripe collected.
+/// A refund outside any note delivered before the payment (May 2019), matched through <c>invoice_payment.paid</c>: the burn is held.
 /// </summary>
 [Collection(PlatformCollections.Payments)]
 public class CreditNoteWebhookTests(PlatformFixture platform)
@@ -160,6 +161,39 @@ public class CreditNoteWebhookTests(PlatformFixture platform)
         Assert.Equal(("RefundWithoutCreditNote", $"{Customer} ({Id})"), (unexplained["kind"]!.GetValue<string>(), unexplained["subject"]!.GetValue<string>()));
         Assert.Contains("3.00 USD went back outside a credit note", unexplained["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("finalized", Assert.Single((await GetAsync($"api/v1/burns?invoiceId={Id}")).AsArray())!["status"]!.GetValue<string>());
+    }
+
+    // The current API version's shapes, delivered out of order: the charge's refund (payment intent, no invoice) first, then
+    // invoice_payment.paid (which payment paid which invoice), then invoice.paid. The refund lands under the invoice, and the
+    // burn is held instead of burning money that went back.
+    [Fact]
+    public async Task Webhook_RefundLinkedByInvoicePaymentBeforeThePayment_BurnHeldAndReportedUnderTheInvoice()
+    {
+        const string Month = "201905", Id = "INV-carrier-tmo-" + Month, StripeInvoice = "in_" + Month, Intent = "pi_" + Month + "_card";
+        await StoreInvoiceAsync(Id, StripeInvoice, book: true);
+
+        var (refunded, refundBody) = await PostAsync(StripeTestEvents.ChargeRefunded("evt_re_" + Month, "ch_" + Month, 1_234, 500, "usd", DateTimeOffset.UtcNow, paymentIntentId: Intent, customerId: "cus_" + Month));
+        Assert.Equal(HttpStatusCode.OK, refunded);
+        Assert.Null(refundBody!["invoiceId"]);
+        var (linked, linkBody) = await PostAsync(StripeTestEvents.InvoicePaymentPaid("evt_ip_" + Month, "inpay_" + Month, StripeInvoice, 1_234, "usd", DateTimeOffset.UtcNow, Intent));
+        Assert.Equal(HttpStatusCode.OK, linked);
+        Assert.Equal((Id, Intent, true, 1), (linkBody!["invoiceId"]!.GetValue<string>(), linkBody["paymentId"]!.GetValue<string>(), linkBody["recorded"]!.GetValue<bool>(), linkBody["refundsMatched"]!.GetValue<int>()));
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(StripeTestEvents.InvoicePaid("evt_paid_" + Month, StripeInvoice, Id, 1_234, "usd", "cus_" + Month, DateTimeOffset.UtcNow))).Status);
+
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        JsonNode? burn;
+        do
+        {
+            await Task.Delay(500);
+            burn = (await GetAsync($"api/v1/burns?invoiceId={Id}")).AsArray().SingleOrDefault();
+        }
+        while (burn?["status"]!.GetValue<string>() is null or "pending" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("held", burn!["status"]!.GetValue<string>());
+        Assert.Contains("RefundWithoutCreditNote", burn["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(burn["signature"]);
+        var finding = Assert.Single((await GetAsync("api/v1/ledger/reconcile"))["mismatches"]!.AsArray(), m => m!["kind"]!.GetValue<string>() == "RefundWithoutCreditNote" && m["subject"]!.GetValue<string>() == Id)!;
+        Assert.Contains("5.00 USD went back outside a credit note", finding["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

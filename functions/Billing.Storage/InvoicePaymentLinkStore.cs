@@ -1,0 +1,57 @@
+using Billing.Domain.Payments;
+
+namespace Billing.Storage;
+
+/// <summary>
+/// Which payment paid which Stripe invoice (<c>invoice_payment.paid</c>), in the refunds table under partition
+/// <see cref="Partition"/>: row key the payment id and the Stripe invoice id, so one payment intent that paid several
+/// invoices keeps a row for each, and a replayed event meets its row. Only read to match a refund to its invoice.
+/// </summary>
+public sealed class InvoicePaymentLinkStore(BillingTables tables)
+{
+    public const string Partition = "link";
+
+    // Two parts and the separator stay within a key; a longer id (never one Stripe makes) is kept as its digest.
+    private const int MaxPartChars = (TableKey.MaxKeyChars - 1) / 2;
+
+    private readonly TableClient table = tables.Refunds;
+
+    /// <summary>Records the link; false when it was recorded before.</summary>
+    public Task<bool> RecordAsync(InvoicePaymentLink link, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        return table.TryAddAsync(
+            new TableEntity(Partition, TableKey.Join(Prefix(link.PaymentId), TableKey.Part(link.StripeInvoiceId, MaxPartChars)))
+            {
+                ["PaymentId"] = link.PaymentId,
+                ["StripeInvoiceId"] = link.StripeInvoiceId,
+                ["InvoicePaymentId"] = link.InvoicePaymentId,
+                ["EventId"] = link.EventId,
+                ["At"] = link.At,
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// The Stripe invoices <paramref name="paymentId"/> (a payment intent or a charge) paid, ordinal. A row whose invoice is
+    /// not text (changed outside the platform) names none: a refund then goes unmatched and reconcile reports it by customer.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> StripeInvoicesPaidByAsync(string paymentId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(paymentId);
+        string prefix = Prefix(paymentId) + TableKey.Separator;
+        var ids = new SortedSet<string>(StringComparer.Ordinal);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey gt {prefix} and RowKey lt {TableKey.After(prefix)} and PaymentId eq {paymentId}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["StripeInvoiceId"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.TryGetValue("StripeInvoiceId", out object? value) && value is string { Length: > 0 } stripeInvoiceId)
+            {
+                ids.Add(stripeInvoiceId);
+            }
+        }
+
+        return [.. ids];
+    }
+
+    private static string Prefix(string paymentId) => TableKey.Part(paymentId, MaxPartChars);
+}
