@@ -15,7 +15,7 @@ internal static class StripeInvoicePaymentEvents
 
     public static bool Handles(string? type) => type == InvoicePaymentPaid;
 
-    /// <summary>The outcome of a verified <c>invoice_payment.paid</c>; <see cref="WebhookOutcome.Rejected"/> when it carries no invoice payment naming its invoice.</summary>
+    /// <summary>The outcome of a verified <c>invoice_payment.paid</c>; <see cref="WebhookOutcome.Rejected"/> when it carries no invoice payment.</summary>
     public static WebhookOutcome Read(JsonElement root)
     {
         string eventId = StripeJson.Text(root, "id") ?? "";
@@ -26,7 +26,8 @@ internal static class StripeInvoicePaymentEvents
 
         if (StripeJson.Id(payment, "invoice") is not { Length: > 0 } stripeInvoiceId)
         {
-            return new WebhookOutcome.Rejected($"Invoice payment {invoicePaymentId} in event {eventId} names no invoice.");
+            // Authentic, and nothing to link: answered 200 so that Stripe does not retry a problem a retry cannot mend.
+            return new WebhookOutcome.Ignored(eventId, InvoicePaymentPaid, $"Invoice payment {invoicePaymentId} names no invoice.");
         }
 
         var by = payment.TryGetProperty("payment", out var nested) && nested.ValueKind == JsonValueKind.Object ? nested : payment;

@@ -8,6 +8,9 @@ namespace Billing.Payments;
 /// </summary>
 internal static class StripeJson
 {
+    /// <summary>Longer than any id Stripe makes (its ids are at most 255 characters); a longer one is read as not named, so it never reaches a table key.</summary>
+    public const int MaxIdChars = 255;
+
     /// <summary>An integer of minor units; null when absent or null. Anything else is a problem (added to <paramref name="problems"/>, when given).</summary>
     public static long? Amount(JsonElement obj, string name, List<string>? problems)
     {
@@ -38,7 +41,9 @@ internal static class StripeJson
 
     /// <summary>The id a field names: unexpanded it is the id, expanded the object with its <c>id</c>.</summary>
     public static string? Id(JsonElement obj, string name) =>
-        Text(obj, name) ?? (obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var expanded) ? Text(expanded, "id") : null);
+        (Text(obj, name) ?? (obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var expanded) ? Text(expanded, "id") : null)) is { Length: <= MaxIdChars } id
+            ? id
+            : null;
 
     /// <summary>The event's <c>data.object</c> when it is an object of type <paramref name="type"/> with an id.</summary>
     public static bool TryGetObject(JsonElement root, string type, out JsonElement obj, out string id)
@@ -47,7 +52,7 @@ internal static class StripeJson
         id = "";
         if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
             || !data.TryGetProperty("object", out obj) || obj.ValueKind != JsonValueKind.Object
-            || Text(obj, "object") != type || Text(obj, "id") is not { Length: > 0 } found)
+            || Text(obj, "object") != type || Text(obj, "id") is not { Length: > 0 and <= MaxIdChars } found)
         {
             return false;
         }

@@ -55,37 +55,33 @@ public sealed class RefundStore(BillingTables tables)
         }
     }
 
-    /// <summary>
-    /// Puts the refunded charges of <paramref name="paymentId"/> (the charge itself, or a charge of that payment intent)
-    /// that no invoice was found for yet under <paramref name="invoiceId"/>: the link arrived after the refund. A charge
-    /// already under an invoice keeps it, and a row that cannot be read is left as it is (reconcile reports it). How many moved.
-    /// </summary>
-    public async Task<int> AttachAsync(string paymentId, string invoiceId, CancellationToken cancellationToken)
+    /// <summary>The charge's row and its ETag; null when there is none, or when it cannot be read (reconcile reports it; nothing is placed on a guess).</summary>
+    public async Task<(RefundRecord Record, ETag ETag)?> GetAsync(string chargeId, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKey.Escape(chargeId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue && TryRead(row.Value!) is { } record ? (record, row.Value!.ETag) : null;
+    }
+
+    /// <summary>Puts the charge under <paramref name="invoiceId"/> (null: none) if its row is still the one read with <paramref name="etag"/>; false when it changed meanwhile.</summary>
+    public async Task<bool> TryPlaceAsync(RefundRecord record, ETag etag, string? invoiceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        string rk = TableKey.Escape(record.ChargeId);
+        return await table.TryReplaceAsync(ToEntity(rk, record with { InvoiceId = invoiceId }), etag, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    /// <summary>The refunded charges (ids) that are <paramref name="paymentId"/> itself or were made through it (a payment intent); ordinal.</summary>
+    public async Task<IReadOnlyList<string>> ChargesOfPaymentAsync(string paymentId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(paymentId);
-        ArgumentException.ThrowIfNullOrEmpty(invoiceId);
+        var charges = new SortedSet<string>(StringComparer.Ordinal);
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and (PaymentIntentId eq {paymentId} or RowKey eq {TableKey.Escape(paymentId)})");
-        int moved = 0;
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var current = row;
-            for (int attempt = 1; TryRead(current) is { InvoiceId: null } record; attempt++)
-            {
-                try
-                {
-                    await table.UpdateEntityAsync(ToEntity(current.RowKey, record with { InvoiceId = invoiceId }), current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                    moved++;
-                    break;
-                }
-                catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
-                {
-                    // a delivery for the charge wrote meanwhile: look again at what it wrote
-                    current = (await table.GetEntityAsync<TableEntity>(Partition, row.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-                }
-            }
+            charges.Add(RowValues.Id(row));
         }
 
-        return moved;
+        return [.. charges];
     }
 
     /// <summary>

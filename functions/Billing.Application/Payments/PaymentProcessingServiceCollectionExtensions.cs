@@ -13,6 +13,7 @@ public static class PaymentProcessingServiceCollectionExtensions
         services.TryAddSingleton<RefundStore>();
         services.TryAddSingleton<RefundProcessor>();
         services.TryAddSingleton<InvoicePaymentLinkStore>();
+        services.TryAddSingleton<RefundPlacement>();
         services.TryAddSingleton<InvoicePaymentProcessor>();
         return services;
     }

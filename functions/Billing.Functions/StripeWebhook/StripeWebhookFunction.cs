@@ -120,7 +120,7 @@ public sealed partial class StripeWebhookFunction(
     private Task<WebhookAnswer> InvoicePaymentAsync(
         InvoicePaymentLink link, CancellationToken cancellationToken) =>
         RecordOrRetryAsync(link.EventId, () => invoicePayments.RecordAsync(link, cancellationToken), outcome => TypedResults.Json(
-            new StripeWebhookInvoicePayment(true, link.EventId, link.StripeInvoiceId, link.PaymentId, outcome.InvoiceId, outcome.Recorded, outcome.RefundsMatched),
+            new StripeWebhookInvoicePayment(true, link.EventId, link.StripeInvoiceId, link.PaymentId, outcome.Recorded, outcome.RefundsMoved),
             BillingJsonContext.Default.StripeWebhookInvoicePayment));
 
     /// <summary>Records an event and answers what it did; a failure Stripe should retry (<see cref="StripeRetries"/>) answers 503.</summary>

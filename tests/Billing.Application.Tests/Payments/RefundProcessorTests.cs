@@ -21,7 +21,8 @@ public class RefundProcessorTests(AzuriteFixture azurite)
     private static async Task<(CreditNoteSetup Setup, RefundProcessor Refunds)> NewAsync(AzuriteFixture azurite)
     {
         var s = await CreditNoteSetup.NewAsync(azurite);
-        return (s, new RefundProcessor(new RefundStore(s.Tables), new InvoicePaymentLinkStore(s.Tables), s.Invoices, new PaymentStore(s.Tables)));
+        var refunds = new RefundStore(s.Tables);
+        return (s, new RefundProcessor(refunds, new RefundPlacement(refunds, new InvoicePaymentLinkStore(s.Tables), s.Invoices, new PaymentStore(s.Tables))));
     }
 
     private static async Task<List<AuditProblem>> RefundFindingsAsync(CreditNoteSetup s) =>
