@@ -36,6 +36,7 @@ namespace Billing.Contracts;
 [JsonSerializable(typeof(StripeWebhookRecorded))]
 [JsonSerializable(typeof(StripeWebhookCreditNote))]
 [JsonSerializable(typeof(StripeWebhookRefund))]
+[JsonSerializable(typeof(ReleaseBurnRequest))]
 [JsonSerializable(typeof(StripeWebhookInvoicePayment))]
 [JsonSerializable(typeof(IReadOnlyList<BurnView>))]
 [JsonSerializable(typeof(LedgerVerifyResponse))]

@@ -28,6 +28,7 @@ using Billing.Functions.MeterDeclaredUsage;
 using Billing.Domain.Definitions;
 using Billing.Domain.Metering;
 using Billing.Functions.ListBurns;
+using Billing.Functions.ReleaseBurn;
 using Billing.Functions.CreatePartner;
 using Billing.Functions.GetPartner;
 using Billing.Functions.GetQuarantinedEvent;
@@ -222,6 +223,7 @@ public static class BillingFunctionsApp
         GetInvoiceFunction.Map(app);
         StripeWebhookFunction.Map(app);
         ListBurnsFunction.Map(app);
+        ReleaseBurnFunction.Map(app);
         VerifyLedgerFunction.Map(app);
         ReconcileLedgerFunction.Map(app);
         LedgerBalancesFunction.Map(app);

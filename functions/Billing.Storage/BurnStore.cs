@@ -99,6 +99,9 @@ public sealed class BurnStore(BillingTables tables)
         ["Slot"] = b.Slot is { } s ? checked((long)s) : null,
         ["Signings"] = b.Signings,
         ["Reason"] = b.Reason,
+        ["ReleasedBy"] = b.ReleasedBy,
+        ["ReleasedAt"] = b.ReleasedAt,
+        ["ReleaseNote"] = b.ReleaseNote,
         ["CreatedAt"] = b.CreatedAt,
         ["UpdatedAt"] = b.UpdatedAt,
     };
@@ -133,6 +136,9 @@ public sealed class BurnStore(BillingTables tables)
             Slot = Unsigned(v, "Slot"),
             Signings = v.Int32("Signings") ?? 0,
             Reason = v.Text("Reason"),
+            ReleasedBy = v.Text("ReleasedBy"),
+            ReleasedAt = v.Time("ReleasedAt"),
+            ReleaseNote = v.Text("ReleaseNote"),
             CreatedAt = v.Time("CreatedAt") ?? default,
             UpdatedAt = v.Time("UpdatedAt") ?? default,
         };

@@ -14,6 +14,8 @@ namespace Billing.Application.Burns;
 /// that no longer matches is corrected before signing.</item>
 /// <item><b>no burn is signed while Stripe refunded more on its invoice's charges than its credit notes did</b> (a Dashboard
 /// or API refund): money that went back is not burned.</item>
+/// <item>a burn finance released (<see cref="BurnReleaser"/>) is signed for the amount finance gave <b>only while that is at most
+/// what the invoice kept</b> after its credit notes and refunds, read now; a note or refund since the release holds it again.</item>
 /// </list>
 /// The credit note is written before its webhook looks at the burn, and the executor reads the notes after the intent and
 /// signs under the intent's ETag, so either it sees the note and holds, or the note sees a signed burn and reconcile reports
@@ -29,6 +31,22 @@ public sealed partial class BurnExecutor
     {
         string? why;
         long? amount = null;
+        if (intent.ReleasedAt is not null)
+        {
+            try
+            {
+                why = await ReleasedBeyondKeptAsync(intent, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException ex)
+            {
+                why = Unreadable(intent, ex);
+            }
+
+            return why is null
+                ? await SignAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false)
+                : await HoldAsync(intent, etag, why, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             var (credits, _) = await creditNotes.GetStateAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
@@ -43,7 +61,7 @@ public sealed partial class BurnExecutor
         }
         catch (InvalidDataException ex)
         {
-            why = $"held: the credit notes, payments or invoice of {intent.InvoiceId} cannot be read ({ex.Message})";
+            why = Unreadable(intent, ex);
         }
 
         if (why is null)
@@ -60,6 +78,14 @@ public sealed partial class BurnExecutor
                 : await SignAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false);
         }
 
+        return await HoldAsync(intent, etag, why, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Unreadable(BurnIntent intent, InvalidDataException ex) =>
+        $"held: the credit notes, payments or invoice of {intent.InvoiceId} cannot be read ({ex.Message})";
+
+    private async Task<StepOutcome?> HoldAsync(BurnIntent intent, ETag etag, string why, CancellationToken cancellationToken)
+    {
         if (intent.Status != BurnStatus.Held || intent.Reason != why)
         {
             LogWaiting(logger, intent.Id, why);
@@ -67,6 +93,14 @@ public sealed partial class BurnExecutor
         }
 
         return StepOutcome.Waiting;
+    }
+
+    /// <summary>Why a released burn waits: what finance released is more than the invoice keeps now. Null when it may be signed.</summary>
+    private async Task<string?> ReleasedBeyondKeptAsync(BurnIntent intent, CancellationToken cancellationToken)
+    {
+        long kept = await BurnReleaser.KeptAsync(intent, payments, creditNotes, refunds, cancellationToken).ConfigureAwait(false);
+        return intent.UsdMinor <= kept ? null : string.Create(CultureInfo.InvariantCulture,
+            $"held: released by {intent.ReleasedBy} for {intent.UsdMinor} minor units, but {intent.InvoiceId} keeps only {kept} after the credit notes and refunds recorded since; release it again");
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ public static class BurnsServiceCollectionExtensions
         services.TryAddSingleton<TreasuryProvider>();
         services.TryAddSingleton<BurnExecutor>();
         services.TryAddSingleton<BurnTrigger>();
+        services.TryAddSingleton<BurnReleaser>();
         return services;
     }
 }

@@ -45,7 +45,7 @@ internal static class InvoiceFindings
         if (paid is null)
         {
             // A payment row of the invoice cannot be read (reported as such): what was received is unknown.
-            foreach (var burn in burns.Where(b => b.UsdMinor <= total && b.UsdMinor != dueMinor && !(everCredited && b.Status is BurnStatus.Pending or BurnStatus.Held)))
+            foreach (var burn in burns.Where(b => b.UsdMinor <= total && b.UsdMinor != dueMinor && b.ReleasedAt is null && !(everCredited && b.Status is BurnStatus.Pending or BurnStatus.Held)))
             {
                 yield return new("BurnAmountMismatch", burn.Id, $"burn converts {burn.UsdMinor} minor units, {dueMinor} are due");
             }
@@ -60,10 +60,10 @@ internal static class InvoiceFindings
         var reopenedBy = credits.Notes.Values.Where(n => n.Applied && n.Voided && n.Amounts.PrePaymentMinor > 0).Select(n => n.CreditNoteId).Order(StringComparer.Ordinal).ToList();
         bool reopened = isBooked && !settlement.Settled && reopenedBy.Count > 0;
 
-        foreach (var burn in burns.Where(b => b.UsdMinor <= total && b.UsdMinor != settlement.DueMinor && !reopened && !(everCredited && b.Status is BurnStatus.Pending or BurnStatus.Held)))
+        foreach (var burn in burns.Where(b => b.UsdMinor <= total && b.UsdMinor != settlement.DueMinor && b.ReleasedAt is null && !reopened && !(everCredited && b.Status is BurnStatus.Pending or BurnStatus.Held)))
         {
             // An unsigned burn of an invoice with pre-payment credit is corrected by the executor before it is signed; a reopened
-            // invoice's burn is named by CreditNoteVoidReopened.
+            // invoice's burn is named by CreditNoteVoidReopened; a released burn converts what finance decided (at most what was kept).
             yield return new("BurnAmountMismatch", burn.Id, $"burn converts {burn.UsdMinor} minor units; {due}");
         }
 

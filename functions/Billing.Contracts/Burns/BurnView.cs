@@ -3,6 +3,8 @@ namespace Billing.Contracts.Burns;
 /// <summary>
 /// One burn intent as <c>GET /api/v1/burns</c> lists it. <see cref="TokenAmount"/> is a u64 in base units, a decimal string
 /// so JSON readers lose nothing; <see cref="Price"/> is USD per token as a decimal string. Unset members are <c>null</c>.
+/// <see cref="ReleasedBy"/>, <see cref="ReleasedAt"/> and <see cref="ReleaseNote"/> say who released a held burn, when and why
+/// (<c>POST /api/v1/burns/{id}/release</c>); <see cref="UsdMinor"/> is then what finance decided to burn.
 /// </summary>
 public sealed record BurnView(
     string Id,
@@ -21,4 +23,7 @@ public sealed record BurnView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Reason,
     int Signings,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ReleasedBy = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? ReleasedAt = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ReleaseNote = null);

@@ -45,6 +45,18 @@ public sealed record BurnIntent
     /// <summary>Why the burn is waiting or failed, for operators (stale price, low treasury balance, …).</summary>
     public string? Reason { get; init; }
 
+    /// <summary>
+    /// Finance's partner id when finance released a held burn (<see cref="UsdMinor"/> is then what finance decided to burn, at
+    /// most what the invoice kept after its credit notes and refunds); null for a burn nobody released.
+    /// </summary>
+    public string? ReleasedBy { get; init; }
+
+    /// <summary>When it was released.</summary>
+    public DateTimeOffset? ReleasedAt { get; init; }
+
+    /// <summary>Finance's reason for the release, as given.</summary>
+    public string? ReleaseNote { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }

@@ -22,10 +22,7 @@ public static class PartnerRequests
         ArgumentNullException.ThrowIfNull(request);
         var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
         var errors = new List<ApiFieldError>();
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var buffer = new char[MaxBodyChars + 1];
-        int read = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
-        if (read > MaxBodyChars)
+        if (await RequestBody.ReadAsync(request, MaxBodyChars, cancellationToken).ConfigureAwait(false) is not { } body)
         {
             errors.Add(new("$", $"the body is larger than {MaxBodyChars} characters"));
             return (fields, errors);
@@ -34,7 +31,7 @@ public static class PartnerRequests
         JsonDocument document;
         try
         {
-            document = JsonText.ParseStrict(new string(buffer, 0, read));
+            document = JsonText.ParseStrict(body);
         }
         catch (JsonException)
         {

@@ -58,6 +58,9 @@ public static class ListBurnsFunction
             burn.Reason,
             burn.Signings,
             burn.CreatedAt,
-            burn.UpdatedAt);
+            burn.UpdatedAt,
+            burn.ReleasedBy,
+            burn.ReleasedAt,
+            burn.ReleaseNote);
     }
 }

@@ -1,0 +1,86 @@
+using Billing.Application.Payments;
+
+namespace Billing.Application.Burns;
+
+/// <summary>
+/// Finance's decision on a burn held because money of its invoice went back (a credit note, a refund outside the notes): burn
+/// <c>amountMinor</c> of it, at most what the invoice kept (<see cref="InvoiceKept"/>) and at most what the burn converted, or
+/// nothing (zero: skipped, never sent). The release is recorded on the burn (who, when, why); the executor checks the amount
+/// against what is kept again right before signing, so a credit note or refund that arrives after the release holds it
+/// again (docs/design.md §4.18). Nothing signed is ever touched.
+/// </summary>
+public sealed class BurnReleaser(BurnStore burns, PaymentStore payments, CreditNoteStore creditNotes, RefundStore refunds, BurnTrigger trigger, TimeProvider time)
+{
+    private const int MaxAttempts = 5;
+
+    /// <summary>Longest reason kept: a sentence or two for the audit trail.</summary>
+    public const int MaxNoteChars = 500;
+
+    /// <param name="burnId">The burn (<c>burn-{invoice}</c>).</param>
+    /// <param name="amountMinor">What to burn, in minor units of the invoice's currency; 0 burns nothing.</param>
+    /// <param name="note">Why (required, at most <see cref="MaxNoteChars"/>).</param>
+    /// <param name="releasedBy">The finance partner deciding.</param>
+    /// <param name="cancellationToken">Cancels the storage calls.</param>
+    /// <exception cref="InvalidDataException">A row of the burn, its payments, credit notes or refunds cannot be read: nothing is decided on a guess.</exception>
+    public async Task<BurnReleaseResult> ReleaseAsync(string burnId, long amountMinor, string note, string releasedBy, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(burnId);
+        ArgumentOutOfRangeException.ThrowIfNegative(amountMinor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(note);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(note.Length, MaxNoteChars, nameof(note));
+        ArgumentException.ThrowIfNullOrEmpty(releasedBy);
+        for (int attempt = 1; ; attempt++)
+        {
+            if (await burns.GetAsync(burnId, cancellationToken).ConfigureAwait(false) is not var (intent, etag))
+            {
+                return new(BurnReleaseOutcome.NotFound, null, $"no burn {burnId}");
+            }
+
+            if (intent.Status != BurnStatus.Held)
+            {
+                return new(BurnReleaseOutcome.NotHeld, intent, $"burn {burnId} is {intent.Status.ToString().ToLowerInvariant()}; only a held burn is released");
+            }
+
+            long kept = await KeptAsync(intent, cancellationToken).ConfigureAwait(false);
+            if (amountMinor > kept || amountMinor > intent.UsdMinor)
+            {
+                return new(BurnReleaseOutcome.ExceedsKept, intent, string.Create(CultureInfo.InvariantCulture,
+                    $"{amountMinor} minor units is more than {intent.InvoiceId} kept after its credit notes and refunds ({kept}) or than the burn converts ({intent.UsdMinor})"));
+            }
+
+            var now = time.GetUtcNow();
+            var released = intent with
+            {
+                Status = amountMinor == 0 ? BurnStatus.Skipped : BurnStatus.Pending,
+                UsdMinor = amountMinor,
+                ReleasedBy = releasedBy,
+                ReleasedAt = now,
+                ReleaseNote = note,
+                Reason = amountMinor == 0 ? $"released by {releasedBy} with nothing to burn: {note}" : null,
+                UpdatedAt = now,
+            };
+            if (await burns.TryReplaceAsync(released, etag, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                trigger.Signal();
+                return new(BurnReleaseOutcome.Released, released, string.Create(CultureInfo.InvariantCulture, $"{amountMinor} of {kept} kept minor units released"));
+            }
+
+            if (attempt == MaxAttempts)
+            {
+                throw new Azure.RequestFailedException(412, $"burn {burnId} kept changing while being released");
+            }
+        }
+    }
+
+    /// <summary>What the burn's invoice kept after its credit notes and refunds; the executor's check before signing a released burn too.</summary>
+    internal static async Task<long> KeptAsync(
+        BurnIntent intent, PaymentStore payments, CreditNoteStore creditNotes, RefundStore refunds, CancellationToken cancellationToken)
+    {
+        var (paid, _) = await payments.GetStateAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
+        var (credits, _) = await creditNotes.GetStateAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
+        var charges = await refunds.OfInvoiceAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
+        return InvoiceKept.Of(paid.ReceivedMinor, credits, charges, intent.Currency);
+    }
+
+    private Task<long> KeptAsync(BurnIntent intent, CancellationToken cancellationToken) => KeptAsync(intent, payments, creditNotes, refunds, cancellationToken);
+}

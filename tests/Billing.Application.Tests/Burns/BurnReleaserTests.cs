@@ -1,0 +1,133 @@
+using Billing.Application.Tests.Payments;
+using Billing.Domain.Credits;
+using Billing.Domain.Payments;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Billing.Application.Tests.Burns;
+
+/// <summary>
+/// Finance's release of a held burn on the localnet: it burns what finance decided, never more than the invoice kept after
+/// its credit notes and refunds (checked again right before signing), records who and why, and touches nothing that is not held.
+/// </summary>
+public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChainFixture>
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private sealed record Harness(BurnExecutor Executor, BurnReleaser Releaser, BurnStore Burns, BillingTables Tables, SolanaRpcClient Rpc, PublicKey Mint, BurnIntent Intent)
+    {
+        public async Task<BurnIntent> GetAsync() => (await Burns.GetAsync(Intent.Id, Ct))!.Value.Intent;
+
+        public async Task<ulong> SupplyAsync() => (await Rpc.GetTokenSupplyAsync(Mint, Commitment.Confirmed, Ct)).Amount;
+
+        /// <summary>Stripe refunded <paramref name="refundedMinor"/> on the invoice's charge <paramref name="charge"/>, outside any credit note.</summary>
+        public Task RefundAsync(long refundedMinor, string charge = "ch_release") => new RefundStore(Tables).RecordAsync(
+            new IncomingRefund("evt_" + Guid.NewGuid().ToString("N"), charge, null, "in_release", "cus_release", refundedMinor, "USD", DateTimeOffset.UtcNow), Intent.InvoiceId, Ct);
+
+        public Task<BurnReleaseResult> ReleaseAsync(long amountMinor) => Releaser.ReleaseAsync(Intent.Id, amountMinor, "kept the rest after a goodwill refund", "finance-ops", Ct);
+    }
+
+    /// <summary>An invoice of 123.45 USD paid in full, its burn pending, and Stripe's refund of 23.45 of it outside any credit note, run once: held.</summary>
+    private async Task<Harness> HeldAsync()
+    {
+        var rpc = chain.Localnet.CreateClient();
+        await chain.Localnet.AdminAsync("admin_clearFaults", [], Ct);
+        var treasury = chain.Localnet.LoadTreasury();
+        var (mint, _) = await chain.Localnet.CreateMintWithBalanceAsync(rpc, treasury, treasury, 1_000_000_000_000, Ct);
+        var tables = await chain.Azurite.NewTablesAsync();
+        var (burns, credits, payments, refunds, ledger) = (new BurnStore(tables), new CreditNoteStore(tables), new PaymentStore(tables), new RefundStore(tables), new LedgerStore(tables));
+        await ledger.EnsureCreatedAsync(Ct);
+        var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = new JsonArray(chain.Localnet.Info.TreasuryKeypair.Select(b => (JsonNode?)(int)b).ToArray()).ToJsonString() });
+        var executor = new BurnExecutor(burns, rpc, new FixedPriceOracle("2.50", TimeProvider.System), new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System),
+            credits, refunds, payments, new InvoiceStore(tables), Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60) }), TimeProvider.System, NullLogger<BurnExecutor>.Instance);
+        var trigger = new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance); // its background run fails and is logged; the tests run the executor themselves
+        string invoiceId = $"INV-carrier-{Guid.NewGuid().ToString("N")[..8]}-202610";
+        var intent = (await burns.CreateIfAbsentAsync(SampleBurns.Pending(BurnIntent.IdFor(invoiceId), invoiceId, 12_345, DateTimeOffset.UtcNow), Ct)).Intent;
+        var paid = new InvoicePayments(new Dictionary<string, PaymentSource>(StringComparer.Ordinal) { ["in_release"] = new("USD", 12_345, Applied: true) }, "evt_paid");
+        var payment = new PaymentRecord("evt_paid", invoiceId, intent.Payer, 12_345, "USD", "in_release", "cus_release", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow) { Resolution = PaymentResolution.Applied, DeltaMinor = 12_345, ToReceivableMinor = 12_345 };
+        Assert.Equal(PaymentWrite.Recorded, await payments.TryRecordAsync(payment, paid, null, Ct));
+        var h = new Harness(executor, new BurnReleaser(burns, payments, credits, refunds, trigger, TimeProvider.System), burns, tables, rpc, mint, intent);
+        await h.RefundAsync(2_345);
+        await executor.RunAsync(Ct);
+        Assert.Equal(BurnStatus.Held, (await h.GetAsync()).Status);
+        return h;
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_WhatWasKept_BurnsThatAmountOnceAndRecordsWhoAndWhy()
+    {
+        var h = await HeldAsync();
+        ulong supply = await h.SupplyAsync();
+
+        var result = await h.ReleaseAsync(10_000);
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        Assert.Equal(BurnReleaseOutcome.Released, result.Outcome);
+        var burn = await h.GetAsync();
+        Assert.Equal((BurnStatus.Finalized, 10_000L, 1, "finance-ops", "kept the rest after a goodwill refund"), (burn.Status, burn.UsdMinor, burn.Signings, burn.ReleasedBy, burn.ReleaseNote));
+        Assert.NotNull(burn.ReleasedAt);
+        Assert.Equal(supply - 4_000_000_000UL, await h.SupplyAsync()); // 100.00 USD at 2.50, not the invoice's 123.45
+    }
+
+    [Theory]
+    [InlineData(10_001)] // a cent more than was kept
+    [InlineData(12_345)] // the whole invoice
+    public async Task ReleaseAsync_MoreThanWasKept_RefusedAndStillHeld(long amountMinor)
+    {
+        var h = await HeldAsync();
+
+        var result = await h.ReleaseAsync(amountMinor);
+
+        Assert.Equal(BurnReleaseOutcome.ExceedsKept, result.Outcome);
+        Assert.Contains("kept after its credit notes and refunds (10000)", result.Detail, StringComparison.Ordinal);
+        var burn = await h.GetAsync();
+        Assert.Equal((BurnStatus.Held, 12_345L, (string?)null), (burn.Status, burn.UsdMinor, burn.ReleasedBy));
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_RefundAfterTheRelease_HeldAgainBeforeSigning()
+    {
+        var h = await HeldAsync();
+        ulong supply = await h.SupplyAsync();
+        Assert.Equal(BurnReleaseOutcome.Released, (await h.ReleaseAsync(10_000)).Outcome);
+
+        await h.RefundAsync(1_000, "ch_later"); // 10.00 more went back before the executor ran
+        await h.Executor.RunAsync(Ct);
+
+        var burn = await h.GetAsync();
+        Assert.Equal((BurnStatus.Held, (string?)null, 0), (burn.Status, burn.Signature, burn.Signings));
+        Assert.Contains("keeps only 9000", burn.Reason, StringComparison.Ordinal);
+        Assert.Equal(supply, await h.SupplyAsync());
+        Assert.Equal(BurnReleaseOutcome.Released, (await h.ReleaseAsync(9_000)).Outcome); // finance decides again
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_Zero_SkipsTheBurnWithTheReasonAndSignsNothing()
+    {
+        var h = await HeldAsync();
+        ulong supply = await h.SupplyAsync();
+
+        await h.ReleaseAsync(0);
+        await h.Executor.RunAsync(Ct);
+
+        var burn = await h.GetAsync();
+        Assert.Equal((BurnStatus.Skipped, 0L, 0), (burn.Status, burn.UsdMinor, burn.Signings));
+        Assert.Contains("released by finance-ops with nothing to burn: kept the rest after a goodwill refund", burn.Reason, StringComparison.Ordinal);
+        Assert.Equal(supply, await h.SupplyAsync());
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_BurnNotHeldOrMissing_RefusedAndUnchanged()
+    {
+        var h = await HeldAsync();
+        await h.ReleaseAsync(10_000);
+        await h.Executor.RunAsync(Ct);
+
+        var again = await h.ReleaseAsync(5_000);
+        var missing = await h.Releaser.ReleaseAsync("burn-INV-nobody-202610", 1, "x", "finance-ops", Ct);
+
+        Assert.Equal((BurnReleaseOutcome.NotHeld, BurnStatus.Finalized, 10_000L), (again.Outcome, (await h.GetAsync()).Status, (await h.GetAsync()).UsdMinor));
+        Assert.Contains("is finalized; only a held burn is released", again.Detail, StringComparison.Ordinal);
+        Assert.Equal(BurnReleaseOutcome.NotFound, missing.Outcome);
+    }
+}

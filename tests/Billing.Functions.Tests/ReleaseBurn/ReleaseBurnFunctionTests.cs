@@ -1,0 +1,87 @@
+using Billing.Domain.Burns;
+using Billing.Domain.Credits;
+using Billing.Domain.Payments;
+
+namespace Billing.Functions.Tests.ReleaseBurn;
+
+/// <summary>
+/// POST /api/v1/burns/{id}/release against the running platform: a burn held because Stripe refunded part of its invoice
+/// outside any credit note (stored as the webhook would have), released by finance for nothing, so no token moves.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public class ReleaseBurnFunctionTests(PlatformFixture platform)
+{
+    /// <summary>A held burn of 123.45 USD whose invoice was paid in full and refunded 23.45 outside any credit note: 100.00 kept.</summary>
+    private async Task<string> HeldBurnAsync()
+    {
+        var tables = new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix });
+        string invoiceId = $"INV-release{Guid.NewGuid():N}"[..20] + "-202610";
+        var paid = new InvoicePayments(new Dictionary<string, PaymentSource>(StringComparer.Ordinal) { ["in_r"] = new("USD", 12_345, Applied: true) }, "evt_r");
+        var payment = new PaymentRecord("evt_r", invoiceId, "carrier-x", 12_345, "USD", "in_r", "cus_r", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow) { Resolution = PaymentResolution.Applied };
+        await new PaymentStore(tables).TryRecordAsync(payment, paid, null, CancellationToken.None);
+        await new RefundStore(tables).RecordAsync(new IncomingRefund("evt_re_r", "ch_" + invoiceId, null, "in_r", "cus_r", 2_345, "USD", DateTimeOffset.UtcNow), invoiceId, CancellationToken.None);
+        var intent = SampleBurns.Pending(BurnIntent.IdFor(invoiceId), invoiceId, 12_345, DateTimeOffset.UtcNow) with { Status = BurnStatus.Held, Reason = "held: refunded" };
+        await new BurnStore(tables).CreateIfAbsentAsync(intent, CancellationToken.None);
+        return intent.Id;
+    }
+
+    private async Task<(HttpStatusCode Status, JsonNode Body)> ReleaseAsync(string burnId, string body, string key = PlatformFixture.FinanceKey)
+    {
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, $"api/v1/burns/{Uri.EscapeDataString(burnId)}/release", key, new StringContent(body, Encoding.UTF8, "application/json")));
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+    }
+
+    [Fact]
+    public async Task Release_FinanceReleasesNothing_SkippedWithWhoAndWhy()
+    {
+        string id = await HeldBurnAsync();
+
+        var (status, burn) = await ReleaseAsync(id, """{"amountMinor": 0, "note": "customer refunded in full goodwill"}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(("skipped", 0L, "finance", "customer refunded in full goodwill"),
+            (burn["status"]!.GetValue<string>(), burn["usdMinor"]!.GetValue<long>(), burn["releasedBy"]!.GetValue<string>(), burn["releaseNote"]!.GetValue<string>()));
+        Assert.NotNull(burn["releasedAt"]);
+        var (again, problem) = await ReleaseAsync(id, """{"amountMinor": 0, "note": "twice"}""");
+        Assert.Equal(HttpStatusCode.Conflict, again);
+        Assert.Contains("is skipped; only a held burn is released", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Release_MoreThanTheInvoiceKept_Returns409NamingWhatWasKept()
+    {
+        string id = await HeldBurnAsync();
+
+        var (status, problem) = await ReleaseAsync(id, """{"amountMinor": 10001, "note": "too much"}""");
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Contains("kept after its credit notes and refunds (10000)", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("amountMinor", problem["errors"]![0]!["field"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{"amountMinor": -1, "note": "x"}""", "amountMinor")]
+    [InlineData("""{"amountMinor": 1.5, "note": "x"}""", "amountMinor")]
+    [InlineData("""{"amountMinor": 100}""", "note")]
+    [InlineData("""{"amountMinor": 100, "note": "  "}""", "note")]
+    [InlineData("""{"amountMinor": 100, "note": "x", "force": true}""", "force")]
+    [InlineData("""[1]""", "$")]
+    public async Task Release_BadBody_Returns400NamingTheField(string body, string field)
+    {
+        var (status, problem) = await ReleaseAsync("burn-INV-any-202610", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(problem["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == field);
+    }
+
+    [Fact]
+    public async Task Release_NotFinanceOrNoSuchBurn_Returns403Or404()
+    {
+        string id = await HeldBurnAsync();
+
+        var (forbidden, _) = await ReleaseAsync(id, """{"amountMinor": 0, "note": "x"}""", PlatformFixture.CarrierKey);
+        var (missing, _) = await ReleaseAsync("burn-INV-nobody-202610", """{"amountMinor": 0, "note": "x"}""");
+
+        Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.NotFound), (forbidden, missing));
+    }
+}
