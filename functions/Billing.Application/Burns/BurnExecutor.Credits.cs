@@ -98,9 +98,9 @@ public sealed partial class BurnExecutor
     /// <summary>Why a released burn waits: what finance released is more than the invoice keeps now. Null when it may be signed.</summary>
     private async Task<string?> ReleasedBeyondKeptAsync(BurnIntent intent, CancellationToken cancellationToken)
     {
-        long kept = await BurnReleaser.KeptAsync(intent, payments, creditNotes, refunds, cancellationToken).ConfigureAwait(false);
+        long kept = await BurnReleaser.KeptAsync(intent, invoices, payments, creditNotes, refunds, cancellationToken).ConfigureAwait(false);
         return intent.UsdMinor <= kept ? null : string.Create(CultureInfo.InvariantCulture,
-            $"held: released by {intent.ReleasedBy} for {intent.UsdMinor} minor units, but {intent.InvoiceId} keeps only {kept} after the credit notes and refunds recorded since; release it again");
+            $"held: released by {intent.ReleasedBy} for {intent.UsdMinor} minor units, but {intent.InvoiceId} keeps only {kept} after the credit notes and refunds recorded since; signed once it keeps that much again, or release it again for less");
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace Billing.Application.Burns;
 /// against what is kept again right before signing, so a credit note or refund that arrives after the release holds it
 /// again (docs/design.md §4.18). Nothing signed is ever touched.
 /// </summary>
-public sealed class BurnReleaser(BurnStore burns, PaymentStore payments, CreditNoteStore creditNotes, RefundStore refunds, BurnTrigger trigger, TimeProvider time)
+public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, PaymentStore payments, CreditNoteStore creditNotes, RefundStore refunds, BurnTrigger trigger, TimeProvider time)
 {
     private const int MaxAttempts = 5;
 
@@ -53,10 +53,11 @@ public sealed class BurnReleaser(BurnStore burns, PaymentStore payments, CreditN
             {
                 Status = amountMinor == 0 ? BurnStatus.Skipped : BurnStatus.Pending,
                 UsdMinor = amountMinor,
+                TokenAmount = 0, // recomputed from the released amount when it is signed
                 ReleasedBy = releasedBy,
                 ReleasedAt = now,
                 ReleaseNote = note,
-                Reason = amountMinor == 0 ? $"released by {releasedBy} with nothing to burn: {note}" : null,
+                Reason = amountMinor == 0 ? $"released by {releasedBy} with nothing to burn" : null, // the note stays on the burn only: a reason may reach the payer's invoice
                 UpdatedAt = now,
             };
             if (await burns.TryReplaceAsync(released, etag, cancellationToken).ConfigureAwait(false) is not null)
@@ -74,13 +75,30 @@ public sealed class BurnReleaser(BurnStore burns, PaymentStore payments, CreditN
 
     /// <summary>What the burn's invoice kept after its credit notes and refunds; the executor's check before signing a released burn too.</summary>
     internal static async Task<long> KeptAsync(
-        BurnIntent intent, PaymentStore payments, CreditNoteStore creditNotes, RefundStore refunds, CancellationToken cancellationToken)
+        BurnIntent intent, InvoiceStore invoices, PaymentStore payments, CreditNoteStore creditNotes, RefundStore refunds, CancellationToken cancellationToken)
     {
+        if (await InvoiceOfAsync(intent, invoices, cancellationToken).ConfigureAwait(false) is not { } invoice)
+        {
+            return 0; // what was due is unknown: nothing counts as kept
+        }
+
         var (paid, _) = await payments.GetStateAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
         var (credits, _) = await creditNotes.GetStateAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
         var charges = await refunds.OfInvoiceAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
-        return InvoiceKept.Of(paid.ReceivedMinor, credits, charges, intent.Currency);
+        return InvoiceKept.Of(invoice.Total.MinorUnits, paid.ReceivedMinor, credits, charges, intent.Currency);
     }
 
-    private Task<long> KeptAsync(BurnIntent intent, CancellationToken cancellationToken) => KeptAsync(intent, payments, creditNotes, refunds, cancellationToken);
+    private static async Task<Invoice?> InvoiceOfAsync(BurnIntent intent, InvoiceStore invoices, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await invoices.GetAsync(InvoiceId.Parse(intent.InvoiceId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private Task<long> KeptAsync(BurnIntent intent, CancellationToken cancellationToken) => KeptAsync(intent, invoices, payments, creditNotes, refunds, cancellationToken);
 }

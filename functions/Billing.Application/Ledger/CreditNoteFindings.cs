@@ -62,14 +62,12 @@ internal static class CreditNoteFindings
     /// <summary>What standing credit notes mean for the invoice's burn: nothing is un-burned, so after or during a burn they are reported.</summary>
     private static AuditProblem? BurnFinding(string invoiceId, InvoiceCredits state, BurnIntent burn)
     {
-        // A pre-payment-only note is in the settled amount, not a credit against the burn; a burn finance released was decided
-        // with the notes Stripe issued before the release in view (the executor checks what is kept again before signing).
-        var standing = state.HoldingNotes.Where(n => burn.ReleasedAt is not { } released || n.IssuedAt > released).ToList();
-        if (standing.Count == 0)
+        if (burn.ReleasedAt is not null)
         {
-            return null;
+            return null; // finance decided what it converts; whether that exceeds what the invoice kept is ReleasedBurnExceedsKept
         }
 
+        var standing = state.HoldingNotes.ToList(); // a pre-payment-only note is in the settled amount, not a credit against the burn
         string notes = string.Join(", ", standing.Select(n => $"{n.CreditNoteId} {Amount(n.Amounts.AmountMinor, n.Currency)} (refunded {Amount(n.Amounts.RefundedMinor, n.Currency)})"));
         string tokens = string.Create(CultureInfo.InvariantCulture, $"{burn.TokenAmount} base units");
         return burn.Status switch

@@ -1,3 +1,5 @@
+using Billing.Application.Payments;
+
 namespace Billing.Application.Ledger;
 
 /// <summary>
@@ -204,9 +206,16 @@ public sealed class LedgerAudit(
         var creditStates = await credits.ListStatesAsync(cancellationToken).ConfigureAwait(false);
         var creditsOf = creditStates.Items.ToDictionary(StringComparer.Ordinal);
         var creditsUnknown = creditStates.Unreadable.Select(u => u.InvoiceId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var refundList = await refunds.ListAllAsync(cancellationToken).ConfigureAwait(false);
+        var refundsOf = refundList.Items.Where(r => r.InvoiceId is not null).GroupBy(r => r.InvoiceId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         foreach (var invoice in allInvoices)
         {
             string id = invoice.Id.ToString();
+            if (!creditsUnknown.Contains(id) && !paymentsUnknown.Contains(id))
+            {
+                mismatches.AddRange(ReleasedBeyondKept(invoice, burnsByInvoice.GetValueOrDefault(id) ?? [], states.GetValueOrDefault(id), creditsOf.GetValueOrDefault(id) ?? InvoiceCredits.Empty, refundsOf.GetValueOrDefault(id) ?? []));
+            }
+
             mismatches.AddRange(InvoiceFindings.For(
                 invoice,
                 burnsByInvoice.GetValueOrDefault(id) ?? [],
@@ -297,8 +306,25 @@ public sealed class LedgerAudit(
         }
 
         mismatches.AddRange(await CreditNoteFindings.ListAsync(credits, creditStates, allBurns, Booked, cancellationToken).ConfigureAwait(false));
-        mismatches.AddRange(RefundFindings.For(await refunds.ListAllAsync(cancellationToken).ConfigureAwait(false), allPayments, creditsOf, creditsUnknown));
+        mismatches.AddRange(RefundFindings.For(refundList, allPayments, creditsOf, creditsUnknown));
         return new ReconciliationResult(allInvoices.Count, allPayments.Count, allBurns.Count, entries.Count, mismatches);
+    }
+
+    /// <summary>
+    /// A burn finance released that converts more than its invoice keeps now (docs/design.md §4.18): money went back after it
+    /// was signed. Held ones are not converting; the executor signs them only within what is kept.
+    /// </summary>
+    private static IEnumerable<AuditProblem> ReleasedBeyondKept(Invoice invoice, IReadOnlyList<BurnIntent> burns, InvoicePayments? paid, InvoiceCredits credits, IReadOnlyList<RefundRecord> charges)
+    {
+        foreach (var burn in burns.Where(b => b.ReleasedAt is not null && b.Status is not (BurnStatus.Held or BurnStatus.Skipped or BurnStatus.Failed)))
+        {
+            long kept = InvoiceKept.Of(invoice.Total.MinorUnits, paid?.ReceivedMinor ?? 0, credits, charges, invoice.Currency.Code);
+            if (burn.UsdMinor > kept)
+            {
+                yield return new("ReleasedBurnExceedsKept", burn.Id, string.Create(CultureInfo.InvariantCulture,
+                    $"released by {burn.ReleasedBy} at {burn.ReleasedAt:u} for {burn.UsdMinor} minor units ({burn.Status.ToString().ToLowerInvariant()}), but {invoice.Id} keeps {kept} after its credit notes and refunds; a burn is never undone: settle the difference outside the platform"));
+            }
+        }
     }
 
     private static string UnappliedKind(UnappliedReason reason) => reason switch

@@ -1,18 +1,20 @@
 namespace Billing.Application.Payments;
 
 /// <summary>
-/// What an invoice's payer paid and did not get back, in the invoice's currency: the cash received, less what went back after
-/// payment, which is the larger of what its credit notes refunded (voided ones too: a void does not return a refund) and
-/// what Stripe refunded on its charges, and what standing applied notes returned otherwise (out of band, to the customer's
-/// balance). The most a burn that finance released may convert: money that went back is never burned.
+/// What an invoice's payer paid and did not get back, in the invoice's currency: the cash received up to what was due (more is
+/// the payer's credit, a liability, not revenue), less what went back after payment, which is the larger of what its credit
+/// notes refunded (voided ones too: a void does not return a refund) and what Stripe refunded on its charges, less what
+/// standing applied notes returned otherwise (out of band, to the customer's balance), less the whole of any standing note
+/// recorded unapplied (what it returned is unknown). The most a burn that finance released may convert (docs/design.md §4.18).
 /// </summary>
 internal static class InvoiceKept
 {
-    public static long Of(long receivedMinor, InvoiceCredits credits, IEnumerable<RefundRecord> refunds, string currency)
+    public static long Of(long totalMinor, long receivedMinor, InvoiceCredits credits, IEnumerable<RefundRecord> refunds, string currency)
     {
+        long cash = Math.Min(receivedMinor, new InvoiceSettlement(totalMinor, receivedMinor, credits.PrePaymentCreditedMinor).DueMinor);
         long refunded = Math.Max(credits.RefundedMinor(currency), refunds.Where(r => r.Currency == currency).Aggregate(0L, (sum, r) => checked(sum + r.AmountRefundedMinor)));
-        long otherwiseBack = credits.Notes.Values.Where(n => n.Applied && !n.Voided && n.Currency == currency)
-            .Aggregate(0L, (sum, n) => checked(sum + n.Amounts.PostPaymentMinor - n.Amounts.RefundedMinor));
-        return Math.Max(0, receivedMinor - refunded - otherwiseBack);
+        long otherwiseBack = credits.Notes.Values.Where(n => !n.Voided)
+            .Aggregate(0L, (sum, n) => checked(sum + (!n.Applied ? n.Amounts.AmountMinor : n.Currency == currency ? n.Amounts.PostPaymentMinor - n.Amounts.RefundedMinor : 0)));
+        return Math.Max(0, cash - refunded - otherwiseBack);
     }
 }
