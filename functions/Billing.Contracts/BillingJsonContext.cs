@@ -1,9 +1,6 @@
-using System.Text.Json;
 using Billing.Contracts.Health;
-using Billing.Contracts.Invoices;
 using Billing.Contracts.Periods;
 using Billing.Contracts.Burns;
-using Billing.Contracts.Ledger;
 using Billing.Contracts.Partners;
 using Billing.Contracts.Payments;
 using Billing.Contracts.Problems;

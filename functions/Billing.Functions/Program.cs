@@ -1,4 +1,3 @@
-using Billing.Application.Startup;
 using Billing.Functions;
 
 var builder = WebApplication.CreateSlimBuilder(args);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Billing.Domain.Payments;
 
 namespace Billing.Payments;

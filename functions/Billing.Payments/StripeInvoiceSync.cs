@@ -1,6 +1,4 @@
-using System.Globalization;
 using Billing.Domain;
-using Microsoft.Extensions.Logging;
 using Stripe;
 using DomainInvoice = Billing.Domain.Invoicing.Invoice;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Billing.Domain.Credits;
-
 namespace Billing.Payments;
 
 /// <summary>

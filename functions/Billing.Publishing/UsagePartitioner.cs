@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using Billing.Domain.Metering;
 
 namespace Billing.Publishing;

@@ -1,6 +1,3 @@
-using Billing.Domain.Credits;
-using Billing.Domain.Payments;
-
 namespace Billing.Storage;
 
 /// <summary>

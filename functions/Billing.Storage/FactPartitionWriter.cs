@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Billing.Storage.Rollups;
 
 namespace Billing.Storage;

@@ -1,5 +1,3 @@
-using Billing.Domain.Payments;
-
 namespace Billing.Storage;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Billing.Domain.Payments;
-
 namespace Billing.Storage;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Billing.Storage;
 
 /// <summary>Where the tables live. Bound from <c>Billing:Storage</c>.</summary>

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Billing.Storage;
 
 public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>

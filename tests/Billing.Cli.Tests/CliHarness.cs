@@ -1,6 +1,4 @@
 using Billing.Cli;
-using Billing.Cli.Api;
-using Spectre.Console;
 
 namespace Billing.Cli.Tests;
 

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Billing.Cli.Tests;
 
 /// <summary>A clock whose timers fire at once, recording each wait asked for: retries run instantly and their delays can be checked.</summary>

@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 using Billing.StripeSimulator;
 
 namespace Billing.WebConsole.Tests;

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text.Json.Nodes;
-
 namespace Billing.WebConsole.Tests;
 
 /// <summary>The console in headless Chromium against the whole platform: what finance and a carrier see, and what they may not.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-
 namespace Billing.WebConsole.Tests;
 
 /// <summary>The console's quarantine page (<c>pages/quarantine.js</c>) in headless Chromium: what metering set aside, to whom, and finance's replay.</summary>

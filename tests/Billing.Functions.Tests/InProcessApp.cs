@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-
 namespace Billing.Functions.Tests;
 
 /// <summary>The function app built in-process and mapped, never started: what its endpoints and its OpenAPI document are.</summary>

@@ -1,5 +1,4 @@
 using Billing.Domain.Credits;
-using Billing.StripeSimulator;
 
 namespace Billing.Payments.Tests;
 

@@ -1,5 +1,4 @@
 using Billing.Domain.Payments;
-using Billing.StripeSimulator;
 
 namespace Billing.Payments.Tests;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Billing.StripeSimulator;
 using Stripe;
 
 namespace Billing.Payments.Tests;

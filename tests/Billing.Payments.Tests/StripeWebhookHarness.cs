@@ -1,4 +1,3 @@
-using Billing.StripeSimulator;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,4 +1,3 @@
-using Azure.Messaging.EventHubs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

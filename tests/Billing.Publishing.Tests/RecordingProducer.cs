@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Azure.Messaging.EventHubs;
 using Azure.Messaging.EventHubs.Producer;
 
 namespace Billing.Publishing.Tests;

@@ -1,5 +1,3 @@
-using Azure.Core;
-using Azure.Core.Pipeline;
 using static Billing.Tests.Shared.SampleFacts;
 
 namespace Billing.Storage.Tests;

@@ -1,6 +1,3 @@
-using Billing.Domain;
-using Billing.Domain.Invoicing;
-
 namespace Billing.Storage.Tests;
 
 /// <summary>Invoice and close rows someone with write access to storage changed: listings read the others and name the row; point reads say which property.</summary>

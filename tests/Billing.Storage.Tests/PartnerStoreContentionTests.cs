@@ -1,7 +1,3 @@
-using Azure.Core;
-using Azure.Core.Pipeline;
-using Billing.Domain.Partners;
-
 namespace Billing.Storage.Tests;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Billing.Domain.Partners;
-
 namespace Billing.Storage.Tests;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Billing.DevHost;
 
 /// <summary>The custom handler protocol's payloads, shaped as the real Functions host sends them, and its output bindings read back.</summary>

@@ -1,6 +1,3 @@
-using Azure;
-using Billing.Application.Payments;
-
 namespace Billing.Application.Burns;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Azure;
-
 namespace Billing.Application.Burns;
 
 /// <summary>How one intent's step ended, reading its row (and what ends it when the row cannot be read), and failing it.</summary>

@@ -1,6 +1,3 @@
-using Azure;
-using Billing.Solana.Transactions;
-
 namespace Billing.Application.Burns;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Billing.Application.Payments;
-
 namespace Billing.Application.Burns;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using Billing.Application.Resilience;
-using System.Collections.Concurrent;
 
 namespace Billing.Application.Invoicing;
 

@@ -1,5 +1,3 @@
-using Billing.Solana.Transactions;
-
 namespace Billing.Application.Ledger;
 
 /// <summary>

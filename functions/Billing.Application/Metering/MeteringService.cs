@@ -1,4 +1,3 @@
-using Billing.Application.Partners;
 using Billing.Application.Telemetry;
 
 namespace Billing.Application.Metering;

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Billing.Application.Partners;
 
 /// <summary>

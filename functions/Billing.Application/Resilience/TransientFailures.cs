@@ -1,5 +1,4 @@
 using System.Net;
-using Azure;
 using Stripe;
 
 namespace Billing.Application.Resilience;

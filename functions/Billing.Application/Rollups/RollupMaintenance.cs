@@ -1,7 +1,3 @@
-using Azure;
-using Billing.Domain.Metering.Rollups;
-using Billing.Storage.Rollups;
-
 namespace Billing.Application.Rollups;
 
 /// <summary>

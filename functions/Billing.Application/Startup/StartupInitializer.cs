@@ -1,5 +1,3 @@
-using Billing.Application.Partners;
-
 namespace Billing.Application.Startup;
 
 /// <summary>Creates tables, seeds partners (local mode) and warms the registry before the first request is served.</summary>

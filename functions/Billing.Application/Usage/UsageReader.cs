@@ -1,6 +1,3 @@
-using Billing.Domain.Metering.Rollups;
-using Billing.Storage.Rollups;
-
 namespace Billing.Application.Usage;
 
 /// <summary>

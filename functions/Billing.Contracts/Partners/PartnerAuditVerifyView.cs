@@ -1,5 +1,3 @@
-using Billing.Contracts.Ledger;
-
 namespace Billing.Contracts.Partners;
 
 /// <summary>

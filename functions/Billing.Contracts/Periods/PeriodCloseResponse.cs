@@ -1,5 +1,3 @@
-using Billing.Contracts.Invoices;
-
 namespace Billing.Contracts.Periods;
 
 /// <summary>POST /api/v1/periods/{period}/close: the period's invoices; <see cref="Failed"/> only when a payer failed.</summary>

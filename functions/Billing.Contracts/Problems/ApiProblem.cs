@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Billing.Contracts.Problems;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Billing.Domain.Burns;
-using Billing.Domain.Credits;
-using Billing.Domain.Invoicing;
-
 namespace Billing.Documents.Invoices;
 
 /// <summary>Everything an invoice document shows, gathered by the application; <see cref="InvoicePdf"/> only lays it out.</summary>

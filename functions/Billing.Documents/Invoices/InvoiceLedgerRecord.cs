@@ -1,5 +1,3 @@
-using Billing.Domain.Ledger;
-
 namespace Billing.Documents.Invoices;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Billing.Documents.Layout;
-using Billing.Domain.Invoicing;
-using PdfSharp.Pdf;
-
 namespace Billing.Documents.Invoices;
 
 /// <summary>

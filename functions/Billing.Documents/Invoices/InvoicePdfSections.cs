@@ -1,8 +1,3 @@
-using System.Globalization;
-using Billing.Documents.Layout;
-using Billing.Domain.Burns;
-using Billing.Domain.Credits;
-using Billing.Domain.Ledger;
 using Billing.Domain.Metering;
 
 namespace Billing.Documents.Invoices;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Billing.Domain;
 
 namespace Billing.Documents.Layout;

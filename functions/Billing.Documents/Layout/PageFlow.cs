@@ -1,5 +1,3 @@
-using PdfSharp.Pdf;
-
 namespace Billing.Documents.Layout;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Billing.Domain.Events;
 
 [InlineArray(26)]

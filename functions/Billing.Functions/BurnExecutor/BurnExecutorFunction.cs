@@ -1,5 +1,3 @@
-using Billing.Application.Burns;
-
 namespace Billing.Functions.BurnExecutorTimer;
 
 /// <summary>

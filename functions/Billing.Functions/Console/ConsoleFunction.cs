@@ -1,6 +1,4 @@
-using Billing.Application.WebConsole;
 using Billing.Contracts.WebConsole;
-using Billing.Solana.Configuration;
 using Microsoft.Net.Http.Headers;
 
 namespace Billing.Functions.WebConsole;

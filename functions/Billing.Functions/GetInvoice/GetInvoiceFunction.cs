@@ -1,5 +1,4 @@
 using Billing.Documents.Invoices;
-using Billing.Functions.OpenApiHttp;
 
 namespace Billing.Functions.GetInvoice;
 

@@ -1,5 +1,3 @@
-using Billing.Domain.Credits;
-
 namespace Billing.Functions.Http;
 
 /// <summary>Invoices as the API shows them: whole (<see cref="InvoiceResponse"/>) or in lists (<see cref="InvoiceSummaryResponse"/>).</summary>

@@ -1,5 +1,3 @@
-using Billing.Application.Rollups;
-
 namespace Billing.Functions.Http;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Billing.Application.Ingestion;
-
 namespace Billing.Functions.IngestUsage;
 
 /// <summary>

@@ -1,8 +1,5 @@
-using Billing.Application.Ingestion;
-using Billing.Application.Telemetry;
 using Billing.Publishing;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.OpenApi;
 
 namespace Billing.Functions.IngestUsage;
 

@@ -1,6 +1,3 @@
-using Billing.Contracts.Burns;
-using Billing.Domain.Burns;
-
 namespace Billing.Functions.ListBurns;
 
 /// <summary>GET /api/v1/burns?invoiceId= (finance).</summary>

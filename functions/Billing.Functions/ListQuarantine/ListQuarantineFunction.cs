@@ -1,6 +1,3 @@
-using Billing.Functions.OpenApiHttp;
-using Microsoft.OpenApi;
-
 namespace Billing.Functions.ListQuarantine;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Microsoft.OpenApi;
-
 namespace Billing.Functions.OpenApiHttp;
 
 /// <summary>

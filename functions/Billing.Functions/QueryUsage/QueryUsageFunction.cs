@@ -1,5 +1,4 @@
 using Billing.Application.Usage;
-using Billing.Domain.Metering;
 
 namespace Billing.Functions.QueryUsage;
 

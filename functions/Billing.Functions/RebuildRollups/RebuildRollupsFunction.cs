@@ -1,5 +1,3 @@
-using Billing.Contracts.Rollups;
-
 namespace Billing.Functions.RebuildRollups;
 
 /// <summary>

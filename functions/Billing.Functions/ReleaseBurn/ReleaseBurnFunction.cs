@@ -1,6 +1,3 @@
-using Billing.Application.Burns;
-using Billing.Contracts.Burns;
-using Billing.Domain.Burns;
 using Billing.Functions.ListBurns;
 
 namespace Billing.Functions.ReleaseBurn;

@@ -1,4 +1,3 @@
-using Azure;
 using Billing.Functions.ListQuarantine;
 
 namespace Billing.Functions.ReplayQuarantinedEvent;

@@ -1,9 +1,5 @@
-using Azure;
 using Billing.Contracts.Payments;
-using Billing.Domain.Credits;
-using Billing.Functions.OpenApiHttp;
 using Billing.Domain.Payments;
-using Billing.Payments;
 using WebhookAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
     Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookRecorded>,
     Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookCreditNote>,

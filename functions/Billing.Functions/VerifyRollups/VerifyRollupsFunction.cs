@@ -1,6 +1,3 @@
-using Billing.Application.Rollups;
-using Billing.Contracts.Rollups;
-
 namespace Billing.Functions.VerifyRollups;
 
 /// <summary>GET /api/v1/rollups/verify?payer=&amp;month= (finance): the payer's rollups of the month against its facts (docs/design.md §6).</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Billing.Solana.Keys;
 
 /// <summary>A 32-byte Solana address (Ed25519 public key or program-derived address).</summary>

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Billing.Storage.Ledger;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Billing.Application.Tests.Payments;
-
 namespace Billing.Application.Tests.Burns;
 
 /// <summary>

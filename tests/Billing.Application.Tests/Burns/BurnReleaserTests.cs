@@ -1,8 +1,3 @@
-using Billing.Application.Tests.Payments;
-using Billing.Domain.Credits;
-using Billing.Domain.Payments;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Billing.Application.Tests.Burns;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Billing.Application.Partners;
-
 namespace Billing.Application.Tests.Partners;
 
 /// <summary>

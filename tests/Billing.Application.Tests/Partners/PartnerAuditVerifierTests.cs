@@ -1,4 +1,3 @@
-using Billing.Application.Partners;
 using static Billing.Application.Tests.Partners.PartnerAuditSetup;
 
 namespace Billing.Application.Tests.Partners;

@@ -1,4 +1,3 @@
-using Billing.Application.Partners;
 using Billing.Domain.Pricing;
 
 namespace Billing.Application.Tests.Partners;

@@ -1,8 +1,3 @@
-using Billing.Application.Payments;
-using Billing.Domain.Credits;
-using Billing.Payments;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Billing.Application.Tests.Payments;
 
 /// <summary>

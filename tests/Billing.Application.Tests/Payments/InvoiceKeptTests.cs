@@ -1,6 +1,3 @@
-using Billing.Application.Payments;
-using Billing.Domain.Credits;
-
 namespace Billing.Application.Tests.Payments;
 
 /// <summary>What an invoice of 100.00 USD kept: the most a released burn may convert.</summary>

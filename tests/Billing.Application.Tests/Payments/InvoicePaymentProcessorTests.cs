@@ -1,7 +1,3 @@
-using Billing.Application.Payments;
-using Billing.Domain.Credits;
-using Billing.Domain.Payments;
-
 namespace Billing.Application.Tests.Payments;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Hosting;
-
 namespace Billing.Application.Tests.Payments;
 
 /// <summary>A host lifetime that never stops: what the payment processor's timer sees outside a host.</summary>

@@ -1,8 +1,3 @@
-using Billing.Domain.Payments;
-using Billing.Application.Payments;
-using Billing.Payments;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Billing.Application.Tests.Payments;

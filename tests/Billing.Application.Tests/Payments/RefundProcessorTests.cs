@@ -1,6 +1,3 @@
-using Billing.Application.Payments;
-using Billing.Domain.Credits;
-
 namespace Billing.Application.Tests.Payments;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Azure.Core;
-using Azure.Core.Pipeline;
-
 namespace Billing.Application.Tests.Rollups;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using Billing.Application.Partners;
 using Billing.Application.Startup;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Application.Tests.Startup;
 

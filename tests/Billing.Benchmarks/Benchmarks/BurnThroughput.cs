@@ -1,8 +1,5 @@
 using Billing.Domain.Burns;
 using Billing.Domain.Invoicing;
-using Billing.Application.Burns;
-using Billing.Application.Ledger;
-using Billing.Solana.Configuration;
 using Billing.Solana.Programs;
 using Billing.Solana.Rpc;
 using Billing.Solana.Transactions;

@@ -1,4 +1,3 @@
-using Billing.Functions.HostProtocol;
 using Billing.Application.Metering;
 using Billing.Application.Partners;
 using Billing.Functions.Metering;

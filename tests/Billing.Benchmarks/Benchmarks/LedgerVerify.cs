@@ -1,7 +1,4 @@
 using Billing.Domain.Ledger;
-using Billing.Application.Burns;
-using Billing.Solana.Configuration;
-using Billing.Application.Ledger;
 using Billing.Storage.Ledger;
 
 namespace Billing.Benchmarks.Benchmarks;

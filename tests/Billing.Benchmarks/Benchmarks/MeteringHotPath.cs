@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Billing.Functions.HostProtocol;
 
 namespace Billing.Benchmarks.Benchmarks;
 

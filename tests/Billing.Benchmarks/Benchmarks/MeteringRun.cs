@@ -1,5 +1,3 @@
-using Billing.Domain.Metering;
-
 namespace Billing.Benchmarks.Benchmarks;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using Billing.Application.Invoicing;
 using Billing.Application.Rollups;
 using Billing.Application.Usage;
-using Billing.Domain;
-using Billing.Domain.Metering;
 
 namespace Billing.Benchmarks.Benchmarks;
 

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Billing.Domain;
 
 namespace Billing.Benchmarks.Workload;
 

@@ -1,5 +1,3 @@
-using Billing.Functions;
-
 namespace Billing.Benchmarks.Workload;
 
 /// <summary>

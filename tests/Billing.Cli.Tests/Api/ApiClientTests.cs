@@ -1,5 +1,3 @@
-using Billing.Cli.Api;
-
 namespace Billing.Cli.Tests.Api;
 
 /// <summary>The retry rules of <see cref="ApiClient"/> (a Polly pipeline from <see cref="RetryPolicy"/>) against a loopback stub.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Billing.Tests.Shared;
 
 namespace Billing.Cli.Tests.Generation;
 

@@ -1,5 +1,3 @@
-using Billing.Tests.Shared;
-
 namespace Billing.Cli.Tests.Generation;
 
 /// <summary>The example events of the docs are what a partner copies: they must satisfy their definitions like the generator's.</summary>

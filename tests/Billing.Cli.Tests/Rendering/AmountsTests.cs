@@ -1,5 +1,3 @@
-using Billing.Cli.Rendering;
-
 namespace Billing.Cli.Tests.Rendering;
 
 public sealed class AmountsTests

@@ -1,9 +1,7 @@
-using Billing.Cli.Rendering;
 using Billing.Contracts.Burns;
 using Billing.Contracts.Invoices;
 using Billing.Contracts.Ledger;
 using Billing.Contracts.Usage;
-using Spectre.Console;
 
 namespace Billing.Cli.Tests.Rendering;
 

@@ -1,8 +1,5 @@
 using System.Text;
-using Billing.Documents.Invoices;
-using Billing.Domain;
 using Billing.Domain.Credits;
-using Billing.Domain.Invoicing;
 
 namespace Billing.Documents.Tests.Invoices;
 

@@ -1,7 +1,4 @@
-using Billing.Documents.Invoices;
-using Billing.Domain;
 using Billing.Domain.Burns;
-using Billing.Domain.Invoicing;
 using Billing.Domain.Ledger;
 
 namespace Billing.Documents.Tests.Invoices;

@@ -1,5 +1,3 @@
-using Billing.Domain.Credits;
-
 namespace Billing.Domain.Tests.Credits;
 
 /// <summary>Which standing notes hold an invoice's burn, and what they credit before payment (docs/design.md §4.16).</summary>

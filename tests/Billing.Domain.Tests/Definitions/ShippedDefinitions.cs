@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using Billing.Domain.Partners;
-
 namespace Billing.Domain.Tests.Definitions;
 
 /// <summary>The shipped definitions (functions/Billing.Functions/meters), sample events of each, and partners that pay for them.</summary>

@@ -1,5 +1,3 @@
-using Billing.Domain.Partners;
-
 namespace Billing.Domain.Tests.Events;
 
 /// <summary>Valid sample events (docs/contract.md §3) and a registry matching the local defaults, for mutation in tests.</summary>

@@ -1,5 +1,3 @@
-using Billing.Domain.Tests.Pricing;
-
 namespace Billing.Domain.Tests.Invoicing;
 
 public class InvoiceJsonTests

@@ -1,5 +1,3 @@
-using FsCheck;
-using FsCheck.Xunit;
 using static Billing.Domain.Tests.Ledger.TestLedger;
 
 namespace Billing.Domain.Tests.Ledger;

@@ -1,5 +1,3 @@
-using Billing.Domain.Credits;
-
 namespace Billing.Domain.Tests.Ledger;
 
 public class CreditNoteEntriesTests

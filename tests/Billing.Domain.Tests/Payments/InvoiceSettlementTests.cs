@@ -1,5 +1,3 @@
-using Billing.Domain.Payments;
-
 namespace Billing.Domain.Tests.Payments;
 
 /// <summary>What cash and pre-payment credit make of an invoice, and what its burn may convert (docs/design.md §4.16).</summary>

@@ -1,5 +1,3 @@
-using Billing.Domain.Payments;
-
 namespace Billing.Domain.Tests.Payments;
 
 public class PaymentApplicationTests

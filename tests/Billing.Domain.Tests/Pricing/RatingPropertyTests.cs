@@ -1,5 +1,3 @@
-using FsCheck;
-using FsCheck.Xunit;
 using static Billing.Domain.Tests.Pricing.TestPlans;
 
 namespace Billing.Domain.Tests.Pricing;

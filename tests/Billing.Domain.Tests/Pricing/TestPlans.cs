@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Billing.Domain.Tests.Pricing;
 
 /// <summary>The shipped plan files (functions/Billing.Functions/plans), located relative to this source file.</summary>

@@ -1,6 +1,4 @@
-using Billing.Payments;
 using Billing.Solana.Keys;
-using Billing.StripeSimulator;
 using Billing.Solana.Rpc;
 
 namespace Billing.Functions.Tests.Burns;

@@ -1,5 +1,3 @@
-using Azure;
-
 namespace Billing.Functions.Tests.ClosePeriod;
 
 /// <summary>POST /api/v1/periods/{m}/close against the running platform, for a month whose close record was changed outside it.</summary>

@@ -1,7 +1,4 @@
-using Billing.Contracts.Problems;
-using Billing.Functions.Http;
 using Billing.Functions.Infrastructure;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,9 +1,4 @@
-using System.Net.Http.Headers;
-using Azure;
-using Billing.Functions.Http;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 
 namespace Billing.Functions.Tests.Http;
 

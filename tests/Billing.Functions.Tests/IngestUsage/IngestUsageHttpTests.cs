@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-
 namespace Billing.Functions.Tests.IngestUsage;
 
 /// <summary>POST /api/v1/usage through the DevHost, as partners call it.</summary>

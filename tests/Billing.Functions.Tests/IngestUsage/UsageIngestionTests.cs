@@ -1,6 +1,4 @@
 using Billing.Application.Ingestion;
-using Billing.Contracts;
-using Billing.Contracts.Problems;
 using Billing.Contracts.Usage;
 using Billing.Functions.IngestUsage;
 using Billing.Publishing;

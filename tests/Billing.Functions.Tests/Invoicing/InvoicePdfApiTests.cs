@@ -1,7 +1,3 @@
-using System.Globalization;
-using Billing.Payments;
-using Billing.StripeSimulator;
-
 namespace Billing.Functions.Tests.Invoicing;
 
 /// <summary>

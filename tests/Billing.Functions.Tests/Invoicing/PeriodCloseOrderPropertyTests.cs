@@ -1,4 +1,3 @@
-using Billing.Domain.Pricing;
 using FsCheck;
 using FsCheck.Fluent;
 

@@ -1,7 +1,3 @@
-using Billing.Application.Partners;
-using Billing.Domain.Pricing;
-using Microsoft.Extensions.Options;
-
 namespace Billing.Functions.Tests.Invoicing;
 
 /// <summary>A plan changed through partner management prices the next period only; the current period keeps the old plan.</summary>

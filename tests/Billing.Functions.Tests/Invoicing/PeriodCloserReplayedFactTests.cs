@@ -1,6 +1,4 @@
 using Billing.Application.Metering;
-using Billing.Application.Partners;
-using Microsoft.Extensions.Options;
 
 namespace Billing.Functions.Tests.Invoicing;
 

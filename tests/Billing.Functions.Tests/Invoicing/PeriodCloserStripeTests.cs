@@ -1,6 +1,3 @@
-using Billing.Payments;
-using Microsoft.Extensions.Options;
-
 namespace Billing.Functions.Tests.Invoicing;
 
 /// <summary>

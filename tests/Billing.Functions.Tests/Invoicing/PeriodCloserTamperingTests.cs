@@ -1,8 +1,3 @@
-using Azure;
-using Billing.Application.Ledger;
-using Billing.Domain.Ledger;
-using Billing.Storage.Ledger;
-
 namespace Billing.Functions.Tests.Invoicing;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using Billing.Domain.Ledger;
-using Billing.Application.Ledger;
-using Billing.Storage.Ledger;
-
 namespace Billing.Functions.Tests.Invoicing;
 
 /// <summary>Period close on Azurite with a fixed clock: exact cents, idempotency, late facts.</summary>

@@ -1,7 +1,3 @@
-using Azure;
-using Billing.Domain.Ledger;
-using Billing.Storage.Ledger;
-
 namespace Billing.Functions.Tests.Ledger;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Billing.Contracts;
-using Billing.Domain.Ledger;
 using Billing.Functions.LedgerEntriesHttp;
 
 namespace Billing.Functions.Tests.LedgerEntriesHttp;

@@ -1,6 +1,4 @@
-using Azure;
 using Billing.Contracts.Burns;
-using Billing.Domain.Burns;
 
 namespace Billing.Functions.Tests.ListBurns;
 

@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using Azure;
-using Billing.Domain.Burns;
-
 namespace Billing.Functions.Tests.ListInvoices;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Billing.Functions.Tests.MeterDeclaredUsage;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Azure;
-
 namespace Billing.Functions.Tests.Partners;
 
 /// <summary>

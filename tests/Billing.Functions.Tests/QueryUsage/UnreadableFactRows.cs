@@ -1,5 +1,3 @@
-using Azure;
-
 namespace Billing.Functions.Tests.QueryUsage;
 
 /// <summary>A fact stored in the platform's tables for a payer of its own, with a value of the wrong type planted in its time row.</summary>

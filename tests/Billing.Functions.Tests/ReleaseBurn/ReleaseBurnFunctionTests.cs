@@ -1,4 +1,3 @@
-using Billing.Domain.Burns;
 using Billing.Domain.Credits;
 using Billing.Domain.Payments;
 

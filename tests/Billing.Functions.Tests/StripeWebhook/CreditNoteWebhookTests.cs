@@ -1,7 +1,3 @@
-using Billing.Application.Ledger;
-using Billing.Storage.Ledger;
-using Billing.StripeSimulator;
-
 namespace Billing.Functions.Tests.StripeWebhook;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Billing.Reliability.Tests.Fuzz;
 
 /// <summary>What a fuzz run was answered: a count per HTTP status, and the failures in order (a run stops once it is <see cref="Full"/>).</summary>

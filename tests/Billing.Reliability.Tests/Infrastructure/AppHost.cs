@@ -1,5 +1,3 @@
-using Billing.DevHost;
-
 namespace Billing.Reliability.Tests.Infrastructure;
 
 /// <summary>The built app behind a DevHost with settings of a test's choosing; every log line (DevHost and app stdout/stderr) is kept.</summary>

@@ -1,5 +1,3 @@
-using Billing.DevHost;
-
 namespace Billing.Reliability.Tests.Infrastructure;
 
 /// <summary>

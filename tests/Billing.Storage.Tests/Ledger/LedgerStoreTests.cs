@@ -1,6 +1,3 @@
-using Billing.Domain;
-using Billing.Domain.Invoicing;
-using Billing.Domain.Ledger;
 using static Billing.Storage.Tests.Ledger.LedgerTables;
 
 namespace Billing.Storage.Tests.Ledger;

@@ -1,4 +1,3 @@
-using Billing.Contracts;
 using ContractProblem = Billing.Contracts.Problems.ApiProblem;
 
 namespace Billing.Cli.Api;

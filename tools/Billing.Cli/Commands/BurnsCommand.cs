@@ -1,5 +1,3 @@
-using Billing.Contracts;
-
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing burns</c>: list token burns.</summary>

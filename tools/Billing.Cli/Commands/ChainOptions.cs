@@ -1,7 +1,4 @@
 using Billing.Cli.Ledger;
-using Billing.Domain.Ledger;
-using Billing.Solana.Keys;
-using Billing.Solana.Rpc;
 
 namespace Billing.Cli.Commands;
 

@@ -1,5 +1,3 @@
-using Billing.Cli.Demo;
-
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing demo</c>: the whole mission against a running platform.</summary>

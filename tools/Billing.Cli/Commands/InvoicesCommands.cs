@@ -1,6 +1,3 @@
-using Billing.Contracts;
-using Billing.Contracts.Invoices;
-
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing invoices</c>: list, get, export and verify invoices.</summary>

@@ -1,6 +1,3 @@
-using Billing.Contracts;
-using Billing.Contracts.Partners;
-
 namespace Billing.Cli.Commands;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Billing.Cli.Demo;
-
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing pay</c>: pay an invoice through a signed Stripe webhook.</summary>

@@ -1,7 +1,3 @@
-using Billing.Domain.Ledger;
-using Billing.Solana.Keys;
-using Billing.Solana.Rpc;
-
 namespace Billing.Cli.Ledger;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Spectre.Console.Rendering;
-
 namespace Billing.Cli.Rendering;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Billing.Contracts.Quarantine;
-
 namespace Billing.Cli.Rendering;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Billing.Contracts.Invoices;
-using Billing.Contracts.Usage;
-using Spectre.Console.Rendering;
-
 namespace Billing.Cli.Rendering;
 
 /// <summary>Tables for API answers (read by <see cref="ApiResponseReader"/>): null fields render empty.</summary>

@@ -1,11 +1,6 @@
 using System.Text.Json.Serialization.Metadata;
-using Billing.Contracts;
-using Billing.Contracts.Invoices;
-using Billing.Contracts.Partners;
 using Billing.Contracts.Periods;
-using Billing.Contracts.Quarantine;
 using Billing.Contracts.Rollups;
-using Billing.Contracts.Usage;
 
 namespace Billing.Cli.Api.Responses;
 
