@@ -165,7 +165,7 @@ public sealed class StubCommandTests
     [Fact]
     public async Task Help_EveryCommand_ShowsExamplesAndExits0()
     {
-        foreach (string[] args in new[] { new[] { "--help" }, ["generate", "--help"], ["send", "--help"], ["usage", "-h"], ["periods", "close", "--help"], ["invoices", "get", "--help"], ["invoices", "export", "--help"], ["invoices", "list", "--help"], ["burns", "--help"], ["ledger", "verify", "--help"], ["quarantine", "list", "--help"], ["quarantine", "show", "--help"], ["partners", "verify", "--help"], ["pay", "--help"], ["demo", "--help"] })
+        foreach (string[] args in new[] { new[] { "--help" }, ["generate", "--help"], ["send", "--help"], ["usage", "-h"], ["periods", "close", "--help"], ["invoices", "get", "--help"], ["invoices", "export", "--help"], ["invoices", "list", "--help"], ["burns", "--help"], ["burns", "release", "--help"], ["ledger", "verify", "--help"], ["quarantine", "list", "--help"], ["quarantine", "show", "--help"], ["partners", "verify", "--help"], ["pay", "--help"], ["demo", "--help"] })
         {
             var result = await CliHarness.RunAsync(args);
             Assert.True(result.ExitCode == 0, string.Join(' ', args) + ": " + result);
@@ -259,6 +259,20 @@ public sealed class StubCommandTests
 
         Assert.Equal("/api/v1/burns?invoiceId=INV-carrier-tmo-202610", request.PathAndQuery);
         AssertContainsAll(output, "burn-1", "123.45", "49.38000000", "finalized", "5sigXYZ", "42");
+    }
+
+    [Fact]
+    public async Task BurnsRelease_AmountAndNote_PostsThemAsFinanceAndRendersTheBurn()
+    {
+        var (output, request) = await RunOkAsync(
+            "POST /api/v1/burns/burn-INV-carrier-tmo-202610/release",
+            """{"id":"burn-INV-carrier-tmo-202610","invoiceId":"INV-carrier-tmo-202610","usdMinor":7000,"price":null,"tokenAmount":"0","decimals":8,"status":"pending","signature":null,"slot":null,"currency":"USD","releasedBy":"finance","releaseNote":"30.00 refunded"}""",
+            "burns", "release", "burn-INV-carrier-tmo-202610", "--amount-minor", "7000", "--note", "30.00 refunded");
+
+        Assert.Equal(("POST", "dev-finance-key"), (request.Method, request.Headers["X-Api-Key"]));
+        var body = JsonNode.Parse(request.Body)!;
+        Assert.Equal((7000L, "30.00 refunded"), (body["amountMinor"]!.GetValue<long>(), body["note"]!.GetValue<string>()));
+        AssertContainsAll(output, "burn-INV-carrier-tmo-202610", "70.00", "pending");
     }
 
     [Fact]

@@ -219,6 +219,18 @@ public static class LedgerEntries
             extra["mint"] = burn.Mint;
         }
 
+        if (burn.ReleasedBy is not null)
+        {
+            // Finance decided what this burn converts (docs/design.md §4.18): the entry keeps who and why, and is anchored.
+            extra["releasedBy"] = burn.ReleasedBy;
+            extra["releasedUsdMinor"] = burn.UsdMinor.ToString(CultureInfo.InvariantCulture);
+            string? note = burn.ReleaseNote is { Length: > LedgerValidation.MaxMetadataValueLength } longNote ? longNote[..LedgerValidation.MaxMetadataValueLength] : burn.ReleaseNote;
+            if (note is not null && LedgerValidation.IsWellFormed(note))
+            {
+                extra["releaseNote"] = note; // a note that is not (a planted one) must not keep the landed burn from being booked
+            }
+        }
+
         return TokensBurned(burn.Id, burn.InvoiceId, burn.TokenAmount, burn.Signature, burn.Slot, occurredAt, extra);
     }
 

@@ -154,7 +154,7 @@ public static class LedgerValidation
         return true;
     }
 
-    private static bool IsWellFormed(string value)
+    internal static bool IsWellFormed(string value)
     {
         for (int i = 0; i < value.Length; i++)
         {

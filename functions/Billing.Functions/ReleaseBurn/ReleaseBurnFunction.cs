@@ -45,7 +45,7 @@ public static class ReleaseBurnFunction
         {
             BurnReleaseOutcome.Released => ApiResults.Json(ListBurnsFunction.ToView(result.Burn!), BillingJsonContext.Default.BurnView),
             BurnReleaseOutcome.NotFound => ApiProblems.NotFound(result.Detail),
-            BurnReleaseOutcome.ExceedsKept => ApiProblems.Of(StatusCodes.Status409Conflict, "More than was kept", result.Detail, new ApiFieldError("amountMinor", result.Detail)),
+            BurnReleaseOutcome.ExceedsKept => ApiProblems.Of(StatusCodes.Status409Conflict, "More than can be burned", result.Detail, new ApiFieldError("amountMinor", result.Detail)),
             _ => ApiProblems.Of(StatusCodes.Status409Conflict, "Burn not held", result.Detail),
         };
     }
@@ -81,11 +81,12 @@ public static class ReleaseBurnFunction
                     case "amountMinor":
                         errors.Add(new("amountMinor", $"must be a whole number of minor units from 0 to {MaxAmountMinor}"));
                         break;
-                    case "note" when property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { } text && !string.IsNullOrWhiteSpace(text) && text.Trim().Length <= BurnReleaser.MaxNoteChars:
+                    case "note" when property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { } text && !string.IsNullOrWhiteSpace(text)
+                                     && text.Trim().Length <= BurnReleaser.MaxNoteChars && !text.Any(char.IsControl):
                         note = text;
                         break;
                     case "note":
-                        errors.Add(new("note", $"must be a reason of 1 to {BurnReleaser.MaxNoteChars} characters"));
+                        errors.Add(new("note", $"must be a reason of 1 to {BurnReleaser.MaxNoteChars} characters on one line (no control characters)"));
                         break;
                     default:
                         errors.Add(new(property.Name, "is not a field of this request; fields: amountMinor, note"));

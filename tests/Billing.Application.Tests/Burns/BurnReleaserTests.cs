@@ -8,7 +8,7 @@ public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChain
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    private sealed record Harness(BurnExecutor Executor, BurnReleaser Releaser, BurnStore Burns, BillingTables Tables, SolanaRpcClient Rpc, PublicKey Mint, BurnIntent Intent)
+    private sealed record Harness(BurnExecutor Executor, BurnReleaser Releaser, BurnStore Burns, BillingTables Tables, SolanaRpcClient Rpc, PublicKey Mint, BurnIntent Intent, LedgerStore Ledger)
     {
         public async Task<BurnIntent> GetAsync() => (await Burns.GetAsync(Intent.Id, Ct))!.Value.Intent;
 
@@ -46,7 +46,7 @@ public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChain
         Assert.Equal(PaymentWrite.Recorded, await payments.TryRecordAsync(payment, paid, null, Ct));
         var invoices = new InvoiceStore(tables);
         await invoices.AddOrGetAsync(Invoice123_45(invoiceId), Ct);
-        var h = new Harness(executor, new BurnReleaser(burns, invoices, payments, credits, refunds, trigger, TimeProvider.System), burns, tables, rpc, mint, intent);
+        var h = new Harness(executor, new BurnReleaser(burns, invoices, payments, credits, refunds, trigger, TimeProvider.System), burns, tables, rpc, mint, intent, ledger);
         await h.RefundAsync(2_345);
         await executor.RunAsync(Ct);
         Assert.Equal(BurnStatus.Held, (await h.GetAsync()).Status);
@@ -68,6 +68,8 @@ public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChain
         Assert.Equal((BurnStatus.Finalized, 10_000L, 1, "finance-ops", "kept the rest after a goodwill refund"), (burn.Status, burn.UsdMinor, burn.Signings, burn.ReleasedBy, burn.ReleaseNote));
         Assert.NotNull(burn.ReleasedAt);
         Assert.Equal(supply - 4_000_000_000UL, await h.SupplyAsync()); // 100.00 USD at 2.50, not the invoice's 123.45
+        var booked = Assert.Single(await h.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct), e => e.Kind == LedgerEntryKind.TokensBurned);
+        Assert.Equal(("finance-ops", "10000", "kept the rest after a goodwill refund"), (booked.Metadata["releasedBy"], booked.Metadata["releasedUsdMinor"], booked.Metadata["releaseNote"]));
     }
 
     [Theory]

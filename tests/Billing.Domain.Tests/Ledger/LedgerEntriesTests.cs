@@ -207,6 +207,27 @@ public class LedgerEntriesTests
         Assert.Equal("Mint111", d.Metadata["mint"]);
         Assert.Equal("9", d.Metadata["slot"]);
         Assert.Throws<ArgumentException>(() => LedgerEntries.TokensBurned(burn with { Signature = null }, At));
+        Assert.False(d.Metadata.ContainsKey("releasedBy")); // released by nobody
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // a planted note that is not well-formed text (a lone surrogate) is left out, never blocking the booking
+    public void TokensBurned_ReleasedBurn_KeepsWhoReleasedItForHowMuchAndWhy(bool wellFormed)
+    {
+        string note = wellFormed ? "kept the rest after a goodwill refund" : "lone " + '\ud800' + " surrogate";
+        string? kept = wellFormed ? note : null;
+        var burn = new BurnIntent
+        {
+            Id = "burn-INV-x-202610", InvoiceId = "INV-x-202610", Payer = "x", PaymentId = "evt_1", UsdMinor = 7_000, Currency = "USD",
+            Status = BurnStatus.Finalized, TokenAmount = 40_000_000, Decimals = 6, Signature = "sig", CreatedAt = At,
+            ReleasedBy = "finance-ops", ReleasedAt = At, ReleaseNote = note,
+        };
+
+        LedgerEntryDraft d = LedgerEntries.TokensBurned(burn, At)!;
+
+        Assert.Equal(("finance-ops", "7000"), (d.Metadata["releasedBy"], d.Metadata["releasedUsdMinor"]));
+        Assert.Equal(kept, d.Metadata.GetValueOrDefault("releaseNote"));
     }
 
     [Fact]

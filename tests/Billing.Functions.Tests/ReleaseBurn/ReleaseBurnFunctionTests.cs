@@ -65,6 +65,7 @@ public class ReleaseBurnFunctionTests(PlatformFixture platform)
     [InlineData("""{"amountMinor": 1.5, "note": "x"}""", "amountMinor")]
     [InlineData("""{"amountMinor": 100}""", "note")]
     [InlineData("""{"amountMinor": 100, "note": "  "}""", "note")]
+    [InlineData("""{"amountMinor": 100, "note": "two\nlines"}""", "note")]
     [InlineData("""{"amountMinor": 100, "note": "x", "force": true}""", "force")]
     [InlineData("""[1]""", "$")]
     public async Task Release_BadBody_Returns400NamingTheField(string body, string field)

@@ -25,6 +25,8 @@ public static class ApiResponseReader
         body is JsonObject ? Read(body, BillingJsonContext.Default.InvoiceResponse, "invoice") : null;
 
     /// <summary><c>GET /api/v1/burns</c>: a bare array, as the server writes it.</summary>
+    public static BurnView Burn(JsonNode? body) => Read(body, BillingJsonContext.Default.BurnView, "burn");
+
     public static IReadOnlyList<BurnView> Burns(JsonNode? body) => Read(body, BillingJsonContext.Default.IReadOnlyListBurnView, "burn list");
 
     /// <summary><c>GET /api/v1/quarantine</c>.</summary>
