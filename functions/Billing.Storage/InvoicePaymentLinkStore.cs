@@ -3,22 +3,34 @@ namespace Billing.Storage;
 /// <summary>
 /// Which payment paid which Stripe invoice (<c>invoice_payment.paid</c>), in the refunds table under partition
 /// <see cref="Partition"/>: row key the payment id and the Stripe invoice id, so one payment intent that paid several
-/// invoices keeps a row for each, and a replayed event meets its row. Only read to match a refund to its invoice.
+/// invoices keeps a row for each, and a replayed event meets its row. Partition <see cref="ByStripeInvoicePartition"/> indexes
+/// the same links by Stripe invoice, for when our invoice of a Stripe invoice becomes known after its links arrived. Only read
+/// to match a refund to its invoice.
 /// </summary>
 public sealed class InvoicePaymentLinkStore(BillingTables tables)
 {
     public const string Partition = "link";
+
+    public const string ByStripeInvoicePartition = "link-invoice";
 
     // Two parts and the separator stay within a key; a longer id (never one Stripe makes) is kept as its digest.
     private const int MaxPartChars = (TableKey.MaxKeyChars - 1) / 2;
 
     private readonly TableClient table = tables.Refunds;
 
-    /// <summary>Records the link; false when it was recorded before.</summary>
-    public Task<bool> RecordAsync(InvoicePaymentLink link, CancellationToken cancellationToken)
+    /// <summary>Records the link (its index row first, so a link is always found from its Stripe invoice); false when it was recorded before.</summary>
+    public async Task<bool> RecordAsync(InvoicePaymentLink link, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(link);
-        return table.TryAddAsync(
+        await table.UpsertEntityAsync(
+            new TableEntity(ByStripeInvoicePartition, TableKey.Join(Prefix(link.StripeInvoiceId), Prefix(link.PaymentId)))
+            {
+                ["PaymentId"] = link.PaymentId,
+                ["StripeInvoiceId"] = link.StripeInvoiceId,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken).ConfigureAwait(false);
+        return await table.TryAddAsync(
             new TableEntity(Partition, TableKey.Join(Prefix(link.PaymentId), TableKey.Part(link.StripeInvoiceId, MaxPartChars)))
             {
                 ["PaymentId"] = link.PaymentId,
@@ -27,7 +39,25 @@ public sealed class InvoicePaymentLinkStore(BillingTables tables)
                 ["EventId"] = link.EventId,
                 ["At"] = link.At,
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The payments (payment intents or charges) links say paid <paramref name="stripeInvoiceId"/>, ordinal; a planted row naming none is passed over.</summary>
+    public async Task<IReadOnlyList<string>> PaymentsOfAsync(string stripeInvoiceId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stripeInvoiceId);
+        string prefix = Prefix(stripeInvoiceId) + TableKey.Separator;
+        var ids = new SortedSet<string>(StringComparer.Ordinal);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {ByStripeInvoicePartition} and RowKey gt {prefix} and RowKey lt {TableKey.After(prefix)} and StripeInvoiceId eq {stripeInvoiceId}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PaymentId"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.TryGetValue("PaymentId", out object? value) && value is string { Length: > 0 } paymentId)
+            {
+                ids.Add(paymentId);
+            }
+        }
+
+        return [.. ids];
     }
 
     /// <summary>
@@ -51,5 +81,5 @@ public sealed class InvoicePaymentLinkStore(BillingTables tables)
         return [.. ids];
     }
 
-    private static string Prefix(string paymentId) => TableKey.Part(paymentId, MaxPartChars);
+    private static string Prefix(string id) => TableKey.Part(id, MaxPartChars);
 }

@@ -18,8 +18,30 @@ public sealed class InvoicePaymentProcessor(InvoicePaymentLinkStore links, Refun
         bool recorded = await links.RecordAsync(link, cancellationToken).ConfigureAwait(false);
 
         // After the link is written: a refund recorded meanwhile is found here, or finds the link itself.
+        return new(recorded, await PlaceChargesOfAsync(link.PaymentId, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Places again the refunded charges of every payment linked to <paramref name="stripeInvoiceId"/>: called once a payment
+    /// of it is recorded, since our invoice of that Stripe invoice may only now be known (no sync, links delivered first).
+    /// How many it placed differently.
+    /// </summary>
+    public async Task<int> PlaceRefundsOfAsync(string stripeInvoiceId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stripeInvoiceId);
         int moved = 0;
-        foreach (string chargeId in await refunds.ChargesOfPaymentAsync(link.PaymentId, cancellationToken).ConfigureAwait(false))
+        foreach (string paymentId in await links.PaymentsOfAsync(stripeInvoiceId, cancellationToken).ConfigureAwait(false))
+        {
+            moved += await PlaceChargesOfAsync(paymentId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return moved;
+    }
+
+    private async Task<int> PlaceChargesOfAsync(string paymentId, CancellationToken cancellationToken)
+    {
+        int moved = 0;
+        foreach (string chargeId in await refunds.ChargesOfPaymentAsync(paymentId, cancellationToken).ConfigureAwait(false))
         {
             if ((await placement.PlaceAsync(chargeId, cancellationToken).ConfigureAwait(false)).Changed)
             {
@@ -27,6 +49,6 @@ public sealed class InvoicePaymentProcessor(InvoicePaymentLinkStore links, Refun
             }
         }
 
-        return new(recorded, moved);
+        return moved;
     }
 }

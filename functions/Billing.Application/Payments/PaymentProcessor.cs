@@ -21,6 +21,7 @@ public sealed partial class PaymentProcessor(
     CreditNoteStore credits,
     ILedgerRecorder ledger,
     BurnTrigger trigger,
+    InvoicePaymentProcessor refundLinks,
     TimeProvider time,
     ILogger<PaymentProcessor> logger)
 {
@@ -77,6 +78,9 @@ public sealed partial class PaymentProcessor(
             throw new PaymentContentionException(invoiceId, MaxAttempts);
         }
 
+        // Before the burn can be signed: with the payment recorded, this Stripe invoice is known to be ours, so refunds on the
+        // payments that invoice_payment.paid linked to it are placed under our invoice now (their burn hold sees them).
+        await refundLinks.PlaceRefundsOfAsync(paid.StripeInvoiceId, cancellationToken).ConfigureAwait(false);
         var settled = await SettleAsync(invoiceId, marker, cancellationToken).ConfigureAwait(false);
         return new PaymentOutcome(invoiceId, isNew, settled.Invoice is not null, settled.BurnId, record.Resolution ?? PaymentResolution.Unapplied,
             record.Reason, record.Detail ?? "", settled.Invoice is { } i ? InvoiceJson.StatusName(i.Status) : null);

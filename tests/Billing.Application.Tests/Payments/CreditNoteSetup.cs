@@ -13,7 +13,9 @@ internal sealed record CreditNoteSetup(CreditNoteProcessor Credits, PaymentProce
         var (tables, ledger, audit) = await ReconcileOnlyLedger.NewAsync(azurite);
         var (invoices, payments, burns, credits) = (new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables));
         var trigger = new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance);
-        var processor = new PaymentProcessor(payments, invoices, burns, credits, new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), trigger, TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
+        var (refunds, links) = (new RefundStore(tables), new InvoicePaymentLinkStore(tables));
+        var refundLinks = new InvoicePaymentProcessor(links, refunds, new RefundPlacement(refunds, links, invoices, payments));
+        var processor = new PaymentProcessor(payments, invoices, burns, credits, new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), trigger, refundLinks, TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
         return new CreditNoteSetup(
             new CreditNoteProcessor(credits, invoices, payments, burns, ledger, processor, trigger, TimeProvider.System, NullLogger<CreditNoteProcessor>.Instance),
             processor, invoices, burns, ledger, audit, tables);

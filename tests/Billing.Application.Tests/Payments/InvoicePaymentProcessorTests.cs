@@ -124,6 +124,22 @@ public class InvoicePaymentProcessorTests(AzuriteFixture azurite)
             (await t.RefundFindingsAsync()).Order());
     }
 
+    // No Stripe sync and the links delivered before invoice.paid: which invoice of ours the Stripe invoice is becomes known
+    // only with the payment, and the refund is placed then.
+    [Fact]
+    public async Task PaymentRecorded_OurInvoiceKnownOnlyThen_PlacesTheLinkedRefundBeforeTheBurn()
+    {
+        var t = await Setup.NewAsync(azurite);
+        var (invoiceId, _, stripeInvoice) = await t.S.PaidInvoiceAsync(paidMinor: 0); // not synced, not paid yet
+        Assert.Equal(new InvoicePaymentOutcome(true, 0), await t.LinkAsync(stripeInvoice, "pi_early"));
+        Assert.Equal((null, true), await t.RefundAsync("ch_early", 500, "pi_early"));
+
+        await t.S.Payments.RecordAsync(CreditNoteSetup.Paid(invoiceId, stripeInvoice, 10_000), Ct); // places it, before its burn is settled
+
+        Assert.Equal([("RefundWithoutCreditNote", invoiceId)], await t.RefundFindingsAsync());
+        Assert.Equal(0, await t.Links.PlaceRefundsOfAsync(stripeInvoice, Ct)); // nothing left to place
+    }
+
     [Fact]
     public async Task RecordAsync_StripeInvoiceOfNoneOfOurs_RecordedAndMatchesNothing()
     {

@@ -13,17 +13,22 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
 
     private sealed record Setup(PaymentProcessor Processor, InvoiceStore Invoices, PaymentStore Payments, BurnStore Burns, LedgerStore Ledger, LedgerAudit Audit, LedgerRecorder Recorder, BillingTables Tables)
     {
-        public PaymentProcessor NewProcessor(ILogger<PaymentProcessor>? logger = null) => NewProcessor(Payments, Invoices, Burns, new CreditNoteStore(Tables), Recorder, logger);
+        public PaymentProcessor NewProcessor(ILogger<PaymentProcessor>? logger = null) => NewProcessor(Tables, Payments, Invoices, Burns, new CreditNoteStore(Tables), Recorder, logger);
 
         /// <summary>A processor whose real stores and ledger recorder "die" at <paramref name="point"/> (see <see cref="CrashingDependencies"/>).</summary>
         public PaymentProcessor CrashingProcessor(string connectionString, string point)
         {
             var crashing = CrashingDependencies.Tables(connectionString, Tables, point);
-            return NewProcessor(new PaymentStore(crashing), new InvoiceStore(crashing), new BurnStore(crashing), new CreditNoteStore(crashing), new CrashingLedgerRecorder(Recorder, point));
+            return NewProcessor(crashing, new PaymentStore(crashing), new InvoiceStore(crashing), new BurnStore(crashing), new CreditNoteStore(crashing), new CrashingLedgerRecorder(Recorder, point));
         }
 
-        private static PaymentProcessor NewProcessor(PaymentStore payments, InvoiceStore invoices, BurnStore burns, CreditNoteStore credits, ILedgerRecorder recorder, ILogger<PaymentProcessor>? logger = null) => new(payments, invoices, burns, credits, recorder,
-            new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance), TimeProvider.System, logger ?? NullLogger<PaymentProcessor>.Instance);
+        private static PaymentProcessor NewProcessor(BillingTables tables, PaymentStore payments, InvoiceStore invoices, BurnStore burns, CreditNoteStore credits, ILedgerRecorder recorder, ILogger<PaymentProcessor>? logger = null)
+        {
+            var (refunds, links) = (new RefundStore(tables), new InvoicePaymentLinkStore(tables));
+            return new(payments, invoices, burns, credits, recorder,
+                new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance),
+                new InvoicePaymentProcessor(links, refunds, new RefundPlacement(refunds, links, invoices, payments)), TimeProvider.System, logger ?? NullLogger<PaymentProcessor>.Instance);
+        }
 
         /// <summary>Sets <paramref name="property"/> of a payment row (<paramref name="rowKey"/>: an escaped event id, or <c>|state</c>) behind the platform's back.</summary>
         public Task PlantAsync(string invoiceId, string rowKey, string property, object value) =>

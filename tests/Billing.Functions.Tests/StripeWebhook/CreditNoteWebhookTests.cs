@@ -160,28 +160,31 @@ public class CreditNoteWebhookTests(PlatformFixture platform)
     }
 
     // The current API version's shapes, delivered out of order: the charge's refund (payment intent, no invoice) first, then
-    // invoice_payment.paid (which payment paid which invoice), then invoice.paid. The refund lands under the invoice, and the
-    // burn is held instead of burning money that went back.
-    [Fact]
-    public async Task Webhook_RefundLinkedByInvoicePaymentBeforeThePayment_BurnHeldAndReportedUnderTheInvoice()
+    // invoice_payment.paid (which payment paid which invoice), then invoice.paid. The refund lands under the invoice (when
+    // the invoice was synced to Stripe, with the link; when not, with the payment, which is what says the Stripe invoice is
+    // ours), and the burn is held instead of burning money that went back.
+    [Theory]
+    [InlineData("201905", true)]
+    [InlineData("201906", false)]
+    public async Task Webhook_RefundLinkedByInvoicePaymentBeforeThePayment_BurnHeldAndReportedUnderTheInvoice(string month, bool synced)
     {
-        const string Month = "201905", Id = "INV-carrier-tmo-" + Month, StripeInvoice = "in_" + Month, Intent = "pi_" + Month + "_card";
-        await StoreInvoiceAsync(Id, StripeInvoice, book: true);
+        string id = "INV-carrier-tmo-" + month, stripeInvoice = "in_" + month, intent = "pi_" + month + "_card";
+        await StoreInvoiceAsync(id, synced ? stripeInvoice : null, book: true);
 
-        var (refunded, refundBody) = await PostAsync(StripeTestEvents.ChargeRefunded("evt_re_" + Month, "ch_" + Month, 1_234, 500, "usd", DateTimeOffset.UtcNow, paymentIntentId: Intent, customerId: "cus_" + Month));
+        var (refunded, refundBody) = await PostAsync(StripeTestEvents.ChargeRefunded("evt_re_" + month, "ch_" + month, 1_234, 500, "usd", DateTimeOffset.UtcNow, paymentIntentId: intent, customerId: "cus_" + month));
         Assert.Equal(HttpStatusCode.OK, refunded);
         Assert.Null(refundBody!["invoiceId"]);
-        var (linked, linkBody) = await PostAsync(StripeTestEvents.InvoicePaymentPaid("evt_ip_" + Month, "inpay_" + Month, StripeInvoice, 1_234, "usd", DateTimeOffset.UtcNow, Intent));
+        var (linked, linkBody) = await PostAsync(StripeTestEvents.InvoicePaymentPaid("evt_ip_" + month, "inpay_" + month, stripeInvoice, 1_234, "usd", DateTimeOffset.UtcNow, intent));
         Assert.Equal(HttpStatusCode.OK, linked);
-        Assert.Equal((Intent, true, 1), (linkBody!["paymentId"]!.GetValue<string>(), linkBody["recorded"]!.GetValue<bool>(), linkBody["refundsMoved"]!.GetValue<int>()));
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(StripeTestEvents.InvoicePaid("evt_paid_" + Month, StripeInvoice, Id, 1_234, "usd", "cus_" + Month, DateTimeOffset.UtcNow))).Status);
+        Assert.Equal((intent, true, synced ? 1 : 0), (linkBody!["paymentId"]!.GetValue<string>(), linkBody["recorded"]!.GetValue<bool>(), linkBody["refundsMoved"]!.GetValue<int>()));
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(StripeTestEvents.InvoicePaid("evt_paid_" + month, stripeInvoice, id, 1_234, "usd", "cus_" + month, DateTimeOffset.UtcNow))).Status);
 
         var deadline = DateTime.UtcNow.AddSeconds(90);
         JsonNode? burn;
         do
         {
             await Task.Delay(500);
-            burn = (await GetAsync($"api/v1/burns?invoiceId={Id}")).AsArray().SingleOrDefault();
+            burn = (await GetAsync($"api/v1/burns?invoiceId={id}")).AsArray().SingleOrDefault();
         }
         while (burn?["status"]!.GetValue<string>() is null or "pending" && DateTime.UtcNow < deadline);
 
@@ -189,7 +192,7 @@ public class CreditNoteWebhookTests(PlatformFixture platform)
         Assert.Equal("held", burn["status"]!.GetValue<string>());
         Assert.Contains("RefundWithoutCreditNote", burn["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Null(burn["signature"]);
-        var finding = Assert.Single((await GetAsync("api/v1/ledger/reconcile"))["mismatches"]!.AsArray(), m => m!["kind"]!.GetValue<string>() == "RefundWithoutCreditNote" && m["subject"]!.GetValue<string>() == Id)!;
+        var finding = Assert.Single((await GetAsync("api/v1/ledger/reconcile"))["mismatches"]!.AsArray(), m => m!["kind"]!.GetValue<string>() == "RefundWithoutCreditNote" && m["subject"]!.GetValue<string>() == id)!;
         Assert.Contains("5.00 USD went back outside a credit note", finding["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
