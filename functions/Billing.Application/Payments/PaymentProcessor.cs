@@ -78,9 +78,6 @@ public sealed partial class PaymentProcessor(
             throw new PaymentContentionException(invoiceId, MaxAttempts);
         }
 
-        // Before the burn can be signed: with the payment recorded, this Stripe invoice is known to be ours, so refunds on the
-        // payments that invoice_payment.paid linked to it are placed under our invoice now (their burn hold sees them).
-        await refundLinks.PlaceRefundsOfAsync(paid.StripeInvoiceId, cancellationToken).ConfigureAwait(false);
         var settled = await SettleAsync(invoiceId, marker, cancellationToken).ConfigureAwait(false);
         return new PaymentOutcome(invoiceId, isNew, settled.Invoice is not null, settled.BurnId, record.Resolution ?? PaymentResolution.Unapplied,
             record.Reason, record.Detail ?? "", settled.Invoice is { } i ? InvoiceJson.StatusName(i.Status) : null);
@@ -158,6 +155,15 @@ public sealed partial class PaymentProcessor(
         }
 
         var invoice = id is { } known ? await invoices.GetAsync(known, cancellationToken).ConfigureAwait(false) : null;
+
+        // Before a burn can be signed (here, or by the timer settling after a crash): with a payment recorded, its Stripe
+        // invoice is known to be ours, so refunds on the payments invoice_payment.paid linked to it are placed under our
+        // invoice now and its burn's refund hold sees them. Only refund rows are written; nothing of the invoice yet.
+        foreach (string stripeInvoiceId in state.Sources.Keys)
+        {
+            await refundLinks.PlaceRefundsOfAsync(stripeInvoiceId, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var payment in recorded)
         {
             await ledger.PaymentAppliedAsync(payment, cancellationToken).ConfigureAwait(false);
