@@ -43,38 +43,32 @@ public sealed class InvoicePaymentLinkStore(BillingTables tables)
     }
 
     /// <summary>The payments (payment intents or charges) links say paid <paramref name="stripeInvoiceId"/>, ordinal; a planted row naming none is passed over.</summary>
-    public async Task<IReadOnlyList<string>> PaymentsOfAsync(string stripeInvoiceId, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(stripeInvoiceId);
-        string prefix = Prefix(stripeInvoiceId) + TableKey.Separator;
-        var ids = new SortedSet<string>(StringComparer.Ordinal);
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {ByStripeInvoicePartition} and RowKey gt {prefix} and RowKey lt {TableKey.After(prefix)} and StripeInvoiceId eq {stripeInvoiceId}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PaymentId"], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            if (row.TryGetValue("PaymentId", out object? value) && value is string { Length: > 0 } paymentId)
-            {
-                ids.Add(paymentId);
-            }
-        }
-
-        return [.. ids];
-    }
+    public Task<IReadOnlyList<string>> PaymentsOfAsync(string stripeInvoiceId, CancellationToken cancellationToken) =>
+        OtherEndsAsync(ByStripeInvoicePartition, "StripeInvoiceId", stripeInvoiceId, "PaymentId", cancellationToken);
 
     /// <summary>
     /// The Stripe invoices <paramref name="paymentId"/> (a payment intent or a charge) paid, ordinal. A row whose invoice is
     /// not text (changed outside the platform) names none: a refund then goes unmatched and reconcile reports it by customer.
     /// </summary>
-    public async Task<IReadOnlyList<string>> StripeInvoicesPaidByAsync(string paymentId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> StripeInvoicesPaidByAsync(string paymentId, CancellationToken cancellationToken) =>
+        OtherEndsAsync(Partition, "PaymentId", paymentId, "StripeInvoiceId", cancellationToken);
+
+    /// <summary>
+    /// The links of one end (<paramref name="key"/>, the first part of their row keys in <paramref name="partition"/>, and
+    /// its column, which a digested key part needs to tell ids apart), read for their other end: its <paramref name="otherColumn"/>.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> OtherEndsAsync(string partition, string keyColumn, string key, string otherColumn, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(paymentId);
-        string prefix = Prefix(paymentId) + TableKey.Separator;
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        string prefix = Prefix(key) + TableKey.Separator;
         var ids = new SortedSet<string>(StringComparer.Ordinal);
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey gt {prefix} and RowKey lt {TableKey.After(prefix)} and PaymentId eq {paymentId}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["StripeInvoiceId"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {prefix} and RowKey lt {TableKey.After(prefix)} and ")
+            + keyColumn + " eq " + TableClient.CreateQueryFilter($"{key}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: [otherColumn], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (row.TryGetValue("StripeInvoiceId", out object? value) && value is string { Length: > 0 } stripeInvoiceId)
+            if (row.TryGetValue(otherColumn, out object? value) && value is string { Length: > 0 } other)
             {
-                ids.Add(stripeInvoiceId);
+                ids.Add(other);
             }
         }
 

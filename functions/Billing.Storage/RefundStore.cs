@@ -14,14 +14,13 @@ public sealed class RefundStore(BillingTables tables)
     private readonly TableClient table = tables.Refunds;
 
     /// <summary>
-    /// Folds what one event says into its charge's row: the larger cumulative amount, an invoice found now (never lost to a
-    /// later delivery that found none), an unreadable amount noted until a readable event Stripe created later arrives.
-    /// True when the row changed.
+    /// Folds what one event says into its charge's row: the larger cumulative amount, the links it names, an unreadable amount
+    /// noted until a readable event Stripe created later arrives. Which invoice the charge is under is not the event's to say
+    /// (<see cref="TryPlaceAsync"/>); it is kept. True when the row changed.
     /// </summary>
     /// <param name="refund">The event, as read.</param>
-    /// <param name="invoiceId">Our invoice found for the charge now; null when none was.</param>
     /// <param name="cancellationToken">Cancels the storage calls.</param>
-    public async Task<bool> RecordAsync(Billing.Domain.Credits.IncomingRefund refund, string? invoiceId, CancellationToken cancellationToken)
+    public async Task<bool> RecordAsync(Billing.Domain.Credits.IncomingRefund refund, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(refund);
         string rk = TableKey.Escape(refund.ChargeId);
@@ -29,7 +28,7 @@ public sealed class RefundStore(BillingTables tables)
         {
             var stored = await table.GetEntityIfExistsAsync<TableEntity>(Partition, rk, cancellationToken: cancellationToken).ConfigureAwait(false);
             RefundRecord? current = stored.HasValue ? TryRead(stored.Value!) : null;
-            var next = Fold(current, refund, invoiceId);
+            var next = Fold(current, refund);
             if (next == current)
             {
                 return false;
@@ -99,12 +98,11 @@ public sealed class RefundStore(BillingTables tables)
     public Task<StoredList<RefundRecord>> ListAllAsync(CancellationToken cancellationToken) =>
         StoredRows.ReadAsync(table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken), Read);
 
-    private static RefundRecord Fold(RefundRecord? current, Billing.Domain.Credits.IncomingRefund refund, string? invoiceId)
+    private static RefundRecord Fold(RefundRecord? current, Billing.Domain.Credits.IncomingRefund refund)
     {
         var links = current ?? new RefundRecord(refund.ChargeId, null, 0, refund.Currency, null, null, null, refund.EventId, refund.At);
         links = links with
         {
-            InvoiceId = invoiceId ?? links.InvoiceId,
             StripeInvoiceId = refund.StripeInvoiceId ?? links.StripeInvoiceId,
             PaymentIntentId = refund.PaymentIntentId ?? links.PaymentIntentId,
             StripeCustomerId = refund.StripeCustomerId ?? links.StripeCustomerId,

@@ -13,7 +13,7 @@ public sealed class RefundProcessor(RefundStore refunds, RefundPlacement placeme
     public async Task<(string? InvoiceId, bool Recorded)> RecordAsync(IncomingRefund refund, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(refund);
-        bool recorded = await refunds.RecordAsync(refund, invoiceId: null, cancellationToken).ConfigureAwait(false);
+        bool recorded = await refunds.RecordAsync(refund, cancellationToken).ConfigureAwait(false);
 
         // Placed after the row is written: an invoice_payment.paid recorded meanwhile is seen here, or sees this row.
         var (invoiceId, placed) = await placement.PlaceAsync(refund.ChargeId, cancellationToken).ConfigureAwait(false);

@@ -26,8 +26,8 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
         }
 
         /// <summary>Records Stripe's <c>charge.refunded</c> of <paramref name="refundedMinor"/> on a charge found to have paid <paramref name="invoiceId"/>.</summary>
-        public Task RefundAsync(string invoiceId, long refundedMinor) => new RefundStore(Tables).RecordAsync(
-            new IncomingRefund("evt_" + Guid.NewGuid().ToString("N"), "ch_" + Guid.NewGuid().ToString("N")[..10], null, "in_hold", "cus_hold", refundedMinor, "USD", DateTimeOffset.UtcNow), invoiceId, Ct);
+        public Task RefundAsync(string invoiceId, long refundedMinor) => RefundRows.PlacedAsync(Tables,
+            new IncomingRefund("evt_" + Guid.NewGuid().ToString("N"), "ch_" + Guid.NewGuid().ToString("N")[..10], null, "in_hold", "cus_hold", refundedMinor, "USD", DateTimeOffset.UtcNow), invoiceId);
     }
 
     private async Task<(Harness H, BurnIntent Intent)> NewAsync()

@@ -15,8 +15,8 @@ public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChain
         public async Task<ulong> SupplyAsync() => (await Rpc.GetTokenSupplyAsync(Mint, Commitment.Confirmed, Ct)).Amount;
 
         /// <summary>Stripe refunded <paramref name="refundedMinor"/> on the invoice's charge <paramref name="charge"/>, outside any credit note.</summary>
-        public Task RefundAsync(long refundedMinor, string charge = "ch_release") => new RefundStore(Tables).RecordAsync(
-            new IncomingRefund("evt_" + Guid.NewGuid().ToString("N"), charge, null, "in_release", "cus_release", refundedMinor, "USD", DateTimeOffset.UtcNow), Intent.InvoiceId, Ct);
+        public Task RefundAsync(long refundedMinor, string charge = "ch_release") => RefundRows.PlacedAsync(Tables,
+            new IncomingRefund("evt_" + Guid.NewGuid().ToString("N"), charge, null, "in_release", "cus_release", refundedMinor, "USD", DateTimeOffset.UtcNow), Intent.InvoiceId);
 
         public Task<BurnReleaseResult> ReleaseAsync(long amountMinor) => Releaser.ReleaseAsync(Intent.Id, amountMinor, "kept the rest after a goodwill refund", "finance-ops", Ct);
     }

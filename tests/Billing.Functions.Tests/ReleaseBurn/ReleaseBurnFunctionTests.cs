@@ -20,7 +20,7 @@ public class ReleaseBurnFunctionTests(PlatformFixture platform)
         await new PaymentStore(tables).TryRecordAsync(payment, paid, null, CancellationToken.None);
         var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(12_345, Currency.USD));
         await new InvoiceStore(tables).AddOrGetAsync(new Invoice(InvoiceId.Parse(invoiceId), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line]).Finalize(), CancellationToken.None);
-        await new RefundStore(tables).RecordAsync(new IncomingRefund("evt_re_r", "ch_" + invoiceId, null, "in_r", "cus_r", 2_345, "USD", DateTimeOffset.UtcNow), invoiceId, CancellationToken.None);
+        await RefundRows.PlacedAsync(tables, new IncomingRefund("evt_re_r", "ch_" + invoiceId, null, "in_r", "cus_r", 2_345, "USD", DateTimeOffset.UtcNow), invoiceId);
         var intent = SampleBurns.Pending(BurnIntent.IdFor(invoiceId), invoiceId, 12_345, DateTimeOffset.UtcNow) with { Status = BurnStatus.Held, Reason = "held: refunded" };
         await new BurnStore(tables).CreateIfAbsentAsync(intent, CancellationToken.None);
         return intent.Id;
