@@ -23,8 +23,8 @@ public sealed class BurnStore(BillingTables tables)
     /// <summary>The intent and its ETag; null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/> naming the property.</summary>
     public async Task<(BurnIntent Intent, ETag ETag)?> GetAsync(string burnId, CancellationToken cancellationToken)
     {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(BurnPartition, TableKey.Escape(burnId), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? (FromEntity(row.Value!), row.Value!.ETag) : null;
+        var row = await table.FindAsync(BurnPartition, TableKey.Escape(burnId), null, cancellationToken).ConfigureAwait(false);
+        return row is not null ? (FromEntity(row), row.ETag) : null;
     }
 
     /// <summary>Replaces the intent if nobody changed it since <paramref name="etag"/>; returns the new ETag, or null when it lost the race.</summary>
@@ -34,13 +34,17 @@ public sealed class BurnStore(BillingTables tables)
     /// <summary>
     /// Every intent, or those of one invoice (its <c>InvoiceId</c>, or the row of its id <see cref="BurnIntent.IdFor"/>, so a row
     /// whose invoice id was changed to another type still shows as unreadable), oldest first. Rows that cannot be read are
-    /// listed apart with the reason instead of failing the list.
+    /// listed apart with the reason instead of failing the list. An invoice id too long for its burn's row key to exist
+    /// is looked for by <c>InvoiceId</c> alone: storage refuses a filter naming a key it could not hold.
     /// </summary>
     public async Task<StoredList<BurnIntent>> ListAsync(string? invoiceId, CancellationToken cancellationToken)
     {
+        string? rowKey = invoiceId is null ? null : TableKey.Escape(BurnIntent.IdFor(invoiceId));
         string filter = invoiceId is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and (InvoiceId eq {invoiceId} or RowKey eq {TableKey.Escape(BurnIntent.IdFor(invoiceId))})");
+            : TableKey.CanExist(rowKey!)
+                ? TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and (InvoiceId eq {invoiceId} or RowKey eq {rowKey})")
+                : TableClient.CreateQueryFilter($"PartitionKey eq {BurnPartition} and InvoiceId eq {invoiceId}");
         var list = await QueryAsync(filter, cancellationToken).ConfigureAwait(false);
         return list with { Items = [.. list.Items.OrderBy(b => b.CreatedAt).ThenBy(b => b.Id, StringComparer.Ordinal)] };
     }

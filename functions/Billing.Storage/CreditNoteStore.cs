@@ -27,15 +27,15 @@ public sealed class CreditNoteStore(BillingTables tables)
     /// <summary>The event's row under the invoice (null: unmatched); null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/>.</summary>
     public async Task<CreditNoteRecord?> GetAsync(string? invoiceId, string stripeEventId, CancellationToken cancellationToken)
     {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition(invoiceId), TableKey.Escape(stripeEventId), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? FromEntity(row.Value!) : null;
+        var row = await table.FindAsync(Partition(invoiceId), TableKey.Escape(stripeEventId), null, cancellationToken).ConfigureAwait(false);
+        return row is not null ? FromEntity(row) : null;
     }
 
     /// <summary>The invoice's credit notes and the state row's ETag (null when none was recorded). A state row that cannot be read throws <see cref="InvalidDataException"/>.</summary>
     public async Task<(InvoiceCredits State, ETag? ETag)> GetStateAsync(string invoiceId, CancellationToken cancellationToken)
     {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition(invoiceId), StateRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? (ReadNotes(row.Value!), row.Value!.ETag) : (InvoiceCredits.Empty, null);
+        var row = await table.FindAsync(Partition(invoiceId), StateRowKey, null, cancellationToken).ConfigureAwait(false);
+        return row is not null ? (ReadNotes(row), row.ETag) : (InvoiceCredits.Empty, null);
     }
 
     /// <summary>Every credit note event row, by time received; rows that cannot be read apart (by event id, with their invoice).</summary>

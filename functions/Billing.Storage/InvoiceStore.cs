@@ -26,8 +26,8 @@ public sealed class InvoiceStore(BillingTables tables)
     /// <summary>The invoice and its ETag; null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/>.</summary>
     public async Task<(Invoice Invoice, ETag ETag)?> GetWithETagAsync(InvoiceId id, CancellationToken cancellationToken)
     {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(id.Period.ToCompactString(), TableKey.Escape(id.ToString()), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? (ToInvoice(row.Value!), row.Value!.ETag) : null;
+        var row = await table.FindAsync(id.Period.ToCompactString(), TableKey.Escape(id.ToString()), null, cancellationToken).ConfigureAwait(false);
+        return row is not null ? (ToInvoice(row), row.ETag) : null;
     }
 
     /// <summary>Stores a new invoice, or returns the one already stored under its id (a repeated or concurrent close).</summary>

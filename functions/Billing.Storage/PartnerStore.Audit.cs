@@ -10,8 +10,8 @@ public sealed partial class PartnerStore
     /// </summary>
     public async Task<(string? Head, long? Count)> AuditHeadAsync(string partnerId, CancellationToken cancellationToken)
     {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), PartnerRows.AuditHeadColumns, cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? PartnerRows.AuditHead(row.Value!) : (null, null);
+        var row = await table.FindAsync(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), PartnerRows.AuditHeadColumns, cancellationToken).ConfigureAwait(false);
+        return row is not null ? PartnerRows.AuditHead(row) : (null, null);
     }
 
     /// <summary>Audit entries of one partner, oldest first, after the cursor <paramref name="after"/> (an entry id).</summary>

@@ -104,8 +104,8 @@ public sealed partial class PartnerStore(BillingTables tables, TimeProvider? tim
     /// <summary>The payer's Stripe customer id, so every month's invoice goes to the same customer.</summary>
     public async Task<string?> GetStripeCustomerAsync(string partnerId, CancellationToken cancellationToken)
     {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), select: ["StripeCustomerId"], cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? EntityText.Of(row.Value!, "StripeCustomerId") : null;
+        var row = await table.FindAsync(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), ["StripeCustomerId"], cancellationToken).ConfigureAwait(false);
+        return row is not null ? EntityText.Of(row, "StripeCustomerId") : null;
     }
 
     /// <summary>
@@ -149,8 +149,8 @@ public sealed partial class PartnerStore(BillingTables tables, TimeProvider? tim
     /// <summary>The partner's row; null when it has none. A row the registry cannot parse throws <see cref="InvalidDataException"/>.</summary>
     public async Task<PartnerRecord?> GetAsync(string partnerId, CancellationToken cancellationToken)
     {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? PartnerRows.ToRecord(row.Value!) : null;
+        var row = await table.FindAsync(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), null, cancellationToken).ConfigureAwait(false);
+        return row is not null ? PartnerRows.ToRecord(row) : null;
     }
 
     /// <summary>Creates the partner with its audit record (the first link of its chain) in one transaction; false when the id exists.</summary>

@@ -30,8 +30,8 @@ public sealed class PaymentStore(BillingTables tables)
     /// <summary>The event's row; null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/> naming the property.</summary>
     public async Task<PaymentRecord?> GetAsync(string invoiceId, string stripeEventId, CancellationToken cancellationToken)
     {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(TableKey.Escape(invoiceId), TableKey.Escape(stripeEventId), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? FromEntity(row.Value!) : null;
+        var row = await table.FindAsync(TableKey.Escape(invoiceId), TableKey.Escape(stripeEventId), null, cancellationToken).ConfigureAwait(false);
+        return row is not null ? FromEntity(row) : null;
     }
 
     /// <summary>
@@ -41,8 +41,8 @@ public sealed class PaymentStore(BillingTables tables)
     /// </summary>
     public async Task<(InvoicePayments State, ETag? ETag)> GetStateAsync(string invoiceId, CancellationToken cancellationToken)
     {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(TableKey.Escape(invoiceId), StateRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? (ReadState(row.Value!), row.Value!.ETag) : (InvoicePayments.Empty, null);
+        var row = await table.FindAsync(TableKey.Escape(invoiceId), StateRowKey, null, cancellationToken).ConfigureAwait(false);
+        return row is not null ? (ReadState(row), row.ETag) : (InvoicePayments.Empty, null);
     }
 
     /// <summary>

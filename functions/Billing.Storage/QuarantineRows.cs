@@ -40,7 +40,7 @@ internal static class QuarantineRows
         }
 
         rowKey = id[(dot + 1)..];
-        return partitionKey.Length is > 0 and <= TableKey.MaxKeyChars && Id(partitionKey, rowKey) == id; // one spelling per row
+        return partitionKey.Length > 0 && TableKey.CanExist(partitionKey) && Id(partitionKey, rowKey) == id; // one spelling per row
     }
 
     /// <summary>A payload chunk row (<c>{rowKey}-1</c>, …), not an event of its own.</summary>

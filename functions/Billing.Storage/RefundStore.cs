@@ -57,8 +57,8 @@ public sealed class RefundStore(BillingTables tables)
     /// <summary>The charge's row and its ETag; null when there is none, or when it cannot be read (reconcile reports it; nothing is placed on a guess).</summary>
     public async Task<(RefundRecord Record, ETag ETag)?> GetAsync(string chargeId, CancellationToken cancellationToken)
     {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKey.Escape(chargeId), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue && TryRead(row.Value!) is { } record ? (record, row.Value!.ETag) : null;
+        var row = await table.FindAsync(Partition, TableKey.Escape(chargeId), null, cancellationToken).ConfigureAwait(false);
+        return row is not null && TryRead(row) is { } record ? (record, row.ETag) : null;
     }
 
     /// <summary>Puts the charge under <paramref name="invoiceId"/> (null: none) if its row is still the one read with <paramref name="etag"/>; false when it changed meanwhile.</summary>

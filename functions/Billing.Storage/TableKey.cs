@@ -109,6 +109,21 @@ public static class TableKey
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Whether Table Storage can hold <paramref name="key"/> as a PartitionKey or RowKey: at most <see cref="MaxKeyChars"/>,
+    /// none of the characters it refuses in keys. No write makes any other key, so a lookup of one finds nothing; asking
+    /// storage would not say so but refuse the request (a 400 that would surface as a server error).
+    /// </summary>
+    public static bool CanExist(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.Length <= MaxKeyChars && key.AsSpan().IndexOfAny(RefusedInKeys) < 0;
+    }
+
+    /// <summary>What Table Storage refuses in a key: <c>/ \ # ?</c> and the control characters U+0000–U+001F, U+007F–U+009F.</summary>
+    private static readonly System.Buffers.SearchValues<char> RefusedInKeys =
+        System.Buffers.SearchValues.Create(Enumerable.Range(0, 0xA0).Select(c => (char)c).Where(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)).ToArray());
+
     public static string Join(params ReadOnlySpan<string> escapedParts) => string.Join(Separator, escapedParts);
 
     /// <summary>The first row key after every key starting with <paramref name="prefix"/> (which ends with the separator).</summary>

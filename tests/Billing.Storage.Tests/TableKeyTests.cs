@@ -77,4 +77,36 @@ public class TableKeyTests
         Assert.All(parts, p => Assert.False(char.IsHighSurrogate(p[^1])));
         Assert.All(parts, p => Assert.InRange(p.Length, 1, 4));
     }
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(TableKey.MaxKeyChars, true)]
+    [InlineData(TableKey.MaxKeyChars + 1, false)]
+    public void CanExist_ByLength_OnlyUpToMaxKeyChars(int length, bool expected)
+    {
+        Assert.Equal(expected, TableKey.CanExist(new string('a', length)));
+    }
+
+    [Theory]
+    [InlineData("a/b")]
+    [InlineData("a\\b")]
+    [InlineData("a#b")]
+    [InlineData("a?b")]
+    [InlineData("a\u0000b")]
+    [InlineData("a\u007fb")]
+    [InlineData("a\u009fb")]
+    public void CanExist_CharacterTableStorageRefuses_False(string key)
+    {
+        Assert.False(TableKey.CanExist(key));
+    }
+
+    [Fact]
+    public void CanExist_EveryEscapeAndDigestThatFits_True()
+    {
+        string hostile = "a/b\\c#d?e%f|g'h\u0001\u0085\u2028\ud800€";
+
+        Assert.True(TableKey.CanExist(TableKey.Escape(hostile)));
+        Assert.True(TableKey.CanExist(TableKey.Digest(hostile)));
+        Assert.True(TableKey.CanExist(TableKey.Part(new string('/', 300), TableKey.MaxKeyChars)));
+    }
 }

@@ -19,7 +19,6 @@ public sealed class LedgerStore
     public const int DefaultMaxAttempts = 60;
 
     private const string LastSequenceRowKey = "9999999999999999999";
-    private const int MaxRowKeyChars = 1024;
 
     private readonly TableClient table;
     private readonly int maxAttempts;
@@ -57,7 +56,7 @@ public sealed class LedgerStore
         LedgerValidation.RequireBook(book);
         ArgumentNullException.ThrowIfNull(draft);
         string pk = PartitionKey(book);
-        if (IdRowKey(draft.EntryId).Length > MaxRowKeyChars)
+        if (!TableKey.CanExist(IdRowKey(draft.EntryId)))
         {
             throw new ArgumentException($"Entry id '{draft.EntryId}' is too long once escaped for a table row key.", nameof(draft));
         }
@@ -233,13 +232,13 @@ public sealed class LedgerStore
     {
         ArgumentNullException.ThrowIfNull(entryId);
         string pk = PartitionKey(book);
-        var idRow = await table.GetEntityIfExistsAsync<TableEntity>(pk, IdRowKey(entryId), select: ["Sequence"], cancellationToken).ConfigureAwait(false);
-        if (!idRow.HasValue)
+        var idRow = await table.FindAsync(pk, IdRowKey(entryId), ["Sequence"], cancellationToken).ConfigureAwait(false);
+        if (idRow is null)
         {
             return null;
         }
 
-        var index = new StrictRow(table.Name, idRow.Value!);
+        var index = new StrictRow(table.Name, idRow);
         long sequence = UnreadableRowException.Refusing(() => index.Int64("Sequence", required: true)!.Value);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(pk, SequenceRowKey(sequence), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!row.HasValue)

@@ -38,4 +38,15 @@ public class GetInvoiceFunctionTests(PlatformFixture platform)
         Assert.Equal((HttpStatusCode.InternalServerError, "application/problem+json"), (pdf.Status, pdf.Type));
         Assert.Contains("property 'UsdMinor'", pdf.Problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task GetInvoice_PayerTooLongForARowKey_Returns404Problem()
+    {
+        string id = $"INV-{new string('#', 200)}-202610"; // well-formed, but its row key would be 611 characters
+
+        var (status, type, problem) = await GetAsync($"api/v1/invoices/{Uri.EscapeDataString(id)}", PlatformFixture.FinanceKey);
+
+        Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (status, type));
+        Assert.Contains(id, problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }

@@ -55,4 +55,16 @@ public class LedgerRoutesTests(PlatformFixture platform)
             Assert.Equal(parsed.Hash, parsed.ComputeHash());
         }
     }
+
+    [Fact]
+    public async Task Proof_EntryIdWhoseKeyWouldBeTooLong_Returns404ProblemNotServerError()
+    {
+        string entryId = new('#', 200); // a valid id of 200 characters; its row key would be 603
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/ledger/proof/" + Uri.EscapeDataString(entryId), PlatformFixture.FinanceKey));
+        string body = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal($"no ledger entry '{entryId}'", JsonNode.Parse(body)!["detail"]!.GetValue<string>());
+    }
 }

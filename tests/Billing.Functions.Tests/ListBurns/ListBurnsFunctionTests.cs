@@ -60,4 +60,17 @@ public class ListBurnsFunctionTests(PlatformFixture platform)
         Assert.False(other.Headers.Contains(BurnListHeaders.Unreadable));
         Assert.Equal(readable, Assert.Single(JsonNode.Parse(await other.Content.ReadAsStringAsync())!.AsArray())!["id"]!.GetValue<string>());
     }
+
+    [Theory]
+    [InlineData(300, '/')]
+    [InlineData(600, 'a')]
+    [InlineData(200, '#')]
+    public async Task ListBurns_InvoiceIdTooLongForARowKey_Returns200EmptyArray(int length, char c)
+    {
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, $"api/v1/burns?invoiceId={Uri.EscapeDataString(new string(c, length))}", PlatformFixture.FinanceKey));
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        Assert.Empty(JsonNode.Parse(text)!.AsArray());
+    }
 }

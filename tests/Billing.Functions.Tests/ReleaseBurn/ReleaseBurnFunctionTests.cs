@@ -86,4 +86,16 @@ public class ReleaseBurnFunctionTests(PlatformFixture platform)
 
         Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.NotFound), (forbidden, missing));
     }
+
+    public static TheoryData<string> IdsTooLongForAKey => new() { new string('/', 300), new string('a', 600), "burn-INV-" + new string('#', 200) + "-202610" };
+
+    [Theory]
+    [MemberData(nameof(IdsTooLongForAKey))]
+    public async Task Release_IdTooLongForARowKey_Returns404ProblemNamingTheBurn(string id)
+    {
+        var (status, problem) = await ReleaseAsync(id, """{"amountMinor": 0, "note": "x"}""");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.StartsWith("no burn ", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }
