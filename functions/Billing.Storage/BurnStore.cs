@@ -80,35 +80,37 @@ public sealed class BurnStore(BillingTables tables)
     private static bool MayHaveBeenSent(TableEntity row) =>
         row.TryGetValue("Signature", out object? signature) && signature is not null && !(signature is string text && text.Length == 0);
 
-    private static TableEntity ToEntity(BurnIntent b) => new(BurnPartition, TableKey.Escape(b.Id))
+    private static TableEntity ToEntity(BurnIntent b)
     {
-        ["InvoiceId"] = b.InvoiceId,
-        ["Payer"] = b.Payer,
-        ["PaymentId"] = b.PaymentId,
-        ["UsdMinor"] = b.UsdMinor,
-        ["Currency"] = b.Currency,
-        ["Status"] = b.Status.ToString(),
-        ["Open"] = !b.IsTerminal,
-        ["PriceMantissa"] = b.Price?.Mantissa,
-        ["PriceExponent"] = b.Price?.Exponent,
-        ["PriceConfidence"] = b.Price?.Confidence,
-        ["PricePublishTime"] = b.Price?.PublishTime,
-        ["PriceSource"] = b.Price?.Source,
-        ["TokenAmount"] = b.TokenAmount.ToString(System.Globalization.CultureInfo.InvariantCulture), // u64 does not fit Edm.Int64
-        ["Decimals"] = b.Decimals,
-        ["Mint"] = b.Mint,
-        ["Transaction"] = b.Transaction,
-        ["Signature"] = b.Signature,
-        ["LastValidBlockHeight"] = b.LastValidBlockHeight is { } h ? checked((long)h) : null,
-        ["Slot"] = b.Slot is { } s ? checked((long)s) : null,
-        ["Signings"] = b.Signings,
-        ["Reason"] = b.Reason,
-        ["ReleasedBy"] = b.ReleasedBy,
-        ["ReleasedAt"] = b.ReleasedAt,
-        ["ReleaseNote"] = b.ReleaseNote,
-        ["CreatedAt"] = b.CreatedAt,
-        ["UpdatedAt"] = b.UpdatedAt,
-    };
+        var row = new TableEntity(BurnPartition, TableKey.Escape(b.Id))
+        {
+            ["InvoiceId"] = b.InvoiceId,
+            ["Payer"] = b.Payer,
+            ["PaymentId"] = b.PaymentId,
+            ["UsdMinor"] = b.UsdMinor,
+            ["Currency"] = b.Currency,
+            ["Status"] = b.Status.ToString(),
+            ["Open"] = !b.IsTerminal,
+            ["PriceMantissa"] = b.Price?.Mantissa,
+            ["PriceExponent"] = b.Price?.Exponent,
+            ["PriceConfidence"] = b.Price?.Confidence,
+            ["PricePublishTime"] = b.Price?.PublishTime,
+            ["PriceSource"] = b.Price?.Source,
+            ["TokenAmount"] = b.TokenAmount.ToString(System.Globalization.CultureInfo.InvariantCulture), // u64 does not fit Edm.Int64
+            ["Decimals"] = b.Decimals,
+            ["Mint"] = b.Mint,
+            ["Transaction"] = b.Transaction,
+            ["Signature"] = b.Signature,
+            ["LastValidBlockHeight"] = b.LastValidBlockHeight is { } h ? checked((long)h) : null,
+            ["Slot"] = b.Slot is { } s ? checked((long)s) : null,
+            ["Signings"] = b.Signings,
+            ["Reason"] = b.Reason,
+            ["CreatedAt"] = b.CreatedAt,
+            ["UpdatedAt"] = b.UpdatedAt,
+        };
+        BurnReleaseColumns.Write(row, b.Releases);
+        return row;
+    }
 
     /// <summary>
     /// The intent a row holds, every property read as the type <see cref="ToEntity"/> writes it; anything else (a planted
@@ -117,13 +119,14 @@ public sealed class BurnStore(BillingTables tables)
     private static BurnIntent FromEntity(TableEntity e)
     {
         var v = new RowValues(e, "burn intent");
+        long usdMinor = v.Int64("UsdMinor") ?? 0;
         return new BurnIntent
         {
             Id = v.Key(),
             InvoiceId = v.Text("InvoiceId")!,
             Payer = v.Text("Payer")!,
             PaymentId = v.Text("PaymentId")!,
-            UsdMinor = v.Int64("UsdMinor") ?? 0,
+            UsdMinor = usdMinor,
             Currency = v.Text("Currency")!,
             Status = Status(v),
             Price = v.Int64("PriceMantissa") is { } m
@@ -140,9 +143,7 @@ public sealed class BurnStore(BillingTables tables)
             Slot = Unsigned(v, "Slot"),
             Signings = v.Int32("Signings") ?? 0,
             Reason = v.Text("Reason"),
-            ReleasedBy = v.Text("ReleasedBy"),
-            ReleasedAt = v.Time("ReleasedAt"),
-            ReleaseNote = v.Text("ReleaseNote"),
+            Releases = BurnReleaseColumns.Read(v, usdMinor),
             CreatedAt = v.Time("CreatedAt") ?? default,
             UpdatedAt = v.Time("UpdatedAt") ?? default,
         };

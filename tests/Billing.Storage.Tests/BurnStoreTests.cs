@@ -39,6 +39,11 @@ public class BurnStoreTests(AzuriteFixture azurite)
         { "Decimals", "8", "Edm.String found, Edm.Int32 expected" },
         { "CreatedAt", "2026-11-02", "Edm.String found, Edm.DateTime expected" },
         { "Slot", -1L, "-1 is negative" },
+        { "Releases", 5L, "Edm.Int64 found, Edm.String expected" },
+        { "Releases", "released", "not a JSON array of releases" },
+        { "Releases", "[]", "a release lacks its by, at, amountMinor or note" },
+        { "Releases", """[{"by":"finance-ops","at":"2026-11-02T09:00:00+00:00","amountMinor":-1,"note":"x"}]""", "a release holds a negative amount" },
+        { "Releases", """[{"by":"finance-ops","amountMinor":100,"note":"x"}]""", "a release lacks its by, at, amountMinor or note" },
     };
 
     [Theory]
@@ -126,6 +131,7 @@ public class BurnStoreTests(AzuriteFixture azurite)
             Slot = 0,
             Signings = 2,
             Reason = "done",
+            Releases = [new("finance-ops", Now, 900, 950, "refund of 0.50; \"quoted\", ü, 😀"), new("finance-lead", Now.AddHours(1), 800, null, "held again")],
         };
         var stored = (await store.GetAsync(signed.Id, Ct))!.Value;
         Assert.NotNull(await store.TryReplaceAsync(signed, stored.ETag, Ct));
@@ -133,6 +139,34 @@ public class BurnStoreTests(AzuriteFixture azurite)
         var list = await store.ListAsync(null, Ct);
 
         Assert.Empty(list.Unreadable);
-        Assert.Equal(signed, list.Items[0]);
+        Assert.Equal(signed.Releases, list.Items[0].Releases);
+        Assert.Equal(signed, list.Items[0] with { Releases = signed.Releases });
+    }
+
+    [Fact]
+    public async Task TryReplaceAsync_MostReleasesWithTheLongestNotes_FitsOneRowAndReadsBack()
+    {
+        var (_, store, intents) = await ThreeIntentsAsync();
+        var (intent, etag) = (await store.GetAsync(intents[0].Id, Ct))!.Value;
+        string by = new('f', 63); // the longest partner id
+        string note = new('"', 500); // the longest note, every character escaped in JSON
+        var releases = Enumerable.Range(0, 20).Select(i => new BurnRelease(by, Now.AddMinutes(i), 1_000_000_000_000, 1_000_000_000_000, note)).ToArray();
+
+        Assert.NotNull(await store.TryReplaceAsync(intent with { Releases = releases }, etag, Ct));
+
+        Assert.Equal(releases, (await store.GetAsync(intent.Id, Ct))!.Value.Intent.Releases);
+    }
+
+    [Fact]
+    public async Task GetAsync_RowReleasedBeforeEveryReleaseWasKept_ReadsTheReleaseThatStands()
+    {
+        var (tables, store, intents) = await ThreeIntentsAsync();
+        await tables.Burns.UpdateEntityAsync(
+            new TableEntity("burn", TableKey.Escape(intents[1].Id)) { ["ReleasedBy"] = "finance-ops", ["ReleasedAt"] = Now, ["ReleaseNote"] = "kept the rest" }, ETag.All, TableUpdateMode.Merge, Ct);
+
+        var burn = (await store.GetAsync(intents[1].Id, Ct))!.Value.Intent;
+
+        Assert.Equal([new BurnRelease("finance-ops", Now, intents[1].UsdMinor, null, "kept the rest")], burn.Releases);
+        Assert.Equal(("finance-ops", Now, "kept the rest"), (burn.ReleasedBy, burn.ReleasedAt, burn.ReleaseNote));
     }
 }

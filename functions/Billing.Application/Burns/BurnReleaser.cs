@@ -5,7 +5,8 @@ namespace Billing.Application.Burns;
 /// <c>amountMinor</c> of it, at most what the invoice kept (<see cref="InvoiceKept"/>) and at most what the burn converted, or
 /// nothing (zero: skipped, never sent). The release is recorded on the burn (who, when, why); the executor checks the amount
 /// against what is kept again right before signing, so a credit note or refund that arrives after the release holds it
-/// again (docs/design.md §4.18). Nothing signed is ever touched.
+/// again, and finance releases it again (docs/design.md §4.18): every release stays on the burn, the last one stands. Nothing
+/// signed is ever touched.
 /// </summary>
 public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, PaymentStore payments, CreditNoteStore creditNotes, RefundStore refunds, BurnTrigger trigger, TimeProvider time)
 {
@@ -13,6 +14,12 @@ public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, Payment
 
     /// <summary>Longest reason kept: a sentence or two for the audit trail.</summary>
     public const int MaxNoteChars = 500;
+
+    /// <summary>
+    /// Most releases one burn keeps. Each needs a hold before it (money of the invoice went back since the last one), so an
+    /// invoice reaching it is one to settle outside the platform; the bound keeps every decision on the burn's row.
+    /// </summary>
+    public const int MaxReleases = 20;
 
     /// <param name="burnId">The burn (<c>burn-{invoice}</c>).</param>
     /// <param name="amountMinor">What to burn, in minor units of the invoice's currency; 0 burns nothing.</param>
@@ -39,6 +46,11 @@ public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, Payment
                 return new(BurnReleaseOutcome.NotHeld, intent, $"burn {burnId} is {intent.Status.ToString().ToLowerInvariant()}; only a held burn is released");
             }
 
+            if (intent.Releases.Count >= MaxReleases)
+            {
+                return new(BurnReleaseOutcome.TooManyReleases, intent, $"burn {burnId} was released {intent.Releases.Count} times, the most one burn keeps: settle what is left of {intent.InvoiceId} outside the platform");
+            }
+
             long kept = await KeptAsync(intent, cancellationToken).ConfigureAwait(false);
             if (amountMinor > kept || amountMinor > intent.UsdMinor)
             {
@@ -52,9 +64,7 @@ public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, Payment
                 Status = amountMinor == 0 ? BurnStatus.Skipped : BurnStatus.Pending,
                 UsdMinor = amountMinor,
                 TokenAmount = 0, // recomputed from the released amount when it is signed
-                ReleasedBy = releasedBy,
-                ReleasedAt = now,
-                ReleaseNote = note,
+                Releases = [.. intent.Releases, new BurnRelease(releasedBy, now, amountMinor, kept, note)], // earlier decisions stay
                 Reason = amountMinor == 0 ? $"released by {releasedBy} with nothing to burn" : null, // the note stays on the burn only: a reason may reach the payer's invoice
                 UpdatedAt = now,
             };

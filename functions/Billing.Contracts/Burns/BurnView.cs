@@ -4,7 +4,9 @@ namespace Billing.Contracts.Burns;
 /// One burn intent as <c>GET /api/v1/burns</c> lists it. <see cref="TokenAmount"/> is a u64 in base units, a decimal string
 /// so JSON readers lose nothing; <see cref="Price"/> is USD per token as a decimal string. Unset members are <c>null</c>.
 /// <see cref="ReleasedBy"/>, <see cref="ReleasedAt"/> and <see cref="ReleaseNote"/> say who released a held burn, when and why
-/// (<c>POST /api/v1/burns/{id}/release</c>); <see cref="UsdMinor"/> is then what finance decided to burn.
+/// (<c>POST /api/v1/burns/{id}/release</c>) in the release that stands; <see cref="UsdMinor"/> is then what finance decided to
+/// burn. A burn held again after a release is released again: <see cref="Releases"/> lists every release, oldest first, the last
+/// being the one that stands (empty for a burn nobody released).
 /// </summary>
 public sealed record BurnView(
     string Id,
@@ -24,6 +26,7 @@ public sealed record BurnView(
     int Signings,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
+    IReadOnlyList<BurnReleaseView> Releases,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ReleasedBy = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? ReleasedAt = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ReleaseNote = null);

@@ -46,16 +46,23 @@ public sealed record BurnIntent
     public string? Reason { get; init; }
 
     /// <summary>
-    /// Finance's partner id when finance released a held burn (<see cref="UsdMinor"/> is then what finance decided to burn, at
-    /// most what the invoice kept after its credit notes and refunds); null for a burn nobody released.
+    /// Finance's releases of this burn while it was held, oldest first (<see cref="BurnRelease"/>); empty for a burn nobody
+    /// released. The last one stands: <see cref="UsdMinor"/> is then what it decided to burn, at most what the invoice kept after
+    /// its credit notes and refunds.
     /// </summary>
-    public string? ReleasedBy { get; init; }
+    public IReadOnlyList<BurnRelease> Releases { get; init; } = [];
 
-    /// <summary>When it was released.</summary>
-    public DateTimeOffset? ReleasedAt { get; init; }
+    /// <summary>The release that stands (the last); null for a burn nobody released.</summary>
+    public BurnRelease? Release => Releases.Count == 0 ? null : Releases[^1];
 
-    /// <summary>Finance's reason for the release, as given.</summary>
-    public string? ReleaseNote { get; init; }
+    /// <summary>Finance's partner id of the release that stands; null for a burn nobody released.</summary>
+    public string? ReleasedBy => Release?.By;
+
+    /// <summary>When the release that stands was made.</summary>
+    public DateTimeOffset? ReleasedAt => Release?.At;
+
+    /// <summary>Finance's reason for the release that stands, as given.</summary>
+    public string? ReleaseNote => Release?.Note;
 
     public required DateTimeOffset CreatedAt { get; init; }
 

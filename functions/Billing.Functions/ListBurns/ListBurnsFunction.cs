@@ -56,6 +56,7 @@ public static class ListBurnsFunction
             burn.Signings,
             burn.CreatedAt,
             burn.UpdatedAt,
+            [.. burn.Releases.Select(r => new BurnReleaseView(r.By, r.At, r.AmountMinor, r.KeptMinor, r.Note))],
             burn.ReleasedBy,
             burn.ReleasedAt,
             burn.ReleaseNote);

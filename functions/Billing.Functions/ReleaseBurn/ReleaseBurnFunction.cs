@@ -4,7 +4,8 @@ namespace Billing.Functions.ReleaseBurn;
 
 /// <summary>
 /// POST /api/v1/burns/{id}/release (finance): finance's decision on a burn held because money of its invoice went back
-/// (<see cref="BurnReleaser"/>). → the burn; 404 no such burn; 409 not held, or more than the invoice kept.
+/// (<see cref="BurnReleaser"/>). → the burn; 404 no such burn; 409 not held, more than the invoice kept, or released
+/// <see cref="BurnReleaser.MaxReleases"/> times already.
 /// </summary>
 public static class ReleaseBurnFunction
 {
@@ -46,6 +47,7 @@ public static class ReleaseBurnFunction
             BurnReleaseOutcome.Released => ApiResults.Json(ListBurnsFunction.ToView(result.Burn!), BillingJsonContext.Default.BurnView),
             BurnReleaseOutcome.NotFound => ApiProblems.NotFound(result.Detail),
             BurnReleaseOutcome.ExceedsKept => ApiProblems.Of(StatusCodes.Status409Conflict, "More than can be burned", result.Detail, new ApiFieldError("amountMinor", result.Detail)),
+            BurnReleaseOutcome.TooManyReleases => ApiProblems.Of(StatusCodes.Status409Conflict, "Released too often", result.Detail),
             _ => ApiProblems.Of(StatusCodes.Status409Conflict, "Burn not held", result.Detail),
         };
     }

@@ -18,7 +18,8 @@ public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChain
         public Task RefundAsync(long refundedMinor, string charge = "ch_release") => RefundRows.PlacedAsync(Tables,
             new IncomingRefund("evt_" + Guid.NewGuid().ToString("N"), charge, null, "in_release", "cus_release", refundedMinor, "USD", DateTimeOffset.UtcNow), Intent.InvoiceId);
 
-        public Task<BurnReleaseResult> ReleaseAsync(long amountMinor) => Releaser.ReleaseAsync(Intent.Id, amountMinor, "kept the rest after a goodwill refund", "finance-ops", Ct);
+        public Task<BurnReleaseResult> ReleaseAsync(long amountMinor, string by = "finance-ops", string note = "kept the rest after a goodwill refund") =>
+            Releaser.ReleaseAsync(Intent.Id, amountMinor, note, by, Ct);
     }
 
     internal static Invoice Invoice123_45(string invoiceId) =>
@@ -102,6 +103,47 @@ public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChain
         Assert.Contains("keeps only 9000", burn.Reason, StringComparison.Ordinal);
         Assert.Equal(supply, await h.SupplyAsync());
         Assert.Equal(BurnReleaseOutcome.Released, (await h.ReleaseAsync(9_000)).Outcome); // finance decides again
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_HeldAgainAndReleasedAgain_KeepsEveryReleaseAndBooksTheOneThatStands()
+    {
+        var h = await HeldAsync();
+        ulong supply = await h.SupplyAsync();
+        await h.ReleaseAsync(10_000, "finance-ops", "kept the rest after a goodwill refund");
+        await h.RefundAsync(1_000, "ch_later");
+        await h.Executor.RunAsync(Ct); // held again
+
+        await h.ReleaseAsync(9_000, "finance-lead", "a second refund of 10.00");
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        // Before, the second release wrote over the first's who, when and why: nothing on the burn said 100.00 had been decided first.
+        var burn = await h.GetAsync();
+        Assert.Equal(
+            [("finance-ops", 10_000L, (long?)10_000L, "kept the rest after a goodwill refund"), ("finance-lead", 9_000L, (long?)9_000L, "a second refund of 10.00")],
+            burn.Releases.Select(r => (r.By, r.AmountMinor, r.KeptMinor, r.Note)));
+        Assert.True(burn.Releases[0].At <= burn.Releases[1].At);
+        Assert.Equal((BurnStatus.Finalized, 9_000L, "finance-lead"), (burn.Status, burn.UsdMinor, burn.ReleasedBy));
+        Assert.Equal(supply - 3_600_000_000UL, await h.SupplyAsync()); // 90.00 USD at 2.50, once
+        var booked = Assert.Single(await h.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct), e => e.Kind == LedgerEntryKind.TokensBurned);
+        Assert.Equal(("finance-lead", "9000", "a second refund of 10.00"), (booked.Metadata["releasedBy"], booked.Metadata["releasedUsdMinor"], booked.Metadata["releaseNote"]));
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_BurnReleasedTheMostTimes_RefusedAndUnchanged()
+    {
+        var h = await HeldAsync();
+        var (held, etag) = (await h.Burns.GetAsync(h.Intent.Id, Ct))!.Value;
+        var decisions = Enumerable.Range(0, BurnReleaser.MaxReleases).Select(i => new BurnRelease("finance-ops", DateTimeOffset.UtcNow, 12_000 - i, 12_000 - i, $"release {i}")).ToArray();
+        Assert.NotNull(await h.Burns.TryReplaceAsync(held with { Releases = decisions }, etag, Ct));
+
+        var result = await h.ReleaseAsync(5_000);
+
+        Assert.Equal(BurnReleaseOutcome.TooManyReleases, result.Outcome);
+        Assert.Contains($"was released {BurnReleaser.MaxReleases} times", result.Detail, StringComparison.Ordinal);
+        var burn = await h.GetAsync();
+        Assert.Equal((BurnStatus.Held, 12_345L, BurnReleaser.MaxReleases), (burn.Status, burn.UsdMinor, burn.Releases.Count));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class RenderersTests
 
     private static BurnView Burn(string invoiceId) => new(
         "burn-" + invoiceId, invoiceId, 233_080, "2.50", "93232000000", 8, "finalized", Signature, 312_456_789, "carrier-tmo", "USD",
-        "TokenMint1111111111111111111111111111111111", $"billing:burn:v1:{invoiceId}:burn-{invoiceId}", null, 1, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        "TokenMint1111111111111111111111111111111111", $"billing:burn:v1:{invoiceId}:burn-{invoiceId}", null, 1, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, []);
 
     [Fact]
     public void Burns_At80Columns_FitsAndPrintsTheFullSignatureOnItsOwnLine()
@@ -34,6 +34,24 @@ public sealed class RenderersTests
 
         Assert.Equal(2, text.Split('\n').Count(l => l == Signature));
         AssertContainsAll(text, "5Kq3…x9Tz", "2,330.80 USD", "932.32000000", "INV-carrier-tmo-202611"); // a normal id stays whole
+    }
+
+    [Fact]
+    public void Burns_HeldAndReleased_SaysWhyItWaitsAndEveryRelease()
+    {
+        var at = new DateTimeOffset(2026, 11, 3, 10, 0, 0, TimeSpan.Zero);
+        var held = Burn("INV-carrier-tmo-202611") with { Status = "held", Signature = null, Reason = "held: INV-carrier-tmo-202611 keeps only 9000 after the refunds recorded since" };
+        var released = Burn("INV-tenant-lab-202611") with
+        {
+            Releases = [new("finance-ops", at, 10_000, 10_000, "goodwill refund"), new("finance-lead", at.AddDays(1), 9_000, null, "second refund of 10.00, " + new string('x', 120))],
+        };
+
+        string text = string.Join(" ", Render(80, c => Renderers.Burns(c, [held, released]), Signature).Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)); // long lines wrap at 80
+
+        AssertContainsAll(text,
+            "INV-carrier-tmo-202611 held: INV-carrier-tmo-202611 keeps only 9000",
+            "released INV-tenant-lab-202611: 100.00 USD of 100.00 USD kept, by finance-ops at 2026-11-03 10:00:00Z: goodwill refund",
+            "released INV-tenant-lab-202611: 90.00 USD, by finance-lead at 2026-11-04 10:00:00Z: second refund");
     }
 
     [Fact]

@@ -213,7 +213,7 @@ public class LedgerEntriesTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)] // a planted note that is not well-formed text (a lone surrogate) is left out, never blocking the booking
-    public void TokensBurned_ReleasedBurn_KeepsWhoReleasedItForHowMuchAndWhy(bool wellFormed)
+    public void TokensBurned_ReleasedBurn_KeepsWhoReleasedItForHowMuchAndWhyOfTheReleaseThatStands(bool wellFormed)
     {
         string note = wellFormed ? "kept the rest after a goodwill refund" : "lone " + '\ud800' + " surrogate";
         string? kept = wellFormed ? note : null;
@@ -221,7 +221,7 @@ public class LedgerEntriesTests
         {
             Id = "burn-INV-x-202610", InvoiceId = "INV-x-202610", Payer = "x", PaymentId = "evt_1", UsdMinor = 7_000, Currency = "USD",
             Status = BurnStatus.Finalized, TokenAmount = 40_000_000, Decimals = 6, Signature = "sig", CreatedAt = At,
-            ReleasedBy = "finance-ops", ReleasedAt = At, ReleaseNote = note,
+            Releases = [new("finance-lead", At.AddDays(-1), 9_000, 9_000, "superseded when a refund held it again"), new("finance-ops", At, 7_000, 7_000, note)],
         };
 
         LedgerEntryDraft d = LedgerEntries.TokensBurned(burn, At)!;

@@ -11,7 +11,7 @@ namespace Billing.Functions.Tests.ReleaseBurn;
 public class ReleaseBurnFunctionTests(PlatformFixture platform)
 {
     /// <summary>A held burn of 123.45 USD whose invoice was paid in full and refunded 23.45 outside any credit note: 100.00 kept.</summary>
-    private async Task<string> HeldBurnAsync()
+    private async Task<string> HeldBurnAsync(int earlierReleases = 0)
     {
         var tables = new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix });
         string invoiceId = $"INV-release{Guid.NewGuid():N}"[..20] + "-202610";
@@ -21,7 +21,12 @@ public class ReleaseBurnFunctionTests(PlatformFixture platform)
         var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(12_345, Currency.USD));
         await new InvoiceStore(tables).AddOrGetAsync(new Invoice(InvoiceId.Parse(invoiceId), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line]).Finalize(), CancellationToken.None);
         await RefundRows.PlacedAsync(tables, new IncomingRefund("evt_re_r", "ch_" + invoiceId, null, "in_r", "cus_r", 2_345, "USD", DateTimeOffset.UtcNow), invoiceId);
-        var intent = SampleBurns.Pending(BurnIntent.IdFor(invoiceId), invoiceId, 12_345, DateTimeOffset.UtcNow) with { Status = BurnStatus.Held, Reason = "held: refunded" };
+        var intent = SampleBurns.Pending(BurnIntent.IdFor(invoiceId), invoiceId, 12_345, DateTimeOffset.UtcNow) with
+        {
+            Status = BurnStatus.Held,
+            Reason = "held: refunded",
+            Releases = [.. Enumerable.Range(0, earlierReleases).Select(i => new BurnRelease("finance", DateTimeOffset.UtcNow, 12_345, 12_345, $"release {i}"))],
+        };
         await new BurnStore(tables).CreateIfAbsentAsync(intent, CancellationToken.None);
         return intent.Id;
     }
@@ -43,6 +48,9 @@ public class ReleaseBurnFunctionTests(PlatformFixture platform)
         Assert.Equal(("skipped", 0L, "finance", "customer refunded in full goodwill"),
             (burn["status"]!.GetValue<string>(), burn["usdMinor"]!.GetValue<long>(), burn["releasedBy"]!.GetValue<string>(), burn["releaseNote"]!.GetValue<string>()));
         Assert.NotNull(burn["releasedAt"]);
+        var release = Assert.Single(burn["releases"]!.AsArray())!;
+        Assert.Equal(("finance", 0L, 10_000L, "customer refunded in full goodwill"),
+            (release["releasedBy"]!.GetValue<string>(), release["amountMinor"]!.GetValue<long>(), release["keptMinor"]!.GetValue<long>(), release["note"]!.GetValue<string>()));
         var (again, problem) = await ReleaseAsync(id, """{"amountMinor": 0, "note": "twice"}""");
         Assert.Equal(HttpStatusCode.Conflict, again);
         Assert.Contains("is skipped; only a held burn is released", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -58,6 +66,17 @@ public class ReleaseBurnFunctionTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Contains("kept after its credit notes and refunds (10000)", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("amountMinor", problem["errors"]![0]!["field"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Release_BurnReleasedTheMostTimes_Returns409AndKeepsItHeld()
+    {
+        string id = await HeldBurnAsync(earlierReleases: 20); // BurnReleaser.MaxReleases
+
+        var (status, problem) = await ReleaseAsync(id, """{"amountMinor": 100, "note": "once more"}""");
+
+        Assert.Equal((HttpStatusCode.Conflict, "Released too often"), (status, problem["title"]!.GetValue<string>()));
+        Assert.Contains("was released 20 times", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Theory]

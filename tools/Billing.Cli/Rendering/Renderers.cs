@@ -122,6 +122,21 @@ public static class Renderers
             console.WriteLine($"signature of {b.InvoiceId}:");
             FullValue(console, b.Signature!);
         }
+
+        // What finance decides on: why a burn waits, and every release of it (the last one stands).
+        foreach (var b in items)
+        {
+            if (b.Status == "held")
+            {
+                console.WriteLine($"{b.InvoiceId} {b.Reason}"); // every hold reason starts "held: "
+            }
+
+            foreach (var r in b.Releases ?? []) // absent from servers older than release histories
+            {
+                string kept = r.KeptMinor is { } k ? $" of {Amounts.Minor(k, b.Currency)} kept" : "";
+                console.WriteLine(FormattableString.Invariant($"released {b.InvoiceId}: {Amounts.Minor(r.AmountMinor, b.Currency)}{kept}, by {r.ReleasedBy} at {r.ReleasedAt:u}: {r.Note}"));
+            }
+        }
     }
 
     /// <summary>
