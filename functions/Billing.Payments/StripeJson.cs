@@ -9,6 +9,16 @@ internal static class StripeJson
     /// <summary>Longer than any id Stripe makes (its ids are at most 255 characters); a longer one is read as not named, so it never reaches a table key.</summary>
     public const int MaxIdChars = 255;
 
+    /// <summary>
+    /// Whether <paramref name="text"/> can be a Stripe id (<c>evt_…</c>, <c>ch_…</c>, <c>in_…</c>): 1 to <see cref="MaxIdChars"/>
+    /// letters, digits, <c>_</c> or <c>-</c>. Ids become table keys as they are, so one of other characters (which a key
+    /// escapes, up to six times as long) could make a key storage refuses: the write would fail on every retry.
+    /// </summary>
+    public static bool IsId(string? text) => text is { Length: > 0 and <= MaxIdChars } && text.AsSpan().IndexOfAnyExcept(IdChars) < 0;
+
+    private static readonly System.Buffers.SearchValues<char> IdChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+
     /// <summary>An integer of minor units; null when absent or null. Anything else is a problem (added to <paramref name="problems"/>, when given).</summary>
     public static long? Amount(JsonElement obj, string name, List<string>? problems)
     {
@@ -39,7 +49,7 @@ internal static class StripeJson
 
     /// <summary>The id a field names: unexpanded it is the id, expanded the object with its <c>id</c>.</summary>
     public static string? Id(JsonElement obj, string name) =>
-        (Text(obj, name) ?? (obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var expanded) ? Text(expanded, "id") : null)) is { Length: <= MaxIdChars } id
+        (Text(obj, name) ?? (obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var expanded) ? Text(expanded, "id") : null)) is var id && IsId(id)
             ? id
             : null;
 
@@ -50,7 +60,7 @@ internal static class StripeJson
         id = "";
         if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
             || !data.TryGetProperty("object", out obj) || obj.ValueKind != JsonValueKind.Object
-            || Text(obj, "object") != type || Text(obj, "id") is not { Length: > 0 and <= MaxIdChars } found)
+            || Text(obj, "object") != type || Text(obj, "id") is not { } found || !IsId(found))
         {
             return false;
         }

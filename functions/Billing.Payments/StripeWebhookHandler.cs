@@ -123,13 +123,18 @@ public sealed partial class StripeWebhookHandler
             {
                 // An authentic invoice.paid whose amount Stripe.net cannot read must still be recorded (unapplied), not bounced.
                 return (WebhookOutcome?)InvoicePaidWithUnreadableAmount(document.RootElement)
-                       ?? (StripeJson.Text(document.RootElement, "id") is { Length: > 0 } ? ReadFromJson(StripeJson.Text(document.RootElement, "type"), document.RootElement) : null)
+                       ?? (StripeJson.IsId(StripeJson.Text(document.RootElement, "id")) ? ReadFromJson(StripeJson.Text(document.RootElement, "type"), document.RootElement) : null)
                        ?? new WebhookOutcome.Rejected($"Body is not a Stripe event ({e.GetType().Name}).");
             }
 
             if (string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type))
             {
                 return new WebhookOutcome.Rejected("Body is not a Stripe event (missing id or type).");
+            }
+
+            if (!StripeJson.IsId(stripeEvent.Id))
+            {
+                return new WebhookOutcome.Rejected($"Body is not a Stripe event: its id is not 1 to {StripeJson.MaxIdChars} letters, digits, '_' or '-'.");
             }
 
             if (ReadFromJson(stripeEvent.Type, document.RootElement) is { } read)
@@ -224,7 +229,7 @@ public sealed partial class StripeWebhookHandler
     /// </summary>
     private static WebhookOutcome.PaymentReceived? InvoicePaidWithUnreadableAmount(JsonElement root)
     {
-        if (AmountPaidProblem(root) is not { } problem || StripeJson.Text(root, "type") != InvoicePaidEventType || StripeJson.Text(root, "id") is not { Length: > 0 } eventId)
+        if (AmountPaidProblem(root) is not { } problem || StripeJson.Text(root, "type") != InvoicePaidEventType || StripeJson.Text(root, "id") is not { } eventId || !StripeJson.IsId(eventId))
         {
             return null;
         }

@@ -76,6 +76,8 @@ public sealed class StripeInvoicePaymentEventsTests
     [Theory]
     [InlineData("\"invoice\": \"in_7Stripe\"", "\"invoice\": null", "names no invoice")]
     [InlineData("\"invoice\": \"in_7Stripe\"", "\"invoice\": \"in_{256}\"", "names no invoice")]
+    [InlineData("\"invoice\": \"in_7Stripe\"", "\"invoice\": \"in_7/Stripe\"", "names no invoice")]
+    [InlineData("\"payment_intent\": \"pi_7\"", "\"payment_intent\": \"pi_7#\"", "paid by neither a payment intent nor a charge")]
     [InlineData("\"payment_intent\": \"pi_7\"", "\"payment_intent\": \"pi_{256}\"", "paid by neither a payment intent nor a charge")]
     public void Handle_NothingToLink_IsIgnored(string written, string replacement, string reason)
     {

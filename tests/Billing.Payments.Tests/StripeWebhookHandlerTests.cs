@@ -188,6 +188,38 @@ public sealed class StripeWebhookHandlerTests
         Assert.IsType<WebhookOutcome.Ignored>(_webhooks.Handle(body));
     }
 
+    // Ids become table keys as they are: one with characters a key escapes (up to six times as long) could make a key storage
+    // refuses, and the write would fail on every retry (500s until Stripe gives up). No Stripe id has them.
+    [Theory]
+    [InlineData("invoice.paid")]
+    [InlineData("credit_note.created")]
+    [InlineData("charge.refunded")]
+    [InlineData("invoice_payment.paid")]
+    public void Handle_EventIdNoStripeIdCanBe_Rejected(string type)
+    {
+        string id = "evt_" + new string('#', 200);
+        string body = type switch
+        {
+            "invoice.paid" => StripeTestEvents.InvoicePaid(id, "in_1Odd", "INV-carrier-tmo-202610", 500, "usd", "cus_1", Now),
+            "credit_note.created" => StripeTestEvents.CreditNote(id, "cn_1Odd", "in_1Odd", 500, "usd", Now),
+            "charge.refunded" => StripeTestEvents.ChargeRefunded(id, "ch_1Odd", 500, 100, "usd", Now),
+            _ => StripeTestEvents.InvoicePaymentPaid(id, "inpay_1Odd", "in_1Odd", 500, "usd", Now, "pi_1Odd"),
+        };
+
+        Assert.Contains("its id is not 1 to 255 letters, digits, '_' or '-'", RejectionReason(_webhooks.Handle(body)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ch_1/Odd")]
+    [InlineData("ch_1#Odd")]
+    [InlineData("ch_1 Odd")]
+    public void Handle_RefundOfAChargeIdNoStripeIdCanBe_Rejected(string chargeId)
+    {
+        string body = StripeTestEvents.ChargeRefunded("evt_1Refund", chargeId, 500, 100, "usd", Now);
+
+        Assert.Contains("does not carry a charge object", RejectionReason(_webhooks.Handle(body)), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Handle_SameEventDeliveredTwice_ReturnsSamePaymentReceivedForCallerDedup()
     {

@@ -207,4 +207,17 @@ public class CreditNoteWebhookTests(PlatformFixture platform)
         Assert.Equal(("unapplied", "UnknownInvoice"), (body!["resolution"]!.GetValue<string>(), body["reason"]!.GetValue<string>()));
         Assert.Null(body["invoiceId"]);
     }
+
+    [Fact]
+    public async Task Webhook_SignedPaymentWhoseEventIdNoTableKeyCanHold_Answers400NotA503StripeRetries()
+    {
+        // The event id keys the payment's row, and '#' is escaped in a key (three characters each): before, the row could not be
+        // written and the webhook answered 503 (transient, so Stripe retried for days, failing the same way each time).
+        string payload = StripeTestEvents.InvoicePaid("evt_" + new string('#', 200), "in_keys", "INV-carrier-keys-201901", 500, "usd", "cus_keys", DateTimeOffset.UtcNow);
+
+        var (status, body) = await PostAsync(payload);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("its id is not 1 to 255 letters", body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }
