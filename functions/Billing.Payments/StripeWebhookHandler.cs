@@ -151,6 +151,27 @@ public sealed partial class StripeWebhookHandler
         }
     }
 
+    /// <summary>
+    /// The invoice of ours that metadata names; null when it names none. Our ids are letters, digits and <c>-</c> (a payer is a
+    /// partner id), so one of other characters is none: it keys the payment's rows, where it could make a key storage refuses.
+    /// </summary>
+    private static InvoiceId? OurInvoiceId(string billingId)
+    {
+        if (!StripeJson.IsId(billingId))
+        {
+            return null;
+        }
+
+        try
+        {
+            return InvoiceId.Parse(billingId);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The events read from the JSON rather than Stripe.net's model (credit notes, refunds, invoice payments); null for any other type.</summary>
     private static WebhookOutcome? ReadFromJson(string? type, JsonElement root) =>
         StripeCreditNoteEvents.Handles(type) ? StripeCreditNoteEvents.Read(root)
@@ -174,12 +195,7 @@ public sealed partial class StripeWebhookHandler
                 stripeEvent.Id, stripeEvent.Type, $"Invoice {invoice.Id} has no {StripeInvoiceSync.InvoiceIdMetadataKey} metadata.");
         }
 
-        InvoiceId invoiceId;
-        try
-        {
-            invoiceId = InvoiceId.Parse(billingId);
-        }
-        catch (FormatException)
+        if (OurInvoiceId(billingId) is not { } invoiceId)
         {
             return new WebhookOutcome.Ignored(
                 stripeEvent.Id, stripeEvent.Type, $"Invoice {invoice.Id} has metadata {StripeInvoiceSync.InvoiceIdMetadataKey} that is not an invoice id.");
@@ -244,12 +260,7 @@ public sealed partial class StripeWebhookHandler
             return null;
         }
 
-        InvoiceId invoiceId;
-        try
-        {
-            invoiceId = InvoiceId.Parse(billingId);
-        }
-        catch (FormatException)
+        if (OurInvoiceId(billingId) is not { } invoiceId)
         {
             return null;
         }

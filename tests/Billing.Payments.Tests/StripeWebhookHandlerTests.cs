@@ -180,10 +180,13 @@ public sealed class StripeWebhookHandlerTests
         Assert.Contains("billing_invoice_id", ignored.Reason, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Handle_InvoicePaidWithMalformedBillingId_Ignored()
+    [Theory]
+    [InlineData("order-77")]
+    [InlineData("INV-carrier/tmo-202610")] // a payer no partner id can be: '/' is escaped in the payment row's key
+    [InlineData("INV-carrier\u00e9-202610")]
+    public void Handle_InvoicePaidWithMalformedBillingId_Ignored(string billingId)
     {
-        string body = StripeTestEvents.InvoicePaid("evt_1Odd", "in_1Odd", "order-77", 500, "usd", "cus_1Other", Now);
+        string body = StripeTestEvents.InvoicePaid("evt_1Odd", "in_1Odd", billingId, 500, "usd", "cus_1Other", Now);
 
         Assert.IsType<WebhookOutcome.Ignored>(_webhooks.Handle(body));
     }

@@ -220,4 +220,17 @@ public class CreditNoteWebhookTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("its id is not 1 to 255 letters", body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Webhook_SignedPaymentForAnInvoiceIdNoTableKeyCanHold_Answers200IgnoredNotA503StripeRetries()
+    {
+        // The invoice id keys the payment's rows: before, a payer of 200 '/' (escaped to three characters each) made a key storage
+        // refuses, and the webhook answered 503 on every retry. No invoice of ours has such an id.
+        string payload = StripeTestEvents.InvoicePaid("evt_keys_invoice", "in_keys", "INV-" + new string('/', 200) + "-201901", 500, "usd", "cus_keys", DateTimeOffset.UtcNow);
+
+        var (status, body) = await PostAsync(payload);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("that is not an invoice id", body!.ToJsonString(), StringComparison.Ordinal);
+    }
 }
