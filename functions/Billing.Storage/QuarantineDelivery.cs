@@ -1,0 +1,59 @@
+namespace Billing.Storage;
+
+/// <summary>
+/// What an event's main row records when metering sets the same event aside again (a redelivered batch, a retried
+/// invocation, a partner sending the same payload again): the first delivery's facts (<c>QuarantinedAt</c>, position,
+/// <c>Reasons</c>, payload) are never rewritten; the row counts the deliveries and keeps the last one's time and position,
+/// and reasons that differ from the first ones (a redelivery's, or a replay's) as <see cref="LatestReasons"/>. A row
+/// without these columns (written before they existed, or seen once) reads as one delivery.
+/// </summary>
+internal static class QuarantineDelivery
+{
+    public const string Deliveries = "Deliveries";
+    public const string LastSeenAt = "LastSeenAt";
+    public const string LastSequenceNumber = "LastSequenceNumber";
+    public const string LastPartitionId = "LastPartitionId";
+    public const string LatestReasons = "LatestReasons";
+    public const string LatestReasonsAt = "LatestReasonsAt";
+
+    /// <summary>The columns this class writes (a list reads them).</summary>
+    public static readonly string[] Columns = [Deliveries, LastSeenAt, LastSequenceNumber, LastPartitionId, LatestReasons, LatestReasonsAt];
+
+    /// <summary>What a redelivery reads of the stored row: its count, its first reasons, and whether it keeps a payload.</summary>
+    public static readonly string[] ReadColumns = [Deliveries, "Reasons", "RawChunks", "Raw", "Unstored"];
+
+    /// <summary>
+    /// The merge that records <paramref name="incoming"/> (the row this delivery would have written) as one more delivery of
+    /// <paramref name="stored"/>; only the delivery columns, so what was seen first stays.
+    /// </summary>
+    public static TableEntity Update(TableEntity stored, TableEntity incoming)
+    {
+        long count = QuarantineRows.Integer(stored, Deliveries) is { } n and >= 1 ? n : 1;
+        var update = new TableEntity(incoming.PartitionKey, incoming.RowKey) { [Deliveries] = count + 1 }; // a read of some columns has no keys
+        // A delivery without a position (a conflict, an unstorable event) leaves the last known one: a merge cannot remove a property.
+        foreach (var (from, to) in (ReadOnlySpan<(string, string)>)[("QuarantinedAt", LastSeenAt), ("SequenceNumber", LastSequenceNumber), ("PartitionId", LastPartitionId)])
+        {
+            if (incoming.TryGetValue(from, out object? value) && value is not null)
+            {
+                update[to] = value;
+            }
+        }
+
+        if (EntityText.Of(incoming, "Reasons") is { } reasons && incoming.TryGetValue("QuarantinedAt", out object? at) && at is DateTimeOffset when)
+        {
+            NoteReasons(stored, reasons, when, update);
+        }
+
+        return update;
+    }
+
+    /// <summary>Adds <paramref name="reasons"/> (joined as stored) to <paramref name="update"/> as the latest when they differ from the row's first reasons.</summary>
+    public static void NoteReasons(TableEntity stored, string reasons, DateTimeOffset at, TableEntity update)
+    {
+        if (!string.Equals(EntityText.Of(stored, "Reasons"), reasons, StringComparison.Ordinal))
+        {
+            update[LatestReasons] = reasons;
+            update[LatestReasonsAt] = at;
+        }
+    }
+}
