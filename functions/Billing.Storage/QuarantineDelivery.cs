@@ -20,7 +20,10 @@ internal static class QuarantineDelivery
     public static readonly string[] Columns = [Deliveries, LastSeenAt, LastSequenceNumber, LastPartitionId, LatestReasons, LatestReasonsAt];
 
     /// <summary>What a redelivery reads of the stored row: its count, its first reasons, and whether it keeps a payload.</summary>
-    public static readonly string[] ReadColumns = [Deliveries, "Reasons", "RawChunks", "Raw", "Unstored"];
+    public static readonly string[] ReadColumns = [Deliveries, "Reasons", "Source", "EventId", "RawChunks", "Raw", "Unstored"];
+
+    /// <summary>First facts a stub (<c>Unstored</c>) does not keep, which the delivery that fills in its payload supplies.</summary>
+    public static readonly string[] StubLacks = ["Reasons", "Source", "EventId"];
 
     /// <summary>
     /// The merge that records <paramref name="incoming"/> (the row this delivery would have written) as one more delivery of
@@ -29,7 +32,8 @@ internal static class QuarantineDelivery
     public static TableEntity Update(TableEntity stored, TableEntity incoming)
     {
         long count = QuarantineRows.Integer(stored, Deliveries) is { } n and >= 1 ? n : 1;
-        var update = new TableEntity(incoming.PartitionKey, incoming.RowKey) { [Deliveries] = count + 1 }; // a read of some columns has no keys
+        // Saturates: a planted count at the maximum must not overflow (checked arithmetic) and fail every batch holding the event.
+        var update = new TableEntity(incoming.PartitionKey, incoming.RowKey) { [Deliveries] = count < long.MaxValue ? count + 1 : count }; // a read of some columns has no keys
         // A delivery without a position (a conflict, an unstorable event) leaves the last known one: a merge cannot remove a property.
         foreach (var (from, to) in (ReadOnlySpan<(string, string)>)[("QuarantinedAt", LastSeenAt), ("SequenceNumber", LastSequenceNumber), ("PartitionId", LastPartitionId)])
         {

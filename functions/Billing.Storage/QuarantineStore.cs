@@ -217,6 +217,20 @@ public sealed class QuarantineStore(BillingTables tables)
                 {
                     update[name] = value;
                 }
+
+                // A stub keeps no reasons, source or event id: the filling delivery's are the first known, not latest ones.
+                foreach (string name in QuarantineDelivery.StubLacks)
+                {
+                    if (!(stored.TryGetValue(name, out object? kept) && kept is not null) && incoming.TryGetValue(name, out object? value) && value is not null)
+                    {
+                        update[name] = value;
+                        if (name == "Reasons")
+                        {
+                            update.Remove(QuarantineDelivery.LatestReasons);
+                            update.Remove(QuarantineDelivery.LatestReasonsAt);
+                        }
+                    }
+                }
             }
 
             try

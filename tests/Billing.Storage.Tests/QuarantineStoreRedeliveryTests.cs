@@ -135,4 +135,46 @@ public class QuarantineStoreRedeliveryTests(AzuriteFixture azurite)
         Assert.Equal((IReadOnlyList<string>?)["data.uploadBytes: still out of range"], detail.Entry.LatestReasons);
         Assert.Equal((FirstSeen.AddHours(1), FirstSeen, 42L), (detail.Entry.LatestReasonsAt, detail.Entry.QuarantinedAt, detail.Entry.SequenceNumber));
     }
+
+    [Fact]
+    public async Task AddAsync_StubStoredWhenThePayloadWasRefused_GainsThePayloadSourceEventIdAndReasonsOfTheNextDelivery()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new QuarantineStore(tables);
+        var first = Bad("{\"n\":6}");
+        // The stub a refused main row leaves: its kind, position, time, the payload's digest and length, and why (no source, id or reasons).
+        await tables.Quarantine.AddEntityAsync(new TableEntity(QuarantineStore.PartitionKeyFor(first.Source), QuarantineStore.RowKeyFor(first))
+        {
+            ["Kind"] = "Invalid", ["Hub"] = first.Hub, ["PartitionId"] = first.PartitionId, ["SequenceNumber"] = first.SequenceNumber,
+            ["EnqueuedTime"] = first.EnqueuedTime, ["QuarantinedAt"] = first.QuarantinedAt, ["RawSha256"] = "0", ["RawLength"] = first.Raw.Length,
+            ["Unstored"] = "storage refused the row: 400 PropertyValueTooLarge",
+        });
+
+        await store.AddAsync([first with { QuarantinedAt = FirstSeen.AddHours(1), SequenceNumber = 77 }], CancellationToken.None);
+
+        var entry = await OnlyEntryAsync(store);
+        Assert.Equal(first.Raw, (await store.GetAsync(entry.Id, CancellationToken.None))?.Raw);
+        Assert.Equal((first.Source, first.EventId, (string?)null), (entry.Source, entry.EventId, entry.Unstored));
+        Assert.Equal(first.Reasons, entry.Reasons);
+        Assert.Null(entry.LatestReasons); // the stub kept none: these are the first known
+        Assert.Equal((2L, FirstSeen, 77L), (entry.Deliveries, entry.QuarantinedAt, entry.LastSequenceNumber));
+    }
+
+    [Fact]
+    public async Task AddAsync_RowWithAPlantedDeliveryCountAtTheMaximum_DoesNotFailTheBatch()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new QuarantineStore(tables);
+        var first = Bad("{\"n\":7}");
+        await store.AddAsync([first], CancellationToken.None);
+        await tables.Quarantine.UpsertEntityAsync(
+            new TableEntity(QuarantineStore.PartitionKeyFor(first.Source), QuarantineStore.RowKeyFor(first)) { ["Deliveries"] = long.MaxValue }, TableUpdateMode.Merge);
+        var other = Bad("{\"n\":8}");
+
+        await store.AddAsync([first with { QuarantinedAt = FirstSeen.AddHours(1), SequenceNumber = 43 }, other], CancellationToken.None);
+
+        var entries = (await store.PageAsync(new QuarantineFilter(null, null, null, null), null, 10, CancellationToken.None)).Entries;
+        Assert.Equal(2, entries.Count);
+        Assert.Contains(entries, e => e.Deliveries == long.MaxValue && e.LastSequenceNumber == 43);
+    }
 }
