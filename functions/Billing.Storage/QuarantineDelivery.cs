@@ -34,13 +34,17 @@ internal static class QuarantineDelivery
         long count = QuarantineRows.Integer(stored, Deliveries) is { } n and >= 1 ? n : 1;
         // Saturates: a planted count at the maximum must not overflow (checked arithmetic) and fail every batch holding the event.
         var update = new TableEntity(incoming.PartitionKey, incoming.RowKey) { [Deliveries] = count < long.MaxValue ? count + 1 : count }; // a read of some columns has no keys
-        // A delivery without a position (a conflict, an unstorable event) leaves the last known one: a merge cannot remove a property.
-        foreach (var (from, to) in (ReadOnlySpan<(string, string)>)[("QuarantinedAt", LastSeenAt), ("SequenceNumber", LastSequenceNumber), ("PartitionId", LastPartitionId)])
+        if (incoming.TryGetValue("QuarantinedAt", out object? seen) && seen is not null)
         {
-            if (incoming.TryGetValue(from, out object? value) && value is not null)
-            {
-                update[to] = value;
-            }
+            update[LastSeenAt] = seen;
+        }
+
+        // A position is a partition and a sequence number together, never one delivery's partition with another's number. A
+        // delivery without a whole one (a conflict, an unstorable event) leaves the last known: a merge cannot remove a property.
+        if (incoming.TryGetValue("SequenceNumber", out object? sequence) && sequence is not null
+            && incoming.TryGetValue("PartitionId", out object? partition) && partition is not null)
+        {
+            (update[LastSequenceNumber], update[LastPartitionId]) = (sequence, partition);
         }
 
         if (EntityText.Of(incoming, "Reasons") is { } reasons && incoming.TryGetValue("QuarantinedAt", out object? at) && at is DateTimeOffset when)

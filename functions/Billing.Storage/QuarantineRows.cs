@@ -70,8 +70,8 @@ internal static class QuarantineRows
         replays && QuarantineReplayHistory.Read(e) is { Count: > 0 } history ? history : null,
         Integer(e, QuarantineDelivery.Deliveries) is { } deliveries and >= 1 ? deliveries : 1,
         Instant(e, QuarantineDelivery.LastSeenAt) ?? Instant(e, "QuarantinedAt"),
-        Integer(e, QuarantineDelivery.LastSequenceNumber) ?? Integer(e, "SequenceNumber"),
-        EntityText.Of(e, QuarantineDelivery.LastPartitionId) ?? EntityText.Of(e, "PartitionId"),
+        Integer(e, QuarantineDelivery.LastSequenceNumber) is { } lastSequence ? lastSequence : Integer(e, "SequenceNumber"),
+        Integer(e, QuarantineDelivery.LastSequenceNumber) is not null ? EntityText.Of(e, QuarantineDelivery.LastPartitionId) : EntityText.Of(e, "PartitionId"), // a position is read whole
         EntityText.Of(e, QuarantineDelivery.LatestReasons)?.Split('\n', StringSplitOptions.RemoveEmptyEntries),
         Instant(e, QuarantineDelivery.LatestReasonsAt));
 

@@ -46,6 +46,20 @@ public class QuarantineStoreRedeliveryTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task AddAsync_RedeliveryWithAPartitionButNoSequenceNumber_KeepsTheLastWholePosition()
+    {
+        var store = new QuarantineStore(await azurite.NewTablesAsync());
+        var first = Bad("{\"n\":3}");
+        await store.AddAsync([first], CancellationToken.None);
+
+        await store.AddAsync([first with { QuarantinedAt = FirstSeen.AddMinutes(5), SequenceNumber = null, PartitionId = "5" }], CancellationToken.None);
+
+        // Before, the partition of this delivery was shown with the sequence number of the first: a position no delivery had.
+        var entry = await OnlyEntryAsync(store);
+        Assert.Equal((2L, FirstSeen.AddMinutes(5), 42L, "3"), (entry.Deliveries, entry.LastSeenAt, entry.LastSequenceNumber, entry.LastPartitionId));
+    }
+
+    [Fact]
     public async Task AddAsync_RedeliveryWithOtherReasons_KeepsThemAsLatestBesideTheFirstAndThePayloadAsStored()
     {
         var store = new QuarantineStore(await azurite.NewTablesAsync());
