@@ -8,6 +8,11 @@ namespace Billing.Storage;
 /// stored (only its digest and length remain). <see cref="Replay"/>: the replay record that stands (the resolution once
 /// there is one, else the last replay), when there was one. <see cref="Replays"/>: the last replays, oldest first (at most
 /// <see cref="QuarantineReplay.HistoryLimit"/>); read with the event (<see cref="QuarantineStore.GetAsync"/>), null in a list.
+/// <para><see cref="QuarantinedAt"/>, the position and <see cref="Reasons"/> are the first delivery's, never rewritten when
+/// the same event is set aside again (<see cref="QuarantineDelivery"/>): <see cref="Deliveries"/> counts the times it was
+/// (at least 1), <see cref="LastSeenAt"/>, <see cref="LastSequenceNumber"/> and <see cref="LastPartitionId"/> are the last
+/// one's (the first's when there was one), and <see cref="LatestReasons"/> the latest reasons that differed from the first
+/// (a redelivery's or a replay's, at <see cref="LatestReasonsAt"/>), null when none did.</para>
 /// </summary>
 public sealed record QuarantineEntry(
     string Id,
@@ -24,4 +29,10 @@ public sealed record QuarantineEntry(
     long? RawLength,
     string? Unstored,
     QuarantineReplay? Replay = null,
-    IReadOnlyList<QuarantineReplay>? Replays = null);
+    IReadOnlyList<QuarantineReplay>? Replays = null,
+    long Deliveries = 1,
+    DateTimeOffset? LastSeenAt = null,
+    long? LastSequenceNumber = null,
+    string? LastPartitionId = null,
+    IReadOnlyList<string>? LatestReasons = null,
+    DateTimeOffset? LatestReasonsAt = null);

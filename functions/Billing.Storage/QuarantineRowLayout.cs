@@ -4,15 +4,16 @@ namespace Billing.Storage;
 /// How <see cref="QuarantineStore"/> lays an event out on rows: the main row (what a list reads, the first payload
 /// chunks) and continuation rows <c>{rowKey}-1</c>, … for the chunks that do not fit, each within
 /// <see cref="QuarantineStore.RowBudgetBytes"/> estimated on the wire. The main row leaves room for what replays add to it
-/// later (<see cref="ReplayReserveBytes"/>: the replay history, record and reasons longer than the first).
+/// later (<see cref="ReplayReserveBytes"/>: the replay history and record, the latest reasons of a replay or redelivery,
+/// and the delivery count, last time and position).
 /// </summary>
 internal static class QuarantineRowLayout
 {
     public const int MaxTextChars = 30_000; // reasons: diagnostics, cut to one property
     public const int MaxIdentityChars = 1_000; // source, id and who replayed as properties; the raw payload has them whole
 
-    /// <summary>Room a main row keeps for what replays write on it later.</summary>
-    public const long ReplayReserveBytes = (6L * (QuarantineStore.MaxReplayHistoryChars + MaxTextChars + MaxIdentityChars)) + 1024;
+    /// <summary>Room a main row keeps for what replays and redeliveries write on it later (<see cref="QuarantineDelivery"/>: reasons and a few small values).</summary>
+    public const long ReplayReserveBytes = (6L * (QuarantineStore.MaxReplayHistoryChars + MaxTextChars + MaxIdentityChars)) + 2048;
 
     /// <summary>High estimate of a row on the wire: six bytes per character of text (a JSON escape) plus a fixed allowance.</summary>
     public static long WireBytes(TableEntity row) => 2048 + row.Sum(p => p.Value is string s ? 6L * s.Length : 16L);
@@ -23,7 +24,7 @@ internal static class QuarantineRowLayout
         var entity = new TableEntity(partitionKey, rowKey)
         {
             ["Kind"] = e.Kind.ToString(),
-            ["Reasons"] = Cut(string.Join('\n', e.Reasons), MaxTextChars),
+            ["Reasons"] = ReasonsText(e.Reasons),
             ["Source"] = Cut(e.Source, MaxIdentityChars),
             ["EventId"] = Cut(e.EventId, MaxIdentityChars),
             ["Hub"] = e.Hub,
@@ -65,6 +66,9 @@ internal static class QuarantineRowLayout
         entity["Rows"] = rows.Count;
         return rows;
     }
+
+    /// <summary>Reasons as a row keeps them: one a line, cut to one property.</summary>
+    public static string ReasonsText(IEnumerable<string> reasons) => Cut(string.Join('\n', reasons), MaxTextChars)!;
 
     public static string ContinuationKey(string rowKey, int row) => rowKey + "-" + row.ToString(CultureInfo.InvariantCulture);
 

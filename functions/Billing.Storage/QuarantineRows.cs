@@ -11,7 +11,8 @@ internal static class QuarantineRows
 {
     /// <summary>What a list reads of a row: its keys and everything but the payload chunks (<c>Part</c> tells continuation rows apart).</summary>
     public static readonly string[] ListColumns =
-        ["PartitionKey", "RowKey", "Kind", "Reasons", "Source", "EventId", "Hub", "PartitionId", "SequenceNumber", "EnqueuedTime", "QuarantinedAt", "RawSha256", "RawLength", "Unstored", "RawChunks", "Part", "ReplayOutcome", "ReplayedAt", "ReplayedBy"];
+        ["PartitionKey", "RowKey", "Kind", "Reasons", "Source", "EventId", "Hub", "PartitionId", "SequenceNumber", "EnqueuedTime", "QuarantinedAt", "RawSha256", "RawLength", "Unstored", "RawChunks", "Part", "ReplayOutcome", "ReplayedAt", "ReplayedBy",
+            .. QuarantineDelivery.Columns];
 
     private const int RowKeyChars = 64; // a SHA-256 in hex (RowKeyFor)
 
@@ -48,7 +49,8 @@ internal static class QuarantineRows
 
     /// <summary>
     /// The row as an entry; with <paramref name="replays"/>, its replay history too (a list does not read it). <c>Unstored</c>
-    /// is the reason only while the row keeps no payload: the same event stored whole later is merged over its stub.
+    /// is the reason only while the row keeps no payload: the same event stored whole later is merged over its stub. A row
+    /// without delivery columns (written before they existed, or set aside once) reads as one delivery, last seen when first.
     /// </summary>
     public static QuarantineEntry Entry(TableEntity e, bool replays = false) => new(
         Id(e.PartitionKey, e.RowKey),
@@ -65,7 +67,13 @@ internal static class QuarantineRows
         Integer(e, "RawLength"),
         Integer(e, "RawChunks") is null ? EntityText.Of(e, "Unstored") : null,
         Replay(e),
-        replays && QuarantineReplayHistory.Read(e) is { Count: > 0 } history ? history : null);
+        replays && QuarantineReplayHistory.Read(e) is { Count: > 0 } history ? history : null,
+        Integer(e, QuarantineDelivery.Deliveries) is { } deliveries and >= 1 ? deliveries : 1,
+        Instant(e, QuarantineDelivery.LastSeenAt) ?? Instant(e, "QuarantinedAt"),
+        Integer(e, QuarantineDelivery.LastSequenceNumber) is { } lastSequence ? lastSequence : Integer(e, "SequenceNumber"),
+        Integer(e, QuarantineDelivery.LastSequenceNumber) is not null ? EntityText.Of(e, QuarantineDelivery.LastPartitionId) : EntityText.Of(e, "PartitionId"), // a position is read whole
+        EntityText.Of(e, QuarantineDelivery.LatestReasons)?.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+        Instant(e, QuarantineDelivery.LatestReasonsAt));
 
     /// <summary>The row's last replay; null when it has none, or a part of it cannot be read.</summary>
     public static QuarantineReplay? Replay(TableEntity e) =>

@@ -2,9 +2,10 @@ namespace Billing.Storage;
 
 /// <summary>
 /// Bad events from the Event Hubs path, never dropped. The row key is a hash of (hub, kind, raw), so a redelivered
-/// batch writes the same rows instead of piling up copies; an event's main row is merged, never replaced, so what only
-/// replays write there (the replay record and history, <see cref="RecordReplayAsync"/>) survives the event being set aside
-/// again. Partitioned by source for per-partner listing.
+/// batch lands on the same rows instead of piling up copies; an event's main row is inserted, never overwritten: a
+/// redelivery only counts itself on it (<see cref="QuarantineDelivery"/>), so what was seen first (time, position, reasons,
+/// payload) and what only replays write there (the replay record and history, <see cref="RecordReplayAsync"/>) stay.
+/// Partitioned by source for per-partner listing.
 /// <para>Raw payloads are kept whole, byte for byte: split into <c>Raw0</c>, <c>Raw1</c>, … (and <c>ExistingRaw0</c>, …
 /// for a conflict's first version) of at most <see cref="ChunkChars"/> characters, as many on a row as fit
 /// <see cref="RowBudgetBytes"/>, further ones on continuation rows <c>{rowKey}-1</c>, <c>{rowKey}-2</c>, … so no entity passes 1 MiB.
@@ -23,7 +24,15 @@ public sealed class QuarantineStore(BillingTables tables)
     private const long TransactionBudgetBytes = 3 * 1024 * 1024;
     private const int RowsPerTransaction = 100;
 
-    private static readonly string[] ReplayColumns = ["ReplayOutcome", "ReplayedAt", "ReplayedBy", QuarantineReplayHistory.Property];
+    /// <summary>How often a write under a row's ETag is tried against hosts writing the row at once before the conflict propagates (transient: the invocation is retried).</summary>
+    private const int MaxAttempts = 16;
+
+    /// <summary>What a replay reads of a row: the record that stands, the history and the first reasons.</summary>
+    private static readonly string[] ReplayColumns = ["ReplayOutcome", "ReplayedAt", "ReplayedBy", QuarantineReplayHistory.Property, "Reasons"];
+
+    /// <summary>A main row's facts of its first delivery, which a later one never rewrites (and the keys, which it cannot).</summary>
+    private static readonly HashSet<string> FirstSeenColumns =
+        new(["PartitionKey", "RowKey", "odata.etag", "Timestamp", "Kind", "Reasons", "Source", "EventId", "Hub", "PartitionId", "SequenceNumber", "EnqueuedTime", "QuarantinedAt"], StringComparer.Ordinal);
 
     private readonly TableClient table = tables.Quarantine;
 
@@ -39,23 +48,37 @@ public sealed class QuarantineStore(BillingTables tables)
     /// <summary>Whether the event <paramref name="id"/> names is stored under <paramref name="source"/> (the partition of its source).</summary>
     public static bool IsOfSource(string id, string source) => QuarantineRows.TryParseId(id, out string pk, out _) && pk == PartitionKeyFor(source);
 
+    /// <summary>
+    /// Stores events metering set aside. An event stored already (the same hub, kind and payload: a redelivery) keeps what
+    /// was seen first and counts one more delivery (<see cref="QuarantineDelivery"/>); its payload rows are not rewritten.
+    /// </summary>
     public async Task AddAsync(IEnumerable<QuarantinedEvent> events, CancellationToken cancellationToken)
     {
         foreach (var group in events.GroupBy(e => PartitionKeyFor(e.Source)))
         {
-            var batch = new List<TableEntity>();
+            var batch = new List<List<TableEntity>>();
+            int count = 0;
             long bytes = 0;
-            foreach (var row in group.DistinctBy(RowKeyFor).SelectMany(e => QuarantineRowLayout.Rows(group.Key, e)))
+            foreach (var rows in group.DistinctBy(RowKeyFor).Select(e => QuarantineRowLayout.Rows(group.Key, e)))
             {
-                long size = QuarantineRowLayout.WireBytes(row);
-                if (batch.Count > 0 && (batch.Count == RowsPerTransaction || bytes + size > TransactionBudgetBytes))
+                long size = rows.Sum(QuarantineRowLayout.WireBytes);
+                if (rows.Count > RowsPerTransaction || size > TransactionBudgetBytes)
+                {
+                    await AddEventAsync(rows, cancellationToken).ConfigureAwait(false); // more than one transaction
+                    continue;
+                }
+
+                // An event's rows go in one transaction, so a main row is never stored without its payload rows.
+                if (batch.Count > 0 && (count + rows.Count > RowsPerTransaction || bytes + size > TransactionBudgetBytes))
                 {
                     await SubmitAsync(batch, cancellationToken).ConfigureAwait(false);
                     batch.Clear();
+                    count = 0;
                     bytes = 0;
                 }
 
-                batch.Add(row);
+                batch.Add(rows);
+                count += rows.Count;
                 bytes += size;
             }
 
@@ -67,84 +90,185 @@ public sealed class QuarantineStore(BillingTables tables)
     }
 
     /// <summary>
-    /// One transaction; when the service refuses it deterministically, row by row, and a row it still refuses is replaced by
-    /// a small row that says so (kind, hash and length of the raw payload, the service's reason), so no event blocks the
-    /// batch forever. Transient errors propagate: the invocation fails and is retried.
+    /// One transaction inserting the events' main rows; when one is stored already (409) or the service refuses the
+    /// transaction deterministically, event by event (<see cref="AddEventAsync"/>). Transient errors propagate: the
+    /// invocation fails and is retried.
     /// </summary>
-    private async Task SubmitAsync(List<TableEntity> rows, CancellationToken cancellationToken)
+    private async Task SubmitAsync(List<List<TableEntity>> events, CancellationToken cancellationToken)
     {
+        if (events.Count > 1)
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(events.SelectMany(rows => rows).Select(Insert).ToList(), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409 || StorageFailure.IsDeterministic(ex))
+            {
+                // Nothing of the transaction was stored: each event alone.
+            }
+        }
+
+        foreach (var rows in events)
+        {
+            await AddEventAsync(rows, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// One event: inserted whole (its main row added, so a stored one is never overwritten), or recorded as a redelivery of
+    /// the stored one. A row the service still refuses is replaced by a small row that says so (kind, hash and length of the
+    /// raw payload, the service's reason), so no event blocks the batch forever.
+    /// </summary>
+    private async Task AddEventAsync(List<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        var main = rows[0];
+        if (rows.Count <= RowsPerTransaction && rows.Sum(QuarantineRowLayout.WireBytes) <= TransactionBudgetBytes)
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(rows.Select(Insert).ToList(), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                await RecordDeliveryAsync(rows, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException ex) when (StorageFailure.IsDeterministic(ex))
+            {
+                // Row by row below.
+            }
+        }
+        else if ((await table.GetEntityIfExistsAsync<TableEntity>(main.PartitionKey, main.RowKey, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false)).HasValue)
+        {
+            // Checked before its payload rows are written: a redelivery never rewrites the payload as first stored.
+            await RecordDeliveryAsync(rows, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Payload rows first, the main row last: the event is listed once its payload is stored.
+        await WritePartsAsync(rows, cancellationToken).ConfigureAwait(false);
         try
         {
-            await table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(
-                QuarantineRows.IsContinuation(r) ? TableTransactionActionType.UpsertReplace : TableTransactionActionType.UpsertMerge, r)).ToList(), cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(main, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            await RecordDeliveryAsync(rows, cancellationToken).ConfigureAwait(false);
             return;
         }
         catch (RequestFailedException ex) when (StorageFailure.IsDeterministic(ex))
         {
+            main = Stub(main, ex);
         }
 
-        foreach (var row in rows)
+        try
+        {
+            await table.AddEntityAsync(main, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            await RecordDeliveryAsync([main], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The event's continuation rows, one by one; one the service refuses becomes a stub.</summary>
+    private async Task WritePartsAsync(List<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        foreach (var part in rows.Skip(1))
         {
             try
             {
-                await table.UpsertEntityAsync(row, QuarantineRows.IsContinuation(row) ? TableUpdateMode.Replace : TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                await table.UpsertEntityAsync(part, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException ex) when (StorageFailure.IsDeterministic(ex))
             {
-                var stub = new TableEntity(row.PartitionKey, row.RowKey) { ["Unstored"] = StorageFailure.Describe(ex) };
-                foreach (string name in (string[])["Kind", "Hub", "PartitionId", "SequenceNumber", "EnqueuedTime", "QuarantinedAt", "RawSha256", "RawLength", "Part"])
-                {
-                    if (row.TryGetValue(name, out object? value))
-                    {
-                        stub[name] = value;
-                    }
-                }
-
-                if (QuarantineRows.IsContinuation(stub))
-                {
-                    await table.UpsertEntityAsync(stub, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await ReplaceKeepingReplaysAsync(stub, cancellationToken).ConfigureAwait(false);
-                }
+                await table.UpsertEntityAsync(Stub(part, ex), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
     /// <summary>
-    /// Replaces an event's main row with <paramref name="row"/>, carrying over the replay record and history the stored row
-    /// has: ETag-guarded, so a replay recorded meanwhile is read again rather than lost.
+    /// Records <paramref name="rows"/> (what this delivery would have stored) as one more delivery of the stored event,
+    /// merged under the row's ETag: of two hosts setting the event aside at once, the one that finds the row changed reads
+    /// it again, so no delivery goes uncounted and nothing seen first is rewritten. A stored stub (no payload kept) gains
+    /// this delivery's payload. Still contended after <see cref="MaxAttempts"/>: the conflict propagates as transient.
     /// </summary>
-    private async Task ReplaceKeepingReplaysAsync(TableEntity row, CancellationToken cancellationToken)
+    private async Task RecordDeliveryAsync(List<TableEntity> rows, CancellationToken cancellationToken)
     {
+        var incoming = rows[0];
+        bool fill = QuarantineRows.Integer(incoming, "RawChunks") is not null;
         for (int attempt = 1; ; attempt++)
         {
-            var stored = await table.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, row.RowKey, select: ReplayColumns, cancellationToken: cancellationToken).ConfigureAwait(false);
-            try
+            var read = await table.GetEntityIfExistsAsync<TableEntity>(incoming.PartitionKey, incoming.RowKey, select: QuarantineDelivery.ReadColumns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!read.HasValue || read.Value is not { } stored)
             {
-                if (!stored.HasValue || stored.Value is not { } current)
+                return; // rows are never deleted; one removed by hand is not brought back by a redelivery
+            }
+
+            var update = QuarantineDelivery.Update(stored, incoming);
+            bool fills = fill && QuarantineRows.Integer(stored, "RawChunks") is null && EntityText.Of(stored, "Raw") is null;
+            if (fills)
+            {
+                await WritePartsAsync(rows, cancellationToken).ConfigureAwait(false);
+                foreach (var (name, value) in incoming.Where(p => !FirstSeenColumns.Contains(p.Key)))
                 {
-                    await table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
-                    return;
+                    update[name] = value;
                 }
 
-                foreach (string name in ReplayColumns)
+                // A stub keeps no reasons, source or event id: the filling delivery's are the first known, not latest ones.
+                foreach (string name in QuarantineDelivery.StubLacks)
                 {
-                    if (current.TryGetValue(name, out object? value) && value is not null)
+                    if (!(stored.TryGetValue(name, out object? kept) && kept is not null) && incoming.TryGetValue(name, out object? value) && value is not null)
                     {
-                        row[name] = value;
+                        update[name] = value;
+                        if (name == "Reasons")
+                        {
+                            update.Remove(QuarantineDelivery.LatestReasons);
+                            update.Remove(QuarantineDelivery.LatestReasonsAt);
+                        }
                     }
                 }
+            }
 
-                await table.UpdateEntityAsync(row, current.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await table.UpdateEntityAsync(update, stored.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (RequestFailedException ex) when ((ex.Status is 409 or 412) && attempt < 8)
+            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
             {
-                // Written since it was read (a replay, or another delivery of the event): read it again.
+                // Another delivery or a replay wrote the row since it was read: count again against what it wrote.
+            }
+            catch (RequestFailedException ex) when (StorageFailure.IsDeterministic(ex) && fills)
+            {
+                fill = false; // the payload still does not fit: count the delivery on the stub
+            }
+            catch (RequestFailedException ex) when (StorageFailure.IsDeterministic(ex))
+            {
+                return; // the row as first stored stands; a planted row the service refuses to grow must not block the batch
             }
         }
+    }
+
+    private static TableTransactionAction Insert(TableEntity row) =>
+        new(QuarantineRows.IsContinuation(row) ? TableTransactionActionType.UpsertReplace : TableTransactionActionType.Add, row);
+
+    /// <summary>What is kept of a row the service refused: its kind, position, time, the payload's digest and length, and why.</summary>
+    private static TableEntity Stub(TableEntity row, RequestFailedException refusal)
+    {
+        var stub = new TableEntity(row.PartitionKey, row.RowKey) { ["Unstored"] = StorageFailure.Describe(refusal) };
+        foreach (string name in (string[])["Kind", "Hub", "PartitionId", "SequenceNumber", "EnqueuedTime", "QuarantinedAt", "RawSha256", "RawLength", "Part"])
+        {
+            if (row.TryGetValue(name, out object? value))
+            {
+                stub[name] = value;
+            }
+        }
+
+        return stub;
     }
 
     /// <summary>Every quarantined event of a source (<c>null</c>: of all), payloads and all: for tests and tools, not for the API (see <see cref="PageAsync"/>).</summary>
@@ -265,8 +389,9 @@ public sealed class QuarantineStore(BillingTables tables)
     /// Records a replay on the event's row, merged under the row's ETag: every replay joins the row's history (the last
     /// <see cref="QuarantineReplay.HistoryLimit"/>), and the record that stands is replaced only as
     /// <see cref="QuarantineReplay.Supersedes"/> says, so of two replays at once the one that metered the event stays;
-    /// <paramref name="reasons"/> (when the replay set it aside again) then replace the row's. Returns the record that
-    /// stands and the history; null when there is no such row.
+    /// <paramref name="reasons"/> (when the replay set it aside again) are then kept as the row's latest reasons when they
+    /// differ from its first ones, which stay. Returns the record that stands, the history and the latest reasons this
+    /// replay recorded; null when there is no such row.
     /// </summary>
     public async Task<QuarantineReplayRecord?> RecordReplayAsync(string id, QuarantineReplay replay, IReadOnlyList<string>? reasons, CancellationToken cancellationToken)
     {
@@ -296,18 +421,19 @@ public sealed class QuarantineStore(BillingTables tables)
                 update["ReplayedBy"] = recorded.By;
                 if (reasons is not null)
                 {
-                    update["Reasons"] = QuarantineRowLayout.Cut(string.Join('\n', reasons), QuarantineRowLayout.MaxTextChars);
+                    QuarantineDelivery.NoteReasons(stored, QuarantineRowLayout.ReasonsText(reasons), recorded.At, update);
                 }
             }
 
             try
             {
                 await table.UpdateEntityAsync(update, stored.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-                return new QuarantineReplayRecord(supersedes ? recorded : standing!, QuarantineReplayHistory.Read(update));
+                var latest = update.ContainsKey(QuarantineDelivery.LatestReasons) ? reasons : null;
+                return new QuarantineReplayRecord(supersedes ? recorded : standing!, QuarantineReplayHistory.Read(update), latest, latest is null ? null : recorded.At);
             }
-            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < 8)
+            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < MaxAttempts)
             {
-                // Another replay wrote the row since it was read: decide again against what it wrote.
+                // Another replay or a redelivery wrote the row since it was read: decide again against what it wrote.
             }
         }
     }

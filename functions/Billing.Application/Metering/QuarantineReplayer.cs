@@ -8,7 +8,8 @@ namespace Billing.Application.Metering;
 /// <para>Exactly once holds because the fact store's identity row is the dedup: a replay of an event metered since, or
 /// two replays at once, find it a duplicate. A conflict is never replayed: its first version counts. The event's row is
 /// never deleted; it keeps the replay record (outcome, when, by whom; a resolution stands against later replays), the last
-/// replays and, when the event is set aside again, the current reasons. Transient storage failures propagate (the caller retries).</para>
+/// replays and, when the event is set aside again for other reasons than its first, those as its latest reasons (the first
+/// stay). Transient storage failures propagate (the caller retries).</para>
 /// </summary>
 public sealed partial class QuarantineReplayer(MeteringService metering, QuarantineStore quarantine, TimeProvider time, ILogger<QuarantineReplayer> logger)
 {
@@ -45,7 +46,13 @@ public sealed partial class QuarantineReplayer(MeteringService metering, Quarant
         var replay = new QuarantineReplay(outcome.ToString().ToLowerInvariant(), time.GetUtcNow(), actor);
         var record = await quarantine.RecordReplayAsync(id, replay, reasons, cancellationToken).ConfigureAwait(false);
         LogReplayed(logger, id, actor, outcome);
-        return new ReplayResult(outcome, reasons?.Select(Reason).ToList() ?? [], entry with { Replay = record?.Standing, Replays = record?.History, Reasons = reasons ?? entry.Reasons });
+        return new ReplayResult(outcome, reasons?.Select(Reason).ToList() ?? [], entry with
+        {
+            Replay = record?.Standing,
+            Replays = record?.History,
+            LatestReasons = record?.LatestReasons ?? entry.LatestReasons,
+            LatestReasonsAt = record?.LatestReasons is null ? entry.LatestReasonsAt : record.LatestReasonsAt,
+        });
     }
 
     /// <summary>Why an event is not put through metering at all; null when it is.</summary>

@@ -2,7 +2,7 @@ namespace Billing.Application.Metering;
 
 /// <summary>
 /// A replay's outcome, the reasons behind it (field and reason; empty when the event counts) and the quarantined event
-/// as it stands after the replay (its replay record, its current reasons).
+/// as it stands after the replay (its replay record, its first reasons and, when this replay's differ, those as its latest).
 /// </summary>
 public sealed record ReplayResult(ReplayOutcome Outcome, IReadOnlyList<ValidationError> Reasons, QuarantineEntry Entry)
 {

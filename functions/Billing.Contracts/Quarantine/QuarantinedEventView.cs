@@ -9,6 +9,12 @@ namespace Billing.Contracts.Quarantine;
 /// reason when even the payload could not be kept. <see cref="Replay"/>: the replay record that stands (the one that
 /// counted the event, once one did; else the last replay). <see cref="Replays"/> (one event's answers, not a list): its
 /// last replays through metering, oldest first, at most 20. Absent members are omitted.
+/// <para>When metering sets the same event aside again (a redelivered batch, the same payload sent again),
+/// <see cref="QuarantinedAt"/>, the position and <see cref="Reasons"/> stay the first delivery's: <see cref="Deliveries"/>
+/// counts the times it was set aside (1 for an event seen once, and for rows stored before it was counted),
+/// <see cref="LastSeenAt"/>, <see cref="LastSequenceNumber"/> and <see cref="LastPartitionId"/> are the last time's (the
+/// first's when seen once), and <see cref="LatestReasons"/> (at <see cref="LatestReasonsAt"/>) the latest reasons, of a
+/// redelivery or a replay, that differed from the first; absent when none did.</para>
 /// </summary>
 public sealed record QuarantinedEventView(
     string Id,
@@ -25,4 +31,10 @@ public sealed record QuarantinedEventView(
     long? RawLength,
     string? Unstored,
     QuarantineReplayView? Replay = null,
-    IReadOnlyList<QuarantineReplayView>? Replays = null);
+    IReadOnlyList<QuarantineReplayView>? Replays = null,
+    long Deliveries = 1,
+    DateTimeOffset? LastSeenAt = null,
+    long? LastSequenceNumber = null,
+    string? LastPartitionId = null,
+    IReadOnlyList<string>? LatestReasons = null,
+    DateTimeOffset? LatestReasonsAt = null);

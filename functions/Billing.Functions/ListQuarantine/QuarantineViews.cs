@@ -24,7 +24,13 @@ public static class QuarantineViews
             entry.RawLength,
             entry.Unstored,
             entry.Replay is { } replay ? View(replay) : null,
-            entry.Replays?.Select(View).ToList());
+            entry.Replays?.Select(View).ToList(),
+            entry.Deliveries,
+            entry.LastSeenAt,
+            entry.LastSequenceNumber,
+            entry.LastPartitionId,
+            entry.LatestReasons,
+            entry.LatestReasonsAt);
     }
 
     private static QuarantineReplayView View(QuarantineReplay replay) => new(replay.Outcome, replay.At, replay.By);

@@ -54,4 +54,18 @@ public sealed class QuarantineCommandsTests
         Assert.DoesNotContain('\u001b', output);
         Assert.DoesNotContain("metered first", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task QuarantineShow_EventSetAsideThreeTimes_PrintsTheFirstFactsTheDeliveriesAndTheLatestReasons()
+    {
+        var (output, _) = await StubCommandTests.RunOkAsync(
+            "GET /api/v1/quarantine/Y2Fycmllci10bW8.ab12",
+            """{"event":{"id":"Y2Fycmllci10bW8.ab12","kind":"invalid","source":"carrier-tmo","eventId":"sess-9","reasons":["source: not registered"],"hub":"carrier-offload","partitionId":"3","sequenceNumber":42,"quarantinedAt":"2026-10-21T08:00:00Z","deliveries":3,"lastSeenAt":"2026-10-22T10:00:00Z","lastSequenceNumber":977,"lastPartitionId":"3","latestReasons":["type: \u001b[2Jnot declared"],"latestReasonsAt":"2026-10-21T09:00:00Z"},"raw":"{}","existingRaw":null}""",
+            "quarantine", "show", "Y2Fycmllci10bW8.ab12");
+
+        StubCommandTests.AssertContainsAll(output, "quarantined 2026-10-21T08:00:00.0000000+00:00", "partition 3, sequence number 42", "reason: source: not registered",
+            "set aside 3 times, last 2026-10-22T10:00:00.0000000+00:00 (partition 3, sequence number 977)",
+            "latest reason (2026-10-21T09:00:00.0000000+00:00): type: \\u001B[2Jnot declared");
+        Assert.DoesNotContain('\u001b', output);
+    }
 }

@@ -119,6 +119,39 @@ public class QuarantineRoutesTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task ListAndGet_SameEventDeliveredTwice_ShowFirstSeenFactsAndTheDeliveries()
+    {
+        string source = $"carrier-unknown-{Guid.NewGuid():N}"[..28]; // nobody registered it: metering sets the event aside as invalid
+        string usage = SampleEvents.Carrier($"q-{Guid.NewGuid():N}", PlatformFixture.NewHotspot(), 100, 100, source: source).ToJsonString();
+        var hub = platform.Host.Broker.GetHub("carrier-offload");
+        hub.Publish([usage], "quarantine-route-tests");
+        await platform.DrainAsync();
+        var (_, once) = await GetAsync($"api/v1/quarantine?source={source}", PlatformFixture.FinanceKey);
+
+        hub.Publish([usage], "quarantine-route-tests"); // the hub delivers it again, at a later position
+        await platform.DrainAsync();
+        var (listStatus, twice) = await GetAsync($"api/v1/quarantine?source={source}", PlatformFixture.FinanceKey);
+        var first = Assert.Single(once!["events"]!.AsArray())!;
+        var listed = Assert.Single(twice!["events"]!.AsArray())!;
+        var (detailStatus, detail) = await GetAsync("api/v1/quarantine/" + Uri.EscapeDataString(listed["id"]!.GetValue<string>()), PlatformFixture.FinanceKey);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (listStatus, detailStatus));
+        Assert.Equal(1, first["deliveries"]!.GetValue<long>());
+        Assert.Equal(first["sequenceNumber"]!.GetValue<long>(), first["lastSequenceNumber"]!.GetValue<long>());
+        foreach (var shown in new[] { listed, detail!["event"]! })
+        {
+            Assert.Equal(2, shown["deliveries"]!.GetValue<long>());
+            Assert.Equal(first["quarantinedAt"]!.GetValue<DateTimeOffset>(), shown["quarantinedAt"]!.GetValue<DateTimeOffset>());
+            Assert.Equal(first["sequenceNumber"]!.GetValue<long>(), shown["sequenceNumber"]!.GetValue<long>());
+            Assert.Equal(first["reasons"]!.ToJsonString(), shown["reasons"]!.ToJsonString());
+            Assert.True(shown["lastSequenceNumber"]!.GetValue<long>() > shown["sequenceNumber"]!.GetValue<long>());
+            Assert.True(shown["lastSeenAt"]!.GetValue<DateTimeOffset>() >= shown["quarantinedAt"]!.GetValue<DateTimeOffset>());
+            Assert.Equal(first["partitionId"]!.GetValue<string>(), shown["lastPartitionId"]!.GetValue<string>());
+            Assert.Null(shown["latestReasons"]); // the same reasons both times
+        }
+    }
+
+    [Fact]
     public async Task List_BadQuery_400NamingEachField()
     {
         var (status, body) = await GetAsync("api/v1/quarantine?kind=nope&limit=0&after=nope&from=yesterday&replayed=yes", PlatformFixture.FinanceKey);

@@ -131,7 +131,7 @@ public class ReplayQuarantinedEventTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task Replay_StillInvalid_422NamingTheFieldAndTheEventStaysWithTheCurrentReasons()
+    public async Task Replay_StillInvalid_422NamingTheFieldAndTheEventKeepsItsFirstReasons()
     {
         var usage = SampleEvents.Carrier($"rp-{Guid.NewGuid():N}", PlatformFixture.NewHotspot(), -1, 0);
         await MeterAsync(usage);
@@ -146,6 +146,7 @@ public class ReplayQuarantinedEventTests(PlatformFixture platform)
         Assert.Equal((QuarantineKind.Invalid, "invalid", "finance"), (after.Kind, after.Replay!.Outcome, after.Replay.By));
         Assert.Contains(after.Reasons, r => r.StartsWith("data.uploadBytes: ", StringComparison.Ordinal));
         Assert.Equal(entry.QuarantinedAt, after.QuarantinedAt);
+        Assert.Null(after.LatestReasons); // the replay found the same reasons: nothing differs from the first
     }
 
     [Fact]

@@ -39,6 +39,17 @@ public static class QuarantineRenderers
             console.WriteLine("reason: " + Visible(reason));
         }
 
+        // What is above is the first delivery's; a redelivery only counts itself.
+        if (e.Deliveries > 1)
+        {
+            console.WriteLine($"set aside {e.Deliveries} times, last {e.LastSeenAt?.ToString("O", CultureInfo.InvariantCulture)} (partition {Visible(e.LastPartitionId)}, sequence number {e.LastSequenceNumber})");
+        }
+
+        foreach (string reason in e.LatestReasons ?? [])
+        {
+            console.WriteLine($"latest reason ({e.LatestReasonsAt?.ToString("O", CultureInfo.InvariantCulture)}): {Visible(reason)}");
+        }
+
         if (e.Replay is { } replay)
         {
             console.WriteLine($"replay record: {replay.Outcome}, {replay.At.ToString("O", CultureInfo.InvariantCulture)} by {Visible(replay.By)}");

@@ -105,13 +105,16 @@ async function detail(root, id, finance) {
     facts([
       ['Kind', badge(e.kind)],
       ['Source', e.source],
-      ['Quarantined (UTC)', time(e.quarantinedAt)],
+      ['Quarantined first (UTC)', time(e.quarantinedAt)],
       ['From', `hub ${e.hub}, partition ${e.partitionId ?? '—'}, sequence number ${e.sequenceNumber ?? '—'}`],
       ['Payload', `${e.rawLength ?? '—'} characters, SHA-256 ${e.rawSha256 ?? '—'}`],
       e.unstored ? ['Not stored', e.unstored] : null,
+      // The facts above are the first delivery's; a redelivery only counts itself.
+      e.deliveries > 1 ? ['Set aside', `${e.deliveries} times, last ${time(e.lastSeenAt)} (partition ${e.lastPartitionId ?? '—'}, sequence number ${e.lastSequenceNumber ?? '—'})`] : null,
     ]),
     h('h2', {}, 'Reasons'),
     h('ul', { id: 'quarantine-reasons' }, (e.reasons ?? []).map(r => h('li', {}, r))),
+    ...(e.latestReasons ? [h('h2', {}, `Latest reasons, when they differed (${time(e.latestReasonsAt)})`), h('ul', { id: 'quarantine-latest-reasons' }, e.latestReasons.map(r => h('li', {}, r)))] : []),
     h('h2', {}, 'Replays'),
     h('dl', { class: 'facts' }, h('dt', {}, 'Record (the one that counted it, else the last)'), record),
     history,
