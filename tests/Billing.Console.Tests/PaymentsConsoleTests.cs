@@ -52,7 +52,7 @@ public class PaymentsConsoleTests(ConsoleFixture fixture)
             dialogs++;
             _ = dialog.DismissAsync();
         };
-        string reason = (await page.Locator($"#burn-list tr[data-burn='{id}'] td").Nth(8).TextContentAsync())!;
+        string reason = (await more.Locator(".held-reason").TextContentAsync())!;
 
         await FillAsync(more, "0", Markup);
         string summary = (await more.Locator(".release-summary").TextContentAsync())!;

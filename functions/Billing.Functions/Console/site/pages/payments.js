@@ -61,11 +61,12 @@ function burnList(burns, headers, config, onReleased) {
       h('td', {}, badge(b.status)),
       h('td', {}, explorerLink(config, 'tx', b.signature)),
       h('td', { class: 'num' }, b.slot != null ? String(b.slot) : '—'),
-      h('td', {}, b.reason ?? ''),
+      h('td', {}, b.status === 'held' ? h('span', { class: 'muted' }, 'below') : b.reason ?? ''),
       h('td', {}, utcTime(b.updatedAt))),
-    // A line under the burn: its releases, and finance's Release while it is held.
-    (b.releases ?? []).length > 0 || (b.status === 'held' && onReleased)
+    // A line under the burn, the table's width: why it is held (a long sentence), its releases, finance's Release.
+    b.status === 'held' || (b.releases ?? []).length > 0
       ? h('tr', { class: 'burn-more', dataset: { burnMore: b.id } }, h('td', { colspan: headings.length },
+        b.status === 'held' ? h('p', { class: 'held-reason' }, b.reason ?? 'held') : null,
         (b.releases ?? []).length > 0 ? releaseHistory(b) : null,
         b.status === 'held' && onReleased ? releaseControl(b, onReleased) : null))
       : null,
