@@ -9,17 +9,19 @@ public class PaymentsConsoleTests(ConsoleFixture fixture)
 {
     private const string Markup = "<img src=x onerror=alert(1)>";
 
-    private Task<string> HeldBurnAsync() => HeldBurns.CreateAsync(fixture.Platform.ConnectionString, fixture.Platform.TablePrefix);
-
     private static string InvoiceOf(string burnId) => burnId["burn-".Length..];
 
-    /// <summary>Signs in as finance and opens the Payments page (<paramref name="query"/>: its filter); the page and the line under the burn.</summary>
-    private async Task<(IPage Page, ILocator More)> OpenAsync(string burnId, string query = "")
+    /// <summary>
+    /// A new held burn, and the Payments page signed in as finance (listing every burn, or <paramref name="filtered"/> to
+    /// the burn's invoice): the burn's id, the page and the line under the burn.
+    /// </summary>
+    private async Task<(string Id, IPage Page, ILocator More)> OpenHeldAsync(bool filtered)
     {
+        string id = await HeldBurns.CreateAsync(fixture.Platform.ConnectionString, fixture.Platform.TablePrefix);
         var page = await fixture.NewPageAsync();
         await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
-        await ConsolePage.OpenAsync(page, "#/payments" + query, "payments");
-        return (page, page.Locator($"#burn-list tr[data-burn-more='{burnId}']"));
+        await ConsolePage.OpenAsync(page, "#/payments" + (filtered ? "?invoiceId=" + Uri.EscapeDataString(InvoiceOf(id)) : ""), "payments");
+        return (id, page, page.Locator($"#burn-list tr[data-burn-more='{id}']"));
     }
 
     /// <summary>Fills the burn's release form and asks for the confirmation step (Review).</summary>
@@ -35,6 +37,15 @@ public class PaymentsConsoleTests(ConsoleFixture fixture)
         await more.Locator("button.release-review").ClickAsync();
     }
 
+    /// <summary>Fills the form, reviews and confirms; what the confirmation step said would be burned.</summary>
+    private static async Task<string> ReleaseAsync(ILocator more, string amount, string note)
+    {
+        await FillAsync(more, amount, note);
+        string summary = (await more.Locator(".release-summary").TextContentAsync())!;
+        await more.Locator("button.release-confirm").ClickAsync();
+        return summary;
+    }
+
     private async Task<JsonNode> BurnAsync(string burnId)
     {
         var (_, body, _) = await fixture.GetAsync($"api/v1/burns?invoiceId={InvoiceOf(burnId)}", PlatformFixture.FinanceKey);
@@ -44,8 +55,7 @@ public class PaymentsConsoleTests(ConsoleFixture fixture)
     [Fact]
     public async Task Release_NothingWithMarkupInTheNote_SkippedAndTheNoteListedAsText()
     {
-        string id = await HeldBurnAsync();
-        var (page, more) = await OpenAsync(id);
+        var (id, page, more) = await OpenHeldAsync(filtered: false);
         int dialogs = 0;
         page.Dialog += (_, dialog) =>
         {
@@ -54,9 +64,7 @@ public class PaymentsConsoleTests(ConsoleFixture fixture)
         };
         string reason = (await more.Locator(".held-reason").TextContentAsync())!;
 
-        await FillAsync(more, "0", Markup);
-        string summary = (await more.Locator(".release-summary").TextContentAsync())!;
-        await more.Locator("button.release-confirm").ClickAsync();
+        string summary = await ReleaseAsync(more, "0", Markup);
         string answer = (await page.Locator("#release-answer .release-ok[data-status='skipped']").TextContentAsync())!;
         string history = (await more.Locator("li.release").TextContentAsync())!; // the list read again after the release
         string status = (await page.Locator($"#burn-list tr[data-burn='{id}'] .badge").TextContentAsync())!;
@@ -79,12 +87,9 @@ public class PaymentsConsoleTests(ConsoleFixture fixture)
     [Fact]
     public async Task Release_AnAmountInMajorUnits_PendingForExactlyThoseMinorUnitsAndListed()
     {
-        string id = await HeldBurnAsync();
-        var (page, more) = await OpenAsync(id, "?invoiceId=" + Uri.EscapeDataString(InvoiceOf(id)));
+        var (id, page, more) = await OpenHeldAsync(filtered: true);
 
-        await FillAsync(more, "70.5", "customer kept 70.50 after the partial refund");
-        string summary = (await more.Locator(".release-summary").TextContentAsync())!;
-        await more.Locator("button.release-confirm").ClickAsync();
+        string summary = await ReleaseAsync(more, "70.5", "customer kept 70.50 after the partial refund");
         string answer = (await page.Locator("#release-answer .release-ok[data-status='pending']").TextContentAsync())!;
         string history = (await more.Locator("li.release").TextContentAsync())!;
         var burn = await BurnAsync(id);
@@ -101,11 +106,9 @@ public class PaymentsConsoleTests(ConsoleFixture fixture)
     [Fact]
     public async Task Release_MoreThanTheInvoiceKept_The409DetailShownAndTheAmountFieldNamed()
     {
-        string id = await HeldBurnAsync();
-        var (page, more) = await OpenAsync(id, "?invoiceId=" + Uri.EscapeDataString(InvoiceOf(id)));
+        var (id, page, more) = await OpenHeldAsync(filtered: true);
 
-        await FillAsync(more, "100.01", "one cent too much");
-        await more.Locator("button.release-confirm").ClickAsync();
+        await ReleaseAsync(more, "100.01", "one cent too much");
         string problem = (await more.Locator(".release-problem .problem[data-status='409']").TextContentAsync())!;
         string fieldError = (await more.Locator(".field-error[data-field='amountMinor']").TextContentAsync())!;
         await ConsolePage.ScreenshotAsync(page, "payments-release-409");
@@ -128,8 +131,7 @@ public class PaymentsConsoleTests(ConsoleFixture fixture)
     [InlineData("70.50", "   ", "note", "is required")]
     public async Task Release_BadAmountOrNote_RefusedInThePageWithoutARequest(string amount, string note, string field, string message)
     {
-        string id = await HeldBurnAsync();
-        var (page, more) = await OpenAsync(id, "?invoiceId=" + Uri.EscapeDataString(InvoiceOf(id)));
+        var (id, page, more) = await OpenHeldAsync(filtered: true);
         int releases = 0;
         page.Request += (_, request) => releases += request.Url.Contains("/release", StringComparison.Ordinal) ? 1 : 0;
 
@@ -149,7 +151,7 @@ public class PaymentsConsoleTests(ConsoleFixture fixture)
     [Fact]
     public async Task Payments_Carrier_NoPageAndNoReleaseAction()
     {
-        await HeldBurnAsync();
+        await HeldBurns.CreateAsync(fixture.Platform.ConnectionString, fixture.Platform.TablePrefix);
         var page = await fixture.NewPageAsync();
         await ConsolePage.SignInAsync(page, PlatformFixture.CarrierKey);
         await ConsolePage.OpenAsync(page, "#/payments", "usage"); // not the carrier's: the first page it may open instead
