@@ -1,6 +1,3 @@
-using Billing.Domain.Credits;
-using Billing.Domain.Payments;
-
 namespace Billing.Functions.Tests.ReleaseBurn;
 
 /// <summary>
@@ -11,25 +8,7 @@ namespace Billing.Functions.Tests.ReleaseBurn;
 public class ReleaseBurnFunctionTests(PlatformFixture platform)
 {
     /// <summary>A held burn of 123.45 USD whose invoice was paid in full and refunded 23.45 outside any credit note: 100.00 kept.</summary>
-    private async Task<string> HeldBurnAsync(int earlierReleases = 0)
-    {
-        var tables = new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix });
-        string invoiceId = $"INV-release{Guid.NewGuid():N}"[..20] + "-202610";
-        var paid = new InvoicePayments(new Dictionary<string, PaymentSource>(StringComparer.Ordinal) { ["in_r"] = new("USD", 12_345, Applied: true) }, "evt_r");
-        var payment = new PaymentRecord("evt_r", invoiceId, "carrier-x", 12_345, "USD", "in_r", "cus_r", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow) { Resolution = PaymentResolution.Applied };
-        await new PaymentStore(tables).TryRecordAsync(payment, paid, null, CancellationToken.None);
-        var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(12_345, Currency.USD));
-        await new InvoiceStore(tables).AddOrGetAsync(new Invoice(InvoiceId.Parse(invoiceId), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line]).Finalize(), CancellationToken.None);
-        await RefundRows.PlacedAsync(tables, new IncomingRefund("evt_re_r", "ch_" + invoiceId, null, "in_r", "cus_r", 2_345, "USD", DateTimeOffset.UtcNow), invoiceId);
-        var intent = SampleBurns.Pending(BurnIntent.IdFor(invoiceId), invoiceId, 12_345, DateTimeOffset.UtcNow) with
-        {
-            Status = BurnStatus.Held,
-            Reason = "held: refunded",
-            Releases = [.. Enumerable.Range(0, earlierReleases).Select(i => new BurnRelease("finance", DateTimeOffset.UtcNow, 12_345, 12_345, $"release {i}"))],
-        };
-        await new BurnStore(tables).CreateIfAbsentAsync(intent, CancellationToken.None);
-        return intent.Id;
-    }
+    private Task<string> HeldBurnAsync(int earlierReleases = 0) => HeldBurns.CreateAsync(platform.ConnectionString, platform.TablePrefix, earlierReleases);
 
     private async Task<(HttpStatusCode Status, JsonNode Body)> ReleaseAsync(string burnId, string body, string key = PlatformFixture.FinanceKey)
     {

@@ -26,9 +26,10 @@ function exactReviver(keys) {
   };
 }
 
-async function send(path, accept, method = 'GET') {
+async function send(path, accept, method = 'GET', body = undefined) {
   const headers = { 'X-Api-Key': session.key ?? '', Accept: accept };
-  const response = await fetch(path, { method, headers, cache: 'no-store' });
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
   if (!response.ok) {
     let problem = null;
     const type = response.headers.get('Content-Type') || '';
@@ -51,9 +52,9 @@ export async function getJsonResponse(path, exact = []) {
   return { body: JSON.parse(await response.text(), exactReviver(exact)), headers: response.headers };
 }
 
-/** POST to an action route without a body (e.g. a replay) and return its JSON answer; a problem answer throws ApiError. */
-export async function postJson(path) {
-  const response = await send(path, 'application/json', 'POST');
+/** POST to an action route, with `body` as JSON or none (e.g. a replay), and return its JSON answer; a problem answer throws ApiError. */
+export async function postJson(path, body = undefined) {
+  const response = await send(path, 'application/json', 'POST', body);
   const text = await response.text();
   return text ? JSON.parse(text) : null;
 }

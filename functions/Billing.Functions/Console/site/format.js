@@ -42,10 +42,30 @@ export function units(amount, decimals) {
 // Minor-unit exponents of the currencies the platform bills in (ISO 4217).
 const CURRENCY_DIGITS = { USD: 2, EUR: 2, GBP: 2, CHF: 2, JPY: 0 };
 
+/** Decimal places of a currency's major unit (USD 2, JPY 0); undefined for an asset that is not one of them. */
+export const currencyDigits = (currency) => CURRENCY_DIGITS[currency?.toUpperCase()];
+
 /** A ledger amount (an integer in minor or base units) in major units for a currency; other assets in base units. */
 export function ledgerAmount(amount, asset) {
-  const digits = CURRENCY_DIGITS[asset?.toUpperCase()];
+  const digits = currencyDigits(asset);
   return digits === undefined ? `${integer(amount)} ${asset} (base units)` : `${units(amount, digits)} ${asset}`;
+}
+
+/**
+ * Typed major units as an integer string of minor units, by string arithmetic: ("70.5", 2) → { minor: "7050" }.
+ * Anything but digits with at most `decimals` of them after one point is { error } saying what is wrong.
+ */
+export function toMinor(text, decimals) {
+  const s = text.trim();
+  if (s === '') return { error: 'is required' };
+  if (/^-/.test(s)) return { error: 'must not be negative' };
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(s);
+  if (!m) return { error: 'must be a number such as 70.50 (digits and one decimal point, no thousands separators)' };
+  const fraction = m[2] ?? '';
+  if (fraction.length > decimals) {
+    return { error: decimals === 0 ? 'has no decimals in this currency' : `has at most ${decimals} decimals in this currency` };
+  }
+  return { minor: BigInt(m[1] + fraction.padEnd(decimals, '0')).toString() };
 }
 
 /** Money as the API writes it (a decimal string) with its currency. */
@@ -115,6 +135,9 @@ export function explorerLink(config, kind, value) {
   if (config.cluster === 'custom' && config.customUrl) url.searchParams.set('customUrl', config.customUrl);
   return h('a', { href: url.toString(), target: '_blank', rel: 'noopener noreferrer', class: 'explorer', title: value }, short(value));
 }
+
+/** An API timestamp (ISO 8601, UTC) as "yyyy-MM-dd HH:mm:ss"; empty for none. */
+export const utcTime = (t) => (t ?? '').replace('T', ' ').slice(0, 19);
 
 /** yyyy-MM-dd of a Date in UTC. */
 export const isoDate = (d) => d.toISOString().slice(0, 10);

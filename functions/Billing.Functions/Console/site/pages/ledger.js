@@ -1,6 +1,6 @@
 // Ledger: verification against the anchors on chain, the latest entries (finance), and the proof check of one entry.
 import { getJson, query } from '../api.js';
-import { h, table, badge, short, explorerLink, stat, facts, problemBox, ledgerAmount } from '../format.js';
+import { h, table, badge, short, explorerLink, stat, facts, problemBox, ledgerAmount, utcTime } from '../format.js';
 
 export default async function ledger(root, { me, config, params }) {
   const entry = params.get('entry') ?? '';
@@ -80,7 +80,7 @@ async function latest(root) {
       h('td', { class: 'num' }, String(e.sequence)),
       h('td', {}, short(e.entryId, 14)),
       h('td', {}, e.kind),
-      h('td', {}, e.occurredAt.replace('T', ' ').slice(0, 19)),
+      h('td', {}, utcTime(e.occurredAt)),
       h('td', { class: 'mono lines' }, e.postings.map(p => `${p.account} ${ledgerAmount(p.amount, p.asset)}`).join('\n')),
       h('td', {}, short(e.hash)),
       h('td', {}, h('a', { href: '#/ledger' + query({ entry: e.entryId }) }, 'proof')))),

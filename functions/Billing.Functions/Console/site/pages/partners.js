@@ -1,6 +1,6 @@
 // Partners (finance): the registry as GET /api/v1/partners lists it.
 import { getJson } from '../api.js';
-import { h, table, badge, short, unreadableBox } from '../format.js';
+import { h, table, badge, short, unreadableBox, utcTime } from '../format.js';
 
 export default async function partners(root) {
   root.append(h('h1', {}, 'Partners'));
@@ -17,6 +17,6 @@ export default async function partners(root) {
       h('td', {}, p.stripeCustomerId ? short(p.stripeCustomerId) : '—'),
       h('td', {}, badge(p.status ?? 'active')),
       h('td', { class: 'num' }, String(p.keys?.length ?? 0)),
-      h('td', {}, (p.createdAt ?? '').replace('T', ' ').slice(0, 19)))),
+      h('td', {}, utcTime(p.createdAt)))),
     { id: 'partner-list' }));
 }

@@ -3,11 +3,10 @@
 // the answer (metered, duplicate, or the API's 409/422 problem) is shown in place, without reloading the page.
 // Partner-sent text is only ever put in text nodes (h() never parses HTML).
 import { getJson, postJson, query } from '../api.js';
-import { h, table, badge, facts, problemBox } from '../format.js';
+import { h, table, badge, facts, problemBox, utcTime as time } from '../format.js';
 
 const KINDS = ['invalid', 'conflict', 'malformed', 'unstorable'];
 const REPLAYED = [['', 'all'], ['true', 'replayed'], ['false', 'never replayed']];
-const time = (t) => (t ?? '').replace('T', ' ').slice(0, 19);
 
 /** A replay record: outcome, when (UTC) and by whom; a dash when the event was never replayed. */
 const replayText = (r) => r ? [badge(r.outcome), ' ', h('span', { class: 'nowrap' }, time(r.at)), ` by ${r.by}`] : '—';
