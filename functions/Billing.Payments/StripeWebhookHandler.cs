@@ -152,12 +152,15 @@ public sealed partial class StripeWebhookHandler
     }
 
     /// <summary>
-    /// The invoice of ours that metadata names; null when it names none. Our ids are letters, digits and <c>-</c> (a payer is a
-    /// partner id), so one of other characters is none: it keys the payment's rows, where it could make a key storage refuses.
+    /// The invoice of ours that metadata names; null when it names none. A payer is a partner id: the API makes them of
+    /// letters, digits and <c>-</c>, but partners configured in settings may be any printable characters but <c>|</c> (e.g.
+    /// <c>carrier.tmo</c>, <c>carrier/eu</c>, non-ASCII), escaped at most 200 characters long. The id keys the payment's rows
+    /// escaped (<c>TableKey.Escape</c>), so it is refused only when that could be longer than <see cref="StripeJson.MaxIdChars"/>:
+    /// no invoice of ours is, and a longer one could make a key storage refuses on every retry.
     /// </summary>
     private static InvoiceId? OurInvoiceId(string billingId)
     {
-        if (!StripeJson.IsId(billingId))
+        if (EscapedLengthAtMost(billingId) > StripeJson.MaxIdChars)
         {
             return null;
         }
@@ -170,6 +173,27 @@ public sealed partial class StripeWebhookHandler
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// At least the length of <paramref name="id"/> as a table key escapes it (Billing.Storage's <c>TableKey.Escape</c>, which
+    /// this project cannot reference): exact for ASCII; any other character counted as its longest escape (<c>%uXXXX</c>).
+    /// </summary>
+    private static int EscapedLengthAtMost(string id)
+    {
+        int length = 0;
+        foreach (char c in id)
+        {
+            length += c switch
+            {
+                '/' or '\\' or '#' or '?' or '%' or '|' or '\'' => 3,
+                >= ' ' and <= '~' => 1,
+                <= '\u00FF' => 3, // controls (escaped %XX); Latin-1 letters counted as escaped though a key keeps them
+                _ => 6,
+            };
+        }
+
+        return length;
     }
 
     /// <summary>The events read from the JSON rather than Stripe.net's model (credit notes, refunds, invoice payments); null for any other type.</summary>

@@ -180,15 +180,42 @@ public sealed class StripeWebhookHandlerTests
         Assert.Contains("billing_invoice_id", ignored.Reason, StringComparison.Ordinal);
     }
 
+    // The id keys the payment's rows escaped: one that could escape longer than 255 characters is no invoice of ours.
+    public static TheoryData<string> BillingIdsNotOurs => new()
+    {
+        "order-77",
+        "INV-" + new string('/', 200) + "-202610", // '/' escapes to three characters
+        "INV-" + new string('\u0436', 45) + "-202610", // up to six each
+    };
+
     [Theory]
-    [InlineData("order-77")]
-    [InlineData("INV-carrier/tmo-202610")] // a payer no partner id can be: '/' is escaped in the payment row's key
-    [InlineData("INV-carrier\u00e9-202610")]
+    [MemberData(nameof(BillingIdsNotOurs))]
     public void Handle_InvoicePaidWithMalformedBillingId_Ignored(string billingId)
     {
         string body = StripeTestEvents.InvoicePaid("evt_1Odd", "in_1Odd", billingId, 500, "usd", "cus_1Other", Now);
 
         Assert.IsType<WebhookOutcome.Ignored>(_webhooks.Handle(body));
+    }
+
+    // Partners configured in settings may be any printable characters but '|' (PartnerOptionsValidator), escaped at most
+    // 200 long: every invoice of theirs is ours, and its payment is recorded.
+    public static TheoryData<string> BillingIdsOfConfiguredPayers => new()
+    {
+        "INV-carrier.tmo-202610",
+        "INV-carrier/eu-202610-r1",
+        "INV-carrier\u00e9-202610",
+        "INV-acme:eu@x+y~z-202610",
+        "INV-" + new string('a', 200) + "-202610-r12",
+    };
+
+    [Theory]
+    [MemberData(nameof(BillingIdsOfConfiguredPayers))]
+    public void Handle_InvoicePaidForAConfiguredPayerOfOtherCharacters_PaymentReceived(string billingId)
+    {
+        string body = StripeTestEvents.InvoicePaid("evt_1Ours", "in_1Ours", billingId, 500, "usd", "cus_1Ours", Now);
+
+        var received = Assert.IsType<WebhookOutcome.PaymentReceived>(_webhooks.Handle(body));
+        Assert.Equal(billingId, received.BillingInvoiceId.ToString());
     }
 
     // Ids become table keys as they are: one with characters a key escapes (up to six times as long) could make a key storage
