@@ -14,8 +14,9 @@ internal static class BurnReleaseColumns
     public const string Property = "Releases";
 
     /// <summary>
-    /// Table Storage keeps at most 64 KiB (32 K UTF-16 characters) in a string property. The releaser's bounds (count, note and
-    /// partner id lengths) keep the array far below it; this is the last guard, so a write never fails at the service.
+    /// Table Storage keeps at most 64 KiB (32 K UTF-16 characters) in a string property. JSON writes some characters of a note
+    /// (emoji, format characters) as six, so twenty notes of 500 can exceed it: the releaser asks <see cref="Fits"/> before it
+    /// releases, and this is the last guard, so a write never fails at the service.
     /// </summary>
     private const int MaxChars = 32 * 1024;
 
@@ -63,9 +64,15 @@ internal static class BurnReleaseColumns
         return [.. entries.Select(e => new BurnRelease(e.By!, e.At!.Value, e.AmountMinor!.Value, e.KeptMinor, e.Note!))];
     }
 
+    /// <summary>Whether one row keeps <paramref name="releases"/>.</summary>
+    public static bool Fits(IReadOnlyList<BurnRelease> releases) => Serialize(releases).Length <= MaxChars;
+
+    private static string Serialize(IReadOnlyList<BurnRelease> releases) =>
+        JsonSerializer.Serialize(releases.Select(r => new Entry(r.By, r.At, r.AmountMinor, r.KeptMinor, r.Note)).ToList(), Options);
+
     private static string Text(IReadOnlyList<BurnRelease> releases)
     {
-        string text = JsonSerializer.Serialize(releases.Select(r => new Entry(r.By, r.At, r.AmountMinor, r.KeptMinor, r.Note)).ToList(), Options);
+        string text = Serialize(releases);
         return text.Length <= MaxChars
             ? text
             : throw new ArgumentException($"{releases.Count} releases take {text.Length} characters, more than a table property holds ({MaxChars})", nameof(releases));

@@ -27,6 +27,9 @@ public sealed class BurnStore(BillingTables tables)
         return row is not null ? (FromEntity(row), row.ETag) : null;
     }
 
+    /// <summary>Whether a burn row keeps these releases (the history of one burn is one table property).</summary>
+    public static bool KeepsReleases(IReadOnlyList<BurnRelease> releases) => BurnReleaseColumns.Fits(releases);
+
     /// <summary>Replaces the intent if nobody changed it since <paramref name="etag"/>; returns the new ETag, or null when it lost the race.</summary>
     public Task<ETag?> TryReplaceAsync(BurnIntent intent, ETag etag, CancellationToken cancellationToken) =>
         table.TryReplaceAsync(ToEntity(intent), etag, cancellationToken);

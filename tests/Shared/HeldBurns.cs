@@ -14,9 +14,10 @@ internal static class HeldBurns
     /// <summary>
     /// A held burn of 123.45 USD whose invoice was paid in full and refunded 23.45 outside any credit note (100.00 kept),
     /// in the platform's tables (<paramref name="connectionString"/>, <paramref name="tablePrefix"/>); its id.
-    /// <paramref name="earlierReleases"/> releases are already recorded on it.
+    /// <paramref name="earlierReleases"/> releases are already recorded on it, with <paramref name="note"/> (default
+    /// <c>release {i}</c>).
     /// </summary>
-    public static async Task<string> CreateAsync(string connectionString, string tablePrefix, int earlierReleases = 0)
+    public static async Task<string> CreateAsync(string connectionString, string tablePrefix, int earlierReleases = 0, string? note = null)
     {
         var tables = new BillingTables(new TableServiceClient(connectionString), new StorageOptions { TablePrefix = tablePrefix });
         string invoiceId = $"INV-release{Guid.NewGuid():N}"[..20] + "-202610";
@@ -30,7 +31,7 @@ internal static class HeldBurns
         {
             Status = BurnStatus.Held,
             Reason = "held: refunded",
-            Releases = [.. Enumerable.Range(0, earlierReleases).Select(i => new BurnRelease("finance", DateTimeOffset.UtcNow, 12_345, 12_345, $"release {i}"))],
+            Releases = [.. Enumerable.Range(0, earlierReleases).Select(i => new BurnRelease("finance", DateTimeOffset.UtcNow, 12_345, 12_345, note ?? $"release {i}"))],
         };
         await new BurnStore(tables).CreateIfAbsentAsync(intent, CancellationToken.None);
         return intent.Id;

@@ -15,6 +15,6 @@ public enum BurnReleaseOutcome
     /// <summary>The amount is more than the invoice kept after its credit notes and refunds, or more than the burn converted.</summary>
     ExceedsKept,
 
-    /// <summary>The burn was released <see cref="BurnReleaser.MaxReleases"/> times already.</summary>
+    /// <summary>The burn was released <see cref="BurnReleaser.MaxReleases"/> times already, or its history holds no more.</summary>
     TooManyReleases,
 }

@@ -59,12 +59,18 @@ public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, Payment
             }
 
             var now = time.GetUtcNow();
+            IReadOnlyList<BurnRelease> releases = [.. intent.Releases, new BurnRelease(releasedBy, now, amountMinor, kept, note)]; // earlier decisions stay
+            if (!BurnStore.KeepsReleases(releases))
+            {
+                return new(BurnReleaseOutcome.TooManyReleases, intent, $"burn {burnId} cannot keep one more release: its {intent.Releases.Count} releases fill what one burn keeps (a shorter note may fit); otherwise settle what is left of {intent.InvoiceId} outside the platform");
+            }
+
             var released = intent with
             {
                 Status = amountMinor == 0 ? BurnStatus.Skipped : BurnStatus.Pending,
                 UsdMinor = amountMinor,
                 TokenAmount = 0, // recomputed from the released amount when it is signed
-                Releases = [.. intent.Releases, new BurnRelease(releasedBy, now, amountMinor, kept, note)], // earlier decisions stay
+                Releases = releases,
                 Reason = amountMinor == 0 ? $"released by {releasedBy} with nothing to burn" : null, // the note stays on the burn only: a reason may reach the payer's invoice
                 UpdatedAt = now,
             };

@@ -55,6 +55,24 @@ public sealed class RenderersTests
     }
 
     [Fact]
+    public void Burns_NoteAndReasonWithTerminalEscapesOrReordering_PrintedSpelledOut()
+    {
+        var burn = Burn("INV-carrier-tmo-202611") with
+        {
+            Status = "held",
+            Signature = null,
+            Reason = "held: \u001B[2Jcleared",
+            Releases = [new("finance-ops", DateTimeOffset.UnixEpoch, 100, 100, "pay \u202Eevil\u202C and \u2028more")],
+        };
+
+        string text = Render(240, c => Renderers.Burns(c, [burn]));
+
+        AssertContainsAll(text, "held: \\u001B[2Jcleared", "pay \\u202Eevil\\u202C and \\u2028more");
+        Assert.DoesNotContain('\u001B', text);
+        Assert.DoesNotContain('\u202E', text);
+    }
+
+    [Fact]
     public void Burns_WideTerminal_KeepsEveryColumnWhole()
     {
         string text = Render(240, c => Renderers.Burns(c, [Burn("INV-carrier-tmo-202611")]));

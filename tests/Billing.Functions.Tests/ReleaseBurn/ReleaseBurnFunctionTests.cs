@@ -8,7 +8,7 @@ namespace Billing.Functions.Tests.ReleaseBurn;
 public class ReleaseBurnFunctionTests(PlatformFixture platform)
 {
     /// <summary>A held burn of 123.45 USD whose invoice was paid in full and refunded 23.45 outside any credit note: 100.00 kept.</summary>
-    private Task<string> HeldBurnAsync(int earlierReleases = 0) => HeldBurns.CreateAsync(platform.ConnectionString, platform.TablePrefix, earlierReleases);
+    private Task<string> HeldBurnAsync(int earlierReleases = 0, string? note = null) => HeldBurns.CreateAsync(platform.ConnectionString, platform.TablePrefix, earlierReleases, note);
 
     private async Task<(HttpStatusCode Status, JsonNode Body)> ReleaseAsync(string burnId, string body, string key = PlatformFixture.FinanceKey)
     {
@@ -56,6 +56,22 @@ public class ReleaseBurnFunctionTests(PlatformFixture platform)
 
         Assert.Equal((HttpStatusCode.Conflict, "Released too often"), (status, problem["title"]!.GetValue<string>()));
         Assert.Contains("was released 20 times", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Release_HistoryOfTheLongestNotesFull_Returns409AndAShorterNoteStillFits()
+    {
+        // JSON writes an emoji as twelve characters: ten notes of 250 fill most of what one table property keeps.
+        string emoji = string.Concat(Enumerable.Repeat("\U0001F600", 250));
+        string id = await HeldBurnAsync(earlierReleases: 10, note: emoji);
+
+        var (full, problem) = await ReleaseAsync(id, $$"""{"amountMinor": 100, "note": "{{emoji}}"}""");
+        var (shorter, burn) = await ReleaseAsync(id, """{"amountMinor": 100, "note": "goodwill"}""");
+
+        // Before, the eleventh release was an unhandled 500, and so was every later one: the burn stayed held for good.
+        Assert.Equal((HttpStatusCode.Conflict, "Released too often"), (full, problem["title"]!.GetValue<string>()));
+        Assert.Contains("cannot keep one more release: its 10 releases fill what one burn keeps", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.OK, 11), (shorter, burn["releases"]!.AsArray().Count));
     }
 
     [Theory]

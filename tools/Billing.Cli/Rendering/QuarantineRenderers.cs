@@ -78,10 +78,13 @@ public static class QuarantineRenderers
         }
     }
 
-    /// <summary><paramref name="text"/> with every control character but line feed and tab as <c>\uXXXX</c>.</summary>
+    /// <summary>
+    /// <paramref name="text"/> with every control character but line feed and tab, and every character that reorders or breaks
+    /// what a terminal shows (bidirectional overrides and isolates, line and paragraph separators), as <c>\uXXXX</c>.
+    /// </summary>
     public static string? Visible(string? text)
     {
-        if (text is null || !text.Any(c => char.IsControl(c) && c is not ('\n' or '\t')))
+        if (text is null || !text.Any(Hidden))
         {
             return text;
         }
@@ -89,7 +92,7 @@ public static class QuarantineRenderers
         var sb = new System.Text.StringBuilder(text.Length + 16);
         foreach (char c in text)
         {
-            if (char.IsControl(c) && c is not ('\n' or '\t'))
+            if (Hidden(c))
             {
                 sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
             }
@@ -101,4 +104,7 @@ public static class QuarantineRenderers
 
         return sb.ToString();
     }
+
+    private static bool Hidden(char c) =>
+        (char.IsControl(c) && c is not ('\n' or '\t')) || c is '\u200E' or '\u200F' or '\u2028' or '\u2029' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 }

@@ -128,13 +128,13 @@ public static class Renderers
         {
             if (b.Status == "held")
             {
-                console.WriteLine($"{b.InvoiceId} {b.Reason}"); // every hold reason starts "held: "
+                console.WriteLine($"{b.InvoiceId} {QuarantineRenderers.Visible(b.Reason)}"); // every hold reason starts "held: "
             }
 
             foreach (var r in b.Releases ?? []) // absent from servers older than release histories
             {
                 string kept = r.KeptMinor is { } k ? $" of {Amounts.Minor(k, b.Currency)} kept" : "";
-                console.WriteLine(FormattableString.Invariant($"released {b.InvoiceId}: {Amounts.Minor(r.AmountMinor, b.Currency)}{kept}, by {r.ReleasedBy} at {r.ReleasedAt:u}: {r.Note}"));
+                console.WriteLine(FormattableString.Invariant($"released {b.InvoiceId}: {Amounts.Minor(r.AmountMinor, b.Currency)}{kept}, by {r.ReleasedBy} at {r.ReleasedAt:u}: {QuarantineRenderers.Visible(r.Note)}")); // a stored note may hold escapes
             }
         }
     }
