@@ -265,7 +265,7 @@ public sealed class QuarantineStore(BillingTables tables)
     /// Costs a keys-only query, and only for a main row that says its payload spans rows. What is stored stays; returns the
     /// main row's new row count when the restored chunks needed rows beyond it (null: unchanged).
     /// </summary>
-    private async Task<long?> RestorePartsAsync(TableEntity stored, List<TableEntity> rows, CancellationToken cancellationToken)
+    private async Task<int?> RestorePartsAsync(TableEntity stored, List<TableEntity> rows, CancellationToken cancellationToken)
     {
         var incoming = rows[0];
         if (QuarantineRows.Integer(stored, "Rows") is not { } count || count <= 1 || QuarantineRows.Integer(incoming, "RawChunks") is null
@@ -313,7 +313,7 @@ public sealed class QuarantineStore(BillingTables tables)
         }
 
         long needed = eventRows.Concat(restoring).Select(r => QuarantineRows.Integer(r, "Part") ?? 0).Max() + 1;
-        return needed > count ? needed : null;
+        return needed > count && needed <= int.MaxValue ? (int)needed : null; // an Int32, as the layout writes it
     }
 
     private static TableTransactionAction Insert(TableEntity row) =>

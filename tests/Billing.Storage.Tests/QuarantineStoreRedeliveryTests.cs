@@ -228,6 +228,26 @@ public class QuarantineStoreRedeliveryTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task AddAsync_OldRowWhoseMissingChunksNeedMoreRowsThanItNames_RestoresThemOnRowsBeyondAndCountsThem()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new QuarantineStore(tables);
+        string raw = "{\"blob\":\"" + new string('z', 400_000) + "\"}";
+        var first = Bad(raw);
+        var main = QuarantineRowLayout.Rows(QuarantineStore.PartitionKeyFor(first.Source), first)[0];
+        Assert.Equal(3L, QuarantineRows.Integer(main, "Rows"));
+        main["Rows"] = 2; // planted: laid out with a main row that held more than this one does
+        await tables.Quarantine.AddEntityAsync(main);
+
+        await store.AddAsync([first with { QuarantinedAt = FirstSeen.AddHours(1) }], CancellationToken.None);
+
+        var entry = await OnlyEntryAsync(store);
+        Assert.Equal(raw, (await store.GetAsync(entry.Id, CancellationToken.None))?.Raw);
+        Assert.Equal((2L, FirstSeen), (entry.Deliveries, entry.QuarantinedAt));
+        Assert.Equal(3, (await tables.Quarantine.GetEntityAsync<TableEntity>(main.PartitionKey, main.RowKey)).Value.GetInt32("Rows"));
+    }
+
+    [Fact]
     public async Task AddAsync_OldRowWithoutContinuationRowsAndADifferentStoredDigest_IsNotFilledFromTheRedelivery()
     {
         var tables = await azurite.NewTablesAsync();
