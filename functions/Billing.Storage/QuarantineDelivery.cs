@@ -19,8 +19,8 @@ internal static class QuarantineDelivery
     /// <summary>The columns this class writes (a list reads them).</summary>
     public static readonly string[] Columns = [Deliveries, LastSeenAt, LastSequenceNumber, LastPartitionId, LatestReasons, LatestReasonsAt];
 
-    /// <summary>What a redelivery reads of the stored row: its count, its first reasons, and whether it keeps a payload.</summary>
-    public static readonly string[] ReadColumns = [Deliveries, "Reasons", "Source", "EventId", "RawChunks", "Raw", "Unstored"];
+    /// <summary>What a redelivery reads of the stored row: its count, its first reasons, whether it keeps a payload, and which one on how many rows.</summary>
+    public static readonly string[] ReadColumns = [Deliveries, "Reasons", "Source", "EventId", "RawChunks", "Raw", "Unstored", "Rows", "RawSha256"];
 
     /// <summary>First facts a stub (<c>Unstored</c>) does not keep, which the delivery that fills in its payload supplies.</summary>
     public static readonly string[] StubLacks = ["Reasons", "Source", "EventId"];

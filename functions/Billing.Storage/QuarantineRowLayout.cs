@@ -67,6 +67,77 @@ internal static class QuarantineRowLayout
         return rows;
     }
 
+    /// <summary>
+    /// The continuation rows that hold the chunks <paramref name="stored"/> (an event's rows as read) names but none of them
+    /// holds, taken from <paramref name="incoming"/> (a delivery's rows, laid out for it), on the free continuation keys from
+    /// 1 on; empty when none is missing, null when the delivery's payload is not the stored one (a chunk differs, or their counts).
+    /// </summary>
+    public static List<TableEntity>? Restoring(IReadOnlyList<TableEntity> stored, IReadOnlyList<TableEntity> incoming)
+    {
+        var main = stored.First(r => !QuarantineRows.IsContinuation(r));
+        var chunks = new List<(string Name, string Text)>();
+        foreach (string prefix in (string[])["Raw", "ExistingRaw"])
+        {
+            long? count = QuarantineRows.Integer(main, prefix + "Chunks");
+            if (count != QuarantineRows.Integer(incoming[0], prefix + "Chunks"))
+            {
+                return null;
+            }
+
+            for (long i = 0; i < (count ?? 0); i++)
+            {
+                string name = prefix + i.ToString(CultureInfo.InvariantCulture);
+                if (incoming.Select(r => EntityText.Of(r, name)).FirstOrDefault(v => v is not null) is not { } text)
+                {
+                    return null;
+                }
+
+                chunks.Add((name, text));
+            }
+        }
+
+        var missing = new List<(string Name, string Text)>();
+        foreach (var chunk in chunks)
+        {
+            var kept = stored.Select(r => EntityText.Of(r, chunk.Name)).FirstOrDefault(v => v is not null);
+            if (kept is null)
+            {
+                missing.Add(chunk);
+            }
+            else if (kept != chunk.Text)
+            {
+                return null;
+            }
+        }
+
+        var taken = stored.Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
+        var rows = new List<TableEntity>();
+        int next = 1;
+        TableEntity? target = null;
+        long used = 0;
+        foreach (var (name, text) in missing)
+        {
+            long size = (6L * text.Length) + 64;
+            if (target is null || used + size > QuarantineStore.RowBudgetBytes)
+            {
+                while (taken.Contains(ContinuationKey(main.RowKey, next)))
+                {
+                    next++;
+                }
+
+                target = new TableEntity(main.PartitionKey, ContinuationKey(main.RowKey, next)) { ["Part"] = next };
+                rows.Add(target);
+                used = WireBytes(target);
+                next++;
+            }
+
+            target[name] = text;
+            used += size;
+        }
+
+        return rows;
+    }
+
     /// <summary>Reasons as a row keeps them: one a line, cut to one property.</summary>
     public static string ReasonsText(IEnumerable<string> reasons) => Cut(string.Join('\n', reasons), MaxTextChars)!;
 

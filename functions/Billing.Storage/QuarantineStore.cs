@@ -209,6 +209,11 @@ public sealed class QuarantineStore(BillingTables tables)
             }
 
             var update = QuarantineDelivery.Update(stored, incoming);
+            if (await RestorePartsAsync(stored, rows, cancellationToken).ConfigureAwait(false) is { } grown)
+            {
+                update["Rows"] = grown;
+            }
+
             bool fills = fill && QuarantineRows.Integer(stored, "RawChunks") is null && EntityText.Of(stored, "Raw") is null;
             if (fills)
             {
@@ -251,6 +256,64 @@ public sealed class QuarantineStore(BillingTables tables)
                 return; // the row as first stored stands; a planted row the service refuses to grow must not block the batch
             }
         }
+    }
+
+    /// <summary>
+    /// Writes the payload chunks a stored main row names but none of the event's rows hold, from this delivery when it
+    /// carries the same payload: the code before redeliveries were counted stored the main row in its first transaction, so
+    /// a failure before the next one left it without its continuation rows, and now a redelivery rewrites nothing else.
+    /// Costs a keys-only query, and only for a main row that says its payload spans rows. What is stored stays; returns the
+    /// main row's new row count when the restored chunks needed rows beyond it (null: unchanged).
+    /// </summary>
+    private async Task<int?> RestorePartsAsync(TableEntity stored, List<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        var incoming = rows[0];
+        if (QuarantineRows.Integer(stored, "Rows") is not { } count || count <= 1 || QuarantineRows.Integer(incoming, "RawChunks") is null
+            || EntityText.Of(stored, "RawSha256") is not { } sha || sha != EntityText.Of(incoming, "RawSha256"))
+        {
+            return null; // the payload is on the main row, or this delivery carries none or another one (a planted row)
+        }
+
+        // The event's continuation rows ({rk}-1, …): '.' follows '-', so this range holds exactly those.
+        string parts = TableClient.CreateQueryFilter($"PartitionKey eq {incoming.PartitionKey} and RowKey gt {incoming.RowKey + "-"} and RowKey lt {incoming.RowKey + "."}");
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var e in table.QueryAsync<TableEntity>(parts, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            held.Add(e.RowKey);
+        }
+
+        if (held.Count == count - 1 && Enumerable.Range(1, (int)Math.Min(count - 1, 1_000)).All(i => held.Contains(QuarantineRowLayout.ContinuationKey(incoming.RowKey, i))))
+        {
+            return null;
+        }
+
+        // Rare: read the event's rows whole to see which chunks they hold.
+        string all = TableClient.CreateQueryFilter($"PartitionKey eq {incoming.PartitionKey} and RowKey ge {incoming.RowKey} and RowKey lt {incoming.RowKey + "."}");
+        var eventRows = new List<TableEntity>();
+        await foreach (var e in table.QueryAsync<TableEntity>(all, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            eventRows.Add(e);
+        }
+
+        if (QuarantineRowLayout.Restoring(eventRows, rows) is not { } restoring)
+        {
+            return null;
+        }
+
+        foreach (var part in restoring)
+        {
+            try
+            {
+                await table.AddEntityAsync(part, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409 || StorageFailure.IsDeterministic(ex))
+            {
+                // Written meanwhile by another delivery restoring it, or refused: the row stands as it is.
+            }
+        }
+
+        long needed = eventRows.Concat(restoring).Select(r => QuarantineRows.Integer(r, "Part") ?? 0).Max() + 1;
+        return needed > count && needed <= int.MaxValue ? (int)needed : null; // an Int32, as the layout writes it
     }
 
     private static TableTransactionAction Insert(TableEntity row) =>

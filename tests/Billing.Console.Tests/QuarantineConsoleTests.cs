@@ -109,6 +109,44 @@ public class QuarantineConsoleTests(ConsoleFixture fixture)
     }
 
     [Fact]
+    public async Task Quarantine_EventSetAsideTwiceThenReplayedWithOtherReasons_ListShowsTheDeliveriesAndTheDetailTheNewLatestReasons()
+    {
+        string stamp = Guid.NewGuid().ToString("N")[..10];
+        string source = $"carrier-again-{stamp}";
+        // Its partner is not registered and its bytes are out of range: once the partner is, a replay finds other reasons.
+        var again = SampleEvents.Carrier($"console-again-{stamp}", PlatformFixture.NewHotspot(), -1, 0, source: source);
+        string eventId = again["id"]!.GetValue<string>();
+        await MeterAsync(again);
+        await MeterAsync(again); // redelivered
+        using (var create = await fixture.Platform.CreatePartnerAsync(source, "carrier", "carrier-standard-v1"))
+        {
+            Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+        }
+
+        var page = await fixture.NewPageAsync();
+        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
+        await ConsolePage.OpenAsync(page, $"#/quarantine?source={source}", "quarantine");
+        var row = page.Locator($"#quarantine-list tr[data-event='{eventId}']");
+        string deliveries = (await row.Locator("td .deliveries").TextContentAsync())!;
+        string id = (await row.GetAttributeAsync("data-id"))!;
+        await ConsolePage.OpenAsync(page, $"#/quarantine/{Uri.EscapeDataString(id)}", "quarantine");
+        int latestBefore = await page.Locator("#quarantine-latest-reasons li").CountAsync();
+        string first = (await page.TextContentAsync("#quarantine-reasons"))!;
+
+        await page.Locator("button.replay").ClickAsync();
+        await page.Locator(".replay-answer .problem[data-status='422']").WaitForAsync();
+        await page.Locator("#quarantine-latest-reasons li").First.WaitForAsync();
+        string latest = (await page.TextContentAsync("#quarantine-latest-reasons"))!;
+
+        Assert.Equal("×2", deliveries.Trim());
+        Assert.Equal(0, latestBefore); // the redelivery had the first reasons
+        Assert.Contains("uploadBytes", latest, StringComparison.Ordinal);
+        Assert.NotEqual(first, latest);
+        Assert.Equal(first, await page.TextContentAsync("#quarantine-reasons")); // the first reasons stay
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Quarantine_ConflictWithMarkupInItsPayload_ListedForFinanceAndItsCarrierShownAsTextHiddenFromOthers()
     {
         string id = $"console-conflict-{Guid.NewGuid():N}";

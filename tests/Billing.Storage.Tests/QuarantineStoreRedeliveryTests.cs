@@ -191,4 +191,146 @@ public class QuarantineStoreRedeliveryTests(AzuriteFixture azurite)
         Assert.Equal(2, entries.Count);
         Assert.Contains(entries, e => e.Deliveries == long.MaxValue && e.LastSequenceNumber == 43);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task AddAsync_OldRowStoredWithoutSomeContinuationRows_RestoresThePayloadFromTheRedeliveryAndKeepsWhatWasSeenFirst(int planted)
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new QuarantineStore(tables);
+        string raw = "{\"blob\":\"" + string.Concat(Enumerable.Repeat("ab\U0001F600", 100_000)) + "\"}"; // a main row and two continuation rows
+        var first = Bad(raw);
+        // As the code before delivery counting left an event when it failed between transactions: the main row (written in the
+        // first one, without delivery columns) and only the continuation rows written with it.
+        var rows = QuarantineRowLayout.Rows(QuarantineStore.PartitionKeyFor(first.Source), first);
+        Assert.Equal(3, rows.Count);
+        foreach (var row in rows.Take(planted))
+        {
+            await tables.Quarantine.AddEntityAsync(row);
+        }
+
+        string id = (await OnlyEntryAsync(store)).Id;
+        Assert.NotEqual(raw, (await store.GetAsync(id, CancellationToken.None))?.Raw);
+
+        // Longer reasons: this delivery lays its payload out on rows other than the stored main row says.
+        string[] reasons = [new string('r', 20_000)];
+        await store.AddAsync([first with { QuarantinedAt = FirstSeen.AddHours(1), SequenceNumber = 43, Reasons = reasons }], CancellationToken.None);
+
+        var detail = await store.GetAsync(id, CancellationToken.None);
+        Assert.NotNull(detail);
+        Assert.Equal(raw, detail.Raw);
+        Assert.Equal((FirstSeen, 42L), (detail.Entry.QuarantinedAt, detail.Entry.SequenceNumber));
+        Assert.Equal(first.Reasons, detail.Entry.Reasons);
+        Assert.Equal((2L, FirstSeen.AddHours(1), 43L), (detail.Entry.Deliveries, detail.Entry.LastSeenAt, detail.Entry.LastSequenceNumber));
+        Assert.Equal(reasons, detail.Entry.LatestReasons);
+        Assert.Equal(raw, Assert.Single(await store.ListAsync(first.Source, CancellationToken.None)).Raw);
+    }
+
+    [Fact]
+    public async Task AddAsync_OldRowWhoseMissingChunksNeedMoreRowsThanItNames_RestoresThemOnRowsBeyondAndCountsThem()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new QuarantineStore(tables);
+        string raw = "{\"blob\":\"" + new string('z', 400_000) + "\"}";
+        var first = Bad(raw);
+        var main = QuarantineRowLayout.Rows(QuarantineStore.PartitionKeyFor(first.Source), first)[0];
+        Assert.Equal(3L, QuarantineRows.Integer(main, "Rows"));
+        main["Rows"] = 2; // planted: laid out with a main row that held more than this one does
+        await tables.Quarantine.AddEntityAsync(main);
+
+        await store.AddAsync([first with { QuarantinedAt = FirstSeen.AddHours(1) }], CancellationToken.None);
+
+        var entry = await OnlyEntryAsync(store);
+        Assert.Equal(raw, (await store.GetAsync(entry.Id, CancellationToken.None))?.Raw);
+        Assert.Equal((2L, FirstSeen), (entry.Deliveries, entry.QuarantinedAt));
+        Assert.Equal(3, (await tables.Quarantine.GetEntityAsync<TableEntity>(main.PartitionKey, main.RowKey)).Value.GetInt32("Rows"));
+    }
+
+    [Fact]
+    public async Task AddAsync_OldRowWithoutContinuationRowsAndADifferentStoredDigest_IsNotFilledFromTheRedelivery()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new QuarantineStore(tables);
+        var first = Bad("{\"blob\":\"" + new string('x', 400_000) + "\"}");
+        var main = QuarantineRowLayout.Rows(QuarantineStore.PartitionKeyFor(first.Source), first)[0];
+        main["RawSha256"] = "0"; // planted: the row does not say it keeps this payload
+        await tables.Quarantine.AddEntityAsync(main);
+
+        await store.AddAsync([first with { QuarantinedAt = FirstSeen.AddHours(1) }], CancellationToken.None);
+
+        var entry = await OnlyEntryAsync(store);
+        Assert.Equal(2L, entry.Deliveries);
+        Assert.Empty(tables.Quarantine.Query<TableEntity>(e => e.RowKey != main.RowKey));
+    }
+
+    [Fact]
+    public async Task AddAsync_EventOverOneTransactionRedelivered_KeepsWhatWasSeenFirstAndCountsTheDeliveries()
+    {
+        var store = new QuarantineStore(await azurite.NewTablesAsync());
+        string raw = "{\"blob\":\"" + new string('y', 700_000) + "\"}"; // over 3 MiB as a transaction estimates it
+        var first = Bad(raw);
+        Assert.True(QuarantineRowLayout.Rows("p", first).Sum(QuarantineRowLayout.WireBytes) > 3 * 1024 * 1024);
+        await store.AddAsync([first], CancellationToken.None);
+
+        await store.AddAsync([first with { QuarantinedAt = FirstSeen.AddHours(1), SequenceNumber = 50, PartitionId = "6", Reasons = ["partner: unknown"] }], CancellationToken.None);
+        await store.AddAsync([first with { QuarantinedAt = FirstSeen.AddHours(2), SequenceNumber = 51 }], CancellationToken.None);
+
+        var entry = await OnlyEntryAsync(store);
+        Assert.Equal((FirstSeen, 42L, "3"), (entry.QuarantinedAt, entry.SequenceNumber, entry.PartitionId));
+        Assert.Equal(first.Reasons, entry.Reasons);
+        Assert.Equal((3L, FirstSeen.AddHours(2), 51L, "3"), (entry.Deliveries, entry.LastSeenAt, entry.LastSequenceNumber, entry.LastPartitionId));
+        Assert.Equal((IReadOnlyList<string>?)["partner: unknown"], entry.LatestReasons);
+        Assert.Equal(raw, (await store.GetAsync(entry.Id, CancellationToken.None))?.Raw);
+    }
+
+    [Fact]
+    public async Task AddAsync_RowChangedBeforeEveryMerge_ThrowsATransientConflictAfterSixteenAttempts()
+    {
+        var changes = new GuardedMerges();
+        var tables = await azurite.NewTablesAsync(client: changes.Options());
+        var store = new QuarantineStore(tables);
+        var first = Bad("{\"n\":9}");
+        await store.AddAsync([first], CancellationToken.None);
+        var other = new TableClient(azurite.ConnectionString, tables.Quarantine.Name); // without the policy
+        int n = 0;
+        changes.Before = () => other.UpsertEntityAsync(
+            new TableEntity(QuarantineStore.PartitionKeyFor(first.Source), QuarantineStore.RowKeyFor(first)) { ["Touched"] = ++n }, TableUpdateMode.Merge);
+
+        var ex = await Assert.ThrowsAsync<RequestFailedException>(() => store.AddAsync([first with { QuarantinedAt = FirstSeen.AddHours(1) }], CancellationToken.None));
+
+        Assert.Equal(412, ex.Status);
+        Assert.False(StorageFailure.IsDeterministic(ex)); // the invocation fails and is retried
+        Assert.Equal(16, changes.Count);
+        Assert.Equal(1L, (await OnlyEntryAsync(store)).Deliveries); // no merge went through
+    }
+
+    [Fact]
+    public async Task AddAsync_MergeTheServiceRefusesOnAPlantedRow_StoresTheRestOfTheBatch()
+    {
+        var merges = new GuardedMerges();
+        var tables = await azurite.NewTablesAsync(client: merges.Options());
+        var store = new QuarantineStore(tables);
+        var first = Bad("{\"n\":10}");
+        await store.AddAsync([first], CancellationToken.None);
+        // Planted: 240 more properties, so the delivery columns a merge adds pass the 252 an entity may have. Azure refuses
+        // such a merge; Azurite checks only the request, so the policy answers for it.
+        var planted = new TableEntity(QuarantineStore.PartitionKeyFor(first.Source), QuarantineStore.RowKeyFor(first));
+        for (int i = 0; i < 240; i++)
+        {
+            planted["P" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = i;
+        }
+
+        await tables.Quarantine.UpsertEntityAsync(planted, TableUpdateMode.Merge);
+        merges.Before = () => throw new RequestFailedException(400, "The entity would have more than 252 properties.", "TooManyProperties", null);
+        var other = Bad("{\"n\":11}");
+
+        await store.AddAsync([first with { QuarantinedAt = FirstSeen.AddHours(1), SequenceNumber = 43, Reasons = ["partner: unknown"] }, other], CancellationToken.None);
+
+        var entries = (await store.PageAsync(new QuarantineFilter(null, null, null, null), null, 10, CancellationToken.None)).Entries;
+        Assert.Equal(2, entries.Count);
+        var kept = Assert.Single(entries, e => e.Id != QuarantineRows.Id(planted.PartitionKey, planted.RowKey));
+        Assert.Equal(other.Raw, (await store.GetAsync(kept.Id, CancellationToken.None))?.Raw);
+        Assert.Equal((1L, 1), (Assert.Single(entries, e => e.Id != kept.Id).Deliveries, merges.Count)); // refused once: the row as first stored stands
+    }
 }

@@ -30,6 +30,19 @@ public sealed class QuarantineCommandsTests
     }
 
     [Fact]
+    public async Task QuarantineList_EventSetAsideMoreThanOnce_ShowsItsDeliveriesBesideTheKind()
+    {
+        var (output, _) = await StubCommandTests.RunOkAsync(
+            "GET /api/v1/quarantine",
+            """{"events":[{"id":"Y2Fycmllci10bW8.ab12","kind":"invalid","source":"carrier-tmo","eventId":"sess-9","reasons":["source: not registered"],"hub":"carrier-offload","quarantinedAt":"2026-10-20T10:00:01Z","deliveries":3,"replay":{"outcome":"invalid","at":"2026-10-21T08:00:00Z","by":"finance"}},"""
+            + """{"id":"Y2Fycmllci10bW8.cd34","kind":"malformed","source":"carrier-tmo","eventId":"sess-10","reasons":["not JSON"],"hub":"carrier-offload","quarantinedAt":"2026-10-20T10:00:02Z","deliveries":1}],"next":null}""",
+            "quarantine", "list");
+
+        StubCommandTests.AssertContainsAll(output, "invalid (invalid), 3 deliveries", "sess-9", "sess-10");
+        Assert.DoesNotContain("1 deliveries", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task QuarantineShow_ReplayRecordAndHistory_PrintsTheRecordAndEachReplay()
     {
         var (output, _) = await StubCommandTests.RunOkAsync(

@@ -15,7 +15,9 @@ public static class QuarantineRenderers
             .Column("quarantined", dropOrder: 3).Column("reason", shorten: v => v is { Length: > 60 } ? v[..57] + "..." : v);
         foreach (var e in page.Events)
         {
-            table.Row(e.Replay is { } replay ? $"{e.Kind} ({replay.Outcome})" : e.Kind, Visible(e.Source), Visible(e.EventId), e.QuarantinedAt?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture), Visible(e.Reasons.Count > 0 ? e.Reasons[0] : e.Unstored));
+            // Set aside more than once: the count beside the kind, which the table never drops (the time shown is the first).
+            string kind = (e.Replay is { } replay ? $"{e.Kind} ({replay.Outcome})" : e.Kind) + (e.Deliveries > 1 ? $", {e.Deliveries} deliveries" : "");
+            table.Row(kind, Visible(e.Source), Visible(e.EventId), e.QuarantinedAt?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture), Visible(e.Reasons.Count > 0 ? e.Reasons[0] : e.Unstored));
         }
 
         console.Write(table.Build(console.Profile.Width));

@@ -49,7 +49,8 @@ export default async function quarantine(root, { me, arg, params }) {
     page.events.map(e => {
       const record = h('td', { class: 'replay-record' }, replayText(e.replay));
       return h('tr', { dataset: { event: e.eventId ?? '', id: e.id } },
-        h('td', {}, badge(e.kind)),
+        // Set aside more than once: the count beside the kind (the time shown is the first delivery's).
+        h('td', {}, badge(e.kind), e.deliveries > 1 ? h('span', { class: 'deliveries muted', title: `set aside ${e.deliveries} times` }, ` ×${e.deliveries}`) : null),
         h('td', { class: 'mono' }, e.source ?? '—'),
         h('td', {}, h('a', { href: `#/quarantine/${encodeURIComponent(e.id)}` }, e.eventId ?? '(no id)')),
         h('td', { class: 'nowrap' }, time(e.quarantinedAt)),
@@ -93,9 +94,14 @@ async function detail(root, id, finance) {
   const { event: e, raw, existingRaw } = await getJson('/api/v1/quarantine/' + encodeURIComponent(id));
   const record = h('dd', { id: 'quarantine-replay' }, replayText(e.replay));
   const history = h('ol', { id: 'quarantine-replays' });
+  const latest = h('div', { id: 'quarantine-latest' });
+  // After a replay too: one set aside again with other reasons records them as the latest.
   const showReplays = (event) => {
     record.replaceChildren(...[replayText(event.replay)].flat());
     history.replaceChildren(...(event.replays ?? []).map(r => h('li', {}, replayText(r))));
+    latest.replaceChildren(...(event.latestReasons
+      ? [h('h2', {}, `Latest reasons, when they differed (${time(event.latestReasonsAt)})`), h('ul', { id: 'quarantine-latest-reasons' }, event.latestReasons.map(r => h('li', {}, r)))]
+      : []));
   };
   showReplays(e);
   root.append(
@@ -113,7 +119,7 @@ async function detail(root, id, finance) {
     ]),
     h('h2', {}, 'Reasons'),
     h('ul', { id: 'quarantine-reasons' }, (e.reasons ?? []).map(r => h('li', {}, r))),
-    ...(e.latestReasons ? [h('h2', {}, `Latest reasons, when they differed (${time(e.latestReasonsAt)})`), h('ul', { id: 'quarantine-latest-reasons' }, e.latestReasons.map(r => h('li', {}, r)))] : []),
+    latest,
     h('h2', {}, 'Replays'),
     h('dl', { class: 'facts' }, h('dt', {}, 'Record (the one that counted it, else the last)'), record),
     history,
