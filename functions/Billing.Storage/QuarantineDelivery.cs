@@ -55,6 +55,15 @@ internal static class QuarantineDelivery
         return update;
     }
 
+    /// <summary>
+    /// The last delivery's position as <see cref="Update"/> writes it, whole: its sequence number and partition, or, on a row
+    /// no later delivery with a position reached, the first delivery's.
+    /// </summary>
+    public static (long? SequenceNumber, string? PartitionId) LastPosition(TableEntity e) =>
+        QuarantineRows.Integer(e, LastSequenceNumber) is { } sequence
+            ? (sequence, EntityText.Of(e, LastPartitionId))
+            : (QuarantineRows.Integer(e, "SequenceNumber"), EntityText.Of(e, "PartitionId"));
+
     /// <summary>Adds <paramref name="reasons"/> (joined as stored) to <paramref name="update"/> as the latest when they differ from the row's first reasons.</summary>
     public static void NoteReasons(TableEntity stored, string reasons, DateTimeOffset at, TableEntity update)
     {

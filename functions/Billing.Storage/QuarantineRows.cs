@@ -52,28 +52,32 @@ internal static class QuarantineRows
     /// is the reason only while the row keeps no payload: the same event stored whole later is merged over its stub. A row
     /// without delivery columns (written before they existed, or set aside once) reads as one delivery, last seen when first.
     /// </summary>
-    public static QuarantineEntry Entry(TableEntity e, bool replays = false) => new(
-        Id(e.PartitionKey, e.RowKey),
-        Enum.TryParse<QuarantineKind>(EntityText.Of(e, "Kind"), ignoreCase: false, out var kind) && Enum.IsDefined(kind) ? kind : null,
-        EntityText.Of(e, "Source"),
-        EntityText.Of(e, "EventId"),
-        (EntityText.Of(e, "Reasons") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries),
-        EntityText.Of(e, "Hub") ?? "",
-        EntityText.Of(e, "PartitionId"),
-        Integer(e, "SequenceNumber"),
-        Instant(e, "EnqueuedTime"),
-        Instant(e, "QuarantinedAt"),
-        EntityText.Of(e, "RawSha256"),
-        Integer(e, "RawLength"),
-        Integer(e, "RawChunks") is null ? EntityText.Of(e, "Unstored") : null,
-        Replay(e),
-        replays && QuarantineReplayHistory.Read(e) is { Count: > 0 } history ? history : null,
-        Integer(e, QuarantineDelivery.Deliveries) is { } deliveries and >= 1 ? deliveries : 1,
-        Instant(e, QuarantineDelivery.LastSeenAt) ?? Instant(e, "QuarantinedAt"),
-        Integer(e, QuarantineDelivery.LastSequenceNumber) is { } lastSequence ? lastSequence : Integer(e, "SequenceNumber"),
-        Integer(e, QuarantineDelivery.LastSequenceNumber) is not null ? EntityText.Of(e, QuarantineDelivery.LastPartitionId) : EntityText.Of(e, "PartitionId"), // a position is read whole
-        EntityText.Of(e, QuarantineDelivery.LatestReasons)?.Split('\n', StringSplitOptions.RemoveEmptyEntries),
-        Instant(e, QuarantineDelivery.LatestReasonsAt));
+    public static QuarantineEntry Entry(TableEntity e, bool replays = false)
+    {
+        var (lastSequence, lastPartition) = QuarantineDelivery.LastPosition(e);
+        return new(
+            Id(e.PartitionKey, e.RowKey),
+            Enum.TryParse<QuarantineKind>(EntityText.Of(e, "Kind"), ignoreCase: false, out var kind) && Enum.IsDefined(kind) ? kind : null,
+            EntityText.Of(e, "Source"),
+            EntityText.Of(e, "EventId"),
+            (EntityText.Of(e, "Reasons") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            EntityText.Of(e, "Hub") ?? "",
+            EntityText.Of(e, "PartitionId"),
+            Integer(e, "SequenceNumber"),
+            Instant(e, "EnqueuedTime"),
+            Instant(e, "QuarantinedAt"),
+            EntityText.Of(e, "RawSha256"),
+            Integer(e, "RawLength"),
+            Integer(e, "RawChunks") is null ? EntityText.Of(e, "Unstored") : null,
+            Replay(e),
+            replays && QuarantineReplayHistory.Read(e) is { Count: > 0 } history ? history : null,
+            Integer(e, QuarantineDelivery.Deliveries) is { } deliveries and >= 1 ? deliveries : 1,
+            Instant(e, QuarantineDelivery.LastSeenAt) ?? Instant(e, "QuarantinedAt"),
+            lastSequence,
+            lastPartition,
+            EntityText.Of(e, QuarantineDelivery.LatestReasons)?.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            Instant(e, QuarantineDelivery.LatestReasonsAt));
+    }
 
     /// <summary>The row's last replay; null when it has none, or a part of it cannot be read.</summary>
     public static QuarantineReplay? Replay(TableEntity e) =>
