@@ -114,8 +114,9 @@ public class PaymentsConsoleTests(ConsoleFixture fixture)
         await ConsolePage.ScreenshotAsync(page, "payments-release-409");
 
         Assert.Contains("More than can be burned", problem, StringComparison.Ordinal);
-        Assert.Contains("kept after its credit notes and refunds (10000)", problem, StringComparison.Ordinal);
-        Assert.Contains("(10000)", fieldError, StringComparison.Ordinal); // next to the amount
+        Assert.Contains("100.01 USD (10001 minor units) is more than", problem, StringComparison.Ordinal); // the form's major units first
+        Assert.Contains("kept after its credit notes and refunds, 100.00 USD (10000 minor units)", problem, StringComparison.Ordinal);
+        Assert.Contains("100.00 USD", fieldError, StringComparison.Ordinal); // next to the amount
         Assert.Equal("true", await more.Locator("input[name=amount]").GetAttributeAsync("aria-invalid"));
         Assert.True(await more.Locator("input[name=amount]").IsEditableAsync()); // the form stays for a correction
         Assert.Equal(0, await page.Locator("#release-answer .release-ok").CountAsync());

@@ -54,8 +54,8 @@ public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, Payment
             long kept = await KeptAsync(intent, cancellationToken).ConfigureAwait(false);
             if (amountMinor > kept || amountMinor > intent.UsdMinor)
             {
-                return new(BurnReleaseOutcome.ExceedsKept, intent, string.Create(CultureInfo.InvariantCulture,
-                    $"{amountMinor} minor units is more than {intent.InvoiceId} kept after its credit notes and refunds ({kept}) or than the burn converts ({intent.UsdMinor})"));
+                return new(BurnReleaseOutcome.ExceedsKept, intent,
+                    $"{Amount(amountMinor, intent.Currency)} is more than {intent.InvoiceId} kept after its credit notes and refunds, {Amount(kept, intent.Currency)}, or than the burn converts, {Amount(intent.UsdMinor, intent.Currency)}");
             }
 
             var now = time.GetUtcNow();
@@ -77,7 +77,7 @@ public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, Payment
             if (await burns.TryReplaceAsync(released, etag, cancellationToken).ConfigureAwait(false) is not null)
             {
                 trigger.Signal();
-                return new(BurnReleaseOutcome.Released, released, string.Create(CultureInfo.InvariantCulture, $"{amountMinor} of {kept} kept minor units released"));
+                return new(BurnReleaseOutcome.Released, released, $"{Amount(amountMinor, intent.Currency)} of {Amount(kept, intent.Currency)} kept released");
             }
 
             if (attempt == MaxAttempts)
@@ -113,6 +113,14 @@ public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, Payment
             return null;
         }
     }
+
+    /// <summary>
+    /// An amount as finance types it into the release form (major units and code), with the minor units the API takes, so a
+    /// refusal reads the same in the console, the CLI and the API: <c>100.00 USD (10000 minor units)</c>.
+    /// </summary>
+    private static string Amount(long minor, string currencyCode) => Currency.TryFromCode(currencyCode, out Currency? currency)
+        ? string.Create(CultureInfo.InvariantCulture, $"{new Money(minor, currency)} {currency.Code} ({minor} minor units)")
+        : string.Create(CultureInfo.InvariantCulture, $"{minor} minor units of {currencyCode}");
 
     private Task<long> KeptAsync(BurnIntent intent, CancellationToken cancellationToken) => KeptAsync(intent, invoices, payments, creditNotes, refunds, cancellationToken);
 }

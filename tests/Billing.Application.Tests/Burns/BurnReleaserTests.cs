@@ -83,7 +83,7 @@ public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChain
         var result = await h.ReleaseAsync(amountMinor);
 
         Assert.Equal(BurnReleaseOutcome.ExceedsKept, result.Outcome);
-        Assert.Contains("kept after its credit notes and refunds (10000)", result.Detail, StringComparison.Ordinal);
+        Assert.Contains("kept after its credit notes and refunds, 100.00 USD (10000 minor units)", result.Detail, StringComparison.Ordinal);
         var burn = await h.GetAsync();
         Assert.Equal((BurnStatus.Held, 12_345L, (string?)null), (burn.Status, burn.UsdMinor, burn.ReleasedBy));
     }

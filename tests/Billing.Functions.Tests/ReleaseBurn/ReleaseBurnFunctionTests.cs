@@ -43,7 +43,8 @@ public class ReleaseBurnFunctionTests(PlatformFixture platform)
         var (status, problem) = await ReleaseAsync(id, """{"amountMinor": 10001, "note": "too much"}""");
 
         Assert.Equal(HttpStatusCode.Conflict, status);
-        Assert.Contains("kept after its credit notes and refunds (10000)", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("100.01 USD (10001 minor units) is more than", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("kept after its credit notes and refunds, 100.00 USD (10000 minor units)", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("amountMinor", problem["errors"]![0]!["field"]!.GetValue<string>());
     }
 
