@@ -8,6 +8,14 @@ public sealed class PublishingOptionsValidatorTests
     private static readonly PublishingOptionsValidator Validator = new();
 
     [Fact]
+    public void MaxPublishTimeout_IsWithinTheEnqueueDelayMeteringAllows()
+    {
+        // Metering allows an event this much age beyond the 35 days for the time its publish took: a longer publish
+        // could land an event accepted at the edge of the window after metering refuses it.
+        Assert.True(PublishingOptionsValidator.MaxPublishTimeout < Billing.Domain.Events.EventLimits.MaxEnqueueDelay);
+    }
+
+    [Fact]
     public void Validate_NamespaceWithDefaults_Succeeds()
     {
         Validator.AssertValid(new PublishingOptions { FullyQualifiedNamespace = "billing-ehns-x.servicebus.windows.net" });

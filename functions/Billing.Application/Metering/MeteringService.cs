@@ -82,8 +82,9 @@ public sealed partial class MeteringService(
             try
             {
                 int length = StrictUtf8.GetBytes(raw, utf8);
-                // Validate against the enqueue time: an event accepted at ingestion stays valid however long it waited in the hub.
-                result = validator.Validate(utf8.AsSpan(0, length), new ValidationContext(enqueuedAt ?? now, null));
+                // Validate against the enqueue time: an event accepted at ingestion stays valid however long it waited in the hub,
+                // and the seconds publishing took before it was enqueued do not age it out of the 35-day window either.
+                result = validator.Validate(utf8.AsSpan(0, length), new ValidationContext(enqueuedAt ?? now, null, enqueuedAt is null ? TimeSpan.Zero : EventLimits.MaxEnqueueDelay));
             }
             catch (Exception ex) when (ex is JsonException or EncoderFallbackException)
             {

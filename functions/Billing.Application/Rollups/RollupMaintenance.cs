@@ -3,8 +3,8 @@ namespace Billing.Application.Rollups;
 /// <summary>
 /// Facts are the source of truth (docs/design.md §6): <see cref="VerifyAsync"/> recomputes a payer's hour, day and month
 /// buckets of one month and its UNIQUE_COUNT markers (§6.1) from its facts and lists every row that differs; <see cref="RebuildAsync"/> writes the
-/// recomputation over them. A rebuild is safe while metering runs: each row is replaced under the ETag read with the
-/// recomputation's facts, so a writer that counted a new fact meanwhile makes it recompute and try again.
+/// recomputation over them. A rebuild is safe while metering runs: each row is written under the ETag it was read with before
+/// the recomputation read the facts, so a writer that counted a new fact meanwhile makes it recompute and try again.
 /// <para>A fact row this platform did not write (a value of the wrong type planted in storage) is money that does not
 /// reconcile: verify reports it (kind <c>unreadable</c>) and compares the rest of the month without it; rebuild refuses
 /// its shard's month (<see cref="InvalidDataException"/>) rather than write rollups that silently drop it.</para>
@@ -32,6 +32,8 @@ public sealed class RollupMaintenance(FactStore facts)
     {
         for (int pass = 1; ; pass++)
         {
+            // The rows first, then the facts: a fact counted after this read changes the ETags the writes are guarded by.
+            var stored = await rollups.ReadShardAsync(payer, shard, month.Start, month.End, cancellationToken).ConfigureAwait(false);
             var (count, expected, markers, unreadable) = await RecomputeAsync(payer, shard, month, cancellationToken).ConfigureAwait(false);
             if (unreadable.Count > 0)
             {
@@ -42,7 +44,7 @@ public sealed class RollupMaintenance(FactStore facts)
 
             try
             {
-                int changed = await rollups.ReplaceAsync(payer, shard, month.Start, month.End, expected.Values, markers.Values, cancellationToken).ConfigureAwait(false);
+                int changed = await rollups.ReplaceAsync(payer, shard, stored, expected.Values, markers.Values, cancellationToken).ConfigureAwait(false);
                 return (count, expected.Count, changed);
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && pass < MaxRebuildPasses)
@@ -58,24 +60,22 @@ public sealed class RollupMaintenance(FactStore facts)
         int buckets = expected.Count;
         var differences = unreadable.Select(u => new RollupDifference(shard, u.RowKey, "unreadable",
             $"{u.Unreadable!.Message}. It is left out of this comparison, so the rollups of its hour, day and month may differ from the facts too")).ToList();
-        foreach (var grain in RollupCodec.Grains)
+        var rows = await rollups.ReadShardAsync(payer, shard, month.Start, month.End, cancellationToken).ConfigureAwait(false);
+        foreach (var (stored, _) in rows.Buckets)
         {
-            foreach (var (stored, _) in await rollups.ReadAsync(payer, shard, grain, month.Start, month.End, cancellationToken).ConfigureAwait(false))
+            string rk = RollupCodec.RowKey(stored.Grain, stored.Start);
+            if (!expected.Remove(rk, out var want))
             {
-                string rk = RollupCodec.RowKey(stored.Grain, stored.Start);
-                if (!expected.Remove(rk, out var want))
-                {
-                    differences.Add(new RollupDifference(shard, rk, "extra", $"a {stored.Grain} bucket with {stored.Count} group(s) where the facts have none"));
-                }
-                else if (want.Detail != stored.Detail || !want.SameSums(stored))
-                {
-                    differences.Add(new RollupDifference(shard, rk, "different", Describe(stored, want)));
-                }
+                differences.Add(new RollupDifference(shard, rk, "extra", $"a {stored.Grain} bucket with {stored.Count} group(s) where the facts have none"));
+            }
+            else if (want.Detail != stored.Detail || !want.SameSums(stored))
+            {
+                differences.Add(new RollupDifference(shard, rk, "different", Describe(stored, want)));
             }
         }
 
         differences.AddRange(expected.Select(kv => new RollupDifference(shard, kv.Key, "missing", $"the facts have {kv.Value.Count} group(s) here")));
-        foreach (var (rk, marker, _) in await rollups.ReadMarkersAsync(payer, shard, month.Start, null, cancellationToken).ConfigureAwait(false))
+        foreach (var (rk, marker, _) in rows.Markers)
         {
             if (!markers.Remove(rk))
             {

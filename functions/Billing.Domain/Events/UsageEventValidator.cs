@@ -79,7 +79,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             {
                 r.Error("time", $"is more than {EventLimits.MaxFutureSkew.TotalMinutes:0} minutes in the future");
             }
-            else if (context.Now - t > EventLimits.MaxAge)
+            else if (context.Now - t > EventLimits.MaxAge + context.AgeAllowance)
             {
                 r.Error("time", $"is more than {EventLimits.MaxAge.TotalDays:0} days in the past");
             }

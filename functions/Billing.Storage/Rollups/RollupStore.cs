@@ -95,51 +95,67 @@ public sealed class RollupStore(BillingTables tables)
         return false;
     }
 
+    /// <summary>The shard's buckets of every grain in <c>[from, to)</c> and the UNIQUE_COUNT markers of its months, with their ETags.</summary>
+    public async Task<RollupShardRows> ReadShardAsync(string payer, int shard, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var buckets = new List<(RollupBucket, ETag)>();
+        foreach (var grain in RollupCodec.Grains)
+        {
+            buckets.AddRange(await ReadAsync(payer, shard, grain, from, to, cancellationToken).ConfigureAwait(false));
+        }
+
+        var markers = new List<(string, UniqueMarker?, ETag)>();
+        for (var month = UsageRollup.WindowStart(from, UsageWindow.Month); month < to; month = month.AddMonths(1))
+        {
+            markers.AddRange(await ReadMarkersAsync(payer, shard, month, null, cancellationToken).ConfigureAwait(false));
+        }
+
+        return new RollupShardRows(buckets, markers);
+    }
+
     /// <summary>
-    /// Makes the shard's buckets of every grain in <c>[from, to)</c> equal <paramref name="expected"/>: rows that differ are
-    /// replaced (guarded by the ETag read with them), missing ones added, extra ones deleted. Returns the rows changed.
-    /// A 412/409 means a writer counted a new fact meanwhile: the caller recomputes and runs it again.
+    /// Makes the shard's rows read as <paramref name="stored"/> (<see cref="ReadShardAsync"/>) equal <paramref name="expected"/>
+    /// and <paramref name="markers"/>: rows that differ are replaced and extra ones deleted, each guarded by the ETag it was
+    /// read with, and missing ones added. Read <paramref name="stored"/> <em>before</em> the facts the expected rows come
+    /// from: a writer then counts a fact either before that read (the facts have it too) or after it (its rows' ETags
+    /// change, or its Add makes ours fail), so a 412/409 says a writer counted a fact meanwhile and the caller recomputes;
+    /// rows read after the facts would let a write under their fresh ETags drop that fact. Returns the rows changed.
     /// </summary>
     public async Task<int> ReplaceAsync(
-        string payer, int shard, DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<RollupBucket> expected, IReadOnlyCollection<UniqueMarker> markers,
+        string payer, int shard, RollupShardRows stored, IReadOnlyCollection<RollupBucket> expected, IReadOnlyCollection<UniqueMarker> markers,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(markers);
         string pk = FactStore.ShardPartitionKey(payer, shard);
         var want = expected.ToDictionary(b => RollupCodec.RowKey(b.Grain, b.Start), StringComparer.Ordinal);
         var actions = new List<TableTransactionAction>();
-        foreach (var grain in RollupCodec.Grains)
+        foreach (var (bucket, etag) in stored.Buckets)
         {
-            foreach (var (bucket, etag) in await ReadAsync(payer, shard, grain, from, to, cancellationToken).ConfigureAwait(false))
+            string rk = RollupCodec.RowKey(bucket.Grain, bucket.Start);
+            if (!want.Remove(rk, out var w))
             {
-                string rk = RollupCodec.RowKey(bucket.Grain, bucket.Start);
-                if (!want.Remove(rk, out var w))
-                {
-                    actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk), etag));
-                }
-                else if (w.Detail != bucket.Detail || !w.SameSums(bucket))
-                {
-                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, RollupCodec.ToEntity(pk, w), etag));
-                }
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk), etag));
+            }
+            else if (w.Detail != bucket.Detail || !w.SameSums(bucket))
+            {
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, RollupCodec.ToEntity(pk, w), etag));
             }
         }
 
         actions.AddRange(want.Values.Select(w => new TableTransactionAction(TableTransactionActionType.Add, RollupCodec.ToEntity(pk, w))));
         var wantMarkers = markers.ToDictionary(UniqueMarkerCodec.RowKey, StringComparer.Ordinal);
         var markerActions = new List<TableTransactionAction>();
-        for (var month = UsageRollup.WindowStart(from, UsageWindow.Month); month < to; month = month.AddMonths(1))
+        foreach (var (rk, marker, etag) in stored.Markers)
         {
-            foreach (var (rk, marker, etag) in await ReadMarkersAsync(payer, shard, month, null, cancellationToken).ConfigureAwait(false))
+            if (!wantMarkers.Remove(rk, out var w))
             {
-                if (!wantMarkers.Remove(rk, out var w))
-                {
-                    markerActions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk), etag));
-                }
-                else if (marker is null)
-                {
-                    markerActions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, UniqueMarkerCodec.ToEntity(pk, w), etag));
-                }
+                markerActions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, rk), etag));
+            }
+            else if (marker is null)
+            {
+                markerActions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, UniqueMarkerCodec.ToEntity(pk, w), etag));
             }
         }
 

@@ -106,6 +106,26 @@ public class RollupMaintenanceTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Equal(before.ETag, (await tables.Facts.GetEntityAsync<TableEntity>(pk, monthRow)).Value.ETag); // no rollup computed without the fact
     }
 
+    [Fact]
+    public async Task RebuildAsync_WriterCountsAFactBetweenTheFactScanAndTheWrites_TheFactStaysCounted()
+    {
+        var real = await azurite.NewTablesAsync(shards: 1);
+        await new FactStore(real).AppendAsync([.. Enumerable.Range(0, 20).Select(i => Carrier(i, Start.AddHours(i), "hs-" + (i % 3)))], CancellationToken.None);
+        // Metering goes on while finance rebuilds: a new session (in an hour no fact had yet) is written right after the
+        // rebuild has read the facts and before it writes the rows.
+        var late = Carrier(99, Start.AddHours(30).AddMinutes(5), "hs-9");
+        var (tables, hook) = InterleavingTables.Create(azurite.ConnectionString, real, "RowKey ge 't|",
+            () => new FactStore(real).AppendAsync([late], CancellationToken.None));
+
+        await new RollupMaintenance(new FactStore(tables)).RebuildAsync("carrier-tmo", October, CancellationToken.None);
+
+        Assert.True(hook.Fired);
+        var verification = await new RollupMaintenance(new FactStore(real)).VerifyAsync("carrier-tmo", October, CancellationToken.None);
+        Assert.True(verification.Ok, string.Join("\n", verification.Differences)); // before: the rows were written back without the session
+        var month = await new UsageReader(new FactStore(real)).ReadAsync("carrier-tmo", Meters.OffloadBytesMeter, UsageWindow.Month, Start, October.End, [], null, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, 20).Sum(i => 1000 + i) + 1099, (long)Assert.Single(month).Quantity);
+    }
+
     [Theory]
     [InlineData(11)]
     [InlineData(12)]

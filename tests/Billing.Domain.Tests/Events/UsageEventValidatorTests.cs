@@ -169,6 +169,22 @@ public class UsageEventValidatorTests
     }
 
     [Fact]
+    public void Validate_EnqueueTimeWithTheMeteringAllowance_AcceptsMinutesPastTheAgeLimitAndNoMore()
+    {
+        var time = new DateTimeOffset(2026, 10, 20, 10, 15, 0, TimeSpan.Zero); // Carrier()'s time
+        byte[] json = System.Text.Encoding.UTF8.GetBytes(Carrier().ToJsonString());
+        EventValidationResult AtMetering(DateTimeOffset enqueuedAt) =>
+            Validator().Validate(json, new ValidationContext(enqueuedAt, null, EventLimits.MaxEnqueueDelay));
+
+        var published = AtMetering(time + EventLimits.MaxAge + TimeSpan.FromMinutes(3));
+        var tooOld = AtMetering(time + EventLimits.MaxAge + EventLimits.MaxEnqueueDelay + TimeSpan.FromSeconds(1));
+
+        Assert.True(published.IsValid, string.Join("; ", published.Errors));
+        Assert.Contains(tooOld.Errors, e => e.Field == "time" && e.Reason.Contains("35 days", StringComparison.Ordinal));
+        Assert.Contains(Validate(Carrier(), now: time + EventLimits.MaxAge + TimeSpan.FromMinutes(3)).Errors, e => e.Field == "time"); // ingestion: no allowance
+    }
+
+    [Fact]
     public void ContentHash_SameEventReformatted_IsEqual_ChangedPayload_Differs()
     {
         var a = Validate(Carrier()).Fact!;

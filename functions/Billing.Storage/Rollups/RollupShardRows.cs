@@ -1,0 +1,9 @@
+namespace Billing.Storage.Rollups;
+
+/// <summary>
+/// One payer shard's rollup rows of every grain and UNIQUE_COUNT markers in a range, each with the ETag it was read
+/// with (<see cref="RollupStore.ReadShardAsync"/>): what verify compares and what a rebuild writes over.
+/// </summary>
+public sealed record RollupShardRows(
+    IReadOnlyList<(RollupBucket Bucket, ETag ETag)> Buckets,
+    IReadOnlyList<(string RowKey, UniqueMarker? Marker, ETag ETag)> Markers);

@@ -1,0 +1,40 @@
+namespace Billing.Application.Tests.Rollups;
+
+/// <summary>
+/// The same tables through a client that runs <c>meanwhile</c> once, right after the first storage request whose
+/// decoded address contains <c>marker</c> got its answer: another writer acting at an exact point of a caller's work.
+/// </summary>
+internal sealed class InterleavingTables : HttpPipelinePolicy
+{
+    private readonly string marker;
+    private readonly Func<Task> meanwhile;
+    private int fired;
+
+    private InterleavingTables(string marker, Func<Task> meanwhile)
+    {
+        this.marker = marker;
+        this.meanwhile = meanwhile;
+    }
+
+    public bool Fired => Volatile.Read(ref fired) == 1;
+
+    public static (BillingTables Tables, InterleavingTables Hook) Create(string connectionString, BillingTables real, string marker, Func<Task> meanwhile)
+    {
+        var hook = new InterleavingTables(marker, meanwhile);
+        var options = new TableClientOptions();
+        options.AddPolicy(hook, HttpPipelinePosition.PerCall);
+        return (new BillingTables(new TableServiceClient(connectionString, options), real.Options), hook);
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+        ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        await ProcessNextAsync(message, pipeline);
+        if (Uri.UnescapeDataString(message.Request.Uri.ToString()).Contains(marker, StringComparison.Ordinal) && Interlocked.Exchange(ref fired, 1) == 0)
+        {
+            await meanwhile();
+        }
+    }
+}
