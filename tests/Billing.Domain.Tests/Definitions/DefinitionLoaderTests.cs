@@ -112,6 +112,26 @@ public sealed class DefinitionLoaderTests
     }
 
     [Fact]
+    public void Load_ReadingsThatCouldOutgrowAStoredFact_IsRefusedNamingMeters()
+    {
+        // 25 dimensions of 256 characters: up to 38,400 characters of readings escaped, over the 32K a property holds.
+        string json = WideDefinition.Json(dimensions: 25);
+
+        var e = Assert.Throws<DefinitionValidationException>(() => EventDefinitions.Load([KeyValuePair.Create(WideDefinition.Type + ".json", json)]));
+
+        Assert.Equal("meters", e.Field);
+        Assert.Contains("more than the 30000 a stored fact holds", e.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ReadingsWithinAStoredFact_Loads()
+    {
+        var definition = Assert.Single(EventDefinitions.Load([KeyValuePair.Create(WideDefinition.Type + ".json", WideDefinition.Json(dimensions: 19))]).All);
+
+        Assert.Equal(19, definition.Meters[0].Dimensions.Count);
+    }
+
+    [Fact]
     public void Load_NotJson_NamesTheFile()
     {
         var e = Assert.Throws<DefinitionValidationException>(() => EventDefinitions.Load([KeyValuePair.Create("x.json", "{")]));

@@ -12,6 +12,8 @@ public class IngestUsageHttpTests(PlatformFixture platform)
         return (response.StatusCode, JsonNode.Parse(text)!.AsObject(), response.Content.Headers.ContentType?.MediaType);
     }
 
+    private QuarantineStore Quarantine() => new(new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix }));
+
     [Theory]
     [InlineData(null)]
     [InlineData("wrong-key-123456")]
@@ -94,6 +96,26 @@ public class IngestUsageHttpTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Post_BatchRepeatingAnIdWithOtherContent_RejectsTheRepeatAndMetersTheFirstWithoutAConflict()
+    {
+        string hotspot = PlatformFixture.NewHotspot();
+        string id = "dup-" + Guid.NewGuid();
+        var first = SampleEvents.Carrier(id, hotspot, 100_000, 0);
+        var changed = SampleEvents.Carrier(id, hotspot, 900_000, 0);
+
+        var (status, body, _) = await PostAsync(PlatformFixture.CarrierKey, new JsonArray(first, changed).ToJsonString());
+
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Equal(1, body["accepted"]!.GetValue<int>());
+        var rejected = Assert.Single(body["rejected"]!.AsArray())!;
+        Assert.Equal(1, rejected["index"]!.GetValue<int>());
+        Assert.StartsWith("id: repeats the id of event 0", rejected["errors"]![0]!.GetValue<string>());
+        await platform.DrainAsync();
+        var quarantined = await Quarantine().ListAsync("carrier-tmo", CancellationToken.None);
+        Assert.DoesNotContain(quarantined, q => q.EventId == id); // before: accepted twice, the second set aside as a conflict
+    }
+
+    [Fact]
     public async Task Post_OnlyInvalidEvents_Returns400WithEveryRejection()
     {
         var bad = SampleEvents.Carrier("bad-" + Guid.NewGuid(), "not-a-key", 1, 1);
@@ -170,8 +192,7 @@ public class IngestUsageHttpTests(PlatformFixture platform)
         var sessions = await platform.GetUsageAsync(PlatformFixture.FinanceKey, "payer=carrier-tmo&meter=offload.sessions&" + range);
         Assert.Equal(1_234, bytes["rows"]!.AsArray().Where(r => r!["group"]!["hotspot"]!.GetValue<string>() == hotspot).Sum(r => r!["quantity"]!.GetValue<long>()));
         Assert.Equal(1, sessions["rows"]!.AsArray().Where(r => r!["group"]!["hotspot"]!.GetValue<string>() == hotspot).Sum(r => r!["quantity"]!.GetValue<long>()));
-        var quarantine = new QuarantineStore(new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix }));
-        Assert.DoesNotContain(await quarantine.ListAsync("carrier-tmo", CancellationToken.None), q => q.Raw.Contains(hotspot, StringComparison.Ordinal)); // a duplicate, not a conflict
+        Assert.DoesNotContain(await Quarantine().ListAsync("carrier-tmo", CancellationToken.None), q => q.Raw.Contains(hotspot, StringComparison.Ordinal)); // a duplicate, not a conflict
     }
 
     [Fact]
