@@ -47,6 +47,12 @@ public static partial class DefinitionLoader
 
             string description = String(root, "description", "description", required: true)!;
             PartnerRole postedBy = Role(String(root, "postedBy", "postedBy", required: true)!, "postedBy");
+            if (postedBy is not (PartnerRole.Carrier or PartnerRole.Provider))
+            {
+                // Ingestion answers 403 to every other role (docs/contract.md §2): such a type could never be posted.
+                throw Fail("postedBy", $"a {postedBy.ToString().ToLowerInvariant()} may not post usage; only carrier or provider");
+            }
+
             var fields = Fields(root);
             PayerRule payer = Payer(root, fields);
             var checks = new List<CheckRule>();

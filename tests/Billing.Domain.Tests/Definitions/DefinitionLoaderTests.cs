@@ -48,6 +48,7 @@ public sealed class DefinitionLoaderTests
         { "meters[1].name", "defined twice", """{"op":"set","path":"meters.1.name","value":"render.frames"}""" },
         { "payer.field", "unknown field 'buyer'", """{"op":"set","path":"payer.field","value":"buyer"}""" },
         { "postedBy", "unknown role 'finance'", """{"op":"set","path":"postedBy","value":"finance"}""" },
+        { "postedBy", "a tenant may not post usage", """{"op":"set","path":"postedBy","value":"tenant"}""" }, // ingestion refuses tenants (403)
         { "type", "does not match the file name", """{"op":"set","path":"type","value":"depin.render.job.v2"}""" },
     };
 

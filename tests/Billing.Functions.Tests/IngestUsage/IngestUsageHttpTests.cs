@@ -44,6 +44,26 @@ public class IngestUsageHttpTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Post_BodyNotUtf8_Returns400ProblemNamingTheBody()
+    {
+        // Two ids differing only in an invalid byte both read as "…\ufffd" when decoded leniently: one event, or a conflict.
+        string marker = "bad-utf8-" + Guid.NewGuid();
+        byte[] text = Encoding.UTF8.GetBytes(SampleEvents.Carrier(marker, PlatformFixture.NewHotspot(), 1, 1).ToJsonString());
+        int at = text.AsSpan().IndexOf(Encoding.UTF8.GetBytes(marker)) + marker.Length;
+        byte[] body = [.. text[..at], 0xFF, .. text[at..]];
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents+json");
+
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, "api/v1/usage", PlatformFixture.CarrierKey, content));
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("$", problem["errors"]![0]!["field"]!.GetValue<string>());
+        Assert.Contains("UTF-8", problem["errors"]![0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Post_BodyOverOneMebibyte_Returns413()
     {
         var evt = SampleEvents.Carrier("big", PlatformFixture.NewHotspot(), 1, 1);
