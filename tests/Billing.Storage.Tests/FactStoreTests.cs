@@ -1,3 +1,4 @@
+using Billing.Domain.Definitions;
 using static Billing.Tests.Shared.SampleFacts;
 
 namespace Billing.Storage.Tests;
@@ -337,6 +338,43 @@ public class FactStoreTests(AzuriteFixture azurite)
         Assert.InRange(result.Transactions, 3, 4);
         Assert.Equal((0, 20, 1), (again.Inserted, again.Duplicates, again.Unstorable.Count));
         Assert.Equal((20, 2000L), await TotalsAsync(store));
+    }
+
+    [Fact]
+    public async Task AppendAsync_WidestReadingsADefinitionMayDeclare_AreStoredAndReadBack()
+    {
+        // The most dimensions the loader takes, each value as long as declared and escaped on every character.
+        int widest = Enumerable.Range(1, 64).TakeWhile(n =>
+        {
+            try
+            {
+                EventDefinitions.Load([KeyValuePair.Create(WideDefinition.Type + ".json", WideDefinition.Json(n))]);
+                return true;
+            }
+            catch (DefinitionValidationException)
+            {
+                return false;
+            }
+        }).Last();
+        var dimensions = Enumerable.Range(0, widest).Select(i => KeyValuePair.Create("d" + i, new string('\u00e9', 255) + i % 10)).ToArray();
+        var fact = new UsageFact
+        {
+            Source = "provider-wide", Id = "wide-1", Payer = "provider-wide", Type = WideDefinition.Type, Time = Day.AddHours(3), ContentHash = "wide",
+            Readings = [new MeterReading("wide.amount", Aggregation.Sum, 7, dimensions, null)],
+        };
+        var store = new FactStore(await azurite.NewTablesAsync(shards: 1));
+
+        var result = await store.AppendAsync([new PendingFact(fact, "{\"id\":\"wide-1\"}")], CancellationToken.None);
+
+        Assert.Empty(result.Unstorable);
+        Assert.Equal(1, result.Inserted);
+        var back = new List<UsageFact>();
+        await foreach (var f in store.QueryAsync("provider-wide", Day, Day.AddDays(1), CancellationToken.None))
+        {
+            back.Add(f);
+        }
+
+        Assert.Equal(dimensions, Assert.Single(Assert.Single(back).Readings).Dimensions);
     }
 
     [Fact]

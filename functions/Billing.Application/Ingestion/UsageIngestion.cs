@@ -177,13 +177,22 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
     {
         var published = new List<PublishedUsage>();
         var rejected = new List<EventRejection>();
+        Dictionary<(string Source, string Id), (int Index, string Hash)>? seen = count > 1 ? new(count) : null;
         for (int i = 0; i < count; i++)
         {
             var raw = eventAt(i);
             var result = validator.Validate(raw, context);
             if (result.Fact is { } fact && transportErrors.Count == 0)
             {
-                published.Add(partitioner.Route(fact, raw.ToArray()));
+                if (RepeatsWithOtherContent(seen, fact, i) is not { } first)
+                {
+                    published.Add(partitioner.Route(fact, raw.ToArray()));
+                    continue;
+                }
+
+                // Metering would keep the first and set this one aside as a conflict, which is never replayed: the
+                // usage would be lost behind a 202. Said now, the partner can give it its own id.
+                rejected.Add(new EventRejection(i, result.Id, [new("id", $"repeats the id of event {first} in this request with different content; (source, id) names one event, so only the first would count")]));
                 continue;
             }
 
@@ -199,6 +208,27 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
         }
 
         return new IngestOutcome(published, rejected);
+    }
+
+    /// <summary>
+    /// The index of an earlier accepted event of the request with the same (source, id) and another content hash, or null.
+    /// The same content again is a harmless resend (metering counts it once), so it is accepted.
+    /// </summary>
+    private static int? RepeatsWithOtherContent(Dictionary<(string Source, string Id), (int Index, string Hash)>? seen, UsageFact fact, int index)
+    {
+        if (seen is null)
+        {
+            return null;
+        }
+
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(seen, (fact.Source, fact.Id), out bool exists);
+        if (!exists)
+        {
+            entry = (index, fact.ContentHash);
+            return null;
+        }
+
+        return entry.Hash == fact.ContentHash ? null : entry.Index;
     }
 
     private static IngestOutcome UnsupportedMediaType(string reason) =>

@@ -10,6 +10,13 @@ public static partial class DefinitionLoader
     /// <summary>Integer bounds a definition may declare.</summary>
     public const long MaxMagnitude = 1_000_000_000_000_000;
 
+    /// <summary>
+    /// Most characters one event's meter readings may take: a fact keeps them in one Table Storage property, which holds
+    /// 32K UTF-16 characters (64 KiB). A definition that could produce more would have every event of its type accepted
+    /// and then refused by storage, so it is refused at start-up instead.
+    /// </summary>
+    public const int MaxReadingsChars = 30_000;
+
     public static EventDefinition Parse(string json, string file)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -40,6 +47,12 @@ public static partial class DefinitionLoader
 
             string description = String(root, "description", "description", required: true)!;
             PartnerRole postedBy = Role(String(root, "postedBy", "postedBy", required: true)!, "postedBy");
+            if (postedBy is not (PartnerRole.Carrier or PartnerRole.Provider))
+            {
+                // Ingestion answers 403 to every other role (docs/contract.md §2): such a type could never be posted.
+                throw Fail("postedBy", $"a {postedBy.ToString().ToLowerInvariant()} may not post usage; only carrier or provider");
+            }
+
             var fields = Fields(root);
             PayerRule payer = Payer(root, fields);
             var checks = new List<CheckRule>();
@@ -80,6 +93,11 @@ public static partial class DefinitionLoader
                 }
 
                 meters.Add(meter);
+            }
+
+            if (MaxReadingsLength(meters) is var longest and > MaxReadingsChars)
+            {
+                throw Fail("meters", $"an event's meter readings could take {longest} characters, more than the {MaxReadingsChars} a stored fact holds; use fewer meters or dimensions, or shorter maxLength on the fields they name");
             }
 
             return new EventDefinition
@@ -252,6 +270,11 @@ public static partial class DefinitionLoader
                 Definition = new MeterDefinition(name, aggregation, type, [.. dimensions.Select(d => d.Key)]),
             };
         }
+
+        /// <summary>High estimate of the readings' JSON (<c>{"m","a","q","d":[[name,value]…],"u"}</c> per meter) for the longest values.</summary>
+        private static long MaxReadingsLength(List<DefinedMeter> meters) =>
+            2 + meters.Sum(m => 64L + m.Name.Length + (m.DistinctField is { } f ? 8 + f.MaxJsonChars : 0)
+                + m.Dimensions.Sum(d => 8L + d.Key.Length + d.Value.MaxJsonChars));
 
         private PartnerRole Role(string text, string field) => text switch
         {

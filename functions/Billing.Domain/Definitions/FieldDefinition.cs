@@ -33,6 +33,19 @@ public sealed record FieldDefinition
     /// <summary>True when an absent field still has a value (required, or an integer with a default).</summary>
     public bool AlwaysHasValue => !Optional || Default is not null;
 
+    /// <summary>
+    /// Most characters a value of this field takes as a JSON string as a fact's readings store it (dimension, distinct
+    /// value): non-ASCII and HTML-sensitive characters are written as six-character <c>\uXXXX</c> escapes.
+    /// </summary>
+    public int MaxJsonChars => Kind switch
+    {
+        FieldKind.Text => 6 * MaxLength,
+        FieldKind.Enum => 6 * Values.Max(v => v.Length),
+        FieldKind.Base58 => 2 * Bytes, // base58 is ASCII, at most ~1.37 characters a byte
+        FieldKind.H3 => 15,
+        _ => 20, // a whole number or a time's ticks
+    };
+
     /// <summary>Kinds whose values are text (dimension values, distinct values).</summary>
     public bool IsText => Kind is FieldKind.Text or FieldKind.Enum or FieldKind.Base58 or FieldKind.H3;
 }

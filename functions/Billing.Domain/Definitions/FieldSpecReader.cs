@@ -102,7 +102,7 @@ internal static class FieldSpecReader
 
             try
             {
-                pattern = new Regex(patternText, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+                pattern = Compile(patternText);
             }
             catch (ArgumentException e)
             {
@@ -113,6 +113,25 @@ internal static class FieldSpecReader
         // A pattern without maxLength still gets the format's ceiling, so no value is unbounded.
         return field with { MinLength = minLength, MaxLength = maxLength ?? 256, Pattern = pattern };
     }
+
+    /// <summary>
+    /// Without backtracking a match takes time linear in the value, so no value can make a check slow. A pattern that
+    /// needs the backtracking engine (lookarounds, backreferences, atomic groups) keeps a time limit; running out of it
+    /// is that value's error (<see cref="Events.DeclaredValueRules"/>), never an exception that fails a request or a batch.
+    /// </summary>
+    private static Regex Compile(string text)
+    {
+        try
+        {
+            return new Regex(text, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, PatternTimeout);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex(text, RegexOptions.CultureInvariant, PatternTimeout);
+        }
+    }
+
+    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(50);
 
     private static FieldDefinition Enum(JsonElement spec, FieldDefinition field, string path, Func<string, string, Exception> fail)
     {

@@ -50,19 +50,34 @@ internal static class DeclaredValueRules
                     return $"must be {field.MinLength}-{field.MaxLength} characters";
                 }
 
-                return field.Pattern is { } pattern && !Matches(pattern, text, utf8, length) ? $"must match {pattern}" : null;
+                return field.Pattern is not { } pattern ? null : Matches(pattern, text, utf8, length) switch
+                {
+                    true => null,
+                    false => $"must match {pattern}",
+                    null => $"could not be checked against {pattern} in time (the pattern backtracks on this value)",
+                };
         }
     }
 
-    /// <summary>The pattern on the text, decoded onto the stack when no string was made (at most <c>maxLength</c> ≤ 256 characters).</summary>
-    private static bool Matches(System.Text.RegularExpressions.Regex pattern, string? text, ReadOnlySpan<byte> utf8, int length)
+    /// <summary>
+    /// The pattern on the text, decoded onto the stack when no string was made (at most <c>maxLength</c> ≤ 256 characters);
+    /// null when a backtracking pattern ran out of its time limit.
+    /// </summary>
+    private static bool? Matches(System.Text.RegularExpressions.Regex pattern, string? text, ReadOnlySpan<byte> utf8, int length)
     {
-        if (text is not null)
+        try
         {
-            return pattern.IsMatch(text);
-        }
+            if (text is not null)
+            {
+                return pattern.IsMatch(text);
+            }
 
-        Span<char> chars = length <= 256 ? stackalloc char[256] : new char[length];
-        return pattern.IsMatch(chars[..Encoding.UTF8.GetChars(utf8, chars)]);
+            Span<char> chars = length <= 256 ? stackalloc char[256] : new char[length];
+            return pattern.IsMatch(chars[..Encoding.UTF8.GetChars(utf8, chars)]);
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return null;
+        }
     }
 }

@@ -30,10 +30,23 @@ public sealed partial class IngestUsageFunction(UsageIngestion ingestion, ILogge
     {
         ArgumentNullException.ThrowIfNull(http);
         var caller = http.Caller();
-        string? body = await ReadBodyAsync(http.Request, EventLimits.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        var bytes = await ReadBodyAsync(http.Request, EventLimits.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
+        if (bytes is not { } utf8)
         {
             return new Problem(413, "Payload too large", $"the request is larger than the limit of {EventLimits.MaxRequestBytes} bytes (1 MiB)").ToResult();
+        }
+
+        string body;
+        try
+        {
+            body = StrictUtf8.GetString(utf8);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            // Read leniently, each bad byte would become U+FFFD: the event stored would not be the one sent, and ids
+            // differing only there would collide.
+            string reason = $"must be UTF-8 text (byte {ex.Index} is not)";
+            return Problem.BadRequest($"the body is not UTF-8: {reason}", new FieldError("$", reason)).ToResult();
         }
 
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -70,12 +83,15 @@ public sealed partial class IngestUsageFunction(UsageIngestion ingestion, ILogge
         },
     };
 
+    /// <summary>UTF-8 that refuses invalid bytes instead of replacing them.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>
-    /// The body as text, or null when it holds more than <paramref name="limit"/> bytes. A larger body is read to its end
+    /// The body's bytes, or null when it holds more than <paramref name="limit"/> bytes. A larger body is read to its end
     /// and dropped (up to <see cref="HandlerLimits.MaxIngestRequestBytes"/>, past which the server stops reading), so
     /// whatever forwarded it gets the 413 rather than a reset connection.
     /// </summary>
-    private static async Task<string?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    private static async Task<ArraySegment<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
         {
@@ -121,7 +137,7 @@ public sealed partial class IngestUsageFunction(UsageIngestion ingestion, ILogge
             return null; // past the server's bound: answered as too large as well
         }
 
-        return over || length > limit ? null : Encoding.UTF8.GetString(buffer, 0, length);
+        return over || length > limit ? null : (ArraySegment<byte>?)new ArraySegment<byte>(buffer, 0, length);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Usage from {Partner}: refused {Refusal}, {Accepted} events accepted, {Rejected} rejected")]

@@ -48,6 +48,7 @@ public sealed class DefinitionLoaderTests
         { "meters[1].name", "defined twice", """{"op":"set","path":"meters.1.name","value":"render.frames"}""" },
         { "payer.field", "unknown field 'buyer'", """{"op":"set","path":"payer.field","value":"buyer"}""" },
         { "postedBy", "unknown role 'finance'", """{"op":"set","path":"postedBy","value":"finance"}""" },
+        { "postedBy", "a tenant may not post usage", """{"op":"set","path":"postedBy","value":"tenant"}""" }, // ingestion refuses tenants (403)
         { "type", "does not match the file name", """{"op":"set","path":"type","value":"depin.render.job.v2"}""" },
     };
 
@@ -109,6 +110,26 @@ public sealed class DefinitionLoaderTests
         var e = Assert.Throws<DefinitionValidationException>(() => EventDefinitions.Load([KeyValuePair.Create(Render + ".json", json)]));
 
         Assert.Equal("meters[0].name", e.Field);
+    }
+
+    [Fact]
+    public void Load_ReadingsThatCouldOutgrowAStoredFact_IsRefusedNamingMeters()
+    {
+        // 25 dimensions of 256 characters: up to 38,400 characters of readings escaped, over the 32K a property holds.
+        string json = WideDefinition.Json(dimensions: 25);
+
+        var e = Assert.Throws<DefinitionValidationException>(() => EventDefinitions.Load([KeyValuePair.Create(WideDefinition.Type + ".json", json)]));
+
+        Assert.Equal("meters", e.Field);
+        Assert.Contains("more than the 30000 a stored fact holds", e.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ReadingsWithinAStoredFact_Loads()
+    {
+        var definition = Assert.Single(EventDefinitions.Load([KeyValuePair.Create(WideDefinition.Type + ".json", WideDefinition.Json(dimensions: 19))]).All);
+
+        Assert.Equal(19, definition.Meters[0].Dimensions.Count);
     }
 
     [Fact]

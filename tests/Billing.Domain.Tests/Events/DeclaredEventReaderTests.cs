@@ -39,6 +39,25 @@ public sealed class DeclaredEventReaderTests
         Assert.Equal(5_000_000_000, fact.Quantity("bandwidth.bytes"));
     }
 
+    [Theory]
+    [InlineData("^(a+)+$")] // backtracks exponentially on a value that almost matches
+    [InlineData("^(?=a)(a+)+$")] // the same behind a lookahead, which only the backtracking engine runs
+    public void Validate_PatternThatBacktracksOnTheValue_IsAFieldErrorNotAnException(string pattern)
+    {
+        var root = JsonNode.Parse(ShippedDefinitions.Text("depin.render.job.v1"))!;
+        root["fields"]!["jobId"]!["pattern"] = pattern;
+        var definitions = EventDefinitions.Load([KeyValuePair.Create("depin.render.job.v1.json", root.ToJsonString())]);
+        var validator = new UsageEventValidator(new ShippedDefinitions.Partners(), Pricing.TestPlans.Catalog, definitions);
+        var evt = ShippedDefinitions.Render();
+        evt["data"]!["jobId"] = new string('a', 40) + "!";
+
+        // Before: RegexMatchTimeoutException, a 500 at ingestion and a failed metering batch (every event of it redelivered).
+        var result = validator.Validate(Encoding.UTF8.GetBytes(evt.ToJsonString()), new ValidationContext(ShippedDefinitions.Now, "provider-render"));
+
+        Assert.Null(result.Fact);
+        Assert.Equal("data.jobId", Assert.Single(result.Errors).Field);
+    }
+
     public static TheoryData<string, string, string> BadEvents() => new()
     {
         { "render", "data.tier", """{"tier":"tier9"}""" },

@@ -12,6 +12,8 @@ public class IngestUsageHttpTests(PlatformFixture platform)
         return (response.StatusCode, JsonNode.Parse(text)!.AsObject(), response.Content.Headers.ContentType?.MediaType);
     }
 
+    private QuarantineStore Quarantine() => new(new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix }));
+
     [Theory]
     [InlineData(null)]
     [InlineData("wrong-key-123456")]
@@ -39,6 +41,26 @@ public class IngestUsageHttpTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("application/problem+json", type);
         Assert.Equal("$", problem["errors"]![0]!["field"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Post_BodyNotUtf8_Returns400ProblemNamingTheBody()
+    {
+        // Two ids differing only in an invalid byte both read as "…\ufffd" when decoded leniently: one event, or a conflict.
+        string marker = "bad-utf8-" + Guid.NewGuid();
+        byte[] text = Encoding.UTF8.GetBytes(SampleEvents.Carrier(marker, PlatformFixture.NewHotspot(), 1, 1).ToJsonString());
+        int at = text.AsSpan().IndexOf(Encoding.UTF8.GetBytes(marker)) + marker.Length;
+        byte[] body = [.. text[..at], 0xFF, .. text[at..]];
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents+json");
+
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, "api/v1/usage", PlatformFixture.CarrierKey, content));
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("$", problem["errors"]![0]!["field"]!.GetValue<string>());
+        Assert.Contains("UTF-8", problem["errors"]![0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -91,6 +113,26 @@ public class IngestUsageHttpTests(PlatformFixture platform)
         Assert.Equal(1, rejected["index"]!.GetValue<int>());
         Assert.Equal(foreign["id"]!.GetValue<string>(), rejected["id"]!.GetValue<string>());
         Assert.Contains("source: must be the posting partner's id", rejected["errors"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Post_BatchRepeatingAnIdWithOtherContent_RejectsTheRepeatAndMetersTheFirstWithoutAConflict()
+    {
+        string hotspot = PlatformFixture.NewHotspot();
+        string id = "dup-" + Guid.NewGuid();
+        var first = SampleEvents.Carrier(id, hotspot, 100_000, 0);
+        var changed = SampleEvents.Carrier(id, hotspot, 900_000, 0);
+
+        var (status, body, _) = await PostAsync(PlatformFixture.CarrierKey, new JsonArray(first, changed).ToJsonString());
+
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Equal(1, body["accepted"]!.GetValue<int>());
+        var rejected = Assert.Single(body["rejected"]!.AsArray())!;
+        Assert.Equal(1, rejected["index"]!.GetValue<int>());
+        Assert.StartsWith("id: repeats the id of event 0", rejected["errors"]![0]!.GetValue<string>());
+        await platform.DrainAsync();
+        var quarantined = await Quarantine().ListAsync("carrier-tmo", CancellationToken.None);
+        Assert.DoesNotContain(quarantined, q => q.EventId == id); // before: accepted twice, the second set aside as a conflict
     }
 
     [Fact]
@@ -170,8 +212,7 @@ public class IngestUsageHttpTests(PlatformFixture platform)
         var sessions = await platform.GetUsageAsync(PlatformFixture.FinanceKey, "payer=carrier-tmo&meter=offload.sessions&" + range);
         Assert.Equal(1_234, bytes["rows"]!.AsArray().Where(r => r!["group"]!["hotspot"]!.GetValue<string>() == hotspot).Sum(r => r!["quantity"]!.GetValue<long>()));
         Assert.Equal(1, sessions["rows"]!.AsArray().Where(r => r!["group"]!["hotspot"]!.GetValue<string>() == hotspot).Sum(r => r!["quantity"]!.GetValue<long>()));
-        var quarantine = new QuarantineStore(new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix }));
-        Assert.DoesNotContain(await quarantine.ListAsync("carrier-tmo", CancellationToken.None), q => q.Raw.Contains(hotspot, StringComparison.Ordinal)); // a duplicate, not a conflict
+        Assert.DoesNotContain(await Quarantine().ListAsync("carrier-tmo", CancellationToken.None), q => q.Raw.Contains(hotspot, StringComparison.Ordinal)); // a duplicate, not a conflict
     }
 
     [Fact]

@@ -301,6 +301,38 @@ public class UsageIngestionTests
         Assert.Equal("from-body", JsonNode.Parse(Assert.Single(outcome.CarrierEvents))!["id"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("application/cloudevents-batch+json")]
+    [InlineData("application/json")]
+    public void Ingest_BatchRepeatingAnIdWithOtherContent_RejectsTheRepeatNamingIdAndTheFirst(string contentType)
+    {
+        var first = new CarrierEvent("sess-dup", Hotspot, 1_000, 2_000, SessionEnd).ToJson();
+        var other = new CarrierEvent("sess-dup", Hotspot, 9_000, 2_000, SessionEnd).ToJson(); // same id, other bytes
+        var own = new CarrierEvent("sess-own", Hotspot, 1_000, 2_000, SessionEnd).ToJson();
+
+        var outcome = Post(contentType, new JsonArray(first, other, own).ToJsonString());
+
+        Assert.Equal(202, outcome.Status);
+        Assert.Equal(2, outcome.Accepted);
+        var rejected = Assert.Single(Answer(outcome)["rejected"]!.AsArray())!;
+        Assert.Equal(1, rejected["index"]!.GetValue<int>());
+        Assert.Equal("sess-dup", rejected["id"]!.GetValue<string>());
+        Assert.StartsWith("id: repeats the id of event 0 in this request with different content", rejected["errors"]![0]!.GetValue<string>());
+        Assert.Equal(1_000, JsonNode.Parse(outcome.CarrierEvents[0])!["data"]!["uploadBytes"]!.GetValue<long>()); // the first is the one sent
+    }
+
+    [Fact]
+    public void Ingest_BatchRepeatingAnEventUnchanged_AcceptsBothForMeteringToCountOnce()
+    {
+        var evt = new CarrierEvent("sess-again", Hotspot, 1_000, 2_000, SessionEnd).ToJson();
+
+        var outcome = Post("application/cloudevents-batch+json", new JsonArray(evt, evt.DeepClone()).ToJsonString());
+
+        Assert.Equal(202, outcome.Status);
+        Assert.Equal(2, outcome.Accepted);
+        Assert.Empty(Answer(outcome)["rejected"]!.AsArray());
+    }
+
     private sealed class Partners : IPartnerDirectory
     {
         public Partner? Find(string partnerId) => partnerId switch
