@@ -32,16 +32,17 @@ public sealed partial class PartnerStore
 
     /// <summary>
     /// The ids of every partner with a row or an audit trail: a trail whose partner row was deleted is listed too, so
-    /// verification can report it.
+    /// verification can report it. A key that is no escaped id is set apart, never the reason the listing fails.
     /// </summary>
-    public async Task<IReadOnlyList<string>> AuditSubjectsAsync(CancellationToken cancellationToken)
+    public async Task<PartnerAuditSubjects> AuditSubjectsAsync(CancellationToken cancellationToken)
     {
         var ids = new SortedSet<string>(StringComparer.Ordinal);
+        var foreign = new SortedSet<string>(StringComparer.Ordinal);
         foreach (string filter in new[] { "PartitionKey eq 'p' and RowKey lt '|'", "PartitionKey eq 'p' and RowKey ge '}'" })
         {
             await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                ids.Add(TableKey.Unescape(e.RowKey));
+                (TableKey.TryUnescape(e.RowKey, out string id) ? ids : foreign).Add(id);
             }
         }
 
@@ -52,11 +53,18 @@ public sealed partial class PartnerStore
             int end = e.RowKey.LastIndexOf(TableKey.Separator);
             if (end > prefix.Length)
             {
-                ids.Add(TableKey.Unescape(e.RowKey[prefix.Length..end]));
+                if (TableKey.TryUnescape(e.RowKey[prefix.Length..end], out string id))
+                {
+                    ids.Add(id);
+                }
+                else
+                {
+                    foreign.Add(e.RowKey);
+                }
             }
         }
 
-        return [.. ids];
+        return new PartnerAuditSubjects([.. ids], [.. foreign]);
     }
 
     /// <summary>
