@@ -42,7 +42,14 @@ public sealed partial class PartnerStore
         {
             await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                (TableKey.TryUnescape(e.RowKey, out string id) ? ids : foreign).Add(id);
+                if (IdOf(e.RowKey) is { } id)
+                {
+                    ids.Add(id);
+                }
+                else
+                {
+                    foreign.Add(e.RowKey);
+                }
             }
         }
 
@@ -53,7 +60,7 @@ public sealed partial class PartnerStore
             int end = e.RowKey.LastIndexOf(TableKey.Separator);
             if (end > prefix.Length)
             {
-                if (TableKey.TryUnescape(e.RowKey[prefix.Length..end], out string id))
+                if (IdOf(e.RowKey[prefix.Length..end]) is { } id)
                 {
                     ids.Add(id);
                 }
@@ -66,6 +73,9 @@ public sealed partial class PartnerStore
 
         return new PartnerAuditSubjects([.. ids], [.. foreign]);
     }
+
+    /// <summary>The partner id <paramref name="key"/> is the escape of; null when it is no id's (every lookup by id would miss it).</summary>
+    private static string? IdOf(string key) => TableKey.TryUnescape(key, out string id) && TableKey.Escape(id) == key ? id : null;
 
     /// <summary>
     /// One partner's row, audit entries and their by-time copies, read again when the row changed meanwhile (so a change
@@ -88,9 +98,10 @@ public sealed partial class PartnerStore
             var copies = new List<PartnerAuditEntry?>();
             foreach (var entry in entries)
             {
+                // The id is read from the row: a planted one may name a key no table holds, which storage would refuse (400).
                 var copy = entry.Id.Length == 0 ? null
-                    : await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, PartnerRows.AuditByTime + entry.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
-                copies.Add(copy is { HasValue: true } ? PartnerRows.ToAuditEntry(copy.Value!) : null);
+                    : await table.FindAsync(PartnerRows.PartnerPartition, PartnerRows.AuditByTime + entry.Id, null, cancellationToken).ConfigureAwait(false);
+                copies.Add(copy is not null ? PartnerRows.ToAuditEntry(copy) : null);
             }
 
             var again = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false);

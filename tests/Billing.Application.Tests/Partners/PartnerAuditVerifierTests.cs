@@ -303,12 +303,13 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
         await s.BusyCarrierAsync("carrier-beside");
         await s.Table.AddEntityAsync(new TableEntity("p", "carrier%zz") { ["Role"] = "Carrier", ["PlanId"] = "carrier-standard-v1" }, Ct);
         await s.Table.AddEntityAsync(new TableEntity("p", "carrier%-1") { ["Role"] = "Carrier" }, Ct);
+        await s.Table.AddEntityAsync(new TableEntity("p", "carrier%41") { ["Role"] = "Carrier" }, Ct); // "carrierA" escapes to another key
         await s.Table.AddEntityAsync(new TableEntity("p", "|a|p|carrier%|entry") { ["Action"] = "create" }, Ct);
 
         var results = await s.Verifier.VerifyAllAsync(Ct); // before: FormatException (and ArgumentException, ArgumentOutOfRangeException)
 
         Assert.Empty(results.Single(r => r.PartnerId == "carrier-beside").Problems);
-        foreach (string key in new[] { "carrier%zz", "carrier%-1", "|a|p|carrier%|entry" })
+        foreach (string key in new[] { "carrier%zz", "carrier%-1", "carrier%41", "|a|p|carrier%|entry" })
         {
             var planted = Assert.Single(results, r => r.PartnerId == key);
             var problem = Assert.Single(planted.Problems);
