@@ -13,6 +13,9 @@ namespace Billing.Application.Partners;
 /// </summary>
 public sealed class PartnerAuditVerifier(PartnerStore store, LedgerStore ledger)
 {
+    /// <summary>How every invoice's entry id starts (<see cref="LedgerEntries.InvoiceFinalizedId"/>): its kind may have been changed.</summary>
+    private static readonly string InvoicePrefix = LedgerEntries.InvoiceFinalizedId("");
+
     /// <summary>The fields whose last audited value must be the row's.</summary>
     private static readonly string[] Tracked = ["role", "plan", "status", "displayName", "billingEmail", "stripeCustomerId", "keyId"];
 
@@ -70,29 +73,34 @@ public sealed class PartnerAuditVerifier(PartnerStore store, LedgerStore ledger)
         var pins = new Dictionary<string, List<(string, PartnerAuditPin?, string?)>>(StringComparer.Ordinal);
         await foreach (var row in ledger.ReadRecordedAsync(LedgerEntries.MainBook, 1, cancellationToken).ConfigureAwait(false))
         {
-            if (row.Entry is not { Kind: LedgerEntryKind.InvoiceFinalized } entry || !entry.Metadata.TryGetValue("payer", out string? payer))
+            bool invoice = row.Entry is { } read && (read.Kind == LedgerEntryKind.InvoiceFinalized || read.EntryId.StartsWith(InvoicePrefix, StringComparison.Ordinal));
+            if (!invoice || !row.Entry!.Metadata.TryGetValue("payer", out string? payer))
             {
                 continue;
             }
 
+            var entry = row.Entry;
             PartnerAuditPin? pin;
             string? why = null;
-            try
+            if (!entry.HashIsValid)
             {
-                if ((pin = PartnerAuditPin.Read(entry.Metadata)) is null)
+                // The anchors vouch for the stored hash, not for fields that no longer give it: a pin edited, removed or
+                // hidden under another kind proves nothing, so it is reported before it is read.
+                (pin, why) = (null, "does not hash to its stored hash (changed outside this platform; run ledger verify), so the audit pin it holds or held proves nothing");
+            }
+            else
+            {
+                try
                 {
-                    continue; // booked before pins, or the payer had no chain then
+                    if ((pin = PartnerAuditPin.Read(entry.Metadata)) is null)
+                    {
+                        continue; // booked before pins, or the payer had no chain then
+                    }
                 }
-            }
-            catch (FormatException)
-            {
-                (pin, why) = (null, "holds an audit pin that cannot be read");
-            }
-
-            if (pin is not null && !entry.HashIsValid)
-            {
-                // The anchors vouch for the stored hash, not for fields that no longer give it: such a pin proves nothing.
-                (pin, why) = (null, "does not hash to its stored hash (changed outside this platform; run ledger verify), so its audit pin proves nothing");
+                catch (FormatException)
+                {
+                    (pin, why) = (null, "holds an audit pin that cannot be read");
+                }
             }
 
             (pins.TryGetValue(payer, out var list) ? list : pins[payer] = []).Add((entry.EntryId, pin, why));

@@ -340,4 +340,32 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
         Assert.Contains(entryId, problem.Message, StringComparison.Ordinal);
         Assert.Contains("does not hash to its stored hash", problem.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task VerifyAsync_ChainRewrittenAndThePinRemovedFromTheInvoicesEntry_ReportsTheEntryNoLongerHashing(bool kindChangedToo)
+    {
+        var s = await NewAsync();
+        await s.BusyCarrierAsync("carrier-unpinned");
+        string entryId = await BookInvoiceAsync(s, "carrier-unpinned");
+        await RewriteConsistentlyAsync(s, "carrier-unpinned");
+        // The insider drops the pin from the invoice entry (and may relabel its kind), leaving its stored (anchored) hash.
+        var entry = (await s.Ledger.GetAsync(LedgerEntries.MainBook, entryId, Ct))!;
+        var metadata = entry.Metadata.Where(m => m.Key is not (PartnerAuditPin.CountKey or PartnerAuditPin.HeadKey)).ToDictionary();
+        var row = (await s.Ledger.Table.GetEntityAsync<TableEntity>(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.SequenceRowKey(entry.Sequence), cancellationToken: Ct)).Value;
+        row["Metadata"] = System.Text.Json.JsonSerializer.Serialize(metadata);
+        if (kindChangedToo)
+        {
+            row["Kind"] = nameof(LedgerEntryKind.Adjustment);
+        }
+
+        await s.Ledger.Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, Ct);
+
+        var result = await s.Verifier.VerifyAsync("carrier-unpinned", Ct); // before: ok
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(PartnerAuditProblemKind.PinMismatch, problem.Kind);
+        Assert.Contains(entryId, problem.Message, StringComparison.Ordinal);
+    }
 }
