@@ -32,16 +32,24 @@ public sealed partial class PartnerStore
 
     /// <summary>
     /// The ids of every partner with a row or an audit trail: a trail whose partner row was deleted is listed too, so
-    /// verification can report it.
+    /// verification can report it. A key that is no escaped id is set apart, never the reason the listing fails.
     /// </summary>
-    public async Task<IReadOnlyList<string>> AuditSubjectsAsync(CancellationToken cancellationToken)
+    public async Task<PartnerAuditSubjects> AuditSubjectsAsync(CancellationToken cancellationToken)
     {
         var ids = new SortedSet<string>(StringComparer.Ordinal);
+        var foreign = new SortedSet<string>(StringComparer.Ordinal);
         foreach (string filter in new[] { "PartitionKey eq 'p' and RowKey lt '|'", "PartitionKey eq 'p' and RowKey ge '}'" })
         {
             await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                ids.Add(TableKey.Unescape(e.RowKey));
+                if (IdOf(e.RowKey) is { } id)
+                {
+                    ids.Add(id);
+                }
+                else
+                {
+                    foreign.Add(e.RowKey);
+                }
             }
         }
 
@@ -52,12 +60,22 @@ public sealed partial class PartnerStore
             int end = e.RowKey.LastIndexOf(TableKey.Separator);
             if (end > prefix.Length)
             {
-                ids.Add(TableKey.Unescape(e.RowKey[prefix.Length..end]));
+                if (IdOf(e.RowKey[prefix.Length..end]) is { } id)
+                {
+                    ids.Add(id);
+                }
+                else
+                {
+                    foreign.Add(e.RowKey);
+                }
             }
         }
 
-        return [.. ids];
+        return new PartnerAuditSubjects([.. ids], [.. foreign]);
     }
+
+    /// <summary>The partner id <paramref name="key"/> is the escape of; null when it is no id's (every lookup by id would miss it).</summary>
+    private static string? IdOf(string key) => TableKey.TryUnescape(key, out string id) && TableKey.Escape(id) == key ? id : null;
 
     /// <summary>
     /// One partner's row, audit entries and their by-time copies, read again when the row changed meanwhile (so a change
@@ -80,9 +98,10 @@ public sealed partial class PartnerStore
             var copies = new List<PartnerAuditEntry?>();
             foreach (var entry in entries)
             {
+                // The id is read from the row: a planted one may name a key no table holds, which storage would refuse (400).
                 var copy = entry.Id.Length == 0 ? null
-                    : await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, PartnerRows.AuditByTime + entry.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
-                copies.Add(copy is { HasValue: true } ? PartnerRows.ToAuditEntry(copy.Value!) : null);
+                    : await table.FindAsync(PartnerRows.PartnerPartition, PartnerRows.AuditByTime + entry.Id, null, cancellationToken).ConfigureAwait(false);
+                copies.Add(copy is not null ? PartnerRows.ToAuditEntry(copy) : null);
             }
 
             var again = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -47,32 +47,18 @@ internal readonly struct RowValues(TableEntity row, string kind)
     }
 
     /// <summary>The row key as <see cref="TableKey.Escape"/> wrote it, unescaped; a key it cannot have written is unreadable.</summary>
-    public string Key() => TryUnescape(row.RowKey, out string key) ? key : throw Unreadable("RowKey", "not a key this platform writes");
+    public string Key() => TableKey.TryUnescape(row.RowKey, out string key) ? key : throw Unreadable("RowKey", "not a key this platform writes");
 
     /// <summary>What a report calls a row: its key unescaped, or as stored when it is no escaped key.</summary>
-    public static string Id(TableEntity row) => TryUnescape(row.RowKey, out string key) ? key : row.RowKey;
+    public static string Id(TableEntity row) => TableKey.TryUnescape(row.RowKey, out string key) ? key : row.RowKey;
 
     /// <summary>What a report calls a row's partition (an invoice id): its key unescaped, or as stored when it is no escaped key.</summary>
-    public static string PartitionId(TableEntity row) => TryUnescape(row.PartitionKey, out string key) ? key : row.PartitionKey;
+    public static string PartitionId(TableEntity row) => TableKey.TryUnescape(row.PartitionKey, out string key) ? key : row.PartitionKey;
 
     /// <summary>The exception for a row this platform did not write: which row, which property, and why.</summary>
     public InvalidDataException Unreadable(string name, string reason, Exception? inner = null) => new(
         $"{kind} row (partition '{row.PartitionKey}', row '{row.RowKey}'), property '{name}': {reason}; the row was not written by this platform",
         inner);
-
-    private static bool TryUnescape(string rowKey, out string key)
-    {
-        try
-        {
-            key = TableKey.Unescape(rowKey);
-            return true;
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
-        {
-            key = rowKey;
-            return false;
-        }
-    }
 
     /// <summary>
     /// The value of <paramref name="name"/> when it is a <typeparamref name="T"/> (null when absent and not

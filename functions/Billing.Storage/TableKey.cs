@@ -110,6 +110,24 @@ public static class TableKey
     }
 
     /// <summary>
+    /// <see cref="Unescape"/> of a key read from storage, which may hold what <see cref="Escape"/> never writes (a planted
+    /// row): false, with <paramref name="unescaped"/> the key as stored, when it is no escaped key.
+    /// </summary>
+    public static bool TryUnescape(string value, out string unescaped)
+    {
+        try
+        {
+            unescaped = Unescape(value);
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException) // ArgumentException: a sign in "%-1"
+        {
+            unescaped = value;
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Whether Table Storage can hold <paramref name="key"/> as a PartitionKey or RowKey: at most <see cref="MaxKeyChars"/>,
     /// none of the characters it refuses in keys. No write makes any other key, so a lookup of one finds nothing; asking
     /// storage would not say so but refuse the request (a 400 that would surface as a server error).

@@ -114,4 +114,24 @@ public class TableReadsTests(AzuriteFixture azurite)
         Assert.False(QuarantineStore.IsId(id));
         Assert.Empty(rules.Refused);
     }
+
+    [Theory]
+    [InlineData("a/b")] // an audit entry's id planted with characters Table Storage refuses in keys
+    [InlineData("what?")]
+    public async Task PartnerStoreAuditTrailAsync_EntryIdPlantedThatNoKeyHolds_ItsCopyIsMissingWithoutAskingStorage(string plantedId)
+    {
+        var (tables, rules) = await TablesAsync();
+        var partners = new PartnerStore(tables);
+        await partners.UpsertAsync(new PartnerRegistration(new Partner("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1"), "seed-key-carrier-0001"), Ct);
+        var entry = (await partners.AuditOfPartnerAsync("carrier-tmo", null, 10, Ct)).Entries[0];
+        var row = (await tables.Partners.GetEntityAsync<TableEntity>("p", "|a|p|carrier-tmo|" + entry.Id, cancellationToken: Ct)).Value;
+        row["Id"] = plantedId;
+        await tables.Partners.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, Ct);
+
+        var trail = await partners.AuditTrailAsync("carrier-tmo", Ct); // before: RequestFailedException 400, so partners verify failed
+
+        Assert.Equal(plantedId, trail!.Entries[0].Id);
+        Assert.Null(trail.TimeCopies[0]); // verify reports the copy as missing (CopyMismatch)
+        Assert.Empty(rules.Refused);
+    }
 }

@@ -167,7 +167,7 @@ public sealed partial class LedgerAnchorService(
 
             bool inAnchored = latest is not null && entry.Sequence <= latest.Content.ToSeq;
             // Inside the anchored range the root decides; from its last entry on, every hash and link must hold.
-            if (!inAnchored && (entry.ComputeHash() != entry.Hash || ((entry.Sequence > start || latest is null) && entry.PreviousHash != previousHash)))
+            if (!inAnchored && (!entry.HashIsValid || ((entry.Sequence > start || latest is null) && entry.PreviousHash != previousHash)))
             {
                 return (fresh, $"entry {entry.Sequence} ('{entry.EntryId}') does not match its hash or its link to the entry before");
             }

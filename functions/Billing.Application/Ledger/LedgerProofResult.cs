@@ -7,7 +7,10 @@ public abstract record LedgerProofResult
     {
     }
 
-    /// <summary>The entry, the on-chain anchor covering it, the anchor authority (base58) and the Merkle path to its root.</summary>
+    /// <summary>
+    /// The entry, the on-chain anchor covering it, the anchor authority (base58) and the Merkle path to its root.
+    /// <paramref name="Verified"/>: the entry's fields hash to its stored hash and that hash leads to the anchored root.
+    /// </summary>
     public sealed record Found(LedgerEntry Entry, OnChainAnchor Anchor, string Authority, IReadOnlyList<MerkleProofStep> Proof, bool Verified) : LedgerProofResult;
 
     /// <summary>No such entry (or, for a payer, not one of its own).</summary>

@@ -125,7 +125,8 @@ public sealed class LedgerReader(LedgerStore ledger, AnchorStore anchors, Anchor
 
         var proof = MerkleTree.Proof(hashes, index);
         string signer = (await authority.GetAsync(cancellationToken).ConfigureAwait(false)).PublicKey.ToString();
-        return new LedgerProofResult.Found(entry, anchor, signer, proof, MerkleTree.Verify(entry.Hash, proof, anchor.Content.RootHex));
+        // The leaf is the stored hash: proven only when the fields shown (amounts, accounts) still give it.
+        return new LedgerProofResult.Found(entry, anchor, signer, proof, entry.HashIsValid && MerkleTree.Verify(entry.Hash, proof, anchor.Content.RootHex));
     }
 
     /// <summary>The on-chain anchor covering <paramref name="sequence"/>: the table's row if the chain backs it, else a chain scan.</summary>

@@ -13,6 +13,9 @@ namespace Billing.Application.Partners;
 /// </summary>
 public sealed class PartnerAuditVerifier(PartnerStore store, LedgerStore ledger)
 {
+    /// <summary>How every invoice's entry id starts (<see cref="LedgerEntries.InvoiceFinalizedId"/>): its kind may have been changed.</summary>
+    private static readonly string InvoicePrefix = LedgerEntries.InvoiceFinalizedId("");
+
     /// <summary>The fields whose last audited value must be the row's.</summary>
     private static readonly string[] Tracked = ["role", "plan", "status", "displayName", "billingEmail", "stripeCustomerId", "keyId"];
 
@@ -22,7 +25,7 @@ public sealed class PartnerAuditVerifier(PartnerStore store, LedgerStore ledger)
         var pins = await PinsAsync(cancellationToken).ConfigureAwait(false);
         var results = new List<PartnerAuditVerification>();
         var subjects = await store.AuditSubjectsAsync(cancellationToken).ConfigureAwait(false);
-        foreach (string id in subjects)
+        foreach (string id in subjects.Ids)
         {
             if (await store.AuditTrailAsync(id, cancellationToken).ConfigureAwait(false) is { } trail)
             {
@@ -31,9 +34,16 @@ public sealed class PartnerAuditVerifier(PartnerStore store, LedgerStore ledger)
         }
 
         // A payer removed altogether (row and trail) leaves nothing in storage to list it by: its pins still name it.
-        foreach (var (id, pinned) in pins.Where(p => !subjects.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (id, pinned) in pins.Where(p => !subjects.Ids.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             results.Add(Verify(new PartnerAuditTrail(id, null, null, [], []), pinned));
+        }
+
+        // No id leads to these rows, so they are reported by key: a crash here would hide every other partner's verdict.
+        foreach (string key in subjects.ForeignKeys)
+        {
+            results.Add(new PartnerAuditVerification(key, 0, null,
+                [new(PartnerAuditProblemKind.RowUnreadable, null, $"row '{key}' of the partners table is under a key this platform never writes (not an escaped partner id): it was written outside the platform")]));
         }
 
         return results;
@@ -55,32 +65,45 @@ public sealed class PartnerAuditVerifier(PartnerStore store, LedgerStore ledger)
 
     /// <summary>
     /// The audit pins of the invoices booked in the main book, by payer. Entries that cannot be read are passed over
-    /// (ledger verify reports them); a pin that cannot be read is kept as null, to be reported.
+    /// (ledger verify reports them); a pin that cannot be read, or whose entry's fields no longer give its stored (anchored)
+    /// hash, is kept as null with why, to be reported.
     /// </summary>
-    private async Task<Dictionary<string, List<(string EntryId, PartnerAuditPin? Pin)>>> PinsAsync(CancellationToken cancellationToken)
+    private async Task<Dictionary<string, List<(string EntryId, PartnerAuditPin? Pin, string? Why)>>> PinsAsync(CancellationToken cancellationToken)
     {
-        var pins = new Dictionary<string, List<(string, PartnerAuditPin?)>>(StringComparer.Ordinal);
+        var pins = new Dictionary<string, List<(string, PartnerAuditPin?, string?)>>(StringComparer.Ordinal);
         await foreach (var row in ledger.ReadRecordedAsync(LedgerEntries.MainBook, 1, cancellationToken).ConfigureAwait(false))
         {
-            if (row.Entry is not { Kind: LedgerEntryKind.InvoiceFinalized } entry || !entry.Metadata.TryGetValue("payer", out string? payer))
+            bool invoice = row.Entry is { } read && (read.Kind == LedgerEntryKind.InvoiceFinalized || read.EntryId.StartsWith(InvoicePrefix, StringComparison.Ordinal));
+            if (!invoice || !row.Entry!.Metadata.TryGetValue("payer", out string? payer))
             {
                 continue;
             }
 
+            var entry = row.Entry;
             PartnerAuditPin? pin;
-            try
+            string? why = null;
+            if (!entry.HashIsValid)
             {
-                if ((pin = PartnerAuditPin.Read(entry.Metadata)) is null)
+                // The anchors vouch for the stored hash, not for fields that no longer give it: a pin edited, removed or
+                // hidden under another kind proves nothing, so it is reported before it is read.
+                (pin, why) = (null, "does not hash to its stored hash (changed outside this platform; run ledger verify), so the audit pin it holds or held proves nothing");
+            }
+            else
+            {
+                try
                 {
-                    continue; // booked before pins, or the payer had no chain then
+                    if ((pin = PartnerAuditPin.Read(entry.Metadata)) is null)
+                    {
+                        continue; // booked before pins, or the payer had no chain then
+                    }
+                }
+                catch (FormatException)
+                {
+                    (pin, why) = (null, "holds an audit pin that cannot be read");
                 }
             }
-            catch (FormatException)
-            {
-                pin = null;
-            }
 
-            (pins.TryGetValue(payer, out var list) ? list : pins[payer] = []).Add((entry.EntryId, pin));
+            (pins.TryGetValue(payer, out var list) ? list : pins[payer] = []).Add((entry.EntryId, pin, why));
         }
 
         return pins;
@@ -89,8 +112,8 @@ public sealed class PartnerAuditVerifier(PartnerStore store, LedgerStore ledger)
     /// <summary>The checks on one snapshot (no storage access).</summary>
     public static PartnerAuditVerification Verify(PartnerAuditTrail trail) => Verify(trail, []);
 
-    /// <summary>The checks on one snapshot and the pins of the partner's invoices' ledger entries (null: a pin that cannot be read).</summary>
-    public static PartnerAuditVerification Verify(PartnerAuditTrail trail, IReadOnlyList<(string EntryId, PartnerAuditPin? Pin)> pins)
+    /// <summary>The checks on one snapshot and the pins of the partner's invoices' ledger entries (null: a pin that cannot be read or trusted, and why).</summary>
+    public static PartnerAuditVerification Verify(PartnerAuditTrail trail, IReadOnlyList<(string EntryId, PartnerAuditPin? Pin, string? Why)> pins)
     {
         ArgumentNullException.ThrowIfNull(pins);
         ArgumentNullException.ThrowIfNull(trail);
@@ -158,13 +181,13 @@ public sealed class PartnerAuditVerifier(PartnerStore store, LedgerStore ledger)
     }
 
     /// <summary>Each pinned entry must still be in the chain with the pinned hash; later entries may follow it.</summary>
-    private static void CheckPins(IReadOnlyList<PartnerAuditEntry> entries, IReadOnlyList<(string EntryId, PartnerAuditPin? Pin)> pins, List<PartnerAuditProblem> problems)
+    private static void CheckPins(IReadOnlyList<PartnerAuditEntry> entries, IReadOnlyList<(string EntryId, PartnerAuditPin? Pin, string? Why)> pins, List<PartnerAuditProblem> problems)
     {
-        foreach (var (ledgerEntryId, pin) in pins)
+        foreach (var (ledgerEntryId, pin, why) in pins)
         {
             if (pin is null)
             {
-                problems.Add(new(PartnerAuditProblemKind.PinMismatch, null, $"ledger entry {ledgerEntryId} holds an audit pin that cannot be read"));
+                problems.Add(new(PartnerAuditProblemKind.PinMismatch, null, $"ledger entry {ledgerEntryId} {why ?? "holds an audit pin that cannot be read"}"));
                 continue;
             }
 

@@ -92,7 +92,7 @@ public static class HashChain
                 problems.Add(Problem(LedgerProblemKind.PreviousHashMismatch, e, $"previous hash {e.PreviousHash} differs from the hash {expectedPrevious} of {of}"));
             }
 
-            expected = checked(e.Sequence + 1);
+            expected = Next(e.Sequence);
             expectedPrevious = e.Hash;
             last = e;
         }
@@ -211,4 +211,10 @@ public static class HashChain
     }
 
     private static LedgerProblem Problem(LedgerProblemKind kind, LedgerEntry e, string message) => new(kind, e.Sequence, e.EntryId, message);
+
+    /// <summary>
+    /// The sequence expected after <paramref name="sequence"/>. A row can claim <see cref="long.MaxValue"/> (a planted
+    /// value): nothing comes after it, so every later entry is reported as below, instead of the count overflowing.
+    /// </summary>
+    internal static long Next(long sequence) => sequence == long.MaxValue ? sequence : sequence + 1;
 }

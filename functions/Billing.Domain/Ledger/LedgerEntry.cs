@@ -86,8 +86,21 @@ public sealed class LedgerEntry
     public string ComputeHash() =>
         LedgerEncoding.Hash(LedgerEncoding.Encode(Book, Sequence, EntryId, Kind, OccurredAt, PreviousHash, Postings, Metadata));
 
-    /// <summary>True when the stored hash matches the fields.</summary>
-    public bool HashIsValid => string.Equals(Hash, ComputeHash(), StringComparison.Ordinal);
+    /// <summary>True when the stored hash matches the fields (false when a field has no encoding, see <see cref="ComputeHash"/>).</summary>
+    public bool HashIsValid
+    {
+        get
+        {
+            try
+            {
+                return string.Equals(Hash, ComputeHash(), StringComparison.Ordinal);
+            }
+            catch (ArgumentException)
+            {
+                return false; // a field holding an unpaired surrogate: no hash is its hash
+            }
+        }
+    }
 
     /// <summary>
     /// True when <paramref name="draft"/> books the same thing: same id, kind and postings (as a multiset).

@@ -102,7 +102,7 @@ public sealed class LedgerStreamVerifier
             firstStaleUnanchored = (sequence, entryId);
         }
 
-        expectedSequence = sequence + 1;
+        expectedSequence = HashChain.Next(sequence);
         previousHash = hash;
         last = (sequence, entryId, hash);
     }

@@ -50,6 +50,8 @@ public sealed class LedgerStore
     /// Appends <paramref name="draft"/> to <paramref name="book"/> and returns it sealed (sequence, previous hash, hash).
     /// Idempotent by entry id: if the id is already booked, returns the stored entry and writes nothing (throws
     /// <see cref="LedgerConflictException"/> if the stored one books different postings). Safe under concurrent writers.
+    /// Refuses with <see cref="InvalidDataException"/> naming the row a book changed outside the platform: see
+    /// <see cref="HeadToAppendToAsync"/>, <see cref="GetAsync(string, string, CancellationToken)"/> and a row planted past the head.
     /// </summary>
     public async Task<LedgerEntry> AppendAsync(string book, LedgerEntryDraft draft, CancellationToken cancellationToken)
     {
@@ -104,6 +106,10 @@ public sealed class LedgerStore
             {
                 // Another writer moved the head (412), created it first, or took this sequence or this entry id (409).
                 Interlocked.Increment(ref conflicts);
+                if (ex.Status == 409 && headETag is { } used)
+                {
+                    await RefuseRowPastHeadAsync(book, head.LastSequence, used, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             if (attempt >= maxAttempts)
@@ -227,12 +233,16 @@ public sealed class LedgerStore
         return list;
     }
 
-    /// <summary>The entry booked under <paramref name="entryId"/> in <paramref name="book"/>, or null.</summary>
+    /// <summary>
+    /// The entry booked under <paramref name="entryId"/> in <paramref name="book"/>, or null. An id row that cannot be read,
+    /// points at another entry or at a missing one throws <see cref="InvalidDataException"/> naming it.
+    /// </summary>
     public async Task<LedgerEntry?> GetAsync(string book, string entryId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entryId);
         string pk = PartitionKey(book);
-        var idRow = await table.FindAsync(pk, IdRowKey(entryId), ["Sequence"], cancellationToken).ConfigureAwait(false);
+        // The keys selected too, so that a refusal names the index row.
+        var idRow = await table.FindAsync(pk, IdRowKey(entryId), ["PartitionKey", "RowKey", "Sequence"], cancellationToken).ConfigureAwait(false);
         if (idRow is null)
         {
             return null;
@@ -243,7 +253,8 @@ public sealed class LedgerStore
         var row = await table.GetEntityIfExistsAsync<TableEntity>(pk, SequenceRowKey(sequence), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!row.HasValue)
         {
-            return null;
+            // The index and its entry are written in one transaction: the entry was deleted, so the id is not free to book again.
+            throw index.Unreadable("Sequence", string.Create(CultureInfo.InvariantCulture, $"points at sequence {sequence}, whose entry row is missing (deleted outside this platform; run ledger verify)")).Refusal();
         }
 
         var entry = FromEntity(table.Name, row.Value!);
@@ -303,6 +314,29 @@ public sealed class LedgerStore
         }
 
         return (head, headRow.Value!.ETag);
+    }
+
+    /// <summary>
+    /// After an append lost with 409: when the head is still the one it was guarded by, no other writer took the sequence
+    /// (a writer moves the head in the same transaction), so the row after the head was put there outside the platform and
+    /// every append would collide with it. Refuses naming it, rather than retrying as if under contention.
+    /// </summary>
+    private async Task RefuseRowPastHeadAsync(string book, long headSequence, ETag headETag, CancellationToken cancellationToken)
+    {
+        string pk = PartitionKey(book);
+        var headRow = await table.GetEntityIfExistsAsync<TableEntity>(pk, HeadRowKey, select: ["LastSequence"], cancellationToken).ConfigureAwait(false);
+        if (!headRow.HasValue || headRow.Value!.ETag != headETag)
+        {
+            return; // the head moved: another writer, retried as usual
+        }
+
+        string rowKey = SequenceRowKey(checked(headSequence + 1));
+        var past = await table.GetEntityIfExistsAsync<TableEntity>(pk, rowKey, select: ["Sequence"], cancellationToken).ConfigureAwait(false);
+        if (past.HasValue)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"Ledger book '{book}': row '{rowKey}' (table '{table.Name}', partition '{pk}') exists past the head, which records sequence {headSequence}: it was written outside this platform (or the head was rewound), and nothing is appended until it is removed or the head repaired; run ledger verify"));
+        }
     }
 
     /// <summary>Balances per (account, asset) over the whole book, summed while the entries stream past.</summary>

@@ -269,4 +269,50 @@ public class LedgerTamperTests(BurnChainFixture chain) : IClassFixture<BurnChain
         Assert.Equal(("IdRowUnreadable", $"id row {LedgerStore.IdRowKey("adj-2")}"), (finding.Kind, finding.Subject));
         Assert.Contains("property 'Sequence'", finding.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Proof_AnchoredEntryEditedKeepingItsStoredHash_NotVerifiedWhileItsSiblingIs()
+    {
+        var s = await NewAsync();
+        await s.BookAndAnchorAsync(100, 200);
+        // The amounts of entry 1 cut to 1 cent; its stored hash (the leaf the anchored root was built over) left as it was.
+        await s.PlantAsync(LedgerStore.SequenceRowKey(1), "Postings", """[["adjustment:carrier-x","USD","1"],["revenue:usage","USD","-1"]]""");
+        var reader = new LedgerReader(s.Ledger, s.Anchors, s.Authority, s.Rpc);
+
+        var edited = Assert.IsType<LedgerProofResult.Found>(await reader.ProofAsync("adj-1", null, Ct));
+        var sibling = Assert.IsType<LedgerProofResult.Found>(await reader.ProofAsync("adj-2", null, Ct));
+
+        Assert.Equal(1, edited.Entry.Postings.Max(p => p.Amount));
+        Assert.False(edited.Verified); // before: true, the edited amounts shown as proven on chain
+        Assert.True(sibling.Verified);
+    }
+
+    [Fact]
+    public async Task Verify_EntrySequencePlantedAsTheLargestNumber_ReportsInsteadOfThrowing()
+    {
+        var s = await NewAsync();
+        await s.BookAndAnchorAsync(100, 200, 300);
+        await s.PlantAsync(LedgerStore.SequenceRowKey(2), "Sequence", long.MaxValue);
+
+        var verify = await s.Audit().VerifyAsync(Ct); // before: OverflowException
+
+        Assert.Equal(3, verify.Entries);
+        Assert.Contains(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.HashMismatch) && p.Subject == "adj-2");
+        Assert.Contains(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.AnchorIncomplete));
+    }
+
+    [Fact]
+    public async Task Verify_UnreadableRowClaimsTheLargestSequence_ReportsInsteadOfThrowing()
+    {
+        var s = await NewAsync();
+        await s.BookAndAnchorAsync(100, 200, 300);
+        await s.PlantAsync(LedgerStore.SequenceRowKey(2), "Sequence", long.MaxValue);
+        await s.PlantAsync(LedgerStore.SequenceRowKey(2), "Postings", 12);
+
+        var verify = await s.Audit().VerifyAsync(Ct); // before: ArgumentOutOfRangeException at the entry after it
+
+        Assert.Equal(3, verify.Entries);
+        Assert.Contains(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.EntryUnreadable) && p.Subject == "adj-2");
+        Assert.Contains(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.AnchorIncomplete));
+    }
 }

@@ -295,4 +295,77 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
         Assert.Contains(gone.Problems, p => p.Kind == PartnerAuditProblemKind.RowMissing);
         Assert.Contains(gone.Problems, p => p.Kind == PartnerAuditProblemKind.PinMismatch && p.Message.Contains(entryId, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task VerifyAllAsync_RowsUnderKeysNoPartnerIdEscapesTo_ReportsThemWithoutThrowing()
+    {
+        var s = await NewAsync();
+        await s.BusyCarrierAsync("carrier-beside");
+        await s.Table.AddEntityAsync(new TableEntity("p", "carrier%zz") { ["Role"] = "Carrier", ["PlanId"] = "carrier-standard-v1" }, Ct);
+        await s.Table.AddEntityAsync(new TableEntity("p", "carrier%-1") { ["Role"] = "Carrier" }, Ct);
+        await s.Table.AddEntityAsync(new TableEntity("p", "carrier%41") { ["Role"] = "Carrier" }, Ct); // "carrierA" escapes to another key
+        await s.Table.AddEntityAsync(new TableEntity("p", "|a|p|carrier%|entry") { ["Action"] = "create" }, Ct);
+
+        var results = await s.Verifier.VerifyAllAsync(Ct); // before: FormatException (and ArgumentException, ArgumentOutOfRangeException)
+
+        Assert.Empty(results.Single(r => r.PartnerId == "carrier-beside").Problems);
+        foreach (string key in new[] { "carrier%zz", "carrier%-1", "carrier%41", "|a|p|carrier%|entry" })
+        {
+            var planted = Assert.Single(results, r => r.PartnerId == key);
+            var problem = Assert.Single(planted.Problems);
+            Assert.Equal(PartnerAuditProblemKind.RowUnreadable, problem.Kind);
+            Assert.Contains("not an escaped partner id", problem.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task VerifyAsync_ChainRewrittenAndTheInvoicesPinEditedToMatch_ReportsThePinItsEntryNoLongerHashesTo()
+    {
+        var s = await NewAsync();
+        await s.BusyCarrierAsync("carrier-repinned");
+        string entryId = await BookInvoiceAsync(s, "carrier-repinned");
+        await RewriteConsistentlyAsync(s, "carrier-repinned");
+        // The insider also points the invoice entry's pin at the forged head, leaving the entry's stored (anchored) hash.
+        var entry = (await s.Ledger.GetAsync(LedgerEntries.MainBook, entryId, Ct))!;
+        var metadata = entry.Metadata.ToDictionary();
+        metadata[PartnerAuditPin.HeadKey] = (await s.Store.GetAsync("carrier-repinned", Ct))!.AuditHead!;
+        var row = (await s.Ledger.Table.GetEntityAsync<TableEntity>(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.SequenceRowKey(entry.Sequence), cancellationToken: Ct)).Value;
+        row["Metadata"] = System.Text.Json.JsonSerializer.Serialize(metadata);
+        await s.Ledger.Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, Ct);
+
+        var result = await s.Verifier.VerifyAsync("carrier-repinned", Ct); // before: ok
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(PartnerAuditProblemKind.PinMismatch, problem.Kind);
+        Assert.Contains(entryId, problem.Message, StringComparison.Ordinal);
+        Assert.Contains("does not hash to its stored hash", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task VerifyAsync_ChainRewrittenAndThePinRemovedFromTheInvoicesEntry_ReportsTheEntryNoLongerHashing(bool kindChangedToo)
+    {
+        var s = await NewAsync();
+        await s.BusyCarrierAsync("carrier-unpinned");
+        string entryId = await BookInvoiceAsync(s, "carrier-unpinned");
+        await RewriteConsistentlyAsync(s, "carrier-unpinned");
+        // The insider drops the pin from the invoice entry (and may relabel its kind), leaving its stored (anchored) hash.
+        var entry = (await s.Ledger.GetAsync(LedgerEntries.MainBook, entryId, Ct))!;
+        var metadata = entry.Metadata.Where(m => m.Key is not (PartnerAuditPin.CountKey or PartnerAuditPin.HeadKey)).ToDictionary();
+        var row = (await s.Ledger.Table.GetEntityAsync<TableEntity>(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.SequenceRowKey(entry.Sequence), cancellationToken: Ct)).Value;
+        row["Metadata"] = System.Text.Json.JsonSerializer.Serialize(metadata);
+        if (kindChangedToo)
+        {
+            row["Kind"] = nameof(LedgerEntryKind.Adjustment);
+        }
+
+        await s.Ledger.Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, Ct);
+
+        var result = await s.Verifier.VerifyAsync("carrier-unpinned", Ct); // before: ok
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(PartnerAuditProblemKind.PinMismatch, problem.Kind);
+        Assert.Contains(entryId, problem.Message, StringComparison.Ordinal);
+    }
 }

@@ -144,4 +144,33 @@ public class LedgerStreamVerifierTests
         Assert.Equal(new[] { (LedgerProblemKind.SequenceGap, 3L), (LedgerProblemKind.EntryUnreadable, 3L) }.Order(), problems.Select(p => (p.Kind, p.Sequence)).Order());
         Assert.Equal(2, verifier.Entries);
     }
+
+    [Fact]
+    public void Complete_EntryClaimsTheLargestSequence_ReportedAndTheEntriesAfterItStillChecked()
+    {
+        var chain = Chain(3);
+        var a = Anchor(chain, AnchorMemo.NoPreviousRoot, 1);
+        chain[1] = With(chain[1], sequence: long.MaxValue);
+
+        var problems = Run(chain, [a], T0, 3, chain[^1].Hash); // before: OverflowException
+
+        Assert.Contains(problems, p => p.Kind == LedgerProblemKind.HashMismatch && p.Sequence == long.MaxValue);
+        Assert.Contains(problems, p => p.Kind == LedgerProblemKind.AnchorIncomplete);
+        Assert.Contains(problems, p => p.Kind == LedgerProblemKind.InvalidEntry && p.Sequence == 3);
+    }
+
+    [Fact]
+    public void Complete_UnreadableRowClaimsTheLargestSequence_TheEntryAfterItIsStillChecked()
+    {
+        var chain = Chain(3);
+        var verifier = new LedgerStreamVerifier([], T0.AddHours(1), TimeSpan.FromMinutes(20));
+        verifier.Add(chain[0], T0);
+        verifier.AddUnreadable(long.MaxValue, chain[1].EntryId, chain[1].Hash, "planted", T0);
+        verifier.Add(chain[2], T0); // before: ArgumentOutOfRangeException (the next sequence wrapped below 1)
+
+        var problems = verifier.Complete();
+
+        Assert.Contains(problems, p => p.Kind == LedgerProblemKind.EntryUnreadable && p.Sequence == long.MaxValue);
+        Assert.Contains(problems, p => p.Kind == LedgerProblemKind.InvalidEntry && p.Sequence == 3);
+    }
 }

@@ -134,6 +134,21 @@ public class LedgerUnreadableRowRoutesTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Proof_EntryAmountsEditedKeepingItsStoredHash_Answers200NotVerified()
+    {
+        await BookAsync();
+        var row = (await Ledger.Table.GetEntityAsync<TableEntity>(LedgerStore.PartitionKey(LedgerEntries.MainBook), Row2)).Value;
+        string cut = row.GetString("Postings").Replace("\"200\"", "\"2\"", StringComparison.Ordinal).Replace("\"-200\"", "\"-2\"", StringComparison.Ordinal);
+        await using var planted = await PlantAsync(Row2, "Postings", cut);
+
+        var (status, _, body) = await GetAsync("api/v1/ledger/proof/payment:evt_t2", PlatformFixture.FinanceKey);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains(body["entry"]!["postings"]!.AsArray(), p => p!.ToJsonString().Contains("\"2\"", StringComparison.Ordinal));
+        Assert.False(body["verified"]!.GetValue<bool>()); // before: true, the cut amounts shown as proven on chain
+    }
+
+    [Fact]
     public async Task AnchorLedger_NewEntryHoldsAPlantedValue_RunSucceedsAndAnchorsNothingOverIt()
     {
         await BookAsync();

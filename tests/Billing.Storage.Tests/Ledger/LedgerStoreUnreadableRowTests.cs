@@ -167,4 +167,44 @@ public class LedgerStoreUnreadableRowTests(AzuriteFixture azurite)
         Assert.Contains("books entry 'payment:evt_2'", pointsElsewhere.Message, StringComparison.Ordinal);
         Assert.Contains("property 'Sequence': Edm.String found", wrongType.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AppendAsync_RowPlantedPastTheHead_RefusesNamingTheRowInsteadOfRetryingAsContention()
+    {
+        var store = await BookAsync(2);
+        var copy = (await store.Table.GetEntityAsync<TableEntity>("main", LedgerStore.SequenceRowKey(2), cancellationToken: Ct)).Value;
+        copy.RowKey = LedgerStore.SequenceRowKey(3);
+        copy["Sequence"] = 3L;
+        await store.Table.AddEntityAsync(copy, Ct); // a row the head does not know of: every append would collide with it
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.AppendAsync("main", Payment("evt_4"), Ct)); // before: LedgerContentionException after 60 attempts
+
+        Assert.Contains($"row '{LedgerStore.SequenceRowKey(3)}'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("records sequence 2", ex.Message, StringComparison.Ordinal);
+        Assert.Null(await store.GetAsync("main", "payment:evt_4", Ct));
+        Assert.Equal(2, (await store.HeadAsync("main", Ct)).LastSequence);
+    }
+
+    [Fact]
+    public async Task AppendAsync_IdRowOfADeletedEntryLeftBehind_RefusesThatIdNamingItsRowAndOthersStillAppend()
+    {
+        var store = await BookAsync(2);
+        var first = (await store.ReadAllAsync("main", Ct))[0];
+        // The newest entry dropped and the head rewound to the one before, but its id row left behind.
+        await store.Table.DeleteEntityAsync("main", LedgerStore.SequenceRowKey(2), cancellationToken: Ct);
+        await ChangeAsync(store, LedgerStore.HeadRowKey, row =>
+        {
+            row["LastSequence"] = 1L;
+            row["LastHash"] = first.Hash;
+            row["LastEntryId"] = first.EntryId;
+        });
+
+        var get = await Assert.ThrowsAsync<InvalidDataException>(() => store.GetAsync("main", "payment:evt_2", Ct)); // before: null, as if never booked
+        var append = await Assert.ThrowsAsync<InvalidDataException>(() => store.AppendAsync("main", Payment("evt_2"), Ct)); // before: LedgerContentionException
+        LedgerEntry other = await store.AppendAsync("main", Payment("evt_3"), Ct);
+
+        Assert.Contains("whose entry row is missing", get.Message, StringComparison.Ordinal);
+        Assert.Contains($"row '{LedgerStore.IdRowKey("payment:evt_2")}'", append.Message, StringComparison.Ordinal);
+        Assert.Equal(2, other.Sequence);
+    }
 }
