@@ -143,7 +143,12 @@ public sealed partial class PartnerManagement(
         }
     }
 
-    public async Task<RotatedKey> RotateKeyAsync(Partner caller, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Issues a new key. The keys it replaces keep working for <see cref="PartnerOptions.KeyRotationOverlap"/>, so the
+    /// partner can switch without dropping usage; with <paramref name="revokePrevious"/> (a key that leaked) they stop now:
+    /// on this instance at once, on others when their key cache expires (<see cref="PartnerOptions.CacheTtl"/>).
+    /// </summary>
+    public async Task<RotatedKey> RotateKeyAsync(Partner caller, string id, bool revokePrevious, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         for (int attempt = 1; ; attempt++)
@@ -152,21 +157,29 @@ public sealed partial class PartnerManagement(
             var now = time.GetUtcNow();
             var until = now + options.Value.KeyRotationOverlap;
             var (apiKey, key) = NewKey(now);
-            var previous = before.Keys
+            var stillValid = before.Keys
                 .Select((k, i) => i == 0 ? k with { ExpiresAt = until } : k)
                 .Where(k => k.IsValidAt(now))
                 .Take(MaxRetiredKeys)
                 .ToList();
+            List<PartnerKey> previous = revokePrevious ? [] : stillValid;
             var after = before with { Keys = [key, .. previous] };
             DateTimeOffset? validUntil = previous.Count == 0 ? null : previous.Max(k => k.ExpiresAt);
-            var audit = Audit(now, caller, id, "key-rotation", 0,
+            List<AuditChange> changes =
                 [new("keyId", before.Keys.Count > 0 ? before.Keys[0].Id : null, key.Id), new(PartnerAuditChain.KeyDigestField, null, PartnerAuditChain.KeyDigest(key.Hash)),
-                 new("previousKeysValidUntil", null, Format(validUntil))]);
+                 new("previousKeysValidUntil", null, Format(validUntil))];
+            IReadOnlyList<string> revoked = revokePrevious ? [.. before.Keys.Where(k => k.IsValidAt(now)).Select(k => k.Id)] : [];
+            if (revoked.Count > 0)
+            {
+                changes.Add(new("revokedKeys", null, string.Join(',', revoked))); // which keys stopped before their time, and who decided
+            }
+
+            var audit = Audit(now, caller, id, "key-rotation", 0, changes);
             if (await store.UpdateAsync(before, after, [audit], cancellationToken).ConfigureAwait(false))
             {
                 directory.Invalidate();
                 LogChanged(logger, id, audit.Action, caller.Id);
-                return new RotatedKey(apiKey, key.Id, validUntil);
+                return new RotatedKey(apiKey, key.Id, validUntil) { RevokedKeyIds = revoked };
             }
 
             if (attempt == MaxAttempts)

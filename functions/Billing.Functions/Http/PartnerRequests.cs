@@ -95,6 +95,26 @@ public static class PartnerRequests
         return (limit, after);
     }
 
+    /// <summary>A <c>true</c>/<c>false</c> query parameter given once; null when absent, and a field error otherwise.</summary>
+    public static bool? Flag(IQueryCollection query, string name, List<ApiFieldError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(errors);
+        var values = query[name];
+        if (string.IsNullOrEmpty(values))
+        {
+            return null;
+        }
+
+        if (values.Count == 1 && bool.TryParse(values[0], out bool value))
+        {
+            return value;
+        }
+
+        errors.Add(new(name, "must be true or false"));
+        return null;
+    }
+
     /// <summary>Runs a partner operation, answering its expected failures as problem+json (400 with fields, 404, 409, and 500 for a row that cannot be read).</summary>
     public static async Task<Results<JsonHttpResult<T>, JsonHttpResult<ApiProblem>>> AnswerAsync<T>(Func<Task<JsonHttpResult<T>>> operation)
     {

@@ -52,18 +52,7 @@ public static class ListQuarantineFunction
             }
         }
 
-        bool? replayed = null;
-        if (!string.IsNullOrEmpty(query["replayed"]))
-        {
-            if (query["replayed"].Count == 1 && bool.TryParse(query["replayed"][0], out bool value))
-            {
-                replayed = value;
-            }
-            else
-            {
-                errors.Add(new("replayed", "must be true or false"));
-            }
-        }
+        bool? replayed = PartnerRequests.Flag(query, "replayed", errors);
 
         var from = Instant(query["from"], "from", errors);
         var to = Instant(query["to"], "to", errors);

@@ -35,7 +35,7 @@ internal sealed record PartnerAuditSetup(PartnerManagement Management, PartnerAu
         Clock.Advance(TimeSpan.FromMinutes(1));
         await Management.UpdateAsync(Finance, id, new PartnerUpdate(null, null, null, null, "active"), Ct);
         Clock.Advance(TimeSpan.FromMinutes(1));
-        await Management.RotateKeyAsync(Finance, id, Ct);
+        await Management.RotateKeyAsync(Finance, id, false, Ct);
         return created;
     }
 

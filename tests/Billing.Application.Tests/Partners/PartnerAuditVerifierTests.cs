@@ -77,6 +77,19 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task VerifyAsync_KeyRotatedWithRevocation_Ok()
+    {
+        var s = await NewAsync();
+        await s.BusyCarrierAsync("carrier-revoked"); // two keys: the rotated one is in its overlap
+        s.Clock.Advance(TimeSpan.FromMinutes(1));
+        await s.Management.RotateKeyAsync(Finance, "carrier-revoked", true, Ct);
+
+        var result = await s.Verifier.VerifyAsync("carrier-revoked", Ct);
+
+        Assert.True(result.Ok, string.Join("\n", result.Problems));
+    }
+
+    [Fact]
     public async Task UpsertAsync_Seeding_ChainedAndReseedingTheSameSettingsAddsNothing_ChangedPlanIsRecorded()
     {
         var s = await NewAsync();

@@ -86,7 +86,7 @@ public class PartnerManagementTests(AzuriteFixture azurite)
         var s = await NewAsync(cacheTtl: TimeSpan.FromHours(1)); // a cache longer than the overlap's remainder must not extend it
         var created = await s.Management.CreateAsync(Finance, Carrier("carrier-rot"), Ct);
 
-        var rotated = await s.Management.RotateKeyAsync(Finance, "carrier-rot", Ct);
+        var rotated = await s.Management.RotateKeyAsync(Finance, "carrier-rot", false, Ct);
 
         Assert.Equal(Now.AddHours(24), rotated.PreviousKeysValidUntil);
         Assert.NotNull(await s.Directory.AuthenticateAsync(rotated.ApiKey, Ct));
@@ -95,6 +95,31 @@ public class PartnerManagementTests(AzuriteFixture azurite)
         s.Clock.Advance(TimeSpan.FromMinutes(30));
         Assert.Null(await s.Directory.AuthenticateAsync(created.ApiKey, Ct));
         Assert.NotNull(await s.Directory.AuthenticateAsync(rotated.ApiKey, Ct));
+    }
+
+    [Fact]
+    public async Task RotateKeyAsync_RevokePrevious_EveryEarlierKeyFailsAtOnceEvenWhenCachedAndTheAuditNamesThem()
+    {
+        var s = await NewAsync(cacheTtl: TimeSpan.FromHours(1));
+        var created = await s.Management.CreateAsync(Finance, Carrier("carrier-leak"), Ct);
+        s.Clock.Advance(TimeSpan.FromMinutes(1));
+        var first = await s.Management.RotateKeyAsync(Finance, "carrier-leak", false, Ct); // the created key is in its overlap
+        Assert.NotNull(await s.Directory.AuthenticateAsync(created.ApiKey, Ct)); // both cached as valid
+        Assert.NotNull(await s.Directory.AuthenticateAsync(first.ApiKey, Ct));
+        s.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var revoking = await s.Management.RotateKeyAsync(Finance, "carrier-leak", true, Ct);
+
+        Assert.Null(revoking.PreviousKeysValidUntil);
+        Assert.Equal([first.KeyId, created.Record.Keys[0].Id], revoking.RevokedKeyIds);
+        Assert.Null(await s.Directory.AuthenticateAsync(created.ApiKey, Ct));
+        Assert.Null(await s.Directory.AuthenticateAsync(first.ApiKey, Ct));
+        Assert.NotNull(await s.Directory.AuthenticateAsync(revoking.ApiKey, Ct));
+        Assert.Equal([revoking.KeyId], (await s.Store.GetAsync("carrier-leak", Ct))!.Keys.Select(k => k.Id));
+        var entry = (await s.Management.AuditOfPartnerAsync("carrier-leak", null, 100, Ct)).Entries[^1];
+        Assert.Equal("key-rotation", entry.Action);
+        Assert.Contains(entry.Changes, c => c is { Field: "revokedKeys", Before: null } && c.After == first.KeyId + "," + created.Record.Keys[0].Id);
+        Assert.Contains(entry.Changes, c => c is { Field: "previousKeysValidUntil", After: null });
     }
 
     [Fact]
@@ -157,7 +182,7 @@ public class PartnerManagementTests(AzuriteFixture azurite)
         s.Clock.Advance(TimeSpan.FromMinutes(1));
         await s.Management.UpdateAsync(Finance, "carrier-aud", new PartnerUpdate(null, null, null, null, "active"), Ct);
         s.Clock.Advance(TimeSpan.FromMinutes(1));
-        var rotated = await s.Management.RotateKeyAsync(Finance, "carrier-aud", Ct);
+        var rotated = await s.Management.RotateKeyAsync(Finance, "carrier-aud", false, Ct);
         await s.Management.CreateAsync(Finance, Carrier("carrier-other-aud"), Ct);
 
         var page = await s.Management.AuditOfPartnerAsync("carrier-aud", null, 100, Ct);
@@ -190,7 +215,7 @@ public class PartnerManagementTests(AzuriteFixture azurite)
         await s.Store.UpsertAsync(seed, Ct);
         await s.Management.CreateAsync(Finance, Carrier("carrier-api"), Ct);
         await s.Management.UpdateAsync(Finance, "tenant-seed", new PartnerUpdate(null, "Seeded", null, null, "disabled"), Ct);
-        var rotated = await s.Management.RotateKeyAsync(Finance, "tenant-seed", Ct);
+        var rotated = await s.Management.RotateKeyAsync(Finance, "tenant-seed", false, Ct);
 
         await s.Store.UpsertAsync(seed with { At = Now.AddDays(1) }, Ct); // a restart with the same settings
 

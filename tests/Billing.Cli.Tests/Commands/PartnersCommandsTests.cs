@@ -58,6 +58,23 @@ public sealed class PartnersCommandsTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task PartnersRotateKey_RevokePrevious_PrintsTheRevokedKeyAndTheOldKeyIsRefused()
+    {
+        string id = "carrier-cli-" + Guid.NewGuid().ToString("N")[..8];
+        var created = await RunOkAsync("partners", "create", id, "--role", "carrier", "--plan", "carrier-standard-v1", "--name", "Leaky Mobile", "--email", "ap@leaky.example");
+        string firstKey = created.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
+        string firstId = JsonNode.Parse((await RunOkAsync("partners", "get", id, "--json")).Out)!["keys"]![0]!["id"]!.GetValue<string>();
+
+        var rotated = await RunOkAsync("partners", "rotate-key", id, "--revoke-previous");
+
+        Assert.Contains($"previous keys revoked now: {firstId}", rotated.Out, StringComparison.Ordinal);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/me");
+        request.Headers.Add("X-Api-Key", firstKey);
+        using var old = await platform.Client.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, old.StatusCode);
+    }
+
+    [Fact]
     public async Task PartnersUpdate_NothingToChange_RefusesWithoutCallingTheApi()
     {
         var result = await CliHarness.RunAsync("partners", "update", "carrier-tmo", "--url", "http://127.0.0.1:9");

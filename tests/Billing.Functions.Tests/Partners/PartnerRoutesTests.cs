@@ -148,6 +148,41 @@ public class PartnerRoutesTests(PlatformFixture platform)
         Assert.DoesNotContain(newKey, all, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RotateKey_RevokePrevious_OldKeyRefusedAtOnceAndNamed()
+    {
+        var (_, oldKey) = await CreateAsync("carrier-leaked", "carrier", "carrier-standard-v1");
+        var (_, before) = await SendAsync(HttpMethod.Get, "api/v1/partners/carrier-leaked", PlatformFixture.FinanceKey);
+        string oldId = JsonNode.Parse(before)!["keys"]![0]!["id"]!.GetValue<string>();
+
+        var (status, body) = await SendAsync(HttpMethod.Post, "api/v1/partners/carrier-leaked/keys?revokePrevious=true", PlatformFixture.FinanceKey);
+
+        Assert.True(status == HttpStatusCode.Created, body);
+        var answer = JsonNode.Parse(body)!;
+        Assert.Null(answer["previousKeysValidUntil"]);
+        Assert.Equal([oldId], answer["revokedKeyIds"]!.AsArray().Select(k => k!.GetValue<string>()));
+        using var withOld = await platform.PostUsageAsync(oldKey, CarrierEvents("carrier-leaked", 1));
+        using var withNew = await platform.PostUsageAsync(answer["apiKey"]!.GetValue<string>(), CarrierEvents("carrier-leaked", 1));
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Accepted), (withOld.StatusCode, withNew.StatusCode));
+    }
+
+    [Theory]
+    [InlineData("revokePrevious=yes")]
+    [InlineData("revokePrevious=true&revokePrevious=false")]
+    public async Task RotateKey_RevokePreviousNotABoolean_400NamingItAndTheKeyUnchanged(string query)
+    {
+        var (_, oldKey) = await CreateAsync("carrier-rev-" + query.Length, "carrier", "carrier-standard-v1");
+
+        var (status, body) = await SendAsync(HttpMethod.Post, $"api/v1/partners/carrier-rev-{query.Length}/keys?{query}", PlatformFixture.FinanceKey);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("revokePrevious", JsonNode.Parse(body)!["errors"]![0]!["field"]!.GetValue<string>());
+        var (_, partner) = await SendAsync(HttpMethod.Get, $"api/v1/partners/carrier-rev-{query.Length}", PlatformFixture.FinanceKey);
+        Assert.Single(JsonNode.Parse(partner)!["keys"]!.AsArray());
+        using var withOld = await platform.PostUsageAsync(oldKey, CarrierEvents("carrier-rev-" + query.Length, 1));
+        Assert.Equal(HttpStatusCode.Accepted, withOld.StatusCode);
+    }
+
     [Theory]
     [MemberData(nameof(NotFinance))]
     public async Task Create_NotFinance_RefusedAndNothingCreated(string? key, HttpStatusCode expected)

@@ -167,24 +167,32 @@ internal static class PartnersCommands
         var cmd = new Command("rotate-key",
             """
             Issue a new API key (POST /api/v1/partners/{id}/keys) and print it once; the previous keys keep working
-            until the time printed (the platform's key rotation overlap, 24 h by default).
+            until the time printed (the platform's key rotation overlap, 24 h by default). With --revoke-previous (a key
+            that leaked) they stop now: at once on the instance that answers, on others within their key cache (30 s).
 
             Examples:
               billing partners rotate-key carrier-acme
+              billing partners rotate-key carrier-acme --revoke-previous
             """);
         var id = Id(cmd);
+        var revoke = new Option<bool>("--revoke-previous") { Description = "stop the previous keys now instead of after the overlap (a leaked key)" };
+        cmd.Options.Add(revoke);
         var json = JsonOutput.AddTo(cmd);
         cmd.Handle(context, async (p, ct) =>
         {
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
-            var answer = (await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Post, PartnerPath(p.GetValue(id)!) + "/keys", api.FinanceKey) { Repeatable = false }, ct).ConfigureAwait(false)).Json();
+            string path = PartnerPath(p.GetValue(id)!) + "/keys" + (p.GetValue(revoke) ? "?revokePrevious=true" : string.Empty);
+            var answer = (await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Post, path, api.FinanceKey) { Repeatable = false }, ct).ConfigureAwait(false)).Json();
             if (p.GetValue(json))
             {
                 return await JsonOutput.PrintAsync(context, true, answer, _ => { }).ConfigureAwait(false);
             }
 
             var rotated = ApiResponseReader.PartnerKeyRotated(answer);
-            await context.Out.WriteLineAsync($"new key {rotated.KeyId}; previous keys valid until {rotated.PreviousKeysValidUntil ?? "(none left)"}").ConfigureAwait(false);
+            string previous = rotated.RevokedKeyIds is { Count: > 0 } revoked
+                ? "previous keys revoked now: " + string.Join(", ", revoked.Select(QuarantineRenderers.Visible))
+                : "previous keys valid until " + (rotated.PreviousKeysValidUntil ?? "(none left)");
+            await context.Out.WriteLineAsync($"new key {rotated.KeyId}; {previous}").ConfigureAwait(false);
             await PrintKeyAsync(context, rotated.ApiKey).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
