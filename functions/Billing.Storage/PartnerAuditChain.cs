@@ -24,6 +24,12 @@ public static class PartnerAuditChain
     /// </summary>
     public const string KeyDigestField = "keyDigest";
 
+    /// <summary>
+    /// The change of a key rotation stating until when the keys it kept work (none: null), to the second; verification holds
+    /// the row's retired keys to it, so an expiry moved later on the row shows.
+    /// </summary>
+    public const string PreviousKeysValidUntilField = "previousKeysValidUntil";
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>

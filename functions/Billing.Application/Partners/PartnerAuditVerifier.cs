@@ -223,8 +223,14 @@ public sealed class PartnerAuditVerifier(PartnerStore store, LedgerStore ledger)
         var planChanges = new List<PlanChange>();
         var keyIds = new HashSet<string>(StringComparer.Ordinal);
         var issuedDigests = new Dictionary<string, string?>(StringComparer.Ordinal);
+        (bool Rotated, string? Until) retiredUntil = (false, null);
         foreach (var e in entries)
         {
+            if (e.Changes.FirstOrDefault(c => c.Field == PartnerAuditChain.PreviousKeysValidUntilField) is { } until)
+            {
+                retiredUntil = (true, until.After); // each rotation sets when every key it kept stops (null: it kept none)
+            }
+
             foreach (var c in e.Changes.Where(c => Tracked.Contains(c.Field)))
             {
                 string? current = state.GetValueOrDefault(c.Field);
@@ -290,6 +296,28 @@ public sealed class PartnerAuditVerifier(PartnerStore store, LedgerStore ledger)
         foreach (var key in record.Keys.Where(k => issuedDigests.GetValueOrDefault(k.Id) is { } digest && digest != PartnerAuditChain.KeyDigest(k.Hash)))
         {
             problems.Add(new(PartnerAuditProblemKind.StateMismatch, null, $"the row holds key {Show(key.Id)} with another hash than the audit trail issued it with: another key authenticates as this partner"));
+        }
+
+        CheckRetiredKeys(record, keyIds, retiredUntil, problems);
+    }
+
+    /// <summary>
+    /// A rotated-out key works until its expiry, so an expiry moved later in the row (or removed) would keep a retired, perhaps
+    /// leaked, key working: every retired key must stop by the time the last rotation recorded (audited to the second).
+    /// </summary>
+    private static void CheckRetiredKeys(PartnerRecord record, HashSet<string> issued, (bool Rotated, string? Until) retiredUntil, List<PartnerAuditProblem> problems)
+    {
+        DateTimeOffset? until = retiredUntil.Until is { } text
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null;
+        foreach (var key in record.Keys.Skip(1).Where(k => issued.Contains(k.Id))) // one the trail never issued is reported as such
+        {
+            DateTimeOffset? expires = key.ExpiresAt is { } e ? e.AddTicks(-(e.UtcTicks % TimeSpan.TicksPerSecond)) : null;
+            if (expires is null || until is null || expires > until)
+            {
+                string allowed = !retiredUntil.Rotated ? "no rotation in the audit trail kept it" : until is null ? "the last rotation kept no key" : $"the last rotation kept keys until {until:O}";
+                problems.Add(new(PartnerAuditProblemKind.StateMismatch, null,
+                    $"the row lets retired key {Show(key.Id)} work until {(key.ExpiresAt is { } x ? x.ToString("O", CultureInfo.InvariantCulture) : "never")}, but {allowed}"));
+            }
         }
     }
 

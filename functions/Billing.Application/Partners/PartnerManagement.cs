@@ -167,7 +167,7 @@ public sealed partial class PartnerManagement(
             DateTimeOffset? validUntil = previous.Count == 0 ? null : previous.Max(k => k.ExpiresAt);
             List<AuditChange> changes =
                 [new("keyId", before.Keys.Count > 0 ? before.Keys[0].Id : null, key.Id), new(PartnerAuditChain.KeyDigestField, null, PartnerAuditChain.KeyDigest(key.Hash)),
-                 new("previousKeysValidUntil", null, Format(validUntil))];
+                 new(PartnerAuditChain.PreviousKeysValidUntilField, null, Format(validUntil))];
             IReadOnlyList<string> revoked = revokePrevious ? [.. before.Keys.Where(k => k.IsValidAt(now)).Select(k => k.Id)] : [];
             if (revoked.Count > 0)
             {

@@ -76,6 +76,31 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
         Assert.Equal(2, (await s.Store.GetAsync("tenant-ok", Ct))!.Partner.PlanChanges.Count);
     }
 
+    [Theory]
+    [InlineData(false)] // the retired key's expiry moved a year later
+    [InlineData(true)] // ... or removed: it would work for ever
+    public async Task VerifyAsync_RetiredKeysExpiryExtendedInTheRow_ReportsTheKeyThatWouldKeepWorking(bool never)
+    {
+        var s = await NewAsync();
+        var created = await s.BusyCarrierAsync("carrier-extend");
+        var record = (await s.Store.GetAsync("carrier-extend", Ct))!;
+        var retired = Assert.Single(record.Keys.Skip(1));
+        var planted = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = retired.Id,
+            ["hash"] = retired.Hash,
+            ["createdAt"] = retired.CreatedAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["expiresAt"] = never ? null : retired.ExpiresAt!.Value.AddYears(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        });
+        await s.PlantAsync("carrier-extend", new() { ["RetiredKeys"] = planted.ToJsonString() });
+        s.Clock.Advance(TimeSpan.FromDays(30));
+        Assert.Equal("carrier-extend", (await s.Store.AuthenticateAsync(created.ApiKey, s.Clock.GetUtcNow(), Ct))?.Partner.Id); // the retired key works again
+
+        var result = await s.Verifier.VerifyAsync("carrier-extend", Ct);
+
+        AssertOnlyStateMismatch(result, $"the row lets retired key '{retired.Id}' work until {(never ? "never" : "2027-")}");
+    }
+
     [Fact]
     public async Task VerifyAsync_KeyRotatedWithRevocation_Ok()
     {
