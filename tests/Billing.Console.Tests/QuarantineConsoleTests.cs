@@ -13,6 +13,27 @@ public class QuarantineConsoleTests(ConsoleFixture fixture)
         await fixture.Platform.DrainAsync();
     }
 
+    /// <summary>
+    /// Meters an event on one of the usage page's hotspots (its session counted there), then sends the same id with other
+    /// content and a <c>note</c> written as <paramref name="rawNote"/> in the JSON text, as a careless (or hostile)
+    /// partner's serializer may leave markup or any character unescaped: a conflict, quarantined with that payload.
+    /// </summary>
+    private async Task ConflictAsync(string id, int minutesAgo, string rawNote)
+    {
+        string hotspot = fixture.CarrierSessions[0].Hotspot;
+        var time = fixture.Now.AddMinutes(-minutesAgo);
+        using (var first = await fixture.Platform.PostUsageAsync(PlatformFixture.CarrierKey, new JsonArray(SampleEvents.Carrier(id, hotspot, 1_000, 1_000, time))))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        fixture.CarrierSessions.Add((time, hotspot, 2_000));
+        await fixture.Platform.DrainAsync();
+        var second = SampleEvents.Carrier(id, hotspot, 2_000, 1_000, time);
+        second["note"] = "NOTE";
+        await PostAsync("[" + second.ToJsonString().Replace("\"NOTE\"", rawNote, StringComparison.Ordinal) + "]");
+    }
+
     private async Task PostAsync(string body)
     {
         using var response = await fixture.Platform.Client.SendAsync(fixture.Platform.Request(HttpMethod.Post, "api/v1/usage", PlatformFixture.CarrierKey,
@@ -150,28 +171,7 @@ public class QuarantineConsoleTests(ConsoleFixture fixture)
     public async Task Quarantine_ConflictWithMarkupInItsPayload_ListedForFinanceAndItsCarrierShownAsTextHiddenFromOthers()
     {
         string id = $"console-conflict-{Guid.NewGuid():N}";
-        string hotspot = fixture.CarrierSessions[0].Hotspot; // one of the usage page's hotspots, its session counted there
-        var time = fixture.Now.AddMinutes(-40);
-        using (var first = await fixture.Platform.PostUsageAsync(PlatformFixture.CarrierKey, new JsonArray(SampleEvents.Carrier(id, hotspot, 1_000, 1_000, time))))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
-        }
-
-        fixture.CarrierSessions.Add((time, hotspot, 2_000));
-
-        await fixture.Platform.DrainAsync();
-        var second = SampleEvents.Carrier(id, hotspot, 2_000, 1_000, time);
-        second["note"] = "<b id='injected'>bold</b>";
-        // Sent with the markup unescaped in the JSON text, as a careless (or hostile) partner's serializer may.
-        string body = "[" + second.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "]";
-        Assert.Contains("<b id='injected'>bold</b>", body, StringComparison.Ordinal);
-        using (var again = await fixture.Platform.Client.SendAsync(fixture.Platform.Request(HttpMethod.Post, "api/v1/usage", PlatformFixture.CarrierKey,
-            new StringContent(body, System.Text.Encoding.UTF8, "application/cloudevents-batch+json"))))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
-        }
-
-        await fixture.Platform.DrainAsync();
+        await ConflictAsync(id, 40, "\"<b id='injected'>bold</b>\"");
         var page = await fixture.NewPageAsync();
         await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
 
@@ -200,5 +200,25 @@ public class QuarantineConsoleTests(ConsoleFixture fixture)
         await ConsolePage.OpenAsync(page, "#/quarantine?kind=conflict", "quarantine");
         Assert.Equal(0, await page.Locator($"tr[data-event='{id}']").CountAsync());
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Quarantine_ConflictWithBidiOverridesInItsPayload_ShownWithThemSpelledOutSoTheTextReadsInOrder()
+    {
+        string id = $"console-bidi-{Guid.NewGuid():N}";
+        // A right-to-left override, a pop and an isolate as raw characters in the JSON text (valid JSON, no escapes needed):
+        // shown as they are they would make the rest of the payload read backwards.
+        await ConflictAsync(id, 35, "\"\u202E0001$ \u202C\u2067x\"");
+        var page = await fixture.NewPageAsync();
+        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
+        await ConsolePage.OpenAsync(page, "#/quarantine?kind=conflict&source=carrier-tmo", "quarantine");
+        await page.Locator($"#quarantine-list tr[data-event='{id}'] a").ClickAsync();
+        await page.WaitForSelectorAsync("section[data-page='quarantine'][data-ready='true'] #quarantine-raw");
+        string raw = (await page.TextContentAsync("#quarantine-raw"))!;
+        await page.Context.CloseAsync();
+
+        Assert.Contains("\"note\":\"\\u202E0001$ \\u202C\\u2067x\"", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u202E', raw);
+        Assert.DoesNotContain('\u2067', raw);
     }
 }

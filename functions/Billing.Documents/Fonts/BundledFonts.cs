@@ -33,9 +33,10 @@ internal sealed class BundledFonts : IFontResolver
         _ => new FontResolverInfo(isBold ? "DejaVuSans-Bold" : "DejaVuSans"), // every other family falls back to the sans face
     };
 
-    public byte[]? GetFont(string faceName) => cache.GetOrAdd(faceName, Load);
+    public byte[]? GetFont(string faceName) => cache.GetOrAdd(faceName, Read);
 
-    private static byte[] Load(string faceName)
+    /// <summary>The bytes of a bundled face, e.g. <c>DejaVuSans</c>.</summary>
+    internal static byte[] Read(string faceName)
     {
         string name = $"Billing.Documents.Fonts.{faceName}.ttf";
         using var stream = typeof(BundledFonts).Assembly.GetManifestResourceStream(name)

@@ -3,7 +3,8 @@ namespace Billing.Documents.Layout;
 /// <summary>
 /// Writes top to bottom on A4 pages of one document, starting a new page when the next block does not fit. Text wider
 /// than the space it gets is wrapped, and a word longer than a line (an id, a signature, a hash) is broken between
-/// characters, so nothing ever runs off the page.
+/// characters, so nothing ever runs off the page. Characters the font lacks and invisible ones are spelled out
+/// (<see cref="PrintableText"/>).
 /// </summary>
 internal sealed class PageFlow(PdfDocument document) : IDisposable
 {
@@ -115,6 +116,7 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
     public IReadOnlyList<string> Wrap(string text, XFont font, double width)
     {
         ArgumentNullException.ThrowIfNull(text);
+        text = PrintableText.Of(text); // every character partners sent shows, before it is measured
         var lines = new List<string>();
         string current = "";
         foreach (string word in text.Split(' '))
@@ -158,7 +160,7 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
         for (int i = 0; i < count; i++)
         {
             using var gfx = XGraphics.FromPdfPage(document.Pages[i], XGraphicsPdfPageOptions.Append);
-            string text = reference;
+            string text = PrintableText.Of(reference);
             while (text.Length > 1 && gfx.MeasureString(text, font).Width > Width - 80)
             {
                 text = text[..^2] + "…"; // the reference is a reminder; the head of the document has it whole

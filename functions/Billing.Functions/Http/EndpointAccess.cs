@@ -4,7 +4,8 @@ namespace Billing.Functions.Http;
 /// Authentication and role checks for every HTTP route, in one place: a route states the roles that may call it with
 /// <see cref="RequireRoles(RouteHandlerBuilder, string, PartnerRole[])"/>; the filter answers 401 without a valid <c>X-Api-Key</c> and 403 for any other role, and
 /// hands the adapter the authenticated caller through <see cref="Caller"/>. Finer rules (a payer reads only its own
-/// invoices) belong to the use case or adapter that knows the resource.
+/// invoices) belong to the use case or adapter that knows the resource. Every answer of such a route, refusals included,
+/// is <c>Cache-Control: no-store</c>.
 /// </summary>
 public static partial class EndpointAccess
 {
@@ -24,6 +25,9 @@ public static partial class EndpointAccess
             .AddEndpointFilter(async (context, next) =>
             {
                 var http = context.HttpContext;
+                // The key travels in X-Api-Key, not Authorization, so a shared cache (CDN, proxy) would otherwise store one
+                // partner's invoices under their URL and hand them to the next caller of that URL.
+                http.Response.Headers.CacheControl = "no-store";
                 var partners = http.RequestServices.GetRequiredService<PartnerDirectory>();
                 Partner? caller;
                 try

@@ -120,6 +120,32 @@ public sealed class RenderersTests
     }
 
     [Fact]
+    public void Usage_DeclaredDimensionValueWithBidiOverride_PrintedSpelledOut()
+    {
+        // A declared text dimension refuses control characters but not format characters: a partner can send these.
+        var rows = new List<UsageRowResponse> { new("2026-11-01T00:00:00Z", new Dictionary<string, string> { ["site"] = "\u202E0001$\u202C", ["zone"] = "\u2067a" }, 5m) };
+
+        string text = Render(240, c => Renderers.Usage(c, new UsageQueryResponse("carrier-tmo", "site.visits", "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", "day", rows)));
+
+        AssertContainsAll(text, "\\u202E0001$\\u202C", "\\u2067a");
+        Assert.DoesNotContain('\u202E', text);
+        Assert.DoesNotContain('\u2067', text);
+    }
+
+    [Fact]
+    public void Invoice_GroupValueWithBidiOverride_PrintedSpelledOut()
+    {
+        var line = new InvoiceLineResponse("site.visits", "Site visits", new Dictionary<string, string> { ["site"] = "\u202Eevil\u202C" }, 1m, "visit", "1.00", "1.00");
+        var invoice = new InvoiceResponse("INV-carrier-tmo-202611", "carrier-tmo", "carrier-standard-v1", new InvoicePeriodRange("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"),
+            "finalized", "USD", [line], null, null, null, null, "1.00", 100, null, new InvoiceLedgerLinks("invoice-finalized:INV-carrier-tmo-202611", "/api/v1/ledger/proof/x"));
+
+        string text = Render(240, c => Renderers.Invoice(c, invoice));
+
+        Assert.Contains("site=\\u202Eevil\\u202C", text, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u202E', text);
+    }
+
+    [Fact]
     public void Balances_MinorAndBaseUnits_PrintMajorUnitsWithCurrencyAndTokenDecimals()
     {
         string text = Render(80, c => Renderers.Balances(c,

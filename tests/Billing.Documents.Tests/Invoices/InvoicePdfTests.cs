@@ -75,6 +75,21 @@ public class InvoicePdfTests
     }
 
     [Fact]
+    public async Task Render_PartnerTextTheFontLacksOrThatReorders_SpelledOutSoNoCharacterHides()
+    {
+        // A declared text dimension refuses control characters only: a partner can send CJK, emoji, bidi and zero-width ones.
+        var invoice = new Invoice(InvoiceId.Parse("INV-carrier-tmo-202610"), "carrier-standard-v1", InvoiceStatus.Finalized, Currency.USD,
+            [SampleDocuments.Line("Site visits", 1m, "visit", 1m, 100, "site.visits", new Dictionary<string, string> { ["site"] = "\u202E0001$\u202C\u6771\U0001F600\u200Bz" })]);
+        var document = SampleDocuments.PaidCarrier() with { Invoice = invoice, PayerName = "Name \u4EAC é" };
+
+        string text = (await PdfText.ReadAsync(InvoicePdf.Render(document))).All;
+
+        Assert.Contains("site=\\u202E0001$\\u202C\\u6771\\U0001F600\\u200Bz", text.Replace("\n", "", StringComparison.Ordinal), StringComparison.Ordinal); // wrapped in its column
+        Assert.Contains("Name \\u4EAC é (carrier-tmo)", text, StringComparison.Ordinal); // what the font has stays as it is
+        Assert.DoesNotContain('\0', text); // what pdf.js reads for a glyph the font lacks
+    }
+
+    [Fact]
     public async Task Render_CreditNotes_ListsEachWithWhatItDid()
     {
         var at = new DateTimeOffset(2026, 11, 5, 8, 0, 0, TimeSpan.Zero);

@@ -242,7 +242,8 @@ internal static class PartnersCommands
 
             foreach (var e in entries)
             {
-                string changes = string.Join("; ", e.Changes.Select(c => $"{c.Field}: {c.Before ?? "-"} → {c.After ?? "-"}"));
+                // A display name may hold bidi controls (only control characters are refused): spelled out here.
+                string changes = QuarantineRenderers.Visible(string.Join("; ", e.Changes.Select(c => $"{c.Field}: {c.Before ?? "-"} → {c.After ?? "-"}")))!;
                 await context.Out.WriteLineAsync($"{e.At}  {e.Partner}  {e.Action}  by {e.Actor}  {changes}").ConfigureAwait(false);
             }
 
@@ -319,7 +320,7 @@ internal static class PartnersCommands
 
         var partner = ApiResponseReader.Partner(body);
         await context.Out.WriteLineAsync(Line(partner)).ConfigureAwait(false);
-        await context.Out.WriteLineAsync($"  name: {partner.DisplayName}  email: {partner.BillingEmail}  stripe: {partner.StripeCustomerId ?? "-"}  created: {partner.CreatedAt}").ConfigureAwait(false);
+        await context.Out.WriteLineAsync($"  name: {QuarantineRenderers.Visible(partner.DisplayName)}  email: {partner.BillingEmail}  stripe: {partner.StripeCustomerId ?? "-"}  created: {partner.CreatedAt}").ConfigureAwait(false);
         foreach (var key in partner.Keys)
         {
             await context.Out.WriteLineAsync($"  key {key.Id}  created {key.CreatedAt}  {(key.ExpiresAt is { } until ? "valid until " + until : "current")}").ConfigureAwait(false);

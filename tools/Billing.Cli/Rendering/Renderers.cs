@@ -69,7 +69,7 @@ public static class Renderers
             ("total", summary is not null ? Amounts.Major(summary.Total, summary.Currency) : null),
         })
         {
-            header.AddRow(new Text(label + ":"), new Text(value ?? ""));
+            header.AddRow(new Text(label + ":"), new Text(QuarantineRenderers.Visible(value) ?? ""));
         }
 
         console.Write(header);
@@ -167,7 +167,7 @@ public static class Renderers
         console.WriteLine($"ledger verify: FAILED ({counts}, {problems.Count} problem(s))");
         foreach (string p in problems)
         {
-            console.WriteLine("  - " + p);
+            console.WriteLine("  - " + QuarantineRenderers.Visible(p));
         }
 
         return false;

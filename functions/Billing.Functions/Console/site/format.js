@@ -1,7 +1,15 @@
 // DOM building and exact formatting. Money and token amounts are strings from the API: shown as given, or moved
 // between minor and major units by string arithmetic, never through floating point.
 
-/** Creates an element; children are nodes or text (never parsed as HTML). */
+// Control characters (but line feed and tab) and what reorders or breaks text (bidi marks, embeddings, overrides and
+// isolates; line and paragraph separators), as the CLI spells them (QuarantineRenderers.Visible): a partner's string
+// must not make the rest of a payload or a cell read backwards.
+const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with every hidden character above as `\uXXXX`. */
+export const visible = (text) => text.replace(HIDDEN, (c) => '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0'));
+
+/** Creates an element; children are nodes or text (never parsed as HTML, hidden characters spelled out). */
 export function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs ?? {})) {
@@ -9,10 +17,10 @@ export function h(tag, attrs = {}, ...children) {
     if (k === 'class') node.className = v;
     else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
     else if (k === 'dataset') Object.assign(node.dataset, v);
-    else node.setAttribute(k, v === true ? '' : v);
+    else node.setAttribute(k, v === true ? '' : k === 'title' ? visible(String(v)) : v);
   }
   for (const c of children.flat(Infinity)) {
-    if (c !== undefined && c !== null && c !== false) node.append(c instanceof Node ? c : String(c));
+    if (c !== undefined && c !== null && c !== false) node.append(c instanceof Node ? c : visible(String(c)));
   }
   return node;
 }

@@ -3,7 +3,7 @@
 // says what will be burned, and only on Confirm posts it (POST …/release); the list is then read again. Text from the
 // API (reasons, notes) only ever goes into text nodes (h() never parses HTML).
 import { getJson, getJsonResponse, postJson, query } from '../api.js';
-import { h, table, badge, short, explorerLink, stat, unreadableBox, problemBox, units, ledgerAmount, currencyDigits, toMinor, utcTime } from '../format.js';
+import { h, table, badge, short, explorerLink, stat, unreadableBox, problemBox, units, ledgerAmount, currencyDigits, toMinor, utcTime, visible } from '../format.js';
 
 const MAX_NOTE = 500; // BurnReleaser.MaxNoteChars
 const EXACT = ['usdMinor', 'amountMinor', 'keptMinor']; // money stays exact text, never a float
@@ -105,7 +105,7 @@ function releaseControl(b, onReleased) {
   }
   const showErrors = (byField) => {
     for (const name of Object.keys(fields)) {
-      errors[name].textContent = byField[name] ?? '';
+      errors[name].textContent = visible(byField[name] ?? ''); // the API's reasons may quote what was typed
       if (byField[name]) fields[name].setAttribute('aria-invalid', 'true'); else fields[name].removeAttribute('aria-invalid');
     }
   };

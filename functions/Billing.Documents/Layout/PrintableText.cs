@@ -1,0 +1,102 @@
+using System.Buffers.Binary;
+using System.Collections;
+using System.Text;
+using Billing.Documents.Fonts;
+
+namespace Billing.Documents.Layout;
+
+/// <summary>
+/// Text as a document can show it: a character the bundled font has no glyph for (PDFsharp draws the empty .notdef box,
+/// so two different values look alike), and every control or format character (bidi overrides and isolates, zero-width
+/// ones: drawn as nothing), is spelled out as <c>\uXXXX</c> (<c>\UXXXXXXXX</c> beyond the BMP). Partners choose the
+/// dimension values and names an invoice shows; none of their characters may vanish from it.
+/// </summary>
+internal static class PrintableText
+{
+    private static readonly Lazy<BitArray> Glyphs = new(() => BmpCoverage(BundledFonts.Read("DejaVuSans")));
+
+    public static string Of(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (Ascii.IsValid(text) && !text.AsSpan().ContainsAnyInRange('\0', '\u001f') && !text.Contains('\u007f', StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        var sb = new StringBuilder(text.Length + 16);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Shown(rune))
+            {
+                sb.Append(rune.ToString());
+            }
+            else if (rune.IsBmp)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\\u{rune.Value:X4}");
+            }
+            else
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\\U{rune.Value:X8}");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool Shown(Rune rune) =>
+        rune.IsBmp && Glyphs.Value[rune.Value]
+        && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
+            or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned);
+
+    /// <summary>The BMP characters the font maps to a glyph, from its Windows Unicode (3, 1) cmap subtable of format 4.</summary>
+    internal static BitArray BmpCoverage(byte[] font)
+    {
+        var covered = new BitArray(0x10000);
+        ReadOnlySpan<byte> f = font;
+        int cmap = -1;
+        for (int i = 0, tables = U16(f, 4); i < tables; i++)
+        {
+            int record = 12 + (16 * i);
+            if (f.Slice(record, 4).SequenceEqual("cmap"u8))
+            {
+                cmap = (int)BinaryPrimitives.ReadUInt32BigEndian(f[(record + 8)..]);
+            }
+        }
+
+        if (cmap < 0)
+        {
+            throw new InvalidDataException("the bundled font has no cmap table");
+        }
+
+        int sub = -1;
+        for (int i = 0, count = U16(f, cmap + 2); i < count; i++)
+        {
+            int record = cmap + 4 + (8 * i);
+            if (U16(f, record) == 3 && U16(f, record + 2) == 1)
+            {
+                sub = cmap + (int)BinaryPrimitives.ReadUInt32BigEndian(f[(record + 4)..]);
+            }
+        }
+
+        if (sub < 0 || U16(f, sub) != 4)
+        {
+            throw new InvalidDataException("the bundled font has no Unicode BMP cmap of format 4");
+        }
+
+        int segments = U16(f, sub + 6) / 2;
+        int ends = sub + 14, starts = ends + (2 * segments) + 2, deltas = starts + (2 * segments), offsets = deltas + (2 * segments);
+        for (int s = 0; s < segments; s++)
+        {
+            int start = U16(f, starts + (2 * s)), end = U16(f, ends + (2 * s)), delta = U16(f, deltas + (2 * s)), offset = U16(f, offsets + (2 * s));
+            for (int c = start; c <= end && c != 0xFFFF; c++)
+            {
+                int glyph = offset == 0 ? c : U16(f, offsets + (2 * s) + offset + (2 * (c - start)));
+                covered[c] = (offset == 0 || glyph != 0) && ((glyph + delta) & 0xFFFF) != 0; // glyph 0 is .notdef
+            }
+        }
+
+        return covered;
+    }
+
+    private static int U16(ReadOnlySpan<byte> f, int at) => BinaryPrimitives.ReadUInt16BigEndian(f[at..]);
+}
