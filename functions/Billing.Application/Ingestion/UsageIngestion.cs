@@ -20,6 +20,7 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
         Structured,
         Batch,
         PlainJson,
+        Binary,
     }
 
     /// <summary>Why a partner in <paramref name="role"/> may not post usage (the 403's detail).</summary>
@@ -74,33 +75,14 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
             return IngestOutcome.Refused(IngestRefusalKind.TooLarge, $"the request is {size} bytes; the limit is {EventLimits.MaxRequestBytes} bytes (1 MiB)");
         }
 
-        string? contentType = BinaryContentMode.Find(headers, "Content-Type");
-        string? essence = CloudEventsText.MediaTypeEssence(contentType);
-        Mode mode;
-        switch (essence)
+        if (ContentMode(headers, out Mode mode, out string? contentType) is { } refused)
         {
-            case "application/cloudevents+json":
-                mode = Mode.Structured;
-                break;
-            case "application/cloudevents-batch+json":
-                mode = Mode.Batch;
-                break;
-            case not null when essence.StartsWith("application/cloudevents", StringComparison.Ordinal):
-                return UnsupportedMediaType($"'{contentType}' is a CloudEvents format this API does not read; send application/cloudevents+json or application/cloudevents-batch+json");
-            case var _ when BinaryContentMode.IsPresent(headers):
-                if (essence is null || !CloudEventsText.IsJsonMediaType(contentType))
-                {
-                    return UnsupportedMediaType($"binary mode: Content-Type '{contentType}' is the event data's type, and usage data must be JSON (application/json or a +json type)");
-                }
+            return refused;
+        }
 
-                return IngestBinary(caller, headers, contentType!, body);
-            case "application/json":
-                mode = Mode.PlainJson;
-                break;
-            default:
-                return UnsupportedMediaType(contentType is null
-                    ? "Content-Type is missing; send application/cloudevents+json (one event), application/cloudevents-batch+json (a batch) or binary mode (ce-* headers)"
-                    : $"'{contentType}' is neither application/cloudevents+json (one event), application/cloudevents-batch+json (a batch) nor binary mode (ce-* headers)");
+        if (mode == Mode.Binary)
+        {
+            return IngestBinary(caller, headers, contentType!, body);
         }
 
         if (string.IsNullOrWhiteSpace(body))
@@ -229,6 +211,48 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
         }
 
         return entry.Hash == fact.ContentHash ? null : entry.Index;
+    }
+
+    /// <summary>
+    /// The 415 for a request whose Content-Type this API does not read, decided from the headers alone; null when its body
+    /// is read as JSON text. A body in another format need not be text at all, so it is refused for its format first.
+    /// </summary>
+    public static IngestOutcome? RefusedContentType(IReadOnlyDictionary<string, string> headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        return ContentMode(headers, out _, out _);
+    }
+
+    private static IngestOutcome? ContentMode(IReadOnlyDictionary<string, string> headers, out Mode mode, out string? contentType)
+    {
+        contentType = BinaryContentMode.Find(headers, "Content-Type");
+        string? essence = CloudEventsText.MediaTypeEssence(contentType);
+        mode = Mode.PlainJson;
+        switch (essence)
+        {
+            case "application/cloudevents+json":
+                mode = Mode.Structured;
+                return null;
+            case "application/cloudevents-batch+json":
+                mode = Mode.Batch;
+                return null;
+            case not null when essence.StartsWith("application/cloudevents", StringComparison.Ordinal):
+                return UnsupportedMediaType($"'{contentType}' is a CloudEvents format this API does not read; send application/cloudevents+json or application/cloudevents-batch+json");
+            case var _ when BinaryContentMode.IsPresent(headers):
+                if (essence is null || !CloudEventsText.IsJsonMediaType(contentType))
+                {
+                    return UnsupportedMediaType($"binary mode: Content-Type '{contentType}' is the event data's type, and usage data must be JSON (application/json or a +json type)");
+                }
+
+                mode = Mode.Binary;
+                return null;
+            case "application/json":
+                return null;
+            default:
+                return UnsupportedMediaType(contentType is null
+                    ? "Content-Type is missing; send application/cloudevents+json (one event), application/cloudevents-batch+json (a batch) or binary mode (ce-* headers)"
+                    : $"'{contentType}' is neither application/cloudevents+json (one event), application/cloudevents-batch+json (a batch) nor binary mode (ce-* headers)");
+        }
     }
 
     private static IngestOutcome UnsupportedMediaType(string reason) =>

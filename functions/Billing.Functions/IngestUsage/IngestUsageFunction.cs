@@ -36,6 +36,12 @@ public sealed partial class IngestUsageFunction(UsageIngestion ingestion, ILogge
             return new Problem(413, "Payload too large", $"the request is larger than the limit of {EventLimits.MaxRequestBytes} bytes (1 MiB)").ToResult();
         }
 
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in http.Request.Headers)
+        {
+            headers[name] = values.ToString();
+        }
+
         string body;
         try
         {
@@ -43,16 +49,18 @@ public sealed partial class IngestUsageFunction(UsageIngestion ingestion, ILogge
         }
         catch (DecoderFallbackException ex)
         {
+            // A format this API does not read (protobuf, binary-mode data that is not JSON) need not be text: its 415 says
+            // what to send instead, where a 400 would have the sender fix bytes it never meant as text.
+            if (UsageIngestion.RefusedContentType(headers) is { } refused)
+            {
+                LogIngested(logger, caller.Id, refused.Refusal?.Kind, 0, 0);
+                return IngestAnswer.From(refused);
+            }
+
             // Read leniently, each bad byte would become U+FFFD: the event stored would not be the one sent, and ids
             // differing only there would collide.
             string reason = $"must be UTF-8 text (byte {ex.Index} is not)";
             return Problem.BadRequest($"the body is not UTF-8: {reason}", new FieldError("$", reason)).ToResult();
-        }
-
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, values) in http.Request.Headers)
-        {
-            headers[name] = values.ToString();
         }
 
         using var activity = BillingTelemetry.Source.StartActivity("IngestUsage");

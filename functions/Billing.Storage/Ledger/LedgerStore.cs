@@ -313,6 +313,13 @@ public sealed class LedgerStore
             }
         }
 
+        if (head.LastSequence == long.MaxValue)
+        {
+            // No sequence follows it: an append would overflow, which no caller isolates as a refused booking.
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"Ledger book '{book}': the head (table '{table.Name}', partition '{pk}', row '{HeadRowKey}') records sequence {head.LastSequence}, the largest there is: it was written outside this platform, and nothing is appended after it; run ledger verify"));
+        }
+
         return (head, headRow.Value!.ETag);
     }
 

@@ -63,6 +63,31 @@ public class IngestUsageHttpTests(PlatformFixture platform)
         Assert.Contains("UTF-8", problem["errors"]![0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("application/cloudevents+protobuf", false)] // the protobuf event format the CloudEvents SDKs write
+    [InlineData("application/octet-stream", true)] // binary mode whose data is not JSON
+    public async Task Post_FormatNotReadWithBytesNotUtf8_Returns415NamingContentType(string contentType, bool binaryMode)
+    {
+        var content = new ByteArrayContent([0x0A, 0x05, 0x31, 0x2E, 0x30, 0xFF, 0x80, 0x12, 0x01, 0x00]);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        var request = platform.Request(HttpMethod.Post, "api/v1/usage", PlatformFixture.CarrierKey, content);
+        if (binaryMode)
+        {
+            request.Headers.Add("ce-specversion", "1.0");
+            request.Headers.Add("ce-id", "bin-" + Guid.NewGuid());
+            request.Headers.Add("ce-source", "carrier-tmo");
+            request.Headers.Add("ce-type", "depin.carrier.offload.v1");
+        }
+
+        using var response = await platform.Client.SendAsync(request);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        // Before: 400 "the body is not UTF-8", which tells the sender to fix bytes it never meant as text, not its format.
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Content-Type", problem["errors"]![0]!["field"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Post_BodyOverOneMebibyte_Returns413()
     {

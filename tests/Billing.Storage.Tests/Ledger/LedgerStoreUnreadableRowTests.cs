@@ -207,4 +207,21 @@ public class LedgerStoreUnreadableRowTests(AzuriteFixture azurite)
         Assert.Contains($"row '{LedgerStore.IdRowKey("payment:evt_2")}'", append.Message, StringComparison.Ordinal);
         Assert.Equal(2, other.Sequence);
     }
+
+    [Fact]
+    public async Task AppendAsync_HeadPlantedAtTheLargestSequence_RefusesNamingTheHeadInsteadOfOverflowing()
+    {
+        var store = await BookAsync(2);
+        var copy = (await store.Table.GetEntityAsync<TableEntity>("main", LedgerStore.SequenceRowKey(2), cancellationToken: Ct)).Value;
+        copy.RowKey = LedgerStore.SequenceRowKey(long.MaxValue);
+        copy["Sequence"] = long.MaxValue;
+        await store.Table.AddEntityAsync(copy, Ct);
+        await ChangeAsync(store, LedgerStore.HeadRowKey, row => row["LastSequence"] = long.MaxValue); // head and its entry agree
+
+        // Before: OverflowException, which the callers that isolate a refused booking (InvalidDataException) do not catch.
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.AppendAsync("main", Payment("evt_3"), Ct));
+
+        Assert.Contains($"row '{LedgerStore.HeadRowKey}'", ex.Message, StringComparison.Ordinal);
+        Assert.Null(await store.GetAsync("main", "payment:evt_3", Ct));
+    }
 }
