@@ -115,15 +115,17 @@ internal static class FieldSpecReader
     }
 
     /// <summary>
-    /// Without backtracking a match takes time linear in the value, so no value can make a check slow. A pattern that
-    /// needs the backtracking engine (lookarounds, backreferences, atomic groups) keeps a time limit; running out of it
-    /// is that value's error (<see cref="Events.DeclaredValueRules"/>), never an exception that fails a request or a batch.
+    /// Without backtracking a match takes time linear in the value (at most 256 characters), so no value can make a check
+    /// slow, and it runs without a time limit: a limit would only refuse values at random when the host is busy (a
+    /// 202-accepted event quarantined at metering for a GC pause). A pattern that needs the backtracking engine
+    /// (lookarounds, backreferences, atomic groups, repeats too large for the other engine) keeps a time limit; running out
+    /// of it is that value's error (<see cref="Events.DeclaredValueRules"/>), never an exception that fails a request or a batch.
     /// </summary>
     private static Regex Compile(string text)
     {
         try
         {
-            return new Regex(text, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, PatternTimeout);
+            return new Regex(text, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, Regex.InfiniteMatchTimeout);
         }
         catch (NotSupportedException)
         {

@@ -58,6 +58,21 @@ public sealed class DeclaredEventReaderTests
         Assert.Equal("data.jobId", Assert.Single(result.Errors).Field);
     }
 
+    [Theory]
+    [InlineData("^[a-z0-9-]{1,64}$", false)] // linear without backtracking: no time limit, so a busy host never refuses a value
+    [InlineData("^(?=a)[a-z]+$", true)] // a lookahead needs the backtracking engine, which keeps its limit
+    public void Load_Pattern_TimeLimitedOnlyWhenItNeedsBacktracking(string pattern, bool limited)
+    {
+        var root = JsonNode.Parse(ShippedDefinitions.Text("depin.render.job.v1"))!;
+        root["fields"]!["jobId"]!["pattern"] = pattern;
+
+        var definitions = EventDefinitions.Load([KeyValuePair.Create("depin.render.job.v1.json", root.ToJsonString())]);
+
+        Assert.True(definitions.TryGet("depin.render.job.v1", out var definition));
+        var regex = definition.Fields.Single(f => f.Name == "jobId").Pattern!;
+        Assert.Equal(limited, regex.MatchTimeout != System.Text.RegularExpressions.Regex.InfiniteMatchTimeout);
+    }
+
     public static TheoryData<string, string, string> BadEvents() => new()
     {
         { "render", "data.tier", """{"tier":"tier9"}""" },
