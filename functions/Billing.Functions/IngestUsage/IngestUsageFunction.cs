@@ -82,7 +82,9 @@ public sealed partial class IngestUsageFunction(UsageIngestion ingestion, ILogge
     {
         Required = true,
         Description = "One CloudEvent (application/cloudevents+json), a batch (application/cloudevents-batch+json, a JSON array), "
-            + "either as plain application/json, or one event in binary mode (ce-* headers, the event's data as the body). At most 1 MiB and 1,000 events.",
+            + "either as plain application/json, or one event in binary mode (ce-* headers, the event's data as the body). At most 1 MiB and 1,000 events, "
+            + "UTF-8 (otherwise 400, field $). An event repeating an earlier (source, id) of the same request with other content is rejected (field id); "
+            + "the same event repeated unchanged is counted once.",
         Content = new Dictionary<string, OpenApiMediaType>
         {
             ["application/cloudevents+json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } },
