@@ -12,7 +12,7 @@ namespace Billing.Storage.Ledger;
 /// entity-group transaction, so all three land or none. A writer that lost the race (412 on the head, 409 on a row)
 /// re-reads and retries with jittered backoff; the ETag makes the chain linear under any number of writers.
 /// </summary>
-public sealed class LedgerStore
+public sealed partial class LedgerStore
 {
     public const string TableName = "ledger";
     public const string HeadRowKey = "head";
@@ -178,103 +178,6 @@ public sealed class LedgerStore
         return last;
     }
 
-    /// <summary>Entries of <paramref name="book"/> with sequence ≥ <paramref name="fromSequence"/>, in sequence order, page by page.</summary>
-    public async IAsyncEnumerable<LedgerEntry> ReadAsync(string book, long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(fromSequence, 1L);
-        string pk = PartitionKey(book);
-        string from = SequenceRowKey(fromSequence);
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {from} and RowKey le {LastSequenceRowKey}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            yield return FromEntity(table.Name, row);
-        }
-    }
-
-    /// <summary>
-    /// Like <see cref="ReadAsync"/>, with the time storage wrote each row (its service-set timestamp), and going on past a
-    /// row that cannot be read: that one comes as <see cref="StoredLedgerRow.Unreadable"/>, for verify and the listing to report.
-    /// </summary>
-    public async IAsyncEnumerable<StoredLedgerRow> ReadRecordedAsync(string book, long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(fromSequence, 1L);
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(book)} and RowKey ge {SequenceRowKey(fromSequence)} and RowKey le {LastSequenceRowKey}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            yield return ReadStored(table.Name, row);
-        }
-    }
-
-    private static StoredLedgerRow ReadStored(string tableName, TableEntity row)
-    {
-        var recordedAt = row.Timestamp ?? DateTimeOffset.MinValue;
-        try
-        {
-            return new StoredLedgerRow(ParseEntry(tableName, row), null, recordedAt);
-        }
-        catch (UnreadableRowException ex)
-        {
-            var values = new StrictRow(tableName, row);
-            long sequence = row.TryGetValue("Sequence", out object? stored) && stored is long s ? s
-                : long.TryParse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture, out long fromKey) ? fromKey : 0;
-            return new StoredLedgerRow(null, new UnreadableLedgerEntry(sequence, values.TextOrNull("EntryId"), values.TextOrNull("Hash"), ex.Row), recordedAt);
-        }
-    }
-
-    /// <summary>All entries of a book, in sequence order.</summary>
-    public async Task<IReadOnlyList<LedgerEntry>> ReadAllAsync(string book, CancellationToken cancellationToken)
-    {
-        var list = new List<LedgerEntry>();
-        await foreach (var entry in ReadAsync(book, 1, cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(entry);
-        }
-
-        return list;
-    }
-
-    /// <summary>
-    /// The entry booked under <paramref name="entryId"/> in <paramref name="book"/>, or null. An id row that cannot be read,
-    /// points at another entry or at a missing one throws <see cref="InvalidDataException"/> naming it.
-    /// </summary>
-    public async Task<LedgerEntry?> GetAsync(string book, string entryId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(entryId);
-        string pk = PartitionKey(book);
-        // The keys selected too, so that a refusal names the index row.
-        var idRow = await table.FindAsync(pk, IdRowKey(entryId), ["PartitionKey", "RowKey", "Sequence"], cancellationToken).ConfigureAwait(false);
-        if (idRow is null)
-        {
-            return null;
-        }
-
-        var index = new StrictRow(table.Name, idRow);
-        long sequence = UnreadableRowException.Refusing(() => index.Int64("Sequence", required: true)!.Value);
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(pk, SequenceRowKey(sequence), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!row.HasValue)
-        {
-            // The index and its entry are written in one transaction: the entry was deleted, so the id is not free to book again.
-            throw index.Unreadable("Sequence", string.Create(CultureInfo.InvariantCulture, $"points at sequence {sequence}, whose entry row is missing (deleted outside this platform; run ledger verify)")).Refusal();
-        }
-
-        var entry = FromEntity(table.Name, row.Value!);
-        // An index row pointing at another entry was changed outside the platform: never answer with that entry.
-        return entry.EntryId == entryId
-            ? entry
-            : throw index.Unreadable("Sequence", string.Create(CultureInfo.InvariantCulture, $"points at sequence {sequence}, which books entry '{entry.EntryId}'")).Refusal();
-    }
-
-    /// <summary>The entry booked under <paramref name="entryId"/> in the main book, or null.</summary>
-    public Task<LedgerEntry?> GetAsync(string entryId, CancellationToken cancellationToken) =>
-        GetAsync(LedgerEntries.MainBook, entryId, cancellationToken);
-
-    /// <summary>The book's head; an empty book gives sequence 0 and the genesis hash.</summary>
-    public async Task<LedgerHead> HeadAsync(string book, CancellationToken cancellationToken)
-    {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(book), HeadRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? ToHead(table.Name, row.Value!) : new LedgerHead(0, LedgerEntry.GenesisHash);
-    }
-
     /// <summary>
     /// The head a new entry goes after, with the ETag guarding it (null: the book is empty). Refuses with an
     /// <see cref="InvalidDataException"/> naming the row rather than append on top of a history it cannot read: an
@@ -345,10 +248,6 @@ public sealed class LedgerStore
                 $"Ledger book '{book}': row '{rowKey}' (table '{table.Name}', partition '{pk}') exists past the head, which records sequence {headSequence}: it was written outside this platform (or the head was rewound), and nothing is appended until it is removed or the head repaired; run ledger verify"));
         }
     }
-
-    /// <summary>Balances per (account, asset) over the whole book, summed while the entries stream past.</summary>
-    public Task<Balances> BalancesAsync(string book, CancellationToken cancellationToken) =>
-        Balances.ComputeAsync(ReadAsync(book, 1, cancellationToken), cancellationToken);
 
     internal static TableEntity ToEntity(string pk, LedgerEntry entry, string postings, string metadata) => new(pk, SequenceRowKey(entry.Sequence))
     {
