@@ -326,9 +326,11 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task VerifyAsync_ChainRewrittenAndThePinRemovedFromTheInvoicesEntry_ReportsTheEntryNoLongerHashing(bool kindChangedToo)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)] // its payer removed too: the entry's id still names the payer
+    [InlineData(true, true)]
+    public async Task VerifyAsync_ChainRewrittenAndThePinRemovedFromTheInvoicesEntry_ReportsTheEntryNoLongerHashing(bool kindChangedToo, bool payerRemovedToo)
     {
         var s = await NewAsync();
         await s.BusyCarrierAsync("carrier-unpinned");
@@ -336,7 +338,7 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
         await RewriteConsistentlyAsync(s, "carrier-unpinned");
         // The insider drops the pin from the invoice entry (and may relabel its kind), leaving its stored (anchored) hash.
         var entry = (await s.Ledger.GetAsync(LedgerEntries.MainBook, entryId, Ct))!;
-        var metadata = entry.Metadata.Where(m => m.Key is not (PartnerAuditPin.CountKey or PartnerAuditPin.HeadKey)).ToDictionary();
+        var metadata = entry.Metadata.Where(m => m.Key is not (PartnerAuditPin.CountKey or PartnerAuditPin.HeadKey) && !(payerRemovedToo && m.Key == "payer")).ToDictionary();
         var row = (await s.Ledger.Table.GetEntityAsync<TableEntity>(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.SequenceRowKey(entry.Sequence), cancellationToken: Ct)).Value;
         row["Metadata"] = System.Text.Json.JsonSerializer.Serialize(metadata);
         if (kindChangedToo)
