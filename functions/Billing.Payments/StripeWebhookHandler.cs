@@ -1,3 +1,4 @@
+using Billing.Domain.Text;
 using Stripe;
 
 namespace Billing.Payments;
@@ -13,7 +14,6 @@ public sealed partial class StripeWebhookHandler
 {
     public const string InvoicePaidEventType = "invoice.paid";
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly StripeOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -87,12 +87,7 @@ public sealed partial class StripeWebhookHandler
 
         // Only now, with the exact bytes verified, decode them: a BOM (which Stripe never sends) is not part of the JSON.
         ReadOnlyMemory<byte> json = rawBody.Span.StartsWith(Encoding.UTF8.Preamble) ? rawBody[Encoding.UTF8.Preamble.Length..] : rawBody;
-        string text;
-        try
-        {
-            text = StrictUtf8.GetString(json.Span);
-        }
-        catch (DecoderFallbackException)
+        if (StrictUtf8.TryDecode(json.Span, out _) is not { } text)
         {
             return new WebhookOutcome.Rejected("Body is not valid UTF-8.");
         }

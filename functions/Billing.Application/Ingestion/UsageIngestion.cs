@@ -31,7 +31,7 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
     /// Validates the request and publishes what it accepts; the outcome reports events accepted only when the hubs have
     /// confirmed them. A transient publishing failure is <see cref="IngestRefusalKind.Unavailable"/> (nothing accepted).
     /// </summary>
-    public async Task<IngestOutcome> IngestAsync(Partner caller, IReadOnlyDictionary<string, string> headers, string body, CancellationToken cancellationToken)
+    public async Task<IngestOutcome> IngestAsync(Partner caller, IReadOnlyDictionary<string, string> headers, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var outcome = Validate(caller, headers, body);
         if (outcome.Refusal is not null)
@@ -54,25 +54,23 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
         }
     }
 
-    /// <summary>A body sent as plain <c>application/json</c> (the convenience existing partners use): validation only.</summary>
-    public IngestOutcome Validate(Partner caller, string body) =>
-        Validate(caller, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "application/json" }, body);
-
-    /// <summary>Validation only: what <see cref="IngestAsync"/> would publish and reject, with nothing published.</summary>
-    public IngestOutcome Validate(Partner caller, IReadOnlyDictionary<string, string> headers, string body)
+    /// <summary>
+    /// Validation only: what <see cref="IngestAsync"/> would publish and reject, with nothing published. The body is the
+    /// request's bytes as sent: a format this API does not read is refused for its format (415) before its bytes are
+    /// read as text, as it need not be text at all; what is read must be UTF-8.
+    /// </summary>
+    public IngestOutcome Validate(Partner caller, IReadOnlyDictionary<string, string> headers, ReadOnlyMemory<byte> body)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(headers);
-        ArgumentNullException.ThrowIfNull(body);
         if (caller.Role is not (PartnerRole.Carrier or PartnerRole.Provider))
         {
             return IngestOutcome.Refused(IngestRefusalKind.Forbidden, ForbiddenDetail(caller.Role));
         }
 
-        int size = Encoding.UTF8.GetByteCount(body);
-        if (size > EventLimits.MaxRequestBytes)
+        if (body.Length > EventLimits.MaxRequestBytes)
         {
-            return IngestOutcome.Refused(IngestRefusalKind.TooLarge, $"the request is {size} bytes; the limit is {EventLimits.MaxRequestBytes} bytes (1 MiB)");
+            return IngestOutcome.Refused(IngestRefusalKind.TooLarge, $"the request is {body.Length} bytes; the limit is {EventLimits.MaxRequestBytes} bytes (1 MiB)");
         }
 
         if (ContentMode(headers, out Mode mode, out string? contentType) is { } refused)
@@ -80,6 +78,19 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
             return refused;
         }
 
+        if (StrictUtf8.TryDecode(body.Span, out int badByte) is not { } text)
+        {
+            // Read leniently, each bad byte would become U+FFFD: the event stored would not be the one sent, and ids
+            // differing only there would collide.
+            string reason = $"must be UTF-8 text (byte {badByte} is not)";
+            return Malformed($"the body is not UTF-8: {reason}", new ValidationError("$", reason));
+        }
+
+        return Validate(caller, headers, mode, contentType, text);
+    }
+
+    private IngestOutcome Validate(Partner caller, IReadOnlyDictionary<string, string> headers, Mode mode, string? contentType, string body)
+    {
         if (mode == Mode.Binary)
         {
             return IngestBinary(caller, headers, contentType!, body);
@@ -211,16 +222,6 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
         }
 
         return entry.Hash == fact.ContentHash ? null : entry.Index;
-    }
-
-    /// <summary>
-    /// The 415 for a request whose Content-Type this API does not read, decided from the headers alone; null when its body
-    /// is read as JSON text. A body in another format need not be text at all, so it is refused for its format first.
-    /// </summary>
-    public static IngestOutcome? RefusedContentType(IReadOnlyDictionary<string, string> headers)
-    {
-        ArgumentNullException.ThrowIfNull(headers);
-        return ContentMode(headers, out _, out _);
     }
 
     private static IngestOutcome? ContentMode(IReadOnlyDictionary<string, string> headers, out Mode mode, out string? contentType)

@@ -17,9 +17,6 @@ public sealed partial class MeteringService(
     TimeProvider time,
     ILogger<MeteringService> logger)
 {
-    /// <summary>UTF-8 that refuses a lone surrogate instead of silently replacing it.</summary>
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>The <c>expectedType</c> of the hub that carries every declared type (<c>meters/*.json</c>).</summary>
     public const string DeclaredTypes = "declared";
 
@@ -78,10 +75,10 @@ public sealed partial class MeteringService(
                 new(kind, raw, reasons, source, id, hub, partitionId, seq, enqueuedAt, now);
 
             EventValidationResult result;
-            byte[] utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(StrictUtf8.GetMaxByteCount(raw.Length));
+            byte[] utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(StrictUtf8.Encoding.GetMaxByteCount(raw.Length));
             try
             {
-                int length = StrictUtf8.GetBytes(raw, utf8);
+                int length = StrictUtf8.Encoding.GetBytes(raw, utf8);
                 // Validate against the enqueue time: an event accepted at ingestion stays valid however long it waited in the hub,
                 // and the seconds publishing took before it was enqueued do not age it out of the 35-day window either.
                 result = validator.Validate(utf8.AsSpan(0, length), new ValidationContext(enqueuedAt ?? now, null, enqueuedAt is null ? TimeSpan.Zero : EventLimits.MaxEnqueueDelay));

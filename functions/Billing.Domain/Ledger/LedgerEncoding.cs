@@ -1,3 +1,4 @@
+using Billing.Domain.Text;
 using System.Buffers.Binary;
 
 namespace Billing.Domain.Ledger;
@@ -25,8 +26,6 @@ namespace Billing.Domain.Ledger;
 public static class LedgerEncoding
 {
     public const string VersionTag = "billing:ledger-entry:v1";
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static byte[] Encode(
         string book,
@@ -98,7 +97,7 @@ public static class LedgerEncoding
         byte[] bytes;
         try
         {
-            bytes = StrictUtf8.GetBytes(value);
+            bytes = StrictUtf8.Encoding.GetBytes(value);
         }
         catch (EncoderFallbackException e)
         {

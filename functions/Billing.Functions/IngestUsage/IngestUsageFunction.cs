@@ -31,7 +31,7 @@ public sealed partial class IngestUsageFunction(UsageIngestion ingestion, ILogge
         ArgumentNullException.ThrowIfNull(http);
         var caller = http.Caller();
         var bytes = await ReadBodyAsync(http.Request, EventLimits.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
-        if (bytes is not { } utf8)
+        if (bytes is not { } body)
         {
             return new Problem(413, "Payload too large", $"the request is larger than the limit of {EventLimits.MaxRequestBytes} bytes (1 MiB)").ToResult();
         }
@@ -40,27 +40,6 @@ public sealed partial class IngestUsageFunction(UsageIngestion ingestion, ILogge
         foreach (var (name, values) in http.Request.Headers)
         {
             headers[name] = values.ToString();
-        }
-
-        string body;
-        try
-        {
-            body = StrictUtf8.GetString(utf8);
-        }
-        catch (DecoderFallbackException ex)
-        {
-            // A format this API does not read (protobuf, binary-mode data that is not JSON) need not be text: its 415 says
-            // what to send instead, where a 400 would have the sender fix bytes it never meant as text.
-            if (UsageIngestion.RefusedContentType(headers) is { } refused)
-            {
-                LogIngested(logger, caller.Id, refused.Refusal?.Kind, 0, 0);
-                return IngestAnswer.From(refused);
-            }
-
-            // Read leniently, each bad byte would become U+FFFD: the event stored would not be the one sent, and ids
-            // differing only there would collide.
-            string reason = $"must be UTF-8 text (byte {ex.Index} is not)";
-            return Problem.BadRequest($"the body is not UTF-8: {reason}", new FieldError("$", reason)).ToResult();
         }
 
         using var activity = BillingTelemetry.Source.StartActivity("IngestUsage");
@@ -92,9 +71,6 @@ public sealed partial class IngestUsageFunction(UsageIngestion ingestion, ILogge
             ["application/json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Object | JsonSchemaType.Array } },
         },
     };
-
-    /// <summary>UTF-8 that refuses invalid bytes instead of replacing them.</summary>
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
     /// The body's bytes, or null when it holds more than <paramref name="limit"/> bytes. A larger body is read to its end

@@ -32,7 +32,7 @@ public sealed class UsageIngestionPublishingTests
     {
         var publisher = new RecordingPublisher();
 
-        var outcome = await Ingestion(publisher).IngestAsync(Carrier, Json(), Batch(Session("s-1"), Session("s-2")), CancellationToken.None);
+        var outcome = await Ingestion(publisher).IngestAsync(Carrier, Json(), Encoding.UTF8.GetBytes(Batch(Session("s-1"), Session("s-2"))), CancellationToken.None);
 
         Assert.Null(outcome.Refusal);
         Assert.Equal(2, outcome.Accepted);
@@ -46,7 +46,7 @@ public sealed class UsageIngestionPublishingTests
     {
         var publisher = new RecordingPublisher();
 
-        var outcome = await Ingestion(publisher).IngestAsync(Provider, Json(), new ComputeEvent("lease-1-h1", "lease-1", "H100", 2, SessionEnd).ToJson().ToJsonString(), CancellationToken.None);
+        var outcome = await Ingestion(publisher).IngestAsync(Provider, Json(), Encoding.UTF8.GetBytes(new ComputeEvent("lease-1-h1", "lease-1", "H100", 2, SessionEnd).ToJson().ToJsonString()), CancellationToken.None);
 
         Assert.Equal(1, outcome.Accepted);
         var e = Assert.Single(Assert.Single(publisher.Calls));
@@ -59,7 +59,7 @@ public sealed class UsageIngestionPublishingTests
         var publisher = new RecordingPublisher();
         var events = Enumerable.Range(0, 40).Select(i => Session($"hot-{i}")).ToArray();
 
-        await Ingestion(publisher, "carrier-tmo").IngestAsync(Carrier, Json(), Batch(events), CancellationToken.None);
+        await Ingestion(publisher, "carrier-tmo").IngestAsync(Carrier, Json(), Encoding.UTF8.GetBytes(Batch(events)), CancellationToken.None);
 
         var sent = Assert.Single(publisher.Calls);
         Assert.Equal(
@@ -73,7 +73,7 @@ public sealed class UsageIngestionPublishingTests
     {
         var publisher = new RecordingPublisher { Failure = new UsagePublishUnavailableException("hub busy") };
 
-        var outcome = await Ingestion(publisher).IngestAsync(Carrier, Json(), Batch(Session("s-1"), Session("s-2")), CancellationToken.None);
+        var outcome = await Ingestion(publisher).IngestAsync(Carrier, Json(), Encoding.UTF8.GetBytes(Batch(Session("s-1"), Session("s-2"))), CancellationToken.None);
 
         Assert.Equal(IngestRefusalKind.Unavailable, outcome.Refusal?.Kind);
         Assert.Equal(0, outcome.Accepted);
@@ -86,7 +86,7 @@ public sealed class UsageIngestionPublishingTests
     {
         var publisher = new RecordingPublisher { Failure = new UsageEventTooLargeException(0, UsageHub.CarrierOffload, 2_000_000, 1_000_000) };
 
-        var outcome = await Ingestion(publisher).IngestAsync(Carrier, Json(), Batch(Session("s-1")), CancellationToken.None);
+        var outcome = await Ingestion(publisher).IngestAsync(Carrier, Json(), Encoding.UTF8.GetBytes(Batch(Session("s-1"))), CancellationToken.None);
 
         Assert.Equal(IngestRefusalKind.TooLarge, outcome.Refusal?.Kind);
         Assert.Equal(0, outcome.Accepted);
@@ -97,7 +97,7 @@ public sealed class UsageIngestionPublishingTests
     {
         var publisher = new RecordingPublisher();
 
-        var outcome = await Ingestion(publisher).IngestAsync(Carrier, Json(), Batch(Session("s-1") with { Hotspot = "not-base58-0OIl" }), CancellationToken.None);
+        var outcome = await Ingestion(publisher).IngestAsync(Carrier, Json(), Encoding.UTF8.GetBytes(Batch(Session("s-1") with { Hotspot = "not-base58-0OIl" })), CancellationToken.None);
 
         Assert.Equal(IngestRefusalKind.NoEventAccepted, outcome.Refusal?.Kind);
         Assert.Empty(publisher.Calls);
@@ -109,7 +109,7 @@ public sealed class UsageIngestionPublishingTests
         var confirm = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var publisher = new RecordingPublisher { Gate = confirm.Task };
 
-        var ingest = Ingestion(publisher).IngestAsync(Carrier, Json(), Batch(Session("s-1")), CancellationToken.None);
+        var ingest = Ingestion(publisher).IngestAsync(Carrier, Json(), Encoding.UTF8.GetBytes(Batch(Session("s-1"))), CancellationToken.None);
         await Task.Delay(50);
 
         Assert.False(ingest.IsCompleted);

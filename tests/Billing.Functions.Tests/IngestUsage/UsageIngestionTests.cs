@@ -28,7 +28,10 @@ public class UsageIngestionTests
     /// <summary>The use case's validation and the adapter's mapping of its outcome (publishing is covered by <see cref="UsagePublishingTests"/>).</summary>
     private sealed class HttpIngestion(UsageIngestion ingestion)
     {
-        public HttpAnswer Ingest(Partner caller, IReadOnlyDictionary<string, string> headers, string body)
+        public HttpAnswer Ingest(Partner caller, IReadOnlyDictionary<string, string> headers, string body) =>
+            Ingest(caller, headers, Encoding.UTF8.GetBytes(body));
+
+        public HttpAnswer Ingest(Partner caller, IReadOnlyDictionary<string, string> headers, byte[] body)
         {
             var outcome = ingestion.Validate(caller, headers, body);
             return IngestAnswer.From(outcome).Result switch
@@ -73,7 +76,9 @@ public class UsageIngestionTests
         ["X-Api-Key"] = "not-an-attribute",
     };
 
-    private static HttpAnswer Post(string? contentType, string body)
+    private static HttpAnswer Post(string? contentType, string body) => Post(contentType, Encoding.UTF8.GetBytes(body));
+
+    private static HttpAnswer Post(string? contentType, byte[] body)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (contentType is not null)
@@ -346,5 +351,57 @@ public class UsageIngestionTests
     private sealed class Prices : IPriceCatalog
     {
         public bool IsPriced(string planId, string meter, string dimensionValue) => false;
+    }
+    /// <summary>The UTF-8 of <paramref name="json"/> with the first "sess-1"'s digit replaced by a byte no UTF-8 text holds.</summary>
+    private static byte[] NotUtf8(JsonNode json)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(json.ToJsonString());
+        int at = json.ToJsonString().IndexOf("sess-1", StringComparison.Ordinal) + "sess-".Length;
+        bytes[at] = 0xFF;
+        return bytes;
+    }
+
+    [Theory]
+    [InlineData("application/cloudevents+json", false)]
+    [InlineData("application/cloudevents-batch+json", true)]
+    [InlineData("application/json", false)]
+    [InlineData("application/json", true)]
+    public void Ingest_JsonBodyNotUtf8_Is400NamingTheBodyAndTheByte(string contentType, bool batch)
+    {
+        JsonNode json = batch ? new JsonArray(Event()) : Event();
+        byte[] body = NotUtf8(json);
+        int at = Array.IndexOf(body, (byte)0xFF);
+
+        var outcome = Post(contentType, body);
+
+        // Read leniently, the id would have become "sess-\uFFFD" and been accepted as an event nobody sent.
+        Assert.Equal(400, outcome.Status);
+        Assert.Equal(["$"], Fields(outcome));
+        Assert.Contains($"byte {at} is not", Answer(outcome)["errors"]![0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, outcome.Accepted);
+    }
+
+    [Fact]
+    public void Ingest_BinaryModeDataNotUtf8_Is400NamingTheBody()
+    {
+        var data = Data();
+        data["note"] = "sess-1";
+
+        var outcome = Ingestion().Ingest(Carrier, BinaryHeaders(), NotUtf8(data));
+
+        Assert.Equal(400, outcome.Status);
+        Assert.Equal(["$"], Fields(outcome));
+    }
+
+    [Theory]
+    [InlineData("application/cloudevents+protobuf")]
+    [InlineData("text/plain")]
+    public void Ingest_FormatNotReadWithBytesNotUtf8_Is415NamingContentType(string contentType)
+    {
+        // The format is refused before the bytes are read as text: a protobuf event need not be text at all.
+        var outcome = Post(contentType, [0x0A, 0x05, 0x31, 0x2E, 0x30, 0xFF, 0x80, 0x12, 0x01, 0x00]);
+
+        Assert.Equal(415, outcome.Status);
+        Assert.Equal(["Content-Type"], Fields(outcome));
     }
 }

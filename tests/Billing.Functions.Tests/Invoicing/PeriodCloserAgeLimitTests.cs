@@ -38,7 +38,7 @@ public class PeriodCloserAgeLimitTests(AzuriteFixture azurite) : PeriodCloserTes
         var edge = SampleEvents.Carrier("at-the-limit", PlatformFixture.NewHotspot(), 25_000_000_000, 0, now - EventLimits.MaxAge + TimeSpan.FromSeconds(1));
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "application/json" };
 
-        var outcome = await ingestion.IngestAsync(new Partner("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1"), headers, edge.ToJsonString(), CancellationToken.None);
+        var outcome = await ingestion.IngestAsync(new Partner("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1"), headers, Encoding.UTF8.GetBytes(edge.ToJsonString()), CancellationToken.None);
         var metering = new MeteringService(validator, setup.Facts, new QuarantineStore(setup.Tables), directory, setup.Clock, NullLogger<MeteringService>.Instance);
         var batch = new MeteringBatch([.. hub.Enqueued.Select(e => e.Body)], [.. hub.Enqueued.Select(e => (DateTimeOffset?)e.EnqueuedAt)], [1], "0");
         var summary = await metering.MeterAsync(MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1, batch, CancellationToken.None);
