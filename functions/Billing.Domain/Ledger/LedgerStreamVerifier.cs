@@ -31,6 +31,12 @@ public sealed class LedgerStreamVerifier
 
     public int Entries { get; private set; }
 
+    /// <summary>
+    /// The sequence of the last row added (0 before any). A head read after the rows that is past it names rows appended
+    /// while they were read: add those (up to the head) before <see cref="Complete"/>, or a live book reads as tampered.
+    /// </summary>
+    public long LastSequence => last.Sequence;
+
     /// <summary>The highest sequence an on-chain anchor covers (0 when none).</summary>
     public long AnchoredThrough => anchors.Count == 0 ? 0 : anchors[^1].Content.ToSeq;
 

@@ -27,14 +27,18 @@ public sealed class ChainVerifier(ApiClient api, string? apiKey, ISolanaRpcClien
         long? from = 1;
         long? headSequence = 0;
         string? headHash = LedgerEntry.GenesisHash;
+        long? upTo = null;
         while (from is { } f)
         {
             var page = await api.GetJsonAsync(string.Create(CultureInfo.InvariantCulture, $"/api/v1/ledger/entries?from={f}&limit=1000"), apiKey, cancellationToken).ConfigureAwait(false);
             var unreadable = page?["unreadable"]?.AsArray() ?? [];
-            if (f == 1)
+            if (upTo is null)
             {
+                // Each page's head is read after its rows, so the last page's is read after every row: a row past it was
+                // there before it (planted), and a head past the last row names rows appended meanwhile (read next).
                 headSequence = page?["head"] is null ? null : page["head"]?["sequence"]?.GetValue<long>() ?? 0;
                 headHash = page?["head"] is null ? null : page["head"]?["hash"]?.GetValue<string>() ?? LedgerEntry.GenesisHash;
+                headProblems.Clear();
                 if (unreadable.FirstOrDefault(u => u?["sequence"] is null) is { } head)
                 {
                     headProblems.Add(new LedgerProblem(LedgerProblemKind.HeadUnreadable, 0, null, head["detail"]?.GetValue<string>() ?? "the head row cannot be read"));
@@ -44,7 +48,8 @@ public sealed class ChainVerifier(ApiClient api, string? apiKey, ISolanaRpcClien
             // Rows the platform cannot read come apart from the entries: both go to the verifier in sequence order.
             var rows = (page?["entries"]?.AsArray() ?? []).Select(n => (Sequence: n!["sequence"]!.GetValue<long>(), Node: n, Readable: true))
                 .Concat(unreadable.Where(u => u?["sequence"] is not null).Select(n => (Sequence: n!["sequence"]!.GetValue<long>(), Node: n, Readable: false)))
-                .OrderBy(r => r.Sequence);
+                .OrderBy(r => r.Sequence)
+                .TakeWhile(r => upTo is not { } bound || r.Sequence <= bound); // appended after the head was read: the next verification's
             foreach (var (sequence, node, readable) in rows)
             {
                 var recordedAt = DateTimeOffset.Parse(node["recordedAt"]?.GetValue<string>() ?? "0001-01-01T00:00:00Z", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
@@ -60,6 +65,15 @@ public sealed class ChainVerifier(ApiClient api, string? apiKey, ISolanaRpcClien
             }
 
             from = page?["next"]?.GetValue<long>();
+            if (upTo is { } reached && verifier.LastSequence >= reached)
+            {
+                from = null;
+            }
+            else if (from is null && upTo is null && headSequence is { } hs && hs > verifier.LastSequence)
+            {
+                upTo = hs;
+                from = verifier.LastSequence + 1;
+            }
         }
 
         var problems = linkProblems.Concat(headProblems).Concat(verifier.Complete(headSequence, headHash)).OrderBy(p => p.Sequence).ToList();

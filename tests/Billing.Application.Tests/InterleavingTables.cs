@@ -1,4 +1,4 @@
-namespace Billing.Application.Tests.Rollups;
+namespace Billing.Application.Tests;
 
 /// <summary>
 /// The same tables through a client that runs <c>meanwhile</c> once, right after the first storage request whose

@@ -1,0 +1,202 @@
+namespace Billing.Application.Ledger;
+
+/// <summary>Reconciliation: invoices ↔ Stripe payments ↔ burns ↔ ledger entries.</summary>
+public sealed partial class LedgerAudit
+{
+    private static readonly TimeSpan StuckAfter = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Invoices ↔ Stripe payments ↔ burns ↔ ledger entries. Besides broken links it lists every payment that did not simply
+    /// pay its invoice: unapplied ones by reason (<c>PaymentCurrencyMismatch</c>, <c>PaymentUnknownCurrency</c>,
+    /// <c>PaymentMalformedAmount</c>, <c>PaymentForUnknownInvoice</c>, <c>PaymentForUnpayableInvoice</c>,
+    /// <c>PaymentSourceCurrencyChanged</c>), <c>InvoicePartiallyPaid</c> with the remaining amount and <c>CustomerCredit</c>
+    /// for an overpayment (per invoice: <see cref="InvoiceFindings"/>, which counts pre-payment credit notes), plus
+    /// <c>PaymentNotSettled</c> for work a crash left half done. A row that cannot be read (changed
+    /// outside the platform) is a finding of its own (<c>InvoiceUnreadable</c>, <c>PaymentUnreadable</c>,
+    /// <c>PaymentStateUnreadable</c>, <c>BurnUnreadable</c>, <c>LedgerEntryUnreadable</c>) instead of failing the report,
+    /// and the checks that would derive from what it holds are not made. Credit notes: <see cref="CreditNoteFindings"/>; refunds:
+    /// <see cref="RefundFindings"/>.
+    /// </summary>
+    public async Task<ReconciliationResult> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var invoiceList = await invoices.ListAsync(null, null, cancellationToken).ConfigureAwait(false);
+        var allInvoices = invoiceList.Items;
+        var unreadableInvoices = invoiceList.Unreadable.Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        var paymentList = await payments.ListAllAsync(cancellationToken).ConfigureAwait(false);
+        var allPayments = paymentList.Items;
+        var stateList = await payments.ListStatesAsync(cancellationToken).ConfigureAwait(false);
+        var states = stateList.Items.ToDictionary(StringComparer.Ordinal);
+
+        // An invoice with a payment row or state that cannot be read is reported as such; what its payments make of it is
+        // unknown, so the checks that derive from them are not made (they would report the gap, not a mismatch).
+        var paymentsUnknown = paymentList.Unreadable.Concat(stateList.Unreadable).Select(u => u.InvoiceId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var unsettled = await payments.ListUnsettledAsync(cancellationToken).ConfigureAwait(false);
+        var burnList = await burns.ListAsync(null, cancellationToken).ConfigureAwait(false);
+        var allBurns = burnList.Items;
+        var unreadableBurns = burnList.Unreadable.Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        var entries = new Dictionary<string, LedgerEntry>(StringComparer.Ordinal);
+        var mismatches = new List<AuditProblem>();
+
+        // An entry row that cannot be read is reported; its id, when still legible, counts as booked, so the report does
+        // not also call its invoice, payment or burn unbooked (what the row books is unknown, not missing).
+        var unreadableEntries = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in ledger.ReadRecordedAsync(LedgerEntries.MainBook, 1, cancellationToken).ConfigureAwait(false))
+        {
+            if (row.Entry is { } readable)
+            {
+                entries[readable.EntryId] = readable;
+            }
+            else if (row.Unreadable is { } bad)
+            {
+                if (bad.EntryId is { } entryId)
+                {
+                    unreadableEntries.Add(entryId);
+                }
+
+                mismatches.Add(new("LedgerEntryUnreadable", bad.EntryId ?? $"sequence {bad.Sequence}", $"{bad.Row}; what it books is not counted here"));
+            }
+        }
+
+        bool Booked(string entryId) => entries.ContainsKey(entryId) || unreadableEntries.Contains(entryId);
+        var byInvoice = allInvoices.ToDictionary(i => i.Id.ToString(), StringComparer.Ordinal);
+        var paymentsByInvoice = allPayments.GroupBy(p => p.InvoiceId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var burnsByInvoice = allBurns.GroupBy(b => b.InvoiceId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+
+        var creditStates = await credits.ListStatesAsync(cancellationToken).ConfigureAwait(false);
+        var creditsOf = creditStates.Items.ToDictionary(StringComparer.Ordinal);
+        var creditsUnknown = creditStates.Unreadable.Select(u => u.InvoiceId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var refundList = await refunds.ListAllAsync(cancellationToken).ConfigureAwait(false);
+        var refundsOf = refundList.Items.Where(r => r.InvoiceId is not null).GroupBy(r => r.InvoiceId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        foreach (var invoice in allInvoices)
+        {
+            string id = invoice.Id.ToString();
+            if (!creditsUnknown.Contains(id) && !paymentsUnknown.Contains(id))
+            {
+                mismatches.AddRange(ReleasedBeyondKept(invoice, burnsByInvoice.GetValueOrDefault(id) ?? [], states.GetValueOrDefault(id), creditsOf.GetValueOrDefault(id) ?? InvoiceCredits.Empty, refundsOf.GetValueOrDefault(id) ?? []));
+            }
+
+            mismatches.AddRange(InvoiceFindings.For(
+                invoice,
+                burnsByInvoice.GetValueOrDefault(id) ?? [],
+                paymentsUnknown.Contains(id) ? null : paymentsByInvoice.GetValueOrDefault(id) ?? [],
+                states.GetValueOrDefault(id),
+                creditsUnknown.Contains(id) ? null : creditsOf.GetValueOrDefault(id) ?? InvoiceCredits.Empty,
+                unreadableBurns.Contains(BurnIntent.IdFor(id)),
+                Booked,
+                now));
+        }
+
+        foreach (var bad in invoiceList.Unreadable)
+        {
+            mismatches.Add(new("InvoiceUnreadable", bad.Id, $"{bad.Reason}; its payments, burn and ledger entry are not compared, and no payment is applied to it until it is repaired"));
+        }
+
+        foreach (var bad in paymentList.Unreadable)
+        {
+            mismatches.Add(new("PaymentUnreadable", bad.Id, $"{bad.InvoiceId}: {bad.Reason}; nothing is booked or burned for the invoice until it is repaired"));
+        }
+
+        foreach (var bad in stateList.Unreadable)
+        {
+            mismatches.Add(new("PaymentStateUnreadable", bad.Id, $"{bad.Reason}; what was received for the invoice is unknown, so nothing is decided, booked or burned for it until it is repaired"));
+        }
+
+        foreach (var payment in allPayments)
+        {
+            if (payment.Resolution == PaymentResolution.Unapplied)
+            {
+                mismatches.Add(new(UnappliedKind(payment.Reason), payment.StripeEventId,
+                    $"{payment.InvoiceId}: {payment.AmountText ?? payment.AmountMinor.ToString(CultureInfo.InvariantCulture)} {payment.Currency} not applied: {payment.Detail}"));
+            }
+            else if (!byInvoice.ContainsKey(payment.InvoiceId) && !unreadableInvoices.Contains(payment.InvoiceId))
+            {
+                mismatches.Add(new("PaymentForUnknownInvoice", payment.StripeEventId, $"payment of {payment.AmountMinor} {payment.Currency} for {payment.InvoiceId}, which does not exist"));
+            }
+
+            bool owesEntry = payment.Resolution is null || payment.ToReceivableMinor + payment.ToCreditMinor + payment.ToUnappliedMinor > 0;
+            if (owesEntry && !Booked(LedgerEntries.PaymentId(payment.StripeEventId)))
+            {
+                mismatches.Add(new("PaymentNotBooked", payment.StripeEventId, $"no ledger entry {LedgerEntries.PaymentId(payment.StripeEventId)}"));
+            }
+        }
+
+        foreach (var (invoiceId, since, _) in unsettled.Where(u => now - u.Since > StuckAfter / 60))
+        {
+            mismatches.Add(new("PaymentNotSettled", invoiceId, $"payment effects (ledger, burn intent, invoice status) incomplete since {since:u}; the BurnExecutor timer retries"));
+        }
+
+        foreach (var bad in burnList.Unreadable)
+        {
+            mismatches.Add(new("BurnUnreadable", bad.Id, $"{bad.Reason}; it is not executed and not counted here"));
+        }
+
+        foreach (var burn in allBurns)
+        {
+            if (!byInvoice.ContainsKey(burn.InvoiceId) && !unreadableInvoices.Contains(burn.InvoiceId))
+            {
+                mismatches.Add(new("BurnForUnknownInvoice", burn.Id, $"burn of {burn.UsdMinor} minor units for {burn.InvoiceId}, which does not exist"));
+            }
+
+            switch (burn.Status)
+            {
+                case BurnStatus.Finalized:
+                    if (unreadableEntries.Contains(LedgerEntries.BurnId(burn.Id)))
+                    {
+                        break; // reported above as LedgerEntryUnreadable
+                    }
+
+                    if (!entries.TryGetValue(LedgerEntries.BurnId(burn.Id), out var entry))
+                    {
+                        mismatches.Add(new("BurnNotBooked", burn.Id, $"finalized ({burn.Signature}) but no ledger entry burn:{burn.Id}"));
+                    }
+                    else if (entry.Postings.Where(p => p.Asset == Assets.Token && p.Amount > 0).Sum(p => (decimal)p.Amount) != burn.TokenAmount)
+                    {
+                        mismatches.Add(new("BurnBookedWrongAmount", burn.Id, $"ledger books a different amount than the {burn.TokenAmount} base units burned"));
+                    }
+
+                    break;
+                case BurnStatus.Failed:
+                    mismatches.Add(new("BurnFailed", burn.Id, burn.Reason ?? "failed"));
+                    break;
+                case BurnStatus.Pending or BurnStatus.Signed or BurnStatus.Submitted when now - burn.CreatedAt > StuckAfter:
+                    mismatches.Add(new("BurnStuck", burn.Id, $"{burn.Status.ToString().ToLowerInvariant()} since {burn.CreatedAt:u}: {burn.Reason ?? "no reason recorded"}"));
+                    break;
+            }
+        }
+
+        mismatches.AddRange(await CreditNoteFindings.ListAsync(credits, creditStates, allBurns, Booked, cancellationToken).ConfigureAwait(false));
+        mismatches.AddRange(RefundFindings.For(refundList, allPayments, creditsOf, creditsUnknown));
+        return new ReconciliationResult(allInvoices.Count, allPayments.Count, allBurns.Count, entries.Count, mismatches);
+    }
+
+    /// <summary>
+    /// A burn finance released that converts more than its invoice keeps now (docs/design.md §4.18): money went back after it
+    /// was signed. Held ones are not converting; the executor signs them only within what is kept.
+    /// </summary>
+    private static IEnumerable<AuditProblem> ReleasedBeyondKept(Invoice invoice, IReadOnlyList<BurnIntent> burns, InvoicePayments? paid, InvoiceCredits credits, IReadOnlyList<RefundRecord> charges)
+    {
+        foreach (var burn in burns.Where(b => b.ReleasedAt is not null && b.Status is not (BurnStatus.Held or BurnStatus.Skipped or BurnStatus.Failed)))
+        {
+            long kept = InvoiceKept.Of(invoice.Total.MinorUnits, paid?.ReceivedMinor ?? 0, credits, charges, invoice.Currency.Code);
+            if (burn.UsdMinor > kept)
+            {
+                yield return new("ReleasedBurnExceedsKept", burn.Id, string.Create(CultureInfo.InvariantCulture,
+                    $"released by {burn.ReleasedBy} at {burn.ReleasedAt:u} for {burn.UsdMinor} minor units ({burn.Status.ToString().ToLowerInvariant()}), but {invoice.Id} keeps {kept} after its credit notes and refunds; a burn is never undone: settle the difference outside the platform"));
+            }
+        }
+    }
+
+    private static string UnappliedKind(UnappliedReason reason) => reason switch
+    {
+        UnappliedReason.CurrencyMismatch => "PaymentCurrencyMismatch",
+        UnappliedReason.UnknownCurrency => "PaymentUnknownCurrency",
+        UnappliedReason.MalformedAmount => "PaymentMalformedAmount",
+        UnappliedReason.UnknownInvoice => "PaymentForUnknownInvoice",
+        UnappliedReason.InvoiceNotPayable => "PaymentForUnpayableInvoice",
+        UnappliedReason.SourceCurrencyChanged => "PaymentSourceCurrencyChanged",
+        _ => "PaymentUnapplied",
+    };
+
+    private static string Amount(long minor, Currency currency) => $"{new Money(minor, currency)} {currency.Code}";
+}
