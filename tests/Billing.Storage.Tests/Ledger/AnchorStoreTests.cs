@@ -46,7 +46,7 @@ public class AnchorStoreTests(AzuriteFixture azurite)
         var entries = await ledger.ReadAllAsync("main", Ct);
         await anchors.AddAsync(LedgerAnchor.Over(entries.Take(5).ToList(), T0), Ct);
         await anchors.AddAsync(LedgerAnchor.Over(entries.Skip(5).ToList(), T0), Ct);
-        var verifier = new LedgerVerifier(ledger, anchors);
+        var verifier = new StoredBookVerifier(ledger, anchors);
         var ok = await verifier.VerifyAsync("main", Ct);
         Assert.True(ok.Ok, string.Join("; ", ok.Problems));
         Assert.Equal((7, 2), (ok.Entries, ok.Anchors));

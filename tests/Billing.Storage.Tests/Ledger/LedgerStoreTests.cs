@@ -164,7 +164,7 @@ public class LedgerStoreTests(AzuriteFixture azurite)
         var anchors = new AnchorStore(tables);
         await anchors.EnsureCreatedAsync(Ct);
 
-        var result = await new LedgerVerifier(store, anchors).VerifyAsync("main", Ct);
+        var result = await new StoredBookVerifier(store, anchors).VerifyAsync("main", Ct);
 
         Assert.False(result.Ok);
         Assert.Equal(2, result.Entries);
