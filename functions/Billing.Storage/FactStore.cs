@@ -45,6 +45,9 @@ public sealed class FactStore(BillingTables tables)
     /// <summary>The rollup rows these facts' transactions maintain (docs/design.md §6).</summary>
     public Rollups.RollupStore Rollups { get; } = new(tables);
 
+    /// <summary>The months that received facts after the last close that corrects them routinely (metering marks them, closes settle them).</summary>
+    public LateUsageStore LateUsage { get; } = new(tables);
+
     /// <summary>Rollup rows this store last wrote or read, with their ETags: a partition's next batch starts without reading them.</summary>
     private readonly Rollups.RollupRowCache rollupRows = new(Billing.Storage.Rollups.RollupRowCache.DefaultCapacity);
 

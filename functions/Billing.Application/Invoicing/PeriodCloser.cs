@@ -9,9 +9,11 @@ namespace Billing.Application.Invoicing;
 /// <para>
 /// Corrections are billed exactly once whatever the order of closes: what was billed for a usage month is derived from
 /// the invoices themselves (that month's own charges plus every adjustment line naming it), never from a counter that
-/// could drift from them, and each close bills recomputed − billed for the earlier months still inside the late window.
-/// A month counts as closed for a payer when the payer has its invoice, or when the month's close record exists and the
-/// payer did not fail in it; a month that is not closed yet is billed by its own close, never as an adjustment.
+/// could drift from them, and each close bills recomputed − billed for the two earlier months (the routine window) and for
+/// every earlier month marked late (usage metered after the window's last close: <see cref="LateUsageStore"/>), so usage
+/// however late is billed by the next close. A month counts as closed for a payer when the payer has its invoice, or when
+/// the month's close record exists and the payer did not fail in it; a month that is not closed yet is billed by its own
+/// close, never as an adjustment.
 /// Closes hold one lease, so two never bill the same correction concurrently.
 /// </para>
 /// </summary>
@@ -27,12 +29,6 @@ public sealed partial class PeriodCloser(
     MeterCatalog? meters = null)
 {
     private readonly MeterCatalog meters = meters ?? MeterCatalog.BuiltIn;
-
-    /// <summary>
-    /// How many earlier periods a close corrects. Facts may be 35 days old when they arrive, so the last facts of a month
-    /// arrive before the month after next has ended, which is therefore the last close that can see them.
-    /// </summary>
-    private const int AdjustmentLookback = 2;
 
     private readonly UsageReader usage = new(facts);
 
@@ -79,6 +75,16 @@ public sealed partial class PeriodCloser(
 
         // A closed period is closed: a repeat returns its invoices and retries only the payers that failed in it.
         var toClose = record is { } r ? payers.Where(p => !r.Record.Closed(p.Id)).ToList() : payers;
+
+        // Read before any usage, so a fact metered late during this close marks its month again after this read (a new ETag)
+        // and the mark outlives the clearing of what this close settled.
+        var marks = await facts.LateUsage.ListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var bad in marks.Unreadable)
+        {
+            LogLateMarkUnreadable(logger, bad.Id, bad.Reason);
+        }
+
+        var late = marks.Items.ToLookup(m => m.Payer, StringComparer.Ordinal);
         var handled = new ConcurrentDictionary<string, Invoice>(StringComparer.Ordinal);
         var failed = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
 
@@ -95,7 +101,7 @@ public sealed partial class PeriodCloser(
         {
             try
             {
-                if (await CloseForPayerAsync(payer, period, ct).ConfigureAwait(false) is { } invoice)
+                if (await CloseForPayerAsync(payer, period, late[payer.Id], ct).ConfigureAwait(false) is { } invoice)
                 {
                     handled[invoice.Id.ToString()] = invoice;
                 }
@@ -191,7 +197,7 @@ public sealed partial class PeriodCloser(
         ex is OverflowException or UnpricedUsageException or CurrencyMismatchException or KeyNotFoundException or JsonException or InvalidDataException
         || ex is Stripe.StripeException && !TransientFailures.IsTransient(ex);
 
-    private async Task<Invoice?> CloseForPayerAsync(Partner payer, BillingPeriod period, CancellationToken cancellationToken)
+    private async Task<Invoice?> CloseForPayerAsync(Partner payer, BillingPeriod period, IEnumerable<LateUsageMark> late, CancellationToken cancellationToken)
     {
         var id = new InvoiceId(payer.Id, period);
         if (await invoices.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } existing)
@@ -201,10 +207,11 @@ public sealed partial class PeriodCloser(
 
         var plan = plans.Get(payer.PlanFor(period)!); // the plan in force for this period, not a later one
         var usage = await AccumulateAsync(plan, payer.Id, period, cancellationToken).ConfigureAwait(false);
-        var adjustments = await AdjustmentsAsync(payer, period, cancellationToken).ConfigureAwait(false);
+        var (adjustments, settled) = await AdjustmentsAsync(payer, period, late, cancellationToken).ConfigureAwait(false);
         var draft = RatingEngine.Rate(plan, payer.Id, period, usage, adjustments);
         if (draft.Lines.Count == 0)
         {
+            await ClearSettledAsync(settled, cancellationToken).ConfigureAwait(false);
             return null; // no usage, no minimum, nothing late: no invoice
         }
 
@@ -212,6 +219,7 @@ public sealed partial class PeriodCloser(
         if (created)
         {
             LogFinalized(logger, stored.Id, stored.Total, stored.Currency.Code);
+            await ClearSettledAsync(settled, cancellationToken).ConfigureAwait(false); // not for an invoice made before: it may lack them
         }
 
         return await RunHandlersAsync(stored, cancellationToken).ConfigureAwait(false);
@@ -244,77 +252,6 @@ public sealed partial class PeriodCloser(
         }
 
         return accumulator;
-    }
-
-    /// <summary>For each earlier month still inside the late window and closed for the payer: recomputed − billed to date, when not zero.</summary>
-    private async Task<IReadOnlyList<InvoiceLine>> AdjustmentsAsync(Partner partner, BillingPeriod period, CancellationToken cancellationToken)
-    {
-        string payer = partner.Id;
-        var months = new List<BillingPeriod>();
-        var earlier = period;
-        for (int back = 0; back < AdjustmentLookback && earlier > default(BillingPeriod); back++)
-        {
-            earlier = earlier.Previous;
-            months.Insert(0, earlier); // oldest first
-        }
-
-        if (months.Count == 0)
-        {
-            return [];
-        }
-
-        // An adjustment naming month m sits on an invoice of m+1..m+lookback (closes may come in any order), so this range
-        // holds everything billed for these months.
-        var last = months[^1];
-        for (int i = 0; i < AdjustmentLookback; i++)
-        {
-            last = last.Next;
-        }
-
-        var billedInvoices = (await invoices.ListForPayerAsync(payer, months[0], last, cancellationToken).ConfigureAwait(false))
-            .Where(i => i.Status != InvoiceStatus.Void).ToList();
-        var lines = new List<InvoiceLine>();
-        foreach (var month in months)
-        {
-            var own = billedInvoices.Where(i => i.Period == month).ToList();
-            if (own.Count == 0)
-            {
-                (PeriodCloseRecord Record, Azure.ETag ETag)? closeRecord;
-                try
-                {
-                    closeRecord = await invoices.GetCloseAsync(month, cancellationToken).ConfigureAwait(false);
-                }
-                catch (InvalidDataException ex)
-                {
-                    // Changed outside the platform: whether the month was closed for the payer is unknown, so nothing is billed
-                    // for it on a guess (a later close bills it once the row is repaired), and the payer's own month still is.
-                    LogCloseRecordUnreadable(logger, month.ToString(), payer, ex.Message);
-                    continue;
-                }
-
-                if (closeRecord is not { } c || !c.Record.Closed(payer))
-                {
-                    continue; // not closed for this payer yet (or it failed there): that month's own close bills all of it
-                }
-            }
-
-            var monthPlan = own.Count > 0 && plans.TryGet(own[0].PlanId, out var invoicedPlan) ? invoicedPlan : plans.Get(partner.PlanFor(month)!);
-            var usage = await AccumulateAsync(monthPlan, payer, month, cancellationToken).ConfigureAwait(false);
-            var billed = Money.Sum(own.Select(i => i.PeriodCharges), monthPlan.Currency)
-                + Money.Sum(billedInvoices.SelectMany(i => i.Lines).Where(l => l.AdjustedPeriod == month).Select(l => l.Amount), monthPlan.Currency);
-            if (own.Count == 0 && usage.GroupCount == 0 && billed.IsZero)
-            {
-                continue; // closed with nothing to bill and still nothing: no minimum for a month without usage or invoice
-            }
-
-            var amount = RatingEngine.Rate(monthPlan, payer, month, usage).Total - billed;
-            if (!amount.IsZero)
-            {
-                lines.Add(Adjustments.Line(month, amount));
-            }
-        }
-
-        return lines;
     }
 
     /// <summary>The period-close lease, renewed as payers complete so a long close keeps it.</summary>
@@ -358,9 +295,6 @@ public sealed partial class PeriodCloser(
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The close record of {Month} cannot be read, so no late usage of it is billed to {Payer} now: {Reason}")]
-    private static partial void LogCloseRecordUnreadable(ILogger logger, string month, string payer, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The period-close lease could not be read ({Reason}); it was taken over as expired")]
     private static partial void LogLeaseUnreadable(ILogger logger, string reason);

@@ -110,6 +110,7 @@ public sealed partial class MeteringService(
         var appended = pending.Count > 0
             ? await facts.AppendAsync(pending, cancellationToken).ConfigureAwait(false)
             : new AppendResult(0, 0, [], 0);
+        await MarkLateMonthsAsync(pending, appended, cancellationToken).ConfigureAwait(false);
         foreach (var conflict in appended.Conflicts)
         {
             var f = conflict.Incoming.Fact;
@@ -126,6 +127,34 @@ public sealed partial class MeteringService(
 
         return (bad, appended);
     }
+
+    /// <summary>
+    /// Records the months of the facts just written (or found written: a redelivery after a crash marks again) that the
+    /// last close correcting them routinely may have read already (a hub backlog, a host outage), so the next close settles
+    /// them instead of no close ever billing them (<see cref="LateUsageStore"/>). The clock is read after the write.
+    /// </summary>
+    private async Task MarkLateMonthsAsync(List<PendingFact> pending, AppendResult appended, CancellationToken cancellationToken)
+    {
+        var meteredAt = time.GetUtcNow();
+        var refused = appended.Unstorable.Select(u => u.Fact).ToHashSet(ReferenceEqualityComparer.Instance);
+        var late = pending
+            .Where(p => !refused.Contains(p))
+            .Select(p => (p.Fact.Payer, Month: BillingPeriod.Containing(p.Fact.Time)))
+            .Where(m => Adjustments.IsPastRoutineWindow(m.Month, meteredAt))
+            .Distinct()
+            .ToList();
+        if (late.Count > 0)
+        {
+            await facts.LateUsage.MarkAsync(late, meteredAt, cancellationToken).ConfigureAwait(false);
+            foreach (var (payer, month) in late)
+            {
+                LogMeteredLate(logger, month.ToString(), payer);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Usage of {Month} for {Payer} was metered after the closes that correct that month routinely; the next close bills it as an adjustment")]
+    private static partial void LogMeteredLate(ILogger logger, string month, string payer);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} event(s) from hub {Hub} quarantined")]
     private static partial void LogQuarantined(ILogger logger, int count, string hub);

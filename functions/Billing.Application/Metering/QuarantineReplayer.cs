@@ -3,8 +3,9 @@ namespace Billing.Application.Metering;
 /// <summary>
 /// Puts a quarantined event back through metering once its cause is fixed (a partner or plan configured late, a storage
 /// fault repaired): its stored payload, byte for byte, meets the validation, hub type rule and fact dedup a fresh event
-/// of its hub meets (<see cref="MeteringService.SortAsync"/>), validated as of now, so an event older than the 35 days a
-/// fresh one may be is refused as it would be (a month that old is past every close that settles late usage).
+/// of its hub meets (<see cref="MeteringService.SortAsync"/>), validated as of the time its hub first had it (as metering
+/// validates; as of now when that is not known), so an event accepted in time counts however late it is replayed, and its
+/// month, when past the closes that correct it routinely, is marked late and settled by the next close.
 /// <para>Exactly once holds because the fact store's identity row is the dedup: a replay of an event metered since, or
 /// two replays at once, find it a duplicate. A conflict is never replayed: its first version counts. The event's row is
 /// never deleted; it keeps the replay record (outcome, when, by whom; a resolution stands against later replays), the last
@@ -28,7 +29,11 @@ public sealed partial class QuarantineReplayer(MeteringService metering, Quarant
             return new ReplayResult(refusal.Outcome, [refusal.Reason], entry);
         }
 
-        var batch = new MeteringBatch([detail.Raw!], [null], [entry.SequenceNumber], entry.PartitionId);
+        // Its age is taken when its hub first had it, as metering takes it: an event accepted in time is billed however late
+        // the replay (the next close settles its month: LateUsageStore). Never a later time than now, whatever the row says.
+        var now = time.GetUtcNow();
+        DateTimeOffset? enqueuedAt = entry.EnqueuedTime is { } t && t < now ? t : null;
+        var batch = new MeteringBatch([detail.Raw!], [enqueuedAt], [entry.SequenceNumber], entry.PartitionId);
         var (setAside, appended) = await metering.SortAsync(entry.Hub, MeteringHubs.ExpectedType(entry.Hub)!, batch, cancellationToken).ConfigureAwait(false);
         var outcome = appended.Inserted > 0 ? ReplayOutcome.Metered : appended.Duplicates > 0 ? ReplayOutcome.Duplicate : Outcome(setAside[0].Kind);
         IReadOnlyList<string>? reasons = null;

@@ -12,6 +12,26 @@ public static class Adjustments
     public static readonly TimeSpan LateUsageWindow = TimeSpan.FromDays(35);
 
     /// <summary>
+    /// How many earlier months every close corrects routinely: a fact of month m arriving within <see cref="LateUsageWindow"/>
+    /// is metered, unless metering runs behind, before month m + 2 ends, so the closes of m + 1 and m + 2 see it.
+    /// </summary>
+    public const int RoutineLookback = 2;
+
+    /// <summary>
+    /// Added before the end of the last routine close's month: closes and metering run on different hosts, whose clocks may
+    /// differ, and a month marked late that did not need it only costs one more re-rating.
+    /// </summary>
+    public static readonly TimeSpan ClockAllowance = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// True when a fact of <paramref name="month"/> metered at <paramref name="meteredAt"/> may come after the last close
+    /// that corrects <paramref name="month"/> routinely (the close of month + <see cref="RoutineLookback"/>, which cannot
+    /// start before that month ends): metering then records the month as late, and the next close settles it however old.
+    /// </summary>
+    public static bool IsPastRoutineWindow(BillingPeriod month, DateTimeOffset meteredAt) =>
+        meteredAt >= month.End.AddMonths(RoutineLookback) - ClockAllowance;
+
+    /// <summary>
     /// The adjustment for <paramref name="invoiced"/>'s period, or null when nothing changed.
     /// Amount = <paramref name="recomputed"/>.PeriodCharges − <paramref name="invoiced"/>.PeriodCharges − adjustments for the
     /// same period already carried on <paramref name="laterInvoices"/> (non-void invoices of the same payer).

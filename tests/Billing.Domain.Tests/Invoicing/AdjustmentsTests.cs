@@ -99,4 +99,15 @@ public class AdjustmentsTests
         Assert.True(Adjustments.IsWithinLateWindow(now.AddDays(-35), now));
         Assert.False(Adjustments.IsWithinLateWindow(now.AddDays(-35).AddTicks(-1), now));
     }
+
+    [Fact]
+    public void IsPastRoutineWindow_FromADayBeforeTheMonthAfterNextEnds_True()
+    {
+        // October's last routine close is December's, which cannot start before 2027-01-01; a day's allowance for clocks.
+        var edge = new DateTimeOffset(2026, 12, 31, 0, 0, 0, TimeSpan.Zero);
+
+        Assert.False(Adjustments.IsPastRoutineWindow(October, edge.AddTicks(-1)));
+        Assert.True(Adjustments.IsPastRoutineWindow(October, edge));
+        Assert.False(Adjustments.IsPastRoutineWindow(October, October.End.AddDays(35))); // the latest a fresh event is metered on time
+    }
 }

@@ -56,13 +56,41 @@ public class PeriodCloserReplayedFactTests(AzuriteFixture azurite) : PeriodClose
     }
 
     [Fact]
-    public async Task ReplayAsync_EventOlderThanAFreshOneMayBe_StillInvalidAndNotBilled()
+    public async Task ReplayAsync_EventAcceptedInTimeReplayedAfterItsMonthLeftTheWindow_BilledOnceByTheNextClose()
     {
-        // 35 days is what a fresh event may be old, and what keeps it within the closes that settle late usage.
+        // Accepted and enqueued in time, set aside by a storage fault, replayed 63 days later, after the closes that correct
+        // September routinely: the age is the enqueue time's, as for metering, and the next close bills it.
+        var setup = await NewAsync(September.End.AddDays(1));
+        var quarantine = new QuarantineStore(setup.Tables);
+        await setup.AddCarrierAsync(September.Start.AddDays(5), 10_000_000_000);                // 100,000 DC → 1.00
+        var old = SampleEvents.Carrier("replayed-late", PlatformFixture.NewHotspot(), 25_000_000_000, 0, September.End.AddHours(-1));
+        string id = await SetAsideAsync(quarantine, old, September.End);
+        foreach (var month in new[] { September, October, November })
+        {
+            setup.Clock.SetUtcNow(month.End.AddDays(1));
+            await setup.Closer.CloseAsync(month, force: false, CancellationToken.None);
+        }
+
+        var result = await Replayer(setup, quarantine).ReplayAsync(id, "finance", CancellationToken.None);
+        var december = November.Next;
+        setup.Clock.SetUtcNow(december.End.AddDays(1));
+        var closed = await setup.Closer.CloseAsync(december, force: false, CancellationToken.None);
+        setup.Clock.SetUtcNow(december.Next.End.AddDays(1));
+        var january = await setup.Closer.CloseAsync(december.Next, force: false, CancellationToken.None);
+
+        Assert.Equal(ReplayOutcome.Metered, result!.Outcome); // before: invalid (time), and the 2.50 were never billed
+        Assert.Equal(250, Assert.Single(Assert.Single(closed.Invoices, i => i.Payer == "carrier-tmo").Lines, l => l.AdjustedPeriod == September).Amount.MinorUnits);
+        Assert.DoesNotContain(january.Invoices.SelectMany(i => i.Lines), l => l.AdjustedPeriod == September);
+        Assert.Equal(350, await setup.BilledForAsync("carrier-tmo", September));
+    }
+
+    [Fact]
+    public async Task ReplayAsync_EventAlreadyTooOldWhenEnqueued_StillInvalidAndNotBilled()
+    {
         var setup = await NewAsync(September.End.AddDays(1));
         var quarantine = new QuarantineStore(setup.Tables);
         var old = SampleEvents.Carrier("replayed-old", PlatformFixture.NewHotspot(), 25_000_000_000, 0, September.Start.AddDays(2));
-        string id = await SetAsideAsync(quarantine, old, September.Start.AddDays(2));
+        string id = await SetAsideAsync(quarantine, old, September.Start.AddDays(2) + EventLimits.MaxAge + EventLimits.MaxEnqueueDelay + TimeSpan.FromSeconds(1));
         setup.Clock.SetUtcNow(November.Start.AddDays(1));
 
         var result = await Replayer(setup, quarantine).ReplayAsync(id, "finance", CancellationToken.None);

@@ -1,0 +1,118 @@
+using Billing.Application.Metering;
+
+namespace Billing.Functions.Tests.Invoicing;
+
+/// <summary>
+/// Usage metered after every close that routinely corrects its month (the month itself and the two after it): a hub
+/// backlog or a host outage delays metering, not acceptance, so the event is valid (it was enqueued within 35 days) and
+/// must still be billed, once, by the next close, whatever the order of closes.
+/// </summary>
+public class PeriodCloserLateMeteringTests(AzuriteFixture azurite) : PeriodCloserTestBase(azurite)
+{
+    /// <summary>
+    /// July, August and September closed; then a July session enqueued on August 30 (29 days old, valid) is metered only on
+    /// October 2: +250,000 DC → +2.50.
+    /// </summary>
+    private static async Task<PeriodCloserSetup> JulyMeteredAfterSeptemberClosedAsync(AzuriteFixture azurite)
+    {
+        var setup = await PeriodCloserSetup.NewAsync(azurite, July.End.AddDays(1));
+        await setup.AddCarrierAsync(July.Start.AddDays(3), 10_000_000_000);                  // July: 100,000 DC → 1.00
+        await setup.AddCarrierAsync(August.Start.AddDays(3), 5_000_000_000);                  // August: 0.50
+        await setup.AddCarrierAsync(September.Start.AddDays(3), 7_000_000_000);               // September: 0.70
+        await setup.AddCarrierAsync(October.Start.AddDays(3), 9_000_000_000);                 // October: 0.90
+        await setup.AddCarrierAsync(November.Start.AddDays(3), 4_000_000_000);                // November: 0.40
+        foreach (var month in new[] { July, August, September })
+        {
+            setup.Clock.SetUtcNow(month.End.AddDays(1));
+            await setup.Closer.CloseAsync(month, force: false, CancellationToken.None);
+        }
+
+        setup.Clock.SetUtcNow(October.Start.AddDays(2));
+        var directory = new PartnerDirectory(setup.Partners, Options.Create(new PartnerOptions()), setup.Clock, NullLogger<PartnerDirectory>.Instance);
+        var metering = new MeteringService(new UsageEventValidator(directory, setup.Plans), setup.Facts, new QuarantineStore(setup.Tables), directory, setup.Clock, NullLogger<MeteringService>.Instance);
+        var late = SampleEvents.Carrier("backlogged-1", PlatformFixture.NewHotspot(), 25_000_000_000, 0, July.End.AddHours(-1));
+        var batch = new MeteringBatch([late.ToJsonString()], [July.End.AddDays(29)], [7], "0");
+        var summary = await metering.MeterAsync(MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1, batch, CancellationToken.None);
+        Assert.Equal((1, 0), (summary.Inserted, summary.Quarantined));
+        return setup;
+    }
+
+    [Fact]
+    public async Task CloseAsync_FactMeteredAfterItsMonthLeftTheWindow_BilledOnceByTheNextClose()
+    {
+        var setup = await JulyMeteredAfterSeptemberClosedAsync(Azurite);
+        var marked = Assert.Single((await setup.Facts.LateUsage.ListAsync(CancellationToken.None)).Items);
+
+        setup.Clock.SetUtcNow(October.End.AddDays(1));
+        var october = Assert.Single((await setup.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
+        var afterOctober = (await setup.Facts.LateUsage.ListAsync(CancellationToken.None)).Items;
+        setup.Clock.SetUtcNow(November.End.AddDays(1));
+        var november = Assert.Single((await setup.Closer.CloseAsync(November, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
+
+        Assert.Equal(("carrier-tmo", July, October.Start.AddDays(2)), (marked.Payer, marked.Month, marked.MeteredAt));
+        Assert.Empty(afterOctober); // settled: the next close does not re-rate July again
+        Assert.Equal(250, Assert.Single(october.Lines, l => l.AdjustedPeriod == July).Amount.MinorUnits);
+        Assert.Equal(340, october.Total.MinorUnits);
+        Assert.DoesNotContain(november.Lines, l => l.AdjustedPeriod == July);
+        Assert.Equal(350, await setup.BilledForAsync("carrier-tmo", July));
+    }
+
+    [Fact]
+    public async Task CloseAsync_LateFactThenNovemberBeforeOctober_BilledOnce()
+    {
+        var setup = await JulyMeteredAfterSeptemberClosedAsync(Azurite);
+
+        setup.Clock.SetUtcNow(November.End.AddDays(1));
+        var november = Assert.Single((await setup.Closer.CloseAsync(November, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
+        var october = Assert.Single((await setup.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
+        setup.Clock.SetUtcNow(November.End.AddMonths(1).AddDays(1));
+        var december = await setup.Closer.CloseAsync(November.Next, force: false, CancellationToken.None);
+
+        Assert.Equal(250, Assert.Single(november.Lines, l => l.AdjustedPeriod == July).Amount.MinorUnits);
+        Assert.DoesNotContain(october.Lines, l => l.AdjustedPeriod == July);
+        Assert.DoesNotContain(december.Invoices.SelectMany(i => i.Lines), l => l.AdjustedPeriod == July);
+        Assert.Equal(350, await setup.BilledForAsync("carrier-tmo", July));
+        Assert.Equal((90, 40), (await setup.BilledForAsync("carrier-tmo", October), await setup.BilledForAsync("carrier-tmo", November)));
+    }
+
+    [Fact]
+    public async Task MeterAsync_FactOfAMonthStillInsideTheWindow_MarksNothing()
+    {
+        var setup = await PeriodCloserSetup.NewAsync(Azurite, September.Start.AddDays(3));
+        var directory = new PartnerDirectory(setup.Partners, Options.Create(new PartnerOptions()), setup.Clock, NullLogger<PartnerDirectory>.Instance);
+        var metering = new MeteringService(new UsageEventValidator(directory, setup.Plans), setup.Facts, new QuarantineStore(setup.Tables), directory, setup.Clock, NullLogger<MeteringService>.Instance);
+        var late = SampleEvents.Carrier("late-but-routine", PlatformFixture.NewHotspot(), 25_000_000_000, 0, July.End.AddHours(-1));
+
+        var summary = await metering.MeterAsync(MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1, new MeteringBatch([late.ToJsonString()], [July.End.AddDays(29)], [1], "0"), CancellationToken.None);
+
+        Assert.Equal(1, summary.Inserted);
+        Assert.Empty((await setup.Facts.LateUsage.ListAsync(CancellationToken.None)).Items); // September's close corrects July routinely
+    }
+
+    [Fact]
+    public async Task CloseAsync_CloseRecordUnreadableUntilAfterTheWindow_LateUsageBilledOnceItIsRepaired()
+    {
+        var setup = await PeriodCloserSetup.NewAsync(Azurite, July.End.AddDays(1));
+        await setup.AddComputeAsync(July.Start.AddDays(1), "H100", 3_600);                    // someone's July usage, not the carrier's
+        await setup.Closer.CloseAsync(July, force: false, CancellationToken.None);
+        setup.Clock.SetUtcNow(July.End.AddDays(10));
+        await setup.AddCarrierAsync(July.End.AddDays(-1), 30_000_000_000);                     // late July, the carrier's first: 3.00
+        await setup.Tables.Invoices.UpdateEntityAsync(new TableEntity("close", July.ToCompactString()) { ["FailedPayers"] = 3 }, ETag.All, TableUpdateMode.Merge);
+        foreach (var month in new[] { August, September })
+        {
+            setup.Clock.SetUtcNow(month.End.AddDays(1));
+            Assert.DoesNotContain((await setup.Closer.CloseAsync(month, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
+        }
+
+        await setup.Tables.Invoices.UpdateEntityAsync(new TableEntity("close", July.ToCompactString()) { ["FailedPayers"] = "{}" }, ETag.All, TableUpdateMode.Merge); // repaired
+        setup.Clock.SetUtcNow(October.End.AddDays(1));
+        var october = Assert.Single((await setup.Closer.CloseAsync(October, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
+        setup.Clock.SetUtcNow(November.End.AddDays(1));
+        var november = await setup.Closer.CloseAsync(November, force: false, CancellationToken.None);
+
+        // Before: July left the window while its record could not be read, and the 3.00 were never billed.
+        Assert.Equal((July, 300L), (Assert.Single(october.Lines).AdjustedPeriod, october.Total.MinorUnits));
+        Assert.DoesNotContain(november.Invoices, i => i.Payer == "carrier-tmo");
+        Assert.Equal(300, await setup.BilledForAsync("carrier-tmo", July));
+    }
+}
