@@ -116,6 +116,8 @@ public sealed partial class PartnerManagement(
                 {
                     throw new PartnerInputException(errors);
                 }
+
+                KeepsCurrency(before.Partner, update.Plan, time.GetUtcNow());
             }
 
             var now = time.GetUtcNow();
@@ -140,6 +142,22 @@ public sealed partial class PartnerManagement(
             {
                 throw new PartnerConflictException("id", $"partner '{id}' kept changing concurrently; retry");
             }
+        }
+    }
+
+    /// <summary>
+    /// A payer keeps one currency: corrections of a month are billed on a later month's invoice (late usage, however late),
+    /// and an invoice has one currency, so a plan in another currency would fail every close of that payer from the first
+    /// correction on, leaving its months unbilled.
+    /// </summary>
+    private void KeepsCurrency(Partner partner, string plan, DateTimeOffset now)
+    {
+        if (Plans(partner, now).Current is { } current && catalog.TryGet(current, out var inForce) && catalog.TryGet(plan, out var next)
+            && next.Currency != inForce.Currency)
+        {
+            throw new PartnerConflictException("plan", $"'{plan}' bills in {next.Currency.Code}, and {partner.Id} is billed in {inForce.Currency.Code}: "
+                + "corrections of earlier months go on later invoices, which have one currency, so a payer keeps its currency; "
+                + $"register a new payer to bill in {next.Currency.Code}");
         }
     }
 

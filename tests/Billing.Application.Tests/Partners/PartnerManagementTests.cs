@@ -12,9 +12,12 @@ public class PartnerManagementTests(AzuriteFixture azurite)
 
     private sealed record Setup(PartnerManagement Management, PartnerDirectory Directory, PartnerStore Store, FakeTimeProvider Clock, BillingTables Tables);
 
+    /// <summary>The shipped plans, and <c>carrier-euro-v1</c>: the carrier plan billed in EUR (an operator's own plan).</summary>
     public static PlanCatalog Plans() => PlanCatalog.Load(
         Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions", "plans"), "*.json").Order(StringComparer.Ordinal)
-            .Select(f => KeyValuePair.Create(Path.GetFileName(f), File.ReadAllText(f))),
+            .Select(f => KeyValuePair.Create(Path.GetFileName(f), File.ReadAllText(f)))
+            .Append(KeyValuePair.Create("carrier-euro-v1.json", File.ReadAllText(Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions", "plans", "carrier-standard-v1.json"))
+                .Replace("carrier-standard-v1", "carrier-euro-v1", StringComparison.Ordinal).Replace("\"USD\"", "\"EUR\"", StringComparison.Ordinal))),
         Billing.Domain.Definitions.EventDefinitions.Load(
             Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions", "meters"), "*.json").Order(StringComparer.Ordinal)
                 .Select(f => KeyValuePair.Create(Path.GetFileName(f), File.ReadAllText(f)))).Meters.Dimensions);
@@ -168,6 +171,20 @@ public class PartnerManagementTests(AzuriteFixture azurite)
         Assert.Equal("compute-standard-v1", current);
         Assert.Null(pending);
         Assert.Equal("compute-standard-v1", partner.PlanFor(november.Next));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_PlanInAnotherCurrency_ConflictNamingPlanAndNothingChanges()
+    {
+        var s = await NewAsync();
+        await s.Management.CreateAsync(Finance, Carrier("carrier-usd"), Ct);
+
+        var ex = await Assert.ThrowsAsync<PartnerConflictException>(() => s.Management.UpdateAsync(Finance, "carrier-usd", new PartnerUpdate("carrier-euro-v1", null, null, null, null), Ct));
+
+        // Before: accepted, and from the first correction of a USD month on, every close of the payer failed (a USD line on a EUR invoice).
+        Assert.Equal("plan", ex.Field);
+        Assert.Contains("bills in EUR, and carrier-usd is billed in USD", ex.Message, StringComparison.Ordinal);
+        Assert.Empty((await s.Store.GetAsync("carrier-usd", Ct))!.Partner.PlanChanges);
     }
 
     [Fact]
