@@ -196,6 +196,7 @@ public static class BillingFunctionsApp
 
     public static WebApplication MapBillingFunctions(this WebApplication app)
     {
+        app.UseApiResponseHeaders(); // first, so the answers of UnhandledErrors carry them too
         app.UseUnhandledErrors(); // before the routes, so it wraps every API endpoint
 
         // Invocations (trigger payloads wrapped by the host) arrive at /{FunctionName}.

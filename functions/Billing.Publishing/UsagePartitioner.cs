@@ -53,11 +53,11 @@ public sealed class UsagePartitioner
         return part + "|" + shard.ToString("D2", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The publication of an accepted fact: its type's hub, its partition key and its raw event (UTF-8).</summary>
+    /// <summary>The publication of an accepted fact: its type's hub, its partition key, its raw event (UTF-8) and its type.</summary>
     public PublishedUsage Route(UsageFact fact, ReadOnlyMemory<byte> body)
     {
         ArgumentNullException.ThrowIfNull(fact);
-        return new PublishedUsage(HubOf(fact), PartitionKey(fact.Payer, fact.Source, fact.Id), body);
+        return new PublishedUsage(HubOf(fact), PartitionKey(fact.Payer, fact.Source, fact.Id), body, fact.Type);
     }
 
     /// <summary>The hub of a fact's type: one per built-in type, one for every declared type.</summary>

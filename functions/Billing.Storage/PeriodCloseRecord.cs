@@ -7,7 +7,10 @@ namespace Billing.Storage;
 /// </summary>
 /// <param name="Period">The closed billing period.</param>
 /// <param name="ClosedAt">When the last payer of the period was closed.</param>
-/// <param name="FailedPayers">Payer id → why its invoice could not be made (a deterministic error such as an amount out of range).</param>
+/// <param name="FailedPayers">
+/// Payer id → why its invoice could not be made (a deterministic error such as an amount out of range), as of the latest
+/// close: a repeat close rewrites it with the outcome of every payer it tried.
+/// </param>
 public sealed record PeriodCloseRecord(BillingPeriod Period, DateTimeOffset ClosedAt, IReadOnlyDictionary<string, string> FailedPayers)
 {
     /// <summary>True when <paramref name="payer"/> was closed for the period (it is not among the failed payers).</summary>

@@ -130,6 +130,27 @@ public class ConsoleTests(ConsoleFixture fixture)
         await page.Context.CloseAsync();
     }
 
+    [Theory]
+    [InlineData("#/invoices/%E0%A4%A", "invoices")] // a truncated UTF-8 sequence: decodeURIComponent throws
+    [InlineData("#/quarantine/%ZZ", "quarantine")]
+    public async Task Link_BadPercentEncoding_ShowsABadLinkStateNotABlankPage(string hash, string pageId)
+    {
+        var page = await fixture.NewPageAsync();
+        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
+
+        await ConsolePage.OpenAsync(page, hash, pageId);
+
+        string shown = (await page.Locator("#page .problem[data-status='bad-link']").TextContentAsync())!;
+        Assert.Contains("Bad link", shown, StringComparison.Ordinal);
+        Assert.Equal($"#/{pageId}", await page.Locator("#page .problem[data-status='bad-link'] a").GetAttributeAsync("href"));
+        await ConsolePage.ScreenshotAsync(page, "bad-link");
+
+        // The console still follows good links afterwards.
+        await ConsolePage.OpenAsync(page, $"#/invoices/{fixture.CarrierInvoice}", "invoices");
+        Assert.Equal(1, await page.Locator("#invoice-total").CountAsync());
+        await page.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task PaymentsAndLedger_Finance_BurnLinksToTheLocalnetExplorerAndProofVerifies()
     {

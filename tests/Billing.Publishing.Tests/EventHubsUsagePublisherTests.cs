@@ -22,7 +22,7 @@ public sealed class EventHubsUsagePublisherTests : IAsyncDisposable
         await compute.DisposeAsync();
     }
 
-    private static PublishedUsage Event(UsageHub hub, string key, string body) => new(hub, key, Encoding.UTF8.GetBytes(body));
+    private static PublishedUsage Event(UsageHub hub, string key, string body) => new(hub, key, Encoding.UTF8.GetBytes(body), "test.usage.v1");
 
     /// <summary>A body of exactly <paramref name="bytes"/> bytes starting with <paramref name="tag"/>.</summary>
     private static string Body(string tag, int bytes) => tag + new string('x', bytes - tag.Length);

@@ -12,8 +12,9 @@ public sealed record IngestOutcome(
 {
     public int Accepted => Published.Count;
 
-    /// <summary>How many accepted events go to <paramref name="hub"/>.</summary>
-    public int AcceptedFor(UsageHub hub) => Published.Count(p => p.Hub == hub);
+    /// <summary>How many events of each type were accepted, in the order the types first appear.</summary>
+    public IEnumerable<(string Type, int Count)> AcceptedByType() =>
+        Published.CountBy(p => p.Type, StringComparer.Ordinal).Select(c => (c.Key, c.Value));
 
     public static IngestOutcome Refused(IngestRefusalKind kind, string detail, params ValidationError[] errors) =>
         new([], [], new IngestRefusal(kind, detail, errors));

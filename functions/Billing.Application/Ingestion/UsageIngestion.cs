@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Billing.Application.Telemetry;
 
 namespace Billing.Application.Ingestion;
 
@@ -36,13 +37,13 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
         var outcome = Validate(caller, headers, body);
         if (outcome.Refusal is not null)
         {
-            return outcome;
+            return Counted(outcome, caller);
         }
 
         try
         {
             await publisher.PublishAsync(outcome.Published, cancellationToken).ConfigureAwait(false);
-            return outcome;
+            return Counted(outcome, caller);
         }
         catch (UsagePublishUnavailableException ex)
         {
@@ -52,6 +53,21 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
         {
             return IngestOutcome.Refused(IngestRefusalKind.TooLarge, $"accepted event {ex.Index} is {ex.BodyBytes} bytes and cannot be published (at most {ex.MaxBatchBytes}); nothing was accepted");
         }
+    }
+
+    /// <summary>
+    /// Counts what a request accepted (once the hubs confirmed it), by type: built-in and declared alike (the declared
+    /// types are the operator's <c>meters/*.json</c>, so the tag's values stay few), and what it rejected, by partner.
+    /// </summary>
+    private static IngestOutcome Counted(IngestOutcome outcome, Partner caller)
+    {
+        foreach (var (type, count) in outcome.AcceptedByType())
+        {
+            BillingTelemetry.EventsAccepted.Add(count, new KeyValuePair<string, object?>("type", type));
+        }
+
+        BillingTelemetry.EventsRejected.Add(outcome.Rejected.Count, new KeyValuePair<string, object?>("partner", caller.Id));
+        return outcome;
     }
 
     /// <summary>

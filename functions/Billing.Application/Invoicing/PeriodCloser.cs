@@ -152,9 +152,22 @@ public sealed partial class PeriodCloser(
             LogInvoiceUnreadable(logger, period.ToString(), bad.Id, bad.Reason);
         }
 
-        // Written last: once it exists, every payer without an invoice is known to have had nothing to bill.
+        // The record states each payer's latest outcome: this close's for every payer it tried (a payer that succeeds now
+        // is no longer failed), the earlier failure for one it did not try again (no longer a payer: never closed).
         var failures = new SortedDictionary<string, string>(failed, StringComparer.Ordinal);
-        if (record is null || record.Value.Record.FailedPayers.Count != failures.Count)
+        if (record is { } earlier)
+        {
+            var tried = new HashSet<string>(toClose.Select(p => p.Id), StringComparer.Ordinal);
+            tried.UnionWith(registry.Unreadable.Select(u => u.Id));
+            tried.UnionWith(stored.Items.Select(i => i.Payer));
+            foreach (var (payer, reason) in earlier.Record.FailedPayers.Where(f => !tried.Contains(f.Key)))
+            {
+                failures[payer] = reason;
+            }
+        }
+
+        // Written last: once it exists, every payer without an invoice is known to have had nothing to bill.
+        if (record is null || !SameFailures(record.Value.Record.FailedPayers, failures))
         {
             var next = new PeriodCloseRecord(period, record?.Record.ClosedAt ?? time.GetUtcNow(), failures);
             if (!await invoices.TrySaveCloseAsync(next, record?.ETag, cancellationToken).ConfigureAwait(false))
@@ -167,6 +180,9 @@ public sealed partial class PeriodCloser(
         LogClosed(logger, period, closed.Count, failures.Count);
         return new PeriodCloseResult(period, closed, failures);
     }
+
+    private static bool SameFailures(IReadOnlyDictionary<string, string> stored, SortedDictionary<string, string> now) =>
+        stored.Count == now.Count && now.All(f => stored.TryGetValue(f.Key, out var reason) && reason == f.Value);
 
     /// <summary>Refuses a period that ended too long ago, or before any usage fact of the deployment.</summary>
     private async Task EnsureClosableAsync(BillingPeriod period, IReadOnlyList<Partner> payers, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ namespace Billing.Documents.Layout;
 /// Writes top to bottom on A4 pages of one document, starting a new page when the next block does not fit. Text wider
 /// than the space it gets is wrapped, and a word longer than a line (an id, a signature, a hash) is broken between
 /// characters, so nothing ever runs off the page. Characters the font lacks and invisible ones are spelled out
-/// (<see cref="PrintableText"/>).
+/// (<see cref="PrintableText"/>), and no break falls inside such an escape.
 /// </summary>
 internal sealed class PageFlow(PdfDocument document) : IDisposable
 {
@@ -142,8 +142,21 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
                     fit--;
                 }
 
-                lines.Add(current[..fit]);
-                current = current[fit..];
+                // A break inside an escape would show half of it on each line; break before it instead, and keep an
+                // escape wider than the whole line on a line of its own.
+                int cut = PrintableText.CutOutsideEscape(current, fit);
+                if (cut == 0)
+                {
+                    cut = PrintableText.EscapeLength(current, 0);
+                }
+
+                if (cut >= current.Length)
+                {
+                    break;
+                }
+
+                lines.Add(current[..cut]);
+                current = current[cut..];
             }
         }
 
@@ -160,15 +173,28 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
         for (int i = 0; i < count; i++)
         {
             using var gfx = XGraphics.FromPdfPage(document.Pages[i], XGraphicsPdfPageOptions.Append);
-            string text = PrintableText.Of(reference);
-            while (text.Length > 1 && gfx.MeasureString(text, font).Width > Width - 80)
-            {
-                text = text[..^2] + "…"; // the reference is a reminder; the head of the document has it whole
-            }
-
+            // The reference is a reminder; the head of the document has it whole.
+            string text = Shortened(PrintableText.Of(reference), s => gfx.MeasureString(s, font).Width, Width - 80);
             gfx.DrawString(text, font, XBrushes.Gray, new XPoint(Left, 812), XStringFormats.TopLeft);
             gfx.DrawString($"page {i + 1} of {count}", font, XBrushes.Gray, new XPoint(Right, 812), XStringFormats.TopRight);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="text"/>, or as much of its head as fits in <paramref name="width"/> followed by "…"; the head
+    /// never ends in part of an escape (<see cref="PrintableText"/>).
+    /// </summary>
+    internal static string Shortened(string text, Func<string, double> measure, double width)
+    {
+        string shown = text;
+        int keep = text.Length;
+        while (keep > 1 && measure(shown) > width)
+        {
+            keep = PrintableText.CutOutsideEscape(text, keep - 1);
+            shown = text[..keep] + "…";
+        }
+
+        return shown;
     }
 
     private XGraphics NewPage()

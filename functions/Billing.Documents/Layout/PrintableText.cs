@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections;
 using System.Text;
@@ -13,6 +14,8 @@ namespace Billing.Documents.Layout;
 /// </summary>
 internal static class PrintableText
 {
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789ABCDEFabcdef");
+
     private static readonly Lazy<BitArray> Glyphs = new(() => BmpCoverage(BundledFonts.Read("DejaVuSans")));
 
     public static string Of(string text)
@@ -41,6 +44,37 @@ internal static class PrintableText
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The length of the escape (<c>\uXXXX</c>: 6, <c>\UXXXXXXXX</c>: 10) starting at <paramref name="index"/>, or 0. Text
+    /// the partner typed that reads like one counts too: keeping it whole on a line costs nothing.
+    /// </summary>
+    public static int EscapeLength(string text, int index)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (index < 0 || index + 1 >= text.Length || text[index] != '\\')
+        {
+            return 0;
+        }
+
+        int length = text[index + 1] switch { 'u' => 6, 'U' => 10, _ => 0 };
+        return length > 0 && index + length <= text.Length && !text.AsSpan(index + 2, length - 2).ContainsAnyExcept(HexDigits) ? length : 0;
+    }
+
+    /// <summary><paramref name="cut"/>, or the start of the escape a cut there would split, so a break never falls inside one.</summary>
+    public static int CutOutsideEscape(string text, int cut)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        for (int start = Math.Max(0, cut - 9); start < cut; start++)
+        {
+            if (start + EscapeLength(text, start) > cut)
+            {
+                return start;
+            }
+        }
+
+        return cut;
     }
 
     private static bool Shown(Rune rune) =>

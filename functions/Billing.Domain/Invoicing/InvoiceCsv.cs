@@ -7,6 +7,9 @@ namespace Billing.Domain.Invoicing;
 /// <c>line</c> is the 1-based line number within its invoice; <c>group</c> is the compact JSON object of the line's
 /// dimension values (e.g. <c>{"gpuModel":"H100"}</c>, <c>{}</c> when none); periods are ISO-8601 UTC instants
 /// (<c>period_end</c> exclusive); amounts are invariant decimals. An invoice without lines produces no rows.
+/// A text cell that starts with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, tab or CR is prefixed with <c>'</c>
+/// (<see cref="Text"/>), so no spreadsheet runs it as a formula: payers, meters and units come from configuration,
+/// which the API's id rules do not reach. Numeric cells are written as they are (a negative amount stays a number).
 /// </summary>
 public static class InvoiceCsv
 {
@@ -35,18 +38,18 @@ public static class InvoiceCsv
                 InvoiceLine line = invoice.Lines[i];
                 string[] fields =
                 [
-                    id,
-                    invoice.Payer,
-                    start,
-                    end,
+                    Text(id),
+                    Text(invoice.Payer),
+                    Text(start),
+                    Text(end),
                     (i + 1).ToString(CultureInfo.InvariantCulture),
-                    line.Meter,
-                    InvoiceJson.GroupJson(line.Group),
+                    Text(line.Meter),
+                    Text(InvoiceJson.GroupJson(line.Group)),
                     line.Quantity.ToString(CultureInfo.InvariantCulture),
-                    line.Unit ?? string.Empty,
+                    Text(line.Unit ?? string.Empty),
                     line.UnitPrice.ToString(CultureInfo.InvariantCulture),
                     line.Amount.ToString(),
-                    invoice.Currency.Code,
+                    Text(invoice.Currency.Code),
                 ];
                 for (int f = 0; f < fields.Length; f++)
                 {
@@ -61,6 +64,16 @@ public static class InvoiceCsv
                 writer.Write("\r\n");
             }
         }
+    }
+
+    /// <summary>
+    /// A text cell a spreadsheet will not take for a formula: one starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>,
+    /// tab or CR gets a leading <c>'</c> (OWASP's CSV injection rule). Not for numbers, whose sign is their value.
+    /// </summary>
+    public static string Text(string cell)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        return cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + cell : cell;
     }
 
     /// <summary>RFC 4180 field quoting.</summary>

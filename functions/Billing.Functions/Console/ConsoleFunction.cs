@@ -7,7 +7,7 @@ namespace Billing.Functions.WebConsole;
 /// GET /api/console/{*path} (anonymous): the web console's static files (<see cref="ConsoleAssets"/>), and
 /// <c>config.json</c>, the explorer settings its links need. The page itself asks for an API key and calls only the
 /// public API with it. Every answer carries a strict Content-Security-Policy (no inline script, API calls to this origin
-/// only), <c>nosniff</c>, and refuses framing.
+/// only) and refuses framing; <c>nosniff</c> comes with every answer of the handler (<see cref="Http.ApiResponseHeaders"/>).
 /// </summary>
 public sealed class ConsoleFunction(IOptions<ConsoleOptions> console, IOptions<SolanaOptions> solana)
 {
@@ -34,7 +34,6 @@ public sealed class ConsoleFunction(IOptions<ConsoleOptions> console, IOptions<S
         ArgumentNullException.ThrowIfNull(http);
         var headers = http.Response.Headers;
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
 

@@ -45,9 +45,6 @@ public sealed partial class IngestUsageFunction(UsageIngestion ingestion, ILogge
         using var activity = BillingTelemetry.Source.StartActivity("IngestUsage");
         activity?.SetTag("billing.partner", caller.Id);
         var outcome = await ingestion.IngestAsync(caller, headers, body, cancellationToken).ConfigureAwait(false);
-        BillingTelemetry.EventsAccepted.Add(outcome.AcceptedFor(UsageHub.CarrierOffload), new KeyValuePair<string, object?>("type", EventTypes.CarrierOffloadV1));
-        BillingTelemetry.EventsAccepted.Add(outcome.AcceptedFor(UsageHub.ComputeUsage), new KeyValuePair<string, object?>("type", EventTypes.ComputeUsageV1));
-        BillingTelemetry.EventsRejected.Add(outcome.Rejected.Count, new KeyValuePair<string, object?>("partner", caller.Id));
         LogIngested(logger, caller.Id, outcome.Refusal?.Kind, outcome.Accepted, outcome.Rejected.Count);
         if (outcome.Refusal?.Kind == IngestRefusalKind.Unavailable)
         {

@@ -64,6 +64,39 @@ public class InvoiceCsvTests
     }
 
     [Theory]
+    [InlineData("=HYPERLINK(\"http://x\")")]
+    [InlineData("+1")]
+    [InlineData("-1+2")]
+    [InlineData("@SUM(A1)")]
+    [InlineData("\tcmd")]
+    [InlineData("\rcmd")]
+    public void Write_ConfiguredTextStartingWithFormulaCharacter_CellPrefixedWithQuote(string text)
+    {
+        // A configured (not API-created) payer, meter or unit is not held to the API's id rules.
+        var line = new InvoiceLine(text, "x", null, 1m, text, 1m, new Money(100, Currency.USD));
+        bool payerCan = !text.Any(char.IsWhiteSpace); // payer ids never hold whitespace
+        var invoice = new Invoice(new InvoiceId(payerCan ? text : "p", October), "plan", InvoiceStatus.Draft, Currency.USD, [line]);
+
+        string[] cells = Csv(invoice).Split("\r\n")[1].Split(',');
+
+        string expected = InvoiceCsv.Escape("'" + text);
+        Assert.Equal(payerCan ? expected : "p", cells[1]);
+        Assert.Equal(expected, cells[5]);
+        Assert.Equal(expected, cells[8]);
+    }
+
+    [Fact]
+    public void Write_NegativeNumbers_StayNumbers()
+    {
+        var line = new InvoiceLine("offload.bytes", "x", null, -3m, "DC", -1.5m, new Money(-450, Currency.USD));
+        var invoice = new Invoice(new InvoiceId("p", October), "plan", InvoiceStatus.Draft, Currency.USD, [line]);
+
+        string row = Csv(invoice).Split("\r\n")[1];
+
+        Assert.EndsWith(",-3,DC,-1.5,-4.50,USD", row, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("plain", "plain")]
     [InlineData("a,b", "\"a,b\"")]
     [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]

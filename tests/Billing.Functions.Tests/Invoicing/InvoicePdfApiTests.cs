@@ -6,7 +6,7 @@ namespace Billing.Functions.Tests.Invoicing;
 /// </summary>
 public class InvoicePdfApiTests(PlatformFixture platform) : IClassFixture<PlatformFixture>
 {
-    private async Task<(HttpStatusCode Status, string? Type, string? Disposition, byte[] Body)> GetAsync(string path, string key, string? accept = null)
+    private async Task<(HttpStatusCode Status, string? Type, string? Disposition, byte[] Body, string? ContentTypeOptions)> GetAsync(string path, string key, string? accept = null)
     {
         using var request = platform.Request(HttpMethod.Get, path, key);
         if (accept is not null)
@@ -15,7 +15,8 @@ public class InvoicePdfApiTests(PlatformFixture platform) : IClassFixture<Platfo
         }
 
         using var response = await platform.Client.SendAsync(request);
-        return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, response.Content.Headers.ContentDisposition?.ToString(), await response.Content.ReadAsByteArrayAsync());
+        return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, response.Content.Headers.ContentDisposition?.ToString(),
+            await response.Content.ReadAsByteArrayAsync(), response.Headers.TryGetValues("X-Content-Type-Options", out var options) ? string.Join(",", options) : null);
     }
 
     private async Task<JsonNode> JsonAsync(string path) =>
@@ -48,6 +49,7 @@ public class InvoicePdfApiTests(PlatformFixture platform) : IClassFixture<Platfo
 
         Assert.Equal((HttpStatusCode.OK, "application/pdf"), (byAccept.Status, byAccept.Type));
         Assert.Equal($"attachment; filename=\"{id}.pdf\"", byAccept.Disposition);
+        Assert.Equal("nosniff", byAccept.ContentTypeOptions);
         Assert.Equal((HttpStatusCode.OK, "application/pdf"), (byQuery.Status, byQuery.Type));
         Assert.Equal((HttpStatusCode.Forbidden, "application/problem+json"), (stranger.Status, stranger.Type));
         Assert.False(Encoding.ASCII.GetString(stranger.Body).StartsWith("%PDF", StringComparison.Ordinal));

@@ -25,7 +25,19 @@ function route() {
   const hash = location.hash.replace(/^#\/?/, '');
   const [pathPart, queryPart = ''] = hash.split('?');
   const [page, ...rest] = pathPart.split('/').filter(Boolean);
-  return { page, arg: rest.map(decodeURIComponent).join('/') || null, params: new URLSearchParams(queryPart) };
+  const params = new URLSearchParams(queryPart);
+  try {
+    return { page, arg: rest.map(decodeURIComponent).join('/') || null, params };
+  } catch {
+    // Bad percent-encoding (a truncated or mistyped link) names nothing: the page says so instead of staying blank.
+    return { page, arg: null, params, badLink: true };
+  }
+}
+
+function badLinkBox(current) {
+  return h('div', { class: 'problem', role: 'alert', dataset: { status: 'bad-link' } },
+    h('strong', {}, 'Bad link'), ': this address is not valid percent-encoding (was it cut short when copied?), so it names ',
+    `nothing on the ${current.title} page. `, h('a', { href: `#/${current.id}` }, `Open ${current.title}`), ' and follow the link from there.');
 }
 
 function showSignIn(error) {
@@ -59,7 +71,7 @@ const allowedPages = () => PAGES.filter(p => p.roles.includes(state.me?.role));
 
 async function render() {
   if (!state.me) return;
-  const { page, arg, params } = route();
+  const { page, arg, params, badLink } = route();
   const allowed = allowedPages();
   const current = allowed.find(p => p.id === page);
   if (!current) {
@@ -74,7 +86,8 @@ async function render() {
   const container = h('section', { 'aria-busy': 'true', dataset: { page: current.id, render: String(token) } });
   $('page').replaceChildren(container);
   try {
-    await current.render(container, { me: state.me, config: state.config, arg, params, isCurrent: () => token === state.token });
+    if (badLink) container.append(badLinkBox(current));
+    else await current.render(container, { me: state.me, config: state.config, arg, params, isCurrent: () => token === state.token });
   } catch (error) {
     if (error?.status === 401) { session.clear(); showSignIn(error); return; }
     container.append(problemBox(error));
