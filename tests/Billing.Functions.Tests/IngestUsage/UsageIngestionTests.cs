@@ -11,7 +11,7 @@ namespace Billing.Functions.Tests.IngestUsage;
 /// modes told apart by Content-Type (§3), binary mode's ce-* headers and their percent-encoding (§3.1.3), and the
 /// problem+json each failure gives.
 /// </summary>
-public class UsageIngestionTests
+public partial class UsageIngestionTests
 {
     private static readonly DateTimeOffset Now = new(2026, 10, 20, 12, 0, 0, TimeSpan.Zero);
     private static readonly Partner Carrier = new("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1");
@@ -351,57 +351,5 @@ public class UsageIngestionTests
     private sealed class Prices : IPriceCatalog
     {
         public bool IsPriced(string planId, string meter, string dimensionValue) => false;
-    }
-    /// <summary>The UTF-8 of <paramref name="json"/> with the first "sess-1"'s digit replaced by a byte no UTF-8 text holds.</summary>
-    private static byte[] NotUtf8(JsonNode json)
-    {
-        byte[] bytes = Encoding.UTF8.GetBytes(json.ToJsonString());
-        int at = json.ToJsonString().IndexOf("sess-1", StringComparison.Ordinal) + "sess-".Length;
-        bytes[at] = 0xFF;
-        return bytes;
-    }
-
-    [Theory]
-    [InlineData("application/cloudevents+json", false)]
-    [InlineData("application/cloudevents-batch+json", true)]
-    [InlineData("application/json", false)]
-    [InlineData("application/json", true)]
-    public void Ingest_JsonBodyNotUtf8_Is400NamingTheBodyAndTheByte(string contentType, bool batch)
-    {
-        JsonNode json = batch ? new JsonArray(Event()) : Event();
-        byte[] body = NotUtf8(json);
-        int at = Array.IndexOf(body, (byte)0xFF);
-
-        var outcome = Post(contentType, body);
-
-        // Read leniently, the id would have become "sess-\uFFFD" and been accepted as an event nobody sent.
-        Assert.Equal(400, outcome.Status);
-        Assert.Equal(["$"], Fields(outcome));
-        Assert.Contains($"byte {at} is not", Answer(outcome)["errors"]![0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(0, outcome.Accepted);
-    }
-
-    [Fact]
-    public void Ingest_BinaryModeDataNotUtf8_Is400NamingTheBody()
-    {
-        var data = Data();
-        data["note"] = "sess-1";
-
-        var outcome = Ingestion().Ingest(Carrier, BinaryHeaders(), NotUtf8(data));
-
-        Assert.Equal(400, outcome.Status);
-        Assert.Equal(["$"], Fields(outcome));
-    }
-
-    [Theory]
-    [InlineData("application/cloudevents+protobuf")]
-    [InlineData("text/plain")]
-    public void Ingest_FormatNotReadWithBytesNotUtf8_Is415NamingContentType(string contentType)
-    {
-        // The format is refused before the bytes are read as text: a protobuf event need not be text at all.
-        var outcome = Post(contentType, [0x0A, 0x05, 0x31, 0x2E, 0x30, 0xFF, 0x80, 0x12, 0x01, 0x00]);
-
-        Assert.Equal(415, outcome.Status);
-        Assert.Equal(["Content-Type"], Fields(outcome));
     }
 }
