@@ -149,17 +149,13 @@ public sealed partial class LedgerAudit(
             {
                 problems.Add(new("IdRowMismatch", subject, $"holds entry id '{row.EntryId}', which is not the id of its key"));
             }
-            else if (booked.TryGetValue(row.Sequence, out var entry) && !entry.Readable)
-            {
-                continue; // the entry row it points at is reported unreadable already; what it held cannot be compared
-            }
-            else if (entry.EntryId is null && row.Sequence > checkedThrough)
+            else if (!booked.ContainsKey(row.Sequence) && row.Sequence > checkedThrough)
             {
                 pastHead.Add(row); // decided below, once the head is read again
             }
-            else if (entry.EntryId != row.EntryId || row.Hash is not null && row.Hash != entry.Hash)
+            else if (Compare(row, booked.TryGetValue(row.Sequence, out var entry) ? entry : null) is { } mismatch)
             {
-                problems.Add(IdRowMismatch(row, entry.EntryId, entry.Hash));
+                problems.Add(mismatch);
             }
         }
 
@@ -177,6 +173,24 @@ public sealed partial class LedgerAudit(
             }
 
             problems.AddRange(pastHead.Where(r => r.Sequence > reached).Select(r => IdRowMismatch(r, null, null)));
+
+            // One the head reaches now is compared with the entry there, like any other: a row planted just past the head
+            // is not excused by a booking that landed on its sequence meanwhile (that entry has its own id).
+            if (pastHead.Where(r => r.Sequence <= reached).ToList() is { Count: > 0 } reachedRows)
+            {
+                var since = new Dictionary<long, (string? EntryId, string? Hash, bool Readable)>();
+                await foreach (var stored in ledger.ReadRecordedAsync(book, reachedRows.Min(r => r.Sequence), cancellationToken).ConfigureAwait(false))
+                {
+                    if (stored.Sequence > reached)
+                    {
+                        break;
+                    }
+
+                    since.TryAdd(stored.Sequence, stored.Unreadable is { } bad ? (bad.EntryId, bad.StoredHash, false) : (stored.Entry!.EntryId, stored.Entry.Hash, true));
+                }
+
+                problems.AddRange(reachedRows.Select(r => Compare(r, since.TryGetValue(r.Sequence, out var at) ? at : null)).OfType<AuditProblem>());
+            }
         }
 
         foreach (var (sequence, entry) in booked.Where(b => b.Value.EntryId is not null && !indexed.Contains(LedgerStore.IdRowKey(b.Value.EntryId))).OrderBy(b => b.Key))
@@ -187,6 +201,14 @@ public sealed partial class LedgerAudit(
 
         return problems;
     }
+
+    /// <summary>An id row against the entry row at its sequence (null: none); null when they agree or that row cannot be read (reported already).</summary>
+    private static AuditProblem? Compare(LedgerIdRow row, (string? EntryId, string? Hash, bool Readable)? entry) => entry switch
+    {
+        { Readable: false } => null, // what the entry row held cannot be compared
+        { } e when e.EntryId == row.EntryId && (row.Hash is null || row.Hash == e.Hash) => null,
+        _ => IdRowMismatch(row, entry?.EntryId, entry?.Hash),
+    };
 
     private static AuditProblem IdRowMismatch(LedgerIdRow row, string? entryId, string? entryHash)
     {

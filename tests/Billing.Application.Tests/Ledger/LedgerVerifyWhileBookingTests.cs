@@ -56,6 +56,27 @@ public class LedgerVerifyWhileBookingTests(BurnChainFixture chain) : IClassFixtu
     }
 
     [Fact]
+    public async Task Verify_IdRowPlantedJustPastTheHeadThenReachedByABookingDuringVerify_IsStillReported()
+    {
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await s.BookAndAnchorAsync(100, 200);
+        await s.Ledger.Table.AddEntityAsync(new TableEntity(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.IdRowKey("adj-ghost"))
+        {
+            ["EntryId"] = "adj-ghost",
+            ["Sequence"] = 3L,
+        });
+
+        // A booking lands on sequence 3 after the head was read: the head read again reaches the planted row.
+        var verify = await Audit(s, HeadRead, () => s.BookAsync("adj-late", 300), out var hook).VerifyAsync(Ct);
+
+        // Before: an id row the head reached meanwhile was excused unchecked, so the plant went unreported.
+        Assert.True(hook.Fired);
+        var problem = Assert.Single(verify.Problems);
+        Assert.Equal(("IdRowMismatch", "id row " + LedgerStore.IdRowKey("adj-ghost")), (problem.Kind, problem.Subject));
+        Assert.Contains("adj-late", problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_AnchorConfirmedAfterTheChainWasRead_IsNotReportedAsMissingFromTheChain()
     {
         var s = await LedgerTestSetup.NewAsync(chain);
