@@ -30,8 +30,6 @@ public static class PartnerAuditChain
     /// </summary>
     public const string PreviousKeysValidUntilField = "previousKeysValidUntil";
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>
     /// A one-way, domain-separated digest of a key's stored hash (SHA-256 of <c>billing:partner-key:v1</c>, a newline and
     /// the hash): the audit names which key was issued without holding the hash the registry authenticates with.
@@ -99,7 +97,7 @@ public static class PartnerAuditChain
 
     private static void Field(MemoryStream buffer, string value)
     {
-        byte[] bytes = StrictUtf8.GetBytes(value);
+        byte[] bytes = StrictUtf8.Encoding.GetBytes(value);
         Span<byte> length = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(length, checked((uint)bytes.Length));
         buffer.Write(length);

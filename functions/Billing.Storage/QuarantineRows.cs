@@ -33,7 +33,7 @@ internal static class QuarantineRows
 
         try
         {
-            partitionKey = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Base64Url.DecodeFromChars(id.AsSpan(0, dot)));
+            partitionKey = StrictUtf8.Encoding.GetString(Base64Url.DecodeFromChars(id.AsSpan(0, dot)));
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
