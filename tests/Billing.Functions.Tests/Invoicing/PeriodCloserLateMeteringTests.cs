@@ -76,6 +76,26 @@ public class PeriodCloserLateMeteringTests(AzuriteFixture azurite) : PeriodClose
     }
 
     [Fact]
+    public async Task CloseAsync_PayerFailsTheCloseThatWouldSettleTheMark_MarkKeptAndBilledByTheRetry()
+    {
+        var setup = await JulyMeteredAfterSeptemberClosedAsync(Azurite);
+        var planted = new TableEntity(October.ToCompactString(), "INV-carrier-tmo-202610") { ["Payer"] = "carrier-tmo", ["Lines"] = 3 };
+        await setup.Tables.Invoices.AddEntityAsync(planted); // an invoice row changed outside the platform: the payer fails this close
+
+        setup.Clock.SetUtcNow(October.End.AddDays(1));
+        var failed = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+        var kept = (await setup.Facts.LateUsage.ListAsync(CancellationToken.None)).Items;
+        await setup.Tables.Invoices.DeleteEntityAsync(planted.PartitionKey, planted.RowKey); // repaired
+        var retried = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+
+        Assert.Contains("carrier-tmo", failed.Failed.Keys);
+        Assert.Equal(July, Assert.Single(kept).Month); // nothing billed it, so nothing settled it
+        Assert.Equal(250, Assert.Single(Assert.Single(retried.Invoices, i => i.Payer == "carrier-tmo").Lines, l => l.AdjustedPeriod == July).Amount.MinorUnits);
+        Assert.Empty((await setup.Facts.LateUsage.ListAsync(CancellationToken.None)).Items);
+        Assert.Equal(350, await setup.BilledForAsync("carrier-tmo", July));
+    }
+
+    [Fact]
     public async Task MeterAsync_FactOfAMonthStillInsideTheWindow_MarksNothing()
     {
         var setup = await PeriodCloserSetup.NewAsync(Azurite, September.Start.AddDays(3));
