@@ -136,11 +136,17 @@ public sealed partial class MeteringService(
     private async Task MarkLateMonthsAsync(List<PendingFact> pending, AppendResult appended, CancellationToken cancellationToken)
     {
         var meteredAt = time.GetUtcNow();
+        var windowStart = Adjustments.RoutineWindowStart(meteredAt);
+        var past = pending.Where(p => p.Fact.Time < windowStart).ToList(); // on time, as nearly always: one comparison a fact
+        if (past.Count == 0)
+        {
+            return;
+        }
+
         var refused = appended.Unstorable.Select(u => u.Fact).ToHashSet(ReferenceEqualityComparer.Instance);
-        var late = pending
+        var late = past
             .Where(p => !refused.Contains(p))
             .Select(p => (p.Fact.Payer, Month: BillingPeriod.Containing(p.Fact.Time)))
-            .Where(m => Adjustments.IsPastRoutineWindow(m.Month, meteredAt))
             .Distinct()
             .ToList();
         if (late.Count > 0)

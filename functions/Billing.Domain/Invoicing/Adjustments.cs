@@ -29,7 +29,23 @@ public static class Adjustments
     /// start before that month ends): metering then records the month as late, and the next close settles it however old.
     /// </summary>
     public static bool IsPastRoutineWindow(BillingPeriod month, DateTimeOffset meteredAt) =>
-        meteredAt >= month.End.AddMonths(RoutineLookback) - ClockAllowance;
+        month.Start < RoutineWindowStart(meteredAt);
+
+    /// <summary>
+    /// The start of the oldest month whose routine closes may still come after <paramref name="meteredAt"/>: a fact before it
+    /// is past its routine window (<see cref="IsPastRoutineWindow"/>). One bound for a whole batch, one comparison a fact.
+    /// </summary>
+    public static DateTimeOffset RoutineWindowStart(DateTimeOffset meteredAt)
+    {
+        // Month m is past once the close of m + RoutineLookback can start (m + RoutineLookback + 1 begins), less the allowance.
+        var month = BillingPeriod.Containing(meteredAt + ClockAllowance);
+        for (int i = 0; i < RoutineLookback; i++)
+        {
+            month = month.Previous;
+        }
+
+        return month.Start;
+    }
 
     /// <summary>
     /// The adjustment for <paramref name="invoiced"/>'s period, or null when nothing changed.

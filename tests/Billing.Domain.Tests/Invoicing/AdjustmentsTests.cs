@@ -110,4 +110,18 @@ public class AdjustmentsTests
         Assert.True(Adjustments.IsPastRoutineWindow(October, edge));
         Assert.False(Adjustments.IsPastRoutineWindow(October, October.End.AddDays(35))); // the latest a fresh event is metered on time
     }
+
+    [Fact]
+    public void RoutineWindowStart_InstantsAroundEveryMonthsEdge_AgreeWithTheRuleForOneMonth()
+    {
+        // The batch bound and the rule for one month (its routine closes' start, less a day) must name the same months late.
+        for (var month = new BillingPeriod(2026, 1); month < new BillingPeriod(2028, 1); month = month.Next)
+        {
+            var edge = month.End.AddMonths(Adjustments.RoutineLookback) - Adjustments.ClockAllowance;
+            foreach (var meteredAt in new[] { edge.AddTicks(-1), edge, edge.AddTicks(1), edge.AddDays(-40), edge.AddDays(40) })
+            {
+                Assert.Equal(meteredAt >= edge, month.Start < Adjustments.RoutineWindowStart(meteredAt));
+            }
+        }
+    }
 }
