@@ -40,13 +40,13 @@ public sealed partial class LedgerAudit(
             {
                 // A planted value is a finding like any other edit, never a crash of the whole verification.
                 verifier.AddUnreadable(bad.Sequence, bad.EntryId, bad.StoredHash, bad.Row.ToString(), stored.RecordedAt);
-                booked.TryAdd(bad.Sequence, (bad.EntryId, bad.StoredHash, false));
             }
             else
             {
                 verifier.Add(stored.Entry!, stored.RecordedAt);
-                booked.TryAdd(stored.Entry!.Sequence, (stored.Entry.EntryId, stored.Entry.Hash, true));
             }
+
+            booked.TryAdd(stored.Sequence, Booked(stored));
         }
 
         await foreach (var stored in ledger.ReadRecordedAsync(book, 1, cancellationToken).ConfigureAwait(false))
@@ -69,13 +69,8 @@ public sealed partial class LedgerAudit(
 
         if (head is { } h && h.LastSequence > verifier.LastSequence)
         {
-            await foreach (var stored in ledger.ReadRecordedAsync(book, verifier.LastSequence + 1, cancellationToken).ConfigureAwait(false))
+            await foreach (var stored in ledger.ReadRecordedAsync(book, verifier.LastSequence + 1, h.LastSequence, cancellationToken).ConfigureAwait(false))
             {
-                if (stored.Sequence > h.LastSequence)
-                {
-                    break;
-                }
-
                 Add(stored);
             }
         }
@@ -105,7 +100,6 @@ public sealed partial class LedgerAudit(
                 {
                     continue; // confirmed after the chain was read: the next verification checks it against its entries
                 }
-
 
                 problems.Add(new("AnchorNotOnChain", subject,
                     $"the anchors table records transaction {row.Signature} with root {row.RootHex}, but no anchor memo signed by {key} carries that"));
@@ -179,14 +173,9 @@ public sealed partial class LedgerAudit(
             if (pastHead.Where(r => r.Sequence <= reached).ToList() is { Count: > 0 } reachedRows)
             {
                 var since = new Dictionary<long, (string? EntryId, string? Hash, bool Readable)>();
-                await foreach (var stored in ledger.ReadRecordedAsync(book, reachedRows.Min(r => r.Sequence), cancellationToken).ConfigureAwait(false))
+                await foreach (var stored in ledger.ReadRecordedAsync(book, reachedRows.Min(r => r.Sequence), reached, cancellationToken).ConfigureAwait(false))
                 {
-                    if (stored.Sequence > reached)
-                    {
-                        break;
-                    }
-
-                    since.TryAdd(stored.Sequence, stored.Unreadable is { } bad ? (bad.EntryId, bad.StoredHash, false) : (stored.Entry!.EntryId, stored.Entry.Hash, true));
+                    since.TryAdd(stored.Sequence, Booked(stored));
                 }
 
                 problems.AddRange(reachedRows.Select(r => Compare(r, since.TryGetValue(r.Sequence, out var at) ? at : null)).OfType<AuditProblem>());
@@ -201,6 +190,10 @@ public sealed partial class LedgerAudit(
 
         return problems;
     }
+
+    /// <summary>What an entry row books, as the id index is checked against it: its id and hash, and whether it could be read.</summary>
+    private static (string? EntryId, string? Hash, bool Readable) Booked(StoredLedgerRow stored) =>
+        stored.Unreadable is { } bad ? (bad.EntryId, bad.StoredHash, false) : (stored.Entry!.EntryId, stored.Entry.Hash, true);
 
     /// <summary>An id row against the entry row at its sequence (null: none); null when they agree or that row cannot be read (reported already).</summary>
     private static AuditProblem? Compare(LedgerIdRow row, (string? EntryId, string? Hash, bool Readable)? entry) => entry switch

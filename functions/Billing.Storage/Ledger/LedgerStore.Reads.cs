@@ -20,10 +20,17 @@ public sealed partial class LedgerStore
     /// Like <see cref="ReadAsync"/>, with the time storage wrote each row (its service-set timestamp), and going on past a
     /// row that cannot be read: that one comes as <see cref="StoredLedgerRow.Unreadable"/>, for verify and the listing to report.
     /// </summary>
-    public async IAsyncEnumerable<StoredLedgerRow> ReadRecordedAsync(string book, long fromSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<StoredLedgerRow> ReadRecordedAsync(string book, long fromSequence, CancellationToken cancellationToken) =>
+        ReadRecordedAsync(book, fromSequence, LastSequenceRowKey, cancellationToken);
+
+    /// <summary>Like <see cref="ReadRecordedAsync(string, long, CancellationToken)"/>, up to <paramref name="throughSequence"/> only.</summary>
+    public IAsyncEnumerable<StoredLedgerRow> ReadRecordedAsync(string book, long fromSequence, long throughSequence, CancellationToken cancellationToken) =>
+        ReadRecordedAsync(book, fromSequence, SequenceRowKey(throughSequence), cancellationToken);
+
+    private async IAsyncEnumerable<StoredLedgerRow> ReadRecordedAsync(string book, long fromSequence, string throughRowKey, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(fromSequence, 1L);
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(book)} and RowKey ge {SequenceRowKey(fromSequence)} and RowKey le {LastSequenceRowKey}");
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(book)} and RowKey ge {SequenceRowKey(fromSequence)} and RowKey le {throughRowKey}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             yield return ReadStored(table.Name, row);
