@@ -2,7 +2,7 @@ namespace Billing.Application.Tests.Partners;
 
 /// <summary>
 /// Partner management and the audit verifier on fresh Azurite tables at a fixed clock, with the partners table at hand to
-/// change rows behind the API: the audit verifier tests' shared arrange step.
+/// change rows behind the API: the audit verifier tests' shared arrange step and assertion.
 /// </summary>
 internal sealed record PartnerAuditSetup(PartnerManagement Management, PartnerAuditVerifier Verifier, PartnerStore Store, TableClient Table, FakeTimeProvider Clock, LedgerRecorder Recorder, LedgerStore Ledger)
 {
@@ -47,6 +47,14 @@ internal sealed record PartnerAuditSetup(PartnerManagement Management, PartnerAu
     /// </summary>
     public Task PlantAsync(string rowKey, Dictionary<string, object> values) =>
         Table.UpdateEntityAsync(new TableEntity(values) { PartitionKey = "p", RowKey = rowKey }, Azure.ETag.All, TableUpdateMode.Merge, Ct);
+
+    /// <summary>The one problem the verifier reports: the row's state disagrees with what the audit trail gives.</summary>
+    public static void AssertOnlyStateMismatch(PartnerAuditVerification result, string messageFragment)
+    {
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(PartnerAuditProblemKind.StateMismatch, problem.Kind);
+        Assert.Contains(messageFragment, problem.Message, StringComparison.Ordinal);
+    }
 
     /// <summary>The row key of <paramref name="partnerId"/>'s audit entry <paramref name="entryId"/> (the copy listed by partner).</summary>
     public static string ByPartnerKey(string partnerId, string entryId) => "|a|p|" + partnerId + "|" + entryId;

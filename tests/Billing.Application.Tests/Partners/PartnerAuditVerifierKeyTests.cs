@@ -6,16 +6,8 @@ namespace Billing.Application.Tests.Partners;
 /// The partner audit's verification of API keys on Azurite: a hash swapped under a key id, a retired key's expiry moved
 /// in the row, and a revoking rotation (docs/design.md §14).
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public class PartnerAuditVerifierKeyTests(AzuriteFixture azurite)
+public class PartnerAuditVerifierKeyTests(AzuriteFixture azurite) : PartnerAuditTestBase(azurite)
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
-
-    private Task<PartnerAuditSetup> NewAsync() => PartnerAuditSetup.NewAsync(azurite);
-
-    private static void AssertOnlyStateMismatch(PartnerAuditVerification result, string messageFragment) =>
-        PartnerAuditVerifierTests.AssertOnlyStateMismatch(result, messageFragment);
-
     [Theory]
     [InlineData(false)] // the retired key's expiry moved a year later
     [InlineData(true)] // ... or removed: it would work for ever

@@ -7,13 +7,8 @@ namespace Billing.Application.Tests.Partners;
 /// verifies, tampering around the API does not, and a chain rewritten consistently shows against the pins invoices'
 /// ledger entries hold (docs/design.md §14).
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public class PartnerAuditVerifierTests(AzuriteFixture azurite)
+public class PartnerAuditVerifierTests(AzuriteFixture azurite) : PartnerAuditTestBase(azurite)
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
-
-    private Task<PartnerAuditSetup> NewAsync() => PartnerAuditSetup.NewAsync(azurite);
-
     /// <summary>A busy carrier <paramref name="id"/> whose row then gets <paramref name="values"/> planted in it, verified.</summary>
     private async Task<(PartnerAuditSetup S, PartnerAuditVerification Result)> VerifyPlantedAsync(string id, Dictionary<string, object> values)
     {
@@ -21,14 +16,6 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite)
         await s.BusyCarrierAsync(id);
         await s.PlantAsync(id, values);
         return (s, await s.Verifier.VerifyAsync(id, Ct));
-    }
-
-    /// <summary>The one problem the verifier reports: the row's state disagrees with what the audit trail gives.</summary>
-    internal static void AssertOnlyStateMismatch(PartnerAuditVerification result, string messageFragment)
-    {
-        var problem = Assert.Single(result.Problems);
-        Assert.Equal(PartnerAuditProblemKind.StateMismatch, problem.Kind);
-        Assert.Contains(messageFragment, problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
