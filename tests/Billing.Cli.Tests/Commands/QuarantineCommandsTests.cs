@@ -3,6 +3,12 @@ namespace Billing.Cli.Tests.Commands;
 /// <summary><c>billing quarantine list|show</c> against a stub API: options become the query, answers become text.</summary>
 public sealed class QuarantineCommandsTests
 {
+    private const string QuarantineId = "Y2Fycmllci10bW8.ab12";
+
+    /// <summary>Runs <c>billing quarantine show</c> of <see cref="QuarantineId"/> against a stub that answers <paramref name="body"/>.</summary>
+    private static Task<(string Out, StubServer.Recorded Request)> ShowAsync(string body) =>
+        StubCommandTests.RunOkAsync("GET /api/v1/quarantine/" + QuarantineId, body, "quarantine", "show", QuarantineId);
+
     [Fact]
     public async Task QuarantineList_OptionsBecomeQueryAndTableShowsReasonIdAndNextPage()
     {
@@ -45,10 +51,8 @@ public sealed class QuarantineCommandsTests
     [Fact]
     public async Task QuarantineShow_ReplayRecordAndHistory_PrintsTheRecordAndEachReplay()
     {
-        var (output, _) = await StubCommandTests.RunOkAsync(
-            "GET /api/v1/quarantine/Y2Fycmllci10bW8.ab12",
-            """{"event":{"id":"Y2Fycmllci10bW8.ab12","kind":"invalid","source":"carrier-tmo","eventId":"sess-9","reasons":["source: not registered"],"hub":"carrier-offload","replay":{"outcome":"metered","at":"2026-10-21T09:00:00Z","by":"finance"},"replays":[{"outcome":"invalid","at":"2026-10-21T08:00:00Z","by":"finance-2"},{"outcome":"metered","at":"2026-10-21T09:00:00Z","by":"finance"}]},"raw":"{}","existingRaw":null}""",
-            "quarantine", "show", "Y2Fycmllci10bW8.ab12");
+        var (output, _) = await ShowAsync(
+            """{"event":{"id":"Y2Fycmllci10bW8.ab12","kind":"invalid","source":"carrier-tmo","eventId":"sess-9","reasons":["source: not registered"],"hub":"carrier-offload","replay":{"outcome":"metered","at":"2026-10-21T09:00:00Z","by":"finance"},"replays":[{"outcome":"invalid","at":"2026-10-21T08:00:00Z","by":"finance-2"},{"outcome":"metered","at":"2026-10-21T09:00:00Z","by":"finance"}]},"raw":"{}","existingRaw":null}""");
 
         StubCommandTests.AssertContainsAll(output, "replay record: metered, 2026-10-21T09:00:00.0000000+00:00 by finance", "replayed 2026-10-21T08:00:00.0000000+00:00 by finance-2: invalid",
             "replayed 2026-10-21T09:00:00.0000000+00:00 by finance: metered");
@@ -57,10 +61,8 @@ public sealed class QuarantineCommandsTests
     [Fact]
     public async Task QuarantineShow_PayloadWithControlCharacters_PrintsThemSpelledOutWithBothVersions()
     {
-        var (output, request) = await StubCommandTests.RunOkAsync(
-            "GET /api/v1/quarantine/Y2Fycmllci10bW8.ab12",
-            """{"event":{"id":"Y2Fycmllci10bW8.ab12","kind":"malformed","source":null,"eventId":null,"reasons":["not JSON"],"hub":"carrier-offload","partitionId":"3","sequenceNumber":42},"raw":"\u001b[2J{oops","existingRaw":null}""",
-            "quarantine", "show", "Y2Fycmllci10bW8.ab12");
+        var (output, request) = await ShowAsync(
+            """{"event":{"id":"Y2Fycmllci10bW8.ab12","kind":"malformed","source":null,"eventId":null,"reasons":["not JSON"],"hub":"carrier-offload","partitionId":"3","sequenceNumber":42},"raw":"\u001b[2J{oops","existingRaw":null}""");
 
         Assert.Equal("/api/v1/quarantine/Y2Fycmllci10bW8.ab12", request.PathAndQuery);
         StubCommandTests.AssertContainsAll(output, "malformed", "(unknown source)", "reason: not JSON", "partition 3, sequence number 42", "\\u001B[2J{oops");
@@ -71,10 +73,8 @@ public sealed class QuarantineCommandsTests
     [Fact]
     public async Task QuarantineShow_EventSetAsideThreeTimes_PrintsTheFirstFactsTheDeliveriesAndTheLatestReasons()
     {
-        var (output, _) = await StubCommandTests.RunOkAsync(
-            "GET /api/v1/quarantine/Y2Fycmllci10bW8.ab12",
-            """{"event":{"id":"Y2Fycmllci10bW8.ab12","kind":"invalid","source":"carrier-tmo","eventId":"sess-9","reasons":["source: not registered"],"hub":"carrier-offload","partitionId":"3","sequenceNumber":42,"quarantinedAt":"2026-10-21T08:00:00Z","deliveries":3,"lastSeenAt":"2026-10-22T10:00:00Z","lastSequenceNumber":977,"lastPartitionId":"3","latestReasons":["type: \u001b[2Jnot declared"],"latestReasonsAt":"2026-10-21T09:00:00Z"},"raw":"{}","existingRaw":null}""",
-            "quarantine", "show", "Y2Fycmllci10bW8.ab12");
+        var (output, _) = await ShowAsync(
+            """{"event":{"id":"Y2Fycmllci10bW8.ab12","kind":"invalid","source":"carrier-tmo","eventId":"sess-9","reasons":["source: not registered"],"hub":"carrier-offload","partitionId":"3","sequenceNumber":42,"quarantinedAt":"2026-10-21T08:00:00Z","deliveries":3,"lastSeenAt":"2026-10-22T10:00:00Z","lastSequenceNumber":977,"lastPartitionId":"3","latestReasons":["type: \u001b[2Jnot declared"],"latestReasonsAt":"2026-10-21T09:00:00Z"},"raw":"{}","existingRaw":null}""");
 
         StubCommandTests.AssertContainsAll(output, "quarantined 2026-10-21T08:00:00.0000000+00:00", "partition 3, sequence number 42", "reason: source: not registered",
             "set aside 3 times, last 2026-10-22T10:00:00.0000000+00:00 (partition 3, sequence number 977)",
