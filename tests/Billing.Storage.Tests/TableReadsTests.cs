@@ -28,17 +28,21 @@ public class TableReadsTests(AzuriteFixture azurite)
         return (await azurite.NewTablesAsync(client: rules.Options()), rules);
     }
 
-    [Theory]
-    [MemberData(nameof(KeysNoWriteMakes))]
-    public async Task BurnStoreGetAsync_IdTooLongForAKey_NullWithoutAskingStorage(string tail)
+    /// <summary>Runs <paramref name="lookup"/> on fresh tables: it finds nothing, and no request Table Storage refuses was sent.</summary>
+    private async Task AssertNothingFoundWithoutAskingStorageAsync<T>(Func<BillingTables, Task<T>> lookup)
     {
         var (tables, rules) = await TablesAsync();
 
-        var found = await new BurnStore(tables).GetAsync("burn-" + tail, Ct);
+        var found = await lookup(tables);
 
         Assert.Null(found);
         Assert.Empty(rules.Refused);
     }
+
+    [Theory]
+    [MemberData(nameof(KeysNoWriteMakes))]
+    public Task BurnStoreGetAsync_IdTooLongForAKey_NullWithoutAskingStorage(string tail) =>
+        AssertNothingFoundWithoutAskingStorageAsync(tables => new BurnStore(tables).GetAsync("burn-" + tail, Ct));
 
     [Theory]
     [MemberData(nameof(KeysNoWriteMakes))]
@@ -60,30 +64,18 @@ public class TableReadsTests(AzuriteFixture azurite)
     [Theory]
     [InlineData('/')] // a valid entry id of the longest length, escaped to three times that
     [InlineData('#')]
-    public async Task LedgerStoreGetAsync_EntryIdTooLongForAKey_NullWithoutAskingStorage(char c)
-    {
-        string entryId = new(c, LedgerValidation.MaxEntryIdLength);
-        var (tables, rules) = await TablesAsync();
-        var ledger = new LedgerStore(tables);
-        await ledger.EnsureCreatedAsync(Ct);
-
-        var found = await ledger.GetAsync(entryId, Ct);
-
-        Assert.Null(found);
-        Assert.Empty(rules.Refused);
-    }
+    public Task LedgerStoreGetAsync_EntryIdTooLongForAKey_NullWithoutAskingStorage(char c) =>
+        AssertNothingFoundWithoutAskingStorageAsync(async tables =>
+        {
+            var ledger = new LedgerStore(tables);
+            await ledger.EnsureCreatedAsync(Ct);
+            return await ledger.GetAsync(new string(c, LedgerValidation.MaxEntryIdLength), Ct);
+        });
 
     [Theory]
     [MemberData(nameof(KeysNoWriteMakes))]
-    public async Task InvoiceStoreGetAsync_PayerTooLongForAKey_NullWithoutAskingStorage(string payer)
-    {
-        var (tables, rules) = await TablesAsync();
-
-        var found = await new InvoiceStore(tables).GetAsync(new InvoiceId(payer, new BillingPeriod(2026, 10)), Ct);
-
-        Assert.Null(found);
-        Assert.Empty(rules.Refused);
-    }
+    public Task InvoiceStoreGetAsync_PayerTooLongForAKey_NullWithoutAskingStorage(string payer) =>
+        AssertNothingFoundWithoutAskingStorageAsync(tables => new InvoiceStore(tables).GetAsync(new InvoiceId(payer, new BillingPeriod(2026, 10)), Ct));
 
     [Theory]
     [MemberData(nameof(KeysNoWriteMakes))]
