@@ -29,10 +29,8 @@ public static class StripeTestEvents
         ArgumentException.ThrowIfNullOrEmpty(customerId);
         long at = created.ToUnixTimeSeconds();
         string intent = paymentIntentId ?? "pi_" + (stripeInvoiceId.StartsWith("in_", StringComparison.Ordinal) ? stripeInvoiceId[3..] : stripeInvoiceId);
-        return Event(eventId, "invoice.paid", created, w =>
+        return Event(eventId, "invoice.paid", created, "invoice", stripeInvoiceId, w =>
         {
-            w.WriteString("id", stripeInvoiceId);
-            w.WriteString("object", "invoice");
             w.WriteString("account_country", "US");
             w.WriteNumber("amount_due", amountPaidMinor);
             w.WriteNumber("amount_paid", amountPaidMinor);
@@ -101,10 +99,8 @@ public static class StripeTestEvents
         long post = amountMinor - prePaymentMinor;
         long refunded = refundedMinor ?? post - outOfBandMinor;
         long at = created.ToUnixTimeSeconds();
-        return Event(eventId, voided ? "credit_note.voided" : "credit_note.created", created, w =>
+        return Event(eventId, voided ? "credit_note.voided" : "credit_note.created", created, "credit_note", creditNoteId, w =>
         {
-            w.WriteString("id", creditNoteId);
-            w.WriteString("object", "credit_note");
             w.WriteNumber("amount", amountMinor);
             w.WriteNumber("amount_shipping", 0);
             w.WriteNumber("created", at);
@@ -168,10 +164,8 @@ public static class StripeTestEvents
     {
         ArgumentException.ThrowIfNullOrEmpty(eventId);
         ArgumentException.ThrowIfNullOrEmpty(chargeId);
-        return Event(eventId, "charge.refunded", created, w =>
+        return Event(eventId, "charge.refunded", created, "charge", chargeId, w =>
         {
-            w.WriteString("id", chargeId);
-            w.WriteString("object", "charge");
             w.WriteNumber("amount", amountMinor);
             w.WriteNumber("amount_captured", amountMinor);
             w.WriteNumber("amount_refunded", amountRefundedMinor);
@@ -223,10 +217,8 @@ public static class StripeTestEvents
             ArgumentException.ThrowIfNullOrEmpty(chargeId);
         }
 
-        return Event(eventId, "invoice_payment.paid", created, w =>
+        return Event(eventId, "invoice_payment.paid", created, "invoice_payment", invoicePaymentId, w =>
         {
-            w.WriteString("id", invoicePaymentId);
-            w.WriteString("object", "invoice_payment");
             w.WriteNumber("amount_paid", amountPaidMinor);
             w.WriteNumber("amount_requested", amountPaidMinor);
             w.WriteNumber("created", created.ToUnixTimeSeconds());
@@ -251,10 +243,8 @@ public static class StripeTestEvents
     {
         ArgumentException.ThrowIfNullOrEmpty(eventId);
         ArgumentException.ThrowIfNullOrEmpty(customerId);
-        return Event(eventId, "customer.created", created, w =>
+        return Event(eventId, "customer.created", created, "customer", customerId, w =>
         {
-            w.WriteString("id", customerId);
-            w.WriteString("object", "customer");
             w.WriteNumber("created", created.ToUnixTimeSeconds());
             w.WriteBoolean("livemode", false);
             w.WriteStartObject("metadata");
@@ -262,7 +252,11 @@ public static class StripeTestEvents
         });
     }
 
-    private static string Event(string eventId, string type, DateTimeOffset created, Action<Utf8JsonWriter> writeObject)
+    /// <summary>
+    /// The event envelope around its <c>data.object</c>: a Stripe <paramref name="objectType"/> whose <c>id</c> and <c>object</c>
+    /// come first, as every Stripe object's do (the webhook reads an event only with both), then what <paramref name="writeFields"/> writes.
+    /// </summary>
+    private static string Event(string eventId, string type, DateTimeOffset created, string objectType, string objectId, Action<Utf8JsonWriter> writeFields)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -274,7 +268,9 @@ public static class StripeTestEvents
             w.WriteNumber("created", created.ToUnixTimeSeconds());
             w.WriteStartObject("data");
             w.WriteStartObject("object");
-            writeObject(w);
+            w.WriteString("id", objectId);
+            w.WriteString("object", objectType);
+            writeFields(w);
             w.WriteEndObject();
             w.WriteEndObject();
             w.WriteBoolean("livemode", false);
