@@ -1,5 +1,4 @@
 using Billing.Domain.Burns;
-using Billing.Tests.Shared;
 
 namespace Billing.Storage.Tests;
 

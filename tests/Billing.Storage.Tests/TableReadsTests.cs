@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
 using Billing.Domain.Burns;
-using Billing.Tests.Shared;
 
 namespace Billing.Storage.Tests;
 
