@@ -12,7 +12,7 @@ namespace Billing.Domain.Ledger;
 /// (<see cref="LedgerProblemKind.PreviousHashMismatch"/>; not checked across a gap, which is already reported).</item>
 /// </list>
 /// A changed field shows as a hash mismatch; a changed field with a recomputed hash shows as a previous-hash mismatch at
-/// the next entry; rewriting the whole tail is caught by the anchors (<see cref="VerifyAnchors"/>) and the head (<see cref="VerifyHead"/>).
+/// the next entry; rewriting the whole tail is caught by the anchors and the head (<see cref="LedgerStreamVerifier"/>).
 /// </summary>
 public static class HashChain
 {
@@ -98,83 +98,6 @@ public static class HashChain
         }
 
         return [.. problems.Select((p, i) => (p, i)).OrderBy(x => x.p.Sequence).ThenBy(x => x.i).Select(x => x.p)];
-    }
-
-    /// <summary>
-    /// Checks that the book's head (as stored beside the entries) points at the last entry: catches entries dropped
-    /// from the end of a chain, which the chain alone cannot see. Empty when consistent.
-    /// </summary>
-    public static IReadOnlyList<LedgerProblem> VerifyHead(IReadOnlyList<LedgerEntry> entriesOfOneBook, long headSequence, string headHash)
-    {
-        ArgumentNullException.ThrowIfNull(entriesOfOneBook);
-        LedgerEntry? last = entriesOfOneBook.Count == 0 ? null : entriesOfOneBook.MaxBy(e => e.Sequence);
-        long lastSequence = last?.Sequence ?? 0;
-        string lastHash = last?.Hash ?? LedgerEntry.GenesisHash;
-        if (lastSequence == headSequence && string.Equals(lastHash, headHash, StringComparison.Ordinal))
-        {
-            return [];
-        }
-
-        return
-        [
-            new LedgerProblem(LedgerProblemKind.HeadMismatch, headSequence, last?.EntryId,
-                string.Create(CultureInfo.InvariantCulture, $"the head records sequence {headSequence} with hash {headHash}, the last entry is sequence {lastSequence} with hash {lastHash}")),
-        ];
-    }
-
-    /// <summary>
-    /// Recomputes the Merkle root (<see cref="MerkleTree"/>) of each anchored range <c>[FromSeq, ToSeq]</c> from the
-    /// entries' stored hashes and compares it with the anchored root. Empty when every anchor matches.
-    /// </summary>
-    public static IReadOnlyList<LedgerProblem> VerifyAnchors(IReadOnlyList<LedgerEntry> entriesOfOneBook, IEnumerable<LedgerAnchor> anchors)
-    {
-        ArgumentNullException.ThrowIfNull(entriesOfOneBook);
-        ArgumentNullException.ThrowIfNull(anchors);
-        var bySequence = new Dictionary<long, LedgerEntry>();
-        foreach (LedgerEntry e in entriesOfOneBook)
-        {
-            bySequence.TryAdd(e.Sequence, e);
-        }
-
-        var problems = new List<LedgerProblem>();
-        foreach (LedgerAnchor anchor in anchors)
-        {
-            string range = string.Create(CultureInfo.InvariantCulture, $"{anchor.FromSeq}-{anchor.ToSeq}");
-            var hashes = new List<string>();
-            long firstMissing = 0;
-            for (long s = anchor.FromSeq; s <= anchor.ToSeq; s++)
-            {
-                if (!bySequence.TryGetValue(s, out LedgerEntry? e))
-                {
-                    firstMissing = s;
-                    break;
-                }
-
-                hashes.Add(e.Hash);
-            }
-
-            if (firstMissing != 0 || hashes.Count == 0)
-            {
-                problems.Add(new LedgerProblem(LedgerProblemKind.AnchorIncomplete, anchor.ToSeq, null,
-                    string.Create(CultureInfo.InvariantCulture, $"anchor {range} covers sequence {firstMissing}, which is missing")));
-                continue;
-            }
-
-            if (!hashes.All(LedgerEncoding.IsHash))
-            {
-                problems.Add(new LedgerProblem(LedgerProblemKind.AnchorRootMismatch, anchor.ToSeq, null, $"anchor {range} covers an entry whose stored hash is malformed"));
-                continue;
-            }
-
-            string root = MerkleTree.Root(hashes);
-            if (!string.Equals(root, anchor.RootHex, StringComparison.Ordinal))
-            {
-                problems.Add(new LedgerProblem(LedgerProblemKind.AnchorRootMismatch, anchor.ToSeq, null,
-                    $"anchor {range} records root {anchor.RootHex}, the entries give {root}"));
-            }
-        }
-
-        return problems;
     }
 
     private static void CheckEntry(LedgerEntry e, List<LedgerProblem> problems)

@@ -143,39 +143,6 @@ public class HashChainTests
         SingleProblem(chain, LedgerProblemKind.WrongBook, 3);
     }
 
-    [Fact]
-    public void VerifyHead_TailDropped_HeadMismatch()
-    {
-        var chain = Chain(5);
-        Assert.Empty(HashChain.VerifyHead(chain, 5, chain[4].Hash));
-        Assert.Empty(HashChain.VerifyHead([], 0, LedgerEntry.GenesisHash));
-
-        LedgerProblem problem = Assert.Single(HashChain.VerifyHead(chain[..4], 5, chain[4].Hash));
-
-        Assert.Equal(LedgerProblemKind.HeadMismatch, problem.Kind);
-        Assert.Contains("last entry is sequence 4", problem.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void VerifyAnchors_RewrittenTail_RootMismatch()
-    {
-        var chain = Chain(6);
-        LedgerAnchor first = LedgerAnchor.Over(chain[..3], T0), second = LedgerAnchor.Over(chain[3..], T0);
-        Assert.Empty(HashChain.VerifyAnchors(chain, [first, second]));
-
-        // Rewrite entry 5 and rehash the rest of the chain: the chain alone looks intact, the anchor does not.
-        chain[4] = Rehashed(With(chain[4], postings: chain[4].Postings.Select(p => p with { Amount = p.Amount * 2 })));
-        chain[5] = Rehashed(With(chain[5], previousHash: chain[4].Hash));
-        Assert.Empty(HashChain.Verify(chain));
-
-        LedgerProblem problem = Assert.Single(HashChain.VerifyAnchors(chain, [first, second]));
-        Assert.Equal((LedgerProblemKind.AnchorRootMismatch, 6L), (problem.Kind, problem.Sequence));
-        Assert.Contains("anchor 4-6", problem.Message, StringComparison.Ordinal);
-
-        LedgerProblem missing = Assert.Single(HashChain.VerifyAnchors(chain[..2], [first]));
-        Assert.Equal(LedgerProblemKind.AnchorIncomplete, missing.Kind);
-    }
-
     /// <summary>Verifies <paramref name="chain"/>: exactly one problem, of <paramref name="kind"/> at <paramref name="sequence"/>.</summary>
     private static LedgerProblem SingleProblem(IReadOnlyList<LedgerEntry> chain, LedgerProblemKind kind, long sequence)
     {

@@ -77,6 +77,18 @@ public class LedgerStreamVerifierTests
         Assert.Equal(LedgerProblemKind.HeadMismatch, Assert.Single(Run(chain, [], T0.AddMinutes(50), 1, chain[0].Hash)).Kind);
     }
 
+    [Fact]
+    public void Complete_TailDropped_ReportsHeadMismatchNamingTheLastEntry()
+    {
+        var chain = Chain(5);
+        Assert.Empty(Run([], [], T0.AddMinutes(50), 0, LedgerEntry.GenesisHash));
+
+        var problem = Assert.Single(Run(chain[..4], [], T0.AddMinutes(50), 5, chain[4].Hash));
+
+        Assert.Equal((LedgerProblemKind.HeadMismatch, 5L), (problem.Kind, problem.Sequence));
+        Assert.Contains("the last entry is sequence 4", problem.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs the chain with the entry at <paramref name="index"/> given as a row that cannot be read (its hash readable or not).</summary>
     private static IReadOnlyList<LedgerProblem> RunWithUnreadable(IReadOnlyList<LedgerEntry> chain, int index, bool hashReadable, IReadOnlyList<OnChainAnchor> anchors)
     {

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 
 namespace Billing.Functions.Tests.Http;
 
-/// <summary>An exception no route caught, on a real Kestrel server: problem+json, 503 with Retry-After when retrying helps, never the exception's message.</summary>
+/// <summary>An exception no route caught, on a real Kestrel server: problem+json, 503 with Retry-After when retrying helps, never the exception's message, and still nosniff.</summary>
 public sealed class UnhandledErrorsTests : IAsyncLifetime
 {
     private const string Secret = "row p|tenant-lab holds key k-9f3a"; // stands for what an exception message may reveal
@@ -15,6 +15,7 @@ public sealed class UnhandledErrorsTests : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         app = builder.Build();
+        app.UseApiResponseHeaders(); // the app's order (BillingFunctionsApp.MapBillingFunctions)
         app.UseUnhandledErrors();
         app.MapGet("/api/throttled", (Func<string>)(() => throw new RequestFailedException(503, Secret)));
         app.MapGet("/api/refused", (Func<string>)(() => throw new RequestFailedException(400, Secret)));
@@ -42,6 +43,7 @@ public sealed class UnhandledErrorsTests : IAsyncLifetime
 
         Assert.Equal((status, "application/problem+json"), (response.StatusCode, response.Content.Headers.ContentType?.MediaType));
         Assert.DoesNotContain(Secret, body, StringComparison.Ordinal);
+        Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options")); // a failure's answer keeps the headers set before it
         return (response.Headers.RetryAfter, JsonNode.Parse(body)!);
     }
 

@@ -104,6 +104,7 @@ public class UsageEndToEndTests(PlatformFixture platform)
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
         var problem = JsonNode.Parse(text)!; // before: an empty 500
         Assert.Equal(500, problem["status"]!.GetValue<int>());
         Assert.Contains("cannot be read", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);

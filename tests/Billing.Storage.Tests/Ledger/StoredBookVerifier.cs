@@ -1,11 +1,9 @@
 namespace Billing.Storage.Tests.Ledger;
 
 /// <summary>
-/// What the ledger store tests check a stored book with (the platform verifies against the chain: LedgerAudit). Reads a book and its anchors and runs every check that needs no chain access: the hash chain
-/// (<see cref="HashChain.Verify"/>), the head against the last entry (<see cref="HashChain.VerifyHead"/>) and each
-/// anchor's Merkle root against the entries (<see cref="HashChain.VerifyAnchors"/>). Checking that each confirmed anchor's
-/// memo is on chain is the caller's (it needs the Solana client): compare <see cref="LedgerAnchor.Memo"/> with the memo of
-/// the transaction <see cref="LedgerAnchor.Signature"/>.
+/// What the ledger store tests check a stored book with: the platform's streaming verifier (<see cref="LedgerStreamVerifier"/>,
+/// as LedgerAudit runs it) over the stored entries, the stored head and the stored anchor rows' roots. The platform checks
+/// the anchors' memos on chain instead of the anchor rows, and the age of unanchored entries; neither is a storage concern.
 /// </summary>
 internal sealed class StoredBookVerifier(LedgerStore ledger, AnchorStore anchors)
 {
@@ -14,10 +12,16 @@ internal sealed class StoredBookVerifier(LedgerStore ledger, AnchorStore anchors
         var entries = await ledger.ReadAllAsync(book, cancellationToken).ConfigureAwait(false);
         var head = await ledger.HeadAsync(book, cancellationToken).ConfigureAwait(false);
         var anchorList = await anchors.ListAsync(book, cancellationToken).ConfigureAwait(false);
-        var problems = new List<LedgerProblem>(HashChain.Verify(entries));
-        problems.AddRange(HashChain.VerifyHead(entries, head.LastSequence, head.LastHash));
-        problems.AddRange(HashChain.VerifyAnchors(entries, anchorList));
-        return new StoredBookVerification(book, entries.Count, anchorList.Count, head, problems);
+        var asOnChain = anchorList.OrderBy(a => a.FromSeq).Select(a => new OnChainAnchor(a.Content, a.Signature ?? "(unsigned)", a.Slot ?? 0, null)).ToList();
+
+        // No entry is older than the cutoff at the earliest instant: the age of unanchored entries is not checked here.
+        var verifier = new LedgerStreamVerifier(asOnChain, DateTimeOffset.MinValue, TimeSpan.Zero);
+        foreach (var entry in entries)
+        {
+            verifier.Add(entry, DateTimeOffset.MinValue);
+        }
+
+        return new StoredBookVerification(book, entries.Count, anchorList.Count, head, verifier.Complete(head.LastSequence, head.LastHash));
     }
 }
 
