@@ -66,7 +66,7 @@ public sealed partial class PeriodCloser(
     private async Task<PeriodCloseResult> CloseLeasedAsync(BillingPeriod period, bool force, CloseLease lease, CancellationToken cancellationToken)
     {
         var registry = await partners.ListAsync(cancellationToken).ConfigureAwait(false);
-        var payers = registry.Items.Where(p => p.IsPayer && p.PlanId is not null).ToList();
+        var payers = registry.Items.Where(p => p.IsInvoiced).ToList();
         var record = await invoices.GetCloseAsync(period, cancellationToken).ConfigureAwait(false);
         if (record is null && !force)
         {

@@ -14,6 +14,8 @@ public sealed partial class LedgerAudit(
     BurnStore burns,
     CreditNoteStore credits,
     RefundStore refunds,
+    FactStore facts,
+    PartnerStore partners,
     ISolanaRpcClient rpc,
     AnchorAuthority authority,
     IOptions<LedgerOptions> options,

@@ -4,4 +4,10 @@ namespace Billing.Application.Ledger;
 public sealed record ReconciliationResult(int Invoices, int Payments, int Burns, int Entries, IReadOnlyList<AuditProblem> Mismatches)
 {
     public bool Ok => Mismatches.Count == 0;
+
+    /// <summary>
+    /// What waits for the next close and does not make the books wrong (<c>LateUsagePending</c>): listed, never counted in
+    /// <see cref="Ok"/>.
+    /// </summary>
+    public IReadOnlyList<AuditProblem> Pending { get; init; } = [];
 }

@@ -8,6 +8,9 @@ public sealed record Partner(string Id, PartnerRole Role, string? PlanId)
 {
     public bool IsPayer => Role is PartnerRole.Carrier or PartnerRole.Tenant;
 
+    /// <summary>True when closes invoice it: a payer with a price plan.</summary>
+    public bool IsInvoiced => IsPayer && PlanId is not null;
+
     public PartnerStatus Status { get; init; } = PartnerStatus.Active;
 
     /// <summary>Later plans, oldest first: a period is priced with the plan in force for it, never with a later one.</summary>

@@ -58,7 +58,7 @@ public static class LedgerContract
         return new LedgerVerifyResponse(
             result.Ok, result.Entries, result.Anchors, result.PendingAnchors, result.Authority, result.Ledger,
             [.. result.Problems.Select(p => p.ToString())],
-            [.. result.Problems.Select(p => new AuditFinding(p.Kind, p.Subject, p.Detail))]);
+            [.. result.Problems.Select(ToFinding)]);
     }
 
     /// <summary>Invoices ↔ Stripe payments ↔ burns ↔ ledger entries, as <c>GET /api/v1/ledger/reconcile</c> answers it.</summary>
@@ -67,6 +67,9 @@ public static class LedgerContract
         ArgumentNullException.ThrowIfNull(result);
         return new LedgerReconcileResponse(
             result.Ok, result.Invoices, result.Payments, result.Burns, result.Entries,
-            [.. result.Mismatches.Select(m => new AuditFinding(m.Kind, m.Subject, m.Detail))]);
+            [.. result.Mismatches.Select(ToFinding)],
+            [.. result.Pending.Select(ToFinding)]);
     }
+
+    private static AuditFinding ToFinding(AuditProblem problem) => new(problem.Kind, problem.Subject, problem.Detail);
 }

@@ -16,7 +16,7 @@ internal sealed record ReconcileOnlyLedger(BillingTables Tables, LedgerStore Led
         var rpc = new SolanaRpcClient(new HttpClient(), new SolanaRpcOptions { RpcUrl = new Uri("http://127.0.0.1:9") });
         var options = Options.Create(new LedgerOptions());
         var authority = new AnchorAuthority(options, new TreasuryProvider(Options.Create(new SolanaOptions()), rpc), tables);
-        var audit = new LedgerAudit(ledger, anchors, new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables), new RefundStore(tables),
+        var audit = new LedgerAudit(ledger, anchors, new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables), new RefundStore(tables), new FactStore(tables), new PartnerStore(tables),
             rpc, authority, options, TimeProvider.System);
         return new ReconcileOnlyLedger(tables, ledger, audit);
     }

@@ -27,7 +27,7 @@ public static class LedgerVerify
         var ledgerOptions = Options.Create(new LedgerOptions { MaxEntriesPerAnchor = 10_000, AnchorInterval = TimeSpan.FromHours(1) });
         var authority = new AnchorAuthority(ledgerOptions, treasury, tables);
         var anchoring = new LedgerAnchorService(ledger, anchors, rpc, authority, ledgerOptions, TimeProvider.System, NullLogger<LedgerAnchorService>.Instance);
-        var audit = new LedgerAudit(ledger, anchors, new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables), new RefundStore(tables), rpc, authority, ledgerOptions, TimeProvider.System);
+        var audit = new LedgerAudit(ledger, anchors, new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables), new RefundStore(tables), new FactStore(tables), new PartnerStore(tables), rpc, authority, ledgerOptions, TimeProvider.System);
 
         var insert = Stopwatch.StartNew();
         var at = DateTimeOffset.UtcNow;

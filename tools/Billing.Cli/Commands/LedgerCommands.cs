@@ -1,10 +1,42 @@
 namespace Billing.Cli.Commands;
 
-/// <summary><c>billing ledger</c>: verify the ledger, through the platform or against the chain.</summary>
+/// <summary><c>billing ledger</c>: verify the ledger, through the platform or against the chain, and reconcile it.</summary>
 internal static class LedgerCommands
 {
     public static Command Create(CliContext context, GlobalOptions g) =>
-        new("ledger", "The double-entry ledger.") { Verify(context, g) };
+        new("ledger", "The double-entry ledger.") { Verify(context, g), Reconcile(context, g) };
+
+    private static Command Reconcile(CliContext context, GlobalOptions g)
+    {
+        var reconcile = new Command("reconcile",
+            """
+            Reconcile invoices, Stripe payments, burns and ledger entries (GET /api/v1/ledger/reconcile): every mismatch,
+            then what is pending (a payer's month with usage metered late, which the next period close bills). Pending
+            items do not fail it. Exit 1 if there is a mismatch.
+
+            Examples:
+              billing ledger reconcile
+              billing ledger reconcile --json
+            """);
+        var json = JsonOutput.AddTo(reconcile);
+        reconcile.Handle(context, async (p, ct) =>
+        {
+            using var api = ApiSession.Open(g.Endpoint(p, context), context);
+            var body = await api.GetJsonAsync("/api/v1/ledger/reconcile", ct).ConfigureAwait(false);
+            var result = ApiResponseReader.LedgerReconciliation(body);
+            if (p.GetValue(json))
+            {
+                await context.Out.WriteLineAsync(Json.Pretty(body)).ConfigureAwait(false);
+            }
+            else
+            {
+                Renderers.LedgerReconcile(context.Console, result);
+            }
+
+            return result.Ok ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return reconcile;
+    }
 
     private static Command Verify(CliContext context, GlobalOptions g)
     {

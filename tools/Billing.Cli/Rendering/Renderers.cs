@@ -173,6 +173,33 @@ public static class Renderers
         return false;
     }
 
+    /// <summary>The verdict, each mismatch, then what is pending (never a failure); true when there is no mismatch.</summary>
+    public static bool LedgerReconcile(IAnsiConsole console, LedgerReconcileResponse reconciliation)
+    {
+        ArgumentNullException.ThrowIfNull(reconciliation);
+        string counts = $"{reconciliation.Invoices} invoices, {reconciliation.Payments} payments, {reconciliation.Burns} burns, {reconciliation.Entries} entries";
+        var mismatches = reconciliation.Mismatches ?? [];
+        var pending = reconciliation.Pending ?? []; // a platform from before pending answers without it
+        console.WriteLine(reconciliation.Ok && mismatches.Count == 0
+            ? $"ledger reconcile: ok ({counts})"
+            : $"ledger reconcile: FAILED ({counts}, {mismatches.Count} mismatch(es))");
+        foreach (var m in mismatches)
+        {
+            console.WriteLine("  - " + QuarantineRenderers.Visible($"{m.Kind} {m.Subject}: {m.Detail}"));
+        }
+
+        if (pending.Count > 0)
+        {
+            console.WriteLine($"pending ({pending.Count}), billed by the next close:");
+            foreach (var m in pending)
+            {
+                console.WriteLine("  - " + QuarantineRenderers.Visible($"{m.Kind} {m.Subject}: {m.Detail}"));
+            }
+        }
+
+        return reconciliation.Ok && mismatches.Count == 0;
+    }
+
     public static void SendSummary(IAnsiConsole console, SendReport report)
     {
         var table = new Table { Title = new TableTitle("send summary") };

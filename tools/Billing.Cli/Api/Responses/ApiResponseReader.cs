@@ -41,6 +41,9 @@ public static class ApiResponseReader
     /// <summary><c>GET /api/v1/ledger/verify</c>.</summary>
     public static LedgerVerifyResponse LedgerVerification(JsonNode? body) => Read(body, BillingJsonContext.Default.LedgerVerifyResponse, "ledger verification");
 
+    /// <summary><c>GET /api/v1/ledger/reconcile</c>.</summary>
+    public static LedgerReconcileResponse LedgerReconciliation(JsonNode? body) => Read(body, BillingJsonContext.Default.LedgerReconcileResponse, "ledger reconciliation");
+
     /// <summary><c>GET /api/v1/ledger/balances</c>: its rows.</summary>
     public static IReadOnlyList<LedgerBalance> LedgerBalances(JsonNode? body) =>
         Read(body, BillingJsonContext.Default.LedgerBalancesResponse, "ledger balances").Balances ?? [];

@@ -1,0 +1,86 @@
+namespace Billing.Application.Ledger;
+
+/// <summary>
+/// Reconcile's findings of late usage: usage metered after the closes that correct its month routinely is marked
+/// (<see cref="LateUsageStore"/>), and the next close of a later month bills it as an adjustment and clears the mark
+/// (<see cref="Invoicing.PeriodCloser"/>). A mark that close will settle is <c>LateUsagePending</c>, listed apart from the
+/// mismatches: the books are right, the invoice that bills it is simply not made yet. A mark no close settles as things
+/// stand is a mismatch naming what stops it, since its money is never billed otherwise: <c>LateUsageWithoutPayer</c> (no
+/// partner of that id, one a close does not invoice, or a partner row that cannot be read), <c>LateUsageMonthNotClosed</c>
+/// (the month was never closed for the payer, the payer failed in its close, or its close record cannot be read: a close
+/// adjusts only months already closed for the payer). A mark row that cannot be read is <c>LateUsageMarkUnreadable</c>.
+/// Cost: one query of the small <c>late</c> partition, the partner registry and one close record per month marked, all
+/// only when there are marks.
+/// </summary>
+internal static class LateUsageFindings
+{
+    public static async Task<(IReadOnlyList<AuditProblem> Pending, IReadOnlyList<AuditProblem> Mismatches)> ListAsync(
+        LateUsageStore late, PartnerStore partners, InvoiceStore invoices, IReadOnlyList<Invoice> allInvoices, CancellationToken cancellationToken)
+    {
+        var marks = await late.ListAsync(cancellationToken).ConfigureAwait(false);
+        var pending = new List<AuditProblem>();
+        var mismatches = marks.Unreadable
+            .Select(bad => new AuditProblem("LateUsageMarkUnreadable", bad.Id, $"facts table: {bad.Reason}; closes leave it alone, so the late usage of its month and payer (its row key) is not billed until it is repaired"))
+            .ToList();
+        if (marks.Items.Count == 0)
+        {
+            return (pending, mismatches);
+        }
+
+        var registry = await partners.ListAsync(cancellationToken).ConfigureAwait(false);
+        var known = registry.Items.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var unreadablePartners = registry.Unreadable.ToDictionary(u => u.Id, u => u.Reason, StringComparer.Ordinal);
+        var invoiced = allInvoices.Where(i => i.Status != InvoiceStatus.Void).Select(i => (i.Payer, i.Period)).ToHashSet();
+        var records = new Dictionary<BillingPeriod, (PeriodCloseRecord? Record, string? Unreadable)>();
+        foreach (var mark in marks.Items.OrderBy(m => m.Payer, StringComparer.Ordinal).ThenBy(m => m.Month))
+        {
+            string subject = $"{mark.Payer} {mark.Month}";
+            string usage = string.Create(CultureInfo.InvariantCulture, $"usage of {mark.Month} metered after the closes that correct it routinely (marked since {mark.MeteredAt:u})");
+            string? withoutPayer = known.TryGetValue(mark.Payer, out var partner)
+                ? partner.IsInvoiced ? null : $"{mark.Payer} is not a payer a close invoices (role {Partners.PartnerRules.Name(partner.Role)}{(partner.IsPayer ? ", no price plan" : "")})"
+                : unreadablePartners.TryGetValue(mark.Payer, out var reason) ? $"the partner row of {mark.Payer} cannot be read: {reason}" : $"no partner {mark.Payer} is registered";
+            if (withoutPayer is not null)
+            {
+                mismatches.Add(new("LateUsageWithoutPayer", subject, $"{usage}; no close bills it: {withoutPayer}"));
+                continue;
+            }
+
+            if (!invoiced.Contains((mark.Payer, mark.Month)) && await NotClosedAsync(mark, records, invoices, cancellationToken).ConfigureAwait(false) is { } notClosed)
+            {
+                mismatches.Add(new("LateUsageMonthNotClosed", subject, $"{usage}; a close adjusts only months closed for the payer, and {notClosed}"));
+                continue;
+            }
+
+            pending.Add(new("LateUsagePending", subject, $"{usage}; the next close of a later month not yet closed for {mark.Payer} bills it as an adjustment"));
+        }
+
+        return (pending, mismatches);
+    }
+
+    /// <summary>Why the mark's month is not closed for its payer (as a close decides it), or null when it is.</summary>
+    private static async Task<string?> NotClosedAsync(
+        LateUsageMark mark, Dictionary<BillingPeriod, (PeriodCloseRecord? Record, string? Unreadable)> records, InvoiceStore invoices, CancellationToken cancellationToken)
+    {
+        if (!records.TryGetValue(mark.Month, out var close))
+        {
+            try
+            {
+                close = ((await invoices.GetCloseAsync(mark.Month, cancellationToken).ConfigureAwait(false))?.Record, null);
+            }
+            catch (InvalidDataException ex)
+            {
+                close = (null, ex.Message);
+            }
+
+            records[mark.Month] = close;
+        }
+
+        return close switch
+        {
+            (_, { } unreadable) => $"the close record of {mark.Month} cannot be read: {unreadable}; once it is repaired, the next close bills it",
+            (null, _) => $"{mark.Month} was never closed: closing it (?force=true once it is older than Billing:Invoicing:MaxCloseAge) bills it on its own invoice",
+            ({ } record, _) when !record.Closed(mark.Payer) => $"{mark.Payer} failed in the close of {mark.Month} ({record.FailedPayers[mark.Payer]}): closing {mark.Month} again once that is fixed bills it on its own invoice",
+            _ => null,
+        };
+    }
+}

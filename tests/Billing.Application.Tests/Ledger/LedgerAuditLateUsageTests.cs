@@ -1,0 +1,83 @@
+namespace Billing.Application.Tests.Ledger;
+
+/// <summary>
+/// Reconcile on late usage (metered after the closes that correct its month routinely, marked for the next close): a
+/// mark the next close settles is listed as pending and leaves the books ok; a mark no close settles, and a mark row that
+/// cannot be read, are mismatches naming why.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public class LedgerAuditLateUsageTests(AzuriteFixture azurite)
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private static readonly BillingPeriod February = new(2026, 2);
+    private static readonly BillingPeriod March = new(2026, 3);
+    private static readonly BillingPeriod May = new(2026, 5);
+    private static readonly BillingPeriod July = new(2026, 7);
+    private static readonly DateTimeOffset MeteredAt = new(2026, 10, 2, 8, 30, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// Two carriers and a provider; July closed, with carrier-failed failed in it; May closed, its record changed outside the
+    /// platform; February never closed.
+    /// </summary>
+    private async Task<(BillingTables Tables, LedgerAudit Audit, LateUsageStore Late)> NewAsync()
+    {
+        var (tables, _, audit) = await ReconcileOnlyLedger.NewAsync(azurite);
+        var partners = new PartnerStore(tables);
+        foreach (var (partner, key) in new[]
+        {
+            (new Partner("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1"), "k-carrier-tmo-0001"),
+            (new Partner("carrier-failed", PartnerRole.Carrier, "carrier-standard-v1"), "k-carrier-failed-1"),
+            (new Partner("provider-nodeops", PartnerRole.Provider, null), "k-provider-0000001"),
+        })
+        {
+            await partners.UpsertAsync(new PartnerRegistration(partner, key), Ct);
+        }
+
+        var invoices = new InvoiceStore(tables);
+        await invoices.TrySaveCloseAsync(new PeriodCloseRecord(July, July.End.AddDays(1), new Dictionary<string, string> { ["carrier-failed"] = "Stripe: No such customer" }), null, Ct);
+        await invoices.TrySaveCloseAsync(new PeriodCloseRecord(May, May.End.AddDays(1), new Dictionary<string, string>()), null, Ct);
+        await tables.Invoices.UpdateEntityAsync(new TableEntity("close", May.ToCompactString()) { ["FailedPayers"] = 3 }, Azure.ETag.All, TableUpdateMode.Merge);
+        return (tables, audit, new FactStore(tables).LateUsage);
+    }
+
+    [Fact]
+    public async Task Reconcile_MarkTheNextCloseSettles_ListedAsPendingAndTheBooksStayOk()
+    {
+        var (_, audit, late) = await NewAsync();
+        await late.MarkAsync([("carrier-tmo", July)], MeteredAt, Ct);
+
+        var result = await audit.ReconcileAsync(Ct); // before: nothing told finance the month waits for a close
+
+        var pending = Assert.Single(result.Pending);
+        Assert.Equal(("LateUsagePending", "carrier-tmo 2026-07"), (pending.Kind, pending.Subject));
+        Assert.Contains("since 2026-10-02 08:30:00Z", pending.Detail, StringComparison.Ordinal);
+        Assert.Contains("next close", pending.Detail, StringComparison.Ordinal);
+        Assert.Empty(result.Mismatches);
+        Assert.True(result.Ok);
+    }
+
+    [Fact]
+    public async Task Reconcile_MarksNoCloseSettles_EachAMismatchNamingWhy()
+    {
+        var (tables, audit, late) = await NewAsync();
+        await late.MarkAsync([("carrier-gone", July), ("provider-nodeops", July), ("carrier-failed", July), ("carrier-tmo", February), ("carrier-tmo", May), ("carrier-tmo", March)], MeteredAt, Ct);
+        var march = new Invoice(new InvoiceId("carrier-tmo", March), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [Adjustments.Line(February, new Money(100, Currency.USD))]).Finalize();
+        await new InvoiceStore(tables).AddOrGetAsync(march, Ct); // its own invoice: March counts as closed for it, close record or not
+        await tables.Facts.AddEntityAsync(new TableEntity("late", "202608|carrier-tmo") { ["Payer"] = "carrier-tmo", ["Month"] = "2026-08", ["MeteredAt"] = "yesterday" });
+
+        var result = await audit.ReconcileAsync(Ct); // before: these marks stayed for good, silently (an unreadable one only logged by a close)
+
+        var found = result.Mismatches.Where(m => m.Kind.StartsWith("LateUsage", StringComparison.Ordinal)).ToDictionary(m => (m.Kind, m.Subject), m => m.Detail);
+        Assert.Contains("no partner carrier-gone", found[("LateUsageWithoutPayer", "carrier-gone 2026-07")], StringComparison.Ordinal);
+        Assert.Contains("not a payer", found[("LateUsageWithoutPayer", "provider-nodeops 2026-07")], StringComparison.Ordinal);
+        Assert.Contains("Stripe: No such customer", found[("LateUsageMonthNotClosed", "carrier-failed 2026-07")], StringComparison.Ordinal);
+        Assert.Contains("never closed", found[("LateUsageMonthNotClosed", "carrier-tmo 2026-02")], StringComparison.Ordinal);
+        Assert.Contains("property 'FailedPayers'", found[("LateUsageMonthNotClosed", "carrier-tmo 2026-05")], StringComparison.Ordinal);
+        string unreadable = found[("LateUsageMarkUnreadable", "202608|carrier-tmo")];
+        Assert.Contains("property 'MeteredAt'", unreadable, StringComparison.Ordinal);
+        Assert.Equal(6, found.Count);
+        Assert.Equal(("LateUsagePending", "carrier-tmo 2026-03"), (Assert.Single(result.Pending).Kind, result.Pending[0].Subject));
+        Assert.False(result.Ok);
+    }
+}

@@ -1,0 +1,55 @@
+namespace Billing.Cli.Tests;
+
+/// <summary><c>billing ledger reconcile</c> against a loopback stub with contract-shaped JSON.</summary>
+public sealed class LedgerReconcileCommandTests
+{
+    private const string Pending = """
+        {"kind":"LateUsagePending","subject":"carrier-tmo 2026-07","detail":"usage of 2026-07 metered after the closes that correct it routinely (marked since 2026-10-02 08:30:00Z); the next close of a later month not yet closed for carrier-tmo bills it as an adjustment"}
+        """;
+
+    [Fact]
+    public async Task LedgerReconcile_OnlyPendingLateUsage_PrintsOkAndThePendingMonthsAndExits0()
+    {
+        var (output, request) = await StubCommandTests.RunOkAsync(
+            "GET /api/v1/ledger/reconcile", $$"""{"ok":true,"invoices":3,"payments":2,"burns":1,"entries":6,"mismatches":[],"pending":[{{Pending}}]}""", "ledger", "reconcile");
+
+        StubCommandTests.AssertContainsAll(output,
+            "ledger reconcile: ok (3 invoices, 2 payments, 1 burns, 6 entries)",
+            "pending (1), billed by the next close:",
+            "LateUsagePending carrier-tmo 2026-07: usage of 2026-07",
+            "marked since 2026-10-02 08:30:00Z");
+        Assert.Equal("dev-finance-key", request.Headers["X-Api-Key"]);
+    }
+
+    [Fact]
+    public async Task LedgerReconcile_Mismatches_PrintsEachAndExits1()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>
+        {
+            ["GET /api/v1/ledger/reconcile"] = (200, $$"""
+                {"ok":false,"invoices":3,"payments":2,"burns":1,"entries":6,"pending":[{{Pending}}],"mismatches":[
+                  {"kind":"LateUsageWithoutPayer","subject":"carrier-gone 2026-07","detail":"usage of 2026-07 …; no close bills it: no partner carrier-gone is registered"},
+                  {"kind":"LateUsageMarkUnreadable","subject":"202608|carrier-tmo","detail":"facts table: late usage row (partition 'late', row '202608|carrier-tmo'), property 'MeteredAt': …"}]}
+                """),
+        });
+
+        var result = await CliHarness.RunAsync("ledger", "reconcile", "--url", server.Url, "--key", "k");
+
+        Assert.Equal(1, result.ExitCode);
+        StubCommandTests.AssertContainsAll(result.Out,
+            "ledger reconcile: FAILED (3 invoices, 2 payments, 1 burns, 6 entries, 2 mismatch(es))",
+            "LateUsageWithoutPayer carrier-gone 2026-07: usage of 2026-07 …; no close bills it: no partner carrier-gone is registered",
+            "LateUsageMarkUnreadable 202608|carrier-tmo: facts table: late usage row",
+            "LateUsagePending carrier-tmo 2026-07");
+    }
+
+    [Fact]
+    public async Task LedgerReconcile_AnswerWithoutPending_PrintsOk()
+    {
+        var (output, _) = await StubCommandTests.RunOkAsync(
+            "GET /api/v1/ledger/reconcile", """{"ok":true,"invoices":0,"payments":0,"burns":0,"entries":0,"mismatches":[]}""", "ledger", "reconcile");
+
+        Assert.Contains("ledger reconcile: ok (0 invoices, 0 payments, 0 burns, 0 entries)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("pending", output, StringComparison.Ordinal);
+    }
+}
