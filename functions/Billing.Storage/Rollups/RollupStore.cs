@@ -78,6 +78,13 @@ public sealed class RollupStore(BillingTables tables)
         return result;
     }
 
+    /// <summary>One marker row of one of the payer's shards by its key: absent, or there with its marker (null when the row does not match its key).</summary>
+    public async Task<(bool Exists, UniqueMarker? Marker)> ReadMarkerAsync(string payer, int shard, string rowKey, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(FactStore.ShardPartitionKey(payer, shard), rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? (true, UniqueMarkerCodec.FromEntity(row.Value!)) : (false, null);
+    }
+
     /// <summary>True when the payer has a month bucket starting before <paramref name="before"/> (it had facts then).</summary>
     public async Task<bool> AnyMonthBeforeAsync(string payer, DateTimeOffset before, CancellationToken cancellationToken)
     {

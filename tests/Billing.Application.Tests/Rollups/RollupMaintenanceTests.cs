@@ -5,7 +5,7 @@ public class RollupMaintenanceTests(AzuriteFixture azurite) : IClassFixture<Azur
     private static readonly DateTimeOffset Start = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly BillingPeriod October = new(2026, 10);
 
-    private static PendingFact Carrier(int i, DateTimeOffset time, string hotspot) => new(new UsageFact
+    internal static PendingFact Carrier(int i, DateTimeOffset time, string hotspot) => new(new UsageFact
     {
         Source = "carrier-tmo", Id = "m-" + i, Payer = "carrier-tmo", Type = EventTypes.CarrierOffloadV1, Time = time,
         ContentHash = "h" + i, Hotspot = hotspot, Rat = i % 2 == 0 ? "wlan" : "lte", Bytes = 1000 + i,

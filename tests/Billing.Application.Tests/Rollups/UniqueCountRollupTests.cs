@@ -22,7 +22,7 @@ public class UniqueCountRollupTests(AzuriteFixture azurite) : IClassFixture<Azur
         ],
     }, $"{{\"id\":\"{id}\",\"cell\":\"{cell}\"}}");
 
-    private static string Cell(int i) => "8928308280" + (i % 100_000).ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Cell(int i) => "8928308280" + (i % 100_000).ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task AppendAsync_SameBatchRedelivered_EachValueCountedOnce()
