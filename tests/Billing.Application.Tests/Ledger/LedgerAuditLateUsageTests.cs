@@ -80,4 +80,22 @@ public class LedgerAuditLateUsageTests(AzuriteFixture azurite)
         Assert.Equal(("LateUsagePending", "carrier-tmo 2026-03"), (Assert.Single(result.Pending).Kind, result.Pending[0].Subject));
         Assert.False(result.Ok);
     }
+
+    [Fact]
+    public async Task Reconcile_TwoUnreadablePartnerRowsNamingOnePayer_MarkIsAMismatchNotAFailure()
+    {
+        var (tables, audit, late) = await NewAsync();
+        await late.MarkAsync([("carrier-twin", July)], MeteredAt, Ct);
+        foreach (string rowKey in new[] { "carrier-twin", "carrier%2dtwin" }) // both keys unescape to carrier-twin
+        {
+            await tables.Partners.AddEntityAsync(new TableEntity("p", rowKey) { ["Role"] = "Overlord" }, Ct);
+        }
+
+        var result = await audit.ReconcileAsync(Ct); // before: an ArgumentException (a duplicate key), so no report at all
+
+        var mismatch = Assert.Single(result.Mismatches, m => m.Kind == "LateUsageWithoutPayer");
+        Assert.Equal("carrier-twin 2026-07", mismatch.Subject);
+        Assert.Contains("property 'Role'", mismatch.Detail, StringComparison.Ordinal);
+        Assert.Empty(result.Pending);
+    }
 }
