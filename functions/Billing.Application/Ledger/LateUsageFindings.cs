@@ -28,8 +28,20 @@ internal static class LateUsageFindings
         }
 
         var registry = await partners.ListAsync(cancellationToken).ConfigureAwait(false);
-        var known = registry.Items.ToDictionary(p => p.Id, StringComparer.Ordinal);
-        var unreadablePartners = registry.Unreadable.ToDictionary(u => u.Id, u => u.Reason, StringComparer.Ordinal);
+        // Two rows may name one partner (keys that unescape alike, planted outside the platform): the first is kept, the
+        // report is made all the same.
+        var known = new Dictionary<string, Partner>(StringComparer.Ordinal);
+        foreach (var p in registry.Items)
+        {
+            known.TryAdd(p.Id, p);
+        }
+
+        var unreadablePartners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var u in registry.Unreadable)
+        {
+            unreadablePartners.TryAdd(u.Id, u.Reason);
+        }
+
         var invoiced = allInvoices.Where(i => i.Status != InvoiceStatus.Void).Select(i => (i.Payer, i.Period)).ToHashSet();
         var records = new Dictionary<BillingPeriod, (PeriodCloseRecord? Record, string? Unreadable)>();
         foreach (var mark in marks.Items.OrderBy(m => m.Payer, StringComparer.Ordinal).ThenBy(m => m.Month))

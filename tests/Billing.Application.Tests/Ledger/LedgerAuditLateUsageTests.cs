@@ -80,4 +80,39 @@ public class LedgerAuditLateUsageTests(AzuriteFixture azurite)
         Assert.Equal(("LateUsagePending", "carrier-tmo 2026-03"), (Assert.Single(result.Pending).Kind, result.Pending[0].Subject));
         Assert.False(result.Ok);
     }
+
+    [Fact]
+    public async Task Reconcile_TwoUnreadablePartnerRowsNamingOnePayer_MarkIsAMismatchNotAFailure()
+    {
+        var (tables, audit, late) = await NewAsync();
+        await late.MarkAsync([("carrier-twin", July)], MeteredAt, Ct);
+        foreach (string rowKey in new[] { "carrier-twin", "carrier%2dtwin" }) // both keys unescape to carrier-twin
+        {
+            await tables.Partners.AddEntityAsync(new TableEntity("p", rowKey) { ["Role"] = "Overlord" }, Ct);
+        }
+
+        var result = await audit.ReconcileAsync(Ct); // before: an ArgumentException (a duplicate key), so no report at all
+
+        var mismatch = Assert.Single(result.Mismatches, m => m.Kind == "LateUsageWithoutPayer");
+        Assert.Equal("carrier-twin 2026-07", mismatch.Subject);
+        Assert.Contains("property 'Role'", mismatch.Detail, StringComparison.Ordinal);
+        Assert.Empty(result.Pending);
+    }
+
+    [Fact]
+    public async Task Reconcile_MonthOnlyAVoidInvoiceOrAPayerWithoutPlan_MismatchesAsTheCloseDecides()
+    {
+        var (tables, audit, late) = await NewAsync();
+        await new PartnerStore(tables).UpsertAsync(new PartnerRegistration(new Partner("carrier-noplan", PartnerRole.Carrier, null), "k-carrier-noplan-1"), Ct);
+        var voided = new Invoice(new InvoiceId("carrier-tmo", February), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [Adjustments.Line(new BillingPeriod(2026, 1), new Money(100, Currency.USD))]).Finalize().Void();
+        await new InvoiceStore(tables).AddOrGetAsync(voided, Ct); // a void invoice does not close the month for its payer (the close ignores it)
+        await late.MarkAsync([("carrier-tmo", February), ("carrier-noplan", July)], MeteredAt, Ct);
+
+        var result = await audit.ReconcileAsync(Ct);
+
+        Assert.Empty(result.Pending);
+        var found = result.Mismatches.ToDictionary(m => (m.Kind, m.Subject), m => m.Detail);
+        Assert.Contains("never closed", found[("LateUsageMonthNotClosed", "carrier-tmo 2026-02")], StringComparison.Ordinal);
+        Assert.Contains("no price plan", found[("LateUsageWithoutPayer", "carrier-noplan 2026-07")], StringComparison.Ordinal);
+    }
 }
