@@ -168,4 +168,24 @@ public class RollupVerifyWhileMeteringTests(AzuriteFixture azurite) : IClassFixt
         Assert.True(next > 100);
         Assert.Equal([$"{month} different"], verification.Differences.Select(d => $"{d.RowKey} {d.Kind}"));
     }
+
+    [Fact]
+    public async Task VerifyAsync_ManyMarkersMissing_ReadAgainOnceNotOneByOne()
+    {
+        var real = await azurite.NewTablesAsync(shards: 1);
+        var mappings = Enumerable.Range(0, 40).Select(i => UniqueCountRollupTests.Mapping("v-" + i, Start.AddHours(i), UniqueCountRollupTests.Cell(i))).ToList();
+        await new FactStore(real).AppendAsync(mappings, Ct);
+        string pk = FactStore.ShardPartitionKey("tenant-map", 0);
+        var removed = mappings.SelectMany(m => UniqueMarkerCodec.Of(m.Fact)).Select(m => m.RowKey).ToList();
+        foreach (var rk in removed)
+        {
+            await real.Facts.DeleteEntityAsync(pk, rk); // all of them: a month whose facts predate markers looks the same
+        }
+
+        var (tables, pointReads) = InterleavingTables.Create(azurite.ConnectionString, real, "RowKey='u|", () => Task.CompletedTask, times: 0);
+        var verification = await new RollupMaintenance(new FactStore(tables)).VerifyAsync("tenant-map", October, Ct);
+
+        Assert.Equal(removed.Order(StringComparer.Ordinal), verification.Differences.Where(d => d.Kind == "missing").Select(d => d.RowKey).Order(StringComparer.Ordinal));
+        Assert.Equal(0, pointReads.Matched); // before: one point read per missing marker
+    }
 }
