@@ -1,26 +1,32 @@
 namespace Billing.Application.Tests;
 
 /// <summary>
-/// The same tables through a client that runs <c>meanwhile</c> once, right after the first storage request whose
-/// decoded address contains <c>marker</c> got its answer: another writer acting at an exact point of a caller's work.
+/// The same tables through a client that runs <c>meanwhile</c> right after the first storage request whose decoded
+/// address contains <c>marker</c> got its answer (or after each of the first <c>times</c> such requests): another writer
+/// acting at an exact point of a caller's work.
 /// </summary>
 internal sealed class InterleavingTables : HttpPipelinePolicy
 {
     private readonly string marker;
     private readonly Func<Task> meanwhile;
+    private readonly int times;
     private int fired;
 
-    private InterleavingTables(string marker, Func<Task> meanwhile)
+    private InterleavingTables(string marker, Func<Task> meanwhile, int times)
     {
         this.marker = marker;
         this.meanwhile = meanwhile;
+        this.times = times;
     }
 
-    public bool Fired => Volatile.Read(ref fired) == 1;
+    public bool Fired => Volatile.Read(ref fired) >= 1;
 
-    public static (BillingTables Tables, InterleavingTables Hook) Create(string connectionString, BillingTables real, string marker, Func<Task> meanwhile)
+    /// <summary>How many matching requests were answered (<c>meanwhile</c> ran after the first <c>times</c> of them).</summary>
+    public int Matched => Volatile.Read(ref fired);
+
+    public static (BillingTables Tables, InterleavingTables Hook) Create(string connectionString, BillingTables real, string marker, Func<Task> meanwhile, int times = 1)
     {
-        var hook = new InterleavingTables(marker, meanwhile);
+        var hook = new InterleavingTables(marker, meanwhile, times);
         var options = new TableClientOptions();
         options.AddPolicy(hook, HttpPipelinePosition.PerCall);
         return (new BillingTables(new TableServiceClient(connectionString, options), real.Options), hook);
@@ -32,7 +38,7 @@ internal sealed class InterleavingTables : HttpPipelinePolicy
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         await ProcessNextAsync(message, pipeline);
-        if (Uri.UnescapeDataString(message.Request.Uri.ToString()).Contains(marker, StringComparison.Ordinal) && Interlocked.Exchange(ref fired, 1) == 0)
+        if (Uri.UnescapeDataString(message.Request.Uri.ToString()).Contains(marker, StringComparison.Ordinal) && Interlocked.Increment(ref fired) <= times)
         {
             await meanwhile();
         }

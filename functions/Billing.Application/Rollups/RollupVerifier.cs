@@ -41,7 +41,7 @@ internal sealed class RollupVerifier(FactStore facts)
 
         suspects.AddRange(expected.Select(kv => new Cell(kv.Key, kv.Value.Grain, kv.Value.Start, null, null, kv.Value)));
         differences.AddRange(await ConfirmAsync(payer, shard, suspects, cancellationToken).ConfigureAwait(false));
-        differences.AddRange(await CompareMarkersAsync(payer, shard, rows.Markers, recomputed.Markers, cancellationToken).ConfigureAwait(false));
+        differences.AddRange(await CompareMarkersAsync(payer, shard, month.Start, rows.Markers, recomputed.Markers, cancellationToken).ConfigureAwait(false));
         return (recomputed.Facts, recomputed.Buckets.Count, differences);
     }
 
@@ -88,10 +88,12 @@ internal sealed class RollupVerifier(FactStore facts)
 
     /// <summary>
     /// Markers read before the facts: one no fact carries, or one not matching its key, is a difference. A marker the facts
-    /// need and the read missed may have been added with its fact meanwhile: read again, it must be there now.
+    /// need and the read missed may have been added with its fact meanwhile: read again, it must be there now. Read by key
+    /// when a few are missing, otherwise the month's markers once more: a month whose markers are all gone (or predate
+    /// markers) costs one more range read, not a point read per value.
     /// </summary>
-    private async Task<List<RollupDifference>> CompareMarkersAsync(string payer, int shard, IReadOnlyList<(string RowKey, UniqueMarker? Marker, ETag ETag)> stored,
-        Dictionary<string, UniqueMarker> expected, CancellationToken cancellationToken)
+    private async Task<List<RollupDifference>> CompareMarkersAsync(string payer, int shard, DateTimeOffset month,
+        IReadOnlyList<(string RowKey, UniqueMarker? Marker, ETag ETag)> stored, Dictionary<string, UniqueMarker> expected, CancellationToken cancellationToken)
     {
         var missing = new Dictionary<string, UniqueMarker>(expected, StringComparer.Ordinal);
         var differences = new List<RollupDifference>();
@@ -108,7 +110,18 @@ internal sealed class RollupVerifier(FactStore facts)
         }
 
         var wanted = missing.ToList();
-        var now = await InBatchesAsync(wanted, m => rollups.ReadMarkerAsync(payer, shard, m.Key, cancellationToken)).ConfigureAwait(false);
+        (bool Exists, UniqueMarker? Marker)[] now;
+        if (wanted.Count <= ReadsAtOnce)
+        {
+            now = await InBatchesAsync(wanted, m => rollups.ReadMarkerAsync(payer, shard, m.Key, cancellationToken)).ConfigureAwait(false);
+        }
+        else
+        {
+            var again = (await rollups.ReadMarkersAsync(payer, shard, month, null, cancellationToken).ConfigureAwait(false))
+                .ToDictionary(m => m.RowKey, m => m.Marker, StringComparer.Ordinal);
+            now = [.. wanted.Select(m => again.TryGetValue(m.Key, out var marker) ? (true, marker) : (false, (UniqueMarker?)null))];
+        }
+
         for (int i = 0; i < wanted.Count; i++)
         {
             var (rk, m) = wanted[i];

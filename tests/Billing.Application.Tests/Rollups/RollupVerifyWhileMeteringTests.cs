@@ -1,3 +1,5 @@
+using Billing.Domain.Metering.Rollups;
+
 namespace Billing.Application.Tests.Rollups;
 
 /// <summary>
@@ -12,8 +14,8 @@ public class RollupVerifyWhileMeteringTests(AzuriteFixture azurite) : IClassFixt
     private static readonly DateTimeOffset Start = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly BillingPeriod October = new(2026, 10);
 
-    /// <summary>Verify's reads, as their requests name them: the fact scan, the hour rows' range, the month row, the markers' range.</summary>
-    public static TheoryData<string> Reads => ["RowKey ge 't|", "RowKey ge 'r|h|", "RowKey='r|m|202610'", "RowKey ge 'u|"];
+    /// <summary>Verify's reads, as their requests name them: the fact scan, the hour and day rows' ranges, the month row, the markers' range.</summary>
+    public static TheoryData<string> Reads => ["RowKey ge 't|", "RowKey ge 'r|h|", "RowKey ge 'r|d|", "RowKey='r|m|202610'", "RowKey ge 'u|"];
 
     private static PendingFact Carrier(int i, DateTimeOffset time) => RollupMaintenanceTests.Carrier(i, time, "hs-" + (i % 3));
 
@@ -22,9 +24,9 @@ public class RollupVerifyWhileMeteringTests(AzuriteFixture azurite) : IClassFixt
     private static string Day(DateTimeOffset time) => RollupCodec.RowKey(UsageWindow.Day, time);
 
     /// <summary>Verify through tables that run <paramref name="meanwhile"/> right after the first request naming <paramref name="read"/>.</summary>
-    private async Task<RollupVerification> VerifyAsync(BillingTables real, string payer, string read, Func<Task> meanwhile)
+    private async Task<RollupVerification> VerifyAsync(BillingTables real, string payer, string read, Func<Task> meanwhile, int times = 1)
     {
-        var (tables, hook) = InterleavingTables.Create(azurite.ConnectionString, real, read, meanwhile);
+        var (tables, hook) = InterleavingTables.Create(azurite.ConnectionString, real, read, meanwhile, times);
         var verification = await new RollupMaintenance(new FactStore(tables)).VerifyAsync(payer, October, Ct);
         Assert.True(hook.Fired);
         return verification;
@@ -136,5 +138,54 @@ public class RollupVerifyWhileMeteringTests(AzuriteFixture azurite) : IClassFixt
         Assert.Equal(
             new[] { $"{removed} missing", $"{planted} extra" }.Order(StringComparer.Ordinal),
             verification.Differences.Select(d => $"{d.RowKey} {d.Kind}").Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("RowKey='r|m|202610'", 10)] // metering rewrites the month row after each of its reads: its ETag changes at every check
+    [InlineData("RowKey ge 't|", 1)] // a tenth more than metering adds at every check
+    [InlineData("RowKey ge 't|", -4)] // four sessions less than metering adds between the facts and the row at every check
+    public async Task VerifyAsync_MonthSumChangedWhileMeteringRewritesItAtEveryCheck_Reported(string read, int tenths)
+    {
+        var real = await azurite.NewTablesAsync(shards: 1);
+        await new FactStore(real).AppendAsync([.. Enumerable.Range(0, 20).Select(i => Carrier(2 * i, Start.AddHours(i)))], Ct); // wlan sessions
+        string pk = FactStore.ShardPartitionKey("carrier-tmo", 0);
+        string month = RollupCodec.RowKey(UsageWindow.Month, Start);
+        var row = (await real.Facts.GetEntityAsync<TableEntity>(pk, month)).Value;
+        var stored = RollupCodec.FromEntity(row);
+        var (key, sum) = stored.Sums.MaxBy(kv => kv.Value); // the wlan bytes, which every metered session adds to
+        var changed = new RollupBucket(UsageWindow.Month, Start, stored.Detail);
+        foreach (var (k, q) in stored.Sums)
+        {
+            changed.Add(k, k == key ? (tenths > 0 ? sum * 11 / 10 : sum - (4 * 1200)) : q);
+        }
+
+        await real.Facts.UpdateEntityAsync(RollupCodec.ToEntity(pk, changed), row.ETag, TableUpdateMode.Replace);
+        int next = 100;
+
+        var verification = await VerifyAsync(real, "carrier-tmo", read,
+            () => new FactStore(real).AppendAsync([Carrier(2 * Interlocked.Increment(ref next), Start.AddHours(3).AddMinutes(next))], Ct), times: 10);
+
+        Assert.True(next > 100);
+        Assert.Equal([$"{month} different"], verification.Differences.Select(d => $"{d.RowKey} {d.Kind}"));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_ManyMarkersMissing_ReadAgainOnceNotOneByOne()
+    {
+        var real = await azurite.NewTablesAsync(shards: 1);
+        var mappings = Enumerable.Range(0, 40).Select(i => UniqueCountRollupTests.Mapping("v-" + i, Start.AddHours(i), UniqueCountRollupTests.Cell(i))).ToList();
+        await new FactStore(real).AppendAsync(mappings, Ct);
+        string pk = FactStore.ShardPartitionKey("tenant-map", 0);
+        var removed = mappings.SelectMany(m => UniqueMarkerCodec.Of(m.Fact)).Select(m => m.RowKey).ToList();
+        foreach (var rk in removed)
+        {
+            await real.Facts.DeleteEntityAsync(pk, rk); // all of them: a month whose facts predate markers looks the same
+        }
+
+        var (tables, pointReads) = InterleavingTables.Create(azurite.ConnectionString, real, "RowKey='u|", () => Task.CompletedTask, times: 0);
+        var verification = await new RollupMaintenance(new FactStore(tables)).VerifyAsync("tenant-map", October, Ct);
+
+        Assert.Equal(removed.Order(StringComparer.Ordinal), verification.Differences.Where(d => d.Kind == "missing").Select(d => d.RowKey).Order(StringComparer.Ordinal));
+        Assert.Equal(0, pointReads.Matched); // before: one point read per missing marker
     }
 }
