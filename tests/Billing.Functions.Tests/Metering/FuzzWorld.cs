@@ -221,12 +221,14 @@ internal sealed class FuzzWorld
                 Findings.Add($"close of {month}: payer {Show(payer)} failed: {reason}");
             }
 
-            var payersWithUsage = meteredBeforeClose.Where(a => month.Contains(a.Fact.Time)).Select(a => a.Fact.Payer).Distinct(StringComparer.Ordinal);
+            // Usage a plan prices (0 bytes offloaded make no invoice, and need none).
+            bool Priced(UsageFact f) => Plans.Get(Directory.Find(f.Payer)!.PlanFor(month)!).Meters.Any(p => f.Quantity(p.Meter) > 0 || f.Reading(p.Meter)?.Distinct is not null);
+            var payersWithUsage = meteredBeforeClose.Where(a => month.Contains(a.Fact.Time) && Priced(a.Fact)).Select(a => a.Fact.Payer).Distinct(StringComparer.Ordinal);
             foreach (string payer in payersWithUsage.Where(p => !result.Failed.ContainsKey(p)))
             {
                 if (result.Invoices.FirstOrDefault(i => i.Payer == payer) is not { } invoice)
                 {
-                    Findings.Add($"close of {month}: no invoice for {Show(payer)}, which has usage");
+                    Findings.Add($"close of {month}: no invoice for {Show(payer)}, which has priced usage");
                     continue;
                 }
 

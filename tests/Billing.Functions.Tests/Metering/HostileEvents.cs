@@ -91,7 +91,7 @@ internal sealed class HostileEvents(HostileText text, FuzzPartners partners, Dat
             case Mapping:
                 data.Add(("customerId", S(partners.Tenant(type, hostile && text.Chance(50)).Id)));
                 data.Add(("deviceId", S(text.Key())));
-                data.Add(("h3Cell", S(text.H3Cell())));
+                data.Add(("h3Cell", S(text.Chance(50) ? text.Pick(["8928308280fffff", "89283082803ffff", "8928308280bffff"]) : text.H3Cell())));
                 data.Add(("distanceMeters", N(Edge(1_000_000))));
                 data.Add(("capturedAt", T(hostile ? text.Pick([time, DateTimeOffset.MinValue, time.AddTicks(-random.NextInt64(TimeSpan.TicksPerDay))]) : time.AddMinutes(-1))));
                 break;
@@ -156,6 +156,13 @@ internal sealed class HostileEvents(HostileText text, FuzzPartners partners, Dat
         if (text.Chance(15))
         {
             members.Add(("data_base64", "null"));
+        }
+
+        if (number % 40 == 7)
+        {
+            // Near the 64 KiB event limit, astral characters among them: the raw event is kept in 30,000-character parts.
+            data.Add(("padding", text.Json(text.Loose("pad", 2_000))));
+            data.Add(("filler", "\"" + new string('<', text.Random.Next(28_000, 40_000)) + "\""));
         }
 
         if (text.Chance(30))
