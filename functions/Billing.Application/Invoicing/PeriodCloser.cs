@@ -97,7 +97,18 @@ public sealed partial class PeriodCloser(
             LogPayerFailed(logger, period.ToString(), bad.Id, bad.Reason);
         }
 
-        await Parallel.ForEachAsync(toClose, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (payer, ct) =>
+        // A payer id no invoice id or ledger account can hold (seeded before settings refused it) fails that payer alone,
+        // before an invoice that could never be booked is stored.
+        foreach (var payer in toClose)
+        {
+            if (PayerIds.Problem(payer.Id) is { } problem)
+            {
+                failed[payer.Id] = $"the partner id names its invoices and ledger accounts, so it {problem}; rename the partner";
+                LogPayerFailed(logger, period.ToString(), payer.Id, failed[payer.Id]);
+            }
+        }
+
+        await Parallel.ForEachAsync(toClose.Where(p => !failed.ContainsKey(p.Id)), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (payer, ct) =>
         {
             try
             {

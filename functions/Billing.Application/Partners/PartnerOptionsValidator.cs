@@ -34,6 +34,11 @@ public sealed class PartnerOptionsValidator : IValidateOptions<PartnerOptions>
             {
                 failures.Add($"{at}:Id is {TableKey.Escape(p.Id).Length} characters once escaped for a table key; at most {MaxEscapedIdChars} (use a shorter or ASCII id).");
             }
+            else if (p.Role is PartnerRole.Carrier or PartnerRole.Tenant && PayerIds.Problem(p.Id) is { } problem)
+            {
+                // Its invoices could not be made or booked: its usage would be accepted and never billed.
+                failures.Add($"{at}:Id '{p.Id}' is a payer's, which names its invoices and ledger accounts, so it {problem}.");
+            }
 
             if (!Enum.IsDefined(p.Role))
             {

@@ -68,15 +68,31 @@ public readonly record struct InvoiceId
         }
     }
 
-    private static void ValidatePayer(string payer)
+    /// <summary>Why <paramref name="payer"/> cannot be the payer of an invoice id, or null when it can.</summary>
+    public static string? PayerProblem(string? payer)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(payer);
+        if (string.IsNullOrWhiteSpace(payer))
+        {
+            return "must not be empty";
+        }
+
         foreach (char c in payer)
         {
             if (char.IsWhiteSpace(c) || char.IsControl(c))
             {
-                throw new ArgumentException($"Payer id '{payer}' must not contain whitespace or control characters.", nameof(payer));
+                return "must not contain whitespace or control characters";
             }
+        }
+
+        return null;
+    }
+
+    private static void ValidatePayer(string payer)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(payer);
+        if (PayerProblem(payer) is { } problem)
+        {
+            throw new ArgumentException($"Payer id '{payer}' {problem}.", nameof(payer));
         }
     }
 }

@@ -45,12 +45,6 @@ public sealed class PeriodCloserStripeTests(AzuriteFixture azurite) : PeriodClos
         {
             var sync = new StripeInvoiceSync(Options.Create(new StripeOptions { SecretKey = "sk_test_closer", ApiBase = stripeBase }), NullLogger<StripeInvoiceSync>.Instance);
             var handler = new StripeInvoiceFinalizedHandler(sync, invoices, partners, time, NullLogger<StripeInvoiceFinalizedHandler>.Instance);
-            return new InvoiceFinalization(new NoLedger(), handler);
+            return new InvoiceFinalization(new SkippedFinalizationStep(), handler); // these tests are about Stripe; the ledger's own close tests cover booking
         });
-
-    /// <summary>These tests are about Stripe; the ledger step is covered by the ledger's own close tests.</summary>
-    private sealed class NoLedger : IInvoiceFinalizedHandler
-    {
-        public Task<Invoice> OnFinalizedAsync(Invoice invoice, CancellationToken cancellationToken) => Task.FromResult(invoice);
-    }
 }

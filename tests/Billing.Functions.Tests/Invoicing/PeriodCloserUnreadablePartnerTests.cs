@@ -3,7 +3,7 @@ namespace Billing.Functions.Tests.Invoicing;
 /// <summary>
 /// A partner row the registry cannot parse (planted with storage write access) fails that partner alone in a close: the
 /// other payers are invoiced, it is recorded as failed (so the month does not count as closed for it and its usage is
-/// not lost), and once the row is mended the next close bills it.
+/// not lost), and once the row is mended the next close bills it. So does a payer whose id no invoice id can hold.
 /// </summary>
 public class PeriodCloserUnreadablePartnerTests(AzuriteFixture azurite) : PeriodCloserTestBase(azurite)
 {
@@ -28,5 +28,25 @@ public class PeriodCloserUnreadablePartnerTests(AzuriteFixture azurite) : Period
         Assert.Empty(mended.Failed);
         Assert.Equal(1500, Assert.Single(mended.Invoices, i => i.Payer == "carrier-tmo").Total.MinorUnits);
         Assert.Empty((await setup.Invoices.GetCloseAsync(October, CancellationToken.None))!.Value.Record.FailedPayers);
+    }
+
+    [Theory]
+    [InlineData("carrier old", "whitespace")]                  // INV-{payer}-{yyyyMM} holds no whitespace
+    [InlineData("carrier-\U0001F600", "ledger account")]       // receivable:{payer} holds no surrogates
+    public async Task CloseAsync_PayerIdNoInvoiceOrLedgerAccountCanHold_OthersInvoicedAndBookedItFailsNamingWhy(string payer, string why)
+    {
+        // Settings once seeded such payer ids: before, the whole close threw, and no payer of any month was invoiced.
+        var ledger = new LedgerStore(await Azurite.NewTablesAsync());
+        await ledger.EnsureCreatedAsync(CancellationToken.None);
+        var setup = await NewAsync(October.End.AddHours(1), (_, partners, clock) => new InvoiceFinalization(new LedgerRecorder(ledger, partners, clock), new SkippedFinalizationStep()));
+        await setup.Partners.UpsertAsync(new PartnerRegistration(new Partner(payer, PartnerRole.Carrier, "carrier-standard-v1"), "k-carrier-old-0001"), CancellationToken.None);
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 150_000_000_000);                        // carrier-tmo: 15.00
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 150_000_000_000, payer: payer);
+
+        string reason = await setup.CloseWithOneFailedPayerAsync(October, payer, "carrier-tmo", "tenant-lab");
+
+        Assert.Contains(why, reason, StringComparison.Ordinal);
+        Assert.Equal(1500, Assert.Single((await setup.Invoices.ListAsync(October, null, CancellationToken.None)).Items, i => i.Payer == "carrier-tmo").Total.MinorUnits);
+        Assert.NotNull(await ledger.GetAsync(LedgerEntries.InvoiceFinalizedId(new InvoiceId("carrier-tmo", October).ToString()), CancellationToken.None));
     }
 }
