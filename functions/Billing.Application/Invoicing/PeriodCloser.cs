@@ -217,11 +217,14 @@ public sealed partial class PeriodCloser(
 
     /// <summary>
     /// A failure that would repeat on every retry, so it fails that payer alone (reported in the close record, retried by
-    /// the next close) instead of the whole close: bad data, or Stripe refusing the payer's request (e.g. its customer was
-    /// deleted in the Dashboard). A transient one (Stripe or storage unreachable) escapes: the whole close is retried.
+    /// the next close) instead of the whole close: bad data, the ledger refusing the payer's entry (an entry its rules
+    /// refuse, its id booked otherwise, a book changed outside the platform: docs/design.md decision 8), or Stripe refusing
+    /// the payer's request (e.g. its customer was deleted in the Dashboard). A transient one (Stripe or storage unreachable,
+    /// <see cref="LedgerContentionException"/>: writers racing for the book's head) escapes: the whole close is retried.
     /// </summary>
     private static bool IsDeterministic(Exception ex) =>
         ex is OverflowException or UnpricedUsageException or CurrencyMismatchException or KeyNotFoundException or JsonException or InvalidDataException
+            or LedgerValidationException or LedgerConflictException
         || ex is Stripe.StripeException && !TransientFailures.IsTransient(ex);
 
     private async Task<Invoice?> CloseForPayerAsync(Partner payer, BillingPeriod period, IEnumerable<LateUsageMark> late, CancellationToken cancellationToken)
