@@ -3,7 +3,8 @@ namespace Billing.Domain.Ledger;
 /// <summary>
 /// Account names: <c>{category}:{name}</c>. Per-payer accounts carry the payer id after the first colon
 /// (<c>receivable:{payer}</c>, <c>adjustment:{payer}</c>); platform accounts carry a fixed name.
-/// An account name is 1–<see cref="MaxLength"/> characters, none of them whitespace or control characters.
+/// An account name is 1–<see cref="MaxLength"/> UTF-16 characters, none of them whitespace, control characters or
+/// surrogates (so no characters beyond U+FFFF, such as emoji).
 /// </summary>
 public static class Accounts
 {

@@ -44,7 +44,7 @@ public static class LedgerValidation
             if (!Accounts.IsValid(p.Account))
             {
                 problems.Add((false, string.Create(CultureInfo.InvariantCulture,
-                    $"posting {i}: account '{p.Account}' must be 1-{Accounts.MaxLength} characters without whitespace or control characters")));
+                    $"posting {i}: account '{p.Account}' must be 1-{Accounts.MaxLength} characters: no whitespace, no control characters, no surrogates (so no characters beyond U+FFFF such as emoji)")));
             }
 
             if (!Assets.IsValid(p.Asset))

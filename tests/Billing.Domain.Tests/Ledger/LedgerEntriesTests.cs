@@ -67,6 +67,20 @@ public class LedgerEntriesTests
     }
 
     [Theory]
+    [InlineData(false)] // a pair: an emoji
+    [InlineData(true)]  // a lone high surrogate (built here: test data would not carry it intact)
+    public void Constructor_AccountWithSurrogates_ProblemNamesCharactersBeyondTheBasicPlane(bool lone)
+    {
+        string account = "receivable:carrier-" + (lone ? "\uD83D" : "\U0001F600");
+
+        var ex = Assert.Throws<LedgerValidationException>(() => new LedgerEntryDraft("x", LedgerEntryKind.Adjustment, At,
+            [new Posting(account, "USD", 1), new Posting("a:2", "USD", -1)]));
+
+        // Before: "… without whitespace or control characters", of an account that has neither.
+        Assert.Contains(ex.Problems, p => p.Contains("no surrogates (so no characters beyond U+FFFF", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("line\nbreak")]
     public void Constructor_InvalidEntryId_Throws(string id)
