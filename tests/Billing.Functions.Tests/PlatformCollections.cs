@@ -18,6 +18,9 @@ public static class PlatformCollections
 
     /// <summary>Rows of the ledger changed outside the platform: the one book must not be another group's.</summary>
     public const string LedgerTampering = "ledger-tampering";
+
+    /// <summary>Payers seeded with ids a URL or a header must encode: partners no other test's close should see.</summary>
+    public const string PayerIdCharacters = "payer-id-characters";
 }
 
 [CollectionDefinition(PlatformCollections.Invoicing)]
@@ -31,3 +34,6 @@ public sealed class PaymentsCollection : ICollectionFixture<PlatformFixture>;
 
 [CollectionDefinition(PlatformCollections.LedgerTampering)]
 public sealed class LedgerTamperingCollection : ICollectionFixture<PlatformFixture>;
+
+[CollectionDefinition(PlatformCollections.PayerIdCharacters)]
+public sealed class PayerIdCharactersCollection : ICollectionFixture<GetInvoice.PayerIdCharactersPlatform>;
