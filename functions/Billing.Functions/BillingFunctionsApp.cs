@@ -198,6 +198,7 @@ public static class BillingFunctionsApp
     {
         app.UseApiResponseHeaders(); // first, so the answers of UnhandledErrors carry them too
         app.UseUnhandledErrors(); // before the routes, so it wraps every API endpoint
+        app.UseRawRouteValues(); // after routing (added first by the host builder), before the endpoint binds its values
 
         // Invocations (trigger payloads wrapped by the host) arrive at /{FunctionName}.
         IngestUsageFunction.Map(app);

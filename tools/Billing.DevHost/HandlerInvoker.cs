@@ -59,7 +59,11 @@ public sealed class HandlerInvoker(int port, EventHubBroker broker, Func<string?
     /// <summary>Forwards a plain HTTP request to the handler as is and copies its answer back (enableForwardingHttpRequest).</summary>
     public async Task ForwardAsync(HttpContext context)
     {
-        var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), $"http://127.0.0.1:{port}{context.Request.Path}{context.Request.QueryString}");
+        // The target as the client sent it: the decoded path would say "%2F" for both an encoded '/' and an encoded "%2F".
+        string target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is ['/', ..] raw
+            ? raw
+            : $"{context.Request.Path}{context.Request.QueryString}";
+        var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), $"http://127.0.0.1:{port}{target}");
         // An empty body keeps its Content-Type (as the host forwards it): the handler tells an empty JSON body from none.
         if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0 || context.Request.ContentType is not null)
         {

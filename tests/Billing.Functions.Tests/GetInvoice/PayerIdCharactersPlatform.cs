@@ -1,11 +1,19 @@
 namespace Billing.Functions.Tests.GetInvoice;
 
 /// <summary>
-/// A platform whose settings seed payers with ids that hold characters a header must encode. Settings take
+/// A platform whose settings seed payers with ids that hold characters a URL path or a header must encode. Settings take
 /// any 1-128 printable characters but '|' (the API's own ids are slugs), so such payers exist wherever settings seed.
 /// </summary>
 public sealed class PayerIdCharactersPlatform : IAsyncLifetime
 {
+    /// <summary>Ids and keys: '/', the URL's own '?', '#', '+' and '%' (before two hex digits, and before "2F" itself).</summary>
+    public static readonly IReadOnlyList<(string Id, string Key)> UrlPayers =
+    [
+        ("carrier/slash", "k-url-slash-00001"),
+        ("carrier?q#h+p%41", "k-url-query-00001"),
+        ("carrier-%2F", "k-url-pct2f-00001"),
+    ];
+
     /// <summary>Ids a quoted header parameter must escape ('"', '\') or cannot hold at all (non-ASCII).</summary>
     public static readonly IReadOnlyList<(string Id, string Key)> HeaderPayers =
     [
@@ -13,7 +21,7 @@ public sealed class PayerIdCharactersPlatform : IAsyncLifetime
         ("carrier-é", "k-hdr-accent-0001"),
     ];
 
-    public PlatformFixture Platform { get; } = new([.. HeaderPayers.Select(p => (p.Id, "Carrier", p.Key, (string?)"carrier-standard-v1"))]);
+    public PlatformFixture Platform { get; } = new([.. UrlPayers.Concat(HeaderPayers).Select(p => (p.Id, "Carrier", p.Key, (string?)"carrier-standard-v1"))]);
 
     public Task InitializeAsync() => Platform.InitializeAsync();
 
