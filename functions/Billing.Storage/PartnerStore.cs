@@ -141,10 +141,18 @@ public sealed partial class PartnerStore(BillingTables tables, TimeProvider? tim
 
     /// <summary>
     /// Every partner row (the key ranges around the audit rows, which never get read here); a row the registry cannot
-    /// parse is listed apart, by partner id, so it never hides the others.
+    /// parse is listed apart, by partner id, so it never hides the others. A row under a key no partner id escapes to (a
+    /// needless escape such as <c>carrier%2dtwin</c>, planted outside the platform) is listed apart by that key as stored:
+    /// lookups by id never find it, and named by the id it unescapes to it would pass for a second row of that partner
+    /// (the directory, a close and reconcile would each see one partner twice).
     /// </summary>
     public Task<StoredList<PartnerRecord>> ListRecordsAsync(CancellationToken cancellationToken) =>
-        StoredRows.ReadAsync(table.QueryAsync<TableEntity>("PartitionKey eq 'p' and (RowKey lt '|' or RowKey ge '}')", cancellationToken: cancellationToken), PartnerRows.ToRecord);
+        StoredRows.ReadAsync(table.QueryAsync<TableEntity>("PartitionKey eq 'p' and (RowKey lt '|' or RowKey ge '}')", cancellationToken: cancellationToken), ReadListed,
+            (row, reason) => IdOf(row.RowKey) is null ? new UnreadableRow(row.RowKey, reason.Message) : StoredRows.ByKey(row, reason));
+
+    private static PartnerRecord ReadListed(TableEntity row) => IdOf(row.RowKey) is not null
+        ? PartnerRows.ToRecord(row)
+        : throw new RowValues(row, "partner").Unreadable("RowKey", "not the key this platform writes for any partner id (lookups by id never find it)");
 
     /// <summary>The partner's row; null when it has none. A row the registry cannot parse throws <see cref="InvalidDataException"/>.</summary>
     public async Task<PartnerRecord?> GetAsync(string partnerId, CancellationToken cancellationToken)

@@ -46,6 +46,25 @@ public class PartnerStoreUnreadableRowTests(AzuriteFixture azurite)
     }
 
     [Theory]
+    [InlineData("carrier%2dgood")] // a needless escape of '-': unescapes to carrier-good
+    [InlineData("%63arrier-good")]
+    public async Task ListRecordsAsync_ReadableRowUnderANeedlessEscapeOfAnId_ListsTheIdOnceAndNamesThePlantedRowByItsKey(string plantedKey)
+    {
+        var (store, tables) = await SeedAsync(azurite, "DisplayName", "Good");
+        var row = (await tables.Partners.GetEntityAsync<TableEntity>("p", "carrier-good", cancellationToken: Ct)).Value;
+        await tables.Partners.AddEntityAsync(new TableEntity(row) { RowKey = plantedKey, ["PlanId"] = "compute-standard-v1" }, Ct);
+
+        var list = await store.ListRecordsAsync(Ct);
+
+        // Before: carrier-good listed twice (one with the planted plan), so a close ran it twice and the directory threw.
+        var good = Assert.Single(list.Items, r => r.Partner.Id == "carrier-good");
+        Assert.Equal("carrier-standard-v1", good.Partner.PlanId);
+        var planted = Assert.Single(list.Unreadable);
+        Assert.Equal(plantedKey, planted.Id);
+        Assert.Contains("property 'RowKey'", planted.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [MemberData(nameof(Planted))]
     public async Task GetAsync_RowUnparseable_ThrowsInvalidDataExceptionNamingTheProperty(string property, object value)
     {

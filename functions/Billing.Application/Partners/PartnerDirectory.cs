@@ -11,7 +11,6 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
     private readonly SemaphoreSlim refreshLock = new(1, 1);
     private volatile Dictionary<string, Partner> partners = new(StringComparer.Ordinal);
     private volatile HashSet<string> unreadable = new(StringComparer.Ordinal);
-    private HashSet<string> duplicated = new(StringComparer.Ordinal);
     private DateTimeOffset snapshotExpires = DateTimeOffset.MinValue;
 
     /// <summary>The header partners authenticate with.</summary>
@@ -27,7 +26,7 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
         try
         {
             var list = await store.ListAsync(cancellationToken).ConfigureAwait(false);
-            partners = await SnapshotAsync(list.Items, cancellationToken).ConfigureAwait(false);
+            partners = list.Items.ToDictionary(p => p.Id, StringComparer.Ordinal);
             snapshotExpires = time.GetUtcNow() + options.Value.CacheTtl;
             LogRefreshed(logger, list.Items.Count);
 
@@ -44,48 +43,6 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
         {
             refreshLock.Release();
         }
-    }
-
-    /// <summary>
-    /// The partners by id. Two readable rows of one id (planted under keys that unescape alike, e.g. <c>carrier-twin</c> and
-    /// <c>carrier%2dtwin</c>) must not stop the snapshot, and with it every authentication: the row the id escapes to is
-    /// kept, as authentication reads it (<see cref="PartnerStore.AuthenticateAsync"/>); without one, the first in key
-    /// order. The others are logged when first seen; partners verify names their rows.
-    /// </summary>
-    private async Task<Dictionary<string, Partner>> SnapshotAsync(IReadOnlyList<Partner> items, CancellationToken cancellationToken)
-    {
-        var byId = new Dictionary<string, Partner>(StringComparer.Ordinal);
-        var twins = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var partner in items)
-        {
-            if (!byId.TryAdd(partner.Id, partner))
-            {
-                twins.Add(partner.Id);
-            }
-        }
-
-        foreach (string id in twins)
-        {
-            try
-            {
-                if (await store.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } record)
-                {
-                    byId[id] = record.Partner;
-                }
-            }
-            catch (InvalidDataException)
-            {
-                // The row the id escapes to cannot be read: listed as unreadable, and the first in key order stays.
-            }
-
-            if (!duplicated.Contains(id))
-            {
-                LogDuplicateRows(logger, id, items.Count(p => p.Id == id));
-            }
-        }
-
-        duplicated = twins;
-        return byId;
     }
 
     /// <summary>Refreshes the snapshot when it is older than the cache TTL.</summary>
@@ -140,9 +97,6 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partner registry refreshed: {Count} partners")]
     private static partial void LogRefreshed(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Partner {PartnerId} has {Rows} readable rows in the registry (keys that unescape alike, written outside this platform): the row its id escapes to is used, the others are ignored; run partners verify")]
-    private static partial void LogDuplicateRows(ILogger logger, string partnerId, int rows);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Partner {PartnerId} left out of the registry: its row cannot be read ({Reason})")]
     private static partial void LogUnreadable(ILogger logger, string partnerId, string reason);
