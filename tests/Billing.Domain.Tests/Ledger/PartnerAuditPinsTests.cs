@@ -55,4 +55,18 @@ public class PartnerAuditPinsTests
             [Posting.Debit("a:1", "USD", 1), Posting.Credit("a:2", "USD", 1)]));
         Assert.Throws<LedgerValidationException>(() => new LedgerEntryDraft("m", LedgerEntryKind.Adjustment, At, []));
     }
+
+    [Fact]
+    public void Verify_EvidenceEntryInTheChainAndThroughItsJson_NoProblem()
+    {
+        var evidence = LedgerEntry.Seal(LedgerEntries.MainBook, 1, LedgerEntry.GenesisHash, Assert.Single(PartnerAuditPins.Drafts([("finance", Pin(1))], At)));
+        var money = LedgerEntry.Seal(LedgerEntries.MainBook, 1, LedgerEntry.GenesisHash, new LedgerEntryDraft("e", LedgerEntryKind.Adjustment, At,
+            [Posting.Debit("a:1", "USD", 1), Posting.Credit("a:2", "USD", 1)]));
+        using var json = JsonDocument.Parse(LedgerEntryJson.ToJson(evidence).ToJsonString());
+
+        Assert.Empty(HashChain.Verify([evidence]));
+        Assert.Empty(HashChain.Verify([LedgerEntryJson.FromJson(json.RootElement)])); // what an independent verifier reads
+        Assert.True(PartnerAuditPins.IsEvidence(evidence));
+        Assert.False(PartnerAuditPins.IsEvidence(money));
+    }
 }
