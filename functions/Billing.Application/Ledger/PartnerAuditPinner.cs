@@ -59,6 +59,11 @@ public sealed partial class PartnerAuditPinner(LedgerStore ledger, PartnerStore 
     /// <summary>Whether entry <paramref name="entryId"/> is an evidence entry of the book, intact, that pins the partner at <paramref name="pin"/>.</summary>
     private async Task<bool> HoldsAsync(string book, string entryId, string partnerId, PartnerAuditPin pin, CancellationToken cancellationToken)
     {
+        if (!PartnerAuditPins.IsId(entryId))
+        {
+            return false; // no evidence entry has that id: a planted mark is never looked up (a key storage refuses would stop every pin)
+        }
+
         if (!checkedEntries.TryGetValue(entryId, out var held))
         {
             LedgerEntry? entry;

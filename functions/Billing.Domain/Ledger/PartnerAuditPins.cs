@@ -26,6 +26,10 @@ public static class PartnerAuditPins
         return entry.Kind == LedgerEntryKind.PartnerAuditPinned || entry.EntryId.StartsWith(IdPrefix, StringComparison.Ordinal);
     }
 
+    /// <summary>Whether <paramref name="entryId"/> has the shape of an evidence entry's id (the prefix and a 64-hex-digit digest).</summary>
+    public static bool IsId(string? entryId) =>
+        entryId is not null && entryId.StartsWith(IdPrefix, StringComparison.Ordinal) && LedgerEncoding.IsHash(entryId[IdPrefix.Length..]);
+
     /// <summary>Whether a pin can name <paramref name="partnerId"/> (a well-formed string short enough for a metadata value).</summary>
     public static bool CanPin(string partnerId) =>
         !string.IsNullOrEmpty(partnerId) && partnerId.Length <= MaxIdLength && LedgerValidation.IsWellFormed(partnerId);

@@ -111,14 +111,22 @@ public class PartnerAuditPinnerTests(BurnChainFixture chain) : IClassFixture<Bur
             ["Count"] = row.AuditCount!.Value, ["Head"] = row.AuditHead!, ["EntryId"] = PartnerAuditPins.IdPrefix + new string('a', 64),
         }, TableUpdateMode.Replace, Ct);
 
+        await CreateUnbilledAsync(p, "provider-long-mark", "provider");
+        var other = (await p.Store.GetAsync("provider-long-mark", Ct))!;
+        await s.Anchors.Table.UpsertEntityAsync(new TableEntity(PartnerPinCursor.PartitionKey(LedgerEntries.MainBook), "provider-long-mark")
+        {
+            ["Count"] = other.AuditCount!.Value, ["Head"] = other.AuditHead!, ["EntryId"] = new string('x', 2000), // a key storage refuses
+        }, TableUpdateMode.Replace, Ct);
+
         await s.Anchoring.RunAsync(Ct);
+        Assert.Equal(2, PartnerAuditPins.Read(Assert.Single(await EvidenceAsync(s)).Metadata).Count);
         foreach (var mark in s.Anchors.Table.Query<TableEntity>(e => e.PartitionKey == PartnerPinCursor.PartitionKey(LedgerEntries.MainBook)).ToList())
         {
             await s.Anchors.Table.DeleteEntityAsync(mark.PartitionKey, mark.RowKey, Azure.ETag.All, Ct);
         }
 
-        // Marks removed: the partner is pinned again, as the entry that already holds those pins (same pins, same id).
-        Assert.Equal(1, await LedgerTestSetup.Pinner(s.Tables).PinAsync(LedgerEntries.MainBook, Ct));
+        // Marks removed: the partners are pinned again, as the entry that already holds those pins (same pins, same id).
+        Assert.Equal(2, await LedgerTestSetup.Pinner(s.Tables).PinAsync(LedgerEntries.MainBook, Ct));
         Assert.Single(await EvidenceAsync(s));
         await p.RewriteConsistentlyAsync("provider-marked");
         AssertOnlyPinMismatch(await p.Verifier.VerifyAsync("provider-marked", Ct));

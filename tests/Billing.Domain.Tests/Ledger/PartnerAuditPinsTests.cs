@@ -15,7 +15,8 @@ public class PartnerAuditPinsTests
         var again = Assert.Single(PartnerAuditPins.Drafts(pins.Reverse(), At.AddHours(1)));
 
         Assert.Equal(one.EntryId, again.EntryId);
-        Assert.StartsWith(PartnerAuditPins.IdPrefix, one.EntryId, StringComparison.Ordinal);
+        Assert.True(PartnerAuditPins.IsId(one.EntryId));
+        Assert.False(PartnerAuditPins.IsId(PartnerAuditPins.IdPrefix + "x"));
         Assert.Equal(LedgerEntryKind.PartnerAuditPinned, one.Kind);
         Assert.Empty(one.Postings);
         Assert.Equal([("carrier-x", Pin(5)), ("finance", Pin(1)), ("provider b", Pin(2))],
