@@ -14,6 +14,27 @@ public sealed partial class PartnerStore
         return row is not null ? PartnerRows.AuditHead(row) : (null, null);
     }
 
+    /// <summary>
+    /// Every partner's audit head, read from those two columns only (as <see cref="AuditHeadAsync"/>), so a row the
+    /// registry cannot parse elsewhere is still listed; a head of the wrong type reads as unset. Rows under keys no partner
+    /// id escapes to are left out (partners verify reports them).
+    /// </summary>
+    public async Task<IReadOnlyList<PartnerAuditHead>> ListAuditHeadsAsync(CancellationToken cancellationToken)
+    {
+        var heads = new List<PartnerAuditHead>();
+        string[] columns = ["RowKey", .. PartnerRows.AuditHeadColumns];
+        await foreach (var e in table.QueryAsync<TableEntity>("PartitionKey eq 'p' and (RowKey lt '|' or RowKey ge '}')", select: columns, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (IdOf(e.RowKey) is { } id)
+            {
+                var (head, count) = PartnerRows.AuditHead(e);
+                heads.Add(new PartnerAuditHead(id, head, count));
+            }
+        }
+
+        return heads;
+    }
+
     /// <summary>Audit entries of one partner, oldest first, after the cursor <paramref name="after"/> (an entry id).</summary>
     public Task<PartnerAuditPage> AuditOfPartnerAsync(string partnerId, string? after, int limit, CancellationToken cancellationToken)
     {

@@ -94,4 +94,20 @@ public class PartnerStoreUnreadableRowTests(AzuriteFixture azurite)
 
         Assert.Null(await store.AuthenticateAsync("k-carrier-good-0001", DateTimeOffset.UtcNow, Ct));
     }
+
+    [Fact]
+    public async Task ListAuditHeadsAsync_RowUnparseableElsewhereOrHeadOfAnotherType_ListsEveryPartnerWithWhatItsHeadColumnsHold()
+    {
+        var (store, tables) = await SeedAsync(azurite, "Role", "overlord");
+        await tables.Partners.UpdateEntityAsync(new TableEntity("p", "tenant-good") { ["AuditCount"] = "1" }, Azure.ETag.All, TableUpdateMode.Merge);
+        await tables.Partners.UpsertEntityAsync(new TableEntity("p", "%41"), TableUpdateMode.Replace); // no partner id escapes to it
+
+        var heads = (await store.ListAuditHeadsAsync(Ct)).ToDictionary(h => h.PartnerId);
+
+        Assert.Equal(["carrier-bad", "carrier-good", "tenant-good"], heads.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(((await store.AuditHeadAsync("carrier-good", Ct)).Head, 1L), (heads["carrier-good"].Head, heads["carrier-good"].Count));
+        Assert.Equal(1L, heads["carrier-bad"].Count);
+        Assert.Matches("^[0-9a-f]{64}$", heads["carrier-bad"].Head);
+        Assert.Null(heads["tenant-good"].Count);
+    }
 }

@@ -8,13 +8,15 @@ namespace Billing.Application.Ledger;
 /// history is never anchored. Every root is computed here from the entries; a stored pending anchor is resumed only when
 /// it is exactly what would be computed (a crash between signing and confirming), otherwise it is discarded. The
 /// pending row with its signature is stored before anything is sent; a resend after a crash can at worst put the same
-/// memo on chain twice, which verification counts once.
+/// memo on chain twice, which verification counts once. First it pins partners' audit chains in the book
+/// (<see cref="PartnerAuditPinner"/>), so the root it anchors covers them; a failure there is logged and anchoring goes on.
 /// </summary>
 public sealed partial class LedgerAnchorService(
     LedgerStore ledger,
     AnchorStore anchors,
     ISolanaRpcClient rpc,
     AnchorAuthority authority,
+    PartnerAuditPinner pinner,
     IOptions<LedgerOptions> options,
     TimeProvider time,
     ILogger<LedgerAnchorService> logger)
@@ -33,6 +35,7 @@ public sealed partial class LedgerAnchorService(
 
         LedgerTelemetry.ObserveAnchorAge(() => lastConfirmed is { } at ? (time.GetUtcNow() - at).TotalSeconds : null);
         string book = LedgerEntries.MainBook;
+        await PinPartnersAsync(book, cancellationToken).ConfigureAwait(false);
         var signer = await authority.GetAsync(cancellationToken).ConfigureAwait(false);
         LedgerAnchor? stored;
         try
@@ -130,6 +133,20 @@ public sealed partial class LedgerAnchorService(
         return landed.Outcome == SignatureOutcome.Landed
             ? await ConfirmAsync(anchor, transaction.Id!, landed.Status!.Slot, cancellationToken).ConfigureAwait(false)
             : new AnchorRunSummary(anchor.Memo, anchor.Signature, null, "pending: " + landed.Outcome);
+    }
+
+    /// <summary>Books the partners' audit pins; never the reason the money entries go unanchored.</summary>
+    private async Task PinPartnersAsync(string book, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pinner.PinAsync(book, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // An unreadable book refuses the append (and the anchoring below says why); storage trouble is retried next tick.
+            LogPinFailed(logger, ex.Message);
+        }
     }
 
     /// <summary>
@@ -260,6 +277,9 @@ public sealed partial class LedgerAnchorService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The newest anchor row cannot be read ({Reason}); anchoring goes by the chain and resumes no pending anchor")]
     private static partial void LogAnchorRowUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Pinning the partners' audit chains failed ({Reason}); the ledger is anchored without the pins, tried again next run")]
+    private static partial void LogPinFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Ledger anchoring refused: {Reason}. Storage disagrees with the anchors on chain or cannot be read; run ledger verify")]
     private static partial void LogRefused(ILogger logger, string reason);

@@ -16,6 +16,8 @@ public static class LedgerServiceCollectionExtensions
         services.TryAddSingleton<LedgerRecorder>();
         services.TryAddSingleton<ILedgerRecorder>(sp => sp.GetRequiredService<LedgerRecorder>());
         services.TryAddSingleton<AnchorAuthority>();
+        services.TryAddSingleton<PartnerPinCursor>();
+        services.TryAddSingleton<PartnerAuditPinner>(); // the anchor timer pins partners' audit chains before it anchors
         services.TryAddSingleton<LedgerAnchorService>();
         services.TryAddSingleton<RefundStore>(); // reconcile compares Stripe's refunds with the credit notes
         services.TryAddSingleton<LedgerAudit>();

@@ -9,7 +9,8 @@ namespace Billing.Application.Partners;
 /// digest of its hash (<see cref="PartnerAuditChain.KeyDigest"/>), so a hash swapped under a key id on the row (someone
 /// making their own key authenticate as the partner) shows; keys issued before digests were audited are not checked.
 /// What storage alone cannot show, a chain rewritten consistently (entries, hashes and head recomputed), shows against the
-/// pins invoices' ledger entries hold (<see cref="PartnerAuditPin"/>): those entries are anchored on Solana.
+/// pins ledger entries hold: invoices' (<see cref="PartnerAuditPin"/>) and the anchor timer's evidence entries
+/// (<see cref="PartnerAuditPins"/>), anchored on Solana.
 /// </summary>
 public sealed partial class PartnerAuditVerifier(PartnerStore store, LedgerStore ledger)
 {
@@ -22,7 +23,7 @@ public sealed partial class PartnerAuditVerifier(PartnerStore store, LedgerStore
     /// <summary>Every partner with a row, an audit trail or a pin in the ledger, by id.</summary>
     public async Task<IReadOnlyList<PartnerAuditVerification>> VerifyAllAsync(CancellationToken cancellationToken)
     {
-        var pins = await PinsAsync(cancellationToken).ConfigureAwait(false);
+        var (pins, unattributed) = await PinsAsync(cancellationToken).ConfigureAwait(false);
         var results = new List<PartnerAuditVerification>();
         var subjects = await store.AuditSubjectsAsync(cancellationToken).ConfigureAwait(false);
         foreach (string id in subjects.Ids)
@@ -46,6 +47,12 @@ public sealed partial class PartnerAuditVerifier(PartnerStore store, LedgerStore
                 [new(PartnerAuditProblemKind.RowUnreadable, null, $"row '{key}' of the partners table is under a key this platform never writes (not an escaped partner id): it was written outside the platform")]));
         }
 
+        // An evidence entry stripped of the partners it pinned is reported by its entry id: whose history it held is unknown.
+        foreach (var (entryId, why) in unattributed)
+        {
+            results.Add(new PartnerAuditVerification(entryId, 0, null, [new(PartnerAuditProblemKind.PinMismatch, null, $"ledger entry {entryId} {why}")]));
+        }
+
         return results;
     }
 
@@ -59,34 +66,47 @@ public sealed partial class PartnerAuditVerifier(PartnerStore store, LedgerStore
         }
 
         var trail = await store.AuditTrailAsync(partnerId, cancellationToken).ConfigureAwait(false) ?? throw new PartnerNotFoundException(partnerId);
-        var pins = await PinsAsync(cancellationToken).ConfigureAwait(false);
+        var (pins, _) = await PinsAsync(cancellationToken).ConfigureAwait(false);
         return Verify(trail, pins.GetValueOrDefault(partnerId) ?? []);
     }
 
     /// <summary>
-    /// The audit pins of the invoices booked in the main book, by payer. Entries that cannot be read are passed over
-    /// (ledger verify reports them); a pin that cannot be read, or whose entry's fields no longer give its stored (anchored)
-    /// hash, is kept as null with why, to be reported.
+    /// The audit pins the main book holds, by partner: each invoice's (its payer's chain) and each evidence entry's (the
+    /// anchor timer's, <see cref="PartnerAuditPins"/>). Entries that cannot be read are passed over (ledger verify reports
+    /// them); a pin that cannot be read, or whose entry's fields no longer give its stored (anchored) hash, is kept as null
+    /// with why, to be reported. Evidence entries whose pins name no partner any more are listed apart, by entry id.
     /// </summary>
-    private async Task<Dictionary<string, List<(string EntryId, PartnerAuditPin? Pin, string? Why)>>> PinsAsync(CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, List<(string EntryId, PartnerAuditPin? Pin, string? Why)>> ByPartner, List<(string EntryId, string Why)> Unattributed)> PinsAsync(CancellationToken cancellationToken)
     {
         var pins = new Dictionary<string, List<(string, PartnerAuditPin?, string?)>>(StringComparer.Ordinal);
+        var unattributed = new List<(string, string)>();
+        void Add(string partner, string entryId, PartnerAuditPin? pin, string? why) => (pins.TryGetValue(partner, out var list) ? list : pins[partner] = []).Add((entryId, pin, why));
         await foreach (var row in ledger.ReadRecordedAsync(LedgerEntries.MainBook, 1, cancellationToken).ConfigureAwait(false))
         {
-            bool invoice = row.Entry is { } read && (read.Kind == LedgerEntryKind.InvoiceFinalized || read.EntryId.StartsWith(InvoicePrefix, StringComparison.Ordinal));
-            if (!invoice || PayerOf(row.Entry!) is not { } payer)
+            if (row.Entry is not { } entry)
             {
                 continue;
             }
 
-            var entry = row.Entry!;
+            bool invoice = entry.Kind == LedgerEntryKind.InvoiceFinalized || entry.EntryId.StartsWith(InvoicePrefix, StringComparison.Ordinal);
+            if (!invoice && PartnerAuditPins.IsEvidence(entry))
+            {
+                EvidencePins(entry, Add, unattributed);
+                continue;
+            }
+
+            if (!invoice || PayerOf(entry) is not { } payer)
+            {
+                continue;
+            }
+
             PartnerAuditPin? pin;
             string? why = null;
             if (!entry.HashIsValid)
             {
                 // The anchors vouch for the stored hash, not for fields that no longer give it: a pin edited, removed or
                 // hidden under another kind proves nothing, so it is reported before it is read.
-                (pin, why) = (null, "does not hash to its stored hash (changed outside this platform; run ledger verify), so the audit pin it holds or held proves nothing");
+                (pin, why) = (null, Untrusted);
             }
             else
             {
@@ -103,16 +123,41 @@ public sealed partial class PartnerAuditVerifier(PartnerStore store, LedgerStore
                 }
             }
 
-            (pins.TryGetValue(payer, out var list) ? list : pins[payer] = []).Add((entry.EntryId, pin, why));
+            Add(payer, entry.EntryId, pin, why);
         }
 
-        return pins;
+        return (pins, unattributed);
     }
+
+    /// <summary>
+    /// An evidence entry's pins, each under the partner it names; checked as an invoice's are. When its fields no longer
+    /// give its stored hash every pin it still names is reported, and, when it names none any more (the pins removed), the
+    /// entry itself.
+    /// </summary>
+    private static void EvidencePins(LedgerEntry entry, Action<string, string, PartnerAuditPin?, string?> add, List<(string EntryId, string Why)> unattributed)
+    {
+        bool intact = entry.HashIsValid;
+        var read = PartnerAuditPins.Read(entry.Metadata);
+        foreach (var (_, partner, pin) in read)
+        {
+            if (partner is not null)
+            {
+                add(partner, entry.EntryId, intact ? pin : null, intact ? null : Untrusted);
+            }
+        }
+
+        if (read.Any(r => r.PartnerId is null) || (!intact && read.Count == 0))
+        {
+            unattributed.Add((entry.EntryId, intact ? "holds an audit pin that names no partner" : Untrusted + "; it names no partner any more"));
+        }
+    }
+
+    private const string Untrusted = "does not hash to its stored hash (changed outside this platform; run ledger verify), so the audit pin it holds or held proves nothing";
 
     /// <summary>The checks on one snapshot (no storage access).</summary>
     public static PartnerAuditVerification Verify(PartnerAuditTrail trail) => Verify(trail, []);
 
-    /// <summary>The checks on one snapshot and the pins of the partner's invoices' ledger entries (null: a pin that cannot be read or trusted, and why).</summary>
+    /// <summary>The checks on one snapshot and the pins ledger entries hold of the partner's chain (null: a pin that cannot be read or trusted, and why).</summary>
     public static PartnerAuditVerification Verify(PartnerAuditTrail trail, IReadOnlyList<(string EntryId, PartnerAuditPin? Pin, string? Why)> pins)
     {
         ArgumentNullException.ThrowIfNull(pins);

@@ -122,7 +122,7 @@ public static class HashChain
             problems.Add(Problem(LedgerProblemKind.InvalidEntry, e, $"previous hash '{e.PreviousHash}' is not 64 lower-case hex digits"));
         }
 
-        foreach (var (unbalanced, message) in LedgerValidation.CheckPostings(e.Postings))
+        foreach (var (unbalanced, message) in LedgerValidation.CheckPostings(e.Postings, e.Kind))
         {
             problems.Add(Problem(unbalanced ? LedgerProblemKind.Unbalanced : LedgerProblemKind.InvalidEntry, e, message));
         }

@@ -20,4 +20,10 @@ public enum LedgerEntryKind
 
     /// <summary>A Stripe credit note voided: the exact reversal of its issue.</summary>
     CreditNoteVoided,
+
+    /// <summary>
+    /// Evidence, not money: pins partners' audit chains (count and head, <see cref="PartnerAuditPins"/>) so the anchors
+    /// cover them. It has no postings, and balances and reconcile pass over it.
+    /// </summary>
+    PartnerAuditPinned,
 }

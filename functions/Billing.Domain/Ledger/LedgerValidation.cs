@@ -13,14 +13,25 @@ public static class LedgerValidation
     /// <summary>
     /// Problems of a set of postings: fewer than two, an invalid account or asset, a zero amount,
     /// <see cref="long.MinValue"/> (has no negation), or a sum per asset other than zero (sums are exact, in <see cref="Int128"/>).
+    /// An evidence entry (<see cref="LedgerEntryKind.PartnerAuditPinned"/>) moves no money: any posting is its problem.
     /// Empty when valid.
     /// </summary>
-    public static IReadOnlyList<string> PostingProblems(IReadOnlyList<Posting> postings) => [.. CheckPostings(postings).Select(p => p.Message)];
+    public static IReadOnlyList<string> PostingProblems(IReadOnlyList<Posting> postings, LedgerEntryKind kind) => [.. CheckPostings(postings, kind).Select(p => p.Message)];
 
-    internal static List<(bool Unbalanced, string Message)> CheckPostings(IReadOnlyList<Posting> postings)
+    internal static List<(bool Unbalanced, string Message)> CheckPostings(IReadOnlyList<Posting> postings, LedgerEntryKind kind)
     {
         ArgumentNullException.ThrowIfNull(postings);
         var problems = new List<(bool Unbalanced, string Message)>();
+        if (kind == LedgerEntryKind.PartnerAuditPinned)
+        {
+            if (postings.Count > 0)
+            {
+                problems.Add((false, string.Create(CultureInfo.InvariantCulture, $"a {kind} entry is evidence and moves no money, it has {postings.Count} postings")));
+            }
+
+            return problems;
+        }
+
         if (postings.Count < 2)
         {
             problems.Add((false, string.Create(CultureInfo.InvariantCulture, $"an entry needs at least 2 postings, it has {postings.Count}")));

@@ -22,9 +22,13 @@ internal sealed record LedgerTestSetup(BillingTables Tables, LedgerStore Ledger,
         var options = Microsoft.Extensions.Options.Options.Create(ledgerOptions ?? new LedgerOptions());
         var authority = new AnchorAuthority(options, treasury, tables);
         return new LedgerTestSetup(tables, ledger, anchors,
-            new LedgerAnchorService(ledger, anchors, rpc, authority, options, TimeProvider.System, NullLogger<LedgerAnchorService>.Instance),
+            new LedgerAnchorService(ledger, anchors, rpc, authority, Pinner(tables), options, TimeProvider.System, NullLogger<LedgerAnchorService>.Instance),
             new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), rpc, authority, options);
     }
+
+    /// <summary>The anchor timer's partner pinning on <paramref name="tables"/>, as the function app wires it (a fresh one knows no checked entries).</summary>
+    public static PartnerAuditPinner Pinner(BillingTables tables) =>
+        new(new LedgerStore(tables), new PartnerStore(tables), new PartnerPinCursor(tables), TimeProvider.System, NullLogger<PartnerAuditPinner>.Instance);
 
     /// <summary>Verify and reconcile as of <paramref name="time"/> (default: now).</summary>
     public LedgerAudit Audit(TimeProvider? time = null) =>

@@ -11,9 +11,11 @@ internal sealed record PartnerAuditSetup(PartnerManagement Management, PartnerAu
 
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    public static async Task<PartnerAuditSetup> NewAsync(AzuriteFixture azurite)
+    public static async Task<PartnerAuditSetup> NewAsync(AzuriteFixture azurite) => await OnAsync(await azurite.NewTablesAsync());
+
+    /// <summary>The same on <paramref name="tables"/> (e.g. a ledger test's, whose anchor timer then sees these partners).</summary>
+    public static async Task<PartnerAuditSetup> OnAsync(BillingTables tables)
     {
-        var tables = await azurite.NewTablesAsync();
         var store = new PartnerStore(tables);
         var clock = new FakeTimeProvider(Now);
         var options = Options.Create(new PartnerOptions { CacheTtl = TimeSpan.FromSeconds(30), KeyRotationOverlap = TimeSpan.FromHours(24) });
@@ -37,6 +39,34 @@ internal sealed record PartnerAuditSetup(PartnerManagement Management, PartnerAu
         Clock.Advance(TimeSpan.FromMinutes(1));
         await Management.RotateKeyAsync(Finance, id, false, Ct);
         return created;
+    }
+
+    /// <summary>Books an October invoice of 1.00 USD for <paramref name="payer"/> as a close does; returns its ledger entry id.</summary>
+    public async Task<string> BookInvoiceAsync(string payer)
+    {
+        var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 1m, new Money(100, Currency.USD));
+        var invoice = new Invoice(new InvoiceId(payer, new BillingPeriod(2026, 10)), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line], null).Finalize();
+        await Recorder.InvoiceFinalizedAsync(invoice, Ct);
+        return LedgerEntries.InvoiceFinalizedId(invoice.Id.ToString());
+    }
+
+    /// <summary>
+    /// As an insider with write access to storage could: makes entry <paramref name="sequence"/> (the first by default) say
+    /// someone else made it, then recomputes every hash and link of the chain, both copies of each entry and the row's
+    /// head, so the chain is consistent again.
+    /// </summary>
+    public async Task RewriteConsistentlyAsync(string id, long sequence = 1)
+    {
+        var entries = (await EntriesAsync(id)).OrderBy(e => e.Sequence).ToList();
+        var forged = PartnerAuditChain.Link(entries.Select(e => e.Sequence == sequence ? e with { Actor = "someone-else" } : e), null, null);
+        foreach (var e in forged)
+        {
+            var values = new Dictionary<string, object> { ["Actor"] = e.Actor, ["PreviousHash"] = e.PreviousHash!, ["Hash"] = e.Hash!, ["Sequence"] = e.Sequence };
+            await PlantAsync(ByPartnerKey(id, e.Id), values);
+            await PlantAsync("|a|t|" + e.Id, values);
+        }
+
+        await PlantAsync(id, new() { ["AuditHead"] = forged[^1].Hash!, ["AuditCount"] = (long)forged.Count });
     }
 
     public async Task<IReadOnlyList<PartnerAuditEntry>> EntriesAsync(string id) => (await Store.AuditOfPartnerAsync(id, null, 1000, Ct)).Entries;

@@ -171,33 +171,6 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite) : PartnerAuditTes
         await Assert.ThrowsAsync<PartnerNotFoundException>(() => s.Verifier.VerifyAsync("carrier-none", Ct));
     }
 
-    /// <summary>Books an October invoice of 1.00 USD for <paramref name="payer"/> as a close does; returns its ledger entry id.</summary>
-    private static async Task<string> BookInvoiceAsync(PartnerAuditSetup s, string payer)
-    {
-        var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 1m, new Money(100, Currency.USD));
-        var invoice = new Invoice(new InvoiceId(payer, new BillingPeriod(2026, 10)), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line], null).Finalize();
-        await s.Recorder.InvoiceFinalizedAsync(invoice, Ct);
-        return LedgerEntries.InvoiceFinalizedId(invoice.Id.ToString());
-    }
-
-    /// <summary>
-    /// As an insider with write access to storage could: makes the first entry say someone else made it, then recomputes
-    /// every hash and link of the chain, both copies of each entry and the row's head, so the chain is consistent again.
-    /// </summary>
-    private static async Task RewriteConsistentlyAsync(PartnerAuditSetup s, string id)
-    {
-        var entries = (await s.EntriesAsync(id)).OrderBy(e => e.Sequence).ToList();
-        var forged = PartnerAuditChain.Link(entries.Select((e, i) => i == 0 ? e with { Actor = "someone-else" } : e), null, null);
-        foreach (var e in forged)
-        {
-            var values = new Dictionary<string, object> { ["Actor"] = e.Actor, ["PreviousHash"] = e.PreviousHash!, ["Hash"] = e.Hash!, ["Sequence"] = e.Sequence };
-            await s.PlantAsync(ByPartnerKey(id, e.Id), values);
-            await s.PlantAsync("|a|t|" + e.Id, values);
-        }
-
-        await s.PlantAsync(id, new() { ["AuditHead"] = forged[^1].Hash!, ["AuditCount"] = (long)forged.Count });
-    }
-
     [Fact]
     public async Task InvoiceFinalizedAsync_PayerWithAnAuditChain_PinsItsCountAndHeadInTheEntry()
     {
@@ -205,7 +178,7 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite) : PartnerAuditTes
         await s.BusyCarrierAsync("carrier-pinned");
         var row = await s.Store.GetAsync("carrier-pinned", Ct);
 
-        string entryId = await BookInvoiceAsync(s, "carrier-pinned");
+        string entryId = await s.BookInvoiceAsync("carrier-pinned");
 
         var entry = await s.Ledger.GetAsync(LedgerEntries.MainBook, entryId, Ct);
         Assert.Equal(new PartnerAuditPin(row!.AuditCount!.Value, row.AuditHead!), PartnerAuditPin.Read(entry!.Metadata));
@@ -220,7 +193,7 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite) : PartnerAuditTes
         var row = await s.Store.GetAsync("carrier-odd-role", Ct);
         await s.PlantAsync("carrier-odd-role", new() { ["Role"] = "overlord" }); // the registry cannot parse the row any more
 
-        string entryId = await BookInvoiceAsync(s, "carrier-odd-role");
+        string entryId = await s.BookInvoiceAsync("carrier-odd-role");
 
         var entry = await s.Ledger.GetAsync(LedgerEntries.MainBook, entryId, Ct);
         Assert.Equal(new PartnerAuditPin(row!.AuditCount!.Value, row.AuditHead!), PartnerAuditPin.Read(entry!.Metadata));
@@ -232,13 +205,13 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite) : PartnerAuditTes
         var s = await NewAsync();
         await s.BusyCarrierAsync("carrier-forged");
         await s.BusyCarrierAsync("carrier-unbilled");
-        string entryId = await BookInvoiceAsync(s, "carrier-forged");
+        string entryId = await s.BookInvoiceAsync("carrier-forged");
         s.Clock.Advance(TimeSpan.FromMinutes(1));
         await s.Management.UpdateAsync(Finance, "carrier-forged", new PartnerUpdate(null, "Renamed again", null, null, null), Ct); // history after the pin grows freely
         Assert.Empty((await s.Verifier.VerifyAsync("carrier-forged", Ct)).Problems);
 
-        await RewriteConsistentlyAsync(s, "carrier-forged");
-        await RewriteConsistentlyAsync(s, "carrier-unbilled");
+        await s.RewriteConsistentlyAsync("carrier-forged");
+        await s.RewriteConsistentlyAsync("carrier-unbilled");
 
         var forged = await s.Verifier.VerifyAsync("carrier-forged", Ct);
         var problem = Assert.Single(forged.Problems);
@@ -254,7 +227,7 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite) : PartnerAuditTes
     {
         var s = await NewAsync();
         await s.BusyCarrierAsync("carrier-gone");
-        string entryId = await BookInvoiceAsync(s, "carrier-gone");
+        string entryId = await s.BookInvoiceAsync("carrier-gone");
 
         var entries = await s.EntriesAsync("carrier-gone");
         foreach (string rowKey in entries.SelectMany(e => new[] { ByPartnerKey("carrier-gone", e.Id), "|a|t|" + e.Id }).Append("carrier-gone"))
@@ -294,8 +267,8 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite) : PartnerAuditTes
     {
         var s = await NewAsync();
         await s.BusyCarrierAsync("carrier-repinned");
-        string entryId = await BookInvoiceAsync(s, "carrier-repinned");
-        await RewriteConsistentlyAsync(s, "carrier-repinned");
+        string entryId = await s.BookInvoiceAsync("carrier-repinned");
+        await s.RewriteConsistentlyAsync("carrier-repinned");
         // The insider also points the invoice entry's pin at the forged head, leaving the entry's stored (anchored) hash.
         var entry = (await s.Ledger.GetAsync(LedgerEntries.MainBook, entryId, Ct))!;
         var metadata = entry.Metadata.ToDictionary();
@@ -321,8 +294,8 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite) : PartnerAuditTes
     {
         var s = await NewAsync();
         await s.BusyCarrierAsync("carrier-unpinned");
-        string entryId = await BookInvoiceAsync(s, "carrier-unpinned");
-        await RewriteConsistentlyAsync(s, "carrier-unpinned");
+        string entryId = await s.BookInvoiceAsync("carrier-unpinned");
+        await s.RewriteConsistentlyAsync("carrier-unpinned");
         // The insider drops the pin from the invoice entry (and may relabel its kind), leaving its stored (anchored) hash.
         var entry = (await s.Ledger.GetAsync(LedgerEntries.MainBook, entryId, Ct))!;
         var metadata = entry.Metadata.Where(m => m.Key is not (PartnerAuditPin.CountKey or PartnerAuditPin.HeadKey) && !(payerRemovedToo && m.Key == "payer")).ToDictionary();

@@ -26,7 +26,8 @@ public static class LedgerVerify
         var treasury = new TreasuryProvider(Options.Create(new SolanaOptions { LocalnetInfoFile = localnet.InfoFile }), rpc);
         var ledgerOptions = Options.Create(new LedgerOptions { MaxEntriesPerAnchor = 10_000, AnchorInterval = TimeSpan.FromHours(1) });
         var authority = new AnchorAuthority(ledgerOptions, treasury, tables);
-        var anchoring = new LedgerAnchorService(ledger, anchors, rpc, authority, ledgerOptions, TimeProvider.System, NullLogger<LedgerAnchorService>.Instance);
+        var anchoring = new LedgerAnchorService(ledger, anchors, rpc, authority,
+            new PartnerAuditPinner(ledger, new PartnerStore(tables), new PartnerPinCursor(tables), TimeProvider.System, NullLogger<PartnerAuditPinner>.Instance), ledgerOptions, TimeProvider.System, NullLogger<LedgerAnchorService>.Instance);
         var audit = new LedgerAudit(ledger, anchors, new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables), new RefundStore(tables), new FactStore(tables), new PartnerStore(tables), rpc, authority, ledgerOptions, TimeProvider.System);
 
         var insert = Stopwatch.StartNew();

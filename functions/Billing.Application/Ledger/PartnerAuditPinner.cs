@@ -1,0 +1,115 @@
+namespace Billing.Application.Ledger;
+
+/// <summary>
+/// The anchor timer's first step: books the evidence entries (<see cref="PartnerAuditPins"/>) that pin every partner
+/// whose audit chain (count, head on its row) no evidence entry holds yet, so the anchor that follows covers each
+/// partner's history within one anchor interval of its change, invoiced or not (docs/design.md §14). It reads the
+/// partners' heads and <see cref="PartnerPinCursor"/>, never the whole book: a mark counts only once the entry it names
+/// was read and found to hold that pin with its fields still giving its stored hash (remembered for this process), so a
+/// forged mark costs a read and an extra pin, never a missing one.
+/// </summary>
+public sealed partial class PartnerAuditPinner(LedgerStore ledger, PartnerStore partners, PartnerPinCursor cursor, TimeProvider time, ILogger<PartnerAuditPinner> logger)
+{
+    /// <summary>Evidence entries read and checked in this process: their pins, as <see cref="Mark"/>s.</summary>
+    private readonly ConcurrentDictionary<string, HashSet<string>> checkedEntries = new(StringComparer.Ordinal);
+
+    /// <summary>Pins every partner not pinned yet in <paramref name="book"/>; returns how many were pinned now.</summary>
+    public async Task<int> PinAsync(string book, CancellationToken cancellationToken)
+    {
+        var heads = await partners.ListAuditHeadsAsync(cancellationToken).ConfigureAwait(false);
+        var marks = await cursor.ReadAsync(book, cancellationToken).ConfigureAwait(false);
+        var due = new List<(string PartnerId, PartnerAuditPin Pin)>();
+        foreach (var head in heads)
+        {
+            if (PartnerAuditPin.Of(head.Count, head.Head) is not { } pin || !PartnerAuditPins.CanPin(head.PartnerId))
+            {
+                // No chain yet (seeded before chains), or a head of the wrong type: partners verify reports such a row.
+                if (head.Count is not null || head.Head is not null)
+                {
+                    LogNotPinnable(logger, head.PartnerId);
+                }
+
+                continue;
+            }
+
+            if (marks.TryGetValue(head.PartnerId, out var mark) && mark.Pin == pin && await HoldsAsync(book, mark.EntryId, head.PartnerId, pin, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            due.Add((head.PartnerId, pin));
+        }
+
+        foreach (var draft in PartnerAuditPins.Drafts(due, time.GetUtcNow()))
+        {
+            // Same pins, same id: a retry after a crash finds the entry booked and only writes the marks.
+            var entry = await ledger.AppendAsync(book, draft, cancellationToken).ConfigureAwait(false);
+            var held = Remember(entry);
+            await cursor.WriteAsync(book, entry.EntryId, due.Where(p => held.Contains(Mark(p.PartnerId, p.Pin))), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (due.Count > 0)
+        {
+            LogPinned(logger, due.Count, book);
+        }
+
+        return due.Count;
+    }
+
+    /// <summary>Whether entry <paramref name="entryId"/> is an evidence entry of the book, intact, that pins the partner at <paramref name="pin"/>.</summary>
+    private async Task<bool> HoldsAsync(string book, string entryId, string partnerId, PartnerAuditPin pin, CancellationToken cancellationToken)
+    {
+        if (!PartnerAuditPins.IsId(entryId))
+        {
+            return false; // no evidence entry has that id: a planted mark is never looked up (a key storage refuses would stop every pin)
+        }
+
+        if (!checkedEntries.TryGetValue(entryId, out var held))
+        {
+            LedgerEntry? entry;
+            try
+            {
+                entry = await ledger.GetAsync(book, entryId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException)
+            {
+                return false; // an unreadable entry proves nothing: pin again (ledger verify reports the row)
+            }
+
+            if (entry is null)
+            {
+                return false;
+            }
+
+            held = Remember(entry);
+        }
+
+        return held.Contains(Mark(partnerId, pin));
+    }
+
+    /// <summary>The pins an entry holds if it is intact evidence (none otherwise), remembered by its id.</summary>
+    private HashSet<string> Remember(LedgerEntry entry)
+    {
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        if (entry.Kind == LedgerEntryKind.PartnerAuditPinned && entry.HashIsValid)
+        {
+            foreach (var (_, partnerId, pin) in PartnerAuditPins.Read(entry.Metadata))
+            {
+                if (partnerId is not null && pin is not null)
+                {
+                    held.Add(Mark(partnerId, pin));
+                }
+            }
+        }
+
+        return checkedEntries[entry.EntryId] = held;
+    }
+
+    private static string Mark(string partnerId, PartnerAuditPin pin) => string.Create(CultureInfo.InvariantCulture, $"{pin.Count} {pin.Head} {partnerId}");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pinned the audit chains of {Count} partners in ledger book {Book}")]
+    private static partial void LogPinned(ILogger logger, int count, string book);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The audit head of partner {PartnerId} cannot be pinned (missing or not of the type written there); run partners verify")]
+    private static partial void LogNotPinnable(ILogger logger, string partnerId);
+}

@@ -1,0 +1,91 @@
+namespace Billing.Domain.Ledger;
+
+/// <summary>
+/// Evidence entries (<see cref="LedgerEntryKind.PartnerAuditPinned"/>) that pin partners' audit chains in the book, so
+/// the ledger's anchors cover every partner's history, not only payers' up to their last invoice (docs/design.md §14).
+/// No postings; one metadata value per partner, <c>auditPin.NN</c> = <c>{count} {head} {partner id}</c> (the id last:
+/// it may hold spaces), at most <see cref="MaxPerEntry"/> partners an entry. The id is
+/// <c>partner-audit-pins:{SHA-256 of the pins}</c>, so booking the same pins again (a retried timer) is the same booking.
+/// </summary>
+public static class PartnerAuditPins
+{
+    public const string IdPrefix = "partner-audit-pins:";
+
+    /// <summary>Partners pinned by one entry: one metadata value each.</summary>
+    public const int MaxPerEntry = LedgerValidation.MaxMetadataEntries;
+
+    private const string KeyPrefix = "auditPin.";
+
+    /// <summary>The longest partner id a pin holds: the value also holds a count (at most 19 digits), a hash and two spaces.</summary>
+    private const int MaxIdLength = LedgerValidation.MaxMetadataValueLength - 19 - 64 - 2;
+
+    /// <summary>An entry that is (or was, before its kind was changed) an evidence entry: what verify checks its pins on.</summary>
+    public static bool IsEvidence(LedgerEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Kind == LedgerEntryKind.PartnerAuditPinned || entry.EntryId.StartsWith(IdPrefix, StringComparison.Ordinal);
+    }
+
+    /// <summary>Whether <paramref name="entryId"/> has the shape of an evidence entry's id (the prefix and a 64-hex-digit digest).</summary>
+    public static bool IsId(string? entryId) =>
+        entryId is not null && entryId.StartsWith(IdPrefix, StringComparison.Ordinal) && LedgerEncoding.IsHash(entryId[IdPrefix.Length..]);
+
+    /// <summary>Whether a pin can name <paramref name="partnerId"/> (a well-formed string short enough for a metadata value).</summary>
+    public static bool CanPin(string partnerId) =>
+        !string.IsNullOrEmpty(partnerId) && partnerId.Length <= MaxIdLength && LedgerValidation.IsWellFormed(partnerId);
+
+    /// <summary>
+    /// The entries pinning <paramref name="pins"/> (in partner id order, <see cref="MaxPerEntry"/> an entry); the same
+    /// pins give the same ids whatever their order.
+    /// </summary>
+    /// <exception cref="ArgumentException">A partner id <see cref="CanPin"/> refuses, or one partner twice.</exception>
+    public static IReadOnlyList<LedgerEntryDraft> Drafts(IEnumerable<(string PartnerId, PartnerAuditPin Pin)> pins, DateTimeOffset occurredAt)
+    {
+        ArgumentNullException.ThrowIfNull(pins);
+        var sorted = pins.OrderBy(p => p.PartnerId, StringComparer.Ordinal).ToList();
+        for (int i = 0; i < sorted.Count; i++)
+        {
+            if (!CanPin(sorted[i].PartnerId) || (i > 0 && sorted[i].PartnerId == sorted[i - 1].PartnerId))
+            {
+                throw new ArgumentException($"partner id '{sorted[i].PartnerId}' cannot be pinned (not well-formed, too long, or twice)", nameof(pins));
+            }
+        }
+
+        return [.. sorted.Chunk(MaxPerEntry).Select(chunk => Draft(chunk, occurredAt))];
+    }
+
+    /// <summary>
+    /// The pins in an entry's <paramref name="metadata"/>, by metadata key: the partner it names (null when the value names
+    /// none) and its pin (null when the count or head cannot be read). Other keys are not pins.
+    /// </summary>
+    public static IReadOnlyList<(string Key, string? PartnerId, PartnerAuditPin? Pin)> Read(IReadOnlyDictionary<string, string> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        var read = new List<(string, string?, PartnerAuditPin?)>();
+        foreach (var (key, value) in metadata.Where(m => m.Key.StartsWith(KeyPrefix, StringComparison.Ordinal)).OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            string[] parts = (value ?? "").Split(' ', 3);
+            string? partner = parts.Length == 3 && parts[2].Length > 0 ? parts[2] : null;
+            var pin = parts.Length == 3 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long count) ? PartnerAuditPin.Of(count, parts[1]) : null;
+            read.Add((key, partner, pin));
+        }
+
+        return read;
+    }
+
+    private static LedgerEntryDraft Draft((string PartnerId, PartnerAuditPin Pin)[] pins, DateTimeOffset occurredAt)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        for (int i = 0; i < pins.Length; i++)
+        {
+            var (id, pin) = pins[i];
+            string value = string.Create(CultureInfo.InvariantCulture, $"{pin.Count} {pin.Head} {id}");
+            metadata[string.Create(CultureInfo.InvariantCulture, $"{KeyPrefix}{i:D2}")] = value;
+            // Length-prefixed, so no two pin lists digest the same bytes.
+            digest.AppendData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{value.Length}:{value}")));
+        }
+
+        return new LedgerEntryDraft(IdPrefix + Convert.ToHexStringLower(digest.GetHashAndReset()), LedgerEntryKind.PartnerAuditPinned, occurredAt, [], metadata);
+    }
+}
