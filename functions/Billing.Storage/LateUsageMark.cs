@@ -6,6 +6,7 @@ namespace Billing.Storage;
 /// </summary>
 /// <param name="Payer">Who pays the usage.</param>
 /// <param name="Month">The month of the usage.</param>
+/// <param name="FirstMeteredAt">When usage of it was first metered late since the mark was last cleared.</param>
 /// <param name="MeteredAt">When usage of it was last metered late.</param>
 /// <param name="ETag">The row as read: clearing it fails once usage was metered late again since.</param>
-public sealed record LateUsageMark(string Payer, BillingPeriod Month, DateTimeOffset MeteredAt, ETag ETag);
+public sealed record LateUsageMark(string Payer, BillingPeriod Month, DateTimeOffset FirstMeteredAt, DateTimeOffset MeteredAt, ETag ETag);

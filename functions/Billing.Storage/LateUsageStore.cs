@@ -5,15 +5,21 @@ namespace Billing.Storage;
 /// facts table's partition <c>late</c> (fact partitions end in <c>|NN</c>, so none is named so). Metering marks a month
 /// after the facts are written (a redelivery marks it again, so a crash in between loses nothing); a close reads the marks
 /// before any usage and clears one, guarded by its ETag, only once the month is settled: a fact metered after that read
-/// marks the month again, which changes the ETag, so the mark stays for the next close.
+/// marks the month again, which changes the ETag, so the mark stays for the next close. A mark keeps the time its month
+/// was first marked (<c>FirstMeteredAt</c>, written only by the insert) besides the latest (<c>MeteredAt</c>, merged by
+/// every later marking), so how long a month has waited survives a backlog that marks it again and again.
 /// </summary>
 public sealed class LateUsageStore(BillingTables tables)
 {
     private const string Partition = "late";
+    private const string FirstMeteredAt = "FirstMeteredAt";
 
     private readonly TableClient table = tables.Facts;
 
-    /// <summary>Marks every (payer, month) of <paramref name="months"/> as metered late at <paramref name="meteredAt"/>.</summary>
+    /// <summary>
+    /// Marks every (payer, month) of <paramref name="months"/> as metered late at <paramref name="meteredAt"/>: a new mark
+    /// is first marked then; one already there keeps its first time and takes this one as its latest (a new ETag either way).
+    /// </summary>
     public async Task MarkAsync(IEnumerable<(string Payer, BillingPeriod Month)> months, DateTimeOffset meteredAt, CancellationToken cancellationToken)
     {
         foreach (var (payer, month) in months.Distinct())
@@ -24,7 +30,30 @@ public sealed class LateUsageStore(BillingTables tables)
                 ["Month"] = month.ToString(),
                 ["MeteredAt"] = meteredAt,
             };
-            await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false); // always a new ETag
+            while (!await MarkOnceAsync(row, meteredAt, cancellationToken).ConfigureAwait(false))
+            {
+                // cleared by a close between the insert and the merge: inserted again, first marked now
+            }
+        }
+    }
+
+    /// <summary>Inserts the mark, or merges the latest time into the one there; false when it vanished in between.</summary>
+    private async Task<bool> MarkOnceAsync(TableEntity row, DateTimeOffset meteredAt, CancellationToken cancellationToken)
+    {
+        if (await table.TryAddAsync(new TableEntity(row) { [FirstMeteredAt] = meteredAt }, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        try
+        {
+            // Merge leaves FirstMeteredAt as it is; the other properties are rewritten whole, as a replace did.
+            await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
         }
     }
 
@@ -58,6 +87,7 @@ public sealed class LateUsageStore(BillingTables tables)
             throw v.Unreadable("Month", $"'{monthText}' is not the month of this row's key");
         }
 
-        return new LateUsageMark(payer, month, v.Time("MeteredAt", required: true)!.Value, row.ETag);
+        var last = v.Time("MeteredAt", required: true)!.Value;
+        return new LateUsageMark(payer, month, v.Time(FirstMeteredAt) ?? last, last, row.ETag); // none on a mark written before 2026-12
     }
 }

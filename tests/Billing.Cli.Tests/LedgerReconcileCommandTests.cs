@@ -4,7 +4,7 @@ namespace Billing.Cli.Tests;
 public sealed class LedgerReconcileCommandTests
 {
     private const string Pending = """
-        {"kind":"LateUsagePending","subject":"carrier-tmo 2026-07","detail":"usage of 2026-07 metered after the closes that correct it routinely (marked since 2026-10-02 08:30:00Z); the next close of a later month not yet closed for carrier-tmo bills it as an adjustment"}
+        {"kind":"LateUsagePending","subject":"carrier-tmo 2026-07","detail":"usage of 2026-07 metered after the closes that correct it routinely (first metered late at 2026-10-02 08:30:00Z, last at 2026-10-04 11:00:00Z); the next close of a later month not yet closed for carrier-tmo bills it as an adjustment"}
         """;
 
     [Fact]
@@ -17,7 +17,7 @@ public sealed class LedgerReconcileCommandTests
             "ledger reconcile: ok (3 invoices, 2 payments, 1 burns, 6 entries)",
             "pending (1), billed by the next close:",
             "LateUsagePending carrier-tmo 2026-07: usage of 2026-07",
-            "marked since 2026-10-02 08:30:00Z");
+            "first metered late at 2026-10-02 08:30:00Z, last at 2026-10-04 11:00:00Z");
         Assert.Equal("dev-finance-key", request.Headers["X-Api-Key"]);
     }
 

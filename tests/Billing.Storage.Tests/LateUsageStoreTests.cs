@@ -51,4 +51,45 @@ public class LateUsageStoreTests(AzuriteFixture azurite)
         Assert.Equal("carrier-a", Assert.Single(list.Items).Payer);
         Assert.Contains("not the month of this row's key", Assert.Single(list.Unreadable).Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task MarkAsync_MarkedAgain_KeepsTheFirstTimeAndTakesTheLast()
+    {
+        var store = new LateUsageStore(await azurite.NewTablesAsync());
+        await store.MarkAsync([("carrier-a", July)], At, Ct);
+        var first = Assert.Single((await store.ListAsync(Ct)).Items);
+
+        await store.MarkAsync([("carrier-a", July)], At.AddDays(2), Ct);
+
+        var again = Assert.Single((await store.ListAsync(Ct)).Items);
+        Assert.Equal((At, At.AddDays(2)), (again.FirstMeteredAt, again.MeteredAt));
+        Assert.NotEqual(first.ETag, again.ETag); // so a close that read the first marking still leaves this one
+        await store.ClearAsync(first, Ct);
+        Assert.Single((await store.ListAsync(Ct)).Items);
+    }
+
+    [Fact]
+    public async Task MarkAsync_AfterTheMarkWasCleared_FirstMarkedAnew()
+    {
+        var store = new LateUsageStore(await azurite.NewTablesAsync());
+        await store.MarkAsync([("carrier-a", July)], At, Ct);
+        await store.ClearAsync(Assert.Single((await store.ListAsync(Ct)).Items), Ct);
+
+        await store.MarkAsync([("carrier-a", July)], At.AddDays(2), Ct);
+
+        var mark = Assert.Single((await store.ListAsync(Ct)).Items);
+        Assert.Equal((At.AddDays(2), At.AddDays(2)), (mark.FirstMeteredAt, mark.MeteredAt));
+    }
+
+    [Fact]
+    public async Task ListAsync_MarkWrittenBeforeTheFirstTimeWasKept_FirstIsTheLast()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new LateUsageStore(tables);
+        await tables.Facts.AddEntityAsync(new TableEntity("late", "202607|carrier-a") { ["Payer"] = "carrier-a", ["Month"] = "2026-07", ["MeteredAt"] = At }, Ct);
+
+        var mark = Assert.Single((await store.ListAsync(Ct)).Items);
+
+        Assert.Equal((At, At), (mark.FirstMeteredAt, mark.MeteredAt));
+    }
 }

@@ -47,7 +47,7 @@ internal static class LateUsageFindings
         foreach (var mark in marks.Items.OrderBy(m => m.Payer, StringComparer.Ordinal).ThenBy(m => m.Month))
         {
             string subject = $"{mark.Payer} {mark.Month}";
-            string usage = string.Create(CultureInfo.InvariantCulture, $"usage of {mark.Month} metered after the closes that correct it routinely (marked since {mark.MeteredAt:u})");
+            string usage = string.Create(CultureInfo.InvariantCulture, $"usage of {mark.Month} metered after the closes that correct it routinely (first metered late at {mark.FirstMeteredAt:u}, last at {mark.MeteredAt:u})");
             string? withoutPayer = known.TryGetValue(mark.Payer, out var partner)
                 ? partner.IsInvoiced ? null : $"{mark.Payer} is not a payer a close invoices (role {Partners.PartnerRules.Name(partner.Role)}{(partner.IsPayer ? ", no price plan" : "")})"
                 : unreadablePartners.TryGetValue(mark.Payer, out var reason) ? $"the partner row of {mark.Payer} cannot be read: {reason}" : $"no partner {mark.Payer} is registered";

@@ -51,7 +51,7 @@ public class LedgerAuditLateUsageTests(AzuriteFixture azurite)
 
         var pending = Assert.Single(result.Pending);
         Assert.Equal(("LateUsagePending", "carrier-tmo 2026-07"), (pending.Kind, pending.Subject));
-        Assert.Contains("since 2026-10-02 08:30:00Z", pending.Detail, StringComparison.Ordinal);
+        Assert.Contains("first metered late at 2026-10-02 08:30:00Z, last at 2026-10-02 08:30:00Z", pending.Detail, StringComparison.Ordinal);
         Assert.Contains("next close", pending.Detail, StringComparison.Ordinal);
         Assert.Empty(result.Mismatches);
         Assert.True(result.Ok);
@@ -114,5 +114,17 @@ public class LedgerAuditLateUsageTests(AzuriteFixture azurite)
         var found = result.Mismatches.ToDictionary(m => (m.Kind, m.Subject), m => m.Detail);
         Assert.Contains("never closed", found[("LateUsageMonthNotClosed", "carrier-tmo 2026-02")], StringComparison.Ordinal);
         Assert.Contains("no price plan", found[("LateUsageWithoutPayer", "carrier-noplan 2026-07")], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reconcile_MonthMarkedLateAgain_DetailNamesTheFirstAndTheLastTime()
+    {
+        var (_, audit, late) = await NewAsync();
+        await late.MarkAsync([("carrier-tmo", July)], MeteredAt, Ct);
+        await late.MarkAsync([("carrier-tmo", July)], MeteredAt.AddDays(3), Ct); // a backlog marks the month on every batch
+
+        var result = await audit.ReconcileAsync(Ct); // before: "marked since" the last time, so a month waiting for weeks looked fresh
+
+        Assert.Contains("first metered late at 2026-10-02 08:30:00Z, last at 2026-10-05 08:30:00Z", Assert.Single(result.Pending).Detail, StringComparison.Ordinal);
     }
 }

@@ -29,7 +29,7 @@ public class ReconcileLateUsageRoutesTests(PlatformFixture platform)
             Assert.True(response.StatusCode == HttpStatusCode.OK, text);
             var pending = Assert.Single(body["pending"]!.AsArray())!;
             Assert.Equal(("LateUsagePending", "carrier-tmo 2020-01"), (pending["kind"]!.GetValue<string>(), pending["subject"]!.GetValue<string>()));
-            Assert.Contains("since 2020-04-02 00:00:00Z", pending["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Contains("first metered late at 2020-04-02 00:00:00Z, last at 2020-04-02 00:00:00Z", pending["detail"]!.GetValue<string>(), StringComparison.Ordinal);
             var late = body["mismatches"]!.AsArray().Where(m => m!["kind"]!.GetValue<string>().StartsWith("LateUsage", StringComparison.Ordinal))
                 .ToDictionary(m => (m!["kind"]!.GetValue<string>(), m["subject"]!.GetValue<string>()), m => m!["detail"]!.GetValue<string>());
             Assert.Equal(2, late.Count);
