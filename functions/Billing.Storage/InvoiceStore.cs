@@ -120,6 +120,23 @@ public sealed class InvoiceStore(BillingTables tables)
         return (new PeriodCloseRecord(period, v.Time("ClosedAt") ?? default, failed), e.ETag);
     }
 
+    /// <summary>The latest period with a close record (row keys only, one query of the small close partition); null when none.</summary>
+    public async Task<BillingPeriod?> LatestClosedAsync(CancellationToken cancellationToken)
+    {
+        BillingPeriod? latest = null;
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {ClosePartition}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            // a key that is no period (planted) names no close: skipped
+            if (row.RowKey.Length == 6 && BillingPeriod.TryParse(row.RowKey[..4] + "-" + row.RowKey[4..], out var period) && (latest is null || period > latest))
+            {
+                latest = period;
+            }
+        }
+
+        return latest;
+    }
+
     /// <summary>
     /// Stores the close record of a period: added when <paramref name="etag"/> is null, else replaced if unchanged since.
     /// False when another close wrote it first.

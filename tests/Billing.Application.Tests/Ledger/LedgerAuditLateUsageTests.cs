@@ -127,4 +127,22 @@ public class LedgerAuditLateUsageTests(AzuriteFixture azurite)
 
         Assert.Contains("first metered late at 2026-10-02 08:30:00Z, last at 2026-10-05 08:30:00Z", Assert.Single(result.Pending).Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Reconcile_PayerFailedInTheLatestClose_MismatchNamingTheFailure()
+    {
+        var (tables, audit, late) = await NewAsync();
+        var june = new BillingPeriod(2026, 6);
+        await new InvoiceStore(tables).TrySaveCloseAsync(new PeriodCloseRecord(june, june.End.AddDays(1), new Dictionary<string, string>()), null, Ct);
+        await late.MarkAsync([("carrier-failed", june), ("carrier-tmo", june)], MeteredAt, Ct); // June is closed for both
+
+        var result = await audit.ReconcileAsync(Ct); // before: pending, though every close since fails carrier-failed
+
+        var failed = Assert.Single(result.Mismatches);
+        Assert.Equal(("LateUsageCloseFailed", "carrier-failed 2026-06"), (failed.Kind, failed.Subject));
+        Assert.Contains("failed in the latest close, of 2026-07 (Stripe: No such customer)", failed.Detail, StringComparison.Ordinal);
+        Assert.Contains("close 2026-07 again", failed.Detail, StringComparison.Ordinal);
+        Assert.Equal(("LateUsagePending", "carrier-tmo 2026-06"), (Assert.Single(result.Pending).Kind, result.Pending[0].Subject));
+        Assert.False(result.Ok);
+    }
 }
