@@ -1,14 +1,18 @@
+using Billing.Application.Invoicing;
+
 namespace Billing.Application.Ledger;
 
 /// <summary>
 /// Reconcile's findings of late usage: usage metered after the closes that correct its month routinely is marked
 /// (<see cref="LateUsageStore"/>), and the next close of a later month bills it as an adjustment and clears the mark
 /// (<see cref="Invoicing.PeriodCloser"/>). A mark that a close will settle without anyone acting is <c>LateUsagePending</c>,
-/// listed apart from the mismatches: the books are right, the invoice that bills it is simply not made yet. A mark no close
-/// settles as things stand is a mismatch naming what stops it, since its money is never billed otherwise:
-/// <c>LateUsageWithoutPayer</c> (no partner of that id, one a close does not invoice, or a partner row that cannot be
-/// read), <c>LateUsageMonthNotClosed</c> (the month was never closed for the payer, the payer failed in its close, or its
-/// close record cannot be read: a close adjusts only months already closed for the payer), <c>LateUsageCloseFailed</c> (the
+/// listed apart from the mismatches: the books are right, the invoice that bills it is simply not made yet. That includes a
+/// month never closed that the <c>ClosePeriods</c> timer still closes (it closes the previous month and the two before it
+/// when they have no close record), which bills the usage on the month's own invoice. A mark no close settles as things
+/// stand is a mismatch naming what stops it, since its money is never billed otherwise: <c>LateUsageWithoutPayer</c> (no
+/// partner of that id, one a close does not invoice, or a partner row that cannot be read), <c>LateUsageMonthNotClosed</c>
+/// (the month was never closed for the payer and the timer no longer closes it, the payer failed in its close, or its close
+/// record cannot be read: a close adjusts only months already closed for the payer), <c>LateUsageCloseFailed</c> (the
 /// payer failed in the latest close: a close fails a payer only for what it takes to repeat on every retry, so the next
 /// close is expected to fail it too, until finance fixes the cause). A mark row that cannot be read is <c>LateUsageMarkUnreadable</c>.
 /// Cost: one query of the small <c>late</c> partition and, only when there are marks, the partner registry, the close
@@ -17,7 +21,7 @@ namespace Billing.Application.Ledger;
 internal static class LateUsageFindings
 {
     public static async Task<(IReadOnlyList<AuditProblem> Pending, IReadOnlyList<AuditProblem> Mismatches)> ListAsync(
-        LateUsageStore late, PartnerStore partners, InvoiceStore invoices, IReadOnlyList<Invoice> allInvoices, CancellationToken cancellationToken)
+        LateUsageStore late, PartnerStore partners, InvoiceStore invoices, IReadOnlyList<Invoice> allInvoices, DateTimeOffset now, InvoicingOptions invoicing, CancellationToken cancellationToken)
     {
         var marks = await late.ListAsync(cancellationToken).ConfigureAwait(false);
         var pending = new List<AuditProblem>();
@@ -60,13 +64,19 @@ internal static class LateUsageFindings
                 continue;
             }
 
+            string billedBy = $"the next close of a later month not yet closed for {mark.Payer} bills it as an adjustment";
             if (!invoiced.Contains((mark.Payer, mark.Month)))
             {
                 var (record, unreadable) = await records.GetAsync(mark.Month, cancellationToken).ConfigureAwait(false);
-                if (NotClosed(mark, record, unreadable) is { } notClosed)
+                if (NotClosed(mark, record, unreadable, now, invoicing) is { } notClosed)
                 {
                     mismatches.Add(new("LateUsageMonthNotClosed", subject, $"{usage}; a close adjusts only months closed for the payer, and {notClosed}"));
                     continue;
+                }
+
+                if (record is null)
+                {
+                    billedBy = string.Create(CultureInfo.InvariantCulture, $"{mark.Month} is not closed yet, and the ClosePeriods timer closes it before {TimerDeadline(mark.Month, invoicing):u} (it closes the previous month once Billing:Invoicing:CloseGrace has passed, and the two before it while they have no close record), which bills it on the month's own invoice");
                 }
             }
 
@@ -77,20 +87,43 @@ internal static class LateUsageFindings
                 continue;
             }
 
-            pending.Add(new("LateUsagePending", subject, $"{usage}; the next close of a later month not yet closed for {mark.Payer} bills it as an adjustment"));
+            pending.Add(new("LateUsagePending", subject, $"{usage}; {billedBy}"));
         }
 
         return (pending, mismatches);
     }
 
-    /// <summary>Why the mark's month is not closed for its payer (as a close decides it), or null when it is.</summary>
-    private static string? NotClosed(LateUsageMark mark, PeriodCloseRecord? record, string? unreadable) => (record, unreadable) switch
+    /// <summary>
+    /// Why the mark's month is not closed for its payer (as a close decides it) and will not be without someone acting, or
+    /// null when it is closed, or not closed yet but still within the timer's reach (<paramref name="record"/> null then).
+    /// </summary>
+    private static string? NotClosed(LateUsageMark mark, PeriodCloseRecord? record, string? unreadable, DateTimeOffset now, InvoicingOptions invoicing) => (record, unreadable) switch
     {
         (_, { } why) => $"the close record of {mark.Month} cannot be read: {why}; once it is repaired, the next close bills it",
-        (null, _) => $"{mark.Month} was never closed: closing it (?force=true once it is older than Billing:Invoicing:MaxCloseAge) bills it on its own invoice",
+        (null, _) when TimerCloses(mark.Month, now, invoicing) => null,
+        (null, _) => $"{mark.Month} was never closed, and the ClosePeriods timer no longer closes it: closing it (?force=true once it is older than Billing:Invoicing:MaxCloseAge) bills it on its own invoice",
         ({ } r, _) when !r.Closed(mark.Payer) => $"{mark.Payer} failed in the close of {mark.Month} ({r.FailedPayers[mark.Payer]}): closing {mark.Month} again once that is fixed bills it on its own invoice",
         _ => null,
     };
+
+    /// <summary>
+    /// True when a run of the <c>ClosePeriods</c> timer from <paramref name="now"/> on still closes <paramref name="month"/>,
+    /// which has no close record: a run on day d closes the month before d's once CloseGrace has passed, and the two before
+    /// that while they have no record, each only within MaxCloseAge of its end (<see cref="TimerDeadline"/>).
+    /// </summary>
+    private static bool TimerCloses(BillingPeriod month, DateTimeOffset now, InvoicingOptions invoicing)
+    {
+        var firstRun = BillingPeriod.Containing(now).Start + invoicing.CloseGrace; // runs before it in this month wait
+        return (now > firstRun ? now : firstRun) < TimerDeadline(month, invoicing);
+    }
+
+    /// <summary>The end of the last month whose timer runs still close <paramref name="month"/>, or MaxCloseAge after it ends if sooner.</summary>
+    private static DateTimeOffset TimerDeadline(BillingPeriod month, InvoicingOptions invoicing)
+    {
+        var lastRunMonth = month.Next.Next.Next;
+        var tooOld = month.End + invoicing.MaxCloseAge;
+        return lastRunMonth.End < tooOld ? lastRunMonth.End : tooOld;
+    }
 
     /// <summary>The close records read so far, by month: many marks of one month read its record once.</summary>
     private sealed class CloseRecords(InvoiceStore invoices)

@@ -168,7 +168,7 @@ public sealed partial class LedgerAudit
 
         mismatches.AddRange(await CreditNoteFindings.ListAsync(credits, creditStates, allBurns, Booked, cancellationToken).ConfigureAwait(false));
         mismatches.AddRange(RefundFindings.For(refundList, allPayments, creditsOf, creditsUnknown));
-        var (pending, lateMismatches) = await LateUsageFindings.ListAsync(facts.LateUsage, partners, invoices, allInvoices, cancellationToken).ConfigureAwait(false);
+        var (pending, lateMismatches) = await LateUsageFindings.ListAsync(facts.LateUsage, partners, invoices, allInvoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);
         mismatches.AddRange(lateMismatches);
         return new ReconciliationResult(allInvoices.Count, allPayments.Count, allBurns.Count, entries.Count, mismatches) { Pending = pending };
     }

@@ -1,3 +1,5 @@
+using Billing.Application.Invoicing;
+
 namespace Billing.Application.Ledger;
 
 /// <summary>
@@ -19,6 +21,7 @@ public sealed partial class LedgerAudit(
     ISolanaRpcClient rpc,
     AnchorAuthority authority,
     IOptions<LedgerOptions> options,
+    IOptions<InvoicingOptions> invoicing,
     TimeProvider time)
 {
     public async Task<LedgerAuditResult> VerifyAsync(CancellationToken cancellationToken)

@@ -145,4 +145,23 @@ public class LedgerAuditLateUsageTests(AzuriteFixture azurite)
         Assert.Equal(("LateUsagePending", "carrier-tmo 2026-06"), (Assert.Single(result.Pending).Kind, result.Pending[0].Subject));
         Assert.False(result.Ok);
     }
+
+    [Fact]
+    public async Task Reconcile_MonthNeverClosed_PendingWhileTheTimerStillClosesItAMismatchAfter()
+    {
+        var (_, audit, late) = await NewAsync();
+        var previous = BillingPeriod.Containing(TimeProvider.System.GetUtcNow()).Previous;
+        var reached = previous.Previous; // the timer closes the previous month and the two before it that have no close record
+        var beyond = reached.Previous.Previous;
+        await late.MarkAsync([("carrier-tmo", reached), ("carrier-tmo", beyond)], MeteredAt, Ct);
+
+        var result = await audit.ReconcileAsync(Ct); // before: both LateUsageMonthNotClosed, though the timer closes one
+
+        var pending = Assert.Single(result.Pending);
+        Assert.Equal(("LateUsagePending", $"carrier-tmo {reached}"), (pending.Kind, pending.Subject));
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{reached} is not closed yet, and the ClosePeriods timer closes it before {reached.Next.Next.Next.End:u}"), pending.Detail, StringComparison.Ordinal);
+        var notClosed = Assert.Single(result.Mismatches);
+        Assert.Equal(("LateUsageMonthNotClosed", $"carrier-tmo {beyond}"), (notClosed.Kind, notClosed.Subject));
+        Assert.Contains("the ClosePeriods timer no longer closes it", notClosed.Detail, StringComparison.Ordinal);
+    }
 }

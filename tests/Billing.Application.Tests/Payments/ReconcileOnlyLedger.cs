@@ -17,7 +17,7 @@ internal sealed record ReconcileOnlyLedger(BillingTables Tables, LedgerStore Led
         var options = Options.Create(new LedgerOptions());
         var authority = new AnchorAuthority(options, new TreasuryProvider(Options.Create(new SolanaOptions()), rpc), tables);
         var audit = new LedgerAudit(ledger, anchors, new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables), new RefundStore(tables), new FactStore(tables), new PartnerStore(tables),
-            rpc, authority, options, TimeProvider.System);
+            rpc, authority, options, Options.Create(new Billing.Application.Invoicing.InvoicingOptions()), TimeProvider.System);
         return new ReconcileOnlyLedger(tables, ledger, audit);
     }
 }
