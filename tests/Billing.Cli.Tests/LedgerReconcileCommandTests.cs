@@ -52,4 +52,24 @@ public sealed class LedgerReconcileCommandTests
         Assert.Contains("ledger reconcile: ok (0 invoices, 0 payments, 0 burns, 0 entries)", output, StringComparison.Ordinal);
         Assert.DoesNotContain("pending", output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(false, 0)] // only pending: the books are right
+    [InlineData(true, 1)]
+    public async Task LedgerReconcile_Json_PrintsTheAnswerAndExits1OnlyOnAMismatch(bool mismatch, int exitCode)
+    {
+        string mismatches = mismatch ? """[{"kind":"LateUsageCloseFailed","subject":"carrier-tmo 2026-07","detail":"…"}]""" : "[]";
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>
+        {
+            ["GET /api/v1/ledger/reconcile"] = (200, $$"""{"ok":{{(mismatch ? "false" : "true")}},"invoices":3,"payments":2,"burns":1,"entries":6,"mismatches":{{mismatches}},"pending":[{{Pending}}]}"""),
+        });
+
+        var result = await CliHarness.RunAsync("ledger", "reconcile", "--json", "--url", server.Url, "--key", "k");
+
+        Assert.True(result.ExitCode == exitCode, result.ToString());
+        var body = JsonNode.Parse(result.Out)!;
+        Assert.Equal(!mismatch, body["ok"]!.GetValue<bool>());
+        Assert.Equal("LateUsagePending", body["pending"]![0]!["kind"]!.GetValue<string>());
+        Assert.Equal(mismatch ? 1 : 0, body["mismatches"]!.AsArray().Count);
+    }
 }

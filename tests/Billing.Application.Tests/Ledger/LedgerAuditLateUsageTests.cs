@@ -164,4 +164,18 @@ public class LedgerAuditLateUsageTests(AzuriteFixture azurite)
         Assert.Equal(("LateUsageMonthNotClosed", $"carrier-tmo {beyond}"), (notClosed.Kind, notClosed.Subject));
         Assert.Contains("the ClosePeriods timer no longer closes it", notClosed.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Reconcile_ManyMarksOfOneMonth_ReadsItsCloseRecordOnce()
+    {
+        var (tables, _, late) = await NewAsync();
+        await new PartnerStore(tables).UpsertAsync(new PartnerRegistration(new Partner("carrier-three", PartnerRole.Carrier, "carrier-standard-v1"), "k-carrier-three-01"), Ct);
+        await late.MarkAsync([("carrier-tmo", July), ("carrier-failed", July), ("carrier-three", July)], MeteredAt, Ct);
+        var (counted, reads) = InterleavingTables.Create(azurite.ConnectionString, tables, $"PartitionKey='close',RowKey='{July.ToCompactString()}'", () => Task.CompletedTask, times: 0);
+
+        var result = await ReconcileOnlyLedger.AuditOver(counted).ReconcileAsync(Ct);
+
+        Assert.Equal(3, result.Pending.Count + result.Mismatches.Count); // each mark decided on the one record (July is the latest close too)
+        Assert.Equal(1, reads.Matched);
+    }
 }

@@ -11,13 +11,17 @@ internal sealed record ReconcileOnlyLedger(BillingTables Tables, LedgerStore Led
         var tables = await azurite.NewTablesAsync();
         var ledger = new LedgerStore(tables);
         await ledger.EnsureCreatedAsync(CancellationToken.None);
-        var anchors = new AnchorStore(tables);
-        await anchors.EnsureCreatedAsync(CancellationToken.None);
+        await new AnchorStore(tables).EnsureCreatedAsync(CancellationToken.None);
+        return new ReconcileOnlyLedger(tables, ledger, AuditOver(tables));
+    }
+
+    /// <summary>A reconcile-only audit over <paramref name="tables"/> (created already): e.g. the same tables through a test hook.</summary>
+    public static LedgerAudit AuditOver(BillingTables tables)
+    {
         var rpc = new SolanaRpcClient(new HttpClient(), new SolanaRpcOptions { RpcUrl = new Uri("http://127.0.0.1:9") });
         var options = Options.Create(new LedgerOptions());
         var authority = new AnchorAuthority(options, new TreasuryProvider(Options.Create(new SolanaOptions()), rpc), tables);
-        var audit = new LedgerAudit(ledger, anchors, new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables), new RefundStore(tables), new FactStore(tables), new PartnerStore(tables),
+        return new LedgerAudit(new LedgerStore(tables), new AnchorStore(tables), new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables), new RefundStore(tables), new FactStore(tables), new PartnerStore(tables),
             rpc, authority, options, Options.Create(new Billing.Application.Invoicing.InvoicingOptions()), TimeProvider.System);
-        return new ReconcileOnlyLedger(tables, ledger, audit);
     }
 }
