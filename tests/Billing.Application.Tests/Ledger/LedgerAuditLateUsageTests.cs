@@ -178,4 +178,20 @@ public class LedgerAuditLateUsageTests(AzuriteFixture azurite)
         Assert.Equal(3, result.Pending.Count + result.Mismatches.Count); // each mark decided on the one record (July is the latest close too)
         Assert.Equal(1, reads.Matched);
     }
+
+    [Fact]
+    public async Task Reconcile_UnreadableMarkOfAPayerIdTheKeyEscapes_SubjectUnescapedDetailNamesTheStoredRow()
+    {
+        var (tables, audit, late) = await NewAsync();
+        await late.MarkAsync([("carrier|tmo", July)], MeteredAt, Ct);
+        var row = Assert.Single(tables.Facts.Query<TableEntity>(r => r.PartitionKey == "late"));
+        row["MeteredAt"] = "yesterday";
+        await tables.Facts.UpdateEntityAsync(row, Azure.ETag.All, TableUpdateMode.Replace);
+
+        var result = await audit.ReconcileAsync(Ct); // what the troubleshooting text tells finance to look for
+
+        var unreadable = Assert.Single(result.Mismatches);
+        Assert.Equal(("LateUsageMarkUnreadable", "202607|carrier|tmo"), (unreadable.Kind, unreadable.Subject));
+        Assert.Contains("row '202607|carrier%7Ctmo'", unreadable.Detail, StringComparison.Ordinal);
+    }
 }
