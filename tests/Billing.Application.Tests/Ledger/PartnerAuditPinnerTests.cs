@@ -152,6 +152,32 @@ public class PartnerAuditPinnerTests(BurnChainFixture chain) : IClassFixture<Bur
     }
 
     [Fact]
+    public async Task PinAsync_OneEntryRefusedByAPlantedIdRow_TheOtherEntriesStillBooked()
+    {
+        var (s, p) = await NewAsync();
+        // More partners than one evidence entry holds (only their head columns matter to the pinner).
+        var due = Enumerable.Range(0, PartnerAuditPins.MaxPerEntry + 1)
+            .Select(i => ($"provider-{i:D2}", new PartnerAuditPin(1, new string('b', 64)))).ToList();
+        foreach (var (id, pin) in due)
+        {
+            await p.Table.UpsertEntityAsync(new TableEntity("p", id) { ["AuditHead"] = pin.Head, ["AuditCount"] = pin.Count }, TableUpdateMode.Replace, Ct);
+        }
+
+        // The insider foresees the first entry's id and plants its index row, pointing at a sequence no entry has.
+        string first = PartnerAuditPins.Drafts(due, DateTimeOffset.UnixEpoch)[0].EntryId;
+        await s.Ledger.Table.UpsertEntityAsync(new TableEntity(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.IdRowKey(first))
+        {
+            ["EntryId"] = first, ["Sequence"] = 999L, ["Hash"] = new string('c', 64),
+        }, TableUpdateMode.Replace, Ct);
+
+        int pinned = await LedgerTestSetup.Pinner(s.Tables).PinAsync(LedgerEntries.MainBook, Ct);
+
+        // Before: the refusal ended the tick, and every entry after it went unbooked on every tick.
+        Assert.Equal(1, pinned);
+        Assert.Equal($"provider-{PartnerAuditPins.MaxPerEntry:D2}", Assert.Single(PartnerAuditPins.Read(Assert.Single(await EvidenceAsync(s)).Metadata)).PartnerId);
+    }
+
+    [Fact]
     public async Task VerifyAsync_EvidencePinEditedToMatchARewrite_ReportsTheEntryNoLongerHashing()
     {
         var (s, p) = await NewAsync();
