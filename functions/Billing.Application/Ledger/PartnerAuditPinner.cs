@@ -49,15 +49,17 @@ public sealed partial class PartnerAuditPinner(LedgerStore ledger, PartnerStore 
             try
             {
                 // Same pins, same id: a retry after a crash finds the entry booked and only writes the marks.
-                var entry = await ledger.AppendAsync(book, draft, cancellationToken).ConfigureAwait(false);
-                var held = Remember(entry);
-                var booked = due.Where(p => held.Contains(Mark(p.PartnerId, p.Pin))).ToList();
-                await cursor.WriteAsync(book, entry.EntryId, booked, cancellationToken).ConfigureAwait(false);
-                pinned += booked.Count;
+                pinned += await BookAsync(book, draft, due, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is LedgerConflictException or InvalidDataException)
+            {
+                // Its id is taken (planted or booked otherwise): booked under an id nobody could foresee (a crash before the marks costs one more entry).
+                LogEntryIdTaken(logger, draft.EntryId, book, ex.Message);
+                pinned += await TryBookAsync(book, PartnerAuditPins.Resalted(draft, Guid.NewGuid().ToString("N")), due, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // One entry refused (its id planted or booked otherwise, storage trouble) never keeps the others unbooked.
+                // One entry refused (storage trouble) never keeps the others unbooked.
                 LogEntryFailed(logger, draft.EntryId, book, ex.Message);
             }
         }
@@ -68,6 +70,30 @@ public sealed partial class PartnerAuditPinner(LedgerStore ledger, PartnerStore 
         }
 
         return pinned;
+    }
+
+    /// <summary>Books <paramref name="draft"/> and marks the partners it holds; returns how many.</summary>
+    private async Task<int> BookAsync(string book, LedgerEntryDraft draft, List<(string PartnerId, PartnerAuditPin Pin)> due, CancellationToken cancellationToken)
+    {
+        var entry = await ledger.AppendAsync(book, draft, cancellationToken).ConfigureAwait(false);
+        var held = Remember(entry);
+        var booked = due.Where(p => held.Contains(Mark(p.PartnerId, p.Pin))).ToList();
+        await cursor.WriteAsync(book, entry.EntryId, booked, cancellationToken).ConfigureAwait(false);
+        return booked.Count;
+    }
+
+    /// <summary><see cref="BookAsync"/>, a failure logged (its partners are due again next run).</summary>
+    private async Task<int> TryBookAsync(string book, LedgerEntryDraft draft, List<(string PartnerId, PartnerAuditPin Pin)> due, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await BookAsync(book, draft, due, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogEntryFailed(logger, draft.EntryId, book, ex.Message);
+            return 0;
+        }
     }
 
     /// <summary>Whether entry <paramref name="entryId"/> is an evidence entry of the book, intact, that pins the partner at <paramref name="pin"/>.</summary>
@@ -123,6 +149,9 @@ public sealed partial class PartnerAuditPinner(LedgerStore ledger, PartnerStore 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pinned the audit chains of {Count} partners in ledger book {Book}")]
     private static partial void LogPinned(ILogger logger, int count, string book);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Evidence entry id {EntryId} is taken in ledger book {Book} ({Reason}); its pins are booked under another id; run ledger verify")]
+    private static partial void LogEntryIdTaken(ILogger logger, string entryId, string book, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Evidence entry {EntryId} pinning partners' audit chains could not be booked in ledger book {Book} ({Reason}); tried again next run, run ledger verify")]
     private static partial void LogEntryFailed(ILogger logger, string entryId, string book, string reason);

@@ -91,6 +91,19 @@ public static class PartnerAuditPins
     private static int JsonChars(string text) => text.Sum(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '-' or '_' or '.' ? 1 : 6);
 
     /// <summary>
+    /// <paramref name="draft"/> under another evidence id, for when its own is taken (an index row planted under it, an
+    /// entry booked otherwise): an id foreseen from the pins alone could otherwise keep them unbooked for good. A
+    /// <paramref name="salt"/> nobody can foresee gives an id nobody can plant first.
+    /// </summary>
+    public static LedgerEntryDraft Resalted(LedgerEntryDraft draft, string salt)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(salt);
+        string id = IdPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(draft.EntryId + " " + salt)));
+        return new LedgerEntryDraft(id, draft.Kind, draft.OccurredAt, draft.Postings, draft.Metadata);
+    }
+
+    /// <summary>
     /// The pins in an entry's <paramref name="metadata"/>, by metadata key: the partner it names (null when the value names
     /// none) and its pin (null when the count or head cannot be read). Other keys are not pins.
     /// </summary>

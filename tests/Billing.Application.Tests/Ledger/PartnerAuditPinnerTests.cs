@@ -152,7 +152,7 @@ public class PartnerAuditPinnerTests(BurnChainFixture chain) : IClassFixture<Bur
     }
 
     [Fact]
-    public async Task PinAsync_OneEntryRefusedByAPlantedIdRow_TheOtherEntriesStillBooked()
+    public async Task PinAsync_EntryIdTakenByAPlantedIdRow_EveryPartnerStillPinned()
     {
         var (s, p) = await NewAsync();
         // More partners than one evidence entry holds (only their head columns matter to the pinner).
@@ -170,11 +170,15 @@ public class PartnerAuditPinnerTests(BurnChainFixture chain) : IClassFixture<Bur
             ["EntryId"] = first, ["Sequence"] = 999L, ["Hash"] = new string('c', 64),
         }, TableUpdateMode.Replace, Ct);
 
-        int pinned = await LedgerTestSetup.Pinner(s.Tables).PinAsync(LedgerEntries.MainBook, Ct);
+        var pinner = LedgerTestSetup.Pinner(s.Tables);
+        int pinned = await pinner.PinAsync(LedgerEntries.MainBook, Ct);
 
-        // Before: the refusal ended the tick, and every entry after it went unbooked on every tick.
-        Assert.Equal(1, pinned);
-        Assert.Equal($"provider-{PartnerAuditPins.MaxPerEntry:D2}", Assert.Single(PartnerAuditPins.Read(Assert.Single(await EvidenceAsync(s)).Metadata)).PartnerId);
+        // Before: the refusal ended the tick, every tick, so none of these partners was ever pinned.
+        Assert.Equal(due.Count, pinned);
+        var evidence = await EvidenceAsync(s);
+        Assert.Equal(due.Select(d => d.Item1), evidence.SelectMany(e => PartnerAuditPins.Read(e.Metadata)).Select(r => r.PartnerId!).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(evidence, e => e.EntryId == first);
+        Assert.Equal(0, await pinner.PinAsync(LedgerEntries.MainBook, Ct)); // marked: nothing booked again
     }
 
     [Fact]
