@@ -13,7 +13,10 @@ public sealed partial class PartnerAuditPinner(LedgerStore ledger, PartnerStore 
     /// <summary>Evidence entries read and checked in this process: their pins, as <see cref="Mark"/>s.</summary>
     private readonly ConcurrentDictionary<string, HashSet<string>> checkedEntries = new(StringComparer.Ordinal);
 
-    /// <summary>Pins every partner not pinned yet in <paramref name="book"/>; returns how many were pinned now.</summary>
+    /// <summary>
+    /// Pins every partner not pinned yet in <paramref name="book"/>; returns how many were pinned now. An entry that cannot
+    /// be booked is logged and passed over: its partners are due again next run.
+    /// </summary>
     public async Task<int> PinAsync(string book, CancellationToken cancellationToken)
     {
         var heads = await partners.ListAuditHeadsAsync(cancellationToken).ConfigureAwait(false);
@@ -40,20 +43,57 @@ public sealed partial class PartnerAuditPinner(LedgerStore ledger, PartnerStore 
             due.Add((head.PartnerId, pin));
         }
 
+        int pinned = 0;
         foreach (var draft in PartnerAuditPins.Drafts(due, time.GetUtcNow()))
         {
-            // Same pins, same id: a retry after a crash finds the entry booked and only writes the marks.
-            var entry = await ledger.AppendAsync(book, draft, cancellationToken).ConfigureAwait(false);
-            var held = Remember(entry);
-            await cursor.WriteAsync(book, entry.EntryId, due.Where(p => held.Contains(Mark(p.PartnerId, p.Pin))), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // Same pins, same id: a retry after a crash finds the entry booked and only writes the marks.
+                pinned += await BookAsync(book, draft, due, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is LedgerConflictException or InvalidDataException)
+            {
+                // Its id is taken (planted or booked otherwise): booked under an id nobody could foresee (a crash before the marks costs one more entry).
+                LogEntryIdTaken(logger, draft.EntryId, book, ex.Message);
+                pinned += await TryBookAsync(book, PartnerAuditPins.Resalted(draft, Guid.NewGuid().ToString("N")), due, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One entry refused (storage trouble) never keeps the others unbooked.
+                LogEntryFailed(logger, draft.EntryId, book, ex.Message);
+            }
         }
 
-        if (due.Count > 0)
+        if (pinned > 0)
         {
-            LogPinned(logger, due.Count, book);
+            LogPinned(logger, pinned, book);
         }
 
-        return due.Count;
+        return pinned;
+    }
+
+    /// <summary>Books <paramref name="draft"/> and marks the partners it holds; returns how many.</summary>
+    private async Task<int> BookAsync(string book, LedgerEntryDraft draft, List<(string PartnerId, PartnerAuditPin Pin)> due, CancellationToken cancellationToken)
+    {
+        var entry = await ledger.AppendAsync(book, draft, cancellationToken).ConfigureAwait(false);
+        var held = Remember(entry);
+        var booked = due.Where(p => held.Contains(Mark(p.PartnerId, p.Pin))).ToList();
+        await cursor.WriteAsync(book, entry.EntryId, booked, cancellationToken).ConfigureAwait(false);
+        return booked.Count;
+    }
+
+    /// <summary><see cref="BookAsync"/>, a failure logged (its partners are due again next run).</summary>
+    private async Task<int> TryBookAsync(string book, LedgerEntryDraft draft, List<(string PartnerId, PartnerAuditPin Pin)> due, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await BookAsync(book, draft, due, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogEntryFailed(logger, draft.EntryId, book, ex.Message);
+            return 0;
+        }
     }
 
     /// <summary>Whether entry <paramref name="entryId"/> is an evidence entry of the book, intact, that pins the partner at <paramref name="pin"/>.</summary>
@@ -109,6 +149,12 @@ public sealed partial class PartnerAuditPinner(LedgerStore ledger, PartnerStore 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pinned the audit chains of {Count} partners in ledger book {Book}")]
     private static partial void LogPinned(ILogger logger, int count, string book);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Evidence entry id {EntryId} is taken in ledger book {Book} ({Reason}); its pins are booked under another id; run ledger verify")]
+    private static partial void LogEntryIdTaken(ILogger logger, string entryId, string book, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Evidence entry {EntryId} pinning partners' audit chains could not be booked in ledger book {Book} ({Reason}); tried again next run, run ledger verify")]
+    private static partial void LogEntryFailed(ILogger logger, string entryId, string book, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The audit head of partner {PartnerId} cannot be pinned (missing or not of the type written there); run partners verify")]
     private static partial void LogNotPinnable(ILogger logger, string partnerId);

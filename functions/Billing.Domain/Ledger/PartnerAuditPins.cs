@@ -4,7 +4,7 @@ namespace Billing.Domain.Ledger;
 /// Evidence entries (<see cref="LedgerEntryKind.PartnerAuditPinned"/>) that pin partners' audit chains in the book, so
 /// the ledger's anchors cover every partner's history, not only payers' up to their last invoice (docs/design.md §14).
 /// No postings; one metadata value per partner, <c>auditPin.NN</c> = <c>{count} {head} {partner id}</c> (the id last:
-/// it may hold spaces), at most <see cref="MaxPerEntry"/> partners an entry. The id is
+/// it may hold spaces), at most <see cref="MaxPerEntry"/> partners and <see cref="MaxJsonCharsPerEntry"/> characters of JSON an entry. The id is
 /// <c>partner-audit-pins:{SHA-256 of the pins}</c>, so booking the same pins again (a retried timer) is the same booking.
 /// </summary>
 public static class PartnerAuditPins
@@ -13,6 +13,12 @@ public static class PartnerAuditPins
 
     /// <summary>Partners pinned by one entry: one metadata value each.</summary>
     public const int MaxPerEntry = LedgerValidation.MaxMetadataEntries;
+
+    /// <summary>
+    /// The most characters an entry's pins take as JSON, as the ledger stores metadata: under a table property's 32,000
+    /// (an entry over it is refused by storage on every tick) with room for the braces.
+    /// </summary>
+    public const int MaxJsonCharsPerEntry = 30_000;
 
     private const string KeyPrefix = "auditPin.";
 
@@ -51,7 +57,50 @@ public static class PartnerAuditPins
             }
         }
 
-        return [.. sorted.Chunk(MaxPerEntry).Select(chunk => Draft(chunk, occurredAt))];
+        return [.. Chunks(sorted).Select(chunk => Draft(chunk, occurredAt))];
+    }
+
+    /// <summary>
+    /// Consecutive runs of at most <see cref="MaxPerEntry"/> pins and <see cref="MaxJsonCharsPerEntry"/> characters of
+    /// JSON: a long id of characters JSON escapes ("\u00E9" for 'é') takes up to 6 times its length.
+    /// </summary>
+    private static IEnumerable<(string PartnerId, PartnerAuditPin Pin)[]> Chunks(List<(string PartnerId, PartnerAuditPin Pin)> sorted)
+    {
+        var chunk = new List<(string, PartnerAuditPin)>();
+        int chars = 0;
+        foreach (var pin in sorted)
+        {
+            int cost = JsonChars(pin.PartnerId) + 19 + 64 + 2 + KeyPrefix.Length + 2 + 6; // count, head, spaces; key; quotes, ':', ','
+            if (chunk.Count == MaxPerEntry || (chunk.Count > 0 && chars + cost > MaxJsonCharsPerEntry))
+            {
+                yield return [.. chunk];
+                (chunk, chars) = ([], 0);
+            }
+
+            chunk.Add(pin);
+            chars += cost;
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return [.. chunk];
+        }
+    }
+
+    /// <summary>At most the characters <paramref name="text"/> takes in a JSON string: 6 ("\uXXXX") for any but plain ASCII.</summary>
+    private static int JsonChars(string text) => text.Sum(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '-' or '_' or '.' ? 1 : 6);
+
+    /// <summary>
+    /// <paramref name="draft"/> under another evidence id, for when its own is taken (an index row planted under it, an
+    /// entry booked otherwise): an id foreseen from the pins alone could otherwise keep them unbooked for good. A
+    /// <paramref name="salt"/> nobody can foresee gives an id nobody can plant first.
+    /// </summary>
+    public static LedgerEntryDraft Resalted(LedgerEntryDraft draft, string salt)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(salt);
+        string id = IdPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(draft.EntryId + " " + salt)));
+        return new LedgerEntryDraft(id, draft.Kind, draft.OccurredAt, draft.Postings, draft.Metadata);
     }
 
     /// <summary>

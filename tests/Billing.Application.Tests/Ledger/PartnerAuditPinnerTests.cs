@@ -152,6 +152,36 @@ public class PartnerAuditPinnerTests(BurnChainFixture chain) : IClassFixture<Bur
     }
 
     [Fact]
+    public async Task PinAsync_EntryIdTakenByAPlantedIdRow_EveryPartnerStillPinned()
+    {
+        var (s, p) = await NewAsync();
+        // More partners than one evidence entry holds (only their head columns matter to the pinner).
+        var due = Enumerable.Range(0, PartnerAuditPins.MaxPerEntry + 1)
+            .Select(i => ($"provider-{i:D2}", new PartnerAuditPin(1, new string('b', 64)))).ToList();
+        foreach (var (id, pin) in due)
+        {
+            await p.Table.UpsertEntityAsync(new TableEntity("p", id) { ["AuditHead"] = pin.Head, ["AuditCount"] = pin.Count }, TableUpdateMode.Replace, Ct);
+        }
+
+        // The insider foresees the first entry's id and plants its index row, pointing at a sequence no entry has.
+        string first = PartnerAuditPins.Drafts(due, DateTimeOffset.UnixEpoch)[0].EntryId;
+        await s.Ledger.Table.UpsertEntityAsync(new TableEntity(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.IdRowKey(first))
+        {
+            ["EntryId"] = first, ["Sequence"] = 999L, ["Hash"] = new string('c', 64),
+        }, TableUpdateMode.Replace, Ct);
+
+        var pinner = LedgerTestSetup.Pinner(s.Tables);
+        int pinned = await pinner.PinAsync(LedgerEntries.MainBook, Ct);
+
+        // Before: the refusal ended the tick, every tick, so none of these partners was ever pinned.
+        Assert.Equal(due.Count, pinned);
+        var evidence = await EvidenceAsync(s);
+        Assert.Equal(due.Select(d => d.Item1), evidence.SelectMany(e => PartnerAuditPins.Read(e.Metadata)).Select(r => r.PartnerId!).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(evidence, e => e.EntryId == first);
+        Assert.Equal(0, await pinner.PinAsync(LedgerEntries.MainBook, Ct)); // marked: nothing booked again
+    }
+
+    [Fact]
     public async Task VerifyAsync_EvidencePinEditedToMatchARewrite_ReportsTheEntryNoLongerHashing()
     {
         var (s, p) = await NewAsync();
