@@ -24,15 +24,7 @@ internal static class LedgerCommands
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             var body = await api.GetJsonAsync("/api/v1/ledger/reconcile", ct).ConfigureAwait(false);
             var result = ApiResponseReader.LedgerReconciliation(body);
-            if (p.GetValue(json))
-            {
-                await context.Out.WriteLineAsync(Json.Pretty(body)).ConfigureAwait(false);
-            }
-            else
-            {
-                Renderers.LedgerReconcile(context.Console, result);
-            }
-
+            await JsonOutput.PrintAsync(context, p.GetValue(json), body, console => Renderers.LedgerReconcile(console, result)).ConfigureAwait(false);
             return result.Ok ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return reconcile;

@@ -173,8 +173,8 @@ public static class Renderers
         return false;
     }
 
-    /// <summary>The verdict, each mismatch, then what is pending (never a failure); true when there is no mismatch.</summary>
-    public static bool LedgerReconcile(IAnsiConsole console, LedgerReconcileResponse reconciliation)
+    /// <summary>The verdict, each mismatch, then what is pending (never a failure).</summary>
+    public static void LedgerReconcile(IAnsiConsole console, LedgerReconcileResponse reconciliation)
     {
         ArgumentNullException.ThrowIfNull(reconciliation);
         string counts = $"{reconciliation.Invoices} invoices, {reconciliation.Payments} payments, {reconciliation.Burns} burns, {reconciliation.Entries} entries";
@@ -196,8 +196,6 @@ public static class Renderers
                 console.WriteLine("  - " + QuarantineRenderers.Visible($"{m.Kind} {m.Subject}: {m.Detail}"));
             }
         }
-
-        return reconciliation.Ok && mismatches.Count == 0;
     }
 
     public static void SendSummary(IAnsiConsole console, SendReport report)
