@@ -23,7 +23,7 @@ public sealed partial class PartnerStore
     {
         var heads = new List<PartnerAuditHead>();
         string[] columns = ["RowKey", .. PartnerRows.AuditHeadColumns];
-        await foreach (var e in table.QueryAsync<TableEntity>("PartitionKey eq 'p' and (RowKey lt '|' or RowKey ge '}')", select: columns, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in table.QueryAsync<TableEntity>(PartnerRowsFilter, select: columns, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (IdOf(e.RowKey) is { } id)
             {

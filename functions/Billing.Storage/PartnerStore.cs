@@ -147,8 +147,11 @@ public sealed partial class PartnerStore(BillingTables tables, TimeProvider? tim
     /// (the directory, a close and reconcile would each see one partner twice).
     /// </summary>
     public Task<StoredList<PartnerRecord>> ListRecordsAsync(CancellationToken cancellationToken) =>
-        StoredRows.ReadAsync(table.QueryAsync<TableEntity>("PartitionKey eq 'p' and (RowKey lt '|' or RowKey ge '}')", cancellationToken: cancellationToken), ReadListed,
+        StoredRows.ReadAsync(table.QueryAsync<TableEntity>(PartnerRowsFilter, cancellationToken: cancellationToken), ReadListed,
             (row, reason) => IdOf(row.RowKey) is null ? new UnreadableRow(row.RowKey, reason.Message) : StoredRows.ByKey(row, reason));
+
+    /// <summary>The partners' own rows: the key ranges around the audit rows (<c>|a|…</c>).</summary>
+    private const string PartnerRowsFilter = "PartitionKey eq 'p' and (RowKey lt '|' or RowKey ge '}')";
 
     private static PartnerRecord ReadListed(TableEntity row) => IdOf(row.RowKey) is not null
         ? PartnerRows.ToRecord(row)

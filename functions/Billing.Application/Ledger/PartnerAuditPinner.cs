@@ -10,8 +10,8 @@ namespace Billing.Application.Ledger;
 /// </summary>
 public sealed partial class PartnerAuditPinner(LedgerStore ledger, PartnerStore partners, PartnerPinCursor cursor, TimeProvider time, ILogger<PartnerAuditPinner> logger)
 {
-    /// <summary>Evidence entries read and checked in this process: their pins, as <see cref="Mark"/>s.</summary>
-    private readonly ConcurrentDictionary<string, HashSet<string>> checkedEntries = new(StringComparer.Ordinal);
+    /// <summary>Evidence entries read and checked in this process: the (partner, pin) pairs they hold.</summary>
+    private readonly ConcurrentDictionary<string, HashSet<(string PartnerId, PartnerAuditPin Pin)>> checkedEntries = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Pins every partner not pinned yet in <paramref name="book"/>; returns how many were pinned now. An entry that cannot
@@ -77,7 +77,7 @@ public sealed partial class PartnerAuditPinner(LedgerStore ledger, PartnerStore 
     {
         var entry = await ledger.AppendAsync(book, draft, cancellationToken).ConfigureAwait(false);
         var held = Remember(entry);
-        var booked = due.Where(p => held.Contains(Mark(p.PartnerId, p.Pin))).ToList();
+        var booked = due.Where(held.Contains).ToList();
         await cursor.WriteAsync(book, entry.EntryId, booked, cancellationToken).ConfigureAwait(false);
         return booked.Count;
     }
@@ -124,28 +124,26 @@ public sealed partial class PartnerAuditPinner(LedgerStore ledger, PartnerStore 
             held = Remember(entry);
         }
 
-        return held.Contains(Mark(partnerId, pin));
+        return held.Contains((partnerId, pin));
     }
 
     /// <summary>The pins an entry holds if it is intact evidence (none otherwise), remembered by its id.</summary>
-    private HashSet<string> Remember(LedgerEntry entry)
+    private HashSet<(string PartnerId, PartnerAuditPin Pin)> Remember(LedgerEntry entry)
     {
-        var held = new HashSet<string>(StringComparer.Ordinal);
+        var held = new HashSet<(string PartnerId, PartnerAuditPin Pin)>();
         if (entry.Kind == LedgerEntryKind.PartnerAuditPinned && entry.HashIsValid)
         {
             foreach (var (_, partnerId, pin) in PartnerAuditPins.Read(entry.Metadata))
             {
                 if (partnerId is not null && pin is not null)
                 {
-                    held.Add(Mark(partnerId, pin));
+                    held.Add((partnerId, pin));
                 }
             }
         }
 
         return checkedEntries[entry.EntryId] = held;
     }
-
-    private static string Mark(string partnerId, PartnerAuditPin pin) => string.Create(CultureInfo.InvariantCulture, $"{pin.Count} {pin.Head} {partnerId}");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pinned the audit chains of {Count} partners in ledger book {Book}")]
     private static partial void LogPinned(ILogger logger, int count, string book);

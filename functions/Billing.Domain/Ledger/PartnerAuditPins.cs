@@ -22,8 +22,11 @@ public static class PartnerAuditPins
 
     private const string KeyPrefix = "auditPin.";
 
-    /// <summary>The longest partner id a pin holds: the value also holds a count (at most 19 digits), a hash and two spaces.</summary>
-    private const int MaxIdLength = LedgerValidation.MaxMetadataValueLength - 19 - 64 - 2;
+    /// <summary>What a pin's value holds besides the partner id: a count (at most 19 digits), a hash and two spaces.</summary>
+    private const int ValueOverhead = 19 + 64 + 2;
+
+    /// <summary>The longest partner id a pin holds.</summary>
+    private const int MaxIdLength = LedgerValidation.MaxMetadataValueLength - ValueOverhead;
 
     /// <summary>An entry that is (or was, before its kind was changed) an evidence entry: what verify checks its pins on.</summary>
     public static bool IsEvidence(LedgerEntry entry)
@@ -70,7 +73,7 @@ public static class PartnerAuditPins
         int chars = 0;
         foreach (var pin in sorted)
         {
-            int cost = JsonChars(pin.PartnerId) + 19 + 64 + 2 + KeyPrefix.Length + 2 + 6; // count, head, spaces; key; quotes, ':', ','
+            int cost = JsonChars(pin.PartnerId) + ValueOverhead + KeyPrefix.Length + 2 + 6; // the value; key; quotes, ':', ','
             if (chunk.Count == MaxPerEntry || (chunk.Count > 0 && chars + cost > MaxJsonCharsPerEntry))
             {
                 yield return [.. chunk];
