@@ -34,14 +34,9 @@ internal static class LateUsageFindings
         }
 
         var registry = await partners.ListAsync(cancellationToken).ConfigureAwait(false);
-        // Two rows may name one partner (keys that unescape alike, planted outside the platform): the first is kept, the
-        // report is made all the same.
-        var known = new Dictionary<string, Partner>(StringComparer.Ordinal);
-        foreach (var p in registry.Items)
-        {
-            known.TryAdd(p.Id, p);
-        }
-
+        // The readable rows' ids are distinct (the store lists a row under a key its id does not escape to apart, by that key),
+        // but an unreadable row named by its raw key may spell another's id: the first is kept, the report made all the same.
+        var known = registry.Items.ToDictionary(p => p.Id, StringComparer.Ordinal);
         var unreadablePartners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var u in registry.Unreadable)
         {

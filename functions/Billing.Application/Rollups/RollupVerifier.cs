@@ -15,6 +15,8 @@ internal sealed class RollupVerifier(FactStore facts)
     /// <summary>Checks of a differing row (the first is the month's) before a difference that writes explained every time is let go.</summary>
     private const int MaxPasses = 3;
 
+    private const string MarkerNotItsKey = "a UNIQUE_COUNT marker whose properties do not match its key";
+
     /// <summary>Point reads sent together.</summary>
     private const int ReadsAtOnce = 32;
 
@@ -105,7 +107,7 @@ internal sealed class RollupVerifier(FactStore facts)
             }
             else if (marker is null)
             {
-                differences.Add(new RollupDifference(shard, rk, "different", "a UNIQUE_COUNT marker whose properties do not match its key"));
+                differences.Add(new RollupDifference(shard, rk, "different", MarkerNotItsKey));
             }
         }
 
@@ -128,7 +130,7 @@ internal sealed class RollupVerifier(FactStore facts)
             differences.AddRange(now[i] switch
             {
                 (false, _) => [new RollupDifference(shard, rk, "missing", $"the facts carry {m.Meter} value '{m.Value}' from {m.Source} without its marker")],
-                (true, null) => [new RollupDifference(shard, rk, "different", "a UNIQUE_COUNT marker whose properties do not match its key")],
+                (true, null) => [new RollupDifference(shard, rk, "different", MarkerNotItsKey)],
                 _ => [],
             });
         }
