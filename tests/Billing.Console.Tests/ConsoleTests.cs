@@ -187,7 +187,7 @@ public class ConsoleTests(ConsoleFixture fixture)
         // The insider copies the carrier's finalized (closed, so inert) burn row under another key with a planted Status.
         var burns = Table("burns");
         var real = burns.Query<Azure.Data.Tables.TableEntity>().First(e => e.GetString("InvoiceId") == fixture.CarrierInvoice);
-        await using var planted = await PlantAsync(burns, new Azure.Data.Tables.TableEntity(real) { RowKey = "burn-planted-console", ["Status"] = 7 });
+        await using var planted = await PlantedRows.PlantAsync(burns, new Azure.Data.Tables.TableEntity(real) { RowKey = "burn-planted-console", ["Status"] = 7 });
 
         var (page, warning) = await OpenWarningAsync("#/payments", "payments", "#unreadable-burns");
 
@@ -208,19 +208,7 @@ public class ConsoleTests(ConsoleFixture fixture)
         return (page, (await page.TextContentAsync(warning))!);
     }
 
-    private Azure.Data.Tables.TableClient Table(string name) => new(fixture.Platform.ConnectionString, fixture.Platform.TablePrefix + name);
-
-    /// <summary>Writes an insider's row into the platform's storage; disposing deletes it, so the other console tests see the untouched platform.</summary>
-    private static async Task<IAsyncDisposable> PlantAsync(Azure.Data.Tables.TableClient table, Azure.Data.Tables.TableEntity row)
-    {
-        await table.UpsertEntityAsync(row, Azure.Data.Tables.TableUpdateMode.Replace);
-        return new Planted(() => table.DeleteEntityAsync(row.PartitionKey, row.RowKey));
-    }
-
-    private sealed class Planted(Func<Task> remove) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await remove();
-    }
+    private Azure.Data.Tables.TableClient Table(string name) => PlantedRows.Table(fixture, name);
 
     [Fact]
     public async Task Partners_Finance_ShowsTheRegistry()
@@ -246,7 +234,7 @@ public class ConsoleTests(ConsoleFixture fixture)
         // The insider copies carrier-tmo's row under another id with a role the registry cannot parse.
         var partners = Table("partners");
         var real = (await partners.GetEntityAsync<Azure.Data.Tables.TableEntity>("p", "carrier-tmo")).Value;
-        await using var planted = await PlantAsync(partners, new Azure.Data.Tables.TableEntity(real) { RowKey = "carrier-planted-console", ["Role"] = "overlord" });
+        await using var planted = await PlantedRows.PlantAsync(partners, new Azure.Data.Tables.TableEntity(real) { RowKey = "carrier-planted-console", ["Role"] = "overlord" });
 
         var (page, warning) = await OpenWarningAsync("#/partners", "partners", "#unreadable-partners");
 

@@ -89,7 +89,7 @@ export function short(id, keep = 8) {
 }
 
 export function badge(text) {
-  const kind = /^(ok|paid|finalized|active|verified|confirmed|metered|duplicate)$/i.test(text) ? 'ok'
+  const kind = /^(ok|paid|finalized|active|verified|reconciled|confirmed|metered|duplicate)$/i.test(text) ? 'ok'
     : /^(failed|disabled|void|mismatch|error)/i.test(text) ? 'bad'
       : /^(pending|partially_paid|signed|submitted|skipped|held|open)/i.test(text) ? 'warn' : 'info';
   return h('span', { class: 'badge ' + kind }, text);

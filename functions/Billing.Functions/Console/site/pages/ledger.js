@@ -1,4 +1,5 @@
-// Ledger: verification against the anchors on chain, the latest entries (finance), and the proof check of one entry.
+// Ledger: verification against the anchors on chain and reconciliation of the books (finance), the proof check of one
+// entry, and the latest entries (finance).
 import { getJson, query } from '../api.js';
 import { h, table, badge, short, explorerLink, stat, facts, problemBox, ledgerAmount, utcTime } from '../format.js';
 
@@ -13,7 +14,10 @@ export default async function ledger(root, { me, config, params }) {
     location.hash = '#/ledger' + query(Object.fromEntries(new FormData(form)));
   });
   const proofBox = h('div', { id: 'proof' });
-  if (me.role === 'Finance') await verify(root, config);
+  if (me.role === 'Finance') {
+    await verify(root, config);
+    await reconcile(root);
+  }
   root.append(h('h2', {}, 'Proof of one entry'), form, proofBox);
   if (entry) await proof(proofBox, entry, config);
   if (me.role === 'Finance') await latest(root);
@@ -37,6 +41,33 @@ async function verify(root, config) {
   } catch (error) {
     root.append(problemBox(error));
   }
+}
+
+// What the other pages' warnings refer to: every mismatch between invoices, payments, burns and entries, and what
+// waits for a close. Pending never makes the books wrong (the API's ok ignores it), so it is listed apart.
+async function reconcile(root) {
+  root.append(h('h2', {}, 'Reconciliation'));
+  try {
+    const r = await getJson('/api/v1/ledger/reconcile');
+    root.append(h('div', { class: 'stats', id: 'reconcile' },
+      stat('Books', r.ok ? badge('reconciled') : badge('mismatch'), { id: 'reconcile-status', dataset: { ok: String(r.ok) } }),
+      stat('Mismatches', String(r.mismatches.length)),
+      stat('Pending', String(r.pending.length)),
+      stat('Checked', `invoices ${r.invoices} · payments ${r.payments} · burns ${r.burns} · entries ${r.entries}`)));
+    if (r.mismatches.length) root.append(findings(r.mismatches, 'reconcile-mismatches'));
+    else root.append(h('p', { class: 'muted' }, 'No mismatch.'));
+    if (r.pending.length) {
+      root.append(h('h3', {}, 'Pending: the next period close bills these'), findings(r.pending, 'reconcile-pending'));
+    }
+  } catch (error) {
+    root.append(problemBox(error));
+  }
+}
+
+function findings(list, id) {
+  return table(['Kind', 'Subject', 'Detail'],
+    list.map(f => h('tr', { dataset: { kind: f.kind } }, h('td', {}, f.kind), h('td', { class: 'mono' }, f.subject), h('td', {}, f.detail))),
+    { id });
 }
 
 async function proof(box, entryId, config) {

@@ -1,0 +1,65 @@
+using Azure.Data.Tables;
+
+namespace Billing.WebConsole.Tests;
+
+/// <summary>
+/// The console's Ledger page (<c>pages/ledger.js</c>) in headless Chromium: finance sees the reconcile report the other
+/// pages' warnings refer to, exactly as the API gives it, with what waits for a close listed apart; a payer does not.
+/// </summary>
+[Collection(ConsoleCollection.Name)]
+public class LedgerConsoleTests(ConsoleFixture fixture)
+{
+    private const string PlantedBurn = "burn-planted-ledger";
+
+    private static async Task<(string Kind, string Subject)[]> ShownAsync(IPage page, string table) =>
+        (await page.Locator(table + " tbody tr").EvaluateAllAsync<string[][]>("rows => rows.map(r => [r.dataset.kind, r.cells[1].textContent])"))
+            .Select(r => (r[0], r[1])).ToArray();
+
+    private static (string Kind, string Subject)[] Findings(JsonNode report, string list) =>
+        report[list]!.AsArray().Select(f => (f!["kind"]!.GetValue<string>(), f["subject"]!.GetValue<string>())).ToArray();
+
+    [Fact]
+    public async Task Ledger_MismatchAndLateUsage_FinanceSeesTheReconcileReportAsTheApiGivesIt()
+    {
+        // An unreadable burn row (a mismatch) and the closed month of carrier-tmo marked as metered late (pending).
+        var burns = PlantedRows.Table(fixture, "burns");
+        var real = burns.Query<TableEntity>().First(e => e.GetString("InvoiceId") == fixture.CarrierInvoice);
+        await using var burn = await PlantedRows.PlantAsync(burns, new TableEntity(real) { RowKey = PlantedBurn, ["Status"] = 7 });
+        var late = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await using var mark = await PlantedRows.PlantAsync(PlantedRows.Table(fixture, "facts"), new TableEntity("late", $"{fixture.Period.Replace("-", "", StringComparison.Ordinal)}|carrier-tmo")
+        {
+            ["Payer"] = "carrier-tmo", ["Month"] = fixture.Period, ["MeteredAt"] = late, ["FirstMeteredAt"] = late,
+        });
+        var (status, body, _) = await fixture.GetAsync("api/v1/ledger/reconcile", PlatformFixture.FinanceKey);
+        var report = JsonNode.Parse(body)!;
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains(("BurnUnreadable", PlantedBurn), Findings(report, "mismatches"));
+        Assert.Contains(("LateUsagePending", $"carrier-tmo {fixture.Period}"), Findings(report, "pending"));
+
+        var page = await fixture.NewPageAsync();
+        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
+        await ConsolePage.OpenAsync(page, "#/ledger", "ledger");
+
+        Assert.Equal("false", await page.GetAttributeAsync("#reconcile-status", "data-ok"));
+        Assert.Equal(Findings(report, "mismatches"), await ShownAsync(page, "#reconcile-mismatches"));
+        Assert.Equal(Findings(report, "pending"), await ShownAsync(page, "#reconcile-pending"));
+        string detail = report["pending"]!.AsArray().Single(f => f!["subject"]!.GetValue<string>() == $"carrier-tmo {fixture.Period}")!["detail"]!.GetValue<string>();
+        Assert.Equal(detail, await page.Locator("#reconcile-pending tr[data-kind='LateUsagePending'] td").Nth(2).TextContentAsync());
+        await ConsolePage.ScreenshotAsync(page, "ledger-reconcile");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Ledger_Payer_SeesTheProofCheckWithoutTheReconcileReport()
+    {
+        var page = await fixture.NewPageAsync();
+        await ConsolePage.SignInAsync(page, PlatformFixture.CarrierKey);
+
+        await ConsolePage.OpenAsync(page, "#/ledger", "ledger");
+
+        Assert.Equal(1, await page.Locator("#proof-form").CountAsync());
+        Assert.Equal(0, await page.Locator("#reconcile").CountAsync());
+        Assert.Equal(0, await page.Locator("#verify").CountAsync());
+        await page.Context.CloseAsync();
+    }
+}
