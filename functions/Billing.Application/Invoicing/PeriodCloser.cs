@@ -237,7 +237,11 @@ public sealed partial class PeriodCloser(
 
         var plan = plans.Get(payer.PlanFor(period)!); // the plan in force for this period, not a later one
         var usage = await AccumulateAsync(plan, payer.Id, period, cancellationToken).ConfigureAwait(false);
-        var (adjustments, settled) = await AdjustmentsAsync(payer, period, late, cancellationToken).ConfigureAwait(false);
+        var (adjustments, earlierSettled) = await AdjustmentsAsync(payer, period, late, cancellationToken).ConfigureAwait(false);
+
+        // The period's own invoice rates every fact metered before the marks were read, so a mark of this very month (a
+        // payer closed for it at last) is settled too; left, reconcile would call it pending until a later close billed 0.
+        IReadOnlyList<LateUsageMark> settled = [.. earlierSettled, .. late.Where(m => m.Month == period)];
         var draft = RatingEngine.Rate(plan, payer.Id, period, usage, adjustments);
         if (draft.Lines.Count == 0)
         {

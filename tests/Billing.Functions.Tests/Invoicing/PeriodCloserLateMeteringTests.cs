@@ -27,6 +27,13 @@ public class PeriodCloserLateMeteringTests(AzuriteFixture azurite) : PeriodClose
             await setup.Closer.CloseAsync(month, force: false, CancellationToken.None);
         }
 
+        await MeterLateJulySessionAsync(setup);
+        return setup;
+    }
+
+    /// <summary>On October 2, meters a July session enqueued on August 30 (29 days old, valid): +250,000 DC → +2.50.</summary>
+    private static async Task MeterLateJulySessionAsync(PeriodCloserSetup setup)
+    {
         setup.Clock.SetUtcNow(October.Start.AddDays(2));
         var directory = new PartnerDirectory(setup.Partners, Options.Create(new PartnerOptions()), setup.Clock, NullLogger<PartnerDirectory>.Instance);
         var metering = new MeteringService(new UsageEventValidator(directory, setup.Plans), setup.Facts, new QuarantineStore(setup.Tables), directory, setup.Clock, NullLogger<MeteringService>.Instance);
@@ -34,7 +41,6 @@ public class PeriodCloserLateMeteringTests(AzuriteFixture azurite) : PeriodClose
         var batch = new MeteringBatch([late.ToJsonString()], [July.End.AddDays(29)], [7], "0");
         var summary = await metering.MeterAsync(MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1, batch, CancellationToken.None);
         Assert.Equal((1, 0), (summary.Inserted, summary.Quarantined));
-        return setup;
     }
 
     [Fact]
@@ -92,6 +98,34 @@ public class PeriodCloserLateMeteringTests(AzuriteFixture azurite) : PeriodClose
         Assert.Equal(July, Assert.Single(kept).Month); // nothing billed it, so nothing settled it
         Assert.Equal(250, Assert.Single(Assert.Single(retried.Invoices, i => i.Payer == "carrier-tmo").Lines, l => l.AdjustedPeriod == July).Amount.MinorUnits);
         Assert.Empty((await setup.Facts.LateUsage.ListAsync(CancellationToken.None)).Items);
+        Assert.Equal(350, await setup.BilledForAsync("carrier-tmo", July));
+    }
+
+    [Fact]
+    public async Task CloseAsync_MarkedMonthFinallyClosedForThePayer_ItsOwnInvoiceSettlesTheMark()
+    {
+        var setup = await PeriodCloserSetup.NewAsync(Azurite, July.End.AddDays(1));
+        await setup.AddCarrierAsync(July.Start.AddDays(3), 10_000_000_000);                  // July: 1.00
+        var planted = new TableEntity(July.ToCompactString(), "INV-carrier-tmo-202607") { ["Payer"] = "carrier-tmo", ["Lines"] = 3 };
+        await setup.Tables.Invoices.AddEntityAsync(planted); // an invoice row changed outside the platform: the payer fails July
+        foreach (var month in new[] { July, August, September })
+        {
+            setup.Clock.SetUtcNow(month.End.AddDays(1));
+            await setup.Closer.CloseAsync(month, force: false, CancellationToken.None);
+        }
+
+        await MeterLateJulySessionAsync(setup);
+        Assert.Equal(July, Assert.Single((await setup.Facts.LateUsage.ListAsync(CancellationToken.None)).Items).Month);
+        await setup.Tables.Invoices.DeleteEntityAsync(planted.PartitionKey, planted.RowKey); // repaired
+
+        var july = Assert.Single((await setup.Closer.CloseAsync(July, force: true, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
+        var marksAfter = (await setup.Facts.LateUsage.ListAsync(CancellationToken.None)).Items;
+        setup.Clock.SetUtcNow(October.End.AddDays(1));
+        var october = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+
+        Assert.Equal(350, july.Total.MinorUnits); // July's own invoice rated the late session
+        Assert.Empty(marksAfter); // before: the mark stayed, reported as pending, until a later close found nothing to bill
+        Assert.DoesNotContain(october.Invoices.SelectMany(i => i.Lines), l => l.AdjustedPeriod == July);
         Assert.Equal(350, await setup.BilledForAsync("carrier-tmo", July));
     }
 
