@@ -85,6 +85,21 @@ public class UsageEndToEndTests(PlatformFixture platform)
         Assert.Contains(problem["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == field);
     }
 
+    [Theory]
+    [InlineData("window=1")] // a number Enum.TryParse took as day
+    [InlineData("window=hour,day")] // flags Enum.TryParse combined into day
+    [InlineData("window=day&window=hour")] // a repeated parameter, which the query joins with ','
+    [InlineData("window=%20month")]
+    public async Task Query_WindowThatIsNoWindowName_Returns400NamingWindow(string query)
+    {
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/usage?" + query, PlatformFixture.CarrierKey));
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}"); // before: 200, read by day
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(JsonNode.Parse(text)!["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == "window");
+    }
+
     [Fact]
     public async Task Query_FinanceWithoutPayer_Returns400()
     {
