@@ -106,10 +106,8 @@ public sealed class UsageReader(FactStore facts)
     private async Task<IReadOnlyList<UsageRow>> UniqueCountAsync(
         UsageRollup rollup, string payer, MeterDefinition meter, DateTimeOffset from, DateTimeOffset to, string? source, CancellationToken cancellationToken)
     {
-        var first = UsageRollup.WindowStart(from, UsageWindow.Month);
-        first = first < from ? first.AddMonths(1) : first;
         var end = UsageRollup.WindowStart(to, UsageWindow.Month);
-        if (first >= end)
+        if (UsageRollup.WindowStartAtOrAfter(from, UsageWindow.Month) is not { } first || first >= end)
         {
             await AddFactsAsync(rollup, payer, from, to, source, cancellationToken).ConfigureAwait(false);
             return rollup.Rows();
