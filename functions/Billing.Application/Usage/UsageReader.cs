@@ -41,7 +41,7 @@ public sealed class UsageReader(FactStore facts)
                 var buckets = await rollups.ReadAsync(payer, shard, grain, segment.From, segment.To, cancellationToken).ConfigureAwait(false);
                 if (buckets.Count == 0)
                 {
-                    await EnsureNoFactsAsync(payer, shard, grain, segment.From, segment.To, cancellationToken).ConfigureAwait(false);
+                    buckets = await ReadAgainWhenFactsAsync(payer, shard, grain, segment.From, segment.To, cancellationToken).ConfigureAwait(false);
                 }
 
                 foreach (var (bucket, _) in buckets)
@@ -76,16 +76,22 @@ public sealed class UsageReader(FactStore facts)
     /// A shard without a single bucket of <paramref name="grain"/> in [<paramref name="from"/>, <paramref name="to"/>) must
     /// have no fact there either: metering writes a fact and its buckets in one transaction, so facts without buckets mean
     /// rollup rows were deleted outside the platform, and summing the rest would bill the shard's usage as zero. One key
-    /// is read, and only for an empty shard; the answer is refused (one payer's unreadable data), never given short.
+    /// is read, and only for an empty shard. A fact found there may have been metered since the buckets were read (the
+    /// first of its hour or day on a live payer), so the buckets are read again: they are there with it, and still none is
+    /// a deletion, refused (one payer's unreadable data), never answered short.
     /// </summary>
-    private async Task EnsureNoFactsAsync(string payer, int shard, UsageWindow grain, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<(RollupBucket Bucket, ETag ETag)>> ReadAgainWhenFactsAsync(
+        string payer, int shard, UsageWindow grain, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        if (await facts.AnyInShardAsync(payer, shard, from, to, cancellationToken).ConfigureAwait(false))
+        if (!await facts.AnyInShardAsync(payer, shard, from, to, cancellationToken).ConfigureAwait(false))
         {
-            throw new InvalidDataException(
-                $"the {grain.ToString().ToLowerInvariant()} rollups of {payer}'s shard {shard} in [{from:O}, {to:O}) are missing while facts are stored there: " +
-                "they were deleted outside the platform; `billing rollups verify` lists them and `billing rollups rebuild` restores them from the facts");
+            return [];
         }
+
+        var buckets = await rollups.ReadAsync(payer, shard, grain, from, to, cancellationToken).ConfigureAwait(false);
+        return buckets.Count > 0 ? buckets : throw new InvalidDataException(
+            $"the {grain.ToString().ToLowerInvariant()} rollups of {payer}'s shard {shard} in [{from:O}, {to:O}) are missing while facts are stored there: " +
+            "they were deleted outside the platform; `billing rollups verify` lists them and `billing rollups rebuild` restores them from the facts");
     }
 
     /// <summary>The same answer from a scan of the facts (the source of truth).</summary>
