@@ -126,7 +126,7 @@ public sealed class UsageReader(FactStore facts)
         {
             var part = rollup.Empty();
             var markers = await rollups.ReadMarkersAsync(payer, shard, month, meter.Name, cancellationToken).ConfigureAwait(false);
-            if (markers.Any(m => m.Marker is null))
+            if (markers.Any(m => m.Marker is null) || !await CountersMatchAsync(payer, shard, month, meter.Name, markers, cancellationToken).ConfigureAwait(false))
             {
                 await AddFactsAsync(part, payer, shard, month, month.AddMonths(1), source, cancellationToken).ConfigureAwait(false);
                 return part;
@@ -148,6 +148,27 @@ public sealed class UsageReader(FactStore facts)
         }
 
         return rollup.Rows();
+    }
+
+    /// <summary>
+    /// True when the shard's month row counts exactly <paramref name="markers"/> per source and group (§6.1: a marker and
+    /// +1 on its counter are written together). Otherwise markers were deleted or planted outside the platform, or one
+    /// was metered between the two reads, and the facts answer that shard's month: never a count short of them. A month
+    /// row that overflowed has no counters left to compare, and its markers are used as they are.
+    /// </summary>
+    private async Task<bool> CountersMatchAsync(
+        string payer, int shard, DateTimeOffset month, string meter, IReadOnlyList<(string RowKey, UniqueMarker? Marker, ETag ETag)> markers,
+        CancellationToken cancellationToken)
+    {
+        var rows = await rollups.ReadAsync(payer, shard, UsageWindow.Month, month, UsageRollup.WindowEnd(month, UsageWindow.Month), cancellationToken).ConfigureAwait(false);
+        if (rows.Any(r => r.Bucket.Detail == RollupDetail.Overflow))
+        {
+            return true;
+        }
+
+        var counters = rows.SelectMany(r => r.Bucket.Sums).Where(kv => kv.Key.Meter == meter).ToList();
+        var counted = markers.GroupBy(m => m.Marker!.Counter).ToDictionary(g => g.Key, g => (Int128)g.Count());
+        return counters.Count == counted.Count && counters.All(kv => counted.GetValueOrDefault(kv.Key) == kv.Value);
     }
 
     private async Task AddFactsAsync(UsageRollup rollup, string payer, DateTimeOffset from, DateTimeOffset to, string? source, CancellationToken cancellationToken)
