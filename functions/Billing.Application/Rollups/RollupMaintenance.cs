@@ -21,7 +21,8 @@ public sealed class RollupMaintenance(FactStore facts)
     {
         var verifier = new RollupVerifier(facts);
         var shards = await Task.WhenAll(Enumerable.Range(0, rollups.Shards).Select(shard => verifier.VerifyShardAsync(payer, shard, month, cancellationToken))).ConfigureAwait(false);
-        return new RollupVerification(payer, month, shards.Sum(s => s.Facts), shards.Sum(s => s.Buckets), [.. shards.SelectMany(s => s.Differences)]);
+        return new RollupVerification(
+            payer, month, shards.Sum(s => s.Facts), shards.Sum(s => s.Buckets), [.. shards.SelectMany(s => s.Differences)], [.. shards.SelectMany(s => s.Unsettled)]);
     }
 
     public async Task<RollupRebuild> RebuildAsync(string payer, BillingPeriod month, CancellationToken cancellationToken)

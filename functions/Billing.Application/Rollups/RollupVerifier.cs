@@ -22,7 +22,7 @@ internal sealed class RollupVerifier(FactStore facts)
 
     private readonly RollupStore rollups = facts.Rollups;
 
-    public async Task<(long Facts, int Buckets, List<RollupDifference> Differences)> VerifyShardAsync(
+    public async Task<(long Facts, int Buckets, List<RollupDifference> Differences, List<RollupUnsettled> Unsettled)> VerifyShardAsync(
         string payer, int shard, BillingPeriod month, CancellationToken cancellationToken)
     {
         var rows = await rollups.ReadShardAsync(payer, shard, month.Start, month.End, cancellationToken).ConfigureAwait(false);
@@ -42,13 +42,18 @@ internal sealed class RollupVerifier(FactStore facts)
         }
 
         suspects.AddRange(expected.Select(kv => new Cell(kv.Key, kv.Value.Grain, kv.Value.Start, null, null, kv.Value)));
-        differences.AddRange(await ConfirmAsync(payer, shard, suspects, cancellationToken).ConfigureAwait(false));
+        var (confirmed, unsettled) = await ConfirmAsync(payer, shard, suspects, cancellationToken).ConfigureAwait(false);
+        differences.AddRange(confirmed);
         differences.AddRange(await CompareMarkersAsync(payer, shard, month.Start, rows.Markers, recomputed.Markers, cancellationToken).ConfigureAwait(false));
-        return (recomputed.Facts, recomputed.Buckets.Count, differences);
+        return (recomputed.Facts, recomputed.Buckets.Count, differences, unsettled);
     }
 
-    /// <summary>The differences among <paramref name="cells"/> (rows that differed from the facts read after them) that metering does not explain.</summary>
-    private async Task<List<RollupDifference>> ConfirmAsync(string payer, int shard, List<Cell> cells, CancellationToken cancellationToken)
+    /// <summary>
+    /// The differences among <paramref name="cells"/> (rows that differed from the facts read after them) that metering does
+    /// not explain, and the rows still unsettled after <see cref="MaxPasses"/> checks (metering explained a change every time).
+    /// </summary>
+    private async Task<(List<RollupDifference> Differences, List<RollupUnsettled> Unsettled)> ConfirmAsync(
+        string payer, int shard, List<Cell> cells, CancellationToken cancellationToken)
     {
         var differences = new List<RollupDifference>();
         for (int pass = 1; cells.Count > 0; pass++)
@@ -70,7 +75,8 @@ internal sealed class RollupVerifier(FactStore facts)
 
             if (pass == MaxPasses || unsettled.Count == 0)
             {
-                break; // what is still unsettled was metered into at every pass, and explained by it each time
+                // What is still unsettled was metered into at every pass, and explained by it each time: let go, and said so.
+                return (differences, [.. unsettled.Select(c => new RollupUnsettled(shard, c.RowKey))]);
             }
 
             var before = await ReadAsync(payer, shard, unsettled, cancellationToken).ConfigureAwait(false);
@@ -79,7 +85,7 @@ internal sealed class RollupVerifier(FactStore facts)
             cells = [.. unsettled.Select((c, i) => c with { Stored = before[i]?.Bucket, ETag = before[i]?.ETag, Facts = again.Buckets.GetValueOrDefault(c.RowKey) })];
         }
 
-        return differences;
+        return (differences, []);
     }
 
     /// <summary>The cells' rows as stored now (null: absent).</summary>

@@ -41,7 +41,7 @@ public sealed class UsageReader(FactStore facts)
                 var buckets = await rollups.ReadAsync(payer, shard, grain, segment.From, segment.To, cancellationToken).ConfigureAwait(false);
                 if (buckets.Count == 0)
                 {
-                    await EnsureNoFactsAsync(payer, shard, grain, segment.From, segment.To, cancellationToken).ConfigureAwait(false);
+                    buckets = await ReadAgainWhenFactsAsync(payer, shard, grain, segment.From, segment.To, cancellationToken).ConfigureAwait(false);
                 }
 
                 foreach (var (bucket, _) in buckets)
@@ -76,16 +76,22 @@ public sealed class UsageReader(FactStore facts)
     /// A shard without a single bucket of <paramref name="grain"/> in [<paramref name="from"/>, <paramref name="to"/>) must
     /// have no fact there either: metering writes a fact and its buckets in one transaction, so facts without buckets mean
     /// rollup rows were deleted outside the platform, and summing the rest would bill the shard's usage as zero. One key
-    /// is read, and only for an empty shard; the answer is refused (one payer's unreadable data), never given short.
+    /// is read, and only for an empty shard. A fact found there may have been metered since the buckets were read (the
+    /// first of its hour or day on a live payer), so the buckets are read again: they are there with it, and still none is
+    /// a deletion, refused (one payer's unreadable data), never answered short.
     /// </summary>
-    private async Task EnsureNoFactsAsync(string payer, int shard, UsageWindow grain, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<(RollupBucket Bucket, ETag ETag)>> ReadAgainWhenFactsAsync(
+        string payer, int shard, UsageWindow grain, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        if (await facts.AnyInShardAsync(payer, shard, from, to, cancellationToken).ConfigureAwait(false))
+        if (!await facts.AnyInShardAsync(payer, shard, from, to, cancellationToken).ConfigureAwait(false))
         {
-            throw new InvalidDataException(
-                $"the {grain.ToString().ToLowerInvariant()} rollups of {payer}'s shard {shard} in [{from:O}, {to:O}) are missing while facts are stored there: " +
-                "they were deleted outside the platform; `billing rollups verify` lists them and `billing rollups rebuild` restores them from the facts");
+            return [];
         }
+
+        var buckets = await rollups.ReadAsync(payer, shard, grain, from, to, cancellationToken).ConfigureAwait(false);
+        return buckets.Count > 0 ? buckets : throw new InvalidDataException(
+            $"the {grain.ToString().ToLowerInvariant()} rollups of {payer}'s shard {shard} in [{from:O}, {to:O}) are missing while facts are stored there: " +
+            "they were deleted outside the platform; `billing rollups verify` lists them and `billing rollups rebuild` restores them from the facts");
     }
 
     /// <summary>The same answer from a scan of the facts (the source of truth).</summary>
@@ -106,10 +112,8 @@ public sealed class UsageReader(FactStore facts)
     private async Task<IReadOnlyList<UsageRow>> UniqueCountAsync(
         UsageRollup rollup, string payer, MeterDefinition meter, DateTimeOffset from, DateTimeOffset to, string? source, CancellationToken cancellationToken)
     {
-        var first = UsageRollup.WindowStart(from, UsageWindow.Month);
-        first = first < from ? first.AddMonths(1) : first;
         var end = UsageRollup.WindowStart(to, UsageWindow.Month);
-        if (first >= end)
+        if (UsageRollup.WindowStartAtOrAfter(from, UsageWindow.Month) is not { } first || first >= end)
         {
             await AddFactsAsync(rollup, payer, from, to, source, cancellationToken).ConfigureAwait(false);
             return rollup.Rows();
@@ -122,7 +126,7 @@ public sealed class UsageReader(FactStore facts)
         {
             var part = rollup.Empty();
             var markers = await rollups.ReadMarkersAsync(payer, shard, month, meter.Name, cancellationToken).ConfigureAwait(false);
-            if (markers.Any(m => m.Marker is null))
+            if (markers.Any(m => m.Marker is null) || !await CountersMatchAsync(payer, shard, month, meter.Name, markers, cancellationToken).ConfigureAwait(false))
             {
                 await AddFactsAsync(part, payer, shard, month, month.AddMonths(1), source, cancellationToken).ConfigureAwait(false);
                 return part;
@@ -144,6 +148,27 @@ public sealed class UsageReader(FactStore facts)
         }
 
         return rollup.Rows();
+    }
+
+    /// <summary>
+    /// True when the shard's month row counts exactly <paramref name="markers"/> per source and group (§6.1: a marker and
+    /// +1 on its counter are written together). Otherwise markers were deleted or planted outside the platform, or one
+    /// was metered between the two reads, and the facts answer that shard's month: never a count short of them. A month
+    /// row that overflowed has no counters left to compare, and its markers are used as they are.
+    /// </summary>
+    private async Task<bool> CountersMatchAsync(
+        string payer, int shard, DateTimeOffset month, string meter, IReadOnlyList<(string RowKey, UniqueMarker? Marker, ETag ETag)> markers,
+        CancellationToken cancellationToken)
+    {
+        var rows = await rollups.ReadAsync(payer, shard, UsageWindow.Month, month, UsageRollup.WindowEnd(month, UsageWindow.Month), cancellationToken).ConfigureAwait(false);
+        if (rows.Any(r => r.Bucket.Detail == RollupDetail.Overflow))
+        {
+            return true;
+        }
+
+        var counters = rows.SelectMany(r => r.Bucket.Sums).Where(kv => kv.Key.Meter == meter).ToList();
+        var counted = markers.GroupBy(m => m.Marker!.Counter).ToDictionary(g => g.Key, g => (Int128)g.Count());
+        return counters.Count == counted.Count && counters.All(kv => counted.GetValueOrDefault(kv.Key) == kv.Value);
     }
 
     private async Task AddFactsAsync(UsageRollup rollup, string payer, DateTimeOffset from, DateTimeOffset to, string? source, CancellationToken cancellationToken)

@@ -42,6 +42,16 @@ public sealed class UsageRollup
         };
     }
 
+    /// <summary>
+    /// The first start of a <paramref name="window"/> at or after <paramref name="time"/>; null when that window would
+    /// start past <see cref="DateTimeOffset.MaxValue"/> (a query ending in December 9999 has no whole month after its start).
+    /// </summary>
+    public static DateTimeOffset? WindowStartAtOrAfter(DateTimeOffset time, UsageWindow window)
+    {
+        var start = WindowStart(time, window);
+        return start == time ? start : start == WindowStart(DateTimeOffset.MaxValue, window) ? null : WindowEnd(start, window);
+    }
+
     /// <summary>The start of the window after the one starting at <paramref name="start"/>.</summary>
     public static DateTimeOffset WindowEnd(DateTimeOffset start, UsageWindow window) => window switch
     {

@@ -50,8 +50,15 @@ public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider ti
             errors.Add(new("meter", meterName.Length == 0 ? "is required" : $"unknown meter '{meterName}'; one of {string.Join(", ", meters.All.Select(m => m.Name))}"));
         }
 
-        var window = UsageWindow.Day;
-        if (NullIfEmpty(q["window"]) is { } w && !Enum.TryParse(w, ignoreCase: true, out window) || !Enum.IsDefined(window))
+        // By name only: Enum.TryParse also took "1", "hour,day" (and so window=day&window=hour) as day.
+        var window = NullIfEmpty(q["window"])?.ToLowerInvariant() switch
+        {
+            null or "day" => UsageWindow.Day,
+            "hour" => UsageWindow.Hour,
+            "month" => UsageWindow.Month,
+            _ => (UsageWindow?)null,
+        };
+        if (window is null)
         {
             errors.Add(new("window", "must be hour, day or month"));
         }
@@ -93,7 +100,7 @@ public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider ti
         IReadOnlyList<UsageRow> rows;
         try
         {
-            rows = await query.RunAsync(caller, payer!, meter!, window, from, to, groupBy, cancellationToken).ConfigureAwait(false);
+            rows = await query.RunAsync(caller, payer!, meter!, window!.Value, from, to, groupBy, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException ex)
         {
@@ -110,7 +117,7 @@ public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider ti
                 meter!.Name,
                 Rfc3339.Format(from),
                 Rfc3339.Format(to),
-                window.ToString().ToLowerInvariant(),
+                window.Value.ToString().ToLowerInvariant(),
                 rows.Select(r => new UsageRowResponse(Rfc3339.Format(r.WindowStart), r.Group, Quantity(r.Quantity))).ToList()),
             BillingJsonContext.Default.UsageQueryResponse);
     }

@@ -12,6 +12,7 @@ public static class VerifyRollupsFunction
     {
         var result = await maintenance.VerifyAsync(payer, month, cancellationToken).ConfigureAwait(false);
         return new RollupVerifyResponse(payer, month.ToString(), result.Ok, result.Facts, result.Buckets,
-            [.. result.Differences.Select(d => new RollupDifferenceView(d.Shard, d.RowKey, d.Kind, d.Detail))]);
+            [.. result.Differences.Select(d => new RollupDifferenceView(d.Shard, d.RowKey, d.Kind, d.Detail))],
+            [.. result.Unsettled.Select(u => new RollupUnsettledView(u.Shard, u.RowKey))]);
     }
 }

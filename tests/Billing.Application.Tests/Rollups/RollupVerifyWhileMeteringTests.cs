@@ -170,6 +170,26 @@ public class RollupVerifyWhileMeteringTests(AzuriteFixture azurite) : IClassFixt
     }
 
     [Fact]
+    public async Task VerifyAsync_MeteringRewritesTheMonthRowAtEveryCheck_OkAndTheRowListedUnsettled()
+    {
+        var real = await azurite.NewTablesAsync(shards: 1);
+        await new FactStore(real).AppendAsync([.. Enumerable.Range(0, 20).Select(i => Carrier(i, Start.AddHours(i)))], Ct);
+        string month = RollupCodec.RowKey(UsageWindow.Month, Start);
+        var quiet = await new RollupMaintenance(new FactStore(real)).VerifyAsync("carrier-tmo", October, Ct);
+        int next = 100;
+
+        var verification = await VerifyAsync(real, "carrier-tmo", $"RowKey='{month}'",
+            () => new FactStore(real).AppendAsync([Carrier(Interlocked.Increment(ref next), Start.AddHours(3).AddMinutes(next % 60))], Ct), times: 10);
+
+        Assert.Equal((true, 0), (quiet.Ok, quiet.Unsettled.Count));
+        Assert.True(verification.Ok, string.Join("\n", verification.Differences));
+        // Before: nothing said that the month row was let go unchecked after its three checks.
+        Assert.Contains(verification.Unsettled, u => u.RowKey == month && u.Shard == 0);
+        var after = await new RollupMaintenance(new FactStore(real)).VerifyAsync("carrier-tmo", October, Ct);
+        Assert.Equal((true, 0), (after.Ok, after.Unsettled.Count)); // once metering stops, it is checked
+    }
+
+    [Fact]
     public async Task VerifyAsync_ManyMarkersMissing_ReadAgainOnceNotOneByOne()
     {
         var real = await azurite.NewTablesAsync(shards: 1);

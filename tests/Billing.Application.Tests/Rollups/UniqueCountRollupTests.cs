@@ -158,6 +158,30 @@ public class UniqueCountRollupTests(AzuriteFixture azurite) : IClassFixture<Azur
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    public async Task ReadAsync_MarkersDeletedBesideTheirFacts_CountedFromTheFacts(int deleted)
+    {
+        var tables = await azurite.NewTablesAsync(shards: 1);
+        var facts = new FactStore(tables);
+        await facts.AppendAsync([.. Enumerable.Range(0, 30).Select(i => Mapping("d-" + i, October.AddHours(i), Cell(i % 10)))], CancellationToken.None);
+        string pk = FactStore.ShardPartitionKey(Payer, 0);
+        foreach (var marker in (await MarkersAsync(tables, pk)).Take(deleted))
+        {
+            await tables.Facts.DeleteEntityAsync(pk, marker.RowKey); // outside the platform: the month row still counts them
+        }
+
+        var reader = new UsageReader(facts);
+        var rows = await reader.ReadAsync(Payer, Cells, UsageWindow.Month, October, October.AddMonths(1), [], null, CancellationToken.None);
+
+        // Before: 10 - deleted distinct cells (none at all when every marker was deleted), an invoice short without a word.
+        Assert.Equal(
+            RollupPropertyTests.Text(await reader.FromFactsAsync(Payer, Cells, UsageWindow.Month, October, October.AddMonths(1), [], null, CancellationToken.None)),
+            RollupPropertyTests.Text(rows));
+        Assert.Equal(10, (int)rows.Single().Quantity);
+    }
+
     /// <summary>
     /// The month's count is <paramref name="distinct"/> from the rollups and from the facts, and the partition holds one
     /// marker per value and a month-row counter of exactly that (read with the storage client: the layout is the contract).

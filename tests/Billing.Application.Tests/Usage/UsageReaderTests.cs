@@ -50,6 +50,28 @@ public class UsageReaderTests(AzuriteFixture azurite) : IClassFixture<AzuriteFix
             RollupPropertyTests.Text(await reader.ReadAsync("carrier-tmo", Meters.OffloadBytesMeter, window, Start, October.End, [], null, CancellationToken.None)));
     }
 
+    [Theory]
+    [InlineData(UsageWindow.Hour)]
+    [InlineData(UsageWindow.Day)]
+    public async Task ReadAsync_FirstFactOfAShardsBucketMeteredBetweenItsReads_AnsweredNotRefused(UsageWindow window)
+    {
+        var real = await azurite.NewTablesAsync(shards: 1);
+        var start = Start.AddDays(3);
+        await new FactStore(real).AppendAsync([Carrier(1, start.AddDays(-1))], CancellationToken.None); // usage before, none yet in the bucket
+        // Metering counts the bucket's first fact (and adds its rows) right after the read found no row there.
+        var (tables, hook) = InterleavingTables.Create(azurite.ConnectionString, real, $"RowKey='{RollupCodec.RowKey(window, start)}'",
+            () => new FactStore(real).AppendAsync([Carrier(2, start.AddMinutes(5))], CancellationToken.None));
+        var reader = new UsageReader(new FactStore(tables));
+        var end = UsageRollup.WindowEnd(start, window);
+
+        var rows = await reader.ReadAsync("carrier-tmo", Meters.OffloadBytesMeter, window, start, end, [], null, CancellationToken.None); // before: InvalidDataException, "deleted outside the platform"
+
+        Assert.True(hook.Fired);
+        Assert.Equal(
+            RollupPropertyTests.Text(await reader.FromFactsAsync("carrier-tmo", Meters.OffloadBytesMeter, window, start, end, [], null, CancellationToken.None)),
+            RollupPropertyTests.Text(rows));
+    }
+
     [Fact]
     public async Task ReadAsync_PayerOrMonthWithoutFacts_IsEmptyNotRefused()
     {

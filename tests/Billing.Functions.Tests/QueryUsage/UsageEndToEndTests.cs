@@ -85,6 +85,38 @@ public class UsageEndToEndTests(PlatformFixture platform)
         Assert.Contains(problem["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == field);
     }
 
+    [Theory]
+    [InlineData("window=1")] // a number Enum.TryParse took as day
+    [InlineData("window=hour,day")] // flags Enum.TryParse combined into day
+    [InlineData("window=day&window=hour")] // a repeated parameter, which the query joins with ','
+    [InlineData("window=%20month")]
+    public async Task Query_WindowThatIsNoWindowName_Returns400NamingWindow(string query)
+    {
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/usage?" + query, PlatformFixture.CarrierKey));
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}"); // before: 200, read by day
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(JsonNode.Parse(text)!["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == "window");
+    }
+
+    [Theory]
+    [InlineData("from=9999-12-15&to=9999-12-20&window=month&meter=offload.bytes")]
+    [InlineData("from=9999-12-30T12:00:00Z&to=9999-12-31T23:59:59.9999999Z&window=day&meter=offload.bytes")]
+    [InlineData("from=9999-12-31T22:30:00Z&to=9999-12-31T23:59:59Z&window=hour&meter=offload.bytes")]
+    [InlineData("from=9999-11-15&to=9999-12-31&window=month&meter=mapping.unique_cells")]
+    [InlineData("from=9999-12-15&to=9999-12-31&window=month&meter=mapping.unique_cells")]
+    [InlineData("from=9999-11-15&to=9999-12-31T01:00:00Z&window=hour&meter=offload.sessions&groupBy=hotspot")]
+    [InlineData("from=0001-01-01T00:00:00Z&to=0001-02-01T00:00:00.5Z&window=month&meter=offload.bytes")]
+    public async Task Query_RangeAtTheEdgesOfTime_AnsweredNeverA500(string query)
+    {
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/usage?payer=carrier-tmo&" + query, PlatformFixture.FinanceKey));
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {text}"); // before: 500 (no month starts after December 9999)
+        Assert.Empty(JsonNode.Parse(text)!["rows"]!.AsArray());
+    }
+
     [Fact]
     public async Task Query_FinanceWithoutPayer_Returns400()
     {

@@ -1,3 +1,5 @@
+using Billing.Contracts.Rollups;
+
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing rollups verify|rebuild</c>: compare a payer's usage rollups of a month with its facts, or repair them.</summary>
@@ -9,7 +11,8 @@ internal static class RollupsCommands
             Run(context, g, "verify", HttpMethod.Get,
                 """
                 Compare a payer's rollups of a month with a recomputation from its facts (GET /api/v1/rollups/verify).
-                Exit 1 and the differences when they differ.
+                Exit 1 and the differences when they differ. Rows metering rewrote during every check are listed as
+                unsettled (not a difference: verify again once they are no longer metered into).
 
                 Example:
                   billing rollups verify --payer carrier-tmo --month 2026-10
@@ -53,11 +56,19 @@ internal static class RollupsCommands
                 return ExitCodes.Ok;
             }
 
+            // An answer without the list (a platform before it) has none to show.
+            IReadOnlyList<RollupUnsettledView> unsettled = verified.Unsettled is { } u ? u : [];
+            string letGo = unsettled.Count > 0 ? $", {unsettled.Count} unsettled" : "";
             await context.Out.WriteLineAsync(
-                $"rollups verify {verified.Payer} {verified.Month}: {(ok ? "ok" : "DIFFERENT")} ({verified.Facts} facts, {verified.Buckets} buckets, {verified.Differences.Count} difference(s))").ConfigureAwait(false);
+                $"rollups verify {verified.Payer} {verified.Month}: {(ok ? "ok" : "DIFFERENT")} ({verified.Facts} facts, {verified.Buckets} buckets, {verified.Differences.Count} difference(s){letGo})").ConfigureAwait(false);
             foreach (var d in verified.Differences)
             {
                 await context.Out.WriteLineAsync($"  shard {d.Shard} {d.RowKey}: {d.Kind} ({d.Detail})").ConfigureAwait(false);
+            }
+
+            foreach (var r in unsettled)
+            {
+                await context.Out.WriteLineAsync($"  shard {r.Shard} {r.RowKey}: unsettled (metering rewrote it during every check; verify again once it is no longer metered into)").ConfigureAwait(false);
             }
 
             return ok ? ExitCodes.Ok : ExitCodes.Failed;

@@ -41,14 +41,8 @@ public static class RollupPlan
         }
 
         var grain = grains[level];
-        var a = UsageRollup.WindowStart(from, grain);
-        if (a < from)
-        {
-            a = Next(a, grain);
-        }
-
         var b = UsageRollup.WindowStart(to, grain);
-        if (a >= b)
+        if (UsageRollup.WindowStartAtOrAfter(from, grain) is not { } a || a >= b)
         {
             Cover(from, to, grains, level + 1, result);
             return;
@@ -58,11 +52,4 @@ public static class RollupPlan
         result.Add(new RollupSegment(grain, a, b));
         Cover(b, to, grains, level + 1, result);
     }
-
-    private static DateTimeOffset Next(DateTimeOffset start, UsageWindow grain) => grain switch
-    {
-        UsageWindow.Hour => start.AddHours(1),
-        UsageWindow.Day => start.AddDays(1),
-        _ => start.AddMonths(1),
-    };
 }
