@@ -12,6 +12,12 @@ namespace Billing.Storage;
 /// </summary>
 internal sealed class FactPartitionWriter(TableClient table, string partitionKey, ConcurrentBag<FactConflict> conflicts, ConcurrentBag<UnstorableFact> unstorable, RollupRowCache? cache = null)
 {
+    /// <summary>New facts refused for their payer's month limit (<see cref="PendingFact.MonthLimits"/>), with why.</summary>
+    public ConcurrentBag<UnstorableFact> OverLimit { get; init; } = [];
+
+    /// <summary>The payer's partitions, which share its month limits equally.</summary>
+    public int Shards { get; init; } = 1;
+
     /// <summary>Operations per entity-group transaction: facts (two rows each) and rollup rows together.</summary>
     public const int MaxOperations = 100;
 
@@ -96,6 +102,22 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
         int transactions = 0, duplicates = 0, contention = 0, found = 0, insertedAlone = 0;
         while (remaining.Count > 0)
         {
+            if (rollups.FirstOverLimit(remaining, Shards) is not null)
+            {
+                // A stored event (a redelivery) is never refused, nor counted against the limit: drop those, then refuse.
+                duplicates += await DropStoredAsync(remaining, cancellationToken).ConfigureAwait(false);
+                while (rollups.FirstOverLimit(remaining, Shards) is var (index, reason))
+                {
+                    OverLimit.Add(new UnstorableFact(remaining[index], reason));
+                    remaining.RemoveAt(index);
+                }
+
+                if (remaining.Count == 0)
+                {
+                    break;
+                }
+            }
+
             var (failure, staged) = await TrySubmitAsync([.. remaining], cancellationToken).ConfigureAwait(false);
             transactions++;
             if (failure is null)
@@ -192,6 +214,17 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             await rollups.LoadAsync(RollupRows.Keys(pending.Fact), cancellationToken).ConfigureAwait(false);
+            if (rollups.FirstOverLimit([pending], Shards) is var (_, reason))
+            {
+                if (await FactStore.ReadIdentityAsync(table, partitionKey, pending, cancellationToken).ConfigureAwait(false) is { } stored)
+                {
+                    return (Classify(pending, stored) == 1 ? Outcome.Duplicate : Outcome.Conflict, attempt);
+                }
+
+                OverLimit.Add(new UnstorableFact(pending, reason));
+                return (Outcome.Refused, attempt);
+            }
+
             var (failure, staged) = await TrySubmitAsync([pending], cancellationToken).ConfigureAwait(false);
             if (failure is null)
             {
@@ -264,5 +297,6 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
         Duplicate,
         Conflict,
         Unstorable,
+        Refused,
     }
 }

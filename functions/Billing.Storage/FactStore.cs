@@ -114,6 +114,7 @@ public sealed class FactStore(BillingTables tables)
     {
         var conflicts = new ConcurrentBag<FactConflict>();
         var unstorable = new ConcurrentBag<UnstorableFact>();
+        var overLimit = new ConcurrentBag<UnstorableFact>();
         int duplicates = 0;
 
         // Same key twice in one batch: keep the first, classify the rest without another round trip.
@@ -151,7 +152,7 @@ public sealed class FactStore(BillingTables tables)
         int inserted = 0;
         await Parallel.ForEachAsync(partitions, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (partition, ct) =>
         {
-            var writer = new FactPartitionWriter(table, partition.Key, conflicts, unstorable, rollupRows);
+            var writer = new FactPartitionWriter(table, partition.Key, conflicts, unstorable, rollupRows) { OverLimit = overLimit, Shards = shards };
             var (ins, dup, tx) = await writer.WriteAsync([.. partition], ct).ConfigureAwait(false);
             Interlocked.Add(ref inserted, ins);
             Interlocked.Add(ref duplicates, dup);
@@ -176,7 +177,7 @@ public sealed class FactStore(BillingTables tables)
             }
         }
 
-        return new AppendResult(inserted, duplicates, conflicts.ToList(), transactions) { Unstorable = unstorable.ToList() };
+        return new AppendResult(inserted, duplicates, conflicts.ToList(), transactions) { Unstorable = unstorable.ToList(), OverLimit = overLimit.ToList() };
     }
 
     /// <summary>Splits one partition's events into transactions of at most <paramref name="maxEvents"/> events and <see cref="TransactionBudgetBytes"/>.</summary>

@@ -1,4 +1,12 @@
 namespace Billing.Storage;
 
 /// <summary>A validated fact plus the raw event text it came from (kept on the identity row so a conflict can show both versions).</summary>
-public sealed record PendingFact(UsageFact Fact, string RawEvent);
+public sealed record PendingFact(UsageFact Fact, string RawEvent)
+{
+    /// <summary>
+    /// Per meter, the most its payer's month may hold (<see cref="Billing.Domain.Pricing.BillableLimit.MonthQuantity"/>, over all
+    /// the payer's partitions): the fact is refused (<see cref="AppendResult.OverLimit"/>) when it would take its partition's
+    /// share past it. Null or a meter not named: no limit.
+    /// </summary>
+    public IReadOnlyDictionary<string, Int128>? MonthLimits { get; init; }
+}

@@ -103,7 +103,7 @@ public sealed partial class MeteringService(
             }
             else
             {
-                pending.Add(new PendingFact(fact, raw));
+                pending.Add(new PendingFact(fact, raw) { MonthLimits = MonthLimits(fact) });
             }
         }
 
@@ -125,8 +125,20 @@ public sealed partial class MeteringService(
             bad.Add(new QuarantinedEvent(QuarantineKind.Unstorable, refused.Fact.RawEvent, [$"$: {refused.Reason}"], f.Source, f.Id, hub, partitionId, null, null, now));
         }
 
+        foreach (var refused in appended.OverLimit)
+        {
+            var f = refused.Fact.Fact;
+            bad.Add(new QuarantinedEvent(QuarantineKind.Invalid, refused.Fact.RawEvent, [refused.Reason], f.Source, f.Id, hub, partitionId, null, null, now));
+        }
+
         return (bad, appended);
     }
+
+    /// <summary>The limits of the payer's plan for the fact's month (<see cref="Billing.Domain.Pricing.BillableLimit"/>), so what is metered always bills.</summary>
+    private IReadOnlyDictionary<string, Int128>? MonthLimits(UsageFact fact) =>
+        partners.Find(fact.Payer)?.PlanFor(BillingPeriod.Containing(fact.Time)) is { } plan && validator.Prices.FindPlan(plan) is { } priced
+            ? priced.MonthLimits
+            : null;
 
     /// <summary>
     /// Records the months of the facts just written (or found written: a redelivery after a crash marks again) that the
@@ -143,7 +155,7 @@ public sealed partial class MeteringService(
             return;
         }
 
-        var refused = appended.Unstorable.Select(u => u.Fact).ToHashSet(ReferenceEqualityComparer.Instance);
+        var refused = appended.Unstorable.Concat(appended.OverLimit).Select(u => u.Fact).ToHashSet(ReferenceEqualityComparer.Instance);
         var late = past
             .Where(p => !refused.Contains(p))
             .Select(p => (p.Fact.Payer, Month: BillingPeriod.Containing(p.Fact.Time)))

@@ -36,7 +36,7 @@ internal sealed record RollupRecomputation(long Facts, Dictionary<string, Rollup
             {
                 if (markers.TryAdd(key, marker))
                 {
-                    buckets[RollupCodec.RowKey(UsageWindow.Month, marker.Month)].Add(marker.Counter, 1);
+                    buckets[RollupCodec.RowKey(UsageWindow.Month, marker.Month)].CountMarker(marker.Counter);
                 }
             }
         }

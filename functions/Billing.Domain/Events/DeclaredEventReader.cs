@@ -340,6 +340,13 @@ internal static class DeclaredEventReader
                     r.Error(path, $"'{value}' is not priced in plan '{plan}'");
                 }
             }
+
+            // A MAX or LATEST month is one value a group: one too large for the plan's limit could never be billed.
+            if (reading.Aggregation is Aggregation.Max or Aggregation.Latest && prices.FindPlan(plan) is { } priced
+                && priced.FindMeter(reading.Meter) is { } pricing && reading.Quantity > Pricing.BillableLimit.EachValue(priced, pricing))
+            {
+                r.Error(reading.Meter, $"{reading.Quantity} is more than one month can bill under plan '{plan}' (at most {Pricing.BillableLimit.EachValue(priced, pricing)})");
+            }
         }
     }
 }

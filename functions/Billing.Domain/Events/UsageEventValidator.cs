@@ -10,6 +10,9 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
 {
     private readonly EventDefinitions definitions = definitions ?? EventDefinitions.None;
 
+    /// <summary>The price plans events are checked against (the payer's plan prices their dimension values).</summary>
+    public IPriceCatalog Prices => prices;
+
     /// <summary>The declared event types this validator accepts besides the built-in ones.</summary>
     public EventDefinitions Definitions => definitions;
 

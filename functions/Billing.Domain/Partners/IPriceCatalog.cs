@@ -7,4 +7,7 @@ public interface IPriceCatalog
 
     /// <summary>The dimension by which <paramref name="planId"/> prices <paramref name="meter"/>; null when it prices it without one, or not at all.</summary>
     string? PricingDimension(string planId, string meter) => null;
+
+    /// <summary>The plan itself (metering holds a payer's month to what it can bill: <see cref="Pricing.BillableLimit"/>); null when unknown.</summary>
+    Pricing.PricePlan? FindPlan(string planId) => null;
 }

@@ -56,6 +56,9 @@ public sealed class PlanCatalog : IPriceCatalog
         _plans.TryGetValue(planId, out PricePlan? plan) && plan.Prices(meter, dimensionValue);
 
     /// <inheritdoc/>
+    public PricePlan? FindPlan(string planId) => _plans.GetValueOrDefault(planId);
+
+    /// <inheritdoc/>
     public string? PricingDimension(string planId, string meter) =>
         _plans.TryGetValue(planId, out PricePlan? plan) ? plan.FindMeter(meter)?.Dimension : null;
 }

@@ -45,6 +45,12 @@ public sealed class PricePlan
 
     public MeterPricing? FindMeter(string meter) => _byMeter.GetValueOrDefault(meter);
 
+    private IReadOnlyDictionary<string, Int128>? _monthLimits;
+
+    /// <summary>Per priced meter, the most raw units a payer's month may hold (<see cref="BillableLimit.MonthQuantity"/>).</summary>
+    public IReadOnlyDictionary<string, Int128> MonthLimits =>
+        _monthLimits ??= Meters.ToDictionary(m => m.Meter, m => BillableLimit.MonthQuantity(this, m), StringComparer.Ordinal);
+
     /// <summary>True when this plan bills <paramref name="meter"/> at all.</summary>
     public bool PricesMeter(string meter) => _byMeter.ContainsKey(meter);
 

@@ -45,7 +45,8 @@ internal readonly struct Rational : IComparable<Rational>
     {
         Span<int> bits = stackalloc int[4];
         decimal.GetBits(value, bits);
-        BigInteger mantissa = ((BigInteger)(uint)bits[2] << 64) | ((BigInteger)(uint)bits[1] << 32) | (uint)bits[0];
+        // The three words are unsigned: a word of 2^31 or more is a negative int, which a checked cast to uint refuses.
+        BigInteger mantissa = ((BigInteger)unchecked((uint)bits[2]) << 64) | ((BigInteger)unchecked((uint)bits[1]) << 32) | unchecked((uint)bits[0]);
         int scale = (bits[3] >> 16) & 0xFF;
         if (bits[3] < 0)
         {

@@ -90,7 +90,49 @@ public static class RollupCodec
             i++;
         }
 
+        if (bucket.Grain == UsageWindow.Month && bucket.TotalsKnown)
+        {
+            entity[TotalsName] = EncodeTotals(bucket.Totals);
+        }
+
         return entity;
+    }
+
+    /// <summary>The month row's per-meter totals (<c>meter=quantity</c>, <c>;</c> between meters), kept when its sums overflow.</summary>
+    private const string TotalsName = "Totals";
+
+    private static string EncodeTotals(IEnumerable<KeyValuePair<string, Int128>> totals)
+    {
+        var sb = new StringBuilder();
+        foreach (var (meter, quantity) in totals.Where(t => t.Value != 0).OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            Escape(sb.Append(sb.Length == 0 ? "" : ";"), meter).Append('=').Append(quantity.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The totals a month row holds; null when it holds none, or none that can be read (the sums decide then).</summary>
+    private static List<KeyValuePair<string, Int128>>? DecodeTotals(TableEntity entity)
+    {
+        if (EntityText.Of(entity, TotalsName) is not { } text)
+        {
+            return null;
+        }
+
+        var totals = new List<KeyValuePair<string, Int128>>();
+        foreach (var entry in text.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = entry.LastIndexOf('=');
+            if (eq <= 0 || !Int128.TryParse(entry.AsSpan(eq + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var quantity))
+            {
+                return null;
+            }
+
+            totals.Add(KeyValuePair.Create(Uri.UnescapeDataString(entry[..eq]), quantity));
+        }
+
+        return totals;
     }
 
     /// <summary>
@@ -130,6 +172,11 @@ public static class RollupCodec
         catch (Exception ex) when (ex is InvalidDataException or OverflowException or UriFormatException)
         {
             bucket.MarkOverflow();
+        }
+
+        if (grain == UsageWindow.Month)
+        {
+            bucket.SetTotals(DecodeTotals(entity));
         }
 
         return bucket;

@@ -85,6 +85,36 @@ internal sealed class RollupRows(TableClient table, string partitionKey, RollupR
         }
     }
 
+    /// <summary>
+    /// The first of <paramref name="facts"/> (in order, those before it counted) that would take its month's total of a
+    /// meter in this partition past its share of the payer's limit (<see cref="PendingFact.MonthLimits"/> over
+    /// <paramref name="shards"/> partitions, so the payer's month stays within it), with why; null when all fit. The rows
+    /// must have been loaded; a write guarded by their ETags makes the answer exact.
+    /// </summary>
+    public (int Index, string Reason)? FirstOverLimit(IReadOnlyList<PendingFact> facts, int shards)
+    {
+        var totals = new Dictionary<(string Row, string Meter), Int128>();
+        var counted = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < facts.Count; i++)
+        {
+            var fact = facts[i].Fact;
+            string row = RollupCodec.RowKey(UsageWindow.Month, UsageRollup.WindowStart(fact.Time, UsageWindow.Month));
+            var added = RollupBucket.Additive(fact).Select(a => (a.Meter, Quantity: (Int128)a.Quantity))
+                .Concat(UniqueMarkerCodec.Of(fact).Where(m => !markers[m.RowKey] && counted.Add(m.RowKey)).Select(m => (m.Marker.Meter, Quantity: Int128.One)));
+            foreach (var (meter, quantity) in added)
+            {
+                var total = checked((totals.TryGetValue((row, meter), out var t) ? t : rows[row].Bucket?.Total(meter) ?? 0) + quantity);
+                totals[(row, meter)] = total;
+                if (facts[i].MonthLimits?.TryGetValue(meter, out var limit) == true && total > limit / shards)
+                {
+                    return (i, $"{meter}: the event would take {fact.Payer}'s usage of {fact.Time.UtcDateTime:yyyy-MM} past {limit}, the most one month can bill under its plan; the rest of the month is billed");
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The row operations that count <paramref name="facts"/>; the rows must have been loaded.</summary>
     public List<Staged> Stage(IEnumerable<UsageFact> facts)
     {
@@ -112,7 +142,7 @@ internal sealed class RollupRows(TableClient table, string partitionKey, RollupR
             if (!markers[key] && staged.Add(key))
             {
                 // A value new to the partition: its marker and one more in the month bucket, in the same transaction.
-                touched[RollupCodec.RowKey(UsageWindow.Month, marker.Month)].Add(marker.Counter, 1);
+                touched[RollupCodec.RowKey(UsageWindow.Month, marker.Month)].CountMarker(marker.Counter);
                 added.Add(new Staged(key, null, new TableTransactionAction(TableTransactionActionType.Add, UniqueMarkerCodec.ToEntity(partitionKey, marker))));
             }
         }

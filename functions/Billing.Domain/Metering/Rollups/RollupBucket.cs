@@ -12,17 +12,22 @@ public sealed class RollupBucket
 
     private readonly Dictionary<RollupKey, Int128> sums;
 
+    // Month buckets: per meter, what its SUM and COUNT groups and UNIQUE_COUNT counters add up to, kept when the sums
+    // overflow, so metering always knows how much of the month's billable limit the partition holds (BillableLimit).
+    private readonly Dictionary<string, Int128> totals;
+
     public RollupBucket(UsageWindow grain, DateTimeOffset start, RollupDetail detail)
-        : this(grain, start, detail, [])
+        : this(grain, start, detail, [], [])
     {
     }
 
-    private RollupBucket(UsageWindow grain, DateTimeOffset start, RollupDetail detail, Dictionary<RollupKey, Int128> sums)
+    private RollupBucket(UsageWindow grain, DateTimeOffset start, RollupDetail detail, Dictionary<RollupKey, Int128> sums, Dictionary<string, Int128> totals)
     {
         Grain = grain;
         Start = UsageRollup.WindowStart(start, grain);
         Detail = detail;
         this.sums = sums;
+        this.totals = totals;
     }
 
     /// <summary>A new, empty bucket: months are coarse from the start (month × hotspot is answered from day buckets).</summary>
@@ -49,12 +54,83 @@ public sealed class RollupBucket
         _ => false,
     };
 
-    public RollupBucket Clone() => new(Grain, Start, Detail, new Dictionary<RollupKey, Int128>(sums));
+    public RollupBucket Clone() => new(Grain, Start, Detail, new Dictionary<RollupKey, Int128>(sums), new Dictionary<string, Int128>(totals)) { TotalsKnown = TotalsKnown };
+
+    /// <summary>
+    /// False for a month row that overflowed before it kept its totals (written by an earlier version): metering then
+    /// counts from zero, and a rebuild restores them.
+    /// </summary>
+    public bool TotalsKnown { get; private set; } = true;
+
+    /// <summary>Month buckets: per meter, the sum of its SUM and COUNT groups and UNIQUE_COUNT counters (0 when none).</summary>
+    public IEnumerable<KeyValuePair<string, Int128>> Totals => totals;
+
+    public Int128 Total(string meter) => totals.GetValueOrDefault(meter);
+
+    /// <summary>Sets the totals read from the row (null: the row has none that can be read), or, when it has none, those of its sums.</summary>
+    public void SetTotals(IEnumerable<KeyValuePair<string, Int128>>? stored)
+    {
+        totals.Clear();
+        if (stored is null && Detail == RollupDetail.Overflow)
+        {
+            TotalsKnown = false;
+            return;
+        }
+
+        TotalsKnown = true;
+        foreach (var (meter, quantity) in stored ?? sums.Select(kv => KeyValuePair.Create(kv.Key.Meter, kv.Value)))
+        {
+            AddTotal(meter, quantity);
+        }
+    }
+
+    /// <summary>What a fact adds to the totals of the meters it counts in by sum (SUM and COUNT), built-in or declared.</summary>
+    public static IEnumerable<(string Meter, long Quantity)> Additive(UsageFact fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        foreach (var reading in fact.Readings)
+        {
+            if (reading.Aggregation is Aggregation.Sum or Aggregation.Count)
+            {
+                yield return (reading.Meter, reading.Quantity);
+            }
+        }
+
+        foreach (var meter in fact.IsDeclared ? [] : Meters.All)
+        {
+            if (fact.Quantity(meter.Name) is { } quantity)
+            {
+                yield return (meter.Name, quantity);
+            }
+        }
+    }
+
+    /// <summary>Counts a UNIQUE_COUNT value new to the partition's month: one more in its counter group and its meter's total.</summary>
+    public void CountMarker(RollupKey counter)
+    {
+        ArgumentNullException.ThrowIfNull(counter);
+        Add(counter, 1);
+        AddTotal(counter.Meter, 1);
+    }
+
+    private void AddTotal(string meter, Int128 quantity)
+    {
+        if (Grain == UsageWindow.Month)
+        {
+            ref Int128 total = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(totals, meter, out _);
+            total = checked(total + quantity);
+        }
+    }
 
     /// <summary>Adds a fact of this bucket to every meter it counts for.</summary>
     public void Add(UsageFact fact)
     {
         ArgumentNullException.ThrowIfNull(fact);
+        foreach (var (meter, quantity) in Additive(fact))
+        {
+            AddTotal(meter, quantity);
+        }
+
         if (Detail == RollupDetail.Overflow)
         {
             return;
@@ -120,6 +196,13 @@ public sealed class RollupBucket
     public bool SameSums(RollupBucket other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return other.sums.Count == sums.Count && sums.All(kv => other.sums.TryGetValue(kv.Key, out var q) && q == kv.Value);
+        return other.sums.Count == sums.Count && sums.All(kv => other.sums.TryGetValue(kv.Key, out var q) && q == kv.Value)
+            && (!TotalsKnown || !other.TotalsKnown || SameTotals(other));
+    }
+
+    private bool SameTotals(RollupBucket other)
+    {
+        var mine = totals.Where(kv => kv.Value != 0).ToList();
+        return mine.Count == other.totals.Count(kv => kv.Value != 0) && mine.All(kv => other.Total(kv.Key) == kv.Value);
     }
 }

@@ -1,0 +1,103 @@
+using Billing.Application.Metering;
+using Billing.Domain.Definitions;
+using Billing.Domain.Pricing;
+
+namespace Billing.Functions.Tests.Metering;
+
+/// <summary>
+/// Declared values are each within their ranges, yet a month of them can sum to an amount no invoice line (minor units
+/// in a long) can hold: metering must refuse the event that would take the payer's month past what one invoice can
+/// bill, so the month always prices and the close never fails for that payer (docs/contract.md §9).
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class BillableMonthLimitTests(AzuriteFixture azurite)
+{
+    private const string Definition = """
+        {"type":"test.huge.v1","description":"Units","postedBy":"provider","payer":{"field":"customerId","role":"tenant"},
+         "fields":{"customerId":{"type":"string","maxLength":64},"units":{"type":"integer","min":0,"max":1000000000000000}},
+         "meters":[{"name":"test.units","description":"Units","aggregation":"SUM","value":"units * 1000","unit":"unit","dimensions":{}}]}
+        """;
+
+    // 1.00 USD a unit: a month may bill (2^53 - 1) minor units, 90,071,992,547,408 units.
+    private const string Plan = """
+        {"id":"huge-v1","currency":"USD","meters":[{"meter":"test.units","description":"Units","unit":"unit","price":{"model":"perUnit","unitPrice":"1.00"}}]}
+        """;
+
+    private static readonly BillingPeriod October = new(2026, 10);
+
+    private sealed record World(MeteringService Metering, PeriodCloser Closer, QuarantineStore Quarantine, FakeTimeProvider Clock);
+
+    private async Task<World> NewAsync(int shards)
+    {
+        var tables = await azurite.NewTablesAsync(shards);
+        var partners = new PartnerStore(tables);
+        await partners.UpsertAsync(new PartnerRegistration(new Partner("provider-x", PartnerRole.Provider, null), "k-provider-x-0001"), CancellationToken.None);
+        await partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-x", PartnerRole.Tenant, "huge-v1"), "k-tenant-x-000001"), CancellationToken.None);
+        var definitions = EventDefinitions.Load([KeyValuePair.Create("test.huge.v1.json", Definition)]);
+        var plans = new PlanCatalog([PlanLoader.Parse(Plan, "huge-v1.json", definitions.Meters.Dimensions)]);
+        var clock = new FakeTimeProvider(October.Start.AddDays(10));
+        var directory = new PartnerDirectory(partners, Options.Create(new PartnerOptions()), clock, NullLogger<PartnerDirectory>.Instance);
+        var facts = new FactStore(tables);
+        var quarantine = new QuarantineStore(tables);
+        var metering = new MeteringService(new UsageEventValidator(directory, plans, definitions), facts, quarantine, directory, clock, NullLogger<MeteringService>.Instance);
+        var closer = new PeriodCloser(facts, new InvoiceStore(tables), partners, plans, InvoiceFinalization.None, clock,
+            Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance, definitions.Meters);
+        return new World(metering, closer, quarantine, clock);
+    }
+
+    private static string Event(string id, long units, DateTimeOffset time) => new JsonObject
+    {
+        ["specversion"] = "1.0",
+        ["type"] = "test.huge.v1",
+        ["source"] = "provider-x",
+        ["id"] = id,
+        ["time"] = time.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+        ["data"] = new JsonObject { ["customerId"] = "tenant-x", ["units"] = units },
+    }.ToJsonString();
+
+    private static Task<MeteringSummary> MeterAsync(World world, params string[] events) =>
+        world.Metering.MeterAsync("declared-usage", MeteringService.DeclaredTypes,
+            new MeteringBatch(events, [.. events.Select(_ => (DateTimeOffset?)world.Clock.GetUtcNow())], [.. events.Select((_, i) => (long?)i)], "0"), CancellationToken.None);
+
+    [Fact]
+    public async Task MeterAsync_EventWhosePriceNoInvoiceCanHold_QuarantinedAndTheMonthStillCloses()
+    {
+        var world = await NewAsync(shards: 8);
+        var at = October.Start.AddDays(2);
+
+        // 10^13 units (10^15 minor units) fit; 10^18 units are 10^20 minor units, beyond any invoice line.
+        var summary = await MeterAsync(world, Event("fits", 10_000_000_000, at), Event("too-much", 1_000_000_000_000_000, at.AddHours(1)));
+        world.Clock.SetUtcNow(October.End.AddDays(1));
+        var closed = await world.Closer.CloseAsync(October, force: false, CancellationToken.None);
+
+        Assert.Empty(closed.Failed); // before: tenant-x failed with "Arithmetic operation resulted in an overflow" on every close
+        Assert.Equal(1_000_000_000_000_000, Assert.Single(closed.Invoices).Total.MinorUnits);
+        Assert.Equal((1, 1), (summary.Inserted, summary.Quarantined));
+        var set = Assert.Single((await world.Quarantine.PageAsync(new QuarantineFilter("provider-x", null, null, null), null, 10, CancellationToken.None)).Entries);
+        Assert.Equal(("too-much", QuarantineKind.Invalid), (set.EventId, set.Kind));
+        Assert.Contains("test.units", Assert.Single(set.Reasons), StringComparison.Ordinal);
+        Assert.Contains("2026-10", set.Reasons[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MeterAsync_EventsThatFitAloneButCrossTheMonthTogether_OnlyTheCrossingOneRefused()
+    {
+        // One shard, so the whole bound is the payer's: 90,071,992,547,408 units.
+        var world = await NewAsync(shards: 1);
+        var at = October.Start.AddDays(2);
+        const long units = 30_000_000_000; // × 1000 = 3 × 10^13 units a event: three fit, the fourth crosses
+
+        var first = await MeterAsync(world, Event("a", units, at), Event("b", units, at.AddMinutes(1)), Event("c", units, at.AddMinutes(2)));
+        var second = await MeterAsync(world, Event("d", units, at.AddMinutes(3)), Event("e", 1_000, at.AddMinutes(4)));
+        var redelivered = await MeterAsync(world, Event("a", units, at));
+        world.Clock.SetUtcNow(October.End.AddDays(1));
+        var closed = await world.Closer.CloseAsync(October, force: false, CancellationToken.None);
+
+        Assert.Equal((3, 0), (first.Inserted, first.Quarantined));
+        Assert.Equal((1, 1), (second.Inserted, second.Quarantined)); // e (10^6 units) still fits after d is refused
+        Assert.Equal((0, 1, 0), (redelivered.Inserted, redelivered.Duplicates, redelivered.Quarantined)); // a stored event over the limit is a duplicate
+        Assert.Equal("d", Assert.Single((await world.Quarantine.PageAsync(new QuarantineFilter("provider-x", null, null, null), null, 10, CancellationToken.None)).Entries).EventId);
+        Assert.Empty(closed.Failed);
+        Assert.Equal((90_000_000_000_000 + 1_000_000) * 100, Assert.Single(closed.Invoices).Total.MinorUnits);
+    }
+}
