@@ -13,7 +13,10 @@ public sealed class InvoiceLine
     /// <summary>Pseudo-meter of prior-period adjustment lines.</summary>
     public const string PriorPeriodAdjustmentMeter = "prior-period-adjustment";
 
-    /// <summary>Displayed quantities are rounded half away from zero to at most this many decimals.</summary>
+    /// <summary>
+    /// Displayed quantities are rounded half away from zero to at most this many decimals; one that would round to 0 but
+    /// is not keeps its first significant digit instead (a line never shows quantity 0 beside an amount).
+    /// </summary>
     public const int QuantityDecimals = 6;
 
     private static readonly IReadOnlyDictionary<string, string> EmptyGroup = new SortedDictionary<string, string>(StringComparer.Ordinal);

@@ -44,6 +44,14 @@ public static class PlanLoader
                     throw Fail("minimumCommitment", $"'{minText}' has more decimals than {currency} allows ({currency.Exponent})");
                 }
 
+                // The true-up bills the whole minimum, so it is held to what a plan's month may bill: a larger one made an
+                // invoice no JavaScript reader takes exactly, and an adjustment of an earlier month on it could overflow.
+                decimal most = new Money(BillableLimit.MonthMinorUnits, currency).ToDecimal();
+                if (value > most)
+                {
+                    throw Fail("minimumCommitment", $"'{minText}' is more than a plan's month may bill: at most {most.ToString(CultureInfo.InvariantCulture)} {currency} (2^53 − 1 minor units)");
+                }
+
                 minimum = Money.FromDecimal(value, currency);
             }
 

@@ -10,9 +10,9 @@ public sealed class PricePlan
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(currency);
         ArgumentNullException.ThrowIfNull(meters);
-        if (minimumCommitment is { } min && (min.Currency != currency || min.IsNegative))
+        if (minimumCommitment is { } min && (min.Currency != currency || min.IsNegative || min.MinorUnits > BillableLimit.MonthMinorUnits))
         {
-            throw new ArgumentException("The minimum commitment must be a non-negative amount in the plan currency.", nameof(minimumCommitment));
+            throw new ArgumentException("The minimum commitment must be a non-negative amount in the plan currency, at most what a month may bill (BillableLimit.MonthMinorUnits).", nameof(minimumCommitment));
         }
 
         _byMeter = new Dictionary<string, MeterPricing>(StringComparer.Ordinal);

@@ -87,7 +87,7 @@ public static class RatingEngine
             string description = tier.Description
                 ?? (tiers.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $"{baseDescription} (tier {tierIndex + 1})") : baseDescription);
             lines.Add(new InvoiceLine(
-                pricing.Meter, description, lineGroup, tierQuantity.ToDecimal(InvoiceLine.QuantityDecimals), conversion.Unit, tier.UnitPrice, amount));
+                pricing.Meter, description, lineGroup, LineQuantity(tierQuantity), conversion.Unit, tier.UnitPrice, amount));
         }
 
         switch (schedule.Mode)
@@ -122,5 +122,31 @@ public static class RatingEngine
             default:
                 throw new InvalidOperationException($"Unknown tier mode {schedule.Mode}.");
         }
+    }
+
+    /// <summary>
+    /// <paramref name="quantity"/> to <see cref="InvoiceLine.QuantityDecimals"/>, but never 0 when it is not: a plan may
+    /// slice finer (a tier bound like 0.0000001, a divisor above a million without rounding), and such a line showed
+    /// quantity 0 beside its non-zero amount. Below half a millionth it is rounded at the place of its first significant
+    /// digit instead (at most the 28 places of a decimal).
+    /// </summary>
+    private static decimal LineQuantity(Rational quantity)
+    {
+        const int MostDecimals = 28;
+        int decimals = InvoiceLine.QuantityDecimals;
+        decimal shown = quantity.ToDecimal(decimals);
+        if (shown != 0 || quantity.Sign == 0)
+        {
+            return shown;
+        }
+
+        BigInteger scaled = BigInteger.Abs(quantity.Numerator) * BigInteger.Pow(10, decimals);
+        while (scaled < quantity.Denominator && decimals < MostDecimals)
+        {
+            scaled *= 10;
+            decimals++;
+        }
+
+        return quantity.ToDecimal(decimals);
     }
 }

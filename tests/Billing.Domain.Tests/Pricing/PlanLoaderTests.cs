@@ -69,6 +69,9 @@ public class PlanLoaderTests
         ["missing price"] = (r => Meter0(r).Remove("price"), "meters[0].price", "required"),
         ["minimum too precise"] = (r => r["minimumCommitment"] = "100.001", "minimumCommitment", "more decimals"),
         ["negative minimum"] = (r => r["minimumCommitment"] = "-1", "minimumCommitment", "must not be negative"),
+        ["minimum beyond a month"] = (r => r["minimumCommitment"] = "90071992547409.92", "minimumCommitment", "at most 90071992547409.91 USD"), // 2^53 minor units
+        ["minimum beyond a long"] = (r => r["minimumCommitment"] = "92233720368547758.08", "minimumCommitment", "at most 90071992547409.91 USD"), // was an OverflowException naming nothing
+        ["minimum beyond minor units"] = (r => r["minimumCommitment"] = "100000000000000000000000000", "minimumCommitment", "at most 90071992547409.91 USD"),
     };
 
     public static TheoryData<string> CaseNames => [.. Cases.Keys];
@@ -104,6 +107,17 @@ public class PlanLoaderTests
         Assert.Equal([1000m, 2000m, null], bytes.Price.Tiers.Select(t => t.UpTo));
         Assert.Equal(0.000008m, bytes.Price.Tiers[2].UnitPrice);
         Assert.Equal("gpuModel", plan.FindMeter("compute.gpu_seconds")!.Dimension);
+    }
+
+    [Fact]
+    public void Parse_MinimumOfAWholeBillableMonth_Loaded()
+    {
+        JsonObject root = JsonNode.Parse(ValidJson)!.AsObject();
+        root["minimumCommitment"] = "90071992547409.910"; // 2^53 − 1 minor units; a trailing zero is no extra decimal
+
+        PricePlan plan = PlanLoader.Parse(root.ToJsonString(), File);
+
+        Assert.Equal(new Money(BillableLimit.MonthMinorUnits, Currency.USD), plan.MinimumCommitment);
     }
 
     [Fact]

@@ -9,10 +9,7 @@ public class RatingEngineDecimalPriceTests
 {
     private static readonly BillingPeriod October = new(2026, 10);
 
-    private static PricePlan Plan(string price) => PlanLoader.Parse(
-        $"{{\"id\":\"p\",\"currency\":\"USD\",\"meters\":[{{\"meter\":\"m.a\",\"description\":\"A\",\"unit\":\"u\",\"price\":{price}}}]}}",
-        "p.json",
-        new Dictionary<string, IReadOnlyList<string>> { ["m.a"] = [] });
+    private static PricePlan Plan(string price) => TestPlans.OneMeter($"\"price\":{price}");
 
     [Theory]
     [InlineData("21.47483648", 1_000, 2_147_484)] // mantissa 2^31: its low word has the top bit set

@@ -27,6 +27,12 @@ internal static class TestPlans
         return Directory.Exists(path) ? path : throw new DirectoryNotFoundException($"Plan directory not found: {path}");
     }
 
+    /// <summary>A plan <c>p</c> in USD pricing one meter <c>m.a</c> (unit <c>u</c>, no dimensions) with <paramref name="fields"/>, e.g. <c>"price":{…}</c>.</summary>
+    public static PricePlan OneMeter(string fields) => PlanLoader.Parse(
+        $"{{\"id\":\"p\",\"currency\":\"USD\",\"meters\":[{{\"meter\":\"m.a\",\"description\":\"A\",\"unit\":\"u\",{fields}}}]}}",
+        "p.json",
+        new Dictionary<string, IReadOnlyList<string>> { ["m.a"] = [] });
+
     public static MeterUsage Bytes(long bytes, string hotspot = "hs1") =>
         new(BillableMeters.OffloadBytes, new Dictionary<string, string> { ["hotspot"] = hotspot, ["rat"] = "wifi" }, bytes);
 
