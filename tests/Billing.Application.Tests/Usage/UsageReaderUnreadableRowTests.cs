@@ -5,7 +5,8 @@ namespace Billing.Application.Tests.Usage;
 
 /// <summary>
 /// Rows changed outside the platform (someone with write access to storage) in a payer's partitions: a rollup row is
-/// derived data, so one that cannot be read is logged and its range answered from the facts (docs/design.md §6).
+/// derived data, so one that cannot be read is logged and its range answered from the facts; a fact row that does not
+/// reconcile is never filed elsewhere than the rollups counted it (docs/design.md §6).
 /// </summary>
 public class UsageReaderUnreadableRowTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
@@ -52,5 +53,29 @@ public class UsageReaderUnreadableRowTests(AzuriteFixture azurite) : IClassFixtu
         Assert.All(logger.Entries, e => Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, e.Level));
         Assert.All(logger.Entries, e => Assert.Contains(e.Values, v => PlantedKeys.Any(k => v == "RowKey=" + k)));
         Assert.All(logger.Entries, e => Assert.Contains("carrier-tmo's shard 1", e.Message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(UsageWindow.Hour)]
+    [InlineData(UsageWindow.Day)]
+    [InlineData(UsageWindow.Month)]
+    public async Task ReadAsync_FactsTimeChangedAwayFromItsRowKey_NeverFiledAtTheChangedTime(UsageWindow window)
+    {
+        var (tables, facts) = await UsageReaderTests.MeteredAsync(azurite);
+        var moved = Start.AddHours(7 * 13);
+        string pk = facts.PartitionKey("carrier-tmo", "carrier-tmo", "r-13");
+        string rk = FactStore.TimeRowKey(moved, "carrier-tmo", "r-13");
+        // As someone with write access to storage could: the fact's time moved to the next month; its key (and rollups) stay.
+        await tables.Facts.UpdateEntityAsync(new TableEntity(pk, rk) { ["Time"] = moved.AddMonths(1) }, Azure.ETag.All, TableUpdateMode.Merge);
+        var reader = new UsageReader(facts);
+        var rollups = await reader.ReadAsync("carrier-tmo", Meters.OffloadBytesMeter, window, Start, October.End, [], null, CancellationToken.None);
+
+        // Before: the facts filed it in November (an October answer without it, a November one with it); the rollups in October.
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => reader.FromFactsAsync("carrier-tmo", Meters.OffloadBytesMeter, window, Start, October.End.AddMonths(1), [], null, CancellationToken.None));
+
+        Assert.Contains($"row '{rk}'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("property 'Time'", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(0, 60).Sum(i => 1000L + i), rollups.Sum(r => (long)r.Quantity)); // as metered: the rollups still hold it at its key
+        Assert.Empty(await reader.ReadAsync("carrier-tmo", Meters.OffloadBytesMeter, window, October.End, October.End.AddMonths(1), [], null, CancellationToken.None));
     }
 }
