@@ -107,7 +107,7 @@ internal static class FactRowCodec
         Id = FactRowValues.Text(e, "EventId", required: true)!,
         Payer = FactRowValues.Text(e, "Payer", required: true)!,
         Type = FactRowValues.Text(e, "Type", required: true)!,
-        Time = FactRowValues.Time(e, "Time"),
+        Time = Time(e),
         ContentHash = FactRowValues.Text(e, "Hash") ?? "",
         Hotspot = FactRowValues.Text(e, "Hotspot"),
         Rat = FactRowValues.Text(e, "Rat"),
@@ -118,6 +118,20 @@ internal static class FactRowCodec
         GpuSeconds = FactRowValues.Int64(e, "GpuSeconds") ?? 0,
         Readings = Readings(e),
     };
+
+    /// <summary>
+    /// The fact's time, which must be the one its row key files it under: scans select facts by the key and metering
+    /// counted the fact in the rollups of that time, so a <c>Time</c> changed outside the platform would file it elsewhere
+    /// than they do (one answer with rollups, another from facts). The row is unreadable instead.
+    /// </summary>
+    private static DateTimeOffset Time(TableEntity e)
+    {
+        var time = FactRowValues.Time(e, "Time");
+        string bound = FactStore.TimeRowBound(time);
+        return e.RowKey.Length > bound.Length && e.RowKey.StartsWith(bound, StringComparison.Ordinal) && e.RowKey[bound.Length] == '|'
+            ? time
+            : throw FactRowValues.Unreadable(e, "Time", string.Create(CultureInfo.InvariantCulture, $"{time:O} is not the time its row key files the fact under (where its rollups count it)"));
+    }
 
     private static IReadOnlyList<MeterReading> Readings(TableEntity e)
     {

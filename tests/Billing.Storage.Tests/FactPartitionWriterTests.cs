@@ -244,7 +244,7 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
     private static async Task AssertMonthRollupEqualsAsync(BillingTables tables, IEnumerable<PendingFact> stored)
     {
         var rows = await new RollupStore(tables).ReadAsync("carrier-tmo", 0, UsageWindow.Month, Month, Month.AddMonths(1), CancellationToken.None);
-        var bucket = Assert.Single(rows).Bucket;
+        var bucket = Assert.Single(rows.Buckets).Bucket;
         var expected = RollupBucket.Empty(UsageWindow.Month, Month);
         foreach (var p in stored)
         {

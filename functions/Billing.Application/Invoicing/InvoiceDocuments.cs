@@ -98,7 +98,7 @@ public sealed partial class InvoiceDocuments(
     /// </summary>
     private async Task<UInt128> OffloadBytesAsync(Invoice invoice, CancellationToken cancellationToken)
     {
-        var rows = await new UsageReader(facts).ReadAsync(
+        var rows = await new UsageReader(facts, logger).ReadAsync(
             invoice.Payer, Meters.OffloadBytesMeter, UsageWindow.Month, invoice.Period.Start, invoice.Period.End, [], source: null, cancellationToken).ConfigureAwait(false);
         Int128 total = 0;
         foreach (var row in rows)

@@ -30,7 +30,7 @@ public sealed partial class PeriodCloser(
 {
     private readonly MeterCatalog meters = meters ?? MeterCatalog.BuiltIn;
 
-    private readonly UsageReader usage = new(facts);
+    private readonly UsageReader usage = new(facts, logger);
 
     /// <summary>Closes <paramref name="period"/>; <paramref name="force"/> lifts the age and first-usage rules (finance only).</summary>
     public async Task<PeriodCloseResult> CloseAsync(BillingPeriod period, bool force, CancellationToken cancellationToken)

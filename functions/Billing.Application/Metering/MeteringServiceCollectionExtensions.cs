@@ -18,7 +18,7 @@ public static class MeteringServiceCollectionExtensions
         services.TryAddSingleton<UsageIngestion>();
         services.TryAddSingleton<MeteringService>();
         services.TryAddSingleton<QuarantineReplayer>();
-        services.TryAddSingleton<UsageReader>();
+        services.TryAddSingleton(sp => new UsageReader(sp.GetRequiredService<FactStore>(), sp.GetRequiredService<ILogger<UsageReader>>()));
         services.TryAddSingleton<Rollups.RollupMaintenance>();
         services.TryAddSingleton<UsageQuery>();
         return services;

@@ -29,6 +29,8 @@ internal sealed class RollupVerifier(FactStore facts)
         var recomputed = await RollupRecomputation.ReadAsync(facts, payer, shard, month.Start, month.End, cancellationToken).ConfigureAwait(false);
         var differences = recomputed.Unreadable.Select(u => new RollupDifference(shard, u.RowKey, "unreadable",
             $"{u.Unreadable!.Message}. It is left out of this comparison, so the rollups of its hour, day and month may differ from the facts too")).ToList();
+        differences.AddRange(rows.Unreadable.Select(u => new RollupDifference(shard, u.RowKey, "unreadable-rollup",
+            $"{u.Reason}: no bucket, so it claims nothing; usage reads use the facts of the range it lies in, and rebuild deletes it")));
         var expected = new Dictionary<string, RollupBucket>(recomputed.Buckets, StringComparer.Ordinal);
         var suspects = new List<Cell>();
         foreach (var (stored, etag) in rows.Buckets)
@@ -90,7 +92,7 @@ internal sealed class RollupVerifier(FactStore facts)
 
     /// <summary>The cells' rows as stored now (null: absent).</summary>
     private Task<(RollupBucket Bucket, ETag ETag)?[]> ReadAsync(string payer, int shard, List<Cell> cells, CancellationToken cancellationToken) =>
-        InBatchesAsync(cells, async c => await rollups.ReadAsync(payer, shard, c.Grain, c.Start, c.End, cancellationToken).ConfigureAwait(false) is [var row]
+        InBatchesAsync(cells, async c => (await rollups.ReadAsync(payer, shard, c.Grain, c.Start, c.End, cancellationToken).ConfigureAwait(false)).Buckets is [var row]
             ? row
             : ((RollupBucket, ETag)?)null);
 

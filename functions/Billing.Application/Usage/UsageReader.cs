@@ -4,10 +4,14 @@ namespace Billing.Application.Usage;
 /// Sums of one meter of a payer by window and group, read from the rollups (docs/design.md §6): the plan's grains for
 /// the aligned parts of <c>[from, to)</c>, facts for the rest and for buckets that cannot answer the grouping (coarse
 /// or overflowed). <see cref="FromFactsAsync"/> is the same answer from facts alone (what verify compares with).
+/// A row under a rollup key that is no bucket's (planted) is logged to <paramref name="logger"/> and never summed: the
+/// facts answer that shard's part of the range it lies in.
 /// </summary>
-public sealed class UsageReader(FactStore facts)
+public sealed partial class UsageReader(FactStore facts, ILogger? logger = null)
 {
     private readonly RollupStore rollups = facts.Rollups;
+
+    private readonly ILogger logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <summary>The sums; with a <c>source</c>, only of the facts it reported (a provider reading a tenant's usage), else of all.</summary>
     public async Task<IReadOnlyList<UsageRow>> ReadAsync(
@@ -38,13 +42,25 @@ public sealed class UsageReader(FactStore facts)
                     continue;
                 }
 
-                var buckets = await rollups.ReadAsync(payer, shard, grain, segment.From, segment.To, cancellationToken).ConfigureAwait(false);
-                if (buckets.Count == 0)
+                var range = await rollups.ReadAsync(payer, shard, grain, segment.From, segment.To, cancellationToken).ConfigureAwait(false);
+                if (range.Buckets.Count == 0 && range.Unreadable.Count == 0)
                 {
-                    buckets = await ReadAgainWhenFactsAsync(payer, shard, grain, segment.From, segment.To, cancellationToken).ConfigureAwait(false);
+                    range = await ReadAgainWhenFactsAsync(payer, shard, grain, segment.From, segment.To, cancellationToken).ConfigureAwait(false);
                 }
 
-                foreach (var (bucket, _) in buckets)
+                if (range.Unreadable.Count > 0)
+                {
+                    // Rollups are derived: the facts answer whatever bucket such a row might stand for, and it is never acted on.
+                    foreach (var row in range.Unreadable)
+                    {
+                        LogRollupRowUnreadable(logger, payer, shard, row.RowKey, row.Reason);
+                    }
+
+                    await AddFactsAsync(part, payer, shard, segment.From, segment.To, source, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                foreach (var (bucket, _) in range.Buckets)
                 {
                     if (!bucket.CanAnswer(groupBy))
                     {
@@ -80,16 +96,16 @@ public sealed class UsageReader(FactStore facts)
     /// first of its hour or day on a live payer), so the buckets are read again: they are there with it, and still none is
     /// a deletion, refused (one payer's unreadable data), never answered short.
     /// </summary>
-    private async Task<IReadOnlyList<(RollupBucket Bucket, ETag ETag)>> ReadAgainWhenFactsAsync(
+    private async Task<RollupRange> ReadAgainWhenFactsAsync(
         string payer, int shard, UsageWindow grain, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         if (!await facts.AnyInShardAsync(payer, shard, from, to, cancellationToken).ConfigureAwait(false))
         {
-            return [];
+            return new RollupRange([], []);
         }
 
-        var buckets = await rollups.ReadAsync(payer, shard, grain, from, to, cancellationToken).ConfigureAwait(false);
-        return buckets.Count > 0 ? buckets : throw new InvalidDataException(
+        var range = await rollups.ReadAsync(payer, shard, grain, from, to, cancellationToken).ConfigureAwait(false);
+        return range.Buckets.Count > 0 || range.Unreadable.Count > 0 ? range : throw new InvalidDataException(
             $"the {grain.ToString().ToLowerInvariant()} rollups of {payer}'s shard {shard} in [{from:O}, {to:O}) are missing while facts are stored there: " +
             "they were deleted outside the platform; `billing rollups verify` lists them and `billing rollups rebuild` restores them from the facts");
     }
@@ -160,7 +176,7 @@ public sealed class UsageReader(FactStore facts)
         string payer, int shard, DateTimeOffset month, string meter, IReadOnlyList<(string RowKey, UniqueMarker? Marker, ETag ETag)> markers,
         CancellationToken cancellationToken)
     {
-        var rows = await rollups.ReadAsync(payer, shard, UsageWindow.Month, month, UsageRollup.WindowEnd(month, UsageWindow.Month), cancellationToken).ConfigureAwait(false);
+        var rows = (await rollups.ReadAsync(payer, shard, UsageWindow.Month, month, UsageRollup.WindowEnd(month, UsageWindow.Month), cancellationToken).ConfigureAwait(false)).Buckets; // one key: a point read
         if (rows.Any(r => r.Bucket.Detail == RollupDetail.Overflow))
         {
             return true;
@@ -197,4 +213,7 @@ public sealed class UsageReader(FactStore facts)
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollup row {RowKey} of {Payer}'s shard {Shard} is no bucket ({Reason}); the facts answer its range, and `billing rollups rebuild` deletes it")]
+    private static partial void LogRollupRowUnreadable(ILogger logger, string payer, int shard, string rowKey, string reason);
 }

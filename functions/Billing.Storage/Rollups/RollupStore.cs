@@ -17,8 +17,12 @@ public sealed class RollupStore(BillingTables tables)
     /// </summary>
     public const int MaxPointReads = 4;
 
-    /// <summary>The <paramref name="grain"/> buckets of one of the payer's shards starting in <c>[from, to)</c> (bounds aligned to the grain).</summary>
-    public async Task<IReadOnlyList<(RollupBucket Bucket, ETag ETag)>> ReadAsync(
+    /// <summary>
+    /// The <paramref name="grain"/> buckets of one of the payer's shards starting in <c>[from, to)</c> (bounds aligned to
+    /// the grain). A range read also returns rows under keys between the buckets' that are no bucket's (planted): they are
+    /// set apart as unreadable, never an exception that would stop every read of the payer's range.
+    /// </summary>
+    public async Task<RollupRange> ReadAsync(
         string payer, int shard, UsageWindow grain, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         string pk = FactStore.ShardPartitionKey(payer, shard);
@@ -27,18 +31,32 @@ public sealed class RollupStore(BillingTables tables)
         {
             var rows = await Task.WhenAll(starts.Select(start =>
                 table.GetEntityIfExistsAsync<TableEntity>(pk, RollupCodec.RowKey(grain, start), cancellationToken: cancellationToken))).ConfigureAwait(false);
-            return [.. rows.Where(r => r.HasValue).Select(r => (RollupCodec.FromEntity(r.Value!), r.Value!.ETag))];
+            return new RollupRange([.. rows.Where(r => r.HasValue).Select(r => (RollupCodec.FromEntity(r.Value!), r.Value!.ETag))], []);
         }
 
+        return await ReadRangeAsync(pk, grain, from, to, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every row of the partition in <c>[RowKey(from), RowKey(to))</c> of <paramref name="grain"/>: its buckets, and apart the rows that are no bucket.</summary>
+    private async Task<RollupRange> ReadRangeAsync(string pk, UsageWindow grain, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
         string filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {pk} and RowKey ge {RollupCodec.RowKey(grain, from)} and RowKey lt {RollupCodec.RowKey(grain, to)}");
         var result = new List<(RollupBucket, ETag)>();
+        var unreadable = new List<UnreadableRollupRow>();
         await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            result.Add((RollupCodec.FromEntity(e), e.ETag));
+            try
+            {
+                result.Add((RollupCodec.FromEntity(e), e.ETag));
+            }
+            catch (InvalidDataException ex)
+            {
+                unreadable.Add(new UnreadableRollupRow(e.RowKey, e.ETag, ex.Message));
+            }
         }
 
-        return result;
+        return new RollupRange(result, unreadable);
     }
 
     /// <summary>
@@ -102,13 +120,17 @@ public sealed class RollupStore(BillingTables tables)
         return false;
     }
 
-    /// <summary>The shard's buckets of every grain in <c>[from, to)</c> and the UNIQUE_COUNT markers of its months, with their ETags.</summary>
+    /// <summary>The shard's buckets of every grain in <c>[from, to)</c> and the UNIQUE_COUNT markers of its months, with their ETags, and the rows there that are no bucket.</summary>
     public async Task<RollupShardRows> ReadShardAsync(string payer, int shard, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var buckets = new List<(RollupBucket, ETag)>();
+        var unreadable = new List<UnreadableRollupRow>();
         foreach (var grain in RollupCodec.Grains)
         {
-            buckets.AddRange(await ReadAsync(payer, shard, grain, from, to, cancellationToken).ConfigureAwait(false));
+            // A range read even for a month's one bucket: a row planted under a key between the buckets' is found and set apart.
+            var range = await ReadRangeAsync(FactStore.ShardPartitionKey(payer, shard), grain, from, to, cancellationToken).ConfigureAwait(false);
+            buckets.AddRange(range.Buckets);
+            unreadable.AddRange(range.Unreadable);
         }
 
         var markers = new List<(string, UniqueMarker?, ETag)>();
@@ -117,13 +139,14 @@ public sealed class RollupStore(BillingTables tables)
             markers.AddRange(await ReadMarkersAsync(payer, shard, month, null, cancellationToken).ConfigureAwait(false));
         }
 
-        return new RollupShardRows(buckets, markers);
+        return new RollupShardRows(buckets, markers, unreadable);
     }
 
     /// <summary>
     /// Makes the shard's rows read as <paramref name="stored"/> (<see cref="ReadShardAsync"/>) equal <paramref name="expected"/>
-    /// and <paramref name="markers"/>: rows that differ are replaced and extra ones deleted, each guarded by the ETag it was
-    /// read with, and missing ones added. Read <paramref name="stored"/> <em>before</em> the facts the expected rows come
+    /// and <paramref name="markers"/>: rows that differ are replaced and extra ones deleted (rows that are no bucket too:
+    /// rollups are derived, so what is not one of the facts' buckets goes), each guarded by the ETag it was read with, and
+    /// missing ones added. Read <paramref name="stored"/> <em>before</em> the facts the expected rows come
     /// from: a writer then counts a fact either before that read (the facts have it too) or after it (its rows' ETags
     /// change, or its Add makes ours fail), so a 412/409 says a writer counted a fact meanwhile and the caller recomputes;
     /// rows read after the facts would let a write under their fresh ETags drop that fact. Returns the rows changed.
@@ -152,6 +175,7 @@ public sealed class RollupStore(BillingTables tables)
         }
 
         actions.AddRange(want.Values.Select(w => new TableTransactionAction(TableTransactionActionType.Add, RollupCodec.ToEntity(pk, w))));
+        actions.AddRange(stored.Unreadable.Select(u => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, u.RowKey), u.ETag)));
         var wantMarkers = markers.ToDictionary(UniqueMarkerCodec.RowKey, StringComparer.Ordinal);
         var markerActions = new List<TableTransactionAction>();
         foreach (var (rk, marker, etag) in stored.Markers)

@@ -107,6 +107,56 @@ public class RollupMaintenanceTests(AzuriteFixture azurite) : IClassFixture<Azur
     }
 
     [Fact]
+    public async Task VerifyAsync_RollupRowsWhoseKeysAreNoBucket_ReportedUnreadableThenRebuildDeletesThem()
+    {
+        var (tables, facts) = await Usage.UsageReaderTests.MeteredAsync(azurite);
+        await Usage.UsageReaderUnreadableRowTests.PlantAsync(tables, shard: 1);
+        var maintenance = new RollupMaintenance(facts);
+        var september = October.Previous;
+
+        // Before: both threw InvalidDataException (409); October's month row, read by key, hid the row beside it.
+        var verifications = new[] { await maintenance.VerifyAsync("carrier-tmo", October, CancellationToken.None), await maintenance.VerifyAsync("carrier-tmo", september, CancellationToken.None) };
+
+        var reported = verifications.SelectMany(v => v.Differences).ToList();
+        Assert.All(reported, d => Assert.Equal((1, "unreadable-rollup"), (d.Shard, d.Kind)));
+        Assert.All(reported, d => Assert.Contains("is not a rollup row key", d.Detail, StringComparison.Ordinal));
+        Assert.Equal(Usage.UsageReaderUnreadableRowTests.PlantedKeys.Order(StringComparer.Ordinal), reported.Select(d => d.RowKey).Order(StringComparer.Ordinal));
+        Assert.Equal(["r|d|2026100"], verifications[1].Differences.Select(d => d.RowKey)); // before October 1st's row key: September's range
+
+        var rebuilt = new[] { await maintenance.RebuildAsync("carrier-tmo", October, CancellationToken.None), await maintenance.RebuildAsync("carrier-tmo", september, CancellationToken.None) };
+
+        Assert.Equal(Usage.UsageReaderUnreadableRowTests.PlantedKeys.Length, rebuilt.Sum(r => r.RowsChanged));
+        Assert.True((await maintenance.VerifyAsync("carrier-tmo", October, CancellationToken.None)).Ok);
+        string pk = FactStore.ShardPartitionKey("carrier-tmo", 1);
+        Assert.All(Usage.UsageReaderUnreadableRowTests.PlantedKeys, k => Assert.False(tables.Facts.GetEntityIfExists<TableEntity>(pk, k).HasValue));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_FactsTimeChangedAwayFromItsRowKey_ReportedUnreadableAndRebuildRefusesThatShardMonth()
+    {
+        var tables = await azurite.NewTablesAsync(shards: 2);
+        var facts = new FactStore(tables);
+        var stored = Enumerable.Range(0, 50).Select(i => Carrier(i, Start.AddMinutes(i * 397), "hs-" + (i % 5))).ToList();
+        await facts.AppendAsync([.. stored], CancellationToken.None);
+        var target = stored[17].Fact;
+        string rk = FactStore.TimeRowKey(target.Time, target.Source, target.Id);
+        await tables.Facts.UpdateEntityAsync(
+            new TableEntity(facts.PartitionKey(target.Payer, target.Source, target.Id), rk) { ["Time"] = target.Time.AddDays(-20) }, Azure.ETag.All, TableUpdateMode.Merge);
+        var maintenance = new RollupMaintenance(facts);
+
+        // Before: the fact was recomputed into September's rows, so October's differed and rows outside the month were "missing".
+        var verification = await maintenance.VerifyAsync("carrier-tmo", October, CancellationToken.None);
+
+        var unreadable = Assert.Single(verification.Differences, d => d.Kind == "unreadable");
+        Assert.Equal((facts.Shard(target.Source, target.Id), rk), (unreadable.Shard, unreadable.RowKey));
+        Assert.Contains("property 'Time'", unreadable.Detail, StringComparison.Ordinal);
+        Assert.All(verification.Differences, d => Assert.StartsWith(d.Kind == "unreadable" ? "t|" : "r|", d.RowKey, StringComparison.Ordinal));
+        Assert.DoesNotContain(verification.Differences, d => d.RowKey.StartsWith("r|", StringComparison.Ordinal) && !d.RowKey.Contains("|202610", StringComparison.Ordinal));
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => maintenance.RebuildAsync("carrier-tmo", October, CancellationToken.None));
+        Assert.Contains($"row '{rk}'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RebuildAsync_WriterCountsAFactBetweenTheFactScanAndTheWrites_TheFactStaysCounted()
     {
         var real = await azurite.NewTablesAsync(shards: 1);

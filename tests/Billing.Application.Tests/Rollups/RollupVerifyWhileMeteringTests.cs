@@ -14,8 +14,11 @@ public class RollupVerifyWhileMeteringTests(AzuriteFixture azurite) : IClassFixt
     private static readonly DateTimeOffset Start = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly BillingPeriod October = new(2026, 10);
 
-    /// <summary>Verify's reads, as their requests name them: the fact scan, the hour and day rows' ranges, the month row, the markers' range.</summary>
-    public static TheoryData<string> Reads => ["RowKey ge 't|", "RowKey ge 'r|h|", "RowKey ge 'r|d|", "RowKey='r|m|202610'", "RowKey ge 'u|"];
+    /// <summary>
+    /// Verify's reads, as their requests name them: the fact scan, the hour and day rows' ranges, the month row (its range
+    /// first, by key when checked again), the markers' range.
+    /// </summary>
+    public static TheoryData<string> Reads => ["RowKey ge 't|", "RowKey ge 'r|h|", "RowKey ge 'r|d|", "'r|m|202610'", "RowKey ge 'u|"];
 
     private static PendingFact Carrier(int i, DateTimeOffset time) => RollupMaintenanceTests.Carrier(i, time, "hs-" + (i % 3));
 
@@ -141,7 +144,7 @@ public class RollupVerifyWhileMeteringTests(AzuriteFixture azurite) : IClassFixt
     }
 
     [Theory]
-    [InlineData("RowKey='r|m|202610'", 10)] // metering rewrites the month row after each of its reads: its ETag changes at every check
+    [InlineData("'r|m|202610'", 10)] // metering rewrites the month row after each of its reads: its ETag changes at every check
     [InlineData("RowKey ge 't|", 1)] // a tenth more than metering adds at every check
     [InlineData("RowKey ge 't|", -4)] // four sessions less than metering adds between the facts and the row at every check
     public async Task VerifyAsync_MonthSumChangedWhileMeteringRewritesItAtEveryCheck_Reported(string read, int tenths)
@@ -178,7 +181,7 @@ public class RollupVerifyWhileMeteringTests(AzuriteFixture azurite) : IClassFixt
         var quiet = await new RollupMaintenance(new FactStore(real)).VerifyAsync("carrier-tmo", October, Ct);
         int next = 100;
 
-        var verification = await VerifyAsync(real, "carrier-tmo", $"RowKey='{month}'",
+        var verification = await VerifyAsync(real, "carrier-tmo", $"'{month}'",
             () => new FactStore(real).AppendAsync([Carrier(Interlocked.Increment(ref next), Start.AddHours(3).AddMinutes(next % 60))], Ct), times: 10);
 
         Assert.Equal((true, 0), (quiet.Ok, quiet.Unsettled.Count));

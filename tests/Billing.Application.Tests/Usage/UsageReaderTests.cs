@@ -14,7 +14,8 @@ public class UsageReaderTests(AzuriteFixture azurite) : IClassFixture<AzuriteFix
         ContentHash = "h" + i, Hotspot = "hs-" + (i % 3), Rat = "wlan", Bytes = 1000 + i,
     }, "{}");
 
-    private static async Task<(BillingTables Tables, FactStore Facts)> MeteredAsync(AzuriteFixture azurite)
+    /// <summary>60 carrier facts (<c>r-0</c>…<c>r-59</c>, every 7 hours from October 1st) over two shards.</summary>
+    internal static async Task<(BillingTables Tables, FactStore Facts)> MeteredAsync(AzuriteFixture azurite)
     {
         var tables = await azurite.NewTablesAsync(shards: 2);
         var facts = new FactStore(tables);

@@ -48,6 +48,26 @@ public class PeriodCloserTamperingTests(AzuriteFixture azurite) : PeriodCloserTe
         Assert.Contains("missing while facts are stored", reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CloseAsync_RollupRowsWhoseKeysAreNoBucketInThePayersPartitions_BilledFromTheRest()
+    {
+        var setup = await NewAsync(October.End.AddDays(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
+        await setup.AddCarrierAsync(October.Start.AddDays(8), 20_000_000_000);
+        for (int shard = 0; shard < setup.Facts.Shards; shard++)
+        {
+            foreach (string key in new[] { "r|h|2026100512x", "r|d|20261005x", "r|m|202610x", "r|m|202609x", "r|m|2026" })
+            {
+                await setup.Tables.Facts.AddEntityAsync(new TableEntity(FactStore.ShardPartitionKey("carrier-tmo", shard), key) { ["Detail"] = "Fine", ["S0"] = "offload.bytes|carrier-tmo|hs-1|wlan=999999999" });
+            }
+        }
+
+        var result = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+
+        Assert.Empty(result.Failed);
+        Assert.Equal(300_000m, Assert.Single(Assert.Single(result.Invoices, i => i.Payer == "carrier-tmo").Lines).Quantity); // 3e10 bytes in DC
+    }
+
     /// <summary>Text where the platform wrote a number in the invoice's row, as someone with write access to storage could.</summary>
     private static Task PlantInInvoiceRowAsync(PeriodCloserSetup setup, InvoiceId id) =>
         setup.Tables.Invoices.UpdateEntityAsync(

@@ -24,8 +24,8 @@ public class RollupStoreTests(AzuriteFixture azurite)
         var rollups = new RollupStore(tables);
         var (f, t) = (DateTimeOffset.Parse(from, CultureInfo.InvariantCulture), DateTimeOffset.Parse(to, CultureInfo.InvariantCulture));
 
-        var byKey = await rollups.ReadAsync("carrier-tmo", 0, grain, f, t, CancellationToken.None);
-        var wide = await rollups.ReadAsync("carrier-tmo", 0, grain, Start.AddYears(-1), Start.AddYears(1), CancellationToken.None); // a range query
+        var byKey = (await rollups.ReadAsync("carrier-tmo", 0, grain, f, t, CancellationToken.None)).Buckets;
+        var wide = (await rollups.ReadAsync("carrier-tmo", 0, grain, Start.AddYears(-1), Start.AddYears(1), CancellationToken.None)).Buckets; // a range query
         var expected = wide.Where(r => string.CompareOrdinal(RollupCodec.RowKey(grain, r.Bucket.Start), RollupCodec.RowKey(grain, f)) >= 0
             && string.CompareOrdinal(RollupCodec.RowKey(grain, r.Bucket.Start), RollupCodec.RowKey(grain, t)) < 0).ToList();
 
