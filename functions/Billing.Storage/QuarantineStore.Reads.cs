@@ -25,9 +25,17 @@ public sealed partial class QuarantineStore
     }
 
     /// <summary>
+    /// The most rows one page reads. A filter decided on the row as it is read (<c>replayed=false</c>: Table Storage cannot
+    /// select on an absent property) would otherwise read every row it leaves out before its page fills: after an incident
+    /// whose events were all replayed, the whole quarantine for one page of those that were not.
+    /// </summary>
+    internal int ScanBudget { get; init; } = 10_000;
+
+    /// <summary>
     /// A page of quarantined events without their payloads, in table order (by source, then by id: not by time), after
     /// the cursor <paramref name="after"/> (an entry id). Reads only the columns a list shows, so a page of 63 KiB events
-    /// costs what a page of small ones does.
+    /// costs what a page of small ones does. A page that reached <see cref="ScanBudget"/> holds fewer than
+    /// <paramref name="limit"/> events (maybe none) and still a cursor: only a page without one is the last.
     /// </summary>
     public async Task<QuarantinePage> PageAsync(QuarantineFilter filter, string? after, int limit, CancellationToken cancellationToken)
     {
@@ -66,18 +74,33 @@ public sealed partial class QuarantineStore
 
         var entries = new List<QuarantineEntry>();
         string? query = clauses.Count == 0 ? null : string.Join(" and ", clauses);
+        int read = 0;
+        string? lastEvent = null;
         await foreach (var e in table.QueryAsync<TableEntity>(query, maxPerPage: Math.Min(limit + 1, 1000), select: QuarantineRows.ListColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            // Replayed is decided on the entry as it reads (a record whose parts all read), in table order like the cursor:
-            // a page after the last entry of the previous one neither skips nor repeats an event.
-            if (!QuarantineRows.IsContinuation(e) && (filter.Replayed is not { } replayed || replayed == (QuarantineRows.Replay(e) is not null)))
+            read++;
+            if (!QuarantineRows.IsContinuation(e))
             {
-                entries.Add(QuarantineRows.Entry(e));
-                if (entries.Count > limit)
+                lastEvent = QuarantineRows.Id(e.PartitionKey, e.RowKey);
+
+                // Replayed is decided on the entry as it reads (a record whose parts all read), in table order like the cursor:
+                // a page after the last entry of the previous one neither skips nor repeats an event.
+                if (filter.Replayed is not { } replayed || replayed == (QuarantineRows.Replay(e) is not null))
                 {
-                    entries.RemoveAt(limit);
-                    return new QuarantinePage(entries, entries[^1].Id);
+                    entries.Add(QuarantineRows.Entry(e));
+                    if (entries.Count > limit)
+                    {
+                        entries.RemoveAt(limit);
+                        return new QuarantinePage(entries, entries[^1].Id);
+                    }
                 }
+            }
+
+            // A page ends after its budget with what it found (maybe nothing) and the last event it read as the cursor: rows
+            // the filter left out cost the next page, not this one. Only an id the cursor can parse ends a page here.
+            if (read >= ScanBudget && QuarantineRows.TryParseId(lastEvent, out _, out _))
+            {
+                return new QuarantinePage(entries, lastEvent);
             }
         }
 

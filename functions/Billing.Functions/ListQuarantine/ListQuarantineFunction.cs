@@ -18,7 +18,7 @@ public static class ListQuarantineFunction
                 new("to", "Quarantined before this instant (RFC 3339, or yyyy-MM-dd for midnight UTC)."),
                 new("replayed", "true: only events with a replay record; false: only events never replayed.", JsonSchemaType.Boolean),
                 new("limit", "Events a page, 1 to 1000 (default 100).", JsonSchemaType.Integer),
-                new("after", "The next page: the `next` of the previous page."))
+                new("after", "The next page: the `next` of the previous page. A page stops after reading 10,000 rows, so it may hold fewer events than `limit`, even none, with a `next`: only a null `next` ends the list."))
             .RequireRoles("every partner may list its quarantined events", Enum.GetValues<PartnerRole>()); // whose: decided below
 
     public static async Task<Results<JsonHttpResult<QuarantineListResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(

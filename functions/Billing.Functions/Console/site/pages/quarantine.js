@@ -38,9 +38,17 @@ export default async function quarantine(root, { me, arg, params }) {
       finance ? ' Replay puts one back through metering once its cause is fixed; it counts at most once.' : ''),
     form);
 
-  const page = await getJson('/api/v1/quarantine' + query(filters));
+  // A page stops after reading 10,000 rows, so one may be empty and still have a next (replayed=false after most events
+  // were replayed): read on, a few pages at most, before showing an empty page.
+  let page = await getJson('/api/v1/quarantine' + query(filters));
+  for (let pages = 1; page.events.length === 0 && page.next && pages < 10; pages++) {
+    page = await getJson('/api/v1/quarantine' + query({ ...filters, after: page.next }));
+  }
+
+  const next = page.next ? h('p', {}, h('a', { id: 'quarantine-next', href: '#/quarantine' + query({ ...filters, after: page.next }) }, 'Next page')) : null;
   if (page.events.length === 0) {
-    root.append(h('p', { id: 'quarantine-empty' }, filters.after ? 'No more events.' : 'Nothing quarantined.'));
+    root.append(h('p', { id: 'quarantine-empty' }, page.next ? 'None among the events read so far; more follow.' : filters.after ? 'No more events.' : 'Nothing quarantined.'));
+    if (next) root.append(next);
     return;
   }
 
@@ -60,8 +68,8 @@ export default async function quarantine(root, { me, arg, params }) {
         finance ? h('td', {}, replayControl(e.id, (event) => record.replaceChildren(...[replayText(event.replay)].flat()))) : null);
     }),
     { id: 'quarantine-list' }));
-  if (page.next) {
-    root.append(h('p', {}, h('a', { id: 'quarantine-next', href: '#/quarantine' + query({ ...filters, after: page.next }) }, 'Next page')));
+  if (next) {
+    root.append(next);
   }
 }
 
