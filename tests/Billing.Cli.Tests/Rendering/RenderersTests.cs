@@ -146,6 +146,19 @@ public sealed class RenderersTests
     }
 
     [Fact]
+    public void Invoice_QuantityBelowAMillionth_PrintedAsTheInvoiceStatesIt()
+    {
+        // The rating engine keeps a tiny slice's first significant digit so no line shows quantity 0 beside its amount.
+        var line = new InvoiceLineResponse("site.visits", "Site visits (tier 1)", new Dictionary<string, string>(), 0.0000001m, "visit", "1000000.00", "0.10");
+        var invoice = new InvoiceResponse("INV-carrier-tmo-202611", "carrier-tmo", "carrier-standard-v1", new InvoicePeriodRange("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"),
+            "finalized", "USD", [line], null, null, null, null, "0.10", 10, null, new InvoiceLedgerLinks("invoice-finalized:INV-carrier-tmo-202611", "/api/v1/ledger/proof/x"));
+
+        string text = Render(240, c => Renderers.Invoice(c, invoice));
+
+        Assert.Contains("0.0000001", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Balances_MinorAndBaseUnits_PrintMajorUnitsWithCurrencyAndTokenDecimals()
     {
         string text = Render(80, c => Renderers.Balances(c,

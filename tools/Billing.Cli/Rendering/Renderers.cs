@@ -278,7 +278,8 @@ public static class Renderers
         return $"{start} – {end}";
     }
 
-    private static string Number(decimal d) => d.ToString("#,0.######", CultureInfo.InvariantCulture);
+    /// <summary>Grouped, with every decimal the value has (an invoice line below a millionth keeps its first significant digit).</summary>
+    private static string Number(decimal d) => d.ToString("#,0.############################", CultureInfo.InvariantCulture);
 
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
 
