@@ -78,6 +78,7 @@ public static class BillingOpenApi
                 operation.Responses ??= [];
                 operation.Responses.TryAdd("401", Problem("No valid X-Api-Key header.", context.Document));
                 operation.Responses.TryAdd("403", Problem($"The caller's role may not use this route (admitted: {roles}).", context.Document));
+                operation.Responses.TryAdd("400", Problem("A query parameter given more than once (the problem names it).", context.Document)); // SingleValuedQuery, on every keyed route
                 operation.Description = string.IsNullOrEmpty(operation.Description) ? $"Roles: {roles}." : $"{operation.Description} Roles: {roles}.";
                 return Task.CompletedTask;
             });

@@ -37,6 +37,20 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public async Task Document_EveryKeyedOperation_Declares400ForARepeatedQueryParameter()
+    {
+        // SingleValuedQuery refuses a repeated parameter on every route behind an API key, whatever else the route checks.
+        using var doc = System.Text.Json.JsonDocument.Parse(await GenerateAsync());
+        var keyed = doc.RootElement.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(op => (Name: $"{op.Name.ToUpperInvariant()} {path.Name}", Operation: op.Value)))
+            .Where(o => o.Operation.TryGetProperty("security", out _))
+            .ToList();
+
+        Assert.NotEmpty(keyed);
+        Assert.All(keyed, o => Assert.True(o.Operation.GetProperty("responses").TryGetProperty("400", out _), $"{o.Name} lacks a 400 response"));
+    }
+
+    [Fact]
     public async Task Document_LedgerRoutes_RequireTheApiKeyAndAnswerProblems()
     {
         using var doc = System.Text.Json.JsonDocument.Parse(await GenerateAsync());
