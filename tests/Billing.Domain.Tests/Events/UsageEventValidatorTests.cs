@@ -186,6 +186,25 @@ public class UsageEventValidatorTests
     }
 
     [Fact]
+    public void Validate_AtMeteringWithTheHubsClockBehindTheApps_AcceptsAFutureTimeIngestionAccepted()
+    {
+        // Ingestion checks 'time' against the app's clock, metering against the hub's enqueue time: with the hub's clock
+        // 2 s behind, an event accepted 5 minutes ahead was quarantined as 'in the future' behind its 202.
+        var time = new DateTimeOffset(2026, 10, 20, 10, 15, 0, TimeSpan.Zero); // Carrier()'s time
+        var arrived = time - EventLimits.MaxFutureSkew; // at the app: exactly at the bound, accepted
+        byte[] json = System.Text.Encoding.UTF8.GetBytes(Carrier().ToJsonString());
+        EventValidationResult AtMetering(DateTimeOffset enqueuedAt) =>
+            Validator().Validate(json, new ValidationContext(enqueuedAt, null, EventLimits.MaxEnqueueDelay));
+
+        var skewed = AtMetering(arrived - TimeSpan.FromSeconds(2));
+        var beyond = AtMetering(arrived - EventLimits.MaxEnqueueDelay - TimeSpan.FromSeconds(1));
+
+        Assert.True(Validate(Carrier(), now: arrived).IsValid);
+        Assert.True(skewed.IsValid, string.Join("; ", skewed.Errors));
+        Assert.Contains(beyond.Errors, e => e.Field == "time" && e.Reason.Contains("future", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ContentHash_SameEventReformatted_IsEqual_ChangedPayload_Differs()
     {
         var a = Validate(Carrier()).Fact!;
