@@ -72,18 +72,18 @@ public static class BinaryContentMode
             }
 
             writer.WritePropertyName("data");
-            if (TryParseData(body, out JsonDocument? data))
+            if (ParseData(body, out JsonDocument? data) is { } problem)
+            {
+                errors.Add(new("data", problem));
+                writer.WriteNullValue();
+            }
+            else
             {
                 using (data)
                 {
                     // The body's own bytes: what the partner sent is what metering reads.
-                    writer.WriteRawValue(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(data.RootElement));
+                    writer.WriteRawValue(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(data!.RootElement));
                 }
-            }
-            else
-            {
-                errors.Add(new("data", string.IsNullOrWhiteSpace(body) ? "is required: the request body carries the event data" : "the request body must be JSON, as its Content-Type declares"));
-                writer.WriteNullValue();
             }
 
             writer.WriteEndObject();
@@ -179,22 +179,26 @@ public static class BinaryContentMode
         return true;
     }
 
-    private static bool TryParseData(string body, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out JsonDocument? data)
+    /// <summary>
+    /// The body as data, or why it is not: it must be JSON, nested one level less than an event may be, as the event
+    /// holding it adds one (deeper data made an event the validator would not read, a 500).
+    /// </summary>
+    private static string? ParseData(string body, out JsonDocument? data)
     {
         data = null;
         if (string.IsNullOrWhiteSpace(body))
         {
-            return false;
+            return "is required: the request body carries the event data";
         }
 
         try
         {
-            data = JsonText.ParseStrict(body);
-            return true;
+            data = JsonText.ParseStrict(body, JsonText.StrictOptions.MaxDepth - 1);
+            return null;
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            return false;
+            return $"the request body must be JSON, as its Content-Type declares, nested at most {JsonText.StrictOptions.MaxDepth - 1} levels deep (the event holding it adds one): {ex.Message}";
         }
     }
 }

@@ -94,8 +94,12 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
             return refused;
         }
 
-        if (StrictUtf8.TryDecode(body.Span, out int badByte) is not { } text)
+        // A leading byte order mark is no part of the JSON text (RFC 8259 §8.1 lets a parser ignore it), and the API's
+        // other JSON bodies are read without it: .NET's Encoding.UTF8 and Windows tools write one.
+        int mark = body.Span.StartsWith("\uFEFF"u8) ? 3 : 0;
+        if (StrictUtf8.TryDecode(body.Span[mark..], out int badByte) is not { } text)
         {
+            badByte += mark;
             // Read leniently, each bad byte would become U+FFFD: the event stored would not be the one sent, and ids
             // differing only there would collide.
             string reason = $"must be UTF-8 text (byte {badByte} is not)";

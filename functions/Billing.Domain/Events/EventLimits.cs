@@ -16,7 +16,8 @@ public static class EventLimits
     /// How much later than its check at ingestion an accepted event may be enqueued: a publish is bounded by
     /// <c>Billing:Publishing:PublishTimeout</c> (at most 180 s), and a send whose confirmation was lost can land just after.
     /// Metering checks <see cref="MaxAge"/> against the enqueue time with this allowance, so an event accepted at the edge
-    /// of the window is not refused for the seconds it spent being published.
+    /// of the window is not refused for the seconds it spent being published; and <see cref="MaxFutureSkew"/> too, as the
+    /// enqueue time is the hub's clock, which may be behind the app's that accepted the event.
     /// </summary>
     public static readonly TimeSpan MaxEnqueueDelay = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1);

@@ -29,11 +29,13 @@ public static class JsonText
     public static JsonException InvalidPropertyName(InvalidOperationException ex) => new($"a property name is not valid Unicode text ({ex.Message})", ex);
 
     /// <inheritdoc cref="ParseStrict(ReadOnlyMemory{byte})"/>
-    public static JsonDocument ParseStrict(string json)
+    /// <param name="json">The JSON text.</param>
+    /// <param name="maxDepth">Less than the usual 64 for JSON that will be nested in more (binary-mode data).</param>
+    public static JsonDocument ParseStrict(string json, int maxDepth = 64)
     {
         try
         {
-            return JsonDocument.Parse(json, StrictOptions);
+            return JsonDocument.Parse(json, StrictOptions with { MaxDepth = Math.Min(maxDepth, StrictOptions.MaxDepth) });
         }
         catch (InvalidOperationException ex)
         {

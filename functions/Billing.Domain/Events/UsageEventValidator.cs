@@ -78,13 +78,17 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         DateTimeOffset? time = r.Time(EventField.Time, "time");
         if (time is { } t)
         {
-            if (t - context.Now > EventLimits.MaxFutureSkew)
+            // A time outside the window dates nothing below (no fact is made from it anyway): year 9999 is in no billing
+            // month, and looking up the payer's plan for it threw, a 500 for the whole request.
+            if (t - context.Now > EventLimits.MaxFutureSkew + context.Allowance)
             {
                 r.Error("time", $"is more than {EventLimits.MaxFutureSkew.TotalMinutes:0} minutes in the future");
+                time = null;
             }
-            else if (context.Now - t > EventLimits.MaxAge + context.AgeAllowance)
+            else if (context.Now - t > EventLimits.MaxAge + context.Allowance)
             {
                 r.Error("time", $"is more than {EventLimits.MaxAge.TotalDays:0} days in the past");
+                time = null;
             }
         }
 

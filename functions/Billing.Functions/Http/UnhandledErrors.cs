@@ -3,7 +3,8 @@ using Billing.Application.Resilience;
 namespace Billing.Functions.Http;
 
 /// <summary>
-/// The last line for API routes: an exception no route caught becomes problem+json instead of an empty 500. A transient
+/// The last line for API routes: an exception no route caught becomes problem+json instead of an empty 500. A request
+/// the server could not read (<see cref="BadHttpRequestException"/>) answers the 4xx the server gives it. A transient
 /// one (<see cref="TransientFailures"/>) answers 503 with Retry-After, so clients and the CLI retry; anything else answers
 /// 500 with the trace id that finds it in the log. The exception's message is logged, never sent: it can name rows,
 /// accounts and settings.
@@ -24,7 +25,20 @@ public static partial class UnhandledErrors
             var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UnhandledErrors).FullName!);
             string traceId = System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier;
             Problem problem;
-            if (TransientFailures.IsTransient(ex))
+            if (ex is BadHttpRequestException bad)
+            {
+                // The server refused the request as sent (a body that stalls, is cut short or runs past its limit): the
+                // client's mistake, with the status the server gives it, not a failure of ours.
+                LogUnreadable(logger, bad, context.Request.Method, context.Request.Path, bad.StatusCode);
+                string reason = bad.StatusCode switch
+                {
+                    StatusCodes.Status408RequestTimeout => "the body arrived too slowly and was not read to its end; send the request again",
+                    StatusCodes.Status413PayloadTooLarge => "the body is larger than the server reads",
+                    _ => "the request could not be read as sent (a body cut short, or framing the server refuses)",
+                };
+                problem = new Problem(bad.StatusCode, Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(bad.StatusCode), reason, [new FieldError("$", reason)]);
+            }
+            else if (TransientFailures.IsTransient(ex))
             {
                 LogTransient(logger, ex, context.Request.Method, context.Request.Path, traceId);
                 context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
@@ -41,6 +55,9 @@ public static partial class UnhandledErrors
             await context.Response.WriteAsync(problem.ToJson(), context.RequestAborted).ConfigureAwait(false);
         }
     });
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} could not be read as sent; answered {Status}")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception, string method, string path, int status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} failed transiently (trace {TraceId}); answered 503 with Retry-After")]
     private static partial void LogTransient(ILogger logger, Exception exception, string method, string path, string traceId);

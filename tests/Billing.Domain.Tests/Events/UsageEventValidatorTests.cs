@@ -93,6 +93,7 @@ public class UsageEventValidatorTests
         { "data.intervalStart=2026-10-19T10:59:59Z", "data.intervalEnd", "between 1 second and 24 hours" },
         { "data.intervalStart=2026-10-20T10:00:00.5Z", "data.intervalEnd", "whole number of seconds" },
         { "time=2026-10-20T11:00:01Z", "time", "intervalEnd" },
+        { "time=9999-12-31T23:59:59Z", "time", "future" }, // no billing month holds it: was an exception (500) looking up the tenant's plan
         { "data.providerId=provider-else", "data.providerId", "event source" },
         { "-data.leaseId", "data.leaseId", "required" },
     };
@@ -182,6 +183,25 @@ public class UsageEventValidatorTests
         Assert.True(published.IsValid, string.Join("; ", published.Errors));
         Assert.Contains(tooOld.Errors, e => e.Field == "time" && e.Reason.Contains("35 days", StringComparison.Ordinal));
         Assert.Contains(Validate(Carrier(), now: time + EventLimits.MaxAge + TimeSpan.FromMinutes(3)).Errors, e => e.Field == "time"); // ingestion: no allowance
+    }
+
+    [Fact]
+    public void Validate_AtMeteringWithTheHubsClockBehindTheApps_AcceptsAFutureTimeIngestionAccepted()
+    {
+        // Ingestion checks 'time' against the app's clock, metering against the hub's enqueue time: with the hub's clock
+        // 2 s behind, an event accepted 5 minutes ahead was quarantined as 'in the future' behind its 202.
+        var time = new DateTimeOffset(2026, 10, 20, 10, 15, 0, TimeSpan.Zero); // Carrier()'s time
+        var arrived = time - EventLimits.MaxFutureSkew; // at the app: exactly at the bound, accepted
+        byte[] json = System.Text.Encoding.UTF8.GetBytes(Carrier().ToJsonString());
+        EventValidationResult AtMetering(DateTimeOffset enqueuedAt) =>
+            Validator().Validate(json, new ValidationContext(enqueuedAt, null, EventLimits.MaxEnqueueDelay));
+
+        var skewed = AtMetering(arrived - TimeSpan.FromSeconds(2));
+        var beyond = AtMetering(arrived - EventLimits.MaxEnqueueDelay - TimeSpan.FromSeconds(1));
+
+        Assert.True(Validate(Carrier(), now: arrived).IsValid);
+        Assert.True(skewed.IsValid, string.Join("; ", skewed.Errors));
+        Assert.Contains(beyond.Errors, e => e.Field == "time" && e.Reason.Contains("future", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Billing.Functions.Tests.Http;
 
@@ -14,6 +15,8 @@ public sealed class UnhandledErrorsTests : IAsyncLifetime
         int port = FreePort.Find();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        // Kestrel's default body rate (240 bytes/s after a 5 s grace), with the shortest grace it takes, for a quick test.
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(2)));
         app = builder.Build();
         app.UseApiResponseHeaders(); // the app's order (BillingFunctionsApp.MapBillingFunctions)
         app.UseUnhandledErrors();
@@ -21,6 +24,7 @@ public sealed class UnhandledErrorsTests : IAsyncLifetime
         app.MapGet("/api/refused", (Func<string>)(() => throw new RequestFailedException(400, Secret)));
         app.MapGet("/api/bug", (Func<string>)(() => throw new InvalidOperationException(Secret)));
         app.MapGet("/api/contended", (Func<string>)(() => throw new RowContentionException("invoice INV-x", 5)));
+        app.MapPost("/api/read", async (HttpContext http) => await http.Request.Body.CopyToAsync(Stream.Null, http.RequestAborted));
         app.MapGet("/invocation", (Func<string>)(() => throw new InvalidOperationException(Secret)));
         await app.StartAsync();
         client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -67,6 +71,24 @@ public sealed class UnhandledErrorsTests : IAsyncLifetime
 
         Assert.Null(retryAfter);
         Assert.Contains("trace", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Request_BodyStalledMidway_Answers408ProblemNot500()
+    {
+        // A client that stops sending its body (a partner's stalled upload) fails the read with Kestrel's
+        // BadHttpRequestException: its own mistake, answered and logged as a server failure (500) before.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, client.BaseAddress!.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync("POST /api/read HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"a\":"u8.ToArray());
+
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        string answer = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.StartsWith("HTTP/1.1 408 ", answer, StringComparison.Ordinal);
+        Assert.Contains("Content-Type: application/problem+json", answer, StringComparison.Ordinal);
+        Assert.Contains("\"status\":408", answer, StringComparison.Ordinal);
     }
 
     [Fact]

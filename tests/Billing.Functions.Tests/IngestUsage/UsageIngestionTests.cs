@@ -294,6 +294,20 @@ public partial class UsageIngestionTests
         Assert.Equal(contentType, evt["datacontenttype"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData(63, 202)]
+    [InlineData(64, 400)]
+    public void Ingest_BinaryModeDataNestedDeep_AcceptedAsFarAsTheEventHoldingItMayNest(int depth, int status)
+    {
+        // The event holding the data nests one level deeper: data 64 deep made an event the validator refused to read (500).
+        string data = Data().ToJsonString()[..^1] + ",\"x\":" + new string('[', depth - 1) + new string(']', depth - 1) + "}";
+
+        var outcome = Ingestion().Ingest(Carrier, BinaryHeaders(), data);
+
+        Assert.Equal(status, outcome.Status);
+        Assert.Equal(status == 202 ? [] : ["data"], Fields(outcome));
+    }
+
     [Fact]
     public void Ingest_StructuredContentTypeWithCeHeaders_IsStructuredAndIgnoresTheHeaders()
     {
