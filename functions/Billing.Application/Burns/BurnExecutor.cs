@@ -190,7 +190,18 @@ public sealed partial class BurnExecutor(
         var price = intent.Price;
         if (price is null || price.Age(now) > options.Value.MaxPriceAge)
         {
-            price = await oracle.GetQuoteAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                price = await oracle.GetQuoteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException)
+            {
+                // The feed has no price now (not trading, no such account): every burn would hit it, so it waits, never fails.
+                string reason = $"waiting for a price: {ex.Message}";
+                LogWaiting(logger, intent.Id, reason);
+                return await SaveAsync(intent with { Reason = reason, UpdatedAt = now }, etag, StepOutcome.Waiting, cancellationToken).ConfigureAwait(false);
+            }
+
             if (price.Age(now) > options.Value.MaxPriceAge)
             {
                 string reason = $"waiting for a fresh price: the {price.Source} quote is {price.Age(now).TotalMinutes:0.#} min old (limit {options.Value.MaxPriceAge.TotalMinutes:0} min)";

@@ -28,4 +28,10 @@ public static class HandlerLimits
     /// gets a 413 problem, and past it the server stops reading.
     /// </summary>
     public const long MaxIngestRequestBytes = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// POST /api/v1/stripe/webhook reads bodies up to this size into a buffer of at most 1 MiB (anonymous: only the signature,
+    /// checked after reading, authenticates it); a larger one up to this bound is dropped as read, and past it the server stops.
+    /// </summary>
+    public const long MaxWebhookRequestBytes = 16L * 1024 * 1024;
 }

@@ -1,5 +1,4 @@
 using Billing.Publishing;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Billing.Functions.IngestUsage;
 
@@ -30,7 +29,7 @@ public sealed partial class IngestUsageFunction(UsageIngestion ingestion, ILogge
     {
         ArgumentNullException.ThrowIfNull(http);
         var caller = http.Caller();
-        var bytes = await ReadBodyAsync(http.Request, EventLimits.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
+        var bytes = await BoundedRequestBody.ReadAsync(http.Request, EventLimits.MaxRequestBytes, HandlerLimits.MaxIngestRequestBytes, cancellationToken).ConfigureAwait(false);
         if (bytes is not { } body)
         {
             return new Problem(413, "Payload too large", $"the request is larger than the limit of {EventLimits.MaxRequestBytes} bytes (1 MiB)").ToResult();
@@ -68,60 +67,6 @@ public sealed partial class IngestUsageFunction(UsageIngestion ingestion, ILogge
             ["application/json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Object | JsonSchemaType.Array } },
         },
     };
-
-    /// <summary>
-    /// The body's bytes, or null when it holds more than <paramref name="limit"/> bytes. A larger body is read to its end
-    /// and dropped (up to <see cref="HandlerLimits.MaxIngestRequestBytes"/>, past which the server stops reading), so
-    /// whatever forwarded it gets the 413 rather than a reset connection.
-    /// </summary>
-    private static async Task<ArraySegment<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-        {
-            feature.MaxRequestBodySize = HandlerLimits.MaxIngestRequestBytes;
-        }
-
-        if (request.ContentLength > HandlerLimits.MaxIngestRequestBytes)
-        {
-            return null;
-        }
-
-        var buffer = new byte[Math.Min(limit, (int)Math.Min(request.ContentLength ?? 64 * 1024, limit)) + 1];
-        int length = 0;
-        bool over = false;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (buffer.Length > limit)
-                    {
-                        over = true;
-                        length = 0; // keep reading into the same buffer, dropping what is read
-                    }
-                    else
-                    {
-                        Array.Resize(ref buffer, Math.Min(limit + 1, buffer.Length * 2));
-                    }
-                }
-
-                int read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-            }
-        }
-        catch (BadHttpRequestException) when (over || length > limit)
-        {
-            return null; // past the server's bound: answered as too large as well
-        }
-
-        return over || length > limit ? null : (ArraySegment<byte>?)new ArraySegment<byte>(buffer, 0, length);
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Usage from {Partner}: refused {Refusal}, {Accepted} events accepted, {Rejected} rejected")]
     private static partial void LogIngested(ILogger logger, string partner, IngestRefusalKind? refusal, int accepted, int rejected);

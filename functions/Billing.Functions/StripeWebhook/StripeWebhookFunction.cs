@@ -38,14 +38,13 @@ public sealed partial class StripeWebhookFunction(
     public async Task<WebhookAnswer> InvokeAsync(
         HttpRequest request, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (buffer.Length > MaxBodyBytes)
+        // Bounded before anything is known about the sender: the route is anonymous, so a body of any size must not be buffered whole.
+        if (await BoundedRequestBody.ReadAsync(request, MaxBodyBytes, HandlerLimits.MaxWebhookRequestBytes, cancellationToken).ConfigureAwait(false) is not { } body)
         {
             return ApiProblems.Of(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"a Stripe event is at most {MaxBodyBytes} bytes");
         }
 
-        switch (handler.Handle(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), request.Headers[StripeWebhookVerifier.HeaderName].ToString()))
+        switch (handler.Handle(body.AsMemory(), request.Headers[StripeWebhookVerifier.HeaderName].ToString()))
         {
             case WebhookOutcome.Rejected rejected:
                 return ApiProblems.BadRequest(rejected.Reason, new ApiFieldError(StripeWebhookVerifier.HeaderName, rejected.Reason));
