@@ -117,16 +117,25 @@ public sealed partial class BurnExecutor
     /// <summary>
     /// Why a refund of the invoice's Stripe customer that no invoice is found for yet holds the burn: current API versions name
     /// neither the invoice on the charge nor the payment intent in <c>invoice.paid</c>, so until <c>invoice_payment.paid</c>
-    /// places the refund it may be this invoice's money. Once placed, the per-invoice rule above decides. Null when the
-    /// customer has no unplaced refund.
+    /// places the refund it may be this invoice's money. Once placed, the per-invoice rule above decides. Only refunds Stripe
+    /// made after the customer paid the invoice count (<see cref="RefundBeforePaymentMargin"/>). Null when there is none.
     /// </summary>
+    /// <summary>How much earlier than a payment a refund of its charge may be dated (Stripe's event times, in seconds, from different clocks).</summary>
+    private static readonly TimeSpan RefundBeforePaymentMargin = TimeSpan.FromHours(1);
+
     private async Task<string?> RefundedUnplacedAsync(string invoiceId, CancellationToken cancellationToken)
     {
+        // Paid when each customer first paid the invoice: a refund Stripe made before that (less a margin for its clocks) was of
+        // another charge, so an old refund that is never placed does not hold every later burn of the customer.
         var customers = (await payments.ListAsync(invoiceId, cancellationToken).ConfigureAwait(false))
-            .Select(p => p.StripeCustomerId).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        foreach (string customer in customers)
+            .Where(p => p.StripeCustomerId is not null)
+            .GroupBy(p => p.StripeCustomerId!, StringComparer.Ordinal)
+            .Select(g => (Customer: g.Key, Paid: g.Min(p => p.PaidAt)))
+            .OrderBy(c => c.Customer, StringComparer.Ordinal);
+        foreach (var (customer, paid) in customers)
         {
-            var unplaced = await refunds.UnplacedOfCustomerAsync(customer, cancellationToken).ConfigureAwait(false);
+            var unplaced = (await refunds.UnplacedOfCustomerAsync(customer, cancellationToken).ConfigureAwait(false))
+                .Where(r => r.At >= paid - RefundBeforePaymentMargin).ToList();
             if (unplaced.GroupBy(r => r.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault() is { } refunded)
             {
                 return string.Create(CultureInfo.InvariantCulture,

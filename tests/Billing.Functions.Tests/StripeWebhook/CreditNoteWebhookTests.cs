@@ -245,6 +245,21 @@ public class CreditNoteWebhookTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Webhook_UnplacedRefundOfTheCustomerMadeBeforeThePayment_DoesNotHoldTheBurn()
+    {
+        // A refund Stripe made days before this payment was of another charge: if it is never placed, it must not hold every
+        // later burn of the customer.
+        string month = "201911", id = "INV-carrier-tmo-" + month, stripeInvoice = "in_" + month, customer = "cus_" + month;
+        await StoreInvoiceAsync(id, stripeInvoice, book: true);
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(StripeTestEvents.ChargeRefunded("evt_re_old_" + month, "ch_old_" + month, 1_000, 500, "usd", DateTimeOffset.UtcNow.AddDays(-2), paymentIntentId: "pi_old_" + month, customerId: customer))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(StripeTestEvents.InvoicePaid("evt_paid_" + month, stripeInvoice, id, 1_234, "usd", customer, DateTimeOffset.UtcNow))).Status);
+        var burn = await BurnWhenAsync(id, b => b["status"]!.GetValue<string>() is "finalized" or "failed" or "held");
+
+        Assert.Equal("finalized", burn["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Webhook_CreditNoteForAStripeInvoiceNobodyHas_Answers200UnappliedSoStripeStopsRetrying()
     {
         string payload = StripeTestEvents.CreditNote("evt_cn_nobody", "cn_nobody", "in_nobody", 500, "usd", DateTimeOffset.UtcNow);
