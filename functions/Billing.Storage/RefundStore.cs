@@ -94,6 +94,21 @@ public sealed class RefundStore(BillingTables tables)
         return list.Unreadable.Count == 0 ? list.Items : throw new InvalidDataException(list.Unreadable[0].Reason);
     }
 
+    /// <summary>
+    /// The refunded charges of Stripe customer <paramref name="stripeCustomerId"/> not placed under any invoice (no link from
+    /// the charge to an invoice found yet), ordinal by charge. A row that cannot be read throws <see cref="InvalidDataException"/>,
+    /// as <see cref="OfInvoiceAsync"/> does.
+    /// </summary>
+    public async Task<IReadOnlyList<RefundRecord>> UnplacedOfCustomerAsync(string stripeCustomerId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stripeCustomerId);
+        var list = await StoredRows.ReadAsync(
+            table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and StripeCustomerId eq {stripeCustomerId}"), cancellationToken: cancellationToken), Read).ConfigureAwait(false);
+        return list.Unreadable.Count == 0
+            ? [.. list.Items.Where(r => r.InvoiceId is null && r.AmountRefundedMinor > 0).OrderBy(r => r.ChargeId, StringComparer.Ordinal)]
+            : throw new InvalidDataException(list.Unreadable[0].Reason);
+    }
+
     /// <summary>Every charge's refunds; rows that cannot be read apart, by charge id.</summary>
     public Task<StoredList<RefundRecord>> ListAllAsync(CancellationToken cancellationToken) =>
         StoredRows.ReadAsync(table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken), Read);

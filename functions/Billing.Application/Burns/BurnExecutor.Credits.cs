@@ -10,7 +10,8 @@ namespace Billing.Application.Burns;
 /// burns more than the cash received net of credits. A void that makes the invoice owe again holds it; an unsigned amount
 /// that no longer matches is corrected before signing.</item>
 /// <item><b>no burn is signed while Stripe refunded more on its invoice's charges than its credit notes did</b> (a Dashboard
-/// or API refund): money that went back is not burned.</item>
+/// or API refund): money that went back is not burned; nor while a refund of its invoice's Stripe customer is not yet placed
+/// under any invoice (the charge's link, <c>invoice_payment.paid</c>, has not arrived), as it may be this invoice's.</item>
 /// <item>a burn finance released (<see cref="BurnReleaser"/>) is signed for the amount finance gave <b>only while that is at most
 /// what the invoice kept</b> after its credit notes and refunds, read now; a note or refund since the release holds it again.</item>
 /// </list>
@@ -108,9 +109,43 @@ public sealed partial class BurnExecutor
     private async Task<string?> RefundedOutsideNotesAsync(string invoiceId, InvoiceCredits credits, CancellationToken cancellationToken)
     {
         var beyond = RefundsBeyondNotes.Of(await refunds.OfInvoiceAsync(invoiceId, cancellationToken).ConfigureAwait(false), credits).FirstOrDefault();
-        return beyond is null ? null
+        return beyond is null ? await RefundedUnplacedAsync(invoiceId, cancellationToken).ConfigureAwait(false)
             : $"held: Stripe refunded {beyond.BeyondMinor} minor units of {beyond.Currency} on the charges of {invoiceId} ({string.Join(", ", beyond.ChargeIds)}) "
               + "outside any credit note; money that went back is not burned (ledger reconcile reports RefundWithoutCreditNote)";
+    }
+
+    /// <summary>
+    /// Why a refund of the invoice's Stripe customer that no invoice is found for yet holds the burn: current API versions name
+    /// neither the invoice on the charge nor the payment intent in <c>invoice.paid</c>, so until <c>invoice_payment.paid</c>
+    /// places the refund it may be this invoice's money. Once placed, the per-invoice rule above decides. Only refunds Stripe
+    /// made after the customer paid the invoice count (<see cref="RefundBeforePaymentMargin"/>). Null when there is none.
+    /// </summary>
+    /// <summary>How much earlier than a payment a refund of its charge may be dated (Stripe's event times, in seconds, from different clocks).</summary>
+    private static readonly TimeSpan RefundBeforePaymentMargin = TimeSpan.FromHours(1);
+
+    private async Task<string?> RefundedUnplacedAsync(string invoiceId, CancellationToken cancellationToken)
+    {
+        // Paid when each customer first paid the invoice: a refund Stripe made before that (less a margin for its clocks) was of
+        // another charge, so an old refund that is never placed does not hold every later burn of the customer.
+        var customers = (await payments.ListAsync(invoiceId, cancellationToken).ConfigureAwait(false))
+            .Where(p => p.StripeCustomerId is not null)
+            .GroupBy(p => p.StripeCustomerId!, StringComparer.Ordinal)
+            .Select(g => (Customer: g.Key, Paid: g.Min(p => p.PaidAt)))
+            .OrderBy(c => c.Customer, StringComparer.Ordinal);
+        foreach (var (customer, paid) in customers)
+        {
+            var unplaced = (await refunds.UnplacedOfCustomerAsync(customer, cancellationToken).ConfigureAwait(false))
+                .Where(r => r.At >= paid - RefundBeforePaymentMargin).ToList();
+            if (unplaced.GroupBy(r => r.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault() is { } refunded)
+            {
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"held: Stripe refunded {refunded.Sum(r => r.AmountRefundedMinor)} minor units of {refunded.Key} on charges of customer {customer} ({string.Join(", ", refunded.Select(r => r.ChargeId))}), who paid {invoiceId}, ")
+                  + "that no invoice is found for yet; money that may have gone back is not burned until invoice_payment.paid places the refund under an invoice, "
+                  + "or finance releases the burn (ledger reconcile reports RefundWithoutCreditNote under the customer unless credit notes explain it)";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -6,6 +6,8 @@ namespace Billing.Functions.Tests.StripeWebhook;
 /// invoice JSON and reconcile show it, and nothing is un-burned.
 /// Credit notes before payment (March and April 2019): either order settles the invoice for what Stripe collected.
 /// A refund outside any note delivered before the payment (May 2019), matched through <c>invoice_payment.paid</c>: the burn is held.
+/// A refund before the payment, linked only after it (July and August 2019; September and October
+/// 2019 the customer's other invoices): the customer's refund holds the burn until placed.
 /// </summary>
 [Collection(PlatformCollections.Payments)]
 public class CreditNoteWebhookTests(PlatformFixture platform)
@@ -179,6 +181,17 @@ public class CreditNoteWebhookTests(PlatformFixture platform)
         Assert.Equal((intent, true, synced ? 1 : 0), (linkBody!["paymentId"]!.GetValue<string>(), linkBody["recorded"]!.GetValue<bool>(), linkBody["refundsMoved"]!.GetValue<int>()));
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(StripeTestEvents.InvoicePaid("evt_paid_" + month, stripeInvoice, id, 1_234, "usd", "cus_" + month, DateTimeOffset.UtcNow))).Status);
 
+        var burn = await BurnWhenAsync(id, b => b["status"]!.GetValue<string>() != "pending");
+        Assert.Equal("held", burn["status"]!.GetValue<string>());
+        Assert.Contains("RefundWithoutCreditNote", burn["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(burn["signature"]);
+        var finding = Assert.Single((await GetAsync("api/v1/ledger/reconcile"))["mismatches"]!.AsArray(), m => m!["kind"]!.GetValue<string>() == "RefundWithoutCreditNote" && m["subject"]!.GetValue<string>() == id)!;
+        Assert.Contains("5.00 USD went back outside a credit note", finding["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The invoice's one burn once the executor has decided on it and <paramref name="done"/> holds (90 s at most).</summary>
+    private async Task<JsonNode> BurnWhenAsync(string id, Func<JsonNode, bool> done)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         JsonNode? burn;
         do
@@ -186,14 +199,64 @@ public class CreditNoteWebhookTests(PlatformFixture platform)
             await Task.Delay(500);
             burn = (await GetAsync($"api/v1/burns?invoiceId={id}")).AsArray().SingleOrDefault();
         }
-        while (burn?["status"]!.GetValue<string>() is null or "pending" && DateTime.UtcNow < deadline);
+        while ((burn is null || !done(burn)) && DateTime.UtcNow < deadline);
 
         Assert.NotNull(burn); // the payment made its burn intent
-        Assert.Equal("held", burn["status"]!.GetValue<string>());
-        Assert.Contains("RefundWithoutCreditNote", burn["reason"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Null(burn["signature"]);
-        var finding = Assert.Single((await GetAsync("api/v1/ledger/reconcile"))["mismatches"]!.AsArray(), m => m!["kind"]!.GetValue<string>() == "RefundWithoutCreditNote" && m["subject"]!.GetValue<string>() == id)!;
-        Assert.Contains("5.00 USD went back outside a credit note", finding["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        return burn;
+    }
+
+    // Stripe retrying after 503s: the refund (payment intent, customer, no invoice), then invoice.paid (no payment intent),
+    // and only then invoice_payment.paid. Until the link arrives the refund is the customer's only, and it holds the burn;
+    // the link then places it under this invoice (still held, per invoice) or another one (this burn is signed).
+    [Theory]
+    [InlineData("201907", "201909", true)]
+    [InlineData("201908", "201910", false)]
+    public async Task Webhook_RefundOfTheCustomerBeforePaymentAndLink_BurnHeldUntilTheLinkPlacesItElsewhere(string month, string otherMonth, bool thisInvoice)
+    {
+        string id = "INV-carrier-tmo-" + month, stripeInvoice = "in_" + month, intent = "pi_" + month + "_card", customer = "cus_" + month, charge = "ch_" + month;
+        string otherStripeInvoice = "in_" + otherMonth;
+        await StoreInvoiceAsync(id, stripeInvoice, book: true);
+        await StoreInvoiceAsync("INV-carrier-tmo-" + otherMonth, otherStripeInvoice); // the customer's other invoice, unpaid
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(StripeTestEvents.ChargeRefunded("evt_re_" + month, charge, 1_234, 500, "usd", DateTimeOffset.UtcNow, paymentIntentId: intent, customerId: customer))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(StripeTestEvents.InvoicePaid("evt_paid_" + month, stripeInvoice, id, 1_234, "usd", customer, DateTimeOffset.UtcNow))).Status);
+        var held = await BurnWhenAsync(id, b => b["status"]!.GetValue<string>() != "pending");
+        Assert.Equal("held", held["status"]!.GetValue<string>());
+        Assert.Null(held["signature"]);
+        string reason = held["reason"]!.GetValue<string>();
+        foreach (string part in new[] { customer, charge, "500 minor units of USD", "RefundWithoutCreditNote" })
+        {
+            Assert.Contains(part, reason, StringComparison.Ordinal);
+        }
+
+        var (linked, linkBody) = await PostAsync(StripeTestEvents.InvoicePaymentPaid("evt_ip_" + month, "inpay_" + month, thisInvoice ? stripeInvoice : otherStripeInvoice, 1_234, "usd", DateTimeOffset.UtcNow, intent));
+        Assert.Equal((HttpStatusCode.OK, 1), (linked, linkBody!["refundsMoved"]!.GetValue<int>()));
+        if (thisInvoice)
+        {
+            var still = await BurnWhenAsync(id, b => b["reason"]?.GetValue<string>().Contains($"on the charges of {id}", StringComparison.Ordinal) == true);
+            Assert.Equal("held", still["status"]!.GetValue<string>());
+            Assert.Contains($"on the charges of {id} ({charge})", still["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+        else
+        {
+            var signed = await BurnWhenAsync(id, b => b["status"]!.GetValue<string>() is "finalized" or "failed");
+            Assert.Equal("finalized", signed["status"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task Webhook_UnplacedRefundOfTheCustomerMadeBeforeThePayment_DoesNotHoldTheBurn()
+    {
+        // A refund Stripe made days before this payment was of another charge: if it is never placed, it must not hold every
+        // later burn of the customer.
+        string month = "201911", id = "INV-carrier-tmo-" + month, stripeInvoice = "in_" + month, customer = "cus_" + month;
+        await StoreInvoiceAsync(id, stripeInvoice, book: true);
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(StripeTestEvents.ChargeRefunded("evt_re_old_" + month, "ch_old_" + month, 1_000, 500, "usd", DateTimeOffset.UtcNow.AddDays(-2), paymentIntentId: "pi_old_" + month, customerId: customer))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(StripeTestEvents.InvoicePaid("evt_paid_" + month, stripeInvoice, id, 1_234, "usd", customer, DateTimeOffset.UtcNow))).Status);
+        var burn = await BurnWhenAsync(id, b => b["status"]!.GetValue<string>() is "finalized" or "failed" or "held");
+
+        Assert.Equal("finalized", burn["status"]!.GetValue<string>());
     }
 
     [Fact]
