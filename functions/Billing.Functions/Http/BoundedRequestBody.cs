@@ -23,7 +23,7 @@ public static class BoundedRequestBody
             return null;
         }
 
-        var buffer = new byte[Math.Min(limit, (int)Math.Min(request.ContentLength ?? 64 * 1024, limit)) + 1];
+        var buffer = new byte[(int)Math.Min(request.ContentLength ?? 64 * 1024, limit) + 1];
         int length = 0;
         bool over = false;
         try
