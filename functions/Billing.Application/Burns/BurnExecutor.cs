@@ -186,28 +186,11 @@ public sealed partial class BurnExecutor(
             return await SaveAsync(intent with { Status = BurnStatus.Failed, Reason = $"nothing to burn: the amount is {intent.UsdMinor} minor units", UpdatedAt = now }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
         }
 
-        // The amount is fixed by the price snapshot; a snapshot that grew stale while waiting is refreshed before signing.
-        var price = intent.Price;
-        if (price is null || price.Age(now) > options.Value.MaxPriceAge)
+        var (price, waitReason) = await UsablePriceAsync(intent, now, cancellationToken).ConfigureAwait(false);
+        if (price is null)
         {
-            try
-            {
-                price = await oracle.GetQuoteAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException)
-            {
-                // The feed has no price now (not trading, no such account): every burn would hit it, so it waits, never fails.
-                string reason = $"waiting for a price: {ex.Message}";
-                LogWaiting(logger, intent.Id, reason);
-                return await SaveAsync(intent with { Reason = reason, UpdatedAt = now }, etag, StepOutcome.Waiting, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (price.Age(now) > options.Value.MaxPriceAge)
-            {
-                string reason = $"waiting for a fresh price: the {price.Source} quote is {price.Age(now).TotalMinutes:0.#} min old (limit {options.Value.MaxPriceAge.TotalMinutes:0} min)";
-                LogWaiting(logger, intent.Id, reason);
-                return await SaveAsync(intent with { Reason = reason, UpdatedAt = now }, etag, StepOutcome.Waiting, cancellationToken).ConfigureAwait(false);
-            }
+            LogWaiting(logger, intent.Id, waitReason!);
+            return await SaveAsync(intent with { Reason = waitReason, UpdatedAt = now }, etag, StepOutcome.Waiting, cancellationToken).ConfigureAwait(false);
         }
 
         ulong amount;

@@ -9,6 +9,12 @@ public sealed class BurnOptions
     public TimeSpan MaxPriceAge { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// The widest confidence interval a quote may have, in hundredths of a percent of its price (default 200: ±2 %). A wider
+    /// one is a price the feed itself is unsure of: the burn waits for a narrower one (docs/design.md §4.7).
+    /// </summary>
+    public int MaxPriceConfidenceBasisPoints { get; set; } = 200;
+
+    /// <summary>
     /// Fixed USD price per token for local runs, e.g. "2.50". Ignored when <see cref="PythPriceAccount"/> is set. No default:
     /// a deployment that configures neither fails at start instead of burning at a made-up price.
     /// </summary>

@@ -11,6 +11,11 @@ public sealed class BurnOptionsValidator : IValidateOptions<BurnOptions>
             failures.Add("Billing:Burns:MaxPriceAge must be between 0 and 1 hour.");
         }
 
+        if (o.MaxPriceConfidenceBasisPoints is < 0 or > 10_000)
+        {
+            failures.Add("Billing:Burns:MaxPriceConfidenceBasisPoints must be between 0 and 10000 (hundredths of a percent of the price).");
+        }
+
         if (string.IsNullOrWhiteSpace(o.FixedPrice) && string.IsNullOrWhiteSpace(o.PythPriceAccount))
         {
             failures.Add("Billing:Burns: set FixedPrice (local) or PythPriceAccount (clusters).");

@@ -11,6 +11,8 @@ public sealed class PythPriceOracle(ISolanaRpcClient rpc, PublicKey priceAccount
 {
     public const uint Magic = 0xa1b2c3d4;
 
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     public async Task<PriceQuote> GetQuoteAsync(CancellationToken cancellationToken)
     {
         var account = await rpc.GetAccountInfoAsync(priceAccount, Commitment.Confirmed, cancellationToken).ConfigureAwait(false)
@@ -35,6 +37,22 @@ public sealed class PythPriceOracle(ISolanaRpcClient rpc, PublicKey priceAccount
             throw new InvalidDataException($"Pyth price {source} is not trading (status {status}, price {price})");
         }
 
-        return new PriceQuote(price, exponent, checked((long)confidence), DateTimeOffset.FromUnixTimeSeconds(timestamp), "pyth:" + source);
+        // The feed's data, not the burn's: a caller waits on these as on a halted market rather than failing what it prices.
+        if (exponent is < PriceQuote.MinExponent or > PriceQuote.MaxExponent)
+        {
+            throw new InvalidDataException($"Pyth price {source} has exponent {exponent}, outside {PriceQuote.MinExponent}..{PriceQuote.MaxExponent}: no price");
+        }
+
+        if (timestamp < 0 || timestamp > MaxUnixSeconds)
+        {
+            throw new InvalidDataException($"Pyth price {source} has publish time {timestamp}, no time");
+        }
+
+        if (confidence > long.MaxValue)
+        {
+            throw new InvalidDataException($"Pyth price {source} has confidence {confidence}, beyond any price");
+        }
+
+        return new PriceQuote(price, exponent, (long)confidence, DateTimeOffset.FromUnixTimeSeconds(timestamp), "pyth:" + source);
     }
 }

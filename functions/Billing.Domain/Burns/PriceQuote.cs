@@ -6,6 +6,15 @@ namespace Billing.Domain.Burns;
 /// </summary>
 public sealed record PriceQuote(long Mantissa, int Exponent, long Confidence, DateTimeOffset PublishTime, string Source)
 {
+    /// <summary>
+    /// The exponents a price may have (Pyth's feeds use -12 to 0). Beyond them a quote is no price: 10^30 USD a token rounds
+    /// every burn to nothing, 10^-40 overflows every conversion, and the powers of ten themselves grow without bound.
+    /// </summary>
+    public const int MinExponent = -18;
+
+    /// <inheritdoc cref="MinExponent"/>
+    public const int MaxExponent = 18;
+
     public static PriceQuote Parse(string text, DateTimeOffset publishTime, string source)
     {
         if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal value) || value <= 0)
@@ -19,19 +28,38 @@ public sealed record PriceQuote(long Mantissa, int Exponent, long Confidence, Da
 
     public bool IsPositive => Mantissa > 0;
 
+    /// <summary>Whether <see cref="Exponent"/> is within <see cref="MinExponent"/>..<see cref="MaxExponent"/>.</summary>
+    public bool HasPriceExponent => Exponent is >= MinExponent and <= MaxExponent;
+
+    /// <summary>
+    /// Whether the confidence interval is at most <paramref name="basisPoints"/> hundredths of a percent of the price (both share
+    /// the exponent, so the mantissas compare). Pyth's advice: a wide interval is a price not to act on.
+    /// </summary>
+    public bool ConfidenceWithin(int basisPoints) => IsPositive && Confidence >= 0 && (Int128)Confidence * 10_000 <= (Int128)Mantissa * basisPoints;
+
+    /// <summary>The confidence interval as exact decimal text, e.g. "0.05" (the price's <see cref="ToString"/> form).</summary>
+    public string ConfidenceText => Format(Confidence, Exponent);
+
     public TimeSpan Age(DateTimeOffset now) => now - PublishTime;
 
-    /// <summary>Exact decimal text, e.g. "2.50".</summary>
-    public override string ToString()
+    /// <summary>Exact decimal text, e.g. "2.50"; a quote with no price exponent shows as <c>{mantissa}e{exponent}</c>.</summary>
+    public override string ToString() => Format(Mantissa, Exponent);
+
+    private static string Format(long mantissa, int exponent)
     {
-        var value = new BigInteger(Mantissa);
-        if (Exponent >= 0)
+        if (exponent is < MinExponent or > MaxExponent)
         {
-            return (value * BigInteger.Pow(10, Exponent)).ToString(CultureInfo.InvariantCulture);
+            return FormattableString.Invariant($"{mantissa}e{exponent}"); // never 10^exponent in full: it could be 2^31 digits
         }
 
-        string digits = BigInteger.Abs(value).ToString(CultureInfo.InvariantCulture).PadLeft(-Exponent + 1, '0');
-        string text = digits[..^(-Exponent)] + "." + digits[^(-Exponent)..];
+        var value = new BigInteger(mantissa);
+        if (exponent >= 0)
+        {
+            return (value * BigInteger.Pow(10, exponent)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        string digits = BigInteger.Abs(value).ToString(CultureInfo.InvariantCulture).PadLeft(-exponent + 1, '0');
+        string text = digits[..^(-exponent)] + "." + digits[^(-exponent)..];
         return (value.Sign < 0 ? "-" : "") + text;
     }
 

@@ -17,6 +17,11 @@ public static class TokenMath
             throw new ArgumentException("price must be positive", nameof(price));
         }
 
+        if (!price.HasPriceExponent)
+        {
+            throw new ArgumentOutOfRangeException(nameof(price), $"the price exponent {price.Exponent} is outside {PriceQuote.MinExponent}..{PriceQuote.MaxExponent}");
+        }
+
         BigInteger numerator = usdMinor * BigInteger.Pow(10, decimals);
         BigInteger denominator = new BigInteger(price.Mantissa) * 100;
         if (price.Exponent < 0)

@@ -38,4 +38,19 @@ public class PythPriceOracleTests
         Assert.Throws<InvalidDataException>(() => PythPriceOracle.Parse(Account(250, 1, -2, 1, magic: 1), "acct"));
         Assert.Throws<InvalidDataException>(() => PythPriceOracle.Parse(new byte[100], "acct"));
     }
+
+    [Theory]
+    [InlineData(-19, 0UL, 1L, "exponent -19")]
+    [InlineData(19, 0UL, 1L, "exponent 19")]
+    [InlineData(-8, 1UL << 63, 1L, "confidence 9223372036854775808")]
+    [InlineData(-8, 0UL, long.MaxValue, "publish time")]
+    [InlineData(-8, 0UL, -1L, "publish time")]
+    public void Parse_FieldNoPriceHas_ThrowsInvalidDataNamingIt(int exponent, ulong confidence, long timestamp, string named)
+    {
+        // InvalidDataException is what the burn executor waits on (a halted feed), where an overflow or an out-of-range
+        // argument failed the burn for good.
+        var e = Assert.Throws<InvalidDataException>(() => PythPriceOracle.Parse(Account(250, confidence, exponent, timestamp), "acct"));
+        Assert.Contains(named, e.Message, StringComparison.Ordinal);
+    }
 }
+

@@ -69,4 +69,36 @@ public class TokenMathTests
         Assert.Equal((mantissa, exponent), (quote.Mantissa, quote.Exponent));
         Assert.Equal(text, quote.ToString());
     }
+
+    [Theory]
+    [InlineData(19)]
+    [InlineData(-19)]
+    [InlineData(int.MinValue)] // its negation is itself: 10^-x was an ArgumentOutOfRangeException from BigInteger.Pow
+    [InlineData(int.MaxValue)] // 10^x would be 2^31 digits
+    public void UsdMinorToTokens_ExponentOutsideThePriceRange_ThrowsBeforeAnyPower(int exponent)
+    {
+        var quote = new PriceQuote(250, exponent, 0, DateTimeOffset.UnixEpoch, "test");
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => TokenMath.UsdMinorToTokens(100, quote, 8));
+        Assert.Contains($"exponent {exponent}", e.Message, StringComparison.Ordinal);
+        Assert.Equal($"250e{exponent}", quote.ToString());
+    }
+
+    [Theory]
+    [InlineData(250_000_000L, 5_000_000L, 200, true)] // 2.50 ± 0.05: exactly 2 %
+    [InlineData(250_000_000L, 5_000_001L, 200, false)]
+    [InlineData(250_000_000L, 0L, 0, true)] // an exact price passes even a zero limit
+    [InlineData(long.MaxValue, long.MaxValue, 10_000, true)] // the products need more than 64 bits
+    [InlineData(1L, long.MaxValue, 10_000, false)]
+    [InlineData(250_000_000L, -1L, 200, false)] // no interval is negative
+    public void ConfidenceWithin_BasisPointsOfThePrice_ComparesExactly(long mantissa, long confidence, int basisPoints, bool within)
+    {
+        Assert.Equal(within, new PriceQuote(mantissa, -8, confidence, DateTimeOffset.UnixEpoch, "test").ConfidenceWithin(basisPoints));
+    }
+
+    [Fact]
+    public void ConfidenceText_SharesThePriceExponent()
+    {
+        Assert.Equal("0.05000000", new PriceQuote(250_000_000, -8, 5_000_000, DateTimeOffset.UnixEpoch, "test").ConfidenceText);
+    }
 }

@@ -70,6 +70,8 @@ public class StartupValidationTests
     [InlineData("Billing:Burns:FixedPrice", "", "PythPriceAccount")]
     [InlineData("Billing:Burns:FixedPrice", "two", "FixedPrice")]
     [InlineData("Billing:Burns:MaxPriceAge", "02:00:00", "MaxPriceAge")]
+    [InlineData("Billing:Burns:MaxPriceConfidenceBasisPoints", "10001", "MaxPriceConfidenceBasisPoints")]
+    [InlineData("Billing:Burns:MaxPriceConfidenceBasisPoints", "-1", "MaxPriceConfidenceBasisPoints")]
     [InlineData("Billing:Stripe:WebhookSecret", "not-a-secret", "WebhookSecret")]
     [InlineData("Billing:Stripe:SecretKey", "pk_live_123", "SecretKey")]
     [InlineData("Billing:Invoicing:CloseGrace", "30.00:00:00", "CloseGrace")]
