@@ -77,6 +77,29 @@ public static class CloudEventsText
     public static string? MediaTypeEssence(string? text) => text is null ? null : MediaTypeEssence(Encoding.UTF8.GetBytes(text));
 
     /// <summary>
+    /// Whether a media type's <c>charset</c> parameter, if any, names UTF-8 (<c>utf-8</c>, or <c>utf8</c> as some clients
+    /// write it; any case, quoted or not): <paramref name="charset"/> is the value it names otherwise.
+    /// </summary>
+    public static bool DeclaresUtf8OrNoCharset(string? mediaType, out string? charset)
+    {
+        charset = null;
+        foreach (var part in (mediaType ?? "").Split(';').AsSpan(1))
+        {
+            int equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0 && part.AsSpan(0, equals).Trim().Equals("charset", StringComparison.OrdinalIgnoreCase))
+            {
+                charset = part[(equals + 1)..].Trim().Trim('"');
+                if (charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+                {
+                    charset = null;
+                }
+            }
+        }
+
+        return charset is null;
+    }
+
+    /// <summary>
     /// Whether a media type declares JSON as the CloudEvents JSON format defines it: subtype <c>json</c> or ending in
     /// <c>+json</c> (<c>application/json</c>, <c>text/json</c>, <c>application/vnd.example+json</c>), any case, with
     /// parameters such as <c>charset</c> allowed. <c>application/jsonx</c> is not JSON.

@@ -74,4 +74,50 @@ public partial class UsageIngestionTests
         Assert.Equal(415, outcome.Status);
         Assert.Equal(["Content-Type"], Fields(outcome));
     }
+
+    /// <summary>
+    /// The UTF-8 of <see cref="Event"/> (or its data alone) with a note "café" written unescaped: its bytes C3 A9 read as
+    /// ISO-8859-1 are "Ã©", another event.
+    /// </summary>
+    private static byte[] WithNonAsciiText(bool dataOnly = false)
+    {
+        var json = Event();
+        json["data"]!["note"] = "caf\u00e9";
+        var unescaped = new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        return Encoding.UTF8.GetBytes((dataOnly ? json["data"]! : json).ToJsonString(unescaped));
+    }
+
+    [Theory]
+    [InlineData("application/cloudevents+json; charset=iso-8859-1")]
+    [InlineData("application/cloudevents+json; charset=\"windows-1252\"")]
+    [InlineData("application/json;charset=utf-16")]
+    [InlineData(null)] // binary mode: the Content-Type is the data's
+    public void Ingest_NonAsciiBodyDeclaredInAnotherCharset_Is415NamingContentType(string? contentType)
+    {
+        // Before: read as UTF-8 whatever the charset said, so a sender meaning ISO-8859-1 had "Ã©" metered as its "é" (or the
+        // other way round), and nothing told it. Now the charset it declared is refused where it changes what the bytes say.
+        byte[] body = WithNonAsciiText(dataOnly: contentType is null);
+        Assert.Contains((byte)0xC3, body);
+        var outcome = contentType is null ? Ingestion().Ingest(Carrier, BinaryHeaders("application/json; charset=ISO-8859-1"), body) : Post(contentType, body);
+
+        Assert.Equal(415, outcome.Status);
+        Assert.Equal(["Content-Type"], Fields(outcome));
+        Assert.Contains("UTF-8", Answer(outcome)["errors"]![0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, outcome.Accepted);
+    }
+
+    [Theory]
+    [InlineData("application/cloudevents+json; charset=iso-8859-1", false)] // ASCII reads the same in it: accepted as before
+    [InlineData("application/cloudevents+json; charset=us-ascii", false)]
+    [InlineData("application/cloudevents+json; charset=\"UTF-8\"", true)]
+    [InlineData("application/cloudevents+json; Charset=utf8", true)]
+    [InlineData("application/cloudevents+json; format=x; charset=utf-8", true)]
+    public void Ingest_BodyItsCharsetReadsAlike_IsAccepted(string contentType, bool nonAscii)
+    {
+        var outcome = Post(contentType, nonAscii ? WithNonAsciiText() : Encoding.UTF8.GetBytes(Event().ToJsonString()));
+
+        Assert.Equal(202, outcome.Status);
+        Assert.Equal(1, outcome.Accepted);
+    }
 }
+
