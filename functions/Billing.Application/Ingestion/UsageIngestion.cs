@@ -51,7 +51,7 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
         }
         catch (UsageEventTooLargeException ex)
         {
-            return IngestOutcome.Refused(IngestRefusalKind.TooLarge, $"accepted event {ex.Index} is {ex.BodyBytes} bytes and cannot be published (at most {ex.MaxBatchBytes}); nothing was accepted");
+            return TooLarge($"accepted event {ex.Index} is {ex.BodyBytes} bytes and cannot be published (at most {ex.MaxBatchBytes}); nothing was accepted");
         }
     }
 
@@ -86,7 +86,7 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
 
         if (body.Length > EventLimits.MaxRequestBytes)
         {
-            return IngestOutcome.Refused(IngestRefusalKind.TooLarge, $"the request is {body.Length} bytes; the limit is {EventLimits.MaxRequestBytes} bytes (1 MiB)");
+            return TooLarge($"the request is {body.Length} bytes; the limit is {EventLimits.MaxRequestBytes} bytes (1 MiB)");
         }
 
         if (ContentMode(headers, out Mode mode, out string? contentType) is { } refused)
@@ -157,7 +157,7 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
                 int count = root.GetArrayLength();
                 if (count > EventLimits.MaxEventsPerRequest)
                 {
-                    return IngestOutcome.Refused(IngestRefusalKind.TooLarge, $"the batch holds {count} events; the limit is {EventLimits.MaxEventsPerRequest}");
+                    return TooLarge($"the batch holds {count} events; the limit is {EventLimits.MaxEventsPerRequest}");
                 }
 
                 if (count == 0)
@@ -285,6 +285,9 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
 
     private static IngestOutcome UnsupportedMediaType(string reason) =>
         IngestOutcome.Refused(IngestRefusalKind.UnsupportedMediaType, reason, new ValidationError("Content-Type", reason));
+
+    /// <summary>Over a limit of the request as a whole: the body (<c>$</c>) is what to make smaller.</summary>
+    public static IngestOutcome TooLarge(string detail) => IngestOutcome.Refused(IngestRefusalKind.TooLarge, detail, new ValidationError("$", detail));
 
     private static IngestOutcome Malformed(string detail, ValidationError error) => IngestOutcome.Refused(IngestRefusalKind.Malformed, detail, error);
 }

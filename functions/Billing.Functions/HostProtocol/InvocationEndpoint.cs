@@ -21,7 +21,8 @@ public static class InvocationEndpoint
         using var buffer = new MemoryStream(request.ContentLength is > 0 and var n && n <= maxBuffered ? (int)n : 0);
         if (!await ReadBoundedAsync(request.Body, buffer, maxBuffered, cancellationToken).ConfigureAwait(false))
         {
-            return new Problem(413, "Payload too large", $"the invocation is larger than {maxBuffered} bytes").ToResult();
+            string reason = $"the invocation is larger than {maxBuffered} bytes";
+            return new Problem(413, "Payload too large", reason, [new FieldError("$", reason)]).ToResult();
         }
 
         InvocationRequest invocation;

@@ -28,7 +28,7 @@ public static class IngestAnswer
         return refusal.Kind switch
         {
             IngestRefusalKind.Forbidden => Problem.Forbidden(refusal.Detail),
-            IngestRefusalKind.TooLarge => new Problem(413, "Payload too large", refusal.Detail),
+            IngestRefusalKind.TooLarge => new Problem(413, "Payload too large", refusal.Detail, errors),
             IngestRefusalKind.UnsupportedMediaType => new Problem(415, "Unsupported media type", refusal.Detail, errors),
             IngestRefusalKind.Malformed => new Problem(400, "Bad request", refusal.Detail, errors),
             IngestRefusalKind.NoEventAccepted => new Problem(400, "No event accepted", refusal.Detail, errors, new Dictionary<string, JsonElement>

@@ -32,7 +32,7 @@ public sealed partial class IngestUsageFunction(UsageIngestion ingestion, ILogge
         var bytes = await BoundedRequestBody.ReadAsync(http.Request, EventLimits.MaxRequestBytes, HandlerLimits.MaxIngestRequestBytes, cancellationToken).ConfigureAwait(false);
         if (bytes is not { } body)
         {
-            return new Problem(413, "Payload too large", $"the request is larger than the limit of {EventLimits.MaxRequestBytes} bytes (1 MiB)").ToResult();
+            return IngestAnswer.From(UsageIngestion.TooLarge($"the request is larger than the limit of {EventLimits.MaxRequestBytes} bytes (1 MiB)"));
         }
 
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

@@ -66,6 +66,10 @@ public static class BillingOpenApi
                 // What UnhandledErrors answers on any route, whatever the route declares itself.
                 operation.Responses.TryAdd("500", new OpenApiResponseReference(InternalErrorResponse, context.Document));
                 operation.Responses.TryAdd("503", new OpenApiResponseReference(UnavailableResponse, context.Document));
+                if (context.Description.HttpMethod is "POST" or "PUT" or "PATCH")
+                {
+                    operation.Responses.TryAdd("408", Problem("The body arrived too slowly and was not read to its end (field `$`); nothing was done: send the request again.", context.Document));
+                }
 
                 var access = metadata.OfType<EndpointAccess.AllowedRoles>().FirstOrDefault();
                 if (access is null)

@@ -41,7 +41,8 @@ public sealed partial class StripeWebhookFunction(
         // Bounded before anything is known about the sender: the route is anonymous, so a body of any size must not be buffered whole.
         if (await BoundedRequestBody.ReadAsync(request, MaxBodyBytes, HandlerLimits.MaxWebhookRequestBytes, cancellationToken).ConfigureAwait(false) is not { } body)
         {
-            return ApiProblems.Of(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"a Stripe event is at most {MaxBodyBytes} bytes");
+            string reason = $"a Stripe event is at most {MaxBodyBytes} bytes";
+            return ApiProblems.Of(StatusCodes.Status413PayloadTooLarge, "Payload too large", reason, new ApiFieldError("$", reason));
         }
 
         switch (handler.Handle(body.AsMemory(), request.Headers[StripeWebhookVerifier.HeaderName].ToString()))

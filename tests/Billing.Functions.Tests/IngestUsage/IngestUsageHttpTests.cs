@@ -98,6 +98,7 @@ public class IngestUsageHttpTests(PlatformFixture platform)
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
         Assert.Contains("1 MiB", problem["detail"]!.GetValue<string>());
+        Assert.Equal("$", problem["errors"]![0]!["field"]!.GetValue<string>()); // what to make smaller, as every 4xx names a field
     }
 
     [Theory]
@@ -110,6 +111,7 @@ public class IngestUsageHttpTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
         Assert.Equal("application/problem+json", type);
         Assert.Equal(413, body["status"]!.GetValue<int>());
+        Assert.Equal("$", body["errors"]![0]!["field"]!.GetValue<string>());
     }
 
     [Fact]
@@ -121,6 +123,7 @@ public class IngestUsageHttpTests(PlatformFixture platform)
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
         Assert.Contains("1000", problem["detail"]!.GetValue<string>());
+        Assert.Equal("$", problem["errors"]![0]!["field"]!.GetValue<string>());
     }
 
     [Fact]

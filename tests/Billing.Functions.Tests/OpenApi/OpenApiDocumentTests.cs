@@ -51,6 +51,19 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public async Task Document_EveryOperationTakingABody_Declares408()
+    {
+        // UnhandledErrors answers 408 when a body arrives slower than the server reads (the webhook's included, keyless).
+        using var doc = System.Text.Json.JsonDocument.Parse(await GenerateAsync());
+        var posts = doc.RootElement.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Where(op => op.Name is "post" or "put" or "patch").Select(op => (Name: $"{op.Name} {path.Name}", Operation: op.Value)))
+            .ToList();
+
+        Assert.Contains(posts, o => o.Name == "post /api/v1/usage");
+        Assert.All(posts, o => Assert.True(o.Operation.GetProperty("responses").TryGetProperty("408", out _), $"{o.Name} lacks a 408 response"));
+    }
+
+    [Fact]
     public async Task Document_LedgerRoutes_RequireTheApiKeyAndAnswerProblems()
     {
         using var doc = System.Text.Json.JsonDocument.Parse(await GenerateAsync());
