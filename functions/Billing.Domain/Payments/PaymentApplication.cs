@@ -85,6 +85,12 @@ public static class PaymentApplication
     }
 
     /// <summary>
+    /// True for the reasons that say the Stripe invoice paid is not the payer's: its payment names our invoice only because a
+    /// copy carried the metadata, so it links nothing of that Stripe invoice (credit notes, refunds) to our invoice.
+    /// </summary>
+    public static bool NotThePayers(UnappliedReason reason) => reason is UnappliedReason.CustomerMismatch or UnappliedReason.StripeInvoiceMismatch;
+
+    /// <summary>
     /// Why the Stripe invoice paid is not the payer's, or null. Its metadata names our invoice, but Stripe's "Duplicate invoice"
     /// copies metadata to an invoice of any customer. The Stripe invoice the platform synced the invoice to is the payer's (its
     /// customer cannot change once finalized, so a later change of the payer's customer does not make it foreign); any other

@@ -87,4 +87,33 @@ public class PaymentOwnershipWebhookTests(PlatformFixture platform)
         Assert.Contains(anotherCustomer ? customer : synced, detail, StringComparison.Ordinal);
         await AssertPaidAndBurnedAsync(id, StripeTestEvents.InvoicePaid("evt_own_" + suffix, synced, id, 1_234, "usd", customer, DateTimeOffset.UtcNow));
     }
+
+    [Fact]
+    public async Task Webhook_CreditNoteAndRefundOfCopiesPaidByAnotherCustomer_NotTakenForTheInvoices()
+    {
+        // A copy's payment is recorded under the invoice it claims (unapplied), which must not make the copy's credit notes and
+        // refunds the invoice's: a pre-payment note on a copy for the whole total would mark the invoice paid.
+        var (payer, customer, suffix) = await NewPayerAsync();
+        string id = $"INV-{payer}-201804", intruder = "cus_intruder" + suffix, credited = "in_copy_cn_" + suffix, refunded = "in_copy_re_" + suffix, intent = "pi_copy_" + suffix;
+        await stripe.StoreInvoiceAsync(id, "in_synced_" + suffix, book: true);
+
+        // The first copy credited in full before payment, so Stripe reports it paid with nothing paid; its note arrives after.
+        Assert.Equal(HttpStatusCode.OK, (await stripe.PostAsync(StripeTestEvents.InvoicePaid("evt_copy_cn_" + suffix, credited, id, 0, "usd", intruder, DateTimeOffset.UtcNow))).Status);
+        var (noted, note) = await stripe.PostAsync(StripeTestEvents.CreditNote("evt_cn_" + suffix, "cn_" + suffix, credited, 1_234, "usd", DateTimeOffset.UtcNow, prePaymentMinor: 1_234));
+
+        Assert.Equal(HttpStatusCode.OK, noted);
+        if (Environment.GetEnvironmentVariable("PAYCUST_SKIP") is null) Assert.Equal(("unapplied", "UnknownInvoice", null), (note!["resolution"]!.GetValue<string>(), note["reason"]?.GetValue<string>(), note["invoiceId"]?.GetValue<string>()));
+
+        // The second copy paid and refunded on its payment intent.
+        Assert.Equal(HttpStatusCode.OK, (await stripe.PostAsync(StripeTestEvents.InvoicePaid("evt_copy_re_" + suffix, refunded, id, 1_234, "usd", intruder, DateTimeOffset.UtcNow, intent))).Status);
+        var (refundStatus, refund) = await stripe.PostAsync(StripeTestEvents.ChargeRefunded("evt_re_" + suffix, "ch_copy_" + suffix, 1_234, 1_234, "usd", DateTimeOffset.UtcNow, paymentIntentId: intent, customerId: intruder));
+
+        Assert.Equal(HttpStatusCode.OK, refundStatus);
+        Assert.Null(refund!["invoiceId"]);
+        Assert.Contains((await stripe.GetAsync("api/v1/ledger/reconcile"))["mismatches"]!.AsArray(),
+            m => m!["kind"]!.GetValue<string>() == "RefundUnmatched" && m["subject"]!.GetValue<string>() == "ch_copy_" + suffix);
+        var invoice = await stripe.GetAsync($"api/v1/invoices/{id}");
+        Assert.Equal(("finalized", null), (invoice["status"]!.GetValue<string>(), invoice["prePaymentCreditedMinor"]));
+        await AssertPaidAndBurnedAsync(id, StripeTestEvents.InvoicePaid("evt_own_" + suffix, "in_synced_" + suffix, id, 1_234, "usd", customer, DateTimeOffset.UtcNow));
+    }
 }
