@@ -60,11 +60,14 @@ public sealed class PaymentStore(BillingTables tables)
         return Ordered(list);
     }
 
-    /// <summary>The invoices (by our id, from the payments' partitions) that payment events of Stripe invoice <paramref name="stripeInvoiceId"/> were recorded for.</summary>
+    /// <summary>
+    /// The invoices (by our id, from the payments' partitions) that payment events of Stripe invoice <paramref name="stripeInvoiceId"/>
+    /// were recorded for, but for events recorded as not the payer's (<see cref="PaymentApplication.NotThePayers"/>).
+    /// </summary>
     public Task<IReadOnlyList<string>> InvoicesPaidByAsync(string stripeInvoiceId, CancellationToken cancellationToken) =>
         InvoicesWhereAsync("StripeInvoiceId", stripeInvoiceId, cancellationToken);
 
-    /// <summary>The invoices (by our id) that payment events naming payment intent <paramref name="paymentIntentId"/> were recorded for.</summary>
+    /// <summary>The invoices (by our id) that payment events naming payment intent <paramref name="paymentIntentId"/> were recorded for, but as above.</summary>
     public Task<IReadOnlyList<string>> InvoicesPaidThroughAsync(string paymentIntentId, CancellationToken cancellationToken) =>
         InvoicesWhereAsync("PaymentIntentId", paymentIntentId, cancellationToken);
 
@@ -72,9 +75,14 @@ public sealed class PaymentStore(BillingTables tables)
     {
         var ids = new SortedSet<string>(StringComparer.Ordinal);
         string filter = TableClient.CreateQueryFilter($"PartitionKey ne {UnsettledPartition} and RowKey ne {StateRowKey} and ") + column + " eq " + TableClient.CreateQueryFilter($"{value}");
-        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "Reason"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            ids.Add(RowValues.PartitionId(e));
+            // A copy of the payer's Stripe invoice paid by someone else is recorded under the invoice it claims; what else happens
+            // to that copy (a credit note, a refund) is not the invoice's.
+            if (!(Enum.TryParse(EntityText.Of(e, "Reason"), ignoreCase: false, out UnappliedReason reason) && PaymentApplication.NotThePayers(reason)))
+            {
+                ids.Add(RowValues.PartitionId(e));
+            }
         }
 
         return [.. ids];

@@ -127,8 +127,9 @@ public sealed partial class BurnExecutor
     {
         // Paid when each customer first paid the invoice: a refund Stripe made before that (less a margin for its clocks) was of
         // another charge, so an old refund that is never placed does not hold every later burn of the customer.
+        // A copy of the Stripe invoice paid by someone else (recorded as not the payer's) names a customer that is not the payer's.
         var customers = (await payments.ListAsync(invoiceId, cancellationToken).ConfigureAwait(false))
-            .Where(p => p.StripeCustomerId is not null)
+            .Where(p => p.StripeCustomerId is not null && !PaymentApplication.NotThePayers(p.Reason))
             .GroupBy(p => p.StripeCustomerId!, StringComparer.Ordinal)
             .Select(g => (Customer: g.Key, Paid: g.Min(p => p.PaidAt)))
             .OrderBy(c => c.Customer, StringComparer.Ordinal);

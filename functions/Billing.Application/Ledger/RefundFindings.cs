@@ -37,7 +37,7 @@ internal static class RefundFindings
             }
         }
 
-        var invoicesOf = payments.Where(p => p.StripeCustomerId is not null).GroupBy(p => p.StripeCustomerId!)
+        var invoicesOf = payments.Where(p => p.StripeCustomerId is not null && !PaymentApplication.NotThePayers(p.Reason)).GroupBy(p => p.StripeCustomerId!)
             .ToDictionary(g => g.Key, g => g.Select(p => p.InvoiceId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         foreach (var byCustomer in refunded.Where(r => r.InvoiceId is null).GroupBy(r => (Customer: r.StripeCustomerId, r.Currency)))
         {

@@ -17,6 +17,7 @@ namespace Billing.Application.Payments;
 public sealed partial class PaymentProcessor(
     PaymentStore payments,
     InvoiceStore invoices,
+    PartnerStore partners,
     BurnStore burns,
     CreditNoteStore credits,
     ILedgerRecorder ledger,
@@ -46,8 +47,11 @@ public sealed partial class PaymentProcessor(
 
             var invoice = await invoices.GetAsync(paid.BillingInvoiceId, cancellationToken).ConfigureAwait(false);
             var (state, etag) = await payments.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+
+            // The metadata names the invoice, but a copy of the Stripe invoice carries it too: whose customer paid is checked.
+            string? payerCustomer = invoice is null ? null : await partners.GetStripeCustomerAsync(invoice.Payer, cancellationToken).ConfigureAwait(false);
             var decision = PaymentApplication.Decide(invoice, state, new IncomingPayment(paid.StripeEventId, paid.StripeInvoiceId, paid.Currency,
-                paid.MalformedAmount is null ? paid.AmountPaidMinor : null, paid.MalformedAmount));
+                paid.MalformedAmount is null ? paid.AmountPaidMinor : null, paid.MalformedAmount, paid.StripeCustomerId), payerCustomer);
             var candidate = new PaymentRecord(paid.StripeEventId, invoiceId, paid.BillingInvoiceId.Payer, paid.AmountPaidMinor, paid.Currency,
                 paid.StripeInvoiceId, paid.StripeCustomerId, paid.PaymentIntentId, paid.PaidAt, now)
             {

@@ -1,16 +1,18 @@
 namespace Billing.Domain.Payments;
 
 /// <summary>
-/// Reconciles a payment with its invoice before anything is booked or burned (docs/design.md §4.11): the currency must match, the
-/// amount is compared with the total — equal pays, less leaves it partially paid, more pays it and books the excess as a
-/// customer credit — and anything else is recorded unapplied with a reason. Pure: no I/O, deterministic.
+/// Reconciles a payment with its invoice before anything is booked or burned (docs/design.md §4.11): the Stripe invoice paid
+/// must be the payer's, the currency must match, the amount is compared with the total — equal pays, less leaves it
+/// partially paid, more pays it and books the excess as a customer credit — and anything else is recorded unapplied with a
+/// reason. Pure: no I/O, deterministic.
 /// </summary>
 public static class PaymentApplication
 {
     /// <param name="invoice">Our invoice, or null when this deployment does not know it.</param>
     /// <param name="state">What was received for it before this event.</param>
     /// <param name="payment">The event.</param>
-    public static PaymentDecision Decide(Invoice? invoice, InvoicePayments state, IncomingPayment payment)
+    /// <param name="payerStripeCustomerId">The payer's Stripe customer as the platform knows it (its partner record), or null.</param>
+    public static PaymentDecision Decide(Invoice? invoice, InvoicePayments state, IncomingPayment payment, string? payerStripeCustomerId)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(payment);
@@ -22,7 +24,7 @@ public static class PaymentApplication
 
         if (!Currency.TryFromCode(currencyText, out Currency? currency))
         {
-            return Unapplied(state, UnappliedReason.UnknownCurrency, $"currency '{Printable(payment.Currency)}' is not one this platform books", null, 0);
+            return Unapplied(state, UnappliedReason.UnknownCurrency, $"currency '{Printable(payment.Currency, 16)}' is not one this platform books", null, 0);
         }
 
         state.Sources.TryGetValue(payment.StripeInvoiceId, out PaymentSource? source);
@@ -36,7 +38,11 @@ public static class PaymentApplication
         long previous = source?.AmountMinor ?? 0;
         long delta = Math.Max(0, amount - previous);
         bool payable = invoice is not null && invoice.Status is InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid;
-        bool applies = payable && invoice!.Currency == currency && (source is null || source.Applied);
+
+        // A Stripe invoice is judged at its first event: one applied then stays applied; one recorded unapplied is checked
+        // again only to name the reason.
+        var foreign = invoice is not null && source is not { Applied: true } ? Foreign(invoice, payment, payerStripeCustomerId) : null;
+        bool applies = payable && foreign is null && invoice!.Currency == currency && (source is null || source.Applied);
         var sources = new Dictionary<string, PaymentSource>(state.Sources, StringComparer.Ordinal)
         {
             [payment.StripeInvoiceId] = new PaymentSource(currency.Code, Math.Max(amount, previous), source?.Applied ?? applies),
@@ -46,6 +52,7 @@ public static class PaymentApplication
         if (!applies)
         {
             (UnappliedReason reason, string detail) = invoice is null ? (UnappliedReason.UnknownInvoice, "the invoice does not exist in this deployment")
+                : foreign is { } mismatch ? mismatch
                 : !payable ? (UnappliedReason.InvoiceNotPayable, $"the invoice is {InvoiceJson.StatusName(invoice.Status)}")
                 : invoice.Currency != currency ? (UnappliedReason.CurrencyMismatch, $"paid in {currency.Code}, the invoice is in {invoice.Currency.Code}")
                 : (UnappliedReason.CurrencyMismatch, $"Stripe invoice {payment.StripeInvoiceId} was recorded unapplied before");
@@ -77,15 +84,46 @@ public static class PaymentApplication
         return new PaymentDecision(PaymentResolution.Applied, UnappliedReason.None, detail2, currency.Code, delta, toReceivable, toCredit, 0, next, completes);
     }
 
+    /// <summary>
+    /// True for the reasons that say the Stripe invoice paid is not the payer's: its payment names our invoice only because a
+    /// copy carried the metadata, so it links nothing of that Stripe invoice (credit notes, refunds) to our invoice.
+    /// </summary>
+    public static bool NotThePayers(UnappliedReason reason) => reason is UnappliedReason.CustomerMismatch or UnappliedReason.StripeInvoiceMismatch;
+
+    /// <summary>
+    /// Why the Stripe invoice paid is not the payer's, or null. Its metadata names our invoice, but Stripe's "Duplicate invoice"
+    /// copies metadata to an invoice of any customer. The Stripe invoice the platform synced the invoice to is the payer's (its
+    /// customer cannot change once finalized, so a later change of the payer's customer does not make it foreign); any other
+    /// one must be the payer's known customer's, and never another than the synced one. With neither known, the metadata is
+    /// all there is to go by.
+    /// </summary>
+    private static (UnappliedReason Reason, string Detail)? Foreign(Invoice invoice, IncomingPayment payment, string? payerStripeCustomerId)
+    {
+        if (invoice.StripeInvoiceId == payment.StripeInvoiceId)
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrWhiteSpace(payerStripeCustomerId) && !string.Equals(payment.StripeCustomerId, payerStripeCustomerId, StringComparison.Ordinal))
+        {
+            return (UnappliedReason.CustomerMismatch, $"Stripe invoice {payment.StripeInvoiceId} is of Stripe customer {Printable(payment.StripeCustomerId ?? "(none)", 64)}, "
+                + $"not of {invoice.Payer}'s {payerStripeCustomerId}");
+        }
+
+        return invoice.StripeInvoiceId is { } synced
+            ? (UnappliedReason.StripeInvoiceMismatch, $"paid through Stripe invoice {payment.StripeInvoiceId}; the invoice was synced to Stripe invoice {synced}")
+            : null;
+    }
+
     private static PaymentDecision Unapplied(InvoicePayments state, UnappliedReason reason, string detail, string? currency, long delta) =>
         new(PaymentResolution.Unapplied, reason, detail, currency, delta, 0, 0, delta, state, false);
 
     private static string Amount(long minor, Currency currency) => new Money(minor, currency) + " " + currency.Code;
 
-    /// <summary>Currency text from outside, cut and stripped of control characters before it reaches a report.</summary>
-    private static string Printable(string text)
+    /// <summary>Text from outside, cut and stripped of control characters before it reaches a report.</summary>
+    private static string Printable(string text, int length)
     {
-        var chars = text.Where(c => !char.IsControl(c)).Take(16).ToArray();
+        var chars = text.Where(c => !char.IsControl(c)).Take(length).ToArray();
         return new string(chars);
     }
 }

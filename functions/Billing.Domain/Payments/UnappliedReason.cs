@@ -10,4 +10,10 @@ public enum UnappliedReason
     UnknownInvoice,
     InvoiceNotPayable,
     SourceCurrencyChanged,
+
+    /// <summary>Paid by another Stripe customer than the payer's: the Stripe invoice is not the payer's, whatever its metadata says.</summary>
+    CustomerMismatch,
+
+    /// <summary>Paid through another Stripe invoice than the one the invoice was synced to (a copy carrying its metadata).</summary>
+    StripeInvoiceMismatch,
 }

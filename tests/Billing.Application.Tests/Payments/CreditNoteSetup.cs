@@ -15,7 +15,7 @@ internal sealed record CreditNoteSetup(CreditNoteProcessor Credits, PaymentProce
         var trigger = new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance);
         var (refunds, links) = (new RefundStore(tables), new InvoicePaymentLinkStore(tables));
         var refundLinks = new InvoicePaymentProcessor(links, refunds, new RefundPlacement(refunds, links, invoices, payments));
-        var processor = new PaymentProcessor(payments, invoices, burns, credits, new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), trigger, refundLinks, TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
+        var processor = new PaymentProcessor(payments, invoices, new PartnerStore(tables), burns, credits, new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), trigger, refundLinks, TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
         return new CreditNoteSetup(
             new CreditNoteProcessor(credits, invoices, payments, burns, ledger, processor, trigger, TimeProvider.System, NullLogger<CreditNoteProcessor>.Instance),
             processor, invoices, burns, ledger, audit, tables);

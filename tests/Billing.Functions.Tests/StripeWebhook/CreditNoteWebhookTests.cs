@@ -12,40 +12,14 @@ namespace Billing.Functions.Tests.StripeWebhook;
 [Collection(PlatformCollections.Payments)]
 public class CreditNoteWebhookTests(PlatformFixture platform)
 {
-    private const string Secret = "whsec_dev_local_only";
     private const string Id = "INV-carrier-tmo-201902";
+    private readonly SignedStripe stripe = new(platform);
 
-    private async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string payload)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/stripe/webhook") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeWebhookSigner.Sign(payload, Secret, DateTimeOffset.UtcNow));
-        using var response = await platform.Client.SendAsync(request);
-        string text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null);
-    }
+    private Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string payload) => stripe.PostAsync(payload);
 
-    private async Task<JsonNode> GetAsync(string path)
-    {
-        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, path, PlatformFixture.FinanceKey));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-    }
+    private Task<JsonNode> GetAsync(string path) => stripe.GetAsync(path);
 
-    /// <summary>
-    /// Stores invoice <paramref name="id"/> of 12.34 USD, finalized and synced to <paramref name="stripeInvoice"/> when given, and
-    /// books it as a close would when <paramref name="book"/> (so reconcile has nothing to say about a correctly settled one).
-    /// </summary>
-    private async Task StoreInvoiceAsync(string id, string? stripeInvoice = null, bool book = false)
-    {
-        var tables = new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix });
-        var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(1_234, Currency.USD));
-        var invoice = new Invoice(InvoiceId.Parse(id), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line], stripeInvoice).Finalize();
-        await new InvoiceStore(tables).AddOrGetAsync(invoice, CancellationToken.None);
-        if (book)
-        {
-            await new LedgerRecorder(new LedgerStore(tables), new PartnerStore(tables), TimeProvider.System).InvoiceFinalizedAsync(invoice, CancellationToken.None);
-        }
-    }
+    private Task StoreInvoiceAsync(string id, string? stripeInvoice = null, bool book = false) => stripe.StoreInvoiceAsync(id, stripeInvoice, book);
 
     /// <summary>The invoice's one burn once it is finalized or failed (the executor's timer runs every 10 s).</summary>
     private async Task<JsonNode> BurnSettledAsync(string id)
@@ -189,21 +163,7 @@ public class CreditNoteWebhookTests(PlatformFixture platform)
         Assert.Contains("5.00 USD went back outside a credit note", finding["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
-    /// <summary>The invoice's one burn once the executor has decided on it and <paramref name="done"/> holds (90 s at most).</summary>
-    private async Task<JsonNode> BurnWhenAsync(string id, Func<JsonNode, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        JsonNode? burn;
-        do
-        {
-            await Task.Delay(500);
-            burn = (await GetAsync($"api/v1/burns?invoiceId={id}")).AsArray().SingleOrDefault();
-        }
-        while ((burn is null || !done(burn)) && DateTime.UtcNow < deadline);
-
-        Assert.NotNull(burn); // the payment made its burn intent
-        return burn;
-    }
+    private Task<JsonNode> BurnWhenAsync(string id, Func<JsonNode, bool> done) => stripe.BurnWhenAsync(id, done);
 
     // Stripe retrying after 503s: the refund (payment intent, customer, no invoice), then invoice.paid (no payment intent),
     // and only then invoice_payment.paid. Until the link arrives the refund is the customer's only, and it holds the burn;

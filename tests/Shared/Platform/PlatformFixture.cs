@@ -186,13 +186,21 @@ public sealed class PlatformFixture : IAsyncLifetime
         return JsonNode.Parse(text)!.AsObject();
     }
 
-    /// <summary>Creates a partner through the API as finance (POST /api/v1/partners), as an operator onboards one.</summary>
-    public async Task<HttpResponseMessage> CreatePartnerAsync(string id, string role, string? plan)
+    /// <summary>
+    /// Creates a partner through the API as finance (POST /api/v1/partners), as an operator onboards one; with
+    /// <paramref name="stripeCustomerId"/>, the Stripe customer its invoices go to.
+    /// </summary>
+    public async Task<HttpResponseMessage> CreatePartnerAsync(string id, string role, string? plan, string? stripeCustomerId = null)
     {
         var body = new JsonObject { ["id"] = id, ["role"] = role, ["displayName"] = id, ["billingEmail"] = $"billing@{id}.example" };
         if (plan is not null)
         {
             body["plan"] = plan;
+        }
+
+        if (stripeCustomerId is not null)
+        {
+            body["stripeCustomerId"] = stripeCustomerId;
         }
 
         return await Client.SendAsync(Request(HttpMethod.Post, "api/v1/partners", FinanceKey, new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json")));
