@@ -12,40 +12,14 @@ namespace Billing.Functions.Tests.StripeWebhook;
 [Collection(PlatformCollections.Payments)]
 public class CreditNoteWebhookTests(PlatformFixture platform)
 {
-    private const string Secret = "whsec_dev_local_only";
     private const string Id = "INV-carrier-tmo-201902";
+    private readonly SignedWebhook webhook = new(platform);
 
-    private async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string payload)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/stripe/webhook") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeWebhookSigner.Sign(payload, Secret, DateTimeOffset.UtcNow));
-        using var response = await platform.Client.SendAsync(request);
-        string text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length > 0 ? JsonNode.Parse(text) : null);
-    }
+    private Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string payload) => webhook.PostAsync(payload);
 
-    private async Task<JsonNode> GetAsync(string path)
-    {
-        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, path, PlatformFixture.FinanceKey));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-    }
+    private Task<JsonNode> GetAsync(string path) => webhook.GetAsync(path);
 
-    /// <summary>
-    /// Stores invoice <paramref name="id"/> of 12.34 USD, finalized and synced to <paramref name="stripeInvoice"/> when given, and
-    /// books it as a close would when <paramref name="book"/> (so reconcile has nothing to say about a correctly settled one).
-    /// </summary>
-    private async Task StoreInvoiceAsync(string id, string? stripeInvoice = null, bool book = false)
-    {
-        var tables = new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix });
-        var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(1_234, Currency.USD));
-        var invoice = new Invoice(InvoiceId.Parse(id), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line], stripeInvoice).Finalize();
-        await new InvoiceStore(tables).AddOrGetAsync(invoice, CancellationToken.None);
-        if (book)
-        {
-            await new LedgerRecorder(new LedgerStore(tables), new PartnerStore(tables), TimeProvider.System).InvoiceFinalizedAsync(invoice, CancellationToken.None);
-        }
-    }
+    private Task StoreInvoiceAsync(string id, string? stripeInvoice = null, bool book = false) => webhook.StoreInvoiceAsync(id, stripeInvoice, book);
 
     /// <summary>The invoice's one burn once it is finalized or failed (the executor's timer runs every 10 s).</summary>
     private async Task<JsonNode> BurnSettledAsync(string id)
