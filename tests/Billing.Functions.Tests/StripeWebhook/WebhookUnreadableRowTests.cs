@@ -151,6 +151,35 @@ public class WebhookUnreadableRowTests(PlatformFixture platform)
         Assert.Equal((HttpStatusCode.OK, true, "paid"), (repaired, answer!["replay"]!.GetValue<bool>(), answer["invoiceStatus"]!.GetValue<string>()));
     }
 
+    // A credit note state or payment state whose amounts are of the type written, but more than any sum can hold: before, the
+    // sum overflowed (an unclassified 500) on the credit note path, and reconcile failed as a whole.
+    [Theory]
+    [InlineData("201807", "credits")]
+    [InlineData("201808", "payments")]
+    public async Task Webhook_CreditNoteOnAnInvoiceWhoseStoredAmountsOverflow_RecordedUnappliedAndReconcileNamesTheRow(string month, string changed)
+    {
+        string id = "INV-carrier-tmo-" + month, stripeInvoice = "in_rows_" + month, eventId = "evt_cn_rows_" + month;
+        await webhook.StoreInvoiceAsync(id, stripeInvoice, book: true);
+        const long Huge = long.MaxValue / 2 + 1;
+        if (changed == "credits")
+        {
+            string entry = $$"""{"stripeInvoiceId":"{{stripeInvoice}}","currency":"USD","amountMinor":{{Huge}},"prePaymentMinor":0,"postPaymentMinor":0,"refundedMinor":0,"outOfBandMinor":0,"applied":true,"reason":"None","issuedAt":0,"recordedBy":"evt_x"}""";
+            await Tables.Credits.UpsertEntityAsync(new TableEntity(id, "|state") { ["Notes"] = "{\"cn_x1\":" + entry + ",\"cn_x2\":" + entry + "}" });
+        }
+        else
+        {
+            string source = $$"""{"currency":"USD","amountMinor":{{Huge}},"applied":true}""";
+            await Tables.Payments.UpsertEntityAsync(new TableEntity(id, "|state") { ["Sources"] = "{\"in_x1\":" + source + ",\"in_x2\":" + source + "}" });
+        }
+
+        var (status, body) = await webhook.PostAsync(StripeTestEvents.CreditNote(eventId, "cn_rows_" + month, stripeInvoice, 234, "usd", DateTimeOffset.UtcNow, prePaymentMinor: 234));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(("unapplied", "StoredRowUnreadable"), (body!["resolution"]!.GetValue<string>(), body["reason"]!.GetValue<string>()));
+        string kind = changed == "credits" ? "CreditNoteStateUnreadable" : "PaymentStateUnreadable";
+        Assert.Contains(await webhook.MismatchesAsync(), m => m.StartsWith($"{kind} {id}:", StringComparison.Ordinal));
+    }
+
     /// <summary>An invoice of 2017 in the same month: another invoice of the same payer, which no other test uses.</summary>
     private static string OtherInvoice(string month) => "INV-carrier-tmo-2017" + month[4..];
 
