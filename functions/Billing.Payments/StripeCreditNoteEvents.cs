@@ -1,3 +1,5 @@
+using Billing.Domain.Payments;
+
 namespace Billing.Payments;
 
 /// <summary>
@@ -32,22 +34,35 @@ internal static class StripeCreditNoteEvents
         }
 
         var problems = new List<string>();
-        long amount = StripeJson.Amount(note, "amount", problems) ?? 0;
+        long amount = Amount(note, "amount", problems) ?? 0;
         string kind = StripeJson.Text(note, "type") ?? "";
-        long pre = StripeJson.Amount(note, "pre_payment_amount", problems) ?? (kind == "pre_payment" ? amount : 0);
-        long post = StripeJson.Amount(note, "post_payment_amount", problems) ?? (kind == "post_payment" ? amount : 0);
+        long pre = Amount(note, "pre_payment_amount", problems) ?? (kind == "pre_payment" ? amount : 0);
+        long post = Amount(note, "post_payment_amount", problems) ?? (kind == "post_payment" ? amount : 0);
         if (!note.TryGetProperty("post_payment_amount", out _) && kind is not ("pre_payment" or "post_payment"))
         {
             problems.Add($"type '{kind}' without pre_payment_amount and post_payment_amount");
         }
 
-        long outOfBand = StripeJson.Amount(note, "out_of_band_amount", problems) ?? 0;
+        long outOfBand = Amount(note, "out_of_band_amount", problems) ?? 0;
         long refunded = Refunded(note, problems);
         string? problem = problems.Count == 0 ? null : string.Join("; ", problems);
         bool voided = type == Voided || StripeJson.Text(note, "status") == "void";
         DateTimeOffset at = StripeJson.Time(voided ? note : default, "voided_at") ?? StripeJson.Time(note, "created") ?? StripeJson.Time(root, "created") ?? DateTimeOffset.UnixEpoch;
         return new WebhookOutcome.CreditNoteReceived(new IncomingCreditNote(eventId, creditNoteId, stripeInvoiceId, type == Voided, currency.ToUpperInvariant(),
             problem is null ? new CreditNoteAmounts(amount, pre, post, refunded, outOfBand) : CreditNoteAmounts.Zero, at, problem));
+    }
+
+    /// <summary>An amount of the note (<see cref="StripeJson.Amount"/>), at most <see cref="StripeAmounts.MaxMinor"/>: stored beyond it, the note would be read as changed outside the platform.</summary>
+    private static long? Amount(JsonElement obj, string name, List<string> problems)
+    {
+        long? amount = StripeJson.Amount(obj, name, problems);
+        if (amount > StripeAmounts.MaxMinor)
+        {
+            problems.Add($"{name} {amount} is more than any credit note");
+            return null;
+        }
+
+        return amount;
     }
 
     /// <summary>The sum of <c>refunds[].amount_refunded</c>; an API version that only names a <c>refund</c> cannot say how much.</summary>
@@ -58,7 +73,12 @@ internal static class StripeCreditNoteEvents
             long sum = 0;
             foreach (var refund in refunds.EnumerateArray())
             {
-                sum = checked(sum + (StripeJson.Amount(refund, "amount_refunded", problems) ?? 0));
+                sum += Amount(refund, "amount_refunded", problems) ?? 0; // each at most 10^12: a 1 MiB event cannot overflow it
+            }
+
+            if (sum > StripeAmounts.MaxMinor)
+            {
+                problems.Add($"refunds add up to {sum}, more than any credit note");
             }
 
             return sum;

@@ -239,7 +239,7 @@ public sealed partial class StripeWebhookHandler
             malformed);
     }
 
-    /// <summary>Null when <c>data.object.amount_paid</c> is an integer of minor units; otherwise what is wrong with it.</summary>
+    /// <summary>Null when <c>data.object.amount_paid</c> is an integer of minor units (at most <see cref="Billing.Domain.Payments.StripeAmounts.MaxMinor"/>); otherwise what is wrong with it.</summary>
     private static string? AmountPaidProblem(JsonElement root)
     {
         if (!root.TryGetProperty("data", out JsonElement data) || data.ValueKind != JsonValueKind.Object
@@ -249,9 +249,10 @@ public sealed partial class StripeWebhookHandler
             return "amount_paid is missing";
         }
 
-        if (amount.ValueKind == JsonValueKind.Number && amount.TryGetInt64(out _))
+        if (amount.ValueKind == JsonValueKind.Number && amount.TryGetInt64(out long minor))
         {
-            return null;
+            // Beyond any payment: stored, it would be a row read as changed outside the platform (StripeAmounts).
+            return minor <= Billing.Domain.Payments.StripeAmounts.MaxMinor ? null : $"amount_paid {minor} is more than any payment";
         }
 
         string raw = amount.GetRawText();

@@ -10,6 +10,7 @@ public sealed class CreditNoteStore(BillingTables tables)
 {
     public const string UnmatchedPartition = "|unmatched";
     private const string StateRowKey = "|state";
+    private static readonly string Range = $"0..{StripeAmounts.MaxMinor} minor units";
     private readonly TableClient table = tables.Credits;
 
     /// <summary>
@@ -90,7 +91,15 @@ public sealed class CreditNoteStore(BillingTables tables)
         };
     }
 
-    private static long Minor(RowValues v, string name) => v.Int64(name) ?? throw v.Unreadable(name, "missing, Edm.Int64 expected");
+    private static long Minor(RowValues v, string name) => v.Int64(name) switch
+    {
+        null => throw v.Unreadable(name, "missing, Edm.Int64 expected"),
+        var minor when !InRange(minor.Value) => throw v.Unreadable(name, $"{minor} is outside {Range}"),
+        var minor => minor.Value,
+    };
+
+    // What the platform records of a note (StripeAmounts): beyond it, the sums of an invoice's notes could overflow.
+    private static bool InRange(long minor) => minor is >= 0 and <= StripeAmounts.MaxMinor;
 
     private static string WriteNotes(InvoiceCredits state)
     {
@@ -124,8 +133,7 @@ public sealed class CreditNoteStore(BillingTables tables)
                 }
 
                 notes[id] = new CreditNoteEntry(id, Need(n, "stripeInvoiceId").GetValue<string>(), Need(n, "currency").GetValue<string>(),
-                    new CreditNoteAmounts(Need(n, "amountMinor").GetValue<long>(), Need(n, "prePaymentMinor").GetValue<long>(), Need(n, "postPaymentMinor").GetValue<long>(),
-                        Need(n, "refundedMinor").GetValue<long>(), Need(n, "outOfBandMinor").GetValue<long>()),
+                    new CreditNoteAmounts(Amount(n, "amountMinor"), Amount(n, "prePaymentMinor"), Amount(n, "postPaymentMinor"), Amount(n, "refundedMinor"), Amount(n, "outOfBandMinor")),
                     Need(n, "applied").GetValue<bool>(), reason,
                     DateTimeOffset.FromUnixTimeMilliseconds(Need(n, "issuedAt").GetValue<long>()), Need(n, "recordedBy").GetValue<string>())
                 {
@@ -143,4 +151,7 @@ public sealed class CreditNoteStore(BillingTables tables)
     }
 
     private static JsonNode Need(JsonNode node, string name) => node[name] ?? throw new FormatException($"'{name}' is missing");
+
+    private static long Amount(JsonNode node, string name) =>
+        Need(node, name).GetValue<long>() is var minor && InRange(minor) ? minor : throw new FormatException($"'{name}' {minor} is outside {Range}");
 }

@@ -226,6 +226,12 @@ public sealed class PaymentStore(BillingTables tables)
                     throw v.Unreadable("Sources", $"source {id} is incomplete");
                 }
 
+                if (amount is < 0 or > StripeAmounts.MaxMinor)
+                {
+                    // Never recorded (StripeAmounts): what the invoice received would be a sum that overflows.
+                    throw v.Unreadable("Sources", $"source {id}: amountMinor {amount} is outside 0..{StripeAmounts.MaxMinor}");
+                }
+
                 sources[id] = new PaymentSource(currency, amount, applied);
             }
         }

@@ -16,7 +16,9 @@ public sealed class RefundStore(BillingTables tables)
     /// <summary>
     /// Folds what one event says into its charge's row: the larger cumulative amount, the links it names, an unreadable amount
     /// noted until a readable event Stripe created later arrives. Which invoice the charge is under is not the event's to say
-    /// (<see cref="TryPlaceAsync"/>); it is kept. True when the row changed.
+    /// (<see cref="TryPlaceAsync"/>); it is kept. True when the row changed. A row that cannot be read throws
+    /// <see cref="InvalidDataException"/> before anything is written: what it held (the larger amount, the invoice) is unknown,
+    /// and one event's word must not replace it.
     /// </summary>
     /// <param name="refund">The event, as read.</param>
     /// <param name="cancellationToken">Cancels the storage calls.</param>
@@ -27,7 +29,7 @@ public sealed class RefundStore(BillingTables tables)
         for (int attempt = 1; ; attempt++)
         {
             var stored = await table.GetEntityIfExistsAsync<TableEntity>(Partition, rk, cancellationToken: cancellationToken).ConfigureAwait(false);
-            RefundRecord? current = stored.HasValue ? TryRead(stored.Value!) : null;
+            RefundRecord? current = stored.HasValue ? Read(stored.Value!) : null;
             var next = Fold(current, refund);
             if (next == current)
             {
@@ -54,11 +56,11 @@ public sealed class RefundStore(BillingTables tables)
         }
     }
 
-    /// <summary>The charge's row and its ETag; null when there is none, or when it cannot be read (reconcile reports it; nothing is placed on a guess).</summary>
+    /// <summary>The charge's row and its ETag; null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/> (nothing is placed on a guess).</summary>
     public async Task<(RefundRecord Record, ETag ETag)?> GetAsync(string chargeId, CancellationToken cancellationToken)
     {
         var row = await table.FindAsync(Partition, TableKey.Escape(chargeId), null, cancellationToken).ConfigureAwait(false);
-        return row is not null && TryRead(row) is { } record ? (record, row.ETag) : null;
+        return row is not null ? (Read(row), row.ETag) : null;
     }
 
     /// <summary>Puts the charge under <paramref name="invoiceId"/> (null: none) if its row is still the one read with <paramref name="etag"/>; false when it changed meanwhile.</summary>
@@ -149,18 +151,6 @@ public sealed class RefundStore(BillingTables tables)
         ["ProblemEventId"] = r.ProblemEventId,
         ["ProblemAt"] = r.ProblemAt,
     };
-
-    private static RefundRecord? TryRead(TableEntity e)
-    {
-        try
-        {
-            return Read(e);
-        }
-        catch (InvalidDataException)
-        {
-            return null; // a row changed outside the platform is rewritten from what Stripe says now (reconcile reported it meanwhile)
-        }
-    }
 
     private static RefundRecord Read(TableEntity e)
     {

@@ -44,6 +44,8 @@ public sealed class StripeCreditNoteEventsTests
     // known, so the problem is recorded and every amount is zero rather than guessed.
     [Theory]
     [InlineData("\"amount\": 3000", "\"amount\": 30.5", "amount 30.5 is not a non-negative integer")]
+    [InlineData("\"amount\": 3000", "\"amount\": 1000000000001", "amount 1000000000001 is more than any credit note")] // stored, its invoice's notes would not add up
+    [InlineData("\"amount_refunded\": 3000", "\"amount_refunded\": 600000000000}, {\"amount_refunded\": 600000000000", "refunds add up to 1200000000000, more than any credit note")]
     [InlineData("\"refunds\": [", "\"refund\": \"re_old\", \"refunds_gone\": [", "refund re_old is named without its amount")]
     public void Read_AmountNotKnowable_RecordsTheProblemWithZeroAmounts(string written, string replacement, string problem)
     {

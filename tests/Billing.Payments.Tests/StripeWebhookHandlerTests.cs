@@ -360,6 +360,17 @@ public sealed class StripeWebhookHandlerTests
     }
 
     [Fact]
+    public void Handle_AmountPaidBeyondAnyPayment_PaymentReceivedFlaggedMalformed()
+    {
+        // Stored, it would make the invoice's payment state a row the platform refuses to read (its sums could overflow).
+        string body = PaidEvent().Replace("\"amount_paid\": 137", "\"amount_paid\": 1000000000001", StringComparison.Ordinal);
+
+        var paid = Assert.IsType<WebhookOutcome.PaymentReceived>(_webhooks.Handle(body));
+
+        Assert.Equal((0L, "amount_paid 1000000000001 is more than any payment"), (paid.AmountPaidMinor, paid.MalformedAmount));
+    }
+
+    [Fact]
     public void Handle_NegativeAmountPaid_PassedOnForTheCallerToRefuse()
     {
         string body = PaidEvent().Replace("\"amount_paid\": 137", "\"amount_paid\": -137", StringComparison.Ordinal);

@@ -16,7 +16,7 @@ public sealed partial class LedgerAudit
     /// outside the platform) is a finding of its own (<c>InvoiceUnreadable</c>, <c>PaymentUnreadable</c>,
     /// <c>PaymentStateUnreadable</c>, <c>BurnUnreadable</c>, <c>LedgerEntryUnreadable</c>) instead of failing the report,
     /// and the checks that would derive from what it holds are not made. Credit notes: <see cref="CreditNoteFindings"/>; refunds:
-    /// <see cref="RefundFindings"/>; late usage (pending for the next close, or that no close would bill):
+    /// <see cref="RefundFindings"/> (with <c>InvoicePaymentLinkUnreadable</c>); late usage (pending for the next close, or that no close would bill):
     /// <see cref="LateUsageFindings"/>.
     /// </summary>
     public async Task<ReconciliationResult> ReconcileAsync(CancellationToken cancellationToken)
@@ -169,6 +169,7 @@ public sealed partial class LedgerAudit
 
         mismatches.AddRange(await CreditNoteFindings.ListAsync(credits, creditStates, allBurns, Booked, cancellationToken).ConfigureAwait(false));
         mismatches.AddRange(RefundFindings.For(refundList, allPayments, creditsOf, creditsUnknown));
+        mismatches.AddRange(RefundFindings.LinksUnreadable(await links.ListUnreadableAsync(cancellationToken).ConfigureAwait(false)));
         var (pending, lateMismatches) = await LateUsageFindings.ListAsync(facts.LateUsage, partners, invoices, allInvoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);
         mismatches.AddRange(lateMismatches);
         return new ReconciliationResult(allInvoices.Count, allPayments.Count, allBurns.Count, entries.Count, mismatches) { Pending = pending };

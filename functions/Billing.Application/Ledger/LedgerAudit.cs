@@ -16,6 +16,7 @@ public sealed partial class LedgerAudit(
     BurnStore burns,
     CreditNoteStore credits,
     RefundStore refunds,
+    InvoicePaymentLinkStore links,
     FactStore facts,
     PartnerStore partners,
     ISolanaRpcClient rpc,

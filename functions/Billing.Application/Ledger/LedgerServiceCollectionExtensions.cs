@@ -20,6 +20,7 @@ public static class LedgerServiceCollectionExtensions
         services.TryAddSingleton<PartnerAuditPinner>(); // the anchor timer pins partners' audit chains before it anchors
         services.TryAddSingleton<LedgerAnchorService>();
         services.TryAddSingleton<RefundStore>(); // reconcile compares Stripe's refunds with the credit notes
+        services.TryAddSingleton<InvoicePaymentLinkStore>(); // and names the links it cannot read
         services.TryAddSingleton<LedgerAudit>();
         services.TryAddSingleton<LedgerReader>();
         return services;

@@ -69,6 +69,14 @@ internal static class RefundFindings
         }
     }
 
+    /// <summary>
+    /// <c>InvoicePaymentLinkUnreadable</c> (subject: the row's partition and key): a link the refunds of a payment are placed
+    /// by. Until it is repaired, the events that read it (<c>invoice_payment.paid</c> and <c>charge.refunded</c> of that payment,
+    /// <c>invoice.paid</c> of its Stripe invoice) answer 503 and place nothing, and that invoice is not settled.
+    /// </summary>
+    public static IEnumerable<AuditProblem> LinksUnreadable(IReadOnlyList<UnreadableRow> links) =>
+        links.Select(bad => new AuditProblem("InvoicePaymentLinkUnreadable", bad.Id, $"{bad.Reason}; which invoices the payment paid is unknown, so no refund is placed by it"));
+
     private static AuditProblem Unexplained(string subject, RefundsBeyondNotes beyond) =>
         new("RefundWithoutCreditNote", subject,
             $"Stripe refunded {Amount(beyond.RefundedMinor, beyond.Currency)} on {string.Join(", ", beyond.ChargeIds)}, " +

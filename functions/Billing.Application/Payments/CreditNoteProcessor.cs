@@ -12,7 +12,10 @@ namespace Billing.Application.Payments;
 /// <item>a signal to the burn executor, which holds the invoice's burn while a note that may have sent money back stands
 /// (<c>BurnExecutor.Credits.cs</c>).</item>
 /// </list>
-/// Nothing is ever un-burned: a note after the burn is recorded, booked and reported by reconcile, never acted on.
+/// Nothing is ever un-burned: a note after the burn is recorded, booked and reported by reconcile, never acted on. The event's
+/// own row that cannot be read (a retry after someone changed it) throws <see cref="InvalidDataException"/> before anything but
+/// the invoice's unsettled marker is written (the webhook answers 503); the other rows it decides from are the note's reasons
+/// (<see cref="CreditNoteReason.StoredRowUnreadable"/>).
 /// </summary>
 public sealed partial class CreditNoteProcessor(
     CreditNoteStore credits,

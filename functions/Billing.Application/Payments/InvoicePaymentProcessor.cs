@@ -4,7 +4,9 @@ namespace Billing.Application.Payments;
 /// Records a verified <c>invoice_payment.paid</c>: which payment paid which Stripe invoice. Since API version 2025-03-31 it is
 /// how a refunded charge (which names its payment intent, not its invoice) is matched to our invoice, so that reconcile
 /// compares it with that invoice's credit notes and a refund outside them holds the invoice's burn. Refunds of that payment
-/// recorded before are placed again (<see cref="RefundPlacement"/>). Nothing is booked from it.
+/// recorded before are placed again (<see cref="RefundPlacement"/>). Nothing is booked from it. A refund or link row the
+/// placement cannot read throws <see cref="InvalidDataException"/> after the link is recorded and before that refund is moved;
+/// the retry (a replay of the link) places it once the row is repaired.
 /// </summary>
 public sealed class InvoicePaymentProcessor(InvoicePaymentLinkStore links, RefundStore refunds, RefundPlacement placement)
 {

@@ -162,7 +162,8 @@ public sealed partial class PaymentProcessor(
 
         // Before a burn can be signed (here, or by the timer settling after a crash): with a payment recorded, its Stripe
         // invoice is known to be ours, so refunds on the payments invoice_payment.paid linked to it are placed under our
-        // invoice now and its burn's refund hold sees them. Only refund rows are written; nothing of the invoice yet.
+        // invoice now and its burn's refund hold sees them. Only refund rows are written; nothing of the invoice yet, so a link
+        // or refund row that cannot be read (InvalidDataException) stops the invoice here too.
         foreach (string stripeInvoiceId in state.Sources.Keys)
         {
             await refundLinks.PlaceRefundsOfAsync(stripeInvoiceId, cancellationToken).ConfigureAwait(false);

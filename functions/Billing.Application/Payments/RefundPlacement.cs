@@ -13,7 +13,10 @@ public sealed class RefundPlacement(RefundStore refunds, InvoicePaymentLinkStore
 {
     private const int MaxAttempts = 5;
 
-    /// <summary>The charge's invoice once placed (null: none), and whether that changed. A row missing or unreadable is left as it is.</summary>
+    /// <summary>
+    /// The charge's invoice once placed (null: none), and whether that changed. A row missing is left as it is; a refund or link
+    /// row that cannot be read throws <see cref="InvalidDataException"/> before the charge's row is written.
+    /// </summary>
     public async Task<(string? InvoiceId, bool Changed)> PlaceAsync(string chargeId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(chargeId);

@@ -5,7 +5,9 @@ namespace Billing.Application.Payments;
 /// (<see cref="RefundPlacement"/>); with none (or several) found, reconcile goes by the charge's customer, and a link that
 /// arrives later places it (<see cref="InvoicePaymentProcessor"/>). Nothing is booked, settled or un-burned from it: a refund
 /// is evidence that reconcile compares with the credit notes (<c>RefundWithoutCreditNote</c>, <c>RefundUnmatched</c>) and
-/// that holds a burn not yet signed.
+/// that holds a burn not yet signed. A row that cannot be read throws <see cref="InvalidDataException"/> (the webhook answers
+/// 503): the charge's own row before anything is written; a link or another row the placement reads after the charge's row
+/// was written but before it is placed, so the refund stays under no invoice (compared by customer) until the retry places it.
 /// </summary>
 public sealed class RefundProcessor(RefundStore refunds, RefundPlacement placement)
 {

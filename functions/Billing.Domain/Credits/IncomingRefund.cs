@@ -25,6 +25,6 @@ public sealed record IncomingRefund(
     DateTimeOffset At,
     string? Problem = null)
 {
-    /// <summary>More than any charge Stripe can make (its limit is eight digits of minor units), so sums of many never overflow.</summary>
-    public const long MaxAmountMinor = 1_000_000_000_000;
+    /// <summary>More than any charge Stripe can make (<see cref="Payments.StripeAmounts.MaxMinor"/>), so sums of many never overflow.</summary>
+    public const long MaxAmountMinor = Payments.StripeAmounts.MaxMinor;
 }

@@ -13,8 +13,9 @@ namespace Billing.Functions.StripeWebhook;
 /// <summary>
 /// POST /api/v1/stripe/webhook. HTTP-only, so the host forwards the raw request; the body's bytes go to the verifier
 /// untouched (no decoding, no BOM stripping). Bad signature → 400 with nothing stored; a verified event (<c>invoice.paid</c>,
-/// <c>credit_note.created</c>, <c>credit_note.voided</c>, <c>charge.refunded</c>, <c>invoice_payment.paid</c>) → 200, whatever it did to the invoice (the answer says: applied, unchanged or unapplied with the reason); a storage or contention failure
-/// → 503 so Stripe retries, and the retry completes whatever the failed attempt left half done. Anonymous: the Stripe
+/// <c>credit_note.created</c>, <c>credit_note.voided</c>, <c>charge.refunded</c>, <c>invoice_payment.paid</c>) → 200, whatever it did to the invoice (the answer says: applied, unchanged or unapplied with the reason); a storage or contention failure,
+/// or a stored row it must decide from changed outside the platform, → 503 so Stripe retries, and the retry completes whatever
+/// the failed attempt left half done. Anonymous: the Stripe
 /// signature is the authentication.
 /// </summary>
 public sealed partial class StripeWebhookFunction(
@@ -52,37 +53,7 @@ public sealed partial class StripeWebhookFunction(
             case WebhookOutcome.Ignored ignored:
                 return TypedResults.Json(new StripeWebhookIgnored(true, ignored.EventId, ignored.Reason), BillingJsonContext.Default.StripeWebhookIgnored);
             case WebhookOutcome.PaymentReceived paid:
-                PaymentOutcome outcome;
-                try
-                {
-                    outcome = await processor.RecordAsync(paid, cancellationToken).ConfigureAwait(false);
-                }
-                catch (InvalidDataException ex)
-                {
-                    // A stored row of the invoice was changed outside the platform: nothing is decided or burned on a guess. The
-                    // marker keeps the invoice reported (BurnExecutor timer, reconcile); Stripe's retries succeed once it is repaired.
-                    LogUnreadable(logger, paid.StripeEventId, paid.BillingInvoiceId.ToString(), ex.Message);
-                    return ApiProblems.Of(StatusCodes.Status503ServiceUnavailable, "Try again", $"event {paid.StripeEventId} could not be recorded completely right now; it is safe to resend");
-                }
-                catch (Exception ex) when (StripeRetries(ex))
-                {
-                    // Nothing is lost: the unsettled marker and the event row say where it stopped; Stripe retries and the timer settles.
-                    LogTransient(logger, ex, paid.StripeEventId);
-                    return ApiProblems.Of(StatusCodes.Status503ServiceUnavailable, "Try again", $"event {paid.StripeEventId} could not be recorded completely right now; it is safe to resend");
-                }
-
-                return TypedResults.Json(
-                    new StripeWebhookRecorded(
-                        true,
-                        paid.StripeEventId,
-                        outcome.InvoiceId,
-                        !outcome.NewPayment,
-                        outcome.Resolution.ToString().ToLowerInvariant(),
-                        outcome.Reason == UnappliedReason.None ? null : outcome.Reason.ToString(),
-                        outcome.Detail,
-                        outcome.InvoiceStatus,
-                        outcome.BurnId),
-                    BillingJsonContext.Default.StripeWebhookRecorded);
+                return await PaymentAsync(paid, cancellationToken).ConfigureAwait(false);
             case WebhookOutcome.CreditNoteReceived credited:
                 return await CreditNoteAsync(credited.Note, cancellationToken).ConfigureAwait(false);
             case WebhookOutcome.RefundReceived refunded:
@@ -94,48 +65,73 @@ public sealed partial class StripeWebhookFunction(
         }
     }
 
+    /// <summary>An <c>invoice.paid</c>: 200 whatever it decided (applied, unchanged, unapplied with the reason).</summary>
+    private Task<WebhookAnswer> PaymentAsync(
+        WebhookOutcome.PaymentReceived paid, CancellationToken cancellationToken) =>
+        RecordOrRetryAsync(paid.StripeEventId, $"invoice {paid.BillingInvoiceId}", () => processor.RecordAsync(paid, cancellationToken), outcome => TypedResults.Json(
+            new StripeWebhookRecorded(true, paid.StripeEventId, outcome.InvoiceId, !outcome.NewPayment, outcome.Resolution.ToString().ToLowerInvariant(),
+                outcome.Reason == UnappliedReason.None ? null : outcome.Reason.ToString(), outcome.Detail, outcome.InvoiceStatus, outcome.BurnId),
+            BillingJsonContext.Default.StripeWebhookRecorded));
+
     /// <summary>
     /// A credit note: 200 whatever it did (a note that does not reconcile is recorded unapplied and reported, so Stripe need not
-    /// retry a deterministic problem); 503 only when storage failed transiently, and the retry finishes what was left.
+    /// retry a deterministic problem); 503 when storage failed transiently or its own event row cannot be read, and the retry
+    /// finishes what was left.
     /// </summary>
     private Task<WebhookAnswer> CreditNoteAsync(
         IncomingCreditNote note, CancellationToken cancellationToken) =>
-        RecordOrRetryAsync(note.EventId, () => creditNotes.RecordAsync(note, cancellationToken), outcome => TypedResults.Json(
+        RecordOrRetryAsync(note.EventId, $"credit note {note.CreditNoteId} of Stripe invoice {note.StripeInvoiceId}", () => creditNotes.RecordAsync(note, cancellationToken), outcome => TypedResults.Json(
             new StripeWebhookCreditNote(true, note.EventId, outcome.CreditNoteId, outcome.InvoiceId, !outcome.NewEvent, outcome.Resolution.ToString().ToLowerInvariant(),
                 outcome.Reason == CreditNoteReason.None ? null : outcome.Reason.ToString(), outcome.Detail, outcome.BurnId, outcome.BurnStatus),
             BillingJsonContext.Default.StripeWebhookCreditNote));
 
-    /// <summary>A refund: recorded for reconcile, 200 whatever it says; 503 only when storage failed transiently.</summary>
+    /// <summary>A refund: recorded for reconcile, 200 whatever it says; 503 when storage failed transiently or a row it is placed by cannot be read.</summary>
     private Task<WebhookAnswer> RefundAsync(
         IncomingRefund refund, CancellationToken cancellationToken) =>
-        RecordOrRetryAsync(refund.EventId, () => refunds.RecordAsync(refund, cancellationToken), outcome => TypedResults.Json(
+        RecordOrRetryAsync(refund.EventId, $"refund of charge {refund.ChargeId}", () => refunds.RecordAsync(refund, cancellationToken), outcome => TypedResults.Json(
             new StripeWebhookRefund(true, refund.EventId, refund.ChargeId, outcome.InvoiceId, refund.AmountRefundedMinor, refund.Currency, outcome.Recorded),
             BillingJsonContext.Default.StripeWebhookRefund));
 
-    /// <summary>Which payment paid a Stripe invoice: recorded to match refunds, 200; 503 only when storage failed transiently.</summary>
+    /// <summary>Which payment paid a Stripe invoice: recorded to match refunds, 200; 503 when storage failed transiently or a row its refunds are placed by cannot be read.</summary>
     private Task<WebhookAnswer> InvoicePaymentAsync(
         InvoicePaymentLink link, CancellationToken cancellationToken) =>
-        RecordOrRetryAsync(link.EventId, () => invoicePayments.RecordAsync(link, cancellationToken), outcome => TypedResults.Json(
+        RecordOrRetryAsync(link.EventId, $"payment {link.PaymentId} of Stripe invoice {link.StripeInvoiceId}", () => invoicePayments.RecordAsync(link, cancellationToken), outcome => TypedResults.Json(
             new StripeWebhookInvoicePayment(true, link.EventId, link.StripeInvoiceId, link.PaymentId, outcome.Recorded, outcome.RefundsMoved),
             BillingJsonContext.Default.StripeWebhookInvoicePayment));
 
-    /// <summary>Records an event and answers what it did; a failure Stripe should retry (<see cref="StripeRetries"/>) answers 503.</summary>
+    /// <summary>
+    /// Records an event and answers what it did. 503, so Stripe retries, when a row the event is decided from was changed
+    /// outside the platform (<see cref="InvalidDataException"/>, naming the row and property: every path reads such a row
+    /// before writing anything it would decide from it, so the retry succeeds once the row is repaired) or a failure
+    /// <see cref="StripeRetries"/>.
+    /// </summary>
     private async Task<WebhookAnswer> RecordOrRetryAsync<T>(
-        string eventId, Func<Task<T>> record, Func<T, WebhookAnswer> answer)
+        string eventId, string subject, Func<Task<T>> record, Func<T, WebhookAnswer> answer)
     {
         T outcome;
         try
         {
             outcome = await record().ConfigureAwait(false);
         }
+        catch (InvalidDataException ex)
+        {
+            // Fails the same way until someone repairs the row, which reconcile names meanwhile (its …Unreadable kinds). Not a
+            // 500 (no platform failure) nor a 200 (the event would be lost): Stripe retries for up to three days.
+            LogUnreadable(logger, eventId, subject, ex.Message);
+            return TryAgain(eventId);
+        }
         catch (Exception ex) when (StripeRetries(ex))
         {
+            // Nothing is lost: the rows written say where it stopped (a payment's unsettled marker: the timer settles it).
             LogTransient(logger, ex, eventId);
-            return ApiProblems.Of(StatusCodes.Status503ServiceUnavailable, "Try again", $"event {eventId} could not be recorded completely right now; it is safe to resend");
+            return TryAgain(eventId);
         }
 
         return answer(outcome);
     }
+
+    private static WebhookAnswer TryAgain(string eventId) =>
+        ApiProblems.Of(StatusCodes.Status503ServiceUnavailable, "Try again", $"event {eventId} could not be recorded completely right now; it is safe to resend");
 
     /// <summary>
     /// Failures Stripe should retry (answered 503): the transient ones, any storage refusal, and a ledger entry booked
@@ -144,8 +140,8 @@ public sealed partial class StripeWebhookFunction(
     private static bool StripeRetries(Exception ex) =>
         Billing.Application.Resilience.TransientFailures.IsTransient(ex) || ex is RequestFailedException or LedgerConflictException;
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Stripe event {EventId} for {InvoiceId} not recorded: {Reason}. Nothing is decided or burned for the invoice until the row is repaired; answering 503 so Stripe retries")]
-    private static partial void LogUnreadable(ILogger logger, string eventId, string invoiceId, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stripe event {EventId} ({Subject}) not recorded: {Reason}. Nothing is decided from it until the row is repaired; answering 503 so Stripe retries")]
+    private static partial void LogUnreadable(ILogger logger, string eventId, string subject, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe event {EventId}: recording failed transiently; answering 503 so Stripe retries")]
     private static partial void LogTransient(ILogger logger, Exception exception, string eventId);

@@ -32,7 +32,7 @@ internal sealed record LedgerTestSetup(BillingTables Tables, LedgerStore Ledger,
 
     /// <summary>Verify and reconcile as of <paramref name="time"/> (default: now).</summary>
     public LedgerAudit Audit(TimeProvider? time = null) =>
-        new(Ledger, Anchors, Invoices, Payments, Burns, new CreditNoteStore(Tables), new RefundStore(Tables), new FactStore(Tables), new PartnerStore(Tables), Rpc, Authority, Options, Microsoft.Extensions.Options.Options.Create(new Billing.Application.Invoicing.InvoicingOptions()), time ?? TimeProvider.System);
+        new(Ledger, Anchors, Invoices, Payments, Burns, new CreditNoteStore(Tables), new RefundStore(Tables), new InvoicePaymentLinkStore(Tables), new FactStore(Tables), new PartnerStore(Tables), Rpc, Authority, Options, Microsoft.Extensions.Options.Options.Create(new Billing.Application.Invoicing.InvoicingOptions()), time ?? TimeProvider.System);
 
     /// <summary>Books a USD adjustment of <paramref name="cents"/> for carrier-x under <paramref name="id"/>.</summary>
     public async Task BookAsync(string id, long cents)

@@ -150,17 +150,21 @@ public class InvoicePaymentProcessorTests(AzuriteFixture azurite)
         Assert.Equal((null, true), await t.RefundAsync("ch_other", 500, "pi_other"));
     }
 
-    // Someone with storage write access plants a link whose invoice is no text: it names nothing, and the refund is still
-    // recorded and reported by its customer rather than failing the webhook.
+    // Someone with storage write access plants a link whose invoice is no text. Read as no link (before), a payment of several
+    // invoices looked like a payment of one; now the placement is refused naming the row (the webhook answers 503), the refund
+    // stays recorded under no invoice, compared by its customer, and reconcile names the link.
     [Fact]
-    public async Task RecordAsync_LinkRowPlantedWithAnInvoiceThatIsNoText_NamesNothing()
+    public async Task RecordAsync_LinkRowPlantedWithAnInvoiceThatIsNoText_RefusedNamingTheRowRefundComparedByCustomer()
     {
         var t = await Setup.NewAsync(azurite);
         var (invoiceId, _, _) = await t.S.PaidInvoiceAsync();
         await t.S.Tables.Refunds.AddEntityAsync(new TableEntity(InvoicePaymentLinkStore.Partition, "pi_planted|in_x") { ["PaymentId"] = "pi_planted", ["StripeInvoiceId"] = 42 });
 
-        Assert.Equal((null, true), await t.RefundAsync("ch_planted", 500, "pi_planted"));
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => t.RefundAsync("ch_planted", 500, "pi_planted"));
 
+        Assert.Contains("row 'pi_planted|in_x'), property 'StripeInvoiceId'", refused.Message, StringComparison.Ordinal);
+        Assert.Null((await new RefundStore(t.S.Tables).GetAsync("ch_planted", Ct))!.Value.Record.InvoiceId);
         Assert.Equal([("RefundWithoutCreditNote", Setup.ByCustomer(invoiceId))], await t.RefundFindingsAsync());
+        Assert.Contains(await t.S.ReconcileAsync(), p => p.Kind == "InvoicePaymentLinkUnreadable" && p.Subject == "link pi_planted|in_x" && p.Detail.Contains("'StripeInvoiceId'", StringComparison.Ordinal));
     }
 }

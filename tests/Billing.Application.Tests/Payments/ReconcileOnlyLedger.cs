@@ -21,7 +21,7 @@ internal sealed record ReconcileOnlyLedger(BillingTables Tables, LedgerStore Led
         var rpc = new SolanaRpcClient(new HttpClient(), new SolanaRpcOptions { RpcUrl = new Uri("http://127.0.0.1:9") });
         var options = Options.Create(new LedgerOptions());
         var authority = new AnchorAuthority(options, new TreasuryProvider(Options.Create(new SolanaOptions()), rpc), tables);
-        return new LedgerAudit(new LedgerStore(tables), new AnchorStore(tables), new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables), new RefundStore(tables), new FactStore(tables), new PartnerStore(tables),
+        return new LedgerAudit(new LedgerStore(tables), new AnchorStore(tables), new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables), new RefundStore(tables), new InvoicePaymentLinkStore(tables), new FactStore(tables), new PartnerStore(tables),
             rpc, authority, options, Options.Create(new Billing.Application.Invoicing.InvoicingOptions()), TimeProvider.System);
     }
 }

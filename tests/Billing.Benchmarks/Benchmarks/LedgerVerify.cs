@@ -28,7 +28,7 @@ public static class LedgerVerify
         var authority = new AnchorAuthority(ledgerOptions, treasury, tables);
         var anchoring = new LedgerAnchorService(ledger, anchors, rpc, authority,
             new PartnerAuditPinner(ledger, new PartnerStore(tables), new PartnerPinCursor(tables), TimeProvider.System, NullLogger<PartnerAuditPinner>.Instance), ledgerOptions, TimeProvider.System, NullLogger<LedgerAnchorService>.Instance);
-        var audit = new LedgerAudit(ledger, anchors, new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables), new RefundStore(tables), new FactStore(tables), new PartnerStore(tables), rpc, authority, ledgerOptions, Options.Create(new Billing.Application.Invoicing.InvoicingOptions()), TimeProvider.System);
+        var audit = new LedgerAudit(ledger, anchors, new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables), new RefundStore(tables), new InvoicePaymentLinkStore(tables), new FactStore(tables), new PartnerStore(tables), rpc, authority, ledgerOptions, Options.Create(new Billing.Application.Invoicing.InvoicingOptions()), TimeProvider.System);
 
         var insert = Stopwatch.StartNew();
         var at = DateTimeOffset.UtcNow;

@@ -6,7 +6,10 @@ namespace Billing.Functions.Tests.StripeWebhook;
 /// </summary>
 internal sealed class SignedStripe(PlatformFixture platform)
 {
-    private const string Secret = "whsec_dev_local_only";
+    public const string Secret = "whsec_dev_local_only";
+
+    /// <summary>The platform's tables, to plant and repair rows as someone with storage access would.</summary>
+    public BillingTables Tables { get; } = new(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix });
 
     /// <summary>Posts <paramref name="payload"/> to the webhook, signed now.</summary>
     public async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string payload)
@@ -32,13 +35,12 @@ internal sealed class SignedStripe(PlatformFixture platform)
     /// </summary>
     public async Task StoreInvoiceAsync(string id, string? stripeInvoice = null, bool book = false)
     {
-        var tables = new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix });
         var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(1_234, Currency.USD));
         var invoice = new Invoice(InvoiceId.Parse(id), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line], stripeInvoice).Finalize();
-        await new InvoiceStore(tables).AddOrGetAsync(invoice, CancellationToken.None);
+        await new InvoiceStore(Tables).AddOrGetAsync(invoice, CancellationToken.None);
         if (book)
         {
-            await new LedgerRecorder(new LedgerStore(tables), new PartnerStore(tables), TimeProvider.System).InvoiceFinalizedAsync(invoice, CancellationToken.None);
+            await new LedgerRecorder(new LedgerStore(Tables), new PartnerStore(Tables), TimeProvider.System).InvoiceFinalizedAsync(invoice, CancellationToken.None);
         }
     }
 
@@ -57,4 +59,8 @@ internal sealed class SignedStripe(PlatformFixture platform)
         Assert.NotNull(burn); // the payment made its burn intent
         return burn;
     }
+
+    /// <summary>Reconcile's mismatches, as <c>kind subject: detail</c>.</summary>
+    public async Task<IReadOnlyList<string>> MismatchesAsync() =>
+        [.. (await GetAsync("api/v1/ledger/reconcile"))["mismatches"]!.AsArray().Select(m => $"{m!["kind"]} {m["subject"]}: {m["detail"]}")];
 }
