@@ -21,9 +21,9 @@ public sealed class BurnOptionsValidator : IValidateOptions<BurnOptions>
             failures.Add("Billing:Burns: set FixedPrice (local) or PythPriceAccount (clusters).");
         }
 
-        if (!string.IsNullOrWhiteSpace(o.FixedPrice) && !(decimal.TryParse(o.FixedPrice, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var p) && p > 0))
+        if (!string.IsNullOrWhiteSpace(o.FixedPrice) && !IsUsableFixedPrice(o.FixedPrice))
         {
-            failures.Add($"Billing:Burns:FixedPrice '{o.FixedPrice}' must be a positive decimal such as 2.50.");
+            failures.Add($"Billing:Burns:FixedPrice '{o.FixedPrice}' must be a positive decimal such as 2.50, with at most {-PriceQuote.MinExponent} decimals.");
         }
 
         if (!string.IsNullOrWhiteSpace(o.PythPriceAccount) && !PublicKey.IsValid(o.PythPriceAccount))
@@ -42,5 +42,18 @@ public sealed class BurnOptionsValidator : IValidateOptions<BurnOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Whether the executor can burn at it: otherwise every burn would wait ("no price") or fail (overflow) for good.</summary>
+    private static bool IsUsableFixedPrice(string text)
+    {
+        try
+        {
+            return PriceQuote.Parse(text, DateTimeOffset.UnixEpoch, "fixed").HasPriceExponent;
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException)
+        {
+            return false;
+        }
     }
 }

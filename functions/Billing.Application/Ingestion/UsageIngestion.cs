@@ -97,10 +97,12 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
         // A leading byte order mark is no part of the JSON text (RFC 8259 §8.1 lets a parser ignore it), and the API's
         // other JSON bodies are read without it: .NET's Encoding.UTF8 and Windows tools write one.
         int mark = body.Span.StartsWith("\uFEFF"u8) ? 3 : 0;
-        if (!CloudEventsText.DeclaresUtf8OrNoCharset(contentType, out string? charset) && body.Span[mark..].ContainsAnyExceptInRange((byte)0, (byte)0x7F))
+        if (!CloudEventsText.DeclaresUtf8OrNoCharset(contentType, out string? charset)
+            && (CloudEventsText.IsWideCharset(charset!) || body.Span[mark..].ContainsAnyExceptInRange((byte)0, (byte)0x7F)))
         {
             // Bytes beyond ASCII mean other text in that charset than in UTF-8: read as UTF-8 anyway, the event metered would
-            // not be the one its sender meant, and nothing would tell it. ASCII reads alike in every charset used for JSON.
+            // not be the one its sender meant, and nothing would tell it. ASCII bytes read alike in the byte-wide charsets
+            // (ISO-8859-*, Windows-125x, US-ASCII); in UTF-16 or UTF-32 nothing does.
             return UnsupportedMediaType($"Content-Type declares charset '{charset}', and the body holds bytes beyond ASCII, which mean other text in it: usage is read as UTF-8 only (RFC 8259 §8.1); send UTF-8, with charset=utf-8 or none");
         }
 

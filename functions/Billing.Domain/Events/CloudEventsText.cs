@@ -77,8 +77,9 @@ public static class CloudEventsText
     public static string? MediaTypeEssence(string? text) => text is null ? null : MediaTypeEssence(Encoding.UTF8.GetBytes(text));
 
     /// <summary>
-    /// Whether a media type's <c>charset</c> parameter, if any, names UTF-8 (<c>utf-8</c>, or <c>utf8</c> as some clients
-    /// write it; any case, quoted or not): <paramref name="charset"/> is the value it names otherwise.
+    /// Whether every <c>charset</c> parameter of a media type, if any, names UTF-8 (<c>utf-8</c>, or <c>utf8</c> as some
+    /// clients write it; any case, quoted or not): <paramref name="charset"/> is the first other value otherwise (a later
+    /// <c>utf-8</c> does not undo it).
     /// </summary>
     public static bool DeclaresUtf8OrNoCharset(string? mediaType, out string? charset)
     {
@@ -88,16 +89,26 @@ public static class CloudEventsText
             int equals = part.IndexOf('=', StringComparison.Ordinal);
             if (equals > 0 && part.AsSpan(0, equals).Trim().Equals("charset", StringComparison.OrdinalIgnoreCase))
             {
-                charset = part[(equals + 1)..].Trim().Trim('"');
-                if (charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+                string value = part[(equals + 1)..].Trim().Trim('"');
+                if (!value.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !value.Equals("utf8", StringComparison.OrdinalIgnoreCase))
                 {
-                    charset = null;
+                    charset = value;
+                    return false;
                 }
             }
         }
 
-        return charset is null;
+        return true;
     }
+
+    /// <summary>
+    /// Whether a charset is one in which ASCII text is not its ASCII bytes (UTF-16 and UTF-32 in any form, UCS-2): a body
+    /// declared so is not read as UTF-8 whatever its bytes.
+    /// </summary>
+    public static bool IsWideCharset(string charset) =>
+        charset.StartsWith("utf-16", StringComparison.OrdinalIgnoreCase) || charset.StartsWith("utf-32", StringComparison.OrdinalIgnoreCase)
+        || charset.StartsWith("utf16", StringComparison.OrdinalIgnoreCase) || charset.StartsWith("utf32", StringComparison.OrdinalIgnoreCase)
+        || charset.StartsWith("ucs-", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Whether a media type declares JSON as the CloudEvents JSON format defines it: subtype <c>json</c> or ending in

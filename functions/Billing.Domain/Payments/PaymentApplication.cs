@@ -17,31 +17,32 @@ public static class PaymentApplication
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(payment);
         string currencyText = payment.Currency.ToUpperInvariant();
+        state.Sources.TryGetValue(payment.StripeInvoiceId, out PaymentSource? source);
+
+        // A Stripe invoice is judged at its first event: one applied then stays applied; one recorded unapplied is checked
+        // again only to name the reason. Judged before the amount and currency: a copy's event is not the payer's whatever
+        // else is wrong with it, and that reason is what keeps its credit notes and refunds away from the invoice.
+        var foreign = invoice is not null && source is not { Applied: true } ? Foreign(invoice, payment, payerStripeCustomerId) : null;
         if (payment.AmountMinor is not { } amount || amount < 0)
         {
-            return Unapplied(state, UnappliedReason.MalformedAmount, payment.MalformedReason ?? $"amount_paid {payment.AmountMinor} is negative", null, 0);
+            return UnappliedOrForeign(state, foreign, UnappliedReason.MalformedAmount, payment.MalformedReason ?? $"amount_paid {payment.AmountMinor} is negative");
         }
 
         if (!Currency.TryFromCode(currencyText, out Currency? currency))
         {
-            return Unapplied(state, UnappliedReason.UnknownCurrency, $"currency '{Printable(payment.Currency, 16)}' is not one this platform books", null, 0);
+            return UnappliedOrForeign(state, foreign, UnappliedReason.UnknownCurrency, $"currency '{Printable(payment.Currency, 16)}' is not one this platform books");
         }
 
-        state.Sources.TryGetValue(payment.StripeInvoiceId, out PaymentSource? source);
         if (source is not null && source.Currency != currency.Code)
         {
             // A Stripe invoice has one currency for life; an event claiming another is forged or corrupt.
-            return Unapplied(state, UnappliedReason.SourceCurrencyChanged,
-                $"Stripe invoice {payment.StripeInvoiceId} was paid in {source.Currency}; this event says {currency.Code}", null, 0);
+            return UnappliedOrForeign(state, foreign, UnappliedReason.SourceCurrencyChanged,
+                $"Stripe invoice {payment.StripeInvoiceId} was paid in {source.Currency}; this event says {currency.Code}");
         }
 
         long previous = source?.AmountMinor ?? 0;
         long delta = Math.Max(0, amount - previous);
         bool payable = invoice is not null && invoice.Status is InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid;
-
-        // A Stripe invoice is judged at its first event: one applied then stays applied; one recorded unapplied is checked
-        // again only to name the reason.
-        var foreign = invoice is not null && source is not { Applied: true } ? Foreign(invoice, payment, payerStripeCustomerId) : null;
         bool applies = payable && foreign is null && invoice!.Currency == currency && (source is null || source.Applied);
         var sources = new Dictionary<string, PaymentSource>(state.Sources, StringComparer.Ordinal)
         {
@@ -93,9 +94,11 @@ public static class PaymentApplication
     /// <summary>
     /// Why the Stripe invoice paid is not the payer's, or null. Its metadata names our invoice, but Stripe's "Duplicate invoice"
     /// copies metadata to an invoice of any customer. The Stripe invoice the platform synced the invoice to is the payer's (its
-    /// customer cannot change once finalized, so a later change of the payer's customer does not make it foreign); any other
-    /// one must be the payer's known customer's, and never another than the synced one. With neither known, the metadata is
-    /// all there is to go by.
+    /// customer cannot change once finalized, so a later change of the payer's customer does not make it foreign). Any other one
+    /// is the payer's when its customer is the payer's known one: the payer's own money, as when finance revises the Stripe
+    /// invoice (Stripe voids it and copies it, metadata included, to a new one), and reconciled against the total like any
+    /// payment. Another customer's is not. With the payer's customer unknown, only the synced Stripe invoice is the payer's;
+    /// with neither known, the metadata is all there is to go by.
     /// </summary>
     private static (UnappliedReason Reason, string Detail)? Foreign(Invoice invoice, IncomingPayment payment, string? payerStripeCustomerId)
     {
@@ -104,16 +107,21 @@ public static class PaymentApplication
             return null;
         }
 
-        if (!string.IsNullOrWhiteSpace(payerStripeCustomerId) && !string.Equals(payment.StripeCustomerId, payerStripeCustomerId, StringComparison.Ordinal))
+        if (!string.IsNullOrWhiteSpace(payerStripeCustomerId))
         {
-            return (UnappliedReason.CustomerMismatch, $"Stripe invoice {payment.StripeInvoiceId} is of Stripe customer {Printable(payment.StripeCustomerId ?? "(none)", 64)}, "
-                + $"not of {invoice.Payer}'s {payerStripeCustomerId}");
+            return string.Equals(payment.StripeCustomerId, payerStripeCustomerId, StringComparison.Ordinal) ? null
+                : (UnappliedReason.CustomerMismatch, $"Stripe invoice {payment.StripeInvoiceId} is of Stripe customer {Printable(payment.StripeCustomerId ?? "(none)", 64)}, "
+                    + $"not of {invoice.Payer}'s {payerStripeCustomerId}");
         }
 
         return invoice.StripeInvoiceId is { } synced
-            ? (UnappliedReason.StripeInvoiceMismatch, $"paid through Stripe invoice {payment.StripeInvoiceId}; the invoice was synced to Stripe invoice {synced}")
+            ? (UnappliedReason.StripeInvoiceMismatch, $"paid through Stripe invoice {payment.StripeInvoiceId}; the invoice was synced to Stripe invoice {synced}, and {invoice.Payer} has no Stripe customer on record to tell whose this one is")
             : null;
     }
+
+    /// <summary>Unapplied for <paramref name="reason"/>, or, for a Stripe invoice not the payer's, for that (naming both).</summary>
+    private static PaymentDecision UnappliedOrForeign(InvoicePayments state, (UnappliedReason Reason, string Detail)? foreign, UnappliedReason reason, string detail) =>
+        foreign is { } f ? Unapplied(state, f.Reason, $"{f.Detail}; {detail}", null, 0) : Unapplied(state, reason, detail, null, 0);
 
     private static PaymentDecision Unapplied(InvoicePayments state, UnappliedReason reason, string detail, string? currency, long delta) =>
         new(PaymentResolution.Unapplied, reason, detail, currency, delta, 0, 0, delta, state, false);

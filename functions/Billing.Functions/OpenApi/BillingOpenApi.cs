@@ -69,6 +69,7 @@ public static class BillingOpenApi
                 if (context.Description.HttpMethod is "POST" or "PUT" or "PATCH")
                 {
                     operation.Responses.TryAdd("408", Problem("The body arrived too slowly and was not read to its end (field `$`); nothing was done: send the request again.", context.Document));
+                    operation.Responses.TryAdd("413", Problem("The body is larger than the server reads (field `$`); nothing was done.", context.Document));
                 }
 
                 var access = metadata.OfType<EndpointAccess.AllowedRoles>().FirstOrDefault();

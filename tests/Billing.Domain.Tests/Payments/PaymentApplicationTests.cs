@@ -149,8 +149,7 @@ public class PaymentApplicationTests
     }
 
     [Theory]
-    [InlineData("cus_payer", UnappliedReason.StripeInvoiceMismatch)]
-    [InlineData(null, UnappliedReason.StripeInvoiceMismatch)]
+    [InlineData(null, UnappliedReason.StripeInvoiceMismatch)] // nothing tells whose the other Stripe invoice is
     [InlineData("cus_other", UnappliedReason.CustomerMismatch)]
     public void Decide_PaidThroughAnotherStripeInvoiceThanTheSyncedOne_Unapplied(string? payersCustomer, UnappliedReason reason)
     {
@@ -160,6 +159,32 @@ public class PaymentApplicationTests
 
         Assert.Equal((PaymentResolution.Unapplied, reason, 10_000L, 0L), (d.Resolution, d.Reason, d.ToUnappliedMinor, d.State.ReceivedMinor));
         Assert.Contains(reason == UnappliedReason.CustomerMismatch ? "cus_other" : "in_synced", d.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decide_AnotherStripeInvoiceOfThePayersCustomer_AppliedAsThePayersMoney()
+    {
+        // Finance revising the synced Stripe invoice: Stripe voids it and copies it, metadata included, to a new one of the same
+        // customer. Unapplied for a while in review (StripeInvoiceMismatch): that payment was never burned.
+        var invoice = Invoice(10_000).WithStripeInvoiceId("in_synced");
+
+        var d = PaymentApplication.Decide(invoice, InvoicePayments.Empty, Pay(10_000, stripeInvoice: "in_revised"), "cus_payer");
+
+        Assert.Equal((PaymentResolution.Applied, 10_000L, true), (d.Resolution, d.ToReceivableMinor, d.CompletesInvoice));
+    }
+
+    [Theory]
+    [InlineData(null, "USD", UnappliedReason.MalformedAmount)]
+    [InlineData(1_000L, "SEK", UnappliedReason.UnknownCurrency)]
+    public void Decide_AnotherCustomersCopyWithAnUnreadableAmountOrCurrency_CustomerMismatchFirst(long? amount, string currency, UnappliedReason alsoWrong)
+    {
+        // The copy's reason is what keeps its credit notes and refunds away from the invoice (PaymentApplication.NotThePayers);
+        // found in review: these returned MalformedAmount / UnknownCurrency, so a copy's refund was placed under the invoice.
+        var d = PaymentApplication.Decide(Invoice(10_000), InvoicePayments.Empty, Pay(amount, currency, stripeInvoice: "in_copy", customer: "cus_intruder"), "cus_payer");
+
+        Assert.Equal((PaymentResolution.Unapplied, UnappliedReason.CustomerMismatch, 0L), (d.Resolution, d.Reason, d.State.ReceivedMinor));
+        Assert.NotEqual(alsoWrong, d.Reason);
+        Assert.Contains("cus_intruder", d.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

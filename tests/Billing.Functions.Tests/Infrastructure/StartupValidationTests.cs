@@ -69,6 +69,8 @@ public class StartupValidationTests
     [InlineData("Billing:Publishing:DevHostEndpoint", "http://eventhubs.example.com/", "Billing:Publishing:DevHostEndpoint")]
     [InlineData("Billing:Burns:FixedPrice", "", "PythPriceAccount")]
     [InlineData("Billing:Burns:FixedPrice", "two", "FixedPrice")]
+    [InlineData("Billing:Burns:FixedPrice", "2.5000000000000000000", "FixedPrice")] // 19 decimals: every burn waited, "no price"
+    [InlineData("Billing:Burns:FixedPrice", "79228162514264337593543950335", "FixedPrice")] // beyond a long: every burn failed
     [InlineData("Billing:Burns:MaxPriceAge", "02:00:00", "MaxPriceAge")]
     [InlineData("Billing:Burns:MaxPriceConfidenceBasisPoints", "10001", "MaxPriceConfidenceBasisPoints")]
     [InlineData("Billing:Burns:MaxPriceConfidenceBasisPoints", "-1", "MaxPriceConfidenceBasisPoints")]

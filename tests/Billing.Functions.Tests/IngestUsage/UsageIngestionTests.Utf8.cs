@@ -119,5 +119,17 @@ public partial class UsageIngestionTests
         Assert.Equal(202, outcome.Status);
         Assert.Equal(1, outcome.Accepted);
     }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-16", false)] // ASCII bytes are no UTF-16 text: was 400 "not valid JSON"
+    [InlineData("application/cloudevents+json; charset=UTF-32LE", false)]
+    [InlineData("application/cloudevents+json; charset=iso-8859-1; charset=utf-8", true)] // a later utf-8 undid the first
+    public void Ingest_BodyDeclaredWideOrTwoCharsets_Is415NamingContentType(string contentType, bool nonAscii)
+    {
+        var outcome = Post(contentType, nonAscii ? WithNonAsciiText() : Encoding.UTF8.GetBytes(Event().ToJsonString()));
+
+        Assert.Equal(415, outcome.Status);
+        Assert.Equal(["Content-Type"], Fields(outcome));
+    }
 }
 
