@@ -52,18 +52,8 @@ internal static class StripeCreditNoteEvents
             problem is null ? new CreditNoteAmounts(amount, pre, post, refunded, outOfBand) : CreditNoteAmounts.Zero, at, problem));
     }
 
-    /// <summary>An amount of the note (<see cref="StripeJson.Amount"/>), at most <see cref="StripeAmounts.MaxMinor"/>: stored beyond it, the note would be read as changed outside the platform.</summary>
-    private static long? Amount(JsonElement obj, string name, List<string> problems)
-    {
-        long? amount = StripeJson.Amount(obj, name, problems);
-        if (amount > StripeAmounts.MaxMinor)
-        {
-            problems.Add($"{name} {amount} is more than any credit note");
-            return null;
-        }
-
-        return amount;
-    }
+    /// <summary>An amount of the note (<see cref="StripeJson.Amount"/>).</summary>
+    private static long? Amount(JsonElement obj, string name, List<string> problems) => StripeJson.Amount(obj, name, problems, "credit note");
 
     /// <summary>The sum of <c>refunds[].amount_refunded</c>; an API version that only names a <c>refund</c> cannot say how much.</summary>
     private static long Refunded(JsonElement note, List<string> problems)

@@ -1,3 +1,5 @@
+using Billing.Domain.Payments;
+
 namespace Billing.Payments;
 
 /// <summary>
@@ -19,8 +21,12 @@ internal static class StripeJson
     private static readonly System.Buffers.SearchValues<char> IdChars =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
 
-    /// <summary>An integer of minor units; null when absent or null. Anything else is a problem (added to <paramref name="problems"/>, when given).</summary>
-    public static long? Amount(JsonElement obj, string name, List<string>? problems)
+    /// <summary>
+    /// An integer of minor units, at most <see cref="StripeAmounts.MaxMinor"/> (stored beyond it, its row would be read as
+    /// changed outside the platform); null when absent or null. Anything else is a problem (added to
+    /// <paramref name="problems"/>, when given): beyond the bound, "is more than any <paramref name="largest"/>".
+    /// </summary>
+    public static long? Amount(JsonElement obj, string name, List<string>? problems, string largest)
     {
         if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -29,7 +35,13 @@ internal static class StripeJson
 
         if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long amount) && amount >= 0)
         {
-            return amount;
+            if (amount <= StripeAmounts.MaxMinor)
+            {
+                return amount;
+            }
+
+            problems?.Add($"{name} {amount} is more than any {largest}");
+            return null;
         }
 
         string raw = value.GetRawText();

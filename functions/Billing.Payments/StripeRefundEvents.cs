@@ -27,12 +27,7 @@ internal static class StripeRefundEvents
         }
 
         var problems = new List<string>();
-        long? refunded = StripeJson.Amount(charge, "amount_refunded", problems);
-        if (refunded > IncomingRefund.MaxAmountMinor)
-        {
-            problems.Add($"amount_refunded {refunded} is more than any charge");
-            refunded = null;
-        }
+        long? refunded = StripeJson.Amount(charge, "amount_refunded", problems, "charge");
 
         if (refunded is null && problems.Count == 0)
         {

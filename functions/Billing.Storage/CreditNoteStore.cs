@@ -94,12 +94,9 @@ public sealed class CreditNoteStore(BillingTables tables)
     private static long Minor(RowValues v, string name) => v.Int64(name) switch
     {
         null => throw v.Unreadable(name, "missing, Edm.Int64 expected"),
-        var minor when !InRange(minor.Value) => throw v.Unreadable(name, $"{minor} is outside {Range}"),
+        var minor when !StripeAmounts.IsRecordable(minor.Value) => throw v.Unreadable(name, $"{minor} is outside {Range}"),
         var minor => minor.Value,
     };
-
-    // What the platform records of a note (StripeAmounts): beyond it, the sums of an invoice's notes could overflow.
-    private static bool InRange(long minor) => minor is >= 0 and <= StripeAmounts.MaxMinor;
 
     private static string WriteNotes(InvoiceCredits state)
     {
@@ -153,5 +150,5 @@ public sealed class CreditNoteStore(BillingTables tables)
     private static JsonNode Need(JsonNode node, string name) => node[name] ?? throw new FormatException($"'{name}' is missing");
 
     private static long Amount(JsonNode node, string name) =>
-        Need(node, name).GetValue<long>() is var minor && InRange(minor) ? minor : throw new FormatException($"'{name}' {minor} is outside {Range}");
+        Need(node, name).GetValue<long>() is var minor && StripeAmounts.IsRecordable(minor) ? minor : throw new FormatException($"'{name}' {minor} is outside {Range}");
 }

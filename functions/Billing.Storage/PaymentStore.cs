@@ -226,7 +226,7 @@ public sealed class PaymentStore(BillingTables tables)
                     throw v.Unreadable("Sources", $"source {id} is incomplete");
                 }
 
-                if (amount is < 0 or > StripeAmounts.MaxMinor)
+                if (!StripeAmounts.IsRecordable(amount))
                 {
                     // Never recorded (StripeAmounts): what the invoice received would be a sum that overflows.
                     throw v.Unreadable("Sources", $"source {id}: amountMinor {amount} is outside 0..{StripeAmounts.MaxMinor}");

@@ -158,8 +158,8 @@ public sealed class RefundStore(BillingTables tables)
         return new RefundRecord(
             v.Key(),
             v.Text("InvoiceId"),
-            v.Int64("AmountRefundedMinor") is { } amount and >= 0 and <= Billing.Domain.Credits.IncomingRefund.MaxAmountMinor ? amount
-                : throw v.Unreadable("AmountRefundedMinor", $"missing or outside 0..{Billing.Domain.Credits.IncomingRefund.MaxAmountMinor}, an Edm.Int64 of minor units expected"),
+            v.Int64("AmountRefundedMinor") is { } amount && StripeAmounts.IsRecordable(amount) ? amount
+                : throw v.Unreadable("AmountRefundedMinor", $"missing or outside 0..{StripeAmounts.MaxMinor}, an Edm.Int64 of minor units expected"),
             v.Text("Currency", required: true)!,
             v.Text("StripeInvoiceId"),
             v.Text("PaymentIntentId"),

@@ -23,8 +23,4 @@ public sealed record IncomingRefund(
     long AmountRefundedMinor,
     string Currency,
     DateTimeOffset At,
-    string? Problem = null)
-{
-    /// <summary>More than any charge Stripe can make (<see cref="Payments.StripeAmounts.MaxMinor"/>), so sums of many never overflow.</summary>
-    public const long MaxAmountMinor = Payments.StripeAmounts.MaxMinor;
-}
+    string? Problem = null);

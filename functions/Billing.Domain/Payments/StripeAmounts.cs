@@ -8,4 +8,7 @@ public static class StripeAmounts
     /// never overflow: an event beyond it is read as malformed, and a stored row beyond it as changed outside the platform.
     /// </summary>
     public const long MaxMinor = 1_000_000_000_000;
+
+    /// <summary>Whether a stored amount is one the platform records: 0 to <see cref="MaxMinor"/> minor units.</summary>
+    public static bool IsRecordable(long minor) => minor is >= 0 and <= MaxMinor;
 }
