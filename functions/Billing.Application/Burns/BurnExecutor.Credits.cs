@@ -114,15 +114,15 @@ public sealed partial class BurnExecutor
               + "outside any credit note; money that went back is not burned (ledger reconcile reports RefundWithoutCreditNote)";
     }
 
+    /// <summary>How much earlier than a payment a refund of its charge may be dated (Stripe's event times, in seconds, from different clocks).</summary>
+    private static readonly TimeSpan RefundBeforePaymentMargin = TimeSpan.FromHours(1);
+
     /// <summary>
     /// Why a refund of the invoice's Stripe customer that no invoice is found for yet holds the burn: current API versions name
     /// neither the invoice on the charge nor the payment intent in <c>invoice.paid</c>, so until <c>invoice_payment.paid</c>
     /// places the refund it may be this invoice's money. Once placed, the per-invoice rule above decides. Only refunds Stripe
     /// made after the customer paid the invoice count (<see cref="RefundBeforePaymentMargin"/>). Null when there is none.
     /// </summary>
-    /// <summary>How much earlier than a payment a refund of its charge may be dated (Stripe's event times, in seconds, from different clocks).</summary>
-    private static readonly TimeSpan RefundBeforePaymentMargin = TimeSpan.FromHours(1);
-
     private async Task<string?> RefundedUnplacedAsync(string invoiceId, CancellationToken cancellationToken)
     {
         // Paid when each customer first paid the invoice: a refund Stripe made before that (less a margin for its clocks) was of

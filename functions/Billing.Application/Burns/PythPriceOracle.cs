@@ -38,7 +38,7 @@ public sealed class PythPriceOracle(ISolanaRpcClient rpc, PublicKey priceAccount
         }
 
         // The feed's data, not the burn's: a caller waits on these as on a halted market rather than failing what it prices.
-        if (exponent is < PriceQuote.MinExponent or > PriceQuote.MaxExponent)
+        if (!PriceQuote.IsPriceExponent(exponent))
         {
             throw new InvalidDataException($"Pyth price {source} has exponent {exponent}, outside {PriceQuote.MinExponent}..{PriceQuote.MaxExponent}: no price");
         }

@@ -28,8 +28,11 @@ public sealed record PriceQuote(long Mantissa, int Exponent, long Confidence, Da
 
     public bool IsPositive => Mantissa > 0;
 
-    /// <summary>Whether <see cref="Exponent"/> is within <see cref="MinExponent"/>..<see cref="MaxExponent"/>.</summary>
-    public bool HasPriceExponent => Exponent is >= MinExponent and <= MaxExponent;
+    /// <summary>Whether <see cref="Exponent"/> is a price's (<see cref="IsPriceExponent"/>).</summary>
+    public bool HasPriceExponent => IsPriceExponent(Exponent);
+
+    /// <summary>Whether <paramref name="exponent"/> is within <see cref="MinExponent"/>..<see cref="MaxExponent"/>.</summary>
+    public static bool IsPriceExponent(int exponent) => exponent is >= MinExponent and <= MaxExponent;
 
     /// <summary>
     /// Whether the confidence interval is at most <paramref name="basisPoints"/> hundredths of a percent of the price (both share
@@ -47,7 +50,7 @@ public sealed record PriceQuote(long Mantissa, int Exponent, long Confidence, Da
 
     private static string Format(long mantissa, int exponent)
     {
-        if (exponent is < MinExponent or > MaxExponent)
+        if (!IsPriceExponent(exponent))
         {
             return FormattableString.Invariant($"{mantissa}e{exponent}"); // never 10^exponent in full: it could be 2^31 digits
         }
