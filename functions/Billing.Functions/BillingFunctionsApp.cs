@@ -146,7 +146,7 @@ public static class BillingFunctionsApp
             });
     }
 
-    /// <summary>Resolves every validated option and the plan catalog, so bad configuration fails at start.</summary>
+    /// <summary>Resolves every validated option, the price oracle and the plan catalog, so bad configuration fails (or warns) at start.</summary>
     public static void ValidateSettings(IServiceProvider services)
     {
         _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
@@ -154,6 +154,7 @@ public static class BillingFunctionsApp
         _ = services.GetRequiredService<IOptions<Billing.Publishing.PublishingOptions>>().Value;
         _ = services.GetRequiredService<IOptions<InvoicingOptions>>().Value;
         _ = services.GetRequiredService<IOptions<BurnOptions>>().Value;
+        _ = services.GetRequiredService<IPriceOracle>(); // chosen now, so a price feed with no price band is warned of at start
         _ = services.GetRequiredService<IOptions<SolanaOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Billing.Payments.StripeOptions>>().Value;
         _ = services.GetRequiredService<IOptions<ConsoleOptions>>().Value;

@@ -9,7 +9,8 @@ public sealed partial class BurnExecutor
     /// <summary>
     /// The intent's price snapshot while it is still usable (the amount was fixed by it), otherwise a new quote; or null with why
     /// the burn waits. A feed with no usable price (not trading, not there, a quote with no price exponent, too old, published
-    /// ahead of time, too uncertain) holds every burn alike, so it is a reason to wait, never to fail or skip a burn.
+    /// ahead of time, too uncertain, outside the operator's price band) holds every burn alike, so it is a reason to wait, never
+    /// to fail or skip a burn. A snapshot outside a band set since it was taken is replaced by a new quote like a stale one.
     /// </summary>
     private async Task<(PriceQuote? Price, string? WaitReason)> UsablePriceAsync(BurnIntent intent, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -54,6 +55,24 @@ public sealed partial class BurnExecutor
             return $"waiting for a confident price: the {price.Source} quote is {price} ± {price.ConfidenceText} USD (limit ±{limit / 100m:0.##} % of the price)";
         }
 
-        return null;
+        return OutsideBand(price);
+    }
+
+    /// <summary>
+    /// Why <paramref name="price"/> is no price to burn at for the operator's band (<c>MinTokenPriceUsd</c>..<c>MaxTokenPriceUsd</c>),
+    /// or null. However sure the feed is of it, a quote far from the market (a glitch, a thin market) is the feed's condition
+    /// like the others, shared by every burn: the burn waits for one inside rather than burn a multiple of its tokens or none.
+    /// </summary>
+    private string? OutsideBand(PriceQuote price)
+    {
+        var band = options.Value.Band();
+        if (band.IsBelow(price))
+        {
+            return $"waiting for a price within the band: the {price.Source} quote {price} USD is below {BurnOptions.MinTokenPriceSetting} {band.Min} (band {band} USD)";
+        }
+
+        return band.IsAbove(price)
+            ? $"waiting for a price within the band: the {price.Source} quote {price} USD is above {BurnOptions.MaxTokenPriceSetting} {band.Max} (band {band} USD)"
+            : null;
     }
 }

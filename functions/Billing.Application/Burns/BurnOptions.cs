@@ -20,6 +20,30 @@ public sealed class BurnOptions
     /// </summary>
     public string? FixedPrice { get; set; }
 
+    /// <summary>
+    /// The lowest USD price per token a burn is signed at, e.g. "1.00" (invariant culture, exact decimal; empty: no lower bound).
+    /// A quote below it is a feed glitch or a thin market, not a price to burn at: at a millionth of the real price a burn would
+    /// take a million times the tokens, irreversibly. The burn waits for a quote inside the band (docs/design.md §7).
+    /// </summary>
+    public string? MinTokenPriceUsd { get; set; }
+
+    /// <summary>
+    /// The highest USD price per token a burn is signed at, e.g. "10.00" (empty: no upper bound). A quote above it would round a
+    /// burn to nothing and end it skipped for good; the burn waits for a quote inside the band instead (docs/design.md §7).
+    /// </summary>
+    public string? MaxTokenPriceUsd { get; set; }
+
+    /// <summary>The band of <see cref="MinTokenPriceUsd"/> and <see cref="MaxTokenPriceUsd"/>; for options <see cref="BurnOptionsValidator"/> passed.</summary>
+    public PriceBand Band() => new(ParsePrice(MinTokenPriceUsd, MinTokenPriceSetting), ParsePrice(MaxTokenPriceUsd, MaxTokenPriceSetting));
+
+    internal const string MinTokenPriceSetting = Section + ":" + nameof(MinTokenPriceUsd);
+
+    internal const string MaxTokenPriceSetting = Section + ":" + nameof(MaxTokenPriceUsd);
+
+    /// <summary>A price setting as a quote named after it; null when empty (an empty app setting is no setting).</summary>
+    internal static PriceQuote? ParsePrice(string? text, string setting) =>
+        string.IsNullOrWhiteSpace(text) ? null : PriceQuote.Parse(text, DateTimeOffset.UnixEpoch, setting);
+
     /// <summary>Pyth price account (base58) for clusters.</summary>
     public string? PythPriceAccount { get; set; }
 

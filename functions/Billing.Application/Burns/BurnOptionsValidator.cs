@@ -1,6 +1,9 @@
 namespace Billing.Application.Burns;
 
-/// <summary>Checks <c>Billing:Burns</c> at start: a price source must be configured and every duration make sense.</summary>
+/// <summary>
+/// Checks <c>Billing:Burns</c> at start: a price source must be configured, every price setting be one a quote can hold (the
+/// fixed price inside the price band, the band not empty), and every duration make sense.
+/// </summary>
 public sealed class BurnOptionsValidator : IValidateOptions<BurnOptions>
 {
     public ValidateOptionsResult Validate(string? name, BurnOptions o)
@@ -21,9 +24,16 @@ public sealed class BurnOptionsValidator : IValidateOptions<BurnOptions>
             failures.Add("Billing:Burns: set FixedPrice (local) or PythPriceAccount (clusters).");
         }
 
-        if (!string.IsNullOrWhiteSpace(o.FixedPrice) && !IsUsableFixedPrice(o.FixedPrice))
+        var fixedPrice = Price(o.FixedPrice, "Billing:Burns:FixedPrice", failures);
+        var band = new PriceBand(Price(o.MinTokenPriceUsd, BurnOptions.MinTokenPriceSetting, failures), Price(o.MaxTokenPriceUsd, BurnOptions.MaxTokenPriceSetting, failures));
+        if (band is { Min: { } min, Max: { } max } && min.ComparePrice(max) > 0)
         {
-            failures.Add($"Billing:Burns:FixedPrice '{o.FixedPrice}' must be a positive decimal such as 2.50, with at most {-PriceQuote.MinExponent} decimals.");
+            failures.Add($"{BurnOptions.MinTokenPriceSetting} {min} is above {BurnOptions.MaxTokenPriceSetting} {max}: no quote could be burned at.");
+        }
+        else if (fixedPrice is not null && string.IsNullOrWhiteSpace(o.PythPriceAccount) && (band.IsBelow(fixedPrice) || band.IsAbove(fixedPrice)))
+        {
+            // The price never changes, so every burn would wait for good; a Pyth account makes FixedPrice unused.
+            failures.Add($"Billing:Burns:FixedPrice {fixedPrice} is outside the price band {band} USD ({BurnOptions.MinTokenPriceSetting}, {BurnOptions.MaxTokenPriceSetting}): every burn would wait.");
         }
 
         if (!string.IsNullOrWhiteSpace(o.PythPriceAccount) && !PublicKey.IsValid(o.PythPriceAccount))
@@ -44,16 +54,26 @@ public sealed class BurnOptionsValidator : IValidateOptions<BurnOptions>
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>Whether the executor can burn at it: otherwise every burn would wait ("no price") or fail (overflow) for good.</summary>
-    private static bool IsUsableFixedPrice(string text)
+    /// <summary>
+    /// The price a setting holds, null when it is empty or no price (with the failure added): a quote must be able to hold it,
+    /// or every burn would wait ("no price") or fail (overflow) for good.
+    /// </summary>
+    private static PriceQuote? Price(string? text, string setting, List<string> failures)
     {
         try
         {
-            return PriceQuote.Parse(text, DateTimeOffset.UnixEpoch, "fixed").HasPriceExponent;
+            var price = BurnOptions.ParsePrice(text, setting);
+            if (price is null || price.HasPriceExponent)
+            {
+                return price;
+            }
         }
         catch (Exception ex) when (ex is FormatException or OverflowException)
         {
-            return false;
+            // No decimal, not positive, or more digits than a quote's mantissa holds: the failure below says what fits.
         }
+
+        failures.Add($"{setting} '{text}' must be a positive decimal such as 2.50 ('.' for the point), with at most {-PriceQuote.MinExponent} decimals and its digits, read without the point, at most {long.MaxValue}.");
+        return null;
     }
 }

@@ -40,6 +40,22 @@ public sealed record PriceQuote(long Mantissa, int Exponent, long Confidence, Da
     /// </summary>
     public bool ConfidenceWithin(int basisPoints) => IsPositive && Confidence >= 0 && (Int128)Confidence * 10_000 <= (Int128)Mantissa * basisPoints;
 
+    /// <summary>
+    /// Compares the prices alone (not confidence, time or source) exactly, as integers scaled to the smaller exponent: never
+    /// through floating point, where 2.49999999 and 2.5 could meet. Both need a price exponent (<see cref="HasPriceExponent"/>).
+    /// </summary>
+    public int ComparePrice(PriceQuote other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (!HasPriceExponent || !other.HasPriceExponent)
+        {
+            throw new ArgumentOutOfRangeException(nameof(other), $"{this} and {other} are not both prices (exponent {MinExponent}..{MaxExponent})");
+        }
+
+        int common = Math.Min(Exponent, other.Exponent);
+        return (Mantissa * BigInteger.Pow(10, Exponent - common)).CompareTo(other.Mantissa * BigInteger.Pow(10, other.Exponent - common));
+    }
+
     /// <summary>The confidence interval as exact decimal text, e.g. "0.05" (the price's <see cref="ToString"/> form).</summary>
     public string ConfidenceText => Format(Confidence, Exponent);
 

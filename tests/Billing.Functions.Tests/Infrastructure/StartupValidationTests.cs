@@ -71,6 +71,12 @@ public class StartupValidationTests
     [InlineData("Billing:Burns:FixedPrice", "two", "FixedPrice")]
     [InlineData("Billing:Burns:FixedPrice", "2.5000000000000000000", "FixedPrice")] // 19 decimals: every burn waited, "no price"
     [InlineData("Billing:Burns:FixedPrice", "79228162514264337593543950335", "FixedPrice")] // beyond a long: every burn failed
+    [InlineData("Billing:Burns:MinTokenPriceUsd", "0", "Billing:Burns:MinTokenPriceUsd")]
+    [InlineData("Billing:Burns:MinTokenPriceUsd", "2.5000000000000000000", "Billing:Burns:MinTokenPriceUsd")] // 19 decimals
+    [InlineData("Billing:Burns:MaxTokenPriceUsd", "1,00", "Billing:Burns:MaxTokenPriceUsd")]
+    [InlineData("Billing:Burns:MaxTokenPriceUsd", "79228162514264337593543950335", "Billing:Burns:MaxTokenPriceUsd")] // beyond a quote
+    [InlineData("Billing:Burns:MinTokenPriceUsd", "3.00", "Billing:Burns:FixedPrice 2.50 is outside the price band")] // every burn would wait
+    [InlineData("Billing:Burns:MaxTokenPriceUsd", "2.49", "Billing:Burns:FixedPrice 2.50 is outside the price band")]
     [InlineData("Billing:Burns:MaxPriceAge", "02:00:00", "MaxPriceAge")]
     [InlineData("Billing:Burns:MaxPriceConfidenceBasisPoints", "10001", "MaxPriceConfidenceBasisPoints")]
     [InlineData("Billing:Burns:MaxPriceConfidenceBasisPoints", "-1", "MaxPriceConfidenceBasisPoints")]
@@ -109,6 +115,16 @@ public class StartupValidationTests
         var bound = new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetValue<TimeSpan>(key);
         Assert.Equal(TimeSpan.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), bound);
         Assert.True(bound >= TimeSpan.FromHours(1), $"{parameter} = {bound}: a d.hh:mm:ss value read as something else");
+    }
+
+    [Fact]
+    public void ValidateSettings_PriceBandAroundTheFixedPrice_Passes()
+    {
+        var settings = Valid();
+        settings["Billing:Burns:MinTokenPriceUsd"] = "1.00";
+        settings["Billing:Burns:MaxTokenPriceUsd"] = "10.00";
+
+        Build(settings);
     }
 
     [Fact]
