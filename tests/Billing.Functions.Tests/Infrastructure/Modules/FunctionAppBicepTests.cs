@@ -34,6 +34,8 @@ public class FunctionAppBicepTests
         Assert.Equal($"https://{storageAccount}.table.core.windows.net/", settings["Billing__Storage__TableServiceUri"]);
         Assert.Equal(TemplateSnapshot.IdentityClientId, settings["AZURE_CLIENT_ID"]); // DefaultAzureCredential of the app's own clients
         Assert.Equal($"ClientId={TemplateSnapshot.IdentityClientId};Authorization=AAD", settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(snapshot.AppConfiguration(TemplateSnapshot.SampleSecrets)).Build();
+        Assert.Equal(TemplateSnapshot.IdentityClientId, AppInsightsExport.From(configuration)?.ManagedIdentityClientId); // the app's exporters too
         Assert.DoesNotContain(settings, s => s.Value.Contains("AccountKey=", StringComparison.OrdinalIgnoreCase) || s.Value.Contains("SharedAccessKey", StringComparison.OrdinalIgnoreCase));
     }
 
