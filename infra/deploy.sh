@@ -34,6 +34,12 @@ Deploy options (only with --deploy; requires the Azure CLI and `az login`):
       --name-prefix PREFIX   namePrefix parameter (default: billing)
       --solana-rpc-url URL   solanaRpcUrl parameter                          [required]
       --solana-mint ADDRESS  solanaMint parameter                            [required]
+      --pyth-price-account ADDRESS
+                             pythPriceAccount parameter: the USD price source  [required]
+                             (without one the app refuses to start; a test deployment may pass
+                             -p pythPriceAccount= -p 'additionalAppSettings={"Billing__Burns__FixedPrice":"2.50"}')
+      --invoice-issuer-name NAME
+                             invoiceIssuerName parameter: printed on invoices  [required]
   -p, --param NAME=VALUE     any other main.bicep parameter (repeatable), e.g.
                              -p eventHubPartitionCount=16 -p keyVaultPurgeProtection=false
 Secrets are never taken as arguments. If these environment variables are set, their values are
@@ -47,7 +53,8 @@ Examples:
   infra/deploy.sh -o /tmp/billing-pkg               # package only, elsewhere
   az login
   infra/deploy.sh --deploy -g rg-billing -l westeurope \
-    --solana-rpc-url https://api.devnet.solana.com --solana-mint <MINT_ADDRESS>
+    --solana-rpc-url https://api.devnet.solana.com --solana-mint <MINT_ADDRESS> \
+    --pyth-price-account <PYTH_PRICE_ACCOUNT> --invoice-issuer-name "Example Networks Ltd"
 EOF
 }
 
@@ -64,6 +71,8 @@ LOCATION=""
 NAME_PREFIX="billing"
 SOLANA_RPC_URL=""
 SOLANA_MINT=""
+PYTH_PRICE_ACCOUNT=""
+INVOICE_ISSUER_NAME=""
 EXTRA_PARAMS=()
 
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value (see --help)"; }
@@ -81,6 +90,8 @@ while [ $# -gt 0 ]; do
     --name-prefix) need_value "$@"; NAME_PREFIX="$2"; shift 2 ;;
     --solana-rpc-url) need_value "$@"; SOLANA_RPC_URL="$2"; shift 2 ;;
     --solana-mint) need_value "$@"; SOLANA_MINT="$2"; shift 2 ;;
+    --pyth-price-account) need_value "$@"; PYTH_PRICE_ACCOUNT="$2"; shift 2 ;;
+    --invoice-issuer-name) need_value "$@"; INVOICE_ISSUER_NAME="$2"; shift 2 ;;
     -p|--param)
       need_value "$@"
       case "$2" in *=*) ;; *) die "--param expects NAME=VALUE, got '$2'" ;; esac
@@ -90,12 +101,24 @@ while [ $# -gt 0 ]; do
 done
 
 if $WHAT_IF && ! $DEPLOY; then die "--what-if only makes sense with --deploy"; fi
+# True when NAME was given as -p NAME=VALUE (an empty VALUE counts: it was chosen).
+has_param() {
+  local p
+  for p in "${EXTRA_PARAMS[@]}"; do [[ "$p" == "$1="* ]] && return 0; done
+  return 1
+}
+
 if $DEPLOY; then
   command -v az >/dev/null 2>&1 || die "--deploy needs the Azure CLI (az)"
-  [ -n "$RESOURCE_GROUP" ] || die "--deploy needs --resource-group"
-  [ -n "$LOCATION" ] || die "--deploy needs --location"
-  [ -n "$SOLANA_RPC_URL" ] || die "--deploy needs --solana-rpc-url"
-  [ -n "$SOLANA_MINT" ] || die "--deploy needs --solana-mint"
+  # Every required main.bicep parameter, checked before anything is published or touches Azure.
+  missing=()
+  [ -n "$RESOURCE_GROUP" ] || missing+=("--resource-group")
+  [ -n "$LOCATION" ] || missing+=("--location")
+  [ -n "$SOLANA_RPC_URL" ] || has_param solanaRpcUrl || missing+=("--solana-rpc-url")
+  [ -n "$SOLANA_MINT" ] || has_param solanaMint || missing+=("--solana-mint")
+  [ -n "$PYTH_PRICE_ACCOUNT" ] || has_param pythPriceAccount || missing+=("--pyth-price-account (the app refuses to start without a price source)")
+  [ -n "$INVOICE_ISSUER_NAME" ] || has_param invoiceIssuerName || missing+=("--invoice-issuer-name (printed on every invoice)")
+  [ ${#missing[@]} -eq 0 ] || die "--deploy needs $(printf '%s, ' "${missing[@]}" | sed 's/, $//') (see --help)"
 fi
 command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (dotnet) is required"
 
@@ -207,8 +230,12 @@ log "package: $ZIP ($(du -h "$ZIP" | cut -f1))"
 # 4. Provision + deploy (only with --deploy)
 # --------------------------------------------------------------------------------------------------
 DEPLOYMENT_NAME="billing-$(date -u +%Y%m%d%H%M%S)"
-params=(namePrefix="$NAME_PREFIX" location="$LOCATION" solanaRpcUrl="$SOLANA_RPC_URL" solanaMint="$SOLANA_MINT")
-params+=("${EXTRA_PARAMS[@]}")
+params=(namePrefix="$NAME_PREFIX" location="$LOCATION")
+if [ -n "$SOLANA_RPC_URL" ]; then params+=(solanaRpcUrl="$SOLANA_RPC_URL"); fi
+if [ -n "$SOLANA_MINT" ]; then params+=(solanaMint="$SOLANA_MINT"); fi
+if [ -n "$PYTH_PRICE_ACCOUNT" ]; then params+=(pythPriceAccount="$PYTH_PRICE_ACCOUNT"); fi
+if [ -n "$INVOICE_ISSUER_NAME" ]; then params+=(invoiceIssuerName="$INVOICE_ISSUER_NAME"); fi
+params+=("${EXTRA_PARAMS[@]}") # after the options: az takes the last value of a parameter
 
 if ! $DEPLOY; then
   log "package only (no --deploy). With --deploy this script would run:"
@@ -216,7 +243,8 @@ if ! $DEPLOY; then
   az group create --name <RESOURCE_GROUP> --location <REGION>
   az deployment group create --resource-group <RESOURCE_GROUP> --name $DEPLOYMENT_NAME \\
      --template-file infra/main.bicep --parameters namePrefix=$NAME_PREFIX location=<REGION> \\
-     solanaRpcUrl=<URL> solanaMint=<MINT> [secrets via a temporary parameters file]
+     solanaRpcUrl=<URL> solanaMint=<MINT> pythPriceAccount=<ACCOUNT> invoiceIssuerName=<NAME> \\
+     [secrets via a temporary parameters file]
   az functionapp deployment source config-zip --resource-group <RESOURCE_GROUP> \\
      --name <functionAppName output> --src $ZIP
 EOF
@@ -255,15 +283,18 @@ if [ -n "$NUGET_BICEP" ]; then
   export AZURE_BICEP_USE_BINARY_FROM_PATH=true
 fi
 
-log "az group create $RESOURCE_GROUP ($LOCATION)"
-az group create --name "$RESOURCE_GROUP" --location "$LOCATION" --output none
-
 if $WHAT_IF; then
+  # A preview changes nothing, not even the resource group; what-if needs the group to exist.
+  [ "$(az group exists --name "$RESOURCE_GROUP")" = true ] \
+    || die "resource group $RESOURCE_GROUP does not exist: --what-if previews into an existing group and creates nothing (run without --what-if, or az group create first)"
   log "az deployment group what-if"
   az deployment group what-if --resource-group "$RESOURCE_GROUP" --name "$DEPLOYMENT_NAME" \
     --template-file "$TEMPLATE" --parameters "${params[@]}"
   exit 0
 fi
+
+log "az group create $RESOURCE_GROUP ($LOCATION)"
+az group create --name "$RESOURCE_GROUP" --location "$LOCATION" --output none
 
 log "az deployment group create $DEPLOYMENT_NAME"
 az deployment group create --resource-group "$RESOURCE_GROUP" --name "$DEPLOYMENT_NAME" \
@@ -283,4 +314,12 @@ log "az functionapp deployment source config-zip $APP_NAME"
 az functionapp deployment source config-zip --resource-group "$RESOURCE_GROUP" --name "$APP_NAME" \
   --src "$ZIP" --output none
 
-log "deployed: https://$APP_HOST/api/health  (Key Vault: $KEY_VAULT; set missing secrets as described in infra/README.md)"
+log "deployed: https://$APP_HOST/api/health  (Key Vault: $KEY_VAULT)"
+# A Key Vault reference to a secret that does not exist reaches the app as its literal text, which start-up validation refuses.
+not_passed=()
+[ -n "${BILLING_STRIPE_WEBHOOK_SECRET:-}" ] || not_passed+=(stripe-webhook-secret)
+[ -n "${BILLING_SOLANA_TREASURY_KEYPAIR:-}" ] || not_passed+=(solana-treasury-keypair)
+[ -n "${BILLING_STRIPE_SECRET_KEY:-}" ] || not_passed+=("stripe-secret-key (unless -p stripeInvoiceSync=false)")
+if [ ${#not_passed[@]} -gt 0 ]; then
+  log "not passed in this run: ${not_passed[*]}. The app does not start until each exists in $KEY_VAULT; set them and restart (infra/README.md, Secrets)"
+fi

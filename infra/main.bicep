@@ -47,7 +47,7 @@ param eventHubThroughputUnits int = 1
 @maxValue(40)
 param eventHubMaxThroughputUnits int = 4
 
-@description('Consumer group of the billing app on both hubs (app setting EventHubConsumerGroup).')
+@description('Consumer group of the billing app on every hub (app setting EventHubConsumerGroup).')
 @minLength(1)
 @maxLength(50)
 param eventHubConsumerGroup string = 'billing-app'
@@ -134,8 +134,24 @@ param solanaRpcUrl string
 @maxLength(44)
 param solanaMint string
 
-@description('Pyth price account (base58) used to convert USD to tokens (Billing__Burns__PythPriceAccount). Required for a working deployment: without a price source the app refuses to start (for a test deployment, set Billing__Burns__FixedPrice through additionalAppSettings instead).')
-param pythPriceAccount string = ''
+@description('Pyth price account (base58) used to convert USD to tokens (Billing__Burns__PythPriceAccount). Required. Empty only for a test deployment that sets Billing__Burns__FixedPrice through additionalAppSettings; with neither the app refuses to start.')
+@maxLength(44)
+param pythPriceAccount string
+
+@description('Who issues the invoices, as printed on every invoice PDF (Billing__Invoicing__Issuer__Name): legal or trading name, at most 120 printable characters. Required: the app\'s own default reads "(local development)".')
+@minLength(1)
+@maxLength(120)
+param invoiceIssuerName string
+
+@description('Postal address of the issuer, one line each (Billing__Invoicing__Issuer__Address__<i>), at most 6 lines of 120 characters.')
+@maxLength(6)
+param invoiceIssuerAddress string[] = []
+
+@description('Billing contact printed on invoices (Billing__Invoicing__Issuer__Email). Empty: none.')
+param invoiceIssuerEmail string = ''
+
+@description('VAT or tax number printed on invoices (Billing__Invoicing__Issuer__TaxId). Empty: none.')
+param invoiceIssuerTaxId string = ''
 
 @description('Push invoices to Stripe: the app references the Stripe API key secret. False: Billing__Stripe__SecretKey stays unset and sync is off.')
 param stripeInvoiceSync bool = true
@@ -333,6 +349,12 @@ module functionApp 'modules/functionapp.bicep' = {
     burnSchedule: burnSchedule
     anchorSchedule: anchorSchedule
     pythPriceAccount: pythPriceAccount
+    invoiceIssuer: {
+      name: invoiceIssuerName
+      address: invoiceIssuerAddress
+      email: invoiceIssuerEmail
+      taxId: invoiceIssuerTaxId
+    }
     solanaRpcUrl: solanaRpcUrl
     solanaMint: solanaMint
     additionalAppSettings: additionalAppSettings

@@ -106,12 +106,15 @@ public static class BillingFunctionsApp
         return builder;
     }
 
-    /// <summary>OpenTelemetry: Application Insights when its connection string is set; the console when asked (local runs).</summary>
+    /// <summary>
+    /// OpenTelemetry: Application Insights when its connection string is set (with the managed identity when the
+    /// authentication string asks for Entra ID, see <see cref="AppInsightsExport"/>); the console when asked (local runs).
+    /// </summary>
     private static void AddTelemetry(WebApplicationBuilder builder)
     {
-        string? appInsights = builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        var appInsights = AppInsightsExport.From(builder.Configuration);
         bool console = builder.Configuration.GetValue("Billing:Telemetry:Console", false);
-        if (string.IsNullOrWhiteSpace(appInsights) && !console)
+        if (appInsights is null && !console)
         {
             return;
         }
@@ -121,9 +124,9 @@ public static class BillingFunctionsApp
             .WithMetrics(m =>
             {
                 m.AddMeter(BillingTelemetry.Name);
-                if (!string.IsNullOrWhiteSpace(appInsights))
+                if (appInsights is not null)
                 {
-                    m.AddAzureMonitorMetricExporter(o => o.ConnectionString = appInsights);
+                    m.AddAzureMonitorMetricExporter(o => o.ConnectionString = appInsights.ConnectionString, appInsights.Credential);
                 }
 
                 if (console)
@@ -134,9 +137,9 @@ public static class BillingFunctionsApp
             .WithTracing(t =>
             {
                 t.AddSource(BillingTelemetry.Name);
-                if (!string.IsNullOrWhiteSpace(appInsights))
+                if (appInsights is not null)
                 {
-                    t.AddAzureMonitorTraceExporter(o => o.ConnectionString = appInsights);
+                    t.AddAzureMonitorTraceExporter(o => o.ConnectionString = appInsights.ConnectionString, appInsights.Credential);
                 }
 
                 if (console)

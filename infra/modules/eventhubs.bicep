@@ -1,4 +1,4 @@
-// Event Hubs namespace (Standard) with the two hubs the app triggers on and publishes to, a consumer
+// Event Hubs namespace (Standard) with the hubs the app triggers on and publishes to, a consumer
 // group per hub for the app, and optional send-only SAS policies for partners that publish directly.
 
 import { hubName, partnerSender } from 'types.bicep'

@@ -2,6 +2,8 @@
 // the Functions host starts the self-contained Billing.Functions executable named in host.json and calls it
 // over HTTP). All connections use the user-assigned identity; secrets are Key Vault references.
 
+import { issuerDetails } from 'types.bicep'
+
 @description('Azure region.')
 param location string
 
@@ -78,8 +80,11 @@ param burnSchedule string
 @description('NCRONTAB schedule of the AnchorLedger timer (Billing__Ledger__AnchorSchedule).')
 param anchorSchedule string
 
-@description('Pyth price account, base58 (Billing__Burns__PythPriceAccount). Required: the app refuses to start without a price source (a fixed price is for local runs only; set Billing__Burns__FixedPrice through additionalAppSettings for a test deployment).')
+@description('Pyth price account, base58 (Billing__Burns__PythPriceAccount). Empty only when additionalAppSettings sets Billing__Burns__FixedPrice (test deployments): the app refuses to start without a price source.')
 param pythPriceAccount string
+
+@description('The issuer printed on invoices (Billing__Invoicing__Issuer__*).')
+param invoiceIssuer issuerDetails
 
 @description('Solana JSON-RPC URL (Billing__Solana__RpcUrl).')
 param solanaRpcUrl string
@@ -129,7 +134,7 @@ var baseAppSettings = {
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
 
-  // Connection named "EventHubConnection" in function.json (trigger and output bindings).
+  // Connection named "EventHubConnection" in function.json (the eventHubTriggers).
   EventHubConnection__fullyQualifiedNamespace: eventHubFullyQualifiedNamespace
   EventHubConnection__credential: 'managedidentity'
   EventHubConnection__clientId: identityClientId
@@ -175,6 +180,28 @@ var priceSetting = empty(pythPriceAccount)
       Billing__Burns__PythPriceAccount: pythPriceAccount
     }
 
+// Optional issuer fields only when given: an empty Email would still be bound (and printed) as an empty line.
+var issuerSettings = union(
+  {
+    Billing__Invoicing__Issuer__Name: invoiceIssuer.name
+  },
+  toObject(
+    range(0, length(invoiceIssuer.address)),
+    i => 'Billing__Invoicing__Issuer__Address__${i}',
+    i => invoiceIssuer.address[i]
+  ),
+  empty(invoiceIssuer.email)
+    ? {}
+    : {
+        Billing__Invoicing__Issuer__Email: invoiceIssuer.email
+      },
+  empty(invoiceIssuer.taxId)
+    ? {}
+    : {
+        Billing__Invoicing__Issuer__TaxId: invoiceIssuer.taxId
+      }
+)
+
 // A list setting binds from indexed keys: Billing__Publishing__HotPayers__0, __1, …
 var hotPayerSettings = toObject(
   range(0, length(publishingHotPayers)),
@@ -182,7 +209,14 @@ var hotPayerSettings = toObject(
   i => publishingHotPayers[i]
 )
 
-var appSettings = union(baseAppSettings, hotPayerSettings, stripeKeySetting, priceSetting, additionalAppSettings)
+var appSettings = union(
+  baseAppSettings,
+  issuerSettings,
+  hotPayerSettings,
+  stripeKeySetting,
+  priceSetting,
+  additionalAppSettings
+)
 
 var appSettingList = [
   for setting in items(appSettings): {

@@ -10,7 +10,7 @@ param identityName string
 @description('Event Hubs namespace name.')
 param eventHubNamespaceName string
 
-@description('Hubs the app receives from (trigger) and sends to (output binding and publisher).')
+@description('Hubs the app receives from (triggers) and sends to (the usage publisher).')
 param hubNames hubName[]
 
 @description('Storage account name.')
@@ -36,8 +36,8 @@ param vaultOperatorPrincipalType string
 var roles = {
   // Azure Event Hubs Data Receiver: receive (and read hub/partition properties) on the hubs in scope.
   eventHubsDataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
-  // Azure Event Hubs Data Sender: send to the hubs in scope (eventHub output bindings, and the app's own
-  // EventHubProducerClient, which publishes with a partition key; it needs no namespace-wide right).
+  // Azure Event Hubs Data Sender: send to the hubs in scope (the app's own EventHubProducerClient, which
+  // publishes with a partition key; it needs no namespace-wide right).
   eventHubsDataSender: '2b629674-e913-4c01-ae53-ef4638d8f975'
   // Storage Table Data Contributor: the billing tables, and the host's diagnostic-events table.
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
@@ -92,7 +92,7 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
 
-// Per hub, not the namespace: the identity can touch only these two hubs.
+// Per hub, not the namespace: the identity can touch only the app's hubs.
 resource hubReceivers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for (hub, i) in hubNames: {
     name: guid(hubs[i].id, identity.id, roles.eventHubsDataReceiver)

@@ -15,3 +15,22 @@ type partnerSender = {
   @description('The only hub this partner may send to.')
   hub: hubName
 }
+
+@export()
+@description('The invoice issuer printed on every invoice (Billing:Invoicing:Issuer).')
+type issuerDetails = {
+  @description('Legal or trading name.')
+  @minLength(1)
+  @maxLength(120)
+  name: string
+
+  @description('Postal address, one line each (at most 6).')
+  @maxLength(6)
+  address: string[]
+
+  @description('Billing contact e-mail; empty: none.')
+  email: string
+
+  @description('VAT or tax number; empty: none.')
+  taxId: string
+}

@@ -4,7 +4,8 @@ namespace Billing.Functions.Tests.Infrastructure;
 
 public class StartupValidationTests
 {
-    private static void Build(Dictionary<string, string?> settings)
+    /// <summary>Composes the app from <paramref name="settings"/> and validates them as Program.cs does at start.</summary>
+    internal static void Build(Dictionary<string, string?> settings)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
