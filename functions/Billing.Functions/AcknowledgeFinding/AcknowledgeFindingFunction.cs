@@ -9,8 +9,6 @@ namespace Billing.Functions.AcknowledgeFinding;
 /// </summary>
 public static class AcknowledgeFindingFunction
 {
-    private const int MaxBodyChars = 16 * 1024;
-
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/v1/ledger/reconcile/acknowledgements", HandleAsync).WithName("AcknowledgeReconcileFinding")
             .Accepts<AcknowledgeFindingRequest>("application/json")
@@ -49,58 +47,35 @@ public static class AcknowledgeFindingFunction
         };
     }
 
-    /// <summary>The body, field by field so every mistake names its field; unknown fields are refused rather than ignored.</summary>
+    /// <summary>The body: three string fields, every mistake naming its field; an unknown field is refused rather than ignored.</summary>
     private static async Task<(AcknowledgeFindingRequest? Request, List<ApiFieldError> Errors)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var errors = new List<ApiFieldError>();
-        if (await RequestBody.ReadAsync(request, MaxBodyChars, cancellationToken).ConfigureAwait(false) is not { } body)
+        var (fields, errors) = await PartnerRequests.ReadAsync(request, ["kind", "subject", "note"], [], cancellationToken).ConfigureAwait(false);
+        if (errors.Count > 0)
         {
-            errors.Add(new("$", $"the body is larger than {MaxBodyChars} characters"));
             return (null, errors);
         }
 
-        try
+        string? kind = Text(fields, "kind", LedgerValidation.MaxMetadataValueLength, "the finding's kind as reconcile lists it", errors);
+        string? subject = Text(fields, "subject", LedgerValidation.MaxMetadataValueLength, "the finding's subject as reconcile lists it", errors);
+        string? note = Text(fields, "note", ReconcileAcknowledgement.MaxNoteChars, "why the finding needs nothing more from the platform, on one line (no control characters)", errors);
+        if (note is not null && note.Any(char.IsControl))
         {
-            using var document = JsonText.ParseStrict(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                errors.Add(new("$", "must be a JSON object"));
-                return (null, errors);
-            }
-
-            var root = document.RootElement;
-            foreach (var property in root.EnumerateObject().Where(p => p.Name is not ("kind" or "subject" or "note")))
-            {
-                errors.Add(new(property.Name, "is not a field of this request; fields: kind, subject, note"));
-            }
-
-            string? kind = Text(root, "kind", LedgerValidation.MaxMetadataValueLength, "the finding's kind as reconcile lists it", errors);
-            string? subject = Text(root, "subject", LedgerValidation.MaxMetadataValueLength, "the finding's subject as reconcile lists it", errors);
-            string? note = Text(root, "note", ReconcileAcknowledgement.MaxNoteChars, "why the finding needs nothing more from the platform, on one line (no control characters)", errors);
-            if (note is not null && note.Any(char.IsControl))
-            {
-                errors.Add(new("note", $"must be a reason of 1 to {ReconcileAcknowledgement.MaxNoteChars} characters on one line (no control characters)"));
-            }
-
-            return errors.Count == 0 ? (new AcknowledgeFindingRequest(kind!, subject!, note!), errors) : (null, errors);
+            errors.Add(new("note", $"must be a reason of 1 to {ReconcileAcknowledgement.MaxNoteChars} characters on one line (no control characters)"));
         }
-        catch (JsonException)
-        {
-            errors.Add(new("$", "must be a JSON object (valid JSON, no duplicate fields)"));
-            return (null, errors);
-        }
+
+        return errors.Count == 0 ? (new AcknowledgeFindingRequest(kind!, subject!, note!), errors) : (null, errors);
     }
 
-    /// <summary>A required string field of 1 to <paramref name="maxChars"/> well-formed characters (the note counted trimmed), or null with the field's error.</summary>
-    private static string? Text(JsonElement root, string name, int maxChars, string what, List<ApiFieldError> errors)
+    /// <summary>A required field of 1 to <paramref name="maxChars"/> well-formed characters (counted trimmed), or null with the field's error.</summary>
+    private static string? Text(Dictionary<string, string?> fields, string name, int maxChars, string what, List<ApiFieldError> errors)
     {
-        if (!root.TryGetProperty(name, out var value))
+        if (!fields.TryGetValue(name, out string? text))
         {
             errors.Add(new(name, $"is required: {what}"));
             return null;
         }
 
-        string? text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
         if (!string.IsNullOrWhiteSpace(text) && text.Trim().Length <= maxChars && LedgerValidation.IsWellFormed(text))
         {
             return text;
