@@ -38,6 +38,8 @@ namespace Billing.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<BurnView>))]
 [JsonSerializable(typeof(LedgerVerifyResponse))]
 [JsonSerializable(typeof(LedgerReconcileResponse))]
+[JsonSerializable(typeof(AcknowledgeFindingRequest))]
+[JsonSerializable(typeof(AcknowledgeFindingResponse))]
 [JsonSerializable(typeof(LedgerBalancesResponse))]
 [JsonSerializable(typeof(LedgerEntriesResponse))]
 [JsonSerializable(typeof(LedgerUnreadableRowView))]

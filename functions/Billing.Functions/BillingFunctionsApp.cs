@@ -4,6 +4,7 @@ using Billing.Functions.AnchorLedger;
 using Billing.Functions.BurnExecutorTimer;
 using Billing.Functions.LedgerBalances;
 using Billing.Functions.LedgerProof;
+using Billing.Functions.AcknowledgeFinding;
 using Billing.Functions.ReconcileLedger;
 using Billing.Functions.VerifyLedger;
 using Billing.Functions.VerifyRollups;
@@ -224,6 +225,7 @@ public static class BillingFunctionsApp
         ReleaseBurnFunction.Map(app);
         VerifyLedgerFunction.Map(app);
         ReconcileLedgerFunction.Map(app);
+        AcknowledgeFindingFunction.Map(app);
         LedgerBalancesFunction.Map(app);
         LedgerEntriesFunction.Map(app);
         LedgerProofFunction.Map(app);

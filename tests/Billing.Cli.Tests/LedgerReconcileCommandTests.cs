@@ -72,4 +72,34 @@ public sealed class LedgerReconcileCommandTests
         Assert.Equal("LateUsagePending", body["pending"]![0]!["kind"]!.GetValue<string>());
         Assert.Equal(mismatch ? 1 : 0, body["mismatches"]!.AsArray().Count);
     }
+    private const string Acknowledged = """
+        {"kind":"CreditNoteAfterBurn","subject":"cn_1","detail":"INV-carrier-tmo-202610: 5.00 USD credited after burn burn-INV-carrier-tmo-202610 (sig5)","note":"refunded by bank transfer, FIN-42","acknowledgedBy":"finance","acknowledgedAt":"2026-12-04T10:00:00+00:00","entryId":"reconcile-ack:ab12"}
+        """;
+
+    [Fact]
+    public async Task LedgerReconcile_AcknowledgedFindings_PrintsThemApartWithWhoAndWhyAndExits0()
+    {
+        var (output, _) = await StubCommandTests.RunOkAsync(
+            "GET /api/v1/ledger/reconcile", $$"""{"ok":true,"invoices":3,"payments":2,"burns":1,"entries":7,"mismatches":[],"pending":[],"acknowledged":[{{Acknowledged}}]}""", "ledger", "reconcile");
+
+        StubCommandTests.AssertContainsAll(output,
+            "ledger reconcile: ok (3 invoices, 2 payments, 1 burns, 7 entries)",
+            "acknowledged (1), settled outside the platform:",
+            "CreditNoteAfterBurn cn_1: INV-carrier-tmo-202610: 5.00 USD credited after burn",
+            "by finance at 2026-12-04 10:00:00Z: refunded by bank transfer, FIN-42 (reconcile-ack:ab12)");
+    }
+
+    [Fact]
+    public async Task LedgerAcknowledge_KindSubjectNote_PostsThemAsFinanceAndPrintsTheAcknowledgement()
+    {
+        var (output, request) = await StubCommandTests.RunOkAsync(
+            "POST /api/v1/ledger/reconcile/acknowledgements", $$"""{"acknowledged":[{{Acknowledged}}],"replay":false}""",
+            "ledger", "acknowledge", "CreditNoteAfterBurn", "cn_1", "--note", "refunded by bank transfer, FIN-42");
+
+        Assert.Equal(("POST", "dev-finance-key"), (request.Method, request.Headers["X-Api-Key"]));
+        var body = JsonNode.Parse(request.Body)!;
+        Assert.Equal(("CreditNoteAfterBurn", "cn_1", "refunded by bank transfer, FIN-42"),
+            (body["kind"]!.GetValue<string>(), body["subject"]!.GetValue<string>(), body["note"]!.GetValue<string>()));
+        StubCommandTests.AssertContainsAll(output, "acknowledged (1):", "CreditNoteAfterBurn cn_1", "by finance at 2026-12-04 10:00:00Z");
+    }
 }

@@ -129,18 +129,21 @@ public sealed class ConsoleFixture : IAsyncLifetime
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Posts <paramref name="payload"/> to the Stripe webhook, signed now with the platform's secret; asserts a 2xx.</summary>
+    public async Task PostStripeEventAsync(string payload)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/stripe/webhook") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeWebhookSigner.Sign(payload, "whsec_dev_local_only", DateTimeOffset.UtcNow));
+        using var response = await Platform.Client.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>A signed Stripe invoice.paid for the whole invoice, then waits for its burn to finalize on the localnet.</summary>
     private async Task PayAsync(string invoiceId)
     {
         var (_, body, _) = await GetAsync($"api/v1/invoices/{invoiceId}", PlatformFixture.FinanceKey);
         long totalMinor = JsonNode.Parse(body)!["totalMinor"]!.GetValue<long>();
-        string payload = StripeTestEvents.InvoicePaid("evt_" + Guid.NewGuid().ToString("N"), "in_console_1", invoiceId, totalMinor, "usd", "cus_console_1", DateTimeOffset.UtcNow);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/stripe/webhook") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
-        request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeWebhookSigner.Sign(payload, "whsec_dev_local_only", DateTimeOffset.UtcNow));
-        using (var response = await Platform.Client.SendAsync(request))
-        {
-            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        }
+        await PostStripeEventAsync(StripeTestEvents.InvoicePaid("evt_" + Guid.NewGuid().ToString("N"), "in_console_1", invoiceId, totalMinor, "usd", "cus_console_1", DateTimeOffset.UtcNow));
 
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)

@@ -1,4 +1,6 @@
+using System.Text;
 using Azure.Data.Tables;
+using Billing.StripeSimulator;
 
 namespace Billing.WebConsole.Tests;
 
@@ -46,6 +48,35 @@ public class LedgerConsoleTests(ConsoleFixture fixture)
         string detail = report["pending"]!.AsArray().Single(f => f!["subject"]!.GetValue<string>() == $"carrier-tmo {fixture.Period}")!["detail"]!.GetValue<string>();
         Assert.Equal(detail, await page.Locator("#reconcile-pending tr[data-kind='LateUsagePending'] td").Nth(2).TextContentAsync());
         await ConsolePage.ScreenshotAsync(page, "ledger-reconcile");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Ledger_AcknowledgedFinding_ListedApartWithTheNoteNotAsAMismatch()
+    {
+        // A real signed payment of an invoice this deployment never made (PaymentForUnknownInvoice), acknowledged by finance.
+        string eventId = "evt_console_ack_" + Guid.NewGuid().ToString("N")[..8];
+        await fixture.PostStripeEventAsync(StripeTestEvents.InvoicePaid(eventId, "in_console_ack", "INV-carrier-consoleack-201701", 1_234, "usd", "cus_console_ack", DateTimeOffset.UtcNow));
+
+        string request = new JsonObject { ["kind"] = "PaymentForUnknownInvoice", ["subject"] = eventId, ["note"] = "paid twice; refunded in Stripe" }.ToJsonString();
+        using (var acknowledge = await fixture.Platform.Client.SendAsync(fixture.Platform.Request(HttpMethod.Post, "api/v1/ledger/reconcile/acknowledgements", PlatformFixture.FinanceKey, new StringContent(request, Encoding.UTF8, "application/json"))))
+        {
+            Assert.Equal(HttpStatusCode.OK, acknowledge.StatusCode);
+        }
+
+        var page = await fixture.NewPageAsync();
+        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
+        await ConsolePage.OpenAsync(page, "#/ledger", "ledger");
+
+        Assert.Contains(("PaymentForUnknownInvoice", eventId), await ShownAsync(page, "#reconcile-acknowledged"));
+        Assert.DoesNotContain(eventId, await page.Locator("#reconcile").TextContentAsync() ?? "", StringComparison.Ordinal); // the stats, not the mismatches
+        string shown = await page.Locator("#reconcile-acknowledged tr", new() { HasText = eventId }).Locator("td").Nth(3).TextContentAsync() ?? "";
+        Assert.StartsWith("paid twice; refunded in Stripe (finance, ", shown, StringComparison.Ordinal);
+        if (await page.Locator("#reconcile-mismatches").CountAsync() > 0)
+        {
+            Assert.DoesNotContain(("PaymentForUnknownInvoice", eventId), await ShownAsync(page, "#reconcile-mismatches"));
+        }
+
         await page.Context.CloseAsync();
     }
 

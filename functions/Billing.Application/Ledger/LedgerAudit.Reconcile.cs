@@ -172,7 +172,37 @@ public sealed partial class LedgerAudit
         mismatches.AddRange(RefundFindings.LinksUnreadable(await links.ListUnreadableAsync(cancellationToken).ConfigureAwait(false)));
         var (pending, lateMismatches) = await LateUsageFindings.ListAsync(facts.LateUsage, partners, invoices, allInvoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);
         mismatches.AddRange(lateMismatches);
-        return new ReconciliationResult(allInvoices.Count, allPayments.Count, allBurns.Count, entries.Count, mismatches) { Pending = pending };
+        var (open, acknowledged) = SetAsideAcknowledged(mismatches, entries.Values);
+        return new ReconciliationResult(allInvoices.Count, allPayments.Count, allBurns.Count, entries.Count, open) { Pending = pending, Acknowledged = acknowledged };
+    }
+
+    /// <summary>
+    /// The findings finance acknowledged, for exactly the detail they have now, set apart from the rest. A finding whose
+    /// detail changed since is open again, and one acknowledged by an entry whose hash no longer matches counts as open.
+    /// </summary>
+    private static (List<AuditProblem> Open, List<AcknowledgedProblem> Acknowledged) SetAsideAcknowledged(List<AuditProblem> findings, IEnumerable<LedgerEntry> entries)
+    {
+        var acknowledgements = entries
+            .Where(e => e.Kind == LedgerEntryKind.ReconcileAcknowledged)
+            .Select(ReconcileAcknowledgement.From)
+            .OfType<ReconcileAcknowledgement>()
+            .ToDictionary(a => a.EntryId, StringComparer.Ordinal);
+        var open = new List<AuditProblem>(findings.Count);
+        var acknowledged = new List<AcknowledgedProblem>();
+        foreach (var finding in findings)
+        {
+            if (acknowledgements.Count > 0 && ReconcileAcknowledgement.CanAcknowledge(finding.Kind)
+                && acknowledgements.TryGetValue(ReconcileAcknowledgement.Id(finding.Kind, finding.Subject, ReconcileAcknowledgement.DigestOf(finding.Detail)), out var acknowledgement))
+            {
+                acknowledged.Add(new AcknowledgedProblem(finding, acknowledgement));
+            }
+            else
+            {
+                open.Add(finding);
+            }
+        }
+
+        return (open, acknowledged);
     }
 
     /// <summary>

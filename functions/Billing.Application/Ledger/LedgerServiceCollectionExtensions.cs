@@ -22,6 +22,7 @@ public static class LedgerServiceCollectionExtensions
         services.TryAddSingleton<RefundStore>(); // reconcile compares Stripe's refunds with the credit notes
         services.TryAddSingleton<InvoicePaymentLinkStore>(); // and names the links it cannot read
         services.TryAddSingleton<LedgerAudit>();
+        services.TryAddSingleton<ReconcileAcknowledger>();
         services.TryAddSingleton<LedgerReader>();
         return services;
     }

@@ -10,4 +10,10 @@ public sealed record ReconciliationResult(int Invoices, int Payments, int Burns,
     /// <see cref="Ok"/>.
     /// </summary>
     public IReadOnlyList<AuditProblem> Pending { get; init; } = [];
+
+    /// <summary>
+    /// Findings finance acknowledged as settled outside the platform (<see cref="ReconcileAcknowledgement"/>), each with the
+    /// detail it was acknowledged for: listed apart, never counted in <see cref="Ok"/>.
+    /// </summary>
+    public IReadOnlyList<AcknowledgedProblem> Acknowledged { get; init; } = [];
 }

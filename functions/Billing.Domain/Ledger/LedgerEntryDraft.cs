@@ -2,7 +2,7 @@ namespace Billing.Domain.Ledger;
 
 /// <summary>
 /// An entry before it joins a book: everything the caller decides. Validated on construction (throws
-/// <see cref="LedgerValidationException"/>): at least 2 postings (none for evidence, <see cref="LedgerEntryKind.PartnerAuditPinned"/>), no zero amounts, postings of each asset sum to zero,
+/// <see cref="LedgerValidationException"/>): at least 2 postings (none for evidence, <see cref="LedgerValidation.IsEvidence"/>), no zero amounts, postings of each asset sum to zero,
 /// valid account and asset names, a printable entry id, small metadata. <see cref="OccurredAt"/> is kept in UTC.
 /// </summary>
 public sealed class LedgerEntryDraft

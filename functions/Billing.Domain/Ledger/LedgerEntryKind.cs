@@ -26,4 +26,10 @@ public enum LedgerEntryKind
     /// cover them. It has no postings, and balances and reconcile pass over it.
     /// </summary>
     PartnerAuditPinned,
+
+    /// <summary>
+    /// Evidence, not money: finance acknowledged a reconcile finding settled outside the platform
+    /// (<see cref="ReconcileAcknowledgement"/>). It has no postings; reconcile lists the finding apart, not as a mismatch.
+    /// </summary>
+    ReconcileAcknowledged,
 }

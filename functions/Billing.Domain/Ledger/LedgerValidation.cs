@@ -10,10 +10,13 @@ public static class LedgerValidation
     public const int MaxMetadataKeyLength = 64;
     public const int MaxMetadataValueLength = 1024;
 
+    /// <summary>Entries that record evidence and move no money: no postings (<see cref="LedgerEntryKind.PartnerAuditPinned"/>, <see cref="LedgerEntryKind.ReconcileAcknowledged"/>).</summary>
+    public static bool IsEvidence(LedgerEntryKind kind) => kind is LedgerEntryKind.PartnerAuditPinned or LedgerEntryKind.ReconcileAcknowledged;
+
     /// <summary>
     /// Problems of a set of postings: fewer than two, an invalid account or asset, a zero amount,
     /// <see cref="long.MinValue"/> (has no negation), or a sum per asset other than zero (sums are exact, in <see cref="Int128"/>).
-    /// An evidence entry (<see cref="LedgerEntryKind.PartnerAuditPinned"/>) moves no money: any posting is its problem.
+    /// An evidence entry (<see cref="IsEvidence"/>) moves no money: any posting is its problem.
     /// Empty when valid.
     /// </summary>
     public static IReadOnlyList<string> PostingProblems(IReadOnlyList<Posting> postings, LedgerEntryKind kind) => [.. CheckPostings(postings, kind).Select(p => p.Message)];
@@ -22,7 +25,7 @@ public static class LedgerValidation
     {
         ArgumentNullException.ThrowIfNull(postings);
         var problems = new List<(bool Unbalanced, string Message)>();
-        if (kind == LedgerEntryKind.PartnerAuditPinned)
+        if (IsEvidence(kind))
         {
             if (postings.Count > 0)
             {
@@ -165,7 +168,7 @@ public static class LedgerValidation
         return true;
     }
 
-    internal static bool IsWellFormed(string value)
+    public static bool IsWellFormed(string value)
     {
         for (int i = 0; i < value.Length; i++)
         {

@@ -68,8 +68,16 @@ public static class LedgerContract
         return new LedgerReconcileResponse(
             result.Ok, result.Invoices, result.Payments, result.Burns, result.Entries,
             [.. result.Mismatches.Select(ToFinding)],
-            [.. result.Pending.Select(ToFinding)]);
+            [.. result.Pending.Select(ToFinding)],
+            [.. result.Acknowledged.Select(ToFinding)]);
     }
 
     private static AuditFinding ToFinding(AuditProblem problem) => new(problem.Kind, problem.Subject, problem.Detail);
+
+    public static AcknowledgedFinding ToFinding(AcknowledgedProblem acknowledged)
+    {
+        ArgumentNullException.ThrowIfNull(acknowledged);
+        var (finding, by) = (acknowledged.Finding, acknowledged.Acknowledgement);
+        return new(finding.Kind, finding.Subject, finding.Detail, by.Note, by.By, by.At, by.EntryId);
+    }
 }

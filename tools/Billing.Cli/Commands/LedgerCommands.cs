@@ -1,10 +1,40 @@
 namespace Billing.Cli.Commands;
 
-/// <summary><c>billing ledger</c>: verify the ledger, through the platform or against the chain, and reconcile it.</summary>
+/// <summary><c>billing ledger</c>: verify the ledger, through the platform or against the chain, reconcile it, and acknowledge a finding.</summary>
 internal static class LedgerCommands
 {
     public static Command Create(CliContext context, GlobalOptions g) =>
-        new("ledger", "The double-entry ledger.") { Verify(context, g), Reconcile(context, g) };
+        new("ledger", "The double-entry ledger.") { Verify(context, g), Reconcile(context, g), Acknowledge(context, g) };
+
+    private static Command Acknowledge(CliContext context, GlobalOptions g)
+    {
+        var cmd = new Command("acknowledge",
+            """
+            Acknowledge a reconcile finding settled outside the platform (POST /api/v1/ledger/reconcile/acknowledgements):
+            KIND and SUBJECT exactly as `billing ledger reconcile` prints them; the note is booked with it in the ledger.
+            Reconcile then lists it apart, not as a mismatch, until its detail changes. Nothing is booked, applied or burned.
+
+            Examples:
+              billing ledger acknowledge CreditNoteAfterBurn cn_1Q2w3E --note "refunded by bank transfer, FIN-42"
+              billing ledger acknowledge PaymentForUnknownInvoice evt_1Q2w3E --note "paid twice; refunded in Stripe"
+            """);
+        var kind = new Argument<string>("kind") { Description = "the finding's kind (e.g. CreditNoteAfterBurn)" };
+        var subject = new Argument<string>("subject") { Description = "the finding's subject (e.g. a credit note, event or invoice id)" };
+        var note = new Option<string>("--note") { Description = "why it needs nothing more from the platform (booked with it)", Required = true };
+        cmd.Add(kind);
+        cmd.Add(subject);
+        cmd.Add(note);
+        var json = JsonOutput.AddTo(cmd);
+        cmd.Handle(context, async (p, ct) =>
+        {
+            string body = JsonSerializer.Serialize(new AcknowledgeFindingRequest(p.GetValue(kind)!, p.GetValue(subject)!, p.GetValue(note)!), BillingJsonContext.Default.AcknowledgeFindingRequest);
+            using var api = ApiSession.Open(g.Endpoint(p, context), context);
+            // Repeatable: the same finding and detail is the same booking, so a retry books nothing twice.
+            var answer = (await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Post, "/api/v1/ledger/reconcile/acknowledgements", api.FinanceKey) { Body = body }, ct).ConfigureAwait(false)).Json();
+            return await JsonOutput.PrintAsync(context, p.GetValue(json), answer, console => Renderers.Acknowledged(console, ApiResponseReader.Acknowledgement(answer))).ConfigureAwait(false);
+        });
+        return cmd;
+    }
 
     private static Command Reconcile(CliContext context, GlobalOptions g)
     {

@@ -196,6 +196,30 @@ public static class Renderers
                 console.WriteLine("  - " + QuarantineRenderers.Visible($"{m.Kind} {m.Subject}: {m.Detail}"));
             }
         }
+
+        var acknowledged = reconciliation.Acknowledged ?? []; // a platform from before acknowledgements answers without it
+        if (acknowledged.Count > 0)
+        {
+            console.WriteLine($"acknowledged ({acknowledged.Count}), settled outside the platform:");
+            AcknowledgedFindings(console, acknowledged);
+        }
+    }
+
+    /// <summary>What <c>billing ledger acknowledge</c> booked, or found booked before.</summary>
+    public static void Acknowledged(IAnsiConsole console, AcknowledgeFindingResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        console.WriteLine(response.Replay ? "acknowledged before (nothing booked):" : $"acknowledged ({response.Acknowledged.Count}):");
+        AcknowledgedFindings(console, response.Acknowledged);
+    }
+
+    private static void AcknowledgedFindings(IAnsiConsole console, IReadOnlyList<AcknowledgedFinding> findings)
+    {
+        foreach (var a in findings)
+        {
+            console.WriteLine("  - " + QuarantineRenderers.Visible($"{a.Kind} {a.Subject}: {a.Detail}"));
+            console.WriteLine("    " + QuarantineRenderers.Visible($"by {a.AcknowledgedBy} at {a.AcknowledgedAt:u}: {a.Note} ({a.EntryId})"));
+        }
     }
 
     public static void SendSummary(IAnsiConsole console, SendReport report)

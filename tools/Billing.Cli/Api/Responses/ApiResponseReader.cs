@@ -42,6 +42,8 @@ public static class ApiResponseReader
     public static LedgerVerifyResponse LedgerVerification(JsonNode? body) => Read(body, BillingJsonContext.Default.LedgerVerifyResponse, "ledger verification");
 
     /// <summary><c>GET /api/v1/ledger/reconcile</c>.</summary>
+    public static AcknowledgeFindingResponse Acknowledgement(JsonNode? body) => Read(body, BillingJsonContext.Default.AcknowledgeFindingResponse, "acknowledgement");
+
     public static LedgerReconcileResponse LedgerReconciliation(JsonNode? body) => Read(body, BillingJsonContext.Default.LedgerReconcileResponse, "ledger reconciliation");
 
     /// <summary><c>GET /api/v1/ledger/balances</c>: its rows.</summary>

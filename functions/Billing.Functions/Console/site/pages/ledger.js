@@ -44,7 +44,8 @@ async function verify(root, config) {
 }
 
 // What the other pages' warnings refer to: every mismatch between invoices, payments, burns and entries, and what
-// waits for a close. Pending never makes the books wrong (the API's ok ignores it), so it is listed apart.
+// waits for a close. Pending never makes the books wrong (the API's ok ignores it), so it is listed apart, and so are
+// the findings finance acknowledged as settled outside the platform.
 async function reconcile(root) {
   root.append(h('h2', {}, 'Reconciliation'));
   try {
@@ -58,6 +59,15 @@ async function reconcile(root) {
     else root.append(h('p', { class: 'muted' }, 'No mismatch.'));
     if (r.pending.length) {
       root.append(h('h3', {}, 'Pending: the next period close bills these'), findings(r.pending, 'reconcile-pending'));
+    }
+    const acknowledged = r.acknowledged || [];
+    if (acknowledged.length) {
+      root.append(h('h3', {}, 'Acknowledged: settled outside the platform'),
+        table(['Kind', 'Subject', 'Detail', 'Acknowledged'],
+          acknowledged.map(a => h('tr', { dataset: { kind: a.kind } },
+            h('td', {}, a.kind), h('td', { class: 'mono' }, a.subject), h('td', {}, a.detail),
+            h('td', {}, `${a.note} (${a.acknowledgedBy}, ${a.acknowledgedAt})`))),
+          { id: 'reconcile-acknowledged' }));
     }
   } catch (error) {
     root.append(problemBox(error));

@@ -1,0 +1,157 @@
+using Billing.Functions.Tests.StripeWebhook;
+
+namespace Billing.Functions.Tests.AcknowledgeFinding;
+
+/// <summary>
+/// POST /api/v1/ledger/reconcile/acknowledgements against the running platform: findings made by real signed webhooks,
+/// acknowledged by finance, then listed apart by reconcile until their detail changes. Each test has a payer of its own
+/// and invoices of 2017 (a year no other test uses), so the subjects are its own.
+/// </summary>
+[Collection(PlatformCollections.Payments)]
+public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
+{
+    private const string Note = "refunded to the customer by bank transfer, ticket FIN-42";
+
+    private readonly SignedStripe stripe = new(platform);
+
+    private async Task<(HttpStatusCode Status, JsonNode Body)> AcknowledgeAsync(string body, string key = PlatformFixture.FinanceKey)
+    {
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, "api/v1/ledger/reconcile/acknowledgements", key, new StringContent(body, Encoding.UTF8, "application/json")));
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+    }
+
+    private static string Request(string kind, string subject, string note = Note) =>
+        new JsonObject { ["kind"] = kind, ["subject"] = subject, ["note"] = note }.ToJsonString();
+
+    /// <summary>Reconcile's findings about <paramref name="subject"/>: the open ones and the acknowledged ones.</summary>
+    private async Task<(JsonNode[] Open, JsonNode[] Acknowledged)> FindingsAsync(string subject)
+    {
+        var report = await stripe.GetAsync("api/v1/ledger/reconcile");
+        JsonNode[] About(string list) => [.. report[list]!.AsArray().OfType<JsonNode>().Where(f => f["subject"]!.GetValue<string>() == subject)];
+        return (About("mismatches"), About("acknowledged"));
+    }
+
+    /// <summary>A payment of an invoice this deployment never made: recorded unapplied, reported as <c>PaymentForUnknownInvoice</c>.</summary>
+    private async Task<string> UnappliedPaymentAsync()
+    {
+        string suffix = Guid.NewGuid().ToString("N")[..8];
+        string eventId = "evt_ack_" + suffix;
+        var (status, _) = await stripe.PostAsync(StripeTestEvents.InvoicePaid(eventId, "in_ack_" + suffix, $"INV-carrier-ack{suffix}-201701", 1_234, "usd", "cus_ack" + suffix, DateTimeOffset.UtcNow));
+        Assert.Equal(HttpStatusCode.OK, status);
+        return eventId;
+    }
+
+    [Fact]
+    public async Task Acknowledge_UnappliedPaymentSettledOutside_ListedApartWithWhoAndWhy()
+    {
+        string eventId = await UnappliedPaymentAsync();
+        var open = Assert.Single((await FindingsAsync(eventId)).Open);
+
+        var (status, body) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", eventId));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.False(body["replay"]!.GetValue<bool>());
+        var acknowledged = Assert.Single(body["acknowledged"]!.AsArray())!;
+        Assert.Equal(("PaymentForUnknownInvoice", eventId, open["detail"]!.GetValue<string>(), Note, "finance"),
+            (acknowledged["kind"]!.GetValue<string>(), acknowledged["subject"]!.GetValue<string>(), acknowledged["detail"]!.GetValue<string>(),
+             acknowledged["note"]!.GetValue<string>(), acknowledged["acknowledgedBy"]!.GetValue<string>()));
+        Assert.StartsWith("reconcile-ack:", acknowledged["entryId"]!.GetValue<string>(), StringComparison.Ordinal);
+        var (stillOpen, listed) = await FindingsAsync(eventId);
+        Assert.Empty(stillOpen);
+        Assert.Equal((Note, acknowledged["entryId"]!.GetValue<string>()), (Assert.Single(listed)["note"]!.GetValue<string>(), listed[0]["entryId"]!.GetValue<string>()));
+
+        // The acknowledgement is an entry of the book (evidence: no postings), so the anchors cover it.
+        long last = (await stripe.GetAsync("api/v1/ledger/entries?limit=1"))["head"]!["sequence"]!.GetValue<long>();
+        var entry = (await stripe.GetAsync($"api/v1/ledger/entries?from={Math.Max(1, last - 99)}&limit=100"))["entries"]!.AsArray()
+            .Single(e => e!["entryId"]!.GetValue<string>() == acknowledged["entryId"]!.GetValue<string>())!;
+        Assert.Equal(("ReconcileAcknowledged", 0), (entry["kind"]!.GetValue<string>(), entry["postings"]!.AsArray().Count));
+    }
+
+    [Fact]
+    public async Task Acknowledge_Again_ReplayKeepsTheFirstNote()
+    {
+        string eventId = await UnappliedPaymentAsync();
+        var (_, first) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", eventId));
+
+        var (status, again) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", eventId, "a second reason"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(again["replay"]!.GetValue<bool>());
+        Assert.Equal(first["acknowledged"]![0]!.ToJsonString(), Assert.Single(again["acknowledged"]!.AsArray())!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Acknowledge_FindingWhoseDetailChangesLater_IsReportedAgain()
+    {
+        string suffix = Guid.NewGuid().ToString("N")[..8];
+        string payer = "carrier-ack" + suffix, customer = "cus_ack" + suffix, id = $"INV-{payer}-201702";
+        using (var create = await platform.CreatePartnerAsync(payer, "carrier", "carrier-standard-v1", customer))
+        {
+            Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+        }
+
+        await stripe.StoreInvoiceAsync(id, "in_ack_" + suffix, book: true);
+        await stripe.PostAsync(StripeTestEvents.InvoicePaid("evt_ack1_" + suffix, "in_ack_" + suffix, id, 500, "usd", customer, DateTimeOffset.UtcNow));
+        Assert.Contains("7.34 USD remaining", Assert.Single((await FindingsAsync(id)).Open)["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var (status, _) = await AcknowledgeAsync(Request("InvoicePartiallyPaid", id, "written off: goodwill"));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Empty((await FindingsAsync(id)).Open);
+
+        // More money arrives (amount_paid is cumulative): another finding, which nobody has acknowledged.
+        await stripe.PostAsync(StripeTestEvents.InvoicePaid("evt_ack2_" + suffix, "in_ack_" + suffix, id, 700, "usd", customer, DateTimeOffset.UtcNow));
+
+        var (open, acknowledged) = await FindingsAsync(id);
+        Assert.Contains("5.34 USD remaining", Assert.Single(open)["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(acknowledged);
+    }
+
+    [Fact]
+    public async Task Acknowledge_NoSuchFindingNow_Returns404()
+    {
+        var (status, problem) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", "evt_never_" + Guid.NewGuid().ToString("N")));
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains("reconcile reports no PaymentForUnknownInvoice finding about", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("InvoiceUnreadable")]
+    [InlineData("PaymentNotSettled")]
+    [InlineData("BurnStuck")]
+    [InlineData("BurnNotBooked")]
+    public async Task Acknowledge_KindSettledByRepairOrRetry_Returns409NamingKind(string kind)
+    {
+        var (status, problem) = await AcknowledgeAsync(Request(kind, "anything"));
+
+        Assert.Equal((HttpStatusCode.Conflict, "kind"), (status, problem["errors"]![0]!["field"]!.GetValue<string>()));
+        Assert.Contains($"a {kind} finding is not acknowledged", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1"}""", "note")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "note": "two\nlines"}""", "note")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "note": "  "}""", "note")]
+    [InlineData("""{"kind": 7, "subject": "evt_1", "note": "x"}""", "kind")]
+    [InlineData("""{"subject": "evt_1", "note": "x"}""", "kind")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "", "note": "x"}""", "subject")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "note": "x", "amount": 1}""", "amount")]
+    [InlineData("""[1]""", "$")]
+    public async Task Acknowledge_BadBody_Returns400NamingTheField(string body, string field)
+    {
+        var (status, problem) = await AcknowledgeAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(problem["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == field);
+    }
+
+    [Fact]
+    public async Task Acknowledge_PartnerKey_Returns403AndBooksNothing()
+    {
+        string eventId = await UnappliedPaymentAsync();
+
+        var (status, _) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", eventId), PlatformFixture.CarrierKey);
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Single((await FindingsAsync(eventId)).Open);
+    }
+}
