@@ -20,8 +20,15 @@ public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
     }
 
-    private static string Request(string kind, string subject, string note = Note) =>
-        new JsonObject { ["kind"] = kind, ["subject"] = subject, ["note"] = note }.ToJsonString();
+    private static string Request(string kind, string subject, string detailSha256, string note = Note) =>
+        new JsonObject { ["kind"] = kind, ["subject"] = subject, ["detailSha256"] = detailSha256, ["note"] = note }.ToJsonString();
+
+    /// <summary>The request for the one open finding about <paramref name="subject"/>, naming its detail as reconcile lists it now.</summary>
+    private async Task<string> RequestForAsync(string subject, string note = Note)
+    {
+        var finding = Assert.Single((await FindingsAsync(subject)).Open);
+        return Request(finding["kind"]!.GetValue<string>(), subject, finding["detailSha256"]!.GetValue<string>()[..12], note);
+    }
 
     /// <summary>Reconcile's findings about <paramref name="subject"/>: the open ones and the acknowledged ones.</summary>
     private async Task<(JsonNode[] Open, JsonNode[] Acknowledged)> FindingsAsync(string subject)
@@ -47,10 +54,11 @@ public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
         string eventId = await UnappliedPaymentAsync();
         var open = Assert.Single((await FindingsAsync(eventId)).Open);
 
-        var (status, body) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", eventId));
+        var (status, body) = await AcknowledgeAsync(await RequestForAsync(eventId));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.False(body["replay"]!.GetValue<bool>());
+        Assert.Equal("PaymentForUnknownInvoice", open["kind"]!.GetValue<string>());
         var acknowledged = Assert.Single(body["acknowledged"]!.AsArray())!;
         Assert.Equal(("PaymentForUnknownInvoice", eventId, open["detail"]!.GetValue<string>(), Note, "finance"),
             (acknowledged["kind"]!.GetValue<string>(), acknowledged["subject"]!.GetValue<string>(), acknowledged["detail"]!.GetValue<string>(),
@@ -71,9 +79,10 @@ public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
     public async Task Acknowledge_Again_ReplayKeepsTheFirstNote()
     {
         string eventId = await UnappliedPaymentAsync();
-        var (_, first) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", eventId));
+        string request = await RequestForAsync(eventId);
+        var (_, first) = await AcknowledgeAsync(request);
 
-        var (status, again) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", eventId, "a second reason"));
+        var (status, again) = await AcknowledgeAsync(request.Replace(Note, "a second reason", StringComparison.Ordinal));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True(again["replay"]!.GetValue<bool>());
@@ -93,7 +102,8 @@ public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
         await stripe.StoreInvoiceAsync(id, "in_ack_" + suffix, book: true);
         await stripe.PostAsync(StripeTestEvents.InvoicePaid("evt_ack1_" + suffix, "in_ack_" + suffix, id, 500, "usd", customer, DateTimeOffset.UtcNow));
         Assert.Contains("7.34 USD remaining", Assert.Single((await FindingsAsync(id)).Open)["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        var (status, _) = await AcknowledgeAsync(Request("InvoicePartiallyPaid", id, "written off: goodwill"));
+        string request = await RequestForAsync(id, "written off: goodwill");
+        var (status, _) = await AcknowledgeAsync(request);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Empty((await FindingsAsync(id)).Open);
 
@@ -103,12 +113,30 @@ public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
         var (open, acknowledged) = await FindingsAsync(id);
         Assert.Contains("5.34 USD remaining", Assert.Single(open)["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Empty(acknowledged);
+
+        // What finance saw and settled was the 7.34 shortfall: sending that again does not acknowledge the 5.34 one.
+        var (again, problem) = await AcknowledgeAsync(request);
+        Assert.Equal((HttpStatusCode.Conflict, "detailSha256"), (again, problem["errors"]![0]!["field"]!.GetValue<string>()));
+        Assert.Contains("5.34 USD remaining", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single((await FindingsAsync(id)).Open);
+    }
+
+    [Fact]
+    public async Task Acknowledge_DetailChangedBeforeTheRequest_Returns409AndBooksNothing()
+    {
+        // The digest sent names a detail the finding does not have now (as when money moved after finance read it).
+        string eventId = await UnappliedPaymentAsync();
+        var (status, problem) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", eventId, new string('0', 12)));
+
+        Assert.Equal((HttpStatusCode.Conflict, "detailSha256"), (status, problem["errors"]![0]!["field"]!.GetValue<string>()));
+        Assert.Contains("does not read as it did", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single((await FindingsAsync(eventId)).Open);
     }
 
     [Fact]
     public async Task Acknowledge_NoSuchFindingNow_Returns404()
     {
-        var (status, problem) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", "evt_never_" + Guid.NewGuid().ToString("N")));
+        var (status, problem) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", "evt_never_" + Guid.NewGuid().ToString("N"), "0123456789ab"));
 
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Contains("reconcile reports no PaymentForUnknownInvoice finding about", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -119,22 +147,27 @@ public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
     [InlineData("PaymentNotSettled")]
     [InlineData("BurnStuck")]
     [InlineData("BurnNotBooked")]
+    [InlineData("InvoiceNotBooked")]
+    [InlineData("CreditNoteNotBooked")]
     public async Task Acknowledge_KindSettledByRepairOrRetry_Returns409NamingKind(string kind)
     {
-        var (status, problem) = await AcknowledgeAsync(Request(kind, "anything"));
+        var (status, problem) = await AcknowledgeAsync(Request(kind, "anything", "0123456789ab"));
 
         Assert.Equal((HttpStatusCode.Conflict, "kind"), (status, problem["errors"]![0]!["field"]!.GetValue<string>()));
         Assert.Contains($"a {kind} finding is not acknowledged", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1"}""", "note")]
-    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "note": "two\nlines"}""", "note")]
-    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "note": "  "}""", "note")]
-    [InlineData("""{"kind": 7, "subject": "evt_1", "note": "x"}""", "kind")]
-    [InlineData("""{"subject": "evt_1", "note": "x"}""", "kind")]
-    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "", "note": "x"}""", "subject")]
-    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "note": "x", "amount": 1}""", "amount")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "detailSha256": "0123456789ab"}""", "note")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "detailSha256": "0123456789ab", "note": "two\nlines"}""", "note")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "detailSha256": "0123456789ab", "note": "  "}""", "note")]
+    [InlineData("""{"kind": 7, "subject": "evt_1", "detailSha256": "0123456789ab", "note": "x"}""", "kind")]
+    [InlineData("""{"subject": "evt_1", "detailSha256": "0123456789ab", "note": "x"}""", "kind")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "", "detailSha256": "0123456789ab", "note": "x"}""", "subject")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "note": "x"}""", "detailSha256")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "detailSha256": "0123", "note": "x"}""", "detailSha256")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "detailSha256": "0123456789AB", "note": "x"}""", "detailSha256")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "detailSha256": "0123456789ab", "note": "x", "amount": 1}""", "amount")]
     [InlineData("""[1]""", "$")]
     public async Task Acknowledge_BadBody_Returns400NamingTheField(string body, string field)
     {
@@ -149,7 +182,7 @@ public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
     {
         string eventId = await UnappliedPaymentAsync();
 
-        var (status, _) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", eventId), PlatformFixture.CarrierKey);
+        var (status, _) = await AcknowledgeAsync(await RequestForAsync(eventId), PlatformFixture.CarrierKey);
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Single((await FindingsAsync(eventId)).Open);
