@@ -10,35 +10,23 @@ namespace Billing.Functions.Tests.AcknowledgeFinding;
 [Collection(PlatformCollections.Payments)]
 public class AcknowledgeFindingTamperingTests(PlatformFixture platform)
 {
-    private const string Note = "refunded to the customer by bank transfer, ticket FIN-42";
-
     private readonly SignedStripe stripe = new(platform);
+
+    private readonly Acknowledgements acknowledgements = new(platform);
 
     private TableClient Ledger => stripe.Tables.Table(LedgerStore.TableName);
 
     /// <summary>A payment of an invoice this deployment never made, and its finding as reconcile lists it now.</summary>
     private async Task<(string EventId, JsonNode Finding)> UnappliedPaymentAsync()
     {
-        string suffix = Guid.NewGuid().ToString("N")[..8];
-        string eventId = "evt_tamper_" + suffix;
-        await stripe.PostAsync(StripeTestEvents.InvoicePaid(eventId, "in_tamper_" + suffix, $"INV-carrier-tamper{suffix}-201701", 1_234, "usd", "cus_tamper" + suffix, DateTimeOffset.UtcNow));
-        var (open, _) = await FindingsAsync(eventId);
-        return (eventId, Assert.Single(open));
+        string eventId = await acknowledgements.UnappliedPaymentAsync();
+        return (eventId, Assert.Single((await FindingsAsync(eventId)).Open));
     }
 
-    private async Task<(JsonNode[] Open, JsonNode[] Acknowledged)> FindingsAsync(string subject)
-    {
-        var report = await stripe.GetAsync("api/v1/ledger/reconcile");
-        JsonNode[] About(string list) => [.. report[list]!.AsArray().OfType<JsonNode>().Where(f => f["subject"]!.GetValue<string>() == subject)];
-        return (About("mismatches"), About("acknowledged"));
-    }
+    private Task<(JsonNode[] Open, JsonNode[] Acknowledged)> FindingsAsync(string subject) => acknowledgements.FindingsAsync(subject);
 
-    private async Task<(HttpStatusCode Status, JsonNode Body)> AcknowledgeAsync(string eventId, JsonNode finding)
-    {
-        string body = new JsonObject { ["kind"] = "PaymentForUnknownInvoice", ["subject"] = eventId, ["detailSha256"] = finding["detailSha256"]!.GetValue<string>(), ["note"] = Note }.ToJsonString();
-        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, "api/v1/ledger/reconcile/acknowledgements", PlatformFixture.FinanceKey, new StringContent(body, Encoding.UTF8, "application/json")));
-        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
-    }
+    private Task<(HttpStatusCode Status, JsonNode Body)> AcknowledgeAsync(string eventId, JsonNode finding) =>
+        acknowledgements.PostAsync(Acknowledgements.Request("PaymentForUnknownInvoice", eventId, finding["detailSha256"]!.GetValue<string>()));
 
     [Fact]
     public async Task Reconcile_AcknowledgementRewrittenInItsRow_FindingOpenAgainAndAcknowledgingIt500()
