@@ -28,7 +28,7 @@ public sealed class LedgerReconcileCommandTests
         {
             ["GET /api/v1/ledger/reconcile"] = (200, $$"""
                 {"ok":false,"invoices":3,"payments":2,"burns":1,"entries":6,"pending":[{{Pending}}],"mismatches":[
-                  {"kind":"LateUsageWithoutPayer","subject":"carrier-gone 2026-07","detail":"usage of 2026-07 …; no close bills it: no partner carrier-gone is registered"},
+                  {"kind":"LateUsageWithoutPayer","subject":"carrier-gone 2026-07","detail":"usage of 2026-07 …; no close bills it: no partner carrier-gone is registered","detailSha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
                   {"kind":"LateUsageMarkUnreadable","subject":"202608|carrier-tmo","detail":"facts table: late usage row (partition 'late', row '202608|carrier-tmo'), property 'MeteredAt': …"}]}
                 """),
         });
@@ -38,7 +38,7 @@ public sealed class LedgerReconcileCommandTests
         Assert.Equal(1, result.ExitCode);
         StubCommandTests.AssertContainsAll(result.Out,
             "ledger reconcile: FAILED (3 invoices, 2 payments, 1 burns, 6 entries, 2 mismatch(es))",
-            "LateUsageWithoutPayer carrier-gone 2026-07: usage of 2026-07 …; no close bills it: no partner carrier-gone is registered",
+            "LateUsageWithoutPayer carrier-gone 2026-07: usage of 2026-07 …; no close bills it: no partner carrier-gone is registered [detail 9f86d081884c]",
             "LateUsageMarkUnreadable 202608|carrier-tmo: facts table: late usage row",
             "LateUsagePending carrier-tmo 2026-07");
     }
@@ -94,12 +94,12 @@ public sealed class LedgerReconcileCommandTests
     {
         var (output, request) = await StubCommandTests.RunOkAsync(
             "POST /api/v1/ledger/reconcile/acknowledgements", $$"""{"acknowledged":[{{Acknowledged}}],"replay":false}""",
-            "ledger", "acknowledge", "CreditNoteAfterBurn", "cn_1", "--note", "refunded by bank transfer, FIN-42");
+            "ledger", "acknowledge", "CreditNoteAfterBurn", "cn_1", "--detail", "9f86d081884c", "--note", "refunded by bank transfer, FIN-42");
 
         Assert.Equal(("POST", "dev-finance-key"), (request.Method, request.Headers["X-Api-Key"]));
         var body = JsonNode.Parse(request.Body)!;
-        Assert.Equal(("CreditNoteAfterBurn", "cn_1", "refunded by bank transfer, FIN-42"),
-            (body["kind"]!.GetValue<string>(), body["subject"]!.GetValue<string>(), body["note"]!.GetValue<string>()));
+        Assert.Equal(("CreditNoteAfterBurn", "cn_1", "9f86d081884c", "refunded by bank transfer, FIN-42"),
+            (body["kind"]!.GetValue<string>(), body["subject"]!.GetValue<string>(), body["detailSha256"]!.GetValue<string>(), body["note"]!.GetValue<string>()));
         StubCommandTests.AssertContainsAll(output, "acknowledged (1):", "CreditNoteAfterBurn cn_1", "by finance at 2026-12-04 10:00:00Z");
     }
 }

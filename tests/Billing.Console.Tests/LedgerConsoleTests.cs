@@ -58,7 +58,9 @@ public class LedgerConsoleTests(ConsoleFixture fixture)
         string eventId = "evt_console_ack_" + Guid.NewGuid().ToString("N")[..8];
         await fixture.PostStripeEventAsync(StripeTestEvents.InvoicePaid(eventId, "in_console_ack", "INV-carrier-consoleack-201701", 1_234, "usd", "cus_console_ack", DateTimeOffset.UtcNow));
 
-        string request = new JsonObject { ["kind"] = "PaymentForUnknownInvoice", ["subject"] = eventId, ["note"] = "paid twice; refunded in Stripe" }.ToJsonString();
+        var (_, report, _) = await fixture.GetAsync("api/v1/ledger/reconcile", PlatformFixture.FinanceKey);
+        string digest = JsonNode.Parse(report)!["mismatches"]!.AsArray().Single(f => f!["subject"]!.GetValue<string>() == eventId)!["detailSha256"]!.GetValue<string>();
+        string request = new JsonObject { ["kind"] = "PaymentForUnknownInvoice", ["subject"] = eventId, ["detailSha256"] = digest, ["note"] = "paid twice; refunded in Stripe" }.ToJsonString();
         using (var acknowledge = await fixture.Platform.Client.SendAsync(fixture.Platform.Request(HttpMethod.Post, "api/v1/ledger/reconcile/acknowledgements", PlatformFixture.FinanceKey, new StringContent(request, Encoding.UTF8, "application/json"))))
         {
             Assert.Equal(HttpStatusCode.OK, acknowledge.StatusCode);

@@ -12,6 +12,9 @@ public enum AcknowledgeOutcome
     /// <summary>Reconcile reports no finding of that kind about that subject now.</summary>
     NotFound,
 
+    /// <summary>The finding's detail is not the one the caller saw (more money moved since): nothing booked.</summary>
+    DetailChanged,
+
     /// <summary>A kind the platform settles itself or that a repair settles (<see cref="ReconcileAcknowledgement.CanAcknowledge"/>).</summary>
     NotAcknowledgeable,
 }

@@ -42,8 +42,10 @@ public sealed partial class LedgerAudit
         // An entry row that cannot be read is reported; its id, when still legible, counts as booked, so the report does
         // not also call its invoice, payment or burn unbooked (what the row books is unknown, not missing).
         var unreadableEntries = new HashSet<string>(StringComparer.Ordinal);
+        var chain = new BookChain(await HeadOrNoneAsync(cancellationToken).ConfigureAwait(false));
         await foreach (var row in ledger.ReadRecordedAsync(LedgerEntries.MainBook, 1, cancellationToken).ConfigureAwait(false))
         {
+            chain.Add(row.Entry);
             if (row.Entry is { } readable)
             {
                 entries[readable.EntryId] = readable;
@@ -172,13 +174,27 @@ public sealed partial class LedgerAudit
         mismatches.AddRange(RefundFindings.LinksUnreadable(await links.ListUnreadableAsync(cancellationToken).ConfigureAwait(false)));
         var (pending, lateMismatches) = await LateUsageFindings.ListAsync(facts.LateUsage, partners, invoices, allInvoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);
         mismatches.AddRange(lateMismatches);
-        var (open, acknowledged) = SetAsideAcknowledged(mismatches, entries.Values);
+        var (open, acknowledged) = SetAsideAcknowledged(mismatches, chain.Linked);
         return new ReconciliationResult(allInvoices.Count, allPayments.Count, allBurns.Count, entries.Count, open) { Pending = pending, Acknowledged = acknowledged };
+    }
+
+    /// <summary>The book's head, or none (nothing counts as linked) when its row cannot be read: ledger verify reports that.</summary>
+    private async Task<LedgerHead?> HeadOrNoneAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ledger.HeadAsync(LedgerEntries.MainBook, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
     /// The findings finance acknowledged, for exactly the detail they have now, set apart from the rest. A finding whose
-    /// detail changed since is open again, and one acknowledged by an entry whose hash no longer matches counts as open.
+    /// detail changed since is open again, and so is one acknowledged only by an entry outside the linked book
+    /// (<see cref="BookChain"/>) or whose hash no longer matches: a row written beside the book hides nothing.
     /// </summary>
     private static (List<AuditProblem> Open, List<AcknowledgedProblem> Acknowledged) SetAsideAcknowledged(List<AuditProblem> findings, IEnumerable<LedgerEntry> entries)
     {

@@ -1,4 +1,8 @@
 namespace Billing.Contracts.Ledger;
 
-/// <summary>One finding of ledger verify or reconcile: its kind (e.g. <c>HashMismatch</c>), what it is about, and the detail.</summary>
-public sealed record AuditFinding(string Kind, string Subject, string Detail);
+/// <summary>
+/// One finding of ledger verify or reconcile: its kind (e.g. <c>HashMismatch</c>), what it is about, and the detail.
+/// <see cref="DetailSha256"/> (reconcile's mismatches only): the SHA-256 of the detail, which an acknowledgement names so that
+/// it covers the detail its caller saw and no later one.
+/// </summary>
+public sealed record AuditFinding(string Kind, string Subject, string Detail, string? DetailSha256 = null);

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Billing.Domain.Ledger;
 
 /// <summary>
@@ -38,22 +40,29 @@ public sealed record ReconcileAcknowledgement(string Kind, string Subject, strin
     }
 
     /// <summary>
-    /// Whether a finding of <paramref name="kind"/> may be acknowledged. Not a row that cannot be read (repair it: the
-    /// platform then decides from it), not work the platform finishes itself (<c>PaymentNotSettled</c>, <c>BurnStuck</c>),
-    /// and not a booking missing or wrong in the book (<c>PaymentNotBooked</c>, <c>BurnNotBooked</c>,
-    /// <c>BurnBookedWrongAmount</c>): none of those is settled by paying or refunding someone.
+    /// The kinds that are settled outside the platform by design, so finance may acknowledge them: money recorded unapplied
+    /// (a payment or a credit note), an overpayment, a shortfall, money that went back after or outside a burn, a refund no
+    /// invoice of ours is found for, a burn that failed. Nothing else: a row that cannot be read is repaired, work the platform
+    /// finishes itself is retried, and a booking missing or wrong in the book (<c>InvoiceNotBooked</c>, <c>PaymentNotBooked</c>,
+    /// <c>BurnAmountMismatch</c>, …) is a fault of the platform, which an acknowledgement would hide for good.
     /// </summary>
-    public static bool CanAcknowledge(string kind) =>
-        !string.IsNullOrEmpty(kind)
-        && !kind.EndsWith("Unreadable", StringComparison.Ordinal)
-        && kind is not ("PaymentNotSettled" or "BurnStuck" or "PaymentNotBooked" or "BurnNotBooked" or "BurnBookedWrongAmount");
+    private static readonly FrozenSet<string> Acknowledgeable = new[]
+    {
+        "PaymentCurrencyMismatch", "PaymentUnknownCurrency", "PaymentMalformedAmount", "PaymentForUnknownInvoice",
+        "PaymentForUnpayableInvoice", "PaymentSourceCurrencyChanged", "PaymentCustomerMismatch", "PaymentStripeInvoiceMismatch",
+        "PaymentUnapplied", "CustomerCredit", "InvoicePartiallyPaid", "CreditNoteAfterBurn", "CreditNoteDuringBurn",
+        "CreditNoteVoidReopened", "RefundWithoutCreditNote", "RefundUnmatched", "RefundMalformedAmount", "ReleasedBurnExceedsKept",
+        "BurnFailed",
+    }
+    .Concat(Enum.GetNames<Credits.CreditNoteReason>().Where(r => r != nameof(Credits.CreditNoteReason.None)).Select(r => "CreditNote" + r)) // a note recorded unapplied
+    .ToFrozenSet(StringComparer.Ordinal);
 
-    /// <summary>Whether the finding's kind and subject fit in an entry's metadata.</summary>
-    public static bool CanName(string kind, string subject) =>
-        IsValue(kind) && IsValue(subject);
+    /// <summary>Whether a finding of <paramref name="kind"/> may be acknowledged (see <see cref="Acknowledgeable"/>).</summary>
+    public static bool CanAcknowledge(string kind) => kind is not null && Acknowledgeable.Contains(kind);
 
-    private static bool IsValue(string? text) =>
-        !string.IsNullOrEmpty(text) && text.Length <= LedgerValidation.MaxMetadataValueLength && LedgerValidation.IsWellFormed(text);
+    /// <summary>Whether <paramref name="prefix"/> can name a detail as its caller saw it: the first 8 to 64 lower-case hex digits of its SHA-256.</summary>
+    public static bool IsDigestPrefix(string? prefix) =>
+        prefix is { Length: >= 8 and <= 64 } && prefix.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
     /// <summary>The ledger entry that records it.</summary>
     /// <exception cref="LedgerValidationException">A kind, subject or note the metadata cannot hold.</exception>

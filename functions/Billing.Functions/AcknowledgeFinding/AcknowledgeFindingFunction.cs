@@ -5,7 +5,8 @@ namespace Billing.Functions.AcknowledgeFinding;
 /// <summary>
 /// POST /api/v1/ledger/reconcile/acknowledgements (finance): finance's word that a reconcile finding was settled outside the
 /// platform (<see cref="ReconcileAcknowledger"/>). → the findings acknowledged (200; <c>replay</c> when acknowledged before);
-/// 404 reconcile reports no such finding now; 409 a kind that a repair or the platform settles.
+/// 404 reconcile reports no such finding now; 409 a kind that is not settled outside, or a detail other than the one the
+/// caller saw (<c>detailSha256</c>).
 /// </summary>
 public static class AcknowledgeFindingFunction
 {
@@ -29,12 +30,12 @@ public static class AcknowledgeFindingFunction
         AcknowledgeResult result;
         try
         {
-            result = await acknowledger.AcknowledgeAsync(request.Kind, request.Subject, request.Note.Trim(), http.Caller().Id, cancellationToken).ConfigureAwait(false);
+            result = await acknowledger.AcknowledgeAsync(request.Kind, request.Subject, request.DetailSha256, request.Note.Trim(), http.Caller().Id, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException ex)
         {
             return ApiProblems.Of(StatusCodes.Status500InternalServerError, "Stored row unreadable",
-                $"the finding is not acknowledged: a row of the ledger cannot be read ({ex.Message}); run ledger verify");
+                $"the finding is not acknowledged: a row of the ledger cannot be read ({ex.Message})");
         }
 
         return result.Outcome switch
@@ -43,14 +44,15 @@ public static class AcknowledgeFindingFunction
                 new AcknowledgeFindingResponse([.. result.Findings.Select(LedgerContract.ToFinding)], result.Outcome == AcknowledgeOutcome.AlreadyAcknowledged),
                 BillingJsonContext.Default.AcknowledgeFindingResponse),
             AcknowledgeOutcome.NotFound => ApiProblems.NotFound(result.Detail),
+            AcknowledgeOutcome.DetailChanged => ApiProblems.Of(StatusCodes.Status409Conflict, "Finding changed", result.Detail, new ApiFieldError("detailSha256", result.Detail)),
             _ => ApiProblems.Of(StatusCodes.Status409Conflict, "Not acknowledged", result.Detail, new ApiFieldError("kind", result.Detail)),
         };
     }
 
-    /// <summary>The body: three string fields, every mistake naming its field; an unknown field is refused rather than ignored.</summary>
+    /// <summary>The body: four string fields, every mistake naming its field; an unknown field is refused rather than ignored.</summary>
     private static async Task<(AcknowledgeFindingRequest? Request, List<ApiFieldError> Errors)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var (fields, errors) = await PartnerRequests.ReadAsync(request, ["kind", "subject", "note"], [], cancellationToken).ConfigureAwait(false);
+        var (fields, errors) = await PartnerRequests.ReadAsync(request, ["kind", "subject", "detailSha256", "note"], [], cancellationToken).ConfigureAwait(false);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -58,13 +60,19 @@ public static class AcknowledgeFindingFunction
 
         string? kind = Text(fields, "kind", LedgerValidation.MaxMetadataValueLength, "the finding's kind as reconcile lists it", errors);
         string? subject = Text(fields, "subject", LedgerValidation.MaxMetadataValueLength, "the finding's subject as reconcile lists it", errors);
+        string? digest = Text(fields, "detailSha256", 64, "the start (at least 8 hex digits) of the finding's detailSha256 as reconcile listed it to you", errors);
+        if (digest is not null && !ReconcileAcknowledgement.IsDigestPrefix(digest))
+        {
+            errors.Add(new("detailSha256", "must be 8 to 64 lower-case hex digits: the start of the finding's detailSha256 as reconcile listed it to you"));
+        }
+
         string? note = Text(fields, "note", ReconcileAcknowledgement.MaxNoteChars, "why the finding needs nothing more from the platform, on one line (no control characters)", errors);
         if (note is not null && note.Any(char.IsControl))
         {
             errors.Add(new("note", $"must be a reason of 1 to {ReconcileAcknowledgement.MaxNoteChars} characters on one line (no control characters)"));
         }
 
-        return errors.Count == 0 ? (new AcknowledgeFindingRequest(kind!, subject!, note!), errors) : (null, errors);
+        return errors.Count == 0 ? (new AcknowledgeFindingRequest(kind!, subject!, digest!, note!), errors) : (null, errors);
     }
 
     /// <summary>A required field of 1 to <paramref name="maxChars"/> well-formed characters (counted trimmed), or null with the field's error.</summary>

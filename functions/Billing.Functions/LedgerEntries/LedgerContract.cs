@@ -67,7 +67,7 @@ public static class LedgerContract
         ArgumentNullException.ThrowIfNull(result);
         return new LedgerReconcileResponse(
             result.Ok, result.Invoices, result.Payments, result.Burns, result.Entries,
-            [.. result.Mismatches.Select(ToFinding)],
+            [.. result.Mismatches.Select(p => ToFinding(p) with { DetailSha256 = ReconcileAcknowledgement.DigestOf(p.Detail) })],
             [.. result.Pending.Select(ToFinding)],
             [.. result.Acknowledged.Select(ToFinding)]);
     }

@@ -63,7 +63,23 @@ public class ReconcileAcknowledgementTests
     [InlineData("PaymentNotSettled", false)]
     [InlineData("BurnStuck", false)]
     [InlineData("BurnBookedWrongAmount", false)]
+    [InlineData("InvoiceNotBooked", false)]
+    [InlineData("CreditNoteNotBooked", false)]
+    [InlineData("BurnAmountMismatch", false)]
+    [InlineData("BurnHeldForCredit", false)]
+    [InlineData("CreditNoteExceedsPaid", true)]
+    [InlineData("CreditNoteNone", false)]
     [InlineData("", false)]
     public void CanAcknowledge_Kind_OnlyWhatIsSettledOutside(string kind, bool expected) =>
         Assert.Equal(expected, ReconcileAcknowledgement.CanAcknowledge(kind));
+
+    [Theory]
+    [InlineData("0123456789ab", true)]
+    [InlineData("01234567", true)]
+    [InlineData("0123456", false)]
+    [InlineData("0123456789AB", false)]
+    [InlineData("0123456789ag", false)]
+    [InlineData(null, false)]
+    public void IsDigestPrefix_Text_EightToSixtyFourLowerHexDigits(string? prefix, bool expected) =>
+        Assert.Equal(expected, ReconcileAcknowledgement.IsDigestPrefix(prefix));
 }

@@ -10,36 +10,21 @@ namespace Billing.Functions.Tests.AcknowledgeFinding;
 [Collection(PlatformCollections.Payments)]
 public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
 {
-    private const string Note = "refunded to the customer by bank transfer, ticket FIN-42";
+    private const string Note = Acknowledgements.Note;
 
     private readonly SignedStripe stripe = new(platform);
 
-    private async Task<(HttpStatusCode Status, JsonNode Body)> AcknowledgeAsync(string body, string key = PlatformFixture.FinanceKey)
-    {
-        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Post, "api/v1/ledger/reconcile/acknowledgements", key, new StringContent(body, Encoding.UTF8, "application/json")));
-        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
-    }
+    private readonly Acknowledgements acknowledgements = new(platform);
 
-    private static string Request(string kind, string subject, string note = Note) =>
-        new JsonObject { ["kind"] = kind, ["subject"] = subject, ["note"] = note }.ToJsonString();
+    private Task<(HttpStatusCode Status, JsonNode Body)> AcknowledgeAsync(string body, string key = PlatformFixture.FinanceKey) => acknowledgements.PostAsync(body, key);
 
-    /// <summary>Reconcile's findings about <paramref name="subject"/>: the open ones and the acknowledged ones.</summary>
-    private async Task<(JsonNode[] Open, JsonNode[] Acknowledged)> FindingsAsync(string subject)
-    {
-        var report = await stripe.GetAsync("api/v1/ledger/reconcile");
-        JsonNode[] About(string list) => [.. report[list]!.AsArray().OfType<JsonNode>().Where(f => f["subject"]!.GetValue<string>() == subject)];
-        return (About("mismatches"), About("acknowledged"));
-    }
+    private static string Request(string kind, string subject, string detailSha256, string note = Note) => Acknowledgements.Request(kind, subject, detailSha256, note);
 
-    /// <summary>A payment of an invoice this deployment never made: recorded unapplied, reported as <c>PaymentForUnknownInvoice</c>.</summary>
-    private async Task<string> UnappliedPaymentAsync()
-    {
-        string suffix = Guid.NewGuid().ToString("N")[..8];
-        string eventId = "evt_ack_" + suffix;
-        var (status, _) = await stripe.PostAsync(StripeTestEvents.InvoicePaid(eventId, "in_ack_" + suffix, $"INV-carrier-ack{suffix}-201701", 1_234, "usd", "cus_ack" + suffix, DateTimeOffset.UtcNow));
-        Assert.Equal(HttpStatusCode.OK, status);
-        return eventId;
-    }
+    private Task<string> RequestForAsync(string subject, string note = Note) => acknowledgements.RequestForAsync(subject, note);
+
+    private Task<(JsonNode[] Open, JsonNode[] Acknowledged)> FindingsAsync(string subject) => acknowledgements.FindingsAsync(subject);
+
+    private Task<string> UnappliedPaymentAsync() => acknowledgements.UnappliedPaymentAsync();
 
     [Fact]
     public async Task Acknowledge_UnappliedPaymentSettledOutside_ListedApartWithWhoAndWhy()
@@ -47,10 +32,11 @@ public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
         string eventId = await UnappliedPaymentAsync();
         var open = Assert.Single((await FindingsAsync(eventId)).Open);
 
-        var (status, body) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", eventId));
+        var (status, body) = await AcknowledgeAsync(await RequestForAsync(eventId));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.False(body["replay"]!.GetValue<bool>());
+        Assert.Equal("PaymentForUnknownInvoice", open["kind"]!.GetValue<string>());
         var acknowledged = Assert.Single(body["acknowledged"]!.AsArray())!;
         Assert.Equal(("PaymentForUnknownInvoice", eventId, open["detail"]!.GetValue<string>(), Note, "finance"),
             (acknowledged["kind"]!.GetValue<string>(), acknowledged["subject"]!.GetValue<string>(), acknowledged["detail"]!.GetValue<string>(),
@@ -71,9 +57,10 @@ public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
     public async Task Acknowledge_Again_ReplayKeepsTheFirstNote()
     {
         string eventId = await UnappliedPaymentAsync();
-        var (_, first) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", eventId));
+        string request = await RequestForAsync(eventId);
+        var (_, first) = await AcknowledgeAsync(request);
 
-        var (status, again) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", eventId, "a second reason"));
+        var (status, again) = await AcknowledgeAsync(request.Replace(Note, "a second reason", StringComparison.Ordinal));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True(again["replay"]!.GetValue<bool>());
@@ -93,7 +80,8 @@ public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
         await stripe.StoreInvoiceAsync(id, "in_ack_" + suffix, book: true);
         await stripe.PostAsync(StripeTestEvents.InvoicePaid("evt_ack1_" + suffix, "in_ack_" + suffix, id, 500, "usd", customer, DateTimeOffset.UtcNow));
         Assert.Contains("7.34 USD remaining", Assert.Single((await FindingsAsync(id)).Open)["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        var (status, _) = await AcknowledgeAsync(Request("InvoicePartiallyPaid", id, "written off: goodwill"));
+        string request = await RequestForAsync(id, "written off: goodwill");
+        var (status, _) = await AcknowledgeAsync(request);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Empty((await FindingsAsync(id)).Open);
 
@@ -103,12 +91,30 @@ public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
         var (open, acknowledged) = await FindingsAsync(id);
         Assert.Contains("5.34 USD remaining", Assert.Single(open)["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Empty(acknowledged);
+
+        // What finance saw and settled was the 7.34 shortfall: sending that again does not acknowledge the 5.34 one.
+        var (again, problem) = await AcknowledgeAsync(request);
+        Assert.Equal((HttpStatusCode.Conflict, "detailSha256"), (again, problem["errors"]![0]!["field"]!.GetValue<string>()));
+        Assert.Contains("5.34 USD remaining", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single((await FindingsAsync(id)).Open);
+    }
+
+    [Fact]
+    public async Task Acknowledge_DetailChangedBeforeTheRequest_Returns409AndBooksNothing()
+    {
+        // The digest sent names a detail the finding does not have now (as when money moved after finance read it).
+        string eventId = await UnappliedPaymentAsync();
+        var (status, problem) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", eventId, new string('0', 12)));
+
+        Assert.Equal((HttpStatusCode.Conflict, "detailSha256"), (status, problem["errors"]![0]!["field"]!.GetValue<string>()));
+        Assert.Contains("does not read as it did", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single((await FindingsAsync(eventId)).Open);
     }
 
     [Fact]
     public async Task Acknowledge_NoSuchFindingNow_Returns404()
     {
-        var (status, problem) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", "evt_never_" + Guid.NewGuid().ToString("N")));
+        var (status, problem) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", "evt_never_" + Guid.NewGuid().ToString("N"), "0123456789ab"));
 
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Contains("reconcile reports no PaymentForUnknownInvoice finding about", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -119,22 +125,27 @@ public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
     [InlineData("PaymentNotSettled")]
     [InlineData("BurnStuck")]
     [InlineData("BurnNotBooked")]
+    [InlineData("InvoiceNotBooked")]
+    [InlineData("CreditNoteNotBooked")]
     public async Task Acknowledge_KindSettledByRepairOrRetry_Returns409NamingKind(string kind)
     {
-        var (status, problem) = await AcknowledgeAsync(Request(kind, "anything"));
+        var (status, problem) = await AcknowledgeAsync(Request(kind, "anything", "0123456789ab"));
 
         Assert.Equal((HttpStatusCode.Conflict, "kind"), (status, problem["errors"]![0]!["field"]!.GetValue<string>()));
         Assert.Contains($"a {kind} finding is not acknowledged", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1"}""", "note")]
-    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "note": "two\nlines"}""", "note")]
-    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "note": "  "}""", "note")]
-    [InlineData("""{"kind": 7, "subject": "evt_1", "note": "x"}""", "kind")]
-    [InlineData("""{"subject": "evt_1", "note": "x"}""", "kind")]
-    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "", "note": "x"}""", "subject")]
-    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "note": "x", "amount": 1}""", "amount")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "detailSha256": "0123456789ab"}""", "note")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "detailSha256": "0123456789ab", "note": "two\nlines"}""", "note")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "detailSha256": "0123456789ab", "note": "  "}""", "note")]
+    [InlineData("""{"kind": 7, "subject": "evt_1", "detailSha256": "0123456789ab", "note": "x"}""", "kind")]
+    [InlineData("""{"subject": "evt_1", "detailSha256": "0123456789ab", "note": "x"}""", "kind")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "", "detailSha256": "0123456789ab", "note": "x"}""", "subject")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "note": "x"}""", "detailSha256")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "detailSha256": "0123", "note": "x"}""", "detailSha256")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "detailSha256": "0123456789AB", "note": "x"}""", "detailSha256")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "detailSha256": "0123456789ab", "note": "x", "amount": 1}""", "amount")]
     [InlineData("""[1]""", "$")]
     public async Task Acknowledge_BadBody_Returns400NamingTheField(string body, string field)
     {
@@ -149,7 +160,7 @@ public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
     {
         string eventId = await UnappliedPaymentAsync();
 
-        var (status, _) = await AcknowledgeAsync(Request("PaymentForUnknownInvoice", eventId), PlatformFixture.CarrierKey);
+        var (status, _) = await AcknowledgeAsync(await RequestForAsync(eventId), PlatformFixture.CarrierKey);
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Single((await FindingsAsync(eventId)).Open);

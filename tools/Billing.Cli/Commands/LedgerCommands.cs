@@ -11,23 +11,27 @@ internal static class LedgerCommands
         var cmd = new Command("acknowledge",
             """
             Acknowledge a reconcile finding settled outside the platform (POST /api/v1/ledger/reconcile/acknowledgements):
-            KIND and SUBJECT exactly as `billing ledger reconcile` prints them; the note is booked with it in the ledger.
-            Reconcile then lists it apart, not as a mismatch, until its detail changes. Nothing is booked, applied or burned.
+            KIND, SUBJECT and --detail exactly as `billing ledger reconcile` printed them to you ([detail …] after each
+            mismatch), so that what is acknowledged is the detail you read, never one that changed since (409 then).
+            The note is booked with it in the ledger. Reconcile then lists it apart, not as a mismatch, until its detail
+            changes. No money is booked, applied or burned.
 
             Examples:
-              billing ledger acknowledge CreditNoteAfterBurn cn_1Q2w3E --note "refunded by bank transfer, FIN-42"
-              billing ledger acknowledge PaymentForUnknownInvoice evt_1Q2w3E --note "paid twice; refunded in Stripe"
+              billing ledger acknowledge CreditNoteAfterBurn cn_1Q2w3E --detail 9f86d081884c --note "refunded by bank transfer, FIN-42"
+              billing ledger acknowledge PaymentForUnknownInvoice evt_1Q2w3E --detail 2c26b46b68ff --note "paid twice; refunded in Stripe"
             """);
         var kind = new Argument<string>("kind") { Description = "the finding's kind (e.g. CreditNoteAfterBurn)" };
         var subject = new Argument<string>("subject") { Description = "the finding's subject (e.g. a credit note, event or invoice id)" };
+        var detail = new Option<string>("--detail") { Description = "the start of the finding's detail SHA-256, as reconcile printed it", Required = true };
         var note = new Option<string>("--note") { Description = "why it needs nothing more from the platform (booked with it)", Required = true };
         cmd.Add(kind);
         cmd.Add(subject);
+        cmd.Add(detail);
         cmd.Add(note);
         var json = JsonOutput.AddTo(cmd);
         cmd.Handle(context, async (p, ct) =>
         {
-            string body = JsonSerializer.Serialize(new AcknowledgeFindingRequest(p.GetValue(kind)!, p.GetValue(subject)!, p.GetValue(note)!), BillingJsonContext.Default.AcknowledgeFindingRequest);
+            string body = JsonSerializer.Serialize(new AcknowledgeFindingRequest(p.GetValue(kind)!, p.GetValue(subject)!, p.GetValue(detail)!, p.GetValue(note)!), BillingJsonContext.Default.AcknowledgeFindingRequest);
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             // Repeatable: the same finding and detail is the same booking, so a retry books nothing twice.
             var answer = (await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Post, "/api/v1/ledger/reconcile/acknowledgements", api.FinanceKey) { Body = body }, ct).ConfigureAwait(false)).Json();

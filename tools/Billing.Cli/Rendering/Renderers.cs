@@ -185,7 +185,9 @@ public static class Renderers
             : $"ledger reconcile: FAILED ({counts}, {mismatches.Count} mismatch(es))");
         foreach (var m in mismatches)
         {
-            console.WriteLine("  - " + QuarantineRenderers.Visible($"{m.Kind} {m.Subject}: {m.Detail}"));
+            // The digest's start names this detail to `billing ledger acknowledge --detail` (absent from a platform without acknowledgements).
+            string digest = m.DetailSha256 is { Length: >= 12 } sha ? $" [detail {sha[..12]}]" : "";
+            console.WriteLine("  - " + QuarantineRenderers.Visible($"{m.Kind} {m.Subject}: {m.Detail}") + digest);
         }
 
         if (pending.Count > 0)
