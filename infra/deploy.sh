@@ -38,6 +38,9 @@ Deploy options (only with --deploy; requires the Azure CLI and `az login`):
                              pythPriceAccount parameter: the USD price source  [required]
                              (without one the app refuses to start; a test deployment may pass
                              -p pythPriceAccount= -p 'additionalAppSettings={"Billing__Burns__FixedPrice":"2.50"}')
+      --min-token-price-usd PRICE, --max-token-price-usd PRICE
+                             minTokenPriceUsd / maxTokenPriceUsd: the token price band in USD outside
+                             which burns wait (e.g. 0.50 and 20); recommended with a Pyth account
       --invoice-issuer-name NAME
                              invoiceIssuerName parameter: printed on invoices  [required]
   -p, --param NAME=VALUE     any other main.bicep parameter (repeatable), e.g.
@@ -72,6 +75,8 @@ NAME_PREFIX="billing"
 SOLANA_RPC_URL=""
 SOLANA_MINT=""
 PYTH_PRICE_ACCOUNT=""
+MIN_TOKEN_PRICE_USD=""
+MAX_TOKEN_PRICE_USD=""
 INVOICE_ISSUER_NAME=""
 EXTRA_PARAMS=()
 
@@ -91,6 +96,8 @@ while [ $# -gt 0 ]; do
     --solana-rpc-url) need_value "$@"; SOLANA_RPC_URL="$2"; shift 2 ;;
     --solana-mint) need_value "$@"; SOLANA_MINT="$2"; shift 2 ;;
     --pyth-price-account) need_value "$@"; PYTH_PRICE_ACCOUNT="$2"; shift 2 ;;
+    --min-token-price-usd) need_value "$@"; MIN_TOKEN_PRICE_USD="$2"; shift 2 ;;
+    --max-token-price-usd) need_value "$@"; MAX_TOKEN_PRICE_USD="$2"; shift 2 ;;
     --invoice-issuer-name) need_value "$@"; INVOICE_ISSUER_NAME="$2"; shift 2 ;;
     -p|--param)
       need_value "$@"
@@ -119,6 +126,12 @@ if $DEPLOY; then
   [ -n "$PYTH_PRICE_ACCOUNT" ] || has_param pythPriceAccount || missing+=("--pyth-price-account (the app refuses to start without a price source)")
   [ -n "$INVOICE_ISSUER_NAME" ] || has_param invoiceIssuerName || missing+=("--invoice-issuer-name (printed on every invoice)")
   [ ${#missing[@]} -eq 0 ] || die "--deploy needs $(printf '%s, ' "${missing[@]}" | sed 's/, $//') (see --help)"
+  band_missing=false
+  if [ -z "$MIN_TOKEN_PRICE_USD" ] && ! has_param minTokenPriceUsd; then band_missing=true; fi
+  if [ -z "$MAX_TOKEN_PRICE_USD" ] && ! has_param maxTokenPriceUsd; then band_missing=true; fi
+  if [ -n "$PYTH_PRICE_ACCOUNT" ] && $band_missing; then
+    log "warning: a Pyth price account without --min-token-price-usd and --max-token-price-usd: burns are signed at any price the feed vouches for"
+  fi
 fi
 command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (dotnet) is required"
 
@@ -234,6 +247,8 @@ params=(namePrefix="$NAME_PREFIX" location="$LOCATION")
 if [ -n "$SOLANA_RPC_URL" ]; then params+=(solanaRpcUrl="$SOLANA_RPC_URL"); fi
 if [ -n "$SOLANA_MINT" ]; then params+=(solanaMint="$SOLANA_MINT"); fi
 if [ -n "$PYTH_PRICE_ACCOUNT" ]; then params+=(pythPriceAccount="$PYTH_PRICE_ACCOUNT"); fi
+if [ -n "$MIN_TOKEN_PRICE_USD" ]; then params+=(minTokenPriceUsd="$MIN_TOKEN_PRICE_USD"); fi
+if [ -n "$MAX_TOKEN_PRICE_USD" ]; then params+=(maxTokenPriceUsd="$MAX_TOKEN_PRICE_USD"); fi
 if [ -n "$INVOICE_ISSUER_NAME" ]; then params+=(invoiceIssuerName="$INVOICE_ISSUER_NAME"); fi
 params+=("${EXTRA_PARAMS[@]}") # after the options: az takes the last value of a parameter
 

@@ -138,6 +138,12 @@ param solanaMint string
 @maxLength(44)
 param pythPriceAccount string
 
+@description('Lowest token price in USD a burn is signed at (Billing__Burns__MinTokenPriceUsd), e.g. \'0.50\'; a quote below it makes burns wait. Empty: no lower bound (the app warns at start when a Pyth account has no full band). Set it with pythPriceAccount: a feed glitch quoting far below the market would otherwise burn a multiple of the tokens.')
+param minTokenPriceUsd string = ''
+
+@description('Highest token price in USD a burn is signed at (Billing__Burns__MaxTokenPriceUsd), e.g. \'20\'; a quote above it makes burns wait. Empty: no upper bound.')
+param maxTokenPriceUsd string = ''
+
 @description('Who issues the invoices, as printed on every invoice PDF (Billing__Invoicing__Issuer__Name): legal or trading name, at most 120 printable characters. Required: the app\'s own default reads "(local development)".')
 @minLength(1)
 @maxLength(120)
@@ -349,6 +355,10 @@ module functionApp 'modules/functionapp.bicep' = {
     burnSchedule: burnSchedule
     anchorSchedule: anchorSchedule
     pythPriceAccount: pythPriceAccount
+    priceBand: {
+      min: minTokenPriceUsd
+      max: maxTokenPriceUsd
+    }
     invoiceIssuer: {
       name: invoiceIssuerName
       address: invoiceIssuerAddress

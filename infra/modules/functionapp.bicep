@@ -83,6 +83,9 @@ param anchorSchedule string
 @description('Pyth price account, base58 (Billing__Burns__PythPriceAccount). Empty only when additionalAppSettings sets Billing__Burns__FixedPrice (test deployments): the app refuses to start without a price source.')
 param pythPriceAccount string
 
+@description('The operator\'s token price band in USD (Billing__Burns__MinTokenPriceUsd / MaxTokenPriceUsd); an empty bound is no bound.')
+param priceBand { min: string, max: string } = { min: '', max: '' }
+
 @description('The issuer printed on invoices (Billing__Invoicing__Issuer__*).')
 param invoiceIssuer issuerDetails
 
@@ -174,11 +177,23 @@ var stripeKeySetting = stripeInvoiceSync
     }
   : {}
 
-var priceSetting = empty(pythPriceAccount)
-  ? {}
-  : {
-      Billing__Burns__PythPriceAccount: pythPriceAccount
-    }
+var priceSetting = union(
+  empty(pythPriceAccount)
+    ? {}
+    : {
+        Billing__Burns__PythPriceAccount: pythPriceAccount
+      },
+  empty(priceBand.min)
+    ? {}
+    : {
+        Billing__Burns__MinTokenPriceUsd: priceBand.min
+      },
+  empty(priceBand.max)
+    ? {}
+    : {
+        Billing__Burns__MaxTokenPriceUsd: priceBand.max
+      }
+)
 
 // Optional issuer fields only when given: an empty Email would still be bound (and printed) as an empty line.
 var issuerSettings = union(

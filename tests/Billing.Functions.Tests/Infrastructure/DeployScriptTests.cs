@@ -79,7 +79,7 @@ public sealed class DeployScriptTests : IDisposable
             ["BILLING_SOLANA_TREASURY_KEYPAIR"] = "[" + string.Join(',', Enumerable.Range(1, 64)) + "]",
         };
 
-        var (exit, stdout, stderr) = Run([.. Deploy(), "--pyth-price-account", Pyth, "--invoice-issuer-name", "Example Networks Ltd"], secrets);
+        var (exit, stdout, stderr) = Run([.. Deploy(), "--pyth-price-account", Pyth, "--min-token-price-usd", "0.50", "--max-token-price-usd", "20", "--invoice-issuer-name", "Example Networks Ltd"], secrets);
 
         Assert.True(exit == 0, stderr);
         foreach (string secret in secrets.Values)
@@ -96,9 +96,21 @@ public sealed class DeployScriptTests : IDisposable
 
         string create = Assert.Single(Calls.Split('\n'), l => l.StartsWith("az deployment group create", StringComparison.Ordinal));
         Assert.Contains($"pythPriceAccount={Pyth}", create, StringComparison.Ordinal);
+        Assert.Contains("minTokenPriceUsd=0.50 maxTokenPriceUsd=20", create, StringComparison.Ordinal);
+        Assert.DoesNotContain("without --min-token-price-usd", stderr, StringComparison.Ordinal);
         Assert.Contains("invoiceIssuerName=Example Networks Ltd", create, StringComparison.Ordinal);
         Assert.Contains($"solanaMint={Mint}", create, StringComparison.Ordinal);
         Assert.Contains($"config-zip --resource-group rg-billing --name billing-func-test --src {Path.Combine(dir.FullName, "out", "billing-functions.zip")}", Calls, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deploy_PythAccountWithoutPriceBand_WarnsAndDeploys()
+    {
+        var (exit, _, stderr) = Run([.. Deploy(), "--pyth-price-account", Pyth, "--invoice-issuer-name", "Example Networks Ltd"], []);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("warning: a Pyth price account without --min-token-price-usd and --max-token-price-usd", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("TokenPriceUsd=", Calls, StringComparison.Ordinal);
     }
 
     [Fact]

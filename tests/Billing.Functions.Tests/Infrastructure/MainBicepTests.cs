@@ -25,6 +25,19 @@ public partial class MainBicepTests
     }
 
     [Fact]
+    public void Deployment_PriceBand_ReachesTheBurnSettingsAndTheAppStarts()
+    {
+        var settings = TemplateSnapshot.Of(new Dictionary<string, object> { ["minTokenPriceUsd"] = "0.50", ["maxTokenPriceUsd"] = "20" }).AppConfiguration(TemplateSnapshot.SampleSecrets);
+
+        var burns = new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection(BurnOptions.Section).Get<BurnOptions>()!;
+
+        Assert.Equal(("0.50", "20"), (burns.MinTokenPriceUsd, burns.MaxTokenPriceUsd));
+        var failure = Record.Exception(() => StartupValidationTests.Build(settings));
+        Assert.True(failure is null, failure?.Message);
+        Assert.False(TemplateSnapshot.Of().AppConfiguration(TemplateSnapshot.SampleSecrets).ContainsKey("Billing:Burns:MinTokenPriceUsd")); // empty: no bound, not an empty setting
+    }
+
+    [Fact]
     public void Deployment_RequiredParametersOnly_NoLocalDevelopmentValueReachesAzure()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(TemplateSnapshot.Of().AppConfiguration(TemplateSnapshot.SampleSecrets)).Build();
