@@ -30,6 +30,8 @@
 //                                           "timeout"               no answer for delayMs (default 30000), not executed
 //                                           "error-after-landing"   method executes (tx lands), then JSON-RPC error -32603
 //                                           "timeout-after-landing" method executes, then no answer for delayMs
+//                                           "result"                answers `result` (any JSON) instead, method not
+//                                                                   executed: a node answering garbage or stale state
 //                                     clientTag: only match requests with header `x-localnet-client: <tag>`, so
 //                                     concurrent test runs sharing one localnet do not trip over each other.
 //   admin_clearFaults                 drop all armed faults
@@ -475,7 +477,7 @@ const methods = {
   admin_failNext: (params) => {
     const spec = Array.isArray(params) ? params[0] : params;
     if (!spec?.method || !spec?.mode) throw new RpcError(-32602, 'Invalid params: expected {method, mode}');
-    faults.push({ method: spec.method, mode: spec.mode, remaining: Number(spec.count ?? 1), clientTag: spec.clientTag ?? null, delayMs: Number(spec.delayMs ?? 30000) });
+    faults.push({ method: spec.method, mode: spec.mode, remaining: Number(spec.count ?? 1), clientTag: spec.clientTag ?? null, delayMs: Number(spec.delayMs ?? 30000), result: spec.result ?? null });
     return { armed: faults.length };
   },
   admin_clearFaults: () => {
@@ -530,6 +532,7 @@ async function handleOne(request, clientTag) {
     await sleep(fault.delayMs);
     return null;
   }
+  if (fault?.mode === 'result') return respond({ result: fault.result });
 
   let result;
   try {
