@@ -86,7 +86,13 @@ public sealed class SolanaRpcClient : ISolanaRpcClient
         var list = new JsonArray(signatures.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
         var config = new JsonObject { ["searchTransactionHistory"] = searchTransactionHistory };
         return CallAsync<IReadOnlyList<SignatureStatus?>>("getSignatureStatuses", [list, config], result =>
-            result.GetProperty("value").EnumerateArray().Select(ParseSignatureStatus).ToArray(), cancellationToken);
+        {
+            // One status (or null) per signature asked for: an answer missing one must not read as "unknown to the node".
+            var value = result.GetProperty("value");
+            return value.GetArrayLength() == signatures.Count
+                ? value.EnumerateArray().Select(ParseSignatureStatus).ToArray()
+                : throw new FormatException($"{value.GetArrayLength()} statuses for {signatures.Count} signatures");
+        }, cancellationToken);
     }
 
     public Task<TransactionInfo?> GetTransactionAsync(string signature, Commitment? commitment, CancellationToken cancellationToken)

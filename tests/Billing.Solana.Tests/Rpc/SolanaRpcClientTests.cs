@@ -249,6 +249,23 @@ public sealed class SolanaRpcClientTests : IDisposable
         Assert.True(request.RootElement.GetProperty("params")[1].GetProperty("searchTransactionHistory").GetBoolean());
     }
 
+    [Theory]
+    [InlineData("""{"context":{"slot":9},"value":[]}""")]                                   // the one asked for left out
+    [InlineData("""{"context":{"slot":9},"value":[null,null]}""")]                          // more than asked for
+    [InlineData("""{"context":{"slot":9},"value":[{"slot":"5","err":null}]}""")]           // a slot that is text
+    [InlineData("""{"context":{"slot":9},"value":[{"slot":-5,"err":null}]}""")]            // a slot no u64 holds
+    [InlineData("""{"context":{"slot":9},"value":[{"slot":18446744073709551616,"err":null}]}""")]
+    [InlineData("""{"context":{"slot":9},"value":{"slot":5}}""")]                           // no list at all
+    public async Task GetSignatureStatusesAsync_AnswerNotOneStatusPerSignature_ThrowsNotTransient(string result)
+    {
+        await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Result(result));
+
+        // Before: an empty list was returned, which a caller reads as "unknown to the node" (never landed, once expired).
+        var ex = await Assert.ThrowsAsync<SolanaRpcTransportException>(() => ClientFor(server).GetSignatureStatusesAsync(["a"], true, TestTimeouts.Token()));
+
+        Assert.False(ex.IsTransient);
+    }
+
     private sealed class FlakyHandler(int failures, Func<HttpResponseMessage> responder) : HttpMessageHandler
     {
         private int _remaining = failures;
