@@ -1,0 +1,98 @@
+namespace Billing.Application.Tests.Burns;
+
+/// <summary>
+/// What the executor makes of the chain's answers: a status that is not final yet, a node answering without the status it
+/// was asked for, and a landed transaction that is not the burn its row describes (a row changed by someone with write
+/// access to storage). None of them may end a burn failed that can still land, sign a second burn, or book what did not burn.
+/// </summary>
+public class BurnExecutorChainAnswerTests(BurnChainFixture chain) : IClassFixture<BurnChainFixture>
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    [Fact]
+    public async Task RunAsync_FailedStatusNotFinalYet_IsNotMarkedFailedAndLandsOnce()
+    {
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        // A failure seen at "processed" may be a fork the cluster drops; the same bytes can still land on the one it keeps.
+        await chain.Localnet.AnswerNextAsync("getSignatureStatuses", JsonNode.Parse(
+            """{"context":{"slot":1},"value":[{"slot":1,"confirmations":0,"err":{"InstructionError":[2,{"Custom":1}]},"status":{"Err":{"InstructionError":[2,{"Custom":1}]}},"confirmationStatus":"processed"}]}"""), Ct);
+
+        await RunUntilSettledAsync(h, intent.Id); // before: the burn ended failed at once, and its payment was never burned
+
+        var final = await h.AssertLandedOnceAsync(intent.Id, supply);
+        Assert.Equal(1, final.Signings);
+    }
+
+    [Fact]
+    public async Task RunAsync_StatusesAnswerWithoutTheSignature_NeitherReSignsNorBurnsTwice()
+    {
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        var sent = await h.CrashAsync(CrashPoint.AfterSending, intent.Id);
+        await chain.Localnet.AdminAsync("admin_expireBlockhashes", [], Ct);
+        // One status asked for, none answered: not "unknown to the node", an answer that says nothing.
+        await chain.Localnet.AnswerNextAsync("getSignatureStatuses", JsonNode.Parse("""{"context":{"slot":1},"value":[]}"""), Ct, count: 2);
+
+        await RunUntilSettledAsync(h, intent.Id); // before: taken as "never landed" once expired, re-signed, and burned twice
+
+        var final = await h.AssertLandedOnceAsync(intent.Id, supply);
+        Assert.Equal((sent.Signature, 1), (final.Signature, final.Signings));
+    }
+
+    [Fact]
+    public async Task RunAsync_SignedRowAmountChangedInStorage_BooksNothingUntilTheRowMatchesTheChain()
+    {
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        await h.CrashAsync(CrashPoint.AfterSigning, intent.Id);
+        var next = await h.CreateIntentAsync(usdMinor: 500);
+        await PlantAsync(h, intent.Id, "TokenAmount", "1"); // the signed bytes burn 49.38 tokens, the row says 1 base unit
+
+        await h.NewExecutor().RunAsync(Ct); // before: finalized, and the ledger booked 1 base unit burned
+
+        var landed = await h.GetAsync(intent.Id);
+        Assert.Equal(BurnStatus.Submitted, landed.Status);
+        Assert.Contains("does not match", landed.Reason, StringComparison.Ordinal);
+        Assert.Contains("amount", landed.Reason, StringComparison.Ordinal);
+        Assert.Equal(supply - BurnHarness.DefaultIntentTokens, await h.SupplyAsync()); // it did burn, as signed
+        Assert.DoesNotContain(await h.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct), e => e.EntryId == "burn:" + intent.Id);
+        Assert.Null((await h.GetAsync(next.Id)).Signature); // in flight until it is booked: nothing else is signed
+
+        await PlantAsync(h, intent.Id, "TokenAmount", BurnHarness.DefaultIntentTokens.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await h.NewExecutor().RunAsync(Ct);
+
+        var behind = await h.GetAsync(next.Id); // booked now, so the one behind it went on too
+        Assert.Equal(BurnStatus.Finalized, behind.Status);
+        await h.AssertLandedOnceAsync(intent.Id, supply - behind.TokenAmount);
+    }
+
+    [Fact]
+    public async Task RunAsync_SignatureOfAnotherBurnPlantedInTheRow_IsNotBookedAsBurned()
+    {
+        var (h, first, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        await h.NewExecutor().RunAsync(Ct);
+        var landed = await h.AssertLandedOnceAsync(first.Id, supply);
+        var second = await h.CreateIntentAsync();
+        await h.CrashAsync(CrashPoint.AfterSigning, second.Id);
+        await PlantAsync(h, second.Id, "Signature", landed.Signature!); // the first burn's transaction, same amount and mint
+
+        await h.NewExecutor().RunAsync(Ct); // before: finalized and booked, though nothing was burned for it
+
+        var planted = await h.GetAsync(second.Id);
+        Assert.NotEqual(BurnStatus.Finalized, planted.Status);
+        Assert.Contains("memo", planted.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(await h.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct), e => e.EntryId == "burn:" + second.Id);
+        Assert.Equal(supply - BurnHarness.DefaultIntentTokens, await h.SupplyAsync());
+    }
+
+    /// <summary>The executor's timer runs until the intent settles (a wait for a status that never comes ends a run).</summary>
+    private static async Task RunUntilSettledAsync(BurnHarness h, string intentId)
+    {
+        for (int run = 0; run < 3 && !(await h.GetAsync(intentId)).IsTerminal; run++)
+        {
+            await h.NewExecutor().RunAsync(Ct);
+        }
+    }
+
+    /// <summary>As someone with write access to storage could: one property of a burn row replaced.</summary>
+    private static Task PlantAsync(BurnHarness h, string burnId, string property, string value) =>
+        h.Tables.Burns.UpdateEntityAsync(new TableEntity("burn", TableKey.Escape(burnId)) { [property] = value }, Azure.ETag.All, TableUpdateMode.Merge);
+}
