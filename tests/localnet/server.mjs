@@ -8,7 +8,7 @@
 //
 // Standard methods (real-validator response shapes, `{context:{slot,apiVersion},value}` where the RPC has them):
 //   getLatestBlockhash, sendTransaction (base64|base58; skipPreflight, preflightCommitment, maxRetries),
-//   simulateTransaction, getSignatureStatuses, getTransaction (json|base64), getBlockHeight, getSlot,
+//   simulateTransaction, getSignatureStatuses, getTransaction (json|base64), getBlockHeight, getSlot, getEpochInfo,
 //   getAccountInfo (base64), getBalance, getTokenAccountBalance, getTokenSupply, requestAirdrop, getHealth,
 //   getVersion, getMinimumBalanceForRentExemption, getGenesisHash.
 //
@@ -430,6 +430,7 @@ const methods = {
   getGenesisHash: () => bs58.encode(createHash('sha256').update('localnet-genesis').digest()),
   getSlot: () => blockHeight,
   getBlockHeight: () => blockHeight,
+  getEpochInfo: () => ({ absoluteSlot: blockHeight, blockHeight, epoch: 0, slotIndex: blockHeight, slotsInEpoch: 432000, transactionCount: transactions.size }),
   getLatestBlockhash: () => wrap({ blockhash: currentBlockhash, lastValidBlockHeight: blockhashes.get(currentBlockhash) }),
   isBlockhashValid: ([hash]) => wrap((blockhashes.get(hash) ?? -1) >= blockHeight),
   getMinimumBalanceForRentExemption: ([len]) => Number(vm.minimumBalanceForRentExemption(BigInt(len ?? 0))),

@@ -274,15 +274,10 @@ public sealed partial class BurnExecutor(
                 return await WaitForFinalityAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false);
         }
 
-        // Not found. Only a block height past lastValidBlockHeight proves it can never land.
-        if (await checker.IsBlockhashExpiredAsync(intent.LastValidBlockHeight!.Value, cancellationToken).ConfigureAwait(false))
+        // Not found. Only a block height past lastValidBlockHeight, and no status where that height was seen, proves it can never land;
+        // short of that the same bytes go out again (harmless: they land once at most) and the chain is asked again.
+        if (await checker.CanNeverLandAsync(intent.Signature!, intent.LastValidBlockHeight!.Value, cancellationToken).ConfigureAwait(false))
         {
-            var recheck = await checker.CheckAsync(intent.Signature!, cancellationToken).ConfigureAwait(false);
-            if (recheck.Outcome != SignatureOutcome.NotFound)
-            {
-                return null; // it landed after all; the next step records it
-            }
-
             LogExpired(logger, intent.Id, intent.Signature!, intent.LastValidBlockHeight.Value);
             return await SaveAsync(intent with { Status = BurnStatus.Pending, Transaction = null, Reason = $"transaction {intent.Signature} expired unlanded (blockhash valid to height {intent.LastValidBlockHeight}); re-signing", UpdatedAt = time.GetUtcNow() }, etag, null, cancellationToken).ConfigureAwait(false);
         }

@@ -135,7 +135,7 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         var final = await AssertLandedOnceAsync(h, intent.Id, supply);
         Assert.Equal(2, final.Signings);
         Assert.NotEqual(firstSigned.Signature, final.Signature);
-        Assert.Null((await h.Rpc.GetSignatureStatusesAsync([firstSigned.Signature!], true, Ct))[0]); // the first never landed
+        Assert.Null((await h.Rpc.GetSignatureStatusesAsync([firstSigned.Signature!], true, Ct)).Value[0]); // the first never landed
     }
 
     [Fact]

@@ -238,13 +238,15 @@ public sealed class SolanaRpcClientTests : IDisposable
         await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Result(
             """{"context":{"slot":9},"value":[null,{"slot":5,"confirmations":null,"err":null,"status":{"Ok":null},"confirmationStatus":"finalized"},{"slot":6,"confirmations":2,"err":{"InstructionError":[0,{"Custom":1}]},"status":{"Err":{}},"confirmationStatus":"confirmed"}]}"""));
 
-        var statuses = await ClientFor(server).GetSignatureStatusesAsync(["a", "b", "c"], true, TestTimeouts.Token());
+        var answer = await ClientFor(server).GetSignatureStatusesAsync(["a", "b", "c"], true, TestTimeouts.Token());
+        var statuses = answer.Value;
 
         Assert.Null(statuses[0]);
         Assert.True(statuses[1]!.Succeeded);
         Assert.True(statuses[1]!.HasReached(Commitment.Finalized));
         Assert.Equal(1u, statuses[2]!.Error!.InstructionError!.CustomCode);
         Assert.False(statuses[2]!.HasReached(Commitment.Finalized));
+        Assert.Equal(9UL, answer.ContextSlot);
         using var request = JsonDocument.Parse(server.Bodies.Single());
         Assert.True(request.RootElement.GetProperty("params")[1].GetProperty("searchTransactionHistory").GetBoolean());
     }
