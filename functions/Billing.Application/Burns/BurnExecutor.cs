@@ -225,6 +225,14 @@ public sealed partial class BurnExecutor(
         }
 
         var blockhash = await rpc.GetLatestBlockhashAsync(Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
+        if (blockhash.LastValidBlockHeight > long.MaxValue || !await checker.ExpiresSoonAsync(blockhash.LastValidBlockHeight, cancellationToken).ConfigureAwait(false))
+        {
+            // Only its expiry lets an unlanded burn be signed again: on this blockhash it would stay in flight, and the treasury with it.
+            string reason = $"the RPC node's blockhash is valid to block height {blockhash.LastValidBlockHeight}, which the chain will not reach soon; nothing was signed";
+            LogWaiting(logger, intent.Id, reason);
+            return await SaveAsync(priced with { Reason = reason, UpdatedAt = now }, etag, StepOutcome.Waiting, cancellationToken).ConfigureAwait(false);
+        }
+
         var builder = new TransactionBuilder().SetFeePayer(treasury.Owner).SetRecentBlockHash(blockhash.Blockhash)
             .AddInstruction(ComputeBudgetProgram.SetComputeUnitLimit(options.Value.ComputeUnitLimit));
         if (options.Value.ComputeUnitPrice > 0)

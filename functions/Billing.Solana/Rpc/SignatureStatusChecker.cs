@@ -6,6 +6,9 @@ namespace Billing.Solana.Rpc;
 /// </summary>
 public sealed class SignatureStatusChecker(ISolanaRpcClient rpc)
 {
+    /// <summary>A blockhash is valid for 150 blocks (MAX_PROCESSING_AGE); twice that leaves room for nodes lagging each other.</summary>
+    public const ulong MaxBlocksToExpiry = 300;
+
     private readonly ISolanaRpcClient _rpc = rpc ?? throw new ArgumentNullException(nameof(rpc));
 
     public async Task<SignatureCheck> CheckAsync(string signature, CancellationToken cancellationToken)
@@ -30,6 +33,17 @@ public sealed class SignatureStatusChecker(ISolanaRpcClient rpc)
 
         var check = await CheckAsync(signature, cancellationToken).ConfigureAwait(false);
         return check.Outcome == SignatureOutcome.NotFound && check.ContextSlot >= epoch.AbsoluteSlot;
+    }
+
+    /// <summary>
+    /// Whether a transaction on a blockhash valid to <paramref name="lastValidBlockHeight"/> can be proven expired soon
+    /// (<see cref="CanNeverLandAsync"/>): no more than <see cref="MaxBlocksToExpiry"/> blocks past the block height now. One
+    /// signed on a blockhash valid further than that (an RPC answer no cluster gives) could stay in flight for ever.
+    /// </summary>
+    public async Task<bool> ExpiresSoonAsync(ulong lastValidBlockHeight, CancellationToken cancellationToken)
+    {
+        var epoch = await _rpc.GetEpochInfoAsync(Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
+        return lastValidBlockHeight <= epoch.BlockHeight || lastValidBlockHeight - epoch.BlockHeight <= MaxBlocksToExpiry;
     }
 
     /// <summary>

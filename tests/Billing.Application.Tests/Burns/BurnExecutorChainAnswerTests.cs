@@ -39,6 +39,23 @@ public class BurnExecutorChainAnswerTests(BurnChainFixture chain) : IClassFixtur
         Assert.Equal((sent.Signature, 1), (final.Signature, final.Signings));
     }
 
+    [Theory]
+    [InlineData("9223372036854775808")]  // more than storage's Int64 holds (in the localnet's JavaScript it stays past it)
+    [InlineData("4611686018427387904")]  // a height no cluster reaches: expiry could never be proven
+    public async Task RunAsync_BlockhashValidToAnImplausibleHeight_SignsNothingWithItAndBurnsOnceLater(string lastValidBlockHeight)
+    {
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        await chain.Localnet.AnswerNextAsync("getLatestBlockhash", JsonNode.Parse(
+            $$$"""{"context":{"slot":1},"value":{"blockhash":"11111111111111111111111111111111","lastValidBlockHeight":{{{lastValidBlockHeight}}}}}"""), Ct);
+
+        // Before: the first ended the burn failed (an overflow taken for a defect of the intent); the second signed a
+        // transaction that never landed and never expired, in flight for ever, and no other burn was ever sent.
+        await RunUntilSettledAsync(h, intent.Id);
+
+        var final = await h.AssertLandedOnceAsync(intent.Id, supply);
+        Assert.Equal(1, final.Signings);
+    }
+
     [Fact]
     public async Task RunAsync_SignedRowAmountChangedInStorage_BooksNothingUntilTheRowMatchesTheChain()
     {

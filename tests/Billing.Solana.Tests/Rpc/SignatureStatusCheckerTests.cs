@@ -56,4 +56,18 @@ public sealed class SignatureStatusCheckerTests
         // Before: getBlockHeight past lastValidBlockHeight and a null status from any node proved it (a lagging one too).
         Assert.Equal(expected, await checker.CanNeverLandAsync("sig", lastValidBlockHeight: 150, TestTimeouts.Token()));
     }
+
+    [Theory]
+    [InlineData(100UL, true)] // already past
+    [InlineData(450UL, true)] // 300 blocks ahead: twice a blockhash's 150, for nodes lagging each other
+    [InlineData(451UL, false)]
+    [InlineData(ulong.MaxValue, false)]
+    public async Task ExpiresSoonAsync_LastValidHeightAgainstTheBlockHeightNow_OnlyWithin300Blocks(ulong lastValidBlockHeight, bool expected)
+    {
+        await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Result("""{"absoluteSlot":170,"blockHeight":150}"""));
+        using var http = new HttpClient();
+        var checker = new SignatureStatusChecker(new SolanaRpcClient(http, new SolanaRpcOptions { RpcUrl = server.Url }));
+
+        Assert.Equal(expected, await checker.ExpiresSoonAsync(lastValidBlockHeight, TestTimeouts.Token()));
+    }
 }
