@@ -8,7 +8,7 @@
 //
 // Standard methods (real-validator response shapes, `{context:{slot,apiVersion},value}` where the RPC has them):
 //   getLatestBlockhash, sendTransaction (base64|base58; skipPreflight, preflightCommitment, maxRetries),
-//   simulateTransaction, getSignatureStatuses, getTransaction (json|base64), getBlockHeight, getSlot,
+//   simulateTransaction, getSignatureStatuses, getTransaction (json|base64), getBlockHeight, getSlot, getEpochInfo,
 //   getAccountInfo (base64), getBalance, getTokenAccountBalance, getTokenSupply, requestAirdrop, getHealth,
 //   getVersion, getMinimumBalanceForRentExemption, getGenesisHash.
 //
@@ -30,6 +30,8 @@
 //                                           "timeout"               no answer for delayMs (default 30000), not executed
 //                                           "error-after-landing"   method executes (tx lands), then JSON-RPC error -32603
 //                                           "timeout-after-landing" method executes, then no answer for delayMs
+//                                           "result"                answers `result` (any JSON) instead, method not
+//                                                                   executed: a node answering garbage or stale state
 //                                     clientTag: only match requests with header `x-localnet-client: <tag>`, so
 //                                     concurrent test runs sharing one localnet do not trip over each other.
 //   admin_clearFaults                 drop all armed faults
@@ -428,6 +430,7 @@ const methods = {
   getGenesisHash: () => bs58.encode(createHash('sha256').update('localnet-genesis').digest()),
   getSlot: () => blockHeight,
   getBlockHeight: () => blockHeight,
+  getEpochInfo: () => ({ absoluteSlot: blockHeight, blockHeight, epoch: 0, slotIndex: blockHeight, slotsInEpoch: 432000, transactionCount: transactions.size }),
   getLatestBlockhash: () => wrap({ blockhash: currentBlockhash, lastValidBlockHeight: blockhashes.get(currentBlockhash) }),
   isBlockhashValid: ([hash]) => wrap((blockhashes.get(hash) ?? -1) >= blockHeight),
   getMinimumBalanceForRentExemption: ([len]) => Number(vm.minimumBalanceForRentExemption(BigInt(len ?? 0))),
@@ -475,7 +478,7 @@ const methods = {
   admin_failNext: (params) => {
     const spec = Array.isArray(params) ? params[0] : params;
     if (!spec?.method || !spec?.mode) throw new RpcError(-32602, 'Invalid params: expected {method, mode}');
-    faults.push({ method: spec.method, mode: spec.mode, remaining: Number(spec.count ?? 1), clientTag: spec.clientTag ?? null, delayMs: Number(spec.delayMs ?? 30000) });
+    faults.push({ method: spec.method, mode: spec.mode, remaining: Number(spec.count ?? 1), clientTag: spec.clientTag ?? null, delayMs: Number(spec.delayMs ?? 30000), result: spec.result ?? null });
     return { armed: faults.length };
   },
   admin_clearFaults: () => {
@@ -530,6 +533,7 @@ async function handleOne(request, clientTag) {
     await sleep(fault.delayMs);
     return null;
   }
+  if (fault?.mode === 'result') return respond({ result: fault.result });
 
   let result;
   try {

@@ -27,6 +27,12 @@ public sealed partial class BurnExecutor
     [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} landed ({Signature}) but cannot be booked: {Reason}. It stays in flight, and no other burn is sent, until the ledger is repaired; run ledger verify")]
     private static partial void LogNotBooked(ILogger logger, string burnId, string signature, string reason);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId}: {Reason}; repair its row from the chain, then it is booked")]
+    private static partial void LogLandedMismatch(ILogger logger, string burnId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Burn {BurnId}: {Signature} is final by its status but the node does not serve the transaction yet; booked on a later run")]
+    private static partial void LogLandedNotFetched(ILogger logger, string burnId, string signature);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} cannot be read ({Reason}): it is not executed and the others go on; its row was not written by this platform")]
     private static partial void LogUnreadable(ILogger logger, string burnId, string reason);
 

@@ -6,7 +6,8 @@ namespace Billing.Application.Burns;
 /// <item>the signed bytes, signature and lastValidBlockHeight are stored before the first send;</item>
 /// <item>while that blockhash is valid only those same bytes are (re)broadcast — the network dedups by signature;</item>
 /// <item>a new transaction is signed only after expiry is proven: block height past lastValidBlockHeight and no status;</item>
-/// <item>an RPC error never means "not landed": the signature status decides;</item>
+/// <item>an RPC error never means "not landed": the signature status decides; a failure is final only in a finalized block;</item>
+/// <item>a finalized burn is booked only if the transaction on chain is the row's burn (<c>BurnExecutor.Landed.cs</c>);</item>
 /// <item>one executor per treasury at a time (an ETag lease), and one burn in flight per treasury, counting a row that cannot
 /// be read but carries a signature;</item>
 /// <item>nothing is signed while a credit note that may have sent money back stands against the invoice, and never for more than
@@ -160,7 +161,7 @@ public sealed partial class BurnExecutor(
             var next = intent.Status switch
             {
                 BurnStatus.Pending or BurnStatus.Held => await HoldOrSignAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false),
-                BurnStatus.Signed or BurnStatus.Submitted => await AdvanceInFlightAsync(intent, etag, cancellationToken).ConfigureAwait(false),
+                BurnStatus.Signed or BurnStatus.Submitted => await AdvanceInFlightAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false),
                 _ => (StepOutcome?)StepOutcome.Done,
             };
             if (next is { } outcome)
@@ -224,6 +225,14 @@ public sealed partial class BurnExecutor(
         }
 
         var blockhash = await rpc.GetLatestBlockhashAsync(Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
+        if (blockhash.LastValidBlockHeight > long.MaxValue || !await checker.ExpiresSoonAsync(blockhash.LastValidBlockHeight, cancellationToken).ConfigureAwait(false))
+        {
+            // Only its expiry lets an unlanded burn be signed again: on this blockhash it would stay in flight, and the treasury with it.
+            string reason = $"the RPC node's blockhash is valid to block height {blockhash.LastValidBlockHeight}, which the chain will not reach soon; nothing was signed";
+            LogWaiting(logger, intent.Id, reason);
+            return await SaveAsync(priced with { Reason = reason, UpdatedAt = now }, etag, StepOutcome.Waiting, cancellationToken).ConfigureAwait(false);
+        }
+
         var builder = new TransactionBuilder().SetFeePayer(treasury.Owner).SetRecentBlockHash(blockhash.Blockhash)
             .AddInstruction(ComputeBudgetProgram.SetComputeUnitLimit(options.Value.ComputeUnitLimit));
         if (options.Value.ComputeUnitPrice > 0)
@@ -258,29 +267,25 @@ public sealed partial class BurnExecutor(
     }
 
     /// <summary>Signed/submitted: look at the chain first, then rebroadcast the same bytes or, after proven expiry, go back to pending.</summary>
-    private async Task<StepOutcome?> AdvanceInFlightAsync(BurnIntent intent, ETag etag, CancellationToken cancellationToken)
+    private async Task<StepOutcome?> AdvanceInFlightAsync(BurnIntent intent, ETag etag, TreasuryAccount treasury, CancellationToken cancellationToken)
     {
         var check = await checker.CheckAsync(intent.Signature!, cancellationToken).ConfigureAwait(false);
         switch (check.Outcome)
         {
             case SignatureOutcome.Landed when check.Status!.HasReached(Commitment.Finalized):
-                return await FinalizeAsync(intent, etag, check.Status.Slot, cancellationToken).ConfigureAwait(false);
-            case SignatureOutcome.Landed:
-                return await WaitForFinalityAsync(intent, etag, cancellationToken).ConfigureAwait(false);
-            case SignatureOutcome.Failed:
-                // It landed and failed on chain: no tokens moved, and these bytes can never succeed.
-                return await SaveAsync(intent with { Status = BurnStatus.Failed, Slot = check.Status?.Slot, Reason = $"transaction failed on chain: {check.Status?.Error}", UpdatedAt = time.GetUtcNow() }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
+                return await FinalizeAsync(intent, etag, check.Status.Slot, treasury, cancellationToken).ConfigureAwait(false);
+            case SignatureOutcome.Failed when check.Status!.HasReached(Commitment.Finalized):
+                // It failed in a finalized block: no tokens moved, and these bytes can never succeed.
+                return await SaveAsync(intent with { Status = BurnStatus.Failed, Slot = check.Status.Slot, Reason = $"transaction failed on chain: {check.Status.Error}", UpdatedAt = time.GetUtcNow() }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
+            case SignatureOutcome.Landed or SignatureOutcome.Failed:
+                // Not final either way: a block the cluster drops may hold it, and the same bytes may still land (or fail) elsewhere.
+                return await WaitForFinalityAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false);
         }
 
-        // Not found. Only a block height past lastValidBlockHeight proves it can never land.
-        if (await checker.IsBlockhashExpiredAsync(intent.LastValidBlockHeight!.Value, cancellationToken).ConfigureAwait(false))
+        // Not found. Only a block height past lastValidBlockHeight, and no status where that height was seen, proves it can never land;
+        // short of that the same bytes go out again (harmless: they land once at most) and the chain is asked again.
+        if (await checker.CanNeverLandAsync(intent.Signature!, intent.LastValidBlockHeight!.Value, cancellationToken).ConfigureAwait(false))
         {
-            var recheck = await checker.CheckAsync(intent.Signature!, cancellationToken).ConfigureAwait(false);
-            if (recheck.Outcome != SignatureOutcome.NotFound)
-            {
-                return null; // it landed after all; the next step records it
-            }
-
             LogExpired(logger, intent.Id, intent.Signature!, intent.LastValidBlockHeight.Value);
             return await SaveAsync(intent with { Status = BurnStatus.Pending, Transaction = null, Reason = $"transaction {intent.Signature} expired unlanded (blockhash valid to height {intent.LastValidBlockHeight}); re-signing", UpdatedAt = time.GetUtcNow() }, etag, null, cancellationToken).ConfigureAwait(false);
         }
@@ -312,10 +317,10 @@ public sealed partial class BurnExecutor(
             LogTransition(logger, intent.Id, "signed", "submitted", intent.Signature!);
         }
 
-        return await WaitForFinalityAsync(submitted, newEtag.Value, cancellationToken).ConfigureAwait(false);
+        return await WaitForFinalityAsync(submitted, newEtag.Value, treasury, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<StepOutcome?> WaitForFinalityAsync(BurnIntent intent, ETag etag, CancellationToken cancellationToken)
+    private async Task<StepOutcome?> WaitForFinalityAsync(BurnIntent intent, ETag etag, TreasuryAccount treasury, CancellationToken cancellationToken)
     {
         var until = time.GetUtcNow() + options.Value.ConfirmationWait;
         while (true)
@@ -323,10 +328,10 @@ public sealed partial class BurnExecutor(
             var check = await checker.CheckAsync(intent.Signature!, cancellationToken).ConfigureAwait(false);
             if (check.Outcome == SignatureOutcome.Landed && check.Status!.HasReached(Commitment.Finalized))
             {
-                return await FinalizeAsync(intent, etag, check.Status.Slot, cancellationToken).ConfigureAwait(false);
+                return await FinalizeAsync(intent, etag, check.Status.Slot, treasury, cancellationToken).ConfigureAwait(false);
             }
 
-            if (check.Outcome == SignatureOutcome.Failed)
+            if (check.Outcome == SignatureOutcome.Failed && check.Status!.HasReached(Commitment.Finalized))
             {
                 return null; // the in-flight step records the failure
             }
@@ -338,33 +343,6 @@ public sealed partial class BurnExecutor(
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>
-    /// Landed and final: booked in the ledger first, then marked finalized. An intent leaves the open list only once its
-    /// burn is booked, so a booking that fails (a ledger that cannot be read, a storage error) is retried by the next run
-    /// instead of never; meanwhile it stays in flight, and no other burn is sent that the books could not show either.
-    /// </summary>
-    private async Task<StepOutcome?> FinalizeAsync(BurnIntent intent, ETag etag, ulong slot, CancellationToken cancellationToken)
-    {
-        var finalized = intent with { Status = BurnStatus.Finalized, Slot = slot, Reason = null, UpdatedAt = time.GetUtcNow() };
-        try
-        {
-            await ledger.TokensBurnedAsync(finalized, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException ex)
-        {
-            LogNotBooked(logger, intent.Id, intent.Signature!, ex.Message);
-            return StepOutcome.InFlight;
-        }
-
-        var saved = await SaveAsync(finalized, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
-        if (saved == StepOutcome.Done)
-        {
-            LogTransition(logger, intent.Id, intent.Status.ToString().ToLowerInvariant(), "finalized", intent.Signature!);
-        }
-
-        return saved;
     }
 
     private async Task<StepOutcome?> SaveAsync(BurnIntent updated, ETag etag, StepOutcome? outcome, CancellationToken cancellationToken) =>

@@ -95,13 +95,13 @@ public sealed partial class LedgerAnchorService(
             anchor = computed;
         }
 
-        if (anchor.Signature is { } previous)
+        // A resumed row's transaction counts only if the chain shows it is this anchor's memo, signed by the authority: the
+        // row is storage's word, and a signature of any other transaction that landed would confirm what was never anchored.
+        if (anchor.Signature is { } previous
+            && await chain.GetAsync(signer.PublicKey, authority.LedgerName, book, previous, cancellationToken).ConfigureAwait(false) is { } resumed
+            && resumed.Content == anchor.Content)
         {
-            var check = await checker.CheckAsync(previous, cancellationToken).ConfigureAwait(false);
-            if (check.Outcome == SignatureOutcome.Landed)
-            {
-                return await ConfirmAsync(anchor, previous, check.Status!.Slot, cancellationToken).ConfigureAwait(false);
-            }
+            return await ConfirmAsync(anchor, previous, resumed.Slot, cancellationToken).ConfigureAwait(false);
         }
 
         var blockhash = await rpc.GetLatestBlockhashAsync(Commitment.Confirmed, cancellationToken).ConfigureAwait(false);

@@ -25,6 +25,15 @@ public static class TokenProgram
     public static TransactionInstruction BurnChecked(PublicKey account, PublicKey mint, PublicKey owner, ulong amount, byte decimals) =>
         new(ProgramIdKey, BurnAccounts(account, mint, owner), AmountData(BurnCheckedTag, amount, decimals));
 
+    /// <summary>The amount and decimals of BurnChecked instruction data; false for any other instruction's data.</summary>
+    public static bool TryReadBurnChecked(ReadOnlySpan<byte> data, out ulong amount, out byte decimals)
+    {
+        bool burn = data.Length == 10 && data[0] == BurnCheckedTag;
+        amount = burn ? BinaryPrimitives.ReadUInt64LittleEndian(data[1..]) : 0;
+        decimals = burn ? data[9] : (byte)0;
+        return burn;
+    }
+
     public static TransactionInstruction TransferChecked(PublicKey source, PublicKey mint, PublicKey destination, PublicKey owner, ulong amount, byte decimals) =>
         new(
             ProgramIdKey,

@@ -9,7 +9,7 @@ public interface ISolanaRpcClient
 
     Task<SimulationResult> SimulateTransactionAsync(ReadOnlyMemory<byte> transaction, Commitment? commitment, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<SignatureStatus?>> GetSignatureStatusesAsync(IReadOnlyList<string> signatures, bool searchTransactionHistory, CancellationToken cancellationToken);
+    Task<SignatureStatuses> GetSignatureStatusesAsync(IReadOnlyList<string> signatures, bool searchTransactionHistory, CancellationToken cancellationToken);
 
     Task<TransactionInfo?> GetTransactionAsync(string signature, Commitment? commitment, CancellationToken cancellationToken);
 
@@ -20,6 +20,8 @@ public interface ISolanaRpcClient
     Task<ulong> GetBlockHeightAsync(Commitment? commitment, CancellationToken cancellationToken);
 
     Task<ulong> GetSlotAsync(Commitment? commitment, CancellationToken cancellationToken);
+
+    Task<EpochInfo> GetEpochInfoAsync(Commitment? commitment, CancellationToken cancellationToken);
 
     Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken);
 

@@ -6,24 +6,49 @@ namespace Billing.Solana.Rpc;
 /// </summary>
 public sealed class SignatureStatusChecker(ISolanaRpcClient rpc)
 {
+    /// <summary>A blockhash is valid for 150 blocks (MAX_PROCESSING_AGE); twice that leaves room for nodes lagging each other.</summary>
+    public const ulong MaxBlocksToExpiry = 300;
+
     private readonly ISolanaRpcClient _rpc = rpc ?? throw new ArgumentNullException(nameof(rpc));
 
     public async Task<SignatureCheck> CheckAsync(string signature, CancellationToken cancellationToken)
     {
         var statuses = await _rpc.GetSignatureStatusesAsync([signature], searchTransactionHistory: true, cancellationToken).ConfigureAwait(false);
-        return ToCheck(signature, statuses.Count > 0 ? statuses[0] : null);
-    }
-
-    /// <summary>A transaction whose blockhash expired without landing can never land; then NotFound is final.</summary>
-    public async Task<bool> IsBlockhashExpiredAsync(ulong lastValidBlockHeight, CancellationToken cancellationToken)
-    {
-        var height = await _rpc.GetBlockHeightAsync(Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
-        return height > lastValidBlockHeight;
+        return ToCheck(signature, statuses.Value.Count > 0 ? statuses.Value[0] : null) with { ContextSlot = statuses.ContextSlot };
     }
 
     /// <summary>
-    /// Polls until the signature reaches <paramref name="commitment"/> or fails, or until its blockhash has expired
-    /// (then a final status check decides; NotFound at that point means it was dropped and can be rebuilt safely).
+    /// True only when the transaction can never land: the block height is past <paramref name="lastValidBlockHeight"/>, and
+    /// after that the signature still has no status on a node that has seen at least the slot where that height was read.
+    /// The re-check catches a landing between the two calls; the slot, a status from a node lagging the one that answered
+    /// the height (nodes behind one RPC endpoint), which has not seen the block that holds it yet.
+    /// </summary>
+    public async Task<bool> CanNeverLandAsync(string signature, ulong lastValidBlockHeight, CancellationToken cancellationToken)
+    {
+        var epoch = await _rpc.GetEpochInfoAsync(Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
+        if (epoch.BlockHeight <= lastValidBlockHeight)
+        {
+            return false;
+        }
+
+        var check = await CheckAsync(signature, cancellationToken).ConfigureAwait(false);
+        return check.Outcome == SignatureOutcome.NotFound && check.ContextSlot >= epoch.AbsoluteSlot;
+    }
+
+    /// <summary>
+    /// Whether a transaction on a blockhash valid to <paramref name="lastValidBlockHeight"/> can be proven expired soon
+    /// (<see cref="CanNeverLandAsync"/>): no more than <see cref="MaxBlocksToExpiry"/> blocks past the block height now. One
+    /// signed on a blockhash valid further than that (an RPC answer no cluster gives) could stay in flight for ever.
+    /// </summary>
+    public async Task<bool> ExpiresSoonAsync(ulong lastValidBlockHeight, CancellationToken cancellationToken)
+    {
+        var epoch = await _rpc.GetEpochInfoAsync(Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
+        return lastValidBlockHeight <= epoch.BlockHeight || lastValidBlockHeight - epoch.BlockHeight <= MaxBlocksToExpiry;
+    }
+
+    /// <summary>
+    /// Polls until the signature reaches <paramref name="commitment"/> or fails, or until it can never land
+    /// (<see cref="CanNeverLandAsync"/>: then NotFound is final, and it can be rebuilt safely).
     /// </summary>
     public async Task<SignatureCheck> WaitAsync(
         string signature,
@@ -41,10 +66,9 @@ public sealed class SignatureStatusChecker(ISolanaRpcClient rpc)
                 return check;
             }
 
-            if (check.Outcome == SignatureOutcome.NotFound && await IsBlockhashExpiredAsync(lastValidBlockHeight, cancellationToken).ConfigureAwait(false))
+            if (check.Outcome == SignatureOutcome.NotFound && await CanNeverLandAsync(signature, lastValidBlockHeight, cancellationToken).ConfigureAwait(false))
             {
-                // Re-check after observing expiry: it may have landed between the two calls.
-                return await CheckAsync(signature, cancellationToken).ConfigureAwait(false);
+                return check;
             }
 
             await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);

@@ -80,13 +80,19 @@ public sealed class SolanaRpcClient : ISolanaRpcClient
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyList<SignatureStatus?>> GetSignatureStatusesAsync(IReadOnlyList<string> signatures, bool searchTransactionHistory, CancellationToken cancellationToken)
+    public Task<SignatureStatuses> GetSignatureStatusesAsync(IReadOnlyList<string> signatures, bool searchTransactionHistory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signatures);
         var list = new JsonArray(signatures.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
         var config = new JsonObject { ["searchTransactionHistory"] = searchTransactionHistory };
-        return CallAsync<IReadOnlyList<SignatureStatus?>>("getSignatureStatuses", [list, config], result =>
-            result.GetProperty("value").EnumerateArray().Select(ParseSignatureStatus).ToArray(), cancellationToken);
+        return CallAsync("getSignatureStatuses", [list, config], result =>
+        {
+            // One status (or null) per signature asked for: an answer missing one must not read as "unknown to the node".
+            var value = result.GetProperty("value");
+            return value.GetArrayLength() == signatures.Count
+                ? new SignatureStatuses(ContextSlot(result), value.EnumerateArray().Select(ParseSignatureStatus).ToArray())
+                : throw new FormatException($"{value.GetArrayLength()} statuses for {signatures.Count} signatures");
+        }, cancellationToken);
     }
 
     public Task<TransactionInfo?> GetTransactionAsync(string signature, Commitment? commitment, CancellationToken cancellationToken)
@@ -132,6 +138,9 @@ public sealed class SolanaRpcClient : ISolanaRpcClient
 
     public Task<ulong> GetSlotAsync(Commitment? commitment, CancellationToken cancellationToken) =>
         CallAsync("getSlot", [Config(commitment)], r => r.GetUInt64(), cancellationToken);
+
+    public Task<EpochInfo> GetEpochInfoAsync(Commitment? commitment, CancellationToken cancellationToken) =>
+        CallAsync("getEpochInfo", [Config(commitment)], r => new EpochInfo(r.GetProperty("absoluteSlot").GetUInt64(), r.GetProperty("blockHeight").GetUInt64()), cancellationToken);
 
     public Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken)
     {

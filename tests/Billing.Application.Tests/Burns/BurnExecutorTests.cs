@@ -8,108 +8,15 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    /// <summary>docs/contract.md §7: the default intent, 123.45 USD at 2.50, burns 49.38 tokens.</summary>
-    private const ulong DefaultIntentTokens = 4_938_000_000;
+    private const ulong DefaultIntentTokens = BurnHarness.DefaultIntentTokens;
 
-    private sealed class Harness
-    {
-        public required BurnStore Burns { get; init; }
-        public required SolanaRpcClient Rpc { get; init; }
-        public required PublicKey Mint { get; init; }
-        public required PublicKey TreasuryAta { get; init; }
-        public required Func<ISolanaRpcClient, BurnExecutor> NewExecutorWith { get; init; }
+    private Task<BurnHarness> NewAsync(ulong balance = 1_000_000_000_000, string price = "2.50", TimeSpan? priceAge = null) =>
+        BurnHarness.NewAsync(chain, balance, price, priceAge);
 
-        public BurnExecutor NewExecutor() => NewExecutorWith(Rpc);
+    private Task<(BurnHarness H, BurnIntent Intent, ulong Supply)> NewWithIntentAsync() => BurnHarness.NewWithIntentAsync(chain);
 
-        /// <summary>
-        /// Runs an executor whose process dies at <paramref name="point"/> (its run ends with <see cref="SimulatedCrashException"/>)
-        /// and returns the intent as the crash left it stored.
-        /// </summary>
-        public async Task<BurnIntent> CrashAsync(CrashPoint point, string intentId)
-        {
-            await Assert.ThrowsAsync<SimulatedCrashException>(() => NewExecutorWith(new CrashingRpc(Rpc, point)).RunAsync(Ct));
-            return await GetAsync(intentId);
-        }
-        public required LedgerStore Ledger { get; init; }
-
-        public required BillingTables Tables { get; init; }
-
-        public async Task<BurnIntent> CreateIntentAsync(long usdMinor = 12_345)
-        {
-            var intent = SampleBurns.Pending(BurnIntent.IdFor($"INV-carrier-tmo-{Guid.NewGuid():N}"[..30]), "INV-carrier-tmo-202610", usdMinor, DateTimeOffset.UtcNow);
-            return (await Burns.CreateIfAbsentAsync(intent, Ct)).Intent;
-        }
-
-        public async Task<BurnIntent> GetAsync(string id) => (await Burns.GetAsync(id, Ct))!.Value.Intent;
-
-        public async Task<ulong> SupplyAsync() => (await Rpc.GetTokenSupplyAsync(Mint, Commitment.Confirmed, Ct)).Amount;
-
-        public async Task<ulong> BalanceAsync() => (await Rpc.GetTokenAccountBalanceAsync(TreasuryAta, Commitment.Confirmed, Ct)).Amount;
-    }
-
-    private async Task<Harness> NewAsync(ulong balance = 1_000_000_000_000, string price = "2.50", TimeSpan? priceAge = null, Action<SolanaRpcOptions>? rpcOptions = null)
-    {
-        var rpc = chain.Localnet.CreateClient(o =>
-        {
-            o.AttemptTimeout = TimeSpan.FromSeconds(2);
-            o.MaxRetryAttempts = 2;
-            o.RetryBaseDelay = TimeSpan.FromMilliseconds(50);
-            o.UseJitter = false;
-            rpcOptions?.Invoke(o);
-        });
-        await chain.Localnet.AdminAsync("admin_clearFaults", [], Ct); // faults a previous test armed but did not use
-        var treasury = chain.Localnet.LoadTreasury();
-        var (mint, ata) = await chain.Localnet.CreateMintWithBalanceAsync(rpc, treasury, treasury, balance, Ct);
-        var tables = await chain.Azurite.NewTablesAsync();
-        var burns = new BurnStore(tables);
-        var ledger = new LedgerStore(tables);
-        await ledger.EnsureCreatedAsync(Ct);
-        var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = new JsonArray(chain.Localnet.Info.TreasuryKeypair.Select(b => (JsonNode?)(int)b).ToArray()).ToJsonString() });
-        var burnOptions = Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60) });
-        IPriceOracle oracle = priceAge is { } age ? new StaleOracle(price, age) : new FixedPriceOracle(price, TimeProvider.System);
-        return new Harness
-        {
-            Burns = burns,
-            Rpc = rpc,
-            Mint = mint,
-            TreasuryAta = ata,
-            Ledger = ledger,
-            Tables = tables,
-            NewExecutorWith = executorRpc => new BurnExecutor(burns, executorRpc, oracle, new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), burnOptions, TimeProvider.System, NullLogger<BurnExecutor>.Instance),
-        };
-    }
-
-    private sealed class StaleOracle(string price, TimeSpan age) : IPriceOracle
-    {
-        public Task<PriceQuote> GetQuoteAsync(CancellationToken cancellationToken) => Task.FromResult(PriceQuote.Parse(price, DateTimeOffset.UtcNow - age, "stale-test"));
-    }
-
-    /// <summary>A fresh harness with one pending intent of the default amount, and the mint's supply before any burn.</summary>
-    private async Task<(Harness H, BurnIntent Intent, ulong Supply)> NewWithIntentAsync()
-    {
-        var h = await NewAsync();
-        var intent = await h.CreateIntentAsync();
-        return (h, intent, await h.SupplyAsync());
-    }
-
-    /// <summary>The intent as stored now, after checking it landed exactly once, on chain and in the ledger.</summary>
-    private async Task<BurnIntent> AssertLandedOnceAsync(Harness h, string intentId, ulong supplyBefore, ulong expectedAmount = DefaultIntentTokens)
-    {
-        var final = await h.GetAsync(intentId);
-        Assert.Equal(BurnStatus.Finalized, final.Status);
-        Assert.Equal(expectedAmount, final.TokenAmount);
-        Assert.Equal(supplyBefore - expectedAmount, await h.SupplyAsync());
-        var tx = await h.Rpc.GetTransactionAsync(final.Signature!, Commitment.Confirmed, Ct);
-        Assert.NotNull(tx);
-        Assert.Null(tx!.Meta!.Error);
-        Assert.Contains(tx.Meta.LogMessages, l => l.Contains(final.Memo, StringComparison.Ordinal));
-        Assert.Equal(final.Slot, tx.Slot);
-        var entries = await h.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct);
-        var booked = Assert.Single(entries, e => e.EntryId == "burn:" + final.Id);
-        Assert.Equal((long)expectedAmount, booked.Postings.Where(p => p.Asset == Assets.Token && p.Amount > 0).Sum(p => p.Amount));
-        Assert.Empty(HashChain.Verify(entries));
-        return final;
-    }
+    private static Task<BurnIntent> AssertLandedOnceAsync(BurnHarness h, string intentId, ulong supplyBefore, ulong expectedAmount = DefaultIntentTokens) =>
+        h.AssertLandedOnceAsync(intentId, supplyBefore, expectedAmount);
 
     [Fact]
     public async Task RunAsync_PaidInvoice_BurnsContractAmountOnceWithMemo()
@@ -228,7 +135,7 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         var final = await AssertLandedOnceAsync(h, intent.Id, supply);
         Assert.Equal(2, final.Signings);
         Assert.NotEqual(firstSigned.Signature, final.Signature);
-        Assert.Null((await h.Rpc.GetSignatureStatusesAsync([firstSigned.Signature!], true, Ct))[0]); // the first never landed
+        Assert.Null((await h.Rpc.GetSignatureStatusesAsync([firstSigned.Signature!], true, Ct)).Value[0]); // the first never landed
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class SimulatedCrashException(CrashPoint point) : Exception($"simu
 /// </summary>
 public sealed class CrashingRpc(ISolanaRpcClient inner, CrashPoint point) : ISolanaRpcClient
 {
-    public async Task<IReadOnlyList<SignatureStatus?>> GetSignatureStatusesAsync(IReadOnlyList<string> signatures, bool searchTransactionHistory, CancellationToken cancellationToken) =>
+    public async Task<SignatureStatuses> GetSignatureStatusesAsync(IReadOnlyList<string> signatures, bool searchTransactionHistory, CancellationToken cancellationToken) =>
         point == CrashPoint.AfterSigning
             ? throw new SimulatedCrashException(point)
             : await inner.GetSignatureStatusesAsync(signatures, searchTransactionHistory, cancellationToken);
@@ -43,6 +43,8 @@ public sealed class CrashingRpc(ISolanaRpcClient inner, CrashPoint point) : ISol
     public Task<ulong> GetBlockHeightAsync(Commitment? commitment, CancellationToken cancellationToken) => inner.GetBlockHeightAsync(commitment, cancellationToken);
 
     public Task<ulong> GetSlotAsync(Commitment? commitment, CancellationToken cancellationToken) => inner.GetSlotAsync(commitment, cancellationToken);
+
+    public Task<EpochInfo> GetEpochInfoAsync(Commitment? commitment, CancellationToken cancellationToken) => inner.GetEpochInfoAsync(commitment, cancellationToken);
 
     public Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken) => inner.GetAccountInfoAsync(account, commitment, cancellationToken);
 

@@ -159,6 +159,26 @@ public class LedgerTamperTests(BurnChainFixture chain) : IClassFixture<BurnChain
     }
 
     [Fact]
+    public async Task Anchor_PendingRowCarriesAnotherLandedSignature_SignsItsMemoInsteadOfConfirmingIt()
+    {
+        var s = await NewAsync();
+        var first = await s.BookAndAnchorAsync(100, 200);
+        await s.BookAsync("adj-3", 300);
+        var existing = (await s.Anchors.ListAsync(LedgerEntries.MainBook, Ct)).Single();
+        var third = (await s.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct)).Where(e => e.Sequence == 3).ToList();
+        // Exactly the pending row anchoring would resume, but its signature is a transaction that landed with another memo.
+        await s.Anchors.UpsertAsync(LedgerAnchor.Over(third, DateTimeOffset.UtcNow) with { Ledger = s.Authority.LedgerName, PreviousRootHex = existing.RootHex, Signature = first.Signature }, Ct);
+
+        var run = await s.Anchoring.RunAsync(Ct); // before: "confirmed" with the first anchor's transaction, and nothing covered entry 3
+
+        Assert.Equal("confirmed", run.Status);
+        Assert.NotEqual(first.Signature, run.Signature);
+        var onChain = await AnchorsOnChainAsync(s);
+        Assert.Equal(run.Signature, onChain.Single(a => a.Content.FromSeq == 3).Signature);
+        Assert.True((await s.Audit().VerifyAsync(Ct)).Ok);
+    }
+
+    [Fact]
     public async Task Verify_AnchorRowPointsAtMemoSignedByAnotherKey_Detected()
     {
         var s = await AnchoredThenRewrittenAsync();

@@ -120,7 +120,7 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
         await localnet.AdminAsync("admin_advanceBlockHeight", [blocks], ct);
 
         Assert.True(await rpc.GetBlockHeightAsync(null, ct) > blockhash.LastValidBlockHeight);
-        Assert.True(await checker.IsBlockhashExpiredAsync(blockhash.LastValidBlockHeight, ct));
+        Assert.True(await checker.CanNeverLandAsync(transaction.Id!, blockhash.LastValidBlockHeight, ct));
         Assert.Equal(SignatureOutcome.NotFound, (await checker.CheckAsync(transaction.Id!, ct)).Outcome);
         var ex = await Assert.ThrowsAsync<SolanaRpcException>(() => rpc.SendTransactionAsync(transaction.Serialize(), null, ct));
         Assert.Equal(TransactionErrorKind.BlockhashNotFound, ex.TransactionError!.Kind);

@@ -22,8 +22,8 @@ public sealed class SignatureStatusCheckerTests
     {
         await using var server = new LoopbackRpcServer((method, _, call) => method switch
         {
-            "getSignatureStatuses" => LoopbackResponse.Result("""{"context":{"slot":9},"value":[null]}"""),
-            "getBlockHeight" => LoopbackResponse.Result(call < 2 ? "100" : "151"),
+            "getSignatureStatuses" => LoopbackResponse.Result("""{"context":{"slot":200},"value":[null]}"""),
+            "getEpochInfo" => LoopbackResponse.Result(call < 2 ? """{"absoluteSlot":100,"blockHeight":100}""" : """{"absoluteSlot":160,"blockHeight":151}"""),
             _ => LoopbackResponse.Error(-32601, "Method not found"),
         });
         using var http = new HttpClient();
@@ -32,6 +32,42 @@ public sealed class SignatureStatusCheckerTests
         var check = await checker.WaitAsync("sig", lastValidBlockHeight: 150, Commitment.Confirmed, TimeSpan.FromMilliseconds(10), TestTimeouts.Token());
 
         Assert.Equal(SignatureOutcome.NotFound, check.Outcome);
-        Assert.Equal(3, server.Count("getBlockHeight"));
+        Assert.Equal(3, server.Count("getEpochInfo"));
+    }
+
+    [Theory]
+    [InlineData(159, false)] // the node asked for the status had not seen the slot where the height was past: it may lag
+    [InlineData(160, true)]
+    [InlineData(0, false)]   // no context at all: nothing says how far it had seen
+    public async Task CanNeverLandAsync_HeightPastAndNoStatus_OnlyFromANodeThatHasSeenThatSlot(ulong statusContextSlot, bool expected)
+    {
+        string statuses = statusContextSlot == 0
+            ? """{"value":[null]}"""
+            : $$"""{"context":{"slot":{{statusContextSlot}}},"value":[null]}""";
+        await using var server = new LoopbackRpcServer((method, _, _) => method switch
+        {
+            "getSignatureStatuses" => LoopbackResponse.Result(statuses),
+            "getEpochInfo" => LoopbackResponse.Result("""{"absoluteSlot":160,"blockHeight":151}"""),
+            _ => LoopbackResponse.Error(-32601, "Method not found"),
+        });
+        using var http = new HttpClient();
+        var checker = new SignatureStatusChecker(new SolanaRpcClient(http, new SolanaRpcOptions { RpcUrl = server.Url }));
+
+        // Before: getBlockHeight past lastValidBlockHeight and a null status from any node proved it (a lagging one too).
+        Assert.Equal(expected, await checker.CanNeverLandAsync("sig", lastValidBlockHeight: 150, TestTimeouts.Token()));
+    }
+
+    [Theory]
+    [InlineData(100UL, true)] // already past
+    [InlineData(450UL, true)] // 300 blocks ahead: twice a blockhash's 150, for nodes lagging each other
+    [InlineData(451UL, false)]
+    [InlineData(ulong.MaxValue, false)]
+    public async Task ExpiresSoonAsync_LastValidHeightAgainstTheBlockHeightNow_OnlyWithin300Blocks(ulong lastValidBlockHeight, bool expected)
+    {
+        await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Result("""{"absoluteSlot":170,"blockHeight":150}"""));
+        using var http = new HttpClient();
+        var checker = new SignatureStatusChecker(new SolanaRpcClient(http, new SolanaRpcOptions { RpcUrl = server.Url }));
+
+        Assert.Equal(expected, await checker.ExpiresSoonAsync(lastValidBlockHeight, TestTimeouts.Token()));
     }
 }

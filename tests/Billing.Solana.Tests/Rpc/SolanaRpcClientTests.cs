@@ -238,15 +238,34 @@ public sealed class SolanaRpcClientTests : IDisposable
         await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Result(
             """{"context":{"slot":9},"value":[null,{"slot":5,"confirmations":null,"err":null,"status":{"Ok":null},"confirmationStatus":"finalized"},{"slot":6,"confirmations":2,"err":{"InstructionError":[0,{"Custom":1}]},"status":{"Err":{}},"confirmationStatus":"confirmed"}]}"""));
 
-        var statuses = await ClientFor(server).GetSignatureStatusesAsync(["a", "b", "c"], true, TestTimeouts.Token());
+        var answer = await ClientFor(server).GetSignatureStatusesAsync(["a", "b", "c"], true, TestTimeouts.Token());
+        var statuses = answer.Value;
 
         Assert.Null(statuses[0]);
         Assert.True(statuses[1]!.Succeeded);
         Assert.True(statuses[1]!.HasReached(Commitment.Finalized));
         Assert.Equal(1u, statuses[2]!.Error!.InstructionError!.CustomCode);
         Assert.False(statuses[2]!.HasReached(Commitment.Finalized));
+        Assert.Equal(9UL, answer.ContextSlot);
         using var request = JsonDocument.Parse(server.Bodies.Single());
         Assert.True(request.RootElement.GetProperty("params")[1].GetProperty("searchTransactionHistory").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("""{"context":{"slot":9},"value":[]}""")]                                   // the one asked for left out
+    [InlineData("""{"context":{"slot":9},"value":[null,null]}""")]                          // more than asked for
+    [InlineData("""{"context":{"slot":9},"value":[{"slot":"5","err":null}]}""")]           // a slot that is text
+    [InlineData("""{"context":{"slot":9},"value":[{"slot":-5,"err":null}]}""")]            // a slot no u64 holds
+    [InlineData("""{"context":{"slot":9},"value":[{"slot":18446744073709551616,"err":null}]}""")]
+    [InlineData("""{"context":{"slot":9},"value":{"slot":5}}""")]                           // no list at all
+    public async Task GetSignatureStatusesAsync_AnswerNotOneStatusPerSignature_ThrowsNotTransient(string result)
+    {
+        await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Result(result));
+
+        // Before: an empty list was returned, which a caller reads as "unknown to the node" (never landed, once expired).
+        var ex = await Assert.ThrowsAsync<SolanaRpcTransportException>(() => ClientFor(server).GetSignatureStatusesAsync(["a"], true, TestTimeouts.Token()));
+
+        Assert.False(ex.IsTransient);
     }
 
     private sealed class FlakyHandler(int failures, Func<HttpResponseMessage> responder) : HttpMessageHandler

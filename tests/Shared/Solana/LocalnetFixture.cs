@@ -148,6 +148,10 @@ public class LocalnetFixture : IAsyncLifetime
     public Task FailNextAsync(string method, string mode, CancellationToken cancellationToken, int count = 1, int delayMs = 30000) =>
         AdminAsync("admin_failNext", [new JsonObject { ["method"] = method, ["mode"] = mode, ["count"] = count, ["clientTag"] = ClientTag, ["delayMs"] = delayMs }], cancellationToken);
 
+    /// <summary>The next <paramref name="count"/> calls of <paramref name="method"/> are answered <paramref name="result"/>, not executed.</summary>
+    public Task AnswerNextAsync(string method, JsonNode? result, CancellationToken cancellationToken, int count = 1) =>
+        AdminAsync("admin_failNext", [new JsonObject { ["method"] = method, ["mode"] = "result", ["count"] = count, ["clientTag"] = ClientTag, ["result"] = result }], cancellationToken);
+
     public async Task<int> RequestCountAsync(string method, CancellationToken cancellationToken)
     {
         var counts = await AdminAsync("admin_requestCounts", [ClientTag], cancellationToken);

@@ -1,0 +1,100 @@
+namespace Billing.Application.Burns;
+
+/// <summary>A finalized burn is booked as the chain shows it, never as its row says alone.</summary>
+public sealed partial class BurnExecutor
+{
+    /// <summary>
+    /// Landed and final: the transaction fetched and compared with the intent, booked in the ledger, then marked finalized.
+    /// An intent leaves the open list only once its burn is booked, so a booking that fails (a ledger that cannot be read, a
+    /// storage error) is retried by the next run instead of never; meanwhile it stays in flight, and no other burn is sent
+    /// that the books could not show either. A transaction that is not this burn (its row changed in storage: another
+    /// amount, mint or signature) is never booked: it stays in flight with the reason until the row is repaired.
+    /// </summary>
+    private async Task<StepOutcome?> FinalizeAsync(BurnIntent intent, ETag etag, ulong slot, TreasuryAccount treasury, CancellationToken cancellationToken)
+    {
+        var tx = await rpc.GetTransactionAsync(intent.Signature!, Commitment.Finalized, cancellationToken).ConfigureAwait(false);
+        if (tx is null)
+        {
+            LogLandedNotFetched(logger, intent.Id, intent.Signature!);
+            return StepOutcome.InFlight; // final by its status, not yet served by this node: looked up again next run
+        }
+
+        if (Mismatch(tx, intent, treasury.Owner.PublicKey.ToString()) is { } why)
+        {
+            string reason = $"the landed transaction {intent.Signature} does not match this burn: {why}; not booked, and no other burn is sent until the row is repaired";
+            LogLandedMismatch(logger, intent.Id, reason);
+            return intent.Reason == reason
+                ? StepOutcome.InFlight
+                : await SaveAsync(intent with { Reason = reason, UpdatedAt = time.GetUtcNow() }, etag, StepOutcome.InFlight, cancellationToken).ConfigureAwait(false);
+        }
+
+        var finalized = intent with { Status = BurnStatus.Finalized, Slot = slot, Reason = null, UpdatedAt = time.GetUtcNow() };
+        try
+        {
+            await ledger.TokensBurnedAsync(finalized, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            LogNotBooked(logger, intent.Id, intent.Signature!, ex.Message);
+            return StepOutcome.InFlight;
+        }
+
+        var saved = await SaveAsync(finalized, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
+        if (saved == StepOutcome.Done)
+        {
+            LogTransition(logger, intent.Id, intent.Status.ToString().ToLowerInvariant(), "finalized", intent.Signature!);
+        }
+
+        return saved;
+    }
+
+    /// <summary>
+    /// Why <paramref name="tx"/> is not the burn <paramref name="intent"/> describes, or null when it is: a successful
+    /// transaction signed by the treasury <paramref name="owner"/>, carrying the intent's memo and one token instruction,
+    /// a BurnChecked of the intent's amount and decimals of its mint, by the treasury.
+    /// </summary>
+    private static string? Mismatch(TransactionInfo tx, BurnIntent intent, string owner)
+    {
+        if (tx.Meta is null || tx.Meta.Error is not null)
+        {
+            return "it did not succeed";
+        }
+
+        if (!tx.IsSigner(owner))
+        {
+            return $"the treasury {owner} did not sign it";
+        }
+
+        if (!SignedMemoReader.Memos(tx).Contains(intent.Memo, StringComparer.Ordinal))
+        {
+            return $"it carries no memo '{intent.Memo}'";
+        }
+
+        string tokenProgram = TokenProgram.ProgramIdKey.ToString();
+        var token = tx.Instructions.Where(ix => KeyAt(tx, ix.ProgramIdIndex) == tokenProgram).ToList();
+        if (token.Count != 1)
+        {
+            return $"it has {token.Count} token instructions, a burn has one";
+        }
+
+        var burn = token[0];
+        if (!TokenProgram.TryReadBurnChecked(burn.Data, out ulong amount, out byte decimals))
+        {
+            return "its token instruction is no BurnChecked";
+        }
+
+        if (amount != intent.TokenAmount || decimals != intent.Decimals)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"its burn amount is {amount} base units at {decimals} decimals, the row's {intent.TokenAmount} at {intent.Decimals}");
+        }
+
+        if (burn.Accounts.Count != 3 || KeyAt(tx, burn.Accounts[1]) != intent.Mint || KeyAt(tx, burn.Accounts[2]) != owner)
+        {
+            return $"it does not burn mint {intent.Mint} with the treasury's authority";
+        }
+
+        return null;
+    }
+
+    private static string? KeyAt(TransactionInfo tx, int index) => index >= 0 && index < tx.AccountKeys.Count ? tx.AccountKeys[index] : null;
+}
