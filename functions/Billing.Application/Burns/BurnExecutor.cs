@@ -284,7 +284,8 @@ public sealed partial class BurnExecutor(
 
         // Not found. Only a block height past lastValidBlockHeight, and no status where that height was seen, proves it can never land;
         // short of that the same bytes go out again (harmless: they land once at most) and the chain is asked again.
-        if (await checker.CanNeverLandAsync(intent.Signature!, intent.LastValidBlockHeight!.Value, cancellationToken).ConfigureAwait(false))
+        var expiry = await checker.CheckExpiryAsync(intent.Signature!, intent.LastValidBlockHeight!.Value, cancellationToken).ConfigureAwait(false);
+        if (expiry.CanNeverLand)
         {
             LogExpired(logger, intent.Id, intent.Signature!, intent.LastValidBlockHeight.Value);
             return await SaveAsync(intent with { Status = BurnStatus.Pending, Transaction = null, Reason = $"transaction {intent.Signature} expired unlanded (blockhash valid to height {intent.LastValidBlockHeight}); re-signing", UpdatedAt = time.GetUtcNow() }, etag, null, cancellationToken).ConfigureAwait(false);
@@ -305,7 +306,14 @@ public sealed partial class BurnExecutor(
             sendError = "no answer from the RPC node: " + ex.Message;
         }
 
-        var submitted = intent with { Status = BurnStatus.Submitted, Reason = sendError is null ? null : $"last send: {sendError}", UpdatedAt = time.GetUtcNow() };
+        string? reason = (sendError, expiry.Unprovable) switch
+        {
+            (null, null) => null,
+            (null, { } unprovable) => unprovable + "; the same bytes were sent again",
+            ({ } error, null) => $"last send: {error}",
+            ({ } error, { } unprovable) => $"{unprovable}; last send: {error}",
+        };
+        var submitted = intent with { Status = BurnStatus.Submitted, Reason = reason, UpdatedAt = time.GetUtcNow() };
         var newEtag = await burns.TryReplaceAsync(submitted, etag, cancellationToken).ConfigureAwait(false);
         if (newEtag is null)
         {

@@ -18,21 +18,37 @@ public sealed class SignatureStatusChecker(ISolanaRpcClient rpc)
     }
 
     /// <summary>
-    /// True only when the transaction can never land: the block height is past <paramref name="lastValidBlockHeight"/>, and
-    /// after that the signature still has no status on a node that has seen at least the slot where that height was read.
-    /// The re-check catches a landing between the two calls; the slot, a status from a node lagging the one that answered
-    /// the height (nodes behind one RPC endpoint), which has not seen the block that holds it yet.
+    /// True only when the transaction can never land (<see cref="CheckExpiryAsync"/>).
     /// </summary>
-    public async Task<bool> CanNeverLandAsync(string signature, ulong lastValidBlockHeight, CancellationToken cancellationToken)
+    public async Task<bool> CanNeverLandAsync(string signature, ulong lastValidBlockHeight, CancellationToken cancellationToken) =>
+        (await CheckExpiryAsync(signature, lastValidBlockHeight, cancellationToken).ConfigureAwait(false)).CanNeverLand;
+
+    /// <summary>
+    /// Whether the transaction can never land: the <b>finalized</b> block height is past <paramref name="lastValidBlockHeight"/>,
+    /// and after that the signature still has no status on a node that has seen at least the slot of that finalized block.
+    /// Finalized, because every block that could hold it is then either finalized (the status history finds it) or on a fork
+    /// the cluster has dropped; a confirmed height could be on a fork the status node is not on, whose block holding it is
+    /// finalized later. The re-check catches a landing between the two calls; the slot, a status from a node lagging the
+    /// one that answered the height (nodes behind one RPC endpoint). When only that lag stands in the way, says so.
+    /// </summary>
+    public async Task<ExpiryCheck> CheckExpiryAsync(string signature, ulong lastValidBlockHeight, CancellationToken cancellationToken)
     {
-        var epoch = await _rpc.GetEpochInfoAsync(Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
+        var epoch = await _rpc.GetEpochInfoAsync(Commitment.Finalized, cancellationToken).ConfigureAwait(false);
         if (epoch.BlockHeight <= lastValidBlockHeight)
         {
-            return false;
+            return new(false, null);
         }
 
         var check = await CheckAsync(signature, cancellationToken).ConfigureAwait(false);
-        return check.Outcome == SignatureOutcome.NotFound && check.ContextSlot >= epoch.AbsoluteSlot;
+        if (check.Outcome != SignatureOutcome.NotFound)
+        {
+            return new(false, null);
+        }
+
+        return check.ContextSlot >= epoch.AbsoluteSlot
+            ? new(true, null)
+            : new(false, string.Create(CultureInfo.InvariantCulture,
+                $"expiry not provable yet: the finalized block height {epoch.BlockHeight} is past {lastValidBlockHeight}, but the node that answered the status had seen slot {check.ContextSlot}, not {epoch.AbsoluteSlot}"));
     }
 
     /// <summary>

@@ -57,6 +57,42 @@ public sealed class SignatureStatusCheckerTests
         Assert.Equal(expected, await checker.CanNeverLandAsync("sig", lastValidBlockHeight: 150, TestTimeouts.Token()));
     }
 
+    [Fact]
+    public async Task CanNeverLandAsync_ConfirmedHeightPastButFinalizedNot_False()
+    {
+        // A confirmed block past the height may be on a fork the status node is not on, while a block holding the burn is
+        // confirmed on the other fork and finalized later: only a finalized height past it proves nothing can land.
+        await using var server = new LoopbackRpcServer((method, parameters, _) => method switch
+        {
+            "getSignatureStatuses" => LoopbackResponse.Result("""{"context":{"slot":200},"value":[null]}"""),
+            "getEpochInfo" when parameters[0].GetProperty("commitment").GetString() == "finalized" => LoopbackResponse.Result("""{"absoluteSlot":140,"blockHeight":140}"""),
+            "getEpochInfo" => LoopbackResponse.Result("""{"absoluteSlot":160,"blockHeight":151}"""),
+            _ => LoopbackResponse.Error(-32601, "Method not found"),
+        });
+        using var http = new HttpClient();
+        var checker = new SignatureStatusChecker(new SolanaRpcClient(http, new SolanaRpcOptions { RpcUrl = server.Url }));
+
+        Assert.False(await checker.CanNeverLandAsync("sig", lastValidBlockHeight: 150, TestTimeouts.Token()));
+    }
+
+    [Fact]
+    public async Task CheckExpiryAsync_StatusNodeBehindTheHeightsNode_NotProvenAndSaysWhy()
+    {
+        await using var server = new LoopbackRpcServer((method, _, _) => method switch
+        {
+            "getSignatureStatuses" => LoopbackResponse.Result("""{"context":{"slot":159},"value":[null]}"""),
+            "getEpochInfo" => LoopbackResponse.Result("""{"absoluteSlot":160,"blockHeight":151}"""),
+            _ => LoopbackResponse.Error(-32601, "Method not found"),
+        });
+        using var http = new HttpClient();
+        var checker = new SignatureStatusChecker(new SolanaRpcClient(http, new SolanaRpcOptions { RpcUrl = server.Url }));
+
+        var expiry = await checker.CheckExpiryAsync("sig", lastValidBlockHeight: 150, TestTimeouts.Token());
+
+        Assert.False(expiry.CanNeverLand);
+        Assert.Equal("expiry not provable yet: the finalized block height 151 is past 150, but the node that answered the status had seen slot 159, not 160", expiry.Unprovable);
+    }
+
     [Theory]
     [InlineData(100UL, true)] // already past
     [InlineData(450UL, true)] // 300 blocks ahead: twice a blockhash's 150, for nodes lagging each other
