@@ -104,6 +104,12 @@ public sealed partial class LedgerAnchorService(
             return await ConfirmAsync(anchor, previous, resumed.Slot, cancellationToken).ConfigureAwait(false);
         }
 
+        if (anchor.Signature is { } unconfirmed)
+        {
+            // Not landed yet, expired, or not this anchor at all: signing the memo again is safe (verify counts a memo once).
+            LogResigning(logger, anchor.Memo, unconfirmed);
+        }
+
         var blockhash = await rpc.GetLatestBlockhashAsync(Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
         var transaction = new TransactionBuilder().SetFeePayer(signer).SetRecentBlockHash(blockhash.Blockhash)
             .AddInstruction(MemoProgram.NewMemo(anchor.Memo, signer.PublicKey))
@@ -271,6 +277,9 @@ public sealed partial class LedgerAnchorService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ledger entries {From}-{To} anchored: root {Root}, transaction {Signature}")]
     private static partial void LogAnchored(ILogger logger, long from, long to, string root, string signature);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Anchor memo {Memo}: the chain does not show it in transaction {Signature} of the pending anchor row; signing it again")]
+    private static partial void LogResigning(ILogger logger, string memo, string signature);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sending anchor memo {Memo} returned an error ({Reason}); checking its status")]
     private static partial void LogSendFailed(ILogger logger, string memo, string reason);
