@@ -15,8 +15,13 @@ public sealed partial class BurnExecutor
         var tx = await rpc.GetTransactionAsync(intent.Signature!, Commitment.Finalized, cancellationToken).ConfigureAwait(false);
         if (tx is null)
         {
+            // Final by its status, not yet served by this node: looked up again next run, and said on the burn, since the
+            // treasury's other burns wait for it (a node without the transaction history would hold them for ever).
             LogLandedNotFetched(logger, intent.Id, intent.Signature!);
-            return StepOutcome.InFlight; // final by its status, not yet served by this node: looked up again next run
+            string notServed = $"landed and final by its status, but the RPC node does not serve transaction {intent.Signature} yet; looked up again on every run, and no other burn is sent meanwhile";
+            return intent.Reason == notServed
+                ? StepOutcome.InFlight
+                : await SaveAsync(intent with { Reason = notServed, UpdatedAt = time.GetUtcNow() }, etag, StepOutcome.InFlight, cancellationToken).ConfigureAwait(false);
         }
 
         if (Mismatch(tx, intent, treasury.Owner.PublicKey.ToString()) is { } why)

@@ -57,6 +57,23 @@ public class BurnExecutorChainAnswerTests(BurnChainFixture chain) : IClassFixtur
     }
 
     [Fact]
+    public async Task RunAsync_LandedButTheNodeDoesNotServeTheTransactionYet_SaysSoThenBooksOnce()
+    {
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        await chain.Localnet.AnswerNextAsync("getTransaction", null, Ct);
+
+        await h.NewExecutor().RunAsync(Ct);
+
+        // Before: in flight with no reason, the treasury's other burns waiting on it, and nothing said why.
+        var waiting = await h.GetAsync(intent.Id);
+        Assert.False(waiting.IsTerminal);
+        Assert.Contains("the RPC node does not serve transaction", waiting.Reason ?? "", StringComparison.Ordinal);
+        await RunUntilSettledAsync(h, intent.Id);
+        var final = await h.AssertLandedOnceAsync(intent.Id, supply);
+        Assert.Null(final.Reason);
+    }
+
+    [Fact]
     public async Task RunAsync_SignedRowAmountChangedInStorage_BooksNothingUntilTheRowMatchesTheChain()
     {
         var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
