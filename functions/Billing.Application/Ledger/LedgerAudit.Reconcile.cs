@@ -174,7 +174,7 @@ public sealed partial class LedgerAudit
         mismatches.AddRange(RefundFindings.LinksUnreadable(await links.ListUnreadableAsync(cancellationToken).ConfigureAwait(false)));
         var (pending, lateMismatches) = await LateUsageFindings.ListAsync(facts.LateUsage, partners, invoices, allInvoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);
         mismatches.AddRange(lateMismatches);
-        var (open, acknowledged) = SetAsideAcknowledged(mismatches, chain.Linked);
+        var (open, acknowledged) = SetAsideAcknowledged(mismatches, entries.Values.Where(e => e.Sequence <= chain.LinkedThrough));
         return new ReconciliationResult(allInvoices.Count, allPayments.Count, allBurns.Count, entries.Count, open) { Pending = pending, Acknowledged = acknowledged };
     }
 
