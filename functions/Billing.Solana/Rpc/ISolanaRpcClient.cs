@@ -17,7 +17,6 @@ public interface ISolanaRpcClient
     /// (1-1000), older than <paramref name="before"/> and newer than <paramref name="until"/> when given.</summary>
     Task<IReadOnlyList<SignatureInfo>> GetSignaturesForAddressAsync(PublicKey address, string? before, string? until, int limit, Commitment? commitment, CancellationToken cancellationToken);
 
-    Task<ulong> GetBlockHeightAsync(Commitment? commitment, CancellationToken cancellationToken);
 
     Task<ulong> GetSlotAsync(Commitment? commitment, CancellationToken cancellationToken);
 

@@ -133,9 +133,6 @@ public sealed class SolanaRpcClient : ISolanaRpcClient
                 r.TryGetProperty("blockTime", out var bt) && bt.ValueKind == JsonValueKind.Number ? bt.GetInt64() : null)).ToArray(), cancellationToken);
     }
 
-    public Task<ulong> GetBlockHeightAsync(Commitment? commitment, CancellationToken cancellationToken) =>
-        CallAsync("getBlockHeight", [Config(commitment)], r => r.GetUInt64(), cancellationToken);
-
     public Task<ulong> GetSlotAsync(Commitment? commitment, CancellationToken cancellationToken) =>
         CallAsync("getSlot", [Config(commitment)], r => r.GetUInt64(), cancellationToken);
 

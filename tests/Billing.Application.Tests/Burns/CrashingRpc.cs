@@ -40,7 +40,6 @@ public sealed class CrashingRpc(ISolanaRpcClient inner, CrashPoint point) : ISol
     public Task<IReadOnlyList<SignatureInfo>> GetSignaturesForAddressAsync(PublicKey address, string? before, string? until, int limit, Commitment? commitment, CancellationToken cancellationToken) =>
         inner.GetSignaturesForAddressAsync(address, before, until, limit, commitment, cancellationToken);
 
-    public Task<ulong> GetBlockHeightAsync(Commitment? commitment, CancellationToken cancellationToken) => inner.GetBlockHeightAsync(commitment, cancellationToken);
 
     public Task<ulong> GetSlotAsync(Commitment? commitment, CancellationToken cancellationToken) => inner.GetSlotAsync(commitment, cancellationToken);
 

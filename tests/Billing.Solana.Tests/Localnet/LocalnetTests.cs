@@ -115,11 +115,11 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
         var checker = new SignatureStatusChecker(rpc);
         var (transaction, blockhash) = await SignedMemoAsync(rpc, treasury, "late", ct);
 
-        var height = await rpc.GetBlockHeightAsync(null, ct);
+        var height = (await rpc.GetEpochInfoAsync(null, ct)).BlockHeight;
         var blocks = checked((int)(blockhash.LastValidBlockHeight - height + 1));
         await localnet.AdminAsync("admin_advanceBlockHeight", [blocks], ct);
 
-        Assert.True(await rpc.GetBlockHeightAsync(null, ct) > blockhash.LastValidBlockHeight);
+        Assert.True((await rpc.GetEpochInfoAsync(null, ct)).BlockHeight > blockhash.LastValidBlockHeight);
         Assert.True(await checker.CanNeverLandAsync(transaction.Id!, blockhash.LastValidBlockHeight, ct));
         Assert.Equal(SignatureOutcome.NotFound, (await checker.CheckAsync(transaction.Id!, ct)).Outcome);
         var ex = await Assert.ThrowsAsync<SolanaRpcException>(() => rpc.SendTransactionAsync(transaction.Serialize(), null, ct));
@@ -141,13 +141,13 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
     }
 
     [Fact]
-    public async Task GetBlockHeight_InjectedHttp500_IsRetried()
+    public async Task GetEpochInfo_InjectedHttp500_IsRetried()
     {
-        var before = await localnet.RequestCountAsync("getBlockHeight", ct);
-        await localnet.FailNextAsync("getBlockHeight", "http500", ct, count: 2);
+        var before = await localnet.RequestCountAsync("getEpochInfo", ct);
+        await localnet.FailNextAsync("getEpochInfo", "http500", ct, count: 2);
 
-        Assert.True(await rpc.GetBlockHeightAsync(null, ct) > 0);
-        Assert.Equal(before + 3, await localnet.RequestCountAsync("getBlockHeight", ct));
+        Assert.True((await rpc.GetEpochInfoAsync(null, ct)).BlockHeight > 0);
+        Assert.Equal(before + 3, await localnet.RequestCountAsync("getEpochInfo", ct));
     }
 
     [Fact]

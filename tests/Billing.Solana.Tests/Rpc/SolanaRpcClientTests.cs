@@ -49,15 +49,15 @@ public sealed class SolanaRpcClientTests : IDisposable
     [InlineData(503)]
     [InlineData(500)]
     [InlineData(429)]
-    public async Task GetBlockHeightAsync_TransientHttpStatusThenOk_RetriesAndSucceeds(int status)
+    public async Task GetEpochInfoAsync_TransientHttpStatusThenOk_RetriesAndSucceeds(int status)
     {
         await using var server = new LoopbackRpcServer((_, _, call) =>
-            call < 2 ? new LoopbackResponse(status, "busy") : LoopbackResponse.Result("1234"));
+            call < 2 ? new LoopbackResponse(status, "busy") : LoopbackResponse.Result("""{"absoluteSlot":1300,"blockHeight":1234}"""));
 
-        var height = await ClientFor(server).GetBlockHeightAsync(null, TestTimeouts.Token());
+        var height = (await ClientFor(server).GetEpochInfoAsync(null, TestTimeouts.Token())).BlockHeight;
 
         Assert.Equal(1234UL, height);
-        Assert.Equal(3, server.Count("getBlockHeight"));
+        Assert.Equal(3, server.Count("getEpochInfo"));
     }
 
     [Fact]
