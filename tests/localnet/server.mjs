@@ -9,6 +9,7 @@
 // Standard methods (real-validator response shapes, `{context:{slot,apiVersion},value}` where the RPC has them):
 //   getLatestBlockhash, sendTransaction (base64|base58; skipPreflight, preflightCommitment, maxRetries),
 //   simulateTransaction, getSignatureStatuses, getTransaction (json|base64), getBlockHeight, getSlot, getEpochInfo,
+//   getFirstAvailableBlock, getBlock (transactionDetails "none" only: heights and hashes, no transactions),
 //   getAccountInfo (base64), getBalance, getTokenAccountBalance, getTokenSupply, requestAirdrop, getHealth,
 //   getVersion, getMinimumBalanceForRentExemption, getGenesisHash.
 //
@@ -34,6 +35,11 @@
 //                                                                   executed: a node answering garbage or stale state
 //                                     clientTag: only match requests with header `x-localnet-client: <tag>`, so
 //                                     concurrent test runs sharing one localnet do not trip over each other.
+//   admin_pruneHistory [slot?, clientTag?]
+//                                     forget every block below `slot` (default: the current one), as a node with a
+//                                     limited ledger does: getFirstAvailableBlock answers it, getBlock below it is error
+//                                     -32001, and transactions that landed below it have no status or transaction. Only
+//                                     for requests with that client tag (none: untagged ones), like faults.
 //   admin_clearFaults                 drop all armed faults
 //   admin_requestCounts [clientTag?]  → {method: count} of requests received (per tag when given)
 //   admin_bootstrapInfo               → the same object as the --info-file
@@ -113,10 +119,14 @@ const blockhashes = new Map(); // blockhash -> lastValidBlockHeight
 const transactions = new Map(); // signature -> stored record
 const requestCounts = new Map(); // tag|method -> count
 let faults = [];
+const prunedBelow = new Map(); // client tag ('' for none) -> first slot still served (admin_pruneHistory)
+const firstAvailableSlot = (clientTag) => prunedBelow.get(clientTag ?? '') ?? 0;
+
+const blockhashAt = (height) => bs58.encode(createHash('sha256').update(`localnet-blockhash/${runNonce}/${height}`).digest());
 
 function newBlock() {
   blockHeight += 1;
-  currentBlockhash = bs58.encode(createHash('sha256').update(`localnet-blockhash/${runNonce}/${blockHeight}`).digest());
+  currentBlockhash = blockhashAt(blockHeight);
   blockhashes.set(currentBlockhash, blockHeight + BLOCKHASH_VALIDITY);
   if (blockhashes.size > 4 * BLOCKHASH_VALIDITY) {
     for (const [hash, lastValid] of blockhashes) {
@@ -286,14 +296,20 @@ function simulateTransaction(encoded, config = {}) {
   return wrap({ err: sim.err, logs: sim.logs, accounts: null, unitsConsumed: sim.unitsConsumed, returnData: null, innerInstructions: null, replacementBlockhash: null });
 }
 
-function signatureStatus(signature) {
+// A transaction in a block the node has pruned is unknown to it, as on a node with a limited ledger.
+const servedRecord = (signature, clientTag) => {
   const record = transactions.get(signature);
+  return record && record.slot >= firstAvailableSlot(clientTag) ? record : undefined;
+};
+
+function signatureStatus(signature, clientTag) {
+  const record = servedRecord(signature, clientTag);
   if (!record) return null;
   return { slot: record.slot, confirmations: null, err: record.err, status: record.err ? { Err: record.err } : { Ok: null }, confirmationStatus: 'finalized' };
 }
 
-function getTransaction(signature, config = {}) {
-  const record = transactions.get(signature);
+function getTransaction(signature, config = {}, clientTag = null) {
+  const record = servedRecord(signature, clientTag);
   if (!record) return null;
   const message = record.tx.message;
   const encoding = config.encoding ?? 'json';
@@ -344,7 +360,7 @@ function memoSummary(tx) {
 }
 
 // Newest first, like a validator: `before` and `until` are exclusive bounds, `limit` at most 1000.
-function getSignaturesForAddress(address, config = {}) {
+function getSignaturesForAddress(address, config = {}, clientTag = null) {
   const wanted = key(address).toBase58();
   const limit = Math.min(Number(config.limit ?? 1000), 1000);
   if (!(limit >= 1)) throw new RpcError(-32602, 'Invalid params: limit');
@@ -358,10 +374,22 @@ function getSignaturesForAddress(address, config = {}) {
   for (let i = start; i < all.length && result.length < limit; i++) {
     const [signature, record] = all[i];
     if (config.until && signature === config.until) break;
+    if (record.slot < firstAvailableSlot(clientTag)) continue;
     if (!record.tx.message.staticAccountKeys.some((k) => k.toBase58() === wanted)) continue;
     result.push({ signature, slot: record.slot, err: record.err, memo: memoSummary(record.tx), blockTime: record.blockTime, confirmationStatus: 'finalized' });
   }
   return result;
+}
+
+// Slot = block height here (no slot is skipped); a pruned or future block is the error a real node gives.
+function getBlock(slot, config, clientTag) {
+  const first = firstAvailableSlot(clientTag);
+  if (!Number.isSafeInteger(slot) || slot < 0) throw new RpcError(-32602, 'Invalid params: slot');
+  if ((config.transactionDetails ?? 'full') !== 'none') throw new RpcError(-32602, 'Invalid params: the localnet serves transactionDetails "none" only');
+  if (slot < first) throw new RpcError(-32001, `Block ${slot} cleaned up, does not exist on node. First available block: ${first}`);
+  if (slot > blockHeight) throw new RpcError(-32004, `Block not available for slot ${slot}`);
+  const parent = Math.max(slot - 1, 0);
+  return { blockHeight: slot, blockTime: Math.floor(Date.now() / 1000), blockhash: blockhashAt(slot), parentSlot: parent, previousBlockhash: blockhashAt(parent) };
 }
 
 function key(param) {
@@ -430,15 +458,17 @@ const methods = {
   getGenesisHash: () => bs58.encode(createHash('sha256').update('localnet-genesis').digest()),
   getSlot: () => blockHeight,
   getBlockHeight: () => blockHeight,
+  getFirstAvailableBlock: (_, clientTag) => firstAvailableSlot(clientTag),
+  getBlock: ([slot, config = {}], clientTag) => getBlock(Number(slot), config, clientTag),
   getEpochInfo: () => ({ absoluteSlot: blockHeight, blockHeight, epoch: 0, slotIndex: blockHeight, slotsInEpoch: 432000, transactionCount: transactions.size }),
   getLatestBlockhash: () => wrap({ blockhash: currentBlockhash, lastValidBlockHeight: blockhashes.get(currentBlockhash) }),
   isBlockhashValid: ([hash]) => wrap((blockhashes.get(hash) ?? -1) >= blockHeight),
   getMinimumBalanceForRentExemption: ([len]) => Number(vm.minimumBalanceForRentExemption(BigInt(len ?? 0))),
   sendTransaction: ([encoded, config]) => sendTransaction(encoded, config),
   simulateTransaction: ([encoded, config]) => simulateTransaction(encoded, config),
-  getSignatureStatuses: ([signatures]) => wrap((signatures ?? []).map(signatureStatus)),
-  getTransaction: ([signature, config]) => getTransaction(signature, config),
-  getSignaturesForAddress: ([address, config]) => getSignaturesForAddress(address, config),
+  getSignatureStatuses: ([signatures], clientTag) => wrap((signatures ?? []).map((s) => signatureStatus(s, clientTag))),
+  getTransaction: ([signature, config], clientTag) => getTransaction(signature, config, clientTag),
+  getSignaturesForAddress: ([address, config], clientTag) => getSignaturesForAddress(address, config, clientTag),
   getBalance: ([address]) => wrap(Number(accountOf(key(address))?.lamports() ?? 0n)),
   getAccountInfo: ([address, config = {}]) => {
     const account = accountOf(key(address));
@@ -480,6 +510,12 @@ const methods = {
     if (!spec?.method || !spec?.mode) throw new RpcError(-32602, 'Invalid params: expected {method, mode}');
     faults.push({ method: spec.method, mode: spec.mode, remaining: Number(spec.count ?? 1), clientTag: spec.clientTag ?? null, delayMs: Number(spec.delayMs ?? 30000), result: spec.result ?? null });
     return { armed: faults.length };
+  },
+  admin_pruneHistory: (params) => {
+    const [slot, clientTag] = Array.isArray(params) ? params : [];
+    const first = Math.max(firstAvailableSlot(clientTag), Math.min(Number(slot ?? blockHeight), blockHeight));
+    prunedBelow.set(clientTag ?? '', first);
+    return { firstAvailableSlot: first };
   },
   admin_clearFaults: () => {
     faults = [];
@@ -537,7 +573,7 @@ async function handleOne(request, clientTag) {
 
   let result;
   try {
-    result = handler(commitmentless(request.params));
+    result = handler(commitmentless(request.params), clientTag);
   } catch (e) {
     if (e instanceof RpcError) {
       return respond({ error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) } });

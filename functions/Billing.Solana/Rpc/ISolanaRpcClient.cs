@@ -17,10 +17,16 @@ public interface ISolanaRpcClient
     /// (1-1000), older than <paramref name="before"/> and newer than <paramref name="until"/> when given.</summary>
     Task<IReadOnlyList<SignatureInfo>> GetSignaturesForAddressAsync(PublicKey address, string? before, string? until, int limit, Commitment? commitment, CancellationToken cancellationToken);
 
-
     Task<ulong> GetSlotAsync(Commitment? commitment, CancellationToken cancellationToken);
 
     Task<EpochInfo> GetEpochInfoAsync(Commitment? commitment, CancellationToken cancellationToken);
+
+    /// <summary>getFirstAvailableBlock: the lowest slot whose block the node still serves; history below it is pruned.</summary>
+    Task<ulong> GetFirstAvailableBlockAsync(CancellationToken cancellationToken);
+
+    /// <summary>getBlock without its transactions: the block height of the block at <paramref name="slot"/>; null when the
+    /// node answers no block, or a block without a height (blocks older than heights being recorded).</summary>
+    Task<ulong?> GetBlockHeightAtSlotAsync(ulong slot, Commitment? commitment, CancellationToken cancellationToken);
 
     Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken);
 

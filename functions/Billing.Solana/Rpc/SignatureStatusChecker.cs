@@ -9,6 +9,12 @@ public sealed class SignatureStatusChecker(ISolanaRpcClient rpc)
     /// <summary>A blockhash is valid for 150 blocks (MAX_PROCESSING_AGE); twice that leaves room for nodes lagging each other.</summary>
     public const ulong MaxBlocksToExpiry = 300;
 
+    /// <summary>
+    /// How far below its blockhash's last valid height a transaction may have landed: the cluster's window is 150 blocks, and
+    /// twice <see cref="MaxBlocksToExpiry"/> leaves room for a node that answered the blockhash with a later height than its own.
+    /// </summary>
+    private const ulong HistoryWindow = 2 * MaxBlocksToExpiry;
+
     private readonly ISolanaRpcClient _rpc = rpc ?? throw new ArgumentNullException(nameof(rpc));
 
     public async Task<SignatureCheck> CheckAsync(string signature, CancellationToken cancellationToken)
@@ -25,7 +31,8 @@ public sealed class SignatureStatusChecker(ISolanaRpcClient rpc)
 
     /// <summary>
     /// Whether the transaction can never land: the <b>finalized</b> block height is past <paramref name="lastValidBlockHeight"/>,
-    /// and after that the signature still has no status on a node that has seen at least the slot of that finalized block.
+    /// and after that the signature still has no status on a node that has seen at least the slot of that finalized block and
+    /// still keeps the blocks it could have landed in.
     /// Finalized, because every block that could hold it is then either finalized (the status history finds it) or on a fork
     /// the cluster has dropped; a confirmed height could be on a fork the status node is not on, whose block holding it is
     /// finalized later. The re-check catches a landing between the two calls; the slot, a status from a node lagging the
@@ -45,10 +52,49 @@ public sealed class SignatureStatusChecker(ISolanaRpcClient rpc)
             return new(false, null);
         }
 
-        return check.ContextSlot >= epoch.AbsoluteSlot
-            ? new(true, null)
-            : new(false, string.Create(CultureInfo.InvariantCulture,
+        if (check.ContextSlot < epoch.AbsoluteSlot)
+        {
+            return new(false, string.Create(CultureInfo.InvariantCulture,
                 $"expiry not provable yet: the finalized block height {epoch.BlockHeight} is past {lastValidBlockHeight}, but the node that answered the status had seen slot {check.ContextSlot}, not {epoch.AbsoluteSlot}"));
+        }
+
+        var gap = await FindHistoryGapAsync(lastValidBlockHeight, cancellationToken).ConfigureAwait(false);
+        return new(gap is null, gap);
+    }
+
+    /// <summary>
+    /// Null when the node still keeps every block the transaction could have landed in; otherwise why that is not shown. A
+    /// node with a limited ledger forgets old transactions, and its "no status" then says nothing: a burn that landed while the
+    /// executor was down for days would be signed again. Checked after the status, so a pruning between the two is seen.
+    /// Nodes behind one endpoint are assumed to keep alike history (the status answer names no node to ask).
+    /// </summary>
+    private async Task<string?> FindHistoryGapAsync(ulong lastValidBlockHeight, CancellationToken cancellationToken)
+    {
+        ulong from = lastValidBlockHeight > HistoryWindow ? lastValidBlockHeight - HistoryWindow : 0;
+        ulong? firstSlot = null;
+        ulong? firstHeight = null;
+        try
+        {
+            firstSlot = await _rpc.GetFirstAvailableBlockAsync(cancellationToken).ConfigureAwait(false);
+            if (firstSlot <= from)
+            {
+                return null; // a block's height is never above its slot
+            }
+
+            firstHeight = await _rpc.GetBlockHeightAtSlotAsync(firstSlot.Value, Commitment.Finalized, cancellationToken).ConfigureAwait(false);
+            if (firstHeight <= from)
+            {
+                return null;
+            }
+        }
+        catch (SolanaRpcException ex)
+        {
+            // Not an answer about history (a node without it refuses getBlock, -32011): nothing is shown.
+            return string.Create(CultureInfo.InvariantCulture, $"expiry not provable: the RPC node did not say how far its history goes back ({ex.Message})");
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"expiry not provable: the RPC node's history starts at slot {firstSlot} (block height {(firstHeight?.ToString(CultureInfo.InvariantCulture) ?? "unknown")}), after block height {from} from which the transaction could have landed; a node that keeps history back to there can prove it");
     }
 
     /// <summary>

@@ -139,6 +139,19 @@ public sealed class SolanaRpcClient : ISolanaRpcClient
     public Task<EpochInfo> GetEpochInfoAsync(Commitment? commitment, CancellationToken cancellationToken) =>
         CallAsync("getEpochInfo", [Config(commitment)], r => new EpochInfo(r.GetProperty("absoluteSlot").GetUInt64(), r.GetProperty("blockHeight").GetUInt64()), cancellationToken);
 
+    public Task<ulong> GetFirstAvailableBlockAsync(CancellationToken cancellationToken) =>
+        CallAsync("getFirstAvailableBlock", [], r => r.GetUInt64(), cancellationToken);
+
+    public Task<ulong?> GetBlockHeightAtSlotAsync(ulong slot, Commitment? commitment, CancellationToken cancellationToken)
+    {
+        var config = Config(commitment);
+        config["transactionDetails"] = "none";
+        config["rewards"] = false;
+        config["maxSupportedTransactionVersion"] = 0;
+        return CallAsync("getBlock", [slot, config], r =>
+            r.ValueKind == JsonValueKind.Object && r.TryGetProperty("blockHeight", out var height) && height.ValueKind == JsonValueKind.Number ? height.GetUInt64() : (ulong?)null, cancellationToken);
+    }
+
     public Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);

@@ -45,6 +45,10 @@ public sealed class CrashingRpc(ISolanaRpcClient inner, CrashPoint point) : ISol
 
     public Task<EpochInfo> GetEpochInfoAsync(Commitment? commitment, CancellationToken cancellationToken) => inner.GetEpochInfoAsync(commitment, cancellationToken);
 
+    public Task<ulong> GetFirstAvailableBlockAsync(CancellationToken cancellationToken) => inner.GetFirstAvailableBlockAsync(cancellationToken);
+
+    public Task<ulong?> GetBlockHeightAtSlotAsync(ulong slot, Commitment? commitment, CancellationToken cancellationToken) => inner.GetBlockHeightAtSlotAsync(slot, commitment, cancellationToken);
+
     public Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken) => inner.GetAccountInfoAsync(account, commitment, cancellationToken);
 
     public Task<ulong> GetBalanceAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken) => inner.GetBalanceAsync(account, commitment, cancellationToken);

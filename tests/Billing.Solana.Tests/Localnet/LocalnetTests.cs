@@ -29,6 +29,28 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
     }
 
     [Fact]
+    public async Task PruneHistory_OneClient_SeesANodeWhoseHistoryStartsThereAndOthersKeepAll()
+    {
+        var signature = await rpc.RequestAirdropAsync(Keypair.Generate().PublicKey, 1_000_000UL, null, ct);
+        await localnet.AdminAsync("admin_advanceBlockHeight", [2], ct);
+        string tag = $"pruned-{Guid.NewGuid():N}";
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Add("x-localnet-client", tag);
+        var pruned = new SolanaRpcClient(http, new SolanaRpcOptions { RpcUrl = localnet.RpcUrl });
+
+        ulong first = (await localnet.AdminAsync("admin_pruneHistory", [null, tag], ct)).GetProperty("firstAvailableSlot").GetUInt64();
+
+        Assert.Equal(first, await pruned.GetFirstAvailableBlockAsync(ct));
+        Assert.Equal(first, await pruned.GetBlockHeightAtSlotAsync(first, Commitment.Finalized, ct));
+        var cleanedUp = await Assert.ThrowsAsync<SolanaRpcException>(() => pruned.GetBlockHeightAtSlotAsync(first - 1, Commitment.Finalized, ct));
+        Assert.Equal(-32001, cleanedUp.Code);
+        Assert.Null((await pruned.GetSignatureStatusesAsync([signature], searchTransactionHistory: true, ct)).Value[0]);
+        Assert.Null(await pruned.GetTransactionAsync(signature, null, ct));
+        Assert.NotNull((await rpc.GetSignatureStatusesAsync([signature], searchTransactionHistory: true, ct)).Value[0]);
+        Assert.Equal(0UL, await rpc.GetFirstAvailableBlockAsync(ct));
+    }
+
+    [Fact]
     public async Task BurnCheckedWithMemo_FreshMint_ReducesBalanceAndSupplyExactly()
     {
         using var treasury = localnet.LoadTreasury();

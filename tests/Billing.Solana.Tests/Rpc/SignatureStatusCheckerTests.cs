@@ -24,6 +24,7 @@ public sealed class SignatureStatusCheckerTests
         {
             "getSignatureStatuses" => LoopbackResponse.Result("""{"context":{"slot":200},"value":[null]}"""),
             "getEpochInfo" => LoopbackResponse.Result(call < 2 ? """{"absoluteSlot":100,"blockHeight":100}""" : """{"absoluteSlot":160,"blockHeight":151}"""),
+            "getFirstAvailableBlock" => LoopbackResponse.Result("0"),
             _ => LoopbackResponse.Error(-32601, "Method not found"),
         });
         using var http = new HttpClient();
@@ -48,6 +49,7 @@ public sealed class SignatureStatusCheckerTests
         {
             "getSignatureStatuses" => LoopbackResponse.Result(statuses),
             "getEpochInfo" => LoopbackResponse.Result("""{"absoluteSlot":160,"blockHeight":151}"""),
+            "getFirstAvailableBlock" => LoopbackResponse.Result("0"),
             _ => LoopbackResponse.Error(-32601, "Method not found"),
         });
         using var http = new HttpClient();
@@ -91,6 +93,58 @@ public sealed class SignatureStatusCheckerTests
 
         Assert.False(expiry.CanNeverLand);
         Assert.Equal("expiry not provable yet: the finalized block height 151 is past 150, but the node that answered the status had seen slot 159, not 160", expiry.Unprovable);
+    }
+
+    [Theory]
+    [InlineData("9000", null, true)]    // the node keeps blocks from before 10,000 - 600: nothing to ask about heights
+    [InlineData("11000", "9400", true)] // slots run ahead of heights: its first block is at height 9,400, old enough
+    [InlineData("11000", "9401", false)] // a node pruned past where the burn could have landed: its "no status" says nothing
+    [InlineData("11000", "null", false)] // no block at its own first slot
+    public async Task CheckExpiryAsync_NodesHistory_ProvenOnlyWhenItKeepsEveryBlockTheTransactionCouldBeIn(string firstSlot, string? firstHeight, bool expected)
+    {
+        await using var server = new LoopbackRpcServer((method, parameters, _) => method switch
+        {
+            "getSignatureStatuses" => LoopbackResponse.Result("""{"context":{"slot":12000},"value":[null]}"""),
+            "getEpochInfo" => LoopbackResponse.Result("""{"absoluteSlot":12000,"blockHeight":10001}"""),
+            "getFirstAvailableBlock" => LoopbackResponse.Result(firstSlot),
+            "getBlock" when parameters[0].GetUInt64() == 11000 && parameters[1].GetProperty("transactionDetails").GetString() == "none" =>
+                LoopbackResponse.Result(firstHeight == "null" ? "null" : $$"""{"blockHeight":{{firstHeight}},"parentSlot":10999}"""),
+            _ => LoopbackResponse.Error(-32601, "Method not found"),
+        });
+        using var http = new HttpClient();
+        var checker = new SignatureStatusChecker(new SolanaRpcClient(http, new SolanaRpcOptions { RpcUrl = server.Url }));
+
+        var expiry = await checker.CheckExpiryAsync("sig", lastValidBlockHeight: 10_000, TestTimeouts.Token());
+
+        // Before: proven whatever history the node kept, so a burn that landed before it was signed again.
+        Assert.Equal(expected, expiry.CanNeverLand);
+        Assert.Equal(firstHeight is null ? 0 : 1, server.Count("getBlock"));
+        if (!expected)
+        {
+            Assert.Equal($"expiry not provable: the RPC node's history starts at slot 11000 (block height {(firstHeight == "null" ? "unknown" : firstHeight)}), after block height 9400 from which the transaction could have landed; a node that keeps history back to there can prove it", expiry.Unprovable);
+        }
+    }
+
+    [Theory]
+    [InlineData("getFirstAvailableBlock")]
+    [InlineData("getBlock")] // e.g. -32011, a node that keeps no transaction history
+    public async Task CheckExpiryAsync_NodeRefusesToSayHowFarItsHistoryGoes_NotProven(string refused)
+    {
+        await using var server = new LoopbackRpcServer((method, _, _) => method switch
+        {
+            _ when method == refused => LoopbackResponse.Error(-32011, "Transaction history is not available from this node"),
+            "getSignatureStatuses" => LoopbackResponse.Result("""{"context":{"slot":12000},"value":[null]}"""),
+            "getEpochInfo" => LoopbackResponse.Result("""{"absoluteSlot":12000,"blockHeight":10001}"""),
+            "getFirstAvailableBlock" => LoopbackResponse.Result("11000"),
+            _ => LoopbackResponse.Error(-32601, "Method not found"),
+        });
+        using var http = new HttpClient();
+        var checker = new SignatureStatusChecker(new SolanaRpcClient(http, new SolanaRpcOptions { RpcUrl = server.Url }));
+
+        var expiry = await checker.CheckExpiryAsync("sig", lastValidBlockHeight: 10_000, TestTimeouts.Token());
+
+        Assert.False(expiry.CanNeverLand);
+        Assert.StartsWith("expiry not provable: the RPC node did not say how far its history goes back (" + refused, expiry.Unprovable, StringComparison.Ordinal);
     }
 
     [Theory]

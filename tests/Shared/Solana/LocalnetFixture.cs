@@ -152,6 +152,10 @@ public class LocalnetFixture : IAsyncLifetime
     public Task AnswerNextAsync(string method, JsonNode? result, CancellationToken cancellationToken, int count = 1) =>
         AdminAsync("admin_failNext", [new JsonObject { ["method"] = method, ["mode"] = "result", ["count"] = count, ["clientTag"] = ClientTag, ["result"] = result }], cancellationToken);
 
+    /// <summary>Requests with this fixture's client tag see a node whose history starts at the current slot: older transactions are unknown.</summary>
+    public Task PruneHistoryAsync(CancellationToken cancellationToken) =>
+        AdminAsync("admin_pruneHistory", [null, ClientTag], cancellationToken);
+
     public async Task<int> RequestCountAsync(string method, CancellationToken cancellationToken)
     {
         var counts = await AdminAsync("admin_requestCounts", [ClientTag], cancellationToken);
