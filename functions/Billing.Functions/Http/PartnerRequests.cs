@@ -22,28 +22,10 @@ public static class PartnerRequests
         ArgumentNullException.ThrowIfNull(request);
         var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
         var errors = new List<ApiFieldError>();
-        if (await RequestBody.ReadAsync(request, MaxBodyChars, cancellationToken).ConfigureAwait(false) is not { } body)
+        using (var document = await RequestBody.ReadObjectAsync(request, MaxBodyChars, errors, cancellationToken).ConfigureAwait(false))
         {
-            errors.Add(new("$", $"the body is larger than {MaxBodyChars} characters"));
-            return (fields, errors);
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonText.ParseStrict(body);
-        }
-        catch (JsonException)
-        {
-            errors.Add(new("$", "must be a JSON object (valid JSON, no duplicate fields)"));
-            return (fields, errors);
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            if (document is null)
             {
-                errors.Add(new("$", "must be a JSON object"));
                 return (fields, errors);
             }
 

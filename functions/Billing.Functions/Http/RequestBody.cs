@@ -12,4 +12,39 @@ public static class RequestBody
         int read = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
         return read > maxChars ? null : new string(buffer, 0, read);
     }
+
+    /// <summary>
+    /// The body as a JSON object (parsed with <see cref="JsonText.ParseStrict(string, int)"/>), or null with the <c>$</c> error that says why
+    /// not: longer than <paramref name="maxChars"/> characters, not JSON (or a duplicate field), or not an object. The
+    /// caller disposes the document.
+    /// </summary>
+    public static async Task<JsonDocument?> ReadObjectAsync(HttpRequest request, int maxChars, List<ApiFieldError> errors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (await ReadAsync(request, maxChars, cancellationToken).ConfigureAwait(false) is not { } body)
+        {
+            errors.Add(new("$", $"the body is larger than {maxChars} characters"));
+            return null;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonText.ParseStrict(body);
+        }
+        catch (JsonException)
+        {
+            errors.Add(new("$", "must be a JSON object (valid JSON, no duplicate fields)"));
+            return null;
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            errors.Add(new("$", "must be a JSON object"));
+            return null;
+        }
+
+        return document;
+    }
 }

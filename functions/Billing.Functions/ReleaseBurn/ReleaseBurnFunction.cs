@@ -56,62 +56,47 @@ public static class ReleaseBurnFunction
     private static async Task<(ReleaseBurnRequest? Request, List<ApiFieldError> Errors)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var errors = new List<ApiFieldError>();
-        if (await RequestBody.ReadAsync(request, MaxBodyChars, cancellationToken).ConfigureAwait(false) is not { } body)
+        using var document = await RequestBody.ReadObjectAsync(request, MaxBodyChars, errors, cancellationToken).ConfigureAwait(false);
+        if (document is null)
         {
-            errors.Add(new("$", $"the body is larger than {MaxBodyChars} characters"));
             return (null, errors);
         }
 
-        try
+        long? amount = null;
+        string? note = null;
+        foreach (var property in document.RootElement.EnumerateObject())
         {
-            using var document = JsonText.ParseStrict(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            switch (property.Name)
             {
-                errors.Add(new("$", "must be a JSON object"));
-                return (null, errors);
+                case "amountMinor" when property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out long minor) && minor is >= 0 and <= MaxAmountMinor:
+                    amount = minor;
+                    break;
+                case "amountMinor":
+                    errors.Add(new("amountMinor", $"must be a whole number of minor units from 0 to {MaxAmountMinor}"));
+                    break;
+                case "note" when property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { } text && !string.IsNullOrWhiteSpace(text)
+                                 && text.Trim().Length <= BurnReleaser.MaxNoteChars && !text.Any(char.IsControl):
+                    note = text;
+                    break;
+                case "note":
+                    errors.Add(new("note", $"must be a reason of 1 to {BurnReleaser.MaxNoteChars} characters on one line (no control characters)"));
+                    break;
+                default:
+                    errors.Add(new(property.Name, "is not a field of this request; fields: amountMinor, note"));
+                    break;
             }
-
-            long? amount = null;
-            string? note = null;
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                switch (property.Name)
-                {
-                    case "amountMinor" when property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out long minor) && minor is >= 0 and <= MaxAmountMinor:
-                        amount = minor;
-                        break;
-                    case "amountMinor":
-                        errors.Add(new("amountMinor", $"must be a whole number of minor units from 0 to {MaxAmountMinor}"));
-                        break;
-                    case "note" when property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { } text && !string.IsNullOrWhiteSpace(text)
-                                     && text.Trim().Length <= BurnReleaser.MaxNoteChars && !text.Any(char.IsControl):
-                        note = text;
-                        break;
-                    case "note":
-                        errors.Add(new("note", $"must be a reason of 1 to {BurnReleaser.MaxNoteChars} characters on one line (no control characters)"));
-                        break;
-                    default:
-                        errors.Add(new(property.Name, "is not a field of this request; fields: amountMinor, note"));
-                        break;
-                }
-            }
-
-            if (!document.RootElement.TryGetProperty("amountMinor", out _))
-            {
-                errors.Add(new("amountMinor", "is required"));
-            }
-
-            if (!document.RootElement.TryGetProperty("note", out _))
-            {
-                errors.Add(new("note", "is required: the reason is kept on the burn"));
-            }
-
-            return errors.Count == 0 ? (new ReleaseBurnRequest(amount!.Value, note!), errors) : (null, errors);
         }
-        catch (JsonException)
+
+        if (!document.RootElement.TryGetProperty("amountMinor", out _))
         {
-            errors.Add(new("$", "must be a JSON object (valid JSON, no duplicate fields)"));
-            return (null, errors);
+            errors.Add(new("amountMinor", "is required"));
         }
+
+        if (!document.RootElement.TryGetProperty("note", out _))
+        {
+            errors.Add(new("note", "is required: the reason is kept on the burn"));
+        }
+
+        return errors.Count == 0 ? (new ReleaseBurnRequest(amount!.Value, note!), errors) : (null, errors);
     }
 }

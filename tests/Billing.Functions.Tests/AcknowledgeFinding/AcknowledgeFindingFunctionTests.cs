@@ -147,6 +147,7 @@ public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
     [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "detailSha256": "0123456789AB", "note": "x"}""", "detailSha256")]
     [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "detailSha256": "0123456789ab", "note": "x", "amount": 1}""", "amount")]
     [InlineData("""[1]""", "$")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "kind": "CreditNoteAfterBurn"}""", "$")]
     public async Task Acknowledge_BadBody_Returns400NamingTheField(string body, string field)
     {
         var (status, problem) = await AcknowledgeAsync(body);

@@ -83,6 +83,8 @@ public class ReleaseBurnFunctionTests(PlatformFixture platform)
     [InlineData("""{"amountMinor": 100, "note": "two\nlines"}""", "note")]
     [InlineData("""{"amountMinor": 100, "note": "x", "force": true}""", "force")]
     [InlineData("""[1]""", "$")]
+    [InlineData("""{"amountMinor": 1, "amountMinor": 2, "note": "x"}""", "$")]
+    [InlineData("not json", "$")]
     public async Task Release_BadBody_Returns400NamingTheField(string body, string field)
     {
         var (status, problem) = await ReleaseAsync("burn-INV-any-202610", body);
