@@ -43,6 +43,15 @@ public sealed partial class BurnExecutor
             LogNotBooked(logger, intent.Id, intent.Signature!, ex.Message);
             return StepOutcome.InFlight;
         }
+        catch (LedgerConflictException ex)
+        {
+            // Deterministic: every run would meet the same entry. Said on the burn rather than ending the run with it.
+            string reason = $"landed, but the ledger already books {ex.Incoming.EntryId} otherwise (entry {ex.Existing.Book}#{ex.Existing.Sequence}); not booked again, and no other burn is sent until the ledger and the row agree";
+            LogBookedOtherwise(logger, intent.Id, reason);
+            return intent.Reason == reason
+                ? StepOutcome.InFlight
+                : await SaveAsync(intent with { Reason = reason, UpdatedAt = time.GetUtcNow() }, etag, StepOutcome.InFlight, cancellationToken).ConfigureAwait(false);
+        }
 
         var saved = await SaveAsync(finalized, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
         if (saved == StepOutcome.Done)

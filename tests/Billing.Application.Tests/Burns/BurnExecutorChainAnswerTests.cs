@@ -118,6 +118,24 @@ public class BurnExecutorChainAnswerTests(BurnChainFixture chain) : IClassFixtur
         Assert.Equal(supply - BurnHarness.DefaultIntentTokens, await h.SupplyAsync());
     }
 
+    [Fact]
+    public async Task RunAsync_LedgerAlreadyHoldsTheBurnBookedOtherwise_HeldWithTheReasonAndNotBookedAgain()
+    {
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        var sent = await h.CrashAsync(CrashPoint.AfterSending, intent.Id);
+        // The book already holds this burn's entry with another amount (an earlier booking of a row changed since).
+        await h.Ledger.AppendAsync(LedgerEntries.MainBook, LedgerEntries.TokensBurned(sent with { TokenAmount = 1 }, DateTimeOffset.UtcNow)!, Ct);
+
+        await h.NewExecutor().RunAsync(Ct); // before: LedgerConflictException ended the run, and the burn said nothing
+
+        var held = await h.GetAsync(intent.Id);
+        Assert.False(held.IsTerminal);
+        Assert.Contains("the ledger already books burn:" + intent.Id, held.Reason ?? "", StringComparison.Ordinal);
+        Assert.Equal(supply - BurnHarness.DefaultIntentTokens, await h.SupplyAsync());
+        var booked = Assert.Single(await h.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct), e => e.EntryId == "burn:" + intent.Id);
+        Assert.Equal(1, booked.Postings.Where(p => p.Asset == Assets.Token && p.Amount > 0).Sum(p => p.Amount));
+    }
+
     /// <summary>The executor's timer runs until the intent settles (a wait for a status that never comes ends a run).</summary>
     private static async Task RunUntilSettledAsync(BurnHarness h, string intentId)
     {
