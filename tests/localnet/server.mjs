@@ -385,6 +385,7 @@ function getSignaturesForAddress(address, config = {}, clientTag = null) {
 function getBlock(slot, config, clientTag) {
   const first = firstAvailableSlot(clientTag);
   if (!Number.isSafeInteger(slot) || slot < 0) throw new RpcError(-32602, 'Invalid params: slot');
+  if (config.commitment === 'processed') throw new RpcError(-32602, 'Method does not support commitment below `confirmed`');
   if ((config.transactionDetails ?? 'full') !== 'none') throw new RpcError(-32602, 'Invalid params: the localnet serves transactionDetails "none" only');
   if (slot < first) throw new RpcError(-32001, `Block ${slot} cleaned up, does not exist on node. First available block: ${first}`);
   if (slot > blockHeight) throw new RpcError(-32004, `Block not available for slot ${slot}`);

@@ -225,10 +225,14 @@ public sealed partial class BurnExecutor(
         }
 
         var blockhash = await rpc.GetLatestBlockhashAsync(Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
-        if (blockhash.LastValidBlockHeight > long.MaxValue || !await checker.ExpiresSoonAsync(blockhash.LastValidBlockHeight, cancellationToken).ConfigureAwait(false))
+        string? unusable = blockhash.LastValidBlockHeight > long.MaxValue
+            ? $"the RPC node's blockhash is valid to block height {blockhash.LastValidBlockHeight}, more than storage holds"
+            : await checker.CheckBlockhashAsync(blockhash.LastValidBlockHeight, cancellationToken).ConfigureAwait(false);
+        if (unusable is not null)
         {
-            // Only its expiry lets an unlanded burn be signed again: on this blockhash it would stay in flight, and the treasury with it.
-            string reason = $"the RPC node's blockhash is valid to block height {blockhash.LastValidBlockHeight}, which the chain will not reach soon; nothing was signed";
+            // Only its expiry lets an unlanded burn be signed again: on a blockhash expiring far ahead it would stay in flight,
+            // and the treasury with it; on one expired already it could never land, and would be signed again at once.
+            string reason = unusable + "; nothing was signed";
             LogWaiting(logger, intent.Id, reason);
             return await SaveAsync(priced with { Reason = reason, UpdatedAt = now }, etag, StepOutcome.Waiting, cancellationToken).ConfigureAwait(false);
         }

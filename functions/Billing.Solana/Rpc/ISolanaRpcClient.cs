@@ -21,7 +21,8 @@ public interface ISolanaRpcClient
 
     Task<EpochInfo> GetEpochInfoAsync(Commitment? commitment, CancellationToken cancellationToken);
 
-    /// <summary>getFirstAvailableBlock: the lowest slot whose block the node still serves; history below it is pruned.</summary>
+    /// <summary>getFirstAvailableBlock: the lowest slot whose block the node serves (from its ledger or its archive, the lower
+    /// of the two); nothing below it is served. Not a promise that every block above it is (a ledger may have holes).</summary>
     Task<ulong> GetFirstAvailableBlockAsync(CancellationToken cancellationToken);
 
     /// <summary>getBlock without its transactions: the block height of the block at <paramref name="slot"/>; null when the

@@ -98,14 +98,20 @@ public sealed class SignatureStatusChecker(ISolanaRpcClient rpc)
     }
 
     /// <summary>
-    /// Whether a transaction on a blockhash valid to <paramref name="lastValidBlockHeight"/> can be proven expired soon
-    /// (<see cref="CanNeverLandAsync"/>): no more than <see cref="MaxBlocksToExpiry"/> blocks past the block height now. One
-    /// signed on a blockhash valid further than that (an RPC answer no cluster gives) could stay in flight for ever.
+    /// Null when a transaction on a blockhash valid to <paramref name="lastValidBlockHeight"/> can land and be proven expired
+    /// soon; otherwise why not, for the caller's reason. Not when the chain's block height has reached it already (a node far
+    /// behind the cluster answered the blockhash: the transaction could never land). Nor when it is more than
+    /// <see cref="MaxBlocksToExpiry"/> blocks ahead (an RPC answer no cluster gives): expiry could not be proven for it, and
+    /// it would stay in flight for ever.
     /// </summary>
-    public async Task<bool> ExpiresSoonAsync(ulong lastValidBlockHeight, CancellationToken cancellationToken)
+    public async Task<string?> CheckBlockhashAsync(ulong lastValidBlockHeight, CancellationToken cancellationToken)
     {
         var epoch = await _rpc.GetEpochInfoAsync(Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
-        return lastValidBlockHeight <= epoch.BlockHeight || lastValidBlockHeight - epoch.BlockHeight <= MaxBlocksToExpiry;
+        return lastValidBlockHeight <= epoch.BlockHeight
+            ? string.Create(CultureInfo.InvariantCulture, $"the RPC node's blockhash is valid to block height {lastValidBlockHeight}, which the chain has passed (block height {epoch.BlockHeight}): a node behind the cluster answered it")
+            : lastValidBlockHeight - epoch.BlockHeight > MaxBlocksToExpiry
+                ? string.Create(CultureInfo.InvariantCulture, $"the RPC node's blockhash is valid to block height {lastValidBlockHeight}, which the chain will not reach soon (block height {epoch.BlockHeight})")
+                : null;
     }
 
     /// <summary>

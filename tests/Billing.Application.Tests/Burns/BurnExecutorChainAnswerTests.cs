@@ -57,6 +57,23 @@ public class BurnExecutorChainAnswerTests(BurnChainFixture chain) : IClassFixtur
     }
 
     [Fact]
+    public async Task RunAsync_BlockhashTheChainHasPassedAlready_SignsNothingWithItAndBurnsOnceLater()
+    {
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        await chain.Localnet.AnswerNextAsync("getLatestBlockhash", JsonNode.Parse(
+            """{"context":{"slot":1},"value":{"blockhash":"11111111111111111111111111111111","lastValidBlockHeight":1}}"""), Ct);
+
+        await h.NewExecutor().RunAsync(Ct); // before: signed on it (a node far behind answered it), a transaction that cannot land
+
+        var waiting = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Pending, 0), (waiting.Status, waiting.Signings));
+        Assert.Contains("which the chain has passed", waiting.Reason ?? "", StringComparison.Ordinal);
+        await RunUntilSettledAsync(h, intent.Id);
+        var final = await h.AssertLandedOnceAsync(intent.Id, supply);
+        Assert.Equal(1, final.Signings);
+    }
+
+    [Fact]
     public async Task RunAsync_LandedButTheNodeDoesNotServeTheTransactionYet_SaysSoThenBooksOnce()
     {
         var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);

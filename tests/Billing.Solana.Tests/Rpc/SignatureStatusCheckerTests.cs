@@ -148,16 +148,19 @@ public sealed class SignatureStatusCheckerTests
     }
 
     [Theory]
-    [InlineData(100UL, true)] // already past
-    [InlineData(450UL, true)] // 300 blocks ahead: twice a blockhash's 150, for nodes lagging each other
-    [InlineData(451UL, false)]
-    [InlineData(ulong.MaxValue, false)]
-    public async Task ExpiresSoonAsync_LastValidHeightAgainstTheBlockHeightNow_OnlyWithin300Blocks(ulong lastValidBlockHeight, bool expected)
+    [InlineData(150UL, "which the chain has passed (block height 150): a node behind the cluster answered it")] // expired already
+    [InlineData(151UL, null)]
+    [InlineData(450UL, null)] // 300 blocks ahead: twice a blockhash's 150, for nodes lagging each other
+    [InlineData(451UL, "which the chain will not reach soon (block height 150)")]
+    [InlineData(ulong.MaxValue, "which the chain will not reach soon (block height 150)")]
+    public async Task CheckBlockhashAsync_LastValidHeightAgainstTheBlockHeightNow_UsableOnlyAheadAndWithin300Blocks(ulong lastValidBlockHeight, string? expected)
     {
         await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Result("""{"absoluteSlot":170,"blockHeight":150}"""));
         using var http = new HttpClient();
         var checker = new SignatureStatusChecker(new SolanaRpcClient(http, new SolanaRpcOptions { RpcUrl = server.Url }));
 
-        Assert.Equal(expected, await checker.ExpiresSoonAsync(lastValidBlockHeight, TestTimeouts.Token()));
+        var unusable = await checker.CheckBlockhashAsync(lastValidBlockHeight, TestTimeouts.Token());
+
+        Assert.Equal(expected is null ? null : $"the RPC node's blockhash is valid to block height {lastValidBlockHeight}, " + expected, unusable);
     }
 }
