@@ -14,7 +14,7 @@ public class LedgerConsoleTests(ConsoleFixture fixture)
     private const string PlantedBurn = "burn-planted-ledger";
 
     private static async Task<(string Kind, string Subject)[]> ShownAsync(IPage page, string table) =>
-        (await page.Locator(table + " tbody tr").EvaluateAllAsync<string[][]>("rows => rows.map(r => [r.dataset.kind, r.cells[1].textContent])"))
+        (await page.Locator(table + " tbody tr[data-kind]").EvaluateAllAsync<string[][]>("rows => rows.map(r => [r.dataset.kind, r.cells[1].textContent])"))
             .Select(r => (r[0], r[1])).ToArray();
 
     private static (string Kind, string Subject)[] Findings(JsonNode report, string list) =>

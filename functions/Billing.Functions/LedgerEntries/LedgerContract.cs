@@ -67,7 +67,11 @@ public static class LedgerContract
         ArgumentNullException.ThrowIfNull(result);
         return new LedgerReconcileResponse(
             result.Ok, result.Invoices, result.Payments, result.Burns, result.Entries,
-            [.. result.Mismatches.Select(p => ToFinding(p) with { DetailSha256 = ReconcileAcknowledgement.DigestOf(p.Detail) })],
+            [.. result.Mismatches.Select(p => ToFinding(p) with
+            {
+                DetailSha256 = ReconcileAcknowledgement.DigestOf(p.Detail),
+                Acknowledgeable = ReconcileAcknowledgement.CanAcknowledge(p.Kind),
+            })],
             [.. result.Pending.Select(ToFinding)],
             [.. result.Acknowledged.Select(ToFinding)]);
     }

@@ -34,4 +34,22 @@ public sealed class LedgerContractTests
         expected["recordedAt"] = recordedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(expected.ToJsonString(), view);
     }
+
+    [Fact]
+    public void ToResponse_Mismatches_SayWhichFinanceMayAcknowledge()
+    {
+        var result = new ReconciliationResult(1, 1, 1, 1, [
+            new AuditProblem("PaymentForUnknownInvoice", "evt_1", "payment of 1234 USD for INV-x-201701, which does not exist"),
+            new AuditProblem("CreditNoteUnknownInvoice", "cn_1", "recorded unapplied"),
+            new AuditProblem("BurnUnreadable", "burn-1", "unreadable"),
+        ])
+        { Pending = [new AuditProblem("LateUsagePending", "carrier-tmo 2026-10", "the next close bills it")] };
+
+        var response = LedgerContract.ToResponse(result);
+
+        // The console offers its Acknowledge action by this flag; the allow-list stays the domain's alone.
+        Assert.Equal([true, true, false], response.Mismatches.Select(m => m.Acknowledgeable));
+        Assert.Null(Assert.Single(response.Pending).Acknowledgeable);
+        Assert.Equal(ReconcileAcknowledgement.DigestOf("unreadable"), response.Mismatches[2].DetailSha256);
+    }
 }

@@ -3,7 +3,8 @@
 // says what will be burned, and only on Confirm posts it (POST …/release); the list is then read again. Text from the
 // API (reasons, notes) only ever goes into text nodes (h() never parses HTML).
 import { getJson, getJsonResponse, postJson, query } from '../api.js';
-import { h, table, badge, short, explorerLink, stat, unreadableBox, problemBox, units, ledgerAmount, currencyDigits, toMinor, utcTime, visible } from '../format.js';
+import { h, table, badge, short, explorerLink, stat, unreadableBox, problemBox, units, ledgerAmount, currencyDigits, toMinor, utcTime } from '../format.js';
+import { nextFormNumber, fieldErrors, problemFieldErrors, checkNote } from '../forms.js';
 
 const MAX_NOTE = 500; // BurnReleaser.MaxNoteChars
 const EXACT = ['usdMinor', 'amountMinor', 'keptMinor']; // money stays exact text, never a float
@@ -83,32 +84,20 @@ function releaseHistory(b) {
       h('q', { class: 'release-note' }, r.note)))));
 }
 
-let forms = 0; // distinct ids for the labels of one page's forms
-
 /**
  * Release: a form for the amount (major units of the burn's currency, parsed exactly) and the note; Review checks both
  * here (a refused one sends nothing) and states what will be burned; Confirm posts it. A problem answer is shown with
  * its field errors next to their fields, and the form stays for a correction.
  */
 function releaseControl(b, onReleased) {
-  const n = ++forms;
+  const n = nextFormNumber();
   const digits = currencyDigits(b.currency);
   const unit = digits === undefined ? `${b.currency} minor units` : b.currency;
   const fields = {
     amountMinor: h('input', { id: `release-amount-${n}`, name: 'amount', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false' }),
     note: h('input', { id: `release-note-${n}`, name: 'note', autocomplete: 'off', size: 48 }),
   };
-  const errors = {};
-  for (const [name, input] of Object.entries(fields)) {
-    errors[name] = h('span', { class: 'field-error', id: `${input.id}-error`, dataset: { field: name } });
-    input.setAttribute('aria-describedby', errors[name].id);
-  }
-  const showErrors = (byField) => {
-    for (const name of Object.keys(fields)) {
-      errors[name].textContent = visible(byField[name] ?? ''); // the API's reasons may quote what was typed
-      if (byField[name]) fields[name].setAttribute('aria-invalid', 'true'); else fields[name].removeAttribute('aria-invalid');
-    }
-  };
+  const { lines: errors, show: showErrors } = fieldErrors(fields);
 
   const review = h('button', { type: 'submit', class: 'release-review' }, 'Review');
   const summary = h('p', { class: 'release-summary' });
@@ -141,10 +130,7 @@ function releaseControl(b, onReleased) {
     const amount = toMinor(fields.amountMinor.value, digits ?? 0);
     // Number() of the digits is exact up to 2^53, far beyond any invoice (the API refuses more than 10^12).
     const amountError = amount.error ?? (BigInt(amount.minor) > BigInt(Number.MAX_SAFE_INTEGER) ? 'is too large' : undefined);
-    const note = fields.note.value.trim();
-    const noteError = note === '' ? 'is required: say why; it is kept on the burn'
-      : note.length > MAX_NOTE ? `is ${note.length} characters long; at most ${MAX_NOTE}`
-        : /[\u0000-\u001f\u007f-\u009f]/.test(note) ? 'must be one line of text (no control characters)' : undefined;
+    const { note, error: noteError } = checkNote(fields.note.value, MAX_NOTE, 'say why; it is kept on the burn');
     showErrors({ amountMinor: amountError, note: noteError });
     if (amountError || noteError) return;
     request = { amountMinor: Number(amount.minor), note };
@@ -167,12 +153,8 @@ function releaseControl(b, onReleased) {
       await onReleased(burn);
     } catch (error) {
       problem.replaceChildren(problemBox(error));
-      const byField = {};
-      for (const { field, reason } of error?.problem?.errors ?? []) {
-        if (Object.hasOwn(fields, field)) byField[field] = byField[field] ? `${byField[field]}; ${reason}` : reason;
-      }
       editing(true);
-      showErrors(byField);
+      showErrors(problemFieldErrors(error, fields));
     } finally {
       confirm.disabled = back.disabled = false;
     }
