@@ -10,10 +10,12 @@ public sealed class SignatureStatusChecker(ISolanaRpcClient rpc)
     public const ulong MaxBlocksToExpiry = 300;
 
     /// <summary>
-    /// How far below its blockhash's last valid height a transaction may have landed: the cluster's window is 150 blocks, and
-    /// twice <see cref="MaxBlocksToExpiry"/> leaves room for a node that answered the blockhash with a later height than its own.
+    /// How far below its blockhash's last valid height a node's history must reach: a transaction lands within 150 blocks
+    /// of its blockhash, and twice <see cref="MaxBlocksToExpiry"/> leaves room for a node that answered the blockhash with a
+    /// later height than its own; 1,024 more because a node purging its ledger stops serving statuses above its first
+    /// block before that first block moves (agave raises the cleanup slot, then deletes).
     /// </summary>
-    private const ulong HistoryWindow = 2 * MaxBlocksToExpiry;
+    private const ulong HistoryWindow = (2 * MaxBlocksToExpiry) + 1024;
 
     private readonly ISolanaRpcClient _rpc = rpc ?? throw new ArgumentNullException(nameof(rpc));
 
@@ -94,7 +96,7 @@ public sealed class SignatureStatusChecker(ISolanaRpcClient rpc)
         }
 
         return string.Create(CultureInfo.InvariantCulture,
-            $"expiry not provable: the RPC node's history starts at slot {firstSlot} (block height {(firstHeight?.ToString(CultureInfo.InvariantCulture) ?? "unknown")}), after block height {from} from which the transaction could have landed; a node that keeps history back to there can prove it");
+            $"expiry not provable: the RPC node's history starts at slot {firstSlot} (block height {(firstHeight?.ToString(CultureInfo.InvariantCulture) ?? "unknown")}), after block height {from} (the blocks the transaction could have landed in, and a purge's margin below them); a node that keeps history back to there can prove it");
     }
 
     /// <summary>
