@@ -76,12 +76,12 @@ public static class EndToEnd
             return batch;
         }
 
-        long totalTransactions = 0, totalInserted = 0, totalQuarantined = 0, rawTransactions = 0, requestBatches = 0, requestOthers = 0;
+        long totalTransactions = 0, totalInserted = 0, totalQuarantined = 0, rawTransactions = 0, requestBatches = 0, requestOthers = 0, requestBatchBytes = 0, rawBatchBytes = 0;
 
         async Task<Sample> Candidate(int round, bool record)
         {
             var payloads = Enumerable.Range(0, batchesPerRound).Select(_ => Encoding.UTF8.GetBytes(HostPayload(NewBatch("m"), ref sequence))).ToList();
-            long batchesBefore = counter.Batches, othersBefore = counter.Others;
+            long batchesBefore = counter.Batches, othersBefore = counter.Others, bytesBefore = counter.BatchBytes;
             long start = Stopwatch.GetTimestamp();
             long tx = 0, inserted = 0, quarantined = 0;
             foreach (var payload in payloads)
@@ -103,6 +103,7 @@ public static class EndToEnd
             {
                 requestBatches += counter.Batches - batchesBefore;
                 requestOthers += counter.Others - othersBefore;
+                requestBatchBytes += counter.BatchBytes - bytesBefore;
                 totalTransactions += tx;
                 totalInserted += inserted;
                 totalQuarantined += quarantined;
@@ -115,6 +116,7 @@ public static class EndToEnd
         {
             // Entities built up front: the floor is the storage round trips alone.
             var batches = Enumerable.Range(0, batchesPerRound).Select(_ => RawChunks(factStore, NewBatch("r"))).ToList();
+            long bytesBefore = counter.BatchBytes;
             long start = Stopwatch.GetTimestamp();
             long tx = 0;
             foreach (var chunks in batches)
@@ -128,6 +130,7 @@ public static class EndToEnd
             if (record)
             {
                 rawTransactions += tx;
+                rawBatchBytes += counter.BatchBytes - bytesBefore;
             }
 
             return new Sample((long)batchesPerRound * HostBatchSize, elapsed);
@@ -169,6 +172,18 @@ public static class EndToEnd
             "report",
             null,
             $"HTTP requests the candidate sent, counted in the client pipeline: {batchesPer1000:0.0} transactions + {othersPer1000:0.0} reads (partner snapshot, rollup rows and their ETags)"));
+        double bytesPerTransaction = requestBatches == 0 ? 0 : (double)requestBatchBytes / requestBatches;
+        double rawBytesPerTransaction = rawTransactions == 0 ? 0 : (double)rawBatchBytes / rawTransactions;
+        result.Rows.Add(new Row(
+            "2. bytes / transaction",
+            Fmt.Num(bytesPerTransaction, "0"),
+            Fmt.Num(rawBytesPerTransaction, "0"),
+            null,
+            "report",
+            null,
+            $"request bodies of the candidate's transactions (facts and the rollup rows' changed properties, docs/design.md §6), {Fmt.Num(totalInserted == 0 ? 0 : (double)requestBatchBytes / totalInserted, "0")} bytes per event"));
+        result.Figures["bytesPerTransaction"] = Fmt.Round(bytesPerTransaction, 0);
+        result.Figures["rawBytesPerTransaction"] = Fmt.Round(rawBytesPerTransaction, 0);
         result.Figures["requestsPer1000Events"] = new JsonObject
         {
             ["transactions"] = Fmt.Round(batchesPer1000, 2),
