@@ -59,7 +59,7 @@ public static class EndToEnd
         var metering = new MeteringService(new UsageEventValidator(partners, plans), factStore, new QuarantineStore(tables), partners,
             TimeProvider.System, NullLogger<MeteringService>.Instance);
 
-        var usage = new SampleUsage(seed: 11);
+        var usage = new SampleUsage(seed: 11, hotspots: options.E2eHotspots ?? 256);
         long sequence = 0;
         int nextId = 0;
 
@@ -209,6 +209,7 @@ public static class EndToEnd
 
         result.Figures["mode"] = "in-process: InvocationRequest.Parse + MeteringService.MeterAsync on the exact eventHubTrigger payload";
         result.Figures["hostBatchSize"] = HostBatchSize;
+        result.Figures["hotspots"] = options.E2eHotspots ?? 256;
         result.Figures["batchesPerRound"] = batchesPerRound;
         result.Figures["rounds"] = rounds;
         result.Figures["factShards"] = storage.FactShards;
