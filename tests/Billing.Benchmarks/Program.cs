@@ -161,7 +161,7 @@ public static class Program
                 await services.StartAzuriteAsync(cts.Token);
             }
 
-            await Guard("e2e", () => EndToEnd.RunAsync(options, services.StorageConnectionString!, Log, cts.Token));
+            await Guard("e2e", () => EndToEnd.RunAsync(options, services.StorageConnectionString!, services.StorageCpu, Log, cts.Token));
             await Guard("burns", async () =>
             {
                 await services.StartLocalnetAsync(cts.Token);

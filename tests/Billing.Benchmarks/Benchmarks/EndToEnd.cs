@@ -32,7 +32,8 @@ public static class EndToEnd
     public const decimal EventHubsIngressPerMillion = 0.028m;
     public const string PriceAssumption = "list prices assumed as of 2025 (issue 7; not fetched live): Table Storage Standard LRS $0.00036/10k transactions, Event Hubs Standard ingress $0.028/1M events; throughput units, capacity and Functions compute excluded";
 
-    public static async Task<BenchmarkResult> RunAsync(BenchOptions options, string connectionString, Action<string> log, CancellationToken ct)
+    /// <param name="storageCpu">CPU time the storage emulator has used so far: work per event that the machine's load does not blur.</param>
+    public static async Task<BenchmarkResult> RunAsync(BenchOptions options, string connectionString, Func<TimeSpan> storageCpu, Action<string> log, CancellationToken ct)
     {
         var result = new BenchmarkResult("e2e");
         int rounds = options.Quick ? 2 : 5;
@@ -77,11 +78,20 @@ public static class EndToEnd
         }
 
         long totalTransactions = 0, totalInserted = 0, totalQuarantined = 0, rawTransactions = 0, requestBatches = 0, requestOthers = 0, requestBatchBytes = 0, rawBatchBytes = 0;
+        var cpu = new (TimeSpan Process, TimeSpan Storage)[2]; // [0] candidate, [1] raw floor, measured rounds only
+        (TimeSpan Process, TimeSpan Storage) CpuNow() => (Process.GetCurrentProcess().TotalProcessorTime, storageCpu());
+        void AddCpu(int side, (TimeSpan Process, TimeSpan Storage) before)
+        {
+            var now = CpuNow();
+            cpu[side] = (cpu[side].Process + now.Process - before.Process, cpu[side].Storage + now.Storage - before.Storage);
+        }
+
 
         async Task<Sample> Candidate(int round, bool record)
         {
             var payloads = Enumerable.Range(0, batchesPerRound).Select(_ => Encoding.UTF8.GetBytes(HostPayload(NewBatch("m"), ref sequence))).ToList();
             long batchesBefore = counter.Batches, othersBefore = counter.Others, bytesBefore = counter.BatchBytes;
+            var cpuBefore = CpuNow();
             long start = Stopwatch.GetTimestamp();
             long tx = 0, inserted = 0, quarantined = 0;
             foreach (var payload in payloads)
@@ -104,6 +114,7 @@ public static class EndToEnd
                 requestBatches += counter.Batches - batchesBefore;
                 requestOthers += counter.Others - othersBefore;
                 requestBatchBytes += counter.BatchBytes - bytesBefore;
+                AddCpu(0, cpuBefore);
                 totalTransactions += tx;
                 totalInserted += inserted;
                 totalQuarantined += quarantined;
@@ -117,6 +128,7 @@ public static class EndToEnd
             // Entities built up front: the floor is the storage round trips alone.
             var batches = Enumerable.Range(0, batchesPerRound).Select(_ => RawChunks(factStore, NewBatch("r"))).ToList();
             long bytesBefore = counter.BatchBytes;
+            var cpuBefore = CpuNow();
             long start = Stopwatch.GetTimestamp();
             long tx = 0;
             foreach (var chunks in batches)
@@ -131,6 +143,7 @@ public static class EndToEnd
             {
                 rawTransactions += tx;
                 rawBatchBytes += counter.BatchBytes - bytesBefore;
+                AddCpu(1, cpuBefore);
             }
 
             return new Sample((long)batchesPerRound * HostBatchSize, elapsed);
@@ -182,6 +195,23 @@ public static class EndToEnd
             "report",
             null,
             $"request bodies of the candidate's transactions (facts and the rollup rows' changed properties, docs/design.md §6), {Fmt.Num(totalInserted == 0 ? 0 : (double)requestBatchBytes / totalInserted, "0")} bytes per event"));
+        double PerThousand(TimeSpan t, long events) => events == 0 ? 0 : t.TotalMilliseconds * 1000.0 / events;
+        long rawEvents = (long)comparison.Rounds * eventsPerRound;
+        result.Rows.Add(new Row(
+            "2. CPU ms / 1,000 events",
+            Fmt.Num(PerThousand(cpu[0].Process + cpu[0].Storage, totalInserted), "0"),
+            Fmt.Num(PerThousand(cpu[1].Process + cpu[1].Storage, rawEvents), "0"),
+            null,
+            "report",
+            null,
+            $"CPU time of this process and of Azurite during the measured rounds (less blurred by the machine's load than the rates): metering {PerThousand(cpu[0].Process, totalInserted):0} + Azurite {PerThousand(cpu[0].Storage, totalInserted):0}; raw {PerThousand(cpu[1].Process, rawEvents):0} + Azurite {PerThousand(cpu[1].Storage, rawEvents):0}"));
+        result.Figures["cpuMsPer1000Events"] = new JsonObject
+        {
+            ["process"] = Fmt.Round(PerThousand(cpu[0].Process, totalInserted), 1),
+            ["storage"] = Fmt.Round(PerThousand(cpu[0].Storage, totalInserted), 1),
+            ["rawProcess"] = Fmt.Round(PerThousand(cpu[1].Process, rawEvents), 1),
+            ["rawStorage"] = Fmt.Round(PerThousand(cpu[1].Storage, rawEvents), 1),
+        };
         result.Figures["bytesPerTransaction"] = Fmt.Round(bytesPerTransaction, 0);
         result.Figures["rawBytesPerTransaction"] = Fmt.Round(rawBytesPerTransaction, 0);
         result.Figures["requestsPer1000Events"] = new JsonObject
