@@ -2,13 +2,10 @@ namespace Billing.Storage.Rollups;
 
 /// <summary>
 /// How a rollup bucket is laid out in its row (docs/design.md §6): row key <c>r|{h|d|m}|{yyyyMM[dd[HH]]}</c> in the fact
-/// partition it counts, the groups as text (<see cref="RollupGroupText"/>) spread over slot properties <c>G0</c>, <c>G1</c>,
-/// … by a hash of each group (<see cref="RollupSlots"/>; their number in <c>S0</c>), so an update merges only the slots
-/// it changed. Rows written before 2026-12 hold the sorted text split into properties <c>S0</c>, <c>S1</c>, … of <see cref="FactStore.MaxRawChars"/>:
-/// they are read as they are and rewritten with slots at their next write (a row whose slot would pass a property's
-/// size, which only colliding keys make possible, is still written that way). A bucket whose text would pass
-/// <see cref="CapacityChars"/> is coarsened, then marked overflow, so a row stays far below the service's 1 MiB entity
-/// and 4 MiB transaction limits.
+/// partition it counts, the groups packed into one text (<c>meter|source|value…=quantity</c>, <c>;</c> between groups,
+/// <c>% | ; =</c> percent-escaped, sorted) split into properties <c>S0</c>, <c>S1</c>, … of <see cref="FactStore.MaxRawChars"/>.
+/// A bucket whose text would pass <see cref="CapacityChars"/> is coarsened, then marked overflow, so a row stays far
+/// below the service's 1 MiB entity and 4 MiB transaction limits.
 /// </summary>
 public static class RollupCodec
 {
@@ -67,17 +64,17 @@ public static class RollupCodec
     public static TableEntity ToEntity(string partitionKey, RollupBucket bucket)
     {
         ArgumentNullException.ThrowIfNull(bucket);
-        var groups = RollupGroupText.Of(bucket);
-        if (RollupGroupText.Length(groups) > CapacityChars && bucket.Detail == RollupDetail.Fine)
+        string text = Encode(bucket);
+        if (text.Length > CapacityChars && bucket.Detail == RollupDetail.Fine)
         {
             bucket.Coarsen();
-            groups = RollupGroupText.Of(bucket);
+            text = Encode(bucket);
         }
 
-        if (RollupGroupText.Length(groups) > CapacityChars)
+        if (text.Length > CapacityChars)
         {
             bucket.MarkOverflow();
-            groups = [];
+            text = "";
         }
 
         var entity = new TableEntity(partitionKey, RowKey(bucket.Grain, bucket.Start))
@@ -86,25 +83,11 @@ public static class RollupCodec
             ["Detail"] = bucket.Detail.ToString(),
             ["Groups"] = bucket.Count,
         };
-        if (RollupSlots.Split(groups, FactStore.MaxRawChars) is { } slots)
+        int i = 0;
+        foreach (var part in TextChunks.Split(text, FactStore.MaxRawChars))
         {
-            entity[RollupSlots.CountName] = RollupSlots.Count;
-            for (int slot = 0; slot < slots.Length; slot++)
-            {
-                if (slots[slot] is { } text)
-                {
-                    entity[RollupSlots.Name(slot)] = text;
-                }
-            }
-        }
-        else
-        {
-            int i = 0;
-            foreach (var part in TextChunks.Split(RollupGroupText.Join(groups), FactStore.MaxRawChars))
-            {
-                entity[ChunkName(i)] = part;
-                i++;
-            }
+            entity[ChunkName(i)] = part;
+            i++;
         }
 
         if (bucket.Grain == UsageWindow.Month && bucket.TotalsKnown)
@@ -123,7 +106,7 @@ public static class RollupCodec
         var sb = new StringBuilder();
         foreach (var (meter, quantity) in totals.Where(t => t.Value != 0).OrderBy(t => t.Key, StringComparer.Ordinal))
         {
-            RollupGroupText.Escape(sb.Append(sb.Length == 0 ? "" : ";"), meter).Append('=').Append(quantity.ToString(CultureInfo.InvariantCulture));
+            Escape(sb.Append(sb.Length == 0 ? "" : ";"), meter).Append('=').Append(quantity.ToString(CultureInfo.InvariantCulture));
         }
 
         return sb.ToString();
@@ -167,15 +150,23 @@ public static class RollupCodec
         }
 
         var bucket = new RollupBucket(grain, start, detail);
+        var text = new StringBuilder();
+        int i = 0;
+        for (; EntityText.Of(entity, ChunkName(i)) is { } part; i++)
+        {
+            text.Append(part);
+        }
+
         try
         {
-            if (RollupSlots.Holds(entity))
+            if (entity.ContainsKey(ChunkName(i)))
             {
-                RollupSlots.Read(entity, bucket);
+                throw new InvalidDataException($"rollup text chunk {ChunkName(i)} is not text"); // planted: the sums cannot be read
             }
-            else
+
+            foreach (var (key, quantity) in Decode(text.ToString()))
             {
-                ReadChunks(entity, bucket);
+                bucket.Add(key, quantity);
             }
         }
         catch (Exception ex) when (ex is InvalidDataException or OverflowException or UriFormatException)
@@ -189,28 +180,6 @@ public static class RollupCodec
         }
 
         return bucket;
-    }
-
-    /// <summary>Adds the groups of a row written before 2026-12 (one text in <c>S0</c>, <c>S1</c>, …) to <paramref name="bucket"/>.</summary>
-    private static void ReadChunks(TableEntity entity, RollupBucket bucket)
-    {
-        var text = new StringBuilder();
-        int i = 0;
-        for (; EntityText.Of(entity, ChunkName(i)) is { } part; i++)
-        {
-            text.Append(part);
-        }
-
-        if (entity.ContainsKey(ChunkName(i)))
-        {
-            throw new InvalidDataException($"rollup text chunk {ChunkName(i)} is not text"); // planted: the sums cannot be read
-        }
-
-        // Rewritten whole at its next write, so a group found twice or folded into a coarse one is summed as the row was.
-        foreach (var (key, quantity) in RollupGroupText.Decode(text.ToString()))
-        {
-            bucket.Add(key, quantity);
-        }
     }
 
     public static (UsageWindow Grain, DateTimeOffset Start) ParseRowKey(string rowKey)
@@ -232,16 +201,10 @@ public static class RollupCodec
         return (grain, new DateTimeOffset(start, TimeSpan.Zero));
     }
 
-    /// <summary>Characters of groups a row holds, in either layout (what its next write starts from).</summary>
+    /// <summary>Characters of packed groups a row holds (what its next write starts from).</summary>
     public static int TextLength(TableEntity entity)
     {
         ArgumentNullException.ThrowIfNull(entity);
-        int slots = RollupSlots.CountOf(entity);
-        if (slots > 0)
-        {
-            return Enumerable.Range(0, slots).Sum(i => EntityText.Of(entity, RollupSlots.Name(i))?.Length ?? 0);
-        }
-
         int length = 0;
         for (int i = 0; EntityText.Of(entity, ChunkName(i)) is { } part; i++)
         {
@@ -279,4 +242,66 @@ public static class RollupCodec
 
     /// <summary>Wire bytes of a row holding <paramref name="chars"/> characters of groups (capped at <see cref="WireBytes"/>).</summary>
     public static long RowWireBytes(long chars) => (6L * Math.Min(chars, CapacityChars)) + 4096;
+
+    public static string Encode(RollupBucket bucket)
+    {
+        ArgumentNullException.ThrowIfNull(bucket);
+        var entries = new List<string>(bucket.Count);
+        var sb = new StringBuilder();
+        foreach (var (key, quantity) in bucket.Sums)
+        {
+            sb.Clear();
+            Escape(sb, key.Meter).Append('|');
+            Escape(sb, key.Source);
+            foreach (var v in key.Values)
+            {
+                Escape(sb.Append('|'), v);
+            }
+
+            entries.Add(sb.Append('=').Append(quantity.ToString(CultureInfo.InvariantCulture)).ToString());
+        }
+
+        entries.Sort(StringComparer.Ordinal);
+        return string.Join(';', entries);
+    }
+
+    public static IEnumerable<(RollupKey Key, Int128 Quantity)> Decode(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0)
+        {
+            yield break;
+        }
+
+        foreach (var entry in text.Split(';'))
+        {
+            int eq = entry.LastIndexOf('=');
+            var fields = (eq < 0 ? entry : entry[..eq]).Split('|');
+            if (eq < 0 || fields.Length < 2 || !Int128.TryParse(entry.AsSpan(eq + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var quantity))
+            {
+                throw new InvalidDataException($"malformed rollup group '{entry}'");
+            }
+
+            var values = fields.Skip(2).Select(Uri.UnescapeDataString).ToArray();
+            yield return (new RollupKey(Uri.UnescapeDataString(fields[0]), Uri.UnescapeDataString(fields[1]), values), quantity);
+        }
+    }
+
+    /// <summary>Percent-escapes the separators (and <c>%</c>), so any text round-trips through <c>Uri.UnescapeDataString</c>.</summary>
+    private static StringBuilder Escape(StringBuilder sb, string value)
+    {
+        foreach (char c in value)
+        {
+            _ = c switch
+            {
+                '%' => sb.Append("%25"),
+                '|' => sb.Append("%7C"),
+                ';' => sb.Append("%3B"),
+                '=' => sb.Append("%3D"),
+                _ => sb.Append(c),
+            };
+        }
+
+        return sb;
+    }
 }

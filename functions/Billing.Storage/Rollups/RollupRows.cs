@@ -151,23 +151,17 @@ internal sealed class RollupRows(TableClient table, string partitionKey, RollupR
         {
             var row = rows[kv.Key];
             var entity = RollupCodec.ToEntity(partitionKey, kv.Value);
-            if (!row.Exists)
-            {
-                return new Staged(kv.Key, kv.Value, new TableTransactionAction(TableTransactionActionType.Add, entity)) { WholeRow = entity };
-            }
-
-            var update = Update(row, entity);
-            var sent = update == TableTransactionActionType.UpdateMerge ? RollupSlots.Changes(entity, kv.Value, row.Bucket, row.Slots) : entity;
-            return new Staged(kv.Key, kv.Value, new TableTransactionAction(update, sent, row.ETag!.Value)) { WholeRow = entity };
+            var action = row.Exists
+                ? new TableTransactionAction(Update(row, entity), entity, row.ETag!.Value)
+                : new TableTransactionAction(TableTransactionActionType.Add, entity);
+            return new Staged(kv.Key, kv.Value, action);
         }), .. added];
     }
 
     /// <summary>
     /// Merge when the new row sets every property the stored one holds (the ETag guarantees the stored row is the one
-    /// known here), so the result is exactly what a Replace leaves, and the Merge carries only the slots whose groups
-    /// changed (<see cref="RollupSlots.Changes"/>: a transaction sends a few of a row's groups, not all of them); Replace
-    /// when it would not: the row loses slots or text chunks (coarsened, overflowed, rewritten from the earlier layout)
-    /// or holds a property this codec does not write. Why not always Replace: the
+    /// known here), so the result is exactly what a Replace leaves; Replace when it would not: the row shrinks to fewer
+    /// text chunks (coarsened, overflowed) or holds a property this codec does not write. Why not always Replace: the
     /// service charges both the same, but the local emulator deletes and re-inserts a replaced row at a cost that grows
     /// with the table (0.49 ms against 0.28 ms for a merge at 100,000 rows), and every transaction updates three or four rows.
     /// </summary>
@@ -195,9 +189,8 @@ internal sealed class RollupRows(TableClient table, string partitionKey, RollupR
                 continue;
             }
 
-            // After an Add or a Replace the row is the entity; after a Merge too, since the stored names were a subset of its
-            // and the Merge left out only slots that held what the entity holds.
-            rows[s.RowKey] = Row.Stored(s.Bucket, written, s.WholeRow ?? (TableEntity)s.Action.Entity);
+            // After an Add or a Replace the row is the entity; after a Merge too, since the stored names were a subset of its.
+            rows[s.RowKey] = Row.Stored(s.Bucket, written, (TableEntity)s.Action.Entity);
             cache?.Set(partitionKey, s.RowKey, rows[s.RowKey]);
         }
     }
@@ -211,12 +204,9 @@ internal sealed class RollupRows(TableClient table, string partitionKey, RollupR
         /// <summary>The stored row's property names (<see cref="RollupCodec.StoredProperties"/>); null when not known (the row is then replaced, not merged).</summary>
         public IReadOnlySet<string>? Properties { get; init; }
 
-        /// <summary>The stored row's number of slots (<see cref="RollupSlots"/>); 0 in the earlier layout, whose text is always written whole.</summary>
-        public int Slots { get; init; }
-
-        /// <summary>The row as <paramref name="entity"/> stores it, under <paramref name="etag"/>: its length, property names and layout come from the entity.</summary>
+        /// <summary>The row as <paramref name="entity"/> stores it, under <paramref name="etag"/>: its length and property names come from the entity.</summary>
         public static Row Stored(RollupBucket bucket, ETag? etag, TableEntity entity) =>
-            new(bucket, etag, true, RollupCodec.TextLength(entity)) { Properties = RollupCodec.StoredProperties(entity), Slots = RollupSlots.CountOf(entity) };
+            new(bucket, etag, true, RollupCodec.TextLength(entity)) { Properties = RollupCodec.StoredProperties(entity) };
     }
 
     private static bool IsMarker(string rowKey) => rowKey.StartsWith(UniqueMarkerCodec.RowPrefix, StringComparison.Ordinal);
@@ -224,9 +214,6 @@ internal sealed class RollupRows(TableClient table, string partitionKey, RollupR
     /// <summary>A row operation of a transaction: a rollup row with its new bucket, or a marker row (no bucket).</summary>
     public sealed record Staged(string RowKey, RollupBucket? Bucket, TableTransactionAction Action)
     {
-        /// <summary>The whole rollup row the action leaves (a Merge carries only what changed); null for a marker row.</summary>
-        public TableEntity? WholeRow { get; init; }
-
         public bool IsAdd => Action.ActionType == TableTransactionActionType.Add;
     }
 }

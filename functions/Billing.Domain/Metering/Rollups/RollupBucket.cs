@@ -46,9 +46,6 @@ public sealed class RollupBucket
 
     public IEnumerable<KeyValuePair<RollupKey, Int128>> Sums => sums;
 
-    /// <summary>The sum of one group, when the bucket holds it (what a writer compares to send only the groups that changed).</summary>
-    public bool TryGetSum(RollupKey key, out Int128 sum) => sums.TryGetValue(key, out sum);
-
     /// <summary>True when the bucket's sums can answer a grouping by <paramref name="groupBy"/>.</summary>
     public bool CanAnswer(IEnumerable<string> groupBy) => Detail switch
     {
