@@ -78,20 +78,14 @@ public static class EndToEnd
         }
 
         long totalTransactions = 0, totalInserted = 0, totalQuarantined = 0, rawTransactions = 0, requestBatches = 0, requestOthers = 0, requestBatchBytes = 0, rawBatchBytes = 0;
-        var cpu = new (TimeSpan Process, TimeSpan Storage)[2]; // [0] candidate, [1] raw floor, measured rounds only
-        (TimeSpan Process, TimeSpan Storage) CpuNow() => (Process.GetCurrentProcess().TotalProcessorTime, storageCpu());
-        void AddCpu(int side, (TimeSpan Process, TimeSpan Storage) before)
-        {
-            var now = CpuNow();
-            cpu[side] = (cpu[side].Process + now.Process - before.Process, cpu[side].Storage + now.Storage - before.Storage);
-        }
+        CpuTime cpu = new(storageCpu), rawCpu = new(storageCpu); // measured rounds only
 
 
         async Task<Sample> Candidate(int round, bool record)
         {
             var payloads = Enumerable.Range(0, batchesPerRound).Select(_ => Encoding.UTF8.GetBytes(HostPayload(NewBatch("m"), ref sequence))).ToList();
             long batchesBefore = counter.Batches, othersBefore = counter.Others, bytesBefore = counter.BatchBytes;
-            var cpuBefore = CpuNow();
+            var cpuBefore = cpu.Now();
             long start = Stopwatch.GetTimestamp();
             long tx = 0, inserted = 0, quarantined = 0;
             foreach (var payload in payloads)
@@ -114,7 +108,7 @@ public static class EndToEnd
                 requestBatches += counter.Batches - batchesBefore;
                 requestOthers += counter.Others - othersBefore;
                 requestBatchBytes += counter.BatchBytes - bytesBefore;
-                AddCpu(0, cpuBefore);
+                cpu.AddSince(cpuBefore);
                 totalTransactions += tx;
                 totalInserted += inserted;
                 totalQuarantined += quarantined;
@@ -128,7 +122,7 @@ public static class EndToEnd
             // Entities built up front: the floor is the storage round trips alone.
             var batches = Enumerable.Range(0, batchesPerRound).Select(_ => RawChunks(factStore, NewBatch("r"))).ToList();
             long bytesBefore = counter.BatchBytes;
-            var cpuBefore = CpuNow();
+            var cpuBefore = rawCpu.Now();
             long start = Stopwatch.GetTimestamp();
             long tx = 0;
             foreach (var chunks in batches)
@@ -143,7 +137,7 @@ public static class EndToEnd
             {
                 rawTransactions += tx;
                 rawBatchBytes += counter.BatchBytes - bytesBefore;
-                AddCpu(1, cpuBefore);
+                rawCpu.AddSince(cpuBefore);
             }
 
             return new Sample((long)batchesPerRound * HostBatchSize, elapsed);
@@ -175,42 +169,35 @@ public static class EndToEnd
             "≤ 30",
             txPer1000 <= 30,
             $"AppendResult.Transactions (facts and their rollup rows in the same transactions, docs/design.md §6), single payer, {storage.FactShards} shards, {HostBatchSize}-event batches; what-if (≤ 50 events/tx, before rollups): {WhatIf(1024, storage.FactShards):0.0} at 1024-event batches, {WhatIf(HostBatchSize, 4):0.0} with 4 shards"));
+        // A figure reported beside the floor's, without a target.
+        static Row Report(string benchmark, string measured, string baseline, string notes) => new(benchmark, measured, baseline, null, "report", null, notes);
         double batchesPer1000 = totalInserted == 0 ? 0 : requestBatches * 1000.0 / totalInserted;
         double othersPer1000 = totalInserted == 0 ? 0 : requestOthers * 1000.0 / totalInserted;
-        result.Rows.Add(new Row(
+        result.Rows.Add(Report(
             "2. storage round trips / 1,000 events",
             Fmt.Num(batchesPer1000 + othersPer1000, "0.0"),
             Fmt.Num(rawTxPer1000, "0.0"),
-            null,
-            "report",
-            null,
             $"HTTP requests the candidate sent, counted in the client pipeline: {batchesPer1000:0.0} transactions + {othersPer1000:0.0} reads (partner snapshot, rollup rows and their ETags)"));
         double bytesPerTransaction = requestBatches == 0 ? 0 : (double)requestBatchBytes / requestBatches;
         double rawBytesPerTransaction = rawTransactions == 0 ? 0 : (double)rawBatchBytes / rawTransactions;
-        result.Rows.Add(new Row(
+        result.Rows.Add(Report(
             "2. bytes / transaction",
             Fmt.Num(bytesPerTransaction, "0"),
             Fmt.Num(rawBytesPerTransaction, "0"),
-            null,
-            "report",
-            null,
-            $"request bodies of the candidate's transactions (facts and the rollup rows' changed properties, docs/design.md §6), {Fmt.Num(totalInserted == 0 ? 0 : (double)requestBatchBytes / totalInserted, "0")} bytes per event"));
-        double PerThousand(TimeSpan t, long events) => events == 0 ? 0 : t.TotalMilliseconds * 1000.0 / events;
+            $"request bodies of the candidate's transactions (facts and their rollup rows, docs/design.md §6), {Fmt.Num(totalInserted == 0 ? 0 : (double)requestBatchBytes / totalInserted, "0")} bytes per event"));
         long rawEvents = (long)comparison.Rounds * eventsPerRound;
-        result.Rows.Add(new Row(
+        double Ms(TimeSpan t, long events) => CpuTime.MsPerThousand(t, events);
+        result.Rows.Add(Report(
             "2. CPU ms / 1,000 events",
-            Fmt.Num(PerThousand(cpu[0].Process + cpu[0].Storage, totalInserted), "0"),
-            Fmt.Num(PerThousand(cpu[1].Process + cpu[1].Storage, rawEvents), "0"),
-            null,
-            "report",
-            null,
-            $"CPU time of this process and of Azurite during the measured rounds (less blurred by the machine's load than the rates): metering {PerThousand(cpu[0].Process, totalInserted):0} + Azurite {PerThousand(cpu[0].Storage, totalInserted):0}; raw {PerThousand(cpu[1].Process, rawEvents):0} + Azurite {PerThousand(cpu[1].Storage, rawEvents):0}"));
+            Fmt.Num(Ms(cpu.Process + cpu.Storage, totalInserted), "0"),
+            Fmt.Num(Ms(rawCpu.Process + rawCpu.Storage, rawEvents), "0"),
+            $"CPU time of this process and of Azurite during the measured rounds (less blurred by the machine's load than the rates): metering {Ms(cpu.Process, totalInserted):0} + Azurite {Ms(cpu.Storage, totalInserted):0}; raw {Ms(rawCpu.Process, rawEvents):0} + Azurite {Ms(rawCpu.Storage, rawEvents):0}"));
         result.Figures["cpuMsPer1000Events"] = new JsonObject
         {
-            ["process"] = Fmt.Round(PerThousand(cpu[0].Process, totalInserted), 1),
-            ["storage"] = Fmt.Round(PerThousand(cpu[0].Storage, totalInserted), 1),
-            ["rawProcess"] = Fmt.Round(PerThousand(cpu[1].Process, rawEvents), 1),
-            ["rawStorage"] = Fmt.Round(PerThousand(cpu[1].Storage, rawEvents), 1),
+            ["process"] = Fmt.Round(Ms(cpu.Process, totalInserted), 1),
+            ["storage"] = Fmt.Round(Ms(cpu.Storage, totalInserted), 1),
+            ["rawProcess"] = Fmt.Round(Ms(rawCpu.Process, rawEvents), 1),
+            ["rawStorage"] = Fmt.Round(Ms(rawCpu.Storage, rawEvents), 1),
         };
         result.Figures["bytesPerTransaction"] = Fmt.Round(bytesPerTransaction, 0);
         result.Figures["rawBytesPerTransaction"] = Fmt.Round(rawBytesPerTransaction, 0);
