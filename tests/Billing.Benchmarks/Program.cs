@@ -5,10 +5,14 @@ namespace Billing.Benchmarks;
 /// <summary>
 /// Options: <c>--quick</c> (small sizes, a smoke run well under a minute), <c>--only metering|e2e|rollups|burns|ledger</c> (<c>close</c> = rollups) (repeatable or
 /// comma-separated), <c>--close-facts N</c> (facts of the rollup benchmark's payer, default 1,000,000), <c>--close-rounds N</c>, <c>--close-insert-budget S</c>,
-/// <c>--out PATH</c> (default bench/results.json; bench/results.quick.json for --quick).
+/// <c>--e2e-hotspots N</c> (hotspots of the end-to-end workload, default 256), <c>--out PATH</c> (default bench/results.json;
+/// bench/results.quick.json for --quick).
 /// </summary>
 public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Only, int? CloseFacts, int? CloseRounds, int? CloseInsertBudgetSeconds, string? Out, int? LedgerEntries = null)
 {
+    /// <summary>Hotspots of the end-to-end workload's carrier: 256 keeps its hour and day rows coarse (docs/design.md §6), 64 keeps them fine.</summary>
+    public int? E2eHotspots { get; init; }
+
     public static readonly string[] All = ["metering", "e2e", "rollups", "burns", "ledger"];
 
     public bool Runs(string name) => Only.Count == 0 || Only.Contains(name);
@@ -38,7 +42,7 @@ public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Only, int? Cl
                     }
 
                     break;
-                case "--ledger-entries" or "--close-facts" or "--close-rounds" or "--close-insert-budget":
+                case "--ledger-entries" or "--close-facts" or "--close-rounds" or "--close-insert-budget" or "--e2e-hotspots":
                     string option = args[i];
                     counts[option] = Positive(Value());
                     break;
@@ -53,7 +57,10 @@ public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Only, int? Cl
         }
 
         int? Count(string option) => counts.TryGetValue(option, out int n) ? n : null;
-        return new BenchOptions(quick, only, Count("--close-facts"), Count("--close-rounds"), Count("--close-insert-budget"), output, Count("--ledger-entries"));
+        return new BenchOptions(quick, only, Count("--close-facts"), Count("--close-rounds"), Count("--close-insert-budget"), output, Count("--ledger-entries"))
+        {
+            E2eHotspots = Count("--e2e-hotspots"),
+        };
     }
 
     public JsonObject ToJson() => new()
@@ -63,6 +70,7 @@ public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Only, int? Cl
         ["closeFacts"] = CloseFacts,
         ["closeRounds"] = CloseRounds,
         ["closeInsertBudgetSeconds"] = CloseInsertBudgetSeconds,
+        ["e2eHotspots"] = E2eHotspots,
     };
 }
 
@@ -71,7 +79,7 @@ public sealed class HelpRequested : Exception;
 public static class Program
 {
     private const string Usage = """
-        usage: ./run bench [--quick] [--only metering|e2e|rollups|burns|ledger] [--ledger-entries N] [--close-facts N] [--close-rounds N] [--close-insert-budget S] [--out PATH]
+        usage: ./run bench [--quick] [--only metering|e2e|rollups|burns|ledger] [--ledger-entries N] [--close-facts N] [--close-rounds N] [--close-insert-budget S] [--e2e-hotspots N] [--out PATH]
           --quick           small sizes: a smoke run that finishes in well under a minute
           --only NAME       run only these benchmarks (repeat, or comma-separate; close = rollups)
           --close-facts N   facts of the rollup benchmark's payer (default 1,000,000; quick 5,000)
@@ -79,6 +87,8 @@ public static class Program
           --close-insert-budget S  stop inserting facts after S seconds and benchmark what is there
                             (default 75; quick 20): keeps ./run bench short; the full 1,000,000:
                             ./run bench --only rollups --close-insert-budget 1500
+          --e2e-hotspots N  hotspots of the end-to-end workload (default 256: its hour and day rollup
+                            rows turn coarse in the warm-up; 64 keeps them fine, as for a smaller carrier)
           --out PATH        results file (default bench/results.json; --quick: bench/results.quick.json)
         Exit code 0 when every benchmark ran (targets missed are reported, not failures); 1 on errors; 2 on bad options.
         """;
@@ -151,7 +161,7 @@ public static class Program
                 await services.StartAzuriteAsync(cts.Token);
             }
 
-            await Guard("e2e", () => EndToEnd.RunAsync(options, services.StorageConnectionString!, Log, cts.Token));
+            await Guard("e2e", () => EndToEnd.RunAsync(options, services.StorageConnectionString!, services.StorageCpu, Log, cts.Token));
             await Guard("burns", async () =>
             {
                 await services.StartLocalnetAsync(cts.Token);

@@ -32,7 +32,8 @@ public static class EndToEnd
     public const decimal EventHubsIngressPerMillion = 0.028m;
     public const string PriceAssumption = "list prices assumed as of 2025 (issue 7; not fetched live): Table Storage Standard LRS $0.00036/10k transactions, Event Hubs Standard ingress $0.028/1M events; throughput units, capacity and Functions compute excluded";
 
-    public static async Task<BenchmarkResult> RunAsync(BenchOptions options, string connectionString, Action<string> log, CancellationToken ct)
+    /// <param name="storageCpu">CPU time the storage emulator has used so far: work per event that the machine's load does not blur.</param>
+    public static async Task<BenchmarkResult> RunAsync(BenchOptions options, string connectionString, Func<TimeSpan> storageCpu, Action<string> log, CancellationToken ct)
     {
         var result = new BenchmarkResult("e2e");
         int rounds = options.Quick ? 2 : 5;
@@ -59,7 +60,7 @@ public static class EndToEnd
         var metering = new MeteringService(new UsageEventValidator(partners, plans), factStore, new QuarantineStore(tables), partners,
             TimeProvider.System, NullLogger<MeteringService>.Instance);
 
-        var usage = new SampleUsage(seed: 11);
+        var usage = new SampleUsage(seed: 11, hotspots: options.E2eHotspots ?? 256);
         long sequence = 0;
         int nextId = 0;
 
@@ -76,12 +77,15 @@ public static class EndToEnd
             return batch;
         }
 
-        long totalTransactions = 0, totalInserted = 0, totalQuarantined = 0, rawTransactions = 0, requestBatches = 0, requestOthers = 0;
+        long totalTransactions = 0, totalInserted = 0, totalQuarantined = 0, rawTransactions = 0, requestBatches = 0, requestOthers = 0, requestBatchBytes = 0, rawBatchBytes = 0;
+        CpuTime cpu = new(storageCpu), rawCpu = new(storageCpu); // measured rounds only
+
 
         async Task<Sample> Candidate(int round, bool record)
         {
             var payloads = Enumerable.Range(0, batchesPerRound).Select(_ => Encoding.UTF8.GetBytes(HostPayload(NewBatch("m"), ref sequence))).ToList();
-            long batchesBefore = counter.Batches, othersBefore = counter.Others;
+            long batchesBefore = counter.Batches, othersBefore = counter.Others, bytesBefore = counter.BatchBytes;
+            var cpuBefore = cpu.Now();
             long start = Stopwatch.GetTimestamp();
             long tx = 0, inserted = 0, quarantined = 0;
             foreach (var payload in payloads)
@@ -103,6 +107,8 @@ public static class EndToEnd
             {
                 requestBatches += counter.Batches - batchesBefore;
                 requestOthers += counter.Others - othersBefore;
+                requestBatchBytes += counter.BatchBytes - bytesBefore;
+                cpu.AddSince(cpuBefore);
                 totalTransactions += tx;
                 totalInserted += inserted;
                 totalQuarantined += quarantined;
@@ -115,6 +121,8 @@ public static class EndToEnd
         {
             // Entities built up front: the floor is the storage round trips alone.
             var batches = Enumerable.Range(0, batchesPerRound).Select(_ => RawChunks(factStore, NewBatch("r"))).ToList();
+            long bytesBefore = counter.BatchBytes;
+            var cpuBefore = rawCpu.Now();
             long start = Stopwatch.GetTimestamp();
             long tx = 0;
             foreach (var chunks in batches)
@@ -128,6 +136,8 @@ public static class EndToEnd
             if (record)
             {
                 rawTransactions += tx;
+                rawBatchBytes += counter.BatchBytes - bytesBefore;
+                rawCpu.AddSince(cpuBefore);
             }
 
             return new Sample((long)batchesPerRound * HostBatchSize, elapsed);
@@ -159,16 +169,38 @@ public static class EndToEnd
             "≤ 30",
             txPer1000 <= 30,
             $"AppendResult.Transactions (facts and their rollup rows in the same transactions, docs/design.md §6), single payer, {storage.FactShards} shards, {HostBatchSize}-event batches; what-if (≤ 50 events/tx, before rollups): {WhatIf(1024, storage.FactShards):0.0} at 1024-event batches, {WhatIf(HostBatchSize, 4):0.0} with 4 shards"));
+        // A figure reported beside the floor's, without a target.
+        static Row Report(string benchmark, string measured, string baseline, string notes) => new(benchmark, measured, baseline, null, "report", null, notes);
         double batchesPer1000 = totalInserted == 0 ? 0 : requestBatches * 1000.0 / totalInserted;
         double othersPer1000 = totalInserted == 0 ? 0 : requestOthers * 1000.0 / totalInserted;
-        result.Rows.Add(new Row(
+        result.Rows.Add(Report(
             "2. storage round trips / 1,000 events",
             Fmt.Num(batchesPer1000 + othersPer1000, "0.0"),
             Fmt.Num(rawTxPer1000, "0.0"),
-            null,
-            "report",
-            null,
             $"HTTP requests the candidate sent, counted in the client pipeline: {batchesPer1000:0.0} transactions + {othersPer1000:0.0} reads (partner snapshot, rollup rows and their ETags)"));
+        double bytesPerTransaction = requestBatches == 0 ? 0 : (double)requestBatchBytes / requestBatches;
+        double rawBytesPerTransaction = rawTransactions == 0 ? 0 : (double)rawBatchBytes / rawTransactions;
+        result.Rows.Add(Report(
+            "2. bytes / transaction",
+            Fmt.Num(bytesPerTransaction, "0"),
+            Fmt.Num(rawBytesPerTransaction, "0"),
+            $"request bodies of the candidate's transactions (facts and their rollup rows, docs/design.md §6), {Fmt.Num(totalInserted == 0 ? 0 : (double)requestBatchBytes / totalInserted, "0")} bytes per event"));
+        long rawEvents = (long)comparison.Rounds * eventsPerRound;
+        double Ms(TimeSpan t, long events) => CpuTime.MsPerThousand(t, events);
+        result.Rows.Add(Report(
+            "2. CPU ms / 1,000 events",
+            Fmt.Num(Ms(cpu.Process + cpu.Storage, totalInserted), "0"),
+            Fmt.Num(Ms(rawCpu.Process + rawCpu.Storage, rawEvents), "0"),
+            $"CPU time of this process and of Azurite during the measured rounds (less blurred by the machine's load than the rates): metering {Ms(cpu.Process, totalInserted):0} + Azurite {Ms(cpu.Storage, totalInserted):0}; raw {Ms(rawCpu.Process, rawEvents):0} + Azurite {Ms(rawCpu.Storage, rawEvents):0}"));
+        result.Figures["cpuMsPer1000Events"] = new JsonObject
+        {
+            ["process"] = Fmt.Round(Ms(cpu.Process, totalInserted), 1),
+            ["storage"] = Fmt.Round(Ms(cpu.Storage, totalInserted), 1),
+            ["rawProcess"] = Fmt.Round(Ms(rawCpu.Process, rawEvents), 1),
+            ["rawStorage"] = Fmt.Round(Ms(rawCpu.Storage, rawEvents), 1),
+        };
+        result.Figures["bytesPerTransaction"] = Fmt.Round(bytesPerTransaction, 0);
+        result.Figures["rawBytesPerTransaction"] = Fmt.Round(rawBytesPerTransaction, 0);
         result.Figures["requestsPer1000Events"] = new JsonObject
         {
             ["transactions"] = Fmt.Round(batchesPer1000, 2),
@@ -194,6 +226,7 @@ public static class EndToEnd
 
         result.Figures["mode"] = "in-process: InvocationRequest.Parse + MeteringService.MeterAsync on the exact eventHubTrigger payload";
         result.Figures["hostBatchSize"] = HostBatchSize;
+        result.Figures["hotspots"] = options.E2eHotspots ?? 256;
         result.Figures["batchesPerRound"] = batchesPerRound;
         result.Figures["rounds"] = rounds;
         result.Figures["factShards"] = storage.FactShards;

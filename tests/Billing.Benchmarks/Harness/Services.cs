@@ -19,6 +19,20 @@ public sealed class Services : IAsyncDisposable
 
     public string? StorageConnectionString { get; private set; }
 
+    private Process? azuriteProcess;
+
+    /// <summary>CPU time Azurite has used so far (zero before it started): what a benchmark step cost the storage, whatever else the machine runs.</summary>
+    public TimeSpan StorageCpu()
+    {
+        if (azuriteProcess is null || azuriteProcess.HasExited)
+        {
+            return TimeSpan.Zero;
+        }
+
+        azuriteProcess.Refresh();
+        return azuriteProcess.TotalProcessorTime;
+    }
+
     public Uri? LocalnetUrl { get; private set; }
 
     public string? LocalnetInfoFile { get; private set; }
@@ -45,6 +59,7 @@ public sealed class Services : IAsyncDisposable
         }
 
         var process = Launch(start, "azurite", null);
+        azuriteProcess = process;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
         await AzuriteFixture.WaitForPortAsync(port, TimeSpan.FromSeconds(30)).WaitAsync(timeout.Token);

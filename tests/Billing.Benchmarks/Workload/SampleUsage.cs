@@ -2,9 +2,10 @@ namespace Billing.Benchmarks.Workload;
 
 /// <summary>
 /// Realistic CloudEvents as partners send them (docs/contract.md §3): carrier offload sessions with every optional field, and
-/// hourly GPU usage. Deterministic (seeded), so runs compare like with like.
+/// hourly GPU usage. Deterministic (seeded), so runs compare like with like. Carrier sessions come from a pool of
+/// <paramref name="hotspots"/> hotspots (256 by default).
 /// </summary>
-public sealed class SampleUsage(int seed)
+public sealed class SampleUsage(int seed, int hotspots = 256)
 {
     public const string Carrier = "carrier-tmo";
     public const string Provider = "provider-nodeops";
@@ -13,7 +14,7 @@ public sealed class SampleUsage(int seed)
     private static readonly string[] Rats = ["wlan", "cbrs", "nr"];
     private static readonly string[] Gpus = ["H100", "A100", "L40S", "RTX4090"];
     private readonly Random random = new(seed);
-    private readonly string[] hotspots = Enumerable.Range(0, 256).Select(_ => string.Empty).ToArray();
+    private readonly string[] hotspots = Enumerable.Range(0, hotspots).Select(_ => string.Empty).ToArray();
 
     /// <summary>Partners every benchmark registers (ids, roles and plans of the local defaults).</summary>
     public static readonly Partner[] Partners =
