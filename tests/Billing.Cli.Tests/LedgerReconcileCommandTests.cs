@@ -29,7 +29,9 @@ public sealed class LedgerReconcileCommandTests
             ["GET /api/v1/ledger/reconcile"] = (200, $$"""
                 {"ok":false,"invoices":3,"payments":2,"burns":1,"entries":6,"pending":[{{Pending}}],"mismatches":[
                   {"kind":"LateUsageWithoutPayer","subject":"carrier-gone 2026-07","detail":"usage of 2026-07 …; no close bills it: no partner carrier-gone is registered","detailSha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
-                  {"kind":"LateUsageMarkUnreadable","subject":"202608|carrier-tmo","detail":"facts table: late usage row (partition 'late', row '202608|carrier-tmo'), property 'MeteredAt': …"}]}
+                  {"kind":"LateUsageMarkUnreadable","subject":"202608|carrier-tmo","detail":"facts table: late usage row (partition 'late', row '202608|carrier-tmo'), property 'MeteredAt': …"},
+                  {"kind":"PaymentUnapplied","subject":"evt_1","detail":"5.00 USD unapplied","detailSha256":"2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae","acknowledgeable":true},
+                  {"kind":"InvoiceNotBooked","subject":"INV-1","detail":"no ledger entry","detailSha256":"fcde2b2edba56bf408601fb721fe9b5c338d10ee429ea04fae5511b68fbf8fb9","acknowledgeable":false}]}
                 """),
         });
 
@@ -37,9 +39,11 @@ public sealed class LedgerReconcileCommandTests
 
         Assert.Equal(1, result.ExitCode);
         StubCommandTests.AssertContainsAll(result.Out,
-            "ledger reconcile: FAILED (3 invoices, 2 payments, 1 burns, 6 entries, 2 mismatch(es))",
+            "ledger reconcile: FAILED (3 invoices, 2 payments, 1 burns, 6 entries, 4 mismatch(es))",
             "LateUsageWithoutPayer carrier-gone 2026-07: usage of 2026-07 …; no close bills it: no partner carrier-gone is registered [detail 9f86d081884c]",
             "LateUsageMarkUnreadable 202608|carrier-tmo: facts table: late usage row",
+            "PaymentUnapplied evt_1: 5.00 USD unapplied [detail 2c26b46b68ff, can be acknowledged]",
+            "InvoiceNotBooked INV-1: no ledger entry\n", // not settled outside by design: no digest offered to acknowledge it
             "LateUsagePending carrier-tmo 2026-07");
     }
 

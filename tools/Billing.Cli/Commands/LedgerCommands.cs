@@ -11,8 +11,9 @@ internal static class LedgerCommands
         var cmd = new Command("acknowledge",
             """
             Acknowledge a reconcile finding settled outside the platform (POST /api/v1/ledger/reconcile/acknowledgements):
-            KIND, SUBJECT and --detail exactly as `billing ledger reconcile` printed them to you ([detail …] after each
-            mismatch), so that what is acknowledged is the detail you read, never one that changed since (409 then).
+            KIND, SUBJECT and --detail exactly as `billing ledger reconcile` printed them to you ([detail …, can be
+            acknowledged] after each mismatch that can be), so that what is acknowledged is the detail you read, never one
+            that changed since (409 then).
             The note is booked with it in the ledger. Reconcile then lists it apart, not as a mismatch, until its detail
             changes. No money is booked, applied or burned.
 

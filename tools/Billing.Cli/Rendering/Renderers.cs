@@ -185,8 +185,15 @@ public static class Renderers
             : $"ledger reconcile: FAILED ({counts}, {mismatches.Count} mismatch(es))");
         foreach (var m in mismatches)
         {
-            // The digest's start names this detail to `billing ledger acknowledge --detail` (absent from a platform without acknowledgements).
-            string digest = m.DetailSha256 is { Length: >= 12 } sha ? $" [detail {sha[..12]}]" : "";
+            // The digest's start names this detail to `billing ledger acknowledge --detail` (absent from a platform without
+            // acknowledgements); offered only where the platform says the kind can be acknowledged (older platforms do not say).
+            string digest = (m.DetailSha256, m.Acknowledgeable) switch
+            {
+                (_, false) => "",
+                ({ Length: >= 12 } sha, true) => $" [detail {sha[..12]}, can be acknowledged]",
+                ({ Length: >= 12 } sha, null) => $" [detail {sha[..12]}]",
+                _ => "",
+            };
             console.WriteLine("  - " + QuarantineRenderers.Visible($"{m.Kind} {m.Subject}: {m.Detail}") + digest);
         }
 
