@@ -18,19 +18,14 @@ public sealed partial class BurnExecutor
             // Final by its status, not yet served by this node: looked up again next run, and said on the burn, since the
             // treasury's other burns wait for it (a node without the transaction history would hold them for ever).
             LogLandedNotFetched(logger, intent.Id, intent.Signature!);
-            string notServed = $"landed and final by its status, but the RPC node does not serve transaction {intent.Signature} yet; looked up again on every run, and no other burn is sent meanwhile";
-            return intent.Reason == notServed
-                ? StepOutcome.InFlight
-                : await SaveAsync(intent with { Reason = notServed, UpdatedAt = time.GetUtcNow() }, etag, StepOutcome.InFlight, cancellationToken).ConfigureAwait(false);
+            return await StayInFlightAsync(intent, etag, $"landed and final by its status, but the RPC node does not serve transaction {intent.Signature} yet; looked up again on every run, and no other burn is sent meanwhile", cancellationToken).ConfigureAwait(false);
         }
 
         if (Mismatch(tx, intent, treasury.Owner.PublicKey.ToString()) is { } why)
         {
             string reason = $"the landed transaction {intent.Signature} does not match this burn: {why}; not booked, and no other burn is sent until the row is repaired";
             LogLandedMismatch(logger, intent.Id, reason);
-            return intent.Reason == reason
-                ? StepOutcome.InFlight
-                : await SaveAsync(intent with { Reason = reason, UpdatedAt = time.GetUtcNow() }, etag, StepOutcome.InFlight, cancellationToken).ConfigureAwait(false);
+            return await StayInFlightAsync(intent, etag, reason, cancellationToken).ConfigureAwait(false);
         }
 
         var finalized = intent with { Status = BurnStatus.Finalized, Slot = slot, Reason = null, UpdatedAt = time.GetUtcNow() };
@@ -48,9 +43,7 @@ public sealed partial class BurnExecutor
             // Deterministic: every run would meet the same entry. Said on the burn rather than ending the run with it.
             string reason = $"landed, but the ledger already books {ex.Incoming.EntryId} otherwise (entry {ex.Existing.Book}#{ex.Existing.Sequence}); not booked again, and no other burn is sent until the ledger and the row agree";
             LogBookedOtherwise(logger, intent.Id, reason);
-            return intent.Reason == reason
-                ? StepOutcome.InFlight
-                : await SaveAsync(intent with { Reason = reason, UpdatedAt = time.GetUtcNow() }, etag, StepOutcome.InFlight, cancellationToken).ConfigureAwait(false);
+            return await StayInFlightAsync(intent, etag, reason, cancellationToken).ConfigureAwait(false);
         }
 
         var saved = await SaveAsync(finalized, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
@@ -61,6 +54,12 @@ public sealed partial class BurnExecutor
 
         return saved;
     }
+
+    /// <summary>A landed burn that cannot be booked yet stays in flight, saying why; the row is written only when the why changes.</summary>
+    private async Task<StepOutcome?> StayInFlightAsync(BurnIntent intent, ETag etag, string reason, CancellationToken cancellationToken) =>
+        intent.Reason == reason
+            ? StepOutcome.InFlight
+            : await SaveAsync(intent with { Reason = reason, UpdatedAt = time.GetUtcNow() }, etag, StepOutcome.InFlight, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Why <paramref name="tx"/> is not the burn <paramref name="intent"/> describes, or null when it is: a successful
