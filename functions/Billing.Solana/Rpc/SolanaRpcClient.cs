@@ -152,11 +152,16 @@ public sealed class SolanaRpcClient : ISolanaRpcClient
             r.ValueKind == JsonValueKind.Object && r.TryGetProperty("blockHeight", out var height) && height.ValueKind == JsonValueKind.Number ? height.GetUInt64() : (ulong?)null, cancellationToken);
     }
 
-    public Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken)
+    public Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, ulong? minContextSlot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
         var config = Config(commitment);
         config["encoding"] = "base64";
+        if (minContextSlot is { } slot)
+        {
+            config["minContextSlot"] = slot;
+        }
+
         return CallAsync("getAccountInfo", [account.ToString(), config], result =>
         {
             var value = result.GetProperty("value");
