@@ -224,6 +224,13 @@ public sealed partial class BurnExecutor(
             return await SaveAsync(priced with { Reason = reason, UpdatedAt = now }, etag, StepOutcome.Waiting, cancellationToken).ConfigureAwait(false);
         }
 
+        var (rent, noSol) = await MarkerRentAsync(treasury, cancellationToken).ConfigureAwait(false);
+        if (noSol is not null)
+        {
+            LogWaiting(logger, intent.Id, noSol);
+            return await SaveAsync(priced with { Reason = noSol, UpdatedAt = now }, etag, StepOutcome.Waiting, cancellationToken).ConfigureAwait(false);
+        }
+
         var blockhash = await rpc.GetLatestBlockhashAsync(Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
         string? unusable = blockhash.LastValidBlockHeight > long.MaxValue
             ? $"the RPC node's blockhash is valid to block height {blockhash.LastValidBlockHeight}, more than storage holds"
@@ -244,7 +251,9 @@ public sealed partial class BurnExecutor(
             builder.AddInstruction(ComputeBudgetProgram.SetComputeUnitPrice(options.Value.ComputeUnitPrice));
         }
 
+        // The marker first: if any transaction of this burn landed, this one fails as a whole before it burns.
         var transaction = builder
+            .AddInstruction(BurnMarker.For(treasury.Owner, intent.Id).Create(treasury.Owner.PublicKey, rent))
             .AddInstruction(TokenProgram.BurnChecked(treasury.TokenAccount, treasury.Mint, treasury.Owner.PublicKey, amount, treasury.Decimals))
             .AddInstruction(MemoProgram.NewMemo(intent.Memo, treasury.Owner.PublicKey))
             .BuildTransaction()
@@ -278,6 +287,9 @@ public sealed partial class BurnExecutor(
         {
             case SignatureOutcome.Landed when check.Status!.HasReached(Commitment.Finalized):
                 return await FinalizeAsync(intent, etag, check.Status.Slot, treasury, cancellationToken).ConfigureAwait(false);
+            case SignatureOutcome.Failed when check.Status!.HasReached(Commitment.Finalized) && MarkerInUse(intent, treasury, check.Status.Error) is { } landedBefore:
+                LogLandedMismatch(logger, intent.Id, landedBefore);
+                return await StayInFlightAsync(intent, etag, landedBefore, cancellationToken).ConfigureAwait(false);
             case SignatureOutcome.Failed when check.Status!.HasReached(Commitment.Finalized):
                 // It failed in a finalized block: no tokens moved, and these bytes can never succeed.
                 return await SaveAsync(intent with { Status = BurnStatus.Failed, Slot = check.Status.Slot, Reason = $"transaction failed on chain: {check.Status.Error}", UpdatedAt = time.GetUtcNow() }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
@@ -286,9 +298,12 @@ public sealed partial class BurnExecutor(
                 return await WaitForFinalityAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false);
         }
 
-        // Not found. Only a block height past lastValidBlockHeight, and no status where that height was seen, proves it can never land;
-        // short of that the same bytes go out again (harmless: they land once at most) and the chain is asked again.
-        var expiry = await checker.CheckExpiryAsync(intent.Signature!, intent.LastValidBlockHeight!.Value, cancellationToken).ConfigureAwait(false);
+        // Not found. Only a block height past lastValidBlockHeight, and no status or marker where that height was seen, proves it
+        // can never land; short of that the same bytes go out again (harmless: they land once at most) and the chain is asked again.
+        // A transaction signed before markers is proven expired from the node's history instead.
+        var marker = BurnMarker.For(treasury.Owner, intent.Id);
+        var carried = marker.IndexIn(intent.Transaction) is null ? null : marker.Address;
+        var expiry = await checker.CheckExpiryAsync(intent.Signature!, intent.LastValidBlockHeight!.Value, carried, cancellationToken).ConfigureAwait(false);
         if (expiry.CanNeverLand)
         {
             LogExpired(logger, intent.Id, intent.Signature!, intent.LastValidBlockHeight.Value);

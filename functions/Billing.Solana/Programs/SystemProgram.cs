@@ -7,7 +7,7 @@ public static class SystemProgram
 
     private const uint CreateAccountTag = 0;
     private const uint TransferTag = 2;
-    private const uint CreateAccountWithSeedTag = 3;
+    public const uint CreateAccountWithSeedTag = 3;
 
     public static TransactionInstruction Transfer(PublicKey from, PublicKey to, ulong lamports)
     {

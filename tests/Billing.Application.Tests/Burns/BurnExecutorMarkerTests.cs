@@ -1,0 +1,112 @@
+namespace Billing.Application.Tests.Burns;
+
+/// <summary>
+/// What the chain itself proves about a burn's transactions, beyond what a node remembers: a node with a limited ledger
+/// forgets old transactions, and its "no status" says nothing; the burn's marker account does not go away. Its own
+/// localnet, since the history it prunes stays pruned for the fixture's client.
+/// </summary>
+public class BurnExecutorMarkerTests(BurnChainFixture chain) : IClassFixture<BurnChainFixture>
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    [Fact]
+    public async Task RunAsync_LandedBurnPrunedFromTheNodesHistory_NeitherReSignsNorBurnsTwice()
+    {
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        var sent = await h.CrashAsync(CrashPoint.AfterSending, intent.Id); // it landed; the executor stopped before it saw so
+        await chain.Localnet.AdminAsync("admin_expireBlockhashes", [], Ct);
+        await chain.Localnet.PruneHistoryAsync(Ct); // days later, the node keeps no block that old
+
+        await RunAsync(h, runs: 3); // before markers: expiry "proven", signed again, and burned twice
+
+        Assert.Equal(supply - BurnHarness.DefaultIntentTokens, await h.SupplyAsync());
+        var held = await h.GetAsync(intent.Id);
+        Assert.False(held.IsTerminal);
+        Assert.Equal((sent.Signature, 1), (held.Signature, held.Signings));
+        Assert.Contains($"its marker {MarkerOf(intent).Address} exists on chain", held.Reason ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_UnlandedBurnExpiredOnANodeWithoutThatHistory_ReSignsOnTheMarkersAbsenceAndBurnsOnce()
+    {
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        var signed = await h.CrashAsync(CrashPoint.AfterSigning, intent.Id); // signed and stored, never sent
+        await chain.Localnet.AdminAsync("admin_expireBlockhashes", [], Ct);
+        await chain.Localnet.PruneHistoryAsync(Ct);
+
+        await RunAsync(h, runs: 3); // before: "expiry not provable: the RPC node's history starts at slot …", in flight for ever
+
+        var final = await h.AssertLandedOnceAsync(intent.Id, supply);
+        Assert.Equal(2, final.Signings);
+        Assert.NotEqual(signed.Signature, final.Signature);
+        var marker = await h.Rpc.GetAccountInfoAsync(MarkerOf(intent).Address, Commitment.Finalized, null, Ct);
+        Assert.Equal(await h.Rpc.GetMinimumBalanceForRentExemptionAsync(0, Ct), marker!.Lamports);
+        Assert.Equal((Billing.Solana.Programs.SystemProgram.ProgramIdKey.ToString(), 0), (marker.Owner, marker.Data.Length));
+    }
+
+    [Theory]
+    [InlineData(false)] // a proof of expiry that was wrong (a node that lost the status and lied about its history)
+    [InlineData(true)]  // the same, from someone with write access to storage, who also cleared what the row says was signed
+    public async Task RunAsync_LandedBurnSignedAgainByMistake_TheChainRefusesTheSecondBurn(bool clearSignature)
+    {
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        var sent = await h.CrashAsync(CrashPoint.AfterSending, intent.Id);
+        await chain.Localnet.AdminAsync("admin_expireBlockhashes", [], Ct);
+        var (row, etag) = (await h.Burns.GetAsync(intent.Id, Ct))!.Value;
+        var pending = row with { Status = BurnStatus.Pending, Transaction = null, Reason = "expired unlanded" };
+        Assert.NotNull(await h.Burns.TryReplaceAsync(clearSignature ? pending with { Signature = null, LastValidBlockHeight = null, Signings = 0 } : pending, etag, Ct));
+
+        await RunAsync(h, runs: 3); // before markers: the second transaction burned the same tokens again
+
+        Assert.Equal(supply - BurnHarness.DefaultIntentTokens, await h.SupplyAsync());
+        var held = await h.GetAsync(intent.Id);
+        Assert.False(held.IsTerminal);
+        Assert.NotEqual(sent.Signature, held.Signature);
+        Assert.Contains(MarkerOf(intent).Address.ToString(), held.Reason ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain(await h.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct), e => e.EntryId == "burn:" + intent.Id);
+    }
+
+    [Fact]
+    public async Task RunAsync_TreasuryShortOfSolForTheMarkerAndFee_SignsNothingSaysWhyAndBurnsOnceFunded()
+    {
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        await chain.Localnet.AnswerNextAsync("getBalance", JsonNode.Parse("""{"context":{"slot":1},"value":895879}"""), Ct);
+
+        await h.NewExecutor().RunAsync(Ct); // before: signed, refused in preflight, and sent again until it expired
+
+        var waiting = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Pending, 0), (waiting.Status, waiting.Signings));
+        Assert.Contains("895879 lamports available, 895880 needed (the burn marker's rent of 890880 and the fee); nothing was signed", waiting.Reason ?? "", StringComparison.Ordinal);
+        await RunAsync(h, runs: 1);
+        await h.AssertLandedOnceAsync(intent.Id, supply);
+    }
+
+    [Fact]
+    public async Task RunAsync_NodeAnswersNoRentForTheMarker_FundsItAnywaySoItOutlivesItsTransaction()
+    {
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        await chain.Localnet.AnswerNextAsync("getMinimumBalanceForRentExemption", JsonValue.Create(0), Ct);
+
+        await RunAsync(h, runs: 1); // before: a marker created with nothing is gone when its transaction ends, and with it the proof
+
+        await h.AssertLandedOnceAsync(intent.Id, supply);
+        var marker = await h.Rpc.GetAccountInfoAsync(MarkerOf(intent).Address, Commitment.Finalized, null, Ct);
+        Assert.Equal(890_880UL, marker?.Lamports);
+    }
+
+    private BurnMarker MarkerOf(BurnIntent intent)
+    {
+        using var treasury = chain.Localnet.LoadTreasury();
+        return BurnMarker.For(treasury, intent.Id);
+    }
+
+    /// <summary>Executor runs, each after the blockhashes so far expired, so that every expiry can be proven.</summary>
+    private async Task RunAsync(BurnHarness h, int runs)
+    {
+        for (int run = 0; run < runs; run++)
+        {
+            await h.NewExecutor().RunAsync(Ct);
+            await chain.Localnet.AdminAsync("admin_expireBlockhashes", [], Ct);
+        }
+    }
+}
