@@ -14,7 +14,7 @@ namespace Billing.Application.Burns;
 /// The seed is a hash of the treasury's signature of the burn id (Ed25519 signs deterministically): derived again after any
 /// restart, not stored where a row edit could change it, and unknown to anyone without the key until the first broadcast,
 /// so nobody can fund the address beforehand to block the burn. System-owned and empty, it costs the rent-exempt minimum
-/// for no data, which the treasury alone can take back (<c>TransferWithSeed</c>).
+/// for no data; it is never taken back, since a burn row changed back to pending in storage would then burn again.
 /// </para>
 /// </summary>
 public sealed record BurnMarker(PublicKey Address, string Seed)
