@@ -80,11 +80,11 @@ const ops = {
     op: { type: 'systemCreateAccount', from: from.toBase58(), newAccount: newAccount.toBase58(), lamports: lamports.toString(), space: space.toString(), owner: owner.toBase58() },
     ix: SystemProgram.createAccount({ fromPubkey: from, newAccountPubkey: newAccount, lamports: Number(lamports), space: Number(space), programId: owner }),
   }),
-  createAccountWithSeed: async (from, base, seed, lamports, space, owner) => {
-    const newAccount = await PublicKey.createWithSeed(base, seed, owner);
+  allocateWithSeed: async (base, seed, space, owner) => {
+    const account = await PublicKey.createWithSeed(base, seed, owner);
     return {
-      op: { type: 'systemCreateAccountWithSeed', from: from.toBase58(), newAccount: newAccount.toBase58(), base: base.toBase58(), seed, lamports: lamports.toString(), space: space.toString(), owner: owner.toBase58() },
-      ix: SystemProgram.createAccountWithSeed({ fromPubkey: from, newAccountPubkey: newAccount, basePubkey: base, seed, lamports: Number(lamports), space: Number(space), programId: owner }),
+      op: { type: 'systemAllocateWithSeed', account: account.toBase58(), base: base.toBase58(), seed, space: space.toString(), owner: owner.toBase58() },
+      ix: SystemProgram.allocate({ accountPubkey: account, basePubkey: base, seed, space: Number(space), programId: owner }),
     };
   },
   burn: (account, mint, owner, amount) => ({
@@ -218,14 +218,17 @@ add('billing-burn', 'Compute budget + BurnChecked + Memo, owner pays', owner, [o
   ops.burnChecked(ownerAta, mint, owner.publicKey, 1_500_000_000n, 8),
   ops.memo('burn:invoice-2024-0001', [owner.publicKey]),
 ]);
-add('system-create-account-with-seed', 'createAccountWithSeed, the payer is the base', payer, [payer],
-  [await ops.createAccountWithSeed(payer.publicKey, payer.publicKey, 'marker', 890_880n, 0n, SystemProgram.programId)]);
-add('system-create-account-with-seed-other-base', 'createAccountWithSeed with a base that is not the payer: it signs as a third account', payer, [payer, owner],
-  [await ops.createAccountWithSeed(payer.publicKey, owner.publicKey, 'Grüße-燃烧', 1_461_600n, 82n, TOKEN_PROGRAM_ID)]);
-add('billing-burn-marker', 'Compute budget + marker createAccountWithSeed + BurnChecked + Memo, owner pays (the burn the executor signs)', owner, [owner], [
+const markerSeed = b64url(sha256('marker-seed')).slice(0, 32);
+const markerOf = (base) => PublicKey.createWithSeed(base, markerSeed, SystemProgram.programId);
+add('system-allocate-with-seed', 'allocateWithSeed: the base signs, the seeded account does not', payer, [payer],
+  [await ops.allocateWithSeed(payer.publicKey, 'marker', 1n, SystemProgram.programId)]);
+add('system-allocate-with-seed-unicode', 'allocateWithSeed with a multi-byte UTF-8 seed, another owner and more space', payer, [payer, owner],
+  [await ops.allocateWithSeed(owner.publicKey, 'Grüße-燃烧', 82n, TOKEN_PROGRAM_ID)]);
+add('billing-burn-marker', 'Compute budget + marker (transfer, allocateWithSeed) + BurnChecked + Memo, owner pays: the burn the executor signs', owner, [owner], [
   ops.computeUnitLimit(60_000),
   ops.computeUnitPrice(1_000n),
-  await ops.createAccountWithSeed(owner.publicKey, owner.publicKey, 'bm1_' + b64url(sha256('marker-seed')).slice(0, 28), 890_880n, 0n, SystemProgram.programId),
+  ops.transfer(owner.publicKey, await markerOf(owner.publicKey), 897_840n),
+  await ops.allocateWithSeed(owner.publicKey, markerSeed, 1n, SystemProgram.programId),
   ops.burnChecked(ownerAta, mint, owner.publicKey, 1_500_000_000n, 8),
   ops.memo('billing:burn:v1:inv-2024-0001:burn-inv-2024-0001', [owner.publicKey]),
 ]);

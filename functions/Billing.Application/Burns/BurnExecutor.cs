@@ -252,8 +252,12 @@ public sealed partial class BurnExecutor(
         }
 
         // The marker first: if any transaction of this burn landed, this one fails as a whole before it burns.
+        foreach (var instruction in BurnMarker.For(treasury.Owner, burns.Environment, intent.Id).Set(rent))
+        {
+            builder.AddInstruction(instruction);
+        }
+
         var transaction = builder
-            .AddInstruction(BurnMarker.For(treasury.Owner, intent.Id).Create(treasury.Owner.PublicKey, rent))
             .AddInstruction(TokenProgram.BurnChecked(treasury.TokenAccount, treasury.Mint, treasury.Owner.PublicKey, amount, treasury.Decimals))
             .AddInstruction(MemoProgram.NewMemo(intent.Memo, treasury.Owner.PublicKey))
             .BuildTransaction()
@@ -287,23 +291,35 @@ public sealed partial class BurnExecutor(
         {
             case SignatureOutcome.Landed when check.Status!.HasReached(Commitment.Finalized):
                 return await FinalizeAsync(intent, etag, check.Status.Slot, treasury, cancellationToken).ConfigureAwait(false);
-            case SignatureOutcome.Failed when check.Status!.HasReached(Commitment.Finalized) && MarkerInUse(intent, treasury, check.Status.Error) is { } landedBefore:
-                LogLandedMismatch(logger, intent.Id, landedBefore);
-                return await StayInFlightAsync(intent, etag, landedBefore, cancellationToken).ConfigureAwait(false);
-            case SignatureOutcome.Failed when check.Status!.HasReached(Commitment.Finalized):
-                // It failed in a finalized block: no tokens moved, and these bytes can never succeed.
-                return await SaveAsync(intent with { Status = BurnStatus.Failed, Slot = check.Status.Slot, Reason = $"transaction failed on chain: {check.Status.Error}", UpdatedAt = time.GetUtcNow() }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
-            case SignatureOutcome.Landed or SignatureOutcome.Failed:
+            case SignatureOutcome.Landed or SignatureOutcome.Failed when !check.Status!.HasReached(Commitment.Finalized):
                 // Not final either way: a block the cluster drops may hold it, and the same bytes may still land (or fail) elsewhere.
                 return await WaitForFinalityAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false);
         }
 
-        // Not found. Only a block height past lastValidBlockHeight, and no status or marker where that height was seen, proves it
-        // can never land; short of that the same bytes go out again (harmless: they land once at most) and the chain is asked again.
-        // A transaction signed before markers is proven expired from the node's history instead.
-        var marker = BurnMarker.For(treasury.Owner, intent.Id);
-        var carried = marker.IndexIn(intent.Transaction) is null ? null : marker.Address;
-        var expiry = await checker.CheckExpiryAsync(intent.Signature!, intent.LastValidBlockHeight!.Value, carried, cancellationToken).ConfigureAwait(false);
+        var (marker, unreadable) = MarkerOfSigned(intent);
+        if (unreadable is not null)
+        {
+            LogStaysInFlight(logger, intent.Id, unreadable);
+            return await StayInFlightAsync(intent, etag, unreadable, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (check.Outcome == SignatureOutcome.Failed)
+        {
+            if (MarkerInUse(intent, marker, check.Status!.Error) is { } landedBefore)
+            {
+                // Its tokens may have been burned by the other transaction: never ended failed.
+                LogStaysInFlight(logger, intent.Id, landedBefore);
+                return await StayInFlightAsync(intent, etag, landedBefore, cancellationToken).ConfigureAwait(false);
+            }
+
+            // It failed in a finalized block: no tokens moved, and these bytes can never succeed.
+            return await SaveAsync(intent with { Status = BurnStatus.Failed, Slot = check.Status.Slot, Reason = $"transaction failed on chain: {check.Status.Error}", UpdatedAt = time.GetUtcNow() }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Not found. Only a block height past lastValidBlockHeight, and no status and an unset marker where that height was seen,
+        // prove it can never land; short of that the same bytes go out again (harmless: they land once at most) and the chain is
+        // asked again. A transaction signed before markers is proven expired from the node's history instead.
+        var expiry = await checker.CheckExpiryAsync(intent.Signature!, intent.LastValidBlockHeight!.Value, marker?.Address, cancellationToken).ConfigureAwait(false);
         if (expiry.CanNeverLand)
         {
             LogExpired(logger, intent.Id, intent.Signature!, intent.LastValidBlockHeight.Value);

@@ -5,62 +5,69 @@ using Billing.Solana.Transactions;
 namespace Billing.Application.Burns;
 
 /// <summary>
-/// The account a burn's transaction creates before it burns (<c>createAccountWithSeed</c> from the treasury), the same for
-/// every signing of that burn, so that the chain itself refuses a second one: creating an address that holds lamports fails
-/// with <c>AccountAlreadyInUse</c>, and with it the whole transaction, its burn included (docs/design.md §4.6). Its state,
-/// unlike a signature status, is not forgotten by a node with a limited ledger: absent at a finalized slot past a
-/// transaction's last valid height, it proves that transaction will never land.
+/// The account a burn's transaction sets before it burns, the same for every signing of that burn, so that the chain itself
+/// refuses a second one (docs/design.md §4.6). Setting it is a transfer of its rent from the treasury, then System
+/// <c>allocateWithSeed</c> with the treasury as base: one byte of data. Allocating an account that has data fails with
+/// <c>AccountAlreadyInUse</c>, and with it the whole transaction, its burn included. Only the base can allocate it, so
+/// anyone may fund the address (a transfer) without blocking or faking anything, and an account with data can never be
+/// drained (the System program moves nothing out of one): a set marker stays set. Its state, unlike a signature status, is
+/// not forgotten by a node with a limited ledger: unset at a finalized slot past a transaction's last valid height, it
+/// proves that transaction will never land.
 /// <para>
-/// The seed is a hash of the treasury's signature of the burn id (Ed25519 signs deterministically): derived again after any
-/// restart, not stored where a row edit could change it, and unknown to anyone without the key until the first broadcast,
-/// so nobody can fund the address beforehand to block the burn. System-owned and empty, it costs the rent-exempt minimum
-/// for no data; it is never taken back, since a burn row changed back to pending in storage would then burn again.
+/// The seed is a hash of the treasury's signature of the environment and the burn id (Ed25519 signs deterministically):
+/// derived again after any restart, and not stored where a row edit could change it. Burn ids are the same in every
+/// environment (they derive from invoice ids), so environments sharing a treasury need their own (their table prefixes); a
+/// restored environment keeps its prefix, and with it its markers. The rent (that of one byte) is never taken back.
 /// </para>
 /// </summary>
-public sealed record BurnMarker(PublicKey Address, string Seed)
+public sealed record BurnMarker(PublicKey Address, PublicKey Base, string Seed)
 {
+    /// <summary>The data that marks it; nobody but the base can give an account that.</summary>
+    public const ulong Space = 1;
+
     private const string Purpose = "billing:burn-marker:v1:";
 
-    /// <summary>The marker of burn <paramref name="burnId"/> from <paramref name="treasury"/>.</summary>
-    public static BurnMarker For(Keypair treasury, string burnId)
+    /// <summary>The marker of burn <paramref name="burnId"/> of <paramref name="environment"/> from <paramref name="treasury"/>.</summary>
+    public static BurnMarker For(Keypair treasury, string environment, string burnId)
     {
         ArgumentNullException.ThrowIfNull(treasury);
+        ArgumentException.ThrowIfNullOrEmpty(environment);
         ArgumentException.ThrowIfNullOrEmpty(burnId);
-        byte[] signature = treasury.Sign(Encoding.UTF8.GetBytes(Purpose + burnId));
+        if (environment.Contains(':', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("An environment name cannot hold ':', which separates it from the burn id.", nameof(environment));
+        }
+
+        byte[] signature = treasury.Sign(Encoding.UTF8.GetBytes($"{Purpose}{environment}:{burnId}"));
         // 32 base64url characters: 192 bits, the most a seed holds (32 bytes), all ASCII. The signature itself is never shown.
         string seed = Convert.ToBase64String(SHA256.HashData(signature)).Replace('+', '-').Replace('/', '_')[..PublicKey.MaxSeedLength];
-        return new BurnMarker(PublicKey.CreateWithSeed(treasury.PublicKey, seed, SystemProgram.ProgramIdKey), seed);
+        return new BurnMarker(PublicKey.CreateWithSeed(treasury.PublicKey, seed, SystemProgram.ProgramIdKey), treasury.PublicKey, seed);
     }
 
-    /// <summary>The instruction that creates the marker, funded by the treasury with <paramref name="lamports"/> (its rent).</summary>
-    public TransactionInstruction Create(PublicKey treasury, ulong lamports) =>
-        SystemProgram.CreateAccountWithSeed(treasury, Address, treasury, Seed, lamports, 0, SystemProgram.ProgramIdKey);
+    /// <summary>The instructions that set it: its rent, <paramref name="lamports"/>, from the base (whatever the address held
+    /// already stays), then its allocation.</summary>
+    public IReadOnlyList<TransactionInstruction> Set(ulong lamports) =>
+        [SystemProgram.Transfer(Base, Address, lamports), SystemProgram.AllocateWithSeed(Address, Base, Seed, Space, SystemProgram.ProgramIdKey)];
 
     /// <summary>
-    /// The index of the instruction in the signed transaction <paramref name="wire"/> (base64) that creates this marker; null
-    /// when it creates none (a burn signed before markers, whose expiry is proven from the node's history instead) or the
-    /// bytes are no transaction.
+    /// The marker a signed transaction sets (its <c>allocateWithSeed</c> whose base is the fee payer, as <see cref="Set"/>
+    /// builds it) and that instruction's index, which fails when the marker is set already; null when it sets none (a burn
+    /// signed before markers). Read from the bytes, not derived from today's key: a transaction signed before a key change
+    /// names its own marker.
     /// </summary>
-    public int? IndexIn(string? wire)
+    public static (PublicKey Address, int Index)? FindIn(Message message)
     {
-        Message message;
-        try
-        {
-            message = Transaction.Deserialize(Convert.FromBase64String(wire ?? "")).Message;
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException)
-        {
-            return null;
-        }
-
+        ArgumentNullException.ThrowIfNull(message);
         for (int i = 0; i < message.Instructions.Count; i++)
         {
             var ix = message.Instructions[i];
+            var data = ix.Data.Span;
             if (KeyAt(message, ix.ProgramIdIndex) == SystemProgram.ProgramIdKey
-                && ix.Data.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(ix.Data.Span) == SystemProgram.CreateAccountWithSeedTag
-                && ix.Accounts.Count >= 2 && KeyAt(message, ix.Accounts[1]) == Address)
+                && data.Length >= 36 && BinaryPrimitives.ReadUInt32LittleEndian(data) == SystemProgram.AllocateWithSeedTag
+                && data[4..36].SequenceEqual(message.AccountKeys[0].KeyBytes)
+                && ix.Accounts.Count >= 1 && KeyAt(message, ix.Accounts[0]) is { } address)
             {
-                return i;
+                return (address, i);
             }
         }
 

@@ -15,7 +15,7 @@ public sealed class PythPriceOracle(ISolanaRpcClient rpc, PublicKey priceAccount
 
     public async Task<PriceQuote> GetQuoteAsync(CancellationToken cancellationToken)
     {
-        var account = await rpc.GetAccountInfoAsync(priceAccount, Commitment.Confirmed, null, cancellationToken).ConfigureAwait(false)
+        var account = await rpc.GetAccountInfoAsync(priceAccount, Commitment.Confirmed, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Pyth price account {priceAccount} does not exist on this cluster");
         return Parse(account.Data, priceAccount.ToString());
     }

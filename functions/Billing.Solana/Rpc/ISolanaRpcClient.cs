@@ -29,9 +29,11 @@ public interface ISolanaRpcClient
     /// node answers no block, or a block without a height (blocks older than heights being recorded).</summary>
     Task<ulong?> GetBlockHeightAtSlotAsync(ulong slot, Commitment? commitment, CancellationToken cancellationToken);
 
-    /// <summary>The account's state, null when it does not exist; with <paramref name="minContextSlot"/>, a node that has not
-    /// reached that slot answers an error (-32016) instead of an older state.</summary>
-    Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, ulong? minContextSlot, CancellationToken cancellationToken);
+    Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken);
+
+    /// <summary>getAccountInfo with the slot of the state it answers from; with <paramref name="minContextSlot"/>, a node that
+    /// has not reached that slot answers an error (-32016) instead of an older state.</summary>
+    Task<AccountState> GetAccountStateAsync(PublicKey account, Commitment? commitment, ulong? minContextSlot, CancellationToken cancellationToken);
 
     Task<ulong> GetBalanceAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken);
 

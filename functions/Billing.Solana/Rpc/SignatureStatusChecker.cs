@@ -34,9 +34,9 @@ public sealed class SignatureStatusChecker(ISolanaRpcClient rpc)
     /// <summary>
     /// Whether the transaction can never land: the <b>finalized</b> block height is past <paramref name="lastValidBlockHeight"/>,
     /// and after that the signature still has no status on a node that has seen at least the slot of that finalized block and
-    /// still keeps the blocks it could have landed in; or, for a transaction that creates the account <paramref name="marker"/>
-    /// (<see cref="Programs.SystemProgram.CreateAccountWithSeed"/>), that account is absent from the finalized state at that
-    /// slot, which needs no history. Present, a transaction creating it landed: this one, or an earlier one creating the same
+    /// still keeps the blocks it could have landed in; or, for a transaction that allocates the account <paramref name="marker"/>
+    /// (<see cref="Programs.SystemProgram.AllocateWithSeed"/>), that account has no data in the finalized state at that slot,
+    /// which needs no history. With data, a transaction allocating it landed: this one, or an earlier one setting the same
     /// marker, whose status the node no longer has.
     /// Finalized, because every block that could hold it is then either finalized (the status history finds it) or on a fork
     /// the cluster has dropped; a confirmed height could be on a fork the status node is not on, whose block holding it is
@@ -74,24 +74,30 @@ public sealed class SignatureStatusChecker(ISolanaRpcClient rpc)
 
     /// <summary>
     /// The marker read from the finalized state of a slot at least <paramref name="slot"/> (the one whose height is past the
-    /// transaction's last valid height): a node that has not reached it refuses rather than answering older state.
+    /// transaction's last valid height): a node that has not reached it refuses (-32016), and an answer from an older state
+    /// (a proxy that drops <c>minContextSlot</c>) proves nothing. Set means it has data: lamports alone anyone can send.
     /// </summary>
     private async Task<ExpiryCheck> CheckMarkerAsync(string signature, PublicKey marker, ulong slot, CancellationToken cancellationToken)
     {
-        AccountInfo? account;
+        AccountState state;
         try
         {
-            account = await _rpc.GetAccountInfoAsync(marker, Commitment.Finalized, slot, cancellationToken).ConfigureAwait(false);
+            state = await _rpc.GetAccountStateAsync(marker, Commitment.Finalized, slot, cancellationToken).ConfigureAwait(false);
         }
         catch (SolanaRpcException ex) when (ex.Code == SolanaRpcException.MinContextSlotNotReached)
         {
-            return new(false, string.Create(CultureInfo.InvariantCulture,
-                $"expiry not provable yet: the node asked for the marker {marker} had not reached slot {slot}"));
+            state = new AccountState(0, null);
         }
 
-        return account is null
-            ? new(true, null)
-            : new(false, $"a transaction of this burn landed: its marker {marker} exists on chain, but the RPC node has no status for {signature} (a node whose history does not reach back to it); not signed again");
+        if (state.ContextSlot < slot)
+        {
+            return new(false, string.Create(CultureInfo.InvariantCulture,
+                $"expiry not provable yet: the node asked for the marker {marker} answered from slot {state.ContextSlot}, not {slot} or later"));
+        }
+
+        return state.Account is { Data.Length: > 0 }
+            ? new(false, $"a transaction of this burn landed: its marker {marker} is set on chain, but the RPC node has no status for {signature} (a node whose history does not reach back to it); not signed again")
+            : new(true, null);
     }
 
     /// <summary>

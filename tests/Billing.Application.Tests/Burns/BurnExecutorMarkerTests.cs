@@ -23,7 +23,7 @@ public class BurnExecutorMarkerTests(BurnChainFixture chain) : IClassFixture<Bur
         var held = await h.GetAsync(intent.Id);
         Assert.False(held.IsTerminal);
         Assert.Equal((sent.Signature, 1), (held.Signature, held.Signings));
-        Assert.Contains($"its marker {MarkerOf(intent).Address} exists on chain", held.Reason ?? "", StringComparison.Ordinal);
+        Assert.Contains($"its marker {MarkerOf(h, intent).Address} is set on chain", held.Reason ?? "", StringComparison.Ordinal);
     }
 
     [Fact]
@@ -39,9 +39,21 @@ public class BurnExecutorMarkerTests(BurnChainFixture chain) : IClassFixture<Bur
         var final = await h.AssertLandedOnceAsync(intent.Id, supply);
         Assert.Equal(2, final.Signings);
         Assert.NotEqual(signed.Signature, final.Signature);
-        var marker = await h.Rpc.GetAccountInfoAsync(MarkerOf(intent).Address, Commitment.Finalized, null, Ct);
-        Assert.Equal(await h.Rpc.GetMinimumBalanceForRentExemptionAsync(0, Ct), marker!.Lamports);
-        Assert.Equal((Billing.Solana.Programs.SystemProgram.ProgramIdKey.ToString(), 0), (marker.Owner, marker.Data.Length));
+        var marker = await h.Rpc.GetAccountInfoAsync(MarkerOf(h, intent).Address, Commitment.Finalized, Ct);
+        Assert.Equal(await h.Rpc.GetMinimumBalanceForRentExemptionAsync(BurnMarker.Space, Ct), marker!.Lamports);
+        Assert.Equal((Billing.Solana.Programs.SystemProgram.ProgramIdKey.ToString(), 1), (marker.Owner, marker.Data.Length));
+    }
+
+    [Fact]
+    public async Task RunAsync_MarkerAddressFundedBySomeoneElseFirst_BurnsOnceAnyway()
+    {
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        await h.Rpc.RequestAirdropAsync(MarkerOf(h, intent).Address, 5_000_000, null, Ct); // anyone can send lamports to an address
+
+        await RunAsync(h, runs: 2); // a marker made by creating the account failed on it and held the treasury for ever
+
+        var final = await h.AssertLandedOnceAsync(intent.Id, supply);
+        Assert.Equal(1, final.Signings);
     }
 
     [Theory]
@@ -62,7 +74,7 @@ public class BurnExecutorMarkerTests(BurnChainFixture chain) : IClassFixture<Bur
         var held = await h.GetAsync(intent.Id);
         Assert.False(held.IsTerminal);
         Assert.NotEqual(sent.Signature, held.Signature);
-        Assert.Contains(MarkerOf(intent).Address.ToString(), held.Reason ?? "", StringComparison.Ordinal);
+        Assert.Contains(MarkerOf(h, intent).Address.ToString(), held.Reason ?? "", StringComparison.Ordinal);
         Assert.DoesNotContain(await h.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct), e => e.EntryId == "burn:" + intent.Id);
     }
 
@@ -70,13 +82,13 @@ public class BurnExecutorMarkerTests(BurnChainFixture chain) : IClassFixture<Bur
     public async Task RunAsync_TreasuryShortOfSolForTheMarkerAndFee_SignsNothingSaysWhyAndBurnsOnceFunded()
     {
         var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
-        await chain.Localnet.AnswerNextAsync("getBalance", JsonNode.Parse("""{"context":{"slot":1},"value":895879}"""), Ct);
+        await chain.Localnet.AnswerNextAsync("getBalance", JsonNode.Parse("""{"context":{"slot":1},"value":1793719}"""), Ct);
 
         await h.NewExecutor().RunAsync(Ct); // before: signed, refused in preflight, and sent again until it expired
 
         var waiting = await h.GetAsync(intent.Id);
         Assert.Equal((BurnStatus.Pending, 0), (waiting.Status, waiting.Signings));
-        Assert.Contains("895879 lamports available, 895880 needed (the burn marker's rent of 890880 and the fee); nothing was signed", waiting.Reason ?? "", StringComparison.Ordinal);
+        Assert.Contains("1793719 lamports available, 1793720 needed (the burn marker's rent of 897840, the fee, and the treasury's own rent-exempt 890880); nothing was signed", waiting.Reason ?? "", StringComparison.Ordinal);
         await RunAsync(h, runs: 1);
         await h.AssertLandedOnceAsync(intent.Id, supply);
     }
@@ -85,19 +97,19 @@ public class BurnExecutorMarkerTests(BurnChainFixture chain) : IClassFixture<Bur
     public async Task RunAsync_NodeAnswersNoRentForTheMarker_FundsItAnywaySoItOutlivesItsTransaction()
     {
         var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
-        await chain.Localnet.AnswerNextAsync("getMinimumBalanceForRentExemption", JsonValue.Create(0), Ct);
+        await chain.Localnet.AnswerNextAsync("getMinimumBalanceForRentExemption", JsonValue.Create(0), Ct, count: 2);
 
-        await RunAsync(h, runs: 1); // before: a marker created with nothing is gone when its transaction ends, and with it the proof
+        await RunAsync(h, runs: 1); // before: a marker funded with nothing is gone when its transaction ends, and with it the proof
 
         await h.AssertLandedOnceAsync(intent.Id, supply);
-        var marker = await h.Rpc.GetAccountInfoAsync(MarkerOf(intent).Address, Commitment.Finalized, null, Ct);
-        Assert.Equal(890_880UL, marker?.Lamports);
+        var marker = await h.Rpc.GetAccountInfoAsync(MarkerOf(h, intent).Address, Commitment.Finalized, Ct);
+        Assert.Equal(897_840UL, marker?.Lamports);
     }
 
-    private BurnMarker MarkerOf(BurnIntent intent)
+    private BurnMarker MarkerOf(BurnHarness h, BurnIntent intent)
     {
         using var treasury = chain.Localnet.LoadTreasury();
-        return BurnMarker.For(treasury, intent.Id);
+        return BurnMarker.For(treasury, h.Burns.Environment, intent.Id);
     }
 
     /// <summary>Executor runs, each after the blockhashes so far expired, so that every expiry can be proven.</summary>

@@ -49,7 +49,9 @@ public sealed class CrashingRpc(ISolanaRpcClient inner, CrashPoint point) : ISol
 
     public Task<ulong?> GetBlockHeightAtSlotAsync(ulong slot, Commitment? commitment, CancellationToken cancellationToken) => inner.GetBlockHeightAtSlotAsync(slot, commitment, cancellationToken);
 
-    public Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, ulong? minContextSlot, CancellationToken cancellationToken) => inner.GetAccountInfoAsync(account, commitment, minContextSlot, cancellationToken);
+    public Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken) => inner.GetAccountInfoAsync(account, commitment, cancellationToken);
+
+    public Task<AccountState> GetAccountStateAsync(PublicKey account, Commitment? commitment, ulong? minContextSlot, CancellationToken cancellationToken) => inner.GetAccountStateAsync(account, commitment, minContextSlot, cancellationToken);
 
     public Task<ulong> GetBalanceAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken) => inner.GetBalanceAsync(account, commitment, cancellationToken);
 

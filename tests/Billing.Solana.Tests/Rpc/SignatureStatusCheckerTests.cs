@@ -127,11 +127,13 @@ public sealed class SignatureStatusCheckerTests
     }
 
     [Theory]
-    [InlineData("null", true, null)] // absent from the finalized state at the slot past its height: proven, however short the history
-    [InlineData("""{"lamports":890880,"owner":"11111111111111111111111111111111","data":["","base64"],"executable":false,"rentEpoch":0}""", false,
-        "a transaction of this burn landed: its marker 11111111111111111111111111111112 exists on chain, but the RPC node has no status for sig")]
-    [InlineData("-32016", false, "expiry not provable yet: the node asked for the marker 11111111111111111111111111111112 had not reached slot 12000")]
-    public async Task CheckExpiryAsync_Marker_ProvenByItsAbsenceAtTheFinalizedSlotWithoutAskingForHistory(string account, bool expected, string? reason)
+    [InlineData(12000, "null", true, null)] // absent from the finalized state at the slot past its height: proven, however short the history
+    [InlineData(12000, """{"lamports":5000000,"owner":"11111111111111111111111111111111","data":["","base64"],"executable":false,"rentEpoch":0}""", true, null)] // funded by anyone, never allocated
+    [InlineData(12000, """{"lamports":897840,"owner":"11111111111111111111111111111111","data":["AA==","base64"],"executable":false,"rentEpoch":0}""", false,
+        "a transaction of this burn landed: its marker 11111111111111111111111111111112 is set on chain, but the RPC node has no status for sig")]
+    [InlineData(11999, "null", false, "expiry not provable yet: the node asked for the marker 11111111111111111111111111111112 answered from slot 11999, not 12000 or later")] // a proxy dropping minContextSlot
+    [InlineData(-32016, "null", false, "expiry not provable yet: the node asked for the marker 11111111111111111111111111111112 answered from slot 0")]
+    public async Task CheckExpiryAsync_Marker_ProvenByItBeingUnsetAtTheFinalizedSlotWithoutAskingForHistory(long contextSlot, string account, bool expected, string? reason)
     {
         await using var server = new LoopbackRpcServer((method, parameters, _) => method switch
         {
@@ -139,8 +141,8 @@ public sealed class SignatureStatusCheckerTests
             "getEpochInfo" => LoopbackResponse.Result("""{"absoluteSlot":12000,"blockHeight":10001}"""),
             "getAccountInfo" when parameters[1].GetProperty("commitment").GetString() != "finalized" || parameters[1].GetProperty("minContextSlot").GetUInt64() != 12000 =>
                 LoopbackResponse.Error(-32602, "asked at another commitment or slot"),
-            "getAccountInfo" when account == "-32016" => LoopbackResponse.Error(-32016, "Minimum context slot has not been reached"),
-            "getAccountInfo" => LoopbackResponse.Result($$"""{"context":{"slot":12000},"value":{{account}}}"""),
+            "getAccountInfo" when contextSlot < 0 => LoopbackResponse.Error(-32016, "Minimum context slot has not been reached"),
+            "getAccountInfo" => LoopbackResponse.Result($$"""{"context":{"slot":{{contextSlot}}},"value":{{account}}}"""),
             _ => LoopbackResponse.Error(-32601, "Method not found"), // no history asked for: this node would say it keeps none
         });
         using var http = new HttpClient();

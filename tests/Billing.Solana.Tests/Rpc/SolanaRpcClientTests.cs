@@ -214,7 +214,7 @@ public sealed class SolanaRpcClientTests : IDisposable
         await using var server = new LoopbackRpcServer((_, _, _) => LoopbackResponse.Result(
             """{"context":{"slot":1},"value":{"lamports":1461600,"owner":"TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA","data":["AQID","base64"],"executable":false,"rentEpoch":18446744073709551615,"space":3}}"""));
 
-        var info = await ClientFor(server).GetAccountInfoAsync(new PublicKey(new byte[32]), null, null, TestTimeouts.Token());
+        var info = await ClientFor(server).GetAccountInfoAsync(new PublicKey(new byte[32]), null, TestTimeouts.Token());
 
         Assert.Equal([1, 2, 3], info!.Data);
         Assert.Equal(1461600UL, info.Lamports);
