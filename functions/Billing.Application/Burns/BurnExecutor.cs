@@ -305,15 +305,7 @@ public sealed partial class BurnExecutor(
 
         if (check.Outcome == SignatureOutcome.Failed)
         {
-            if (MarkerInUse(intent, marker, check.Status!.Error) is { } landedBefore)
-            {
-                // Its tokens may have been burned by the other transaction: never ended failed.
-                LogStaysInFlight(logger, intent.Id, landedBefore);
-                return await StayInFlightAsync(intent, etag, landedBefore, cancellationToken).ConfigureAwait(false);
-            }
-
-            // It failed in a finalized block: no tokens moved, and these bytes can never succeed.
-            return await SaveAsync(intent with { Status = BurnStatus.Failed, Slot = check.Status.Slot, Reason = $"transaction failed on chain: {check.Status.Error}", UpdatedAt = time.GetUtcNow() }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
+            return await FailedOnChainAsync(intent, etag, marker, check.Status!, cancellationToken).ConfigureAwait(false);
         }
 
         // Not found. Only a block height past lastValidBlockHeight, and no status and an unset marker where that height was seen,

@@ -31,7 +31,7 @@ public sealed record BurnMarker(PublicKey Address, PublicKey Base, string Seed)
     public static BurnMarker For(Keypair treasury, string environment, string burnId)
     {
         ArgumentNullException.ThrowIfNull(treasury);
-        ArgumentException.ThrowIfNullOrEmpty(environment);
+        ArgumentNullException.ThrowIfNull(environment); // empty is an environment too: tables without a prefix
         ArgumentException.ThrowIfNullOrEmpty(burnId);
         if (environment.Contains(':', StringComparison.Ordinal))
         {

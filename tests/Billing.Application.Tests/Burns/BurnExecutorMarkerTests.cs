@@ -1,3 +1,6 @@
+using Billing.Solana.Programs;
+using Billing.Solana.Transactions;
+
 namespace Billing.Application.Tests.Burns;
 
 /// <summary>
@@ -41,7 +44,7 @@ public class BurnExecutorMarkerTests(BurnChainFixture chain) : IClassFixture<Bur
         Assert.NotEqual(signed.Signature, final.Signature);
         var marker = await h.Rpc.GetAccountInfoAsync(MarkerOf(h, intent).Address, Commitment.Finalized, Ct);
         Assert.Equal(await h.Rpc.GetMinimumBalanceForRentExemptionAsync(BurnMarker.Space, Ct), marker!.Lamports);
-        Assert.Equal((Billing.Solana.Programs.SystemProgram.ProgramIdKey.ToString(), 1), (marker.Owner, marker.Data.Length));
+        Assert.Equal((SystemProgram.ProgramIdKey.ToString(), 1), (marker.Owner, marker.Data.Length));
     }
 
     [Fact]
@@ -57,11 +60,12 @@ public class BurnExecutorMarkerTests(BurnChainFixture chain) : IClassFixture<Bur
     }
 
     [Theory]
-    [InlineData(false)] // a proof of expiry that was wrong (a node that lost the status and lied about its history)
-    [InlineData(true)]  // the same, from someone with write access to storage, who also cleared what the row says was signed
-    public async Task RunAsync_LandedBurnSignedAgainByMistake_TheChainRefusesTheSecondBurn(bool clearSignature)
+    [InlineData(false, 0UL)]     // a proof of expiry that was wrong (a node that lost the status and lied about its history)
+    [InlineData(true, 0UL)]      // the same, from someone with write access to storage, who also cleared what the row says was signed
+    [InlineData(false, 1_000UL)] // with a priority fee, one more compute budget instruction before the marker
+    public async Task RunAsync_LandedBurnSignedAgainByMistake_TheChainRefusesTheSecondBurn(bool clearSignature, ulong computeUnitPrice)
     {
-        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain, computeUnitPrice);
         var sent = await h.CrashAsync(CrashPoint.AfterSending, intent.Id);
         await chain.Localnet.AdminAsync("admin_expireBlockhashes", [], Ct);
         var (row, etag) = (await h.Burns.GetAsync(intent.Id, Ct))!.Value;
@@ -82,13 +86,13 @@ public class BurnExecutorMarkerTests(BurnChainFixture chain) : IClassFixture<Bur
     public async Task RunAsync_TreasuryShortOfSolForTheMarkerAndFee_SignsNothingSaysWhyAndBurnsOnceFunded()
     {
         var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
-        await chain.Localnet.AnswerNextAsync("getBalance", JsonNode.Parse("""{"context":{"slot":1},"value":1793719}"""), Ct);
+        await chain.Localnet.AnswerNextAsync("getBalance", JsonNode.Parse("""{"context":{"slot":1},"value":2293719}"""), Ct);
 
         await h.NewExecutor().RunAsync(Ct); // before: signed, refused in preflight, and sent again until it expired
 
         var waiting = await h.GetAsync(intent.Id);
         Assert.Equal((BurnStatus.Pending, 0), (waiting.Status, waiting.Signings));
-        Assert.Contains("1793719 lamports available, 1793720 needed (the burn marker's rent of 897840, the fee, and the treasury's own rent-exempt 890880); nothing was signed", waiting.Reason ?? "", StringComparison.Ordinal);
+        Assert.Contains("2293719 lamports available, 2293720 needed (the burn marker's rent of 897840, the fee, the treasury's own rent-exempt 890880 and 500000 for other fees meanwhile); nothing was signed", waiting.Reason ?? "", StringComparison.Ordinal);
         await RunAsync(h, runs: 1);
         await h.AssertLandedOnceAsync(intent.Id, supply);
     }
@@ -104,6 +108,76 @@ public class BurnExecutorMarkerTests(BurnChainFixture chain) : IClassFixture<Bur
         await h.AssertLandedOnceAsync(intent.Id, supply);
         var marker = await h.Rpc.GetAccountInfoAsync(MarkerOf(h, intent).Address, Commitment.Finalized, Ct);
         Assert.Equal(897_840UL, marker?.Lamports);
+    }
+
+    [Fact]
+    public async Task RunAsync_NodeAnswersAnImplausibleRent_SignsNothingRatherThanPayItIntoTheMarker()
+    {
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        await chain.Localnet.AnswerNextAsync("getMinimumBalanceForRentExemption", JsonValue.Create(1_000_000_000_000), Ct);
+
+        await h.NewExecutor().RunAsync(Ct); // before: 1,000 SOL moved into an account nothing can ever empty
+
+        var waiting = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Pending, 0), (waiting.Status, waiting.Signings));
+        Assert.Contains("more than twice today's 897840 and 890880; nothing was signed", waiting.Reason ?? "", StringComparison.Ordinal);
+        await RunAsync(h, runs: 1);
+        await h.AssertLandedOnceAsync(intent.Id, supply);
+    }
+
+    [Theory]
+    [InlineData("""{"InsufficientFundsForRent":{"account_index":0}}""", true)] // the treasury would have fallen below its own minimum
+    [InlineData("""{"InstructionError":[1,{"Custom":1}]}""", true)]            // the marker's rent at its transfer: ResultWithNegativeLamports
+    [InlineData("""{"InstructionError":[3,{"Custom":1}]}""", false)]           // the burn itself: insufficient tokens, a failure of the burn
+    public async Task RunAsync_SignedBurnFailedOnChainForWantOfSol_GoesBackToPendingAndBurnsOnce(string error, bool signedAgain)
+    {
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        var signed = await h.CrashAsync(CrashPoint.AfterSigning, intent.Id);
+        await chain.Localnet.AnswerNextAsync("getSignatureStatuses", JsonNode.Parse(
+            $$"""{"context":{"slot":1},"value":[{"slot":1,"confirmations":null,"err":{{error}},"status":{"Err":{{error}}},"confirmationStatus":"finalized"}]}"""), Ct);
+
+        await RunAsync(h, runs: 2); // before: every such failure ended the burn failed, its payment never burned
+
+        if (signedAgain)
+        {
+            var final = await h.AssertLandedOnceAsync(intent.Id, supply);
+            Assert.Equal(2, final.Signings);
+        }
+        else
+        {
+            var failed = await h.GetAsync(intent.Id);
+            Assert.Equal((BurnStatus.Failed, signed.Signature), (failed.Status, failed.Signature));
+            Assert.Equal(supply, await h.SupplyAsync());
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_BurnSignedBeforeMarkersPrunedFromTheNodesHistory_ProvesExpiryFromHistoryAndWaits()
+    {
+        var (h, intent, supply) = await BurnHarness.NewWithIntentAsync(chain);
+        using var treasury = chain.Localnet.LoadTreasury();
+        byte decimals = (byte)(await h.Rpc.GetTokenSupplyAsync(h.Mint, Commitment.Confirmed, Ct)).Decimals;
+        var blockhash = await h.Rpc.GetLatestBlockhashAsync(Commitment.Confirmed, Ct);
+        var legacy = new TransactionBuilder().SetFeePayer(treasury).SetRecentBlockHash(blockhash.Blockhash)
+            .AddInstruction(TokenProgram.BurnChecked(h.TreasuryAta, h.Mint, treasury.PublicKey, BurnHarness.DefaultIntentTokens, decimals))
+            .AddInstruction(MemoProgram.NewMemo(intent.Memo, treasury.PublicKey))
+            .BuildTransaction().Sign(treasury);
+        var (row, etag) = (await h.Burns.GetAsync(intent.Id, Ct))!.Value;
+        await h.Burns.TryReplaceAsync(row with
+        {
+            Status = BurnStatus.Submitted, TokenAmount = BurnHarness.DefaultIntentTokens, Decimals = decimals, Mint = h.Mint.ToString(),
+            Transaction = Convert.ToBase64String(legacy.Serialize()), Signature = legacy.Id, LastValidBlockHeight = blockhash.LastValidBlockHeight, Signings = 1,
+        }, etag, Ct);
+        await h.Rpc.SendTransactionAsync(legacy.Serialize(), null, Ct); // it landed, carrying no marker
+        await chain.Localnet.AdminAsync("admin_expireBlockhashes", [], Ct);
+        await chain.Localnet.PruneHistoryAsync(Ct);
+
+        await RunAsync(h, runs: 2); // without its marker, "unset" would prove nothing: the old proof, and its wait
+
+        Assert.Equal(supply - BurnHarness.DefaultIntentTokens, await h.SupplyAsync());
+        var held = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Submitted, legacy.Id, 1), (held.Status, held.Signature, held.Signings));
+        Assert.Contains("the RPC node's history starts at slot", held.Reason ?? "", StringComparison.Ordinal);
     }
 
     private BurnMarker MarkerOf(BurnHarness h, BurnIntent intent)
