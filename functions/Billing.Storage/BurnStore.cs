@@ -12,13 +12,6 @@ public sealed class BurnStore(BillingTables tables)
     private const string LeasePartition = "lease";
     private readonly TableClient table = tables.Burns;
 
-    /// <summary>
-    /// The environment these burns belong to: its table prefix, which already tells apart environments sharing a storage
-    /// account, and stays the same when one is restored; lower-cased, as table names are compared. It scopes each burn's
-    /// marker on chain (docs/design.md §4.6).
-    /// </summary>
-    public string Environment => (tables.Options.TablePrefix ?? "").ToLowerInvariant();
-
     /// <summary>Creates the intent unless one exists for the same id (a replayed payment); returns the stored one.</summary>
     public async Task<(BurnIntent Intent, bool Created)> CreateIfAbsentAsync(BurnIntent intent, CancellationToken cancellationToken)
     {

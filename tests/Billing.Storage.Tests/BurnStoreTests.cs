@@ -27,13 +27,6 @@ public class BurnStoreTests(AzuriteFixture azurite)
     private static Task PlantAsync(BillingTables tables, string burnId, string property, object value) =>
         tables.Burns.UpdateEntityAsync(new TableEntity("burn", TableKey.Escape(burnId)) { [property] = value }, ETag.All, TableUpdateMode.Merge, Ct);
 
-    [Theory]
-    [InlineData("billing", "billing")]
-    [InlineData("Billing", "billing")] // table names are compared without case: the same tables, the same burns
-    [InlineData("", "")]
-    public void Environment_TablePrefix_LowerCased(string prefix, string expected) =>
-        Assert.Equal(expected, new BurnStore(new BillingTables(new TableServiceClient("UseDevelopmentStorage=true"), new StorageOptions { TablePrefix = prefix })).Environment);
-
     public static TheoryData<string, object, string> PlantedValues => new()
     {
         { "UsdMinor", "12", "Edm.String found, Edm.Int64 expected" },

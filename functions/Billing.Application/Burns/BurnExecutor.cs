@@ -24,6 +24,7 @@ public sealed partial class BurnExecutor(
     RefundStore refunds,
     PaymentStore payments,
     InvoiceStore invoices,
+    LedgerName ledgerName,
     IOptions<BurnOptions> options,
     TimeProvider time,
     ILogger<BurnExecutor> logger)
@@ -252,7 +253,7 @@ public sealed partial class BurnExecutor(
         }
 
         // The marker first: if any transaction of this burn landed, this one fails as a whole before it burns.
-        foreach (var instruction in BurnMarker.For(treasury.Owner, burns.Environment, intent.Id).Set(rent))
+        foreach (var instruction in BurnMarker.For(treasury.Owner, ledgerName.Value, intent.Id).Set(rent))
         {
             builder.AddInstruction(instruction);
         }

@@ -14,10 +14,11 @@ namespace Billing.Application.Burns;
 /// not forgotten by a node with a limited ledger: unset at a finalized slot past a transaction's last valid height, it
 /// proves that transaction will never land.
 /// <para>
-/// The seed is a hash of the treasury's signature of the environment and the burn id (Ed25519 signs deterministically):
+/// The seed is a hash of the treasury's signature of the ledger name and the burn id (Ed25519 signs deterministically):
 /// derived again after any restart, and not stored where a row edit could change it. Burn ids are the same in every
-/// environment (they derive from invoice ids), so environments sharing a treasury need their own (their table prefixes); a
-/// restored environment keeps its prefix, and with it its markers. The rent (that of one byte) is never taken back.
+/// deployment (they derive from invoice ids), so deployments sharing a treasury need their own ledger names, as they do
+/// for their anchors (<see cref="Ledger.LedgerName"/>); a restored deployment keeps its name, and with it its markers. The
+/// rent (that of one byte) is never taken back.
 /// </para>
 /// </summary>
 public sealed record BurnMarker(PublicKey Address, PublicKey Base, string Seed)
@@ -27,18 +28,18 @@ public sealed record BurnMarker(PublicKey Address, PublicKey Base, string Seed)
 
     private const string Purpose = "billing:burn-marker:v1:";
 
-    /// <summary>The marker of burn <paramref name="burnId"/> of <paramref name="environment"/> from <paramref name="treasury"/>.</summary>
-    public static BurnMarker For(Keypair treasury, string environment, string burnId)
+    /// <summary>The marker of burn <paramref name="burnId"/> of the ledger <paramref name="ledgerName"/> from <paramref name="treasury"/>.</summary>
+    public static BurnMarker For(Keypair treasury, string ledgerName, string burnId)
     {
         ArgumentNullException.ThrowIfNull(treasury);
-        ArgumentNullException.ThrowIfNull(environment); // empty is an environment too: tables without a prefix
+        ArgumentException.ThrowIfNullOrEmpty(ledgerName);
         ArgumentException.ThrowIfNullOrEmpty(burnId);
-        if (environment.Contains(':', StringComparison.Ordinal))
+        if (ledgerName.Contains(':', StringComparison.Ordinal))
         {
-            throw new ArgumentException("An environment name cannot hold ':', which separates it from the burn id.", nameof(environment));
+            throw new ArgumentException("A ledger name cannot hold ':', which separates it from the burn id.", nameof(ledgerName));
         }
 
-        byte[] signature = treasury.Sign(Encoding.UTF8.GetBytes($"{Purpose}{environment}:{burnId}"));
+        byte[] signature = treasury.Sign(Encoding.UTF8.GetBytes($"{Purpose}{ledgerName}:{burnId}"));
         // 32 base64url characters: 192 bits, the most a seed holds (32 bytes), all ASCII. The signature itself is never shown.
         string seed = Convert.ToBase64String(SHA256.HashData(signature)).Replace('+', '-').Replace('/', '_')[..PublicKey.MaxSeedLength];
         return new BurnMarker(PublicKey.CreateWithSeed(treasury.PublicKey, seed, SystemProgram.ProgramIdKey), treasury.PublicKey, seed);

@@ -70,7 +70,7 @@ public sealed class BurnHarness
             TreasuryAta = ata,
             Ledger = ledger,
             Tables = tables,
-            NewExecutorWith = executorRpc => new BurnExecutor(burns, executorRpc, oracle, new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), burnOptions, TimeProvider.System, NullLogger<BurnExecutor>.Instance),
+            NewExecutorWith = executorRpc => new BurnExecutor(burns, executorRpc, oracle, new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), new LedgerName(Options.Create(new LedgerOptions()), tables), burnOptions, TimeProvider.System, NullLogger<BurnExecutor>.Instance),
         };
     }
 
