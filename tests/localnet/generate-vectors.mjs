@@ -41,6 +41,7 @@ const seedFor = (label) => sha256(`billing-solana-vectors/${label}`);
 const keypair = (label) => Keypair.fromSeed(seedFor(label));
 const hex = (bytes) => Buffer.from(bytes).toString('hex');
 const b64 = (bytes) => Buffer.from(bytes).toString('base64');
+const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
 
 const BLOCKHASH = bs58.encode(sha256('billing-solana-vectors/blockhash'));
 
@@ -79,6 +80,13 @@ const ops = {
     op: { type: 'systemCreateAccount', from: from.toBase58(), newAccount: newAccount.toBase58(), lamports: lamports.toString(), space: space.toString(), owner: owner.toBase58() },
     ix: SystemProgram.createAccount({ fromPubkey: from, newAccountPubkey: newAccount, lamports: Number(lamports), space: Number(space), programId: owner }),
   }),
+  allocateWithSeed: async (base, seed, space, owner) => {
+    const account = await PublicKey.createWithSeed(base, seed, owner);
+    return {
+      op: { type: 'systemAllocateWithSeed', account: account.toBase58(), base: base.toBase58(), seed, space: space.toString(), owner: owner.toBase58() },
+      ix: SystemProgram.allocate({ accountPubkey: account, basePubkey: base, seed, space: Number(space), programId: owner }),
+    };
+  },
   burn: (account, mint, owner, amount) => ({
     op: { type: 'burn', account: account.toBase58(), mint: mint.toBase58(), owner: owner.toBase58(), amount: amount.toString() },
     ix: createBurnInstruction(account, mint, owner, BigInt(amount)),
@@ -210,6 +218,20 @@ add('billing-burn', 'Compute budget + BurnChecked + Memo, owner pays', owner, [o
   ops.burnChecked(ownerAta, mint, owner.publicKey, 1_500_000_000n, 8),
   ops.memo('burn:invoice-2024-0001', [owner.publicKey]),
 ]);
+const markerSeed = b64url(sha256('marker-seed')).slice(0, 32);
+const markerOf = (base) => PublicKey.createWithSeed(base, markerSeed, SystemProgram.programId);
+add('system-allocate-with-seed', 'allocateWithSeed: the base signs, the seeded account does not', payer, [payer],
+  [await ops.allocateWithSeed(payer.publicKey, 'marker', 1n, SystemProgram.programId)]);
+add('system-allocate-with-seed-unicode', 'allocateWithSeed with a multi-byte UTF-8 seed, another owner and more space', payer, [payer, owner],
+  [await ops.allocateWithSeed(owner.publicKey, 'Grüße-燃烧', 82n, TOKEN_PROGRAM_ID)]);
+add('billing-burn-marker', 'Compute budget + marker (transfer, allocateWithSeed) + BurnChecked + Memo, owner pays: the burn the executor signs', owner, [owner], [
+  ops.computeUnitLimit(60_000),
+  ops.computeUnitPrice(1_000n),
+  ops.transfer(owner.publicKey, await markerOf(owner.publicKey), 897_840n),
+  await ops.allocateWithSeed(owner.publicKey, markerSeed, 1n, SystemProgram.programId),
+  ops.burnChecked(ownerAta, mint, owner.publicKey, 1_500_000_000n, 8),
+  ops.memo('billing:burn:v1:inv-2024-0001:burn-inv-2024-0001', [owner.publicKey]),
+]);
 add('billing-burn-separate-payer', 'BurnChecked + Memo where fee payer and token owner differ', payer, [payer, owner], [
   ops.computeUnitLimit(60_000),
   ops.burnChecked(ownerAta, mint, owner.publicKey, 99n, 8),
@@ -296,6 +318,13 @@ for (let v = 0; v < 16; v++) {
 // Derivations: ATAs and PDAs for 120 seeded owners.
 const pdaProgram = keypair('pda-program').publicKey;
 const derivations = [];
+// createWithSeed: sha256(base ‖ seed ‖ owner), seeds of 0 to 32 bytes (ASCII and multi-byte UTF-8), system and token owners.
+async function withSeedOf(base, i) {
+  const ascii = b64url(sha256(`owners/${i}/with-seed`)).slice(0, i < 4 ? [0, 1, 31, 32][i] : i % 33);
+  const seed = i >= 4 && i % 3 === 2 ? 'Grüße-燃烧-'.slice(0, i % 11) : ascii;
+  const owner = i % 2 ? TOKEN_PROGRAM_ID : SystemProgram.programId;
+  return { seed, owner: owner.toBase58(), address: (await PublicKey.createWithSeed(base, seed, owner)).toBase58() };
+}
 for (let i = 0; i < 120; i++) {
   const ownerKp = keypair(`owners/${i}`);
   const ownMint = keypair(`owners/${i}/mint`).publicKey;
@@ -316,6 +345,7 @@ for (let i = 0; i < 120; i++) {
     pda2Seeds: [b64(Buffer.alloc(0)), b64(extraSeed), b64(Buffer.from([i]))],
     pda2: pda2.toBase58(),
     bump2,
+    withSeed: await withSeedOf(ownerKp.publicKey, i),
   });
 }
 

@@ -10,7 +10,7 @@
 //   getLatestBlockhash, sendTransaction (base64|base58; skipPreflight, preflightCommitment, maxRetries),
 //   simulateTransaction, getSignatureStatuses, getTransaction (json|base64), getBlockHeight, getSlot, getEpochInfo,
 //   getFirstAvailableBlock, getBlock (transactionDetails "none" only: heights and hashes, no transactions),
-//   getAccountInfo (base64), getBalance, getTokenAccountBalance, getTokenSupply, requestAirdrop, getHealth,
+//   getAccountInfo (base64; minContextSlot), getBalance, getTokenAccountBalance, getTokenSupply, requestAirdrop, getHealth,
 //   getVersion, getMinimumBalanceForRentExemption, getGenesisHash.
 //
 // Chain model: the server owns block height (= slot) and blockhashes. Height advances by one per landed
@@ -472,6 +472,9 @@ const methods = {
   getSignaturesForAddress: ([address, config], clientTag) => getSignaturesForAddress(address, config, clientTag),
   getBalance: ([address]) => wrap(Number(accountOf(key(address))?.lamports() ?? 0n)),
   getAccountInfo: ([address, config = {}]) => {
+    if (config.minContextSlot != null && Number(config.minContextSlot) > blockHeight) {
+      throw new RpcError(-32016, 'Minimum context slot has not been reached', { contextSlot: blockHeight });
+    }
     const account = accountOf(key(address));
     if (!account) return wrap(null);
     const data = Buffer.from(account.data());

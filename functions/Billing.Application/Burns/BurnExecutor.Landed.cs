@@ -42,7 +42,7 @@ public sealed partial class BurnExecutor
         {
             // Deterministic: every run would meet the same entry. Said on the burn rather than ending the run with it.
             string reason = $"landed, but the ledger already books {ex.Incoming.EntryId} otherwise (entry {ex.Existing.Book}#{ex.Existing.Sequence}); not booked again, and no other burn is sent until the ledger and the row agree";
-            LogBookedOtherwise(logger, intent.Id, reason);
+            LogStaysInFlight(logger, intent.Id, reason);
             return await StayInFlightAsync(intent, etag, reason, cancellationToken).ConfigureAwait(false);
         }
 

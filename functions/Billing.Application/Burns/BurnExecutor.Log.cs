@@ -31,7 +31,7 @@ public sealed partial class BurnExecutor
     private static partial void LogLandedMismatch(ILogger logger, string burnId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId}: {Reason}")]
-    private static partial void LogBookedOtherwise(ILogger logger, string burnId, string reason);
+    private static partial void LogStaysInFlight(ILogger logger, string burnId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Burn {BurnId}: {Signature} is final by its status but the node does not serve the transaction yet; booked on a later run")]
     private static partial void LogLandedNotFetched(ILogger logger, string burnId, string signature);

@@ -24,6 +24,7 @@ public sealed partial class BurnExecutor(
     RefundStore refunds,
     PaymentStore payments,
     InvoiceStore invoices,
+    LedgerName ledgerName,
     IOptions<BurnOptions> options,
     TimeProvider time,
     ILogger<BurnExecutor> logger)
@@ -224,6 +225,13 @@ public sealed partial class BurnExecutor(
             return await SaveAsync(priced with { Reason = reason, UpdatedAt = now }, etag, StepOutcome.Waiting, cancellationToken).ConfigureAwait(false);
         }
 
+        var (rent, noSol) = await MarkerRentAsync(treasury, cancellationToken).ConfigureAwait(false);
+        if (noSol is not null)
+        {
+            LogWaiting(logger, intent.Id, noSol);
+            return await SaveAsync(priced with { Reason = noSol, UpdatedAt = now }, etag, StepOutcome.Waiting, cancellationToken).ConfigureAwait(false);
+        }
+
         var blockhash = await rpc.GetLatestBlockhashAsync(Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
         string? unusable = blockhash.LastValidBlockHeight > long.MaxValue
             ? $"the RPC node's blockhash is valid to block height {blockhash.LastValidBlockHeight}, more than storage holds"
@@ -242,6 +250,12 @@ public sealed partial class BurnExecutor(
         if (options.Value.ComputeUnitPrice > 0)
         {
             builder.AddInstruction(ComputeBudgetProgram.SetComputeUnitPrice(options.Value.ComputeUnitPrice));
+        }
+
+        // The marker first: if any transaction of this burn landed, this one fails as a whole before it burns.
+        foreach (var instruction in BurnMarker.For(treasury.Owner, ledgerName.Value, intent.Id).Set(rent))
+        {
+            builder.AddInstruction(instruction);
         }
 
         var transaction = builder
@@ -278,17 +292,27 @@ public sealed partial class BurnExecutor(
         {
             case SignatureOutcome.Landed when check.Status!.HasReached(Commitment.Finalized):
                 return await FinalizeAsync(intent, etag, check.Status.Slot, treasury, cancellationToken).ConfigureAwait(false);
-            case SignatureOutcome.Failed when check.Status!.HasReached(Commitment.Finalized):
-                // It failed in a finalized block: no tokens moved, and these bytes can never succeed.
-                return await SaveAsync(intent with { Status = BurnStatus.Failed, Slot = check.Status.Slot, Reason = $"transaction failed on chain: {check.Status.Error}", UpdatedAt = time.GetUtcNow() }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
-            case SignatureOutcome.Landed or SignatureOutcome.Failed:
+            case SignatureOutcome.Landed or SignatureOutcome.Failed when !check.Status!.HasReached(Commitment.Finalized):
                 // Not final either way: a block the cluster drops may hold it, and the same bytes may still land (or fail) elsewhere.
                 return await WaitForFinalityAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false);
         }
 
-        // Not found. Only a block height past lastValidBlockHeight, and no status where that height was seen, proves it can never land;
-        // short of that the same bytes go out again (harmless: they land once at most) and the chain is asked again.
-        var expiry = await checker.CheckExpiryAsync(intent.Signature!, intent.LastValidBlockHeight!.Value, cancellationToken).ConfigureAwait(false);
+        var (marker, unreadable) = MarkerOfSigned(intent);
+        if (unreadable is not null)
+        {
+            LogStaysInFlight(logger, intent.Id, unreadable);
+            return await StayInFlightAsync(intent, etag, unreadable, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (check.Outcome == SignatureOutcome.Failed)
+        {
+            return await FailedOnChainAsync(intent, etag, marker, check.Status!, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Not found. Only a block height past lastValidBlockHeight, and no status and an unset marker where that height was seen,
+        // prove it can never land; short of that the same bytes go out again (harmless: they land once at most) and the chain is
+        // asked again. A transaction signed before markers is proven expired from the node's history instead.
+        var expiry = await checker.CheckExpiryAsync(intent.Signature!, intent.LastValidBlockHeight!.Value, marker?.Address, cancellationToken).ConfigureAwait(false);
         if (expiry.CanNeverLand)
         {
             LogExpired(logger, intent.Id, intent.Signature!, intent.LastValidBlockHeight.Value);

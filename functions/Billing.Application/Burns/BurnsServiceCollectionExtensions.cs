@@ -17,6 +17,7 @@ public static partial class BurnsServiceCollectionExtensions
         services.TryAddSingleton<RefundStore>(); // a refund outside the credit notes holds the burn
         services.TryAddSingleton<PaymentStore>(); // the executor checks an invoice's settlement before it signs (pre-payment credit)
         services.TryAddSingleton<TreasuryProvider>();
+        services.TryAddSingleton<LedgerName>(); // scopes each burn's marker, as it scopes the anchors
         services.TryAddSingleton<BurnExecutor>();
         services.TryAddSingleton<BurnTrigger>();
         services.TryAddSingleton<BurnReleaser>();

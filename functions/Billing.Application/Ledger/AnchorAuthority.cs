@@ -8,8 +8,7 @@ public sealed class AnchorAuthority(IOptions<LedgerOptions> options, TreasuryPro
     public bool IsConfigured => dedicated is not null || treasury.IsConfigured;
 
     /// <summary>The ledger name in the memos: the configured name, else the table prefix (else "billing").</summary>
-    public string LedgerName { get; } = !string.IsNullOrEmpty(options.Value.Name) ? options.Value.Name
-        : AnchorMemo.IsValidLedger(tables.Options.TablePrefix) ? tables.Options.TablePrefix! : "billing";
+    public string LedgerName { get; } = Ledger.LedgerName.Resolve(options.Value.Name, tables.Options.TablePrefix);
 
     public async Task<Keypair> GetAsync(CancellationToken cancellationToken) =>
         dedicated ?? (await treasury.GetAsync(cancellationToken).ConfigureAwait(false)).Owner;

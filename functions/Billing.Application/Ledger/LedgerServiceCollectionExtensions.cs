@@ -16,6 +16,7 @@ public static class LedgerServiceCollectionExtensions
         services.TryAddSingleton<LedgerRecorder>();
         services.TryAddSingleton<ILedgerRecorder>(sp => sp.GetRequiredService<LedgerRecorder>());
         services.TryAddSingleton<AnchorAuthority>();
+        services.TryAddSingleton<LedgerName>();
         services.TryAddSingleton<PartnerPinCursor>();
         services.TryAddSingleton<PartnerAuditPinner>(); // the anchor timer pins partners' audit chains before it anchors
         services.TryAddSingleton<LedgerAnchorService>();

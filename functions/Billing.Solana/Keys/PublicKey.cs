@@ -119,6 +119,34 @@ public sealed class PublicKey : IEquatable<PublicKey>
             ? address!
             : throw new ArgumentException("The seeds derive an address on the Ed25519 curve; it is not a valid program address.", nameof(seeds));
 
+    /// <summary>
+    /// The address <c>createAccountWithSeed</c> creates: sha256(base ‖ seed ‖ owner), no curve check. The seed is at most
+    /// <see cref="MaxSeedLength"/> bytes of UTF-8, and the owner cannot be a name made to forge program addresses, as the
+    /// runtime's <c>Pubkey::create_with_seed</c> rules.
+    /// </summary>
+    public static PublicKey CreateWithSeed(PublicKey baseKey, string seed, PublicKey owner)
+    {
+        ArgumentNullException.ThrowIfNull(baseKey);
+        ArgumentNullException.ThrowIfNull(seed);
+        ArgumentNullException.ThrowIfNull(owner);
+        byte[] seedBytes = Encoding.UTF8.GetBytes(seed);
+        if (seedBytes.Length > MaxSeedLength)
+        {
+            throw new ArgumentException($"A seed must be at most {MaxSeedLength} bytes of UTF-8, got {seedBytes.Length}.", nameof(seed));
+        }
+
+        if (owner._key.AsSpan(Length - PdaMarker.Length).SequenceEqual(PdaMarker))
+        {
+            throw new ArgumentException("The owner ends with the program-address marker; the runtime refuses it.", nameof(owner));
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(baseKey._key);
+        hash.AppendData(seedBytes);
+        hash.AppendData(owner._key);
+        return new PublicKey(hash.GetHashAndReset());
+    }
+
     /// <summary>Tries bump seeds 255 down to 0 and returns the first off-curve address (the canonical bump).</summary>
     public static ProgramDerivedAddress FindProgramAddress(IReadOnlyList<byte[]> seeds, PublicKey programId)
     {

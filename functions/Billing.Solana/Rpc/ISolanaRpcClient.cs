@@ -31,6 +31,10 @@ public interface ISolanaRpcClient
 
     Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken);
 
+    /// <summary>getAccountInfo with the slot of the state it answers from; with <paramref name="minContextSlot"/>, a node that
+    /// has not reached that slot answers an error (-32016) instead of an older state.</summary>
+    Task<AccountState> GetAccountStateAsync(PublicKey account, Commitment? commitment, ulong? minContextSlot, CancellationToken cancellationToken);
+
     Task<ulong> GetBalanceAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken);
 
     Task<TokenAmount> GetTokenAccountBalanceAsync(PublicKey tokenAccount, Commitment? commitment, CancellationToken cancellationToken);

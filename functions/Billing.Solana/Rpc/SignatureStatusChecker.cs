@@ -29,18 +29,21 @@ public sealed class SignatureStatusChecker(ISolanaRpcClient rpc)
     /// True only when the transaction can never land (<see cref="CheckExpiryAsync"/>).
     /// </summary>
     public async Task<bool> CanNeverLandAsync(string signature, ulong lastValidBlockHeight, CancellationToken cancellationToken) =>
-        (await CheckExpiryAsync(signature, lastValidBlockHeight, cancellationToken).ConfigureAwait(false)).CanNeverLand;
+        (await CheckExpiryAsync(signature, lastValidBlockHeight, null, cancellationToken).ConfigureAwait(false)).CanNeverLand;
 
     /// <summary>
     /// Whether the transaction can never land: the <b>finalized</b> block height is past <paramref name="lastValidBlockHeight"/>,
     /// and after that the signature still has no status on a node that has seen at least the slot of that finalized block and
-    /// still keeps the blocks it could have landed in.
+    /// still keeps the blocks it could have landed in; or, for a transaction that allocates the account <paramref name="marker"/>
+    /// (<see cref="Programs.SystemProgram.AllocateWithSeed"/>), that account has no data in the finalized state at that slot,
+    /// which needs no history. With data, a transaction allocating it landed: this one, or an earlier one setting the same
+    /// marker, whose status the node no longer has.
     /// Finalized, because every block that could hold it is then either finalized (the status history finds it) or on a fork
     /// the cluster has dropped; a confirmed height could be on a fork the status node is not on, whose block holding it is
     /// finalized later. The re-check catches a landing between the two calls; the slot, a status from a node lagging the
     /// one that answered the height (nodes behind one RPC endpoint). When only that lag stands in the way, says so.
     /// </summary>
-    public async Task<ExpiryCheck> CheckExpiryAsync(string signature, ulong lastValidBlockHeight, CancellationToken cancellationToken)
+    public async Task<ExpiryCheck> CheckExpiryAsync(string signature, ulong lastValidBlockHeight, PublicKey? marker, CancellationToken cancellationToken)
     {
         var epoch = await _rpc.GetEpochInfoAsync(Commitment.Finalized, cancellationToken).ConfigureAwait(false);
         if (epoch.BlockHeight <= lastValidBlockHeight)
@@ -60,8 +63,41 @@ public sealed class SignatureStatusChecker(ISolanaRpcClient rpc)
                 $"expiry not provable yet: the finalized block height {epoch.BlockHeight} is past {lastValidBlockHeight}, but the node that answered the status had seen slot {check.ContextSlot}, not {epoch.AbsoluteSlot}"));
         }
 
+        if (marker is not null)
+        {
+            return await CheckMarkerAsync(signature, marker, epoch.AbsoluteSlot, cancellationToken).ConfigureAwait(false);
+        }
+
         var gap = await FindHistoryGapAsync(lastValidBlockHeight, cancellationToken).ConfigureAwait(false);
         return new(gap is null, gap);
+    }
+
+    /// <summary>
+    /// The marker read from the finalized state of a slot at least <paramref name="slot"/> (the one whose height is past the
+    /// transaction's last valid height): a node that has not reached it refuses (-32016), and an answer from an older state
+    /// (a proxy that drops <c>minContextSlot</c>) proves nothing. Set means it has data: lamports alone anyone can send.
+    /// </summary>
+    private async Task<ExpiryCheck> CheckMarkerAsync(string signature, PublicKey marker, ulong slot, CancellationToken cancellationToken)
+    {
+        AccountState state;
+        try
+        {
+            state = await _rpc.GetAccountStateAsync(marker, Commitment.Finalized, slot, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SolanaRpcException ex) when (ex.Code == SolanaRpcException.MinContextSlotNotReached)
+        {
+            state = new AccountState(0, null);
+        }
+
+        if (state.ContextSlot < slot)
+        {
+            return new(false, string.Create(CultureInfo.InvariantCulture,
+                $"expiry not provable yet: the node asked for the marker {marker} answered from slot {state.ContextSlot}, not {slot} or later"));
+        }
+
+        return state.Account is { Data.Length: > 0 }
+            ? new(false, $"a transaction of this burn landed: its marker {marker} is set on chain, but the RPC node has no status for {signature} (a node whose history does not reach back to it); not signed again")
+            : new(true, null);
     }
 
     /// <summary>

@@ -152,27 +152,35 @@ public sealed class SolanaRpcClient : ISolanaRpcClient
             r.ValueKind == JsonValueKind.Object && r.TryGetProperty("blockHeight", out var height) && height.ValueKind == JsonValueKind.Number ? height.GetUInt64() : (ulong?)null, cancellationToken);
     }
 
-    public Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken)
+    public async Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken) =>
+        (await GetAccountStateAsync(account, commitment, null, cancellationToken).ConfigureAwait(false)).Account;
+
+    public Task<AccountState> GetAccountStateAsync(PublicKey account, Commitment? commitment, ulong? minContextSlot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
         var config = Config(commitment);
         config["encoding"] = "base64";
+        if (minContextSlot is { } slot)
+        {
+            config["minContextSlot"] = slot;
+        }
+
         return CallAsync("getAccountInfo", [account.ToString(), config], result =>
         {
             var value = result.GetProperty("value");
             if (value.ValueKind == JsonValueKind.Null)
             {
-                return null;
+                return new AccountState(ContextSlot(result), null);
             }
 
             var data = value.GetProperty("data");
             var encoded = data.ValueKind == JsonValueKind.Array ? data[0].GetString() : data.GetString();
-            return new AccountInfo(
+            return new AccountState(ContextSlot(result), new AccountInfo(
                 value.GetProperty("lamports").GetUInt64(),
                 value.GetProperty("owner").GetString()!,
                 Convert.FromBase64String(encoded ?? string.Empty),
                 value.GetProperty("executable").GetBoolean(),
-                value.TryGetProperty("rentEpoch", out var rentEpoch) && rentEpoch.TryGetUInt64(out var epoch) ? epoch : 0);
+                value.TryGetProperty("rentEpoch", out var rentEpoch) && rentEpoch.TryGetUInt64(out var epoch) ? epoch : 0));
         }, cancellationToken);
     }
 

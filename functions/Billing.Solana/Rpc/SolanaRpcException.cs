@@ -11,6 +11,7 @@ public sealed class SolanaRpcException : Exception
     public const long TransactionSignatureVerificationFailure = -32003;
     public const long NodeUnhealthy = -32005;
     public const long TransactionPrecompileVerificationFailure = -32006;
+    public const long MinContextSlotNotReached = -32016;
     public const long InvalidParams = -32602;
 
     public SolanaRpcException(string method, long code, string rpcMessage, JsonElement? data)

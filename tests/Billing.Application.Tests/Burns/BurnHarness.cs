@@ -43,7 +43,7 @@ public sealed class BurnHarness
 
     public async Task<ulong> BalanceAsync() => (await Rpc.GetTokenAccountBalanceAsync(TreasuryAta, Commitment.Confirmed, Ct)).Amount;
 
-    public static async Task<BurnHarness> NewAsync(BurnChainFixture chain, ulong balance = 1_000_000_000_000, string price = "2.50", TimeSpan? priceAge = null)
+    public static async Task<BurnHarness> NewAsync(BurnChainFixture chain, ulong balance = 1_000_000_000_000, string price = "2.50", TimeSpan? priceAge = null, ulong computeUnitPrice = 0)
     {
         var rpc = chain.Localnet.CreateClient(o =>
         {
@@ -60,7 +60,7 @@ public sealed class BurnHarness
         var ledger = new LedgerStore(tables);
         await ledger.EnsureCreatedAsync(Ct);
         var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = new JsonArray(chain.Localnet.Info.TreasuryKeypair.Select(b => (JsonNode?)(int)b).ToArray()).ToJsonString() });
-        var burnOptions = Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60) });
+        var burnOptions = Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60), ComputeUnitPrice = computeUnitPrice });
         IPriceOracle oracle = priceAge is { } age ? new StaleOracle(price, age) : new FixedPriceOracle(price, TimeProvider.System);
         return new BurnHarness
         {
@@ -70,14 +70,14 @@ public sealed class BurnHarness
             TreasuryAta = ata,
             Ledger = ledger,
             Tables = tables,
-            NewExecutorWith = executorRpc => new BurnExecutor(burns, executorRpc, oracle, new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), burnOptions, TimeProvider.System, NullLogger<BurnExecutor>.Instance),
+            NewExecutorWith = executorRpc => new BurnExecutor(burns, executorRpc, oracle, new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), new LedgerName(Options.Create(new LedgerOptions()), tables), burnOptions, TimeProvider.System, NullLogger<BurnExecutor>.Instance),
         };
     }
 
     /// <summary>A fresh harness with one pending intent of the default amount, and the mint's supply before any burn.</summary>
-    public static async Task<(BurnHarness H, BurnIntent Intent, ulong Supply)> NewWithIntentAsync(BurnChainFixture chain)
+    public static async Task<(BurnHarness H, BurnIntent Intent, ulong Supply)> NewWithIntentAsync(BurnChainFixture chain, ulong computeUnitPrice = 0)
     {
-        var h = await NewAsync(chain);
+        var h = await NewAsync(chain, computeUnitPrice: computeUnitPrice);
         var intent = await h.CreateIntentAsync();
         return (h, intent, await h.SupplyAsync());
     }

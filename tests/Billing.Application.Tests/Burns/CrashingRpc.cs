@@ -51,6 +51,8 @@ public sealed class CrashingRpc(ISolanaRpcClient inner, CrashPoint point) : ISol
 
     public Task<AccountInfo?> GetAccountInfoAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken) => inner.GetAccountInfoAsync(account, commitment, cancellationToken);
 
+    public Task<AccountState> GetAccountStateAsync(PublicKey account, Commitment? commitment, ulong? minContextSlot, CancellationToken cancellationToken) => inner.GetAccountStateAsync(account, commitment, minContextSlot, cancellationToken);
+
     public Task<ulong> GetBalanceAsync(PublicKey account, Commitment? commitment, CancellationToken cancellationToken) => inner.GetBalanceAsync(account, commitment, cancellationToken);
 
     public Task<TokenAmount> GetTokenAccountBalanceAsync(PublicKey tokenAccount, Commitment? commitment, CancellationToken cancellationToken) => inner.GetTokenAccountBalanceAsync(tokenAccount, commitment, cancellationToken);

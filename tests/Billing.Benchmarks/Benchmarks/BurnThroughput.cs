@@ -41,7 +41,7 @@ public static class BurnThroughput
         });
         var burnOptions = Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(120) });
         var oracle = new FixedPriceOracle("2.50", TimeProvider.System);
-        var executor = new BurnExecutor(burns, rpc, oracle, new TreasuryProvider(solana, rpc), new NoLedger(), new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), burnOptions, TimeProvider.System, NullLogger<BurnExecutor>.Instance);
+        var executor = new BurnExecutor(burns, rpc, oracle, new TreasuryProvider(solana, rpc), new NoLedger(), new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), new LedgerName(Options.Create(new LedgerOptions()), tables), burnOptions, TimeProvider.System, NullLogger<BurnExecutor>.Instance);
         var checker = new SignatureStatusChecker(rpc);
         ulong amount = TokenMath.UsdMinorToTokens(UsdMinor, PriceQuote.Parse("2.50", DateTimeOffset.UtcNow, "bench"), 8);
         int executorRuns = 0;

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Billing.Solana.Tests.Keys;
 
 public sealed class PublicKeyTests
@@ -103,6 +105,34 @@ public sealed class PublicKeyTests
         }
 
         Assert.True(count >= 100);
+    }
+
+    [Fact]
+    public void CreateWithSeed_Vectors_MatchWeb3()
+    {
+        var owners = VectorFile.Load("derivations.json").Array("owners").ToList();
+        foreach (var o in owners)
+        {
+            var withSeed = o.GetProperty("withSeed");
+            var address = PublicKey.CreateWithSeed(new PublicKey(o.Str("owner")), withSeed.Str("seed"), new PublicKey(withSeed.Str("owner")));
+            Assert.Equal(withSeed.Str("address"), address.ToString());
+        }
+
+        Assert.Contains(owners, o => o.GetProperty("withSeed").Str("seed").Length == 0);
+        Assert.Contains(owners, o => Encoding.UTF8.GetByteCount(o.GetProperty("withSeed").Str("seed")) == PublicKey.MaxSeedLength);
+        Assert.Contains(owners, o => o.GetProperty("withSeed").Str("seed").Any(c => c > 127));
+    }
+
+    [Fact]
+    public void CreateWithSeed_SeedOverThirtyTwoBytesOrProgramAddressOwner_Throws()
+    {
+        var baseKey = Keypair.Generate().PublicKey;
+        Assert.Throws<ArgumentException>(() => PublicKey.CreateWithSeed(baseKey, new string('a', 33), SystemProgram.ProgramIdKey));
+        Assert.Throws<ArgumentException>(() => PublicKey.CreateWithSeed(baseKey, new string('é', 17), SystemProgram.ProgramIdKey)); // 34 bytes
+
+        var forged = new byte[32];
+        Encoding.ASCII.GetBytes("ProgramDerivedAddress").CopyTo(forged, 11);
+        Assert.Throws<ArgumentException>(() => PublicKey.CreateWithSeed(baseKey, "seed", new PublicKey(forged)));
     }
 
     [Fact]

@@ -117,6 +117,52 @@ public sealed class LocalnetTests(LocalnetFixture localnet)
     }
 
     [Fact]
+    public async Task AllocateWithSeed_AccountAllocatedAlready_FailsTheWholeTransactionWhileFundingItBeforeDoesNot()
+    {
+        using var treasury = localnet.LoadTreasury();
+        string seed = "marker-" + Guid.NewGuid().ToString("N")[..16];
+        var marker = PublicKey.CreateWithSeed(treasury.PublicKey, seed, SystemProgram.ProgramIdKey);
+        ulong rent = await rpc.GetMinimumBalanceForRentExemptionAsync(1, ct);
+        await rpc.RequestAirdropAsync(marker, 2_000_000, null, ct); // anyone can fund an address: that must block nothing
+
+        async Task<byte[]> MarkedMemoAsync(string memo)
+        {
+            var blockhash = await rpc.GetLatestBlockhashAsync(null, ct);
+            return new TransactionBuilder().SetFeePayer(treasury).SetRecentBlockHash(blockhash.Blockhash)
+                .AddInstruction(SystemProgram.Transfer(treasury.PublicKey, marker, rent))
+                .AddInstruction(SystemProgram.AllocateWithSeed(marker, treasury.PublicKey, seed, 1, SystemProgram.ProgramIdKey))
+                .AddInstruction(MemoProgram.NewMemo(memo, treasury.PublicKey))
+                .Build(treasury);
+        }
+
+        var first = await rpc.SendTransactionAsync(await MarkedMemoAsync("first " + seed), null, ct);
+        Assert.Equal(SignatureOutcome.Landed, (await new SignatureStatusChecker(rpc).CheckAsync(first, ct)).Outcome);
+        var allocated = await rpc.GetAccountInfoAsync(marker, Commitment.Finalized, ct);
+        Assert.Equal((2_000_000 + rent, SystemProgram.ProgramIdKey.ToString(), 1), (allocated!.Lamports, allocated.Owner, allocated.Data.Length));
+
+        // A second transaction with the same marker is refused as a whole: its transfer and memo never happen.
+        var second = await MarkedMemoAsync("second " + seed);
+        var ex = await Assert.ThrowsAsync<SolanaRpcException>(() => rpc.SendTransactionAsync(second, null, ct));
+        Assert.Equal(1, ex.TransactionError!.InstructionIndex);
+        Assert.Equal(0u, ex.TransactionError.InstructionError!.CustomCode); // SystemError::AccountAlreadyInUse
+        var landed = await rpc.SendTransactionAsync(second, new SendTransactionOptions(SkipPreflight: true), ct);
+        Assert.Equal(SignatureOutcome.Failed, (await new SignatureStatusChecker(rpc).CheckAsync(landed, ct)).Outcome);
+        Assert.Equal(2_000_000 + rent, (await rpc.GetAccountInfoAsync(marker, Commitment.Finalized, ct))!.Lamports);
+    }
+
+    [Fact]
+    public async Task GetAccountState_MinContextSlotAheadOfTheNode_IsRefusedNotAnsweredOlder()
+    {
+        ulong slot = await rpc.GetSlotAsync(Commitment.Finalized, ct);
+        var state = await rpc.GetAccountStateAsync(new PublicKey(localnet.Info.Mint), Commitment.Finalized, slot, ct);
+        Assert.NotNull(state.Account);
+        Assert.True(state.ContextSlot >= slot);
+
+        var ex = await Assert.ThrowsAsync<SolanaRpcException>(() => rpc.GetAccountStateAsync(new PublicKey(localnet.Info.Mint), Commitment.Finalized, slot + 1_000_000, ct));
+        Assert.Equal(-32016, ex.Code);
+    }
+
+    [Fact]
     public async Task SendTransaction_IdenticalResubmission_ThrowsAlreadyProcessed()
     {
         using var treasury = localnet.LoadTreasury();

@@ -89,7 +89,7 @@ public sealed class SignatureStatusCheckerTests
         using var http = new HttpClient();
         var checker = new SignatureStatusChecker(new SolanaRpcClient(http, new SolanaRpcOptions { RpcUrl = server.Url }));
 
-        var expiry = await checker.CheckExpiryAsync("sig", lastValidBlockHeight: 150, TestTimeouts.Token());
+        var expiry = await checker.CheckExpiryAsync("sig", lastValidBlockHeight: 150, marker: null, TestTimeouts.Token());
 
         Assert.False(expiry.CanNeverLand);
         Assert.Equal("expiry not provable yet: the finalized block height 151 is past 150, but the node that answered the status had seen slot 159, not 160", expiry.Unprovable);
@@ -115,7 +115,7 @@ public sealed class SignatureStatusCheckerTests
         using var http = new HttpClient();
         var checker = new SignatureStatusChecker(new SolanaRpcClient(http, new SolanaRpcOptions { RpcUrl = server.Url }));
 
-        var expiry = await checker.CheckExpiryAsync("sig", lastValidBlockHeight: 10_000, TestTimeouts.Token());
+        var expiry = await checker.CheckExpiryAsync("sig", lastValidBlockHeight: 10_000, marker: null, TestTimeouts.Token());
 
         // Before: proven whatever history the node kept, so a burn that landed before it was signed again.
         Assert.Equal(expected, expiry.CanNeverLand);
@@ -124,6 +124,36 @@ public sealed class SignatureStatusCheckerTests
         {
             Assert.Equal($"expiry not provable: the RPC node's history starts at slot 11000 (block height {(firstHeight == "null" ? "unknown" : firstHeight)}), after block height 8376 (the blocks the transaction could have landed in, and a purge's margin below them); a node that keeps history back to there can prove it", expiry.Unprovable);
         }
+    }
+
+    [Theory]
+    [InlineData(12000, "null", true, null)] // absent from the finalized state at the slot past its height: proven, however short the history
+    [InlineData(12000, """{"lamports":5000000,"owner":"11111111111111111111111111111111","data":["","base64"],"executable":false,"rentEpoch":0}""", true, null)] // funded by anyone, never allocated
+    [InlineData(12000, """{"lamports":897840,"owner":"11111111111111111111111111111111","data":["AA==","base64"],"executable":false,"rentEpoch":0}""", false,
+        "a transaction of this burn landed: its marker 11111111111111111111111111111112 is set on chain, but the RPC node has no status for sig")]
+    [InlineData(11999, "null", false, "expiry not provable yet: the node asked for the marker 11111111111111111111111111111112 answered from slot 11999, not 12000 or later")] // a proxy dropping minContextSlot
+    [InlineData(-32016, "null", false, "expiry not provable yet: the node asked for the marker 11111111111111111111111111111112 answered from slot 0")]
+    public async Task CheckExpiryAsync_Marker_ProvenByItBeingUnsetAtTheFinalizedSlotWithoutAskingForHistory(long contextSlot, string account, bool expected, string? reason)
+    {
+        await using var server = new LoopbackRpcServer((method, parameters, _) => method switch
+        {
+            "getSignatureStatuses" => LoopbackResponse.Result("""{"context":{"slot":12000},"value":[null]}"""),
+            "getEpochInfo" => LoopbackResponse.Result("""{"absoluteSlot":12000,"blockHeight":10001}"""),
+            "getAccountInfo" when parameters[1].GetProperty("commitment").GetString() != "finalized" || parameters[1].GetProperty("minContextSlot").GetUInt64() != 12000 =>
+                LoopbackResponse.Error(-32602, "asked at another commitment or slot"),
+            "getAccountInfo" when contextSlot < 0 => LoopbackResponse.Error(-32016, "Minimum context slot has not been reached"),
+            "getAccountInfo" => LoopbackResponse.Result($$"""{"context":{"slot":{{contextSlot}}},"value":{{account}}}"""),
+            _ => LoopbackResponse.Error(-32601, "Method not found"), // no history asked for: this node would say it keeps none
+        });
+        using var http = new HttpClient();
+        var checker = new SignatureStatusChecker(new SolanaRpcClient(http, new SolanaRpcOptions { RpcUrl = server.Url }));
+        var marker = new PublicKey("11111111111111111111111111111112");
+
+        var expiry = await checker.CheckExpiryAsync("sig", lastValidBlockHeight: 10_000, marker, TestTimeouts.Token());
+
+        Assert.Equal((expected, reason is null), (expiry.CanNeverLand, expiry.Unprovable is null));
+        Assert.StartsWith(reason ?? "", expiry.Unprovable ?? "", StringComparison.Ordinal);
+        Assert.Equal(0, server.Count("getFirstAvailableBlock"));
     }
 
     [Theory]
@@ -142,7 +172,7 @@ public sealed class SignatureStatusCheckerTests
         using var http = new HttpClient();
         var checker = new SignatureStatusChecker(new SolanaRpcClient(http, new SolanaRpcOptions { RpcUrl = server.Url }));
 
-        var expiry = await checker.CheckExpiryAsync("sig", lastValidBlockHeight: 10_000, TestTimeouts.Token());
+        var expiry = await checker.CheckExpiryAsync("sig", lastValidBlockHeight: 10_000, marker: null, TestTimeouts.Token());
 
         Assert.False(expiry.CanNeverLand);
         Assert.StartsWith("expiry not provable: the RPC node did not say how far its history goes back (" + refused, expiry.Unprovable, StringComparison.Ordinal);

@@ -123,6 +123,12 @@ public sealed class TransactionVectorTests
         {
             "systemTransfer" => SystemProgram.Transfer(Key("from"), Key("to"), U64("lamports")),
             "systemCreateAccount" => SystemProgram.CreateAccount(Key("from"), Key("newAccount"), U64("lamports"), U64("space"), Key("owner")),
+            "systemAllocateWithSeed" => SystemProgram.AllocateWithSeed(
+                PublicKey.CreateWithSeed(Key("base"), op.Str("seed"), Key("owner")), // derived here, compared with web3.js's key
+                Key("base"),
+                op.Str("seed"),
+                U64("space"),
+                Key("owner")),
             "burn" => TokenProgram.Burn(Key("account"), Key("mint"), Key("owner"), U64("amount")),
             "burnChecked" => TokenProgram.BurnChecked(Key("account"), Key("mint"), Key("owner"), U64("amount"), Decimals()),
             "transferChecked" => TokenProgram.TransferChecked(Key("source"), Key("mint"), Key("destination"), Key("owner"), U64("amount"), Decimals()),
