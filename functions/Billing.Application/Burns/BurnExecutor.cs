@@ -5,7 +5,10 @@ namespace Billing.Application.Burns;
 /// <list type="bullet">
 /// <item>the signed bytes, signature and lastValidBlockHeight are stored before the first send;</item>
 /// <item>while that blockhash is valid only those same bytes are (re)broadcast — the network dedups by signature;</item>
-/// <item>a new transaction is signed only after expiry is proven: block height past lastValidBlockHeight and no status;</item>
+/// <item>every transaction of a burn sets the burn's marker before it burns (<c>BurnMarker</c>): once one landed, the chain fails
+/// any other as a whole;</item>
+/// <item>a new transaction is signed only after expiry is proven: finalized block height past lastValidBlockHeight, no status,
+/// and the marker unset at that slot;</item>
 /// <item>an RPC error never means "not landed": the signature status decides; a failure is final only in a finalized block;</item>
 /// <item>a finalized burn is booked only if the transaction on chain is the row's burn (<c>BurnExecutor.Landed.cs</c>);</item>
 /// <item>one executor per treasury at a time (an ETag lease), and one burn in flight per treasury, counting a row that cannot
@@ -252,7 +255,7 @@ public sealed partial class BurnExecutor(
             builder.AddInstruction(ComputeBudgetProgram.SetComputeUnitPrice(options.Value.ComputeUnitPrice));
         }
 
-        // The marker first: if any transaction of this burn landed, this one fails as a whole before it burns.
+        // The marker before the burn: if any transaction of this burn landed, this one fails as a whole before it burns.
         foreach (var instruction in BurnMarker.For(treasury.Owner, ledgerName.Value, intent.Id).Set(rent))
         {
             builder.AddInstruction(instruction);
