@@ -10,6 +10,7 @@ namespace Billing.Application.Ledger;
 /// pending row with its signature is stored before anything is sent; a resend after a crash can at worst put the same
 /// memo on chain twice, which verification counts once. First it pins partners' audit chains in the book
 /// (<see cref="PartnerAuditPinner"/>), so the root it anchors covers them; a failure there is logged and anchoring goes on.
+/// With nothing new to anchor it may send a heartbeat instead (LedgerAnchorService.Heartbeat.cs).
 /// </summary>
 public sealed partial class LedgerAnchorService(
     LedgerStore ledger,

@@ -18,12 +18,7 @@ public static class HeartbeatMemo
 
     public static string Format(string ledger, string book, long toSeq, string rootHex)
     {
-        if (!AnchorMemo.IsValidLedger(ledger))
-        {
-            throw new ArgumentException($"Ledger name '{ledger}' must be 1-{AnchorMemo.MaxLedgerLength} letters, digits, '-', '_' or '.'.", nameof(ledger));
-        }
-
-        LedgerValidation.RequireBook(book);
+        AnchorMemo.RequireLedgerAndBook(ledger, book);
         ArgumentOutOfRangeException.ThrowIfNegative(toSeq);
         if (!LedgerEncoding.IsHash(rootHex) || (toSeq == 0 && rootHex != AnchorMemo.NoPreviousRoot))
         {
@@ -50,9 +45,7 @@ public static class HeartbeatMemo
 
         ReadOnlySpan<char> seq = parts[2];
         long toSeq = 0;
-        bool valid = seq is "0"
-            ? parts[3] == AnchorMemo.NoPreviousRoot
-            : seq.Length is > 0 and <= 19 && seq[0] != '0' && long.TryParse(seq, NumberStyles.None, CultureInfo.InvariantCulture, out toSeq) && toSeq >= 1;
+        bool valid = seq is "0" ? parts[3] == AnchorMemo.NoPreviousRoot : AnchorMemo.TryParseSequence(seq, out toSeq);
         if (!valid)
         {
             return false;
