@@ -9,10 +9,15 @@ public class LedgerHeartbeatTests(BurnChainFixture chain) : IClassFixture<BurnCh
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    /// <summary>Longer than the heartbeat interval (3 s) and the stall limit (5 s), counting the block time's whole seconds.</summary>
-    private static readonly TimeSpan PastStallLimit = TimeSpan.FromSeconds(6);
+    /// <summary>Longer than the stall limit (6 s), counting the block time's whole seconds: the one real wait, for rows written after the chain went quiet.</summary>
+    private static readonly TimeSpan PastStallLimit = TimeSpan.FromSeconds(7);
 
     private Task<LedgerTestSetup> NewAsync() => LedgerTestSetup.NewAsync(chain, LedgerTestOptions.ShortHeartbeat());
+
+    /// <summary>The block time of the book's one anchor on chain: the clock the tests' fake "now" is set against.</summary>
+    private static async Task<DateTimeOffset> AnchorTimeAsync(LedgerTestSetup s) => Assert.Single((await OnChainAsync(s)).Anchors).BlockTime!.Value;
+
+    private static FakeTimeProvider At(DateTimeOffset time, int seconds) => new(time.AddSeconds(seconds));
 
     private static async Task<(IReadOnlyList<OnChainAnchor> Anchors, IReadOnlyList<OnChainHeartbeat> Heartbeats)> OnChainAsync(LedgerTestSetup s)
     {
@@ -26,21 +31,21 @@ public class LedgerHeartbeatTests(BurnChainFixture chain) : IClassFixture<BurnCh
         var s = await NewAsync();
         var anchored = await s.BookAndAnchorAsync(100);
         Assert.True(AnchorMemo.TryParse(anchored.Memo, out var anchor));
+        var anchorTime = await AnchorTimeAsync(s);
 
-        var fresh = await s.Anchoring.RunAsync(Ct);
-        await Task.Delay(PastStallLimit, Ct);
-        var beat = await s.Anchoring.RunAsync(Ct);
-        var within = await s.Anchoring.RunAsync(Ct);
+        var fresh = await s.AnchoringAt(At(anchorTime, 2)).RunAsync(Ct);
+        var beat = await s.AnchoringAt(At(anchorTime, 10)).RunAsync(Ct);
+        var read = Assert.Single((await OnChainAsync(s)).Heartbeats);
+        var within = await s.AnchoringAt(At(read.BlockTime!.Value, 2)).RunAsync(Ct);
 
         Assert.Equal(("nothing new to anchor", null), (fresh.Status, fresh.Memo)); // the anchor is younger than the interval
         Assert.Equal("heartbeat confirmed", beat.Status); // before: "nothing new to anchor", and nothing on chain
         Assert.Equal($"billing:heartbeat:v1:{s.Authority.LedgerName}:main:1:{anchor.RootHex}", beat.Memo);
-        var (anchors, heartbeats) = await OnChainAsync(s);
-        var read = Assert.Single(heartbeats);
         Assert.Equal((beat.Signature, new HeartbeatMemoContent(s.Authority.LedgerName, "main", 1, anchor.RootHex)), (read.Signature, read.Content));
-        Assert.NotNull(read.BlockTime);
-        Assert.Single(anchors);
         Assert.Equal(("nothing new to anchor", null), (within.Status, within.Memo));
+        var (anchors, heartbeats) = await OnChainAsync(s);
+        Assert.Single(anchors);
+        Assert.Single(heartbeats);
         Assert.Single(await s.Anchors.ListAsync(LedgerEntries.MainBook, Ct)); // the anchor's: a heartbeat needs no row
     }
 
@@ -60,10 +65,10 @@ public class LedgerHeartbeatTests(BurnChainFixture chain) : IClassFixture<BurnCh
     {
         var s = await NewAsync();
         await s.BookAndAnchorAsync(100);
-        await Task.Delay(PastStallLimit, Ct);
+        var anchorTime = await AnchorTimeAsync(s);
         await s.BookAsync("adj-2", 200);
 
-        var run = await s.Anchoring.RunAsync(Ct);
+        var run = await s.AnchoringAt(At(anchorTime, 10)).RunAsync(Ct);
 
         Assert.Equal("confirmed", run.Status);
         Assert.StartsWith($"billing:anchor:v2:{s.Authority.LedgerName}:main:2-2:", run.Memo, StringComparison.Ordinal);
@@ -77,16 +82,15 @@ public class LedgerHeartbeatTests(BurnChainFixture chain) : IClassFixture<BurnCh
     {
         var s = await NewAsync();
         await s.BookAndAnchorAsync(100);
-        var anchor = Assert.Single((await OnChainAsync(s)).Anchors);
-        var later = new FakeTimeProvider(anchor.BlockTime!.Value.AddMinutes(1));
+        var anchorTime = await AnchorTimeAsync(s);
 
-        var now = await s.Audit().VerifyAsync(Ct);
-        var stalled = await s.Audit(later).VerifyAsync(Ct);
+        var now = await s.Audit(At(anchorTime, 1)).VerifyAsync(Ct);
+        var stalled = await s.Audit(At(anchorTime, 60)).VerifyAsync(Ct);
 
         Assert.True(now.Ok, string.Join("; ", now.Problems));
         var problem = Assert.Single(stalled.Problems); // before: Ok, the entry is anchored and nothing else was judged
         Assert.Equal((nameof(LedgerProblemKind.AnchoringStalled), "book main"), (problem.Kind, problem.Subject));
-        Assert.Contains($"block time {anchor.BlockTime:u}", problem.Detail, StringComparison.Ordinal);
+        Assert.Contains($"block time {anchorTime:u}", problem.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -94,11 +98,12 @@ public class LedgerHeartbeatTests(BurnChainFixture chain) : IClassFixture<BurnCh
     {
         var s = await NewAsync();
         await s.BookAndAnchorAsync(100);
-        await Task.Delay(PastStallLimit, Ct);
+        var later = At(await AnchorTimeAsync(s), 10);
 
-        var stalled = await s.Audit().VerifyAsync(Ct);
-        var beat = await s.Anchoring.RunAsync(Ct);
-        var alive = await s.Audit().VerifyAsync(Ct);
+        var stalled = await s.Audit(later).VerifyAsync(Ct);
+        var beat = await s.AnchoringAt(later).RunAsync(Ct);
+        var beatTime = Assert.Single((await OnChainAsync(s)).Heartbeats).BlockTime!.Value;
+        var alive = await s.Audit(At(beatTime, 2)).VerifyAsync(Ct);
 
         Assert.Contains(stalled.Problems, p => p.Kind == nameof(LedgerProblemKind.AnchoringStalled));
         Assert.Equal("heartbeat confirmed", beat.Status);
@@ -113,8 +118,9 @@ public class LedgerHeartbeatTests(BurnChainFixture chain) : IClassFixture<BurnCh
         await s.BookAsync("adj-2", 200); // anchoring stalls: adj-2 is never anchored
         await Task.Delay(PastStallLimit, Ct);
         await s.RewriteAsync(2, 1); // the insider rewrites the tail; every row it touches is written now
+        var rewritten = new FakeTimeProvider(DateTimeOffset.UtcNow); // verify as the rewrite ends: its rows look fresh
 
-        var verify = await s.Audit().VerifyAsync(Ct); // before: Ok, the rewritten row looked recorded a moment ago
+        var verify = await s.Audit(rewritten).VerifyAsync(Ct); // before: Ok, the rewritten row looked recorded a moment ago
 
         Assert.DoesNotContain(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.NotAnchored)); // the rows' times say nothing
         Assert.Contains(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.AnchoringStalled) && p.Detail.Contains("sequence 1", StringComparison.Ordinal));
@@ -125,10 +131,11 @@ public class LedgerHeartbeatTests(BurnChainFixture chain) : IClassFixture<BurnCh
     {
         var s = await NewAsync();
         await s.BookAndAnchorAsync(100);
+        var anchorTime = await AnchorTimeAsync(s);
         string forged = new('f', 64);
         string signature = await s.SendMemoAsync(await s.Authority.GetAsync(Ct), HeartbeatMemo.Format(s.Authority.LedgerName, "main", 1, forged));
 
-        var verify = await s.Audit().VerifyAsync(Ct);
+        var verify = await s.Audit(At(anchorTime, 1)).VerifyAsync(Ct);
 
         var problem = Assert.Single(verify.Problems);
         Assert.Equal((nameof(LedgerProblemKind.HeartbeatMismatch), "heartbeat 1"), (problem.Kind, problem.Subject));

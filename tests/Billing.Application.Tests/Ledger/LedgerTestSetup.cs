@@ -30,6 +30,10 @@ internal sealed record LedgerTestSetup(BillingTables Tables, LedgerStore Ledger,
     public static PartnerAuditPinner Pinner(BillingTables tables) =>
         new(new LedgerStore(tables), new PartnerStore(tables), new PartnerPinCursor(tables), TimeProvider.System, NullLogger<PartnerAuditPinner>.Instance);
 
+    /// <summary>The anchor timer's run as of <paramref name="time"/> (the chain's block times stay the localnet's clock).</summary>
+    public LedgerAnchorService AnchoringAt(TimeProvider time) =>
+        new(Ledger, Anchors, Rpc, Authority, Pinner(Tables), Options, time, NullLogger<LedgerAnchorService>.Instance);
+
     /// <summary>Verify and reconcile as of <paramref name="time"/> (default: now).</summary>
     public LedgerAudit Audit(TimeProvider? time = null) =>
         new(Ledger, Anchors, Invoices, Payments, Burns, new CreditNoteStore(Tables), new RefundStore(Tables), new InvoicePaymentLinkStore(Tables), new FactStore(Tables), new PartnerStore(Tables), Rpc, Authority, Options, Microsoft.Extensions.Options.Options.Create(new Billing.Application.Invoicing.InvoicingOptions()), time ?? TimeProvider.System);
