@@ -326,6 +326,7 @@ public sealed partial class PlatformTests(PlatformFixture platform) : IDisposabl
         var invoice = await CliHarness.RunAsync(["invoices", "verify", invoiceId, .. chainArgs, "--key", PlatformFixture.CarrierKey]);
         var entry = await CliHarness.RunAsync(["ledger", "verify", "--entry", "invoice-finalized:" + invoiceId, .. chainArgs]);
         var stranger = await CliHarness.RunAsync(["invoices", "verify", invoiceId, "--rpc", rpc, "--authority", "11111111111111111111111111111111", "--ledger", platform.TablePrefix, "--url", Url]);
+        var silent = await CliHarness.RunAsync(["ledger", "verify", .. chainArgs, "--max-silence-minutes", "0"]); // every anchor on chain is too old
 
         Assert.True(api.ExitCode == 0, api + "\n--- platform log ---\n" + PlatformLog());
         Assert.True(chain.ExitCode == 0, chain.ToString());
@@ -336,6 +337,8 @@ public sealed partial class PlatformTests(PlatformFixture platform) : IDisposabl
         Assert.True(entry.ExitCode == 0, entry.ToString());
         Assert.NotEqual(0, stranger.ExitCode); // the proof's transaction is not signed by that key
         Assert.Contains("not signed by the anchor authority", stranger.Out, StringComparison.Ordinal);
+        Assert.NotEqual(0, silent.ExitCode);
+        Assert.Contains("AnchoringStalled", silent.Out, StringComparison.Ordinal); // judged by the anchors' block times on chain
 
         // The anchored entry pins the payer's audit chain as the close booked it (docs/design.md §14).
         using var listed = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/ledger/entries?limit=1000", PlatformFixture.FinanceKey));

@@ -1,7 +1,7 @@
 namespace Billing.Application.Ledger;
 
 /// <summary>
-/// Reads a book's anchors from the chain: memos signed by the anchor authority that name this ledger and book. The
+/// Reads a book's anchors (and heartbeats) from the chain: memos signed by the anchor authority that name this ledger and book. The
 /// anchors table never decides what is on chain; at most it tells where to start looking (<see cref="LatestAsync"/>).
 /// </summary>
 public sealed class AnchorChainReader(ISolanaRpcClient rpc)
@@ -9,16 +9,29 @@ public sealed class AnchorChainReader(ISolanaRpcClient rpc)
     private readonly SignedMemoReader memos = new(rpc);
 
     /// <summary>Every anchor of the book on chain (oldest first, unlinked; see <see cref="AnchorChain.Link"/>).</summary>
-    public async Task<IReadOnlyList<OnChainAnchor>> ReadAllAsync(PublicKey authority, string ledger, string book, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OnChainAnchor>> ReadAllAsync(PublicKey authority, string ledger, string book, CancellationToken cancellationToken) =>
+        (await ReadBookAsync(authority, ledger, book, cancellationToken).ConfigureAwait(false)).Anchors;
+
+    /// <summary>Every anchor and every heartbeat of the book on chain (each oldest first), read in one pass over the authority's memos.</summary>
+    public async Task<(IReadOnlyList<OnChainAnchor> Anchors, IReadOnlyList<OnChainHeartbeat> Heartbeats)> ReadBookAsync(PublicKey authority, string ledger, string book, CancellationToken cancellationToken)
     {
-        var list = new List<OnChainAnchor>();
-        await foreach (var anchor in ReadAsync(authority, ledger, book, null, cancellationToken).ConfigureAwait(false))
+        var anchors = new List<OnChainAnchor>();
+        var heartbeats = new List<OnChainHeartbeat>();
+        await foreach (var (anchor, heartbeat) in ReadAsync(authority, ledger, book, null, cancellationToken).ConfigureAwait(false))
         {
-            list.Add(anchor);
+            if (anchor is not null)
+            {
+                anchors.Add(anchor);
+            }
+            else
+            {
+                heartbeats.Add(heartbeat!);
+            }
         }
 
-        list.Reverse();
-        return list;
+        anchors.Reverse();
+        heartbeats.Reverse();
+        return (anchors, heartbeats);
     }
 
     /// <summary>
@@ -27,30 +40,31 @@ public sealed class AnchorChainReader(ISolanaRpcClient rpc)
     /// hint itself counts only if the chain shows it is an anchor of this book signed by the authority; otherwise the
     /// whole history is read.
     /// </summary>
-    public async Task<OnChainAnchor?> LatestAsync(PublicKey authority, string ledger, string book, string? hintSignature, CancellationToken cancellationToken)
-    {
-        if (hintSignature is not null)
-        {
-            OnChainAnchor? hinted = await GetAsync(authority, ledger, book, hintSignature, cancellationToken).ConfigureAwait(false);
-            if (hinted is not null)
-            {
-                OnChainAnchor? newest = hinted;
-                await foreach (var anchor in ReadAsync(authority, ledger, book, hintSignature, cancellationToken).ConfigureAwait(false))
-                {
-                    newest = anchor.Content.ToSeq > newest.Content.ToSeq ? anchor : newest;
-                }
+    public async Task<OnChainAnchor?> LatestAsync(PublicKey authority, string ledger, string book, string? hintSignature, CancellationToken cancellationToken) =>
+        (await TipAsync(authority, ledger, book, hintSignature, cancellationToken).ConfigureAwait(false)).Anchor;
 
-                return newest;
+    /// <summary>
+    /// As <see cref="LatestAsync"/>, and in the same pass the book's newest heartbeat newer than the hint (a heartbeat
+    /// older than the hinted anchor is older than that anchor, so it never is the newest sign of life).
+    /// </summary>
+    public async Task<(OnChainAnchor? Anchor, OnChainHeartbeat? Heartbeat)> TipAsync(PublicKey authority, string ledger, string book, string? hintSignature, CancellationToken cancellationToken)
+    {
+        OnChainAnchor? hinted = hintSignature is null ? null : await GetAsync(authority, ledger, book, hintSignature, cancellationToken).ConfigureAwait(false);
+        OnChainAnchor? latest = hinted;
+        OnChainHeartbeat? heartbeat = null;
+        await foreach (var (anchor, beat) in ReadAsync(authority, ledger, book, hinted?.Signature, cancellationToken).ConfigureAwait(false))
+        {
+            if (anchor is not null)
+            {
+                latest = latest is null || anchor.Content.ToSeq > latest.Content.ToSeq ? anchor : latest;
+            }
+            else
+            {
+                heartbeat ??= beat; // newest first
             }
         }
 
-        OnChainAnchor? latest = null;
-        await foreach (var anchor in ReadAsync(authority, ledger, book, null, cancellationToken).ConfigureAwait(false))
-        {
-            latest = latest is null || anchor.Content.ToSeq > latest.Content.ToSeq ? anchor : latest;
-        }
-
-        return latest;
+        return (latest, heartbeat);
     }
 
     /// <summary>The anchor transaction <paramref name="signature"/> if the chain shows it is one of this book's, signed by the authority.</summary>
@@ -74,15 +88,20 @@ public sealed class AnchorChainReader(ISolanaRpcClient rpc)
         return null;
     }
 
-    private async IAsyncEnumerable<OnChainAnchor> ReadAsync(PublicKey authority, string ledger, string book, string? until,
+    /// <summary>The book's anchors and heartbeats (one of the pair set), newest first; with <paramref name="until"/>, only those newer.</summary>
+    private async IAsyncEnumerable<(OnChainAnchor? Anchor, OnChainHeartbeat? Heartbeat)> ReadAsync(PublicKey authority, string ledger, string book, string? until,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        string prefix = $"{AnchorMemo.Prefix}{ledger}:{book}:";
-        await foreach (var memo in memos.ReadAsync(authority, prefix, until, cancellationToken).ConfigureAwait(false))
+        string[] prefixes = [$"{AnchorMemo.Prefix}{ledger}:{book}:", $"{HeartbeatMemo.Prefix}{ledger}:{book}:"];
+        await foreach (var memo in memos.ReadAsync(authority, prefixes, until, cancellationToken).ConfigureAwait(false))
         {
             if (AnchorMemo.TryParse(memo.Text, out var content) && content.Ledger == ledger && content.Book == book)
             {
-                yield return new OnChainAnchor(content, memo.Signature, memo.Slot, BlockTime(memo.BlockTime));
+                yield return (new OnChainAnchor(content, memo.Signature, memo.Slot, BlockTime(memo.BlockTime)), null);
+            }
+            else if (HeartbeatMemo.TryParse(memo.Text, out var beat) && beat.Ledger == ledger && beat.Book == book)
+            {
+                yield return (null, new OnChainHeartbeat(beat, memo.Signature, memo.Slot, BlockTime(memo.BlockTime)));
             }
         }
     }

@@ -10,6 +10,7 @@ namespace Billing.Application.Ledger;
 /// pending row with its signature is stored before anything is sent; a resend after a crash can at worst put the same
 /// memo on chain twice, which verification counts once. First it pins partners' audit chains in the book
 /// (<see cref="PartnerAuditPinner"/>), so the root it anchors covers them; a failure there is logged and anchoring goes on.
+/// With nothing new to anchor it may send a heartbeat instead (LedgerAnchorService.Heartbeat.cs).
 /// </summary>
 public sealed partial class LedgerAnchorService(
     LedgerStore ledger,
@@ -50,7 +51,7 @@ public sealed partial class LedgerAnchorService(
         }
 
         string? hint = await LatestConfirmedSignatureAsync(book, stored, cancellationToken).ConfigureAwait(false);
-        var latest = await chain.LatestAsync(signer.PublicKey, authority.LedgerName, book, hint, cancellationToken).ConfigureAwait(false);
+        var (latest, heartbeat) = await chain.TipAsync(signer.PublicKey, authority.LedgerName, book, hint, cancellationToken).ConfigureAwait(false);
         if (latest is not null)
         {
             lastConfirmed ??= latest.BlockTime;
@@ -87,7 +88,9 @@ public sealed partial class LedgerAnchorService(
             if (entries.Count == 0)
             {
                 await CacheAsync(latest, cancellationToken).ConfigureAwait(false);
-                return new AnchorRunSummary(null, null, null, "nothing new to anchor");
+                return HeartbeatDue(latest, heartbeat) is { } memo
+                    ? await HeartbeatAsync(signer, memo, cancellationToken).ConfigureAwait(false)
+                    : new AnchorRunSummary(null, null, null, "nothing new to anchor");
             }
 
             var computed = LedgerAnchor.Over(entries, time.GetUtcNow()) with { Ledger = authority.LedgerName, PreviousRootHex = previousRoot };
@@ -110,35 +113,16 @@ public sealed partial class LedgerAnchorService(
             LogResigning(logger, anchor.Memo, unconfirmed);
         }
 
-        var blockhash = await rpc.GetLatestBlockhashAsync(Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
-        var transaction = new TransactionBuilder().SetFeePayer(signer).SetRecentBlockHash(blockhash.Blockhash)
-            .AddInstruction(MemoProgram.NewMemo(anchor.Memo, signer.PublicKey))
-            .BuildTransaction().Sign(signer);
+        var (transaction, lastValidBlockHeight) = await SignAsync(signer, anchor.Memo, cancellationToken).ConfigureAwait(false);
         anchor = anchor with { Signature = transaction.Id };
         await anchors.UpdateAsync(anchor, cancellationToken).ConfigureAwait(false);
-        try
+        var landed = await SendAsync(anchor.Memo, transaction, lastValidBlockHeight, cancellationToken).ConfigureAwait(false);
+        return landed switch
         {
-            await rpc.SendTransactionAsync(transaction.Serialize(), null, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SolanaRpcException ex)
-        {
-            LogSendFailed(logger, anchor.Memo, ex.Message); // the status check below decides
-        }
-
-        SignatureCheck landed;
-        try
-        {
-            landed = await checker.WaitAsync(transaction.Id!, blockhash.LastValidBlockHeight, Commitment.Confirmed, TimeSpan.FromMilliseconds(400), cancellationToken)
-                .WaitAsync(ConfirmationWait, time, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            return new AnchorRunSummary(anchor.Memo, anchor.Signature, null, "pending: not confirmed yet");
-        }
-
-        return landed.Outcome == SignatureOutcome.Landed
-            ? await ConfirmAsync(anchor, transaction.Id!, landed.Status!.Slot, cancellationToken).ConfigureAwait(false)
-            : new AnchorRunSummary(anchor.Memo, anchor.Signature, null, "pending: " + landed.Outcome);
+            null => new AnchorRunSummary(anchor.Memo, anchor.Signature, null, "pending: not confirmed yet"),
+            { Outcome: SignatureOutcome.Landed } => await ConfirmAsync(anchor, transaction.Id!, landed.Status!.Slot, cancellationToken).ConfigureAwait(false),
+            _ => new AnchorRunSummary(anchor.Memo, anchor.Signature, null, "pending: " + landed.Outcome),
+        };
     }
 
     /// <summary>Books the partners' audit pins; never the reason the money entries go unanchored.</summary>
@@ -281,7 +265,7 @@ public sealed partial class LedgerAnchorService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Anchor memo {Memo}: the chain does not show it in transaction {Signature} of the pending anchor row; signing it again")]
     private static partial void LogResigning(ILogger logger, string memo, string signature);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending anchor memo {Memo} returned an error ({Reason}); checking its status")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending memo {Memo} returned an error ({Reason}); checking its status")]
     private static partial void LogSendFailed(ILogger logger, string memo, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The newest anchor row cannot be read ({Reason}); anchoring goes by the chain and resumes no pending anchor")]

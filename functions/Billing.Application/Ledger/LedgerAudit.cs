@@ -36,7 +36,9 @@ public sealed partial class LedgerAudit(
         }
 
         var key = authority.IsConfigured ? (await authority.GetAsync(cancellationToken).ConfigureAwait(false)).PublicKey : null;
-        IReadOnlyList<OnChainAnchor> onChain = key is null ? [] : await new AnchorChainReader(rpc).ReadAllAsync(key, authority.LedgerName, book, cancellationToken).ConfigureAwait(false);
+        var (onChain, heartbeats) = key is null
+            ? ([], [])
+            : await new AnchorChainReader(rpc).ReadBookAsync(key, authority.LedgerName, book, cancellationToken).ConfigureAwait(false);
         var (linked, linkProblems) = AnchorChain.Link(onChain);
         var verifier = new LedgerStreamVerifier(linked, now, options.Value.MaxUnanchoredAge);
         var booked = new Dictionary<long, (string? EntryId, string? Hash, bool Readable)>();
@@ -82,6 +84,10 @@ public sealed partial class LedgerAudit(
         }
 
         problems.AddRange(linkProblems.Concat(verifier.Complete(head?.LastSequence, head?.LastHash)).OrderBy(p => p.Sequence).Select(ToAudit));
+
+        // Judged by the chain's block times: the rows' times are storage's word, and rewriting them hides NotAnchored.
+        problems.AddRange(AnchorLiveness.Check(onChain, heartbeats, verifier.Entries > 0, now, options.Value.MaxChainSilence).Select(p => new AuditProblem(
+            p.Kind.ToString(), p.Kind == LedgerProblemKind.AnchoringStalled ? $"book {book}" : string.Create(CultureInfo.InvariantCulture, $"heartbeat {p.Sequence}"), p.Message)));
         problems.AddRange(await IdIndexProblemsAsync(book, booked, head?.LastSequence ?? long.MaxValue, cancellationToken).ConfigureAwait(false));
 
         // The table is a cache of the chain: a row the chain does not back is reported, never believed.

@@ -23,5 +23,14 @@ public sealed class LedgerOptions
     /// <summary>At most this many entries per anchor, so an anchor's range (and a proof) stays small.</summary>
     public int MaxEntriesPerAnchor { get; set; } = 10_000;
 
+    /// <summary>
+    /// When a book has had nothing new to anchor for this long (its newest anchor or heartbeat on chain is older), the
+    /// anchoring run puts a heartbeat memo on chain, so a quiet book can be told from stopped anchoring.
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromHours(6);
+
     public TimeSpan MaxUnanchoredAge => AnchorInterval + AnchorGrace;
+
+    /// <summary>How old the newest anchor or heartbeat on chain may be before verify reports anchoring as stalled.</summary>
+    public TimeSpan MaxChainSilence => HeartbeatInterval + AnchorInterval + AnchorGrace;
 }

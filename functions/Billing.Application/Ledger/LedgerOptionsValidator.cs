@@ -25,6 +25,11 @@ public sealed class LedgerOptionsValidator : IValidateOptions<LedgerOptions>
             failures.Add("Billing:Ledger:AnchorGrace must be between 0 and 1 day.");
         }
 
+        if (o.HeartbeatInterval <= TimeSpan.Zero || o.HeartbeatInterval < o.AnchorInterval || o.HeartbeatInterval > TimeSpan.FromDays(7))
+        {
+            failures.Add("Billing:Ledger:HeartbeatInterval must be positive, at least Billing:Ledger:AnchorInterval, and at most 7 days.");
+        }
+
         if (o.MaxEntriesPerAnchor is < 1 or > 100_000)
         {
             failures.Add("Billing:Ledger:MaxEntriesPerAnchor must be between 1 and 100,000.");

@@ -26,12 +26,7 @@ public static class AnchorMemo
 
     public static string Format(string ledger, string book, long fromSeq, long toSeq, string rootHex, string previousRootHex)
     {
-        if (!IsValidLedger(ledger))
-        {
-            throw new ArgumentException($"Ledger name '{ledger}' must be 1-{MaxLedgerLength} letters, digits, '-', '_' or '.'.", nameof(ledger));
-        }
-
-        LedgerValidation.RequireBook(book);
+        RequireLedgerAndBook(ledger, book);
         ArgumentOutOfRangeException.ThrowIfLessThan(fromSeq, 1L);
         ArgumentOutOfRangeException.ThrowIfLessThan(toSeq, fromSeq);
         if (!LedgerEncoding.IsHash(rootHex))
@@ -77,7 +72,19 @@ public static class AnchorMemo
         return true;
     }
 
-    private static bool TryParseSequence(ReadOnlySpan<char> text, out long value)
+    /// <summary>Throws unless <paramref name="ledger"/> and <paramref name="book"/> may stand in a memo (heartbeats share the rule).</summary>
+    internal static void RequireLedgerAndBook(string ledger, string book)
+    {
+        if (!IsValidLedger(ledger))
+        {
+            throw new ArgumentException($"Ledger name '{ledger}' must be 1-{MaxLedgerLength} letters, digits, '-', '_' or '.'.", nameof(ledger));
+        }
+
+        LedgerValidation.RequireBook(book);
+    }
+
+    /// <summary>A sequence as memos write it: decimal, 1 or more, no leading zero.</summary>
+    internal static bool TryParseSequence(ReadOnlySpan<char> text, out long value)
     {
         value = 0;
         return text.Length is > 0 and <= 19

@@ -55,4 +55,13 @@ public enum LedgerProblemKind
 
     /// <summary>The book's head row cannot be read: it cannot be compared with the last entry, and nothing is appended to the book.</summary>
     HeadUnreadable,
+
+    /// <summary>
+    /// The newest anchor or heartbeat of the book on chain (by its block time) is older than the heartbeat interval plus
+    /// the anchoring interval and grace: the anchoring service stopped, judged by the chain's clock, not the rows'.
+    /// </summary>
+    AnchoringStalled,
+
+    /// <summary>A heartbeat signed by the authority names a last sequence and root that no anchor of the book on chain has.</summary>
+    HeartbeatMismatch,
 }

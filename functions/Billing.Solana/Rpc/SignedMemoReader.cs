@@ -14,10 +14,19 @@ public sealed class SignedMemoReader(ISolanaRpcClient rpc)
     public const int PageSize = 1000;
 
     /// <summary>Matching memos, newest first; with <paramref name="until"/>, only those newer than that signature.</summary>
-    public async IAsyncEnumerable<SignedMemo> ReadAsync(PublicKey authority, string prefix, string? until, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<SignedMemo> ReadAsync(PublicKey authority, string prefix, string? until, CancellationToken cancellationToken) =>
+        ReadAsync(authority, [prefix], until, cancellationToken);
+
+    /// <summary>Memos that start with any of <paramref name="prefixes"/>, in one pass over the authority's transactions.</summary>
+    public async IAsyncEnumerable<SignedMemo> ReadAsync(PublicKey authority, IReadOnlyList<string> prefixes, string? until, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authority);
-        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        ArgumentNullException.ThrowIfNull(prefixes);
+        if (prefixes.Count == 0 || prefixes.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException("At least one prefix, none empty.", nameof(prefixes));
+        }
+
         string authorityText = authority.ToString();
         string? before = null;
         while (true)
@@ -26,7 +35,7 @@ public sealed class SignedMemoReader(ISolanaRpcClient rpc)
             foreach (var info in page)
             {
                 // The node's memo summary is only a filter: the memo itself is read from the transaction below.
-                if (info.Error is not null || info.Memo is null || !info.Memo.Contains(prefix, StringComparison.Ordinal))
+                if (info.Error is not null || info.Memo is null || !prefixes.Any(p => info.Memo.Contains(p, StringComparison.Ordinal)))
                 {
                     continue;
                 }
@@ -39,7 +48,7 @@ public sealed class SignedMemoReader(ISolanaRpcClient rpc)
 
                 foreach (string text in Memos(tx))
                 {
-                    if (text.StartsWith(prefix, StringComparison.Ordinal))
+                    if (prefixes.Any(p => text.StartsWith(p, StringComparison.Ordinal)))
                     {
                         yield return new SignedMemo(info.Signature, tx.Slot, tx.BlockTime ?? info.BlockTime, text);
                     }

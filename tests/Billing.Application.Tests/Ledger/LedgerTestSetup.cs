@@ -30,6 +30,10 @@ internal sealed record LedgerTestSetup(BillingTables Tables, LedgerStore Ledger,
     public static PartnerAuditPinner Pinner(BillingTables tables) =>
         new(new LedgerStore(tables), new PartnerStore(tables), new PartnerPinCursor(tables), TimeProvider.System, NullLogger<PartnerAuditPinner>.Instance);
 
+    /// <summary>The anchor timer's run as of <paramref name="time"/> (the chain's block times stay the localnet's clock).</summary>
+    public LedgerAnchorService AnchoringAt(TimeProvider time) =>
+        new(Ledger, Anchors, Rpc, Authority, Pinner(Tables), Options, time, NullLogger<LedgerAnchorService>.Instance);
+
     /// <summary>Verify and reconcile as of <paramref name="time"/> (default: now).</summary>
     public LedgerAudit Audit(TimeProvider? time = null) =>
         new(Ledger, Anchors, Invoices, Payments, Burns, new CreditNoteStore(Tables), new RefundStore(Tables), new InvoicePaymentLinkStore(Tables), new FactStore(Tables), new PartnerStore(Tables), Rpc, Authority, Options, Microsoft.Extensions.Options.Options.Create(new Billing.Application.Invoicing.InvoicingOptions()), time ?? TimeProvider.System);
@@ -63,6 +67,47 @@ internal sealed record LedgerTestSetup(BillingTables Tables, LedgerStore Ledger,
         var row = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>(LedgerStore.PartitionKey(LedgerEntries.MainBook), rowKey)).Value;
         row[property] = value;
         await table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+    }
+
+    /// <summary>
+    /// The insider's edit: the amounts of entry <paramref name="sequence"/> set to <paramref name="newCents"/>, then every
+    /// entry re-hashed and re-linked, the id rows and the head rewritten to match (each row written now, so its storage
+    /// time is now too).
+    /// </summary>
+    public async Task RewriteAsync(long sequence, long newCents)
+    {
+        var entries = await Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct);
+        string previous = LedgerEntry.GenesisHash;
+        foreach (var e in entries)
+        {
+            var postings = e.Sequence == sequence
+                ? e.Postings.Select(p => p with { Amount = Math.Sign(p.Amount) * newCents }).ToList()
+                : [.. e.Postings];
+            var forged = LedgerEntry.Seal(e.Book, e.Sequence, previous, new LedgerEntryDraft(e.EntryId, e.Kind, e.OccurredAt, postings, e.Metadata));
+            var entity = (await Ledger.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>(LedgerStore.PartitionKey(e.Book), LedgerStore.SequenceRowKey(e.Sequence))).Value;
+            entity["Postings"] = new JsonArray(postings.Select(p => (JsonNode?)new JsonArray(p.Account, p.Asset, p.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray()).ToJsonString();
+            entity["PreviousHash"] = forged.PreviousHash;
+            entity["Hash"] = forged.Hash;
+            await Ledger.Table.UpdateEntityAsync(entity, entity.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+            var idRow = (await Ledger.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>(LedgerStore.PartitionKey(e.Book), LedgerStore.IdRowKey(e.EntryId))).Value;
+            idRow["Hash"] = forged.Hash;
+            await Ledger.Table.UpdateEntityAsync(idRow, idRow.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+            previous = forged.Hash;
+        }
+
+        var head = (await Ledger.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.HeadRowKey)).Value;
+        head["LastHash"] = previous;
+        await Ledger.Table.UpdateEntityAsync(head, head.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+    }
+
+    /// <summary>Puts <paramref name="memo"/> on the localnet signed (and paid) by <paramref name="signer"/>; returns the transaction id once sent.</summary>
+    public async Task<string> SendMemoAsync(Billing.Solana.Keys.Keypair signer, string memo)
+    {
+        var blockhash = await Rpc.GetLatestBlockhashAsync(Commitment.Confirmed, Ct);
+        var tx = new Billing.Solana.Transactions.TransactionBuilder().SetFeePayer(signer).SetRecentBlockHash(blockhash.Blockhash)
+            .AddInstruction(Billing.Solana.Programs.MemoProgram.NewMemo(memo, signer.PublicKey)).BuildTransaction().Sign(signer);
+        await Rpc.SendTransactionAsync(tx.Serialize(), null, Ct);
+        return tx.Id!;
     }
 
     /// <summary>The insider deletes every anchor row (the chain keeps the memos).</summary>

@@ -70,8 +70,10 @@ internal static class LedgerCommands
         var verify = new Command("verify",
             """
             Verify the ledger. Without --rpc: ask the platform (GET /api/v1/ledger/verify). With --rpc and --authority:
-            verify it yourself, trusting only the chain: read the authority's anchor memos over Solana JSON-RPC, page the
-            entries from GET /api/v1/ledger/entries, recompute every hash, link and Merkle root. With --entry: check one
+            verify it yourself, trusting only the chain: read the authority's anchor and heartbeat memos over Solana
+            JSON-RPC, page the entries from GET /api/v1/ledger/entries, recompute every hash, link and Merkle root, and
+            report AnchoringStalled when the newest anchor or heartbeat (its block time) is older than
+            --max-silence-minutes. With --entry: check one
             entry's inclusion proof against the root anchored on chain. Exit 1 if not ok.
 
             Examples:
@@ -83,8 +85,14 @@ internal static class LedgerCommands
         var chain = ChainOptions.AddTo(verify, rpcRequired: false);
         var entry = new Option<string>("--entry") { Description = "verify only this entry's inclusion proof (needs --rpc and --authority)" };
         var maxAge = new Option<int>("--max-unanchored-minutes") { Description = "entries older than this must be anchored (the platform's anchoring interval plus grace)", DefaultValueFactory = _ => 20 };
+        var maxSilence = new Option<int>("--max-silence-minutes")
+        {
+            Description = "the newest anchor or heartbeat on chain must be younger than this, else anchoring stalled (the platform's heartbeat interval plus anchoring interval and grace)",
+            DefaultValueFactory = _ => 380,
+        };
         verify.Add(entry);
         verify.Add(maxAge);
+        verify.Add(maxSilence);
         verify.Handle(context, async (p, ct) =>
         {
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
@@ -97,7 +105,7 @@ internal static class LedgerCommands
                     return await ChainOptions.ReportEntryAsync(context, entryId, e, anchor, entryProblems).ConfigureAwait(false);
                 }
 
-                var (entries, anchors, problems) = await verifier.VerifyBookAsync(context.Time.GetUtcNow(), TimeSpan.FromMinutes(p.GetValue(maxAge)), ct).ConfigureAwait(false);
+                var (entries, anchors, problems) = await verifier.VerifyBookAsync(context.Time.GetUtcNow(), TimeSpan.FromMinutes(p.GetValue(maxAge)), TimeSpan.FromMinutes(p.GetValue(maxSilence)), ct).ConfigureAwait(false);
                 return await ChainOptions.VerdictAsync(
                     context,
                     problems.Count == 0 ? $"ledger verify (chain): ok ({entries} entries, {anchors} anchors on chain)" : null,

@@ -8,16 +8,25 @@ public sealed class ChainVerifier(ApiClient api, string? apiKey, ISolanaRpcClien
 {
     public const string Book = "main";
 
-    /// <summary>The whole book: entries paged from the API, checked against the authority's linked anchors on chain.</summary>
-    public async Task<(int Entries, int Anchors, IReadOnlyList<LedgerProblem> Problems)> VerifyBookAsync(DateTimeOffset now, TimeSpan maxUnanchoredAge, CancellationToken cancellationToken)
+    /// <summary>
+    /// The whole book: entries paged from the API, checked against the authority's linked anchors on chain; and, by the
+    /// chain's block times, that anchoring is alive (the newest anchor or heartbeat younger than <paramref name="maxChainSilence"/>).
+    /// </summary>
+    public async Task<(int Entries, int Anchors, IReadOnlyList<LedgerProblem> Problems)> VerifyBookAsync(DateTimeOffset now, TimeSpan maxUnanchoredAge, TimeSpan maxChainSilence, CancellationToken cancellationToken)
     {
         var onChain = new List<OnChainAnchor>();
-        string prefix = $"{AnchorMemo.Prefix}{ledger}:{Book}:";
-        await foreach (var memo in new SignedMemoReader(rpc).ReadAsync(authority, prefix, null, cancellationToken).ConfigureAwait(false))
+        var heartbeats = new List<OnChainHeartbeat>();
+        string[] prefixes = [$"{AnchorMemo.Prefix}{ledger}:{Book}:", $"{HeartbeatMemo.Prefix}{ledger}:{Book}:"];
+        await foreach (var memo in new SignedMemoReader(rpc).ReadAsync(authority, prefixes, null, cancellationToken).ConfigureAwait(false))
         {
+            var blockTime = memo.BlockTime is { } t ? DateTimeOffset.FromUnixTimeSeconds(t) : (DateTimeOffset?)null;
             if (AnchorMemo.TryParse(memo.Text, out var content) && content.Ledger == ledger && content.Book == Book)
             {
-                onChain.Add(new OnChainAnchor(content, memo.Signature, memo.Slot, memo.BlockTime is { } t ? DateTimeOffset.FromUnixTimeSeconds(t) : null));
+                onChain.Add(new OnChainAnchor(content, memo.Signature, memo.Slot, blockTime));
+            }
+            else if (HeartbeatMemo.TryParse(memo.Text, out var beat) && beat.Ledger == ledger && beat.Book == Book)
+            {
+                heartbeats.Add(new OnChainHeartbeat(beat, memo.Signature, memo.Slot, blockTime));
             }
         }
 
@@ -76,7 +85,8 @@ public sealed class ChainVerifier(ApiClient api, string? apiKey, ISolanaRpcClien
             }
         }
 
-        var problems = linkProblems.Concat(headProblems).Concat(verifier.Complete(headSequence, headHash)).OrderBy(p => p.Sequence).ToList();
+        var problems = linkProblems.Concat(headProblems).Concat(verifier.Complete(headSequence, headHash))
+            .Concat(AnchorLiveness.Check(onChain, heartbeats, verifier.Entries > 0, now, maxChainSilence)).OrderBy(p => p.Sequence).ToList();
         return (verifier.Entries, linked.Count, problems);
     }
 
