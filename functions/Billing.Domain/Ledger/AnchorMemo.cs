@@ -46,14 +46,7 @@ public static class AnchorMemo
     public static bool TryParse(string? memo, [NotNullWhen(true)] out AnchorMemoContent? content)
     {
         content = null;
-        if (memo is null || !memo.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        string[] parts = memo[Prefix.Length..].Split(':');
-        if (parts.Length != 5 || !IsValidLedger(parts[0]) || !LedgerValidation.IsValidBook(parts[1])
-            || !LedgerEncoding.IsHash(parts[3]) || !LedgerEncoding.IsHash(parts[4]))
+        if (!TrySplit(memo, Prefix, 5, out var parts) || !LedgerEncoding.IsHash(parts[3]) || !LedgerEncoding.IsHash(parts[4]))
         {
             return false;
         }
@@ -81,6 +74,22 @@ public static class AnchorMemo
         }
 
         LedgerValidation.RequireBook(book);
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> colon-separated fields after <paramref name="prefix"/>, the first a valid ledger name and
+    /// the second a valid book (heartbeats share the rule); false for anything else.
+    /// </summary>
+    internal static bool TrySplit(string? memo, string prefix, int count, [NotNullWhen(true)] out string[]? parts)
+    {
+        parts = memo is not null && memo.StartsWith(prefix, StringComparison.Ordinal) ? memo[prefix.Length..].Split(':') : null;
+        if (parts is null || parts.Length != count || !IsValidLedger(parts[0]) || !LedgerValidation.IsValidBook(parts[1]))
+        {
+            parts = null;
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>A sequence as memos write it: decimal, 1 or more, no leading zero.</summary>

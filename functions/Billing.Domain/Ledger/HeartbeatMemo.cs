@@ -32,13 +32,7 @@ public static class HeartbeatMemo
     public static bool TryParse(string? memo, [NotNullWhen(true)] out HeartbeatMemoContent? content)
     {
         content = null;
-        if (memo is null || !memo.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        string[] parts = memo[Prefix.Length..].Split(':');
-        if (parts.Length != 4 || !AnchorMemo.IsValidLedger(parts[0]) || !LedgerValidation.IsValidBook(parts[1]) || !LedgerEncoding.IsHash(parts[3]))
+        if (!AnchorMemo.TrySplit(memo, Prefix, 4, out var parts) || !LedgerEncoding.IsHash(parts[3]))
         {
             return false;
         }
