@@ -11,7 +11,7 @@ namespace Billing.Benchmarks.Benchmarks;
 /// created with <see cref="BurnStore"/> (not timed: that is the webhook's work), then <see cref="BurnExecutor.RunAsync"/>
 /// called until all N are finalized (timed) — lease, price snapshot, balance check, sign, durable signed state, send,
 /// durable submitted state, finality check, durable finalized state. The floor: the same N transactions (compute-unit
-/// limit + BurnChecked + Memo, same treasury and mint), each built on a fresh blockhash, signed, sent and polled until
+/// limit + burn marker + BurnChecked + Memo, same treasury and mint), each built on a fresh blockhash, signed, sent and polled until
 /// finalized with the RPC client, one at a time (the executor also keeps one burn in flight per treasury).
 /// </summary>
 public static class BurnThroughput
@@ -86,10 +86,17 @@ public static class BurnThroughput
             for (int i = 0; i < count; i++)
             {
                 var blockhash = await rpc.GetLatestBlockhashAsync(Commitment.Confirmed, ct);
-                var transaction = new TransactionBuilder().SetFeePayer(treasury).SetRecentBlockHash(blockhash.Blockhash)
-                    .AddInstruction(ComputeBudgetProgram.SetComputeUnitLimit(burnOptions.Value.ComputeUnitLimit))
+                int n = Interlocked.Increment(ref next);
+                var builder = new TransactionBuilder().SetFeePayer(treasury).SetRecentBlockHash(blockhash.Blockhash)
+                    .AddInstruction(ComputeBudgetProgram.SetComputeUnitLimit(burnOptions.Value.ComputeUnitLimit));
+                foreach (var instruction in BurnMarker.For(treasury, "bench-raw", $"raw-{n:D6}-{Guid.NewGuid():N}").Set(897_840))
+                {
+                    builder.AddInstruction(instruction); // the same marker the executor sets, so the floor carries the same transaction
+                }
+
+                var transaction = builder
                     .AddInstruction(TokenProgram.BurnChecked(ata, mint, treasury.PublicKey, amount, 8))
-                    .AddInstruction(MemoProgram.NewMemo($"billing:burn:v1:INV-raw-{Interlocked.Increment(ref next):D6}:raw", treasury.PublicKey))
+                    .AddInstruction(MemoProgram.NewMemo($"billing:burn:v1:INV-raw-{n:D6}:raw", treasury.PublicKey))
                     .BuildTransaction()
                     .Sign(treasury);
                 string signature = await rpc.SendTransactionAsync(transaction.Serialize(), new SendTransactionOptions(PreflightCommitment: Commitment.Confirmed), ct);
@@ -113,7 +120,7 @@ public static class BurnThroughput
             "4. burns: paid invoices → finalized",
             "burns",
             minRatio: null,
-            $"BurnExecutor.RunAsync until {burnsPerRound} intents are finalized ({executorRuns} runs) vs sign+send+poll-finalized of the same BurnChecked+Memo txs, one at a time; median of {rounds} ABBA round(s)"));
+            $"BurnExecutor.RunAsync until {burnsPerRound} intents are finalized ({executorRuns} runs) vs sign+send+poll-finalized of the same marker+BurnChecked+Memo txs, one at a time; median of {rounds} ABBA round(s)"));
 
         result.Figures["rounds"] = rounds;
         result.Figures["burnsPerRound"] = burnsPerRound;
