@@ -17,7 +17,7 @@ public sealed class AnchorChainReader(ISolanaRpcClient rpc)
     {
         var anchors = new List<OnChainAnchor>();
         var heartbeats = new List<OnChainHeartbeat>();
-        await foreach (var (anchor, heartbeat) in ReadAsync(authority, ledger, book, null, cancellationToken).ConfigureAwait(false))
+        await foreach (var (anchor, heartbeat) in ReadAsync(ledger, book, memos.ReadAsync(authority, Prefixes(ledger, book), null, cancellationToken)).ConfigureAwait(false))
         {
             if (anchor is not null)
             {
@@ -52,7 +52,8 @@ public sealed class AnchorChainReader(ISolanaRpcClient rpc)
         OnChainAnchor? hinted = hintSignature is null ? null : await GetAsync(authority, ledger, book, hintSignature, cancellationToken).ConfigureAwait(false);
         OnChainAnchor? latest = hinted;
         OnChainHeartbeat? heartbeat = null;
-        await foreach (var (anchor, beat) in ReadAsync(authority, ledger, book, hinted?.Signature, cancellationToken).ConfigureAwait(false))
+        var prefixes = Prefixes(ledger, book);
+        await foreach (var (anchor, beat) in ReadAsync(ledger, book, memos.ReadAsync(authority, prefixes, hinted?.Signature, cancellationToken)).ConfigureAwait(false))
         {
             if (anchor is not null)
             {
@@ -61,6 +62,10 @@ public sealed class AnchorChainReader(ISolanaRpcClient rpc)
             else
             {
                 heartbeat ??= beat; // newest first
+                if (prefixes.Count > 1)
+                {
+                    prefixes.RemoveAt(1); // older heartbeats are not fetched: an idle book gathers one every interval, for years
+                }
             }
         }
 
@@ -88,12 +93,13 @@ public sealed class AnchorChainReader(ISolanaRpcClient rpc)
         return null;
     }
 
-    /// <summary>The book's anchors and heartbeats (one of the pair set), newest first; with <paramref name="until"/>, only those newer.</summary>
-    private async IAsyncEnumerable<(OnChainAnchor? Anchor, OnChainHeartbeat? Heartbeat)> ReadAsync(PublicKey authority, string ledger, string book, string? until,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The book's anchor and heartbeat memo prefixes, in that order (a list: a reader may drop the heartbeats').</summary>
+    private static List<string> Prefixes(string ledger, string book) => [$"{AnchorMemo.Prefix}{ledger}:{book}:", $"{HeartbeatMemo.Prefix}{ledger}:{book}:"];
+
+    /// <summary>The book's anchors and heartbeats among <paramref name="found"/> (one of the pair set), newest first.</summary>
+    private static async IAsyncEnumerable<(OnChainAnchor? Anchor, OnChainHeartbeat? Heartbeat)> ReadAsync(string ledger, string book, IAsyncEnumerable<SignedMemo> found)
     {
-        string[] prefixes = [$"{AnchorMemo.Prefix}{ledger}:{book}:", $"{HeartbeatMemo.Prefix}{ledger}:{book}:"];
-        await foreach (var memo in memos.ReadAsync(authority, prefixes, until, cancellationToken).ConfigureAwait(false))
+        await foreach (var memo in found.ConfigureAwait(false))
         {
             if (AnchorMemo.TryParse(memo.Text, out var content) && content.Ledger == ledger && content.Book == book)
             {

@@ -14,9 +14,9 @@ public sealed partial class LedgerAnchorService
     private string? HeartbeatDue(OnChainAnchor? latest, OnChainHeartbeat? heartbeat)
     {
         DateTimeOffset? newest = new[] { latest?.BlockTime, heartbeat?.BlockTime }.Max();
-        if (newest is null && (latest is not null || heartbeat is not null))
+        if (heartbeat is { BlockTime: null } || (newest is null && latest is not null))
         {
-            return null; // on chain but the node gives no block time: no age to judge by, and no reason to send one every run
+            return null; // on chain but the node gives no block time for the newest: no age to judge by, and no reason to send one every run
         }
 
         if (newest is { } at && time.GetUtcNow() - at < options.Value.HeartbeatInterval)

@@ -17,7 +17,11 @@ public sealed class SignedMemoReader(ISolanaRpcClient rpc)
     public IAsyncEnumerable<SignedMemo> ReadAsync(PublicKey authority, string prefix, string? until, CancellationToken cancellationToken) =>
         ReadAsync(authority, [prefix], until, cancellationToken);
 
-    /// <summary>Memos that start with any of <paramref name="prefixes"/>, in one pass over the authority's transactions.</summary>
+    /// <summary>
+    /// Memos that start with any of <paramref name="prefixes"/>, in one pass over the authority's transactions. The list is
+    /// read as each candidate is met, so a caller may drop a prefix it needs no more of: what only that prefix matches is
+    /// then not fetched.
+    /// </summary>
     public async IAsyncEnumerable<SignedMemo> ReadAsync(PublicKey authority, IReadOnlyList<string> prefixes, string? until, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authority);

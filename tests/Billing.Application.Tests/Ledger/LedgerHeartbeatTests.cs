@@ -50,6 +50,26 @@ public class LedgerHeartbeatTests(BurnChainFixture chain) : IClassFixture<BurnCh
     }
 
     [Fact]
+    public async Task Anchor_IdleBookWithManyHeartbeats_FetchesOnlyTheNewest()
+    {
+        var s = await NewAsync();
+        await s.BookAndAnchorAsync(100);
+        var anchorTime = await AnchorTimeAsync(s);
+        for (int i = 1; i <= 3; i++)
+        {
+            Assert.Equal("heartbeat confirmed", (await s.AnchoringAt(At(anchorTime, 10 * i)).RunAsync(Ct)).Status);
+        }
+
+        int before = await chain.Localnet.RequestCountAsync("getTransaction", Ct);
+        var idle = await s.AnchoringAt(At(anchorTime, 1)).RunAsync(Ct);
+        int fetched = await chain.Localnet.RequestCountAsync("getTransaction", Ct) - before;
+
+        Assert.Equal("nothing new to anchor", idle.Status);
+        Assert.Equal(3, (await OnChainAsync(s)).Heartbeats.Count);
+        Assert.True(fetched <= 2, $"{fetched} transactions fetched"); // the hinted anchor and the newest heartbeat; before: every heartbeat since
+    }
+
+    [Fact]
     public async Task Anchor_EmptyBook_HeartbeatNamesNoAnchor()
     {
         var s = await NewAsync();
