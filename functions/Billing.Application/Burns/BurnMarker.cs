@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using Billing.Solana.Transactions;
 
@@ -41,7 +42,7 @@ public sealed record BurnMarker(PublicKey Address, PublicKey Base, string Seed)
 
         byte[] signature = treasury.Sign(Encoding.UTF8.GetBytes($"{Purpose}{ledgerName}:{burnId}"));
         // 32 base64url characters: 192 bits, the most a seed holds (32 bytes), all ASCII. The signature itself is never shown.
-        string seed = Convert.ToBase64String(SHA256.HashData(signature)).Replace('+', '-').Replace('/', '_')[..PublicKey.MaxSeedLength];
+        string seed = Base64Url.EncodeToString(SHA256.HashData(signature))[..PublicKey.MaxSeedLength];
         return new BurnMarker(PublicKey.CreateWithSeed(treasury.PublicKey, seed, SystemProgram.ProgramIdKey), treasury.PublicKey, seed);
     }
 

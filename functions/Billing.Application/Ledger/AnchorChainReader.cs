@@ -17,7 +17,7 @@ public sealed class AnchorChainReader(ISolanaRpcClient rpc)
     {
         var anchors = new List<OnChainAnchor>();
         var heartbeats = new List<OnChainHeartbeat>();
-        await foreach (var (anchor, heartbeat) in ReadAsync(ledger, book, memos.ReadAsync(authority, Prefixes(ledger, book), null, cancellationToken)).ConfigureAwait(false))
+        await foreach (var (anchor, heartbeat) in ReadAsync(ledger, book, memos.ReadAsync(authority, BookMemos.Prefixes(ledger, book), null, cancellationToken)).ConfigureAwait(false))
         {
             if (anchor is not null)
             {
@@ -52,7 +52,7 @@ public sealed class AnchorChainReader(ISolanaRpcClient rpc)
         OnChainAnchor? hinted = hintSignature is null ? null : await GetAsync(authority, ledger, book, hintSignature, cancellationToken).ConfigureAwait(false);
         OnChainAnchor? latest = hinted;
         OnChainHeartbeat? heartbeat = null;
-        var prefixes = Prefixes(ledger, book);
+        var prefixes = BookMemos.Prefixes(ledger, book);
         await foreach (var (anchor, beat) in ReadAsync(ledger, book, memos.ReadAsync(authority, prefixes, hinted?.Signature, cancellationToken)).ConfigureAwait(false))
         {
             if (anchor is not null)
@@ -82,35 +82,18 @@ public sealed class AnchorChainReader(ISolanaRpcClient rpc)
             return null;
         }
 
-        foreach (string text in SignedMemoReader.Memos(tx))
-        {
-            if (AnchorMemo.TryParse(text, out var content) && content.Ledger == ledger && content.Book == book)
-            {
-                return new OnChainAnchor(content, signature, tx.Slot, BlockTime(tx.BlockTime));
-            }
-        }
-
-        return null;
+        return SignedMemoReader.Memos(tx).Select(text => BookMemos.Read(ledger, book, text, signature, tx.Slot, tx.BlockTime).Anchor).FirstOrDefault(a => a is not null);
     }
-
-    /// <summary>The book's anchor and heartbeat memo prefixes, in that order (a list: a reader may drop the heartbeats').</summary>
-    private static List<string> Prefixes(string ledger, string book) => [$"{AnchorMemo.Prefix}{ledger}:{book}:", $"{HeartbeatMemo.Prefix}{ledger}:{book}:"];
 
     /// <summary>The book's anchors and heartbeats among <paramref name="found"/> (one of the pair set), newest first.</summary>
     private static async IAsyncEnumerable<(OnChainAnchor? Anchor, OnChainHeartbeat? Heartbeat)> ReadAsync(string ledger, string book, IAsyncEnumerable<SignedMemo> found)
     {
         await foreach (var memo in found.ConfigureAwait(false))
         {
-            if (AnchorMemo.TryParse(memo.Text, out var content) && content.Ledger == ledger && content.Book == book)
+            if (BookMemos.Read(ledger, book, memo.Text, memo.Signature, memo.Slot, memo.BlockTime) is var read && (read.Anchor is not null || read.Heartbeat is not null))
             {
-                yield return (new OnChainAnchor(content, memo.Signature, memo.Slot, BlockTime(memo.BlockTime)), null);
-            }
-            else if (HeartbeatMemo.TryParse(memo.Text, out var beat) && beat.Ledger == ledger && beat.Book == book)
-            {
-                yield return (null, new OnChainHeartbeat(beat, memo.Signature, memo.Slot, BlockTime(memo.BlockTime)));
+                yield return read;
             }
         }
     }
-
-    private static DateTimeOffset? BlockTime(long? unixSeconds) => unixSeconds is { } s ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
 }

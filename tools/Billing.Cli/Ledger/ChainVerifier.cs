@@ -16,17 +16,16 @@ public sealed class ChainVerifier(ApiClient api, string? apiKey, ISolanaRpcClien
     {
         var onChain = new List<OnChainAnchor>();
         var heartbeats = new List<OnChainHeartbeat>();
-        string[] prefixes = [$"{AnchorMemo.Prefix}{ledger}:{Book}:", $"{HeartbeatMemo.Prefix}{ledger}:{Book}:"];
-        await foreach (var memo in new SignedMemoReader(rpc).ReadAsync(authority, prefixes, null, cancellationToken).ConfigureAwait(false))
+        await foreach (var memo in new SignedMemoReader(rpc).ReadAsync(authority, BookMemos.Prefixes(ledger, Book), null, cancellationToken).ConfigureAwait(false))
         {
-            var blockTime = memo.BlockTime is { } t ? DateTimeOffset.FromUnixTimeSeconds(t) : (DateTimeOffset?)null;
-            if (AnchorMemo.TryParse(memo.Text, out var content) && content.Ledger == ledger && content.Book == Book)
+            var (anchor, beat) = BookMemos.Read(ledger, Book, memo.Text, memo.Signature, memo.Slot, memo.BlockTime);
+            if (anchor is not null)
             {
-                onChain.Add(new OnChainAnchor(content, memo.Signature, memo.Slot, blockTime));
+                onChain.Add(anchor);
             }
-            else if (HeartbeatMemo.TryParse(memo.Text, out var beat) && beat.Ledger == ledger && beat.Book == Book)
+            else if (beat is not null)
             {
-                heartbeats.Add(new OnChainHeartbeat(beat, memo.Signature, memo.Slot, blockTime));
+                heartbeats.Add(beat);
             }
         }
 
