@@ -163,7 +163,9 @@ public class ConsoleTests(ConsoleFixture fixture)
         await ConsolePage.OpenAsync(page, "#/payments", "payments");
         var row = page.Locator($"#burn-list tr[data-burn='{burn["id"]!.GetValue<string>()}']");
         Assert.Contains("finalized", await row.TextContentAsync(), StringComparison.Ordinal);
-        var link = new Uri((await row.Locator("a.explorer").GetAttributeAsync("href"))!);
+        var link = new Uri((await row.Locator("a.explorer[href*='/tx/']").GetAttributeAsync("href"))!);
+        var markerLink = new Uri((await row.Locator("a.explorer[href*='/address/']").GetAttributeAsync("href"))!);
+        Assert.Equal($"/address/{burn["marker"]!.GetValue<string>()}", markerLink.AbsolutePath);
         var linkQuery = System.Web.HttpUtility.ParseQueryString(link.Query);
         Assert.Equal($"/tx/{signature}", link.AbsolutePath);
         Assert.Equal("custom", linkQuery["cluster"]);

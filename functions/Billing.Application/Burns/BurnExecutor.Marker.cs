@@ -48,9 +48,9 @@ public sealed partial class BurnExecutor
     {
         try
         {
-            return (BurnMarker.FindIn(Transaction.Deserialize(Convert.FromBase64String(intent.Transaction ?? "")).Message), null);
+            return (BurnMarker.FindIn(intent.Transaction ?? ""), null);
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException)
+        catch (Exception ex) when (BurnMarker.IsUnreadable(ex))
         {
             return (null, $"its stored transaction cannot be read ({ex.Message}); nothing is proven from it or sent, and no other burn is sent until the row is repaired");
         }

@@ -76,5 +76,28 @@ public sealed record BurnMarker(PublicKey Address, PublicKey Base, string Seed)
         return null;
     }
 
+    /// <summary>
+    /// <see cref="FindIn(Message)"/> of a stored transaction (base64, as a burn's row keeps it). Bytes that are no transaction
+    /// throw what <see cref="IsUnreadable"/> names.
+    /// </summary>
+    public static (PublicKey Address, int Index)? FindIn(string transaction) =>
+        FindIn(Transaction.Deserialize(Convert.FromBase64String(transaction)).Message);
+
+    /// <summary>The address of the marker a stored transaction sets, for showing; null for none, none stored, or bytes that are no transaction.</summary>
+    public static PublicKey? AddressIn(string? transaction)
+    {
+        try
+        {
+            return transaction is null ? null : FindIn(transaction)?.Address;
+        }
+        catch (Exception ex) when (IsUnreadable(ex))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether <paramref name="exception"/>, from <see cref="FindIn(string)"/>, says the bytes are no transaction.</summary>
+    public static bool IsUnreadable(Exception exception) => exception is FormatException or ArgumentException or NotSupportedException;
+
     private static PublicKey? KeyAt(Message message, int index) => index < message.AccountKeys.Count ? message.AccountKeys[index] : null;
 }

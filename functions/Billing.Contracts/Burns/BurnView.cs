@@ -6,7 +6,9 @@ namespace Billing.Contracts.Burns;
 /// <see cref="ReleasedBy"/>, <see cref="ReleasedAt"/> and <see cref="ReleaseNote"/> say who released a held burn, when and why
 /// (<c>POST /api/v1/burns/{id}/release</c>) in the release that stands; <see cref="UsdMinor"/> is then what finance decided to
 /// burn. A burn held again after a release is released again: <see cref="Releases"/> lists every release, oldest first, the last
-/// being the one that stands (empty for a burn nobody released).
+/// being the one that stands (empty for a burn nobody released). <see cref="Marker"/> is the address of the account the burn's
+/// signed transaction sets so that the chain refuses a second one (docs/design.md §4.6); null before signing and for burns
+/// signed before markers.
 /// </summary>
 public sealed record BurnView(
     string Id,
@@ -17,6 +19,7 @@ public sealed record BurnView(
     int Decimals,
     string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Signature,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Marker,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ulong? Slot,
     string Payer,
     string Currency,

@@ -47,6 +47,7 @@ public static class ListBurnsFunction
             burn.Decimals,
             burn.Status.ToString().ToLowerInvariant(),
             burn.Signature,
+            BurnMarker.AddressIn(burn.Transaction)?.ToString(),
             burn.Slot,
             burn.Payer,
             burn.Currency,

@@ -9,6 +9,7 @@ namespace Billing.Cli.Tests.Rendering;
 public sealed class RenderersTests
 {
     private const string Signature = "5Kq3Vd9xR2mJYwTqz8NfA4pLsB7cHeU1gWiXoZkD6rMtQn3yEvGbCu2aSjPhFw9LxTdRe8KmYq7NzBa4VcUo1x9Tz";
+    private const string Marker = "9vF2kQeLhR7sT3wXyZ1aBcD4eFgH5iJkL6mNoP8qRsTu";
     private const string Hotspot = "112CuoXo7WCcp6GGwDNBo6H5nKXGH45UNJ39iEefdv2mwmnwdFH";
 
     /// <summary>Draws at <paramref name="width"/> columns; every line fits but the whole values named, which stand alone.</summary>
@@ -24,15 +25,17 @@ public sealed class RenderersTests
         Assert.All(expected, e => Assert.Contains(e, text, StringComparison.Ordinal));
 
     private static BurnView Burn(string invoiceId) => new(
-        "burn-" + invoiceId, invoiceId, 233_080, "2.50", "93232000000", 8, "finalized", Signature, 312_456_789, "carrier-tmo", "USD",
+        "burn-" + invoiceId, invoiceId, 233_080, "2.50", "93232000000", 8, "finalized", Signature, Marker, 312_456_789, "carrier-tmo", "USD",
         "TokenMint1111111111111111111111111111111111", $"billing:burn:v1:{invoiceId}:burn-{invoiceId}", null, 1, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, []);
 
     [Fact]
-    public void Burns_At80Columns_FitsAndPrintsTheFullSignatureOnItsOwnLine()
+    public void Burns_At80Columns_FitsAndPrintsTheFullSignatureAndMarkerOnTheirOwnLines()
     {
-        string text = Render(80, c => Renderers.Burns(c, [Burn("INV-carrier-tmo-202611"), Burn("INV-carrier-with-a-very-long-partner-name-202611")]), Signature);
+        string text = Render(80, c => Renderers.Burns(c, [Burn("INV-carrier-tmo-202611"), Burn("INV-carrier-with-a-very-long-partner-name-202611") with { Marker = null }]), Signature, Marker);
 
         Assert.Equal(2, text.Split('\n').Count(l => l == Signature));
+        Assert.Equal(1, text.Split('\n').Count(l => l == Marker)); // a burn signed before markers has none
+        Assert.Contains("marker of INV-carrier-tmo-202611:\n" + Marker, text, StringComparison.Ordinal);
         AssertContainsAll(text, "5Kq3…x9Tz", "2,330.80 USD", "932.32000000", "INV-carrier-tmo-202611"); // a normal id stays whole
     }
 

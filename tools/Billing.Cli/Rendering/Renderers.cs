@@ -101,7 +101,10 @@ public static class Renderers
         console.Write(table.Build(console.Profile.Width));
     }
 
-    /// <summary>The burns, then every signature in full on a line of its own (a table cell holds only its head and tail).</summary>
+    /// <summary>
+    /// The burns, then every signature and marker in full on a line of its own (a table cell holds only its head and tail): the
+    /// marker is the account whose state tells, on chain, whether a transaction of the burn landed.
+    /// </summary>
     public static void Burns(IAnsiConsole console, IReadOnlyList<BurnView> items)
     {
         ArgumentNullException.ThrowIfNull(console);
@@ -121,6 +124,12 @@ public static class Renderers
         {
             console.WriteLine($"signature of {b.InvoiceId}:");
             FullValue(console, b.Signature!);
+        }
+
+        foreach (var b in items.Where(b => b.Marker is not null))
+        {
+            console.WriteLine($"marker of {b.InvoiceId}:");
+            FullValue(console, b.Marker!);
         }
 
         // What finance decides on: why a burn waits, and every release of it (the last one stands).

@@ -31,7 +31,7 @@ export default async function payments(root, { me, config, params }) {
     h('div', { class: 'stats', id: 'payment-status' }, [...counts.entries()].sort().map(([s, n]) => stat(s, String(n)))),
     unreadableBox('invoice', (invoices.unreadable ?? []).map(u => u.id), 'unreadable-invoices'),
     h('h2', {}, 'Burns'),
-    h('p', { class: 'muted' }, `Signatures link to the Solana explorer for the ${config.cluster} cluster.`),
+    h('p', { class: 'muted' }, `Signatures and burn markers link to the Solana explorer for the ${config.cluster} cluster.`),
     answer, list);
 
   const show = ({ body, headers }) => list.replaceChildren(...burnList(body, headers, config, me.role === 'Finance' ? released : null));
@@ -60,7 +60,8 @@ function burnList(burns, headers, config, onReleased) {
       h('td', { class: 'num' }, ledgerAmount(b.usdMinor, b.currency)),
       h('td', { class: 'num', title: `${b.tokenAmount} base units` }, units(b.tokenAmount, b.decimals)),
       h('td', {}, badge(b.status)),
-      h('td', {}, explorerLink(config, 'tx', b.signature)),
+      // The marker under the signature: the account whose state says on chain whether a transaction of this burn landed.
+      h('td', {}, explorerLink(config, 'tx', b.signature), b.marker ? [h('br'), h('span', { class: 'muted' }, 'marker '), explorerLink(config, 'address', b.marker)] : null),
       h('td', { class: 'num' }, b.slot != null ? String(b.slot) : '—'),
       h('td', {}, b.status === 'held' ? h('span', { class: 'muted' }, 'below') : b.reason ?? ''),
       h('td', {}, utcTime(b.updatedAt))),
