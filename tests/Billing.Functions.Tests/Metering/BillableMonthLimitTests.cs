@@ -10,21 +10,11 @@ namespace Billing.Functions.Tests.Metering;
 [Collection(AzuriteCollection.Name)]
 public sealed class BillableMonthLimitTests(AzuriteFixture azurite)
 {
-    private const string Definition = """
-        {"type":"test.huge.v1","description":"Units","postedBy":"provider","payer":{"field":"customerId","role":"tenant"},
-         "fields":{"customerId":{"type":"string","maxLength":64},"units":{"type":"integer","min":0,"max":1000000000000000}},
-         "meters":[{"name":"test.units","description":"Units","aggregation":"SUM","value":"units * 1000","unit":"unit","dimensions":{}}]}
-        """;
-
-    // 1.00 USD a unit: a month may bill (2^53 - 1) minor units, 90,071,992,547,408 units.
-    private const string Plan = """
-        {"id":"huge-v1","currency":"USD","meters":[{"meter":"test.units","description":"Units","unit":"unit","price":{"model":"perUnit","unitPrice":"1.00"}}]}
-        """;
-
     private static BillingPeriod October => DeclaredMeteringWorld.October;
 
     private Task<DeclaredMeteringWorld> NewAsync(int shards) =>
-        DeclaredMeteringWorld.NewAsync(azurite, shards, Definition, Plan, new Partner("provider-x", PartnerRole.Provider, null), new Partner("tenant-x", PartnerRole.Tenant, "huge-v1"));
+        DeclaredMeteringWorld.NewAsync(azurite, shards, DeclaredMeteringWorld.HugeUnits, DeclaredMeteringWorld.HugeUnitsPlan,
+            new Partner("provider-x", PartnerRole.Provider, null), new Partner("tenant-x", PartnerRole.Tenant, "huge-v1"));
 
     private static string Event(string id, long units, DateTimeOffset time) =>
         DeclaredMeteringWorld.Event("test.huge.v1", "provider-x", id, time, new JsonObject { ["customerId"] = "tenant-x", ["units"] = units });

@@ -12,6 +12,30 @@ internal sealed record DeclaredMeteringWorld(MeteringService Metering, PeriodClo
 {
     public static readonly BillingPeriod October = new(2026, 10);
 
+    /// <summary>Units a provider reports for a tenant, up to 10^15 an event: a month of them can exceed what an invoice holds.</summary>
+    public const string HugeUnits = """
+        {"type":"test.huge.v1","description":"Units","postedBy":"provider","payer":{"field":"customerId","role":"tenant"},
+         "fields":{"customerId":{"type":"string","maxLength":64},"units":{"type":"integer","min":0,"max":1000000000000000}},
+         "meters":[{"name":"test.units","description":"Units","aggregation":"SUM","value":"units * 1000","unit":"unit","dimensions":{}}]}
+        """;
+
+    /// <summary>1.00 USD a unit of <see cref="HugeUnits"/>: a month may bill (2^53 - 1) minor units, 90,071,992,547,408 units.</summary>
+    public const string HugeUnitsPlan = """
+        {"id":"huge-v1","currency":"USD","meters":[{"meter":"test.units","description":"Units","unit":"unit","price":{"model":"perUnit","unitPrice":"1.00"}}]}
+        """;
+
+    /// <summary>Roaming units a carrier reports, paid by the carrier its <c>payerId</c> names: the poster's own role.</summary>
+    public const string Roaming = """
+        {"type":"test.roam.v1","description":"Roaming","postedBy":"carrier","payer":{"field":"payerId","role":"carrier"},
+         "fields":{"payerId":{"type":"string","maxLength":64},"units":{"type":"integer","min":0,"max":1000000}},
+         "meters":[{"name":"test.roam","description":"Units","aggregation":"SUM","value":"units","unit":"unit","dimensions":{}}]}
+        """;
+
+    /// <summary>1.00 USD a unit of <see cref="Roaming"/>.</summary>
+    public const string RoamingPlan = """
+        {"id":"roam-v1","currency":"USD","meters":[{"meter":"test.roam","description":"Units","unit":"unit","price":{"model":"perUnit","unitPrice":"1.00"}}]}
+        """;
+
     public static async Task<DeclaredMeteringWorld> NewAsync(AzuriteFixture azurite, int shards, string definition, string plan, params Partner[] partners)
     {
         var tables = await azurite.NewTablesAsync(shards);

@@ -10,16 +10,6 @@ namespace Billing.Functions.Tests.Metering;
 [Collection(AzuriteCollection.Name)]
 public sealed class DeclaredPayerClaimTests(AzuriteFixture azurite)
 {
-    private const string Definition = """
-        {"type":"test.roam.v1","description":"Roaming","postedBy":"carrier","payer":{"field":"payerId","role":"carrier"},
-         "fields":{"payerId":{"type":"string","maxLength":64},"units":{"type":"integer","min":0,"max":1000000}},
-         "meters":[{"name":"test.roam","description":"Units","aggregation":"SUM","value":"units","unit":"unit","dimensions":{}}]}
-        """;
-
-    private const string Plan = """
-        {"id":"roam-v1","currency":"USD","meters":[{"meter":"test.roam","description":"Units","unit":"unit","price":{"model":"perUnit","unitPrice":"1.00"}}]}
-        """;
-
     private static string Roaming(string id, string payer, long units) =>
         DeclaredMeteringWorld.Event("test.roam.v1", "carrier-a", id, DeclaredMeteringWorld.October.Start.AddDays(9), new JsonObject { ["payerId"] = payer, ["units"] = units });
 
@@ -28,7 +18,7 @@ public sealed class DeclaredPayerClaimTests(AzuriteFixture azurite)
     [InlineData("carrier-b", "carrier-a")]
     public async Task MeterAsync_SameIdResentNamingAnotherPayer_ConflictBilledOnce(string firstPayer, string secondPayer)
     {
-        var world = await DeclaredMeteringWorld.NewAsync(azurite, 8, Definition, Plan,
+        var world = await DeclaredMeteringWorld.NewAsync(azurite, 8, DeclaredMeteringWorld.Roaming, DeclaredMeteringWorld.RoamingPlan,
             new Partner("carrier-a", PartnerRole.Carrier, "roam-v1"), new Partner("carrier-b", PartnerRole.Carrier, "roam-v1"));
 
         var first = await world.MeterAsync(Roaming("r-1", firstPayer, 100));
