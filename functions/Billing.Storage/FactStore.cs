@@ -7,8 +7,9 @@ namespace Billing.Storage;
 /// event, the dedup) and a time-ordered row <c>t|{time}|{source}|{id}</c> (the metered values, what queries scan).
 /// The day is deliberately not in the partition key, so an id resent with a different time still collides.
 /// The same transactions update the partition's rollup rows <c>r|…</c> (docs/design.md §6, <see cref="FactPartitionWriter"/>).</para>
-/// <para>When the payer is not the source (compute usage: the provider posts, the tenant pays), the payer's partition
-/// alone cannot see the same (source, id) sent again for another tenant. Such facts first claim their key with a row
+/// <para>When the event names its payer (compute usage: the provider posts, the tenant pays; a declared type with a payer
+/// field), the payer's partition alone cannot see the same (source, id) sent again for another payer, the source itself
+/// included (a carrier reporting roaming usage it or another carrier pays). Such facts first claim their key with a row
 /// <c>k|{source}|{id}</c> in the source's own claim partition <c>{source}|claims|{shard}</c> (content hash and raw
 /// event); only a claimed fact is written. A claim with the same hash is a redelivery (its fact is written or
 /// found to exist); another hash is a conflict, and the first version counts.</para>
@@ -138,8 +139,8 @@ public sealed class FactStore(BillingTables tables)
         }
 
         int transactions = 0;
-        var toWrite = unique.Values.Where(p => p.Fact.Payer == p.Fact.Source).ToList();
-        var crossPayer = unique.Values.Where(p => p.Fact.Payer != p.Fact.Source).ToList();
+        var toWrite = unique.Values.Where(p => !NeedsClaim(p.Fact)).ToList();
+        var crossPayer = unique.Values.Where(p => NeedsClaim(p.Fact)).ToList();
         if (crossPayer.Count > 0)
         {
             var (claimed, claimTransactions) = await ClaimAsync(crossPayer, conflicts, unstorable, cancellationToken).ConfigureAwait(false);
@@ -208,7 +209,10 @@ public sealed class FactStore(BillingTables tables)
     /// <summary>The partition holding the claims of one of a source's shards (see the class remarks).</summary>
     public static string ClaimPartitionKey(string source, int shard) => TableKey.Part(source, MaxPartitionPartChars) + "|claims" + ShardSuffixes[shard];
 
-    /// <summary>Claims (source, id) for facts paid by someone else than their source; returns the facts that may be written.</summary>
+    /// <summary>Whether one (source, id) of <paramref name="fact"/>'s kind could name another payer (see the class remarks).</summary>
+    private static bool NeedsClaim(UsageFact fact) => fact.PayerNamedInData || fact.Payer != fact.Source;
+
+    /// <summary>Claims (source, id) for facts whose event names their payer; returns the facts that may be written.</summary>
     private async Task<(List<PendingFact> Claimed, int Transactions)> ClaimAsync(
         List<PendingFact> facts, ConcurrentBag<FactConflict> conflicts, ConcurrentBag<UnstorableFact> unstorable, CancellationToken cancellationToken)
     {

@@ -94,6 +94,7 @@ internal static class DeclaredEventReader
         return new UsageFact(header, payer, definition.Type, hash.Finish())
         {
             Readings = readings,
+            PayerNamedInData = !definition.Payer.IsSource,
         };
     }
 
@@ -317,15 +318,23 @@ internal static class DeclaredEventReader
     /// <summary>As for <c>gpuModel</c>: a dimension value the payer's plan prices by, but does not price, is rejected now, not left unbillable.</summary>
     private static void CheckPriced(ref FieldReader r, EventDefinition definition, EventHeader header, string payerId, List<MeterReading> readings, IPartnerDirectory partners, IPriceCatalog prices)
     {
+        string payerField = definition.Payer.IsSource ? "source" : "data." + definition.Payer.Field;
         if (partners.Find(payerId) is not { } payer)
         {
-            r.Error(definition.Payer.IsSource ? "source" : "data." + definition.Payer.Field, partners.NotRegistered(payerId, "partner"));
+            r.Error(payerField, partners.NotRegistered(payerId, "partner"));
             return;
         }
 
         if (payer.PlanFor(BillingPeriod.Containing(header.Time!.Value)) is not { } plan)
         {
-            r.Error(definition.Payer.IsSource ? "source" : "data." + definition.Payer.Field, $"'{payerId}' has no price plan, so it cannot pay for '{definition.Type}'");
+            r.Error(payerField, $"'{payerId}' has no price plan, so it cannot pay for '{definition.Type}'");
+            return;
+        }
+
+        // A plan that prices none of the type's meters would meter the event and never invoice it: free usage, accepted.
+        if (prices.FindPlan(plan) is { } pricedPlan && !definition.Meters.Any(m => pricedPlan.FindMeter(m.Name) is not null))
+        {
+            r.Error(payerField, $"'{payerId}' is billed on plan '{plan}', which prices none of the meters of '{definition.Type}'");
             return;
         }
 

@@ -358,6 +358,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         hash.Add(end.Value.UtcTicks);
         return new UsageFact(header, tenantId, EventTypes.ComputeUsageV1, hash.Finish())
         {
+            PayerNamedInData = true,
             GpuModel = gpuModel,
             Lease = lease,
             Provider = provider,

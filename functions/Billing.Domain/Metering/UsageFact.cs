@@ -36,6 +36,12 @@ public sealed record UsageFact
     /// <summary>SHA-256 (hex) of the event's canonical content: equal for a redelivery, different for a conflicting resend.</summary>
     public required string ContentHash { get; init; }
 
+    /// <summary>
+    /// True when the event names its payer in its data (compute usage, a declared type with a payer field), so that one
+    /// (source, id) could name two payers: storage then claims the (source, id) before it writes the fact. Not stored.
+    /// </summary>
+    public bool PayerNamedInData { get; init; }
+
     // depin.carrier.offload.v1
     public string? Hotspot { get; init; }
     public string? Rat { get; init; }

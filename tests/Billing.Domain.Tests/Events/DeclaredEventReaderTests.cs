@@ -85,6 +85,8 @@ public sealed class DeclaredEventReaderTests
         { "render", "data.startTime", """{"endTime":"2026-10-20T09:00:00Z"}""" },
         { "render", "data.customerId", """{"customerId":"tenant-nobody"}""" },
         { "render", "data.customerId", """{"customerId":"carrier-tmo"}""" },
+        { "render", "data.customerId", """{"customerId":"tenant-fleet"}""" }, // a tenant whose plan prices no render meter
+        { "bandwidth", "data.customerId", """{"customerId":"tenant-ai"}""" },
         { "mapping", "data.h3Cell", """{"h3Cell":"8828308281fffff"}""" },
         { "mapping", "data.capturedAt", """{"capturedAt":"2026-10-20T12:30:00Z"}""" },
         { "bandwidth", "data.country", """{"country":"de"}""" },

@@ -1,6 +1,4 @@
 using Billing.Application.Metering;
-using Billing.Domain.Definitions;
-using Billing.Domain.Pricing;
 
 namespace Billing.Functions.Tests.Metering;
 
@@ -12,52 +10,16 @@ namespace Billing.Functions.Tests.Metering;
 [Collection(AzuriteCollection.Name)]
 public sealed class BillableMonthLimitTests(AzuriteFixture azurite)
 {
-    private const string Definition = """
-        {"type":"test.huge.v1","description":"Units","postedBy":"provider","payer":{"field":"customerId","role":"tenant"},
-         "fields":{"customerId":{"type":"string","maxLength":64},"units":{"type":"integer","min":0,"max":1000000000000000}},
-         "meters":[{"name":"test.units","description":"Units","aggregation":"SUM","value":"units * 1000","unit":"unit","dimensions":{}}]}
-        """;
+    private static BillingPeriod October => DeclaredMeteringWorld.October;
 
-    // 1.00 USD a unit: a month may bill (2^53 - 1) minor units, 90,071,992,547,408 units.
-    private const string Plan = """
-        {"id":"huge-v1","currency":"USD","meters":[{"meter":"test.units","description":"Units","unit":"unit","price":{"model":"perUnit","unitPrice":"1.00"}}]}
-        """;
+    private Task<DeclaredMeteringWorld> NewAsync(int shards) =>
+        DeclaredMeteringWorld.NewAsync(azurite, shards, DeclaredMeteringWorld.HugeUnits, DeclaredMeteringWorld.HugeUnitsPlan,
+            new Partner("provider-x", PartnerRole.Provider, null), new Partner("tenant-x", PartnerRole.Tenant, "huge-v1"));
 
-    private static readonly BillingPeriod October = new(2026, 10);
+    private static string Event(string id, long units, DateTimeOffset time) =>
+        DeclaredMeteringWorld.Event("test.huge.v1", "provider-x", id, time, new JsonObject { ["customerId"] = "tenant-x", ["units"] = units });
 
-    private sealed record World(MeteringService Metering, PeriodCloser Closer, QuarantineStore Quarantine, FakeTimeProvider Clock);
-
-    private async Task<World> NewAsync(int shards)
-    {
-        var tables = await azurite.NewTablesAsync(shards);
-        var partners = new PartnerStore(tables);
-        await partners.UpsertAsync(new PartnerRegistration(new Partner("provider-x", PartnerRole.Provider, null), "k-provider-x-0001"), CancellationToken.None);
-        await partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-x", PartnerRole.Tenant, "huge-v1"), "k-tenant-x-000001"), CancellationToken.None);
-        var definitions = EventDefinitions.Load([KeyValuePair.Create("test.huge.v1.json", Definition)]);
-        var plans = new PlanCatalog([PlanLoader.Parse(Plan, "huge-v1.json", definitions.Meters.Dimensions)]);
-        var clock = new FakeTimeProvider(October.Start.AddDays(10));
-        var directory = new PartnerDirectory(partners, Options.Create(new PartnerOptions()), clock, NullLogger<PartnerDirectory>.Instance);
-        var facts = new FactStore(tables);
-        var quarantine = new QuarantineStore(tables);
-        var metering = new MeteringService(new UsageEventValidator(directory, plans, definitions), facts, quarantine, directory, clock, NullLogger<MeteringService>.Instance);
-        var closer = new PeriodCloser(facts, new InvoiceStore(tables), partners, plans, InvoiceFinalization.None, clock,
-            Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance, definitions.Meters);
-        return new World(metering, closer, quarantine, clock);
-    }
-
-    private static string Event(string id, long units, DateTimeOffset time) => new JsonObject
-    {
-        ["specversion"] = "1.0",
-        ["type"] = "test.huge.v1",
-        ["source"] = "provider-x",
-        ["id"] = id,
-        ["time"] = time.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
-        ["data"] = new JsonObject { ["customerId"] = "tenant-x", ["units"] = units },
-    }.ToJsonString();
-
-    private static Task<MeteringSummary> MeterAsync(World world, params string[] events) =>
-        world.Metering.MeterAsync("declared-usage", MeteringService.DeclaredTypes,
-            new MeteringBatch(events, [.. events.Select(_ => (DateTimeOffset?)world.Clock.GetUtcNow())], [.. events.Select((_, i) => (long?)i)], "0"), CancellationToken.None);
+    private static Task<MeteringSummary> MeterAsync(DeclaredMeteringWorld world, params string[] events) => world.MeterAsync(events);
 
     [Fact]
     public async Task MeterAsync_EventWhosePriceNoInvoiceCanHold_QuarantinedAndTheMonthStillCloses()

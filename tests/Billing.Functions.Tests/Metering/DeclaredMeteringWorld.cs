@@ -1,0 +1,76 @@
+using Billing.Application.Metering;
+using Billing.Domain.Definitions;
+using Billing.Domain.Pricing;
+
+namespace Billing.Functions.Tests.Metering;
+
+/// <summary>
+/// Metering and closing of one declared type (<c>meters/*.json</c> text) priced by one plan, over fresh Azurite tables,
+/// with its partners registered and a clock set to October 2026.
+/// </summary>
+internal sealed record DeclaredMeteringWorld(MeteringService Metering, PeriodCloser Closer, FactStore Facts, QuarantineStore Quarantine, FakeTimeProvider Clock)
+{
+    public static readonly BillingPeriod October = new(2026, 10);
+
+    /// <summary>Units a provider reports for a tenant, up to 10^15 an event: a month of them can exceed what an invoice holds.</summary>
+    public const string HugeUnits = """
+        {"type":"test.huge.v1","description":"Units","postedBy":"provider","payer":{"field":"customerId","role":"tenant"},
+         "fields":{"customerId":{"type":"string","maxLength":64},"units":{"type":"integer","min":0,"max":1000000000000000}},
+         "meters":[{"name":"test.units","description":"Units","aggregation":"SUM","value":"units * 1000","unit":"unit","dimensions":{}}]}
+        """;
+
+    /// <summary>1.00 USD a unit of <see cref="HugeUnits"/>: a month may bill (2^53 - 1) minor units, 90,071,992,547,408 units.</summary>
+    public const string HugeUnitsPlan = """
+        {"id":"huge-v1","currency":"USD","meters":[{"meter":"test.units","description":"Units","unit":"unit","price":{"model":"perUnit","unitPrice":"1.00"}}]}
+        """;
+
+    /// <summary>Roaming units a carrier reports, paid by the carrier its <c>payerId</c> names: the poster's own role.</summary>
+    public const string Roaming = """
+        {"type":"test.roam.v1","description":"Roaming","postedBy":"carrier","payer":{"field":"payerId","role":"carrier"},
+         "fields":{"payerId":{"type":"string","maxLength":64},"units":{"type":"integer","min":0,"max":1000000}},
+         "meters":[{"name":"test.roam","description":"Units","aggregation":"SUM","value":"units","unit":"unit","dimensions":{}}]}
+        """;
+
+    /// <summary>1.00 USD a unit of <see cref="Roaming"/>.</summary>
+    public const string RoamingPlan = """
+        {"id":"roam-v1","currency":"USD","meters":[{"meter":"test.roam","description":"Units","unit":"unit","price":{"model":"perUnit","unitPrice":"1.00"}}]}
+        """;
+
+    public static async Task<DeclaredMeteringWorld> NewAsync(AzuriteFixture azurite, int shards, string definition, string plan, params Partner[] partners)
+    {
+        var tables = await azurite.NewTablesAsync(shards);
+        var store = new PartnerStore(tables);
+        foreach (var partner in partners)
+        {
+            await store.UpsertAsync(new PartnerRegistration(partner, $"k-{partner.Id}-000001"), CancellationToken.None);
+        }
+
+        string type = JsonNode.Parse(definition)!["type"]!.GetValue<string>();
+        var definitions = EventDefinitions.Load([KeyValuePair.Create(type + ".json", definition)]);
+        var plans = new PlanCatalog([PlanLoader.Parse(plan, "plan.json", definitions.Meters.Dimensions)]);
+        var clock = new FakeTimeProvider(October.Start.AddDays(10));
+        var directory = new PartnerDirectory(store, Options.Create(new PartnerOptions()), clock, NullLogger<PartnerDirectory>.Instance);
+        var facts = new FactStore(tables);
+        var quarantine = new QuarantineStore(tables);
+        var metering = new MeteringService(new UsageEventValidator(directory, plans, definitions), facts, quarantine, directory, clock, NullLogger<MeteringService>.Instance);
+        var closer = new PeriodCloser(facts, new InvoiceStore(tables), store, plans, InvoiceFinalization.None, clock,
+            Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance, definitions.Meters);
+        return new DeclaredMeteringWorld(metering, closer, facts, quarantine, clock);
+    }
+
+    /// <summary>A CloudEvent of <paramref name="type"/> from <paramref name="source"/> with <paramref name="data"/>.</summary>
+    public static string Event(string type, string source, string id, DateTimeOffset time, JsonObject data) => new JsonObject
+    {
+        ["specversion"] = "1.0",
+        ["type"] = type,
+        ["source"] = source,
+        ["id"] = id,
+        ["time"] = time.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+        ["data"] = data,
+    }.ToJsonString();
+
+    /// <summary>Meters <paramref name="events"/> as one batch of partition 0, enqueued now, at sequence numbers 0, 1, …</summary>
+    public Task<MeteringSummary> MeterAsync(params string[] events) =>
+        Metering.MeterAsync("declared-usage", MeteringService.DeclaredTypes,
+            new MeteringBatch(events, [.. events.Select(_ => (DateTimeOffset?)Clock.GetUtcNow())], [.. events.Select((_, i) => (long?)i)], "0"), CancellationToken.None);
+}
