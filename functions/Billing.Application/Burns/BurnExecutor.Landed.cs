@@ -8,7 +8,8 @@ public sealed partial class BurnExecutor
     /// An intent leaves the open list only once its burn is booked, so a booking that fails (a ledger that cannot be read, a
     /// storage error) is retried by the next run instead of never; meanwhile it stays in flight, and no other burn is sent
     /// that the books could not show either. A transaction that is not this burn (its row changed in storage: another
-    /// amount, mint or signature) is never booked: it stays in flight with the reason until the row is repaired.
+    /// amount, mint or signature), or signed by a treasury key that is neither today's nor a retired one listed, is never
+    /// booked: it stays in flight with the reason until the row is repaired or the key listed.
     /// </summary>
     private async Task<StepOutcome?> FinalizeAsync(BurnIntent intent, ETag etag, ulong slot, TreasuryAccount treasury, CancellationToken cancellationToken)
     {
@@ -21,9 +22,9 @@ public sealed partial class BurnExecutor
             return await StayInFlightAsync(intent, etag, $"landed and final by its status, but the RPC node does not serve transaction {intent.Signature} yet; looked up again on every run, and no other burn is sent meanwhile", cancellationToken).ConfigureAwait(false);
         }
 
-        if (Mismatch(tx, intent, treasury.Owner.PublicKey.ToString()) is { } why)
+        if (Mismatch(tx, intent, treasury) is { } why)
         {
-            string reason = $"the landed transaction {intent.Signature} does not match this burn: {why}; not booked, and no other burn is sent until the row is repaired";
+            string reason = $"the landed transaction {intent.Signature} does not match this burn: {why}; not booked, and no other burn is sent meanwhile";
             LogLandedMismatch(logger, intent.Id, reason);
             return await StayInFlightAsync(intent, etag, reason, cancellationToken).ConfigureAwait(false);
         }
@@ -62,6 +63,22 @@ public sealed partial class BurnExecutor
             : await SaveAsync(intent with { Reason = reason, UpdatedAt = time.GetUtcNow() }, etag, StepOutcome.InFlight, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
+    /// Why <paramref name="tx"/> is not the burn <paramref name="intent"/> describes, held to the current treasury owner or,
+    /// when its fee payer is a retired one (<see cref="BurnOptions.RetiredTreasuryOwners"/>), to that one: a burn signed
+    /// before a change of the treasury key is booked like any other, and only when the key that paid for it signed it and
+    /// burned with it, as the executor builds every burn. Its expiry was never at stake: that is proven from the marker its
+    /// own bytes name (<see cref="MarkerOfSigned"/>), whichever key signs today.
+    /// </summary>
+    private string? Mismatch(TransactionInfo tx, BurnIntent intent, TreasuryAccount treasury)
+    {
+        string current = treasury.Owner.PublicKey.ToString();
+        string? why = Mismatch(tx, intent, current);
+        return why is not null && KeyAt(tx, 0) is { } payer && payer != current && options.Value.RetiredOwners().Contains(payer, StringComparer.Ordinal)
+            ? Mismatch(tx, intent, payer)
+            : why;
+    }
+
+    /// <summary>
     /// Why <paramref name="tx"/> is not the burn <paramref name="intent"/> describes, or null when it is: a successful
     /// transaction signed by the treasury <paramref name="owner"/>, carrying the intent's memo and one token instruction,
     /// a BurnChecked of the intent's amount and decimals of its mint, by the treasury.
@@ -75,7 +92,10 @@ public sealed partial class BurnExecutor
 
         if (!tx.IsSigner(owner))
         {
-            return $"the treasury {owner} did not sign it";
+            // The fee payer signs every transaction: after a change of the treasury key, the old key, which the operator may list.
+            return KeyAt(tx, 0) is { } payer && tx.IsSigner(payer)
+                ? $"the treasury {owner} did not sign it; if {payer}, which signed it, was the treasury's owner before a key change, list it in {BurnOptions.RetiredTreasuryOwnersSetting}"
+                : $"the treasury {owner} did not sign it";
         }
 
         if (!SignedMemoReader.Memos(tx).Contains(intent.Memo, StringComparer.Ordinal))
@@ -103,7 +123,7 @@ public sealed partial class BurnExecutor
 
         if (burn.Accounts.Count != 3 || KeyAt(tx, burn.Accounts[1]) != intent.Mint || KeyAt(tx, burn.Accounts[2]) != owner)
         {
-            return $"it does not burn mint {intent.Mint} with the treasury's authority";
+            return $"it does not burn mint {intent.Mint} with the authority of the treasury {owner}";
         }
 
         return null;

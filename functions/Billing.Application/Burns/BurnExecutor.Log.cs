@@ -27,7 +27,7 @@ public sealed partial class BurnExecutor
     [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId} landed ({Signature}) but cannot be booked: {Reason}. It stays in flight, and no other burn is sent, until the ledger is repaired; run ledger verify")]
     private static partial void LogNotBooked(ILogger logger, string burnId, string signature, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId}: {Reason}; repair its row from the chain, then it is booked")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId}: {Reason}; repair its row from the chain (or list the earlier treasury key that signed it in Billing:Burns:RetiredTreasuryOwners), then it is booked")]
     private static partial void LogLandedMismatch(ILogger logger, string burnId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Burn {BurnId}: {Reason}")]

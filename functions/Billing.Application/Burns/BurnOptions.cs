@@ -53,6 +53,23 @@ public sealed class BurnOptions
     /// <summary>How long one executor run keeps polling a submitted burn before leaving it to the next run.</summary>
     public TimeSpan ConfirmationWait { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Public keys (base58, never a keypair) of treasury owners this deployment signed burns with before a change of the
+    /// treasury key (<c>Billing:Solana:TreasuryKeypair</c>): a landed burn one of them paid for and burned with is booked
+    /// like one of the current owner's. A comma-separated list or an array (<c>RetiredTreasuryOwners__0</c>, …); keep a
+    /// key listed until no burn it signed is in flight (README, "Changing the treasury key"). Never the current owner.
+    /// </summary>
+    public IList<string> RetiredTreasuryOwners { get; } = [];
+
+    /// <summary>Most keys <see cref="RetiredTreasuryOwners"/> holds: each is needed only until the burns it signed settle.</summary>
+    public const int MaxRetiredTreasuryOwners = 16;
+
+    internal const string RetiredTreasuryOwnersSetting = Section + ":" + nameof(RetiredTreasuryOwners);
+
+    /// <summary>The keys of <see cref="RetiredTreasuryOwners"/>, each entry split at its commas, blanks dropped.</summary>
+    public IReadOnlyList<string> RetiredOwners() =>
+        [.. RetiredTreasuryOwners.SelectMany(entry => (entry ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
+
     public uint ComputeUnitLimit { get; set; } = 40_000;
 
     /// <summary>Priority fee in micro-lamports per compute unit (0: none).</summary>

@@ -2,9 +2,11 @@ namespace Billing.Application.Burns;
 
 /// <summary>
 /// Checks <c>Billing:Burns</c> at start: a price source must be configured, every price setting be one a quote can hold (the
-/// fixed price inside the price band, the band not empty), and every duration make sense.
+/// fixed price inside the price band, the band not empty), every duration make sense, and the retired treasury owners be
+/// public keys other than the current owner.
 /// </summary>
-public sealed class BurnOptionsValidator : IValidateOptions<BurnOptions>
+/// <param name="solana">The treasury settings, whose owner may not be listed as retired; none: not checked.</param>
+public sealed class BurnOptionsValidator(IOptions<SolanaOptions>? solana = null) : IValidateOptions<BurnOptions>
 {
     public ValidateOptionsResult Validate(string? name, BurnOptions o)
     {
@@ -51,7 +53,36 @@ public sealed class BurnOptionsValidator : IValidateOptions<BurnOptions>
             failures.Add("Billing:Burns:ConfirmationWait must be at least 0 and shorter than LeaseDuration.");
         }
 
+        RetiredOwners(o, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// <see cref="BurnOptions.RetiredTreasuryOwners"/>: public keys, a few, and never the current owner (listed by mistake
+    /// for the old key, the old key's landed burns would stay in flight). A key that is none is named by its place, never
+    /// echoed: it may be a keypair pasted in its stead.
+    /// </summary>
+    private void RetiredOwners(BurnOptions o, List<string> failures)
+    {
+        const string Setting = BurnOptions.RetiredTreasuryOwnersSetting;
+        var keys = o.RetiredOwners();
+        if (keys.Count > BurnOptions.MaxRetiredTreasuryOwners)
+        {
+            failures.Add($"{Setting} lists {keys.Count} keys, at most {BurnOptions.MaxRetiredTreasuryOwners}: a key needs listing only until no burn it signed is in flight.");
+        }
+
+        for (int i = 0; i < keys.Count; i++)
+        {
+            if (!PublicKey.IsValid(keys[i]))
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Setting}: key {i + 1} is not a base58 public key (32 bytes); list the public keys of earlier treasury owners, never a keypair."));
+            }
+        }
+
+        if (keys.Count > 0 && solana is not null && TreasuryProvider.ConfiguredOwner(solana.Value) is { } current && keys.Contains(current.ToString(), StringComparer.Ordinal))
+        {
+            failures.Add($"{Setting} lists {current}, the current treasury owner (Billing:Solana): list only keys the treasury no longer uses.");
+        }
     }
 
     /// <summary>

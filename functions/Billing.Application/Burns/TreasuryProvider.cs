@@ -30,23 +30,8 @@ public sealed class TreasuryProvider(IOptions<SolanaOptions> options, ISolanaRpc
                 return treasury;
             }
 
-            var o = options.Value;
-            Keypair owner;
-            PublicKey mint;
-            if (!string.IsNullOrWhiteSpace(o.LocalnetInfoFile))
-            {
-                var local = LocalnetBootstrap.Read(o.LocalnetInfoFile);
-                owner = Keypair.FromJson(local.TreasuryKeypairJson);
-                mint = new PublicKey(local.Mint);
-            }
-            else
-            {
-                owner = !string.IsNullOrWhiteSpace(o.TreasuryKeypair)
-                    ? Keypair.FromJson(o.TreasuryKeypair)
-                    : await Keypair.LoadFromFileAsync(o.TreasuryKeypairFile ?? throw new InvalidOperationException("Billing:Solana: no treasury keypair configured"), cancellationToken).ConfigureAwait(false);
-                mint = new PublicKey(o.Mint ?? throw new InvalidOperationException("Billing:Solana:Mint is not set"));
-            }
-
+            var (owner, mintText) = Read(options.Value);
+            var mint = new PublicKey(mintText ?? throw new InvalidOperationException("Billing:Solana:Mint is not set"));
             var supply = await rpc.GetTokenSupplyAsync(mint, Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
             treasury = new TreasuryAccount(owner, mint, AssociatedTokenAccountProgram.DeriveAssociatedTokenAccount(owner.PublicKey, mint), supply.Decimals);
             return treasury;
@@ -58,4 +43,36 @@ public sealed class TreasuryProvider(IOptions<SolanaOptions> options, ISolanaRpc
     }
 
     public void Dispose() => gate.Dispose();
+
+    /// <summary>
+    /// The public key of the treasury owner <paramref name="o"/> names, or null when there is none or it cannot be read
+    /// (<see cref="GetAsync"/> says why where it is used). For checks at start: its keypair is not kept.
+    /// </summary>
+    internal static PublicKey? ConfiguredOwner(SolanaOptions o)
+    {
+        try
+        {
+            using var owner = Read(o).Owner;
+            return owner.PublicKey;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or FormatException or ArgumentException or KeyNotFoundException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The owner's keypair and the mint from the settings, or from the localnet's bootstrap file in local runs.</summary>
+    private static (Keypair Owner, string? Mint) Read(SolanaOptions o)
+    {
+        if (!string.IsNullOrWhiteSpace(o.LocalnetInfoFile))
+        {
+            var local = LocalnetBootstrap.Read(o.LocalnetInfoFile);
+            return (Keypair.FromJson(local.TreasuryKeypairJson), local.Mint);
+        }
+
+        string json = !string.IsNullOrWhiteSpace(o.TreasuryKeypair)
+            ? o.TreasuryKeypair
+            : File.ReadAllText(o.TreasuryKeypairFile ?? throw new InvalidOperationException("Billing:Solana: no treasury keypair configured"));
+        return (Keypair.FromJson(json), o.Mint);
+    }
 }

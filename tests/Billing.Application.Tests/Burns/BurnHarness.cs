@@ -1,3 +1,7 @@
+using System.Security.Cryptography;
+using Billing.Solana.Programs;
+using Billing.Solana.Transactions;
+
 namespace Billing.Application.Tests.Burns;
 
 /// <summary>
@@ -16,6 +20,15 @@ public sealed class BurnHarness
     public required PublicKey Mint { get; init; }
     public required PublicKey TreasuryAta { get; init; }
     public required Func<ISolanaRpcClient, BurnExecutor> NewExecutorWith { get; init; }
+
+    /// <summary>
+    /// An executor after a change of the treasury key: <paramref name="keypairJson"/> (Solana CLI JSON) is the treasury owner,
+    /// and <c>Billing:Burns:RetiredTreasuryOwners</c> lists <paramref name="retiredOwners"/>.
+    /// </summary>
+    public required Func<string, IReadOnlyList<string>, BurnExecutor> NewExecutorOf { get; init; }
+
+    /// <summary>The treasury owner the executors of <see cref="NewExecutor"/> sign with (the localnet's).</summary>
+    public required Keypair Treasury { get; init; }
     public required LedgerStore Ledger { get; init; }
     public required BillingTables Tables { get; init; }
 
@@ -59,9 +72,19 @@ public sealed class BurnHarness
         var burns = new BurnStore(tables);
         var ledger = new LedgerStore(tables);
         await ledger.EnsureCreatedAsync(Ct);
-        var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = new JsonArray(chain.Localnet.Info.TreasuryKeypair.Select(b => (JsonNode?)(int)b).ToArray()).ToJsonString() });
-        var burnOptions = Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60), ComputeUnitPrice = computeUnitPrice });
         IPriceOracle oracle = priceAge is { } age ? new StaleOracle(price, age) : new FixedPriceOracle(price, TimeProvider.System);
+        BurnExecutor Executor(ISolanaRpcClient executorRpc, string keypairJson, IReadOnlyList<string> retiredOwners)
+        {
+            var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = keypairJson });
+            var burnOptions = new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60), ComputeUnitPrice = computeUnitPrice };
+            foreach (var key in retiredOwners)
+            {
+                burnOptions.RetiredTreasuryOwners.Add(key);
+            }
+
+            return new BurnExecutor(burns, executorRpc, oracle, new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), new LedgerName(Options.Create(new LedgerOptions()), tables), Options.Create(burnOptions), TimeProvider.System, NullLogger<BurnExecutor>.Instance);
+        }
+
         return new BurnHarness
         {
             Burns = burns,
@@ -70,9 +93,42 @@ public sealed class BurnHarness
             TreasuryAta = ata,
             Ledger = ledger,
             Tables = tables,
-            NewExecutorWith = executorRpc => new BurnExecutor(burns, executorRpc, oracle, new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), new LedgerName(Options.Create(new LedgerOptions()), tables), burnOptions, TimeProvider.System, NullLogger<BurnExecutor>.Instance),
+            Treasury = treasury,
+            NewExecutorWith = executorRpc => Executor(executorRpc, KeypairJson(chain.Localnet.Info.TreasuryKeypair), []),
+            NewExecutorOf = (keypairJson, retiredOwners) => Executor(rpc, keypairJson, retiredOwners),
         };
     }
+
+    /// <summary>
+    /// A new key holding <paramref name="tokens"/> of this test's mint, moved from the treasury's token account, and SOL for
+    /// fees and markers: what a change of the treasury key starts with (README, "Changing the treasury key").
+    /// </summary>
+    public async Task<(string KeypairJson, Keypair Owner, PublicKey TokenAccount)> NewOwnerWithTokensAsync(ulong tokens)
+    {
+        byte[] seed = RandomNumberGenerator.GetBytes(Keypair.SeedLength);
+        var owner = Keypair.FromSeed(seed);
+        string json = KeypairJson([.. seed, .. owner.PublicKey.KeyBytes]);
+        var ata = AssociatedTokenAccountProgram.DeriveAssociatedTokenAccount(owner.PublicKey, Mint);
+        byte decimals = (byte)(await Rpc.GetTokenSupplyAsync(Mint, Commitment.Confirmed, Ct)).Decimals;
+        var blockhash = await Rpc.GetLatestBlockhashAsync(Commitment.Confirmed, Ct);
+        var move = new TransactionBuilder().SetFeePayer(Treasury).SetRecentBlockHash(blockhash.Blockhash)
+            .AddInstruction(SystemProgram.Transfer(Treasury.PublicKey, owner.PublicKey, 10_000_000_000))
+            .AddInstruction(AssociatedTokenAccountProgram.CreateIdempotent(Treasury.PublicKey, owner.PublicKey, Mint))
+            .AddInstruction(TokenProgram.TransferChecked(TreasuryAta, Mint, ata, Treasury.PublicKey, tokens, decimals))
+            .Build(Treasury);
+        await LandAsync(await Rpc.SendTransactionAsync(move, null, Ct), blockhash.LastValidBlockHeight);
+        return (json, owner, ata);
+    }
+
+    /// <summary>Waits until <paramref name="signature"/> is confirmed; a test setup that did not land fails the test.</summary>
+    public async Task LandAsync(string signature, ulong lastValidBlockHeight)
+    {
+        var check = await new SignatureStatusChecker(Rpc).WaitAsync(signature, lastValidBlockHeight, Commitment.Confirmed, TimeSpan.FromMilliseconds(50), Ct);
+        Assert.Equal(SignatureOutcome.Landed, check.Outcome);
+    }
+
+    /// <summary>A keypair's 64 bytes as the Solana CLI JSON array the treasury setting takes.</summary>
+    private static string KeypairJson(byte[] secretKey) => new JsonArray(secretKey.Select(b => (JsonNode?)(int)b).ToArray()).ToJsonString();
 
     /// <summary>A fresh harness with one pending intent of the default amount, and the mint's supply before any burn.</summary>
     public static async Task<(BurnHarness H, BurnIntent Intent, ulong Supply)> NewWithIntentAsync(BurnChainFixture chain, ulong computeUnitPrice = 0)

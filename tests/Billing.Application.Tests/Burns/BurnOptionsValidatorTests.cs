@@ -1,6 +1,9 @@
 namespace Billing.Application.Tests.Burns;
 
-/// <summary>The price band settings (<c>Billing:Burns:MinTokenPriceUsd</c>, <c>MaxTokenPriceUsd</c>) are checked at start.</summary>
+/// <summary>
+/// The price band settings (<c>Billing:Burns:MinTokenPriceUsd</c>, <c>MaxTokenPriceUsd</c>) and the retired treasury owners
+/// (<c>Billing:Burns:RetiredTreasuryOwners</c>) are checked at start.
+/// </summary>
 public class BurnOptionsValidatorTests
 {
     private static ValidateOptionsResult Validate(string? min, string? max, string? fixedPrice = "2.50", string? pyth = null) =>
@@ -47,5 +50,73 @@ public class BurnOptionsValidatorTests
         var result = Validate("3", "10", fixedPrice: "2.50", pyth: "11111111111111111111111111111111");
 
         Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    /// <summary>The treasury owner of <see cref="CurrentOwnerJson"/>: 32 zero bytes as its seed.</summary>
+    private static readonly Keypair CurrentOwner = Keypair.FromSeed(new byte[32]);
+
+    private static string CurrentOwnerJson => "[" + string.Join(",", new byte[32].Concat(CurrentOwner.PublicKey.KeyBytes.ToArray())) + "]";
+
+    private const string SystemProgramKey = "11111111111111111111111111111111";
+
+    private const string TokenProgramKey = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
+
+    private static ValidateOptionsResult ValidateRetired(params string[] entries)
+    {
+        var options = new BurnOptions { FixedPrice = "2.50" };
+        foreach (var entry in entries)
+        {
+            options.RetiredTreasuryOwners.Add(entry);
+        }
+
+        return new BurnOptionsValidator(Options.Create(new SolanaOptions { TreasuryKeypair = CurrentOwnerJson })).Validate(null, options);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("", null)] // an empty app setting is no key
+    [InlineData(SystemProgramKey, null)]
+    [InlineData(SystemProgramKey + ", " + TokenProgramKey + ",", null)] // one comma-separated app setting
+    [InlineData(SystemProgramKey, TokenProgramKey)]                     // an array (RetiredTreasuryOwners__0, __1)
+    public void Validate_RetiredTreasuryOwnersArePublicKeys_Succeeds(string? first, string? second)
+    {
+        var result = ValidateRetired([.. new[] { first, second }.OfType<string>()]);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Theory]
+    [InlineData("not-base58-0OIl", "key 1")]
+    [InlineData(SystemProgramKey + ",abc", "key 2")]
+    [InlineData("1111111111111111111111111111111", "key 1")] // 31 bytes
+    // A keypair pasted instead of its public key: its 64 numbers, split at the commas. None may reach a log.
+    [InlineData("[174,47,154,16,202,193,206,113,199,190,53,133,169,175,31,56,222,53,138,189,224,216,117,173,10,149,53,45,73,251,237,246]", "key 1")]
+    public void Validate_RetiredTreasuryOwnerNotAPublicKey_FailsNamingItsPlaceNotItsValue(string entry, string place)
+    {
+        var result = ValidateRetired(entry);
+
+        Assert.True(result.Failed);
+        Assert.Contains($"Billing:Burns:RetiredTreasuryOwners: {place} is not a base58 public key (32 bytes)", result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("174", result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("0OIl", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_RetiredTreasuryOwnersListTheCurrentOwner_Fails()
+    {
+        // Listed by mistake for the old key, which then is not: the old key's landed burns would stay in flight.
+        var result = ValidateRetired($"{SystemProgramKey},{CurrentOwner.PublicKey}");
+
+        Assert.True(result.Failed);
+        Assert.Contains($"Billing:Burns:RetiredTreasuryOwners lists {CurrentOwner.PublicKey}, the current treasury owner (Billing:Solana)", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_TooManyRetiredTreasuryOwners_Fails()
+    {
+        var result = ValidateRetired([.. Enumerable.Repeat(SystemProgramKey, BurnOptions.MaxRetiredTreasuryOwners + 1)]);
+
+        Assert.True(result.Failed);
+        Assert.Contains($"Billing:Burns:RetiredTreasuryOwners lists {BurnOptions.MaxRetiredTreasuryOwners + 1} keys, at most {BurnOptions.MaxRetiredTreasuryOwners}", result.FailureMessage, StringComparison.Ordinal);
     }
 }

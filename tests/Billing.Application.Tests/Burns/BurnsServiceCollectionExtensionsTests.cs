@@ -58,4 +58,22 @@ public class BurnsServiceCollectionExtensionsTests
         Assert.IsType<FixedPriceOracle>(oracle);
         Assert.Empty(log.Entries);
     }
+
+    [Fact]
+    public void AddBurns_RetiredTreasuryOwnersAsACommaSeparatedSettingOrAnArray_BindsEveryKey()
+    {
+        const string A = "11111111111111111111111111111111", B = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
+        IReadOnlyList<string> Bound(Dictionary<string, string?> burns)
+        {
+            var services = new ServiceCollection();
+            services.AddBurns(new ConfigurationBuilder().AddInMemoryCollection(burns.ToDictionary(kv => "Billing:Burns:" + kv.Key, kv => kv.Value)).Build());
+            using var provider = services.BuildServiceProvider();
+            return provider.GetRequiredService<IOptions<BurnOptions>>().Value.RetiredOwners();
+        }
+
+        // Before: an app setting "A,B" is one value, which the binder silently leaves out of a list: no key was retired.
+        Assert.Equal([A, B], Bound(new() { ["FixedPrice"] = "2.50", ["RetiredTreasuryOwners"] = $"{A}, {B}" }));
+        Assert.Equal([A, B], Bound(new() { ["FixedPrice"] = "2.50", ["RetiredTreasuryOwners:0"] = A, ["RetiredTreasuryOwners:1"] = B }));
+        Assert.Empty(Bound(new() { ["FixedPrice"] = "2.50", ["RetiredTreasuryOwners"] = "" }));
+    }
 }

@@ -89,6 +89,8 @@ public class StartupValidationTests
     [InlineData("Billing:Solana:TreasuryKeypair", "[1,2,3]", "Billing:Solana:TreasuryKeypair")]
     [InlineData("Billing:Solana:RpcUrl", "ftp://example.org", "Billing:Solana:RpcUrl")]
     [InlineData("Billing:Burns:PythPriceAccount", "\u00e9\u00e9\u00e9", "Billing:Burns:PythPriceAccount")]
+    [InlineData("Billing:Burns:RetiredTreasuryOwners", "not-a-key", "Billing:Burns:RetiredTreasuryOwners")]
+    [InlineData("Billing:Burns:RetiredTreasuryOwners:0", "[1,2,3]", "Billing:Burns:RetiredTreasuryOwners")]
     public void ValidateSettings_BadSetting_FailsFastNamingIt(string key, string value, string expected)
     {
         var settings = Valid();
