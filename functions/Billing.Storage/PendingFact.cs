@@ -9,4 +9,10 @@ public sealed record PendingFact(UsageFact Fact, string RawEvent)
     /// share past it. Null or a meter not named: no limit.
     /// </summary>
     public IReadOnlyDictionary<string, Int128>? MonthLimits { get; init; }
+
+    /// <summary>The event's sequence number in its hub partition, when known: kept if the event is set aside after all (a conflict, a refused row).</summary>
+    public long? SequenceNumber { get; init; }
+
+    /// <summary>When its hub had the event, when known: kept with the sequence number, so a replay takes the event's age as metering did.</summary>
+    public DateTimeOffset? EnqueuedTime { get; init; }
 }

@@ -64,36 +64,44 @@ public sealed partial class MeteringService(
         string? partitionId = batch.PartitionId;
         var now = time.GetUtcNow();
 
+        var results = new EventValidationResult?[events.Count];
+        var malformed = new string?[events.Count];
+        bool unknownPartner = false;
+        for (int i = 0; i < events.Count; i++)
+        {
+            results[i] = Validate(events[i], EnqueuedAt(batch, i), now, out malformed[i]);
+            unknownPartner |= results[i]?.NamesUnknownPartner == true;
+        }
+
+        if (unknownPartner)
+        {
+            // The partner may be one another instance registered within the cache TTL (the event was accepted there): the
+            // registry is read again, once a batch at most, and those events validated again before they are set aside.
+            await partners.RefreshUnlessReadSinceAsync(now, cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < events.Count; i++)
+            {
+                if (results[i]?.NamesUnknownPartner == true)
+                {
+                    results[i] = Validate(events[i], EnqueuedAt(batch, i), now, out malformed[i]);
+                }
+            }
+        }
+
         var pending = new List<PendingFact>(events.Count);
         var bad = new List<QuarantinedEvent>();
         for (int i = 0; i < events.Count; i++)
         {
             string raw = events[i];
-            DateTimeOffset? enqueuedAt = i < batch.EnqueuedTimes.Count ? batch.EnqueuedTimes[i] : null;
+            DateTimeOffset? enqueuedAt = EnqueuedAt(batch, i);
             long? seq = i < batch.SequenceNumbers.Count ? batch.SequenceNumbers[i] : null;
             QuarantinedEvent Quarantine(QuarantineKind kind, IReadOnlyList<string> reasons, string? source = null, string? id = null) =>
                 new(kind, raw, reasons, source, id, hub, partitionId, seq, enqueuedAt, now);
 
-            EventValidationResult result;
-            byte[] utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(StrictUtf8.Encoding.GetMaxByteCount(raw.Length));
-            try
+            if (results[i] is not { } result)
             {
-                int length = StrictUtf8.Encoding.GetBytes(raw, utf8);
-                // Validate against the enqueue time: an event accepted at ingestion stays valid however long it waited in the hub,
-                // and the seconds publishing took before it was enqueued do not age it out of the 35-day window either.
-                result = validator.Validate(utf8.AsSpan(0, length), new ValidationContext(enqueuedAt ?? now, null, enqueuedAt is null ? TimeSpan.Zero : EventLimits.MaxEnqueueDelay));
+                bad.Add(Quarantine(QuarantineKind.Malformed, [$"$: not valid JSON ({malformed[i]})"]));
             }
-            catch (Exception ex) when (ex is JsonException or EncoderFallbackException)
-            {
-                bad.Add(Quarantine(QuarantineKind.Malformed, [$"$: not valid JSON ({ex.Message})"]));
-                continue;
-            }
-            finally
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(utf8);
-            }
-
-            if (result.Fact is not { } fact)
+            else if (result.Fact is not { } fact)
             {
                 bad.Add(Quarantine(QuarantineKind.Invalid, result.Errors.Select(e => e.ToString()).ToList(), result.Source, result.Id));
             }
@@ -103,7 +111,7 @@ public sealed partial class MeteringService(
             }
             else
             {
-                pending.Add(new PendingFact(fact, raw) { MonthLimits = MonthLimits(fact) });
+                pending.Add(new PendingFact(fact, raw) { MonthLimits = MonthLimits(fact), SequenceNumber = seq, EnqueuedTime = enqueuedAt });
             }
         }
 
@@ -111,27 +119,46 @@ public sealed partial class MeteringService(
             ? await facts.AppendAsync(pending, cancellationToken).ConfigureAwait(false)
             : new AppendResult(0, 0, [], 0);
         await MarkLateMonthsAsync(pending, appended, cancellationToken).ConfigureAwait(false);
+        // Set aside after the hub delivered them, they keep their position like any other: listed with it, and replayed as of
+        // their enqueue time (QuarantineReplayer), so an event accepted in time still counts however late the replay.
+        QuarantinedEvent SetAside(PendingFact p, QuarantineKind kind, string reason, string? existingRaw = null) =>
+            new(kind, p.RawEvent, [reason], p.Fact.Source, p.Fact.Id, hub, partitionId, p.SequenceNumber, p.EnqueuedTime, now, existingRaw);
         foreach (var conflict in appended.Conflicts)
         {
             var f = conflict.Incoming.Fact;
-            bad.Add(new QuarantinedEvent(QuarantineKind.Conflict, conflict.Incoming.RawEvent,
-                [$"id: ({f.Source}, {f.Id}) was already metered with different content (hash {conflict.ExistingHash[..Math.Min(12, conflict.ExistingHash.Length)]}); the first version counts"],
-                f.Source, f.Id, hub, partitionId, null, null, now, conflict.ExistingRawEvent));
+            bad.Add(SetAside(conflict.Incoming, QuarantineKind.Conflict,
+                $"id: ({f.Source}, {f.Id}) was already metered with different content (hash {conflict.ExistingHash[..Math.Min(12, conflict.ExistingHash.Length)]}); the first version counts",
+                conflict.ExistingRawEvent));
         }
 
-        foreach (var refused in appended.Unstorable)
-        {
-            var f = refused.Fact.Fact;
-            bad.Add(new QuarantinedEvent(QuarantineKind.Unstorable, refused.Fact.RawEvent, [$"$: {refused.Reason}"], f.Source, f.Id, hub, partitionId, null, null, now));
-        }
-
-        foreach (var refused in appended.OverLimit)
-        {
-            var f = refused.Fact.Fact;
-            bad.Add(new QuarantinedEvent(QuarantineKind.Invalid, refused.Fact.RawEvent, [refused.Reason], f.Source, f.Id, hub, partitionId, null, null, now));
-        }
-
+        bad.AddRange(appended.Unstorable.Select(refused => SetAside(refused.Fact, QuarantineKind.Unstorable, $"$: {refused.Reason}")));
+        bad.AddRange(appended.OverLimit.Select(refused => SetAside(refused.Fact, QuarantineKind.Invalid, refused.Reason)));
         return (bad, appended);
+    }
+
+    private static DateTimeOffset? EnqueuedAt(MeteringBatch batch, int i) => i < batch.EnqueuedTimes.Count ? batch.EnqueuedTimes[i] : null;
+
+    /// <summary>The event validated as of its enqueue time (now when not known); null, with why, when it is not even JSON.</summary>
+    private EventValidationResult? Validate(string raw, DateTimeOffset? enqueuedAt, DateTimeOffset now, out string? malformed)
+    {
+        malformed = null;
+        byte[] utf8 = System.Buffers.ArrayPool<byte>.Shared.Rent(StrictUtf8.Encoding.GetMaxByteCount(raw.Length));
+        try
+        {
+            int length = StrictUtf8.Encoding.GetBytes(raw, utf8);
+            // Validate against the enqueue time: an event accepted at ingestion stays valid however long it waited in the hub,
+            // and the seconds publishing took before it was enqueued do not age it out of the 35-day window either.
+            return validator.Validate(utf8.AsSpan(0, length), new ValidationContext(enqueuedAt ?? now, null, enqueuedAt is null ? TimeSpan.Zero : EventLimits.MaxEnqueueDelay));
+        }
+        catch (Exception ex) when (ex is JsonException or EncoderFallbackException)
+        {
+            malformed = ex.Message;
+            return null;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(utf8);
+        }
     }
 
     /// <summary>The limits of the payer's plan for the fact's month (<see cref="Billing.Domain.Pricing.BillableLimit"/>), so what is metered always bills.</summary>

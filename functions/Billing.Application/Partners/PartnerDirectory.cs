@@ -13,6 +13,9 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
     private volatile HashSet<string> unreadable = new(StringComparer.Ordinal);
     private DateTimeOffset snapshotExpires = DateTimeOffset.MinValue;
 
+    /// <summary>UTC ticks of when the snapshot's read began: what was registered before then is in it.</summary>
+    private long snapshotReadTicks = long.MinValue;
+
     /// <summary>The header partners authenticate with.</summary>
     public const string ApiKeyHeader = "X-Api-Key";
 
@@ -25,23 +28,60 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
         await refreshLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var list = await store.ListAsync(cancellationToken).ConfigureAwait(false);
-            partners = list.Items.ToDictionary(p => p.Id, StringComparer.Ordinal);
-            snapshotExpires = time.GetUtcNow() + options.Value.CacheTtl;
-            LogRefreshed(logger, list.Items.Count);
+            await ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            refreshLock.Release();
+        }
+    }
 
-            // Left out, so validation refuses that partner (saying why) until its row is mended; everyone else goes on.
-            // Logged when first seen, not on every refresh.
-            var seen = unreadable;
-            unreadable = list.Unreadable.Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
-            foreach (var bad in list.Unreadable.Where(u => !seen.Contains(u.Id)))
+    /// <summary>
+    /// Reads the registry again unless the snapshot was read at or after <paramref name="since"/>, for a partner the snapshot
+    /// does not know: another instance may have registered it within the cache TTL (only the instance that makes a change
+    /// forgets its cache at once). Callers pass when their work began (a metering batch: its events were accepted, their
+    /// partners registered, before that), so a read serves every batch begun before it, and no batch reads more than once
+    /// however many unknown partners its events name.
+    /// </summary>
+    public async Task RefreshUnlessReadSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref snapshotReadTicks) >= since.UtcTicks)
+        {
+            return;
+        }
+
+        await refreshLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Volatile.Read(ref snapshotReadTicks) < since.UtcTicks) // not read by a batch that held the lock meanwhile
             {
-                LogUnreadable(logger, bad.Id, bad.Reason);
+                await ReadAsync(cancellationToken).ConfigureAwait(false);
+                LogReadForUnknownPartner(logger);
             }
         }
         finally
         {
             refreshLock.Release();
+        }
+    }
+
+    /// <summary>Replaces the snapshot with the registry as read now (the caller holds the refresh lock).</summary>
+    private async Task ReadAsync(CancellationToken cancellationToken)
+    {
+        long readTicks = time.GetUtcNow().UtcTicks;
+        var list = await store.ListAsync(cancellationToken).ConfigureAwait(false);
+        partners = list.Items.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        snapshotExpires = time.GetUtcNow() + options.Value.CacheTtl;
+        Volatile.Write(ref snapshotReadTicks, readTicks);
+        LogRefreshed(logger, list.Items.Count);
+
+        // Left out, so validation refuses that partner (saying why) until its row is mended; everyone else goes on.
+        // Logged when first seen, not on every refresh.
+        var seen = unreadable;
+        unreadable = list.Unreadable.Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var bad in list.Unreadable.Where(u => !seen.Contains(u.Id)))
+        {
+            LogUnreadable(logger, bad.Id, bad.Reason);
         }
     }
 
@@ -97,6 +137,9 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partner registry refreshed: {Count} partners")]
     private static partial void LogRefreshed(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Partner registry read again for an event naming a partner the snapshot did not know")]
+    private static partial void LogReadForUnknownPartner(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Partner {PartnerId} left out of the registry: its row cannot be read ({Reason})")]
     private static partial void LogUnreadable(ILogger logger, string partnerId, string reason);

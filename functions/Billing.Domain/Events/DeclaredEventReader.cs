@@ -256,9 +256,16 @@ internal static class DeclaredEventReader
         string id = texts[index]!;
         string path = "data." + definition.Payer.Field;
         var payer = partners.Find(id);
-        if (payer is null || payer.Role != definition.Payer.Role)
+        string role = definition.Payer.Role!.Value.ToString().ToLowerInvariant();
+        if (payer is null)
         {
-            r.Error(path, partners.NotRegistered(id, definition.Payer.Role!.Value.ToString().ToLowerInvariant()));
+            r.UnknownPartner(path, partners, id, role);
+            return null;
+        }
+
+        if (payer.Role != definition.Payer.Role)
+        {
+            r.Error(path, partners.NotRegistered(id, role));
             return null;
         }
 
@@ -321,7 +328,7 @@ internal static class DeclaredEventReader
         string payerField = definition.Payer.IsSource ? "source" : "data." + definition.Payer.Field;
         if (partners.Find(payerId) is not { } payer)
         {
-            r.Error(payerField, partners.NotRegistered(payerId, "partner"));
+            r.UnknownPartner(payerField, partners, payerId, "partner");
             return;
         }
 

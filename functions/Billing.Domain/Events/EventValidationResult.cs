@@ -3,12 +3,13 @@ namespace Billing.Domain.Events;
 /// <summary>The outcome for one event: a fact, or every error found (never just the first).</summary>
 public sealed class EventValidationResult
 {
-    internal EventValidationResult(string? id, string? source, UsageFact? fact, IReadOnlyList<ValidationError>? errors)
+    internal EventValidationResult(string? id, string? source, UsageFact? fact, IReadOnlyList<ValidationError>? errors, bool namesUnknownPartner = false)
     {
         Id = id;
         Source = source;
         Fact = fact;
         Errors = errors ?? [];
+        NamesUnknownPartner = namesUnknownPartner;
     }
 
     /// <summary>The event id when it could be read, for error reports.</summary>
@@ -22,4 +23,10 @@ public sealed class EventValidationResult
     public IReadOnlyList<ValidationError> Errors { get; }
 
     public bool IsValid => Fact is not null;
+
+    /// <summary>
+    /// Whether an error names a partner (source, payer) the registry did not know: one registered since the registry was
+    /// read may make the event valid, so a cached registry is worth reading again before the event is refused for good.
+    /// </summary>
+    public bool NamesUnknownPartner { get; }
 }

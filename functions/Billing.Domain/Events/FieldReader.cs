@@ -12,6 +12,16 @@ internal ref struct FieldReader(ReadOnlySpan<byte> json, FieldSlots slots)
 
     public void Error(string field, string reason) => (Errors ??= new List<ValidationError>(4)).Add(new(field, reason));
 
+    /// <summary>Whether an error names a partner the registry did not know (<see cref="EventValidationResult.NamesUnknownPartner"/>).</summary>
+    public bool NamesUnknownPartner { get; private set; }
+
+    /// <summary>An error for <paramref name="partnerId"/>, which the registry does not know as a partner at all.</summary>
+    public void UnknownPartner(string field, IPartnerDirectory partners, string partnerId, string what)
+    {
+        Error(field, partners.NotRegistered(partnerId, what));
+        NamesUnknownPartner = true;
+    }
+
     public readonly JsonTokenType Kind(EventField field) => slots[(int)field].Kind;
 
     /// <summary>The raw text of an object member the scanner located (the <c>data</c> object).</summary>

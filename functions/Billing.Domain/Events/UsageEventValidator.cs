@@ -104,7 +104,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
                 poster = partners.Find(source);
                 if (poster is null)
                 {
-                    r.Error("source", partners.NotRegistered(source, "partner"));
+                    r.UnknownPartner("source", partners, source, "partner");
                 }
             }
         }
@@ -132,7 +132,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         if (dataKind != JsonTokenType.StartObject)
         {
             r.Error("data", dataKind != JsonTokenType.None ? "must be an object" : hasBase64 ? "is required: usage data is a JSON object in 'data', not base64 in 'data_base64'" : "is required");
-            return new(id, source, null, r.Errors);
+            return new(id, source, null, r.Errors, r.NamesUnknownPartner);
         }
 
         var header = new EventHeader { Id = id, Source = source, Type = type, Time = time, HasSubject = hasSubject, Subject = subject };
@@ -144,7 +144,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             _ => null,
         };
 
-        return new(id, source, r.HasErrors ? null : fact, r.Errors);
+        return new(id, source, r.HasErrors ? null : fact, r.Errors, r.NamesUnknownPartner);
     }
 
     public static bool MayPost(PartnerRole role, string type) =>
@@ -294,7 +294,11 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         if (tenantId is not null)
         {
             tenant = partners.Find(tenantId);
-            if (tenant is not { Role: PartnerRole.Tenant })
+            if (tenant is null)
+            {
+                r.UnknownPartner("data.tenantId", partners, tenantId, "tenant");
+            }
+            else if (tenant.Role != PartnerRole.Tenant)
             {
                 r.Error("data.tenantId", partners.NotRegistered(tenantId, "tenant"));
                 tenant = null;

@@ -40,6 +40,20 @@ public sealed class DeclaredEventReaderTests
     }
 
     [Theory]
+    [InlineData("tenant-nobody", true)]
+    [InlineData("provider-grass", false)] // known, in another role: reading the registry again changes nothing
+    public void Validate_PayerNotARegisteredTenant_NamesUnknownPartnerOnlyWhenTheRegistryDoesNotKnowIt(string payer, bool unknown)
+    {
+        var evt = ShippedDefinitions.Render();
+        evt["data"]!["customerId"] = payer;
+
+        var result = ShippedDefinitions.Validate(evt);
+
+        Assert.Equal("data.customerId", Assert.Single(result.Errors).Field);
+        Assert.Equal(unknown, result.NamesUnknownPartner);
+    }
+
+    [Theory]
     [InlineData("^(a+)+$")] // backtracks exponentially on a value that almost matches
     [InlineData("^(?=a)(a+)+$")] // the same behind a lookahead, which only the backtracking engine runs
     public void Validate_PatternThatBacktracksOnTheValue_IsAFieldErrorNotAnException(string pattern)

@@ -134,6 +134,21 @@ public class UsageEventValidatorTests
         Assert.Contains(result.Errors, e => e.Field == "source" && e.Reason.Contains(reason, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("carrier", "source=carrier-ghost", true)]
+    [InlineData("compute", "data.tenantId=tenant-nobody", true)]
+    [InlineData("compute", "data.tenantId=tenant-unreadable", true)] // a read after the row is mended may know it
+    [InlineData("compute", "data.tenantId=carrier-tmo", false)] // known, in another role: reading the registry again changes nothing
+    [InlineData("carrier", "data.uploadBytes=-1", false)]
+    public void Validate_AtMetering_NamesUnknownPartnerOnlyForAPartnerTheRegistryDoesNotKnow(string kind, string mutation, bool unknown)
+    {
+        var evt = Mutate(kind == "carrier" ? Carrier() : Compute(), mutation);
+
+        var result = Validator().Validate(System.Text.Encoding.UTF8.GetBytes(evt.ToJsonString()), new ValidationContext(Now, null));
+
+        Assert.Equal((false, unknown), (result.IsValid, result.NamesUnknownPartner));
+    }
+
     [Fact]
     public void Validate_OversizedEvent_IsRejected()
     {

@@ -35,8 +35,7 @@ public class PeriodCloserLateMeteringTests(AzuriteFixture azurite) : PeriodClose
     private static async Task MeterLateJulySessionAsync(PeriodCloserSetup setup)
     {
         setup.Clock.SetUtcNow(October.Start.AddDays(2));
-        var directory = new PartnerDirectory(setup.Partners, Options.Create(new PartnerOptions()), setup.Clock, NullLogger<PartnerDirectory>.Instance);
-        var metering = new MeteringService(new UsageEventValidator(directory, setup.Plans), setup.Facts, new QuarantineStore(setup.Tables), directory, setup.Clock, NullLogger<MeteringService>.Instance);
+        var metering = setup.Metering();
         var late = SampleEvents.Carrier("backlogged-1", PlatformFixture.NewHotspot(), 25_000_000_000, 0, July.End.AddHours(-1));
         var batch = new MeteringBatch([late.ToJsonString()], [July.End.AddDays(29)], [7], "0");
         var summary = await metering.MeterAsync(MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1, batch, CancellationToken.None);
@@ -133,8 +132,7 @@ public class PeriodCloserLateMeteringTests(AzuriteFixture azurite) : PeriodClose
     public async Task MeterAsync_FactOfAMonthStillInsideTheWindow_MarksNothing()
     {
         var setup = await PeriodCloserSetup.NewAsync(Azurite, September.Start.AddDays(3));
-        var directory = new PartnerDirectory(setup.Partners, Options.Create(new PartnerOptions()), setup.Clock, NullLogger<PartnerDirectory>.Instance);
-        var metering = new MeteringService(new UsageEventValidator(directory, setup.Plans), setup.Facts, new QuarantineStore(setup.Tables), directory, setup.Clock, NullLogger<MeteringService>.Instance);
+        var metering = setup.Metering();
         var late = SampleEvents.Carrier("late-but-routine", PlatformFixture.NewHotspot(), 25_000_000_000, 0, July.End.AddHours(-1));
 
         var summary = await metering.MeterAsync(MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1, new MeteringBatch([late.ToJsonString()], [July.End.AddDays(29)], [1], "0"), CancellationToken.None);

@@ -8,12 +8,7 @@ namespace Billing.Functions.Tests.Invoicing;
 /// </summary>
 public class PeriodCloserReplayedFactTests(AzuriteFixture azurite) : PeriodCloserTestBase(azurite)
 {
-    private static QuarantineReplayer Replayer(PeriodCloserSetup setup, QuarantineStore quarantine)
-    {
-        var directory = new PartnerDirectory(setup.Partners, Options.Create(new PartnerOptions()), setup.Clock, NullLogger<PartnerDirectory>.Instance);
-        var metering = new MeteringService(new UsageEventValidator(directory, setup.Plans), setup.Facts, quarantine, directory, setup.Clock, NullLogger<MeteringService>.Instance);
-        return new QuarantineReplayer(metering, quarantine, setup.Clock, NullLogger<QuarantineReplayer>.Instance);
-    }
+    private static QuarantineReplayer Replayer(PeriodCloserSetup setup, QuarantineStore quarantine) => setup.Replayer(setup.Metering(quarantine: quarantine));
 
     /// <summary>Sets <paramref name="usage"/> aside as metering records an event storage refused; returns its quarantine id.</summary>
     private static async Task<string> SetAsideAsync(QuarantineStore quarantine, JsonObject usage, DateTimeOffset at)

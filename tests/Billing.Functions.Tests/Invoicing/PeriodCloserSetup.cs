@@ -1,3 +1,6 @@
+using Billing.Application.Metering;
+using Microsoft.Extensions.Logging;
+
 namespace Billing.Functions.Tests.Invoicing;
 
 /// <summary>A period closer on Azurite with a fixed clock and five partners (two carriers, two tenants, a provider), and ways to add their facts.</summary>
@@ -10,6 +13,24 @@ internal sealed record PeriodCloserSetup(FactStore Facts, InvoiceStore Invoices,
 
     public Task AddComputeAsync(DateTimeOffset time, string model, long gpuSeconds, string tenant = "tenant-lab") =>
         Facts.AppendAsync([SampleFacts.Compute($"c-{Interlocked.Increment(ref next)}", tenant, gpuSeconds, time: time, model: model)], CancellationToken.None);
+
+    /// <summary>A partner directory over these tables: one host's cache of the registry (two of them are two instances).</summary>
+    public PartnerDirectory Directory(ILogger<PartnerDirectory>? logger = null) =>
+        new(Partners, Microsoft.Extensions.Options.Options.Create(new PartnerOptions()), Clock, logger ?? NullLogger<PartnerDirectory>.Instance);
+
+    /// <summary>
+    /// Metering as one host runs it over these tables: with <paramref name="directory"/> (a directory of its own when
+    /// none), setting aside into <paramref name="quarantine"/> (the tables' when none) and writing facts through
+    /// <paramref name="facts"/> (<see cref="Facts"/> when none: another client's, a faulty one, say).
+    /// </summary>
+    public MeteringService Metering(PartnerDirectory? directory = null, QuarantineStore? quarantine = null, FactStore? facts = null)
+    {
+        directory ??= Directory();
+        return new MeteringService(new UsageEventValidator(directory, Plans), facts ?? Facts, quarantine ?? new QuarantineStore(Tables), directory, Clock, NullLogger<MeteringService>.Instance);
+    }
+
+    /// <summary>The replay of quarantined events over <paramref name="metering"/>.</summary>
+    public QuarantineReplayer Replayer(MeteringService metering) => new(metering, new QuarantineStore(Tables), Clock, NullLogger<QuarantineReplayer>.Instance);
 
     /// <summary>What <paramref name="payer"/> was billed for <paramref name="month"/> to date: its own invoice's charges and every adjustment naming it.</summary>
     public async Task<long> BilledForAsync(string payer, BillingPeriod month) =>

@@ -62,4 +62,23 @@ public sealed class BillableMonthLimitTests(AzuriteFixture azurite)
         Assert.Empty(closed.Failed);
         Assert.Equal((90_000_000_000_000 + 1_000_000) * 100, Assert.Single(closed.Invoices).Total.MinorUnits);
     }
+
+    [Fact]
+    public async Task MeterAsync_EventOverTheMonthLimit_SetAsideWithItsHubPositionAndCountedWhenReplayedAfter35DaysUnderARepricedPlan()
+    {
+        var world = await NewAsync(shards: 1);
+        var enqueued = world.Clock.GetUtcNow();
+
+        // 10^11 × 1000 = 10^14 units: more than a month bills at 1.00 a unit (9 × 10^13), far less than at 0.01.
+        var summary = await MeterAsync(world, Event("too-much", 100_000_000_000, October.Start.AddDays(9)));
+        var entry = Assert.Single((await world.Quarantine.PageAsync(new QuarantineFilter("provider-x", null, null, null), null, 10, CancellationToken.None)).Entries);
+        world.Clock.Advance(TimeSpan.FromDays(40)); // the plan repriced, the event replayed 41 days after its time
+        var repriced = world.MeteringUnder(DeclaredMeteringWorld.HugeUnitsPlan.Replace("\"1.00\"", "\"0.01\"", StringComparison.Ordinal));
+        var replayer = new QuarantineReplayer(repriced, world.Quarantine, world.Clock, NullLogger<QuarantineReplayer>.Instance);
+        var replayed = await replayer.ReplayAsync(entry.Id, "finance", CancellationToken.None);
+
+        Assert.Equal((1, QuarantineKind.Invalid), (summary.Quarantined, entry.Kind));
+        Assert.Equal(("0", 0L, enqueued), (entry.PartitionId, entry.SequenceNumber, entry.EnqueuedTime)); // before: no sequence number, no enqueue time
+        Assert.Equal(ReplayOutcome.Metered, replayed!.Outcome); // before: invalid, "time: is more than 35 days in the past"
+    }
 }

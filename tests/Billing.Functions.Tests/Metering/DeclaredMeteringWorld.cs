@@ -6,9 +6,11 @@ namespace Billing.Functions.Tests.Metering;
 
 /// <summary>
 /// Metering and closing of one declared type (<c>meters/*.json</c> text) priced by one plan, over fresh Azurite tables,
-/// with its partners registered and a clock set to October 2026.
+/// with its partners registered and a clock set to October 2026. <see cref="MeteringUnder"/> meters over the same tables
+/// under another text of the plan (the operator changed the plan file).
 /// </summary>
-internal sealed record DeclaredMeteringWorld(MeteringService Metering, PeriodCloser Closer, FactStore Facts, QuarantineStore Quarantine, FakeTimeProvider Clock)
+internal sealed record DeclaredMeteringWorld(MeteringService Metering, PeriodCloser Closer, FactStore Facts, QuarantineStore Quarantine, FakeTimeProvider Clock,
+    Func<string, MeteringService> MeteringUnder)
 {
     public static readonly BillingPeriod October = new(2026, 10);
 
@@ -47,15 +49,17 @@ internal sealed record DeclaredMeteringWorld(MeteringService Metering, PeriodClo
 
         string type = JsonNode.Parse(definition)!["type"]!.GetValue<string>();
         var definitions = EventDefinitions.Load([KeyValuePair.Create(type + ".json", definition)]);
-        var plans = new PlanCatalog([PlanLoader.Parse(plan, "plan.json", definitions.Meters.Dimensions)]);
+        PlanCatalog Catalog(string text) => new([PlanLoader.Parse(text, "plan.json", definitions.Meters.Dimensions)]);
+        var plans = Catalog(plan);
         var clock = new FakeTimeProvider(October.Start.AddDays(10));
         var directory = new PartnerDirectory(store, Options.Create(new PartnerOptions()), clock, NullLogger<PartnerDirectory>.Instance);
         var facts = new FactStore(tables);
         var quarantine = new QuarantineStore(tables);
-        var metering = new MeteringService(new UsageEventValidator(directory, plans, definitions), facts, quarantine, directory, clock, NullLogger<MeteringService>.Instance);
+        MeteringService Under(PlanCatalog catalog) =>
+            new(new UsageEventValidator(directory, catalog, definitions), facts, quarantine, directory, clock, NullLogger<MeteringService>.Instance);
         var closer = new PeriodCloser(facts, new InvoiceStore(tables), store, plans, InvoiceFinalization.None, clock,
             Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance, definitions.Meters);
-        return new DeclaredMeteringWorld(metering, closer, facts, quarantine, clock);
+        return new DeclaredMeteringWorld(Under(plans), closer, facts, quarantine, clock, text => Under(Catalog(text)));
     }
 
     /// <summary>A CloudEvent of <paramref name="type"/> from <paramref name="source"/> with <paramref name="data"/>.</summary>

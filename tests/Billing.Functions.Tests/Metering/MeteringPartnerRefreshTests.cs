@@ -1,0 +1,97 @@
+using Billing.Application.Metering;
+using Billing.Functions.Tests.Invoicing;
+
+namespace Billing.Functions.Tests.Metering;
+
+/// <summary>
+/// Two instances over the same tables: finance creates partners on A (whose directory forgets its cache at once), B
+/// meters with a registry snapshot it read before. An event naming a partner B does not know is validated again against
+/// a fresh read of the registry, once a batch, before it is set aside as invalid.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class MeteringPartnerRefreshTests(AzuriteFixture azurite)
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private static readonly Partner Finance = new("finance", PartnerRole.Finance, null);
+    private static readonly BillingPeriod October = new(2026, 10);
+    private static readonly DateTimeOffset Now = October.Start.AddDays(10);
+
+    private sealed record Instances(PeriodCloserSetup Setup, PartnerManagement OnA, MeteringService OnB, ListLogger<PartnerDirectory> LogOfB)
+    {
+        /// <summary>How often B's directory has read the registry.</summary>
+        public int ReadsOfB => LogOfB.Entries.Count(e => e.Message.StartsWith("Partner registry refreshed", StringComparison.Ordinal));
+    }
+
+    /// <summary>A and B, with B's snapshot read a second before now (within its cache TTL).</summary>
+    private async Task<Instances> TwoInstancesAsync()
+    {
+        var setup = await PeriodCloserSetup.NewAsync(azurite, Now);
+        var onA = new PartnerManagement(setup.Partners, setup.Directory(), setup.Plans, Options.Create(new PartnerOptions()), setup.Clock, NullLogger<PartnerManagement>.Instance);
+        var log = new ListLogger<PartnerDirectory>();
+        var b = setup.Directory(log);
+        await b.RefreshAsync(Ct);
+        setup.Clock.Advance(TimeSpan.FromSeconds(1));
+        return new Instances(setup, onA, setup.Metering(b), log);
+    }
+
+    private static MeteringBatch Batch(params JsonObject[] events) =>
+        new([.. events.Select(e => e.ToJsonString())], [.. events.Select(_ => (DateTimeOffset?)Now)], [.. events.Select((_, i) => (long?)i)], "0");
+
+    private static JsonObject Gpu(string id, string tenant) => SampleEvents.Compute(id, "lease-" + id, "H100", 1, Now.AddMinutes(-5), tenant: tenant);
+
+    private static Task CreateAsync(Instances i, string id, string role, string plan) =>
+        i.OnA.CreateAsync(Finance, new PartnerDraft(id, role, plan, "Partner " + id, $"billing@{id}.example", null), Ct);
+
+    [Fact]
+    public async Task MeterAsync_PayerAndSourceCreatedOnAnotherInstanceWithinTheCacheTtl_MeteredNotSetAside()
+    {
+        var i = await TwoInstancesAsync();
+        await CreateAsync(i, "tenant-new", "tenant", "compute-standard-v1");
+        await CreateAsync(i, "carrier-new", "carrier", "carrier-standard-v1");
+        i.Setup.Clock.Advance(TimeSpan.FromSeconds(2)); // the events were posted (202 on A) and delivered to B
+
+        var gpu = await i.OnB.MeterAsync(MeteringHubs.ComputeUsage, EventTypes.ComputeUsageV1, Batch(Gpu("gpu-new", "tenant-new")), Ct);
+        var offload = await i.OnB.MeterAsync(MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1,
+            Batch(SampleEvents.Carrier("off-new", PlatformFixture.NewHotspot(), 700, 300, Now.AddMinutes(-5), source: "carrier-new")), Ct);
+
+        Assert.Equal((1, 0), (gpu.Inserted, gpu.Quarantined)); // before: set aside, "data.tenantId: 'tenant-new' is not a registered tenant"
+        Assert.Equal((1, 0), (offload.Inserted, offload.Quarantined)); // before: set aside, "source: 'carrier-new' is not a registered partner"
+        Assert.Empty(await new QuarantineStore(i.Setup.Tables).ListAsync(null, Ct));
+    }
+
+    [Fact]
+    public async Task MeterAsync_PayersNoInstanceKnows_SetAsideInvalidAfterOneRegistryReadABatch()
+    {
+        var i = await TwoInstancesAsync();
+        var unknown = Enumerable.Range(0, 20).Select(n => Gpu($"gpu-{n}", $"tenant-nobody-{n}")).ToArray();
+        int before = i.ReadsOfB;
+
+        var first = await i.OnB.MeterAsync(MeteringHubs.ComputeUsage, EventTypes.ComputeUsageV1, Batch(unknown), Ct);
+        int afterFirst = i.ReadsOfB;
+        i.Setup.Clock.Advance(TimeSpan.FromSeconds(1));
+        var redelivered = await i.OnB.MeterAsync(MeteringHubs.ComputeUsage, EventTypes.ComputeUsageV1, Batch(unknown), Ct);
+
+        Assert.Equal((0, 20), (first.Inserted, first.Quarantined));
+        Assert.Equal((0, 20), (redelivered.Inserted, redelivered.Quarantined));
+        Assert.Equal((1, 2), (afterFirst - before, i.ReadsOfB - before)); // one read a batch, not one an event
+        var set = await new QuarantineStore(i.Setup.Tables).ListAsync(null, Ct);
+        Assert.Equal(20, set.Count);
+        Assert.All(set, e => Assert.Equal(QuarantineKind.Invalid, e.Kind));
+        Assert.All(set, e => Assert.Contains(e.Reasons, r => r.StartsWith("data.tenantId: 'tenant-nobody-", StringComparison.Ordinal) && r.EndsWith("' is not a registered tenant", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task ReplayAsync_SourceCreatedOnAnotherInstanceAfterItWasSetAside_Metered()
+    {
+        var i = await TwoInstancesAsync();
+        var usage = SampleEvents.Carrier("off-late", PlatformFixture.NewHotspot(), 700, 300, Now.AddMinutes(-5), source: "carrier-late");
+        await i.OnB.MeterAsync(MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1, Batch(usage), Ct);
+        string id = Assert.Single((await new QuarantineStore(i.Setup.Tables).PageAsync(new QuarantineFilter("carrier-late", null, null, null), null, 10, Ct)).Entries).Id;
+        await CreateAsync(i, "carrier-late", "carrier", "carrier-standard-v1");
+        i.Setup.Clock.Advance(TimeSpan.FromSeconds(2));
+
+        var replayed = await i.Setup.Replayer(i.OnB).ReplayAsync(id, "finance", Ct);
+
+        Assert.Equal(ReplayOutcome.Metered, replayed!.Outcome); // before: invalid, "source: 'carrier-late' is not a registered partner"
+    }
+}

@@ -1,0 +1,67 @@
+using Billing.Application.Metering;
+using Billing.Functions.Tests.Invoicing;
+
+namespace Billing.Functions.Tests.Metering;
+
+/// <summary>
+/// Events metering sets aside after the hub delivered them (a second version of an id, a row storage refuses) keep
+/// their hub position like any other: the quarantine lists it, and a replay takes the event's age when its hub had it,
+/// so an event accepted in time counts however late it is replayed.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class MeteringSetAsideTests(AzuriteFixture azurite)
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private static readonly BillingPeriod October = new(2026, 10);
+
+    /// <summary>When the hub had the events: a minute before metering read them.</summary>
+    private static readonly DateTimeOffset Enqueued = October.Start.AddDays(10).AddMinutes(-1);
+
+    private static Task<MeteringSummary> MeterAsync(MeteringService metering, JsonObject usage, long sequenceNumber) =>
+        metering.MeterAsync(MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1, new MeteringBatch([usage.ToJsonString()], [Enqueued], [sequenceNumber], "3"), Ct);
+
+    private static async Task<QuarantineEntry> SetAsideAsync(PeriodCloserSetup setup, string eventId) =>
+        Assert.Single((await new QuarantineStore(setup.Tables).PageAsync(new QuarantineFilter("carrier-tmo", null, null, null), null, 10, Ct)).Entries, e => e.EventId == eventId);
+
+    private static async Task<long> BytesAsync(PeriodCloserSetup setup, string eventId) =>
+        await setup.Facts.QueryAsync("carrier-tmo", October.Start, October.End, Ct).Where(f => f.Id == eventId).Select(f => f.Bytes).SumAsync();
+
+    [Fact]
+    public async Task MeterAsync_RowStorageRefuses_SetAsideWithItsHubPositionAndCountedWhenReplayedAfter35Days()
+    {
+        var setup = await PeriodCloserSetup.NewAsync(azurite, October.Start.AddDays(10));
+        var (faulty, fault) = RefusingTables.Create(azurite.ConnectionString, setup.Tables, "refused-1");
+        var metering = setup.Metering(facts: new FactStore(faulty));
+        var usage = SampleEvents.Carrier("refused-1", PlatformFixture.NewHotspot(), 700, 300, October.Start.AddDays(9));
+
+        var summary = await MeterAsync(metering, usage, 42);
+        var entry = await SetAsideAsync(setup, "refused-1");
+        fault.Refusing = false; // the fault is repaired, 40 days after the session
+        setup.Clock.Advance(TimeSpan.FromDays(40));
+        var replayed = await setup.Replayer(metering).ReplayAsync(entry.Id, "finance", Ct);
+
+        Assert.Equal((1, QuarantineKind.Unstorable), (summary.Quarantined, entry.Kind));
+        Assert.Equal(("3", 42L, Enqueued), (entry.PartitionId, entry.SequenceNumber, entry.EnqueuedTime)); // before: no sequence number, no enqueue time
+        Assert.Equal(ReplayOutcome.Metered, replayed!.Outcome); // before: invalid, "time: is more than 35 days in the past"
+        Assert.Equal(1_000, await BytesAsync(setup, "refused-1"));
+    }
+
+    [Fact]
+    public async Task MeterAsync_SecondVersionOfAnId_SetAsideWithItsHubPositionAndTheFirstStillCountsWhenReplayedAfter35Days()
+    {
+        var setup = await PeriodCloserSetup.NewAsync(azurite, October.Start.AddDays(10));
+        var metering = setup.Metering();
+        string hotspot = PlatformFixture.NewHotspot();
+        await MeterAsync(metering, SampleEvents.Carrier("twice-1", hotspot, 700, 300, October.Start.AddDays(9)), 41);
+
+        var summary = await MeterAsync(metering, SampleEvents.Carrier("twice-1", hotspot, 9_000, 300, October.Start.AddDays(9)), 42);
+        var entry = await SetAsideAsync(setup, "twice-1");
+        setup.Clock.Advance(TimeSpan.FromDays(40));
+        var replayed = await setup.Replayer(metering).ReplayAsync(entry.Id, "finance", Ct);
+
+        Assert.Equal((1, QuarantineKind.Conflict), (summary.Quarantined, entry.Kind));
+        Assert.Equal(("3", 42L, Enqueued), (entry.PartitionId, entry.SequenceNumber, entry.EnqueuedTime)); // before: no sequence number, no enqueue time
+        Assert.Equal(ReplayOutcome.Conflict, replayed!.Outcome); // never replayed over the version that counts, however late
+        Assert.Equal(1_000, await BytesAsync(setup, "twice-1"));
+    }
+}
