@@ -12,6 +12,9 @@ public sealed record IngestOutcome(
 {
     public int Accepted => Published.Count;
 
+    /// <summary>Whether an event was rejected for naming a partner the registry did not know (one may have been registered since).</summary>
+    internal bool NamesUnknownPartner { get; init; }
+
     /// <summary>How many events of each type were accepted, in the order the types first appear.</summary>
     public IEnumerable<(string Type, int Count)> AcceptedByType() =>
         Published.CountBy(p => p.Type, StringComparer.Ordinal).Select(c => (c.Key, c.Value));

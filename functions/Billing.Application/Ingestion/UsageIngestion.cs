@@ -14,8 +14,14 @@ namespace Billing.Application.Ingestion;
 /// predate this, plain <c>application/json</c> holding an event or an array. Anything else is refused
 /// (<see cref="IngestRefusalKind.UnsupportedMediaType"/>).
 /// </summary>
-public sealed class UsageIngestion(UsageEventValidator validator, UsagePartitioner partitioner, IUsagePublisher publisher, TimeProvider time)
+public sealed class UsageIngestion(UsageEventValidator validator, UsagePartitioner partitioner, IUsagePublisher publisher, TimeProvider time, PartnerDirectory? partners = null)
 {
+    /// <summary>
+    /// How old a registry read may be and still answer for a partner it does not know: requests naming unknown partners
+    /// read it at most this often on an instance, however many arrive.
+    /// </summary>
+    public static readonly TimeSpan UnknownPartnerReadInterval = TimeSpan.FromSeconds(1);
+
     private enum Mode
     {
         Structured,
@@ -35,6 +41,14 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
     public async Task<IngestOutcome> IngestAsync(Partner caller, IReadOnlyDictionary<string, string> headers, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var outcome = Validate(caller, headers, body);
+        if (outcome.NamesUnknownPartner && partners is not null)
+        {
+            // A partner another instance registered within the cache TTL (only the instance that registers it forgets its
+            // cache at once) would be refused here until the TTL ran out: the registry is read again, then the request.
+            await partners.RefreshUnlessReadSinceAsync(time.GetUtcNow() - UnknownPartnerReadInterval, cancellationToken).ConfigureAwait(false);
+            outcome = Validate(caller, headers, body);
+        }
+
         if (outcome.Refusal is not null)
         {
             return Counted(outcome, caller);
@@ -200,10 +214,12 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
         var published = new List<PublishedUsage>();
         var rejected = new List<EventRejection>();
         Dictionary<(string Source, string Id), (int Index, string Hash)>? seen = count > 1 ? new(count) : null;
+        bool unknownPartner = false;
         for (int i = 0; i < count; i++)
         {
             var raw = eventAt(i);
             var result = validator.Validate(raw, context);
+            unknownPartner |= result.NamesUnknownPartner;
             if (result.Fact is { } fact && transportErrors.Count == 0)
             {
                 if (RepeatsWithOtherContent(seen, fact, i) is not { } first)
@@ -226,10 +242,10 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
         {
             // One event: its errors are the request's; a batch's are per event, in the rejections.
             IReadOnlyList<ValidationError> fields = count == 1 ? rejected[0].Errors : [];
-            return new IngestOutcome([], rejected, new IngestRefusal(IngestRefusalKind.NoEventAccepted, $"all {count} event(s) were rejected; see 'rejected'", fields));
+            return new IngestOutcome([], rejected, new IngestRefusal(IngestRefusalKind.NoEventAccepted, $"all {count} event(s) were rejected; see 'rejected'", fields)) { NamesUnknownPartner = unknownPartner };
         }
 
-        return new IngestOutcome(published, rejected);
+        return new IngestOutcome(published, rejected) { NamesUnknownPartner = unknownPartner };
     }
 
     /// <summary>

@@ -1,23 +1,31 @@
+using Billing.Application.Ingestion;
 using Billing.Application.Metering;
+using Billing.Publishing;
 using Billing.Functions.Tests.Invoicing;
 
 namespace Billing.Functions.Tests.Metering;
 
 /// <summary>
 /// Two instances over the same tables: finance creates partners on A (whose directory forgets its cache at once), B
-/// meters with a registry snapshot it read before. An event naming a partner B does not know is validated again against
-/// a fresh read of the registry, once a batch, before it is set aside as invalid.
+/// ingests and meters with a registry snapshot it read before. An event naming a partner B does not know is validated
+/// again against a fresh read of the registry before it is refused (ingestion: at most once a second) or set aside as
+/// invalid (metering: once a batch).
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class MeteringPartnerRefreshTests(AzuriteFixture azurite)
+public sealed class UnknownPartnerRefreshTests(AzuriteFixture azurite)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
     private static readonly Partner Finance = new("finance", PartnerRole.Finance, null);
     private static readonly BillingPeriod October = new(2026, 10);
     private static readonly DateTimeOffset Now = October.Start.AddDays(10);
 
-    private sealed record Instances(PeriodCloserSetup Setup, PartnerManagement OnA, MeteringService OnB, ListLogger<PartnerDirectory> LogOfB)
+    private sealed record Instances(PeriodCloserSetup Setup, PartnerManagement OnA, MeteringService OnB, ListLogger<PartnerDirectory> LogOfB, UsageIngestion IngestionOnB)
     {
+        /// <summary>Posts <paramref name="usage"/> to B as <paramref name="caller"/> (authenticated there: keys are read from storage).</summary>
+        public Task<IngestOutcome> PostToBAsync(Partner caller, JsonObject usage) =>
+            IngestionOnB.IngestAsync(caller, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "application/json" },
+                Encoding.UTF8.GetBytes(usage.ToJsonString()), Ct);
+
         /// <summary>How often B's directory has read the registry.</summary>
         public int ReadsOfB => LogOfB.Entries.Count(e => e.Message.StartsWith("Partner registry refreshed", StringComparison.Ordinal));
     }
@@ -31,7 +39,13 @@ public sealed class MeteringPartnerRefreshTests(AzuriteFixture azurite)
         var b = setup.Directory(log);
         await b.RefreshAsync(Ct);
         setup.Clock.Advance(TimeSpan.FromSeconds(1));
-        return new Instances(setup, onA, setup.Metering(b), log);
+        var ingestion = new UsageIngestion(new UsageEventValidator(b, setup.Plans), new UsagePartitioner([], setup.Facts.Shards), new AcceptingHub(), setup.Clock, b);
+        return new Instances(setup, onA, setup.Metering(b), log, ingestion);
+    }
+
+    private sealed class AcceptingHub : IUsagePublisher
+    {
+        public Task PublishAsync(IReadOnlyList<PublishedUsage> events, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private static MeteringBatch Batch(params JsonObject[] events) =>
@@ -57,6 +71,41 @@ public sealed class MeteringPartnerRefreshTests(AzuriteFixture azurite)
         Assert.Equal((1, 0), (gpu.Inserted, gpu.Quarantined)); // before: set aside, "data.tenantId: 'tenant-new' is not a registered tenant"
         Assert.Equal((1, 0), (offload.Inserted, offload.Quarantined)); // before: set aside, "source: 'carrier-new' is not a registered partner"
         Assert.Empty(await new QuarantineStore(i.Setup.Tables).ListAsync(null, Ct));
+    }
+
+    [Fact]
+    public async Task IngestAsync_PayerCreatedOnAnotherInstanceWithinTheCacheTtl_Accepted()
+    {
+        var i = await TwoInstancesAsync();
+        await CreateAsync(i, "tenant-fresh", "tenant", "compute-standard-v1");
+        i.Setup.Clock.Advance(TimeSpan.FromSeconds(1)); // B read the registry 2 s ago, before the partner existed
+
+        var outcome = await i.PostToBAsync(new Partner("provider-nodeops", PartnerRole.Provider, null), Gpu("gpu-fresh", "tenant-fresh"));
+
+        Assert.Null(outcome.Refusal); // before: 400, "data.tenantId: 'tenant-fresh' is not a registered tenant", for up to the TTL
+        Assert.Equal(1, outcome.Accepted);
+    }
+
+    [Fact]
+    public async Task IngestAsync_PayersNoInstanceKnows_RefusedAfterAtMostOneRegistryReadASecond()
+    {
+        var i = await TwoInstancesAsync();
+        var provider = new Partner("provider-nodeops", PartnerRole.Provider, null);
+        i.Setup.Clock.Advance(TimeSpan.FromSeconds(1));
+        int before = i.ReadsOfB;
+
+        var outcomes = new List<IngestOutcome>();
+        for (int n = 0; n < 10; n++)
+        {
+            outcomes.Add(await i.PostToBAsync(provider, Gpu($"gpu-{n}", $"tenant-nobody-{n}")));
+        }
+
+        int afterBurst = i.ReadsOfB;
+        i.Setup.Clock.Advance(TimeSpan.FromSeconds(2));
+        await i.PostToBAsync(provider, Gpu("gpu-later", "tenant-nobody-later"));
+
+        Assert.All(outcomes, o => Assert.Contains(Assert.Single(o.Rejected).Errors, e => e.Field == "data.tenantId" && e.Reason.EndsWith("is not a registered tenant", StringComparison.Ordinal)));
+        Assert.Equal((1, 2), (afterBurst - before, i.ReadsOfB - before)); // a flood of unknown ids reads the registry once a second, not once a request
     }
 
     [Fact]
