@@ -162,4 +162,23 @@ public class LedgerHeartbeatTests(BurnChainFixture chain) : IClassFixture<BurnCh
         Assert.Contains(signature, problem.Detail, StringComparison.Ordinal);
         Assert.Contains(forged, problem.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Verify_EmptyBookHeartbeatAfterAnAnchor_ReportsHeartbeatMismatch()
+    {
+        var s = await NewAsync();
+        var empty = await s.Anchoring.RunAsync(Ct); // the book is still empty: a heartbeat naming no anchor, rightly
+        await s.BookAndAnchorAsync(100);
+        var anchorTime = await AnchorTimeAsync(s);
+        var before = await s.Audit(At(anchorTime, 1)).VerifyAsync(Ct);
+        string signature = await s.SendMemoAsync(await s.Authority.GetAsync(Ct), HeartbeatMemo.Format(s.Authority.LedgerName, "main", 0, AnchorMemo.NoPreviousRoot));
+
+        var verify = await s.Audit(At(anchorTime, 1)).VerifyAsync(Ct);
+
+        Assert.Equal("heartbeat confirmed", empty.Status);
+        Assert.True(before.Ok, string.Join("; ", before.Problems));
+        var problem = Assert.Single(verify.Problems); // before: Ok, a heartbeat naming no anchor was never compared with the chain
+        Assert.Equal((nameof(LedgerProblemKind.HeartbeatMismatch), "heartbeat 0"), (problem.Kind, problem.Subject));
+        Assert.Contains(signature, problem.Detail, StringComparison.Ordinal);
+    }
 }
