@@ -131,7 +131,7 @@ public sealed partial class LedgerAudit(
             }
         }
 
-        return new LedgerAuditResult(verifier.Entries, linked.Count, pending, problems) { Authority = key?.ToString(), Ledger = authority.LedgerName };
+        return new LedgerAuditResult(verifier.Entries, linked.Count, pending, problems) { Authority = key?.ToString(), Ledger = authority.LedgerName, MaxChainSilence = options.Value.MaxChainSilence };
     }
 
     /// <summary>
