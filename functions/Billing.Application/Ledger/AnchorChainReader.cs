@@ -12,26 +12,18 @@ public sealed class AnchorChainReader(ISolanaRpcClient rpc)
     public async Task<IReadOnlyList<OnChainAnchor>> ReadAllAsync(PublicKey authority, string ledger, string book, CancellationToken cancellationToken) =>
         (await ReadBookAsync(authority, ledger, book, cancellationToken).ConfigureAwait(false)).Anchors;
 
-    /// <summary>Every anchor and every heartbeat of the book on chain (each oldest first), read in one pass over the authority's memos.</summary>
-    public async Task<(IReadOnlyList<OnChainAnchor> Anchors, IReadOnlyList<OnChainHeartbeat> Heartbeats)> ReadBookAsync(PublicKey authority, string ledger, string book, CancellationToken cancellationToken)
+    /// <summary>Every anchor and every heartbeat of the book on chain (each oldest first), and the memos under its heartbeat prefix the platform never writes, read in one pass over the authority's memos.</summary>
+    public async Task<OnChainBook> ReadBookAsync(PublicKey authority, string ledger, string book, CancellationToken cancellationToken)
     {
-        var anchors = new List<OnChainAnchor>();
-        var heartbeats = new List<OnChainHeartbeat>();
-        await foreach (var (anchor, heartbeat) in ReadAsync(ledger, book, memos.ReadAsync(authority, BookMemos.Prefixes(ledger, book), null, cancellationToken)).ConfigureAwait(false))
+        var onChain = new OnChainBook(ledger, book);
+        await foreach (var memo in memos.ReadAsync(authority, BookMemos.Prefixes(ledger, book), null, cancellationToken).ConfigureAwait(false))
         {
-            if (anchor is not null)
-            {
-                anchors.Add(anchor);
-            }
-            else
-            {
-                heartbeats.Add(heartbeat!);
-            }
+            onChain.Add(memo.Text, memo.Signature, memo.Slot, memo.BlockTime);
         }
 
-        anchors.Reverse();
-        heartbeats.Reverse();
-        return (anchors, heartbeats);
+        onChain.Anchors.Reverse();
+        onChain.Heartbeats.Reverse();
+        return onChain;
     }
 
     /// <summary>

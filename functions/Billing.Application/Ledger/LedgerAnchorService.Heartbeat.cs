@@ -34,6 +34,7 @@ public sealed partial class LedgerAnchorService
         if (landed is { Outcome: SignatureOutcome.Landed })
         {
             LogHeartbeat(logger, memo, transaction.Id!);
+            SeenOnChain(time.GetUtcNow());
             return new AnchorRunSummary(memo, transaction.Id, landed.Status!.Slot, "heartbeat confirmed");
         }
 

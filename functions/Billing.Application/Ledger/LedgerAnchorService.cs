@@ -27,6 +27,12 @@ public sealed partial class LedgerAnchorService(
     private readonly AnchorChainReader chain = new(rpc);
     private DateTimeOffset? lastConfirmed;
 
+    /// <summary>
+    /// UTC ticks of the newest anchor or heartbeat of the book seen on chain (block time), or of when this service saw its
+    /// own confirmed; 0 for none. One long, read and raised atomically: the metrics export reads it on its own thread.
+    /// </summary>
+    private long lastOnChainTicks;
+
     public async Task<AnchorRunSummary> RunAsync(CancellationToken cancellationToken)
     {
         if (!authority.IsConfigured)
@@ -36,6 +42,8 @@ public sealed partial class LedgerAnchorService(
 
         LedgerTelemetry.ObserveAnchorAge(() => lastConfirmed is { } at ? (time.GetUtcNow() - at).TotalSeconds : null);
         string book = LedgerEntries.MainBook;
+        LedgerTelemetry.ObserveChainSilence(authority.LedgerName, book, () =>
+            Interlocked.Read(ref lastOnChainTicks) is > 0 and var ticks ? (time.GetUtcNow() - new DateTimeOffset(ticks, TimeSpan.Zero)).TotalSeconds : null);
         await PinPartnersAsync(book, cancellationToken).ConfigureAwait(false);
         var signer = await authority.GetAsync(cancellationToken).ConfigureAwait(false);
         LedgerAnchor? stored;
@@ -56,6 +64,9 @@ public sealed partial class LedgerAnchorService(
         {
             lastConfirmed ??= latest.BlockTime;
         }
+
+        SeenOnChain(latest?.BlockTime);
+        SeenOnChain(heartbeat?.BlockTime);
 
         long from = (latest?.Content.ToSeq ?? 0) + 1;
         string previousRoot = latest?.Content.RootHex ?? AnchorMemo.NoPreviousRoot;
@@ -255,8 +266,22 @@ public sealed partial class LedgerAnchorService(
     {
         await anchors.UpsertAsync(anchor with { Signature = signature, Slot = slot, Status = AnchorStatus.Confirmed }, cancellationToken).ConfigureAwait(false);
         lastConfirmed = anchor.CreatedAt;
+        SeenOnChain(time.GetUtcNow()); // its block time is at most seconds earlier; the next run reads it
         LogAnchored(logger, anchor.FromSeq, anchor.ToSeq, anchor.RootHex, signature);
         return new AnchorRunSummary(anchor.Memo, signature, slot, "confirmed");
+    }
+
+    /// <summary>Keeps the newest of what was seen on chain (a later read never makes the book's last sign of life older).</summary>
+    private void SeenOnChain(DateTimeOffset? at)
+    {
+        long ticks = at?.UtcTicks ?? 0;
+        for (long seen = Interlocked.Read(ref lastOnChainTicks); ticks > seen; seen = Interlocked.Read(ref lastOnChainTicks))
+        {
+            if (Interlocked.CompareExchange(ref lastOnChainTicks, ticks, seen) == seen)
+            {
+                return;
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ledger entries {From}-{To} anchored: root {Root}, transaction {Signature}")]

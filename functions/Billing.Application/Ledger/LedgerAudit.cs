@@ -36,9 +36,10 @@ public sealed partial class LedgerAudit(
         }
 
         var key = authority.IsConfigured ? (await authority.GetAsync(cancellationToken).ConfigureAwait(false)).PublicKey : null;
-        var (onChain, heartbeats) = key is null
-            ? ([], [])
+        var chain = key is null
+            ? new OnChainBook(authority.LedgerName, book)
             : await new AnchorChainReader(rpc).ReadBookAsync(key, authority.LedgerName, book, cancellationToken).ConfigureAwait(false);
+        var onChain = chain.Anchors;
         var (linked, linkProblems) = AnchorChain.Link(onChain);
         var verifier = new LedgerStreamVerifier(linked, now, options.Value.MaxUnanchoredAge);
         var booked = new Dictionary<long, (string? EntryId, string? Hash, bool Readable)>();
@@ -86,7 +87,7 @@ public sealed partial class LedgerAudit(
         problems.AddRange(linkProblems.Concat(verifier.Complete(head?.LastSequence, head?.LastHash)).OrderBy(p => p.Sequence).Select(ToAudit));
 
         // Judged by the chain's block times: the rows' times are storage's word, and rewriting them hides NotAnchored.
-        problems.AddRange(AnchorLiveness.Check(onChain, heartbeats, verifier.Entries > 0, now, options.Value.MaxChainSilence).Select(p => new AuditProblem(
+        problems.AddRange(chain.Liveness(verifier.Entries > 0, now, options.Value.MaxChainSilence).Select(p => new AuditProblem(
             p.Kind.ToString(), p.Kind == LedgerProblemKind.AnchoringStalled ? $"book {book}" : string.Create(CultureInfo.InvariantCulture, $"heartbeat {p.Sequence}"), p.Message)));
         problems.AddRange(await IdIndexProblemsAsync(book, booked, head?.LastSequence ?? long.MaxValue, cancellationToken).ConfigureAwait(false));
 
@@ -130,7 +131,7 @@ public sealed partial class LedgerAudit(
             }
         }
 
-        return new LedgerAuditResult(verifier.Entries, linked.Count, pending, problems) { Authority = key?.ToString(), Ledger = authority.LedgerName };
+        return new LedgerAuditResult(verifier.Entries, linked.Count, pending, problems) { Authority = key?.ToString(), Ledger = authority.LedgerName, MaxChainSilence = options.Value.MaxChainSilence };
     }
 
     /// <summary>

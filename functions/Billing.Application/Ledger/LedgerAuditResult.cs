@@ -9,4 +9,7 @@ public sealed record LedgerAuditResult(int Entries, int Anchors, int PendingAnch
     public string? Authority { get; init; }
 
     public string? Ledger { get; init; }
+
+    /// <summary>The stall window verify judged by (<see cref="LedgerOptions.MaxChainSilence"/>), for a verifier of its own to use too.</summary>
+    public TimeSpan MaxChainSilence { get; init; }
 }

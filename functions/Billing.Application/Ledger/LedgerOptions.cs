@@ -17,7 +17,13 @@ public sealed class LedgerOptions
     /// <summary>How often <c>AnchorLedger</c> runs (keep in step with <c>AnchorSchedule</c>).</summary>
     public TimeSpan AnchorInterval { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Extra wait on top of <see cref="AnchorInterval"/> before an unanchored entry or a pending anchor is a problem.</summary>
+    /// <summary>
+    /// The least <see cref="AnchorGrace"/>: the timer's jitter, and a run that reads the chain and waits up to 20 s for its
+    /// memo to confirm, must fit in it, or verify reports a healthy deployment as stalled.
+    /// </summary>
+    public static readonly TimeSpan MinAnchorGrace = TimeSpan.FromMinutes(1);
+
+    /// <summary>Extra wait on top of <see cref="AnchorInterval"/> before an unanchored entry or a pending anchor is a problem (at least <see cref="MinAnchorGrace"/>).</summary>
     public TimeSpan AnchorGrace { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>At most this many entries per anchor, so an anchor's range (and a proof) stays small.</summary>

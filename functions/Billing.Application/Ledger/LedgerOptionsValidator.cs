@@ -20,9 +20,9 @@ public sealed class LedgerOptionsValidator : IValidateOptions<LedgerOptions>
             failures.Add("Billing:Ledger:AnchorInterval must be between 0 and 1 day.");
         }
 
-        if (o.AnchorGrace < TimeSpan.Zero || o.AnchorGrace > TimeSpan.FromDays(1))
+        if (o.AnchorGrace < LedgerOptions.MinAnchorGrace || o.AnchorGrace > TimeSpan.FromDays(1))
         {
-            failures.Add("Billing:Ledger:AnchorGrace must be between 0 and 1 day.");
+            failures.Add("Billing:Ledger:AnchorGrace must be between 1 minute and 1 day: it is the room for a timer that fires late and a run that waits for its memo to confirm; with less, a healthy deployment is reported NotAnchored or AnchoringStalled.");
         }
 
         if (o.HeartbeatInterval <= TimeSpan.Zero || o.HeartbeatInterval < o.AnchorInterval || o.HeartbeatInterval > TimeSpan.FromDays(7))

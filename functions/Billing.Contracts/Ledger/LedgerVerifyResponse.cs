@@ -3,6 +3,9 @@ namespace Billing.Contracts.Ledger;
 /// <summary>
 /// <c>GET /api/v1/ledger/verify</c>: the book checked against the anchors on chain. <see cref="Problems"/> has one line per
 /// finding (<c>"{kind} {subject}: {detail}"</c>), <see cref="Details"/> the same findings as objects.
+/// <see cref="MaxChainSilenceSeconds"/> is the stall window verify used (heartbeat interval + anchoring interval + grace,
+/// whole seconds, rounded up): older than that, the newest anchor or heartbeat on chain is <c>AnchoringStalled</c>; the
+/// CLI's own verifier is told it with <c>--max-silence-minutes</c>, since it cannot read the deployment's settings.
 /// </summary>
 public sealed record LedgerVerifyResponse(
     bool Ok,
@@ -11,5 +14,6 @@ public sealed record LedgerVerifyResponse(
     int PendingAnchors,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Authority,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Ledger,
+    int MaxChainSilenceSeconds,
     IReadOnlyList<string> Problems,
     IReadOnlyList<AuditFinding> Details);

@@ -20,15 +20,18 @@ public static class HeartbeatMemo
     {
         AnchorMemo.RequireLedgerAndBook(ledger, book);
         ArgumentOutOfRangeException.ThrowIfNegative(toSeq);
-        if (!LedgerEncoding.IsHash(rootHex) || (toSeq == 0 && rootHex != AnchorMemo.NoPreviousRoot))
+        if (!LedgerEncoding.IsHash(rootHex) || (toSeq == 0) != (rootHex == AnchorMemo.NoPreviousRoot))
         {
-            throw new ArgumentException($"'{rootHex}' is not a root hash (64 lower-case hex digits; 64 zeros for sequence 0).", nameof(rootHex));
+            throw new ArgumentException($"'{rootHex}' is not a root hash (64 lower-case hex digits; 64 zeros for sequence 0 and only then).", nameof(rootHex));
         }
 
         return string.Create(CultureInfo.InvariantCulture, $"{Prefix}{ledger}:{book}:{toSeq}:{rootHex}");
     }
 
-    /// <summary>Parses exactly the form <see cref="Format(HeartbeatMemoContent)"/> writes; anything else is false.</summary>
+    /// <summary>
+    /// Parses exactly the form <see cref="Format(HeartbeatMemoContent)"/> writes; anything else is false, including a
+    /// sequence with 64 zeros or 0 with a root (an anchor's root is a SHA-256, 64 zeros only stand for no anchor).
+    /// </summary>
     public static bool TryParse(string? memo, [NotNullWhen(true)] out HeartbeatMemoContent? content)
     {
         content = null;
@@ -39,7 +42,7 @@ public static class HeartbeatMemo
 
         ReadOnlySpan<char> seq = parts[2];
         long toSeq = 0;
-        bool valid = seq is "0" ? parts[3] == AnchorMemo.NoPreviousRoot : AnchorMemo.TryParseSequence(seq, out toSeq);
+        bool valid = seq is "0" ? parts[3] == AnchorMemo.NoPreviousRoot : AnchorMemo.TryParseSequence(seq, out toSeq) && parts[3] != AnchorMemo.NoPreviousRoot;
         if (!valid)
         {
             return false;

@@ -62,6 +62,9 @@ public enum LedgerProblemKind
     /// </summary>
     AnchoringStalled,
 
-    /// <summary>A heartbeat signed by the authority names a last sequence and root that no anchor of the book on chain has.</summary>
+    /// <summary>
+    /// A heartbeat signed by the authority does not name the book's newest anchor on chain before it (by slot): it names a
+    /// last sequence and root that no anchor of the book on chain has, an older anchor, or none (sequence 0) after anchors.
+    /// </summary>
     HeartbeatMismatch,
 }

@@ -57,6 +57,7 @@ public static class LedgerContract
         ArgumentNullException.ThrowIfNull(result);
         return new LedgerVerifyResponse(
             result.Ok, result.Entries, result.Anchors, result.PendingAnchors, result.Authority, result.Ledger,
+            checked((int)((result.MaxChainSilence.Ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond)),
             [.. result.Problems.Select(p => p.ToString())],
             [.. result.Problems.Select(ToFinding)]);
     }

@@ -19,7 +19,7 @@ public class LedgerHeartbeatTests(BurnChainFixture chain) : IClassFixture<BurnCh
 
     private static FakeTimeProvider At(DateTimeOffset time, int seconds) => new(time.AddSeconds(seconds));
 
-    private static async Task<(IReadOnlyList<OnChainAnchor> Anchors, IReadOnlyList<OnChainHeartbeat> Heartbeats)> OnChainAsync(LedgerTestSetup s)
+    private static async Task<OnChainBook> OnChainAsync(LedgerTestSetup s)
     {
         var key = (await s.Authority.GetAsync(Ct)).PublicKey;
         return await new AnchorChainReader(s.Rpc).ReadBookAsync(key, s.Authority.LedgerName, LedgerEntries.MainBook, Ct);
@@ -43,9 +43,9 @@ public class LedgerHeartbeatTests(BurnChainFixture chain) : IClassFixture<BurnCh
         Assert.Equal($"billing:heartbeat:v1:{s.Authority.LedgerName}:main:1:{anchor.RootHex}", beat.Memo);
         Assert.Equal((beat.Signature, new HeartbeatMemoContent(s.Authority.LedgerName, "main", 1, anchor.RootHex)), (read.Signature, read.Content));
         Assert.Equal(("nothing new to anchor", null), (within.Status, within.Memo));
-        var (anchors, heartbeats) = await OnChainAsync(s);
-        Assert.Single(anchors);
-        Assert.Single(heartbeats);
+        var onChain = await OnChainAsync(s);
+        Assert.Single(onChain.Anchors);
+        Assert.Single(onChain.Heartbeats);
         Assert.Single(await s.Anchors.ListAsync(LedgerEntries.MainBook, Ct)); // the anchor's: a heartbeat needs no row
     }
 
@@ -92,9 +92,9 @@ public class LedgerHeartbeatTests(BurnChainFixture chain) : IClassFixture<BurnCh
 
         Assert.Equal("confirmed", run.Status);
         Assert.StartsWith($"billing:anchor:v2:{s.Authority.LedgerName}:main:2-2:", run.Memo, StringComparison.Ordinal);
-        var (anchors, heartbeats) = await OnChainAsync(s);
-        Assert.Equal(2, anchors.Count);
-        Assert.Empty(heartbeats);
+        var onChain = await OnChainAsync(s);
+        Assert.Equal(2, onChain.Anchors.Count);
+        Assert.Empty(onChain.Heartbeats);
     }
 
     [Fact]
@@ -161,5 +161,43 @@ public class LedgerHeartbeatTests(BurnChainFixture chain) : IClassFixture<BurnCh
         Assert.Equal((nameof(LedgerProblemKind.HeartbeatMismatch), "heartbeat 1"), (problem.Kind, problem.Subject));
         Assert.Contains(signature, problem.Detail, StringComparison.Ordinal);
         Assert.Contains(forged, problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_EmptyBookHeartbeatAfterAnAnchor_ReportsHeartbeatMismatch()
+    {
+        var s = await NewAsync();
+        var empty = await s.Anchoring.RunAsync(Ct); // the book is still empty: a heartbeat naming no anchor, rightly
+        await s.BookAndAnchorAsync(100);
+        var anchorTime = await AnchorTimeAsync(s);
+        var before = await s.Audit(At(anchorTime, 1)).VerifyAsync(Ct);
+        string signature = await s.SendMemoAsync(await s.Authority.GetAsync(Ct), HeartbeatMemo.Format(s.Authority.LedgerName, "main", 0, AnchorMemo.NoPreviousRoot));
+
+        var verify = await s.Audit(At(anchorTime, 1)).VerifyAsync(Ct);
+
+        Assert.Equal("heartbeat confirmed", empty.Status);
+        Assert.True(before.Ok, string.Join("; ", before.Problems));
+        var problem = Assert.Single(verify.Problems); // before: Ok, a heartbeat naming no anchor was never compared with the chain
+        Assert.Equal((nameof(LedgerProblemKind.HeartbeatMismatch), "heartbeat 0"), (problem.Kind, problem.Subject));
+        Assert.Contains(signature, problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_HeartbeatMemoThePlatformNeverWrites_ReportedAndNotCountedAsLife()
+    {
+        var s = await NewAsync();
+        await s.BookAndAnchorAsync(100);
+        await Task.Delay(PastStallLimit, Ct); // the anchor is past the stall limit
+        string foreign = $"{HeartbeatMemo.Prefix}{s.Authority.LedgerName}:main:1:{AnchorMemo.NoPreviousRoot}"; // a sequence with the empty book's root
+        string signature = await s.SendMemoAsync(await s.Authority.GetAsync(Ct), foreign);
+        var now = new FakeTimeProvider(DateTimeOffset.UtcNow);
+
+        var verify = await s.Audit(now).VerifyAsync(Ct);
+        var run = await s.AnchoringAt(now).RunAsync(Ct);
+
+        // Before: the memo counted as a heartbeat a second old, so verify saw no stall and the run sent no heartbeat.
+        Assert.Equal([nameof(LedgerProblemKind.AnchoringStalled), nameof(LedgerProblemKind.HeartbeatMismatch)], verify.Problems.Select(p => p.Kind).Order());
+        Assert.Contains(verify.Problems, p => p.Kind == nameof(LedgerProblemKind.HeartbeatMismatch) && p.Detail.Contains(signature, StringComparison.Ordinal));
+        Assert.Equal("heartbeat confirmed", run.Status);
     }
 }

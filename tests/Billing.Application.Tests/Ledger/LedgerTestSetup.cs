@@ -101,14 +101,7 @@ internal sealed record LedgerTestSetup(BillingTables Tables, LedgerStore Ledger,
     }
 
     /// <summary>Puts <paramref name="memo"/> on the localnet signed (and paid) by <paramref name="signer"/>; returns the transaction id once sent.</summary>
-    public async Task<string> SendMemoAsync(Billing.Solana.Keys.Keypair signer, string memo)
-    {
-        var blockhash = await Rpc.GetLatestBlockhashAsync(Commitment.Confirmed, Ct);
-        var tx = new Billing.Solana.Transactions.TransactionBuilder().SetFeePayer(signer).SetRecentBlockHash(blockhash.Blockhash)
-            .AddInstruction(Billing.Solana.Programs.MemoProgram.NewMemo(memo, signer.PublicKey)).BuildTransaction().Sign(signer);
-        await Rpc.SendTransactionAsync(tx.Serialize(), null, Ct);
-        return tx.Id!;
-    }
+    public Task<string> SendMemoAsync(Billing.Solana.Keys.Keypair signer, string memo) => LocalnetFixture.SendMemoAsync(Rpc, signer, memo, Ct);
 
     /// <summary>The insider deletes every anchor row (the chain keeps the memos).</summary>
     public async Task DeleteAnchorRowsAsync()

@@ -10,7 +10,7 @@ public class ChainVerifierTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
-    private static List<LedgerEntry> Book(int count)
+    internal static List<LedgerEntry> Book(int count)
     {
         var entries = new List<LedgerEntry>();
         string previous = LedgerEntry.GenesisHash;
@@ -25,7 +25,7 @@ public class ChainVerifierTests
     }
 
     /// <summary>A page of the entries from <paramref name="from"/> to <paramref name="to"/> with the head at <paramref name="head"/>.</summary>
-    private static string Page(List<LedgerEntry> book, int from, int to, int head) => new JsonObject
+    internal static string Page(List<LedgerEntry> book, int from, int to, int head) => new JsonObject
     {
         ["book"] = "main",
         ["head"] = new JsonObject { ["sequence"] = head, ["hash"] = book[head - 1].Hash },

@@ -42,4 +42,19 @@ public class HeartbeatMemoTests
         Assert.Throws<ArgumentException>(() => HeartbeatMemo.Format("prod", "main", 0, Root));
         Assert.Throws<ArgumentException>(() => HeartbeatMemo.Format("a:b", "main", 1, Root));
     }
+
+    [Fact]
+    public void TryParse_SequenceWithTheEmptyBooksRoot_False()
+    {
+        // The platform names an anchor's root (a SHA-256, never 64 zeros) with its sequence, and 64 zeros only with 0.
+        Assert.False(HeartbeatMemo.TryParse($"billing:heartbeat:v1:prod:main:5:{AnchorMemo.NoPreviousRoot}", out _));
+        Assert.Throws<ArgumentException>(() => HeartbeatMemo.Format("prod", "main", 5, AnchorMemo.NoPreviousRoot));
+    }
+
+    [Fact]
+    public void TryParse_SequenceZeroWithARoot_False()
+    {
+        Assert.False(HeartbeatMemo.TryParse($"billing:heartbeat:v1:prod:main:0:{Root}", out _));
+        Assert.Throws<ArgumentException>(() => HeartbeatMemo.Format("prod", "main", 0, Root));
+    }
 }

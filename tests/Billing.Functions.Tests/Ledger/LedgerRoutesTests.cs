@@ -1,6 +1,6 @@
 namespace Billing.Functions.Tests.Ledger;
 
-/// <summary>Bad parameters of the ledger routes are 400 problem+json naming the parameter, never a 500.</summary>
+/// <summary>Bad parameters of the ledger routes are 400 problem+json naming the parameter, never a 500; what verify answers besides its findings.</summary>
 [Collection(PlatformCollections.Payments)]
 public class LedgerRoutesTests(PlatformFixture platform)
 {
@@ -66,5 +66,15 @@ public class LedgerRoutesTests(PlatformFixture platform)
         Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{(int)response.StatusCode}: {body}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal($"no ledger entry '{entryId}'", JsonNode.Parse(body)!["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Verify_Answer_NamesTheStallWindowItUsedInSeconds()
+    {
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/ledger/verify", PlatformFixture.FinanceKey));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        // HeartbeatInterval 6 h + AnchorInterval 10 min (defaults) + the fixture's AnchorGrace of 1 day; before: not in the answer.
+        Assert.Equal(30 * 3600 + 600, body["maxChainSilenceSeconds"]?.GetValue<int>());
     }
 }

@@ -52,4 +52,12 @@ public sealed class LedgerContractTests
         Assert.Null(Assert.Single(response.Pending).Acknowledgeable);
         Assert.Equal(ReconcileAcknowledgement.DigestOf("unreadable"), response.Mismatches[2].DetailSha256);
     }
+
+    [Fact]
+    public void ToResponse_Verification_StallWindowInWholeSecondsRoundedUp()
+    {
+        var result = new LedgerAuditResult(0, 0, 0, []) { MaxChainSilence = TimeSpan.FromHours(6) + TimeSpan.FromMinutes(20) + TimeSpan.FromMilliseconds(1) };
+
+        Assert.Equal(22801, LedgerContract.ToResponse(result).MaxChainSilenceSeconds);
+    }
 }

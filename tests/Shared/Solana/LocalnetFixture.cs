@@ -138,6 +138,16 @@ public class LocalnetFixture : IAsyncLifetime
         return (mint.PublicKey, ata);
     }
 
+    /// <summary>Puts <paramref name="memo"/> on the chain signed (and paid) by <paramref name="signer"/>; returns the transaction id once sent.</summary>
+    public static async Task<string> SendMemoAsync(ISolanaRpcClient rpc, Keypair signer, string memo, CancellationToken ct)
+    {
+        var blockhash = await rpc.GetLatestBlockhashAsync(Commitment.Confirmed, ct);
+        var tx = new TransactionBuilder().SetFeePayer(signer).SetRecentBlockHash(blockhash.Blockhash)
+            .AddInstruction(MemoProgram.NewMemo(memo, signer.PublicKey)).BuildTransaction().Sign(signer);
+        await rpc.SendTransactionAsync(tx.Serialize(), null, ct);
+        return tx.Id!;
+    }
+
     /// <summary>Calls a test-only <c>admin_*</c> method of the localnet.</summary>
     public async Task<JsonElement> AdminAsync(string method, JsonArray parameters, CancellationToken cancellationToken)
     {

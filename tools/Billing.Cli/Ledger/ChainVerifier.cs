@@ -14,22 +14,13 @@ public sealed class ChainVerifier(ApiClient api, string? apiKey, ISolanaRpcClien
     /// </summary>
     public async Task<(int Entries, int Anchors, IReadOnlyList<LedgerProblem> Problems)> VerifyBookAsync(DateTimeOffset now, TimeSpan maxUnanchoredAge, TimeSpan maxChainSilence, CancellationToken cancellationToken)
     {
-        var onChain = new List<OnChainAnchor>();
-        var heartbeats = new List<OnChainHeartbeat>();
+        var onChain = new OnChainBook(ledger, Book);
         await foreach (var memo in new SignedMemoReader(rpc).ReadAsync(authority, BookMemos.Prefixes(ledger, Book), null, cancellationToken).ConfigureAwait(false))
         {
-            var (anchor, beat) = BookMemos.Read(ledger, Book, memo.Text, memo.Signature, memo.Slot, memo.BlockTime);
-            if (anchor is not null)
-            {
-                onChain.Add(anchor);
-            }
-            else if (beat is not null)
-            {
-                heartbeats.Add(beat);
-            }
+            onChain.Add(memo.Text, memo.Signature, memo.Slot, memo.BlockTime);
         }
 
-        var (linked, linkProblems) = AnchorChain.Link(onChain);
+        var (linked, linkProblems) = AnchorChain.Link(onChain.Anchors);
         var verifier = new LedgerStreamVerifier(linked, now, maxUnanchoredAge);
         var headProblems = new List<LedgerProblem>();
         long? from = 1;
@@ -85,7 +76,7 @@ public sealed class ChainVerifier(ApiClient api, string? apiKey, ISolanaRpcClien
         }
 
         var problems = linkProblems.Concat(headProblems).Concat(verifier.Complete(headSequence, headHash))
-            .Concat(AnchorLiveness.Check(onChain, heartbeats, verifier.Entries > 0, now, maxChainSilence)).OrderBy(p => p.Sequence).ToList();
+            .Concat(onChain.Liveness(verifier.Entries > 0, now, maxChainSilence)).OrderBy(p => p.Sequence).ToList();
         return (verifier.Entries, linked.Count, problems);
     }
 

@@ -170,6 +170,7 @@ public static class Renderers
         if (verification.Ok && problems.Count == 0)
         {
             console.WriteLine($"ledger verify: ok ({counts})");
+            StallWindow(console, verification);
             return true;
         }
 
@@ -179,7 +180,23 @@ public static class Renderers
             console.WriteLine("  - " + QuarantineRenderers.Visible(p));
         }
 
+        StallWindow(console, verification);
         return false;
+    }
+
+    /// <summary>
+    /// The stall window the platform judged by, as the chain verifier's option (whole minutes, rounded up): it cannot read
+    /// the deployment's settings, and its default fits the default settings only. Nothing from a platform that does not say.
+    /// </summary>
+    private static void StallWindow(IAnsiConsole console, LedgerVerifyResponse verification)
+    {
+        if (verification.MaxChainSilenceSeconds > 0)
+        {
+            int seconds = verification.MaxChainSilenceSeconds;
+            int minutes = seconds / 60 + (seconds % 60 > 0 ? 1 : 0);
+            console.WriteLine(QuarantineRenderers.Visible(string.Create(CultureInfo.InvariantCulture,
+                $"stall window: {seconds} s; to verify against the chain yourself: billing ledger verify --rpc <url> --authority {verification.Authority ?? "<key>"} --ledger {verification.Ledger ?? "<name>"} --max-silence-minutes {minutes}")) ?? "");
+        }
     }
 
     /// <summary>The verdict, each mismatch, then what is pending (never a failure).</summary>

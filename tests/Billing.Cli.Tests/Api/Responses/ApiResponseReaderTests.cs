@@ -59,10 +59,11 @@ public sealed class ApiResponseReaderTests
     [Fact]
     public void LedgerVerification_ServerBody_ReadsCountsAndProblems()
     {
-        var verification = ApiResponseReader.LedgerVerification(JsonNode.Parse("""{"ok":false,"entries":3,"anchors":1,"pendingAnchors":2,"authority":null,"ledger":null,"problems":["book payments: entry 7 hash mismatch"],"details":[]}"""));
+        var verification = ApiResponseReader.LedgerVerification(JsonNode.Parse("""{"ok":false,"entries":3,"anchors":1,"pendingAnchors":2,"authority":null,"ledger":null,"maxChainSilenceSeconds":22800,"problems":["book payments: entry 7 hash mismatch"],"details":[]}"""));
 
         Assert.False(verification.Ok);
         Assert.Equal(2, verification.PendingAnchors);
+        Assert.Equal(22800, verification.MaxChainSilenceSeconds);
         Assert.Equal(["book payments: entry 7 hash mismatch"], verification.Problems);
     }
 
