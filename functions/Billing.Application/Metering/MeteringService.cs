@@ -59,10 +59,10 @@ public sealed partial class MeteringService(
     /// </summary>
     internal async Task<(List<QuarantinedEvent> SetAside, AppendResult Appended)> SortAsync(string hub, string expectedType, MeteringBatch batch, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow(); // before the registry's read: a read that expired cache makes serves the batch
         await partners.EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
         var events = batch.Events;
         string? partitionId = batch.PartitionId;
-        var now = time.GetUtcNow();
 
         var results = new EventValidationResult?[events.Count];
         var malformed = new string?[events.Count];

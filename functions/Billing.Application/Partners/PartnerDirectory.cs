@@ -131,6 +131,7 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
     {
         keys.Clear();
         snapshotExpires = DateTimeOffset.MinValue;
+        Volatile.Write(ref snapshotReadTicks, long.MinValue); // the change is not in the snapshot: a read for an unknown partner is due
     }
 
     public void Dispose() => refreshLock.Dispose();

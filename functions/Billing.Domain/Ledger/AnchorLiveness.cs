@@ -3,12 +3,20 @@ namespace Billing.Domain.Ledger;
 /// <summary>
 /// Whether a book's anchoring is alive, judged by the chain alone: the newest anchor or heartbeat signed by the authority
 /// (its block time, never a row's recorded time, which storage writers control) must be younger than
-/// <c>maxSilence</c>; and every heartbeat must name the book's newest anchor on chain before it (by slot), or none
+/// <c>maxSilence</c>; and every heartbeat must name the book's newest anchor on chain when it was signed, or none
 /// (sequence 0) when there was none: the anchoring service names the newest anchor it read from the chain, so a heartbeat
 /// naming an older one, or none, says it was shown a book without the newer anchors (storage cut back, or another signer).
+/// A heartbeat may land up to <see cref="MaxLandingSlots"/> after it was signed, so an anchor of those slots may be newer.
 /// </summary>
 public static class AnchorLiveness
 {
+    /// <summary>
+    /// How many slots after an anchor a heartbeat naming the anchor before it may still land: a heartbeat is signed with a
+    /// blockhash that lives 150 blocks, a run that cannot confirm it in time leaves it in flight, and the next run may
+    /// anchor new entries meanwhile. Twice the blockhash's life, for skipped slots and the chain read's lag.
+    /// </summary>
+    public const ulong MaxLandingSlots = 300;
+
     /// <param name="anchors">Every anchor of the book on chain (linked or not: any memo the authority signed shows it was alive).</param>
     /// <param name="heartbeats">Every heartbeat of the book on chain.</param>
     /// <param name="hasEntries">Whether the book has entries (a book with none and nothing on chain is not stalled).</param>
@@ -43,26 +51,33 @@ public static class AnchorLiveness
     }
 
     /// <summary>
-    /// Each heartbeat that does not name the newest anchor on chain in a slot before its own (none: sequence 0), with why;
-    /// anchors and heartbeats swept once in slot order.
+    /// Each heartbeat that does not name an anchor that was the newest on chain (none: sequence 0) at some slot of the
+    /// <see cref="MaxLandingSlots"/> before its own, with why; anchors and heartbeats swept once in slot order.
     /// </summary>
     private static IEnumerable<(OnChainHeartbeat Beat, string Detail)> Mismatches(IReadOnlyList<OnChainAnchor> anchors, IReadOnlyList<OnChainHeartbeat> heartbeats)
     {
         var anywhere = anchors.Select(a => (a.Content.ToSeq, a.Content.RootHex)).ToHashSet();
         var bySlot = anchors.OrderBy(a => a.Slot).ToList();
         var before = new HashSet<(long ToSeq, string RootHex)>();
-        OnChainAnchor? newest = null;
-        int next = 0;
+        OnChainAnchor? newestLongBefore = null; // the newest anchor on chain when the heartbeat was signed, at the latest
+        int next = 0, nextLongBefore = 0;
         foreach (var beat in heartbeats.OrderBy(h => h.Slot))
         {
             for (; next < bySlot.Count && bySlot[next].Slot < beat.Slot; next++)
             {
                 before.Add((bySlot[next].Content.ToSeq, bySlot[next].Content.RootHex));
-                newest = newest is null || bySlot[next].Content.ToSeq > newest.Content.ToSeq ? bySlot[next] : newest;
+            }
+
+            ulong signedBy = beat.Slot > MaxLandingSlots ? beat.Slot - MaxLandingSlots : 0;
+            for (; nextLongBefore < bySlot.Count && bySlot[nextLongBefore].Slot < signedBy; nextLongBefore++)
+            {
+                var a = bySlot[nextLongBefore];
+                newestLongBefore = newestLongBefore is null || a.Content.ToSeq > newestLongBefore.Content.ToSeq ? a : newestLongBefore;
             }
 
             var c = beat.Content;
-            if (c.ToSeq == (newest?.Content.ToSeq ?? 0) && (c.ToSeq == 0 || before.Contains((c.ToSeq, c.RootHex))))
+            bool named = c.ToSeq == 0 || before.Contains((c.ToSeq, c.RootHex));
+            if (named && c.ToSeq >= (newestLongBefore?.Content.ToSeq ?? 0))
             {
                 continue;
             }
@@ -74,9 +89,12 @@ public static class AnchorLiveness
                 continue;
             }
 
-            string named = c.ToSeq == 0 ? "no anchor (sequence 0)" : string.Create(CultureInfo.InvariantCulture, $"sequence {c.ToSeq}");
-            string expected = newest is null ? "none" : string.Create(CultureInfo.InvariantCulture, $"anchor {newest.Range} (transaction {newest.Signature}, slot {newest.Slot})");
-            yield return (beat, string.Create(CultureInfo.InvariantCulture, $"heartbeat (transaction {beat.Signature}, slot {beat.Slot}) names {named}, but the newest anchor on chain before it is {expected}"));
+            string what = c.ToSeq == 0 ? "no anchor (sequence 0)" : string.Create(CultureInfo.InvariantCulture, $"sequence {c.ToSeq}");
+            yield return (beat, newestLongBefore is { } newest && !(c.ToSeq > 0 && !named)
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"heartbeat (transaction {beat.Signature}, slot {beat.Slot}) names {what}, but anchor {newest.Range} (transaction {newest.Signature}, slot {newest.Slot}) was on chain more than {MaxLandingSlots} slots before it")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"heartbeat (transaction {beat.Signature}, slot {beat.Slot}) names {what}, an anchor that was not on chain before it"));
         }
     }
 }

@@ -2,7 +2,7 @@ namespace Billing.Domain.Ledger;
 
 /// <summary>
 /// The Solana Memo of a ledger heartbeat: <c>billing:heartbeat:v1:{ledger}:{book}:{toSeq}:{rootHex}</c>, naming the
-/// newest anchor the anchoring service confirmed (<c>0</c> and 64 zeros when the book has none). Sent when a book has
+/// newest anchor the anchoring service read from the chain (<c>0</c> and 64 zeros when the book has none). Sent when a book has
 /// nothing new to anchor for a while, so the chain alone shows that anchoring is alive: a quiet book and a stalled
 /// anchorer otherwise look the same (an old newest anchor). Sequences in decimal without leading zeros.
 /// </summary>

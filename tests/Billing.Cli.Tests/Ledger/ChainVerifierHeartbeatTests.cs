@@ -19,6 +19,7 @@ public class ChainVerifierHeartbeatTests(LocalnetFixture localnet)
         var rpc = localnet.CreateClient();
         using var authority = localnet.LoadTreasury();
         await LocalnetFixture.SendMemoAsync(rpc, authority, AnchorMemo.Format(ledger, "main", 1, 1, MerkleTree.Root(book), AnchorMemo.NoPreviousRoot), Ct);
+        await localnet.AdminAsync("admin_advanceBlockHeight", [AnchorLiveness.MaxLandingSlots + 1], Ct); // past a late landing
         string beat = await LocalnetFixture.SendMemoAsync(rpc, authority, HeartbeatMemo.Format(ledger, "main", 0, AnchorMemo.NoPreviousRoot), Ct);
         await using var api = await StubServer.StartAsync((_, _) => (200, "application/json", ChainVerifierTests.Page(book, 1, 1, head: 1)));
 

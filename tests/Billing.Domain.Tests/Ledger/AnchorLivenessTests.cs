@@ -5,6 +5,7 @@ public class AnchorLivenessTests
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Limit = TimeSpan.FromHours(6);
     private static readonly string Root = new('a', 64);
+    private static readonly ulong Late = AnchorLiveness.MaxLandingSlots;
 
     private static OnChainAnchor Anchor(long to, DateTimeOffset? at, long from = 1, string root = "", string signature = "sigA", ulong slot = 1) =>
         new(new AnchorMemoContent("prod", "main", from, to, root is "" ? Root : root, AnchorMemo.NoPreviousRoot), signature, slot, at);
@@ -49,7 +50,7 @@ public class AnchorLivenessTests
     [Fact]
     public void Check_EmptyBookHeartbeatAfterAnAnchor_ReportsMismatchNamingTheAnchor()
     {
-        var problems = AnchorLiveness.Check([Anchor(3, Now, slot: 5)], [Beat(0, AnchorMemo.NoPreviousRoot, Now, "sigEmpty", slot: 6)], hasEntries: true, Now, Limit);
+        var problems = AnchorLiveness.Check([Anchor(3, Now, slot: 5)], [Beat(0, AnchorMemo.NoPreviousRoot, Now, "sigEmpty", slot: 5 + Late + 1)], hasEntries: true, Now, Limit);
 
         var p = Assert.Single(problems);
         Assert.Equal((LedgerProblemKind.HeartbeatMismatch, 0L), (p.Kind, p.Sequence));
@@ -70,7 +71,7 @@ public class AnchorLivenessTests
         OnChainAnchor[] anchors = [Anchor(3, Now, slot: 1), Anchor(5, Now, from: 4, root: newer, signature: "sigB", slot: 3)];
 
         var between = AnchorLiveness.Check(anchors, [Beat(3, Root, Now, slot: 2), Beat(5, newer, Now, slot: 4)], hasEntries: true, Now, Limit);
-        var stale = AnchorLiveness.Check(anchors, [Beat(3, Root, Now, "sigStale", slot: 4)], hasEntries: true, Now, Limit);
+        var stale = AnchorLiveness.Check(anchors, [Beat(3, Root, Now, "sigStale", slot: 3 + Late + 1)], hasEntries: true, Now, Limit);
         var early = AnchorLiveness.Check(anchors, [Beat(5, newer, Now, "sigEarly", slot: 2)], hasEntries: true, Now, Limit); // names an anchor not yet on chain
 
         Assert.Empty(between);
@@ -78,5 +79,20 @@ public class AnchorLivenessTests
         Assert.Equal((LedgerProblemKind.HeartbeatMismatch, 3L), (p.Kind, p.Sequence));
         Assert.Contains("anchor 4-5 (transaction sigB", p.Message, StringComparison.Ordinal);
         Assert.Equal(LedgerProblemKind.HeartbeatMismatch, Assert.Single(early).Kind);
+    }
+
+    [Fact]
+    public void Check_HeartbeatSignedBeforeANewerAnchorLandingAfterIt_Ok()
+    {
+        // Run 1 read anchor 1-3 and sent a heartbeat it could not confirm; run 2 anchored 4-5; the heartbeat landed later,
+        // within its blockhash's life. The same for a heartbeat of the empty book overtaken by the first anchor.
+        string newer = new('c', 64);
+        OnChainAnchor[] anchors = [Anchor(3, Now, slot: 1), Anchor(5, Now, from: 4, root: newer, signature: "sigB", slot: 100)];
+
+        var late = AnchorLiveness.Check(anchors, [Beat(3, Root, Now, slot: 100 + Late)], hasEntries: true, Now, Limit);
+        var emptyLate = AnchorLiveness.Check([Anchor(3, Now, slot: 1000)], [Beat(0, AnchorMemo.NoPreviousRoot, Now, slot: 1000 + Late)], hasEntries: true, Now, Limit);
+
+        Assert.Empty(late); // before: HeartbeatMismatch for good, on a healthy deployment whose runs came close together
+        Assert.Empty(emptyLate);
     }
 }

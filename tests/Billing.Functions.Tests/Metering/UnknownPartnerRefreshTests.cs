@@ -87,6 +87,22 @@ public sealed class UnknownPartnerRefreshTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task IngestAsync_PayerCreatedOnThisInstanceWithinASecondOfItsLastRead_Accepted()
+    {
+        var setup = await PeriodCloserSetup.NewAsync(azurite, Now);
+        var a = setup.Directory();
+        await a.RefreshAsync(Ct);
+        var management = new PartnerManagement(setup.Partners, a, setup.Plans, Options.Create(new PartnerOptions()), setup.Clock, NullLogger<PartnerManagement>.Instance);
+        await management.CreateAsync(Finance, new PartnerDraft("tenant-here", "tenant", "compute-standard-v1", "Partner tenant-here", "billing@tenant-here.example", null), Ct);
+        var ingestion = new UsageIngestion(new UsageEventValidator(a, setup.Plans), new UsagePartitioner([], setup.Facts.Shards), new AcceptingHub(), setup.Clock, a);
+
+        var outcome = await ingestion.IngestAsync(new Partner("provider-nodeops", PartnerRole.Provider, null),
+            new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "application/json" }, Encoding.UTF8.GetBytes(Gpu("gpu-here", "tenant-here").ToJsonString()), Ct);
+
+        Assert.Null(outcome.Refusal); // before: 400, the instance that made the change held its last read as fresh for a second
+    }
+
+    [Fact]
     public async Task IngestAsync_PayersNoInstanceKnows_RefusedAfterAtMostOneRegistryReadASecond()
     {
         var i = await TwoInstancesAsync();
