@@ -8,6 +8,7 @@ namespace Billing.Functions.Tests.StripeWebhook;
 /// A refund outside any note delivered before the payment (May 2019), matched through <c>invoice_payment.paid</c>: the burn is held.
 /// A refund before the payment, linked only after it (July and August 2019; September and October
 /// 2019 the customer's other invoices): the customer's refund holds the burn until placed.
+/// A refund naming its Stripe invoice before the payment, with no link (December 2019): placed under the invoice when paid.
 /// </summary>
 [Collection(PlatformCollections.Payments)]
 public class CreditNoteWebhookTests(PlatformFixture platform)
