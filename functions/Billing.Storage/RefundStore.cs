@@ -85,6 +85,20 @@ public sealed class RefundStore(BillingTables tables)
         return [.. charges];
     }
 
+    /// <summary>The refunded charges (ids) that name Stripe invoice <paramref name="stripeInvoiceId"/> (API versions before 2025); ordinal.</summary>
+    public async Task<IReadOnlyList<string>> ChargesOfStripeInvoiceAsync(string stripeInvoiceId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stripeInvoiceId);
+        var charges = new SortedSet<string>(StringComparer.Ordinal);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and StripeInvoiceId eq {stripeInvoiceId}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            charges.Add(RowValues.Id(row));
+        }
+
+        return [.. charges];
+    }
+
     /// <summary>
     /// The charges found to have paid <paramref name="invoiceId"/>, with what Stripe refunded on each. A row that cannot be
     /// read throws <see cref="InvalidDataException"/>: whoever decides on it must not go on as if nothing was refunded.

@@ -13,7 +13,8 @@ namespace Billing.Application.Burns;
 /// or API refund): money that went back is not burned; nor while a refund of its invoice's Stripe customer is not yet placed
 /// under any invoice (the charge's link, <c>invoice_payment.paid</c>, has not arrived), as it may be this invoice's.</item>
 /// <item>a burn finance released (<see cref="BurnReleaser"/>) is signed for the amount finance gave <b>only while that is at most
-/// what the invoice kept</b> after its credit notes and refunds, read now; a note or refund since the release holds it again.</item>
+/// what the invoice kept</b> after its credit notes and refunds, read now; a note or refund since the release holds it again,
+/// and so does a refund of its customer that Stripe made since and no invoice is found for yet.</item>
 /// </list>
 /// The credit note is written before its webhook looks at the burn, and the executor reads the notes after the intent and
 /// signs under the intent's ETag, so either it sees the note and holds, or the note sees a signed burn and reconcile reports
@@ -93,12 +94,25 @@ public sealed partial class BurnExecutor
         return StepOutcome.Waiting;
     }
 
-    /// <summary>Why a released burn waits: what finance released is more than the invoice keeps now. Null when it may be signed.</summary>
+    /// <summary>
+    /// Why a released burn waits: what finance released is more than the invoice keeps now, or Stripe refunded the invoice's
+    /// customer since the release on a charge no invoice is found for yet (it may be this invoice's money, which finance did
+    /// not see). Null when it may be signed.
+    /// </summary>
     private async Task<string?> ReleasedBeyondKeptAsync(BurnIntent intent, CancellationToken cancellationToken)
     {
         long kept = await BurnReleaser.KeptAsync(intent, invoices, payments, creditNotes, refunds, cancellationToken).ConfigureAwait(false);
-        return intent.UsdMinor <= kept ? null : string.Create(CultureInfo.InvariantCulture,
-            $"held: released by {intent.ReleasedBy} for {intent.UsdMinor} minor units, but {intent.InvoiceId} keeps only {kept} after the credit notes and refunds recorded since; signed once it keeps that much again, or release it again for less");
+        if (intent.UsdMinor > kept)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"held: released by {intent.ReleasedBy} for {intent.UsdMinor} minor units, but {intent.InvoiceId} keeps only {kept} after the credit notes and refunds recorded since; signed once it keeps that much again, or release it again for less");
+        }
+
+        return await UnplacedCustomerRefunds.DescribeAsync(payments, refunds, intent.InvoiceId, intent.ReleasedAt, cancellationToken).ConfigureAwait(false) is { } refunded
+            ? string.Create(CultureInfo.InvariantCulture, $"held: released by {intent.ReleasedBy} for {intent.UsdMinor} minor units, but since then {refunded}; ")
+              + "money that may have gone back is not burned until invoice_payment.paid places the refund under an invoice, or finance releases the burn again "
+              + "(ledger reconcile reports RefundWithoutCreditNote under the customer unless credit notes explain it)"
+            : null;
     }
 
     /// <summary>
@@ -114,40 +128,15 @@ public sealed partial class BurnExecutor
               + "outside any credit note; money that went back is not burned (ledger reconcile reports RefundWithoutCreditNote)";
     }
 
-    /// <summary>How much earlier than a payment a refund of its charge may be dated (Stripe's event times, in seconds, from different clocks).</summary>
-    private static readonly TimeSpan RefundBeforePaymentMargin = TimeSpan.FromHours(1);
-
     /// <summary>
-    /// Why a refund of the invoice's Stripe customer that no invoice is found for yet holds the burn: current API versions name
-    /// neither the invoice on the charge nor the payment intent in <c>invoice.paid</c>, so until <c>invoice_payment.paid</c>
-    /// places the refund it may be this invoice's money. Once placed, the per-invoice rule above decides. Only refunds Stripe
-    /// made after the customer paid the invoice count (<see cref="RefundBeforePaymentMargin"/>). Null when there is none.
+    /// Why a refund of the invoice's Stripe customer that no invoice is found for yet holds the burn (<see cref="UnplacedCustomerRefunds"/>);
+    /// once placed, the per-invoice rule above decides. Null when there is none.
     /// </summary>
-    private async Task<string?> RefundedUnplacedAsync(string invoiceId, CancellationToken cancellationToken)
-    {
-        // Paid when each customer first paid the invoice: a refund Stripe made before that (less a margin for its clocks) was of
-        // another charge, so an old refund that is never placed does not hold every later burn of the customer.
-        // A copy of the Stripe invoice paid by someone else (recorded as not the payer's) names a customer that is not the payer's.
-        var customers = (await payments.ListAsync(invoiceId, cancellationToken).ConfigureAwait(false))
-            .Where(p => p.StripeCustomerId is not null && !PaymentApplication.NotThePayers(p.Reason))
-            .GroupBy(p => p.StripeCustomerId!, StringComparer.Ordinal)
-            .Select(g => (Customer: g.Key, Paid: g.Min(p => p.PaidAt)))
-            .OrderBy(c => c.Customer, StringComparer.Ordinal);
-        foreach (var (customer, paid) in customers)
-        {
-            var unplaced = (await refunds.UnplacedOfCustomerAsync(customer, cancellationToken).ConfigureAwait(false))
-                .Where(r => r.At >= paid - RefundBeforePaymentMargin).ToList();
-            if (unplaced.GroupBy(r => r.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault() is { } refunded)
-            {
-                return string.Create(CultureInfo.InvariantCulture,
-                    $"held: Stripe refunded {refunded.Sum(r => r.AmountRefundedMinor)} minor units of {refunded.Key} on charges of customer {customer} ({string.Join(", ", refunded.Select(r => r.ChargeId))}), who paid {invoiceId}, ")
-                  + "that no invoice is found for yet; money that may have gone back is not burned until invoice_payment.paid places the refund under an invoice, "
-                  + "or finance releases the burn (ledger reconcile reports RefundWithoutCreditNote under the customer unless credit notes explain it)";
-            }
-        }
-
-        return null;
-    }
+    private async Task<string?> RefundedUnplacedAsync(string invoiceId, CancellationToken cancellationToken) =>
+        await UnplacedCustomerRefunds.DescribeAsync(payments, refunds, invoiceId, null, cancellationToken).ConfigureAwait(false) is { } refunded
+            ? $"held: {refunded}; money that may have gone back is not burned until invoice_payment.paid places the refund under an invoice, "
+              + "or finance releases the burn (ledger reconcile reports RefundWithoutCreditNote under the customer unless credit notes explain it)"
+            : null;
 
     /// <summary>
     /// What the invoice's settlement allows the burn of an invoice with pre-payment credit: its amount, or why it waits (the

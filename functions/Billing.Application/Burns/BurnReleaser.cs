@@ -5,8 +5,9 @@ namespace Billing.Application.Burns;
 /// <c>amountMinor</c> of it, at most what the invoice kept (<see cref="InvoiceKept"/>) and at most what the burn converted, or
 /// nothing (zero: skipped, never sent). The release is recorded on the burn (who, when, why); the executor checks the amount
 /// against what is kept again right before signing, so a credit note or refund that arrives after the release holds it
-/// again, and finance releases it again (docs/design.md §4.18): every release stays on the burn, the last one stands. Nothing
-/// signed is ever touched.
+/// again, and finance releases it again (docs/design.md §4.18): every release stays on the burn, the last one stands. A refund
+/// of the invoice's customer that no invoice is found for yet does not refuse a release (releasing is the way past its hold):
+/// the answer names it, and one Stripe makes after the release holds the burn again. Nothing signed is ever touched.
 /// </summary>
 public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, PaymentStore payments, CreditNoteStore creditNotes, RefundStore refunds, BurnTrigger trigger, TimeProvider time)
 {
@@ -58,6 +59,11 @@ public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, Payment
                     $"{Amount(amountMinor, intent.Currency)} is more than {intent.InvoiceId} kept after its credit notes and refunds, {Amount(kept, intent.Currency)}, or than the burn converts, {Amount(intent.UsdMinor, intent.Currency)}");
             }
 
+            // Releasing is the way past a refund of the customer no invoice is found for yet (design §4.18): finance decides with
+            // it named, and only one Stripe makes after this release holds the burn again.
+            string unplaced = await UnplacedCustomerRefunds.DescribeAsync(payments, refunds, intent.InvoiceId, null, cancellationToken).ConfigureAwait(false) is { } refunded
+                ? $"; decided with this in view: {refunded} (a refund Stripe makes after this release holds the burn again)"
+                : "";
             var now = time.GetUtcNow();
             IReadOnlyList<BurnRelease> releases = [.. intent.Releases, new BurnRelease(releasedBy, now, amountMinor, kept, note)]; // earlier decisions stay
             if (!BurnStore.KeepsReleases(releases))
@@ -77,7 +83,7 @@ public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, Payment
             if (await burns.TryReplaceAsync(released, etag, cancellationToken).ConfigureAwait(false) is not null)
             {
                 trigger.Signal();
-                return new(BurnReleaseOutcome.Released, released, $"{Amount(amountMinor, intent.Currency)} of {Amount(kept, intent.Currency)} kept released");
+                return new(BurnReleaseOutcome.Released, released, $"{Amount(amountMinor, intent.Currency)} of {Amount(kept, intent.Currency)} kept released" + unplaced);
             }
 
             if (attempt == MaxAttempts)

@@ -24,26 +24,32 @@ public sealed class InvoicePaymentProcessor(InvoicePaymentLinkStore links, Refun
     }
 
     /// <summary>
-    /// Places again the refunded charges of every payment linked to <paramref name="stripeInvoiceId"/>: called once a payment
-    /// of it is recorded, since our invoice of that Stripe invoice may only now be known (no sync, links delivered first).
-    /// How many it placed differently.
+    /// Places again the refunded charges of <paramref name="stripeInvoiceId"/>: those of every payment linked to it, of the
+    /// payment intents its recorded payments named (<paramref name="paymentIntentIds"/>), and those naming it themselves. Called
+    /// once a payment of it is recorded, since our invoice of that Stripe invoice may only now be known (no sync, the refund or
+    /// link delivered first; without a link, the charge's invoice or payment intent is all there is). How many it placed differently.
     /// </summary>
-    public async Task<int> PlaceRefundsOfAsync(string stripeInvoiceId, CancellationToken cancellationToken)
+    public async Task<int> PlaceRefundsOfAsync(string stripeInvoiceId, IEnumerable<string> paymentIntentIds, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(stripeInvoiceId);
-        int moved = 0;
-        foreach (string paymentId in await links.PaymentsOfAsync(stripeInvoiceId, cancellationToken).ConfigureAwait(false))
+        ArgumentNullException.ThrowIfNull(paymentIntentIds);
+        var charges = new SortedSet<string>(await refunds.ChargesOfStripeInvoiceAsync(stripeInvoiceId, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+        var paymentIds = (await links.PaymentsOfAsync(stripeInvoiceId, cancellationToken).ConfigureAwait(false)).Concat(paymentIntentIds).Distinct(StringComparer.Ordinal);
+        foreach (string paymentId in paymentIds)
         {
-            moved += await PlaceChargesOfAsync(paymentId, cancellationToken).ConfigureAwait(false);
+            charges.UnionWith(await refunds.ChargesOfPaymentAsync(paymentId, cancellationToken).ConfigureAwait(false));
         }
 
-        return moved;
+        return await PlaceAsync(charges, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<int> PlaceChargesOfAsync(string paymentId, CancellationToken cancellationToken)
+    private async Task<int> PlaceChargesOfAsync(string paymentId, CancellationToken cancellationToken) =>
+        await PlaceAsync(await refunds.ChargesOfPaymentAsync(paymentId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    private async Task<int> PlaceAsync(IEnumerable<string> charges, CancellationToken cancellationToken)
     {
         int moved = 0;
-        foreach (string chargeId in await refunds.ChargesOfPaymentAsync(paymentId, cancellationToken).ConfigureAwait(false))
+        foreach (string chargeId in charges)
         {
             if ((await placement.PlaceAsync(chargeId, cancellationToken).ConfigureAwait(false)).Changed)
             {

@@ -161,12 +161,14 @@ public sealed partial class PaymentProcessor(
         var invoice = id is { } known ? await invoices.GetAsync(known, cancellationToken).ConfigureAwait(false) : null;
 
         // Before a burn can be signed (here, or by the timer settling after a crash): with a payment recorded, its Stripe
-        // invoice is known to be ours, so refunds on the payments invoice_payment.paid linked to it are placed under our
-        // invoice now and its burn's refund hold sees them. Only refund rows are written; nothing of the invoice yet, so a link
-        // or refund row that cannot be read (InvalidDataException) stops the invoice here too.
+        // invoice is known to be ours, so refunds on the payments invoice_payment.paid linked to it, on the payment intents its
+        // payments named, and on charges naming it are placed under our invoice now and its burn's refund hold sees them. Only
+        // refund rows are written; nothing of the invoice yet, so a link or refund row that cannot be read
+        // (InvalidDataException) stops the invoice here too.
         foreach (string stripeInvoiceId in state.Sources.Keys)
         {
-            await refundLinks.PlaceRefundsOfAsync(stripeInvoiceId, cancellationToken).ConfigureAwait(false);
+            var intents = recorded.Where(p => p.StripeInvoiceId == stripeInvoiceId && p.PaymentIntentId is not null).Select(p => p.PaymentIntentId!);
+            await refundLinks.PlaceRefundsOfAsync(stripeInvoiceId, intents, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var payment in recorded)

@@ -18,6 +18,10 @@ public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChain
         public Task RefundAsync(long refundedMinor, string charge = "ch_release") => RefundRows.PlacedAsync(Tables,
             new IncomingRefund("evt_" + Guid.NewGuid().ToString("N"), charge, null, "in_release", "cus_release", refundedMinor, "USD", DateTimeOffset.UtcNow), Intent.InvoiceId);
 
+        /// <summary>Stripe refunded <paramref name="refundedMinor"/> on another charge of the invoice's customer, at <paramref name="at"/>, that no invoice is found for yet.</summary>
+        public Task UnplacedRefundAsync(long refundedMinor, DateTimeOffset at) => new RefundStore(Tables).RecordAsync(
+            new IncomingRefund("evt_" + Guid.NewGuid().ToString("N"), "ch_unplaced", "pi_unplaced", null, "cus_release", refundedMinor, "USD", at), Ct);
+
         public Task<BurnReleaseResult> ReleaseAsync(long amountMinor, string by = "finance-ops", string note = "kept the rest after a goodwill refund") =>
             Releaser.ReleaseAsync(Intent.Id, amountMinor, note, by, Ct);
     }
@@ -103,6 +107,47 @@ public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChain
         Assert.Contains("keeps only 9000", burn.Reason, StringComparison.Ordinal);
         Assert.Equal(supply, await h.SupplyAsync());
         Assert.Equal(BurnReleaseOutcome.Released, (await h.ReleaseAsync(9_000)).Outcome); // finance decides again
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_UnplacedRefundOfTheCustomerAfterTheRelease_HeldAgainBeforeSigning()
+    {
+        var h = await HeldAsync();
+        ulong supply = await h.SupplyAsync();
+        Assert.Equal(BurnReleaseOutcome.Released, (await h.ReleaseAsync(10_000)).Outcome);
+
+        // Stripe refunds 50.00 of the customer's charge; its invoice_payment.paid link has not arrived, so no invoice is found for it
+        await h.UnplacedRefundAsync(5_000, DateTimeOffset.UtcNow);
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        // Before, the released burn only compared with the refunds placed under its invoice: it was signed and finalized for 100.00.
+        var burn = await h.GetAsync();
+        Assert.Equal((BurnStatus.Held, (string?)null, 0), (burn.Status, burn.Signature, burn.Signings));
+        Assert.Contains("Stripe refunded 5000 minor units of USD on charges of customer cus_release (ch_unplaced)", burn.Reason, StringComparison.Ordinal);
+        Assert.Contains("that no invoice is found for yet", burn.Reason, StringComparison.Ordinal);
+        Assert.Equal(supply, await h.SupplyAsync());
+
+        Assert.Equal(BurnReleaseOutcome.Released, (await h.ReleaseAsync(5_000, note: "the 50.00 refund was this invoice's")).Outcome); // finance decides again, with it in view
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+        Assert.Equal((BurnStatus.Finalized, 5_000L), ((await h.GetAsync()).Status, (await h.GetAsync()).UsdMinor));
+    }
+
+    [Fact]
+    public async Task ReleaseAsync_UnplacedRefundOfTheCustomerStandsWhenReleased_ReleasedWithItNamedAndSigned()
+    {
+        var h = await HeldAsync();
+        await h.UnplacedRefundAsync(5_000, DateTimeOffset.UtcNow.AddMinutes(-1)); // stands before finance decides
+
+        var result = await h.ReleaseAsync(10_000);
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        // Finance's release is the designed way past a refund no invoice is found for (the hold's reason says so); it decides with it named.
+        Assert.Equal(BurnReleaseOutcome.Released, result.Outcome);
+        Assert.Contains("Stripe refunded 5000 minor units of USD on charges of customer cus_release (ch_unplaced)", result.Detail, StringComparison.Ordinal);
+        Assert.Equal((BurnStatus.Finalized, 10_000L), ((await h.GetAsync()).Status, (await h.GetAsync()).UsdMinor));
     }
 
     [Fact]

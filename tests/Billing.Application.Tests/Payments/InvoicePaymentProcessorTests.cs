@@ -137,7 +137,7 @@ public class InvoicePaymentProcessorTests(AzuriteFixture azurite)
         await t.S.Payments.RecordAsync(CreditNoteSetup.Paid(invoiceId, stripeInvoice, 10_000), Ct); // places it, before its burn is settled
 
         Assert.Equal([("RefundWithoutCreditNote", invoiceId)], await t.RefundFindingsAsync());
-        Assert.Equal(0, await t.Links.PlaceRefundsOfAsync(stripeInvoice, Ct)); // nothing left to place
+        Assert.Equal(0, await t.Links.PlaceRefundsOfAsync(stripeInvoice, [], Ct)); // nothing left to place
     }
 
     [Fact]

@@ -8,6 +8,7 @@ namespace Billing.Functions.Tests.StripeWebhook;
 /// A refund outside any note delivered before the payment (May 2019), matched through <c>invoice_payment.paid</c>: the burn is held.
 /// A refund before the payment, linked only after it (July and August 2019; September and October
 /// 2019 the customer's other invoices): the customer's refund holds the burn until placed.
+/// A refund naming its Stripe invoice before the payment, with no link (December 2019): placed under the invoice when paid.
 /// </summary>
 [Collection(PlatformCollections.Payments)]
 public class CreditNoteWebhookTests(PlatformFixture platform)
@@ -202,6 +203,26 @@ public class CreditNoteWebhookTests(PlatformFixture platform)
             var signed = await BurnWhenAsync(id, b => b["status"]!.GetValue<string>() is "finalized" or "failed");
             Assert.Equal("finalized", signed["status"]!.GetValue<string>());
         }
+    }
+
+    // An older API version: the charge names its Stripe invoice, and invoice.paid its payment intent, but the refund arrives
+    // before invoice.paid (Stripe retrying after a 503), the invoice was not synced, and no invoice_payment.paid comes. Once
+    // the payment says the Stripe invoice is ours, the refund goes under the invoice and is compared with its notes.
+    [Fact]
+    public async Task Webhook_RefundNamingItsInvoiceBeforeThePaymentWithoutLink_PlacedUnderTheInvoiceWhenPaid()
+    {
+        string month = "201912", id = "INV-carrier-tmo-" + month, stripeInvoice = "in_" + month, intent = "pi_" + month + "_card", customer = "cus_" + month, charge = "ch_" + month;
+        await StoreInvoiceAsync(id, null, book: true);
+
+        var (refunded, refundBody) = await PostAsync(StripeTestEvents.ChargeRefunded("evt_re_" + month, charge, 1_234, 500, "usd", DateTimeOffset.UtcNow, stripeInvoiceId: stripeInvoice, paymentIntentId: intent, customerId: customer));
+        Assert.Equal(HttpStatusCode.OK, refunded);
+        Assert.Null(refundBody!["invoiceId"]); // nothing says yet that in_201912 is ours
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(StripeTestEvents.InvoicePaid("evt_paid_" + month, stripeInvoice, id, 1_234, "usd", customer, DateTimeOffset.UtcNow, intent))).Status);
+
+        var burn = await BurnWhenAsync(id, b => b["status"]!.GetValue<string>() != "pending");
+        Assert.Equal("held", burn["status"]!.GetValue<string>());
+        Assert.Contains($"on the charges of {id} ({charge})", burn["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single((await GetAsync("api/v1/ledger/reconcile"))["mismatches"]!.AsArray(), m => m!["kind"]!.GetValue<string>() == "RefundWithoutCreditNote" && m["subject"]!.GetValue<string>() == id);
     }
 
     [Fact]
