@@ -52,7 +52,7 @@ public sealed class CreditNoteStore(BillingTables tables)
     public Task<StoredList<KeyValuePair<string, InvoiceCredits>>> ListStatesAsync(CancellationToken cancellationToken) =>
         StoredRows.ReadAsync(
             table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {StateRowKey}"), cancellationToken: cancellationToken),
-            e => KeyValuePair.Create(RowValues.PartitionId(e), ReadNotes(e)), StoredRows.ByInvoicePartition);
+            e => KeyValuePair.Create(new RowValues(e, "credit note state").Partition(), ReadNotes(e)), StoredRows.ByInvoicePartition);
 
     private static string Partition(string? invoiceId) => invoiceId is null ? UnmatchedPartition : TableKey.Escape(invoiceId);
 
@@ -83,7 +83,7 @@ public sealed class CreditNoteStore(BillingTables tables)
             v.Text("Currency", required: true)!,
             new CreditNoteAmounts(Minor(v, "AmountMinor"), Minor(v, "PrePaymentMinor"), Minor(v, "PostPaymentMinor"), Minor(v, "RefundedMinor"), Minor(v, "OutOfBandMinor")),
             v.Time("At", required: true)!.Value, v.Text("Problem"));
-        return new CreditNoteRecord(note, e.PartitionKey == UnmatchedPartition ? null : RowValues.PartitionId(e), v.Time("ReceivedAt", required: true)!.Value)
+        return new CreditNoteRecord(note, e.PartitionKey == UnmatchedPartition ? null : v.Partition(), v.Time("ReceivedAt", required: true)!.Value)
         {
             Resolution = v.Named<PaymentResolution>("Resolution") ?? throw v.Unreadable("Resolution", "missing"),
             Reason = v.Named<CreditNoteReason>("Reason") ?? CreditNoteReason.None,

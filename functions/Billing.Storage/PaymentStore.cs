@@ -188,17 +188,7 @@ public sealed class PaymentStore(BillingTables tables)
     }
 
     /// <summary>The invoice id a row's partition key holds (<see cref="TableKey.Escape"/>).</summary>
-    private static string InvoiceIdOf(RowValues v)
-    {
-        try
-        {
-            return TableKey.Unescape(v.Row.PartitionKey);
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException)
-        {
-            throw v.Unreadable("PartitionKey", "not a key this platform writes", ex);
-        }
-    }
+    private static string InvoiceIdOf(RowValues v) => v.Partition();
 
     private static string WriteSources(InvoicePayments state)
     {

@@ -49,6 +49,9 @@ internal readonly struct RowValues(TableEntity row, string kind)
     /// <summary>The row key as <see cref="TableKey.Escape"/> wrote it, unescaped; a key it cannot have written is unreadable.</summary>
     public string Key() => TableKey.TryUnescape(row.RowKey, out string key) ? key : throw Unreadable("RowKey", "not a key this platform writes");
 
+    /// <summary>The partition key as <see cref="TableKey.Escape"/> wrote it (an invoice id), unescaped; a key it cannot have written is unreadable.</summary>
+    public string Partition() => TableKey.TryUnescape(row.PartitionKey, out string key) ? key : throw Unreadable("PartitionKey", "not a key this platform writes");
+
     /// <summary>What a report calls a row: its key unescaped, or as stored when it is no escaped key.</summary>
     public static string Id(TableEntity row) => TableKey.TryUnescape(row.RowKey, out string key) ? key : row.RowKey;
 

@@ -111,20 +111,26 @@ public static class TableKey
 
     /// <summary>
     /// <see cref="Unescape"/> of a key read from storage, which may hold what <see cref="Escape"/> never writes (a planted
-    /// row): false, with <paramref name="unescaped"/> the key as stored, when it is no escaped key.
+    /// row): false, with <paramref name="unescaped"/> the key as stored, when it is no escaped key. A needless or
+    /// lower-case escape (<c>%49NV-…</c>), or a character left unescaped that <see cref="Escape"/> escapes, is none
+    /// either: it would read as the id of another row's key (the same invoice twice), while every lookup by that id misses it.
     /// </summary>
     public static bool TryUnescape(string value, out string unescaped)
     {
         try
         {
             unescaped = Unescape(value);
-            return true;
+            if (Escape(unescaped) == value)
+            {
+                return true;
+            }
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException) // ArgumentException: a sign in "%-1"
         {
-            unescaped = value;
-            return false;
         }
+
+        unescaped = value;
+        return false;
     }
 
     /// <summary>

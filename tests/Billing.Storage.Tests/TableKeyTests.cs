@@ -109,4 +109,26 @@ public class TableKeyTests
         Assert.True(TableKey.CanExist(TableKey.Digest(hostile)));
         Assert.True(TableKey.CanExist(TableKey.Part(new string('/', 300), TableKey.MaxKeyChars)));
     }
+
+    [Theory]
+    [InlineData("%49NV-carrier-x-202610")] // "I" needs no escape
+    [InlineData("a%7cb")] // lower-case hex: Escape writes upper case
+    [InlineData("a%u007C")] // a character below U+0100 escaped the long way
+    [InlineData("%4")]
+    [InlineData("%zz")]
+    public void TryUnescape_KeyEscapeNeverWrites_FalseWithTheKeyAsStored(string key)
+    {
+        Assert.False(TableKey.TryUnescape(key, out string unescaped)); // before: the first three read as another key's id
+        Assert.Equal(key, unescaped);
+    }
+
+    [Theory]
+    [InlineData("INV-carrier-x-202610")]
+    [InlineData("100%|pipe|'quote'")]
+    [InlineData("unicode-é-漢字-\u2028-\U0001F4E1")]
+    public void TryUnescape_EscapedValue_TrueWithTheValue(string value)
+    {
+        Assert.True(TableKey.TryUnescape(TableKey.Escape(value), out string unescaped));
+        Assert.Equal(value, unescaped);
+    }
 }

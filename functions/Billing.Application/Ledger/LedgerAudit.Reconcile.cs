@@ -9,7 +9,8 @@ public sealed partial class LedgerAudit
     /// Invoices ↔ Stripe payments ↔ burns ↔ ledger entries. Besides broken links it lists every payment that did not simply
     /// pay its invoice: unapplied ones by reason (<c>PaymentCurrencyMismatch</c>, <c>PaymentUnknownCurrency</c>,
     /// <c>PaymentMalformedAmount</c>, <c>PaymentForUnknownInvoice</c>, <c>PaymentForUnpayableInvoice</c>,
-    /// <c>PaymentSourceCurrencyChanged</c>, <c>PaymentCustomerMismatch</c>, <c>PaymentStripeInvoiceMismatch</c>),
+    /// <c>PaymentSourceCurrencyChanged</c>, <c>PaymentCustomerMismatch</c>, <c>PaymentStripeInvoiceMismatch</c>,
+    /// <c>PaymentSourceUnapplied</c>),
     /// <c>InvoicePartiallyPaid</c> with the remaining amount and <c>CustomerCredit</c>
     /// for an overpayment (per invoice: <see cref="InvoiceFindings"/>, which counts pre-payment credit notes), plus
     /// <c>PaymentNotSettled</c> for work a crash left half done. A row that cannot be read (changed
@@ -248,6 +249,7 @@ public sealed partial class LedgerAudit
         UnappliedReason.SourceCurrencyChanged => "PaymentSourceCurrencyChanged",
         UnappliedReason.CustomerMismatch => "PaymentCustomerMismatch",
         UnappliedReason.StripeInvoiceMismatch => "PaymentStripeInvoiceMismatch",
+        UnappliedReason.SourceUnapplied => "PaymentSourceUnapplied",
         _ => "PaymentUnapplied",
     };
 

@@ -13,9 +13,10 @@ namespace Billing.Application.Payments;
 /// (<c>BurnExecutor.Credits.cs</c>).</item>
 /// </list>
 /// Nothing is ever un-burned: a note after the burn is recorded, booked and reported by reconcile, never acted on. The event's
-/// own row that cannot be read (a retry after someone changed it) throws <see cref="InvalidDataException"/> before anything but
-/// the invoice's unsettled marker is written (the webhook answers 503); the other rows it decides from are the note's reasons
-/// (<see cref="CreditNoteReason.StoredRowUnreadable"/>).
+/// own row (a retry after someone changed it) or the invoice's credit note state row that cannot be read throws
+/// <see cref="InvalidDataException"/> before anything but the invoice's unsettled marker is written (the webhook answers 503);
+/// the rows the note is only checked against (the invoice, its payment state) are the note's reasons
+/// (<see cref="CreditNoteReason.StoredRowUnreadable"/>): recorded in the invoice's notes, it holds the burn.
 /// </summary>
 public sealed partial class CreditNoteProcessor(
     CreditNoteStore credits,
@@ -87,19 +88,11 @@ public sealed partial class CreditNoteProcessor(
             return (new CreditNoteRecord(note, null, now) { Resolution = PaymentResolution.Unapplied, Reason = CreditNoteReason.UnknownInvoice, Detail = lookup }, null, null);
         }
 
-        InvoiceCredits state;
-        Azure.ETag? etag;
-        try
-        {
-            (state, etag) = await credits.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException ex)
-        {
-            // The invoice's notes cannot be read, so none can be decided against them: the event is recorded on its own; the
-            // executor holds the burn of an invoice whose notes it cannot read.
-            var detail = $"not applied: {ex.Message}";
-            return (new CreditNoteRecord(note, invoiceId, now) { Resolution = PaymentResolution.Unapplied, Reason = CreditNoteReason.StoredRowUnreadable, Detail = detail }, null, null);
-        }
+        // The invoice's notes are what the note is decided against and written into: when they cannot be read this throws
+        // (the webhook answers 503) and nothing is recorded, so Stripe's retry decides the note once the row is repaired.
+        // Recorded on its own, the note held nothing after the repair, and a resend was a replay. The executor holds the
+        // burn of an invoice whose notes it cannot read meanwhile.
+        var (state, etag) = await credits.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
 
         CreditNoteDecision decision;
         try

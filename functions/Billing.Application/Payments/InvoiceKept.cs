@@ -4,8 +4,8 @@ namespace Billing.Application.Payments;
 /// What an invoice's payer paid and did not get back, in the invoice's currency: the cash received up to what was due (more is
 /// the payer's credit, a liability, not revenue), less what went back after payment, which is the larger of what its credit
 /// notes refunded (voided ones too: a void does not return a refund) and what Stripe refunded on its charges, less what
-/// standing applied notes returned otherwise (out of band, to the customer's balance), less the whole of any standing note
-/// recorded unapplied (what it returned is unknown). The most a burn that finance released may convert (docs/design.md §4.18).
+/// standing applied notes returned otherwise (out of band, to the customer's balance), less the rest of any standing note
+/// recorded unapplied beyond its refund (what it returned is unknown, so all of it counts, its refund once). The most a burn that finance released may convert (docs/design.md §4.18).
 /// </summary>
 internal static class InvoiceKept
 {
@@ -14,7 +14,19 @@ internal static class InvoiceKept
         long cash = Math.Min(receivedMinor, new InvoiceSettlement(totalMinor, receivedMinor, credits.PrePaymentCreditedMinor).DueMinor);
         long refunded = Math.Max(credits.RefundedMinor(currency), refunds.Where(r => r.Currency == currency).Aggregate(0L, (sum, r) => checked(sum + r.AmountRefundedMinor)));
         long otherwiseBack = credits.Notes.Values.Where(n => !n.Voided)
-            .Aggregate(0L, (sum, n) => checked(sum + (!n.Applied ? n.Amounts.AmountMinor : n.Currency == currency ? n.Amounts.PostPaymentMinor - n.Amounts.RefundedMinor : 0)));
+            .Aggregate(0L, (sum, n) => checked(sum + OtherwiseBack(n, currency)));
         return Math.Max(0, cash - refunded - otherwiseBack);
     }
+
+    /// <summary>
+    /// What a standing note returned besides its refund, which <c>refunded</c> already counts when it is in the invoice's
+    /// currency. An unapplied one returned an unknown part of its whole amount: the rest of it, at least none.
+    /// </summary>
+    private static long OtherwiseBack(CreditNoteEntry note, string currency) => (note.Applied, note.Currency == currency) switch
+    {
+        (false, true) => Math.Max(0, note.Amounts.AmountMinor - note.Amounts.RefundedMinor),
+        (false, false) => note.Amounts.AmountMinor,
+        (true, true) => note.Amounts.PostPaymentMinor - note.Amounts.RefundedMinor,
+        (true, false) => 0,
+    };
 }

@@ -34,7 +34,7 @@ public static class CreditNoteApplication
     }
 
     /// <summary>
-    /// A new note whose invoice, payments or credit notes cannot be read: recorded unapplied (with the invoice's readable notes,
+    /// A new note whose invoice or payments cannot be read: recorded unapplied (with the invoice's readable notes,
     /// so it holds the invoice's burn), never booked.
     /// </summary>
     public static CreditNoteDecision Unreadable(InvoiceCredits state, IncomingCreditNote note, string detail)

@@ -49,7 +49,7 @@ public sealed record ReconcileAcknowledgement(string Kind, string Subject, strin
     private static readonly FrozenSet<string> Acknowledgeable = new[]
     {
         "PaymentCurrencyMismatch", "PaymentUnknownCurrency", "PaymentMalformedAmount", "PaymentForUnknownInvoice",
-        "PaymentForUnpayableInvoice", "PaymentSourceCurrencyChanged", "PaymentCustomerMismatch", "PaymentStripeInvoiceMismatch",
+        "PaymentForUnpayableInvoice", "PaymentSourceCurrencyChanged", "PaymentCustomerMismatch", "PaymentStripeInvoiceMismatch", "PaymentSourceUnapplied",
         "PaymentUnapplied", "CustomerCredit", "InvoicePartiallyPaid", "CreditNoteAfterBurn", "CreditNoteDuringBurn",
         "CreditNoteVoidReopened", "RefundWithoutCreditNote", "RefundUnmatched", "RefundMalformedAmount", "ReleasedBurnExceedsKept",
         "BurnFailed",

@@ -56,7 +56,7 @@ public static class PaymentApplication
                 : foreign is { } mismatch ? mismatch
                 : !payable ? (UnappliedReason.InvoiceNotPayable, $"the invoice is {InvoiceJson.StatusName(invoice.Status)}")
                 : invoice.Currency != currency ? (UnappliedReason.CurrencyMismatch, $"paid in {currency.Code}, the invoice is in {invoice.Currency.Code}")
-                : (UnappliedReason.CurrencyMismatch, $"Stripe invoice {payment.StripeInvoiceId} was recorded unapplied before");
+                : (UnappliedReason.SourceUnapplied, $"Stripe invoice {payment.StripeInvoiceId} was recorded unapplied before");
             return Unapplied(next, reason, $"{detail}; {Amount(amount, currency)} held as unapplied", currency.Code, delta);
         }
 

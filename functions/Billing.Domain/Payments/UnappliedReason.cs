@@ -16,4 +16,10 @@ public enum UnappliedReason
 
     /// <summary>Paid through another Stripe invoice than the one the invoice was synced to (a copy carrying its metadata).</summary>
     StripeInvoiceMismatch,
+
+    /// <summary>
+    /// A later event of a Stripe invoice whose first one was recorded unapplied (e.g. before the invoice existed here): a Stripe
+    /// invoice is judged once, so its money stays unapplied although nothing else is wrong with this event.
+    /// </summary>
+    SourceUnapplied,
 }

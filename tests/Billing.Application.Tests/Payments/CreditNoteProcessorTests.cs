@@ -132,4 +132,33 @@ public class CreditNoteProcessorTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.Single(await s.EntriesAsync(), e => e.Kind == LedgerEntryKind.CreditNoteIssued);
         Assert.Contains(await s.ReconcileAsync(), m => m.Kind == "CreditNoteStoredRowUnreadable" && m.Detail.StartsWith(bad, StringComparison.Ordinal));
     }
+
+    // Before, the note was recorded on its own (Unapplied, StoredRowUnreadable, not in the invoice's notes) and the webhook
+    // answered 200: once the row was repaired the note held nothing, a resend was Unchanged and reconcile was silent.
+    [Fact]
+    public async Task RecordAsync_InvoicesNotesRowUnreadable_ThrowsRecordingNothingAndTheRetryDecidesItOnceRepaired()
+    {
+        var s = await NewAsync();
+        var (id, _, stripeInvoice) = await PaidInvoiceAsync(s);
+        await s.Credits.RecordAsync(Note(stripeInvoice, 0), Ct); // a zero note: the invoice's notes row exists
+        var original = (await s.Tables.Credits.GetEntityAsync<TableEntity>(id, "|state", cancellationToken: Ct)).Value;
+        await s.Tables.Credits.UpsertEntityAsync(new TableEntity(id, "|state") { ["Notes"] = 42 }, TableUpdateMode.Replace, Ct);
+        var note = new IncomingCreditNote("evt_" + Guid.NewGuid().ToString("N"), "cn_bal" + Guid.NewGuid().ToString("N")[..6], stripeInvoice, false, "USD",
+            new CreditNoteAmounts(3_000, 0, 3_000, 0, 0), DateTimeOffset.UtcNow); // 30.00 to the customer's balance after payment
+
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => s.Credits.RecordAsync(note, Ct));
+
+        Assert.Contains("property 'Notes'", refused.Message, StringComparison.Ordinal);
+        Assert.Null(await new CreditNoteStore(s.Tables).GetAsync(id, note.EventId, Ct));
+        Assert.Contains(await s.ReconcileAsync(), m => m.Kind == "CreditNoteStateUnreadable" && m.Subject == id);
+
+        original.ETag = Azure.ETag.All;
+        await s.Tables.Credits.UpsertEntityAsync(original, TableUpdateMode.Replace, Ct); // repaired as it was
+        var retried = await s.Credits.RecordAsync(note, Ct); // Stripe's retry after the 503
+
+        Assert.Equal((true, PaymentResolution.Applied), (retried.NewEvent, retried.Resolution));
+        var (state, _) = await new CreditNoteStore(s.Tables).GetStateAsync(id, Ct);
+        Assert.True(state.HoldsBurn);
+        Assert.Contains(await s.ReconcileAsync(), m => m.Kind == "BurnHeldForCredit" && m.Detail.Contains(note.CreditNoteId, StringComparison.Ordinal));
+    }
 }

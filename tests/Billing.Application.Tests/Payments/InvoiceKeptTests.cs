@@ -41,4 +41,14 @@ public class InvoiceKeptTests
     [Fact]
     public void Of_NoteRecordedUnapplied_ItsWholeAmountCountsAsGoneBack() =>
         Assert.Equal(7_000, InvoiceKept.Of(10_000, 10_000, Credits(Note(3_000, 0, 0, 0, applied: false)), [], "USD"));
+
+    // Before, an unapplied note's refund counted twice: in the notes' refunds and again in its whole amount (6,000 for a
+    // 2,000 refund delivered before the payment).
+    [Theory]
+    [InlineData(2_000, 2_000, 0, 8_000)]     // refunded in full, recorded unapplied (it came before the payment)
+    [InlineData(2_000, 2_000, 2_000, 8_000)] // the same refund seen on the charge too
+    [InlineData(3_000, 1_000, 0, 7_000)]     // 1,000 refunded, the rest returned otherwise
+    [InlineData(1_000, 5_000, 0, 5_000)]     // amounts that do not add up: the larger goes back
+    public void Of_NoteRecordedUnapplied_ItsRefundCountsOnce(long amount, long refunded, long charged, long kept) =>
+        Assert.Equal(kept, InvoiceKept.Of(10_000, 10_000, Credits(Note(amount, 0, refunded, 0, applied: false)), charged > 0 ? [Refund(charged)] : [], "USD"));
 }

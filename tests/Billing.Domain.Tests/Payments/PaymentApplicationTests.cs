@@ -115,6 +115,16 @@ public class PaymentApplicationTests
     }
 
     [Fact]
+    public void Decide_LaterEventOfStripeInvoiceRecordedUnapplied_StaysUnappliedNamingThatNotACurrencyMismatch()
+    {
+        var first = PaymentApplication.Decide(null, InvoicePayments.Empty, Pay(500), null); // before the invoice existed here
+        var later = PaymentApplication.Decide(Invoice(500), first.State, Pay(600, evt: "evt_2"), null);
+
+        Assert.Equal((PaymentResolution.Unapplied, UnappliedReason.SourceUnapplied, 100L), (later.Resolution, later.Reason, later.ToUnappliedMinor)); // before: CurrencyMismatch
+        Assert.Contains("recorded unapplied before", later.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Decide_StripeInvoiceChangesCurrency_UnappliedAndStateKept()
     {
         var invoice = Invoice(10_000);

@@ -152,11 +152,12 @@ public class WebhookUnreadableRowTests(PlatformFixture platform)
     }
 
     // A credit note state or payment state whose amounts are of the type written, but more than any sum can hold: before, the
-    // sum overflowed (an unclassified 500) on the credit note path, and reconcile failed as a whole.
+    // sum overflowed (an unclassified 500) on the credit note path, and reconcile failed as a whole. The invoice's notes are
+    // what the note is written into (503, a retry decides it once repaired); its payment state is only checked against.
     [Theory]
     [InlineData("201807", "credits")]
     [InlineData("201808", "payments")]
-    public async Task Webhook_CreditNoteOnAnInvoiceWhoseStoredAmountsOverflow_RecordedUnappliedAndReconcileNamesTheRow(string month, string changed)
+    public async Task Webhook_CreditNoteOnAnInvoiceWhoseStoredAmountsOverflow_NothingDecidedFromThemAndReconcileNamesTheRow(string month, string changed)
     {
         string id = "INV-carrier-tmo-" + month, stripeInvoice = "in_rows_" + month, eventId = "evt_cn_rows_" + month;
         await webhook.StoreInvoiceAsync(id, stripeInvoice, book: true);
@@ -174,10 +175,49 @@ public class WebhookUnreadableRowTests(PlatformFixture platform)
 
         var (status, body) = await webhook.PostAsync(StripeTestEvents.CreditNote(eventId, "cn_rows_" + month, stripeInvoice, 234, "usd", DateTimeOffset.UtcNow, prePaymentMinor: 234));
 
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(("unapplied", "StoredRowUnreadable"), (body!["resolution"]!.GetValue<string>(), body["reason"]!.GetValue<string>()));
+        if (changed == "credits")
+        {
+            AssertTryAgain(status, body, eventId);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal(("unapplied", "StoredRowUnreadable"), (body!["resolution"]!.GetValue<string>(), body["reason"]!.GetValue<string>()));
+        }
+
         string kind = changed == "credits" ? "CreditNoteStateUnreadable" : "PaymentStateUnreadable";
         Assert.Contains(await webhook.MismatchesAsync(), m => m.StartsWith($"{kind} {id}:", StringComparison.Ordinal));
+    }
+
+    // Before, the note was recorded on its own (an event row, not in the invoice's notes) and answered 200: once the row was
+    // repaired the note held nothing, a resend was a replay that changed nothing, and reconcile no longer named it.
+    [Fact]
+    public async Task Webhook_CreditNoteWhileItsInvoicesNotesRowIsUnreadable_Answers503AndTheRetryDecidesItOnceRepaired()
+    {
+        const string Month = "201810", Id = "INV-carrier-tmo-" + Month, StripeInvoice = "in_rows_" + Month, EventId = "evt_cn_rows_" + Month;
+        await webhook.StoreInvoiceAsync(Id, StripeInvoice, book: true);
+        Assert.Equal(HttpStatusCode.OK, (await webhook.PostAsync(StripeTestEvents.CreditNote("evt_cn_rows_first_" + Month, "cn_rows_first_" + Month, StripeInvoice, 100, "usd", DateTimeOffset.UtcNow, prePaymentMinor: 100))).Status);
+        var stored = (await Tables.Credits.GetEntityAsync<TableEntity>(Id, "|state")).Value;
+        await Tables.Credits.UpdateEntityAsync(new TableEntity(Id, "|state") { ["Notes"] = 42 }, Azure.ETag.All, TableUpdateMode.Merge);
+        var credits = await RowsAsync(Tables.Credits, Id);
+        int entries = await EntriesAsync();
+        string note = StripeTestEvents.CreditNote(EventId, "cn_rows_" + Month, StripeInvoice, 234, "usd", DateTimeOffset.UtcNow, prePaymentMinor: 234);
+
+        var (status, body) = await webhook.PostAsync(note);
+
+        AssertTryAgain(status, body, EventId);
+        await AssertErrorLoggedAsync(EventId, $"partition '{Id}', row '|state'", "'Notes'");
+        Assert.Equal(credits, await RowsAsync(Tables.Credits, Id)); // no event row: a retry decides it
+        Assert.Equal(entries, await EntriesAsync());
+        Assert.Contains(await webhook.MismatchesAsync(), m => m.StartsWith($"CreditNoteStateUnreadable {Id}:", StringComparison.Ordinal));
+
+        await Tables.Credits.UpdateEntityAsync(new TableEntity(Id, "|state") { ["Notes"] = stored["Notes"] }, Azure.ETag.All, TableUpdateMode.Merge);
+        var (repaired, answer) = await webhook.PostAsync(note); // Stripe's retry
+
+        Assert.Equal((HttpStatusCode.OK, false, "applied"), (repaired, answer!["replay"]!.GetValue<bool>(), answer["resolution"]!.GetValue<string>()));
+        var invoice = await webhook.GetAsync($"api/v1/invoices/{Id}");
+        Assert.Equal(334, invoice["creditedMinor"]!.GetValue<long>());
+        Assert.DoesNotContain(await webhook.MismatchesAsync(), m => m.Contains(Id, StringComparison.Ordinal) || m.Contains("cn_rows_" + Month, StringComparison.Ordinal));
     }
 
     /// <summary>An invoice of 2017 in the same month: another invoice of the same payer, which no other test uses.</summary>
