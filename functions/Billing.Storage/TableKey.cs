@@ -114,13 +114,15 @@ public static class TableKey
     /// row): false, with <paramref name="unescaped"/> the key as stored, when it is no escaped key. A needless or
     /// lower-case escape (<c>%49NV-…</c>), or a character left unescaped that <see cref="Escape"/> escapes, is none
     /// either: it would read as the id of another row's key (the same invoice twice), while every lookup by that id misses it.
+    /// Composite keys join escaped parts with a bare <c>|</c> (<c>{yyyyMM}|{payer}</c>), so each part between them is held
+    /// to that, not the whole key.
     /// </summary>
     public static bool TryUnescape(string value, out string unescaped)
     {
         try
         {
             unescaped = Unescape(value);
-            if (Escape(unescaped) == value)
+            if (value.Split('|').All(part => Escape(Unescape(part)) == part))
             {
                 return true;
             }

@@ -116,6 +116,7 @@ public class TableKeyTests
     [InlineData("a%u007C")] // a character below U+0100 escaped the long way
     [InlineData("%4")]
     [InlineData("%zz")]
+    [InlineData("202607|%49NV")] // a needless escape in a part of a composite key
     public void TryUnescape_KeyEscapeNeverWrites_FalseWithTheKeyAsStored(string key)
     {
         Assert.False(TableKey.TryUnescape(key, out string unescaped)); // before: the first three read as another key's id
@@ -130,5 +131,14 @@ public class TableKeyTests
     {
         Assert.True(TableKey.TryUnescape(TableKey.Escape(value), out string unescaped));
         Assert.Equal(value, unescaped);
+    }
+
+    [Fact]
+    public void TryUnescape_CompositeKeyOfEscapedParts_TrueWithThePartsJoined()
+    {
+        string key = "202607|" + TableKey.Escape("carrier|tmo"); // a late-usage mark's row key: {yyyyMM}|{payer}
+
+        Assert.True(TableKey.TryUnescape(key, out string unescaped)); // before: false, and the mark was named by its stored key
+        Assert.Equal("202607|carrier|tmo", unescaped);
     }
 }
