@@ -176,6 +176,10 @@ public class ConsoleTests(ConsoleFixture fixture)
         string entryId = JsonNode.Parse(invoiceJson)!["ledger"]!["entryId"]!.GetValue<string>();
         await ConsolePage.OpenAsync(page, "#/ledger?entry=" + Uri.EscapeDataString(entryId), "ledger");
         Assert.Equal("true", await page.GetAttributeAsync("#verify-status", "data-ok"));
+        var (_, verifyJson, _) = await fixture.GetAsync("api/v1/ledger/verify", PlatformFixture.FinanceKey);
+        int silence = JsonNode.Parse(verifyJson)!["maxChainSilenceSeconds"]!.GetValue<int>();
+        Assert.Equal(silence.ToString(System.Globalization.CultureInfo.InvariantCulture), await page.GetAttributeAsync("#chain-silence", "data-seconds"));
+        Assert.Equal($"{SilenceText(silence)}, then AnchoringStalled", await page.TextContentAsync("#chain-silence"));
         Assert.Contains("verified", await page.TextContentAsync("#proof"), StringComparison.Ordinal);
         Assert.Contains(entryId, await page.TextContentAsync("#proof"), StringComparison.Ordinal);
         Assert.True(await page.Locator("#entry-list tbody tr").CountAsync() > 0);
@@ -263,6 +267,7 @@ public class ConsoleTests(ConsoleFixture fixture)
         await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
         Assert.Equal(PlatformFixture.FinanceKey, await page.EvaluateAsync<string?>("() => sessionStorage.getItem('billing.apiKey')"));
         Assert.Equal("finance · Finance", await page.TextContentAsync("#who"));
+        Assert.Equal("", await page.InputValueAsync("#apikey")); // the hidden form keeps no copy of the key
 
         await page.ClickAsync("#signout");
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('billing.apiKey')"));
@@ -272,5 +277,13 @@ public class ConsoleTests(ConsoleFixture fixture)
         Assert.True(await page.IsHiddenAsync("#nav"));
         Assert.Equal(0, await page.Locator("#page section").CountAsync());
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>The stall window as the ledger page writes it: "1 d 6 h 5 min", zero parts left out.</summary>
+    private static string SilenceText(int seconds)
+    {
+        var t = TimeSpan.FromSeconds(seconds);
+        string?[] parts = [t.Days > 0 ? $"{t.Days} d" : null, t.Hours > 0 ? $"{t.Hours} h" : null, t.Minutes > 0 ? $"{t.Minutes} min" : null, t.Seconds > 0 ? $"{t.Seconds} s" : null];
+        return string.Join(' ', parts.Where(p => p is not null));
     }
 }

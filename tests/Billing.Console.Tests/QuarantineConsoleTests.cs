@@ -207,8 +207,9 @@ public class QuarantineConsoleTests(ConsoleFixture fixture)
     {
         string id = $"console-bidi-{Guid.NewGuid():N}";
         // A right-to-left override, a pop and an isolate as raw characters in the JSON text (valid JSON, no escapes needed):
-        // shown as they are they would make the rest of the payload read backwards.
-        await ConflictAsync(id, 35, "\"\u202E0001$ \u202C\u2067x\"");
+        // shown as they are they would make the rest of the payload read backwards. Then a zero-width space, a soft hyphen and
+        // a tag character (beyond U+FFFF), which draw as nothing.
+        await ConflictAsync(id, 35, "\"\u202E0001$ \u202C\u2067x\u200B\u00AD\U000E0041\"");
         var page = await fixture.NewPageAsync();
         await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
         await ConsolePage.OpenAsync(page, "#/quarantine?kind=conflict&source=carrier-tmo", "quarantine");
@@ -217,7 +218,8 @@ public class QuarantineConsoleTests(ConsoleFixture fixture)
         string raw = (await page.TextContentAsync("#quarantine-raw"))!;
         await page.Context.CloseAsync();
 
-        Assert.Contains("\"note\":\"\\u202E0001$ \\u202C\\u2067x\"", raw, StringComparison.Ordinal);
+        Assert.Contains("\"note\":\"\\u202E0001$ \\u202C\\u2067x\\u200B\\u00AD\\U000E0041\"", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u200B', raw);
         Assert.DoesNotContain('\u202E', raw);
         Assert.DoesNotContain('\u2067', raw);
     }

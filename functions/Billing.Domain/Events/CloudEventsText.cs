@@ -36,6 +36,30 @@ public static class CloudEventsText
         return true;
     }
 
+    /// <summary>
+    /// A <see cref="IsValidString">CloudEvents String</see> that also draws as itself: no format characters (zero-width and
+    /// bidi marks, the byte order mark, soft hyphen, tag characters) and no line or paragraph separators, the rule event ids
+    /// follow too. A value a partner chooses for a dimension must not print like another one.
+    /// </summary>
+    public static bool IsPrintableString(ReadOnlySpan<byte> utf8)
+    {
+        if (Ascii.IsValid(utf8))
+        {
+            return IsValidString(utf8);
+        }
+
+        foreach (var rune in Encoding.UTF8.GetString(utf8).EnumerateRunes())
+        {
+            if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format
+                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>An RFC 3986 URI with a scheme (CloudEvents type URI), e.g. <c>https://example.com/schema</c> or <c>urn:x</c>.</summary>
     public static bool IsAbsoluteUri(ReadOnlySpan<byte> utf8)
     {

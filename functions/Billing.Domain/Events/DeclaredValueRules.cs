@@ -39,9 +39,9 @@ internal static class DeclaredValueRules
                 return Base58.DecodedLength(utf8) == field.Bytes ? null : $"must be a base58-encoded {field.Bytes}-byte key";
             default:
                 text = keep ? Encoding.UTF8.GetString(utf8) : null;
-                if (!CloudEventsText.IsValidString(utf8))
+                if (!CloudEventsText.IsPrintableString(utf8))
                 {
-                    return "must not contain control characters (U+0000-U+001F, U+007F-U+009F)";
+                    return "must hold printable characters only: no control characters (U+0000-U+001F, U+007F-U+009F), format characters (zero-width, bidi marks, U+FEFF, tags) or line and paragraph separators";
                 }
 
                 int length = text?.Length ?? Encoding.UTF8.GetCharCount(utf8);

@@ -78,9 +78,11 @@ public readonly record struct InvoiceId
 
         foreach (char c in payer)
         {
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            // Format characters and separators draw as nothing: a payer that reads like another one (Stripe metadata
+            // naming "INV-carrier-tmo\u200B-…") must not parse as an invoice id.
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || char.GetUnicodeCategory(c) is UnicodeCategory.Format)
             {
-                return "must not contain whitespace or control characters";
+                return "must not contain whitespace, control or format characters";
             }
         }
 

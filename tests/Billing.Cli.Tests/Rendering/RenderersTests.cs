@@ -125,7 +125,7 @@ public sealed class RenderersTests
     [Fact]
     public void Usage_DeclaredDimensionValueWithBidiOverride_PrintedSpelledOut()
     {
-        // A declared text dimension refuses control characters but not format characters: a partner can send these.
+        // Declared text refuses format characters since 2026-12; facts metered before may hold them.
         var rows = new List<UsageRowResponse> { new("2026-11-01T00:00:00Z", new Dictionary<string, string> { ["site"] = "\u202E0001$\u202C", ["zone"] = "\u2067a" }, 5m) };
 
         string text = Render(240, c => Renderers.Usage(c, new UsageQueryResponse("carrier-tmo", "site.visits", "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", "day", rows)));
@@ -133,6 +133,24 @@ public sealed class RenderersTests
         AssertContainsAll(text, "\\u202E0001$\\u202C", "\\u2067a");
         Assert.DoesNotContain('\u202E', text);
         Assert.DoesNotContain('\u2067', text);
+    }
+
+    [Fact]
+    public void Usage_GroupValuesWithInvisibleFormatCharacters_PrintedSpelledOutSoLookAlikesDiffer()
+    {
+        // Zero-width space, word joiner, byte order mark, soft hyphen, Arabic letter mark, tag characters (beyond U+FFFF)
+        // and a lone surrogate: each draws as nothing, so two groups would print alike.
+        var rows = new List<UsageRowResponse>
+        {
+            new("2026-11-01T00:00:00Z", new Dictionary<string, string> { ["job"] = "job-\u200B7\u2060\uFEFF\u00AD\u061C" }, 1m),
+            new("2026-11-01T00:00:00Z", new Dictionary<string, string> { ["job"] = "job-7\U000E0041\uD800" }, 1m),
+        };
+
+        string text = Render(240, c => Renderers.Usage(c, new UsageQueryResponse("carrier-tmo", "site.visits", "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", "day", rows)));
+
+        AssertContainsAll(text, "job-\\u200B7\\u2060\\uFEFF\\u00AD\\u061C", "job-7\\U000E0041\\uD800");
+        Assert.DoesNotContain("\U000E0041", text, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u200B', text);
     }
 
     [Fact]

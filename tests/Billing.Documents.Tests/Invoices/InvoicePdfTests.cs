@@ -77,7 +77,7 @@ public class InvoicePdfTests
     [Fact]
     public async Task Render_PartnerTextTheFontLacksOrThatReorders_SpelledOutSoNoCharacterHides()
     {
-        // A declared text dimension refuses control characters only: a partner can send CJK, emoji, bidi and zero-width ones.
+        // A partner can send CJK and emoji; declared text refuses bidi and zero-width characters since 2026-12, but facts metered before may hold them.
         var invoice = new Invoice(InvoiceId.Parse("INV-carrier-tmo-202610"), "carrier-standard-v1", InvoiceStatus.Finalized, Currency.USD,
             [SampleDocuments.Line("Site visits", 1m, "visit", 1m, 100, "site.visits", new Dictionary<string, string> { ["site"] = "\u202E0001$\u202C\u6771\U0001F600\u200Bz" })]);
         var document = SampleDocuments.PaidCarrier() with { Invoice = invoice, PayerName = "Name \u4EAC é" };

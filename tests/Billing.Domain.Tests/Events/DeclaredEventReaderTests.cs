@@ -95,6 +95,10 @@ public sealed class DeclaredEventReaderTests
         { "render", "data.frames", """{"frames":"240"}""" },
         { "render", "data.nodeId", """{"nodeId":"abc"}""" },
         { "render", "data.jobId", """{"jobId":null}""" },
+        { "render", "data.jobId", """{"jobId":"job-\u200B7"}""" }, // zero-width: prints like job-7 (meters/README: printable only)
+        { "render", "data.jobId", """{"jobId":"job-\u202E7"}""" }, // bidi override
+        { "render", "data.jobId", """{"jobId":"job\u20287"}""" }, // line separator
+        { "render", "data.jobId", """{"jobId":"job-7\uDB40\uDC41"}""" }, // a tag character, beyond U+FFFF
         { "render", "data.startTime", """{"startTime":"2026-10-20 10:00"}""" },
         { "render", "data.startTime", """{"endTime":"2026-10-20T09:00:00Z"}""" },
         { "render", "data.customerId", """{"customerId":"tenant-nobody"}""" },

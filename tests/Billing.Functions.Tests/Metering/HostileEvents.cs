@@ -97,7 +97,7 @@ internal sealed class HostileEvents(HostileText text, FuzzPartners partners, Dat
                 break;
             case Render:
                 data.Add(("customerId", S(partners.Tenant(type, hostile && text.Chance(50)).Id)));
-                data.Add(("jobId", S(hostile ? text.Loose($"j{number}", 128) : $"j{number}")));
+                data.Add(("jobId", S(hostile ? text.Declared($"j{number}", 128) : $"j{number}")));
                 data.Add(("nodeId", S(text.Key())));
                 data.Add(("tier", S(text.Pick(["tier1", "tier2", "tier3"]))));
                 data.Add(("frames", N(Math.Max(1, Edge(1_000_000)))));

@@ -14,8 +14,11 @@ internal sealed class HostileText(Random random)
         "\u0308", "\U0001D11E", "\U0001F600", "\u05D0", "\u0639", "\uFFFD", "\uFFFE", "\uFFFF", "\uFFEF", "\uE000", "}", "~", "<", "&", ":", "*",
     ];
 
-    /// <summary>What a declared string field also takes (CloudEvents strings: anything but C0/C1 controls).</summary>
-    private static readonly string[] LooseAtoms = [.. IdAtoms, "|", "\u202E", "\u200F", "\u2028", "\u2029", "\u200B", "\uFEFF", "\u00AD"];
+    /// <summary>What a declared string field takes: printable, as ids (<c>DeclaredValueRules</c>), and '|'.</summary>
+    private static readonly string[] DeclaredAtoms = [.. IdAtoms, "|"];
+
+    /// <summary>What any other CloudEvents string takes (subject, extensions, undeclared members): anything but C0/C1 controls.</summary>
+    private static readonly string[] LooseAtoms = [.. DeclaredAtoms, "\u202E", "\u200F", "\u2028", "\u2029", "\u200B", "\uFEFF", "\u00AD"];
 
     public Random Random => random;
 
@@ -42,12 +45,17 @@ internal sealed class HostileText(Random random)
         };
     }
 
+    /// <summary>A CloudEvents string of at most <paramref name="max"/> units (1 at least): format characters and separators too.</summary>
+    public string Loose(string unique, int max) => Text(unique, max, LooseAtoms);
+
     /// <summary>A declared free-text value of at most <paramref name="max"/> units (1 at least).</summary>
-    public string Loose(string unique, int max) => random.Next(3) switch
+    public string Declared(string unique, int max) => Text(unique, max, DeclaredAtoms);
+
+    private string Text(string unique, int max, string[] atoms) => random.Next(3) switch
     {
         0 => unique,
-        1 => Fill(unique, max, LooseAtoms),
-        _ => Fill(unique, random.Next(Math.Min(unique.Length + 1, max), max + 1), LooseAtoms),
+        1 => Fill(unique, max, atoms),
+        _ => Fill(unique, random.Next(Math.Min(unique.Length + 1, max), max + 1), atoms),
     };
 
     private string Fill(string start, int length, string[] atoms)

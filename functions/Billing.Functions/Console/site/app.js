@@ -105,7 +105,10 @@ async function start() {
   }
   $('signin-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    signIn($('apikey').value.trim());
+    // The key lives in sessionStorage only: the hidden form keeps no copy of it for the page's lifetime.
+    const key = $('apikey').value.trim();
+    $('apikey').value = '';
+    signIn(key);
   });
   $('signout').addEventListener('click', () => {
     session.clear();

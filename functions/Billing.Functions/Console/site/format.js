@@ -1,13 +1,19 @@
 // DOM building and exact formatting. Money and token amounts are strings from the API: shown as given, or moved
 // between minor and major units by string arithmetic, never through floating point.
 
-// Control characters (but line feed and tab) and what reorders or breaks text (bidi marks, embeddings, overrides and
-// isolates; line and paragraph separators), as the CLI spells them (QuarantineRenderers.Visible): a partner's string
-// must not make the rest of a payload or a cell read backwards.
-const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// What would not draw as itself, as the CLI spells it (QuarantineRenderers.Visible): controls but line feed and tab,
+// format characters (bidi marks, overrides and isolates, zero-width ones, the byte order mark, soft hyphen, tag
+// characters), line and paragraph separators, and a surrogate without its pair. A partner chooses ids and group values:
+// two that differ must not look alike, and none may make the rest of a payload or a cell read backwards.
+const HIDDEN = /(?![\n\t])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
 
-/** `text` with every hidden character above as `\uXXXX`. */
-export const visible = (text) => text.replace(HIDDEN, (c) => '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0'));
+const spelled = (c) => {
+  const code = c.codePointAt(0);
+  return code > 0xffff ? '\\U' + code.toString(16).toUpperCase().padStart(8, '0') : '\\u' + code.toString(16).toUpperCase().padStart(4, '0');
+};
+
+/** `text` with every hidden character above as `\uXXXX` (`\UXXXXXXXX` beyond U+FFFF). */
+export const visible = (text) => text.replace(HIDDEN, spelled);
 
 /** Creates an element; children are nodes or text (never parsed as HTML, hidden characters spelled out). */
 export function h(tag, attrs = {}, ...children) {
@@ -145,6 +151,16 @@ export function explorerLink(config, kind, value) {
 }
 
 /** An API timestamp (ISO 8601, UTC) as "yyyy-MM-dd HH:mm:ss"; empty for none. */
+/** Whole seconds as days, hours, minutes and seconds, largest first, zero parts left out: 22800 → "6 h 20 min". */
+export function duration(seconds) {
+  const parts = [[86400, 'd'], [3600, 'h'], [60, 'min'], [1, 's']].map(([size, unit]) => {
+    const count = Math.floor(seconds / size);
+    seconds -= count * size;
+    return count ? `${count} ${unit}` : null;
+  }).filter(p => p);
+  return parts.length ? parts.join(' ') : '0 s';
+}
+
 export const utcTime = (t) => (t ?? '').replace('T', ' ').slice(0, 19);
 
 /** yyyy-MM-dd of a Date in UTC. */

@@ -2,7 +2,7 @@
 // of a finding settled outside the platform, the proof check of one entry, and the latest entries (finance). Text from
 // the API (details, notes) only ever goes into text nodes (h() never parses HTML).
 import { getJson, postJson, query } from '../api.js';
-import { h, table, badge, short, explorerLink, stat, facts, problemBox, ledgerAmount, utcTime } from '../format.js';
+import { h, table, badge, short, explorerLink, stat, facts, problemBox, ledgerAmount, utcTime, duration } from '../format.js';
 import { nextFormNumber, fieldErrors, problemFieldErrors, checkNote } from '../forms.js';
 
 const MAX_NOTE = 500; // ReconcileAcknowledgement.MaxNoteChars
@@ -52,6 +52,9 @@ async function verify(box, config) {
       h('div', { class: 'card' }, facts([
         ['Ledger', v.ledger ?? '—'],
         ['Anchor authority', v.authority ? explorerLink(config, 'address', v.authority) : '—'],
+        // The stall window verify judged by: an outside verifier (billing ledger verify --rpc) needs the same one.
+        ['Chain silence allowed', h('span', { id: 'chain-silence', dataset: { seconds: String(v.maxChainSilenceSeconds) } },
+          `${duration(v.maxChainSilenceSeconds)}, then AnchoringStalled`)],
       ])));
     if (v.problems.length) parts.push(h('ul', { class: 'problem', role: 'alert' }, v.problems.map(p => h('li', {}, p))));
   } catch (error) {
