@@ -177,8 +177,14 @@ while IFS= read -r pj; do plans+=("$(basename "$pj")"); done < <(find "$APP_PROJ
 for plan in "${plans[@]}"; do
   [ -f "$APP_DIR/plans/$plan" ] || problem "plans/$plan is missing from the publish output"
 done
+# Declared event types: a meters/ folder missing from the output would start the app with none declared.
+meters=()
+while IFS= read -r mj; do meters+=("$(basename "$mj")"); done < <(find "$APP_PROJECT/meters" -maxdepth 1 -name '*.json' 2>/dev/null | sort)
+for meter in ${meters[@]+"${meters[@]}"}; do
+  [ -f "$APP_DIR/meters/$meter" ] || problem "meters/$meter is missing from the publish output"
+done
 [ "$problems" -eq 0 ] || die "$problems problem(s) in the publish output"
-log "layout ok: host.json, $EXE_NAME, ${#functions[@]} functions (${functions[*]}), ${#plans[@]} price plans"
+log "layout ok: host.json, $EXE_NAME, ${#functions[@]} functions (${functions[*]}), ${#plans[@]} price plans, ${#meters[@]} declared event types"
 
 # --------------------------------------------------------------------------------------------------
 # 3. Zip, keeping Unix permissions (the host must be able to exec Billing.Functions)

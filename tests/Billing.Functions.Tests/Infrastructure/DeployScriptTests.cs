@@ -40,6 +40,7 @@ public sealed class DeployScriptTests : IDisposable
         cp "$proj/host.json" "$out/"
         for fj in "$proj"/*/function.json; do d="$out/$(basename "$(dirname "$fj")")"; mkdir -p "$d"; cp "$fj" "$d/"; done
         cp "$proj"/plans/*.json "$out/plans/"
+        if [ "${FAKE_PUBLISH_METERS:-true}" = true ]; then mkdir -p "$out/meters"; cp "$proj"/meters/*.json "$out/meters/"; fi
         printf '#!/bin/sh\n' > "$out/Billing.Functions"
         chmod +x "$out/Billing.Functions"
         """;
@@ -111,6 +112,17 @@ public sealed class DeployScriptTests : IDisposable
         Assert.True(exit == 0, stderr);
         Assert.Contains("warning: a Pyth price account without --min-token-price-usd and --max-token-price-usd", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("TokenPriceUsd=", Calls, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deploy_PublishOutputWithoutTheDeclaredEventTypes_StopsBeforeSendingAnything()
+    {
+        // Without meters/ in the package the app would start with no declared type, and refuse all such events.
+        var (exit, _, stderr) = Run([.. Deploy(), "--pyth-price-account", Pyth, "--invoice-issuer-name", "Example"], new() { ["FAKE_PUBLISH_METERS"] = "false" });
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("meters/depin.render.job.v1.json is missing from the publish output", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("config-zip", Calls, StringComparison.Ordinal);
     }
 
     [Fact]

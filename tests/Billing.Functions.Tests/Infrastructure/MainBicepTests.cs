@@ -57,7 +57,7 @@ public partial class MainBicepTests
     public void Deployment_EveryBillingSetting_BindsToAnOptionsPropertyOrAFunctionJsonReference()
     {
         var settings = TemplateSnapshot.Of(new Dictionary<string, object> { ["publishingHotPayers"] = new[] { "carrier-tmo" } }).AppConfiguration(TemplateSnapshot.SampleSecrets);
-        var hostOnly = FunctionJsonSettingReferences().Select(s => s.Replace("__", ":", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var hostOnly = FunctionJsonSettingReferences().ToHashSet(StringComparer.OrdinalIgnoreCase);
         var sections = OptionsSections();
         var unbound = new List<string>();
 
@@ -87,10 +87,21 @@ public partial class MainBicepTests
     {
         var settings = TemplateSnapshot.Of().AppSettings();
 
-        var missing = FunctionJsonSettingReferences().Where(s => !settings.ContainsKey(s)).ToList();
+        var missing = FunctionJsonSettingReferences().Where(s => !settings.ContainsKey(s.Replace(":", "__", StringComparison.Ordinal))).ToList();
 
         // The host cannot index a function whose %setting% does not exist, so that function never runs.
         Assert.True(missing.Count == 0, "function.json references settings the deployment does not set: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void FunctionJson_NestedSettingReferences_WrittenWithColons()
+    {
+        // The host resolves %name% from its configuration, where the app setting Billing__Burns__Schedule is the key
+        // Billing:Burns:Schedule: %Billing__Burns__Schedule% resolves nothing there and the timer is never indexed (it
+        // worked only on the DevHost, which looked names up as written).
+        var underscored = FunctionJsonSettingReferences().Where(s => s.Contains("__", StringComparison.Ordinal)).ToList();
+
+        Assert.True(underscored.Count == 0, "binding expressions the Functions host cannot resolve: " + string.Join(", ", underscored));
     }
 
     /// <summary>Every <c>%Setting%</c> a function.json binding names (schedules, consumer group).</summary>
