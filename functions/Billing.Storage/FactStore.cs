@@ -7,9 +7,10 @@ namespace Billing.Storage;
 /// event, the dedup) and a time-ordered row <c>t|{time}|{source}|{id}</c> (the metered values, what queries scan).
 /// The day is deliberately not in the partition key, so an id resent with a different time still collides.
 /// The same transactions update the partition's rollup rows <c>r|…</c> (docs/design.md §6, <see cref="FactPartitionWriter"/>).</para>
-/// <para>When the event names its payer (compute usage: the provider posts, the tenant pays; a declared type with a payer
-/// field), the payer's partition alone cannot see the same (source, id) sent again for another payer, the source itself
-/// included (a carrier reporting roaming usage it or another carrier pays). Such facts first claim their key with a row
+/// <para>When the poster's role may post a type that names its payer (compute usage: the provider posts, the tenant pays; a
+/// declared type with a payer field), the payer's partition alone cannot see the same (source, id) sent again for another
+/// payer, by that type or another of the role (a carrier's own offload resent as roaming another carrier pays). Such facts
+/// (<see cref="UsageFact.ClaimsId"/>, every type of the role, source-paid ones too) first claim their key with a row
 /// <c>k|{source}|{id}</c> in the source's own claim partition <c>{source}|claims|{shard}</c> (content hash and raw
 /// event); only a claimed fact is written. A claim with the same hash is a redelivery (its fact is written or
 /// found to exist); another hash is a conflict, and the first version counts.</para>
@@ -209,10 +210,10 @@ public sealed class FactStore(BillingTables tables)
     /// <summary>The partition holding the claims of one of a source's shards (see the class remarks).</summary>
     public static string ClaimPartitionKey(string source, int shard) => TableKey.Part(source, MaxPartitionPartChars) + "|claims" + ShardSuffixes[shard];
 
-    /// <summary>Whether one (source, id) of <paramref name="fact"/>'s kind could name another payer (see the class remarks).</summary>
-    private static bool NeedsClaim(UsageFact fact) => fact.PayerNamedInData || fact.Payer != fact.Source;
+    /// <summary>Whether another fact of the source could name another payer with the same id (see the class remarks).</summary>
+    private static bool NeedsClaim(UsageFact fact) => fact.ClaimsId || fact.Payer != fact.Source;
 
-    /// <summary>Claims (source, id) for facts whose event names their payer; returns the facts that may be written.</summary>
+    /// <summary>Claims (source, id) for facts that need it (<see cref="NeedsClaim"/>); returns the facts that may be written.</summary>
     private async Task<(List<PendingFact> Claimed, int Transactions)> ClaimAsync(
         List<PendingFact> facts, ConcurrentBag<FactConflict> conflicts, ConcurrentBag<UnstorableFact> unstorable, CancellationToken cancellationToken)
     {

@@ -3,6 +3,8 @@ namespace Billing.Application.Partners;
 /// <summary>
 /// Cached view of the partner registry: a snapshot for validation (which needs a synchronous lookup on the hot path)
 /// and a short-lived cache of authenticated key hashes, so a request costs no storage round trip once warm.
+/// <see cref="Invalidate"/> counts a generation: a read of the registry begun before it is used by the caller that
+/// made it but never cached, so a change made on this instance holds here at once, even against a read in flight.
 /// </summary>
 public sealed partial class PartnerDirectory(PartnerStore store, IOptions<PartnerOptions> options, TimeProvider time, ILogger<PartnerDirectory> logger)
     : IPartnerDirectory, IDisposable
@@ -12,6 +14,12 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
     private volatile Dictionary<string, Partner> partners = new(StringComparer.Ordinal);
     private volatile HashSet<string> unreadable = new(StringComparer.Ordinal);
     private DateTimeOffset snapshotExpires = DateTimeOffset.MinValue;
+
+    /// <summary>Taken by <see cref="Invalidate"/> and by every write to the caches, so none lands between its check and an invalidation.</summary>
+    private readonly Lock gate = new();
+
+    /// <summary>How many times <see cref="Invalidate"/> ran: a read may fill the caches only if it is unchanged since the read began.</summary>
+    private long generation;
 
     /// <summary>UTC ticks of when the snapshot's read began: what was registered before then is in it.</summary>
     private long snapshotReadTicks = long.MinValue;
@@ -69,10 +77,19 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
     private async Task ReadAsync(CancellationToken cancellationToken)
     {
         long readTicks = time.GetUtcNow().UtcTicks;
+        long readGeneration = Volatile.Read(ref generation);
         var list = await store.ListAsync(cancellationToken).ConfigureAwait(false);
-        partners = list.Items.ToDictionary(p => p.Id, StringComparer.Ordinal);
-        snapshotExpires = time.GetUtcNow() + options.Value.CacheTtl;
-        Volatile.Write(ref snapshotReadTicks, readTicks);
+        lock (gate)
+        {
+            // Newer than the snapshot it replaces either way; but read before a change made here, it is due again at once.
+            partners = list.Items.ToDictionary(p => p.Id, StringComparer.Ordinal);
+            if (generation == readGeneration)
+            {
+                snapshotExpires = time.GetUtcNow() + options.Value.CacheTtl;
+                Volatile.Write(ref snapshotReadTicks, readTicks);
+            }
+        }
+
         LogRefreshed(logger, list.Items.Count);
 
         // Left out, so validation refuses that partner (saying why) until its row is mended; everyone else goes on.
@@ -107,11 +124,8 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
             return cached.Partner;
         }
 
+        long readGeneration = Volatile.Read(ref generation);
         var found = await store.AuthenticateAsync(apiKey, now, cancellationToken).ConfigureAwait(false);
-        if (keys.Count > 10_000)
-        {
-            keys.Clear(); // bound memory under a key-guessing flood
-        }
 
         // Never cached past the key's own expiry: a rotated-out key stops at its end of overlap, not up to a TTL later.
         var expires = now + options.Value.CacheTtl;
@@ -121,7 +135,19 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
         }
 
         var partner = found?.Partner;
-        keys[hash] = (partner, expires);
+        lock (gate)
+        {
+            if (keys.Count > 10_000)
+            {
+                keys.Clear(); // bound memory under a key-guessing flood
+            }
+
+            if (generation == readGeneration) // else a change made here since the read: the next request reads again
+            {
+                keys[hash] = (partner, expires);
+            }
+        }
+
         await EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
         return partner;
     }
@@ -129,9 +155,13 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
     /// <summary>Forgets cached keys and the snapshot after a change made here (other instances follow within the TTL).</summary>
     public void Invalidate()
     {
-        keys.Clear();
-        snapshotExpires = DateTimeOffset.MinValue;
-        Volatile.Write(ref snapshotReadTicks, long.MinValue); // the change is not in the snapshot: a read for an unknown partner is due
+        lock (gate)
+        {
+            generation++;
+            keys.Clear();
+            snapshotExpires = DateTimeOffset.MinValue;
+            Volatile.Write(ref snapshotReadTicks, long.MinValue); // the change is not in the snapshot: a read for an unknown partner is due
+        }
     }
 
     public void Dispose() => refreshLock.Dispose();

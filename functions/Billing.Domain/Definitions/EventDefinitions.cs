@@ -10,11 +10,13 @@ public sealed class EventDefinitions
 {
     private readonly Dictionary<string, EventDefinition> byType;
     private readonly (byte[] Utf8, EventDefinition Definition)[] utf8Types;
+    private readonly HashSet<PartnerRole> payerNamingRoles;
 
     public EventDefinitions(IEnumerable<EventDefinition> definitions)
     {
         byType = UniqueIndex.By(definitions, d => d.Type, "Event type", nameof(definitions));
         utf8Types = [.. byType.Values.Select(d => (System.Text.Encoding.UTF8.GetBytes(d.Type), d))];
+        payerNamingRoles = [.. byType.Values.Where(d => !d.Payer.IsSource).Select(d => d.PostedBy)];
         Meters = new MeterCatalog(byType.Values.SelectMany(d => d.Meters).Select(m => m.Definition));
     }
 
@@ -25,6 +27,9 @@ public sealed class EventDefinitions
     public MeterCatalog Meters { get; }
 
     public IReadOnlyList<EventDefinition> All => [.. byType.Values.OrderBy(d => d.Type, StringComparer.Ordinal)];
+
+    /// <summary>Whether a partner of <paramref name="postedBy"/> may post a declared type whose payer a data field names.</summary>
+    public bool AnyNamesPayer(PartnerRole postedBy) => payerNamingRoles.Contains(postedBy);
 
     public bool TryGet(string type, [NotNullWhen(true)] out EventDefinition? definition) => byType.TryGetValue(type, out definition);
 

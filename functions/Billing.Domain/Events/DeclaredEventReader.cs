@@ -11,7 +11,7 @@ internal static class DeclaredEventReader
     /// <summary>Each definition's field names and enum values in UTF-8, made once: the data pass compares bytes, never makes strings to compare.</summary>
     private static readonly ConditionalWeakTable<EventDefinition, Utf8Definition> Utf8 = [];
 
-    public static UsageFact? Read(ref FieldReader r, EventHeader header, EventDefinition definition, ValidationContext context, Partner? poster, IPartnerDirectory partners, IPriceCatalog prices)
+    public static UsageFact? Read(ref FieldReader r, EventHeader header, EventDefinition definition, bool claimsId, ValidationContext context, Partner? poster, IPartnerDirectory partners, IPriceCatalog prices)
     {
         var fields = definition.Fields;
         var utf8 = Utf8.GetValue(definition, static d => new Utf8Definition(d));
@@ -94,7 +94,7 @@ internal static class DeclaredEventReader
         return new UsageFact(header, payer, definition.Type, hash.Finish())
         {
             Readings = readings,
-            PayerNamedInData = !definition.Payer.IsSource,
+            ClaimsId = claimsId || !definition.Payer.IsSource, // the poster's role may post a payer-naming type: UsageEventValidator.ClaimsIds
         };
     }
 

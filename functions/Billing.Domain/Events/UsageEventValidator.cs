@@ -10,6 +10,9 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
 {
     private readonly EventDefinitions definitions = definitions ?? EventDefinitions.None;
 
+    /// <summary><see cref="ClaimsIds"/> of carriers, whose offload is the hot path: false unless a declared type needs it.</summary>
+    private readonly bool carriersClaim = (definitions ?? EventDefinitions.None).AnyNamesPayer(PartnerRole.Carrier);
+
     /// <summary>The price plans events are checked against (the payer's plan prices their dimension values).</summary>
     public IPriceCatalog Prices => prices;
 
@@ -138,14 +141,23 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         var header = new EventHeader { Id = id, Source = source, Type = type, Time = time, HasSubject = hasSubject, Subject = subject };
         UsageFact? fact = type switch
         {
-            EventTypes.CarrierOffloadV1 => ReadCarrier(ref r, header),
+            EventTypes.CarrierOffloadV1 => ReadCarrier(ref r, header, carriersClaim),
             EventTypes.ComputeUsageV1 => ReadCompute(ref r, header, context),
-            _ when declared is not null => DeclaredEventReader.Read(ref r, header, declared, context, poster, partners, prices),
+            _ when declared is not null => DeclaredEventReader.Read(ref r, header, declared, ClaimsIds(declared.PostedBy), context, poster, partners, prices),
             _ => null,
         };
 
         return new(id, source, r.HasErrors ? null : fact, r.Errors, r.NamesUnknownPartner);
     }
+
+    /// <summary>
+    /// Whether every fact a partner of <paramref name="postedBy"/> posts claims its (source, id) in storage
+    /// (<see cref="UsageFact.ClaimsId"/>): the role may post a type that names its payer in data (providers: compute
+    /// usage; a declared type with a payer field). A fact of such a type alone would leave its id free for the role's
+    /// other types, paid by the source: the same (source, id) billed to two payers. Carriers in the shipped deployment
+    /// post offload only, and claim nothing.
+    /// </summary>
+    public bool ClaimsIds(PartnerRole postedBy) => postedBy == PartnerRole.Provider || definitions.AnyNamesPayer(postedBy);
 
     public static bool MayPost(PartnerRole role, string type) =>
         (role, type) is (PartnerRole.Carrier, EventTypes.CarrierOffloadV1) or (PartnerRole.Provider, EventTypes.ComputeUsageV1);
@@ -207,7 +219,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         return Encoding.UTF8.GetString(text);
     }
 
-    private static UsageFact? ReadCarrier(ref FieldReader r, EventHeader header)
+    private static UsageFact? ReadCarrier(ref FieldReader r, EventHeader header, bool claimsId)
     {
         bool hasSession = r.Utf8(EventField.SessionId, "data.sessionId", required: true, out var sessionId);
         if (hasSession && !IsValidId(sessionId))
@@ -277,6 +289,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         hash.Add(rewardable ?? -1);
         return new UsageFact(header, header.Source!, EventTypes.CarrierOffloadV1, hash.Finish())
         {
+            ClaimsId = claimsId,
             Hotspot = hotspot,
             Rat = rat,
             Bytes = rewardable ?? (up.Value + down.Value),
@@ -362,7 +375,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         hash.Add(end.Value.UtcTicks);
         return new UsageFact(header, tenantId, EventTypes.ComputeUsageV1, hash.Finish())
         {
-            PayerNamedInData = true,
+            ClaimsId = true, // providers post compute usage, which names its payer
             GpuModel = gpuModel,
             Lease = lease,
             Provider = provider,

@@ -37,10 +37,12 @@ public sealed record UsageFact
     public required string ContentHash { get; init; }
 
     /// <summary>
-    /// True when the event names its payer in its data (compute usage, a declared type with a payer field), so that one
-    /// (source, id) could name two payers: storage then claims the (source, id) before it writes the fact. Not stored.
+    /// True when storage claims the fact's (source, id) before it writes the fact: the poster's role may post a type that
+    /// names its payer in data (providers: compute usage; any role: a declared type with a payer field), so one id of the
+    /// source could reach two payers' partitions, through one such type or through it and another type of the role
+    /// (<see cref="Events.UsageEventValidator.ClaimsIds"/>). Not stored.
     /// </summary>
-    public bool PayerNamedInData { get; init; }
+    public bool ClaimsId { get; init; }
 
     // depin.carrier.offload.v1
     public string? Hotspot { get; init; }

@@ -1,10 +1,58 @@
 namespace Billing.Application.Tests.Partners;
 
-/// <summary>The partner directory's snapshot on Azurite, with rows planted in the registry as storage write access could.</summary>
+/// <summary>
+/// The partner directory's snapshot and key cache on Azurite: with rows planted in the registry as storage write access
+/// could, and with a change made on this instance while one of the directory's reads is in flight.
+/// </summary>
 [Collection(AzuriteCollection.Name)]
 public class PartnerDirectoryTests(AzuriteFixture azurite)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
+    private static readonly Partner Finance = new("finance", PartnerRole.Finance, null);
+
+    /// <summary>
+    /// A directory whose reads of storage matching <paramref name="marker"/> are answered, then (the first time) this
+    /// instance's management disables <c>carrier-race</c> before the directory goes on: its change and its invalidation
+    /// fall between the directory's read and what the directory keeps of it. Returns the partner's key.
+    /// </summary>
+    private async Task<(PartnerDirectory Directory, InterleavingTables Hook, string ApiKey)> DisabledWhileReadingAsync(string marker)
+    {
+        var real = await azurite.NewTablesAsync();
+        var options = Options.Create(new PartnerOptions());
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero));
+        PartnerManagement? management = null;
+        var (tables, hook) = InterleavingTables.Create(azurite.ConnectionString, real, marker,
+            () => management!.UpdateAsync(Finance, "carrier-race", new PartnerUpdate(null, null, null, null, "disabled"), Ct));
+        var directory = new PartnerDirectory(new PartnerStore(tables), options, clock, NullLogger<PartnerDirectory>.Instance);
+        management = new PartnerManagement(new PartnerStore(real), directory, PartnerManagementTests.Plans(), options, clock, NullLogger<PartnerManagement>.Instance);
+        var created = await management.CreateAsync(Finance, new PartnerDraft("carrier-race", "carrier", "carrier-standard-v1", "Carrier race", "billing@race.example", null), Ct);
+        return (directory, hook, created.ApiKey);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_PartnerDisabledHereWhileItsKeyWasRead_TheNextRequestIsRefused()
+    {
+        var (directory, hook, apiKey) = await DisabledWhileReadingAsync("RowKey='carrier-race'");
+
+        var inFlight = await directory.AuthenticateAsync(apiKey, Ct); // read before the change: answered as read
+        var next = await directory.AuthenticateAsync(apiKey, Ct);
+
+        Assert.True(hook.Fired);
+        Assert.Equal("carrier-race", inFlight?.Id);
+        Assert.Null(next); // before: carrier-race, the stale read cached over the invalidation for CacheTtl
+    }
+
+    [Fact]
+    public async Task EnsureFreshAsync_PartnerDisabledHereWhileTheRegistryWasRead_ReadsItAgain()
+    {
+        var (directory, hook, _) = await DisabledWhileReadingAsync("RowKey lt '|'");
+
+        await directory.RefreshAsync(Ct); // read before the change
+        Assert.True(hook.Fired);
+        await directory.EnsureFreshAsync(Ct);
+
+        Assert.Equal(PartnerStatus.Disabled, directory.Find("carrier-race")?.Status); // before: Active, the stale snapshot kept for CacheTtl
+    }
 
     [Fact]
     public async Task RefreshAsync_RowUnderANeedlessEscapeOfAnId_KeepsTheRowItsIdNamesLogsTheOtherAndEveryoneAuthenticates()

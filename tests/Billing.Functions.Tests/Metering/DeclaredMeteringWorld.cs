@@ -7,10 +7,11 @@ namespace Billing.Functions.Tests.Metering;
 /// <summary>
 /// Metering and closing of one declared type (<c>meters/*.json</c> text) priced by one plan, over fresh Azurite tables,
 /// with its partners registered and a clock set to October 2026. <see cref="MeteringUnder"/> meters over the same tables
-/// under another text of the plan (the operator changed the plan file).
+/// under another text of the plan (the operator changed the plan file). <see cref="ShippedAsync"/> is the default
+/// deployment instead: the shipped <c>meters</c> and <c>plans</c>.
 /// </summary>
 internal sealed record DeclaredMeteringWorld(MeteringService Metering, PeriodCloser Closer, FactStore Facts, QuarantineStore Quarantine, FakeTimeProvider Clock,
-    Func<string, MeteringService> MeteringUnder)
+    Func<string, MeteringService> MeteringUnder, BillingTables Tables)
 {
     public static readonly BillingPeriod October = new(2026, 10);
 
@@ -38,7 +39,24 @@ internal sealed record DeclaredMeteringWorld(MeteringService Metering, PeriodClo
         {"id":"roam-v1","currency":"USD","meters":[{"meter":"test.roam","description":"Units","unit":"unit","price":{"model":"perUnit","unitPrice":"1.00"}}]}
         """;
 
-    public static async Task<DeclaredMeteringWorld> NewAsync(AzuriteFixture azurite, int shards, string definition, string plan, params Partner[] partners)
+    public static Task<DeclaredMeteringWorld> NewAsync(AzuriteFixture azurite, int shards, string definition, string plan, params Partner[] partners)
+    {
+        string type = JsonNode.Parse(definition)!["type"]!.GetValue<string>();
+        var definitions = EventDefinitions.Load([KeyValuePair.Create(type + ".json", definition)]);
+        PlanCatalog Catalog(string text) => new([PlanLoader.Parse(text, "plan.json", definitions.Meters.Dimensions)]);
+        return NewAsync(azurite, shards, definitions, Catalog(plan), Catalog, partners);
+    }
+
+    /// <summary>The default deployment: the shipped declared types and plans (<see cref="MeteringUnder"/> is not available).</summary>
+    public static Task<DeclaredMeteringWorld> ShippedAsync(AzuriteFixture azurite, int shards, params Partner[] partners)
+    {
+        string app = PlatformFixture.AppDirectory();
+        var definitions = BillingFunctionsApp.LoadDefinitions(Path.Combine(app, "meters"));
+        var plans = BillingFunctionsApp.LoadPlans(Path.Combine(app, "plans"), definitions.Meters);
+        return NewAsync(azurite, shards, definitions, plans, _ => throw new NotSupportedException("the shipped plans only"), partners);
+    }
+
+    private static async Task<DeclaredMeteringWorld> NewAsync(AzuriteFixture azurite, int shards, EventDefinitions definitions, PlanCatalog plans, Func<string, PlanCatalog> catalog, Partner[] partners)
     {
         var tables = await azurite.NewTablesAsync(shards);
         var store = new PartnerStore(tables);
@@ -47,19 +65,15 @@ internal sealed record DeclaredMeteringWorld(MeteringService Metering, PeriodClo
             await store.UpsertAsync(new PartnerRegistration(partner, $"k-{partner.Id}-000001"), CancellationToken.None);
         }
 
-        string type = JsonNode.Parse(definition)!["type"]!.GetValue<string>();
-        var definitions = EventDefinitions.Load([KeyValuePair.Create(type + ".json", definition)]);
-        PlanCatalog Catalog(string text) => new([PlanLoader.Parse(text, "plan.json", definitions.Meters.Dimensions)]);
-        var plans = Catalog(plan);
         var clock = new FakeTimeProvider(October.Start.AddDays(10));
         var directory = new PartnerDirectory(store, Options.Create(new PartnerOptions()), clock, NullLogger<PartnerDirectory>.Instance);
         var facts = new FactStore(tables);
         var quarantine = new QuarantineStore(tables);
-        MeteringService Under(PlanCatalog catalog) =>
-            new(new UsageEventValidator(directory, catalog, definitions), facts, quarantine, directory, clock, NullLogger<MeteringService>.Instance);
+        MeteringService Under(PlanCatalog c) =>
+            new(new UsageEventValidator(directory, c, definitions), facts, quarantine, directory, clock, NullLogger<MeteringService>.Instance);
         var closer = new PeriodCloser(facts, new InvoiceStore(tables), store, plans, InvoiceFinalization.None, clock,
             Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance, definitions.Meters);
-        return new DeclaredMeteringWorld(Under(plans), closer, facts, quarantine, clock, text => Under(Catalog(text)));
+        return new DeclaredMeteringWorld(Under(plans), closer, facts, quarantine, clock, text => Under(catalog(text)), tables);
     }
 
     /// <summary>A CloudEvent of <paramref name="type"/> from <paramref name="source"/> with <paramref name="data"/>.</summary>
@@ -74,7 +88,10 @@ internal sealed record DeclaredMeteringWorld(MeteringService Metering, PeriodClo
     }.ToJsonString();
 
     /// <summary>Meters <paramref name="events"/> as one batch of partition 0, enqueued now, at sequence numbers 0, 1, …</summary>
-    public Task<MeteringSummary> MeterAsync(params string[] events) =>
-        Metering.MeterAsync("declared-usage", MeteringService.DeclaredTypes,
+    public Task<MeteringSummary> MeterAsync(params string[] events) => MeterOnAsync(MeteringHubs.DeclaredUsage, events);
+
+    /// <summary>Meters <paramref name="events"/> as one batch of partition 0 of <paramref name="hub"/>, as <see cref="MeterAsync"/> does.</summary>
+    public Task<MeteringSummary> MeterOnAsync(string hub, params string[] events) =>
+        Metering.MeterAsync(hub, MeteringHubs.ExpectedType(hub)!,
             new MeteringBatch(events, [.. events.Select(_ => (DateTimeOffset?)Clock.GetUtcNow())], [.. events.Select((_, i) => (long?)i)], "0"), CancellationToken.None);
 }
