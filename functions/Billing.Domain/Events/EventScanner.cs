@@ -39,7 +39,7 @@ internal static class EventScanner
 
     private static void ScanObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ref FieldSlots slots, bool inData, ref List<ValidationError>? extensionErrors)
     {
-        List<byte[]>? otherNames = null;
+        var otherNames = default(PropertyNameSet);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             int field = Lookup(ref reader, inData);
@@ -174,7 +174,7 @@ internal static class EventScanner
     }
 
     /// <summary>Remembers a property name the validator does not read, unescaped, to reject its duplicate; returns it.</summary>
-    private static byte[] NoteOtherName(ref Utf8JsonReader reader, ref List<byte[]>? names)
+    private static byte[] NoteOtherName(ref Utf8JsonReader reader, ref PropertyNameSet names)
     {
         byte[] name = reader.ValueSpan.ToArray();
         if (reader.ValueIsEscaped)
@@ -182,17 +182,7 @@ internal static class EventScanner
             name = name[..Unescape(ref reader, name)]; // unescaping never lengthens
         }
 
-        names ??= new List<byte[]>(2);
-        foreach (byte[] seen in names)
-        {
-            if (seen.AsSpan().SequenceEqual(name))
-            {
-                throw Duplicate(ref reader);
-            }
-        }
-
-        names.Add(name);
-        return name;
+        return names.Add(name) ? name : throw Duplicate(ref reader);
     }
 
     private static JsonException Duplicate(ref Utf8JsonReader reader) =>
