@@ -144,13 +144,13 @@ internal static class EventScanner
             }
             catch (InvalidOperationException)
             {
-                return "must be valid Unicode text (it contains a lone surrogate)";
+                return JsonText.NotUnicodeText;
             }
         }
 
         if (!System.Text.Unicode.Utf8.IsValid(value))
         {
-            return "must be valid Unicode text (it contains a lone surrogate)";
+            return JsonText.NotUnicodeText;
         }
 
         return CloudEventsText.IsValidString(value) ? null : "must not contain control characters (U+0000-U+001F, U+007F-U+009F)";
