@@ -227,7 +227,7 @@ internal static class DeclaredEventReader
 
         if (!System.Text.Unicode.Utf8.IsValid(utf8))
         {
-            r.Error(Path(field), "must be valid Unicode text (it contains a lone surrogate)");
+            r.Error(Path(field), JsonText.NotUnicodeText);
             return false;
         }
 

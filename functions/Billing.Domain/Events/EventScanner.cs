@@ -39,7 +39,7 @@ internal static class EventScanner
 
     private static void ScanObject(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ref FieldSlots slots, bool inData, ref List<ValidationError>? extensionErrors)
     {
-        List<byte[]>? otherNames = null;
+        var otherNames = default(PropertyNameSet);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             int field = Lookup(ref reader, inData);
@@ -144,13 +144,13 @@ internal static class EventScanner
             }
             catch (InvalidOperationException)
             {
-                return "must be valid Unicode text (it contains a lone surrogate)";
+                return JsonText.NotUnicodeText;
             }
         }
 
         if (!System.Text.Unicode.Utf8.IsValid(value))
         {
-            return "must be valid Unicode text (it contains a lone surrogate)";
+            return JsonText.NotUnicodeText;
         }
 
         return CloudEventsText.IsValidString(value) ? null : "must not contain control characters (U+0000-U+001F, U+007F-U+009F)";
@@ -174,7 +174,7 @@ internal static class EventScanner
     }
 
     /// <summary>Remembers a property name the validator does not read, unescaped, to reject its duplicate; returns it.</summary>
-    private static byte[] NoteOtherName(ref Utf8JsonReader reader, ref List<byte[]>? names)
+    private static byte[] NoteOtherName(ref Utf8JsonReader reader, ref PropertyNameSet names)
     {
         byte[] name = reader.ValueSpan.ToArray();
         if (reader.ValueIsEscaped)
@@ -182,17 +182,7 @@ internal static class EventScanner
             name = name[..Unescape(ref reader, name)]; // unescaping never lengthens
         }
 
-        names ??= new List<byte[]>(2);
-        foreach (byte[] seen in names)
-        {
-            if (seen.AsSpan().SequenceEqual(name))
-            {
-                throw Duplicate(ref reader);
-            }
-        }
-
-        names.Add(name);
-        return name;
+        return names.Add(name) ? name : throw Duplicate(ref reader);
     }
 
     private static JsonException Duplicate(ref Utf8JsonReader reader) =>

@@ -41,7 +41,7 @@ internal ref struct FieldReader(ReadOnlySpan<byte> json, FieldSlots slots)
         if (slot.Escaped && !TryUnescape(json.Slice(slot.Start - 1, slot.Length + 2), out value) || !System.Text.Unicode.Utf8.IsValid(value))
         {
             // JSON allows "\ud800", and raw bytes may not be UTF-8: neither is text.
-            Error(name, "must be valid Unicode text (it contains a lone surrogate)");
+            Error(name, JsonText.NotUnicodeText);
             value = default;
             return false;
         }

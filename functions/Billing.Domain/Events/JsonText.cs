@@ -43,6 +43,11 @@ public static class JsonText
         }
     }
 
+    /// <summary>A string field's error when its text is not Unicode: a JSON escape of a lone surrogate, or bytes that are not UTF-8.</summary>
+    public const string NotUnicodeText = "must be valid Unicode text (it contains a lone surrogate)";
+
+    /// <summary>The element's string; false, instead of the InvalidOperationException <see cref="JsonElement.GetString"/> throws,
+    /// when it is not a string or not Unicode text (<see cref="NotUnicodeText"/>).</summary>
     public static bool TryGetString(JsonElement element, out string? value)
     {
         try

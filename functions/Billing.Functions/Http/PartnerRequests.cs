@@ -35,9 +35,13 @@ public static class PartnerRequests
                 {
                     errors.Add(new(property.Name, $"is not a field of this request; fields: {string.Join(", ", allowed)}"));
                 }
+                else if (property.Value.ValueKind == JsonValueKind.String && JsonText.TryGetString(property.Value, out string? text))
+                {
+                    fields[property.Name] = text;
+                }
                 else if (property.Value.ValueKind == JsonValueKind.String)
                 {
-                    fields[property.Name] = property.Value.GetString();
+                    errors.Add(new(property.Name, JsonText.NotUnicodeText)); // "\ud800": JSON, but no text
                 }
                 else if (property.Value.ValueKind == JsonValueKind.Null && nullable.Contains(property.Name))
                 {

@@ -74,6 +74,9 @@ public static class ReleaseBurnFunction
                 case "amountMinor":
                     errors.Add(new("amountMinor", $"must be a whole number of minor units from 0 to {MaxAmountMinor}"));
                     break;
+                case "note" when property.Value.ValueKind == JsonValueKind.String && !JsonText.TryGetString(property.Value, out _):
+                    errors.Add(new("note", JsonText.NotUnicodeText)); // "\ud800": JSON, but no text
+                    break;
                 case "note" when property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { } text && !string.IsNullOrWhiteSpace(text)
                                  && text.Trim().Length <= BurnReleaser.MaxNoteChars && !text.Any(char.IsControl):
                     note = text;

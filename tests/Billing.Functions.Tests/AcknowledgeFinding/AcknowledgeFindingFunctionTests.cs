@@ -156,6 +156,19 @@ public class AcknowledgeFindingFunctionTests(PlatformFixture platform)
         Assert.Contains(problem["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == field);
     }
 
+    /// <summary>A JSON escape of a lone surrogate is valid JSON but no text: reading it threw, and the route answered 500.</summary>
+    [Theory]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_1", "detailSha256": "0123456789ab", "note": "\ud800"}""", "note")]
+    [InlineData("""{"kind": "PaymentForUnknownInvoice", "subject": "evt_\udc00", "detailSha256": "0123456789ab", "note": "x"}""", "subject")]
+    public async Task Acknowledge_FieldIsALoneSurrogate_Returns400NamingTheField(string body, string field)
+    {
+        var (status, problem) = await AcknowledgeAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = Assert.Single(problem["errors"]!.AsArray())!;
+        Assert.Equal((field, "must be valid Unicode text (it contains a lone surrogate)"), (error["field"]!.GetValue<string>(), error["reason"]!.GetValue<string>()));
+    }
+
     [Fact]
     public async Task Acknowledge_PartnerKey_Returns403AndBooksNothing()
     {

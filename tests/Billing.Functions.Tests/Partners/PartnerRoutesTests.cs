@@ -91,6 +91,19 @@ public class PartnerRoutesTests(PlatformFixture platform)
         Assert.Equal(["id", "role", "billingEmail"], JsonNode.Parse(valuesBody)!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()));
     }
 
+    /// <summary>A JSON escape of a lone surrogate is valid JSON but no text: reading it threw, and the route answered 500.</summary>
+    [Theory]
+    [InlineData("POST", "api/v1/partners", """{"id":"carrier-surrogate","role":"carrier","plan":"carrier-standard-v1","displayName":"\ud800","billingEmail":"a@b.example"}""")]
+    [InlineData("PATCH", "api/v1/partners/carrier-nobody", """{"displayName":"x\udc00"}""")]
+    public async Task CreateOrUpdate_FieldIsALoneSurrogate_400NamingTheField(string method, string path, string json)
+    {
+        var (status, body) = await SendAsync(new HttpMethod(method), path, PlatformFixture.FinanceKey, json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = Assert.Single(JsonNode.Parse(body)!["errors"]!.AsArray())!;
+        Assert.Equal(("displayName", "must be valid Unicode text (it contains a lone surrogate)"), (error["field"]!.GetValue<string>(), error["reason"]!.GetValue<string>()));
+    }
+
     [Fact]
     public async Task Disable_TenantAndCarrier_KeysRefusedAndUsageRefusedAtIngestion_EnableRestores()
     {

@@ -93,6 +93,17 @@ public class ReleaseBurnFunctionTests(PlatformFixture platform)
         Assert.Contains(problem["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == field);
     }
 
+    /// <summary>A JSON escape of a lone surrogate is valid JSON but no text: reading it threw, and the route answered 500.</summary>
+    [Fact]
+    public async Task Release_NoteIsALoneSurrogate_Returns400NamingTheNote()
+    {
+        var (status, problem) = await ReleaseAsync("burn-INV-any-202610", """{"amountMinor": 100, "note": "kept \ud800"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = Assert.Single(problem["errors"]!.AsArray())!;
+        Assert.Equal(("note", "must be valid Unicode text (it contains a lone surrogate)"), (error["field"]!.GetValue<string>(), error["reason"]!.GetValue<string>()));
+    }
+
     [Fact]
     public async Task Release_NotFinanceOrNoSuchBurn_Returns403Or404()
     {
