@@ -38,23 +38,34 @@ public class EventScannerTests
 
     /// <summary>
     /// Names the validator does not read are kept to reject a duplicate. Compared each with all before it, 100,000 of them
-    /// in a 1 MiB body took 18-45 s to answer (400, over the size limit); checked in linear time they take milliseconds.
-    /// The bound is generous on purpose: a regression guard against quadratic time, not a benchmark.
+    /// in a 1 MiB body took 18-45 s to answer (400, over the size limit); checked in linear time they take about as long as
+    /// parsing the body (a few times it). Measured side by side with a parse of the same text in one run, not against a
+    /// clock bound, so the machine's load weighs on both sides: quadratic time is hundreds of times the parse.
     /// </summary>
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Validate_100000DistinctUnreadNames_AnswersInLinearTime(bool inData)
+    public void Validate_100000DistinctUnreadNames_TakesAFewParsesNotHundreds(bool inData)
     {
         string json = WithMembers(DistinctMembers(100_000, width: 5), inData);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        byte[] utf8 = Encoding.UTF8.GetBytes(json);
+        JsonDocument.Parse(utf8).Dispose(); // warm-up
+        ValidateText(json);
 
-        var result = ValidateText(json);
+        double parse = Best(3, () => JsonDocument.Parse(utf8).Dispose());
+        double validate = Best(2, () => Assert.Contains(ValidateText(json).Errors, e => e.Field == "$" && e.Reason.StartsWith($"event is {utf8.Length} bytes", StringComparison.Ordinal)));
 
-        watch.Stop();
-        Assert.Contains(result.Errors, e => e.Field == "$" && e.Reason.StartsWith($"event is {Encoding.UTF8.GetByteCount(json)} bytes", StringComparison.Ordinal));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed.TotalSeconds:0.0} s");
+        double ratio = validate / parse;
+        Assert.True(ratio < 60, $"validating took {ratio:0} parses ({validate * 1000:0} ms against {parse * 1000:0} ms): not linear");
     }
+
+    private static double Best(int runs, Action action) =>
+        Enumerable.Range(0, runs).Min(_ =>
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            action();
+            return watch.Elapsed.TotalSeconds;
+        });
 
     [Fact]
     public void Validate_EventUnderTheLimitPaddedWithThousandsOfDistinctNamesInData_IsValid()
