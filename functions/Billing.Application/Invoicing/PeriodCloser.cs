@@ -13,7 +13,8 @@ namespace Billing.Application.Invoicing;
 /// every earlier month marked late (usage metered after the window's last close: <see cref="LateUsageStore"/>), so usage
 /// however late is billed by the next close. A month counts as closed for a payer when the payer has its invoice, or when
 /// the month's close record exists and the payer did not fail in it; a month that is not closed yet is billed by its own
-/// close, never as an adjustment.
+/// close, never as an adjustment. A month closed again after its record went (a payer with no invoice of it is decided
+/// anew) gets an invoice that takes off what later invoices already adjusted for it, so it is billed once.
 /// Closes hold one lease, so two never bill the same correction concurrently.
 /// </para>
 /// </summary>
@@ -237,7 +238,7 @@ public sealed partial class PeriodCloser(
 
         var plan = plans.Get(payer.PlanFor(period)!); // the plan in force for this period, not a later one
         var usage = await AccumulateAsync(plan, payer.Id, period, cancellationToken).ConfigureAwait(false);
-        var (adjustments, earlierSettled) = await AdjustmentsAsync(payer, period, late, cancellationToken).ConfigureAwait(false);
+        var (adjustments, earlierSettled) = await AdjustmentsAsync(payer, plan, period, late, cancellationToken).ConfigureAwait(false);
 
         // The period's own invoice rates every fact metered before the marks were read, so a mark of this very month (a
         // payer closed for it at last) is settled too; left, reconcile would call it pending until a later close billed 0.
