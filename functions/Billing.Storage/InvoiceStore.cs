@@ -81,19 +81,51 @@ public sealed class InvoiceStore(BillingTables tables)
 
     /// <summary>
     /// Every invoice of <paramref name="payer"/> (all revisions, any status) for the periods <paramref name="from"/>..<paramref name="to"/>
-    /// inclusive. All or nothing: what was billed is derived from them, so a row that cannot be read throws
-    /// <see cref="InvalidDataException"/> rather than let a correction bill again what it billed.
+    /// inclusive. All or nothing: what was billed is derived from them, so a row of the payer that cannot be read throws
+    /// <see cref="InvalidDataException"/> rather than let a correction bill again what it billed. The rows are selected by
+    /// key (the invoice id, which payer and period make), never by the <c>Payer</c> property: a row whose property was
+    /// removed or changed would drop out of the selection and its month be billed again. Another payer's row in the key
+    /// range (an id that only begins like this payer's) is skipped before it is read, so it never fails this payer.
     /// </summary>
     public async Task<IReadOnlyList<Invoice>> ListForPayerAsync(string payer, BillingPeriod from, BillingPeriod to, CancellationToken cancellationToken)
     {
-        string filter = TableClient.CreateQueryFilter($"PartitionKey ge {from.ToCompactString()} and PartitionKey le {to.ToCompactString()} and Payer eq {payer}");
+        string prefix = TableKey.Escape($"INV-{payer}-"); // InvoiceId's form; escaping keeps a prefix a prefix, and '-' is never escaped
+        string end = prefix[..^1] + "."; // the first key past every key starting with the prefix ('.' follows '-')
+        string filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {from.ToCompactString()} and PartitionKey le {to.ToCompactString()} and RowKey ge {prefix} and RowKey lt {end}");
         var list = new List<Invoice>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            list.Add(ToInvoice(row));
+            if (IsInvoiceOf(row, payer))
+            {
+                list.Add(ToInvoice(row));
+            }
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// True when the row's key is one <see cref="ToEntity"/> writes for an invoice of <paramref name="payer"/> in the row's
+    /// partition (the original or a revision <c>-r{n}</c>), compared as stored, before anything of the row is read.
+    /// </summary>
+    private static bool IsInvoiceOf(TableEntity row, string payer)
+    {
+        string pk = row.PartitionKey;
+        if (pk.Length != 6 || !BillingPeriod.TryParse(pk[..4] + "-" + pk[4..], out var period))
+        {
+            return false; // no invoice partition: no invoice of anyone (a listing of all names it)
+        }
+
+        string id = TableKey.Escape(new InvoiceId(payer, period).ToString());
+        if (row.RowKey == id)
+        {
+            return true;
+        }
+
+        string revision = row.RowKey.StartsWith(id + "-r", StringComparison.Ordinal) ? row.RowKey[(id.Length + 2)..] : "";
+        return int.TryParse(revision, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0
+            && row.RowKey == TableKey.Escape(new InvoiceId(payer, period, n).ToString());
     }
 
     /// <summary>The period's close record and its ETag; null when the period was never closed. A row that cannot be read throws <see cref="InvalidDataException"/>.</summary>
@@ -190,8 +222,9 @@ public sealed class InvoiceStore(BillingTables tables)
 
     /// <summary>
     /// The invoice a row holds: its <c>Json</c>, which must be an invoice of this row's id and period, with every other
-    /// property of the type <see cref="ToEntity"/> writes and the <c>Payer</c> that invoice's (listings select payers by
-    /// it, so another payer planted there would show the invoice to them). Anything else is an <see cref="InvalidDataException"/>.
+    /// property of the type <see cref="ToEntity"/> writes and the <c>Payer</c> that invoice's, always written (the API's
+    /// listings select payers by it, so another payer planted there would show the invoice to them, and a row without it
+    /// would drop out of its payer's). Anything else is an <see cref="InvalidDataException"/>.
     /// </summary>
     private static Invoice ToInvoice(TableEntity row)
     {
@@ -212,7 +245,7 @@ public sealed class InvoiceStore(BillingTables tables)
             throw v.Unreadable("Json", $"holds invoice {invoice.Id}, which is not stored under this key");
         }
 
-        if (v.Text("Payer") is { } payer && payer != invoice.Payer)
+        if (v.Text("Payer", required: true) is { } payer && payer != invoice.Payer)
         {
             throw v.Unreadable("Payer", $"'{payer}', the invoice bills '{invoice.Payer}'");
         }

@@ -95,6 +95,36 @@ public class InvoiceStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ListForPayerAsync_ThePayersRowWithoutItsPayerProperty_ThrowsNamingIt()
+    {
+        var (tables, store, invoices) = await ThreeInvoicesAsync();
+        var row = (await tables.Invoices.GetEntityAsync<TableEntity>(October.ToCompactString(), invoices[0].Id.ToString(), cancellationToken: Ct)).Value;
+        row.Remove("Payer");
+        await tables.Invoices.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace, Ct);
+
+        // Before: the query selected the payer's rows by that property, so the invoice was left out and billed again as a correction.
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.ListForPayerAsync("carrier-a", October, October, Ct));
+
+        Assert.Contains("property 'Payer': missing", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(invoices[0].Id.ToString(), Assert.Single((await store.ListAsync(October, null, Ct)).Unreadable).Id); // reconcile's InvoiceUnreadable
+    }
+
+    [Fact]
+    public async Task ListForPayerAsync_OtherPayersRowsUnreadableOrNamingThePayer_ListsThePayersOwnInvoicesAndRevisions()
+    {
+        var (tables, store, invoices) = await ThreeInvoicesAsync();
+        var reissue = (await store.AddOrGetAsync(invoices[0].Reissue(invoices[0].Lines).Finalize(), Ct)).Invoice;
+        var longer = (await store.AddOrGetAsync(Finalized("carrier-a-x", 500), Ct)).Invoice; // its key starts with carrier-a's
+        await PlantAsync(tables, longer, "TotalMinor", "1000");
+        await PlantAsync(tables, invoices[1], "Payer", "carrier-a");
+
+        // Before: carrier-b's row, selected by the Payer planted in it, failed carrier-a's listing.
+        var list = await store.ListForPayerAsync("carrier-a", October, October, Ct);
+
+        Assert.Equal([invoices[0].Id, reissue.Id], list.Select(i => i.Id).OrderBy(i => i.ToString(), StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task GetCloseAsync_CloseRowHoldsAPlantedValue_ThrowsInvalidDataExceptionNamingTheProperty()
     {
         var tables = await azurite.NewTablesAsync();

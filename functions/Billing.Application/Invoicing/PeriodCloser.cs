@@ -13,8 +13,9 @@ namespace Billing.Application.Invoicing;
 /// every earlier month marked late (usage metered after the window's last close: <see cref="LateUsageStore"/>), so usage
 /// however late is billed by the next close. A month counts as closed for a payer when the payer has its invoice, or when
 /// the month's close record exists and the payer did not fail in it; a month that is not closed yet is billed by its own
-/// close, never as an adjustment.
-/// Closes hold one lease, so two never bill the same correction concurrently.
+/// close, never as an adjustment. A month closed again after its record went (a payer with no invoice of it is decided
+/// anew) gets an invoice that takes off what later invoices already adjusted for it, so it is billed once.
+/// Closes hold one lease, renewed all along and checked before each invoice is stored, so two never bill the same correction.
 /// </para>
 /// </summary>
 public sealed partial class PeriodCloser(
@@ -41,7 +42,7 @@ public sealed partial class PeriodCloser(
             throw new PeriodNotEndedException(period, period.End);
         }
 
-        using var lease = new CloseLease(invoices, Guid.NewGuid().ToString("N"), options.Value.CloseLeaseDuration, time, logger);
+        await using var lease = new CloseLease(invoices, Guid.NewGuid().ToString("N"), options.Value.CloseLeaseDuration, time, logger);
         var giveUp = now + options.Value.CloseLeaseWait;
         while (!await lease.TryRenewAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -53,12 +54,14 @@ public sealed partial class PeriodCloser(
             await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken).ConfigureAwait(false); // the other close usually ends soon
         }
 
+        lease.StartRenewing(); // a slow payer must not let it lapse: another close would take it and bill the same corrections
         try
         {
             return await CloseLeasedAsync(period, force, lease, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            await lease.StopRenewingAsync().ConfigureAwait(false); // before the release, which a renewal would undo
             await invoices.ReleaseCloseLeaseAsync(lease.Owner, CancellationToken.None).ConfigureAwait(false);
         }
     }
@@ -112,7 +115,7 @@ public sealed partial class PeriodCloser(
         {
             try
             {
-                if (await CloseForPayerAsync(payer, period, late[payer.Id], ct).ConfigureAwait(false) is { } invoice)
+                if (await CloseForPayerAsync(payer, period, late[payer.Id], lease, ct).ConfigureAwait(false) is { } invoice)
                 {
                     handled[invoice.Id.ToString()] = invoice;
                 }
@@ -122,11 +125,6 @@ public sealed partial class PeriodCloser(
                 // One payer's bad data (e.g. an amount beyond the range of money) must not stop everyone else's invoice.
                 failed[payer.Id] = ex.Message;
                 LogPayerFailed(logger, period.ToString(), payer.Id, ex.Message);
-            }
-
-            if (!await lease.TryRenewAsync(ct).ConfigureAwait(false))
-            {
-                throw new CloseInProgressException();
             }
         }).ConfigureAwait(false);
 
@@ -227,7 +225,7 @@ public sealed partial class PeriodCloser(
             or LedgerValidationException or LedgerConflictException
         || ex is Stripe.StripeException && !TransientFailures.IsTransient(ex);
 
-    private async Task<Invoice?> CloseForPayerAsync(Partner payer, BillingPeriod period, IEnumerable<LateUsageMark> late, CancellationToken cancellationToken)
+    private async Task<Invoice?> CloseForPayerAsync(Partner payer, BillingPeriod period, IEnumerable<LateUsageMark> late, CloseLease lease, CancellationToken cancellationToken)
     {
         var id = new InvoiceId(payer.Id, period);
         if (await invoices.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } existing)
@@ -237,7 +235,7 @@ public sealed partial class PeriodCloser(
 
         var plan = plans.Get(payer.PlanFor(period)!); // the plan in force for this period, not a later one
         var usage = await AccumulateAsync(plan, payer.Id, period, cancellationToken).ConfigureAwait(false);
-        var (adjustments, earlierSettled) = await AdjustmentsAsync(payer, period, late, cancellationToken).ConfigureAwait(false);
+        var (adjustments, earlierSettled) = await AdjustmentsAsync(payer, plan, period, late, cancellationToken).ConfigureAwait(false);
 
         // The period's own invoice rates every fact metered before the marks were read, so a mark of this very month (a
         // payer closed for it at last) is settled too; left, reconcile would call it pending until a later close billed 0.
@@ -247,6 +245,13 @@ public sealed partial class PeriodCloser(
         {
             await ClearSettledAsync(settled, cancellationToken).ConfigureAwait(false);
             return null; // no usage, no minimum, nothing late: no invoice
+        }
+
+        // Held right up to the store: had it lapsed (its renewals failing: storage unreachable), another close may have
+        // taken it and billed these corrections too, so this payer is abandoned with the whole close (409, retried later).
+        if (!await lease.TryRenewAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new CloseInProgressException();
         }
 
         var (stored, created) = await invoices.AddOrGetAsync(draft.Finalize(), cancellationToken).ConfigureAwait(false);
@@ -287,51 +292,6 @@ public sealed partial class PeriodCloser(
 
         return accumulator;
     }
-
-    /// <summary>The period-close lease, renewed as payers complete so a long close keeps it.</summary>
-    private sealed class CloseLease(InvoiceStore store, string owner, TimeSpan duration, TimeProvider time, ILogger logger) : IDisposable
-    {
-        private readonly SemaphoreSlim gate = new(1, 1);
-        private DateTimeOffset until;
-
-        public string Owner => owner;
-
-        public void Dispose() => gate.Dispose();
-
-        public async Task<bool> TryRenewAsync(CancellationToken cancellationToken)
-        {
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var now = time.GetUtcNow();
-                if (until - now > duration / 2)
-                {
-                    return true;
-                }
-
-                var lease = await store.TryAcquireCloseLeaseAsync(owner, duration, now, cancellationToken).ConfigureAwait(false);
-                if (!lease.Acquired)
-                {
-                    return false;
-                }
-
-                if (lease.Unreadable is { } why)
-                {
-                    LogLeaseUnreadable(logger, why);
-                }
-
-                until = now + duration;
-                return true;
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The period-close lease could not be read ({Reason}); it was taken over as expired")]
-    private static partial void LogLeaseUnreadable(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Invoice {InvoiceId} finalized: {Total} {Currency}")]
     private static partial void LogFinalized(ILogger logger, InvoiceId invoiceId, Money total, string currency);

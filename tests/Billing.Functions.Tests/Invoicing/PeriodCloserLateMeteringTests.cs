@@ -167,4 +167,29 @@ public class PeriodCloserLateMeteringTests(AzuriteFixture azurite) : PeriodClose
         Assert.DoesNotContain(november.Invoices, i => i.Payer == "carrier-tmo");
         Assert.Equal(300, await setup.BilledForAsync("carrier-tmo", July));
     }
+
+    [Fact]
+    public async Task CloseAsync_CloseRecordDeletedAfterLateUsageWasAdjusted_MonthClosedAgainBillsItOnce()
+    {
+        var setup = await PeriodCloserSetup.NewAsync(Azurite, July.End.AddDays(1));
+        await setup.AddComputeAsync(July.Start.AddDays(1), "H100", 3_600);                    // someone's July usage, not the carrier's
+        await setup.Closer.CloseAsync(July, force: false, CancellationToken.None);           // carrier-tmo: nothing, no invoice
+        setup.Clock.SetUtcNow(July.End.AddDays(10));
+        await setup.AddCarrierAsync(July.End.AddDays(-1), 30_000_000_000);                     // late July: 3.00
+        setup.Clock.SetUtcNow(August.End.AddDays(1));
+        var august = Assert.Single((await setup.Closer.CloseAsync(August, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
+        await setup.Tables.Invoices.DeleteEntityAsync("close", July.ToCompactString());      // what the README advised for an unreadable record
+
+        var july = await setup.Closer.CloseAsync(July, force: false, CancellationToken.None);
+        setup.Clock.SetUtcNow(September.End.AddDays(1));
+        var september = await setup.Closer.CloseAsync(September, force: false, CancellationToken.None);
+
+        // Before: July's own invoice rated the 3.00 again, which August's adjustment had billed: 6.00 for July.
+        Assert.Equal(300, Assert.Single(august.Lines, l => l.AdjustedPeriod == July).Amount.MinorUnits);
+        var own = Assert.Single(july.Invoices, i => i.Payer == "carrier-tmo");
+        Assert.Equal((300L, -300L, 0L), (own.PeriodCharges.MinorUnits, Assert.Single(own.Lines, l => l.AdjustedPeriod == July).Amount.MinorUnits, own.Total.MinorUnits));
+        Assert.Empty(july.Failed);
+        Assert.DoesNotContain(september.Invoices, i => i.Payer == "carrier-tmo");        // nothing left to correct for July
+        Assert.Equal(300, await setup.BilledForAsync("carrier-tmo", July));
+    }
 }

@@ -109,6 +109,33 @@ public class PeriodCloserTamperingTests(AzuriteFixture azurite) : PeriodCloserTe
     }
 
     [Fact]
+    public async Task CloseAsync_PayerPropertyRemovedFromTheMonthBeforesInvoice_ThatPayerFailsNamingItAndOnceRepairedIsNotBilledAgain()
+    {
+        var setup = await NewAsync(July.End.AddDays(1));
+        await setup.AddCarrierAsync(July.Start.AddDays(3), 10_000_000_000);                   // 1.00
+        await setup.Closer.CloseAsync(July, force: false, CancellationToken.None);
+        setup.Clock.SetUtcNow(August.Start.AddDays(5));
+        await setup.AddCarrierAsync(July.End.AddDays(-1), 5_000_000_000);                     // late July: 0.50
+        var row = (await setup.Tables.Invoices.GetEntityAsync<TableEntity>(July.ToCompactString(), "INV-carrier-tmo-202607")).Value;
+        string payer = row.GetString("Payer");
+        row.Remove("Payer");
+        await setup.Tables.Invoices.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+
+        setup.Clock.SetUtcNow(August.End.AddDays(1));
+        var august = await setup.Closer.CloseAsync(August, force: false, CancellationToken.None);
+
+        // Before: July's invoice was found by that property, so July counted as closed with nothing billed and August
+        // billed all of it again (1.50 instead of 0.50).
+        Assert.DoesNotContain(august.Invoices, i => i.Payer == "carrier-tmo");
+        Assert.Contains("property 'Payer': missing", august.Failed["carrier-tmo"], StringComparison.Ordinal);
+
+        await setup.Tables.Invoices.UpdateEntityAsync(new TableEntity(row.PartitionKey, row.RowKey) { ["Payer"] = payer }, ETag.All, TableUpdateMode.Merge);
+        var again = Assert.Single((await setup.Closer.CloseAsync(August, force: false, CancellationToken.None)).Invoices, i => i.Payer == "carrier-tmo");
+
+        Assert.Equal(50, Assert.Single(again.Lines, l => l.AdjustedPeriod == July).Amount.MinorUnits);
+    }
+
+    [Fact]
     public async Task CloseAsync_CloseLeaseRowHoldsAPlantedValue_TakesTheLeaseOverAndCloses()
     {
         var setup = await NewAsync(October.End.AddDays(1));

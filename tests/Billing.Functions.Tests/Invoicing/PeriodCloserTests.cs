@@ -229,6 +229,57 @@ public class PeriodCloserTests(AzuriteFixture azurite) : PeriodCloserTestBase(az
     }
 
     [Fact]
+    public async Task CloseAsync_OnePayerTakesLongerThanTheLease_LeaseRenewedAllAlongSoNoOtherCloseGetsIn()
+    {
+        var setup = await NewAsync(October.End.AddDays(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
+        var slow = new SlowPayer(setup, "INV-carrier-tmo-202610");
+        var closer = new PeriodCloser(setup.Facts, setup.Invoices, setup.Partners, setup.Plans, new InvoiceFinalization(slow, new SkippedFinalizationStep()), setup.Clock,
+            Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
+
+        var failure = await Record.ExceptionAsync(() => closer.CloseAsync(October, force: false, CancellationToken.None));
+
+        // Before: the lease was renewed only once a payer had finished, so it lapsed during the slow one and another close
+        // could take it and bill the same corrections.
+        Assert.False(slow.OtherCloseGotIn);
+        Assert.Null(failure);
+    }
+
+    /// <summary>
+    /// Takes 15 minutes (of the fake clock, in steps of 2.5, each waiting briefly for a renewal) to finish <paramref name="invoiceId"/>,
+    /// longer than the 10-minute lease, then tries to take the lease as another close would.
+    /// </summary>
+    private sealed class SlowPayer(PeriodCloserSetup setup, string invoiceId) : IInvoiceFinalizedHandler
+    {
+        public bool OtherCloseGotIn { get; private set; }
+
+        public async Task<Invoice> OnFinalizedAsync(Invoice invoice, CancellationToken cancellationToken)
+        {
+            if (invoice.Id.ToString() != invoiceId)
+            {
+                return invoice;
+            }
+
+            var lease = TimeSpan.FromMinutes(10);
+            for (int step = 0; step < 6; step++)
+            {
+                setup.Clock.Advance(TimeSpan.FromMinutes(2.5));
+                var renewed = setup.Clock.GetUtcNow() + lease;
+                for (int wait = 0; wait < 40 && await LeaseExpiresAtAsync(cancellationToken) < renewed; wait++)
+                {
+                    await Task.Delay(50, cancellationToken); // real time: the renewal is a storage round trip
+                }
+            }
+
+            OtherCloseGotIn = (await setup.Invoices.TryAcquireCloseLeaseAsync("other", lease, setup.Clock.GetUtcNow(), cancellationToken)).Acquired;
+            return invoice;
+        }
+
+        private async Task<DateTimeOffset> LeaseExpiresAtAsync(CancellationToken cancellationToken) =>
+            (await setup.Tables.Invoices.GetEntityAsync<TableEntity>("lease", "period-close", cancellationToken: cancellationToken)).Value.GetDateTimeOffset("ExpiresAt")!.Value;
+    }
+
+    [Fact]
     public async Task CloseAsync_CrashAfterSomeInvoicesThenRetry_EachCorrectionBilledOnce()
     {
         var setup = await NewAsync(July.End.AddDays(1));
