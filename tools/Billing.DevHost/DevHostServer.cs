@@ -352,22 +352,15 @@ public sealed class DevHostServer : IAsyncDisposable
     public JsonObject EventHubPayload(FunctionDefinition function, EventHubBroker.Hub hub, EventHubBroker.Partition partition, string consumerGroup, IReadOnlyList<HubEvent> batch, bool many) =>
         HostPayloads.EventHub(function, hub, partition, consumerGroup, batch, many);
 
-    /// <summary>
-    /// Resolves a %Setting% binding expression from the app settings as the real host does: it looks the name up in its
-    /// configuration, where the app setting <c>A__B</c> is the key <c>A:B</c>, so a nested name is written with colons
-    /// (<c>%Billing:Burns:Schedule%</c>); <c>%A__B%</c> resolves nothing there, so it is refused here too.
-    /// </summary>
+    /// <summary>A %Setting% binding expression as the host resolves it: <c>%A:B%</c> reads the app setting <c>A__B</c>; <c>%A__B%</c> resolves nothing there, so it is refused.</summary>
     private string? Resolve(string? value)
     {
         if (value is { Length: > 2 } && value[0] == '%' && value[^1] == '%')
         {
             string name = value[1..^1];
-            if (name.Contains("__", StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"%{name}%: the Functions host does not resolve '__' in a binding expression; write %{name.Replace("__", ":", StringComparison.Ordinal)}%");
-            }
-
-            string setting = name.Replace(":", "__", StringComparison.Ordinal);
+            string setting = name.Contains("__", StringComparison.Ordinal)
+                ? throw new InvalidOperationException($"%{name}%: the Functions host does not resolve '__' in a binding expression; write %{name.Replace("__", ":", StringComparison.Ordinal)}%")
+                : name.Replace(":", "__", StringComparison.Ordinal);
             return options.Settings.TryGetValue(setting, out var v) ? v : Environment.GetEnvironmentVariable(setting)
                 ?? throw new InvalidOperationException($"app setting '{setting}' (used as %{name}%) is not defined");
         }
