@@ -30,6 +30,11 @@ public sealed class PartnerOptionsValidator : IValidateOptions<PartnerOptions>
             {
                 failures.Add($"{at}:Id '{p.Id}' must be 1-128 printable characters without '|'.");
             }
+            else if (p.Id == QuarantineStore.UnknownSourcePartition)
+            {
+                // A partner reads its own quarantine partition: this one holds the events of every unreadable source.
+                failures.Add($"{at}:Id '{p.Id}' is reserved: it names the quarantine of events whose source cannot be read.");
+            }
             else if (TableKey.Escape(p.Id).Length > MaxEscapedIdChars)
             {
                 failures.Add($"{at}:Id is {TableKey.Escape(p.Id).Length} characters once escaped for a table key; at most {MaxEscapedIdChars} (use a shorter or ASCII id).");
