@@ -167,6 +167,15 @@ public class QuarantineRoutesTests(PlatformFixture platform)
         Assert.Equal(["replayed"], repeatedBody!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task List_ReplayedEmpty_400NamingReplayed()
+    {
+        var (status, body) = await GetAsync("api/v1/quarantine?replayed=", PlatformFixture.FinanceKey); // before: 200, every event
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["replayed"], body!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()));
+    }
+
     [Theory]
     [InlineData("api/v1/quarantine")]
     [InlineData("api/v1/quarantine/Y2Fycmllci10bW8.0000000000000000000000000000000000000000000000000000000000000000")]
