@@ -167,6 +167,20 @@ public class QuarantineRoutesTests(PlatformFixture platform)
         Assert.Equal(["replayed"], repeatedBody!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()));
     }
 
+    [Theory]
+    [InlineData("kind=conflict,malformed")] // before: 200 listing unstorable events (Conflict | Malformed)
+    [InlineData("kind=invalid,conflict")] // before: 200 listing conflicts
+    [InlineData("kind=2")]
+    [InlineData("kind=%2B2")]
+    [InlineData("kind=conflict%20")]
+    public async Task List_KindNotExactlyOneName_400NamingKind(string query)
+    {
+        var (status, body) = await GetAsync("api/v1/quarantine?" + query, PlatformFixture.FinanceKey);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["kind"], body!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()));
+    }
+
     [Fact]
     public async Task List_ReplayedEmpty_400NamingReplayed()
     {
