@@ -1,6 +1,6 @@
 namespace Billing.Application.Ledger;
 
-/// <summary>What <see cref="LedgerReader.ProofAsync"/> found.</summary>
+/// <summary>What <see cref="LedgerReader.ProofAsync(string, string?, bool, CancellationToken)"/> found.</summary>
 public abstract record LedgerProofResult
 {
     private LedgerProofResult()

@@ -67,9 +67,19 @@ public sealed class LedgerReader(LedgerStore ledger, AnchorStore anchors, Anchor
 
     /// <summary>
     /// The proof of <paramref name="entryId"/>. With <paramref name="payer"/> set, an entry that does not book that payer is
-    /// not found: a payer learns nothing about entries that are not its own.
+    /// not found: a payer learns nothing about entries that are not its own. The covering anchor is found through the
+    /// anchors table only, so an entry newer than the last anchor costs no chain reads.
     /// </summary>
-    public async Task<LedgerProofResult> ProofAsync(string entryId, string? payer, CancellationToken cancellationToken)
+    public Task<LedgerProofResult> ProofAsync(string entryId, string? payer, CancellationToken cancellationToken) =>
+        ProofAsync(entryId, payer, searchChain: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ProofAsync(string, string?, CancellationToken)"/>; with <paramref name="searchChain"/> (finance only)
+    /// an entry below the newest stored anchor whose own anchor row is lost, unreadable, edited or not backed by its
+    /// transaction is searched for on chain, reading the authority's whole memo history. An entry newer than every stored
+    /// anchor is not anchored without a chain read either way (ledger verify reads the chain).
+    /// </summary>
+    public async Task<LedgerProofResult> ProofAsync(string entryId, string? payer, bool searchChain, CancellationToken cancellationToken)
     {
         string book = LedgerEntries.MainBook;
         LedgerEntry? entry;
@@ -88,7 +98,7 @@ public sealed class LedgerReader(LedgerStore ledger, AnchorStore anchors, Anchor
             return new LedgerProofResult.NotFound();
         }
 
-        var anchor = await CoveringAnchorAsync(book, entry.Sequence, cancellationToken).ConfigureAwait(false);
+        var anchor = await CoveringAnchorAsync(book, entry.Sequence, searchChain, cancellationToken).ConfigureAwait(false);
         if (anchor is null)
         {
             return new LedgerProofResult.NotAnchored(entry);
@@ -129,8 +139,13 @@ public sealed class LedgerReader(LedgerStore ledger, AnchorStore anchors, Anchor
         return new LedgerProofResult.Found(entry, anchor, signer, proof, entry.HashIsValid && MerkleTree.Verify(entry.Hash, proof, anchor.Content.RootHex));
     }
 
-    /// <summary>The on-chain anchor covering <paramref name="sequence"/>: the table's row if the chain backs it, else a chain scan.</summary>
-    private async Task<OnChainAnchor?> CoveringAnchorAsync(string book, long sequence, CancellationToken cancellationToken)
+    /// <summary>
+    /// The on-chain anchor covering <paramref name="sequence"/>: the table's confirmed row if the chain backs it. Without
+    /// such a row, a chain scan (every memo of the authority) only with <paramref name="searchChain"/> and only when a
+    /// stored anchor reaches past the sequence, so one should cover it (a row lost, e.g. a pending row discarded after its
+    /// memo landed, or one changed outside the platform). Payers never cause a scan: it is thousands of RPCs, repeatable.
+    /// </summary>
+    private async Task<OnChainAnchor?> CoveringAnchorAsync(string book, long sequence, bool searchChain, CancellationToken cancellationToken)
     {
         if (!authority.IsConfigured)
         {
@@ -139,12 +154,18 @@ public sealed class LedgerReader(LedgerStore ledger, AnchorStore anchors, Anchor
 
         var key = (await authority.GetAsync(cancellationToken).ConfigureAwait(false)).PublicKey;
         var reader = new AnchorChainReader(rpc);
-        var row = (await anchors.ListRowsAsync(book, cancellationToken).ConfigureAwait(false)).Anchors
-            .FirstOrDefault(a => a.Status == AnchorStatus.Confirmed && a.Signature is not null && a.FromSeq <= sequence && sequence <= a.ToSeq);
+        var confirmed = (await anchors.ListRowsAsync(book, cancellationToken).ConfigureAwait(false)).Anchors
+            .Where(a => a.Status == AnchorStatus.Confirmed && a.Signature is not null).ToList();
+        var row = confirmed.FirstOrDefault(a => a.FromSeq <= sequence && sequence <= a.ToSeq);
         if (row is not null && await reader.GetAsync(key, authority.LedgerName, book, row.Signature!, cancellationToken).ConfigureAwait(false) is { } backed
             && backed.Content == row.Content)
         {
             return backed;
+        }
+
+        if (!searchChain || !confirmed.Exists(a => a.ToSeq >= sequence))
+        {
+            return null;
         }
 
         var (linked, _) = AnchorChain.Link(await reader.ReadAllAsync(key, authority.LedgerName, book, cancellationToken).ConfigureAwait(false));

@@ -81,20 +81,22 @@ public static class PartnerRequests
         return (limit, after);
     }
 
-    /// <summary>A <c>true</c>/<c>false</c> query parameter given once; null when absent, and a field error otherwise.</summary>
+    /// <summary>
+    /// A <c>true</c>/<c>false</c> query parameter (any case) given once; null when absent, and a field error otherwise:
+    /// an empty value too (<c>?revokePrevious=</c> rotated a key without revoking the old one).
+    /// </summary>
     public static bool? Flag(IQueryCollection query, string name, List<ApiFieldError> errors)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(errors);
-        var values = query[name];
-        if (string.IsNullOrEmpty(values))
+        if (!query.TryGetValue(name, out var values))
         {
             return null;
         }
 
-        if (values.Count == 1 && bool.TryParse(values[0], out bool value))
+        if (values.Count == 1 && values[0] is { } text && (text.Equals("true", StringComparison.OrdinalIgnoreCase) || text.Equals("false", StringComparison.OrdinalIgnoreCase)))
         {
-            return value;
+            return text.Length == 4;
         }
 
         errors.Add(new(name, "must be true or false"));

@@ -3,7 +3,8 @@ namespace Billing.Functions.LedgerProof;
 /// <summary>
 /// GET /api/v1/ledger/proof/{entryId}: the Merkle inclusion proof of one entry in the on-chain anchor that covers it, with
 /// the entry's hashed fields and the anchor transaction (a verifier checks the transaction itself). Finance, and the payer
-/// the entry books, may read it; to any other payer the entry does not exist.
+/// the entry books, may read it; to any other payer the entry does not exist. Only finance's proof may search the chain
+/// for an anchor whose row is lost (<see cref="LedgerReader.ProofAsync(string, string?, bool, CancellationToken)"/>).
 /// </summary>
 public static class LedgerProofFunction
 {
@@ -19,7 +20,8 @@ public static class LedgerProofFunction
             return ApiProblems.BadRequest("entryId is not an entry id", new ApiFieldError("entryId", $"must be 1-{LedgerValidation.MaxEntryIdLength} characters without control characters"));
         }
 
-        switch (await reader.ProofAsync(entryId, caller.Role == PartnerRole.Finance ? null : caller.Id, cancellationToken).ConfigureAwait(false))
+        bool finance = caller.Role == PartnerRole.Finance;
+        switch (await reader.ProofAsync(entryId, finance ? null : caller.Id, searchChain: finance, cancellationToken).ConfigureAwait(false))
         {
             case LedgerProofResult.Found found:
                 var (entry, anchor) = (found.Entry, found.Anchor);

@@ -39,17 +39,18 @@ public static class ListQuarantineFunction
         }
 
         var errors = new List<ApiFieldError>();
-        QuarantineKind? kind = null;
-        if (!string.IsNullOrEmpty(query["kind"]))
+        // By name only: Enum.TryParse also took "conflict,malformed" as unstorable (the flags or'ed) and "conflict " as conflict.
+        var kind = string.IsNullOrEmpty(query["kind"]) ? null : query["kind"].ToString().ToLowerInvariant() switch
         {
-            if (Enum.TryParse<QuarantineKind>(query["kind"], ignoreCase: true, out var k) && Enum.IsDefined(k) && !int.TryParse(query["kind"], out _))
-            {
-                kind = k;
-            }
-            else
-            {
-                errors.Add(new("kind", "must be invalid, conflict, malformed or unstorable"));
-            }
+            "invalid" => QuarantineKind.Invalid,
+            "conflict" => QuarantineKind.Conflict,
+            "malformed" => QuarantineKind.Malformed,
+            "unstorable" => QuarantineKind.Unstorable,
+            _ => (QuarantineKind?)null,
+        };
+        if (kind is null && !string.IsNullOrEmpty(query["kind"]))
+        {
+            errors.Add(new("kind", "must be invalid, conflict, malformed or unstorable"));
         }
 
         bool? replayed = PartnerRequests.Flag(query, "replayed", errors);

@@ -168,6 +168,29 @@ public class QuarantineRoutesTests(PlatformFixture platform)
     }
 
     [Theory]
+    [InlineData("kind=conflict,malformed")] // before: 200 listing unstorable events (Conflict | Malformed)
+    [InlineData("kind=invalid,conflict")] // before: 200 listing conflicts
+    [InlineData("kind=2")]
+    [InlineData("kind=%2B2")]
+    [InlineData("kind=conflict%20")]
+    public async Task List_KindNotExactlyOneName_400NamingKind(string query)
+    {
+        var (status, body) = await GetAsync("api/v1/quarantine?" + query, PlatformFixture.FinanceKey);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["kind"], body!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task List_ReplayedEmpty_400NamingReplayed()
+    {
+        var (status, body) = await GetAsync("api/v1/quarantine?replayed=", PlatformFixture.FinanceKey); // before: 200, every event
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["replayed"], body!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()));
+    }
+
+    [Theory]
     [InlineData("api/v1/quarantine")]
     [InlineData("api/v1/quarantine/Y2Fycmllci10bW8.0000000000000000000000000000000000000000000000000000000000000000")]
     public async Task Routes_WithoutAKey_401(string path)

@@ -181,6 +181,7 @@ public class PartnerRoutesTests(PlatformFixture platform)
 
     [Theory]
     [InlineData("revokePrevious=yes")]
+    [InlineData("revokePrevious=")] // before: 201, rotated without revoking the leaked key
     [InlineData("revokePrevious=true&revokePrevious=false")]
     public async Task RotateKey_RevokePreviousNotABoolean_400NamingItAndTheKeyUnchanged(string query)
     {
