@@ -39,10 +39,10 @@ public sealed partial class QuarantineStore(BillingTables tables)
     public static string RowKeyFor(QuarantinedEvent e) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{e.Hub}\u001f{e.Kind}\u001f{e.Raw}")));
 
-    /// <summary>The partition of a source's quarantined events (a digest when the escaped source is too long for a key).</summary>
     /// <summary>The partition of events whose source cannot be read; no partner may have this id (its quarantine is its own partition).</summary>
     public const string UnknownSourcePartition = "_unknown";
 
+    /// <summary>The partition of a source's quarantined events (a digest when the escaped source is too long for a key).</summary>
     public static string PartitionKeyFor(string? source) => TableKey.Part(source ?? UnknownSourcePartition, FactStore.MaxPartitionPartChars);
 
     /// <summary>Whether <paramref name="text"/> is an id of <see cref="QuarantineEntry"/> (a well-formed one; the event may not exist).</summary>

@@ -43,7 +43,10 @@ internal static class TableLease
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
-            return new(false); // another owner got there first
+            // Another owner got there first, unless the write was a retry of this owner's own that had landed (its answer
+            // lost): then the row names this owner, which alone writes that name (owners are unique per executor or close).
+            var after = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new(after.HasValue && after.Value!.TryGetValue("Owner", out object? holder) && holder is string name && name == owner);
         }
     }
 

@@ -44,6 +44,42 @@ public class TableLeaseTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task TryAcquireAsync_RenewalWhoseAnswerWasLostAndRetried_StillHeldByItsOwner()
+    {
+        var tables = await azurite.NewTablesAsync();
+        Assert.True((await new InvoiceStore(tables).TryAcquireCloseLeaseAsync("me", Minute, Now, Ct)).Acquired);
+        var options = new TableClientOptions();
+        options.AddPolicy(new AppliedThenRetried(), HttpPipelinePosition.PerCall);
+        var retrying = new InvoiceStore(new BillingTables(new TableServiceClient(azurite.ConnectionString, options), tables.Options));
+
+        // Before: the retry met its own write (412) and the owner read it as taken by another, so a close that renews its
+        // lease every quarter of it abandoned every payer left although the row still named it.
+        var renewed = await retrying.TryAcquireCloseLeaseAsync("me", Minute, Now.AddSeconds(30), Ct);
+        var other = await new InvoiceStore(tables).TryAcquireCloseLeaseAsync("other", Minute, Now.AddSeconds(40), Ct);
+
+        Assert.Equal(new LeaseAcquisition(true), renewed);
+        Assert.Equal(new LeaseAcquisition(false), other);
+    }
+
+    /// <summary>Sends the first replacing write twice, as the retry of a request whose answer was lost: the second meets a moved ETag.</summary>
+    private sealed class AppliedThenRetried : HttpPipelinePolicy
+    {
+        private int fired;
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+            if (message.Request.Method == RequestMethod.Put && message.Response.Status == 204 && Interlocked.Exchange(ref fired, 1) == 0)
+            {
+                await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [Fact]
     public async Task ReleaseAsync_LeaseRowOwnerPlantedAsANumber_LeavesTheRowAndDoesNotThrow()
     {
         var tables = await azurite.NewTablesAsync();

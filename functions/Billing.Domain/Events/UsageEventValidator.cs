@@ -172,7 +172,8 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         for (int i = 0; i < id.Length; i++)
         {
             char c = id[i];
-            if (char.IsControl(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format
+            // By code point: a tag character (U+E0041) is a surrogate pair, each half of category Surrogate, not Format.
+            if (char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(id, i) is System.Globalization.UnicodeCategory.Format
                     or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
             {
                 return false;

@@ -76,11 +76,12 @@ public readonly record struct InvoiceId
             return "must not be empty";
         }
 
-        foreach (char c in payer)
+        for (int i = 0; i < payer.Length; i++)
         {
             // Format characters and separators draw as nothing: a payer that reads like another one (Stripe metadata
-            // naming "INV-carrier-tmo\u200B-…") must not parse as an invoice id.
-            if (char.IsWhiteSpace(c) || char.IsControl(c) || char.GetUnicodeCategory(c) is UnicodeCategory.Format)
+            // naming "INV-carrier-tmo\u200B-…") must not parse as an invoice id. By code point, for tag characters.
+            char c = payer[i];
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(payer, i) is UnicodeCategory.Format)
             {
                 return "must not contain whitespace, control or format characters";
             }

@@ -243,6 +243,8 @@ public class UsageEventValidatorTests
     [InlineData("tab\there", false)]
     [InlineData("   ", false)]
     [InlineData("emoji-\U0001F600", true)]
+    [InlineData("id-\u200B", false)] // zero-width: draws as nothing
+    [InlineData("id-\U000E0041", false)] // a tag character: Format as one code point, two surrogates as UTF-16 units
     public void IsValidId_HostileCharacters_ControlsRejectedOthersAllowed(string id, bool valid)
     {
         Assert.Equal(valid, UsageEventValidator.IsValidId(id));

@@ -10,6 +10,7 @@ public sealed class InvoiceIdTests
     [InlineData("\uFEFFcarrier-tmo")] // byte order mark
     [InlineData("carrier-\u202Etmo")] // bidi override
     [InlineData("carrier\u2028tmo")] // line separator
+    [InlineData("carrier-tmo\U000E0041")] // a tag character: a surrogate pair, Format only as one code point
     public void Parse_PayerWithACharacterThatDrawsAsNothing_Refused(string payer)
     {
         Assert.Throws<FormatException>(() => InvoiceId.Parse($"INV-{payer}-202610"));

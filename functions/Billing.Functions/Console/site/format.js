@@ -150,7 +150,6 @@ export function explorerLink(config, kind, value) {
   return h('a', { href: url.toString(), target: '_blank', rel: 'noopener noreferrer', class: 'explorer', title: value }, short(value));
 }
 
-/** An API timestamp (ISO 8601, UTC) as "yyyy-MM-dd HH:mm:ss"; empty for none. */
 /** Whole seconds as days, hours, minutes and seconds, largest first, zero parts left out: 22800 → "6 h 20 min". */
 export function duration(seconds) {
   const parts = [[86400, 'd'], [3600, 'h'], [60, 'min'], [1, 's']].map(([size, unit]) => {
@@ -161,6 +160,7 @@ export function duration(seconds) {
   return parts.length ? parts.join(' ') : '0 s';
 }
 
+/** An API timestamp (ISO 8601, UTC) as "yyyy-MM-dd HH:mm:ss"; empty for none. */
 export const utcTime = (t) => (t ?? '').replace('T', ' ').slice(0, 19);
 
 /** yyyy-MM-dd of a Date in UTC. */
