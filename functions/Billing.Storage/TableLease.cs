@@ -46,7 +46,7 @@ internal static class TableLease
             // Another owner got there first, unless the write was a retry of this owner's own that had landed (its answer
             // lost): then the row names this owner, which alone writes that name (owners are unique per executor or close).
             var after = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new(after.HasValue && after.Value!.TryGetValue("Owner", out object? holder) && holder is string name && name == owner);
+            return new(after.HasValue && EntityText.Of(after.Value!, "Owner") == owner);
         }
     }
 

@@ -102,10 +102,9 @@ public sealed partial class PeriodCloser
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    // A storage timeout is an OperationCanceledException too: it must not escape, fail the close in its
-                    // finally, and leave the lease unreleased.
-                    // Left to the check before each store, which meets the same failure and fails the close with it; this
-                    // loop, which only keeps the lease, must never turn a close whose invoices were all stored into a failure.
+                    // Any failure, a storage timeout (an OperationCanceledException of its own) included, is left to the
+                    // check before each store, which meets the same failure and fails the close with it; this loop, which only
+                    // keeps the lease, must never turn a close whose invoices were all stored into a failure, nor skip its release.
                     LogLeaseRenewalFailed(logger, ex.Message);
                 }
             }

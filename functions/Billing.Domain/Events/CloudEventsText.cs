@@ -48,17 +48,28 @@ public static class CloudEventsText
             return IsValidString(utf8);
         }
 
-        foreach (var rune in Encoding.UTF8.GetString(utf8).EnumerateRunes())
+        for (var rest = utf8; !rest.IsEmpty;)
         {
-            if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format
-                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            Rune.DecodeFromUtf8(rest, out var rune, out int used); // valid UTF-8 assumed, as for IsValidString
+            if (DrawsAsNothing(Rune.GetUnicodeCategory(rune)))
             {
                 return false;
             }
+
+            rest = rest[used..];
         }
 
         return true;
     }
+
+    /// <summary>
+    /// Whether characters of <paramref name="category"/> draw as nothing or break a line: controls, format characters,
+    /// line and paragraph separators. The one rule for what partner-chosen text (event ids, payer ids, declared strings)
+    /// may not hold; judge it by code point (<see cref="CharUnicodeInfo.GetUnicodeCategory(string, int)"/>, a
+    /// <see cref="Rune"/>), since a tag character's two surrogates are not Format one by one.
+    /// </summary>
+    public static bool DrawsAsNothing(UnicodeCategory category) =>
+        category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 
     /// <summary>An RFC 3986 URI with a scheme (CloudEvents type URI), e.g. <c>https://example.com/schema</c> or <c>urn:x</c>.</summary>
     public static bool IsAbsoluteUri(ReadOnlySpan<byte> utf8)

@@ -10,9 +10,6 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
 {
     private readonly EventDefinitions definitions = definitions ?? EventDefinitions.None;
 
-    /// <summary><see cref="ClaimsIds"/> of carriers, whose offload is the hot path: false unless a declared type needs it.</summary>
-    private readonly bool carriersClaim = (definitions ?? EventDefinitions.None).AnyNamesPayer(PartnerRole.Carrier);
-
     /// <summary>The price plans events are checked against (the payer's plan prices their dimension values).</summary>
     public IPriceCatalog Prices => prices;
 
@@ -141,7 +138,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         var header = new EventHeader { Id = id, Source = source, Type = type, Time = time, HasSubject = hasSubject, Subject = subject };
         UsageFact? fact = type switch
         {
-            EventTypes.CarrierOffloadV1 => ReadCarrier(ref r, header, carriersClaim),
+            EventTypes.CarrierOffloadV1 => ReadCarrier(ref r, header, ClaimsIds(PartnerRole.Carrier)),
             EventTypes.ComputeUsageV1 => ReadCompute(ref r, header, context),
             _ when declared is not null => DeclaredEventReader.Read(ref r, header, declared, ClaimsIds(declared.PostedBy), context, poster, partners, prices),
             _ => null,
@@ -172,9 +169,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         for (int i = 0; i < id.Length; i++)
         {
             char c = id[i];
-            // By code point: a tag character (U+E0041) is a surrogate pair, each half of category Surrogate, not Format.
-            if (char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(id, i) is System.Globalization.UnicodeCategory.Format
-                    or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
+            if (CloudEventsText.DrawsAsNothing(CharUnicodeInfo.GetUnicodeCategory(id, i)))
             {
                 return false;
             }

@@ -1,3 +1,5 @@
+using Billing.Domain.Events;
+
 namespace Billing.Domain.Invoicing;
 
 /// <summary>
@@ -80,8 +82,7 @@ public readonly record struct InvoiceId
         {
             // Format characters and separators draw as nothing: a payer that reads like another one (Stripe metadata
             // naming "INV-carrier-tmo\u200B-…") must not parse as an invoice id. By code point, for tag characters.
-            char c = payer[i];
-            if (char.IsWhiteSpace(c) || char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(payer, i) is UnicodeCategory.Format)
+            if (char.IsWhiteSpace(payer[i]) || CloudEventsText.DrawsAsNothing(CharUnicodeInfo.GetUnicodeCategory(payer, i)))
             {
                 return "must not contain whitespace, control or format characters";
             }
