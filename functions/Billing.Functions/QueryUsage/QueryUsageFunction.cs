@@ -15,6 +15,13 @@ public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider ti
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/usage", (HttpContext http, QueryUsageFunction f, CancellationToken ct) => f.InvokeAsync(http, ct))
             .Produces<UsageQueryResponse>()
+            .Query(
+                new("payer", "The payer whose usage to read; a payer's own id by default (and only its own), required of providers and finance."),
+                new("meter", $"The meter; by default {Meters.OffloadBytes} for carriers, {Meters.ComputeGpuSeconds} for tenants and providers; required of finance."),
+                new("window", "The buckets of the answer (default day).", Values: ["hour", "day", "month"]),
+                QueryInstants.Parameter("from", "Usage at or after this instant; default the start of the current month"),
+                QueryInstants.Parameter("to", "Usage before this instant, at most 400 days after from; default the start of the next month"),
+                new("groupBy", "Dimensions of the meter to group by, comma-separated (one value, e.g. hotspot,rat)."))
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status500InternalServerError)
             .RequireRoles("every partner may query usage", Enum.GetValues<PartnerRole>()); // who reads whose usage is decided below
 
