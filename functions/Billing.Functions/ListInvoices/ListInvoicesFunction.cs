@@ -1,7 +1,7 @@
 namespace Billing.Functions.ListInvoices;
 
 /// <summary>GET /api/v1/invoices?period=&amp;payer=[&amp;format=csv]: summaries, or a whole period's lines as CSV. Payers see their own.</summary>
-public sealed partial class ListInvoicesFunction(InvoiceStore invoices, ILogger<ListInvoicesFunction> logger)
+public sealed partial class ListInvoicesFunction(InvoiceStore invoices, PartnerDirectory partners, ILogger<ListInvoicesFunction> logger)
 {
     /// <summary>What a partner is told about an invoice of its own that cannot be read; the row and property go to the log.</summary>
     public const string PartnerReason = "its stored row was changed outside this platform, so it is not shown and no payment is applied to it; finance has been told";
@@ -47,6 +47,10 @@ public sealed partial class ListInvoicesFunction(InvoiceStore invoices, ILogger<
             }
 
             payer = caller.Id;
+        }
+        else if (payer is not null && await PayerQuery.UnknownAsync(partners, payer, cancellationToken).ConfigureAwait(false) is { } unknown)
+        {
+            return unknown.ToResult();
         }
 
         var list = await invoices.ListAsync(period, payer, cancellationToken).ConfigureAwait(false);
