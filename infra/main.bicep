@@ -76,9 +76,9 @@ param storageSku string = 'Standard_ZRS'
 @maxValue(365)
 param storageSoftDeleteDays int = 7
 
-@description('Prefix of the billing tables (Billing__Storage__TablePrefix): letters and digits, starting with a letter.')
+@description('Prefix of the billing tables (Billing__Storage__TablePrefix): letters and digits, starting with a letter. At most 32: the ledger is named by it on chain (at most 32), and the longest table name it goes before (quarantine) leaves 53 of 63.')
 @minLength(1)
-@maxLength(20)
+@maxLength(32)
 param tablePrefix string = 'billing'
 
 // ---------------------------------------------------------------------------------------------------
@@ -174,6 +174,13 @@ param stripeWebhookSecret string = ''
 @description('Optional. Solana treasury keypair, written to Key Vault when given. Otherwise set the secret later (README).')
 param solanaTreasuryKeypair string = ''
 
+@description('Sign ledger anchors with their own keypair: the app references the ledger-anchor-keypair secret (Billing__Ledger__AnchorKeypair). False: the setting stays unset and the treasury signs anchors.')
+param dedicatedAnchorKeypair bool = false
+
+@secure()
+@description('Optional. Ledger anchor authority keypair, written to Key Vault when given. Otherwise set the secret later (README); read only with dedicatedAnchorKeypair.')
+param ledgerAnchorKeypair string = ''
+
 // ---------------------------------------------------------------------------------------------------
 // Key Vault and monitoring
 // ---------------------------------------------------------------------------------------------------
@@ -222,7 +229,8 @@ var names = {
   deploymentContainer: 'app-package'
 }
 
-// Hub names are part of the app contract (function.json eventHubName).
+// Hub names are part of the app contract: the metering triggers name them (function.json eventHubName) and ingestion
+// publishes to the same fixed names (Billing.Publishing.UsageHubNames); no setting names them.
 var hubNames = [
   'carrier-offload'
   'compute-usage'
@@ -233,6 +241,7 @@ var secretNames = {
   stripeSecretKey: 'stripe-secret-key'
   stripeWebhookSecret: 'stripe-webhook-secret'
   solanaTreasuryKeypair: 'solana-treasury-keypair'
+  ledgerAnchorKeypair: 'ledger-anchor-keypair'
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -299,6 +308,7 @@ module keyVault 'modules/keyvault.bicep' = {
     stripeSecretKey: stripeSecretKey
     stripeWebhookSecret: stripeWebhookSecret
     solanaTreasuryKeypair: solanaTreasuryKeypair
+    ledgerAnchorKeypair: ledgerAnchorKeypair
     tags: tags
   }
 }
@@ -339,14 +349,11 @@ module functionApp 'modules/functionapp.bicep' = {
     deploymentContainerName: storage.outputs.deploymentContainerName
     eventHubFullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
     eventHubConsumerGroup: eventHubConsumerGroup
-    hubNames: {
-      carrierOffload: hubNames[0]
-      computeUsage: hubNames[1]
-    }
     publishingHotPayers: publishingHotPayers
     keyVaultUri: keyVault.outputs.uri
     secretNames: secretNames
     stripeInvoiceSync: stripeInvoiceSync
+    dedicatedAnchorKeypair: dedicatedAnchorKeypair
     appInsightsName: names.appInsights
     tablePrefix: tablePrefix
     closeSchedule: closeSchedule

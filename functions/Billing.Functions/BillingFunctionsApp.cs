@@ -150,7 +150,7 @@ public static class BillingFunctionsApp
             });
     }
 
-    /// <summary>Resolves every validated option, the price oracle and the plan catalog, so bad configuration fails (or warns) at start.</summary>
+    /// <summary>Resolves every validated option, the price oracle and the plan catalog, and checks the timers' schedule settings, so bad configuration fails (or warns) at start.</summary>
     public static void ValidateSettings(IServiceProvider services)
     {
         _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
@@ -164,6 +164,10 @@ public static class BillingFunctionsApp
         _ = services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
         _ = services.GetRequiredService<EventDefinitions>();
         _ = services.GetRequiredService<PlanCatalog>();
+        if (HostProtocol.TimerSchedules.Failures(services.GetRequiredService<IConfiguration>(), AppContext.BaseDirectory) is { Count: > 0 } schedules)
+        {
+            throw new OptionsValidationException("timer schedules", typeof(HostProtocol.TimerSchedules), schedules);
+        }
     }
 
     /// <summary>

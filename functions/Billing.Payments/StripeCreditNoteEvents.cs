@@ -74,9 +74,10 @@ internal static class StripeCreditNoteEvents
             return sum;
         }
 
-        if (StripeJson.Text(note, "refund") is { } refundId)
+        if (note.TryGetProperty("refund", out var named) && named.ValueKind == JsonValueKind.String)
         {
-            problems.Add($"refund {refundId} is named without its amount (an API version before credit_note.refunds)");
+            // Named, read or not (a refund id that is not text is still a refund): the note cannot say how much went back.
+            problems.Add($"refund {StripeJson.Text(note, "refund") ?? "(not text)"} is named without its amount (an API version before credit_note.refunds)");
         }
 
         return 0;

@@ -56,8 +56,15 @@ internal static class StripeJson
             ? DateTimeOffset.FromUnixTimeSeconds(unix)
             : null;
 
+    /// <summary>
+    /// The string <paramref name="name"/>; null when absent, not a string, or not Unicode text (a JSON escape of a lone
+    /// surrogate, such as <c>"\ud800"</c>, on which <see cref="JsonElement.GetString"/> throws): what cannot be read is not named.
+    /// </summary>
     public static string? Text(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+        && Billing.Domain.Events.JsonText.TryGetString(v, out string? text)
+            ? text
+            : null;
 
     /// <summary>The id a field names: unexpanded it is the id, expanded the object with its <c>id</c>.</summary>
     public static string? Id(JsonElement obj, string name) =>

@@ -94,14 +94,16 @@ public sealed partial class StripeWebhookHandler
 
         // System.Text.Json first: it gives a clean "not JSON" answer and lets us read fields Stripe.net's model of the
         // current API version no longer has (payment_intent on invoices sent with an older endpoint API version).
+        // Parsed as every untrusted JSON is: a duplicate key (which Stripe.net and this reader could each take differently) or a
+        // property name that is no text (an escaped lone surrogate, on which every later lookup in its object would throw) is not JSON we read.
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            document = Billing.Domain.Events.JsonText.ParseStrict(json);
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            return new WebhookOutcome.Rejected("Body is not valid JSON.");
+            return new WebhookOutcome.Rejected($"Body is not valid JSON: {e.Message}");
         }
 
         using (document)
@@ -288,7 +290,7 @@ public sealed partial class StripeWebhookHandler
         DateTimeOffset created = root.TryGetProperty("created", out JsonElement c) && c.TryGetInt64(out long unix) && unix is >= 0 and < 253402300800
             ? DateTimeOffset.FromUnixTimeSeconds(unix)
             : DateTimeOffset.UnixEpoch;
-        return new WebhookOutcome.PaymentReceived(eventId, invoiceId, stripeInvoiceId, customer, StripeJson.Text(obj, "payment_intent"), 0, currency.ToUpperInvariant(), created, problem);
+        return new WebhookOutcome.PaymentReceived(eventId, invoiceId, stripeInvoiceId, customer, StripeJson.Id(obj, "payment_intent"), 0, currency.ToUpperInvariant(), created, problem);
     }
 
     /// <summary>

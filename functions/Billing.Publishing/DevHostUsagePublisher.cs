@@ -60,12 +60,7 @@ public sealed partial class DevHostUsagePublisher(HttpClient http, PublishingOpt
         int sent = 0;
         foreach (var (hub, request) in requests)
         {
-            string hubName = hub switch
-            {
-                UsageHub.CarrierOffload => options.CarrierOffloadHub,
-                UsageHub.ComputeUsage => options.ComputeUsageHub,
-                _ => options.DeclaredUsageHub,
-            };
+            string hubName = UsageHubNames.Of(hub);
             HttpResponseMessage response;
             try
             {

@@ -67,7 +67,7 @@ public sealed partial class EventHubsUsagePublisher : IUsagePublisher, IAsyncDis
             ? new EventHubProducerClient(options.FullyQualifiedNamespace, hub, identity, clientOptions)
             : new EventHubProducerClient(options.ConnectionString, hub, clientOptions);
 
-        return new EventHubsUsagePublisher(Client(options.CarrierOffloadHub), Client(options.ComputeUsageHub), Client(options.DeclaredUsageHub), options.PublishTimeout, time, logger, ownsClients: true);
+        return new EventHubsUsagePublisher(Client(UsageHubNames.CarrierOffload), Client(UsageHubNames.ComputeUsage), Client(UsageHubNames.DeclaredUsage), options.PublishTimeout, time, logger, ownsClients: true);
     }
 
     /// <summary>The producer of <paramref name="hub"/> (for tests of how <see cref="Create"/> builds them).</summary>

@@ -23,15 +23,6 @@ public sealed class PublishingOptions
     /// </summary>
     public Uri? DevHostEndpoint { get; set; }
 
-    /// <summary>Hub of carrier offload events (the name is part of the app contract with metering).</summary>
-    public string CarrierOffloadHub { get; set; } = "carrier-offload";
-
-    /// <summary>Hub of compute usage events.</summary>
-    public string ComputeUsageHub { get; set; } = "compute-usage";
-
-    /// <summary>Hub of every declared event type (<c>meters/*.json</c>), metered by MeterDeclaredUsage.</summary>
-    public string DeclaredUsageHub { get; set; } = "declared-usage";
-
     /// <summary>
     /// Payers whose events are spread over their fact shards (partition key <c>{payer}|{shard}</c>) instead of all going
     /// through one hub partition; for carriers whose volume one metering instance cannot keep up with.

@@ -1,12 +1,10 @@
-using System.Text.RegularExpressions;
-
 namespace Billing.Publishing;
 
 /// <summary>
 /// Validates <see cref="PublishingOptions"/> at start, so a misconfiguration fails naming the setting instead of as
 /// every ingest answering 503. Messages never echo the connection string.
 /// </summary>
-public sealed partial class PublishingOptionsValidator : IValidateOptions<PublishingOptions>
+public sealed class PublishingOptionsValidator : IValidateOptions<PublishingOptions>
 {
     /// <summary>Longest publish the HTTP trigger can wait for (the Functions host answers 230 s after the request).</summary>
     public static readonly TimeSpan MaxPublishTimeout = TimeSpan.FromSeconds(180);
@@ -50,22 +48,8 @@ public sealed partial class PublishingOptionsValidator : IValidateOptions<Publis
             }
             else if (cs.Contains("EntityPath=", StringComparison.OrdinalIgnoreCase))
             {
-                failures.Add($"{Prefix}ConnectionString names one hub (EntityPath); use the namespace's connection string, the hubs are {Prefix}CarrierOffloadHub and {Prefix}ComputeUsageHub.");
+                failures.Add($"{Prefix}ConnectionString names one hub (EntityPath); use the namespace's connection string (the app publishes to {UsageHubNames.CarrierOffload}, {UsageHubNames.ComputeUsage} and {UsageHubNames.DeclaredUsage}).");
             }
-        }
-
-        CheckHub(failures, "CarrierOffloadHub", options.CarrierOffloadHub);
-        CheckHub(failures, "ComputeUsageHub", options.ComputeUsageHub);
-        if (string.Equals(options.CarrierOffloadHub, options.ComputeUsageHub, StringComparison.OrdinalIgnoreCase))
-        {
-            failures.Add($"{Prefix}CarrierOffloadHub and {Prefix}ComputeUsageHub name the same hub '{options.CarrierOffloadHub}'; each event type is metered from its own hub.");
-        }
-
-        CheckHub(failures, "DeclaredUsageHub", options.DeclaredUsageHub);
-        if (string.Equals(options.DeclaredUsageHub, options.CarrierOffloadHub, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(options.DeclaredUsageHub, options.ComputeUsageHub, StringComparison.OrdinalIgnoreCase))
-        {
-            failures.Add($"{Prefix}DeclaredUsageHub '{options.DeclaredUsageHub}' is also a built-in type's hub; declared types are metered from their own hub.");
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -99,15 +83,4 @@ public sealed partial class PublishingOptionsValidator : IValidateOptions<Publis
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    private static void CheckHub(List<string> failures, string setting, string? hub)
-    {
-        if (string.IsNullOrEmpty(hub) || !HubName().IsMatch(hub))
-        {
-            failures.Add($"{Prefix}{setting} must be an Event Hub name: 1-256 letters, digits, '.', '-' or '_', starting and ending with a letter or digit (was '{hub}').");
-        }
-    }
-
-    [GeneratedRegex("^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$", RegexOptions.CultureInvariant)]
-    private static partial Regex HubName();
 }

@@ -75,22 +75,22 @@ public sealed class RefundStore(BillingTables tables)
     public async Task<IReadOnlyList<string>> ChargesOfPaymentAsync(string paymentId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(paymentId);
-        var charges = new SortedSet<string>(StringComparer.Ordinal);
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and (PaymentIntentId eq {paymentId} or RowKey eq {TableKey.Escape(paymentId)})");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            charges.Add(RowValues.Id(row));
-        }
-
-        return [.. charges];
+        return await ChargeIdsAsync(
+            TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and (PaymentIntentId eq {paymentId} or RowKey eq {TableKey.Escape(paymentId)})"),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The refunded charges (ids) that name Stripe invoice <paramref name="stripeInvoiceId"/> (API versions before 2025); ordinal.</summary>
     public async Task<IReadOnlyList<string>> ChargesOfStripeInvoiceAsync(string stripeInvoiceId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(stripeInvoiceId);
+        return await ChargeIdsAsync(
+            TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and StripeInvoiceId eq {stripeInvoiceId}"), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<string>> ChargeIdsAsync(string filter, CancellationToken cancellationToken)
+    {
         var charges = new SortedSet<string>(StringComparer.Ordinal);
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and StripeInvoiceId eq {stripeInvoiceId}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             charges.Add(RowValues.Id(row));

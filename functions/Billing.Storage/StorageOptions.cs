@@ -11,8 +11,21 @@ public sealed class StorageOptions
     /// <summary>e.g. <c>https://account.table.core.windows.net</c>; used with DefaultAzureCredential-style identity when no connection string is set.</summary>
     public Uri? TableServiceUri { get; set; }
 
+    /// <summary>Longest name of an Azure table (3-63 letters and digits).</summary>
+    public const int MaxTableNameLength = 63;
+
+    /// <summary>
+    /// The longest <see cref="TablePrefix"/>, the lesser of two limits: a table name is at most <see cref="MaxTableNameLength"/>
+    /// and the longest name the prefix goes before is <c>quarantine</c> (10), which leaves 53; and the prefix is the ledger's
+    /// name on chain unless <c>Billing:Ledger:Name</c> is set, which is at most <see cref="AnchorMemo.MaxLedgerLength"/> (a
+    /// longer prefix would silently name every deployment's ledger "billing", so deployments sharing a treasury would share
+    /// burn markers). infra/main.bicep caps its <c>tablePrefix</c> parameter alike; a test derives both from the tables the app uses.
+    /// </summary>
+    public const int MaxTablePrefixLength = MaxTableNameLength - 10 < AnchorMemo.MaxLedgerLength ? MaxTableNameLength - 10 : AnchorMemo.MaxLedgerLength;
+
     /// <summary>Prefix for every table name, so several environments can share an account.</summary>
-    [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,20}$", ErrorMessage = "TablePrefix must start with a letter and hold only letters and digits (at most 21).")]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]*$", ErrorMessage = "TablePrefix must start with a letter and hold only letters and digits.")]
+    [MaxLength(MaxTablePrefixLength, ErrorMessage = "TablePrefix is at most {1} characters: it names the tables (with the longest, quarantine, at most 63) and, unless Billing:Ledger:Name is set, the ledger on chain.")]
     public string TablePrefix { get; set; } = "billing";
 
     /// <summary>

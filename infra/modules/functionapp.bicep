@@ -37,12 +37,6 @@ param eventHubFullyQualifiedNamespace string
 @description('Consumer group the eventHubTrigger functions read with.')
 param eventHubConsumerGroup string
 
-@description('The hubs ingestion publishes to (Billing__Publishing__CarrierOffloadHub / ComputeUsageHub).')
-param hubNames {
-  carrierOffload: string
-  computeUsage: string
-}
-
 @description('Payers published with a sub-shard partition key (Billing__Publishing__HotPayers__<i>).')
 param publishingHotPayers string[]
 
@@ -54,10 +48,14 @@ param secretNames {
   stripeSecretKey: string
   stripeWebhookSecret: string
   solanaTreasuryKeypair: string
+  ledgerAnchorKeypair: string
 }
 
 @description('Reference the Stripe API key secret (invoice sync on). False leaves Billing__Stripe__SecretKey unset: sync off.')
 param stripeInvoiceSync bool
+
+@description('Reference the ledger anchor keypair secret. False leaves Billing__Ledger__AnchorKeypair unset: the treasury signs anchors.')
+param dedicatedAnchorKeypair bool
 
 @description('Application Insights component name.')
 param appInsightsName string
@@ -127,6 +125,7 @@ var keyVaultReference = {
   stripeSecretKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.stripeSecretKey}/)'
   stripeWebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.stripeWebhookSecret}/)'
   solanaTreasuryKeypair: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.solanaTreasuryKeypair}/)'
+  ledgerAnchorKeypair: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.ledgerAnchorKeypair}/)'
 }
 
 // Flex Consumption has no FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION app settings: the runtime
@@ -146,8 +145,6 @@ var baseAppSettings = {
   // The app's own publisher (Azure.Messaging.EventHubs, partition key from the payer): the same namespace and
   // identity (DefaultAzureCredential with AZURE_CLIENT_ID; Azure Event Hubs Data Sender on each hub).
   Billing__Publishing__FullyQualifiedNamespace: eventHubFullyQualifiedNamespace
-  Billing__Publishing__CarrierOffloadHub: hubNames.carrierOffload
-  Billing__Publishing__ComputeUsageHub: hubNames.computeUsage
 
   // Telemetry of the host, authenticated with the identity (Monitoring Metrics Publisher);
   // APPLICATIONINSIGHTS_CONNECTION_STRING is added below (it is only known once the component exists).
@@ -174,6 +171,12 @@ var baseAppSettings = {
 var stripeKeySetting = stripeInvoiceSync
   ? {
       Billing__Stripe__SecretKey: keyVaultReference.stripeSecretKey
+    }
+  : {}
+
+var anchorKeySetting = dedicatedAnchorKeypair
+  ? {
+      Billing__Ledger__AnchorKeypair: keyVaultReference.ledgerAnchorKeypair
     }
   : {}
 
@@ -229,6 +232,7 @@ var appSettings = union(
   issuerSettings,
   hotPayerSettings,
   stripeKeySetting,
+  anchorKeySetting,
   priceSetting,
   additionalAppSettings
 )

@@ -23,6 +23,7 @@ param secretNames {
   stripeSecretKey: string
   stripeWebhookSecret: string
   solanaTreasuryKeypair: string
+  ledgerAnchorKeypair: string
 }
 
 @secure()
@@ -36,6 +37,10 @@ param stripeWebhookSecret string
 @secure()
 @description('Solana treasury keypair (the format Billing.Solana reads). Empty: not written.')
 param solanaTreasuryKeypair string
+
+@secure()
+@description('Ledger anchor authority keypair (the same format). Empty: not written.')
+param ledgerAnchorKeypair string
 
 @description('Tags applied to the resources.')
 param tags object
@@ -89,6 +94,15 @@ resource treasuryKeypairSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = 
   name: secretNames.solanaTreasuryKeypair
   properties: {
     value: solanaTreasuryKeypair
+    contentType: 'text/plain'
+  }
+}
+
+resource anchorKeypairSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(ledgerAnchorKeypair)) {
+  parent: vault
+  name: secretNames.ledgerAnchorKeypair
+  properties: {
+    value: ledgerAnchorKeypair
     contentType: 'text/plain'
   }
 }

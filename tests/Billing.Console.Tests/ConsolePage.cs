@@ -13,6 +13,16 @@ public static class ConsolePage
         await page.WaitForSelectorAsync(Rendered);
     }
 
+    /// <summary>A new page of <paramref name="fixture"/>'s browser, signed in with <paramref name="key"/> and showing <paramref name="hash"/>.</summary>
+    public static async Task<IPage> OpenSignedInAsync(ConsoleFixture fixture, string key, string hash, string pageId)
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        var page = await fixture.NewPageAsync();
+        await SignInAsync(page, key);
+        await OpenAsync(page, hash, pageId);
+        return page;
+    }
+
     /// <summary>Navigates to <paramref name="hash"/> and waits until that navigation's page (not an earlier one) has rendered.</summary>
     public static async Task OpenAsync(IPage page, string hash, string pageId)
     {

@@ -44,9 +44,7 @@ public class ConsoleTests(ConsoleFixture fixture)
         await page.Context.CloseAsync();
 
         // A carrier sees the same numbers for itself; its payer is fixed, and asking for another payer shows the API's 403.
-        page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.CarrierKey);
-        await ConsolePage.OpenAsync(page, "#/usage?" + UsageQuery(null), "usage");
+        page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.CarrierKey, "#/usage?" + UsageQuery(null), "usage");
         Assert.Equal(apiTotal.ToString(CultureInfo.InvariantCulture), await page.GetAttributeAsync("#usage-total", "data-total"));
         Assert.Equal(apiTotal, await ChartSumAsync(page));
         Assert.Equal("carrier-tmo", await page.InputValueAsync("#f-payer"));
@@ -68,10 +66,7 @@ public class ConsoleTests(ConsoleFixture fixture)
         var (_, json, _) = await fixture.GetAsync($"api/v1/invoices/{fixture.CarrierInvoice}", PlatformFixture.FinanceKey);
         var invoice = JsonNode.Parse(json)!;
         string expectedTotal = $"{invoice["total"]!.GetValue<string>()} {invoice["currency"]!.GetValue<string>()}";
-        var page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
-
-        await ConsolePage.OpenAsync(page, $"#/invoices?period={fixture.Period}", "invoices");
+        var page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.FinanceKey, $"#/invoices?period={fixture.Period}", "invoices");
         Assert.Equal(expectedTotal, (await page.Locator($"#invoice-list tr[data-invoice='{fixture.CarrierInvoice}'] td.total").TextContentAsync())!.Trim());
         await ConsolePage.ScreenshotAsync(page, "invoices");
 
@@ -115,10 +110,7 @@ public class ConsoleTests(ConsoleFixture fixture)
     {
         var (status, body, _) = await fixture.GetAsync($"api/v1/invoices/{fixture.OtherCarrierInvoice}", PlatformFixture.CarrierKey);
         Assert.Equal(HttpStatusCode.Forbidden, status);
-        var page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.CarrierKey);
-
-        await ConsolePage.OpenAsync(page, "#/invoices", "invoices");
+        var page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.CarrierKey, "#/invoices", "invoices");
         Assert.Equal([fixture.CarrierInvoice], await page.Locator("#invoice-list tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.invoice)"));
         Assert.Equal(0, await page.Locator("#i-payer").CountAsync()); // no payer choice for a partner
 
@@ -135,10 +127,7 @@ public class ConsoleTests(ConsoleFixture fixture)
     [InlineData("#/quarantine/%ZZ", "quarantine")]
     public async Task Link_BadPercentEncoding_ShowsABadLinkStateNotABlankPage(string hash, string pageId)
     {
-        var page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
-
-        await ConsolePage.OpenAsync(page, hash, pageId);
+        var page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.FinanceKey, hash, pageId);
 
         string shown = (await page.Locator("#page .problem[data-status='bad-link']").TextContentAsync())!;
         Assert.Contains("Bad link", shown, StringComparison.Ordinal);
@@ -157,10 +146,7 @@ public class ConsoleTests(ConsoleFixture fixture)
         var (_, burnsJson, _) = await fixture.GetAsync($"api/v1/burns?invoiceId={fixture.CarrierInvoice}", PlatformFixture.FinanceKey);
         var burn = JsonNode.Parse(burnsJson)!.AsArray().Single()!;
         string signature = burn["signature"]!.GetValue<string>();
-        var page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
-
-        await ConsolePage.OpenAsync(page, "#/payments", "payments");
+        var page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.FinanceKey, "#/payments", "payments");
         var row = page.Locator($"#burn-list tr[data-burn='{burn["id"]!.GetValue<string>()}']");
         Assert.Contains("finalized", await row.TextContentAsync(), StringComparison.Ordinal);
         var link = new Uri((await row.Locator("a.explorer[href*='/tx/']").GetAttributeAsync("href"))!);
@@ -208,9 +194,7 @@ public class ConsoleTests(ConsoleFixture fixture)
     /// <summary>Opens <paramref name="route"/> as finance; the page and the text of its warning <paramref name="warning"/>.</summary>
     private async Task<(IPage Page, string Warning)> OpenWarningAsync(string route, string name, string warning)
     {
-        var page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
-        await ConsolePage.OpenAsync(page, route, name);
+        var page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.FinanceKey, route, name);
         return (page, (await page.TextContentAsync(warning))!);
     }
 
@@ -220,10 +204,7 @@ public class ConsoleTests(ConsoleFixture fixture)
     public async Task Partners_Finance_ShowsTheRegistry()
     {
         var (status, body, _) = await fixture.GetAsync("api/v1/partners", PlatformFixture.FinanceKey);
-        var page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
-
-        await ConsolePage.OpenAsync(page, "#/partners", "partners");
+        var page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.FinanceKey, "#/partners", "partners");
 
         Assert.Equal(HttpStatusCode.OK, status);
         var ids = JsonNode.Parse(body)!["partners"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray();

@@ -38,9 +38,7 @@ public class LedgerConsoleTests(ConsoleFixture fixture)
         Assert.Contains(("BurnUnreadable", PlantedBurn), Findings(report, "mismatches"));
         Assert.Contains(("LateUsagePending", $"carrier-tmo {fixture.Period}"), Findings(report, "pending"));
 
-        var page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
-        await ConsolePage.OpenAsync(page, "#/ledger", "ledger");
+        var page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.FinanceKey, "#/ledger", "ledger");
 
         Assert.Equal("false", await page.GetAttributeAsync("#reconcile-status", "data-ok"));
         Assert.Equal(Findings(report, "mismatches"), await ShownAsync(page, "#reconcile-mismatches"));
@@ -66,9 +64,7 @@ public class LedgerConsoleTests(ConsoleFixture fixture)
             Assert.Equal(HttpStatusCode.OK, acknowledge.StatusCode);
         }
 
-        var page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
-        await ConsolePage.OpenAsync(page, "#/ledger", "ledger");
+        var page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.FinanceKey, "#/ledger", "ledger");
 
         Assert.Contains(("PaymentForUnknownInvoice", eventId), await ShownAsync(page, "#reconcile-acknowledged"));
         Assert.DoesNotContain(eventId, await page.Locator("#reconcile").TextContentAsync() ?? "", StringComparison.Ordinal); // the stats, not the mismatches
@@ -85,10 +81,7 @@ public class LedgerConsoleTests(ConsoleFixture fixture)
     [Fact]
     public async Task Ledger_Payer_SeesTheProofCheckWithoutTheReconcileReport()
     {
-        var page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.CarrierKey);
-
-        await ConsolePage.OpenAsync(page, "#/ledger", "ledger");
+        var page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.CarrierKey, "#/ledger", "ledger");
 
         Assert.Equal(1, await page.Locator("#proof-form").CountAsync());
         Assert.Equal(0, await page.Locator("#reconcile").CountAsync());

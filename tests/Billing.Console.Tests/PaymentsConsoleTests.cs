@@ -18,9 +18,7 @@ public class PaymentsConsoleTests(ConsoleFixture fixture)
     private async Task<(string Id, IPage Page, ILocator More)> OpenHeldAsync(bool filtered)
     {
         string id = await HeldBurns.CreateAsync(fixture.Platform.ConnectionString, fixture.Platform.TablePrefix);
-        var page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
-        await ConsolePage.OpenAsync(page, "#/payments" + (filtered ? "?invoiceId=" + Uri.EscapeDataString(InvoiceOf(id)) : ""), "payments");
+        var page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.FinanceKey, "#/payments" + (filtered ? "?invoiceId=" + Uri.EscapeDataString(InvoiceOf(id)) : ""), "payments");
         return (id, page, page.Locator($"#burn-list tr[data-burn-more='{id}']"));
     }
 

@@ -31,10 +31,7 @@ public class QuarantineConsolePagingTests(ConsoleFixture fixture)
             fixture.Platform.Host.Broker.GetHub("carrier-offload").Publish([invalid.ToJsonString()], "console-quarantine-budget");
             await fixture.Platform.DrainAsync();
             var (status, body, _) = await fixture.GetAsync($"api/v1/quarantine?source={source}&replayed=false", PlatformFixture.FinanceKey);
-            var page = await fixture.NewPageAsync();
-            await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
-
-            await ConsolePage.OpenAsync(page, $"#/quarantine?source={source}&replayed=false", "quarantine");
+            var page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.FinanceKey, $"#/quarantine?source={source}&replayed=false", "quarantine");
             var rows = await page.Locator("#quarantine-list tr[data-event]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.event)");
 
             // The API's first page is empty with a cursor: what the console has to read past.

@@ -56,9 +56,7 @@ public class QuarantineConsoleTests(ConsoleFixture fixture)
         fixture.CarrierSessions.Add((fixture.Now.AddMinutes(-50), fixture.CarrierSessions[0].Hotspot, 2_000)); // what the usage page must add up
         counted["data"]!["uploadBytes"] = 5_000;
         await PostAsync("[" + counted.ToJsonString() + "]"); // the same id with other content: a conflict
-        var page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
-        await ConsolePage.OpenAsync(page, "#/quarantine?source=carrier-tmo&kind=invalid&replayed=false", "quarantine");
+        var page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.FinanceKey, "#/quarantine?source=carrier-tmo&kind=invalid&replayed=false", "quarantine");
         await page.EvaluateAsync("() => { window.sameDocument = true; }"); // gone if the page reloads
         string rendered = await RenderedAsync(page);
 
@@ -115,9 +113,7 @@ public class QuarantineConsoleTests(ConsoleFixture fixture)
         Assert.Equal(1, await page.Locator("button.replay").CountAsync());
         await page.Context.CloseAsync();
 
-        page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.CarrierKey);
-        await ConsolePage.OpenAsync(page, "#/quarantine?kind=invalid", "quarantine");
+        page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.CarrierKey, "#/quarantine?kind=invalid", "quarantine");
         string carrierSees = (await page.Locator($"#quarantine-list tr[data-event='{invalidId}'] td.replay-record").TextContentAsync())!;
         int carrierButtons = await page.Locator("button.replay").CountAsync();
         await ConsolePage.OpenAsync(page, $"#/quarantine/{Uri.EscapeDataString(id)}", "quarantine");
@@ -144,9 +140,7 @@ public class QuarantineConsoleTests(ConsoleFixture fixture)
             Assert.Equal(HttpStatusCode.Created, create.StatusCode);
         }
 
-        var page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
-        await ConsolePage.OpenAsync(page, $"#/quarantine?source={source}", "quarantine");
+        var page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.FinanceKey, $"#/quarantine?source={source}", "quarantine");
         var row = page.Locator($"#quarantine-list tr[data-event='{eventId}']");
         string deliveries = (await row.Locator("td .deliveries").TextContentAsync())!;
         string id = (await row.GetAttributeAsync("data-id"))!;
@@ -172,10 +166,7 @@ public class QuarantineConsoleTests(ConsoleFixture fixture)
     {
         string id = $"console-conflict-{Guid.NewGuid():N}";
         await ConflictAsync(id, 40, "\"<b id='injected'>bold</b>\"");
-        var page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
-
-        await ConsolePage.OpenAsync(page, "#/quarantine?kind=conflict&source=carrier-tmo", "quarantine");
+        var page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.FinanceKey, "#/quarantine?kind=conflict&source=carrier-tmo", "quarantine");
         var row = page.Locator($"#quarantine-list tr[data-event='{id}']");
         Assert.Equal("conflict", (await row.Locator(".badge").TextContentAsync())!.Trim());
         await ConsolePage.ScreenshotAsync(page, "quarantine");
@@ -188,16 +179,12 @@ public class QuarantineConsoleTests(ConsoleFixture fixture)
         Assert.NotEmpty(await page.Locator("#quarantine-reasons li").AllTextContentsAsync());
         await page.Context.CloseAsync();
 
-        page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.CarrierKey);
-        await ConsolePage.OpenAsync(page, "#/quarantine?kind=conflict", "quarantine");
+        page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.CarrierKey, "#/quarantine?kind=conflict", "quarantine");
         Assert.Equal(1, await page.Locator($"#quarantine-list tr[data-event='{id}']").CountAsync());
         Assert.Equal(0, await page.Locator("#q-source").CountAsync()); // a carrier reads only its own
         await page.Context.CloseAsync();
 
-        page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.OtherCarrierKey);
-        await ConsolePage.OpenAsync(page, "#/quarantine?kind=conflict", "quarantine");
+        page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.OtherCarrierKey, "#/quarantine?kind=conflict", "quarantine");
         Assert.Equal(0, await page.Locator($"tr[data-event='{id}']").CountAsync());
         await page.Context.CloseAsync();
     }
@@ -210,9 +197,7 @@ public class QuarantineConsoleTests(ConsoleFixture fixture)
         // shown as they are they would make the rest of the payload read backwards. Then a zero-width space, a soft hyphen and
         // a tag character (beyond U+FFFF), which draw as nothing.
         await ConflictAsync(id, 35, "\"\u202E0001$ \u202C\u2067x\u200B\u00AD\U000E0041\"");
-        var page = await fixture.NewPageAsync();
-        await ConsolePage.SignInAsync(page, PlatformFixture.FinanceKey);
-        await ConsolePage.OpenAsync(page, "#/quarantine?kind=conflict&source=carrier-tmo", "quarantine");
+        var page = await ConsolePage.OpenSignedInAsync(fixture, PlatformFixture.FinanceKey, "#/quarantine?kind=conflict&source=carrier-tmo", "quarantine");
         await page.Locator($"#quarantine-list tr[data-event='{id}'] a").ClickAsync();
         await page.WaitForSelectorAsync("section[data-page='quarantine'][data-ready='true'] #quarantine-raw");
         string raw = (await page.TextContentAsync("#quarantine-raw"))!;

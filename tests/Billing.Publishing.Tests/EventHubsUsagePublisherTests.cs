@@ -163,12 +163,14 @@ public sealed class EventHubsUsagePublisherTests : IAsyncDisposable
     [Fact]
     public async Task Create_Namespace_BuildsOneIdentityClientPerHub()
     {
-        var options = new PublishingOptions { FullyQualifiedNamespace = "billing-ehns-x.servicebus.windows.net", CarrierOffloadHub = "carrier-a", ComputeUsageHub = "compute-b" };
+        var options = new PublishingOptions { FullyQualifiedNamespace = "billing-ehns-x.servicebus.windows.net" };
 
         await using var publisher = EventHubsUsagePublisher.Create(options, time, NullLogger<EventHubsUsagePublisher>.Instance, new Azure.Identity.ClientSecretCredential("tenant", "client", "unused"));
 
-        Assert.Equal(("billing-ehns-x.servicebus.windows.net", "carrier-a"), (publisher.ClientOf(UsageHub.CarrierOffload).FullyQualifiedNamespace, publisher.ClientOf(UsageHub.CarrierOffload).EventHubName));
-        Assert.Equal(("billing-ehns-x.servicebus.windows.net", "compute-b"), (publisher.ClientOf(UsageHub.ComputeUsage).FullyQualifiedNamespace, publisher.ClientOf(UsageHub.ComputeUsage).EventHubName));
+        foreach (var hub in Enum.GetValues<UsageHub>())
+        {
+            Assert.Equal(("billing-ehns-x.servicebus.windows.net", UsageHubNames.Of(hub)), (publisher.ClientOf(hub).FullyQualifiedNamespace, publisher.ClientOf(hub).EventHubName));
+        }
     }
 
     private sealed class SentBatchComparer : IEqualityComparer<SentBatch>

@@ -88,18 +88,6 @@ public sealed class PublishingOptionsValidatorTests
         Assert.DoesNotContain(Secret, failure, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("", "compute-usage")]
-    [InlineData("carrier offload", "compute-usage")]
-    [InlineData("-carrier", "compute-usage")]
-    [InlineData("carrier-offload", "Carrier-Offload")]
-    public void Validate_BadOrSameHubNames_Fail(string carrier, string compute)
-    {
-        var failures = Validator.Failures(new PublishingOptions { ConnectionString = ConnectionString, CarrierOffloadHub = carrier, ComputeUsageHub = compute });
-
-        Assert.Contains(failures, f => f.StartsWith("Billing:Publishing:CarrierOffloadHub", StringComparison.Ordinal));
-    }
-
     [Fact]
     public void Validate_BlankOrRepeatedHotPayer_FailsNamingTheIndex()
     {

@@ -8,9 +8,6 @@ public sealed class InvoicingOptions
     /// <summary>How long after a month ends the ClosePeriods timer waits before closing it, so late-arriving events still land in it.</summary>
     public TimeSpan CloseGrace { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>NCRONTAB schedule of the ClosePeriods timer (read by the host from the app setting of the same name).</summary>
-    public string CloseSchedule { get; set; } = "0 30 0 * * *";
-
     /// <summary>
     /// A month that ended longer ago than this is closed only when finance forces it, so a typo ("2016-10") does not issue
     /// minimum-commitment invoices for a month nobody used the platform.

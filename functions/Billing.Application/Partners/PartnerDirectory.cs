@@ -31,6 +31,29 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
 
     public bool IsUnreadable(string partnerId) => unreadable.Contains(partnerId);
 
+    /// <summary>
+    /// Whether <paramref name="partnerId"/> names a partner, active or disabled (a disabled one keeps its usage, invoices
+    /// and ledger): the snapshot, else its row, read once (one registered since, or on another instance within the cache
+    /// TTL). A row that cannot be read still names a partner. For routes that take <c>?payer=</c>: an id that names none
+    /// (a typo, a wrong case) is refused rather than answered as a partner without usage.
+    /// </summary>
+    public async Task<bool> IsPartnerAsync(string partnerId, CancellationToken cancellationToken)
+    {
+        if (Find(partnerId) is not null || IsUnreadable(partnerId))
+        {
+            return true;
+        }
+
+        try
+        {
+            return await store.GetAsync(partnerId, cancellationToken).ConfigureAwait(false) is not null;
+        }
+        catch (InvalidDataException)
+        {
+            return true;
+        }
+    }
+
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         await refreshLock.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -14,11 +14,23 @@ public sealed partial class UsageReader(FactStore facts, ILogger? logger = null)
     private readonly ILogger logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <summary>The sums; with a <c>source</c>, only of the facts it reported (a provider reading a tenant's usage), else of all.</summary>
+    public Task<IReadOnlyList<UsageRow>> ReadAsync(
+        string payer, MeterDefinition meter, UsageWindow window, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> groupBy, string? source,
+        CancellationToken cancellationToken) =>
+        ReadAsync(payer, meter, window, from, to, groupBy, source, null, cancellationToken);
+
+    /// <summary>
+    /// The sums, within <paramref name="limits"/> when given (a usage query's; closes and invoices read unbounded): past
+    /// its rows, or past its span of facts in a shard for buckets that cannot answer the grouping (counted before those
+    /// facts are read), <see cref="UsageQueryTooLargeException"/>. The span the plan reads from facts is the caller's to
+    /// check first (<see cref="PlannedFactSpan"/>).
+    /// </summary>
     public async Task<IReadOnlyList<UsageRow>> ReadAsync(
         string payer, MeterDefinition meter, UsageWindow window, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> groupBy, string? source,
-        CancellationToken cancellationToken)
+        UsageLimits? limits, CancellationToken cancellationToken)
     {
-        var rollup = new UsageRollup(meter, window, groupBy); // validates groupBy first
+        var budget = limits is null ? null : new UsageRowBudget(limits.MaxRows);
+        var rollup = new UsageRollup(meter, window, groupBy, budget); // validates groupBy first
         if (meter.Aggregation == Aggregation.UniqueCount && window == UsageWindow.Month)
         {
             return await UniqueCountAsync(rollup, payer, meter, from, to, source, cancellationToken).ConfigureAwait(false);
@@ -27,13 +39,16 @@ public sealed partial class UsageReader(FactStore facts, ILogger? logger = null)
         if (meter.Aggregation is not (Aggregation.Sum or Aggregation.Count))
         {
             // MAX, LATEST, and UNIQUE_COUNT by hour or day have no rollups: the facts, exactly once each, answer them (§6.1).
-            return await FromFactsAsync(payer, meter, window, from, to, groupBy, source, cancellationToken).ConfigureAwait(false);
+            await AddFactsAsync(rollup, payer, from, to, source, cancellationToken).ConfigureAwait(false);
+            return rollup.Rows();
         }
 
         var segments = RollupPlan.Segments(from, to, window, [.. groupBy]);
+        var planned = PlannedFactSpan(meter, window, from, to, groupBy);
         var perShard = await Task.WhenAll(Enumerable.Range(0, rollups.Shards).Select(shard => Task.Run(async () =>
         {
-            var part = new UsageRollup(meter, window, groupBy);
+            var part = rollup.Empty();
+            var factSpan = planned; // of this shard, read from facts: the plan's edges, then buckets that cannot answer
             foreach (var segment in segments)
             {
                 if (segment.Grain is not { } grain)
@@ -64,6 +79,12 @@ public sealed partial class UsageReader(FactStore facts, ILogger? logger = null)
                 {
                     if (!bucket.CanAnswer(groupBy))
                     {
+                        factSpan += bucket.End - bucket.Start;
+                        if (limits is not null && factSpan > limits.MaxFactSpan)
+                        {
+                            throw new UsageQueryTooLargeException("to", CoarseReason(groupBy, limits.MaxFactSpan));
+                        }
+
                         await AddFactsAsync(part, payer, shard, bucket.Start, bucket.End, source, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
@@ -109,6 +130,44 @@ public sealed partial class UsageReader(FactStore facts, ILogger? logger = null)
             $"the {grain.ToString().ToLowerInvariant()} rollups of {payer}'s shard {shard} in [{from:O}, {to:O}) are missing while facts are stored there: " +
             "they were deleted outside the platform; `billing rollups verify` lists them and `billing rollups rebuild` restores them from the facts");
     }
+
+    /// <summary>
+    /// How much of <c>[from, to)</c> <see cref="ReadAsync(string, MeterDefinition, UsageWindow, DateTimeOffset, DateTimeOffset, IReadOnlyList{string}, string?, UsageLimits?, CancellationToken)"/>
+    /// reads from facts whatever the rollups hold: all of it for meters no rollup answers (MAX, LATEST, UNIQUE_COUNT by
+    /// hour or day), the partial months of UNIQUE_COUNT by month, and the edges no hour starts for SUM and COUNT.
+    /// </summary>
+    public static TimeSpan PlannedFactSpan(MeterDefinition meter, UsageWindow window, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> groupBy)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        if (from >= to)
+        {
+            return TimeSpan.Zero;
+        }
+
+        if (meter.Aggregation == Aggregation.UniqueCount && window == UsageWindow.Month)
+        {
+            var end = UsageRollup.WindowStart(to, UsageWindow.Month);
+            return UsageRollup.WindowStartAtOrAfter(from, UsageWindow.Month) is { } first && first < end ? (first - from) + (to - end) : to - from;
+        }
+
+        return meter.Aggregation is Aggregation.Sum or Aggregation.Count
+            ? RollupPlan.Segments(from, to, window, [.. groupBy]).Where(s => s.Grain is null).Aggregate(TimeSpan.Zero, (sum, s) => sum + (s.To - s.From))
+            : to - from;
+    }
+
+    /// <summary>Why a query whose plan reads <paramref name="span"/> of facts is refused, and how to narrow it.</summary>
+    public static string FactSpanReason(MeterDefinition meter, UsageWindow window, TimeSpan span, TimeSpan max)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        string narrow = meter.Aggregation == Aggregation.UniqueCount && window == UsageWindow.Month
+            ? "start and end the range at month starts (whole months are counted from rollups), or narrow from/to"
+            : "narrow from/to";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{meter.Name} by {window.ToString().ToLowerInvariant()} is counted from the usage events themselves over {span.TotalDays:0.##} days of this range, and one query reads at most {max.TotalDays:0} days of them: {narrow}");
+    }
+
+    private static string CoarseReason(IReadOnlyList<string> groupBy, TimeSpan max) => string.Create(CultureInfo.InvariantCulture,
+        $"parts of this range hold more groups than their rollups keep for this grouping, so they are read from the usage events, and one query reads at most {max.TotalDays:0} days of them: narrow from/to{(groupBy.Any(RollupBucket.HighCardinality.Contains) ? ", or group without hotspot and lease" : "")}");
 
     /// <summary>The same answer from a scan of the facts (the source of truth).</summary>
     public async Task<IReadOnlyList<UsageRow>> FromFactsAsync(

@@ -1,16 +1,18 @@
 namespace Billing.Domain.Metering;
 
 /// <summary>
-/// Folds facts into quantities per window and group for one meter. Memory grows with windows × groups, not facts.
+/// Folds facts into quantities per window and group for one meter. Memory grows with windows × groups, not facts; a
+/// <see cref="UsageRowBudget"/> bounds them (a usage query's), counting each row as it is made.
 /// </summary>
 public sealed class UsageRollup
 {
     private readonly MeterDefinition meter;
     private readonly IReadOnlyList<string> groupBy;
     private readonly UsageWindow window;
+    private readonly UsageRowBudget? budget;
     private readonly Dictionary<(DateTimeOffset, string), Cell> buckets = [];
 
-    public UsageRollup(MeterDefinition meter, UsageWindow window, IReadOnlyList<string> groupBy)
+    public UsageRollup(MeterDefinition meter, UsageWindow window, IReadOnlyList<string> groupBy, UsageRowBudget? budget = null)
     {
         var unknown = groupBy.Where(g => !meter.Dimensions.Contains(g)).ToList();
         if (unknown.Count > 0)
@@ -26,10 +28,11 @@ public sealed class UsageRollup
         this.meter = meter;
         this.window = window;
         this.groupBy = groupBy;
+        this.budget = budget;
     }
 
-    /// <summary>A new, empty rollup of the same meter, window and grouping (one shard's part, to <see cref="Merge"/>).</summary>
-    public UsageRollup Empty() => new(meter, window, groupBy);
+    /// <summary>A new, empty rollup of the same meter, window, grouping and budget (one shard's part, to <see cref="Merge"/>).</summary>
+    public UsageRollup Empty() => new(meter, window, groupBy, budget);
 
     public static DateTimeOffset WindowStart(DateTimeOffset time, UsageWindow window)
     {
@@ -131,6 +134,7 @@ public sealed class UsageRollup
         {
             if (!buckets.TryGetValue(key, out var mine))
             {
+                budget?.Claim(key.Item1, key.Item2);
                 buckets[key] = theirs.Copy();
                 continue;
             }
@@ -174,6 +178,7 @@ public sealed class UsageRollup
         var key = (WindowStart(time, window), string.Join('\u001f', values));
         if (!buckets.TryGetValue(key, out var cell))
         {
+            budget?.Claim(key.Item1, key.Item2);
             buckets[key] = cell = new Cell(values);
         }
 

@@ -2,7 +2,7 @@ namespace Billing.Functions.Http;
 
 /// <summary>
 /// How both rollup routes (verify, rebuild) are mapped: finance only, <c>?payer=&amp;month=yyyy-MM</c> (a missing or
-/// malformed one is a 400 naming it), then the use case's answer as JSON; a use case that refuses because a fact row
+/// malformed one, or a payer that names no partner, is a 400 naming it), then the use case's answer as JSON; a use case that refuses because a fact row
 /// cannot be read (rebuild) answers a 409 problem naming the row.
 /// </summary>
 public static class RollupRoutes
@@ -19,11 +19,16 @@ public static class RollupRoutes
         app.MapMethods(
             route,
             [method],
-            async Task<Results<JsonHttpResult<TResponse>, JsonHttpResult<ApiProblem>>> (HttpContext http, RollupMaintenance maintenance, CancellationToken cancellationToken) =>
+            async Task<Results<JsonHttpResult<TResponse>, JsonHttpResult<ApiProblem>>> (HttpContext http, RollupMaintenance maintenance, PartnerDirectory partners, CancellationToken cancellationToken) =>
             {
                 if (TryParse(http, out var payer, out var month) is { } problem)
                 {
                     return problem.ToResult();
+                }
+
+                if (await PayerQuery.UnknownAsync(partners, payer, cancellationToken).ConfigureAwait(false) is { } unknown)
+                {
+                    return unknown.ToResult();
                 }
 
                 try
@@ -37,7 +42,7 @@ public static class RollupRoutes
                 }
             })
             .WithName(name).WithTags(adapter).Produces<TResponse>().RequireRoles(Forbidden, PartnerRole.Finance)
-            .Query(new QueryParameter("payer", "Required: the payer whose rollups to check."), new QueryParameter("month", "Required: the month (yyyy-MM)."));
+            .Query(new QueryParameter("payer", "Required: the payer whose rollups to check; one that names no partner is a 400."), new QueryParameter("month", "Required: the month (yyyy-MM)."));
 
     private static Problem? TryParse(HttpContext http, out string payer, out BillingPeriod month)
     {

@@ -1,8 +1,8 @@
 namespace Billing.Functions.LedgerBalances;
 
 /// <summary>
-/// GET /api/v1/ledger/balances?payer= : finance reads any balances, a payer only its own (payer= its id); 409 when an
-/// entry row cannot be read.
+/// GET /api/v1/ledger/balances?payer= : finance reads any balances, a payer only its own (payer= its id); a payer that
+/// names no partner is a 400 naming it; 409 when an entry row cannot be read.
 /// </summary>
 public static class LedgerBalancesFunction
 {
@@ -10,10 +10,10 @@ public static class LedgerBalancesFunction
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapLedgerGet<LedgerBalancesResponse>("/api/v1/ledger/balances", "LedgerBalances", HandleAsync, LedgerContract.FinanceAndPayers, StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)
-            .Query(new QueryParameter("payer", "Only this payer's accounts; a payer must give its own id."));
+            .Query(new QueryParameter("payer", "Only this payer's accounts; a payer must give its own id; one that names no partner is a 400."));
 
     public static async Task<Results<JsonHttpResult<LedgerBalancesResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
-        HttpContext context, LedgerReader reader, CancellationToken cancellationToken)
+        HttpContext context, LedgerReader reader, PartnerDirectory partners, CancellationToken cancellationToken)
     {
         var caller = context.Caller();
         string? payer = context.Request.Query.TryGetValue("payer", out var values) ? values.ToString() : null;
@@ -25,6 +25,11 @@ public static class LedgerBalancesFunction
         if (caller.Role != PartnerRole.Finance && payer != caller.Id)
         {
             return ApiProblems.Of(StatusCodes.Status403Forbidden, "Forbidden", $"'{caller.Id}' may read only its own balances (payer={caller.Id})");
+        }
+
+        if (payer is not null && payer != caller.Id && await PayerQuery.UnknownAsync(partners, payer, cancellationToken).ConfigureAwait(false) is { } unknown)
+        {
+            return unknown.ToResult();
         }
 
         Balances balances;

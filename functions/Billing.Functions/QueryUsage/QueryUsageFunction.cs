@@ -4,10 +4,11 @@ namespace Billing.Functions.QueryUsage;
 
 /// <summary>
 /// GET /api/v1/usage. HTTP in and out only, so the host forwards the request as-is (enableForwardingHttpRequest).
-/// Payers read their own usage, providers the usage they reported, finance everything.
+/// Payers read their own usage, providers the usage they reported, finance everything. A payer that names no partner,
+/// or a query past what one may read (<see cref="UsageLimits"/>), is a 400 naming the field.
 /// An answer that needs a fact row this platform did not write, or rollups deleted beside their facts, is a 500 problem that says so, never a sum without it.
 /// </summary>
-public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider time, MeterCatalog meters, ILogger<QueryUsageFunction> logger)
+public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider time, MeterCatalog meters, PartnerDirectory partners, ILogger<QueryUsageFunction> logger)
 {
     public const string Name = "QueryUsage";
     private static readonly TimeSpan MaxRange = TimeSpan.FromDays(400);
@@ -15,14 +16,14 @@ public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider ti
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/usage", (HttpContext http, QueryUsageFunction f, CancellationToken ct) => f.InvokeAsync(http, ct))
             .Produces<UsageQueryResponse>()
-            .Query(
-                new("payer", "The payer whose usage to read; a payer's own id by default (and only its own), required of providers and finance."),
-                new("meter", $"The meter; by default {Meters.OffloadBytes} for carriers, {Meters.ComputeGpuSeconds} for tenants and providers; required of finance."),
-                new("window", "The buckets of the answer (default day).", Values: ["hour", "day", "month"]),
-                QueryInstants.Parameter("from", "Usage at or after this instant; default the start of the current month"),
-                QueryInstants.Parameter("to", "Usage before this instant, at most 400 days after from; default the start of the next month"),
-                new("groupBy", "Dimensions of the meter to group by, comma-separated (one value, e.g. hotspot,rat)."))
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status500InternalServerError)
+            .Query(
+                new("payer", "The payer whose usage to read (a payer reads only its own; default: the caller). One that names no partner is a 400 naming `payer`; a disabled partner is still read."),
+                new("meter", "The meter (default: offload.bytes for carriers, compute.gpu_seconds for tenants and providers)."),
+                new("window", "Rows per hour, day or month (UTC).", Values: ["hour", "day", "month"]),
+                new("from", "Start, inclusive (RFC 3339, or yyyy-MM-dd for midnight UTC; default: the current month's start)."),
+                new("to", string.Create(CultureInfo.InvariantCulture, $"End, exclusive (default: the next month's start). At most {MaxRange.TotalDays:0} days after `from`; at most {UsageLimits.Default.MaxFactSpan.TotalDays:0} days of the range may be read from the usage events themselves (MAX and LATEST meters, UNIQUE_COUNT by hour or day, the partial months of UNIQUE_COUNT by month, buckets too many-grouped for a hotspot or lease grouping); and an answer has at most {UsageLimits.Default.MaxRows:N0} rows. Beyond: 400 naming `to` with the limit and how to narrow.")),
+                new("groupBy", "Comma-separated dimensions of the meter to group by, e.g. hotspot,rat."))
             .RequireRoles("every partner may query usage", Enum.GetValues<PartnerRole>()); // who reads whose usage is decided below
 
     public async Task<Results<JsonHttpResult<UsageQueryResponse>, JsonHttpResult<ApiProblem>>> InvokeAsync(HttpContext http, CancellationToken cancellationToken)
@@ -104,10 +105,19 @@ public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider ti
             return Problem.Forbidden($"'{caller.Id}' may read only its own usage").ToResult();
         }
 
+        if (payer != caller.Id && await PayerQuery.UnknownAsync(partners, payer!, cancellationToken).ConfigureAwait(false) is { } unknown)
+        {
+            return unknown.ToResult();
+        }
+
         IReadOnlyList<UsageRow> rows;
         try
         {
             rows = await query.RunAsync(caller, payer!, meter!, window!.Value, from, to, groupBy, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UsageQueryTooLargeException ex)
+        {
+            return new Problem(400, "Query too large", "the query reads or answers more than one query may", [new(ex.Field, ex.Reason)]).ToResult();
         }
         catch (InvalidDataException ex)
         {

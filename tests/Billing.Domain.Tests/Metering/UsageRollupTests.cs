@@ -73,4 +73,23 @@ public class UsageRollupTests
 
         Assert.Empty(rollup.Rows());
     }
+
+    [Fact]
+    public void Add_MoreGroupsThanTheRowBudget_RefusedAtTheFirstRowTooManyNotAtTheEnd()
+    {
+        var budget = new UsageRowBudget(3);
+        var shard0 = new UsageRollup(Meters.OffloadBytesMeter, UsageWindow.Hour, [Meters.Hotspot], budget);
+        var shard1 = shard0.Empty();
+        shard0.Add(Carrier("2026-10-20T10:00:00Z", "A", "wlan", 5));
+        shard1.Add(Carrier("2026-10-20T10:10:00Z", "A", "nr", 1)); // the same row in another shard's part: counted once
+        shard1.Add(Carrier("2026-10-20T10:20:00Z", "B", "wlan", 1));
+        shard0.Add(Carrier("2026-10-20T11:00:00Z", "A", "wlan", 1));
+        shard0.Merge(shard1);
+
+        var ex = Assert.Throws<UsageQueryTooLargeException>(() => shard1.Add(Carrier("2026-10-20T12:00:00Z", "C", "wlan", 1)));
+
+        Assert.Equal("to", ex.Field);
+        Assert.Contains("3 rows", ex.Reason, StringComparison.Ordinal);
+        Assert.Equal(3, shard0.Rows().Count);
+    }
 }

@@ -78,6 +78,7 @@ public sealed class DeployScriptTests : IDisposable
             ["BILLING_STRIPE_SECRET_KEY"] = "sk_test_" + new string('s', 24),
             ["BILLING_STRIPE_WEBHOOK_SECRET"] = "whsec_" + new string('w', 32),
             ["BILLING_SOLANA_TREASURY_KEYPAIR"] = "[" + string.Join(',', Enumerable.Range(1, 64)) + "]",
+            ["BILLING_LEDGER_ANCHOR_KEYPAIR"] = "[" + string.Join(',', Enumerable.Range(101, 64)) + "]",
         };
 
         var (exit, stdout, stderr) = Run([.. Deploy(), "--pyth-price-account", Pyth, "--min-token-price-usd", "0.50", "--max-token-price-usd", "20", "--invoice-issuer-name", "Example Networks Ltd"], secrets);
@@ -92,6 +93,7 @@ public sealed class DeployScriptTests : IDisposable
         var file = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.FullName, "params-file.json")))!["parameters"]!;
         Assert.Equal(secrets["BILLING_STRIPE_WEBHOOK_SECRET"], (string?)file["stripeWebhookSecret"]!["value"]);
         Assert.Equal(secrets["BILLING_SOLANA_TREASURY_KEYPAIR"], (string?)file["solanaTreasuryKeypair"]!["value"]);
+        Assert.Equal(secrets["BILLING_LEDGER_ANCHOR_KEYPAIR"], (string?)file["ledgerAnchorKeypair"]!["value"]);
         Assert.Equal("600", File.ReadAllText(Path.Combine(dir.FullName, "params-file.mode")).Trim());
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(dir.FullName, "tmp"))); // removed on exit
 

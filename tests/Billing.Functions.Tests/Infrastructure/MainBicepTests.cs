@@ -82,6 +82,35 @@ public partial class MainBicepTests
         Assert.True(unbound.Count == 0, "settings the app never reads (misspelled or dead):\n" + string.Join('\n', unbound));
     }
 
+    // Azure table names are 3-63 letters and digits, and the prefix goes before every table's name: the longest name decides
+    // how long a prefix can be, in the app's validation and in the template alike. Unless Billing:Ledger:Name is set the
+    // prefix also names the ledger on chain, which is at most AnchorMemo.MaxLedgerLength: the lesser limit holds.
+    [Fact]
+    public void Deployment_TablePrefixCap_IsWhatTheLongestTableNameAndTheLedgerNameLeave()
+    {
+        int cap = Math.Min(63 - TableNames().Max(n => n.Length), AnchorMemo.MaxLedgerLength);
+        var settings = TemplateSnapshot.Of().AppConfiguration(TemplateSnapshot.SampleSecrets);
+
+        Assert.Equal(cap, (int)TemplateSnapshot.Template["parameters"]!["tablePrefix"]!["maxLength"]!);
+        settings["Billing:Storage:TablePrefix"] = "b" + new string('9', cap - 1);
+        StartupValidationTests.Build(settings);
+        settings["Billing:Storage:TablePrefix"] += "9";
+        Assert.Contains("TablePrefix", Assert.Throws<OptionsValidationException>(() => StartupValidationTests.Build(settings)).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The name of every table the app uses, without the prefix: <see cref="BillingTables"/>' and each store's own <c>TableName</c>.</summary>
+    private static IEnumerable<string> TableNames()
+    {
+        var tables = new BillingTables(new TableServiceClient("UseDevelopmentStorage=true"), new StorageOptions { TablePrefix = "" });
+        var own = typeof(BillingTables).Assembly.GetTypes()
+            .Select(t => t.GetField("TableName", BindingFlags.Public | BindingFlags.Static))
+            .Where(f => f is { IsLiteral: true } && f.FieldType == typeof(string))
+            .Select(f => (string)f!.GetRawConstantValue()!);
+        var names = typeof(BillingTables).GetProperties().Where(p => p.PropertyType == typeof(TableClient)).Select(p => ((TableClient)p.GetValue(tables)!).Name).Concat(own).ToList();
+        Assert.True(names.Count >= 10, string.Join(", ", names));
+        return names;
+    }
+
     [Fact]
     public void Deployment_EverySettingAFunctionJsonReferences_IsSet()
     {

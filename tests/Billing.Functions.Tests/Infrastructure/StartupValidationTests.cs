@@ -24,7 +24,28 @@ public class StartupValidationTests
         ["Billing:Partners:Items:0:Role"] = "Carrier",
         ["Billing:Partners:Items:0:ApiKey"] = "dev-carrier-tmo-key",
         ["Billing:Partners:Items:0:PlanId"] = "carrier-standard-v1",
+        ["Billing:Invoicing:CloseSchedule"] = "0 30 0 * * *",
+        ["Billing:Burns:Schedule"] = "*/10 * * * * *",
+        ["Billing:Ledger:AnchorSchedule"] = "0 */10 * * *", // five fields: the host takes them too
     };
+
+    /// <summary>The settings the timer functions' schedules are read from (<c>"schedule": "%name%"</c> in their function.json).</summary>
+    public static TheoryData<string> TimerScheduleSettings()
+    {
+        var data = new TheoryData<string>();
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions"), "function.json", SearchOption.AllDirectories))
+        {
+            foreach (var binding in JsonNode.Parse(File.ReadAllText(file))!["bindings"]!.AsArray().Where(b => (string?)b!["type"] == "timerTrigger"))
+            {
+                string schedule = (string)binding!["schedule"]!;
+                Assert.Matches("^%[^%]+%$", schedule); // a schedule written into function.json cannot differ between deployments
+                data.Add(schedule.Trim('%'));
+            }
+        }
+
+        Assert.NotEmpty(data);
+        return data;
+    }
 
     [Fact]
     public void ValidateSettings_LocalDefaults_Pass()
@@ -100,6 +121,36 @@ public class StartupValidationTests
         var ex = Assert.Throws<OptionsValidationException>(() => Build(settings));
 
         Assert.Contains(expected, ex.Message);
+    }
+
+    // The host indexes a timer only when its schedule setting exists and is NCRONTAB, and says so nowhere the operator looks:
+    // the handler, which the host starts with the same settings, refuses to start instead, naming the setting.
+    [Theory]
+    [MemberData(nameof(TimerScheduleSettings))]
+    public void ValidateSettings_TimerScheduleMissing_FailsFastNamingIt(string key)
+    {
+        var settings = Valid();
+        Assert.True(settings.Remove(key), $"{key} is no setting of Valid()");
+
+        var ex = Assert.Throws<OptionsValidationException>(() => Build(settings));
+
+        Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Billing:Invoicing:CloseSchedule", "")]
+    [InlineData("Billing:Invoicing:CloseSchedule", "daily")]
+    [InlineData("Billing:Burns:Schedule", "*/10 * * * * * *")] // seven fields
+    [InlineData("Billing:Ledger:AnchorSchedule", "0 61 * * * *")] // minute 61
+    [InlineData("Billing:Ledger:AnchorSchedule", "00:10:00")] // a TimeSpan: App Service plans only, not Flex Consumption
+    public void ValidateSettings_TimerScheduleNotNcrontab_FailsFastNamingIt(string key, string value)
+    {
+        var settings = Valid();
+        settings[key] = value;
+
+        var ex = Assert.Throws<OptionsValidationException>(() => Build(settings));
+
+        Assert.Contains(key, ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -100,12 +100,13 @@ internal sealed partial class TemplateSnapshot
     {
         ["stripe-secret-key"] = "sk_test_" + new string('a', 24),
         ["stripe-webhook-secret"] = "whsec_" + new string('b', 32),
-        ["solana-treasury-keypair"] = TreasuryKeypairJson(),
+        ["solana-treasury-keypair"] = KeypairJson(7),
+        ["ledger-anchor-keypair"] = KeypairJson(9),
     };
 
-    private static string TreasuryKeypairJson()
+    private static string KeypairJson(byte fill)
     {
-        byte[] seed = Enumerable.Repeat((byte)7, Billing.Solana.Keys.Keypair.SeedLength).ToArray();
+        byte[] seed = Enumerable.Repeat(fill, Billing.Solana.Keys.Keypair.SeedLength).ToArray();
         using var keypair = Billing.Solana.Keys.Keypair.FromSeed(seed);
         return JsonSerializer.Serialize(seed.Concat(keypair.PublicKey.KeyBytes.ToArray()).Select(b => (int)b));
     }

@@ -22,11 +22,6 @@ internal sealed record DeclaredMeteringWorld(MeteringService Metering, PeriodClo
          "meters":[{"name":"test.units","description":"Units","aggregation":"SUM","value":"units * 1000","unit":"unit","dimensions":{}}]}
         """;
 
-    /// <summary>1.00 USD a unit of <see cref="HugeUnits"/>: a month may bill (2^53 - 1) minor units, 90,071,992,547,408 units.</summary>
-    public const string HugeUnitsPlan = """
-        {"id":"huge-v1","currency":"USD","meters":[{"meter":"test.units","description":"Units","unit":"unit","price":{"model":"perUnit","unitPrice":"1.00"}}]}
-        """;
-
     /// <summary>Roaming units a carrier reports, paid by the carrier its <c>payerId</c> names: the poster's own role.</summary>
     public const string Roaming = """
         {"type":"test.roam.v1","description":"Roaming","postedBy":"carrier","payer":{"field":"payerId","role":"carrier"},
@@ -34,9 +29,14 @@ internal sealed record DeclaredMeteringWorld(MeteringService Metering, PeriodClo
          "meters":[{"name":"test.roam","description":"Units","aggregation":"SUM","value":"units","unit":"unit","dimensions":{}}]}
         """;
 
+    /// <summary>1.00 USD a unit of <see cref="HugeUnits"/>: a month may bill (2^53 - 1) minor units, 90,071,992,547,408 units.</summary>
+    public static readonly string HugeUnitsPlan = DollarPerUnitPlan("huge-v1", "test.units");
+
     /// <summary>1.00 USD a unit of <see cref="Roaming"/>.</summary>
-    public const string RoamingPlan = """
-        {"id":"roam-v1","currency":"USD","meters":[{"meter":"test.roam","description":"Units","unit":"unit","price":{"model":"perUnit","unitPrice":"1.00"}}]}
+    public static readonly string RoamingPlan = DollarPerUnitPlan("roam-v1", "test.roam");
+
+    private static string DollarPerUnitPlan(string id, string meter) => $$$"""
+        {"id":"{{{id}}}","currency":"USD","meters":[{"meter":"{{{meter}}}","description":"Units","unit":"unit","price":{"model":"perUnit","unitPrice":"1.00"}}]}
         """;
 
     public static Task<DeclaredMeteringWorld> NewAsync(AzuriteFixture azurite, int shards, string definition, string plan, params Partner[] partners)

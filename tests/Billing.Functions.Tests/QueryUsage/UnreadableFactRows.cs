@@ -1,6 +1,9 @@
 namespace Billing.Functions.Tests.QueryUsage;
 
-/// <summary>A fact stored in the platform's tables for a payer of its own, with a value of the wrong type planted in its time row.</summary>
+/// <summary>
+/// A fact stored in the platform's tables for a payer of its own (registered, without a plan so no close invoices it),
+/// with a value of the wrong type planted in its time row.
+/// </summary>
 internal static class UnreadableFactRows
 {
     public static readonly DateTimeOffset Time = new(2026, 3, 10, 10, 15, 0, TimeSpan.Zero);
@@ -10,6 +13,7 @@ internal static class UnreadableFactRows
     {
         string payer = "tampered-" + Guid.NewGuid().ToString("N")[..8];
         var tables = new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix });
+        await new PartnerStore(tables).UpsertAsync(new PartnerRegistration(new Partner(payer, PartnerRole.Carrier, null), "key-" + Guid.NewGuid().ToString("N")), CancellationToken.None);
         var facts = new FactStore(tables);
         var tampered = SampleFacts.Carrier("t-1", 1_000, Time, payer);
         await facts.AppendAsync([tampered, SampleFacts.Carrier("t-2", 2_000, Time, payer)], CancellationToken.None);

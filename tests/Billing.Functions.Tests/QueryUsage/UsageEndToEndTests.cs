@@ -76,6 +76,8 @@ public class UsageEndToEndTests(PlatformFixture platform)
     [InlineData("groupBy=gpuModel", "groupBy")]
     [InlineData("groupBy=hotspot,hotspot", "groupBy")]
     [InlineData("from=2020-01-01&to=2026-01-01", "to")]
+    [InlineData("meter=mapping.unique_cells&window=day&from=2026-01-01&to=2026-02-02", "to")] // 32 days of facts: no rollup counts it by day
+    [InlineData("meter=mapping.unique_cells&window=month&from=2026-01-02&to=2026-03-31", "to")] // no whole month inside: facts
     public async Task Query_BadParameter_Returns400NamingIt(string query, string field)
     {
         using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/usage?" + query, PlatformFixture.CarrierKey));
@@ -83,6 +85,31 @@ public class UsageEndToEndTests(PlatformFixture platform)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(problem["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == field);
+    }
+
+    [Theory]
+    [InlineData("meter=mapping.unique_cells&window=month&from=2025-01-01&to=2026-01-01")] // whole months: markers
+    [InlineData("meter=mapping.unique_cells&window=day&from=2026-01-01&to=2026-02-01")] // 31 days of facts
+    [InlineData("meter=offload.bytes&window=hour&groupBy=hotspot&from=2025-01-01&to=2026-02-01")] // 396 days of hour rollups
+    public async Task Query_WithinWhatOneQueryMayRead_Answered(string query)
+    {
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/usage?" + query, PlatformFixture.CarrierKey));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    [Fact]
+    public async Task Query_FactOnlyRangeBeyondTheLimit_ReasonSaysTheLimitAndHowToNarrow()
+    {
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/usage?meter=mapping.unique_cells&window=hour&from=2026-01-01&to=2026-03-01", PlatformFixture.CarrierKey));
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode); // before: 200, every fact of the payer over 59 days read
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var error = Assert.Single(problem["errors"]!.AsArray())!;
+        Assert.Equal("to", error["field"]!.GetValue<string>());
+        Assert.Contains("at most 31 days", error["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("narrow from/to", error["reason"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -104,7 +131,7 @@ public class UsageEndToEndTests(PlatformFixture platform)
     [InlineData("from=9999-12-15&to=9999-12-20&window=month&meter=offload.bytes")]
     [InlineData("from=9999-12-30T12:00:00Z&to=9999-12-31T23:59:59.9999999Z&window=day&meter=offload.bytes")]
     [InlineData("from=9999-12-31T22:30:00Z&to=9999-12-31T23:59:59Z&window=hour&meter=offload.bytes")]
-    [InlineData("from=9999-11-15&to=9999-12-31&window=month&meter=mapping.unique_cells")]
+    [InlineData("from=9999-11-30&to=9999-12-31&window=month&meter=mapping.unique_cells")] // 31 days across a month boundary: facts, within the limit
     [InlineData("from=9999-12-15&to=9999-12-31&window=month&meter=mapping.unique_cells")]
     [InlineData("from=9999-11-15&to=9999-12-31T01:00:00Z&window=hour&meter=offload.sessions&groupBy=hotspot")]
     [InlineData("from=0001-01-01T00:00:00Z&to=0001-02-01T00:00:00.5Z&window=month&meter=offload.bytes")]

@@ -27,6 +27,35 @@ public class StripeWebhookFunctionTests
         Assert.True(allocated < 8L * 1024 * 1024, $"{allocated} bytes allocated reading a 96 MiB body");
     }
 
+    // A signed body whose id is a JSON escape of a lone surrogate: valid JSON, not text. It threw out of the handler, a 500
+    // that Stripe retried for days; it is an event the platform cannot read, answered 400 as any other (logged, nothing stored).
+    [Theory]
+    [InlineData("credit_note.created")]
+    [InlineData("charge.refunded")]
+    [InlineData("invoice_payment.paid")]
+    public async Task InvokeAsync_SignedEventWhoseIdIsNoText_Answers400NamingTheReason(string type)
+    {
+        const string secret = "whsec_test_lone_surrogate";
+        var now = DateTimeOffset.UtcNow;
+        string body = (type switch
+        {
+            "credit_note.created" => StripeTestEvents.CreditNote("evt_1", "cn_1LONE", "in_1", 100, "usd", now),
+            "charge.refunded" => StripeTestEvents.ChargeRefunded("evt_1", "ch_1LONE", 100, 100, "usd", now),
+            _ => StripeTestEvents.InvoicePaymentPaid("evt_1", "inpay_1LONE", "in_1", 100, "usd", now, "pi_1"),
+        }).Replace("LONE", "\\ud800", StringComparison.Ordinal);
+        var handler = new StripeWebhookHandler(Options.Create(new StripeOptions { WebhookSecret = secret }), TimeProvider.System, NullLogger<StripeWebhookHandler>.Instance);
+        var function = new WebhookFunction(handler, null!, null!, null!, null!, NullLogger<WebhookFunction>.Instance); // a rejected event records nothing
+        var http = new DefaultHttpContext();
+        http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
+        http.Request.Headers[StripeWebhookVerifier.HeaderName] = StripeWebhookSigner.Sign(body, secret, now);
+
+        var answer = await function.InvokeAsync(http.Request, CancellationToken.None);
+
+        var problem = Assert.IsType<JsonHttpResult<ApiProblem>>(answer.Result);
+        Assert.Equal(StatusCodes.Status400BadRequest, problem.StatusCode);
+        Assert.Contains("does not carry", problem.Value!.Detail, StringComparison.Ordinal);
+    }
+
     /// <summary>A body of <c>length</c> bytes made as it is read, so the test itself holds none of it.</summary>
     private sealed class GeneratedBody(long length) : Stream
     {

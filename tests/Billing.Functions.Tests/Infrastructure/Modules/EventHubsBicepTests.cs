@@ -46,14 +46,11 @@ public class EventHubsBicepTests
     public void Deployment_Publisher_SendsToTheHubsTheTriggersRead()
     {
         var snapshot = TemplateSnapshot.Of();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(snapshot.AppConfiguration(TemplateSnapshot.SampleSecrets)).Build();
-        var publishing = new Billing.Publishing.PublishingOptions();
-        configuration.GetSection(Billing.Publishing.PublishingOptions.Section).Bind(publishing);
         var triggered = EventHubTriggers().Select(t => (string)t["eventHubName"]!).ToHashSet(StringComparer.Ordinal);
 
-        // Every UsageHub the publisher can pick must exist and be metered.
+        // Every UsageHub the publisher can pick must exist and be metered; no setting can name another.
         Assert.Equal(3, Enum.GetValues<Billing.Publishing.UsageHub>().Length);
-        foreach (string hub in new[] { publishing.CarrierOffloadHub, publishing.ComputeUsageHub, publishing.DeclaredUsageHub })
+        foreach (string hub in Enum.GetValues<Billing.Publishing.UsageHub>().Select(Billing.Publishing.UsageHubNames.Of))
         {
             Assert.Contains(hub, Hubs(snapshot));
             Assert.Contains(hub, triggered);

@@ -62,6 +62,28 @@ public class FunctionAppBicepTests
         Assert.Contains(identity, site["identity"]!["userAssignedIdentities"]!.AsObject().Select(i => i.Key));
     }
 
+    // The anchor authority's keypair is a secret like the treasury's: never a plain app setting, and only when asked for (unset,
+    // the treasury signs anchors).
+    [Fact]
+    public void Deployment_DedicatedAnchorKeypair_IsAKeyVaultReferenceLikeTheOtherSecretsAndStarts()
+    {
+        var snapshot = TemplateSnapshot.Of(new Dictionary<string, object> { ["dedicatedAnchorKeypair"] = true });
+        var settings = snapshot.AppSettings();
+        string vault = (string)snapshot.Single("Microsoft.KeyVault/vaults")["name"]!;
+        var vaultSecrets = snapshot.OfType("Microsoft.KeyVault/vaults/secrets").Select(s => ((string)s["name"]!).Split('/')[1]).ToHashSet();
+
+        var reference = TemplateSnapshot.KeyVaultReferencePattern().Match(settings["Billing__Ledger__AnchorKeypair"]);
+
+        Assert.True(reference.Success, $"Billing__Ledger__AnchorKeypair = {settings["Billing__Ledger__AnchorKeypair"]}: not a Key Vault reference");
+        Assert.Equal((vault, string.Empty), (reference.Groups["vault"].Value, reference.Groups["version"].Value));
+        Assert.Contains(reference.Groups["secret"].Value, vaultSecrets);
+        Assert.Contains(reference.Groups["secret"].Value, TemplateSnapshot.SampleSecrets.Keys); // infra/README.md names it with the others
+        var configuration = snapshot.AppConfiguration(TemplateSnapshot.SampleSecrets);
+        Assert.Equal(TemplateSnapshot.SampleSecrets[reference.Groups["secret"].Value], configuration["Billing:Ledger:AnchorKeypair"]);
+        StartupValidationTests.Build(configuration);
+        Assert.DoesNotContain("Billing__Ledger__AnchorKeypair", TemplateSnapshot.Of().AppSettings().Keys);
+    }
+
     [Fact]
     public void Deployment_StripeInvoiceSyncOff_LeavesTheKeyUnsetAndStarts()
     {
