@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Routing;
+
 namespace Billing.Functions.Tests;
 
 /// <summary>The function app built in-process and mapped, never started: what its endpoints and its OpenAPI document are.</summary>
@@ -14,5 +16,13 @@ public static class InProcessApp
         app.UseRouting();
         app.UseEndpoints(_ => { });
         return app;
+    }
+
+    /// <summary>Every route the app maps (not the fallback, which answers every method), with its metadata.</summary>
+    public static IReadOnlyList<RouteEndpoint> Routes()
+    {
+        using var app = Build();
+        return [.. ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>() is not null)];
     }
 }

@@ -11,6 +11,7 @@ public sealed class ClosePeriodFunction(PeriodCloser closer)
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/v1/periods/{period}/close", (HttpContext http, string period, ClosePeriodFunction f, CancellationToken ct) => f.InvokeAsync(http, period, ct))
             .Produces<PeriodCloseResponse>()
+            .Query(new QueryParameter("force", "true: close a month that ended too long ago or before the first usage, which is otherwise refused (409).", JsonSchemaType.Boolean))
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)
             .RequireRoles("only finance may close a period", PartnerRole.Finance);
 

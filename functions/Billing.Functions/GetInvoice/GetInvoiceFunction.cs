@@ -14,7 +14,8 @@ public sealed partial class GetInvoiceFunction(InvoiceStore invoices, CreditNote
             .Produces(StatusCodes.Status200OK, contentType: "text/csv", additionalContentTypes: [InvoicePdf.ContentType])
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status500InternalServerError)
             .RequireRoles("only the payer an invoice bills and finance may read it", Enum.GetValues<PartnerRole>()) // the owner rule is below
-            .JsonAnswer(typeof(InvoiceResponse));
+            .JsonAnswer(typeof(InvoiceResponse))
+            .Query(InvoiceFormats.Parameter(InvoiceFormat.Json, InvoiceFormat.Csv, InvoiceFormat.Pdf));
 
     public async Task<Results<JsonHttpResult<InvoiceResponse>, CsvResult, PdfResult, JsonHttpResult<ApiProblem>>> InvokeAsync(HttpContext http, string id, CancellationToken cancellationToken)
     {

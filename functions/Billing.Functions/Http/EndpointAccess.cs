@@ -5,7 +5,8 @@ namespace Billing.Functions.Http;
 /// <see cref="RequireRoles(RouteHandlerBuilder, string, PartnerRole[])"/>; the filter answers 401 without a valid <c>X-Api-Key</c> and 403 for any other role, and
 /// hands the adapter the authenticated caller through <see cref="Caller"/>. Finer rules (a payer reads only its own
 /// invoices) belong to the use case or adapter that knows the resource. Every answer of such a route, refusals included,
-/// is <c>Cache-Control: no-store</c>, and a query parameter given twice is refused (<see cref="SingleValuedQuery"/>).
+/// is <c>Cache-Control: no-store</c>, and a query parameter the route does not declare, or one given twice, is refused
+/// (<see cref="DeclaredQuery"/>).
 /// </summary>
 public static partial class EndpointAccess
 {
@@ -56,7 +57,7 @@ public static partial class EndpointAccess
                 http.Items[CallerKey] = caller;
                 return await next(context).ConfigureAwait(false);
             })
-            .RefuseRepeatedQueryParameters(); // after the key check: 401 first, and this answer is no-store too
+            .RefuseUndeclaredQueryParameters(); // after the key check: 401 first, and this answer is no-store too
     }
 
     /// <summary>The partner the <see cref="RequireRoles(RouteHandlerBuilder, string, PartnerRole[])"/> filter authenticated for this request.</summary>

@@ -6,6 +6,12 @@ namespace Billing.Functions.Http;
 /// </summary>
 public static class InvoiceFormats
 {
+    /// <summary>The <c>format</c> parameter of a route that offers <paramref name="offered"/> (<see cref="DeclaredQuery.Query"/>).</summary>
+    public static QueryParameter Parameter(params InvoiceFormat[] offered) => new(
+        "format",
+        "The answer's format, any case; wins over the Accept header (default JSON).",
+        Values: [.. offered.Select(f => f.ToString().ToLowerInvariant())]);
+
     /// <summary>The format asked for among <paramref name="offered"/>, or a problem naming <c>format</c> when the query asks for another.</summary>
     public static InvoiceFormat? Negotiate(HttpRequest request, out JsonHttpResult<ApiProblem>? problem, params InvoiceFormat[] offered)
     {

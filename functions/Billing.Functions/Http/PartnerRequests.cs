@@ -13,6 +13,12 @@ public static class PartnerRequests
     public const int DefaultAuditLimit = 100;
     public const int MaxAuditLimit = 1000;
 
+    /// <summary>The <c>limit</c> of a paged audit listing (<see cref="Paging(IQueryCollection, List{ApiFieldError})"/>).</summary>
+    public static readonly QueryParameter Limit = new("limit", $"Entries a page, 1 to {MaxAuditLimit} (default {DefaultAuditLimit}).", JsonSchemaType.Integer);
+
+    /// <summary>The <c>after</c> cursor of a paged audit listing.</summary>
+    public static readonly QueryParameter After = new("after", "The next page: the `next` of the previous page.");
+
     private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     /// <summary>The string fields of a JSON object body (a JSON null kept as null when <paramref name="nullable"/> allows it).</summary>

@@ -41,7 +41,8 @@ public static class RollupRoutes
                     return new Problem(409, "Unreadable facts", ex.Message).ToResult();
                 }
             })
-            .WithName(name).WithTags(adapter).Produces<TResponse>().RequireRoles(Forbidden, PartnerRole.Finance);
+            .WithName(name).WithTags(adapter).Produces<TResponse>().RequireRoles(Forbidden, PartnerRole.Finance)
+            .Query(new QueryParameter("payer", "Required: the payer whose rollups to check; one that names no partner is a 400."), new QueryParameter("month", "Required: the month (yyyy-MM)."));
 
     private static Problem? TryParse(HttpContext http, out string payer, out BillingPeriod month)
     {

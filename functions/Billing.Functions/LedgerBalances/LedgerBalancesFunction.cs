@@ -9,7 +9,8 @@ public static class LedgerBalancesFunction
     private const int MaxPayerLength = 128;
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapLedgerGet<LedgerBalancesResponse>("/api/v1/ledger/balances", "LedgerBalances", HandleAsync, LedgerContract.FinanceAndPayers, StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
+        app.MapLedgerGet<LedgerBalancesResponse>("/api/v1/ledger/balances", "LedgerBalances", HandleAsync, LedgerContract.FinanceAndPayers, StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)
+            .Query(new QueryParameter("payer", "Only this payer's accounts; a payer must give its own id; one that names no partner is a 400."));
 
     public static async Task<Results<JsonHttpResult<LedgerBalancesResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpContext context, LedgerReader reader, PartnerDirectory partners, CancellationToken cancellationToken)

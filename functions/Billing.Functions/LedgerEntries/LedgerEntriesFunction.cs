@@ -8,7 +8,10 @@ namespace Billing.Functions.LedgerEntriesHttp;
 public static class LedgerEntriesFunction
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapLedgerGet<LedgerEntriesResponse>("/api/v1/ledger/entries", "LedgerEntries", HandleAsync, [PartnerRole.Finance], StatusCodes.Status400BadRequest);
+        app.MapLedgerGet<LedgerEntriesResponse>("/api/v1/ledger/entries", "LedgerEntries", HandleAsync, [PartnerRole.Finance], StatusCodes.Status400BadRequest)
+            .Query(
+                new QueryParameter("from", "The first sequence number of the page (default 1).", JsonSchemaType.Integer),
+                new QueryParameter("limit", $"Entries a page, 1 to {LedgerReader.MaxEntriesPage} (default {LedgerReader.MaxEntriesPage}).", JsonSchemaType.Integer));
 
     public static async Task<Results<JsonHttpResult<LedgerEntriesResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpRequest request, LedgerReader reader, CancellationToken cancellationToken)

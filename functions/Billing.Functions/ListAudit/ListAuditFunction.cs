@@ -7,7 +7,12 @@ namespace Billing.Functions.ListAudit;
 public static class ListAuditFunction
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapPartnerGet<AuditListResponse>("/api/v1/audit", "ListAudit", HandleAsync, StatusCodes.Status400BadRequest);
+        app.MapPartnerGet<AuditListResponse>("/api/v1/audit", "ListAudit", HandleAsync, StatusCodes.Status400BadRequest)
+            .Query(
+                QueryInstants.Parameter("from", "Changes made at or after this instant; default the start of the current month"),
+                QueryInstants.Parameter("to", "Changes made before this instant; default the start of the next month"),
+                PartnerRequests.Limit,
+                PartnerRequests.After);
 
     public static async Task<Results<JsonHttpResult<AuditListResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpRequest request, PartnerManagement partners, TimeProvider time, CancellationToken cancellationToken)

@@ -8,6 +8,7 @@ public static class ListBurnsFunction
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet(Route, HandleAsync).WithName("ListBurns").Produces<IReadOnlyList<BurnView>>()
             .ProducesProblems(StatusCodes.Status500InternalServerError)
+            .Query(new QueryParameter("invoiceId", "Only the burn of this invoice."))
             .ProducesHeader(StatusCodes.Status200OK, BurnListHeaders.Unreadable, "Present only when burn rows cannot be read (changed outside the platform): their ids, percent-encoded and comma-separated, the first 100. They are left out of the body and never acted on.")
             .RequireRoles("only finance may list burns", PartnerRole.Finance);
 

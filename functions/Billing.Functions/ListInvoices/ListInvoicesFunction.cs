@@ -11,6 +11,10 @@ public sealed partial class ListInvoicesFunction(InvoiceStore invoices, PartnerD
             .Produces<InvoiceListResponse>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesProblems(StatusCodes.Status400BadRequest)
+            .Query(
+                new("period", "Only invoices of this month (yyyy-MM)."),
+                new("payer", "Finance: only this payer's invoices (one that names no partner is a 400); a payer may give only its own id."),
+                InvoiceFormats.Parameter(InvoiceFormat.Json, InvoiceFormat.Csv))
             .ProducesHeader(StatusCodes.Status200OK, InvoiceListHeaders.Unreadable, "CSV answers only, present only when invoice rows cannot be read (changed outside the platform): their ids, percent-encoded and comma-separated, the first 100. The JSON answer lists them in `unreadable`.")
             .RequireRoles("providers are not billed; invoices belong to payers and finance", PartnerRole.Carrier, PartnerRole.Tenant, PartnerRole.Finance);
 

@@ -14,8 +14,8 @@ public static class ListQuarantineFunction
             .Query(
                 new("source", "Finance: only this source's events (partner id); a partner may give only its own id."),
                 new("kind", "Only events set aside as this kind.", Values: ["invalid", "conflict", "malformed", "unstorable"]),
-                new("from", "Quarantined at or after this instant (RFC 3339, or yyyy-MM-dd for midnight UTC)."),
-                new("to", "Quarantined before this instant (RFC 3339, or yyyy-MM-dd for midnight UTC)."),
+                QueryInstants.Parameter("from", "Quarantined at or after this instant"),
+                QueryInstants.Parameter("to", "Quarantined before this instant"),
                 new("replayed", "true: only events with a replay record; false: only events never replayed.", JsonSchemaType.Boolean),
                 new("limit", "Events a page, 1 to 1000 (default 100).", JsonSchemaType.Integer),
                 new("after", "The next page: the `next` of the previous page. A page stops after reading 10,000 rows, so it may hold fewer events than `limit`, even none, with a `next`: only a null `next` ends the list."))

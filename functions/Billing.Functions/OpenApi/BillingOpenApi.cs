@@ -63,6 +63,8 @@ public static class BillingOpenApi
                     }
                 }
 
+                AddQueryParameters(operation, DeclaredQuery.Of(metadata)); // the declaration the keyed routes' filter enforces
+
                 // What UnhandledErrors answers on any route, whatever the route declares itself.
                 operation.Responses.TryAdd("500", new OpenApiResponseReference(InternalErrorResponse, context.Document));
                 operation.Responses.TryAdd("503", new OpenApiResponseReference(UnavailableResponse, context.Document));
@@ -83,7 +85,7 @@ public static class BillingOpenApi
                 operation.Responses ??= [];
                 operation.Responses.TryAdd("401", Problem("No valid X-Api-Key header.", context.Document));
                 operation.Responses.TryAdd("403", Problem($"The caller's role may not use this route (admitted: {roles}).", context.Document));
-                operation.Responses.TryAdd("400", Problem("A query parameter given more than once (the problem names it).", context.Document)); // SingleValuedQuery, on every keyed route
+                operation.Responses.TryAdd("400", Problem("A query parameter the route does not take, or one given more than once (the problem names each).", context.Document)); // DeclaredQuery, on every keyed route
                 operation.Description = string.IsNullOrEmpty(operation.Description) ? $"Roles: {roles}." : $"{operation.Description} Roles: {roles}.";
                 return Task.CompletedTask;
             });
@@ -110,25 +112,6 @@ public static class BillingOpenApi
             };
         });
 
-    /// <summary>Declares the optional query <paramref name="parameters"/> a route reads from its request itself.</summary>
-    public static RouteHandlerBuilder Query(this RouteHandlerBuilder builder, params QueryParameter[] parameters) =>
-        builder.AddOpenApiOperationTransformer((operation, _, _) =>
-        {
-            operation.Parameters ??= [];
-            foreach (var p in parameters)
-            {
-                var schema = new OpenApiSchema { Type = p.Type };
-                if (p.Values is { } values)
-                {
-                    schema.Enum = [.. values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v))];
-                }
-
-                operation.Parameters.Add(new OpenApiParameter { Name = p.Name, In = ParameterLocation.Query, Description = p.Description, Required = false, Schema = schema });
-            }
-
-            return Task.CompletedTask;
-        });
-
     /// <summary>The document as JSON, exactly as served and committed.</summary>
     public static async Task<string> RenderAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
@@ -136,6 +119,27 @@ public static class BillingOpenApi
         var document = await provider.GetOpenApiDocumentAsync(cancellationToken).ConfigureAwait(false);
         string json = await document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, cancellationToken).ConfigureAwait(false);
         return json.ReplaceLineEndings("\n") + "\n";
+    }
+
+    /// <summary>The query parameters a route declared (<see cref="DeclaredQuery.Query"/>): optional, typed, their values listed when fixed.</summary>
+    private static void AddQueryParameters(OpenApiOperation operation, IReadOnlyList<QueryParameter> parameters)
+    {
+        if (parameters.Count == 0)
+        {
+            return;
+        }
+
+        operation.Parameters ??= [];
+        foreach (var p in parameters)
+        {
+            var schema = new OpenApiSchema { Type = p.Type };
+            if (p.Values is { } values)
+            {
+                schema.Enum = [.. values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v))];
+            }
+
+            operation.Parameters.Add(new OpenApiParameter { Name = p.Name, In = ParameterLocation.Query, Description = p.Description, Required = false, Schema = schema });
+        }
     }
 
     private static OpenApiResponse Problem(string description, OpenApiDocument? document) => new()

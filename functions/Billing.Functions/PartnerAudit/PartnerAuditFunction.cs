@@ -4,7 +4,8 @@ namespace Billing.Functions.PartnerAudit;
 public static class PartnerAuditFunction
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
-        app.MapPartnerGet<AuditListResponse>("/api/v1/partners/{id}/audit", "PartnerAudit", HandleAsync, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        app.MapPartnerGet<AuditListResponse>("/api/v1/partners/{id}/audit", "PartnerAudit", HandleAsync, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .Query(PartnerRequests.Limit, PartnerRequests.After);
 
     public static async Task<Results<JsonHttpResult<AuditListResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpRequest request, string id, PartnerManagement partners, CancellationToken cancellationToken)
