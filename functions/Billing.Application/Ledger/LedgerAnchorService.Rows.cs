@@ -5,7 +5,8 @@ namespace Billing.Application.Ledger;
 /// <summary>
 /// Keeping the anchors table whole below the chain's newest anchor: payers' proofs find their anchor through that table
 /// only, so a row lost there (a pending row discarded after its memo landed, a row deleted outside the platform) would
-/// leave every entry of its range "not anchored" to them. Each run looks for the first range no confirmed row covers and
+/// leave every entry of its range "not anchored" to them. A row that cannot be read counts as lost and is replaced, as
+/// the newest anchor's row always was. Each run looks for the first range no confirmed row covers and
 /// puts back, from the chain, the rows of the anchors in it: only memos in transactions the authority signed count
 /// (<see cref="AnchorChainReader"/>), nothing is anchored again, and the search reads only the authority's transactions
 /// between the stored rows around the gap. One gap per run; a gap whose search found nothing is not searched again by
@@ -123,7 +124,7 @@ public sealed partial class LedgerAnchorService
         };
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Anchor row of ledger entries {From}-{To} was missing; put back from the chain (transaction {Signature})")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No readable confirmed anchor row covered ledger entries {From}-{To} (lost, or unreadable); put back from the chain (transaction {Signature})")]
     private static partial void LogRowRestored(ILogger logger, long from, long to, string signature);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "No confirmed anchor row covers ledger entries {From}-{To}, and the chain between the rows around them holds no anchor of the authority for them; run ledger verify")]
