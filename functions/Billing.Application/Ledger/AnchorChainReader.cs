@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Billing.Application.Ledger;
 
 /// <summary>
@@ -62,6 +64,22 @@ public sealed class AnchorChainReader(ISolanaRpcClient rpc)
         }
 
         return (latest, heartbeat);
+    }
+
+    /// <summary>
+    /// The book's anchors in the authority's transactions older than <paramref name="before"/> and newer than
+    /// <paramref name="until"/> (null: no bound on that side), newest first; heartbeats are not fetched.
+    /// </summary>
+    public async IAsyncEnumerable<OnChainAnchor> ReadAnchorsBetweenAsync(PublicKey authority, string ledger, string book, string? before, string? until, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var found = memos.ReadAsync(authority, BookMemos.Prefixes(ledger, book)[..1], before, until, cancellationToken);
+        await foreach (var (anchor, _) in ReadAsync(ledger, book, found).ConfigureAwait(false))
+        {
+            if (anchor is not null)
+            {
+                yield return anchor;
+            }
+        }
     }
 
     /// <summary>The anchor transaction <paramref name="signature"/> if the chain shows it is one of this book's, signed by the authority.</summary>

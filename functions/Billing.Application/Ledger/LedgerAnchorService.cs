@@ -10,7 +10,8 @@ namespace Billing.Application.Ledger;
 /// pending row with its signature is stored before anything is sent; a resend after a crash can at worst put the same
 /// memo on chain twice, which verification counts once. First it pins partners' audit chains in the book
 /// (<see cref="PartnerAuditPinner"/>), so the root it anchors covers them; a failure there is logged and anchoring goes on.
-/// With nothing new to anchor it may send a heartbeat instead (LedgerAnchorService.Heartbeat.cs).
+/// With nothing new to anchor it may send a heartbeat instead (LedgerAnchorService.Heartbeat.cs). Every run also puts back
+/// a confirmed row lost below the chain's newest anchor, from the authority's memo (LedgerAnchorService.Rows.cs).
 /// </summary>
 public sealed partial class LedgerAnchorService(
     LedgerStore ledger,
@@ -92,6 +93,11 @@ public sealed partial class LedgerAnchorService(
                 // Already anchored on chain, or not what the entries give (stale or forged): never signed as is.
                 await anchors.DeleteAsync(book, pending.ToSeq, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        if (latest is not null)
+        {
+            await RestoreLostRowsAsync(book, signer.PublicKey, latest, cancellationToken).ConfigureAwait(false);
         }
 
         if (anchor is null)
@@ -256,10 +262,7 @@ public sealed partial class LedgerAnchorService(
             return;
         }
 
-        await anchors.UpsertAsync(new LedgerAnchor(c.Book, c.FromSeq, c.ToSeq, c.RootHex, latest.BlockTime ?? time.GetUtcNow())
-        {
-            Ledger = c.Ledger, PreviousRootHex = c.PreviousRootHex, Signature = latest.Signature, Slot = latest.Slot, Status = AnchorStatus.Confirmed,
-        }, cancellationToken).ConfigureAwait(false);
+        await anchors.UpsertAsync(Row(latest), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<AnchorRunSummary> ConfirmAsync(LedgerAnchor anchor, string signature, ulong slot, CancellationToken cancellationToken)

@@ -8,13 +8,17 @@ public sealed class LedgerReader(LedgerStore ledger, AnchorStore anchors, Anchor
 {
     public const int MaxEntriesPage = 1000;
 
+    private readonly LedgerBalanceCache balances = new(ledger, LedgerEntries.MainBook);
+
     /// <summary>
-    /// Balances of the main book, of one payer's accounts when <paramref name="payer"/> is set. An entry row that cannot
-    /// be read is an <see cref="InvalidDataException"/> naming it: a sum without it would be wrong, not partial.
+    /// Balances of the main book, of one payer's accounts when <paramref name="payer"/> is set, reading only the entries
+    /// appended since this reader's last call (<see cref="LedgerBalanceCache"/>, which also says why a rewrite below them
+    /// is <c>ledger verify</c>'s to find). An entry row that cannot be read is an <see cref="InvalidDataException"/>
+    /// naming it: a sum without it would be wrong, not partial.
     /// </summary>
     public async Task<Balances> BalancesAsync(string? payer, CancellationToken cancellationToken)
     {
-        var balances = await ledger.BalancesAsync(LedgerEntries.MainBook, cancellationToken).ConfigureAwait(false);
+        var balances = await this.balances.GetAsync(cancellationToken).ConfigureAwait(false);
         return payer is null ? balances : balances.ForPayer(payer);
     }
 

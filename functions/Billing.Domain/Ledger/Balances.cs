@@ -8,7 +8,7 @@ public sealed class Balances
 {
     private readonly Dictionary<(string Account, string Asset), Int128> map;
 
-    private Balances(Dictionary<(string, string), Int128> map)
+    internal Balances(Dictionary<(string, string), Int128> map)
     {
         this.map = map;
         All = new ReadOnlyCollection<AccountBalance>([.. map
@@ -18,37 +18,35 @@ public sealed class Balances
 
     public IReadOnlyList<AccountBalance> All { get; }
 
+    /// <summary>The sums by (account, asset), for <see cref="BalancesBuilder"/> to start from.</summary>
+    internal IReadOnlyDictionary<(string Account, string Asset), Int128> Sums => map;
+
+    /// <summary>No account moved: the balances of an empty book.</summary>
+    public static Balances Empty { get; } = new([]);
+
     public static Balances Compute(IEnumerable<LedgerEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var map = new Dictionary<(string, string), Int128>();
+        var builder = new BalancesBuilder();
         foreach (LedgerEntry entry in entries)
         {
-            foreach (Posting p in entry.Postings)
-            {
-                var key = (p.Account, p.Asset);
-                map[key] = (map.TryGetValue(key, out Int128 sum) ? sum : Int128.Zero) + p.Amount;
-            }
+            builder.Add(entry);
         }
 
-        return new Balances(map);
+        return builder.ToBalances();
     }
 
     /// <summary>Folds entries as they stream past, holding only the balances.</summary>
     public static async Task<Balances> ComputeAsync(IAsyncEnumerable<LedgerEntry> entries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var map = new Dictionary<(string, string), Int128>();
+        var builder = new BalancesBuilder();
         await foreach (LedgerEntry entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            foreach (Posting p in entry.Postings)
-            {
-                var key = (p.Account, p.Asset);
-                map[key] = (map.TryGetValue(key, out Int128 sum) ? sum : Int128.Zero) + p.Amount;
-            }
+            builder.Add(entry);
         }
 
-        return new Balances(map);
+        return builder.ToBalances();
     }
 
     /// <summary>The balance, zero for an account that never moved.</summary>

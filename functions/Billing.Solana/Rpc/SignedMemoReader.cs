@@ -22,7 +22,14 @@ public sealed class SignedMemoReader(ISolanaRpcClient rpc)
     /// read as each candidate is met, so a caller may drop a prefix it needs no more of: what only that prefix matches is
     /// then not fetched.
     /// </summary>
-    public async IAsyncEnumerable<SignedMemo> ReadAsync(PublicKey authority, IReadOnlyList<string> prefixes, string? until, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<SignedMemo> ReadAsync(PublicKey authority, IReadOnlyList<string> prefixes, string? until, CancellationToken cancellationToken) =>
+        ReadAsync(authority, prefixes, null, until, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReadAsync(PublicKey, IReadOnlyList{string}, string?, CancellationToken)"/>, only older than
+    /// <paramref name="before"/> when it is set: the memos between two known transactions, newest first.
+    /// </summary>
+    public async IAsyncEnumerable<SignedMemo> ReadAsync(PublicKey authority, IReadOnlyList<string> prefixes, string? before, string? until, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authority);
         ArgumentNullException.ThrowIfNull(prefixes);
@@ -32,7 +39,6 @@ public sealed class SignedMemoReader(ISolanaRpcClient rpc)
         }
 
         string authorityText = authority.ToString();
-        string? before = null;
         while (true)
         {
             var page = await rpc.GetSignaturesForAddressAsync(authority, before, until, PageSize, Commitment.Confirmed, cancellationToken).ConfigureAwait(false);

@@ -12,6 +12,7 @@ public sealed partial class LedgerStore
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {from} and RowKey le {LastSequenceRowKey}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
+            Interlocked.Increment(ref entryRowsRead);
             yield return FromEntity(table.Name, row);
         }
     }
@@ -33,6 +34,7 @@ public sealed partial class LedgerStore
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(book)} and RowKey ge {SequenceRowKey(fromSequence)} and RowKey le {throughRowKey}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
+            Interlocked.Increment(ref entryRowsRead);
             yield return ReadStored(table.Name, row);
         }
     }

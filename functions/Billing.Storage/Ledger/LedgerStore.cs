@@ -23,6 +23,7 @@ public sealed partial class LedgerStore
     private readonly TableClient table;
     private readonly int maxAttempts;
     private long conflicts;
+    private long entryRowsRead;
 
     public LedgerStore(BillingTables tables, int maxAttempts = DefaultMaxAttempts)
     {
@@ -36,6 +37,9 @@ public sealed partial class LedgerStore
 
     /// <summary>How many append attempts of this instance lost a race and were retried (for metrics and tests).</summary>
     public long ConflictCount => Interlocked.Read(ref conflicts);
+
+    /// <summary>How many entry rows this instance's ordered reads have taken from the table (for metrics and tests: what a read costs).</summary>
+    public long EntryRowsRead => Interlocked.Read(ref entryRowsRead);
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken) =>
         await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
