@@ -31,8 +31,8 @@ public class PeriodCloserLeaseLossTests(AzuriteFixture azurite) : PeriodCloserTe
     }
 
     /// <summary>
-    /// On the first request through its client: six of the lease's ten minutes pass (so the next check goes to storage)
-    /// and another close holds the lease for an hour, as one would after this close's renewals had failed.
+    /// On the first request through its client: another close holds the lease for an hour, as one would after this close's
+    /// renewals had failed, and six of the lease's ten minutes pass (so the next check goes to storage).
     /// </summary>
     private sealed class LeaseThief(PeriodCloserSetup setup) : HttpPipelinePolicy
     {
@@ -47,9 +47,10 @@ public class PeriodCloserLeaseLossTests(AzuriteFixture azurite) : PeriodCloserTe
         {
             if (Interlocked.Exchange(ref taken, 1) == 0)
             {
-                setup.Clock.Advance(TimeSpan.FromMinutes(6));
+                // Taken first, then the clock moved: moving it wakes the background renewal, which must find the lease gone.
                 var lease = new TableEntity("lease", "period-close") { ["Owner"] = "other-close", ["ExpiresAt"] = setup.Clock.GetUtcNow().AddHours(1) };
                 await setup.Tables.Invoices.UpsertEntityAsync(lease, TableUpdateMode.Replace, message.CancellationToken);
+                setup.Clock.Advance(TimeSpan.FromMinutes(6));
             }
 
             await ProcessNextAsync(message, pipeline);
