@@ -12,7 +12,7 @@ namespace Billing.Functions.Http;
 /// </summary>
 public static class DeclaredQuery
 {
-    /// <summary>Declares the optional query <paramref name="parameters"/> the route takes (reads from its request itself).</summary>
+    /// <summary>Declares the query <paramref name="parameters"/> the route takes (reads from its request itself).</summary>
     public static RouteHandlerBuilder Query(this RouteHandlerBuilder builder, params QueryParameter[] parameters) =>
         builder.WithMetadata(new Parameters(parameters));
 

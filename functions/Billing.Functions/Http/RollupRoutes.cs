@@ -42,7 +42,9 @@ public static class RollupRoutes
                 }
             })
             .WithName(name).WithTags(adapter).Produces<TResponse>().RequireRoles(Forbidden, PartnerRole.Finance)
-            .Query(new QueryParameter("payer", "Required: the payer whose rollups to check; one that names no partner is a 400."), new QueryParameter("month", "Required: the month (yyyy-MM)."));
+            .Query(
+                new QueryParameter("payer", "The payer whose rollups to check; one that names no partner is a 400.", Required: true),
+                new QueryParameter("month", "The month (yyyy-MM).", Required: true));
 
     private static Problem? TryParse(HttpContext http, out string payer, out BillingPeriod month)
     {

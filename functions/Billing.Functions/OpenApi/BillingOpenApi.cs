@@ -138,7 +138,7 @@ public static class BillingOpenApi
                 schema.Enum = [.. values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v))];
             }
 
-            operation.Parameters.Add(new OpenApiParameter { Name = p.Name, In = ParameterLocation.Query, Description = p.Description, Required = false, Schema = schema });
+            operation.Parameters.Add(new OpenApiParameter { Name = p.Name, In = ParameterLocation.Query, Description = p.Description, Required = p.Required, Schema = schema });
         }
     }
 

@@ -141,6 +141,28 @@ public partial class DeclaredQueryTests(PlatformFixture platform)
         Assert.Contains(reason, error["reason"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Query_ParameterDeclaredRequired_RouteAnswers400NamingItWhenAbsent()
+    {
+        // openapi.json marks these required (clients generated from it send them); each route refuses a call without them.
+        var routes = InProcessApp.Routes()
+            .Where(e => e.Metadata.GetMetadata<EndpointAccess.AllowedRoles>() is not null)
+            .SelectMany(e => DeclaredQuery.Of(e.Metadata).Where(p => p.Required).Select(p => (Route: KeyedRoutes().Single(r => r.Path == e.RoutePattern.RawText!.TrimStart('/') && r.Method == e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Single()), p.Name)))
+            .ToList();
+
+        Assert.Contains(routes, r => r.Route.Path == "api/v1/rollups/verify" && r.Name == "payer");
+        Assert.Contains(routes, r => r.Route.Path == "api/v1/rollups/verify" && r.Name == "month");
+        var valid = new Dictionary<string, string> { ["payer"] = "carrier-tmo", ["month"] = "2026-10" }; // for the others, each left out alone
+        foreach (var (route, name) in routes)
+        {
+            string others = string.Join("&", routes.Where(r => r.Route.ToString() == route.ToString() && r.Name != name).Select(r => $"{r.Name}={valid[r.Name]}"));
+            var (status, text, response) = await SendAsync(route.Method, $"{route.Path}?{others}", route.Key);
+            response.Dispose();
+
+            Assert.True(status == HttpStatusCode.BadRequest && ErrorOf(text, name) is not null, $"{route} without {name}: {(int)status}: {text}");
+        }
+    }
+
     [Theory]
     [InlineData("api/v1/invoices?PERIOD=2026-10&Payer=carrier-tmo&FORMAT=csv")]
     [InlineData("api/v1/invoices?period=2026-10&payer=carrier-tmo&format=json")]
