@@ -11,7 +11,7 @@ namespace Billing.Functions.Http;
 /// </summary>
 public static class JsonBody
 {
-    /// <summary>Takes an <c>application/json</c> body (any parameters, e.g. <c>charset=utf-8</c>) of <typeparamref name="T"/>; refuses any other with 415.</summary>
+    /// <summary>Takes an <c>application/json</c> (or <c>application/…+json</c>) body of <typeparamref name="T"/>, any parameters (e.g. <c>charset=utf-8</c>); refuses any other with 415.</summary>
     public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder builder) =>
         builder
             .AddEndpointFilter(async (context, next) =>
@@ -30,11 +30,13 @@ public static class JsonBody
                 };
             });
 
-    /// <summary>The 415 for a Content-Type that is not <c>application/json</c>, or null when it is.</summary>
+    /// <summary>The 415 for a Content-Type that is not JSON, or null when it is.</summary>
     private static Problem? Refusal(string? contentType)
     {
+        // application/json, or a +json type of it (application/merge-patch+json), as routing matched Accepts before.
         if (MediaTypeHeaderValue.TryParse(contentType, out var parsed)
-            && parsed.MediaType.Equals(System.Net.Mime.MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase))
+            && parsed.Type.Equals("application", StringComparison.OrdinalIgnoreCase)
+            && (parsed.SubType.Equals("json", StringComparison.OrdinalIgnoreCase) || parsed.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase)))
         {
             return null;
         }

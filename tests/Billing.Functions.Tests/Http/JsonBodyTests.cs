@@ -32,7 +32,7 @@ public sealed class JsonBodyTests(PlatformFixture platform)
     [MemberData(nameof(Routes))]
     public async Task AcceptsJson_OtherOrNoContentType_Returns415NamingWhatWasSent(string method, string path)
     {
-        foreach (string? contentType in new[] { "text/plain", "application/x-www-form-urlencoded", null })
+        foreach (string? contentType in new[] { "text/plain", "application/x-www-form-urlencoded", "text/json", "application/jsonx", null })
         {
             var (status, mediaType, body) = await SendAsync(method, path, PlatformFixture.FinanceKey, contentType);
 
@@ -62,7 +62,7 @@ public sealed class JsonBodyTests(PlatformFixture platform)
     [MemberData(nameof(Routes))]
     public async Task AcceptsJson_JsonWithOrWithoutCharset_ReachesTheRoute(string method, string path)
     {
-        foreach (string contentType in new[] { "application/json", "application/json; charset=utf-8", "Application/JSON" })
+        foreach (string contentType in new[] { "application/json", "application/json; charset=utf-8", "Application/JSON", "application/merge-patch+json" })
         {
             var (status, _, body) = await SendAsync(method, path, PlatformFixture.FinanceKey, contentType);
 
