@@ -12,10 +12,10 @@ public static class AcknowledgeFindingFunction
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/v1/ledger/reconcile/acknowledgements", HandleAsync).WithName("AcknowledgeReconcileFinding")
-            .Accepts<AcknowledgeFindingRequest>("application/json")
             .Produces<AcknowledgeFindingResponse>()
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status500InternalServerError)
-            .RequireRoles("only finance may acknowledge reconcile findings", PartnerRole.Finance);
+            .RequireRoles("only finance may acknowledge reconcile findings", PartnerRole.Finance)
+            .AcceptsJson<AcknowledgeFindingRequest>(); // after RequireRoles: 401 and 403 before 415
 
     public static async Task<Results<JsonHttpResult<AcknowledgeFindingResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpContext http, ReconcileAcknowledger acknowledger, CancellationToken cancellationToken)

@@ -10,10 +10,10 @@ public static class CreatePartnerFunction
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/v1/partners", HandleAsync).WithName("CreatePartner")
-            .Accepts<CreatePartnerRequest>("application/json")
             .Produces<PartnerCreatedResponse>(StatusCodes.Status201Created)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)
-            .RequireRoles(PartnerResponses.Forbidden, PartnerRole.Finance);
+            .RequireRoles(PartnerResponses.Forbidden, PartnerRole.Finance)
+            .AcceptsJson<CreatePartnerRequest>(); // after RequireRoles: 401 and 403 before 415
 
     public static async Task<Results<JsonHttpResult<PartnerCreatedResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpContext http, PartnerManagement partners, TimeProvider time, CancellationToken cancellationToken)

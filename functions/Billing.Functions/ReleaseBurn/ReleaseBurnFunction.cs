@@ -16,10 +16,10 @@ public static class ReleaseBurnFunction
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/v1/burns/{id}/release", HandleAsync).WithName("ReleaseBurn")
-            .Accepts<ReleaseBurnRequest>("application/json")
             .Produces<BurnView>()
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status500InternalServerError)
-            .RequireRoles("only finance may release burns", PartnerRole.Finance);
+            .RequireRoles("only finance may release burns", PartnerRole.Finance)
+            .AcceptsJson<ReleaseBurnRequest>(); // after RequireRoles: 401 and 403 before 415
 
     public static async Task<Results<JsonHttpResult<BurnView>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpContext http, string id, BurnReleaser releaser, CancellationToken cancellationToken)

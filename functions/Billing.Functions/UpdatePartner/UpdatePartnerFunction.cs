@@ -10,10 +10,10 @@ public static class UpdatePartnerFunction
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapPatch("/api/v1/partners/{id}", HandleAsync).WithName("UpdatePartner")
-            .Accepts<UpdatePartnerRequest>("application/json")
             .Produces<PartnerView>()
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
-            .RequireRoles(PartnerResponses.Forbidden, PartnerRole.Finance);
+            .RequireRoles(PartnerResponses.Forbidden, PartnerRole.Finance)
+            .AcceptsJson<UpdatePartnerRequest>(); // after RequireRoles: 401 and 403 before 415
 
     public static async Task<Results<JsonHttpResult<PartnerView>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpContext http, string id, PartnerManagement partners, TimeProvider time, CancellationToken cancellationToken)

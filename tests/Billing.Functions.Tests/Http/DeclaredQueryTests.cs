@@ -42,7 +42,7 @@ public partial class DeclaredQueryTests(PlatformFixture platform)
 
     private async Task<(HttpStatusCode Status, string Text, HttpResponseMessage Response)> SendAsync(string method, string path, string key)
     {
-        // A body where the route takes one: a route that Accepts JSON is not matched without it (the fallback answers 404).
+        // A body where the route takes one: a route taking JSON answers 415 without it, after the query check.
         var content = method is "GET" ? null : new StringContent("{}", Encoding.UTF8, "application/json");
         var response = await platform.Client.SendAsync(platform.Request(new HttpMethod(method), path, key, content));
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), response);
