@@ -118,8 +118,9 @@ public sealed partial class StripeWebhookHandler
             catch (Exception e) when (e is StripeException or Newtonsoft.Json.JsonException or JsonException or FormatException
                                            or InvalidCastException or ArgumentException or OverflowException)
             {
-                // An authentic invoice.paid whose amount Stripe.net cannot read must still be recorded (unapplied), not bounced.
-                return (WebhookOutcome?)InvoicePaidWithUnreadableAmount(document.RootElement)
+                // An authentic invoice.paid of ours that Stripe.net cannot read (its amount, or any other field) must still be
+                // recorded, unapplied and reported, not bounced: Stripe retries a refusal for three days, then the payment is nowhere.
+                return (WebhookOutcome?)InvoicePaidUnreadByStripeNet(document.RootElement, e)
                        ?? (StripeJson.IsId(StripeJson.Text(document.RootElement, "id")) ? ReadFromJson(StripeJson.Text(document.RootElement, "type"), document.RootElement) : null)
                        ?? new WebhookOutcome.Rejected($"Body is not a Stripe event ({e.GetType().Name}).");
             }
@@ -262,17 +263,21 @@ public sealed partial class StripeWebhookHandler
     }
 
     /// <summary>
-    /// The fallback when Stripe.net cannot parse an event: an <c>invoice.paid</c> for one of our invoices whose only defect is
-    /// its amount is still a payment event (recorded unapplied downstream); anything else stays rejected.
+    /// The fallback when Stripe.net cannot parse an event: an <c>invoice.paid</c> for one of our invoices is still a payment
+    /// event, recorded unapplied downstream with why (its amount, or what Stripe.net could not read) so reconcile shows it and
+    /// finance checks it in Stripe; one that does not name our invoice, its customer and currency as text stays rejected.
     /// </summary>
-    private static WebhookOutcome.PaymentReceived? InvoicePaidWithUnreadableAmount(JsonElement root)
+    private static WebhookOutcome.PaymentReceived? InvoicePaidUnreadByStripeNet(JsonElement root, Exception unread)
     {
-        if (AmountPaidProblem(root) is not { } problem || StripeJson.Text(root, "type") != InvoicePaidEventType || StripeJson.Text(root, "id") is not { } eventId || !StripeJson.IsId(eventId))
+        if (StripeJson.Text(root, "type") != InvoicePaidEventType || StripeJson.Text(root, "id") is not { } eventId || !StripeJson.IsId(eventId)
+            || !root.TryGetProperty("data", out JsonElement data) || data.ValueKind != JsonValueKind.Object
+            || !data.TryGetProperty("object", out JsonElement obj) || obj.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
 
-        JsonElement obj = root.GetProperty("data").GetProperty("object"); // present: AmountPaidProblem found amount_paid in it
+        string problem = AmountPaidProblem(root)
+            ?? $"Stripe.net could not read the event ({unread.GetType().Name}), so its amount_paid is not applied; check the payment in Stripe";
         if (StripeJson.Text(obj, "id") is not { Length: > 0 } stripeInvoiceId
             || StripeJson.Text(obj, "customer") is not { Length: > 0 } customer
             || StripeJson.Text(obj, "currency") is not { Length: > 0 } currency
