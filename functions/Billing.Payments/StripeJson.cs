@@ -72,14 +72,20 @@ internal static class StripeJson
             ? id
             : null;
 
+    /// <summary>The event's <c>data.object</c> when the event is an object whose <c>data</c> holds one.</summary>
+    public static bool TryGetDataObject(JsonElement root, out JsonElement obj)
+    {
+        obj = default;
+        return root.ValueKind == JsonValueKind.Object
+            && root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
+            && data.TryGetProperty("object", out obj) && obj.ValueKind == JsonValueKind.Object;
+    }
+
     /// <summary>The event's <c>data.object</c> when it is an object of type <paramref name="type"/> with an id.</summary>
     public static bool TryGetObject(JsonElement root, string type, out JsonElement obj, out string id)
     {
-        obj = default;
         id = "";
-        if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
-            || !data.TryGetProperty("object", out obj) || obj.ValueKind != JsonValueKind.Object
-            || Text(obj, "object") != type || Text(obj, "id") is not { } found || !IsId(found))
+        if (!TryGetDataObject(root, out obj) || Text(obj, "object") != type || Text(obj, "id") is not { } found || !IsId(found))
         {
             return false;
         }

@@ -245,9 +245,7 @@ public sealed partial class StripeWebhookHandler
     /// <summary>Null when <c>data.object.amount_paid</c> is an integer of minor units (at most <see cref="Billing.Domain.Payments.StripeAmounts.MaxMinor"/>); otherwise what is wrong with it.</summary>
     private static string? AmountPaidProblem(JsonElement root)
     {
-        if (!root.TryGetProperty("data", out JsonElement data) || data.ValueKind != JsonValueKind.Object
-            || !data.TryGetProperty("object", out JsonElement obj) || obj.ValueKind != JsonValueKind.Object
-            || !obj.TryGetProperty("amount_paid", out JsonElement amount))
+        if (!StripeJson.TryGetDataObject(root, out JsonElement obj) || !obj.TryGetProperty("amount_paid", out JsonElement amount))
         {
             return "amount_paid is missing";
         }
@@ -270,8 +268,7 @@ public sealed partial class StripeWebhookHandler
     private static WebhookOutcome.PaymentReceived? InvoicePaidUnreadByStripeNet(JsonElement root, Exception unread)
     {
         if (StripeJson.Text(root, "type") != InvoicePaidEventType || StripeJson.Text(root, "id") is not { } eventId || !StripeJson.IsId(eventId)
-            || !root.TryGetProperty("data", out JsonElement data) || data.ValueKind != JsonValueKind.Object
-            || !data.TryGetProperty("object", out JsonElement obj) || obj.ValueKind != JsonValueKind.Object)
+            || !StripeJson.TryGetDataObject(root, out JsonElement obj))
         {
             return null;
         }
@@ -315,8 +312,7 @@ public sealed partial class StripeWebhookHandler
             }
         }
 
-        return root.TryGetProperty("data", out JsonElement data)
-               && data.TryGetProperty("object", out JsonElement obj)
+        return StripeJson.TryGetDataObject(root, out JsonElement obj)
                && obj.TryGetProperty("payment_intent", out JsonElement pi)
                && pi.ValueKind == JsonValueKind.String
                && pi.GetString() is { Length: > 0 } id
