@@ -41,9 +41,10 @@ public static class ApiResponseReader
     /// <summary><c>GET /api/v1/ledger/verify</c>.</summary>
     public static LedgerVerifyResponse LedgerVerification(JsonNode? body) => Read(body, BillingJsonContext.Default.LedgerVerifyResponse, "ledger verification");
 
-    /// <summary><c>GET /api/v1/ledger/reconcile</c>.</summary>
+    /// <summary><c>POST /api/v1/ledger/reconcile/acknowledgements</c>.</summary>
     public static AcknowledgeFindingResponse Acknowledgement(JsonNode? body) => Read(body, BillingJsonContext.Default.AcknowledgeFindingResponse, "acknowledgement");
 
+    /// <summary><c>GET /api/v1/ledger/reconcile</c>.</summary>
     public static LedgerReconcileResponse LedgerReconciliation(JsonNode? body) => Read(body, BillingJsonContext.Default.LedgerReconcileResponse, "ledger reconciliation");
 
     /// <summary><c>GET /api/v1/ledger/balances</c>: its rows.</summary>
