@@ -105,7 +105,10 @@ public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider ti
             return Problem.Forbidden($"'{caller.Id}' may read only its own usage").ToResult();
         }
 
-        if (payer != caller.Id && await PayerQuery.UnknownAsync(partners, payer!, cancellationToken).ConfigureAwait(false) is { } unknown)
+        // Finance only: a provider reads just what it reported, for any payer, so an id that names no partner is answered as
+        // one it never reported for (a 400 would tell it which ids exist, finance's too).
+        if (caller.Role == PartnerRole.Finance && payer != caller.Id
+            && await PayerQuery.UnknownAsync(partners, payer!, cancellationToken).ConfigureAwait(false) is { } unknown)
         {
             return unknown.ToResult();
         }

@@ -1,8 +1,9 @@
 namespace Billing.Functions.Tests.Http;
 
 /// <summary>
-/// Every route that takes <c>?payer=</c>: one that names no partner (a typo, a wrong case) is a 400 naming <c>payer</c>,
-/// never an empty answer that reads as "no usage"; a disabled partner keeps its history and is still read.
+/// Every route that takes <c>?payer=</c>: one that names no partner (a typo, a wrong case) is a 400 naming <c>payer</c> for
+/// finance, never an empty answer that reads as "no usage"; a disabled partner keeps its history and is still read. A
+/// provider is not told which ids exist.
 /// </summary>
 [Collection(PlatformCollection.Name)]
 public class PayerQueryTests(PlatformFixture platform)
@@ -52,13 +53,17 @@ public class PayerQueryTests(PlatformFixture platform)
         Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {body}");
     }
 
+    // A provider reads only what it reported, for any payer: a 400 for an id that names no partner told it which ids exist
+    // (finance ids too). It is answered as a payer it never reported for is: nothing.
     [Fact]
-    public async Task Usage_ProviderNamingNoPartner_Returns400_CarrierNamingAnother_StaysForbidden()
+    public async Task Usage_ProviderNamingNoPartner_AnsweredAsNoUsage_CarrierNamingAnother_StaysForbidden()
     {
-        var (provider, providerBody) = await SendAsync("GET", "api/v1/usage?payer=tenant-lba", PlatformFixture.ProviderKey);
+        var (unknown, unknownBody) = await SendAsync("GET", "api/v1/usage?payer=tenant-lba", PlatformFixture.ProviderKey);
+        var (finance, financeBody) = await SendAsync("GET", "api/v1/usage?payer=finance", PlatformFixture.ProviderKey);
         var (carrier, _) = await SendAsync("GET", "api/v1/usage?payer=carrier-tmo-typo", PlatformFixture.CarrierKey);
 
-        Assert.True(provider == HttpStatusCode.BadRequest, $"{(int)provider}: {providerBody}");
+        Assert.True(unknown == HttpStatusCode.OK, $"{(int)unknown}: {unknownBody}");
+        Assert.Equal((HttpStatusCode.OK, financeBody), (finance, unknownBody.Replace("tenant-lba", "finance", StringComparison.Ordinal)));
         Assert.Equal(HttpStatusCode.Forbidden, carrier); // a payer learns nothing of which ids exist
     }
 }
