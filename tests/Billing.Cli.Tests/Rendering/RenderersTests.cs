@@ -75,6 +75,21 @@ public sealed class RenderersTests
         Assert.DoesNotContain('\u202E', text);
     }
 
+    // A signature or marker is any text a burn row holds (someone with write access to storage can plant one), and each is
+    // printed whole on its own line to be copied: a terminal escape in it is spelled out, never sent to the terminal.
+    [Fact]
+    public void Burns_SignatureAndMarkerWithTerminalEscapes_PrintedSpelledOut()
+    {
+        var burn = Burn("INV-carrier-tmo-202611") with { Signature = "5Kq3\u001B]52;c;ZXZpbA==\u0007", Marker = "9vF2\u001B[2J\u202Ex" };
+
+        string text = Render(240, c => Renderers.Burns(c, [burn]), "5Kq3\\u001B]52;c;ZXZpbA==\\u0007", "9vF2\\u001B[2J\\u202Ex");
+
+        AssertContainsAll(text, "signature of INV-carrier-tmo-202611:\n5Kq3\\u001B]52;c;ZXZpbA==\\u0007\n", "marker of INV-carrier-tmo-202611:\n9vF2\\u001B[2J\\u202Ex\n");
+        Assert.DoesNotContain('\u001B', text);
+        Assert.DoesNotContain('\u0007', text);
+        Assert.DoesNotContain('\u202E', text);
+    }
+
     [Fact]
     public void Burns_WideTerminal_KeepsEveryColumnWhole()
     {

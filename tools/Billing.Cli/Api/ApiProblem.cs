@@ -61,19 +61,19 @@ public sealed record ApiProblem(int Status, string? Title, string? Detail, IRead
         return sb.ToString();
     }
 
-    /// <summary>Human text: <c>HTTP 400 Invalid query: detail</c> then one indented line per field error.</summary>
+    /// <summary>Human text: <c>HTTP 400 Invalid query: detail</c> then one indented line per field error; what the server wrote spelled out (<see cref="TerminalText.Visible"/>).</summary>
     public string Describe()
     {
         var sb = new StringBuilder();
         sb.Append("HTTP ").Append(Status);
         if (!string.IsNullOrEmpty(Title))
         {
-            sb.Append(' ').Append(Title);
+            sb.Append(' ').Append(TerminalText.Visible(Title));
         }
 
         if (!string.IsNullOrEmpty(Detail))
         {
-            sb.Append(": ").Append(Detail);
+            sb.Append(": ").Append(TerminalText.Visible(Detail));
         }
 
         foreach (var (field, reason) in Errors)
@@ -81,10 +81,10 @@ public sealed record ApiProblem(int Status, string? Title, string? Detail, IRead
             sb.AppendLine().Append("  - ");
             if (field.Length > 0)
             {
-                sb.Append(field).Append(": ");
+                sb.Append(TerminalText.Visible(field)).Append(": ");
             }
 
-            sb.Append(reason);
+            sb.Append(TerminalText.Visible(reason));
         }
 
         return sb.ToString();

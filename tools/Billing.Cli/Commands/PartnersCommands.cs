@@ -190,9 +190,9 @@ internal static class PartnersCommands
 
             var rotated = ApiResponseReader.PartnerKeyRotated(answer);
             string previous = rotated.RevokedKeyIds is { Count: > 0 } revoked
-                ? "previous keys revoked now: " + string.Join(", ", revoked.Select(QuarantineRenderers.Visible))
+                ? "previous keys revoked now: " + string.Join(", ", revoked.Select(TerminalText.Visible))
                 : "previous keys valid until " + (rotated.PreviousKeysValidUntil ?? "(none left)");
-            await context.Out.WriteLineAsync($"new key {rotated.KeyId}; {previous}").ConfigureAwait(false);
+            await context.Out.WriteLineAsync(TerminalText.Visible($"new key {rotated.KeyId}; {previous}")).ConfigureAwait(false);
             await PrintKeyAsync(context, rotated.ApiKey).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
@@ -243,8 +243,8 @@ internal static class PartnersCommands
             foreach (var e in entries)
             {
                 // A display name may hold bidi controls (only control characters are refused): spelled out here.
-                string changes = QuarantineRenderers.Visible(string.Join("; ", e.Changes.Select(c => $"{c.Field}: {c.Before ?? "-"} → {c.After ?? "-"}")))!;
-                await context.Out.WriteLineAsync($"{e.At}  {e.Partner}  {e.Action}  by {e.Actor}  {changes}").ConfigureAwait(false);
+                string changes = TerminalText.Visible(string.Join("; ", e.Changes.Select(c => $"{c.Field}: {c.Before ?? "-"} → {c.After ?? "-"}")))!;
+                await context.Out.WriteLineAsync(TerminalText.Visible($"{e.At}  {e.Partner}  {e.Action}  by {e.Actor}  {changes}")).ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;
@@ -320,10 +320,10 @@ internal static class PartnersCommands
 
         var partner = ApiResponseReader.Partner(body);
         await context.Out.WriteLineAsync(Line(partner)).ConfigureAwait(false);
-        await context.Out.WriteLineAsync($"  name: {QuarantineRenderers.Visible(partner.DisplayName)}  email: {partner.BillingEmail}  stripe: {partner.StripeCustomerId ?? "-"}  created: {partner.CreatedAt}").ConfigureAwait(false);
+        await context.Out.WriteLineAsync(TerminalText.Visible($"  name: {TerminalText.Visible(partner.DisplayName)}  email: {partner.BillingEmail}  stripe: {partner.StripeCustomerId ?? "-"}  created: {partner.CreatedAt}")).ConfigureAwait(false);
         foreach (var key in partner.Keys)
         {
-            await context.Out.WriteLineAsync($"  key {key.Id}  created {key.CreatedAt}  {(key.ExpiresAt is { } until ? "valid until " + until : "current")}").ConfigureAwait(false);
+            await context.Out.WriteLineAsync(TerminalText.Visible($"  key {key.Id}  created {key.CreatedAt}  {(key.ExpiresAt is { } until ? "valid until " + until : "current")}")).ConfigureAwait(false);
         }
 
         return ExitCodes.Ok;

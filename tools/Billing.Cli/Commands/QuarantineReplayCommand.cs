@@ -107,16 +107,16 @@ internal static class QuarantineReplayCommand
         if (response.IsSuccess)
         {
             var answer = ApiResponseReader.QuarantineReplay(response.Json());
-            await context.Out.WriteLineAsync($"{answer.Outcome}: {QuarantineRenderers.Visible(answer.Event.EventId)} from {QuarantineRenderers.Visible(answer.Event.Source)} ({answer.Detail})").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"{answer.Outcome}: {TerminalText.Visible(answer.Event.EventId)} from {TerminalText.Visible(answer.Event.Source)} ({TerminalText.Visible(answer.Detail)})").ConfigureAwait(false);
             return true;
         }
 
         var problem = response.Problem();
         string outcome = problem.Body?.Extensions?.TryGetValue("outcome", out var o) == true ? o.ToString() : response.Status.ToString(CultureInfo.InvariantCulture);
-        await context.Out.WriteLineAsync($"{outcome}: {id}: {problem.Title} ({problem.Detail})").ConfigureAwait(false);
+        await context.Out.WriteLineAsync($"{TerminalText.Visible(outcome)}: {TerminalText.Visible(id)}: {TerminalText.Visible(problem.Title)} ({TerminalText.Visible(problem.Detail)})").ConfigureAwait(false);
         foreach (var (field, reason) in problem.Errors)
         {
-            await context.Out.WriteLineAsync($"  {QuarantineRenderers.Visible(field)}: {QuarantineRenderers.Visible(reason)}").ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"  {TerminalText.Visible(field)}: {TerminalText.Visible(reason)}").ConfigureAwait(false);
         }
 
         return false;

@@ -52,7 +52,7 @@ internal static class RollupsCommands
             if (verified is null)
             {
                 var r = ApiResponseReader.RollupRebuild(body);
-                await context.Out.WriteLineAsync($"rollups rebuild {r.Payer} {r.Month}: {r.RowsChanged} row(s) changed ({r.Facts} facts, {r.Buckets} buckets)").ConfigureAwait(false);
+                await context.Out.WriteLineAsync(TerminalText.Visible($"rollups rebuild {r.Payer} {r.Month}: {r.RowsChanged} row(s) changed ({r.Facts} facts, {r.Buckets} buckets)")).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 
@@ -63,12 +63,12 @@ internal static class RollupsCommands
                 $"rollups verify {verified.Payer} {verified.Month}: {(ok ? "ok" : "DIFFERENT")} ({verified.Facts} facts, {verified.Buckets} buckets, {verified.Differences.Count} difference(s){letGo})").ConfigureAwait(false);
             foreach (var d in verified.Differences)
             {
-                await context.Out.WriteLineAsync($"  shard {d.Shard} {d.RowKey}: {d.Kind} ({d.Detail})").ConfigureAwait(false);
+                await context.Out.WriteLineAsync(TerminalText.Visible($"  shard {d.Shard} {d.RowKey}: {d.Kind} ({d.Detail})")).ConfigureAwait(false);
             }
 
             foreach (var r in unsettled)
             {
-                await context.Out.WriteLineAsync($"  shard {r.Shard} {r.RowKey}: unsettled (metering rewrote it during every check; verify again once it is no longer metered into)").ConfigureAwait(false);
+                await context.Out.WriteLineAsync(TerminalText.Visible($"  shard {r.Shard} {r.RowKey}: unsettled (metering rewrote it during every check; verify again once it is no longer metered into)")).ConfigureAwait(false);
             }
 
             return ok ? ExitCodes.Ok : ExitCodes.Failed;

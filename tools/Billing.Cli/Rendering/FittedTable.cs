@@ -3,7 +3,7 @@ namespace Billing.Cli.Rendering;
 /// <summary>
 /// A table that fits its width (the terminal's, 80 when piped): as it is if it fits; else long ids are shortened
 /// (head…tail); else the least needed columns are left out. Id columns never wrap, so an id is never split inside a cell.
-/// Control and reordering characters in a cell are spelled out (<see cref="QuarantineRenderers.Visible"/>).
+/// Control and reordering characters in a cell are spelled out (<see cref="TerminalText.Visible"/>).
 /// </summary>
 public sealed class FittedTable
 {
@@ -90,7 +90,7 @@ public sealed class FittedTable
     private string? Cell(string?[] row, int i, bool shortened)
     {
         // Cells hold what partners sent (dimension values, ids, reasons): spelled out, they cannot drive or reorder the terminal.
-        string? value = QuarantineRenderers.Visible(i < row.Length ? row[i] : null);
+        string? value = TerminalText.Visible(i < row.Length ? row[i] : null);
         return shortened && columns[i].Shorten is { } shorten ? shorten(value) : value;
     }
 

@@ -20,14 +20,14 @@ public static class QuarantineRenderers
         {
             // Set aside more than once: the count beside the kind, which the table never drops (the time shown is the first).
             string kind = (e.Replay is { } replay ? $"{e.Kind} ({replay.Outcome})" : e.Kind) + (e.Deliveries > 1 ? $", {e.Deliveries} deliveries" : "");
-            table.Row(kind, Visible(e.Source), Visible(e.EventId), e.QuarantinedAt?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture), Visible(e.Reasons.Count > 0 ? e.Reasons[0] : e.Unstored));
+            table.Row(kind, TerminalText.Visible(e.Source), TerminalText.Visible(e.EventId), e.QuarantinedAt?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture), TerminalText.Visible(e.Reasons.Count > 0 ? e.Reasons[0] : e.Unstored));
         }
 
         console.Write(table.Build(console.Profile.Width));
-        console.WriteLine($"{page.Events.Count} quarantined event(s){(page.Next is null ? "" : "; more with --after " + page.Next)}");
+        console.WriteLine(TerminalText.Visible($"{page.Events.Count} quarantined event(s){(page.Next is null ? "" : "; more with --after " + page.Next)}"));
         foreach (var e in page.Events)
         {
-            console.WriteLine($"id of {e.Kind} {Visible(e.EventId)}:");
+            console.WriteLine($"id of {e.Kind} {TerminalText.Visible(e.EventId)}:");
             Renderers.FullValue(console, e.Id);
         }
     }
@@ -37,37 +37,37 @@ public static class QuarantineRenderers
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(detail);
         var e = detail.Event;
-        console.WriteLine($"{e.Kind} event {Visible(e.EventId)} from {Visible(e.Source) ?? "(unknown source)"}, quarantined {e.QuarantinedAt?.ToString("O", CultureInfo.InvariantCulture)}");
-        console.WriteLine($"hub {Visible(e.Hub)}, partition {Visible(e.PartitionId)}, sequence number {e.SequenceNumber}, enqueued {e.EnqueuedTime?.ToString("O", CultureInfo.InvariantCulture)}");
+        console.WriteLine($"{e.Kind} event {TerminalText.Visible(e.EventId)} from {TerminalText.Visible(e.Source) ?? "(unknown source)"}, quarantined {e.QuarantinedAt?.ToString("O", CultureInfo.InvariantCulture)}");
+        console.WriteLine($"hub {TerminalText.Visible(e.Hub)}, partition {TerminalText.Visible(e.PartitionId)}, sequence number {e.SequenceNumber}, enqueued {e.EnqueuedTime?.ToString("O", CultureInfo.InvariantCulture)}");
         foreach (string reason in e.Reasons)
         {
-            console.WriteLine("reason: " + Visible(reason));
+            console.WriteLine("reason: " + TerminalText.Visible(reason));
         }
 
         // What is above is the first delivery's; a redelivery only counts itself.
         if (e.Deliveries > 1)
         {
-            console.WriteLine($"set aside {e.Deliveries} times, last {e.LastSeenAt?.ToString("O", CultureInfo.InvariantCulture)} (partition {Visible(e.LastPartitionId)}, sequence number {e.LastSequenceNumber})");
+            console.WriteLine($"set aside {e.Deliveries} times, last {e.LastSeenAt?.ToString("O", CultureInfo.InvariantCulture)} (partition {TerminalText.Visible(e.LastPartitionId)}, sequence number {e.LastSequenceNumber})");
         }
 
         foreach (string reason in e.LatestReasons ?? [])
         {
-            console.WriteLine($"latest reason ({e.LatestReasonsAt?.ToString("O", CultureInfo.InvariantCulture)}): {Visible(reason)}");
+            console.WriteLine($"latest reason ({e.LatestReasonsAt?.ToString("O", CultureInfo.InvariantCulture)}): {TerminalText.Visible(reason)}");
         }
 
         if (e.Replay is { } replay)
         {
-            console.WriteLine($"replay record: {replay.Outcome}, {replay.At.ToString("O", CultureInfo.InvariantCulture)} by {Visible(replay.By)}");
+            console.WriteLine($"replay record: {replay.Outcome}, {replay.At.ToString("O", CultureInfo.InvariantCulture)} by {TerminalText.Visible(replay.By)}");
         }
 
         foreach (var r in e.Replays ?? [])
         {
-            console.WriteLine($"replayed {r.At.ToString("O", CultureInfo.InvariantCulture)} by {Visible(r.By)}: {r.Outcome}");
+            console.WriteLine($"replayed {r.At.ToString("O", CultureInfo.InvariantCulture)} by {TerminalText.Visible(r.By)}: {r.Outcome}");
         }
 
         if (e.Unstored is not null)
         {
-            console.WriteLine($"the payload could not be stored ({Visible(e.Unstored)}); its SHA-256 {e.RawSha256}, {e.RawLength} characters");
+            console.WriteLine($"the payload could not be stored ({TerminalText.Visible(e.Unstored)}); its SHA-256 {e.RawSha256}, {e.RawLength} characters");
         }
 
         Payload(console, "payload", detail.Raw);
@@ -79,53 +79,7 @@ public static class QuarantineRenderers
         if (raw is not null)
         {
             console.WriteLine(title + ":");
-            Renderers.FullValue(console, Visible(raw)!);
+            Renderers.FullValue(console, raw);
         }
     }
-
-    /// <summary>
-    /// <paramref name="text"/> with every character a terminal would not draw as itself spelled out, <c>\uXXXX</c>
-    /// (<c>\UXXXXXXXX</c> beyond U+FFFF): controls but line feed and tab, format characters (bidi marks, overrides and
-    /// isolates, zero-width ones, the byte order mark, soft hyphen, tag characters), line and paragraph separators, and a
-    /// surrogate without its pair. A partner chooses group values and ids: two that differ must not print alike, and none may
-    /// make the rest of a line read backwards. The console's <c>visible</c> (format.js) spells the same set.
-    /// </summary>
-    public static string? Visible(string? text)
-    {
-        if (text is null || Ascii.IsValid(text) && !text.AsSpan().ContainsAnyInRange('\0', '\u0008') && !text.AsSpan().ContainsAnyInRange('\u000B', '\u001F') && !text.Contains('\u007F', StringComparison.Ordinal))
-        {
-            return text;
-        }
-
-        var sb = new StringBuilder(text.Length + 16);
-        for (int i = 0; i < text.Length;)
-        {
-            if (Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out int used) != OperationStatus.Done)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)text[i]:X4}"); // a lone surrogate
-                i++;
-                continue;
-            }
-
-            if (!Hidden(rune))
-            {
-                sb.Append(text, i, used);
-            }
-            else if (rune.IsBmp)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"\\u{rune.Value:X4}");
-            }
-            else
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"\\U{rune.Value:X8}");
-            }
-
-            i += used;
-        }
-
-        return sb.ToString();
-    }
-
-    private static bool Hidden(Rune rune) => rune.Value is not ('\n' or '\t') && Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control
-        or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 }

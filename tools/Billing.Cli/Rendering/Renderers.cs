@@ -30,7 +30,7 @@ public static class Renderers
         footer.AddRange(dims.Select(_ => (string?)""));
         footer.Add(Number(total));
         table.Row([.. footer]);
-        console.WriteLine($"usage {usage.Meter} of {usage.Payer} by {usage.Window}, [{usage.From}, {usage.To})");
+        console.WriteLine(TerminalText.Visible($"usage {usage.Meter} of {usage.Payer} by {usage.Window}, [{usage.From}, {usage.To})"));
         console.Write(table.Build(console.Profile.Width));
     }
 
@@ -69,7 +69,7 @@ public static class Renderers
             ("total", summary is not null ? Amounts.Major(summary.Total, summary.Currency) : null),
         })
         {
-            header.AddRow(new Text(label + ":"), new Text(QuarantineRenderers.Visible(value) ?? ""));
+            header.AddRow(new Text(label + ":"), new Text(TerminalText.Visible(value) ?? ""));
         }
 
         console.Write(header);
@@ -122,13 +122,13 @@ public static class Renderers
         console.WriteLine($"{items.Count} burn(s)");
         foreach (var b in items.Where(b => b.Signature is not null))
         {
-            console.WriteLine($"signature of {b.InvoiceId}:");
+            console.WriteLine(TerminalText.Visible($"signature of {b.InvoiceId}:"));
             FullValue(console, b.Signature!);
         }
 
         foreach (var b in items.Where(b => b.Marker is not null))
         {
-            console.WriteLine($"marker of {b.InvoiceId}:");
+            console.WriteLine(TerminalText.Visible($"marker of {b.InvoiceId}:"));
             FullValue(console, b.Marker!);
         }
 
@@ -137,26 +137,27 @@ public static class Renderers
         {
             if (b.Status == "held")
             {
-                console.WriteLine($"{b.InvoiceId} {QuarantineRenderers.Visible(b.Reason)}"); // every hold reason starts "held: "
+                console.WriteLine($"{b.InvoiceId} {TerminalText.Visible(b.Reason)}"); // every hold reason starts "held: "
             }
 
             foreach (var r in b.Releases ?? []) // absent from servers older than release histories
             {
                 string kept = r.KeptMinor is { } k ? $" of {Amounts.Minor(k, b.Currency)} kept" : "";
-                console.WriteLine(FormattableString.Invariant($"released {b.InvoiceId}: {Amounts.Minor(r.AmountMinor, b.Currency)}{kept}, by {r.ReleasedBy} at {r.ReleasedAt:u}: {QuarantineRenderers.Visible(r.Note)}")); // a stored note may hold escapes
+                console.WriteLine(FormattableString.Invariant($"released {b.InvoiceId}: {Amounts.Minor(r.AmountMinor, b.Currency)}{kept}, by {r.ReleasedBy} at {r.ReleasedAt:u}: {TerminalText.Visible(r.Note)}")); // a stored note may hold escapes
             }
         }
     }
 
     /// <summary>
     /// Writes an id or signature alone on its line, unwrapped even when longer than the terminal (the console would fold
-    /// it), so it can be copied whole.
+    /// it), so it can be copied whole; written past the console's markup, so spelled out (<see cref="TerminalText.Visible"/>):
+    /// a stored value may be any text.
     /// </summary>
     public static void FullValue(IAnsiConsole console, string value)
     {
         ArgumentNullException.ThrowIfNull(console);
         var writer = console.Profile.Out.Writer;
-        writer.Write(value);
+        writer.Write(TerminalText.Visible(value));
         writer.Write('\n');
         writer.Flush();
     }
@@ -177,7 +178,7 @@ public static class Renderers
         console.WriteLine($"ledger verify: FAILED ({counts}, {problems.Count} problem(s))");
         foreach (string p in problems)
         {
-            console.WriteLine("  - " + QuarantineRenderers.Visible(p));
+            console.WriteLine("  - " + TerminalText.Visible(p));
         }
 
         StallWindow(console, verification);
@@ -194,7 +195,7 @@ public static class Renderers
         {
             int seconds = verification.MaxChainSilenceSeconds;
             int minutes = seconds / 60 + (seconds % 60 > 0 ? 1 : 0);
-            console.WriteLine(QuarantineRenderers.Visible(string.Create(CultureInfo.InvariantCulture,
+            console.WriteLine(TerminalText.Visible(string.Create(CultureInfo.InvariantCulture,
                 $"stall window: {seconds} s; to verify against the chain yourself: billing ledger verify --rpc <url> --authority {verification.Authority ?? "<key>"} --ledger {verification.Ledger ?? "<name>"} --max-silence-minutes {minutes}")) ?? "");
         }
     }
@@ -220,7 +221,7 @@ public static class Renderers
                 ({ Length: >= 12 } sha, null) => $" [detail {sha[..12]}]",
                 _ => "",
             };
-            console.WriteLine("  - " + QuarantineRenderers.Visible($"{m.Kind} {m.Subject}: {m.Detail}") + digest);
+            console.WriteLine("  - " + TerminalText.Visible($"{m.Kind} {m.Subject}: {m.Detail}") + digest);
         }
 
         if (pending.Count > 0)
@@ -228,7 +229,7 @@ public static class Renderers
             console.WriteLine($"pending ({pending.Count}), billed by the next close:");
             foreach (var m in pending)
             {
-                console.WriteLine("  - " + QuarantineRenderers.Visible($"{m.Kind} {m.Subject}: {m.Detail}"));
+                console.WriteLine("  - " + TerminalText.Visible($"{m.Kind} {m.Subject}: {m.Detail}"));
             }
         }
 
@@ -252,8 +253,8 @@ public static class Renderers
     {
         foreach (var a in findings)
         {
-            console.WriteLine("  - " + QuarantineRenderers.Visible($"{a.Kind} {a.Subject}: {a.Detail}"));
-            console.WriteLine("    " + QuarantineRenderers.Visible($"by {a.AcknowledgedBy} at {a.AcknowledgedAt:u}: {a.Note} ({a.EntryId})"));
+            console.WriteLine("  - " + TerminalText.Visible($"{a.Kind} {a.Subject}: {a.Detail}"));
+            console.WriteLine("    " + TerminalText.Visible($"by {a.AcknowledgedBy} at {a.AcknowledgedAt:u}: {a.Note} ({a.EntryId})"));
         }
     }
 
