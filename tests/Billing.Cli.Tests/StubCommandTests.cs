@@ -114,6 +114,37 @@ public sealed class StubCommandTests
         Assert.Contains("only finance may verify the ledger", result.Error, StringComparison.Ordinal);
     }
 
+    // A problem's title, detail and errors come from the server (and may quote stored values): a terminal escape in them is
+    // spelled out on standard error, never sent to the terminal.
+    [Fact]
+    public async Task Command_ProblemWithTerminalEscapes_PrintedSpelledOut()
+    {
+        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>
+        {
+            ["POST /api/v1/periods/2026-11/close"] = (409, """{"title":"Not \u001b[2J ended","status":409,"detail":"row \u001b]52;c;eA==\u0007 unreadable","errors":[{"field":"per\u202eiod","reason":"has \u0007not ended"}]}"""),
+        });
+
+        var result = await CliHarness.RunAsync("periods", "close", "2026-11", "--url", server.Url);
+
+        Assert.Equal(1, result.ExitCode);
+        AssertContainsAll(result.Error, "HTTP 409 Not \\u001B[2J ended: row \\u001B]52;c;eA==\\u0007 unreadable", "per\\u202Eiod: has \\u0007not ended");
+        Assert.DoesNotContain('\u001B', result.Error);
+        Assert.DoesNotContain('\u0007', result.Error);
+        Assert.DoesNotContain('\u202E', result.Error);
+    }
+
+    // The key travels in a header: over plain http to another machine anyone on the path reads it.
+    [Theory]
+    [InlineData("http://billing.example.com")]
+    [InlineData("http://10.0.0.5:7071")]
+    public async Task Command_PlainHttpToAnotherMachine_UsageErrorWithoutSendingTheKey(string url)
+    {
+        var result = await CliHarness.RunAsync("ledger", "verify", "--url", url, "--key", "secret-finance-key");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("use https", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PeriodsClose_RendersCreatedInvoices()
     {

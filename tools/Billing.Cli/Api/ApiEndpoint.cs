@@ -34,6 +34,12 @@ public sealed record ApiEndpoint(string Url, string? Key)
             throw new UsageException($"--url '{u}' is not an http(s) URL");
         }
 
+        if (parsed.Scheme == Uri.UriSchemeHttp && !parsed.IsLoopback)
+        {
+            // Every request carries the key in a header: over plain http anyone on the path reads it.
+            throw new UsageException($"--url '{u}' is plain http to another machine, which would send the API key unencrypted: use https (http is only for this machine)");
+        }
+
         string? k = !string.IsNullOrWhiteSpace(key) ? key : environment("BILLING_API_KEY") is { Length: > 0 } ek ? ek : null;
         return new ApiEndpoint(u, k);
     }
