@@ -9,6 +9,10 @@ public sealed partial class PlatformTests(PlatformFixture platform) : IDisposabl
 {
     private readonly string dir = Directory.CreateTempSubdirectory("billing-cli-platform-").FullName;
 
+    // One instant for every file a test generates: generated each at its own "now", two files of the same seed differed
+    // whenever a second ticked between them (SendGenerated_WithDuplicatesAndLate failed so on a loaded machine).
+    private readonly string now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     private string PlatformLog()
@@ -26,7 +30,6 @@ public sealed partial class PlatformTests(PlatformFixture platform) : IDisposabl
     private async Task<(string Path, string[] Lines)> GenerateAsync(int seed, int sessions, int leases, params string[] extra)
     {
         string path = Path.Combine(dir, $"seed{seed}-{Guid.NewGuid():N}.ndjson");
-        string now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var result = await CliHarness.RunAsync(["generate", "--seed", seed.ToString(CultureInfo.InvariantCulture), "--now", now, "--sessions", sessions.ToString(CultureInfo.InvariantCulture), "--hotspots", "12", "--leases", leases.ToString(CultureInfo.InvariantCulture), "--out", path, .. extra]);
         Assert.True(result.ExitCode == 0, result.ToString());
         return (path, await File.ReadAllLinesAsync(path));
