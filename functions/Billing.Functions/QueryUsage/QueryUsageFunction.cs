@@ -13,18 +13,25 @@ public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider ti
     public const string Name = "QueryUsage";
     private static readonly TimeSpan MaxRange = TimeSpan.FromDays(400);
 
+    /// <summary>
+    /// A partner's usage queries answered at once on one instance; one more is 429 with Retry-After. A query may read a
+    /// month of hourly rows: several at once from one partner would take the instance that also meters for everyone.
+    /// </summary>
+    public const int MaxInFlightPerPartner = 4;
+
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/usage", (HttpContext http, QueryUsageFunction f, CancellationToken ct) => f.InvokeAsync(http, ct))
             .Produces<UsageQueryResponse>()
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status500InternalServerError)
             .Query(
-                new("payer", "The payer whose usage to read (a payer reads only its own; default: the caller). One that names no partner is a 400 naming `payer`; a disabled partner is still read."),
+                new("payer", "The payer whose usage to read (a payer reads only its own; default: the caller). For finance, one that names no partner is a 400 naming `payer` (a provider gets no rows, as for a payer it never reported for); a disabled partner is still read."),
                 new("meter", "The meter (default: offload.bytes for carriers, compute.gpu_seconds for tenants and providers)."),
                 new("window", "Rows per hour, day or month (UTC).", Values: ["hour", "day", "month"]),
                 new("from", "Start, inclusive (RFC 3339, or yyyy-MM-dd for midnight UTC; default: the current month's start)."),
                 new("to", string.Create(CultureInfo.InvariantCulture, $"End, exclusive (default: the next month's start). At most {MaxRange.TotalDays:0} days after `from`; at most {UsageLimits.Default.MaxFactSpan.TotalDays:0} days of the range may be read from the usage events themselves (MAX and LATEST meters, UNIQUE_COUNT by hour or day, the partial months of UNIQUE_COUNT by month, buckets too many-grouped for a hotspot or lease grouping); and an answer has at most {UsageLimits.Default.MaxRows:N0} rows. Beyond: 400 naming `to` with the limit and how to narrow.")),
                 new("groupBy", "Comma-separated dimensions of the meter to group by, e.g. hotspot,rat."))
-            .RequireRoles("every partner may query usage", Enum.GetValues<PartnerRole>()); // who reads whose usage is decided below
+            .RequireRoles("every partner may query usage", Enum.GetValues<PartnerRole>()) // who reads whose usage is decided below
+            .LimitInFlightPerPartner(MaxInFlightPerPartner);
 
     public async Task<Results<JsonHttpResult<UsageQueryResponse>, JsonHttpResult<ApiProblem>>> InvokeAsync(HttpContext http, CancellationToken cancellationToken)
     {
