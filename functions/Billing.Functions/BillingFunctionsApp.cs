@@ -251,7 +251,7 @@ public static class BillingFunctionsApp
         GetCallerFunction.Map(app);
         ConsoleFunction.Map(app);
 
-        app.MapFallback((HttpContext c) => Problem.NotFound($"no route for {c.Request.Method} {c.Request.Path}").ToResult());
+        app.MapFallbackAnswer(); // 405 with Allow for a path mapped under other methods, else 404
         return app;
     }
 }

@@ -6,7 +6,9 @@ namespace Billing.Application.Ledger;
 /// folds them in; it moves the cached head only over consecutive sequences, so a row it did not see (a gap while a
 /// writer's transaction lands, or a row deleted) is read again next time, while this answer still counts every row it
 /// read, as a full read would. A row that cannot be read fails the read (<see cref="InvalidDataException"/>: it may be
-/// anyone's, and a sum without it would be wrong); the entries before it stay folded, nothing after it is cached.
+/// anyone's, and a sum without it would be wrong); the entries before it stay folded, nothing after it is cached. A read
+/// that fails for any other reason (storage, a cancellation) keeps what it folded the same way and rethrows, so the next
+/// call goes on from there rather than from the start of the book.
 /// Safe for concurrent readers: the cache is one immutable snapshot replaced only by one with a higher head; two
 /// instances each keep their own. The sums are exact (<see cref="Int128"/>).
 /// <para>
@@ -26,6 +28,7 @@ public sealed class LedgerBalanceCache(LedgerStore ledger, string book)
         var builder = new BalancesBuilder(start.Sums);
         long head = start.Head;
         Snapshot? consecutive = null; // set at the first row that does not follow the one before
+        Balances? sums = null;
         try
         {
             await foreach (var entry in ledger.ReadAsync(book, checked(head + 1), cancellationToken).ConfigureAwait(false))
@@ -38,16 +41,15 @@ public sealed class LedgerBalanceCache(LedgerStore ledger, string book)
                 builder.Add(entry);
                 head = consecutive is null ? entry.Sequence : head;
             }
-        }
-        catch (InvalidDataException)
-        {
-            Publish(consecutive ?? new Snapshot(head, builder.ToBalances()));
-            throw;
-        }
 
-        var sums = builder.ToBalances();
-        Publish(consecutive ?? new Snapshot(head, sums));
-        return sums;
+            sums = builder.ToBalances();
+            return sums;
+        }
+        finally
+        {
+            // Also when the read fails part way (an unreadable row, storage, a cancellation): what was read stays read.
+            Publish(consecutive ?? new Snapshot(head, sums ?? builder.ToBalances()));
+        }
     }
 
     private void Publish(Snapshot next)

@@ -36,11 +36,13 @@ public class LedgerReaderBalancesTests(BurnChainFixture chain) : IClassFixture<B
         }
     }
 
-    private static async Task<long> RowsReadByAsync(LedgerTestSetup s, Func<Task> read)
+    private static Task<long> RowsReadByAsync(LedgerTestSetup s, Func<Task> read) => RowsReadByAsync(s.Ledger, read);
+
+    private static async Task<long> RowsReadByAsync(LedgerStore ledger, Func<Task> read)
     {
-        long before = s.Ledger.EntryRowsRead;
+        long before = ledger.EntryRowsRead;
         await read();
-        return s.Ledger.EntryRowsRead - before;
+        return ledger.EntryRowsRead - before;
     }
 
     [Fact]
@@ -83,6 +85,29 @@ public class LedgerReaderBalancesTests(BurnChainFixture chain) : IClassFixture<B
 
         await AssertEqualsFullReadAsync(s, reader);
         Assert.Equal(0, await RowsReadByAsync(s, () => reader.BalancesAsync(null, Ct)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BalancesAsync_LaterPageFailsDuringTheFirstRead_NextCallReadsOnlyTheRest(bool cancelled)
+    {
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await BookRangeAsync(s, 0, 30);
+        using var cts = new CancellationTokenSource();
+        Action fail = cancelled
+            ? () => { cts.Cancel(); cts.Token.ThrowIfCancellationRequested(); }
+            : () => throw new Azure.RequestFailedException(503, "simulated: the server is busy (retries spent)");
+        var flaky = new LedgerStore(FailingPageTables.Create(chain.Azurite.ConnectionString, s.Tables, pageSize: 10, failPage: 3, fail));
+        var reader = new LedgerReader(flaky, s.Anchors, s.Authority, s.Rpc);
+
+        long failed = await RowsReadByAsync(flaky, () => cancelled
+            ? Assert.ThrowsAnyAsync<OperationCanceledException>(() => reader.BalancesAsync(null, cts.Token))
+            : Assert.ThrowsAsync<Azure.RequestFailedException>(() => reader.BalancesAsync(null, Ct)));
+        long rest = await RowsReadByAsync(flaky, () => reader.BalancesAsync(null, Ct));
+
+        Assert.Equal((20L, 10L), (failed, rest)); // before: the 20 were thrown away, the second call read all 30
+        await AssertEqualsFullReadAsync(s, reader);
     }
 
     [Fact]
