@@ -3,7 +3,7 @@ using Billing.Benchmarks.Benchmarks;
 namespace Billing.Benchmarks;
 
 /// <summary>
-/// Options: <c>--quick</c> (small sizes, a smoke run well under a minute), <c>--only metering|e2e|rollups|burns|ledger</c> (<c>close</c> = rollups) (repeatable or
+/// Options: <c>--quick</c> (small sizes, a smoke run well under a minute), <c>--only metering|e2e|rollups|burns|ledger|usage</c> (<c>close</c> = rollups) (repeatable or
 /// comma-separated), <c>--close-facts N</c> (facts of the rollup benchmark's payer, default 1,000,000), <c>--close-rounds N</c>, <c>--close-insert-budget S</c>,
 /// <c>--e2e-hotspots N</c> (hotspots of the end-to-end workload, default 256), <c>--out PATH</c> (default bench/results.json;
 /// bench/results.quick.json for --quick).
@@ -13,7 +13,7 @@ public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Only, int? Cl
     /// <summary>Hotspots of the end-to-end workload's carrier: 256 keeps its hour and day rows coarse (docs/design.md §6), 64 keeps them fine.</summary>
     public int? E2eHotspots { get; init; }
 
-    public static readonly string[] All = ["metering", "e2e", "rollups", "burns", "ledger"];
+    public static readonly string[] All = ["metering", "e2e", "rollups", "burns", "ledger", "usage"];
 
     public bool Runs(string name) => Only.Count == 0 || Only.Contains(name);
 
@@ -38,7 +38,7 @@ public sealed record BenchOptions(bool Quick, IReadOnlySet<string> Only, int? Cl
                     foreach (var name in Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
                         string known = name == "close" ? "rollups" : name; // benchmark 3 was called close before it measured rollups
-                        only.Add(All.Contains(known) ? known : throw new ArgumentException($"--only: unknown benchmark '{name}' (metering|e2e|rollups|burns|ledger)"));
+                        only.Add(All.Contains(known) ? known : throw new ArgumentException($"--only: unknown benchmark '{name}' (metering|e2e|rollups|burns|ledger|usage)"));
                     }
 
                     break;
@@ -79,7 +79,7 @@ public sealed class HelpRequested : Exception;
 public static class Program
 {
     private const string Usage = """
-        usage: ./run bench [--quick] [--only metering|e2e|rollups|burns|ledger] [--ledger-entries N] [--close-facts N] [--close-rounds N] [--close-insert-budget S] [--e2e-hotspots N] [--out PATH]
+        usage: ./run bench [--quick] [--only metering|e2e|rollups|burns|ledger|usage] [--ledger-entries N] [--close-facts N] [--close-rounds N] [--close-insert-budget S] [--e2e-hotspots N] [--out PATH]
           --quick           small sizes: a smoke run that finishes in well under a minute
           --only NAME       run only these benchmarks (repeat, or comma-separate; close = rollups)
           --close-facts N   facts of the rollup benchmark's payer (default 1,000,000; quick 5,000)
@@ -156,7 +156,7 @@ public static class Program
             // CPU-only first, while nothing else runs on the machine.
             await Guard("metering", () => Task.FromResult(MeteringHotPath.Run(options, Log)));
 
-            if (options.Runs("e2e") || options.Runs("rollups") || options.Runs("burns") || options.Runs("ledger"))
+            if (options.Runs("e2e") || options.Runs("rollups") || options.Runs("burns") || options.Runs("ledger") || options.Runs("usage"))
             {
                 await services.StartAzuriteAsync(cts.Token);
             }
@@ -196,6 +196,7 @@ public static class Program
                     await azurite.DisposeAsync();
                 }
             });
+            await Guard("usage", () => UsageNearCap.RunAsync(options, services.StorageConnectionString!, Log, cts.Token));
             // Last: the biggest, and its working-set figure is cleanest with the other benchmarks' garbage collected.
             await Guard("rollups", () => Rollups.RunAsync(options, services.StorageConnectionString!, Log, cts.Token));
         }

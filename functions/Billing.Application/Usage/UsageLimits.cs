@@ -9,7 +9,8 @@ namespace Billing.Application.Usage;
 /// that span, so 31 days: one billing month of facts, what a close reads.</para>
 /// <para><see cref="MaxRows"/>: the most rows (windows × groups) of an answer: 1,000,000 holds a month of hours by
 /// 1,344 groups, or of days by 32,000 hotspots, or 13 months by 76,000; beyond it the answer (about 100 bytes a row in
-/// JSON) is past 100 MB, a download no one reads, and the reader holds it once per shard while it is built.</para>
+/// JSON) is past 100 MB, a download no one reads; the reader holds one copy of it while it is built (the shards add to
+/// one rollup, which counts its rows against the cap).</para>
 /// </summary>
 public sealed record UsageLimits(TimeSpan MaxFactSpan, int MaxRows)
 {

@@ -45,15 +45,15 @@ public sealed partial class UsageReader(FactStore facts, ILogger? logger = null)
 
         var segments = RollupPlan.Segments(from, to, window, [.. groupBy]);
         var planned = PlannedFactSpan(meter, window, from, to, groupBy);
-        var perShard = await Task.WhenAll(Enumerable.Range(0, rollups.Shards).Select(shard => Task.Run(async () =>
+        // The shards add to the one rollup as they read (one copy of the answer); the first to fail stops the others.
+        await ShardReads.RunAsync(Enumerable.Range(0, rollups.Shards), async (shard, cancellationToken) =>
         {
-            var part = rollup.Empty();
             var factSpan = planned; // of this shard, read from facts: the plan's edges, then buckets that cannot answer
             foreach (var segment in segments)
             {
                 if (segment.Grain is not { } grain)
                 {
-                    await AddFactsAsync(part, payer, shard, segment.From, segment.To, source, cancellationToken).ConfigureAwait(false);
+                    await AddFactsAsync(rollup, payer, shard, segment.From, segment.To, source, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -71,7 +71,7 @@ public sealed partial class UsageReader(FactStore facts, ILogger? logger = null)
                         LogRollupRowUnreadable(logger, payer, shard, row.RowKey, row.Reason);
                     }
 
-                    await AddFactsAsync(part, payer, shard, segment.From, segment.To, source, cancellationToken).ConfigureAwait(false);
+                    await AddFactsAsync(rollup, payer, shard, segment.From, segment.To, source, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -85,7 +85,7 @@ public sealed partial class UsageReader(FactStore facts, ILogger? logger = null)
                             throw new UsageQueryTooLargeException("to", CoarseReason(groupBy, limits.MaxFactSpan));
                         }
 
-                        await AddFactsAsync(part, payer, shard, bucket.Start, bucket.End, source, cancellationToken).ConfigureAwait(false);
+                        await AddFactsAsync(rollup, payer, shard, bucket.Start, bucket.End, source, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
@@ -93,19 +93,12 @@ public sealed partial class UsageReader(FactStore facts, ILogger? logger = null)
                     {
                         if (key.Meter == meter.Name && (source is null || key.Source == source))
                         {
-                            part.Add(bucket.Start, name => key.Value(meter, name), quantity);
+                            rollup.Add(bucket.Start, name => key.Value(meter, name), quantity);
                         }
                     }
                 }
             }
-
-            return part;
-        }, cancellationToken))).ConfigureAwait(false);
-        foreach (var part in perShard)
-        {
-            rollup.Merge(part);
-        }
-
+        }, cancellationToken).ConfigureAwait(false);
         return rollup.Rows();
     }
 
@@ -197,31 +190,24 @@ public sealed partial class UsageReader(FactStore facts, ILogger? logger = null)
         await AddFactsAsync(rollup, payer, from, first, source, cancellationToken).ConfigureAwait(false);
         await AddFactsAsync(rollup, payer, end, to, source, cancellationToken).ConfigureAwait(false);
         var months = Enumerable.Range(0, ((end.Year - first.Year) * 12) + end.Month - first.Month).Select(i => first.AddMonths(i));
-        var parts = await Task.WhenAll(months.SelectMany(month => Enumerable.Range(0, rollups.Shards).Select(shard => Task.Run(async () =>
+        await ShardReads.RunAsync(months.SelectMany(month => Enumerable.Range(0, rollups.Shards).Select(shard => (month, shard))), async (part, cancellationToken) =>
         {
-            var part = rollup.Empty();
+            var (month, shard) = part;
             var markers = await rollups.ReadMarkersAsync(payer, shard, month, meter.Name, cancellationToken).ConfigureAwait(false);
             if (markers.Any(m => m.Marker is null) || !await CountersMatchAsync(payer, shard, month, meter.Name, markers, cancellationToken).ConfigureAwait(false))
             {
-                await AddFactsAsync(part, payer, shard, month, month.AddMonths(1), source, cancellationToken).ConfigureAwait(false);
-                return part;
+                await AddFactsAsync(rollup, payer, shard, month, month.AddMonths(1), source, cancellationToken).ConfigureAwait(false);
+                return;
             }
 
             foreach (var (_, marker, _) in markers)
             {
                 if (source is null || marker!.Source == source)
                 {
-                    part.AddDistinct(month, name => marker!.Counter.Value(meter, name), marker!.Value);
+                    rollup.AddDistinct(month, name => marker!.Counter.Value(meter, name), marker!.Value);
                 }
             }
-
-            return part;
-        }, cancellationToken)))).ConfigureAwait(false);
-        foreach (var part in parts)
-        {
-            rollup.Merge(part);
-        }
-
+        }, cancellationToken).ConfigureAwait(false);
         return rollup.Rows();
     }
 

@@ -2,7 +2,8 @@ namespace Billing.Domain.Metering;
 
 /// <summary>
 /// Folds facts into quantities per window and group for one meter. Memory grows with windows × groups, not facts; a
-/// <see cref="UsageRowBudget"/> bounds them (a usage query's), counting each row as it is made.
+/// <see cref="UsageRowBudget"/> bounds them (a usage query's), counting each row as it is made. Safe to fill from several
+/// threads at once (a usage query's shards add to one rollup as they read: one copy of the answer, whatever the shards).
 /// </summary>
 public sealed class UsageRollup
 {
@@ -11,6 +12,7 @@ public sealed class UsageRollup
     private readonly UsageWindow window;
     private readonly UsageRowBudget? budget;
     private readonly Dictionary<(DateTimeOffset, string), Cell> buckets = [];
+    private readonly Lock gate = new();
 
     public UsageRollup(MeterDefinition meter, UsageWindow window, IReadOnlyList<string> groupBy, UsageRowBudget? budget = null)
     {
@@ -30,9 +32,6 @@ public sealed class UsageRollup
         this.groupBy = groupBy;
         this.budget = budget;
     }
-
-    /// <summary>A new, empty rollup of the same meter, window, grouping and budget (one shard's part, to <see cref="Merge"/>).</summary>
-    public UsageRollup Empty() => new(meter, window, groupBy, budget);
 
     public static DateTimeOffset WindowStart(DateTimeOffset time, UsageWindow window)
     {
@@ -71,42 +70,51 @@ public sealed class UsageRollup
             return;
         }
 
-        var cell = CellFor(fact.Time, d => fact.Dimension(meter.Name, d));
-        switch (meter.Aggregation)
+        var (key, values) = KeyOf(fact.Time, d => fact.Dimension(meter.Name, d));
+        string? distinct = meter.Aggregation == Aggregation.UniqueCount ? fact.Reading(meter.Name)?.Distinct : null;
+        lock (gate)
         {
-            case Aggregation.Max:
-                cell.Quantity = cell.Seen ? Int128.Max(cell.Quantity, quantity) : quantity;
-                break;
-            case Aggregation.Latest:
-                if (!cell.Seen || Later(fact.Time, fact.Id, cell.LatestTime, cell.LatestId))
-                {
-                    (cell.Quantity, cell.LatestTime, cell.LatestId) = (quantity, fact.Time, fact.Id);
-                }
+            var cell = CellFor(key, values);
+            switch (meter.Aggregation)
+            {
+                case Aggregation.Max:
+                    cell.Quantity = cell.Seen ? Int128.Max(cell.Quantity, quantity) : quantity;
+                    break;
+                case Aggregation.Latest:
+                    if (!cell.Seen || Later(fact.Time, fact.Id, cell.LatestTime, cell.LatestId))
+                    {
+                        (cell.Quantity, cell.LatestTime, cell.LatestId) = (quantity, fact.Time, fact.Id);
+                    }
 
-                break;
-            case Aggregation.UniqueCount:
-                if (fact.Reading(meter.Name)?.Distinct is { } value)
-                {
-                    (cell.Distinct ??= new HashSet<string>(StringComparer.Ordinal)).Add(value);
-                    cell.Quantity = cell.Distinct.Count;
-                }
+                    break;
+                case Aggregation.UniqueCount:
+                    if (distinct is not null)
+                    {
+                        (cell.Distinct ??= new HashSet<string>(StringComparer.Ordinal)).Add(distinct);
+                        cell.Quantity = cell.Distinct.Count;
+                    }
 
-                break;
-            default:
-                cell.Quantity = checked(cell.Quantity + quantity);
-                break;
+                    break;
+                default:
+                    cell.Quantity = checked(cell.Quantity + quantity);
+                    break;
+            }
+
+            cell.Seen = true;
         }
-
-        cell.Seen = true;
     }
 
     /// <summary>Adds a quantity already summed over <paramref name="time"/>'s window or a finer one (a rollup bucket's sum; SUM and COUNT meters).</summary>
     public void Add(DateTimeOffset time, Func<string, string?> dimension, Int128 quantity)
     {
         ArgumentNullException.ThrowIfNull(dimension);
-        var cell = CellFor(time, dimension);
-        cell.Quantity = checked(cell.Quantity + quantity);
-        cell.Seen = true;
+        var (key, values) = KeyOf(time, dimension);
+        lock (gate)
+        {
+            var cell = CellFor(key, values);
+            cell.Quantity = checked(cell.Quantity + quantity);
+            cell.Seen = true;
+        }
     }
 
     /// <summary>Adds a distinct value seen in <paramref name="time"/>'s window (a UNIQUE_COUNT marker; a value already there counts once).</summary>
@@ -114,52 +122,25 @@ public sealed class UsageRollup
     {
         ArgumentNullException.ThrowIfNull(dimension);
         ArgumentNullException.ThrowIfNull(value);
-        var cell = CellFor(time, dimension);
-        (cell.Distinct ??= new HashSet<string>(StringComparer.Ordinal)).Add(value);
-        cell.Quantity = cell.Distinct.Count;
-        cell.Seen = true;
+        var (key, values) = KeyOf(time, dimension);
+        lock (gate)
+        {
+            var cell = CellFor(key, values);
+            (cell.Distinct ??= new HashSet<string>(StringComparer.Ordinal)).Add(value);
+            cell.Quantity = cell.Distinct.Count;
+            cell.Seen = true;
+        }
     }
 
-    public IReadOnlyList<UsageRow> Rows() => buckets
-        .OrderBy(kv => kv.Key.Item1)
-        .ThenBy(kv => kv.Key.Item2, StringComparer.Ordinal)
-        .Select(kv => new UsageRow(kv.Key.Item1, groupBy.Select((g, i) => (g, kv.Value.Values[i])).ToDictionary(x => x.g, x => x.Item2), kv.Value.Quantity))
-        .ToList();
-
-    /// <summary>Adds another rollup of the same meter, window and grouping (e.g. one shard's), by the meter's aggregation.</summary>
-    public void Merge(UsageRollup other)
+    public IReadOnlyList<UsageRow> Rows()
     {
-        ArgumentNullException.ThrowIfNull(other);
-        foreach (var (key, theirs) in other.buckets)
+        lock (gate)
         {
-            if (!buckets.TryGetValue(key, out var mine))
-            {
-                budget?.Claim(key.Item1, key.Item2);
-                buckets[key] = theirs.Copy();
-                continue;
-            }
-
-            switch (meter.Aggregation)
-            {
-                case Aggregation.Max:
-                    mine.Quantity = Int128.Max(mine.Quantity, theirs.Quantity);
-                    break;
-                case Aggregation.Latest:
-                    if (Later(theirs.LatestTime, theirs.LatestId, mine.LatestTime, mine.LatestId))
-                    {
-                        (mine.Quantity, mine.LatestTime, mine.LatestId) = (theirs.Quantity, theirs.LatestTime, theirs.LatestId);
-                    }
-
-                    break;
-                case Aggregation.UniqueCount:
-                    // A value seen in two shards (or two windows' edges) is one value: the union, not the sum.
-                    (mine.Distinct ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(theirs.Distinct ?? []);
-                    mine.Quantity = mine.Distinct.Count;
-                    break;
-                default:
-                    mine.Quantity = checked(mine.Quantity + theirs.Quantity);
-                    break;
-            }
+            return buckets
+                .OrderBy(kv => kv.Key.Item1)
+                .ThenBy(kv => kv.Key.Item2, StringComparer.Ordinal)
+                .Select(kv => new UsageRow(kv.Key.Item1, groupBy.Select((g, i) => (g, kv.Value.Values[i])).ToDictionary(x => x.g, x => x.Item2), kv.Value.Quantity))
+                .ToList();
         }
     }
 
@@ -167,7 +148,7 @@ public sealed class UsageRollup
     private static bool Later(DateTimeOffset time, string id, DateTimeOffset thanTime, string thanId) =>
         time > thanTime || (time == thanTime && string.CompareOrdinal(id, thanId) > 0);
 
-    private Cell CellFor(DateTimeOffset time, Func<string, string?> dimension)
+    private ((DateTimeOffset, string) Key, string[] Values) KeyOf(DateTimeOffset time, Func<string, string?> dimension)
     {
         var values = new string[groupBy.Count];
         for (int i = 0; i < values.Length; i++)
@@ -175,10 +156,15 @@ public sealed class UsageRollup
             values[i] = dimension(groupBy[i]) ?? "";
         }
 
-        var key = (WindowStart(time, window), string.Join('\u001f', values));
+        return ((WindowStart(time, window), string.Join('\u001f', values)), values);
+    }
+
+    /// <summary>The row of <paramref name="key"/>, made (and counted against the budget) when new; under <see cref="gate"/>.</summary>
+    private Cell CellFor((DateTimeOffset, string) key, string[] values)
+    {
         if (!buckets.TryGetValue(key, out var cell))
         {
-            budget?.Claim(key.Item1, key.Item2);
+            budget?.Claim(buckets.Count + 1);
             buckets[key] = cell = new Cell(values);
         }
 
@@ -198,14 +184,5 @@ public sealed class UsageRollup
         public string LatestId { get; set; } = "";
 
         public HashSet<string>? Distinct { get; set; }
-
-        public Cell Copy() => new(Values)
-        {
-            Seen = Seen,
-            Quantity = Quantity,
-            LatestTime = LatestTime,
-            LatestId = LatestId,
-            Distinct = Distinct is null ? null : new HashSet<string>(Distinct, StringComparer.Ordinal),
-        };
     }
 }

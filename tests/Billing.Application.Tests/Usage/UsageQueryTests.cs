@@ -7,10 +7,13 @@ namespace Billing.Application.Tests.Usage;
 /// <summary>
 /// What one usage query may cost: the part of its range read from facts (no rollup answers it) and the rows of its
 /// answer are bounded, and a query beyond either is refused naming <c>to</c> before (or as soon as) it reads too much.
+/// The payer's shards are read in parallel: when one refuses (past the row cap, or a fact it cannot read), the others
+/// stop reading storage and the caller hears that refusal; a caller that cancels hears a cancellation.
 /// </summary>
 public class UsageQueryTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     private const string Payer = "tenant-map";
+    private const string Carrier = "carrier-tmo";
     private static readonly MeterDefinition Cells = new("mapping.unique_cells", Aggregation.UniqueCount, "depin.mapping.coverage.v1", []);
     private static readonly DateTimeOffset October = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly Partner Finance = new("finance", PartnerRole.Finance, null);
@@ -119,5 +122,110 @@ public class UsageQueryTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
         var rows = await Query(facts).RunAsync(new Partner("provider-hive", PartnerRole.Provider, null), Payer, Cells, window, October, October.AddMonths(1), [], CancellationToken.None);
 
         Assert.Equal(1, rows.Sum(r => (long)r.Quantity));
+    }
+
+    [Fact]
+    public async Task RunAsync_OneShardPastTheRowCap_SiblingShardsStopReading()
+    {
+        var real = await SeededAsync();
+        var (all, whole) = CrashingTables.Create(azurite.ConnectionString, real, int.MaxValue, afterSuccess: false);
+        Assert.Equal(5, (await MonthByHotspot(all, maxRows: 1_000, CancellationToken.None)).Count);
+
+        var (capped, part) = CrashingTables.Create(azurite.ConnectionString, real, int.MaxValue, afterSuccess: false);
+        var ex = await Assert.ThrowsAsync<UsageQueryTooLargeException>(() => MonthByHotspot(capped, maxRows: 4, CancellationToken.None));
+
+        Assert.Equal("to", ex.Field);
+        Assert.Contains("4 rows", ex.Reason, StringComparison.Ordinal);
+        // Before: shard 1 read its 30 days to the end after shard 0 was refused (as many requests as the whole answer).
+        Assert.True(part.Requests < whole.Requests / 2, $"{part.Requests} requests refused against {whole.Requests} for the whole answer: the other shard should stop");
+    }
+
+    [Fact]
+    public async Task RunAsync_OneShardWithAnUnreadableFact_SiblingShardsStopReading()
+    {
+        var real = await SeededAsync();
+        var (all, whole) = CrashingTables.Create(azurite.ConnectionString, real, int.MaxValue, afterSuccess: false);
+        Assert.Equal(5, (await MonthByHotspot(all, maxRows: 1_000, CancellationToken.None)).Count);
+        var facts = new FactStore(real);
+        string id = IdsOf(facts, shard: 0).First();
+        // As someone with write access to storage could: the fact's time no longer matches its row key.
+        await real.Facts.UpdateEntityAsync(
+            new TableEntity(facts.PartitionKey(Carrier, Carrier, id), FactStore.TimeRowKey(October.AddHours(1), Carrier, id)) { ["Time"] = October.AddHours(2) }, ETag.All, TableUpdateMode.Merge);
+
+        var (broken, part) = CrashingTables.Create(azurite.ConnectionString, real, int.MaxValue, afterSuccess: false);
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => MonthByHotspot(broken, maxRows: 1_000, CancellationToken.None));
+
+        Assert.Contains("property 'Time'", ex.Message, StringComparison.Ordinal);
+        Assert.True(part.Requests < whole.Requests / 2, $"{part.Requests} requests refused against {whole.Requests} for the whole answer: the other shard should stop");
+    }
+
+    [Fact]
+    public async Task RunAsync_CallerCancelsWhileShardsRead_ReportedAsCancellation()
+    {
+        var real = await SeededAsync();
+        using var caller = new CancellationTokenSource();
+        var options = new TableClientOptions();
+        options.AddPolicy(new CancelAt(5, caller), HttpPipelinePosition.PerCall);
+        var tables = new BillingTables(new TableServiceClient(azurite.ConnectionString, options), real.Options);
+
+        var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => MonthByHotspot(tables, maxRows: 1_000, caller.Token));
+
+        Assert.True(caller.IsCancellationRequested);
+        Assert.Equal(caller.Token, ex.CancellationToken);
+    }
+
+    /// <summary>
+    /// Two shards: shard 0 holds five hotspots (<c>hs-0</c> first) on October 1st, shard 1 holds <c>hs-0</c> once a day for
+    /// 30 days. Every day bucket is marked overflowed, so each is read from its facts: one storage request per day of
+    /// shard 1, all adding to the row shard 0 made first.
+    /// </summary>
+    private async Task<BillingTables> SeededAsync()
+    {
+        var tables = await azurite.NewTablesAsync(shards: 2);
+        var facts = new FactStore(tables);
+        var first = IdsOf(facts, shard: 0).Take(5).Select((id, i) => Offload(id, October.AddHours(1 + i), "hs-" + i));
+        var daily = IdsOf(facts, shard: 1).Take(30).Select((id, i) => Offload(id, October.AddDays(i).AddHours(3), "hs-0"));
+        var pending = first.Concat(daily).ToList();
+        await facts.AppendAsync(pending, CancellationToken.None);
+        foreach (var fact in pending.Select(p => p.Fact))
+        {
+            // What a day holding more groups than a row keeps looks like to a reader: its sums claim nothing.
+            var row = new TableEntity(facts.PartitionKey(Carrier, Carrier, fact.Id), RollupCodec.RowKey(UsageWindow.Day, fact.Time)) { ["Detail"] = nameof(RollupDetail.Overflow) };
+            await tables.Facts.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge);
+        }
+
+        return tables;
+    }
+
+    private static IEnumerable<string> IdsOf(FactStore facts, int shard) =>
+        Enumerable.Range(0, int.MaxValue).Select(i => "s-" + i).Where(id => facts.Shard(Carrier, id) == shard);
+
+    private static PendingFact Offload(string id, DateTimeOffset time, string hotspot) => new(new UsageFact
+    {
+        Source = Carrier, Id = id, Payer = Carrier, Type = EventTypes.CarrierOffloadV1, Time = time,
+        ContentHash = "h-" + id, Hotspot = hotspot, Rat = "wlan", Bytes = 1000,
+    }, "{}");
+
+    /// <summary>October 1st to 31st by month and hotspot: read from the day buckets (hotspot is too fine for month rows).</summary>
+    private static Task<IReadOnlyList<UsageRow>> MonthByHotspot(BillingTables tables, int maxRows, CancellationToken cancellationToken) =>
+        Query(new FactStore(tables), maxRows).RunAsync(Finance, Carrier, Meters.OffloadBytesMeter, UsageWindow.Month, October, October.AddDays(30), [Meters.Hotspot], cancellationToken);
+
+    /// <summary>Cancels the caller at the N-th storage request (which then goes out with the caller's token cancelled).</summary>
+    private sealed class CancelAt(int at, CancellationTokenSource caller) : HttpPipelinePolicy
+    {
+        private int requests;
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (Interlocked.Increment(ref requests) == at)
+            {
+                await caller.CancelAsync();
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
     }
 }

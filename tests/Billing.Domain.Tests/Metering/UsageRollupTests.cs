@@ -77,19 +77,35 @@ public class UsageRollupTests
     [Fact]
     public void Add_MoreGroupsThanTheRowBudget_RefusedAtTheFirstRowTooManyNotAtTheEnd()
     {
-        var budget = new UsageRowBudget(3);
-        var shard0 = new UsageRollup(Meters.OffloadBytesMeter, UsageWindow.Hour, [Meters.Hotspot], budget);
-        var shard1 = shard0.Empty();
-        shard0.Add(Carrier("2026-10-20T10:00:00Z", "A", "wlan", 5));
-        shard1.Add(Carrier("2026-10-20T10:10:00Z", "A", "nr", 1)); // the same row in another shard's part: counted once
-        shard1.Add(Carrier("2026-10-20T10:20:00Z", "B", "wlan", 1));
-        shard0.Add(Carrier("2026-10-20T11:00:00Z", "A", "wlan", 1));
-        shard0.Merge(shard1);
+        var rollup = new UsageRollup(Meters.OffloadBytesMeter, UsageWindow.Hour, [Meters.Hotspot], new UsageRowBudget(3));
+        rollup.Add(Carrier("2026-10-20T10:00:00Z", "A", "wlan", 5));
+        rollup.Add(Carrier("2026-10-20T10:10:00Z", "A", "nr", 1)); // the same row again: counted once
+        rollup.Add(Carrier("2026-10-20T10:20:00Z", "B", "wlan", 1));
+        rollup.Add(Carrier("2026-10-20T11:00:00Z", "A", "wlan", 1));
 
-        var ex = Assert.Throws<UsageQueryTooLargeException>(() => shard1.Add(Carrier("2026-10-20T12:00:00Z", "C", "wlan", 1)));
+        var ex = Assert.Throws<UsageQueryTooLargeException>(() => rollup.Add(Carrier("2026-10-20T12:00:00Z", "C", "wlan", 1)));
 
         Assert.Equal("to", ex.Field);
         Assert.Contains("3 rows", ex.Reason, StringComparison.Ordinal);
-        Assert.Equal(3, shard0.Rows().Count);
+        Assert.Equal(3, rollup.Rows().Count);
     }
+
+    [Fact]
+    public void Add_FromSeveralThreadsAtOnce_TheSameRowsAsOneByOne()
+    {
+        // A usage query's shards add to one rollup as they read: the answer is the one a single reader makes.
+        var facts = Enumerable.Range(0, 20_000)
+            .Select(i => Carrier($"2026-10-{1 + (i % 28):D2}T{i % 24:D2}:00:00Z", "hs-" + (i % 37), "wlan", 1 + (i % 1000)))
+            .ToList();
+        var oneByOne = new UsageRollup(Meters.OffloadBytesMeter, UsageWindow.Day, [Meters.Hotspot]);
+        facts.ForEach(oneByOne.Add);
+        var shared = new UsageRollup(Meters.OffloadBytesMeter, UsageWindow.Day, [Meters.Hotspot], new UsageRowBudget(28 * 37));
+
+        Parallel.ForEach(facts.Chunk(500), new ParallelOptions { MaxDegreeOfParallelism = 8 }, chunk => Array.ForEach(chunk, shared.Add));
+
+        Assert.Equal(Text(oneByOne.Rows()), Text(shared.Rows()));
+    }
+
+    private static string Text(IReadOnlyList<UsageRow> rows) =>
+        string.Join("\n", rows.Select(r => $"{r.WindowStart:O} {string.Join(",", r.Group.Select(g => g.Key + "=" + g.Value))} {r.Quantity}"));
 }
