@@ -20,6 +20,13 @@ public class LedgerAnchorAuthorityChangeTests(BurnChainFixture chain) : IClassFi
     /// </summary>
     private async Task<(LedgerTestSetup Old, IReadOnlyList<LedgerAnchor> OldRows, LedgerTestSetup New)> AnchoredThenKeyChangedAsync()
     {
+        var (s, rows) = await AnchoredOneByOneAsync();
+        return (s, rows, await s.WithNewAuthorityAsync(chain, LedgerTestSetup.NewKeypairJson()));
+    }
+
+    /// <summary>Entries 1, 2 and 3 anchored one by one by the treasury; its rows, oldest first.</summary>
+    private async Task<(LedgerTestSetup Setup, IReadOnlyList<LedgerAnchor> Rows)> AnchoredOneByOneAsync()
+    {
         var s = await LedgerTestSetup.NewAsync(chain, LedgerTestOptions.ShortAnchorWindow());
         await s.BookAndAnchorAsync(100);
         await s.BookAsync("adj-2", 200);
@@ -28,7 +35,7 @@ public class LedgerAnchorAuthorityChangeTests(BurnChainFixture chain) : IClassFi
         await s.Anchoring.RunAsync(Ct);
         var rows = await s.Anchors.ListAsync(Book, Ct);
         Assert.Equal([(1L, 1L), (2L, 2L), (3L, 3L)], rows.Select(r => (r.FromSeq, r.ToSeq)));
-        return (s, rows, await s.WithNewAuthorityAsync(chain, LedgerTestSetup.NewKeypairJson()));
+        return (s, rows);
     }
 
     private static async Task<OnChainAnchor?> SignedByAsync(LedgerTestSetup s, string signature) =>
@@ -88,5 +95,39 @@ public class LedgerAnchorAuthorityChangeTests(BurnChainFixture chain) : IClassFi
         Assert.Equal((await s.Authority.GetAsync(Ct)).PublicKey.ToString(), found.Authority);
         Assert.IsType<LedgerProofResult.Found>(finance);
         Assert.NotEqual(oldRows[1].Signature, found.Anchor.Signature);
+    }
+
+    [Fact]
+    public async Task RunAsync_RowsWrittenBeforeSignersWereRecorded_StillCoverageAndTheChainsVerdictRecordedInThem()
+    {
+        var (s, rows) = await AnchoredOneByOneAsync();
+        await s.ForgetSignersAsync(); // the deployment upgrades in place, with the same key
+        await s.Anchors.DeleteAsync(Book, 2, Ct);
+
+        var run = await s.Anchoring.RunAsync(Ct);
+
+        Assert.Equal("nothing new to anchor", run.Status);
+        string key = (await s.Authority.GetAsync(Ct)).PublicKey.ToString();
+        Assert.Equal(rows.Select(r => (r.FromSeq, r.ToSeq, r.Signature, (string?)key)), (await s.Anchors.ListAsync(Book, Ct)).Select(r => (r.FromSeq, r.ToSeq, r.Signature, r.Signer)));
+        Assert.True(Assert.IsType<LedgerProofResult.Found>(await Reader(s).ProofAsync("adj-2", "carrier-x", Ct)).Verified);
+    }
+
+    [Fact]
+    public async Task RunAsync_OldKeysRowsWrittenBeforeSignersWereRecorded_JudgedByTheChainAndNotTheNewKeysCoverage()
+    {
+        var (_, oldRows, s) = await AnchoredThenKeyChangedAsync();
+        await s.ForgetSignersAsync(); // written before the upgrade that records signers; the key changes with it
+        var first = await s.Anchoring.RunAsync(Ct); // the new key: 1-3 (the treasury's 3-3, of unknown signer, is kept)
+        await s.BookAsync("adj-4", 400);
+        await s.Anchoring.RunAsync(Ct);
+        await s.Anchors.DeleteAsync(Book, 3, Ct);
+
+        await s.Anchoring.RunAsync(Ct);
+
+        var listed = await s.Anchors.ListAsync(Book, Ct);
+        string key = (await s.Authority.GetAsync(Ct)).PublicKey.ToString();
+        Assert.Equal((1L, 3L, key), listed.Where(r => r.Signature == first.Signature).Select(r => (r.FromSeq, r.ToSeq, r.Signer)).Single());
+        Assert.All(oldRows, old => Assert.Null(listed.Single(r => r.Signature == old.Signature).Signer)); // all kept, none taken for the new key's
+        Assert.True(Assert.IsType<LedgerProofResult.Found>(await Reader(s).ProofAsync("adj-2", "carrier-x", Ct)).Verified);
     }
 }
