@@ -57,6 +57,10 @@ public class LedgerAnchorAuthorityChangeTests(BurnChainFixture chain) : IClassFi
         Assert.Contains((3L, 3L, oldRows[2].Signature), listed); // before: overwritten by the new key's row
         Assert.Contains((1L, 3L, run.Signature), listed);
         Assert.True(Assert.IsType<LedgerProofResult.Found>(await Reader(s).ProofAsync("adj-3", "carrier-x", Ct)).Verified);
+        // Verify reads only the current key's memos: the book checks out, and each row of the treasury's is reported.
+        var verify = await s.Audit().VerifyAsync(Ct);
+        Assert.Equal((3, 1), (verify.Entries, verify.Anchors));
+        Assert.Equal(oldRows.Select(r => ("AnchorNotOnChain", $"anchor {r.FromSeq}-{r.ToSeq}")), verify.Problems.Select(p => (p.Kind, p.Subject)).Order());
     }
 
     [Fact]
