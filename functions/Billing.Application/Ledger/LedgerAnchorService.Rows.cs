@@ -11,18 +11,27 @@ namespace Billing.Application.Ledger;
 /// (<see cref="AnchorChainReader"/>), nothing is anchored again, and the search reads only the authority's transactions
 /// between the stored rows around the gap. One gap per run; a gap whose search found nothing is not searched again by
 /// this instance (verify reports such a history). The rows are listed once per run, as a proof lists them.
+/// Only the authority's own rows are coverage, and only they bound a search: after the authority changed, the earlier
+/// key's rows stay in the table, but they say nothing about the new key's anchors, and none of their transactions is in
+/// its history. A row written before rows recorded their signer is judged by the chain (one transaction read, at most
+/// <see cref="MaxRowsJudgedPerRun"/> a run) and, when the authority signed it, the signer is recorded in it, so it is
+/// judged once; one the authority did not sign is remembered by this instance.
 /// </summary>
 public sealed partial class LedgerAnchorService
 {
+    /// <summary>Rows without a recorded signer judged by the chain in one run, at most; the rest wait for the next run.</summary>
+    internal const int MaxRowsJudgedPerRun = 50;
+
     private readonly Lock rowsLock = new();
     private readonly HashSet<(long From, long To)> searchedInVain = [];
+    private readonly HashSet<string> notTheAuthoritys = new(StringComparer.Ordinal);
 
     private async Task RestoreLostRowsAsync(string book, PublicKey key, OnChainAnchor latest, CancellationToken cancellationToken)
     {
         (long From, long To, string? Above, string? Below)? gap = null;
         try
         {
-            gap = await FirstGapAsync(book, latest.Content.ToSeq, cancellationToken).ConfigureAwait(false);
+            gap = await FirstGapAsync(book, key, latest.Content.ToSeq, cancellationToken).ConfigureAwait(false);
             if (gap is { } g && await RestoreAsync(book, key, g, cancellationToken).ConfigureAwait(false) == 0)
             {
                 SearchedInVain(g.From, g.To);
@@ -57,7 +66,7 @@ public sealed partial class LedgerAnchorService
 
             if (c.FromSeq >= gap.From && c.ToSeq <= gap.To)
             {
-                await anchors.UpsertAsync(Row(anchor), cancellationToken).ConfigureAwait(false);
+                await anchors.UpsertAsync(Row(anchor, key.ToString()), cancellationToken).ConfigureAwait(false);
                 LogRowRestored(logger, c.FromSeq, c.ToSeq, anchor.Signature);
                 restored++;
                 if (c.FromSeq == gap.From)
@@ -79,15 +88,16 @@ public sealed partial class LedgerAnchorService
     }
 
     /// <summary>
-    /// The first range up to <paramref name="chainTo"/> that no confirmed row covers and this instance has not searched in
-    /// vain, with the transactions of the stored rows around it (null: the newest, or the oldest, of the history).
+    /// The first range up to <paramref name="chainTo"/> that no confirmed row of <paramref name="key"/> covers and this
+    /// instance has not searched in vain, with the transactions of that key's stored rows around it (null: the newest, or
+    /// the oldest, of the history); null also when the rows past the last judged one wait for the next run.
     /// </summary>
-    private async Task<(long From, long To, string? Above, string? Below)?> FirstGapAsync(string book, long chainTo, CancellationToken cancellationToken)
+    private async Task<(long From, long To, string? Above, string? Below)?> FirstGapAsync(string book, PublicKey key, long chainTo, CancellationToken cancellationToken)
     {
+        string signer = key.ToString();
         var rows = (await anchors.ListRowsAsync(book, cancellationToken).ConfigureAwait(false)).Anchors
-            .Where(a => a.Status == AnchorStatus.Confirmed && a.Signature is not null && a.FromSeq <= chainTo);
-        var (expected, below) = (1L, (string?)null);
-        var gaps = new List<(long From, long To, string? Above, string? Below)>();
+            .Where(a => a.Status == AnchorStatus.Confirmed && a.Signature is not null && a.FromSeq <= chainTo && (a.Signer is null || a.Signer == signer));
+        var (expected, below, judged) = (1L, (string?)null, 0);
         foreach (var row in rows)
         {
             if (row.ToSeq < expected)
@@ -95,32 +105,79 @@ public sealed partial class LedgerAnchorService
                 continue; // a range already covered (rows are read in order of where they end)
             }
 
-            if (row.FromSeq > expected)
+            if (row.Signer is null)
             {
-                gaps.Add((expected, row.FromSeq - 1, row.Signature, below));
+                if (Rejected(row.Signature!))
+                {
+                    continue;
+                }
+
+                if (judged++ == MaxRowsJudgedPerRun)
+                {
+                    return null;
+                }
+
+                if (!await SignedByAuthorityAsync(book, key, row, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+            }
+
+            if (row.FromSeq > expected && Unsearched(expected, row.FromSeq - 1))
+            {
+                return (expected, row.FromSeq - 1, row.Signature, below);
             }
 
             (expected, below) = (row.ToSeq + 1, row.Signature);
         }
 
-        if (expected <= chainTo)
+        return expected <= chainTo && Unsearched(expected, chainTo) ? (expected, chainTo, null, below) : null;
+    }
+
+    /// <summary>
+    /// Whether the chain shows <paramref name="row"/> (of unknown signer) is the authority's anchor: if so, the signer is
+    /// recorded in it; if not, this instance remembers (an earlier key's row, or one planted).
+    /// </summary>
+    private async Task<bool> SignedByAuthorityAsync(string book, PublicKey key, LedgerAnchor row, CancellationToken cancellationToken)
+    {
+        string signature = row.Signature!;
+        if (await chain.GetAsync(key, authority.LedgerName, book, signature, cancellationToken).ConfigureAwait(false) is { } backed && backed.Content == row.Content)
         {
-            gaps.Add((expected, chainTo, null, below));
+            await anchors.RecordSignerAsync(book, row.ToSeq, signature, key.ToString(), cancellationToken).ConfigureAwait(false);
+            return true;
         }
 
         lock (rowsLock)
         {
-            return gaps.Where(g => !searchedInVain.Contains((g.From, g.To))).Select(g => ((long, long, string?, string?)?)g).FirstOrDefault();
+            notTheAuthoritys.Add(signature);
+        }
+
+        return false;
+    }
+
+    private bool Rejected(string signature)
+    {
+        lock (rowsLock)
+        {
+            return notTheAuthoritys.Contains(signature);
         }
     }
 
-    /// <summary>The confirmed row of <paramref name="anchor"/> as the chain shows it (its block time, else now, as the row's time).</summary>
-    private LedgerAnchor Row(OnChainAnchor anchor)
+    private bool Unsearched(long from, long to)
+    {
+        lock (rowsLock)
+        {
+            return !searchedInVain.Contains((from, to));
+        }
+    }
+
+    /// <summary>The confirmed row of <paramref name="anchor"/> as the chain shows it, signed by <paramref name="signer"/> (its block time, else now, as the row's time).</summary>
+    private LedgerAnchor Row(OnChainAnchor anchor, string signer)
     {
         var c = anchor.Content;
         return new LedgerAnchor(c.Book, c.FromSeq, c.ToSeq, c.RootHex, anchor.BlockTime ?? time.GetUtcNow())
         {
-            Ledger = c.Ledger, PreviousRootHex = c.PreviousRootHex, Signature = anchor.Signature, Slot = anchor.Slot, Status = AnchorStatus.Confirmed,
+            Ledger = c.Ledger, PreviousRootHex = c.PreviousRootHex, Signature = anchor.Signature, Slot = anchor.Slot, Status = AnchorStatus.Confirmed, Signer = signer,
         };
     }
 

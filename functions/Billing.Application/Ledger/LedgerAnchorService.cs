@@ -47,6 +47,7 @@ public sealed partial class LedgerAnchorService(
             Interlocked.Read(ref lastOnChainTicks) is > 0 and var ticks ? (time.GetUtcNow() - new DateTimeOffset(ticks, TimeSpan.Zero)).TotalSeconds : null);
         await PinPartnersAsync(book, cancellationToken).ConfigureAwait(false);
         var signer = await authority.GetAsync(cancellationToken).ConfigureAwait(false);
+        string signerKey = signer.PublicKey.ToString();
         LedgerAnchor? stored;
         try
         {
@@ -59,7 +60,7 @@ public sealed partial class LedgerAnchorService(
             stored = null;
         }
 
-        string? hint = await LatestConfirmedSignatureAsync(book, stored, cancellationToken).ConfigureAwait(false);
+        string? hint = await LatestConfirmedSignatureAsync(book, stored, signerKey, cancellationToken).ConfigureAwait(false);
         var (latest, heartbeat) = await chain.TipAsync(signer.PublicKey, authority.LedgerName, book, hint, cancellationToken).ConfigureAwait(false);
         if (latest is not null)
         {
@@ -81,12 +82,14 @@ public sealed partial class LedgerAnchorService(
         LedgerAnchor? anchor = null;
         if (stored is { Status: AnchorStatus.Pending } pending)
         {
-            bool resumable = pending.Ledger == authority.LedgerName && pending.FromSeq == from && pending.PreviousRootHex == previousRoot
+            // A pending row of another key (the authority changed since) is not this key's to resume.
+            bool resumable = (pending.Signer is null || pending.Signer == signerKey)
+                && pending.Ledger == authority.LedgerName && pending.FromSeq == from && pending.PreviousRootHex == previousRoot
                 && pending.ToSeq - from < entries.Count
                 && MerkleTree.Root(entries[..(int)(pending.ToSeq - from + 1)]) == pending.RootHex;
             if (resumable)
             {
-                anchor = pending;
+                anchor = pending with { Signer = signerKey };
             }
             else
             {
@@ -104,13 +107,13 @@ public sealed partial class LedgerAnchorService(
         {
             if (entries.Count == 0)
             {
-                await CacheAsync(latest, cancellationToken).ConfigureAwait(false);
+                await CacheAsync(latest, signerKey, cancellationToken).ConfigureAwait(false);
                 return HeartbeatDue(latest, heartbeat) is { } memo
                     ? await HeartbeatAsync(signer, memo, cancellationToken).ConfigureAwait(false)
                     : new AnchorRunSummary(null, null, null, "nothing new to anchor");
             }
 
-            var computed = LedgerAnchor.Over(entries, time.GetUtcNow()) with { Ledger = authority.LedgerName, PreviousRootHex = previousRoot };
+            var computed = LedgerAnchor.Over(entries, time.GetUtcNow()) with { Ledger = authority.LedgerName, PreviousRootHex = previousRoot, Signer = signerKey };
             await anchors.UpsertAsync(computed, cancellationToken).ConfigureAwait(false);
             anchor = computed;
         }
@@ -226,20 +229,23 @@ public sealed partial class LedgerAnchorService(
         return (fresh, null);
     }
 
-    private async Task<string?> LatestConfirmedSignatureAsync(string book, LedgerAnchor? stored, CancellationToken cancellationToken)
+    private async Task<string?> LatestConfirmedSignatureAsync(string book, LedgerAnchor? stored, string signer, CancellationToken cancellationToken)
     {
-        if (stored is { Status: AnchorStatus.Confirmed, Signature: { } signature })
+        if (stored is { Status: AnchorStatus.Confirmed, Signature: { } signature } && stored.Signer == signer)
         {
             return signature;
         }
 
-        // The newest row is pending (or unreadable): the confirmed one before it is the hint; rows that cannot be read are no hint.
-        var all = await anchors.ListRowsAsync(book, cancellationToken).ConfigureAwait(false);
-        return all.Anchors.LastOrDefault(a => a.Status == AnchorStatus.Confirmed && a.Signature is not null)?.Signature;
+        // The newest row is pending, unreadable, of another key or of unknown signer: the newest confirmed row of this key is
+        // the hint, else one of unknown signer (the chain judges it); rows that cannot be read, or of another key, are no hint
+        // (another key's transaction is never in this key's history, so the whole history would be read every run).
+        var confirmed = (await anchors.ListRowsAsync(book, cancellationToken).ConfigureAwait(false)).Anchors
+            .Where(a => a.Status == AnchorStatus.Confirmed && a.Signature is not null).ToList();
+        return (confirmed.LastOrDefault(a => a.Signer == signer) ?? confirmed.LastOrDefault(a => a.Signer is null))?.Signature;
     }
 
     /// <summary>Keeps the table's row of the latest on-chain anchor in step with the chain (a cache for proofs).</summary>
-    private async Task CacheAsync(OnChainAnchor? latest, CancellationToken cancellationToken)
+    private async Task CacheAsync(OnChainAnchor? latest, string signer, CancellationToken cancellationToken)
     {
         if (latest is null)
         {
@@ -257,12 +263,12 @@ public sealed partial class LedgerAnchorService(
             row = null; // an unreadable cache row is replaced by what the chain says
         }
 
-        if (row is { Status: AnchorStatus.Confirmed } && row.Content == c && row.Signature == latest.Signature)
+        if (row is { Status: AnchorStatus.Confirmed } && row.Content == c && row.Signature == latest.Signature && row.Signer == signer)
         {
             return;
         }
 
-        await anchors.UpsertAsync(Row(latest), cancellationToken).ConfigureAwait(false);
+        await anchors.UpsertAsync(Row(latest, signer), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<AnchorRunSummary> ConfirmAsync(LedgerAnchor anchor, string signature, ulong slot, CancellationToken cancellationToken)

@@ -8,6 +8,9 @@ public sealed class LedgerReader(LedgerStore ledger, AnchorStore anchors, Anchor
 {
     public const int MaxEntriesPage = 1000;
 
+    /// <summary>Covering rows a proof checks on chain, at most (one transaction read each).</summary>
+    public const int MaxCoveringRowsChecked = 4;
+
     private readonly LedgerBalanceCache balances = new(ledger, LedgerEntries.MainBook);
 
     /// <summary>
@@ -144,8 +147,9 @@ public sealed class LedgerReader(LedgerStore ledger, AnchorStore anchors, Anchor
     }
 
     /// <summary>
-    /// The on-chain anchor covering <paramref name="sequence"/>: the table's confirmed row if the chain backs it. Without
-    /// such a row, a chain scan (every memo of the authority) only with <paramref name="searchChain"/> and only when a
+    /// The on-chain anchor covering <paramref name="sequence"/>: a confirmed row of the table that the chain backs (the
+    /// authority's own rows first, then those of unknown signer, at most <see cref="MaxCoveringRowsChecked"/>; a row
+    /// recorded as another key's, an earlier authority's, is never read). Without such a row, a chain scan (every memo of the authority) only with <paramref name="searchChain"/> and only when a
     /// stored anchor reaches past the sequence, so one should cover it (a row lost, e.g. a pending row discarded after its
     /// memo landed, or one changed outside the platform). Payers never cause a scan: it is thousands of RPCs, repeatable.
     /// </summary>
@@ -158,13 +162,17 @@ public sealed class LedgerReader(LedgerStore ledger, AnchorStore anchors, Anchor
 
         var key = (await authority.GetAsync(cancellationToken).ConfigureAwait(false)).PublicKey;
         var reader = new AnchorChainReader(rpc);
+        string signer = key.ToString();
         var confirmed = (await anchors.ListRowsAsync(book, cancellationToken).ConfigureAwait(false)).Anchors
-            .Where(a => a.Status == AnchorStatus.Confirmed && a.Signature is not null).ToList();
-        var row = confirmed.FirstOrDefault(a => a.FromSeq <= sequence && sequence <= a.ToSeq);
-        if (row is not null && await reader.GetAsync(key, authority.LedgerName, book, row.Signature!, cancellationToken).ConfigureAwait(false) is { } backed
-            && backed.Content == row.Content)
+            .Where(a => a.Status == AnchorStatus.Confirmed && a.Signature is not null && (a.Signer is null || a.Signer == signer)).ToList();
+        var covering = confirmed.Where(a => a.FromSeq <= sequence && sequence <= a.ToSeq).OrderBy(a => a.Signer == signer ? 0 : 1).Take(MaxCoveringRowsChecked);
+        foreach (var row in covering)
         {
-            return backed;
+            // One row the key did not sign (an earlier key's of unknown signer, or planted) does not hide the one it did.
+            if (await reader.GetAsync(key, authority.LedgerName, book, row.Signature!, cancellationToken).ConfigureAwait(false) is { } backed && backed.Content == row.Content)
+            {
+                return backed;
+            }
         }
 
         if (!searchChain || !confirmed.Exists(a => a.ToSeq >= sequence))

@@ -43,6 +43,12 @@ public sealed record LedgerAnchor
     /// <summary>The deployment's ledger name written into the memo (see <see cref="AnchorMemo"/>).</summary>
     public string Ledger { get; init; } = "billing";
 
+    /// <summary>
+    /// The anchor authority (base58) that signs the memo: a row is coverage only for the key that signed it. Null on rows
+    /// written before the signer was recorded (the chain tells whose they are).
+    /// </summary>
+    public string? Signer { get; init; }
+
     /// <summary>The root of the book's anchor before this one; <see cref="AnchorMemo.NoPreviousRoot"/> for the first.</summary>
     public string PreviousRootHex { get; init; } = AnchorMemo.NoPreviousRoot;
 

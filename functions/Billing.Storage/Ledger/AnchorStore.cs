@@ -2,7 +2,10 @@ namespace Billing.Storage.Ledger;
 
 /// <summary>
 /// Merkle-root anchors of ledger books in table <c>{prefix}anchors</c>: PK = escaped book, RK = (2^63-1 − toSeq) as 19
-/// digits, so the newest anchor is the first row of the partition (<see cref="GetLastAsync"/> reads one row).
+/// digits, so the newest anchor is the first row of the partition (<see cref="GetLastAsync"/> reads one row). Each row
+/// records the key that signs its memo (<see cref="LedgerAnchor.Signer"/>; rows written before have none). After a change
+/// of the anchor authority, a confirmed row of the earlier key that ends where a new key's row ends is kept under
+/// <see cref="KeptRowKey"/> rather than overwritten: the chain keeps that memo, and the table keeps where it is.
 /// </summary>
 public sealed class AnchorStore
 {
@@ -22,6 +25,9 @@ public sealed class AnchorStore
         await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
 
     public static string RowKey(long toSeq) => (long.MaxValue - toSeq).ToString("D19", CultureInfo.InvariantCulture);
+
+    /// <summary>Where a confirmed row of another signer is kept when a row of the same range end replaces it: right after that row.</summary>
+    public static string KeptRowKey(long toSeq, string signature) => RowKey(toSeq) + "|" + signature;
 
     /// <summary>
     /// The anchor with the highest <see cref="LedgerAnchor.ToSeq"/>, or null when the book has none;
@@ -99,6 +105,7 @@ public sealed class AnchorStore
 
     private static TableEntity ToEntity(LedgerAnchor a) => new(LedgerStore.PartitionKey(a.Book), RowKey(a.ToSeq))
     {
+        ["Signer"] = a.Signer,
         ["Book"] = a.Book,
         ["FromSeq"] = a.FromSeq,
         ["ToSeq"] = a.ToSeq,
@@ -127,7 +134,7 @@ public sealed class AnchorStore
         long from = values.Int64("FromSeq", required: true)!.Value, to = values.Int64("ToSeq", required: true)!.Value;
         string root = values.Text("RootHex", required: true)!;
         var createdAt = values.Time("CreatedAt", required: true)!.Value;
-        var extras = (Signature: values.Text("Signature"), Status: values.Text("Status"), Ledger: values.Text("Ledger"), Previous: values.Text("PreviousRootHex"));
+        var extras = (Signature: values.Text("Signature"), Status: values.Text("Status"), Ledger: values.Text("Ledger"), Previous: values.Text("PreviousRootHex"), Signer: values.Text("Signer"));
         try
         {
             return new(book, from, to, root, createdAt)
@@ -137,6 +144,7 @@ public sealed class AnchorStore
                 Status = Enum.TryParse(extras.Status, ignoreCase: false, out AnchorStatus status) ? status : AnchorStatus.Pending,
                 Ledger = extras.Ledger ?? "billing",
                 PreviousRootHex = extras.Previous ?? AnchorMemo.NoPreviousRoot,
+                Signer = extras.Signer,
             };
         }
         catch (ArgumentException e)
@@ -151,10 +159,73 @@ public sealed class AnchorStore
     public async Task DeleteAsync(string book, long toSeq, CancellationToken cancellationToken) =>
         await table.DeleteEntityAsync(LedgerStore.PartitionKey(book), RowKey(toSeq), ETag.All, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Writes <paramref name="anchor"/> whether or not a row for its range exists (a cache of what the chain says).</summary>
+    /// <summary>
+    /// Writes <paramref name="anchor"/> whether or not a row for its range exists (a cache of what the chain says). A
+    /// confirmed row there of another transaction and not recorded as the same signer's (an earlier anchor authority's, or
+    /// one written before signers were recorded) is first copied to <see cref="KeptRowKey"/>; the write then replaces only
+    /// the row it read (a row written there meanwhile is read again).
+    /// </summary>
     public async Task UpsertAsync(LedgerAnchor anchor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(anchor);
-        await table.UpsertEntityAsync(ToEntity(anchor), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        var entity = ToEntity(anchor);
+        for (int attempt = 1; ; attempt++)
+        {
+            var there = await table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!there.HasValue)
+                {
+                    await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                var occupant = there.Value!;
+                if (EntityText.Of(occupant, "Status") == nameof(AnchorStatus.Confirmed) && EntityText.Of(occupant, "Signature") is { } signature
+                    && signature != anchor.Signature && (EntityText.Of(occupant, "Signer") is not { } signer || signer != anchor.Signer))
+                {
+                    var kept = new TableEntity(occupant.PartitionKey, KeptRowKey(anchor.ToSeq, signature));
+                    foreach (var (name, value) in occupant.Where(p => p.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")))
+                    {
+                        kept[name] = value;
+                    }
+
+                    await table.UpsertEntityAsync(kept, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                }
+
+                await table.UpdateEntityAsync(entity, occupant.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 409 or 412 && attempt < 5)
+            {
+                // Written or deleted meanwhile (another instance caching the same anchor): decide again on what is there now.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records <paramref name="signer"/> on the row of the anchor ending at <paramref name="toSeq"/> in transaction
+    /// <paramref name="signature"/> (where it is, or where it is kept), if that row still records that transaction and no
+    /// signer: what the chain showed about a row written before signers were recorded. Nothing else is changed.
+    /// </summary>
+    public async Task RecordSignerAsync(string book, long toSeq, string signature, string signer, CancellationToken cancellationToken)
+    {
+        foreach (string rowKey in new[] { RowKey(toSeq), KeptRowKey(toSeq, signature) })
+        {
+            var found = await table.GetEntityIfExistsAsync<TableEntity>(LedgerStore.PartitionKey(book), rowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (found.HasValue && found.Value is { } row && EntityText.Of(row, "Signature") == signature && EntityText.Of(row, "Signer") is null)
+            {
+                try
+                {
+                    await table.UpdateEntityAsync(new TableEntity(row.PartitionKey, rowKey) { ["Signer"] = signer }, row.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException e) when (e.Status is 404 or 412)
+                {
+                    // Changed meanwhile: whatever is there now was written with its signer, or is judged again.
+                }
+
+                return;
+            }
+        }
     }
 }

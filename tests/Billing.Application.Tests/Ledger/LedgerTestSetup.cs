@@ -26,6 +26,35 @@ internal sealed record LedgerTestSetup(BillingTables Tables, LedgerStore Ledger,
             new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), rpc, authority, options);
     }
 
+    /// <summary>
+    /// The same tables and chain after the anchor authority changed to a dedicated keypair (funded here): as a deployment
+    /// whose treasury signed anchors looks once <c>dedicatedAnchorKeypair</c> is turned on, or the treasury key is rotated.
+    /// </summary>
+    public async Task<LedgerTestSetup> WithNewAuthorityAsync(BurnChainFixture chain, string keypairJson)
+    {
+        using var key = Billing.Solana.Keys.Keypair.FromJson(keypairJson);
+        await Rpc.RequestAirdropAsync(key.PublicKey, 1_000_000_000, Commitment.Confirmed, Ct);
+        var treasury = new TreasuryProvider(Microsoft.Extensions.Options.Options.Create(new SolanaOptions { LocalnetInfoFile = chain.Localnet.InfoFile }), Rpc);
+        var options = Microsoft.Extensions.Options.Options.Create(new LedgerOptions
+        {
+            AnchorKeypair = keypairJson, AnchorInterval = Options.Value.AnchorInterval, AnchorGrace = Options.Value.AnchorGrace,
+        });
+        var authority = new AnchorAuthority(options, treasury, Tables);
+        return this with
+        {
+            Authority = authority, Options = options,
+            Anchoring = new LedgerAnchorService(Ledger, Anchors, Rpc, authority, Pinner(Tables), options, TimeProvider.System, NullLogger<LedgerAnchorService>.Instance),
+        };
+    }
+
+    /// <summary>A new keypair as Solana CLI JSON (seed then public key), as an operator would put it in Key Vault.</summary>
+    public static string NewKeypairJson()
+    {
+        byte[] seed = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        using var key = Billing.Solana.Keys.Keypair.FromSeed(seed);
+        return "[" + string.Join(',', seed.Concat(key.PublicKey.KeyBytes.ToArray())) + "]";
+    }
+
     /// <summary>The anchor timer's partner pinning on <paramref name="tables"/>, as the function app wires it (a fresh one knows no checked entries).</summary>
     public static PartnerAuditPinner Pinner(BillingTables tables) =>
         new(new LedgerStore(tables), new PartnerStore(tables), new PartnerPinCursor(tables), TimeProvider.System, NullLogger<PartnerAuditPinner>.Instance);
@@ -102,6 +131,16 @@ internal sealed record LedgerTestSetup(BillingTables Tables, LedgerStore Ledger,
 
     /// <summary>Puts <paramref name="memo"/> on the localnet signed (and paid) by <paramref name="signer"/>; returns the transaction id once sent.</summary>
     public Task<string> SendMemoAsync(Billing.Solana.Keys.Keypair signer, string memo) => LocalnetFixture.SendMemoAsync(Rpc, signer, memo, Ct);
+
+    /// <summary>Takes the signer out of every anchor row: rows as a deployment wrote them before rows recorded their signer.</summary>
+    public async Task ForgetSignersAsync()
+    {
+        foreach (var row in Anchors.Table.Query<Azure.Data.Tables.TableEntity>(r => r.PartitionKey == LedgerStore.PartitionKey(LedgerEntries.MainBook)).ToList())
+        {
+            row.Remove("Signer");
+            await Anchors.Table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+        }
+    }
 
     /// <summary>The insider deletes every anchor row (the chain keeps the memos).</summary>
     public async Task DeleteAnchorRowsAsync()

@@ -103,4 +103,36 @@ public class AnchorStoreTests(AzuriteFixture azurite)
 
         Assert.Contains("property 'CreatedAt': Edm.String found, Edm.DateTime expected", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task UpsertAsync_ConfirmedRowOfAnotherSignerEndsThere_KeptUnderItsKeptKeyAndBothListed()
+    {
+        var (_, _, anchors) = await LedgerTables.NewAsync(azurite);
+        var earlier = new LedgerAnchor("main", 7, 9, new string('a', 64), T0) { Signature = "sigOld", Status = AnchorStatus.Confirmed, Signer = "keyOld" };
+        var legacy = new LedgerAnchor("main", 10, 12, new string('b', 64), T0) { Signature = "sigLegacy", Status = AnchorStatus.Confirmed };
+        await anchors.UpsertAsync(earlier, Ct);
+        await anchors.UpsertAsync(legacy, Ct);
+        var row = (await anchors.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>("main", AnchorStore.RowKey(12), cancellationToken: Ct)).Value;
+        row.Remove("Signer"); // as written before rows recorded their signer
+        await anchors.Table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace, Ct);
+        var mine = new LedgerAnchor("main", 1, 9, new string('c', 64), T0) { Signature = "sigNew", Status = AnchorStatus.Confirmed, Signer = "keyNew" };
+
+        await anchors.UpsertAsync(mine, Ct);
+        await anchors.UpsertAsync(new LedgerAnchor("main", 1, 12, new string('d', 64), T0) { Status = AnchorStatus.Pending, Signer = "keyNew" }, Ct);
+        await anchors.UpsertAsync(mine with { Slot = 5 }, Ct); // the same transaction again: replaced in place, nothing kept
+
+        Assert.Equal(mine with { Slot = 5 }, await anchors.GetAsync("main", 9, Ct));
+        var listed = (await anchors.ListAsync("main", Ct)).Select(a => (a.FromSeq, a.ToSeq, a.Signature, a.Signer)).ToList();
+        Assert.Equal(4, listed.Count); // the new key's two rows and the two kept
+        Assert.Contains((7L, 9L, "sigOld", "keyOld"), listed);
+        Assert.Contains((10L, 12L, "sigLegacy", (string?)null), listed); // read as before, signer unknown
+        Assert.True((await anchors.Table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("main", AnchorStore.KeptRowKey(12, "sigLegacy"), cancellationToken: Ct)).HasValue);
+
+        await anchors.RecordSignerAsync("main", 12, "sigLegacy", "keyOld", Ct);
+        await anchors.RecordSignerAsync("main", 9, "sigNew", "keyOther", Ct); // recorded already: unchanged
+
+        var after = await anchors.ListAsync("main", Ct);
+        Assert.Equal("keyOld", after.Single(a => a.Signature == "sigLegacy").Signer);
+        Assert.Equal("keyNew", after.Single(a => a.Signature == "sigNew").Signer);
+    }
 }
