@@ -19,6 +19,7 @@ public class StartupValidationTests
         ["Billing:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
         ["Billing:Publishing:DevHostEndpoint"] = "http://127.0.0.1:7071/",
         ["Billing:Burns:FixedPrice"] = "2.50",
+        ["Billing:Stripe:WebhookSecret"] = "whsec_dev_local_only", // local runs set it (local.settings.sample.json); no default
         ["Billing:Partners:Seed"] = "true",
         ["Billing:Partners:Items:0:Id"] = "carrier-tmo",
         ["Billing:Partners:Items:0:Role"] = "Carrier",
@@ -157,6 +158,18 @@ public class StartupValidationTests
         var ex = Assert.Throws<OptionsValidationException>(() => Build(settings));
 
         Assert.Contains(expected, ex.Message);
+    }
+
+    // The public local secret was the default: a deployment that left the setting out accepted webhooks anyone could sign.
+    [Fact]
+    public void ValidateSettings_WebhookSecretMissing_FailsFastNamingIt()
+    {
+        var settings = Valid();
+        settings.Remove("Billing:Stripe:WebhookSecret");
+
+        var ex = Assert.Throws<OptionsValidationException>(() => Build(settings));
+
+        Assert.Contains("Billing:Stripe:WebhookSecret is required", ex.Message, StringComparison.Ordinal);
     }
 
     // The host indexes a timer only when its schedule setting exists and is NCRONTAB, and says so nowhere the operator looks:
