@@ -1,17 +1,8 @@
 using Billing.Functions;
 
 var builder = WebApplication.CreateSlimBuilder(args);
-WebApplication app;
-try
+if (BillingStartup.TryBuild(builder, Console.Error) is not { } app)
 {
-    builder.AddBillingFunctions();
-    app = builder.Build();
-    BillingFunctionsApp.ValidateSettings(app.Services);
-}
-catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or Billing.Domain.Pricing.PlanValidationException)
-{
-    // Bad settings or plans stop start-up with one clear message instead of failing on the first request.
-    Console.Error.WriteLine($"Billing.Functions cannot start: {ex.Message}");
     return 1;
 }
 

@@ -9,7 +9,10 @@ public sealed class StripeOptions
 {
     public const string SectionName = "Billing:Stripe";
 
-    /// <summary>Signing secret for local development only; real deployments must configure their endpoint's secret.</summary>
+    /// <summary>
+    /// The public signing secret of local runs, which set it explicitly (<c>local.settings.sample.json</c>, the tests); never
+    /// a default: anyone can sign with it.
+    /// </summary>
     public const string LocalWebhookSecret = "whsec_dev_local_only";
 
     /// <summary>Default accepted clock difference between Stripe's signature timestamp and now (Stripe's own default).</summary>
@@ -21,8 +24,11 @@ public sealed class StripeOptions
     /// </summary>
     public string? SecretKey { get; set; }
 
-    /// <summary>Webhook endpoint signing secret (<c>whsec_…</c>); required because the webhook rejects everything without it.</summary>
-    public string WebhookSecret { get; set; } = LocalWebhookSecret;
+    /// <summary>
+    /// Webhook endpoint signing secret (<c>whsec_…</c>). No default: start-up refuses a missing one, so a deployment that
+    /// leaves it out stops at once instead of accepting payments anyone signed with <see cref="LocalWebhookSecret"/>.
+    /// </summary>
+    public string? WebhookSecret { get; set; }
 
     /// <summary>Optional API base URL override (e.g. a local capture server in tests); null means Stripe's production API.</summary>
     public string? ApiBase { get; set; }

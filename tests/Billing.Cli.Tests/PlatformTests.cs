@@ -343,7 +343,7 @@ public sealed partial class PlatformTests(PlatformFixture platform) : IDisposabl
         Assert.NotEqual(0, silent.ExitCode);
         Assert.Contains("AnchoringStalled", silent.Out, StringComparison.Ordinal); // judged by the anchors' block times on chain
 
-        // The anchored entry pins the payer's audit chain as the close booked it (docs/design.md §14).
+        // The anchored entry pins the payer's audit chain as the close booked it (docs/design.md §4.14).
         using var listed = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/ledger/entries?limit=1000", PlatformFixture.FinanceKey));
         var booked = Assert.Single(JsonNode.Parse(await listed.Content.ReadAsStringAsync())!["entries"]!.AsArray(),
             e => e!["entryId"]!.GetValue<string>() == "invoice-finalized:" + invoiceId)!;

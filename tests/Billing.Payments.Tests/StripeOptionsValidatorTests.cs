@@ -5,18 +5,30 @@ namespace Billing.Payments.Tests;
 
 public sealed class StripeOptionsValidatorTests
 {
+    private const string Local = StripeOptions.LocalWebhookSecret;
+
     private readonly StripeOptionsValidator _validator = new();
 
     [Fact]
-    public void Validate_Defaults_SucceedsWithSyncDisabled()
+    public void Validate_Defaults_FailNamingTheWebhookSecret()
     {
+        // No default secret: a deployment that leaves it out must not accept webhooks signed with the public local one.
         var options = new StripeOptions();
+
+        Assert.True(string.IsNullOrEmpty(options.WebhookSecret));
+        _validator.AssertFailsNaming(options, "Billing:Stripe:WebhookSecret", "is required");
+        Assert.False(options.SyncEnabled);
+        Assert.Equal(TimeSpan.FromSeconds(300), options.WebhookTolerance);
+        Assert.Equal(30, options.DaysUntilDue);
+    }
+
+    [Fact]
+    public void Validate_LocalWebhookSecretOnly_SucceedsWithSyncDisabled()
+    {
+        var options = new StripeOptions { WebhookSecret = Local };
 
         _validator.AssertValid(options);
         Assert.False(options.SyncEnabled);
-        Assert.Equal(StripeOptions.LocalWebhookSecret, options.WebhookSecret);
-        Assert.Equal(TimeSpan.FromSeconds(300), options.WebhookTolerance);
-        Assert.Equal(30, options.DaysUntilDue);
     }
 
     [Theory]
@@ -25,7 +37,7 @@ public sealed class StripeOptionsValidatorTests
     [InlineData("rk_live_abc123")]
     public void Validate_SecretOrRestrictedKey_Succeeds(string key)
     {
-        var options = new StripeOptions { SecretKey = key };
+        var options = new StripeOptions { WebhookSecret = Local, SecretKey = key };
 
         _validator.AssertValid(options);
         Assert.True(options.SyncEnabled);
@@ -38,7 +50,7 @@ public sealed class StripeOptionsValidatorTests
     [InlineData("sk_test_abc123\n", "must not contain whitespace")]
     public void Validate_BadSecretKey_FailsNamingTheSetting(string key, string expected)
     {
-        string failure = _validator.AssertFailsNaming(new StripeOptions { SecretKey = key }, "Billing:Stripe:SecretKey", expected);
+        string failure = _validator.AssertFailsNaming(new StripeOptions { WebhookSecret = Local, SecretKey = key }, "Billing:Stripe:SecretKey", expected);
 
         Assert.DoesNotContain(key.Trim(), failure, StringComparison.Ordinal);
     }
@@ -55,27 +67,27 @@ public sealed class StripeOptionsValidatorTests
     [InlineData("/v1")]
     [InlineData("ftp://api.stripe.com")]
     public void Validate_BadApiBase_Fails(string apiBase) =>
-        _validator.AssertFailsNaming(new StripeOptions { ApiBase = apiBase }, "Billing:Stripe:ApiBase", "must be an absolute http(s) URL");
+        _validator.AssertFailsNaming(new StripeOptions { WebhookSecret = Local, ApiBase = apiBase }, "Billing:Stripe:ApiBase", "must be an absolute http(s) URL");
 
     [Theory]
     [InlineData("http://127.0.0.1:12111")]
     [InlineData("https://api.stripe.com")]
     public void Validate_HttpApiBase_Succeeds(string apiBase) =>
-        _validator.AssertValid(new StripeOptions { ApiBase = apiBase });
+        _validator.AssertValid(new StripeOptions { WebhookSecret = Local, ApiBase = apiBase });
 
     [Theory]
     [InlineData(0)]
     [InlineData(-5)]
     [InlineData(3601)]
     public void Validate_WebhookToleranceOutOfRange_Fails(int seconds) =>
-        _validator.AssertFailsNaming(new StripeOptions { WebhookTolerance = TimeSpan.FromSeconds(seconds) }, "Billing:Stripe:WebhookTolerance", "must be positive");
+        _validator.AssertFailsNaming(new StripeOptions { WebhookSecret = Local, WebhookTolerance = TimeSpan.FromSeconds(seconds) }, "Billing:Stripe:WebhookTolerance", "must be positive");
 
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
     [InlineData(366)]
     public void Validate_DaysUntilDueOutOfRange_Fails(int days) =>
-        _validator.AssertFailsNaming(new StripeOptions { DaysUntilDue = days }, "Billing:Stripe:DaysUntilDue", "must be between 1 and 365");
+        _validator.AssertFailsNaming(new StripeOptions { WebhookSecret = Local, DaysUntilDue = days }, "Billing:Stripe:DaysUntilDue", "must be between 1 and 365");
 
     [Fact]
     public void Validate_SeveralProblems_ReportsEach()
@@ -96,6 +108,15 @@ public sealed class StripeOptionsValidatorTests
 
         var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<StripeOptions>>().Value);
         Assert.Contains("publishable key", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddStripePayments_WebhookSecretNotConfigured_FailsWhenOptionsAreResolved()
+    {
+        using ServiceProvider provider = ProviderFor(new() { ["Billing:Stripe:DaysUntilDue"] = "14" });
+
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<StripeOptions>>().Value);
+        Assert.Contains("Billing:Stripe:WebhookSecret is required", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

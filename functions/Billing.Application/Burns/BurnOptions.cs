@@ -23,13 +23,13 @@ public sealed class BurnOptions
     /// <summary>
     /// The lowest USD price per token a burn is signed at, e.g. "1.00" (invariant culture, exact decimal; empty: no lower bound).
     /// A quote below it is a feed glitch or a thin market, not a price to burn at: at a millionth of the real price a burn would
-    /// take a million times the tokens, irreversibly. The burn waits for a quote inside the band (docs/design.md §7).
+    /// take a million times the tokens, irreversibly. The burn waits for a quote inside the band (docs/design.md §4.7).
     /// </summary>
     public string? MinTokenPriceUsd { get; set; }
 
     /// <summary>
     /// The highest USD price per token a burn is signed at, e.g. "10.00" (empty: no upper bound). A quote above it would round a
-    /// burn to nothing and end it skipped for good; the burn waits for a quote inside the band instead (docs/design.md §7).
+    /// burn to nothing and end it skipped for good; the burn waits for a quote inside the band instead (docs/design.md §4.7).
     /// </summary>
     public string? MaxTokenPriceUsd { get; set; }
 

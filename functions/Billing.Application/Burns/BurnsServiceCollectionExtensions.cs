@@ -61,6 +61,6 @@ public static partial class BurnsServiceCollectionExtensions
         return new PythPriceOracle(sp.GetRequiredService<ISolanaRpcClient>(), new PublicKey(o.PythPriceAccount));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Burns are priced by the Pyth account {PriceAccount} without {Missing}: any quote the feed vouches for is burned at, however far from the market (a glitch quoting a millionth of the price burns a million times the tokens, irreversibly; one far above skips the burn). Set the price band (docs/design.md §7)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Burns are priced by the Pyth account {PriceAccount} without {Missing}: any quote the feed vouches for is burned at, however far from the market (a glitch quoting a millionth of the price burns a million times the tokens, irreversibly; one far above skips the burn). Set the price band (docs/design.md §4.7)")]
     private static partial void LogNoPriceBand(ILogger logger, string priceAccount, string missing);
 }

@@ -3,7 +3,7 @@ namespace Billing.Application.Ledger;
 /// <summary>
 /// The anchor timer's first step: books the evidence entries (<see cref="PartnerAuditPins"/>) that pin every partner
 /// whose audit chain (count, head on its row) no evidence entry holds yet, so the anchor that follows covers each
-/// partner's history within one anchor interval of its change, invoiced or not (docs/design.md §14). It reads the
+/// partner's history within one anchor interval of its change, invoiced or not (docs/design.md §4.14). It reads the
 /// partners' heads and <see cref="PartnerPinCursor"/>, never the whole book: a mark counts only once the entry it names
 /// was read and found to hold that pin with its fields still giving its stored hash (remembered for this process), so a
 /// forged mark costs a read and an extra pin, never a missing one.

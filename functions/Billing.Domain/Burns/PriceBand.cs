@@ -1,7 +1,7 @@
 namespace Billing.Domain.Burns;
 
 /// <summary>
-/// The operator's bounds on the USD price of a token (docs/design.md §7), inclusive; either may be absent. A quote outside
+/// The operator's bounds on the USD price of a token (docs/design.md §4.7), inclusive; either may be absent. A quote outside
 /// them is no price to burn at, however sure the feed is of it: a glitch or a thin market at a millionth of the real price
 /// would burn a million times the tokens, irreversibly.
 /// </summary>

@@ -5,7 +5,7 @@ namespace Billing.Domain.Ledger;
 /// invoice's ledger entry carries its payer's (<see cref="CountKey"/>, <see cref="HeadKey"/>), so once that entry is
 /// anchored on Solana the partner history it was billed under can no longer be rewritten unnoticed, even by someone who
 /// recomputes the whole audit chain in storage: <c>partners verify</c> checks that entry <see cref="Count"/> of the chain
-/// still has hash <see cref="Head"/> (docs/design.md §14).
+/// still has hash <see cref="Head"/> (docs/design.md §4.14).
 /// </summary>
 public sealed record PartnerAuditPin(long Count, string Head)
 {

@@ -2,7 +2,7 @@ namespace Billing.Domain.Ledger;
 
 /// <summary>
 /// Evidence entries (<see cref="LedgerEntryKind.PartnerAuditPinned"/>) that pin partners' audit chains in the book, so
-/// the ledger's anchors cover every partner's history, not only payers' up to their last invoice (docs/design.md §14).
+/// the ledger's anchors cover every partner's history, not only payers' up to their last invoice (docs/design.md §4.14).
 /// No postings; one metadata value per partner, <c>auditPin.NN</c> = <c>{count} {head} {partner id}</c> (the id last:
 /// it may hold spaces), at most <see cref="MaxPerEntry"/> partners and <see cref="MaxJsonCharsPerEntry"/> characters of JSON an entry. The id is
 /// <c>partner-audit-pins:{SHA-256 of the pins}</c>, so booking the same pins again (a retried timer) is the same booking.

@@ -1,13 +1,12 @@
 namespace Billing.Solana.Rpc;
 
 /// <summary>
-/// Settings for <see cref="SolanaRpcClient"/>, bound from the "Solana" configuration section
-/// (e.g. environment variable <c>Solana__RpcUrl=https://api.devnet.solana.com</c>).
+/// Settings for <see cref="SolanaRpcClient"/>. Not bound from configuration: the app builds them from
+/// <c>Billing:Solana:RpcUrl</c> (<see cref="Configuration.SolanaServiceCollectionExtensions.CreateRpcClient"/>) and keeps
+/// the other defaults.
 /// </summary>
 public sealed class SolanaRpcOptions
 {
-    public const string SectionName = "Solana";
-
     /// <summary>JSON-RPC endpoint; when null the HttpClient's BaseAddress is used.</summary>
     public Uri? RpcUrl { get; set; }
 

@@ -4,7 +4,7 @@ using static Billing.Application.Tests.Partners.PartnerAuditSetup;
 namespace Billing.Application.Tests.Ledger;
 
 /// <summary>
-/// The ledger anchor timer pins every partner's audit chain in the anchored book (docs/design.md §14), so a consistent
+/// The ledger anchor timer pins every partner's audit chain in the anchored book (docs/design.md §4.14), so a consistent
 /// rewrite of a chain nothing else pinned (a partner never invoiced, changes after a payer's last invoice) is reported by
 /// partners verify. Real Azurite and a private localnet.
 /// </summary>

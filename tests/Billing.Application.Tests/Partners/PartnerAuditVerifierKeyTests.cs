@@ -4,7 +4,7 @@ namespace Billing.Application.Tests.Partners;
 
 /// <summary>
 /// The partner audit's verification of API keys on Azurite: a hash swapped under a key id, a retired key's expiry moved
-/// in the row, and a revoking rotation (docs/design.md §14).
+/// in the row, and a revoking rotation (docs/design.md §4.14).
 /// </summary>
 public class PartnerAuditVerifierKeyTests(AzuriteFixture azurite) : PartnerAuditTestBase(azurite)
 {

@@ -5,7 +5,7 @@ namespace Billing.Application.Tests.Partners;
 /// <summary>
 /// The audit hash chain written by partner management and seeding, and its verification, on Azurite: untouched data
 /// verifies, tampering around the API does not, and a chain rewritten consistently shows against the pins invoices'
-/// ledger entries hold (docs/design.md §14).
+/// ledger entries hold (docs/design.md §4.14).
 /// </summary>
 public class PartnerAuditVerifierTests(AzuriteFixture azurite) : PartnerAuditTestBase(azurite)
 {

@@ -19,6 +19,7 @@ public class StartupValidationTests
         ["Billing:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
         ["Billing:Publishing:DevHostEndpoint"] = "http://127.0.0.1:7071/",
         ["Billing:Burns:FixedPrice"] = "2.50",
+        ["Billing:Stripe:WebhookSecret"] = "whsec_dev_local_only", // local runs set it (local.settings.sample.json); no default
         ["Billing:Partners:Seed"] = "true",
         ["Billing:Partners:Items:0:Id"] = "carrier-tmo",
         ["Billing:Partners:Items:0:Role"] = "Carrier",
@@ -65,24 +66,60 @@ public class StartupValidationTests
     [Fact]
     public void ValidateSettings_InvalidEventTypeDefinition_StopsStartNamingFileAndField()
     {
+        using var meters = MetersWithUnknownField();
+        var settings = Valid();
+        settings["Billing:Meters:Directory"] = meters.Path;
+
+        var e = Record.Exception(() => Build(settings));
+
+        var invalid = Assert.IsType<Billing.Domain.Definitions.DefinitionValidationException>(e);
+        Assert.Equal(UnknownFieldMessage, invalid.Message);
+    }
+
+    // The executable's start: a bad definition was thrown past the handler's catch (plans and settings only), a stack trace.
+    [Fact]
+    public void TryBuild_InvalidEventTypeDefinition_RefusesWithOneLine()
+    {
+        using var meters = MetersWithUnknownField();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(Valid()) { ["Billing:Meters:Directory"] = meters.Path });
+        using var error = new StringWriter();
+
+        var app = BillingStartup.TryBuild(builder, error);
+
+        Assert.Null(app);
+        Assert.Equal($"Billing.Functions cannot start: {UnknownFieldMessage}{Environment.NewLine}", error.ToString());
+    }
+
+    [Fact]
+    public void TryBuild_BadSetting_RefusesWithOneLineNamingIt()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(Valid()) { ["Billing:Storage:FactShards"] = "0" });
+        using var error = new StringWriter();
+
+        Assert.Null(BillingStartup.TryBuild(builder, error));
+        Assert.StartsWith("Billing.Functions cannot start: ", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("FactShards", error.ToString(), StringComparison.Ordinal);
+    }
+
+    private const string UnknownFieldMessage = "Invalid event type definition depin.render.job.v1.json: meters[1].value: unknown field 'octanebench'";
+
+    /// <summary>A meters folder holding the shipped render definition with one misspelt field.</summary>
+    private static TempMeters MetersWithUnknownField()
+    {
         var dir = Directory.CreateTempSubdirectory("meters-");
-        try
-        {
-            string render = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions", "meters", "depin.render.job.v1.json"))
-                .Replace("startTime) * octaneBench", "startTime) * octanebench", StringComparison.Ordinal);
-            File.WriteAllText(Path.Combine(dir.FullName, "depin.render.job.v1.json"), render);
-            var settings = Valid();
-            settings["Billing:Meters:Directory"] = dir.FullName;
+        string render = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "functions", "Billing.Functions", "meters", "depin.render.job.v1.json"))
+            .Replace("startTime) * octaneBench", "startTime) * octanebench", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(dir.FullName, "depin.render.job.v1.json"), render);
+        return new TempMeters(dir);
+    }
 
-            var e = Record.Exception(() => Build(settings));
+    private sealed class TempMeters(DirectoryInfo dir) : IDisposable
+    {
+        public string Path => dir.FullName;
 
-            var invalid = Assert.IsType<Billing.Domain.Definitions.DefinitionValidationException>(e);
-            Assert.Equal("Invalid event type definition depin.render.job.v1.json: meters[1].value: unknown field 'octanebench'", invalid.Message);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        public void Dispose() => dir.Delete(recursive: true);
     }
 
     [Theory]
@@ -130,6 +167,18 @@ public class StartupValidationTests
         var ex = Assert.Throws<OptionsValidationException>(() => Build(settings));
 
         Assert.Contains(expected, ex.Message);
+    }
+
+    // The public local secret was the default: a deployment that left the setting out accepted webhooks anyone could sign.
+    [Fact]
+    public void ValidateSettings_WebhookSecretMissing_FailsFastNamingIt()
+    {
+        var settings = Valid();
+        settings.Remove("Billing:Stripe:WebhookSecret");
+
+        var ex = Assert.Throws<OptionsValidationException>(() => Build(settings));
+
+        Assert.Contains("Billing:Stripe:WebhookSecret is required", ex.Message, StringComparison.Ordinal);
     }
 
     // The host indexes a timer only when its schedule setting exists and is NCRONTAB, and says so nowhere the operator looks:

@@ -1,0 +1,33 @@
+namespace Billing.Functions;
+
+/// <summary>Start-up as the executable runs it: bad configuration stops it with one line naming the problem.</summary>
+public static class BillingStartup
+{
+    /// <summary>
+    /// Composes the app and validates its settings, price plans and event type definitions; null, with one line written
+    /// to <paramref name="error"/>, when any of them is invalid, instead of a stack trace or a failure on the first request.
+    /// </summary>
+    public static WebApplication? TryBuild(WebApplicationBuilder builder, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(error);
+        WebApplication? app = null;
+        try
+        {
+            builder.AddBillingFunctions();
+            app = builder.Build();
+            BillingFunctionsApp.ValidateSettings(app.Services);
+            return app;
+        }
+        catch (Exception ex) when (IsBadConfiguration(ex))
+        {
+            (app as IDisposable)?.Dispose(); // explicit on WebApplication
+            error.WriteLine($"Billing.Functions cannot start: {ex.Message}");
+            return null;
+        }
+    }
+
+    // A plan and an event type definition are both JSON files validated at start (JsonFileValidationException).
+    private static bool IsBadConfiguration(Exception ex) =>
+        ex is OptionsValidationException or InvalidOperationException or Billing.Domain.Definitions.JsonFileValidationException;
+}
