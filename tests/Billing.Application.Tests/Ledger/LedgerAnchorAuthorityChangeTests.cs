@@ -64,6 +64,60 @@ public class LedgerAnchorAuthorityChangeTests(BurnChainFixture chain) : IClassFi
     }
 
     [Fact]
+    public async Task Verify_OldKeyListedAsRetired_ItsRowsCheckedAgainstItsMemosAndTheBookIsOk()
+    {
+        var (old, _) = await AnchoredOneByOneAsync();
+        string oldKey = (await old.Authority.GetAsync(Ct)).PublicKey.ToString();
+        var s = await old.WithNewAuthorityAsync(chain, LedgerTestSetup.NewKeypairJson(), oldKey);
+        await s.Anchoring.RunAsync(Ct); // the new key: 1-3, the treasury's 3-3 kept beside it
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        // Before: every row of the treasury's was AnchorNotOnChain, for good.
+        Assert.Empty(verify.Problems);
+        Assert.True(verify.Ok);
+    }
+
+    [Fact]
+    public async Task Verify_RowsOfUnknownSignerAfterTheChange_CheckedAgainstTheRetiredKeysMemos()
+    {
+        var (old, _) = await AnchoredOneByOneAsync();
+        string oldKey = (await old.Authority.GetAsync(Ct)).PublicKey.ToString();
+        await old.ForgetSignersAsync(); // written before signers were recorded
+        var s = await old.WithNewAuthorityAsync(chain, LedgerTestSetup.NewKeypairJson(), oldKey);
+        await s.Anchoring.RunAsync(Ct);
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        Assert.Empty(verify.Problems);
+    }
+
+    [Fact]
+    public async Task Verify_RowClaimingASignerNeitherCurrentNorRetired_Reported()
+    {
+        var (old, _) = await AnchoredOneByOneAsync();
+        string oldKey = (await old.Authority.GetAsync(Ct)).PublicKey.ToString();
+        var s = await old.WithNewAuthorityAsync(chain, LedgerTestSetup.NewKeypairJson(), oldKey);
+        await s.Anchoring.RunAsync(Ct);
+        using var stranger = Billing.Solana.Keys.Keypair.FromJson(LedgerTestSetup.NewKeypairJson());
+        await SetSignerAsync(s, 2, stranger.PublicKey.ToString()); // the insider names a key of their own
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        var problem = Assert.Single(verify.Problems);
+        Assert.Equal(("AnchorNotOnChain", "anchor 2-2"), (problem.Kind, problem.Subject));
+        Assert.Contains(stranger.PublicKey.ToString(), problem.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>The insider writes the Signer column of the row ending at <paramref name="toSeq"/>.</summary>
+    private static async Task SetSignerAsync(LedgerTestSetup s, long toSeq, string signer)
+    {
+        var row = (await s.Anchors.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>(LedgerStore.PartitionKey(Book), AnchorStore.RowKey(toSeq))).Value;
+        row["Signer"] = signer;
+        await s.Anchors.Table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+    }
+
+    [Fact]
     public async Task RunAsync_NewKeysRowLostBelowTheOldKeysRows_RestoredFromTheNewKeysMemo()
     {
         var (_, _, s) = await AnchoredThenKeyChangedAsync();
