@@ -144,33 +144,13 @@ public sealed partial class LedgerAudit(
             }
         }
 
-        return new LedgerAuditResult(verifier.Entries, linked.Count, pending, problems) { Authority = key?.ToString(), Ledger = authority.LedgerName, MaxChainSilence = options.Value.MaxChainSilence };
-    }
-
-    /// <summary>
-    /// A confirmed row recorded as another key's than the current authority: backed when that key is listed in
-    /// <see cref="LedgerOptions.RetiredAnchorAuthorities"/> and the row's transaction is its memo of this row; a key not
-    /// listed is never believed (anyone with storage access can write the column).
-    /// </summary>
-    private async Task<AuditProblem?> RetiredRowProblemAsync(LedgerAnchor row, string subject, PublicKey? current, CancellationToken cancellationToken)
-    {
-        var retired = authority.Retired.Where(k => k.ToString() == row.Signer).ToList();
-        if (retired.Count == 0)
+        if (await RetiredHistoryProblemAsync(book, anchorRows.Anchors, cancellationToken).ConfigureAwait(false) is { } rewritten)
         {
-            return new("AnchorNotOnChain", subject,
-                $"the anchors table records transaction {row.Signature} with root {row.RootHex} as signed by {row.Signer}, which is neither the anchor authority {current} nor listed in {LedgerOptions.RetiredAnchorAuthoritiesSetting}");
+            problems.Add(rewritten);
         }
 
-        return await BackedByRetiredAsync(row, retired, cancellationToken).ConfigureAwait(false)
-            ? null
-            : new("AnchorNotOnChain", subject, $"the anchors table records transaction {row.Signature} with root {row.RootHex}, but no anchor memo signed by the retired authority {row.Signer} carries that");
+        return new LedgerAuditResult(verifier.Entries, linked.Count, pending, problems) { Authority = key?.ToString(), Ledger = authority.LedgerName, MaxChainSilence = options.Value.MaxChainSilence };
     }
-
-    /// <summary>Whether the row's transaction is, on chain, its anchor memo (this ledger, book, range and roots), not failed, signed by one of <paramref name="keys"/>.</summary>
-    private async Task<bool> BackedByRetiredAsync(LedgerAnchor row, IReadOnlyList<PublicKey> keys, CancellationToken cancellationToken) =>
-        keys.Count > 0 && row.Signature is { } signature
-        && await new AnchorChainReader(rpc).GetSignedByAnyAsync(keys, authority.LedgerName, row.Book, signature, cancellationToken).ConfigureAwait(false) is { } landed
-        && landed.Content == row.Content;
 
     /// <summary>
     /// The id index against the entries read up to <c>checkedThrough</c> (the head they were read to: an id row past it may
