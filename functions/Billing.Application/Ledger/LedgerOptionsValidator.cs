@@ -51,25 +51,9 @@ public sealed class LedgerOptionsValidator(IOptions<SolanaOptions>? solana = nul
     /// </summary>
     private void RetiredAuthorities(LedgerOptions o, List<string> failures)
     {
-        const string Setting = LedgerOptions.RetiredAnchorAuthoritiesSetting;
         var keys = o.RetiredAuthorities();
-        if (keys.Count > LedgerOptions.MaxRetiredAnchorAuthorities)
-        {
-            failures.Add($"{Setting} lists {keys.Count} keys, at most {LedgerOptions.MaxRetiredAnchorAuthorities}.");
-        }
-
-        for (int i = 0; i < keys.Count; i++)
-        {
-            if (!PublicKey.IsValid(keys[i]))
-            {
-                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Setting}: key {i + 1} is not a base58 public key (32 bytes); list the public keys of earlier anchor authorities, never a keypair."));
-            }
-        }
-
-        if (keys.Count > 0 && CurrentAuthority(o) is { } current && keys.Contains(current.ToString(), StringComparer.Ordinal))
-        {
-            failures.Add($"{Setting} lists {current}, the current anchor authority (Billing:Ledger:AnchorKeypair, else the treasury): list only keys that no longer sign anchors.");
-        }
+        RetiredKeys.Validate(keys, LedgerOptions.RetiredAnchorAuthoritiesSetting, (LedgerOptions.MaxRetiredAnchorAuthorities, "."), "earlier anchor authorities",
+            (keys.Count > 0 ? CurrentAuthority(o) : null, "the current anchor authority (Billing:Ledger:AnchorKeypair, else the treasury): list only keys that no longer sign anchors."), failures);
     }
 
     /// <summary>The key that signs anchors with these settings: the anchor keypair, else the treasury's owner; null when neither can be read.</summary>
