@@ -158,6 +158,7 @@ public static class BillingFunctionsApp
         _ = services.GetRequiredService<IOptions<Billing.Publishing.PublishingOptions>>().Value;
         _ = services.GetRequiredService<IOptions<InvoicingOptions>>().Value;
         _ = services.GetRequiredService<IOptions<BurnOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Billing.Application.Ledger.LedgerOptions>>().Value;
         _ = services.GetRequiredService<IPriceOracle>(); // chosen now, so a price feed with no price band is warned of at start
         _ = services.GetRequiredService<IOptions<SolanaOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Billing.Payments.StripeOptions>>().Value;

@@ -64,25 +64,10 @@ public sealed class BurnOptionsValidator(IOptions<SolanaOptions>? solana = null)
     /// </summary>
     private void RetiredOwners(BurnOptions o, List<string> failures)
     {
-        const string Setting = BurnOptions.RetiredTreasuryOwnersSetting;
         var keys = o.RetiredOwners();
-        if (keys.Count > BurnOptions.MaxRetiredTreasuryOwners)
-        {
-            failures.Add($"{Setting} lists {keys.Count} keys, at most {BurnOptions.MaxRetiredTreasuryOwners}: a key needs listing only until no burn it signed is in flight.");
-        }
-
-        for (int i = 0; i < keys.Count; i++)
-        {
-            if (!PublicKey.IsValid(keys[i]))
-            {
-                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{Setting}: key {i + 1} is not a base58 public key (32 bytes); list the public keys of earlier treasury owners, never a keypair."));
-            }
-        }
-
-        if (keys.Count > 0 && solana is not null && TreasuryProvider.ConfiguredOwner(solana.Value) is { } current && keys.Contains(current.ToString(), StringComparer.Ordinal))
-        {
-            failures.Add($"{Setting} lists {current}, the current treasury owner (Billing:Solana): list only keys the treasury no longer uses.");
-        }
+        var current = keys.Count > 0 && solana is not null ? TreasuryProvider.ConfiguredOwner(solana.Value) : null;
+        RetiredKeys.Validate(keys, BurnOptions.RetiredTreasuryOwnersSetting, (BurnOptions.MaxRetiredTreasuryOwners, ": a key needs listing only until no burn it signed is in flight."),
+            "earlier treasury owners", (current, "the current treasury owner (Billing:Solana): list only keys the treasury no longer uses."), failures);
     }
 
     /// <summary>

@@ -5,6 +5,12 @@ public sealed class AnchorAuthority(IOptions<LedgerOptions> options, TreasuryPro
 {
     private readonly Keypair? dedicated = string.IsNullOrWhiteSpace(options.Value.AnchorKeypair) ? null : Keypair.FromJson(options.Value.AnchorKeypair);
 
+    /// <summary>
+    /// The keys of <see cref="LedgerOptions.RetiredAnchorAuthorities"/> (validated at start): keys that signed this
+    /// deployment's anchors before the authority changed. Verify checks their rows against their memos.
+    /// </summary>
+    public IReadOnlyList<PublicKey> Retired { get; } = [.. options.Value.RetiredAuthorities().Select(key => new PublicKey(key))];
+
     public bool IsConfigured => dedicated is not null || treasury.IsConfigured;
 
     /// <summary>The ledger name in the memos: the configured name, else the table prefix (else "billing").</summary>

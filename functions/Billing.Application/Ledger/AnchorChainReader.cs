@@ -86,8 +86,23 @@ public sealed class AnchorChainReader(ISolanaRpcClient rpc)
     public async Task<OnChainAnchor?> GetAsync(PublicKey authority, string ledger, string book, string signature, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authority);
+        return await GetSignedByAnyAsync([authority], ledger, book, signature, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The anchor transaction <paramref name="signature"/> if the chain shows it is one of this book's, not failed, and
+    /// signed by one of <paramref name="authorities"/> (one transaction read, however many keys).
+    /// </summary>
+    public async Task<OnChainAnchor?> GetSignedByAnyAsync(IReadOnlyCollection<PublicKey> authorities, string ledger, string book, string signature, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(authorities);
+        if (authorities.Count == 0)
+        {
+            return null;
+        }
+
         var tx = await rpc.GetTransactionAsync(signature, Commitment.Confirmed, cancellationToken).ConfigureAwait(false);
-        if (tx?.Meta is null || tx.Meta.Error is not null || !tx.IsSigner(authority.ToString()))
+        if (tx?.Meta is null || tx.Meta.Error is not null || !authorities.Any(a => tx.IsSigner(a.ToString())))
         {
             return null;
         }

@@ -11,7 +11,8 @@ namespace Billing.Application.Ledger;
 /// memo on chain twice, which verification counts once. First it pins partners' audit chains in the book
 /// (<see cref="PartnerAuditPinner"/>), so the root it anchors covers them; a failure there is logged and anchoring goes on.
 /// With nothing new to anchor it may send a heartbeat instead (LedgerAnchorService.Heartbeat.cs). Every run also puts back
-/// a confirmed row lost below the chain's newest anchor, from the authority's memo (LedgerAnchorService.Rows.cs).
+/// a confirmed row lost below the chain's newest anchor, from the authority's memo (LedgerAnchorService.Rows.cs). A new
+/// authority's first anchor goes on only from the book a retired authority last anchored (LedgerAnchorService.Handover.cs).
 /// </summary>
 public sealed partial class LedgerAnchorService(
     LedgerStore ledger,
@@ -77,6 +78,13 @@ public sealed partial class LedgerAnchorService(
         {
             LogRefused(logger, refusal);
             return new AnchorRunSummary(null, null, null, "refused: " + refusal);
+        }
+
+        // The current key's first anchor links to nothing: it goes on only from the book a retired key last anchored.
+        if (latest is null && await HandoverRefusalAsync(book, cancellationToken).ConfigureAwait(false) is { } handover)
+        {
+            LogHandoverRefused(logger, handover);
+            return new AnchorRunSummary(null, null, null, "refused: " + handover);
         }
 
         LedgerAnchor? anchor = null;

@@ -105,13 +105,26 @@ public sealed partial class LedgerAudit(
             string subject = $"anchor {row.FromSeq}-{row.ToSeq}";
             byRange.TryGetValue(row.ToSeq, out var match);
             bool backed = match is not null && match.Content == row.Content;
-            if (row.Status == AnchorStatus.Confirmed && (!backed || !onChain.Any(a => a.Signature == row.Signature && a.Content == row.Content)))
+            if (row.Status == AnchorStatus.Confirmed && row.Signer is { } claimed && claimed != key?.ToString())
+            {
+                // Another key's row (a kept copy, or one written before the change): only a configured retired key vouches.
+                if (await RetiredRowProblemAsync(row, subject, key, cancellationToken).ConfigureAwait(false) is { } problem)
+                {
+                    problems.Add(problem);
+                }
+            }
+            else if (row.Status == AnchorStatus.Confirmed && (!backed || !onChain.Any(a => a.Signature == row.Signature && a.Content == row.Content)))
             {
                 if (match is null && row.FromSeq > verifier.AnchoredThrough && key is not null && row.Signature is { } signature
                     && await new AnchorChainReader(rpc).GetAsync(key, authority.LedgerName, book, signature, cancellationToken).ConfigureAwait(false) is { } landed
                     && landed.Content == row.Content)
                 {
                     continue; // confirmed after the chain was read: the next verification checks it against its entries
+                }
+
+                if (row.Signer is null && await BackedByRetiredAsync(row, authority.Retired, cancellationToken).ConfigureAwait(false))
+                {
+                    continue; // of unknown signer (written before signers were recorded), and a retired key signed it
                 }
 
                 problems.Add(new("AnchorNotOnChain", subject,
@@ -129,6 +142,11 @@ public sealed partial class LedgerAudit(
                     problems.Add(new("AnchorStale", subject, $"pending since {row.CreatedAt:u}, longer than the grace period {options.Value.AnchorGrace}"));
                 }
             }
+        }
+
+        if (await RetiredHistoryProblemAsync(book, anchorRows.Anchors, cancellationToken).ConfigureAwait(false) is { } rewritten)
+        {
+            problems.Add(rewritten);
         }
 
         return new LedgerAuditResult(verifier.Entries, linked.Count, pending, problems) { Authority = key?.ToString(), Ledger = authority.LedgerName, MaxChainSilence = options.Value.MaxChainSilence };

@@ -14,6 +14,24 @@ public sealed class LedgerOptions
     /// <summary>The anchor authority's keypair (Solana CLI JSON array; a Key Vault reference in Azure). Empty: the treasury signs anchors.</summary>
     public string? AnchorKeypair { get; set; }
 
+    /// <summary>
+    /// Public keys (base58, never a keypair) that signed this deployment's anchors before a change of the anchor authority
+    /// (the treasury key rotated while it signs anchors, or <see cref="AnchorKeypair"/> set or changed): verify checks a
+    /// row recorded as one of theirs, or of unknown signer, against that key's memo on chain. A comma-separated list or an
+    /// array (<c>RetiredAnchorAuthorities__0</c>, …); never the current authority. Only this list is trusted: a row's own
+    /// <c>Signer</c> column is storage's word.
+    /// </summary>
+    public IList<string> RetiredAnchorAuthorities { get; } = [];
+
+    /// <summary>Most keys <see cref="RetiredAnchorAuthorities"/> holds (each row of theirs costs verify one transaction read).</summary>
+    public const int MaxRetiredAnchorAuthorities = 16;
+
+    internal const string RetiredAnchorAuthoritiesSetting = Section + ":" + nameof(RetiredAnchorAuthorities);
+
+    /// <summary>The keys of <see cref="RetiredAnchorAuthorities"/>, each entry split at its commas, blanks dropped.</summary>
+    public IReadOnlyList<string> RetiredAuthorities() =>
+        [.. RetiredAnchorAuthorities.SelectMany(entry => (entry ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
+
     /// <summary>How often <c>AnchorLedger</c> runs (keep in step with <c>AnchorSchedule</c>).</summary>
     public TimeSpan AnchorInterval { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -1,6 +1,11 @@
 namespace Billing.Application.Ledger;
 
-public sealed class LedgerOptionsValidator : IValidateOptions<LedgerOptions>
+/// <summary>
+/// Checks <c>Billing:Ledger</c> at start: the name, the keypair, the intervals, and the retired anchor authorities (public
+/// keys other than the current authority).
+/// </summary>
+/// <param name="solana">The treasury settings, whose owner is the authority when no anchor keypair is set; none: not checked.</param>
+public sealed class LedgerOptionsValidator(IOptions<SolanaOptions>? solana = null) : IValidateOptions<LedgerOptions>
 {
     public ValidateOptionsResult Validate(string? name, LedgerOptions o)
     {
@@ -35,6 +40,36 @@ public sealed class LedgerOptionsValidator : IValidateOptions<LedgerOptions>
             failures.Add("Billing:Ledger:MaxEntriesPerAnchor must be between 1 and 100,000.");
         }
 
+        RetiredAuthorities(o, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// <see cref="LedgerOptions.RetiredAnchorAuthorities"/>: public keys, a few, and never the current authority (listed by
+    /// mistake for the old key, the old key's rows would go unchecked). A key that is none is named by its place, never
+    /// echoed: it may be a keypair pasted in its stead.
+    /// </summary>
+    private void RetiredAuthorities(LedgerOptions o, List<string> failures)
+    {
+        var keys = o.RetiredAuthorities();
+        RetiredKeys.Validate(keys, LedgerOptions.RetiredAnchorAuthoritiesSetting, (LedgerOptions.MaxRetiredAnchorAuthorities, "."), "earlier anchor authorities",
+            (keys.Count > 0 ? CurrentAuthority(o) : null, "the current anchor authority (Billing:Ledger:AnchorKeypair, else the treasury): list only keys that no longer sign anchors."), failures);
+    }
+
+    /// <summary>The key that signs anchors with these settings: the anchor keypair, else the treasury's owner; null when neither can be read.</summary>
+    private PublicKey? CurrentAuthority(LedgerOptions o)
+    {
+        if (!string.IsNullOrWhiteSpace(o.AnchorKeypair))
+        {
+            if (!Keypair.IsValidJson(o.AnchorKeypair))
+            {
+                return null; // reported above
+            }
+
+            using var keypair = Keypair.FromJson(o.AnchorKeypair);
+            return keypair.PublicKey;
+        }
+
+        return solana is null ? null : TreasuryProvider.ConfiguredOwner(solana.Value);
     }
 }

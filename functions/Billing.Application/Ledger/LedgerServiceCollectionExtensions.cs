@@ -10,7 +10,15 @@ public static class LedgerServiceCollectionExtensions
     public static IServiceCollection AddLedger(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddValidatedOptions<LedgerOptions, LedgerOptionsValidator>(configuration, LedgerOptions.Section);
+        services.AddValidatedOptions<LedgerOptions, LedgerOptionsValidator>(configuration, LedgerOptions.Section)
+            .PostConfigure(o =>
+            {
+                // A comma-separated app setting is one value, which the binder leaves out of a list: kept as one entry.
+                if (configuration[LedgerOptions.RetiredAnchorAuthoritiesSetting] is { Length: > 0 } list)
+                {
+                    o.RetiredAnchorAuthorities.Add(list);
+                }
+            });
         services.TryAddSingleton<LedgerStore>();
         services.TryAddSingleton<AnchorStore>();
         services.TryAddSingleton<LedgerRecorder>();

@@ -24,6 +24,22 @@ public class LedgerAnchorAuthorityChangeTests(BurnChainFixture chain) : IClassFi
         return (s, rows, await s.WithNewAuthorityAsync(chain, LedgerTestSetup.NewKeypairJson()));
     }
 
+    /// <summary>
+    /// As <see cref="AnchoredThenKeyChangedAsync"/>, with the treasury's public key (returned) listed in
+    /// <c>Billing:Ledger:RetiredAnchorAuthorities</c>; <paramref name="beforeChange"/> runs on the old setup first.
+    /// </summary>
+    private async Task<(IReadOnlyList<LedgerAnchor> OldRows, string OldKey, LedgerTestSetup New)> KeyChangedWithOldKeyRetiredAsync(Func<LedgerTestSetup, Task>? beforeChange = null)
+    {
+        var (old, rows) = await AnchoredOneByOneAsync();
+        string oldKey = (await old.Authority.GetAsync(Ct)).PublicKey.ToString();
+        if (beforeChange is not null)
+        {
+            await beforeChange(old);
+        }
+
+        return (rows, oldKey, await old.WithNewAuthorityAsync(chain, LedgerTestSetup.NewKeypairJson(), oldKey));
+    }
+
     /// <summary>Entries 1, 2 and 3 anchored one by one by the treasury; its rows, oldest first.</summary>
     private async Task<(LedgerTestSetup Setup, IReadOnlyList<LedgerAnchor> Rows)> AnchoredOneByOneAsync()
     {
@@ -61,6 +77,101 @@ public class LedgerAnchorAuthorityChangeTests(BurnChainFixture chain) : IClassFi
         var verify = await s.Audit().VerifyAsync(Ct);
         Assert.Equal((3, 1), (verify.Entries, verify.Anchors));
         Assert.Equal(oldRows.Select(r => ("AnchorNotOnChain", $"anchor {r.FromSeq}-{r.ToSeq}")), verify.Problems.Select(p => (p.Kind, p.Subject)).Order());
+    }
+
+    [Fact]
+    public async Task Verify_OldKeyListedAsRetired_ItsRowsCheckedAgainstItsMemosAndTheBookIsOk()
+    {
+        var (_, _, s) = await KeyChangedWithOldKeyRetiredAsync();
+        await s.Anchoring.RunAsync(Ct); // the new key: 1-3, the treasury's 3-3 kept beside it
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        // Before: every row of the treasury's was AnchorNotOnChain, for good.
+        Assert.Empty(verify.Problems);
+        Assert.True(verify.Ok);
+    }
+
+    [Fact]
+    public async Task Verify_RowsOfUnknownSignerAfterTheChange_CheckedAgainstTheRetiredKeysMemos()
+    {
+        var (_, _, s) = await KeyChangedWithOldKeyRetiredAsync(old => old.ForgetSignersAsync()); // written before signers were recorded
+        await s.Anchoring.RunAsync(Ct);
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        Assert.Empty(verify.Problems);
+    }
+
+    [Fact]
+    public async Task Verify_RowClaimingASignerNeitherCurrentNorRetired_Reported()
+    {
+        var (_, _, s) = await KeyChangedWithOldKeyRetiredAsync();
+        await s.Anchoring.RunAsync(Ct);
+        using var stranger = Billing.Solana.Keys.Keypair.FromJson(LedgerTestSetup.NewKeypairJson());
+        await SetSignerAsync(s, 2, stranger.PublicKey.ToString()); // the insider names a key of their own
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        var problem = Assert.Single(verify.Problems);
+        Assert.Equal(("AnchorNotOnChain", "anchor 2-2"), (problem.Kind, problem.Subject));
+        Assert.Contains(stranger.PublicKey.ToString(), problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_BookRewrittenBetweenTheChangeAndTheNewKeysFirstAnchor_RefusedAndVerifyReportsIt()
+    {
+        var (_, _, s) = await KeyChangedWithOldKeyRetiredAsync();
+        await s.RewriteAsync(2, 999); // the insider, re-hashing the whole book before the new key's first run
+
+        var run = await s.Anchoring.RunAsync(Ct);
+
+        // Before: the new key anchored the rewritten book from its first entry, with no link to the treasury's anchors.
+        Assert.StartsWith("refused: entries 3-3 no longer give the root", run.Status, StringComparison.Ordinal);
+        Assert.Null(run.Signature);
+        var newKey = (await s.Authority.GetAsync(Ct)).PublicKey;
+        Assert.Null(await new AnchorChainReader(s.Rpc).LatestAsync(newKey, s.Authority.LedgerName, Book, null, Ct));
+        Assert.DoesNotContain(await s.Anchors.ListAsync(Book, Ct), r => r.Signer == newKey.ToString());
+        var verify = await s.Audit().VerifyAsync(Ct);
+        Assert.Contains(verify.Problems, p => (p.Kind, p.Subject) == ("RetiredAnchorMismatch", "anchor 3-3"));
+    }
+
+    [Fact]
+    public async Task RunAsync_RetiredKeysNewestRowNotBackedByItsMemo_RefusedBeforeTheNewKeysFirstAnchor()
+    {
+        var (rows, oldKey, s) = await KeyChangedWithOldKeyRetiredAsync();
+        await s.BookAsync("adj-4", 400);
+        // The insider plants a newer row of the treasury's, pointing at a transaction of an earlier anchor.
+        var planted = new LedgerAnchor(Book, 4, 4, new string('a', 64), DateTimeOffset.UtcNow)
+        {
+            Signature = rows[2].Signature, Slot = rows[2].Slot, Status = AnchorStatus.Confirmed, Ledger = rows[2].Ledger, Signer = oldKey, PreviousRootHex = rows[2].RootHex,
+        };
+        await s.Anchors.UpsertAsync(planted, Ct);
+
+        var run = await s.Anchoring.RunAsync(Ct);
+
+        Assert.StartsWith($"refused: the newest anchor row of the retired authority {oldKey} (4-4", run.Status, StringComparison.Ordinal);
+        Assert.Null(run.Signature);
+    }
+
+    [Fact]
+    public async Task RunAsync_BookIntactAtTheChange_NewKeysFirstAnchorConfirmed()
+    {
+        var (_, _, s) = await KeyChangedWithOldKeyRetiredAsync();
+        await s.BookAsync("adj-4", 400);
+
+        var run = await s.Anchoring.RunAsync(Ct);
+
+        Assert.Equal("confirmed", run.Status);
+        Assert.True((await s.Audit().VerifyAsync(Ct)).Ok);
+    }
+
+    /// <summary>The insider writes the Signer column of the row ending at <paramref name="toSeq"/>.</summary>
+    private static async Task SetSignerAsync(LedgerTestSetup s, long toSeq, string signer)
+    {
+        var row = (await s.Anchors.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>(LedgerStore.PartitionKey(Book), AnchorStore.RowKey(toSeq))).Value;
+        row["Signer"] = signer;
+        await s.Anchors.Table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
     }
 
     [Fact]

@@ -30,15 +30,24 @@ internal sealed record LedgerTestSetup(BillingTables Tables, LedgerStore Ledger,
     /// The same tables and chain after the anchor authority changed to a dedicated keypair (funded here): as a deployment
     /// whose treasury signed anchors looks once <c>dedicatedAnchorKeypair</c> is turned on, or the treasury key is rotated.
     /// </summary>
-    public async Task<LedgerTestSetup> WithNewAuthorityAsync(BurnChainFixture chain, string keypairJson)
+    /// <param name="chain">The localnet.</param>
+    /// <param name="keypairJson">The new authority's keypair.</param>
+    /// <param name="retired">The public keys listed in <c>Billing:Ledger:RetiredAnchorAuthorities</c>.</param>
+    public async Task<LedgerTestSetup> WithNewAuthorityAsync(BurnChainFixture chain, string keypairJson, params string[] retired)
     {
         using var key = Billing.Solana.Keys.Keypair.FromJson(keypairJson);
         await Rpc.RequestAirdropAsync(key.PublicKey, 1_000_000_000, Commitment.Confirmed, Ct);
         var treasury = new TreasuryProvider(Microsoft.Extensions.Options.Options.Create(new SolanaOptions { LocalnetInfoFile = chain.Localnet.InfoFile }), Rpc);
-        var options = Microsoft.Extensions.Options.Options.Create(new LedgerOptions
+        var settings = new LedgerOptions
         {
             AnchorKeypair = keypairJson, AnchorInterval = Options.Value.AnchorInterval, AnchorGrace = Options.Value.AnchorGrace,
-        });
+        };
+        foreach (string earlier in retired)
+        {
+            settings.RetiredAnchorAuthorities.Add(earlier);
+        }
+
+        var options = Microsoft.Extensions.Options.Options.Create(settings);
         var authority = new AnchorAuthority(options, treasury, Tables);
         return this with
         {

@@ -159,6 +159,8 @@ public class StartupValidationTests
     [InlineData("Billing:Burns:PythPriceAccount", "\u00e9\u00e9\u00e9", "Billing:Burns:PythPriceAccount")]
     [InlineData("Billing:Burns:RetiredTreasuryOwners", "not-a-key", "Billing:Burns:RetiredTreasuryOwners")]
     [InlineData("Billing:Burns:RetiredTreasuryOwners:0", "[1,2,3]", "Billing:Burns:RetiredTreasuryOwners")]
+    [InlineData("Billing:Ledger:RetiredAnchorAuthorities", "11111111111111111111111111111111,not-a-key", "Billing:Ledger:RetiredAnchorAuthorities")]
+    [InlineData("Billing:Ledger:RetiredAnchorAuthorities:0", "[1,2,3]", "Billing:Ledger:RetiredAnchorAuthorities")]
     public void ValidateSettings_BadSetting_FailsFastNamingIt(string key, string value, string expected)
     {
         var settings = Valid();
