@@ -96,7 +96,7 @@ public sealed partial class LedgerAnchorService
     {
         string signer = key.ToString();
         var rows = (await anchors.ListRowsAsync(book, cancellationToken).ConfigureAwait(false)).Anchors
-            .Where(a => a.Status == AnchorStatus.Confirmed && a.Signature is not null && a.FromSeq <= chainTo && (a.Signer is null || a.Signer == signer));
+            .Where(a => a.IsConfirmedWithSignature && a.FromSeq <= chainTo && a.MayBeSignedBy(signer));
         var (expected, below, judged) = (1L, (string?)null, 0);
         foreach (var row in rows)
         {

@@ -91,7 +91,7 @@ public sealed partial class LedgerAnchorService(
         if (stored is { Status: AnchorStatus.Pending } pending)
         {
             // A pending row of another key (the authority changed since) is not this key's to resume.
-            bool resumable = (pending.Signer is null || pending.Signer == signerKey)
+            bool resumable = pending.MayBeSignedBy(signerKey)
                 && pending.Ledger == authority.LedgerName && pending.FromSeq == from && pending.PreviousRootHex == previousRoot
                 && pending.ToSeq - from < entries.Count
                 && MerkleTree.Root(entries[..(int)(pending.ToSeq - from + 1)]) == pending.RootHex;
@@ -248,7 +248,7 @@ public sealed partial class LedgerAnchorService(
         // the hint, else one of unknown signer (the chain judges it); rows that cannot be read, or of another key, are no hint
         // (another key's transaction is never in this key's history, so the whole history would be read every run).
         var confirmed = (await anchors.ListRowsAsync(book, cancellationToken).ConfigureAwait(false)).Anchors
-            .Where(a => a.Status == AnchorStatus.Confirmed && a.Signature is not null).ToList();
+            .Where(a => a.IsConfirmedWithSignature).ToList();
         return (confirmed.LastOrDefault(a => a.Signer == signer) ?? confirmed.LastOrDefault(a => a.Signer is null))?.Signature;
     }
 

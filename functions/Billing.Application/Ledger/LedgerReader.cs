@@ -164,7 +164,7 @@ public sealed class LedgerReader(LedgerStore ledger, AnchorStore anchors, Anchor
         var reader = new AnchorChainReader(rpc);
         string signer = key.ToString();
         var confirmed = (await anchors.ListRowsAsync(book, cancellationToken).ConfigureAwait(false)).Anchors
-            .Where(a => a.Status == AnchorStatus.Confirmed && a.Signature is not null && (a.Signer is null || a.Signer == signer)).ToList();
+            .Where(a => a.IsConfirmedWithSignature && a.MayBeSignedBy(signer)).ToList();
         var covering = confirmed.Where(a => a.FromSeq <= sequence && sequence <= a.ToSeq).OrderBy(a => a.Signer == signer ? 0 : 1).Take(MaxCoveringRowsChecked);
         foreach (var row in covering)
         {

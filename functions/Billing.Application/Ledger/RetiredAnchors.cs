@@ -21,7 +21,7 @@ internal static class RetiredAnchors
         foreach (var key in keys)
         {
             string name = key.ToString();
-            var row = rows.Where(r => r.Status == AnchorStatus.Confirmed && r.Signer == name && r.Signature is not null).MaxBy(r => r.ToSeq);
+            var row = rows.Where(r => r.IsConfirmedWithSignature && r.Signer == name).MaxBy(r => r.ToSeq);
             var tip = await chain.LatestAsync(key, ledger, book, row?.Signature, cancellationToken).ConfigureAwait(false);
             if (row is not null && (tip is null || tip.Content.ToSeq < row.ToSeq || (tip.Content.ToSeq == row.ToSeq && tip.Content != row.Content)))
             {

@@ -49,6 +49,12 @@ public sealed record LedgerAnchor
     /// </summary>
     public string? Signer { get; init; }
 
+    /// <summary>Confirmed, with the transaction that carries its memo.</summary>
+    public bool IsConfirmedWithSignature => Status == AnchorStatus.Confirmed && Signature is not null;
+
+    /// <summary>Whether <paramref name="key"/> (base58) may have signed it: it records that key, or no signer at all (the chain decides).</summary>
+    public bool MayBeSignedBy(string key) => Signer is null || Signer == key;
+
     /// <summary>The root of the book's anchor before this one; <see cref="AnchorMemo.NoPreviousRoot"/> for the first.</summary>
     public string PreviousRootHex { get; init; } = AnchorMemo.NoPreviousRoot;
 
