@@ -67,8 +67,7 @@ public sealed class BurnOptions
     internal const string RetiredTreasuryOwnersSetting = Section + ":" + nameof(RetiredTreasuryOwners);
 
     /// <summary>The keys of <see cref="RetiredTreasuryOwners"/>, each entry split at its commas, blanks dropped.</summary>
-    public IReadOnlyList<string> RetiredOwners() =>
-        [.. RetiredTreasuryOwners.SelectMany(entry => (entry ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
+    public IReadOnlyList<string> RetiredOwners() => RetiredKeys.Of(RetiredTreasuryOwners);
 
     public uint ComputeUnitLimit { get; set; } = 40_000;
 

@@ -7,6 +7,10 @@ namespace Billing.Application.Burns;
 /// </summary>
 internal static class RetiredKeys
 {
+    /// <summary>The keys a setting lists: each entry split at its commas (a comma-separated list or an array), blanks dropped.</summary>
+    public static IReadOnlyList<string> Of(IEnumerable<string?> entries) =>
+        [.. entries.SelectMany(entry => (entry ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
+
     /// <summary>Adds to <paramref name="failures"/> what is wrong with <paramref name="keys"/>, listed in <paramref name="setting"/>.</summary>
     /// <param name="keys">The keys listed.</param>
     /// <param name="setting">The setting's name.</param>

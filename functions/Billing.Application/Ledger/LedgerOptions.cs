@@ -29,8 +29,7 @@ public sealed class LedgerOptions
     internal const string RetiredAnchorAuthoritiesSetting = Section + ":" + nameof(RetiredAnchorAuthorities);
 
     /// <summary>The keys of <see cref="RetiredAnchorAuthorities"/>, each entry split at its commas, blanks dropped.</summary>
-    public IReadOnlyList<string> RetiredAuthorities() =>
-        [.. RetiredAnchorAuthorities.SelectMany(entry => (entry ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
+    public IReadOnlyList<string> RetiredAuthorities() => Burns.RetiredKeys.Of(RetiredAnchorAuthorities);
 
     /// <summary>How often <c>AnchorLedger</c> runs (keep in step with <c>AnchorSchedule</c>).</summary>
     public TimeSpan AnchorInterval { get; set; } = TimeSpan.FromMinutes(10);
