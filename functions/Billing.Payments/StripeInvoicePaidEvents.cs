@@ -61,8 +61,7 @@ internal static class StripeInvoicePaidEvents
         DateTimeOffset paidAt = (invoice.TryGetProperty("status_transitions", out var transitions) ? StripeJson.Time(transitions, "paid_at") : null)
             ?? StripeJson.Time(root, "created")
             ?? DateTimeOffset.UnixEpoch;
-        string? intentProblem = null;
-        string? intent = PaymentIntentId(invoice, ref intentProblem);
+        string? intent = PaymentIntentId(invoice, out string? intentProblem);
         string? malformed = AmountPaidProblem(invoice, out long amountPaid) ?? intentProblem;
         return new WebhookOutcome.PaymentReceived(
             eventId, invoiceId, stripeInvoiceId, customer, intent, malformed is null ? amountPaid : 0, currency.ToUpperInvariant(), paidAt, malformed);
@@ -89,8 +88,7 @@ internal static class StripeInvoicePaidEvents
             return minor <= StripeAmounts.MaxMinor ? null : $"amount_paid {minor} is more than any payment";
         }
 
-        string raw = amount.GetRawText();
-        return $"amount_paid {(raw.Length > 40 ? raw[..40] + "…" : raw)} is not an integer of minor units";
+        return $"amount_paid {StripeJson.Excerpt(amount)} is not an integer of minor units";
     }
 
     /// <summary>
@@ -99,8 +97,9 @@ internal static class StripeInvoicePaidEvents
     /// invoice that is no Stripe id is a problem: refunds of the payment are linked by it, so the payment is not applied
     /// without it.
     /// </summary>
-    private static string? PaymentIntentId(JsonElement invoice, ref string? problem)
+    private static string? PaymentIntentId(JsonElement invoice, out string? problem)
     {
+        problem = null;
         if (invoice.TryGetProperty("payments", out var payments) && payments.ValueKind == JsonValueKind.Object
             && payments.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
         {
@@ -124,8 +123,7 @@ internal static class StripeInvoicePaidEvents
             return intent;
         }
 
-        string raw = named.GetRawText();
-        problem = $"payment_intent {(raw.Length > 40 ? raw[..40] + "…" : raw)} is not a Stripe id, so the payment is not applied; check it in Stripe";
+        problem = $"payment_intent {StripeJson.Excerpt(named)} is not a Stripe id, so the payment is not applied; check it in Stripe";
         return null;
     }
 

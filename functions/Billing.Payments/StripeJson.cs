@@ -44,9 +44,15 @@ internal static class StripeJson
             return null;
         }
 
-        string raw = value.GetRawText();
-        problems?.Add($"{name} {(raw.Length > 40 ? raw[..40] + "…" : raw)} is not a non-negative integer of minor units");
+        problems?.Add($"{name} {Excerpt(value)} is not a non-negative integer of minor units");
         return null;
+    }
+
+    /// <summary><paramref name="value"/>'s JSON as a problem quotes it: at most 40 characters, then "…".</summary>
+    public static string Excerpt(JsonElement value)
+    {
+        string raw = value.GetRawText();
+        return raw.Length > 40 ? raw[..40] + "…" : raw;
     }
 
     /// <summary>A Unix time in seconds; null when absent or out of range.</summary>
