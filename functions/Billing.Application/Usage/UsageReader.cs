@@ -44,7 +44,7 @@ public sealed partial class UsageReader(FactStore facts, ILogger? logger = null)
         }
 
         var segments = RollupPlan.Segments(from, to, window, [.. groupBy]);
-        var planned = PlannedFactSpan(meter, window, from, to, groupBy);
+        var planned = FactSpan(segments);
         // The shards add to the one rollup as they read (one copy of the answer); the first to fail stops the others.
         await ShardReads.RunAsync(Enumerable.Range(0, rollups.Shards), async (shard, cancellationToken) =>
         {
@@ -144,9 +144,13 @@ public sealed partial class UsageReader(FactStore facts, ILogger? logger = null)
         }
 
         return meter.Aggregation is Aggregation.Sum or Aggregation.Count
-            ? RollupPlan.Segments(from, to, window, [.. groupBy]).Where(s => s.Grain is null).Aggregate(TimeSpan.Zero, (sum, s) => sum + (s.To - s.From))
+            ? FactSpan(RollupPlan.Segments(from, to, window, [.. groupBy]))
             : to - from;
     }
+
+    /// <summary>How much of a plan the facts answer: its segments no rollup grain can.</summary>
+    private static TimeSpan FactSpan(IEnumerable<RollupSegment> segments) =>
+        segments.Where(s => s.Grain is null).Aggregate(TimeSpan.Zero, (sum, s) => sum + (s.To - s.From));
 
     /// <summary>Why a query whose plan reads <paramref name="span"/> of facts is refused, and how to narrow it.</summary>
     public static string FactSpanReason(MeterDefinition meter, UsageWindow window, TimeSpan span, TimeSpan max)

@@ -90,8 +90,7 @@ public sealed class UsageRollup
                 case Aggregation.UniqueCount:
                     if (distinct is not null)
                     {
-                        (cell.Distinct ??= new HashSet<string>(StringComparer.Ordinal)).Add(distinct);
-                        cell.Quantity = cell.Distinct.Count;
+                        cell.AddDistinct(distinct);
                     }
 
                     break;
@@ -126,8 +125,7 @@ public sealed class UsageRollup
         lock (gate)
         {
             var cell = CellFor(key, values);
-            (cell.Distinct ??= new HashSet<string>(StringComparer.Ordinal)).Add(value);
-            cell.Quantity = cell.Distinct.Count;
+            cell.AddDistinct(value);
             cell.Seen = true;
         }
     }
@@ -183,6 +181,13 @@ public sealed class UsageRollup
 
         public string LatestId { get; set; } = "";
 
-        public HashSet<string>? Distinct { get; set; }
+        private HashSet<string>? distinct;
+
+        /// <summary>A distinct value (one already there counts once); the quantity is how many there are.</summary>
+        public void AddDistinct(string value)
+        {
+            (distinct ??= new HashSet<string>(StringComparer.Ordinal)).Add(value);
+            Quantity = distinct.Count;
+        }
     }
 }
