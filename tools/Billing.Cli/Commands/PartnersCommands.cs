@@ -243,7 +243,7 @@ internal static class PartnersCommands
             foreach (var e in entries)
             {
                 // A display name may hold bidi controls (only control characters are refused): spelled out here.
-                string changes = TerminalText.Visible(string.Join("; ", e.Changes.Select(c => $"{c.Field}: {c.Before ?? "-"} → {c.After ?? "-"}")))!;
+                string changes = string.Join("; ", e.Changes.Select(c => $"{c.Field}: {c.Before ?? "-"} → {c.After ?? "-"}"));
                 await context.Out.WriteLineAsync(TerminalText.Visible($"{e.At}  {e.Partner}  {e.Action}  by {e.Actor}  {changes}")).ConfigureAwait(false);
             }
 

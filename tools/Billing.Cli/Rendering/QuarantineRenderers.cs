@@ -1,5 +1,4 @@
-using System.Buffers;
-using System.Text;
+using static Billing.Cli.Rendering.TerminalText;
 
 namespace Billing.Cli.Rendering;
 
@@ -20,14 +19,14 @@ public static class QuarantineRenderers
         {
             // Set aside more than once: the count beside the kind, which the table never drops (the time shown is the first).
             string kind = (e.Replay is { } replay ? $"{e.Kind} ({replay.Outcome})" : e.Kind) + (e.Deliveries > 1 ? $", {e.Deliveries} deliveries" : "");
-            table.Row(kind, TerminalText.Visible(e.Source), TerminalText.Visible(e.EventId), e.QuarantinedAt?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture), TerminalText.Visible(e.Reasons.Count > 0 ? e.Reasons[0] : e.Unstored));
+            table.Row(kind, Visible(e.Source), Visible(e.EventId), e.QuarantinedAt?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture), Visible(e.Reasons.Count > 0 ? e.Reasons[0] : e.Unstored));
         }
 
         console.Write(table.Build(console.Profile.Width));
-        console.WriteLine(TerminalText.Visible($"{page.Events.Count} quarantined event(s){(page.Next is null ? "" : "; more with --after " + page.Next)}"));
+        console.WriteLine(Visible($"{page.Events.Count} quarantined event(s){(page.Next is null ? "" : "; more with --after " + page.Next)}"));
         foreach (var e in page.Events)
         {
-            console.WriteLine($"id of {e.Kind} {TerminalText.Visible(e.EventId)}:");
+            console.WriteLine($"id of {e.Kind} {Visible(e.EventId)}:");
             Renderers.FullValue(console, e.Id);
         }
     }
@@ -37,37 +36,37 @@ public static class QuarantineRenderers
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(detail);
         var e = detail.Event;
-        console.WriteLine($"{e.Kind} event {TerminalText.Visible(e.EventId)} from {TerminalText.Visible(e.Source) ?? "(unknown source)"}, quarantined {e.QuarantinedAt?.ToString("O", CultureInfo.InvariantCulture)}");
-        console.WriteLine($"hub {TerminalText.Visible(e.Hub)}, partition {TerminalText.Visible(e.PartitionId)}, sequence number {e.SequenceNumber}, enqueued {e.EnqueuedTime?.ToString("O", CultureInfo.InvariantCulture)}");
+        console.WriteLine($"{e.Kind} event {Visible(e.EventId)} from {Visible(e.Source) ?? "(unknown source)"}, quarantined {e.QuarantinedAt?.ToString("O", CultureInfo.InvariantCulture)}");
+        console.WriteLine($"hub {Visible(e.Hub)}, partition {Visible(e.PartitionId)}, sequence number {e.SequenceNumber}, enqueued {e.EnqueuedTime?.ToString("O", CultureInfo.InvariantCulture)}");
         foreach (string reason in e.Reasons)
         {
-            console.WriteLine("reason: " + TerminalText.Visible(reason));
+            console.WriteLine("reason: " + Visible(reason));
         }
 
         // What is above is the first delivery's; a redelivery only counts itself.
         if (e.Deliveries > 1)
         {
-            console.WriteLine($"set aside {e.Deliveries} times, last {e.LastSeenAt?.ToString("O", CultureInfo.InvariantCulture)} (partition {TerminalText.Visible(e.LastPartitionId)}, sequence number {e.LastSequenceNumber})");
+            console.WriteLine($"set aside {e.Deliveries} times, last {e.LastSeenAt?.ToString("O", CultureInfo.InvariantCulture)} (partition {Visible(e.LastPartitionId)}, sequence number {e.LastSequenceNumber})");
         }
 
         foreach (string reason in e.LatestReasons ?? [])
         {
-            console.WriteLine($"latest reason ({e.LatestReasonsAt?.ToString("O", CultureInfo.InvariantCulture)}): {TerminalText.Visible(reason)}");
+            console.WriteLine($"latest reason ({e.LatestReasonsAt?.ToString("O", CultureInfo.InvariantCulture)}): {Visible(reason)}");
         }
 
         if (e.Replay is { } replay)
         {
-            console.WriteLine($"replay record: {replay.Outcome}, {replay.At.ToString("O", CultureInfo.InvariantCulture)} by {TerminalText.Visible(replay.By)}");
+            console.WriteLine($"replay record: {replay.Outcome}, {replay.At.ToString("O", CultureInfo.InvariantCulture)} by {Visible(replay.By)}");
         }
 
         foreach (var r in e.Replays ?? [])
         {
-            console.WriteLine($"replayed {r.At.ToString("O", CultureInfo.InvariantCulture)} by {TerminalText.Visible(r.By)}: {r.Outcome}");
+            console.WriteLine($"replayed {r.At.ToString("O", CultureInfo.InvariantCulture)} by {Visible(r.By)}: {r.Outcome}");
         }
 
         if (e.Unstored is not null)
         {
-            console.WriteLine($"the payload could not be stored ({TerminalText.Visible(e.Unstored)}); its SHA-256 {e.RawSha256}, {e.RawLength} characters");
+            console.WriteLine($"the payload could not be stored ({Visible(e.Unstored)}); its SHA-256 {e.RawSha256}, {e.RawLength} characters");
         }
 
         Payload(console, "payload", detail.Raw);
