@@ -20,6 +20,9 @@ public sealed partial class LedgerStore
 
     private const string LastSequenceRowKey = "9999999999999999999";
 
+    /// <summary>The place of the entry row in an append's transaction: a conflict there, not on the id row, is a taken sequence.</summary>
+    private const int EntryActionIndex = 1;
+
     private readonly TableClient table;
     private readonly int maxAttempts;
     private long conflicts;
@@ -87,7 +90,7 @@ public sealed partial class LedgerStore
                 ["LastHash"] = entry.Hash,
                 ["LastEntryId"] = entry.EntryId,
             };
-            var actions = new List<TableTransactionAction>(3)
+            var actions = new List<TableTransactionAction>(3) // head, then the entry (EntryActionIndex), then its id row
             {
                 headETag is { } etag
                     ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, etag)
@@ -110,7 +113,7 @@ public sealed partial class LedgerStore
             {
                 // Another writer moved the head (412), created it first, or took this sequence or this entry id (409).
                 Interlocked.Increment(ref conflicts);
-                if (ex.Status == 409 && headETag is { } used)
+                if (ex.Status == 409 && headETag is { } used && (ex as TableTransactionFailedException)?.FailedTransactionActionIndex is null or EntryActionIndex)
                 {
                     await RefuseRowPastHeadAsync(book, head.LastSequence, used, cancellationToken).ConfigureAwait(false);
                 }
@@ -231,22 +234,24 @@ public sealed partial class LedgerStore
     }
 
     /// <summary>
-    /// After an append lost with 409: when the head is still the one it was guarded by, no other writer took the sequence
-    /// (a writer moves the head in the same transaction), so the row after the head was put there outside the platform and
-    /// every append would collide with it. Refuses naming it, rather than retrying as if under contention.
+    /// After an append lost with 409 on its entry row: when that row exists and the head is still, after it was seen, the
+    /// one the append was guarded by, no other writer took the sequence (a writer moves the head in the same transaction,
+    /// and heads never move back), so the row was put there outside the platform and every append would collide with it.
+    /// Refuses naming it, rather than retrying as if under contention. The row is read first: read after the head, it
+    /// could be a booking that moved the head in between.
     /// </summary>
     private async Task RefuseRowPastHeadAsync(string book, long headSequence, ETag headETag, CancellationToken cancellationToken)
     {
         string pk = PartitionKey(book);
-        var headRow = await table.GetEntityIfExistsAsync<TableEntity>(pk, HeadRowKey, select: ["LastSequence"], cancellationToken).ConfigureAwait(false);
-        if (!headRow.HasValue || headRow.Value!.ETag != headETag)
-        {
-            return; // the head moved: another writer, retried as usual
-        }
-
         string rowKey = SequenceRowKey(checked(headSequence + 1));
         var past = await table.GetEntityIfExistsAsync<TableEntity>(pk, rowKey, select: ["Sequence"], cancellationToken).ConfigureAwait(false);
-        if (past.HasValue)
+        if (!past.HasValue)
+        {
+            return;
+        }
+
+        var headRow = await table.GetEntityIfExistsAsync<TableEntity>(pk, HeadRowKey, select: ["LastSequence"], cancellationToken).ConfigureAwait(false);
+        if (headRow.HasValue && headRow.Value!.ETag == headETag)
         {
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
                 $"Ledger book '{book}': row '{rowKey}' (table '{table.Name}', partition '{pk}') exists past the head, which records sequence {headSequence}: it was written outside this platform (or the head was rewound), and nothing is appended until it is removed or the head repaired; run ledger verify"));

@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
 using static Billing.Storage.Tests.Ledger.LedgerTables;
 
 namespace Billing.Storage.Tests.Ledger;
@@ -194,5 +196,68 @@ public class LedgerStoreTests(AzuriteFixture azurite)
         await Assert.ThrowsAsync<ArgumentException>(() => store.AppendAsync("main", draft, Ct));
 
         Assert.Empty(await ReadAll(store));
+    }
+
+    [Fact]
+    public async Task AppendAsync_SameEntryBookedMeanwhileThenAnotherAfterTheConflict_ReturnsTheBookedEntry()
+    {
+        var (tables, other, _) = await LedgerTables.NewAsync(azurite);
+        await other.AppendAsync("main", Payment("evt_1"), Ct);
+        var hook = new Meanwhile();
+        var store = new LedgerStore(new BillingTables(new TableServiceClient(azurite.ConnectionString, hook.Options()), tables.Options));
+        // The appender finds no entry, then another settler books the same payment before the appender reads the head, so
+        // its transaction collides on the id row only; a third booking lands right after the appender's next read of the
+        // head. Before: that read saw the head unmoved and the next read saw the third booking's row, and the append was
+        // refused as a book written outside the platform, though every write was the platform's own.
+        hook.After(url => url.Contains(LedgerStore.IdRowKey("payment:evt_2"), StringComparison.Ordinal), () => other.AppendAsync("main", Payment("evt_2"), Ct));
+        hook.After(url => url.Contains("RowKey='head'", StringComparison.Ordinal) && hook.BatchFailed, () => other.AppendAsync("main", Payment("evt_3"), Ct));
+
+        LedgerEntry appended = await store.AppendAsync("main", Payment("evt_2"), Ct);
+
+        Assert.True(hook.BatchFailed, "the appender's transaction did not collide, so the race was not run");
+        Assert.Equal((2L, "payment:evt_2"), (appended.Sequence, appended.EntryId));
+        var book = await other.ReadAllAsync("main", Ct);
+        Assert.Equal(["payment:evt_1", "payment:evt_2"], book.Take(2).Select(e => e.EntryId));
+        Assert.Empty(HashChain.Verify(book));
+    }
+
+    /// <summary>Runs each registered action once, right after the first answered request whose decoded address matches.</summary>
+    private sealed class Meanwhile : HttpPipelinePolicy
+    {
+        private readonly List<(Func<string, bool> Matches, Func<Task> Action, bool[] Done)> steps = [];
+        private int batchFailed;
+
+        public bool BatchFailed => Volatile.Read(ref batchFailed) == 1;
+
+        public TableClientOptions Options()
+        {
+            var options = new TableClientOptions();
+            options.AddPolicy(this, HttpPipelinePosition.PerCall);
+            return options;
+        }
+
+        public void After(Func<string, bool> matches, Func<Task> action) => steps.Add((matches, action, [false]));
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            string url = Uri.UnescapeDataString(message.Request.Uri.ToString());
+            if (url.Contains("$batch", StringComparison.Ordinal) && message.Response.Content.ToString().Contains("EntityAlreadyExists", StringComparison.Ordinal))
+            {
+                Volatile.Write(ref batchFailed, 1);
+            }
+
+            foreach (var (matches, action, done) in steps)
+            {
+                if (!done[0] && matches(url))
+                {
+                    done[0] = true;
+                    await action();
+                }
+            }
+        }
     }
 }
