@@ -65,8 +65,10 @@ public sealed partial class PartnerAuditVerifier(PartnerStore store, LedgerStore
             throw new PartnerNotFoundException(partnerId.Length > 80 ? partnerId[..80] + "…" : partnerId);
         }
 
-        var trail = await store.AuditTrailAsync(partnerId, cancellationToken).ConfigureAwait(false) ?? throw new PartnerNotFoundException(partnerId);
+        // Pins first, as for every partner: a chain only grows and a pin is booked after the entries it counts, so a trail
+        // read after the pins reaches every pinned entry; read before them, it can miss entries a newer pin counts.
         var (pins, _) = await PinsAsync(cancellationToken).ConfigureAwait(false);
+        var trail = await store.AuditTrailAsync(partnerId, cancellationToken).ConfigureAwait(false) ?? throw new PartnerNotFoundException(partnerId);
         return Verify(trail, pins.GetValueOrDefault(partnerId) ?? []);
     }
 

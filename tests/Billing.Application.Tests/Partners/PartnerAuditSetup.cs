@@ -4,7 +4,7 @@ namespace Billing.Application.Tests.Partners;
 /// Partner management and the audit verifier on fresh Azurite tables at a fixed clock, with the partners table at hand to
 /// change rows behind the API: the audit verifier tests' shared arrange step and assertion.
 /// </summary>
-internal sealed record PartnerAuditSetup(PartnerManagement Management, PartnerAuditVerifier Verifier, PartnerStore Store, TableClient Table, FakeTimeProvider Clock, LedgerRecorder Recorder, LedgerStore Ledger)
+internal sealed record PartnerAuditSetup(PartnerManagement Management, PartnerAuditVerifier Verifier, PartnerStore Store, TableClient Table, FakeTimeProvider Clock, LedgerRecorder Recorder, LedgerStore Ledger, BillingTables Tables)
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
     public static readonly Partner Finance = new("finance", PartnerRole.Finance, null);
@@ -23,7 +23,7 @@ internal sealed record PartnerAuditSetup(PartnerManagement Management, PartnerAu
         var management = new PartnerManagement(store, directory, PartnerManagementTests.Plans(), options, clock, NullLogger<PartnerManagement>.Instance);
         var ledger = new LedgerStore(tables);
         await ledger.EnsureCreatedAsync(Ct);
-        return new PartnerAuditSetup(management, new PartnerAuditVerifier(store, ledger), store, tables.Partners, clock, new LedgerRecorder(ledger, store, clock), ledger);
+        return new PartnerAuditSetup(management, new PartnerAuditVerifier(store, ledger), store, tables.Partners, clock, new LedgerRecorder(ledger, store, clock), ledger, tables);
     }
 
     /// <summary>A carrier with a change of each kind the API audits: profile, disable, enable, key rotation, a minute apart.</summary>

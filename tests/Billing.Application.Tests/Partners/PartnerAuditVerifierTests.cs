@@ -223,6 +223,26 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite) : PartnerAuditTes
     }
 
     [Fact]
+    public async Task VerifyAsync_ChangedAndPinnedWhileVerifying_NoPinMismatch()
+    {
+        var s = await NewAsync();
+        await s.BusyCarrierAsync("carrier-busy");
+        var (hooked, hook) = InterleavingTables.CreateBefore(s.Tables, LedgerStore.TableName, async () =>
+        {
+            // As the API and a close do meanwhile: one more audited change, then an invoice pinning the longer chain.
+            await s.Management.UpdateAsync(Finance, "carrier-busy", new PartnerUpdate(null, "Renamed meanwhile", null, null, null), Ct);
+            await s.BookInvoiceAsync("carrier-busy");
+        });
+
+        // Before: the trail was read first and the pins after, so the new pin named an entry the trail read had not reached
+        // ("which the chain no longer has: entries were removed").
+        var result = await new PartnerAuditVerifier(new PartnerStore(hooked), new LedgerStore(hooked)).VerifyAsync("carrier-busy", Ct);
+
+        Assert.True(hook.Fired);
+        Assert.Empty(result.Problems);
+    }
+
+    [Fact]
     public async Task VerifyAllAsync_PinnedPayerRemovedAltogether_ReportsItByTheLedgersPin()
     {
         var s = await NewAsync();
