@@ -46,7 +46,7 @@ public sealed partial class LedgerAudit
 
         var (tip, _) = await RetiredAnchors.ReadAsync(new AnchorChainReader(rpc), authority.Retired, rows, authority.LedgerName, book, cancellationToken).ConfigureAwait(false);
         return tip is { } newest && await RetiredAnchors.BookMismatchAsync(ledger, book, newest, cancellationToken).ConfigureAwait(false) is { } mismatch
-            ? new("RetiredAnchorMismatch", $"anchor {newest.Anchor.Range}", mismatch + "; the book was rewritten after that key anchored it (the current authority's first anchor run refuses such a book)")
+            ? new(nameof(LedgerProblemKind.RetiredAnchorMismatch), $"anchor {newest.Anchor.Range}", mismatch + "; the book was rewritten after that key anchored it (the current authority's first anchor run refuses such a book)")
             : null;
     }
 }

@@ -67,4 +67,12 @@ public enum LedgerProblemKind
     /// last sequence and root that no anchor of the book on chain has, an older anchor, or none (sequence 0) after anchors.
     /// </summary>
     HeartbeatMismatch,
+
+    /// <summary>
+    /// The book no longer gives what a retired anchor authority (a key that signed the book's anchors before the current
+    /// one) anchored: an anchor of that key covers entries whose Merkle root differs from its root, or that are missing.
+    /// The current key's anchors cover the book again from entry 1 with no link to the retired key's, so this is the one
+    /// sign of history rewritten around the change of the key.
+    /// </summary>
+    RetiredAnchorMismatch,
 }

@@ -8,12 +8,11 @@ namespace Billing.Domain.Ledger;
 /// </summary>
 public sealed class LedgerStreamVerifier
 {
-    private readonly IReadOnlyList<OnChainAnchor> anchors;
+    private readonly AnchorRangeCheck anchors;
+    private readonly IReadOnlyList<AnchorRangeCheck> alsoChecked;
     private readonly DateTimeOffset unanchoredCutoff;
     private readonly List<LedgerProblem> problems = [];
     private readonly HashSet<string> ids = new(StringComparer.Ordinal);
-    private readonly List<string> rangeHashes = [];
-    private int anchorIndex;
     private long expectedSequence = 1;
     private string? previousHash = LedgerEntry.GenesisHash; // null after a row whose hash cannot be read: the next link is not checked
     private (long Sequence, string? EntryId, string? Hash) last = (0, null, LedgerEntry.GenesisHash);
@@ -22,10 +21,15 @@ public sealed class LedgerStreamVerifier
     /// <param name="linkedAnchors">The book's anchors as <see cref="AnchorChain.Link"/> returns them (ascending, not overlapping).</param>
     /// <param name="now">The verification instant.</param>
     /// <param name="maxUnanchoredAge">How long an entry may wait for its anchor: the anchoring interval plus a grace period.</param>
-    public LedgerStreamVerifier(IReadOnlyList<OnChainAnchor> linkedAnchors, DateTimeOffset now, TimeSpan maxUnanchoredAge)
+    /// <param name="alsoChecked">
+    /// Other keys' anchors of the book (a retired authority's) to check against the same rows, in the same pass: only
+    /// their ranges, each reporting into its own <see cref="AnchorRangeCheck.Problems"/>; they cover nothing for
+    /// <see cref="LedgerProblemKind.NotAnchored"/>.
+    /// </param>
+    public LedgerStreamVerifier(IReadOnlyList<OnChainAnchor> linkedAnchors, DateTimeOffset now, TimeSpan maxUnanchoredAge, IReadOnlyList<AnchorRangeCheck>? alsoChecked = null)
     {
-        ArgumentNullException.ThrowIfNull(linkedAnchors);
-        anchors = linkedAnchors;
+        anchors = new AnchorRangeCheck(linkedAnchors, problems);
+        this.alsoChecked = alsoChecked ?? [];
         unanchoredCutoff = now - maxUnanchoredAge;
     }
 
@@ -38,7 +42,7 @@ public sealed class LedgerStreamVerifier
     public long LastSequence => last.Sequence;
 
     /// <summary>The highest sequence an on-chain anchor covers (0 when none).</summary>
-    public long AnchoredThrough => anchors.Count == 0 ? 0 : anchors[^1].Content.ToSeq;
+    public long AnchoredThrough => anchors.AnchoredThrough;
 
     /// <summary>Adds the next entry (ascending sequence); <paramref name="recordedAt"/> is when storage wrote it.</summary>
     public void Add(LedgerEntry entry, DateTimeOffset recordedAt)
@@ -94,16 +98,12 @@ public sealed class LedgerStreamVerifier
     /// <summary>Puts the row at <paramref name="sequence"/> into its anchor range (or the unanchored tail) and moves the chain on to it.</summary>
     private void Place(long sequence, string? entryId, string? hash, DateTimeOffset recordedAt)
     {
-        CloseAnchorsBefore(sequence);
-        if (anchorIndex < anchors.Count && anchors[anchorIndex].Content.FromSeq <= sequence)
+        foreach (var other in alsoChecked)
         {
-            rangeHashes.Add(hash ?? "");
-            if (sequence == anchors[anchorIndex].Content.ToSeq)
-            {
-                CloseAnchor(complete: rangeHashes.Count == anchors[anchorIndex].Content.ToSeq - anchors[anchorIndex].Content.FromSeq + 1);
-            }
+            other.Place(sequence, hash);
         }
-        else if (sequence > AnchoredThrough && firstStaleUnanchored is null && recordedAt < unanchoredCutoff)
+
+        if (!anchors.Place(sequence, hash) && sequence > AnchoredThrough && firstStaleUnanchored is null && recordedAt < unanchoredCutoff)
         {
             firstStaleUnanchored = (sequence, entryId);
         }
@@ -116,7 +116,12 @@ public sealed class LedgerStreamVerifier
     /// <summary>Finishes: anchors past the last entry, the head (when known), unanchored old entries. Returns every problem.</summary>
     public IReadOnlyList<LedgerProblem> Complete(long? headSequence = null, string? headHash = null)
     {
-        CloseAnchorsBefore(long.MaxValue);
+        anchors.Complete();
+        foreach (var other in alsoChecked)
+        {
+            other.Complete();
+        }
+
         if (headSequence is { } hs && headHash is not null)
         {
             // The hash of a last row that cannot be read is unknown (reported as unreadable): only its sequence is compared.
@@ -134,36 +139,5 @@ public sealed class LedgerStreamVerifier
         }
 
         return [.. problems.OrderBy(p => p.Sequence)];
-    }
-
-    private void CloseAnchorsBefore(long sequence)
-    {
-        while (anchorIndex < anchors.Count && anchors[anchorIndex].Content.ToSeq < sequence)
-        {
-            CloseAnchor(complete: false);
-        }
-    }
-
-    private void CloseAnchor(bool complete)
-    {
-        OnChainAnchor anchor = anchors[anchorIndex];
-        if (!complete)
-        {
-            problems.Add(new LedgerProblem(LedgerProblemKind.AnchorIncomplete, anchor.Content.ToSeq, null,
-                $"anchor {anchor.Range} (transaction {anchor.Signature}) covers entries that are missing"));
-        }
-        else if (!rangeHashes.All(LedgerEncoding.IsHash))
-        {
-            problems.Add(new LedgerProblem(LedgerProblemKind.AnchorRootMismatch, anchor.Content.ToSeq, null,
-                $"anchor {anchor.Range} (transaction {anchor.Signature}) covers an entry whose stored hash is malformed or cannot be read"));
-        }
-        else if (MerkleTree.Root(rangeHashes) is var root && !string.Equals(root, anchor.Content.RootHex, StringComparison.Ordinal))
-        {
-            problems.Add(new LedgerProblem(LedgerProblemKind.AnchorRootMismatch, anchor.Content.ToSeq, null,
-                $"anchor {anchor.Range} (transaction {anchor.Signature}) records root {anchor.Content.RootHex} on chain, the entries give {root}: entries {anchor.Range} were changed"));
-        }
-
-        rangeHashes.Clear();
-        anchorIndex++;
     }
 }

@@ -10,13 +10,14 @@ public class ChainVerifierTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
-    internal static List<LedgerEntry> Book(int count)
+    /// <summary>Payments evt_1 … evt_<paramref name="count"/>, sealed and linked; entry i of <paramref name="cents"/>(i) (default 100 × i).</summary>
+    internal static List<LedgerEntry> Book(int count, Func<int, long>? cents = null)
     {
         var entries = new List<LedgerEntry>();
         string previous = LedgerEntry.GenesisHash;
         for (int i = 1; i <= count; i++)
         {
-            var draft = LedgerEntries.PaymentReceived($"evt_{i}", "INV-carrier-tmo-202610", "carrier-tmo", 100 * i, "USD", Now)!;
+            var draft = LedgerEntries.PaymentReceived($"evt_{i}", "INV-carrier-tmo-202610", "carrier-tmo", cents?.Invoke(i) ?? 100 * i, "USD", Now)!;
             entries.Add(LedgerEntry.Seal("main", i, previous, draft));
             previous = entries[^1].Hash;
         }

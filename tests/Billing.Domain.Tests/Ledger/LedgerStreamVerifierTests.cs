@@ -185,4 +185,25 @@ public class LedgerStreamVerifierTests
         Assert.Contains(problems, p => p.Kind == LedgerProblemKind.EntryUnreadable && p.Sequence == long.MaxValue);
         Assert.Contains(problems, p => p.Kind == LedgerProblemKind.InvalidEntry && p.Sequence == 3);
     }
+
+    [Fact]
+    public void Complete_RetiredKeysAnchorsAlsoChecked_TheirProblemsKeptApartAndTheyCoverNothing()
+    {
+        var original = Chain(3);
+        var a = Anchor(original[..2], AnchorMemo.NoPreviousRoot, 1);
+        var retired = new AnchorRangeCheck([a, Anchor(original[2..], a.Content.RootHex, 2)]);
+        var rewritten = Chain(2); // cut back to 2 entries, entry 2 edited and re-hashed
+        rewritten[1] = Rehashed(With(rewritten[1], postings: rewritten[1].Postings.Select(p => p with { Amount = p.Amount * 10 })));
+        var verifier = new LedgerStreamVerifier([Anchor(rewritten[..1], AnchorMemo.NoPreviousRoot, 3)], T0.AddHours(1), TimeSpan.FromMinutes(20), [retired]);
+        foreach (var e in rewritten)
+        {
+            verifier.Add(e, T0);
+        }
+
+        var problems = verifier.Complete(2, rewritten[1].Hash);
+
+        Assert.Equal([(LedgerProblemKind.NotAnchored, 2L)], problems.Select(p => (p.Kind, p.Sequence))); // the retired key's 1-2 covers nothing
+        Assert.Equal([(LedgerProblemKind.AnchorRootMismatch, 2L), (LedgerProblemKind.AnchorIncomplete, 3L)], retired.Problems.Select(p => (p.Kind, p.Sequence)));
+        Assert.Equal(2, retired.Count);
+    }
 }

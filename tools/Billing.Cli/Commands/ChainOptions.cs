@@ -8,6 +8,9 @@ namespace Billing.Cli.Commands;
 /// </summary>
 internal sealed record ChainOptions(Option<string> Rpc, Option<string> Authority, Option<string> LedgerName)
 {
+    /// <summary>The most <c>--retired-authority</c> keys: as many as the platform's <c>Billing__Ledger__RetiredAnchorAuthorities</c> lists.</summary>
+    public const int MaxRetiredAuthorities = 16;
+
     public static ChainOptions AddTo(Command command, bool rpcRequired)
     {
         var options = new ChainOptions(
@@ -28,19 +31,29 @@ internal sealed record ChainOptions(Option<string> Rpc, Option<string> Authority
             throw new UsageException($"--rpc '{rpc}' is not an absolute URL");
         }
 
-        PublicKey authorityKey;
-        try
-        {
-            authorityKey = new PublicKey(key);
-        }
-        catch (ArgumentException)
-        {
-            throw new UsageException($"--authority '{key}' is not a base58 public key");
-        }
-
         var solana = new SolanaRpcClient(api.Http, new SolanaRpcOptions { RpcUrl = rpcUri });
-        return new ChainVerifier(api.Api, api.FinanceKey, solana, authorityKey, p.GetValue(LedgerName) ?? "billing");
+        return new ChainVerifier(api.Api, api.FinanceKey, solana, Key(key, "--authority"), p.GetValue(LedgerName) ?? "billing");
     }
+
+    /// <summary>
+    /// The <c>--retired-authority</c> keys, each once: base58 public keys, at most <see cref="MaxRetiredAuthorities"/>,
+    /// none of them <paramref name="authority"/> (a usage error otherwise).
+    /// </summary>
+    public static IReadOnlyList<PublicKey> RetiredAuthorities(IReadOnlyList<string> given, PublicKey authority)
+    {
+        var keys = given.Select(k => Key(k, "--retired-authority")).Distinct().ToList();
+        ArgumentChecks.Require(keys.Count <= MaxRetiredAuthorities, $"--retired-authority given {keys.Count} times, at most {MaxRetiredAuthorities}");
+        ArgumentChecks.Require(!keys.Contains(authority), $"--retired-authority {authority} is the --authority: give the keys that signed the book's anchors before it");
+        return keys;
+    }
+
+    /// <summary>The public key <paramref name="text"/> names; a usage error quoting it, unless it is too long to be one (a keypair is never echoed).</summary>
+    private static PublicKey Key(string text, string option) =>
+        PublicKey.TryParse(text, out var key) && key is not null
+            ? key
+            : throw new UsageException(text.Length <= 44
+                ? $"{option} '{text}' is not a base58 public key"
+                : $"{option} ({text.Length} characters) is not a base58 public key (32 bytes): give the public key, never a keypair");
 
     public static Task<int> ReportEntryAsync(CliContext context, string subject, LedgerEntry? entry, OnChainAnchor? anchor, IReadOnlyList<string> problems) =>
         VerdictAsync(

@@ -75,11 +75,17 @@ internal static class LedgerCommands
             report AnchoringStalled when the newest anchor or heartbeat (its block time) is older than
             --max-silence-minutes. With --entry: check one
             entry's inclusion proof against the root anchored on chain. Exit 1 if not ok.
+            After a change of the anchor authority (treasury key rotated, or a dedicated anchor keypair turned on), the new
+            key anchors the book again from entry 1 with no link to the old key's anchors, so it would anchor a book
+            rewritten just before the change and verify would be ok: add --retired-authority <old public key> (repeatable)
+            to check the book against every anchor the old key put on chain too (RetiredAnchorMismatch when the book no
+            longer gives one's root; never NotAnchored or AnchoringStalled for it, since it stopped at the change).
 
             Examples:
               billing ledger verify
               billing ledger verify --rpc http://127.0.0.1:8899 --authority <anchor authority public key>
               billing ledger verify --rpc https://api.devnet.solana.com --authority <key> --entry payment:evt_123
+              billing ledger verify --rpc https://api.devnet.solana.com --authority <new key> --retired-authority <old key>
             """);
         var json = JsonOutput.AddTo(verify);
         var chain = ChainOptions.AddTo(verify, rpcRequired: false);
@@ -90,29 +96,40 @@ internal static class LedgerCommands
             Description = "the newest anchor or heartbeat on chain must be younger than this, else anchoring stalled (the platform's heartbeat interval plus anchoring interval and grace)",
             DefaultValueFactory = _ => 380,
         };
+        var retired = new Option<string[]>("--retired-authority")
+        {
+            Description = "with --rpc: a key that signed the book's anchors before --authority (repeatable, at most 16): the book must still give every anchor it put on chain",
+        };
         verify.Add(entry);
         verify.Add(maxAge);
         verify.Add(maxSilence);
+        verify.Add(retired);
         verify.Handle(context, async (p, ct) =>
         {
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
+            string[] retiredGiven = p.GetValue(retired) ?? [];
             if (p.GetValue(chain.Rpc) is { } rpc)
             {
                 var verifier = chain.Verifier(p, api, rpc);
+                var retiredKeys = ChainOptions.RetiredAuthorities(retiredGiven, verifier.Authority);
                 if (p.GetValue(entry) is { } entryId)
                 {
+                    ArgumentChecks.Require(retiredKeys.Count == 0, "--retired-authority checks the whole book, not one --entry");
                     var (e, anchor, entryProblems) = await verifier.VerifyEntryAsync("/api/v1/ledger/proof/" + Uri.EscapeDataString(entryId), ct).ConfigureAwait(false);
                     return await ChainOptions.ReportEntryAsync(context, entryId, e, anchor, entryProblems).ConfigureAwait(false);
                 }
 
-                var (entries, anchors, problems) = await verifier.VerifyBookAsync(context.Time.GetUtcNow(), TimeSpan.FromMinutes(p.GetValue(maxAge)), TimeSpan.FromMinutes(p.GetValue(maxSilence)), ct).ConfigureAwait(false);
+                var (entries, anchors, retiredAnchors, problems) = await verifier.VerifyBookAsync(
+                    context.Time.GetUtcNow(), TimeSpan.FromMinutes(p.GetValue(maxAge)), TimeSpan.FromMinutes(p.GetValue(maxSilence)), retiredKeys, ct).ConfigureAwait(false);
+                string ofRetired = string.Concat(retiredAnchors.Select(r => $"; retired authority {r.Key}: {r.Anchors} anchors"));
                 return await ChainOptions.VerdictAsync(
                     context,
-                    problems.Count == 0 ? $"ledger verify (chain): ok ({entries} entries, {anchors} anchors on chain)" : null,
-                    $"ledger verify (chain): FAILED ({entries} entries, {anchors} anchors on chain, {problems.Count} problem(s))",
+                    problems.Count == 0 ? $"ledger verify (chain): ok ({entries} entries, {anchors} anchors on chain{ofRetired})" : null,
+                    $"ledger verify (chain): FAILED ({entries} entries, {anchors} anchors on chain, {problems.Count} problem(s){ofRetired})",
                     problems).ConfigureAwait(false);
             }
 
+            ArgumentChecks.Require(retiredGiven.Length == 0, "--retired-authority needs --rpc and --authority: it checks the book against the chain");
             var body = await api.GetJsonAsync("/api/v1/ledger/verify", ct).ConfigureAwait(false);
             if (p.GetValue(json))
             {

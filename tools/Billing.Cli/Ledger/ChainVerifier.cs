@@ -8,20 +8,33 @@ public sealed class ChainVerifier(ApiClient api, string? apiKey, ISolanaRpcClien
 {
     public const string Book = "main";
 
+    /// <summary>The anchor authority whose memos are believed.</summary>
+    public PublicKey Authority => authority;
+
     /// <summary>
     /// The whole book: entries paged from the API, checked against the authority's linked anchors on chain; and, by the
     /// chain's block times, that anchoring is alive (the newest anchor or heartbeat younger than <paramref name="maxChainSilence"/>).
+    /// In the same pass, against every anchor each of <paramref name="retiredAuthorities"/> (keys that anchored the book
+    /// before the authority, which anchors it again from entry 1 with no link to them) put on chain: its anchors must link,
+    /// and the book must still give each one's root (<see cref="LedgerProblemKind.RetiredAnchorMismatch"/> otherwise).
+    /// A retired key stopped anchoring at the change, so it is never judged for entries after it or for its silence.
     /// </summary>
-    public async Task<(int Entries, int Anchors, IReadOnlyList<LedgerProblem> Problems)> VerifyBookAsync(DateTimeOffset now, TimeSpan maxUnanchoredAge, TimeSpan maxChainSilence, CancellationToken cancellationToken)
+    /// <returns>The entries read, the authority's linked anchors, each retired key's, and every problem (by sequence).</returns>
+    public async Task<(int Entries, int Anchors, IReadOnlyList<(PublicKey Key, int Anchors)> Retired, IReadOnlyList<LedgerProblem> Problems)> VerifyBookAsync(
+        DateTimeOffset now, TimeSpan maxUnanchoredAge, TimeSpan maxChainSilence, IReadOnlyList<PublicKey> retiredAuthorities, CancellationToken cancellationToken)
     {
-        var onChain = new OnChainBook(ledger, Book);
-        await foreach (var memo in new SignedMemoReader(rpc).ReadAsync(authority, BookMemos.Prefixes(ledger, Book), null, cancellationToken).ConfigureAwait(false))
+        ArgumentNullException.ThrowIfNull(retiredAuthorities);
+        var prefixes = BookMemos.Prefixes(ledger, Book);
+        var onChain = await ReadAsync(authority, prefixes, cancellationToken).ConfigureAwait(false);
+        var (linked, linkProblems) = AnchorChain.Link(onChain.Anchors);
+        var retired = new List<(PublicKey Key, AnchorRangeCheck Ranges, IReadOnlyList<LedgerProblem> LinkProblems)>();
+        foreach (var key in retiredAuthorities)
         {
-            onChain.Add(memo.Text, memo.Signature, memo.Slot, memo.BlockTime);
+            var (keyLinked, keyLinkProblems) = AnchorChain.Link((await ReadAsync(key, prefixes[..1], cancellationToken).ConfigureAwait(false)).Anchors); // anchors only
+            retired.Add((key, new AnchorRangeCheck(keyLinked), keyLinkProblems));
         }
 
-        var (linked, linkProblems) = AnchorChain.Link(onChain.Anchors);
-        var verifier = new LedgerStreamVerifier(linked, now, maxUnanchoredAge);
+        var verifier = new LedgerStreamVerifier(linked, now, maxUnanchoredAge, [.. retired.Select(r => r.Ranges)]);
         var headProblems = new List<LedgerProblem>();
         long? from = 1;
         long? headSequence = 0;
@@ -76,9 +89,31 @@ public sealed class ChainVerifier(ApiClient api, string? apiKey, ISolanaRpcClien
         }
 
         var problems = linkProblems.Concat(headProblems).Concat(verifier.Complete(headSequence, headHash))
-            .Concat(onChain.Liveness(verifier.Entries > 0, now, maxChainSilence)).OrderBy(p => p.Sequence).ToList();
-        return (verifier.Entries, linked.Count, problems);
+            .Concat(onChain.Liveness(verifier.Entries > 0, now, maxChainSilence))
+            .Concat(retired.SelectMany(r => RetiredProblems(r.Key, r.LinkProblems, r.Ranges.Problems))).OrderBy(p => p.Sequence).ToList();
+        return (verifier.Entries, linked.Count, [.. retired.Select(r => (r.Key, r.Ranges.Count))], problems);
     }
+
+    /// <summary>The memos of the book that <paramref name="key"/> signed under <paramref name="prefixes"/>.</summary>
+    private async Task<OnChainBook> ReadAsync(PublicKey key, IReadOnlyList<string> prefixes, CancellationToken cancellationToken)
+    {
+        var onChain = new OnChainBook(ledger, Book);
+        await foreach (var memo in new SignedMemoReader(rpc).ReadAsync(key, prefixes, null, cancellationToken).ConfigureAwait(false))
+        {
+            onChain.Add(memo.Text, memo.Signature, memo.Slot, memo.BlockTime);
+        }
+
+        return onChain;
+    }
+
+    /// <summary>
+    /// A retired key's findings, each naming the key: its own anchors that do not link keep their kind; an anchor of its
+    /// that the book no longer gives is <see cref="LedgerProblemKind.RetiredAnchorMismatch"/>.
+    /// </summary>
+    private static IEnumerable<LedgerProblem> RetiredProblems(PublicKey key, IEnumerable<LedgerProblem> link, IEnumerable<LedgerProblem> ranges) =>
+        link.Select(p => p with { Message = $"retired authority {key}: {p.Message}" })
+            .Concat(ranges.Select(p => new LedgerProblem(LedgerProblemKind.RetiredAnchorMismatch, p.Sequence, null,
+                $"retired authority {key}: {p.Message}; the book was rewritten after that key anchored it (the authority's anchors do not link to that key's, so only this shows it)")));
 
     /// <summary>
     /// One entry: its proof from the API, its hash recomputed from its fields, the root taken from the anchor memo of the
