@@ -3,23 +3,24 @@ namespace Billing.Application.Ledger;
 /// <summary>Reconcile's second look at the invoices it found something wrong with.</summary>
 public sealed partial class LedgerAudit
 {
+    /// <summary>Invoices whose rows are read again at once (six reads each).</summary>
+    private const int ConfirmsAtOnce = 8;
+
     /// <summary>
     /// <paramref name="findings"/> with those of one invoice (<paramref name="invoiceOf"/>) confirmed. The scans read each kind of
     /// row at its own moment, while a payment, credit note or refund writes several kinds one after the other: a finding that
     /// only compares two moments of that work (a burn read after its payment, an invoice read before it) is about nothing
     /// wrong. So each such invoice's rows are read again, together, once the scans are done, and its findings recomputed: one
     /// that is still there is real and reported as it reads now; one that is gone was work in flight, and is not reported.
-    /// Only invoices with findings are read again. One whose rows can no longer be read (or that is gone) keeps what the
+    /// Only invoices with findings are read again, a few at once. One whose rows can no longer be read (or that is gone) keeps what the
     /// scans found: the next run reports the row.
     /// </summary>
     private async Task<List<AuditProblem>> ConfirmAsync(
         List<AuditProblem> findings, Dictionary<AuditProblem, string> invoiceOf, Func<string, bool> booked, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var again = new Dictionary<string, List<AuditProblem>?>(StringComparer.Ordinal);
-        foreach (string id in invoiceOf.Values.Distinct(StringComparer.Ordinal))
-        {
-            again[id] = await FindingsNowAsync(id, booked, now, cancellationToken).ConfigureAwait(false);
-        }
+        var again = new System.Collections.Concurrent.ConcurrentDictionary<string, List<AuditProblem>?>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(invoiceOf.Values.Distinct(StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = ConfirmsAtOnce, CancellationToken = cancellationToken },
+            async (id, ct) => again[id] = await FindingsNowAsync(id, booked, now, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         // The same finding twice (a refund per currency) is matched by its detail first, then by kind and subject.
         var kept = new AuditProblem?[findings.Count];
