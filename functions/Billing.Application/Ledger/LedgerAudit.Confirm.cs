@@ -12,14 +12,15 @@ public sealed partial class LedgerAudit
     /// only compares two moments of that work (a burn read after its payment, an invoice read before it) is about nothing
     /// wrong. So each such invoice's rows are read again, together, once the scans are done, and its findings recomputed: one
     /// that is still there is real and reported as it reads now; one that is gone was work in flight, and is not reported.
-    /// Only invoices with findings are read again, a few at once. One whose rows can no longer be read (or that is gone) keeps what the
-    /// scans found: the next run reports the row.
+    /// Only invoices with findings are read again, a few at once. One whose rows can no longer be read (or that is gone)
+    /// keeps what the scans found: the next run reports the row.
     /// </summary>
     private async Task<List<AuditProblem>> ConfirmAsync(
         List<AuditProblem> findings, Dictionary<AuditProblem, string> invoiceOf, Func<string, bool> booked, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var again = new System.Collections.Concurrent.ConcurrentDictionary<string, List<AuditProblem>?>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(invoiceOf.Values.Distinct(StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = ConfirmsAtOnce, CancellationToken = cancellationToken },
+        var options = new ParallelOptions { MaxDegreeOfParallelism = ConfirmsAtOnce, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(invoiceOf.Values.Distinct(StringComparer.Ordinal), options,
             async (id, ct) => again[id] = await FindingsNowAsync(id, booked, now, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         // The same finding twice (a refund per currency) is matched by its detail first, then by kind and subject.
