@@ -18,7 +18,9 @@ public sealed partial class LedgerAudit
     /// <c>PaymentStateUnreadable</c>, <c>BurnUnreadable</c>, <c>LedgerEntryUnreadable</c>) instead of failing the report,
     /// and the checks that would derive from what it holds are not made. Credit notes: <see cref="CreditNoteFindings"/>; refunds:
     /// <see cref="RefundFindings"/> (with <c>InvoicePaymentLinkUnreadable</c>); late usage (pending for the next close, or that no close would bill):
-    /// <see cref="LateUsageFindings"/>.
+    /// <see cref="LateUsageFindings"/>. The findings of one invoice (<see cref="InvoiceRows"/>, and refunds beyond the credit notes
+    /// of the charges placed under it) are only reported when a second read of that invoice's rows still finds them: a payment,
+    /// credit note or refund written while the scans ran is not a mismatch.
     /// </summary>
     public async Task<ReconciliationResult> ReconcileAsync(CancellationToken cancellationToken)
     {
@@ -73,23 +75,21 @@ public sealed partial class LedgerAudit
         var creditsUnknown = creditStates.Unreadable.Select(u => u.InvoiceId).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var refundList = await refunds.ListAllAsync(cancellationToken).ConfigureAwait(false);
         var refundsOf = refundList.Items.Where(r => r.InvoiceId is not null).GroupBy(r => r.InvoiceId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+
+        // A finding of one invoice compares rows the scans read at different moments: each is confirmed by reading that invoice's
+        // rows again once the scans are done (ConfirmAsync), so a payment, credit note or refund in flight is no finding.
+        var invoiceOf = new Dictionary<AuditProblem, string>(ReferenceEqualityComparer.Instance);
         foreach (var invoice in allInvoices)
         {
             string id = invoice.Id.ToString();
-            if (!creditsUnknown.Contains(id) && !paymentsUnknown.Contains(id))
+            var rows = new InvoiceRows(invoice, burnsByInvoice.GetValueOrDefault(id) ?? [], unreadableBurns.Contains(BurnIntent.IdFor(id)),
+                paymentsUnknown.Contains(id) ? null : paymentsByInvoice.GetValueOrDefault(id) ?? [], states.GetValueOrDefault(id),
+                creditsUnknown.Contains(id) ? null : creditsOf.GetValueOrDefault(id) ?? InvoiceCredits.Empty, refundsOf.GetValueOrDefault(id) ?? []);
+            foreach (var finding in rows.Findings(Booked, now))
             {
-                mismatches.AddRange(ReleasedBeyondKept(invoice, burnsByInvoice.GetValueOrDefault(id) ?? [], states.GetValueOrDefault(id), creditsOf.GetValueOrDefault(id) ?? InvoiceCredits.Empty, refundsOf.GetValueOrDefault(id) ?? []));
+                mismatches.Add(finding);
+                invoiceOf[finding] = id;
             }
-
-            mismatches.AddRange(InvoiceFindings.For(
-                invoice,
-                burnsByInvoice.GetValueOrDefault(id) ?? [],
-                paymentsUnknown.Contains(id) ? null : paymentsByInvoice.GetValueOrDefault(id) ?? [],
-                states.GetValueOrDefault(id),
-                creditsUnknown.Contains(id) ? null : creditsOf.GetValueOrDefault(id) ?? InvoiceCredits.Empty,
-                unreadableBurns.Contains(BurnIntent.IdFor(id)),
-                Booked,
-                now));
         }
 
         foreach (var bad in invoiceList.Unreadable)
@@ -171,10 +171,19 @@ public sealed partial class LedgerAudit
         }
 
         mismatches.AddRange(await CreditNoteFindings.ListAsync(credits, creditStates, allBurns, Booked, cancellationToken).ConfigureAwait(false));
-        mismatches.AddRange(RefundFindings.For(refundList, allPayments, creditsOf, creditsUnknown));
+        foreach (var finding in RefundFindings.For(refundList, allPayments, creditsOf, creditsUnknown))
+        {
+            mismatches.Add(finding);
+            if (RefundFindings.IsOfInvoice(finding, refundsOf.ContainsKey))
+            {
+                invoiceOf[finding] = finding.Subject;
+            }
+        }
+
         mismatches.AddRange(RefundFindings.LinksUnreadable(await links.ListUnreadableAsync(cancellationToken).ConfigureAwait(false)));
         var (pending, lateMismatches) = await LateUsageFindings.ListAsync(facts.LateUsage, partners, invoices, allInvoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);
         mismatches.AddRange(lateMismatches);
+        mismatches = await ConfirmAsync(mismatches, invoiceOf, Booked, now, cancellationToken).ConfigureAwait(false);
         var (open, acknowledged) = SetAsideAcknowledged(mismatches, entries.Values.Where(e => e.Sequence <= chain.LinkedThrough));
         return new ReconciliationResult(allInvoices.Count, allPayments.Count, allBurns.Count, entries.Count, open) { Pending = pending, Acknowledged = acknowledged };
     }
@@ -220,23 +229,6 @@ public sealed partial class LedgerAudit
         }
 
         return (open, acknowledged);
-    }
-
-    /// <summary>
-    /// A burn finance released that converts more than its invoice keeps now (docs/design.md §4.18): money went back after it
-    /// was signed. Held ones are not converting; the executor signs them only within what is kept.
-    /// </summary>
-    private static IEnumerable<AuditProblem> ReleasedBeyondKept(Invoice invoice, IReadOnlyList<BurnIntent> burns, InvoicePayments? paid, InvoiceCredits credits, IReadOnlyList<RefundRecord> charges)
-    {
-        foreach (var burn in burns.Where(b => b.ReleasedAt is not null && b.Status is not (BurnStatus.Held or BurnStatus.Skipped or BurnStatus.Failed)))
-        {
-            long kept = InvoiceKept.Of(invoice.Total.MinorUnits, paid?.ReceivedMinor ?? 0, credits, charges, invoice.Currency.Code);
-            if (burn.UsdMinor > kept)
-            {
-                yield return new("ReleasedBurnExceedsKept", burn.Id, string.Create(CultureInfo.InvariantCulture,
-                    $"released by {burn.ReleasedBy} at {burn.ReleasedAt:u} for {burn.UsdMinor} minor units ({burn.Status.ToString().ToLowerInvariant()}), but {invoice.Id} keeps {kept} after its credit notes and refunds; a burn is never undone: settle the difference outside the platform"));
-            }
-        }
     }
 
     private static string UnappliedKind(UnappliedReason reason) => reason switch

@@ -29,12 +29,9 @@ internal static class RefundFindings
         InvoiceCredits CreditsOf(string invoice) => creditsOf.GetValueOrDefault(invoice) ?? InvoiceCredits.Empty;
         var refunded = refunds.Items.Where(r => r.AmountRefundedMinor > 0).ToList();
         var matched = refunded.Where(r => r.InvoiceId is not null).GroupBy(r => r.InvoiceId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        foreach (var (invoice, charges) in matched.Where(m => !creditsUnknown.Contains(m.Key)))
+        foreach (var finding in matched.Where(m => !creditsUnknown.Contains(m.Key)).SelectMany(m => OfInvoice(m.Key, m.Value, CreditsOf(m.Key))))
         {
-            foreach (var beyond in RefundsBeyondNotes.Of(charges, CreditsOf(invoice)))
-            {
-                yield return Unexplained(invoice, beyond);
-            }
+            yield return finding;
         }
 
         var invoicesOf = payments.Where(p => p.StripeCustomerId is not null && !PaymentApplication.NotThePayers(p.Reason)).GroupBy(p => p.StripeCustomerId!)
@@ -68,6 +65,14 @@ internal static class RefundFindings
             }
         }
     }
+
+    /// <summary><c>RefundWithoutCreditNote</c> of the charges placed under <paramref name="invoice"/>: one per currency refunded beyond its notes.</summary>
+    public static IEnumerable<AuditProblem> OfInvoice(string invoice, IEnumerable<RefundRecord> charges, InvoiceCredits credits) =>
+        RefundsBeyondNotes.Of(charges.Where(r => r.AmountRefundedMinor > 0), credits).Select(beyond => Unexplained(invoice, beyond));
+
+    /// <summary>Whether <paramref name="finding"/> is one of <see cref="OfInvoice"/>'s, of an invoice charges are placed under.</summary>
+    public static bool IsOfInvoice(AuditProblem finding, Func<string, bool> placedUnder) =>
+        finding.Kind == "RefundWithoutCreditNote" && placedUnder(finding.Subject);
 
     /// <summary>
     /// <c>InvoicePaymentLinkUnreadable</c> (subject: the row's partition and key): a link the refunds of a payment are placed
