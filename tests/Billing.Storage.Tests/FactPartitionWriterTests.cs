@@ -208,6 +208,31 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
         await AssertMonthRollupEqualsAsync(tables, first.Concat(batch.Take(30)));
     }
 
+    [Fact]
+    public async Task AppendAsync_FactTimeRowWithoutItsIdentityRow_ThatEventUnstorableNamingTheRowAndTheRestWritten()
+    {
+        var tables = await azurite.NewTablesAsync(shards: 1);
+        var store = new FactStore(tables);
+        var batch = Enumerable.Range(0, 30).Select(i => Carrier($"i-{i}", 1 + i, Month.AddDays(3).AddMinutes(i))).ToList();
+        var target = batch[17];
+        string rk = FactStore.TimeRowKey(target.Fact.Time, target.Fact.Source, target.Fact.Id);
+        // Planted by someone with write access to storage: the platform writes a fact's time row with its identity row, in one transaction.
+        await tables.Facts.AddEntityAsync(new TableEntity(store.PartitionKey("carrier-tmo", "carrier-tmo", target.Fact.Id), rk) { ["Bytes"] = 5L });
+
+        var result = await store.AppendAsync(batch, CancellationToken.None); // before: retried as rollup contention, then 503, on every redelivery
+        var again = await store.AppendAsync(batch, CancellationToken.None);
+
+        Assert.Equal((29, 0), (result.Inserted, result.Conflicts.Count));
+        var refused = Assert.Single(result.Unstorable);
+        Assert.Same(target, refused.Fact);
+        Assert.Contains($"time row '{rk}'", refused.Reason, StringComparison.Ordinal);
+        Assert.Contains("without its identity row", refused.Reason, StringComparison.Ordinal);
+        Assert.InRange(result.Transactions, 2, 3); // the failed one, the event alone, the rest together
+        Assert.Equal((0, 29), (again.Inserted, again.Duplicates));
+        Assert.Same(target, Assert.Single(again.Unstorable).Fact);
+        await AssertMonthRollupEqualsAsync(tables, batch.Where(p => p != target));
+    }
+
     /// <summary>
     /// Stores 100 facts, sets <paramref name="property"/> of their month rollup row behind the writer's back (as someone
     /// with write access to storage could), appends 100 more in the same hours and returns the month row after that.
