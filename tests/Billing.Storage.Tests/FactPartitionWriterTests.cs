@@ -189,6 +189,16 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task AppendAsync_MonthRowWithPlantedTotalsPastInt128_IsReplacedAndMeteringGoesOn()
+    {
+        var (_, _, _, result, after) = await AppendAfterPlantingInTheMonthRowAsync( // before: OverflowException, on every redelivery
+            "u", "Totals", "offload.bytes=170141183460469231731687303715884105727;offload.bytes=1");
+
+        Assert.Equal((100, 0), (result.Inserted, result.Unstorable.Count));
+        Assert.Equal(nameof(RollupDetail.Overflow), after.GetString("Detail")); // readers count this month from the facts; rebuild repairs it
+    }
+
+    [Fact]
     public async Task AppendAsync_ResentEventWhoseStoredHashWasReplacedByANumber_IsAConflictAndTheRestIsWritten()
     {
         var (tables, store, first, _) = await StoreCleanBatchAsync("v", 40, count: 20);
