@@ -89,7 +89,9 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
     /// <summary>
     /// Writes one chunk in as few transactions as the storage lets it. A 409 names the failing row
     /// (<see cref="TableTransactionFailedException.FailedTransactionActionIndex"/>): when it is a fact's row, that event
-    /// is stored already (a redelivery or a resend) and is classified and dropped, and the rest goes again together;
+    /// is stored already (a redelivery or a resend) and is classified and dropped, and the rest goes again together (a
+    /// fact's row there without its identity row was written outside the platform: that event goes alone, and is
+    /// quarantined as unstorable naming the row);
     /// otherwise a rollup row moved under another writer and is read again. Partners resend a few events in most batches,
     /// so writing the rest of a chunk event by event on the first duplicate made metering several times slower.
     /// A row the service refuses (400) is named the same way: that event is written alone, and quarantined as unstorable
@@ -125,25 +127,9 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
                 return (insertedAlone + remaining.Count, duplicates, transactions);
             }
 
-            if (StorageFailure.IsDeterministic(failure) && remaining.Count > 1 && FactAt(remaining, failure) is int refused)
+            if (failure.Status == 409 && FactAt(remaining, failure) is int k
+                && await FactStore.ReadIdentityAsync(table, partitionKey, remaining[k], cancellationToken).ConfigureAwait(false) is { } existing)
             {
-                // Nothing of the failed transaction was written; the refused event goes alone, the rest again together.
-                var (outcome, tries) = await WriteOneAsync(remaining[refused], cancellationToken).ConfigureAwait(false);
-                transactions += tries;
-                insertedAlone += outcome == Outcome.Inserted ? 1 : 0;
-                duplicates += outcome == Outcome.Duplicate ? 1 : 0;
-                remaining.RemoveAt(refused);
-                continue;
-            }
-
-            if (failure.Status == 409 && FactAt(remaining, failure) is int k)
-            {
-                var existing = await FactStore.ReadIdentityAsync(table, partitionKey, remaining[k], cancellationToken).ConfigureAwait(false);
-                if (existing is null)
-                {
-                    break; // a fact's row exists without its identity row: sort the chunk out event by event
-                }
-
                 duplicates += Classify(remaining[k], existing);
                 remaining.RemoveAt(k);
                 if (++found == 2)
@@ -154,6 +140,18 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
                 }
 
                 continue; // nothing of the failed transaction was written: the rollup rows are as loaded
+            }
+
+            if ((StorageFailure.IsDeterministic(failure) || failure.Status == 409) && remaining.Count > 1 && FactAt(remaining, failure) is int refused)
+            {
+                // Refused, or a fact's row there without its identity row (written outside the platform): nothing of the
+                // failed transaction was written; that event goes alone (and is quarantined if refused again), the rest together.
+                var (outcome, tries) = await WriteOneAsync(remaining[refused], cancellationToken).ConfigureAwait(false);
+                transactions += tries;
+                insertedAlone += outcome == Outcome.Inserted ? 1 : 0;
+                duplicates += outcome == Outcome.Duplicate ? 1 : 0;
+                remaining.RemoveAt(refused);
+                continue;
             }
 
             bool moved = failure.Status is 412 or 404 // 404: a rollup row a rebuild deleted since it was read or cached
@@ -238,6 +236,14 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
                 {
                     return (Classify(pending, row) == 1 ? Outcome.Duplicate : Outcome.Conflict, attempt);
                 }
+
+                if (failure is TableTransactionFailedException { FailedTransactionActionIndex: FactRowCodec.RowsPerFact - 1 })
+                {
+                    // Its time row is there without its identity row: the platform writes both in one transaction, so this
+                    // row was written outside it, and every try would fail the same way. Deterministic for this event only.
+                    unstorable.Add(new UnstorableFact(pending, WithoutIdentity(pending.Fact)));
+                    return (Outcome.Unstorable, attempt);
+                }
             }
             else if (failure.Status is not (412 or 404))
             {
@@ -245,12 +251,18 @@ internal sealed class FactPartitionWriter(TableClient table, string partitionKey
                 return (Outcome.Unstorable, attempt);
             }
 
-            // 412, a 404 on a rollup row, or a 409 without the identity row: a rollup row moved under another writer.
+            // 412, a 404 on a rollup row, or another 409 (a rollup row, not said): a rollup row moved under another writer.
             await rollups.ReloadAsync(staged.Select(s => s.RowKey), cancellationToken).ConfigureAwait(false);
         }
 
         throw new RequestFailedException(503, $"the rollup rows of partition '{partitionKey}' kept changing under concurrent writers; retry the batch");
     }
+
+    /// <summary>The quarantine reason of an event whose time row storage holds without its identity row.</summary>
+    private static string WithoutIdentity(UsageFact fact) =>
+        $"storage holds this event's time row '{FactStore.TimeRowKey(fact.Time, fact.Source, fact.Id)}' without its identity row " +
+        $"'{FactStore.IdentityRowKey(fact.Source, fact.Id)}': written outside the platform, which writes both in one transaction; " +
+        "the event was not stored. Remove that row (or restore its identity row), then replay the event";
 
     /// <summary>Submits the facts' rows and their staged rollup rows; null on success, else the 409/412/deterministic failure (others throw).</summary>
     private async Task<(RequestFailedException? Failure, List<RollupRows.Staged> Staged)> TrySubmitAsync(PendingFact[] chunk, CancellationToken cancellationToken)

@@ -189,6 +189,16 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task AppendAsync_MonthRowWithPlantedTotalsPastInt128_IsReplacedAndMeteringGoesOn()
+    {
+        var (_, _, _, result, after) = await AppendAfterPlantingInTheMonthRowAsync( // before: OverflowException, on every redelivery
+            "u", "Totals", "offload.bytes=170141183460469231731687303715884105727;offload.bytes=1");
+
+        Assert.Equal((100, 0), (result.Inserted, result.Unstorable.Count));
+        Assert.Equal(nameof(RollupDetail.Overflow), after.GetString("Detail")); // readers count this month from the facts; rebuild repairs it
+    }
+
+    [Fact]
     public async Task AppendAsync_ResentEventWhoseStoredHashWasReplacedByANumber_IsAConflictAndTheRestIsWritten()
     {
         var (tables, store, first, _) = await StoreCleanBatchAsync("v", 40, count: 20);
@@ -206,6 +216,31 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
         Assert.Same(target, conflict.Incoming);
         Assert.Equal(target.RawEvent, conflict.ExistingRawEvent);
         await AssertMonthRollupEqualsAsync(tables, first.Concat(batch.Take(30)));
+    }
+
+    [Fact]
+    public async Task AppendAsync_FactTimeRowWithoutItsIdentityRow_ThatEventUnstorableNamingTheRowAndTheRestWritten()
+    {
+        var tables = await azurite.NewTablesAsync(shards: 1);
+        var store = new FactStore(tables);
+        var batch = Enumerable.Range(0, 30).Select(i => Carrier($"i-{i}", 1 + i, Month.AddDays(3).AddMinutes(i))).ToList();
+        var target = batch[17];
+        string rk = FactStore.TimeRowKey(target.Fact.Time, target.Fact.Source, target.Fact.Id);
+        // Planted by someone with write access to storage: the platform writes a fact's time row with its identity row, in one transaction.
+        await tables.Facts.AddEntityAsync(new TableEntity(store.PartitionKey("carrier-tmo", "carrier-tmo", target.Fact.Id), rk) { ["Bytes"] = 5L });
+
+        var result = await store.AppendAsync(batch, CancellationToken.None); // before: retried as rollup contention, then 503, on every redelivery
+        var again = await store.AppendAsync(batch, CancellationToken.None);
+
+        Assert.Equal((29, 0), (result.Inserted, result.Conflicts.Count));
+        var refused = Assert.Single(result.Unstorable);
+        Assert.Same(target, refused.Fact);
+        Assert.Contains($"time row '{rk}'", refused.Reason, StringComparison.Ordinal);
+        Assert.Contains("without its identity row", refused.Reason, StringComparison.Ordinal);
+        Assert.InRange(result.Transactions, 2, 3); // the failed one, the event alone, the rest together
+        Assert.Equal((0, 29), (again.Inserted, again.Duplicates));
+        Assert.Same(target, Assert.Single(again.Unstorable).Fact);
+        await AssertMonthRollupEqualsAsync(tables, batch.Where(p => p != target));
     }
 
     /// <summary>

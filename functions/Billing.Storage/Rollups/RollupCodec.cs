@@ -136,8 +136,8 @@ public static class RollupCodec
     }
 
     /// <summary>
-    /// The bucket of a row. Its grain and start come from the row key; a row whose sums cannot be read (tampered, or
-    /// written by a later version) is an <see cref="RollupDetail.Overflow"/> bucket, so readers use the facts and writers
+    /// The bucket of a row. Its grain and start come from the row key; a row whose sums or month totals cannot be read
+    /// (tampered, or written by a later version) is an <see cref="RollupDetail.Overflow"/> bucket, so readers use the facts and writers
     /// replace it, never block on it. <see cref="InvalidDataException"/> only for a key that is no rollup row.
     /// </summary>
     public static RollupBucket FromEntity(TableEntity entity)
@@ -176,7 +176,16 @@ public static class RollupCodec
 
         if (grain == UsageWindow.Month)
         {
-            bucket.SetTotals(DecodeTotals(entity));
+            try
+            {
+                bucket.SetTotals(DecodeTotals(entity));
+            }
+            catch (OverflowException)
+            {
+                // Totals of one meter past Int128 (planted): no sums or totals to trust; readers use the facts, rebuild replaces it.
+                bucket.MarkOverflow();
+                bucket.SetTotals(null);
+            }
         }
 
         return bucket;

@@ -131,6 +131,38 @@ public class RollupMaintenanceTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.All(Usage.UsageReaderUnreadableRowTests.PlantedKeys, k => Assert.False(tables.Facts.GetEntityIfExists<TableEntity>(pk, k).HasValue));
     }
 
+    public static TheoryData<string, object> PlantedInBucketRows => new()
+    {
+        { "S0", 5L }, // the sums' text a number
+        { "Detail", 7L },
+        { "Totals", "offload.bytes=170141183460469231731687303715884105727;offload.bytes=1" }, // one meter's totals past Int128
+    };
+
+    [Theory]
+    [MemberData(nameof(PlantedInBucketRows))]
+    public async Task RebuildAsync_RowsAtKeysTheFactsNeedHoldingAPlantedValue_RepairedSoVerifyIsOkAndUsageIsTheFacts(string property, object value)
+    {
+        var (tables, facts) = await Usage.UsageReaderTests.MeteredAsync(azurite);
+        string pk = FactStore.ShardPartitionKey("carrier-tmo", 1);
+        var rows = await tables.Facts.QueryAsync<TableEntity>(e => e.PartitionKey == pk).Where(e => e.RowKey.StartsWith(RollupCodec.RowPrefix, StringComparison.Ordinal)).ToListAsync();
+        foreach (var row in rows.GroupBy(r => r.RowKey[..4]).Select(g => g.First())) // one hour, one day and the month
+        {
+            await tables.Facts.UpdateEntityAsync(new TableEntity(pk, row.RowKey) { [property] = value }, Azure.ETag.All, TableUpdateMode.Merge);
+        }
+
+        var maintenance = new RollupMaintenance(facts);
+        await maintenance.RebuildAsync("carrier-tmo", October, CancellationToken.None);
+
+        Assert.True((await maintenance.VerifyAsync("carrier-tmo", October, CancellationToken.None)).Ok);
+        var usage = new UsageReader(facts);
+        foreach (var window in RollupCodec.Grains)
+        {
+            Assert.Equal(
+                RollupPropertyTests.Text(await usage.FromFactsAsync("carrier-tmo", Meters.OffloadBytesMeter, window, Start, October.End, [Meters.Hotspot], null, CancellationToken.None)),
+                RollupPropertyTests.Text(await usage.ReadAsync("carrier-tmo", Meters.OffloadBytesMeter, window, Start, October.End, [Meters.Hotspot], null, CancellationToken.None)));
+        }
+    }
+
     [Fact]
     public async Task VerifyAsync_FactsTimeChangedAwayFromItsRowKey_ReportedUnreadableAndRebuildRefusesThatShardMonth()
     {

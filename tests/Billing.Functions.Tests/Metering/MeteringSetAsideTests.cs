@@ -47,6 +47,33 @@ public sealed class MeteringSetAsideTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task MeterAsync_EventWhoseTimeRowIsThereWithoutItsIdentityRow_SetAsideUnstorableNamingTheRowAndTheRestCounted()
+    {
+        var setup = await PeriodCloserSetup.NewAsync(azurite, October.Start.AddDays(10));
+        var metering = setup.Metering();
+        var time = October.Start.AddDays(9);
+        string rk = FactStore.TimeRowKey(time, "carrier-tmo", "planted-1");
+        // Planted by someone with write access to storage: metering writes a fact's time row with its identity row, in one transaction.
+        await setup.Tables.Facts.AddEntityAsync(new TableEntity(setup.Facts.PartitionKey("carrier-tmo", "carrier-tmo", "planted-1"), rk) { ["Bytes"] = 5L }, Ct);
+        string[] ids = ["planted-1", "beside-1", "beside-2"];
+        var batch = new MeteringBatch(
+            [.. ids.Select(id => SampleEvents.Carrier(id, PlatformFixture.NewHotspot(), 700, 300, time).ToJsonString())], [Enqueued, Enqueued, Enqueued], [50, 51, 52], "3");
+
+        var summary = await metering.MeterAsync(MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1, batch, Ct); // before: 503 on every delivery
+        var entry = await SetAsideAsync(setup, "planted-1");
+
+        Assert.Equal((3, 2, 1), (summary.Received, summary.Inserted, summary.Quarantined));
+        Assert.Equal(QuarantineKind.Unstorable, entry.Kind);
+        Assert.Contains(entry.Reasons, r => r.Contains($"time row '{rk}' without its identity row", StringComparison.Ordinal));
+        foreach (string id in ids)
+        {
+            var identity = await setup.Tables.Facts.GetEntityIfExistsAsync<TableEntity>(
+                setup.Facts.PartitionKey("carrier-tmo", "carrier-tmo", id), FactStore.IdentityRowKey("carrier-tmo", id), cancellationToken: Ct);
+            Assert.Equal(id != "planted-1", identity.HasValue); // fact reads now name the planted row as not the platform's (FactStoreUnreadableRowTests)
+        }
+    }
+
+    [Fact]
     public async Task MeterAsync_SecondVersionOfAnId_SetAsideWithItsHubPositionAndTheFirstStillCountsWhenReplayedAfter35Days()
     {
         var setup = await PeriodCloserSetup.NewAsync(azurite, October.Start.AddDays(10));
