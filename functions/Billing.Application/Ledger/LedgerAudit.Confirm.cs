@@ -38,6 +38,48 @@ public sealed partial class LedgerAudit
         return [.. kept.OfType<AuditProblem>()];
     }
 
+    /// <summary>
+    /// <see cref="CreditNoteFindings"/>, with each entry they find missing looked up again in the book: the book is scanned
+    /// before the credit notes, so a note recorded and booked between the two scans is missing from the first only. The
+    /// findings are made again with the entries booked since; one whose entry is still missing (or cannot be read) stays.
+    /// </summary>
+    private async Task<IReadOnlyList<AuditProblem>> CreditNoteFindingsAsync(
+        StoredList<KeyValuePair<string, InvoiceCredits>> states, IReadOnlyList<BurnIntent> allBurns, Func<string, bool> booked, CancellationToken cancellationToken)
+    {
+        var missing = new HashSet<string>(StringComparer.Ordinal);
+        bool BookedInScan(string id)
+        {
+            if (booked(id))
+            {
+                return true;
+            }
+
+            missing.Add(id); // looked up again below
+            return false;
+        }
+
+        var findings = await CreditNoteFindings.ListAsync(credits, states, allBurns, BookedInScan, cancellationToken).ConfigureAwait(false);
+        var bookedSince = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string id in missing)
+        {
+            try
+            {
+                if (await ledger.GetAsync(LedgerEntries.MainBook, id, cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    bookedSince.Add(id);
+                }
+            }
+            catch (InvalidDataException)
+            {
+                // Its id row cannot be read: the finding stays, and ledger verify names the row.
+            }
+        }
+
+        return bookedSince.Count == 0
+            ? findings
+            : await CreditNoteFindings.ListAsync(credits, states, allBurns, id => booked(id) || bookedSince.Contains(id), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The finding of <paramref name="now"/> that is still <paramref name="then"/>, taken out of it; null when none is.</summary>
     private static AuditProblem? Take(List<AuditProblem> now, AuditProblem then, bool exact)
     {

@@ -170,7 +170,7 @@ public sealed partial class LedgerAudit
             }
         }
 
-        mismatches.AddRange(await CreditNoteFindings.ListAsync(credits, creditStates, allBurns, Booked, cancellationToken).ConfigureAwait(false));
+        mismatches.AddRange(await CreditNoteFindingsAsync(creditStates, allBurns, Booked, cancellationToken).ConfigureAwait(false));
         foreach (var finding in RefundFindings.For(refundList, allPayments, creditsOf, creditsUnknown))
         {
             mismatches.Add(finding);
