@@ -11,14 +11,7 @@ public static partial class BurnsServiceCollectionExtensions
         services.AddSolana(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddValidatedOptions<BurnOptions, BurnOptionsValidator>(configuration, BurnOptions.Section)
-            .PostConfigure(o =>
-            {
-                // A comma-separated app setting is one value, which the binder leaves out of a list: kept as one entry.
-                if (configuration[BurnOptions.RetiredTreasuryOwnersSetting] is { Length: > 0 } list)
-                {
-                    o.RetiredTreasuryOwners.Add(list);
-                }
-            });
+            .PostConfigure(o => RetiredKeys.KeepCommaSeparated(configuration, BurnOptions.RetiredTreasuryOwnersSetting, o.RetiredTreasuryOwners));
         services.TryAddSingleton(CreateOracle);
         services.TryAddSingleton<BurnStore>();
         services.TryAddSingleton<CreditNoteStore>();

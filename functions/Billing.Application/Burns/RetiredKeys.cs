@@ -11,6 +11,18 @@ internal static class RetiredKeys
     public static IReadOnlyList<string> Of(IEnumerable<string?> entries) =>
         [.. entries.SelectMany(entry => (entry ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
 
+    /// <summary>
+    /// Keeps a comma-separated app setting <paramref name="setting"/> as one entry of <paramref name="entries"/>: the binder
+    /// leaves a single value out of a list (<see cref="Of"/> splits it).
+    /// </summary>
+    public static void KeepCommaSeparated(IConfiguration configuration, string setting, IList<string> entries)
+    {
+        if (configuration[setting] is { Length: > 0 } list)
+        {
+            entries.Add(list);
+        }
+    }
+
     /// <summary>Adds to <paramref name="failures"/> what is wrong with <paramref name="keys"/>, listed in <paramref name="setting"/>.</summary>
     /// <param name="keys">The keys listed.</param>
     /// <param name="setting">The setting's name.</param>

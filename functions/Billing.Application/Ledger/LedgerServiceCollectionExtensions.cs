@@ -11,14 +11,7 @@ public static class LedgerServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddValidatedOptions<LedgerOptions, LedgerOptionsValidator>(configuration, LedgerOptions.Section)
-            .PostConfigure(o =>
-            {
-                // A comma-separated app setting is one value, which the binder leaves out of a list: kept as one entry.
-                if (configuration[LedgerOptions.RetiredAnchorAuthoritiesSetting] is { Length: > 0 } list)
-                {
-                    o.RetiredAnchorAuthorities.Add(list);
-                }
-            });
+            .PostConfigure(o => RetiredKeys.KeepCommaSeparated(configuration, LedgerOptions.RetiredAnchorAuthoritiesSetting, o.RetiredAnchorAuthorities));
         services.TryAddSingleton<LedgerStore>();
         services.TryAddSingleton<AnchorStore>();
         services.TryAddSingleton<LedgerRecorder>();
