@@ -11,10 +11,10 @@ namespace Billing.Application.Ledger;
 /// </summary>
 internal static class CreditNoteFindings
 {
-    public static async Task<IReadOnlyList<AuditProblem>> ListAsync(
-        CreditNoteStore credits, StoredList<KeyValuePair<string, InvoiceCredits>> states, IReadOnlyList<BurnIntent> burns, Func<string, bool> booked, CancellationToken cancellationToken)
+    /// <summary>The findings of the credit-note <paramref name="events"/> and <paramref name="states"/> as listed, against <paramref name="burns"/> and the entries <paramref name="booked"/> says are in the book.</summary>
+    public static IReadOnlyList<AuditProblem> For(
+        StoredList<CreditNoteRecord> events, StoredList<KeyValuePair<string, InvoiceCredits>> states, IReadOnlyList<BurnIntent> burns, Func<string, bool> booked)
     {
-        var events = await credits.ListAllAsync(cancellationToken).ConfigureAwait(false);
         var detailOf = events.Items.GroupBy(r => r.Note.CreditNoteId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Detail, StringComparer.Ordinal);
         var burnOf = burns.ToDictionary(b => b.Id, StringComparer.Ordinal);
         var findings = new List<AuditProblem>();

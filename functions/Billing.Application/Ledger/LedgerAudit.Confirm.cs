@@ -58,7 +58,8 @@ public sealed partial class LedgerAudit
             return false;
         }
 
-        var findings = await CreditNoteFindings.ListAsync(credits, states, allBurns, BookedInScan, cancellationToken).ConfigureAwait(false);
+        var events = await credits.ListAllAsync(cancellationToken).ConfigureAwait(false);
+        var findings = CreditNoteFindings.For(events, states, allBurns, BookedInScan);
         var bookedSince = new HashSet<string>(StringComparer.Ordinal);
         foreach (string id in missing)
         {
@@ -77,7 +78,7 @@ public sealed partial class LedgerAudit
 
         return bookedSince.Count == 0
             ? findings
-            : await CreditNoteFindings.ListAsync(credits, states, allBurns, id => booked(id) || bookedSince.Contains(id), cancellationToken).ConfigureAwait(false);
+            : CreditNoteFindings.For(events, states, allBurns, id => booked(id) || bookedSince.Contains(id));
     }
 
     /// <summary>The finding of <paramref name="now"/> that is still <paramref name="then"/>, taken out of it; null when none is.</summary>
