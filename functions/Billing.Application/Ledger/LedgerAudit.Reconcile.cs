@@ -18,9 +18,11 @@ public sealed partial class LedgerAudit
     /// <c>PaymentStateUnreadable</c>, <c>BurnUnreadable</c>, <c>LedgerEntryUnreadable</c>) instead of failing the report,
     /// and the checks that would derive from what it holds are not made. Credit notes: <see cref="CreditNoteFindings"/>; refunds:
     /// <see cref="RefundFindings"/> (with <c>InvoicePaymentLinkUnreadable</c>); late usage (pending for the next close, or that no close would bill):
-    /// <see cref="LateUsageFindings"/>. The findings of one invoice (<see cref="InvoiceRows"/>, and refunds beyond the credit notes
-    /// of the charges placed under it) are only reported when a second read of that invoice's rows still finds them: a payment,
-    /// credit note or refund written while the scans ran is not a mismatch.
+    /// <see cref="LateUsageFindings"/>. The findings of one invoice (<see cref="InvoiceRows"/>, refunds beyond the credit notes
+    /// of the charges placed under it, and what its notes mean for its burn) are only reported when the reads of that invoice's
+    /// rows after the scans still find them (<see cref="ConfirmAsync"/>); those that compare a scan with one read earlier (an entry
+    /// or an invoice missing, a customer's refunds) are checked again too (<see cref="RecheckAsync"/>): a payment, credit note,
+    /// refund or release written while the scans ran is not a mismatch.
     /// </summary>
     public async Task<ReconciliationResult> ReconcileAsync(CancellationToken cancellationToken)
     {
@@ -65,6 +67,12 @@ public sealed partial class LedgerAudit
         }
 
         bool Booked(string entryId) => entries.ContainsKey(entryId) || unreadableEntries.Contains(entryId);
+        void Add<T>(Dictionary<AuditProblem, T> recheck, AuditProblem finding, T by)
+        {
+            mismatches.Add(finding);
+            recheck[finding] = by;
+        }
+
         var byInvoice = allInvoices.ToDictionary(i => i.Id.ToString(), StringComparer.Ordinal);
         var paymentsByInvoice = allPayments.GroupBy(p => p.InvoiceId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var burnsByInvoice = allBurns.GroupBy(b => b.InvoiceId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
@@ -79,6 +87,7 @@ public sealed partial class LedgerAudit
         // A finding of one invoice compares rows the scans read at different moments: each is confirmed by reading that invoice's
         // rows again once the scans are done (ConfirmAsync), so a payment, credit note or refund in flight is no finding.
         var invoiceOf = new Dictionary<AuditProblem, string>(ReferenceEqualityComparer.Instance);
+        var rechecks = new Rechecks();
         foreach (var invoice in allInvoices)
         {
             string id = invoice.Id.ToString();
@@ -116,13 +125,14 @@ public sealed partial class LedgerAudit
             }
             else if (!byInvoice.ContainsKey(payment.InvoiceId) && !unreadableInvoices.Contains(payment.InvoiceId))
             {
-                mismatches.Add(new("PaymentForUnknownInvoice", payment.StripeEventId, $"payment of {payment.AmountMinor} {payment.Currency} for {payment.InvoiceId}, which does not exist"));
+                Add(rechecks.UnknownInvoice, new("PaymentForUnknownInvoice", payment.StripeEventId, $"payment of {payment.AmountMinor} {payment.Currency} for {payment.InvoiceId}, which does not exist"), payment.InvoiceId);
             }
 
             bool owesEntry = payment.Resolution is null || payment.ToReceivableMinor + payment.ToCreditMinor + payment.ToUnappliedMinor > 0;
-            if (owesEntry && !Booked(LedgerEntries.PaymentId(payment.StripeEventId)))
+            string paymentEntry = LedgerEntries.PaymentId(payment.StripeEventId);
+            if (owesEntry && !Booked(paymentEntry))
             {
-                mismatches.Add(new("PaymentNotBooked", payment.StripeEventId, $"no ledger entry {LedgerEntries.PaymentId(payment.StripeEventId)}"));
+                Add(rechecks.Unbooked, new("PaymentNotBooked", payment.StripeEventId, $"no ledger entry {paymentEntry}"), paymentEntry);
             }
         }
 
@@ -140,7 +150,7 @@ public sealed partial class LedgerAudit
         {
             if (!byInvoice.ContainsKey(burn.InvoiceId) && !unreadableInvoices.Contains(burn.InvoiceId))
             {
-                mismatches.Add(new("BurnForUnknownInvoice", burn.Id, $"burn of {burn.UsdMinor} minor units for {burn.InvoiceId}, which does not exist"));
+                Add(rechecks.UnknownInvoice, new("BurnForUnknownInvoice", burn.Id, $"burn of {burn.UsdMinor} minor units for {burn.InvoiceId}, which does not exist"), burn.InvoiceId);
             }
 
             switch (burn.Status)
@@ -151,6 +161,8 @@ public sealed partial class LedgerAudit
                         break; // reported above as LedgerEntryUnreadable
                     }
 
+                    // Not looked up again: a burn is booked before it is marked finalized (BurnExecutor.FinalizeAsync), and the
+                    // burns are scanned before the book, so one read finalized has its entry in the book scanned after.
                     if (!entries.TryGetValue(LedgerEntries.BurnId(burn.Id), out var entry))
                     {
                         mismatches.Add(new("BurnNotBooked", burn.Id, $"finalized ({burn.Signature}) but no ledger entry burn:{burn.Id}"));
@@ -170,19 +182,33 @@ public sealed partial class LedgerAudit
             }
         }
 
-        mismatches.AddRange(await CreditNoteFindingsAsync(creditStates, allBurns, Booked, cancellationToken).ConfigureAwait(false));
-        foreach (var finding in RefundFindings.For(refundList, allPayments, creditsOf, creditsUnknown))
+        var burnById = allBurns.ToDictionary(b => b.Id, StringComparer.Ordinal);
+        foreach (var finding in await CreditNoteFindingsAsync(creditStates, allBurns, Booked, cancellationToken).ConfigureAwait(false))
+        {
+            mismatches.Add(finding);
+            if (CreditNoteFindings.InvoiceOf(finding, burnById) is { } burnInvoice)
+            {
+                invoiceOf[finding] = burnInvoice; // the burn and the notes were scanned at different moments
+            }
+        }
+
+        foreach (var (finding, byCustomer) in RefundFindings.For(refundList, allPayments, creditsOf, creditsUnknown))
         {
             mismatches.Add(finding);
             if (RefundFindings.IsOfInvoice(finding, refundsOf.ContainsKey))
             {
                 invoiceOf[finding] = finding.Subject;
             }
+            else if (byCustomer is { } by)
+            {
+                rechecks.ByCustomer[finding] = by;
+            }
         }
 
         mismatches.AddRange(RefundFindings.LinksUnreadable(await links.ListUnreadableAsync(cancellationToken).ConfigureAwait(false)));
         var (pending, lateMismatches) = await LateUsageFindings.ListAsync(facts.LateUsage, partners, invoices, allInvoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);
         mismatches.AddRange(lateMismatches);
+        mismatches = await RecheckAsync(mismatches, rechecks, cancellationToken).ConfigureAwait(false);
         mismatches = await ConfirmAsync(mismatches, invoiceOf, Booked, now, cancellationToken).ConfigureAwait(false);
         var (open, acknowledged) = SetAsideAcknowledged(mismatches, entries.Values.Where(e => e.Sequence <= chain.LinkedThrough));
         return new ReconciliationResult(allInvoices.Count, allPayments.Count, allBurns.Count, entries.Count, open) { Pending = pending, Acknowledged = acknowledged };

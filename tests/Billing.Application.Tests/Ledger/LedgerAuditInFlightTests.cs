@@ -12,16 +12,10 @@ public class LedgerAuditInFlightTests(AzuriteFixture azurite)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    /// <summary>Reconcile through tables that run <paramref name="meanwhile"/> right after its first request to <paramref name="table"/>'s rows.</summary>
-    private async Task<ReconciliationResult> ReconcileWithAsync(CreditNoteSetup s, string table, Func<Task> meanwhile, string? marker = null)
-    {
-        var (tables, hook) = InterleavingTables.Create(azurite.ConnectionString, s.Tables, marker ?? $"{s.Tables.Options.TablePrefix}{table}()", meanwhile);
-        var result = await ReconcileOnlyLedger.AuditOver(tables).ReconcileAsync(Ct);
-        Assert.True(hook.Fired);
-        return result;
-    }
+    private Task<ReconciliationResult> ReconcileWithAsync(CreditNoteSetup s, string table, Func<Task> meanwhile, string? marker = null) =>
+        InFlightReconcile.WithAsync(azurite, s, table, meanwhile, marker);
 
-    private static string Findings(ReconciliationResult result) => string.Join("; ", result.Mismatches);
+    private static string Findings(ReconciliationResult result) => InFlightReconcile.Findings(result);
 
     [Fact]
     public async Task ReconcileAsync_PaymentSettledRightAfterTheInvoicesScan_NoStatusMismatch()
@@ -96,5 +90,59 @@ public class LedgerAuditInFlightTests(AzuriteFixture azurite)
 
         var finding = Assert.Single(result.Mismatches);
         Assert.Equal(("PaidWithoutPayment", invoiceId, "invoice is paid but no Stripe payment is recorded"), (finding.Kind, finding.Subject, finding.Detail));
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_BurnReleasedBetweenTheBurnsAndTheCreditNotesScans_NoBurnHeldForCredit()
+    {
+        var (s, burnId, _) = await HeldForNoteAsync();
+
+        // Burns are scanned before the credit notes: the scan read the burn held, the notes that held it after its release.
+        var result = await ReconcileWithAsync(s, "burns", () => ReleaseAsync(s, burnId));
+
+        Assert.True(result.Ok, Findings(result));
+        Assert.NotNull((await s.Burns.GetAsync(burnId, Ct))!.Value.Intent.ReleasedAt);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_BurnReleasedWhileItsInvoiceIsReadAgain_NoBurnHeldForCredit()
+    {
+        var (s, burnId, invoiceId) = await HeldForNoteAsync();
+
+        // The second look reads the burn, then the notes: released in between, that look too shows it held for a note.
+        var result = await ReconcileWithAsync(s, "credits", () => ReleaseAsync(s, burnId), marker: $"credits(PartitionKey='{invoiceId}'");
+
+        Assert.True(result.Ok, Findings(result));
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_BurnHeldWhileANoteStands_StillBurnHeldForCredit()
+    {
+        var (s, burnId, invoiceId) = await HeldForNoteAsync();
+        var note = Assert.Single((await new CreditNoteStore(s.Tables).GetStateAsync(invoiceId, Ct)).State.Notes.Values);
+
+        var result = await ReconcileWithAsync(s, "burns", () => Task.CompletedTask);
+
+        var finding = Assert.Single(result.Mismatches);
+        Assert.Equal(("BurnHeldForCredit", burnId, $"{invoiceId}: credit notes {note.CreditNoteId} 30.00 USD (refunded 30.00 USD) stand against the invoice; the burn of 10000 minor units is not signed until they are voided"),
+            (finding.Kind, finding.Subject, finding.Detail));
+    }
+
+    /// <summary>An invoice of 100.00 USD paid in full, a note of 30.00 refunded on it, and its burn held for the note as the executor leaves it.</summary>
+    private async Task<(CreditNoteSetup Setup, string BurnId, string InvoiceId)> HeldForNoteAsync()
+    {
+        var s = await CreditNoteSetup.NewAsync(azurite);
+        var (invoiceId, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        await s.Credits.RecordAsync(CreditNoteSetup.Note(stripeInvoice, 3_000), Ct);
+        var (intent, etag) = (await s.Burns.GetAsync(BurnIntent.IdFor(invoiceId), Ct))!.Value;
+        Assert.NotNull(await s.Burns.TryReplaceAsync(intent with { Status = BurnStatus.Held, Reason = "held: a credit note stands", UpdatedAt = DateTimeOffset.UtcNow }, etag, Ct));
+        return (s, intent.Id, invoiceId);
+    }
+
+    /// <summary>Finance releases what the invoice kept after the note, as <c>POST /api/v1/burns/{id}/release</c> does.</summary>
+    private static async Task ReleaseAsync(CreditNoteSetup s, string burnId)
+    {
+        var releaser = new BurnReleaser(s.Burns, s.Invoices, new PaymentStore(s.Tables), new CreditNoteStore(s.Tables), new RefundStore(s.Tables), CreditNoteSetup.Trigger(), TimeProvider.System);
+        Assert.Equal(BurnReleaseOutcome.Released, (await releaser.ReleaseAsync(burnId, 7_000, "kept the rest after the note", "finance-ops", Ct)).Outcome);
     }
 }

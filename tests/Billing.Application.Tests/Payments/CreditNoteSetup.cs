@@ -12,14 +12,23 @@ internal sealed record CreditNoteSetup(CreditNoteProcessor Credits, PaymentProce
     {
         var (tables, ledger, audit) = await ReconcileOnlyLedger.NewAsync(azurite);
         var (invoices, payments, burns, credits) = (new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables));
-        var trigger = new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance);
-        var (refunds, links) = (new RefundStore(tables), new InvoicePaymentLinkStore(tables));
-        var refundLinks = new InvoicePaymentProcessor(links, refunds, new RefundPlacement(refunds, links, invoices, payments));
-        var processor = new PaymentProcessor(payments, invoices, new PartnerStore(tables), burns, credits, new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), trigger, refundLinks, TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
+        var processor = PaymentsOver(tables);
         return new CreditNoteSetup(
-            new CreditNoteProcessor(credits, invoices, payments, burns, ledger, processor, trigger, TimeProvider.System, NullLogger<CreditNoteProcessor>.Instance),
+            new CreditNoteProcessor(credits, invoices, payments, burns, ledger, processor, Trigger(), TimeProvider.System, NullLogger<CreditNoteProcessor>.Instance),
             processor, invoices, burns, ledger, audit, tables);
     }
+
+    /// <summary>The payment processor as the app wires it, over <paramref name="tables"/> (created already): e.g. the same tables through a test hook.</summary>
+    public static PaymentProcessor PaymentsOver(BillingTables tables)
+    {
+        var (invoices, payments, refunds, links) = (new InvoiceStore(tables), new PaymentStore(tables), new RefundStore(tables), new InvoicePaymentLinkStore(tables));
+        var refundLinks = new InvoicePaymentProcessor(links, refunds, new RefundPlacement(refunds, links, invoices, payments));
+        return new PaymentProcessor(payments, invoices, new PartnerStore(tables), new BurnStore(tables), new CreditNoteStore(tables),
+            new LedgerRecorder(new LedgerStore(tables), new PartnerStore(tables), TimeProvider.System), Trigger(), refundLinks, TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
+    }
+
+    /// <summary>A trigger whose background run has nothing to run: the tests drive the executor themselves.</summary>
+    public static BurnTrigger Trigger() => new(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance);
 
     public async Task<IReadOnlyList<LedgerEntry>> EntriesAsync() => await Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct);
 
