@@ -16,6 +16,17 @@ public sealed class LedgerVerifyCommandTests
     }
 
     [Fact]
+    public async Task LedgerVerify_AnswerNamesRetiredAuthorities_HintChecksEachOfThem()
+    {
+        var (output, _) = await StubCommandTests.RunOkAsync(
+            "GET /api/v1/ledger/verify", """{"ok":true,"entries":12,"anchors":3,"pendingAnchors":0,"authority":"Auth2","ledger":"prod","maxChainSilenceSeconds":60,"retiredAuthorities":["Auth0","Auth1"],"problems":[],"details":[]}""", "ledger", "verify");
+
+        // Before: the hint named the new key only, which covers the book again from entry 1 and so passes a book rewritten
+        // just before the change; the old keys' anchors are what catch that.
+        Assert.Contains("billing ledger verify --rpc <url> --authority Auth2 --retired-authority Auth0 --retired-authority Auth1 --ledger prod --max-silence-minutes 1", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LedgerVerify_WindowNotWholeMinutes_RoundsUp()
     {
         var (output, _) = await StubCommandTests.RunOkAsync(

@@ -149,7 +149,13 @@ public sealed partial class LedgerAudit(
             problems.Add(rewritten);
         }
 
-        return new LedgerAuditResult(verifier.Entries, linked.Count, pending, problems) { Authority = key?.ToString(), Ledger = authority.LedgerName, MaxChainSilence = options.Value.MaxChainSilence };
+        return new LedgerAuditResult(verifier.Entries, linked.Count, pending, problems)
+        {
+            Authority = key?.ToString(),
+            RetiredAuthorities = [.. authority.Retired.Select(k => k.ToString())],
+            Ledger = authority.LedgerName,
+            MaxChainSilence = options.Value.MaxChainSilence,
+        };
     }
 
     /// <summary>

@@ -10,6 +10,12 @@ public sealed record LedgerAuditResult(int Entries, int Anchors, int PendingAnch
 
     public string? Ledger { get; init; }
 
+    /// <summary>
+    /// The keys that anchored this book before <see cref="Authority"/> (<see cref="LedgerOptions.RetiredAnchorAuthorities"/>,
+    /// base58), for a verifier of its own to check the book against too: the current key anchors the book again from entry 1.
+    /// </summary>
+    public IReadOnlyList<string> RetiredAuthorities { get; init; } = [];
+
     /// <summary>The stall window verify judged by (<see cref="LedgerOptions.MaxChainSilence"/>), for a verifier of its own to use too.</summary>
     public TimeSpan MaxChainSilence { get; init; }
 }

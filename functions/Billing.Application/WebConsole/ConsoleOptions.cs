@@ -13,4 +13,11 @@ public sealed class ConsoleOptions
     /// the RPC URL (a host naming no public cluster, e.g. the localnet, is <c>custom</c>).
     /// </summary>
     public string? Cluster { get; set; }
+
+    /// <summary>
+    /// For a <c>custom</c> cluster, the RPC URL explorer links name (<c>?customUrl=</c>), served to anyone: an absolute
+    /// http(s) URL without query, user info or fragment. Unset, the configured RPC URL is used only when its host is this
+    /// machine (the localnet): a provider's URL is never published, since it can carry its key in the path too.
+    /// </summary>
+    public Uri? CustomUrl { get; set; }
 }

@@ -2,8 +2,9 @@ namespace Billing.Application.WebConsole;
 
 /// <summary>
 /// What the console needs to link a signature to a Solana explorer: the explorer, the cluster, and for a <c>custom</c>
-/// cluster the RPC URL the explorer should query (<c>?cluster=custom&amp;customUrl=…</c>). The URL is served to anyone,
-/// so it is reduced to scheme, host, port and path: a provider key in its query or user info never leaves the app.
+/// cluster the RPC URL the explorer should query (<c>?cluster=custom&amp;customUrl=…</c>). The URL is served to anyone:
+/// it is <see cref="ConsoleOptions.CustomUrl"/>, or the configured RPC URL only when that is on this machine (the
+/// localnet), reduced to scheme, host, port and path. A provider's RPC URL is never published: its key can be in the path.
 /// </summary>
 public sealed record ExplorerSettings(Uri Explorer, string Cluster, Uri? CustomUrl)
 {
@@ -25,7 +26,8 @@ public sealed record ExplorerSettings(Uri Explorer, string Cluster, Uri? CustomU
 
         rpc ??= new Uri("http://127.0.0.1:8899"); // the RPC client's own default
         string cluster = string.IsNullOrWhiteSpace(console.Cluster) ? ClusterOf(rpc) : console.Cluster;
-        return new ExplorerSettings(console.ExplorerUrl, cluster, cluster == Custom ? WithoutSecrets(rpc) : null);
+        Uri? custom = console.CustomUrl ?? (rpc.IsLoopback ? WithoutSecrets(rpc) : null);
+        return new ExplorerSettings(console.ExplorerUrl, cluster, cluster == Custom ? custom : null);
     }
 
     /// <summary>The public cluster an RPC host names (<c>api.devnet.solana.com</c>, <c>mainnet.helius-rpc.com</c>), else custom.</summary>

@@ -6,6 +6,9 @@ namespace Billing.Contracts.Ledger;
 /// <see cref="MaxChainSilenceSeconds"/> is the stall window verify used (heartbeat interval + anchoring interval + grace,
 /// whole seconds, rounded up): older than that, the newest anchor or heartbeat on chain is <c>AnchoringStalled</c>; the
 /// CLI's own verifier is told it with <c>--max-silence-minutes</c>, since it cannot read the deployment's settings.
+/// <see cref="RetiredAuthorities"/>: the keys that anchored the book before <see cref="Authority"/> (the deployment's
+/// <c>Billing__Ledger__RetiredAnchorAuthorities</c>, none: empty), for the CLI's <c>--retired-authority</c>; null from a
+/// platform that does not say.
 /// </summary>
 public sealed record LedgerVerifyResponse(
     bool Ok,
@@ -16,4 +19,5 @@ public sealed record LedgerVerifyResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Ledger,
     int MaxChainSilenceSeconds,
     IReadOnlyList<string> Problems,
-    IReadOnlyList<AuditFinding> Details);
+    IReadOnlyList<AuditFinding> Details,
+    IReadOnlyList<string>? RetiredAuthorities = null);

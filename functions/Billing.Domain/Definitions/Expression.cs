@@ -16,6 +16,9 @@ public abstract class Expression
 
     public ExpressionKind Type { get; protected init; }
 
+    /// <summary>How deep evaluation recurses: 1 for a literal or field, one more than its deepest operand otherwise.</summary>
+    public int Depth { get; protected init; } = 1;
+
     /// <summary>The value; checked arithmetic (the bounds make an overflow impossible, the check makes it loud anyway).</summary>
     /// <param name="values">The event's field values by field index (integers; times as UTC ticks).</param>
     /// <param name="timeTicks">The envelope's <c>time</c>, UTC ticks.</param>
@@ -71,6 +74,7 @@ internal sealed class SecondsExpression : Expression
         this.later = later;
         this.earlier = earlier;
         Type = ExpressionKind.Number;
+        Depth = 1 + Math.Max(later.Depth, earlier.Depth);
         Min = (later.Min - earlier.Max) / TimeSpan.TicksPerSecond;
         Max = (later.Max - earlier.Min) / TimeSpan.TicksPerSecond;
     }
@@ -96,6 +100,7 @@ internal sealed class BinaryExpression : Expression
         this.left = left;
         this.right = right;
         Type = ExpressionKind.Number;
+        Depth = 1 + Math.Max(left.Depth, right.Depth);
         (Min, Max) = op switch
         {
             '+' => (left.Min + right.Min, left.Max + right.Max),

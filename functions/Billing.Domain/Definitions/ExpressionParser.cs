@@ -4,10 +4,18 @@ namespace Billing.Domain.Definitions;
 /// Parses the expression language of definitions: integer <c>+ - *</c>, parentheses, integer literals, field names,
 /// <c>time</c> (the envelope's), <c>seconds(t2 - t1)</c>; a check is two expressions compared with
 /// <c>&lt; &lt;= &gt; &gt;= == !=</c>. Type errors (time vs integer), unknown or possibly absent fields and possible
-/// overflow are refused here, at load, as <see cref="FormatException"/> with the reason.
+/// overflow are refused here, at load, as <see cref="FormatException"/> with the reason; so is an expression longer than
+/// <see cref="MaxLength"/> or deeper than <see cref="MaxDepth"/>, since parsing and evaluating recurse (every event
+/// evaluates it) and running out of stack ends the process.
 /// </summary>
 public sealed class ExpressionParser
 {
+    /// <summary>The longest expression text, in characters.</summary>
+    public const int MaxLength = 1000;
+
+    /// <summary>The deepest an expression goes: operators in a chain (<c>a + b + c</c> is 3) and parentheses nested.</summary>
+    public const int MaxDepth = 64;
+
     /// <summary>Seconds between the earliest and latest representable instants: the bound of <c>seconds(…)</c> without more facts.</summary>
     private static readonly Int128 TicksMin = DateTimeOffset.MinValue.UtcTicks;
     private static readonly Int128 TicksMax = DateTimeOffset.MaxValue.UtcTicks;
@@ -15,9 +23,15 @@ public sealed class ExpressionParser
     private readonly string text;
     private readonly IReadOnlyDictionary<string, FieldDefinition> fields;
     private int pos;
+    private int nesting;
 
     private ExpressionParser(string text, IReadOnlyDictionary<string, FieldDefinition> fields)
     {
+        if (text.Length > MaxLength)
+        {
+            throw new FormatException($"is {text.Length} characters, longer than {MaxLength} characters");
+        }
+
         this.text = text;
         this.fields = fields;
     }
@@ -108,7 +122,10 @@ public sealed class ExpressionParser
     private static Expression Bounded(Expression e) =>
         e.Min < long.MinValue || e.Max > long.MaxValue
             ? throw new FormatException($"can overflow a 64-bit integer for values inside the declared ranges (it ranges over [{e.Min}, {e.Max}])")
+            : e.Depth > MaxDepth ? throw TooDeep()
             : e;
+
+    private static FormatException TooDeep() => new($"goes deeper than {MaxDepth} levels (operators in a chain, parentheses nested)");
 
     private Expression Atom()
     {
@@ -122,8 +139,14 @@ public sealed class ExpressionParser
         if (c == '(')
         {
             pos++;
+            if (++nesting > MaxDepth)
+            {
+                throw TooDeep();
+            }
+
             var inner = Sum();
             Expect(')');
+            nesting--;
             return inner;
         }
 

@@ -59,7 +59,8 @@ public static class LedgerContract
             result.Ok, result.Entries, result.Anchors, result.PendingAnchors, result.Authority, result.Ledger,
             checked((int)((result.MaxChainSilence.Ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond)),
             [.. result.Problems.Select(p => p.ToString())],
-            [.. result.Problems.Select(ToFinding)]);
+            [.. result.Problems.Select(ToFinding)],
+            result.RetiredAuthorities);
     }
 
     /// <summary>Invoices ↔ Stripe payments ↔ burns ↔ ledger entries, as <c>GET /api/v1/ledger/reconcile</c> answers it.</summary>

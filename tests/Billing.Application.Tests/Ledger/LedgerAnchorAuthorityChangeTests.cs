@@ -82,7 +82,7 @@ public class LedgerAnchorAuthorityChangeTests(BurnChainFixture chain) : IClassFi
     [Fact]
     public async Task Verify_OldKeyListedAsRetired_ItsRowsCheckedAgainstItsMemosAndTheBookIsOk()
     {
-        var (_, _, s) = await KeyChangedWithOldKeyRetiredAsync();
+        var (_, oldKey, s) = await KeyChangedWithOldKeyRetiredAsync();
         await s.Anchoring.RunAsync(Ct); // the new key: 1-3, the treasury's 3-3 kept beside it
 
         var verify = await s.Audit().VerifyAsync(Ct);
@@ -90,6 +90,7 @@ public class LedgerAnchorAuthorityChangeTests(BurnChainFixture chain) : IClassFi
         // Before: every row of the treasury's was AnchorNotOnChain, for good.
         Assert.Empty(verify.Problems);
         Assert.True(verify.Ok);
+        Assert.Equal([oldKey], verify.RetiredAuthorities); // for the CLI's hint to verify against the chain independently
     }
 
     [Fact]

@@ -15,13 +15,48 @@ public class ExplorerSettingsTests
     public void ClusterOf_RpcUrl_NamesTheExplorersCluster(string rpc, string cluster) =>
         Assert.Equal(cluster, ExplorerSettings.ClusterOf(new Uri(rpc)));
 
-    [Fact]
-    public void Resolve_CustomRpcWithKey_PublishesTheUrlWithoutQueryOrUserInfo()
+    [Theory]
+    [InlineData("https://rpc.provider.example/solana/SECRET")]
+    [InlineData("https://user:pw@rpc.example.net:8443/solana?api-key=SECRET")]
+    public void Resolve_CustomRpcOfAProvider_PublishesNoUrl(string rpc)
     {
-        var settings = ExplorerSettings.Resolve(new ConsoleOptions(), new SolanaOptions { RpcUrl = "https://user:pw@rpc.example.net:8443/solana?api-key=secret" });
+        var settings = ExplorerSettings.Resolve(new ConsoleOptions(), new SolanaOptions { RpcUrl = rpc });
 
-        Assert.Equal("custom", settings.Cluster);
-        Assert.Equal("https://rpc.example.net:8443/solana", settings.CustomUrl!.AbsoluteUri);
+        // Before: scheme, host, port and path were served to anyone (and put into every explorer link), and a provider's
+        // key can be in the path.
+        Assert.Equal(("custom", (Uri?)null), (settings.Cluster, settings.CustomUrl));
+    }
+
+    [Fact]
+    public void Resolve_LocalnetRpc_PublishesItsUrlWithoutQueryOrUserInfo()
+    {
+        var settings = ExplorerSettings.Resolve(new ConsoleOptions(), new SolanaOptions { RpcUrl = "http://user:pw@127.0.0.1:8899/rpc?x=1" });
+
+        Assert.Equal(("custom", "http://127.0.0.1:8899/rpc"), (settings.Cluster, settings.CustomUrl?.AbsoluteUri));
+    }
+
+    [Fact]
+    public void Resolve_CustomUrlSet_PublishesItInsteadOfTheRpcUrl()
+    {
+        var console = new ConsoleOptions { Cluster = "custom", CustomUrl = new Uri("https://public-rpc.example.net/") };
+
+        var settings = ExplorerSettings.Resolve(console, new SolanaOptions { RpcUrl = "https://rpc.provider.example/solana/SECRET" });
+
+        Assert.Equal("https://public-rpc.example.net/", settings.CustomUrl?.AbsoluteUri);
+    }
+
+    [Theory]
+    [InlineData("https://rpc.example.net/?api-key=SECRET")]
+    [InlineData("https://user:SECRET@rpc.example.net/")]
+    [InlineData("ftp://rpc.example.net/")]
+    [InlineData("https://rpc.example.net/#SECRET")]
+    public void Validate_CustomUrlWithQueryUserInfoOrNotHttp_FailsWithoutEchoingIt(string url)
+    {
+        var result = new ConsoleOptionsValidator().Validate(null, new ConsoleOptions { CustomUrl = new Uri(url) });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Billing:Console:CustomUrl", result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

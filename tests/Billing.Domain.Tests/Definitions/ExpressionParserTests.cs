@@ -52,6 +52,43 @@ public sealed class ExpressionParserTests
         Assert.Equal(1_000_000_000_000_000_000, (long)ExpressionParser.ParseValue("big * 1000", Fields).Max); // 10^18 still fits
     }
 
+    [Fact]
+    public void ParseValue_ChainOfOperatorsDeeperThanTheLimit_IsRefusedAtLoad()
+    {
+        // An expression is evaluated by recursion, once per event: a long enough chain would overflow the stack, which
+        // ends the process, on every event of the type. It passed load before.
+        string deepest = string.Join(" + ", Enumerable.Repeat("a", ExpressionParser.MaxDepth));
+        long[] values = [2, 0, 0, 0, 0, 0, 0];
+        Assert.Equal(2 * ExpressionParser.MaxDepth, ExpressionParser.ParseValue(deepest, Fields).Evaluate(values, 0));
+
+        var e = Assert.Throws<FormatException>(() => ExpressionParser.ParseValue(deepest + " + a", Fields));
+
+        Assert.Contains($"deeper than {ExpressionParser.MaxDepth} levels", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseCheck_ParenthesesNestedDeeperThanTheLimit_IsRefusedAtLoad()
+    {
+        int levels = ExpressionParser.MaxDepth + 1;
+        string nested = new string('(', levels) + "a" + new string(')', levels);
+
+        var e = Assert.Throws<FormatException>(() => ExpressionParser.ParseCheck(nested + " > 0", Fields));
+
+        Assert.Contains($"deeper than {ExpressionParser.MaxDepth} levels", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, ExpressionParser.ParseValue(nested[1..^1], Fields).Evaluate(new long[7], 0));
+    }
+
+    [Fact]
+    public void ParseValue_TextLongerThanTheLimit_IsRefusedBeforeParsing()
+    {
+        string padded = "a" + new string(' ', ExpressionParser.MaxLength);
+
+        var e = Assert.Throws<FormatException>(() => ExpressionParser.ParseValue(padded, Fields));
+
+        Assert.Contains($"longer than {ExpressionParser.MaxLength} characters", e.Message, StringComparison.Ordinal);
+        Assert.Equal(5, ExpressionParser.ParseValue(padded[..^1], Fields).Evaluate(new long[] { 5, 0, 0, 0, 0, 0, 0 }, 0));
+    }
+
     [Theory]
     [InlineData("maybe + 1", "optional")]
     [InlineData("nope", "unknown field 'nope'")]

@@ -77,4 +77,15 @@ public class LedgerRoutesTests(PlatformFixture platform)
         // HeartbeatInterval 6 h + AnchorInterval 10 min (defaults) + the fixture's AnchorGrace of 1 day; before: not in the answer.
         Assert.Equal(30 * 3600 + 600, body["maxChainSilenceSeconds"]?.GetValue<int>());
     }
+
+    [Fact]
+    public async Task Verify_NoRetiredAnchorKeysConfigured_AnswersAnEmptyList()
+    {
+        using var response = await platform.Client.SendAsync(platform.Request(HttpMethod.Get, "api/v1/ledger/verify", PlatformFixture.FinanceKey));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        // Before: not in the answer, so the CLI's hint could not name the keys to check the book against with --retired-authority.
+        Assert.Equal(JsonValueKind.Array, body["retiredAuthorities"]?.GetValueKind());
+        Assert.Empty(body["retiredAuthorities"]!.AsArray());
+    }
 }

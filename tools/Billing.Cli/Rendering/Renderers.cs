@@ -188,6 +188,7 @@ public static class Renderers
     /// <summary>
     /// The stall window the platform judged by, as the chain verifier's option (whole minutes, rounded up): it cannot read
     /// the deployment's settings, and its default fits the default settings only. Nothing from a platform that does not say.
+    /// The retired anchor keys go into the hint too: the current key alone passes a book rewritten just before the change.
     /// </summary>
     private static void StallWindow(IAnsiConsole console, LedgerVerifyResponse verification)
     {
@@ -195,8 +196,9 @@ public static class Renderers
         {
             int seconds = verification.MaxChainSilenceSeconds;
             int minutes = seconds / 60 + (seconds % 60 > 0 ? 1 : 0);
+            string retired = string.Concat((verification.RetiredAuthorities ?? []).Select(key => " --retired-authority " + key));
             console.WriteLine(TerminalText.Visible(string.Create(CultureInfo.InvariantCulture,
-                $"stall window: {seconds} s; to verify against the chain yourself: billing ledger verify --rpc <url> --authority {verification.Authority ?? "<key>"} --ledger {verification.Ledger ?? "<name>"} --max-silence-minutes {minutes}")) ?? "");
+                $"stall window: {seconds} s; to verify against the chain yourself: billing ledger verify --rpc <url> --authority {verification.Authority ?? "<key>"}{retired} --ledger {verification.Ledger ?? "<name>"} --max-silence-minutes {minutes}")) ?? "");
         }
     }
 
