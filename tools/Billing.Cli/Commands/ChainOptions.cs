@@ -69,14 +69,15 @@ internal sealed record ChainOptions(Option<string> Rpc, Option<string> Authority
     {
         if (okLine is not null)
         {
-            await context.Out.WriteLineAsync(okLine).ConfigureAwait(false);
+            await context.Out.WriteLineAsync(TerminalText.Visible(okLine)).ConfigureAwait(false);
             return ExitCodes.Ok;
         }
 
-        await context.Out.WriteLineAsync(failedLine).ConfigureAwait(false);
+        // The lines quote ids and values the API answered, which come from stored rows: escape sequences are spelled out.
+        await context.Out.WriteLineAsync(TerminalText.Visible(failedLine)).ConfigureAwait(false);
         foreach (var problem in problems)
         {
-            await context.Out.WriteLineAsync("  " + problem).ConfigureAwait(false);
+            await context.Out.WriteLineAsync("  " + TerminalText.Visible(problem?.ToString())).ConfigureAwait(false);
         }
 
         return ExitCodes.Failed;

@@ -12,13 +12,13 @@ internal static class CommandHandler
             }
             catch (UsageException ex)
             {
-                await context.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+                await context.Error.WriteLineAsync("error: " + TerminalText.Visible(ex.Message)).ConfigureAwait(false);
                 await context.Error.WriteLineAsync($"Run '{CommandPath(command)} --help' for usage and examples.").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
             catch (ApiUnreachableException ex)
             {
-                await context.Error.WriteLineAsync("error: " + ex.Message + " (is the platform running? see --url / BILLING_URL)").ConfigureAwait(false);
+                await context.Error.WriteLineAsync("error: " + TerminalText.Visible(ex.Message) + " (is the platform running? see --url / BILLING_URL)").ConfigureAwait(false);
                 return ExitCodes.Unreachable;
             }
             catch (ApiException ex) when (ex.IsAuthFailure)
@@ -33,12 +33,12 @@ internal static class CommandHandler
             }
             catch (OperationFailedException ex)
             {
-                await context.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+                await context.Error.WriteLineAsync("error: " + TerminalText.Visible(ex.Message)).ConfigureAwait(false);
                 return ExitCodes.Failed;
             }
             catch (IOException ex)
             {
-                await context.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+                await context.Error.WriteLineAsync("error: " + TerminalText.Visible(ex.Message)).ConfigureAwait(false);
                 return ExitCodes.Failed;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

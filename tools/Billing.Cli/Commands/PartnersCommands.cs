@@ -285,12 +285,13 @@ internal static class PartnersCommands
             foreach (var result in partners)
             {
                 failed += result.Ok ? 0 : 1;
-                await context.Out.WriteLineAsync(result.Ok
+                await context.Out.WriteLineAsync(TerminalText.Visible(result.Ok
                     ? $"{result.Partner}: ok ({result.Entries} entries)"
-                    : $"{result.Partner}: FAILED ({result.Entries} entries, {result.Problems.Count} problem(s))").ConfigureAwait(false);
+                    : $"{result.Partner}: FAILED ({result.Entries} entries, {result.Problems.Count} problem(s))")).ConfigureAwait(false);
                 foreach (var problem in result.Problems)
                 {
-                    await context.Out.WriteLineAsync("  " + problem).ConfigureAwait(false);
+                    // A problem quotes stored values: a row changed outside the platform can hold escape sequences.
+                    await context.Out.WriteLineAsync("  " + TerminalText.Visible(problem)).ConfigureAwait(false);
                 }
             }
 
@@ -339,7 +340,7 @@ internal static class PartnersCommands
     private static string Line(PartnerView partner)
     {
         string pending = partner.PendingPlan is { } next ? $" → {next} from {partner.PendingPlanFrom}" : "";
-        return $"{partner.Id}  {partner.Role}  {partner.Plan ?? "-"}{pending}  {partner.Status}";
+        return TerminalText.Visible($"{partner.Id}  {partner.Role}  {partner.Plan ?? "-"}{pending}  {partner.Status}")!;
     }
 
     private static Argument<string> Id(Command cmd)

@@ -50,7 +50,7 @@ internal static class QuarantineReplayCommand
                 await context.Out.WriteLineAsync($"would replay {ids.Count} event(s):").ConfigureAwait(false);
                 foreach (string e in ids)
                 {
-                    await context.Out.WriteLineAsync("  " + e).ConfigureAwait(false);
+                    await context.Out.WriteLineAsync("  " + TerminalText.Visible(e)).ConfigureAwait(false);
                 }
 
                 return ExitCodes.Ok;

@@ -14,9 +14,10 @@ internal static class UnreadableRowsWarning
     {
         if (named is { Count: > 0 })
         {
-            await context.Error.WriteLineAsync(
+            // The ids and reasons quote the rows, which were changed outside the platform: escape sequences are spelled out.
+            await context.Error.WriteLineAsync(TerminalText.Visible(
                 $"warning: {named.Count} {what}(s) cannot be read (their rows were changed outside the platform) and are left out: " +
-                string.Join("; ", named) + (more is null ? "" : "; " + more)).ConfigureAwait(false);
+                string.Join("; ", named) + (more is null ? "" : "; " + more))).ConfigureAwait(false);
         }
     }
 }
