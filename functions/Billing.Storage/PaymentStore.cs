@@ -71,10 +71,6 @@ public sealed class PaymentStore(BillingTables tables)
     public Task<IReadOnlyList<string>> InvoicesPaidThroughAsync(string paymentIntentId, CancellationToken cancellationToken) =>
         InvoicesWhereAsync("PaymentIntentId", paymentIntentId, cancellationToken);
 
-    /// <summary>The invoices (by our id) that payment events of Stripe customer <paramref name="stripeCustomerId"/> were recorded for, but as above.</summary>
-    public Task<IReadOnlyList<string>> InvoicesPaidByCustomerAsync(string stripeCustomerId, CancellationToken cancellationToken) =>
-        InvoicesWhereAsync("StripeCustomerId", stripeCustomerId, cancellationToken);
-
     private async Task<IReadOnlyList<string>> InvoicesWhereAsync(string column, string value, CancellationToken cancellationToken)
     {
         var ids = new SortedSet<string>(StringComparer.Ordinal);

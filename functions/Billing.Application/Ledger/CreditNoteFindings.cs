@@ -40,7 +40,10 @@ internal static class CreditNoteFindings
                 }
             }
 
-            findings.AddRange(OfBurn(invoiceId, state, burnOf.GetValueOrDefault(BurnIntent.IdFor(invoiceId))));
+            if (state.HoldsBurn && burnOf.TryGetValue(BurnIntent.IdFor(invoiceId), out var burn) && BurnFinding(invoiceId, state, burn) is { } finding)
+            {
+                findings.Add(finding);
+            }
         }
 
         foreach (var record in events.Items.Where(r => r.InvoiceId is null))
@@ -55,24 +58,6 @@ internal static class CreditNoteFindings
             $"{bad.Reason}; the invoice's credit notes are unknown, so its burn is held until the row is repaired")));
         return findings;
     }
-
-    /// <summary>
-    /// <c>CreditNoteAfterBurn</c>, <c>CreditNoteDuringBurn</c> or <c>BurnHeldForCredit</c> of invoice <paramref name="invoiceId"/>
-    /// (<paramref name="burn"/>: its burn, null when none), or nothing.
-    /// </summary>
-    public static IEnumerable<AuditProblem> OfBurn(string invoiceId, InvoiceCredits state, BurnIntent? burn) =>
-        state.HoldsBurn && burn is not null && BurnFinding(invoiceId, state, burn) is { } finding ? [finding] : [];
-
-    /// <summary>
-    /// The invoice an <see cref="OfBurn"/> finding is about, its burn looked up by id in <paramref name="burns"/>; null for
-    /// any other finding.
-    /// </summary>
-    public static string? InvoiceOf(AuditProblem finding, IReadOnlyDictionary<string, BurnIntent> burns) => finding.Kind switch
-    {
-        "CreditNoteAfterBurn" or "CreditNoteDuringBurn" => finding.Subject,
-        "BurnHeldForCredit" => burns.GetValueOrDefault(finding.Subject)?.InvoiceId,
-        _ => null,
-    };
 
     /// <summary>What standing credit notes mean for the invoice's burn: nothing is un-burned, so after or during a burn they are reported.</summary>
     private static AuditProblem? BurnFinding(string invoiceId, InvoiceCredits state, BurnIntent burn)

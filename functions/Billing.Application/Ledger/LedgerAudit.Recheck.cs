@@ -1,30 +1,26 @@
 namespace Billing.Application.Ledger;
 
 /// <summary>
-/// Reconcile's look again at what one scan found missing from another that was read earlier: an entry, an invoice, a
-/// customer's payments or notes written between the two scans was work in flight, not a mismatch.
+/// Reconcile's look again at what one scan found missing from another that was read earlier: an entry or an invoice written
+/// between the two scans was work in flight, not a mismatch.
 /// </summary>
 public sealed partial class LedgerAudit
 {
     /// <summary>
     /// What the findings that compare two scans are checked against once the scans are done: the entry a finding found unbooked
-    /// (<c>PaymentNotBooked</c>), the invoice it found missing (<c>PaymentForUnknownInvoice</c>, <c>BurnForUnknownInvoice</c>), the
-    /// customer and currency a refund no invoice is found for was compared by (<see cref="RefundFindings.OfCustomer"/>).
+    /// (<c>PaymentNotBooked</c>), the invoice it found missing (<c>PaymentForUnknownInvoice</c>, <c>BurnForUnknownInvoice</c>).
     /// </summary>
     private sealed class Rechecks
     {
         public Dictionary<AuditProblem, string> Unbooked { get; } = new(ReferenceEqualityComparer.Instance);
 
         public Dictionary<AuditProblem, string> UnknownInvoice { get; } = new(ReferenceEqualityComparer.Instance);
-
-        public Dictionary<AuditProblem, RefundFindings.CustomerCurrency> ByCustomer { get; } = new(ReferenceEqualityComparer.Instance);
     }
 
     /// <summary>
     /// <paramref name="findings"/> less those <paramref name="rechecks"/> shows were work in flight: an entry booked since (one read
-    /// each), an invoice there now (one read each; it is compared by the next run), and refunds of a customer that its payments,
-    /// notes and charges as they are now no longer find (<see cref="CustomerRefundsNowAsync"/>; a finding still there is reported
-    /// as it reads now). A row that cannot be read keeps the scan's finding.
+    /// each), an invoice there now (one read each; it is compared by the next run). A row that cannot be read keeps the scan's
+    /// finding.
     /// </summary>
     private async Task<List<AuditProblem>> RecheckAsync(List<AuditProblem> findings, Rechecks rechecks, CancellationToken cancellationToken)
     {
@@ -45,12 +41,6 @@ public sealed partial class LedgerAudit
             }
         }
 
-        var now = new Dictionary<RefundFindings.CustomerCurrency, List<AuditProblem>?>();
-        foreach (var group in rechecks.ByCustomer.GroupBy(f => f.Value))
-        {
-            now[group.Key] = await CustomerRefundsNowAsync(group.Key, [.. group.Select(f => f.Key.Subject)], cancellationToken).ConfigureAwait(false);
-        }
-
         var kept = new List<AuditProblem>(findings.Count);
         foreach (var finding in findings)
         {
@@ -64,62 +54,10 @@ public sealed partial class LedgerAudit
                 continue;
             }
 
-            if (rechecks.ByCustomer.TryGetValue(finding, out var by) && now[by] is { } current)
-            {
-                if ((Take(current, finding, exact: true) ?? Take(current, finding, exact: false)) is { } still)
-                {
-                    kept.Add(still);
-                }
-
-                continue;
-            }
-
             kept.Add(finding);
         }
 
         return kept;
-    }
-
-    /// <summary>
-    /// The findings of the refunds of customer and currency <paramref name="by"/> that no invoice is found for, from the rows as they
-    /// are now: the customer's charges still placed under no invoice (with no customer, the <paramref name="charges"/> the scan
-    /// reported, read again by id), the invoices its payments paid, and those invoices' notes and placed charges. Null when a row
-    /// cannot be read.
-    /// </summary>
-    private async Task<List<AuditProblem>?> CustomerRefundsNowAsync(RefundFindings.CustomerCurrency by, IReadOnlyList<string> charges, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var unplaced = new List<RefundRecord>();
-            IReadOnlyList<string> paid = [];
-            var left = new Dictionary<string, long>(StringComparer.Ordinal);
-            if (by.Customer is { } customer)
-            {
-                unplaced.AddRange((await refunds.UnplacedOfCustomerAsync(customer, cancellationToken).ConfigureAwait(false)).Where(r => r.Currency == by.Currency));
-                paid = await payments.InvoicesPaidByCustomerAsync(customer, cancellationToken).ConfigureAwait(false);
-                foreach (string invoiceId in paid)
-                {
-                    var (notes, _) = await credits.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
-                    left[invoiceId] = RefundFindings.LeftToExplain(notes, await refunds.OfInvoiceAsync(invoiceId, cancellationToken).ConfigureAwait(false), by.Currency);
-                }
-            }
-            else
-            {
-                foreach (string chargeId in charges)
-                {
-                    if (await refunds.GetAsync(chargeId, cancellationToken).ConfigureAwait(false) is ({ InvoiceId: null, AmountRefundedMinor: > 0 } charge, _) && charge.Currency == by.Currency)
-                    {
-                        unplaced.Add(charge);
-                    }
-                }
-            }
-
-            return [.. RefundFindings.OfCustomer(by, unplaced, paid, i => left[i])];
-        }
-        catch (InvalidDataException)
-        {
-            return null;
-        }
     }
 
     /// <summary>

@@ -18,11 +18,12 @@ public sealed partial class LedgerAudit
     /// <c>PaymentStateUnreadable</c>, <c>BurnUnreadable</c>, <c>LedgerEntryUnreadable</c>) instead of failing the report,
     /// and the checks that would derive from what it holds are not made. Credit notes: <see cref="CreditNoteFindings"/>; refunds:
     /// <see cref="RefundFindings"/> (with <c>InvoicePaymentLinkUnreadable</c>); late usage (pending for the next close, or that no close would bill):
-    /// <see cref="LateUsageFindings"/>. The findings of one invoice (<see cref="InvoiceRows"/>, refunds beyond the credit notes
-    /// of the charges placed under it, and what its notes mean for its burn) are only reported when the reads of that invoice's
-    /// rows after the scans still find them (<see cref="ConfirmAsync"/>); those that compare a scan with one read earlier (an entry
-    /// or an invoice missing, a customer's refunds) are checked again too (<see cref="RecheckAsync"/>): a payment, credit note,
-    /// refund or release written while the scans ran is not a mismatch.
+    /// <see cref="LateUsageFindings"/>. The findings of one invoice (<see cref="InvoiceRows"/>, and refunds beyond the credit notes
+    /// of the charges placed under it) are only reported when a second read of that invoice's rows still finds them
+    /// (<see cref="ConfirmAsync"/>); those that compare a scan with one read earlier (an entry or an invoice missing) are
+    /// checked again too (<see cref="RecheckAsync"/>): a payment, credit note or refund written while the scans ran is not a
+    /// mismatch. Not checked again (so reported when work lands between their scans, and gone on the next run): what credit
+    /// notes mean for a burn, and refunds compared by customer rather than invoice.
     /// </summary>
     public async Task<ReconciliationResult> ReconcileAsync(CancellationToken cancellationToken)
     {
@@ -182,26 +183,13 @@ public sealed partial class LedgerAudit
             }
         }
 
-        var burnById = allBurns.ToDictionary(b => b.Id, StringComparer.Ordinal);
-        foreach (var finding in await CreditNoteFindingsAsync(creditStates, allBurns, Booked, cancellationToken).ConfigureAwait(false))
-        {
-            mismatches.Add(finding);
-            if (CreditNoteFindings.InvoiceOf(finding, burnById) is { } burnInvoice)
-            {
-                invoiceOf[finding] = burnInvoice; // the burn and the notes were scanned at different moments
-            }
-        }
-
-        foreach (var (finding, byCustomer) in RefundFindings.For(refundList, allPayments, creditsOf, creditsUnknown))
+        mismatches.AddRange(await CreditNoteFindingsAsync(creditStates, allBurns, Booked, cancellationToken).ConfigureAwait(false));
+        foreach (var finding in RefundFindings.For(refundList, allPayments, creditsOf, creditsUnknown))
         {
             mismatches.Add(finding);
             if (RefundFindings.IsOfInvoice(finding, refundsOf.ContainsKey))
             {
                 invoiceOf[finding] = finding.Subject;
-            }
-            else if (byCustomer is { } by)
-            {
-                rechecks.ByCustomer[finding] = by;
             }
         }
 

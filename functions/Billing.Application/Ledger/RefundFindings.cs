@@ -12,21 +12,17 @@ namespace Billing.Application.Ledger;
 /// </summary>
 internal static class RefundFindings
 {
-    /// <summary>
-    /// The findings of the refunds as listed, each with the customer and currency it was compared by (<see cref="OfCustomer"/>)
-    /// when it is one of those.
-    /// </summary>
-    public static IEnumerable<(AuditProblem Finding, CustomerCurrency? By)> For(
+    public static IEnumerable<AuditProblem> For(
         StoredList<RefundRecord> refunds, IReadOnlyList<PaymentRecord> payments, IReadOnlyDictionary<string, InvoiceCredits> creditsOf, IReadOnlySet<string> creditsUnknown)
     {
         foreach (var bad in refunds.Unreadable)
         {
-            yield return (new("RefundUnreadable", bad.Id, $"{bad.Reason}; what was refunded on the charge is not counted here"), null);
+            yield return new("RefundUnreadable", bad.Id, $"{bad.Reason}; what was refunded on the charge is not counted here");
         }
 
         foreach (var refund in refunds.Items.Where(r => r.Problem is not null))
         {
-            yield return (new("RefundMalformedAmount", refund.ChargeId, $"event {refund.ProblemEventId}: {refund.Problem}; the charge counts with {Amount(refund.AmountRefundedMinor, refund.Currency)} refunded until a later event says"), null);
+            yield return new("RefundMalformedAmount", refund.ChargeId, $"event {refund.ProblemEventId}: {refund.Problem}; the charge counts with {Amount(refund.AmountRefundedMinor, refund.Currency)} refunded until a later event says");
         }
 
         // What each invoice's notes refunded, and what its own charges did: the notes' rest explains its customer's other charges.
@@ -35,58 +31,40 @@ internal static class RefundFindings
         var matched = refunded.Where(r => r.InvoiceId is not null).GroupBy(r => r.InvoiceId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         foreach (var finding in matched.Where(m => !creditsUnknown.Contains(m.Key)).SelectMany(m => OfInvoice(m.Key, m.Value, CreditsOf(m.Key))))
         {
-            yield return (finding, null);
+            yield return finding;
         }
 
         var invoicesOf = payments.Where(p => p.StripeCustomerId is not null && !PaymentApplication.NotThePayers(p.Reason)).GroupBy(p => p.StripeCustomerId!)
             .ToDictionary(g => g.Key, g => g.Select(p => p.InvoiceId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
-        foreach (var byCustomer in refunded.Where(r => r.InvoiceId is null).GroupBy(r => new CustomerCurrency(r.StripeCustomerId, r.Currency)))
+        foreach (var byCustomer in refunded.Where(r => r.InvoiceId is null).GroupBy(r => (Customer: r.StripeCustomerId, r.Currency)))
         {
-            var invoices = byCustomer.Key.Customer is { } customer ? invoicesOf.GetValueOrDefault(customer) : null;
-            if (invoices is not null && invoices.Any(creditsUnknown.Contains))
+            var (customer, currency) = byCustomer.Key;
+            if (customer is null || !invoicesOf.TryGetValue(customer, out var invoices))
+            {
+                foreach (var charge in byCustomer)
+                {
+                    yield return new("RefundUnmatched", charge.ChargeId,
+                        $"{Amount(charge.AmountRefundedMinor, currency)} refunded on a charge no invoice of this platform was found for " +
+                        $"(Stripe invoice {charge.StripeInvoiceId ?? "not named"}, payment intent {charge.PaymentIntentId ?? "not named"}, customer {customer ?? "not named"})");
+                }
+
+                continue;
+            }
+
+            if (invoices.Any(creditsUnknown.Contains))
             {
                 continue; // reported as CreditNoteStateUnreadable: what the notes explain is unknown
             }
 
-            string currency = byCustomer.Key.Currency;
-            foreach (var finding in OfCustomer(byCustomer.Key, [.. byCustomer], invoices, i => LeftToExplain(CreditsOf(i), matched.GetValueOrDefault(i) ?? [], currency)))
+            long total = byCustomer.Sum(r => r.AmountRefundedMinor);
+            long left = invoices.Sum(i => Math.Max(0, CreditsOf(i).RefundedMinor(currency) - (matched.GetValueOrDefault(i)?.Where(r => r.Currency == currency).Sum(r => r.AmountRefundedMinor) ?? 0)));
+            if (total > left)
             {
-                yield return (finding, byCustomer.Key);
+                yield return Unexplained($"{customer} ({string.Join(", ", invoices)})",
+                    new RefundsBeyondNotes(currency, total, left, [.. byCustomer.Select(r => r.ChargeId).Order(StringComparer.Ordinal)]));
             }
         }
     }
-
-    /// <summary>
-    /// The findings of a customer's <paramref name="charges"/> in one currency that no invoice is found for: with none of its
-    /// <paramref name="invoices"/> known (or no customer), <c>RefundUnmatched</c> for each; otherwise <c>RefundWithoutCreditNote</c>
-    /// when they refunded more than those invoices' notes have left to explain (<paramref name="leftOf"/>, <see cref="LeftToExplain"/>).
-    /// </summary>
-    public static IEnumerable<AuditProblem> OfCustomer(CustomerCurrency by, IReadOnlyList<RefundRecord> charges, IReadOnlyList<string>? invoices, Func<string, long> leftOf)
-    {
-        var (customer, currency) = by;
-        if (invoices is null or { Count: 0 })
-        {
-            foreach (var charge in charges)
-            {
-                yield return new("RefundUnmatched", charge.ChargeId,
-                    $"{Amount(charge.AmountRefundedMinor, currency)} refunded on a charge no invoice of this platform was found for " +
-                    $"(Stripe invoice {charge.StripeInvoiceId ?? "not named"}, payment intent {charge.PaymentIntentId ?? "not named"}, customer {customer ?? "not named"})");
-            }
-
-            yield break;
-        }
-
-        long total = charges.Sum(r => r.AmountRefundedMinor);
-        long left = invoices.Sum(leftOf);
-        if (total > left)
-        {
-            yield return Unexplained($"{customer} ({string.Join(", ", invoices)})", new RefundsBeyondNotes(currency, total, left, [.. charges.Select(r => r.ChargeId).Order(StringComparer.Ordinal)]));
-        }
-    }
-
-    /// <summary>What an invoice's notes refunded in <paramref name="currency"/> beyond its own refunded charges (<paramref name="placed"/>): what they explain of its customer's other charges.</summary>
-    public static long LeftToExplain(InvoiceCredits credits, IEnumerable<RefundRecord> placed, string currency) =>
-        Math.Max(0, credits.RefundedMinor(currency) - placed.Where(r => r.AmountRefundedMinor > 0 && r.Currency == currency).Sum(r => r.AmountRefundedMinor));
 
     /// <summary><c>RefundWithoutCreditNote</c> of the charges placed under <paramref name="invoice"/>: one per currency refunded beyond its notes.</summary>
     public static IEnumerable<AuditProblem> OfInvoice(string invoice, IEnumerable<RefundRecord> charges, InvoiceCredits credits) =>
@@ -103,9 +81,6 @@ internal static class RefundFindings
     /// </summary>
     public static IEnumerable<AuditProblem> LinksUnreadable(IReadOnlyList<UnreadableRow> links) =>
         links.Select(bad => new AuditProblem("InvoicePaymentLinkUnreadable", bad.Id, $"{bad.Reason}; which invoices the payment paid is unknown, so no refund is placed by it"));
-
-    /// <summary>A Stripe customer (null: none named) and a currency, which refunds no invoice is found for are compared by.</summary>
-    internal readonly record struct CustomerCurrency(string? Customer, string Currency);
 
     private static AuditProblem Unexplained(string subject, RefundsBeyondNotes beyond) =>
         new("RefundWithoutCreditNote", subject,
