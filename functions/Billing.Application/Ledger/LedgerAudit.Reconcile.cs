@@ -22,7 +22,9 @@ public sealed partial class LedgerAudit
     /// of the charges placed under it, and what its notes mean for its burn) are only reported when the reads of that invoice's
     /// rows after the scans still find them (<see cref="ConfirmAsync"/>); those that compare a scan with one read earlier (an entry
     /// or an invoice missing, a customer's refunds) are checked again too (<see cref="RecheckAsync"/>): a payment, credit note,
-    /// refund or release written while the scans ran is not a mismatch.
+    /// refund or release written while the scans ran is not a mismatch. Late usage found not billed because its month is not closed
+    /// for the payer or the payer failed in the latest close is decided again from the mark, the payer's invoices of the month and the
+    /// close records read after the scans (<see cref="LateUsageFindings.ConfirmAsync"/>): a period close finishing meanwhile is no mismatch.
     /// </summary>
     public async Task<ReconciliationResult> ReconcileAsync(CancellationToken cancellationToken)
     {
@@ -206,7 +208,8 @@ public sealed partial class LedgerAudit
         }
 
         mismatches.AddRange(RefundFindings.LinksUnreadable(await links.ListUnreadableAsync(cancellationToken).ConfigureAwait(false)));
-        var (pending, lateMismatches) = await LateUsageFindings.ListAsync(facts.LateUsage, partners, invoices, allInvoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);
+        var late = await LateUsageFindings.ListAsync(facts.LateUsage, partners, invoices, allInvoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);
+        var (pending, lateMismatches) = await LateUsageFindings.ConfirmAsync(late, facts.LateUsage, invoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);
         mismatches.AddRange(lateMismatches);
         mismatches = await RecheckAsync(mismatches, rechecks, cancellationToken).ConfigureAwait(false);
         mismatches = await ConfirmAsync(mismatches, invoiceOf, Booked, now, cancellationToken).ConfigureAwait(false);
