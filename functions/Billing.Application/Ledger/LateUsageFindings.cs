@@ -16,21 +16,35 @@ namespace Billing.Application.Ledger;
 /// payer failed in the latest close: a close fails a payer only for what it takes to repeat on every retry, so the next
 /// close is expected to fail it too, until finance fixes the cause). A mark row that cannot be read is <c>LateUsageMarkUnreadable</c>.
 /// Cost: one query of the small <c>late</c> partition and, only when there are marks, the partner registry, the close
-/// partition's row keys and one close record per month marked (plus the latest), each read once.
+/// partition's row keys and one close record per month marked (plus the latest), each read once; then, only for the mismatches
+/// that compare the invoices scan with the close records, at most three reads of what they are decided from (<see cref="ConfirmAsync"/>).
 /// </summary>
-internal static class LateUsageFindings
+internal static partial class LateUsageFindings
 {
-    public static async Task<(IReadOnlyList<AuditProblem> Pending, IReadOnlyList<AuditProblem> Mismatches)> ListAsync(
+    /// <summary>
+    /// The mismatches a close or metering in flight can explain: they compare the invoices scan with close records read later
+    /// (<see cref="ConfirmAsync"/>). Not <c>LateUsageWithoutPayer</c>: the registry is read after the marks, and a mark's payer
+    /// was registered before the mark was written (metering meters only a partner it knows, a close marks only a payer it read)
+    /// and is never removed; nor <c>LateUsageMarkUnreadable</c>: no writer of the platform leaves such a row.
+    /// </summary>
+    private static readonly HashSet<string> ReadAgain = new(StringComparer.Ordinal) { "LateUsageMonthNotClosed", "LateUsageCloseFailed" };
+
+    /// <summary>
+    /// What the scans find: pending marks and mismatches, each decided finding with its mark (an unreadable one has none), to be
+    /// confirmed by <see cref="ConfirmAsync"/> once the scans are done.
+    /// </summary>
+    public sealed record Scan(List<AuditProblem> Pending, List<AuditProblem> Mismatches, Dictionary<AuditProblem, LateUsageMark> MarkOf);
+
+    public static async Task<Scan> ListAsync(
         LateUsageStore late, PartnerStore partners, InvoiceStore invoices, IReadOnlyList<Invoice> allInvoices, DateTimeOffset now, InvoicingOptions invoicing, CancellationToken cancellationToken)
     {
         var marks = await late.ListAsync(cancellationToken).ConfigureAwait(false);
-        var pending = new List<AuditProblem>();
-        var mismatches = marks.Unreadable
-            .Select(bad => new AuditProblem("LateUsageMarkUnreadable", bad.Id, $"facts table: {bad.Reason}; closes leave it alone, so the late usage of its month and payer (its row key) is not billed until it is repaired"))
-            .ToList();
+        var scan = new Scan([], [], new(ReferenceEqualityComparer.Instance));
+        scan.Mismatches.AddRange(marks.Unreadable
+            .Select(bad => new AuditProblem("LateUsageMarkUnreadable", bad.Id, $"facts table: {bad.Reason}; closes leave it alone, so the late usage of its month and payer (its row key) is not billed until it is repaired")));
         if (marks.Items.Count == 0)
         {
-            return (pending, mismatches);
+            return scan;
         }
 
         var registry = await partners.ListAsync(cancellationToken).ConfigureAwait(false);
@@ -45,47 +59,72 @@ internal static class LateUsageFindings
 
         var invoiced = allInvoices.Where(i => i.Status != InvoiceStatus.Void).Select(i => (i.Payer, i.Period)).ToHashSet();
         var records = new CloseRecords(invoices);
-        var latest = await invoices.LatestClosedAsync(cancellationToken).ConfigureAwait(false) is { } l ? (Month: l, Record: (await records.GetAsync(l, cancellationToken).ConfigureAwait(false)).Record) : default;
+        var latest = await LatestAsync(invoices, records, cancellationToken).ConfigureAwait(false);
         foreach (var mark in marks.Items.OrderBy(m => m.Payer, StringComparer.Ordinal).ThenBy(m => m.Month))
         {
-            string subject = $"{mark.Payer} {mark.Month}";
-            string usage = string.Create(CultureInfo.InvariantCulture, $"usage of {mark.Month} metered after the closes that correct it routinely (first metered late at {mark.FirstMeteredAt:u}, last at {mark.MeteredAt:u})");
             string? withoutPayer = known.TryGetValue(mark.Payer, out var partner)
                 ? partner.IsInvoiced ? null : $"{mark.Payer} is not a payer a close invoices (role {Partners.PartnerRules.Name(partner.Role)}{(partner.IsPayer ? ", no price plan" : "")})"
                 : unreadablePartners.TryGetValue(mark.Payer, out var reason) ? $"the partner row of {mark.Payer} cannot be read: {reason}" : $"no partner {mark.Payer} is registered";
-            if (withoutPayer is not null)
-            {
-                mismatches.Add(new("LateUsageWithoutPayer", subject, $"{usage}; no close bills it: {withoutPayer}"));
-                continue;
-            }
-
-            string billedBy = $"the next close of a later month not yet closed for {mark.Payer} bills it as an adjustment";
-            if (!invoiced.Contains((mark.Payer, mark.Month)))
-            {
-                var (record, unreadable) = await records.GetAsync(mark.Month, cancellationToken).ConfigureAwait(false);
-                if (NotClosed(mark, record, unreadable, now, invoicing) is { } notClosed)
-                {
-                    mismatches.Add(new("LateUsageMonthNotClosed", subject, $"{usage}; a close adjusts only months closed for the payer, and {notClosed}"));
-                    continue;
-                }
-
-                if (record is null)
-                {
-                    billedBy = string.Create(CultureInfo.InvariantCulture, $"{mark.Month} is not closed yet, and the ClosePeriods timer closes it before {TimerDeadline(mark.Month, invoicing):u} (it closes the previous month once Billing:Invoicing:CloseGrace has passed, and the two before it while they have no close record), which bills it on the month's own invoice");
-                }
-            }
-
-            if (latest.Record is { } last && !last.Closed(mark.Payer))
-            {
-                mismatches.Add(new("LateUsageCloseFailed", subject,
-                    $"{usage}; {mark.Payer} failed in the latest close, of {latest.Month} ({last.FailedPayers[mark.Payer]}): a close fails a payer only for what repeats on every retry, so no close bills it until that is fixed; then close {latest.Month} again (it retries the payers that failed in it)"));
-                continue;
-            }
-
-            pending.Add(new("LateUsagePending", subject, $"{usage}; {billedBy}"));
+            var (finding, pending) = withoutPayer is not null
+                ? (new AuditProblem("LateUsageWithoutPayer", Subject(mark), $"{Usage(mark)}; no close bills it: {withoutPayer}"), false)
+                : await DecideAsync(mark, invoiced.Contains((mark.Payer, mark.Month)), records, latest, now, invoicing, cancellationToken).ConfigureAwait(false);
+            (pending ? scan.Pending : scan.Mismatches).Add(finding);
+            scan.MarkOf[finding] = mark;
         }
 
-        return (pending, mismatches);
+        return scan;
+    }
+
+    private static string Subject(LateUsageMark mark) => $"{mark.Payer} {mark.Month}";
+
+    private static string Usage(LateUsageMark mark) =>
+        string.Create(CultureInfo.InvariantCulture, $"usage of {mark.Month} metered after the closes that correct it routinely (first metered late at {mark.FirstMeteredAt:u}, last at {mark.MeteredAt:u})");
+
+    /// <summary>
+    /// What a mark of a payer closes invoice is, as a close decides it: pending (true), or the mismatch naming what stops it.
+    /// <paramref name="invoiced"/>: the payer has an invoice of the month that is not void, so it is closed for it.
+    /// </summary>
+    private static async Task<(AuditProblem Finding, bool Pending)> DecideAsync(
+        LateUsageMark mark, bool invoiced, CloseRecords records, Latest latest, DateTimeOffset now, InvoicingOptions invoicing, CancellationToken cancellationToken)
+    {
+        string subject = Subject(mark);
+        string usage = Usage(mark);
+        string billedBy = $"the next close of a later month not yet closed for {mark.Payer} bills it as an adjustment";
+        if (!invoiced)
+        {
+            var (record, unreadable) = await records.GetAsync(mark.Month, cancellationToken).ConfigureAwait(false);
+            if (NotClosed(mark, record, unreadable, now, invoicing) is { } notClosed)
+            {
+                return (new("LateUsageMonthNotClosed", subject, $"{usage}; a close adjusts only months closed for the payer, and {notClosed}"), false);
+            }
+
+            if (record is null)
+            {
+                billedBy = string.Create(CultureInfo.InvariantCulture, $"{mark.Month} is not closed yet, and the ClosePeriods timer closes it before {TimerDeadline(mark.Month, invoicing):u} (it closes the previous month once Billing:Invoicing:CloseGrace has passed, and the two before it while they have no close record), which bills it on the month's own invoice");
+            }
+        }
+
+        if (latest.Record is { } last && !last.Closed(mark.Payer))
+        {
+            return (new("LateUsageCloseFailed", subject,
+                $"{usage}; {mark.Payer} failed in the latest close, of {latest.Month} ({last.FailedPayers[mark.Payer]}): a close fails a payer only for what repeats on every retry, so no close bills it until that is fixed; then close {latest.Month} again (it retries the payers that failed in it)"), false);
+        }
+
+        return (new("LateUsagePending", subject, $"{usage}; {billedBy}"), true);
+    }
+
+    /// <summary>The latest month with a close record and that record (null when none, or it cannot be read: <see cref="Latest.Unreadable"/>).</summary>
+    private readonly record struct Latest(BillingPeriod Month, PeriodCloseRecord? Record, string? Unreadable);
+
+    private static async Task<Latest> LatestAsync(InvoiceStore invoices, CloseRecords records, CancellationToken cancellationToken)
+    {
+        if (await invoices.LatestClosedAsync(cancellationToken).ConfigureAwait(false) is not { } month)
+        {
+            return default;
+        }
+
+        var (record, unreadable) = await records.GetAsync(month, cancellationToken).ConfigureAwait(false);
+        return new(month, record, unreadable);
     }
 
     /// <summary>

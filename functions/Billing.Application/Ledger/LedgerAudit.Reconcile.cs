@@ -23,7 +23,10 @@ public sealed partial class LedgerAudit
     /// (<see cref="ConfirmAsync"/>); those that compare a scan with one read earlier (an entry or an invoice missing) are
     /// checked again too (<see cref="RecheckAsync"/>): a payment, credit note or refund written while the scans ran is not a
     /// mismatch. Not checked again (so reported when work lands between their scans, and gone on the next run): what credit
-    /// notes mean for a burn, and refunds compared by customer rather than invoice.
+    /// notes mean for a burn, and refunds compared by customer rather than invoice. Late usage found not billed because its month
+    /// is not closed for the payer or the payer failed in the latest close is decided again from the mark, the payer's invoices of
+    /// the month and the close records read after the scans (<see cref="LateUsageFindings.ConfirmAsync"/>): a period close
+    /// finishing meanwhile is no mismatch.
     /// </summary>
     public async Task<ReconciliationResult> ReconcileAsync(CancellationToken cancellationToken)
     {
@@ -194,7 +197,8 @@ public sealed partial class LedgerAudit
         }
 
         mismatches.AddRange(RefundFindings.LinksUnreadable(await links.ListUnreadableAsync(cancellationToken).ConfigureAwait(false)));
-        var (pending, lateMismatches) = await LateUsageFindings.ListAsync(facts.LateUsage, partners, invoices, allInvoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);
+        var late = await LateUsageFindings.ListAsync(facts.LateUsage, partners, invoices, allInvoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);
+        var (pending, lateMismatches) = await LateUsageFindings.ConfirmAsync(late, facts.LateUsage, invoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);
         mismatches.AddRange(lateMismatches);
         mismatches = await RecheckAsync(mismatches, rechecks, cancellationToken).ConfigureAwait(false);
         mismatches = await ConfirmAsync(mismatches, invoiceOf, Booked, now, cancellationToken).ConfigureAwait(false);

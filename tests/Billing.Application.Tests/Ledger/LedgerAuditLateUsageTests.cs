@@ -166,17 +166,22 @@ public class LedgerAuditLateUsageTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Reconcile_ManyMarksOfOneMonth_ReadsItsCloseRecordOnce()
+    public async Task Reconcile_ManyMarksOfOneMonth_ReadsItsCloseRecordOncePerRead()
     {
         var (tables, _, late) = await NewAsync();
-        await new PartnerStore(tables).UpsertAsync(new PartnerRegistration(new Partner("carrier-three", PartnerRole.Carrier, "carrier-standard-v1"), "k-carrier-three-01"), Ct);
-        await late.MarkAsync([("carrier-tmo", July), ("carrier-failed", July), ("carrier-three", July)], MeteredAt, Ct);
+        foreach (string payer in new[] { "carrier-three", "carrier-four" })
+        {
+            await new PartnerStore(tables).UpsertAsync(new PartnerRegistration(new Partner(payer, PartnerRole.Carrier, "carrier-standard-v1"), $"k-{payer}-0000001"[..18]), Ct);
+        }
+
+        await late.MarkAsync([("carrier-tmo", July), ("carrier-failed", July), ("carrier-three", July), ("carrier-four", July)], MeteredAt, Ct);
         var (counted, reads) = InterleavingTables.Create(azurite.ConnectionString, tables, $"PartitionKey='close',RowKey='{July.ToCompactString()}'", () => Task.CompletedTask, times: 0);
 
         var result = await ReconcileOnlyLedger.AuditOver(counted).ReconcileAsync(Ct);
 
-        Assert.Equal(3, result.Pending.Count + result.Mismatches.Count); // each mark decided on the one record (July is the latest close too)
-        Assert.Equal(1, reads.Matched);
+        Assert.Equal(4, result.Pending.Count + result.Mismatches.Count); // each mark decided on the one record (July is the latest close too)
+        Assert.Equal("LateUsageMonthNotClosed", Assert.Single(result.Mismatches).Kind); // carrier-failed's, confirmed by two reads after the scans
+        Assert.Equal(3, reads.Matched); // once by the scan, once by each of those two reads: never once a mark
     }
 
     [Fact]
