@@ -100,7 +100,9 @@ public sealed partial class PartnerStore
 
     /// <summary>
     /// One partner's row, audit entries and their by-time copies, read again when the row changed meanwhile (so a change
-    /// landing during the read is not mistaken for tampering); null when the partner has neither row nor entries.
+    /// landing during the read is not mistaken for tampering); null when the partner has neither row nor entries. When the
+    /// row changed during every one of the reads, the last is returned marked <see cref="PartnerAuditTrail.ChangedWhileRead"/>:
+    /// it may be torn, so it is nothing to verify.
     /// </summary>
     public async Task<PartnerAuditTrail?> AuditTrailAsync(string partnerId, CancellationToken cancellationToken)
     {
@@ -126,9 +128,14 @@ public sealed partial class PartnerStore
             }
 
             var again = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false);
-            if ((row.HasValue ? row.Value!.ETag : default) != (again.HasValue ? again.Value!.ETag : default) && attempt < MaxAttempts)
+            if ((row.HasValue ? row.Value!.ETag : default) != (again.HasValue ? again.Value!.ETag : default))
             {
-                continue;
+                if (attempt < MaxAttempts)
+                {
+                    continue;
+                }
+
+                return new PartnerAuditTrail(partnerId, null, null, entries, copies, attempt);
             }
 
             if (!row.HasValue && entries.Count == 0)
