@@ -42,6 +42,22 @@ public sealed partial class PartnerStore
         return AuditPageAsync(after is null ? prefix : prefix + after, after is not null, TableKey.After(prefix), limit, cancellationToken);
     }
 
+    /// <summary>
+    /// Whether <paramref name="partnerId"/> has an audit entry: a partner the platform made or seeded has one (its
+    /// <c>create</c> or <c>seed</c>), which outlives its row if the row is removed outside the platform. One key read.
+    /// </summary>
+    public async Task<bool> HasAuditTrailAsync(string partnerId, CancellationToken cancellationToken)
+    {
+        string prefix = PartnerRows.AuditByPartner(partnerId);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartnerRows.PartnerPartition} and RowKey ge {prefix} and RowKey lt {TableKey.After(prefix)}");
+        await foreach (var _ in table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>Audit entries of every partner made in [<paramref name="from"/>, <paramref name="to"/>), oldest first, after the cursor.</summary>
     public Task<PartnerAuditPage> AuditAsync(DateTimeOffset from, DateTimeOffset to, string? after, int limit, CancellationToken cancellationToken)
     {
