@@ -30,6 +30,27 @@ public class PeriodCloserUnreadablePartnerTests(AzuriteFixture azurite) : Period
         Assert.Empty((await setup.Invoices.GetCloseAsync(October, CancellationToken.None))!.Value.Record.FailedPayers);
     }
 
+    [Fact]
+    public async Task CloseAsync_PayerRowRemovedWithItsTrailLeft_OthersInvoicedItFailsSayingTheRowIsMissingUntilRestoredThenBilled()
+    {
+        var setup = await NewAsync(October.End.AddHours(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 150_000_000_000);                        // carrier-tmo: 15.00
+        await setup.AddComputeAsync(October.Start.AddDays(2), "H100", 3_600);                          // tenant-lab: minimum 100.00
+        var table = setup.Tables.Partners;
+        var original = (await table.GetEntityAsync<TableEntity>("p", "carrier-tmo")).Value;
+        await table.DeleteEntityAsync("p", "carrier-tmo", Azure.ETag.All); // as someone with write access to storage could
+
+        // Before: carrier-tmo was passed over unnoticed (no invoice, not failed), its 15.00 of October usage unbilled.
+        string reason = await setup.CloseWithOneFailedPayerAsync(October, "carrier-tmo", "tenant-lab", "tenant-idle");
+
+        Assert.Contains("partner row is missing", reason, StringComparison.Ordinal);
+        await table.AddEntityAsync(new TableEntity(original) { ETag = default });
+        var restored = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+
+        Assert.Empty(restored.Failed);
+        Assert.Equal(1500, Assert.Single(restored.Invoices, i => i.Payer == "carrier-tmo").Total.MinorUnits);
+    }
+
     [Theory]
     [InlineData("carrier old", "whitespace")]                  // INV-{payer}-{yyyyMM} holds no whitespace
     [InlineData("carrier-\U0001F600", "ledger account")]       // receivable:{payer} holds no surrogates
