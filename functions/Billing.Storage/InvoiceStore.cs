@@ -106,6 +106,26 @@ public sealed class InvoiceStore(BillingTables tables)
     }
 
     /// <summary>
+    /// Whether any invoice of <paramref name="payer"/> is stored, in any period, found by key as in
+    /// <see cref="ListForPayerAsync"/> (a row whose <c>Payer</c> property was changed still counts); nothing of a row but
+    /// its keys is read.
+    /// </summary>
+    public async Task<bool> AnyOfPayerAsync(string payer, CancellationToken cancellationToken)
+    {
+        string prefix = TableKey.Escape($"INV-{payer}-");
+        string filter = InvoicePartitions + " and " + TableClient.CreateQueryFilter($"RowKey ge {prefix} and RowKey lt {prefix[..^1] + "."}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (IsInvoiceOf(row, payer))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// True when the row's key is one <see cref="ToEntity"/> writes for an invoice of <paramref name="payer"/> in the row's
     /// partition (the original or a revision <c>-r{n}</c>), compared as stored, before anything of the row is read.
     /// </summary>

@@ -42,6 +42,22 @@ public sealed partial class PartnerStore
         return AuditPageAsync(after is null ? prefix : prefix + after, after is not null, TableKey.After(prefix), limit, cancellationToken);
     }
 
+    /// <summary>
+    /// Whether <paramref name="partnerId"/> has an audit entry: a partner the platform made or seeded has one (its
+    /// <c>create</c> or <c>seed</c>), which outlives its row if the row is removed outside the platform. One key read.
+    /// </summary>
+    public async Task<bool> HasAuditTrailAsync(string partnerId, CancellationToken cancellationToken)
+    {
+        string prefix = PartnerRows.AuditByPartner(partnerId);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartnerRows.PartnerPartition} and RowKey ge {prefix} and RowKey lt {TableKey.After(prefix)}");
+        await foreach (var _ in table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>Audit entries of every partner made in [<paramref name="from"/>, <paramref name="to"/>), oldest first, after the cursor.</summary>
     public Task<PartnerAuditPage> AuditAsync(DateTimeOffset from, DateTimeOffset to, string? after, int limit, CancellationToken cancellationToken)
     {
@@ -100,7 +116,9 @@ public sealed partial class PartnerStore
 
     /// <summary>
     /// One partner's row, audit entries and their by-time copies, read again when the row changed meanwhile (so a change
-    /// landing during the read is not mistaken for tampering); null when the partner has neither row nor entries.
+    /// landing during the read is not mistaken for tampering); null when the partner has neither row nor entries. When the
+    /// row changed during every one of the reads, the last is returned marked <see cref="PartnerAuditTrail.ChangedWhileRead"/>:
+    /// it may be torn, so it is nothing to verify.
     /// </summary>
     public async Task<PartnerAuditTrail?> AuditTrailAsync(string partnerId, CancellationToken cancellationToken)
     {
@@ -126,9 +144,14 @@ public sealed partial class PartnerStore
             }
 
             var again = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.PartnerPartition, TableKey.Escape(partnerId), select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false);
-            if ((row.HasValue ? row.Value!.ETag : default) != (again.HasValue ? again.Value!.ETag : default) && attempt < MaxAttempts)
+            if ((row.HasValue ? row.Value!.ETag : default) != (again.HasValue ? again.Value!.ETag : default))
             {
-                continue;
+                if (attempt < MaxAttempts)
+                {
+                    continue;
+                }
+
+                return new PartnerAuditTrail(partnerId, null, null, entries, copies, attempt);
             }
 
             if (!row.HasValue && entries.Count == 0)

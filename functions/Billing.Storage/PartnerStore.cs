@@ -222,15 +222,22 @@ public sealed partial class PartnerStore(BillingTables tables, TimeProvider? tim
     /// <summary>
     /// The partner owning <paramref name="apiKey"/> if the key works at <paramref name="now"/> and the partner is active, else
     /// null. The key's partner row that the registry cannot parse throws <see cref="InvalidDataException"/>: the key may well
-    /// be right, so the caller is told its record is unreadable rather than that its key is wrong.
+    /// be right, so the caller is told its record is unreadable rather than that its key is wrong; one removed while its
+    /// audit trail remains throws <see cref="PartnerRowMissingException"/> for the same reason.
     /// </summary>
     public async Task<AuthenticatedPartner?> AuthenticateAsync(string apiKey, DateTimeOffset now, CancellationToken cancellationToken)
     {
         string hash = HashKey(apiKey);
         var keyRow = await table.GetEntityIfExistsAsync<TableEntity>(PartnerRows.KeyPartition, hash, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!keyRow.HasValue || EntityText.Of(keyRow.Value!, "PartnerId") is not { } id || await GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } record)
+        if (!keyRow.HasValue || EntityText.Of(keyRow.Value!, "PartnerId") is not { } id)
         {
             return null;
+        }
+
+        if (await GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } record)
+        {
+            // A key row left by a crash before its partner was made names no trail: that key is simply unknown.
+            return await HasAuditTrailAsync(id, cancellationToken).ConfigureAwait(false) ? throw new PartnerRowMissingException(id) : null;
         }
 
         // The partner row decides: a key row left by a rotation or a crash authenticates nothing on its own.

@@ -41,6 +41,19 @@ public class InvoiceStoreTests(AzuriteFixture azurite)
         { "Status", 3, "Edm.Int32 found, Edm.String expected" },
     };
 
+    [Fact]
+    public async Task AnyOfPayerAsync_OnlyAnotherPayersIdBeginsLikeIt_False_ItsOwnWithThePayerPlanted_True()
+    {
+        var (tables, store, invoices) = await ThreeInvoicesAsync();
+        await store.AddOrGetAsync(Finalized("carrier-d-eu", 1_000), Ct); // INV-carrier-d-eu-202610 begins like carrier-d's would
+        await PlantAsync(tables, invoices[0], "Payer", "someone-else"); // found by key, not by the property
+
+        Assert.False(await store.AnyOfPayerAsync("carrier-d", Ct));
+        Assert.True(await store.AnyOfPayerAsync("carrier-d-eu", Ct));
+        Assert.True(await store.AnyOfPayerAsync("carrier-a", Ct));
+        Assert.False(await store.AnyOfPayerAsync("carrier", Ct));
+    }
+
     [Theory]
     [MemberData(nameof(PlantedValues))]
     public async Task ListAsync_OneRowHoldsAPlantedValue_ListsTheOthersAndThatRowApartNamingTheProperty(string property, object value, string reason)

@@ -15,6 +15,26 @@ public class PartnerStoreTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task AuthenticateAsync_RowRemovedOutsideTheTrailLeft_ThrowsRowMissing_WithTheTrailGoneToo_Null()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new PartnerStore(tables);
+        await store.UpsertAsync(new PartnerRegistration(new Partner("carrier-gone", PartnerRole.Carrier, "carrier-standard-v1"), "gone-key-0123456"), CancellationToken.None);
+        await tables.Partners.DeleteEntityAsync("p", "carrier-gone", ETag.All); // as someone with write access to storage could
+
+        Assert.True(await store.HasAuditTrailAsync("carrier-gone", CancellationToken.None));
+        await Assert.ThrowsAsync<PartnerRowMissingException>(() => store.AuthenticateAsync("gone-key-0123456", DateTimeOffset.UtcNow, CancellationToken.None));
+
+        await foreach (var e in tables.Partners.QueryAsync<TableEntity>("PartitionKey eq 'p'", select: ["RowKey"]))
+        {
+            await tables.Partners.DeleteEntityAsync("p", e.RowKey, ETag.All);
+        }
+
+        Assert.False(await store.HasAuditTrailAsync("carrier-gone", CancellationToken.None));
+        Assert.Null(await store.AuthenticateAsync("gone-key-0123456", DateTimeOffset.UtcNow, CancellationToken.None)); // a key row alone: unknown
+    }
+
+    [Fact]
     public async Task UpsertAsync_StoresOnlyTheKeyHash()
     {
         var tables = await azurite.NewTablesAsync();

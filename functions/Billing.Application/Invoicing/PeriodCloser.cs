@@ -100,6 +100,8 @@ public sealed partial class PeriodCloser(
             LogPayerFailed(logger, period.ToString(), bad.Id, bad.Reason);
         }
 
+        await FailRowlessAsync(registry, record?.Record, period, failed, cancellationToken).ConfigureAwait(false);
+
         // A payer id no invoice id or ledger account can hold (seeded before settings refused it) fails that payer alone,
         // before an invoice that could never be booked is stored.
         foreach (var payer in toClose)
@@ -291,6 +293,39 @@ public sealed partial class PeriodCloser(
         }
 
         return accumulator;
+    }
+
+    /// <summary>
+    /// A partner whose row was removed outside the platform while its audit trail remains is missing from the registry:
+    /// passed over, its usage would go unbilled unnoticed. It fails alone, as an unreadable row does (its role is unknown
+    /// without the row), so the month does not count as closed for it, and the first close after the row is restored bills
+    /// it. A row made since the registry was read is no such partner: each is read again before it is failed.
+    /// </summary>
+    private async Task FailRowlessAsync(StoredList<Partner> registry, PeriodCloseRecord? closed, BillingPeriod period, ConcurrentDictionary<string, string> failed, CancellationToken cancellationToken)
+    {
+        var listed = registry.Items.Select(p => p.Id).Concat(registry.Unreadable.Select(u => u.Id)).ToHashSet(StringComparer.Ordinal);
+        foreach (string id in (await partners.AuditSubjectsAsync(cancellationToken).ConfigureAwait(false)).Ids)
+        {
+            if (listed.Contains(id) || closed?.Closed(id) == true || await RowExistsAsync(id, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            failed[id] = "its partner row is missing (removed outside the platform) while its audit trail remains: restore the row, and the first close after bills it";
+            LogPayerFailed(logger, period.ToString(), id, failed[id]);
+        }
+    }
+
+    private async Task<bool> RowExistsAsync(string partnerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await partners.GetAsync(partnerId, cancellationToken).ConfigureAwait(false) is not null;
+        }
+        catch (InvalidDataException)
+        {
+            return true; // there, though unreadable: the next close lists it as such
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Invoice {InvoiceId} finalized: {Total} {Currency}")]

@@ -164,6 +164,13 @@ public sealed partial class PartnerAuditVerifier(PartnerStore store, LedgerStore
     {
         ArgumentNullException.ThrowIfNull(pins);
         ArgumentNullException.ThrowIfNull(trail);
+        if (trail.ChangedWhileRead > 0)
+        {
+            // The row of one moment against the entries of another would read as a head or state mismatch: tampering for nothing.
+            return new PartnerAuditVerification(trail.PartnerId, trail.Entries.Count, null, [], string.Create(CultureInfo.InvariantCulture,
+                $"could not get a stable read of partner {trail.PartnerId}: it changed during each of {trail.ChangedWhileRead} reads while being verified, so nothing of it was checked; run verify again"));
+        }
+
         // Chain order is the sequence (ids only sort by time), each by-time copy kept beside its entry.
         var ordered = trail.Entries.Select((e, i) => (Entry: e, Copy: trail.TimeCopies.Count > i ? trail.TimeCopies[i] : null))
             .OrderBy(x => x.Entry.Sequence).ThenBy(x => x.Entry.Id, StringComparer.Ordinal).ToList();

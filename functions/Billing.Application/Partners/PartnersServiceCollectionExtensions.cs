@@ -9,6 +9,7 @@ public static class PartnersServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PartnerDirectory>();
         services.TryAddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<PartnerDirectory>());
+        services.TryAddSingleton<PayerRecords>(); // needs the storage the host registers
         services.TryAddSingleton<PartnerManagement>(); // needs the PlanCatalog the host registers
         services.TryAddSingleton<PartnerAuditVerifier>();
         return services;

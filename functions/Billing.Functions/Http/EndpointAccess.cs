@@ -35,6 +35,13 @@ public static partial class EndpointAccess
                 {
                     caller = await partners.AuthenticateAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
                 }
+                catch (PartnerRowMissingException ex)
+                {
+                    // As below, but the row is gone (removed outside the platform), not changed: said as such.
+                    LogUnreadable(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EndpointAccess).FullName!), ex.Message);
+                    return new Problem(StatusCodes.Status500InternalServerError, "Partner record missing",
+                        "the partner record of this key is missing from storage: it was removed outside this platform; finance has been told").ToResult();
+                }
                 catch (InvalidDataException ex)
                 {
                     // The key may well be right: its partner's row was changed outside the platform. Finance sees the row

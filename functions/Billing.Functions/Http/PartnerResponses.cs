@@ -43,7 +43,8 @@ public static class PartnerResponses
                 r.Entries,
                 r.Head,
                 [.. r.Problems.Select(p => p.ToString())],
-                [.. r.Problems.Select(p => new Billing.Contracts.Ledger.AuditFinding(p.Kind.ToString(), p.EntryId ?? "partner row", p.Message))]))]);
+                [.. r.Problems.Select(p => new Billing.Contracts.Ledger.AuditFinding(p.Kind.ToString(), p.EntryId ?? "partner row", p.Message))],
+                r.Unsettled))]);
     }
 
     public static string? Instant(DateTimeOffset? instant) =>

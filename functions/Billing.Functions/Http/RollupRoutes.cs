@@ -19,14 +19,14 @@ public static class RollupRoutes
         app.MapMethods(
             route,
             [method],
-            async Task<Results<JsonHttpResult<TResponse>, JsonHttpResult<ApiProblem>>> (HttpContext http, RollupMaintenance maintenance, PartnerDirectory partners, CancellationToken cancellationToken) =>
+            async Task<Results<JsonHttpResult<TResponse>, JsonHttpResult<ApiProblem>>> (HttpContext http, RollupMaintenance maintenance, PayerRecords payers, CancellationToken cancellationToken) =>
             {
                 if (TryParse(http, out var payer, out var month) is { } problem)
                 {
                     return problem.ToResult();
                 }
 
-                if (await PayerQuery.UnknownAsync(partners, payer, cancellationToken).ConfigureAwait(false) is { } unknown)
+                if (await PayerQuery.UnknownAsync(payers, http, payer, cancellationToken).ConfigureAwait(false) is { } unknown)
                 {
                     return unknown.ToResult();
                 }
@@ -41,7 +41,7 @@ public static class RollupRoutes
                     return new Problem(409, "Unreadable facts", ex.Message).ToResult();
                 }
             })
-            .WithName(name).WithTags(adapter).Produces<TResponse>().RequireRoles(Forbidden, PartnerRole.Finance)
+            .WithName(name).WithTags(adapter).Produces<TResponse>().ProducesRowMissingHeader().RequireRoles(Forbidden, PartnerRole.Finance)
             .Query(
                 new QueryParameter("payer", "The payer whose rollups to check; one that names no partner is a 400.", Required: true),
                 new QueryParameter("month", "The month (yyyy-MM).", Required: true));

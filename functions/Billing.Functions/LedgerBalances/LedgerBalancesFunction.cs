@@ -10,10 +10,11 @@ public static class LedgerBalancesFunction
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapLedgerGet<LedgerBalancesResponse>("/api/v1/ledger/balances", "LedgerBalances", HandleAsync, LedgerContract.FinanceAndPayers, StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)
+            .ProducesRowMissingHeader()
             .Query(new QueryParameter("payer", "Only this payer's accounts; a payer must give its own id; one that names no partner is a 400."));
 
     public static async Task<Results<JsonHttpResult<LedgerBalancesResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
-        HttpContext context, LedgerReader reader, PartnerDirectory partners, CancellationToken cancellationToken)
+        HttpContext context, LedgerReader reader, PayerRecords payers, CancellationToken cancellationToken)
     {
         var caller = context.Caller();
         string? payer = context.Request.Query.TryGetValue("payer", out var values) ? values.ToString() : null;
@@ -27,7 +28,7 @@ public static class LedgerBalancesFunction
             return ApiProblems.Of(StatusCodes.Status403Forbidden, "Forbidden", $"'{caller.Id}' may read only its own balances (payer={caller.Id})");
         }
 
-        if (payer is not null && payer != caller.Id && await PayerQuery.UnknownAsync(partners, payer, cancellationToken).ConfigureAwait(false) is { } unknown)
+        if (payer is not null && payer != caller.Id && await PayerQuery.UnknownAsync(payers, context, payer, cancellationToken).ConfigureAwait(false) is { } unknown)
         {
             return unknown.ToResult();
         }

@@ -1,7 +1,7 @@
 namespace Billing.Functions.ListInvoices;
 
 /// <summary>GET /api/v1/invoices?period=&amp;payer=[&amp;format=csv]: summaries, or a whole period's lines as CSV. Payers see their own.</summary>
-public sealed partial class ListInvoicesFunction(InvoiceStore invoices, PartnerDirectory partners, ILogger<ListInvoicesFunction> logger)
+public sealed partial class ListInvoicesFunction(InvoiceStore invoices, PayerRecords payers, ILogger<ListInvoicesFunction> logger)
 {
     /// <summary>What a partner is told about an invoice of its own that cannot be read; the row and property go to the log.</summary>
     public const string PartnerReason = "its stored row was changed outside this platform, so it is not shown and no payment is applied to it; finance has been told";
@@ -15,6 +15,7 @@ public sealed partial class ListInvoicesFunction(InvoiceStore invoices, PartnerD
                 new("period", "Only invoices of this month (yyyy-MM)."),
                 new("payer", "Finance: only this payer's invoices (one that names no partner is a 400); a payer may give only its own id."),
                 InvoiceFormats.Parameter(InvoiceFormat.Json, InvoiceFormat.Csv))
+            .ProducesRowMissingHeader()
             .ProducesHeader(StatusCodes.Status200OK, InvoiceListHeaders.Unreadable, "CSV answers only, present only when invoice rows cannot be read (changed outside the platform): their ids, percent-encoded and comma-separated, the first 100. The JSON answer lists them in `unreadable`.")
             .RequireRoles("providers are not billed; invoices belong to payers and finance", PartnerRole.Carrier, PartnerRole.Tenant, PartnerRole.Finance);
 
@@ -52,7 +53,7 @@ public sealed partial class ListInvoicesFunction(InvoiceStore invoices, PartnerD
 
             payer = caller.Id;
         }
-        else if (payer is not null && await PayerQuery.UnknownAsync(partners, payer, cancellationToken).ConfigureAwait(false) is { } unknown)
+        else if (payer is not null && await PayerQuery.UnknownAsync(payers, http, payer, cancellationToken).ConfigureAwait(false) is { } unknown)
         {
             return unknown.ToResult();
         }

@@ -8,7 +8,7 @@ namespace Billing.Functions.QueryUsage;
 /// or a query past what one may read (<see cref="UsageLimits"/>), is a 400 naming the field.
 /// An answer that needs a fact row this platform did not write, or rollups deleted beside their facts, is a 500 problem that says so, never a sum without it.
 /// </summary>
-public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider time, MeterCatalog meters, PartnerDirectory partners, ILogger<QueryUsageFunction> logger)
+public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider time, MeterCatalog meters, PayerRecords payers, ILogger<QueryUsageFunction> logger)
 {
     public const string Name = "QueryUsage";
     private static readonly TimeSpan MaxRange = TimeSpan.FromDays(400);
@@ -22,6 +22,7 @@ public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider ti
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/usage", (HttpContext http, QueryUsageFunction f, CancellationToken ct) => f.InvokeAsync(http, ct))
             .Produces<UsageQueryResponse>()
+            .ProducesRowMissingHeader()
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status500InternalServerError)
             .Query(
                 new("payer", "The payer whose usage to read (a payer reads only its own; default: the caller). For finance, one that names no partner is a 400 naming `payer` (a provider gets no rows, as for a payer it never reported for); a disabled partner is still read."),
@@ -115,7 +116,7 @@ public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider ti
         // Finance only: a provider reads just what it reported, for any payer, so an id that names no partner is answered as
         // one it never reported for (a 400 would tell it which ids exist, finance's too).
         if (caller.Role == PartnerRole.Finance && payer != caller.Id
-            && await PayerQuery.UnknownAsync(partners, payer!, cancellationToken).ConfigureAwait(false) is { } unknown)
+            && await PayerQuery.UnknownAsync(payers, http, payer!, cancellationToken).ConfigureAwait(false) is { } unknown)
         {
             return unknown.ToResult();
         }

@@ -259,7 +259,8 @@ internal static class PartnersCommands
             Verify the audit hash chain of every partner (GET /api/v1/audit/verify) or of one
             (GET /api/v1/partners/{id}/audit/verify): each entry's hash and link, the head on the partner row, and the
             row's role, plans, status, payer profile and key ids against what the audit trail gives. Exits 1 when
-            anything is off.
+            anything is off, or when a partner kept changing while it was read (NOT VERIFIED, no problem found: run
+            it again).
 
             Examples:
               billing partners verify
@@ -281,12 +282,16 @@ internal static class PartnersCommands
             }
 
             var partners = verification.Partners;
-            int failed = 0;
+            int failed = 0, unsettled = 0;
             foreach (var result in partners)
             {
-                failed += result.Ok ? 0 : 1;
+                // Not verified is not tampering: said apart, so no one reads a busy partner as a broken chain.
+                bool notVerified = result.Unsettled is not null && result.Problems.Count == 0;
+                unsettled += notVerified ? 1 : 0;
+                failed += result.Ok || notVerified ? 0 : 1;
                 await context.Out.WriteLineAsync(TerminalText.Visible(result.Ok
                     ? $"{result.Partner}: ok ({result.Entries} entries)"
+                    : notVerified ? $"{result.Partner}: NOT VERIFIED ({result.Unsettled})"
                     : $"{result.Partner}: FAILED ({result.Entries} entries, {result.Problems.Count} problem(s))")).ConfigureAwait(false);
                 foreach (var problem in result.Problems)
                 {
@@ -297,7 +302,8 @@ internal static class PartnersCommands
 
             await context.Out.WriteLineAsync(ok
                 ? $"partners verify: ok ({partners.Count} partners)"
-                : $"partners verify: FAILED ({partners.Count} partners, {failed} with problems)").ConfigureAwait(false);
+                : failed > 0 ? $"partners verify: FAILED ({partners.Count} partners, {failed} with problems{(unsettled > 0 ? $", {unsettled} not verified" : "")})"
+                : $"partners verify: INCOMPLETE ({partners.Count} partners, {unsettled} changing while verified, no problems found; run verify again)").ConfigureAwait(false);
             return ok ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return cmd;

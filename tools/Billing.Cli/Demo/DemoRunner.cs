@@ -167,7 +167,7 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
         var partners = audit.Partners;
         if (!audit.Ok)
         {
-            foreach (var problem in partners.SelectMany(p => p.Problems))
+            foreach (var problem in partners.SelectMany(p => p.Unsettled is { } why ? [.. p.Problems, why] : p.Problems))
             {
                 console.WriteLine(Markup.Escape("  " + problem));
             }
