@@ -52,7 +52,11 @@ public sealed record ApiResponse(int Status, string? ContentType, string Body, i
 /// The only way the CLI talks to the platform: HTTP with the <c>X-Api-Key</c> header, retries (Polly, <see cref="RetryPolicy"/>) on transport
 /// errors, 429 and 5xx (never on other 4xx). Works the same against the local DevHost and Azure.
 /// </summary>
-public sealed class ApiClient(HttpClient http, string baseUrl, RetryPolicy retry)
+/// <param name="http">The connection.</param>
+/// <param name="baseUrl">The API's base URL.</param>
+/// <param name="retry">When to try again.</param>
+/// <param name="observe">Sees each final response (after retries), for what a command should say besides its answer.</param>
+public sealed class ApiClient(HttpClient http, string baseUrl, RetryPolicy retry, Action<ApiResponse>? observe = null)
 {
     private readonly string baseUrl = baseUrl.TrimEnd('/');
     private readonly Polly.ResiliencePipeline<ApiResponse> pipeline = retry.CreatePipeline();
@@ -67,13 +71,15 @@ public sealed class ApiClient(HttpClient http, string baseUrl, RetryPolicy retry
         int attempts = 0;
         try
         {
-            return await (request.Repeatable ? pipeline : onceOnlyPipeline).ExecuteAsync(
+            var response = await (request.Repeatable ? pipeline : onceOnlyPipeline).ExecuteAsync(
                 async ct =>
                 {
                     attempts++;
                     return await SendOnceAsync(request, attempts, ct).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
+            observe?.Invoke(response);
+            return response;
         }
         catch (Exception ex) when (RetryPolicy.IsTransport(ex, cancellationToken))
         {
