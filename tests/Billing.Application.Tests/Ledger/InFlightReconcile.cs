@@ -18,12 +18,4 @@ internal static class InFlightReconcile
     }
 
     public static string Findings(ReconciliationResult result) => string.Join("; ", result.Mismatches);
-
-    /// <summary>Nothing but what a reconcile run after the work reports too: the in-flight work was no finding.</summary>
-    public static async Task AssertOnlyWhatStaysAsync(CreditNoteSetup s, ReconciliationResult result, string kind)
-    {
-        var quiet = await s.ReconcileAsync();
-        Assert.DoesNotContain(result.Mismatches, m => m.Kind == kind);
-        Assert.All(result.Mismatches, m => Assert.Contains(m, quiet));
-    }
 }
