@@ -164,13 +164,6 @@ public sealed partial class PartnerAuditVerifier(PartnerStore store, LedgerStore
     {
         ArgumentNullException.ThrowIfNull(pins);
         ArgumentNullException.ThrowIfNull(trail);
-        if (trail.ChangedWhileRead > 0)
-        {
-            // The row of one moment against the entries of another would read as a head or state mismatch: tampering for nothing.
-            return new PartnerAuditVerification(trail.PartnerId, trail.Entries.Count, null, [], string.Create(CultureInfo.InvariantCulture,
-                $"could not get a stable read of partner {trail.PartnerId}: it changed during each of {trail.ChangedWhileRead} reads while being verified, so nothing of it was checked; run verify again"));
-        }
-
         // Chain order is the sequence (ids only sort by time), each by-time copy kept beside its entry.
         var ordered = trail.Entries.Select((e, i) => (Entry: e, Copy: trail.TimeCopies.Count > i ? trail.TimeCopies[i] : null))
             .OrderBy(x => x.Entry.Sequence).ThenBy(x => x.Entry.Id, StringComparer.Ordinal).ToList();
@@ -178,6 +171,15 @@ public sealed partial class PartnerAuditVerifier(PartnerStore store, LedgerStore
         var problems = new List<PartnerAuditProblem>();
         CheckChain(trail, problems);
         CheckPins(trail.Entries, pins, problems);
+        if (trail.ChangedWhileRead > 0)
+        {
+            // The row of one moment against the entries of another would read as a head or state mismatch: tampering for
+            // nothing. The entries, their copies and the pins do not depend on the row (entries are only added, each with its
+            // copy; the pins were read first), so they are checked: a writer who keeps touching the row hides nothing there.
+            return new PartnerAuditVerification(trail.PartnerId, trail.Entries.Count, null, problems, string.Create(CultureInfo.InvariantCulture,
+                $"could not get a stable read of the row of partner {trail.PartnerId}: it changed during each of {trail.ChangedWhileRead} reads while being verified, so its head and state were not checked (its audit entries, their copies and the ledger's pins were); run verify again"));
+        }
+
         var record = trail.Record;
         if (record is null)
         {

@@ -36,9 +36,27 @@ public class PartnerAuditVerifierChangingTests(AzuriteFixture azurite) : Partner
         Assert.True(hook.Matched >= 10, $"{hook.Matched} row reads"); // every attempt read the row twice, each a change apart
         Assert.Empty(result.Problems);
         Assert.False(result.Ok);
-        Assert.Contains("could not get a stable read of partner carrier-restless", result.Unsettled, StringComparison.Ordinal);
+        Assert.Contains("could not get a stable read of the row of partner carrier-restless", result.Unsettled, StringComparison.Ordinal);
         Assert.Contains("run verify again", result.Unsettled, StringComparison.Ordinal);
         Assert.Empty((await s.Verifier.VerifyAsync("carrier-restless", Ct)).Problems); // once it holds still: intact
+    }
+
+    [Fact]
+    public async Task VerifyAsync_EntryAlteredAndRowChangedDuringEveryRead_StillReportsTheAlteredEntry()
+    {
+        var s = await NewAsync();
+        await s.BusyCarrierAsync("carrier-cover");
+        var entries = await s.EntriesAsync("carrier-cover");
+        await s.PlantAsync(ByPartnerKey("carrier-cover", entries[0].Id), new() { ["Actor"] = "someone-else" });
+        var (verifier, _) = RenamedAfterEachRowRead(s, "carrier-cover", int.MaxValue);
+
+        var result = await verifier.VerifyAsync("carrier-cover", Ct);
+
+        // Before: nothing was checked, so a writer who kept touching the row hid the altered entry for as long as it did.
+        // The entries, their copies and the pins do not depend on the row: only its head and state are left unchecked.
+        Assert.Equal([(PartnerAuditProblemKind.HashMismatch, entries[0].Id)], result.Problems.Select(p => (p.Kind, p.EntryId)));
+        Assert.Contains("its head and state were not checked", result.Unsettled, StringComparison.Ordinal);
+        Assert.False(result.Ok);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class PartnersVerifyStubTests
         {
             ["GET /api/v1/audit/verify"] = (200, """
                 {"ok":false,"partners":[{"partner":"carrier-acme","ok":false,"entries":9,"head":null,"problems":[],"details":[],
-                 "unsettled":"could not get a stable read of partner carrier-acme: it changed during each of 5 reads while being verified, so nothing of it was checked; run verify again"},
+                 "unsettled":"could not get a stable read of the row of partner carrier-acme: it changed during each of 5 reads while being verified, so its head and state were not checked (its audit entries, their copies and the ledger's pins were); run verify again"},
                  {"partner":"carrier-tmo","ok":true,"entries":3,"head":"ab","problems":[],"details":[]}]}
                 """),
         });
@@ -50,7 +50,7 @@ public sealed class PartnersVerifyStubTests
 
         Assert.Equal(1, result.ExitCode); // not an all-clear: one partner was not checked
         StubCommandTests.AssertContainsAll(result.Out,
-            "carrier-acme: NOT VERIFIED (could not get a stable read of partner carrier-acme", "run verify again",
+            "carrier-acme: NOT VERIFIED (could not get a stable read of the row of partner carrier-acme", "run verify again",
             "carrier-tmo: ok (3 entries)",
             "partners verify: INCOMPLETE (2 partners, 1 changing while verified, no problems found; run verify again)");
         Assert.DoesNotContain("FAILED", result.Out, StringComparison.Ordinal);
