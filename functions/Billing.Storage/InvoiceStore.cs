@@ -89,10 +89,8 @@ public sealed class InvoiceStore(BillingTables tables)
     /// </summary>
     public async Task<IReadOnlyList<Invoice>> ListForPayerAsync(string payer, BillingPeriod from, BillingPeriod to, CancellationToken cancellationToken)
     {
-        string prefix = TableKey.Escape($"INV-{payer}-"); // InvoiceId's form; escaping keeps a prefix a prefix, and '-' is never escaped
-        string end = prefix[..^1] + "."; // the first key past every key starting with the prefix ('.' follows '-')
-        string filter = TableClient.CreateQueryFilter(
-            $"PartitionKey ge {from.ToCompactString()} and PartitionKey le {to.ToCompactString()} and RowKey ge {prefix} and RowKey lt {end}");
+        string filter = TableClient.CreateQueryFilter($"PartitionKey ge {from.ToCompactString()} and PartitionKey le {to.ToCompactString()}")
+            + " and " + KeysOf(payer);
         var list = new List<Invoice>();
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -112,8 +110,7 @@ public sealed class InvoiceStore(BillingTables tables)
     /// </summary>
     public async Task<bool> AnyOfPayerAsync(string payer, CancellationToken cancellationToken)
     {
-        string prefix = TableKey.Escape($"INV-{payer}-");
-        string filter = InvoicePartitions + " and " + TableClient.CreateQueryFilter($"RowKey ge {prefix} and RowKey lt {prefix[..^1] + "."}");
+        string filter = InvoicePartitions + " and " + KeysOf(payer);
         await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (IsInvoiceOf(row, payer))
@@ -123,6 +120,14 @@ public sealed class InvoiceStore(BillingTables tables)
         }
 
         return false;
+    }
+
+    /// <summary>The row keys of <paramref name="payer"/>'s invoices and of ids that only begin like them (<see cref="IsInvoiceOf"/> tells them apart).</summary>
+    private static string KeysOf(string payer)
+    {
+        string prefix = TableKey.Escape($"INV-{payer}-"); // InvoiceId's form; escaping keeps a prefix a prefix, and '-' is never escaped
+        string end = prefix[..^1] + "."; // the first key past every key starting with the prefix ('.' follows '-')
+        return TableClient.CreateQueryFilter($"RowKey ge {prefix} and RowKey lt {end}");
     }
 
     /// <summary>
