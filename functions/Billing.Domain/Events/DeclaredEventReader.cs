@@ -334,14 +334,14 @@ internal static class DeclaredEventReader
 
         if (payer.PlanFor(BillingPeriod.Containing(header.Time!.Value)) is not { } plan)
         {
-            r.Error(payerField, $"'{payerId}' has no price plan, so it cannot pay for '{definition.Type}'");
+            r.Error(payerField, UnpricedUsage.NoPlan(payerId, definition.Type));
             return;
         }
 
         // A plan that prices none of the type's meters would meter the event and never invoice it: free usage, accepted.
         if (prices.FindPlan(plan) is { } pricedPlan && !definition.Meters.Any(m => pricedPlan.FindMeter(m.Name) is not null))
         {
-            r.Error(payerField, $"'{payerId}' is billed on plan '{plan}', which prices none of the meters of '{definition.Type}'");
+            r.Error(payerField, UnpricedUsage.PricesNone(payerId, plan, definition.Type));
             return;
         }
 

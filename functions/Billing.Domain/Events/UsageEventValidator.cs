@@ -138,7 +138,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         var header = new EventHeader { Id = id, Source = source, Type = type, Time = time, HasSubject = hasSubject, Subject = subject };
         UsageFact? fact = type switch
         {
-            EventTypes.CarrierOffloadV1 => ReadCarrier(ref r, header, ClaimsIds(PartnerRole.Carrier)),
+            EventTypes.CarrierOffloadV1 => ReadCarrier(ref r, header, ClaimsIds(PartnerRole.Carrier), poster),
             EventTypes.ComputeUsageV1 => ReadCompute(ref r, header, context),
             _ when declared is not null => DeclaredEventReader.Read(ref r, header, declared, ClaimsIds(declared.PostedBy), context, poster, partners, prices),
             _ => null,
@@ -215,8 +215,13 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         return Encoding.UTF8.GetString(text);
     }
 
-    private static UsageFact? ReadCarrier(ref FieldReader r, EventHeader header, bool claimsId)
+    private UsageFact? ReadCarrier(ref FieldReader r, EventHeader header, bool claimsId, Partner? carrier)
     {
+        if (carrier is not null && header.Time is { } time)
+        {
+            CheckOffloadPriced(ref r, carrier, BillingPeriod.Containing(time));
+        }
+
         bool hasSession = r.Utf8(EventField.SessionId, "data.sessionId", required: true, out var sessionId);
         if (hasSession && !IsValidId(sessionId))
         {
@@ -290,6 +295,22 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             Rat = rat,
             Bytes = rewardable ?? (up.Value + down.Value),
         };
+    }
+
+    /// <summary>
+    /// The carrier pays for its sessions: a plan of its for the event's month that prices neither offload meter (one of
+    /// declared meters, say) would meter them and never invoice them, so they are refused now, as a declared type's are.
+    /// </summary>
+    private void CheckOffloadPriced(ref FieldReader r, Partner carrier, BillingPeriod month)
+    {
+        if (carrier.PlanFor(month) is not { } plan)
+        {
+            r.Error("source", UnpricedUsage.NoPlan(carrier.Id, EventTypes.CarrierOffloadV1));
+        }
+        else if (prices.FindPlan(plan) is { } priced && priced.FindMeter(Meters.OffloadBytes) is null && priced.FindMeter(Meters.OffloadSessions) is null)
+        {
+            r.Error("source", UnpricedUsage.PricesNone(carrier.Id, plan, EventTypes.CarrierOffloadV1));
+        }
     }
 
     private UsageFact? ReadCompute(ref FieldReader r, EventHeader header, ValidationContext context)
