@@ -61,7 +61,9 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
         }
         catch (UsagePublishUnavailableException ex)
         {
-            return IngestOutcome.Refused(IngestRefusalKind.Unavailable, $"the usage could not be queued for metering right now; nothing was accepted, and sending the same request again is safe ({ex.Message})");
+            // Batches confirmed before the failure, and one sent without an answer, are metered whatever this says: the
+            // partner is told to resend the same ids (counted once), never to take the events back or give them new ids.
+            return IngestOutcome.Refused(IngestRefusalKind.Unavailable, $"the usage could not all be queued for metering right now: some of its events may already be queued and will be counted; send the same events again with the same ids, never under new ids, and each is counted once ({ex.Message})");
         }
         catch (UsageEventTooLargeException ex)
         {

@@ -127,7 +127,9 @@ public sealed partial class MeteringService(
         {
             var f = conflict.Incoming.Fact;
             bad.Add(SetAside(conflict.Incoming, QuarantineKind.Conflict,
-                $"id: ({f.Source}, {f.Id}) was already metered with different content (hash {conflict.ExistingHash[..Math.Min(12, conflict.ExistingHash.Length)]}); the first version counts",
+                // The first version took the id when it was claimed, so it may itself have been set aside since (over the
+                // month's limit, refused by storage): it is not said to be metered.
+                $"id: ({f.Source}, {f.Id}) was taken first by a version with different content (hash {conflict.ExistingHash[..Math.Min(12, conflict.ExistingHash.Length)]}); the first version counts, metered or set aside in quarantine",
                 conflict.ExistingRawEvent));
         }
 

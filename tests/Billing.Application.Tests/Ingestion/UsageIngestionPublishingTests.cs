@@ -69,16 +69,21 @@ public sealed class UsageIngestionPublishingTests
     }
 
     [Fact]
-    public async Task IngestAsync_PublisherUnavailable_ReportsNothingAccepted()
+    public async Task IngestAsync_PublisherUnavailable_SaysSomeMayBeQueuedAndToResendTheSameIds()
     {
-        var publisher = new RecordingPublisher { Failure = new UsagePublishUnavailableException("hub busy") };
+        // The publisher fails after some batches were confirmed, or with no answer for one that landed: those events will
+        // be metered whatever the answer says, so it must not say that nothing was accepted (a partner that resent them
+        // under new ids would be billed twice).
+        var publisher = new RecordingPublisher { Failure = new UsagePublishUnavailableException("publishing to CarrierOffload failed transiently (timeout) after 1 of 2 batch(es) were confirmed; retry later") };
 
         var outcome = await Ingestion(publisher).IngestAsync(Carrier, Json(), Encoding.UTF8.GetBytes(Batch(Session("s-1"), Session("s-2"))), CancellationToken.None);
 
         Assert.Equal(IngestRefusalKind.Unavailable, outcome.Refusal?.Kind);
-        Assert.Equal(0, outcome.Accepted);
         Assert.Empty(outcome.Rejected);
-        Assert.Contains("sending the same request again is safe", outcome.Refusal!.Detail, StringComparison.Ordinal);
+        string detail = outcome.Refusal!.Detail;
+        Assert.DoesNotContain("nothing was accepted", detail, StringComparison.Ordinal);
+        Assert.Contains("some of its events may already be queued", detail, StringComparison.Ordinal);
+        Assert.Contains("send the same events again with the same ids, never under new ids", detail, StringComparison.Ordinal);
     }
 
     [Fact]

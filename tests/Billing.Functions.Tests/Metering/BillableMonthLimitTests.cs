@@ -81,4 +81,21 @@ public sealed class BillableMonthLimitTests(AzuriteFixture azurite)
         Assert.Equal(("0", 0L, enqueued), (entry.PartitionId, entry.SequenceNumber, entry.EnqueuedTime)); // before: no sequence number, no enqueue time
         Assert.Equal(ReplayOutcome.Metered, replayed!.Outcome); // before: invalid, "time: is more than 35 days in the past"
     }
+
+    [Fact]
+    public async Task MeterAsync_OtherEventUnderTheIdOfOneRefusedOverTheLimit_ConflictDoesNotSayTheFirstWasMetered()
+    {
+        var world = await NewAsync(shards: 1);
+        var at = October.Start.AddDays(2);
+
+        await MeterAsync(world, Event("x", 100_000_000_000, at)); // refused over the month's limit: its id stays taken
+        var second = await MeterAsync(world, Event("x", 1_000, at.AddMinutes(1)));
+        var entries = (await world.Quarantine.PageAsync(new QuarantineFilter("provider-x", null, null, null), null, 10, CancellationToken.None)).Entries;
+
+        Assert.Equal((0, 1), (second.Inserted, second.Quarantined));
+        var conflict = Assert.Single(entries, e => e.Kind == QuarantineKind.Conflict);
+        string reason = Assert.Single(conflict.Reasons);
+        Assert.DoesNotContain("already metered", reason, StringComparison.Ordinal); // before: it said so, of an event never metered
+        Assert.Contains("the first version counts, metered or set aside in quarantine", reason, StringComparison.Ordinal);
+    }
 }

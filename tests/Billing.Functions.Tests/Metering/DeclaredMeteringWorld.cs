@@ -33,7 +33,12 @@ internal sealed record DeclaredMeteringWorld(MeteringService Metering, PeriodClo
     public static readonly string HugeUnitsPlan = DollarPerUnitPlan("huge-v1", "test.units");
 
     /// <summary>1.00 USD a unit of <see cref="Roaming"/>.</summary>
-    public static readonly string RoamingPlan = DollarPerUnitPlan("roam-v1", "test.roam");
+    /// <summary>Roaming and the carrier's own offload (a carrier posts both, so its plan prices both).</summary>
+    public static readonly string RoamingPlan = """
+        {"id":"roam-v1","currency":"USD","meters":[
+          {"meter":"test.roam","description":"Units","unit":"unit","price":{"model":"perUnit","unitPrice":"1.00"}},
+          {"meter":"offload.bytes","description":"Offload","unit":"GB","divisor":"1000000000","price":{"model":"perUnit","unitPrice":"0.50"}}]}
+        """;
 
     private static string DollarPerUnitPlan(string id, string meter) => $$$"""
         {"id":"{{{id}}}","currency":"USD","meters":[{"meter":"{{{meter}}}","description":"Units","unit":"unit","price":{"model":"perUnit","unitPrice":"1.00"}}]}
