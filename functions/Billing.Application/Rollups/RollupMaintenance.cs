@@ -9,8 +9,11 @@ namespace Billing.Application.Rollups;
 /// <para>A fact row this platform did not write (a value of the wrong type planted in storage) is money that does not
 /// reconcile: verify reports it (kind <c>unreadable</c>) and compares the rest of the month without it; rebuild refuses
 /// its shard's month (<see cref="InvalidDataException"/>) rather than write rollups that silently drop it.</para>
+/// <para>A month the rebuild changed may have been closed from the rollups it replaced, so billed wrong. Closes correct the
+/// months of their routine window anyway; an older one is marked as late usage (<see cref="LateUsageStore"/>), as metering
+/// marks a fact of such a month, so the next close bills recomputed − billed for it once.</para>
 /// </summary>
-public sealed class RollupMaintenance(FactStore facts)
+public sealed class RollupMaintenance(FactStore facts, TimeProvider time)
 {
     /// <summary>Rebuild passes over a shard before giving up on a writer that keeps adding facts to it.</summary>
     private const int MaxRebuildPasses = 5;
@@ -28,7 +31,16 @@ public sealed class RollupMaintenance(FactStore facts)
     public async Task<RollupRebuild> RebuildAsync(string payer, BillingPeriod month, CancellationToken cancellationToken)
     {
         var shards = await Task.WhenAll(Enumerable.Range(0, rollups.Shards).Select(shard => RebuildShardAsync(payer, shard, month, cancellationToken))).ConfigureAwait(false);
-        return new RollupRebuild(payer, month, shards.Sum(s => s.Facts), shards.Sum(s => s.Buckets), shards.Sum(s => s.Changed));
+        int changed = shards.Sum(s => s.Changed);
+        var now = time.GetUtcNow();
+        bool markedLate = changed > 0 && Adjustments.IsPastRoutineWindow(month, now);
+        if (markedLate)
+        {
+            // After the rows are written: a close that reads the mark re-rates the month from the rebuilt rollups.
+            await facts.LateUsage.MarkAsync([(payer, month)], now, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new RollupRebuild(payer, month, shards.Sum(s => s.Facts), shards.Sum(s => s.Buckets), changed) { MarkedLate = markedLate };
     }
 
     private async Task<(long Facts, int Buckets, int Changed)> RebuildShardAsync(string payer, int shard, BillingPeriod month, CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ public static class RebuildRollupsFunction
         async (maintenance, payer, month, cancellationToken) =>
         {
             var result = await maintenance.RebuildAsync(payer, month, cancellationToken).ConfigureAwait(false);
-            return new RollupRebuildResponse(payer, month.ToString(), result.Facts, result.Buckets, result.RowsChanged);
+            return new RollupRebuildResponse(payer, month.ToString(), result.Facts, result.Buckets, result.RowsChanged, result.MarkedLate);
         },
         BillingJsonContext.Default.RollupRebuildResponse)
         .ProducesProblems(StatusCodes.Status409Conflict); // a month with an unreadable fact row is refused, not rebuilt without it

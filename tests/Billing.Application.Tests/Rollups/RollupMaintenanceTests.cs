@@ -23,7 +23,7 @@ public class RollupMaintenanceTests(AzuriteFixture azurite) : IClassFixture<Azur
         var tables = await azurite.NewTablesAsync(shards: 2);
         var facts = new FactStore(tables);
         await facts.AppendAsync([.. Enumerable.Range(0, 200).Select(i => Carrier(i, Start.AddMinutes(i * 97), "hs-" + (i % 5)))], CancellationToken.None);
-        var maintenance = new RollupMaintenance(facts);
+        var maintenance = new RollupMaintenance(facts, TimeProvider.System);
         Assert.True((await maintenance.VerifyAsync("carrier-tmo", October, CancellationToken.None)).Ok);
 
         // Tamper: change one sum, delete a row, add a row for a bucket without facts.
@@ -79,7 +79,7 @@ public class RollupMaintenanceTests(AzuriteFixture azurite) : IClassFixture<Azur
         var day = RollupCodec.RowKey(UsageWindow.Day, Start.AddDays(2));
         await tables.Facts.DeleteEntityAsync(FactStore.ShardPartitionKey("carrier-tmo", other), day); // tampering the verify must still find
 
-        var verification = await new RollupMaintenance(facts).VerifyAsync("carrier-tmo", October, CancellationToken.None); // before: threw
+        var verification = await new RollupMaintenance(facts, TimeProvider.System).VerifyAsync("carrier-tmo", October, CancellationToken.None); // before: threw
 
         Assert.False(verification.Ok);
         Assert.Equal(199, verification.Facts);
@@ -99,7 +99,7 @@ public class RollupMaintenanceTests(AzuriteFixture azurite) : IClassFixture<Azur
         string monthRow = RollupCodec.RowKey(UsageWindow.Month, Start);
         var before = (await tables.Facts.GetEntityAsync<TableEntity>(pk, monthRow)).Value;
 
-        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => new RollupMaintenance(facts).RebuildAsync("carrier-tmo", October, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => new RollupMaintenance(facts, TimeProvider.System).RebuildAsync("carrier-tmo", October, CancellationToken.None));
 
         Assert.Contains("not rebuilt", ex.Message, StringComparison.Ordinal);
         Assert.Contains($"row '{rk}'", ex.Message, StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public class RollupMaintenanceTests(AzuriteFixture azurite) : IClassFixture<Azur
     {
         var (tables, facts) = await Usage.UsageReaderTests.MeteredAsync(azurite);
         await Usage.UsageReaderUnreadableRowTests.PlantAsync(tables, shard: 1);
-        var maintenance = new RollupMaintenance(facts);
+        var maintenance = new RollupMaintenance(facts, TimeProvider.System);
         var september = October.Previous;
 
         // Before: both threw InvalidDataException (409); October's month row, read by key, hid the row beside it.
@@ -150,7 +150,7 @@ public class RollupMaintenanceTests(AzuriteFixture azurite) : IClassFixture<Azur
             await tables.Facts.UpdateEntityAsync(new TableEntity(pk, row.RowKey) { [property] = value }, Azure.ETag.All, TableUpdateMode.Merge);
         }
 
-        var maintenance = new RollupMaintenance(facts);
+        var maintenance = new RollupMaintenance(facts, TimeProvider.System);
         await maintenance.RebuildAsync("carrier-tmo", October, CancellationToken.None);
 
         Assert.True((await maintenance.VerifyAsync("carrier-tmo", October, CancellationToken.None)).Ok);
@@ -174,7 +174,7 @@ public class RollupMaintenanceTests(AzuriteFixture azurite) : IClassFixture<Azur
         string rk = FactStore.TimeRowKey(target.Time, target.Source, target.Id);
         await tables.Facts.UpdateEntityAsync(
             new TableEntity(facts.PartitionKey(target.Payer, target.Source, target.Id), rk) { ["Time"] = target.Time.AddDays(-20) }, Azure.ETag.All, TableUpdateMode.Merge);
-        var maintenance = new RollupMaintenance(facts);
+        var maintenance = new RollupMaintenance(facts, TimeProvider.System);
 
         // Before: the fact was recomputed into September's rows, so October's differed and rows outside the month were "missing".
         var verification = await maintenance.VerifyAsync("carrier-tmo", October, CancellationToken.None);
@@ -199,10 +199,10 @@ public class RollupMaintenanceTests(AzuriteFixture azurite) : IClassFixture<Azur
         var (tables, hook) = InterleavingTables.Create(azurite.ConnectionString, real, "RowKey ge 't|",
             () => new FactStore(real).AppendAsync([late], CancellationToken.None));
 
-        await new RollupMaintenance(new FactStore(tables)).RebuildAsync("carrier-tmo", October, CancellationToken.None);
+        await new RollupMaintenance(new FactStore(tables), TimeProvider.System).RebuildAsync("carrier-tmo", October, CancellationToken.None);
 
         Assert.True(hook.Fired);
-        var verification = await new RollupMaintenance(new FactStore(real)).VerifyAsync("carrier-tmo", October, CancellationToken.None);
+        var verification = await new RollupMaintenance(new FactStore(real), TimeProvider.System).VerifyAsync("carrier-tmo", October, CancellationToken.None);
         Assert.True(verification.Ok, string.Join("\n", verification.Differences)); // before: the rows were written back without the session
         var month = await new UsageReader(new FactStore(real)).ReadAsync("carrier-tmo", Meters.OffloadBytesMeter, UsageWindow.Month, Start, October.End, [], null, CancellationToken.None);
         Assert.Equal(Enumerable.Range(0, 20).Sum(i => 1000 + i) + 1099, (long)Assert.Single(month).Quantity);

@@ -68,7 +68,7 @@ public class RollupPropertyTests(AzuriteFixture azurite) : IClassFixture<Azurite
         }
 
         Assert.True(crashes > 0, "the stream must include crashes");
-        var maintenance = new RollupMaintenance(new FactStore(real));
+        var maintenance = new RollupMaintenance(new FactStore(real), TimeProvider.System);
         var reader = new UsageReader(new FactStore(real));
         var cells = new MeterDefinition("mapping.unique_cells", Aggregation.UniqueCount, "depin.mapping.coverage.v1", []);
         foreach (var month in new[] { new BillingPeriod(2026, 9), new BillingPeriod(2026, 10) })

@@ -30,7 +30,7 @@ public class RollupVerifyWhileMeteringTests(AzuriteFixture azurite) : IClassFixt
     private async Task<RollupVerification> VerifyAsync(BillingTables real, string payer, string read, Func<Task> meanwhile, int times = 1)
     {
         var (tables, hook) = InterleavingTables.Create(azurite.ConnectionString, real, read, meanwhile, times);
-        var verification = await new RollupMaintenance(new FactStore(tables)).VerifyAsync(payer, October, Ct);
+        var verification = await new RollupMaintenance(new FactStore(tables), TimeProvider.System).VerifyAsync(payer, October, Ct);
         Assert.True(hook.Fired);
         return verification;
     }
@@ -47,7 +47,7 @@ public class RollupVerifyWhileMeteringTests(AzuriteFixture azurite) : IClassFixt
         var verification = await VerifyAsync(real, "carrier-tmo", read, () => new FactStore(real).AppendAsync(live, Ct));
 
         Assert.True(verification.Ok, string.Join("\n", verification.Differences)); // before: the rows read after the facts counted the sessions
-        var next = await new RollupMaintenance(new FactStore(real)).VerifyAsync("carrier-tmo", October, Ct);
+        var next = await new RollupMaintenance(new FactStore(real), TimeProvider.System).VerifyAsync("carrier-tmo", October, Ct);
         Assert.Equal((true, 22L), (next.Ok, next.Facts));
     }
 
@@ -71,7 +71,7 @@ public class RollupVerifyWhileMeteringTests(AzuriteFixture azurite) : IClassFixt
         var verifications = new List<RollupVerification>();
         for (int v = 0; v < 3; v++)
         {
-            verifications.Add(await new RollupMaintenance(new FactStore(tables)).VerifyAsync("carrier-tmo", October, Ct));
+            verifications.Add(await new RollupMaintenance(new FactStore(tables), TimeProvider.System).VerifyAsync("carrier-tmo", October, Ct));
         }
 
         await done.CancelAsync();
@@ -178,7 +178,7 @@ public class RollupVerifyWhileMeteringTests(AzuriteFixture azurite) : IClassFixt
         var real = await azurite.NewTablesAsync(shards: 1);
         await new FactStore(real).AppendAsync([.. Enumerable.Range(0, 20).Select(i => Carrier(i, Start.AddHours(i)))], Ct);
         string month = RollupCodec.RowKey(UsageWindow.Month, Start);
-        var quiet = await new RollupMaintenance(new FactStore(real)).VerifyAsync("carrier-tmo", October, Ct);
+        var quiet = await new RollupMaintenance(new FactStore(real), TimeProvider.System).VerifyAsync("carrier-tmo", October, Ct);
         int next = 100;
 
         var verification = await VerifyAsync(real, "carrier-tmo", $"'{month}'",
@@ -188,7 +188,7 @@ public class RollupVerifyWhileMeteringTests(AzuriteFixture azurite) : IClassFixt
         Assert.True(verification.Ok, string.Join("\n", verification.Differences));
         // Before: nothing said that the month row was let go unchecked after its three checks.
         Assert.Contains(verification.Unsettled, u => u.RowKey == month && u.Shard == 0);
-        var after = await new RollupMaintenance(new FactStore(real)).VerifyAsync("carrier-tmo", October, Ct);
+        var after = await new RollupMaintenance(new FactStore(real), TimeProvider.System).VerifyAsync("carrier-tmo", October, Ct);
         Assert.Equal((true, 0), (after.Ok, after.Unsettled.Count)); // once metering stops, it is checked
     }
 
@@ -206,7 +206,7 @@ public class RollupVerifyWhileMeteringTests(AzuriteFixture azurite) : IClassFixt
         }
 
         var (tables, pointReads) = InterleavingTables.Create(azurite.ConnectionString, real, "RowKey='u|", () => Task.CompletedTask, times: 0);
-        var verification = await new RollupMaintenance(new FactStore(tables)).VerifyAsync("tenant-map", October, Ct);
+        var verification = await new RollupMaintenance(new FactStore(tables), TimeProvider.System).VerifyAsync("tenant-map", October, Ct);
 
         Assert.Equal(removed.Order(StringComparer.Ordinal), verification.Differences.Where(d => d.Kind == "missing").Select(d => d.RowKey).Order(StringComparer.Ordinal));
         Assert.Equal(0, pointReads.Matched); // before: one point read per missing marker

@@ -129,7 +129,7 @@ public class UniqueCountRollupTests(AzuriteFixture azurite) : IClassFixture<Azur
         var tables = await azurite.NewTablesAsync(shards: 2);
         var facts = new FactStore(tables);
         await facts.AppendAsync([.. Enumerable.Range(0, 60).Select(i => Mapping("v-" + i, October.AddHours(i), Cell(i % 20), i % 2 == 0 ? "provider-hive" : "provider-natix"))], CancellationToken.None);
-        var maintenance = new RollupMaintenance(facts);
+        var maintenance = new RollupMaintenance(facts, TimeProvider.System);
         var period = new BillingPeriod(2026, 10);
         Assert.True((await maintenance.VerifyAsync(Payer, period, CancellationToken.None)).Ok);
         string pk = FactStore.ShardPartitionKey(Payer, 0);
@@ -199,7 +199,7 @@ public class UniqueCountRollupTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Equal(distinct, (await MarkersAsync(tables, pk)).Count(e => e.RowKey.StartsWith(monthKey, StringComparison.Ordinal)));
         var row = await tables.Facts.GetEntityAsync<TableEntity>(pk, RollupCodec.RowKey(UsageWindow.Month, month));
         Assert.Equal(distinct, (int)RollupCodec.FromEntity(row.Value).Sums.Where(kv => kv.Key.Meter == Meter).Sum(kv => (long)kv.Value));
-        Assert.True((await new RollupMaintenance(new FactStore(tables)).VerifyAsync(Payer, new BillingPeriod(month.Year, month.Month), CancellationToken.None)).Ok);
+        Assert.True((await new RollupMaintenance(new FactStore(tables), TimeProvider.System).VerifyAsync(Payer, new BillingPeriod(month.Year, month.Month), CancellationToken.None)).Ok);
     }
 
     private static async Task<List<TableEntity>> MarkersAsync(BillingTables tables, string pk)

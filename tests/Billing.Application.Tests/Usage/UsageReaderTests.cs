@@ -45,7 +45,7 @@ public class UsageReaderTests(AzuriteFixture azurite) : IClassFixture<AzuriteFix
         var ex = await Assert.ThrowsAsync<InvalidDataException>(() => reader.ReadAsync("carrier-tmo", Meters.OffloadBytesMeter, window, Start, October.End, [], null, CancellationToken.None));
         Assert.Contains("shard 1", ex.Message, StringComparison.Ordinal);
         Assert.Contains("billing rollups rebuild", ex.Message, StringComparison.Ordinal);
-        await new RollupMaintenance(facts).RebuildAsync("carrier-tmo", October, CancellationToken.None);
+        await new RollupMaintenance(facts, TimeProvider.System).RebuildAsync("carrier-tmo", October, CancellationToken.None);
         Assert.Equal(
             RollupPropertyTests.Text(await reader.FromFactsAsync("carrier-tmo", Meters.OffloadBytesMeter, window, Start, October.End, [], null, CancellationToken.None)),
             RollupPropertyTests.Text(await reader.ReadAsync("carrier-tmo", Meters.OffloadBytesMeter, window, Start, October.End, [], null, CancellationToken.None)));

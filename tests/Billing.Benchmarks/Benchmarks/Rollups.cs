@@ -49,13 +49,13 @@ public static class Rollups
         var small = await FactDataSet.InsertAsync(tables.Facts, facts, SmallPayer, smallCount, TimeSpan.MaxValue, period, log, ct);
         var alone = await FactDataSet.InsertAsync(aloneTables.Facts, aloneFacts, Payer, smallCount, TimeSpan.MaxValue, period, log, ct);
         var rebuildWatch = Stopwatch.StartNew();
-        var rebuilt = await new RollupMaintenance(facts).RebuildAsync(Payer, period, ct);
+        var rebuilt = await new RollupMaintenance(facts, TimeProvider.System).RebuildAsync(Payer, period, ct);
         rebuildWatch.Stop();
         log($"rollups: rebuilt from {Fmt.Int(rebuilt.Facts)} facts in {Fmt.Seconds(rebuildWatch.Elapsed)} ({rebuilt.Buckets} buckets)");
         Check(rebuilt.Facts == big.Facts, $"the rebuild read {rebuilt.Facts} facts, {big.Facts} were inserted");
         foreach (var (store, set) in new[] { (facts, small), (aloneFacts, alone) })
         {
-            var maintenance = new RollupMaintenance(store);
+            var maintenance = new RollupMaintenance(store, TimeProvider.System);
             await maintenance.RebuildAsync(set.Payer, period, ct);
             var verified = await maintenance.VerifyAsync(set.Payer, period, ct); // cheap at this size: every bucket checked
             Check(verified.Ok && verified.Facts == set.Facts, $"verify of {set.Payer}: {verified.Differences.Count} difference(s), {verified.Facts} facts");

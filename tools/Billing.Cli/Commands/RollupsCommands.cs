@@ -52,7 +52,8 @@ internal static class RollupsCommands
             if (verified is null)
             {
                 var r = ApiResponseReader.RollupRebuild(body);
-                await context.Out.WriteLineAsync(TerminalText.Visible($"rollups rebuild {r.Payer} {r.Month}: {r.RowsChanged} row(s) changed ({r.Facts} facts, {r.Buckets} buckets)")).ConfigureAwait(false);
+                string late = r.MarkedLate ? "; the month is marked as late usage: the next close bills what its invoices got wrong" : "";
+                await context.Out.WriteLineAsync(TerminalText.Visible($"rollups rebuild {r.Payer} {r.Month}: {r.RowsChanged} row(s) changed ({r.Facts} facts, {r.Buckets} buckets){late}")).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 
