@@ -122,6 +122,33 @@ public sealed class InvoiceStore(BillingTables tables)
         return false;
     }
 
+    /// <summary>
+    /// The payers of the invoices stored for <paramref name="period"/>, by their keys alone (one partition, nothing of a row
+    /// but its key is read); a key that is no invoice id of the period is passed over (a listing of the period names it).
+    /// </summary>
+    public async Task<IReadOnlySet<string>> PayersAsync(BillingPeriod period, CancellationToken cancellationToken)
+    {
+        var payers = new SortedSet<string>(StringComparer.Ordinal);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {period.ToCompactString()}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                var id = InvoiceId.Parse(RowValues.Id(row));
+                if (id.Period == period)
+                {
+                    payers.Add(id.Payer);
+                }
+            }
+            catch (FormatException)
+            {
+                // no invoice's key
+            }
+        }
+
+        return payers;
+    }
+
     /// <summary>The row keys of <paramref name="payer"/>'s invoices and of ids that only begin like them (<see cref="IsInvoiceOf"/> tells them apart).</summary>
     private static string KeysOf(string payer)
     {

@@ -7,8 +7,10 @@ public class InvoiceStoreTests(AzuriteFixture azurite)
     private static readonly CancellationToken Ct = CancellationToken.None;
     private static readonly BillingPeriod October = new(2026, 10);
 
-    private static Invoice Finalized(string payer, long cents) =>
-        new Invoice(new InvoiceId(payer, October), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD,
+    private static Invoice Finalized(string payer, long cents) => Finalized(new InvoiceId(payer, October), cents);
+
+    private static Invoice Finalized(InvoiceId id, long cents) =>
+        new Invoice(id, "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD,
             [new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(cents, Currency.USD))]).Finalize();
 
     /// <summary>Invoices of carrier-a, carrier-b and carrier-c for October.</summary>
@@ -52,6 +54,20 @@ public class InvoiceStoreTests(AzuriteFixture azurite)
         Assert.True(await store.AnyOfPayerAsync("carrier-d-eu", Ct));
         Assert.True(await store.AnyOfPayerAsync("carrier-a", Ct));
         Assert.False(await store.AnyOfPayerAsync("carrier", Ct));
+    }
+
+    [Fact]
+    public async Task PayersAsync_InvoicesRevisionsAndAPlantedKey_EachPayerOfThePeriodOnceByKey()
+    {
+        var (tables, store, invoices) = await ThreeInvoicesAsync();
+        await store.AddOrGetAsync(Finalized(new InvoiceId("carrier-d-eu", October, 1), 1_000), Ct);
+        await PlantAsync(tables, invoices[0], "Payer", "someone-else"); // found by key, not by the property
+        await tables.Invoices.AddEntityAsync(new TableEntity(October.ToCompactString(), "not-an-invoice"), Ct);
+        await store.AddOrGetAsync(Finalized(new InvoiceId("carrier-x", October.Next), 1_000), Ct);
+
+        Assert.Equal(["carrier-a", "carrier-b", "carrier-c", "carrier-d-eu"], await store.PayersAsync(October, Ct));
+        Assert.Equal(["carrier-x"], await store.PayersAsync(October.Next, Ct));
+        Assert.Empty(await store.PayersAsync(October.Previous, Ct));
     }
 
     [Theory]

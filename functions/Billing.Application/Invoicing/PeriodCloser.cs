@@ -100,7 +100,7 @@ public sealed partial class PeriodCloser(
             LogPayerFailed(logger, period.ToString(), bad.Id, bad.Reason);
         }
 
-        await FailRowlessAsync(registry, record?.Record, period, failed, cancellationToken).ConfigureAwait(false);
+        var rowless = await FailRowlessAsync(registry, record?.Record, period, late, failed, cancellationToken).ConfigureAwait(false);
 
         // A payer id no invoice id or ledger account can hold (seeded before settings refused it) fails that payer alone,
         // before an invoice that could never be booked is stored.
@@ -164,15 +164,24 @@ public sealed partial class PeriodCloser(
         }
 
         // The record states each payer's latest outcome: this close's for every payer it tried (a payer that succeeds now
-        // is no longer failed), the earlier failure for one it did not try again (no longer a payer: never closed).
+        // is no longer failed) or found to owe nothing without a row, the earlier failure for one it did not try again (no
+        // longer a payer: never closed), unless its trail makes it no payer then either (a provider failed for its missing
+        // or unreadable row, now restored: it never had anything to bill).
         var failures = new SortedDictionary<string, string>(failed, StringComparer.Ordinal);
         if (record is { } earlier)
         {
             var tried = new HashSet<string>(toClose.Select(p => p.Id), StringComparer.Ordinal);
             tried.UnionWith(registry.Unreadable.Select(u => u.Id));
             tried.UnionWith(stored.Items.Select(i => i.Payer));
+            tried.UnionWith(rowless);
             foreach (var (payer, reason) in earlier.Record.FailedPayers.Where(f => !tried.Contains(f.Key)))
             {
+                if (registry.Items.FirstOrDefault(p => p.Id == payer) is { } partner && await NeverInvoicedAsync(partner, period, late, cancellationToken).ConfigureAwait(false))
+                {
+                    LogEarlierFailureMoot(logger, period, payer);
+                    continue;
+                }
+
                 failures[payer] = reason;
             }
         }
@@ -293,39 +302,6 @@ public sealed partial class PeriodCloser(
         }
 
         return accumulator;
-    }
-
-    /// <summary>
-    /// A partner whose row was removed outside the platform while its audit trail remains is missing from the registry:
-    /// passed over, its usage would go unbilled unnoticed. It fails alone, as an unreadable row does (its role is unknown
-    /// without the row), so the month does not count as closed for it, and the first close after the row is restored bills
-    /// it. A row made since the registry was read is no such partner: each is read again before it is failed.
-    /// </summary>
-    private async Task FailRowlessAsync(StoredList<Partner> registry, PeriodCloseRecord? closed, BillingPeriod period, ConcurrentDictionary<string, string> failed, CancellationToken cancellationToken)
-    {
-        var listed = registry.Items.Select(p => p.Id).Concat(registry.Unreadable.Select(u => u.Id)).ToHashSet(StringComparer.Ordinal);
-        foreach (string id in (await partners.AuditSubjectsAsync(cancellationToken).ConfigureAwait(false)).Ids)
-        {
-            if (listed.Contains(id) || closed?.Closed(id) == true || await RowExistsAsync(id, cancellationToken).ConfigureAwait(false))
-            {
-                continue;
-            }
-
-            failed[id] = "its partner row is missing (removed outside the platform) while its audit trail remains: restore the row, and the first close after bills it";
-            LogPayerFailed(logger, period.ToString(), id, failed[id]);
-        }
-    }
-
-    private async Task<bool> RowExistsAsync(string partnerId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await partners.GetAsync(partnerId, cancellationToken).ConfigureAwait(false) is not null;
-        }
-        catch (InvalidDataException)
-        {
-            return true; // there, though unreadable: the next close lists it as such
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Invoice {InvoiceId} finalized: {Total} {Currency}")]

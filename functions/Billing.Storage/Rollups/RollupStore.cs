@@ -120,6 +120,22 @@ public sealed class RollupStore(BillingTables tables)
         return false;
     }
 
+    /// <summary>True when the payer has the month bucket starting at <paramref name="month"/> in any shard (it had facts then): a point read per shard.</summary>
+    public async Task<bool> HasMonthAsync(string payer, DateTimeOffset month, CancellationToken cancellationToken)
+    {
+        string rowKey = RollupCodec.RowKey(UsageWindow.Month, month);
+        for (int shard = 0; shard < Shards; shard++)
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(FactStore.ShardPartitionKey(payer, shard), rowKey, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (row.HasValue)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The shard's buckets of every grain in <c>[from, to)</c> and the UNIQUE_COUNT markers of its months, with their ETags, and the rows there that are no bucket.</summary>
     public async Task<RollupShardRows> ReadShardAsync(string payer, int shard, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {

@@ -163,6 +163,24 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite) : PartnerAuditTes
     }
 
     [Fact]
+    public async Task VerifyAllAsync_ProviderAndFinanceRowsRemoved_EachReportedRowMissing()
+    {
+        // Partners never invoiced are no close failure when their row is removed (the close logs them): verify reports them.
+        var s = await NewAsync();
+        await s.Store.UpsertAsync(new PartnerRegistration(new Partner("provider-gone", PartnerRole.Provider, null), "seed-key-provider-0001") { At = Now }, Ct);
+        await s.Management.CreateAsync(Finance, new PartnerDraft("finance-gone", "finance", null, "Finance", "books@finance.example", null), Ct);
+        await s.Table.DeleteEntityAsync("p", "provider-gone", cancellationToken: Ct);
+        await s.Table.DeleteEntityAsync("p", "finance-gone", cancellationToken: Ct);
+
+        var results = await s.Verifier.VerifyAllAsync(Ct);
+
+        foreach (string id in new[] { "finance-gone", "provider-gone" })
+        {
+            Assert.Equal(PartnerAuditProblemKind.RowMissing, Assert.Single(results.Single(r => r.PartnerId == id).Problems).Kind);
+        }
+    }
+
+    [Fact]
     public async Task VerifyAsync_RoleUnparseableInTheRow_ReportsTheRowUnreadable()
     {
         var (s, result) = await VerifyPlantedAsync("carrier-role", new() { ["Role"] = "Admin" });

@@ -33,4 +33,17 @@ public class RollupStoreTests(AzuriteFixture azurite)
         Assert.Equal(expected.Select(r => (r.Bucket.Start, r.ETag)), byKey.Select(r => (r.Bucket.Start, r.ETag)));
         Assert.All(byKey.Zip(expected), p => Assert.True(p.First.Bucket.SameSums(p.Second.Bucket)));
     }
+
+    [Fact]
+    public async Task HasMonthAsync_FactsInSomeShardsOfOneMonth_TrueForThatMonthOnlyAndThatPayerOnly()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new FactStore(tables);
+        await store.AppendAsync(Enumerable.Range(0, 3).Select(i => Carrier($"m-{i}", 10, new DateTimeOffset(2026, 10, 5, i, 0, 0, TimeSpan.Zero))).ToList(), CancellationToken.None);
+        var october = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+
+        Assert.True(await store.Rollups.HasMonthAsync("carrier-tmo", october, CancellationToken.None));
+        Assert.False(await store.Rollups.HasMonthAsync("carrier-tmo", october.AddMonths(-1), CancellationToken.None));
+        Assert.False(await store.Rollups.HasMonthAsync("carrier-tm", october, CancellationToken.None));
+    }
 }

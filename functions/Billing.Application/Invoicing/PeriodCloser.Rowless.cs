@@ -1,0 +1,129 @@
+namespace Billing.Application.Invoicing;
+
+/// <summary>Partners missing from the registry (their row removed outside the platform) that may owe something for the period.</summary>
+public sealed partial class PeriodCloser
+{
+    private const string RowMissing = "its partner row is missing (removed outside the platform) while its audit trail remains: restore the row, and the first close after bills it";
+
+    private const string NoRowNoTrail = "no partner row and no audit trail: its plan is unknown, so nothing is billed on a guess; restore its partner row and audit trail "
+        + "from a backup (partners verify lists a payer its invoices pin), and the first close after bills it";
+
+    /// <summary>
+    /// Fails alone, so the month does not count as closed for it and the first close after its row is restored bills it,
+    /// every partner missing from the registry that may owe something for <paramref name="period"/>; passed over, its usage
+    /// would go unbilled unnoticed:
+    /// <list type="bullet">
+    /// <item>one with an audit trail that, replayed, makes it invoiced (a payer with a plan) at some time since the earliest
+    /// month this close bills (the routine window), or that cannot be replayed (its role is unknown), or with late usage. One
+    /// the trail makes no payer then (a provider, finance) owes nothing: it is logged (partners verify reports the row missing);</item>
+    /// <item>a payer in no row and no trail that the close knows of cheaply: one with late-usage marks, or one invoiced for a
+    /// month of the routine window (this close would bill its corrections, and its usage or minimum of the period).
+    /// Payers with usage of the period only, never invoiced or marked, are not found: the facts are partitioned by payer, so
+    /// only a scan of every fact would list them.</item>
+    /// </list>
+    /// A partner made since the registry was read is no such partner. Returns the ids decided here (failed or owing
+    /// nothing): an earlier failure of theirs is replaced by this outcome.
+    /// </summary>
+    private async Task<HashSet<string>> FailRowlessAsync(StoredList<Partner> registry, PeriodCloseRecord? closed, BillingPeriod period,
+        ILookup<string, LateUsageMark> late, ConcurrentDictionary<string, string> failed, CancellationToken cancellationToken)
+    {
+        var known = registry.Items.Select(p => p.Id).Concat(registry.Unreadable.Select(u => u.Id)).ToHashSet(StringComparer.Ordinal);
+        var decided = new HashSet<string>(StringComparer.Ordinal);
+        var window = RoutineWindow(period);
+        var since = window.Count > 0 ? window[^1].Start : period.Start;
+        var subjects = (await partners.AuditSubjectsAsync(cancellationToken).ConfigureAwait(false)).Ids;
+        foreach (string id in subjects.Where(id => !known.Contains(id) && closed?.Closed(id) != true))
+        {
+            if (await partners.AuditTrailAsync(id, cancellationToken).ConfigureAwait(false) is not { Record: null, Unreadable: null, ChangedWhileRead: 0 } trail)
+            {
+                continue; // its row was made (or restored) since the registry was read, or it is gone: the next close decides
+            }
+
+            decided.Add(id);
+            bool? invoiced = PartnerAuditVerifier.InvoicedSince(trail, since, out string? why);
+            if (invoiced == false && !late[id].Any())
+            {
+                LogRowlessNotInvoiced(logger, period.ToString(), id, since);
+                continue;
+            }
+
+            Fail(id, invoiced is null ? $"{RowMissing}; its role is unknown, as {why}" : RowMissing);
+        }
+
+        known.UnionWith(subjects);
+        var invoicedFor = new Dictionary<string, BillingPeriod>(StringComparer.Ordinal);
+        foreach (var month in window)
+        {
+            foreach (string payer in await invoices.PayersAsync(month, cancellationToken).ConfigureAwait(false))
+            {
+                invoicedFor.TryAdd(payer, month); // the latest month first
+            }
+        }
+
+        var candidates = late.Select(g => g.Key).Concat(invoicedFor.Keys).Where(id => !known.Contains(id) && closed?.Closed(id) != true).Distinct().Order(StringComparer.Ordinal);
+        foreach (string id in candidates)
+        {
+            if (await partners.AuditTrailAsync(id, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                continue; // made since the registry was read
+            }
+
+            decided.Add(id);
+            if (late[id].Any())
+            {
+                Fail(id, $"usage of payer {id} metered late for {string.Join(", ", late[id].Select(m => m.Month).Order())} but {NoRowNoTrail}");
+            }
+            else if (await facts.Rollups.HasMonthAsync(id, period.Start, cancellationToken).ConfigureAwait(false))
+            {
+                Fail(id, $"usage of payer {id} in {period} but {NoRowNoTrail}");
+            }
+            else
+            {
+                Fail(id, $"payer {id} was invoiced for {invoicedFor[id]} (whose corrections this close bills, besides any minimum of {period}) but has {NoRowNoTrail}");
+            }
+        }
+
+        return decided;
+
+        void Fail(string id, string reason)
+        {
+            failed[id] = reason;
+            LogPayerFailed(logger, period.ToString(), id, reason);
+        }
+    }
+
+    /// <summary>
+    /// True when an earlier failure of <paramref name="partner"/>, not invoiced now and not tried again, is moot: its trail
+    /// makes it invoiced at no time since the routine window began and it has no late usage (a provider whose row was
+    /// missing and is restored, say). One that was a payer then keeps its failure: its month was never closed.
+    /// </summary>
+    private async Task<bool> NeverInvoicedAsync(Partner partner, BillingPeriod period, ILookup<string, LateUsageMark> late, CancellationToken cancellationToken)
+    {
+        if (partner.IsInvoiced || late[partner.Id].Any() || await partners.AuditTrailAsync(partner.Id, cancellationToken).ConfigureAwait(false) is not { } trail)
+        {
+            return false;
+        }
+
+        var window = RoutineWindow(period);
+        return PartnerAuditVerifier.InvoicedSince(trail, window.Count > 0 ? window[^1].Start : period.Start, out _) == false;
+    }
+
+    /// <summary>The earlier months a close of <paramref name="period"/> corrects routinely, latest first.</summary>
+    private static List<BillingPeriod> RoutineWindow(BillingPeriod period)
+    {
+        var months = new List<BillingPeriod>();
+        for (var month = period; months.Count < Adjustments.RoutineLookback && month > default(BillingPeriod);)
+        {
+            month = month.Previous;
+            months.Add(month);
+        }
+
+        return months;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Period {Period}: the partner row of {Partner} is missing (removed outside the platform); its audit trail makes it no payer with a plan since {Since:yyyy-MM-dd}, so it owes nothing here. Restore the row (partners verify reports it missing)")]
+    private static partial void LogRowlessNotInvoiced(ILogger logger, string period, string partner, DateTimeOffset since);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Period {Period}: {Partner} is no longer listed as failed: it is not invoiced, and its audit trail makes it no payer with a plan for the period")]
+    private static partial void LogEarlierFailureMoot(ILogger logger, BillingPeriod period, string partner);
+}
