@@ -6,4 +6,8 @@ namespace Billing.Storage;
 /// holder is told the record is missing rather than that its key is wrong. A storage problem to report, never retried.
 /// </summary>
 public sealed class PartnerRowMissingException(string partnerId)
-    : InvalidOperationException($"the partner row of '{partnerId}' is missing while its audit trail remains: it was removed outside the platform");
+    : InvalidOperationException($"the partner row of '{partnerId}' is missing while its audit trail remains: it was removed outside the platform")
+{
+    /// <summary>The partner whose row is missing.</summary>
+    public string PartnerId { get; } = partnerId;
+}

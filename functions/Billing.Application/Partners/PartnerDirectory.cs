@@ -2,14 +2,15 @@ namespace Billing.Application.Partners;
 
 /// <summary>
 /// Cached view of the partner registry: a snapshot for validation (which needs a synchronous lookup on the hot path)
-/// and a short-lived cache of authenticated key hashes, so a request costs no storage round trip once warm.
+/// and a short-lived cache of authenticated key hashes, so a request costs no storage round trip once warm: a key that
+/// works, one that does not, and one whose partner row is missing or unreadable (the same refusal until someone repairs it).
 /// <see cref="Invalidate"/> counts a generation: a read of the registry begun before it is used by the caller that
 /// made it but never cached, so a change made on this instance holds here at once, even against a read in flight.
 /// </summary>
 public sealed partial class PartnerDirectory(PartnerStore store, IOptions<PartnerOptions> options, TimeProvider time, ILogger<PartnerDirectory> logger)
     : IPartnerDirectory, IDisposable
 {
-    private readonly ConcurrentDictionary<string, (Partner? Partner, DateTimeOffset Expires)> keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CachedKey> keys = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim refreshLock = new(1, 1);
     private volatile Dictionary<string, Partner> partners = new(StringComparer.Ordinal);
     private volatile HashSet<string> unreadable = new(StringComparer.Ordinal);
@@ -131,7 +132,9 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
 
     /// <summary>
     /// The partner for an API key, or null. Unknown keys are cached briefly too, so guessing costs no storage reads. The
-    /// key's partner row that cannot be read throws <see cref="InvalidDataException"/> (nothing is cached for it).
+    /// key's partner row that cannot be read throws <see cref="InvalidDataException"/>, one removed while its audit trail
+    /// remains <see cref="PartnerRowMissingException"/>; that refusal is cached like an unknown key (a client retrying it
+    /// costs no storage reads), until <see cref="Invalidate"/> or the TTL.
     /// </summary>
     public async Task<Partner?> AuthenticateAsync(string? apiKey, CancellationToken cancellationToken)
     {
@@ -144,20 +147,44 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
         var now = time.GetUtcNow();
         if (keys.TryGetValue(hash, out var cached) && cached.Expires > now)
         {
-            return cached.Partner;
+            return cached.Refusal is { } refusal ? throw refusal() : cached.Partner;
         }
 
         long readGeneration = Volatile.Read(ref generation);
-        var found = await store.AuthenticateAsync(apiKey, now, cancellationToken).ConfigureAwait(false);
+        var expires = now + options.Value.CacheTtl;
+        AuthenticatedPartner? found;
+        try
+        {
+            found = await store.AuthenticateAsync(apiKey, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PartnerRowMissingException ex)
+        {
+            string partnerId = ex.PartnerId;
+            Keep(hash, new CachedKey(null, expires, () => new PartnerRowMissingException(partnerId)), readGeneration);
+            throw;
+        }
+        catch (InvalidDataException ex)
+        {
+            string reason = ex.Message;
+            Keep(hash, new CachedKey(null, expires, () => new InvalidDataException(reason)), readGeneration);
+            throw;
+        }
 
         // Never cached past the key's own expiry: a rotated-out key stops at its end of overlap, not up to a TTL later.
-        var expires = now + options.Value.CacheTtl;
         if (found?.ValidUntil is { } until && until < expires)
         {
             expires = until;
         }
 
         var partner = found?.Partner;
+        Keep(hash, new CachedKey(partner, expires, null), readGeneration);
+        await EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
+        return partner;
+    }
+
+    /// <summary>Caches what a key's read found, unless a change was made here since the read began (the next request reads again).</summary>
+    private void Keep(string hash, CachedKey entry, long readGeneration)
+    {
         lock (gate)
         {
             if (keys.Count > 10_000)
@@ -165,14 +192,11 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
                 keys.Clear(); // bound memory under a key-guessing flood
             }
 
-            if (generation == readGeneration) // else a change made here since the read: the next request reads again
+            if (generation == readGeneration)
             {
-                keys[hash] = (partner, expires);
+                keys[hash] = entry;
             }
         }
-
-        await EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
-        return partner;
     }
 
     /// <summary>Forgets cached keys and the snapshot after a change made here (other instances follow within the TTL).</summary>
@@ -188,6 +212,9 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
     }
 
     public void Dispose() => refreshLock.Dispose();
+
+    /// <summary>What a key hash authenticated until <paramref name="Expires"/>: a partner, none, or a refusal thrown anew each time.</summary>
+    private readonly record struct CachedKey(Partner? Partner, DateTimeOffset Expires, Func<Exception>? Refusal);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partner registry refreshed: {Count} partners")]
     private static partial void LogRefreshed(ILogger logger, int count);

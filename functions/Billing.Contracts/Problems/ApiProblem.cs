@@ -8,6 +8,14 @@ public sealed record ApiProblem(string Type, string Title, int Status, string De
 {
     public const string ContentType = "application/problem+json";
 
+    /// <summary>
+    /// The <see cref="Type"/> of a 500 answered because stored data the request needs cannot be read or is missing: a row
+    /// changed or removed outside the platform (a partner record, an invoice, a burn, a ledger entry, usage facts). Not
+    /// transient: sending the request again gets the same answer until finance repairs the data, so clients do not retry it
+    /// (the CLI does not). Other problems' type is <c>https://depin-billing.dev/problems/{status}</c>.
+    /// </summary>
+    public const string StorageIntegrityType = "https://depin-billing.dev/problems/storage-integrity";
+
     /// <remarks>Settable, not init-only: the source generator binds init-only members like constructor parameters, and
     /// System.Text.Json refuses extension data bound that way (InvalidOperationException at first use).</remarks>
     [JsonExtensionData]

@@ -34,7 +34,7 @@ public static class AcknowledgeFindingFunction
         }
         catch (InvalidDataException ex)
         {
-            return ApiProblems.Of(StatusCodes.Status500InternalServerError, "Stored row unreadable",
+            return ApiProblems.StorageIntegrity("Stored row unreadable",
                 $"the finding is not acknowledged: a row of the ledger cannot be read ({ex.Message})");
         }
 

@@ -63,9 +63,9 @@ public sealed partial class GetInvoiceFunction(InvoiceStore invoices, CreditNote
             // The invoice row, or a payment or burn its document shows, was changed outside the platform: answered as what it
             // is, never shown in part. Finance gets the row and property; the payer hears it in general terms (and the log has it).
             LogUnreadable(logger, invoiceId.ToString(), ex.Message);
-            return new Problem(500, "Stored invoice unreadable", caller.Role == PartnerRole.Finance
+            return ApiProblems.StorageIntegrity("Stored invoice unreadable", caller.Role == PartnerRole.Finance
                 ? $"invoice '{invoiceId}' cannot be shown: {ex.Message}"
-                : $"invoice '{invoiceId}' cannot be shown: its stored data was changed outside this platform; finance has been told").ToResult();
+                : $"invoice '{invoiceId}' cannot be shown: its stored data was changed outside this platform; finance has been told");
         }
     }
 

@@ -39,16 +39,16 @@ public static partial class EndpointAccess
                 {
                     // As below, but the row is gone (removed outside the platform), not changed: said as such.
                     LogUnreadable(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EndpointAccess).FullName!), ex.Message);
-                    return new Problem(StatusCodes.Status500InternalServerError, "Partner record missing",
-                        "the partner record of this key is missing from storage: it was removed outside this platform; finance has been told").ToResult();
+                    return ApiProblems.StorageIntegrity("Partner record missing",
+                        "the partner record of this key is missing from storage: it was removed outside this platform; finance has been told");
                 }
                 catch (InvalidDataException ex)
                 {
                     // The key may well be right: its partner's row was changed outside the platform. Finance sees the row
                     // and property in the partner list and the log; the caller is told, not shown it.
                     LogUnreadable(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EndpointAccess).FullName!), ex.Message);
-                    return new Problem(StatusCodes.Status500InternalServerError, "Partner record unreadable",
-                        "the partner record of this key cannot be read: it was changed outside this platform; finance has been told").ToResult();
+                    return ApiProblems.StorageIntegrity("Partner record unreadable",
+                        "the partner record of this key cannot be read: it was changed outside this platform; finance has been told");
                 }
 
                 if (caller is null)

@@ -132,7 +132,7 @@ public static class PartnerRequests
         catch (InvalidDataException ex)
         {
             // The partner's row was changed outside the platform: answered as what it is (finance only calls these routes).
-            return ApiProblems.Of(StatusCodes.Status500InternalServerError, "Stored partner unreadable", ex.Message);
+            return ApiProblems.StorageIntegrity("Stored partner unreadable", ex.Message);
         }
     }
 

@@ -9,11 +9,14 @@ public sealed record Problem(int Status, string Title, string Detail, IReadOnlyL
 {
     public const string ContentType = ApiProblem.ContentType;
 
-    /// <summary>The problem type URI; one per status.</summary>
+    /// <summary>The problem type URI; one per status, but for <see cref="StorageIntegrity"/>.</summary>
     public const string TypeBase = "https://depin-billing.dev/problems/";
 
+    /// <summary>The problem type URI when not <see cref="TypeBase"/> and the status.</summary>
+    public string? Type { get; init; }
+
     public ApiProblem ToApiProblem() => new(
-        TypeBase + Status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Type ?? TypeBase + Status.ToString(System.Globalization.CultureInfo.InvariantCulture),
         Title,
         Status,
         Detail,
@@ -33,4 +36,10 @@ public sealed record Problem(int Status, string Title, string Detail, IReadOnlyL
     public static Problem BadRequest(string detail, params FieldError[] errors) => new(400, "Bad request", detail, errors);
 
     public static Problem NotFound(string detail) => new(404, "Not found", detail);
+
+    /// <summary>
+    /// The 500 of a request whose stored data cannot be read or is missing (changed or removed outside the platform):
+    /// typed <see cref="ApiProblem.StorageIntegrityType"/>, so clients know that sending it again cannot help.
+    /// </summary>
+    public static Problem StorageIntegrity(string title, string detail) => new(500, title, detail) { Type = ApiProblem.StorageIntegrityType };
 }

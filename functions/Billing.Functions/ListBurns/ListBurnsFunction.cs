@@ -24,9 +24,9 @@ public static class ListBurnsFunction
             if (invoiceId is not null)
             {
                 // The burn of one invoice: an empty or partial array would say it has none.
-                return new Problem(500, "Stored burn unreadable",
+                return ApiProblems.StorageIntegrity("Stored burn unreadable",
                     $"the burn of invoice '{invoiceId}' cannot be read, so it is not shown and not executed: " +
-                    string.Join("; ", list.Unreadable.Select(u => $"{u.Id}: {u.Reason}"))).ToResult();
+                    string.Join("; ", list.Unreadable.Select(u => $"{u.Id}: {u.Reason}")));
             }
 
             // The array has no room for them; the header names them (BurnListHeaders.Unreadable) and reconcile says why.

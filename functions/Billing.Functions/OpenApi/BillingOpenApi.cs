@@ -33,7 +33,10 @@ public static class BillingOpenApi
                 document.Servers?.Clear();
                 document.Components ??= new OpenApiComponents();
                 document.Components.Responses ??= new Dictionary<string, IOpenApiResponse>();
-                document.Components.Responses[InternalErrorResponse] = Problem("An unexpected failure; `detail` names the trace id under which the operator's log has the cause.", document);
+                document.Components.Responses[InternalErrorResponse] = Problem(
+                    "An unexpected failure (`type` https://depin-billing.dev/problems/500; `detail` names the trace id under which the operator's log has the cause); or " +
+                    $"stored data the request needs cannot be read or is missing, changed or removed outside the platform (`type` {Contracts.Problems.ApiProblem.StorageIntegrityType}; " +
+                    "`title` and `detail` say what): not transient, the same request gets the same answer until finance repairs the data, so it is not to be retried.", document);
                 var unavailable = Problem("Transient: storage, Stripe or the Solana RPC busy or unreachable, or a write race lost. Nothing was lost; resend the same request after Retry-After.", document);
                 unavailable.Headers = new Dictionary<string, IOpenApiHeader>
                 {
@@ -65,8 +68,8 @@ public static class BillingOpenApi
 
                 AddQueryParameters(operation, DeclaredQuery.Of(metadata)); // the declaration the keyed routes' filter enforces
 
-                // What UnhandledErrors answers on any route, whatever the route declares itself.
-                operation.Responses.TryAdd("500", new OpenApiResponseReference(InternalErrorResponse, context.Document));
+                // What UnhandledErrors answers on any route, and the storage-integrity 500 a route answers itself: one description.
+                operation.Responses["500"] = new OpenApiResponseReference(InternalErrorResponse, context.Document);
                 operation.Responses.TryAdd("503", new OpenApiResponseReference(UnavailableResponse, context.Document));
                 if (context.Description.HttpMethod is "POST" or "PUT" or "PATCH")
                 {

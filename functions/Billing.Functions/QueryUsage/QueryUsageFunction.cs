@@ -134,9 +134,9 @@ public sealed partial class QueryUsageFunction(UsageQuery query, TimeProvider ti
         {
             // Which row and why goes to the log (finance locates it with verify), not to whichever partner asked.
             LogUnreadable(logger, payer!, ex.Message);
-            return new Problem(500, "Stored usage unreadable",
+            return ApiProblems.StorageIntegrity("Stored usage unreadable",
                 $"part of the stored usage this answer needs cannot be read or does not reconcile (changed outside this platform), so no total is given; " +
-                $"finance locates it with `billing rollups verify --payer {payer} --month yyyy-MM`").ToResult();
+                $"finance locates it with `billing rollups verify --payer {payer} --month yyyy-MM`");
         }
 
         return ApiResults.Json(

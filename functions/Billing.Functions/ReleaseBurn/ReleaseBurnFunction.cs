@@ -38,7 +38,7 @@ public static class ReleaseBurnFunction
         }
         catch (InvalidDataException ex)
         {
-            return ApiProblems.Of(StatusCodes.Status500InternalServerError, "Stored row unreadable",
+            return ApiProblems.StorageIntegrity("Stored row unreadable",
                 $"burn '{id}' is not released: a row of it, or of its invoice's payments, credit notes or refunds, cannot be read ({ex.Message})");
         }
 

@@ -1,3 +1,5 @@
+using Azure;
+
 namespace Billing.Application.Tests.Partners;
 
 /// <summary>
@@ -40,6 +42,49 @@ public class PartnerDirectoryTests(AzuriteFixture azurite)
         Assert.True(hook.Fired);
         Assert.Equal("carrier-race", inFlight?.Id);
         Assert.Null(next); // before: carrier-race, the stale read cached over the invalidation for CacheTtl
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AuthenticateAsync_KeyWhosePartnerRowIsGoneOrUnreadable_RefusedAgainWithoutStorageReadsUntilInvalidatedOrExpired(bool removed)
+    {
+        var real = await azurite.NewTablesAsync();
+        await new PartnerStore(real).UpsertAsync(new PartnerRegistration(new Partner("carrier-broken", PartnerRole.Carrier, "carrier-standard-v1"), "k-carrier-broken-1"), Ct);
+        if (removed)
+        {
+            await real.Partners.DeleteEntityAsync("p", "carrier-broken", ETag.All); // as someone with storage access could; its audit trail stays
+        }
+        else
+        {
+            await real.Partners.UpdateEntityAsync(new TableEntity("p", "carrier-broken") { ["Role"] = "overlord" }, ETag.All, TableUpdateMode.Merge);
+        }
+
+        // Counts every request to the partners table (the hook never runs anything).
+        var (tables, reads) = InterleavingTables.Create(azurite.ConnectionString, real, real.Partners.Name, () => Task.CompletedTask, times: 0);
+        var options = Options.Create(new PartnerOptions());
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero));
+        var directory = new PartnerDirectory(new PartnerStore(tables), options, clock, NullLogger<PartnerDirectory>.Instance);
+        var refused = removed ? typeof(PartnerRowMissingException) : typeof(InvalidDataException);
+
+        await Assert.ThrowsAsync(refused, () => directory.AuthenticateAsync("k-carrier-broken-1", Ct));
+        int first = reads.Matched;
+        for (int i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAsync(refused, () => directory.AuthenticateAsync("k-carrier-broken-1", Ct));
+        }
+
+        int cached = reads.Matched - first;
+        directory.Invalidate();
+        await Assert.ThrowsAsync(refused, () => directory.AuthenticateAsync("k-carrier-broken-1", Ct));
+        int afterInvalidate = reads.Matched;
+        clock.Advance(options.Value.CacheTtl);
+        await Assert.ThrowsAsync(refused, () => directory.AuthenticateAsync("k-carrier-broken-1", Ct));
+
+        Assert.True(first > 0);
+        Assert.Equal(0, cached); // before: every request read the key row, the partner row (and for a removed one its trail) again
+        Assert.True(afterInvalidate > first + cached, "Invalidate drops the refusal: the next request reads again");
+        Assert.True(reads.Matched > afterInvalidate, "the refusal expires with the cache TTL");
     }
 
     [Fact]

@@ -41,6 +41,20 @@ public sealed class ApiClientTests
     }
 
     [Fact]
+    public async Task SendAsync_500SayingStoredDataCannotBeRead_IsNotRetried()
+    {
+        // A partner row removed or changed outside the platform answers the same until someone repairs it.
+        await using var server = await StubServer.StartAsync((_, _) => (500, "application/problem+json",
+            $$"""{"type":"{{Billing.Contracts.Problems.ApiProblem.StorageIntegrityType}}","title":"Partner record missing","status":500,"detail":"d"}"""));
+
+        var (response, clock) = await SendAsync(server, HttpMethod.Get);
+
+        Assert.Equal(500, response.Status); // before: sent 5 times, waiting between
+        Assert.Single(server.Requests);
+        Assert.Empty(clock.Waits);
+    }
+
+    [Fact]
     public async Task SendAsync_PostOfUsage_IsRetriedLikeAnyRequest()
     {
         // The API dedupes usage events by source and id, so a repeated batch cannot count twice.

@@ -49,6 +49,7 @@ public class AcknowledgeFindingTamperingTests(PlatformFixture platform)
             Assert.Empty(acknowledged);
             Assert.Equal(HttpStatusCode.InternalServerError, status); // before: 200 "acknowledged", with nothing booked
             Assert.Contains($"ledger entry {entryId}", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal(Billing.Contracts.Problems.ApiProblem.StorageIntegrityType, problem["type"]!.GetValue<string>()); // before: …/500
             Assert.Contains("changed outside the platform", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         }
         finally

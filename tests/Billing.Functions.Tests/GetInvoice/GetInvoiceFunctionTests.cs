@@ -26,6 +26,7 @@ public class GetInvoiceFunctionTests(PlatformFixture platform)
         string detail = payer.Problem!["detail"]!.GetValue<string>();
         Assert.Contains(UnreadableInvoiceRows.Planted, detail, StringComparison.Ordinal);
         Assert.DoesNotContain("TotalMinor", detail, StringComparison.Ordinal);
+        Assert.Equal([Billing.Contracts.Problems.ApiProblem.StorageIntegrityType, Billing.Contracts.Problems.ApiProblem.StorageIntegrityType], new[] { finance.Problem, payer.Problem }.Select(p => p["type"]!.GetValue<string>())); // before: …/500
     }
 
     [Fact]

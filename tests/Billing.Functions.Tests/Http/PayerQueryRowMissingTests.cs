@@ -105,5 +105,6 @@ public class PayerQueryRowMissingTests(PlatformFixture platform)
         // is shown, but the holder is told what is wrong.
         Assert.True(response.StatusCode == HttpStatusCode.InternalServerError, $"{(int)response.StatusCode}: {body}");
         Assert.Equal("Partner record missing", JsonNode.Parse(body)!["title"]!.GetValue<string>());
+        Assert.Equal(Billing.Contracts.Problems.ApiProblem.StorageIntegrityType, JsonNode.Parse(body)!["type"]!.GetValue<string>()); // before: …/500, as for an unexpected failure a retry may mend
     }
 }

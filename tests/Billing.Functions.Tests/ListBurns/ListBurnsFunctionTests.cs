@@ -54,6 +54,7 @@ public class ListBurnsFunctionTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         string detail = JsonNode.Parse(text)!["detail"]!.GetValue<string>();
+        Assert.Equal(Billing.Contracts.Problems.ApiProblem.StorageIntegrityType, JsonNode.Parse(text)!["type"]!.GetValue<string>()); // before: …/500
         Assert.Contains(planted, detail, StringComparison.Ordinal);
         Assert.Contains("property 'UsdMinor': Edm.String found, Edm.Int64 expected", detail, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);

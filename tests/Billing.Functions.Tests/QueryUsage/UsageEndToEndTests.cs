@@ -166,6 +166,7 @@ public class UsageEndToEndTests(PlatformFixture platform)
         Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
         var problem = JsonNode.Parse(text)!; // before: an empty 500
         Assert.Equal(500, problem["status"]!.GetValue<int>());
+        Assert.Equal(Billing.Contracts.Problems.ApiProblem.StorageIntegrityType, problem["type"]!.GetValue<string>()); // before: …/500
         Assert.Contains("cannot be read", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains($"billing rollups verify --payer {payer}", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", text, StringComparison.Ordinal); // no stack trace

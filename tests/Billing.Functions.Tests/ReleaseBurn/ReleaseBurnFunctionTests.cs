@@ -36,6 +36,29 @@ public class ReleaseBurnFunctionTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Release_BurnRowHoldsAPlantedValue_Returns500StorageIntegrityAndReleasesNothing()
+    {
+        string id = await HeldBurnAsync();
+        var burns = new TableServiceClient(platform.ConnectionString).GetTableClient(platform.TablePrefix + "burns");
+        await burns.UpdateEntityAsync(new TableEntity("burn", TableKey.Escape(id)) { ["UsdMinor"] = "12345" }, ETag.All, TableUpdateMode.Merge); // as storage write access could
+        try
+        {
+            var (status, problem) = await ReleaseAsync(id, """{"amountMinor": 0, "note": "planted"}""");
+
+            Assert.Equal(HttpStatusCode.InternalServerError, status);
+            Assert.Equal(("Stored row unreadable", Billing.Contracts.Problems.ApiProblem.StorageIntegrityType), (problem["title"]!.GetValue<string>(), problem["type"]!.GetValue<string>())); // before: …/500
+            Assert.Contains($"burn '{id}' is not released", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await burns.UpdateEntityAsync(new TableEntity("burn", TableKey.Escape(id)) { ["UsdMinor"] = 12_345L }, ETag.All, TableUpdateMode.Merge);
+        }
+
+        var (again, burn) = await ReleaseAsync(id, """{"amountMinor": 0, "note": "mended"}""");
+        Assert.Equal((HttpStatusCode.OK, "mended"), (again, burn["releaseNote"]!.GetValue<string>())); // nothing was released while it could not be read
+    }
+
+    [Fact]
     public async Task Release_MoreThanTheInvoiceKept_Returns409NamingWhatWasKept()
     {
         string id = await HeldBurnAsync();

@@ -50,13 +50,13 @@ public sealed record ApiResponse(int Status, string? ContentType, string Body, i
 
 /// <summary>
 /// The only way the CLI talks to the platform: HTTP with the <c>X-Api-Key</c> header, retries (Polly, <see cref="RetryPolicy"/>) on transport
-/// errors, 429 and 5xx (never on other 4xx). Works the same against the local DevHost and Azure.
+/// errors, 429 and 5xx (never on other 4xx, nor on a 5xx the API types as deterministic). Works the same against the local DevHost and Azure.
 /// </summary>
 /// <param name="http">The connection.</param>
 /// <param name="baseUrl">The API's base URL.</param>
 /// <param name="retry">When to try again.</param>
-/// <param name="observe">Sees each final response (after retries), for what a command should say besides its answer.</param>
-public sealed class ApiClient(HttpClient http, string baseUrl, RetryPolicy retry, Action<ApiResponse>? observe = null)
+/// <param name="observe">Sees each request with its final response (after retries), for what a command should say besides its answer.</param>
+public sealed class ApiClient(HttpClient http, string baseUrl, RetryPolicy retry, Action<ApiRequest, ApiResponse>? observe = null)
 {
     private readonly string baseUrl = baseUrl.TrimEnd('/');
     private readonly Polly.ResiliencePipeline<ApiResponse> pipeline = retry.CreatePipeline();
@@ -78,7 +78,7 @@ public sealed class ApiClient(HttpClient http, string baseUrl, RetryPolicy retry
                     return await SendOnceAsync(request, attempts, ct).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
-            observe?.Invoke(response);
+            observe?.Invoke(request, response);
             return response;
         }
         catch (Exception ex) when (RetryPolicy.IsTransport(ex, cancellationToken))

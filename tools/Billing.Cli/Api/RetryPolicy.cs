@@ -5,7 +5,9 @@ namespace Billing.Cli.Api;
 
 /// <summary>
 /// Exponential backoff with jitter for transport errors, 429 and 5xx. 4xx other than 429 is never retried:
-/// sending the same request again cannot change the answer. Most POSTs are retried like GETs because the API makes
+/// sending the same request again cannot change the answer; nor is a 5xx problem the API types as deterministic
+/// (<see cref="Billing.Contracts.Problems.ApiProblem.StorageIntegrityType"/>: stored data changed or removed outside the
+/// platform answers the same until it is repaired). Most POSTs are retried like GETs because the API makes
 /// them idempotent (usage events dedupe by source and id, a period close and a replayed Stripe event change nothing
 /// twice). A request that acts anew each time (creating a partner, issuing a key: <see cref="ApiRequest.Repeatable"/>
 /// false) is retried only when the API certainly did not act on it: 429, or a connection that was never made. After a
@@ -22,7 +24,13 @@ public sealed class RetryPolicy
     /// <summary>The clock the retries wait on; tests pass one whose timers fire at once.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    public static bool IsRetryableStatus(int status) => status == 429 || status >= 500;
+    /// <summary>A 429, or a 5xx the API does not type as deterministic (<see cref="Billing.Contracts.Problems.ApiProblem.StorageIntegrityType"/>).</summary>
+    public static bool IsRetryable(ApiResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return response.Status == 429
+            || (response.Status >= 500 && response.Problem().Body?.Type != Billing.Contracts.Problems.ApiProblem.StorageIntegrityType);
+    }
 
     /// <summary>No answer came: the connection failed, or HttpClient timed out (a cancellation the caller did not ask for).</summary>
     public static bool IsTransport(Exception exception, CancellationToken callerToken) =>
@@ -61,7 +69,7 @@ public sealed class RetryPolicy
                 MaxRetryAttempts = MaxAttempts - 1,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex
                     ? (repeatable ? IsTransport(ex, args.Context.CancellationToken) : IsNotSent(ex))
-                    : (repeatable ? IsRetryableStatus(args.Outcome.Result!.Status) : args.Outcome.Result!.Status == 429)),
+                    : (repeatable ? IsRetryable(args.Outcome.Result!) : args.Outcome.Result!.Status == 429)),
 
                 // Polly's attempt number is 0-based; the formula (and the Retry-After rule) are the CLI's own.
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(DelayFor(args.AttemptNumber + 1, args.Outcome.Result?.RetryAfter)),

@@ -137,6 +137,18 @@ export function unreadableBox(kind, ids, id, why = 'the ledger reconcile report 
     why, h('span', { class: 'mono' }, ids.join(', ')));
 }
 
+/**
+ * The notice of an answer for a payer whose partner row was removed from storage outside the platform while its records
+ * remain (the API's `Billing-Payer-Row-Missing` header, whose value says it in words): what is shown is what is stored,
+ * but the row must be restored. '' when the answer does not carry it.
+ */
+export function rowMissingBox(headers, payer) {
+  const why = headers.get('Billing-Payer-Row-Missing');
+  if (!why) return '';
+  return h('div', { class: 'problem', role: 'alert', id: 'payer-row-missing' },
+    h('strong', {}, 'Partner row missing'), ': payer ', h('span', { class: 'mono' }, payer), ': ', why, '.');
+}
+
 function statusText(status) {
   return { 400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 422: 'Unprocessable', 503: 'Service unavailable' }[status] ?? 'Error';
 }

@@ -1,6 +1,6 @@
 // Invoices: the list (by period and payer), one invoice with its lines, and CSV/PDF downloads.
-import { getJson, download, query } from '../api.js';
-import { h, money, table, badge, facts, problemBox, unreadableBox } from '../format.js';
+import { getJson, getJsonResponse, download, query } from '../api.js';
+import { h, money, table, badge, facts, problemBox, unreadableBox, rowMissingBox } from '../format.js';
 
 export default async function invoices(root, ctx) {
   if (ctx.arg) return detail(root, ctx);
@@ -20,8 +20,8 @@ export default async function invoices(root, ctx) {
   csv.addEventListener('click', () => run(status, () => download('/api/v1/invoices' + query({ period, payer, format: 'csv' }), `invoices-${period || 'all'}.csv`, 'text/csv')));
   root.append(h('h1', {}, 'Invoices'), form);
 
-  const list = await getJson('/api/v1/invoices' + query({ period, payer }));
-  root.append(h('div', { class: 'actions' }, csv), status, unreadableBox('invoice', (list.unreadable ?? []).map(u => u.id), 'unreadable-invoices'));
+  const { body: list, headers } = await getJsonResponse('/api/v1/invoices' + query({ period, payer }));
+  root.append(rowMissingBox(headers, payer), h('div', { class: 'actions' }, csv), status, unreadableBox('invoice', (list.unreadable ?? []).map(u => u.id), 'unreadable-invoices'));
   if (list.invoices.length === 0) {
     root.append(h('p', {}, 'No invoices' + (period ? ` for ${period}` : '') + '.'));
     return;

@@ -1,6 +1,6 @@
 // Usage: a payer's usage of one meter by hour, day or month, grouped by a dimension, as a stacked chart and tables.
-import { getJson, query } from '../api.js';
-import { h, integer, sum, table, stat, isoDate } from '../format.js';
+import { getJson, getJsonResponse, query } from '../api.js';
+import { h, integer, sum, table, stat, isoDate, rowMissingBox } from '../format.js';
 
 const METERS = {
   'offload.bytes': { unit: 'bytes', dims: { hotspot: 'Hotspot', rat: 'RAT' } },
@@ -61,7 +61,8 @@ export default async function usage(root, { me, params }) {
 
   const to = new Date(f.to + 'T00:00:00Z');
   to.setUTCDate(to.getUTCDate() + 1); // the API's range is half-open: the inclusive end day's midnight after
-  const result = await getJson('/api/v1/usage' + query({ payer: f.payer, meter: f.meter, window: f.window, groupBy: f.groupBy, from: f.from, to: isoDate(to) }), ['quantity']);
+  const { body: result, headers } = await getJsonResponse('/api/v1/usage' + query({ payer: f.payer, meter: f.meter, window: f.window, groupBy: f.groupBy, from: f.from, to: isoDate(to) }), ['quantity']);
+  root.append(rowMissingBox(headers, f.payer));
   const unit = METERS[f.meter].unit;
   const groupKey = (row) => f.groupBy ? (row.group[f.groupBy] ?? '(none)') : 'all';
   const total = sum(result.rows.map(r => r.quantity));
