@@ -27,6 +27,28 @@ public static class BillingStartup
         }
     }
 
+    /// <summary>
+    /// Prepares storage and checks it against the settings before the app serves (<see cref="StartupInitializer"/>): false,
+    /// with one line written to <paramref name="error"/>, when the storage refuses this configuration (another fact shard
+    /// count than the one it records, or a record this platform did not write). Storage that stays unreachable throws, and
+    /// the host restarts the handler: it never serves with the count unverified.
+    /// </summary>
+    public static async Task<bool> TryInitializeAsync(WebApplication app, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(error);
+        try
+        {
+            await app.Services.GetRequiredService<StartupInitializer>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is FactShardsMismatchException or InvalidDataException)
+        {
+            await error.WriteLineAsync($"Billing.Functions cannot start: {ex.Message}".AsMemory(), cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+    }
+
     // A plan and an event type definition are both JSON files validated at start (JsonFileValidationException).
     private static bool IsBadConfiguration(Exception ex) =>
         ex is OptionsValidationException or InvalidOperationException or Billing.Domain.Definitions.JsonFileValidationException;

@@ -7,6 +7,10 @@ if (BillingStartup.TryBuild(builder, Console.Error) is not { } app)
 }
 
 app.MapBillingFunctions();
-await app.Services.GetRequiredService<StartupInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
+if (!await BillingStartup.TryInitializeAsync(app, Console.Error, app.Lifetime.ApplicationStopping))
+{
+    return 1;
+}
+
 await app.RunAsync();
 return 0;

@@ -28,11 +28,15 @@ public sealed class StorageOptions
     [MaxLength(MaxTablePrefixLength, ErrorMessage = "TablePrefix is at most {1} characters: it names the tables (with the longest, quarantine, at most 63) and, unless Billing:Ledger:Name is set, the ledger on chain.")]
     public string TablePrefix { get; set; } = "billing";
 
+    /// <summary>The most <see cref="FactShards"/>.</summary>
+    public const int MaxFactShards = 64;
+
     /// <summary>
     /// Partitions per payer for usage facts (spreads a hot payer over partitions). Fixed for the life of a
-    /// deployment: the shard of an event is part of its dedup key.
+    /// deployment: the shard of an event is part of its dedup key. The first start records it in storage
+    /// (<see cref="FactShardsRecord"/>), and a start with another count is refused.
     /// </summary>
-    [Range(1, 64)]
+    [Range(1, MaxFactShards)]
     public int FactShards { get; set; } = 8;
 
     /// <summary>Entity-group transactions written in parallel per invocation.</summary>

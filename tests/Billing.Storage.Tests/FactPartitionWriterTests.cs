@@ -199,6 +199,19 @@ public class FactPartitionWriterTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task AppendAsync_MonthRowWithPlantedTotalsThatTheNextFactTakesPastInt128_IsReplacedAndMeteringGoesOn()
+    {
+        var (tables, first, second, result, after) = await AppendAfterPlantingInTheMonthRowAsync( // before: OverflowException, on every redelivery
+            "y", "Totals", "offload.bytes=170141183460469231731687303715884105727"); // Int128.MaxValue: it reads, the next fact cannot be added
+
+        Assert.Equal((100, 0), (result.Inserted, result.Unstorable.Count));
+        Assert.Equal(nameof(RollupDetail.Overflow), after.GetString("Detail")); // readers count this month from the facts; rebuild repairs it
+        Assert.False(after.ContainsKey("Totals"), "totals that cannot be trusted were kept");
+        var rows = await new RollupStore(tables).ReadAsync("carrier-tmo", 0, UsageWindow.Day, Month, Month.AddMonths(1), CancellationToken.None);
+        Assert.Equal(first.Concat(second).Sum(p => p.Fact.Bytes), rows.Buckets.SelectMany(b => b.Bucket.Sums).Where(s => s.Key.Meter == "offload.bytes").Sum(s => (long)s.Value));
+    }
+
+    [Fact]
     public async Task AppendAsync_ResentEventWhoseStoredHashWasReplacedByANumber_IsAConflictAndTheRestIsWritten()
     {
         var (tables, store, first, _) = await StoreCleanBatchAsync("v", 40, count: 20);

@@ -13,9 +13,18 @@ public sealed partial class StartupInitializer(
 {
     private static readonly TimeSpan StorageWait = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Prepares storage and checks it against this instance's settings before it serves. Storage not reachable is waited
+    /// for (<see cref="StorageWait"/>), then thrown: the host restarts the handler, which never serves with the fact shard
+    /// count unverified. <see cref="FactShardsMismatchException"/> when the storage records another count than
+    /// <c>Billing:Storage:FactShards</c> (<see cref="FactShardsRecord"/>; the first start records it), and
+    /// <see cref="InvalidDataException"/> when that record is no count this platform wrote: the instance must not start.
+    /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + StorageWait;
+        var shards = new FactShardsRecord(tables);
+        int recorded;
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -23,6 +32,7 @@ public sealed partial class StartupInitializer(
                 await tables.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
                 await ledger.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
                 await anchors.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+                recorded = await shards.EnsureAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 break;
             }
             catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or AggregateException && time.GetUtcNow() < deadline)
@@ -30,6 +40,11 @@ public sealed partial class StartupInitializer(
                 LogStorageWait(logger, attempt, ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), time, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        if (recorded != tables.Options.FactShards)
+        {
+            throw new FactShardsMismatchException(tables.Options.FactShards, recorded, shards.Location);
         }
 
         var options = partnerOptions.Value;

@@ -169,23 +169,15 @@ public static class RollupCodec
                 bucket.Add(key, quantity);
             }
         }
-        catch (Exception ex) when (ex is InvalidDataException or OverflowException or UriFormatException)
+        catch (Exception ex) when (ex is InvalidDataException or UriFormatException)
         {
             bucket.MarkOverflow();
         }
 
         if (grain == UsageWindow.Month)
         {
-            try
-            {
-                bucket.SetTotals(DecodeTotals(entity));
-            }
-            catch (OverflowException)
-            {
-                // Totals of one meter past Int128 (planted): no sums or totals to trust; readers use the facts, rebuild replaces it.
-                bucket.MarkOverflow();
-                bucket.SetTotals(null);
-            }
+            // Totals of one meter past Int128 (planted) leave no sums or totals to trust (RollupBucket.GiveUp): readers use the facts, rebuild replaces it.
+            bucket.SetTotals(DecodeTotals(entity));
         }
 
         return bucket;

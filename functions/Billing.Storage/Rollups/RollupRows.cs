@@ -103,7 +103,8 @@ internal sealed class RollupRows(TableClient table, string partitionKey, RollupR
                 .Concat(UniqueMarkerCodec.Of(fact).Where(m => !markers[m.RowKey] && counted.Add(m.RowKey)).Select(m => (m.Marker.Meter, Quantity: Int128.One)));
             foreach (var (meter, quantity) in added)
             {
-                var total = checked((totals.TryGetValue((row, meter), out var t) ? t : rows[row].Bucket?.Total(meter) ?? 0) + quantity);
+                // A total past Int128 is a planted row's: staging gives its totals up and the month counts from zero (RollupBucket), as here.
+                var total = RollupBucket.SumOrNull(totals.TryGetValue((row, meter), out var t) ? t : rows[row].Bucket?.Total(meter) ?? 0, quantity) ?? quantity;
                 totals[(row, meter)] = total;
                 if (facts[i].MonthLimits?.TryGetValue(meter, out var limit) == true && total > limit / shards)
                 {

@@ -80,7 +80,10 @@ public sealed class RollupBucket
         TotalsKnown = true;
         foreach (var (meter, quantity) in stored ?? sums.Select(kv => KeyValuePair.Create(kv.Key.Meter, kv.Value)))
         {
-            AddTotal(meter, quantity);
+            if (!AddTotal(meter, quantity))
+            {
+                return; // past Int128: given up (GiveUp), the sums with them
+            }
         }
     }
 
@@ -110,16 +113,47 @@ public sealed class RollupBucket
     {
         ArgumentNullException.ThrowIfNull(counter);
         Add(counter, 1);
-        AddTotal(counter.Meter, 1);
+        _ = AddTotal(counter.Meter, 1);
     }
 
-    private void AddTotal(string meter, Int128 quantity)
+    /// <summary><paramref name="a"/> + <paramref name="b"/>, or null when the sum is past <see cref="Int128"/>.</summary>
+    public static Int128? SumOrNull(Int128 a, Int128 b)
     {
-        if (Grain == UsageWindow.Month)
+        Int128 sum = unchecked(a + b);
+        return ((a ^ sum) & (b ^ sum)) < 0 ? null : sum;
+    }
+
+    /// <summary>Adds to a month's total of <paramref name="meter"/>; false when that took it past Int128 and the bucket gave up (<see cref="GiveUp"/>).</summary>
+    private bool AddTotal(string meter, Int128 quantity)
+    {
+        if (Grain != UsageWindow.Month)
         {
-            ref Int128 total = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(totals, meter, out _);
-            total = checked(total + quantity);
+            return true;
         }
+
+        ref Int128 total = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(totals, meter, out _);
+        if (SumOrNull(total, quantity) is { } sum)
+        {
+            total = sum;
+            return true;
+        }
+
+        GiveUp();
+        return false;
+    }
+
+    /// <summary>
+    /// A total past Int128, which stored facts never reach (a fact adds a long: it takes 2^64 of them), so the row's totals
+    /// were planted (someone with write access to storage): nothing of the row is trusted, as when such a row is read
+    /// (<c>RollupCodec.FromEntity</c>). Readers use the bucket's facts, metering counts the month's limits from zero,
+    /// <c>rollups verify</c> reports the row and <c>rollups rebuild</c> restores it; never an exception, which would fail
+    /// every delivery of the batch and stall its hub partition.
+    /// </summary>
+    private void GiveUp()
+    {
+        MarkOverflow();
+        totals.Clear();
+        TotalsKnown = false;
     }
 
     /// <summary>Adds a fact of this bucket to every meter it counts for.</summary>
@@ -128,7 +162,7 @@ public sealed class RollupBucket
         ArgumentNullException.ThrowIfNull(fact);
         foreach (var (meter, quantity) in Additive(fact))
         {
-            AddTotal(meter, quantity);
+            _ = AddTotal(meter, quantity); // given up: the meters after it count from zero, as in a row whose totals are unknown
         }
 
         if (Detail == RollupDetail.Overflow)
@@ -165,7 +199,16 @@ public sealed class RollupBucket
 
         var k = Detail == RollupDetail.Coarse ? key.Coarse() : key;
         ref Int128 sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sums, k, out _);
-        sum = checked(sum + quantity);
+        if (SumOrNull(sum, quantity) is { } added)
+        {
+            sum = added;
+        }
+        else
+        {
+            // Past Int128, which stored facts never reach: a planted sum. The sums are given up as when a row outgrows its
+            // capacity (readers use the facts); the month's totals, counted apart, stay.
+            MarkOverflow();
+        }
     }
 
     /// <summary>Sums the high-cardinality dimensions away (exact: only the grouping gets coarser).</summary>
