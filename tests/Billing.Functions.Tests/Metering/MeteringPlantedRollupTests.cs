@@ -64,7 +64,7 @@ public sealed partial class MeteringPlantedRollupTests(AzuriteFixture azurite)
 
         var summary = await MeterAsync(metering, next, hotspot, 20_000_000_000, 2); // before: OverflowException, on every redelivery
         var again = await MeterAsync(metering, next, hotspot, 20_000_000_000, 2);
-        var verified = await new RollupMaintenance(setup.Facts).VerifyAsync("carrier-tmo", October, Ct);
+        var verified = await new RollupMaintenance(setup.Facts, setup.Clock).VerifyAsync("carrier-tmo", October, Ct);
         setup.Clock.SetUtcNow(October.End.AddDays(1));
         var closed = await setup.Closer.CloseAsync(October, force: false, Ct);
 
