@@ -5,6 +5,8 @@ public sealed partial class PeriodCloser
 {
     private const string RowMissing = "its partner row is missing (removed outside the platform) while its audit trail remains: restore the row, and the first close after bills it";
 
+    private const string Appeared = "its partner row was missing when this close read the registry and came back while it ran (restored, say): the next close bills it";
+
     private const string NoRowNoTrail = "no partner row and no audit trail: its plan is unknown, so nothing is billed on a guess; restore its partner row and audit trail "
         + "from a backup (partners verify lists a payer its invoices pin), and the first close after bills it";
 
@@ -21,8 +23,12 @@ public sealed partial class PeriodCloser
     /// Payers with usage of the period only, never invoiced or marked, are not found: the facts are partitioned by payer, so
     /// only a scan of every fact would list them.</item>
     /// </list>
-    /// A partner made since the registry was read is no such partner. Returns the ids decided here (failed or owing
-    /// nothing): an earlier failure of theirs is replaced by this outcome.
+    /// A trail alone never clears a partner that has invoices of the window, late usage or usage of the period (a trail
+    /// rewritten in storage to say "provider" does not outweigh them). A partner made since the registry was read, after
+    /// the period, is no such partner; one whose row came back while the close ran fails, so the next close bills it
+    /// rather than the record counting the month closed for it. An id read from a stored key that no partner can have
+    /// fails without a read by it. Returns the ids decided here (failed or owing nothing): an earlier failure of theirs is
+    /// replaced by this outcome.
     /// </summary>
     private async Task<HashSet<string>> FailRowlessAsync(StoredList<Partner> registry, PeriodCloseRecord? closed, BillingPeriod period,
         ILookup<string, LateUsageMark> late, ConcurrentDictionary<string, string> failed, CancellationToken cancellationToken)
@@ -31,26 +37,9 @@ public sealed partial class PeriodCloser
         var decided = new HashSet<string>(StringComparer.Ordinal);
         var window = RoutineWindow(period);
         var since = window.Count > 0 ? window[^1].Start : period.Start;
-        var subjects = (await partners.AuditSubjectsAsync(cancellationToken).ConfigureAwait(false)).Ids;
-        foreach (string id in subjects.Where(id => !known.Contains(id) && closed?.Closed(id) != true))
-        {
-            if (await partners.AuditTrailAsync(id, cancellationToken).ConfigureAwait(false) is not { Record: null, Unreadable: null, ChangedWhileRead: 0 } trail)
-            {
-                continue; // its row was made (or restored) since the registry was read, or it is gone: the next close decides
-            }
 
-            decided.Add(id);
-            bool? invoiced = PartnerAuditVerifier.InvoicedSince(trail, since, out string? why);
-            if (invoiced == false && !late[id].Any())
-            {
-                LogRowlessNotInvoiced(logger, period.ToString(), id, since);
-                continue;
-            }
-
-            Fail(id, invoiced is null ? $"{RowMissing}; its role is unknown, as {why}" : RowMissing);
-        }
-
-        known.UnionWith(subjects);
+        // Read first: what a trail says is weighed against them (a trail rewritten to say "provider" does not outweigh
+        // invoices or usage of a payer).
         var invoicedFor = new Dictionary<string, BillingPeriod>(StringComparer.Ordinal);
         foreach (var month in window)
         {
@@ -60,20 +49,60 @@ public sealed partial class PeriodCloser
             }
         }
 
-        var candidates = late.Select(g => g.Key).Concat(invoicedFor.Keys).Where(id => !known.Contains(id) && closed?.Closed(id) != true).Distinct().Order(StringComparer.Ordinal);
-        foreach (string id in candidates)
+        var subjects = (await partners.AuditSubjectsAsync(cancellationToken).ConfigureAwait(false)).Ids;
+        foreach (string id in subjects.Where(id => !known.Contains(id) && closed?.Closed(id) != true))
         {
-            if (await partners.AuditTrailAsync(id, cancellationToken).ConfigureAwait(false) is not null)
+            var trail = await partners.AuditTrailAsync(id, cancellationToken).ConfigureAwait(false);
+            if (trail is null)
             {
-                continue; // made since the registry was read
+                continue; // gone since the listing: no row, no trail, decided below if it owes something
             }
 
             decided.Add(id);
-            if (late[id].Any())
+            bool? invoiced = PartnerAuditVerifier.InvoicedSince(trail, since, out string? why);
+            if (trail is not { Record: null, Unreadable: null, ChangedWhileRead: 0 })
+            {
+                // Its row came back (restored, or changing) while this close ran: tried by no one here, it would count as
+                // closed in this record. A partner made after the period cannot owe it, nor one the trail makes no payer.
+                if (invoiced != false && trail.Entries.Count > 0 && trail.Entries.Min(e => e.At) < period.End)
+                {
+                    Fail(id, Appeared);
+                }
+
+                continue;
+            }
+
+            if (invoiced == false && !late[id].Any() && !invoicedFor.ContainsKey(id) && !await HasUsageAsync(id, period, cancellationToken).ConfigureAwait(false))
+            {
+                LogRowlessNotInvoiced(logger, period.ToString(), id, since);
+                continue;
+            }
+
+            Fail(id, invoiced is null ? $"{RowMissing}; its role is unknown, as {why}" : RowMissing);
+        }
+
+        known.UnionWith(subjects);
+        var candidates = late.Select(g => g.Key).Concat(invoicedFor.Keys).Where(id => !known.Contains(id) && closed?.Closed(id) != true).Distinct().Order(StringComparer.Ordinal);
+        foreach (string id in candidates)
+        {
+            decided.Add(id);
+            if (PayerIds.Problem(id) is { } problem)
+            {
+                // Taken from a stored key (a planted mark or invoice row): no partner can have it, and storage would refuse
+                // a read by it, failing the whole close.
+                Fail(id, $"usage or invoices are stored for payer {id}, which no partner can be: the id {problem}");
+                continue;
+            }
+
+            if (await partners.AuditTrailAsync(id, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                Fail(id, Appeared); // it has invoices or late usage, so it existed before: restored while this close ran
+            }
+            else if (late[id].Any())
             {
                 Fail(id, $"usage of payer {id} metered late for {string.Join(", ", late[id].Select(m => m.Month).Order())} but {NoRowNoTrail}");
             }
-            else if (await facts.Rollups.HasMonthAsync(id, period.Start, cancellationToken).ConfigureAwait(false))
+            else if (await HasUsageAsync(id, period, cancellationToken).ConfigureAwait(false))
             {
                 Fail(id, $"usage of payer {id} in {period} but {NoRowNoTrail}");
             }
@@ -107,6 +136,10 @@ public sealed partial class PeriodCloser
         var window = RoutineWindow(period);
         return PartnerAuditVerifier.InvoicedSince(trail, window.Count > 0 ? window[^1].Start : period.Start, out _) == false;
     }
+
+    /// <summary>True when the payer has usage in <paramref name="period"/> (a month bucket in any shard).</summary>
+    private Task<bool> HasUsageAsync(string payer, BillingPeriod period, CancellationToken cancellationToken) =>
+        PayerIds.Problem(payer) is null ? facts.Rollups.HasMonthAsync(payer, period.Start, cancellationToken) : Task.FromResult(false);
 
     /// <summary>The earlier months a close of <paramref name="period"/> corrects routinely, latest first.</summary>
     private static List<BillingPeriod> RoutineWindow(BillingPeriod period)

@@ -9,9 +9,9 @@ namespace Billing.Application.Rollups;
 /// <para>A fact row this platform did not write (a value of the wrong type planted in storage) is money that does not
 /// reconcile: verify reports it (kind <c>unreadable</c>) and compares the rest of the month without it; rebuild refuses
 /// its shard's month (<see cref="InvalidDataException"/>) rather than write rollups that silently drop it.</para>
-/// <para>A month the rebuild changed may have been closed from the rollups it replaced, so billed wrong. Closes correct the
-/// months of their routine window anyway; an older one is marked as late usage (<see cref="LateUsageStore"/>), as metering
-/// marks a fact of such a month, so the next close bills recomputed − billed for it once.</para>
+/// <para>A month rebuilt may have been closed from the rollups it replaced, so billed wrong. Closes correct the months of
+/// their routine window anyway; an older one with facts is marked as late usage (<see cref="LateUsageStore"/>), as metering
+/// marks a fact of such a month, so the next close bills recomputed − billed for it once (nothing when it was right).</para>
 /// </summary>
 public sealed class RollupMaintenance(FactStore facts, TimeProvider time)
 {
@@ -30,18 +30,45 @@ public sealed class RollupMaintenance(FactStore facts, TimeProvider time)
 
     public async Task<RollupRebuild> RebuildAsync(string payer, BillingPeriod month, CancellationToken cancellationToken)
     {
-        var shards = await Task.WhenAll(Enumerable.Range(0, rollups.Shards).Select(shard => RebuildShardAsync(payer, shard, month, cancellationToken))).ConfigureAwait(false);
-        int changed = shards.Sum(s => s.Changed);
-        var now = time.GetUtcNow();
-        bool markedLate = changed > 0 && Adjustments.IsPastRoutineWindow(month, now);
-        if (markedLate)
+        (long Facts, int Buckets, int Changed)[] shards;
+        try
         {
-            // After the rows are written: a close that reads the mark re-rates the month from the rebuilt rollups.
-            await facts.LateUsage.MarkAsync([(payer, month)], now, cancellationToken).ConfigureAwait(false);
+            shards = await Task.WhenAll(Enumerable.Range(0, rollups.Shards).Select(shard => RebuildShardAsync(payer, shard, month, cancellationToken))).ConfigureAwait(false);
+        }
+        catch (Exception) when (Adjustments.IsPastRoutineWindow(month, time.GetUtcNow()))
+        {
+            // Other shards may have been rewritten before one was refused or failed: their months are marked now, since
+            // the rebuild run again once that shard is mended finds them right and changes nothing.
+            try
+            {
+                await MarkLateAsync(payer, month, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (RequestFailedException)
+            {
+                // the rebuild run again marks it (the month has facts): the refusal is what the caller must see
+            }
+
+            throw;
         }
 
-        return new RollupRebuild(payer, month, shards.Sum(s => s.Facts), shards.Sum(s => s.Buckets), changed) { MarkedLate = markedLate };
+        long count = shards.Sum(s => s.Facts);
+        int changed = shards.Sum(s => s.Changed);
+
+        // Marked whenever a month past the window has rollups or facts, changed or not: a rebuild run again after its mark
+        // was lost (a failure after the rows were written, a retry) changes nothing, yet the month may still be billed from
+        // the rows it replaced. A needless mark costs one re-rating that bills nothing. Marked after the rows are written,
+        // so a close that reads the mark rates the rebuilt rows, and one that read an earlier mark cannot clear this one.
+        bool markedLate = (count > 0 || changed > 0) && Adjustments.IsPastRoutineWindow(month, time.GetUtcNow());
+        if (markedLate)
+        {
+            await MarkLateAsync(payer, month, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new RollupRebuild(payer, month, count, shards.Sum(s => s.Buckets), changed) { MarkedLate = markedLate };
     }
+
+    private Task MarkLateAsync(string payer, BillingPeriod month, CancellationToken cancellationToken) =>
+        facts.LateUsage.MarkAsync([(payer, month)], time.GetUtcNow(), cancellationToken);
 
     private async Task<(long Facts, int Buckets, int Changed)> RebuildShardAsync(string payer, int shard, BillingPeriod month, CancellationToken cancellationToken)
     {

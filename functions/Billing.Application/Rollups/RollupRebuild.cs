@@ -4,8 +4,8 @@ namespace Billing.Application.Rollups;
 public sealed record RollupRebuild(string Payer, BillingPeriod Month, long Facts, int Buckets, int RowsChanged)
 {
     /// <summary>
-    /// True when rows changed in a month past the routine window of closes: it was marked as late usage, so the next close
-    /// bills what its invoices got wrong (<see cref="RollupMaintenance"/>).
+    /// True when the month, past the routine window of closes, has facts or had rows changed: it was marked as late usage,
+    /// so the next close bills what its invoices got wrong, if anything (<see cref="RollupMaintenance"/>).
     /// </summary>
     public bool MarkedLate { get; init; }
 }

@@ -217,7 +217,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
 
     private UsageFact? ReadCarrier(ref FieldReader r, EventHeader header, bool claimsId, Partner? carrier)
     {
-        if (carrier is not null && header.Time is { } time)
+        if (carrier is { Role: PartnerRole.Carrier } && header.Time is { } time) // another role is refused posting offload at all
         {
             CheckOffloadPriced(ref r, carrier, BillingPeriod.Containing(time));
         }

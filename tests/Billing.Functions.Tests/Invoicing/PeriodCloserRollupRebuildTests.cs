@@ -14,22 +14,39 @@ public class PeriodCloserRollupRebuildTests(AzuriteFixture azurite) : PeriodClos
     [Fact]
     public async Task CloseAsync_MonthBilledFromUnderCountedRollupsRebuiltPastItsRoutineWindow_NextCloseBillsTheDifferenceOnce()
     {
-        var setup = await NewAsync(July.End.AddDays(1));
-        await setup.AddCarrierAsync(July.Start.AddDays(3), 10_000_000_000); // 100,000 DC → 1.00
-        await UnderCountAsync(setup, July, "=10000000000", "=5000000000");
-        await setup.Closer.CloseAsync(July, force: false, CancellationToken.None);
-        Assert.Equal(50, await setup.BilledForAsync("carrier-tmo", July)); // billed from the changed rollups
+        var setup = await JulyBilledFromUnderCountedRollupsAsync();
 
         setup.Clock.SetUtcNow(October.End.AddDays(1)); // October's close corrects September and August routinely, not July
-        var rebuilt = await new RollupMaintenance(setup.Facts, setup.Clock).RebuildAsync("carrier-tmo", July, CancellationToken.None);
+        var rebuilt = await Rebuild(setup).RebuildAsync("carrier-tmo", July, CancellationToken.None);
         var october = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
-        var again = await new RollupMaintenance(setup.Facts, setup.Clock).RebuildAsync("carrier-tmo", July, CancellationToken.None);
+        setup.Clock.SetUtcNow(November.End.AddDays(1));
+        var again = await Rebuild(setup).RebuildAsync("carrier-tmo", July, CancellationToken.None);
+        var november = await setup.Closer.CloseAsync(November, force: false, CancellationToken.None);
 
         Assert.Equal(50, Assert.Single(Assert.Single(october.Invoices, i => i.Payer == "carrier-tmo").Lines, l => l.AdjustedPeriod == July).Amount.MinorUnits);
         Assert.Equal(100, await setup.BilledForAsync("carrier-tmo", July));
         Assert.True(rebuilt.MarkedLate);
-        Assert.Empty((await setup.Facts.LateUsage.ListAsync(CancellationToken.None)).Items); // settled by October's close
-        Assert.Equal((0, false), (again.RowsChanged, again.MarkedLate)); // nothing changed: nothing to bill again
+        Assert.Equal((0, true), (again.RowsChanged, again.MarkedLate)); // marked again: a rebuild cannot tell whether the last mark was settled
+        Assert.DoesNotContain(november.Invoices.SelectMany(i => i.Lines), l => l.AdjustedPeriod == July); // re-rated, nothing more to bill
+        Assert.Empty((await setup.Facts.LateUsage.ListAsync(CancellationToken.None)).Items);
+    }
+
+    [Fact]
+    public async Task RebuildAsync_RunAgainAfterItsMarkWasLost_MarksTheMonthThoughNoRowChanges()
+    {
+        var setup = await JulyBilledFromUnderCountedRollupsAsync();
+        setup.Clock.SetUtcNow(October.End.AddDays(1));
+        await Rebuild(setup).RebuildAsync("carrier-tmo", July, CancellationToken.None);
+        foreach (var mark in (await setup.Facts.LateUsage.ListAsync(CancellationToken.None)).Items)
+        {
+            await setup.Facts.LateUsage.ClearAsync(mark, CancellationToken.None); // as if writing the mark had failed after the rows
+        }
+
+        var retried = await Rebuild(setup).RebuildAsync("carrier-tmo", July, CancellationToken.None); // the CLI retries the 503
+        var october = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+
+        Assert.Equal(0, retried.RowsChanged);
+        Assert.Equal(50, Assert.Single(Assert.Single(october.Invoices, i => i.Payer == "carrier-tmo").Lines, l => l.AdjustedPeriod == July).Amount.MinorUnits);
     }
 
     [Fact]
@@ -39,11 +56,24 @@ public class PeriodCloserRollupRebuildTests(AzuriteFixture azurite) : PeriodClos
         await setup.AddCarrierAsync(September.Start.AddDays(3), 10_000_000_000);
         await UnderCountAsync(setup, September, "=10000000000", "=5000000000");
 
-        var rebuilt = await new RollupMaintenance(setup.Facts, setup.Clock).RebuildAsync("carrier-tmo", September, CancellationToken.None);
+        var rebuilt = await Rebuild(setup).RebuildAsync("carrier-tmo", September, CancellationToken.None);
 
         Assert.True(rebuilt.RowsChanged > 0);
         Assert.False(rebuilt.MarkedLate); // the next closes re-rate September anyway
         Assert.Empty((await setup.Facts.LateUsage.ListAsync(CancellationToken.None)).Items);
+    }
+
+    private static RollupMaintenance Rebuild(PeriodCloserSetup setup) => new(setup.Facts, setup.Clock);
+
+    /// <summary>July's one session (1.00) under-counted in its month row, then July closed from it: billed 0.50.</summary>
+    private async Task<PeriodCloserSetup> JulyBilledFromUnderCountedRollupsAsync()
+    {
+        var setup = await NewAsync(July.End.AddDays(1));
+        await setup.AddCarrierAsync(July.Start.AddDays(3), 10_000_000_000); // 100,000 DC → 1.00
+        await UnderCountAsync(setup, July, "=10000000000", "=5000000000");
+        await setup.Closer.CloseAsync(July, force: false, CancellationToken.None);
+        Assert.Equal(50, await setup.BilledForAsync("carrier-tmo", July));
+        return setup;
     }
 
     /// <summary>Changes the payer's month row as someone with storage access could: the text <paramref name="from"/> becomes <paramref name="to"/>.</summary>

@@ -178,4 +178,34 @@ public class PeriodCloserRowlessTests(AzuriteFixture azurite) : PeriodCloserTest
         Assert.StartsWith(RowMissing + "; its role is unknown, as its audit trail does not verify: HashMismatch", Assert.Single(result.Failed, f => f.Key == "provider-nodeops").Value, StringComparison.Ordinal);
         Assert.Equal(["carrier-tmo", "tenant-idle", "tenant-lab"], result.Invoices.Select(i => i.Payer));
     }
+
+    // Stored data planted or rewritten by someone with write access to storage: such a row fails its own id, never the
+    // whole close, and a trail saying "no payer" does not outweigh usage billed to the partner.
+    [Fact]
+    public async Task CloseAsync_LateMarkPlantedForAnIdNoPartnerCanHave_FailsThatIdAndInvoicesEveryoneElse()
+    {
+        var setup = await NewAsync(October.End.AddHours(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 150_000_000_000);
+        string planted = new('%', 400); // its escaped key is longer than any key storage holds
+        await setup.Facts.LateUsage.MarkAsync([(planted, September)], October.End, CancellationToken.None);
+
+        var closed = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+
+        Assert.Contains(closed.Invoices, i => i.Payer == "carrier-tmo");
+        Assert.Contains("which no partner can be", Assert.Single(closed.Failed, f => f.Key == planted).Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CloseAsync_RowlessPartnerWhoseTrailSaysProviderButWithUsageAsPayer_FailsInsteadOfOwingNothing()
+    {
+        var setup = await NewAsync(October.End.AddHours(1));
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 150_000_000_000);
+        await setup.AddCarrierAsync(October.Start.AddDays(1), 150_000_000_000, payer: "provider-nodeops"); // usage billed to it
+        await setup.Tables.Partners.DeleteEntityAsync("p", "provider-nodeops", Azure.ETag.All); // its row removed, its trail kept
+
+        var closed = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+
+        Assert.Contains("partner row is missing", Assert.Single(closed.Failed, f => f.Key == "provider-nodeops").Value, StringComparison.Ordinal);
+        Assert.False((await setup.Invoices.GetCloseAsync(October, CancellationToken.None))!.Value.Record.Closed("provider-nodeops"));
+    }
 }
