@@ -93,13 +93,32 @@ public sealed partial class UsageReader(FactStore facts, ILogger? logger = null)
                     {
                         if (key.Meter == meter.Name && (source is null || key.Source == source))
                         {
-                            rollup.Add(bucket.Start, name => key.Value(meter, name), quantity);
+                            AddSum(rollup, payer, meter, bucket.Start, name => key.Value(meter, name), quantity);
                         }
                     }
                 }
             }
         }, cancellationToken).ConfigureAwait(false);
         return rollup.Rows();
+    }
+
+    /// <summary>
+    /// Adds a bucket's sum. Metered usage never sums past <see cref="Int128"/> (a month is held to what one invoice can bill),
+    /// so sums that do were changed in storage: stored data that does not add up, refused as such (deterministic, as a row
+    /// that cannot be read), never an overflow thrown as a server error.
+    /// </summary>
+    private static void AddSum(UsageRollup rollup, string payer, MeterDefinition meter, DateTimeOffset start, Func<string, string?> dimension, Int128 quantity)
+    {
+        try
+        {
+            rollup.Add(start, dimension, quantity);
+        }
+        catch (OverflowException ex)
+        {
+            throw new InvalidDataException(
+                $"the {meter.Name} usage of {payer} cannot be summed: its rollups hold more than any metered usage can reach, so a row was changed " +
+                $"outside the platform; `billing rollups verify --payer {payer} --month {BillingPeriod.Containing(start)}` lists it and rebuild replaces it", ex);
+        }
     }
 
     /// <summary>

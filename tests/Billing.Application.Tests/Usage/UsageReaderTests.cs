@@ -85,4 +85,24 @@ public class UsageReaderTests(AzuriteFixture azurite) : IClassFixture<AzuriteFix
         Assert.Empty(otherPayer);
         Assert.Empty(otherMonth);
     }
+
+    [Fact]
+    public async Task ReadAsync_MonthRowsPlantedSoTheirSumsPassInt128_RefusedAsStoredDataNotAnOverflow()
+    {
+        var (tables, facts) = await MeteredAsync(azurite);
+        string rowKey = RollupCodec.RowKey(UsageWindow.Month, Start);
+        foreach (int shard in new[] { 0, 1 })
+        {
+            // Each shard's sums read fine alone; no metered usage comes near, so only rows changed in storage add past Int128.
+            var row = (await tables.Facts.GetEntityAsync<TableEntity>(FactStore.ShardPartitionKey("carrier-tmo", shard), rowKey)).Value;
+            row["S0"] = System.Text.RegularExpressions.Regex.Replace(row.GetString("S0"), "=[0-9]+", "=" + Int128.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await tables.Facts.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+        }
+
+        var reader = new UsageReader(facts);
+
+        // Before: an OverflowException, an untyped 500 the CLI retried.
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => reader.ReadAsync("carrier-tmo", Meters.OffloadBytesMeter, UsageWindow.Month, Start, October.End, [], null, CancellationToken.None));
+        Assert.Contains("billing rollups verify", ex.Message, StringComparison.Ordinal);
+    }
 }
