@@ -17,12 +17,7 @@ public sealed partial class PeriodCloser
         string payer = partner.Id;
         var marks = late.Where(m => m.Month < period).ToLookup(m => m.Month);
         var months = new SortedSet<BillingPeriod>(marks.Select(m => m.Key)); // oldest first
-        var earlier = period;
-        for (int back = 0; back < Adjustments.RoutineLookback && earlier > default(BillingPeriod); back++)
-        {
-            earlier = earlier.Previous;
-            months.Add(earlier);
-        }
+        months.UnionWith(Adjustments.RoutineMonths(period));
 
         // Every later invoice, not only the window's: closes come in any order, and a late month's adjustment sits on
         // whichever invoice was made next, so only all of them hold everything billed for these months (and this one).

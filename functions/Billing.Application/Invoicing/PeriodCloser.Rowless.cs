@@ -35,8 +35,8 @@ public sealed partial class PeriodCloser
     {
         var known = registry.Items.Select(p => p.Id).Concat(registry.Unreadable.Select(u => u.Id)).ToHashSet(StringComparer.Ordinal);
         var decided = new HashSet<string>(StringComparer.Ordinal);
-        var window = RoutineWindow(period);
-        var since = window.Count > 0 ? window[^1].Start : period.Start;
+        var window = Adjustments.RoutineMonths(period);
+        var since = EarliestBilled(period);
 
         // Read first: what a trail says is weighed against them (a trail rewritten to say "provider" does not outweigh
         // invoices or usage of a payer).
@@ -133,26 +133,16 @@ public sealed partial class PeriodCloser
             return false;
         }
 
-        var window = RoutineWindow(period);
-        return PartnerAuditVerifier.InvoicedSince(trail, window.Count > 0 ? window[^1].Start : period.Start, out _) == false;
+        return PartnerAuditVerifier.InvoicedSince(trail, EarliestBilled(period), out _) == false;
     }
 
     /// <summary>True when the payer has usage in <paramref name="period"/> (a month bucket in any shard).</summary>
     private Task<bool> HasUsageAsync(string payer, BillingPeriod period, CancellationToken cancellationToken) =>
         PayerIds.Problem(payer) is null ? facts.Rollups.HasMonthAsync(payer, period.Start, cancellationToken) : Task.FromResult(false);
 
-    /// <summary>The earlier months a close of <paramref name="period"/> corrects routinely, latest first.</summary>
-    private static List<BillingPeriod> RoutineWindow(BillingPeriod period)
-    {
-        var months = new List<BillingPeriod>();
-        for (var month = period; months.Count < Adjustments.RoutineLookback && month > default(BillingPeriod);)
-        {
-            month = month.Previous;
-            months.Add(month);
-        }
-
-        return months;
-    }
+    /// <summary>The start of the earliest month a close of <paramref name="period"/> bills: the oldest it corrects routinely.</summary>
+    private static DateTimeOffset EarliestBilled(BillingPeriod period) =>
+        Adjustments.RoutineMonths(period) is [.., var oldest] ? oldest.Start : period.Start;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Period {Period}: the partner row of {Partner} is missing (removed outside the platform); its audit trail makes it no payer with a plan since {Since:yyyy-MM-dd}, so it owes nothing here. Restore the row (partners verify reports it missing)")]
     private static partial void LogRowlessNotInvoiced(ILogger logger, string period, string partner, DateTimeOffset since);

@@ -17,6 +17,19 @@ public static class Adjustments
     /// </summary>
     public const int RoutineLookback = 2;
 
+    /// <summary>The earlier months a close of <paramref name="period"/> corrects routinely (<see cref="RoutineLookback"/>), latest first.</summary>
+    public static IReadOnlyList<BillingPeriod> RoutineMonths(BillingPeriod period)
+    {
+        var months = new List<BillingPeriod>(RoutineLookback);
+        for (var month = period; months.Count < RoutineLookback && month > default(BillingPeriod);)
+        {
+            month = month.Previous;
+            months.Add(month);
+        }
+
+        return months;
+    }
+
     /// <summary>
     /// Added before the end of the last routine close's month: closes and metering run on different hosts, whose clocks may
     /// differ, and a month marked late that did not need it only costs one more re-rating.
