@@ -332,16 +332,10 @@ internal static class DeclaredEventReader
             return;
         }
 
-        if (payer.PlanFor(BillingPeriod.Containing(header.Time!.Value)) is not { } plan)
+        if (!UnpricedUsage.CanBill(payer, BillingPeriod.Containing(header.Time!.Value), definition.Type, prices,
+            p => definition.Meters.Any(m => p.FindMeter(m.Name) is not null), out string? plan, out string? problem))
         {
-            r.Error(payerField, UnpricedUsage.NoPlan(payerId, definition.Type));
-            return;
-        }
-
-        // A plan that prices none of the type's meters would meter the event and never invoice it: free usage, accepted.
-        if (prices.FindPlan(plan) is { } pricedPlan && !definition.Meters.Any(m => pricedPlan.FindMeter(m.Name) is not null))
-        {
-            r.Error(payerField, UnpricedUsage.PricesNone(payerId, plan, definition.Type));
+            r.Error(payerField, problem);
             return;
         }
 

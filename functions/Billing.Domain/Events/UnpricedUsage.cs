@@ -1,12 +1,28 @@
+using System.Diagnostics.CodeAnalysis;
+using Billing.Domain.Pricing;
+
 namespace Billing.Domain.Events;
 
 /// <summary>
-/// The reasons an event is refused when its payer's plan could not bill it: metered, it would never be invoiced (free
-/// usage, accepted). One wording for the built-in offload type and the declared types.
+/// Whether a payer's plan can bill an event: without a plan for the event's month, or on one that prices none of the
+/// type's meters, the event would be metered and never invoiced (free usage, accepted), so it is refused. One check and
+/// one wording for the built-in offload type and the declared types.
 /// </summary>
 internal static class UnpricedUsage
 {
-    public static string NoPlan(string payerId, string type) => $"'{payerId}' has no price plan, so it cannot pay for '{type}'";
-
-    public static string PricesNone(string payerId, string plan, string type) => $"'{payerId}' is billed on plan '{plan}', which prices none of the meters of '{type}'";
+    /// <summary>
+    /// True, with the <paramref name="plan"/> that prices <paramref name="month"/>, when <paramref name="payer"/> can pay for
+    /// <paramref name="type"/>; otherwise the <paramref name="problem"/>. <paramref name="pricesAny"/>: whether a plan prices
+    /// any of the type's meters (a plan the catalog does not hold is not judged here).
+    /// </summary>
+    public static bool CanBill(
+        Partner payer, BillingPeriod month, string type, IPriceCatalog prices, Func<PricePlan, bool> pricesAny,
+        [NotNullWhen(true)] out string? plan, [NotNullWhen(false)] out string? problem)
+    {
+        plan = payer.PlanFor(month);
+        problem = plan is null ? $"'{payer.Id}' has no price plan, so it cannot pay for '{type}'"
+            : prices.FindPlan(plan) is { } priced && !pricesAny(priced) ? $"'{payer.Id}' is billed on plan '{plan}', which prices none of the meters of '{type}'"
+            : null;
+        return problem is null;
+    }
 }

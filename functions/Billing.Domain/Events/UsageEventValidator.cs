@@ -18,6 +18,9 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
 
     private static readonly System.Buffers.SearchValues<byte> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF"u8);
 
+    /// <summary>Whether a plan prices either offload meter (static: no allocation a session).</summary>
+    private static readonly Func<Pricing.PricePlan, bool> PricesOffload = static p => p.FindMeter(Meters.OffloadBytes) is not null || p.FindMeter(Meters.OffloadSessions) is not null;
+
     /// <summary>Validates one event given as UTF-8 JSON text.</summary>
     /// <exception cref="JsonException">The text is not well-formed JSON (including duplicate property names, or nesting
     /// deeper than 64): there is no event to validate.</exception>
@@ -303,13 +306,9 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
     /// </summary>
     private void CheckOffloadPriced(ref FieldReader r, Partner carrier, BillingPeriod month)
     {
-        if (carrier.PlanFor(month) is not { } plan)
+        if (!UnpricedUsage.CanBill(carrier, month, EventTypes.CarrierOffloadV1, prices, PricesOffload, out _, out string? problem))
         {
-            r.Error("source", UnpricedUsage.NoPlan(carrier.Id, EventTypes.CarrierOffloadV1));
-        }
-        else if (prices.FindPlan(plan) is { } priced && priced.FindMeter(Meters.OffloadBytes) is null && priced.FindMeter(Meters.OffloadSessions) is null)
-        {
-            r.Error("source", UnpricedUsage.PricesNone(carrier.Id, plan, EventTypes.CarrierOffloadV1));
+            r.Error("source", problem);
         }
     }
 
