@@ -5,7 +5,7 @@ namespace Billing.Functions.WebConsole;
 
 /// <summary>
 /// GET /api/console/{*path} (anonymous): the web console's static files (<see cref="ConsoleAssets"/>), and
-/// <c>config.json</c>, the explorer settings its links need. The page itself asks for an API key and calls only the
+/// <c>config.json</c>, the explorer settings its links need and the currencies' minor-unit exponents. The page itself asks for an API key and calls only the
 /// public API with it. Every answer carries a strict Content-Security-Policy (no inline script, API calls to this origin
 /// only) and refuses framing; <c>nosniff</c> comes with every answer of the handler (<see cref="Http.ApiResponseHeaders"/>).
 /// </summary>
@@ -22,7 +22,9 @@ public sealed class ConsoleFunction(IOptions<ConsoleOptions> console, IOptions<S
     private readonly Lazy<ConsoleConfigResponse> config = new(() =>
     {
         var explorer = ExplorerSettings.Resolve(console.Value, solana.Value);
-        return new ConsoleConfigResponse(explorer.Cluster, explorer.Explorer.AbsoluteUri.TrimEnd('/'), explorer.CustomUrl?.AbsoluteUri);
+        var currencies = new SortedDictionary<string, int>(
+            Currency.SupportedCodes.ToDictionary(code => code, code => Currency.FromCode(code).Exponent), StringComparer.Ordinal);
+        return new ConsoleConfigResponse(explorer.Cluster, explorer.Explorer.AbsoluteUri.TrimEnd('/'), explorer.CustomUrl?.AbsoluteUri, currencies);
     });
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>

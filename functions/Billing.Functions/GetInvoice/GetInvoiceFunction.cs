@@ -8,12 +8,19 @@ namespace Billing.Functions.GetInvoice;
 /// </summary>
 public sealed partial class GetInvoiceFunction(InvoiceStore invoices, CreditNoteStore credits, InvoiceDocuments documents, ILogger<GetInvoiceFunction> logger)
 {
+    /// <summary>
+    /// Requests of one partner in flight here (<see cref="Http.InFlightPerPartner"/>): a PDF reads a month of rollups and
+    /// the covering anchor (its rows and a <c>getTransaction</c> on the RPC quota), and a payer may ask for its own at will.
+    /// </summary>
+    public const int MaxInFlightPerPartner = 4;
+
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/invoices/{id}", (HttpContext http, string id, GetInvoiceFunction f, CancellationToken ct) => f.InvokeAsync(http, id, ct))
             .Produces<InvoiceResponse>(StatusCodes.Status200OK, "application/json")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv", additionalContentTypes: [InvoicePdf.ContentType])
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status500InternalServerError)
             .RequireRoles("only the payer an invoice bills and finance may read it", Enum.GetValues<PartnerRole>()) // the owner rule is below
+            .LimitInFlightPerPartner(MaxInFlightPerPartner)
             .JsonAnswer(typeof(InvoiceResponse))
             .Query(InvoiceFormats.Parameter(InvoiceFormat.Json, InvoiceFormat.Csv, InvoiceFormat.Pdf));
 

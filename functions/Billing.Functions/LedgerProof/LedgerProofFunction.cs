@@ -8,8 +8,15 @@ namespace Billing.Functions.LedgerProof;
 /// </summary>
 public static class LedgerProofFunction
 {
+    /// <summary>
+    /// Requests of one partner in flight here (<see cref="Http.InFlightPerPartner"/>): a proof reads the covering anchor's
+    /// rows and its transaction from the RPC node, whose quota every anchor run and burn shares.
+    /// </summary>
+    public const int MaxInFlightPerPartner = 4;
+
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) => app.MapLedgerGet<LedgerProofResponse>(
-        "/api/v1/ledger/proof/{entryId}", "LedgerProof", HandleAsync, LedgerContract.FinanceAndPayers, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        "/api/v1/ledger/proof/{entryId}", "LedgerProof", HandleAsync, LedgerContract.FinanceAndPayers, StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+        .LimitInFlightPerPartner(MaxInFlightPerPartner);
 
     public static async Task<Results<JsonHttpResult<LedgerProofResponse>, JsonHttpResult<ApiProblem>>> HandleAsync(
         HttpContext context, string entryId, LedgerReader reader, CancellationToken cancellationToken)

@@ -4,10 +4,10 @@ namespace Billing.Cli.Tests.Ledger;
 
 /// <summary>
 /// <c>billing ledger verify --rpc --authority</c> judging heartbeats by the chain alone: memos signed on a real localnet by
-/// the authority under a ledger name of the test's own; the API's entry pages come from a stub.
+/// the authority under a ledger name of the test's own; the API's entry pages come from a stub. On a localnet of its own:
+/// moving the chain past a late landing expires every blockhash, which on the shared one fails other test runs' transactions.
 /// </summary>
-[Collection(LocalnetCollection.Name)]
-public class ChainVerifierHeartbeatTests(LocalnetFixture localnet)
+public class ChainVerifierHeartbeatTests(PrivateLocalnetFixture localnet) : IClassFixture<PrivateLocalnetFixture>
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 

@@ -118,6 +118,16 @@ public partial class ConsoleRouteTests(PlatformFixture platform)
         Assert.Equal(new Uri(platform.Localnet.Info.RpcUrl).GetLeftPart(UriPartial.Authority) + "/", config["customUrl"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Get_Config_ListsEveryBillableCurrencyWithItsExponent()
+    {
+        using var response = await platform.Client.GetAsync("api/console/config.json");
+        var currencies = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["currencies"]!.AsObject();
+
+        Assert.Equal(Currency.SupportedCodes.Order(StringComparer.Ordinal), currencies.Select(c => c.Key));
+        Assert.All(Currency.SupportedCodes, code => Assert.Equal(Currency.FromCode(code).Exponent, currencies[code]!.GetValue<int>()));
+    }
+
     [Theory]
     [InlineData(PlatformFixture.CarrierKey, "carrier-tmo", "Carrier", true, "carrier-standard-v1")]
     [InlineData(PlatformFixture.FinanceKey, "finance", "Finance", false, null)]

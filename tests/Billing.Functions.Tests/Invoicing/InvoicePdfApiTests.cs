@@ -83,7 +83,7 @@ public class InvoicePdfApiTests(PlatformFixture platform) : IClassFixture<Platfo
         }
 
         Assert.Equal("finalized", burn["status"]!.GetValue<string>());
-        using var anchor = await platform.Client.PostAsync("admin/functions/AnchorLedger", null);
+        await platform.AnchorLedgerAsync($"invoice-finalized:{id}");
         var proof = await JsonAsync($"api/v1/ledger/proof/invoice-finalized:{id}");
         var paid = await GetAsync($"api/v1/invoices/{id}?format=pdf", PlatformFixture.CarrierKey);
         string paidText = (await PdfText.ReadAsync(paid.Body)).All;

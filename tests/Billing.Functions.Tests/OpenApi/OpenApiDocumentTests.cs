@@ -101,6 +101,18 @@ public sealed class OpenApiDocumentTests
         Assert.All(posts, o => Assert.True(o.Operation.GetProperty("responses").TryGetProperty("408", out _), $"{o.Name} lacks a 408 response"));
     }
 
+    [Theory]
+    [InlineData("/api/v1/usage")] // a month of hourly rows
+    [InlineData("/api/v1/invoices/{id}")] // a PDF: a month of rollups, the covering anchor's rows and a getTransaction
+    [InlineData("/api/v1/ledger/proof/{entryId}")] // the covering anchor's rows and a getTransaction on a paid RPC quota
+    public async Task Document_ExpensiveReads_Declare429ForTooManyInFlightOfOnePartner(string route)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(await GenerateAsync());
+        var get = doc.RootElement.GetProperty("paths").GetProperty(route).GetProperty("get");
+
+        Assert.True(get.GetProperty("responses").TryGetProperty("429", out _), $"{route} lacks a 429 response: one partner can multiply it");
+    }
+
     [Fact]
     public async Task Document_LedgerRoutes_RequireTheApiKeyAndAnswerProblems()
     {

@@ -2,9 +2,11 @@ using System.Text.Json.Nodes;
 
 namespace Billing.Solana.Tests.Localnet;
 
-/// <summary>End-to-end against the LiteSVM localnet: real programs, real transaction bytes.</summary>
-[Collection(LocalnetCollection.Name)]
-public sealed class LocalnetTests(LocalnetFixture localnet)
+/// <summary>
+/// End-to-end against the LiteSVM localnet: real programs, real transaction bytes. On a localnet of its own: a test here
+/// expires every blockhash (expiry is global to a localnet), which on the shared one fails other test runs' transactions.
+/// </summary>
+public sealed class LocalnetTests(PrivateLocalnetFixture localnet) : IClassFixture<PrivateLocalnetFixture>
 {
     private const byte Decimals = 8;
 

@@ -208,6 +208,38 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public Task DrainAsync() => Host.WaitForIdleAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
 
+    /// <summary>
+    /// Runs the AnchorLedger timer now until <paramref name="entryId"/> has a proof (200, asked as finance). The admin API's
+    /// 202 says only that a run ended without failing (in Azure, that one started): a run whose memo was not confirmed (its
+    /// blockhash expired while another test run moved the shared localnet on, or the confirmation wait ran out on a loaded
+    /// machine) leaves a pending anchor, the proof answers 409 "Not anchored yet", and with the timer off in tests only the
+    /// next run resumes or signs it again. Any other answer fails at once.
+    /// </summary>
+    public async Task AnchorLedgerAsync(string entryId)
+    {
+        const int MaxRuns = 5;
+        string last = "";
+        for (int run = 0; run < MaxRuns; run++)
+        {
+            using (var anchor = await Client.PostAsync("admin/functions/AnchorLedger", null))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Accepted, anchor.StatusCode);
+            }
+
+            using var proof = await Client.SendAsync(Request(HttpMethod.Get, "api/v1/ledger/proof/" + Uri.EscapeDataString(entryId), FinanceKey));
+            string body = await proof.Content.ReadAsStringAsync();
+            last = $"{(int)proof.StatusCode}: {body}";
+            if (proof.StatusCode == System.Net.HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            Assert.True(proof.StatusCode == System.Net.HttpStatusCode.Conflict && JsonNode.Parse(body)?["title"]?.GetValue<string>() == "Not anchored yet", last);
+        }
+
+        Assert.Fail($"{entryId} is still not anchored after {MaxRuns} runs of AnchorLedger: {last}");
+    }
+
     /// <summary>A fresh hotspot id (base58 of 32 random bytes) so tests can group their own usage apart.</summary>
     public static string NewHotspot() => SampleEvents.NewHotspot();
 }

@@ -1,3 +1,5 @@
+using Billing.Cli.Ledger;
+
 namespace Billing.Cli.Commands;
 
 /// <summary><c>billing invoices</c>: list, get, export and verify invoices.</summary>
@@ -166,7 +168,8 @@ internal static class InvoicesCommands
             Check that an invoice is in the ledger as anchored on Solana, trusting only the chain: fetch the invoice and
             its ledger entry's inclusion proof from the API, recompute the entry's hash, and check the proof against the
             root in the anchor memo of the proof's transaction, which must be signed by the anchor authority (read over
-            Solana JSON-RPC). Exit 1 if not included.
+            Solana JSON-RPC), and check that the invoice shown (currency, payer, period, plan, every line and the total)
+            is the one that entry books. Exit 1 if not included or not the same.
 
             Examples:
               billing invoices verify INV-carrier-tmo-202610 --rpc http://127.0.0.1:8899 --authority <key> --key dev-carrier-key
@@ -179,7 +182,6 @@ internal static class InvoicesCommands
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             string idText = p.GetValue(invoiceId) ?? "";
             var invoice = ApiResponseReader.Invoice(await api.GetJsonAsync("/api/v1/invoices/" + Uri.EscapeDataString(idText), ct).ConfigureAwait(false));
-            string? totalMinor = invoice?.TotalMinor.ToString(CultureInfo.InvariantCulture);
             string? proofPath = invoice?.Ledger?.Proof;
             if (proofPath is null)
             {
@@ -190,10 +192,14 @@ internal static class InvoicesCommands
             var verifier = chain.Verifier(p, api, p.GetValue(chain.Rpc)!);
             var (e, anchor, problems) = await verifier.VerifyEntryAsync(proofPath, ct).ConfigureAwait(false);
             var all = problems.ToList();
-            if (e is not null && (e.Metadata.GetValueOrDefault("invoiceId") != idText
-                || e.Metadata.GetValueOrDefault("total") != totalMinor))
+            if (e is not null && invoice is not null)
             {
-                all.Add($"entry {e.EntryId} books invoice {e.Metadata.GetValueOrDefault("invoiceId")} total {e.Metadata.GetValueOrDefault("total")}, the invoice says {idText} total {totalMinor}");
+                if (invoice.Id != idText)
+                {
+                    all.Add($"asked for invoice {idText}, the platform answered {invoice.Id}");
+                }
+
+                all.AddRange(InvoiceEntryCheck.Problems(invoice, e));
             }
 
             return await ChainOptions.ReportEntryAsync(context, idText, e, anchor, all).ConfigureAwait(false);

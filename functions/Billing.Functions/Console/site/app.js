@@ -1,6 +1,6 @@
 // The console shell: sign-in, navigation by role, and a hash router (#/page/arg?query) so every view is a link.
 import { session, getJson } from './api.js';
-import { h, problemBox } from './format.js';
+import { h, problemBox, useCurrencies } from './format.js';
 import usage from './pages/usage.js';
 import invoices from './pages/invoices.js';
 import payments from './pages/payments.js';
@@ -101,8 +101,9 @@ async function start() {
   try {
     state.config = await (await fetch('config.json', { cache: 'no-store' })).json();
   } catch {
-    state.config = { cluster: 'mainnet-beta', explorer: 'https://explorer.solana.com', customUrl: null };
+    state.config = { cluster: 'mainnet-beta', explorer: 'https://explorer.solana.com', customUrl: null, currencies: {} };
   }
+  useCurrencies(state.config.currencies);
   $('signin-form').addEventListener('submit', (e) => {
     e.preventDefault();
     // The key lives in sessionStorage only: the hidden form keeps no copy of it for the page's lifetime.

@@ -53,11 +53,17 @@ export function units(amount, decimals) {
   return (neg ? '-' : '') + s;
 }
 
-// Minor-unit exponents of the currencies the platform bills in (ISO 4217).
-const CURRENCY_DIGITS = { USD: 2, EUR: 2, GBP: 2, CHF: 2, JPY: 0 };
+// Minor-unit exponents of the currencies the platform bills in (ISO 4217), from the server's config.json: a copy here
+// missed the currencies added since (a CAD burn read in base units, its release typed in cents).
+let currencyTable = {};
+
+/** Takes the server's currency table (code → exponent); until then, and without one, every asset reads in base units. */
+export function useCurrencies(table) {
+  currencyTable = Object.fromEntries(Object.entries(table ?? {}).filter(([, digits]) => Number.isInteger(digits) && digits >= 0));
+}
 
 /** Decimal places of a currency's major unit (USD 2, JPY 0); undefined for an asset that is not one of them. */
-export const currencyDigits = (currency) => CURRENCY_DIGITS[currency?.toUpperCase()];
+export const currencyDigits = (currency) => Object.hasOwn(currencyTable, currency?.toUpperCase() ?? '') ? currencyTable[currency.toUpperCase()] : undefined;
 
 /** A ledger amount (an integer in minor or base units) in major units for a currency; other assets in base units. */
 export function ledgerAmount(amount, asset) {
