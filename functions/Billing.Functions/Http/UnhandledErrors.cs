@@ -8,7 +8,7 @@ namespace Billing.Functions.Http;
 /// one (<see cref="TransientFailures"/>) answers 503 with Retry-After, so clients and the CLI retry; stored data that cannot
 /// be read or is missing (<see cref="InvalidDataException"/>, <see cref="PartnerRowMissingException"/>, which the stores
 /// throw for rows changed or removed outside the platform) answers the storage-integrity 500
-/// (<see cref="Problem.StorageIntegrity"/>), which clients do not retry; anything else answers 500 with the trace id that
+/// (<see cref="Problem.StorageIntegrity(string, string)"/>), which clients do not retry; anything else answers 500 with the trace id that
 /// finds it in the log. The exception's message is logged, never sent: it can name rows,
 /// accounts and settings.
 /// </summary>
