@@ -134,7 +134,8 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
     /// The partner for an API key, or null. Unknown keys are cached briefly too, so guessing costs no storage reads. The
     /// key's partner row that cannot be read throws <see cref="InvalidDataException"/>, one removed while its audit trail
     /// remains <see cref="PartnerRowMissingException"/>; that refusal is cached like an unknown key (a client retrying it
-    /// costs no storage reads), until <see cref="Invalidate"/> or the TTL.
+    /// costs no storage reads), until <see cref="Invalidate"/> or the TTL, and logged (an error) when read from storage,
+    /// not on each request the cache answers.
     /// </summary>
     public async Task<Partner?> AuthenticateAsync(string? apiKey, CancellationToken cancellationToken)
     {
@@ -159,12 +160,16 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
         }
         catch (PartnerRowMissingException ex)
         {
+            // Logged here, where storage decided it, not on every request the cached refusal answers: a caller holding the
+            // key would otherwise fill the log at its request rate.
+            LogKeyRefused(logger, ex.Message, options.Value.CacheTtl);
             string partnerId = ex.PartnerId;
             Keep(hash, new CachedKey(null, expires, () => new PartnerRowMissingException(partnerId)), readGeneration);
             throw;
         }
         catch (InvalidDataException ex)
         {
+            LogKeyRefused(logger, ex.Message, options.Value.CacheTtl);
             string reason = ex.Message;
             Keep(hash, new CachedKey(null, expires, () => new InvalidDataException(reason)), readGeneration);
             throw;
@@ -221,6 +226,9 @@ public sealed partial class PartnerDirectory(PartnerStore store, IOptions<Partne
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partner registry read again for an event naming a partner the snapshot did not know")]
     private static partial void LogReadForUnknownPartner(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Requests with an API key are refused: its partner row cannot be read or is missing ({Reason}); the refusal is cached for {CacheTtl} and logged again when storage is read again")]
+    private static partial void LogKeyRefused(ILogger logger, string reason, TimeSpan cacheTtl);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Partner {PartnerId} left out of the registry: its row cannot be read ({Reason})")]
     private static partial void LogUnreadable(ILogger logger, string partnerId, string reason);

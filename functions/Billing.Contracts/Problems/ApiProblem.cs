@@ -9,10 +9,12 @@ public sealed record ApiProblem(string Type, string Title, int Status, string De
     public const string ContentType = "application/problem+json";
 
     /// <summary>
-    /// The <see cref="Type"/> of a 500 answered because stored data the request needs cannot be read or is missing: a row
-    /// changed or removed outside the platform (a partner record, an invoice, a burn, a ledger entry, usage facts). Not
-    /// transient: sending the request again gets the same answer until finance repairs the data, so clients do not retry it
-    /// (the CLI does not). Other problems' type is <c>https://depin-billing.dev/problems/{status}</c>.
+    /// The <see cref="Type"/> of every answer about stored data the request needs that cannot be read, is missing or was
+    /// planted: a row changed or removed outside the platform (a partner record, an invoice, a burn, a ledger entry, usage
+    /// facts, a close record, a quarantine row), whatever the status (500 mostly; 409 where finance is told which row to
+    /// repair; the Stripe webhook's 503, which Stripe retries). Not transient: sending the request again gets the same answer
+    /// until finance repairs the data, so clients do not retry it (the CLI does not). Other problems' type is
+    /// <c>https://depin-billing.dev/problems/{status}</c>.
     /// </summary>
     public const string StorageIntegrityType = "https://depin-billing.dev/problems/storage-integrity";
 

@@ -53,8 +53,8 @@ public sealed class ClosePeriodFunction(PeriodCloser closer)
         {
             // The period's close record was changed outside the platform: which payers it closed is unknown, so nothing is
             // closed on a guess. Deleting the row is safe: a close returns the invoices that exist and decides the rest again.
-            return new Problem(409, "Close record unreadable", $"{ex.Message}; repair or delete that row, then close the period again",
-                [new FieldError("period", "its close record cannot be read")]).ToResult();
+            return Problem.StorageIntegrity(409, "Close record unreadable", $"{ex.Message}; repair or delete that row, then close the period again",
+                new FieldError("period", "its close record cannot be read")).ToResult();
         }
     }
 }

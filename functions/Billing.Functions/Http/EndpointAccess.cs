@@ -8,7 +8,7 @@ namespace Billing.Functions.Http;
 /// is <c>Cache-Control: no-store</c>, and a query parameter the route does not declare, or one given twice, is refused
 /// (<see cref="DeclaredQuery"/>).
 /// </summary>
-public static partial class EndpointAccess
+public static class EndpointAccess
 {
     private static readonly object CallerKey = new();
 
@@ -35,18 +35,17 @@ public static partial class EndpointAccess
                 {
                     caller = await partners.AuthenticateAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
                 }
-                catch (PartnerRowMissingException ex)
+                catch (PartnerRowMissingException)
                 {
                     // As below, but the row is gone (removed outside the platform), not changed: said as such.
-                    LogUnreadable(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EndpointAccess).FullName!), ex.Message);
                     return ApiProblems.StorageIntegrity("Partner record missing",
                         "the partner record of this key is missing from storage: it was removed outside this platform; finance has been told");
                 }
-                catch (InvalidDataException ex)
+                catch (InvalidDataException)
                 {
                     // The key may well be right: its partner's row was changed outside the platform. Finance sees the row
-                    // and property in the partner list and the log; the caller is told, not shown it.
-                    LogUnreadable(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EndpointAccess).FullName!), ex.Message);
+                    // and property in the partner list and the log (the directory logs it once per refusal read from
+                    // storage, not per request); the caller is told, not shown it.
                     return ApiProblems.StorageIntegrity("Partner record unreadable",
                         "the partner record of this key cannot be read: it was changed outside this platform; finance has been told");
                 }
@@ -72,9 +71,6 @@ public static partial class EndpointAccess
         context.Items.TryGetValue(CallerKey, out var caller) && caller is Partner partner
             ? partner
             : throw new InvalidOperationException("the route has no RequireRoles filter, so there is no authenticated caller");
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A request was refused: its key's partner row cannot be read ({Reason})")]
-    private static partial void LogUnreadable(ILogger logger, string reason);
 
     /// <summary>The roles a route admits; read by the OpenAPI document and the route × role tests.</summary>
     public sealed record AllowedRoles(IReadOnlySet<PartnerRole> Roles);

@@ -38,7 +38,7 @@ public static class RollupRoutes
                 catch (InvalidDataException ex)
                 {
                     // Finance only: the row's keys are what it needs to look at; nothing was written for the refused shard.
-                    return new Problem(409, "Unreadable facts", ex.Message).ToResult();
+                    return Problem.StorageIntegrity(409, "Unreadable facts", ex.Message).ToResult();
                 }
             })
             .WithName(name).WithTags(adapter).Produces<TResponse>().ProducesRowMissingHeader().RequireRoles(Forbidden, PartnerRole.Finance)

@@ -5,8 +5,11 @@ namespace Billing.Functions.Http;
 /// <summary>
 /// The last line for API routes: an exception no route caught becomes problem+json instead of an empty 500. A request
 /// the server could not read (<see cref="BadHttpRequestException"/>) answers the 4xx the server gives it. A transient
-/// one (<see cref="TransientFailures"/>) answers 503 with Retry-After, so clients and the CLI retry; anything else answers
-/// 500 with the trace id that finds it in the log. The exception's message is logged, never sent: it can name rows,
+/// one (<see cref="TransientFailures"/>) answers 503 with Retry-After, so clients and the CLI retry; stored data that cannot
+/// be read or is missing (<see cref="InvalidDataException"/>, <see cref="PartnerRowMissingException"/>, which the stores
+/// throw for rows changed or removed outside the platform) answers the storage-integrity 500
+/// (<see cref="Problem.StorageIntegrity(string, string)"/>), which clients do not retry; anything else answers 500 with the trace id that
+/// finds it in the log. The exception's message is logged, never sent: it can name rows,
 /// accounts and settings.
 /// </summary>
 public static partial class UnhandledErrors
@@ -38,6 +41,15 @@ public static partial class UnhandledErrors
                 };
                 problem = new Problem(bad.StatusCode, Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(bad.StatusCode), reason, [new FieldError("$", reason)]);
             }
+            else if (ex is InvalidDataException or PartnerRowMissingException)
+            {
+                // Stored data the request needs cannot be read or is missing (changed or removed outside the platform): the
+                // same answer every time until it is repaired, typed so that clients do not retry it. Which row goes to the log.
+                LogStorageIntegrity(logger, ex, context.Request.Method, context.Request.Path, traceId);
+                problem = Problem.StorageIntegrity("Stored data unreadable",
+                    $"stored data this request needs cannot be read or is missing (changed or removed outside this platform), so it is not answered; " +
+                    $"sending it again gets the same answer until it is repaired; the operator finds the row in the log under trace {traceId}");
+            }
             else if (TransientFailures.IsTransient(ex))
             {
                 LogTransient(logger, ex, context.Request.Method, context.Request.Path, traceId);
@@ -61,6 +73,9 @@ public static partial class UnhandledErrors
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} failed transiently (trace {TraceId}); answered 503 with Retry-After")]
     private static partial void LogTransient(ILogger logger, Exception exception, string method, string path, string traceId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} needs stored data that cannot be read or is missing (trace {TraceId}); answered 500 storage-integrity")]
+    private static partial void LogStorageIntegrity(ILogger logger, Exception exception, string method, string path, string traceId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed (trace {TraceId}); answered 500")]
     private static partial void LogFailed(ILogger logger, Exception exception, string method, string path, string traceId);

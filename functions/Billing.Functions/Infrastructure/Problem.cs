@@ -9,7 +9,7 @@ public sealed record Problem(int Status, string Title, string Detail, IReadOnlyL
 {
     public const string ContentType = ApiProblem.ContentType;
 
-    /// <summary>The problem type URI; one per status, but for <see cref="StorageIntegrity"/>.</summary>
+    /// <summary>The problem type URI; one per status, but for <see cref="StorageIntegrity(string, string)"/>.</summary>
     public const string TypeBase = "https://depin-billing.dev/problems/";
 
     /// <summary>The problem type URI when not <see cref="TypeBase"/> and the status.</summary>
@@ -41,5 +41,13 @@ public sealed record Problem(int Status, string Title, string Detail, IReadOnlyL
     /// The 500 of a request whose stored data cannot be read or is missing (changed or removed outside the platform):
     /// typed <see cref="ApiProblem.StorageIntegrityType"/>, so clients know that sending it again cannot help.
     /// </summary>
-    public static Problem StorageIntegrity(string title, string detail) => new(500, title, detail) { Type = ApiProblem.StorageIntegrityType };
+    public static Problem StorageIntegrity(string title, string detail) => StorageIntegrity(500, title, detail);
+
+    /// <summary>
+    /// Another status's answer about stored data that cannot be read, is missing or was planted (a 409 naming the row
+    /// finance repairs, the Stripe webhook's 503): typed <see cref="ApiProblem.StorageIntegrityType"/> too, so one check
+    /// recognises the class whatever the status.
+    /// </summary>
+    public static Problem StorageIntegrity(int status, string title, string detail, params FieldError[] errors) =>
+        new(status, title, detail, errors) { Type = ApiProblem.StorageIntegrityType };
 }

@@ -44,7 +44,7 @@ public static class LedgerContract
     /// The 409 of a ledger route whose answer needs a row that cannot be read: finance is told which row and why (to
     /// repair it), a payer only that part of the ledger cannot be read, as other partners' rows are none of its business.
     /// </summary>
-    public static JsonHttpResult<ApiProblem> Unreadable(PartnerRole caller, string reason) => ApiProblems.Of(
+    public static JsonHttpResult<ApiProblem> Unreadable(PartnerRole caller, string reason) => ApiProblems.StorageIntegrity(
         StatusCodes.Status409Conflict,
         "Ledger unreadable",
         caller == PartnerRole.Finance

@@ -47,7 +47,7 @@ public static class LedgerProofFunction
                 return ApiProblems.Of(StatusCodes.Status409Conflict, "Not anchored yet",
                     $"entry {entryId} (sequence {notAnchored.Entry.Sequence}) is not covered by an anchor on chain yet; the AnchorLedger timer will anchor it");
             case LedgerProofResult.Damaged damaged:
-                return ApiProblems.Of(StatusCodes.Status409Conflict, "Ledger damaged", $"entries of anchor {damaged.Anchor.Range} are missing; run ledger verify");
+                return ApiProblems.StorageIntegrity(StatusCodes.Status409Conflict, "Ledger damaged", $"entries of anchor {damaged.Anchor.Range} are missing; run ledger verify");
             case LedgerProofResult.Unreadable unreadable:
                 return LedgerContract.Unreadable(caller.Role, unreadable.Reason);
             default:

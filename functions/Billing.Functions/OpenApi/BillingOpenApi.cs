@@ -28,7 +28,9 @@ public static class BillingOpenApi
                 {
                     Title = "DePIN usage and billing API",
                     Version = DocumentName,
-                    Description = "Partners post usage, finance closes periods and reads invoices, burns and the ledger. Errors are application/problem+json.",
+                    Description = "Partners post usage, finance closes periods and reads invoices, burns and the ledger. Errors are application/problem+json. " +
+                        $"Every answer about stored data that cannot be read, is missing or was planted (changed or removed outside the platform) has `type` {Contracts.Problems.ApiProblem.StorageIntegrityType} whatever its status " +
+                        "(500s; the 409s of a close record, ledger rows, fact rows or a quarantine row that cannot be read; the Stripe webhook's 503): not to be retried as is.",
                 };
                 document.Servers?.Clear();
                 document.Components ??= new OpenApiComponents();

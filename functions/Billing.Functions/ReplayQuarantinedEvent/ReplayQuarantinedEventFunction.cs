@@ -46,7 +46,11 @@ public sealed class ReplayQuarantinedEventFunction(QuarantineReplayer replayer)
             ReplayOutcome.Metered => ApiResults.Json(new QuarantineReplayResponse(outcome, "metered: the event counts from now on, in the usage of its own time", view), BillingJsonContext.Default.QuarantineReplayResponse),
             ReplayOutcome.Duplicate => ApiResults.Json(new QuarantineReplayResponse(outcome, "already counted: its (source, id) was metered with this content; nothing was counted again", view), BillingJsonContext.Default.QuarantineReplayResponse),
             ReplayOutcome.Conflict => new Problem(409, "Conflict: the first version counts", "a differing version of a metered event is never replayed over it", errors, extensions).ToResult(),
-            ReplayOutcome.Refused => new Problem(409, "Not replayable", "there is nothing metering could count in this event", errors, extensions).ToResult(),
+            ReplayOutcome.Refused => new Problem(409, "Not replayable", "there is nothing metering could count in this event", errors, extensions)
+            {
+                // A row this platform did not write (planted): stored data that cannot be read, typed as such.
+                Type = errors.Any(e => e.Field == "kind") ? ApiProblem.StorageIntegrityType : null,
+            }.ToResult(),
             _ => new Problem(422, "Still not meterable", $"still {outcome}: it stays quarantined with these reasons", errors, extensions).ToResult(),
         };
     }

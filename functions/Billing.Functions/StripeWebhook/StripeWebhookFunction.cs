@@ -118,7 +118,7 @@ public sealed partial class StripeWebhookFunction(
             // Fails the same way until someone repairs the row, which reconcile names meanwhile (its …Unreadable kinds). Not a
             // 500 (no platform failure) nor a 200 (the event would be lost): Stripe retries for up to three days.
             LogUnreadable(logger, eventId, subject, ex.Message);
-            return TryAgain(eventId);
+            return TryAgain(eventId, ApiProblem.StorageIntegrityType);
         }
         catch (Exception ex) when (StripeRetries(ex))
         {
@@ -130,8 +130,9 @@ public sealed partial class StripeWebhookFunction(
         return answer(outcome);
     }
 
-    private static WebhookAnswer TryAgain(string eventId) =>
-        ApiProblems.Of(StatusCodes.Status503ServiceUnavailable, "Try again", $"event {eventId} could not be recorded completely right now; it is safe to resend");
+    /// <summary>The 503 Stripe retries; typed <see cref="ApiProblem.StorageIntegrityType"/> when a stored row it is decided from cannot be read.</summary>
+    private static WebhookAnswer TryAgain(string eventId, string? type = null) =>
+        new Problem(StatusCodes.Status503ServiceUnavailable, "Try again", $"event {eventId} could not be recorded completely right now; it is safe to resend") { Type = type }.ToResult();
 
     /// <summary>
     /// Failures Stripe should retry (answered 503): the transient ones, any storage refusal, and a ledger entry booked

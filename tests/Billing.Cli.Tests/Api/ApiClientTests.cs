@@ -40,16 +40,19 @@ public sealed class ApiClientTests
         Assert.Equal(retried ? 1 : 0, clock.Waits.Count);
     }
 
-    [Fact]
-    public async Task SendAsync_500SayingStoredDataCannotBeRead_IsNotRetried()
+    [Theory]
+    [InlineData(500, "Partner record missing")]
+    [InlineData(409, "Close record unreadable")]
+    [InlineData(503, "Try again")] // the Stripe webhook's, for a row an event is decided from
+    public async Task SendAsync_StoredDataCannotBeReadWhateverTheStatus_IsNotRetried(int status, string title)
     {
-        // A partner row removed or changed outside the platform answers the same until someone repairs it.
-        await using var server = await StubServer.StartAsync((_, _) => (500, "application/problem+json",
-            $$"""{"type":"{{Billing.Contracts.Problems.ApiProblem.StorageIntegrityType}}","title":"Partner record missing","status":500,"detail":"d"}"""));
+        // A row removed or changed outside the platform answers the same until someone repairs it.
+        await using var server = await StubServer.StartAsync((_, _) => (status, "application/problem+json",
+            $$"""{"type":"{{Billing.Contracts.Problems.ApiProblem.StorageIntegrityType}}","title":"{{title}}","status":{{status}},"detail":"d"}"""));
 
         var (response, clock) = await SendAsync(server, HttpMethod.Get);
 
-        Assert.Equal(500, response.Status); // before: sent 5 times, waiting between
+        Assert.Equal(status, response.Status); // before (500): sent 5 times, waiting between
         Assert.Single(server.Requests);
         Assert.Empty(clock.Waits);
     }

@@ -21,5 +21,6 @@ public class ClosePeriodFunctionTests(PlatformFixture platform)
         var problem = JsonNode.Parse(text)!;
         Assert.Contains("property 'ClosedAt': Edm.String found, Edm.DateTime expected", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("period", problem["errors"]![0]!["field"]!.GetValue<string>());
+        Assert.Equal(Billing.Contracts.Problems.ApiProblem.StorageIntegrityType, problem["type"]!.GetValue<string>()); // before: …/problems/409, like any conflict
     }
 }

@@ -24,6 +24,8 @@ public sealed class UnhandledErrorsTests : IAsyncLifetime
         app.MapGet("/api/refused", (Func<string>)(() => throw new RequestFailedException(400, Secret)));
         app.MapGet("/api/bug", (Func<string>)(() => throw new InvalidOperationException(Secret)));
         app.MapGet("/api/contended", (Func<string>)(() => throw new RowContentionException("invoice INV-x", 5)));
+        app.MapGet("/api/unreadable", (Func<string>)(() => throw new InvalidDataException(Secret)));
+        app.MapGet("/api/row-missing", (Func<string>)(() => throw new PartnerRowMissingException("tenant-lab")));
         app.MapPost("/api/read", async (HttpContext http) => await http.Request.Body.CopyToAsync(Stream.Null, http.RequestAborted));
         app.MapGet("/invocation", (Func<string>)(() => throw new InvalidOperationException(Secret)));
         await app.StartAsync();
@@ -71,6 +73,21 @@ public sealed class UnhandledErrorsTests : IAsyncLifetime
 
         Assert.Null(retryAfter);
         Assert.Contains("trace", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/unreadable")]
+    [InlineData("/api/row-missing")]
+    public async Task Request_StoredDataUnreadableOrMissing_Answers500StorageIntegrityNamingTheTraceOnly(string path)
+    {
+        // Before: 500 typed …/problems/500, like an unexpected failure, which the CLI sent 5 times.
+        var (retryAfter, problem) = await ProblemAsync(path, HttpStatusCode.InternalServerError);
+
+        Assert.Null(retryAfter);
+        Assert.Equal(ApiProblem.StorageIntegrityType, problem["type"]!.GetValue<string>());
+        Assert.Equal("Stored data unreadable", problem["title"]!.GetValue<string>());
+        Assert.Contains("trace", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("tenant-lab", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,6 +10,8 @@ public class PeriodCloserRowlessTests(AzuriteFixture azurite) : PeriodCloserTest
 {
     private const string RowMissing = "its partner row is missing (removed outside the platform) while its audit trail remains: restore the row, and the first close after bills it";
 
+    private const string Appeared = "its partner row was missing when this close read the registry and came back while it ran (restored, say): the next close bills it";
+
     /// <summary>October's usage of carrier-tmo (15.00) and tenant-lab (minimum 100.00).</summary>
     private async Task<PeriodCloserSetup> OctoberAsync()
     {
@@ -177,6 +179,41 @@ public class PeriodCloserRowlessTests(AzuriteFixture azurite) : PeriodCloserTest
 
         Assert.StartsWith(RowMissing + "; its role is unknown, as its audit trail does not verify: HashMismatch", Assert.Single(result.Failed, f => f.Key == "provider-nodeops").Value, StringComparison.Ordinal);
         Assert.Equal(["carrier-tmo", "tenant-idle", "tenant-lab"], result.Invoices.Select(i => i.Payer));
+    }
+
+    [Theory]
+    [InlineData(false)] // its trail kept: the close reads its row back with the trail
+    [InlineData(true)]  // its trail gone too, a late-usage mark left: the close reads the trail the mark leads to
+    public async Task CloseAsync_PayerRowRestoredWhileTheCloseRan_FailsItAndTheNextCloseBillsIt(bool trailToo)
+    {
+        // A carrier since May whose row is missing when the close reads the registry, and is restored right before the
+        // close reads its trail: nobody tried it, so the record must not count October closed for it.
+        var setup = await OctoberAsync();
+        var since = new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero);
+        await setup.Partners.UpsertAsync(new PartnerRegistration(new Partner("carrier-back", PartnerRole.Carrier, "carrier-standard-v1"), "k-carrier-back-001") { At = since }, CancellationToken.None);
+        await setup.AddCarrierAsync(October.Start.AddDays(3), 70_000_000_000, payer: "carrier-back"); // 7.00
+        if (trailToo)
+        {
+            await setup.Facts.LateUsage.MarkAsync([("carrier-back", July)], October.Start.AddDays(4), CancellationToken.None);
+        }
+
+        var removed = trailToo ? await RemoveRowAndTrailAsync(setup, "carrier-back") : await RemoveAsync(setup, key => key == "carrier-back");
+        var (tables, restore) = InterleavingTables.CreateBefore(setup.Tables, "RowKey='carrier-back'", () => RestoreAsync(setup, removed));
+        var closer = new PeriodCloser(setup.Facts, setup.Invoices, new PartnerStore(tables), setup.Plans, InvoiceFinalization.None, setup.Clock,
+            Microsoft.Extensions.Options.Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance);
+
+        var first = await closer.CloseAsync(October, force: false, CancellationToken.None);
+
+        Assert.True(restore.Fired);
+        Assert.Equal(["carrier-tmo", "tenant-idle", "tenant-lab"], first.Invoices.Select(i => i.Payer));
+        Assert.Equal(new Dictionary<string, string> { ["carrier-back"] = Appeared }, first.Failed);
+        Assert.Equal(first.Failed, await RecordedFailuresAsync(setup, October));
+
+        var next = await setup.Closer.CloseAsync(October, force: false, CancellationToken.None);
+
+        Assert.Empty(next.Failed);
+        Assert.Empty(await RecordedFailuresAsync(setup, October));
+        Assert.Equal(700, Assert.Single(next.Invoices, i => i.Payer == "carrier-back").Total.MinorUnits);
     }
 
     // Stored data planted or rewritten by someone with write access to storage: such a row fails its own id, never the

@@ -116,6 +116,7 @@ public class LedgerUnreadableRowRoutesTests(PlatformFixture platform)
         Assert.Contains($"row '{Row2}'), property 'Postings'", finance.Body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal((HttpStatusCode.Conflict, "application/problem+json"), (payer.Status, payer.MediaType));
         Assert.DoesNotContain(Row2, payer.Body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.All(new[] { finance.Body, payer.Body }, b => Assert.Equal(Billing.Contracts.Problems.ApiProblem.StorageIntegrityType, b["type"]!.GetValue<string>())); // before: …/problems/409
     }
 
     [Fact]
@@ -132,6 +133,7 @@ public class LedgerUnreadableRowRoutesTests(PlatformFixture platform)
         Assert.True(other.Body["verified"]!.GetValue<bool>());
         Assert.Equal(HttpStatusCode.Conflict, finance.Status);
         Assert.Contains($"row '{Row2}'), property 'Metadata'", finance.Body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(Billing.Contracts.Problems.ApiProblem.StorageIntegrityType, finance.Body["type"]!.GetValue<string>()); // before: …/problems/409
         Assert.Equal(HttpStatusCode.NotFound, payer.Status); // whose entry it is cannot be read either
     }
 

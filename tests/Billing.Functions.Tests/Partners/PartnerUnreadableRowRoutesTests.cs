@@ -64,4 +64,28 @@ public class PartnerUnreadableRowRoutesTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Patch, "api/v1/partners/tenant-planted-peer", PlatformFixture.FinanceKey, """{"displayName":"Peer again"}""")).Status);
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "api/v1/invoices", key)).Status);
     }
+
+    [Theory]
+    [InlineData("PATCH", "", """{"displayName":"Changed"}""")]
+    [InlineData("POST", "/keys", null)]
+    public async Task Change_PartnerRowWhoseAuditCountNoEntryCanFollow_Answers500StorageIntegrityAndChangesNothing(string method, string path, string? json)
+    {
+        // A row planted with the largest count: the next audit entry's sequence would overflow. Before: an OverflowException
+        // answered as an untyped 500 (…/problems/500) the CLI sent 5 times.
+        string id = "carrier-counted-" + Guid.NewGuid().ToString("N")[..8];
+        var (created, _) = await SendAsync(HttpMethod.Post, "api/v1/partners", PlatformFixture.FinanceKey,
+            $$"""{"id":"{{id}}","role":"carrier","plan":"carrier-standard-v1","displayName":"Counted","billingEmail":"b@counted.example"}""");
+        Assert.Equal(HttpStatusCode.Created, created);
+        var table = new TableServiceClient(platform.ConnectionString).GetTableClient(platform.TablePrefix + "partners");
+        await table.UpdateEntityAsync(new TableEntity("p", id) { ["AuditCount"] = long.MaxValue }, ETag.All, TableUpdateMode.Merge);
+
+        var (status, problem) = await SendAsync(new HttpMethod(method), $"api/v1/partners/{id}{path}", PlatformFixture.FinanceKey, json);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, status);
+        Assert.Equal(Billing.Contracts.Problems.ApiProblem.StorageIntegrityType, problem!["type"]!.GetValue<string>());
+        Assert.Contains("AuditCount", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var (_, partner) = await SendAsync(HttpMethod.Get, "api/v1/partners/" + id, PlatformFixture.FinanceKey);
+        Assert.Equal("Counted", partner!["displayName"]!.GetValue<string>());
+        Assert.Single(partner["keys"]!.AsArray());
+    }
 }

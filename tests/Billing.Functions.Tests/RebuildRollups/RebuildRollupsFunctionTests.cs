@@ -17,6 +17,7 @@ public class RebuildRollupsFunctionTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode); // before: an empty 500
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         string detail = JsonNode.Parse(text)!["detail"]!.GetValue<string>();
+        Assert.Equal(Billing.Contracts.Problems.ApiProblem.StorageIntegrityType, JsonNode.Parse(text)!["type"]!.GetValue<string>()); // before: …/problems/409
         Assert.Contains("not rebuilt", detail, StringComparison.Ordinal);
         Assert.Contains($"row '{FactStore.TimeRowKey(UnreadableFactRows.Time, payer, "t-1")}'", detail, StringComparison.Ordinal);
         Assert.Contains("billing rollups verify", detail, StringComparison.Ordinal);

@@ -230,6 +230,7 @@ public class WebhookUnreadableRowTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal(503, body!["status"]!.GetValue<int>());
         Assert.Equal($"event {eventId} could not be recorded completely right now; it is safe to resend", body["detail"]!.GetValue<string>());
+        Assert.Equal(Billing.Contracts.Problems.ApiProblem.StorageIntegrityType, body["type"]!.GetValue<string>()); // before: …/problems/503, as for an outage
     }
 
     /// <summary>

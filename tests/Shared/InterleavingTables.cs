@@ -1,4 +1,9 @@
-namespace Billing.Application.Tests;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Billing.Storage;
+
+namespace Billing.Tests.Shared;
 
 /// <summary>
 /// The same tables through a client that runs <c>meanwhile</c> right after the first storage request whose decoded
