@@ -16,7 +16,13 @@ internal static class PrintableText
 {
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789ABCDEFabcdef");
 
-    private static readonly Lazy<BitArray> Glyphs = new(() => BmpCoverage(BundledFonts.Read("DejaVuSans")));
+    /// <summary>
+    /// What every bundled face draws: a value is spelled out the same in any field, and fields in the mono face (ledger
+    /// entry, memo, ids) lack glyphs the sans face has (Hebrew, much of Cyrillic), so a sans-only check let them draw boxes.
+    /// </summary>
+    private static readonly Lazy<BitArray> Glyphs = new(() => BmpCoverage(BundledFonts.Read("DejaVuSans"))
+        .And(BmpCoverage(BundledFonts.Read("DejaVuSans-Bold")))
+        .And(BmpCoverage(BundledFonts.Read("DejaVuSansMono"))));
 
     public static string Of(string text)
     {
