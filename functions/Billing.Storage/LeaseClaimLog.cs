@@ -1,0 +1,20 @@
+namespace Billing.Storage;
+
+/// <summary>What <see cref="LeaseIntervalClaims"/> decided for one append: shared by its parallel lease groups.</summary>
+internal sealed class LeaseClaimLog
+{
+    private int transactions;
+
+    /// <summary>Facts set aside because their interval overlaps another event's claimed first, with the reason.</summary>
+    public ConcurrentBag<UnstorableFact> Overlaps { get; } = [];
+
+    /// <summary>Lease days metered without the check, with why.</summary>
+    public ConcurrentBag<LeaseDayNotice> Notices { get; } = [];
+
+    /// <summary>Facts whose interval may be held for them now: released when they are not written after all.</summary>
+    public ConcurrentDictionary<PendingFact, bool> Kept { get; } = new(ReferenceEqualityComparer.Instance);
+
+    public int Transactions => Volatile.Read(ref transactions);
+
+    public void Counted(int count) => Interlocked.Add(ref transactions, count);
+}
