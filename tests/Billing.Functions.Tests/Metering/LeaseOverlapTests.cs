@@ -120,4 +120,45 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite)
         Assert.Contains("'sent-first'", Assert.Single(set.Reasons), StringComparison.Ordinal);
         Assert.Equal(2 * 64 * 3600, await GpuSecondsAsync(setup));
     }
+
+    [Fact]
+    public async Task MeterAsync_TwoInstancesMeterOverlappingEventsOfOneLeaseAtOnce_ExactlyOneMetered()
+    {
+        var setup = await NewAsync(azurite);
+        var one = setup.Metering(facts: new FactStore(setup.Tables));
+        var other = setup.Metering(facts: new FactStore(setup.Tables)); // another host: its own clients and caches
+        const int Leases = 6;
+
+        var summaries = await Task.WhenAll(Enumerable.Range(0, Leases).SelectMany(n => new[]
+        {
+            MeterAsync(one, Gpu($"one-{n}", Ten, lease: $"race-{n}")),
+            MeterAsync(other, Gpu($"other-{n}", Ten.AddMinutes(15), lease: $"race-{n}")),
+        }));
+
+        Assert.Equal((Leases, Leases), (summaries.Sum(s => s.Inserted), summaries.Sum(s => s.Quarantined))); // before: every event metered
+        var set = await SetAsideAsync(setup);
+        Assert.All(set, e => Assert.Equal(QuarantineKind.Overlap, e.Kind));
+        Assert.Equal(Leases, set.Select(e => e.EventId!.Split('-')[1]).Distinct().Count()); // one a lease
+        Assert.Equal(Leases * 64 * 3600, await GpuSecondsAsync(setup));
+    }
+
+    [Fact]
+    public async Task MeterAsync_EventRefusedAfterItsIntervalWasClaimed_DoesNotBlockALaterEventOfThatInterval()
+    {
+        var setup = await NewAsync(azurite);
+        // Storage refuses the fact rows of tenant-lab (its partitions), not the id claim or the lease's interval rows.
+        var (faulty, fault) = RefusingTables.Create(azurite.ConnectionString, setup.Tables, "\"PartitionKey\":\"tenant-lab|");
+        var refusing = setup.Metering(facts: new FactStore(faulty));
+
+        var refused = await MeterAsync(refusing, Gpu("refused", Ten));
+        var redelivered = await MeterAsync(refusing, Gpu("refused", Ten)); // releasing again changes nothing
+        fault.Refusing = false;
+        var later = await MeterAsync(setup.Metering(), Gpu("later", Ten.AddMinutes(30)));
+
+        Assert.Equal((0, 1), (refused.Inserted, refused.Quarantined));
+        Assert.Equal((0, 1), (redelivered.Inserted, redelivered.Quarantined));
+        Assert.Equal(QuarantineKind.Unstorable, Assert.Single(await SetAsideAsync(setup)).Kind);
+        Assert.Equal((1, 0), (later.Inserted, later.Quarantined)); // before: set aside as overlapping the refused event
+        Assert.Equal(64 * 3600, await GpuSecondsAsync(setup));
+    }
 }
