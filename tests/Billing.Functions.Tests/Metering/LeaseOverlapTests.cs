@@ -161,4 +161,42 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite)
         Assert.Equal((1, 0), (later.Inserted, later.Quarantined)); // before: set aside as overlapping the refused event
         Assert.Equal(64 * 3600, await GpuSecondsAsync(setup));
     }
+
+    [Fact]
+    public async Task MeterAsync_IntervalCrossingMidnightUtc_OverlapsOneOfTheNextDay()
+    {
+        var setup = await NewAsync(azurite);
+        var metering = setup.Metering();
+        var midnight = October.Start.AddDays(9);
+
+        var across = await MeterAsync(metering, Gpu("23h-01h", midnight.AddHours(1), seconds: 7200)); // [23:00, 01:00)
+        var next = await MeterAsync(metering, Gpu("0030h", midnight.AddMinutes(90)), Gpu("22h", midnight.AddHours(-1))); // [00:30, 01:30) and [22:00, 23:00)
+
+        Assert.Equal((1, 0), (across.Inserted, across.Quarantined));
+        Assert.Equal((1, 1), (next.Inserted, next.Quarantined)); // before: both metered
+        var set = Assert.Single(await SetAsideAsync(setup));
+        Assert.Equal(("0030h", QuarantineKind.Overlap), (set.EventId, set.Kind));
+        Assert.Contains("[2026-10-09T23:00:00Z, 2026-10-10T01:00:00Z)", Assert.Single(set.Reasons), StringComparison.Ordinal);
+        Assert.Equal(3 * 64 * 3600, await GpuSecondsAsync(setup));
+    }
+
+    [Fact]
+    public async Task ReplayAsync_OverlapWhileTheOtherStillHolds_SetAsideAgainAndNothingCountedTwice()
+    {
+        var setup = await NewAsync(azurite);
+        var metering = setup.Metering();
+        await MeterAsync(metering, Gpu("first", Ten));
+        await MeterAsync(metering, Gpu("second", Ten.AddMinutes(10)));
+        var entry = Assert.Single(await SetAsideAsync(setup));
+
+        var replayed = await setup.Replayer(metering).ReplayAsync(entry.Id, "finance", Ct);
+        var again = await setup.Replayer(metering).ReplayAsync(entry.Id, "finance", Ct);
+
+        Assert.Equal(QuarantineKind.Overlap, entry.Kind);
+        Assert.Equal((ReplayOutcome.Overlap, ReplayOutcome.Overlap), (replayed!.Outcome, again!.Outcome));
+        Assert.False(replayed.Counted);
+        Assert.Equal("data.intervalStart", Assert.Single(replayed.Reasons).Field);
+        Assert.Single(await SetAsideAsync(setup)); // the same row, its replays recorded
+        Assert.Equal(64 * 3600, await GpuSecondsAsync(setup));
+    }
 }

@@ -5,7 +5,7 @@
 import { getJson, postJson, query } from '../api.js';
 import { h, table, badge, facts, problemBox, utcTime as time } from '../format.js';
 
-const KINDS = ['invalid', 'conflict', 'malformed', 'unstorable'];
+const KINDS = ['invalid', 'conflict', 'malformed', 'unstorable', 'overlap'];
 const REPLAYED = [['', 'all'], ['true', 'replayed'], ['false', 'never replayed']];
 
 /** A replay record: outcome, when (UTC) and by whom; a dash when the event was never replayed. */
