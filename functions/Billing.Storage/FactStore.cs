@@ -181,7 +181,7 @@ public sealed partial class FactStore(BillingTables tables)
         }
 
         await ReleaseIntervalsAsync(leases, conflicts.Select(c => c.Incoming).Concat(unstorable.Select(u => u.Fact)).Concat(overLimit.Select(u => u.Fact)), cancellationToken).ConfigureAwait(false);
-        return new AppendResult(inserted, duplicates, conflicts.ToList(), transactions + leases.Transactions)
+        return new AppendResult(inserted, duplicates + leases.Duplicates, conflicts.ToList(), transactions + leases.Transactions)
         {
             Unstorable = unstorable.ToList(), OverLimit = overLimit.ToList(), Overlaps = leases.Overlaps.ToList(), LeaseDayNotices = leases.Notices.ToList(),
         };

@@ -4,6 +4,7 @@ namespace Billing.Storage;
 internal sealed class LeaseClaimLog
 {
     private int transactions;
+    private int duplicates;
 
     /// <summary>Facts set aside because their interval overlaps another event's claimed first, with the reason.</summary>
     public ConcurrentBag<UnstorableFact> Overlaps { get; } = [];
@@ -15,6 +16,11 @@ internal sealed class LeaseClaimLog
     public ConcurrentDictionary<PendingFact, bool> Kept { get; } = new(ReferenceEqualityComparer.Instance);
 
     public int Transactions => Volatile.Read(ref transactions);
+
+    /// <summary>Overlapping facts found stored already (<see cref="FactStore"/>): redeliveries, never set aside.</summary>
+    public int Duplicates => Volatile.Read(ref duplicates);
+
+    public void Duplicate() => Interlocked.Increment(ref duplicates);
 
     public void Counted(int count) => Interlocked.Add(ref transactions, count);
 }

@@ -199,4 +199,24 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite)
         Assert.Single(await SetAsideAsync(setup)); // the same row, its replays recorded
         Assert.Equal(64 * 3600, await GpuSecondsAsync(setup));
     }
+
+    [Fact]
+    public async Task MeterAsync_RedeliveryOfAnEventMeteredBeforeItsLeaseClaimedIntervals_DuplicateNotOverlap()
+    {
+        var setup = await NewAsync(azurite);
+        var metering = setup.Metering();
+        await MeterAsync(metering, Gpu("first", Ten));
+        // "second" was metered before leases claimed intervals (before 2026-12): its fact is stored, its interval is not.
+        string second = Gpu("second", Ten);
+        var directory = setup.Directory();
+        await directory.EnsureFreshAsync(Ct);
+        var fact = new UsageEventValidator(directory, setup.Plans).Validate(System.Text.Encoding.UTF8.GetBytes(second), new ValidationContext(October.Start.AddDays(10), null)).Fact!;
+        await setup.Facts.AppendAsync([new PendingFact(fact with { IntervalStart = null }, second)], Ct);
+
+        var redelivered = await MeterAsync(metering, second);
+
+        Assert.Equal((0, 1, 0), (redelivered.Inserted, redelivered.Duplicates, redelivered.Quarantined)); // before: set aside as overlap, yet counted
+        Assert.Empty(await SetAsideAsync(setup));
+        Assert.Equal(2 * 64 * 3600, await GpuSecondsAsync(setup)); // billed twice before 2026-12; nothing more now
+    }
 }
