@@ -6,16 +6,19 @@ namespace Billing.Storage;
 /// being the claiming event's id escaped (<see cref="TableKey.Escape"/>, so it holds neither <c>|</c> nor a line break)
 /// or, past <see cref="MaxKeyChars"/>, its <see cref="TableKey.Digest"/>; the text is split over string properties
 /// <c>I0</c>, <c>I1</c>, … of at most <see cref="FactStore.MaxRawChars"/> characters. A row holds at most
-/// <see cref="MaxIntervals"/> intervals and <see cref="MaxChars"/> characters (200 KB of the entity's 1 MiB), so one
-/// transaction carries several rows within <see cref="FactStore.TransactionBudgetBytes"/>.
+/// <see cref="MaxIntervals"/> intervals and <see cref="MaxChars"/> characters (about 520 KB of the entity's 1 MiB), so one
+/// transaction carries one or two rows within <see cref="FactStore.TransactionBudgetBytes"/>.
 /// </summary>
 internal sealed class LeaseDayRow
 {
     /// <summary>Intervals a day row holds: one a minute.</summary>
     public const int MaxIntervals = 1440;
 
-    /// <summary>Characters a day row's intervals take at most.</summary>
-    public const int MaxChars = 100_000;
+    /// <summary>
+    /// Characters a day row's intervals take at most: <see cref="MaxIntervals"/> of the longest lines (two 19-digit tick
+    /// counts, a <see cref="MaxKeyChars"/> key, separators), so the interval count is the one cap, whatever the ids.
+    /// </summary>
+    public const int MaxChars = MaxIntervals * (19 + 1 + 19 + 1 + MaxKeyChars + 1);
 
     /// <summary>Longest escaped id kept in a row; a longer one is kept as its digest.</summary>
     public const int MaxKeyChars = 140;

@@ -1,16 +1,16 @@
 namespace Billing.Storage;
 
 /// <summary>
-/// Bills a compute lease's usage once whatever ids it is sent under (docs/contract.md §3): for one (source, lease) the
+/// Bills a compute lease's usage once whatever ids it is sent under (docs/contract.md §3): for one (source, lease, GPU model) the
 /// intervals <c>[intervalStart, intervalEnd)</c> describe one allocation over time, so an event whose interval overlaps
 /// the interval another event (another id) claimed first is set aside (<see cref="AppendResult.Overlaps"/>). Adjacent
 /// intervals do not overlap; an event's own claim (a redelivery) never blocks it.
-/// <para>Layout: partition <c>{source}|lease|{lease}</c> of the facts table (each part escaped, or its digest when long), one
+/// <para>Layout: partition <c>{source}|lease|{lease}|{model}</c> of the facts table (each part escaped, or its digest when long), one
 /// row a UTC day (<see cref="LeaseDayRow"/>); an interval (at most 24 h) is recorded in each day row it touches. A batch's
-/// compute facts are grouped by (source, lease); each group reads its day rows once, decides its events in batch order (the
+/// compute facts are grouped by (source, lease, GPU model); each group reads its day rows once (one range query), decides its events in batch order (the
 /// first sent wins) and writes the rows it changed in one entity-group transaction (several only when they exceed its
 /// budget), an insert for a new row and an ETag-conditioned replace otherwise, so concurrent metering instances serialize:
-/// on 409/412 the group reads again and decides again, up to <see cref="MaxAttempts"/> times, then fails as transient
+/// on 409/412 the group pauses (jittered), reads again and decides again, up to <see cref="MaxAttempts"/> times, then fails as transient
 /// (the batch is redelivered). A fact that was kept but not written after all (over its month limit, refused, a
 /// conflict) is released, so it does not block its interval; releasing again (a redelivery) changes nothing.</para>
 /// <para>Capacity: a day row at its cap (<see cref="LeaseDayRow.MaxIntervals"/>, <see cref="LeaseDayRow.MaxChars"/>), or one
@@ -23,13 +23,23 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
     /// <summary>Tries of one lease's claims against concurrent writers before the batch fails as transient.</summary>
     public const int MaxAttempts = 8;
 
-    /// <summary>Longest escaped source or lease kept verbatim in the partition key (two of them and <c>|lease|</c> stay within 512).</summary>
-    private const int MaxPartChars = 250;
+    /// <summary>Longest escaped source or lease kept verbatim in the partition key (with the model and separators, within 512).</summary>
+    private const int MaxPartChars = 200;
+
+    /// <summary>Longest escaped GPU model kept verbatim in the partition key.</summary>
+    private const int MaxModelChars = 100;
 
     /// <summary>Whether <paramref name="fact"/> claims an interval: compute usage read from an event (its interval start known).</summary>
     public static bool Applies(UsageFact fact) => fact.IsCompute && fact.IntervalStart is not null && fact.Lease is not null;
 
-    public static string PartitionKey(string source, string lease) => string.Concat(TableKey.Part(source, MaxPartChars), "|lease|", TableKey.Part(lease, MaxPartChars));
+    /// <summary>
+    /// The partition of one (source, lease, GPU model): a lease reported per model (8 H100 and 8 A100, one event each an
+    /// hour) is two allocations side by side, not one sent twice.
+    /// </summary>
+    public static string PartitionKey(string source, string lease, string gpuModel) =>
+        string.Concat(TableKey.Part(source, MaxPartChars), "|lease|", TableKey.Part(lease, MaxPartChars), "|", TableKey.Part(gpuModel, MaxModelChars));
+
+    private static string PartitionKey(UsageFact fact) => PartitionKey(fact.Source, fact.Lease!, fact.GpuModel ?? "");
 
     /// <summary>The UTC days <c>[IntervalStart, Time)</c> touches (one or two).</summary>
     public static IEnumerable<DateOnly> Days(UsageFact fact)
@@ -48,7 +58,7 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
     /// </summary>
     public async Task<List<PendingFact>> ClaimAsync(IReadOnlyList<PendingFact> facts, LeaseClaimLog log, CancellationToken cancellationToken)
     {
-        var groups = facts.Where(p => Applies(p.Fact)).GroupBy(p => PartitionKey(p.Fact.Source, p.Fact.Lease!)).ToList();
+        var groups = facts.Where(p => Applies(p.Fact)).GroupBy(p => PartitionKey(p.Fact)).ToList();
         await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (group, ct) => await ClaimGroupAsync(group.Key, [.. group], log, ct).ConfigureAwait(false)).ConfigureAwait(false);
         return facts.Where(p => !Applies(p.Fact) || log.Kept.ContainsKey(p)).ToList();
@@ -57,7 +67,7 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
     /// <summary>Releases the intervals of facts that were kept but not written (safe to repeat: a released interval is simply absent).</summary>
     public async Task ReleaseAsync(IEnumerable<PendingFact> facts, LeaseClaimLog log, CancellationToken cancellationToken)
     {
-        var groups = facts.GroupBy(p => PartitionKey(p.Fact.Source, p.Fact.Lease!)).ToList();
+        var groups = facts.GroupBy(p => PartitionKey(p.Fact)).ToList();
         await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (group, ct) =>
             await UpdateAsync(group.Key, [.. group], log, rows =>
             {
@@ -151,7 +161,7 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
     }
 
     private static string Reason(UsageFact fact, LeaseInterval other) =>
-        $"data.intervalStart: the interval [{Text(fact.IntervalStart!.Value)}, {Text(fact.Time)}) of lease '{fact.Lease}' overlaps the interval " +
+        $"data.intervalStart: the interval [{Text(fact.IntervalStart!.Value)}, {Text(fact.Time)}) of lease '{fact.Lease}' ({fact.GpuModel}) overlaps the interval " +
         $"[{Text(other.Start)}, {Text(other.End)}) event {other.EventId} of '{fact.Source}' claimed first; a lease's usage is billed once " +
         "(resend an interval under the id it was first sent with)";
 
@@ -177,7 +187,10 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
-                continue; // another instance changed a row: decide again on what it wrote
+                // Another instance changed a row: decide again on what it wrote, after a jittered pause so instances metering
+                // one hot lease at once do not collide again in step.
+                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                continue;
             }
             catch (RequestFailedException ex) when (StorageFailure.IsDeterministic(ex))
             {
@@ -195,12 +208,21 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
         throw new RequestFailedException(503, $"the interval claims of partition '{partitionKey}' kept changing under concurrent writers; retry the batch");
     }
 
+    /// <summary>Up to 10 ms × 2^attempt, jittered, at most 640 ms (the last of <see cref="MaxAttempts"/> tries waits none).</summary>
+    private static TimeSpan Backoff(int attempt) =>
+        attempt >= MaxAttempts ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 << Math.Min(attempt, 6)));
+
+    /// <summary>
+    /// The group's day rows, read with one range query over the row keys from its first day to its last: a filter naming
+    /// each day would pass the service's 15 comparisons a filter for a lease backfilled over more days (Azurite does not
+    /// enforce it). Rows of days between them that no event touches are read and ignored.
+    /// </summary>
     private async Task<Dictionary<DateOnly, LeaseDayRow>> ReadAsync(string partitionKey, List<DateOnly> days, CancellationToken cancellationToken)
     {
         var rows = days.ToDictionary(d => d, LeaseDayRow.Empty);
         var byKey = days.ToDictionary(LeaseDayRow.RowKey);
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}") + " and ("
-            + string.Join(" or ", byKey.Keys.Select(k => TableClient.CreateQueryFilter($"RowKey eq {k}"))) + ")";
+        string first = LeaseDayRow.RowKey(days[0]), last = LeaseDayRow.RowKey(days[^1]);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {first} and RowKey le {last}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (byKey.TryGetValue(row.RowKey, out var day))

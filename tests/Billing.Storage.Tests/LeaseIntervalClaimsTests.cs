@@ -30,7 +30,7 @@ public sealed class LeaseIntervalClaimsTests(AzuriteFixture azurite)
             full.Add(new LeaseInterval(Day.AddMinutes(m).UtcTicks, Day.AddMinutes(m).AddSeconds(30).UtcTicks, LeaseDayRow.Key($"minute-{m}")));
         }
 
-        await tables.Facts.SubmitTransactionAsync([full.Action(LeaseIntervalClaims.PartitionKey("provider-nodeops", "lease-1"))], Ct);
+        await tables.Facts.SubmitTransactionAsync([full.Action(LeaseIntervalClaims.PartitionKey("provider-nodeops", "lease-1", "H100"))], Ct);
         var late = Interval("late", Day.AddSeconds(80), seconds: 20); // [00:01:00, 00:01:20): overlaps minute-1
         var gap = Interval("gap", Day.AddSeconds(60), seconds: 20); // [00:00:40, 00:01:00): between minute-0 and minute-1
 
@@ -44,7 +44,7 @@ public sealed class LeaseIntervalClaimsTests(AzuriteFixture azurite)
         Assert.Empty(redelivered.LeaseDayNotices); // reported once
         Assert.Equal("late", Assert.Single(overlapping.Overlaps).Fact.Fact.Id); // what the row holds is still checked against
         Assert.Equal(1, overlapping.Inserted); // gap-again overlaps gap, which the full row could not record: the documented limit
-        var row = await tables.Facts.GetEntityAsync<TableEntity>(LeaseIntervalClaims.PartitionKey("provider-nodeops", "lease-1"), LeaseDayRow.RowKey(full.Day), cancellationToken: Ct);
+        var row = await tables.Facts.GetEntityAsync<TableEntity>(LeaseIntervalClaims.PartitionKey("provider-nodeops", "lease-1", "H100"), LeaseDayRow.RowKey(full.Day), cancellationToken: Ct);
         Assert.Equal((LeaseDayRow.MaxIntervals, true), (row.Value.GetInt32("Count"), row.Value.GetBoolean("CapReached")));
     }
 }

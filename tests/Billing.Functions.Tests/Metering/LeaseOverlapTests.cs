@@ -19,8 +19,8 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite)
     private static readonly DateTimeOffset Ten = October.Start.AddDays(9).AddHours(10);
 
     /// <summary>64 H100 for <paramref name="seconds"/> up to <paramref name="end"/>: an hour bills 128.00, above the plan's minimum.</summary>
-    internal static string Gpu(string id, DateTimeOffset end, int seconds = 3600, string lease = "lease-77", string source = "provider-nodeops") =>
-        new ComputeEvent(id, lease, "H100", 64, end) { Duration = TimeSpan.FromSeconds(seconds), Source = source }.ToJson().ToJsonString();
+    internal static string Gpu(string id, DateTimeOffset end, int seconds = 3600, string lease = "lease-77", string source = "provider-nodeops", string model = "H100") =>
+        new ComputeEvent(id, lease, model, 64, end) { Duration = TimeSpan.FromSeconds(seconds), Source = source }.ToJson().ToJsonString();
 
     internal static Task<MeteringSummary> MeterAsync(MeteringService metering, params string[] events) =>
         metering.MeterAsync(MeteringHubs.ComputeUsage, EventTypes.ComputeUsageV1,
@@ -103,6 +103,33 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite)
         Assert.Equal(("c", QuarantineKind.Overlap), (Assert.Single(await SetAsideAsync(setup, "provider-other")).EventId, Assert.Single(await SetAsideAsync(setup, "provider-other")).Kind));
         Assert.Empty(await SetAsideAsync(setup));
         Assert.Equal(3 * 64 * 3600, await GpuSecondsAsync(setup));
+    }
+
+    [Fact]
+    public async Task MeterAsync_SameLeaseAndIntervalOfAnotherGpuModel_BothMetered()
+    {
+        var setup = await NewAsync(azurite);
+
+        var summary = await MeterAsync(setup.Metering(), Gpu("h100", Ten), Gpu("a100", Ten, model: "A100"));
+
+        Assert.Equal((2, 0), (summary.Inserted, summary.Quarantined)); // a lease reported per model: two allocations side by side
+        Assert.Empty(await SetAsideAsync(setup));
+    }
+
+    [Fact]
+    public async Task MeterAsync_OneLeaseBackfilledOverTwentyDaysInOneBatch_AllMeteredAndAResendOfEachSetAside()
+    {
+        // One group reads its day rows with one query: a filter naming each of 20 days passes the 15 comparisons Azure Table
+        // Storage allows (Azurite does not enforce it, so this checks the range read's result, not the service's limit).
+        var setup = await NewAsync(azurite);
+        var days = Enumerable.Range(0, 20).Select(d => Ten.AddDays(-d)).ToList();
+
+        var first = await MeterAsync(setup.Metering(), [.. days.Select((end, d) => Gpu("day-" + d, end))]);
+        var again = await MeterAsync(setup.Metering(), [.. days.Select((end, d) => Gpu("again-" + d, end))]);
+
+        Assert.Equal((20, 0), (first.Inserted, first.Quarantined));
+        Assert.Equal((0, 20), (again.Inserted, again.Quarantined));
+        Assert.All(await SetAsideAsync(setup), e => Assert.Equal(QuarantineKind.Overlap, e.Kind));
     }
 
     [Fact]
