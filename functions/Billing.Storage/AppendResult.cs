@@ -10,4 +10,13 @@ public sealed record AppendResult(int Inserted, int Duplicates, IReadOnlyList<Fa
     /// (<see cref="PendingFact.MonthLimits"/>), with the reason; the caller quarantines them. A stored fact is never here.
     /// </summary>
     public IReadOnlyList<UnstorableFact> OverLimit { get; init; } = [];
+
+    /// <summary>
+    /// New compute facts not written because their interval overlaps one another event of the same (source, lease) claimed
+    /// first (<see cref="LeaseIntervalClaims"/>), with the reason naming it; the caller quarantines them.
+    /// </summary>
+    public IReadOnlyList<UnstorableFact> Overlaps { get; init; } = [];
+
+    /// <summary>Lease days of this call whose facts were metered without the overlap check (a row at its cap, refused or unreadable): the caller logs them.</summary>
+    public IReadOnlyList<LeaseDayNotice> LeaseDayNotices { get; init; } = [];
 }

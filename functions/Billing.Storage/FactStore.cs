@@ -20,7 +20,7 @@ namespace Billing.Storage;
 /// an estimated <see cref="TransactionBudgetBytes"/> on the wire. A row the service still refuses (a 4xx that is not a
 /// conflict) is isolated event by event and reported as <see cref="AppendResult.Unstorable"/>, never retried forever.</para>
 /// </summary>
-public sealed class FactStore(BillingTables tables)
+public sealed partial class FactStore(BillingTables tables)
 {
     /// <summary>Claims per entity-group transaction (one row each; fact transactions are split by <see cref="FactPartitionWriter"/>).</summary>
     private const int ClaimsPerTransaction = 100;
@@ -140,12 +140,13 @@ public sealed class FactStore(BillingTables tables)
         }
 
         int transactions = 0;
+        var leases = new LeaseClaimLog();
         var toWrite = unique.Values.Where(p => !NeedsClaim(p.Fact)).ToList();
         var crossPayer = unique.Values.Where(p => NeedsClaim(p.Fact)).ToList();
         if (crossPayer.Count > 0)
         {
             var (claimed, claimTransactions) = await ClaimAsync(crossPayer, conflicts, unstorable, cancellationToken).ConfigureAwait(false);
-            toWrite.AddRange(claimed);
+            toWrite.AddRange(await ClaimIntervalsAsync(crossPayer, claimed, leases, cancellationToken).ConfigureAwait(false));
             transactions += claimTransactions;
         }
 
@@ -179,32 +180,11 @@ public sealed class FactStore(BillingTables tables)
             }
         }
 
-        return new AppendResult(inserted, duplicates, conflicts.ToList(), transactions) { Unstorable = unstorable.ToList(), OverLimit = overLimit.ToList() };
-    }
-
-    /// <summary>Splits one partition's events into transactions of at most <paramref name="maxEvents"/> events and <see cref="TransactionBudgetBytes"/>.</summary>
-    private static IEnumerable<PendingFact[]> Transactions(IEnumerable<PendingFact> facts, int maxEvents)
-    {
-        var current = new List<PendingFact>(maxEvents);
-        long bytes = 0;
-        foreach (var p in facts)
+        await ReleaseIntervalsAsync(leases, conflicts.Select(c => c.Incoming).Concat(unstorable.Select(u => u.Fact)).Concat(overLimit.Select(u => u.Fact)), cancellationToken).ConfigureAwait(false);
+        return new AppendResult(inserted, duplicates + leases.Duplicates, conflicts.ToList(), transactions + leases.Transactions)
         {
-            long size = WireBytes(p);
-            if (current.Count > 0 && (current.Count == maxEvents || bytes + size > TransactionBudgetBytes))
-            {
-                yield return [.. current];
-                current.Clear();
-                bytes = 0;
-            }
-
-            current.Add(p);
-            bytes += size;
-        }
-
-        if (current.Count > 0)
-        {
-            yield return [.. current];
-        }
+            Unstorable = unstorable.ToList(), OverLimit = overLimit.ToList(), Overlaps = leases.Overlaps.ToList(), LeaseDayNotices = leases.Notices.ToList(),
+        };
     }
 
     /// <summary>The partition holding the claims of one of a source's shards (see the class remarks).</summary>

@@ -14,4 +14,10 @@ public enum QuarantineKind
 
     /// <summary>A valid event Table Storage refused deterministically (a 4xx that is not a conflict); the reason is the service's.</summary>
     Unstorable,
+
+    /// <summary>
+    /// A compute event whose interval overlaps the interval of another event (another id) of the same (source, lease)
+    /// claimed first: the lease's usage is billed once (<see cref="LeaseIntervalClaims"/>).
+    /// </summary>
+    Overlap,
 }

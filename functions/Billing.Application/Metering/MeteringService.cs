@@ -135,6 +135,12 @@ public sealed partial class MeteringService(
 
         bad.AddRange(appended.Unstorable.Select(refused => SetAside(refused.Fact, QuarantineKind.Unstorable, $"$: {refused.Reason}")));
         bad.AddRange(appended.OverLimit.Select(refused => SetAside(refused.Fact, QuarantineKind.Invalid, refused.Reason)));
+        bad.AddRange(appended.Overlaps.Select(overlap => SetAside(overlap.Fact, QuarantineKind.Overlap, overlap.Reason)));
+        foreach (var notice in appended.LeaseDayNotices)
+        {
+            LogLeaseDayUnchecked(logger, notice.Lease, notice.Source, notice.Day, notice.Reason);
+        }
+
         return (bad, appended);
     }
 
@@ -184,7 +190,7 @@ public sealed partial class MeteringService(
             return;
         }
 
-        var refused = appended.Unstorable.Concat(appended.OverLimit).Select(u => u.Fact).ToHashSet(ReferenceEqualityComparer.Instance);
+        var refused = appended.Unstorable.Concat(appended.OverLimit).Concat(appended.Overlaps).Select(u => u.Fact).ToHashSet(ReferenceEqualityComparer.Instance);
         var late = past
             .Where(p => !refused.Contains(p))
             .Select(p => (p.Fact.Payer, Month: BillingPeriod.Containing(p.Fact.Time)))
@@ -202,6 +208,9 @@ public sealed partial class MeteringService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Usage of {Month} for {Payer} was metered after the closes that correct that month routinely; the next close bills it as an adjustment")]
     private static partial void LogMeteredLate(ILogger logger, string month, string payer);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Compute usage of lease {Lease} from {Source} on {Day} is metered without the overlap check: {Reason}")]
+    private static partial void LogLeaseDayUnchecked(ILogger logger, string lease, string source, DateOnly day, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} event(s) from hub {Hub} quarantined")]
     private static partial void LogQuarantined(ILogger logger, int count, string hub);

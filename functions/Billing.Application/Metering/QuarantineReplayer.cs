@@ -80,6 +80,7 @@ public sealed partial class QuarantineReplayer(MeteringService metering, Quarant
         QuarantineKind.Conflict => ReplayOutcome.Conflict,
         QuarantineKind.Malformed => ReplayOutcome.Malformed,
         QuarantineKind.Unstorable => ReplayOutcome.Unstorable,
+        QuarantineKind.Overlap => ReplayOutcome.Overlap,
         _ => ReplayOutcome.Invalid,
     };
 

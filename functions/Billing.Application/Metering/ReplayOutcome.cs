@@ -21,6 +21,12 @@ public enum ReplayOutcome
     /// <summary>Its (source, id) counts with other content: the first version counts and this one never replaces it.</summary>
     Conflict,
 
+    /// <summary>
+    /// A compute event whose interval still overlaps the interval another event of its (source, lease) claimed first: that
+    /// event counts, this one stays set aside. Metered instead once that claim is gone (its event was set aside after all).
+    /// </summary>
+    Overlap,
+
     /// <summary>Not put through metering: there is nothing it could meter (no payload kept, a row or hub this platform does not know).</summary>
     Refused,
 }

@@ -354,7 +354,6 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         long? gpuCount = r.Integer(EventField.GpuCount, "data.gpuCount", 1, EventLimits.MaxGpuCount, required: true);
         DateTimeOffset? start = r.Time(EventField.IntervalStart, "data.intervalStart");
         DateTimeOffset? end = r.Time(EventField.IntervalEnd, "data.intervalEnd");
-        long seconds = 0;
         if (start is { } s && end is { } e)
         {
             var interval = e - s;
@@ -365,10 +364,6 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             else if (interval.Ticks % TimeSpan.TicksPerSecond != 0)
             {
                 r.Error("data.intervalEnd", "interval must be a whole number of seconds");
-            }
-            else
-            {
-                seconds = interval.Ticks / TimeSpan.TicksPerSecond;
             }
 
             if (time is { } t && t != e)
@@ -395,7 +390,8 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             GpuModel = gpuModel,
             Lease = lease,
             Provider = provider,
-            GpuSeconds = checked(gpuCount.Value * seconds),
+            GpuSeconds = checked(gpuCount.Value * ((end.Value - start.Value).Ticks / TimeSpan.TicksPerSecond)), // whole seconds, checked above
+            IntervalStart = start.Value.ToUniversalTime(),
         };
     }
 }

@@ -55,6 +55,13 @@ public sealed record UsageFact
     public string? Provider { get; init; }
     public long GpuSeconds { get; init; }
 
+    /// <summary>
+    /// The start of a compute interval (<c>data.intervalStart</c>, UTC; <see cref="Time"/> is its end), set by the validator:
+    /// storage claims <c>[IntervalStart, Time)</c> for the lease so overlapping intervals are billed once. Null when not
+    /// known (a fact not read from an event): such a fact claims no interval. Not stored.
+    /// </summary>
+    public DateTimeOffset? IntervalStart { get; init; }
+
     /// <summary>A declared type's meters (<c>meters/*.json</c>): one reading per meter the event contributes to.</summary>
     public IReadOnlyList<MeterReading> Readings { get; init; } = [];
 

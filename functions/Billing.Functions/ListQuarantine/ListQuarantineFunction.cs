@@ -13,7 +13,7 @@ public static class ListQuarantineFunction
             .ProducesProblems(StatusCodes.Status400BadRequest)
             .Query(
                 new("source", "Finance: only this source's events (partner id); a partner may give only its own id."),
-                new("kind", "Only events set aside as this kind.", Values: ["invalid", "conflict", "malformed", "unstorable"]),
+                new("kind", "Only events set aside as this kind.", Values: ["invalid", "conflict", "malformed", "unstorable", "overlap"]),
                 QueryInstants.Parameter("from", "Quarantined at or after this instant"),
                 QueryInstants.Parameter("to", "Quarantined before this instant"),
                 new("replayed", "true: only events with a replay record; false: only events never replayed.", JsonSchemaType.Boolean),
@@ -46,11 +46,12 @@ public static class ListQuarantineFunction
             "conflict" => QuarantineKind.Conflict,
             "malformed" => QuarantineKind.Malformed,
             "unstorable" => QuarantineKind.Unstorable,
+            "overlap" => QuarantineKind.Overlap,
             _ => (QuarantineKind?)null,
         };
         if (kind is null && !string.IsNullOrEmpty(query["kind"]))
         {
-            errors.Add(new("kind", "must be invalid, conflict, malformed or unstorable"));
+            errors.Add(new("kind", "must be invalid, conflict, malformed, unstorable or overlap"));
         }
 
         bool? replayed = PartnerRequests.Flag(query, "replayed", errors);

@@ -4,8 +4,8 @@ namespace Billing.Functions.ReplayQuarantinedEvent;
 
 /// <summary>
 /// POST /api/v1/quarantine/{id}/replay (finance): put a quarantined event back through metering (<see cref="QuarantineReplayer"/>).
-/// 200 when it counts (metered now, or already); 409 for a conflict (the first version counts) or an event with nothing
-/// to replay; 422 when it is still not meterable, naming each field and reason; 503 with Retry-After on a transient
+/// 200 when it counts (metered now, or already); 409 for a conflict (the first version counts), an overlap (another event
+/// of the lease counts for its interval) or an event with nothing to replay; 422 when it is still not meterable, naming each field and reason; 503 with Retry-After on a transient
 /// storage failure (replaying again is safe: the fact dedup counts it once).
 /// </summary>
 public sealed class ReplayQuarantinedEventFunction(QuarantineReplayer replayer)
@@ -46,6 +46,7 @@ public sealed class ReplayQuarantinedEventFunction(QuarantineReplayer replayer)
             ReplayOutcome.Metered => ApiResults.Json(new QuarantineReplayResponse(outcome, "metered: the event counts from now on, in the usage of its own time", view), BillingJsonContext.Default.QuarantineReplayResponse),
             ReplayOutcome.Duplicate => ApiResults.Json(new QuarantineReplayResponse(outcome, "already counted: its (source, id) was metered with this content; nothing was counted again", view), BillingJsonContext.Default.QuarantineReplayResponse),
             ReplayOutcome.Conflict => new Problem(409, "Conflict: the first version counts", "a differing version of a metered event is never replayed over it", errors, extensions).ToResult(),
+            ReplayOutcome.Overlap => new Problem(409, "Overlap: the lease's interval counts under another event", "its interval overlaps one another event of the lease claimed first; that one counts", errors, extensions).ToResult(),
             ReplayOutcome.Refused => new Problem(409, "Not replayable", "there is nothing metering could count in this event", errors, extensions)
             {
                 // A row this platform did not write (planted): stored data that cannot be read, typed as such.

@@ -61,11 +61,10 @@ public sealed class SampleUsage(int seed, int hotspots = 256)
         }.ToJsonString();
     }
 
-    /// <summary>An hour (or less) of GPU usage of a lease; <c>time</c> = intervalEnd.</summary>
-    public string ComputeEvent(string id, DateTimeOffset end)
+    /// <summary>An hour (or less) of GPU usage of <paramref name="lease"/>; <c>time</c> = intervalEnd.</summary>
+    public string ComputeEvent(string id, string lease, DateTimeOffset end)
     {
         int seconds = random.Next(1, 5) * 900;
-        string lease = "lease-" + random.Next(1, 500).ToString(CultureInfo.InvariantCulture);
         string gpuModel = Gpus[random.Next(Gpus.Length)];
         int gpuCount = random.Next(1, 9);
         return new ComputeEvent(id, lease, gpuModel, gpuCount, end)
@@ -78,6 +77,18 @@ public sealed class SampleUsage(int seed, int hotspots = 256)
         }.ToJsonString();
     }
 
+    /// <summary>
+    /// The <paramref name="n"/>-th GPU interval of a pool: 500 leases, each reporting hour after hour back from a minute
+    /// before <paramref name="now"/>, so one lease's intervals never overlap (a lease's usage is billed once: overlapping
+    /// intervals under different ids would be set aside at metering, docs/contract.md §3).
+    /// </summary>
+    private string GpuInterval(int n, DateTimeOffset now)
+    {
+        string lease = "lease-" + (n % 500).ToString(CultureInfo.InvariantCulture);
+        var end = now.AddMinutes(-1).AddHours(-(n / 500));
+        return ComputeEvent($"{lease}:{Time(end)}", lease, end);
+    }
+
     /// <summary>A mixed pool (three carrier sessions to one GPU interval), times within the last day before <paramref name="now"/>.</summary>
     public byte[][] MixedPool(int count, DateTimeOffset now)
     {
@@ -86,7 +97,7 @@ public sealed class SampleUsage(int seed, int hotspots = 256)
         {
             var end = now.AddSeconds(-random.Next(60, 86_400));
             string json = i % 4 == 3
-                ? ComputeEvent($"lease-{i % 500}:{Time(end)}:{i}", end)
+                ? GpuInterval(i / 4, now)
                 : CarrierEvent($"sess-{i:D9}", end);
             pool[i] = Encoding.UTF8.GetBytes(json);
         }

@@ -22,8 +22,8 @@ internal static class QuarantineCommands
               billing quarantine list --key $CARRIER_KEY --limit 20
             """);
         var source = new Option<string?>("--source") { Description = "only events of this source (partner id)" };
-        var kind = new Option<string?>("--kind") { Description = "invalid, conflict, malformed or unstorable" };
-        kind.AcceptOnlyFromAmong("invalid", "conflict", "malformed", "unstorable");
+        var kind = new Option<string?>("--kind") { Description = "invalid, conflict, malformed, unstorable or overlap" };
+        kind.AcceptOnlyFromAmong("invalid", "conflict", "malformed", "unstorable", "overlap");
         var from = new Option<string?>("--from") { Description = "quarantined at or after, RFC 3339 or yyyy-MM-dd" };
         var to = new Option<string?>("--to") { Description = "quarantined before, RFC 3339 or yyyy-MM-dd" };
         var limit = new Option<int?>("--limit") { Description = "events a page, 1 to 1000 (default 100)" };

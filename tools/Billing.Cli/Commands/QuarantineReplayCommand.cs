@@ -25,8 +25,8 @@ internal static class QuarantineReplayCommand
             """);
         var id = new Argument<string?>("id") { Description = "the event's id, as quarantine list prints it", Arity = ArgumentArity.ZeroOrOne };
         var source = new Option<string?>("--source") { Description = "without an id: the events of this source (partner id)" };
-        var kind = new Option<string?>("--kind") { Description = "without an id: invalid, malformed or unstorable" };
-        kind.AcceptOnlyFromAmong("invalid", "malformed", "unstorable");
+        var kind = new Option<string?>("--kind") { Description = "without an id: invalid, malformed, unstorable or overlap" };
+        kind.AcceptOnlyFromAmong("invalid", "malformed", "unstorable", "overlap");
         var dryRun = new Option<bool>("--dry-run") { Description = "list what would be replayed; replay nothing" };
         command.Add(id);
         command.Add(source);
@@ -82,7 +82,7 @@ internal static class QuarantineReplayCommand
             string query = "limit=1000" + (source is null ? "" : "&source=" + Uri.EscapeDataString(source)) + (kind is null ? "" : "&kind=" + kind)
                 + (after is null ? "" : "&after=" + Uri.EscapeDataString(after));
             var page = ApiResponseReader.QuarantineList(await api.GetJsonAsync("/api/v1/quarantine?" + query, cancellationToken).ConfigureAwait(false));
-            ids.AddRange(page.Events.Where(e => e.Kind is "invalid" or "malformed" or "unstorable" && e.Replay?.Outcome is not ("metered" or "duplicate")).Select(e => e.Id));
+            ids.AddRange(page.Events.Where(e => e.Kind is "invalid" or "malformed" or "unstorable" or "overlap" && e.Replay?.Outcome is not ("metered" or "duplicate")).Select(e => e.Id));
             after = page.Next;
         }
         while (after is not null);

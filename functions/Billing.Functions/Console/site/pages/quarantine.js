@@ -5,7 +5,7 @@
 import { getJson, postJson, query } from '../api.js';
 import { h, table, badge, facts, problemBox, utcTime as time } from '../format.js';
 
-const KINDS = ['invalid', 'conflict', 'malformed', 'unstorable'];
+const KINDS = ['invalid', 'conflict', 'malformed', 'unstorable', 'overlap'];
 const REPLAYED = [['', 'all'], ['true', 'replayed'], ['false', 'never replayed']];
 
 /** A replay record: outcome, when (UTC) and by whom; a dash when the event was never replayed. */
@@ -34,7 +34,8 @@ export default async function quarantine(root, { me, arg, params }) {
   });
   root.append(h('h1', {}, 'Quarantine'),
     h('p', { class: 'muted' }, 'Events that passed ingestion but were not counted: an id already metered with other content (conflict), ',
-      'not an event (malformed), refused by storage (unstorable) or invalid at metering. Nothing is dropped: each is kept with its reasons and its payload.',
+      'not an event (malformed), refused by storage (unstorable), a lease interval another event of the lease counts already (overlap) ',
+      'or invalid at metering. Nothing is dropped: each is kept with its reasons and its payload.',
       finance ? ' Replay puts one back through metering once its cause is fixed; it counts at most once.' : ''),
     form);
 
