@@ -116,7 +116,7 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
     public IReadOnlyList<string> Wrap(string text, XFont font, double width)
     {
         ArgumentNullException.ThrowIfNull(text);
-        text = PrintableText.Of(text); // every character partners sent shows, before it is measured
+        text = PrintableText.Of(text, font); // every character partners sent shows in this face, before it is measured
         var lines = new List<string>();
         string current = "";
         foreach (string word in text.Split(' '))
@@ -174,7 +174,7 @@ internal sealed class PageFlow(PdfDocument document) : IDisposable
         {
             using var gfx = XGraphics.FromPdfPage(document.Pages[i], XGraphicsPdfPageOptions.Append);
             // The reference is a reminder; the head of the document has it whole.
-            string text = Shortened(PrintableText.Of(reference), s => gfx.MeasureString(s, font).Width, Width - 80);
+            string text = Shortened(PrintableText.Of(reference, font), s => gfx.MeasureString(s, font).Width, Width - 80);
             gfx.DrawString(text, font, XBrushes.Gray, new XPoint(Left, 812), XStringFormats.TopLeft);
             gfx.DrawString($"page {i + 1} of {count}", font, XBrushes.Gray, new XPoint(Right, 812), XStringFormats.TopRight);
         }

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Collections;
 using System.Text;
 using Billing.Documents.Fonts;
+using PdfSharp.Drawing;
 
 namespace Billing.Documents.Layout;
 
@@ -16,17 +17,31 @@ internal static class PrintableText
 {
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789ABCDEFabcdef");
 
-    /// <summary>
-    /// What every bundled face draws: a value is spelled out the same in any field, and fields in the mono face (ledger
-    /// entry, memo, ids) lack glyphs the sans face has (Hebrew, much of Cyrillic), so a sans-only check let them draw boxes.
-    /// </summary>
-    private static readonly Lazy<BitArray> Glyphs = new(() => BmpCoverage(BundledFonts.Read("DejaVuSans"))
-        .And(BmpCoverage(BundledFonts.Read("DejaVuSans-Bold")))
-        .And(BmpCoverage(BundledFonts.Read("DejaVuSansMono"))));
+    /// <summary>What both sans faces (regular and bold) draw: body text, tables, headings and the footer.</summary>
+    private static readonly Lazy<BitArray> SansGlyphs = new(() => BmpCoverage(BundledFonts.Read("DejaVuSans"))
+        .And(BmpCoverage(BundledFonts.Read("DejaVuSans-Bold"))));
 
-    public static string Of(string text)
+    /// <summary>
+    /// What the mono face draws: ids, hashes and memos. It lacks about 2,200 characters the sans face has (Hebrew, some
+    /// Cyrillic), so a check against the sans face alone let a payer id in those letters draw as boxes there.
+    /// </summary>
+    private static readonly Lazy<BitArray> MonoGlyphs = new(() => BmpCoverage(BundledFonts.Read("DejaVuSansMono")));
+
+    /// <summary><paramref name="text"/> as the sans faces show it.</summary>
+    public static string Of(string text) => Of(text, mono: false);
+
+    /// <summary><paramref name="text"/> as <paramref name="font"/>'s face shows it.</summary>
+    public static string Of(string text, XFont font)
+    {
+        ArgumentNullException.ThrowIfNull(font);
+        return Of(text, mono: font.FontFamily.Name == BundledFonts.Mono);
+    }
+
+    /// <summary><paramref name="text"/> as the mono face (<paramref name="mono"/>) or the sans faces show it.</summary>
+    public static string Of(string text, bool mono)
     {
         ArgumentNullException.ThrowIfNull(text);
+        var glyphs = mono ? MonoGlyphs.Value : SansGlyphs.Value;
         if (Ascii.IsValid(text) && !text.AsSpan().ContainsAnyInRange('\0', '\u001f') && !text.Contains('\u007f', StringComparison.Ordinal))
         {
             return text;
@@ -35,7 +50,7 @@ internal static class PrintableText
         var sb = new StringBuilder(text.Length + 16);
         foreach (var rune in text.EnumerateRunes())
         {
-            if (Shown(rune))
+            if (Shown(rune, glyphs))
             {
                 sb.Append(rune.ToString());
             }
@@ -83,8 +98,8 @@ internal static class PrintableText
         return cut;
     }
 
-    private static bool Shown(Rune rune) =>
-        rune.IsBmp && Glyphs.Value[rune.Value]
+    private static bool Shown(Rune rune, BitArray glyphs) =>
+        rune.IsBmp && glyphs[rune.Value]
         && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
             or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned);
 
