@@ -13,6 +13,7 @@ public sealed partial class PlatformTests
     [InlineData("total")]
     [InlineData("payer")]
     [InlineData("meter")]
+    [InlineData("forged-meter")] // no account can be named after it: a verdict, not a crash
     public async Task InvoicesVerify_InvoiceShownAlteredOnTheWay_FailsNamingWhatDiffers(string altered)
     {
         var (_, invoiceId) = await SendAndCloseAsync(708);
@@ -26,6 +27,7 @@ public sealed partial class PlatformTests
             "total" => Alter(invoice, "total", "1" + invoice["total"]!.GetValue<string>(), "shows total"),
             "payer" => Alter(invoice, "payer", "carrier-other", "shows payer carrier-other"),
             "meter" => Alter(invoice["lines"]![0]!, "meter", "compute.gpu_seconds", "revenue:compute.gpu_seconds"),
+            "forged-meter" => Alter(invoice["lines"]![0]!, "meter", "no such meter", "cannot be read as one the platform books"),
             _ => "",
         };
         await using var liar = await StubServer.StartAsync((r, _) =>

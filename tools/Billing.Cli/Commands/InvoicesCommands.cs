@@ -168,8 +168,9 @@ internal static class InvoicesCommands
             Check that an invoice is in the ledger as anchored on Solana, trusting only the chain: fetch the invoice and
             its ledger entry's inclusion proof from the API, recompute the entry's hash, and check the proof against the
             root in the anchor memo of the proof's transaction, which must be signed by the anchor authority (read over
-            Solana JSON-RPC), and check that the invoice shown (currency, payer, period, plan, every line and the total)
-            is the one that entry books. Exit 1 if not included or not the same.
+            Solana JSON-RPC), and check that the invoice shown books that entry (currency, payer, period, plan, the total
+            and each revenue account's sum of its lines; the entry does not fix how a meter's amount splits over its
+            lines, nor descriptions or quantities). Exit 1 if not included or not the same.
 
             Examples:
               billing invoices verify INV-carrier-tmo-202610 --rpc http://127.0.0.1:8899 --authority <key> --key dev-carrier-key

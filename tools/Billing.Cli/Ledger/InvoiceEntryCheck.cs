@@ -24,18 +24,21 @@ internal static class InvoiceEntryCheck
         }
 
         Invoice shown;
+        LedgerEntryDraft? booked;
         try
         {
             var id = InvoiceId.Parse(invoice.Id);
-            var lines = invoice.Lines.Select(l => new InvoiceLine(
+            var lines = invoice.Lines?.Select(l => new InvoiceLine(
                 l.Meter, l.Description, l.Group, l.Quantity, l.Unit, decimal.Parse(l.UnitPrice, NumberStyles.Number, CultureInfo.InvariantCulture), Money.Parse(l.Amount, currency)));
-            shown = new Invoice(id, invoice.Plan, InvoiceStatus.Finalized, currency, lines);
-            if (Money.Parse(invoice.Total, currency).MinorUnits != invoice.TotalMinor)
+            shown = new Invoice(id, invoice.Plan, InvoiceStatus.Finalized, currency, lines ?? throw new FormatException("the invoice has no lines"));
+            // Inside the try: the account rules refuse meters and payers an invoice line or id does not (a forged answer).
+            booked = LedgerEntries.InvoiceFinalized(shown, entry.OccurredAt);
+            if (Money.Parse(invoice.Total ?? "", currency).MinorUnits != invoice.TotalMinor)
             {
                 problems.Add($"the invoice shows total {invoice.Total} {invoice.Currency} but totalMinor {invoice.TotalMinor}");
             }
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException)
+        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException or InvalidOperationException)
         {
             return [$"the invoice cannot be read as one the platform books: {ex.Message}"];
         }
@@ -46,13 +49,13 @@ internal static class InvoiceEntryCheck
         }
 
         if (invoice.Payer != shown.Payer
-            || !Rfc3339.TryParse(invoice.Period.Start, out DateTimeOffset start) || start != shown.Period.Start
-            || !Rfc3339.TryParse(invoice.Period.End, out DateTimeOffset end) || end != shown.Period.End)
+            || !Rfc3339.TryParse(invoice.Period?.Start, out DateTimeOffset start) || start != shown.Period.Start
+            || !Rfc3339.TryParse(invoice.Period?.End, out DateTimeOffset end) || end != shown.Period.End)
         {
-            problems.Add($"the invoice shows payer {invoice.Payer} and period {invoice.Period.Start} – {invoice.Period.End}, its id {invoice.Id} says {shown.Payer} and {shown.Period}");
+            problems.Add($"the invoice shows payer {invoice.Payer} and period {invoice.Period?.Start} – {invoice.Period?.End}, its id {invoice.Id} says {shown.Payer} and {shown.Period}");
         }
 
-        if (LedgerEntries.InvoiceFinalized(shown, entry.OccurredAt) is not { } booked)
+        if (booked is null)
         {
             problems.Add($"the invoice books nothing (every line zero), yet entry {entry.EntryId} is anchored for it");
             return problems;
