@@ -202,9 +202,10 @@ public sealed partial class PartnerStore(BillingTables tables, TimeProvider? tim
         ArgumentNullException.ThrowIfNull(audit);
         var added = after.Keys.Where(k => !before.Keys.Any(b => b.Hash == k.Hash)).ToList();
         var dropped = before.Keys.Where(k => !after.Keys.Any(a => a.Hash == k.Hash)).ToList();
-        if (before.AuditCount is < 0 or long.MaxValue)
+        if (before.AuditCount < 0 || before.AuditCount > long.MaxValue - audit.Count)
         {
-            // Planted: no entry's sequence can follow it (it would overflow), so nothing is changed on a count that is no count.
+            // Planted: the sequences of this change's entries (one change may append several) cannot follow it without
+            // overflowing, so nothing is changed on a count that is no count.
             throw new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"partner row (table '{table.Name}', row '{TableKey.Escape(before.Partner.Id)}'), property 'AuditCount': {before.AuditCount} is not a count of audit entries this platform writes (changed outside the platform); restore it from the partner's audit trail (billing partners verify)"));
         }

@@ -66,9 +66,10 @@ public class PartnerUnreadableRowRoutesTests(PlatformFixture platform)
     }
 
     [Theory]
-    [InlineData("PATCH", "", """{"displayName":"Changed"}""")]
-    [InlineData("POST", "/keys", null)]
-    public async Task Change_PartnerRowWhoseAuditCountNoEntryCanFollow_Answers500StorageIntegrityAndChangesNothing(string method, string path, string? json)
+    [InlineData("PATCH", "", """{"displayName":"Changed"}""", 0)]
+    [InlineData("POST", "/keys", null, 0)]
+    [InlineData("PATCH", "", """{"displayName":"Changed","status":"disabled"}""", 1)] // two entries: the second overflows
+    public async Task Change_PartnerRowWhoseAuditCountNoEntryCanFollow_Answers500StorageIntegrityAndChangesNothing(string method, string path, string? json, long belowMax)
     {
         // A row planted with the largest count: the next audit entry's sequence would overflow. Before: an OverflowException
         // answered as an untyped 500 (…/problems/500) the CLI sent 5 times.
@@ -77,7 +78,7 @@ public class PartnerUnreadableRowRoutesTests(PlatformFixture platform)
             $$"""{"id":"{{id}}","role":"carrier","plan":"carrier-standard-v1","displayName":"Counted","billingEmail":"b@counted.example"}""");
         Assert.Equal(HttpStatusCode.Created, created);
         var table = new TableServiceClient(platform.ConnectionString).GetTableClient(platform.TablePrefix + "partners");
-        await table.UpdateEntityAsync(new TableEntity("p", id) { ["AuditCount"] = long.MaxValue }, ETag.All, TableUpdateMode.Merge);
+        await table.UpdateEntityAsync(new TableEntity("p", id) { ["AuditCount"] = long.MaxValue - belowMax }, ETag.All, TableUpdateMode.Merge);
 
         var (status, problem) = await SendAsync(new HttpMethod(method), $"api/v1/partners/{id}{path}", PlatformFixture.FinanceKey, json);
 
