@@ -34,6 +34,16 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite)
 
     internal static Task<PeriodCloserSetup> NewAsync(AzuriteFixture azurite) => PeriodCloserSetup.NewAsync(azurite, October.Start.AddDays(10));
 
+    /// <summary>The one event set aside is <paramref name="id"/>, an overlap whose reason names each of <paramref name="named"/>; <paramref name="hours"/> hours of the 64 GPUs are metered.</summary>
+    private static async Task AssertOneOverlapAsync(PeriodCloserSetup setup, string id, int hours, params string[] named)
+    {
+        var set = Assert.Single(await SetAsideAsync(setup));
+        Assert.Equal((id, QuarantineKind.Overlap), (set.EventId, set.Kind));
+        string reason = Assert.Single(set.Reasons);
+        Assert.All(named, part => Assert.Contains(part, reason, StringComparison.Ordinal));
+        Assert.Equal(hours * 64 * 3600, await GpuSecondsAsync(setup));
+    }
+
     [Fact]
     public async Task MeterAsync_SameIntervalResentUnderANewId_SetAsideAsOverlapAndTheHourBilledOnce()
     {
@@ -47,12 +57,7 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite)
 
         Assert.Equal((1, 0), (first.Inserted, first.Quarantined));
         Assert.Equal((0, 1), (resent.Inserted, resent.Quarantined)); // before: inserted, the hour billed twice
-        var set = Assert.Single(await SetAsideAsync(setup));
-        Assert.Equal(("7f1c0c52-resend", QuarantineKind.Overlap), (set.EventId, set.Kind));
-        string reason = Assert.Single(set.Reasons);
-        Assert.Contains("'lease-77:10h'", reason, StringComparison.Ordinal);
-        Assert.Contains("[2026-10-10T09:00:00Z, 2026-10-10T10:00:00Z)", reason, StringComparison.Ordinal);
-        Assert.Equal(64 * 3600, await GpuSecondsAsync(setup));
+        await AssertOneOverlapAsync(setup, "7f1c0c52-resend", 1, "'lease-77:10h'", "[2026-10-10T09:00:00Z, 2026-10-10T10:00:00Z)");
         Assert.Equal(12_800, Assert.Single(closed.Invoices, i => i.Payer == "tenant-lab").Total.MinorUnits); // 64 GPU-hours at 2.00
     }
 
@@ -68,9 +73,7 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite)
 
         Assert.Equal((1, 2, 0), (hour.Inserted, adjacent.Inserted, adjacent.Quarantined));
         Assert.Equal((0, 1), (partial.Inserted, partial.Quarantined)); // before: metered, half an hour twice
-        var set = Assert.Single(await SetAsideAsync(setup));
-        Assert.Equal(("half-past", QuarantineKind.Overlap), (set.EventId, set.Kind));
-        Assert.Equal(3 * 64 * 3600, await GpuSecondsAsync(setup));
+        await AssertOneOverlapAsync(setup, "half-past", 3);
     }
 
     [Fact]
@@ -142,10 +145,7 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite)
         var summary = await MeterAsync(metering, Gpu("sent-first", Ten.AddMinutes(30)), Gpu("sent-second", Ten), Gpu("sent-third", Ten.AddHours(2)));
 
         Assert.Equal((2, 1), (summary.Inserted, summary.Quarantined)); // before: 3 metered
-        var set = Assert.Single(await SetAsideAsync(setup));
-        Assert.Equal(("sent-second", QuarantineKind.Overlap), (set.EventId, set.Kind));
-        Assert.Contains("'sent-first'", Assert.Single(set.Reasons), StringComparison.Ordinal);
-        Assert.Equal(2 * 64 * 3600, await GpuSecondsAsync(setup));
+        await AssertOneOverlapAsync(setup, "sent-second", 2, "'sent-first'");
     }
 
     [Fact]
@@ -201,10 +201,7 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite)
 
         Assert.Equal((1, 0), (across.Inserted, across.Quarantined));
         Assert.Equal((1, 1), (next.Inserted, next.Quarantined)); // before: both metered
-        var set = Assert.Single(await SetAsideAsync(setup));
-        Assert.Equal(("0030h", QuarantineKind.Overlap), (set.EventId, set.Kind));
-        Assert.Contains("[2026-10-09T23:00:00Z, 2026-10-10T01:00:00Z)", Assert.Single(set.Reasons), StringComparison.Ordinal);
-        Assert.Equal(3 * 64 * 3600, await GpuSecondsAsync(setup));
+        await AssertOneOverlapAsync(setup, "0030h", 3, "[2026-10-09T23:00:00Z, 2026-10-10T01:00:00Z)");
     }
 
     [Fact]
