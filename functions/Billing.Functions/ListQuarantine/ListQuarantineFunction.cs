@@ -8,12 +8,19 @@ namespace Billing.Functions.ListQuarantine;
 /// </summary>
 public static class ListQuarantineFunction
 {
+    /// <summary>
+    /// Each kind by the name the listing writes (<see cref="QuarantineViews"/>: its enum name in lower case), in declaration
+    /// order: the parameter's documented values, its parsing and its error name the same kinds.
+    /// </summary>
+    private static readonly Dictionary<string, QuarantineKind> Kinds =
+        Enum.GetValues<QuarantineKind>().ToDictionary(k => k.ToString().ToLowerInvariant(), StringComparer.Ordinal);
+
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/quarantine", HandleAsync).WithName("ListQuarantine").Produces<QuarantineListResponse>()
             .ProducesProblems(StatusCodes.Status400BadRequest)
             .Query(
                 new("source", "Finance: only this source's events (partner id); a partner may give only its own id."),
-                new("kind", "Only events set aside as this kind.", Values: ["invalid", "conflict", "malformed", "unstorable", "overlap"]),
+                new("kind", "Only events set aside as this kind.", Values: [.. Kinds.Keys]),
                 QueryInstants.Parameter("from", "Quarantined at or after this instant"),
                 QueryInstants.Parameter("to", "Quarantined before this instant"),
                 new("replayed", "true: only events with a replay record; false: only events never replayed.", JsonSchemaType.Boolean),
@@ -40,18 +47,12 @@ public static class ListQuarantineFunction
 
         var errors = new List<ApiFieldError>();
         // By name only: Enum.TryParse also took "conflict,malformed" as unstorable (the flags or'ed) and "conflict " as conflict.
-        var kind = string.IsNullOrEmpty(query["kind"]) ? null : query["kind"].ToString().ToLowerInvariant() switch
-        {
-            "invalid" => QuarantineKind.Invalid,
-            "conflict" => QuarantineKind.Conflict,
-            "malformed" => QuarantineKind.Malformed,
-            "unstorable" => QuarantineKind.Unstorable,
-            "overlap" => QuarantineKind.Overlap,
-            _ => (QuarantineKind?)null,
-        };
+        QuarantineKind? kind = string.IsNullOrEmpty(query["kind"]) ? null
+            : Kinds.TryGetValue(query["kind"].ToString().ToLowerInvariant(), out var named) ? named : null;
         if (kind is null && !string.IsNullOrEmpty(query["kind"]))
         {
-            errors.Add(new("kind", "must be invalid, conflict, malformed, unstorable or overlap"));
+            string[] names = [.. Kinds.Keys];
+            errors.Add(new("kind", $"must be {string.Join(", ", names[..^1])} or {names[^1]}"));
         }
 
         bool? replayed = PartnerRequests.Flag(query, "replayed", errors);
