@@ -41,7 +41,14 @@ public sealed partial class FactStore
         }
 
         var overlaps = log.Overlaps.ToArray();
-        var stored = await Task.WhenAll(overlaps.Select(o => ReadIdentityAsync(table, PartitionKey(o.Fact.Fact.Payer, o.Fact.Fact.Source, o.Fact.Fact.Id), o.Fact, cancellationToken))).ConfigureAwait(false);
+        var stored = new TableEntity?[overlaps.Length];
+        // As many reads at once as this store's other writes and reads, not one an overlap: a batch of resends has hundreds.
+        await Parallel.ForEachAsync(Enumerable.Range(0, overlaps.Length), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var f = overlaps[i].Fact;
+                stored[i] = await ReadIdentityAsync(table, PartitionKey(f.Fact.Payer, f.Fact.Source, f.Fact.Id), f, ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         log.Overlaps.Clear();
         for (int i = 0; i < overlaps.Length; i++)
         {
