@@ -72,6 +72,11 @@ public sealed partial class PartnerStore(BillingTables tables, TimeProvider? tim
                 return; // the row already holds the settings: nothing to write or record
             }
 
+            if (existing is not null && CountCannotFollow(existing, 1) is { } planted)
+            {
+                throw planted; // as for a change through the API: nothing is changed on a count that is no count
+            }
+
             var audit = PartnerAuditChain.Link([new PartnerAuditEntry(PartnerAuditEntry.NewId(at, 0), at, PartnerAuditEntry.SettingsActor, p.Id, "seed", changes)], existing?.AuditHead, existing?.AuditCount);
             entity["AuditHead"] = audit[^1].Hash;
             entity["AuditCount"] = audit[^1].Sequence;
@@ -100,6 +105,17 @@ public sealed partial class PartnerStore(BillingTables tables, TimeProvider? tim
             }
         }
     }
+
+    /// <summary>
+    /// Why the row's audit count cannot be followed by <paramref name="entries"/> more entries (null when it can): a count
+    /// below zero, or one their sequences would overflow, was planted (one change may append several entries), so nothing
+    /// is changed on it, through the API or by seeding.
+    /// </summary>
+    private InvalidDataException? CountCannotFollow(PartnerRecord before, int entries) =>
+        before.AuditCount < 0 || before.AuditCount > long.MaxValue - entries
+            ? new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"partner row (table '{table.Name}', row '{TableKey.Escape(before.Partner.Id)}'), property 'AuditCount': {before.AuditCount} is not a count of audit entries this platform writes (changed outside the platform); restore it from the partner's audit trail (billing partners verify)"))
+            : null;
 
     /// <summary>The payer's Stripe customer id, so every month's invoice goes to the same customer.</summary>
     public async Task<string?> GetStripeCustomerAsync(string partnerId, CancellationToken cancellationToken)
@@ -202,12 +218,9 @@ public sealed partial class PartnerStore(BillingTables tables, TimeProvider? tim
         ArgumentNullException.ThrowIfNull(audit);
         var added = after.Keys.Where(k => !before.Keys.Any(b => b.Hash == k.Hash)).ToList();
         var dropped = before.Keys.Where(k => !after.Keys.Any(a => a.Hash == k.Hash)).ToList();
-        if (before.AuditCount < 0 || before.AuditCount > long.MaxValue - audit.Count)
+        if (CountCannotFollow(before, audit.Count) is { } planted)
         {
-            // Planted: the sequences of this change's entries (one change may append several) cannot follow it without
-            // overflowing, so nothing is changed on a count that is no count.
-            throw new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"partner row (table '{table.Name}', row '{TableKey.Escape(before.Partner.Id)}'), property 'AuditCount': {before.AuditCount} is not a count of audit entries this platform writes (changed outside the platform); restore it from the partner's audit trail (billing partners verify)"));
+            throw planted;
         }
 
         await AddKeyRowsAsync(added, after.Partner.Id, cancellationToken).ConfigureAwait(false);

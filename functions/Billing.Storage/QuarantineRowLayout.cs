@@ -15,6 +15,19 @@ internal static class QuarantineRowLayout
     /// <summary>Room a main row keeps for what replays and redeliveries write on it later (<see cref="QuarantineDelivery"/>: reasons and a few small values).</summary>
     public const long ReplayReserveBytes = (6L * (QuarantineStore.MaxReplayHistoryChars + MaxTextChars + MaxIdentityChars)) + 2048;
 
+    /// <summary>The most rows of one event a read takes (its main row and continuation rows <c>-1</c> … <c>-999</c>).</summary>
+    public const int MaxRows = 1_000;
+
+    /// <summary>
+    /// The most chunks (<c>RawChunks</c>, <c>ExistingRawChunks</c>) of one payload the rows a read takes can hold as this
+    /// layout fills them: every chunk but a payload's last has at least <see cref="QuarantineStore.ChunkChars"/> − 1
+    /// characters (one less when a surrogate pair is kept whole), so a row fits
+    /// <see cref="QuarantineStore.RowBudgetBytes"/> / (6 × that + 64) of them. An event the platform accepted (at most
+    /// 64 KiB) takes 3. A row naming more was not written by this platform; reading as many as it says would loop on a
+    /// planted count (<c>Int64.MaxValue</c>).
+    /// </summary>
+    public const int MaxChunks = (MaxRows * (int)(QuarantineStore.RowBudgetBytes / ((6L * (QuarantineStore.ChunkChars - 1)) + 64))) + 1;
+
     /// <summary>High estimate of a row on the wire: six bytes per character of text (a JSON escape) plus a fixed allowance.</summary>
     public static long WireBytes(TableEntity row) => 2048 + row.Sum(p => p.Value is string s ? 6L * s.Length : 16L);
 

@@ -83,12 +83,23 @@ internal static class QuarantineRows
     public static QuarantineReplay? Replay(TableEntity e) =>
         EntityText.Of(e, "ReplayOutcome") is { } outcome && Instant(e, "ReplayedAt") is { } at && EntityText.Of(e, "ReplayedBy") is { } by ? new(outcome, at, by) : null;
 
-    /// <summary>The text of chunks <c>{prefix}0</c> … <c>{prefix}{count-1}</c>, wherever among the event's rows they are; null when the row keeps none.</summary>
+    /// <summary>
+    /// The text of chunks <c>{prefix}0</c> … <c>{prefix}{count-1}</c>, wherever among the event's rows they are; null when
+    /// the row keeps none.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The row names more chunks than the layout ever writes (or fewer than none):
+    /// planted, it is not read (<see cref="QuarantineRowLayout.MaxChunks"/>).</exception>
     public static string? Payload(IReadOnlyList<TableEntity> rows, string prefix)
     {
         if (Integer(rows[0], prefix + "Chunks") is not { } count)
         {
             return EntityText.Of(rows[0], prefix); // a row written before payloads were chunked
+        }
+
+        if (count is < 0 or > QuarantineRowLayout.MaxChunks)
+        {
+            throw new RowValues(rows[0], "Quarantine").Unreadable(prefix + "Chunks", string.Create(CultureInfo.InvariantCulture,
+                $"{count} chunks, where a payload is written in 0 to {QuarantineRowLayout.MaxChunks}"));
         }
 
         var sb = new StringBuilder();

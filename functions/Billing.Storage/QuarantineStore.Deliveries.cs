@@ -95,7 +95,7 @@ public sealed partial class QuarantineStore
             held.Add(e.RowKey);
         }
 
-        if (held.Count == count - 1 && Enumerable.Range(1, (int)Math.Min(count - 1, 1_000)).All(i => held.Contains(QuarantineRowLayout.ContinuationKey(incoming.RowKey, i))))
+        if (held.Count == count - 1 && Enumerable.Range(1, (int)Math.Min(count - 1, QuarantineRowLayout.MaxRows)).All(i => held.Contains(QuarantineRowLayout.ContinuationKey(incoming.RowKey, i))))
         {
             return null;
         }

@@ -145,7 +145,7 @@ public sealed partial class QuarantineStore
     {
         var rows = new List<TableEntity> { main };
         long count = QuarantineRows.Integer(main, "Rows") ?? 1;
-        for (int row = 1; row < count && row < 1_000; row++)
+        for (int row = 1; row < count && row < QuarantineRowLayout.MaxRows; row++)
         {
             if (parts.TryGetValue((main.PartitionKey, QuarantineRowLayout.ContinuationKey(main.RowKey, row)), out var part))
             {

@@ -329,4 +329,28 @@ public class QuarantineStoreTests(AzuriteFixture azurite)
         Assert.Equal(2, all.Count);
         Assert.NotNull(detail);
     }
+
+    [Theory]
+    [InlineData("RawChunks", 10_000_000L)] // before: ten million chunk names looked up, and the payload answered as if whole
+    [InlineData("RawChunks", long.MaxValue)] // before: a read that never ended
+    [InlineData("ExistingRawChunks", long.MaxValue)]
+    [InlineData("RawChunks", -1L)]
+    public async Task GetAsync_RowNamingMoreChunksThanTheLayoutWrites_IsUnreadableAndTheOthersStillList(string property, long count)
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new QuarantineStore(tables);
+        await store.AddAsync([Bad("{\"n\":1}") with { EventId = "planted" }, Bad("{\"n\":2}") with { EventId = "plain" }], CancellationToken.None);
+        var entries = (await store.PageAsync(new QuarantineFilter(null, null, null, null), null, 10, CancellationToken.None)).Entries;
+        var planted = Assert.Single(entries, e => e.EventId == "planted");
+        string rowKey = planted.Id[(planted.Id.IndexOf('.', StringComparison.Ordinal) + 1)..];
+        await tables.Quarantine.UpdateEntityAsync(new TableEntity(QuarantineStore.PartitionKeyFor("carrier-tmo"), rowKey) { [property] = count }, ETag.All, TableUpdateMode.Merge);
+
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => store.GetAsync(planted.Id, CancellationToken.None));
+        var page = await store.PageAsync(new QuarantineFilter(null, null, null, null), null, 10, CancellationToken.None);
+        var plain = await store.GetAsync(Assert.Single(page.Entries, e => e.EventId == "plain").Id, CancellationToken.None);
+
+        Assert.Contains($"property '{property}'", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(page.Entries, e => e.EventId == "planted"); // listed as it reads; only its payload is refused
+        Assert.Equal("{\"n\":2}", plain!.Raw);
+    }
 }

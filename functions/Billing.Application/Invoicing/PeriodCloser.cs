@@ -70,7 +70,15 @@ public sealed partial class PeriodCloser(
     {
         var registry = await partners.ListAsync(cancellationToken).ConfigureAwait(false);
         var payers = registry.Items.Where(p => p.IsInvoiced).ToList();
-        var record = await invoices.GetCloseAsync(period, cancellationToken).ConfigureAwait(false);
+        (PeriodCloseRecord Record, Azure.ETag ETag)? record;
+        try
+        {
+            record = await invoices.GetCloseAsync(period, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CloseRecordUnreadableException(period, ex); // told apart from any other row the close cannot read
+        }
         if (record is null && !force)
         {
             await EnsureClosableAsync(period, payers, cancellationToken).ConfigureAwait(false);

@@ -213,9 +213,16 @@ internal sealed class RollupVerifier(FactStore facts)
             .Select(k => (Key: k, Stored: s.GetValueOrDefault(k), Want: w.GetValueOrDefault(k)))
             .Where(x => x.Stored != x.Want)
             .Take(5)
-            .Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Key.Meter} {x.Key.Source} [{string.Join(", ", x.Key.Values)}]: stored {x.Stored}, facts {x.Want}"));
-        return string.Join("; ", lines);
+            .Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Key.Meter} {x.Key.Source} [{string.Join(", ", x.Key.Values)}]: stored {x.Stored}, facts {x.Want}"))
+            .ToList();
+        return lines.Count > 0 ? string.Join("; ", lines)
+            : $"{(stored.TotalsKnown ? "totals " + Totals(stored) : "totals unknown (given up when the row overflowed)")}, the facts give {Totals(want)}";
     }
+
+    /// <summary>A month row's per-meter totals, as the row keeps them.</summary>
+    private static string Totals(RollupBucket bucket) =>
+        string.Join(", ", bucket.Totals.Where(t => t.Value != 0).OrderBy(t => t.Key, StringComparer.Ordinal)
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key}={t.Value}"))) is { Length: > 0 } text ? text : "none";
 
     /// <summary>One rollup row that differed: as stored when last read before the facts (null: absent), with that read's ETag, and as the facts give it.</summary>
     private sealed record Cell(string RowKey, UsageWindow Grain, DateTimeOffset Start, RollupBucket? Stored, ETag? ETag, RollupBucket? Facts)

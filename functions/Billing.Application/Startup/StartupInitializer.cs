@@ -56,10 +56,12 @@ public sealed partial class StartupInitializer(
                 {
                     await partnerStore.UpsertAsync(new PartnerRegistration(new Partner(seed.Id, seed.Role, seed.PlanId), seed.ApiKey) { At = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
                 }
-                catch (InvalidDataException)
+                catch (InvalidDataException ex)
                 {
-                    // Its row was changed outside the platform: left as found (the evidence) and the host starts; the
-                    // refresh below leaves it out of the registry and logs it with the property.
+                    // Its row was changed outside the platform (a value it cannot read, an audit count no entry can
+                    // follow): left as found (the evidence) and the host starts; a row it cannot read the refresh below
+                    // also leaves out of the registry.
+                    LogSeedSkipped(logger, seed.Id, ex.Message);
                 }
             }
 
@@ -71,6 +73,9 @@ public sealed partial class StartupInitializer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Table storage not reachable yet (attempt {Attempt}): {Reason}")]
     private static partial void LogStorageWait(ILogger logger, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Seeding partner {PartnerId} from settings skipped, its row left as found: {Reason}")]
+    private static partial void LogSeedSkipped(ILogger logger, string partnerId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Count} partners from settings")]
     private static partial void LogSeeded(ILogger logger, int count);

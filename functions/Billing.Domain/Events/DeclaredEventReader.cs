@@ -59,7 +59,7 @@ internal static class DeclaredEventReader
 
         if (payer is not null && !r.HasErrors)
         {
-            CheckPriced(ref r, definition, header, payer, readings, partners, prices);
+            CheckPriced(ref r, definition, header, context, payer, readings, partners, prices);
         }
 
         if (r.HasErrors || payer is null)
@@ -254,29 +254,7 @@ internal static class DeclaredEventReader
 
         int index = IndexOf(definition.Fields, definition.Payer.Field!);
         string id = texts[index]!;
-        string path = "data." + definition.Payer.Field;
-        var payer = partners.Find(id);
-        string role = definition.Payer.Role!.Value.ToString().ToLowerInvariant();
-        if (payer is null)
-        {
-            r.UnknownPartner(path, partners, id, role);
-            return null;
-        }
-
-        if (payer.Role != definition.Payer.Role)
-        {
-            r.Error(path, partners.NotRegistered(id, role));
-            return null;
-        }
-
-        if (payer.Status == PartnerStatus.Disabled && context.PostingPartner is not null)
-        {
-            // As for compute usage: refused at ingestion only, so what was accepted before is still metered.
-            r.Error(path, $"'{id}' is disabled");
-            return null;
-        }
-
-        return id;
+        return PayerAnswers.Find(ref r, "data." + definition.Payer.Field, id, definition.Payer.Role!.Value, header.Source, context, partners)?.Id;
     }
 
     private static MeterReading? Reading(ref FieldReader r, DefinedMeter meter, long[] numbers, string?[] texts, bool[] present, long timeTicks)
@@ -323,17 +301,18 @@ internal static class DeclaredEventReader
     }
 
     /// <summary>As for <c>gpuModel</c>: a dimension value the payer's plan prices by, but does not price, is rejected now, not left unbillable.</summary>
-    private static void CheckPriced(ref FieldReader r, EventDefinition definition, EventHeader header, string payerId, List<MeterReading> readings, IPartnerDirectory partners, IPriceCatalog prices)
+    private static void CheckPriced(ref FieldReader r, EventDefinition definition, EventHeader header, ValidationContext context, string payerId, List<MeterReading> readings, IPartnerDirectory partners, IPriceCatalog prices)
     {
         string payerField = definition.Payer.IsSource ? "source" : "data." + definition.Payer.Field;
+        bool own = PayerAnswers.IsOwn(context, header.Source, payerId);
         if (partners.Find(payerId) is not { } payer)
         {
-            r.UnknownPartner(payerField, partners, payerId, "partner");
+            r.UnknownPartner(payerField, own ? partners.NotRegistered(payerId, "partner") : PayerAnswers.NotUsable(payerId, "partner"));
             return;
         }
 
         if (!UnpricedUsage.CanBill(payer, BillingPeriod.Containing(header.Time!.Value), definition.Type, prices,
-            p => definition.Meters.Any(m => p.FindMeter(m.Name) is not null), out string? plan, out string? problem))
+            p => definition.Meters.Any(m => p.FindMeter(m.Name) is not null), own, out string? plan, out string? problem))
         {
             r.Error(payerField, problem);
             return;
@@ -347,7 +326,7 @@ internal static class DeclaredEventReader
                 string path = "data." + field.Name;
                 if (r.Errors?.Exists(e => e.Field == path) != true)
                 {
-                    r.Error(path, $"'{value}' is not priced in plan '{plan}'");
+                    r.Error(path, $"'{value}' is not priced in {PayerAnswers.Plan(plan, payerId, own)}");
                 }
             }
 
@@ -355,7 +334,9 @@ internal static class DeclaredEventReader
             if (reading.Aggregation is Aggregation.Max or Aggregation.Latest && prices.FindPlan(plan) is { } priced
                 && priced.FindMeter(reading.Meter) is { } pricing && reading.Quantity > Pricing.BillableLimit.EachValue(priced, pricing))
             {
-                r.Error(reading.Meter, $"{reading.Quantity} is more than one month can bill under plan '{plan}' (at most {Pricing.BillableLimit.EachValue(priced, pricing)})");
+                // The limit follows from the plan's prices: told to the payer only.
+                r.Error(reading.Meter, $"{reading.Quantity} is more than one month can bill under {PayerAnswers.Plan(plan, payerId, own)}"
+                    + (own ? $" (at most {Pricing.BillableLimit.EachValue(priced, pricing)})" : ""));
             }
         }
     }

@@ -16,9 +16,13 @@ internal ref struct FieldReader(ReadOnlySpan<byte> json, FieldSlots slots)
     public bool NamesUnknownPartner { get; private set; }
 
     /// <summary>An error for <paramref name="partnerId"/>, which the registry does not know as a partner at all.</summary>
-    public void UnknownPartner(string field, IPartnerDirectory partners, string partnerId, string what)
+    public void UnknownPartner(string field, IPartnerDirectory partners, string partnerId, string what) =>
+        UnknownPartner(field, partners.NotRegistered(partnerId, what));
+
+    /// <summary>An error for a partner the registry does not know at all, worded by the caller.</summary>
+    public void UnknownPartner(string field, string reason)
     {
-        Error(field, partners.NotRegistered(partnerId, what));
+        Error(field, reason);
         NamesUnknownPartner = true;
     }
 

@@ -306,7 +306,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
     /// </summary>
     private void CheckOffloadPriced(ref FieldReader r, Partner carrier, BillingPeriod month)
     {
-        if (!UnpricedUsage.CanBill(carrier, month, EventTypes.CarrierOffloadV1, prices, PricesOffload, out _, out string? problem))
+        if (!UnpricedUsage.CanBill(carrier, month, EventTypes.CarrierOffloadV1, prices, PricesOffload, own: true, out _, out string? problem))
         {
             r.Error("source", problem);
         }
@@ -319,25 +319,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         string? lease = ReadId(ref r, EventField.LeaseId, "data.leaseId");
 
         string? tenantId = r.String(EventField.TenantId, "data.tenantId", required: true);
-        Partner? tenant = null;
-        if (tenantId is not null)
-        {
-            tenant = partners.Find(tenantId);
-            if (tenant is null)
-            {
-                r.UnknownPartner("data.tenantId", partners, tenantId, "tenant");
-            }
-            else if (tenant.Role != PartnerRole.Tenant)
-            {
-                r.Error("data.tenantId", partners.NotRegistered(tenantId, "tenant"));
-                tenant = null;
-            }
-            else if (tenant.Status == PartnerStatus.Disabled && context.PostingPartner is not null)
-            {
-                // Refused at ingestion only: what was accepted before the tenant was disabled is still metered.
-                r.Error("data.tenantId", $"'{tenantId}' is disabled");
-            }
-        }
+        Partner? tenant = tenantId is null ? null : PayerAnswers.Find(ref r, "data.tenantId", tenantId, PartnerRole.Tenant, source, context, partners);
 
         string? provider = r.String(EventField.ProviderId, "data.providerId", required: true);
         if (provider is not null && source is not null && provider != source)
@@ -348,7 +330,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         string? gpuModel = r.String(EventField.GpuModel, "data.gpuModel", required: true);
         if (gpuModel is not null && (time is { } at ? tenant?.PlanFor(BillingPeriod.Containing(at)) : tenant?.PlanId) is { } plan && !prices.IsPriced(plan, Meters.ComputeGpuSeconds, gpuModel))
         {
-            r.Error("data.gpuModel", $"'{gpuModel}' is not priced in plan '{plan}'");
+            r.Error("data.gpuModel", $"'{gpuModel}' is not priced in {PayerAnswers.Plan(plan, tenant!.Id, PayerAnswers.IsOwn(context, source, tenant.Id))}");
         }
 
         long? gpuCount = r.Integer(EventField.GpuCount, "data.gpuCount", 1, EventLimits.MaxGpuCount, required: true);

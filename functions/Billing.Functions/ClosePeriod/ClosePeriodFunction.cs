@@ -49,10 +49,12 @@ public sealed class ClosePeriodFunction(PeriodCloser closer)
         {
             return new Problem(409, "Close in progress", ex.Message).ToResult();
         }
-        catch (InvalidDataException ex)
+        catch (CloseRecordUnreadableException ex)
         {
             // The period's close record was changed outside the platform: which payers it closed is unknown, so nothing is
             // closed on a guess. Deleting the row is safe: a close returns the invoices that exist and decides the rest again.
+            // Any other row a close cannot read (an InvalidDataException: a lease, a rollup, a ledger row) is the
+            // storage-integrity 500 of UnhandledErrors, which names no row to the caller.
             return Problem.StorageIntegrity(409, "Close record unreadable", $"{ex.Message}; repair or delete that row, then close the period again",
                 new FieldError("period", "its close record cannot be read")).ToResult();
         }

@@ -51,7 +51,7 @@ public sealed partial class ClosePeriodsFunction(PeriodCloser closer, InvoiceSto
         {
             return await closer.CloseAsync(period, force: false, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is PeriodRefusedException or CloseInProgressException or InvalidDataException)
+        catch (Exception ex) when (ex is PeriodRefusedException or CloseInProgressException or CloseRecordUnreadableException or InvalidDataException)
         {
             LogNotClosed(logger, period, ex.Message);
             return null;

@@ -189,6 +189,34 @@ public class RollupMaintenanceTests(AzuriteFixture azurite) : IClassFixture<Azur
     }
 
     [Fact]
+    public async Task VerifyAsync_OverflowedMonthRowWithoutItsTotals_ReportedThenRebuildRestoresThem()
+    {
+        var tables = await azurite.NewTablesAsync(shards: 1);
+        var facts = new FactStore(tables);
+        // Long provider ids: the month's groups outgrow a row, so its sums are given up (Overflow) and only its totals kept.
+        await facts.AppendAsync([.. Enumerable.Range(0, 200).Select(i => Compute(i, Start.AddMinutes(i * 13), "provider-" + i + new string('p', 300)))], CancellationToken.None);
+        var maintenance = new RollupMaintenance(facts, TimeProvider.System);
+        Assert.True((await maintenance.VerifyAsync("tenant-lab", October, CancellationToken.None)).Ok);
+        string pk = FactStore.ShardPartitionKey("tenant-lab", 0);
+        string rk = RollupCodec.RowKey(UsageWindow.Month, Start);
+        var month = (await tables.Facts.GetEntityAsync<TableEntity>(pk, rk)).Value;
+        Assert.Equal("Overflow", month.GetString("Detail"));
+        // As a row written before month rows kept totals reads: metering counts the month's billable limit from zero.
+        Assert.True(month.Remove("Totals"));
+        await tables.Facts.UpdateEntityAsync(month, month.ETag, TableUpdateMode.Replace);
+
+        var verification = await maintenance.VerifyAsync("tenant-lab", October, CancellationToken.None);
+
+        // Before: ok, and rebuild left the row as it was: nothing reported or repaired the totals.
+        var different = Assert.Single(verification.Differences);
+        Assert.Equal(("different", rk), (different.Kind, different.RowKey));
+        Assert.Contains("totals", different.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, (await maintenance.RebuildAsync("tenant-lab", October, CancellationToken.None)).RowsChanged);
+        Assert.True((await maintenance.VerifyAsync("tenant-lab", October, CancellationToken.None)).Ok);
+        Assert.StartsWith(Meters.ComputeGpuSeconds + "=", (await tables.Facts.GetEntityAsync<TableEntity>(pk, rk)).Value.GetString("Totals"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RebuildAsync_WriterCountsAFactBetweenTheFactScanAndTheWrites_TheFactStaysCounted()
     {
         var real = await azurite.NewTablesAsync(shards: 1);

@@ -83,10 +83,11 @@ public class UsageEventValidatorTests
 
     public static TheoryData<string, string, string> ComputeRules() => new()
     {
-        { "data.tenantId=tenant-nobody", "data.tenantId", "not a registered tenant" },
-        { "data.tenantId=carrier-tmo", "data.tenantId", "not a registered tenant" },
-        { "data.tenantId=tenant-unreadable", "data.tenantId", "'tenant-unreadable' cannot be used: its partner record cannot be read" },
-        { "data.gpuModel=TPUv5", "data.gpuModel", "not priced" },
+        // The provider is not told which ids are tenants, nor the tenant's plan (PayerAnswersTests).
+        { "data.tenantId=tenant-nobody", "data.tenantId", "'tenant-nobody' is not an active registered tenant" },
+        { "data.tenantId=carrier-tmo", "data.tenantId", "'carrier-tmo' is not an active registered tenant" },
+        { "data.tenantId=tenant-unreadable", "data.tenantId", "'tenant-unreadable' is not an active registered tenant" },
+        { "data.gpuModel=TPUv5", "data.gpuModel", "'TPUv5' is not priced in the plan of 'tenant-lab'" },
         { "data.gpuCount=0", "data.gpuCount", "between 1 and 1024" },
         { "data.gpuCount=1025", "data.gpuCount", "between 1 and 1024" },
         { "data.intervalStart=2026-10-20T11:00:00Z", "data.intervalEnd", "between 1 second and 24 hours" },

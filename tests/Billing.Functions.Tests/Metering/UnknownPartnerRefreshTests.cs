@@ -120,7 +120,7 @@ public sealed class UnknownPartnerRefreshTests(AzuriteFixture azurite)
         i.Setup.Clock.Advance(TimeSpan.FromSeconds(2));
         await i.PostToBAsync(provider, Gpu("gpu-later", "tenant-nobody-later"));
 
-        Assert.All(outcomes, o => Assert.Contains(Assert.Single(o.Rejected).Errors, e => e.Field == "data.tenantId" && e.Reason.EndsWith("is not a registered tenant", StringComparison.Ordinal)));
+        Assert.All(outcomes, o => Assert.Contains(Assert.Single(o.Rejected).Errors, e => e.Field == "data.tenantId" && e.Reason.EndsWith("is not an active registered tenant", StringComparison.Ordinal)));
         Assert.Equal((1, 2), (afterBurst - before, i.ReadsOfB - before)); // a flood of unknown ids reads the registry once a second, not once a request
     }
 
@@ -142,7 +142,7 @@ public sealed class UnknownPartnerRefreshTests(AzuriteFixture azurite)
         var set = await new QuarantineStore(i.Setup.Tables).ListAsync(null, Ct);
         Assert.Equal(20, set.Count);
         Assert.All(set, e => Assert.Equal(QuarantineKind.Invalid, e.Kind));
-        Assert.All(set, e => Assert.Contains(e.Reasons, r => r.StartsWith("data.tenantId: 'tenant-nobody-", StringComparison.Ordinal) && r.EndsWith("' is not a registered tenant", StringComparison.Ordinal)));
+        Assert.All(set, e => Assert.Contains(e.Reasons, r => r.StartsWith("data.tenantId: 'tenant-nobody-", StringComparison.Ordinal) && r.EndsWith("' is not an active registered tenant", StringComparison.Ordinal)));
     }
 
     [Fact]

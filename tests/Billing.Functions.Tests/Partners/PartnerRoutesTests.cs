@@ -121,8 +121,11 @@ public class PartnerRoutesTests(PlatformFixture platform)
         var end = DateTimeOffset.UtcNow.AddMinutes(-5);
         using var computePost = await platform.PostUsageAsync(PlatformFixture.ProviderKey, new JsonArray(SampleEvents.Compute($"off-{Guid.NewGuid():N}", "lease-off", "H100", 1, end, tenant: "tenant-off")));
         Assert.Equal(HttpStatusCode.Unauthorized, carrierPost.StatusCode);
+        using var unknownPost = await platform.PostUsageAsync(PlatformFixture.ProviderKey, new JsonArray(SampleEvents.Compute($"off-{Guid.NewGuid():N}", "lease-off", "H100", 1, end, tenant: "tenant-never")));
         Assert.Equal(HttpStatusCode.BadRequest, computePost.StatusCode);
         Assert.Contains("data.tenantId", await computePost.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The provider is told nothing a tenant id unknown to it would not tell (before: "'tenant-off' is disabled").
+        Assert.Equal(await ErrorsAsync(unknownPost, "tenant-never"), await ErrorsAsync(computePost, "tenant-off"));
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, "api/v1/usage?meter=compute.gpu_seconds", tenantKey)).Status);
 
         foreach (string id in new[] { "carrier-off", "tenant-off" })
@@ -139,6 +142,11 @@ public class PartnerRoutesTests(PlatformFixture platform)
         Assert.Equal(["create", "disable", "enable"], entries.Select(e => e!["action"]!.GetValue<string>()));
         Assert.All(entries, e => Assert.Equal("finance", e!["actor"]!.GetValue<string>()));
     }
+
+    /// <summary>The errors of a refused usage post's one event, with the tenant id it names written as <c>{tenant}</c>.</summary>
+    private static async Task<List<string>> ErrorsAsync(HttpResponseMessage response, string tenant) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!["rejected"]![0]!["errors"]!.AsArray()
+            .Select(e => e!.GetValue<string>().Replace(tenant, "{tenant}", StringComparison.Ordinal)).ToList();
 
     [Fact]
     public async Task RotateKey_NewKeyWorks_OldKeyStillWorksDuringTheOverlap()

@@ -235,12 +235,16 @@ public sealed class RollupBucket
         Detail = RollupDetail.Overflow;
     }
 
-    /// <summary>Same detail and the same sums (what verify compares).</summary>
+    /// <summary>
+    /// The same sums and, for a month, the same totals, known or not (what verify compares, and rebuild before it rewrites
+    /// a row): a month row whose totals were given up (<see cref="TotalsKnown"/> false) differs from one that knows them, so
+    /// it is reported and rebuilt even when its sums were given up too.
+    /// </summary>
     public bool SameSums(RollupBucket other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return other.sums.Count == sums.Count && sums.All(kv => other.sums.TryGetValue(kv.Key, out var q) && q == kv.Value)
-            && (!TotalsKnown || !other.TotalsKnown || SameTotals(other));
+            && TotalsKnown == other.TotalsKnown && (!TotalsKnown || SameTotals(other));
     }
 
     private bool SameTotals(RollupBucket other)
