@@ -157,6 +157,7 @@ public static class BillingFunctionsApp
         _ = services.GetRequiredService<IOptions<PartnerOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Billing.Publishing.PublishingOptions>>().Value;
         _ = services.GetRequiredService<IOptions<InvoicingOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Billing.Application.Metering.MeteringOptions>>().Value;
         _ = services.GetRequiredService<IOptions<BurnOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Billing.Application.Ledger.LedgerOptions>>().Value;
         _ = services.GetRequiredService<IPriceOracle>(); // chosen now, so a price feed with no price band is warned of at start
