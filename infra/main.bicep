@@ -32,7 +32,7 @@ param tags object = {
 @maxValue(32)
 param eventHubPartitionCount int = 8
 
-@description('Days events stay in the hubs (Standard tier: 1-7). Replays older than this are impossible.')
+@description('Days events stay in the hubs (Standard tier: 1-7). Replays older than this are impossible, and an event not metered by then is lost: metering logs its lag as an error past half of it (Billing__Metering__HubRetention).')
 @minValue(1)
 @maxValue(7)
 param eventHubMessageRetentionDays int = 7
@@ -212,6 +212,14 @@ param logRetentionDays int = 30
 @description('Reject telemetry that is not Microsoft Entra-authenticated (instrumentation key alone is not enough).')
 param appInsightsDisableLocalAuth bool = true
 
+@description('Age of the oldest event a metering batch reads from which metering is lagging (minutes): the app logs a warning (Billing__Metering__LagWarning) and the alert rule on billing.metering.lag fires. Less than half of eventHubMessageRetentionDays.')
+@minValue(5)
+@maxValue(5040)
+param meteringLagAlertMinutes int = 60
+
+@description('Email address the monitoring alerts are sent to (an action group). Empty: the alert rules still fire and show in the portal, but notify no one.')
+param alertEmail string = ''
+
 // ---------------------------------------------------------------------------------------------------
 // Names
 // ---------------------------------------------------------------------------------------------------
@@ -265,6 +273,8 @@ module monitoring 'modules/monitoring.bicep' = {
     appInsightsName: names.appInsights
     retentionInDays: logRetentionDays
     disableLocalAuth: appInsightsDisableLocalAuth
+    meteringLagAlertSeconds: meteringLagAlertMinutes * 60
+    alertEmail: alertEmail
     tags: tags
   }
 }
@@ -359,6 +369,8 @@ module functionApp 'modules/functionapp.bicep' = {
     closeSchedule: closeSchedule
     closeGrace: closeGrace
     maxCloseAge: maxCloseAge
+    hubRetentionDays: eventHubMessageRetentionDays
+    meteringLagWarningMinutes: meteringLagAlertMinutes
     burnSchedule: burnSchedule
     anchorSchedule: anchorSchedule
     pythPriceAccount: pythPriceAccount

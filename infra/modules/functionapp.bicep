@@ -72,6 +72,16 @@ param closeGrace string
 @description('Age past which a month closes only with ?force=true (Billing__Invoicing__MaxCloseAge, d.hh:mm:ss).')
 param maxCloseAge string
 
+@description('Days the hubs keep an event (Billing__Metering__HubRetention): metering logs a lag past half of it as an error.')
+@minValue(1)
+@maxValue(7)
+param hubRetentionDays int
+
+@description('Minutes of lag from which metering logs a warning (Billing__Metering__LagWarning); the alert rule uses the same threshold.')
+@minValue(5)
+@maxValue(5040)
+param meteringLagWarningMinutes int
+
 @description('NCRONTAB schedule of the BurnExecutor timer (Billing__Burns__Schedule).')
 param burnSchedule string
 
@@ -160,6 +170,8 @@ var baseAppSettings = {
   Billing__Invoicing__CloseSchedule: closeSchedule
   Billing__Invoicing__CloseGrace: closeGrace
   Billing__Invoicing__MaxCloseAge: maxCloseAge
+  Billing__Metering__HubRetention: '${hubRetentionDays}.00:00:00'
+  Billing__Metering__LagWarning: '${meteringLagWarningMinutes / 1440}.${(meteringLagWarningMinutes % 1440) / 60}:${meteringLagWarningMinutes % 60}:00' // d.h:m:ss
   Billing__Burns__Schedule: burnSchedule
   Billing__Ledger__AnchorSchedule: anchorSchedule
   Billing__Stripe__WebhookSecret: keyVaultReference.stripeWebhookSecret

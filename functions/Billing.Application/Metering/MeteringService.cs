@@ -15,6 +15,7 @@ public sealed partial class MeteringService(
     QuarantineStore quarantine,
     PartnerDirectory partners,
     TimeProvider time,
+    MeteringLag lag,
     ILogger<MeteringService> logger)
 {
     /// <summary>The <c>expectedType</c> of the hub that carries every declared type (<c>meters/*.json</c>).</summary>
@@ -30,6 +31,7 @@ public sealed partial class MeteringService(
         using var activity = BillingTelemetry.Source.StartActivity("MeterBatch");
         activity?.SetTag("billing.hub", hub);
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        lag.Observe(hub, batch); // first: a batch that fails every try still reports its age
         var (bad, appended) = await SortAsync(hub, expectedType, batch, cancellationToken).ConfigureAwait(false);
         string? partitionId = batch.PartitionId;
         var events = batch.Events;

@@ -31,4 +31,7 @@ public static class BillingTelemetry
 
     /// <summary>Time to meter one Event Hubs batch, by hub.</summary>
     public static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>("billing.metering.batch.duration", "ms");
+
+    /// <summary>Age of a delivered batch's oldest event (enqueued to now), by hub: how far metering is behind (<see cref="Metering.MeteringLag"/>).</summary>
+    public static readonly Histogram<double> MeteringLag = Meter.CreateHistogram<double>("billing.metering.lag", "s");
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Text;
 using Billing.Application.Ingestion;
 using Billing.Application.Telemetry;
@@ -47,32 +46,7 @@ public sealed class UsageIngestionTelemetryTests
     [Fact]
     public async Task IngestAsync_DeclaredAndBuiltInTypesAccepted_EachCountedWithItsTypeAsTag()
     {
-        var counted = new List<(long Count, string? Type)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == BillingTelemetry.Name && instrument.Name == "billing.events.accepted")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            if (Mine.Value && value > 0)
-            {
-                string? type = null;
-                foreach (var tag in tags)
-                {
-                    type = tag.Key == "type" ? tag.Value as string : type;
-                }
-
-                lock (counted)
-                {
-                    counted.Add((value, type));
-                }
-            }
-        });
-        listener.Start();
+        using var counted = new BillingMeasurements<long>("billing.events.accepted", (value, _) => Mine.Value && value > 0);
         var ingestion = new UsageIngestion(new UsageEventValidator(new Partners(), new Prices(), Shipped()), new UsagePartitioner([], 8), new ConfirmingPublisher(), new FakeTimeProvider(Now));
         string batch = new JsonArray(Bandwidth("bw-1"), Bandwidth("bw-2"), Bandwidth("bw-3")).ToJsonString();
         var json = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "application/json" };
@@ -83,7 +57,7 @@ public sealed class UsageIngestionTelemetryTests
         Mine.Value = false;
 
         Assert.Equal((null, 3, null, 1), (declared.Refusal, declared.Accepted, builtIn.Refusal, builtIn.Accepted));
-        Assert.Equal([(3L, "depin.bandwidth.usage.v1"), (1L, EventTypes.CarrierOffloadV1)], counted);
+        Assert.Equal([(3L, "depin.bandwidth.usage.v1"), (1L, EventTypes.CarrierOffloadV1)], counted.With("type"));
     }
 
     private sealed class ConfirmingPublisher : IUsagePublisher

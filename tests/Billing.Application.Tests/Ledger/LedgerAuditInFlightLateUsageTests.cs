@@ -139,7 +139,7 @@ public class LedgerAuditInFlightLateUsageTests(AzuriteFixture azurite)
     private static async Task MeterLateSessionAsync(BillingTables tables, BillingPeriod month)
     {
         var directory = new PartnerDirectory(new PartnerStore(tables), Options.Create(new PartnerOptions()), TimeProvider.System, NullLogger<PartnerDirectory>.Instance);
-        var metering = new MeteringService(new UsageEventValidator(directory, PartnerManagementTests.Plans()), new FactStore(tables), new QuarantineStore(tables), directory, TimeProvider.System, NullLogger<MeteringService>.Instance);
+        var metering = new MeteringService(new UsageEventValidator(directory, PartnerManagementTests.Plans()), new FactStore(tables), new QuarantineStore(tables), directory, TimeProvider.System, new MeteringLag(TimeProvider.System, Options.Create(new MeteringOptions()), NullLogger<MeteringLag>.Instance), NullLogger<MeteringService>.Instance);
         var late = SampleEvents.Carrier("backlogged-1", SampleEvents.NewHotspot(), 25_000_000_000, 0, month.End.AddHours(-1), source: Payer);
         var summary = await metering.MeterAsync(MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1, new MeteringBatch([late.ToJsonString()], [month.End.AddDays(29)], [7], "0"), Ct);
         Assert.Equal((1, 0), (summary.Inserted, summary.Quarantined));

@@ -16,32 +16,10 @@ public class LedgerTelemetryTests(BurnChainFixture chain) : IClassFixture<BurnCh
     /// <summary>This ledger's value of the gauge now (null: none reported for it).</summary>
     private static double? Silence(string ledger)
     {
-        double? value = null;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == BillingTelemetry.Name && instrument.Name == "billing.ledger.chain.silence")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<double>((_, measured, tags, _) =>
-        {
-            bool mine = false, main = false;
-            foreach (var tag in tags)
-            {
-                mine |= tag.Key == "ledger" && tag.Value as string == ledger;
-                main |= tag.Key == "book" && tag.Value as string == LedgerEntries.MainBook;
-            }
-
-            if (mine && main)
-            {
-                value = measured;
-            }
-        });
-        listener.Start();
-        listener.RecordObservableInstruments();
-        return value;
+        using var silence = new BillingMeasurements<double>("billing.ledger.chain.silence",
+            (_, tags) => tags.GetValueOrDefault("ledger") as string == ledger && tags.GetValueOrDefault("book") as string == LedgerEntries.MainBook);
+        silence.Observe();
+        return silence.All.Count > 0 ? silence.All[^1].Value : null;
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public static class EndToEnd
         var partners = new PartnerDirectory(partnerStore, Options.Create(new PartnerOptions()), TimeProvider.System, NullLogger<PartnerDirectory>.Instance);
         var plans = Plans.Load();
         var metering = new MeteringService(new UsageEventValidator(partners, plans), factStore, new QuarantineStore(tables), partners,
-            TimeProvider.System, NullLogger<MeteringService>.Instance);
+            TimeProvider.System, new MeteringLag(TimeProvider.System, Options.Create(new MeteringOptions()), NullLogger<MeteringLag>.Instance), NullLogger<MeteringService>.Instance);
 
         var usage = new SampleUsage(seed: 11, hotspots: options.E2eHotspots ?? 256);
         long sequence = 0;

@@ -152,6 +152,8 @@ public class StartupValidationTests
     [InlineData("Billing:Stripe:WebhookSecret", "not-a-secret", "WebhookSecret")]
     [InlineData("Billing:Stripe:SecretKey", "pk_live_123", "SecretKey")]
     [InlineData("Billing:Invoicing:CloseGrace", "30.00:00:00", "CloseGrace")]
+    [InlineData("Billing:Invoicing:Issuer:Email", "billing at example", "Billing:Invoicing:Issuer:Email")]
+    [InlineData("Billing:Metering:LagWarning", "00:00:10", "Billing:Metering:LagWarning")]
     [InlineData("Billing:Solana:Mint", "So11111111111111111111111111111111111111112\u00e9", "Billing:Solana:Mint")]
     [InlineData("Billing:Solana:Mint", "not-base58-0OIl", "Billing:Solana:Mint")]
     [InlineData("Billing:Solana:TreasuryKeypair", "[1,2,3]", "Billing:Solana:TreasuryKeypair")]

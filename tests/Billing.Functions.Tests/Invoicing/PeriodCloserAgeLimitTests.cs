@@ -39,7 +39,7 @@ public class PeriodCloserAgeLimitTests(AzuriteFixture azurite) : PeriodCloserTes
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "application/json" };
 
         var outcome = await ingestion.IngestAsync(new Partner("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1"), headers, Encoding.UTF8.GetBytes(edge.ToJsonString()), CancellationToken.None);
-        var metering = new MeteringService(validator, setup.Facts, new QuarantineStore(setup.Tables), directory, setup.Clock, NullLogger<MeteringService>.Instance);
+        var metering = new MeteringService(validator, setup.Facts, new QuarantineStore(setup.Tables), directory, setup.Clock, new MeteringLag(setup.Clock, Options.Create(new MeteringOptions()), NullLogger<MeteringLag>.Instance), NullLogger<MeteringService>.Instance);
         var batch = new MeteringBatch([.. hub.Enqueued.Select(e => e.Body)], [.. hub.Enqueued.Select(e => (DateTimeOffset?)e.EnqueuedAt)], [1], "0");
         var summary = await metering.MeterAsync(MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1, batch, CancellationToken.None);
         var redelivered = await metering.MeterAsync(MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1, batch, CancellationToken.None);

@@ -21,12 +21,14 @@ internal sealed record PeriodCloserSetup(FactStore Facts, InvoiceStore Invoices,
     /// <summary>
     /// Metering as one host runs it over these tables: with <paramref name="directory"/> (a directory of its own when
     /// none), setting aside into <paramref name="quarantine"/> (the tables' when none) and writing facts through
-    /// <paramref name="facts"/> (<see cref="Facts"/> when none: another client's, a faulty one, say).
+    /// <paramref name="facts"/> (<see cref="Facts"/> when none: another client's, a faulty one, say), its lag logged to
+    /// <paramref name="lagLog"/> (nowhere when none).
     /// </summary>
-    public MeteringService Metering(PartnerDirectory? directory = null, QuarantineStore? quarantine = null, FactStore? facts = null)
+    public MeteringService Metering(PartnerDirectory? directory = null, QuarantineStore? quarantine = null, FactStore? facts = null, ILogger<MeteringLag>? lagLog = null)
     {
         directory ??= Directory();
-        return new MeteringService(new UsageEventValidator(directory, Plans), facts ?? Facts, quarantine ?? new QuarantineStore(Tables), directory, Clock, NullLogger<MeteringService>.Instance);
+        var lag = new MeteringLag(Clock, Options.Create(new MeteringOptions()), lagLog ?? NullLogger<MeteringLag>.Instance);
+        return new MeteringService(new UsageEventValidator(directory, Plans), facts ?? Facts, quarantine ?? new QuarantineStore(Tables), directory, Clock, lag, NullLogger<MeteringService>.Instance);
     }
 
     /// <summary>The replay of quarantined events over <paramref name="metering"/>.</summary>

@@ -75,7 +75,7 @@ internal sealed record DeclaredMeteringWorld(MeteringService Metering, PeriodClo
         var facts = new FactStore(tables);
         var quarantine = new QuarantineStore(tables);
         MeteringService Under(PlanCatalog c) =>
-            new(new UsageEventValidator(directory, c, definitions), facts, quarantine, directory, clock, NullLogger<MeteringService>.Instance);
+            new(new UsageEventValidator(directory, c, definitions), facts, quarantine, directory, clock, new MeteringLag(clock, Options.Create(new MeteringOptions()), NullLogger<MeteringLag>.Instance), NullLogger<MeteringService>.Instance);
         var closer = new PeriodCloser(facts, new InvoiceStore(tables), store, plans, InvoiceFinalization.None, clock,
             Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance, definitions.Meters);
         return new DeclaredMeteringWorld(Under(plans), closer, facts, quarantine, clock, text => Under(catalog(text)), tables);

@@ -32,7 +32,7 @@ internal sealed class FuzzWorld
         Facts = new FactStore(tables);
         Quarantine = new QuarantineStore(tables);
         Ingestion = new UsageIngestion(Validator, new UsagePartitioner([], Facts.Shards), new NoPublisher(), clock);
-        Metering = new MeteringService(Validator, Facts, Quarantine, Directory, clock, NullLogger<MeteringService>.Instance);
+        Metering = new MeteringService(Validator, Facts, Quarantine, Directory, clock, new MeteringLag(clock, Options.Create(new MeteringOptions()), NullLogger<MeteringLag>.Instance), NullLogger<MeteringService>.Instance);
         Ledger = new LedgerStore(tables);
         Closer = new PeriodCloser(Facts, new InvoiceStore(tables), Store, Plans, new InvoiceFinalization(new LedgerRecorder(Ledger, Store, clock), new Invoicing.SkippedFinalizationStep()),
             clock, Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance, Definitions.Meters);
