@@ -70,7 +70,7 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
     {
         var groups = facts.GroupBy(p => PartitionKey(p.Fact)).ToList();
         await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (group, ct) =>
-            await UpdateAsync(group.Key, [.. group], log, days =>
+            await UpdateAsync(group.Key, [.. group], log, log.ReleaseFailures, days =>
             {
                 foreach (var p in group)
                 {
@@ -86,7 +86,7 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
     }
 
     private Task ClaimGroupAsync(string partitionKey, List<PendingFact> group, LeaseClaimLog log, CancellationToken cancellationToken) =>
-        UpdateAsync(partitionKey, group, log, days =>
+        UpdateAsync(partitionKey, group, log, log.Notices, days =>
         {
             var kept = new List<PendingFact>();
             var overlaps = new List<UnstorableFact>();
@@ -168,9 +168,10 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
 
     /// <summary>
     /// Reads the group's days, lets <paramref name="change"/> change them (it returns what to record once they are
-    /// written) and writes the changed rows back; on 409/412 (another writer) reads and changes again.
+    /// written) and writes the changed rows back; on 409/412 (another writer) reads and changes again. Rows storage refuses
+    /// go to <paramref name="refused"/>, with why.
     /// </summary>
-    private async Task UpdateAsync(string partitionKey, List<PendingFact> group, LeaseClaimLog log,
+    private async Task UpdateAsync(string partitionKey, List<PendingFact> group, LeaseClaimLog log, ConcurrentBag<LeaseDayNotice> refused,
         Func<Dictionary<DateOnly, LeaseDay>, Action> change, CancellationToken cancellationToken)
     {
         var days = group.SelectMany(p => Days(p.Fact)).Distinct().Order().ToList();
@@ -196,7 +197,7 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
                 var f = group[0].Fact;
                 foreach (var row in changed)
                 {
-                    log.Notices.Add(new LeaseDayNotice(f.Source, f.Lease!, row.Day, StorageFailure.Describe(ex)));
+                    refused.Add(new LeaseDayNotice(f.Source, f.Lease!, row.Day, StorageFailure.Describe(ex)));
                 }
             }
 

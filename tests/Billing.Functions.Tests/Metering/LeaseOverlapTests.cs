@@ -243,4 +243,41 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite)
         Assert.Empty(await SetAsideAsync(setup));
         Assert.Equal(2 * 64 * 3600, await GpuSecondsAsync(setup)); // billed twice before 2026-12; nothing more now
     }
+
+    [Fact]
+    public async Task MeterAsync_ClaimedEventSetAsideAsInvalidOnRedelivery_ReleasesItsIntervalForACorrectedResend()
+    {
+        var setup = await NewAsync(azurite);
+        // The fact rows of tenant-lab fail transiently after the event claimed its id and its interval: the batch fails.
+        var (faulty, _) = RefusingTables.Create(azurite.ConnectionString, setup.Tables, "\"PartitionKey\":\"tenant-lab|", status: 503);
+        await Assert.ThrowsAnyAsync<RequestFailedException>(() => MeterAsync(setup.Metering(facts: new FactStore(faulty)), Gpu("first-try", Ten)));
+        // Between tries the tenant's plan changed to one that prices no GPU: the redelivery is set aside as invalid.
+        await setup.Partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-lab", PartnerRole.Tenant, "render-standard-v1"), "k-tenant-lab-00001"), Ct);
+        var redelivered = await MeterAsync(setup.Metering(), Gpu("first-try", Ten));
+        await setup.Partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-lab", PartnerRole.Tenant, "compute-standard-v1"), "k-tenant-lab-00001"), Ct);
+        var corrected = await MeterAsync(setup.Metering(), Gpu("corrected", Ten)); // the provider resends the hour
+
+        Assert.Equal((0, 1), (redelivered.Inserted, redelivered.Quarantined));
+        Assert.Equal((1, 0), (corrected.Inserted, corrected.Quarantined)); // before: set aside as overlapping first-try, billed nowhere
+        var set = Assert.Single(await SetAsideAsync(setup));
+        Assert.Equal(("first-try", QuarantineKind.Invalid), (set.EventId, set.Kind));
+        Assert.Equal(64 * 3600, await GpuSecondsAsync(setup));
+    }
+
+    [Fact]
+    public async Task MeterAsync_ReleaseStorageRefuses_LoggedAsAClaimNotReleasedNotAsMeteredUnchecked()
+    {
+        var setup = await NewAsync(azurite);
+        // Storage refuses the fact rows of tenant-lab, and the lease row the claim's release writes back (no interval left in it).
+        var (faulty, _) = RefusingTables.Create(azurite.ConnectionString, setup.Tables, ["\"PartitionKey\":\"tenant-lab|", "\"Count\":0"]);
+        var log = new ListLogger<MeteringService>();
+        var directory = setup.Directory();
+        var metering = new MeteringService(new UsageEventValidator(directory, setup.Plans), new FactStore(faulty), new QuarantineStore(setup.Tables), directory, setup.Clock, log);
+
+        var refused = await MeterAsync(metering, Gpu("refused", Ten));
+
+        Assert.Equal((0, 1), (refused.Inserted, refused.Quarantined));
+        string warning = Assert.Single(log.Entries, e => e.Message.Contains("lease-77", StringComparison.Ordinal)).Message;
+        Assert.Contains("was not released", warning, StringComparison.Ordinal); // before: "is metered without the overlap check"
+    }
 }
