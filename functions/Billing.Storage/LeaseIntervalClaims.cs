@@ -162,7 +162,7 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
     private static string Reason(UsageFact fact, LeaseInterval other) =>
         $"data.intervalStart: the interval [{Text(fact.IntervalStart!.Value)}, {Text(fact.Time)}) of lease '{fact.Lease}' ({fact.GpuModel}) overlaps the interval " +
         $"[{Text(other.Start)}, {Text(other.End)}) event {other.EventId} of '{fact.Source}' claimed first; a lease's usage is billed once " +
-        "(resend an interval under the id it was first sent with)";
+        "(resend an interval under the id it was first sent with; should that event be set aside after all, a replay of this one meters it)";
 
     private static string Text(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
