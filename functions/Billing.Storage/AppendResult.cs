@@ -17,6 +17,12 @@ public sealed record AppendResult(int Inserted, int Duplicates, IReadOnlyList<Fa
     /// </summary>
     public IReadOnlyList<UnstorableFact> Overlaps { get; init; } = [];
 
-    /// <summary>Lease days of this call whose facts were metered without the overlap check (a row at its cap, refused or unreadable): the caller logs them.</summary>
+    /// <summary>Lease days of this call whose facts were metered without the overlap check (a day at its bound, a row refused or unreadable): the caller logs them.</summary>
     public IReadOnlyList<LeaseDayNotice> LeaseDayNotices { get; init; } = [];
+
+    /// <summary>
+    /// Lease days whose claim of a fact set aside after all storage refused to release (the interval stays held, so another
+    /// event of it is set aside as overlap): the caller logs them.
+    /// </summary>
+    public IReadOnlyList<LeaseDayNotice> LeaseReleaseFailures { get; init; } = [];
 }

@@ -78,6 +78,47 @@ public sealed partial class FactStore
         }
     }
 
+    /// <summary>
+    /// Releases the lease intervals that compute events refused before their append (<paramref name="refused"/>: invalid on
+    /// this try, <c>EventValidationResult.Refused</c>) may hold from an earlier try that was valid, whose batch failed after
+    /// its claims: an event whose (source, id) claim holds its content and whose fact is not stored. Another version's
+    /// claim of the id, or a stored fact, keeps its interval. Returns the lease days whose release storage refused.
+    /// No storage call for other types; two reads an event otherwise, and the release when one is held.
+    /// </summary>
+    public async Task<IReadOnlyList<LeaseDayNotice>> ReleaseRefusedAsync(IReadOnlyList<UsageFact> refused, CancellationToken cancellationToken)
+    {
+        var compute = refused.Where(LeaseIntervalClaims.Applies).Select(f => new PendingFact(f, "")).ToList();
+        if (compute.Count == 0)
+        {
+            return [];
+        }
+
+        var held = new ConcurrentBag<PendingFact>();
+        await Parallel.ForEachAsync(compute, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (p, ct) =>
+        {
+            var f = p.Fact;
+            var claim = await ReadIdentityAsync(table, ClaimPartitionKey(f.Source, Shard(f.Source, f.Id)), p, ct).ConfigureAwait(false);
+            if (claim is null || EntityText.Of(claim, "Hash") != f.ContentHash)
+            {
+                return; // never claimed, or the id is another version's (its interval is that version's)
+            }
+
+            var stored = await ReadIdentityAsync(table, PartitionKey(f.Payer, f.Source, f.Id), p, ct).ConfigureAwait(false);
+            if (stored is null || EntityText.Of(stored, "Hash") != f.ContentHash)
+            {
+                held.Add(p); // metered nowhere: its claim would block its interval for good
+            }
+        }).ConfigureAwait(false);
+        if (held.IsEmpty)
+        {
+            return [];
+        }
+
+        var log = new LeaseClaimLog();
+        await LeaseClaims.ReleaseAsync([.. held], log, cancellationToken).ConfigureAwait(false);
+        return [.. log.ReleaseFailures];
+    }
+
     /// <summary>Splits one partition's events into transactions of at most <paramref name="maxEvents"/> events and <see cref="TransactionBudgetBytes"/>.</summary>
     private static IEnumerable<PendingFact[]> Transactions(IEnumerable<PendingFact> facts, int maxEvents)
     {

@@ -184,6 +184,7 @@ public sealed partial class FactStore(BillingTables tables)
         return new AppendResult(inserted, duplicates + leases.Duplicates, conflicts.ToList(), transactions + leases.Transactions)
         {
             Unstorable = unstorable.ToList(), OverLimit = overLimit.ToList(), Overlaps = leases.Overlaps.ToList(), LeaseDayNotices = leases.Notices.ToList(),
+            LeaseReleaseFailures = leases.ReleaseFailures.ToList(),
         };
     }
 

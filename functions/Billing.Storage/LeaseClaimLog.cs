@@ -12,6 +12,9 @@ internal sealed class LeaseClaimLog
     /// <summary>Lease days metered without the check, with why.</summary>
     public ConcurrentBag<LeaseDayNotice> Notices { get; } = [];
 
+    /// <summary>Lease days whose release storage refused, with why: the claims stay.</summary>
+    public ConcurrentBag<LeaseDayNotice> ReleaseFailures { get; } = [];
+
     /// <summary>Facts whose interval may be held for them now: released when they are not written after all.</summary>
     public ConcurrentDictionary<PendingFact, bool> Kept { get; } = new(ReferenceEqualityComparer.Instance);
 

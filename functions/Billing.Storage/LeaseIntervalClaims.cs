@@ -5,17 +5,18 @@ namespace Billing.Storage;
 /// intervals <c>[intervalStart, intervalEnd)</c> describe one allocation over time, so an event whose interval overlaps
 /// the interval another event (another id) claimed first is set aside (<see cref="AppendResult.Overlaps"/>). Adjacent
 /// intervals do not overlap; an event's own claim (a redelivery) never blocks it.
-/// <para>Layout: partition <c>{source}|lease|{lease}|{model}</c> of the facts table (each part escaped, or its digest when long), one
-/// row a UTC day (<see cref="LeaseDayRow"/>); an interval (at most 24 h) is recorded in each day row it touches. A batch's
-/// compute facts are grouped by (source, lease, GPU model); each group reads its day rows once (one range query), decides its events in batch order (the
+/// <para>Layout: partition <c>{source}|lease|{lease}|{model}</c> of the facts table (each part escaped, or its digest when long), rows
+/// of a UTC day (<see cref="LeaseDay"/>: <c>d|{yyyyMMdd}</c>, and when it is full <c>d|{yyyyMMdd}|01</c>, … <see cref="LeaseDayRow"/>);
+/// an interval (at most 24 h) is recorded in one row of each day it touches. A batch's
+/// compute facts are grouped by (source, lease, GPU model); each group reads its days' rows once (one range query), decides its events in batch order (the
 /// first sent wins) and writes the rows it changed in one entity-group transaction (several only when they exceed its
 /// budget), an insert for a new row and an ETag-conditioned replace otherwise, so concurrent metering instances serialize:
 /// on 409/412 the group pauses (jittered), reads again and decides again, up to <see cref="MaxAttempts"/> times, then fails as transient
 /// (the batch is redelivered). A fact that was kept but not written after all (over its month limit, refused, a
 /// conflict) is released, so it does not block its interval; releasing again (a redelivery) changes nothing.</para>
-/// <para>Capacity: a day row at its cap (<see cref="LeaseDayRow.MaxIntervals"/>, <see cref="LeaseDayRow.MaxChars"/>), or one
-/// this platform did not write, is still checked against but records nothing more: such an event is metered without a
-/// claim (any valid event stays billable), reported once a day row (<see cref="AppendResult.LeaseDayNotices"/>).
+/// <para>Capacity: a day whose <see cref="LeaseDayRow.MaxRowsPerDay"/> rows are full (144,000 intervals at least), or
+/// with a row this platform did not write, is still checked against but records nothing more: such an event is metered
+/// without a claim (any valid event stays billable), reported once a day (<see cref="AppendResult.LeaseDayNotices"/>).
 /// A row storage refuses is reported and its events metered the same way.</para>
 /// </summary>
 internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
@@ -69,14 +70,14 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
     {
         var groups = facts.GroupBy(p => PartitionKey(p.Fact)).ToList();
         await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (group, ct) =>
-            await UpdateAsync(group.Key, [.. group], log, rows =>
+            await UpdateAsync(group.Key, [.. group], log, log.ReleaseFailures, days =>
             {
                 foreach (var p in group)
                 {
                     string key = LeaseDayRow.Key(p.Fact.Id);
                     foreach (var day in Days(p.Fact))
                     {
-                        rows[day].Remove(key);
+                        days[day].Remove(key);
                     }
                 }
 
@@ -85,14 +86,14 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
     }
 
     private Task ClaimGroupAsync(string partitionKey, List<PendingFact> group, LeaseClaimLog log, CancellationToken cancellationToken) =>
-        UpdateAsync(partitionKey, group, log, rows =>
+        UpdateAsync(partitionKey, group, log, log.Notices, days =>
         {
             var kept = new List<PendingFact>();
             var overlaps = new List<UnstorableFact>();
             var notices = new List<LeaseDayNotice>();
             foreach (var p in group)
             {
-                Decide(p, rows, kept, overlaps, notices);
+                Decide(p, days, kept, overlaps, notices);
             }
 
             return () =>
@@ -114,22 +115,22 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
             };
         }, cancellationToken);
 
-    /// <summary>One event against its lease's day rows as they stand (earlier events of the batch included).</summary>
-    private static void Decide(PendingFact pending, Dictionary<DateOnly, LeaseDayRow> rows, List<PendingFact> kept, List<UnstorableFact> overlaps, List<LeaseDayNotice> notices)
+    /// <summary>One event against its lease's days as they stand (earlier events of the batch included).</summary>
+    private static void Decide(PendingFact pending, Dictionary<DateOnly, LeaseDay> days, List<PendingFact> kept, List<UnstorableFact> overlaps, List<LeaseDayNotice> notices)
     {
         var f = pending.Fact;
         string key = LeaseDayRow.Key(f.Id);
         var interval = new LeaseInterval(f.IntervalStart!.Value.UtcTicks, f.Time.UtcTicks, key);
-        var touched = Days(f).Select(d => rows[d]).ToList();
-        if (touched.TrueForAll(row => row.Holds(key)))
+        var touched = Days(f).Select(d => days[d]).ToList();
+        if (touched.TrueForAll(day => day.Holds(key)))
         {
             kept.Add(pending); // its own claim: a redelivery, or a replay of an event metered since
             return;
         }
 
-        foreach (var row in touched)
+        foreach (var day in touched)
         {
-            if (row.FirstOverlap(interval.StartTicks, interval.EndTicks, key) is { } other)
+            if (day.FirstOverlap(interval.StartTicks, interval.EndTicks, key) is { } other)
             {
                 foreach (var own in touched)
                 {
@@ -142,45 +143,44 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
         }
 
         kept.Add(pending);
-        if (touched.Find(row => !row.Holds(key) && row.IsFull(interval)) is { } full)
+        if (touched.Find(day => !day.Holds(key) && !day.HasRoom(interval)) is { } full)
         {
-            if (full.MarkCapReached() || !full.Readable)
+            if (full.Full() is { } reason)
             {
-                notices.Add(new LeaseDayNotice(f.Source, f.Lease!, full.Day, full.Readable
-                    ? $"its day row holds {full.Intervals.Count} intervals, the most one day keeps ({LeaseDayRow.MaxIntervals} intervals, {LeaseDayRow.MaxChars} characters)"
-                    : "its day row holds what this platform does not write"));
+                notices.Add(new LeaseDayNotice(f.Source, f.Lease!, full.Day, reason));
             }
 
             return;
         }
 
-        foreach (var row in touched.Where(row => !row.Holds(key)))
+        foreach (var day in touched.Where(day => !day.Holds(key)))
         {
-            row.Add(interval);
+            day.Add(interval);
         }
     }
 
     private static string Reason(UsageFact fact, LeaseInterval other) =>
         $"data.intervalStart: the interval [{Text(fact.IntervalStart!.Value)}, {Text(fact.Time)}) of lease '{fact.Lease}' ({fact.GpuModel}) overlaps the interval " +
         $"[{Text(other.Start)}, {Text(other.End)}) event {other.EventId} of '{fact.Source}' claimed first; a lease's usage is billed once " +
-        "(resend an interval under the id it was first sent with)";
+        "(resend an interval under the id it was first sent with; should that event be set aside after all, a replay of this one meters it)";
 
     private static string Text(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Reads the group's day rows, lets <paramref name="change"/> change them (it returns what to record once they are
-    /// written) and writes the changed rows back; on 409/412 (another writer) reads and changes again.
+    /// Reads the group's days, lets <paramref name="change"/> change them (it returns what to record once they are
+    /// written) and writes the changed rows back; on 409/412 (another writer) reads and changes again. Rows storage refuses
+    /// go to <paramref name="refused"/>, with why.
     /// </summary>
-    private async Task UpdateAsync(string partitionKey, List<PendingFact> group, LeaseClaimLog log,
-        Func<Dictionary<DateOnly, LeaseDayRow>, Action> change, CancellationToken cancellationToken)
+    private async Task UpdateAsync(string partitionKey, List<PendingFact> group, LeaseClaimLog log, ConcurrentBag<LeaseDayNotice> refused,
+        Func<Dictionary<DateOnly, LeaseDay>, Action> change, CancellationToken cancellationToken)
     {
         var days = group.SelectMany(p => Days(p.Fact)).Distinct().Order().ToList();
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var rows = await ReadAsync(partitionKey, days, cancellationToken).ConfigureAwait(false);
+            var read = await ReadAsync(partitionKey, days, cancellationToken).ConfigureAwait(false);
             log.Counted(1);
-            var record = change(rows);
-            var changed = rows.Values.Where(r => r.Changed && r.Readable).ToList();
+            var record = change(read);
+            var changed = read.Values.SelectMany(d => d.Rows).Where(r => r.Changed && r.Readable).ToList();
             try
             {
                 log.Counted(await WriteAsync(partitionKey, changed, cancellationToken).ConfigureAwait(false));
@@ -197,7 +197,7 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
                 var f = group[0].Fact;
                 foreach (var row in changed)
                 {
-                    log.Notices.Add(new LeaseDayNotice(f.Source, f.Lease!, row.Day, StorageFailure.Describe(ex)));
+                    refused.Add(new LeaseDayNotice(f.Source, f.Lease!, row.Day, StorageFailure.Describe(ex)));
                 }
             }
 
@@ -213,25 +213,25 @@ internal sealed class LeaseIntervalClaims(TableClient table, int parallelism)
         attempt >= MaxAttempts ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 << Math.Min(attempt, 6)));
 
     /// <summary>
-    /// The group's day rows, read with one range query over the row keys from its first day to its last: a filter naming
-    /// each day would pass the service's 15 comparisons a filter for a lease backfilled over more days (Azurite does not
-    /// enforce it). Rows of days between them that no event touches are read and ignored.
+    /// The group's days, read with one range query over the row keys from its first day's first row to (not including)
+    /// the day after its last, so the last day's further rows are read too: a filter naming each day would pass the
+    /// service's 15 comparisons a filter for a lease backfilled over more days (Azurite does not enforce it). Rows of days
+    /// between them that no event touches, and keys this platform does not write, are read and ignored.
     /// </summary>
-    private async Task<Dictionary<DateOnly, LeaseDayRow>> ReadAsync(string partitionKey, List<DateOnly> days, CancellationToken cancellationToken)
+    private async Task<Dictionary<DateOnly, LeaseDay>> ReadAsync(string partitionKey, List<DateOnly> days, CancellationToken cancellationToken)
     {
-        var rows = days.ToDictionary(d => d, LeaseDayRow.Empty);
-        var byKey = days.ToDictionary(LeaseDayRow.RowKey);
-        string first = LeaseDayRow.RowKey(days[0]), last = LeaseDayRow.RowKey(days[^1]);
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {first} and RowKey le {last}");
+        var read = days.ToDictionary(d => d, d => new LeaseDay(d));
+        string first = LeaseDayRow.RowKey(days[0]), after = LeaseDayRow.RowKey(days[^1].AddDays(1));
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {first} and RowKey lt {after}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (byKey.TryGetValue(row.RowKey, out var day))
+            if (LeaseDayRow.TryParseRowKey(row.RowKey, out var day, out int part) && read.TryGetValue(day, out var leaseDay))
             {
-                rows[day] = LeaseDayRow.Read(day, row);
+                leaseDay.Put(LeaseDayRow.Read(day, part, row));
             }
         }
 
-        return rows;
+        return read;
     }
 
     /// <summary>Writes the rows in as few transactions as their size allows; returns how many.</summary>

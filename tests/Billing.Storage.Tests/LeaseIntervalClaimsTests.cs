@@ -3,13 +3,16 @@ using static Billing.Tests.Shared.SampleFacts;
 namespace Billing.Storage.Tests;
 
 /// <summary>
-/// A lease's day row of claimed intervals is bounded (<see cref="LeaseDayRow.MaxIntervals"/>): past its cap, events are
-/// metered without the overlap check rather than stalled or refused, reported once, and still counted once.
+/// A lease's day of claimed intervals spills into further rows when one is full (<see cref="LeaseDayRow.MaxIntervals"/>),
+/// so every event is claimed whatever the day holds; only past the day's hard bound are events metered without the
+/// overlap check, reported once, and still counted once.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class LeaseIntervalClaimsTests(AzuriteFixture azurite)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
+    private static readonly string Partition = LeaseIntervalClaims.PartitionKey("provider-nodeops", "lease-1", "H100");
+    private static readonly DateOnly Today = DateOnly.FromDateTime(Day.UtcDateTime);
 
     /// <summary>A compute fact of lease <c>lease-1</c> from provider-nodeops over <c>[end − seconds, end)</c>, as the validator reads it.</summary>
     private static PendingFact Interval(string id, DateTimeOffset end, int seconds = 60)
@@ -18,33 +21,74 @@ public sealed class LeaseIntervalClaimsTests(AzuriteFixture azurite)
         return p with { Fact = p.Fact with { ClaimsId = true, IntervalStart = end.AddSeconds(-seconds) } };
     }
 
+    /// <summary>
+    /// Fills <paramref name="row"/> with intervals of 100 ms every 250 ms from the day's start, after the
+    /// <paramref name="before"/> intervals earlier rows hold (a hundred full rows end before 10:00).
+    /// </summary>
+    private static LeaseDayRow Full(LeaseDayRow row, int before)
+    {
+        for (int m = before; m < before + LeaseDayRow.MaxIntervals; m++)
+        {
+            var start = Day.AddMilliseconds(250L * m);
+            row.Add(new LeaseInterval(start.UtcTicks, start.AddMilliseconds(100).UtcTicks, LeaseDayRow.Key($"m{m}")));
+        }
+
+        return row;
+    }
+
+    private async Task<TableEntity> RowAsync(BillingTables tables, string rowKey) =>
+        (await tables.Facts.GetEntityAsync<TableEntity>(Partition, rowKey, cancellationToken: Ct)).Value;
+
     [Fact]
-    public async Task AppendAsync_DayRowAtItsCap_LaterEventsMeteredOnceAndReportedOnce()
+    public async Task AppendAsync_DayRowAtItsCap_LaterEventsClaimedInTheDaysNextRowAndTheirOverlapsSetAside()
     {
         var tables = await azurite.NewTablesAsync();
         var store = new FactStore(tables);
-        // The day's first 1,440 minutes claimed, as a provider reporting every minute leaves it.
-        var full = LeaseDayRow.Empty(DateOnly.FromDateTime(Day.UtcDateTime));
-        for (int m = 0; m < LeaseDayRow.MaxIntervals; m++)
-        {
-            full.Add(new LeaseInterval(Day.AddMinutes(m).UtcTicks, Day.AddMinutes(m).AddSeconds(30).UtcTicks, LeaseDayRow.Key($"minute-{m}")));
-        }
-
-        await tables.Facts.SubmitTransactionAsync([full.Action(LeaseIntervalClaims.PartitionKey("provider-nodeops", "lease-1", "H100"))], Ct);
-        var late = Interval("late", Day.AddSeconds(80), seconds: 20); // [00:01:00, 00:01:20): overlaps minute-1
-        var gap = Interval("gap", Day.AddSeconds(60), seconds: 20); // [00:00:40, 00:01:00): between minute-0 and minute-1
+        await tables.Facts.SubmitTransactionAsync([Full(LeaseDayRow.Empty(Today), 0).Action(Partition)], Ct);
+        var gap = Interval("gap", Day.AddHours(1)); // [00:59, 01:00): free
+        var late = Interval("late", Day.AddSeconds(10), seconds: 1); // [00:00:09, 00:00:10): overlaps what the full row holds
 
         var first = await store.AppendAsync([gap], Ct);
         var redelivered = await store.AppendAsync([gap], Ct);
-        var overlapping = await store.AppendAsync([late, Interval("gap-again", Day.AddSeconds(58), seconds: 10)], Ct);
+        // Over two days (yesterday's hour first): the one range read covers the later day's further rows too.
+        var overlapping = await store.AppendAsync([Interval("yesterday", Day.AddHours(-1)), late, Interval("gap-again", Day.AddHours(1).AddSeconds(-30), seconds: 10)], Ct);
+
+        Assert.Equal((1, 0), (first.Inserted, first.Overlaps.Count));
+        Assert.Empty(first.LeaseDayNotices); // before: metered without a claim, "its day row holds 1440 intervals"
+        Assert.Equal((0, 1, 0), (redelivered.Inserted, redelivered.Duplicates, redelivered.Overlaps.Count)); // counted once
+        Assert.Equal(["gap-again", "late"], overlapping.Overlaps.Select(o => o.Fact.Fact.Id).Order()); // before: gap-again metered, its half minute billed twice
+        Assert.Equal(1, overlapping.Inserted); // yesterday
+        Assert.Empty(overlapping.LeaseDayNotices);
+        var full = await RowAsync(tables, LeaseDayRow.RowKey(Today));
+        var next = await RowAsync(tables, LeaseDayRow.RowKey(Today) + "|01");
+        Assert.Equal((LeaseDayRow.MaxIntervals, false), (full.GetInt32("Count"), full.GetBoolean("CapReached")));
+        Assert.Equal(1, next.GetInt32("Count"));
+        Assert.EndsWith("|gap\n", next.GetString("I0"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AppendAsync_EveryRowOfTheDayFull_MeteredWithoutAClaimReportedOnceAndCountedOnce()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new FactStore(tables);
+        for (int part = 0; part < LeaseDayRow.MaxRowsPerDay; part++)
+        {
+            await tables.Facts.SubmitTransactionAsync([Full(LeaseDayRow.Empty(Today, part), part * LeaseDayRow.MaxIntervals).Action(Partition)], Ct);
+        }
+
+        var over = Interval("over", Day.AddHours(12)); // [11:59, 12:00): after what the full rows hold
+
+        var first = await store.AppendAsync([over], Ct);
+        var redelivered = await store.AppendAsync([over], Ct);
+        var overlapping = await store.AppendAsync([Interval("late", Day.AddHours(9), seconds: 1), Interval("over-again", Day.AddHours(12).AddSeconds(-30), seconds: 10)], Ct);
 
         Assert.Equal((1, 0), (first.Inserted, first.Overlaps.Count)); // not stalled, not refused
-        Assert.Contains($"holds {LeaseDayRow.MaxIntervals} intervals", Assert.Single(first.LeaseDayNotices).Reason, StringComparison.Ordinal);
+        Assert.Contains($"in {LeaseDayRow.MaxRowsPerDay} rows", Assert.Single(first.LeaseDayNotices).Reason, StringComparison.Ordinal);
         Assert.Equal((0, 1, 0), (redelivered.Inserted, redelivered.Duplicates, redelivered.Overlaps.Count)); // counted once
         Assert.Empty(redelivered.LeaseDayNotices); // reported once
-        Assert.Equal("late", Assert.Single(overlapping.Overlaps).Fact.Fact.Id); // what the row holds is still checked against
-        Assert.Equal(1, overlapping.Inserted); // gap-again overlaps gap, which the full row could not record: the documented limit
-        var row = await tables.Facts.GetEntityAsync<TableEntity>(LeaseIntervalClaims.PartitionKey("provider-nodeops", "lease-1", "H100"), LeaseDayRow.RowKey(full.Day), cancellationToken: Ct);
-        Assert.Equal((LeaseDayRow.MaxIntervals, true), (row.Value.GetInt32("Count"), row.Value.GetBoolean("CapReached")));
+        Assert.Equal("late", Assert.Single(overlapping.Overlaps).Fact.Fact.Id); // every row is still checked against, the last ones too
+        Assert.Equal(1, overlapping.Inserted); // over-again overlaps over, which the full day could not record: the documented bound
+        var last = await RowAsync(tables, LeaseDayRow.RowKey(Today, LeaseDayRow.MaxRowsPerDay - 1));
+        Assert.Equal((LeaseDayRow.MaxIntervals, true), (last.GetInt32("Count"), last.GetBoolean("CapReached")));
     }
 }

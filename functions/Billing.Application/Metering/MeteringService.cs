@@ -91,6 +91,7 @@ public sealed partial class MeteringService(
 
         var pending = new List<PendingFact>(events.Count);
         var bad = new List<QuarantinedEvent>();
+        var refusedFacts = new List<UsageFact>();
         for (int i = 0; i < events.Count; i++)
         {
             string raw = events[i];
@@ -106,6 +107,10 @@ public sealed partial class MeteringService(
             else if (result.Fact is not { } fact)
             {
                 bad.Add(Quarantine(QuarantineKind.Invalid, result.Errors.Select(e => e.ToString()).ToList(), result.Source, result.Id));
+                if (result.Refused is { } refusedFact)
+                {
+                    refusedFacts.Add(refusedFact);
+                }
             }
             else if (expectedType == DeclaredTypes ? !fact.IsDeclared : fact.Type != expectedType)
             {
@@ -115,6 +120,13 @@ public sealed partial class MeteringService(
             {
                 pending.Add(new PendingFact(fact, raw) { MonthLimits = MonthLimits(fact), SequenceNumber = seq, EnqueuedTime = enqueuedAt });
             }
+        }
+
+        if (refusedFacts.Count > 0)
+        {
+            // An earlier try of such an event may have claimed its lease interval before its batch failed: released first,
+            // so it blocks neither the batch's other events nor a corrected resend (its own replay claims it again).
+            LogReleaseFailures(await facts.ReleaseRefusedAsync(refusedFacts, cancellationToken).ConfigureAwait(false));
         }
 
         var appended = pending.Count > 0
@@ -143,7 +155,17 @@ public sealed partial class MeteringService(
             LogLeaseDayUnchecked(logger, notice.Lease, notice.Source, notice.Day, notice.Reason);
         }
 
+        LogReleaseFailures(appended.LeaseReleaseFailures);
+
         return (bad, appended);
+    }
+
+    private void LogReleaseFailures(IReadOnlyList<LeaseDayNotice> failures)
+    {
+        foreach (var failure in failures)
+        {
+            LogLeaseClaimNotReleased(logger, failure.Lease, failure.Source, failure.Day, failure.Reason);
+        }
     }
 
     private static DateTimeOffset? EnqueuedAt(MeteringBatch batch, int i) => i < batch.EnqueuedTimes.Count ? batch.EnqueuedTimes[i] : null;
@@ -213,6 +235,9 @@ public sealed partial class MeteringService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Compute usage of lease {Lease} from {Source} on {Day} is metered without the overlap check: {Reason}")]
     private static partial void LogLeaseDayUnchecked(ILogger logger, string lease, string source, DateOnly day, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The claim of lease {Lease} from {Source} on {Day} held by an event set aside was not released: {Reason}. The interval stays held, so another event sending it is set aside as overlap")]
+    private static partial void LogLeaseClaimNotReleased(ILogger logger, string lease, string source, DateOnly day, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} event(s) from hub {Hub} quarantined")]
     private static partial void LogQuarantined(ILogger logger, int count, string hub);

@@ -3,8 +3,9 @@ namespace Billing.Domain.Events;
 /// <summary>The outcome for one event: a fact, or every error found (never just the first).</summary>
 public sealed class EventValidationResult
 {
-    internal EventValidationResult(string? id, string? source, UsageFact? fact, IReadOnlyList<ValidationError>? errors, bool namesUnknownPartner = false)
+    internal EventValidationResult(string? id, string? source, UsageFact? fact, IReadOnlyList<ValidationError>? errors, bool namesUnknownPartner = false, UsageFact? refused = null)
     {
+        Refused = refused;
         Id = id;
         Source = source;
         Fact = fact;
@@ -23,6 +24,13 @@ public sealed class EventValidationResult
     public IReadOnlyList<ValidationError> Errors { get; }
 
     public bool IsValid => Fact is not null;
+
+    /// <summary>
+    /// For compute usage refused although every field of its fact reads (for what it names: a tenant its plan no longer
+    /// prices it for, an unknown partner), that fact: an earlier try that was valid may have claimed its lease interval,
+    /// which metering releases. Null otherwise.
+    /// </summary>
+    public UsageFact? Refused { get; }
 
     /// <summary>
     /// Whether an error names a partner (source, payer) the registry did not know: one registered since the registry was

@@ -147,7 +147,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             _ => null,
         };
 
-        return new(id, source, r.HasErrors ? null : fact, r.Errors, r.NamesUnknownPartner);
+        return new(id, source, r.HasErrors ? null : fact, r.Errors, r.NamesUnknownPartner, r.HasErrors && fact is { IsCompute: true } ? fact : null);
     }
 
     /// <summary>
@@ -354,9 +354,10 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             }
         }
 
-        if (r.HasErrors || !header.IsComplete || lease is null || tenantId is null || provider is null || gpuModel is null || gpuCount is null || start is null || end is null)
+        if (!header.IsComplete || lease is null || tenantId is null || provider is null || gpuModel is null || gpuCount is null || start is null || end is null
+            || (r.HasErrors && !(start < end && end - start <= EventLimits.MaxInterval && time == end)))
         {
-            return null;
+            return null; // with errors, a fact whose interval reads is still made: EventValidationResult.Refused
         }
 
         var hash = new ContentHasher(header, tenantId);

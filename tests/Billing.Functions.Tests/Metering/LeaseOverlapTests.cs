@@ -57,7 +57,8 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite)
 
         Assert.Equal((1, 0), (first.Inserted, first.Quarantined));
         Assert.Equal((0, 1), (resent.Inserted, resent.Quarantined)); // before: inserted, the hour billed twice
-        await AssertOneOverlapAsync(setup, "7f1c0c52-resend", 1, "'lease-77:10h'", "[2026-10-10T09:00:00Z, 2026-10-10T10:00:00Z)");
+        await AssertOneOverlapAsync(setup, "7f1c0c52-resend", 1, "'lease-77:10h'", "[2026-10-10T09:00:00Z, 2026-10-10T10:00:00Z)",
+            "should that event be set aside after all, a replay of this one meters it"); // what finance does then: nothing re-meters it by itself
         Assert.Equal(12_800, Assert.Single(closed.Invoices, i => i.Payer == "tenant-lab").Total.MinorUnits); // 64 GPU-hours at 2.00
     }
 
@@ -242,5 +243,42 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite)
         Assert.Equal((0, 1, 0), (redelivered.Inserted, redelivered.Duplicates, redelivered.Quarantined)); // before: set aside as overlap, yet counted
         Assert.Empty(await SetAsideAsync(setup));
         Assert.Equal(2 * 64 * 3600, await GpuSecondsAsync(setup)); // billed twice before 2026-12; nothing more now
+    }
+
+    [Fact]
+    public async Task MeterAsync_ClaimedEventSetAsideAsInvalidOnRedelivery_ReleasesItsIntervalForACorrectedResend()
+    {
+        var setup = await NewAsync(azurite);
+        // The fact rows of tenant-lab fail transiently after the event claimed its id and its interval: the batch fails.
+        var (faulty, _) = RefusingTables.Create(azurite.ConnectionString, setup.Tables, "\"PartitionKey\":\"tenant-lab|", status: 503);
+        await Assert.ThrowsAnyAsync<RequestFailedException>(() => MeterAsync(setup.Metering(facts: new FactStore(faulty)), Gpu("first-try", Ten)));
+        // Between tries the tenant's plan changed to one that prices no GPU: the redelivery is set aside as invalid.
+        await setup.Partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-lab", PartnerRole.Tenant, "render-standard-v1"), "k-tenant-lab-00001"), Ct);
+        var redelivered = await MeterAsync(setup.Metering(), Gpu("first-try", Ten));
+        await setup.Partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-lab", PartnerRole.Tenant, "compute-standard-v1"), "k-tenant-lab-00001"), Ct);
+        var corrected = await MeterAsync(setup.Metering(), Gpu("corrected", Ten)); // the provider resends the hour
+
+        Assert.Equal((0, 1), (redelivered.Inserted, redelivered.Quarantined));
+        Assert.Equal((1, 0), (corrected.Inserted, corrected.Quarantined)); // before: set aside as overlapping first-try, billed nowhere
+        var set = Assert.Single(await SetAsideAsync(setup));
+        Assert.Equal(("first-try", QuarantineKind.Invalid), (set.EventId, set.Kind));
+        Assert.Equal(64 * 3600, await GpuSecondsAsync(setup));
+    }
+
+    [Fact]
+    public async Task MeterAsync_ReleaseStorageRefuses_LoggedAsAClaimNotReleasedNotAsMeteredUnchecked()
+    {
+        var setup = await NewAsync(azurite);
+        // Storage refuses the fact rows of tenant-lab, and the lease row the claim's release writes back (no interval left in it).
+        var (faulty, _) = RefusingTables.Create(azurite.ConnectionString, setup.Tables, ["\"PartitionKey\":\"tenant-lab|", "\"Count\":0"]);
+        var log = new ListLogger<MeteringService>();
+        var directory = setup.Directory();
+        var metering = new MeteringService(new UsageEventValidator(directory, setup.Plans), new FactStore(faulty), new QuarantineStore(setup.Tables), directory, setup.Clock, log);
+
+        var refused = await MeterAsync(metering, Gpu("refused", Ten));
+
+        Assert.Equal((0, 1), (refused.Inserted, refused.Quarantined));
+        string warning = Assert.Single(log.Entries, e => e.Message.Contains("lease-77", StringComparison.Ordinal)).Message;
+        Assert.Contains("was not released", warning, StringComparison.Ordinal); // before: "is metered without the overlap check"
     }
 }

@@ -5,20 +5,24 @@ namespace Billing.Functions.Tests.Metering;
 
 /// <summary>
 /// The same tables through a client on which storage refuses (400 InvalidInput, nothing sent) every request whose body
-/// contains <c>marker</c> while <see cref="Refusing"/> is set: a fault on one event's row that is repaired later, so the
-/// event is set aside as unstorable and counts once replayed.
+/// contains a marker while <see cref="Refusing"/> is set: a fault on one event's row that is repaired later, so the
+/// event is set aside as unstorable and counts once replayed. With another status (a 503) it fails that request as transiently.
 /// </summary>
 internal sealed class RefusingTables : HttpPipelinePolicy
 {
-    private readonly string marker;
+    private readonly string[] markers;
+    private readonly int status;
 
-    private RefusingTables(string marker) => this.marker = marker;
+    private RefusingTables(string[] markers, int status) => (this.markers, this.status) = (markers, status);
 
     public bool Refusing { get; set; } = true;
 
-    public static (BillingTables Tables, RefusingTables Fault) Create(string connectionString, BillingTables real, string marker)
+    public static (BillingTables Tables, RefusingTables Fault) Create(string connectionString, BillingTables real, string marker, int status = 400) =>
+        Create(connectionString, real, [marker], status);
+
+    public static (BillingTables Tables, RefusingTables Fault) Create(string connectionString, BillingTables real, string[] markers, int status = 400)
     {
-        var fault = new RefusingTables(marker);
+        var fault = new RefusingTables(markers, status);
         var options = new TableClientOptions();
         options.AddPolicy(fault, HttpPipelinePosition.PerCall); // outside the retry policy: refused once, as a deterministic 400 is
         return (new BillingTables(new TableServiceClient(connectionString, options), real.Options), fault);
@@ -33,9 +37,12 @@ internal sealed class RefusingTables : HttpPipelinePolicy
         {
             using var body = new MemoryStream();
             await content.WriteToAsync(body, message.CancellationToken);
-            if (Encoding.UTF8.GetString(body.ToArray()).Contains(marker, StringComparison.Ordinal))
+            string text = Encoding.UTF8.GetString(body.ToArray());
+            if (Array.Exists(markers, m => text.Contains(m, StringComparison.Ordinal)))
             {
-                throw new RequestFailedException(400, "One of the request inputs is not valid.", "InvalidInput", null);
+                throw status == 400
+                    ? new RequestFailedException(400, "One of the request inputs is not valid.", "InvalidInput", null)
+                    : new RequestFailedException(status, "The server is busy.", "ServerBusy", null);
             }
         }
 
