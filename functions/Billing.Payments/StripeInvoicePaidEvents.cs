@@ -16,10 +16,12 @@ internal static class StripeInvoicePaidEvents
     public static bool Handles(string? type) => type == InvoicePaid;
 
     /// <summary>
-    /// The outcome of a verified <c>invoice.paid</c>: <see cref="WebhookOutcome.Ignored"/> for an invoice that names no invoice
-    /// of ours; <see cref="WebhookOutcome.Rejected"/> when it carries no invoice, or one of ours without a customer or currency;
-    /// otherwise the payment, with <see cref="WebhookOutcome.PaymentReceived.MalformedAmount"/> set (and nothing to apply) when
-    /// its amount or its payment intent cannot be read.
+    /// The outcome of a verified <c>invoice.paid</c>: <see cref="WebhookOutcome.Rejected"/> when it carries no invoice, or one
+    /// whose metadata names an invoice of ours without a customer or currency; <see cref="WebhookOutcome.Ignored"/> for one
+    /// naming none of ours that lacks them too; otherwise the payment, whatever its metadata says
+    /// (<see cref="WebhookOutcome.PaymentReceived.MetadataProblem"/> says why it names none: the caller goes by the Stripe
+    /// invoice the platform synced first), with <see cref="WebhookOutcome.PaymentReceived.MalformedAmount"/> set (and nothing
+    /// to apply) when its amount or its payment intent cannot be read.
     /// </summary>
     public static WebhookOutcome Read(JsonElement root)
     {
@@ -29,33 +31,13 @@ internal static class StripeInvoicePaidEvents
             return new WebhookOutcome.Rejected($"{InvoicePaid} event {eventId} does not carry an invoice object.");
         }
 
-        if (!invoice.TryGetProperty("metadata", out var metadata) || metadata.ValueKind != JsonValueKind.Object
-            || !metadata.TryGetProperty(StripeInvoiceSync.InvoiceIdMetadataKey, out var billing) || billing.ValueKind == JsonValueKind.Null)
-        {
-            // Paid invoices created by hand in the dashboard or by other integrations on the same account.
-            return new WebhookOutcome.Ignored(eventId, InvoicePaid, $"Invoice {stripeInvoiceId} has no {StripeInvoiceSync.InvoiceIdMetadataKey} metadata.");
-        }
-
-        if (StripeJson.Text(metadata, StripeInvoiceSync.InvoiceIdMetadataKey) is not { } billingId)
-        {
-            // We write this field: one that is there but no text is not ours to ignore unseen, nor ours to record.
-            return new WebhookOutcome.Rejected($"Invoice {stripeInvoiceId} in event {eventId} has {StripeInvoiceSync.InvoiceIdMetadataKey} metadata that is not text.");
-        }
-
-        if (string.IsNullOrWhiteSpace(billingId))
-        {
-            return new WebhookOutcome.Ignored(eventId, InvoicePaid, $"Invoice {stripeInvoiceId} has no {StripeInvoiceSync.InvoiceIdMetadataKey} metadata.");
-        }
-
-        if (OurInvoiceId(billingId) is not { } invoiceId)
-        {
-            return new WebhookOutcome.Ignored(
-                eventId, InvoicePaid, $"Invoice {stripeInvoiceId} has metadata {StripeInvoiceSync.InvoiceIdMetadataKey} that is not an invoice id.");
-        }
-
+        string? metadataProblem = MetadataProblem(invoice, out InvoiceId? invoiceId);
         if (Customer(invoice) is not { Length: > 0 } customer || StripeJson.Text(invoice, "currency") is not { Length: > 0 } currency)
         {
-            return new WebhookOutcome.Rejected($"Invoice {stripeInvoiceId} in event {eventId} lacks a customer or currency.");
+            // No payment the platform could record: the invoices it syncs always have both.
+            return metadataProblem is null
+                ? new WebhookOutcome.Rejected($"Invoice {stripeInvoiceId} in event {eventId} lacks a customer or currency.")
+                : new WebhookOutcome.Ignored(eventId, InvoicePaid, $"Invoice {stripeInvoiceId} lacks a customer or currency, and {metadataProblem}.");
         }
 
         DateTimeOffset paidAt = (invoice.TryGetProperty("status_transitions", out var transitions) ? StripeJson.Time(transitions, "paid_at") : null)
@@ -64,7 +46,40 @@ internal static class StripeInvoicePaidEvents
         string? intent = PaymentIntentId(invoice, out string? intentProblem);
         string? malformed = AmountPaidProblem(invoice, out long amountPaid) ?? intentProblem;
         return new WebhookOutcome.PaymentReceived(
-            eventId, invoiceId, stripeInvoiceId, customer, intent, malformed is null ? amountPaid : 0, currency.ToUpperInvariant(), paidAt, malformed);
+            eventId, invoiceId, stripeInvoiceId, customer, intent, malformed is null ? amountPaid : 0, currency.ToUpperInvariant(), paidAt, malformed, metadataProblem, PaidOutOfBand(invoice));
+    }
+
+    /// <summary>
+    /// Stripe's <c>paid_out_of_band</c>: true when the invoice was marked paid outside Stripe (no money moved through Stripe).
+    /// Absent, null or <c>false</c> is a payment through Stripe; any other value is read as out of band, so that money whose
+    /// origin cannot be told is never burned.
+    /// </summary>
+    private static bool PaidOutOfBand(JsonElement invoice) =>
+        invoice.TryGetProperty("paid_out_of_band", out var flag) && flag.ValueKind is not (JsonValueKind.False or JsonValueKind.Null);
+
+    /// <summary>Null when <c>metadata.billing_invoice_id</c> names an invoice id (<paramref name="invoiceId"/>); otherwise what is wrong with it.</summary>
+    private static string? MetadataProblem(JsonElement invoice, out InvoiceId? invoiceId)
+    {
+        const string Key = StripeInvoiceSync.InvoiceIdMetadataKey;
+        invoiceId = null;
+        if (!invoice.TryGetProperty("metadata", out var metadata) || metadata.ValueKind != JsonValueKind.Object
+            || !metadata.TryGetProperty(Key, out var billing) || billing.ValueKind == JsonValueKind.Null)
+        {
+            return $"it has no {Key} metadata";
+        }
+
+        if (StripeJson.Text(metadata, Key) is not { } billingId)
+        {
+            return $"its {Key} metadata {StripeJson.Excerpt(billing)} is not text";
+        }
+
+        if (string.IsNullOrWhiteSpace(billingId))
+        {
+            return $"its {Key} metadata is blank";
+        }
+
+        invoiceId = OurInvoiceId(billingId);
+        return invoiceId is null ? $"its {Key} metadata {StripeJson.Excerpt(billing)} is not an invoice id" : null;
     }
 
     /// <summary>The customer as Stripe names it, unexpanded (its id) or expanded (the object's <c>id</c>).</summary>

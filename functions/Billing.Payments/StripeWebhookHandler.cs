@@ -2,8 +2,8 @@ namespace Billing.Payments;
 
 /// <summary>
 /// Turns a raw Stripe webhook request into a <see cref="WebhookOutcome"/>: verifies the signature and timestamp, parses
-/// the event's JSON and recognises <c>invoice.paid</c> for invoices this platform created
-/// (<c>metadata.billing_invoice_id</c>; <see cref="StripeInvoicePaidEvents"/>), <c>credit_note.created</c>/<c>credit_note.voided</c> (<see cref="StripeCreditNoteEvents"/>) and
+/// the event's JSON and recognises <c>invoice.paid</c> (<see cref="StripeInvoicePaidEvents"/>: whether it is of an invoice of
+/// ours is decided by the caller, from the Stripe invoice the platform synced and the <c>metadata.billing_invoice_id</c>), <c>credit_note.created</c>/<c>credit_note.voided</c> (<see cref="StripeCreditNoteEvents"/>) and
 /// <c>charge.refunded</c> (<see cref="StripeRefundEvents"/>) and <c>invoice_payment.paid</c> (<see cref="StripeInvoicePaymentEvents"/>). Stateless and side-effect free apart from logging; deduplication by Stripe
 /// event id belongs to the caller (see <see cref="WebhookOutcome"/>).
 /// </summary>
@@ -48,6 +48,11 @@ public sealed partial class StripeWebhookHandler
                 if (p.MalformedAmount is not null)
                 {
                     LogMalformedAmount(_logger, p.StripeEventId, p.MalformedAmount);
+                }
+
+                if (p.MetadataProblem is not null)
+                {
+                    LogMetadataProblem(_logger, p.StripeEventId, p.StripeInvoiceId, p.MetadataProblem);
                 }
 
                 break;
@@ -140,6 +145,10 @@ public sealed partial class StripeWebhookHandler
     [LoggerMessage(EventId = 4113, Level = LogLevel.Warning, Message = "Stripe event {EventId}: {Problem}; the payment is recorded unapplied")]
     private static partial void LogMalformedAmount(ILogger logger, string eventId, string problem);
 
+    [LoggerMessage(EventId = 4117, Level = LogLevel.Warning,
+        Message = "Stripe event {EventId}: Stripe invoice {StripeInvoiceId} names no invoice of ours ({Problem}); it applies to the invoice it was synced from, else it is recorded unapplied")]
+    private static partial void LogMetadataProblem(ILogger logger, string eventId, string stripeInvoiceId, string problem);
+
     [LoggerMessage(EventId = 4110, Level = LogLevel.Warning, Message = "Stripe webhook rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string reason);
 
@@ -147,7 +156,7 @@ public sealed partial class StripeWebhookHandler
     private static partial void LogIgnored(ILogger logger, string eventId, string eventType, string reason);
 
     [LoggerMessage(EventId = 4112, Level = LogLevel.Information,
-        Message = "Stripe event {EventId}: invoice {InvoiceId} paid via {StripeInvoiceId}, {AmountPaidMinor} minor units {Currency}")]
+        Message = "Stripe event {EventId}: invoice {InvoiceId} (as its metadata names it) paid via {StripeInvoiceId}, {AmountPaidMinor} minor units {Currency}")]
     private static partial void LogPaymentReceived(
-        ILogger logger, string eventId, InvoiceId invoiceId, string stripeInvoiceId, long amountPaidMinor, string currency);
+        ILogger logger, string eventId, InvoiceId? invoiceId, string stripeInvoiceId, long amountPaidMinor, string currency);
 }

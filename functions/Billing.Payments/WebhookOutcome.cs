@@ -19,12 +19,15 @@ public abstract record WebhookOutcome
     /// <summary>Not an authentic, well-formed Stripe event (missing/bad signature, timestamp outside tolerance, bad JSON).</summary>
     public sealed record Rejected(string Reason) : WebhookOutcome;
 
-    /// <summary>Authentic, but nothing for us to do (another event type, or an invoice this platform did not create).</summary>
+    /// <summary>Authentic, but nothing for us to do (an event type not handled, or one without what it would be recorded by).</summary>
     public sealed record Ignored(string EventId, string EventType, string Reason) : WebhookOutcome;
 
-    /// <summary>An <c>invoice.paid</c> event for one of our invoices.</summary>
+    /// <summary>
+    /// An <c>invoice.paid</c> event. Which of our invoices it pays is the caller's lookup: the invoice the platform synced the
+    /// Stripe invoice to, else the one its metadata names; with neither, it is recorded unapplied (never dropped).
+    /// </summary>
     /// <param name="StripeEventId">Stripe event id (<c>evt_…</c>): the deduplication key.</param>
-    /// <param name="BillingInvoiceId">Our invoice id, from the Stripe invoice's <c>metadata.billing_invoice_id</c>.</param>
+    /// <param name="BillingInvoiceId">The invoice the Stripe invoice's <c>metadata.billing_invoice_id</c> names, or null when it names none (<paramref name="MetadataProblem"/> says why).</param>
     /// <param name="StripeInvoiceId">Stripe invoice id (<c>in_…</c>).</param>
     /// <param name="StripeCustomerId">Stripe customer id (<c>cus_…</c>).</param>
     /// <param name="PaymentIntentId">The payment intent that paid it, when the payload names one (<c>pi_…</c>).</param>
@@ -32,16 +35,20 @@ public abstract record WebhookOutcome
     /// <param name="Currency">Upper-case ISO 4217 code, e.g. <c>USD</c>.</param>
     /// <param name="PaidAt">When Stripe marked the invoice paid (falls back to the event's creation time).</param>
     /// <param name="MalformedAmount">Set when <c>amount_paid</c> is not an integer of minor units (then <paramref name="AmountPaidMinor"/> is 0): the payment is recorded unapplied.</param>
+    /// <param name="PaidOutOfBand">Stripe's <c>paid_out_of_band</c>: the invoice was marked paid outside Stripe (any value but <c>false</c> or absent counts, the careful reading): recorded unapplied, never booked as Stripe cash or burned.</param>
+    /// <param name="MetadataProblem">Why the metadata names no invoice of ours (missing, blank, not text, not an invoice id); null when it names one.</param>
     public sealed record PaymentReceived(
         string StripeEventId,
-        InvoiceId BillingInvoiceId,
+        InvoiceId? BillingInvoiceId,
         string StripeInvoiceId,
         string StripeCustomerId,
         string? PaymentIntentId,
         long AmountPaidMinor,
         string Currency,
         DateTimeOffset PaidAt,
-        string? MalformedAmount = null) : WebhookOutcome;
+        string? MalformedAmount = null,
+        string? MetadataProblem = null,
+        bool PaidOutOfBand = false) : WebhookOutcome;
 
     /// <summary>
     /// A <c>credit_note.created</c> or <c>credit_note.voided</c>: money credited (or no longer credited) on a Stripe invoice. Which

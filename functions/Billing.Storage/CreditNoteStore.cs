@@ -25,6 +25,14 @@ public sealed class CreditNoteStore(BillingTables tables)
         return table.TryRecordWithStateAsync(ToEntity(partition, record), stateRow, stateETag, cancellationToken);
     }
 
+    /// <summary>Replaces the invoice's credit notes read with <paramref name="stateETag"/>; false when they changed since.</summary>
+    public async Task<bool> TryReplaceStateAsync(string invoiceId, InvoiceCredits state, ETag stateETag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var row = new TableEntity(Partition(invoiceId), StateRowKey) { ["Notes"] = WriteNotes(state) };
+        return await table.TryReplaceAsync(row, stateETag, cancellationToken).ConfigureAwait(false) is not null;
+    }
+
     /// <summary>The event's row under the invoice (null: unmatched); null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/>.</summary>
     public async Task<CreditNoteRecord?> GetAsync(string? invoiceId, string stripeEventId, CancellationToken cancellationToken)
     {

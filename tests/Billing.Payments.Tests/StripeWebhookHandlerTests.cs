@@ -169,15 +169,14 @@ public sealed class StripeWebhookHandlerTests
     }
 
     [Fact]
-    public void Handle_InvoicePaidWithoutOurMetadata_Ignored()
+    public void Handle_InvoicePaidWithoutOurMetadata_PaymentReceivedNamingNoInvoiceAndWhy()
     {
         string body = StripeTestEvents.InvoicePaid("evt_1Foreign", "in_1Foreign", null, 500, "usd", "cus_1Other", Now);
 
-        WebhookOutcome outcome = _webhooks.Handle(body);
+        var received = Assert.IsType<WebhookOutcome.PaymentReceived>(_webhooks.Handle(body));
 
-        var ignored = Assert.IsType<WebhookOutcome.Ignored>(outcome);
-        Assert.Equal(("evt_1Foreign", "invoice.paid"), (ignored.EventId, ignored.EventType));
-        Assert.Contains("billing_invoice_id", ignored.Reason, StringComparison.Ordinal);
+        Assert.Equal(("in_1Foreign", (InvoiceId?)null, 500L), (received.StripeInvoiceId, received.BillingInvoiceId, received.AmountPaidMinor));
+        Assert.Contains("billing_invoice_id", received.MetadataProblem, StringComparison.Ordinal);
     }
 
     // The id keys the payment's rows escaped: one that could escape longer than 255 characters is no invoice of ours.
@@ -190,11 +189,13 @@ public sealed class StripeWebhookHandlerTests
 
     [Theory]
     [MemberData(nameof(BillingIdsNotOurs))]
-    public void Handle_InvoicePaidWithMalformedBillingId_Ignored(string billingId)
+    public void Handle_InvoicePaidWithMalformedBillingId_PaymentReceivedNamingNoInvoice(string billingId)
     {
         string body = StripeTestEvents.InvoicePaid("evt_1Odd", "in_1Odd", billingId, 500, "usd", "cus_1Other", Now);
 
-        Assert.IsType<WebhookOutcome.Ignored>(_webhooks.Handle(body));
+        var received = Assert.IsType<WebhookOutcome.PaymentReceived>(_webhooks.Handle(body));
+        Assert.Null(received.BillingInvoiceId);
+        Assert.Contains("is not an invoice id", received.MetadataProblem, StringComparison.Ordinal);
     }
 
     // Partners configured in settings may be any printable characters but '|' (PartnerOptionsValidator), escaped at most

@@ -11,7 +11,8 @@ public static class StripeTestEvents
 {
     /// <summary>
     /// An <c>invoice.paid</c> event. <paramref name="billingInvoiceId"/> null produces an invoice without our metadata
-    /// (as for an invoice created outside this platform).
+    /// (as for an invoice created outside this platform); <paramref name="paidOutOfBand"/> is the Dashboard's "mark as paid"
+    /// (paid outside Stripe).
     /// </summary>
     public static string InvoicePaid(
         string eventId,
@@ -21,7 +22,8 @@ public static class StripeTestEvents
         string currency,
         string customerId,
         DateTimeOffset created,
-        string? paymentIntentId = null)
+        string? paymentIntentId = null,
+        bool paidOutOfBand = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventId);
         ArgumentException.ThrowIfNullOrEmpty(stripeInvoiceId);
@@ -62,6 +64,7 @@ public static class StripeTestEvents
 
             w.WriteEndObject();
             w.WriteString("number", "BILL-0001");
+            w.WriteBoolean("paid_out_of_band", paidOutOfBand);
             w.WriteString("payment_intent", intent);
             w.WriteString("status", "paid");
             w.WriteStartObject("status_transitions");

@@ -122,7 +122,15 @@ public sealed partial class BurnExecutor
     /// </summary>
     private async Task<string?> RefundedOutsideNotesAsync(string invoiceId, InvoiceCredits credits, CancellationToken cancellationToken)
     {
-        var beyond = RefundsBeyondNotes.Of(await refunds.OfInvoiceAsync(invoiceId, cancellationToken).ConfigureAwait(false), credits).FirstOrDefault();
+        var charges = await refunds.OfInvoiceAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+        if (charges.FirstOrDefault(r => r.Problem is not null) is { } unreadable)
+        {
+            // As a credit note whose amount cannot be read holds it: how much went back is unknown, so nothing is burned.
+            return $"held: Stripe refunded an amount that cannot be read on charge {unreadable.ChargeId} of {invoiceId} ({unreadable.Problem}); "
+                + "money that may have gone back is not burned (ledger reconcile reports RefundMalformedAmount); finance releases it once checked in Stripe";
+        }
+
+        var beyond = RefundsBeyondNotes.Of(charges, credits).FirstOrDefault();
         return beyond is null ? await RefundedUnplacedAsync(invoiceId, cancellationToken).ConfigureAwait(false)
             : $"held: Stripe refunded {beyond.BeyondMinor} minor units of {beyond.Currency} on the charges of {invoiceId} ({string.Join(", ", beyond.ChargeIds)}) "
               + "outside any credit note; money that went back is not burned (ledger reconcile reports RefundWithoutCreditNote)";

@@ -36,6 +36,11 @@ public sealed class LedgerRecorder(LedgerStore ledger, PartnerStore partners, Ti
             return; // no decision recorded: nothing can be booked (reconcile reports it)
         }
 
+        if (payment.ToReceivableMinor == 0 && payment.ToCreditMinor == 0 && payment.ToUnappliedMinor == 0)
+        {
+            return; // nothing to book (a payment of no invoice of ours has no payer to book it to)
+        }
+
         if (LedgerEntries.PaymentApplied(payment.StripeEventId, payment.InvoiceId, payment.Payer, payment.Currency,
                 payment.ToReceivableMinor, payment.ToCreditMinor, payment.ToUnappliedMinor, payment.ReceivedAt) is { } draft)
         {

@@ -123,14 +123,9 @@ public sealed partial class CreditNoteProcessor(
         try
         {
             var (state, _) = await credits.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
-            if (state.Notes.TryGetValue(note.CreditNoteId, out var stored) && stored.Applied)
+            if (state.Notes.TryGetValue(note.CreditNoteId, out var stored))
             {
-                string payer = InvoiceId.Parse(invoiceId).Payer;
-                await AppendAsync(CreditNoteEntries.Issued(stored, invoiceId, payer, stored.IssuedAt), cancellationToken).ConfigureAwait(false);
-                if (stored.Voided)
-                {
-                    await AppendAsync(CreditNoteEntries.Voided(stored, invoiceId, payer, stored.VoidedAt ?? stored.IssuedAt), cancellationToken).ConfigureAwait(false);
-                }
+                await CreditNoteBookings.BookAsync(ledger, stored, invoiceId, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (InvalidDataException ex)
@@ -164,14 +159,6 @@ public sealed partial class CreditNoteProcessor(
         }
 
         return new CreditNoteOutcome(invoiceId, note.CreditNoteId, isNew, record.Resolution, record.Reason, detail, burnStatus is null ? null : burnId, burnStatus);
-    }
-
-    private async Task AppendAsync(LedgerEntryDraft? draft, CancellationToken cancellationToken)
-    {
-        if (draft is not null)
-        {
-            await ledger.AppendAsync(LedgerEntries.MainBook, draft, cancellationToken).ConfigureAwait(false);
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} (credit note {CreditNoteId}) was already recorded; re-checking its bookings only")]

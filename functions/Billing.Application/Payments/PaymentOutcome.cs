@@ -1,8 +1,8 @@
 namespace Billing.Application.Payments;
 
-/// <summary>What the webhook answers about one payment event.</summary>
+/// <summary>What the webhook answers about one payment event; <see cref="InvoiceId"/> is null when it is of none of our invoices.</summary>
 public sealed record PaymentOutcome(
-    string InvoiceId,
+    string? InvoiceId,
     bool NewPayment,
     bool InvoiceKnown,
     string? BurnId,

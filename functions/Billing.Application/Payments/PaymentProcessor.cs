@@ -21,6 +21,7 @@ public sealed partial class PaymentProcessor(
     BurnStore burns,
     CreditNoteStore credits,
     ILedgerRecorder ledger,
+    LedgerStore book,
     BurnTrigger trigger,
     InvoicePaymentProcessor refundLinks,
     TimeProvider time,
@@ -31,7 +32,7 @@ public sealed partial class PaymentProcessor(
     public async Task<PaymentOutcome> RecordAsync(WebhookOutcome.PaymentReceived paid, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        string invoiceId = paid.BillingInvoiceId.ToString();
+        var (invoiceId, target, metadataNames) = await TargetAsync(paid, cancellationToken).ConfigureAwait(false);
         var marker = await payments.MarkUnsettledAsync(invoiceId, now, cancellationToken).ConfigureAwait(false);
 
         PaymentRecord? record = null;
@@ -45,14 +46,19 @@ public sealed partial class PaymentProcessor(
                 break;
             }
 
-            var invoice = await invoices.GetAsync(paid.BillingInvoiceId, cancellationToken).ConfigureAwait(false);
+            var invoice = target is { } known ? await invoices.GetAsync(known, cancellationToken).ConfigureAwait(false) : null;
             var (state, etag) = await payments.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
 
             // The metadata names the invoice, but a copy of the Stripe invoice carries it too: whose customer paid is checked.
             string? payerCustomer = invoice is null ? null : await partners.GetStripeCustomerAsync(invoice.Payer, cancellationToken).ConfigureAwait(false);
             var decision = PaymentApplication.Decide(invoice, state, new IncomingPayment(paid.StripeEventId, paid.StripeInvoiceId, paid.Currency,
-                paid.MalformedAmount is null ? paid.AmountPaidMinor : null, paid.MalformedAmount, paid.StripeCustomerId), payerCustomer);
-            var candidate = new PaymentRecord(paid.StripeEventId, invoiceId, paid.BillingInvoiceId.Payer, paid.AmountPaidMinor, paid.Currency,
+                paid.MalformedAmount is null ? paid.AmountPaidMinor : null, paid.MalformedAmount, paid.StripeCustomerId)
+            {
+                MetadataNames = metadataNames,
+                MetadataProblem = target is null ? paid.MetadataProblem : null,
+                PaidOutOfBand = paid.PaidOutOfBand,
+            }, payerCustomer);
+            var candidate = new PaymentRecord(paid.StripeEventId, invoiceId, target?.Payer ?? "", paid.AmountPaidMinor, paid.Currency,
                 paid.StripeInvoiceId, paid.StripeCustomerId, paid.PaymentIntentId, paid.PaidAt, now)
             {
                 Resolution = decision.Resolution,
@@ -83,9 +89,38 @@ public sealed partial class PaymentProcessor(
         }
 
         var settled = await SettleAsync(invoiceId, marker, cancellationToken).ConfigureAwait(false);
-        return new PaymentOutcome(invoiceId, isNew, settled.Invoice is not null, settled.BurnId, record.Resolution ?? PaymentResolution.Unapplied,
+        return new PaymentOutcome(target is null ? null : invoiceId, isNew, settled.Invoice is not null, settled.BurnId, record.Resolution ?? PaymentResolution.Unapplied,
             record.Reason, record.Detail ?? "", settled.Invoice is { } i ? InvoiceJson.StatusName(i.Status) : null);
     }
+
+    /// <summary>
+    /// Which invoice a payment is decided against, and the partition it is recorded under: the invoice the platform synced the
+    /// Stripe invoice to comes first (its metadata can be edited in Stripe; what the platform made cannot), with what the metadata
+    /// names when that is another invoice (<see cref="IncomingPayment.MetadataNames"/>: recorded unapplied); else the invoice the
+    /// metadata names; else none, under a partition of the Stripe invoice's own (recorded unapplied and reported, never dropped).
+    /// </summary>
+    private async Task<(string Partition, InvoiceId? Invoice, string? MetadataNames)> TargetAsync(WebhookOutcome.PaymentReceived paid, CancellationToken cancellationToken)
+    {
+        var synced = await invoices.FindByStripeInvoiceIdAsync(paid.StripeInvoiceId, cancellationToken).ConfigureAwait(false);
+        string? named = paid.BillingInvoiceId?.ToString();
+        if (named is not null && (synced.Count == 0 || synced.Contains(named, StringComparer.Ordinal)))
+        {
+            return (named, paid.BillingInvoiceId, null);
+        }
+
+        foreach (string id in synced.Order(StringComparer.Ordinal))
+        {
+            if (ParsedOrNull(id) is { } madeFor)
+            {
+                return (id, madeFor, named);
+            }
+        }
+
+        return (UnmatchedPartition + paid.StripeInvoiceId, null, null);
+    }
+
+    /// <summary>The partition prefix of payments of Stripe invoices that are none of ours (no invoice id starts so).</summary>
+    public const string UnmatchedPartition = "stripe-invoice:";
 
     /// <summary>
     /// Re-derives the invoice's burn intent and status from its payments and credit notes, as after a payment (a credit note
@@ -148,15 +183,8 @@ public sealed partial class PaymentProcessor(
         // the invoice here with nothing booked, burned or changed.
         var recorded = await payments.ListAsync(invoiceId, cancellationToken).ConfigureAwait(false);
         var (state, _) = await payments.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
-        InvoiceId? id = null;
-        try
-        {
-            id = InvoiceId.Parse(invoiceId);
-        }
-        catch (FormatException)
-        {
-            // Not an invoice of ours: its payments are booked (unapplied) below, and nothing else can follow.
-        }
+        // Not an invoice of ours when null (a Stripe invoice's own partition): its payments are booked (unapplied) below, and nothing else can follow.
+        InvoiceId? id = ParsedOrNull(invoiceId);
 
         var invoice = id is { } known ? await invoices.GetAsync(known, cancellationToken).ConfigureAwait(false) : null;
 
@@ -185,6 +213,12 @@ public sealed partial class PaymentProcessor(
         string? burnId = null;
         if (invoice is not null && invoice.Status is InvoiceStatus.Finalized or InvoiceStatus.PartiallyPaid or InvoiceStatus.Paid)
         {
+            if (state.ReceivedMinor > 0)
+            {
+                // A note that gives back money of a payment Stripe delivered after it waited as ExceedsPaid: decided again now.
+                await ApplyWaitingNotesAsync(invoice, state.ReceivedMinor, cancellationToken).ConfigureAwait(false);
+            }
+
             long prePayment = await PrePaymentCreditAsync(invoiceId, cancellationToken).ConfigureAwait(false);
             var settlement = new InvoiceSettlement(invoice.Total.MinorUnits, state.ReceivedMinor, prePayment);
             var applied = recorded.Where(p => p.Resolution == PaymentResolution.Applied).ToList();
@@ -254,6 +288,22 @@ public sealed partial class PaymentProcessor(
     }
 
     /// <summary>
+    /// <see cref="CreditNoteBookings.ApplyWaitingAsync"/>; notes that cannot be read are left as they are (the executor holds the
+    /// invoice's burn meanwhile, and reconcile names the row).
+    /// </summary>
+    private async Task ApplyWaitingNotesAsync(Invoice invoice, long receivedMinor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CreditNoteBookings.ApplyWaitingAsync(credits, book, invoice, receivedMinor, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            LogCreditsUnreadable(logger, invoice.Id.ToString(), ex.Message);
+        }
+    }
+
+    /// <summary>
     /// The standing, applied pre-payment credit of the invoice's notes; none while they cannot be read (the invoice must then be
     /// paid in full in cash, and the executor holds its burn: the conservative reading).
     /// </summary>
@@ -267,6 +317,18 @@ public sealed partial class PaymentProcessor(
         {
             LogCreditsUnreadable(logger, invoiceId, ex.Message);
             return 0;
+        }
+    }
+
+    private static InvoiceId? ParsedOrNull(string invoiceId)
+    {
+        try
+        {
+            return InvoiceId.Parse(invoiceId);
+        }
+        catch (FormatException)
+        {
+            return null;
         }
     }
 

@@ -50,6 +50,33 @@ public static class CreditNoteApplication
         return new(PaymentResolution.Unapplied, CreditNoteReason.StoredRowUnreadable, detail, entry, With(state, entry), false, false);
     }
 
+    /// <summary>
+    /// The invoice's notes recorded <see cref="CreditNoteReason.ExceedsPaid"/> and not voided (Stripe may deliver a note before the
+    /// payment it gives back), decided again in the order they were issued now that the payments brought in
+    /// <paramref name="receivedMinor"/>: each that passes every check now is applied (with its reason cleared), against the
+    /// notes applied before it; the others stay as they are. Empty when none changes. Pure.
+    /// </summary>
+    public static (InvoiceCredits State, IReadOnlyList<CreditNoteEntry> Applied) RedecideExceedsPaid(Invoice invoice, long receivedMinor, InvoiceCredits state)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        ArgumentNullException.ThrowIfNull(state);
+        var applied = new List<CreditNoteEntry>();
+        foreach (var waiting in state.Notes.Values.Where(n => n.Reason == CreditNoteReason.ExceedsPaid && !n.Applied && !n.Voided)
+                     .OrderBy(n => n.IssuedAt).ThenBy(n => n.CreditNoteId, StringComparer.Ordinal).ToList())
+        {
+            var others = new InvoiceCredits(state.Notes.Where(kv => kv.Key != waiting.CreditNoteId).ToDictionary(StringComparer.Ordinal));
+            var note = new IncomingCreditNote(waiting.RecordedBy, waiting.CreditNoteId, waiting.StripeInvoiceId, false, waiting.Currency, waiting.Amounts, waiting.IssuedAt);
+            if (Check(invoice, receivedMinor, others, note).Reason == CreditNoteReason.None)
+            {
+                var now = waiting with { Applied = true, Reason = CreditNoteReason.None };
+                state = With(state, now);
+                applied.Add(now);
+            }
+        }
+
+        return (state, applied);
+    }
+
     private static CreditNoteEntry Entry(IncomingCreditNote note, CreditNoteReason reason) =>
         new(note.CreditNoteId, note.StripeInvoiceId, note.Currency.ToUpperInvariant(), note.Amounts, reason == CreditNoteReason.None, reason, note.At, note.EventId)
         {

@@ -16,6 +16,13 @@ public static class PaymentApplication
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(payment);
+        if (invoice is null && payment.MetadataProblem is { } problem)
+        {
+            // Neither synced by the platform nor naming an invoice of ours: recorded so that it is reported, booked nowhere.
+            return Unapplied(state, UnappliedReason.UnknownStripeInvoice,
+                $"Stripe invoice {payment.StripeInvoiceId} is none the platform synced, and {problem}; nothing is booked (whose money it is is unknown)", null, 0);
+        }
+
         string currencyText = payment.Currency.ToUpperInvariant();
         state.Sources.TryGetValue(payment.StripeInvoiceId, out PaymentSource? source);
 
@@ -23,6 +30,13 @@ public static class PaymentApplication
         // again only to name the reason. Judged before the amount and currency: a copy's event is not the payer's whatever
         // else is wrong with it, and that reason is what keeps its credit notes and refunds away from the invoice.
         var foreign = invoice is not null && source is not { Applied: true } ? Foreign(invoice, payment, payerStripeCustomerId) : null;
+        if (payment.PaidOutOfBand)
+        {
+            // No money moved through Stripe (Stripe does not say how much of amount_paid, if any, did): not Stripe cash, not burned.
+            return UnappliedOrForeign(state, foreign, UnappliedReason.PaidOutOfBand,
+                $"Stripe invoice {payment.StripeInvoiceId} was marked paid outside Stripe (paid_out_of_band); nothing is booked as Stripe cash or burned");
+        }
+
         if (payment.AmountMinor is not { } amount || amount < 0)
         {
             return UnappliedOrForeign(state, foreign, UnappliedReason.MalformedAmount, payment.MalformedReason ?? $"amount_paid {payment.AmountMinor} is negative");
@@ -87,12 +101,15 @@ public static class PaymentApplication
 
     /// <summary>
     /// True for the reasons that say the Stripe invoice paid is not the payer's: its payment names our invoice only because a
-    /// copy carried the metadata, so it links nothing of that Stripe invoice (credit notes, refunds) to our invoice.
+    /// copy carried the metadata (or is recorded under none of ours), so it links nothing of that Stripe invoice (credit notes,
+    /// refunds) to our invoice.
     /// </summary>
-    public static bool NotThePayers(UnappliedReason reason) => reason is UnappliedReason.CustomerMismatch or UnappliedReason.StripeInvoiceMismatch;
+    public static bool NotThePayers(UnappliedReason reason) =>
+        reason is UnappliedReason.CustomerMismatch or UnappliedReason.StripeInvoiceMismatch or UnappliedReason.UnknownStripeInvoice;
 
     /// <summary>
-    /// Why the Stripe invoice paid is not the payer's, or null. Its metadata names our invoice, but Stripe's "Duplicate invoice"
+    /// Why the Stripe invoice paid is not the payer's, or null. One synced from this invoice whose metadata names another was
+    /// edited: it pays neither. Its metadata names our invoice, but Stripe's "Duplicate invoice"
     /// copies metadata to an invoice of any customer. The Stripe invoice the platform synced the invoice to is the payer's (its
     /// customer cannot change once finalized, so a later change of the payer's customer does not make it foreign). Any other one
     /// is the payer's when its customer is the payer's known one: the payer's own money, as when finance revises the Stripe
@@ -102,6 +119,12 @@ public static class PaymentApplication
     /// </summary>
     private static (UnappliedReason Reason, string Detail)? Foreign(Invoice invoice, IncomingPayment payment, string? payerStripeCustomerId)
     {
+        if (payment.MetadataNames is { } named)
+        {
+            return (UnappliedReason.InvoiceMetadataMismatch,
+                $"Stripe invoice {payment.StripeInvoiceId} was synced from {invoice.Id}, but its metadata names {Printable(named, 64)} (edited in Stripe)");
+        }
+
         if (invoice.StripeInvoiceId == payment.StripeInvoiceId)
         {
             return null;

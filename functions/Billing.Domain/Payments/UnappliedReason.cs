@@ -22,4 +22,22 @@ public enum UnappliedReason
     /// invoice is judged once, so its money stays unapplied although nothing else is wrong with this event.
     /// </summary>
     SourceUnapplied,
+
+    /// <summary>
+    /// A Stripe invoice the platform synced from one invoice whose metadata names another: the metadata was edited in Stripe,
+    /// so the money pays neither until finance decides (it is booked unapplied to the payer of the invoice synced).
+    /// </summary>
+    InvoiceMetadataMismatch,
+
+    /// <summary>
+    /// A Stripe invoice the platform did not sync whose metadata names no invoice of ours (missing, blank, malformed): whose
+    /// money it is is unknown, so nothing is booked; recorded so that it is reported, never dropped.
+    /// </summary>
+    UnknownStripeInvoice,
+
+    /// <summary>
+    /// Marked paid outside Stripe (<c>paid_out_of_band</c>): no money arrived through Stripe, so nothing is booked as Stripe cash
+    /// or burned; finance settles it.
+    /// </summary>
+    PaidOutOfBand,
 }

@@ -293,8 +293,8 @@ public sealed class SolanaRpcClient : ISolanaRpcClient
             {
                 throw new SolanaRpcException(
                     method,
-                    error.TryGetProperty("code", out var code) && code.TryGetInt64(out var c) ? c : 0,
-                    error.TryGetProperty("message", out var message) ? message.GetString() ?? string.Empty : string.Empty,
+                    error.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.Number && code.TryGetInt64(out var c) ? c : 0,
+                    ErrorMessage(error),
                     error.TryGetProperty("data", out var data) ? data.Clone() : null);
             }
 
@@ -305,6 +305,21 @@ public sealed class SolanaRpcClient : ISolanaRpcClient
 
             return result.Clone();
         }
+    }
+
+    /// <summary>
+    /// The JSON-RPC error's <c>message</c>: its text, or, from a node that sends something else there, that JSON cut to 200
+    /// characters (read with a type check: GetString on a number or object would throw past the error the node reported).
+    /// </summary>
+    private static string ErrorMessage(JsonElement error)
+    {
+        if (!error.TryGetProperty("message", out var message))
+        {
+            return string.Empty;
+        }
+
+        string text = message.ValueKind == JsonValueKind.String ? message.GetString() ?? string.Empty : message.GetRawText();
+        return text.Length > 200 ? text[..200] + "…" : text;
     }
 
     private JsonObject Config(Commitment? commitment) => new() { ["commitment"] = (commitment ?? _defaultCommitment).ToRpcString() };

@@ -26,8 +26,8 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
         }
 
         /// <summary>Records Stripe's <c>charge.refunded</c> of <paramref name="refundedMinor"/> on a charge found to have paid <paramref name="invoiceId"/>.</summary>
-        public Task RefundAsync(string invoiceId, long refundedMinor) => RefundRows.PlacedAsync(Tables,
-            new IncomingRefund("evt_" + Guid.NewGuid().ToString("N"), "ch_" + Guid.NewGuid().ToString("N")[..10], null, "in_hold", "cus_hold", refundedMinor, "USD", DateTimeOffset.UtcNow), invoiceId);
+        public Task RefundAsync(string invoiceId, long refundedMinor, string? problem = null) => RefundRows.PlacedAsync(Tables,
+            new IncomingRefund("evt_" + Guid.NewGuid().ToString("N"), "ch_" + Guid.NewGuid().ToString("N")[..10], null, "in_hold", "cus_hold", refundedMinor, "USD", DateTimeOffset.UtcNow, problem), invoiceId);
     }
 
     private async Task<(Harness H, BurnIntent Intent)> NewAsync()
@@ -87,6 +87,22 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
         {
             Assert.Equal((1, BurnStatus.Finalized), (summary.Finalized, after.Status));
         }
+    }
+
+    [Fact]
+    public async Task RunAsync_RefundOfTheInvoiceWhoseAmountCannotBeRead_HoldsTheBurnAsACreditNoteOfABadAmountDoes()
+    {
+        // Before: the refund was kept as 0 refunded, so nothing was beyond the credit notes and the burn was signed.
+        var (h, intent) = await NewAsync();
+        ulong supply = await h.SupplyAsync();
+        await h.RefundAsync(intent.InvoiceId, 0, "amount_refunded \"lots\" is not an integer of minor units");
+
+        await h.Executor.RunAsync(Ct);
+
+        var after = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Held, (string?)null, 0), (after.Status, after.Signature, after.Signings));
+        Assert.Contains("cannot be read", after.Reason, StringComparison.Ordinal);
+        Assert.Equal(supply, await h.SupplyAsync());
     }
 
     [Fact]

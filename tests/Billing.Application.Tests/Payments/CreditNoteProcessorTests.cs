@@ -40,6 +40,31 @@ public class CreditNoteProcessorTests(AzuriteFixture azurite) : IClassFixture<Az
     }
 
     [Fact]
+    public async Task RecordAsync_RefundNoteDeliveredBeforeItsPayment_AppliedAndBookedOnceWhenThePaymentSettlesWhateverIsRedelivered()
+    {
+        // Stripe does not order its events: before, the note was decided once against nothing received (ExceedsPaid) and stayed
+        // unapplied, unbooked and reported after its payment arrived, and the burn held for it for good.
+        var s = await NewAsync();
+        var (id, _, stripeInvoice) = await PaidInvoiceAsync(s, paidMinor: 0, syncedTo: "in_early_" + Guid.NewGuid().ToString("N")[..8]);
+        var note = Note(stripeInvoice, 3_000);
+        var paid = CreditNoteSetup.Paid(id, stripeInvoice, 10_000);
+
+        var early = await s.Credits.RecordAsync(note, Ct);
+        await s.Payments.RecordAsync(paid, Ct);
+        await s.Payments.RecordAsync(paid, Ct);
+        var replay = await s.Credits.RecordAsync(note, Ct);
+        await s.Payments.SettleInvoiceAsync(id, Ct);
+
+        Assert.Equal((PaymentResolution.Unapplied, CreditNoteReason.ExceedsPaid, false), (early.Resolution, early.Reason, replay.NewEvent));
+        Assert.Single(await s.EntriesAsync(), e => e.EntryId == CreditNoteEntries.IssuedId(note.CreditNoteId));
+        Assert.Equal(3_000, await s.BalanceAsync(Accounts.RevenueCreditNotes));
+        Assert.Equal(7_000, await s.BalanceAsync(Accounts.CashStripe)); // 100.00 in, 30.00 refunded
+        var findings = await s.ReconcileAsync();
+        Assert.DoesNotContain(findings, m => m.Kind.StartsWith("CreditNote", StringComparison.Ordinal));
+        Assert.Contains(findings, m => m.Kind == "BurnHeldForCredit" && m.Subject == BurnIntent.IdFor(id)); // the refund still holds the burn
+    }
+
+    [Fact]
     public async Task RecordAsync_VoidAfterIssue_BooksTheExactReversal()
     {
         var s = await NewAsync();

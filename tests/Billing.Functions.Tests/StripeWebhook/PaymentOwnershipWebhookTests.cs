@@ -12,14 +12,7 @@ public class PaymentOwnershipWebhookTests(PlatformFixture platform)
 {
     private readonly SignedStripe stripe = new(platform);
 
-    private async Task<(string Payer, string Customer, string Suffix)> NewPayerAsync()
-    {
-        string suffix = Guid.NewGuid().ToString("N")[..8];
-        string payer = "carrier-own" + suffix, customer = "cus_own" + suffix;
-        using var create = await platform.CreatePartnerAsync(payer, "carrier", "carrier-standard-v1", customer);
-        Assert.Equal(HttpStatusCode.Created, create.StatusCode);
-        return (payer, customer, suffix);
-    }
+    private Task<(string Payer, string Customer, string Suffix)> NewPayerAsync() => stripe.NewPayerAsync("own");
 
     /// <summary>
     /// Posts the copy's <c>invoice.paid</c> twice and asserts the webhook's answers (unapplied with <paramref name="reason"/>, the

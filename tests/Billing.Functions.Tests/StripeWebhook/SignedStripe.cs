@@ -11,6 +11,16 @@ internal sealed class SignedStripe(PlatformFixture platform)
     /// <summary>The platform's tables, to plant and repair rows as someone with storage access would.</summary>
     public BillingTables Tables { get; } = new(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix });
 
+    /// <summary>A new payer (<c>carrier-{prefix}{suffix}</c>), onboarded through the API with its Stripe customer (<c>cus_{prefix}{suffix}</c>).</summary>
+    public async Task<(string Payer, string Customer, string Suffix)> NewPayerAsync(string prefix)
+    {
+        string suffix = Guid.NewGuid().ToString("N")[..8];
+        string payer = "carrier-" + prefix + suffix, customer = "cus_" + prefix + suffix;
+        using var create = await platform.CreatePartnerAsync(payer, "carrier", "carrier-standard-v1", customer);
+        Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+        return (payer, customer, suffix);
+    }
+
     /// <summary>Posts <paramref name="payload"/> to the webhook, signed now.</summary>
     public async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(string payload)
     {

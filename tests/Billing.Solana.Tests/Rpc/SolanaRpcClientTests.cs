@@ -131,6 +131,20 @@ public sealed class SolanaRpcClientTests : IDisposable
         Assert.Equal(1, server.Count("getSlot"));
     }
 
+    [Theory]
+    [InlineData("""{"code":-32005,"message":{"text":"Node is unhealthy"}}""", -32005)]
+    [InlineData("""{"code":"-32005","message":42}""", 0)]
+    public async Task GetSlotAsync_JsonRpcErrorWithNonTextMessageOrCode_ThrowsTheRpcErrorNotAnInvalidOperation(string error, long code)
+    {
+        // Before: message.GetString() (and TryGetInt64 on a code that is no number) threw InvalidOperationException outside the
+        // wrapped parse step, which the burn executor takes for a deterministic failure and fails the burn for good.
+        await using var server = new LoopbackRpcServer((_, _, _) => new LoopbackResponse(200, $$"""{"jsonrpc":"2.0","id":1,"error":{{error}}}"""));
+
+        var ex = await Assert.ThrowsAsync<SolanaRpcException>(() => ClientFor(server).GetSlotAsync(null, TestTimeouts.Token()));
+
+        Assert.Equal(code, ex.Code);
+    }
+
     [Fact]
     public async Task GetHealthAsync_Unhealthy_ReturnsFalse()
     {
