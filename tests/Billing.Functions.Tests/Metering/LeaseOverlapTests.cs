@@ -273,7 +273,7 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite)
         var (faulty, _) = RefusingTables.Create(azurite.ConnectionString, setup.Tables, ["\"PartitionKey\":\"tenant-lab|", "\"Count\":0"]);
         var log = new ListLogger<MeteringService>();
         var directory = setup.Directory();
-        var metering = new MeteringService(new UsageEventValidator(directory, setup.Plans), new FactStore(faulty), new QuarantineStore(setup.Tables), directory, setup.Clock, log);
+        var metering = new MeteringService(new UsageEventValidator(directory, setup.Plans), new FactStore(faulty), new QuarantineStore(setup.Tables), directory, setup.Clock, new MeteringLag(setup.Clock, Options.Create(new MeteringOptions()), NullLogger<MeteringLag>.Instance), log);
 
         var refused = await MeterAsync(metering, Gpu("refused", Ten));
 
