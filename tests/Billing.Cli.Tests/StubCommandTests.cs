@@ -233,6 +233,26 @@ public sealed class StubCommandTests
         }
     }
 
+    // Excel reads a CSV file without a byte order mark in the machine's code page: a payer id beyond ASCII read as mojibake.
+    [Fact]
+    public async Task InvoicesExport_CsvToFile_StartsWithAUtf8ByteOrderMark()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"billing-export-{Guid.NewGuid():N}.csv");
+        await using var server = await StubServer.StartAsync((_, _) => (200, "text/csv", "invoice_id,payer\r\nINV-a,carrier-zürich\r\n"));
+        try
+        {
+            var result = await CliHarness.RunAsync("invoices", "export", "--period", "2026-10", "--out", path, "--url", server.Url);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            byte[] written = await File.ReadAllBytesAsync(path);
+            Assert.Equal([0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes("invoice_id,payer\r\nINV-a,carrier-zürich\r\n")], written);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public async Task InvoicesExport_Json_FetchesEveryInvoiceInFull()
     {

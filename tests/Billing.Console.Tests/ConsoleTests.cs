@@ -81,6 +81,7 @@ public class ConsoleTests(ConsoleFixture fixture)
         Assert.Equal("text/csv", csvType);
         Assert.Equal($"{fixture.CarrierInvoice}.csv", csv.SuggestedFilename);
         Assert.Equal(apiCsv, await File.ReadAllTextAsync((await csv.PathAsync())!));
+        Assert.Equal([0xEF, 0xBB, 0xBF], (await File.ReadAllBytesAsync((await csv.PathAsync())!))[..3]); // a spreadsheet reads it as UTF-8
 
         await ConsolePage.ScreenshotAsync(page, "invoice");
 

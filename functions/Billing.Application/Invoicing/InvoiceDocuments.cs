@@ -4,13 +4,15 @@ namespace Billing.Application.Invoicing;
 
 /// <summary>
 /// The invoice as a document: gathers what a customer needs beside the lines (payments, the burn, the ledger entry and
-/// its on-chain anchor, carriers' metered bytes) and renders the PDF. The caller has already checked who may read it.
+/// its on-chain anchor) and renders the PDF. The caller has already checked who may read it. Carriers' offload bytes are
+/// those the invoice was rated from (<see cref="Invoice.RatedUsage"/>), never read again from the rollups: usage metered
+/// after the close is billed on a later invoice and must not change this one's document. An invoice made before they were
+/// kept shows none.
 /// </summary>
 public sealed partial class InvoiceDocuments(
     PaymentStore payments,
     CreditNoteStore credits,
     BurnStore burns,
-    FactStore facts,
     PartnerStore partners,
     LedgerStore ledgerStore,
     LedgerReader ledger,
@@ -45,7 +47,7 @@ public sealed partial class InvoiceDocuments(
             PayerName = NullIfEmpty(payer?.DisplayName),
             IssuedAt = record.Entry?.OccurredAt,
             GeneratedAt = time.GetUtcNow(),
-            OffloadBytes = invoice.Lines.Any(l => l.Meter == Meters.OffloadBytes) ? await OffloadBytesAsync(invoice, cancellationToken).ConfigureAwait(false) : null,
+            OffloadBytes = invoice.RatedUsage.TryGetValue(Meters.OffloadBytes, out Int128 bytes) ? (UInt128)bytes : null,
             Payments = [.. paid.OrderBy(p => p.PaidAt).Select(p => new InvoicePayment(p.StripeEventId, p.PaidAt, p.AmountMinor, p.Currency, Outcome(p)))],
             CreditNotes = [.. notes.Notes.Values],
             Burns = burned.Items,
@@ -90,23 +92,6 @@ public sealed partial class InvoiceDocuments(
             LogAnchorUnavailable(logger, invoiceId, ex);
             return record with { Note = "the anchor could not be read from Solana just now; see the proof route" };
         }
-    }
-
-    /// <summary>
-    /// Offload bytes of the payer in the period, summed in 128 bits from the month rollups the close rated (a carrier's
-    /// month can hold millions of facts: reading them for a document would take minutes).
-    /// </summary>
-    private async Task<UInt128> OffloadBytesAsync(Invoice invoice, CancellationToken cancellationToken)
-    {
-        var rows = await new UsageReader(facts, logger).ReadAsync(
-            invoice.Payer, Meters.OffloadBytesMeter, UsageWindow.Month, invoice.Period.Start, invoice.Period.End, [], source: null, cancellationToken).ConfigureAwait(false);
-        Int128 total = 0;
-        foreach (var row in rows)
-        {
-            total += row.Quantity;
-        }
-
-        return (UInt128)total;
     }
 
     private static string Outcome(PaymentRecord payment) => payment.Resolution switch

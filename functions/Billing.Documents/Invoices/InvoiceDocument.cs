@@ -16,7 +16,10 @@ public sealed record InvoiceDocument
     /// <summary>When this document was made (the PDF's creation date).</summary>
     public required DateTimeOffset GeneratedAt { get; init; }
 
-    /// <summary>For carriers: offload bytes metered in the period (the Data Credits on the lines come from them).</summary>
+    /// <summary>
+    /// For carriers: the offload bytes of the period the invoice was rated from (the Data Credits on the lines come from
+    /// them), as kept with the invoice when it was made; null when it does not say (made before they were kept).
+    /// </summary>
     public UInt128? OffloadBytes { get; init; }
 
     public IReadOnlyList<InvoicePayment> Payments { get; init; } = [];

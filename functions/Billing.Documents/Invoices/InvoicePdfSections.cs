@@ -18,7 +18,7 @@ internal static class InvoicePdfSections
         InvoicePdf.Section(flow, fonts, "Data offload");
         if (document.OffloadBytes is { } bytes)
         {
-            InvoicePdf.Field(flow, fonts, "Bytes", $"{DocumentText.Integer(bytes)} bytes of offload metered in the period");
+            InvoicePdf.Field(flow, fonts, "Bytes", $"{DocumentText.Integer(bytes)} bytes of offload in the period, as billed");
         }
 
         decimal credits = offload.Where(l => l.Unit == DataCredits).Sum(l => l.Quantity);

@@ -14,7 +14,8 @@ public sealed class Invoice
         IEnumerable<InvoiceLine> lines,
         string? stripeInvoiceId = null,
         long amountPaidMinor = 0,
-        long prePaymentCreditedMinor = 0)
+        long prePaymentCreditedMinor = 0,
+        IReadOnlyDictionary<string, Int128>? ratedUsage = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(planId);
         ArgumentNullException.ThrowIfNull(currency);
@@ -59,7 +60,12 @@ public sealed class Invoice
         StripeInvoiceId = stripeInvoiceId;
         AmountPaid = new Money(amountPaidMinor, currency);
         PrePaymentCredited = new Money(prePaymentCreditedMinor, currency);
+        RatedUsage = ratedUsage is null || ratedUsage.Count == 0
+            ? NoUsage
+            : new ReadOnlyDictionary<string, Int128>(new SortedDictionary<string, Int128>(ratedUsage.ToDictionary(StringComparer.Ordinal), StringComparer.Ordinal));
     }
+
+    private static readonly IReadOnlyDictionary<string, Int128> NoUsage = new ReadOnlyDictionary<string, Int128>(new Dictionary<string, Int128>());
 
     public InvoiceId Id { get; }
 
@@ -91,6 +97,13 @@ public sealed class Invoice
     /// bring it in. Zero unless such a note was applied.
     /// </summary>
     public Money PrePaymentCredited { get; }
+
+    /// <summary>
+    /// The usage each priced meter's lines were rated from when the invoice was made (the sum over its groups, before unit
+    /// conversion, e.g. offload bytes), so a document shows what was billed, not what the rollups hold after late usage.
+    /// Empty for invoices made before it was kept, and for lines not rated from usage. Keys in ordinal order.
+    /// </summary>
+    public IReadOnlyDictionary<string, Int128> RatedUsage { get; }
 
     /// <summary>What is still owed: total minus pre-payment credit minus amount paid, never below zero.</summary>
     public Money AmountRemaining => new(Settlement(AmountPaid.MinorUnits, PrePaymentCredited.MinorUnits).RemainingMinor, Currency);
@@ -135,13 +148,13 @@ public sealed class Invoice
 
         return status == Status && received == AmountPaid.MinorUnits && prePaymentCreditedMinor == PrePaymentCredited.MinorUnits
             ? this
-            : new Invoice(Id, PlanId, status, Currency, Lines, StripeInvoiceId, received, prePaymentCreditedMinor);
+            : new Invoice(Id, PlanId, status, Currency, Lines, StripeInvoiceId, received, prePaymentCreditedMinor, RatedUsage);
     }
 
     /// <summary>Draft or finalized → void; otherwise throws <see cref="InvalidOperationException"/>.</summary>
     public Invoice Void() => Transition(InvoiceStatus.Void, InvoiceStatus.Draft, InvoiceStatus.Finalized);
 
-    public Invoice WithStripeInvoiceId(string? stripeInvoiceId) => new(Id, PlanId, Status, Currency, Lines, stripeInvoiceId, AmountPaid.MinorUnits, PrePaymentCredited.MinorUnits);
+    public Invoice WithStripeInvoiceId(string? stripeInvoiceId) => new(Id, PlanId, Status, Currency, Lines, stripeInvoiceId, AmountPaid.MinorUnits, PrePaymentCredited.MinorUnits, RatedUsage);
 
     /// <summary>A new draft with the next revision id (<c>-r{n}</c>) and the given lines, e.g. after voiding this one.</summary>
     public Invoice Reissue(IEnumerable<InvoiceLine> lines) => new(Id.NextRevision(), PlanId, InvoiceStatus.Draft, Currency, lines);
@@ -152,6 +165,6 @@ public sealed class Invoice
 
     private Invoice Transition(InvoiceStatus to, params InvoiceStatus[] from) =>
         from.Contains(Status)
-            ? new Invoice(Id, PlanId, to, Currency, Lines, StripeInvoiceId, AmountPaid.MinorUnits, PrePaymentCredited.MinorUnits)
+            ? new Invoice(Id, PlanId, to, Currency, Lines, StripeInvoiceId, AmountPaid.MinorUnits, PrePaymentCredited.MinorUnits, RatedUsage)
             : throw new InvalidOperationException($"Invoice {Id} is {Status}; it cannot become {to}.");
 }

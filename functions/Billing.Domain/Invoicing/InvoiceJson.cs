@@ -12,6 +12,9 @@ namespace Billing.Domain.Invoicing;
 /// </code>
 /// Amounts and unit prices are strings (exact decimals), <c>quantity</c> a JSON number, <c>group</c> an object with keys in
 /// ordinal order. Reading validates that <c>total</c> and <c>totalMinor</c> equal the sum of the line amounts.
+/// The stored form also keeps, last and only when known, <c>"ratedUsage":{"offload.bytes":"12345"}</c>
+/// (<see cref="Invoice.RatedUsage"/>, 128-bit integers as strings), which the API does not show; rows written before it
+/// read as an invoice without it.
 /// </summary>
 public static class InvoiceJson
 {
@@ -98,6 +101,17 @@ public static class InvoiceJson
         else
         {
             writer.WriteString("stripeInvoiceId", invoice.StripeInvoiceId);
+        }
+
+        if (invoice.RatedUsage.Count > 0)
+        {
+            writer.WriteStartObject("ratedUsage");
+            foreach ((string meter, Int128 quantity) in invoice.RatedUsage)
+            {
+                writer.WriteString(meter, quantity.ToString(CultureInfo.InvariantCulture));
+            }
+
+            writer.WriteEndObject();
         }
 
         writer.WriteEndObject();
@@ -212,7 +226,17 @@ public static class InvoiceJson
         JsonElement stripe = Property(root, "stripeInvoiceId");
         long paid = root.TryGetProperty("amountPaidMinor", out JsonElement paidMinor) ? paidMinor.GetInt64() : 0;
         long credited = root.TryGetProperty("prePaymentCreditedMinor", out JsonElement creditedMinor) ? creditedMinor.GetInt64() : 0;
-        var invoice = new Invoice(id, String(root, "plan"), status, currency, lines, stripe.ValueKind == JsonValueKind.Null ? null : stripe.GetString(), paid, credited);
+        var rated = new Dictionary<string, Int128>(StringComparer.Ordinal);
+        if (root.TryGetProperty("ratedUsage", out JsonElement usage))
+        {
+            foreach (JsonProperty p in usage.EnumerateObject())
+            {
+                string quantity = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : throw new FormatException("ratedUsage: values must be strings.");
+                rated.Add(p.Name, Int128.Parse(quantity, NumberStyles.None, CultureInfo.InvariantCulture));
+            }
+        }
+
+        var invoice = new Invoice(id, String(root, "plan"), status, currency, lines, stripe.ValueKind == JsonValueKind.Null ? null : stripe.GetString(), paid, credited, rated);
         if (Money.Parse(String(root, "total"), currency) != invoice.Total || Property(root, "totalMinor").GetInt64() != invoice.Total.MinorUnits)
         {
             throw new FormatException($"total: does not equal the sum of the lines ({invoice.Total}).");

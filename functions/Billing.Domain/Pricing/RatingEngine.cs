@@ -28,9 +28,11 @@ public static class RatingEngine
 
         var id = new InvoiceId(payer, period, revision);
         var lines = new List<InvoiceLine>();
+        var rated = new Dictionary<string, Int128>(StringComparer.Ordinal); // kept with the invoice: what its lines were rated from
         foreach (UsageGroup group in usage.Groups())
         {
             RateGroup(plan, plan.FindMeter(group.Meter)!, group, lines);
+            rated[group.Meter] = checked(rated.GetValueOrDefault(group.Meter) + group.Quantity);
         }
 
         Money subtotal = Money.Sum(lines.Select(l => l.Amount), plan.Currency);
@@ -46,7 +48,7 @@ public static class RatingEngine
             lines.AddRange(extraLines);
         }
 
-        return new Invoice(id, plan.Id, InvoiceStatus.Draft, plan.Currency, lines);
+        return new Invoice(id, plan.Id, InvoiceStatus.Draft, plan.Currency, lines, ratedUsage: rated);
     }
 
     /// <summary>Convenience: aggregates <paramref name="usage"/> and rates it.</summary>

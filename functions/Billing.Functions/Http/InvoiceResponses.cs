@@ -18,7 +18,8 @@ public static class InvoiceResponses
     public static IReadOnlyList<InvoiceSummaryResponse> Summaries(IEnumerable<Invoice> invoices) => invoices.Select(Summary).ToList();
 
     /// <summary>
-    /// The invoice with its lines and ledger links; the same members, in the same order, as the stored invoice JSON
+    /// The invoice with its lines and ledger links; the same members, in the same order, as the stored invoice JSON (but its
+    /// <c>ratedUsage</c>, which the API does not show)
     /// (<see cref="InvoiceJson"/>), and the credit notes recorded against it (<paramref name="credits"/>), when there are any.
     /// </summary>
     public static InvoiceResponse Full(Invoice invoice, InvoiceCredits? credits = null)

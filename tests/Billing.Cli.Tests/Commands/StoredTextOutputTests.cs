@@ -40,4 +40,32 @@ public sealed class StoredTextOutputTests
         Assert.Contains("overlord", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(Escape, result.Error);
     }
+
+    // The CSV is printed as lines of its own: its CRLF line ends stay, an escape sequence in a cell is spelled out.
+    [Fact]
+    public async Task InvoicesGet_CsvHoldingEscapeSequences_PrintedSpelledOutWithItsLineEnds()
+    {
+        const string Csv = "invoice_id,payer\r\nINV-a,\"\u001B]0;pwned\u0007\"\r\n";
+        await using var server = await StubServer.StartAsync((_, _) => (200, "text/csv", Csv));
+
+        var result = await CliHarness.RunAsync("invoices", "get", "INV-a", "--format", "csv", "--url", server.Url);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("invoice_id,payer\r\nINV-a,\"\\u001B]0;pwned\\u0007\"\r\n", result.Out);
+    }
+
+    [Fact]
+    public async Task QuarantineShow_KindAndOutcomesHoldingLineFeedsAndEscapes_PrintedOnTheirLinesSpelledOut()
+    {
+        var result = await RunAsync("GET /api/v1/quarantine/q1", """
+            {"event":{"id":"q1","kind":"invalid\u001b[2J\nreplay record: metered","source":"carrier-tmo","eventId":"sess-9","reasons":[],"hub":"h",
+             "replay":{"outcome":"metered\nok","at":"2026-10-21T09:00:00Z","by":"finance"},"replays":[{"outcome":"invalid\u001b[31m","at":"2026-10-21T08:00:00Z","by":"f"}]},"raw":"{\n}","existingRaw":null}
+            """, "quarantine", "show", "q1");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        StubCommandTests.AssertContainsAll(result.Out, "invalid\\u001B[2J\\u000Areplay record: metered event sess-9", "replay record: metered\\u000Aok,", ": invalid\\u001B[31m");
+        Assert.Contains("{\n}", result.Out, StringComparison.Ordinal); // the payload keeps its lines
+        Assert.Single(result.Out.Split('\n'), l => l.StartsWith("replay record:", StringComparison.Ordinal));
+        Assert.DoesNotContain(Escape, result.Out);
+    }
 }

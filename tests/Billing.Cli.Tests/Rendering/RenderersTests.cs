@@ -181,6 +181,64 @@ public sealed class RenderersTests
         Assert.DoesNotContain('\u202E', text);
     }
 
+    private static InvoiceResponse Credited(IReadOnlyList<InvoiceCreditNoteView>? notes) =>
+        new("INV-carrier-tmo-202611", "carrier-tmo", "carrier-standard-v1", new InvoicePeriodRange("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"), "paid", "USD",
+            [new InvoiceLineResponse("offload.bytes", "Data offload", new Dictionary<string, string>(), 10_000_000m, "DC", "0.00001", "1000.00")],
+            "600.00", 60_000, "0.00", 0, "1000.00", 100_000, "in_1", new InvoiceLedgerLinks("invoice-finalized:INV-carrier-tmo-202611", "/api/v1/ledger/proof/x"))
+        {
+            PrePaymentCredited = notes is null ? null : "400.00",
+            PrePaymentCreditedMinor = notes is null ? null : 40_000,
+            Credited = notes is null ? null : "450.00",
+            CreditedMinor = notes is null ? null : 45_000,
+            CreditNotes = notes,
+        };
+
+    // Before: the CLI showed the total alone, so "paid 600, nothing due" on a 1,000 invoice had no reason on screen.
+    [Fact]
+    public void Invoice_PrePaymentCreditAndCreditNotes_ShowsPaidCreditedRemainingAndEachNote()
+    {
+        var issued = new InvoiceCreditNoteView("cn_1Abc", "in_1", "evt_cn_1", "issued", true, null, "USD", "450.00", 45_000, 5_000, 0, 0, 40_000, "2026-12-02T10:00:00Z", null, null);
+        var voided = issued with { Id = "cn_2Def", Amount = "1234.50", AmountMinor = 123_450, Status = "void", VoidedAt = "2026-12-03T10:00:00Z" };
+        var unapplied = issued with { Id = "cn_3Ghi", Applied = false, Reason = "ExceedsInvoice", Amount = "9999.00", AmountMinor = 999_900 };
+
+        _ = Render(80, c => Renderers.Invoice(c, Credited([issued, voided, unapplied]))); // fits a pipe
+        string text = Render(200, c => Renderers.Invoice(c, Credited([issued, voided, unapplied])));
+
+        AssertContainsAll(text, "total:", "1,000.00 USD", "paid:", "600.00 USD", "credited before payment:", "400.00 USD", "remaining:", "0.00 USD",
+            "credited by credit notes:", "450.00 USD", "credit notes", "cn_1Abc", "2026-12-02T10:00:00Z", "400.00 USD off the amount due; 50.00 USD refunded",
+            "cn_2Def", "1,234.50 USD", "void since 2026-12-03T10:00:00Z", "cn_3Ghi", "not applied (ExceedsInvoice)");
+    }
+
+    [Fact]
+    public void Invoice_PaidWithoutCredits_ShowsPaidAndRemainingButNoCredit()
+    {
+        string text = Render(80, c => Renderers.Invoice(c, Credited(null)));
+
+        AssertContainsAll(text, "paid:", "600.00 USD", "remaining:");
+        Assert.DoesNotContain("credit", text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    // A burn row's invoice id and a release's author are stored text: printed raw, a line feed in them printed a line of
+    // output the platform never wrote, and an escape sequence drove the terminal.
+    [Fact]
+    public void Burns_InvoiceIdAndReleasedByWithLineFeedsAndEscapes_StayOnTheirLineSpelledOut()
+    {
+        var burn = Burn("INV-carrier-tmo-202611\nburns: all finalized") with
+        {
+            Status = "held",
+            Signature = null,
+            Marker = null,
+            Reason = "held: refunded",
+            Releases = [new("finance\u001B[2J\nreleased everything", DateTimeOffset.UnixEpoch, 100, 100, "ok")],
+        };
+
+        string text = Render(400, c => Renderers.Burns(c, [burn]));
+
+        AssertContainsAll(text, "INV-carrier-tmo-202611\\u000Aburns: all finalized held: refunded", "by finance\\u001B[2J\\u000Areleased everything at");
+        Assert.DoesNotContain('\u001B', text);
+        Assert.DoesNotContain(text.Split('\n'), l => l.StartsWith("burns: all finalized", StringComparison.Ordinal) || l.StartsWith("released everything", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Invoice_QuantityBelowAMillionth_PrintedAsTheInvoiceStatesIt()
     {

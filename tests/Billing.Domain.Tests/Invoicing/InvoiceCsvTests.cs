@@ -60,7 +60,7 @@ public class InvoiceCsvTests
 
         string row = Csv(invoice).Split("\r\n")[1];
 
-        Assert.Contains(",\"{\"\"hotspot\"\":\"\"a,\\u0022b\\u0022\"\",\"\"rat\"\":\"\"5g\"\"}\",", row, StringComparison.Ordinal);
+        Assert.Contains(",\"{\"\"hotspot\"\":\"\"a,\\\"\"b\\\"\"\"\",\"\"rat\"\":\"\"5g\"\"}\",", row, StringComparison.Ordinal); // JSON's \" inside, doubled by CSV
     }
 
     [Theory]
@@ -94,6 +94,36 @@ public class InvoiceCsvTests
         string row = Csv(invoice).Split("\r\n")[1];
 
         Assert.EndsWith(",-3,DC,-1.5,-4.50,USD", row, StringComparison.Ordinal);
+    }
+
+    // The group cell is JSON a spreadsheet user reads as text: before, Utf8JsonWriter wrote {"site":"Z\u00FCrich"}.
+    [Fact]
+    public void Write_GroupValueBeyondAscii_CellCarriesTheTextAsIsAndStaysValidJson()
+    {
+        var group = new Dictionary<string, string> { ["site"] = "Zürich 東京 ☃ 𝄞", ["zone"] = "a\"b\\c" };
+        var line = new InvoiceLine("site.visits", "Site visits", group, 1m, "visit", 1m, new Money(100, Currency.USD));
+        var invoice = new Invoice(new InvoiceId("p", October), "plan", InvoiceStatus.Draft, Currency.USD, [line]);
+
+        string row = Csv(invoice).Split("\r\n")[1];
+        string cell = row[row.IndexOf(",\"{", StringComparison.Ordinal)..row.IndexOf("}\",", StringComparison.Ordinal)][1..] + "}\"";
+
+        Assert.Equal("\"{\"\"site\"\":\"\"Zürich 東京 ☃ 𝄞\"\",\"\"zone\"\":\"\"a\\\"\"b\\\\c\"\"}\"", cell);
+        string json = cell[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal);
+        Assert.Equal(group, JsonSerializer.Deserialize<Dictionary<string, string>>(json));
+    }
+
+    // What would not show as itself in a cell (controls, bidi overrides, zero-width characters, separators, a lone
+    // surrogate) stays escaped, so a value can neither break the row nor read backwards.
+    [Fact]
+    public void Write_GroupValueWithControlAndFormatCharacters_EscapedInTheJson()
+    {
+        var group = new Dictionary<string, string> { ["site"] = "a\n\t\u001B\u202E\u200B\u2028\uD800z" };
+        var line = new InvoiceLine("site.visits", "Site visits", group, 1m, "visit", 1m, new Money(100, Currency.USD));
+        var invoice = new Invoice(new InvoiceId("p", October), "plan", InvoiceStatus.Draft, Currency.USD, [line]);
+
+        string row = Csv(invoice).Split("\r\n")[1];
+
+        Assert.Contains(",\"{\"\"site\"\":\"\"a\\u000A\\u0009\\u001B\\u202E\\u200B\\u2028\\uD800z\"\"}\",", row, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -7,13 +7,17 @@ public class InvoiceJsonTests
     private const string PublicExample =
         """{"id":"INV-carrier-tmo-202610","payer":"carrier-tmo","plan":"carrier-standard-v1","period":{"start":"2026-10-01T00:00:00Z","end":"2026-11-01T00:00:00Z"},"status":"finalized","currency":"USD","lines":[{"meter":"offload.bytes","description":"Data offload","group":{},"quantity":12345,"unit":"DC","unitPrice":"0.00001","amount":"0.12"}],"total":"0.12","totalMinor":12,"stripeInvoiceId":null}""";
 
+    /// <summary>What the stored form adds after the public shape: the usage <see cref="CarrierInvoice"/> was rated from.</summary>
+    private const string RatedUsageEnd = ""","ratedUsage":{"offload.bytes":"1234500000"}}""";
+
     private static Invoice CarrierInvoice() =>
         RatingEngine.Rate(TestPlans.Carrier, "carrier-tmo", October, [TestPlans.Bytes(1_234_500_000)]).Finalize();
 
+    // The stored form is the public shape, then the usage the lines were rated from (the API does not show it).
     [Fact]
-    public void Serialize_CarrierInvoice_MatchesPublicShapeExactly()
+    public void Serialize_CarrierInvoice_PublicShapeThenTheRatedUsage()
     {
-        Assert.Equal(PublicExample, InvoiceJson.Serialize(CarrierInvoice()));
+        Assert.Equal(PublicExample[..^1] + RatedUsageEnd, InvoiceJson.Serialize(CarrierInvoice()));
     }
 
     [Fact]
@@ -27,7 +31,7 @@ public class InvoiceJsonTests
         Assert.Contains("""{"meter":"compute.gpu_seconds","description":"GPU compute (H100)","group":{"gpuModel":"H100"},"quantity":1.5,"unit":"GPU-hour","unitPrice":"2.00","amount":"3.00"}""", json, StringComparison.Ordinal);
         Assert.Contains("\"quantity\":0.000278,", json, StringComparison.Ordinal);
         Assert.Contains("""{"meter":"minimum-commitment","description":"minimum commitment","group":{},"quantity":1,"unit":null,"unitPrice":"97.00","amount":"97.00"}""", json, StringComparison.Ordinal);
-        Assert.EndsWith(""","total":"100.00","totalMinor":10000,"stripeInvoiceId":"in_123"}""", json, StringComparison.Ordinal);
+        Assert.EndsWith(""","total":"100.00","totalMinor":10000,"stripeInvoiceId":"in_123","ratedUsage":{"compute.gpu_seconds":"5401"}}""", json, StringComparison.Ordinal);
         Assert.Contains("\"status\":\"paid\"", json, StringComparison.Ordinal);
     }
 
@@ -56,6 +60,30 @@ public class InvoiceJsonTests
         Assert.Equal(InvoiceStatus.Finalized, invoice.Status);
         Assert.Equal(12_345m, invoice.Lines[0].Quantity);
         Assert.Equal(new Money(12, Currency.USD), invoice.Total);
+        Assert.Empty(invoice.RatedUsage); // stored before the rated usage was kept
+    }
+
+    // What the close rated survives every change of the invoice (paid, synced), so its document never reads the rollups again.
+    [Fact]
+    public void Deserialize_RatedInvoicePaidAndSynced_KeepsTheRatedUsage()
+    {
+        Invoice invoice = CarrierInvoice().MarkPaid().WithStripeInvoiceId("in_1");
+
+        Invoice back = InvoiceJson.Deserialize(InvoiceJson.Serialize(invoice));
+
+        Assert.Equal(new Dictionary<string, Int128> { ["offload.bytes"] = 1_234_500_000 }, back.RatedUsage);
+    }
+
+    [Theory]
+    [InlineData("\"-5\"")]
+    [InlineData("5")]
+    [InlineData("\"1e3\"")]
+    [InlineData("\"170141183460469231731687303715884105728\"")]
+    public void Deserialize_RatedUsageNotAnUnsignedInteger_ThrowsJsonException(string value)
+    {
+        Assert.Throws<JsonException>(() => InvoiceJson.Deserialize(PublicExample[..^1] + $$$"""
+            ,"ratedUsage":{"offload.bytes":{{{value}}}}}
+            """));
     }
 
     [Theory]
@@ -81,7 +109,7 @@ public class InvoiceJsonTests
 
         string json = JsonSerializer.Serialize(invoice, options);
 
-        Assert.Equal(PublicExample, json);
+        Assert.Equal(PublicExample[..^1] + RatedUsageEnd, json);
         Assert.Equal(invoice.Id, JsonSerializer.Deserialize<Invoice>(json, options)!.Id);
     }
 

@@ -86,7 +86,7 @@ internal static class InvoicesCommands
             switch (f)
             {
                 case "csv":
-                    await context.Out.WriteAsync(response.Body).ConfigureAwait(false);
+                    await context.Out.WriteAsync(TerminalText.VisibleLines(response.Body)).ConfigureAwait(false); // its rows' line ends kept
                     break;
                 case "json":
                     await context.Out.WriteLineAsync(Json.Pretty(response.Json())).ConfigureAwait(false);
@@ -148,12 +148,13 @@ internal static class InvoicesCommands
 
             if (p.GetValue(output) is { } path)
             {
-                await File.WriteAllTextAsync(path, text, new UTF8Encoding(false), ct).ConfigureAwait(false);
+                // A CSV file starts with a byte order mark, as the API's download does, so a spreadsheet reads it as UTF-8.
+                await File.WriteAllTextAsync(path, text, new UTF8Encoding(p.GetValue(exportFormat) != "json"), ct).ConfigureAwait(false);
                 context.Console.WriteLine($"wrote {path}");
             }
             else
             {
-                await context.Out.WriteAsync(text).ConfigureAwait(false);
+                await context.Out.WriteAsync(TerminalText.VisibleLines(text)).ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;

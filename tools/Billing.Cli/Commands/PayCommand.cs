@@ -27,7 +27,7 @@ internal static class PayCommand
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             var result = await new PaymentSimulator(api.Api, context.Time).PayAsync(
                 p.GetValue(id) ?? "", api.FinanceKey, p.GetValue(amount), p.GetValue(secret) ?? PaymentSimulator.LocalWebhookSecret, ct).ConfigureAwait(false);
-            context.Console.WriteLine($"paid {result.InvoiceId}: {Rendering.Amounts.Minor(result.AmountMinor, result.Currency.ToUpperInvariant())} (event {result.EventId}) → HTTP {result.Status}");
+            context.Console.WriteLine(TerminalText.Visible($"paid {result.InvoiceId}: {Rendering.Amounts.Minor(result.AmountMinor, result.Currency.ToUpperInvariant())} (event {result.EventId}) → HTTP {result.Status}"));
             return ExitCodes.Ok;
         });
         return cmd;

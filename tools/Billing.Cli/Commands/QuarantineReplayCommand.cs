@@ -107,7 +107,7 @@ internal static class QuarantineReplayCommand
         if (response.IsSuccess)
         {
             var answer = ApiResponseReader.QuarantineReplay(response.Json());
-            await context.Out.WriteLineAsync($"{answer.Outcome}: {TerminalText.Visible(answer.Event.EventId)} from {TerminalText.Visible(answer.Event.Source)} ({TerminalText.Visible(answer.Detail)})").ConfigureAwait(false);
+            await context.Out.WriteLineAsync(TerminalText.Visible($"{answer.Outcome}: {answer.Event.EventId} from {answer.Event.Source} ({answer.Detail})")).ConfigureAwait(false);
             return true;
         }
 

@@ -137,7 +137,7 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
 
         Step(6, $"Pay {invoiceId} through a signed Stripe webhook");
         var payment = await new PaymentSimulator(api, context.Time).PayAsync(invoiceId, options.FinanceKey, null, options.WebhookSecret, cancellationToken).ConfigureAwait(false);
-        console.WriteLine($"invoice.paid {payment.EventId}: {Amounts.Minor(payment.AmountMinor, payment.Currency.ToUpperInvariant())} → HTTP {payment.Status}");
+        console.WriteLine(TerminalText.Visible($"invoice.paid {payment.EventId}: {Amounts.Minor(payment.AmountMinor, payment.Currency.ToUpperInvariant())} → HTTP {payment.Status}"));
 
         Step(7, "Wait for the token burn on Solana");
         var burn = await WaitForBurnAsync(invoiceId, cancellationToken).ConfigureAwait(false);
@@ -149,7 +149,7 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
         Renderers.Burns(console, [burn]);
         console.WriteLine("burn signature:");
         Renderers.FullValue(console, burn.Signature ?? "");
-        console.WriteLine($"tokens burned: {Renderers.TokenAmount(burn)} ({burn.TokenAmount} base units)");
+        console.WriteLine(TerminalText.Visible($"tokens burned: {Renderers.TokenAmount(burn)} ({burn.TokenAmount} base units)"));
 
         Step(8, "Ledger balances");
         var balances = ApiResponseReader.LedgerBalances(await api.GetJsonAsync("/api/v1/ledger/balances", options.FinanceKey, cancellationToken).ConfigureAwait(false));
@@ -169,7 +169,7 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
         {
             foreach (var problem in partners.SelectMany(p => p.Unsettled is { } why ? [.. p.Problems, why] : p.Problems))
             {
-                console.WriteLine(Markup.Escape("  " + problem));
+                console.WriteLine("  " + TerminalText.Visible(problem));
             }
 
             return Fail(ExitCodes.Failed, "partners verify: FAILED (run billing partners verify)");
@@ -247,7 +247,7 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
             try
             {
                 var health = await api.GetJsonAsync("/api/health", null, cancellationToken).ConfigureAwait(false);
-                console.WriteLine($"health: {ApiResponseReader.HealthStatus(health) ?? "?"}");
+                console.WriteLine(TerminalText.Visible($"health: {ApiResponseReader.HealthStatus(health) ?? "?"}"));
                 return;
             }
             catch (ApiUnreachableException) when (context.Time.GetUtcNow() < deadline)
@@ -272,7 +272,7 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
             string? status = burn?.Status;
             if (status != last)
             {
-                console.WriteLine($"  burn: {status ?? "(none yet)"}");
+                console.WriteLine("  burn: " + TerminalText.Visible(status ?? "(none yet)"));
                 last = status;
             }
 
@@ -307,7 +307,7 @@ public sealed class DemoRunner(ApiClient api, CliContext context, DemoOptions op
 
     private int Fail(int code, string message)
     {
-        context.Error.WriteLine("demo failed: " + message);
+        context.Error.WriteLine("demo failed: " + TerminalText.Visible(message)); // may quote what the API answered
         return code;
     }
 }

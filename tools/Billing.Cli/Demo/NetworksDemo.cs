@@ -45,7 +45,7 @@ internal sealed class NetworksDemo(ApiClient api, CliContext context, DemoOption
             var probe = await sender.SendAsync(events.Take(1).ToList(), null, cancellationToken).ConfigureAwait(false);
             if (Skip(network, probe) is { } reason)
             {
-                context.Console.WriteLine($"{network.Name}: skipped: {reason}");
+                context.Console.WriteLine(TerminalText.Visible($"{network.Name}: skipped: {reason}"));
                 continue;
             }
 

@@ -18,7 +18,7 @@ public static class QuarantineRenderers
         foreach (var e in page.Events)
         {
             // Set aside more than once: the count beside the kind, which the table never drops (the time shown is the first).
-            string kind = (e.Replay is { } replay ? $"{e.Kind} ({replay.Outcome})" : e.Kind) + (e.Deliveries > 1 ? $", {e.Deliveries} deliveries" : "");
+            string kind = (e.Replay is { } replay ? $"{e.Kind} ({replay.Outcome})" : e.Kind) + (e.Deliveries > 1 ? $", {e.Deliveries} deliveries" : ""); // a cell: spelled out
             table.Row(kind, Visible(e.Source), Visible(e.EventId), e.QuarantinedAt?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture), Visible(e.Reasons.Count > 0 ? e.Reasons[0] : e.Unstored));
         }
 
@@ -26,7 +26,7 @@ public static class QuarantineRenderers
         console.WriteLine(Visible($"{page.Events.Count} quarantined event(s){(page.Next is null ? "" : "; more with --after " + page.Next)}"));
         foreach (var e in page.Events)
         {
-            console.WriteLine($"id of {e.Kind} {Visible(e.EventId)}:");
+            console.WriteLine(Visible($"id of {e.Kind} {e.EventId}:"));
             Renderers.FullValue(console, e.Id);
         }
     }
@@ -36,7 +36,7 @@ public static class QuarantineRenderers
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(detail);
         var e = detail.Event;
-        console.WriteLine($"{e.Kind} event {Visible(e.EventId)} from {Visible(e.Source) ?? "(unknown source)"}, quarantined {e.QuarantinedAt?.ToString("O", CultureInfo.InvariantCulture)}");
+        console.WriteLine(Visible($"{e.Kind} event {e.EventId} from {e.Source ?? "(unknown source)"}, quarantined {e.QuarantinedAt?.ToString("O", CultureInfo.InvariantCulture)}"));
         console.WriteLine($"hub {Visible(e.Hub)}, partition {Visible(e.PartitionId)}, sequence number {e.SequenceNumber}, enqueued {e.EnqueuedTime?.ToString("O", CultureInfo.InvariantCulture)}");
         foreach (string reason in e.Reasons)
         {
@@ -56,12 +56,12 @@ public static class QuarantineRenderers
 
         if (e.Replay is { } replay)
         {
-            console.WriteLine($"replay record: {replay.Outcome}, {replay.At.ToString("O", CultureInfo.InvariantCulture)} by {Visible(replay.By)}");
+            console.WriteLine(Visible($"replay record: {replay.Outcome}, {replay.At.ToString("O", CultureInfo.InvariantCulture)} by {replay.By}"));
         }
 
         foreach (var r in e.Replays ?? [])
         {
-            console.WriteLine($"replayed {r.At.ToString("O", CultureInfo.InvariantCulture)} by {Visible(r.By)}: {r.Outcome}");
+            console.WriteLine(Visible($"replayed {r.At.ToString("O", CultureInfo.InvariantCulture)} by {r.By}: {r.Outcome}"));
         }
 
         if (e.Unstored is not null)
@@ -78,7 +78,7 @@ public static class QuarantineRenderers
         if (raw is not null)
         {
             console.WriteLine(title + ":");
-            Renderers.FullValue(console, raw);
+            Renderers.FullValue(console, raw, lines: true);
         }
     }
 }

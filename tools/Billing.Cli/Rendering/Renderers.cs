@@ -59,15 +59,17 @@ public static class Renderers
         var header = new Grid();
         header.AddColumn(new GridColumn().NoWrap());
         header.AddColumn();
-        foreach (var (label, value) in new (string, string?)[]
-        {
+        (string Label, string? Value)[] rows =
+        [
             ("invoice", summary?.Id),
             ("payer", summary?.Payer),
             ("plan", summary?.Plan),
             ("period", Period(summary?.Period)),
             ("status", summary?.Status),
             ("total", summary is not null ? Amounts.Major(summary.Total, summary.Currency) : null),
-        })
+            .. InvoiceCreditText.Totals(summary),
+        ];
+        foreach (var (label, value) in rows)
         {
             header.AddRow(new Text(label + ":"), new Text(TerminalText.Visible(value) ?? ""));
         }
@@ -85,6 +87,7 @@ public static class Renderers
         }
 
         console.Write(table.Build(console.Profile.Width));
+        InvoiceCreditText.Notes(console, invoice);
     }
 
     /// <summary>Ledger balances: money in major units with its currency, tokens with the mint's decimals when known.</summary>
@@ -137,13 +140,13 @@ public static class Renderers
         {
             if (b.Status == "held")
             {
-                console.WriteLine($"{b.InvoiceId} {TerminalText.Visible(b.Reason)}"); // every hold reason starts "held: "
+                console.WriteLine(TerminalText.Visible($"{b.InvoiceId} {b.Reason}")); // every hold reason starts "held: "
             }
 
             foreach (var r in b.Releases ?? []) // absent from servers older than release histories
             {
                 string kept = r.KeptMinor is { } k ? $" of {Amounts.Minor(k, b.Currency)} kept" : "";
-                console.WriteLine(FormattableString.Invariant($"released {b.InvoiceId}: {Amounts.Minor(r.AmountMinor, b.Currency)}{kept}, by {r.ReleasedBy} at {r.ReleasedAt:u}: {TerminalText.Visible(r.Note)}")); // a stored note may hold escapes
+                console.WriteLine(TerminalText.Visible(FormattableString.Invariant($"released {b.InvoiceId}: {Amounts.Minor(r.AmountMinor, b.Currency)}{kept}, by {r.ReleasedBy} at {r.ReleasedAt:u}: {r.Note}"))); // a stored row may hold escapes
             }
         }
     }
@@ -151,13 +154,13 @@ public static class Renderers
     /// <summary>
     /// Writes an id or signature alone on its line, unwrapped even when longer than the terminal (the console would fold
     /// it), so it can be copied whole; written past the console's markup, so spelled out (<see cref="TerminalText.Visible"/>):
-    /// a stored value may be any text.
+    /// a stored value may be any text. With <paramref name="lines"/> (a payload) its line breaks are kept.
     /// </summary>
-    public static void FullValue(IAnsiConsole console, string value)
+    public static void FullValue(IAnsiConsole console, string value, bool lines = false)
     {
         ArgumentNullException.ThrowIfNull(console);
         var writer = console.Profile.Out.Writer;
-        writer.Write(TerminalText.Visible(value));
+        writer.Write(lines ? TerminalText.VisibleLines(value) : TerminalText.Visible(value));
         writer.Write('\n');
         writer.Flush();
     }
@@ -301,7 +304,7 @@ public static class Renderers
 
         if (report.Aborted is not null)
         {
-            console.WriteLine("stopped: " + report.Aborted);
+            console.WriteLine("stopped: " + TerminalText.Visible(report.Aborted)); // may quote the API's problem
         }
     }
 
@@ -346,5 +349,5 @@ public static class Renderers
     private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
 
     private static void Row(Table table, IEnumerable<string?> cells) =>
-        table.AddRow(cells.Select(c => (IRenderable)new Text(c ?? "")).ToArray());
+        table.AddRow(cells.Select(c => (IRenderable)new Text(TerminalText.Visible(c) ?? "")).ToArray());
 }

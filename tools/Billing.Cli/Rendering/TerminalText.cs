@@ -7,16 +7,27 @@ namespace Billing.Cli.Rendering;
 public static class TerminalText
 {
     /// <summary>
-    /// <paramref name="text"/> with every character a terminal would not draw as itself spelled out, <c>\uXXXX</c>
-    /// (<c>\UXXXXXXXX</c> beyond U+FFFF): controls but line feed and tab, format characters (bidi marks, overrides and
-    /// isolates, zero-width ones, the byte order mark, soft hyphen, tag characters), line and paragraph separators, and a
-    /// surrogate without its pair. A partner chooses group values and ids: two that differ must not print alike, and none may
-    /// make the rest of a line read backwards. The console's <c>visible</c> (format.js) spells the same set.
+    /// <paramref name="text"/>, a single-line field, with every character a terminal would not draw as itself on that line
+    /// spelled out, <c>\uXXXX</c> (<c>\UXXXXXXXX</c> beyond U+FFFF): controls (line feed, carriage return and tab included,
+    /// so a value cannot fake a line of output of its own), format characters (bidi marks, overrides and isolates,
+    /// zero-width ones, the byte order mark, soft hyphen, tag characters), line and paragraph separators, and a surrogate
+    /// without its pair. A partner chooses group values and ids: two that differ must not print alike, and none may make the
+    /// rest of a line read backwards. The console's <c>visible</c> (format.js) spells the same set but line feed and tab
+    /// (an element's text cannot start a line of another).
     /// </summary>
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
-    public static string? Visible(string? text)
+    public static string? Visible(string? text) => Spell(text, lines: false);
+
+    /// <summary>
+    /// <paramref name="text"/> printed as lines of its own (a CSV body, a payload): as <see cref="Visible"/>, but line feeds,
+    /// carriage returns that end a line (CRLF) and tabs are kept.
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    public static string? VisibleLines(string? text) => Spell(text, lines: true);
+
+    private static string? Spell(string? text, bool lines)
     {
-        if (text is null || Ascii.IsValid(text) && !text.AsSpan().ContainsAnyInRange('\0', '\u0008') && !text.AsSpan().ContainsAnyInRange('\u000B', '\u001F') && !text.Contains('\u007F', StringComparison.Ordinal))
+        if (text is null || Ascii.IsValid(text) && !text.AsSpan().ContainsAnyInRange('\0', '\u001F') && !text.Contains('\u007F', StringComparison.Ordinal))
         {
             return text;
         }
@@ -31,7 +42,8 @@ public static class TerminalText
                 continue;
             }
 
-            if (!Hidden(rune))
+            bool kept = lines && (rune.Value is '\n' or '\t' || rune.Value == '\r' && i + 1 < text.Length && text[i + 1] == '\n');
+            if (kept || !Hidden(rune))
             {
                 sb.Append(text, i, used);
             }
@@ -50,6 +62,6 @@ public static class TerminalText
         return sb.ToString();
     }
 
-    private static bool Hidden(Rune rune) => rune.Value is not ('\n' or '\t') && Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control
+    private static bool Hidden(Rune rune) => Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control
         or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 }

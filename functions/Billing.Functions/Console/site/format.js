@@ -91,6 +91,20 @@ export function toMinor(text, decimals) {
 /** Money as the API writes it (a decimal string) with its currency. */
 export const money = (amount, currency) => `${amount} ${currency ?? ''}`.trim();
 
+/** Minor units written as `money` writes the API's decimal strings, by string arithmetic: (4000, 'USD') → "40.00 USD". */
+export function minorMoney(minor, currency) {
+  const digits = currencyDigits(currency);
+  if (digits === undefined) return `${BigInt(minor)} ${currency ?? ''} (minor units)`.trim();
+  let s = BigInt(minor).toString();
+  const neg = s.startsWith('-');
+  if (neg) s = s.slice(1);
+  if (digits > 0) {
+    s = s.padStart(digits + 1, '0');
+    s = s.slice(0, -digits) + '.' + s.slice(-digits);
+  }
+  return money((neg ? '-' : '') + s, currency);
+}
+
 /** Sum of exact integers (strings). */
 export const sum = (values) => values.reduce((a, v) => a + BigInt(v), 0n);
 

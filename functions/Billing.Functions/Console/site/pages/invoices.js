@@ -1,6 +1,6 @@
 // Invoices: the list (by period and payer), one invoice with its lines, and CSV/PDF downloads.
 import { getJson, getJsonResponse, download, query } from '../api.js';
-import { h, money, table, badge, facts, problemBox, unreadableBox, rowMissingBox } from '../format.js';
+import { h, money, minorMoney, table, badge, facts, problemBox, unreadableBox, rowMissingBox } from '../format.js';
 
 export default async function invoices(root, ctx) {
   if (ctx.arg) return detail(root, ctx);
@@ -49,14 +49,17 @@ async function detail(root, { arg }) {
   pdf.addEventListener('click', () => run(status, () => download(`/api/v1/invoices/${encodeURIComponent(id)}?format=pdf`, `${id}.pdf`, 'application/pdf')));
   root.append(
     h('h1', {}, 'Invoice ', h('span', { class: 'mono', id: 'invoice-id' }, invoice.id)),
-    h('div', { class: 'card' }, facts([
+    h('div', { class: 'card', id: 'invoice-facts' }, facts([
       ['Payer', invoice.payer],
       ['Plan', invoice.plan],
       ['Period (UTC)', `${invoice.period.start} to ${invoice.period.end}`],
       ['Status', badge(invoice.status)],
       ['Total', h('strong', { id: 'invoice-total' }, money(invoice.total, invoice.currency))],
       invoice.amountPaid != null ? ['Paid', money(invoice.amountPaid, invoice.currency)] : null,
+      // Why less is due than the total less the payments: present in the answer only when not zero.
+      invoice.prePaymentCredited != null && invoice.prePaymentCreditedMinor !== 0 ? ['Credited before payment', money(invoice.prePaymentCredited, invoice.currency)] : null,
       invoice.amountRemaining != null ? ['Remaining', money(invoice.amountRemaining, invoice.currency)] : null,
+      invoice.credited != null && invoice.creditedMinor !== 0 ? ['Credited by credit notes', money(invoice.credited, invoice.currency)] : null,
       ['Stripe invoice', invoice.stripeInvoiceId ?? 'not synced'],
       ['Ledger entry', h('a', { href: `#/ledger?entry=${encodeURIComponent(invoice.ledger.entryId)}` }, invoice.ledger.entryId), ' (check its proof)'],
     ])),
@@ -72,7 +75,31 @@ async function detail(root, { arg }) {
         h('td', { class: 'num' }, l.unitPrice),
         h('td', { class: 'num' }, money(l.amount, invoice.currency)))),
       { id: 'invoice-lines' }),
-    h('p', {}, h('strong', {}, 'Total: ', money(invoice.total, invoice.currency))));
+    h('p', {}, h('strong', {}, 'Total: ', money(invoice.total, invoice.currency))),
+    ...creditNotes(invoice));
+}
+
+/** The Stripe credit notes recorded against the invoice (voided and unapplied ones too), as the PDF lists them; nothing when none. */
+function creditNotes(invoice) {
+  const notes = invoice.creditNotes ?? [];
+  if (notes.length === 0) return [];
+  return [h('h2', {}, 'Credit notes'),
+    table(['Credit note', 'Issued (UTC)', { text: 'Amount', class: 'num' }, 'Effect'],
+      notes.map(n => h('tr', {},
+        h('td', { class: 'mono' }, n.id),
+        h('td', {}, n.issuedAt),
+        h('td', { class: 'num' }, money(n.amount, n.currency)),
+        h('td', {}, effect(n)))),
+      { id: 'invoice-credit-notes' })];
+}
+
+/** What a note did: void, not applied (why), or where its amount went. */
+function effect(n) {
+  if (n.status === 'void') return n.voidedAt ? `void since ${n.voidedAt}` : 'void';
+  if (!n.applied) return `not applied (${n.reason})`;
+  const parts = [[n.prePaymentMinor, 'off the amount due'], [n.refundedMinor, 'refunded'], [n.customerBalanceMinor, 'to the customer balance'], [n.outOfBandMinor, 'credited outside Stripe']]
+    .filter(([minor]) => minor !== 0).map(([minor, what]) => `${minorMoney(minor, n.currency)} ${what}`);
+  return parts.length === 0 ? 'applied' : parts.join('; ');
 }
 
 async function run(status, action) {
