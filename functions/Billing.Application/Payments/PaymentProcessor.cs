@@ -32,7 +32,13 @@ public sealed partial class PaymentProcessor(
     public async Task<PaymentOutcome> RecordAsync(WebhookOutcome.PaymentReceived paid, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var (invoiceId, target, metadataNames) = await TargetAsync(paid, cancellationToken).ConfigureAwait(false);
+        var synced = await invoices.FindByStripeInvoiceIdAsync(paid.StripeInvoiceId, cancellationToken).ConfigureAwait(false);
+        var (invoiceId, target, metadataNames) = Target(paid, synced);
+        if (await RecordedUnderAsync(paid, synced, invoiceId, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            (invoiceId, target, metadataNames) = (earlier, ParsedOrNull(earlier), null);
+        }
+
         var marker = await payments.MarkUnsettledAsync(invoiceId, now, cancellationToken).ConfigureAwait(false);
 
         PaymentRecord? record = null;
@@ -99,9 +105,8 @@ public sealed partial class PaymentProcessor(
     /// names when that is another invoice (<see cref="IncomingPayment.MetadataNames"/>: recorded unapplied); else the invoice the
     /// metadata names; else none, under a partition of the Stripe invoice's own (recorded unapplied and reported, never dropped).
     /// </summary>
-    private async Task<(string Partition, InvoiceId? Invoice, string? MetadataNames)> TargetAsync(WebhookOutcome.PaymentReceived paid, CancellationToken cancellationToken)
+    private static (string Partition, InvoiceId? Invoice, string? MetadataNames) Target(WebhookOutcome.PaymentReceived paid, IReadOnlyCollection<string> synced)
     {
-        var synced = await invoices.FindByStripeInvoiceIdAsync(paid.StripeInvoiceId, cancellationToken).ConfigureAwait(false);
         string? named = paid.BillingInvoiceId?.ToString();
         if (named is not null && (synced.Count == 0 || synced.Contains(named, StringComparer.Ordinal)))
         {
@@ -117,6 +122,31 @@ public sealed partial class PaymentProcessor(
         }
 
         return (UnmatchedPartition + paid.StripeInvoiceId, null, null);
+    }
+
+    /// <summary>
+    /// Where else this event may have been recorded when it was first delivered, if it was: a target decides from what can
+    /// change between deliveries (the platform links a Stripe invoice once it synced it, which can be after Stripe charged it;
+    /// the metadata can be edited), and a redelivery recorded again elsewhere would be one payment both applied and not, under
+    /// one ledger id with other postings, so that invoice could never settle. A redelivery is replayed where it was recorded.
+    /// </summary>
+    private async Task<string?> RecordedUnderAsync(WebhookOutcome.PaymentReceived paid, IEnumerable<string> synced, string target, CancellationToken cancellationToken)
+    {
+        var places = synced
+            .Append(paid.BillingInvoiceId?.ToString())
+            .Append(UnmatchedPartition + paid.StripeInvoiceId)
+            .OfType<string>()
+            .Where(p => p != target)
+            .Distinct(StringComparer.Ordinal);
+        foreach (string place in places)
+        {
+            if (await payments.GetAsync(place, paid.StripeEventId, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return place;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The partition prefix of payments of Stripe invoices that are none of ours (no invoice id starts so).</summary>

@@ -68,7 +68,7 @@ public sealed partial class StripeWebhookFunction(
     /// <summary>An <c>invoice.paid</c>: 200 whatever it decided (applied, unchanged, unapplied with the reason).</summary>
     private Task<WebhookAnswer> PaymentAsync(
         WebhookOutcome.PaymentReceived paid, CancellationToken cancellationToken) =>
-        RecordOrRetryAsync(paid.StripeEventId, $"payment of Stripe invoice {paid.StripeInvoiceId}", () => processor.RecordAsync(paid, cancellationToken), outcome => TypedResults.Json(
+        RecordOrRetryAsync(paid.StripeEventId, $"payment of Stripe invoice {paid.StripeInvoiceId}{(paid.BillingInvoiceId is { } named ? $", its metadata naming invoice {named}" : "")}", () => processor.RecordAsync(paid, cancellationToken), outcome => TypedResults.Json(
             new StripeWebhookRecorded(true, paid.StripeEventId, outcome.InvoiceId, !outcome.NewPayment, outcome.Resolution.ToString().ToLowerInvariant(),
                 outcome.Reason == UnappliedReason.None ? null : outcome.Reason.ToString(), outcome.Detail, outcome.InvoiceStatus, outcome.BurnId),
             BillingJsonContext.Default.StripeWebhookRecorded));

@@ -266,15 +266,17 @@ public class CreditNoteWebhookTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task Webhook_SignedPaymentForAnInvoiceIdNoTableKeyCanHold_Answers200IgnoredNotA503StripeRetries()
+    public async Task Webhook_SignedPaymentForAnInvoiceIdNoTableKeyCanHold_Answers200RecordedUnappliedNotA503StripeRetries()
     {
         // The invoice id keys the payment's rows: before, a payer of 200 '/' (escaped to three characters each) made a key storage
-        // refuses, and the webhook answered 503 on every retry. No invoice of ours has such an id.
+        // refuses, and the webhook answered 503 on every retry. No invoice of ours has such an id: the payment is kept under
+        // its Stripe invoice, unapplied and reported (since 2026-12; ignored before, which dropped it).
         string payload = StripeTestEvents.InvoicePaid("evt_keys_invoice", "in_keys", "INV-" + new string('/', 200) + "-201901", 500, "usd", "cus_keys", DateTimeOffset.UtcNow);
 
         var (status, body) = await PostAsync(payload);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("that is not an invoice id", body!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(("unapplied", "UnknownStripeInvoice"), (body!["resolution"]?.GetValue<string>(), body["reason"]?.GetValue<string>()));
+        Assert.Contains("is not an invoice id", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }

@@ -75,4 +75,26 @@ public class PaymentMetadataWebhookTests(PlatformFixture platform)
         Assert.Equal("PaymentInvoiceMetadataMismatch", finding["kind"]!.GetValue<string>());
         Assert.Contains(second, finding["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Webhook_RedeliveredAfterItsStripeInvoiceWasLinkedToAnotherInvoice_ReplayedWhereFirstRecorded()
+    {
+        // Before: the first delivery came before the platform linked the Stripe invoice (charged at finalize) and paid the
+        // invoice its metadata named; redelivered once linked, it was recorded again, unapplied, on the linked invoice (one
+        // event both applied and unapplied, under one ledger id with other postings), and that invoice could not settle.
+        var (payer, customer, suffix) = await stripe.NewPayerAsync("meta");
+        string linked = $"INV-{payer}-201704", named = $"INV-{payer}-201705", stripeInvoice = "in_late_link_" + suffix;
+        await stripe.StoreInvoiceAsync(named, "in_named_" + suffix, book: true);
+        string payload = StripeTestEvents.InvoicePaid("evt_late_link_" + suffix, stripeInvoice, named, 1_234, "usd", customer, DateTimeOffset.UtcNow);
+
+        var (status, body) = await stripe.PostAsync(payload);
+        await stripe.StoreInvoiceAsync(linked, stripeInvoice, book: true);
+        var (replayStatus, replay) = await stripe.PostAsync(payload);
+
+        Assert.Equal((HttpStatusCode.OK, "applied", named), (status, body!["resolution"]?.GetValue<string>(), body["invoiceId"]?.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.OK, replayStatus);
+        Assert.Equal((true, "applied", named), (replay!["replay"]!.GetValue<bool>(), replay["resolution"]?.GetValue<string>(), replay["invoiceId"]?.GetValue<string>()));
+        Assert.Equal("finalized", (await stripe.GetAsync($"api/v1/invoices/{linked}"))["status"]!.GetValue<string>());
+        Assert.DoesNotContain((await stripe.GetAsync("api/v1/ledger/reconcile"))["mismatches"]!.AsArray(), m => m!["subject"]!.GetValue<string>() == "evt_late_link_" + suffix);
+    }
 }
