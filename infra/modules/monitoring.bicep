@@ -75,6 +75,7 @@ resource alertGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (!empty(al
 // billing.metering.lag (the app's OpenTelemetry histogram: the age of each delivered batch's oldest event, by hub). A hub
 // drops events at the end of its retention whether metered or not, so a stalled metering function must be noticed in
 // hours. Each redelivery of a failing batch records its age again, so a batch that keeps failing keeps firing this rule.
+// A function never invoked (host down, trigger stuck) records nothing, so this rule does not see that stall.
 resource meteringLagAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
   name: '${appInsightsName}-metering-lag'
   location: location
