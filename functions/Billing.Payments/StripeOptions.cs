@@ -39,6 +39,16 @@ public sealed class StripeOptions
     /// <summary>Payment terms of the Stripe invoices (collection method <c>send_invoice</c>).</summary>
     public int DaysUntilDue { get; set; } = 30;
 
+    /// <summary>
+    /// The mode of <see cref="SecretKey"/>: true for a live-mode key (<c>sk_live_</c>, <c>rk_live_</c>), false for a test-mode
+    /// one (<c>sk_test_</c>, <c>rk_test_</c>), null when no key tells (none configured: local runs and tests).
+    /// </summary>
+    public bool? KeyLivemode =>
+        SecretKey is not { } key ? null
+        : key.StartsWith("sk_live_", StringComparison.Ordinal) || key.StartsWith("rk_live_", StringComparison.Ordinal) ? true
+        : key.StartsWith("sk_test_", StringComparison.Ordinal) || key.StartsWith("rk_test_", StringComparison.Ordinal) ? false
+        : null;
+
     /// <summary>True when a secret key is configured, i.e. invoices are pushed to Stripe.</summary>
     public bool SyncEnabled => !string.IsNullOrWhiteSpace(SecretKey);
 }

@@ -116,8 +116,37 @@ public sealed partial class StripeWebhookHandler
                 return new WebhookOutcome.Rejected($"Body is not a Stripe event: its id is not 1 to {StripeJson.MaxIdChars} letters, digits, '_' or '-'.");
             }
 
-            return ReadFromJson(type, root) ?? new WebhookOutcome.Ignored(eventId, type, "Event type is not handled.");
+            WebhookOutcome read = ReadFromJson(type, root) ?? new WebhookOutcome.Ignored(eventId, type, "Event type is not handled.");
+            if (read is WebhookOutcome.Rejected or WebhookOutcome.Ignored || OtherMode(root) is not { } otherMode)
+            {
+                return read;
+            }
+
+            LogOtherMode(_logger, eventId, type, otherMode);
+            return read is WebhookOutcome.PaymentReceived paid
+                ? paid with { LivemodeMismatch = otherMode } // kept, so that it is reported: money someone believes was paid
+                : new WebhookOutcome.Ignored(eventId, type, $"Not this deployment's money: {otherMode}.");
         }
+    }
+
+    /// <summary>
+    /// Why the event is of the other Stripe mode than the API key's, or null (the same mode, or no key to tell). Stripe keeps
+    /// test and live data apart and a webhook endpoint belongs to one mode, so a mismatch is the secret of the other mode's
+    /// endpoint configured here: a test card's payment would otherwise burn real tokens, or live money be taken for a test.
+    /// An event that does not say its mode (Stripe's always do) is not taken for either.
+    /// </summary>
+    private string? OtherMode(JsonElement root)
+    {
+        if (_options.KeyLivemode is not { } keyLive)
+        {
+            return null;
+        }
+
+        string key = keyLive ? "the Stripe API key a live-mode key" : "the Stripe API key a test-mode key";
+        return root.TryGetProperty("livemode", out JsonElement mode) && mode.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? mode.GetBoolean() == keyLive ? null
+                : mode.GetBoolean() ? $"the event is a live-mode event (livemode true) and {key}" : $"the event is a test-mode event (livemode false) and {key}"
+            : "the event does not say whether it is a live-mode or test-mode event (livemode is no boolean)";
     }
 
     /// <summary>
@@ -130,6 +159,10 @@ public sealed partial class StripeWebhookHandler
         : StripeRefundEvents.Handles(type) ? StripeRefundEvents.Read(root)
         : StripeInvoicePaymentEvents.Handles(type) ? StripeInvoicePaymentEvents.Read(root)
         : null;
+
+    [LoggerMessage(EventId = 4129, Level = LogLevel.Error,
+        Message = "Stripe event {EventId} ({EventType}) is not acted on: {Why}. Is the webhook secret of this mode's endpoint configured?")]
+    private static partial void LogOtherMode(ILogger logger, string eventId, string eventType, string why);
 
     [LoggerMessage(EventId = 4114, Level = LogLevel.Information,
         Message = "Stripe event {EventId}: credit note {CreditNoteId} on {StripeInvoiceId}, {AmountMinor} minor units {Currency} (voided: {Voided})")]

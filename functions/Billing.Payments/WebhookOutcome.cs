@@ -37,6 +37,7 @@ public abstract record WebhookOutcome
     /// <param name="MalformedAmount">Set when <c>amount_paid</c> is not an integer of minor units (then <paramref name="AmountPaidMinor"/> is 0): the payment is recorded unapplied.</param>
     /// <param name="PaidOutOfBand">Stripe's <c>paid_out_of_band</c>: the invoice was marked paid outside Stripe (any value but <c>false</c> or absent counts, the careful reading): recorded unapplied, never booked as Stripe cash or burned.</param>
     /// <param name="MetadataProblem">Why the metadata names no invoice of ours (missing, blank, not text, not an invoice id); null when it names one.</param>
+    /// <param name="LivemodeMismatch">Why the event is of the other Stripe mode than the API key's (<c>livemode</c>); null when it is not: recorded unapplied, never booked or burned.</param>
     public sealed record PaymentReceived(
         string StripeEventId,
         InvoiceId? BillingInvoiceId,
@@ -48,7 +49,8 @@ public abstract record WebhookOutcome
         DateTimeOffset PaidAt,
         string? MalformedAmount = null,
         string? MetadataProblem = null,
-        bool PaidOutOfBand = false) : WebhookOutcome;
+        bool PaidOutOfBand = false,
+        string? LivemodeMismatch = null) : WebhookOutcome;
 
     /// <summary>
     /// A <c>credit_note.created</c> or <c>credit_note.voided</c>: money credited (or no longer credited) on a Stripe invoice. Which

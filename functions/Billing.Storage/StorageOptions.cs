@@ -28,6 +28,33 @@ public sealed class StorageOptions
     [MaxLength(MaxTablePrefixLength, ErrorMessage = "TablePrefix is at most {1} characters: it names the tables (with the longest, quarantine, at most 63) and, unless Billing:Ledger:Name is set, the ledger on chain.")]
     public string TablePrefix { get; set; } = "billing";
 
+    /// <summary>
+    /// True when the tables are on this machine: the storage emulator's development connection string, or a table endpoint on a
+    /// loopback host (how Azurite is named). Only then are the local runs' public credentials accepted (see the Application's
+    /// <c>PublicLocalCredentials</c>); a managed identity's <see cref="TableServiceUri"/> is never local.
+    /// </summary>
+    public bool TablesOnThisMachine
+    {
+        get
+        {
+            if (string.IsNullOrWhiteSpace(ConnectionString))
+            {
+                return false;
+            }
+
+            var parts = ConnectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(p => p.Split('=', 2, StringSplitOptions.TrimEntries)).Where(p => p.Length == 2)
+                .ToLookup(p => p[0], p => p[1], StringComparer.OrdinalIgnoreCase);
+            if (parts["UseDevelopmentStorage"].Any(v => string.Equals(v, "true", StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+
+            return parts["TableEndpoint"].ToList() is [{ } endpoint]
+                && Uri.TryCreate(endpoint, UriKind.Absolute, out Uri? uri) && uri.IsLoopback;
+        }
+    }
+
     /// <summary>The most <see cref="FactShards"/>.</summary>
     public const int MaxFactShards = 64;
 

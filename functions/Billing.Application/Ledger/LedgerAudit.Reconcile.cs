@@ -10,7 +10,7 @@ public sealed partial class LedgerAudit
     /// pay its invoice: unapplied ones by reason (<c>PaymentCurrencyMismatch</c>, <c>PaymentUnknownCurrency</c>,
     /// <c>PaymentMalformedAmount</c>, <c>PaymentForUnknownInvoice</c>, <c>PaymentForUnpayableInvoice</c>,
     /// <c>PaymentSourceCurrencyChanged</c>, <c>PaymentCustomerMismatch</c>, <c>PaymentStripeInvoiceMismatch</c>,
-    /// <c>PaymentSourceUnapplied</c>, <c>PaymentInvoiceMetadataMismatch</c>, <c>PaymentUnknownStripeInvoice</c>, <c>PaymentPaidOutOfBand</c>),
+    /// <c>PaymentSourceUnapplied</c>, <c>PaymentInvoiceMetadataMismatch</c>, <c>PaymentUnknownStripeInvoice</c>, <c>PaymentPaidOutOfBand</c>, <c>PaymentLivemodeMismatch</c>),
     /// <c>InvoicePartiallyPaid</c> with the remaining amount and <c>CustomerCredit</c>
     /// for an overpayment (per invoice: <see cref="InvoiceFindings"/>, which counts pre-payment credit notes), plus
     /// <c>PaymentNotSettled</c> for work a crash left half done. A row that cannot be read (changed
@@ -263,6 +263,7 @@ public sealed partial class LedgerAudit
         UnappliedReason.InvoiceMetadataMismatch => "PaymentInvoiceMetadataMismatch",
         UnappliedReason.UnknownStripeInvoice => "PaymentUnknownStripeInvoice",
         UnappliedReason.PaidOutOfBand => "PaymentPaidOutOfBand",
+        UnappliedReason.LivemodeMismatch => "PaymentLivemodeMismatch",
         _ => "PaymentUnapplied",
     };
 

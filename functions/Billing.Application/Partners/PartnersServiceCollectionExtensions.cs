@@ -6,6 +6,7 @@ public static class PartnersServiceCollectionExtensions
     public static IServiceCollection AddPartners(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<PartnerOptions, PartnerOptionsValidator>(configuration, PartnerOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PartnerOptions>, Startup.PublicLocalCredentialsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PartnerDirectory>();
         services.TryAddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<PartnerDirectory>());

@@ -7,6 +7,7 @@ public static class PaymentProcessingServiceCollectionExtensions
     public static IServiceCollection AddPaymentProcessing(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddStripePayments(configuration); // registers the clock too
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StripeOptions>, Startup.PublicLocalCredentialsValidator>());
         services.TryAddSingleton<PaymentStore>();
         services.TryAddSingleton<PaymentProcessor>();
         services.TryAddSingleton<CreditNoteProcessor>();

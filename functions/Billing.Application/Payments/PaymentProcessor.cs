@@ -63,6 +63,7 @@ public sealed partial class PaymentProcessor(
                 MetadataNames = metadataNames,
                 MetadataProblem = target is null ? paid.MetadataProblem : null,
                 PaidOutOfBand = paid.PaidOutOfBand,
+                LivemodeMismatch = paid.LivemodeMismatch,
             }, payerCustomer);
             var candidate = new PaymentRecord(paid.StripeEventId, invoiceId, target?.Payer ?? "", paid.AmountPaidMinor, paid.Currency,
                 paid.StripeInvoiceId, paid.StripeCustomerId, paid.PaymentIntentId, paid.PaidAt, now)

@@ -50,7 +50,7 @@ public sealed record ReconcileAcknowledgement(string Kind, string Subject, strin
     {
         "PaymentCurrencyMismatch", "PaymentUnknownCurrency", "PaymentMalformedAmount", "PaymentForUnknownInvoice",
         "PaymentForUnpayableInvoice", "PaymentSourceCurrencyChanged", "PaymentCustomerMismatch", "PaymentStripeInvoiceMismatch", "PaymentSourceUnapplied",
-        "PaymentInvoiceMetadataMismatch", "PaymentUnknownStripeInvoice", "PaymentPaidOutOfBand",
+        "PaymentInvoiceMetadataMismatch", "PaymentUnknownStripeInvoice", "PaymentPaidOutOfBand", "PaymentLivemodeMismatch",
         "PaymentUnapplied", "CustomerCredit", "InvoicePartiallyPaid", "CreditNoteAfterBurn", "CreditNoteDuringBurn",
         "CreditNoteVoidReopened", "RefundWithoutCreditNote", "RefundUnmatched", "RefundMalformedAmount", "ReleasedBurnExceedsKept",
         "BurnFailed",

@@ -17,4 +17,7 @@ public sealed record IncomingPayment(string EventId, string StripeInvoiceId, str
 
     /// <summary>Stripe says the invoice was marked paid outside Stripe (<c>paid_out_of_band</c>): no money arrived through Stripe.</summary>
     public bool PaidOutOfBand { get; init; }
+
+    /// <summary>Why the event is of the other Stripe mode (test or live) than the deployment's API key, or null: not this deployment's money.</summary>
+    public string? LivemodeMismatch { get; init; }
 }

@@ -16,6 +16,13 @@ public static class PaymentApplication
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(payment);
+        if (payment.LivemodeMismatch is { } otherMode)
+        {
+            // Before anything else: whatever its invoice or amount, it is no money of this deployment's (test cards, or the reverse).
+            return Unapplied(state, UnappliedReason.LivemodeMismatch,
+                $"Stripe invoice {payment.StripeInvoiceId}: {otherMode}; not this deployment's money, nothing is booked or burned", null, 0);
+        }
+
         if (invoice is null && payment.MetadataProblem is { } problem)
         {
             // Neither synced by the platform nor naming an invoice of ours: recorded so that it is reported, booked nowhere.
@@ -105,7 +112,8 @@ public static class PaymentApplication
     /// refunds) to our invoice.
     /// </summary>
     public static bool NotThePayers(UnappliedReason reason) =>
-        reason is UnappliedReason.CustomerMismatch or UnappliedReason.StripeInvoiceMismatch or UnappliedReason.UnknownStripeInvoice;
+        reason is UnappliedReason.CustomerMismatch or UnappliedReason.StripeInvoiceMismatch or UnappliedReason.UnknownStripeInvoice
+            or UnappliedReason.LivemodeMismatch;
 
     /// <summary>
     /// Why the Stripe invoice paid is not the payer's, or null. One synced from this invoice whose metadata names another was

@@ -40,4 +40,11 @@ public enum UnappliedReason
     /// or burned; finance settles it.
     /// </summary>
     PaidOutOfBand,
+
+    /// <summary>
+    /// An event of the other Stripe mode than the deployment's API key (a test-mode payment on a live deployment, or the
+    /// reverse): the webhook secret of the other mode's endpoint is configured. Not this deployment's money: nothing is booked
+    /// or burned; recorded so that it is reported.
+    /// </summary>
+    LivemodeMismatch,
 }

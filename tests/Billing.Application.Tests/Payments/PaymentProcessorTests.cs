@@ -168,13 +168,14 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
     }
 
     [Theory]
-    [InlineData(-500L, "USD", null, "PaymentMalformedAmount")]
-    [InlineData(0L, "USD", "amount_paid 1e30 is not an integer of minor units", "PaymentMalformedAmount")]
-    [InlineData(500L, "XYZ", null, "PaymentUnknownCurrency")]
-    public async Task RecordAsync_MalformedAmountOrUnknownCurrency_RecordedUnappliedNothingBookedNoThrow(long amount, string currency, string? malformed, string kind)
+    [InlineData(-500L, "USD", null, "PaymentMalformedAmount", null)]
+    [InlineData(0L, "USD", "amount_paid 1e30 is not an integer of minor units", "PaymentMalformedAmount", null)]
+    [InlineData(500L, "XYZ", null, "PaymentUnknownCurrency", null)]
+    [InlineData(10_000L, "USD", null, "PaymentLivemodeMismatch", "the event is a test-mode event (livemode false) and the Stripe API key a live-mode key")]
+    public async Task RecordAsync_MalformedAmountUnknownCurrencyOrOtherMode_RecordedUnappliedNothingBookedNoThrow(long amount, string currency, string? malformed, string kind, string? otherMode)
     {
         var (s, _, id) = await NewWithInvoiceAsync();
-        var paid = Paid(id, amount, currency, malformed: malformed);
+        var paid = Paid(id, amount, currency, malformed: malformed) with { LivemodeMismatch = otherMode };
 
         var outcome = await s.Processor.RecordAsync(paid, Ct);
         var replay = await s.Processor.RecordAsync(paid, Ct);
