@@ -12,7 +12,7 @@ public sealed class StubCommandTests
          "total":"0.12","totalMinor":12,"stripeInvoiceId":null}
         """;
 
-    private const string Summary = """
+    internal const string Summary = """
         {"id":"INV-carrier-tmo-202610","payer":"carrier-tmo","plan":"carrier-standard-v1","period":{"start":"2026-10-01T00:00:00Z","end":"2026-11-01T00:00:00Z"},"status":"finalized","currency":"USD","total":"0.12","totalMinor":12,"lines":1,"stripeInvoiceId":null}
         """;
 
@@ -112,40 +112,6 @@ public sealed class StubCommandTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("use https", result.Error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task PeriodsClose_RendersCreatedInvoices()
-    {
-        var (output, _) = await RunOkAsync("POST /api/v1/periods/2026-10/close", $$"""{"period":"2026-10","invoices":[{{Summary}}]}""", "periods", "close", "2026-10");
-
-        AssertContainsAll(output, "INV-carrier-tmo-202610", "0.12 USD", "1 invoice(s)");
-    }
-
-    [Fact]
-    public async Task PeriodsClose_BadPeriod_ExitsWithUsageErrorWithoutCallingTheApi()
-    {
-        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>());
-
-        var result = await CliHarness.RunAsync("periods", "close", "2026-1", "--url", server.Url);
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Empty(server.Requests);
-    }
-
-    [Fact]
-    public async Task PeriodsClose_409_PrintsProblemAndExits1()
-    {
-        await using var server = await StubServer.RoutesAsync(new Dictionary<string, (int, string)>
-        {
-            ["POST /api/v1/periods/2026-11/close"] = (409, """{"title":"Period not ended","status":409,"detail":"2026-11 ends at 2026-12-01T00:00:00Z","errors":[{"field":"period","reason":"has not ended"}]}"""),
-        });
-
-        var result = await CliHarness.RunAsync("periods", "close", "2026-11", "--url", server.Url);
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("HTTP 409 Period not ended", result.Error, StringComparison.Ordinal);
-        Assert.Contains("period: has not ended", result.Error, StringComparison.Ordinal);
     }
 
     [Theory]

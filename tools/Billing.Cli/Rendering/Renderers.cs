@@ -1,3 +1,5 @@
+using Billing.Contracts.Periods;
+
 namespace Billing.Cli.Rendering;
 
 /// <summary>Tables for API answers (read by <see cref="ApiResponseReader"/>): null fields render empty.</summary>
@@ -49,6 +51,22 @@ public static class Renderers
 
         console.Write(table.Build(console.Profile.Width, title));
         console.WriteLine($"{items.Count} invoice(s)");
+    }
+
+    /// <summary>The payers a close could not bill, with why (nothing when none failed).</summary>
+    public static void CloseFailures(IAnsiConsole console, IReadOnlyList<PeriodCloseFailure>? failed, string period)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        if (failed is not { Count: > 0 })
+        {
+            return;
+        }
+
+        console.WriteLine($"{failed.Count} payer(s) failed; closing {period} again retries them:");
+        foreach (var f in failed)
+        {
+            console.WriteLine(TerminalText.Visible($"  {f.Payer}: {f.Reason}")); // a payer id and a storage message: text from outside
+        }
     }
 
     /// <param name="console">Where to write.</param>
