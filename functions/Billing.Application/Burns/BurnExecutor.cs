@@ -164,7 +164,8 @@ public sealed partial class BurnExecutor(
 
             var next = intent.Status switch
             {
-                BurnStatus.Pending or BurnStatus.Held => await HoldOrSignAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false),
+                BurnStatus.Pending or BurnStatus.Held => await HoldIfBookedAsync(intent, etag, cancellationToken).ConfigureAwait(false)
+                    ?? await HoldOrSignAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false),
                 BurnStatus.Signed or BurnStatus.Submitted => await AdvanceInFlightAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false),
                 _ => (StepOutcome?)StepOutcome.Done,
             };

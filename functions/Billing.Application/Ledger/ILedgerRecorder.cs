@@ -11,4 +11,10 @@ public interface ILedgerRecorder
     Task PaymentAppliedAsync(PaymentRecord payment, CancellationToken cancellationToken);
 
     Task TokensBurnedAsync(BurnIntent burn, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the main book's chain holds entry <paramref name="entryId"/> (e.g. <c>burn:{id}</c>); throws
+    /// <see cref="InvalidDataException"/> when its id row cannot be read or points outside the chain.
+    /// </summary>
+    Task<bool> IsBookedAsync(string entryId, CancellationToken cancellationToken);
 }

@@ -189,15 +189,28 @@ public sealed partial class LedgerAnchorService(
 
     private async Task<(List<LedgerEntry> Entries, string? Refusal)> ReadNewEntriesAsync(string book, OnChainAnchor? latest, long start, int max, CancellationToken cancellationToken)
     {
+        // Invariant: only entries up to the head are anchored. The head is read first (it only moves forward, with its entry
+        // in the same transaction), so a row planted past it, however well linked, is never put on chain for good.
+        var head = await ledger.HeadAsync(book, cancellationToken).ConfigureAwait(false);
         long expected = start;
         string previousHash = LedgerEntry.GenesisHash;
         var anchored = new List<string>();
         var fresh = new List<LedgerEntry>();
         await foreach (var entry in ledger.ReadAsync(book, start, cancellationToken).ConfigureAwait(false))
         {
+            if (expected > head.LastSequence)
+            {
+                break;
+            }
+
             if (entry.Sequence != expected)
             {
                 return (fresh, $"sequence {expected} is missing (found {entry.Sequence})");
+            }
+
+            if (entry.Sequence == head.LastSequence && entry.Hash != head.LastHash)
+            {
+                return (fresh, $"entry {entry.Sequence} ('{entry.EntryId}') holds another hash than the book's head records");
             }
 
             bool inAnchored = latest is not null && entry.Sequence <= latest.Content.ToSeq;

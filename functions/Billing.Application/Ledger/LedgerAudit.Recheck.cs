@@ -8,13 +8,17 @@ public sealed partial class LedgerAudit
 {
     /// <summary>
     /// What the findings that compare two scans are checked against once the scans are done: the entry a finding found unbooked
-    /// (<c>PaymentNotBooked</c>), the invoice it found missing (<c>PaymentForUnknownInvoice</c>, <c>BurnForUnknownInvoice</c>).
+    /// (<c>PaymentNotBooked</c>), the invoice it found missing (<c>PaymentForUnknownInvoice</c>, <c>BurnForUnknownInvoice</c>), the
+    /// burn found unsigned although the book holds its entry (<c>BurnAlreadyBooked</c>).
     /// </summary>
     private sealed class Rechecks
     {
         public Dictionary<AuditProblem, string> Unbooked { get; } = new(ReferenceEqualityComparer.Instance);
 
         public Dictionary<AuditProblem, string> UnknownInvoice { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary><c>BurnAlreadyBooked</c>: the burn read unsigned before the book was scanned may have landed and been booked since.</summary>
+        public Dictionary<AuditProblem, string> BookedBurn { get; } = new(ReferenceEqualityComparer.Instance);
     }
 
     /// <summary>
@@ -41,9 +45,30 @@ public sealed partial class LedgerAudit
             }
         }
 
+        var signedSince = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string id in rechecks.BookedBurn.Values)
+        {
+            try
+            {
+                if (await burns.GetAsync(id, cancellationToken).ConfigureAwait(false) is not { Intent.Status: BurnStatus.Pending or BurnStatus.Held })
+                {
+                    signedSince.Add(id);
+                }
+            }
+            catch (InvalidDataException)
+            {
+                // Its row cannot be read now: the finding stays (the next run reports the row).
+            }
+        }
+
         var kept = new List<AuditProblem>(findings.Count);
         foreach (var finding in findings)
         {
+            if (rechecks.BookedBurn.TryGetValue(finding, out var burnId) && signedSince.Contains(burnId))
+            {
+                continue;
+            }
+
             if (rechecks.Unbooked.TryGetValue(finding, out var entryId) && bookedSince.Contains(entryId))
             {
                 continue;

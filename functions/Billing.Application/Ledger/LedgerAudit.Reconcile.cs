@@ -57,7 +57,12 @@ public sealed partial class LedgerAudit
             chain.Add(row.Entry);
             if (row.Entry is { } readable)
             {
-                entries[readable.EntryId] = readable;
+                // Invariant: only entries of the unbroken chain count as booked (BookChain): not a row past the head or after a
+                // break, and for an id held twice the first.
+                if (readable.Sequence <= chain.LinkedThrough)
+                {
+                    entries.TryAdd(readable.EntryId, readable);
+                }
             }
             else if (row.Unreadable is { } bad)
             {
@@ -177,6 +182,11 @@ public sealed partial class LedgerAudit
                     }
 
                     break;
+                case BurnStatus.Pending or BurnStatus.Held when entries.ContainsKey(LedgerEntries.BurnId(burn.Id)):
+                    // Booked only once landed: its finalized row was replaced outside the platform (the executor holds it unsigned).
+                    Add(rechecks.BookedBurn, new("BurnAlreadyBooked", burn.Id,
+                        $"{burn.Status.ToString().ToLowerInvariant()}, but the ledger already books burn:{burn.Id}: it burned, and its row was recreated outside this platform; it is never signed again"), burn.Id);
+                    break;
                 case BurnStatus.Failed:
                     mismatches.Add(new("BurnFailed", burn.Id, burn.Reason ?? "failed"));
                     break;
@@ -202,7 +212,7 @@ public sealed partial class LedgerAudit
         mismatches.AddRange(lateMismatches);
         mismatches = await RecheckAsync(mismatches, rechecks, cancellationToken).ConfigureAwait(false);
         mismatches = await ConfirmAsync(mismatches, invoiceOf, Booked, now, cancellationToken).ConfigureAwait(false);
-        var (open, acknowledged) = SetAsideAcknowledged(mismatches, entries.Values.Where(e => e.Sequence <= chain.LinkedThrough));
+        var (open, acknowledged) = SetAsideAcknowledged(mismatches, entries.Values);
         return new ReconciliationResult(allInvoices.Count, allPayments.Count, allBurns.Count, entries.Count, open) { Pending = pending, Acknowledged = acknowledged };
     }
 

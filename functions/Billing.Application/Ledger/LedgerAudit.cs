@@ -41,7 +41,7 @@ public sealed partial class LedgerAudit(
             : await new AnchorChainReader(rpc).ReadBookAsync(key, authority.LedgerName, book, cancellationToken).ConfigureAwait(false);
         var onChain = chain.Anchors;
         var (linked, linkProblems) = AnchorChain.Link(onChain);
-        var verifier = new LedgerStreamVerifier(linked, now, options.Value.MaxUnanchoredAge);
+        var verifier = new LedgerStreamVerifier(book, linked, now, options.Value.MaxUnanchoredAge);
         var booked = new Dictionary<long, (string? EntryId, string? Hash, bool Readable)>();
         void Add(StoredLedgerRow stored)
         {

@@ -218,6 +218,9 @@ public sealed partial class PaymentProcessor(
         InvoiceId? id = ParsedOrNull(invoiceId);
 
         var invoice = id is { } known ? await invoices.GetAsync(known, cancellationToken).ConfigureAwait(false) : null;
+        // Invariant: no burn intent is created for an invoice whose burn the ledger's chain already books (it burned; its row
+        // was deleted outside the platform). Reconcile reports the invoice as PaidWithoutBurn.
+        bool burnBooked = invoice is not null && await ledger.IsBookedAsync(LedgerEntries.BurnId(BurnIntent.IdFor(invoiceId)), cancellationToken).ConfigureAwait(false);
 
         // Before a burn can be signed (here, or by the timer settling after a crash): with a payment recorded, its Stripe
         // invoice is known to be ours, so refunds on the payments invoice_payment.paid linked to it, on the payment intents its
@@ -253,7 +256,11 @@ public sealed partial class PaymentProcessor(
             long prePayment = await PrePaymentCreditAsync(invoiceId, cancellationToken).ConfigureAwait(false);
             var settlement = new InvoiceSettlement(invoice.Total.MinorUnits, state.ReceivedMinor, prePayment);
             var applied = recorded.Where(p => p.Resolution == PaymentResolution.Applied).ToList();
-            if (settlement.BurnableMinor > 0 && (state.CompletedBy ?? LastApplied(applied)) is { } paymentId)
+            if (burnBooked)
+            {
+                burnId = await BookedBurnAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+            }
+            else if (settlement.BurnableMinor > 0 && (state.CompletedBy ?? LastApplied(applied)) is { } paymentId)
             {
                 // What was due in cash, once it has all arrived: never an overpayment (a customer credit), never the credited part.
                 // Created once; the executor re-checks the amount against the settlement right before signing.

@@ -3,11 +3,12 @@ namespace Billing.Domain.Ledger;
 /// <summary>
 /// Verifies one book against its on-chain anchors while the entries stream past in sequence order, holding only the
 /// hashes of the anchor range being read (plus entry ids), never the whole book. Checks every entry (hash, link to the
-/// one before, rules), each anchor's Merkle root against the entries it covers, that no anchor covers entries that do not
+/// one before, rules, that it is of the book verified), each anchor's Merkle root against the entries it covers, that no anchor covers entries that do not
 /// exist, and that every entry recorded before <c>now − maxUnanchoredAge</c> is covered by an anchor.
 /// </summary>
 public sealed class LedgerStreamVerifier
 {
+    private readonly string book;
     private readonly AnchorRangeCheck anchors;
     private readonly IReadOnlyList<AnchorRangeCheck> alsoChecked;
     private readonly DateTimeOffset unanchoredCutoff;
@@ -18,6 +19,7 @@ public sealed class LedgerStreamVerifier
     private (long Sequence, string? EntryId, string? Hash) last = (0, null, LedgerEntry.GenesisHash);
     private (long Sequence, string? EntryId)? firstStaleUnanchored;
 
+    /// <param name="book">The book verified: an entry of another book in its rows is reported (<see cref="LedgerProblemKind.WrongBook"/>).</param>
     /// <param name="linkedAnchors">The book's anchors as <see cref="AnchorChain.Link"/> returns them (ascending, not overlapping).</param>
     /// <param name="now">The verification instant.</param>
     /// <param name="maxUnanchoredAge">How long an entry may wait for its anchor: the anchoring interval plus a grace period.</param>
@@ -26,8 +28,10 @@ public sealed class LedgerStreamVerifier
     /// their ranges, each reporting into its own <see cref="AnchorRangeCheck.Problems"/>; they cover nothing for
     /// <see cref="LedgerProblemKind.NotAnchored"/>.
     /// </param>
-    public LedgerStreamVerifier(IReadOnlyList<OnChainAnchor> linkedAnchors, DateTimeOffset now, TimeSpan maxUnanchoredAge, IReadOnlyList<AnchorRangeCheck>? alsoChecked = null)
+    public LedgerStreamVerifier(string book, IReadOnlyList<OnChainAnchor> linkedAnchors, DateTimeOffset now, TimeSpan maxUnanchoredAge, IReadOnlyList<AnchorRangeCheck>? alsoChecked = null)
     {
+        ArgumentNullException.ThrowIfNull(book);
+        this.book = book;
         anchors = new AnchorRangeCheck(linkedAnchors, problems);
         this.alsoChecked = alsoChecked ?? [];
         unanchoredCutoff = now - maxUnanchoredAge;
@@ -52,6 +56,12 @@ public sealed class LedgerStreamVerifier
         if (!ids.Add(entry.EntryId))
         {
             problems.Add(new LedgerProblem(LedgerProblemKind.DuplicateEntryId, entry.Sequence, entry.EntryId, "entry id used by an earlier sequence too"));
+        }
+
+        // One entry at a time, so HashChain's one-book check has nothing to compare: the book is compared here.
+        if (!string.Equals(entry.Book, book, StringComparison.Ordinal))
+        {
+            problems.Add(new LedgerProblem(LedgerProblemKind.WrongBook, entry.Sequence, entry.EntryId, $"belongs to book '{entry.Book}', the rows are of book '{book}'"));
         }
 
         problems.AddRange(HashChain.Verify([entry], expectedSequence, previousHash ?? entry.PreviousHash));

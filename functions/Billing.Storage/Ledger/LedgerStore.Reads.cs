@@ -69,7 +69,8 @@ public sealed partial class LedgerStore
 
     /// <summary>
     /// The entry booked under <paramref name="entryId"/> in <paramref name="book"/>, or null. An id row that cannot be read,
-    /// points at another entry or at a missing one throws <see cref="InvalidDataException"/> naming it.
+    /// points at another entry, at a missing one or outside the chain (a sequence below 1 or past the head, or a row holding
+    /// another sequence) throws <see cref="InvalidDataException"/> naming it: only an entry of the chain counts as booked.
     /// </summary>
     public async Task<LedgerEntry?> GetAsync(string book, string entryId, CancellationToken cancellationToken)
     {
@@ -93,9 +94,20 @@ public sealed partial class LedgerStore
 
         var entry = FromEntity(table.Name, row.Value!);
         // An index row pointing at another entry was changed outside the platform: never answer with that entry.
-        return entry.EntryId == entryId
+        if (entry.EntryId != entryId)
+        {
+            throw index.Unreadable("Sequence", string.Create(CultureInfo.InvariantCulture, $"points at sequence {sequence}, which books entry '{entry.EntryId}'")).Refusal();
+        }
+
+        // Invariant: an id counts as booked only by an entry of the chain. The id row, its entry and the head are written in one
+        // transaction and heads never move back, so the head read after the id row covers a true booking; an entry at row 0
+        // (never scanned), past the head or holding another sequence than its row was planted beside the book, and an append
+        // taking it as already booked would keep the real booking out of the chain for good.
+        long head = entry.Sequence == sequence && sequence >= 1 ? (await HeadAsync(book, cancellationToken).ConfigureAwait(false)).LastSequence : 0;
+        return sequence >= 1 && sequence <= head
             ? entry
-            : throw index.Unreadable("Sequence", string.Create(CultureInfo.InvariantCulture, $"points at sequence {sequence}, which books entry '{entry.EntryId}'")).Refusal();
+            : throw index.Unreadable("Sequence", string.Create(CultureInfo.InvariantCulture,
+                $"points at sequence {sequence}, {(entry.Sequence != sequence ? $"whose row claims sequence {entry.Sequence}" : sequence < 1 ? "below the first" : $"past the head (sequence {head})")}: outside the book's chain (written outside this platform; run ledger verify)")).Refusal();
     }
 
     /// <summary>The entry booked under <paramref name="entryId"/> in the main book, or null.</summary>

@@ -160,4 +160,36 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
         Assert.DoesNotContain(result.Mismatches, m => m.Kind == "InvoiceNotBooked");
         Assert.Equal(1, result.Entries);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Reconcile_EntryPlantedPastTheHead_IsNotCountedAsBooked(bool dropIdRow)
+    {
+        var s = await NewAsync();
+        var invoice = await FinalizedInvoiceAsync(s, "carrier-p", 900);
+        var payment = Payment("evt_p", invoice.Id.ToString(), 900);
+        await s.Payments.TryAddAsync(payment, Ct); // recorded, no decision: it owes an entry
+        await s.Recorder.PaymentReceivedAsync(payment, Ct);
+        await s.RewindHeadAsync(dropIdRow); // its entry now lies past the head, linked to it
+
+        var result = await s.Audit().ReconcileAsync(Ct);
+
+        Assert.Contains(result.Mismatches, m => (m.Kind, m.Subject) == ("PaymentNotBooked", "evt_p")); // before: counted as booked
+        Assert.Equal(1, result.Entries);
+    }
+
+    [Fact]
+    public async Task Anchor_EntryPlantedPastTheHead_AnchorsOnlyUpToTheHead()
+    {
+        var s = await NewAsync();
+        await s.BookAsync("adj-1", 100);
+        await s.BookAsync("adj-2", 200);
+        await s.RewindHeadAsync(); // entry 2 now lies past the head, linked to it
+
+        var anchored = await s.Anchoring.RunAsync(Ct);
+
+        Assert.Equal("confirmed", anchored.Status);
+        Assert.StartsWith($"billing:anchor:v2:{s.Tables.Options.TablePrefix}:main:1-1:", anchored.Memo, StringComparison.Ordinal); // before: 1-2, the planted row anchored for good
+    }
 }

@@ -138,6 +138,26 @@ internal sealed record LedgerTestSetup(BillingTables Tables, LedgerStore Ledger,
         await Ledger.Table.UpdateEntityAsync(head, head.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
     }
 
+    /// <summary>
+    /// The insider's plant: the head moved back one entry (to the one before the last), so the last entry, correctly linked,
+    /// lies past the head; with <paramref name="dropIdRow"/> its id row goes too.
+    /// </summary>
+    public async Task RewindHeadAsync(bool dropIdRow = false)
+    {
+        string pk = LedgerStore.PartitionKey(LedgerEntries.MainBook);
+        var entries = await Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct);
+        var (before, last) = (entries[^2], entries[^1]);
+        var head = (await Ledger.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>(pk, LedgerStore.HeadRowKey)).Value;
+        head["LastSequence"] = before.Sequence;
+        head["LastHash"] = before.Hash;
+        head["LastEntryId"] = before.EntryId;
+        await Ledger.Table.UpdateEntityAsync(head, head.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+        if (dropIdRow)
+        {
+            await Ledger.Table.DeleteEntityAsync(pk, LedgerStore.IdRowKey(last.EntryId));
+        }
+    }
+
     /// <summary>Puts <paramref name="memo"/> on the localnet signed (and paid) by <paramref name="signer"/>; returns the transaction id once sent.</summary>
     public Task<string> SendMemoAsync(Billing.Solana.Keys.Keypair signer, string memo) => LocalnetFixture.SendMemoAsync(Rpc, signer, memo, Ct);
 

@@ -143,5 +143,7 @@ public static class BurnThroughput
         public Task PaymentAppliedAsync(PaymentRecord payment, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task TokensBurnedAsync(BurnIntent burn, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<bool> IsBookedAsync(string entryId, CancellationToken cancellationToken) => Task.FromResult(false);
     }
 }

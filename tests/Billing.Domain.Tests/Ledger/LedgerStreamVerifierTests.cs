@@ -7,7 +7,7 @@ public class LedgerStreamVerifierTests
 {
     private static IReadOnlyList<LedgerProblem> Run(IEnumerable<LedgerEntry> entries, IReadOnlyList<OnChainAnchor> anchors, DateTimeOffset recordedAt, long? head = null, string? headHash = null)
     {
-        var verifier = new LedgerStreamVerifier(anchors, T0.AddHours(1), TimeSpan.FromMinutes(20));
+        var verifier = new LedgerStreamVerifier(LedgerEntries.MainBook, anchors, T0.AddHours(1), TimeSpan.FromMinutes(20));
         foreach (var e in entries)
         {
             verifier.Add(e, recordedAt);
@@ -92,7 +92,7 @@ public class LedgerStreamVerifierTests
     /// <summary>Runs the chain with the entry at <paramref name="index"/> given as a row that cannot be read (its hash readable or not).</summary>
     private static IReadOnlyList<LedgerProblem> RunWithUnreadable(IReadOnlyList<LedgerEntry> chain, int index, bool hashReadable, IReadOnlyList<OnChainAnchor> anchors)
     {
-        var verifier = new LedgerStreamVerifier(anchors, T0.AddHours(1), TimeSpan.FromMinutes(20));
+        var verifier = new LedgerStreamVerifier(LedgerEntries.MainBook, anchors, T0.AddHours(1), TimeSpan.FromMinutes(20));
         foreach (var e in chain)
         {
             if (e == chain[index])
@@ -147,7 +147,7 @@ public class LedgerStreamVerifierTests
     public void AddUnreadable_RowAfterAGap_ReportsTheGapToo()
     {
         var chain = Chain(3);
-        var verifier = new LedgerStreamVerifier([], T0.AddHours(1), TimeSpan.FromMinutes(20));
+        var verifier = new LedgerStreamVerifier(LedgerEntries.MainBook, [], T0.AddHours(1), TimeSpan.FromMinutes(20));
         verifier.Add(chain[0], T0.AddMinutes(50));
         verifier.AddUnreadable(3, null, chain[2].Hash, "property 'Hash': Edm.Int64 found, Edm.String expected", T0.AddMinutes(50));
 
@@ -175,7 +175,7 @@ public class LedgerStreamVerifierTests
     public void Complete_UnreadableRowClaimsTheLargestSequence_TheEntryAfterItIsStillChecked()
     {
         var chain = Chain(3);
-        var verifier = new LedgerStreamVerifier([], T0.AddHours(1), TimeSpan.FromMinutes(20));
+        var verifier = new LedgerStreamVerifier(LedgerEntries.MainBook, [], T0.AddHours(1), TimeSpan.FromMinutes(20));
         verifier.Add(chain[0], T0);
         verifier.AddUnreadable(long.MaxValue, chain[1].EntryId, chain[1].Hash, "planted", T0);
         verifier.Add(chain[2], T0); // before: ArgumentOutOfRangeException (the next sequence wrapped below 1)
@@ -194,7 +194,7 @@ public class LedgerStreamVerifierTests
         var retired = new AnchorRangeCheck([a, Anchor(original[2..], a.Content.RootHex, 2)]);
         var rewritten = Chain(2); // cut back to 2 entries, entry 2 edited and re-hashed
         rewritten[1] = Rehashed(With(rewritten[1], postings: rewritten[1].Postings.Select(p => p with { Amount = p.Amount * 10 })));
-        var verifier = new LedgerStreamVerifier([Anchor(rewritten[..1], AnchorMemo.NoPreviousRoot, 3)], T0.AddHours(1), TimeSpan.FromMinutes(20), [retired]);
+        var verifier = new LedgerStreamVerifier(LedgerEntries.MainBook, [Anchor(rewritten[..1], AnchorMemo.NoPreviousRoot, 3)], T0.AddHours(1), TimeSpan.FromMinutes(20), [retired]);
         foreach (var e in rewritten)
         {
             verifier.Add(e, T0);
@@ -205,5 +205,18 @@ public class LedgerStreamVerifierTests
         Assert.Equal([(LedgerProblemKind.NotAnchored, 2L)], problems.Select(p => (p.Kind, p.Sequence))); // the retired key's 1-2 covers nothing
         Assert.Equal([(LedgerProblemKind.AnchorRootMismatch, 2L), (LedgerProblemKind.AnchorIncomplete, 3L)], retired.Problems.Select(p => (p.Kind, p.Sequence)));
         Assert.Equal(2, retired.Count);
+    }
+
+    [Fact]
+    public void Add_WellLinkedEntryOfAnotherBook_ReportsWrongBook()
+    {
+        var chain = Chain(3);
+        chain[1] = LedgerEntry.Seal("other", 2, chain[0].Hash, Payment(2)); // planted among main's rows, hash and link right
+        chain[2] = LedgerEntry.Seal("main", 3, chain[1].Hash, Payment(3));
+
+        var problems = Run(chain, [], T0.AddMinutes(50), 3, chain[2].Hash); // before: no problem at all
+
+        var problem = Assert.Single(problems);
+        Assert.Equal((LedgerProblemKind.WrongBook, 2L), (problem.Kind, problem.Sequence));
     }
 }

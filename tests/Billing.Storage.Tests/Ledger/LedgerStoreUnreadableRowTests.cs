@@ -168,6 +168,45 @@ public class LedgerStoreUnreadableRowTests(AzuriteFixture azurite)
         Assert.Contains("property 'Sequence': Edm.String found", wrongType.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>An entry of <paramref name="eventId"/>'s payment, sealed at <paramref name="sequence"/>, and its id row, written beside the chain.</summary>
+    private static async Task PlantOutOfChainAsync(LedgerStore store, string eventId, long sequence, long indexedAs)
+    {
+        var draft = Payment(eventId);
+        var entry = LedgerEntry.Seal("main", Math.Max(sequence, 1), LedgerEntry.GenesisHash, draft); // no entry is sealed at 0: the row is
+        var row = LedgerStore.ToEntity("main", entry, LedgerRowCodec.WritePostings(draft.Postings), LedgerRowCodec.WriteMetadata(draft.Metadata));
+        row.RowKey = LedgerStore.SequenceRowKey(sequence);
+        row["Sequence"] = sequence;
+        await store.Table.UpsertEntityAsync(row, TableUpdateMode.Replace, Ct);
+        await store.Table.UpsertEntityAsync(new TableEntity("main", LedgerStore.IdRowKey(draft.EntryId)) { ["EntryId"] = draft.EntryId, ["Sequence"] = indexedAs, ["Hash"] = entry.Hash }, TableUpdateMode.Replace, Ct);
+    }
+
+    [Theory]
+    [InlineData(0L)] // row key 0…0, which no scan of the book reads
+    [InlineData(7L)] // past the head
+    public async Task GetAsync_IdRowPointsOutsideTheChain_RefusesAndTheRealBookingIsNotTakenAsDone(long sequence)
+    {
+        var store = await BookAsync(2);
+        await PlantOutOfChainAsync(store, "evt_3", sequence, sequence);
+
+        var get = await Assert.ThrowsAsync<InvalidDataException>(() => store.GetAsync("main", "payment:evt_3", Ct)); // before: the planted entry, as if booked
+        var append = await Assert.ThrowsAsync<InvalidDataException>(() => store.AppendAsync("main", Payment("evt_3"), Ct)); // before: returned it, booking nothing
+
+        Assert.Contains($"row '{LedgerStore.IdRowKey("payment:evt_3")}'", get.Message, StringComparison.Ordinal);
+        Assert.Contains("outside the book's chain", append.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await store.HeadAsync("main", Ct)).LastSequence);
+    }
+
+    [Fact]
+    public async Task GetAsync_EntryRowClaimsAnotherSequenceThanItsRow_Refuses()
+    {
+        var store = await BookAsync(2);
+        await ChangeAsync(store, LedgerStore.SequenceRowKey(2), row => row["Sequence"] = 9L);
+
+        var get = await Assert.ThrowsAsync<InvalidDataException>(() => store.GetAsync("main", "payment:evt_2", Ct)); // before: the entry, claiming sequence 9
+
+        Assert.Contains("claims sequence 9", get.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AppendAsync_RowPlantedPastTheHead_RefusesNamingTheRowInsteadOfRetryingAsContention()
     {

@@ -15,7 +15,7 @@ internal sealed class StoredBookVerifier(LedgerStore ledger, AnchorStore anchors
         var asOnChain = anchorList.OrderBy(a => a.FromSeq).Select(a => new OnChainAnchor(a.Content, a.Signature ?? "(unsigned)", a.Slot ?? 0, null)).ToList();
 
         // No entry is older than the cutoff at the earliest instant: the age of unanchored entries is not checked here.
-        var verifier = new LedgerStreamVerifier(asOnChain, DateTimeOffset.MinValue, TimeSpan.Zero);
+        var verifier = new LedgerStreamVerifier(book, asOnChain, DateTimeOffset.MinValue, TimeSpan.Zero);
         foreach (var entry in entries)
         {
             verifier.Add(entry, DateTimeOffset.MinValue);

@@ -34,7 +34,7 @@ public sealed class ChainVerifier(ApiClient api, string? apiKey, ISolanaRpcClien
             retired.Add((key, new AnchorRangeCheck(keyLinked), keyLinkProblems));
         }
 
-        var verifier = new LedgerStreamVerifier(linked, now, maxUnanchoredAge, [.. retired.Select(r => r.Ranges)]);
+        var verifier = new LedgerStreamVerifier(Book, linked, now, maxUnanchoredAge, [.. retired.Select(r => r.Ranges)]);
         var headProblems = new List<LedgerProblem>();
         long? from = 1;
         long? headSequence = 0;
