@@ -160,7 +160,7 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
             else
             {
                 read = await usage.ReadAsync(table, partitionKey, slots, cancellationToken).ConfigureAwait(false);
-                log.Counted(1);
+                log.Counted(usage.Reads(slots.Count));
             }
 
             var record = change(read);
@@ -197,8 +197,8 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
         attempt >= MaxAttempts ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 << Math.Min(attempt, 6)));
 
     /// <summary>
-    /// Writes the rows in as few transactions as their count (100) and size allow, at once; returns how many. A row a
-    /// transaction failed on fails the call (409/412: the caller decides again on what is there).
+    /// Writes the rows in as few transactions as their count (100) and size allow, at once; returns how many. A failed
+    /// transaction fails the call (409/412: the caller decides again on what is there).
     /// </summary>
     private async Task<int> WriteAsync(string partitionKey, List<ClaimRow> rows, CancellationToken cancellationToken)
     {
@@ -223,8 +223,8 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
             transactions.Add(actions);
         }
 
-        await Parallel.ForEachAsync(transactions, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
-            async (t, ct) => await table.SubmitTransactionAsync(t, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        // At once (a batch of 1,000 new sessions is 10 transactions), each to its end: the first failure in row order is what the caller sees.
+        await Task.WhenAll(transactions.Select(t => table.SubmitTransactionAsync(t, cancellationToken))).ConfigureAwait(false);
         return transactions.Count;
     }
 

@@ -71,6 +71,8 @@ internal sealed class LeaseUsageKey : UsageKey
         return read;
     }
 
+    public override int Reads(int slots) => 1;
+
     public override string Reason(UsageFact fact, ClaimedInterval other) =>
         $"data.intervalStart: the interval [{Text(fact.IntervalStart!.Value)}, {Text(fact.Time)}) of lease '{fact.Lease}' ({fact.GpuModel}) overlaps the interval " +
         $"[{Text(other.Start)}, {Text(other.End)}) event {other.EventId} of '{fact.Source}' claimed first; a lease's usage is billed once " +

@@ -40,11 +40,14 @@ internal sealed class SessionUsageKey : UsageKey
 
     public override ClaimSlot NewSlot(string slot) => new(slot, 1, "session");
 
+    /// <summary>Point reads at once at most: a group's fallback read of up to a host batch's sessions (1,000).</summary>
+    private const int ReadParallelism = 16;
+
     /// <summary>One point read a session, in parallel (a filter naming several keys would pass the service's 15 comparisons).</summary>
     public override async Task<Dictionary<string, ClaimSlot>> ReadAsync(TableClient table, string partitionKey, IReadOnlyList<string> slots, CancellationToken cancellationToken)
     {
         var read = slots.ToDictionary(s => s, NewSlot, StringComparer.Ordinal);
-        await Parallel.ForEachAsync(slots, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (slot, ct) =>
+        await Parallel.ForEachAsync(slots, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken }, async (slot, ct) =>
         {
             var row = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, slot, cancellationToken: ct).ConfigureAwait(false);
             if (row.HasValue)
@@ -54,6 +57,8 @@ internal sealed class SessionUsageKey : UsageKey
         }).ConfigureAwait(false);
         return read;
     }
+
+    public override int Reads(int slots) => slots;
 
     public override string Reason(UsageFact fact, ClaimedInterval other) =>
         $"data.startTime: the window [{Text(fact.IntervalStart!.Value)}, {Text(fact.IntervalEnd!.Value)}) of session '{fact.Session}' overlaps the window " +

@@ -33,6 +33,9 @@ internal abstract class UsageKey
     /// <summary>Reads the rows of <paramref name="slots"/> (every one of them a key of the result, rowless ones empty).</summary>
     public abstract Task<Dictionary<string, ClaimSlot>> ReadAsync(TableClient table, string partitionKey, IReadOnlyList<string> slots, CancellationToken cancellationToken);
 
+    /// <summary>Storage requests <see cref="ReadAsync"/> makes for <paramref name="slots"/> slots (counted in <see cref="AppendResult.Transactions"/>).</summary>
+    public abstract int Reads(int slots);
+
     /// <summary>The quarantine reason of <paramref name="fact"/>, whose window <paramref name="other"/> (another event's) covers.</summary>
     public abstract string Reason(UsageFact fact, ClaimedInterval other);
 
