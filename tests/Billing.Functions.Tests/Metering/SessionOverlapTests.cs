@@ -175,6 +175,24 @@ public sealed class SessionOverlapTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task MeterAsync_SameIdResentWithOtherContent_ConflictAndTheFirstKeepsItsSession()
+    {
+        var setup = await NewAsync(azurite);
+        var metering = setup.Metering();
+        await MeterAsync(metering, Offload("sess-1", Ten));
+        string changed = new CarrierEvent("sess-1", Hotspot, 1, 1, Ten).ToJson().ToJsonString(); // same id and window, other bytes
+
+        var conflict = await MeterAsync(metering, changed);
+        var retry = await MeterAsync(metering, Offload("0b9e4d1a-retry", Ten));
+
+        Assert.Equal((0, 1), (conflict.Inserted, conflict.Quarantined));
+        Assert.Equal((0, 1), (retry.Inserted, retry.Quarantined)); // the conflict released nothing: the first's window still counts
+        var set = await SetAsideAsync(setup);
+        Assert.Equal([("0b9e4d1a-retry", QuarantineKind.Overlap), ("sess-1", QuarantineKind.Conflict)], set.Select(e => (e.EventId!, e.Kind)).Order().ToArray());
+        Assert.Equal(1, await SessionsAsync(setup));
+    }
+
+    [Fact]
     public async Task MeterAsync_SameSessionIdFromAnotherCarrierOrAnotherSession_AllMetered()
     {
         var setup = await NewAsync(azurite);
