@@ -12,17 +12,17 @@ public sealed record AppendResult(int Inserted, int Duplicates, IReadOnlyList<Fa
     public IReadOnlyList<UnstorableFact> OverLimit { get; init; } = [];
 
     /// <summary>
-    /// New compute facts not written because their interval overlaps one another event of the same (source, lease) claimed
-    /// first (<see cref="LeaseIntervalClaims"/>), with the reason naming it; the caller quarantines them.
+    /// New facts not written because their window overlaps one another event's of the same usage key (a compute lease and GPU
+    /// model, a carrier session) claimed first (<see cref="IntervalClaims"/>), with the reason naming it; the caller quarantines them.
     /// </summary>
     public IReadOnlyList<UnstorableFact> Overlaps { get; init; } = [];
 
-    /// <summary>Lease days of this call whose facts were metered without the overlap check (a day at its bound, a row refused or unreadable): the caller logs them.</summary>
-    public IReadOnlyList<LeaseDayNotice> LeaseDayNotices { get; init; } = [];
+    /// <summary>Slots (a lease's day, a session) of this call whose facts were metered without the overlap check (a slot at its bound, a row refused or unreadable): the caller logs them.</summary>
+    public IReadOnlyList<ClaimNotice> ClaimNotices { get; init; } = [];
 
     /// <summary>
-    /// Lease days whose claim of a fact set aside after all storage refused to release (the interval stays held, so another
+    /// Slots whose claim of a fact set aside after all storage refused to release (the window stays held, so another
     /// event of it is set aside as overlap): the caller logs them.
     /// </summary>
-    public IReadOnlyList<LeaseDayNotice> LeaseReleaseFailures { get; init; } = [];
+    public IReadOnlyList<ClaimNotice> ClaimReleaseFailures { get; init; } = [];
 }

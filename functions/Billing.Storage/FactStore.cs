@@ -140,15 +140,18 @@ public sealed partial class FactStore(BillingTables tables)
         }
 
         int transactions = 0;
-        var leases = new LeaseClaimLog();
+        var windows = new ClaimLog();
         var toWrite = unique.Values.Where(p => !NeedsClaim(p.Fact)).ToList();
         var crossPayer = unique.Values.Where(p => NeedsClaim(p.Fact)).ToList();
         if (crossPayer.Count > 0)
         {
             var (claimed, claimTransactions) = await ClaimAsync(crossPayer, conflicts, unstorable, cancellationToken).ConfigureAwait(false);
-            toWrite.AddRange(await ClaimIntervalsAsync(crossPayer, claimed, leases, cancellationToken).ConfigureAwait(false));
+            toWrite.AddRange(claimed);
             transactions += claimTransactions;
         }
+
+        // After the id claims (a version that lost its id never claims a window), before the facts (ClaimWindowsAsync).
+        toWrite = await ClaimWindowsAsync(facts, toWrite, windows, conflicts, cancellationToken).ConfigureAwait(false);
 
         // One writer per partition: its transactions run in order, so they never race each other on the partition's rollup rows.
         var partitions = toWrite.GroupBy(p => PartitionKey(p.Fact.Payer, p.Fact.Source, p.Fact.Id)).ToList();
@@ -180,11 +183,11 @@ public sealed partial class FactStore(BillingTables tables)
             }
         }
 
-        await ReleaseIntervalsAsync(leases, conflicts.Select(c => c.Incoming).Concat(unstorable.Select(u => u.Fact)).Concat(overLimit.Select(u => u.Fact)), cancellationToken).ConfigureAwait(false);
-        return new AppendResult(inserted, duplicates + leases.Duplicates, conflicts.ToList(), transactions + leases.Transactions)
+        await ReleaseWindowsAsync(windows, conflicts, unstorable.Select(u => u.Fact).Concat(overLimit.Select(u => u.Fact)), cancellationToken).ConfigureAwait(false);
+        return new AppendResult(inserted, duplicates + windows.Duplicates, conflicts.ToList(), transactions + windows.Transactions)
         {
-            Unstorable = unstorable.ToList(), OverLimit = overLimit.ToList(), Overlaps = leases.Overlaps.ToList(), LeaseDayNotices = leases.Notices.ToList(),
-            LeaseReleaseFailures = leases.ReleaseFailures.ToList(),
+            Unstorable = unstorable.ToList(), OverLimit = overLimit.ToList(), Overlaps = windows.Overlaps.ToList(), ClaimNotices = windows.Notices.ToList(),
+            ClaimReleaseFailures = windows.ReleaseFailures.ToList(),
         };
     }
 

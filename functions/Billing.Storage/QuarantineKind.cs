@@ -16,8 +16,8 @@ public enum QuarantineKind
     Unstorable,
 
     /// <summary>
-    /// A compute event whose interval overlaps the interval of another event (another id) of the same (source, lease)
-    /// claimed first: the lease's usage is billed once (<see cref="LeaseIntervalClaims"/>).
+    /// An event whose window overlaps the window of another event (another id) of the same usage key claimed first (a
+    /// compute lease's interval, a carrier session's window): that usage is billed once (<see cref="IntervalClaims"/>).
     /// </summary>
     Overlap,
 }

@@ -124,7 +124,7 @@ public sealed partial class MeteringService(
 
         if (refusedFacts.Count > 0)
         {
-            // An earlier try of such an event may have claimed its lease interval before its batch failed: released first,
+            // An earlier try of such an event may have claimed its lease interval or session window before its batch failed: released first,
             // so it blocks neither the batch's other events nor a corrected resend (its own replay claims it again).
             LogReleaseFailures(await facts.ReleaseRefusedAsync(refusedFacts, cancellationToken).ConfigureAwait(false));
         }
@@ -150,21 +150,21 @@ public sealed partial class MeteringService(
         bad.AddRange(appended.Unstorable.Select(refused => SetAside(refused.Fact, QuarantineKind.Unstorable, $"$: {refused.Reason}")));
         bad.AddRange(appended.OverLimit.Select(refused => SetAside(refused.Fact, QuarantineKind.Invalid, refused.Reason)));
         bad.AddRange(appended.Overlaps.Select(overlap => SetAside(overlap.Fact, QuarantineKind.Overlap, overlap.Reason)));
-        foreach (var notice in appended.LeaseDayNotices)
+        foreach (var notice in appended.ClaimNotices)
         {
-            LogLeaseDayUnchecked(logger, notice.Lease, notice.Source, notice.Day, notice.Reason);
+            LogClaimUnchecked(logger, notice.Usage, notice.Source, notice.Reason);
         }
 
-        LogReleaseFailures(appended.LeaseReleaseFailures);
+        LogReleaseFailures(appended.ClaimReleaseFailures);
 
         return (bad, appended);
     }
 
-    private void LogReleaseFailures(IReadOnlyList<LeaseDayNotice> failures)
+    private void LogReleaseFailures(IReadOnlyList<ClaimNotice> failures)
     {
         foreach (var failure in failures)
         {
-            LogLeaseClaimNotReleased(logger, failure.Lease, failure.Source, failure.Day, failure.Reason);
+            LogClaimNotReleased(logger, failure.Usage, failure.Source, failure.Reason);
         }
     }
 
@@ -233,11 +233,11 @@ public sealed partial class MeteringService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Usage of {Month} for {Payer} was metered after the closes that correct that month routinely; the next close bills it as an adjustment")]
     private static partial void LogMeteredLate(ILogger logger, string month, string payer);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Compute usage of lease {Lease} from {Source} on {Day} is metered without the overlap check: {Reason}")]
-    private static partial void LogLeaseDayUnchecked(ILogger logger, string lease, string source, DateOnly day, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Usage of {Usage} from {Source} is metered without the overlap check: {Reason}")]
+    private static partial void LogClaimUnchecked(ILogger logger, string usage, string source, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The claim of lease {Lease} from {Source} on {Day} held by an event set aside was not released: {Reason}. The interval stays held, so another event sending it is set aside as overlap")]
-    private static partial void LogLeaseClaimNotReleased(ILogger logger, string lease, string source, DateOnly day, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The claim of {Usage} from {Source} held by an event set aside was not released: {Reason}. The window stays held, so another event sending it is set aside as overlap")]
+    private static partial void LogClaimNotReleased(ILogger logger, string usage, string source, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} event(s) from hub {Hub} quarantined")]
     private static partial void LogQuarantined(ILogger logger, int count, string hub);

@@ -26,9 +26,9 @@ public sealed class EventValidationResult
     public bool IsValid => Fact is not null;
 
     /// <summary>
-    /// For compute usage refused although every field of its fact reads (for what it names: a tenant its plan no longer
-    /// prices it for, an unknown partner), that fact: an earlier try that was valid may have claimed its lease interval,
-    /// which metering releases. Null otherwise.
+    /// For compute usage or a carrier session refused although every field of its fact reads (for what it names: a tenant
+    /// or carrier its plan no longer prices it for, an unknown partner), that fact: an earlier try that was valid may have
+    /// claimed its lease interval or session window, which metering releases. Null otherwise.
     /// </summary>
     public UsageFact? Refused { get; }
 

@@ -147,7 +147,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             _ => null,
         };
 
-        return new(id, source, r.HasErrors ? null : fact, r.Errors, r.NamesUnknownPartner, r.HasErrors && fact is { IsCompute: true } ? fact : null);
+        return new(id, source, r.HasErrors ? null : fact, r.Errors, r.NamesUnknownPartner, r.HasErrors && fact is { IsCompute: true } or { IsCarrier: true } ? fact : null);
     }
 
     /// <summary>
@@ -268,9 +268,9 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             r.Error("data.rewardableBytes", "must not exceed uploadBytes + downloadBytes");
         }
 
-        if (r.HasErrors || !header.IsComplete || !hasSession || hotspot is null || rat is null || start is null || end is null || up is null || down is null)
+        if (!header.IsComplete || !hasSession || hotspot is null || rat is null || start is null || end is null || up is null || down is null || start > end)
         {
-            return null;
+            return null; // with errors, a fact whose session and window read is still made: EventValidationResult.Refused
         }
 
         var hash = new ContentHasher(header, header.Source!);
@@ -297,6 +297,9 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             Hotspot = hotspot,
             Rat = rat,
             Bytes = rewardable ?? (up.Value + down.Value),
+            Session = Encoding.UTF8.GetString(sessionId),
+            IntervalStart = start.Value.ToUniversalTime(),
+            IntervalEnd = end.Value.ToUniversalTime(),
         };
     }
 

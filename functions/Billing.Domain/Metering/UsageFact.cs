@@ -62,6 +62,17 @@ public sealed record UsageFact
     /// </summary>
     public DateTimeOffset? IntervalStart { get; init; }
 
+    /// <summary>
+    /// A carrier session's <c>data.sessionId</c>, set by the validator with the session's window in
+    /// <see cref="IntervalStart"/> (<c>data.startTime</c>) and <see cref="IntervalEnd"/> (<c>data.endTime</c>): storage claims
+    /// the window for the session so a session sent under two ids is billed once. Null when not known (a fact not read from
+    /// an event): such a fact claims nothing. Not stored.
+    /// </summary>
+    public string? Session { get; init; }
+
+    /// <summary>The end of a carrier session's window (<c>data.endTime</c>, UTC); null for other types (a compute interval ends at <see cref="Time"/>). Not stored.</summary>
+    public DateTimeOffset? IntervalEnd { get; init; }
+
     /// <summary>A declared type's meters (<c>meters/*.json</c>): one reading per meter the event contributes to.</summary>
     public IReadOnlyList<MeterReading> Readings { get; init; } = [];
 

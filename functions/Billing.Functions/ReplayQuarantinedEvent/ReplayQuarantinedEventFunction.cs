@@ -46,7 +46,7 @@ public sealed class ReplayQuarantinedEventFunction(QuarantineReplayer replayer)
             ReplayOutcome.Metered => ApiResults.Json(new QuarantineReplayResponse(outcome, "metered: the event counts from now on, in the usage of its own time", view), BillingJsonContext.Default.QuarantineReplayResponse),
             ReplayOutcome.Duplicate => ApiResults.Json(new QuarantineReplayResponse(outcome, "already counted: its (source, id) was metered with this content; nothing was counted again", view), BillingJsonContext.Default.QuarantineReplayResponse),
             ReplayOutcome.Conflict => new Problem(409, "Conflict: the first version counts", "a differing version of a metered event is never replayed over it", errors, extensions).ToResult(),
-            ReplayOutcome.Overlap => new Problem(409, "Overlap: the lease's interval counts under another event", "its interval overlaps one another event of the lease claimed first; that one counts", errors, extensions).ToResult(),
+            ReplayOutcome.Overlap => new Problem(409, "Overlap: this usage counts under another event", "its interval (a lease's) or window (a carrier session's) overlaps one another event's claimed first; that one counts", errors, extensions).ToResult(),
             ReplayOutcome.Refused => new Problem(409, "Not replayable", "there is nothing metering could count in this event", errors, extensions)
             {
                 // A row this platform did not write (planted): stored data that cannot be read, typed as such.

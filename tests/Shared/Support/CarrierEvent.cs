@@ -12,6 +12,9 @@ public sealed record CarrierEvent(string Id, string Hotspot, long UploadBytes, l
 
     public long? RewardableBytes { get; init; }
 
+    /// <summary><c>data.sessionId</c>: the event id unless told (a carrier resending a session under a new id keeps it).</summary>
+    public string? SessionId { get; init; }
+
     /// <summary>With every optional field a carrier may send: subject, content type, subscriber hash, rewardable bytes.</summary>
     public CarrierEvent Complete(string subscriberHash, long rewardableBytes) => this with
     {
@@ -25,7 +28,7 @@ public sealed record CarrierEvent(string Id, string Hotspot, long UploadBytes, l
     {
         var data = new JsonObject
         {
-            ["sessionId"] = Id,
+            ["sessionId"] = SessionId ?? Id,
             ["hotspotId"] = Hotspot,
         };
         if (SubscriberHash is not null)

@@ -34,7 +34,7 @@ export default async function quarantine(root, { me, arg, params }) {
   });
   root.append(h('h1', {}, 'Quarantine'),
     h('p', { class: 'muted' }, 'Events that passed ingestion but were not counted: an id already metered with other content (conflict), ',
-      'not an event (malformed), refused by storage (unstorable), a lease interval another event of the lease counts already (overlap) ',
+      'not an event (malformed), refused by storage (unstorable), a lease interval or carrier session window another event of it counts already (overlap) ',
       'or invalid at metering. Nothing is dropped: each is kept with its reasons and its payload.',
       finance ? ' Replay puts one back through metering once its cause is fixed; it counts at most once.' : ''),
     form);

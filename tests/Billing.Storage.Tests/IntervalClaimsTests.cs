@@ -3,15 +3,15 @@ using static Billing.Tests.Shared.SampleFacts;
 namespace Billing.Storage.Tests;
 
 /// <summary>
-/// A lease's day of claimed intervals spills into further rows when one is full (<see cref="LeaseDayRow.MaxIntervals"/>),
+/// A lease's day of claimed intervals spills into further rows when one is full (<see cref="ClaimRow.MaxIntervals"/>),
 /// so every event is claimed whatever the day holds; only past the day's hard bound are events metered without the
 /// overlap check, reported once, and still counted once.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class LeaseIntervalClaimsTests(AzuriteFixture azurite)
+public sealed class IntervalClaimsTests(AzuriteFixture azurite)
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
-    private static readonly string Partition = LeaseIntervalClaims.PartitionKey("provider-nodeops", "lease-1", "H100");
+    private static readonly string Partition = LeaseUsageKey.PartitionKey("provider-nodeops", "lease-1", "H100");
     private static readonly DateOnly Today = DateOnly.FromDateTime(Day.UtcDateTime);
 
     /// <summary>A compute fact of lease <c>lease-1</c> from provider-nodeops over <c>[end − seconds, end)</c>, as the validator reads it.</summary>
@@ -25,12 +25,12 @@ public sealed class LeaseIntervalClaimsTests(AzuriteFixture azurite)
     /// Fills <paramref name="row"/> with intervals of 100 ms every 250 ms from the day's start, after the
     /// <paramref name="before"/> intervals earlier rows hold (a hundred full rows end before 10:00).
     /// </summary>
-    private static LeaseDayRow Full(LeaseDayRow row, int before)
+    private static ClaimRow Full(ClaimRow row, int before)
     {
-        for (int m = before; m < before + LeaseDayRow.MaxIntervals; m++)
+        for (int m = before; m < before + ClaimRow.MaxIntervals; m++)
         {
             var start = Day.AddMilliseconds(250L * m);
-            row.Add(new LeaseInterval(start.UtcTicks, start.AddMilliseconds(100).UtcTicks, LeaseDayRow.Key($"m{m}")));
+            row.Add(new ClaimedInterval(start.UtcTicks, start.AddMilliseconds(100).UtcTicks, ClaimRow.Key($"m{m}")));
         }
 
         return row;
@@ -44,7 +44,7 @@ public sealed class LeaseIntervalClaimsTests(AzuriteFixture azurite)
     {
         var tables = await azurite.NewTablesAsync();
         var store = new FactStore(tables);
-        await tables.Facts.SubmitTransactionAsync([Full(LeaseDayRow.Empty(Today), 0).Action(Partition)], Ct);
+        await tables.Facts.SubmitTransactionAsync([Full(ClaimRow.Empty(ClaimRow.DayKey(Today)), 0).Action(Partition)], Ct);
         var gap = Interval("gap", Day.AddHours(1)); // [00:59, 01:00): free
         var late = Interval("late", Day.AddSeconds(10), seconds: 1); // [00:00:09, 00:00:10): overlaps what the full row holds
 
@@ -54,14 +54,14 @@ public sealed class LeaseIntervalClaimsTests(AzuriteFixture azurite)
         var overlapping = await store.AppendAsync([Interval("yesterday", Day.AddHours(-1)), late, Interval("gap-again", Day.AddHours(1).AddSeconds(-30), seconds: 10)], Ct);
 
         Assert.Equal((1, 0), (first.Inserted, first.Overlaps.Count));
-        Assert.Empty(first.LeaseDayNotices); // before: metered without a claim, "its day row holds 1440 intervals"
+        Assert.Empty(first.ClaimNotices); // before: metered without a claim, "its day row holds 1440 intervals"
         Assert.Equal((0, 1, 0), (redelivered.Inserted, redelivered.Duplicates, redelivered.Overlaps.Count)); // counted once
         Assert.Equal(["gap-again", "late"], overlapping.Overlaps.Select(o => o.Fact.Fact.Id).Order()); // before: gap-again metered, its half minute billed twice
         Assert.Equal(1, overlapping.Inserted); // yesterday
-        Assert.Empty(overlapping.LeaseDayNotices);
-        var full = await RowAsync(tables, LeaseDayRow.RowKey(Today));
-        var next = await RowAsync(tables, LeaseDayRow.RowKey(Today) + "|01");
-        Assert.Equal((LeaseDayRow.MaxIntervals, false), (full.GetInt32("Count"), full.GetBoolean("CapReached")));
+        Assert.Empty(overlapping.ClaimNotices);
+        var full = await RowAsync(tables, ClaimRow.RowKey(ClaimRow.DayKey(Today)));
+        var next = await RowAsync(tables, ClaimRow.RowKey(ClaimRow.DayKey(Today)) + "|01");
+        Assert.Equal((ClaimRow.MaxIntervals, false), (full.GetInt32("Count"), full.GetBoolean("CapReached")));
         Assert.Equal(1, next.GetInt32("Count"));
         Assert.EndsWith("|gap\n", next.GetString("I0"), StringComparison.Ordinal);
     }
@@ -71,9 +71,9 @@ public sealed class LeaseIntervalClaimsTests(AzuriteFixture azurite)
     {
         var tables = await azurite.NewTablesAsync();
         var store = new FactStore(tables);
-        for (int part = 0; part < LeaseDayRow.MaxRowsPerDay; part++)
+        for (int part = 0; part < ClaimRow.MaxRowsPerDay; part++)
         {
-            await tables.Facts.SubmitTransactionAsync([Full(LeaseDayRow.Empty(Today, part), part * LeaseDayRow.MaxIntervals).Action(Partition)], Ct);
+            await tables.Facts.SubmitTransactionAsync([Full(ClaimRow.Empty(ClaimRow.DayKey(Today), part), part * ClaimRow.MaxIntervals).Action(Partition)], Ct);
         }
 
         var over = Interval("over", Day.AddHours(12)); // [11:59, 12:00): after what the full rows hold
@@ -83,12 +83,12 @@ public sealed class LeaseIntervalClaimsTests(AzuriteFixture azurite)
         var overlapping = await store.AppendAsync([Interval("late", Day.AddHours(9), seconds: 1), Interval("over-again", Day.AddHours(12).AddSeconds(-30), seconds: 10)], Ct);
 
         Assert.Equal((1, 0), (first.Inserted, first.Overlaps.Count)); // not stalled, not refused
-        Assert.Contains($"in {LeaseDayRow.MaxRowsPerDay} rows", Assert.Single(first.LeaseDayNotices).Reason, StringComparison.Ordinal);
+        Assert.Contains($"in {ClaimRow.MaxRowsPerDay} rows", Assert.Single(first.ClaimNotices).Reason, StringComparison.Ordinal);
         Assert.Equal((0, 1, 0), (redelivered.Inserted, redelivered.Duplicates, redelivered.Overlaps.Count)); // counted once
-        Assert.Empty(redelivered.LeaseDayNotices); // reported once
+        Assert.Empty(redelivered.ClaimNotices); // reported once
         Assert.Equal("late", Assert.Single(overlapping.Overlaps).Fact.Fact.Id); // every row is still checked against, the last ones too
         Assert.Equal(1, overlapping.Inserted); // over-again overlaps over, which the full day could not record: the documented bound
-        var last = await RowAsync(tables, LeaseDayRow.RowKey(Today, LeaseDayRow.MaxRowsPerDay - 1));
-        Assert.Equal((LeaseDayRow.MaxIntervals, true), (last.GetInt32("Count"), last.GetBoolean("CapReached")));
+        var last = await RowAsync(tables, ClaimRow.RowKey(ClaimRow.DayKey(Today), ClaimRow.MaxRowsPerDay - 1));
+        Assert.Equal((ClaimRow.MaxIntervals, true), (last.GetInt32("Count"), last.GetBoolean("CapReached")));
     }
 }

@@ -1,24 +1,25 @@
 namespace Billing.Storage;
 
 /// <summary>
-/// One row of a UTC day of one (source, lease, GPU model)'s claimed compute intervals (<see cref="LeaseIntervalClaims"/>,
-/// <see cref="LeaseDay"/>): row <c>d|{yyyyMMdd}</c> of the lease's partition, and when it is full the day's further rows
-/// <c>d|{yyyyMMdd}|01</c> … <c>|99</c> (<see cref="Part"/>; at most <see cref="MaxRowsPerDay"/> rows a day). Each
+/// One row of a slot of claimed windows (<see cref="IntervalClaims"/>, <see cref="ClaimSlot"/>): a UTC day of one (source,
+/// lease, GPU model)'s compute intervals, row <c>d|{yyyyMMdd}</c> of the lease's partition, or one carrier session's windows,
+/// row <c>s|{session}</c> (<see cref="UsageKey"/>); when it is full the slot's further rows <c>{slot}|01</c> … <c>|99</c>
+/// (<see cref="Part"/>; at most <see cref="MaxRowsPerDay"/> rows a slot, as the usage key allows). Each
 /// interval is a line <c>{start ticks}|{end ticks}|{key}</c>, the key being the claiming event's id escaped
 /// (<see cref="TableKey.Escape"/>, so it holds neither <c>|</c> nor a line break) or, past <see cref="MaxKeyChars"/>, its
 /// <see cref="TableKey.Digest"/>; the text is split over string properties <c>I0</c>, <c>I1</c>, … of at most
 /// <see cref="FactStore.MaxRawChars"/> characters. A row holds at most <see cref="MaxIntervals"/> intervals and
-/// <see cref="MaxChars"/> characters (about 520 KB of the entity's 1 MiB), so one transaction carries one or two rows
-/// within <see cref="FactStore.TransactionBudgetBytes"/>.
+/// <see cref="MaxChars"/> characters (about 520 KB of the entity's 1 MiB), so one transaction carries one or two full rows
+/// within <see cref="FactStore.TransactionBudgetBytes"/> (and up to 100 short ones: a session's row holds a window or two).
 /// </summary>
-internal sealed class LeaseDayRow
+internal sealed class ClaimRow
 {
     /// <summary>Intervals a row holds: one a minute of its day.</summary>
     public const int MaxIntervals = 1440;
 
     /// <summary>
-    /// Rows a day keeps at most (<see cref="MaxIntervals"/> intervals each: 144,000 intervals, one every 0.6 s, well above a
-    /// lease reported every second); past them the lease's events of the day are metered without a claim and reported.
+    /// Rows a lease's day keeps at most (<see cref="MaxIntervals"/> intervals each: 144,000 intervals, one every 0.6 s, well
+    /// above a lease reported every second); past them the lease's events of the day are metered without a claim and reported.
     /// </summary>
     public const int MaxRowsPerDay = 100;
 
@@ -33,12 +34,12 @@ internal sealed class LeaseDayRow
 
     private const string CapProperty = "CapReached";
 
-    private readonly List<LeaseInterval> intervals;
+    private readonly List<ClaimedInterval> intervals;
     private int chars;
 
-    private LeaseDayRow(DateOnly day, int part, ETag? etag, List<LeaseInterval> intervals, bool capReached, bool readable)
+    private ClaimRow(string slot, int part, ETag? etag, List<ClaimedInterval> intervals, bool capReached, bool readable)
     {
-        Day = day;
+        Slot = slot;
         Part = part;
         ETag = etag;
         this.intervals = intervals;
@@ -47,9 +48,10 @@ internal sealed class LeaseDayRow
         Readable = readable;
     }
 
-    public DateOnly Day { get; }
+    /// <summary>The row key of the slot's first row (<see cref="DayKey"/>, <c>s|{session}</c>).</summary>
+    public string Slot { get; }
 
-    /// <summary>Which of the day's rows this is: 0 for <c>d|{yyyyMMdd}</c>, n for <c>d|{yyyyMMdd}|{n:00}</c>.</summary>
+    /// <summary>Which of the slot's rows this is: 0 for <c>{slot}</c>, n for <c>{slot}|{n:00}</c>.</summary>
     public int Part { get; }
 
     /// <summary>The stored row's ETag; null when there is no row yet.</summary>
@@ -58,31 +60,43 @@ internal sealed class LeaseDayRow
     /// <summary>Whether the row changed since it was read (it is written back).</summary>
     public bool Changed { get; private set; }
 
-    /// <summary>Whether an event was metered unchecked because the day's rows were all full (recorded once, so it is reported once).</summary>
+    /// <summary>Whether an event was metered unchecked because the slot's rows were all full (recorded once, so it is reported once).</summary>
     public bool CapReached { get; private set; }
 
     /// <summary>False when the stored row holds what this platform never writes: it is checked as far as it reads, never written.</summary>
     public bool Readable { get; }
 
-    public IReadOnlyList<LeaseInterval> Intervals => intervals;
+    public IReadOnlyList<ClaimedInterval> Intervals => intervals;
 
-    /// <summary>The key of the day's row <paramref name="part"/>: the parts of a day sort in order, before the next day's rows.</summary>
-    public static string RowKey(DateOnly day, int part = 0) =>
-        "d|" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + (part == 0 ? "" : "|" + part.ToString("D2", CultureInfo.InvariantCulture));
+    /// <summary>The slot of a UTC day of a lease: <c>d|{yyyyMMdd}</c>; its parts sort in order, before the next day's rows.</summary>
+    public static string DayKey(DateOnly day) => "d|" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
-    /// <summary>The day and part a row key names; false for a key this platform does not write.</summary>
-    public static bool TryParseRowKey(string rowKey, out DateOnly day, out int part)
+    /// <summary>The key of the slot's row <paramref name="part"/>.</summary>
+    public static string RowKey(string slot, int part = 0) => part == 0 ? slot : slot + "|" + part.ToString("D2", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The slot and part a row key names (<c>{slot}</c> or <c>{slot}|{nn}</c>, a slot being a prefix and a key without
+    /// <c>|</c>: <c>d|{yyyyMMdd}</c>, <c>s|{session}</c>); false for a key this platform does not write.
+    /// </summary>
+    public static bool TryParseRowKey(string rowKey, out string slot, out int part)
     {
         part = 0;
-        day = default;
-        if (rowKey.Length is not (10 or 13) || !rowKey.StartsWith("d|", StringComparison.Ordinal)
-            || !DateOnly.TryParseExact(rowKey.AsSpan(2, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
+        slot = rowKey;
+        int first = rowKey.IndexOf('|', StringComparison.Ordinal);
+        if (first <= 0 || first == rowKey.Length - 1)
         {
             return false;
         }
 
-        return rowKey.Length == 10 || (rowKey[10] == '|'
-            && int.TryParse(rowKey.AsSpan(11), NumberStyles.None, CultureInfo.InvariantCulture, out part) && part is > 0 and < MaxRowsPerDay);
+        int second = rowKey.IndexOf('|', first + 1);
+        if (second < 0)
+        {
+            return true;
+        }
+
+        slot = rowKey[..second];
+        return rowKey.Length == second + 3 && second > first + 1
+            && int.TryParse(rowKey.AsSpan(second + 1), NumberStyles.None, CultureInfo.InvariantCulture, out part) && part is > 0 and < MaxRowsPerDay;
     }
 
     /// <summary>The key an event's id is kept under.</summary>
@@ -92,9 +106,9 @@ internal sealed class LeaseDayRow
         return escaped.Length <= MaxKeyChars ? escaped : TableKey.Digest(id);
     }
 
-    public static LeaseDayRow Empty(DateOnly day, int part = 0) => new(day, part, null, [], false, true);
+    public static ClaimRow Empty(string slot, int part = 0) => new(slot, part, null, [], false, true);
 
-    public static LeaseDayRow Read(DateOnly day, int part, TableEntity row)
+    public static ClaimRow Read(string slot, int part, TableEntity row)
     {
         var text = new StringBuilder();
         for (int i = 0; EntityText.Of(row, "I" + i.ToString(CultureInfo.InvariantCulture)) is { } chunk; i++)
@@ -102,7 +116,7 @@ internal sealed class LeaseDayRow
             text.Append(chunk);
         }
 
-        var intervals = new List<LeaseInterval>();
+        var intervals = new List<ClaimedInterval>();
         bool readable = true;
         foreach (string line in text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -110,7 +124,7 @@ internal sealed class LeaseDayRow
             if (parts.Length == 3 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long start)
                 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long end) && parts[2].Length > 0)
             {
-                intervals.Add(new LeaseInterval(start, end, parts[2]));
+                intervals.Add(new ClaimedInterval(start, end, parts[2]));
             }
             else
             {
@@ -118,20 +132,20 @@ internal sealed class LeaseDayRow
             }
         }
 
-        return new LeaseDayRow(day, part, row.ETag, intervals, row.TryGetValue(CapProperty, out var cap) && cap is true, readable);
+        return new ClaimRow(slot, part, row.ETag, intervals, row.TryGetValue(CapProperty, out var cap) && cap is true, readable);
     }
 
     /// <summary>Whether the row has no room for <paramref name="interval"/>.</summary>
-    public bool IsFull(LeaseInterval interval) => !Readable || intervals.Count >= MaxIntervals || chars + interval.Chars > MaxChars;
+    public bool IsFull(ClaimedInterval interval) => !Readable || intervals.Count >= MaxIntervals || chars + interval.Chars > MaxChars;
 
     public bool Holds(string key) => intervals.Exists(i => i.Key == key);
 
-    /// <summary>The first interval of another event that overlaps <c>[start, end)</c>, if any (adjacent ones do not).</summary>
-    public LeaseInterval? FirstOverlap(long start, long end, string key)
+    /// <summary>The first window of another event that <see cref="ClaimedInterval.Covers"/> <c>[start, end)</c>, if any.</summary>
+    public ClaimedInterval? FirstOverlap(long start, long end, string key)
     {
         foreach (var i in intervals)
         {
-            if (i.Key != key && i.StartTicks < end && start < i.EndTicks)
+            if (i.Key != key && i.Covers(start, end))
             {
                 return i;
             }
@@ -140,7 +154,7 @@ internal sealed class LeaseDayRow
         return null;
     }
 
-    public void Add(LeaseInterval interval)
+    public void Add(ClaimedInterval interval)
     {
         intervals.Add(interval);
         chars += interval.Chars;
@@ -156,7 +170,7 @@ internal sealed class LeaseDayRow
         return removed > 0;
     }
 
-    /// <summary>Records (on the day's last row) that an event was metered unchecked; true the first time (the one time it is reported).</summary>
+    /// <summary>Records (on the slot's last row) that an event was metered unchecked; true the first time (the one time it is reported).</summary>
     public bool MarkCapReached()
     {
         if (CapReached || !Readable)
@@ -172,7 +186,7 @@ internal sealed class LeaseDayRow
     /// <summary>The transaction action writing the row back: an insert for a new row, else a replace conditioned on its ETag.</summary>
     public TableTransactionAction Action(string partitionKey)
     {
-        var entity = new TableEntity(partitionKey, RowKey(Day, Part)) { ["Count"] = intervals.Count, [CapProperty] = CapReached };
+        var entity = new TableEntity(partitionKey, RowKey(Slot, Part)) { ["Count"] = intervals.Count, [CapProperty] = CapReached };
         int n = 0;
         foreach (string part in TextChunks.Split(string.Concat(intervals.Select(i => i.Line)), FactStore.MaxRawChars))
         {

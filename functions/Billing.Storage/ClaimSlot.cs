@@ -1,0 +1,90 @@
+namespace Billing.Storage;
+
+/// <summary>
+/// One slot of claimed windows (<see cref="IntervalClaims"/>): a UTC day of one (source, lease, GPU model), or one carrier
+/// session (<see cref="UsageKey"/>), as its rows (<see cref="ClaimRow"/>) in part order. A window is recorded in one row of
+/// the slot, the first with room, or a new row after the last when none has; the slot is full at
+/// <paramref name="maxRows"/> full rows, or when a row holds what this platform does not write (never rewritten: what it
+/// holds is lost to no one).
+/// </summary>
+/// <param name="slot">The row key of the slot's first row.</param>
+/// <param name="maxRows">Rows the slot may have (<see cref="ClaimRow.MaxRowsPerDay"/> for a lease's day).</param>
+/// <param name="noun">What the slot is, in a notice: "day", "session".</param>
+internal sealed class ClaimSlot(string slot, int maxRows, string noun)
+{
+    private readonly List<ClaimRow> rows = [];
+
+    public string Slot => slot;
+
+    /// <summary>The rows read or added, in part order.</summary>
+    public IReadOnlyList<ClaimRow> Rows => rows;
+
+    /// <summary>Windows the slot holds.</summary>
+    public int Count => rows.Sum(r => r.Intervals.Count);
+
+    /// <summary>Adds a row read from storage, keeping part order whatever order the rows came in.</summary>
+    public void Put(ClaimRow row)
+    {
+        int at = rows.FindIndex(r => r.Part > row.Part);
+        rows.Insert(at < 0 ? rows.Count : at, row);
+    }
+
+    public bool Holds(string key) => rows.Exists(r => r.Holds(key));
+
+    /// <summary>The first window of another event that covers <c>[start, end)</c>, if any (<see cref="ClaimedInterval.Covers"/>).</summary>
+    public ClaimedInterval? FirstOverlap(long start, long end, string key)
+    {
+        foreach (var row in rows)
+        {
+            if (row.FirstOverlap(start, end, key) is { } other)
+            {
+                return other;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Removes the windows of <paramref name="key"/> from every row.</summary>
+    public void Remove(string key)
+    {
+        foreach (var row in rows)
+        {
+            row.Remove(key);
+        }
+    }
+
+    /// <summary>Whether <paramref name="interval"/> can be recorded: every row readable, and one with room or a part left.</summary>
+    public bool HasRoom(ClaimedInterval interval) =>
+        rows.TrueForAll(r => r.Readable) && (rows.Exists(r => !r.IsFull(interval)) || NextPart < maxRows);
+
+    /// <summary>Records <paramref name="interval"/> in the first row with room, or a new row after the last (<see cref="HasRoom"/> first).</summary>
+    public void Add(ClaimedInterval interval)
+    {
+        if (rows.Find(r => !r.IsFull(interval)) is not { } row)
+        {
+            row = ClaimRow.Empty(slot, NextPart);
+            rows.Add(row);
+        }
+
+        row.Add(interval);
+    }
+
+    /// <summary>
+    /// Why a window cannot be recorded (<see cref="HasRoom"/>), the first time it is told for this slot (a full slot's
+    /// last row records that it was told; a row this platform did not write is told every time); null when it was told already.
+    /// </summary>
+    public string? Full()
+    {
+        if (rows.Find(r => !r.Readable) is not null)
+        {
+            return $"its {noun} row holds what this platform does not write";
+        }
+
+        return rows[^1].MarkCapReached()
+            ? $"its {noun} holds {Count} intervals in {rows.Count} rows, the most one {noun} keeps ({maxRows} rows of up to {ClaimRow.MaxIntervals} intervals, {ClaimRow.MaxChars} characters)"
+            : null;
+    }
+
+    private int NextPart => rows.Count == 0 ? 0 : rows[^1].Part + 1;
+}

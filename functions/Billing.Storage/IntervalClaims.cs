@@ -1,0 +1,242 @@
+namespace Billing.Storage;
+
+/// <summary>
+/// Bills one usage once whatever ids it is sent under (docs/contract.md §3): for one usage key (a compute lease and GPU
+/// model, a carrier session: <see cref="UsageKey"/>) the windows <c>[start, end)</c> of its events describe one usage over
+/// time, so an event whose window overlaps the window another event (another id) claimed first is set aside
+/// (<see cref="AppendResult.Overlaps"/>). Adjacent windows do not overlap; equal zero-length ones do
+/// (<see cref="ClaimedInterval.Covers"/>); an event's own claim (a redelivery) never blocks it.
+/// <para>A batch's facts are grouped by their key's partition; each group reads its slots' rows (as its key reads them, or
+/// not at all on an <see cref="UsageKey.Optimistic"/> first try), decides its events in batch order (the first sent wins)
+/// and writes the rows it changed in entity-group transactions (100 rows and the byte budget each), an insert for a new
+/// row and an ETag-conditioned replace otherwise, so concurrent metering instances serialize: on 409/412 the group pauses
+/// (jittered), reads again and decides again, up to <see cref="MaxAttempts"/> times, then fails as transient (the batch is
+/// redelivered). A fact that was kept but not written after all (over its month limit, refused, a conflict) is released,
+/// so it does not block its window; releasing again (a redelivery) changes nothing.</para>
+/// <para>Capacity: a slot whose rows are full, or with a row this platform did not write, is still checked against but
+/// records nothing more: such an event is metered without a claim (any valid event stays billable), reported once
+/// (<see cref="AppendResult.ClaimNotices"/>). A row storage refuses is reported and its events metered the same way.</para>
+/// </summary>
+internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKey usage)
+{
+    /// <summary>Tries of one group's claims against concurrent writers before the batch fails as transient.</summary>
+    public const int MaxAttempts = 8;
+
+    public UsageKey Usage => usage;
+
+    /// <summary>
+    /// Claims the windows of the facts that apply, in the order given (the batch's: the first sent wins); returns the facts
+    /// that may be written: those that do not apply, and those whose window is theirs. The others are in <paramref name="log"/>.
+    /// </summary>
+    public async Task<List<PendingFact>> ClaimAsync(IReadOnlyList<PendingFact> facts, ClaimLog log, CancellationToken cancellationToken)
+    {
+        var groups = facts.Where(p => usage.Applies(p.Fact)).GroupBy(p => usage.PartitionKey(p.Fact)).ToList();
+        if (groups.Count == 0)
+        {
+            return [.. facts];
+        }
+
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (group, ct) => await ClaimGroupAsync(group.Key, [.. group], log, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return facts.Where(p => !usage.Applies(p.Fact) || log.Kept.ContainsKey(p)).ToList();
+    }
+
+    /// <summary>Releases the windows of facts that were kept but not written (safe to repeat: a released window is simply absent).</summary>
+    public async Task ReleaseAsync(IEnumerable<PendingFact> facts, ClaimLog log, CancellationToken cancellationToken)
+    {
+        var groups = facts.Where(p => usage.Applies(p.Fact)).GroupBy(p => usage.PartitionKey(p.Fact)).ToList();
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (group, ct) =>
+            await UpdateAsync(group.Key, [.. group], log, log.ReleaseFailures, optimistic: false, slots =>
+            {
+                foreach (var p in group)
+                {
+                    string key = ClaimRow.Key(p.Fact.Id);
+                    foreach (string slot in usage.Slots(p.Fact))
+                    {
+                        slots[slot].Remove(key);
+                    }
+                }
+
+                return () => { };
+            }, ct).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    private Task ClaimGroupAsync(string partitionKey, List<PendingFact> group, ClaimLog log, CancellationToken cancellationToken) =>
+        UpdateAsync(partitionKey, group, log, log.Notices, usage.Optimistic, slots =>
+        {
+            var decided = new Decisions();
+            foreach (var p in group)
+            {
+                Decide(p, slots, decided);
+            }
+
+            return () =>
+            {
+                foreach (var p in decided.Kept)
+                {
+                    log.Kept[p] = true;
+                }
+
+                foreach (var p in decided.Added)
+                {
+                    log.Added[p] = true;
+                }
+
+                foreach (var o in decided.Overlaps)
+                {
+                    log.Overlaps.Add(o);
+                }
+
+                foreach (var n in decided.Notices)
+                {
+                    log.Notices.Add(n);
+                }
+            };
+        }, cancellationToken);
+
+    /// <summary>One event against its slots as they stand (earlier events of the batch included).</summary>
+    private void Decide(PendingFact pending, Dictionary<string, ClaimSlot> slots, Decisions decided)
+    {
+        var f = pending.Fact;
+        string key = ClaimRow.Key(f.Id);
+        var (start, end) = usage.Window(f);
+        var interval = new ClaimedInterval(start, end, key);
+        var touched = usage.Slots(f).Select(s => slots[s]).ToList();
+        if (touched.TrueForAll(slot => slot.Holds(key)))
+        {
+            decided.Kept.Add(pending); // its own claim: a redelivery, or a replay of an event metered since
+            return;
+        }
+
+        foreach (var slot in touched)
+        {
+            if (slot.FirstOverlap(interval.StartTicks, interval.EndTicks, key) is { } other)
+            {
+                foreach (var own in touched)
+                {
+                    own.Remove(key); // part of its claim an earlier try left: it does not hold the window
+                }
+
+                decided.Overlaps.Add(new UnstorableFact(pending, usage.Reason(f, other)));
+                return;
+            }
+        }
+
+        decided.Kept.Add(pending);
+        if (touched.Find(slot => !slot.Holds(key) && !slot.HasRoom(interval)) is { } full)
+        {
+            if (full.Full() is { } reason)
+            {
+                decided.Notices.Add(new ClaimNotice(f.Source, usage.Describe(f, full.Slot), reason));
+            }
+
+            return;
+        }
+
+        decided.Added.Add(pending);
+        foreach (var slot in touched.Where(slot => !slot.Holds(key)))
+        {
+            slot.Add(interval);
+        }
+    }
+
+    /// <summary>
+    /// Reads the group's slots (none on an optimistic first try: they start empty), lets <paramref name="change"/> change
+    /// them (it returns what to record once they are written) and writes the changed rows back; on 409/412 (another writer,
+    /// or a row the optimistic try did not know) reads and changes again. Rows storage refuses go to <paramref name="refused"/>, with why.
+    /// </summary>
+    private async Task UpdateAsync(string partitionKey, List<PendingFact> group, ClaimLog log, ConcurrentBag<ClaimNotice> refused, bool optimistic,
+        Func<Dictionary<string, ClaimSlot>, Action> change, CancellationToken cancellationToken)
+    {
+        var slots = group.SelectMany(p => usage.Slots(p.Fact)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        for (int attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            bool blind = optimistic && attempt == 1;
+            Dictionary<string, ClaimSlot> read;
+            if (blind)
+            {
+                read = slots.ToDictionary(s => s, usage.NewSlot, StringComparer.Ordinal);
+            }
+            else
+            {
+                read = await usage.ReadAsync(table, partitionKey, slots, cancellationToken).ConfigureAwait(false);
+                log.Counted(usage.Reads(slots.Count));
+            }
+
+            var record = change(read);
+            var changed = read.Values.SelectMany(d => d.Rows).Where(r => r.Changed && r.Readable).ToList();
+            try
+            {
+                log.Counted(await WriteAsync(partitionKey, changed, cancellationToken).ConfigureAwait(false));
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // Another instance changed a row (or the blind try met one that exists): decide again on what is there, after
+                // a jittered pause (none after a blind try) so instances metering one hot key at once do not collide again in step.
+                await Task.Delay(blind ? TimeSpan.Zero : Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            catch (RequestFailedException ex) when (StorageFailure.IsDeterministic(ex))
+            {
+                var f = group[0].Fact;
+                foreach (var row in changed)
+                {
+                    refused.Add(new ClaimNotice(f.Source, usage.Describe(f, row.Slot), StorageFailure.Describe(ex)));
+                }
+            }
+
+            record();
+            return;
+        }
+
+        throw new RequestFailedException(503, $"the claims of partition '{partitionKey}' kept changing under concurrent writers; retry the batch");
+    }
+
+    /// <summary>Up to 10 ms × 2^attempt, jittered, at most 640 ms (the last of <see cref="MaxAttempts"/> tries waits none).</summary>
+    private static TimeSpan Backoff(int attempt) =>
+        attempt >= MaxAttempts ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 << Math.Min(attempt, 6)));
+
+    /// <summary>
+    /// Writes the rows in as few transactions as their count (100) and size allow, at once; returns how many. A failed
+    /// transaction fails the call (409/412: the caller decides again on what is there).
+    /// </summary>
+    private async Task<int> WriteAsync(string partitionKey, List<ClaimRow> rows, CancellationToken cancellationToken)
+    {
+        var transactions = new List<List<TableTransactionAction>>();
+        var actions = new List<TableTransactionAction>();
+        long bytes = 0;
+        foreach (var row in rows)
+        {
+            if (actions.Count > 0 && (actions.Count == FactPartitionWriter.MaxOperations || bytes + row.WireBytes > FactStore.TransactionBudgetBytes))
+            {
+                transactions.Add(actions);
+                actions = [];
+                bytes = 0;
+            }
+
+            actions.Add(row.Action(partitionKey));
+            bytes += row.WireBytes;
+        }
+
+        if (actions.Count > 0)
+        {
+            transactions.Add(actions);
+        }
+
+        // At once (a batch of 1,000 new sessions is 10 transactions), each to its end: the first failure in row order is what the caller sees.
+        await Task.WhenAll(transactions.Select(t => table.SubmitTransactionAsync(t, cancellationToken))).ConfigureAwait(false);
+        return transactions.Count;
+    }
+
+    /// <summary>What one try decided for a group, recorded once its rows are written.</summary>
+    private sealed class Decisions
+    {
+        public List<PendingFact> Kept { get; } = [];
+
+        public List<PendingFact> Added { get; } = [];
+
+        public List<UnstorableFact> Overlaps { get; } = [];
+
+        public List<ClaimNotice> Notices { get; } = [];
+    }
+}
