@@ -14,6 +14,12 @@ public sealed class RefundStore(BillingTables tables)
     private readonly TableClient table = tables.Refunds;
 
     /// <summary>
+    /// The disputes of charges, kept in the same table: money that may go back on a charge, placed under an invoice the way a
+    /// refund is, so whoever reads the refunds (the placement, the burn executor, reconcile) reaches them without another dependency.
+    /// </summary>
+    public DisputeStore Disputes { get; } = new(tables);
+
+    /// <summary>
     /// Folds what one event says into its charge's row: the larger cumulative amount, the links it names, an unreadable amount
     /// noted until a readable event Stripe created later arrives. Which invoice the charge is under is not the event's to say
     /// (<see cref="TryPlaceAsync"/>); it is kept. True when the row changed. A row that cannot be read throws
