@@ -9,8 +9,6 @@ public sealed class DisputeStore(BillingTables tables)
 {
     public const string Partition = "dispute";
 
-    private const int MaxAttempts = 5;
-
     private readonly TableClient table = tables.Refunds;
 
     /// <summary>
@@ -21,34 +19,7 @@ public sealed class DisputeStore(BillingTables tables)
     {
         ArgumentNullException.ThrowIfNull(dispute);
         string rk = TableKey.Escape(dispute.DisputeId);
-        for (int attempt = 1; ; attempt++)
-        {
-            var stored = await table.GetEntityIfExistsAsync<TableEntity>(Partition, rk, cancellationToken: cancellationToken).ConfigureAwait(false);
-            DisputeRecord? current = stored.HasValue ? Read(stored.Value!) : null;
-            var next = Fold(current, dispute);
-            if (next == current)
-            {
-                return false;
-            }
-
-            try
-            {
-                if (stored.HasValue)
-                {
-                    await table.UpdateEntityAsync(ToEntity(rk, next), stored.Value!.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await table.AddEntityAsync(ToEntity(rk, next), cancellationToken).ConfigureAwait(false);
-                }
-
-                return true;
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
-            {
-                // another delivery wrote meanwhile: fold into what it wrote
-            }
-        }
+        return await table.FoldAsync(Partition, rk, Read, current => Fold(current, dispute), r => ToEntity(rk, r), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The dispute's row and its ETag; null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/>.</summary>
