@@ -33,6 +33,7 @@ namespace Billing.Contracts;
 [JsonSerializable(typeof(StripeWebhookRecorded))]
 [JsonSerializable(typeof(StripeWebhookCreditNote))]
 [JsonSerializable(typeof(StripeWebhookRefund))]
+[JsonSerializable(typeof(StripeWebhookDispute))]
 [JsonSerializable(typeof(ReleaseBurnRequest))]
 [JsonSerializable(typeof(StripeWebhookInvoicePayment))]
 [JsonSerializable(typeof(IReadOnlyList<BurnView>))]

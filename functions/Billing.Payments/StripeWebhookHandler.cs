@@ -4,7 +4,7 @@ namespace Billing.Payments;
 /// Turns a raw Stripe webhook request into a <see cref="WebhookOutcome"/>: verifies the signature and timestamp, parses
 /// the event's JSON and recognises <c>invoice.paid</c> (<see cref="StripeInvoicePaidEvents"/>: whether it is of an invoice of
 /// ours is decided by the caller, from the Stripe invoice the platform synced and the <c>metadata.billing_invoice_id</c>), <c>credit_note.created</c>/<c>credit_note.voided</c> (<see cref="StripeCreditNoteEvents"/>) and
-/// <c>charge.refunded</c> (<see cref="StripeRefundEvents"/>) and <c>invoice_payment.paid</c> (<see cref="StripeInvoicePaymentEvents"/>). Stateless and side-effect free apart from logging; deduplication by Stripe
+/// <c>charge.refunded</c> (<see cref="StripeRefundEvents"/>), <c>charge.dispute.*</c> (<see cref="StripeDisputeEvents"/>) and <c>invoice_payment.paid</c> (<see cref="StripeInvoicePaymentEvents"/>). Stateless and side-effect free apart from logging; deduplication by Stripe
 /// event id belongs to the caller (see <see cref="WebhookOutcome"/>).
 /// </summary>
 public sealed partial class StripeWebhookHandler
@@ -61,6 +61,14 @@ public sealed partial class StripeWebhookHandler
                 break;
             case WebhookOutcome.RefundReceived r:
                 LogRefundReceived(_logger, r.Refund.EventId, r.Refund.ChargeId, r.Refund.AmountRefundedMinor, r.Refund.Currency);
+                break;
+            case WebhookOutcome.DisputeReceived d:
+                LogDisputeReceived(_logger, d.Dispute.EventId, d.Dispute.EventType, d.Dispute.DisputeId, d.Dispute.ChargeId, d.Dispute.Status);
+                if (d.Dispute.Problem is not null)
+                {
+                    LogDisputeProblem(_logger, d.Dispute.EventId, d.Dispute.Problem);
+                }
+
                 break;
             case WebhookOutcome.InvoicePaymentReceived l:
                 LogInvoicePaymentReceived(_logger, l.Link.EventId, l.Link.StripeInvoiceId, l.Link.PaymentId);
@@ -158,6 +166,7 @@ public sealed partial class StripeWebhookHandler
         : StripeCreditNoteEvents.Handles(type) ? StripeCreditNoteEvents.Read(root)
         : StripeRefundEvents.Handles(type) ? StripeRefundEvents.Read(root)
         : StripeInvoicePaymentEvents.Handles(type) ? StripeInvoicePaymentEvents.Read(root)
+        : StripeDisputeEvents.Handles(type) ? StripeDisputeEvents.Read(root, type)
         : null;
 
     [LoggerMessage(EventId = 4129, Level = LogLevel.Error,
@@ -174,6 +183,12 @@ public sealed partial class StripeWebhookHandler
 
     [LoggerMessage(EventId = 4116, Level = LogLevel.Information, Message = "Stripe event {EventId}: invoice {StripeInvoiceId} paid by {PaymentId}")]
     private static partial void LogInvoicePaymentReceived(ILogger logger, string eventId, string stripeInvoiceId, string paymentId);
+
+    [LoggerMessage(EventId = 4118, Level = LogLevel.Information, Message = "Stripe event {EventId} ({EventType}): dispute {DisputeId} of charge {ChargeId}, status {Status}")]
+    private static partial void LogDisputeReceived(ILogger logger, string eventId, string eventType, string disputeId, string? chargeId, string? status);
+
+    [LoggerMessage(EventId = 4119, Level = LogLevel.Warning, Message = "Stripe event {EventId}: {Problem}; the dispute is recorded with what could be read and reported")]
+    private static partial void LogDisputeProblem(ILogger logger, string eventId, string problem);
 
     [LoggerMessage(EventId = 4113, Level = LogLevel.Warning, Message = "Stripe event {EventId}: {Problem}; the payment is recorded unapplied")]
     private static partial void LogMalformedAmount(ILogger logger, string eventId, string problem);

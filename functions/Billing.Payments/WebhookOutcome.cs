@@ -65,6 +65,12 @@ public abstract record WebhookOutcome
     public sealed record RefundReceived(Billing.Domain.Credits.IncomingRefund Refund) : WebhookOutcome;
 
     /// <summary>
+    /// A <c>charge.dispute.*</c>: a chargeback or inquiry on a charge, with the dispute's status then. Never rejected for what it
+    /// lacks (a 4xx makes Stripe retry for days): the problem travels with it, to be recorded and reported.
+    /// </summary>
+    public sealed record DisputeReceived(Billing.Domain.Credits.IncomingDispute Dispute) : WebhookOutcome;
+
+    /// <summary>
     /// An <c>invoice_payment.paid</c>: which payment paid a Stripe invoice. Which of our invoices that is, is the caller's lookup;
     /// the link lets a later (or earlier) <see cref="RefundReceived"/> on that payment be matched to it.
     /// </summary>

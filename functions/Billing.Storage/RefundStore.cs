@@ -9,9 +9,13 @@ public sealed class RefundStore(BillingTables tables)
 {
     public const string Partition = "charge";
 
-    private const int MaxAttempts = 5;
-
     private readonly TableClient table = tables.Refunds;
+
+    /// <summary>
+    /// The disputes of charges, kept in the same table: money that may go back on a charge, placed under an invoice the way a
+    /// refund is, so whoever reads the refunds (the placement, the burn executor, reconcile) reaches them without another dependency.
+    /// </summary>
+    public DisputeStore Disputes { get; } = new(tables);
 
     /// <summary>
     /// Folds what one event says into its charge's row: the larger cumulative amount, the links it names, an unreadable amount
@@ -26,34 +30,7 @@ public sealed class RefundStore(BillingTables tables)
     {
         ArgumentNullException.ThrowIfNull(refund);
         string rk = TableKey.Escape(refund.ChargeId);
-        for (int attempt = 1; ; attempt++)
-        {
-            var stored = await table.GetEntityIfExistsAsync<TableEntity>(Partition, rk, cancellationToken: cancellationToken).ConfigureAwait(false);
-            RefundRecord? current = stored.HasValue ? Read(stored.Value!) : null;
-            var next = Fold(current, refund);
-            if (next == current)
-            {
-                return false;
-            }
-
-            try
-            {
-                if (stored.HasValue)
-                {
-                    await table.UpdateEntityAsync(ToEntity(rk, next), stored.Value!.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await table.AddEntityAsync(ToEntity(rk, next), cancellationToken).ConfigureAwait(false);
-                }
-
-                return true;
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
-            {
-                // another delivery wrote meanwhile: fold into what it wrote
-            }
-        }
+        return await table.FoldAsync(Partition, rk, Read, current => Fold(current, refund), r => ToEntity(rk, r), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The charge's row and its ETag; null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/> (nothing is placed on a guess).</summary>

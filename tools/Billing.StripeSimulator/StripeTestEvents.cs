@@ -204,6 +204,46 @@ public static class StripeTestEvents
     }
 
     /// <summary>
+    /// A <c>charge.dispute.*</c> event (<paramref name="type"/>: <c>charge.dispute.created</c>, <c>.updated</c>,
+    /// <c>.funds_withdrawn</c>, <c>.funds_reinstated</c> or <c>.closed</c>): dispute <paramref name="disputeId"/> of
+    /// <paramref name="amountMinor"/> on charge <paramref name="chargeId"/>, with <paramref name="status"/> as Stripe's dispute
+    /// object has it then (<c>needs_response</c>, <c>under_review</c>, <c>won</c>, <c>lost</c>, <c>warning_closed</c>, …).
+    /// </summary>
+    public static string ChargeDispute(
+        string eventId, string type, string disputeId, string chargeId, long amountMinor, string currency, string status, DateTimeOffset created,
+        string? paymentIntentId = null, string reason = "fraudulent")
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventId);
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        ArgumentException.ThrowIfNullOrEmpty(disputeId);
+        ArgumentException.ThrowIfNullOrEmpty(chargeId);
+        return Event(eventId, type, created, "dispute", disputeId, w =>
+        {
+            w.WriteNumber("amount", amountMinor);
+            w.WriteStartArray("balance_transactions");
+            w.WriteEndArray();
+            w.WriteString("charge", chargeId);
+            w.WriteNumber("created", created.ToUnixTimeSeconds());
+            w.WriteString("currency", currency.ToLowerInvariant());
+            w.WriteBoolean("is_charge_refundable", false);
+            w.WriteBoolean("livemode", false);
+            w.WriteStartObject("metadata");
+            w.WriteEndObject();
+            if (paymentIntentId is null)
+            {
+                w.WriteNull("payment_intent");
+            }
+            else
+            {
+                w.WriteString("payment_intent", paymentIntentId);
+            }
+
+            w.WriteString("reason", reason);
+            w.WriteString("status", status);
+        });
+    }
+
+    /// <summary>
     /// An <c>invoice_payment.paid</c> event, shaped as the current API version sends it: Stripe invoice
     /// <paramref name="stripeInvoiceId"/> paid by payment intent <paramref name="paymentIntentId"/> (<c>payment.type</c>
     /// <c>payment_intent</c>) or, when that is null, by charge <paramref name="chargeId"/> made without one (<c>charge</c>).

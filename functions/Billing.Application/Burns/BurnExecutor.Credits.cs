@@ -12,6 +12,8 @@ namespace Billing.Application.Burns;
 /// <item><b>no burn is signed while Stripe refunded more on its invoice's charges than its credit notes did</b> (a Dashboard
 /// or API refund): money that went back is not burned; nor while a refund of its invoice's Stripe customer is not yet placed
 /// under any invoice (the charge's link, <c>invoice_payment.paid</c>, has not arrived), as it may be this invoice's.</item>
+/// <item><b>no burn is signed while Stripe reports its invoice's charge disputed</b>, open or lost (<see cref="DisputeHold"/>); a
+/// win puts it back to pending.</item>
 /// <item>a burn finance released (<see cref="BurnReleaser"/>) is signed for the amount finance gave <b>only while that is at most
 /// what the invoice kept</b> after its credit notes and refunds, read now; a note or refund since the release holds it again,
 /// and so does a refund of its customer that Stripe made since and no invoice is found for yet.</item>
@@ -30,6 +32,20 @@ public sealed partial class BurnExecutor
     {
         string? why;
         long? amount = null;
+        try
+        {
+            why = await DisputeHold.WhyAsync(refunds, intent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            why = Unreadable(intent, ex);
+        }
+
+        if (why is not null)
+        {
+            return await HoldAsync(intent, etag, why, cancellationToken).ConfigureAwait(false);
+        }
+
         if (intent.ReleasedAt is not null)
         {
             try
@@ -81,7 +97,7 @@ public sealed partial class BurnExecutor
     }
 
     private static string Unreadable(BurnIntent intent, InvalidDataException ex) =>
-        $"held: the credit notes, payments or invoice of {intent.InvoiceId} cannot be read ({ex.Message})";
+        $"held: the credit notes, disputes, payments or invoice of {intent.InvoiceId} cannot be read ({ex.Message})";
 
     private async Task<StepOutcome?> HoldAsync(BurnIntent intent, ETag etag, string why, CancellationToken cancellationToken)
     {

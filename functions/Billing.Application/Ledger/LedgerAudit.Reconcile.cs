@@ -17,13 +17,13 @@ public sealed partial class LedgerAudit
     /// outside the platform) is a finding of its own (<c>InvoiceUnreadable</c>, <c>PaymentUnreadable</c>,
     /// <c>PaymentStateUnreadable</c>, <c>BurnUnreadable</c>, <c>LedgerEntryUnreadable</c>) instead of failing the report,
     /// and the checks that would derive from what it holds are not made. Credit notes: <see cref="CreditNoteFindings"/>; refunds:
-    /// <see cref="RefundFindings"/> (with <c>InvoicePaymentLinkUnreadable</c>); late usage (pending for the next close, or that no close would bill):
+    /// <see cref="RefundFindings"/> (with <c>InvoicePaymentLinkUnreadable</c>); disputes: <see cref="DisputeFindings"/>; late usage (pending for the next close, or that no close would bill):
     /// <see cref="LateUsageFindings"/>. The findings of one invoice (<see cref="InvoiceRows"/>, and refunds beyond the credit notes
     /// of the charges placed under it) are only reported when a second read of that invoice's rows still finds them
     /// (<see cref="ConfirmAsync"/>); those that compare a scan with one read earlier (an entry or an invoice missing) are
     /// checked again too (<see cref="RecheckAsync"/>): a payment, credit note or refund written while the scans ran is not a
     /// mismatch. Not checked again (so reported when work lands between their scans, and gone on the next run): what credit
-    /// notes mean for a burn, and refunds compared by customer rather than invoice. Late usage found not billed because its month
+    /// notes mean for a burn, refunds compared by customer rather than invoice, and disputes. Late usage found not billed because its month
     /// is not closed for the payer or the payer failed in the latest close is decided again from the mark, the payer's invoices of
     /// the month and the close records read after the scans (<see cref="LateUsageFindings.ConfirmAsync"/>): a period close
     /// finishing meanwhile is no mismatch.
@@ -206,6 +206,7 @@ public sealed partial class LedgerAudit
             }
         }
 
+        mismatches.AddRange(DisputeFindings.For(await refunds.Disputes.ListAllAsync(cancellationToken).ConfigureAwait(false), burnsByInvoice));
         mismatches.AddRange(RefundFindings.LinksUnreadable(await links.ListUnreadableAsync(cancellationToken).ConfigureAwait(false)));
         var late = await LateUsageFindings.ListAsync(facts.LateUsage, partners, invoices, allInvoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);
         var (pending, lateMismatches) = await LateUsageFindings.ConfirmAsync(late, facts.LateUsage, invoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);

@@ -27,24 +27,47 @@ public sealed class InvoicePaymentProcessor(InvoicePaymentLinkStore links, Refun
     /// Places again the refunded charges of <paramref name="stripeInvoiceId"/>: those of every payment linked to it, of the
     /// payment intents its recorded payments named (<paramref name="paymentIntentIds"/>), and those naming it themselves. Called
     /// once a payment of it is recorded, since our invoice of that Stripe invoice may only now be known (no sync, the refund or
-    /// link delivered first; without a link, the charge's invoice or payment intent is all there is). How many it placed differently.
+    /// link delivered first; without a link, the charge's invoice or payment intent is all there is), and the disputes of those
+    /// payments. How many it placed differently.
     /// </summary>
     public async Task<int> PlaceRefundsOfAsync(string stripeInvoiceId, IEnumerable<string> paymentIntentIds, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(stripeInvoiceId);
         ArgumentNullException.ThrowIfNull(paymentIntentIds);
         var charges = new SortedSet<string>(await refunds.ChargesOfStripeInvoiceAsync(stripeInvoiceId, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
-        var paymentIds = (await links.PaymentsOfAsync(stripeInvoiceId, cancellationToken).ConfigureAwait(false)).Concat(paymentIntentIds).Distinct(StringComparer.Ordinal);
+        var paymentIds = (await links.PaymentsOfAsync(stripeInvoiceId, cancellationToken).ConfigureAwait(false)).Concat(paymentIntentIds).Distinct(StringComparer.Ordinal).ToList();
         foreach (string paymentId in paymentIds)
         {
             charges.UnionWith(await refunds.ChargesOfPaymentAsync(paymentId, cancellationToken).ConfigureAwait(false));
         }
 
-        return await PlaceAsync(charges, cancellationToken).ConfigureAwait(false);
+        int moved = await PlaceAsync(charges, cancellationToken).ConfigureAwait(false);
+        foreach (string paymentId in paymentIds)
+        {
+            moved += await PlaceDisputesOfAsync(paymentId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return moved;
     }
 
     private async Task<int> PlaceChargesOfAsync(string paymentId, CancellationToken cancellationToken) =>
-        await PlaceAsync(await refunds.ChargesOfPaymentAsync(paymentId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        await PlaceAsync(await refunds.ChargesOfPaymentAsync(paymentId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)
+        + await PlaceDisputesOfAsync(paymentId, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The disputes of the payment's charges, placed as its refunded charges are (a dispute names no Stripe invoice, so only payments find it).</summary>
+    private async Task<int> PlaceDisputesOfAsync(string paymentId, CancellationToken cancellationToken)
+    {
+        int moved = 0;
+        foreach (string disputeId in await refunds.Disputes.OfPaymentAsync(paymentId, cancellationToken).ConfigureAwait(false))
+        {
+            if ((await placement.PlaceDisputeAsync(disputeId, cancellationToken).ConfigureAwait(false)).Changed)
+            {
+                moved++;
+            }
+        }
+
+        return moved;
+    }
 
     private async Task<int> PlaceAsync(IEnumerable<string> charges, CancellationToken cancellationToken)
     {

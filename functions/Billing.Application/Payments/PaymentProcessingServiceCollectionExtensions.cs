@@ -13,6 +13,7 @@ public static class PaymentProcessingServiceCollectionExtensions
         services.TryAddSingleton<CreditNoteProcessor>();
         services.TryAddSingleton<RefundStore>();
         services.TryAddSingleton<RefundProcessor>();
+        services.TryAddSingleton<DisputeProcessor>();
         services.TryAddSingleton<InvoicePaymentLinkStore>();
         services.TryAddSingleton<RefundPlacement>();
         services.TryAddSingleton<InvoicePaymentProcessor>();

@@ -29,4 +29,28 @@ internal static class StripeInvoiceLinks
 
         return [.. ours];
     }
+
+    /// <summary>
+    /// Which invoices of ours a charge paid, from what it and the stores know now. In order: the Stripe invoice the charge names
+    /// (API versions before 2025); the invoices whose <c>invoice.paid</c> named its payment intent; the invoices
+    /// <c>invoice_payment.paid</c> said its payment intent, or the charge, paid. The first of these that finds anything decides;
+    /// none found is empty. Shared by refunds and disputes, which both name a charge and not our invoice.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> OfChargeAsync(
+        InvoicePaymentLinkStore links, InvoiceStore invoices, PaymentStore payments, string? chargeId, string? paymentIntentId, string? stripeInvoiceId, CancellationToken cancellationToken)
+    {
+        if (stripeInvoiceId is not null
+            && await OurInvoicesAsync(invoices, payments, stripeInvoiceId, cancellationToken).ConfigureAwait(false) is { Count: > 0 } named)
+        {
+            return named;
+        }
+
+        if (paymentIntentId is not null
+            && await payments.InvoicesPaidThroughAsync(paymentIntentId, cancellationToken).ConfigureAwait(false) is { Count: > 0 } paidThrough)
+        {
+            return paidThrough;
+        }
+
+        return await PaidByAsync(links, invoices, payments, [paymentIntentId, chargeId], cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -42,7 +42,7 @@ public sealed record ReconcileAcknowledgement(string Kind, string Subject, strin
     /// <summary>
     /// The kinds that are settled outside the platform by design, so finance may acknowledge them: money recorded unapplied
     /// (a payment or a credit note), an overpayment, a shortfall, money that went back after or outside a burn, a refund no
-    /// invoice of ours is found for, a burn that failed. Nothing else: a row that cannot be read is repaired, work the platform
+    /// invoice of ours is found for, a burn that failed, a dispute (open, lost, unplaced or malformed: Stripe and finance settle it). Nothing else: a row that cannot be read is repaired, work the platform
     /// finishes itself is retried, and a booking missing or wrong in the book (<c>InvoiceNotBooked</c>, <c>PaymentNotBooked</c>,
     /// <c>BurnAmountMismatch</c>, …) is a fault of the platform, which an acknowledgement would hide for good.
     /// </summary>
@@ -53,7 +53,7 @@ public sealed record ReconcileAcknowledgement(string Kind, string Subject, strin
         "PaymentInvoiceMetadataMismatch", "PaymentUnknownStripeInvoice", "PaymentPaidOutOfBand", "PaymentLivemodeMismatch",
         "PaymentUnapplied", "CustomerCredit", "InvoicePartiallyPaid", "CreditNoteAfterBurn", "CreditNoteDuringBurn",
         "CreditNoteVoidReopened", "RefundWithoutCreditNote", "RefundUnmatched", "RefundMalformedAmount", "ReleasedBurnExceedsKept",
-        "BurnFailed",
+        "BurnFailed", "DisputeOpen", "DisputeLost", "DisputeUnplaced", "DisputeMalformed",
     }
     .Concat(Enum.GetNames<Credits.CreditNoteReason>().Where(r => r != nameof(Credits.CreditNoteReason.None)).Select(r => "CreditNote" + r)) // a note recorded unapplied
     .ToFrozenSet(StringComparer.Ordinal);

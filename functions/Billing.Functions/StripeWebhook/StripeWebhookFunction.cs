@@ -1,10 +1,15 @@
 using Billing.Contracts.Payments;
 using Billing.Domain.Payments;
+using LinkOrDisputeAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookInvoicePayment>,
+    Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookDispute>>;
 using WebhookAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
     Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookRecorded>,
     Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookCreditNote>,
     Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookRefund>,
-    Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookInvoicePayment>,
+    Microsoft.AspNetCore.Http.HttpResults.Results<
+        Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookInvoicePayment>,
+        Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookDispute>>, // nested: Results takes at most six
     Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Payments.StripeWebhookIgnored>,
     Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Billing.Contracts.Problems.ApiProblem>>;
 
@@ -13,7 +18,7 @@ namespace Billing.Functions.StripeWebhook;
 /// <summary>
 /// POST /api/v1/stripe/webhook. HTTP-only, so the host forwards the raw request; the body's bytes go to the verifier
 /// untouched (no decoding, no BOM stripping). Bad signature → 400 with nothing stored; a verified event (<c>invoice.paid</c>,
-/// <c>credit_note.created</c>, <c>credit_note.voided</c>, <c>charge.refunded</c>, <c>invoice_payment.paid</c>) → 200, whatever it did to the invoice (the answer says: applied, unchanged or unapplied with the reason); a storage or contention failure,
+/// <c>credit_note.created</c>, <c>credit_note.voided</c>, <c>charge.refunded</c>, <c>invoice_payment.paid</c>, <c>charge.dispute.*</c>) → 200, whatever it did to the invoice (the answer says: applied, unchanged or unapplied with the reason); a storage or contention failure,
 /// or a stored row it must decide from changed outside the platform, → 503 so Stripe retries, and the retry completes whatever
 /// the failed attempt left half done. Anonymous: the Stripe
 /// signature is the authentication.
@@ -24,6 +29,7 @@ public sealed partial class StripeWebhookFunction(
     CreditNoteProcessor creditNotes,
     RefundProcessor refunds,
     InvoicePaymentProcessor invoicePayments,
+    DisputeProcessor disputes,
     ILogger<StripeWebhookFunction> logger)
 {
     public const string Route = "/api/v1/stripe/webhook";
@@ -34,7 +40,7 @@ public sealed partial class StripeWebhookFunction(
             .WithName("StripeWebhook")
             .Produces<StripeWebhookRecorded>()
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable)
-            .JsonAnswer(typeof(StripeWebhookRecorded), typeof(StripeWebhookCreditNote), typeof(StripeWebhookRefund), typeof(StripeWebhookInvoicePayment)); // a payment's, a credit note's, a refund's or an invoice payment's answer
+            .JsonAnswer(typeof(StripeWebhookRecorded), typeof(StripeWebhookCreditNote), typeof(StripeWebhookRefund), typeof(StripeWebhookInvoicePayment), typeof(StripeWebhookDispute)); // a payment's, a credit note's, a refund's, an invoice payment's or a dispute's answer
 
     public async Task<WebhookAnswer> InvokeAsync(
         HttpRequest request, CancellationToken cancellationToken)
@@ -60,6 +66,8 @@ public sealed partial class StripeWebhookFunction(
                 return await RefundAsync(refunded.Refund, cancellationToken).ConfigureAwait(false);
             case WebhookOutcome.InvoicePaymentReceived paidBy:
                 return await InvoicePaymentAsync(paidBy.Link, cancellationToken).ConfigureAwait(false);
+            case WebhookOutcome.DisputeReceived disputed:
+                return await DisputeAsync(disputed.Dispute, cancellationToken).ConfigureAwait(false);
             default:
                 throw new InvalidOperationException("unexpected webhook outcome");
         }
@@ -95,9 +103,19 @@ public sealed partial class StripeWebhookFunction(
     /// <summary>Which payment paid a Stripe invoice: recorded to match refunds, 200; 503 when storage failed transiently or a row its refunds are placed by cannot be read.</summary>
     private Task<WebhookAnswer> InvoicePaymentAsync(
         InvoicePaymentLink link, CancellationToken cancellationToken) =>
-        RecordOrRetryAsync(link.EventId, $"payment {link.PaymentId} of Stripe invoice {link.StripeInvoiceId}", () => invoicePayments.RecordAsync(link, cancellationToken), outcome => TypedResults.Json(
+        RecordOrRetryAsync(link.EventId, $"payment {link.PaymentId} of Stripe invoice {link.StripeInvoiceId}", () => invoicePayments.RecordAsync(link, cancellationToken), outcome => (LinkOrDisputeAnswer)TypedResults.Json(
             new StripeWebhookInvoicePayment(true, link.EventId, link.StripeInvoiceId, link.PaymentId, outcome.Recorded, outcome.RefundsMoved),
             BillingJsonContext.Default.StripeWebhookInvoicePayment));
+
+    /// <summary>
+    /// A dispute: recorded, 200 whatever it lacks (what it lacks is recorded and reported; a 4xx would make Stripe retry for
+    /// days); 503 when storage failed transiently or a row it is placed by cannot be read.
+    /// </summary>
+    private Task<WebhookAnswer> DisputeAsync(
+        IncomingDispute dispute, CancellationToken cancellationToken) =>
+        RecordOrRetryAsync(dispute.EventId, $"dispute {dispute.DisputeId} of charge {dispute.ChargeId ?? "not named"}", () => disputes.RecordAsync(dispute, cancellationToken), outcome => (LinkOrDisputeAnswer)TypedResults.Json(
+            new StripeWebhookDispute(true, dispute.EventId, dispute.DisputeId, dispute.ChargeId, outcome.Dispute.InvoiceId, outcome.Dispute.Status, outcome.Dispute.AmountMinor, outcome.Dispute.Currency, dispute.Problem, outcome.Recorded),
+            BillingJsonContext.Default.StripeWebhookDispute));
 
     /// <summary>
     /// Records an event and answers what it did. 503, so Stripe retries, when a row the event is decided from was changed

@@ -28,7 +28,21 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
         /// <summary>Records Stripe's <c>charge.refunded</c> of <paramref name="refundedMinor"/> on a charge found to have paid <paramref name="invoiceId"/>.</summary>
         public Task RefundAsync(string invoiceId, long refundedMinor, string? problem = null) => RefundRows.PlacedAsync(Tables,
             new IncomingRefund("evt_" + Guid.NewGuid().ToString("N"), "ch_" + Guid.NewGuid().ToString("N")[..10], null, "in_hold", "cus_hold", refundedMinor, "USD", DateTimeOffset.UtcNow, problem), invoiceId);
+
+        /// <summary>Records Stripe's <c>charge.dispute.*</c> of dispute <c>du_hold</c> with <paramref name="status"/>, placed under <paramref name="invoiceId"/> as the placement leaves it.</summary>
+        public async Task DisputeAsync(string invoiceId, string status, int minute)
+        {
+            var disputes = new RefundStore(Tables).Disputes;
+            await disputes.RecordAsync(new IncomingDispute("evt_" + Guid.NewGuid().ToString("N"), "charge.dispute.updated", "du_hold", "ch_hold", "pi_hold", 12_345, "USD", status, "fraudulent", DisputedAt.AddMinutes(minute)), Ct);
+            var (record, etag) = (await disputes.GetAsync("du_hold", Ct))!.Value;
+            if (record.InvoiceId != invoiceId)
+            {
+                Assert.True(await disputes.TryPlaceAsync(record, etag, invoiceId, Ct));
+            }
+        }
     }
+
+    private static readonly DateTimeOffset DisputedAt = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
     private async Task<(Harness H, BurnIntent Intent)> NewAsync()
     {
@@ -120,6 +134,61 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
         var final = await h.GetAsync(intent.Id);
         Assert.Equal((BurnStatus.Finalized, 1), (final.Status, final.Signings));
         Assert.Equal(supply - 4_938_000_000UL, await h.SupplyAsync()); // docs/contract.md §7: 123.45 USD at 2.50
+    }
+
+    [Theory]
+    [InlineData("needs_response")]
+    [InlineData("warning_under_review")]
+    [InlineData("lost")]
+    public async Task RunAsync_DisputeOpenOrLostOnTheInvoicesCharge_HoldsTheBurnNamingIt(string status)
+    {
+        var (h, intent) = await NewAsync();
+        ulong supply = await h.SupplyAsync();
+        await h.DisputeAsync(intent.InvoiceId, "needs_response", 0);
+        await h.DisputeAsync(intent.InvoiceId, status, 1);
+
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        var held = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Held, (string?)null, 0), (held.Status, held.Signature, held.Signings));
+        Assert.Contains("Stripe dispute du_hold", held.Reason, StringComparison.Ordinal);
+        Assert.Contains(status == "lost" ? "DisputeLost" : "DisputeOpen", held.Reason, StringComparison.Ordinal);
+        Assert.Equal(supply, await h.SupplyAsync());
+    }
+
+    [Theory]
+    [InlineData("won")]
+    [InlineData("warning_closed")]
+    public async Task RunAsync_DisputeWonAfterItHeldTheBurn_ReleasedToPendingAndLandsOnce(string status)
+    {
+        var (h, intent) = await NewAsync();
+        ulong supply = await h.SupplyAsync();
+        await h.DisputeAsync(intent.InvoiceId, "needs_response", 0);
+        await h.Executor.RunAsync(Ct);
+        Assert.Equal(BurnStatus.Held, (await h.GetAsync(intent.Id)).Status);
+        await h.DisputeAsync(intent.InvoiceId, status, 5);
+
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        var final = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Finalized, 1), (final.Status, final.Signings));
+        Assert.Equal(supply - 4_938_000_000UL, await h.SupplyAsync()); // 123.45 USD at 2.50, as without a dispute
+    }
+
+    [Fact]
+    public async Task RunAsync_DisputeLostAfterTheBurnLanded_BurnUntouched()
+    {
+        var (h, intent) = await NewAsync();
+        await h.Executor.RunAsync(Ct);
+        var landed = await h.GetAsync(intent.Id);
+        Assert.Equal(BurnStatus.Finalized, landed.Status);
+
+        await h.DisputeAsync(intent.InvoiceId, "lost", 0);
+        await h.Executor.RunAsync(Ct);
+
+        Assert.Equal(landed, await h.GetAsync(intent.Id)); // nothing is un-burned; reconcile reports DisputeLost as already signed
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public class StripeWebhookFunctionTests
     {
         // Nothing below the size check is reached, so the processors are not needed.
         var handler = new StripeWebhookHandler(Options.Create(new StripeOptions()), TimeProvider.System, NullLogger<StripeWebhookHandler>.Instance);
-        var function = new WebhookFunction(handler, null!, null!, null!, null!, NullLogger<WebhookFunction>.Instance);
+        var function = new WebhookFunction(handler, null!, null!, null!, null!, null!, NullLogger<WebhookFunction>.Instance);
         var http = new DefaultHttpContext();
         http.Request.Body = new GeneratedBody(96L * 1024 * 1024); // no Content-Length: sent chunked, as anyone may
 
@@ -44,7 +44,7 @@ public class StripeWebhookFunctionTests
             _ => StripeTestEvents.InvoicePaymentPaid("evt_1", "inpay_1LONE", "in_1", 100, "usd", now, "pi_1"),
         }).Replace("LONE", "\\ud800", StringComparison.Ordinal);
         var handler = new StripeWebhookHandler(Options.Create(new StripeOptions { WebhookSecret = secret }), TimeProvider.System, NullLogger<StripeWebhookHandler>.Instance);
-        var function = new WebhookFunction(handler, null!, null!, null!, null!, NullLogger<WebhookFunction>.Instance); // a rejected event records nothing
+        var function = new WebhookFunction(handler, null!, null!, null!, null!, null!, NullLogger<WebhookFunction>.Instance); // a rejected event records nothing
         var http = new DefaultHttpContext();
         http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
         http.Request.Headers[StripeWebhookVerifier.HeaderName] = StripeWebhookSigner.Sign(body, secret, now);
