@@ -36,7 +36,7 @@ public class BurnExecutorSourcesTests(BurnChainFixture chain) : IClassFixture<Bu
         var held = await AssertHeldAsync(h, planted.Id, $"the row converts 99999 minor units, but the payments of {planted.InvoiceId} leave 12345 to burn");
 
         Assert.Equal(99_999L, held.UsdMinor); // not corrected: the row was not written by this platform
-        Assert.Contains(await ReconcileAsync(h), p => p.Kind == "BurnAmountMismatch" && p.Subject == planted.Id);
+        Assert.Contains(await ReconcileAsync(h), p => p.Kind == "BurnExceedsInvoice" && p.Subject == planted.Id);
     }
 
     [Fact]
@@ -56,11 +56,14 @@ public class BurnExecutorSourcesTests(BurnChainFixture chain) : IClassFixture<Bu
     {
         var h = await BurnHarness.NewAsync(chain);
         var real = await h.CreateIntentAsync();
-        var second = (await h.Burns.CreateIfAbsentAsync(real with { Id = "burn-again-" + real.InvoiceId }, Ct)).Intent;
+        await h.NewExecutor().RunAsync(Ct);
+        await h.NewExecutor().RunAsync(Ct);
+        Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(real.Id)).Status);
+        var again = SampleBurns.Pending("burn-again-" + real.InvoiceId, real.InvoiceId, real.UsdMinor, DateTimeOffset.UtcNow) with { PaymentId = real.PaymentId };
+        var second = (await h.Burns.CreateIfAbsentAsync(again, Ct)).Intent;
 
         await AssertHeldAsync(h, second.Id, $"is not the burn of {real.InvoiceId} (burn-{real.InvoiceId})");
 
-        Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(real.Id)).Status);
         Assert.Contains(await ReconcileAsync(h), p => p.Kind == "BurnRowMismatch" && p.Subject == second.Id);
     }
 
