@@ -24,11 +24,10 @@ public sealed partial class BurnExecutor
     /// </summary>
     private async Task<(string? Why, InvoiceSettlement Settlement)> SourcesAsync(BurnIntent intent, InvoiceCredits credits, CancellationToken cancellationToken)
     {
-        var invoice = await InvoiceOfAsync(intent, cancellationToken).ConfigureAwait(false);
-        var payment = invoice is null ? null : await payments.GetAsync(intent.InvoiceId, intent.PaymentId, cancellationToken).ConfigureAwait(false);
-        if (BurnSources.Disagreement(intent, invoice, payment) is { } why)
+        var (why, invoice) = await InvoiceOfRowAsync(intent, cancellationToken).ConfigureAwait(false);
+        if (why is not null)
         {
-            return (NotItsInvoice(why), default);
+            return (why, default);
         }
 
         var (paid, _) = await payments.GetStateAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
@@ -38,11 +37,9 @@ public sealed partial class BurnExecutor
     /// <summary>Why a released burn is not signed as its row says: it is not the burn of its invoice, or converts another amount than the release that stands.</summary>
     private async Task<string?> ReleasedRowDisagreesAsync(BurnIntent intent, CancellationToken cancellationToken)
     {
-        var invoice = await InvoiceOfAsync(intent, cancellationToken).ConfigureAwait(false);
-        var payment = invoice is null ? null : await payments.GetAsync(intent.InvoiceId, intent.PaymentId, cancellationToken).ConfigureAwait(false);
-        if (BurnSources.Disagreement(intent, invoice, payment) is { } why)
+        if ((await InvoiceOfRowAsync(intent, cancellationToken).ConfigureAwait(false)).Why is { } why)
         {
-            return NotItsInvoice(why);
+            return why;
         }
 
         return intent.Release is { } release && release.AmountMinor != intent.UsdMinor
@@ -80,18 +77,22 @@ public sealed partial class BurnExecutor
                 $"held: the row converts {intent.UsdMinor} minor units, but the payments of {intent.InvoiceId} leave {settlement.BurnableMinor} to burn (what was due, received in full); a row this platform did not write is not signed: repair or remove it (ledger reconcile reports BurnAmountMismatch or BurnExceedsInvoice)"), null);
     }
 
-    private async Task<Invoice?> InvoiceOfAsync(BurnIntent intent, CancellationToken cancellationToken)
+    /// <summary>The row's invoice, or why the row is not the burn of its invoice's records (<see cref="BurnSources"/>), as a hold reason.</summary>
+    private async Task<(string? Why, Invoice? Invoice)> InvoiceOfRowAsync(BurnIntent intent, CancellationToken cancellationToken)
     {
+        Invoice? invoice;
         try
         {
-            return await invoices.GetAsync(InvoiceId.Parse(intent.InvoiceId), cancellationToken).ConfigureAwait(false);
+            invoice = await invoices.GetAsync(InvoiceId.Parse(intent.InvoiceId), cancellationToken).ConfigureAwait(false);
         }
         catch (FormatException)
         {
-            return null; // no invoice of ours has that id
+            invoice = null; // no invoice of ours has that id
         }
-    }
 
-    private static string NotItsInvoice(string why) =>
-        $"held: {why}; a row this platform did not write is not signed: repair or remove it (ledger reconcile reports it)";
+        var payment = invoice is null ? null : await payments.GetAsync(intent.InvoiceId, intent.PaymentId, cancellationToken).ConfigureAwait(false);
+        return BurnSources.Disagreement(intent, invoice, payment) is { } why
+            ? ($"held: {why}; a row this platform did not write is not signed: repair or remove it (ledger reconcile reports it)", null)
+            : (null, invoice);
+    }
 }

@@ -27,7 +27,7 @@ internal static class RefundFindings
             yield return new("RefundMalformedAmount", refund.ChargeId, $"event {refund.ProblemEventId}: {refund.Problem}; the charge counts with {Amount(refund.AmountRefundedMinor, refund.Currency)} refunded until a later event says");
         }
 
-        // What each invoice's notes refunded, and what its own charges did: the notes' rest explains its customer's other charges.
+        // What each invoice's notes refunded and its payer overpaid, and what its own charges had refunded: the rest explains its customer's other charges.
         InvoiceCredits CreditsOf(string invoice) => creditsOf.GetValueOrDefault(invoice) ?? InvoiceCredits.Empty;
         var refunded = refunds.Items.Where(r => r.AmountRefundedMinor > 0).ToList();
         var matched = refunded.Where(r => r.InvoiceId is not null).GroupBy(r => r.InvoiceId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
@@ -59,7 +59,7 @@ internal static class RefundFindings
             }
 
             long total = byCustomer.Sum(r => r.AmountRefundedMinor);
-            long left = invoices.Sum(i => Math.Max(0, CreditsOf(i).RefundedMinor(currency) - (matched.GetValueOrDefault(i)?.Where(r => r.Currency == currency).Sum(r => r.AmountRefundedMinor) ?? 0)));
+            long left = invoices.Sum(i => Math.Max(0, CreditsOf(i).RefundedMinor(currency) + overpaidOf(i).In(currency) - (matched.GetValueOrDefault(i)?.Where(r => r.Currency == currency).Sum(r => r.AmountRefundedMinor) ?? 0)));
             if (total > left)
             {
                 yield return Unexplained($"{customer} ({string.Join(", ", invoices)})",
