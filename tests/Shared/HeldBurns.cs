@@ -30,6 +30,7 @@ internal static class HeldBurns
         await RefundRows.PlacedAsync(tables, new IncomingRefund("evt_re_r", "ch_" + invoiceId, null, "in_r", "cus_r", 2_345, currency, DateTimeOffset.UtcNow), invoiceId);
         var intent = SampleBurns.Pending(BurnIntent.IdFor(invoiceId), invoiceId, 12_345, DateTimeOffset.UtcNow) with
         {
+            PaymentId = "evt_r",
             Currency = currency,
             Status = BurnStatus.Held,
             Reason = "held: refunded",

@@ -50,7 +50,8 @@ public sealed partial class BurnExecutor
         {
             try
             {
-                why = await ReleasedBeyondKeptAsync(intent, cancellationToken).ConfigureAwait(false);
+                why = await ReleasedRowDisagreesAsync(intent, cancellationToken).ConfigureAwait(false)
+                    ?? await ReleasedBeyondKeptAsync(intent, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidDataException ex)
             {
@@ -65,13 +66,14 @@ public sealed partial class BurnExecutor
         try
         {
             var (credits, _) = await creditNotes.GetStateAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
-            why = credits.HoldsBurn
+            var (notItsInvoice, settlement) = await SourcesAsync(intent, credits, cancellationToken).ConfigureAwait(false);
+            why = notItsInvoice ?? (credits.HoldsBurn
                 ? $"held: credit notes stand against {intent.InvoiceId} ({string.Join(", ", credits.HoldingNotes.Select(n => n.CreditNoteId))}); "
                   + "it is signed only once they are voided (ledger reconcile reports it)"
-                : await RefundedOutsideNotesAsync(intent.InvoiceId, credits, cancellationToken).ConfigureAwait(false);
-            if (why is null && credits.HasPrePaymentCredit)
+                : await RefundedOutsideNotesAsync(intent.InvoiceId, credits, new Overpayment(intent.Currency, settlement.OverpaidMinor), cancellationToken).ConfigureAwait(false));
+            if (why is null)
             {
-                (why, amount) = await SettledAmountAsync(intent, credits, cancellationToken).ConfigureAwait(false);
+                (why, amount) = Burnable(intent, credits, settlement);
             }
         }
         catch (InvalidDataException ex)
@@ -132,11 +134,12 @@ public sealed partial class BurnExecutor
     }
 
     /// <summary>
-    /// Why a refund holds the burn: Stripe refunded more on the invoice's charges than its credit notes did (a Dashboard or
-    /// API refund). Money that went back is not burned; nothing releases that but finance (reconcile reports it as
+    /// Why a refund holds the burn: Stripe refunded more on the invoice's charges than its credit notes did and the payer
+    /// overpaid (<paramref name="overpaid"/>: a refund of that returns the payer's credit) — a Dashboard or API refund.
+    /// Money that went back is not burned; nothing releases that but finance (reconcile reports it as
     /// <c>RefundWithoutCreditNote</c>). Null when nothing was refunded beyond the notes.
     /// </summary>
-    private async Task<string?> RefundedOutsideNotesAsync(string invoiceId, InvoiceCredits credits, CancellationToken cancellationToken)
+    private async Task<string?> RefundedOutsideNotesAsync(string invoiceId, InvoiceCredits credits, Overpayment overpaid, CancellationToken cancellationToken)
     {
         var charges = await refunds.OfInvoiceAsync(invoiceId, cancellationToken).ConfigureAwait(false);
         if (charges.FirstOrDefault(r => r.Problem is not null) is { } unreadable)
@@ -146,7 +149,7 @@ public sealed partial class BurnExecutor
                 + "money that may have gone back is not burned (ledger reconcile reports RefundMalformedAmount); finance releases it once checked in Stripe";
         }
 
-        var beyond = RefundsBeyondNotes.Of(charges, credits).FirstOrDefault();
+        var beyond = RefundsBeyondNotes.Of(charges, credits, overpaid).FirstOrDefault();
         return beyond is null ? await RefundedUnplacedAsync(invoiceId, cancellationToken).ConfigureAwait(false)
             : $"held: Stripe refunded {beyond.BeyondMinor} minor units of {beyond.Currency} on the charges of {invoiceId} ({string.Join(", ", beyond.ChargeIds)}) "
               + "outside any credit note; money that went back is not burned (ledger reconcile reports RefundWithoutCreditNote)";
@@ -161,28 +164,4 @@ public sealed partial class BurnExecutor
             ? $"held: {refunded}; money that may have gone back is not burned until invoice_payment.paid places the refund under an invoice, "
               + "or finance releases the burn (ledger reconcile reports RefundWithoutCreditNote under the customer unless credit notes explain it)"
             : null;
-
-    /// <summary>
-    /// What the invoice's settlement allows the burn of an invoice with pre-payment credit: its amount, or why it waits (the
-    /// invoice owes again since a note was voided). Read after the notes, so a payment recorded meanwhile is seen.
-    /// </summary>
-    private async Task<(string? Why, long? Amount)> SettledAmountAsync(BurnIntent intent, InvoiceCredits credits, CancellationToken cancellationToken)
-    {
-        var invoice = await invoices.GetAsync(InvoiceId.Parse(intent.InvoiceId), cancellationToken).ConfigureAwait(false);
-        if (invoice is null)
-        {
-            return ($"held: invoice {intent.InvoiceId} does not exist, so what its credit notes leave to burn is unknown", null);
-        }
-
-        var (paid, _) = await payments.GetStateAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
-        var settlement = new InvoiceSettlement(invoice.Total.MinorUnits, paid.ReceivedMinor, credits.PrePaymentCreditedMinor);
-        if (!settlement.Settled)
-        {
-            var voided = credits.Notes.Values.Where(n => n.Applied && n.Voided && n.Amounts.PrePaymentMinor > 0).Select(n => n.CreditNoteId);
-            return (string.Create(CultureInfo.InvariantCulture,
-                $"held: {intent.InvoiceId} owes {settlement.RemainingMinor} minor units again (received {settlement.ReceivedMinor}, due {settlement.DueMinor}) since pre-payment credit notes were voided ({string.Join(", ", voided)}); it is signed once the invoice is paid"), null);
-        }
-
-        return (null, settlement.BurnableMinor);
-    }
 }

@@ -22,7 +22,7 @@ public sealed partial class BurnExecutor
             return await StayInFlightAsync(intent, etag, $"landed and final by its status, but the RPC node does not serve transaction {intent.Signature} yet; looked up again on every run, and no other burn is sent meanwhile", cancellationToken).ConfigureAwait(false);
         }
 
-        if (Mismatch(tx, intent, treasury) is { } why)
+        if ((Mismatch(tx, intent, treasury) ?? FiatMismatch(intent)) is { } why)
         {
             string reason = $"the landed transaction {intent.Signature} does not match this burn: {why}; not booked, and no other burn is sent meanwhile";
             LogLandedMismatch(logger, intent.Id, reason);
@@ -127,6 +127,32 @@ public sealed partial class BurnExecutor
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Why the row's fiat side is not what its tokens were burned for: its amount at its price converts to another number of base
+    /// units than it burned (the amount or price was rewritten after signing). The ledger entry books both sides, so neither is
+    /// booked from a row that disagrees with itself. Null when it agrees.
+    /// </summary>
+    private static string? FiatMismatch(BurnIntent intent)
+    {
+        if (intent.Price is not { } price)
+        {
+            return "the row carries no price its tokens were converted at";
+        }
+
+        ulong converted;
+        try
+        {
+            converted = TokenMath.UsdMinorToTokens(intent.UsdMinor, price, intent.Decimals);
+        }
+        catch (Exception ex) when (ex is OverflowException or ArgumentException)
+        {
+            return $"the row's {intent.UsdMinor} minor units at {price} USD/token cannot be converted ({ex.Message})";
+        }
+
+        return converted == intent.TokenAmount ? null
+            : string.Create(CultureInfo.InvariantCulture, $"the row's {intent.UsdMinor} minor units at {price} USD/token convert to {converted} base units, not the {intent.TokenAmount} it burned");
     }
 
     private static string? KeyAt(TransactionInfo tx, int index) => index >= 0 && index < tx.AccountKeys.Count ? tx.AccountKeys[index] : null;

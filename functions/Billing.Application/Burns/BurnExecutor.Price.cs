@@ -7,18 +7,13 @@ public sealed partial class BurnExecutor
     private static readonly TimeSpan PublishTimeSkew = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// The intent's price snapshot while it is still usable (the amount was fixed by it), otherwise a new quote; or null with why
-    /// the burn waits. A feed with no usable price (not trading, not there, a quote with no price exponent, too old, published
+    /// A new quote, or null with why the burn waits. Never the price stored on the intent: a row can be rewritten in storage,
+    /// and a planted price would set how many tokens burn (that snapshot only says what an earlier signing used). A feed with no usable price (not trading, not there, a quote with no price exponent, too old, published
     /// ahead of time, too uncertain, outside the operator's price band) holds every burn alike, so it is a reason to wait, never
-    /// to fail or skip a burn. A snapshot outside a band set since it was taken is replaced by a new quote like a stale one.
+    /// to fail or skip a burn.
     /// </summary>
-    private async Task<(PriceQuote? Price, string? WaitReason)> UsablePriceAsync(BurnIntent intent, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(PriceQuote? Price, string? WaitReason)> UsablePriceAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (intent.Price is { } snapshot && Unusable(snapshot, now) is null)
-        {
-            return (snapshot, null);
-        }
-
         PriceQuote quote;
         try
         {

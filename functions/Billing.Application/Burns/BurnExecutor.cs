@@ -14,7 +14,9 @@ namespace Billing.Application.Burns;
 /// <item>one executor per treasury at a time (an ETag lease), and one burn in flight per treasury, counting a row that cannot
 /// be read but carries a signature;</item>
 /// <item>nothing is signed while a credit note that may have sent money back stands against the invoice, and never for more than
-/// the cash received net of credits (<c>BurnExecutor.Credits.cs</c>).</item>
+/// the cash received net of credits (<c>BurnExecutor.Credits.cs</c>);</item>
+/// <item>nothing is signed for a row that is not the burn of its invoice's records, and what it converts is derived from them, the
+/// tokens from a quote obtained at signing (<c>BurnExecutor.Sources.cs</c>).</item>
 /// </list>
 /// </summary>
 public sealed partial class BurnExecutor(
@@ -192,7 +194,7 @@ public sealed partial class BurnExecutor(
             return await SaveAsync(intent with { Status = BurnStatus.Failed, Reason = $"nothing to burn: the amount is {intent.UsdMinor} minor units", UpdatedAt = now }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
         }
 
-        var (price, waitReason) = await UsablePriceAsync(intent, now, cancellationToken).ConfigureAwait(false);
+        var (price, waitReason) = await UsablePriceAsync(now, cancellationToken).ConfigureAwait(false);
         if (price is null)
         {
             LogWaiting(logger, intent.Id, waitReason!);

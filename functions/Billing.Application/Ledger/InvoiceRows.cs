@@ -15,11 +15,38 @@ internal sealed record InvoiceRows(
     Invoice Invoice, IReadOnlyList<BurnIntent> Burns, bool BurnUnreadable, IReadOnlyList<PaymentRecord>? Payments, InvoicePayments? State,
     InvoiceCredits? Credits, IReadOnlyList<RefundRecord> Refunds)
 {
-    /// <summary><c>ReleasedBurnExceedsKept</c> (when its payments and credit notes can be read), then <see cref="InvoiceFindings"/>.</summary>
+    /// <summary>What the payer overpaid (<see cref="Overpayment"/>); none while its payments cannot be read.</summary>
+    public Overpayment Overpaid => Payments is null ? Overpayment.None : Overpayment.Of(Invoice, State, Credits ?? InvoiceCredits.Empty);
+
+    /// <summary>
+    /// <c>BurnRowMismatch</c> and <c>ReleasedBurnExceedsKept</c> (when its payments and credit notes can be read), then
+    /// <see cref="InvoiceFindings"/>.
+    /// </summary>
     public IEnumerable<AuditProblem> Findings(Func<string, bool> booked, DateTimeOffset now)
     {
         var released = Credits is { } credits && Payments is not null ? ReleasedBeyondKept(credits) : [];
-        return released.Concat(InvoiceFindings.For(Invoice, Burns, Payments, State, Credits, BurnUnreadable, booked, now));
+        return NotOfTheirInvoice().Concat(released).Concat(InvoiceFindings.For(Invoice, Burns, Payments, State, Credits, BurnUnreadable, booked, now));
+    }
+
+    /// <summary>
+    /// A burn row that is not the burn of this invoice's records (<see cref="BurnSources"/>): a second burn of it, another payer
+    /// or currency, a payment not applied to it. Planted or rewritten in storage; the executor holds it unsigned.
+    /// </summary>
+    private IEnumerable<AuditProblem> NotOfTheirInvoice()
+    {
+        if (Payments is null)
+        {
+            yield break; // a payment row cannot be read (reported as such): whether the named one was applied is unknown
+        }
+
+        foreach (var burn in Burns)
+        {
+            var payment = Payments.FirstOrDefault(p => string.Equals(p.StripeEventId, burn.PaymentId, StringComparison.Ordinal));
+            if (BurnSources.Disagreement(burn, Invoice, payment) is { } why)
+            {
+                yield return new("BurnRowMismatch", burn.Id, $"{why}; {burn.Status.ToString().ToLowerInvariant()}, converting {burn.UsdMinor} minor units; the executor signs no such row");
+            }
+        }
     }
 
     /// <summary>

@@ -26,7 +26,8 @@ public sealed partial class LedgerAudit
     /// notes mean for a burn, refunds compared by customer rather than invoice, and disputes. Late usage found not billed because its month
     /// is not closed for the payer or the payer failed in the latest close is decided again from the mark, the payer's invoices of
     /// the month and the close records read after the scans (<see cref="LateUsageFindings.ConfirmAsync"/>): a period close
-    /// finishing meanwhile is no mismatch.
+    /// finishing meanwhile is no mismatch. A finalized burn's entry is compared with its row, invoice and payment
+    /// (<see cref="BurnEntryFindings"/>: <c>BurnEntryMismatch</c>), a burn row with its invoice's records (<c>BurnRowMismatch</c>).
     /// </summary>
     public async Task<ReconciliationResult> ReconcileAsync(CancellationToken cancellationToken)
     {
@@ -180,6 +181,12 @@ public sealed partial class LedgerAudit
                     {
                         mismatches.Add(new("BurnBookedWrongAmount", burn.Id, $"ledger books a different amount than the {burn.TokenAmount} base units burned"));
                     }
+                    else
+                    {
+                        mismatches.AddRange(BurnEntryFindings.For(burn, entry, byInvoice.GetValueOrDefault(burn.InvoiceId),
+                            paymentsUnknown.Contains(burn.InvoiceId) ? null : paymentsByInvoice.GetValueOrDefault(burn.InvoiceId) ?? [], states.GetValueOrDefault(burn.InvoiceId),
+                            creditsUnknown.Contains(burn.InvoiceId) ? null : creditsOf.GetValueOrDefault(burn.InvoiceId) ?? InvoiceCredits.Empty));
+                    }
 
                     break;
                 case BurnStatus.Pending or BurnStatus.Held when entries.ContainsKey(LedgerEntries.BurnId(burn.Id)):
@@ -197,7 +204,10 @@ public sealed partial class LedgerAudit
         }
 
         mismatches.AddRange(await CreditNoteFindingsAsync(creditStates, allBurns, Booked, cancellationToken).ConfigureAwait(false));
-        foreach (var finding in RefundFindings.For(refundList, allPayments, creditsOf, creditsUnknown))
+        // What each payer overpaid, which a refund may return; none counts where its payments cannot be read (the refund is reported).
+        Overpayment OverpaidOf(string id) => byInvoice.TryGetValue(id, out var invoice) && !paymentsUnknown.Contains(id)
+            ? Overpayment.Of(invoice, states.GetValueOrDefault(id), creditsOf.GetValueOrDefault(id) ?? InvoiceCredits.Empty) : Overpayment.None;
+        foreach (var finding in RefundFindings.For(refundList, allPayments, creditsOf, creditsUnknown, OverpaidOf))
         {
             mismatches.Add(finding);
             if (RefundFindings.IsOfInvoice(finding, refundsOf.ContainsKey))

@@ -8,12 +8,14 @@ namespace Billing.Application.Ledger;
 /// others (API versions from 2025 name neither invoice nor, in <c>invoice.paid</c>, the payment intent) with the notes
 /// their customer's paid invoices have left over; a charge of no customer of ours is <c>RefundUnmatched</c>. Amounts that
 /// cannot be read are <c>RefundMalformedAmount</c>, rows <c>RefundUnreadable</c>. A refund a credit note made counts once
-/// both the note and the refund are recorded, in whichever order they arrive.
+/// both the note and the refund are recorded, in whichever order they arrive; one up to what the payer of the charges'
+/// invoice overpaid returns that credit (<see cref="Overpayment"/>), not revenue.
 /// </summary>
 internal static class RefundFindings
 {
     public static IEnumerable<AuditProblem> For(
-        StoredList<RefundRecord> refunds, IReadOnlyList<PaymentRecord> payments, IReadOnlyDictionary<string, InvoiceCredits> creditsOf, IReadOnlySet<string> creditsUnknown)
+        StoredList<RefundRecord> refunds, IReadOnlyList<PaymentRecord> payments, IReadOnlyDictionary<string, InvoiceCredits> creditsOf, IReadOnlySet<string> creditsUnknown,
+        Func<string, Overpayment> overpaidOf)
     {
         foreach (var bad in refunds.Unreadable)
         {
@@ -25,11 +27,11 @@ internal static class RefundFindings
             yield return new("RefundMalformedAmount", refund.ChargeId, $"event {refund.ProblemEventId}: {refund.Problem}; the charge counts with {Amount(refund.AmountRefundedMinor, refund.Currency)} refunded until a later event says");
         }
 
-        // What each invoice's notes refunded, and what its own charges did: the notes' rest explains its customer's other charges.
+        // What each invoice's notes refunded and its payer overpaid, and what its own charges had refunded: the rest explains its customer's other charges.
         InvoiceCredits CreditsOf(string invoice) => creditsOf.GetValueOrDefault(invoice) ?? InvoiceCredits.Empty;
         var refunded = refunds.Items.Where(r => r.AmountRefundedMinor > 0).ToList();
         var matched = refunded.Where(r => r.InvoiceId is not null).GroupBy(r => r.InvoiceId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        foreach (var finding in matched.Where(m => !creditsUnknown.Contains(m.Key)).SelectMany(m => OfInvoice(m.Key, m.Value, CreditsOf(m.Key))))
+        foreach (var finding in matched.Where(m => !creditsUnknown.Contains(m.Key)).SelectMany(m => OfInvoice(m.Key, m.Value, CreditsOf(m.Key), overpaidOf(m.Key))))
         {
             yield return finding;
         }
@@ -57,7 +59,7 @@ internal static class RefundFindings
             }
 
             long total = byCustomer.Sum(r => r.AmountRefundedMinor);
-            long left = invoices.Sum(i => Math.Max(0, CreditsOf(i).RefundedMinor(currency) - (matched.GetValueOrDefault(i)?.Where(r => r.Currency == currency).Sum(r => r.AmountRefundedMinor) ?? 0)));
+            long left = invoices.Sum(i => Math.Max(0, CreditsOf(i).RefundedMinor(currency) + overpaidOf(i).In(currency) - (matched.GetValueOrDefault(i)?.Where(r => r.Currency == currency).Sum(r => r.AmountRefundedMinor) ?? 0)));
             if (total > left)
             {
                 yield return Unexplained($"{customer} ({string.Join(", ", invoices)})",
@@ -67,8 +69,8 @@ internal static class RefundFindings
     }
 
     /// <summary><c>RefundWithoutCreditNote</c> of the charges placed under <paramref name="invoice"/>: one per currency refunded beyond its notes.</summary>
-    public static IEnumerable<AuditProblem> OfInvoice(string invoice, IEnumerable<RefundRecord> charges, InvoiceCredits credits) =>
-        RefundsBeyondNotes.Of(charges.Where(r => r.AmountRefundedMinor > 0), credits).Select(beyond => Unexplained(invoice, beyond));
+    public static IEnumerable<AuditProblem> OfInvoice(string invoice, IEnumerable<RefundRecord> charges, InvoiceCredits credits, Overpayment overpaid) =>
+        RefundsBeyondNotes.Of(charges.Where(r => r.AmountRefundedMinor > 0), credits, overpaid).Select(beyond => Unexplained(invoice, beyond));
 
     /// <summary>Whether <paramref name="finding"/> is one of <see cref="OfInvoice"/>'s, of an invoice charges are placed under.</summary>
     public static bool IsOfInvoice(AuditProblem finding, Func<string, bool> placedUnder) =>
@@ -85,7 +87,9 @@ internal static class RefundFindings
     private static AuditProblem Unexplained(string subject, RefundsBeyondNotes beyond) =>
         new("RefundWithoutCreditNote", subject,
             $"Stripe refunded {Amount(beyond.RefundedMinor, beyond.Currency)} on {string.Join(", ", beyond.ChargeIds)}, " +
-            $"credit notes refunded {Amount(beyond.ExplainedMinor, beyond.Currency)} of it: {Amount(beyond.BeyondMinor, beyond.Currency)} went back outside a credit note, so the " +
+            $"credit notes refunded {Amount(beyond.ExplainedMinor, beyond.Currency)} of it" +
+            (beyond.OverpaidMinor > 0 ? $" and the payer had overpaid {Amount(beyond.OverpaidMinor, beyond.Currency)}" : "") +
+            $": {Amount(beyond.BeyondMinor, beyond.Currency)} went back outside a credit note, so the " +
             "invoice, its ledger entries and its burn still count it as paid");
 
     private static string Amount(long minor, string currency) => CreditNoteFindings.Amount(minor, currency);

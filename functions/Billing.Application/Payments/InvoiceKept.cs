@@ -3,7 +3,8 @@ namespace Billing.Application.Payments;
 /// <summary>
 /// What an invoice's payer paid and did not get back, in the invoice's currency: the cash received up to what was due (more is
 /// the payer's credit, a liability, not revenue), less what went back after payment, which is the larger of what its credit
-/// notes refunded (voided ones too: a void does not return a refund) and what Stripe refunded on its charges, less what
+/// notes refunded (voided ones too: a void does not return a refund) and what Stripe refunded on its charges beyond the
+/// overpayment (a refund of the payer's credit returns that credit, not revenue: <see cref="InvoiceSettlement.OverpaidMinor"/>), less what
 /// standing applied notes returned otherwise (out of band, to the customer's balance), less the rest of any standing note
 /// recorded unapplied beyond its refund (what it returned is unknown, so all of it counts, its refund once). The most a burn that finance released may convert (docs/design.md §4.18).
 /// </summary>
@@ -11,8 +12,10 @@ internal static class InvoiceKept
 {
     public static long Of(long totalMinor, long receivedMinor, InvoiceCredits credits, IEnumerable<RefundRecord> refunds, string currency)
     {
-        long cash = Math.Min(receivedMinor, new InvoiceSettlement(totalMinor, receivedMinor, credits.PrePaymentCreditedMinor).DueMinor);
-        long refunded = Math.Max(credits.RefundedMinor(currency), refunds.Where(r => r.Currency == currency).Aggregate(0L, (sum, r) => checked(sum + r.AmountRefundedMinor)));
+        var settlement = new InvoiceSettlement(totalMinor, receivedMinor, credits.PrePaymentCreditedMinor);
+        long cash = Math.Min(receivedMinor, settlement.DueMinor);
+        long stripeRefunded = refunds.Where(r => r.Currency == currency).Aggregate(0L, (sum, r) => checked(sum + r.AmountRefundedMinor));
+        long refunded = Math.Max(credits.RefundedMinor(currency), stripeRefunded - settlement.OverpaidMinor);
         long otherwiseBack = credits.Notes.Values.Where(n => !n.Voided)
             .Aggregate(0L, (sum, n) => checked(sum + OtherwiseBack(n, currency)));
         return Math.Max(0, cash - refunded - otherwiseBack);

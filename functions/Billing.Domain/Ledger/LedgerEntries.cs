@@ -200,7 +200,12 @@ public static class LedgerEntries
             metadata);
     }
 
-    /// <summary>A finalized burn intent (needs its signature); also records payer, mint and decimals.</summary>
+    /// <summary>
+    /// A finalized burn intent (needs its signature); also records payer, mint and decimals, and its fiat side, hash-chained with
+    /// the tokens so that neither is rewritten unnoticed: <c>usdMinor</c> and <c>currency</c> (what it converted), <c>paymentId</c>
+    /// (the Stripe event that paid the invoice), <c>price</c>, <c>priceSource</c> and <c>pricePublishedAt</c> (the quote it was
+    /// converted at). Entries booked before these keys existed lack them and verify as they were written.
+    /// </summary>
     public static LedgerEntryDraft? TokensBurned(BurnIntent burn, DateTimeOffset occurredAt)
     {
         ArgumentNullException.ThrowIfNull(burn);
@@ -219,6 +224,16 @@ public static class LedgerEntries
             extra["mint"] = burn.Mint;
         }
 
+        extra["usdMinor"] = burn.UsdMinor.ToString(CultureInfo.InvariantCulture);
+        AddBookable(extra, "currency", burn.Currency);
+        AddBookable(extra, "paymentId", burn.PaymentId);
+        if (burn.Price is { } price)
+        {
+            extra["price"] = price.ToString();
+            AddBookable(extra, "priceSource", price.Source);
+            extra["pricePublishedAt"] = price.PublishTime.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        }
+
         if (burn.ReleasedBy is not null)
         {
             // Finance decided what this burn converts (docs/design.md §4.18): the entry keeps who and why, and is anchored.
@@ -232,6 +247,18 @@ public static class LedgerEntries
         }
 
         return TokensBurned(burn.Id, burn.InvoiceId, burn.TokenAmount, burn.Signature, burn.Slot, occurredAt, extra);
+    }
+
+    /// <summary>
+    /// Adds a value taken from a burn's row only when the ledger can book it: a malformed one (a planted row) must not keep the
+    /// landed burn from being booked; reconcile then finds the key missing or different.
+    /// </summary>
+    private static void AddBookable(Dictionary<string, string> metadata, string key, string? value)
+    {
+        if (value is { Length: > 0 and <= LedgerValidation.MaxMetadataValueLength } && LedgerValidation.IsWellFormed(value))
+        {
+            metadata[key] = value;
+        }
     }
 
     /// <summary>Any balanced correction, e.g. a write-off (debit <c>adjustment:{payer}</c>, credit <c>receivable:{payer}</c>).</summary>

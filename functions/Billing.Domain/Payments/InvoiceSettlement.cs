@@ -21,6 +21,12 @@ public readonly record struct InvoiceSettlement(long TotalMinor, long ReceivedMi
     public long RemainingMinor => Math.Max(0, DueMinor - ReceivedMinor);
 
     /// <summary>
+    /// Cash received beyond what was due: the payer's credit, never revenue. A refund up to it returns that credit, so it neither
+    /// lowers what the invoice kept nor holds its burn (<c>InvoiceKept</c>, <c>RefundsBeyondNotes</c>).
+    /// </summary>
+    public long OverpaidMinor => Math.Max(0, ReceivedMinor - DueMinor);
+
+    /// <summary>
     /// The fiat value the invoice's one burn may convert: what was due in cash, once it has all arrived, else nothing. It is never
     /// more than the cash received (settled means received ≥ due), never the credited part, and never an overpayment (a customer
     /// credit). Enforced right before signing (<c>BurnExecutor.Credits.cs</c>).

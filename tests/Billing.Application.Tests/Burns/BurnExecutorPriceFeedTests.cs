@@ -54,15 +54,9 @@ public class BurnExecutorPriceFeedTests(BurnChainFixture chain) : IClassFixture<
         var executor = new BurnExecutor(burns, rpc, feed, new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System),
             new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), new LedgerName(Options.Create(new LedgerOptions()), tables),
             Options.Create(options), TimeProvider.System, NullLogger<BurnExecutor>.Instance);
-        string invoiceId = $"INV-carrier-{Guid.NewGuid().ToString("N")[..8]}-202610";
-        var pending = SampleBurns.Pending(BurnIntent.IdFor(invoiceId), invoiceId, 12_345, DateTimeOffset.UtcNow);
-        if (snapshot is not null)
-        {
-            // As a run that priced it and then found the treasury short leaves it: the quote and its amount stored, nothing signed.
-            pending = pending with { Price = snapshot, TokenAmount = TokenMath.UsdMinorToTokens(12_345, snapshot, 8), Decimals = 8, Mint = mint.ToString() };
-        }
-
-        var intent = (await burns.CreateIfAbsentAsync(pending, Ct)).Intent;
+        // With a snapshot, as a run that priced it and then found the treasury short leaves it: the quote and its amount stored, nothing signed.
+        var intent = await PaidBurns.CreateAsync(tables, 12_345, snapshot is null ? null
+            : pending => pending with { Price = snapshot, TokenAmount = TokenMath.UsdMinorToTokens(12_345, snapshot, 8), Decimals = 8, Mint = mint.ToString() });
         return (executor, burns, rpc, mint, intent);
     }
 

@@ -206,11 +206,12 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
     [Fact]
     public async Task RunAsync_UnexecutableIntentsAhead_FailWithReasonAndTheNextBurnStillLands()
     {
-        var h = await NewAsync();
-        var overflow = await h.CreateIntentAsync(usdMinor: long.MaxValue);        // more than a u64 of base units
-        var unbookable = await h.CreateIntentAsync(usdMinor: 30_000_000_000_000); // fits a u64, not the ledger's i64
+        // At 10^-8 USD a token (8 decimals) one minor unit buys 10^14 base units: amounts a paid invoice can hold reach both limits.
+        var h = await NewAsync(balance: 1_000_000_000_000_000, price: "0.00000001");
+        var overflow = await h.CreateIntentAsync(usdMinor: 1_000_000);  // 10^20 base units: more than a u64
+        var unbookable = await h.CreateIntentAsync(usdMinor: 100_000); // 10^19: fits a u64, not the ledger's i64
         var zero = await h.CreateIntentAsync(usdMinor: 0);
-        var good = await h.CreateIntentAsync();
+        var good = await h.CreateIntentAsync(usdMinor: 1);
         ulong supply = await h.SupplyAsync();
 
         var summary = await h.NewExecutor().RunAsync(Ct);
@@ -225,7 +226,7 @@ public class BurnExecutorTests(BurnChainFixture chain) : IClassFixture<BurnChain
         Assert.Equal(BurnStatus.Failed, failedZero.Status);
         Assert.Contains("nothing to burn", failedZero.Reason, StringComparison.Ordinal);
         Assert.Equal(4, summary.Finalized); // three ended failed (done) and one finalized
-        await AssertLandedOnceAsync(h, good.Id, supply);
+        await AssertLandedOnceAsync(h, good.Id, supply, 100_000_000_000_000);
     }
 
     [Fact]

@@ -44,11 +44,8 @@ public sealed class BurnHarness
         return await GetAsync(intentId);
     }
 
-    public async Task<BurnIntent> CreateIntentAsync(long usdMinor = 12_345)
-    {
-        var intent = SampleBurns.Pending(BurnIntent.IdFor($"INV-carrier-tmo-{Guid.NewGuid():N}"[..30]), "INV-carrier-tmo-202610", usdMinor, DateTimeOffset.UtcNow);
-        return (await Burns.CreateIfAbsentAsync(intent, Ct)).Intent;
-    }
+    /// <summary>A pending burn of <paramref name="usdMinor"/>, stored with its invoice of that total, paid in full.</summary>
+    public Task<BurnIntent> CreateIntentAsync(long usdMinor = 12_345) => PaidBurns.CreateAsync(Tables, usdMinor);
 
     public async Task<BurnIntent> GetAsync(string id) => (await Burns.GetAsync(id, Ct))!.Value.Intent;
 

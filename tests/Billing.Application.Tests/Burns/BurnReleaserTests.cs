@@ -45,7 +45,7 @@ public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChain
             credits, refunds, payments, new InvoiceStore(tables), new LedgerName(Options.Create(new LedgerOptions()), tables), Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60) }), TimeProvider.System, NullLogger<BurnExecutor>.Instance);
         var trigger = new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance); // its background run fails and is logged; the tests run the executor themselves
         string invoiceId = $"INV-carrier-{Guid.NewGuid().ToString("N")[..8]}-202610";
-        var intent = (await burns.CreateIfAbsentAsync(SampleBurns.Pending(BurnIntent.IdFor(invoiceId), invoiceId, 12_345, DateTimeOffset.UtcNow), Ct)).Intent;
+        var intent = (await burns.CreateIfAbsentAsync(SampleBurns.Pending(BurnIntent.IdFor(invoiceId), invoiceId, 12_345, DateTimeOffset.UtcNow) with { PaymentId = "evt_paid" }, Ct)).Intent;
         var paid = new InvoicePayments(new Dictionary<string, PaymentSource>(StringComparer.Ordinal) { ["in_release"] = new("USD", 12_345, Applied: true) }, "evt_paid");
         var payment = new PaymentRecord("evt_paid", invoiceId, intent.Payer, 12_345, "USD", "in_release", "cus_release", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow) { Resolution = PaymentResolution.Applied, DeltaMinor = 12_345, ToReceivableMinor = 12_345 };
         Assert.Equal(PaymentWrite.Recorded, await payments.TryRecordAsync(payment, paid, null, Ct));

@@ -27,6 +27,18 @@ public class LedgerAuditRefundByCustomerTests(AzuriteFixture azurite)
             "Stripe refunded 30.00 USD on ch_paid, credit notes refunded 0.00 USD of it: 30.00 USD went back outside a credit note, so the invoice, its ledger entries and its burn still count it as paid"), mismatches);
     }
 
+    [Fact]
+    public async Task ReconcileAsync_RefundOfACustomerUpToWhatItOverpaid_NotReported()
+    {
+        var s = await CreditNoteSetup.NewAsync(azurite);
+        await s.PaidInvoiceAsync(paidMinor: 12_000); // 20.00 USD over the total: the payer's credit
+        await RefundAsync(s, "cus_1", 2_000, "ch_overpaid");
+
+        var mismatches = await s.ReconcileAsync();
+
+        Assert.DoesNotContain(mismatches, m => m.Kind == "RefundWithoutCreditNote");
+    }
+
     /// <summary>Stripe's <c>charge.refunded</c> of a charge naming neither invoice nor payment intent (API versions from 2025), through the refund processor.</summary>
     private static async Task RefundAsync(CreditNoteSetup s, string customer, long refundedMinor, string charge = "ch_1")
     {

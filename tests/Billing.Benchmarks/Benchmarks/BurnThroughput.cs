@@ -53,8 +53,10 @@ public static class BurnThroughput
             var now = DateTimeOffset.UtcNow;
             for (int i = 0; i < count; i++)
             {
-                string invoice = $"INV-bench-{Interlocked.Increment(ref next):D6}";
-                var (intent, _) = await burns.CreateIfAbsentAsync(SampleBurns.Pending(BurnIntent.IdFor(invoice), invoice, UsdMinor, now), ct);
+                string invoice = $"INV-bench-{Interlocked.Increment(ref next):D6}-202610";
+                var pending = SampleBurns.Pending(BurnIntent.IdFor(invoice), invoice, UsdMinor, now);
+                await PaidBurns.PaidInvoiceAsync(tables, invoice, pending.PaymentId, UsdMinor); // the executor burns only what a paid invoice leaves
+                var (intent, _) = await burns.CreateIfAbsentAsync(pending, ct);
                 ids.Add(intent.Id);
             }
 
