@@ -88,7 +88,8 @@ internal static class QuarantineRows
     /// the row keeps none.
     /// </summary>
     /// <exception cref="InvalidDataException">The row names more chunks than the layout ever writes (or fewer than none):
-    /// planted, it is not read (<see cref="QuarantineRowLayout.MaxChunks"/>).</exception>
+    /// planted, it is not read (<see cref="QuarantineRowLayout.MaxChunks"/>); or a chunk it names is on none of the rows
+    /// (a continuation row deleted): the payload is never answered shortened.</exception>
     public static string? Payload(IReadOnlyList<TableEntity> rows, string prefix)
     {
         if (Integer(rows[0], prefix + "Chunks") is not { } count)
@@ -106,7 +107,11 @@ internal static class QuarantineRows
         for (long i = 0; i < count; i++)
         {
             string name = prefix + i.ToString(CultureInfo.InvariantCulture);
-            sb.Append(rows.Select(r => EntityText.Of(r, name)).FirstOrDefault(v => v is not null));
+            // A chunk none of the rows holds (its continuation row deleted) makes the payload unreadable: skipped, the rest
+            // would read as a shorter event that a replay would meter.
+            sb.Append(rows.Select(r => EntityText.Of(r, name)).FirstOrDefault(v => v is not null)
+                ?? throw new RowValues(rows[0], "Quarantine").Unreadable(name, string.Create(CultureInfo.InvariantCulture,
+                    $"missing: chunk {i} of the {count} the row names is on none of its {rows.Count} rows read (a continuation row deleted?)")));
         }
 
         return sb.ToString();

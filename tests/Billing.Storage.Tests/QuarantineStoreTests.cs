@@ -353,4 +353,21 @@ public class QuarantineStoreTests(AzuriteFixture azurite)
         Assert.Contains(page.Entries, e => e.EventId == "planted"); // listed as it reads; only its payload is refused
         Assert.Equal("{\"n\":2}", plain!.Raw);
     }
+
+    [Fact]
+    public async Task GetAsync_ContinuationRowDeleted_IsUnreadableNotAShortenedPayload()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new QuarantineStore(tables);
+        string raw = "{\"blob\":\"" + new string('z', 200_000) + "\"}";
+        await store.AddAsync([Bad(raw)], CancellationToken.None);
+        string id = Assert.Single((await store.PageAsync(new QuarantineFilter(null, null, null, null), null, 10, CancellationToken.None)).Entries).Id;
+        string rowKey = id[(id.IndexOf('.', StringComparison.Ordinal) + 1)..];
+        await tables.Quarantine.DeleteEntityAsync(QuarantineStore.PartitionKeyFor("carrier-tmo"), rowKey + "-1");
+
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => store.GetAsync(id, CancellationToken.None));
+
+        Assert.Contains("missing", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("property 'Raw", refused.Message, StringComparison.Ordinal);
+    }
 }
