@@ -108,13 +108,22 @@ internal sealed class RollupRows(TableClient table, string partitionKey, RollupR
                 totals[(row, meter)] = total;
                 if (facts[i].MonthLimits?.TryGetValue(meter, out var limit) == true && total > limit / shards)
                 {
-                    return (i, $"{meter}: the event would take {fact.Payer}'s usage of {fact.Time.UtcDateTime:yyyy-MM} past {limit}, the most one month can bill under its plan; the rest of the month is billed");
+                    return (i, OverLimitReason(fact, meter, limit));
                 }
             }
         }
 
         return null;
     }
+
+    /// <summary>
+    /// Why <paramref name="fact"/> is refused over its payer's month limit. The limit derives from the payer's plan, so it is
+    /// named only when the poster is the payer (the source): another poster (a provider naming its tenant) is told no
+    /// more of the payer's plan than ingestion tells it (<c>PayerAnswers</c>).
+    /// </summary>
+    private static string OverLimitReason(UsageFact fact, string meter, Int128 limit) => fact.Source == fact.Payer
+        ? $"{meter}: the event would take {fact.Payer}'s usage of {fact.Time.UtcDateTime:yyyy-MM} past {limit}, the most one month can bill under its plan; the rest of the month is billed"
+        : $"{meter}: the event would take {fact.Payer}'s usage of {fact.Time.UtcDateTime:yyyy-MM} past the most one month can bill under its plan; the rest of the month is billed";
 
     /// <summary>The row operations that count <paramref name="facts"/>; the rows must have been loaded.</summary>
     public List<Staged> Stage(IEnumerable<UsageFact> facts)

@@ -98,4 +98,17 @@ public sealed class BillableMonthLimitTests(AzuriteFixture azurite)
         Assert.DoesNotContain("already metered", reason, StringComparison.Ordinal); // before: it said so, of an event never metered
         Assert.Contains("the first version counts, metered or set aside in quarantine", reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task MeterAsync_OverTheLimitEventPostedForAnotherPayer_ReasonNamesNoLimitOfThePayersPlan()
+    {
+        var world = await NewAsync(shards: 1);
+
+        await MeterAsync(world, Event("too-much", 100_000_000_000, October.Start.AddDays(2)));
+
+        var set = Assert.Single((await world.Quarantine.PageAsync(new QuarantineFilter("provider-x", null, null, null), null, 10, CancellationToken.None)).Entries);
+        string reason = Assert.Single(set.Reasons);
+        Assert.StartsWith("test.units: the event would take tenant-x's usage of 2026-10 past", reason, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\d{5,}", reason); // before: "past 90071992547408, the most one month can bill under its plan", the payer's plan told to its provider
+    }
 }
