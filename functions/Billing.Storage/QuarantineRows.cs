@@ -109,13 +109,16 @@ internal static class QuarantineRows
             string name = prefix + i.ToString(CultureInfo.InvariantCulture);
             // A chunk none of the rows holds (its continuation row deleted) makes the payload unreadable: skipped, the rest
             // would read as a shorter event that a replay would meter.
-            sb.Append(rows.Select(r => EntityText.Of(r, name)).FirstOrDefault(v => v is not null)
-                ?? throw new RowValues(rows[0], "Quarantine").Unreadable(name, string.Create(CultureInfo.InvariantCulture,
-                    $"missing: chunk {i} of the {count} the row names is on none of its {rows.Count} rows read (a continuation row deleted?)")));
+            sb.Append(rows.Select(r => EntityText.Of(r, name)).FirstOrDefault(v => v is not null) ?? throw MissingChunk(rows, name, count));
         }
 
         return sb.ToString();
     }
+
+    private static InvalidDataException MissingChunk(IReadOnlyList<TableEntity> rows, string name, long count) => new(string.Create(CultureInfo.InvariantCulture,
+        $"Quarantine row (partition '{rows[0].PartitionKey}', row '{rows[0].RowKey}'), property '{name}': missing, on none of the {rows.Count} rows read of the " +
+        $"{count} chunks the row names (a continuation row deleted, or never written by a try that failed before 2026-12); the payload cannot be read whole, " +
+        "and a redelivery of the event restores it"));
 
     public static long? Integer(TableEntity e, string name) => e.TryGetValue(name, out var v) ? v switch { int i => i, long l => l, _ => null } : null;
 
