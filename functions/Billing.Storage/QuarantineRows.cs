@@ -115,10 +115,11 @@ internal static class QuarantineRows
         return sb.ToString();
     }
 
-    private static InvalidDataException MissingChunk(IReadOnlyList<TableEntity> rows, string name, long count) => new(string.Create(CultureInfo.InvariantCulture,
-        $"Quarantine row (partition '{rows[0].PartitionKey}', row '{rows[0].RowKey}'), property '{name}': missing, on none of the {rows.Count} rows read of the " +
-        $"{count} chunks the row names (a continuation row deleted, or never written by a try that failed before 2026-12); the payload cannot be read whole, " +
-        "and a redelivery of the event restores it"));
+    private static InvalidDataException MissingChunk(IReadOnlyList<TableEntity> rows, string name, long count) => new(
+        $"Quarantine row (partition '{rows[0].PartitionKey}', row '{rows[0].RowKey}'), property '{name}': missing, on none of the " +
+        rows.Count.ToString(CultureInfo.InvariantCulture) + " rows read of the " + count.ToString(CultureInfo.InvariantCulture) +
+        " chunks the row names (a continuation row deleted, or never written by a try that failed before 2026-12); the payload cannot be read whole, " +
+        "and a redelivery of the event restores it");
 
     public static long? Integer(TableEntity e, string name) => e.TryGetValue(name, out var v) ? v switch { int i => i, long l => l, _ => null } : null;
 
