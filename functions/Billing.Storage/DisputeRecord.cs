@@ -36,4 +36,11 @@ public sealed record DisputeRecord(
 
     /// <summary>When Stripe created that event.</summary>
     public DateTimeOffset? ProblemAt { get; init; }
+
+    /// <summary>
+    /// When storage last wrote the row (its <c>Timestamp</c>, set by the service), null for a row not read from storage. A
+    /// dispute recorded or placed after finance released its invoice's burn holds it again, however long ago Stripe created
+    /// the event: Stripe retries a delivery for days, and a link arriving late places a dispute late.
+    /// </summary>
+    public DateTimeOffset? StoredAt { get; init; }
 }

@@ -149,6 +149,7 @@ public sealed class DisputeStore(BillingTables tables)
             Problem = v.Text("Problem"),
             ProblemEventId = v.Text("ProblemEventId"),
             ProblemAt = v.Time("ProblemAt"),
+            StoredAt = e.Timestamp,
         };
     }
 }

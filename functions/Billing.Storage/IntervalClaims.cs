@@ -178,6 +178,14 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
             }
             catch (RequestFailedException ex) when (StorageFailure.IsDeterministic(ex))
             {
+                if (blind)
+                {
+                    // The blind try decided as if every row were empty, and its transactions went out at once: another of them
+                    // may have met an existing row (409) behind this refusal. Recording those decisions would keep a resent
+                    // session unchecked; decide again on what is there.
+                    continue;
+                }
+
                 var f = group[0].Fact;
                 foreach (var row in changed)
                 {

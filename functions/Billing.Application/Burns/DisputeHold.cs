@@ -4,7 +4,8 @@ namespace Billing.Application.Burns;
 /// The dispute rule of the burn executor: no burn is signed for an invoice whose charge Stripe reports disputed, while the
 /// dispute is open or once it is lost (or of a status not documented: <see cref="DisputeStatuses.Holds"/>); a dispute won, or
 /// an inquiry closed, holds nothing, so the burn goes back to pending through the executor's normal path. A burn finance
-/// released is held only by a dispute Stripe changed after the release (finance decided with the earlier word in view). A
+/// released is held only by a dispute Stripe changed, or this platform recorded or placed, after the release (finance decided
+/// with the earlier word in view; one that arrived or was placed later, finance never saw). A
 /// signed burn is never looked at: nothing is un-burned.
 /// </summary>
 internal static class DisputeHold
@@ -14,7 +15,7 @@ internal static class DisputeHold
     {
         var disputes = await refunds.Disputes.OfInvoiceAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
         var holding = disputes
-            .Where(d => DisputeStatuses.Holds(d.Status) && (intent.ReleasedAt is not { } released || d.At > released))
+            .Where(d => DisputeStatuses.Holds(d.Status) && (intent.ReleasedAt is not { } released || d.At > released || d.StoredAt > released))
             .OrderBy(d => d.DisputeId, StringComparer.Ordinal)
             .FirstOrDefault();
         if (holding is null)

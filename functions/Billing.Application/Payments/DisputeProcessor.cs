@@ -19,7 +19,8 @@ public sealed class DisputeProcessor(RefundStore refunds, RefundPlacement placem
         // Placed after the row is written: a link recorded meanwhile is seen here, or sees this row.
         var (invoiceId, placed) = await placement.PlaceDisputeAsync(dispute.DisputeId, cancellationToken).ConfigureAwait(false);
         var stored = await refunds.Disputes.GetAsync(dispute.DisputeId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"dispute row {dispute.DisputeId} vanished after it was written");
+            // Deleted outside the platform between the write and this read: Stripe's retry writes it again (503, not a 500).
+            ?? throw new RequestFailedException(503, $"dispute row {dispute.DisputeId} vanished after it was written; retry the event");
         return (stored.Record with { InvoiceId = invoiceId }, recorded || placed);
     }
 }

@@ -58,6 +58,28 @@ public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChain
         return h;
     }
 
+    // Stripe created the dispute before the release, but it was recorded after it (a delivery Stripe retried for days, or
+    // placed by a late link): finance never saw it. Before, only the event's own time counted and the disputed cash burned.
+    [Fact]
+    public async Task ReleaseAsync_DisputeCreatedBeforeButRecordedAfterTheRelease_HoldsTheBurnAgain()
+    {
+        var h = await HeldAsync();
+        ulong supply = await h.SupplyAsync();
+        Assert.Equal(BurnReleaseOutcome.Released, (await h.ReleaseAsync(10_000)).Outcome);
+        var disputes = new RefundStore(h.Tables).Disputes;
+        await disputes.RecordAsync(new IncomingDispute("evt_" + Guid.NewGuid().ToString("N"), "charge.dispute.created", "du_late", "ch_release", "pi_release",
+            12_345, "USD", "needs_response", "fraudulent", DateTimeOffset.UtcNow.AddHours(-1)), Ct);
+        var (record, etag) = (await disputes.GetAsync("du_late", Ct))!.Value;
+        Assert.True(await disputes.TryPlaceAsync(record, etag, h.Intent.InvoiceId, Ct));
+
+        await h.Executor.RunAsync(Ct);
+
+        var burn = await h.GetAsync();
+        Assert.Equal((BurnStatus.Held, 0), (burn.Status, burn.Signings));
+        Assert.Contains("Stripe dispute du_late", burn.Reason, StringComparison.Ordinal);
+        Assert.Equal(supply, await h.SupplyAsync());
+    }
+
     [Fact]
     public async Task ReleaseAsync_WhatWasKept_BurnsThatAmountOnceAndRecordsWhoAndWhy()
     {
