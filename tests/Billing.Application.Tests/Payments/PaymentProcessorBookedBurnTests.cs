@@ -28,7 +28,12 @@ public class PaymentProcessorBookedBurnTests(AzuriteFixture azurite) : IClassFix
         string id = invoice.Id.ToString();
         await processor.RecordAsync(new WebhookOutcome.PaymentReceived("evt_" + Guid.NewGuid().ToString("N"), invoice.Id, "in_1", "cus_1", "pi_1", 10_000, "USD", DateTimeOffset.UtcNow, null), Ct);
         var (pending, etag) = (await burns.GetAsync(BurnIntent.IdFor(id), Ct))!.Value;
-        var finalized = pending with { Status = BurnStatus.Finalized, TokenAmount = 40_000_000, Decimals = 6, Mint = "mint", Signature = "sig", Slot = 1 };
+        // 100.00 USD at 2.50 a token: 40 tokens of 6 decimals, with the price the executor books beside them.
+        var finalized = pending with
+        {
+            Status = BurnStatus.Finalized, TokenAmount = 40_000_000, Decimals = 6, Mint = "mint", Signature = "sig", Slot = 1,
+            Price = new PriceQuote(250, -2, 0, DateTimeOffset.UtcNow, "fixed"),
+        };
         await recorder.TokensBurnedAsync(finalized, Ct); // as the executor books a landed burn, then marks it finalized
         await burns.TryReplaceAsync(finalized, etag, Ct);
         return new Setup(tables, payments, burns, audit, processor, id, pending);
