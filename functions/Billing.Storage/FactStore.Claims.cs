@@ -107,7 +107,7 @@ public sealed partial class FactStore
         var written = log.Kept.Keys.Where(p => !unwritten.Contains(p)).ToList();
         if (written.Count > 0)
         {
-            foreach (var claims in Claims)
+            foreach (var claims in Claims.Where(c => c.ChecksAfterWrite))
             {
                 await claims.RestoreAsync(written, log, cancellationToken).ConfigureAwait(false);
             }

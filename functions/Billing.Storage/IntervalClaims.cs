@@ -71,6 +71,14 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
     }
 
     /// <summary>
+    /// Whether a writer reads its facts' claims after writing them (<see cref="RestoreAsync"/>). Not for a key written blind
+    /// (<see cref="UsageKey.Optimistic"/>, carrier sessions): that read would cost one point read a session on the busiest
+    /// path, against a race that needs one event in flight on two instances that disagree on whether it is valid (their
+    /// cached partner data differ). The releaser's read after its release still covers the other order.
+    /// </summary>
+    public bool ChecksAfterWrite => !usage.Optimistic;
+
+    /// <summary>
     /// Records again the windows of stored facts whose claim is missing (released meanwhile by an instance that refused or
     /// did not write them), where the slot has room; a claim held, or a slot that records nothing more, is left as it is.
     /// One read of the group's slots (as the key reads them, never blind), and a write only when a claim was missing.
