@@ -2,7 +2,10 @@ namespace Billing.Storage;
 
 public sealed record AppendResult(int Inserted, int Duplicates, IReadOnlyList<FactConflict> Conflicts, int Transactions)
 {
-    /// <summary>Facts the service refused; the caller quarantines them. Every other fact of the call was written or classified.</summary>
+    /// <summary>
+    /// Facts the service refused, and windowed facts of a slot holding a claim row this platform did not write
+    /// (<see cref="IntervalClaims"/>); the caller quarantines them. Every other fact of the call was written or classified.
+    /// </summary>
     public IReadOnlyList<UnstorableFact> Unstorable { get; init; } = [];
 
     /// <summary>
@@ -17,7 +20,7 @@ public sealed record AppendResult(int Inserted, int Duplicates, IReadOnlyList<Fa
     /// </summary>
     public IReadOnlyList<UnstorableFact> Overlaps { get; init; } = [];
 
-    /// <summary>Slots (a lease's day, a session) of this call whose facts were metered without the overlap check (a slot at its bound, a row refused or unreadable): the caller logs them.</summary>
+    /// <summary>Slots (a lease's day, a session) of this call whose facts were metered without the overlap check (a slot at its bound, a row refused): the caller logs them.</summary>
     public IReadOnlyList<ClaimNotice> ClaimNotices { get; init; } = [];
 
     /// <summary>

@@ -9,6 +9,12 @@ internal sealed class ClaimLog
     /// <summary>Facts set aside because their window overlaps another event's claimed first, with the reason.</summary>
     public ConcurrentBag<UnstorableFact> Overlaps { get; } = [];
 
+    /// <summary>
+    /// Facts not claimed because a row of their slots holds what this platform does not write, with the reason naming it:
+    /// set aside as unstorable (deterministic until the row is repaired), neither metered unchecked nor lost.
+    /// </summary>
+    public ConcurrentBag<UnstorableFact> Unreadable { get; } = [];
+
     /// <summary>Slots metered without the check, with why.</summary>
     public ConcurrentBag<ClaimNotice> Notices { get; } = [];
 

@@ -34,6 +34,8 @@ internal sealed class ClaimRow
 
     private const string CapProperty = "CapReached";
 
+    private const string CountProperty = "Count";
+
     private readonly List<ClaimedInterval> intervals;
     private int chars;
 
@@ -108,16 +110,29 @@ internal sealed class ClaimRow
 
     public static ClaimRow Empty(string slot, int part = 0) => new(slot, part, null, [], false, true);
 
+    /// <summary>
+    /// The row as stored. It is <see cref="Readable"/> only as this platform writes it: text chunks <c>I0</c>, <c>I1</c>, …
+    /// of interval lines, as many lines as its <c>Count</c>. Anything else (a chunk of another type, a line that is no
+    /// interval, a count that differs: planted, or changed outside the platform) is unreadable; what does read is still
+    /// checked against.
+    /// </summary>
     public static ClaimRow Read(string slot, int part, TableEntity row)
     {
         var text = new StringBuilder();
-        for (int i = 0; EntityText.Of(row, "I" + i.ToString(CultureInfo.InvariantCulture)) is { } chunk; i++)
+        bool readable = true;
+        for (int i = 0; row.TryGetValue("I" + i.ToString(CultureInfo.InvariantCulture), out object? chunk); i++)
         {
-            text.Append(chunk);
+            if (chunk is string line)
+            {
+                text.Append(line);
+            }
+            else
+            {
+                readable = false; // read as nothing, the row would look empty, and be written over
+            }
         }
 
         var intervals = new List<ClaimedInterval>();
-        bool readable = true;
         foreach (string line in text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             string[] parts = line.Split('|');
@@ -132,6 +147,7 @@ internal sealed class ClaimRow
             }
         }
 
+        readable &= row.TryGetValue(CountProperty, out object? count) && count is int n && n == intervals.Count;
         return new ClaimRow(slot, part, row.ETag, intervals, row.TryGetValue(CapProperty, out var cap) && cap is true, readable);
     }
 
@@ -186,7 +202,7 @@ internal sealed class ClaimRow
     /// <summary>The transaction action writing the row back: an insert for a new row, else a replace conditioned on its ETag.</summary>
     public TableTransactionAction Action(string partitionKey)
     {
-        var entity = new TableEntity(partitionKey, RowKey(Slot, Part)) { ["Count"] = intervals.Count, [CapProperty] = CapReached };
+        var entity = new TableEntity(partitionKey, RowKey(Slot, Part)) { [CountProperty] = intervals.Count, [CapProperty] = CapReached };
         int n = 0;
         foreach (string part in TextChunks.Split(string.Concat(intervals.Select(i => i.Line)), FactStore.MaxRawChars))
         {

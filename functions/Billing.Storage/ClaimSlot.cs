@@ -4,8 +4,9 @@ namespace Billing.Storage;
 /// One slot of claimed windows (<see cref="IntervalClaims"/>): a UTC day of one (source, lease, GPU model), or one carrier
 /// session (<see cref="UsageKey"/>), as its rows (<see cref="ClaimRow"/>) in part order. A window is recorded in one row of
 /// the slot, the first with room, or a new row after the last when none has; the slot is full at
-/// <paramref name="maxRows"/> full rows, or when a row holds what this platform does not write (never rewritten: what it
-/// holds is lost to no one).
+/// <paramref name="maxRows"/> full rows. A slot with a row this platform did not write (<see cref="Unreadable"/>) records
+/// nothing: the row is never rewritten (what it holds is lost to no one), and its new events are set aside, not metered
+/// unchecked (<see cref="IntervalClaims"/>).
 /// </summary>
 /// <param name="slot">The row key of the slot's first row.</param>
 /// <param name="maxRows">Rows the slot may have (<see cref="ClaimRow.MaxRowsPerDay"/> for a lease's day).</param>
@@ -30,6 +31,9 @@ internal sealed class ClaimSlot(string slot, int maxRows, string noun)
     }
 
     public bool Holds(string key) => rows.Exists(r => r.Holds(key));
+
+    /// <summary>The first row that holds what this platform does not write (<see cref="ClaimRow.Readable"/>), if any.</summary>
+    public ClaimRow? Unreadable => rows.Find(r => !r.Readable);
 
     /// <summary>The first window of another event that covers <c>[start, end)</c>, if any (<see cref="ClaimedInterval.Covers"/>).</summary>
     public ClaimedInterval? FirstOverlap(long start, long end, string key)
@@ -71,20 +75,12 @@ internal sealed class ClaimSlot(string slot, int maxRows, string noun)
     }
 
     /// <summary>
-    /// Why a window cannot be recorded (<see cref="HasRoom"/>), the first time it is told for this slot (a full slot's
-    /// last row records that it was told; a row this platform did not write is told every time); null when it was told already.
+    /// Why a window cannot be recorded in a readable slot (<see cref="HasRoom"/>), the first time it is told for this slot
+    /// (its last row records that it was told); null when it was told already.
     /// </summary>
-    public string? Full()
-    {
-        if (rows.Find(r => !r.Readable) is not null)
-        {
-            return $"its {noun} row holds what this platform does not write";
-        }
-
-        return rows[^1].MarkCapReached()
-            ? $"its {noun} holds {Count} intervals in {rows.Count} rows, the most one {noun} keeps ({maxRows} rows of up to {ClaimRow.MaxIntervals} intervals, {ClaimRow.MaxChars} characters)"
-            : null;
-    }
+    public string? Full() => rows[^1].MarkCapReached()
+        ? $"its {noun} holds {Count} intervals in {rows.Count} rows, the most one {noun} keeps ({maxRows} rows of up to {ClaimRow.MaxIntervals} intervals, {ClaimRow.MaxChars} characters)"
+        : null;
 
     private int NextPart => rows.Count == 0 ? 0 : rows[^1].Part + 1;
 }

@@ -40,18 +40,26 @@ public sealed partial class FactStore
     }
 
     /// <summary>
-    /// Overlapping facts whose fact is stored already are redeliveries, counted as duplicates and never set aside: an event
-    /// metered before its usage key claimed windows (before 2026-12) beside another of its window. One stored with other
-    /// content is a conflict (an id's other version, which holds the window or was metered before claims). One read an overlap.
+    /// Facts set aside by their usage key's claims (an overlap, an unreadable claim row) whose fact is stored already are
+    /// redeliveries, counted as duplicates and never set aside: an event metered before its usage key claimed windows (before
+    /// 2026-12) beside another of its window, or before a row of its slot was changed outside the platform. One stored with
+    /// other content is a conflict (an id's other version, which holds the window or was metered before claims). One read a
+    /// fact set aside.
     /// </summary>
     private async Task DropStoredOverlapsAsync(ClaimLog log, ConcurrentBag<FactConflict> conflicts, CancellationToken cancellationToken)
     {
-        if (log.Overlaps.IsEmpty)
+        await DropStoredAsync(log.Overlaps, log, conflicts, cancellationToken).ConfigureAwait(false);
+        await DropStoredAsync(log.Unreadable, log, conflicts, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task DropStoredAsync(ConcurrentBag<UnstorableFact> setAside, ClaimLog log, ConcurrentBag<FactConflict> conflicts, CancellationToken cancellationToken)
+    {
+        if (setAside.IsEmpty)
         {
             return;
         }
 
-        var overlaps = log.Overlaps.ToArray();
+        var overlaps = setAside.ToArray();
         var stored = new TableEntity?[overlaps.Length];
         // As many reads at once as this store's other writes and reads, not one an overlap: a batch of resends has hundreds.
         await Parallel.ForEachAsync(Enumerable.Range(0, overlaps.Length), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
@@ -60,12 +68,12 @@ public sealed partial class FactStore
                 var f = overlaps[i].Fact;
                 stored[i] = await ReadIdentityAsync(table, PartitionKey(f.Fact.Payer, f.Fact.Source, f.Fact.Id), f, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
-        log.Overlaps.Clear();
+        setAside.Clear();
         for (int i = 0; i < overlaps.Length; i++)
         {
             if (stored[i] is not { } row)
             {
-                log.Overlaps.Add(overlaps[i]);
+                setAside.Add(overlaps[i]);
             }
             else if (IsRedelivery(overlaps[i].Fact, row, conflicts))
             {
@@ -75,30 +83,65 @@ public sealed partial class FactStore
     }
 
     /// <summary>
-    /// Releases the windows of facts that claimed one but were not written (set aside after all). A conflict found at the
+    /// Releases the windows of facts that claimed one but were not written (set aside after all), and restores the claims
+    /// of the facts written (<see cref="IntervalClaims.RestoreAsync"/>): another instance may have released one of them
+    /// meanwhile, refusing or not writing the same event (see <see cref="ReleaseCheckedAsync"/>). A conflict found at the
     /// write releases only a window this append recorded, unless its id was claimed: the window under an unclaimed id may
     /// be the stored version's.
     /// </summary>
-    private async Task ReleaseWindowsAsync(ClaimLog log, IEnumerable<FactConflict> conflicts, IEnumerable<PendingFact> notWritten, CancellationToken cancellationToken)
+    private async Task SettleWindowsAsync(ClaimLog log, IReadOnlyCollection<FactConflict> conflicts, IEnumerable<PendingFact> notWritten, CancellationToken cancellationToken)
     {
         if (log.Kept.IsEmpty)
         {
             return;
         }
 
+        var unwritten = conflicts.Select(c => c.Incoming).Concat(notWritten).ToHashSet(ReferenceEqualityComparer.Instance);
         var release = conflicts.Select(c => c.Incoming).Where(p => NeedsClaim(p.Fact) || log.Added.ContainsKey(p)).Concat(notWritten)
             .Where(log.Kept.ContainsKey).Distinct(ReferenceEqualityComparer.Instance).Cast<PendingFact>().ToList();
         if (release.Count > 0)
         {
-            await ReleaseAsync(release, log, cancellationToken).ConfigureAwait(false);
+            await ReleaseCheckedAsync(release, log, cancellationToken).ConfigureAwait(false);
+        }
+
+        var written = log.Kept.Keys.Where(p => !unwritten.Contains(p)).ToList();
+        if (written.Count > 0)
+        {
+            foreach (var claims in Claims.Where(c => c.ChecksAfterWrite))
+            {
+                await claims.RestoreAsync(written, log, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
-    private async Task ReleaseAsync(List<PendingFact> facts, ClaimLog log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Releases the windows of <paramref name="facts"/>, then reads their facts: one stored meanwhile with its content
+    /// (another instance accepted and wrote the same event while this one refused or did not write it) gets its claim back,
+    /// so a stored fact never stands without its claim. The writer reads its claims after its write
+    /// (<see cref="SettleWindowsAsync"/>): whichever reads last sees the other's write.
+    /// </summary>
+    private async Task ReleaseCheckedAsync(List<PendingFact> facts, ClaimLog log, CancellationToken cancellationToken)
     {
         foreach (var claims in Claims)
         {
             await claims.ReleaseAsync(facts, log, cancellationToken).ConfigureAwait(false);
+        }
+
+        var stored = new bool[facts.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, facts.Count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var f = facts[i].Fact;
+                stored[i] = await ReadIdentityAsync(table, PartitionKey(f.Payer, f.Source, f.Id), facts[i], ct).ConfigureAwait(false) is { } row
+                    && EntityText.Of(row, "Hash") == f.ContentHash;
+            }).ConfigureAwait(false);
+        var restore = facts.Where((_, i) => stored[i]).ToList();
+        if (restore.Count > 0)
+        {
+            foreach (var claims in Claims)
+            {
+                await claims.RestoreAsync(restore, log, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -107,8 +150,9 @@ public sealed partial class FactStore
     /// <c>EventValidationResult.Refused</c>) may hold from an earlier try that was valid, whose batch failed after its
     /// claims: an event whose fact is not stored and, when its id is claimed, whose (source, id) claim holds its content.
     /// Another version's claim of the id, or a stored fact (of any version: an unclaimed id's window is the stored one's),
-    /// keeps its window. Returns the slots whose release storage refused. No storage call for other types; one read an
-    /// event (two when its id is claimed), and the release when one is held.
+    /// keeps its window; so does a fact another instance stores while this one releases it (<see cref="ReleaseCheckedAsync"/>).
+    /// Returns the slots whose release storage refused. No storage call for other types; one read an
+    /// event (two when its id is claimed), and the release and a read when one is held.
     /// </summary>
     public async Task<IReadOnlyList<ClaimNotice>> ReleaseRefusedAsync(IReadOnlyList<UsageFact> refused, CancellationToken cancellationToken)
     {
@@ -144,7 +188,7 @@ public sealed partial class FactStore
         }
 
         var log = new ClaimLog();
-        await ReleaseAsync([.. held], log, cancellationToken).ConfigureAwait(false);
+        await ReleaseCheckedAsync([.. held], log, cancellationToken).ConfigureAwait(false);
         return [.. log.ReleaseFailures];
     }
 

@@ -183,10 +183,10 @@ public sealed partial class FactStore(BillingTables tables)
             }
         }
 
-        await ReleaseWindowsAsync(windows, conflicts, unstorable.Select(u => u.Fact).Concat(overLimit.Select(u => u.Fact)), cancellationToken).ConfigureAwait(false);
+        await SettleWindowsAsync(windows, [.. conflicts], unstorable.Select(u => u.Fact).Concat(overLimit.Select(u => u.Fact)), cancellationToken).ConfigureAwait(false);
         return new AppendResult(inserted, duplicates + windows.Duplicates, conflicts.ToList(), transactions + windows.Transactions)
         {
-            Unstorable = unstorable.ToList(), OverLimit = overLimit.ToList(), Overlaps = windows.Overlaps.ToList(), ClaimNotices = windows.Notices.ToList(),
+            Unstorable = [.. unstorable, .. windows.Unreadable], OverLimit = overLimit.ToList(), Overlaps = windows.Overlaps.ToList(), ClaimNotices = windows.Notices.ToList(),
             ClaimReleaseFailures = windows.ReleaseFailures.ToList(),
         };
     }

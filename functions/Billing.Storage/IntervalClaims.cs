@@ -13,9 +13,18 @@ namespace Billing.Storage;
 /// (jittered), reads again and decides again, up to <see cref="MaxAttempts"/> times, then fails as transient (the batch is
 /// redelivered). A fact that was kept but not written after all (over its month limit, refused, a conflict) is released,
 /// so it does not block its window; releasing again (a redelivery) changes nothing.</para>
-/// <para>Capacity: a slot whose rows are full, or with a row this platform did not write, is still checked against but
-/// records nothing more: such an event is metered without a claim (any valid event stays billable), reported once
-/// (<see cref="AppendResult.ClaimNotices"/>). A row storage refuses is reported and its events metered the same way.</para>
+/// <para>Capacity: a slot whose rows are full is still checked against but records nothing more: such an event is metered
+/// without a claim (any valid event stays billable), reported once (<see cref="AppendResult.ClaimNotices"/>). A row storage
+/// refuses is reported and its events metered the same way.</para>
+/// <para>A slot with a row this platform did not write (<see cref="ClaimRow.Readable"/>: planted, or changed outside it) is
+/// checked against as far as it reads, never written, and records nothing: an event of it that is not its own redelivery
+/// nor an overlap is set aside as unstorable naming the row (<see cref="ClaimLog.Unreadable"/>), so it is neither billed
+/// unchecked (twice, when the row held its window) nor lost: it is replayed once the row is repaired.</para>
+/// <para>Releases race with writers of the same fact: an instance that releases a fact's claim (it refused the event, or
+/// did not write it) while another writes that fact must not leave the stored fact without its claim. Each side writes,
+/// then reads what the other writes: a releaser reads the fact after its release and restores the claim of a fact now
+/// stored; a writer reads its facts' claims after writing them (<see cref="RestoreAsync"/>) and restores any released
+/// meanwhile. Storage is strongly consistent, so at least one of the two sees the other's write.</para>
 /// </summary>
 internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKey usage)
 {
@@ -61,6 +70,40 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
             }, ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Whether a writer reads its facts' claims after writing them (<see cref="RestoreAsync"/>). Not for a key written blind
+    /// (<see cref="UsageKey.Optimistic"/>, carrier sessions): that read would cost one point read a session on the busiest
+    /// path, against a race that needs one event in flight on two instances that disagree on whether it is valid (their
+    /// cached partner data differ). The releaser's read after its release still covers the other order.
+    /// </summary>
+    public bool ChecksAfterWrite => !usage.Optimistic;
+
+    /// <summary>
+    /// Records again the windows of stored facts whose claim is missing (released meanwhile by an instance that refused or
+    /// did not write them), where the slot has room; a claim held, or a slot that records nothing more, is left as it is.
+    /// One read of the group's slots (as the key reads them, never blind), and a write only when a claim was missing.
+    /// </summary>
+    public async Task RestoreAsync(IEnumerable<PendingFact> facts, ClaimLog log, CancellationToken cancellationToken)
+    {
+        var groups = facts.Where(p => usage.Applies(p.Fact)).GroupBy(p => usage.PartitionKey(p.Fact)).ToList();
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (group, ct) =>
+            await UpdateAsync(group.Key, [.. group], log, log.Notices, optimistic: false, slots =>
+            {
+                foreach (var p in group)
+                {
+                    string key = ClaimRow.Key(p.Fact.Id);
+                    var (start, end) = usage.Window(p.Fact);
+                    var interval = new ClaimedInterval(start, end, key);
+                    foreach (var slot in usage.Slots(p.Fact).Select(s => slots[s]).Where(slot => !slot.Holds(key) && slot.HasRoom(interval)))
+                    {
+                        slot.Add(interval);
+                    }
+                }
+
+                return () => { };
+            }, ct).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
     private Task ClaimGroupAsync(string partitionKey, List<PendingFact> group, ClaimLog log, CancellationToken cancellationToken) =>
         UpdateAsync(partitionKey, group, log, log.Notices, usage.Optimistic, slots =>
         {
@@ -85,6 +128,11 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
                 foreach (var o in decided.Overlaps)
                 {
                     log.Overlaps.Add(o);
+                }
+
+                foreach (var u in decided.Unreadable)
+                {
+                    log.Unreadable.Add(u);
                 }
 
                 foreach (var n in decided.Notices)
@@ -122,6 +170,14 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
             }
         }
 
+        if (touched.Find(slot => slot.Unreadable is not null) is { Unreadable: { } row })
+        {
+            // Not recorded, nor metered unchecked: that row may hold this window for another event. Whatever part of its
+            // claim an earlier try left stays (should its fact be stored, a redelivery is a duplicate: FactStore).
+            decided.Unreadable.Add(new UnstorableFact(pending, UnreadableReason(usage.PartitionKey(f), row)));
+            return;
+        }
+
         decided.Kept.Add(pending);
         if (touched.Find(slot => !slot.Holds(key) && !slot.HasRoom(interval)) is { } full)
         {
@@ -139,6 +195,11 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
             slot.Add(interval);
         }
     }
+
+    private static string UnreadableReason(string partitionKey, ClaimRow row) =>
+        $"claim row '{ClaimRow.RowKey(row.Slot, row.Part)}' (partition '{partitionKey}' of the facts table) holds what this platform does not write, " +
+        "so the event's window can be neither checked against the other windows of its usage nor recorded, and the event was not metered " +
+        "(it could bill usage twice). Repair or remove that row, then replay the event";
 
     /// <summary>
     /// Reads the group's slots (none on an optimistic first try: they start empty), lets <paramref name="change"/> change
@@ -244,6 +305,8 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
         public List<PendingFact> Added { get; } = [];
 
         public List<UnstorableFact> Overlaps { get; } = [];
+
+        public List<UnstorableFact> Unreadable { get; } = [];
 
         public List<ClaimNotice> Notices { get; } = [];
     }

@@ -91,4 +91,29 @@ public sealed class IntervalClaimsTests(AzuriteFixture azurite)
         var last = await RowAsync(tables, ClaimRow.RowKey(ClaimRow.DayKey(Today), ClaimRow.MaxRowsPerDay - 1));
         Assert.Equal((ClaimRow.MaxIntervals, true), (last.GetInt32("Count"), last.GetBoolean("CapReached")));
     }
+
+    [Theory]
+    [InlineData("I0", "not an interval")] // a line that is no interval
+    [InlineData("I0", 7)] // its text a number: read as nothing, it looked like an empty row that could be written over
+    [InlineData("Count", 3)] // lines that read, but not as many as the platform wrote
+    public async Task AppendAsync_DayRowThisPlatformDidNotWrite_EventSetAsideAsUnstorableNamingTheRowAndARedeliveryStillADuplicate(string property, object planted)
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new FactStore(tables);
+        var stored = Interval("stored", Day.AddHours(1));
+        await store.AppendAsync([stored], Ct);
+        var row = await RowAsync(tables, ClaimRow.DayKey(Today));
+        row[property] = planted;
+        await tables.Facts.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace, Ct);
+
+        var later = await store.AppendAsync([Interval("later", Day.AddHours(3)), Interval("later-again", Day.AddHours(3).AddSeconds(-30), seconds: 10)], Ct);
+        var redelivered = await store.AppendAsync([stored], Ct);
+
+        Assert.Equal(0, later.Inserted); // before: both metered without a claim, the half minute billed twice
+        Assert.Equal(["later", "later-again"], later.Unstorable.Select(u => u.Fact.Fact.Id).Order());
+        Assert.All(later.Unstorable, u => Assert.Contains($"'{ClaimRow.DayKey(Today)}'", u.Reason, StringComparison.Ordinal));
+        Assert.Empty(later.ClaimNotices);
+        Assert.Equal((0, 1, 0), (redelivered.Inserted, redelivered.Duplicates, redelivered.Unstorable.Count));
+        Assert.Equal(planted, (await RowAsync(tables, ClaimRow.DayKey(Today)))[property]); // never written over
+    }
 }
