@@ -53,21 +53,14 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
     /// <summary>Releases the windows of facts that were kept but not written (safe to repeat: a released window is simply absent).</summary>
     public async Task ReleaseAsync(IEnumerable<PendingFact> facts, ClaimLog log, CancellationToken cancellationToken)
     {
-        var groups = facts.Where(p => usage.Applies(p.Fact)).GroupBy(p => usage.PartitionKey(p.Fact)).ToList();
-        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (group, ct) =>
-            await UpdateAsync(group.Key, [.. group], log, log.ReleaseFailures, optimistic: false, slots =>
+        await EachFactAsync(facts, log, log.ReleaseFailures, (p, slots) =>
+        {
+            string key = ClaimRow.Key(p.Fact.Id);
+            foreach (string slot in usage.Slots(p.Fact))
             {
-                foreach (var p in group)
-                {
-                    string key = ClaimRow.Key(p.Fact.Id);
-                    foreach (string slot in usage.Slots(p.Fact))
-                    {
-                        slots[slot].Remove(key);
-                    }
-                }
-
-                return () => { };
-            }, ct).ConfigureAwait(false)).ConfigureAwait(false);
+                slots[slot].Remove(key);
+            }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -85,23 +78,36 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
     /// </summary>
     public async Task RestoreAsync(IEnumerable<PendingFact> facts, ClaimLog log, CancellationToken cancellationToken)
     {
+        await EachFactAsync(facts, log, log.Notices, (p, slots) =>
+        {
+            string key = ClaimRow.Key(p.Fact.Id);
+            var (start, end) = usage.Window(p.Fact);
+            var interval = new ClaimedInterval(start, end, key);
+            foreach (var slot in usage.Slots(p.Fact).Select(s => slots[s]).Where(slot => !slot.Holds(key) && slot.HasRoom(interval)))
+            {
+                slot.Add(interval);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Changes the slots of each of <paramref name="facts"/> this key applies to, a partition's group at a time (read, changed,
+    /// written back under ETags; never blind): the frame of a release and a restore, which record nothing but their notices.
+    /// </summary>
+    private Task EachFactAsync(IEnumerable<PendingFact> facts, ClaimLog log, ConcurrentBag<ClaimNotice> notices,
+        Action<PendingFact, Dictionary<string, ClaimSlot>> change, CancellationToken cancellationToken)
+    {
         var groups = facts.Where(p => usage.Applies(p.Fact)).GroupBy(p => usage.PartitionKey(p.Fact)).ToList();
-        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (group, ct) =>
-            await UpdateAsync(group.Key, [.. group], log, log.Notices, optimistic: false, slots =>
+        return Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (group, ct) =>
+            await UpdateAsync(group.Key, [.. group], log, notices, optimistic: false, slots =>
             {
                 foreach (var p in group)
                 {
-                    string key = ClaimRow.Key(p.Fact.Id);
-                    var (start, end) = usage.Window(p.Fact);
-                    var interval = new ClaimedInterval(start, end, key);
-                    foreach (var slot in usage.Slots(p.Fact).Select(s => slots[s]).Where(slot => !slot.Holds(key) && slot.HasRoom(interval)))
-                    {
-                        slot.Add(interval);
-                    }
+                    change(p, slots);
                 }
 
                 return () => { };
-            }, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false));
     }
 
     private Task ClaimGroupAsync(string partitionKey, List<PendingFact> group, ClaimLog log, CancellationToken cancellationToken) =>
