@@ -99,7 +99,7 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
     {
         var groups = facts.Where(p => usage.Applies(p.Fact)).GroupBy(p => usage.PartitionKey(p.Fact)).ToList();
         return Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (group, ct) =>
-            await UpdateAsync(group.Key, [.. group], log, notices, optimistic: false, slots =>
+            await UpdateAsync(group.Key, [.. group], log, notices, optimistic: false, (slots, _) =>
             {
                 foreach (var p in group)
                 {
@@ -111,12 +111,12 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
     }
 
     private Task ClaimGroupAsync(string partitionKey, List<PendingFact> group, ClaimLog log, CancellationToken cancellationToken) =>
-        UpdateAsync(partitionKey, group, log, log.Notices, usage.Optimistic, slots =>
+        UpdateAsync(partitionKey, group, log, log.Notices, usage.Optimistic, (slots, committedBlind) =>
         {
             var decided = new Decisions();
             foreach (var p in group)
             {
-                Decide(p, slots, decided);
+                Decide(p, slots, committedBlind, decided);
             }
 
             return () =>
@@ -148,8 +148,11 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
             };
         }, cancellationToken);
 
-    /// <summary>One event against its slots as they stand (earlier events of the batch included).</summary>
-    private void Decide(PendingFact pending, Dictionary<string, ClaimSlot> slots, Decisions decided)
+    /// <summary>
+    /// One event against its slots as they stand (earlier events of the batch included). <paramref name="committedBlind"/>: the
+    /// slots whose rows this append's blind first try inserted (its transaction committed though another failed).
+    /// </summary>
+    private void Decide(PendingFact pending, Dictionary<string, ClaimSlot> slots, IReadOnlySet<string> committedBlind, Decisions decided)
     {
         var f = pending.Fact;
         string key = ClaimRow.Key(f.Id);
@@ -159,6 +162,13 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
         if (touched.TrueForAll(slot => slot.Holds(key)))
         {
             decided.Kept.Add(pending); // its own claim: a redelivery, or a replay of an event metered since
+            if (touched.Exists(slot => committedBlind.Contains(slot.Slot)))
+            {
+                // Or this append's own, from a blind try that partly committed: recorded here, so released should its fact
+                // not be written (another version of its id is stored), rather than left claiming a window nobody billed.
+                decided.Added.Add(pending);
+            }
+
             return;
         }
 
@@ -210,12 +220,15 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
     /// <summary>
     /// Reads the group's slots (none on an optimistic first try: they start empty), lets <paramref name="change"/> change
     /// them (it returns what to record once they are written) and writes the changed rows back; on 409/412 (another writer,
-    /// or a row the optimistic try did not know) reads and changes again. Rows storage refuses go to <paramref name="refused"/>, with why.
+    /// or a row the optimistic try did not know) reads and changes again, told which slots' rows the blind try inserted after
+    /// all (its transactions go out at once: some may commit while another fails). Rows storage refuses go to
+    /// <paramref name="refused"/>, with why.
     /// </summary>
     private async Task UpdateAsync(string partitionKey, List<PendingFact> group, ClaimLog log, ConcurrentBag<ClaimNotice> refused, bool optimistic,
-        Func<Dictionary<string, ClaimSlot>, Action> change, CancellationToken cancellationToken)
+        Func<Dictionary<string, ClaimSlot>, IReadOnlySet<string>, Action> change, CancellationToken cancellationToken)
     {
         var slots = group.SelectMany(p => usage.Slots(p.Fact)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var committedBlind = new HashSet<string>(StringComparer.Ordinal);
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             bool blind = optimistic && attempt == 1;
@@ -230,11 +243,11 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
                 log.Counted(usage.Reads(slots.Count));
             }
 
-            var record = change(read);
+            var record = change(read, committedBlind);
             var changed = read.Values.SelectMany(d => d.Rows).Where(r => r.Changed && r.Readable).ToList();
             try
             {
-                log.Counted(await WriteAsync(partitionKey, changed, cancellationToken).ConfigureAwait(false));
+                log.Counted(await WriteAsync(partitionKey, changed, blind ? committedBlind : null, cancellationToken).ConfigureAwait(false));
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
@@ -273,33 +286,49 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
 
     /// <summary>
     /// Writes the rows in as few transactions as their count (100) and size allow, at once; returns how many. A failed
-    /// transaction fails the call (409/412: the caller decides again on what is there).
+    /// transaction fails the call (409/412: the caller decides again on what is there); the slots of those that committed
+    /// are added to <paramref name="committed"/> when given.
     /// </summary>
-    private async Task<int> WriteAsync(string partitionKey, List<ClaimRow> rows, CancellationToken cancellationToken)
+    private async Task<int> WriteAsync(string partitionKey, List<ClaimRow> rows, HashSet<string>? committed, CancellationToken cancellationToken)
     {
-        var transactions = new List<List<TableTransactionAction>>();
-        var actions = new List<TableTransactionAction>();
+        var transactions = new List<List<ClaimRow>>();
+        var current = new List<ClaimRow>();
         long bytes = 0;
         foreach (var row in rows)
         {
-            if (actions.Count > 0 && (actions.Count == FactPartitionWriter.MaxOperations || bytes + row.WireBytes > FactStore.TransactionBudgetBytes))
+            if (current.Count > 0 && (current.Count == FactPartitionWriter.MaxOperations || bytes + row.WireBytes > FactStore.TransactionBudgetBytes))
             {
-                transactions.Add(actions);
-                actions = [];
+                transactions.Add(current);
+                current = [];
                 bytes = 0;
             }
 
-            actions.Add(row.Action(partitionKey));
+            current.Add(row);
             bytes += row.WireBytes;
         }
 
-        if (actions.Count > 0)
+        if (current.Count > 0)
         {
-            transactions.Add(actions);
+            transactions.Add(current);
         }
 
         // At once (a batch of 1,000 new sessions is 10 transactions), each to its end: the first failure in row order is what the caller sees.
-        await Task.WhenAll(transactions.Select(t => table.SubmitTransactionAsync(t, cancellationToken))).ConfigureAwait(false);
+        var sent = transactions.Select(t => table.SubmitTransactionAsync(t.Select(r => r.Action(partitionKey)), cancellationToken)).ToList();
+        try
+        {
+            await Task.WhenAll(sent).ConfigureAwait(false);
+        }
+        finally
+        {
+            for (int i = 0; committed is not null && i < sent.Count; i++)
+            {
+                if (sent[i].IsCompletedSuccessfully)
+                {
+                    committed.UnionWith(transactions[i].Select(r => r.Slot));
+                }
+            }
+        }
+
         return transactions.Count;
     }
 

@@ -193,6 +193,30 @@ public sealed class SessionOverlapTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task MeterAsync_OtherVersionOfAnIdWhileTheBlindClaimsPartlyCommit_ReleasesTheSessionItClaimed()
+    {
+        var setup = await NewAsync(azurite);
+        var metering = setup.Metering();
+        await MeterAsync(metering, Offload("evt-a", Ten, session: "a-first"), Offload("evt-z", Ten, session: "z-last"));
+
+        // One batch: evt-a again as another session (its stored version counts: a conflict), 100 new sessions and an interim
+        // report of z-last. The blind try's first transaction (a-second and 99 new sessions, in row order) commits; its
+        // second meets z-last's row (409), so the group reads and decides again, finding a-second claimed by evt-a.
+        string[] batch =
+        [
+            Offload("evt-a", Ten, session: "a-second"),
+            .. Enumerable.Range(0, 100).Select(i => Offload($"evt-m{i:D3}", Ten, session: $"m-{i:D3}")),
+            Offload("evt-z2", Ten.AddMinutes(15), session: "z-last"),
+        ];
+        var summary = await MeterAsync(metering, batch);
+        var other = await MeterAsync(metering, Offload("evt-b", Ten, session: "a-second"));
+
+        Assert.Equal((101, 1), (summary.Inserted, summary.Quarantined));
+        Assert.Equal((1, 0), (other.Inserted, other.Quarantined)); // before: set aside, overlapping the claim evt-a's other version left, which nobody billed
+        Assert.Equal([("evt-a", QuarantineKind.Conflict)], (await SetAsideAsync(setup)).Select(e => (e.EventId!, e.Kind)).ToArray());
+    }
+
+    [Fact]
     public async Task MeterAsync_SameSessionIdFromAnotherCarrierOrAnotherSession_AllMetered()
     {
         var setup = await NewAsync(azurite);
