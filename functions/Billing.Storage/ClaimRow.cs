@@ -34,7 +34,17 @@ internal sealed class ClaimRow
 
     private const string CapProperty = "CapReached";
 
-    private const string CountProperty = "Count";
+    /// <summary>How many intervals the row holds (since 2026-12-06). Rows written before keep <see cref="LegacyCountProperty"/>, which a read therefore always takes.</summary>
+    public const string HeldProperty = "Held";
+
+    /// <summary>The count rows written before 2026-12-06 keep: <see cref="ReadFilter"/> reads every such row, whatever it holds.</summary>
+    public const string LegacyCountProperty = "Count";
+
+    /// <summary>True while the row can take another interval: a read always takes it.</summary>
+    public const string RoomProperty = "Room";
+
+    /// <summary>The earliest start and the latest end (UTC ticks) of the row's intervals; absent while it holds none.</summary>
+    public const string LoProperty = "Lo", HiProperty = "Hi";
 
     private readonly List<ClaimedInterval> intervals;
     private int chars;
@@ -112,9 +122,9 @@ internal sealed class ClaimRow
 
     /// <summary>
     /// The row as stored. It is <see cref="Readable"/> only as this platform writes it: text chunks <c>I0</c>, <c>I1</c>, …
-    /// of interval lines, as many lines as its <c>Count</c>. Anything else (a chunk of another type, a line that is no
-    /// interval, a count that differs: planted, or changed outside the platform) is unreadable; what does read is still
-    /// checked against.
+    /// of interval lines, as many lines as its count (<see cref="HeldProperty"/>, or <see cref="LegacyCountProperty"/> on a row
+    /// written before; never both). Anything else (a chunk of another type, a line that is no interval, a count that
+    /// differs: planted, or changed outside the platform) is unreadable; what does read is still checked against.
     /// </summary>
     public static ClaimRow Read(string slot, int part, TableEntity row)
     {
@@ -147,9 +157,21 @@ internal sealed class ClaimRow
             }
         }
 
-        readable &= row.TryGetValue(CountProperty, out object? count) && count is int n && n == intervals.Count;
+        object? held = row.TryGetValue(HeldProperty, out object? h) ? h : null, legacy = row.TryGetValue(LegacyCountProperty, out object? c) ? c : null;
+        readable &= (held ?? legacy) is int n && n == intervals.Count && (held is null || legacy is null);
         return new ClaimRow(slot, part, row.ETag, intervals, row.TryGetValue(CapProperty, out var cap) && cap is true, readable);
     }
+
+    /// <summary>
+    /// The rows a read of windows within <c>[<paramref name="start"/>, <paramref name="end"/>]</c> (UTC ticks) must take: those
+    /// that can hold one of them or one they overlap (<see cref="LoProperty"/>, <see cref="HiProperty"/>), those with room
+    /// (where a window goes), the one that recorded the slot's cap, and every row written before 2026-12-06 (no bounds). A
+    /// full row of other hours (most rows of a lease at its day's bound) is not read: it holds nothing the batch can
+    /// overlap, nor its own claims. What the filter leaves out but the write needs (a full last row, so the next part is
+    /// taken) shows as a conflict, and the next try reads every row.
+    /// </summary>
+    public static FormattableString ReadFilter(long start, long end) =>
+        $"Count ge {0} or Room eq {true} or CapReached eq {true} or (Lo le {end} and Hi ge {start})"; // the properties' names as written (above)
 
     /// <summary>Whether the row has no room for <paramref name="interval"/>.</summary>
     public bool IsFull(ClaimedInterval interval) => !Readable || intervals.Count >= MaxIntervals || chars + interval.Chars > MaxChars;
@@ -202,7 +224,13 @@ internal sealed class ClaimRow
     /// <summary>The transaction action writing the row back: an insert for a new row, else a replace conditioned on its ETag.</summary>
     public TableTransactionAction Action(string partitionKey)
     {
-        var entity = new TableEntity(partitionKey, RowKey(Slot, Part)) { [CountProperty] = intervals.Count, [CapProperty] = CapReached };
+        var entity = new TableEntity(partitionKey, RowKey(Slot, Part)) { [HeldProperty] = intervals.Count, [CapProperty] = CapReached, [RoomProperty] = intervals.Count < MaxIntervals };
+        if (intervals.Count > 0)
+        {
+            entity[LoProperty] = intervals.Min(i => i.StartTicks);
+            entity[HiProperty] = intervals.Max(i => i.EndTicks);
+        }
+
         int n = 0;
         foreach (string part in TextChunks.Split(string.Concat(intervals.Select(i => i.Line)), FactStore.MaxRawChars))
         {

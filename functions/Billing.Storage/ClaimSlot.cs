@@ -20,9 +20,6 @@ internal sealed class ClaimSlot(string slot, int maxRows, string noun)
     /// <summary>The rows read or added, in part order.</summary>
     public IReadOnlyList<ClaimRow> Rows => rows;
 
-    /// <summary>Windows the slot holds.</summary>
-    public int Count => rows.Sum(r => r.Intervals.Count);
-
     /// <summary>Adds a row read from storage, keeping part order whatever order the rows came in.</summary>
     public void Put(ClaimRow row)
     {
@@ -79,8 +76,8 @@ internal sealed class ClaimSlot(string slot, int maxRows, string noun)
     /// (its last row records that it was told); null when it was told already.
     /// </summary>
     public string? Full() => rows[^1].MarkCapReached()
-        ? $"its {noun} holds {Count} intervals in {rows.Count} rows, the most one {noun} keeps ({maxRows} rows of up to {ClaimRow.MaxIntervals} intervals, {ClaimRow.MaxChars} characters)"
-        : null;
+        ? $"its {noun} holds its intervals in {rows[^1].Part + 1} rows, every one full, the most one {noun} keeps ({maxRows} rows of up to {ClaimRow.MaxIntervals} intervals, {ClaimRow.MaxChars} characters)"
+        : null; // the rows read may be fewer (a read takes only the rows a batch can touch): parts are added in order, so the last one counts them
 
     private int NextPart => rows.Count == 0 ? 0 : rows[^1].Part + 1;
 }

@@ -229,6 +229,8 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
     {
         var slots = group.SelectMany(p => usage.Slots(p.Fact)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var committedBlind = new HashSet<string>(StringComparer.Ordinal);
+        var windows = group.Select(p => usage.Window(p.Fact)).ToList();
+        (long, long) span = (windows.Min(w => w.Start), windows.Max(w => w.End));
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             bool blind = optimistic && attempt == 1;
@@ -239,7 +241,9 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
             }
             else
             {
-                read = await usage.ReadAsync(table, partitionKey, slots, cancellationToken).ConfigureAwait(false);
+                // The first read takes only the rows the group's windows can touch; after a conflict, every row (a part the
+                // filter left out may be the one the write took to be free).
+                read = await usage.ReadAsync(table, partitionKey, slots, attempt == 1 ? span : null, cancellationToken).ConfigureAwait(false);
                 log.Counted(usage.Reads(slots.Count));
             }
 

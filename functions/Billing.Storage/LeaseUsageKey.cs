@@ -53,13 +53,21 @@ internal sealed class LeaseUsageKey : UsageKey
     /// The group's days, read with one range query over the row keys from its first day's first row to (not including)
     /// the day after its last, so the last day's further rows are read too: a filter naming each day would pass the
     /// service's 15 comparisons a filter for a lease backfilled over more days (Azurite does not enforce it). Rows of days
-    /// between them that no event touches, and keys this platform does not write, are read and ignored.
+    /// between them that no event touches, and keys this platform does not write, are read and ignored. With
+    /// <paramref name="span"/>, only the rows <see cref="ClaimRow.ReadFilter"/> says it can touch: a lease at its day's
+    /// bound reads its rows with room and those of the batch's hours, not a hundred full rows.
     /// </summary>
-    public override async Task<Dictionary<string, ClaimSlot>> ReadAsync(TableClient table, string partitionKey, IReadOnlyList<string> slots, CancellationToken cancellationToken)
+    public override async Task<Dictionary<string, ClaimSlot>> ReadAsync(TableClient table, string partitionKey, IReadOnlyList<string> slots, (long Start, long End)? span,
+        CancellationToken cancellationToken)
     {
         var read = slots.ToDictionary(s => s, NewSlot, StringComparer.Ordinal);
         var after = DateOnly.ParseExact(slots[^1].AsSpan(2), "yyyyMMdd", CultureInfo.InvariantCulture).AddDays(1);
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {slots[0]} and RowKey lt {ClaimRow.DayKey(after)}");
+        if (span is var (start, end))
+        {
+            filter += " and (" + TableClient.CreateQueryFilter(ClaimRow.ReadFilter(start, end)) + ")";
+        }
+
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (ClaimRow.TryParseRowKey(row.RowKey, out string slot, out int part) && read.TryGetValue(slot, out var day))

@@ -44,7 +44,8 @@ internal sealed class SessionUsageKey : UsageKey
     private const int ReadParallelism = 16;
 
     /// <summary>One point read a session, in parallel (a filter naming several keys would pass the service's 15 comparisons).</summary>
-    public override async Task<Dictionary<string, ClaimSlot>> ReadAsync(TableClient table, string partitionKey, IReadOnlyList<string> slots, CancellationToken cancellationToken)
+    public override async Task<Dictionary<string, ClaimSlot>> ReadAsync(TableClient table, string partitionKey, IReadOnlyList<string> slots, (long Start, long End)? span,
+        CancellationToken cancellationToken)
     {
         var read = slots.ToDictionary(s => s, NewSlot, StringComparer.Ordinal);
         await Parallel.ForEachAsync(slots, new ParallelOptions { MaxDegreeOfParallelism = ReadParallelism, CancellationToken = cancellationToken }, async (slot, ct) =>

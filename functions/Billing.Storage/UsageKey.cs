@@ -30,8 +30,13 @@ internal abstract class UsageKey
     /// <summary>A slot as read: empty, with its rows bound as this kind allows.</summary>
     public abstract ClaimSlot NewSlot(string slot);
 
-    /// <summary>Reads the rows of <paramref name="slots"/> (every one of them a key of the result, rowless ones empty).</summary>
-    public abstract Task<Dictionary<string, ClaimSlot>> ReadAsync(TableClient table, string partitionKey, IReadOnlyList<string> slots, CancellationToken cancellationToken);
+    /// <summary>
+    /// Reads the rows of <paramref name="slots"/> (every one of them a key of the result, rowless ones empty); given
+    /// <paramref name="span"/> (the group's windows, UTC ticks), a key may leave out the rows none of them can touch
+    /// (<see cref="ClaimRow.ReadFilter"/>).
+    /// </summary>
+    public abstract Task<Dictionary<string, ClaimSlot>> ReadAsync(TableClient table, string partitionKey, IReadOnlyList<string> slots, (long Start, long End)? span,
+        CancellationToken cancellationToken);
 
     /// <summary>Storage requests <see cref="ReadAsync"/> makes for <paramref name="slots"/> slots (counted in <see cref="AppendResult.Transactions"/>).</summary>
     public abstract int Reads(int slots);

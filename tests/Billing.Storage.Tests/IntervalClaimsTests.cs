@@ -61,8 +61,8 @@ public sealed class IntervalClaimsTests(AzuriteFixture azurite)
         Assert.Empty(overlapping.ClaimNotices);
         var full = await RowAsync(tables, ClaimRow.RowKey(ClaimRow.DayKey(Today)));
         var next = await RowAsync(tables, ClaimRow.RowKey(ClaimRow.DayKey(Today)) + "|01");
-        Assert.Equal((ClaimRow.MaxIntervals, false), (full.GetInt32("Count"), full.GetBoolean("CapReached")));
-        Assert.Equal(1, next.GetInt32("Count"));
+        Assert.Equal((ClaimRow.MaxIntervals, false), (full.GetInt32("Held"), full.GetBoolean("CapReached")));
+        Assert.Equal(1, next.GetInt32("Held"));
         Assert.EndsWith("|gap\n", next.GetString("I0"), StringComparison.Ordinal);
     }
 
@@ -89,13 +89,14 @@ public sealed class IntervalClaimsTests(AzuriteFixture azurite)
         Assert.Equal("late", Assert.Single(overlapping.Overlaps).Fact.Fact.Id); // every row is still checked against, the last ones too
         Assert.Equal(1, overlapping.Inserted); // over-again overlaps over, which the full day could not record: the documented bound
         var last = await RowAsync(tables, ClaimRow.RowKey(ClaimRow.DayKey(Today), ClaimRow.MaxRowsPerDay - 1));
-        Assert.Equal((ClaimRow.MaxIntervals, true), (last.GetInt32("Count"), last.GetBoolean("CapReached")));
+        Assert.Equal((ClaimRow.MaxIntervals, true), (last.GetInt32("Held"), last.GetBoolean("CapReached")));
     }
 
     [Theory]
     [InlineData("I0", "not an interval")] // a line that is no interval
     [InlineData("I0", 7)] // its text a number: read as nothing, it looked like an empty row that could be written over
-    [InlineData("Count", 3)] // lines that read, but not as many as the platform wrote
+    [InlineData("Held", 3)] // lines that read, but not as many as the platform wrote
+    [InlineData("Count", 1)] // the count rows kept before 2026-12-06 beside the one kept since: never both
     public async Task AppendAsync_DayRowThisPlatformDidNotWrite_EventSetAsideAsUnstorableNamingTheRowAndARedeliveryStillADuplicate(string property, object planted)
     {
         var tables = await azurite.NewTablesAsync();
@@ -115,5 +116,48 @@ public sealed class IntervalClaimsTests(AzuriteFixture azurite)
         Assert.Empty(later.ClaimNotices);
         Assert.Equal((0, 1, 0), (redelivered.Inserted, redelivered.Duplicates, redelivered.Unstorable.Count));
         Assert.Equal(planted, (await RowAsync(tables, ClaimRow.DayKey(Today)))[property]); // never written over
+    }
+
+    [Fact]
+    public async Task AppendAsync_LeaseWithManyFullRowsThatDay_ReadsTheRowsItsIntervalsCanTouchAndStillFindsOverlapsAndRedeliveries()
+    {
+        var tables = await azurite.NewTablesAsync();
+        const int Rows = 20; // full, 00:00 to 02:00
+        for (int part = 0; part < Rows; part++)
+        {
+            await tables.Facts.SubmitTransactionAsync([Full(ClaimRow.Empty(ClaimRow.DayKey(Today), part), part * ClaimRow.MaxIntervals).Action(Partition)], Ct);
+        }
+
+        var (counted, reads) = ResponseBytes.Create(azurite.ConnectionString, tables);
+        var store = new FactStore(counted);
+        await store.AppendAsync([Interval("noon", Day.AddHours(12))], Ct); // the day's next row: [11:59, 12:00)
+        long fullRow = (await RowAsync(tables, ClaimRow.DayKey(Today))).Where(p => p.Key.StartsWith('I')).Sum(p => ((string)p.Value).Length);
+
+        long before = reads.Bytes;
+        var next = await store.AppendAsync([Interval("one", Day.AddHours(13))], Ct);
+        long read = reads.Bytes - before;
+        var checkedToo = await store.AppendAsync([Interval("noon", Day.AddHours(12)), Interval("early", Day.AddSeconds(10), seconds: 1), Interval("one-again", Day.AddHours(13).AddSeconds(-30), seconds: 10)], Ct);
+
+        Assert.Equal(1, next.Inserted);
+        Assert.InRange(read, 0, fullRow); // before: every full row of the day, twenty times that
+        Assert.Equal((0, 1), (checkedToo.Inserted, checkedToo.Duplicates)); // noon: a redelivery
+        Assert.Equal(["early", "one-again"], checkedToo.Overlaps.Select(o => o.Fact.Fact.Id).Order()); // the row of 00:00 read for early
+    }
+
+    [Fact]
+    public async Task AppendAsync_DayRowWrittenBeforeItKeptItsSpan_StillReadAndCheckedAgainst()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new FactStore(tables);
+        var old = new ClaimedInterval(Day.AddMinutes(59).UtcTicks, Day.AddHours(1).UtcTicks, ClaimRow.Key("old"));
+        // As rows were written before 2026-12-06: a count, the lines, the cap flag; no span, no room.
+        await tables.Facts.AddEntityAsync(new TableEntity(Partition, ClaimRow.DayKey(Today)) { ["Count"] = 1, ["CapReached"] = false, ["I0"] = old.Line }, Ct);
+
+        var overlapping = await store.AppendAsync([Interval("new", Day.AddHours(1).AddSeconds(-30), seconds: 10), Interval("after", Day.AddHours(2))], Ct);
+
+        Assert.Equal("new", Assert.Single(overlapping.Overlaps).Fact.Fact.Id);
+        Assert.Equal(1, overlapping.Inserted);
+        var row = await RowAsync(tables, ClaimRow.DayKey(Today));
+        Assert.Equal((2, false), (row.GetInt32("Held"), row.ContainsKey("Count"))); // rewritten as rows are now
     }
 }
