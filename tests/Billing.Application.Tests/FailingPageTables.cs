@@ -8,7 +8,7 @@ namespace Billing.Application.Tests;
 /// runs <c>fail</c> instead of being sent, once: a link that breaks, or a caller that gives up, part way through a
 /// long read.
 /// </summary>
-internal sealed partial class FailingPageTables : HttpPipelinePolicy
+internal sealed partial class FailingPageTables : TablesPolicy
 {
     private readonly int pageSize;
     private readonly int failPage;
@@ -25,13 +25,8 @@ internal sealed partial class FailingPageTables : HttpPipelinePolicy
     public static BillingTables Create(string connectionString, BillingTables real, int pageSize, int failPage, Action fail)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(failPage, 2);
-        var options = new TableClientOptions();
-        options.AddPolicy(new FailingPageTables(pageSize, failPage, fail), HttpPipelinePosition.PerCall); // outside the retry policy
-        return new BillingTables(new TableServiceClient(connectionString, options), real.Options);
+        return Through(connectionString, real, new FailingPageTables(pageSize, failPage, fail)); // outside the retry policy
     }
-
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-        ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {

@@ -5,7 +5,7 @@ namespace Billing.Storage.Tests;
 /// row between a read and its merge, every time, or the service refusing the merge as Azure does where Azurite does not
 /// (Azurite checks a merge's request, never the entity it makes).
 /// </summary>
-internal sealed class GuardedMerges : HttpPipelinePolicy
+internal sealed class GuardedMerges : TablesPolicy
 {
     private int count;
 
@@ -22,9 +22,6 @@ internal sealed class GuardedMerges : HttpPipelinePolicy
         options.AddPolicy(this, HttpPipelinePosition.PerCall);
         return options;
     }
-
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-        ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {

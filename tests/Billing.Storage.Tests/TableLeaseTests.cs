@@ -62,12 +62,9 @@ public class TableLeaseTests(AzuriteFixture azurite)
     }
 
     /// <summary>Sends the first replacing write twice, as the retry of a request whose answer was lost: the second meets a moved ETag.</summary>
-    private sealed class AppliedThenRetried : HttpPipelinePolicy
+    private sealed class AppliedThenRetried : TablesPolicy
     {
         private int fired;
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {

@@ -11,7 +11,7 @@ namespace Billing.Tests.Shared;
 /// <see cref="CreateBefore"/>, right before the first such request is sent: another writer acting at an exact point of a
 /// caller's work.
 /// </summary>
-internal sealed class InterleavingTables : HttpPipelinePolicy
+internal sealed class InterleavingTables : TablesPolicy
 {
     private readonly string marker;
     private readonly Func<Task> meanwhile;
@@ -39,15 +39,8 @@ internal sealed class InterleavingTables : HttpPipelinePolicy
     public static (BillingTables Tables, InterleavingTables Hook) CreateBefore(BillingTables real, string marker, Func<Task> meanwhile) =>
         Over(real.Options.ConnectionString!, real, new InterleavingTables(marker, meanwhile, 1, beforeSending: true));
 
-    private static (BillingTables Tables, InterleavingTables Hook) Over(string connectionString, BillingTables real, InterleavingTables hook)
-    {
-        var options = new TableClientOptions();
-        options.AddPolicy(hook, HttpPipelinePosition.PerCall);
-        return (new BillingTables(new TableServiceClient(connectionString, options), real.Options), hook);
-    }
-
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-        ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+    private static (BillingTables Tables, InterleavingTables Hook) Over(string connectionString, BillingTables real, InterleavingTables hook) =>
+        (Through(connectionString, real, hook), hook);
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {

@@ -11,9 +11,7 @@ internal static class CrashingDependencies
     /// <summary>The same tables (same prefix) through a client that throws right after the matching write succeeded.</summary>
     public static BillingTables Tables(string connectionString, BillingTables real, string point)
     {
-        var options = new TableClientOptions();
-        options.AddPolicy(new CrashAfterWrite(point), HttpPipelinePosition.PerCall); // outside the retry policy
-        return new BillingTables(new TableServiceClient(connectionString, options), real.Options);
+        return TablesPolicy.Through(connectionString, real, new CrashAfterWrite(point)); // outside the retry policy
     }
 
     private sealed class CrashAfterWrite(string point) : HttpPipelinePolicy

@@ -4,7 +4,7 @@ namespace Billing.Application.Tests.Rollups;
 /// The same tables through a client that "dies" at the N-th storage request: before sending it (nothing of it happened)
 /// or after it succeeded (it happened, the caller never hears of it). The crash is an <see cref="OperationCanceledException"/>.
 /// </summary>
-internal sealed class CrashingTables : HttpPipelinePolicy
+internal sealed class CrashingTables : TablesPolicy
 {
     private readonly int crashAt;
     private readonly bool afterSuccess;
@@ -24,13 +24,8 @@ internal sealed class CrashingTables : HttpPipelinePolicy
     public static (BillingTables Tables, CrashingTables Crash) Create(string connectionString, BillingTables real, int crashAt, bool afterSuccess)
     {
         var crash = new CrashingTables(crashAt, afterSuccess);
-        var options = new TableClientOptions();
-        options.AddPolicy(crash, HttpPipelinePosition.PerCall); // outside the retry policy
-        return (new BillingTables(new TableServiceClient(connectionString, options), real.Options), crash);
+        return (Through(connectionString, real, crash), crash); // outside the retry policy
     }
-
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-        ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {

@@ -211,12 +211,9 @@ public class UsageQueryTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixt
         Query(new FactStore(tables), maxRows).RunAsync(Finance, Carrier, Meters.OffloadBytesMeter, UsageWindow.Month, October, October.AddDays(30), [Meters.Hotspot], cancellationToken);
 
     /// <summary>Cancels the caller at the N-th storage request (which then goes out with the caller's token cancelled).</summary>
-    private sealed class CancelAt(int at, CancellationTokenSource caller) : HttpPipelinePolicy
+    private sealed class CancelAt(int at, CancellationTokenSource caller) : TablesPolicy
     {
         private int requests;
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {

@@ -39,12 +39,9 @@ public class ClosePeriodOtherRowUnreadableTests(AzuriteFixture azurite)
     }
 
     /// <summary>Raises what a strict reader raises for a row changed outside the platform, for requests whose query holds <c>filter</c>.</summary>
-    private sealed class UnreadableRows(string filter) : HttpPipelinePolicy
+    private sealed class UnreadableRows(string filter) : TablesPolicy
     {
         public bool Armed { get; set; }
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
         public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {

@@ -34,14 +34,11 @@ public class PeriodCloserLeaseLossTests(AzuriteFixture azurite) : PeriodCloserTe
     /// On the first request through its client: another close holds the lease for an hour, as one would after this close's
     /// renewals had failed, and six of the lease's ten minutes pass (so the next check goes to storage).
     /// </summary>
-    private sealed class LeaseThief(PeriodCloserSetup setup) : HttpPipelinePolicy
+    private sealed class LeaseThief(PeriodCloserSetup setup) : TablesPolicy
     {
         private int taken;
 
         public bool Stolen => Volatile.Read(ref taken) == 1;
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {

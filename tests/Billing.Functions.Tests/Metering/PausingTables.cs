@@ -7,7 +7,7 @@ namespace Billing.Functions.Tests.Metering;
 /// The same tables through a client that, the first time a request's body contains a marker, runs <see cref="Meanwhile"/>
 /// to its end before sending it: what another instance does between two of this one's storage calls, in a set order.
 /// </summary>
-internal sealed class PausingTables : HttpPipelinePolicy
+internal sealed class PausingTables : TablesPolicy
 {
     private readonly string marker;
     private int paused;
@@ -20,13 +20,8 @@ internal sealed class PausingTables : HttpPipelinePolicy
     public static (BillingTables Tables, PausingTables Pause) Create(string connectionString, BillingTables real, string marker)
     {
         var pause = new PausingTables(marker);
-        var options = new TableClientOptions();
-        options.AddPolicy(pause, HttpPipelinePosition.PerCall);
-        return (new BillingTables(new TableServiceClient(connectionString, options), real.Options), pause);
+        return (Through(connectionString, real, pause), pause);
     }
-
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-        ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {

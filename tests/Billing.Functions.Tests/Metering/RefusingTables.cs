@@ -8,7 +8,7 @@ namespace Billing.Functions.Tests.Metering;
 /// contains a marker while <see cref="Refusing"/> is set: a fault on one event's row that is repaired later, so the
 /// event is set aside as unstorable and counts once replayed. With another status (a 503) it fails that request as transiently.
 /// </summary>
-internal sealed class RefusingTables : HttpPipelinePolicy
+internal sealed class RefusingTables : TablesPolicy
 {
     private readonly string[] markers;
     private readonly int status;
@@ -23,13 +23,8 @@ internal sealed class RefusingTables : HttpPipelinePolicy
     public static (BillingTables Tables, RefusingTables Fault) Create(string connectionString, BillingTables real, string[] markers, int status = 400)
     {
         var fault = new RefusingTables(markers, status);
-        var options = new TableClientOptions();
-        options.AddPolicy(fault, HttpPipelinePosition.PerCall); // outside the retry policy: refused once, as a deterministic 400 is
-        return (new BillingTables(new TableServiceClient(connectionString, options), real.Options), fault);
+        return (Through(connectionString, real, fault), fault); // outside the retry policy: refused once, as a deterministic 400 is
     }
-
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-        ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {

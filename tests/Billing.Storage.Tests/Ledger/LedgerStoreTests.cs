@@ -222,7 +222,7 @@ public class LedgerStoreTests(AzuriteFixture azurite)
     }
 
     /// <summary>Runs each registered action once, right after the first answered request whose decoded address matches.</summary>
-    private sealed class Meanwhile : HttpPipelinePolicy
+    private sealed class Meanwhile : TablesPolicy
     {
         private readonly List<(Func<string, bool> Matches, Func<Task> Action, bool[] Done)> steps = [];
         private int batchFailed;
@@ -237,9 +237,6 @@ public class LedgerStoreTests(AzuriteFixture azurite)
         }
 
         public void After(Func<string, bool> matches, Func<Task> action) => steps.Add((matches, action, [false]));
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
