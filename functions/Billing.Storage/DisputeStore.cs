@@ -58,6 +58,17 @@ public sealed class DisputeStore(BillingTables tables)
         return list.Unreadable.Count == 0 ? list.Items : throw new InvalidDataException(list.Unreadable[0].Reason);
     }
 
+    /// <summary>
+    /// The disputes placed under no invoice whose status is from an event Stripe created at or after <paramref name="since"/>.
+    /// A row that cannot be read is left out: it is no invoice's (reconcile reports it), and read as a hold it would hold everyone's burns.
+    /// </summary>
+    public async Task<IReadOnlyList<DisputeRecord>> UnplacedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var list = await StoredRows.ReadAsync(
+            table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and At ge {since}"), cancellationToken: cancellationToken), Read).ConfigureAwait(false);
+        return [.. list.Items.Where(d => d.InvoiceId is null)];
+    }
+
     /// <summary>Every dispute; rows that cannot be read apart, by dispute id.</summary>
     public Task<StoredList<DisputeRecord>> ListAllAsync(CancellationToken cancellationToken) =>
         StoredRows.ReadAsync(table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken), Read);

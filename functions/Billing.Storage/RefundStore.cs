@@ -17,6 +17,9 @@ public sealed class RefundStore(BillingTables tables)
     /// </summary>
     public DisputeStore Disputes { get; } = new(tables);
 
+    /// <summary>Which payment paid which Stripe invoice, in the same table: what places a dispute, read where the disputes are (the burn executor's dispute hold).</summary>
+    public InvoicePaymentLinkStore Links { get; } = new(tables);
+
     /// <summary>
     /// Folds what one event says into its charge's row: the larger cumulative amount, the links it names, an unreadable amount
     /// noted until a readable event Stripe created later arrives. Which invoice the charge is under is not the event's to say

@@ -92,4 +92,24 @@ public class DisputeStoreTests(AzuriteFixture azurite)
         Assert.Equal(["du_a"], await store.OfPaymentAsync("ch_2", Ct));
         Assert.Empty(await store.OfPaymentAsync("pi_none", Ct));
     }
+
+    [Fact]
+    public async Task UnplacedSinceAsync_PlacedOlderAndUnreadableRows_LeftOut()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new DisputeStore(tables);
+        IncomingDispute Of(string id, int minute) => new("evt_" + id, "charge.dispute.created", id, "ch_" + id, "pi_" + id, 1_000, "USD", "needs_response", "fraudulent", T0.AddMinutes(minute));
+        foreach (var e in new[] { Of("du_unplaced", 10), Of("du_placed", 10), Of("du_older", -10) })
+        {
+            await store.RecordAsync(e, Ct);
+        }
+
+        var (placed, etag) = (await store.GetAsync("du_placed", Ct))!.Value;
+        Assert.True(await store.TryPlaceAsync(placed, etag, "INV-carrier-a-202610", Ct));
+        await tables.Refunds.UpsertEntityAsync(new TableEntity(DisputeStore.Partition, "du_planted") { ["At"] = T0.AddMinutes(10), ["AmountMinor"] = "lots" });
+
+        var unplaced = await store.UnplacedSinceAsync(T0, Ct);
+
+        Assert.Equal(["du_unplaced"], unplaced.Select(d => d.DisputeId));
+    }
 }

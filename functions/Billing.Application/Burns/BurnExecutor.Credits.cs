@@ -34,7 +34,7 @@ public sealed partial class BurnExecutor
         long? amount = null;
         try
         {
-            why = await DisputeHold.WhyAsync(refunds, intent, cancellationToken).ConfigureAwait(false);
+            why = await DisputeHold.WhyAsync(refunds, payments, invoices, intent, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException ex)
         {

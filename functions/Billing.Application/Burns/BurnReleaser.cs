@@ -2,7 +2,7 @@ namespace Billing.Application.Burns;
 
 /// <summary>
 /// Finance's decision on a burn held because money of its invoice went back (a credit note, a refund outside the notes): burn
-/// <c>amountMinor</c> of it, at most what the invoice kept (<see cref="InvoiceKept"/>) and at most what the burn converted, or
+/// <c>amountMinor</c> of it, at most what the invoice kept after its credit notes, refunds and lost disputes (<see cref="InvoiceKept"/>) and at most what the burn converted, or
 /// nothing (zero: skipped, never sent). The release is recorded on the burn (who, when, why); the executor checks the amount
 /// against what is kept again right before signing, so a credit note or refund that arrives after the release holds it
 /// again, and finance releases it again (docs/design.md §4.18): every release stays on the burn, the last one stands. A refund
@@ -55,8 +55,11 @@ public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, Payment
             long kept = await KeptAsync(intent, cancellationToken).ConfigureAwait(false);
             if (amountMinor > kept || amountMinor > intent.UsdMinor)
             {
+                var lost = InvoiceKept.Lost(await refunds.Disputes.OfInvoiceAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false), intent.Currency);
+                string after = lost.Count == 0 ? "its credit notes and refunds"
+                    : $"its credit notes, refunds and {string.Join(", ", lost.Select(d => $"lost dispute {d.DisputeId} of {Amount(d.AmountMinor, d.Currency)}"))} (that cash went back to the customer)";
                 return new(BurnReleaseOutcome.ExceedsKept, intent,
-                    $"{Amount(amountMinor, intent.Currency)} is more than {intent.InvoiceId} kept after its credit notes and refunds, {Amount(kept, intent.Currency)}, or than the burn converts, {Amount(intent.UsdMinor, intent.Currency)}");
+                    $"{Amount(amountMinor, intent.Currency)} is more than {intent.InvoiceId} kept after {after}, {Amount(kept, intent.Currency)}, or than the burn converts, {Amount(intent.UsdMinor, intent.Currency)}");
             }
 
             // Releasing is the way past a refund of the customer no invoice is found for yet (design §4.18): finance decides with
@@ -93,7 +96,7 @@ public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, Payment
         }
     }
 
-    /// <summary>What the burn's invoice kept after its credit notes and refunds; the executor's check before signing a released burn too.</summary>
+    /// <summary>What the burn's invoice kept after its credit notes, refunds and lost disputes; the executor's check before signing a released burn too.</summary>
     internal static async Task<long> KeptAsync(
         BurnIntent intent, InvoiceStore invoices, PaymentStore payments, CreditNoteStore creditNotes, RefundStore refunds, CancellationToken cancellationToken)
     {
@@ -105,7 +108,8 @@ public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, Payment
         var (paid, _) = await payments.GetStateAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
         var (credits, _) = await creditNotes.GetStateAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
         var charges = await refunds.OfInvoiceAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
-        return InvoiceKept.Of(invoice.Total.MinorUnits, paid.ReceivedMinor, credits, charges, intent.Currency);
+        var disputes = await refunds.Disputes.OfInvoiceAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
+        return InvoiceKept.Of(invoice.Total.MinorUnits, paid.ReceivedMinor, credits, charges, intent.Currency, disputes);
     }
 
     private static async Task<Invoice?> InvoiceOfAsync(BurnIntent intent, InvoiceStore invoices, CancellationToken cancellationToken)

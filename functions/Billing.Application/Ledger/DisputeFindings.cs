@@ -34,7 +34,7 @@ internal static class DisputeFindings
             if (dispute.InvoiceId is not { } invoiceId)
             {
                 yield return new("DisputeUnplaced", dispute.DisputeId,
-                    $"{what}: no invoice of this platform is found for the charge (payment intent {dispute.PaymentIntentId ?? "not named"}); it holds no burn until invoice.paid or invoice_payment.paid places it");
+                    $"{what}: no invoice of this platform is found for the charge (payment intent {dispute.PaymentIntentId ?? "not named"}), or several are (it concerns one of them); while open or lost it holds the unsigned burns it may concern (docs/design.md, Disputes) until invoice.paid or invoice_payment.paid places it");
                 continue;
             }
 

@@ -2,7 +2,7 @@ namespace Billing.Application.Tests.Burns;
 
 /// <summary>
 /// Finance's release of a held burn on the localnet: it burns what finance decided, never more than the invoice kept after
-/// its credit notes and refunds (checked again right before signing), records who and why, and touches nothing that is not held.
+/// its credit notes, refunds and lost disputes (checked again right before signing), records who and why, and touches nothing that is not held.
 /// </summary>
 public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChainFixture>
 {
@@ -21,6 +21,19 @@ public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChain
         /// <summary>Stripe refunded <paramref name="refundedMinor"/> on another charge of the invoice's customer, at <paramref name="at"/>, that no invoice is found for yet.</summary>
         public Task UnplacedRefundAsync(long refundedMinor, DateTimeOffset at) => new RefundStore(Tables).RecordAsync(
             new IncomingRefund("evt_" + Guid.NewGuid().ToString("N"), "ch_unplaced", "pi_unplaced", null, "cus_release", refundedMinor, "USD", at), Ct);
+
+        /// <summary>Stripe's <c>charge.dispute.*</c> of <paramref name="amountMinor"/> USD, placed under the invoice when <paramref name="placed"/>.</summary>
+        public async Task DisputeAsync(string disputeId, string charge, string status, long amountMinor, bool placed)
+        {
+            var disputes = new RefundStore(Tables).Disputes;
+            await disputes.RecordAsync(new IncomingDispute("evt_" + Guid.NewGuid().ToString("N"), "charge.dispute.updated", disputeId, charge, "pi_" + charge,
+                amountMinor, "USD", status, "fraudulent", DateTimeOffset.UtcNow), Ct);
+            var (record, etag) = (await disputes.GetAsync(disputeId, Ct))!.Value;
+            if (placed)
+            {
+                Assert.True(await disputes.TryPlaceAsync(record, etag, Intent.InvoiceId, Ct));
+            }
+        }
 
         public Task<BurnReleaseResult> ReleaseAsync(long amountMinor, string by = "finance-ops", string note = "kept the rest after a goodwill refund") =>
             Releaser.ReleaseAsync(Intent.Id, amountMinor, note, by, Ct);
@@ -241,5 +254,48 @@ public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChain
         Assert.Equal((BurnReleaseOutcome.NotHeld, BurnStatus.Finalized, 10_000L), (again.Outcome, (await h.GetAsync()).Status, (await h.GetAsync()).UsdMinor));
         Assert.Contains("is finalized; only a held burn is released", again.Detail, StringComparison.Ordinal);
         Assert.Equal(BurnReleaseOutcome.NotFound, missing.Outcome);
+    }
+
+    // Before: the ceiling subtracted credit notes and refunds only, so finance could release the 30.00 a lost dispute took back.
+    [Fact]
+    public async Task ReleaseAsync_MoreThanKeptAfterALostDispute_RefusedNamingItThenWhatWasKeptLands()
+    {
+        var h = await HeldAsync(); // 100.00 kept after the refund
+        ulong supply = await h.SupplyAsync();
+        await h.DisputeAsync("du_lost", "ch_release", "lost", 3_000, placed: true);
+
+        var refused = await h.ReleaseAsync(10_000);
+        var released = await h.ReleaseAsync(7_000);
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        Assert.Equal(BurnReleaseOutcome.ExceedsKept, refused.Outcome);
+        Assert.Contains("kept after its credit notes, refunds and lost dispute du_lost of 30.00 USD (3000 minor units) (that cash went back to the customer), 70.00 USD (7000 minor units)",
+            refused.Detail, StringComparison.Ordinal);
+        Assert.Equal(BurnReleaseOutcome.Released, released.Outcome);
+        Assert.Equal((BurnStatus.Finalized, 7_000L), ((await h.GetAsync()).Status, (await h.GetAsync()).UsdMinor));
+        Assert.Equal(supply - 2_800_000_000UL, await h.SupplyAsync()); // 70.00 USD at 2.50
+    }
+
+    // A dispute names no customer; its charge's refund (charge.refunded names one) says whose it is. Before: unplaced, it held nothing.
+    [Fact]
+    public async Task ReleaseAsync_UnplacedDisputeOfTheCustomersChargeAfterTheRelease_HeldAgainNamingIt()
+    {
+        var h = await HeldAsync();
+        ulong supply = await h.SupplyAsync();
+        await new InvoicePaymentLinkStore(h.Tables).RecordAsync(new InvoicePaymentLink("evt_link", "inpay_1", "in_release", "pi_release", DateTimeOffset.UtcNow), Ct); // its own payment is known
+        await h.UnplacedRefundAsync(1_000, DateTimeOffset.UtcNow.AddMinutes(-1)); // of charge ch_unplaced of the same customer
+        Assert.Equal(BurnReleaseOutcome.Released, (await h.ReleaseAsync(10_000)).Outcome);
+
+        await h.DisputeAsync("du_customer", "ch_unplaced", "needs_response", 4_000, placed: false);
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        var burn = await h.GetAsync();
+        Assert.Equal((BurnStatus.Held, 0), (burn.Status, burn.Signings));
+        Assert.Contains("Stripe dispute du_customer", burn.Reason, StringComparison.Ordinal);
+        Assert.Contains("customer cus_release", burn.Reason, StringComparison.Ordinal);
+        Assert.Contains("DisputeUnplaced", burn.Reason, StringComparison.Ordinal);
+        Assert.Equal(supply, await h.SupplyAsync());
     }
 }

@@ -25,6 +25,15 @@ public class InvoiceKeptTests
     public void Of_RefundsByNotesAndByStripe_TheLargerCountsOnce() =>
         Assert.Equal(6_000, InvoiceKept.Of(10_000, 10_000, Credits(Note(3_000, 0, 3_000, 0)), [Refund(4_000)], "USD"));
 
+    private static DisputeRecord Dispute(string status, long minor, string currency = "USD") =>
+        new("du_" + Guid.NewGuid().ToString("N")[..8], "ch_d", "pi_d", "INV-x", minor, currency, status, "fraudulent", "evt_d", "charge.dispute.closed", DateTimeOffset.UtcNow);
+
+    // Before: a lost dispute's cash counted as kept, and finance could release a burn of it.
+    [Fact]
+    public void Of_LostDisputes_GoBackBesideRefunds_OpenWonAndOtherCurrenciesDoNot() =>
+        Assert.Equal(3_000, InvoiceKept.Of(10_000, 10_000, Credits(Note(3_000, 0, 3_000, 0)), [Refund(4_000)], "USD",
+            [Dispute("lost", 3_000), Dispute("needs_response", 1_000), Dispute("won", 1_000), Dispute("lost", 500, "EUR")]));
+
     [Fact]
     public void Of_OutOfBandAndCustomerBalance_GoBackToo_VoidedRefundsStillCount()
     {
