@@ -32,13 +32,18 @@ internal sealed class ClaimRow
     /// <summary>Longest escaped id kept in a row; a longer one is kept as its digest.</summary>
     public const int MaxKeyChars = 140;
 
-    private const string CapProperty = "CapReached";
+    /// <summary>How many intervals the row holds.</summary>
+    public const string CountProperty = "Count";
 
-    /// <summary>How many intervals the row holds (since 2026-12-06). Rows written before keep <see cref="LegacyCountProperty"/>, which a read therefore always takes.</summary>
-    public const string HeldProperty = "Held";
+    /// <summary>Whether an event was metered unrecorded because the slot was full (since 2026-12-06).</summary>
+    public const string CapProperty = "Cap";
 
-    /// <summary>The count rows written before 2026-12-06 keep: <see cref="ReadFilter"/> reads every such row, whatever it holds.</summary>
-    public const string LegacyCountProperty = "Count";
+    /// <summary>
+    /// The cap flag as rows written before 2026-12-06 keep it, every one of them (an instance of that version writes it still,
+    /// during a rolling deployment): <see cref="ReadFilter"/> therefore reads every such row, whatever it holds. Rows keep the
+    /// same <see cref="CountProperty"/> as before, so that version reads the rows this one writes.
+    /// </summary>
+    public const string LegacyCapProperty = "CapReached";
 
     /// <summary>True while the row can take another interval: a read always takes it.</summary>
     public const string RoomProperty = "Room";
@@ -47,6 +52,7 @@ internal sealed class ClaimRow
     public const string LoProperty = "Lo", HiProperty = "Hi";
 
     private readonly List<ClaimedInterval> intervals;
+    private readonly HashSet<string> added = new(StringComparer.Ordinal);
     private int chars;
 
     private ClaimRow(string slot, int part, ETag? etag, List<ClaimedInterval> intervals, bool capReached, bool readable)
@@ -79,6 +85,9 @@ internal sealed class ClaimRow
     public bool Readable { get; }
 
     public IReadOnlyList<ClaimedInterval> Intervals => intervals;
+
+    /// <summary>The keys whose windows were added since the row was read (and are still in it).</summary>
+    public IReadOnlyCollection<string> AddedKeys => added;
 
     /// <summary>The slot of a UTC day of a lease: <c>d|{yyyyMMdd}</c>; its parts sort in order, before the next day's rows.</summary>
     public static string DayKey(DateOnly day) => "d|" + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
@@ -122,9 +131,9 @@ internal sealed class ClaimRow
 
     /// <summary>
     /// The row as stored. It is <see cref="Readable"/> only as this platform writes it: text chunks <c>I0</c>, <c>I1</c>, …
-    /// of interval lines, as many lines as its count (<see cref="HeldProperty"/>, or <see cref="LegacyCountProperty"/> on a row
-    /// written before; never both). Anything else (a chunk of another type, a line that is no interval, a count that
-    /// differs: planted, or changed outside the platform) is unreadable; what does read is still checked against.
+    /// of interval lines, as many lines as its <see cref="CountProperty"/>. Anything else (a chunk of another type, a line that
+    /// is no interval, a count that differs: planted, or changed outside the platform) is unreadable; what does read is still
+    /// checked against.
     /// </summary>
     public static ClaimRow Read(string slot, int part, TableEntity row)
     {
@@ -157,21 +166,22 @@ internal sealed class ClaimRow
             }
         }
 
-        object? held = row.TryGetValue(HeldProperty, out object? h) ? h : null, legacy = row.TryGetValue(LegacyCountProperty, out object? c) ? c : null;
-        readable &= (held ?? legacy) is int n && n == intervals.Count && (held is null || legacy is null);
-        return new ClaimRow(slot, part, row.ETag, intervals, row.TryGetValue(CapProperty, out var cap) && cap is true, readable);
+        readable &= row.TryGetValue(CountProperty, out object? count) && count is int n && n == intervals.Count;
+        bool capReached = (row.TryGetValue(CapProperty, out var cap) && cap is true) || (row.TryGetValue(LegacyCapProperty, out var legacy) && legacy is true);
+        return new ClaimRow(slot, part, row.ETag, intervals, capReached, readable);
     }
 
     /// <summary>
     /// The rows a read of windows within <c>[<paramref name="start"/>, <paramref name="end"/>]</c> (UTC ticks) must take: those
     /// that can hold one of them or one they overlap (<see cref="LoProperty"/>, <see cref="HiProperty"/>), those with room
-    /// (where a window goes), the one that recorded the slot's cap, and every row written before 2026-12-06 (no bounds). A
+    /// (where a window goes), the one that recorded the slot's cap, and every row written as before 2026-12-06 (no bounds,
+    /// <see cref="LegacyCapProperty"/>). A
     /// full row of other hours (most rows of a lease at its day's bound) is not read: it holds nothing the batch can
     /// overlap, nor its own claims. What the filter leaves out but the write needs (a full last row, so the next part is
     /// taken) shows as a conflict, and the next try reads every row.
     /// </summary>
     public static FormattableString ReadFilter(long start, long end) =>
-        $"Count ge {0} or Room eq {true} or CapReached eq {true} or (Lo le {end} and Hi ge {start})"; // the properties' names as written (above)
+        $"Room eq {true} or Cap eq {true} or (Lo le {end} and Hi ge {start}) or CapReached eq {true} or CapReached eq {false}"; // the properties' names as written (above)
 
     /// <summary>Whether the row has no room for <paramref name="interval"/>.</summary>
     public bool IsFull(ClaimedInterval interval) => !Readable || intervals.Count >= MaxIntervals || chars + interval.Chars > MaxChars;
@@ -195,6 +205,7 @@ internal sealed class ClaimRow
     public void Add(ClaimedInterval interval)
     {
         intervals.Add(interval);
+        added.Add(interval.Key);
         chars += interval.Chars;
         Changed = true;
     }
@@ -203,6 +214,7 @@ internal sealed class ClaimRow
     public bool Remove(string key)
     {
         int removed = intervals.RemoveAll(i => i.Key == key);
+        added.Remove(key);
         chars = intervals.Sum(i => i.Chars);
         Changed |= removed > 0;
         return removed > 0;
@@ -224,7 +236,7 @@ internal sealed class ClaimRow
     /// <summary>The transaction action writing the row back: an insert for a new row, else a replace conditioned on its ETag.</summary>
     public TableTransactionAction Action(string partitionKey)
     {
-        var entity = new TableEntity(partitionKey, RowKey(Slot, Part)) { [HeldProperty] = intervals.Count, [CapProperty] = CapReached, [RoomProperty] = intervals.Count < MaxIntervals };
+        var entity = new TableEntity(partitionKey, RowKey(Slot, Part)) { [CountProperty] = intervals.Count, [CapProperty] = CapReached, [RoomProperty] = intervals.Count < MaxIntervals };
         if (intervals.Count > 0)
         {
             entity[LoProperty] = intervals.Min(i => i.StartTicks);

@@ -53,7 +53,8 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
     /// <summary>Releases the windows of facts that were kept but not written (safe to repeat: a released window is simply absent).</summary>
     public async Task ReleaseAsync(IEnumerable<PendingFact> facts, ClaimLog log, CancellationToken cancellationToken)
     {
-        await EachFactAsync(facts, log, log.ReleaseFailures, (p, slots) =>
+        // Every row read: a window of the key that another version of the event claimed elsewhere goes too (releases are rare).
+        await EachFactAsync(facts, log, log.ReleaseFailures, filtered: false, (p, slots) =>
         {
             string key = ClaimRow.Key(p.Fact.Id);
             foreach (string slot in usage.Slots(p.Fact))
@@ -78,7 +79,8 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
     /// </summary>
     public async Task RestoreAsync(IEnumerable<PendingFact> facts, ClaimLog log, CancellationToken cancellationToken)
     {
-        await EachFactAsync(facts, log, log.Notices, (p, slots) =>
+        // The rows the windows can touch (after every write of a lease's claims): those that hold them, and those with room.
+        await EachFactAsync(facts, log, log.Notices, filtered: true, (p, slots) =>
         {
             string key = ClaimRow.Key(p.Fact.Id);
             var (start, end) = usage.Window(p.Fact);
@@ -94,12 +96,12 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
     /// Changes the slots of each of <paramref name="facts"/> this key applies to, a partition's group at a time (read, changed,
     /// written back under ETags; never blind): the frame of a release and a restore, which record nothing but their notices.
     /// </summary>
-    private Task EachFactAsync(IEnumerable<PendingFact> facts, ClaimLog log, ConcurrentBag<ClaimNotice> notices,
+    private Task EachFactAsync(IEnumerable<PendingFact> facts, ClaimLog log, ConcurrentBag<ClaimNotice> notices, bool filtered,
         Action<PendingFact, Dictionary<string, ClaimSlot>> change, CancellationToken cancellationToken)
     {
         var groups = facts.Where(p => usage.Applies(p.Fact)).GroupBy(p => usage.PartitionKey(p.Fact)).ToList();
         return Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (group, ct) =>
-            await UpdateAsync(group.Key, [.. group], log, notices, optimistic: false, (slots, _) =>
+            await UpdateAsync(group.Key, [.. group], log, notices, optimistic: false, filtered, (slots, _) =>
             {
                 foreach (var p in group)
                 {
@@ -111,12 +113,12 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
     }
 
     private Task ClaimGroupAsync(string partitionKey, List<PendingFact> group, ClaimLog log, CancellationToken cancellationToken) =>
-        UpdateAsync(partitionKey, group, log, log.Notices, usage.Optimistic, (slots, committedBlind) =>
+        UpdateAsync(partitionKey, group, log, log.Notices, usage.Optimistic, filtered: true, (slots, committed) =>
         {
             var decided = new Decisions();
             foreach (var p in group)
             {
-                Decide(p, slots, committedBlind, decided);
+                Decide(p, slots, committed, decided);
             }
 
             return () =>
@@ -149,10 +151,10 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
         }, cancellationToken);
 
     /// <summary>
-    /// One event against its slots as they stand (earlier events of the batch included). <paramref name="committedBlind"/>: the
-    /// slots whose rows this append's blind first try inserted (its transaction committed though another failed).
+    /// One event against its slots as they stand (earlier events of the batch included). <paramref name="committed"/>: the
+    /// (slot, key) windows an earlier try of this append recorded (its transaction committed though another failed).
     /// </summary>
-    private void Decide(PendingFact pending, Dictionary<string, ClaimSlot> slots, IReadOnlySet<string> committedBlind, Decisions decided)
+    private void Decide(PendingFact pending, Dictionary<string, ClaimSlot> slots, IReadOnlySet<(string Slot, string Key)> committed, Decisions decided)
     {
         var f = pending.Fact;
         string key = ClaimRow.Key(f.Id);
@@ -162,10 +164,10 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
         if (touched.TrueForAll(slot => slot.Holds(key)))
         {
             decided.Kept.Add(pending); // its own claim: a redelivery, or a replay of an event metered since
-            if (touched.Exists(slot => committedBlind.Contains(slot.Slot)))
+            if (touched.Exists(slot => committed.Contains((slot.Slot, key))))
             {
-                // Or this append's own, from a blind try that partly committed: recorded here, so released should its fact
-                // not be written (another version of its id is stored), rather than left claiming a window nobody billed.
+                // Or this append's own, from a try that partly committed: recorded here, so released should its fact not be
+                // written (another version of its id is stored), rather than left claiming a window nobody billed.
                 decided.Added.Add(pending);
             }
 
@@ -220,15 +222,16 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
     /// <summary>
     /// Reads the group's slots (none on an optimistic first try: they start empty), lets <paramref name="change"/> change
     /// them (it returns what to record once they are written) and writes the changed rows back; on 409/412 (another writer,
-    /// or a row the optimistic try did not know) reads and changes again, told which slots' rows the blind try inserted after
-    /// all (its transactions go out at once: some may commit while another fails). Rows storage refuses go to
-    /// <paramref name="refused"/>, with why.
+    /// or a row the optimistic try did not know) reads and changes again, told which windows earlier tries recorded after
+    /// all (a try's transactions go out at once: some may commit while another fails). <paramref name="filtered"/>: the first
+    /// read takes only the rows the group's windows can touch (a claim, a restore; a release reads every row, so a window
+    /// of the same key elsewhere is released too). Rows storage refuses go to <paramref name="refused"/>, with why.
     /// </summary>
-    private async Task UpdateAsync(string partitionKey, List<PendingFact> group, ClaimLog log, ConcurrentBag<ClaimNotice> refused, bool optimistic,
-        Func<Dictionary<string, ClaimSlot>, IReadOnlySet<string>, Action> change, CancellationToken cancellationToken)
+    private async Task UpdateAsync(string partitionKey, List<PendingFact> group, ClaimLog log, ConcurrentBag<ClaimNotice> refused, bool optimistic, bool filtered,
+        Func<Dictionary<string, ClaimSlot>, IReadOnlySet<(string Slot, string Key)>, Action> change, CancellationToken cancellationToken)
     {
         var slots = group.SelectMany(p => usage.Slots(p.Fact)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var committedBlind = new HashSet<string>(StringComparer.Ordinal);
+        var committed = new HashSet<(string Slot, string Key)>();
         var windows = group.Select(p => usage.Window(p.Fact)).ToList();
         (long, long) span = (windows.Min(w => w.Start), windows.Max(w => w.End));
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)
@@ -243,15 +246,15 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
             {
                 // The first read takes only the rows the group's windows can touch; after a conflict, every row (a part the
                 // filter left out may be the one the write took to be free).
-                read = await usage.ReadAsync(table, partitionKey, slots, attempt == 1 ? span : null, cancellationToken).ConfigureAwait(false);
+                read = await usage.ReadAsync(table, partitionKey, slots, filtered && attempt == 1 ? span : null, cancellationToken).ConfigureAwait(false);
                 log.Counted(usage.Reads(slots.Count));
             }
 
-            var record = change(read, committedBlind);
+            var record = change(read, committed);
             var changed = read.Values.SelectMany(d => d.Rows).Where(r => r.Changed && r.Readable).ToList();
             try
             {
-                log.Counted(await WriteAsync(partitionKey, changed, blind ? committedBlind : null, cancellationToken).ConfigureAwait(false));
+                log.Counted(await WriteAsync(partitionKey, changed, committed, cancellationToken).ConfigureAwait(false));
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
@@ -290,10 +293,10 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
 
     /// <summary>
     /// Writes the rows in as few transactions as their count (100) and size allow, at once; returns how many. A failed
-    /// transaction fails the call (409/412: the caller decides again on what is there); the slots of those that committed
-    /// are added to <paramref name="committed"/> when given.
+    /// transaction fails the call (409/412: the caller decides again on what is there); the windows added to the rows of
+    /// those that committed go to <paramref name="committed"/>.
     /// </summary>
-    private async Task<int> WriteAsync(string partitionKey, List<ClaimRow> rows, HashSet<string>? committed, CancellationToken cancellationToken)
+    private async Task<int> WriteAsync(string partitionKey, List<ClaimRow> rows, HashSet<(string Slot, string Key)> committed, CancellationToken cancellationToken)
     {
         var transactions = new List<List<ClaimRow>>();
         var current = new List<ClaimRow>();
@@ -324,11 +327,11 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
         }
         finally
         {
-            for (int i = 0; committed is not null && i < sent.Count; i++)
+            for (int i = 0; i < sent.Count; i++)
             {
                 if (sent[i].IsCompletedSuccessfully)
                 {
-                    committed.UnionWith(transactions[i].Select(r => r.Slot));
+                    committed.UnionWith(transactions[i].SelectMany(r => r.AddedKeys.Select(k => (r.Slot, k))));
                 }
             }
         }

@@ -61,8 +61,8 @@ public sealed class IntervalClaimsTests(AzuriteFixture azurite)
         Assert.Empty(overlapping.ClaimNotices);
         var full = await RowAsync(tables, ClaimRow.RowKey(ClaimRow.DayKey(Today)));
         var next = await RowAsync(tables, ClaimRow.RowKey(ClaimRow.DayKey(Today)) + "|01");
-        Assert.Equal((ClaimRow.MaxIntervals, false), (full.GetInt32("Held"), full.GetBoolean("CapReached")));
-        Assert.Equal(1, next.GetInt32("Held"));
+        Assert.Equal((ClaimRow.MaxIntervals, false), (full.GetInt32("Count"), full.GetBoolean("Cap")));
+        Assert.Equal(1, next.GetInt32("Count"));
         Assert.EndsWith("|gap\n", next.GetString("I0"), StringComparison.Ordinal);
     }
 
@@ -89,14 +89,13 @@ public sealed class IntervalClaimsTests(AzuriteFixture azurite)
         Assert.Equal("late", Assert.Single(overlapping.Overlaps).Fact.Fact.Id); // every row is still checked against, the last ones too
         Assert.Equal(1, overlapping.Inserted); // over-again overlaps over, which the full day could not record: the documented bound
         var last = await RowAsync(tables, ClaimRow.RowKey(ClaimRow.DayKey(Today), ClaimRow.MaxRowsPerDay - 1));
-        Assert.Equal((ClaimRow.MaxIntervals, true), (last.GetInt32("Held"), last.GetBoolean("CapReached")));
+        Assert.Equal((ClaimRow.MaxIntervals, true), (last.GetInt32("Count"), last.GetBoolean("Cap")));
     }
 
     [Theory]
     [InlineData("I0", "not an interval")] // a line that is no interval
     [InlineData("I0", 7)] // its text a number: read as nothing, it looked like an empty row that could be written over
-    [InlineData("Held", 3)] // lines that read, but not as many as the platform wrote
-    [InlineData("Count", 1)] // the count rows kept before 2026-12-06 beside the one kept since: never both
+    [InlineData("Count", 3)] // lines that read, but not as many as the platform wrote
     public async Task AppendAsync_DayRowThisPlatformDidNotWrite_EventSetAsideAsUnstorableNamingTheRowAndARedeliveryStillADuplicate(string property, object planted)
     {
         var tables = await azurite.NewTablesAsync();
@@ -150,7 +149,8 @@ public sealed class IntervalClaimsTests(AzuriteFixture azurite)
         var tables = await azurite.NewTablesAsync();
         var store = new FactStore(tables);
         var old = new ClaimedInterval(Day.AddMinutes(59).UtcTicks, Day.AddHours(1).UtcTicks, ClaimRow.Key("old"));
-        // As rows were written before 2026-12-06: a count, the lines, the cap flag; no span, no room.
+        // As rows were written before 2026-12-06 (and still are by an instance of that version during a rolling deployment): a
+        // count, the lines, the cap flag under its old name; no span, no room.
         await tables.Facts.AddEntityAsync(new TableEntity(Partition, ClaimRow.DayKey(Today)) { ["Count"] = 1, ["CapReached"] = false, ["I0"] = old.Line }, Ct);
 
         var overlapping = await store.AppendAsync([Interval("new", Day.AddHours(1).AddSeconds(-30), seconds: 10), Interval("after", Day.AddHours(2))], Ct);
@@ -158,6 +158,6 @@ public sealed class IntervalClaimsTests(AzuriteFixture azurite)
         Assert.Equal("new", Assert.Single(overlapping.Overlaps).Fact.Fact.Id);
         Assert.Equal(1, overlapping.Inserted);
         var row = await RowAsync(tables, ClaimRow.DayKey(Today));
-        Assert.Equal((2, false), (row.GetInt32("Held"), row.ContainsKey("Count"))); // rewritten as rows are now
+        Assert.Equal((2, false, true), (row.GetInt32("Count"), row.ContainsKey("CapReached"), row.GetBoolean("Room") is true)); // rewritten as rows are now
     }
 }

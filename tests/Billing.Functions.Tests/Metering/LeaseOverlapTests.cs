@@ -270,7 +270,7 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite)
     {
         var setup = await NewAsync(azurite);
         // Storage refuses the fact rows of tenant-lab, and the lease row the claim's release writes back (no interval left in it).
-        var (faulty, _) = RefusingTables.Create(azurite.ConnectionString, setup.Tables, ["\"PartitionKey\":\"tenant-lab|", "\"Held\":0"]);
+        var (faulty, _) = RefusingTables.Create(azurite.ConnectionString, setup.Tables, ["\"PartitionKey\":\"tenant-lab|", "\"Count\":0"]);
         var log = new ListLogger<MeteringService>();
         var directory = setup.Directory();
         var metering = new MeteringService(new UsageEventValidator(directory, setup.Plans), new FactStore(faulty), new QuarantineStore(setup.Tables), directory, setup.Clock, new MeteringLag(setup.Clock, Options.Create(new MeteringOptions()), NullLogger<MeteringLag>.Instance), log);
