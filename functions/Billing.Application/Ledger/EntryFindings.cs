@@ -44,6 +44,17 @@ internal static class EntryFindings
         }
     }
 
+    /// <summary>The id of the record an entry of a kind reconcile derives names (invoice id, Stripe event id, burn id, credit note id); null otherwise.</summary>
+    public static string? SourceId(LedgerEntry entry) => entry.Kind switch
+    {
+        LedgerEntryKind.InvoiceFinalized => IdAfter(entry, InvoicePrefix),
+        LedgerEntryKind.PaymentReceived => IdAfter(entry, PaymentPrefix),
+        LedgerEntryKind.TokensBurned => IdAfter(entry, BurnPrefix),
+        LedgerEntryKind.CreditNoteIssued => IdAfter(entry, IssuedPrefix),
+        LedgerEntryKind.CreditNoteVoided => IdAfter(entry, VoidedPrefix),
+        _ => null,
+    };
+
     private static AuditProblem? OfInvoice(LedgerEntry entry, EntrySources records)
     {
         if (IdAfter(entry, InvoicePrefix) is not { } id)

@@ -32,6 +32,19 @@ internal sealed class EntrySources
         CreditsUnknown = creditsUnknown;
     }
 
+    /// <summary>One record read on its own (none unreadable): what a second look at one entry's record found.</summary>
+    public static EntrySources Of(Invoice? invoice = null, PaymentRecord? payment = null, BurnIntent? burn = null)
+    {
+        var none = new HashSet<string>(StringComparer.Ordinal);
+        var invoices = new Dictionary<string, Invoice>(StringComparer.Ordinal);
+        if (invoice is not null)
+        {
+            invoices[invoice.Id.ToString()] = invoice;
+        }
+
+        return new EntrySources(invoices, none, payment is null ? [] : [payment], [], none, burn is null ? [] : [burn], none, [], none);
+    }
+
     public IReadOnlyDictionary<string, Invoice> Invoices { get; }
 
     public IReadOnlySet<string> UnreadableInvoices { get; }

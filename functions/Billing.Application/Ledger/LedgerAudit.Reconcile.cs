@@ -93,8 +93,8 @@ public sealed partial class LedgerAudit
         var creditStates = await credits.ListStatesAsync(cancellationToken).ConfigureAwait(false);
         var creditsOf = creditStates.Items.ToDictionary(StringComparer.Ordinal);
         var creditsUnknown = creditStates.Unreadable.Select(u => u.InvoiceId).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        mismatches.AddRange(EntryFindings.For(entries.Values, new EntrySources(byInvoice, unreadableInvoices, allPayments, paymentList.Unreadable, paymentsUnknown,
-            allBurns, unreadableBurns, creditStates.Items, creditsUnknown)));
+        mismatches.AddRange(await EntryFindingsAsync(entries, new EntrySources(byInvoice, unreadableInvoices, allPayments, paymentList.Unreadable, paymentsUnknown,
+            allBurns, unreadableBurns, creditStates.Items, creditsUnknown), cancellationToken).ConfigureAwait(false));
         var refundList = await refunds.ListAllAsync(cancellationToken).ConfigureAwait(false);
         var refundsOf = refundList.Items.Where(r => r.InvoiceId is not null).GroupBy(r => r.InvoiceId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
 
