@@ -1,7 +1,7 @@
 namespace Billing.Application.Ledger;
 
 /// <summary>
-/// What each entry of a kind reconcile derives books, compared with the records it stands for (docs/design.md §4.12): the book
+/// What each entry of a kind reconcile derives books, compared with the records it stands for (docs/design.md §4.8): the book
 /// is hash-chained, but its unanchored tail can be rewritten with a recomputed chain by someone with write access to storage,
 /// which <c>ledger verify</c> cannot see. <c>EntryMismatch</c>: an entry whose postings or metadata differ from the entry its
 /// records make (<see cref="EntryDrafts"/>, what the booking code books); <c>EntryWithoutSource</c>: an entry no record stands
