@@ -3,8 +3,10 @@ namespace Billing.Application.Ledger;
 /// <summary>
 /// <c>BurnEntryMismatch</c>: a finalized burn's ledger entry (<see cref="LedgerEntries.TokensBurned(BurnIntent, DateTimeOffset)"/>)
 /// whose fiat side disagrees with its burn row, with its invoice and payment, or with its own tokens. The entry is hash-chained,
-/// so its side cannot be rewritten unnoticed (ledger verify); this compares it with the records it stands for. Entries booked
-/// before they carried <c>usdMinor</c> are compared by tokens only (<c>BurnBookedWrongAmount</c>).
+/// but its unanchored tail can be rewritten with its chain (ledger verify sees that only once anchored); this compares it with the
+/// records it stands for, then with the entry its row makes (<see cref="EntryDrafts.Burn"/>: accounts, signature, slot, payer, mint,
+/// price, release). Entries booked before they carried <c>usdMinor</c> are compared by tokens (<c>BurnBookedWrongAmount</c>) and
+/// by the keys they carry.
 /// </summary>
 internal static class BurnEntryFindings
 {
@@ -17,12 +19,11 @@ internal static class BurnEntryFindings
     public static IEnumerable<AuditProblem> For(
         BurnIntent burn, LedgerEntry entry, Invoice? invoice, IReadOnlyList<PaymentRecord>? paid, InvoicePayments? state, InvoiceCredits? credits)
     {
-        if (!entry.Metadata.TryGetValue("usdMinor", out var usdText))
-        {
-            yield break; // booked before entries carried the fiat side
-        }
-
-        if (Why(burn, entry, usdText, invoice, paid, state, credits) is { } why)
+        // Booked before entries carried the fiat side: the rest is compared, not the keys it never had.
+        string? why = entry.Metadata.TryGetValue("usdMinor", out var usdText)
+            ? Why(burn, entry, usdText, invoice, paid, state, credits) ?? AsItsRowBooks(burn, entry, _ => false)
+            : AsItsRowBooks(burn, entry, key => !entry.Metadata.ContainsKey(key));
+        if (why is not null)
         {
             yield return new("BurnEntryMismatch", burn.Id, $"ledger entry {entry.EntryId} (#{entry.Sequence}): {why}");
         }
@@ -75,6 +76,22 @@ internal static class BurnEntryFindings
 
         long due = new InvoiceSettlement(invoice.Total.MinorUnits, state?.ReceivedMinor ?? 0, 0).DueMinor;
         return usd == due ? null : string.Create(CultureInfo.InvariantCulture, $"it books {usd} minor units converted, invoice {invoice.Id} was due {due}");
+    }
+
+    /// <summary>
+    /// What the entry books otherwise than the entry its row makes (<see cref="EntryDrafts.Burn"/>, what the executor books):
+    /// accounts, signature, slot, payer, mint, price, release; null when nothing.
+    /// </summary>
+    private static string? AsItsRowBooks(BurnIntent burn, LedgerEntry entry, Func<string, bool> skipKey)
+    {
+        try
+        {
+            return EntryDrafts.Burn(burn) is { } draft ? EntryComparison.Differences(entry, draft, "the burn row", skipKey) : "the burn row books nothing (no tokens)";
+        }
+        catch (Exception ex) when (ex is ArgumentException or LedgerValidationException)
+        {
+            return $"the burn row books nothing ({ex.Message})";
+        }
     }
 
     /// <summary>What the entry's amount converts to at the price it books, or why that cannot be said.</summary>

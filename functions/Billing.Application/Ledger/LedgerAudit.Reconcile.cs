@@ -27,7 +27,9 @@ public sealed partial class LedgerAudit
     /// is not closed for the payer or the payer failed in the latest close is decided again from the mark, the payer's invoices of
     /// the month and the close records read after the scans (<see cref="LateUsageFindings.ConfirmAsync"/>): a period close
     /// finishing meanwhile is no mismatch. A finalized burn's entry is compared with its row, invoice and payment
-    /// (<see cref="BurnEntryFindings"/>: <c>BurnEntryMismatch</c>), a burn row with its invoice's records (<c>BurnRowMismatch</c>).
+    /// (<see cref="BurnEntryFindings"/>: <c>BurnEntryMismatch</c>), a burn row with its invoice's records (<c>BurnRowMismatch</c>);
+    /// every other entry of an invoice, payment or credit note with the entry its records make, and each entry of those kinds with
+    /// its record (<see cref="EntryFindings"/>: <c>EntryMismatch</c>, <c>EntryWithoutSource</c>).
     /// </summary>
     public async Task<ReconciliationResult> ReconcileAsync(CancellationToken cancellationToken)
     {
@@ -91,6 +93,8 @@ public sealed partial class LedgerAudit
         var creditStates = await credits.ListStatesAsync(cancellationToken).ConfigureAwait(false);
         var creditsOf = creditStates.Items.ToDictionary(StringComparer.Ordinal);
         var creditsUnknown = creditStates.Unreadable.Select(u => u.InvoiceId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        mismatches.AddRange(await EntryFindingsAsync(entries, new EntrySources(byInvoice, unreadableInvoices, allPayments, paymentList.Unreadable, paymentsUnknown,
+            allBurns, unreadableBurns, creditStates.Items, creditsUnknown), cancellationToken).ConfigureAwait(false));
         var refundList = await refunds.ListAllAsync(cancellationToken).ConfigureAwait(false);
         var refundsOf = refundList.Items.Where(r => r.InvoiceId is not null).GroupBy(r => r.InvoiceId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
 

@@ -31,18 +31,8 @@ public sealed class LedgerRecorder(LedgerStore ledger, PartnerStore partners, Ti
 
     public async Task PaymentAppliedAsync(PaymentRecord payment, CancellationToken cancellationToken)
     {
-        if (payment.Resolution is null)
-        {
-            return; // no decision recorded: nothing can be booked (reconcile reports it)
-        }
-
-        if (payment.ToReceivableMinor == 0 && payment.ToCreditMinor == 0 && payment.ToUnappliedMinor == 0)
-        {
-            return; // nothing to book (a payment of no invoice of ours has no payer to book it to)
-        }
-
-        if (LedgerEntries.PaymentApplied(payment.StripeEventId, payment.InvoiceId, payment.Payer, payment.Currency,
-                payment.ToReceivableMinor, payment.ToCreditMinor, payment.ToUnappliedMinor, payment.ReceivedAt) is { } draft)
+        // Nothing without a decision (reconcile reports it) or for a zero split.
+        if (EntryDrafts.Payment(payment) is { } draft)
         {
             await ledger.AppendAsync(LedgerEntries.MainBook, draft, cancellationToken).ConfigureAwait(false);
         }
@@ -50,7 +40,7 @@ public sealed class LedgerRecorder(LedgerStore ledger, PartnerStore partners, Ti
 
     public async Task TokensBurnedAsync(BurnIntent burn, CancellationToken cancellationToken)
     {
-        if (LedgerEntries.TokensBurned(burn, burn.UpdatedAt) is { } draft)
+        if (EntryDrafts.Burn(burn) is { } draft)
         {
             await ledger.AppendAsync(LedgerEntries.MainBook, draft, cancellationToken).ConfigureAwait(false);
         }

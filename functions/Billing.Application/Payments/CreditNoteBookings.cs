@@ -13,17 +13,9 @@ internal static class CreditNoteBookings
     /// <summary>Books <paramref name="note"/>'s issue, and its void when voided; nothing for a note not applied.</summary>
     public static async Task BookAsync(LedgerStore ledger, CreditNoteEntry note, string invoiceId, CancellationToken cancellationToken)
     {
-        if (!note.Applied)
-        {
-            return;
-        }
-
-        string payer = InvoiceId.Parse(invoiceId).Payer;
-        await AppendAsync(ledger, CreditNoteEntries.Issued(note, invoiceId, payer, note.IssuedAt), cancellationToken).ConfigureAwait(false);
-        if (note.Voided)
-        {
-            await AppendAsync(ledger, CreditNoteEntries.Voided(note, invoiceId, payer, note.VoidedAt ?? note.IssuedAt), cancellationToken).ConfigureAwait(false);
-        }
+        var (issued, voided) = EntryDrafts.CreditNote(note, invoiceId); // nothing for a note not applied
+        await AppendAsync(ledger, issued, cancellationToken).ConfigureAwait(false);
+        await AppendAsync(ledger, voided, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

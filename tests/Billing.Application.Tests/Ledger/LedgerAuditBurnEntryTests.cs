@@ -85,4 +85,42 @@ public class LedgerAuditBurnEntryTests(AzuriteFixture azurite)
         Assert.Equal("BurnEntryMismatch", finding.Kind);
         Assert.Contains("12345 minor units at its price of 0.01 USD/token convert to 1234500000000 base units, it books 4938000000", finding.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ReconcileAsync_EntryNamingAnotherSignatureThanTheRow_Reported()
+    {
+        var (s, burn) = await BurnedAsync(azurite);
+        await s.Ledger.AppendAsync(LedgerEntries.MainBook, LedgerEntries.TokensBurned(burn with { Signature = "sig-of-another-transaction" }, burn.UpdatedAt)!, Ct);
+
+        var finding = Assert.Single(await BurnFindingsAsync(s, burn)); // before: nothing, only its amounts were compared
+
+        Assert.Equal("BurnEntryMismatch", finding.Kind);
+        Assert.Contains("metadata signature: the book has 'sig-of-another-transaction', the burn row makes 'sig'", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_EntryBookedBeforeItCarriedTheFiatSideNamingAnotherPayer_Reported()
+    {
+        var (s, burn) = await BurnedAsync(azurite);
+        var before = new Dictionary<string, string>(StringComparer.Ordinal) { ["payer"] = "carrier-someone-else", ["decimals"] = "8", ["mint"] = "mint" };
+        await s.Ledger.AppendAsync(LedgerEntries.MainBook, LedgerEntries.TokensBurned(burn.Id, burn.InvoiceId, burn.TokenAmount, "sig", 7, burn.UpdatedAt, before)!, Ct);
+
+        var finding = Assert.Single(await BurnFindingsAsync(s, burn));
+
+        Assert.Equal("BurnEntryMismatch", finding.Kind);
+        Assert.Contains("metadata payer: the book has 'carrier-someone-else'", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_EntryOfNoBurnRow_ReportsEntryWithoutSource()
+    {
+        var (s, burn) = await BurnedAsync(azurite);
+        var ghost = burn with { Id = "burn-ghost-" + burn.InvoiceId, Signature = "sig-ghost" };
+        await s.Ledger.AppendAsync(LedgerEntries.MainBook, LedgerEntries.TokensBurned(ghost, burn.UpdatedAt)!, Ct);
+
+        var finding = Assert.Single((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Kind == "EntryWithoutSource");
+
+        Assert.Equal(LedgerEntries.BurnId(ghost.Id), finding.Subject);
+        Assert.Contains("no burn", finding.Detail, StringComparison.Ordinal);
+    }
 }

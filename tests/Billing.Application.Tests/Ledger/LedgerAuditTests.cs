@@ -105,6 +105,26 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
     }
 
     [Fact]
+    public async Task Reconcile_UnanchoredPaymentEntryRewrittenWithTheChain_VerifyIsOkButReconcileReportsIt()
+    {
+        var s = await NewAsync();
+        var invoice = await FinalizedInvoiceAsync(s, "carrier-r", 1234);
+        await s.Anchoring.RunAsync(Ct); // the invoice's entry anchored; the payment's, below, not yet
+        var payment = Payment("evt_r", invoice.Id.ToString(), 1234) with { Resolution = PaymentResolution.Applied, DeltaMinor = 1234, ToReceivableMinor = 1234 };
+        await s.Payments.TryAddAsync(payment, Ct);
+        await s.Recorder.PaymentAppliedAsync(payment, Ct);
+        await s.RewriteAsync(2, 34); // the insider books 12.34 received as 0.34 and recomputes the chain
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+        var result = await s.Audit().ReconcileAsync(Ct);
+
+        Assert.True(verify.Ok, string.Join("; ", verify.Problems)); // the anchors cover the invoice's entry only
+        var finding = Assert.Single(result.Mismatches, m => m.Kind == "EntryMismatch"); // before: reconciled, the entry existed
+        Assert.Equal("payment:evt_r", finding.Subject);
+        Assert.Contains("the book has 34, the payment record makes 1234", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Reconcile_RowsHoldingPlantedValues_EachIsAFindingAndTheRestIsReconciled()
     {
         var s = await NewAsync();

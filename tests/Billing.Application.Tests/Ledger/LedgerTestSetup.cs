@@ -109,34 +109,9 @@ internal sealed record LedgerTestSetup(BillingTables Tables, LedgerStore Ledger,
 
     /// <summary>
     /// The insider's edit: the amounts of entry <paramref name="sequence"/> set to <paramref name="newCents"/>, then every
-    /// entry re-hashed and re-linked, the id rows and the head rewritten to match (each row written now, so its storage
-    /// time is now too).
+    /// entry re-hashed and re-linked, the id rows and the head rewritten to match (<see cref="LedgerForgery"/>).
     /// </summary>
-    public async Task RewriteAsync(long sequence, long newCents)
-    {
-        var entries = await Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct);
-        string previous = LedgerEntry.GenesisHash;
-        foreach (var e in entries)
-        {
-            var postings = e.Sequence == sequence
-                ? e.Postings.Select(p => p with { Amount = Math.Sign(p.Amount) * newCents }).ToList()
-                : [.. e.Postings];
-            var forged = LedgerEntry.Seal(e.Book, e.Sequence, previous, new LedgerEntryDraft(e.EntryId, e.Kind, e.OccurredAt, postings, e.Metadata));
-            var entity = (await Ledger.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>(LedgerStore.PartitionKey(e.Book), LedgerStore.SequenceRowKey(e.Sequence))).Value;
-            entity["Postings"] = new JsonArray(postings.Select(p => (JsonNode?)new JsonArray(p.Account, p.Asset, p.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray()).ToJsonString();
-            entity["PreviousHash"] = forged.PreviousHash;
-            entity["Hash"] = forged.Hash;
-            await Ledger.Table.UpdateEntityAsync(entity, entity.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
-            var idRow = (await Ledger.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>(LedgerStore.PartitionKey(e.Book), LedgerStore.IdRowKey(e.EntryId))).Value;
-            idRow["Hash"] = forged.Hash;
-            await Ledger.Table.UpdateEntityAsync(idRow, idRow.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
-            previous = forged.Hash;
-        }
-
-        var head = (await Ledger.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.HeadRowKey)).Value;
-        head["LastHash"] = previous;
-        await Ledger.Table.UpdateEntityAsync(head, head.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
-    }
+    public Task RewriteAsync(long sequence, long newCents) => LedgerForgery.RewriteAmountAsync(Ledger, sequence, newCents);
 
     /// <summary>
     /// The insider's plant: the head moved back one entry (to the one before the last), so the last entry, correctly linked,

@@ -1,0 +1,133 @@
+namespace Billing.Application.Tests.Ledger;
+
+/// <summary>
+/// Reconcile compares what each entry of a kind it derives books (postings, and the metadata that names its records) with the
+/// entry its records make (<c>EntryMismatch</c>), and finds entries no record stands behind (<c>EntryWithoutSource</c>): the
+/// insider who rewrites the unanchored tail and recomputes the chain passes verify, not reconcile. Real processors on Azurite.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public class LedgerAuditEntryTests(AzuriteFixture azurite)
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private static readonly string[] EntryKinds = ["EntryMismatch", "EntryWithoutSource"];
+
+    private Task<CreditNoteSetup> NewAsync() => CreditNoteSetup.NewAsync(azurite);
+
+    private static async Task<long> SequenceOfAsync(CreditNoteSetup s, string entryId) =>
+        (await s.EntriesAsync()).Single(e => e.EntryId == entryId).Sequence;
+
+    private static async Task<IReadOnlyList<AuditProblem>> EntryFindingsAsync(CreditNoteSetup s) =>
+        [.. (await s.ReconcileAsync()).Where(m => EntryKinds.Contains(m.Kind))];
+
+    private static async Task AssertChainVerifiesAsync(CreditNoteSetup s) => Assert.Empty(HashChain.Verify(await s.EntriesAsync()));
+
+    [Fact]
+    public async Task ReconcileAsync_InvoicePaymentAndCreditNoteAsBooked_NoEntryFinding()
+    {
+        var s = await NewAsync();
+        var (_, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        await s.Credits.RecordAsync(CreditNoteSetup.Note(stripeInvoice, 3_000, pre: 0), Ct);
+        var (_, _, voidedOn) = await s.PaidInvoiceAsync(12_000); // an overpayment: part of it to customer credit
+        var voided = CreditNoteSetup.Note(voidedOn, 1_000);
+        await s.Credits.RecordAsync(voided, Ct);
+        await s.Credits.RecordAsync(voided with { EventId = "evt_void_" + voided.CreditNoteId, Voided = true }, Ct);
+
+        Assert.Contains(await s.EntriesAsync(), e => e.Kind == LedgerEntryKind.CreditNoteVoided);
+        Assert.Empty(await EntryFindingsAsync(s));
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_PaymentEntryAmountRewrittenWithTheChain_ReportsEntryMismatch()
+    {
+        var s = await NewAsync();
+        var (_, payer, _) = await s.PaidInvoiceAsync();
+        string entryId = LedgerEntries.PaymentId("evt_paid_" + payer);
+        await LedgerForgery.RewriteAmountAsync(s.Ledger, await SequenceOfAsync(s, entryId), 1);
+        await AssertChainVerifiesAsync(s);
+
+        var finding = Assert.Single(await EntryFindingsAsync(s)); // before: nothing, the entry exists
+
+        Assert.Equal(("EntryMismatch", entryId), (finding.Kind, finding.Subject));
+        Assert.Contains($"posting {Accounts.CashStripe} USD: the book has 1, the payment record makes 10000", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_InvoiceEntryAmountRewrittenWithTheChain_ReportsEntryMismatch()
+    {
+        var s = await NewAsync();
+        var (invoiceId, payer, _) = await s.PaidInvoiceAsync();
+        string entryId = LedgerEntries.InvoiceFinalizedId(invoiceId);
+        await LedgerForgery.RewriteAmountAsync(s.Ledger, await SequenceOfAsync(s, entryId), 7);
+        await AssertChainVerifiesAsync(s);
+
+        var finding = Assert.Single(await EntryFindingsAsync(s));
+
+        Assert.Equal(("EntryMismatch", entryId), (finding.Kind, finding.Subject));
+        Assert.Contains($"posting {Accounts.Receivable(payer)} USD: the book has 7, the invoice makes 10000", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_PaymentEntryNamingAnotherInvoice_ReportsEntryMismatch()
+    {
+        var s = await NewAsync();
+        var (_, payer, _) = await s.PaidInvoiceAsync();
+        string entryId = LedgerEntries.PaymentId("evt_paid_" + payer);
+        await LedgerForgery.RewriteMetadataAsync(s.Ledger, await SequenceOfAsync(s, entryId), "invoiceId", "INV-someone-else-202610");
+
+        var finding = Assert.Single(await EntryFindingsAsync(s));
+
+        Assert.Equal(("EntryMismatch", entryId), (finding.Kind, finding.Subject));
+        Assert.Contains("metadata invoiceId: the book has 'INV-someone-else-202610'", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_CreditNoteEntryRewrittenToCustomerCredit_ReportsEntryMismatch()
+    {
+        var s = await NewAsync();
+        var (_, payer, stripeInvoice) = await s.PaidInvoiceAsync();
+        var note = CreditNoteSetup.Note(stripeInvoice, 3_000);
+        await s.Credits.RecordAsync(note, Ct);
+        string entryId = CreditNoteEntries.IssuedId(note.CreditNoteId);
+        // The refund sent back through Stripe rewritten as credit the payer still holds with us.
+        await LedgerForgery.RewriteAsync(s.Ledger, await SequenceOfAsync(s, entryId),
+            e => ([.. e.Postings.Select(p => p.Account == Accounts.CashStripe ? p with { Account = Accounts.CustomerCredit(payer) } : p)], e.Metadata));
+        await AssertChainVerifiesAsync(s);
+
+        var finding = Assert.Single(await EntryFindingsAsync(s));
+
+        Assert.Equal(("EntryMismatch", entryId), (finding.Kind, finding.Subject));
+        Assert.Contains("credit note", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_PaymentEntryPlantedWithoutAPayment_ReportsEntryWithoutSource()
+    {
+        var s = await NewAsync();
+        var (invoiceId, payer, _) = await s.PaidInvoiceAsync();
+        var planted = LedgerEntries.PaymentApplied("evt_planted_" + payer, invoiceId, payer, "USD", 5_000, 0, 0, DateTimeOffset.UtcNow)!;
+        await s.Ledger.AppendAsync(LedgerEntries.MainBook, planted, Ct);
+
+        var finding = Assert.Single(await EntryFindingsAsync(s));
+
+        Assert.Equal(("EntryWithoutSource", planted.EntryId), (finding.Kind, finding.Subject));
+        Assert.Contains("no payment", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_InvoiceAndCreditNoteEntriesPlantedWithoutRecords_ReportsEachEntryWithoutSource()
+    {
+        var s = await NewAsync();
+        var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(4_000, Currency.USD));
+        var ghost = new Invoice(new InvoiceId("carrier-ghost-" + Guid.NewGuid().ToString("N")[..6], new BillingPeriod(2026, 10)), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line]).Finalize();
+        var invoiceEntry = LedgerEntries.InvoiceFinalized(ghost, DateTimeOffset.UtcNow)!;
+        var note = new CreditNoteEntry("cn_planted", "in_ghost", "USD", new CreditNoteAmounts(1_000, 0, 1_000, 1_000, 0), true, default, DateTimeOffset.UtcNow, "evt_planted");
+        var noteEntry = CreditNoteEntries.Issued(note, ghost.Id.ToString(), ghost.Payer, DateTimeOffset.UtcNow)!;
+        await s.Ledger.AppendAsync(LedgerEntries.MainBook, invoiceEntry, Ct);
+        await s.Ledger.AppendAsync(LedgerEntries.MainBook, noteEntry, Ct);
+
+        var findings = (await EntryFindingsAsync(s)).Select(f => (f.Kind, f.Subject)).ToHashSet();
+
+        Assert.Equal([("EntryWithoutSource", invoiceEntry.EntryId), ("EntryWithoutSource", noteEntry.EntryId)], findings);
+    }
+}
