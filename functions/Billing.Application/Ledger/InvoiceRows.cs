@@ -11,9 +11,10 @@ namespace Billing.Application.Ledger;
 /// <param name="State">What its payments brought in (null: nothing recorded).</param>
 /// <param name="Credits">Its credit notes; null when they cannot be read.</param>
 /// <param name="Refunds">The charges placed under it, with what Stripe refunded on each.</param>
+/// <param name="Disputes">The disputes placed under it (a lost one's cash went back, as a refund's).</param>
 internal sealed record InvoiceRows(
     Invoice Invoice, IReadOnlyList<BurnIntent> Burns, bool BurnUnreadable, IReadOnlyList<PaymentRecord>? Payments, InvoicePayments? State,
-    InvoiceCredits? Credits, IReadOnlyList<RefundRecord> Refunds)
+    InvoiceCredits? Credits, IReadOnlyList<RefundRecord> Refunds, IReadOnlyList<DisputeRecord> Disputes)
 {
     /// <summary>What the payer overpaid (<see cref="Overpayment"/>); none while its payments cannot be read.</summary>
     public Overpayment Overpaid => Payments is null ? Overpayment.None : Overpayment.Of(Invoice, State, Credits ?? InvoiceCredits.Empty);
@@ -57,11 +58,11 @@ internal sealed record InvoiceRows(
     {
         foreach (var burn in Burns.Where(b => b.ReleasedAt is not null && b.Status is not (BurnStatus.Held or BurnStatus.Skipped or BurnStatus.Failed)))
         {
-            long kept = InvoiceKept.Of(Invoice.Total.MinorUnits, State?.ReceivedMinor ?? 0, credits, Refunds, Invoice.Currency.Code);
+            long kept = InvoiceKept.Of(Invoice.Total.MinorUnits, State?.ReceivedMinor ?? 0, credits, Refunds, Invoice.Currency.Code, Disputes);
             if (burn.UsdMinor > kept)
             {
                 yield return new("ReleasedBurnExceedsKept", burn.Id, string.Create(CultureInfo.InvariantCulture,
-                    $"released by {burn.ReleasedBy} at {burn.ReleasedAt:u} for {burn.UsdMinor} minor units ({burn.Status.ToString().ToLowerInvariant()}), but {Invoice.Id} keeps {kept} after its credit notes and refunds; a burn is never undone: settle the difference outside the platform"));
+                    $"released by {burn.ReleasedBy} at {burn.ReleasedAt:u} for {burn.UsdMinor} minor units ({burn.Status.ToString().ToLowerInvariant()}), but {Invoice.Id} keeps {kept} after its credit notes, refunds and lost disputes; a burn is never undone: settle the difference outside the platform"));
             }
         }
     }

@@ -70,7 +70,8 @@ public sealed partial class LedgerAudit
             var burnList = await burns.ListAsync(id, cancellationToken).ConfigureAwait(false);
             var (notes, _) = await credits.GetStateAsync(id, cancellationToken).ConfigureAwait(false);
             var charges = await refunds.OfInvoiceAsync(id, cancellationToken).ConfigureAwait(false);
-            var rows = new InvoiceRows(invoice, burnList.Items, burnList.Unreadable.Any(u => u.Id == BurnIntent.IdFor(id)), paid, stateETag is null ? null : state, notes, charges);
+            var disputes = await refunds.Disputes.OfInvoiceAsync(id, cancellationToken).ConfigureAwait(false);
+            var rows = new InvoiceRows(invoice, burnList.Items, burnList.Unreadable.Any(u => u.Id == BurnIntent.IdFor(id)), paid, stateETag is null ? null : state, notes, charges, disputes);
             return [.. rows.Findings(booked, now), .. RefundFindings.OfInvoice(id, charges, notes, rows.Overpaid)];
         }
         catch (Exception ex) when (ex is InvalidDataException or FormatException)

@@ -97,6 +97,8 @@ public sealed partial class LedgerAudit
             allBurns, unreadableBurns, creditStates.Items, creditsUnknown), cancellationToken).ConfigureAwait(false));
         var refundList = await refunds.ListAllAsync(cancellationToken).ConfigureAwait(false);
         var refundsOf = refundList.Items.Where(r => r.InvoiceId is not null).GroupBy(r => r.InvoiceId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var disputeList = await refunds.Disputes.ListAllAsync(cancellationToken).ConfigureAwait(false);
+        var disputesOf = disputeList.Items.Where(d => d.InvoiceId is not null).GroupBy(d => d.InvoiceId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
 
         // A finding of one invoice compares rows the scans read at different moments: each is confirmed by reading that invoice's
         // rows again once the scans are done (ConfirmAsync), so a payment, credit note or refund in flight is no finding.
@@ -107,7 +109,8 @@ public sealed partial class LedgerAudit
             string id = invoice.Id.ToString();
             var rows = new InvoiceRows(invoice, burnsByInvoice.GetValueOrDefault(id) ?? [], unreadableBurns.Contains(BurnIntent.IdFor(id)),
                 paymentsUnknown.Contains(id) ? null : paymentsByInvoice.GetValueOrDefault(id) ?? [], states.GetValueOrDefault(id),
-                creditsUnknown.Contains(id) ? null : creditsOf.GetValueOrDefault(id) ?? InvoiceCredits.Empty, refundsOf.GetValueOrDefault(id) ?? []);
+                creditsUnknown.Contains(id) ? null : creditsOf.GetValueOrDefault(id) ?? InvoiceCredits.Empty, refundsOf.GetValueOrDefault(id) ?? [],
+                disputesOf.GetValueOrDefault(id) ?? []);
             foreach (var finding in rows.Findings(Booked, now))
             {
                 mismatches.Add(finding);
@@ -220,7 +223,7 @@ public sealed partial class LedgerAudit
             }
         }
 
-        mismatches.AddRange(DisputeFindings.For(await refunds.Disputes.ListAllAsync(cancellationToken).ConfigureAwait(false), burnsByInvoice));
+        mismatches.AddRange(DisputeFindings.For(disputeList, burnsByInvoice));
         mismatches.AddRange(RefundFindings.LinksUnreadable(await links.ListUnreadableAsync(cancellationToken).ConfigureAwait(false)));
         var late = await LateUsageFindings.ListAsync(facts.LateUsage, partners, invoices, allInvoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);
         var (pending, lateMismatches) = await LateUsageFindings.ConfirmAsync(late, facts.LateUsage, invoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);

@@ -277,6 +277,23 @@ public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChain
         Assert.Equal(supply - 2_800_000_000UL, await h.SupplyAsync()); // 70.00 USD at 2.50
     }
 
+    [Fact]
+    public async Task ReleaseAsync_ReleasedBurnLandsThenADisputeOfItsChargeIsLost_ReconcileReportsItBeyondWhatWasKept()
+    {
+        var h = await HeldAsync(); // 100.00 kept after the refund
+        Assert.Equal(BurnReleaseOutcome.Released, (await h.ReleaseAsync(10_000)).Outcome);
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+        Assert.Equal(BurnStatus.Finalized, (await h.GetAsync()).Status);
+
+        await h.DisputeAsync("du_after", "ch_release", "lost", 3_000, placed: true);
+        var reconciled = await ReconcileOnlyLedger.AuditOver(h.Tables).ReconcileAsync(Ct);
+
+        var finding = Assert.Single(reconciled.Mismatches, m => m.Kind == "ReleasedBurnExceedsKept"); // before: none, the lost dispute not counted
+        Assert.Equal(h.Intent.Id, finding.Subject);
+        Assert.Contains("keeps 7000 after its credit notes, refunds and lost disputes", finding.Detail, StringComparison.Ordinal);
+    }
+
     // A dispute names no customer; its charge's refund (charge.refunded names one) says whose it is. Before: unplaced, it held nothing.
     [Fact]
     public async Task ReleaseAsync_UnplacedDisputeOfTheCustomersChargeAfterTheRelease_HeldAgainNamingIt()
