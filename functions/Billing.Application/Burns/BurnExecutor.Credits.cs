@@ -34,7 +34,8 @@ public sealed partial class BurnExecutor
         long? amount = null;
         try
         {
-            why = await DisputeHold.WhyAsync(refunds, intent, cancellationToken).ConfigureAwait(false);
+            why = await DisputeHold.WhyAsync(refunds, intent, cancellationToken).ConfigureAwait(false)
+                ?? await BookedCredits.WhyAsync(ledger, creditNotes, refunds, payments, intent, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException ex)
         {
