@@ -39,4 +39,18 @@ public sealed partial class LedgerStore
 
         return [.. entries.OrderBy(e => e.Sequence)];
     }
+
+    /// <summary>Every subject index row of <paramref name="book"/> (key, entry id and sequence as stored; null where not readable), for verify.</summary>
+    public async Task<IReadOnlyList<(string RowKey, string? EntryId, long? Sequence)>> IndexRowsAsync(string book, CancellationToken cancellationToken)
+    {
+        string prefix = TableKey.Join(IndexPrefix, "");
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(book)} and RowKey ge {prefix} and RowKey lt {TableKey.After(prefix)}");
+        var rows = new List<(string, string?, long?)>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey", "EntryId", "Sequence"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add((row.RowKey, row.TryGetValue("EntryId", out object? id) ? id as string : null, row.TryGetValue("Sequence", out object? seq) && seq is long s ? s : null));
+        }
+
+        return rows;
+    }
 }

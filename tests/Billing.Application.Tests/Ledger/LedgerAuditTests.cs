@@ -215,4 +215,22 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
         Assert.Equal(4, verify.Entries);
         Assert.Equal([RefundEntries.Id("ch_r", 1), RefundEntries.Id("ch_r", 2)], (await s.Ledger.IndexedAsync(LedgerEntries.MainBook, LedgerIndex.Invoice(invoiceId), Ct)).Select(e => e.EntryId));
     }
+
+    [Fact]
+    public async Task Verify_SubjectIndexRowOfARefundDeleted_ReportsIndexRowMissing()
+    {
+        var s = await NewAsync();
+        var invoice = await FinalizedInvoiceAsync(s, "carrier-ix", 1234);
+        string invoiceId = invoice.Id.ToString();
+        await RefundRows.PlacedAsync(s.Tables, new IncomingRefund("evt_re_ix", "ch_ix", null, "in_1", "cus_1", 300, "USD", DateTimeOffset.UtcNow), invoiceId);
+        var entry = await new RefundBookings(s.Ledger, new RefundStore(s.Tables), s.Invoices, s.Payments, new CreditNoteStore(s.Tables)).BookAsync("ch_ix", Ct);
+        string rowKey = LedgerStore.IndexRowKey(LedgerIndex.Invoice(invoiceId), entry!.EntryId);
+        await s.Anchoring.RunAsync(Ct);
+
+        await s.Ledger.Table.DeleteEntityAsync(LedgerStore.PartitionKey(LedgerEntries.MainBook), rowKey, Azure.ETag.All, Ct);
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        Assert.False(verify.Ok);
+        Assert.Equal(rowKey, Assert.Single(verify.Problems, p => p.Kind == "IndexRowMissing").Subject);
+    }
 }
