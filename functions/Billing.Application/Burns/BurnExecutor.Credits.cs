@@ -12,6 +12,9 @@ namespace Billing.Application.Burns;
 /// <item><b>no burn is signed while Stripe refunded more on its invoice's charges than its credit notes did</b> (a Dashboard
 /// or API refund): money that went back is not burned; nor while a refund of its invoice's Stripe customer is not yet placed
 /// under any invoice (the charge's link, <c>invoice_payment.paid</c>, has not arrived), as it may be this invoice's.</item>
+/// <item><b>no burn is signed while the book holds a credit note or refund of its invoice (or an unplaced refund of a customer
+/// who paid it) that the rows do not</b> (<see cref="BookedCredits"/>): rows deleted or rewritten outside the platform lift
+/// the holds above, the hash-chained entries do not.</item>
 /// <item><b>no burn is signed while Stripe reports its invoice's charge disputed</b>, open or lost (<see cref="DisputeHold"/>); a
 /// win puts it back to pending.</item>
 /// <item>a burn finance released (<see cref="BurnReleaser"/>) is signed for the amount finance gave <b>only while that is at most
@@ -34,7 +37,8 @@ public sealed partial class BurnExecutor
         long? amount = null;
         try
         {
-            why = await DisputeHold.WhyAsync(refunds, payments, invoices, intent, cancellationToken).ConfigureAwait(false);
+            why = await DisputeHold.WhyAsync(refunds, payments, invoices, intent, cancellationToken).ConfigureAwait(false)
+                ?? await BookedCredits.WhyAsync(ledger, creditNotes, refunds, payments, intent, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException ex)
         {

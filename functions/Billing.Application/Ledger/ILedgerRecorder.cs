@@ -17,4 +17,10 @@ public interface ILedgerRecorder
     /// <see cref="InvalidDataException"/> when its id row cannot be read or points outside the chain.
     /// </summary>
     Task<bool> IsBookedAsync(string entryId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The main book's entries indexed under <paramref name="subject"/> (<see cref="LedgerIndex"/>), each of the chain; throws
+    /// <see cref="InvalidDataException"/> when an index row cannot be read or names an entry outside the chain.
+    /// </summary>
+    Task<IReadOnlyList<LedgerEntry>> IndexedAsync(string subject, CancellationToken cancellationToken);
 }

@@ -223,6 +223,7 @@ public sealed partial class LedgerAudit
             }
         }
 
+        mismatches.AddRange(BookedRowMissing.Findings(entries.Values, creditsOf, creditsUnknown, refundList));
         mismatches.AddRange(DisputeFindings.For(disputeList, burnsByInvoice));
         mismatches.AddRange(RefundFindings.LinksUnreadable(await links.ListUnreadableAsync(cancellationToken).ConfigureAwait(false)));
         var late = await LateUsageFindings.ListAsync(facts.LateUsage, partners, invoices, allInvoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);

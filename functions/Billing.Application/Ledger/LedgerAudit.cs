@@ -43,8 +43,14 @@ public sealed partial class LedgerAudit(
         var (linked, linkProblems) = AnchorChain.Link(onChain);
         var verifier = new LedgerStreamVerifier(book, linked, now, options.Value.MaxUnanchoredAge);
         var booked = new Dictionary<long, (string? EntryId, string? Hash, bool Readable)>();
+        var indexed = new Dictionary<long, string>();
         void Add(StoredLedgerRow stored)
         {
+            if (stored.Entry is { } read && LedgerIndex.SubjectOf(read.Kind, read.Metadata) is { } subject)
+            {
+                indexed.TryAdd(read.Sequence, LedgerStore.IndexRowKey(subject, read.EntryId));
+            }
+
             if (stored.Unreadable is { } bad)
             {
                 // A planted value is a finding like any other edit, never a crash of the whole verification.
@@ -90,6 +96,7 @@ public sealed partial class LedgerAudit(
         problems.AddRange(chain.Liveness(verifier.Entries > 0, now, options.Value.MaxChainSilence).Select(p => new AuditProblem(
             p.Kind.ToString(), p.Kind == LedgerProblemKind.AnchoringStalled ? $"book {book}" : string.Create(CultureInfo.InvariantCulture, $"heartbeat {p.Sequence}"), p.Message)));
         problems.AddRange(await IdIndexProblemsAsync(book, booked, head?.LastSequence ?? long.MaxValue, cancellationToken).ConfigureAwait(false));
+        problems.AddRange(await SubjectIndexProblemsAsync(book, indexed, head?.LastSequence ?? long.MaxValue, cancellationToken).ConfigureAwait(false));
 
         // The table is a cache of the chain: a row the chain does not back is reported, never believed.
         var byRange = linked.ToDictionary(a => a.Content.ToSeq);

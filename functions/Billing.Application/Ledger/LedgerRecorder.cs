@@ -49,6 +49,9 @@ public sealed class LedgerRecorder(LedgerStore ledger, PartnerStore partners, Ti
     public async Task<bool> IsBookedAsync(string entryId, CancellationToken cancellationToken) =>
         await ledger.GetAsync(LedgerEntries.MainBook, entryId, cancellationToken).ConfigureAwait(false) is not null;
 
+    public Task<IReadOnlyList<LedgerEntry>> IndexedAsync(string subject, CancellationToken cancellationToken) =>
+        ledger.IndexedAsync(LedgerEntries.MainBook, subject, cancellationToken);
+
     /// <summary>The ledger step of <see cref="InvoiceFinalization"/>: books the invoice, which stays as it is.</summary>
     async Task<Invoice> IInvoiceFinalizedHandler.OnFinalizedAsync(Invoice invoice, CancellationToken cancellationToken)
     {

@@ -12,6 +12,7 @@ public static class PaymentProcessingServiceCollectionExtensions
         services.TryAddSingleton<PaymentProcessor>();
         services.TryAddSingleton<CreditNoteProcessor>();
         services.TryAddSingleton<RefundStore>();
+        services.TryAddSingleton<RefundBookings>();
         services.TryAddSingleton<RefundProcessor>();
         services.TryAddSingleton<DisputeProcessor>();
         services.TryAddSingleton<InvoicePaymentLinkStore>();

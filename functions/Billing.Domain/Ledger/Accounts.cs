@@ -25,6 +25,13 @@ public static class Accounts
     /// <summary>Revenue given back by Stripe credit notes (contra-revenue: debit = credited to a payer).</summary>
     public const string RevenueCreditNotes = "revenue:credit-notes";
 
+    /// <summary>
+    /// Transit for money Stripe refunded (a refund's entry debits it as cash leaves <see cref="CashStripe"/>) and what explains
+    /// it (a credit note's entry credits it with the refunds the note made): zero once both are booked; a debit balance is money
+    /// that went back outside any credit note, a credit balance a note whose refund Stripe has not reported yet.
+    /// </summary>
+    public const string ClearingRefunds = "clearing:refunds";
+
     /// <summary>Money a credit note says was paid back outside Stripe (an asset: credit = cash out).</summary>
     public const string CashOutOfBand = "cash:out-of-band";
 

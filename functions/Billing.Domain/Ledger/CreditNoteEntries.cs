@@ -14,7 +14,8 @@ public static class CreditNoteEntries
 
     /// <summary>
     /// The note's issue: debit <see cref="Accounts.RevenueCreditNotes"/> by its amount; credit <c>receivable:{payer}</c> with what it
-    /// took off the amount due, <see cref="Accounts.CashStripe"/> with what Stripe refunded, <c>credit:{payer}</c> with what went to
+    /// took off the amount due, <see cref="Accounts.ClearingRefunds"/> with what Stripe refunded (the refund's own entry,
+    /// <see cref="RefundEntries"/>, moves the cash; before 2026-12 notes credited <see cref="Accounts.CashStripe"/> with it), <c>credit:{payer}</c> with what went to
     /// the customer balance and <see cref="Accounts.CashOutOfBand"/> with what was paid back outside Stripe. Null for a zero note.
     /// </summary>
     public static LedgerEntryDraft? Issued(CreditNoteEntry note, string invoiceId, string payer, DateTimeOffset occurredAt) =>
@@ -45,7 +46,7 @@ public static class CreditNoteEntries
         }
 
         Give(Accounts.Receivable(payer), note.Amounts.PrePaymentMinor);
-        Give(Accounts.CashStripe, note.Amounts.RefundedMinor);
+        Give(Accounts.ClearingRefunds, note.Amounts.RefundedMinor);
         Give(Accounts.CustomerCredit(payer), note.Amounts.CustomerBalanceMinor);
         Give(Accounts.CashOutOfBand, note.Amounts.OutOfBandMinor);
         return new LedgerEntryDraft(entryId, kind, occurredAt, postings, new Dictionary<string, string>

@@ -22,6 +22,12 @@ public enum LedgerEntryKind
     CreditNoteVoided,
 
     /// <summary>
+    /// Stripe refunded (more of) a charge (<see cref="RefundEntries"/>): credit <see cref="Accounts.CashStripe"/>, debit
+    /// <see cref="Accounts.ClearingRefunds"/> until a credit note explains it.
+    /// </summary>
+    PaymentRefunded,
+
+    /// <summary>
     /// Evidence, not money: pins partners' audit chains (count and head, <see cref="PartnerAuditPins"/>) so the anchors
     /// cover them. It has no postings, and balances and reconcile pass over it.
     /// </summary>

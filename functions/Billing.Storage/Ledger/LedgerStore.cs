@@ -6,9 +6,11 @@ namespace Billing.Storage.Ledger;
 /// <list type="bullet">
 /// <item>entries: RK = sequence, 19 digits zero-padded, so a partition scan returns them in order;</item>
 /// <item>id index: RK = <c>id|{escaped entry id}</c> → sequence; makes appends idempotent by entry id;</item>
-/// <item>head: RK = <c>head</c> → last sequence and hash.</item>
+/// <item>head: RK = <c>head</c> → last sequence and hash;</item>
+/// <item>subject index: RK = <c>ix|{escaped subject}|{escaped entry id}</c> → sequence, for the entries
+/// <see cref="LedgerIndex.SubjectOf"/> names a subject for (money going back on an invoice), read by <see cref="IndexedAsync"/>.</item>
 /// </list>
-/// An append writes head (replace guarded by its ETag; insert for the first entry), entry row and id row in one
+/// An append writes head (replace guarded by its ETag; insert for the first entry), entry row, id row and index row in one
 /// entity-group transaction, so all three land or none. A writer that lost the race (412 on the head, 409 on a row)
 /// re-reads and retries with jittered backoff; the ETag makes the chain linear under any number of writers.
 /// </summary>
@@ -19,6 +21,8 @@ public sealed partial class LedgerStore
     public const int DefaultMaxAttempts = 60;
 
     private const string LastSequenceRowKey = "9999999999999999999";
+
+    private const string IndexPrefix = "ix";
 
     /// <summary>The place of the entry row in an append's transaction: a conflict there, not on the id row, is a taken sequence.</summary>
     private const int EntryActionIndex = 1;
@@ -53,6 +57,12 @@ public sealed partial class LedgerStore
 
     public static string IdRowKey(string entryId) => TableKey.Join("id", TableKey.Escape(entryId));
 
+    /// <summary>The row key of <paramref name="entryId"/>'s row in the index of <paramref name="subject"/> (<see cref="LedgerIndex"/>).</summary>
+    public static string IndexRowKey(string subject, string entryId) => TableKey.Join(IndexPrefix, TableKey.Escape(subject), TableKey.Escape(entryId));
+
+    /// <summary>The start of every row key in the index of <paramref name="subject"/>.</summary>
+    public static string IndexRowKeyPrefix(string subject) => TableKey.Join(IndexPrefix, TableKey.Escape(subject), "");
+
     /// <summary>
     /// Appends <paramref name="draft"/> to <paramref name="book"/> and returns it sealed (sequence, previous hash, hash).
     /// Idempotent by entry id: if the id is already booked, returns the stored entry and writes nothing (throws
@@ -65,7 +75,8 @@ public sealed partial class LedgerStore
         LedgerValidation.RequireBook(book);
         ArgumentNullException.ThrowIfNull(draft);
         string pk = PartitionKey(book);
-        if (!TableKey.CanExist(IdRowKey(draft.EntryId)))
+        string? subject = LedgerIndex.SubjectOf(draft.Kind, draft.Metadata);
+        if (!TableKey.CanExist(IdRowKey(draft.EntryId)) || subject is not null && !TableKey.CanExist(IndexRowKey(subject, draft.EntryId)))
         {
             throw new ArgumentException($"Entry id '{draft.EntryId}' is too long once escaped for a table row key.", nameof(draft));
         }
@@ -103,6 +114,10 @@ public sealed partial class LedgerStore
                     ["Hash"] = entry.Hash,
                 }),
             };
+            if (subject is not null)
+            {
+                actions.Add(new(TableTransactionActionType.Add, IndexEntity(pk, subject, entry)));
+            }
 
             try
             {
@@ -130,7 +145,7 @@ public sealed partial class LedgerStore
 
     /// <summary>
     /// Appends drafts with ids never booked before (an import, a backfill, a benchmark) in entity-group transactions of
-    /// 49 entries: each moves the head (guarded by its ETag) together with its entry and id rows, so the chain stays linear
+    /// up to 49 entries (fewer when they have index rows): each moves the head (guarded by its ETag) together with its entry and id rows, so the chain stays linear
     /// under concurrent writers. A concurrent append makes it re-read the head and retry that chunk; an id that is already
     /// booked fails the chunk with <see cref="RequestFailedException"/> (409) — use <see cref="AppendAsync"/> for idempotent appends.
     /// </summary>
@@ -138,12 +153,24 @@ public sealed partial class LedgerStore
     {
         LedgerValidation.RequireBook(book);
         ArgumentNullException.ThrowIfNull(drafts);
-        const int PerTransaction = 49; // 1 head + 49 × (entry + id) = 99 ≤ 100 actions
+        const int MaxActions = 100; // 1 head + per entry its entry, id and (when indexed) index rows
         string pk = PartitionKey(book);
         long last = 0;
-        for (int offset = 0; offset < drafts.Count; offset += PerTransaction)
+        for (int offset = 0; offset < drafts.Count;)
         {
-            var chunk = drafts.Skip(offset).Take(PerTransaction).ToList();
+            var chunk = new List<LedgerEntryDraft>();
+            for (int actionCount = 1; offset < drafts.Count; offset++)
+            {
+                int needs = LedgerIndex.SubjectOf(drafts[offset].Kind, drafts[offset].Metadata) is null ? 2 : 3;
+                if (actionCount + needs > MaxActions)
+                {
+                    break;
+                }
+
+                actionCount += needs;
+                chunk.Add(drafts[offset]);
+            }
+
             for (int attempt = 1; ; attempt++)
             {
                 var (head, headETag) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
@@ -156,6 +183,11 @@ public sealed partial class LedgerStore
                     entry = LedgerEntry.Seal(book, checked(++sequence), previous, draft);
                     actions.Add(new(TableTransactionActionType.Add, ToEntity(pk, entry, LedgerRowCodec.WritePostings(draft.Postings), LedgerRowCodec.WriteMetadata(draft.Metadata))));
                     actions.Add(new(TableTransactionActionType.Add, new TableEntity(pk, IdRowKey(entry.EntryId)) { ["EntryId"] = entry.EntryId, ["Sequence"] = entry.Sequence, ["Hash"] = entry.Hash }));
+                    if (LedgerIndex.SubjectOf(draft.Kind, draft.Metadata) is { } subject)
+                    {
+                        actions.Add(new(TableTransactionActionType.Add, IndexEntity(pk, subject, entry)));
+                    }
+
                     previous = entry.Hash;
                 }
 
@@ -257,6 +289,14 @@ public sealed partial class LedgerStore
                 $"Ledger book '{book}': row '{rowKey}' (table '{table.Name}', partition '{pk}') exists past the head, which records sequence {headSequence}: it was written outside this platform (or the head was rewound), and nothing is appended until it is removed or the head repaired; run ledger verify"));
         }
     }
+
+    private static TableEntity IndexEntity(string pk, string subject, LedgerEntry entry) => new(pk, IndexRowKey(subject, entry.EntryId))
+    {
+        ["Subject"] = subject,
+        ["EntryId"] = entry.EntryId,
+        ["Sequence"] = entry.Sequence,
+        ["Hash"] = entry.Hash,
+    };
 
     internal static TableEntity ToEntity(string pk, LedgerEntry entry, string postings, string metadata) => new(pk, SequenceRowKey(entry.Sequence))
     {

@@ -11,6 +11,8 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
 
     private sealed record Harness(BurnExecutor Executor, BurnStore Burns, CreditNoteStore Credits, SolanaRpcClient Rpc, PublicKey Mint, BillingTables Tables)
     {
+        public LedgerStore Ledger { get; } = new(Tables);
+
         public async Task<BurnIntent> GetAsync(string id) => (await Burns.GetAsync(id, Ct))!.Value.Intent;
 
         public async Task<ulong> SupplyAsync() => (await Rpc.GetTokenSupplyAsync(Mint, Commitment.Confirmed, Ct)).Amount;
@@ -23,6 +25,33 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
             var decision = CreditNoteApplication.Decide(null, 0, state, note);
             var record = new CreditNoteRecord(note, invoiceId, DateTimeOffset.UtcNow) { Resolution = decision.Resolution, Reason = decision.Reason, Detail = decision.Detail };
             Assert.Equal(PaymentWrite.Recorded, await Credits.TryRecordAsync(record, decision.State, etag, Ct));
+        }
+
+        /// <summary>Books credit note <c>cn_hold</c> of the invoice as the credit note processor does once it applied it (100% refunded).</summary>
+        public async Task<string> BookCreditNoteAsync(string invoiceId)
+        {
+            var note = new CreditNoteEntry("cn_hold", "in_hold", "USD", new CreditNoteAmounts(1_000, 0, 1_000, 1_000, 0), true, CreditNoteReason.None, DateTimeOffset.UtcNow, "evt_cn_hold");
+            return (await Ledger.AppendAsync(LedgerEntries.MainBook, CreditNoteEntries.Issued(note, invoiceId, InvoiceId.Parse(invoiceId).Payer, note.IssuedAt)!, Ct)).EntryId;
+        }
+
+        /// <summary>Records and places a refund of <paramref name="refundedMinor"/> on charge <paramref name="charge"/> and books it as the refund processor does.</summary>
+        public async Task<string> BookedRefundAsync(string invoiceId, string charge, long refundedMinor)
+        {
+            await RefundRows.PlacedAsync(Tables, new IncomingRefund("evt_re_" + charge, charge, null, "in_hold", "cus_hold", refundedMinor, "USD", DateTimeOffset.UtcNow), invoiceId);
+            var draft = RefundEntries.Refunded(new RefundBooking(charge, 1, refundedMinor, refundedMinor, "USD", "evt_re_" + charge, invoiceId, "cus_hold"), 0, DateTimeOffset.UtcNow)!;
+            return (await Ledger.AppendAsync(LedgerEntries.MainBook, draft, Ct)).EntryId;
+        }
+
+        /// <summary>Deletes every row of <paramref name="table"/> in <paramref name="partition"/> (or the one row <paramref name="rowKey"/>), as someone with write access to storage can.</summary>
+        public static async Task DeleteAsync(TableClient table, string partition, string? rowKey = null)
+        {
+            await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, cancellationToken: Ct))
+            {
+                if (rowKey is null || row.RowKey == rowKey)
+                {
+                    await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, Azure.ETag.All, Ct);
+                }
+            }
         }
 
         /// <summary>Records Stripe's <c>charge.refunded</c> of <paramref name="refundedMinor"/> on a charge found to have paid <paramref name="invoiceId"/>.</summary>
@@ -201,5 +230,62 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
         var held = await h.GetAsync(intent.Id);
         Assert.Equal((BurnStatus.Held, (string?)null), (held.Status, held.Signature));
         Assert.Contains("property 'Notes'", held.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_CreditNoteRowsDeletedAfterItWasBooked_StillHeldNamingTheBookEntry()
+    {
+        // Before: the hold read only the credit note rows, so deleting them lifted it and the burn was signed.
+        var (h, intent) = await NewAsync();
+        ulong supply = await h.SupplyAsync();
+        await h.CreditNoteAsync(intent.InvoiceId, voided: false);
+        string entry = await h.BookCreditNoteAsync(intent.InvoiceId);
+        await h.Executor.RunAsync(Ct);
+        Assert.Equal(BurnStatus.Held, (await h.GetAsync(intent.Id)).Status);
+
+        await Harness.DeleteAsync(h.Tables.Credits, TableKey.Escape(intent.InvoiceId));
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        var held = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Held, (string?)null, 0), (held.Status, held.Signature, held.Signings));
+        Assert.Contains(entry, held.Reason, StringComparison.Ordinal);
+        Assert.Contains("CreditNoteRowMissing", held.Reason, StringComparison.Ordinal);
+        Assert.Equal(supply, await h.SupplyAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_RefundRowDeletedAfterItWasBooked_StillHeldNamingTheBookEntry()
+    {
+        var (h, intent) = await NewAsync();
+        ulong supply = await h.SupplyAsync();
+        string entry = await h.BookedRefundAsync(intent.InvoiceId, "ch_gone", 500);
+        await h.Executor.RunAsync(Ct);
+        Assert.Equal(BurnStatus.Held, (await h.GetAsync(intent.Id)).Status);
+
+        await Harness.DeleteAsync(h.Tables.Refunds, RefundStore.Partition, "ch_gone");
+        await h.Executor.RunAsync(Ct);
+
+        var held = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Held, (string?)null, 0), (held.Status, held.Signature, held.Signings));
+        Assert.Contains(entry, held.Reason, StringComparison.Ordinal);
+        Assert.Contains("RefundRowMissing", held.Reason, StringComparison.Ordinal);
+        Assert.Equal(supply, await h.SupplyAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_RefundRowRewrittenToLessThanBooked_StillHeldNamingTheBookEntry()
+    {
+        var (h, intent) = await NewAsync();
+        string entry = await h.BookedRefundAsync(intent.InvoiceId, "ch_less", 500);
+        var row = (await h.Tables.Refunds.GetEntityAsync<TableEntity>(RefundStore.Partition, "ch_less", cancellationToken: Ct)).Value;
+        row["AmountRefundedMinor"] = 0L;
+        await h.Tables.Refunds.UpdateEntityAsync(row, Azure.ETag.All, TableUpdateMode.Replace, Ct);
+
+        await h.Executor.RunAsync(Ct);
+
+        var held = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Held, (string?)null), (held.Status, held.Signature));
+        Assert.Contains(entry, held.Reason, StringComparison.Ordinal);
     }
 }

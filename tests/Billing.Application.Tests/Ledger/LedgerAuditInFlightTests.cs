@@ -49,7 +49,7 @@ public class LedgerAuditInFlightTests(AzuriteFixture azurite)
         var s = await CreditNoteSetup.NewAsync(azurite);
         var (invoiceId, _, stripeInvoice) = await s.PaidInvoiceAsync();
         var refunds = new RefundStore(s.Tables);
-        var refundProcessor = new RefundProcessor(refunds, new RefundPlacement(refunds, new InvoicePaymentLinkStore(s.Tables), s.Invoices, new PaymentStore(s.Tables)));
+        var refundProcessor = s.RefundProcessor();
 
         var result = await ReconcileWithAsync(s, "credits", async () =>
         {

@@ -42,8 +42,7 @@ public class LedgerAuditRefundByCustomerTests(AzuriteFixture azurite)
     /// <summary>Stripe's <c>charge.refunded</c> of a charge naming neither invoice nor payment intent (API versions from 2025), through the refund processor.</summary>
     private static async Task RefundAsync(CreditNoteSetup s, string customer, long refundedMinor, string charge = "ch_1")
     {
-        var refunds = new RefundStore(s.Tables);
-        var processor = new RefundProcessor(refunds, new RefundPlacement(refunds, new InvoicePaymentLinkStore(s.Tables), s.Invoices, new PaymentStore(s.Tables)));
+        var processor = s.RefundProcessor();
         var (placed, _) = await processor.RecordAsync(new IncomingRefund("evt_" + Guid.NewGuid().ToString("N"), charge, null, null, customer, refundedMinor, "USD", DateTimeOffset.UtcNow), Ct);
         Assert.Null(placed);
     }

@@ -212,4 +212,45 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
         Assert.Equal("confirmed", anchored.Status);
         Assert.StartsWith($"billing:anchor:v2:{s.Tables.Options.TablePrefix}:main:1-1:", anchored.Memo, StringComparison.Ordinal); // before: 1-2, the planted row anchored for good
     }
+
+    [Fact]
+    public async Task Verify_RefundsBookedInStepsAndAnchored_Ok()
+    {
+        var s = await NewAsync();
+        var invoice = await FinalizedInvoiceAsync(s, "carrier-r", 1234);
+        string invoiceId = invoice.Id.ToString();
+        await s.Recorder.PaymentReceivedAsync(Payment("evt_r", invoiceId, 1234), Ct);
+        var refunds = new RefundStore(s.Tables);
+        var bookings = new RefundBookings(s.Ledger, refunds, s.Invoices, s.Payments, new CreditNoteStore(s.Tables));
+        foreach (long refunded in new long[] { 200, 500 })
+        {
+            await RefundRows.PlacedAsync(s.Tables, new IncomingRefund("evt_re_" + refunded, "ch_r", null, "in_1", "cus_1", refunded, "USD", DateTimeOffset.UtcNow), invoiceId);
+            Assert.NotNull(await bookings.BookAsync("ch_r", Ct));
+        }
+
+        await s.Anchoring.RunAsync(Ct);
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        Assert.True(verify.Ok, string.Join("; ", verify.Problems));
+        Assert.Equal(4, verify.Entries);
+        Assert.Equal([RefundEntries.Id("ch_r", 1), RefundEntries.Id("ch_r", 2)], (await s.Ledger.IndexedAsync(LedgerEntries.MainBook, LedgerIndex.Invoice(invoiceId), Ct)).Select(e => e.EntryId));
+    }
+
+    [Fact]
+    public async Task Verify_SubjectIndexRowOfARefundDeleted_ReportsIndexRowMissing()
+    {
+        var s = await NewAsync();
+        var invoice = await FinalizedInvoiceAsync(s, "carrier-ix", 1234);
+        string invoiceId = invoice.Id.ToString();
+        await RefundRows.PlacedAsync(s.Tables, new IncomingRefund("evt_re_ix", "ch_ix", null, "in_1", "cus_1", 300, "USD", DateTimeOffset.UtcNow), invoiceId);
+        var entry = await new RefundBookings(s.Ledger, new RefundStore(s.Tables), s.Invoices, s.Payments, new CreditNoteStore(s.Tables)).BookAsync("ch_ix", Ct);
+        string rowKey = LedgerStore.IndexRowKey(LedgerIndex.Invoice(invoiceId), entry!.EntryId);
+        await s.Anchoring.RunAsync(Ct);
+
+        await s.Ledger.Table.DeleteEntityAsync(LedgerStore.PartitionKey(LedgerEntries.MainBook), rowKey, Azure.ETag.All, Ct);
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        Assert.False(verify.Ok);
+        Assert.Equal(rowKey, Assert.Single(verify.Problems, p => p.Kind == "IndexRowMissing").Subject);
+    }
 }

@@ -75,4 +75,6 @@ internal sealed class CrashingLedgerRecorder(ILedgerRecorder inner, string point
     public Task TokensBurnedAsync(BurnIntent burn, CancellationToken cancellationToken) => inner.TokensBurnedAsync(burn, cancellationToken);
 
     public Task<bool> IsBookedAsync(string entryId, CancellationToken cancellationToken) => inner.IsBookedAsync(entryId, cancellationToken);
+
+    public Task<IReadOnlyList<LedgerEntry>> IndexedAsync(string subject, CancellationToken cancellationToken) => inner.IndexedAsync(subject, cancellationToken);
 }

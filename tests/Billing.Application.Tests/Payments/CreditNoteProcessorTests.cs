@@ -33,7 +33,7 @@ public class CreditNoteProcessorTests(AzuriteFixture azurite) : IClassFixture<Az
         var entry = Assert.Single(await s.EntriesAsync(), e => e.Kind == LedgerEntryKind.CreditNoteIssued);
         Assert.Equal(CreditNoteEntries.IssuedId(note.CreditNoteId), entry.EntryId);
         Assert.Equal(3_000, await s.BalanceAsync(Accounts.RevenueCreditNotes));
-        Assert.Equal(7_000, await s.BalanceAsync(Accounts.CashStripe)); // 100.00 in, 30.00 refunded
+        Assert.Equal((10_000L, -3_000L), (await s.BalanceAsync(Accounts.CashStripe), await s.BalanceAsync(Accounts.ClearingRefunds))); // the cash leaves with Stripe's refund (RefundBookingsTests)
         var held = Assert.Single(await s.ReconcileAsync(), m => m.Kind == "BurnHeldForCredit");
         Assert.Equal(BurnIntent.IdFor(id), held.Subject);
         Assert.Contains($"{id}: credit notes {note.CreditNoteId} 30.00 USD (refunded 30.00 USD)", held.Detail, StringComparison.Ordinal);
@@ -58,7 +58,7 @@ public class CreditNoteProcessorTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.Equal((PaymentResolution.Unapplied, CreditNoteReason.ExceedsPaid, false), (early.Resolution, early.Reason, replay.NewEvent));
         Assert.Single(await s.EntriesAsync(), e => e.EntryId == CreditNoteEntries.IssuedId(note.CreditNoteId));
         Assert.Equal(3_000, await s.BalanceAsync(Accounts.RevenueCreditNotes));
-        Assert.Equal(7_000, await s.BalanceAsync(Accounts.CashStripe)); // 100.00 in, 30.00 refunded
+        Assert.Equal((10_000L, -3_000L), (await s.BalanceAsync(Accounts.CashStripe), await s.BalanceAsync(Accounts.ClearingRefunds))); // the cash leaves with Stripe's refund (RefundBookingsTests)
         var findings = await s.ReconcileAsync();
         Assert.DoesNotContain(findings, m => m.Kind.StartsWith("CreditNote", StringComparison.Ordinal));
         Assert.Contains(findings, m => m.Kind == "BurnHeldForCredit" && m.Subject == BurnIntent.IdFor(id)); // the refund still holds the burn

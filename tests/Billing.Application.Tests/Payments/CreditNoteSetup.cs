@@ -30,6 +30,14 @@ internal sealed record CreditNoteSetup(CreditNoteProcessor Credits, PaymentProce
     /// <summary>A trigger whose background run has nothing to run: the tests drive the executor themselves.</summary>
     public static BurnTrigger Trigger() => new(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance);
 
+    /// <summary>The refund processor as the app wires it (placement, then booking), over these tables.</summary>
+    public RefundProcessor RefundProcessor()
+    {
+        var (refunds, payments) = (new RefundStore(Tables), new PaymentStore(Tables));
+        return new RefundProcessor(refunds, new RefundPlacement(refunds, new InvoicePaymentLinkStore(Tables), Invoices, payments),
+            new RefundBookings(Ledger, refunds, Invoices, payments, new CreditNoteStore(Tables)));
+    }
+
     public async Task<IReadOnlyList<LedgerEntry>> EntriesAsync() => await Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct);
 
     public async Task<long> BalanceAsync(string account) =>

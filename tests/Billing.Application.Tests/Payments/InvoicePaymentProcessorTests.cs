@@ -16,7 +16,7 @@ public class InvoicePaymentProcessorTests(AzuriteFixture azurite)
             var s = await CreditNoteSetup.NewAsync(azurite);
             var (refunds, links) = (new RefundStore(s.Tables), new InvoicePaymentLinkStore(s.Tables));
             var placement = new RefundPlacement(refunds, links, s.Invoices, new PaymentStore(s.Tables));
-            return new(s, new RefundProcessor(refunds, placement), new InvoicePaymentProcessor(links, refunds, placement));
+            return new(s, s.RefundProcessor(), new InvoicePaymentProcessor(links, refunds, placement));
         }
 
         /// <summary>A charge refunded as the current API version sends it: its payment intent and customer, no invoice (unless <paramref name="stripeInvoice"/>: older versions).</summary>

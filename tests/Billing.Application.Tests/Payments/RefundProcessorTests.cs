@@ -2,7 +2,7 @@ namespace Billing.Application.Tests.Payments;
 
 /// <summary>
 /// Stripe's <c>charge.refunded</c> on Azurite: recorded under the invoice the charge paid, compared by reconcile with the
-/// credit notes in whichever order they arrive, and never booked or acted on.
+/// credit notes in whichever order they arrive; only the cash that went out is booked (<see cref="RefundBookingsTests"/>).
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public class RefundProcessorTests(AzuriteFixture azurite)
@@ -19,7 +19,7 @@ public class RefundProcessorTests(AzuriteFixture azurite)
     {
         var s = await CreditNoteSetup.NewAsync(azurite);
         var refunds = new RefundStore(s.Tables);
-        return (s, new RefundProcessor(refunds, new RefundPlacement(refunds, new InvoicePaymentLinkStore(s.Tables), s.Invoices, new PaymentStore(s.Tables))));
+        return (s, s.RefundProcessor());
     }
 
     private static async Task<List<AuditProblem>> RefundFindingsAsync(CreditNoteSetup s) =>
@@ -50,7 +50,7 @@ public class RefundProcessorTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task RecordAsync_RefundBeyondItsCreditNotes_ReportedWithTheDifferenceAndNothingBooked()
+    public async Task RecordAsync_RefundBeyondItsCreditNotes_ReportedWithTheDifferenceAndOnlyTheCashBooked()
     {
         var (s, refunds) = await NewAsync(azurite);
         var (invoiceId, _, stripeInvoice) = await s.PaidInvoiceAsync();
@@ -63,7 +63,7 @@ public class RefundProcessorTests(AzuriteFixture azurite)
         var finding = Assert.Single(await RefundFindingsAsync(s));
         Assert.Equal(("RefundWithoutCreditNote", invoiceId), (finding.Kind, finding.Subject));
         Assert.Contains("Stripe refunded 50.00 USD on ch_1, credit notes refunded 30.00 USD of it: 20.00 USD went back outside a credit note", finding.Detail, StringComparison.Ordinal);
-        Assert.Equal(entries, (await s.EntriesAsync()).Count);
+        Assert.Equal(LedgerEntryKind.PaymentRefunded, Assert.Single((await s.EntriesAsync()).Skip(entries)).Kind); // the cash out (RefundBookingsTests)
         var after = await s.InvoiceAsync(invoiceId);
         Assert.Equal((invoice.Status, invoice.Total, invoice.Lines.Count), (after.Status, after.Total, after.Lines.Count));
     }

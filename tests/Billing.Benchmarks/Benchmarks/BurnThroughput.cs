@@ -147,5 +147,7 @@ public static class BurnThroughput
         public Task TokensBurnedAsync(BurnIntent burn, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task<bool> IsBookedAsync(string entryId, CancellationToken cancellationToken) => Task.FromResult(false);
+
+        public Task<IReadOnlyList<Billing.Domain.Ledger.LedgerEntry>> IndexedAsync(string subject, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Billing.Domain.Ledger.LedgerEntry>>([]);
     }
 }

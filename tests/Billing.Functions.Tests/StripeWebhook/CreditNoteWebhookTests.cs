@@ -134,6 +134,13 @@ public class CreditNoteWebhookTests(PlatformFixture platform)
         Assert.Equal(("RefundWithoutCreditNote", $"{Customer} ({Id})"), (unexplained["kind"]!.GetValue<string>(), unexplained["subject"]!.GetValue<string>()));
         Assert.Contains("3.00 USD went back outside a credit note", unexplained["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("finalized", Assert.Single((await GetAsync($"api/v1/burns?invoiceId={Id}")).AsArray())!["status"]!.GetValue<string>());
+
+        // The cash that went out is booked once per step of the charge's cumulative amount, a replayed delivery adding nothing.
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(StripeTestEvents.ChargeRefunded("evt_re_201902a", "ch_201902", 1_234, 600, "usd", DateTimeOffset.UtcNow, customerId: Customer))).Status);
+        var refundEntries = (await GetAsync("api/v1/ledger/entries?limit=1000"))["entries"]!.AsArray()
+            .Where(e => e!["kind"]!.GetValue<string>() == "PaymentRefunded" && e["entryId"]!.GetValue<string>().StartsWith("refund:ch_201902:", StringComparison.Ordinal))
+            .Select(e => e!["entryId"]!.GetValue<string>());
+        Assert.Equal(["refund:ch_201902:1", "refund:ch_201902:2"], refundEntries);
     }
 
     // The current API version's shapes, delivered out of order: the charge's refund (payment intent, no invoice) first, then

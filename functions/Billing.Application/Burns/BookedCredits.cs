@@ -1,0 +1,44 @@
+namespace Billing.Application.Burns;
+
+/// <summary>
+/// The book's word on money that went back on a burn's invoice (docs/design.md §4.15): the credit-note and refund entries
+/// indexed under the invoice, and the refunds under no invoice of the Stripe customers who paid it, compared with the rows
+/// the other holds read (<see cref="BookedRowMissing"/>). Rows deleted or rewritten outside the platform lift those holds;
+/// the book's entries, hash-chained and anchored, do not go with them, so the burn stays held.
+/// </summary>
+internal static class BookedCredits
+{
+    /// <summary>Why the book holds the burn; null when the rows hold everything it books. A row or index row that cannot be read throws <see cref="InvalidDataException"/>.</summary>
+    public static async Task<string?> WhyAsync(ILedgerRecorder ledger, CreditNoteStore creditNotes, RefundStore refunds, PaymentStore payments, BurnIntent intent, CancellationToken cancellationToken)
+    {
+        var entries = new List<LedgerEntry>(await ledger.IndexedAsync(LedgerIndex.Invoice(intent.InvoiceId), cancellationToken).ConfigureAwait(false));
+        var customers = (await payments.ListAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false))
+            .Where(p => p.StripeCustomerId is not null && !PaymentApplication.NotThePayers(p.Reason))
+            .Select(p => p.StripeCustomerId!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        foreach (string customer in customers)
+        {
+            entries.AddRange(await ledger.IndexedAsync(LedgerIndex.Customer(customer), cancellationToken).ConfigureAwait(false));
+        }
+
+        if (entries.Count == 0)
+        {
+            return null;
+        }
+
+        var credits = new Dictionary<string, InvoiceCredits>(StringComparer.Ordinal);
+        foreach (string invoiceId in entries.Where(e => e.Kind is LedgerEntryKind.CreditNoteIssued).Select(e => e.Metadata.GetValueOrDefault("invoiceId")).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            credits[invoiceId] = (await creditNotes.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false)).State;
+        }
+
+        var rows = new Dictionary<string, RefundRecord?>(StringComparer.Ordinal);
+        foreach (string charge in entries.Where(e => e.Kind is LedgerEntryKind.PaymentRefunded).Select(e => e.Metadata.GetValueOrDefault("chargeId")).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            rows[charge] = (await refunds.GetAsync(charge, cancellationToken).ConfigureAwait(false))?.Record;
+        }
+
+        return BookedRowMissing.Of(entries, credits.GetValueOrDefault, charge => (rows.GetValueOrDefault(charge), false)).FirstOrDefault() is { } missing
+            ? $"held: {missing.Detail}; money that went back is not burned (ledger reconcile reports {missing.Kind}); signed once the rows hold what the book does, or finance releases the burn"
+            : null;
+    }
+}

@@ -1,0 +1,114 @@
+namespace Billing.Application.Payments;
+
+/// <summary>
+/// Books what Stripe refunded on a charge (docs/design.md §4.15, <see cref="RefundEntries"/>): step <c>refund:{charge}:{n}</c>
+/// adds what the charge's row says was refunded beyond the steps booked before it. The steps are read from the book, not
+/// from the row, so a replayed or reordered delivery, a row deleted and recorded again, or a refund placed under its invoice
+/// later books nothing twice; two deliveries racing for one step meet at its id (the loser conflicts and reads again).
+/// </summary>
+public sealed class RefundBookings(LedgerStore ledger, RefundStore refunds, InvoiceStore invoices, PaymentStore payments, CreditNoteStore credits)
+{
+    private const int MaxAttempts = 5;
+
+    /// <summary>The entry booked (null: nothing new, or the charge has no row). A refund row that cannot be read throws <see cref="InvalidDataException"/>.</summary>
+    public async Task<LedgerEntry?> BookAsync(string chargeId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(chargeId);
+        for (int attempt = 1; ; attempt++)
+        {
+            if (await refunds.GetAsync(chargeId, cancellationToken).ConfigureAwait(false) is not var (row, _))
+            {
+                return null;
+            }
+
+            var (next, booked) = await BookedStepsAsync(chargeId, cancellationToken).ConfigureAwait(false);
+            if (row.AmountRefundedMinor <= booked)
+            {
+                return null;
+            }
+
+            string? invoiceId = row.InvoiceId is { } id && IsInvoiceId(id) ? id : null;
+            var step = new RefundBooking(chargeId, next, row.AmountRefundedMinor, row.AmountRefundedMinor - booked, row.Currency, row.EventId, invoiceId, row.StripeCustomerId);
+            long toCredit = invoiceId is null ? 0 : await OverpaymentLeftAsync(invoiceId, row.Currency, cancellationToken).ConfigureAwait(false);
+            if (RefundEntries.Refunded(step, toCredit, row.At) is not { } draft)
+            {
+                return null;
+            }
+
+            try
+            {
+                return await ledger.AppendAsync(LedgerEntries.MainBook, draft, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LedgerConflictException) when (attempt < MaxAttempts)
+            {
+                // Another delivery of this charge booked step n meanwhile: read the steps again.
+            }
+        }
+    }
+
+    /// <summary>The number of the charge's next step and the cumulative amount the booked ones reached.</summary>
+    private async Task<(int Next, long Booked)> BookedStepsAsync(string chargeId, CancellationToken cancellationToken)
+    {
+        long booked = 0;
+        for (int n = 1; ; n++)
+        {
+            if (await ledger.GetAsync(LedgerEntries.MainBook, RefundEntries.Id(chargeId, n), cancellationToken).ConfigureAwait(false) is not { } entry)
+            {
+                return (n, booked);
+            }
+
+            booked = Math.Max(booked, RefundEntries.AmountRefundedOf(entry) ?? booked);
+        }
+    }
+
+    /// <summary>
+    /// What of the invoice's overpayment in <paramref name="currency"/> the refunds of its charges return and no booked refund
+    /// took from <c>credit:{payer}</c> yet, by the rule reconcile applies (<see cref="RefundsBeyondNotes"/>: credit notes explain
+    /// a refund first, the overpayment next). Zero when a row it needs cannot be read: the refund then waits in
+    /// <c>clearing:refunds</c>, where reconcile reports it.
+    /// </summary>
+    private async Task<long> OverpaymentLeftAsync(string invoiceId, string currency, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var invoice = await invoices.GetAsync(InvoiceId.Parse(invoiceId), cancellationToken).ConfigureAwait(false);
+            if (invoice is null)
+            {
+                return 0;
+            }
+
+            var (paid, _) = await payments.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+            var (notes, _) = await credits.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+            long overpaid = Overpayment.Of(invoice, paid, notes).In(currency);
+            if (overpaid == 0)
+            {
+                return 0;
+            }
+
+            long refunded = (await refunds.OfInvoiceAsync(invoiceId, cancellationToken).ConfigureAwait(false))
+                .Where(r => r.Currency == currency).Sum(r => r.AmountRefundedMinor);
+            string payerCredit = Accounts.CustomerCredit(invoice.Payer);
+            long taken = (await ledger.IndexedAsync(LedgerEntries.MainBook, LedgerIndex.Invoice(invoiceId), cancellationToken).ConfigureAwait(false))
+                .Where(e => e.Kind == LedgerEntryKind.PaymentRefunded)
+                .SelectMany(e => e.Postings).Where(p => p.Account == payerCredit && p.Asset == currency).Sum(p => p.Amount);
+            return Math.Max(0, Math.Min(overpaid, refunded - notes.RefundedMinor(currency)) - taken);
+        }
+        catch (InvalidDataException)
+        {
+            return 0;
+        }
+    }
+
+    private static bool IsInvoiceId(string id)
+    {
+        try
+        {
+            _ = InvoiceId.Parse(id);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

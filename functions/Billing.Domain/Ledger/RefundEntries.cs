@@ -1,0 +1,83 @@
+
+namespace Billing.Domain.Ledger;
+
+/// <summary>
+/// The entries of Stripe refunds (<see cref="LedgerEntryKind.PaymentRefunded"/>). Stripe reports a charge's refunds as one
+/// cumulative amount, so a charge's refunds are booked as steps <c>refund:{charge}:{n}</c> (n = 1, 2, …), each adding what
+/// Stripe refunded beyond the steps before it: the id is the lock, so two deliveries racing to book the same step book it
+/// once (the loser's append conflicts and it reads the steps again), and a replay finds the step booked.
+/// </summary>
+public static class RefundEntries
+{
+    public const string IdPrefix = "refund:";
+
+    /// <summary>The id of the <paramref name="number"/>th refund entry of <paramref name="chargeId"/>.</summary>
+    public static string Id(string chargeId, int number)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(chargeId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(number, 1);
+        return string.Create(CultureInfo.InvariantCulture, $"{IdPrefix}{chargeId}:{number}");
+    }
+
+    /// <summary>
+    /// Cash out: credit <see cref="Accounts.CashStripe"/> by <see cref="RefundBooking.RefundedMinor"/>, debit
+    /// <see cref="Accounts.ClearingRefunds"/>, which the credit note that made the refund credits (a refund no note explains
+    /// stays there, as reconcile's <c>RefundWithoutCreditNote</c> does), except the part <paramref name="toCustomerCreditMinor"/>
+    /// that returns what the payer overpaid: it debits <c>credit:{payer}</c>, the liability the overpayment was booked to.
+    /// Null when nothing new was refunded or the currency is not one the ledger books (reconcile reports the refund).
+    /// </summary>
+    public static LedgerEntryDraft? Refunded(RefundBooking refund, long toCustomerCreditMinor, DateTimeOffset occurredAt)
+    {
+        ArgumentNullException.ThrowIfNull(refund);
+        ArgumentOutOfRangeException.ThrowIfNegative(toCustomerCreditMinor);
+        if (refund.RefundedMinor <= 0 || !Currency.TryFromCode(refund.Currency, out var currency))
+        {
+            return null;
+        }
+
+        string asset = Assets.Of(currency);
+        string? payer = refund.InvoiceId is { } invoiceId ? InvoiceId.Parse(invoiceId).Payer : null;
+        long toCredit = payer is null ? 0 : Math.Min(toCustomerCreditMinor, refund.RefundedMinor);
+        var postings = new List<Posting> { Posting.Credit(Accounts.CashStripe, asset, refund.RefundedMinor) };
+        if (toCredit > 0)
+        {
+            postings.Add(Posting.Debit(Accounts.CustomerCredit(payer!), asset, toCredit));
+        }
+
+        if (refund.RefundedMinor > toCredit)
+        {
+            postings.Add(Posting.Debit(Accounts.ClearingRefunds, asset, refund.RefundedMinor - toCredit));
+        }
+
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["chargeId"] = refund.ChargeId,
+            ["refundNumber"] = refund.Number.ToString(CultureInfo.InvariantCulture),
+            ["amountRefundedMinor"] = refund.AmountRefundedMinor.ToString(CultureInfo.InvariantCulture),
+            ["refundedMinor"] = refund.RefundedMinor.ToString(CultureInfo.InvariantCulture),
+            ["currency"] = asset,
+            ["stripeEventId"] = refund.StripeEventId,
+        };
+        if (refund.InvoiceId is not null)
+        {
+            metadata["invoiceId"] = refund.InvoiceId;
+            metadata["payer"] = payer!;
+        }
+
+        if (refund.StripeCustomerId is not null)
+        {
+            metadata["stripeCustomerId"] = refund.StripeCustomerId;
+        }
+
+        return new LedgerEntryDraft(Id(refund.ChargeId, refund.Number), LedgerEntryKind.PaymentRefunded, occurredAt, postings, metadata);
+    }
+
+    /// <summary>The cumulative amount a refund entry brought its charge to; null when the entry is none or does not say.</summary>
+    public static long? AmountRefundedOf(LedgerEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Kind == LedgerEntryKind.PaymentRefunded
+            && entry.Metadata.TryGetValue("amountRefundedMinor", out string? text)
+            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long amount) ? amount : null;
+    }
+}

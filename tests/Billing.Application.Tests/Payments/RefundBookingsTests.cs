@@ -1,0 +1,118 @@
+namespace Billing.Application.Tests.Payments;
+
+/// <summary>
+/// Stripe refunds booked on Azurite (<see cref="RefundBookings"/>, through the refund processor as the webhook runs it): the
+/// cash that went out once per step of a charge's cumulative amount, whatever the delivery order, replays and later placing;
+/// the balances add up with the credit note that made the refund, and with an overpayment it returns.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public class RefundBookingsTests(AzuriteFixture azurite)
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private static IncomingRefund Refund(string charge, long refunded, string? stripeInvoice, string? intent = null, string? evt = null, int minute = 0) =>
+        new(evt ?? "evt_" + Guid.NewGuid().ToString("N"), charge, intent, stripeInvoice, "cus_1", refunded, "USD", DateTimeOffset.UtcNow.AddMinutes(minute));
+
+    private static async Task<List<LedgerEntry>> RefundEntriesAsync(CreditNoteSetup s) =>
+        [.. (await s.EntriesAsync()).Where(e => e.Kind == LedgerEntryKind.PaymentRefunded)];
+
+    [Fact]
+    public async Task RecordAsync_RefundDeliveredAndReplayed_BooksOneEntryOfTheCashThatWentOut()
+    {
+        // Before: nothing was booked from a refund, though the cash left Stripe.
+        var s = await CreditNoteSetup.NewAsync(azurite);
+        var processor = s.RefundProcessor();
+        var (invoiceId, payer, stripeInvoice) = await s.PaidInvoiceAsync();
+        var refund = Refund("ch_1", 3_000, stripeInvoice, evt: "evt_re_1");
+
+        await processor.RecordAsync(refund, Ct);
+        await processor.RecordAsync(refund, Ct);
+        await processor.RecordAsync(refund with { EventId = "evt_re_other" }, Ct);
+
+        var entry = Assert.Single(await RefundEntriesAsync(s));
+        Assert.Equal(RefundEntries.Id("ch_1", 1), entry.EntryId);
+        Assert.Equal(
+            [new Posting(Accounts.CashStripe, "USD", -3_000), new Posting(Accounts.ClearingRefunds, "USD", 3_000)],
+            entry.Postings.OrderBy(p => p.Account, StringComparer.Ordinal));
+        Assert.Equal(("ch_1", invoiceId, payer, "3000", "USD", "evt_re_1"),
+            (entry.Metadata["chargeId"], entry.Metadata["invoiceId"], entry.Metadata["payer"], entry.Metadata["amountRefundedMinor"], entry.Metadata["currency"], entry.Metadata["stripeEventId"]));
+        Assert.Equal(7_000, await s.BalanceAsync(Accounts.CashStripe));
+    }
+
+    [Fact]
+    public async Task RecordAsync_FurtherRefundOnTheChargeThenAnOlderDelivery_BooksOnlyTheDifference()
+    {
+        var s = await CreditNoteSetup.NewAsync(azurite);
+        var processor = s.RefundProcessor();
+        var (_, _, stripeInvoice) = await s.PaidInvoiceAsync();
+
+        await processor.RecordAsync(Refund("ch_1", 3_000, stripeInvoice, minute: 1), Ct);
+        await processor.RecordAsync(Refund("ch_1", 5_000, stripeInvoice, minute: 2), Ct);
+        await processor.RecordAsync(Refund("ch_1", 3_000, stripeInvoice, minute: 1), Ct);
+
+        var entries = await RefundEntriesAsync(s);
+        Assert.Equal([(RefundEntries.Id("ch_1", 1), "3000", "3000"), (RefundEntries.Id("ch_1", 2), "5000", "2000")],
+            entries.Select(e => (e.EntryId, e.Metadata["amountRefundedMinor"], e.Metadata["refundedMinor"])));
+        Assert.Equal(5_000, await s.BalanceAsync(Accounts.CashStripe));
+    }
+
+    [Fact]
+    public async Task RecordAsync_RefundUnderNoInvoicePlacedLater_StillOneEntryKeyedByItsCustomer()
+    {
+        var s = await CreditNoteSetup.NewAsync(azurite);
+        var processor = s.RefundProcessor();
+        var (invoiceId, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        var refund = Refund("ch_late", 2_000, stripeInvoice: null, intent: "pi_late");
+        Assert.Null((await processor.RecordAsync(refund, Ct)).InvoiceId);
+        var links = new InvoicePaymentLinkStore(s.Tables);
+        var refunds = new RefundStore(s.Tables);
+        var placing = new InvoicePaymentProcessor(links, refunds, new RefundPlacement(refunds, links, s.Invoices, new PaymentStore(s.Tables)));
+
+        await placing.RecordAsync(new InvoicePaymentLink("evt_link", "inpay_1", stripeInvoice, "pi_late", DateTimeOffset.UtcNow), Ct);
+        Assert.Equal(invoiceId, (await refunds.GetAsync("ch_late", Ct))!.Value.Record.InvoiceId);
+        Assert.Equal(invoiceId, (await processor.RecordAsync(refund, Ct)).InvoiceId);
+
+        var entry = Assert.Single(await RefundEntriesAsync(s));
+        Assert.False(entry.Metadata.ContainsKey("invoiceId")); // booked while under no invoice
+        Assert.Equal([entry.EntryId], (await s.Ledger.IndexedAsync(LedgerEntries.MainBook, LedgerIndex.Customer("cus_1"), Ct)).Select(e => e.EntryId));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RecordAsync_RefundItsCreditNoteMade_EitherOrder_CashOutOnceAndClearingSettled(bool noteFirst)
+    {
+        var s = await CreditNoteSetup.NewAsync(azurite);
+        var processor = s.RefundProcessor();
+        var (_, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        var note = CreditNoteSetup.Note(stripeInvoice, 3_000);
+
+        if (noteFirst)
+        {
+            await s.Credits.RecordAsync(note, Ct);
+        }
+
+        await processor.RecordAsync(Refund("ch_1", 3_000, stripeInvoice), Ct);
+        if (!noteFirst)
+        {
+            Assert.Equal(3_000, await s.BalanceAsync(Accounts.ClearingRefunds)); // refunded, not yet explained
+            await s.Credits.RecordAsync(note, Ct);
+        }
+
+        Assert.Equal((7_000L, 0L, 3_000L), (await s.BalanceAsync(Accounts.CashStripe), await s.BalanceAsync(Accounts.ClearingRefunds), await s.BalanceAsync(Accounts.RevenueCreditNotes)));
+        Assert.DoesNotContain(await s.ReconcileAsync(), p => p.Kind.StartsWith("Refund", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RecordAsync_RefundOfAnOverpayment_TakenFromTheCustomersCredit()
+    {
+        var s = await CreditNoteSetup.NewAsync(azurite);
+        var processor = s.RefundProcessor();
+        var (_, payer, stripeInvoice) = await s.PaidInvoiceAsync(paidMinor: 12_000); // 20.00 beyond the 100.00 due
+        Assert.Equal(-2_000, await s.BalanceAsync(Accounts.CustomerCredit(payer)));
+
+        await processor.RecordAsync(Refund("ch_1", 2_500, stripeInvoice), Ct);
+
+        Assert.Equal((0L, 500L, 9_500L), (await s.BalanceAsync(Accounts.CustomerCredit(payer)), await s.BalanceAsync(Accounts.ClearingRefunds), await s.BalanceAsync(Accounts.CashStripe)));
+    }
+}
