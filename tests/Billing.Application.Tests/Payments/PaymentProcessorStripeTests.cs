@@ -78,8 +78,10 @@ public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : IClass
         Assert.Empty(await s.BurnsAsync()); // before: a burn intent the executor signs
         Assert.Equal(InvoiceStatus.Finalized, await s.StatusAsync()); // before: paid
         Assert.Empty(await s.Payments.ListUnsettledAsync(Ct)); // decided: not retried
-        var finding = Assert.Single((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Kind == "PaymentUnconfirmed");
+        var mismatches = (await s.Audit.ReconcileAsync(Ct)).Mismatches;
+        var finding = Assert.Single(mismatches, m => m.Kind == "PaymentUnconfirmed");
         Assert.Equal(eventId, finding.Subject);
+        Assert.Empty(mismatches.Where(m => m != finding && (m.Subject == eventId || m.Subject.Contains(s.InvoiceId, StringComparison.Ordinal)))); // not also PaymentNotBooked, nor a status mismatch
         Assert.Contains("in_planted", finding.Detail, StringComparison.Ordinal);
         Assert.Contains(reason, finding.Detail, StringComparison.Ordinal);
     }
