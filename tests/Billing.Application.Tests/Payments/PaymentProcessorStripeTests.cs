@@ -81,7 +81,7 @@ public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : IClass
         var mismatches = (await s.Audit.ReconcileAsync(Ct)).Mismatches;
         var finding = Assert.Single(mismatches, m => m.Kind == "PaymentUnconfirmed");
         Assert.Equal(eventId, finding.Subject);
-        Assert.Empty(mismatches.Where(m => m != finding && (m.Subject == eventId || m.Subject.Contains(s.InvoiceId, StringComparison.Ordinal)))); // not also PaymentNotBooked, nor a status mismatch
+        Assert.DoesNotContain(mismatches, m => m != finding && (m.Subject == eventId || m.Subject.Contains(s.InvoiceId, StringComparison.Ordinal))); // not also PaymentNotBooked, nor a status mismatch
         Assert.Contains("in_planted", finding.Detail, StringComparison.Ordinal);
         Assert.Contains(reason, finding.Detail, StringComparison.Ordinal);
     }
