@@ -26,19 +26,13 @@ public sealed partial class StripeInvoiceSync
     private readonly ILogger<StripeInvoiceSync> _logger;
     private readonly StripeClient? _client;
 
-    public StripeInvoiceSync(IOptions<StripeOptions> options, ILogger<StripeInvoiceSync> logger)
+    public StripeInvoiceSync(StripeConnection connection, ILogger<StripeInvoiceSync> logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(logger);
-        _options = options.Value;
+        _options = connection.Options;
         _logger = logger;
-        if (_options.SyncEnabled)
-        {
-            // One client for the lifetime of this (singleton) service: it owns the pooled HTTP connection to Stripe.
-            _client = new StripeClient(
-                apiKey: _options.SecretKey,
-                apiBase: string.IsNullOrEmpty(_options.ApiBase) ? null : _options.ApiBase.TrimEnd('/'));
-        }
+        _client = connection.Client; // shared with the payment confirmation: one pooled HTTP connection to Stripe
     }
 
     /// <summary>True when a secret key is configured.</summary>

@@ -32,4 +32,10 @@ public sealed record PaymentRecord(
     public long ToCreditMinor { get; init; }
 
     public long ToUnappliedMinor { get; init; }
+
+    /// <summary>
+    /// Why Stripe, asked when the payment was settled, does not confirm it (reason and what Stripe answered); null when it
+    /// confirmed it or was not asked. A refuted payment is not booked and does not count as paid.
+    /// </summary>
+    public string? StripeRefutation { get; init; }
 }

@@ -104,6 +104,14 @@ public sealed class PaymentStore(BillingTables tables)
             e => KeyValuePair.Create(InvoiceIdOf(new RowValues(e, "payment state")), ReadState(e)), StoredRows.ByInvoicePartition);
 
     /// <summary>
+    /// Records on the event's row why Stripe does not confirm the payment (<see cref="PaymentRecord.StripeRefutation"/>), or
+    /// that it now does (<paramref name="refutation"/> null: stored empty, so the merge clears it).
+    /// </summary>
+    public Task SetStripeRefutationAsync(string invoiceId, string stripeEventId, string? refutation, CancellationToken cancellationToken) =>
+        table.UpdateEntityAsync(new TableEntity(TableKey.Escape(invoiceId), TableKey.Escape(stripeEventId)) { ["StripeRefutation"] = refutation ?? "" },
+            ETag.All, TableUpdateMode.Merge, cancellationToken);
+
+    /// <summary>
     /// Notes that the invoice's payment effects may be incomplete; written before anything else, so a crash leaves it. Every
     /// writer gets a fresh ETag, so a settler can only remove the marker it saw, never one a newer request just wrote.
     /// </summary>
@@ -160,6 +168,7 @@ public sealed class PaymentStore(BillingTables tables)
         ["ToReceivableMinor"] = payment.ToReceivableMinor,
         ["ToCreditMinor"] = payment.ToCreditMinor,
         ["ToUnappliedMinor"] = payment.ToUnappliedMinor,
+        ["StripeRefutation"] = payment.StripeRefutation,
     };
 
     private static IReadOnlyList<PaymentRecord> Ordered(List<PaymentRecord> list) =>
@@ -184,6 +193,7 @@ public sealed class PaymentStore(BillingTables tables)
             ToReceivableMinor = v.Int64("ToReceivableMinor") ?? 0,
             ToCreditMinor = v.Int64("ToCreditMinor") ?? 0,
             ToUnappliedMinor = v.Int64("ToUnappliedMinor") ?? 0,
+            StripeRefutation = v.Text("StripeRefutation") is { Length: > 0 } refutation ? refutation : null,
         };
     }
 

@@ -235,7 +235,7 @@ public sealed class StripeInvoiceSyncTests : IAsyncLifetime
 
     private StripeInvoiceSync NewSync(string? secretKey = SecretKey, int daysUntilDue = 30) =>
         new(
-            Options.Create(new StripeOptions { SecretKey = secretKey, ApiBase = _server.BaseUrl, DaysUntilDue = daysUntilDue }),
+            new StripeConnection(Options.Create(new StripeOptions { SecretKey = secretKey, ApiBase = _server.BaseUrl, DaysUntilDue = daysUntilDue })),
             _logger);
 
     private sealed class FormComparer : IEqualityComparer<IReadOnlyList<KeyValuePair<string, string>>>

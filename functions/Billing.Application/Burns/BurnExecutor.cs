@@ -29,6 +29,7 @@ public sealed partial class BurnExecutor(
     RefundStore refunds,
     PaymentStore payments,
     InvoiceStore invoices,
+    Payments.PaymentConfirmation confirmation,
     LedgerName ledgerName,
     IOptions<BurnOptions> options,
     TimeProvider time,
@@ -192,6 +193,11 @@ public sealed partial class BurnExecutor(
         if (intent.UsdMinor <= 0)
         {
             return await SaveAsync(intent with { Status = BurnStatus.Failed, Reason = $"nothing to burn: the amount is {intent.UsdMinor} minor units", UpdatedAt = now }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (await UnconfirmedByStripeAsync(intent, etag, cancellationToken).ConfigureAwait(false) is { } unconfirmed)
+        {
+            return unconfirmed; // BurnExecutor.Stripe.cs
         }
 
         var (price, waitReason) = await UsablePriceAsync(now, cancellationToken).ConfigureAwait(false);

@@ -11,6 +11,7 @@ public sealed partial class LedgerAudit
     /// <c>PaymentMalformedAmount</c>, <c>PaymentForUnknownInvoice</c>, <c>PaymentForUnpayableInvoice</c>,
     /// <c>PaymentSourceCurrencyChanged</c>, <c>PaymentCustomerMismatch</c>, <c>PaymentStripeInvoiceMismatch</c>,
     /// <c>PaymentSourceUnapplied</c>, <c>PaymentInvoiceMetadataMismatch</c>, <c>PaymentUnknownStripeInvoice</c>, <c>PaymentPaidOutOfBand</c>, <c>PaymentLivemodeMismatch</c>),
+    /// <c>PaymentUnconfirmed</c> for an applied payment Stripe did not confirm (<see cref="UnconfirmedPaymentFindings"/>),
     /// <c>InvoicePartiallyPaid</c> with the remaining amount and <c>CustomerCredit</c>
     /// for an overpayment (per invoice: <see cref="InvoiceFindings"/>, which counts pre-payment credit notes), plus
     /// <c>PaymentNotSettled</c> for work a crash left half done. A row that cannot be read (changed
@@ -39,7 +40,7 @@ public sealed partial class LedgerAudit
         var paymentList = await payments.ListAllAsync(cancellationToken).ConfigureAwait(false);
         var allPayments = paymentList.Items;
         var stateList = await payments.ListStatesAsync(cancellationToken).ConfigureAwait(false);
-        var states = stateList.Items.ToDictionary(StringComparer.Ordinal);
+        var states = UnconfirmedPaymentFindings.Counted(stateList.Items.ToDictionary(StringComparer.Ordinal), allPayments);
 
         // An invoice with a payment row or state that cannot be read is reported as such; what its payments make of it is
         // unknown, so the checks that derive from them are not made (they would report the gap, not a mismatch).
@@ -135,6 +136,12 @@ public sealed partial class LedgerAudit
 
         foreach (var payment in allPayments)
         {
+            if (payment.StripeRefutation is not null)
+            {
+                mismatches.Add(UnconfirmedPaymentFindings.For(payment));
+                continue;
+            }
+
             if (payment.Resolution == PaymentResolution.Unapplied)
             {
                 mismatches.Add(new(UnappliedKind(payment.Reason), payment.StripeEventId,

@@ -9,6 +9,7 @@ public static class PaymentProcessingServiceCollectionExtensions
         services.AddStripePayments(configuration); // registers the clock too
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StripeOptions>, Startup.PublicLocalCredentialsValidator>());
         services.TryAddSingleton<PaymentStore>();
+        services.TryAddSingleton<PaymentConfirmation>(); // Stripe is asked before a payment is booked and before its burn is signed
         services.TryAddSingleton<PaymentProcessor>();
         services.TryAddSingleton<CreditNoteProcessor>();
         services.TryAddSingleton<RefundStore>();

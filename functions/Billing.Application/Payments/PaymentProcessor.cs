@@ -24,6 +24,7 @@ public sealed partial class PaymentProcessor(
     LedgerStore book,
     BurnTrigger trigger,
     InvoicePaymentProcessor refundLinks,
+    PaymentConfirmation confirmation,
     TimeProvider time,
     ILogger<PaymentProcessor> logger)
 {
@@ -227,12 +228,19 @@ public sealed partial class PaymentProcessor(
         // payments named, and on charges naming it are placed under our invoice now and its burn's refund hold sees them. Only
         // refund rows are written; nothing of the invoice yet, so a link or refund row that cannot be read
         // (InvalidDataException) stops the invoice here too.
+        // Stripe's word before any cash is booked or burned (PaymentProcessor.Confirm.cs): rows alone can be planted.
+        if (await ConfirmedAsync(invoiceId, invoice, state, recorded, cancellationToken).ConfigureAwait(false) is not var (counted, bookable))
+        {
+            return (invoice, null); // Stripe could not be asked: the marker stays, and the timer settles once it answers
+        }
+
         foreach (string stripeInvoiceId in state.Sources.Keys)
         {
             var intents = recorded.Where(p => p.StripeInvoiceId == stripeInvoiceId && p.PaymentIntentId is not null).Select(p => p.PaymentIntentId!);
             await refundLinks.PlaceRefundsOfAsync(stripeInvoiceId, intents, cancellationToken).ConfigureAwait(false);
         }
 
+        (state, recorded) = (counted, bookable);
         foreach (var payment in recorded)
         {
             await ledger.PaymentAppliedAsync(payment, cancellationToken).ConfigureAwait(false);

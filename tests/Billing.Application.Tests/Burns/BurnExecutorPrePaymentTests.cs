@@ -26,7 +26,7 @@ public class BurnExecutorPrePaymentTests(BurnChainFixture chain) : IClassFixture
         var s = await CreditNoteSetup.NewAsync(chain.Azurite);
         var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = new JsonArray(chain.Localnet.Info.TreasuryKeypair.Select(b => (JsonNode?)(int)b).ToArray()).ToJsonString() });
         var executor = new BurnExecutor(s.Burns, rpc, new FixedPriceOracle("2.50", TimeProvider.System), new TreasuryProvider(solana, rpc), new LedgerRecorder(s.Ledger, new PartnerStore(s.Tables), TimeProvider.System),
-            new CreditNoteStore(s.Tables), new RefundStore(s.Tables), new PaymentStore(s.Tables), s.Invoices, new LedgerName(Options.Create(new LedgerOptions()), s.Tables),
+            new CreditNoteStore(s.Tables), new RefundStore(s.Tables), new PaymentStore(s.Tables), s.Invoices, StripeConfirmations.Local(s.Tables), new LedgerName(Options.Create(new LedgerOptions()), s.Tables),
             Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60) }), TimeProvider.System, NullLogger<BurnExecutor>.Instance);
         var (id, _, stripeInvoice) = await s.PaidInvoiceAsync(paidMinor: 0, syncedTo: "in_pre_" + Guid.NewGuid().ToString("N")[..8]);
         return new Harness(s, executor, rpc, mint, id, stripeInvoice);

@@ -52,7 +52,7 @@ public class BurnExecutorPriceFeedTests(BurnChainFixture chain) : IClassFixture<
         var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = new JsonArray(chain.Localnet.Info.TreasuryKeypair.Select(b => (JsonNode?)(int)b).ToArray()).ToJsonString() });
         var options = new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60), MinTokenPriceUsd = min, MaxTokenPriceUsd = max };
         var executor = new BurnExecutor(burns, rpc, feed, new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System),
-            new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), new LedgerName(Options.Create(new LedgerOptions()), tables),
+            new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), StripeConfirmations.Local(tables), new LedgerName(Options.Create(new LedgerOptions()), tables),
             Options.Create(options), TimeProvider.System, NullLogger<BurnExecutor>.Instance);
         // With a snapshot, as a run that priced it and then found the treasury short leaves it: the quote and its amount stored, nothing signed.
         var intent = await PaidBurns.CreateAsync(tables, 12_345, snapshot is null ? null

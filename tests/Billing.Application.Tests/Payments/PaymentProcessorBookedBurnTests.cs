@@ -19,7 +19,7 @@ public class PaymentProcessorBookedBurnTests(AzuriteFixture azurite) : IClassFix
         var (refunds, links) = (new RefundStore(tables), new InvoicePaymentLinkStore(tables));
         var processor = new PaymentProcessor(payments, invoices, new PartnerStore(tables), burns, new CreditNoteStore(tables), recorder, ledger,
             new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance),
-            new InvoicePaymentProcessor(links, refunds, new RefundPlacement(refunds, links, invoices, payments)), TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
+            new InvoicePaymentProcessor(links, refunds, new RefundPlacement(refunds, links, invoices, payments)), StripeConfirmations.Local(tables), TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
         string payer = "carrier-" + Guid.NewGuid().ToString("N")[..8];
         var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(10_000, Currency.USD));
         var invoice = new Invoice(new InvoiceId(payer, new BillingPeriod(2026, 10)), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line]).Finalize();

@@ -27,7 +27,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
             var (refunds, links) = (new RefundStore(tables), new InvoicePaymentLinkStore(tables));
             return new(payments, invoices, new PartnerStore(tables), burns, credits, recorder, new LedgerStore(tables),
                 new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance),
-                new InvoicePaymentProcessor(links, refunds, new RefundPlacement(refunds, links, invoices, payments)), TimeProvider.System, logger ?? NullLogger<PaymentProcessor>.Instance);
+                new InvoicePaymentProcessor(links, refunds, new RefundPlacement(refunds, links, invoices, payments)), StripeConfirmations.Local(tables), TimeProvider.System, logger ?? NullLogger<PaymentProcessor>.Instance);
         }
 
         /// <summary>Sets <paramref name="property"/> of a payment row (<paramref name="rowKey"/>: an escaped event id, or <c>|state</c>) behind the platform's back.</summary>

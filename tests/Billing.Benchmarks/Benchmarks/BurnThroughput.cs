@@ -41,7 +41,7 @@ public static class BurnThroughput
         });
         var burnOptions = Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(120) });
         var oracle = new FixedPriceOracle("2.50", TimeProvider.System);
-        var executor = new BurnExecutor(burns, rpc, oracle, new TreasuryProvider(solana, rpc), new NoLedger(), new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), new LedgerName(Options.Create(new LedgerOptions()), tables), burnOptions, TimeProvider.System, NullLogger<BurnExecutor>.Instance);
+        var executor = new BurnExecutor(burns, rpc, oracle, new TreasuryProvider(solana, rpc), new NoLedger(), new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), LocalConfirmation(tables), new LedgerName(Options.Create(new LedgerOptions()), tables), burnOptions, TimeProvider.System, NullLogger<BurnExecutor>.Instance);
         var checker = new SignatureStatusChecker(rpc);
         ulong amount = TokenMath.UsdMinorToTokens(UsdMinor, PriceQuote.Parse("2.50", DateTimeOffset.UtcNow, "bench"), 8);
         int executorRuns = 0;
@@ -134,6 +134,11 @@ public static class BurnThroughput
         result.Figures["perRound"] = MeteringHotPath.PerRound(comparison);
         return result;
     }
+
+    /// <summary>No Stripe key, tables on this machine: payments proceed unconfirmed (Stripe's answer time is not the executor's).</summary>
+    private static Billing.Application.Payments.PaymentConfirmation LocalConfirmation(BillingTables tables) =>
+        new(new Billing.Payments.StripeInvoiceConfirmation(new Billing.Payments.StripeConnection(Options.Create(new Billing.Payments.StripeOptions())), NullLogger<Billing.Payments.StripeInvoiceConfirmation>.Instance),
+            new InvoiceStore(tables), Options.Create(new StorageOptions { ConnectionString = "UseDevelopmentStorage=true" }), NullLogger<Billing.Application.Payments.PaymentConfirmation>.Instance);
 
     /// <summary>The ledger has its own benchmarks-to-be; here its writes are left out of both sides.</summary>
     private sealed class NoLedger : ILedgerRecorder

@@ -43,7 +43,7 @@ public sealed class PeriodCloserStripeTests(AzuriteFixture azurite) : PeriodClos
     private Task<PeriodCloserSetup> NewWithStripeAsync(string stripeBase) =>
         NewAsync(October.End.AddDays(1), (invoices, partners, time) =>
         {
-            var sync = new StripeInvoiceSync(Options.Create(new StripeOptions { SecretKey = "sk_test_closer", ApiBase = stripeBase }), NullLogger<StripeInvoiceSync>.Instance);
+            var sync = new StripeInvoiceSync(new StripeConnection(Options.Create(new StripeOptions { SecretKey = "sk_test_closer", ApiBase = stripeBase })), NullLogger<StripeInvoiceSync>.Instance);
             var handler = new StripeInvoiceFinalizedHandler(sync, invoices, partners, time, NullLogger<StripeInvoiceFinalizedHandler>.Instance);
             return new InvoiceFinalization(new SkippedFinalizationStep(), handler); // these tests are about Stripe; the ledger's own close tests cover booking
         });

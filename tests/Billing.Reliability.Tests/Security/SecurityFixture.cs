@@ -2,7 +2,8 @@ namespace Billing.Reliability.Tests.Security;
 
 /// <summary>
 /// The platform with secrets of its own (random partner keys, a webhook secret, a Stripe secret key whose API base is a
-/// dead loopback port), a private localnet, and the app's RPC going through a <see cref="TcpFaultProxy"/>.
+/// loopback Stripe double: its customer endpoint fails, so the invoice sync fails; it confirms the invoices the tests pay),
+/// a private localnet, and the app's RPC going through a <see cref="TcpFaultProxy"/>.
 /// </summary>
 public sealed class SecurityFixture : IAsyncLifetime
 {
@@ -28,6 +29,9 @@ public sealed class SecurityFixture : IAsyncLifetime
     public string StripeSecretKey => $"sk_test_rel{Run}";
 
     public PrivateLocalnetFixture Localnet { get; } = new();
+
+    /// <summary>Stripe as the app sees it: the sync fails (a 503 on customers), the payment confirmation is answered.</summary>
+    public StripeCaptureServer Stripe { get; } = StripeCaptureServer.Start();
 
     public TcpFaultProxy Proxy { get; private set; } = null!;
 
@@ -63,7 +67,8 @@ public sealed class SecurityFixture : IAsyncLifetime
         settings["Billing__Solana__RpcUrl"] = Proxy.Url.ToString();
         settings["Billing__Stripe__WebhookSecret"] = WebhookSecret;
         settings["Billing__Stripe__SecretKey"] = StripeSecretKey;
-        settings["Billing__Stripe__ApiBase"] = $"http://127.0.0.1:{FreePort.Find()}"; // nobody listens: sync fails fast
+        Stripe.FailStatus["/v1/customers"] = 503; // the sync fails (transient): the close goes on without Stripe invoices
+        settings["Billing__Stripe__ApiBase"] = Stripe.BaseUrl;
         PlatformFixture.AddPartners(settings,
         [
             ("carrier-tmo", "Carrier", CarrierKey, "carrier-standard-v1"),
@@ -88,6 +93,7 @@ public sealed class SecurityFixture : IAsyncLifetime
         }
 
         await Localnet.DisposeAsync();
+        await Stripe.DisposeAsync();
         await azurite.DisposeAsync();
     }
 
@@ -196,6 +202,7 @@ public sealed class SecurityFixture : IAsyncLifetime
     {
         long total = await InvoiceTotalMinorAsync(invoiceId);
         string payload = InvoicePaidPayload(invoiceId, total);
+        Stripe.MarkPaid("in_" + invoiceId, total, "usd", invoiceId); // the executor asks Stripe before it books and burns
         var (status, body) = await PostWebhookAsync(payload, StripeWebhookSigner.Sign(payload, WebhookSecret, DateTimeOffset.UtcNow));
         Assert.True(status == 200, $"{status} {body?.ToJsonString()}\n" + string.Join("\n", App.LogSnapshot().TakeLast(40)));
         return (payload, await WaitForBurnAsync(invoiceId, timeout));

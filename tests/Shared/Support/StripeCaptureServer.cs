@@ -9,7 +9,9 @@ namespace Billing.Tests.Shared;
 /// request (method, path, decoded form body, headers). Like Stripe, it replays the stored response for a repeated
 /// <c>Idempotency-Key</c>, so tests can observe that a replayed sync gets the original objects back.
 /// Paths listed in <see cref="FailPaths"/>, and any request for a payer in <see cref="FailPayers"/> (by its
-/// <c>metadata[billing_payer]</c>), answer with a Stripe-style 400 error.
+/// <c>metadata[billing_payer]</c>), answer with a Stripe-style 400 error. <c>GET /v1/invoices/{id}</c> answers the invoice a
+/// test set up with <see cref="MarkPaid"/>, else a 404 like Stripe's; paths in <see cref="FailStatus"/> answer that status
+/// (a 500, a 429: Stripe unreachable for the caller).
 /// </summary>
 public sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: false)
 {
@@ -23,6 +25,31 @@ public sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: false
     public HashSet<string> FailPaths { get; } = new(StringComparer.Ordinal);
 
     public HashSet<string> FailPayers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Paths answered with a Stripe <c>api_error</c> of the given status, e.g. <c>/v1/invoices/in_1</c> → 500.</summary>
+    public ConcurrentDictionary<string, int> FailStatus { get; } = new(StringComparer.Ordinal);
+
+    private readonly ConcurrentDictionary<string, JsonObject> _invoices = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// What <c>GET /v1/invoices/<paramref name="stripeInvoiceId"/></c> answers from now on: an invoice of that
+    /// <paramref name="status"/> (paid by default) that paid <paramref name="amountPaid"/> minor units of <paramref name="currency"/>,
+    /// whose <c>metadata[billing_invoice_id]</c> is <paramref name="billingInvoiceId"/> (none when null).
+    /// </summary>
+    public void MarkPaid(string stripeInvoiceId, long amountPaid, string currency, string? billingInvoiceId, bool livemode = false, string status = "paid")
+    {
+        var metadata = new JsonObject();
+        if (billingInvoiceId is not null)
+        {
+            metadata["billing_invoice_id"] = billingInvoiceId;
+        }
+
+        _invoices[stripeInvoiceId] = new JsonObject
+        {
+            ["id"] = stripeInvoiceId, ["object"] = "invoice", ["status"] = status, ["amount_paid"] = amountPaid,
+            ["currency"] = currency.ToLowerInvariant(), ["livemode"] = livemode, ["metadata"] = metadata,
+        };
+    }
 
     public IReadOnlyList<CapturedRequest> Requests => [.. _requests];
 
@@ -48,7 +75,19 @@ public sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: false
         int status = 200;
         string json;
         string? key = captured.Header("Idempotency-Key");
-        if (FailPaths.Contains(path) || captured.Field("metadata[billing_payer]") is { } payer && FailPayers.Contains(payer))
+        if (FailStatus.TryGetValue(path, out int failing))
+        {
+            status = failing;
+            json = """{"error":{"type":"api_error","message":"Capture server was told to fail this path."}}""";
+        }
+        else if (request.HttpMethod == "GET" && path.StartsWith("/v1/invoices/", StringComparison.Ordinal))
+        {
+            string id = path["/v1/invoices/".Length..];
+            (status, json) = _invoices.TryGetValue(id, out var invoice)
+                ? (200, invoice.ToJsonString())
+                : (404, new JsonObject { ["error"] = new JsonObject { ["type"] = "invalid_request_error", ["code"] = "resource_missing", ["param"] = "id", ["message"] = $"No such invoice: '{id}'" } }.ToJsonString());
+        }
+        else if (FailPaths.Contains(path) || captured.Field("metadata[billing_payer]") is { } payer && FailPayers.Contains(payer))
         {
             status = 400;
             json = """{"error":{"type":"invalid_request_error","code":"parameter_invalid","message":"Capture server was told to fail this path."}}""";

@@ -1,0 +1,37 @@
+namespace Billing.Application.Ledger;
+
+/// <summary>
+/// Payments Stripe did not confirm when they were settled (<see cref="PaymentRecord.StripeRefutation"/>, PaymentProcessor.Confirm.cs):
+/// each is reported as <c>PaymentUnconfirmed</c> (subject: the Stripe event id) with the Stripe invoice and Stripe's answer, and
+/// counts as received nowhere, as the settlement counted it: neither as cash the book lacks (<c>PaymentNotBooked</c>) nor as
+/// money that paid its invoice.
+/// </summary>
+internal static class UnconfirmedPaymentFindings
+{
+    public const string Kind = "PaymentUnconfirmed";
+
+    public static AuditProblem For(PaymentRecord payment) =>
+        new(Kind, payment.StripeEventId,
+            $"{payment.InvoiceId}: {CreditNoteFindings.Amount(payment.AmountMinor, payment.Currency)} of Stripe invoice {payment.StripeInvoiceId ?? "not named"}: "
+            + $"Stripe does not confirm it ({payment.StripeRefutation}); it is not booked, does not count as paid and nothing is burned for it. "
+            + "Rows Stripe does not vouch for were written outside this platform: find out who wrote them, then remove them");
+
+    /// <summary>The payment states without the sources of payments Stripe refuted.</summary>
+    public static Dictionary<string, InvoicePayments> Counted(Dictionary<string, InvoicePayments> states, IEnumerable<PaymentRecord> payments)
+    {
+        foreach (var group in payments.Where(p => p.StripeRefutation is not null).GroupBy(p => p.InvoiceId, StringComparer.Ordinal))
+        {
+            if (states.TryGetValue(group.Key, out var state))
+            {
+                var refuted = group.Select(p => p.StripeInvoiceId ?? "").ToHashSet(StringComparer.Ordinal);
+                states[group.Key] = state with
+                {
+                    Sources = state.Sources.Where(s => !refuted.Contains(s.Key)).ToDictionary(StringComparer.Ordinal),
+                    CompletedBy = group.Any(p => p.StripeEventId == state.CompletedBy) ? null : state.CompletedBy,
+                };
+            }
+        }
+
+        return states;
+    }
+}

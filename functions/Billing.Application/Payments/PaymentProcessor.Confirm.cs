@@ -1,0 +1,65 @@
+namespace Billing.Application.Payments;
+
+/// <summary>
+/// Stripe is asked before a payment is booked (<see cref="PaymentConfirmation"/>): the payment rows, the state row and the
+/// unsettled marker can all be planted by someone with write access to storage, and what they say would otherwise become
+/// <c>PaymentReceived</c> cash, a paid invoice and a burn.
+/// </summary>
+public sealed partial class PaymentProcessor
+{
+    /// <summary>
+    /// What of the invoice's payments Stripe confirms: the state without the sources it refutes (a refuted payment does not
+    /// count as paid, nor completes the invoice) and the payments that may be booked; a refuted payment's row records why
+    /// (reconcile reports it as <c>PaymentUnconfirmed</c>). Null when Stripe could not be asked about one of them: nothing is
+    /// decided then, and the invoice stays marked for the next run.
+    /// </summary>
+    private async Task<(InvoicePayments Counted, IReadOnlyList<PaymentRecord> Bookable)?> ConfirmedAsync(
+        string invoiceId, Invoice? invoice, InvoicePayments state, IReadOnlyList<PaymentRecord> recorded, CancellationToken cancellationToken)
+    {
+        var applied = recorded.Where(p => p.Resolution == PaymentResolution.Applied).ToList();
+        var appliedSources = state.Sources.Values.Where(s => s.Applied).ToList();
+        if (applied.Count == 0 && appliedSources.Count == 0)
+        {
+            return (state, recorded); // nothing of it counts as paid: unapplied cash is booked as such and reported
+        }
+
+        string currency = invoice?.Currency.Code ?? applied.Select(p => p.Currency).Concat(appliedSources.Select(s => s.Currency)).First();
+        var answers = await confirmation.ConfirmAsync(invoiceId, currency, state, applied, cancellationToken).ConfigureAwait(false);
+        if (answers.Unreachable is var (source, unreachable))
+        {
+            LogStripeUnreachable(logger, invoiceId, source, unreachable.Detail);
+            return null;
+        }
+
+        var refuted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var payment in applied)
+        {
+            var refutation = answers.RefutationOf(payment);
+            string? text = refutation is null ? null : $"{refutation.Reason}: {refutation.Detail}";
+            if (!string.Equals(payment.StripeRefutation, text, StringComparison.Ordinal))
+            {
+                await payments.SetStripeRefutationAsync(invoiceId, payment.StripeEventId, text, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (refutation is not null)
+            {
+                refuted.Add(payment.StripeEventId);
+                LogRefuted(logger, payment.StripeEventId, invoiceId, text!);
+            }
+        }
+
+        var counted = answers.Counted(state);
+        if (counted.CompletedBy is { } by && refuted.Contains(by))
+        {
+            counted = counted with { CompletedBy = null };
+        }
+
+        return (counted, [.. recorded.Where(p => !refuted.Contains(p.StripeEventId))]);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe could not be asked whether {StripeInvoiceId} paid {InvoiceId} ({Detail}); nothing is booked for it yet, it stays marked and is settled again on the next run")]
+    private static partial void LogStripeUnreachable(ILogger logger, string invoiceId, string stripeInvoiceId, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stripe does not confirm payment {EventId} of {InvoiceId} ({Refutation}): it is not booked, not counted as paid and nothing is burned for it (ledger reconcile reports PaymentUnconfirmed)")]
+    private static partial void LogRefuted(ILogger logger, string eventId, string invoiceId, string refutation);
+}

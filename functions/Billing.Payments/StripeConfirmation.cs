@@ -1,0 +1,39 @@
+namespace Billing.Payments;
+
+/// <summary>
+/// What Stripe answered when asked whether one of its invoices paid one of ours (<see cref="StripeInvoiceConfirmation"/>):
+/// confirmed, refuted (with why), unreachable (transient: ask again later, act on nothing meanwhile), or not askable at all
+/// (no secret key).
+/// </summary>
+public abstract record StripeConfirmation
+{
+    private StripeConfirmation()
+    {
+    }
+
+    /// <summary>Stripe says it was paid, at least the amount, in the currency and mode, for our invoice.</summary>
+    public sealed record Confirmed : StripeConfirmation
+    {
+        public static readonly Confirmed Instance = new();
+
+        private Confirmed()
+        {
+        }
+    }
+
+    /// <summary>Stripe says otherwise; <paramref name="Detail"/> says what it answered (no secrets).</summary>
+    public sealed record Refuted(StripeRefutation Reason, string Detail) : StripeConfirmation;
+
+    /// <summary>No answer to decide on (network, timeout, 5xx, 429, or Stripe refusing our own key): nothing is decided.</summary>
+    public sealed record Unreachable(string Detail) : StripeConfirmation;
+
+    /// <summary>No secret key is configured: Stripe cannot be asked.</summary>
+    public sealed record NoKey : StripeConfirmation
+    {
+        public static readonly NoKey Instance = new();
+
+        private NoKey()
+        {
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using Stripe;
+
+namespace Billing.Payments;
+
+/// <summary>
+/// Asks Stripe (<c>GET /v1/invoices/{id}</c>) whether one of its invoices really paid one of ours, so that rows someone with
+/// storage access planted (a payment state, an applied event, an unsettled marker) are never booked as cash or burned on.
+/// Confirmed only when the Stripe invoice is <c>paid</c>, its <c>amount_paid</c> covers what the rows say was received from it
+/// (exact minor units), its currency is ours, its <c>livemode</c> is the secret key's mode, and its metadata names our
+/// invoice or the platform's sync linked it to ours. An answer that is no answer (network, timeout, 5xx, 429, our own key
+/// refused) is <see cref="StripeConfirmation.Unreachable"/>: never a refutation, never acted on.
+/// </summary>
+public sealed partial class StripeInvoiceConfirmation(StripeConnection connection, ILogger<StripeInvoiceConfirmation> logger)
+{
+    /// <summary>True when a secret key is configured, so Stripe can be asked.</summary>
+    public bool Enabled => connection.Client is not null;
+
+    /// <param name="invoiceId">Our invoice.</param>
+    /// <param name="currency">Our invoice's currency (ISO 4217; compared case-insensitively, Stripe's is lower-case).</param>
+    /// <param name="stripeInvoiceId">The Stripe invoice the rows say paid it.</param>
+    /// <param name="receivedMinor">What the rows say was received from it (its cumulative <c>amount_paid</c>).</param>
+    /// <param name="linkedByPlatform">Whether the platform's sync made that Stripe invoice for ours; asked only when the metadata does not name ours.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public async Task<StripeConfirmation> ConfirmAsync(string invoiceId, string currency, string? stripeInvoiceId, long receivedMinor,
+        Func<CancellationToken, Task<bool>> linkedByPlatform, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(linkedByPlatform);
+        if (connection.Client is not { } client)
+        {
+            return StripeConfirmation.NoKey.Instance;
+        }
+
+        if (!StripeJson.IsId(stripeInvoiceId))
+        {
+            return new StripeConfirmation.Refuted(StripeRefutation.NoSuchInvoice, "the rows name no Stripe invoice id");
+        }
+
+        Stripe.Invoice paid;
+        try
+        {
+            paid = await new InvoiceService(client).GetAsync(stripeInvoiceId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.NotFound)
+        {
+            return new StripeConfirmation.Refuted(StripeRefutation.NoSuchInvoice, $"Stripe has no invoice {stripeInvoiceId} ({ex.StripeError?.Code ?? "404"})");
+        }
+        catch (StripeException ex)
+        {
+            // 5xx and 429 are Stripe's to recover from; any other 4xx is about our request or key, never about the payment.
+            LogUnreachable(logger, ex, stripeInvoiceId!, (int)ex.HttpStatusCode);
+            return new StripeConfirmation.Unreachable($"Stripe answered {(int)ex.HttpStatusCode} ({ex.StripeError?.Type ?? "no error type"})");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogUnreachable(logger, ex, stripeInvoiceId!, 0);
+            return new StripeConfirmation.Unreachable($"no answer from Stripe ({ex.GetType().Name})");
+        }
+
+        return await JudgeAsync(paid, invoiceId, currency, stripeInvoiceId!, receivedMinor, linkedByPlatform, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<StripeConfirmation> JudgeAsync(Stripe.Invoice paid, string invoiceId, string currency, string stripeInvoiceId, long receivedMinor,
+        Func<CancellationToken, Task<bool>> linkedByPlatform, CancellationToken cancellationToken)
+    {
+        string what = $"Stripe invoice {stripeInvoiceId}";
+        if (!string.Equals(paid.Status, "paid", StringComparison.Ordinal))
+        {
+            return new StripeConfirmation.Refuted(StripeRefutation.NotPaid, $"{what} is {paid.Status ?? "of no status"}, not paid");
+        }
+
+        if (paid.AmountPaid < receivedMinor)
+        {
+            return new StripeConfirmation.Refuted(StripeRefutation.AmountShort,
+                string.Create(CultureInfo.InvariantCulture, $"{what} paid {paid.AmountPaid} minor units, the rows say {receivedMinor}"));
+        }
+
+        if (!string.Equals(paid.Currency, currency.ToLowerInvariant(), StringComparison.Ordinal))
+        {
+            return new StripeConfirmation.Refuted(StripeRefutation.CurrencyDiffers, $"{what} is in {paid.Currency ?? "no currency"}, {invoiceId} in {currency}");
+        }
+
+        if (connection.Options.KeyLivemode is not { } keyLive || paid.Livemode != keyLive)
+        {
+            string key = connection.Options.KeyLivemode switch { true => "live", false => "test", null => "of no known mode" };
+            return new StripeConfirmation.Refuted(StripeRefutation.ModeDiffers, $"{what} is {(paid.Livemode ? "live" : "test")}-mode, the secret key {key}");
+        }
+
+        string? named = paid.Metadata?.GetValueOrDefault(StripeInvoiceSync.InvoiceIdMetadataKey);
+        if (!string.Equals(named, invoiceId, StringComparison.Ordinal) && !await linkedByPlatform(cancellationToken).ConfigureAwait(false))
+        {
+            return new StripeConfirmation.Refuted(StripeRefutation.NamesAnotherInvoice,
+                $"{what} names {(named is null ? "no invoice" : named)} in its metadata, and the platform did not sync it for {invoiceId}");
+        }
+
+        return StripeConfirmation.Confirmed.Instance;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe could not be asked about invoice {StripeInvoiceId} (status {Status}, 0 = no answer); nothing is decided on it until it answers")]
+    private static partial void LogUnreachable(ILogger logger, Exception exception, string stripeInvoiceId, int status);
+}

@@ -1,0 +1,143 @@
+using Billing.Payments;
+
+namespace Billing.Application.Tests.Payments;
+
+/// <summary>
+/// Settling asks Stripe before it books, against Azurite and a loopback Stripe double with a test-mode key: payment rows
+/// planted in storage (a payment state, an applied event, the unsettled marker; no Stripe key, no treasury key needed) are
+/// booked and burned on only when Stripe says the invoice was paid.
+/// </summary>
+public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+{
+    private const long Total = 10_000;
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private StripeCaptureServer stripe = null!;
+
+    public Task InitializeAsync()
+    {
+        stripe = StripeCaptureServer.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await stripe.DisposeAsync();
+
+    private sealed record Setup(BillingTables Tables, PaymentStore Payments, InvoiceStore Invoices, BurnStore Burns, LedgerRecorder Recorder, LedgerAudit Audit, PaymentProcessor Processor, string InvoiceId)
+    {
+        public async Task<InvoiceStatus> StatusAsync() => (await Invoices.GetAsync(Billing.Domain.Invoicing.InvoiceId.Parse(InvoiceId), Ct))!.Status;
+
+        public async Task<bool> BookedAsync(string eventId) => await Recorder.IsBookedAsync(LedgerEntries.PaymentId(eventId), Ct);
+
+        public async Task<IReadOnlyList<BurnIntent>> BurnsAsync() => (await Burns.ListAsync(InvoiceId, Ct)).Items;
+    }
+
+    private async Task<Setup> NewAsync()
+    {
+        var (tables, ledger, audit) = await ReconcileOnlyLedger.NewAsync(azurite);
+        var (invoices, payments, burns, refunds, links) = (new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new RefundStore(tables), new InvoicePaymentLinkStore(tables));
+        var recorder = new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System);
+        var processor = new PaymentProcessor(payments, invoices, new PartnerStore(tables), burns, new CreditNoteStore(tables), recorder, ledger, CreditNoteSetup.Trigger(),
+            new InvoicePaymentProcessor(links, refunds, new RefundPlacement(refunds, links, invoices, payments)), StripeConfirmations.Asking(tables, stripe), TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
+        string payer = "carrier-" + Guid.NewGuid().ToString("N")[..8];
+        var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(Total, Currency.USD));
+        var invoice = new Invoice(new InvoiceId(payer, new BillingPeriod(2026, 10)), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line]).Finalize();
+        await invoices.AddOrGetAsync(invoice, Ct);
+        await recorder.InvoiceFinalizedAsync(invoice, Ct);
+        return new Setup(tables, payments, invoices, burns, recorder, audit, processor, invoice.Id.ToString());
+    }
+
+    /// <summary>What someone with write access to storage plants: an applied payment in full, its state, and an old unsettled marker.</summary>
+    private static async Task<string> PlantPaidAsync(Setup s, string stripeInvoiceId)
+    {
+        string eventId = "evt_" + Guid.NewGuid().ToString("N");
+        var state = new InvoicePayments(new Dictionary<string, PaymentSource>(StringComparer.Ordinal) { [stripeInvoiceId] = new("USD", Total, Applied: true) }, eventId);
+        var payment = new PaymentRecord(eventId, s.InvoiceId, InvoiceId.Parse(s.InvoiceId).Payer, Total, "USD", stripeInvoiceId, "cus_planted", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow)
+        {
+            Resolution = PaymentResolution.Applied, DeltaMinor = Total, ToReceivableMinor = Total,
+        };
+        Assert.Equal(PaymentWrite.Recorded, await s.Payments.TryRecordAsync(payment, state, null, Ct));
+        await s.Payments.MarkUnsettledAsync(s.InvoiceId, DateTimeOffset.UtcNow.AddMinutes(-5), Ct);
+        return eventId;
+    }
+
+    [Theory]
+    [InlineData("open", "NotPaid")]
+    [InlineData(null, "NoSuchInvoice")]
+    public async Task SettlePendingAsync_PlantedPaymentStripeDoesNotConfirm_BooksNothingBurnsNothingAndReconcileReportsIt(string? stripeStatus, string reason)
+    {
+        var s = await NewAsync();
+        if (stripeStatus is not null)
+        {
+            stripe.MarkPaid("in_planted", 0, "usd", s.InvoiceId, status: stripeStatus);
+        }
+
+        string eventId = await PlantPaidAsync(s, "in_planted");
+
+        await s.Processor.SettlePendingAsync(TimeSpan.Zero, Ct);
+
+        Assert.False(await s.BookedAsync(eventId)); // before: PaymentReceived cash booked
+        Assert.Empty(await s.BurnsAsync()); // before: a burn intent the executor signs
+        Assert.Equal(InvoiceStatus.Finalized, await s.StatusAsync()); // before: paid
+        Assert.Empty(await s.Payments.ListUnsettledAsync(Ct)); // decided: not retried
+        var mismatches = (await s.Audit.ReconcileAsync(Ct)).Mismatches;
+        var finding = Assert.Single(mismatches, m => m.Kind == "PaymentUnconfirmed");
+        Assert.Equal(eventId, finding.Subject);
+        Assert.DoesNotContain(mismatches, m => m != finding && (m.Subject == eventId || m.Subject.Contains(s.InvoiceId, StringComparison.Ordinal))); // not also PaymentNotBooked, nor a status mismatch
+        Assert.Contains("in_planted", finding.Detail, StringComparison.Ordinal);
+        Assert.Contains(reason, finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordAsync_StripeConfirmsThePayment_BooksMarksPaidAndCreatesTheBurn()
+    {
+        var s = await NewAsync();
+        stripe.MarkPaid("in_real", Total, "usd", s.InvoiceId);
+        string eventId = "evt_" + Guid.NewGuid().ToString("N");
+
+        var outcome = await s.Processor.RecordAsync(new WebhookOutcome.PaymentReceived(eventId, InvoiceId.Parse(s.InvoiceId), "in_real", "cus_1", "pi_1", Total, "USD", DateTimeOffset.UtcNow, null), Ct);
+
+        Assert.NotNull(outcome.BurnId);
+        Assert.True(await s.BookedAsync(eventId));
+        Assert.Equal(InvoiceStatus.Paid, await s.StatusAsync());
+        Assert.Equal(Total, Assert.Single(await s.BurnsAsync()).UsdMinor);
+        Assert.Contains(stripe.Requests, r => r.ToString() == "GET /v1/invoices/in_real");
+        Assert.DoesNotContain((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Kind == "PaymentUnconfirmed");
+    }
+
+    [Fact]
+    public async Task SettlePendingAsync_StripeAnswers500_BooksNothingKeepsTheMarkerAndBooksOnceStripeAnswers()
+    {
+        var s = await NewAsync();
+        stripe.MarkPaid("in_later", Total, "usd", s.InvoiceId);
+        stripe.FailStatus["/v1/invoices/in_later"] = 500;
+        string eventId = await PlantPaidAsync(s, "in_later");
+
+        await s.Processor.SettlePendingAsync(TimeSpan.Zero, Ct);
+
+        Assert.False(await s.BookedAsync(eventId));
+        Assert.Empty(await s.BurnsAsync());
+        Assert.Equal(InvoiceStatus.Finalized, await s.StatusAsync());
+        Assert.Equal(s.InvoiceId, Assert.Single(await s.Payments.ListUnsettledAsync(Ct)).InvoiceId);
+
+        stripe.FailStatus.Clear();
+        await s.Processor.SettlePendingAsync(TimeSpan.Zero, Ct);
+
+        Assert.True(await s.BookedAsync(eventId));
+        Assert.Single(await s.BurnsAsync());
+        Assert.Equal(InvoiceStatus.Paid, await s.StatusAsync());
+        Assert.Empty(await s.Payments.ListUnsettledAsync(Ct));
+    }
+
+    [Fact]
+    public async Task SettlePendingAsync_StripePaidLessThanTheRowsSay_IsNotBookedAndReportedAmountShort()
+    {
+        var s = await NewAsync();
+        stripe.MarkPaid("in_short", Total - 1, "usd", s.InvoiceId);
+        string eventId = await PlantPaidAsync(s, "in_short");
+
+        await s.Processor.SettlePendingAsync(TimeSpan.Zero, Ct);
+
+        Assert.False(await s.BookedAsync(eventId));
+        Assert.Empty(await s.BurnsAsync());
+        Assert.Contains((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => (m.Kind, m.Subject) == ("PaymentUnconfirmed", eventId) && m.Detail.Contains("AmountShort", StringComparison.Ordinal));
+    }
+}

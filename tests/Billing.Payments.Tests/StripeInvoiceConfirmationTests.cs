@@ -1,0 +1,137 @@
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Billing.Payments.Tests;
+
+/// <summary>What Stripe's answer to <c>GET /v1/invoices/{id}</c> makes of a payment our rows say it made, against a real loopback Stripe double.</summary>
+public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
+{
+    private const string Ours = "INV-carrier-tmo-202610";
+    private const string Paid = "in_confirm1";
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private StripeCaptureServer _server = null!;
+
+    public Task InitializeAsync()
+    {
+        _server = StripeCaptureServer.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private StripeInvoiceConfirmation New(string? key = "sk_test_confirm") =>
+        new(new StripeConnection(Options.Create(new StripeOptions { SecretKey = key, ApiBase = _server.BaseUrl })), NullLogger<StripeInvoiceConfirmation>.Instance);
+
+    private Task<StripeConfirmation> ConfirmAsync(long received = 10_000, string currency = "USD", bool linked = false, string? key = "sk_test_confirm", string? stripeInvoiceId = Paid) =>
+        New(key).ConfirmAsync(Ours, currency, stripeInvoiceId, received, _ => Task.FromResult(linked), Ct);
+
+    [Fact]
+    public async Task ConfirmAsync_PaidInFullForOurInvoice_IsConfirmed()
+    {
+        _server.MarkPaid(Paid, 10_000, "usd", Ours);
+
+        Assert.Same(StripeConfirmation.Confirmed.Instance, await ConfirmAsync());
+        Assert.Contains(_server.Requests, r => r.ToString() == $"GET /v1/invoices/{Paid}");
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_StripeSaysOpen_IsRefutedNotPaid()
+    {
+        _server.MarkPaid(Paid, 0, "usd", Ours, status: "open");
+
+        Assert.Equal(StripeRefutation.NotPaid, Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync()).Reason);
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_NoSuchStripeInvoice_IsRefutedNoSuchInvoice()
+    {
+        var refuted = Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync());
+
+        Assert.Equal(StripeRefutation.NoSuchInvoice, refuted.Reason);
+        Assert.Contains("resource_missing", refuted.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_PaidLessThanTheRowsSay_IsRefutedAmountShort()
+    {
+        _server.MarkPaid(Paid, 9_999, "usd", Ours);
+
+        var refuted = Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync(received: 10_000));
+
+        Assert.Equal(StripeRefutation.AmountShort, refuted.Reason);
+        Assert.Contains("9999", refuted.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_PaidInAnotherCurrency_IsRefutedCurrency()
+    {
+        _server.MarkPaid(Paid, 10_000, "eur", Ours);
+
+        Assert.Equal(StripeRefutation.CurrencyDiffers, Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync()).Reason);
+    }
+
+    [Theory]
+    [InlineData("sk_test_confirm", true)]
+    [InlineData("sk_live_confirm", false)]
+    [InlineData("sk_confirm", false)] // a key of no known mode: nothing to compare with
+    public async Task ConfirmAsync_InvoiceOfAnotherModeThanTheKey_IsRefutedMode(string key, bool livemode)
+    {
+        _server.MarkPaid(Paid, 10_000, "usd", Ours, livemode);
+
+        Assert.Equal(StripeRefutation.ModeDiffers, Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync(key: key)).Reason);
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_MetadataNamesAnotherInvoiceAndNoSyncLink_IsRefutedNamesAnother()
+    {
+        _server.MarkPaid(Paid, 10_000, "usd", "INV-carrier-other-202610");
+
+        Assert.Equal(StripeRefutation.NamesAnotherInvoice, Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync()).Reason);
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_NoMetadataButThePlatformSyncedItForOurs_IsConfirmed()
+    {
+        _server.MarkPaid(Paid, 10_000, "usd", null);
+
+        Assert.Same(StripeConfirmation.Confirmed.Instance, await ConfirmAsync(linked: true));
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(429)]
+    [InlineData(401)]
+    public async Task ConfirmAsync_StripeAnswersNoVerdict_IsUnreachableNeverRefuted(int status)
+    {
+        _server.MarkPaid(Paid, 0, "usd", Ours, status: "open");
+        _server.FailStatus[$"/v1/invoices/{Paid}"] = status;
+
+        Assert.IsType<StripeConfirmation.Unreachable>(await ConfirmAsync());
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_NobodyListens_IsUnreachable()
+    {
+        var nowhere = new StripeInvoiceConfirmation(new StripeConnection(Options.Create(new StripeOptions { SecretKey = "sk_test_confirm", ApiBase = $"http://127.0.0.1:{FreePort.Find()}" })),
+            NullLogger<StripeInvoiceConfirmation>.Instance);
+
+        Assert.IsType<StripeConfirmation.Unreachable>(await nowhere.ConfirmAsync(Ours, "USD", Paid, 10_000, _ => Task.FromResult(false), Ct));
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_NoSecretKey_AsksNothingAndSaysNoKey()
+    {
+        Assert.Same(StripeConfirmation.NoKey.Instance, await ConfirmAsync(key: null));
+        Assert.Empty(_server.Requests);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("in_../customers")]
+    public async Task ConfirmAsync_RowsNameNoStripeId_IsRefutedWithoutAsking(string? stripeInvoiceId)
+    {
+        Assert.Equal(StripeRefutation.NoSuchInvoice, Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync(stripeInvoiceId: stripeInvoiceId)).Reason);
+        Assert.Empty(_server.Requests);
+    }
+}
