@@ -4,7 +4,8 @@ namespace Billing.Application.Burns;
 /// The book's word on money that went back on a burn's invoice (docs/design.md §4.15): the credit-note and refund entries
 /// indexed under the invoice, and the refunds under no invoice of the Stripe customers who paid it, compared with the rows
 /// the other holds read (<see cref="BookedRowMissing"/>). Rows deleted or rewritten outside the platform lift those holds;
-/// the book's entries, hash-chained and anchored, do not go with them, so the burn stays held.
+/// the book's entries, hash-chained and anchored, do not go with them, so the burn stays held. A burn finance released is held
+/// only by entries of money that went back after the release (finance decided with the earlier ones named in its hold reason).
 /// </summary>
 internal static class BookedCredits
 {
@@ -18,6 +19,11 @@ internal static class BookedCredits
         foreach (string customer in customers)
         {
             entries.AddRange(await ledger.IndexedAsync(LedgerIndex.Customer(customer), cancellationToken).ConfigureAwait(false));
+        }
+
+        if (intent.ReleasedAt is { } released)
+        {
+            entries.RemoveAll(e => e.OccurredAt <= released);
         }
 
         if (entries.Count == 0)

@@ -274,6 +274,26 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
     }
 
     [Fact]
+    public async Task RunAsync_HeldByTheBookThenReleasedByFinance_SignedAsReleased()
+    {
+        var (h, intent) = await NewAsync();
+        await h.BookedRefundAsync(intent.InvoiceId, "ch_gone", 500);
+        await Harness.DeleteAsync(h.Tables.Refunds, RefundStore.Partition, "ch_gone");
+        await h.Executor.RunAsync(Ct);
+        Assert.Equal(BurnStatus.Held, (await h.GetAsync(intent.Id)).Status);
+        var trigger = new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance); // the tests run the executor themselves
+        var releaser = new BurnReleaser(h.Burns, new InvoiceStore(h.Tables), new PaymentStore(h.Tables), h.Credits, new RefundStore(h.Tables), trigger, TimeProvider.System);
+
+        var released = await releaser.ReleaseAsync(intent.Id, 11_845, "ch_gone's 5.00 refund checked in Stripe; its row was lost", "finance-ops", Ct);
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        Assert.Equal(BurnReleaseOutcome.Released, released.Outcome);
+        var burn = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Finalized, 11_845L), (burn.Status, burn.UsdMinor)); // before: held again by the book on every run, the release ignored
+    }
+
+    [Fact]
     public async Task RunAsync_RefundRowRewrittenToLessThanBooked_StillHeldNamingTheBookEntry()
     {
         var (h, intent) = await NewAsync();
