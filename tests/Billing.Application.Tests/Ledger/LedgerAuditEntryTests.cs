@@ -130,4 +130,34 @@ public class LedgerAuditEntryTests(AzuriteFixture azurite)
 
         Assert.Equal([("EntryWithoutSource", invoiceEntry.EntryId), ("EntryWithoutSource", noteEntry.EntryId)], findings);
     }
+    [Fact]
+    public async Task ReconcileAsync_CreditNoteBookedBeforeTodayWithCashOut_NoEntryFinding()
+    {
+        // Before: EntryMismatch (the book credits cash:stripe, today's derivation clearing:refunds), or the note's recording conflicted.
+        var s = await NewAsync();
+        var (invoiceId, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        var note = CreditNoteSetup.Note(stripeInvoice, 3_000);
+        await s.BookAsBeforeTodayAsync(note, invoiceId);
+        await s.Credits.RecordAsync(note, Ct);
+
+        Assert.Empty(await EntryFindingsAsync(s));
+        Assert.Equal((7_000L, 0L), (await s.BalanceAsync(Accounts.CashStripe), await s.BalanceAsync(Accounts.ClearingRefunds)));
+    }
+
+    [Fact]
+    public async Task RecordAsync_CreditNoteBookedBeforeTodayVoidedNow_VoidReversesTheCashItTookOut()
+    {
+        var s = await NewAsync();
+        var (invoiceId, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        var note = CreditNoteSetup.Note(stripeInvoice, 3_000);
+        await s.BookAsBeforeTodayAsync(note, invoiceId);
+        await s.Credits.RecordAsync(note, Ct);
+
+        await s.Credits.RecordAsync(note with { EventId = "evt_void_" + note.CreditNoteId, Voided = true }, Ct);
+
+        var voided = Assert.Single(await s.EntriesAsync(), e => e.Kind == LedgerEntryKind.CreditNoteVoided);
+        Assert.Contains(new Posting(Accounts.CashStripe, "USD", 3_000), voided.Postings);
+        Assert.Equal((10_000L, 0L, 0L), (await s.BalanceAsync(Accounts.CashStripe), await s.BalanceAsync(Accounts.ClearingRefunds), await s.BalanceAsync(Accounts.RevenueCreditNotes)));
+        Assert.Empty(await EntryFindingsAsync(s));
+    }
 }
