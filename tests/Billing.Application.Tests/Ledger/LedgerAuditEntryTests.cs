@@ -91,7 +91,7 @@ public class LedgerAuditEntryTests(AzuriteFixture azurite)
         string entryId = CreditNoteEntries.IssuedId(note.CreditNoteId);
         // The refund sent back through Stripe rewritten as credit the payer still holds with us.
         await LedgerForgery.RewriteAsync(s.Ledger, await SequenceOfAsync(s, entryId),
-            e => ([.. e.Postings.Select(p => p.Account == Accounts.CashStripe ? p with { Account = Accounts.CustomerCredit(payer) } : p)], e.Metadata));
+            e => ([.. e.Postings.Select(p => p.Account == Accounts.ClearingRefunds ? p with { Account = Accounts.CustomerCredit(payer) } : p)], e.Metadata));
         await AssertChainVerifiesAsync(s);
 
         var finding = Assert.Single(await EntryFindingsAsync(s));
