@@ -30,8 +30,13 @@ internal static class EntryDrafts
         return LedgerEntries.TokensBurned(burn, burn.UpdatedAt);
     }
 
-    /// <summary>An applied credit note of <paramref name="invoiceId"/>: its issue, and its void once voided (<see cref="CreditNoteEntries"/>); nothing for a note not applied.</summary>
-    public static (LedgerEntryDraft? Issued, LedgerEntryDraft? Voided) CreditNote(CreditNoteEntry note, string invoiceId)
+    /// <summary>
+    /// An applied credit note of <paramref name="invoiceId"/>: its issue, and its void once voided (<see cref="CreditNoteEntries"/>);
+    /// nothing for a note not applied. Both of the shape of <paramref name="issuedInBook"/>, the note's issue entry as the book
+    /// has it (none yet: today's): a book written before 2026-12-06 credited the refunded part to cash:stripe, and its entries
+    /// stay what they were, so a later void reverses what the issue posted.
+    /// </summary>
+    public static (LedgerEntryDraft? Issued, LedgerEntryDraft? Voided) CreditNote(CreditNoteEntry note, string invoiceId, LedgerEntry? issuedInBook = null)
     {
         ArgumentNullException.ThrowIfNull(note);
         if (!note.Applied)
@@ -40,7 +45,8 @@ internal static class EntryDrafts
         }
 
         string payer = InvoiceId.Parse(invoiceId).Payer;
-        return (CreditNoteEntries.Issued(note, invoiceId, payer, note.IssuedAt),
-            note.Voided ? CreditNoteEntries.Voided(note, invoiceId, payer, note.VoidedAt ?? note.IssuedAt) : null);
+        bool refundedToCash = CreditNoteEntries.RefundedToCash(issuedInBook);
+        return (CreditNoteEntries.Issued(note, invoiceId, payer, note.IssuedAt, refundedToCash),
+            note.Voided ? CreditNoteEntries.Voided(note, invoiceId, payer, note.VoidedAt ?? note.IssuedAt, refundedToCash) : null);
     }
 }

@@ -26,14 +26,16 @@ internal static class EntryFindings
     public static IEnumerable<AuditProblem> For(IEnumerable<LedgerEntry> entries, EntrySources records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        foreach (var entry in entries.OrderBy(e => e.Sequence))
+        var book = entries.ToList();
+        var issues = book.Where(e => e.Kind == LedgerEntryKind.CreditNoteIssued).GroupBy(e => e.EntryId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var entry in book.OrderBy(e => e.Sequence))
         {
             var finding = entry.Kind switch
             {
                 LedgerEntryKind.InvoiceFinalized => OfInvoice(entry, records),
                 LedgerEntryKind.PaymentReceived => OfPayment(entry, records),
-                LedgerEntryKind.CreditNoteIssued => OfCreditNote(entry, IssuedPrefix, records),
-                LedgerEntryKind.CreditNoteVoided => OfCreditNote(entry, VoidedPrefix, records),
+                LedgerEntryKind.CreditNoteIssued => OfCreditNote(entry, IssuedPrefix, records, issues),
+                LedgerEntryKind.CreditNoteVoided => OfCreditNote(entry, VoidedPrefix, records, issues),
                 LedgerEntryKind.TokensBurned => OfBurn(entry, records),
                 _ => null, // not derived from records (see the summary), or a kind another finding compares
             };
@@ -95,7 +97,12 @@ internal static class EntryFindings
         return payment.Resolution is null ? null : Compare(entry, "the payment record", () => EntryDrafts.Payment(payment));
     }
 
-    private static AuditProblem? OfCreditNote(LedgerEntry entry, string prefix, EntrySources records)
+    /// <summary>
+    /// A note's entry, compared with the entry of the shape its issue entry has (<see cref="EntryDrafts.CreditNote"/>): one written
+    /// before 2026-12-06 credited the refunded part to cash:stripe. A void whose issue is not in <paramref name="issues"/> is
+    /// compared by its own shape.
+    /// </summary>
+    private static AuditProblem? OfCreditNote(LedgerEntry entry, string prefix, EntrySources records, IReadOnlyDictionary<string, LedgerEntry> issues)
     {
         if (IdAfter(entry, prefix) is not { } noteId)
         {
@@ -121,7 +128,8 @@ internal static class EntryFindings
 
         return Compare(entry, "the credit note", () =>
         {
-            var (issued, voided) = EntryDrafts.CreditNote(note, invoiceOf);
+            var issuedInBook = prefix == VoidedPrefix ? issues.GetValueOrDefault(CreditNoteEntries.IssuedId(noteId)) ?? entry : entry;
+            var (issued, voided) = EntryDrafts.CreditNote(note, invoiceOf, issuedInBook);
             return prefix == VoidedPrefix ? voided : issued;
         });
     }

@@ -10,10 +10,14 @@ internal static class CreditNoteBookings
 {
     private const int MaxAttempts = 20;
 
-    /// <summary>Books <paramref name="note"/>'s issue, and its void when voided; nothing for a note not applied.</summary>
+    /// <summary>
+    /// Books <paramref name="note"/>'s issue, and its void when voided; nothing for a note not applied. Of the shape its issue
+    /// entry has in the book, if booked (before 2026-12-06 the refunded part went to cash:stripe; <see cref="EntryDrafts.CreditNote"/>).
+    /// </summary>
     public static async Task BookAsync(LedgerStore ledger, CreditNoteEntry note, string invoiceId, CancellationToken cancellationToken)
     {
-        var (issued, voided) = EntryDrafts.CreditNote(note, invoiceId); // nothing for a note not applied
+        var booked = note.Applied ? await ledger.GetAsync(LedgerEntries.MainBook, CreditNoteEntries.IssuedId(note.CreditNoteId), cancellationToken).ConfigureAwait(false) : null;
+        var (issued, voided) = EntryDrafts.CreditNote(note, invoiceId, booked); // nothing for a note not applied
         await AppendAsync(ledger, issued, cancellationToken).ConfigureAwait(false);
         await AppendAsync(ledger, voided, cancellationToken).ConfigureAwait(false);
     }

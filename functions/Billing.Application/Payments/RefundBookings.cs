@@ -30,7 +30,8 @@ public sealed class RefundBookings(LedgerStore ledger, RefundStore refunds, Invo
             string? invoiceId = row.InvoiceId is { } id && IsInvoiceId(id) ? id : null;
             var step = new RefundBooking(chargeId, next, row.AmountRefundedMinor, row.AmountRefundedMinor - booked, row.Currency, row.EventId, invoiceId, row.StripeCustomerId);
             long toCredit = invoiceId is null ? 0 : await OverpaymentLeftAsync(invoiceId, row.Currency, cancellationToken).ConfigureAwait(false);
-            if (RefundEntries.Refunded(step, toCredit, row.At) is not { } draft)
+            long outBefore = invoiceId is null ? 0 : await CashOutBeforeAsync(invoiceId, row.Currency, cancellationToken).ConfigureAwait(false);
+            if (RefundEntries.Refunded(step, toCredit, row.At, outBefore) is not { } draft)
             {
                 return null;
             }
@@ -97,6 +98,41 @@ public sealed class RefundBookings(LedgerStore ledger, RefundStore refunds, Invo
         {
             return 0;
         }
+    }
+
+    /// <summary>
+    /// Cash the invoice's credit notes booked before 2026-12-06 took out of <c>cash:stripe</c> for refunds (they credited cash, not
+    /// <c>clearing:refunds</c>; voids net) that no booked refund step of the invoice left out yet: the refunds' steps book only
+    /// the rest, so the cash moves once. The notes' entries are read by their ids (a book of then has no index rows for them).
+    /// A notes' row that cannot be read throws <see cref="InvalidDataException"/>: the cash is unknown, so nothing is booked.
+    /// </summary>
+    private async Task<long> CashOutBeforeAsync(string invoiceId, string currency, CancellationToken cancellationToken)
+    {
+        if (!Currency.TryFromCode(currency, out var code))
+        {
+            return 0;
+        }
+
+        string asset = Assets.Of(code);
+        var (notes, _) = await credits.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+        long outByNotes = 0;
+        foreach (var note in notes.Notes.Values.Where(n => n.Applied))
+        {
+            foreach (string id in (string[])[CreditNoteEntries.IssuedId(note.CreditNoteId), CreditNoteEntries.VoidedId(note.CreditNoteId)])
+            {
+                outByNotes += CreditNoteEntries.CashOutOf(await ledger.GetAsync(LedgerEntries.MainBook, id, cancellationToken).ConfigureAwait(false), asset);
+            }
+        }
+
+        if (outByNotes <= 0)
+        {
+            return 0;
+        }
+
+        long leftOut = (await ledger.IndexedAsync(LedgerEntries.MainBook, LedgerIndex.Invoice(invoiceId), cancellationToken).ConfigureAwait(false))
+            .Where(e => e.Kind == LedgerEntryKind.PaymentRefunded && e.Metadata.GetValueOrDefault("currency") == asset)
+            .Sum(RefundEntries.CashOutBeforeOf);
+        return Math.Max(0, outByNotes - leftOut);
     }
 
     private static bool IsInvoiceId(string id)

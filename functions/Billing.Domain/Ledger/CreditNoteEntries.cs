@@ -13,19 +13,33 @@ public static class CreditNoteEntries
     public static string VoidedId(string creditNoteId) => "credit-note-void:" + creditNoteId;
 
     /// <summary>
+    /// Whether <paramref name="booked"/>, a note's issue entry as the book has it, credited the refunded part to
+    /// <see cref="Accounts.CashStripe"/>, as books written before 2026-12-06 did: that note's entries keep the shape (its void
+    /// reverses what the issue posted, reconcile derives it so), and its refund's cash already left (<see cref="CashOutOf"/>).
+    /// False for none (a note booked now).
+    /// </summary>
+    public static bool RefundedToCash(LedgerEntry? booked) =>
+        booked is not null && booked.Postings.Any(p => p.Account == Accounts.CashStripe);
+
+    /// <summary>What <paramref name="booked"/> (a note's issue or void entry, or none) took out of <see cref="Accounts.CashStripe"/> in <paramref name="asset"/>, net: negative for a void.</summary>
+    public static long CashOutOf(LedgerEntry? booked, string asset) =>
+        booked is null ? 0 : -booked.Postings.Where(p => p.Account == Accounts.CashStripe && p.Asset == asset).Sum(p => p.Amount);
+
+    /// <summary>
     /// The note's issue: debit <see cref="Accounts.RevenueCreditNotes"/> by its amount; credit <c>receivable:{payer}</c> with what it
     /// took off the amount due, <see cref="Accounts.ClearingRefunds"/> with what Stripe refunded (the refund's own entry,
-    /// <see cref="RefundEntries"/>, moves the cash; before 2026-12 notes credited <see cref="Accounts.CashStripe"/> with it), <c>credit:{payer}</c> with what went to
+    /// <see cref="RefundEntries"/>, moves the cash; <paramref name="refundedToCash"/>: <see cref="Accounts.CashStripe"/>, as notes booked
+    /// before 2026-12-06 did, <see cref="RefundedToCash"/>), <c>credit:{payer}</c> with what went to
     /// the customer balance and <see cref="Accounts.CashOutOfBand"/> with what was paid back outside Stripe. Null for a zero note.
     /// </summary>
-    public static LedgerEntryDraft? Issued(CreditNoteEntry note, string invoiceId, string payer, DateTimeOffset occurredAt) =>
-        Draft(note, invoiceId, payer, occurredAt, IssuedId(note.CreditNoteId), LedgerEntryKind.CreditNoteIssued, 1);
+    public static LedgerEntryDraft? Issued(CreditNoteEntry note, string invoiceId, string payer, DateTimeOffset occurredAt, bool refundedToCash = false) =>
+        Draft(note, invoiceId, payer, occurredAt, IssuedId(note.CreditNoteId), LedgerEntryKind.CreditNoteIssued, 1, refundedToCash);
 
-    /// <summary>The exact reversal of <see cref="Issued"/>.</summary>
-    public static LedgerEntryDraft? Voided(CreditNoteEntry note, string invoiceId, string payer, DateTimeOffset occurredAt) =>
-        Draft(note, invoiceId, payer, occurredAt, VoidedId(note.CreditNoteId), LedgerEntryKind.CreditNoteVoided, -1);
+    /// <summary>The exact reversal of <see cref="Issued"/> (of the same shape: <paramref name="refundedToCash"/> as the issue entry booked).</summary>
+    public static LedgerEntryDraft? Voided(CreditNoteEntry note, string invoiceId, string payer, DateTimeOffset occurredAt, bool refundedToCash = false) =>
+        Draft(note, invoiceId, payer, occurredAt, VoidedId(note.CreditNoteId), LedgerEntryKind.CreditNoteVoided, -1, refundedToCash);
 
-    private static LedgerEntryDraft? Draft(CreditNoteEntry note, string invoiceId, string payer, DateTimeOffset occurredAt, string entryId, LedgerEntryKind kind, int sign)
+    private static LedgerEntryDraft? Draft(CreditNoteEntry note, string invoiceId, string payer, DateTimeOffset occurredAt, string entryId, LedgerEntryKind kind, int sign, bool refundedToCash)
     {
         ArgumentNullException.ThrowIfNull(note);
         ArgumentException.ThrowIfNullOrWhiteSpace(invoiceId);
@@ -46,7 +60,7 @@ public static class CreditNoteEntries
         }
 
         Give(Accounts.Receivable(payer), note.Amounts.PrePaymentMinor);
-        Give(Accounts.ClearingRefunds, note.Amounts.RefundedMinor);
+        Give(refundedToCash ? Accounts.CashStripe : Accounts.ClearingRefunds, note.Amounts.RefundedMinor);
         Give(Accounts.CustomerCredit(payer), note.Amounts.CustomerBalanceMinor);
         Give(Accounts.CashOutOfBand, note.Amounts.OutOfBandMinor);
         return new LedgerEntryDraft(entryId, kind, occurredAt, postings, new Dictionary<string, string>

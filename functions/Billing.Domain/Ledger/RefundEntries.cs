@@ -11,6 +11,8 @@ public static class RefundEntries
 {
     public const string IdPrefix = "refund:";
 
+    private const string CashOutBeforeKey = "cashOutBeforeMinor";
+
     /// <summary>The id of the <paramref name="number"/>th refund entry of <paramref name="chargeId"/>.</summary>
     public static string Id(string chargeId, int number)
     {
@@ -24,29 +26,36 @@ public static class RefundEntries
     /// <see cref="Accounts.ClearingRefunds"/>, which the credit note that made the refund credits (a refund no note explains
     /// stays there, as reconcile's <c>RefundWithoutCreditNote</c> does), except the part <paramref name="toCustomerCreditMinor"/>
     /// that returns what the payer overpaid: it debits <c>credit:{payer}</c>, the liability the overpayment was booked to.
-    /// Null when nothing new was refunded or the currency is not one the ledger books (reconcile reports the refund).
+    /// <paramref name="cashOutBeforeMinor"/> of the step is cash a credit note booked before 2026-12-06 already took out of
+    /// <see cref="Accounts.CashStripe"/> (it credited cash, not the clearing account): the entry books only the rest, and says
+    /// how much it left out as <c>cashOutBeforeMinor</c> (<see cref="CashOutBeforeOf"/>).
+    /// Null when nothing new was refunded or all of it was out already (the next step carries it again), or the currency is not
+    /// one the ledger books (reconcile reports the refund).
     /// </summary>
-    public static LedgerEntryDraft? Refunded(RefundBooking refund, long toCustomerCreditMinor, DateTimeOffset occurredAt)
+    public static LedgerEntryDraft? Refunded(RefundBooking refund, long toCustomerCreditMinor, DateTimeOffset occurredAt, long cashOutBeforeMinor = 0)
     {
         ArgumentNullException.ThrowIfNull(refund);
         ArgumentOutOfRangeException.ThrowIfNegative(toCustomerCreditMinor);
-        if (refund.RefundedMinor <= 0 || !Currency.TryFromCode(refund.Currency, out var currency))
+        ArgumentOutOfRangeException.ThrowIfNegative(cashOutBeforeMinor);
+        long outBefore = Math.Min(cashOutBeforeMinor, Math.Max(0, refund.RefundedMinor));
+        long cash = refund.RefundedMinor - outBefore;
+        if (cash <= 0 || !Currency.TryFromCode(refund.Currency, out var currency))
         {
             return null;
         }
 
         string asset = Assets.Of(currency);
         string? payer = refund.InvoiceId is { } invoiceId ? InvoiceId.Parse(invoiceId).Payer : null;
-        long toCredit = payer is null ? 0 : Math.Min(toCustomerCreditMinor, refund.RefundedMinor);
-        var postings = new List<Posting> { Posting.Credit(Accounts.CashStripe, asset, refund.RefundedMinor) };
+        long toCredit = payer is null ? 0 : Math.Min(toCustomerCreditMinor, cash);
+        var postings = new List<Posting> { Posting.Credit(Accounts.CashStripe, asset, cash) };
         if (toCredit > 0)
         {
             postings.Add(Posting.Debit(Accounts.CustomerCredit(payer!), asset, toCredit));
         }
 
-        if (refund.RefundedMinor > toCredit)
+        if (cash > toCredit)
         {
-            postings.Add(Posting.Debit(Accounts.ClearingRefunds, asset, refund.RefundedMinor - toCredit));
+            postings.Add(Posting.Debit(Accounts.ClearingRefunds, asset, cash - toCredit));
         }
 
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -58,6 +67,11 @@ public static class RefundEntries
             ["currency"] = asset,
             ["stripeEventId"] = refund.StripeEventId,
         };
+        if (outBefore > 0)
+        {
+            metadata[CashOutBeforeKey] = outBefore.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (refund.InvoiceId is not null)
         {
             metadata["invoiceId"] = refund.InvoiceId;
@@ -70,6 +84,15 @@ public static class RefundEntries
         }
 
         return new LedgerEntryDraft(Id(refund.ChargeId, refund.Number), LedgerEntryKind.PaymentRefunded, occurredAt, postings, metadata);
+    }
+
+    /// <summary>What of its step a refund entry left out of cash as taken out already by a credit note booked before 2026-12-06 (0 when none).</summary>
+    public static long CashOutBeforeOf(LedgerEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Kind == LedgerEntryKind.PaymentRefunded
+            && entry.Metadata.TryGetValue(CashOutBeforeKey, out string? text)
+            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long amount) ? amount : 0;
     }
 
     /// <summary>The cumulative amount a refund entry brought its charge to; null when the entry is none or does not say.</summary>

@@ -91,7 +91,7 @@ public class LedgerAuditEntryTests(AzuriteFixture azurite)
         string entryId = CreditNoteEntries.IssuedId(note.CreditNoteId);
         // The refund sent back through Stripe rewritten as credit the payer still holds with us.
         await LedgerForgery.RewriteAsync(s.Ledger, await SequenceOfAsync(s, entryId),
-            e => ([.. e.Postings.Select(p => p.Account == Accounts.CashStripe ? p with { Account = Accounts.CustomerCredit(payer) } : p)], e.Metadata));
+            e => ([.. e.Postings.Select(p => p.Account == Accounts.ClearingRefunds ? p with { Account = Accounts.CustomerCredit(payer) } : p)], e.Metadata));
         await AssertChainVerifiesAsync(s);
 
         var finding = Assert.Single(await EntryFindingsAsync(s));
@@ -129,5 +129,35 @@ public class LedgerAuditEntryTests(AzuriteFixture azurite)
         var findings = (await EntryFindingsAsync(s)).Select(f => (f.Kind, f.Subject)).ToHashSet();
 
         Assert.Equal([("EntryWithoutSource", invoiceEntry.EntryId), ("EntryWithoutSource", noteEntry.EntryId)], findings);
+    }
+    [Fact]
+    public async Task ReconcileAsync_CreditNoteBookedBeforeTodayWithCashOut_NoEntryFinding()
+    {
+        // Before: EntryMismatch (the book credits cash:stripe, today's derivation clearing:refunds), or the note's recording conflicted.
+        var s = await NewAsync();
+        var (invoiceId, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        var note = CreditNoteSetup.Note(stripeInvoice, 3_000);
+        await s.BookAsBeforeTodayAsync(note, invoiceId);
+        await s.Credits.RecordAsync(note, Ct);
+
+        Assert.Empty(await EntryFindingsAsync(s));
+        Assert.Equal((7_000L, 0L), (await s.BalanceAsync(Accounts.CashStripe), await s.BalanceAsync(Accounts.ClearingRefunds)));
+    }
+
+    [Fact]
+    public async Task RecordAsync_CreditNoteBookedBeforeTodayVoidedNow_VoidReversesTheCashItTookOut()
+    {
+        var s = await NewAsync();
+        var (invoiceId, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        var note = CreditNoteSetup.Note(stripeInvoice, 3_000);
+        await s.BookAsBeforeTodayAsync(note, invoiceId);
+        await s.Credits.RecordAsync(note, Ct);
+
+        await s.Credits.RecordAsync(note with { EventId = "evt_void_" + note.CreditNoteId, Voided = true }, Ct);
+
+        var voided = Assert.Single(await s.EntriesAsync(), e => e.Kind == LedgerEntryKind.CreditNoteVoided);
+        Assert.Contains(new Posting(Accounts.CashStripe, "USD", 3_000), voided.Postings);
+        Assert.Equal((10_000L, 0L, 0L), (await s.BalanceAsync(Accounts.CashStripe), await s.BalanceAsync(Accounts.ClearingRefunds), await s.BalanceAsync(Accounts.RevenueCreditNotes)));
+        Assert.Empty(await EntryFindingsAsync(s));
     }
 }

@@ -64,6 +64,18 @@ internal sealed record CreditNoteSetup(CreditNoteProcessor Credits, PaymentProce
         return (invoice.Id.ToString(), payer, stripeInvoice);
     }
 
+    /// <summary>
+    /// <paramref name="note"/>'s issue booked as a book written before 2026-12-06 has it: the refunded part credited to
+    /// <see cref="Accounts.CashStripe"/>, not <see cref="Accounts.ClearingRefunds"/>. Append it before the note is recorded.
+    /// </summary>
+    public async Task BookAsBeforeTodayAsync(IncomingCreditNote note, string invoiceId)
+    {
+        var recorded = new CreditNoteEntry(note.CreditNoteId, note.StripeInvoiceId, note.Currency, note.Amounts, true, default, note.At, note.EventId);
+        var draft = CreditNoteEntries.Issued(recorded, invoiceId, InvoiceId.Parse(invoiceId).Payer, note.At)!;
+        var postings = draft.Postings.Select(p => p.Account == Accounts.ClearingRefunds ? p with { Account = Accounts.CashStripe } : p);
+        await Ledger.AppendAsync(LedgerEntries.MainBook, new LedgerEntryDraft(draft.EntryId, draft.Kind, draft.OccurredAt, postings, draft.Metadata), Ct);
+    }
+
     /// <summary>Stripe's <c>invoice.paid</c> as the webhook hands it over: <paramref name="amountPaidMinor"/> is Stripe's cumulative amount.</summary>
     public static WebhookOutcome.PaymentReceived Paid(string invoiceId, string stripeInvoice, long amountPaidMinor, string? evt = null) =>
         new(evt ?? "evt_" + Guid.NewGuid().ToString("N"), InvoiceId.Parse(invoiceId), stripeInvoice, "cus_1", "pi_1", amountPaidMinor, "USD", DateTimeOffset.UtcNow);

@@ -115,4 +115,23 @@ public class RefundBookingsTests(AzuriteFixture azurite)
 
         Assert.Equal((0L, 500L, 9_500L), (await s.BalanceAsync(Accounts.CustomerCredit(payer)), await s.BalanceAsync(Accounts.ClearingRefunds), await s.BalanceAsync(Accounts.CashStripe)));
     }
+    [Fact]
+    public async Task RecordAsync_RefundOfACreditNoteBookedBeforeToday_CashOutOnceThenOnlyTheFurtherRefund()
+    {
+        // Before: the refund step took the 30.00 out of cash:stripe again, though the note booked before today already had.
+        var s = await CreditNoteSetup.NewAsync(azurite);
+        var processor = s.RefundProcessor();
+        var (invoiceId, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        var note = CreditNoteSetup.Note(stripeInvoice, 3_000);
+        await s.BookAsBeforeTodayAsync(note, invoiceId);
+        await s.Credits.RecordAsync(note, Ct);
+
+        await processor.RecordAsync(Refund("ch_1", 3_000, stripeInvoice, minute: 1), Ct);
+        Assert.Equal((7_000L, 0L), (await s.BalanceAsync(Accounts.CashStripe), await s.BalanceAsync(Accounts.ClearingRefunds)));
+
+        await processor.RecordAsync(Refund("ch_1", 5_000, stripeInvoice, minute: 2), Ct); // 20.00 more, no note behind it
+        await processor.RecordAsync(Refund("ch_1", 5_000, stripeInvoice, minute: 2), Ct); // Stripe's retry
+
+        Assert.Equal((5_000L, 2_000L), (await s.BalanceAsync(Accounts.CashStripe), await s.BalanceAsync(Accounts.ClearingRefunds)));
+    }
 }
