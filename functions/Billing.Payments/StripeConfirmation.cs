@@ -22,7 +22,15 @@ public abstract record StripeConfirmation
     }
 
     /// <summary>Stripe says otherwise; <paramref name="Detail"/> says what it answered (no secrets).</summary>
-    public sealed record Refuted(StripeRefutation Reason, string Detail) : StripeConfirmation;
+    public sealed record Refuted(StripeRefutation Reason, string Detail) : StripeConfirmation
+    {
+        /// <summary>
+        /// Whether the refutation may be our own misconfiguration rather than planted rows (no such invoice: a key of another
+        /// account, a test key receiving live payments, a wrong ApiBase; another mode than the key's, or a key of no known mode):
+        /// nothing is booked on it, but it is asked again on the next run, so fixing the key books what Stripe then confirms.
+        /// </summary>
+        public bool MayBeOurConfiguration => Reason is StripeRefutation.NoSuchInvoice or StripeRefutation.ModeDiffers;
+    }
 
     /// <summary>No answer to decide on (network, timeout, 5xx, 429, or Stripe refusing our own key): nothing is decided.</summary>
     public sealed record Unreachable(string Detail) : StripeConfirmation;

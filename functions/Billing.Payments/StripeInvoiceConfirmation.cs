@@ -8,7 +8,7 @@ namespace Billing.Payments;
 /// storage access planted (a payment state, an applied event, an unsettled marker) are never booked as cash or burned on.
 /// Confirmed only when the Stripe invoice is <c>paid</c>, its <c>amount_paid</c> covers what the rows say was received from it
 /// (exact minor units), its currency is ours, its <c>livemode</c> is the secret key's mode, and its metadata names our
-/// invoice or the platform's sync linked it to ours. An answer that is no answer (network, timeout, 5xx, 429, our own key
+/// invoice, or names none and the platform's sync linked it to ours. An answer that is no answer (network, timeout, 5xx, 429, our own key
 /// refused) is <see cref="StripeConfirmation.Unreachable"/>: never a refutation, never acted on.
 /// </summary>
 public sealed partial class StripeInvoiceConfirmation(StripeConnection connection, ILogger<StripeInvoiceConfirmation> logger)
@@ -20,7 +20,7 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
     /// <param name="currency">Our invoice's currency (ISO 4217; compared case-insensitively, Stripe's is lower-case).</param>
     /// <param name="stripeInvoiceId">The Stripe invoice the rows say paid it.</param>
     /// <param name="receivedMinor">What the rows say was received from it (its cumulative <c>amount_paid</c>).</param>
-    /// <param name="linkedByPlatform">Whether the platform's sync made that Stripe invoice for ours; asked only when the metadata does not name ours.</param>
+    /// <param name="linkedByPlatform">Whether the platform's sync made that Stripe invoice for ours; asked only when the metadata names no invoice.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<StripeConfirmation> ConfirmAsync(string invoiceId, string currency, string? stripeInvoiceId, long receivedMinor,
         Func<CancellationToken, Task<bool>> linkedByPlatform, CancellationToken cancellationToken)
@@ -86,11 +86,17 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
             return new StripeConfirmation.Refuted(StripeRefutation.ModeDiffers, $"{what} is {(paid.Livemode ? "live" : "test")}-mode, the secret key {key}");
         }
 
+        // Metadata naming another invoice always refutes: the sync link is read from invoice rows storage can write, so it
+        // only speaks for a Stripe invoice whose metadata names none of ours.
         string? named = paid.Metadata?.GetValueOrDefault(StripeInvoiceSync.InvoiceIdMetadataKey);
-        if (!string.Equals(named, invoiceId, StringComparison.Ordinal) && !await linkedByPlatform(cancellationToken).ConfigureAwait(false))
+        if (!string.IsNullOrEmpty(named) && !string.Equals(named, invoiceId, StringComparison.Ordinal))
         {
-            return new StripeConfirmation.Refuted(StripeRefutation.NamesAnotherInvoice,
-                $"{what} names {(named is null ? "no invoice" : named)} in its metadata, and the platform did not sync it for {invoiceId}");
+            return new StripeConfirmation.Refuted(StripeRefutation.NamesAnotherInvoice, $"{what} names {named} in its metadata, not {invoiceId}");
+        }
+
+        if (string.IsNullOrEmpty(named) && !await linkedByPlatform(cancellationToken).ConfigureAwait(false))
+        {
+            return new StripeConfirmation.Refuted(StripeRefutation.NamesAnotherInvoice, $"{what} names no invoice in its metadata, and the platform did not sync it for {invoiceId}");
         }
 
         return StripeConfirmation.Confirmed.Instance;

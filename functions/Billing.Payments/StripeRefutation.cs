@@ -15,7 +15,7 @@ public enum StripeRefutation
     /// <summary>Its <c>livemode</c> is not the secret key's mode (or the key's mode is not known).</summary>
     ModeDiffers,
 
-    /// <summary>Neither its metadata nor the platform's sync names our invoice.</summary>
+    /// <summary>Its metadata names another invoice, or names none and the platform's sync did not link it to ours.</summary>
     NamesAnotherInvoice,
 
     /// <summary>Stripe has no such invoice (404), or the rows name none a Stripe id can be.</summary>

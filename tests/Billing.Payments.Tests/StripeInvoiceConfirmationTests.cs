@@ -90,6 +90,15 @@ public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConfirmAsync_MetadataNamesAnotherInvoiceEvenThoughRowsLinkItToOurs_IsRefutedNamesAnother()
+    {
+        // The sync link is read from invoice rows storage can write: a paid Stripe invoice of another of ours never confirms this one.
+        _server.MarkPaid(Paid, 10_000, "usd", "INV-carrier-other-202610");
+
+        Assert.Equal(StripeRefutation.NamesAnotherInvoice, Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync(linked: true)).Reason);
+    }
+
+    [Fact]
     public async Task ConfirmAsync_NoMetadataButThePlatformSyncedItForOurs_IsConfirmed()
     {
         _server.MarkPaid(Paid, 10_000, "usd", null);

@@ -138,7 +138,7 @@ public sealed partial class LedgerAudit
         {
             if (payment.StripeRefutation is not null)
             {
-                mismatches.Add(UnconfirmedPaymentFindings.For(payment));
+                mismatches.Add(UnconfirmedPaymentFindings.For(payment, Booked(LedgerEntries.PaymentId(payment.StripeEventId))));
                 continue;
             }
 

@@ -10,11 +10,17 @@ internal static class UnconfirmedPaymentFindings
 {
     public const string Kind = "PaymentUnconfirmed";
 
-    public static AuditProblem For(PaymentRecord payment) =>
+    /// <param name="payment">The refuted payment.</param>
+    /// <param name="booked">Whether the book has its entry (booked while Stripe confirmed it, refuted on a later settlement).</param>
+    public static AuditProblem For(PaymentRecord payment, bool booked) =>
         new(Kind, payment.StripeEventId,
             $"{payment.InvoiceId}: {CreditNoteFindings.Amount(payment.AmountMinor, payment.Currency)} of Stripe invoice {payment.StripeInvoiceId ?? "not named"}: "
-            + $"Stripe does not confirm it ({payment.StripeRefutation}); it is not booked, does not count as paid and nothing is burned for it. "
-            + "Rows Stripe does not vouch for were written outside this platform: find out who wrote them, then remove them");
+            + $"Stripe does not confirm it ({payment.StripeRefutation}); "
+            + (booked ? "it was booked before Stripe refuted it (the entry stays), " : "it is not booked, ")
+            + "it does not count as paid and nothing is burned for it. Either the rows were written outside this platform (find out who "
+            + "wrote them before removing anything), or our Stripe configuration is wrong (Billing:Stripe: a key of another account or mode, "
+            + "a test key receiving live payments, a wrong ApiBase): check the key and the Stripe invoice in the dashboard first. "
+            + "NoSuchInvoice and ModeDiffers are asked again on every run and clear once Stripe confirms");
 
     /// <summary>The payment states without the sources of payments Stripe refuted.</summary>
     public static Dictionary<string, InvoicePayments> Counted(Dictionary<string, InvoicePayments> states, IEnumerable<PaymentRecord> payments)

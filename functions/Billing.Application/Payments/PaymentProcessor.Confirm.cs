@@ -11,16 +11,17 @@ public sealed partial class PaymentProcessor
     /// What of the invoice's payments Stripe confirms: the state without the sources it refutes (a refuted payment does not
     /// count as paid, nor completes the invoice) and the payments that may be booked; a refuted payment's row records why
     /// (reconcile reports it as <c>PaymentUnconfirmed</c>). Null when Stripe could not be asked about one of them: nothing is
-    /// decided then, and the invoice stays marked for the next run.
+    /// decided then, and the invoice stays marked for the next run. <c>AskAgain</c> when a refutation may be our own
+    /// misconfiguration (<see cref="StripeConfirmation.Refuted.MayBeOurConfiguration"/>): the invoice stays marked too.
     /// </summary>
-    private async Task<(InvoicePayments Counted, IReadOnlyList<PaymentRecord> Bookable)?> ConfirmedAsync(
+    private async Task<(InvoicePayments Counted, IReadOnlyList<PaymentRecord> Bookable, bool AskAgain)?> ConfirmedAsync(
         string invoiceId, Invoice? invoice, InvoicePayments state, IReadOnlyList<PaymentRecord> recorded, CancellationToken cancellationToken)
     {
         var applied = recorded.Where(p => p.Resolution == PaymentResolution.Applied).ToList();
         var appliedSources = state.Sources.Values.Where(s => s.Applied).ToList();
         if (applied.Count == 0 && appliedSources.Count == 0)
         {
-            return (state, recorded); // nothing of it counts as paid: unapplied cash is booked as such and reported
+            return (state, recorded, false); // nothing of it counts as paid: unapplied cash is booked as such and reported
         }
 
         string currency = invoice?.Currency.Code ?? applied.Select(p => p.Currency).Concat(appliedSources.Select(s => s.Currency)).First();
@@ -54,12 +55,27 @@ public sealed partial class PaymentProcessor
             counted = counted with { CompletedBy = null };
         }
 
-        return (counted, [.. recorded.Where(p => !refuted.Contains(p.StripeEventId))]);
+        return (counted, [.. recorded.Where(p => !refuted.Contains(p.StripeEventId))], answers.AskAgain);
     }
+
+    /// <summary>Clears the unsettled marker, unless a refutation that may be our own misconfiguration is to be asked again.</summary>
+    private async Task ClearUnsettledUnlessAskingAgainAsync(string invoiceId, Azure.ETag marker, bool askAgain, CancellationToken cancellationToken)
+    {
+        if (askAgain)
+        {
+            LogAskingAgain(logger, invoiceId);
+            return;
+        }
+
+        await payments.ClearUnsettledAsync(invoiceId, marker, cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe's refutation of a payment of {InvoiceId} may be our own Stripe key, account or ApiBase (NoSuchInvoice, ModeDiffers): it stays marked and Stripe is asked again on the next run")]
+    private static partial void LogAskingAgain(ILogger logger, string invoiceId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe could not be asked whether {StripeInvoiceId} paid {InvoiceId} ({Detail}); nothing is booked for it yet, it stays marked and is settled again on the next run")]
     private static partial void LogStripeUnreachable(ILogger logger, string invoiceId, string stripeInvoiceId, string detail);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Stripe does not confirm payment {EventId} of {InvoiceId} ({Refutation}): it is not booked, not counted as paid and nothing is burned for it (ledger reconcile reports PaymentUnconfirmed)")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stripe does not confirm payment {EventId} of {InvoiceId} ({Refutation}): it is not booked now, not counted as paid and nothing is burned for it (ledger reconcile reports PaymentUnconfirmed)")]
     private static partial void LogRefuted(ILogger logger, string eventId, string invoiceId, string refutation);
 }

@@ -229,7 +229,7 @@ public sealed partial class PaymentProcessor(
         // refund rows are written; nothing of the invoice yet, so a link or refund row that cannot be read
         // (InvalidDataException) stops the invoice here too.
         // Stripe's word before any cash is booked or burned (PaymentProcessor.Confirm.cs): rows alone can be planted.
-        if (await ConfirmedAsync(invoiceId, invoice, state, recorded, cancellationToken).ConfigureAwait(false) is not var (counted, bookable))
+        if (await ConfirmedAsync(invoiceId, invoice, state, recorded, cancellationToken).ConfigureAwait(false) is not var (counted, bookable, askAgain))
         {
             return (invoice, null); // Stripe could not be asked: the marker stays, and the timer settles once it answers
         }
@@ -248,7 +248,7 @@ public sealed partial class PaymentProcessor(
 
         if (id is null)
         {
-            await payments.ClearUnsettledAsync(invoiceId, marker, cancellationToken).ConfigureAwait(false);
+            await ClearUnsettledUnlessAskingAgainAsync(invoiceId, marker, askAgain, cancellationToken).ConfigureAwait(false);
             return (null, null);
         }
 
@@ -299,7 +299,7 @@ public sealed partial class PaymentProcessor(
             }
         }
 
-        await payments.ClearUnsettledAsync(invoiceId, marker, cancellationToken).ConfigureAwait(false);
+        await ClearUnsettledUnlessAskingAgainAsync(invoiceId, marker, askAgain, cancellationToken).ConfigureAwait(false);
         return (invoice, burnId);
     }
 

@@ -11,6 +11,9 @@ internal sealed record SourceConfirmations(IReadOnlyDictionary<string, StripeCon
     public IEnumerable<(string Source, StripeConfirmation.Refuted Answer)> Refuted =>
         BySource.Where(kv => kv.Value is StripeConfirmation.Refuted).Select(kv => (kv.Key, (StripeConfirmation.Refuted)kv.Value));
 
+    /// <summary>Whether a refutation may be our own misconfiguration (<see cref="StripeConfirmation.Refuted.MayBeOurConfiguration"/>): ask again next run.</summary>
+    public bool AskAgain => Refuted.Any(r => r.Answer.MayBeOurConfiguration);
+
     /// <summary>Whether no secret key let Stripe be asked (a deployment without one).</summary>
     public bool NoKey => BySource.Values.Any(a => a is StripeConfirmation.NoKey);
 
