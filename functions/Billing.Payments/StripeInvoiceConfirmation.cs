@@ -6,7 +6,7 @@ namespace Billing.Payments;
 /// <summary>
 /// Asks Stripe (<c>GET /v1/invoices/{id}</c>) whether one of its invoices really paid one of ours, so that rows someone with
 /// storage access planted (a payment state, an applied event, an unsettled marker) are never booked as cash or burned on.
-/// Confirmed only when the Stripe invoice is <c>paid</c>, its <c>amount_paid</c> covers what the rows say was received from it
+/// Confirmed only when the Stripe invoice is <c>paid</c> through Stripe (not marked paid out of band), its <c>amount_paid</c> covers what the rows say was received from it
 /// (exact minor units), its currency is ours, its <c>livemode</c> is the secret key's mode, and its metadata names our
 /// invoice, or names none and the platform's sync linked it to ours. An answer that is no answer (network, timeout, 5xx, 429, our own key
 /// refused) is <see cref="StripeConfirmation.Unreachable"/>: never a refutation, never acted on.
@@ -67,6 +67,14 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
         if (!string.Equals(paid.Status, "paid", StringComparison.Ordinal))
         {
             return new StripeConfirmation.Refuted(StripeRefutation.NotPaid, $"{what} is {paid.Status ?? "of no status"}, not paid");
+        }
+
+        if (paid.RawJsonElement is { ValueKind: System.Text.Json.JsonValueKind.Object } raw && raw.TryGetProperty("paid_out_of_band", out var flag)
+            && flag.ValueKind == System.Text.Json.JsonValueKind.True)
+        {
+            // Marked paid by hand: no cash reached Stripe (the webhook path never applies such a payment). Read from the JSON: the
+            // typed object of the pinned API version has no such field (older versions send it).
+            return new StripeConfirmation.Refuted(StripeRefutation.NotPaid, $"{what} was marked paid out of band: no cash reached Stripe");
         }
 
         if (paid.AmountPaid < receivedMinor)

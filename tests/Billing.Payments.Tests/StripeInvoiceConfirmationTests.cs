@@ -43,6 +43,19 @@ public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConfirmAsync_MarkedPaidOutsideStripe_IsRefutedNotPaid()
+    {
+        // Someone marked the Stripe invoice paid by hand (paid_out_of_band): no cash reached Stripe, and the webhook path never
+        // applies such a payment, so rows that say it was applied were not written by the platform.
+        _server.MarkPaid(Paid, 10_000, "usd", Ours, paidOutOfBand: true);
+
+        var refuted = Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync()); // before: confirmed
+
+        Assert.Equal(StripeRefutation.NotPaid, refuted.Reason);
+        Assert.Contains("out of band", refuted.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ConfirmAsync_NoSuchStripeInvoice_IsRefutedNoSuchInvoice()
     {
         var refuted = Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync());

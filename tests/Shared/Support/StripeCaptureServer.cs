@@ -34,9 +34,10 @@ public sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: false
     /// <summary>
     /// What <c>GET /v1/invoices/<paramref name="stripeInvoiceId"/></c> answers from now on: an invoice of that
     /// <paramref name="status"/> (paid by default) that paid <paramref name="amountPaid"/> minor units of <paramref name="currency"/>,
-    /// whose <c>metadata[billing_invoice_id]</c> is <paramref name="billingInvoiceId"/> (none when null).
+    /// whose <c>metadata[billing_invoice_id]</c> is <paramref name="billingInvoiceId"/> (none when null); marked paid outside
+    /// Stripe (<c>paid_out_of_band</c>) when <paramref name="paidOutOfBand"/>.
     /// </summary>
-    public void MarkPaid(string stripeInvoiceId, long amountPaid, string currency, string? billingInvoiceId, bool livemode = false, string status = "paid")
+    public void MarkPaid(string stripeInvoiceId, long amountPaid, string currency, string? billingInvoiceId, bool livemode = false, string status = "paid", bool paidOutOfBand = false)
     {
         var metadata = new JsonObject();
         if (billingInvoiceId is not null)
@@ -47,7 +48,7 @@ public sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: false
         _invoices[stripeInvoiceId] = new JsonObject
         {
             ["id"] = stripeInvoiceId, ["object"] = "invoice", ["status"] = status, ["amount_paid"] = amountPaid,
-            ["currency"] = currency.ToLowerInvariant(), ["livemode"] = livemode, ["metadata"] = metadata,
+            ["currency"] = currency.ToLowerInvariant(), ["livemode"] = livemode, ["metadata"] = metadata, ["paid_out_of_band"] = paidOutOfBand,
         };
     }
 
