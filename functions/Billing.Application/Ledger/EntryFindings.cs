@@ -102,7 +102,8 @@ internal static class EntryFindings
 
     /// <summary>
     /// A note's entry, compared with the entry of the shape its issue entry has (<see cref="EntryDrafts.CreditNote"/>): one written
-    /// before 2026-12-06 credited the refunded part to cash:stripe. A void whose issue is not in <paramref name="issues"/> is
+    /// before 2026-12-06 credited the refunded part to cash:stripe; that shape is accepted only when storage wrote the issue entry
+    /// before <see cref="EntrySources.RefundsClearedSince"/>. A void whose issue is not in <paramref name="issues"/> is
     /// compared by its own shape.
     /// </summary>
     private static AuditProblem? OfCreditNote(LedgerEntry entry, string prefix, EntrySources records, IReadOnlyDictionary<string, LedgerEntry> issues)
@@ -132,7 +133,10 @@ internal static class EntryFindings
         return Compare(entry, "the credit note", () =>
         {
             var issuedInBook = prefix == VoidedPrefix ? issues.GetValueOrDefault(CreditNoteEntries.IssuedId(noteId)) ?? entry : entry;
-            var (issued, voided) = EntryDrafts.CreditNote(note, invoiceOf, issuedInBook);
+
+            // The older shape only for an issue storage wrote before the change (a rewrite writes it anew): else today's.
+            bool older = issuedInBook.RecordedAt is { } recorded && recorded < records.RefundsClearedSince;
+            var (issued, voided) = EntryDrafts.CreditNote(note, invoiceOf, older ? issuedInBook : null);
             return prefix == VoidedPrefix ? voided : issued;
         });
     }

@@ -236,4 +236,31 @@ public class LedgerAuditEntryTests(AzuriteFixture azurite)
         // The first is reported once, as the refund row it lacks (before: the same); the second names no step (before: nothing).
         Assert.Equal([("RefundRowMissing", invoiceId), ("EntryWithoutSource", noStep.EntryId)], findings);
     }
+
+    [Fact]
+    public async Task ReconcileAsync_CreditNoteEntryOfTheOlderShape_AcceptedOnlyWhenBookedBeforeTheChange()
+    {
+        // Before: either shape passed, so a rewrite moving the refunded part from clearing:refunds to cash:stripe passed too.
+        var before = await NewAsync();
+        var (legacyInvoice, _, legacy) = await before.PaidInvoiceAsync();
+        var old = CreditNoteSetup.Note(legacy, 3_000);
+        await before.BookAsBeforeTodayAsync(old, legacyInvoice);
+        await before.Credits.RecordAsync(old, Ct);
+        Assert.DoesNotContain(await before.ReconcileAsync(DateTimeOffset.UtcNow), m => EntryKinds.Contains(m.Kind));
+
+        var s = await NewAsync();
+        var since = DateTimeOffset.UtcNow;
+        var (_, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        var note = CreditNoteSetup.Note(stripeInvoice, 3_000);
+        await s.Credits.RecordAsync(note, Ct);
+        string entryId = CreditNoteEntries.IssuedId(note.CreditNoteId);
+        await LedgerForgery.RewriteAsync(s.Ledger, await SequenceOfAsync(s, entryId),
+            e => ([.. e.Postings.Select(p => p.Account == Accounts.ClearingRefunds ? p with { Account = Accounts.CashStripe } : p)], e.Metadata));
+        await AssertChainVerifiesAsync(s);
+
+        var finding = Assert.Single(await s.ReconcileAsync(since), m => EntryKinds.Contains(m.Kind));
+
+        Assert.Equal(("EntryMismatch", entryId), (finding.Kind, finding.Subject));
+        Assert.Contains($"posting {Accounts.ClearingRefunds} USD: the book has none, the credit note makes", finding.Detail, StringComparison.Ordinal);
+    }
 }
