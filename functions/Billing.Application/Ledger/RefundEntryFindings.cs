@@ -76,7 +76,7 @@ internal sealed class RefundEntryFindings
             : RefundEntries.BaseOf(earlier, row.AmountRefundedMinor);
 
         // Placed later, a step booked before keeps no invoice; the customer is the row's once named.
-        string? invoiceId = entry.Metadata.ContainsKey("invoiceId") && row.InvoiceId is { } placed && IsInvoiceId(placed) ? placed : null;
+        string? invoiceId = entry.Metadata.ContainsKey("invoiceId") && row.InvoiceId is { } placed && Payments.RefundBookings.IsInvoiceId(placed) ? placed : null;
         string? customer = entry.Metadata.ContainsKey("stripeCustomerId") ? row.StripeCustomerId : null;
         string eventId = claimed == row.AmountRefundedMinor ? row.EventId : Meta(entry, "stripeEventId") ?? row.EventId;
         var step = new RefundBooking(charge, number, claimed, claimed - stepBase, row.Currency, eventId, invoiceId, customer);
@@ -133,19 +133,6 @@ internal sealed class RefundEntryFindings
 
         chains[charge] = chain;
         return chain;
-    }
-
-    private static bool IsInvoiceId(string id)
-    {
-        try
-        {
-            _ = InvoiceId.Parse(id);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
     }
 
     private static string? Meta(LedgerEntry entry, string key) => entry.Metadata.TryGetValue(key, out string? value) ? value : null;

@@ -151,7 +151,8 @@ public sealed class RefundBookings(LedgerStore ledger, RefundStore refunds, Invo
         return Math.Max(0, outByNotes - leftOut);
     }
 
-    private static bool IsInvoiceId(string id)
+    /// <summary>Whether a refund row's invoice is an id of ours (a step names it only then; reconcile derives it so).</summary>
+    internal static bool IsInvoiceId(string id)
     {
         try
         {
