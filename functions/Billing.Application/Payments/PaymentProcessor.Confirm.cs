@@ -25,7 +25,7 @@ public sealed partial class PaymentProcessor
         }
 
         string currency = invoice?.Currency.Code ?? applied.Select(p => p.Currency).Concat(appliedSources.Select(s => s.Currency)).First();
-        var answers = await confirmation.ConfirmAsync(invoiceId, currency, state, applied, cancellationToken).ConfigureAwait(false);
+        var answers = await confirmation.ConfirmAsync(invoiceId, currency, state, applied, withCharges: false, cancellationToken).ConfigureAwait(false);
         if (answers.Unreachable is var (source, unreachable))
         {
             LogStripeUnreachable(logger, invoiceId, source, unreachable.Detail);
