@@ -169,5 +169,21 @@ public class LedgerAnchorServiceIndexBackfillTests(BurnChainFixture chain) : ICl
         await UpgradedBook.StripAsync(s.Ledger);
         Assert.False(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct)); // entries, no cursor: written before the index
     }
+
+    [Fact]
+    public async Task BackfillIndexPageAsync_BookIndexedAtBookingButWithoutACursor_WritesNothingAndCompletes()
+    {
+        // A book of a deployment that indexed at booking before the cursor existed: its rows are all there already.
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await OldBookAsync(s);
+        await s.Anchoring.BackfillIndexPageAsync(LedgerEntries.MainBook, Ct);
+        await s.Ledger.Table.DeleteEntityAsync(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.IndexCursorRowKey, Azure.ETag.All, Ct);
+        Assert.False(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct));
+
+        var run = await s.Anchoring.BackfillIndexPageAsync(LedgerEntries.MainBook, Ct);
+
+        Assert.Equal((5L, 0, 0, true), (run!.Through, run.Written, run.OtherContent, run.Complete));
+        Assert.True(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct));
+    }
 }
 
