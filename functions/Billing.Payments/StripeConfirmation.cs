@@ -11,14 +11,20 @@ public abstract record StripeConfirmation
     {
     }
 
-    /// <summary>Stripe says it was paid, at least the amount, in the currency and mode, for our invoice.</summary>
+    /// <summary>
+    /// Stripe says it was paid, at least the amount, in the currency and mode, for our invoice; <see cref="Charges"/> are the
+    /// charges that paid it when they were asked for (before a burn), else none.
+    /// </summary>
     public sealed record Confirmed : StripeConfirmation
     {
-        public static readonly Confirmed Instance = new();
+        public static readonly Confirmed Instance = new([]);
 
-        private Confirmed()
+        internal Confirmed(IReadOnlyList<StripeCharge> charges)
         {
+            Charges = charges;
         }
+
+        public IReadOnlyList<StripeCharge> Charges { get; }
     }
 
     /// <summary>Stripe says otherwise; <paramref name="Detail"/> says what it answered (no secrets).</summary>

@@ -22,8 +22,21 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
     /// <param name="receivedMinor">What the rows say was received from it (its cumulative <c>amount_paid</c>).</param>
     /// <param name="linkedByPlatform">Whether the platform's sync made that Stripe invoice for ours; asked only when the metadata names no invoice.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    public async Task<StripeConfirmation> ConfirmAsync(string invoiceId, string currency, string? stripeInvoiceId, long receivedMinor,
-        Func<CancellationToken, Task<bool>> linkedByPlatform, CancellationToken cancellationToken)
+    public Task<StripeConfirmation> ConfirmAsync(string invoiceId, string currency, string? stripeInvoiceId, long receivedMinor,
+        Func<CancellationToken, Task<bool>> linkedByPlatform, CancellationToken cancellationToken) =>
+        ConfirmAsync(invoiceId, currency, stripeInvoiceId, receivedMinor, linkedByPlatform, withCharges: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ConfirmAsync(string, string, string?, long, Func{CancellationToken, Task{bool}}, CancellationToken)"/>, and a
+    /// confirmation carries the charges that paid the Stripe invoice (<see cref="StripeConfirmation.Confirmed.Charges"/>): asked
+    /// right before a burn, so a refund or dispute Stripe knows of holds it whatever the rows say (StripeInvoiceConfirmation.Charges.cs).
+    /// </summary>
+    public Task<StripeConfirmation> ConfirmWithChargesAsync(string invoiceId, string currency, string? stripeInvoiceId, long receivedMinor,
+        Func<CancellationToken, Task<bool>> linkedByPlatform, CancellationToken cancellationToken) =>
+        ConfirmAsync(invoiceId, currency, stripeInvoiceId, receivedMinor, linkedByPlatform, withCharges: true, cancellationToken);
+
+    private async Task<StripeConfirmation> ConfirmAsync(string invoiceId, string currency, string? stripeInvoiceId, long receivedMinor,
+        Func<CancellationToken, Task<bool>> linkedByPlatform, bool withCharges, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(linkedByPlatform);
         if (connection.Client is not { } client)
@@ -39,7 +52,9 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
         Stripe.Invoice paid;
         try
         {
-            paid = await new InvoiceService(client).GetAsync(stripeInvoiceId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // The pinned API version's invoice names no charge; its payments are an includable list, asked for only before a burn.
+            var options = withCharges ? new InvoiceGetOptions { Expand = ["payments"] } : null;
+            paid = await new InvoiceService(client).GetAsync(stripeInvoiceId, options, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.NotFound)
         {
@@ -57,7 +72,10 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
             return new StripeConfirmation.Unreachable($"no answer from Stripe ({ex.GetType().Name})");
         }
 
-        return await JudgeAsync(paid, invoiceId, currency, stripeInvoiceId!, receivedMinor, linkedByPlatform, cancellationToken).ConfigureAwait(false);
+        var judged = await JudgeAsync(paid, invoiceId, currency, stripeInvoiceId!, receivedMinor, linkedByPlatform, cancellationToken).ConfigureAwait(false);
+        return withCharges && judged is StripeConfirmation.Confirmed
+            ? await ChargesAsync(client, paid, cancellationToken).ConfigureAwait(false)
+            : judged;
     }
 
     private async Task<StripeConfirmation> JudgeAsync(Stripe.Invoice paid, string invoiceId, string currency, string stripeInvoiceId, long receivedMinor,

@@ -166,9 +166,27 @@ internal sealed class ClaimRow
             }
         }
 
-        readable &= row.TryGetValue(CountProperty, out object? count) && count is int n && n == intervals.Count;
+        readable &= row.TryGetValue(CountProperty, out object? count) && count is int n && n == intervals.Count && SpanAgrees(row, intervals);
         bool capReached = (row.TryGetValue(CapProperty, out var cap) && cap is true) || (row.TryGetValue(LegacyCapProperty, out var legacy) && legacy is true);
         return new ClaimRow(slot, part, row.ETag, intervals, capReached, readable);
+    }
+
+    /// <summary>
+    /// Whether the row's <see cref="RoomProperty"/>, <see cref="LoProperty"/> and <see cref="HiProperty"/>, where it has them,
+    /// say what its lines do: the read filter trusts them, so a row whose span was changed outside the platform would be left
+    /// out of the reads whose windows it holds. One that was read anyway is unreadable, and its slot records nothing more.
+    /// </summary>
+    private static bool SpanAgrees(TableEntity row, List<ClaimedInterval> intervals)
+    {
+        bool room = !row.TryGetValue(RoomProperty, out object? r) || (r is bool b && b == intervals.Count < MaxIntervals);
+        if (intervals.Count == 0)
+        {
+            return room && !row.ContainsKey(LoProperty) && !row.ContainsKey(HiProperty);
+        }
+
+        bool lo = !row.TryGetValue(LoProperty, out object? l) || (l is long start && start == intervals.Min(i => i.StartTicks));
+        bool hi = !row.TryGetValue(HiProperty, out object? h) || (h is long end && end == intervals.Max(i => i.EndTicks));
+        return room && lo && hi;
     }
 
     /// <summary>
@@ -233,11 +251,20 @@ internal sealed class ClaimRow
         return true;
     }
 
-    /// <summary>The transaction action writing the row back: an insert for a new row, else a replace conditioned on its ETag.</summary>
-    public TableTransactionAction Action(string partitionKey)
+    /// <summary>
+    /// The transaction action writing the row back: an insert for a new row, else a replace conditioned on its ETag.
+    /// <paramref name="span"/>: whether the row keeps what <see cref="ReadFilter"/> reads by (a lease's day rows); a carrier
+    /// session's row is read by its key alone, and leaves them out (about 200 bytes a session on the busiest path).
+    /// </summary>
+    public TableTransactionAction Action(string partitionKey, bool span = true)
     {
-        var entity = new TableEntity(partitionKey, RowKey(Slot, Part)) { [CountProperty] = intervals.Count, [CapProperty] = CapReached, [RoomProperty] = intervals.Count < MaxIntervals };
-        if (intervals.Count > 0)
+        var entity = new TableEntity(partitionKey, RowKey(Slot, Part)) { [CountProperty] = intervals.Count, [CapProperty] = CapReached };
+        if (span)
+        {
+            entity[RoomProperty] = intervals.Count < MaxIntervals;
+        }
+
+        if (span && intervals.Count > 0)
         {
             entity[LoProperty] = intervals.Min(i => i.StartTicks);
             entity[HiProperty] = intervals.Max(i => i.EndTicks);

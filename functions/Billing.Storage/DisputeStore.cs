@@ -40,23 +40,13 @@ public sealed class DisputeStore(BillingTables tables)
     public async Task<IReadOnlyList<string>> OfPaymentAsync(string paymentId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(paymentId);
-        var disputes = new SortedSet<string>(StringComparer.Ordinal);
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and (PaymentIntentId eq {paymentId} or ChargeId eq {paymentId})");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            disputes.Add(RowValues.Id(row));
-        }
-
-        return [.. disputes];
+        return await table.IdsAsync(
+            TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and (PaymentIntentId eq {paymentId} or ChargeId eq {paymentId})"), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The disputes placed under <paramref name="invoiceId"/>. A row that cannot be read throws <see cref="InvalidDataException"/>: nothing is burned on a guess.</summary>
-    public async Task<IReadOnlyList<DisputeRecord>> OfInvoiceAsync(string invoiceId, CancellationToken cancellationToken)
-    {
-        var list = await StoredRows.ReadAsync(
-            table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and InvoiceId eq {invoiceId}"), cancellationToken: cancellationToken), Read).ConfigureAwait(false);
-        return list.Unreadable.Count == 0 ? list.Items : throw new InvalidDataException(list.Unreadable[0].Reason);
-    }
+    public Task<IReadOnlyList<DisputeRecord>> OfInvoiceAsync(string invoiceId, CancellationToken cancellationToken) =>
+        StoredRows.ReadAllAsync(table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and InvoiceId eq {invoiceId}"), cancellationToken: cancellationToken), Read);
 
     /// <summary>
     /// The disputes placed under no invoice whose status is from an event Stripe created at or after <paramref name="since"/>.

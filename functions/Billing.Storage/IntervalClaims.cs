@@ -320,7 +320,7 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
         }
 
         // At once (a batch of 1,000 new sessions is 10 transactions), each to its end: the first failure in row order is what the caller sees.
-        var sent = transactions.Select(t => table.SubmitTransactionAsync(t.Select(r => r.Action(partitionKey)), cancellationToken)).ToList();
+        var sent = transactions.Select(t => table.SubmitTransactionAsync(t.Select(r => r.Action(partitionKey, usage.FiltersReads)), cancellationToken)).ToList();
         try
         {
             await Task.WhenAll(sent).ConfigureAwait(false);

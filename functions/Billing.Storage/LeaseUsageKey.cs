@@ -23,6 +23,8 @@ internal sealed class LeaseUsageKey : UsageKey
 
     public override bool Optimistic => false; // a lease reports every hour or so: its day row nearly always exists
 
+    public override bool FiltersReads => true;
+
     public override bool Applies(UsageFact fact) => fact.IsCompute && fact.IntervalStart is not null && fact.Lease is not null;
 
     /// <summary>

@@ -55,7 +55,7 @@ public sealed class RefundStore(BillingTables tables)
     public async Task<IReadOnlyList<string>> ChargesOfPaymentAsync(string paymentId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(paymentId);
-        return await ChargeIdsAsync(
+        return await table.IdsAsync(
             TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and (PaymentIntentId eq {paymentId} or RowKey eq {TableKey.Escape(paymentId)})"),
             cancellationToken).ConfigureAwait(false);
     }
@@ -64,31 +64,16 @@ public sealed class RefundStore(BillingTables tables)
     public async Task<IReadOnlyList<string>> ChargesOfStripeInvoiceAsync(string stripeInvoiceId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(stripeInvoiceId);
-        return await ChargeIdsAsync(
+        return await table.IdsAsync(
             TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and StripeInvoiceId eq {stripeInvoiceId}"), cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<IReadOnlyList<string>> ChargeIdsAsync(string filter, CancellationToken cancellationToken)
-    {
-        var charges = new SortedSet<string>(StringComparer.Ordinal);
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            charges.Add(RowValues.Id(row));
-        }
-
-        return [.. charges];
     }
 
     /// <summary>
     /// The charges found to have paid <paramref name="invoiceId"/>, with what Stripe refunded on each. A row that cannot be
     /// read throws <see cref="InvalidDataException"/>: whoever decides on it must not go on as if nothing was refunded.
     /// </summary>
-    public async Task<IReadOnlyList<RefundRecord>> OfInvoiceAsync(string invoiceId, CancellationToken cancellationToken)
-    {
-        var list = await StoredRows.ReadAsync(
-            table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and InvoiceId eq {invoiceId}"), cancellationToken: cancellationToken), Read).ConfigureAwait(false);
-        return list.Unreadable.Count == 0 ? list.Items : throw new InvalidDataException(list.Unreadable[0].Reason);
-    }
+    public Task<IReadOnlyList<RefundRecord>> OfInvoiceAsync(string invoiceId, CancellationToken cancellationToken) =>
+        StoredRows.ReadAllAsync(table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and InvoiceId eq {invoiceId}"), cancellationToken: cancellationToken), Read);
 
     /// <summary>
     /// The refunded charges of Stripe customer <paramref name="stripeCustomerId"/> not placed under any invoice (no link from
@@ -98,11 +83,9 @@ public sealed class RefundStore(BillingTables tables)
     public async Task<IReadOnlyList<RefundRecord>> UnplacedOfCustomerAsync(string stripeCustomerId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(stripeCustomerId);
-        var list = await StoredRows.ReadAsync(
+        var refunds = await StoredRows.ReadAllAsync(
             table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and StripeCustomerId eq {stripeCustomerId}"), cancellationToken: cancellationToken), Read).ConfigureAwait(false);
-        return list.Unreadable.Count == 0
-            ? [.. list.Items.Where(r => r.InvoiceId is null && r.AmountRefundedMinor > 0).OrderBy(r => r.ChargeId, StringComparer.Ordinal)]
-            : throw new InvalidDataException(list.Unreadable[0].Reason);
+        return [.. refunds.Where(r => r.InvoiceId is null && r.AmountRefundedMinor > 0).OrderBy(r => r.ChargeId, StringComparer.Ordinal)];
     }
 
     /// <summary>Every charge's refunds; rows that cannot be read apart, by charge id.</summary>

@@ -24,6 +24,8 @@ internal sealed class SessionUsageKey : UsageKey
 
     public override bool Optimistic => true;
 
+    public override bool FiltersReads => false; // read by key, one slot a session: its row needs no span
+
     public override bool Applies(UsageFact fact) => fact.IsCarrier && fact.Session is not null && fact.IntervalStart is not null && fact.IntervalEnd is not null;
 
     /// <summary>The partition of one carrier's session claims.</summary>

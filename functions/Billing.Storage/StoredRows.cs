@@ -30,6 +30,16 @@ internal static class StoredRows
         return new(items, refused);
     }
 
+    /// <summary>
+    /// Every row, all or nothing, for a caller that decides on the whole set (what is placed, held or burned): a row the reader
+    /// refuses throws <see cref="InvalidDataException"/> with its reason, once all were read.
+    /// </summary>
+    public static async Task<IReadOnlyList<T>> ReadAllAsync<T>(IAsyncEnumerable<TableEntity> rows, Func<TableEntity, T> read)
+    {
+        var list = await ReadAsync(rows, read).ConfigureAwait(false);
+        return list.Unreadable.Count == 0 ? list.Items : throw new InvalidDataException(list.Unreadable[0].Reason);
+    }
+
     /// <summary>A refused row named by its key, unescaped (or as stored when it is no escaped key).</summary>
     public static UnreadableRow ByKey(TableEntity row, InvalidDataException reason) => new(RowValues.Id(row), reason.Message);
 

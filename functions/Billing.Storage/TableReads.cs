@@ -1,6 +1,6 @@
 namespace Billing.Storage;
 
-/// <summary>Point reads of rows whose keys may come from a caller (a route id, a query parameter, a webhook's ids).</summary>
+/// <summary>Point reads of rows whose keys may come from a caller (a route id, a query parameter, a webhook's ids), and key-only listings.</summary>
 internal static class TableReads
 {
     /// <summary>
@@ -16,5 +16,17 @@ internal static class TableReads
 
         var row = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, select, cancellationToken).ConfigureAwait(false);
         return row.HasValue ? row.Value : null;
+    }
+
+    /// <summary>The ids (unescaped row keys) of the rows <paramref name="filter"/> selects, ordinal, without duplicates; nothing of a row but its key is read.</summary>
+    public static async Task<IReadOnlyList<string>> IdsAsync(this TableClient table, string filter, CancellationToken cancellationToken)
+    {
+        var ids = new SortedSet<string>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(RowValues.Id(row));
+        }
+
+        return [.. ids];
     }
 }

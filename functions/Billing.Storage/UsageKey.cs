@@ -27,6 +27,9 @@ internal abstract class UsageKey
     /// </summary>
     public abstract bool Optimistic { get; }
 
+    /// <summary>Whether <see cref="ReadAsync"/> may leave rows out by their span (<see cref="ClaimRow.ReadFilter"/>): its rows then keep one.</summary>
+    public abstract bool FiltersReads { get; }
+
     /// <summary>A slot as read: empty, with its rows bound as this kind allows.</summary>
     public abstract ClaimSlot NewSlot(string slot);
 

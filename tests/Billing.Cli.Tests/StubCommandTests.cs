@@ -183,40 +183,21 @@ public sealed class StubCommandTests
     [Fact]
     public async Task InvoicesExport_Csv_WritesFileFromFormatCsvQuery()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"billing-export-{Guid.NewGuid():N}.csv");
-        await using var server = await StubServer.StartAsync((_, _) => (200, "text/csv", "invoice_id,payer\nINV-a,a\n"));
-        try
-        {
-            var result = await CliHarness.RunAsync("invoices", "export", "--period", "2026-10", "--out", path, "--url", server.Url);
+        var export = await ExportCsvToFileAsync("invoice_id,payer\nINV-a,a\n");
 
-            Assert.True(result.ExitCode == 0, result.ToString());
-            Assert.Equal("/api/v1/invoices?period=2026-10&format=csv", server.Requests.Single().PathAndQuery);
-            Assert.Equal("invoice_id,payer\nINV-a,a\n", await File.ReadAllTextAsync(path));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        Assert.True(export.Result.ExitCode == 0, export.Result.ToString());
+        Assert.Equal("/api/v1/invoices?period=2026-10&format=csv", export.Request);
+        Assert.Equal("invoice_id,payer\nINV-a,a\n", export.Text);
     }
 
     // Excel reads a CSV file without a byte order mark in the machine's code page: a payer id beyond ASCII read as mojibake.
     [Fact]
     public async Task InvoicesExport_CsvToFile_StartsWithAUtf8ByteOrderMark()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"billing-export-{Guid.NewGuid():N}.csv");
-        await using var server = await StubServer.StartAsync((_, _) => (200, "text/csv", "invoice_id,payer\r\nINV-a,carrier-zürich\r\n"));
-        try
-        {
-            var result = await CliHarness.RunAsync("invoices", "export", "--period", "2026-10", "--out", path, "--url", server.Url);
+        var export = await ExportCsvToFileAsync("invoice_id,payer\r\nINV-a,carrier-zürich\r\n");
 
-            Assert.True(result.ExitCode == 0, result.ToString());
-            byte[] written = await File.ReadAllBytesAsync(path);
-            Assert.Equal([0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes("invoice_id,payer\r\nINV-a,carrier-zürich\r\n")], written);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        Assert.True(export.Result.ExitCode == 0, export.Result.ToString());
+        Assert.Equal([0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes("invoice_id,payer\r\nINV-a,carrier-zürich\r\n")], export.Bytes);
     }
 
     [Fact]
@@ -368,5 +349,25 @@ public sealed class StubCommandTests
         Assert.Equal(1, result.ExitCode);
         AssertContainsAll(result.Out, "FAILED (3 entries, 0 anchors on chain, 2 problem(s))", "EntryUnreadable", "property 'Postings'", "HeadUnreadable", "property 'LastHash'");
         Assert.DoesNotContain("SequenceGap", result.Out, StringComparison.Ordinal); // before: the row was skipped and read as a gap
+    }
+
+    /// <summary>
+    /// <c>invoices export --out</c> of October 2026 against an API answering <paramref name="csv"/>: the CLI's result, the
+    /// requests it made (their paths, space-separated), and the file it wrote, as text (a byte order mark read as such) and as bytes.
+    /// </summary>
+    private static async Task<(CliHarness.Result Result, string Request, string Text, byte[] Bytes)> ExportCsvToFileAsync(string csv)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"billing-export-{Guid.NewGuid():N}.csv");
+        await using var server = await StubServer.StartAsync((_, _) => (200, "text/csv", csv));
+        try
+        {
+            var result = await CliHarness.RunAsync("invoices", "export", "--period", "2026-10", "--out", path, "--url", server.Url);
+            string request = string.Join(" ", server.Requests.Select(r => r.PathAndQuery));
+            return File.Exists(path) ? (result, request, await File.ReadAllTextAsync(path), await File.ReadAllBytesAsync(path)) : (result, request, "", []);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

@@ -156,4 +156,40 @@ public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
         Assert.Equal(StripeRefutation.NoSuchInvoice, Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync(stripeInvoiceId: stripeInvoiceId)).Reason);
         Assert.Empty(_server.Requests);
     }
+
+    [Fact]
+    public async Task ConfirmWithChargesAsync_PaidThroughADisputedRefundedCharge_CarriesItsRefundAndDispute()
+    {
+        _server.MarkPaid(Paid, 10_000, "usd", Ours);
+        _server.AddCharge(Paid, "ch_both", 10_000, "usd", amountRefunded: 1_500, disputeStatus: "needs_response");
+
+        var confirmed = Assert.IsType<StripeConfirmation.Confirmed>(await New().ConfirmWithChargesAsync(Ours, "USD", Paid, 10_000, _ => Task.FromResult(false), Ct));
+
+        var charge = Assert.Single(confirmed.Charges);
+        Assert.Equal(("ch_both", "USD", 1_500L, true), (charge.ChargeId, charge.Currency, charge.AmountRefundedMinor, charge.Disputed));
+        var dispute = Assert.Single(charge.Disputes);
+        Assert.Equal(("dp_ch_both", "needs_response", 10_000L, "USD"), (dispute.DisputeId, dispute.Status, dispute.AmountMinor, dispute.Currency));
+        var asked = Assert.Single(_server.Requests, r => r.Path == $"/v1/invoices/{Paid}");
+        Assert.Contains(asked.Form, f => f.Key.StartsWith("expand[", StringComparison.Ordinal) && f.Value == "payments");
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_WithoutCharges_ExpandsNothingAndAsksOneRequest()
+    {
+        _server.MarkPaid(Paid, 10_000, "usd", Ours);
+        _server.AddCharge(Paid, "ch_unasked", 10_000, "usd", amountRefunded: 1_500);
+
+        Assert.Same(StripeConfirmation.Confirmed.Instance, await ConfirmAsync());
+        Assert.Empty(Assert.Single(_server.Requests).Form);
+    }
+
+    [Fact]
+    public async Task ConfirmWithChargesAsync_ChargesUnanswered_IsUnreachable()
+    {
+        _server.MarkPaid(Paid, 10_000, "usd", Ours);
+        _server.AddCharge(Paid, "ch_busy", 10_000, "usd");
+        _server.FailStatus["/v1/charges"] = 429;
+
+        Assert.IsType<StripeConfirmation.Unreachable>(await New().ConfirmWithChargesAsync(Ours, "USD", Paid, 10_000, _ => Task.FromResult(false), Ct));
+    }
 }

@@ -96,6 +96,8 @@ public sealed class IntervalClaimsTests(AzuriteFixture azurite)
     [InlineData("I0", "not an interval")] // a line that is no interval
     [InlineData("I0", 7)] // its text a number: read as nothing, it looked like an empty row that could be written over
     [InlineData("Count", 3)] // lines that read, but not as many as the platform wrote
+    [InlineData("Hi", 0L)] // a span that is not its lines': a read filtered by it would leave the row out, its windows unchecked
+    [InlineData("Room", false)] // left out of the first read, then read after the conflict: its lines say it has room
     public async Task AppendAsync_DayRowThisPlatformDidNotWrite_EventSetAsideAsUnstorableNamingTheRowAndARedeliveryStillADuplicate(string property, object planted)
     {
         var tables = await azurite.NewTablesAsync();
@@ -159,5 +161,26 @@ public sealed class IntervalClaimsTests(AzuriteFixture azurite)
         Assert.Equal(1, overlapping.Inserted);
         var row = await RowAsync(tables, ClaimRow.DayKey(Today));
         Assert.Equal((2, false, true), (row.GetInt32("Count"), row.ContainsKey("CapReached"), row.GetBoolean("Room") is true)); // rewritten as rows are now
+    }
+
+    [Fact]
+    public async Task AppendAsync_CarrierSession_ItsRowKeepsNoSpanAndAResendIsStillAnOverlap()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new FactStore(tables);
+        PendingFact Session(string id)
+        {
+            var p = Carrier(id, 1_000, time: Day.AddHours(1));
+            return p with { Fact = p.Fact with { Session = "sess-9", IntervalStart = Day, IntervalEnd = Day.AddHours(1) } };
+        }
+
+        var first = await store.AppendAsync([Session("a")], Ct);
+        var resent = await store.AppendAsync([Session("b")], Ct);
+
+        var row = (await tables.Facts.GetEntityAsync<TableEntity>(SessionUsageKey.PartitionKey("carrier-tmo"), SessionUsageKey.Slot("sess-9"), cancellationToken: Ct)).Value;
+        Assert.Equal((1, 0), (first.Inserted, resent.Inserted));
+        Assert.Equal("b", Assert.Single(resent.Overlaps).Fact.Fact.Id);
+        Assert.Equal((1, false), (row.GetInt32("Count"), row.GetBoolean("Cap")));
+        Assert.DoesNotContain(row.Keys, k => k is "Room" or "Lo" or "Hi"); // before: written on every session row, read by none
     }
 }

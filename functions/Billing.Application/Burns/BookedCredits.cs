@@ -6,12 +6,26 @@ namespace Billing.Application.Burns;
 /// the other holds read (<see cref="BookedRowMissing"/>). Rows deleted or rewritten outside the platform lift those holds;
 /// the book's entries, hash-chained and anchored, do not go with them, so the burn stays held. A burn finance released is held
 /// only by entries booked after the release (finance decided with the earlier ones named in its hold reason).
+/// While the index is not whole (a book written before appends indexed, its backfill not done), every burn is held: what the
+/// index does not show yet may be this invoice's.
 /// </summary>
 internal static class BookedCredits
 {
+    /// <summary>
+    /// The hold while the index is not whole: the book was written before appends indexed credit-note and refund entries, and
+    /// the anchor run has not yet written the rows of the older ones, among which this invoice's may be.
+    /// </summary>
+    internal const string IndexIncomplete = "held: ledger index not complete: the anchor run is backfilling it (the book holds entries booked before credit notes "
+        + "and refunds were indexed, and this invoice's may be among them); signed once it is complete (ledger verify reports IndexBackfillIncomplete until then)";
+
     /// <summary>Why the book holds the burn; null when the rows hold everything it books. A row or index row that cannot be read throws <see cref="InvalidDataException"/>.</summary>
     public static async Task<string?> WhyAsync(ILedgerRecorder ledger, CreditNoteStore creditNotes, RefundStore refunds, PaymentStore payments, BurnIntent intent, CancellationToken cancellationToken)
     {
+        if (!await ledger.IsIndexCompleteAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return IndexIncomplete;
+        }
+
         var entries = new List<LedgerEntry>(await ledger.IndexedAsync(LedgerIndex.Invoice(intent.InvoiceId), cancellationToken).ConfigureAwait(false));
         var customers = (await payments.ListAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false))
             .Where(p => p.StripeCustomerId is not null && !PaymentApplication.NotThePayers(p.Reason))

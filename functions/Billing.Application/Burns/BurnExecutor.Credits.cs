@@ -30,19 +30,21 @@ public sealed partial class BurnExecutor
     /// <summary>
     /// Holds a pending intent that a credit note or its invoice's settlement holds, puts a held one back to pending once
     /// nothing does or corrects its amount (null: the caller reads it again), and signs a pending one that nothing holds.
+    /// Stripe is asked once nothing in the rows or the book holds it, and the rows and the book are read again after its
+    /// answer (BurnExecutor.Stripe.cs): a dispute, refund or credit note recorded while Stripe was being asked is seen.
     /// </summary>
     private async Task<StepOutcome?> HoldOrSignAsync(BurnIntent intent, ETag etag, TreasuryAccount treasury, CancellationToken cancellationToken)
     {
-        string? why;
-        long? amount = null;
-        try
+        var (why, amount) = await WhyHeldAsync(intent, cancellationToken).ConfigureAwait(false);
+        if (why is null && amount is null && !string.Equals(confirmedInThisDrive, intent.Id, StringComparison.Ordinal))
         {
-            why = await DisputeHold.WhyAsync(refunds, payments, invoices, intent, cancellationToken).ConfigureAwait(false)
-                ?? await BookedCredits.WhyAsync(ledger, creditNotes, refunds, payments, intent, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException ex)
-        {
-            why = Unreadable(intent, ex);
+            if (await UnconfirmedByStripeAsync(intent, etag, cancellationToken).ConfigureAwait(false) is { } unconfirmed)
+            {
+                return unconfirmed;
+            }
+
+            confirmedInThisDrive = intent.Id; // asked once per step: the pending pass after a held one is put back does not ask again
+            (why, amount) = await WhyHeldAsync(intent, cancellationToken).ConfigureAwait(false);
         }
 
         if (why is not null)
@@ -50,56 +52,57 @@ public sealed partial class BurnExecutor
             return await HoldAsync(intent, etag, why, cancellationToken).ConfigureAwait(false);
         }
 
-        if (intent.ReleasedAt is not null)
+        if (amount is { } burnable)
         {
-            try
-            {
-                why = await ReleasedRowDisagreesAsync(intent, cancellationToken).ConfigureAwait(false)
-                    ?? await ReleasedBeyondKeptAsync(intent, cancellationToken).ConfigureAwait(false);
-            }
-            catch (InvalidDataException ex)
-            {
-                why = Unreadable(intent, ex);
-            }
-
-            return why is null
-                ? await SignAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false)
-                : await HoldAsync(intent, etag, why, cancellationToken).ConfigureAwait(false);
+            // Unsigned, so the amount may still follow the settlement; the price snapshot stays, the tokens are recomputed at signing.
+            LogAmountCorrected(logger, intent.Id, intent.UsdMinor, burnable);
+            return await SaveAsync(intent with { Status = BurnStatus.Pending, UsdMinor = burnable, Reason = null, UpdatedAt = time.GetUtcNow() }, etag, null, cancellationToken).ConfigureAwait(false);
         }
 
+        return intent.Status == BurnStatus.Held
+            ? await SaveAsync(intent with { Status = BurnStatus.Pending, Reason = null, UpdatedAt = time.GetUtcNow() }, etag, null, cancellationToken).ConfigureAwait(false)
+            : await SignAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Why the rows or the book hold the intent (a dispute, money that went back, a credit note, a release beyond what the invoice
+    /// keeps), or else the amount it must be corrected to before signing (null when it is right). Reads only.
+    /// </summary>
+    private async Task<(string? Why, long? CorrectedAmount)> WhyHeldAsync(BurnIntent intent, CancellationToken cancellationToken)
+    {
         try
         {
+            string? why = await DisputeHold.WhyAsync(refunds, payments, invoices, intent, cancellationToken).ConfigureAwait(false)
+                ?? await BookedCredits.WhyAsync(ledger, creditNotes, refunds, payments, intent, cancellationToken).ConfigureAwait(false);
+            if (why is not null)
+            {
+                return (why, null);
+            }
+
+            if (intent.ReleasedAt is not null)
+            {
+                return (await ReleasedRowDisagreesAsync(intent, cancellationToken).ConfigureAwait(false)
+                    ?? await ReleasedBeyondKeptAsync(intent, cancellationToken).ConfigureAwait(false), null);
+            }
+
             var (credits, _) = await creditNotes.GetStateAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
             var (notItsInvoice, settlement) = await SourcesAsync(intent, credits, cancellationToken).ConfigureAwait(false);
             why = notItsInvoice ?? (credits.HoldsBurn
                 ? $"held: credit notes stand against {intent.InvoiceId} ({string.Join(", ", credits.HoldingNotes.Select(n => n.CreditNoteId))}); "
                   + "it is signed only once they are voided (ledger reconcile reports it)"
                 : await RefundedOutsideNotesAsync(intent.InvoiceId, credits, new Overpayment(intent.Currency, settlement.OverpaidMinor), cancellationToken).ConfigureAwait(false));
-            if (why is null)
+            if (why is not null)
             {
-                (why, amount) = Burnable(intent, credits, settlement);
+                return (why, null);
             }
+
+            var (unburnable, amount) = Burnable(intent, credits, settlement);
+            return (unburnable, unburnable is null && amount is { } burnable && burnable != intent.UsdMinor ? burnable : null);
         }
         catch (InvalidDataException ex)
         {
-            why = Unreadable(intent, ex);
+            return (Unreadable(intent, ex), null);
         }
-
-        if (why is null)
-        {
-            if (amount is { } burnable && burnable != intent.UsdMinor)
-            {
-                // Unsigned, so the amount may still follow the settlement; the price snapshot stays, the tokens are recomputed at signing.
-                LogAmountCorrected(logger, intent.Id, intent.UsdMinor, burnable);
-                return await SaveAsync(intent with { Status = BurnStatus.Pending, UsdMinor = burnable, Reason = null, UpdatedAt = time.GetUtcNow() }, etag, null, cancellationToken).ConfigureAwait(false);
-            }
-
-            return intent.Status == BurnStatus.Held
-                ? await SaveAsync(intent with { Status = BurnStatus.Pending, Reason = null, UpdatedAt = time.GetUtcNow() }, etag, null, cancellationToken).ConfigureAwait(false)
-                : await SignAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false);
-        }
-
-        return await HoldAsync(intent, etag, why, cancellationToken).ConfigureAwait(false);
     }
 
     private static string Unreadable(BurnIntent intent, InvalidDataException ex) =>

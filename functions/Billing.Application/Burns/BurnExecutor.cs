@@ -158,6 +158,7 @@ public sealed partial class BurnExecutor(
 
     private async Task<StepOutcome> DriveAsync(string burnId, TreasuryAccount treasury, CancellationToken cancellationToken)
     {
+        confirmedInThisDrive = null;
         for (int step = 0; step < 8; step++)
         {
             if (await ReadAsync(burnId, cancellationToken).ConfigureAwait(false) is not var (intent, etag))
@@ -181,7 +182,7 @@ public sealed partial class BurnExecutor(
         return StepOutcome.InFlight;
     }
 
-    /// <summary>Pending → signed. Returns null to continue with the new state, or why it stopped.</summary>
+    /// <summary>Pending → signed, once nothing holds it and Stripe confirmed it (<see cref="HoldOrSignAsync"/>). Returns null to continue with the new state, or why it stopped.</summary>
     private async Task<StepOutcome?> SignAsync(BurnIntent intent, ETag etag, TreasuryAccount treasury, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -193,11 +194,6 @@ public sealed partial class BurnExecutor(
         if (intent.UsdMinor <= 0)
         {
             return await SaveAsync(intent with { Status = BurnStatus.Failed, Reason = $"nothing to burn: the amount is {intent.UsdMinor} minor units", UpdatedAt = now }, etag, StepOutcome.Done, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (await UnconfirmedByStripeAsync(intent, etag, cancellationToken).ConfigureAwait(false) is { } unconfirmed)
-        {
-            return unconfirmed; // BurnExecutor.Stripe.cs
         }
 
         var (price, waitReason) = await UsablePriceAsync(now, cancellationToken).ConfigureAwait(false);

@@ -23,4 +23,11 @@ public interface ILedgerRecorder
     /// <see cref="InvalidDataException"/> when an index row cannot be read or names an entry outside the chain.
     /// </summary>
     Task<IReadOnlyList<LedgerEntry>> IndexedAsync(string subject, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether every entry of the main book has its subject index rows (<see cref="LedgerStore.IsIndexCompleteAsync"/>): false
+    /// for a book written before appends indexed until the anchor run's backfill reached its head. Throws
+    /// <see cref="InvalidDataException"/> when the index cursor cannot be read.
+    /// </summary>
+    Task<bool> IsIndexCompleteAsync(CancellationToken cancellationToken);
 }

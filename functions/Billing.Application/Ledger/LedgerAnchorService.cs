@@ -13,6 +13,8 @@ namespace Billing.Application.Ledger;
 /// With nothing new to anchor it may send a heartbeat instead (LedgerAnchorService.Heartbeat.cs). Every run also puts back
 /// a confirmed row lost below the chain's newest anchor, from the authority's memo (LedgerAnchorService.Rows.cs). A new
 /// authority's first anchor goes on only from the book a retired authority last anchored (LedgerAnchorService.Handover.cs).
+/// Before all that, a book written before appends indexed credit-note and refund entries gets a page of its missing subject
+/// index rows (LedgerAnchorService.Index.cs).
 /// </summary>
 public sealed partial class LedgerAnchorService(
     LedgerStore ledger,
@@ -36,6 +38,13 @@ public sealed partial class LedgerAnchorService(
     private long lastOnChainTicks;
 
     public async Task<AnchorRunSummary> RunAsync(CancellationToken cancellationToken)
+    {
+        // First, and with or without an authority: burns wait for a whole index, not for the chain.
+        string? index = await BackfillIndexAsync(LedgerEntries.MainBook, cancellationToken).ConfigureAwait(false);
+        return (await AnchorAsync(cancellationToken).ConfigureAwait(false)) with { IndexBackfill = index };
+    }
+
+    private async Task<AnchorRunSummary> AnchorAsync(CancellationToken cancellationToken)
     {
         if (!authority.IsConfigured)
         {

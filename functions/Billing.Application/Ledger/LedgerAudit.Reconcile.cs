@@ -161,7 +161,9 @@ public sealed partial class LedgerAudit
             }
         }
 
-        foreach (var (invoiceId, since, _) in unsettled.Where(u => now - u.Since > StuckAfter / 60))
+        // A marker kept only to ask Stripe again is reported once, as the payment's PaymentUnconfirmed.
+        var askedAgain = allPayments.Where(UnconfirmedPaymentFindings.AskedAgain).Select(p => p.InvoiceId).ToHashSet(StringComparer.Ordinal);
+        foreach (var (invoiceId, since, _) in unsettled.Where(u => now - u.Since > StuckAfter / 60 && !askedAgain.Contains(u.InvoiceId)))
         {
             mismatches.Add(new("PaymentNotSettled", invoiceId, $"payment effects (ledger, burn intent, invoice status) incomplete since {since:u}; the BurnExecutor timer retries"));
         }

@@ -96,7 +96,7 @@ public sealed partial class LedgerAudit(
         problems.AddRange(chain.Liveness(verifier.Entries > 0, now, options.Value.MaxChainSilence).Select(p => new AuditProblem(
             p.Kind.ToString(), p.Kind == LedgerProblemKind.AnchoringStalled ? $"book {book}" : string.Create(CultureInfo.InvariantCulture, $"heartbeat {p.Sequence}"), p.Message)));
         problems.AddRange(await IdIndexProblemsAsync(book, booked, head?.LastSequence ?? long.MaxValue, cancellationToken).ConfigureAwait(false));
-        problems.AddRange(await SubjectIndexProblemsAsync(book, indexed, head?.LastSequence ?? long.MaxValue, cancellationToken).ConfigureAwait(false));
+        problems.AddRange(await SubjectIndexProblemsAsync(book, indexed, head?.LastSequence ?? long.MaxValue, booked.Count > 0, cancellationToken).ConfigureAwait(false));
 
         // The table is a cache of the chain: a row the chain does not back is reported, never believed.
         var byRange = linked.ToDictionary(a => a.Content.ToSeq);

@@ -47,6 +47,12 @@ public sealed class LedgerOptions
     public int MaxEntriesPerAnchor { get; set; } = 10_000;
 
     /// <summary>
+    /// At most this many entries a run reads to backfill the subject index of a book written before appends indexed
+    /// credit-note and refund entries (2026-12-06), so a large book is done over a few anchor runs.
+    /// </summary>
+    public int IndexBackfillEntriesPerRun { get; set; } = 10_000;
+
+    /// <summary>
     /// When a book has had nothing new to anchor for this long (its newest anchor or heartbeat on chain is older), the
     /// anchoring run puts a heartbeat memo on chain, so a quiet book can be told from stopped anchoring.
     /// </summary>

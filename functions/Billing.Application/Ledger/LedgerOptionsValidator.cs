@@ -40,6 +40,11 @@ public sealed class LedgerOptionsValidator(IOptions<SolanaOptions>? solana = nul
             failures.Add("Billing:Ledger:MaxEntriesPerAnchor must be between 1 and 100,000.");
         }
 
+        if (o.IndexBackfillEntriesPerRun is < 1 or > 100_000)
+        {
+            failures.Add("Billing:Ledger:IndexBackfillEntriesPerRun must be between 1 and 100,000.");
+        }
+
         RetiredAuthorities(o, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

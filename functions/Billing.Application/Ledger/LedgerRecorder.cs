@@ -52,6 +52,9 @@ public sealed class LedgerRecorder(LedgerStore ledger, PartnerStore partners, Ti
     public Task<IReadOnlyList<LedgerEntry>> IndexedAsync(string subject, CancellationToken cancellationToken) =>
         ledger.IndexedAsync(LedgerEntries.MainBook, subject, cancellationToken);
 
+    public Task<bool> IsIndexCompleteAsync(CancellationToken cancellationToken) =>
+        ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, cancellationToken);
+
     /// <summary>The ledger step of <see cref="InvoiceFinalization"/>: books the invoice, which stays as it is.</summary>
     async Task<Invoice> IInvoiceFinalizedHandler.OnFinalizedAsync(Invoice invoice, CancellationToken cancellationToken)
     {

@@ -22,6 +22,15 @@ internal static class UnconfirmedPaymentFindings
             + "a test key receiving live payments, a wrong ApiBase): check the key and the Stripe invoice in the dashboard first. "
             + "NoSuchInvoice and ModeDiffers are asked again on every run and clear once Stripe confirms");
 
+    /// <summary>
+    /// Whether the refutation is one settling asks again (<see cref="StripeConfirmation.Refuted.MayBeOurConfiguration"/>): its
+    /// invoice's unsettled marker is kept for that, so the marker is this finding's, not a second one (<c>PaymentNotSettled</c>).
+    /// </summary>
+    public static bool AskedAgain(PaymentRecord payment) =>
+        payment.StripeRefutation is { } refutation
+        && (refutation.StartsWith(nameof(StripeRefutation.NoSuchInvoice) + ":", StringComparison.Ordinal)
+            || refutation.StartsWith(nameof(StripeRefutation.ModeDiffers) + ":", StringComparison.Ordinal));
+
     /// <summary>The payment states without the sources of payments Stripe refuted.</summary>
     public static Dictionary<string, InvoicePayments> Counted(Dictionary<string, InvoicePayments> states, IEnumerable<PaymentRecord> payments)
     {

@@ -16,9 +16,11 @@ public sealed partial class PaymentConfirmation(StripeInvoiceConfirmation stripe
     /// <summary>
     /// Stripe's answer for each Stripe invoice the <paramref name="state"/>'s applied sources and the <paramref name="applied"/>
     /// payment rows name (a row naming none under the empty id: refuted), against <paramref name="invoiceId"/> in
-    /// <paramref name="currency"/>.
+    /// <paramref name="currency"/>. With <paramref name="withCharges"/> (before a burn) a confirmation carries the charges that
+    /// paid each Stripe invoice (<see cref="StripeConfirmation.Confirmed.Charges"/>).
     /// </summary>
-    internal async Task<SourceConfirmations> ConfirmAsync(string invoiceId, string currency, InvoicePayments state, IEnumerable<PaymentRecord> applied, CancellationToken cancellationToken)
+    internal async Task<SourceConfirmations> ConfirmAsync(string invoiceId, string currency, InvoicePayments state, IEnumerable<PaymentRecord> applied, bool withCharges,
+        CancellationToken cancellationToken)
     {
         var claimed = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var (source, paid) in state.Sources.Where(s => s.Value.Applied).Select(s => (s.Key, s.Value.AmountMinor))
@@ -30,13 +32,13 @@ public sealed partial class PaymentConfirmation(StripeInvoiceConfirmation stripe
         var answers = new Dictionary<string, StripeConfirmation>(StringComparer.Ordinal);
         foreach (var (source, paid) in claimed)
         {
-            answers[source] = await ConfirmOneAsync(invoiceId, currency, source, paid, cancellationToken).ConfigureAwait(false);
+            answers[source] = await ConfirmOneAsync(invoiceId, currency, source, paid, withCharges, cancellationToken).ConfigureAwait(false);
         }
 
         return new SourceConfirmations(answers);
     }
 
-    private async Task<StripeConfirmation> ConfirmOneAsync(string invoiceId, string currency, string stripeInvoiceId, long paid, CancellationToken cancellationToken)
+    private async Task<StripeConfirmation> ConfirmOneAsync(string invoiceId, string currency, string stripeInvoiceId, long paid, bool withCharges, CancellationToken cancellationToken)
     {
         if (!stripe.Enabled)
         {
@@ -55,7 +57,10 @@ public sealed partial class PaymentConfirmation(StripeInvoiceConfirmation stripe
 
         async Task<bool> LinkedAsync(CancellationToken ct) =>
             (await invoices.FindByStripeInvoiceIdAsync(stripeInvoiceId, ct).ConfigureAwait(false)).Contains(invoiceId, StringComparer.Ordinal);
-        return await stripe.ConfirmAsync(invoiceId, currency, stripeInvoiceId.Length == 0 ? null : stripeInvoiceId, paid, LinkedAsync, cancellationToken).ConfigureAwait(false);
+        string? asked = stripeInvoiceId.Length == 0 ? null : stripeInvoiceId;
+        return withCharges
+            ? await stripe.ConfirmWithChargesAsync(invoiceId, currency, asked, paid, LinkedAsync, cancellationToken).ConfigureAwait(false)
+            : await stripe.ConfirmAsync(invoiceId, currency, asked, paid, LinkedAsync, cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No Stripe secret key (Billing:Stripe:SecretKey): payments are booked and burned unconfirmed by Stripe, as the tables are on this machine (a local run); a deployment holds every burn instead")]

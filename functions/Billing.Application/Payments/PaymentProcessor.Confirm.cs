@@ -21,11 +21,14 @@ public sealed partial class PaymentProcessor
         var appliedSources = state.Sources.Values.Where(s => s.Applied).ToList();
         if (applied.Count == 0 && appliedSources.Count == 0)
         {
-            return (state, recorded, false); // nothing of it counts as paid: unapplied cash is booked as such and reported
+            // Nothing of it counts as paid: unapplied cash is booked as such, never burned, and reconcile reports each by its
+            // unapplied kind. Not asked: Stripe's confirmation judges a payment of our invoice (metadata, sync link), which an
+            // unapplied one is not by definition, and a LivemodeMismatch one is of an invoice our key cannot see (404 forever).
+            return (state, recorded, false);
         }
 
         string currency = invoice?.Currency.Code ?? applied.Select(p => p.Currency).Concat(appliedSources.Select(s => s.Currency)).First();
-        var answers = await confirmation.ConfirmAsync(invoiceId, currency, state, applied, cancellationToken).ConfigureAwait(false);
+        var answers = await confirmation.ConfirmAsync(invoiceId, currency, state, applied, withCharges: false, cancellationToken).ConfigureAwait(false);
         if (answers.Unreachable is var (source, unreachable))
         {
             LogStripeUnreachable(logger, invoiceId, source, unreachable.Detail);

@@ -24,4 +24,8 @@ internal sealed record SourceConfirmations(IReadOnlyDictionary<string, StripeCon
     /// <summary><paramref name="state"/> without the sources Stripe refutes: what counts as received.</summary>
     public InvoicePayments Counted(InvoicePayments state) =>
         state with { Sources = state.Sources.Where(s => BySource.GetValueOrDefault(s.Key) is not StripeConfirmation.Refuted).ToDictionary(StringComparer.Ordinal) };
+
+    /// <summary>The charges Stripe reported behind the confirmed sources (asked before a burn; none otherwise).</summary>
+    public IEnumerable<StripeCharge> Charges =>
+        BySource.Values.OfType<StripeConfirmation.Confirmed>().SelectMany(c => c.Charges);
 }

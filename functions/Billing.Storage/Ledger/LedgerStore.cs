@@ -8,7 +8,9 @@ namespace Billing.Storage.Ledger;
 /// <item>id index: RK = <c>id|{escaped entry id}</c> → sequence; makes appends idempotent by entry id;</item>
 /// <item>head: RK = <c>head</c> → last sequence and hash;</item>
 /// <item>subject index: RK = <c>ix|{escaped subject}|{escaped entry id}</c> → sequence, for the entries
-/// <see cref="LedgerIndex.SubjectOf"/> names a subject for (money going back on an invoice), read by <see cref="IndexedAsync"/>.</item>
+/// <see cref="LedgerIndex.SubjectOf"/> names a subject for (money going back on an invoice), read by <see cref="IndexedAsync"/>;</item>
+/// <item>index cursor: RK = <see cref="IndexCursorRowKey"/> → how far the subject index is whole (<see cref="LedgerIndexCursor"/>),
+/// written complete by a book's first append.</item>
 /// </list>
 /// An append writes head (replace guarded by its ETag; insert for the first entry), entry row, id row and index row in one
 /// entity-group transaction, so all three land or none. A writer that lost the race (412 on the head, 409 on a row)
@@ -119,6 +121,11 @@ public sealed partial class LedgerStore
                 actions.Add(new(TableTransactionActionType.Add, IndexEntity(pk, subject, entry)));
             }
 
+            if (headETag is null)
+            {
+                actions.Add(Created(pk));
+            }
+
             try
             {
                 await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
@@ -153,13 +160,13 @@ public sealed partial class LedgerStore
     {
         LedgerValidation.RequireBook(book);
         ArgumentNullException.ThrowIfNull(drafts);
-        const int MaxActions = 100; // 1 head + per entry its entry, id and (when indexed) index rows
+        const int MaxActions = 100; // 1 head (+ 1 index cursor) + per entry its entry, id and (when indexed) index rows
         string pk = PartitionKey(book);
         long last = 0;
         for (int offset = 0; offset < drafts.Count;)
         {
             var chunk = new List<LedgerEntryDraft>();
-            for (int actionCount = 1; offset < drafts.Count; offset++)
+            for (int actionCount = 2; offset < drafts.Count; offset++) // the head, and the index cursor when the chunk creates the book
             {
                 int needs = LedgerIndex.SubjectOf(drafts[offset].Kind, drafts[offset].Metadata) is null ? 2 : 3;
                 if (actionCount + needs > MaxActions)
@@ -195,6 +202,11 @@ public sealed partial class LedgerStore
                 actions.Insert(0, headETag is { } etag
                     ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, etag)
                     : new TableTransactionAction(TableTransactionActionType.Add, newHead));
+                if (headETag is null)
+                {
+                    actions.Add(Created(pk));
+                }
+
                 try
                 {
                     await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);

@@ -17,6 +17,9 @@ internal readonly struct StrictRow(string table, TableEntity row)
     /// <summary>The instant of <paramref name="name"/>; null when absent, unless <paramref name="required"/>.</summary>
     public DateTimeOffset? Time(string name, bool required = false) => Read<DateTimeOffset>(name, "Edm.DateTime", required) is DateTimeOffset value ? value : null;
 
+    /// <summary>The boolean of <paramref name="name"/>; null when absent, unless <paramref name="required"/>.</summary>
+    public bool? Boolean(string name, bool required = false) => Read<bool>(name, "Edm.Boolean", required) is bool value ? value : null;
+
     /// <summary>The text of <paramref name="name"/> when it is text, else null (no exception): what of an unreadable row can still be shown.</summary>
     public string? TextOrNull(string name) => row.TryGetValue(name, out object? value) ? value as string : null;
 

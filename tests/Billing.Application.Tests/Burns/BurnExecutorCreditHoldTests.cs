@@ -9,7 +9,7 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    private sealed record Harness(BurnExecutor Executor, BurnStore Burns, CreditNoteStore Credits, SolanaRpcClient Rpc, PublicKey Mint, BillingTables Tables)
+    private sealed record Harness(BurnExecutor Executor, BurnStore Burns, CreditNoteStore Credits, SolanaRpcClient Rpc, PublicKey Mint, BillingTables Tables, LedgerAnchorService Anchoring)
     {
         public LedgerStore Ledger { get; } = new(Tables);
 
@@ -86,8 +86,13 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
         var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = new JsonArray(chain.Localnet.Info.TreasuryKeypair.Select(b => (JsonNode?)(int)b).ToArray()).ToJsonString() });
         var executor = new BurnExecutor(burns, rpc, new FixedPriceOracle("2.50", TimeProvider.System), new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System),
             credits, new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), StripeConfirmations.Local(tables), new LedgerName(Options.Create(new LedgerOptions()), tables), Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60) }), TimeProvider.System, NullLogger<BurnExecutor>.Instance);
+        var anchors = new AnchorStore(tables);
+        await anchors.EnsureCreatedAsync(Ct);
+        var ledgerOptions = Options.Create(new LedgerOptions());
+        var anchoring = new LedgerAnchorService(ledger, anchors, rpc, new AnchorAuthority(ledgerOptions, new TreasuryProvider(solana, rpc), tables), Ledger.LedgerTestSetup.Pinner(tables),
+            ledgerOptions, TimeProvider.System, NullLogger<LedgerAnchorService>.Instance);
         var intent = await PaidBurns.CreateAsync(tables, 12_345);
-        return (new Harness(executor, burns, credits, rpc, mint, tables), intent);
+        return (new Harness(executor, burns, credits, rpc, mint, tables, anchoring), intent);
     }
 
     [Fact]
@@ -330,5 +335,51 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
         var held = await h.GetAsync(intent.Id);
         Assert.Equal((BurnStatus.Held, (string?)null), (held.Status, held.Signature));
         Assert.Contains(entry, held.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_UpgradedBookHoldsACreditNoteWhoseRowsWereDeleted_HeldUntilTheAnchorRunIndexedItThenNamingTheEntry()
+    {
+        // Before: the note's entry, booked before the index, had no index row, so the burn was signed once its rows were gone.
+        var (h, intent) = await NewAsync();
+        ulong supply = await h.SupplyAsync();
+        await h.CreditNoteAsync(intent.InvoiceId, voided: false);
+        string entry = await h.BookCreditNoteAsync(intent.InvoiceId);
+        await Ledger.UpgradedBook.StripAsync(h.Ledger);
+        await Harness.DeleteAsync(h.Tables.Credits, TableKey.Escape(intent.InvoiceId));
+
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        var held = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Held, (string?)null, 0), (held.Status, held.Signature, held.Signings));
+        Assert.Contains("ledger index not complete: the anchor run is backfilling it", held.Reason, StringComparison.Ordinal);
+
+        await h.Anchoring.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        held = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Held, (string?)null), (held.Status, held.Signature));
+        Assert.Contains(entry, held.Reason, StringComparison.Ordinal);
+        Assert.Contains("CreditNoteRowMissing", held.Reason, StringComparison.Ordinal);
+        Assert.Equal(supply, await h.SupplyAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_UpgradedBookWithNothingAgainstTheInvoice_SignedOnceTheAnchorRunIndexedIt()
+    {
+        var (h, intent) = await NewAsync();
+        await h.Ledger.AppendAsync(LedgerEntries.MainBook, new LedgerEntryDraft("adj-old", LedgerEntryKind.Adjustment, DateTimeOffset.UtcNow,
+            [Posting.Debit("adjustment:carrier-x", "USD", 100), Posting.Credit("revenue:usage", "USD", 100)], new Dictionary<string, string> { ["payer"] = "carrier-x" }), Ct);
+        await Ledger.UpgradedBook.StripAsync(h.Ledger);
+
+        await h.Executor.RunAsync(Ct);
+        Assert.Equal(BurnStatus.Held, (await h.GetAsync(intent.Id)).Status);
+
+        await h.Anchoring.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(intent.Id)).Status);
     }
 }

@@ -3,9 +3,10 @@ using Billing.Payments;
 namespace Billing.Application.Tests.Burns;
 
 /// <summary>
-/// The executor asks Stripe right before it signs (BurnExecutor.Stripe.cs), on the LiteSVM localnet with a loopback Stripe
-/// double: a burn whose payment Stripe does not confirm is held, unsigned, however consistent its rows are; an unanswered
-/// question leaves it pending; without a key against a deployment's tables it is held.
+/// The executor asks Stripe before the row and book holds and signing (BurnExecutor.Stripe.cs), on the LiteSVM localnet with a
+/// loopback Stripe double: a burn whose payment Stripe does not confirm is held, unsigned, however consistent its rows are; so
+/// is one whose charge Stripe reports disputed or refunded beyond the rows; an unanswered question leaves it pending; without
+/// a key against a deployment's tables it is held. A refuted burn is not asked about again on every run.
 /// </summary>
 public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : IClassFixture<BurnChainFixture>, IAsyncLifetime
 {
@@ -98,5 +99,150 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : IClassFixt
         var held = await h.GetAsync(burn.Id);
         Assert.Equal((BurnStatus.Held, 0), (held.Status, held.Signings));
         Assert.Contains("cannot confirm with Stripe: no secret key", held.Reason, StringComparison.Ordinal);
+    }
+
+    private IReadOnlyList<CapturedRequest> InvoiceGets(string stripeInvoiceId) =>
+        [.. stripe.Requests.Where(r => r.Method == "GET" && r.Path == $"/v1/invoices/{stripeInvoiceId}")];
+
+    /// <summary><c>charge.dispute.created</c> as the webhook records it: a charge no invoice is found for yet, so it may be any burn's whose payment no charge is tied to.</summary>
+    private static Task DisputeLandsAsync(BillingTables tables, string disputeId)
+    {
+        var refunds = new RefundStore(tables);
+        var processor = new DisputeProcessor(refunds, new RefundPlacement(refunds, new InvoicePaymentLinkStore(tables), new InvoiceStore(tables), new PaymentStore(tables)));
+        return processor.RecordAsync(new IncomingDispute("evt_" + Guid.NewGuid().ToString("N"), "charge.dispute.created", disputeId, "ch_" + disputeId, "pi_" + disputeId, 5_000, "USD", "needs_response", "fraudulent", DateTimeOffset.UtcNow), Ct);
+    }
+
+    // Before: the dispute hold ran before Stripe was asked, so a dispute recorded meanwhile was not seen and the burn was signed.
+    [Fact]
+    public async Task RunAsync_DisputeRecordedWhileStripeIsAsked_HeldNotSigned()
+    {
+        var (h, burn, stripeInvoiceId) = await PaidAsync();
+        stripe.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        stripe.OnInvoiceAsked = _ => DisputeLandsAsync(h.Tables, "du_meanwhile");
+        ulong supply = await h.SupplyAsync();
+
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+
+        var held = await h.GetAsync(burn.Id);
+        Assert.Equal((BurnStatus.Held, (string?)null, 0), (held.Status, held.Signature, held.Signings));
+        Assert.Contains("Stripe dispute du_meanwhile", held.Reason, StringComparison.Ordinal);
+        Assert.Equal(supply, await h.SupplyAsync());
+    }
+
+    // Before: only dispute rows held a burn; Stripe's own word on the charge was never read, so a deleted row lifted the hold.
+    [Theory]
+    [InlineData("needs_response")]
+    [InlineData("lost")]
+    public async Task RunAsync_StripeReportsTheChargeDisputedAndNoRowSays_HeldNamingTheDispute(string status)
+    {
+        var (h, burn, stripeInvoiceId) = await PaidAsync();
+        stripe.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        stripe.AddCharge(stripeInvoiceId, "ch_disputed", Amount, "usd", disputeStatus: status);
+
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+
+        var held = await h.GetAsync(burn.Id);
+        Assert.Equal((BurnStatus.Held, 0), (held.Status, held.Signings));
+        Assert.Contains("Stripe reports dispute dp_ch_disputed", held.Reason, StringComparison.Ordinal);
+        Assert.Contains("on charge ch_disputed", held.Reason, StringComparison.Ordinal);
+        Assert.Contains(InvoiceGets(stripeInvoiceId), r => r.Form.Any(f => f.Key.StartsWith("expand[", StringComparison.Ordinal) && f.Value == "payments"));
+        Assert.Contains(stripe.Requests, r => r.Path == "/v1/charges" && r.Field("payment_intent") == "pi_ch_disputed");
+        Assert.Contains(stripe.Requests, r => r.Path == "/v1/disputes" && r.Field("charge") == "ch_disputed");
+    }
+
+    [Fact]
+    public async Task RunAsync_StripeReportsTheDisputeWon_SignsAndFinalizes()
+    {
+        var (h, burn, stripeInvoiceId) = await PaidAsync();
+        stripe.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        stripe.AddCharge(stripeInvoiceId, "ch_won", Amount, "usd", disputeStatus: "won");
+
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+
+        Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);
+    }
+
+    // Before: a refund Stripe made whose charge.refunded had not been recorded (or whose row was deleted) held nothing.
+    [Fact]
+    public async Task RunAsync_StripeRefundedMoreThanTheRowsRecord_HeldNamingTheCharge()
+    {
+        var (h, burn, stripeInvoiceId) = await PaidAsync();
+        stripe.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        stripe.AddCharge(stripeInvoiceId, "ch_refunded", Amount, "usd", amountRefunded: 2_000);
+
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+
+        var held = await h.GetAsync(burn.Id);
+        Assert.Equal((BurnStatus.Held, 0), (held.Status, held.Signings));
+        Assert.Contains("Stripe reports 2000 minor units of USD refunded on charge ch_refunded", held.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_StripeUnreachableForTheCharges_StaysPendingUnsigned()
+    {
+        var (h, burn, stripeInvoiceId) = await PaidAsync();
+        stripe.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        stripe.AddCharge(stripeInvoiceId, "ch_unasked", Amount, "usd");
+        stripe.FailStatus["/v1/charges"] = 429;
+
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+
+        var waiting = await h.GetAsync(burn.Id);
+        Assert.Equal((BurnStatus.Pending, 0), (waiting.Status, waiting.Signings));
+        Assert.Contains("Stripe could not be asked", waiting.Reason, StringComparison.Ordinal);
+    }
+
+    // Before: a refuted burn went held → pending → held on every run: two writes and a Stripe GET each time.
+    [Fact]
+    public async Task RunAsync_RefutedBurnRunAgain_NeitherWrittenNorAskedAgain()
+    {
+        var (h, burn, stripeInvoiceId) = await PaidAsync();
+        stripe.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        var (held, etag) = (await h.Burns.GetAsync(burn.Id, Ct))!.Value;
+        Assert.Equal(BurnStatus.Held, held.Status);
+
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+
+        Assert.Equal(etag, (await h.Burns.GetAsync(burn.Id, Ct))!.Value.ETag);
+        Assert.Single(InvoiceGets(stripeInvoiceId));
+    }
+
+    [Fact]
+    public async Task RunAsync_RefutedThenAPaymentIsRecorded_AskedAgainAndSigns()
+    {
+        var (h, burn, stripeInvoiceId) = await PaidAsync();
+        stripe.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        Assert.Equal(BurnStatus.Held, (await h.GetAsync(burn.Id)).Status);
+
+        // Stripe collects it, and invoice.paid arrives again (recorded as a replay would: the payment row is written anew).
+        stripe.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        var payments = new PaymentStore(h.Tables);
+        var paid = (await payments.GetAsync(burn.InvoiceId, burn.PaymentId, Ct))!;
+        var (state, stateTag) = await payments.GetStateAsync(burn.InvoiceId, Ct);
+        Assert.Equal(PaymentWrite.Recorded, await payments.TryRecordAsync(paid with { StripeEventId = "evt_again", DeltaMinor = 0, ReceivedAt = DateTimeOffset.UtcNow }, state, stateTag, Ct));
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+
+        Assert.Equal(2, InvoiceGets(stripeInvoiceId).Count);
+        Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_RefutedThenReleasedByFinance_AskedAgain()
+    {
+        var (h, burn, stripeInvoiceId) = await PaidAsync();
+        stripe.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        stripe.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+
+        // What BurnReleaser writes: pending, with finance's release.
+        var (held, etag) = (await h.Burns.GetAsync(burn.Id, Ct))!.Value;
+        Assert.NotNull(await h.Burns.TryReplaceAsync(held with { Status = BurnStatus.Pending, Reason = null, Releases = [new BurnRelease("finance-ops", DateTimeOffset.UtcNow, Amount, Amount, "paid by wire")] }, etag, Ct));
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+
+        Assert.Equal(2, InvoiceGets(stripeInvoiceId).Count);
+        Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);
     }
 }

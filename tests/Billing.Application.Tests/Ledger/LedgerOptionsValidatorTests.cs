@@ -136,4 +136,22 @@ public class LedgerOptionsValidatorTests
     {
         Assert.True(new LedgerOptionsValidator().Validate(null, new LedgerOptions()).Succeeded);
     }
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    [InlineData(10_000, true)] // the default
+    [InlineData(100_000, true)]
+    [InlineData(100_001, false)]
+    public void Validate_IndexBackfillEntriesPerRun_AcceptedBetweenOneAndAHundredThousand(int perRun, bool accepted)
+    {
+        var result = new LedgerOptionsValidator().Validate(null, new LedgerOptions { IndexBackfillEntriesPerRun = perRun });
+
+        Assert.Equal(accepted, result.Succeeded);
+        if (!accepted)
+        {
+            Assert.Contains("Billing:Ledger:IndexBackfillEntriesPerRun", result.FailureMessage, StringComparison.Ordinal);
+        }
+    }
 }
+

@@ -154,5 +154,7 @@ public static class BurnThroughput
         public Task<bool> IsBookedAsync(string entryId, CancellationToken cancellationToken) => Task.FromResult(false);
 
         public Task<IReadOnlyList<Billing.Domain.Ledger.LedgerEntry>> IndexedAsync(string subject, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Billing.Domain.Ledger.LedgerEntry>>([]);
+
+        public Task<bool> IsIndexCompleteAsync(CancellationToken cancellationToken) => Task.FromResult(true);
     }
 }

@@ -206,6 +206,27 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task MeterAsync_OtherVersionOfAnIdReachingIntoTheNextDay_ConflictAndTheFirstKeepsItsInterval()
+    {
+        var setup = await NewAsync(azurite);
+        var metering = setup.Metering();
+        var midnight = October.Start.AddDays(9);
+        await MeterAsync(metering, Gpu("23h", midnight)); // [23:00, 00:00): the day row of the 9th holds it
+
+        // The same id resent corrected, now [23:00, 01:00): its window reaches a day the first never claimed. The stored version
+        // counts (a conflict), found at the id claim (providers' events claim their id first), before any window is claimed: a
+        // release of the resend's windows would take the first's interval with it, its key being the id.
+        var corrected = await MeterAsync(metering, Gpu("23h", midnight.AddHours(1), seconds: 7200));
+        var resend = await MeterAsync(metering, Gpu("4c1e-resend", midnight)); // the first hour again, under a new id
+
+        Assert.Equal((0, 1), (corrected.Inserted, corrected.Quarantined));
+        Assert.Equal((0, 1), (resend.Inserted, resend.Quarantined));
+        var set = await SetAsideAsync(setup);
+        Assert.Equal([("23h", QuarantineKind.Conflict), ("4c1e-resend", QuarantineKind.Overlap)], set.Select(e => (e.EventId!, e.Kind)).Order().ToArray());
+        Assert.Equal(64 * 3600, await GpuSecondsAsync(setup));
+    }
+
+    [Fact]
     public async Task ReplayAsync_OverlapWhileTheOtherStillHolds_SetAsideAgainAndNothingCountedTwice()
     {
         var setup = await NewAsync(azurite);

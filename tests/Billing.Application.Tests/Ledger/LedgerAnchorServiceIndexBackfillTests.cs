@@ -1,0 +1,189 @@
+namespace Billing.Application.Tests.Ledger;
+
+/// <summary>
+/// A book written before credit-note and refund entries got their subject index rows at booking (an upgraded deployment,
+/// <see cref="UpgradedBook"/>): the anchor run writes the missing rows from the entries it read and checked against the
+/// hash chain, a page a run behind a persisted cursor, and verify says once that it is not done yet instead of one
+/// <c>IndexRowMissing</c> per old entry. Real Azurite and a private localnet.
+/// </summary>
+public class LedgerAnchorServiceIndexBackfillTests(BurnChainFixture chain) : IClassFixture<BurnChainFixture>
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private const string InvoiceId = "INV-carrier-x-202611";
+
+    private static readonly CreditNoteEntry Note = new("cn_old", "in_old", "USD", new CreditNoteAmounts(1_000, 0, 1_000, 1_000, 0), true, CreditNoteReason.None, DateTimeOffset.UtcNow, "evt_cn_old");
+
+    /// <summary>
+    /// Books adj-1, the note's issue (as books of then did: its refund credited cash), adj-2, its void, adj-3 (sequences
+    /// 1-5), and takes the index away, as the book of a deployment upgraded today is.
+    /// </summary>
+    private static async Task OldBookAsync(LedgerTestSetup s)
+    {
+        await s.BookAsync("adj-1", 100);
+        await s.Ledger.AppendAsync(LedgerEntries.MainBook, CreditNoteEntries.Issued(Note, InvoiceId, "carrier-x", Note.IssuedAt, refundedToCash: true)!, Ct);
+        await s.BookAsync("adj-2", 200);
+        await s.Ledger.AppendAsync(LedgerEntries.MainBook, CreditNoteEntries.Voided(Note, InvoiceId, "carrier-x", Note.IssuedAt.AddMinutes(5), refundedToCash: true)!, Ct);
+        await s.BookAsync("adj-3", 300);
+        await UpgradedBook.StripAsync(s.Ledger);
+    }
+
+    private static async Task<IReadOnlyList<string>> IndexedAsync(LedgerTestSetup s) =>
+        [.. (await s.Ledger.IndexedAsync(LedgerEntries.MainBook, LedgerIndex.Invoice(InvoiceId), Ct)).Select(e => e.EntryId)];
+
+    [Fact]
+    public async Task RunAsync_UpgradedBook_WritesTheMissingIndexRowsAndVerifyIsClean()
+    {
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await OldBookAsync(s);
+        Assert.Empty(await IndexedAsync(s));
+
+        await s.Anchoring.RunAsync(Ct);
+
+        Assert.Equal([CreditNoteEntries.IssuedId("cn_old"), CreditNoteEntries.VoidedId("cn_old")], await IndexedAsync(s)); // before: never written
+        var verify = await s.Audit().VerifyAsync(Ct);
+        Assert.True(verify.Ok, string.Join("; ", verify.Problems));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_UpgradedBookNotBackfilledYet_SaysSoOnceInsteadOfARowMissingPerEntry()
+    {
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await OldBookAsync(s);
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        Assert.DoesNotContain(verify.Problems, p => p.Kind == "IndexRowMissing"); // before: one per old credit-note entry
+        var incomplete = Assert.Single(verify.Problems, p => p.Kind == "IndexBackfillIncomplete");
+        Assert.Contains("anchor run", incomplete.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_IndexRowDeletedAfterTheBackfillCompleted_ReportsIndexRowMissing()
+    {
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await OldBookAsync(s);
+        await s.Anchoring.RunAsync(Ct);
+        string rowKey = LedgerStore.IndexRowKey(LedgerIndex.Invoice(InvoiceId), CreditNoteEntries.IssuedId("cn_old"));
+
+        await s.Ledger.Table.DeleteEntityAsync(LedgerStore.PartitionKey(LedgerEntries.MainBook), rowKey, Azure.ETag.All, Ct);
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        Assert.Equal(rowKey, Assert.Single(verify.Problems, p => p.Kind == "IndexRowMissing").Subject);
+        Assert.DoesNotContain(verify.Problems, p => p.Kind == "IndexBackfillIncomplete");
+    }
+
+    [Fact]
+    public async Task RunAsync_BookLongerThanOnePage_BackfillsAPageARunAndCompletesAtTheHead()
+    {
+        var s = await LedgerTestSetup.NewAsync(chain, new LedgerOptions { IndexBackfillEntriesPerRun = 2 });
+        await OldBookAsync(s);
+
+        var first = await s.Anchoring.BackfillIndexPageAsync(LedgerEntries.MainBook, Ct);
+
+        Assert.Equal((1L, 2L, false), (first!.From, first.Through, first.Complete));
+        Assert.Equal([CreditNoteEntries.IssuedId("cn_old")], await IndexedAsync(s));
+        Assert.False(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct));
+        var verify = await s.Audit().VerifyAsync(Ct);
+        Assert.DoesNotContain(verify.Problems, p => p.Kind == "IndexRowMissing");
+        Assert.Contains("through sequence 2; 1 credit-note or refund entry past sequence 2", Assert.Single(verify.Problems, p => p.Kind == "IndexBackfillIncomplete").Detail, StringComparison.Ordinal);
+
+        var second = await s.Anchoring.RunAsync(Ct);
+        var third = await s.Anchoring.RunAsync(Ct);
+
+        Assert.Equal("checked entries 3-4 of 5, 1 index rows written; continued next run", second.IndexBackfill);
+        Assert.Equal("checked entries 5-5 of 5, 0 index rows written; complete", third.IndexBackfill);
+        Assert.True(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct));
+        Assert.Null(await s.Anchoring.BackfillIndexPageAsync(LedgerEntries.MainBook, Ct)); // done: one read a run from now on
+        Assert.Equal([CreditNoteEntries.IssuedId("cn_old"), CreditNoteEntries.VoidedId("cn_old")], await IndexedAsync(s));
+        Assert.True((await s.Audit().VerifyAsync(Ct)).Ok);
+    }
+
+    [Fact]
+    public async Task BackfillIndexPageAsync_OldEntryEditedBesideItsHash_WritesNoRowFromItNorPastIt()
+    {
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await OldBookAsync(s);
+        string rowKey = LedgerStore.SequenceRowKey(2);
+        var issue = (await s.Ledger.Table.GetEntityAsync<TableEntity>(LedgerStore.PartitionKey(LedgerEntries.MainBook), rowKey, cancellationToken: Ct)).Value;
+        // The insider moves the note to another invoice, so a backfill trusting the row would index it there.
+        await s.PlantAsync(rowKey, "Metadata", issue.GetString("Metadata").Replace(InvoiceId, "INV-carrier-y-202611", StringComparison.Ordinal));
+
+        var run = await s.Anchoring.BackfillIndexPageAsync(LedgerEntries.MainBook, Ct);
+
+        Assert.Equal((1L, false), (run!.Through, run.Complete));
+        Assert.Contains("entry 2 ('credit-note:cn_old')", run.Refusal, StringComparison.Ordinal);
+        Assert.Empty(await s.Ledger.IndexRowsAsync(LedgerEntries.MainBook, Ct));
+        Assert.False(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct));
+        var verify = await s.Audit().VerifyAsync(Ct);
+        Assert.Contains("through sequence 1;", Assert.Single(verify.Problems, p => p.Kind == "IndexBackfillIncomplete").Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BackfillIndexPageAsync_RowOfOtherContentUnderAnEntrysKey_LeftAsItIsAndReportedByVerify()
+    {
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await OldBookAsync(s);
+        string pk = LedgerStore.PartitionKey(LedgerEntries.MainBook);
+        string rowKey = LedgerStore.IndexRowKey(LedgerIndex.Invoice(InvoiceId), CreditNoteEntries.IssuedId("cn_old"));
+        await s.Ledger.Table.AddEntityAsync(new TableEntity(pk, rowKey) { ["EntryId"] = CreditNoteEntries.IssuedId("cn_old"), ["Sequence"] = 4L }, Ct);
+
+        var run = await s.Anchoring.BackfillIndexPageAsync(LedgerEntries.MainBook, Ct);
+
+        Assert.Equal((1, 1, true), (run!.Written, run.OtherContent, run.Complete));
+        Assert.Equal(4L, (await s.Ledger.Table.GetEntityAsync<TableEntity>(pk, rowKey, cancellationToken: Ct)).Value.GetInt64("Sequence"));
+        var verify = await s.Audit().VerifyAsync(Ct);
+        Assert.Equal("index row " + rowKey, Assert.Single(verify.Problems, p => p.Kind == "IndexRowMismatch").Subject);
+    }
+
+    [Fact]
+    public async Task BackfillIndexPageAsync_TwoRunsAtOnce_EachRowWrittenOnceAndTheIndexComplete()
+    {
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await OldBookAsync(s);
+
+        var runs = await Task.WhenAll(
+            s.Anchoring.BackfillIndexPageAsync(LedgerEntries.MainBook, Ct),
+            s.AnchoringAt(TimeProvider.System).BackfillIndexPageAsync(LedgerEntries.MainBook, Ct));
+
+        Assert.Equal(2, runs.Sum(r => r?.Written ?? 0));
+        Assert.All(runs, r => Assert.Equal(0, r?.OtherContent ?? 0));
+        Assert.True(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct));
+        Assert.Equal([CreditNoteEntries.IssuedId("cn_old"), CreditNoteEntries.VoidedId("cn_old")], await IndexedAsync(s));
+    }
+
+    [Fact]
+    public async Task IsIndexCompleteAsync_BookCreatedWithTheIndex_CompleteFromItsFirstAppendWithoutAnyRun()
+    {
+        var s = await LedgerTestSetup.NewAsync(chain);
+        Assert.True(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct)); // no entry yet
+
+        await s.BookAsync("adj-1", 100);
+        await s.Ledger.AppendBatchAsync("imported", [new LedgerEntryDraft("imp-1", LedgerEntryKind.Adjustment, DateTimeOffset.UtcNow,
+            [Posting.Debit("adjustment:carrier-x", "USD", 5), Posting.Credit("revenue:usage", "USD", 5)], new Dictionary<string, string>())], Ct);
+
+        Assert.Equal(LedgerIndexCursor.FromCreation, (await s.Ledger.IndexCursorAsync(LedgerEntries.MainBook, Ct)).Cursor);
+        Assert.Equal(LedgerIndexCursor.FromCreation, (await s.Ledger.IndexCursorAsync("imported", Ct)).Cursor);
+        Assert.True(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct));
+        Assert.DoesNotContain((await s.Audit().VerifyAsync(Ct)).Problems, p => p.Kind.StartsWith("Index", StringComparison.Ordinal));
+
+        await UpgradedBook.StripAsync(s.Ledger);
+        Assert.False(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct)); // entries, no cursor: written before the index
+    }
+
+    [Fact]
+    public async Task BackfillIndexPageAsync_BookIndexedAtBookingButWithoutACursor_WritesNothingAndCompletes()
+    {
+        // A book of a deployment that indexed at booking before the cursor existed: its rows are all there already.
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await OldBookAsync(s);
+        await s.Anchoring.BackfillIndexPageAsync(LedgerEntries.MainBook, Ct);
+        await s.Ledger.Table.DeleteEntityAsync(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.IndexCursorRowKey, Azure.ETag.All, Ct);
+        Assert.False(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct));
+
+        var run = await s.Anchoring.BackfillIndexPageAsync(LedgerEntries.MainBook, Ct);
+
+        Assert.Equal((5L, 0, 0, true), (run!.Through, run.Written, run.OtherContent, run.Complete));
+        Assert.True(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct));
+    }
+}
+
