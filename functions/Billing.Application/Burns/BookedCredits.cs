@@ -5,7 +5,7 @@ namespace Billing.Application.Burns;
 /// indexed under the invoice, and the refunds under no invoice of the Stripe customers who paid it, compared with the rows
 /// the other holds read (<see cref="BookedRowMissing"/>). Rows deleted or rewritten outside the platform lift those holds;
 /// the book's entries, hash-chained and anchored, do not go with them, so the burn stays held. A burn finance released is held
-/// only by entries of money that went back after the release (finance decided with the earlier ones named in its hold reason).
+/// only by entries booked after the release (finance decided with the earlier ones named in its hold reason).
 /// While the index is not whole (a book written before appends indexed, its backfill not done), every burn is held: what the
 /// index does not show yet may be this invoice's.
 /// </summary>
@@ -37,7 +37,9 @@ internal static class BookedCredits
 
         if (intent.ReleasedAt is { } released)
         {
-            entries.RemoveAll(e => e.OccurredAt <= released);
+            // When the entry was booked, not when its event happened: a refund Stripe made before the release but booked after
+            // it (a late delivery) is news to finance. One whose booking time is unknown holds.
+            entries.RemoveAll(e => e.RecordedAt is { } booked && booked <= released);
         }
 
         if (entries.Count == 0)

@@ -5,7 +5,8 @@ namespace Billing.Application.Ledger;
 /// is hash-chained, but its unanchored tail can be rewritten with a recomputed chain by someone with write access to storage,
 /// which <c>ledger verify</c> cannot see. <c>EntryMismatch</c>: an entry whose postings or metadata differ from the entry its
 /// records make (<see cref="EntryDrafts"/>, what the booking code books); <c>EntryWithoutSource</c>: an entry no record stands
-/// behind (no such invoice, payment, credit note or burn, or one that books nothing). Burns are compared by
+/// behind (no such invoice, payment, credit note or burn, or one that books nothing). Refund steps are compared with their
+/// charges' refund rows (<see cref="RefundEntryFindings"/>; one whose row is gone is <c>RefundRowMissing</c>). Burns are compared by
 /// <see cref="BurnEntryFindings"/> (<c>BurnEntryMismatch</c>); only a burn entry without a burn row is reported here.
 /// Other kinds are not derived from records: adjustments (manual bookings), and the evidence entries with no postings (partner
 /// audit pins, which <c>partners verify</c> checks, and reconcile acknowledgements, whose id is derived from what they
@@ -26,7 +27,8 @@ internal static class EntryFindings
     public static IEnumerable<AuditProblem> For(IEnumerable<LedgerEntry> entries, EntrySources records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var book = entries.ToList();
+        var book = entries.OrderBy(e => e.Sequence).ToList();
+        var refunds = new RefundEntryFindings(book, records);
         var issues = book.Where(e => e.Kind == LedgerEntryKind.CreditNoteIssued).GroupBy(e => e.EntryId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         foreach (var entry in book.OrderBy(e => e.Sequence))
         {
@@ -37,6 +39,7 @@ internal static class EntryFindings
                 LedgerEntryKind.CreditNoteIssued => OfCreditNote(entry, IssuedPrefix, records, issues),
                 LedgerEntryKind.CreditNoteVoided => OfCreditNote(entry, VoidedPrefix, records, issues),
                 LedgerEntryKind.TokensBurned => OfBurn(entry, records),
+                LedgerEntryKind.PaymentRefunded => refunds.Of(entry),
                 _ => null, // not derived from records (see the summary), or a kind another finding compares
             };
             if (finding is not null)
@@ -99,7 +102,8 @@ internal static class EntryFindings
 
     /// <summary>
     /// A note's entry, compared with the entry of the shape its issue entry has (<see cref="EntryDrafts.CreditNote"/>): one written
-    /// before 2026-12-06 credited the refunded part to cash:stripe. A void whose issue is not in <paramref name="issues"/> is
+    /// before 2026-12-06 credited the refunded part to cash:stripe; that shape is accepted only when storage wrote the issue entry
+    /// before <see cref="EntrySources.RefundsClearedSince"/>. A void whose issue is not in <paramref name="issues"/> is
     /// compared by its own shape.
     /// </summary>
     private static AuditProblem? OfCreditNote(LedgerEntry entry, string prefix, EntrySources records, IReadOnlyDictionary<string, LedgerEntry> issues)
@@ -129,7 +133,10 @@ internal static class EntryFindings
         return Compare(entry, "the credit note", () =>
         {
             var issuedInBook = prefix == VoidedPrefix ? issues.GetValueOrDefault(CreditNoteEntries.IssuedId(noteId)) ?? entry : entry;
-            var (issued, voided) = EntryDrafts.CreditNote(note, invoiceOf, issuedInBook);
+
+            // The older shape only for an issue storage wrote before the change (a rewrite writes it anew): else today's.
+            bool older = issuedInBook.RecordedAt is { } recorded && recorded < records.RefundsClearedSince;
+            var (issued, voided) = EntryDrafts.CreditNote(note, invoiceOf, older ? issuedInBook : null);
             return prefix == VoidedPrefix ? voided : issued;
         });
     }
@@ -145,7 +152,7 @@ internal static class EntryFindings
         return records.Burns.Contains(burnId) || records.UnreadableBurns.Contains(burnId) ? null : NoSource(entry, $"no burn {burnId} is recorded");
     }
 
-    private static AuditProblem? Compare(LedgerEntry entry, string source, Func<LedgerEntryDraft?> expected, Func<string, bool>? skipKey = null)
+    internal static AuditProblem? Compare(LedgerEntry entry, string source, Func<LedgerEntryDraft?> expected, Func<string, bool>? skipKey = null)
     {
         LedgerEntryDraft? draft;
         try
@@ -167,7 +174,7 @@ internal static class EntryFindings
             : null;
     }
 
-    private static AuditProblem NoSource(LedgerEntry entry, string why) =>
+    internal static AuditProblem NoSource(LedgerEntry entry, string why) =>
         new(WithoutSource, entry.EntryId, $"{entry.Kind} #{entry.Sequence}: {why}; the platform books no such entry");
 
     private static string? IdAfter(LedgerEntry entry, string prefix) =>

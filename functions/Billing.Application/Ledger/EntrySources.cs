@@ -12,12 +12,17 @@ internal sealed class EntrySources
     /// <param name="unreadableBurns">Ids of burn rows that cannot be read.</param>
     /// <param name="credits">Every invoice's credit notes.</param>
     /// <param name="creditsUnknown">Invoices whose credit notes cannot be read.</param>
+    /// <param name="refunds">Every charge's refund row (none: refund entries are compared with nothing).</param>
+    /// <param name="unreadableRefunds">Refund rows that cannot be read.</param>
     public EntrySources(
         IReadOnlyDictionary<string, Invoice> invoices, IReadOnlySet<string> unreadableInvoices,
         IEnumerable<PaymentRecord> payments, IEnumerable<UnreadableRow> unreadablePayments, IReadOnlySet<string> paymentsUnknown,
         IEnumerable<BurnIntent> burns, IReadOnlySet<string> unreadableBurns,
-        IEnumerable<KeyValuePair<string, InvoiceCredits>> credits, IReadOnlySet<string> creditsUnknown)
+        IEnumerable<KeyValuePair<string, InvoiceCredits>> credits, IReadOnlySet<string> creditsUnknown,
+        IEnumerable<RefundRecord>? refunds = null, IEnumerable<UnreadableRow>? unreadableRefunds = null)
     {
+        Refunds = (refunds ?? []).GroupBy(r => r.ChargeId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        UnreadableRefunds = (unreadableRefunds ?? []).Select(u => u.Id).ToHashSet(StringComparer.Ordinal);
         Invoices = invoices;
         UnreadableInvoices = unreadableInvoices;
         Payments = payments.GroupBy(p => p.StripeEventId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
@@ -66,4 +71,16 @@ internal sealed class EntrySources
     public IReadOnlyDictionary<string, (string InvoiceId, CreditNoteEntry Note)> CreditNotes { get; }
 
     public IReadOnlySet<string> CreditsUnknown { get; }
+
+    /// <summary>
+    /// Credit-note entries whose issue entry storage wrote before this time may have the older shape (refunded part to
+    /// cash:stripe, <see cref="LedgerOptions.RefundsClearedSince"/>); none by default.
+    /// </summary>
+    public DateTimeOffset RefundsClearedSince { get; init; } = DateTimeOffset.MinValue;
+
+    /// <summary>Refund rows by charge id.</summary>
+    public IReadOnlyDictionary<string, RefundRecord> Refunds { get; }
+
+    /// <summary>Charge ids of refund rows that cannot be read.</summary>
+    public IReadOnlySet<string> UnreadableRefunds { get; }
 }

@@ -7,7 +7,7 @@ public sealed partial class LedgerAudit
     /// <see cref="EntryFindings"/> over the scans, with each <c>EntryWithoutSource</c> of an invoice, payment or burn looked up
     /// again (one read each): those records are scanned before the book, so one written and booked between the two scans is
     /// missing from its scan only. When the record is there now, the entry is compared with it instead; when it is still
-    /// missing or cannot be read now, the finding stays (the next run reports the row). Credit notes are scanned after the book.
+    /// missing or cannot be read now, the finding stays (the next run reports the row). Credit notes and refunds are scanned after the book.
     /// </summary>
     private async Task<List<AuditProblem>> EntryFindingsAsync(Dictionary<string, LedgerEntry> entries, EntrySources scanned, CancellationToken cancellationToken)
     {

@@ -94,9 +94,10 @@ public sealed partial class LedgerAudit
         var creditStates = await credits.ListStatesAsync(cancellationToken).ConfigureAwait(false);
         var creditsOf = creditStates.Items.ToDictionary(StringComparer.Ordinal);
         var creditsUnknown = creditStates.Unreadable.Select(u => u.InvoiceId).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        mismatches.AddRange(await EntryFindingsAsync(entries, new EntrySources(byInvoice, unreadableInvoices, allPayments, paymentList.Unreadable, paymentsUnknown,
-            allBurns, unreadableBurns, creditStates.Items, creditsUnknown), cancellationToken).ConfigureAwait(false));
         var refundList = await refunds.ListAllAsync(cancellationToken).ConfigureAwait(false);
+        mismatches.AddRange(await EntryFindingsAsync(entries, new EntrySources(byInvoice, unreadableInvoices, allPayments, paymentList.Unreadable, paymentsUnknown,
+            allBurns, unreadableBurns, creditStates.Items, creditsUnknown, refundList.Items, refundList.Unreadable) { RefundsClearedSince = options.Value.RefundsClearedSince },
+            cancellationToken).ConfigureAwait(false));
         var refundsOf = refundList.Items.Where(r => r.InvoiceId is not null).GroupBy(r => r.InvoiceId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var disputeList = await refunds.Disputes.ListAllAsync(cancellationToken).ConfigureAwait(false);
         var disputesOf = disputeList.Items.Where(d => d.InvoiceId is not null).GroupBy(d => d.InvoiceId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);

@@ -2,7 +2,7 @@ namespace Billing.Application.Payments;
 
 /// <summary>
 /// Books what Stripe refunded on a charge (docs/design.md §4.15, <see cref="RefundEntries"/>): step <c>refund:{charge}:{n}</c>
-/// adds what the charge's row says was refunded beyond the steps booked before it. The steps are read from the book, not
+/// adds what a verified event (and the charge's row) says was refunded beyond the steps booked before it. The steps are read from the book, not
 /// from the row, so a replayed or reordered delivery, a row deleted and recorded again, or a refund placed under its invoice
 /// later books nothing twice; two deliveries racing for one step meet at its id (the loser conflicts and reads again).
 /// </summary>
@@ -10,28 +10,40 @@ public sealed class RefundBookings(LedgerStore ledger, RefundStore refunds, Invo
 {
     private const int MaxAttempts = 5;
 
-    /// <summary>The entry booked (null: nothing new, or the charge has no row). A refund row that cannot be read throws <see cref="InvalidDataException"/>.</summary>
-    public async Task<LedgerEntry?> BookAsync(string chargeId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The entry booked for what <paramref name="reported"/>, a verified <c>charge.refunded</c>, says Stripe refunded on its charge
+    /// (null: nothing new, the charge has no row, or the event's amount could not be read). The step goes up to the event's
+    /// cumulative amount, never beyond it: the row holds the largest amount any event brought, and a row planted or raised
+    /// outside the platform must not book money Stripe did not report (reconcile compares the row with the credit notes). It
+    /// counts from <see cref="RefundEntries.BaseOf"/>, so a step planted with a high total does not stop a real refund from being
+    /// booked. A refund row that cannot be read throws <see cref="InvalidDataException"/>.
+    /// </summary>
+    public async Task<LedgerEntry?> BookAsync(IncomingRefund reported, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(chargeId);
+        ArgumentNullException.ThrowIfNull(reported);
+        string chargeId = reported.ChargeId;
         for (int attempt = 1; ; attempt++)
         {
-            if (await refunds.GetAsync(chargeId, cancellationToken).ConfigureAwait(false) is not var (row, _))
+            if (reported.Problem is not null || await refunds.GetAsync(chargeId, cancellationToken).ConfigureAwait(false) is not var (row, _))
             {
                 return null;
             }
 
-            var (next, booked) = await BookedStepsAsync(chargeId, cancellationToken).ConfigureAwait(false);
-            if (row.AmountRefundedMinor <= booked)
+            var (next, steps) = await BookedStepsAsync(chargeId, cancellationToken).ConfigureAwait(false);
+            long booked = RefundEntries.BaseOf(steps, row.AmountRefundedMinor);
+            long upTo = Math.Min(row.AmountRefundedMinor, reported.AmountRefundedMinor);
+            if (upTo <= booked || !string.Equals(reported.Currency, row.Currency, StringComparison.Ordinal))
             {
                 return null;
             }
 
+            // The row's event when it reported this very total (reconcile compares the step at the row's total with it).
+            string eventId = upTo == row.AmountRefundedMinor ? row.EventId : reported.EventId;
             string? invoiceId = row.InvoiceId is { } id && IsInvoiceId(id) ? id : null;
-            var step = new RefundBooking(chargeId, next, row.AmountRefundedMinor, row.AmountRefundedMinor - booked, row.Currency, row.EventId, invoiceId, row.StripeCustomerId);
+            var step = new RefundBooking(chargeId, next, upTo, upTo - booked, row.Currency, eventId, invoiceId, row.StripeCustomerId);
             long toCredit = invoiceId is null ? 0 : await OverpaymentLeftAsync(invoiceId, row.Currency, cancellationToken).ConfigureAwait(false);
             long outBefore = invoiceId is null ? 0 : await CashOutBeforeAsync(invoiceId, row.Currency, cancellationToken).ConfigureAwait(false);
-            if (RefundEntries.Refunded(step, toCredit, row.At, outBefore) is not { } draft)
+            if (RefundEntries.Refunded(step, toCredit, upTo == row.AmountRefundedMinor ? row.At : reported.At, outBefore) is not { } draft)
             {
                 return null;
             }
@@ -47,18 +59,18 @@ public sealed class RefundBookings(LedgerStore ledger, RefundStore refunds, Invo
         }
     }
 
-    /// <summary>The number of the charge's next step and the cumulative amount the booked ones reached.</summary>
-    private async Task<(int Next, long Booked)> BookedStepsAsync(string chargeId, CancellationToken cancellationToken)
+    /// <summary>The number of the charge's next step and the steps booked.</summary>
+    private async Task<(int Next, List<LedgerEntry> Steps)> BookedStepsAsync(string chargeId, CancellationToken cancellationToken)
     {
-        long booked = 0;
+        var steps = new List<LedgerEntry>();
         for (int n = 1; ; n++)
         {
             if (await ledger.GetAsync(LedgerEntries.MainBook, RefundEntries.Id(chargeId, n), cancellationToken).ConfigureAwait(false) is not { } entry)
             {
-                return (n, booked);
+                return (n, steps);
             }
 
-            booked = Math.Max(booked, RefundEntries.AmountRefundedOf(entry) ?? booked);
+            steps.Add(entry);
         }
     }
 
@@ -78,7 +90,11 @@ public sealed class RefundBookings(LedgerStore ledger, RefundStore refunds, Invo
                 return 0;
             }
 
-            var (paid, _) = await payments.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+            // Only what counts to the invoice: a payment Stripe refuted put no confirmed money there (PaymentUnconfirmed).
+            var (state, _) = await payments.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
+            var paid = UnconfirmedPaymentFindings.Counted(
+                new Dictionary<string, InvoicePayments>(StringComparer.Ordinal) { [invoiceId] = state },
+                await payments.ListAsync(invoiceId, cancellationToken).ConfigureAwait(false))[invoiceId];
             var (notes, _) = await credits.GetStateAsync(invoiceId, cancellationToken).ConfigureAwait(false);
             long overpaid = Overpayment.Of(invoice, paid, notes).In(currency);
             if (overpaid == 0)
@@ -135,7 +151,8 @@ public sealed class RefundBookings(LedgerStore ledger, RefundStore refunds, Invo
         return Math.Max(0, outByNotes - leftOut);
     }
 
-    private static bool IsInvoiceId(string id)
+    /// <summary>Whether a refund row's invoice is an id of ours (a step names it only then; reconcile derives it so).</summary>
+    internal static bool IsInvoiceId(string id)
     {
         try
         {

@@ -22,7 +22,7 @@ public sealed class RefundProcessor(RefundStore refunds, RefundPlacement placeme
         var (invoiceId, placed) = await placement.PlaceAsync(refund.ChargeId, cancellationToken).ConfigureAwait(false);
 
         // Booked after placing, so a step booked now names the invoice; a replay books what a crash here left unbooked.
-        await bookings.BookAsync(refund.ChargeId, cancellationToken).ConfigureAwait(false);
+        await bookings.BookAsync(refund, cancellationToken).ConfigureAwait(false);
         return (invoiceId, recorded || placed);
     }
 }

@@ -56,6 +56,12 @@ public sealed class LedgerEntry
 
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
+    /// <summary>
+    /// When storage last wrote the entry's row (its service-set timestamp: a rewrite moves it), for an entry read from storage;
+    /// null for one sealed here. Not hashed: when the entry was booked, which <see cref="OccurredAt"/> (the event's time) is not.
+    /// </summary>
+    public DateTimeOffset? RecordedAt { get; init; }
+
     /// <summary>Lower-case hex SHA-256 of the previous entry of the book; <see cref="GenesisHash"/> for sequence 1.</summary>
     public string PreviousHash { get; }
 

@@ -95,6 +95,46 @@ public static class RefundEntries
             && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long amount) ? amount : 0;
     }
 
+    /// <summary>What a refund entry says its step added (<c>refundedMinor</c>); null when the entry is none or does not say.</summary>
+    public static long? RefundedOf(LedgerEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Kind == LedgerEntryKind.PaymentRefunded
+            && entry.Metadata.TryGetValue("refundedMinor", out string? text)
+            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long amount) ? amount : null;
+    }
+
+    /// <summary>The charge and step number a refund entry's id names (<see cref="Id"/>); null when it names none.</summary>
+    public static (string ChargeId, int Number)? StepOf(string entryId)
+    {
+        ArgumentNullException.ThrowIfNull(entryId);
+        int colon = entryId.LastIndexOf(':');
+        return entryId.StartsWith(IdPrefix, StringComparison.Ordinal) && colon > IdPrefix.Length
+            && int.TryParse(entryId.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int number) && number >= 1
+            && Id(entryId[IdPrefix.Length..colon], number) == entryId
+            ? (entryId[IdPrefix.Length..colon], number) : null;
+    }
+
+    /// <summary>
+    /// The cumulative amount a charge's next step counts from: that of the latest step (highest number) whose amount is at
+    /// most <paramref name="recordedMinor"/>, what the charge's row records Stripe reported (0 when none is). A step above it was
+    /// never reported by Stripe (written outside the platform, or the row was lowered: reconcile's <c>RefundRowMissing</c>),
+    /// so it neither stops a real refund from being booked nor counts as refunded; the latest one, not the largest, so that a
+    /// planted step the row later reaches still does not count (reconcile reports it off the chain of steps).
+    /// </summary>
+    /// <param name="steps">The charge's refund entries, any order.</param>
+    /// <param name="recordedMinor">The charge's cumulative amount as its row records it.</param>
+    public static long BaseOf(IEnumerable<LedgerEntry> steps, long recordedMinor)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        return steps
+            .Select(e => (Step: StepOf(e.EntryId), Amount: AmountRefundedOf(e)))
+            .Where(s => s.Step is not null && s.Amount is { } amount && amount <= recordedMinor)
+            .OrderByDescending(s => s.Step!.Value.Number)
+            .Select(s => s.Amount!.Value)
+            .FirstOrDefault();
+    }
+
     /// <summary>The cumulative amount a refund entry brought its charge to; null when the entry is none or does not say.</summary>
     public static long? AmountRefundedOf(LedgerEntry entry)
     {

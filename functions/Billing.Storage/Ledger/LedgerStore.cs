@@ -359,7 +359,10 @@ public sealed partial class LedgerStore
             Decode(values, "Postings", LedgerRowCodec.ReadPostings),
             Decode(values, "Metadata", LedgerRowCodec.ReadMetadata),
             values.Text("PreviousHash", required: true)!,
-            values.Text("Hash", required: true)!);
+            values.Text("Hash", required: true)!)
+        {
+            RecordedAt = row.Timestamp,
+        };
     }
 
     private static T Decode<T>(StrictRow values, string name, Func<string, T> read)

@@ -34,11 +34,12 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
             return (await Ledger.AppendAsync(LedgerEntries.MainBook, CreditNoteEntries.Issued(note, invoiceId, InvoiceId.Parse(invoiceId).Payer, note.IssuedAt)!, Ct)).EntryId;
         }
 
-        /// <summary>Records and places a refund of <paramref name="refundedMinor"/> on charge <paramref name="charge"/> and books it as the refund processor does.</summary>
-        public async Task<string> BookedRefundAsync(string invoiceId, string charge, long refundedMinor)
+        /// <summary>Records and places a refund of <paramref name="refundedMinor"/> on charge <paramref name="charge"/> (Stripe's event at <paramref name="refundedAt"/>, now by default) and books it now, as the refund processor does.</summary>
+        public async Task<string> BookedRefundAsync(string invoiceId, string charge, long refundedMinor, DateTimeOffset? refundedAt = null)
         {
-            await RefundRows.PlacedAsync(Tables, new IncomingRefund("evt_re_" + charge, charge, null, "in_hold", "cus_hold", refundedMinor, "USD", DateTimeOffset.UtcNow), invoiceId);
-            var draft = RefundEntries.Refunded(new RefundBooking(charge, 1, refundedMinor, refundedMinor, "USD", "evt_re_" + charge, invoiceId, "cus_hold"), 0, DateTimeOffset.UtcNow)!;
+            var at = refundedAt ?? DateTimeOffset.UtcNow;
+            await RefundRows.PlacedAsync(Tables, new IncomingRefund("evt_re_" + charge, charge, null, "in_hold", "cus_hold", refundedMinor, "USD", at), invoiceId);
+            var draft = RefundEntries.Refunded(new RefundBooking(charge, 1, refundedMinor, refundedMinor, "USD", "evt_re_" + charge, invoiceId, "cus_hold"), 0, at)!;
             return (await Ledger.AppendAsync(LedgerEntries.MainBook, draft, Ct)).EntryId;
         }
 
@@ -296,6 +297,28 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
         Assert.Equal(BurnReleaseOutcome.Released, released.Outcome);
         var burn = await h.GetAsync(intent.Id);
         Assert.Equal((BurnStatus.Finalized, 11_845L), (burn.Status, burn.UsdMinor)); // before: held again by the book on every run, the release ignored
+    }
+
+    [Fact]
+    public async Task RunAsync_ReleasedThenARefundMadeBeforeTheReleaseBookedAfterIt_HeldAgain()
+    {
+        // Before: the hold compared the release with the entry's OccurredAt (Stripe's event time), so a refund made before the
+        // release but delivered and booked after it, its row then deleted, did not hold: the burn was signed.
+        var (h, intent) = await NewAsync();
+        await h.BookedRefundAsync(intent.InvoiceId, "ch_gone", 500);
+        await Harness.DeleteAsync(h.Tables.Refunds, RefundStore.Partition, "ch_gone");
+        await h.Executor.RunAsync(Ct);
+        var trigger = new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance);
+        var releaser = new BurnReleaser(h.Burns, new InvoiceStore(h.Tables), new PaymentStore(h.Tables), h.Credits, new RefundStore(h.Tables), trigger, TimeProvider.System);
+        Assert.Equal(BurnReleaseOutcome.Released, (await releaser.ReleaseAsync(intent.Id, 11_845, "ch_gone's 5.00 refund checked in Stripe", "finance-ops", Ct)).Outcome);
+
+        string late = await h.BookedRefundAsync(intent.InvoiceId, "ch_late", 300, refundedAt: DateTimeOffset.UtcNow.AddHours(-1));
+        await Harness.DeleteAsync(h.Tables.Refunds, RefundStore.Partition, "ch_late");
+        await h.Executor.RunAsync(Ct);
+
+        var held = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Held, (string?)null), (held.Status, held.Signature));
+        Assert.Contains(late, held.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

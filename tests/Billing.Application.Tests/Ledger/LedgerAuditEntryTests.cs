@@ -160,4 +160,107 @@ public class LedgerAuditEntryTests(AzuriteFixture azurite)
         Assert.Equal((10_000L, 0L, 0L), (await s.BalanceAsync(Accounts.CashStripe), await s.BalanceAsync(Accounts.ClearingRefunds), await s.BalanceAsync(Accounts.RevenueCreditNotes)));
         Assert.Empty(await EntryFindingsAsync(s));
     }
+
+    private static IncomingRefund Refund(string charge, long refunded, string? stripeInvoice, int minute = 0) =>
+        new("evt_" + Guid.NewGuid().ToString("N"), charge, null, stripeInvoice, "cus_1", refunded, "USD", DateTimeOffset.UtcNow.AddMinutes(minute));
+
+    [Fact]
+    public async Task ReconcileAsync_RefundsAsBooked_NoEntryFinding()
+    {
+        var s = await NewAsync();
+        var processor = s.RefundProcessor();
+        var (_, _, plain) = await s.PaidInvoiceAsync();
+        await processor.RecordAsync(Refund("ch_steps", 3_000, plain, minute: 1), Ct);
+        await processor.RecordAsync(Refund("ch_steps", 5_000, plain, minute: 2), Ct);
+        var (_, _, overpaid) = await s.PaidInvoiceAsync(12_000);
+        await processor.RecordAsync(Refund("ch_over", 2_500, overpaid), Ct); // 20.00 of it from the payer's credit
+        var (legacyInvoice, _, legacy) = await s.PaidInvoiceAsync();
+        var note = CreditNoteSetup.Note(legacy, 3_000);
+        await s.BookAsBeforeTodayAsync(note, legacyInvoice);
+        await s.Credits.RecordAsync(note, Ct);
+        await processor.RecordAsync(Refund("ch_legacy", 3_000, legacy, minute: 1), Ct);
+        await processor.RecordAsync(Refund("ch_legacy", 4_000, legacy, minute: 2), Ct);
+        await processor.RecordAsync(Refund("ch_unplaced", 1_000, stripeInvoice: null), Ct);
+
+        Assert.Equal(5, (await s.EntriesAsync()).Count(e => e.Kind == LedgerEntryKind.PaymentRefunded)); // the legacy note took the first 30.00 out already
+        Assert.Empty(await EntryFindingsAsync(s));
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_RefundEntryAmountRewrittenWithTheChain_ReportsEntryMismatch()
+    {
+        // Before: refund entries were not compared; the rewrite passed.
+        var s = await NewAsync();
+        var (_, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        await s.RefundProcessor().RecordAsync(Refund("ch_1", 3_000, stripeInvoice), Ct);
+        string entryId = RefundEntries.Id("ch_1", 1);
+        await LedgerForgery.RewriteAmountAsync(s.Ledger, await SequenceOfAsync(s, entryId), 300);
+        await AssertChainVerifiesAsync(s);
+
+        var finding = Assert.Single(await EntryFindingsAsync(s));
+
+        Assert.Equal(("EntryMismatch", entryId), (finding.Kind, finding.Subject));
+        Assert.Contains($"posting {Accounts.CashStripe} USD: the book has -300, the refund row makes -3000", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_RefundEntryRewrittenToTakeTheCustomersCredit_ReportsEntryMismatch()
+    {
+        var s = await NewAsync();
+        var (_, payer, stripeInvoice) = await s.PaidInvoiceAsync();
+        await s.RefundProcessor().RecordAsync(Refund("ch_1", 3_000, stripeInvoice), Ct);
+        string entryId = RefundEntries.Id("ch_1", 1);
+        // No overpayment: the refund rewritten as returning credit the payer never held, out of the clearing account.
+        await LedgerForgery.RewriteAsync(s.Ledger, await SequenceOfAsync(s, entryId),
+            e => ([.. e.Postings.Select(p => p.Account == Accounts.ClearingRefunds ? p with { Account = Accounts.CustomerCredit(payer) } : p)], e.Metadata));
+
+        var finding = Assert.Single(await EntryFindingsAsync(s));
+
+        Assert.Equal(("EntryMismatch", entryId), (finding.Kind, finding.Subject));
+        Assert.Contains($"posting {Accounts.ClearingRefunds} USD: the book has none, the refund row makes 3000", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_RefundEntriesPlanted_RowMissingOnceOrEntryWithoutSource()
+    {
+        var s = await NewAsync();
+        var (invoiceId, _, _) = await s.PaidInvoiceAsync();
+        var noRow = RefundEntries.Refunded(new RefundBooking("ch_none", 1, 4_000, 4_000, "USD", "evt_planted", invoiceId, "cus_1"), 0, DateTimeOffset.UtcNow)!;
+        var noStep = new LedgerEntryDraft("refund:ch_none", LedgerEntryKind.PaymentRefunded, DateTimeOffset.UtcNow,
+            [Posting.Credit(Accounts.CashStripe, "USD", 500), Posting.Debit(Accounts.ClearingRefunds, "USD", 500)], new Dictionary<string, string> { ["chargeId"] = "ch_none" });
+        await s.Ledger.AppendAsync(LedgerEntries.MainBook, noRow, Ct);
+        await s.Ledger.AppendAsync(LedgerEntries.MainBook, noStep, Ct);
+
+        var findings = (await s.ReconcileAsync()).Where(f => f.Kind is "EntryMismatch" or "EntryWithoutSource" or "RefundRowMissing").Select(f => (f.Kind, f.Subject)).ToHashSet();
+
+        // The first is reported once, as the refund row it lacks (before: the same); the second names no step (before: nothing).
+        Assert.Equal([("RefundRowMissing", invoiceId), ("EntryWithoutSource", noStep.EntryId)], findings);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_CreditNoteEntryOfTheOlderShape_AcceptedOnlyWhenBookedBeforeTheChange()
+    {
+        // Before: either shape passed, so a rewrite moving the refunded part from clearing:refunds to cash:stripe passed too.
+        var before = await NewAsync();
+        var (legacyInvoice, _, legacy) = await before.PaidInvoiceAsync();
+        var old = CreditNoteSetup.Note(legacy, 3_000);
+        await before.BookAsBeforeTodayAsync(old, legacyInvoice);
+        await before.Credits.RecordAsync(old, Ct);
+        Assert.DoesNotContain(await before.ReconcileAsync(DateTimeOffset.UtcNow), m => EntryKinds.Contains(m.Kind));
+
+        var s = await NewAsync();
+        var since = DateTimeOffset.UtcNow;
+        var (_, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        var note = CreditNoteSetup.Note(stripeInvoice, 3_000);
+        await s.Credits.RecordAsync(note, Ct);
+        string entryId = CreditNoteEntries.IssuedId(note.CreditNoteId);
+        await LedgerForgery.RewriteAsync(s.Ledger, await SequenceOfAsync(s, entryId),
+            e => ([.. e.Postings.Select(p => p.Account == Accounts.ClearingRefunds ? p with { Account = Accounts.CashStripe } : p)], e.Metadata));
+        await AssertChainVerifiesAsync(s);
+
+        var finding = Assert.Single(await s.ReconcileAsync(since), m => EntryKinds.Contains(m.Kind));
+
+        Assert.Equal(("EntryMismatch", entryId), (finding.Kind, finding.Subject));
+        Assert.Contains($"posting {Accounts.ClearingRefunds} USD: the book has none, the credit note makes", finding.Detail, StringComparison.Ordinal);
+    }
 }

@@ -125,6 +125,26 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
     }
 
     [Fact]
+    public async Task Reconcile_UnanchoredRefundEntryRewrittenWithTheChain_VerifyIsOkButReconcileReportsIt()
+    {
+        var s = await NewAsync();
+        await FinalizedInvoiceAsync(s, "carrier-rf", 1234);
+        await s.Anchoring.RunAsync(Ct); // the invoice's entry anchored; the refund's, below, not yet
+        var refund = new IncomingRefund("evt_rf", "ch_rf", null, null, "cus_rf", 1000, "USD", DateTimeOffset.UtcNow);
+        await new RefundStore(s.Tables).RecordAsync(refund, Ct);
+        await s.Ledger.AppendAsync(LedgerEntries.MainBook, RefundEntries.Refunded(new RefundBooking("ch_rf", 1, 1000, 1000, "USD", "evt_rf", null, "cus_rf"), 0, refund.At)!, Ct);
+        await s.RewriteAsync(2, 34); // the insider books 10.00 refunded as 0.34 and recomputes the chain
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+        var result = await s.Audit().ReconcileAsync(Ct);
+
+        Assert.True(verify.Ok, string.Join("; ", verify.Problems));
+        var finding = Assert.Single(result.Mismatches, m => m.Kind == "EntryMismatch"); // before: reconciled, refunds were not compared
+        Assert.Equal(RefundEntries.Id("ch_rf", 1), finding.Subject);
+        Assert.Contains("the book has -34, the refund row makes -1000", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Reconcile_RowsHoldingPlantedValues_EachIsAFindingAndTheRestIsReconciled()
     {
         var s = await NewAsync();
@@ -224,8 +244,9 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
         var bookings = new RefundBookings(s.Ledger, refunds, s.Invoices, s.Payments, new CreditNoteStore(s.Tables));
         foreach (long refunded in new long[] { 200, 500 })
         {
-            await RefundRows.PlacedAsync(s.Tables, new IncomingRefund("evt_re_" + refunded, "ch_r", null, "in_1", "cus_1", refunded, "USD", DateTimeOffset.UtcNow), invoiceId);
-            Assert.NotNull(await bookings.BookAsync("ch_r", Ct));
+            var refund = new IncomingRefund("evt_re_" + refunded, "ch_r", null, "in_1", "cus_1", refunded, "USD", DateTimeOffset.UtcNow);
+            await RefundRows.PlacedAsync(s.Tables, refund, invoiceId);
+            Assert.NotNull(await bookings.BookAsync(refund, Ct));
         }
 
         await s.Anchoring.RunAsync(Ct);
@@ -242,8 +263,9 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
         var s = await NewAsync();
         var invoice = await FinalizedInvoiceAsync(s, "carrier-ix", 1234);
         string invoiceId = invoice.Id.ToString();
-        await RefundRows.PlacedAsync(s.Tables, new IncomingRefund("evt_re_ix", "ch_ix", null, "in_1", "cus_1", 300, "USD", DateTimeOffset.UtcNow), invoiceId);
-        var entry = await new RefundBookings(s.Ledger, new RefundStore(s.Tables), s.Invoices, s.Payments, new CreditNoteStore(s.Tables)).BookAsync("ch_ix", Ct);
+        var refund = new IncomingRefund("evt_re_ix", "ch_ix", null, "in_1", "cus_1", 300, "USD", DateTimeOffset.UtcNow);
+        await RefundRows.PlacedAsync(s.Tables, refund, invoiceId);
+        var entry = await new RefundBookings(s.Ledger, new RefundStore(s.Tables), s.Invoices, s.Payments, new CreditNoteStore(s.Tables)).BookAsync(refund, Ct);
         string rowKey = LedgerStore.IndexRowKey(LedgerIndex.Invoice(invoiceId), entry!.EntryId);
         await s.Anchoring.RunAsync(Ct);
 

@@ -45,6 +45,9 @@ internal sealed record CreditNoteSetup(CreditNoteProcessor Credits, PaymentProce
 
     public async Task<IReadOnlyList<AuditProblem>> ReconcileAsync() => (await Audit.ReconcileAsync(Ct)).Mismatches;
 
+    /// <summary>Reconcile of a deployment that changed over to <c>clearing:refunds</c> at <paramref name="since"/>.</summary>
+    public async Task<IReadOnlyList<AuditProblem>> ReconcileAsync(DateTimeOffset since) => (await ReconcileOnlyLedger.AuditOver(Tables, since).ReconcileAsync(Ct)).Mismatches;
+
     public async Task<Invoice> InvoiceAsync(string id) => (await Invoices.GetAsync(InvoiceId.Parse(id), Ct))!;
 
     /// <summary>A finalized, booked invoice of 100.00 USD for a payer of its own, paid with <paramref name="paidMinor"/> through Stripe invoice <c>in_{payer}</c>.</summary>

@@ -134,4 +134,65 @@ public class RefundBookingsTests(AzuriteFixture azurite)
 
         Assert.Equal((5_000L, 2_000L), (await s.BalanceAsync(Accounts.CashStripe), await s.BalanceAsync(Accounts.ClearingRefunds)));
     }
+
+    [Fact]
+    public async Task RecordAsync_StepPlantedWithAHighTotal_RealRefundsStillBookedAndThePlantReported()
+    {
+        // Before: each real refund was below the planted step's total and booked nothing.
+        var s = await CreditNoteSetup.NewAsync(azurite);
+        var processor = s.RefundProcessor();
+        var (invoiceId, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        var planted = RefundEntries.Refunded(new RefundBooking("ch_1", 1, 9_000, 9_000, "USD", "evt_planted", invoiceId, "cus_1"), 0, DateTimeOffset.UtcNow)!;
+        await s.Ledger.AppendAsync(LedgerEntries.MainBook, planted, Ct);
+
+        await processor.RecordAsync(Refund("ch_1", 3_000, stripeInvoice, minute: 1), Ct);
+
+        Assert.Equal((RefundEntries.Id("ch_1", 2), "3000", "3000"), Step(Assert.Single(await RefundEntriesAsync(s), e => e.EntryId != planted.EntryId)));
+        var findings = await s.ReconcileAsync();
+        Assert.Equal([("RefundRowMissing", invoiceId)], findings.Where(f => f.Kind is "RefundRowMissing" or "EntryMismatch" or "EntryWithoutSource").Select(f => (f.Kind, f.Subject)));
+
+        await processor.RecordAsync(Refund("ch_1", 9_500, stripeInvoice, minute: 2), Ct); // Stripe's total now above the planted one
+
+        Assert.Equal((RefundEntries.Id("ch_1", 3), "9500", "6500"), Step((await RefundEntriesAsync(s)).Single(e => e.EntryId == RefundEntries.Id("ch_1", 3))));
+        var off = Assert.Single(await s.ReconcileAsync(), f => f.Kind is "RefundRowMissing" or "EntryMismatch" or "EntryWithoutSource");
+        Assert.Equal(("EntryMismatch", planted.EntryId), (off.Kind, off.Subject));
+        Assert.Contains("off the chain", off.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordAsync_RefundRowRaisedOutsideThePlatform_BooksOnlyWhatStripesEventsReported()
+    {
+        // Before: the next delivery booked the raised row's 90.00 as cash that went out, though Stripe reported 30.00.
+        var s = await CreditNoteSetup.NewAsync(azurite);
+        var processor = s.RefundProcessor();
+        var (_, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        await processor.RecordAsync(Refund("ch_1", 2_000, stripeInvoice, minute: 1), Ct);
+        var row = (await s.Tables.Refunds.GetEntityAsync<TableEntity>(RefundStore.Partition, "ch_1", cancellationToken: Ct)).Value;
+        row["AmountRefundedMinor"] = 9_000L;
+        row["EventId"] = "evt_planted";
+        await s.Tables.Refunds.UpdateEntityAsync(row, Azure.ETag.All, TableUpdateMode.Replace, Ct);
+
+        await processor.RecordAsync(Refund("ch_1", 3_000, stripeInvoice, minute: 2), Ct);
+
+        Assert.Equal([(RefundEntries.Id("ch_1", 1), "2000", "2000"), (RefundEntries.Id("ch_1", 2), "3000", "1000")], (await RefundEntriesAsync(s)).Select(Step));
+        Assert.Equal(7_000, await s.BalanceAsync(Accounts.CashStripe));
+        Assert.DoesNotContain(await s.ReconcileAsync(), f => f.Kind is "EntryMismatch" or "EntryWithoutSource");
+    }
+
+    [Fact]
+    public async Task RecordAsync_RefundOfAnOverpaymentStripeRefuted_NotTakenFromTheCustomersCredit()
+    {
+        // Before: the refuted payment's 20.00 beyond what was due counted, and the refund took it from the payer's credit.
+        var s = await CreditNoteSetup.NewAsync(azurite);
+        var processor = s.RefundProcessor();
+        var (invoiceId, payer, stripeInvoice) = await s.PaidInvoiceAsync(paidMinor: 12_000);
+        await new PaymentStore(s.Tables).SetStripeRefutationAsync(invoiceId, "evt_paid_" + payer, "NotPaid", Ct);
+
+        await processor.RecordAsync(Refund("ch_1", 2_500, stripeInvoice), Ct);
+
+        Assert.Equal((-2_000L, 2_500L), (await s.BalanceAsync(Accounts.CustomerCredit(payer)), await s.BalanceAsync(Accounts.ClearingRefunds)));
+        Assert.DoesNotContain(await s.ReconcileAsync(), f => f.Kind is "EntryMismatch" or "EntryWithoutSource");
+    }
+
+    private static (string EntryId, string Amount, string Refunded) Step(LedgerEntry e) => (e.EntryId, e.Metadata["amountRefundedMinor"], e.Metadata["refundedMinor"]);
 }
