@@ -3,24 +3,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Billing.Payments.Tests;
 
 /// <summary>What Stripe's answer to <c>GET /v1/invoices/{id}</c> makes of a payment our rows say it made, against a real loopback Stripe double.</summary>
-public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
+public sealed class StripeInvoiceConfirmationTests : StripeDoubleTests
 {
     private const string Ours = "INV-carrier-tmo-202610";
     private const string Paid = "in_confirm1";
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    private StripeCaptureServer _server = null!;
-
-    public Task InitializeAsync()
-    {
-        _server = StripeCaptureServer.Start();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private StripeInvoiceConfirmation New(string? key = "sk_test_confirm") =>
-        new(new StripeConnection(Options.Create(new StripeOptions { SecretKey = key, ApiBase = _server.BaseUrl })), NullLogger<StripeInvoiceConfirmation>.Instance);
+        new(new StripeConnection(Options.Create(new StripeOptions { SecretKey = key, ApiBase = StripeDouble.BaseUrl })), NullLogger<StripeInvoiceConfirmation>.Instance);
 
     private Task<StripeConfirmation> ConfirmAsync(long received = 10_000, string currency = "USD", bool linked = false, string? key = "sk_test_confirm", string? stripeInvoiceId = Paid) =>
         New(key).ConfirmAsync(Ours, currency, stripeInvoiceId, received, _ => Task.FromResult(linked), Ct);
@@ -28,16 +19,16 @@ public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
     [Fact]
     public async Task ConfirmAsync_PaidInFullForOurInvoice_IsConfirmed()
     {
-        _server.MarkPaid(Paid, 10_000, "usd", Ours);
+        StripeDouble.MarkPaid(Paid, 10_000, "usd", Ours);
 
         Assert.Same(StripeConfirmation.Confirmed.Instance, await ConfirmAsync());
-        Assert.Contains(_server.Requests, r => r.ToString() == $"GET /v1/invoices/{Paid}");
+        Assert.Contains(StripeDouble.Requests, r => r.ToString() == $"GET /v1/invoices/{Paid}");
     }
 
     [Fact]
     public async Task ConfirmAsync_StripeSaysOpen_IsRefutedNotPaid()
     {
-        _server.MarkPaid(Paid, 0, "usd", Ours, status: "open");
+        StripeDouble.MarkPaid(Paid, 0, "usd", Ours, status: "open");
 
         Assert.Equal(StripeRefutation.NotPaid, Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync()).Reason);
     }
@@ -47,7 +38,7 @@ public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
     {
         // Someone marked the Stripe invoice paid by hand (paid_out_of_band): no cash reached Stripe, and the webhook path never
         // applies such a payment, so rows that say it was applied were not written by the platform.
-        _server.MarkPaid(Paid, 10_000, "usd", Ours, paidOutOfBand: true);
+        StripeDouble.MarkPaid(Paid, 10_000, "usd", Ours, paidOutOfBand: true);
 
         var refuted = Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync()); // before: confirmed
 
@@ -67,7 +58,7 @@ public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
     [Fact]
     public async Task ConfirmAsync_PaidLessThanTheRowsSay_IsRefutedAmountShort()
     {
-        _server.MarkPaid(Paid, 9_999, "usd", Ours);
+        StripeDouble.MarkPaid(Paid, 9_999, "usd", Ours);
 
         var refuted = Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync(received: 10_000));
 
@@ -78,7 +69,7 @@ public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
     [Fact]
     public async Task ConfirmAsync_PaidInAnotherCurrency_IsRefutedCurrency()
     {
-        _server.MarkPaid(Paid, 10_000, "eur", Ours);
+        StripeDouble.MarkPaid(Paid, 10_000, "eur", Ours);
 
         Assert.Equal(StripeRefutation.CurrencyDiffers, Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync()).Reason);
     }
@@ -89,7 +80,7 @@ public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
     [InlineData("sk_confirm", false)] // a key of no known mode: nothing to compare with
     public async Task ConfirmAsync_InvoiceOfAnotherModeThanTheKey_IsRefutedMode(string key, bool livemode)
     {
-        _server.MarkPaid(Paid, 10_000, "usd", Ours, livemode);
+        StripeDouble.MarkPaid(Paid, 10_000, "usd", Ours, livemode);
 
         Assert.Equal(StripeRefutation.ModeDiffers, Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync(key: key)).Reason);
     }
@@ -97,7 +88,7 @@ public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
     [Fact]
     public async Task ConfirmAsync_MetadataNamesAnotherInvoiceAndNoSyncLink_IsRefutedNamesAnother()
     {
-        _server.MarkPaid(Paid, 10_000, "usd", "INV-carrier-other-202610");
+        StripeDouble.MarkPaid(Paid, 10_000, "usd", "INV-carrier-other-202610");
 
         Assert.Equal(StripeRefutation.NamesAnotherInvoice, Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync()).Reason);
     }
@@ -106,7 +97,7 @@ public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
     public async Task ConfirmAsync_MetadataNamesAnotherInvoiceEvenThoughRowsLinkItToOurs_IsRefutedNamesAnother()
     {
         // The sync link is read from invoice rows storage can write: a paid Stripe invoice of another of ours never confirms this one.
-        _server.MarkPaid(Paid, 10_000, "usd", "INV-carrier-other-202610");
+        StripeDouble.MarkPaid(Paid, 10_000, "usd", "INV-carrier-other-202610");
 
         Assert.Equal(StripeRefutation.NamesAnotherInvoice, Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync(linked: true)).Reason);
     }
@@ -114,7 +105,7 @@ public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
     [Fact]
     public async Task ConfirmAsync_NoMetadataButThePlatformSyncedItForOurs_IsConfirmed()
     {
-        _server.MarkPaid(Paid, 10_000, "usd", null);
+        StripeDouble.MarkPaid(Paid, 10_000, "usd", null);
 
         Assert.Same(StripeConfirmation.Confirmed.Instance, await ConfirmAsync(linked: true));
     }
@@ -125,8 +116,8 @@ public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
     [InlineData(401)]
     public async Task ConfirmAsync_StripeAnswersNoVerdict_IsUnreachableNeverRefuted(int status)
     {
-        _server.MarkPaid(Paid, 0, "usd", Ours, status: "open");
-        _server.FailStatus[$"/v1/invoices/{Paid}"] = status;
+        StripeDouble.MarkPaid(Paid, 0, "usd", Ours, status: "open");
+        StripeDouble.FailStatus[$"/v1/invoices/{Paid}"] = status;
 
         Assert.IsType<StripeConfirmation.Unreachable>(await ConfirmAsync());
     }
@@ -144,7 +135,7 @@ public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
     public async Task ConfirmAsync_NoSecretKey_AsksNothingAndSaysNoKey()
     {
         Assert.Same(StripeConfirmation.NoKey.Instance, await ConfirmAsync(key: null));
-        Assert.Empty(_server.Requests);
+        Assert.Empty(StripeDouble.Requests);
     }
 
     [Theory]
@@ -154,14 +145,14 @@ public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
     public async Task ConfirmAsync_RowsNameNoStripeId_IsRefutedWithoutAsking(string? stripeInvoiceId)
     {
         Assert.Equal(StripeRefutation.NoSuchInvoice, Assert.IsType<StripeConfirmation.Refuted>(await ConfirmAsync(stripeInvoiceId: stripeInvoiceId)).Reason);
-        Assert.Empty(_server.Requests);
+        Assert.Empty(StripeDouble.Requests);
     }
 
     [Fact]
     public async Task ConfirmWithChargesAsync_PaidThroughADisputedRefundedCharge_CarriesItsRefundAndDispute()
     {
-        _server.MarkPaid(Paid, 10_000, "usd", Ours);
-        _server.AddCharge(Paid, "ch_both", 10_000, "usd", amountRefunded: 1_500, disputeStatus: "needs_response");
+        StripeDouble.MarkPaid(Paid, 10_000, "usd", Ours);
+        StripeDouble.AddCharge(Paid, "ch_both", 10_000, "usd", amountRefunded: 1_500, disputeStatus: "needs_response");
 
         var confirmed = Assert.IsType<StripeConfirmation.Confirmed>(await New().ConfirmWithChargesAsync(Ours, "USD", Paid, 10_000, _ => Task.FromResult(false), Ct));
 
@@ -169,26 +160,26 @@ public sealed class StripeInvoiceConfirmationTests : IAsyncLifetime
         Assert.Equal(("ch_both", "USD", 1_500L, true), (charge.ChargeId, charge.Currency, charge.AmountRefundedMinor, charge.Disputed));
         var dispute = Assert.Single(charge.Disputes);
         Assert.Equal(("dp_ch_both", "needs_response", 10_000L, "USD"), (dispute.DisputeId, dispute.Status, dispute.AmountMinor, dispute.Currency));
-        var asked = Assert.Single(_server.Requests, r => r.Path == $"/v1/invoices/{Paid}");
+        var asked = Assert.Single(StripeDouble.Requests, r => r.Path == $"/v1/invoices/{Paid}");
         Assert.Contains(asked.Form, f => f.Key.StartsWith("expand[", StringComparison.Ordinal) && f.Value == "payments");
     }
 
     [Fact]
     public async Task ConfirmAsync_WithoutCharges_ExpandsNothingAndAsksOneRequest()
     {
-        _server.MarkPaid(Paid, 10_000, "usd", Ours);
-        _server.AddCharge(Paid, "ch_unasked", 10_000, "usd", amountRefunded: 1_500);
+        StripeDouble.MarkPaid(Paid, 10_000, "usd", Ours);
+        StripeDouble.AddCharge(Paid, "ch_unasked", 10_000, "usd", amountRefunded: 1_500);
 
         Assert.Same(StripeConfirmation.Confirmed.Instance, await ConfirmAsync());
-        Assert.Empty(Assert.Single(_server.Requests).Form);
+        Assert.Empty(Assert.Single(StripeDouble.Requests).Form);
     }
 
     [Fact]
     public async Task ConfirmWithChargesAsync_ChargesUnanswered_IsUnreachable()
     {
-        _server.MarkPaid(Paid, 10_000, "usd", Ours);
-        _server.AddCharge(Paid, "ch_busy", 10_000, "usd");
-        _server.FailStatus["/v1/charges"] = 429;
+        StripeDouble.MarkPaid(Paid, 10_000, "usd", Ours);
+        StripeDouble.AddCharge(Paid, "ch_busy", 10_000, "usd");
+        StripeDouble.FailStatus["/v1/charges"] = 429;
 
         Assert.IsType<StripeConfirmation.Unreachable>(await New().ConfirmWithChargesAsync(Ours, "USD", Paid, 10_000, _ => Task.FromResult(false), Ct));
     }

@@ -3,21 +3,12 @@ using StripeException = Stripe.StripeException;
 
 namespace Billing.Payments.Tests;
 
-public sealed class StripeInvoiceSyncTests : IAsyncLifetime
+public sealed class StripeInvoiceSyncTests : StripeDoubleTests
 {
     private const string SecretKey = "sk_test_51CaptureSecretDoNotLog";
     private const string InvoiceId = "INV-carrier-tmo-202610";
 
-    private StripeCaptureServer _server = null!;
     private readonly ListLogger<StripeInvoiceSync> _logger = new();
-
-    public Task InitializeAsync()
-    {
-        _server = StripeCaptureServer.Start();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task SyncAsync_NewPayer_SendsCustomerInvoiceItemsAndFinalizeInOrder()
@@ -33,7 +24,7 @@ public sealed class StripeInvoiceSyncTests : IAsyncLifetime
             "POST /v1/invoiceitems",
             "POST /v1/invoices/in_capture2/finalize",
         ];
-        Assert.Equal(expected, _server.Requests.Select(r => r.ToString()));
+        Assert.Equal(expected, StripeDouble.Requests.Select(r => r.ToString()));
     }
 
     [Fact]
@@ -50,7 +41,7 @@ public sealed class StripeInvoiceSyncTests : IAsyncLifetime
             $"billing-invoice-{InvoiceId}-line-3",
             $"billing-invoice-{InvoiceId}-finalize",
         ];
-        Assert.Equal(expected, _server.Requests.Select(r => r.Header("Idempotency-Key")));
+        Assert.Equal(expected, StripeDouble.Requests.Select(r => r.Header("Idempotency-Key")));
     }
 
     [Fact]
@@ -58,10 +49,10 @@ public sealed class StripeInvoiceSyncTests : IAsyncLifetime
     {
         await NewSync().SyncAsync(TestInvoices.CarrierOctober(revision: 1), "cus_existing", CancellationToken.None);
 
-        CapturedRequest create = _server.Requests[0];
+        CapturedRequest create = StripeDouble.Requests[0];
         Assert.Equal("billing-invoice-INV-carrier-tmo-202610-r1", create.Header("Idempotency-Key"));
         Assert.Equal("INV-carrier-tmo-202610-r1", create.Field("metadata[billing_invoice_id]"));
-        Assert.Equal("billing-invoice-INV-carrier-tmo-202610-r1-finalize", _server.Requests[^1].Header("Idempotency-Key"));
+        Assert.Equal("billing-invoice-INV-carrier-tmo-202610-r1-finalize", StripeDouble.Requests[^1].Header("Idempotency-Key"));
     }
 
     [Fact]
@@ -69,7 +60,7 @@ public sealed class StripeInvoiceSyncTests : IAsyncLifetime
     {
         await NewSync().SyncAsync(TestInvoices.CarrierOctober(), null, CancellationToken.None);
 
-        CapturedRequest customer = _server.Requests[0];
+        CapturedRequest customer = StripeDouble.Requests[0];
         Assert.Equal("carrier-tmo", customer.Field("metadata[billing_payer]"));
         Assert.Equal("carrier-tmo", customer.Field("name"));
     }
@@ -79,7 +70,7 @@ public sealed class StripeInvoiceSyncTests : IAsyncLifetime
     {
         await NewSync(daysUntilDue: 45).SyncAsync(TestInvoices.CarrierOctober(), null, CancellationToken.None);
 
-        CapturedRequest invoice = _server.Requests[1];
+        CapturedRequest invoice = StripeDouble.Requests[1];
         Assert.Equal("cus_capture1", invoice.Field("customer"));
         Assert.Equal("usd", invoice.Field("currency"));
         Assert.Equal("send_invoice", invoice.Field("collection_method"));
@@ -95,7 +86,7 @@ public sealed class StripeInvoiceSyncTests : IAsyncLifetime
     {
         await NewSync().SyncAsync(TestInvoices.CarrierOctober(), null, CancellationToken.None);
 
-        CapturedRequest[] items = [.. _server.Requests.Where(r => r.Path == "/v1/invoiceitems")];
+        CapturedRequest[] items = [.. StripeDouble.Requests.Where(r => r.Path == "/v1/invoiceitems")];
         Assert.Equal(["12", "375", "-250"], items.Select(r => r.Field("amount")));
         Assert.Equal(
             ["Data offload (12345 DC)", "GPU compute (1.5 GPU-hour)", "Adjustment for 2026-09"],
@@ -112,7 +103,7 @@ public sealed class StripeInvoiceSyncTests : IAsyncLifetime
     {
         StripeSyncResult result = await NewSync().SyncAsync(TestInvoices.CarrierOctober(), null, CancellationToken.None);
 
-        Assert.Equal("false", _server.Requests[^1].Field("auto_advance"));
+        Assert.Equal("false", StripeDouble.Requests[^1].Field("auto_advance"));
         var synced = Assert.IsType<StripeSyncResult.Synced>(result);
         Assert.Equal(
             new StripeSyncResult.Synced("cus_capture1", "in_capture2", "https://invoice.stripe.com/i/acct_capture/in_capture2"),
@@ -124,9 +115,9 @@ public sealed class StripeInvoiceSyncTests : IAsyncLifetime
     {
         StripeSyncResult result = await NewSync().SyncAsync(TestInvoices.CarrierOctober(), "cus_existing42", CancellationToken.None);
 
-        Assert.DoesNotContain(_server.Requests, r => r.Path == "/v1/customers");
-        Assert.Equal("/v1/invoices", _server.Requests[0].Path);
-        Assert.All(_server.Requests.Where(r => r.Path != "/v1/invoices/in_capture1/finalize"), r => Assert.Equal("cus_existing42", r.Field("customer")));
+        Assert.DoesNotContain(StripeDouble.Requests, r => r.Path == "/v1/customers");
+        Assert.Equal("/v1/invoices", StripeDouble.Requests[0].Path);
+        Assert.All(StripeDouble.Requests.Where(r => r.Path != "/v1/invoices/in_capture1/finalize"), r => Assert.Equal("cus_existing42", r.Field("customer")));
         Assert.Equal("cus_existing42", Assert.IsType<StripeSyncResult.Synced>(result).CustomerId);
     }
 
@@ -135,11 +126,11 @@ public sealed class StripeInvoiceSyncTests : IAsyncLifetime
     {
         StripeInvoiceSync sync = NewSync();
         StripeSyncResult first = await sync.SyncAsync(TestInvoices.CarrierOctober(), null, CancellationToken.None);
-        int firstCount = _server.Requests.Count;
+        int firstCount = StripeDouble.Requests.Count;
 
         StripeSyncResult second = await sync.SyncAsync(TestInvoices.CarrierOctober(), null, CancellationToken.None);
 
-        IReadOnlyList<CapturedRequest> all = _server.Requests;
+        IReadOnlyList<CapturedRequest> all = StripeDouble.Requests;
         Assert.Equal(6, firstCount);
         Assert.Equal(12, all.Count);
         Assert.Equal(all.Take(6).Select(r => r.Header("Idempotency-Key")), all.Skip(6).Select(r => r.Header("Idempotency-Key")));
@@ -155,7 +146,7 @@ public sealed class StripeInvoiceSyncTests : IAsyncLifetime
         StripeSyncResult result = await NewSync(secretKey: null).SyncAsync(TestInvoices.CarrierOctober(), null, CancellationToken.None);
 
         Assert.Same(StripeSyncResult.Disabled.Instance, result);
-        Assert.Empty(_server.Requests);
+        Assert.Empty(StripeDouble.Requests);
         LogEntry entry = Assert.Single(_logger.Entries);
         Assert.Contains("disabled", entry.Message, StringComparison.Ordinal);
         Assert.Contains(InvoiceId, entry.Message, StringComparison.Ordinal);
@@ -166,7 +157,7 @@ public sealed class StripeInvoiceSyncTests : IAsyncLifetime
     {
         await NewSync().SyncAsync(TestInvoices.CarrierOctober(), null, CancellationToken.None);
 
-        Assert.All(_server.Requests, r => Assert.Equal($"Bearer {SecretKey}", r.Header("Authorization")));
+        Assert.All(StripeDouble.Requests, r => Assert.Equal($"Bearer {SecretKey}", r.Header("Authorization")));
         Assert.NotEmpty(_logger.Entries); // the assertion below must be able to see something
         Assert.All(_logger.Entries, e =>
         {
@@ -178,12 +169,12 @@ public sealed class StripeInvoiceSyncTests : IAsyncLifetime
     [Fact]
     public async Task SyncAsync_StripeRejectsAnItem_ThrowsAndDoesNotFinalize()
     {
-        _server.FailPaths.Add("/v1/invoiceitems");
+        StripeDouble.FailPaths.Add("/v1/invoiceitems");
 
         await Assert.ThrowsAsync<StripeException>(
             () => NewSync().SyncAsync(TestInvoices.CarrierOctober(), "cus_existing", CancellationToken.None));
 
-        Assert.DoesNotContain(_server.Requests, r => r.Path.EndsWith("/finalize", StringComparison.Ordinal));
+        Assert.DoesNotContain(StripeDouble.Requests, r => r.Path.EndsWith("/finalize", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -193,7 +184,7 @@ public sealed class StripeInvoiceSyncTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<ArgumentException>(() => NewSync().SyncAsync(voided, "cus_existing", CancellationToken.None));
 
-        Assert.Empty(_server.Requests);
+        Assert.Empty(StripeDouble.Requests);
     }
 
     [Fact]
@@ -218,7 +209,7 @@ public sealed class StripeInvoiceSyncTests : IAsyncLifetime
 
         await NewSync().SyncAsync(invoice, "cus_jp", CancellationToken.None);
 
-        CapturedRequest item = Assert.Single(_server.Requests, r => r.Path == "/v1/invoiceitems");
+        CapturedRequest item = Assert.Single(StripeDouble.Requests, r => r.Path == "/v1/invoiceitems");
         Assert.Equal("700", item.Field("amount"));
         Assert.Equal("jpy", item.Field("currency"));
     }
@@ -235,7 +226,7 @@ public sealed class StripeInvoiceSyncTests : IAsyncLifetime
 
     private StripeInvoiceSync NewSync(string? secretKey = SecretKey, int daysUntilDue = 30) =>
         new(
-            new StripeConnection(Options.Create(new StripeOptions { SecretKey = secretKey, ApiBase = _server.BaseUrl, DaysUntilDue = daysUntilDue })),
+            new StripeConnection(Options.Create(new StripeOptions { SecretKey = secretKey, ApiBase = StripeDouble.BaseUrl, DaysUntilDue = daysUntilDue })),
             _logger);
 
     private sealed class FormComparer : IEqualityComparer<IReadOnlyList<KeyValuePair<string, string>>>

@@ -27,10 +27,7 @@ internal static class BookedCredits
         }
 
         var entries = new List<LedgerEntry>(await ledger.IndexedAsync(LedgerIndex.Invoice(intent.InvoiceId), cancellationToken).ConfigureAwait(false));
-        var customers = (await payments.ListAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false))
-            .Where(p => p.StripeCustomerId is not null && !PaymentApplication.NotThePayers(p.Reason))
-            .Select(p => p.StripeCustomerId!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        foreach (string customer in customers)
+        foreach (var (customer, _) in (await InvoicePayers.OfAsync(payments, intent.InvoiceId, cancellationToken).ConfigureAwait(false)).Customers)
         {
             entries.AddRange(await ledger.IndexedAsync(LedgerIndex.Customer(customer), cancellationToken).ConfigureAwait(false));
         }

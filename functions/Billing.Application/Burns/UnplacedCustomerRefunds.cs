@@ -8,29 +8,21 @@ namespace Billing.Application.Burns;
 /// </summary>
 internal static class UnplacedCustomerRefunds
 {
-    /// <summary>How much earlier than a payment a refund of its charge may be dated (Stripe's event times, in seconds, from different clocks).</summary>
-    private static readonly TimeSpan RefundBeforePaymentMargin = TimeSpan.FromHours(1);
-
     /// <summary>
     /// What the first customer (ordinal) who paid <paramref name="invoiceId"/> had refunded that no invoice is found for yet, as
     /// "Stripe refunded … that no invoice is found for yet"; null when nothing. Only refunds Stripe made after the customer paid
-    /// the invoice count (less <see cref="RefundBeforePaymentMargin"/>), and, given <paramref name="after"/>, only those made after it.
+    /// the invoice count (less <see cref="InvoicePayers.StripeClockMargin"/>), and, given <paramref name="after"/>, only those made after it.
     /// A row that cannot be read throws <see cref="InvalidDataException"/>.
     /// </summary>
     public static async Task<string?> DescribeAsync(PaymentStore payments, RefundStore refunds, string invoiceId, DateTimeOffset? after, CancellationToken cancellationToken)
     {
-        // Paid when each customer first paid the invoice: a refund Stripe made before that (less a margin for its clocks) was of
+        // From when each customer first paid the invoice: a refund Stripe made before that (less a margin for its clocks) was of
         // another charge, so an old refund that is never placed does not hold every later burn of the customer.
-        // A copy of the Stripe invoice paid by someone else (recorded as not the payer's) names a customer that is not the payer's.
-        var customers = (await payments.ListAsync(invoiceId, cancellationToken).ConfigureAwait(false))
-            .Where(p => p.StripeCustomerId is not null && !PaymentApplication.NotThePayers(p.Reason))
-            .GroupBy(p => p.StripeCustomerId!, StringComparer.Ordinal)
-            .Select(g => (Customer: g.Key, Paid: g.Min(p => p.PaidAt)))
-            .OrderBy(c => c.Customer, StringComparer.Ordinal);
-        foreach (var (customer, paid) in customers)
+        var customers = (await InvoicePayers.OfAsync(payments, invoiceId, cancellationToken).ConfigureAwait(false)).Customers;
+        foreach (var (customer, since) in customers)
         {
             var unplaced = (await refunds.UnplacedOfCustomerAsync(customer, cancellationToken).ConfigureAwait(false))
-                .Where(r => r.At >= paid - RefundBeforePaymentMargin && (after is null || r.At > after)).ToList();
+                .Where(r => r.At >= since && (after is null || r.At > after)).ToList();
             if (unplaced.GroupBy(r => r.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault() is { } refunded)
             {
                 return string.Create(CultureInfo.InvariantCulture,

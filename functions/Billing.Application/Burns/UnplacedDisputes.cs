@@ -9,29 +9,25 @@ namespace Billing.Application.Burns;
 /// recorded for the same charge; with no refund of it, no customer is known, and it holds the burns of the invoices whose own
 /// payment no charge is known to have made yet (no payment intent on <c>invoice.paid</c>, no <c>invoice_payment.paid</c>
 /// link): the invoices it may be a payment of. Only disputes in the burn's currency whose status Stripe gave after the
-/// invoice was paid (less a margin) count: a charge is disputed after it paid. A dispute row that cannot be read is left to
+/// invoice was paid (less <see cref="InvoicePayers.StripeClockMargin"/>) count: a charge is disputed after it paid. A dispute row that cannot be read is left to
 /// reconcile (<c>DisputeUnreadable</c>), so one planted row holds nobody's burn.
 /// </summary>
 internal static class UnplacedDisputes
 {
-    /// <summary>How much earlier than a payment a dispute of its charge may be dated (Stripe's event times, in seconds, from different clocks).</summary>
-    private static readonly TimeSpan DisputeBeforePaymentMargin = TimeSpan.FromHours(1);
-
     private const string Reported = "ledger reconcile reports DisputeUnplaced; it holds until invoice_payment.paid places it under an invoice, or finance releases the burn";
 
     /// <summary>Why a dispute placed under no invoice holds the burn (the first by dispute id); null when none does. A payment row of the invoice that cannot be read throws <see cref="InvalidDataException"/>.</summary>
     public static async Task<string?> WhyAsync(RefundStore refunds, PaymentStore payments, InvoiceStore invoices, BurnIntent intent, CancellationToken cancellationToken)
     {
-        // A copy of the Stripe invoice paid by someone else (recorded as not the payer's) is not the invoice's payment.
-        var paid = (await payments.ListAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false))
-            .Where(p => !PaymentApplication.NotThePayers(p.Reason)).ToList();
+        var payers = await InvoicePayers.OfAsync(payments, intent.InvoiceId, cancellationToken).ConfigureAwait(false);
+        var paid = payers.Payments;
         if (paid.Count == 0)
         {
             return null;
         }
 
-        var since = paid.Min(p => p.PaidAt) - DisputeBeforePaymentMargin;
-        var customers = paid.Select(p => p.StripeCustomerId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var since = paid.Min(p => p.PaidAt) - InvoicePayers.StripeClockMargin;
+        var customers = payers.Customers.Select(c => c.Customer).ToHashSet(StringComparer.Ordinal);
         bool? tiedToACharge = null;
         var disputes = (await refunds.Disputes.UnplacedSinceAsync(since, cancellationToken).ConfigureAwait(false))
             .Where(d => DisputeHold.Holds(d, intent) && (d.Currency.Length == 0 || d.Currency == intent.Currency))

@@ -8,19 +8,10 @@ namespace Billing.Application.Tests.Burns;
 /// is one whose charge Stripe reports disputed or refunded beyond the rows; an unanswered question leaves it pending; without
 /// a key against a deployment's tables it is held. A refuted burn is not asked about again on every run.
 /// </summary>
-public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : IClassFixture<BurnChainFixture>, IAsyncLifetime
+public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoubleTests, IClassFixture<BurnChainFixture>
 {
     private const long Amount = 12_345;
     private static readonly CancellationToken Ct = CancellationToken.None;
-    private StripeCaptureServer stripe = null!;
-
-    public Task InitializeAsync()
-    {
-        stripe = StripeCaptureServer.Start();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await stripe.DisposeAsync();
 
     /// <summary>A pending burn with its paid invoice and applied payment (PaidBurns): the rows agree; only Stripe can tell.</summary>
     private async Task<(BurnHarness H, BurnIntent Burn, string StripeInvoiceId)> PaidAsync()
@@ -34,11 +25,11 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : IClassFixt
     public async Task RunAsync_StripeSaysTheInvoiceIsOpen_HeldNotSigned()
     {
         var (h, burn, stripeInvoiceId) = await PaidAsync();
-        stripe.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
+        StripeDouble.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
         ulong supply = await h.SupplyAsync();
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
 
         var held = await h.GetAsync(burn.Id);
         Assert.Equal((BurnStatus.Held, (string?)null, 0), (held.Status, held.Signature, held.Signings)); // before: signed and burned
@@ -51,7 +42,7 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : IClassFixt
     {
         var (h, burn, _) = await PaidAsync();
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
 
         var held = await h.GetAsync(burn.Id);
         Assert.Equal((BurnStatus.Held, 0), (held.Status, held.Signings));
@@ -62,17 +53,17 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : IClassFixt
     public async Task RunAsync_StripeAnswers500_StaysPendingUnsignedAndBurnsOnceStripeConfirms()
     {
         var (h, burn, stripeInvoiceId) = await PaidAsync();
-        stripe.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
-        stripe.FailStatus[$"/v1/invoices/{stripeInvoiceId}"] = 500;
+        StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        StripeDouble.FailStatus[$"/v1/invoices/{stripeInvoiceId}"] = 500;
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
 
         var waiting = await h.GetAsync(burn.Id);
         Assert.Equal((BurnStatus.Pending, 0), (waiting.Status, waiting.Signings)); // neither held nor signed
         Assert.Contains("Stripe could not be asked", waiting.Reason, StringComparison.Ordinal);
 
-        stripe.FailStatus.Clear();
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        StripeDouble.FailStatus.Clear();
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
 
         Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);
     }
@@ -81,9 +72,9 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : IClassFixt
     public async Task RunAsync_StripeConfirms_SignsAndFinalizes()
     {
         var (h, burn, stripeInvoiceId) = await PaidAsync();
-        stripe.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
 
         Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);
         Assert.Equal(1_000_000_000_000UL - BurnHarness.DefaultIntentTokens, await h.BalanceAsync());
@@ -102,7 +93,7 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : IClassFixt
     }
 
     private IReadOnlyList<CapturedRequest> InvoiceGets(string stripeInvoiceId) =>
-        [.. stripe.Requests.Where(r => r.Method == "GET" && r.Path == $"/v1/invoices/{stripeInvoiceId}")];
+        [.. StripeDouble.Requests.Where(r => r.Method == "GET" && r.Path == $"/v1/invoices/{stripeInvoiceId}")];
 
     /// <summary><c>charge.dispute.created</c> as the webhook records it: a charge no invoice is found for yet, so it may be any burn's whose payment no charge is tied to.</summary>
     private static Task DisputeLandsAsync(BillingTables tables, string disputeId)
@@ -117,11 +108,11 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : IClassFixt
     public async Task RunAsync_DisputeRecordedWhileStripeIsAsked_HeldNotSigned()
     {
         var (h, burn, stripeInvoiceId) = await PaidAsync();
-        stripe.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
-        stripe.OnInvoiceAsked = _ => DisputeLandsAsync(h.Tables, "du_meanwhile");
+        StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        StripeDouble.OnInvoiceAsked = _ => DisputeLandsAsync(h.Tables, "du_meanwhile");
         ulong supply = await h.SupplyAsync();
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
 
         var held = await h.GetAsync(burn.Id);
         Assert.Equal((BurnStatus.Held, (string?)null, 0), (held.Status, held.Signature, held.Signings));
@@ -136,28 +127,28 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : IClassFixt
     public async Task RunAsync_StripeReportsTheChargeDisputedAndNoRowSays_HeldNamingTheDispute(string status)
     {
         var (h, burn, stripeInvoiceId) = await PaidAsync();
-        stripe.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
-        stripe.AddCharge(stripeInvoiceId, "ch_disputed", Amount, "usd", disputeStatus: status);
+        StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        StripeDouble.AddCharge(stripeInvoiceId, "ch_disputed", Amount, "usd", disputeStatus: status);
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
 
         var held = await h.GetAsync(burn.Id);
         Assert.Equal((BurnStatus.Held, 0), (held.Status, held.Signings));
         Assert.Contains("Stripe reports dispute dp_ch_disputed", held.Reason, StringComparison.Ordinal);
         Assert.Contains("on charge ch_disputed", held.Reason, StringComparison.Ordinal);
         Assert.Contains(InvoiceGets(stripeInvoiceId), r => r.Form.Any(f => f.Key.StartsWith("expand[", StringComparison.Ordinal) && f.Value == "payments"));
-        Assert.Contains(stripe.Requests, r => r.Path == "/v1/charges" && r.Field("payment_intent") == "pi_ch_disputed");
-        Assert.Contains(stripe.Requests, r => r.Path == "/v1/disputes" && r.Field("charge") == "ch_disputed");
+        Assert.Contains(StripeDouble.Requests, r => r.Path == "/v1/charges" && r.Field("payment_intent") == "pi_ch_disputed");
+        Assert.Contains(StripeDouble.Requests, r => r.Path == "/v1/disputes" && r.Field("charge") == "ch_disputed");
     }
 
     [Fact]
     public async Task RunAsync_StripeReportsTheDisputeWon_SignsAndFinalizes()
     {
         var (h, burn, stripeInvoiceId) = await PaidAsync();
-        stripe.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
-        stripe.AddCharge(stripeInvoiceId, "ch_won", Amount, "usd", disputeStatus: "won");
+        StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        StripeDouble.AddCharge(stripeInvoiceId, "ch_won", Amount, "usd", disputeStatus: "won");
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
 
         Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);
     }
@@ -167,10 +158,10 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : IClassFixt
     public async Task RunAsync_StripeRefundedMoreThanTheRowsRecord_HeldNamingTheCharge()
     {
         var (h, burn, stripeInvoiceId) = await PaidAsync();
-        stripe.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
-        stripe.AddCharge(stripeInvoiceId, "ch_refunded", Amount, "usd", amountRefunded: 2_000);
+        StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        StripeDouble.AddCharge(stripeInvoiceId, "ch_refunded", Amount, "usd", amountRefunded: 2_000);
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
 
         var held = await h.GetAsync(burn.Id);
         Assert.Equal((BurnStatus.Held, 0), (held.Status, held.Signings));
@@ -181,11 +172,11 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : IClassFixt
     public async Task RunAsync_StripeUnreachableForTheCharges_StaysPendingUnsigned()
     {
         var (h, burn, stripeInvoiceId) = await PaidAsync();
-        stripe.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
-        stripe.AddCharge(stripeInvoiceId, "ch_unasked", Amount, "usd");
-        stripe.FailStatus["/v1/charges"] = 429;
+        StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        StripeDouble.AddCharge(stripeInvoiceId, "ch_unasked", Amount, "usd");
+        StripeDouble.FailStatus["/v1/charges"] = 429;
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
 
         var waiting = await h.GetAsync(burn.Id);
         Assert.Equal((BurnStatus.Pending, 0), (waiting.Status, waiting.Signings));
@@ -197,13 +188,13 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : IClassFixt
     public async Task RunAsync_RefutedBurnRunAgain_NeitherWrittenNorAskedAgain()
     {
         var (h, burn, stripeInvoiceId) = await PaidAsync();
-        stripe.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        StripeDouble.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
         var (held, etag) = (await h.Burns.GetAsync(burn.Id, Ct))!.Value;
         Assert.Equal(BurnStatus.Held, held.Status);
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
 
         Assert.Equal(etag, (await h.Burns.GetAsync(burn.Id, Ct))!.Value.ETag);
         Assert.Single(InvoiceGets(stripeInvoiceId));
@@ -213,17 +204,17 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : IClassFixt
     public async Task RunAsync_RefutedThenAPaymentIsRecorded_AskedAgainAndSigns()
     {
         var (h, burn, stripeInvoiceId) = await PaidAsync();
-        stripe.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        StripeDouble.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
         Assert.Equal(BurnStatus.Held, (await h.GetAsync(burn.Id)).Status);
 
         // Stripe collects it, and invoice.paid arrives again (recorded as a replay would: the payment row is written anew).
-        stripe.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
         var payments = new PaymentStore(h.Tables);
         var paid = (await payments.GetAsync(burn.InvoiceId, burn.PaymentId, Ct))!;
         var (state, stateTag) = await payments.GetStateAsync(burn.InvoiceId, Ct);
         Assert.Equal(PaymentWrite.Recorded, await payments.TryRecordAsync(paid with { StripeEventId = "evt_again", DeltaMinor = 0, ReceivedAt = DateTimeOffset.UtcNow }, state, stateTag, Ct));
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
 
         Assert.Equal(2, InvoiceGets(stripeInvoiceId).Count);
         Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);
@@ -233,14 +224,14 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : IClassFixt
     public async Task RunAsync_RefutedThenReleasedByFinance_AskedAgain()
     {
         var (h, burn, stripeInvoiceId) = await PaidAsync();
-        stripe.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
-        stripe.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        StripeDouble.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
 
         // What BurnReleaser writes: pending, with finance's release.
         var (held, etag) = (await h.Burns.GetAsync(burn.Id, Ct))!.Value;
         Assert.NotNull(await h.Burns.TryReplaceAsync(held with { Status = BurnStatus.Pending, Reason = null, Releases = [new BurnRelease("finance-ops", DateTimeOffset.UtcNow, Amount, Amount, "paid by wire")] }, etag, Ct));
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, stripe)).RunAsync(Ct);
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
 
         Assert.Equal(2, InvoiceGets(stripeInvoiceId).Count);
         Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);

@@ -7,19 +7,10 @@ namespace Billing.Application.Tests.Payments;
 /// planted in storage (a payment state, an applied event, the unsettled marker; no Stripe key, no treasury key needed) are
 /// booked and burned on only when Stripe says the invoice was paid.
 /// </summary>
-public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : StripeDoubleTests, IClassFixture<AzuriteFixture>
 {
     private const long Total = 10_000;
     private static readonly CancellationToken Ct = CancellationToken.None;
-    private StripeCaptureServer stripe = null!;
-
-    public Task InitializeAsync()
-    {
-        stripe = StripeCaptureServer.Start();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await stripe.DisposeAsync();
 
     private sealed record Setup(BillingTables Tables, PaymentStore Payments, InvoiceStore Invoices, BurnStore Burns, LedgerRecorder Recorder, LedgerAudit Audit, PaymentProcessor Processor, string InvoiceId)
     {
@@ -36,7 +27,7 @@ public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : IClass
         var (invoices, payments, burns, refunds, links) = (new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new RefundStore(tables), new InvoicePaymentLinkStore(tables));
         var recorder = new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System);
         var processor = new PaymentProcessor(payments, invoices, new PartnerStore(tables), burns, new CreditNoteStore(tables), recorder, ledger, CreditNoteSetup.Trigger(),
-            new InvoicePaymentProcessor(links, refunds, new RefundPlacement(refunds, links, invoices, payments)), StripeConfirmations.Asking(tables, stripe), TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
+            new InvoicePaymentProcessor(links, refunds, new RefundPlacement(refunds, links, invoices, payments)), StripeConfirmations.Asking(tables, StripeDouble), TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
         string payer = "carrier-" + Guid.NewGuid().ToString("N")[..8];
         var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(Total, Currency.USD));
         var invoice = new Invoice(new InvoiceId(payer, new BillingPeriod(2026, 10)), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line]).Finalize();
@@ -67,7 +58,7 @@ public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : IClass
         var s = await NewAsync();
         if (stripeStatus is not null)
         {
-            stripe.MarkPaid("in_planted", 0, "usd", s.InvoiceId, status: stripeStatus);
+            StripeDouble.MarkPaid("in_planted", 0, "usd", s.InvoiceId, status: stripeStatus);
         }
 
         string eventId = await PlantPaidAsync(s, "in_planted");
@@ -97,7 +88,7 @@ public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : IClass
         var s = await NewAsync();
         if (modeDiffers)
         {
-            stripe.MarkPaid("in_misconfigured", Total, "usd", s.InvoiceId, livemode: true);
+            StripeDouble.MarkPaid("in_misconfigured", Total, "usd", s.InvoiceId, livemode: true);
         }
 
         string eventId = await PlantPaidAsync(s, "in_misconfigured");
@@ -111,7 +102,7 @@ public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : IClass
         Assert.Contains(findings, m => (m.Kind, m.Subject) == ("PaymentUnconfirmed", eventId));
         Assert.DoesNotContain(findings, m => (m.Kind, m.Subject) == ("PaymentNotSettled", s.InvoiceId)); // before: both, for one problem
 
-        stripe.MarkPaid("in_misconfigured", Total, "usd", s.InvoiceId); // the key is fixed
+        StripeDouble.MarkPaid("in_misconfigured", Total, "usd", s.InvoiceId); // the key is fixed
         await s.Processor.SettlePendingAsync(TimeSpan.Zero, Ct);
 
         Assert.True(await s.BookedAsync(eventId));
@@ -125,12 +116,12 @@ public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : IClass
     public async Task ReconcileAsync_PaymentBookedThenRefuted_ReportsItBookedNotNotBooked()
     {
         var s = await NewAsync();
-        stripe.MarkPaid("in_later_open", Total, "usd", s.InvoiceId);
+        StripeDouble.MarkPaid("in_later_open", Total, "usd", s.InvoiceId);
         string eventId = "evt_" + Guid.NewGuid().ToString("N");
         await s.Processor.RecordAsync(new WebhookOutcome.PaymentReceived(eventId, InvoiceId.Parse(s.InvoiceId), "in_later_open", "cus_1", "pi_1", Total, "USD", DateTimeOffset.UtcNow, null), Ct);
         Assert.True(await s.BookedAsync(eventId));
 
-        stripe.MarkPaid("in_later_open", 0, "usd", s.InvoiceId, status: "open");
+        StripeDouble.MarkPaid("in_later_open", 0, "usd", s.InvoiceId, status: "open");
         await s.Processor.SettleInvoiceAsync(s.InvoiceId, Ct);
 
         var finding = Assert.Single((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => (m.Kind, m.Subject) == ("PaymentUnconfirmed", eventId));
@@ -142,7 +133,7 @@ public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : IClass
     public async Task RecordAsync_StripeConfirmsThePayment_BooksMarksPaidAndCreatesTheBurn()
     {
         var s = await NewAsync();
-        stripe.MarkPaid("in_real", Total, "usd", s.InvoiceId);
+        StripeDouble.MarkPaid("in_real", Total, "usd", s.InvoiceId);
         string eventId = "evt_" + Guid.NewGuid().ToString("N");
 
         var outcome = await s.Processor.RecordAsync(new WebhookOutcome.PaymentReceived(eventId, InvoiceId.Parse(s.InvoiceId), "in_real", "cus_1", "pi_1", Total, "USD", DateTimeOffset.UtcNow, null), Ct);
@@ -151,7 +142,7 @@ public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : IClass
         Assert.True(await s.BookedAsync(eventId));
         Assert.Equal(InvoiceStatus.Paid, await s.StatusAsync());
         Assert.Equal(Total, Assert.Single(await s.BurnsAsync()).UsdMinor);
-        Assert.Contains(stripe.Requests, r => r.ToString() == "GET /v1/invoices/in_real");
+        Assert.Contains(StripeDouble.Requests, r => r.ToString() == "GET /v1/invoices/in_real");
         Assert.DoesNotContain((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => m.Kind == "PaymentUnconfirmed");
     }
 
@@ -159,8 +150,8 @@ public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : IClass
     public async Task SettlePendingAsync_StripeAnswers500_BooksNothingKeepsTheMarkerAndBooksOnceStripeAnswers()
     {
         var s = await NewAsync();
-        stripe.MarkPaid("in_later", Total, "usd", s.InvoiceId);
-        stripe.FailStatus["/v1/invoices/in_later"] = 500;
+        StripeDouble.MarkPaid("in_later", Total, "usd", s.InvoiceId);
+        StripeDouble.FailStatus["/v1/invoices/in_later"] = 500;
         string eventId = await PlantPaidAsync(s, "in_later");
 
         await s.Processor.SettlePendingAsync(TimeSpan.Zero, Ct);
@@ -170,7 +161,7 @@ public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : IClass
         Assert.Equal(InvoiceStatus.Finalized, await s.StatusAsync());
         Assert.Equal(s.InvoiceId, Assert.Single(await s.Payments.ListUnsettledAsync(Ct)).InvoiceId);
 
-        stripe.FailStatus.Clear();
+        StripeDouble.FailStatus.Clear();
         await s.Processor.SettlePendingAsync(TimeSpan.Zero, Ct);
 
         Assert.True(await s.BookedAsync(eventId));
@@ -183,7 +174,7 @@ public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : IClass
     public async Task SettlePendingAsync_StripePaidLessThanTheRowsSay_IsNotBookedAndReportedAmountShort()
     {
         var s = await NewAsync();
-        stripe.MarkPaid("in_short", Total - 1, "usd", s.InvoiceId);
+        StripeDouble.MarkPaid("in_short", Total - 1, "usd", s.InvoiceId);
         string eventId = await PlantPaidAsync(s, "in_short");
 
         await s.Processor.SettlePendingAsync(TimeSpan.Zero, Ct);
