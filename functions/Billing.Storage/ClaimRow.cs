@@ -135,7 +135,11 @@ internal sealed class ClaimRow
     /// is no interval, a count that differs: planted, or changed outside the platform) is unreadable; what does read is still
     /// checked against.
     /// </summary>
-    public static ClaimRow Read(string slot, int part, TableEntity row)
+    /// <param name="slot">The slot the row is of.</param>
+    /// <param name="part">Which of the slot's rows it is.</param>
+    /// <param name="row">The row as stored.</param>
+    /// <param name="span">Whether rows of its kind keep a span (<see cref="Action"/>): one written by this version then has it.</param>
+    public static ClaimRow Read(string slot, int part, TableEntity row, bool span = false)
     {
         var text = new StringBuilder();
         bool readable = true;
@@ -166,7 +170,7 @@ internal sealed class ClaimRow
             }
         }
 
-        readable &= row.TryGetValue(CountProperty, out object? count) && count is int n && n == intervals.Count && SpanAgrees(row, intervals);
+        readable &= row.TryGetValue(CountProperty, out object? count) && count is int n && n == intervals.Count && SpanAgrees(row, intervals, span && !row.ContainsKey(LegacyCapProperty));
         bool capReached = (row.TryGetValue(CapProperty, out var cap) && cap is true) || (row.TryGetValue(LegacyCapProperty, out var legacy) && legacy is true);
         return new ClaimRow(slot, part, row.ETag, intervals, capReached, readable);
     }
@@ -175,17 +179,19 @@ internal sealed class ClaimRow
     /// Whether the row's <see cref="RoomProperty"/>, <see cref="LoProperty"/> and <see cref="HiProperty"/>, where it has them,
     /// say what its lines do: the read filter trusts them, so a row whose span was changed outside the platform would be left
     /// out of the reads whose windows it holds. One that was read anyway is unreadable, and its slot records nothing more.
+    /// <paramref name="required"/>: the row is of a kind that keeps a span, written as rows are since 2026-12-06 (no
+    /// <see cref="LegacyCapProperty"/>), so a property missing was removed outside the platform.
     /// </summary>
-    private static bool SpanAgrees(TableEntity row, List<ClaimedInterval> intervals)
+    private static bool SpanAgrees(TableEntity row, List<ClaimedInterval> intervals, bool required)
     {
-        bool room = !row.TryGetValue(RoomProperty, out object? r) || (r is bool b && b == intervals.Count < MaxIntervals);
+        bool room = row.TryGetValue(RoomProperty, out object? r) ? r is bool b && b == intervals.Count < MaxIntervals : !required;
         if (intervals.Count == 0)
         {
             return room && !row.ContainsKey(LoProperty) && !row.ContainsKey(HiProperty);
         }
 
-        bool lo = !row.TryGetValue(LoProperty, out object? l) || (l is long start && start == intervals.Min(i => i.StartTicks));
-        bool hi = !row.TryGetValue(HiProperty, out object? h) || (h is long end && end == intervals.Max(i => i.EndTicks));
+        bool lo = row.TryGetValue(LoProperty, out object? l) ? l is long start && start == intervals.Min(i => i.StartTicks) : !required;
+        bool hi = row.TryGetValue(HiProperty, out object? h) ? h is long end && end == intervals.Max(i => i.EndTicks) : !required;
         return room && lo && hi;
     }
 

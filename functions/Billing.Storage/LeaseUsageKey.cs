@@ -74,7 +74,7 @@ internal sealed class LeaseUsageKey : UsageKey
         {
             if (ClaimRow.TryParseRowKey(row.RowKey, out string slot, out int part) && read.TryGetValue(slot, out var day))
             {
-                day.Put(ClaimRow.Read(slot, part, row));
+                day.Put(ClaimRow.Read(slot, part, row, span: true));
             }
         }
 

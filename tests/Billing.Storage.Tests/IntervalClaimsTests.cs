@@ -98,14 +98,23 @@ public sealed class IntervalClaimsTests(AzuriteFixture azurite)
     [InlineData("Count", 3)] // lines that read, but not as many as the platform wrote
     [InlineData("Hi", 0L)] // a span that is not its lines': a read filtered by it would leave the row out, its windows unchecked
     [InlineData("Room", false)] // left out of the first read, then read after the conflict: its lines say it has room
-    public async Task AppendAsync_DayRowThisPlatformDidNotWrite_EventSetAsideAsUnstorableNamingTheRowAndARedeliveryStillADuplicate(string property, object planted)
+    [InlineData("Room", null)] // removed (with the span, a full row would be left out of every filtered read): rows of today keep it
+    public async Task AppendAsync_DayRowThisPlatformDidNotWrite_EventSetAsideAsUnstorableNamingTheRowAndARedeliveryStillADuplicate(string property, object? planted)
     {
         var tables = await azurite.NewTablesAsync();
         var store = new FactStore(tables);
         var stored = Interval("stored", Day.AddHours(1));
         await store.AppendAsync([stored], Ct);
         var row = await RowAsync(tables, ClaimRow.DayKey(Today));
-        row[property] = planted;
+        if (planted is null)
+        {
+            row.Remove(property);
+        }
+        else
+        {
+            row[property] = planted;
+        }
+
         await tables.Facts.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace, Ct);
 
         var later = await store.AppendAsync([Interval("later", Day.AddHours(3)), Interval("later-again", Day.AddHours(3).AddSeconds(-30), seconds: 10)], Ct);
@@ -116,7 +125,7 @@ public sealed class IntervalClaimsTests(AzuriteFixture azurite)
         Assert.All(later.Unstorable, u => Assert.Contains($"'{ClaimRow.DayKey(Today)}'", u.Reason, StringComparison.Ordinal));
         Assert.Empty(later.ClaimNotices);
         Assert.Equal((0, 1, 0), (redelivered.Inserted, redelivered.Duplicates, redelivered.Unstorable.Count));
-        Assert.Equal(planted, (await RowAsync(tables, ClaimRow.DayKey(Today)))[property]); // never written over
+        Assert.Equal(planted, (await RowAsync(tables, ClaimRow.DayKey(Today))).TryGetValue(property, out object? now) ? now : null); // never written over
     }
 
     [Fact]

@@ -83,11 +83,14 @@ public sealed partial class BurnExecutor
     /// <summary>
     /// Whether the burn stays held on the refutation it has without asking Stripe again: held on it less than
     /// <see cref="RefutationRecheck"/> ago, and no payment of its invoice recorded since (a release makes it pending, so it is asked).
+    /// A row stamped later than now (written outside the platform, or by an instance whose clock is ahead) is asked again: waiting
+    /// for its time would hold the burn for as long as it says, and take every payment since for an older one.
     /// </summary>
     private async Task<bool> StillRefutedAsync(BurnIntent intent, CancellationToken cancellationToken)
     {
+        var age = time.GetUtcNow() - intent.UpdatedAt;
         if (intent.Status != BurnStatus.Held || intent.Reason?.StartsWith(RefutedPrefix, StringComparison.Ordinal) != true
-            || time.GetUtcNow() - intent.UpdatedAt >= RefutationRecheck)
+            || age >= RefutationRecheck || age < TimeSpan.Zero)
         {
             return false;
         }

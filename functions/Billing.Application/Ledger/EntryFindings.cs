@@ -30,14 +30,18 @@ internal static class EntryFindings
         var book = entries.OrderBy(e => e.Sequence).ToList();
         var refunds = new RefundEntryFindings(book, records);
         var issues = book.Where(e => e.Kind == LedgerEntryKind.CreditNoteIssued).GroupBy(e => e.EntryId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+
+        // The change that booked refunded parts to clearing:refunds (refund steps, notes with a refunded part) came with the first
+        // entry posting there: a credit note of the older shape sequenced after it was rewritten, whatever storage's time says.
+        long changedAt = book.FirstOrDefault(e => e.Postings.Any(p => p.Account == Accounts.ClearingRefunds))?.Sequence ?? long.MaxValue;
         foreach (var entry in book.OrderBy(e => e.Sequence))
         {
             var finding = entry.Kind switch
             {
                 LedgerEntryKind.InvoiceFinalized => OfInvoice(entry, records),
                 LedgerEntryKind.PaymentReceived => OfPayment(entry, records),
-                LedgerEntryKind.CreditNoteIssued => OfCreditNote(entry, IssuedPrefix, records, issues),
-                LedgerEntryKind.CreditNoteVoided => OfCreditNote(entry, VoidedPrefix, records, issues),
+                LedgerEntryKind.CreditNoteIssued => OfCreditNote(entry, IssuedPrefix, records, issues, changedAt),
+                LedgerEntryKind.CreditNoteVoided => OfCreditNote(entry, VoidedPrefix, records, issues, changedAt),
                 LedgerEntryKind.TokensBurned => OfBurn(entry, records),
                 LedgerEntryKind.PaymentRefunded => refunds.Of(entry),
                 _ => null, // not derived from records (see the summary), or a kind another finding compares
@@ -103,10 +107,11 @@ internal static class EntryFindings
     /// <summary>
     /// A note's entry, compared with the entry of the shape its issue entry has (<see cref="EntryDrafts.CreditNote"/>): one written
     /// before 2026-12-06 credited the refunded part to cash:stripe; that shape is accepted only when storage wrote the issue entry
-    /// before <see cref="EntrySources.RefundsClearedSince"/>. A void whose issue is not in <paramref name="issues"/> is
+    /// before <see cref="EntrySources.RefundsClearedSince"/> and the book has no entry posting to clearing:refunds before it
+    /// (<paramref name="changedAt"/>: the first one's sequence). A void whose issue is not in <paramref name="issues"/> is
     /// compared by its own shape.
     /// </summary>
-    private static AuditProblem? OfCreditNote(LedgerEntry entry, string prefix, EntrySources records, IReadOnlyDictionary<string, LedgerEntry> issues)
+    private static AuditProblem? OfCreditNote(LedgerEntry entry, string prefix, EntrySources records, IReadOnlyDictionary<string, LedgerEntry> issues, long changedAt)
     {
         if (IdAfter(entry, prefix) is not { } noteId)
         {
@@ -134,8 +139,9 @@ internal static class EntryFindings
         {
             var issuedInBook = prefix == VoidedPrefix ? issues.GetValueOrDefault(CreditNoteEntries.IssuedId(noteId)) ?? entry : entry;
 
-            // The older shape only for an issue storage wrote before the change (a rewrite writes it anew): else today's.
-            bool older = issuedInBook.RecordedAt is { } recorded && recorded < records.RefundsClearedSince;
+            // The older shape only for an issue storage wrote before the change (a rewrite writes it anew), sequenced before the
+            // book's first entry of the change (a rewrite of that one into the older shape moves it later, not earlier): else today's.
+            bool older = issuedInBook.RecordedAt is { } recorded && recorded < records.RefundsClearedSince && issuedInBook.Sequence < changedAt;
             var (issued, voided) = EntryDrafts.CreditNote(note, invoiceOf, older ? issuedInBook : null);
             return prefix == VoidedPrefix ? voided : issued;
         });

@@ -201,6 +201,25 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
     }
 
     [Fact]
+    public async Task RunAsync_RefutedBurnStampedInTheFuture_AskedAgainAndSigns()
+    {
+        var (h, burn, stripeInvoiceId) = await PaidAsync();
+        StripeDouble.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+
+        // The held row's time moved a year ahead (written outside the platform, or an instance's clock far off): the recheck
+        // must not wait for it, nor a later payment be taken as older than the refutation.
+        var (held, etag) = (await h.Burns.GetAsync(burn.Id, Ct))!.Value;
+        Assert.Equal(BurnStatus.Held, held.Status);
+        Assert.NotNull(await h.Burns.TryReplaceAsync(held with { UpdatedAt = DateTimeOffset.UtcNow.AddYears(1) }, etag, Ct));
+        StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+
+        Assert.Equal(2, InvoiceGets(stripeInvoiceId).Count); // before: never asked again, held for a year
+        Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);
+    }
+
+    [Fact]
     public async Task RunAsync_RefutedThenAPaymentIsRecorded_AskedAgainAndSigns()
     {
         var (h, burn, stripeInvoiceId) = await PaidAsync();

@@ -169,15 +169,15 @@ public class LedgerAuditEntryTests(AzuriteFixture azurite)
     {
         var s = await NewAsync();
         var processor = s.RefundProcessor();
+        var (legacyInvoice, _, legacy) = await s.PaidInvoiceAsync(); // a note booked before the change, so before any refund step
+        var note = CreditNoteSetup.Note(legacy, 3_000);
+        await s.BookAsBeforeTodayAsync(note, legacyInvoice);
+        await s.Credits.RecordAsync(note, Ct);
         var (_, _, plain) = await s.PaidInvoiceAsync();
         await processor.RecordAsync(Refund("ch_steps", 3_000, plain, minute: 1), Ct);
         await processor.RecordAsync(Refund("ch_steps", 5_000, plain, minute: 2), Ct);
         var (_, _, overpaid) = await s.PaidInvoiceAsync(12_000);
         await processor.RecordAsync(Refund("ch_over", 2_500, overpaid), Ct); // 20.00 of it from the payer's credit
-        var (legacyInvoice, _, legacy) = await s.PaidInvoiceAsync();
-        var note = CreditNoteSetup.Note(legacy, 3_000);
-        await s.BookAsBeforeTodayAsync(note, legacyInvoice);
-        await s.Credits.RecordAsync(note, Ct);
         await processor.RecordAsync(Refund("ch_legacy", 3_000, legacy, minute: 1), Ct);
         await processor.RecordAsync(Refund("ch_legacy", 4_000, legacy, minute: 2), Ct);
         await processor.RecordAsync(Refund("ch_unplaced", 1_000, stripeInvoice: null), Ct);
@@ -262,5 +262,25 @@ public class LedgerAuditEntryTests(AzuriteFixture azurite)
 
         Assert.Equal(("EntryMismatch", entryId), (finding.Kind, finding.Subject));
         Assert.Contains($"posting {Accounts.ClearingRefunds} USD: the book has none, the credit note makes", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_CreditNoteRewrittenToTheOlderShapeAfterTheBooksFirstRefundedPart_ReportedWhateverTheChangeOverSetting()
+    {
+        var s = await NewAsync();
+        var (_, _, first) = await s.PaidInvoiceAsync();
+        await s.Credits.RecordAsync(CreditNoteSetup.Note(first, 1_000), Ct); // the book's first refunded part, booked to clearing:refunds
+        var (_, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        var note = CreditNoteSetup.Note(stripeInvoice, 3_000);
+        await s.Credits.RecordAsync(note, Ct);
+        string entryId = CreditNoteEntries.IssuedId(note.CreditNoteId);
+        await LedgerForgery.RewriteAsync(s.Ledger, await SequenceOfAsync(s, entryId),
+            e => ([.. e.Postings.Select(p => p.Account == Accounts.ClearingRefunds ? p with { Account = Accounts.CashStripe } : p)], e.Metadata));
+        await AssertChainVerifiesAsync(s);
+
+        // A change-over set later than the rewrite (the default's day, a restore's): storage's time cannot tell it from an old note.
+        var finding = Assert.Single(await s.ReconcileAsync(DateTimeOffset.MaxValue), m => EntryKinds.Contains(m.Kind));
+
+        Assert.Equal(("EntryMismatch", entryId), (finding.Kind, finding.Subject)); // before: accepted as a note of the older shape
     }
 }
