@@ -66,10 +66,15 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
             LogUnreachable(logger, ex, stripeInvoiceId!, (int)ex.HttpStatusCode);
             return new StripeConfirmation.Unreachable($"Stripe answered {(int)ex.HttpStatusCode} ({ex.StripeError?.Type ?? "no error type"})");
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (NoAnswer(ex, cancellationToken))
         {
             LogUnreachable(logger, ex, stripeInvoiceId!, 0);
-            return new StripeConfirmation.Unreachable($"no answer from Stripe ({ex.GetType().Name})");
+            return new StripeConfirmation.Unreachable($"no answer from Stripe that can be read ({ex.GetType().Name})");
+        }
+
+        if (paid is null)
+        {
+            return new StripeConfirmation.Unreachable($"Stripe answered no invoice object for {stripeInvoiceId}");
         }
 
         var judged = await JudgeAsync(paid, invoiceId, currency, stripeInvoiceId!, receivedMinor, linkedByPlatform, cancellationToken).ConfigureAwait(false);
@@ -127,6 +132,14 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
 
         return StripeConfirmation.Confirmed.Instance;
     }
+
+    /// <summary>
+    /// Whether an exception from asking Stripe means no usable answer: besides the network, anything the client throws on an
+    /// answer it cannot read (JSON cut short, a field of the wrong type). Such an answer is never a verdict, and must not reach
+    /// the caller's isolation, which would fail the burn for good. Only our own cancellation passes.
+    /// </summary>
+    private static bool NoAnswer(Exception ex, CancellationToken cancellationToken) =>
+        !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe could not be asked about invoice {StripeInvoiceId} (status {Status}, 0 = no answer); nothing is decided on it until it answers")]
     private static partial void LogUnreachable(ILogger logger, Exception exception, string stripeInvoiceId, int status);

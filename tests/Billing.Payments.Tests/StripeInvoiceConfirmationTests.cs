@@ -183,4 +183,45 @@ public sealed class StripeInvoiceConfirmationTests : StripeDoubleTests
 
         Assert.IsType<StripeConfirmation.Unreachable>(await New().ConfirmWithChargesAsync(Ours, "USD", Paid, 10_000, _ => Task.FromResult(false), Ct));
     }
+
+    [Theory]
+    [InlineData("/v1/invoices/" + Paid, """{"id":"in_confirm1","object":"invoice","status":""")]
+    [InlineData("/v1/invoices/" + Paid, "not json at all")]
+    [InlineData("/v1/charges", """{"object":"list","data":[{"id":"ch_cut","object":"charge","amount":""")]
+    [InlineData("/v1/charges", """{"object":"list","data":"not a list"}""")]
+    [InlineData("/v1/disputes", """{"object":"list","data":[{"id":""")]
+    [InlineData("/v1/invoices/" + Paid, "null")]
+    [InlineData("/v1/charges", "null")]
+    [InlineData("/v1/disputes", "null")]
+    [InlineData("/v1/disputes", """{"object":"list","data":[{"id":"dp_x","object":"dispute","created":99999999999999999}],"has_more":false}""")]
+    [InlineData("/v1/charges", """{"object":"list","data":[{"id":"ch_cut","object":"charge","amount_refunded":"lots"}],"has_more":false}""")]
+    public async Task ConfirmWithChargesAsync_AnswerThatCannotBeRead_IsUnreachableNeverThrows(string path, string body)
+    {
+        StripeDouble.MarkPaid(Paid, 10_000, "usd", Ours);
+        StripeDouble.AddCharge(Paid, "ch_cut", 10_000, "usd", disputeStatus: "needs_response");
+        StripeDouble.RawAnswers[path] = body;
+
+        // before: the client's exception reached the executor, whose isolation failed the burn for good
+        Assert.IsType<StripeConfirmation.Unreachable>(await New().ConfirmWithChargesAsync(Ours, "USD", Paid, 10_000, _ => Task.FromResult(false), Ct));
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_InvoiceAnswerThatCannotBeRead_IsUnreachable()
+    {
+        StripeDouble.RawAnswers[$"/v1/invoices/{Paid}"] = "{\"id\":";
+
+        Assert.IsType<StripeConfirmation.Unreachable>(await ConfirmAsync());
+    }
+
+    [Fact]
+    public async Task ConfirmWithChargesAsync_MoreChargesOrDisputesThanOnePage_IsUnreachableNotJudgedOnAPart()
+    {
+        StripeDouble.MarkPaid(Paid, 10_000, "usd", Ours);
+        StripeDouble.AddCharge(Paid, "ch_many", 10_000, "usd");
+        StripeDouble.ListsHaveMore = true;
+
+        var unconfirmed = Assert.IsType<StripeConfirmation.Unreachable>(await New().ConfirmWithChargesAsync(Ours, "USD", Paid, 10_000, _ => Task.FromResult(false), Ct));
+
+        Assert.Contains("more", unconfirmed.Detail, StringComparison.Ordinal);
+    }
 }

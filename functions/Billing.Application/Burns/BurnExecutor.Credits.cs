@@ -36,14 +36,14 @@ public sealed partial class BurnExecutor
     private async Task<StepOutcome?> HoldOrSignAsync(BurnIntent intent, ETag etag, TreasuryAccount treasury, CancellationToken cancellationToken)
     {
         var (why, amount) = await WhyHeldAsync(intent, cancellationToken).ConfigureAwait(false);
-        if (why is null && amount is null && !string.Equals(confirmedInThisDrive, intent.Id, StringComparison.Ordinal))
+        if (why is null && amount is null && confirmedInThisDrive != etag)
         {
             if (await UnconfirmedByStripeAsync(intent, etag, cancellationToken).ConfigureAwait(false) is { } unconfirmed)
             {
                 return unconfirmed;
             }
 
-            confirmedInThisDrive = intent.Id; // asked once per step: the pending pass after a held one is put back does not ask again
+            confirmedInThisDrive = etag; // this row version: the pending pass after our own write does not ask again, a rewritten row does
             (why, amount) = await WhyHeldAsync(intent, cancellationToken).ConfigureAwait(false);
         }
 
@@ -56,12 +56,31 @@ public sealed partial class BurnExecutor
         {
             // Unsigned, so the amount may still follow the settlement; the price snapshot stays, the tokens are recomputed at signing.
             LogAmountCorrected(logger, intent.Id, intent.UsdMinor, burnable);
-            return await SaveAsync(intent with { Status = BurnStatus.Pending, UsdMinor = burnable, Reason = null, UpdatedAt = time.GetUtcNow() }, etag, null, cancellationToken).ConfigureAwait(false);
+            return await SaveConfirmedAsync(intent with { Status = BurnStatus.Pending, UsdMinor = burnable, Reason = null, UpdatedAt = time.GetUtcNow() }, etag, cancellationToken).ConfigureAwait(false);
         }
 
         return intent.Status == BurnStatus.Held
-            ? await SaveAsync(intent with { Status = BurnStatus.Pending, Reason = null, UpdatedAt = time.GetUtcNow() }, etag, null, cancellationToken).ConfigureAwait(false)
+            ? await SaveConfirmedAsync(intent with { Status = BurnStatus.Pending, Reason = null, UpdatedAt = time.GetUtcNow() }, etag, cancellationToken).ConfigureAwait(false)
             : await SignAsync(intent, etag, treasury, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes the pending row and carries Stripe's confirmation of the version it replaces to the one written: only our own
+    /// write keeps it (null: the caller reads it again).
+    /// </summary>
+    private async Task<StepOutcome?> SaveConfirmedAsync(BurnIntent updated, ETag etag, CancellationToken cancellationToken)
+    {
+        if (await burns.TryReplaceAsync(updated, etag, cancellationToken).ConfigureAwait(false) is not { } written)
+        {
+            return StepOutcome.InFlight;
+        }
+
+        if (confirmedInThisDrive == etag)
+        {
+            confirmedInThisDrive = written;
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -21,8 +21,11 @@ public sealed partial class BurnExecutor
 
     private const string RefutedPrefix = "held: Stripe does not confirm that ";
 
-    /// <summary>The burn Stripe confirmed in the current step (<see cref="DriveAsync"/>): the pending pass after a held burn is put back does not ask again.</summary>
-    private string? confirmedInThisDrive;
+    /// <summary>
+    /// The row version (ETag) Stripe confirmed in the current drive (<see cref="DriveAsync"/>), carried to the version our own
+    /// held → pending write makes: that pending pass does not ask again, while a row rewritten by anyone else is asked anew.
+    /// </summary>
+    private ETag? confirmedInThisDrive;
 
     /// <summary>How the step ends when Stripe does not confirm the burn's payments or holds it on a charge; null when it may be signed.</summary>
     private async Task<StepOutcome?> UnconfirmedByStripeAsync(BurnIntent intent, ETag etag, CancellationToken cancellationToken)

@@ -80,6 +80,25 @@ public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : Stripe
         Assert.Contains("Billing:Stripe", finding.Detail, StringComparison.Ordinal); // names our own configuration as a possible cause, not only planted rows
     }
 
+    // Before: any row of the invoice refuted NoSuchInvoice/ModeDiffers hid its stuck marker, planted ones included.
+    [Theory]
+    [InlineData("NoSuchInvoice")]
+    [InlineData("ModeDiffers")]
+    public async Task ReconcileAsync_RefutationOnARowSettlingNeverAsks_StillReportsTheStuckMarker(string reason)
+    {
+        var s = await NewAsync();
+        string eventId = "evt_" + Guid.NewGuid().ToString("N");
+        var state = new InvoicePayments(new Dictionary<string, PaymentSource>(StringComparer.Ordinal) { ["in_other"] = new("USD", Total, Applied: false) }, null);
+        var unapplied = new PaymentRecord(eventId, s.InvoiceId, InvoiceId.Parse(s.InvoiceId).Payer, Total, "USD", "in_other", "cus_planted", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+        Assert.Equal(PaymentWrite.Recorded, await s.Payments.TryRecordAsync(unapplied, state, null, Ct));
+        await s.Payments.SetStripeRefutationAsync(s.InvoiceId, eventId, $"{reason}: planted", Ct); // no settling asks about a payment not applied
+        await s.Payments.MarkUnsettledAsync(s.InvoiceId, DateTimeOffset.UtcNow.AddMinutes(-5), Ct);
+
+        var findings = (await s.Audit.ReconcileAsync(Ct)).Mismatches;
+
+        Assert.Contains(findings, m => (m.Kind, m.Subject) == ("PaymentNotSettled", s.InvoiceId));
+    }
+
     [Theory]
     [InlineData(false)] // Stripe has no such invoice: a key of another account, a test key receiving live payments, a wrong ApiBase
     [InlineData(true)] // a live-mode invoice asked with a test key

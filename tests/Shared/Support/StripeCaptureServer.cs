@@ -31,6 +31,12 @@ public sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: false
     /// <summary>Paths answered with a Stripe <c>api_error</c> of the given status, e.g. <c>/v1/invoices/in_1</c> → 500.</summary>
     public ConcurrentDictionary<string, int> FailStatus { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Paths answered 200 with this body as it is, e.g. JSON cut short: an answer the caller cannot read.</summary>
+    public ConcurrentDictionary<string, string> RawAnswers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>When set, <c>GET /v1/charges</c> and <c>GET /v1/disputes</c> say more pages follow (<c>has_more</c>).</summary>
+    public bool ListsHaveMore { get; set; }
+
     private readonly ConcurrentDictionary<string, JsonObject> _invoices = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -112,6 +118,10 @@ public sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: false
             status = failing;
             json = """{"error":{"type":"api_error","message":"Capture server was told to fail this path."}}""";
         }
+        else if (RawAnswers.TryGetValue(path, out string? raw))
+        {
+            json = raw;
+        }
         else if (request.HttpMethod == "GET" && path.StartsWith("/v1/invoices/", StringComparison.Ordinal))
         {
             string id = path["/v1/invoices/".Length..];
@@ -179,7 +189,7 @@ public sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: false
         IEnumerable<JsonNode> found = path == "/v1/charges"
             ? all.Where(c => (string?)c["payment_intent"] == r.Field("payment_intent")).Select(WithoutTestFields)
             : all.Where(c => (string?)c["id"] == r.Field("charge") && c["test_dispute"] is not null).Select(c => c["test_dispute"]!.DeepClone());
-        return new JsonObject { ["object"] = "list", ["data"] = new JsonArray([.. found]), ["has_more"] = false, ["url"] = path }.ToJsonString();
+        return new JsonObject { ["object"] = "list", ["data"] = new JsonArray([.. found]), ["has_more"] = ListsHaveMore, ["url"] = path }.ToJsonString();
     }
 
     private static JsonNode WithoutTestFields(JsonObject charge)
