@@ -15,6 +15,15 @@ namespace Billing.Application.Ledger;
 /// </summary>
 public sealed partial class LedgerAnchorService
 {
+    /// <summary>How many entries a run checks between two saves of the cursor, unless told otherwise.</summary>
+    internal const int DefaultIndexCursorEvery = 500;
+
+    /// <summary>How long after its start a run goes on backfilling (the function's timeout is 10 minutes).</summary>
+    internal static readonly TimeSpan IndexBackfillBudget = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many entries a run checks between two saves of the cursor: a run cut off loses at most these.</summary>
+    internal int IndexCursorEvery { get; init; } = DefaultIndexCursorEvery;
+
     /// <summary>One run of the backfill for the summary; null when the index was whole already. Never the reason anchoring stops.</summary>
     private async Task<string?> BackfillIndexAsync(string book, CancellationToken cancellationToken)
     {
