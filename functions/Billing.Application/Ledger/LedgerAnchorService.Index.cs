@@ -3,24 +3,36 @@ namespace Billing.Application.Ledger;
 /// <summary>
 /// Backfilling the subject index (<see cref="LedgerIndex"/>) of a book written before appends indexed credit-note and refund
 /// entries (2026-12-06: an upgraded deployment), whose burn holds read that index (<c>BookedCredits</c>) and are held until it
-/// is whole. Each run reads at most <see cref="LedgerOptions.IndexBackfillEntriesPerRun"/> entries after the book's index
-/// cursor (<see cref="LedgerIndexCursor"/>) and writes the rows they lack. A row is written only for an entry checked
+/// is whole. It runs after anchoring (never the reason the book goes unanchored). Each run reads at most
+/// <see cref="LedgerOptions.IndexBackfillEntriesPerRun"/> entries after the book's index cursor (<see cref="LedgerIndexCursor"/>)
+/// and writes the rows they lack; it stops early once <see cref="IndexBackfillBudget"/> from the run's start is spent, and
+/// saves the cursor every <see cref="IndexCursorEvery"/> entries, so a run cut off by the function's timeout loses at most
+/// those and the next one goes on from there. A row is written only for an entry checked
 /// against the hash chain: its hash matches its content, it links to the entry before (the cursor keeps the hash of the
 /// last one checked, from the genesis on), and it is at or below the head (the last one holds the head's hash). An entry
 /// that fails, or cannot be read, stops the backfill there (logged; verify reports the entry): nothing is derived from it
 /// or anything after it. Rows are inserted, never replaced: concurrent runs write each once, and a row of other content
 /// already under the key is left as it is (logged; verify reports <c>IndexRowMismatch</c>). The cursor moves forward
-/// under its ETag only; it is complete once a run reached the head it read. A book created with the index has a complete
-/// cursor from its first append, so a run costs it one read.
+/// under its ETag only (a run that finds it moved by another stops there); it is complete once a run reached the head it
+/// read. A book created with the index has a complete cursor from its first append, so a run costs it one read.
 /// </summary>
 public sealed partial class LedgerAnchorService
 {
+    /// <summary>How many entries a run checks between two saves of the cursor, unless told otherwise.</summary>
+    internal const int DefaultIndexCursorEvery = 500;
+
+    /// <summary>How long after the run's start the backfill may go on (the function's timeout is 10 minutes, anchoring goes first).</summary>
+    internal static readonly TimeSpan IndexBackfillBudget = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many entries a run checks between two saves of the cursor: a run cut off loses at most these.</summary>
+    internal int IndexCursorEvery { get; init; } = DefaultIndexCursorEvery;
+
     /// <summary>One run of the backfill for the summary; null when the index was whole already. Never the reason anchoring stops.</summary>
-    private async Task<string?> BackfillIndexAsync(string book, CancellationToken cancellationToken)
+    private async Task<string?> BackfillIndexAsync(string book, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         try
         {
-            return (await BackfillIndexPageAsync(book, cancellationToken).ConfigureAwait(false))?.ToString();
+            return (await BackfillIndexPageAsync(book, deadline, cancellationToken).ConfigureAwait(false))?.ToString();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -30,8 +42,15 @@ public sealed partial class LedgerAnchorService
         }
     }
 
-    /// <summary>Writes the missing index rows of the next page of <paramref name="book"/> and moves its cursor; null when it is complete already.</summary>
-    internal async Task<IndexBackfillRun?> BackfillIndexPageAsync(string book, CancellationToken cancellationToken)
+    /// <summary>A run of the backfill started now (with the whole budget).</summary>
+    internal Task<IndexBackfillRun?> BackfillIndexPageAsync(string book, CancellationToken cancellationToken) =>
+        BackfillIndexPageAsync(book, time.GetUtcNow() + IndexBackfillBudget, cancellationToken);
+
+    /// <summary>
+    /// Writes the missing index rows of the next page of <paramref name="book"/> (or of what of it is checked before
+    /// <paramref name="deadline"/>) and moves its cursor; null when it is complete already.
+    /// </summary>
+    internal async Task<IndexBackfillRun?> BackfillIndexPageAsync(string book, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var (cursor, etag) = await ledger.IndexCursorAsync(book, cancellationToken).ConfigureAwait(false);
         if (cursor is { Complete: true })
@@ -44,20 +63,20 @@ public sealed partial class LedgerAnchorService
         var head = await ledger.HeadAsync(book, cancellationToken).ConfigureAwait(false);
         long until = head.LastSequence - start <= options.Value.IndexBackfillEntriesPerRun ? head.LastSequence : start + options.Value.IndexBackfillEntriesPerRun;
         var run = new IndexBackfillRun(start + 1, start, head.LastSequence);
+        var saved = new SavedCursor(book, start, etag);
         if (head.LastSequence < start || head.LastSequence == 0 && await ledger.ReadRecordedAsync(book, 1, 1, cancellationToken).AnyAsync(cancellationToken).ConfigureAwait(false))
         {
             run = run with { Refusal = string.Create(CultureInfo.InvariantCulture, $"the head records sequence {head.LastSequence}, but entries were indexed through {start} or entry 1 exists") };
         }
         else if (until > start)
         {
-            (run, previous) = await IndexPageAsync(book, run, previous, until, head, cancellationToken).ConfigureAwait(false);
+            (run, previous) = await IndexPageAsync(run, previous, until, head, deadline, saved, cancellationToken).ConfigureAwait(false);
         }
 
         run = run with { Complete = run.Refusal is null && run.Through == head.LastSequence };
-        if (run.Through > start || run.Complete)
+        if (run.Through > saved.Through || run.Complete)
         {
-            // Lost to another run (it wrote the cursor first): its cursor stands, and the rows written here are the same.
-            await ledger.SaveIndexCursorAsync(book, new LedgerIndexCursor(run.Through, previous, run.Complete), etag, cancellationToken).ConfigureAwait(false);
+            await SaveAsync(saved, new LedgerIndexCursor(run.Through, previous, run.Complete), cancellationToken).ConfigureAwait(false);
         }
 
         if (run.Refusal is { } refusal)
@@ -72,9 +91,14 @@ public sealed partial class LedgerAnchorService
         return run;
     }
 
-    /// <summary>Entries <c>run.From</c> to <paramref name="until"/>, each checked and, when indexed, given its row; the run so far and the last hash checked.</summary>
-    private async Task<(IndexBackfillRun Run, string Previous)> IndexPageAsync(string book, IndexBackfillRun run, string previous, long until, LedgerHead head, CancellationToken cancellationToken)
+    /// <summary>
+    /// Entries <c>run.From</c> to <paramref name="until"/>, each checked and, when indexed, given its row, the cursor saved
+    /// on the way; stops early at <paramref name="deadline"/> or once another run moved the cursor. The run so far and the
+    /// last hash checked.
+    /// </summary>
+    private async Task<(IndexBackfillRun Run, string Previous)> IndexPageAsync(IndexBackfillRun run, string previous, long until, LedgerHead head, DateTimeOffset deadline, SavedCursor saved, CancellationToken cancellationToken)
     {
+        string book = saved.Book;
         await foreach (var stored in ledger.ReadRecordedAsync(book, run.From, until, cancellationToken).ConfigureAwait(false))
         {
             long expected = run.Through + 1;
@@ -89,29 +113,77 @@ public sealed partial class LedgerAnchorService
             }
 
             var checkedEntry = stored.Entry!;
-            if (LedgerIndex.SubjectOf(checkedEntry.Kind, checkedEntry.Metadata) is { } subject)
+            run = await IndexAsync(book, checkedEntry, run, cancellationToken).ConfigureAwait(false) with { Through = checkedEntry.Sequence };
+            previous = checkedEntry.Hash;
+            if (run.Through == until)
             {
-                var written = await ledger.AddIndexRowAsync(book, subject, checkedEntry, cancellationToken).ConfigureAwait(false);
-                if (written == IndexRowWrite.OtherContent)
-                {
-                    LogIndexRowOfOtherContent(logger, LedgerStore.IndexRowKey(subject, checkedEntry.EntryId), checkedEntry.Sequence);
-                }
-
-                run = written switch
-                {
-                    IndexRowWrite.Written => run with { Written = run.Written + 1 },
-                    IndexRowWrite.OtherContent => run with { OtherContent = run.OtherContent + 1 },
-                    _ => run,
-                };
+                break;
             }
 
-            run = run with { Through = checkedEntry.Sequence };
-            previous = checkedEntry.Hash;
+            // Progress survives a run cut off later; a cursor another run moved stands, and that run goes on from it.
+            if (run.Through - saved.Through >= IndexCursorEvery
+                && !await SaveAsync(saved, new LedgerIndexCursor(run.Through, previous, false), cancellationToken).ConfigureAwait(false))
+            {
+                return (run, previous);
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                return (run, previous); // the budget is spent: the next run goes on from here
+            }
         }
 
         return run.Through < until
             ? (run with { Refusal = string.Create(CultureInfo.InvariantCulture, $"storage ends at sequence {run.Through}, but the head records {head.LastSequence}") }, previous)
             : (run, previous);
+    }
+
+    /// <summary>Writes the index row of a checked entry that has a subject; the run with the write counted.</summary>
+    private async Task<IndexBackfillRun> IndexAsync(string book, LedgerEntry checkedEntry, IndexBackfillRun run, CancellationToken cancellationToken)
+    {
+        if (LedgerIndex.SubjectOf(checkedEntry.Kind, checkedEntry.Metadata) is not { } subject)
+        {
+            return run;
+        }
+
+        var written = await ledger.AddIndexRowAsync(book, subject, checkedEntry, cancellationToken).ConfigureAwait(false);
+        if (written == IndexRowWrite.OtherContent)
+        {
+            LogIndexRowOfOtherContent(logger, LedgerStore.IndexRowKey(subject, checkedEntry.EntryId), checkedEntry.Sequence);
+        }
+
+        return written switch
+        {
+            IndexRowWrite.Written => run with { Written = run.Written + 1 },
+            IndexRowWrite.OtherContent => run with { OtherContent = run.OtherContent + 1 },
+            _ => run,
+        };
+    }
+
+    /// <summary>Saves <paramref name="cursor"/> under the ETag this run holds; false (and no save again) once another run wrote it first.</summary>
+    private async Task<bool> SaveAsync(SavedCursor saved, LedgerIndexCursor cursor, CancellationToken cancellationToken)
+    {
+        if (saved.Lost)
+        {
+            return false;
+        }
+
+        saved.ETag = await ledger.SaveIndexCursorAsync(saved.Book, cursor, saved.ETag, cancellationToken).ConfigureAwait(false);
+        saved.Lost = saved.ETag is null;
+        saved.Through = cursor.IndexedThrough;
+        return !saved.Lost;
+    }
+
+    /// <summary>The book's cursor as this run last read or saved it: how far, under which ETag, and whether another run wrote it since.</summary>
+    private sealed class SavedCursor(string book, long through, ETag? etag)
+    {
+        public string Book { get; } = book;
+
+        public long Through { get; set; } = through;
+
+        public ETag? ETag { get; set; } = etag;
+
+        public bool Lost { get; set; }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Backfilling the subject index of book {Book} stopped after sequence {Through}: {Reason}. Burns stay held until it completes; run ledger verify")]

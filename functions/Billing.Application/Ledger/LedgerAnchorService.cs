@@ -13,8 +13,8 @@ namespace Billing.Application.Ledger;
 /// With nothing new to anchor it may send a heartbeat instead (LedgerAnchorService.Heartbeat.cs). Every run also puts back
 /// a confirmed row lost below the chain's newest anchor, from the authority's memo (LedgerAnchorService.Rows.cs). A new
 /// authority's first anchor goes on only from the book a retired authority last anchored (LedgerAnchorService.Handover.cs).
-/// Before all that, a book written before appends indexed credit-note and refund entries gets a page of its missing subject
-/// index rows (LedgerAnchorService.Index.cs).
+/// After all that, a book written before appends indexed credit-note and refund entries gets a page of its missing subject
+/// index rows (LedgerAnchorService.Index.cs), within what is left of the run's time budget.
 /// </summary>
 public sealed partial class LedgerAnchorService(
     LedgerStore ledger,
@@ -39,9 +39,23 @@ public sealed partial class LedgerAnchorService(
 
     public async Task<AnchorRunSummary> RunAsync(CancellationToken cancellationToken)
     {
-        // First, and with or without an authority: burns wait for a whole index, not for the chain.
-        string? index = await BackfillIndexAsync(LedgerEntries.MainBook, cancellationToken).ConfigureAwait(false);
-        return (await AnchorAsync(cancellationToken).ConfigureAwait(false)) with { IndexBackfill = index };
+        // Anchoring first: it never waits on the backfill (a long page would hold it past the function's timeout, every run).
+        var deadline = time.GetUtcNow() + IndexBackfillBudget;
+        AnchorRunSummary anchored;
+        try
+        {
+            anchored = await AnchorAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Burns wait for a whole index, not for the chain: the backfill gets its page, then the run fails as it would.
+            await BackfillIndexAsync(LedgerEntries.MainBook, deadline, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        // With or without an authority.
+        string? index = await BackfillIndexAsync(LedgerEntries.MainBook, deadline, cancellationToken).ConfigureAwait(false);
+        return anchored with { IndexBackfill = index };
     }
 
     private async Task<AnchorRunSummary> AnchorAsync(CancellationToken cancellationToken)

@@ -53,23 +53,23 @@ public sealed partial class LedgerStore
     }
 
     /// <summary>
-    /// Writes the cursor: added when <paramref name="etag"/> is null (there was none), else replaced under it. False when
-    /// another run wrote it first (that run's cursor stands: a cursor never moves back).
+    /// Writes the cursor: added when <paramref name="etag"/> is null (there was none), else replaced under it; its new ETag.
+    /// Null when another run wrote it first (that run's cursor stands: a cursor never moves back).
     /// </summary>
-    public async Task<bool> SaveIndexCursorAsync(string book, LedgerIndexCursor cursor, ETag? etag, CancellationToken cancellationToken)
+    public async Task<ETag?> SaveIndexCursorAsync(string book, LedgerIndexCursor cursor, ETag? etag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cursor);
         var entity = CursorEntity(PartitionKey(book), cursor);
         try
         {
-            await (etag is { } guard
+            var response = await (etag is { } guard
                 ? table.UpdateEntityAsync(entity, guard, TableUpdateMode.Replace, cancellationToken)
                 : table.AddEntityAsync(entity, cancellationToken)).ConfigureAwait(false);
-            return true;
+            return response.Headers.ETag;
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404)
         {
-            return false;
+            return null;
         }
     }
 

@@ -185,5 +185,59 @@ public class LedgerAnchorServiceIndexBackfillTests(BurnChainFixture chain) : ICl
         Assert.Equal((5L, 0, 0, true), (run!.Through, run.Written, run.OtherContent, run.Complete));
         Assert.True(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct));
     }
+
+    /// <summary>The anchor run of <paramref name="s"/> on tables that cut it off when the void's index row is written (entry 4).</summary>
+    private LedgerAnchorService CutOffAtTheVoid(LedgerTestSetup s, int cursorEvery = LedgerAnchorService.DefaultIndexCursorEvery)
+    {
+        var tables = CutOffTables.Create(chain.Azurite.ConnectionString, s.Tables, CreditNoteEntries.VoidedId("cn_old"));
+        return new LedgerAnchorService(new LedgerStore(tables), new AnchorStore(tables), s.Rpc, s.Authority, LedgerTestSetup.Pinner(tables), s.Options,
+            TimeProvider.System, NullLogger<LedgerAnchorService>.Instance) { IndexCursorEvery = cursorEvery };
+    }
+
+    [Fact]
+    public async Task RunAsync_BackfillCutOff_TheNewEntriesAreAnchoredFirst()
+    {
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await OldBookAsync(s);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => CutOffAtTheVoid(s).RunAsync(Ct));
+
+        var anchored = await s.Anchors.GetLastAsync(LedgerEntries.MainBook, Ct);
+        Assert.Equal((AnchorStatus.Confirmed, 5L), (anchored?.Status, anchored?.ToSeq)); // before: the backfill ran first, nothing anchored
+    }
+
+    [Fact]
+    public async Task BackfillIndexPageAsync_RunCutOffMidPage_NextRunResumesPastTheLastSavedCursor()
+    {
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await OldBookAsync(s);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => CutOffAtTheVoid(s, cursorEvery: 2).BackfillIndexPageAsync(LedgerEntries.MainBook, Ct));
+
+        Assert.Equal(2L, (await s.Ledger.IndexCursorAsync(LedgerEntries.MainBook, Ct)).Cursor?.IndexedThrough); // before: no cursor, page redone
+        var next = await s.Anchoring.BackfillIndexPageAsync(LedgerEntries.MainBook, Ct);
+        Assert.Equal((3L, 5L, 1, true), (next!.From, next.Through, next.Written, next.Complete));
+        Assert.Equal([CreditNoteEntries.IssuedId("cn_old"), CreditNoteEntries.VoidedId("cn_old")], await IndexedAsync(s));
+        Assert.True((await s.Audit().VerifyAsync(Ct)).Ok);
+    }
+
+    [Fact]
+    public async Task BackfillIndexPageAsync_TimeBudgetSpent_StopsThereWithTheCursorSavedAndTheNextRunGoesOn()
+    {
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await OldBookAsync(s);
+        // A clock that moves a third of the budget each time it is read: the page is spent after a few entries.
+        var clock = new FakeTimeProvider { AutoAdvanceAmount = LedgerAnchorService.IndexBackfillBudget / 3 };
+
+        var first = await s.AnchoringAt(clock).BackfillIndexPageAsync(LedgerEntries.MainBook, Ct);
+
+        Assert.InRange(first!.Through, 1L, 4L); // before: the whole page, however long it took
+        Assert.False(first.Complete);
+        Assert.Equal("checked entries 1-" + first.Through + " of 5, " + first.Written + " index rows written; continued next run", first.ToString());
+        Assert.Equal(first.Through, (await s.Ledger.IndexCursorAsync(LedgerEntries.MainBook, Ct)).Cursor?.IndexedThrough);
+        var next = await s.Anchoring.BackfillIndexPageAsync(LedgerEntries.MainBook, Ct);
+        Assert.Equal((first.Through + 1, 5L, true), (next!.From, next.Through, next.Complete));
+        Assert.Equal([CreditNoteEntries.IssuedId("cn_old"), CreditNoteEntries.VoidedId("cn_old")], await IndexedAsync(s));
+    }
 }
 
