@@ -21,6 +21,18 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
         return (h, burn, "in_" + burn.PaymentId);
     }
 
+    /// <summary>One run of an executor that asks this test's Stripe double before it signs.</summary>
+    private Task RunAskingAsync(BurnHarness h) => h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+
+    /// <summary>A paid burn Stripe refuted once (its invoice open, nothing paid): held after a run.</summary>
+    private async Task<(BurnHarness H, BurnIntent Burn, string StripeInvoiceId)> RefutedAsync()
+    {
+        var (h, burn, stripeInvoiceId) = await PaidAsync();
+        StripeDouble.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
+        await RunAskingAsync(h);
+        return (h, burn, stripeInvoiceId);
+    }
+
     [Fact]
     public async Task RunAsync_StripeSaysTheInvoiceIsOpen_HeldNotSigned()
     {
@@ -28,8 +40,8 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
         StripeDouble.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
         ulong supply = await h.SupplyAsync();
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        await RunAskingAsync(h);
+        await RunAskingAsync(h);
 
         var held = await h.GetAsync(burn.Id);
         Assert.Equal((BurnStatus.Held, (string?)null, 0), (held.Status, held.Signature, held.Signings)); // before: signed and burned
@@ -42,7 +54,7 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
     {
         var (h, burn, _) = await PaidAsync();
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        await RunAskingAsync(h);
 
         var held = await h.GetAsync(burn.Id);
         Assert.Equal((BurnStatus.Held, 0), (held.Status, held.Signings));
@@ -56,14 +68,14 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
         StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
         StripeDouble.FailStatus[$"/v1/invoices/{stripeInvoiceId}"] = 500;
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        await RunAskingAsync(h);
 
         var waiting = await h.GetAsync(burn.Id);
         Assert.Equal((BurnStatus.Pending, 0), (waiting.Status, waiting.Signings)); // neither held nor signed
         Assert.Contains("Stripe could not be asked", waiting.Reason, StringComparison.Ordinal);
 
         StripeDouble.FailStatus.Clear();
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        await RunAskingAsync(h);
 
         Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);
     }
@@ -74,7 +86,7 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
         var (h, burn, stripeInvoiceId) = await PaidAsync();
         StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        await RunAskingAsync(h);
 
         Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);
         Assert.Equal(1_000_000_000_000UL - BurnHarness.DefaultIntentTokens, await h.BalanceAsync());
@@ -112,7 +124,7 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
         StripeDouble.OnInvoiceAsked = _ => DisputeLandsAsync(h.Tables, "du_meanwhile");
         ulong supply = await h.SupplyAsync();
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        await RunAskingAsync(h);
 
         var held = await h.GetAsync(burn.Id);
         Assert.Equal((BurnStatus.Held, (string?)null, 0), (held.Status, held.Signature, held.Signings));
@@ -130,7 +142,7 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
         StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
         StripeDouble.AddCharge(stripeInvoiceId, "ch_disputed", Amount, "usd", disputeStatus: status);
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        await RunAskingAsync(h);
 
         var held = await h.GetAsync(burn.Id);
         Assert.Equal((BurnStatus.Held, 0), (held.Status, held.Signings));
@@ -148,7 +160,7 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
         StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
         StripeDouble.AddCharge(stripeInvoiceId, "ch_won", Amount, "usd", disputeStatus: "won");
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        await RunAskingAsync(h);
 
         Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);
     }
@@ -161,7 +173,7 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
         StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
         StripeDouble.AddCharge(stripeInvoiceId, "ch_refunded", Amount, "usd", amountRefunded: 2_000);
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        await RunAskingAsync(h);
 
         var held = await h.GetAsync(burn.Id);
         Assert.Equal((BurnStatus.Held, 0), (held.Status, held.Signings));
@@ -176,7 +188,7 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
         StripeDouble.AddCharge(stripeInvoiceId, "ch_unasked", Amount, "usd");
         StripeDouble.FailStatus["/v1/charges"] = 429;
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        await RunAskingAsync(h);
 
         var waiting = await h.GetAsync(burn.Id);
         Assert.Equal((BurnStatus.Pending, 0), (waiting.Status, waiting.Signings));
@@ -187,14 +199,12 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
     [Fact]
     public async Task RunAsync_RefutedBurnRunAgain_NeitherWrittenNorAskedAgain()
     {
-        var (h, burn, stripeInvoiceId) = await PaidAsync();
-        StripeDouble.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        var (h, burn, stripeInvoiceId) = await RefutedAsync();
         var (held, etag) = (await h.Burns.GetAsync(burn.Id, Ct))!.Value;
         Assert.Equal(BurnStatus.Held, held.Status);
 
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        await RunAskingAsync(h);
+        await RunAskingAsync(h);
 
         Assert.Equal(etag, (await h.Burns.GetAsync(burn.Id, Ct))!.Value.ETag);
         Assert.Single(InvoiceGets(stripeInvoiceId));
@@ -203,9 +213,7 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
     [Fact]
     public async Task RunAsync_RefutedBurnStampedInTheFuture_AskedAgainAndSigns()
     {
-        var (h, burn, stripeInvoiceId) = await PaidAsync();
-        StripeDouble.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        var (h, burn, stripeInvoiceId) = await RefutedAsync();
 
         // The held row's time moved a year ahead (written outside the platform, or an instance's clock far off): the recheck
         // must not wait for it, nor a later payment be taken as older than the refutation.
@@ -213,7 +221,7 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
         Assert.Equal(BurnStatus.Held, held.Status);
         Assert.NotNull(await h.Burns.TryReplaceAsync(held with { UpdatedAt = DateTimeOffset.UtcNow.AddYears(1) }, etag, Ct));
         StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        await RunAskingAsync(h);
 
         Assert.Equal(2, InvoiceGets(stripeInvoiceId).Count); // before: never asked again, held for a year
         Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);
@@ -222,9 +230,7 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
     [Fact]
     public async Task RunAsync_RefutedThenAPaymentIsRecorded_AskedAgainAndSigns()
     {
-        var (h, burn, stripeInvoiceId) = await PaidAsync();
-        StripeDouble.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        var (h, burn, stripeInvoiceId) = await RefutedAsync();
         Assert.Equal(BurnStatus.Held, (await h.GetAsync(burn.Id)).Status);
 
         // Stripe collects it, and invoice.paid arrives again (recorded as a replay would: the payment row is written anew).
@@ -233,7 +239,7 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
         var paid = (await payments.GetAsync(burn.InvoiceId, burn.PaymentId, Ct))!;
         var (state, stateTag) = await payments.GetStateAsync(burn.InvoiceId, Ct);
         Assert.Equal(PaymentWrite.Recorded, await payments.TryRecordAsync(paid with { StripeEventId = "evt_again", DeltaMinor = 0, ReceivedAt = DateTimeOffset.UtcNow }, state, stateTag, Ct));
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        await RunAskingAsync(h);
 
         Assert.Equal(2, InvoiceGets(stripeInvoiceId).Count);
         Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);
@@ -242,15 +248,13 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
     [Fact]
     public async Task RunAsync_RefutedThenReleasedByFinance_AskedAgain()
     {
-        var (h, burn, stripeInvoiceId) = await PaidAsync();
-        StripeDouble.MarkPaid(stripeInvoiceId, 0, "usd", burn.InvoiceId, status: "open");
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        var (h, burn, stripeInvoiceId) = await RefutedAsync();
         StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
 
         // What BurnReleaser writes: pending, with finance's release.
         var (held, etag) = (await h.Burns.GetAsync(burn.Id, Ct))!.Value;
         Assert.NotNull(await h.Burns.TryReplaceAsync(held with { Status = BurnStatus.Pending, Reason = null, Releases = [new BurnRelease("finance-ops", DateTimeOffset.UtcNow, Amount, Amount, "paid by wire")] }, etag, Ct));
-        await h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
+        await RunAskingAsync(h);
 
         Assert.Equal(2, InvoiceGets(stripeInvoiceId).Count);
         Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);

@@ -254,8 +254,7 @@ public class LedgerAuditEntryTests(AzuriteFixture azurite)
         var note = CreditNoteSetup.Note(stripeInvoice, 3_000);
         await s.Credits.RecordAsync(note, Ct);
         string entryId = CreditNoteEntries.IssuedId(note.CreditNoteId);
-        await LedgerForgery.RewriteAsync(s.Ledger, await SequenceOfAsync(s, entryId),
-            e => ([.. e.Postings.Select(p => p.Account == Accounts.ClearingRefunds ? p with { Account = Accounts.CashStripe } : p)], e.Metadata));
+        await RewriteToTheOlderShapeAsync(s, entryId);
         await AssertChainVerifiesAsync(s);
 
         var finding = Assert.Single(await s.ReconcileAsync(since), m => EntryKinds.Contains(m.Kind));
@@ -274,8 +273,7 @@ public class LedgerAuditEntryTests(AzuriteFixture azurite)
         var note = CreditNoteSetup.Note(stripeInvoice, 3_000);
         await s.Credits.RecordAsync(note, Ct);
         string entryId = CreditNoteEntries.IssuedId(note.CreditNoteId);
-        await LedgerForgery.RewriteAsync(s.Ledger, await SequenceOfAsync(s, entryId),
-            e => ([.. e.Postings.Select(p => p.Account == Accounts.ClearingRefunds ? p with { Account = Accounts.CashStripe } : p)], e.Metadata));
+        await RewriteToTheOlderShapeAsync(s, entryId);
         await AssertChainVerifiesAsync(s);
 
         // A change-over set later than the rewrite (the default's day, a restore's): storage's time cannot tell it from an old note.
@@ -283,4 +281,9 @@ public class LedgerAuditEntryTests(AzuriteFixture azurite)
 
         Assert.Equal(("EntryMismatch", entryId), (finding.Kind, finding.Subject)); // before: accepted as a note of the older shape
     }
+
+    /// <summary>Rewrites a credit note's entry, with its chain, into the shape of before 2026-12-06: its refunded part credited to cash:stripe.</summary>
+    private static async Task RewriteToTheOlderShapeAsync(CreditNoteSetup s, string entryId) =>
+        await LedgerForgery.RewriteAsync(s.Ledger, await SequenceOfAsync(s, entryId),
+            e => ([.. e.Postings.Select(p => p.Account == Accounts.ClearingRefunds ? p with { Account = Accounts.CashStripe } : p)], e.Metadata));
 }
