@@ -91,6 +91,12 @@ public sealed partial class BurnExecutor
     {
         try
         {
+            // First: the holds below pass over what came before a release, so a release the book does not record lifts nothing.
+            if ((await ReleaseProof.CheckAsync(ledger, intent, time.GetUtcNow(), cancellationToken).ConfigureAwait(false)).Why is { } unproven)
+            {
+                return (unproven, null);
+            }
+
             string? why = await DisputeHold.WhyAsync(refunds, payments, invoices, intent, cancellationToken).ConfigureAwait(false)
                 ?? await BookedCredits.WhyAsync(ledger, creditNotes, refunds, payments, intent, cancellationToken).ConfigureAwait(false);
             if (why is not null)
