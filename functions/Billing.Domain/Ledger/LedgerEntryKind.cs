@@ -38,4 +38,16 @@ public enum LedgerEntryKind
     /// (<see cref="ReconcileAcknowledgement"/>). It has no postings; reconcile lists the finding apart, not as a mismatch.
     /// </summary>
     ReconcileAcknowledged,
+
+    /// <summary>
+    /// Evidence, not money: the book's change-over to today's format (<see cref="BookFormat"/>), appended before an entry that
+    /// has no room for the marker in its metadata, or by the anchor run for a book written before it. It has no postings.
+    /// </summary>
+    BookFormatChanged,
+
+    /// <summary>
+    /// Evidence, not money: the anchor run wrote the subject index rows of every entry before the book's change-over
+    /// (<see cref="BookFormat.BackfillCompleted"/>), checked against the hash chain. It has no postings.
+    /// </summary>
+    IndexBackfillCompleted,
 }

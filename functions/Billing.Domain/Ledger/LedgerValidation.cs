@@ -10,8 +10,12 @@ public static class LedgerValidation
     public const int MaxMetadataKeyLength = 64;
     public const int MaxMetadataValueLength = 1024;
 
-    /// <summary>Entries that record evidence and move no money: no postings (<see cref="LedgerEntryKind.PartnerAuditPinned"/>, <see cref="LedgerEntryKind.ReconcileAcknowledged"/>).</summary>
-    public static bool IsEvidence(LedgerEntryKind kind) => kind is LedgerEntryKind.PartnerAuditPinned or LedgerEntryKind.ReconcileAcknowledged;
+    /// <summary>
+    /// Entries that record evidence and move no money: no postings (<see cref="LedgerEntryKind.PartnerAuditPinned"/>,
+    /// <see cref="LedgerEntryKind.ReconcileAcknowledged"/>, <see cref="LedgerEntryKind.BookFormatChanged"/>, <see cref="LedgerEntryKind.IndexBackfillCompleted"/>).
+    /// </summary>
+    public static bool IsEvidence(LedgerEntryKind kind) => kind is LedgerEntryKind.PartnerAuditPinned or LedgerEntryKind.ReconcileAcknowledged
+        or LedgerEntryKind.BookFormatChanged or LedgerEntryKind.IndexBackfillCompleted;
 
     /// <summary>
     /// Problems of a set of postings: fewer than two, an invalid account or asset, a zero amount,
