@@ -41,13 +41,15 @@ public sealed partial class LedgerStore
 
     /// <summary>
     /// The book's change-over entry as the head names it, when it is one of the chain (<see cref="BookFormat.Marks"/>, its
-    /// row's sequence, at or below the head); null otherwise (none recorded, or a head or entry edited outside the platform).
+    /// row's sequence, entry 1 or at or below the head); null otherwise (none recorded, or a head or entry edited outside the platform).
     /// </summary>
     public async Task<LedgerEntry?> ChangeOverEntryAsync(string book, CancellationToken cancellationToken)
     {
         string pk = PartitionKey(book);
         var headRow = await table.GetEntityIfExistsAsync<TableEntity>(pk, HeadRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!headRow.HasValue || FormatSinceOf(table.Name, headRow.Value!) is not { } since || since < 1 || since > ToHead(table.Name, headRow.Value!).LastSequence)
+        // Entry 1 is the chain's first whatever else the head says (an append past an unreadable head is refused anyway);
+        // a later one must be at or below it, not a row planted past it.
+        if (!headRow.HasValue || FormatSinceOf(table.Name, headRow.Value!) is not { } since || since < 1 || since > 1 && since > ToHead(table.Name, headRow.Value!).LastSequence)
         {
             return null;
         }
