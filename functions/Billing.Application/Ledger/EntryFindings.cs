@@ -31,9 +31,9 @@ internal static class EntryFindings
         var refunds = new RefundEntryFindings(book, records);
         var issues = book.Where(e => e.Kind == LedgerEntryKind.CreditNoteIssued).GroupBy(e => e.EntryId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
-        // The change that booked refunded parts to clearing:refunds (refund steps, notes with a refunded part) came with the first
-        // entry posting there: a credit note of the older shape sequenced after it was rewritten, whatever storage's time says.
-        long changedAt = book.FirstOrDefault(e => e.Postings.Any(p => p.Account == Accounts.ClearingRefunds))?.Sequence ?? long.MaxValue;
+        // The book's change-over (BookFormat): a credit note of the older shape sequenced at or after it was rewritten; a book
+        // created since has it at entry 1 and accepts none. A book without one was written before, all of it.
+        long changedAt = book.FirstOrDefault(BookFormat.Marks)?.Sequence ?? long.MaxValue;
         foreach (var entry in book.OrderBy(e => e.Sequence))
         {
             var finding = entry.Kind switch
@@ -106,10 +106,9 @@ internal static class EntryFindings
 
     /// <summary>
     /// A note's entry, compared with the entry of the shape its issue entry has (<see cref="EntryDrafts.CreditNote"/>): one written
-    /// before 2026-12-06 credited the refunded part to cash:stripe; that shape is accepted only when storage wrote the issue entry
-    /// before <see cref="EntrySources.RefundsClearedSince"/> and the book has no entry posting to clearing:refunds before it
-    /// (<paramref name="changedAt"/>: the first one's sequence). A void whose issue is not in <paramref name="issues"/> is
-    /// compared by its own shape.
+    /// before 2026-12-06 credited the refunded part to cash:stripe; that shape is accepted only for an issue entry the book
+    /// sequences before its change-over (<paramref name="changedAt"/>, <see cref="BookFormat"/>). A void whose issue is not in
+    /// <paramref name="issues"/> is compared by its own shape.
     /// </summary>
     private static AuditProblem? OfCreditNote(LedgerEntry entry, string prefix, EntrySources records, IReadOnlyDictionary<string, LedgerEntry> issues, long changedAt)
     {
@@ -139,9 +138,8 @@ internal static class EntryFindings
         {
             var issuedInBook = prefix == VoidedPrefix ? issues.GetValueOrDefault(CreditNoteEntries.IssuedId(noteId)) ?? entry : entry;
 
-            // The older shape only for an issue storage wrote before the change (a rewrite writes it anew), sequenced before the
-            // book's first entry of the change (a rewrite of that one into the older shape moves it later, not earlier): else today's.
-            bool older = issuedInBook.RecordedAt is { } recorded && recorded < records.RefundsClearedSince && issuedInBook.Sequence < changedAt;
+            // The older shape only for an issue sequenced before the book's change-over, which the chain (and its anchors) fix.
+            bool older = issuedInBook.Sequence < changedAt;
             var (issued, voided) = EntryDrafts.CreditNote(note, invoiceOf, older ? issuedInBook : null);
             return prefix == VoidedPrefix ? voided : issued;
         });

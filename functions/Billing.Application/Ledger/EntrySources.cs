@@ -72,12 +72,6 @@ internal sealed class EntrySources
 
     public IReadOnlySet<string> CreditsUnknown { get; }
 
-    /// <summary>
-    /// Credit-note entries whose issue entry storage wrote before this time may have the older shape (refunded part to
-    /// cash:stripe, <see cref="LedgerOptions.RefundsClearedSince"/>); none by default.
-    /// </summary>
-    public DateTimeOffset RefundsClearedSince { get; init; } = DateTimeOffset.MinValue;
-
     /// <summary>Refund rows by charge id.</summary>
     public IReadOnlyDictionary<string, RefundRecord> Refunds { get; }
 

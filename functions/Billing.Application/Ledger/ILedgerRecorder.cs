@@ -31,9 +31,9 @@ public interface ILedgerRecorder
     Task<IReadOnlyList<LedgerEntry>> IndexedAsync(string subject, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Whether every entry of the main book has its subject index rows (<see cref="LedgerStore.IsIndexCompleteAsync"/>): false
-    /// for a book written before appends indexed until the anchor run's backfill reached its head. Throws
-    /// <see cref="InvalidDataException"/> when the index cursor cannot be read.
+    /// Whether every entry of the main book has its subject index rows, on the chain's word (<see cref="LedgerStore.IsIndexCompleteAsync"/>,
+    /// <see cref="BookFormat"/>): false for a book written before appends indexed until the anchor run's backfill appended its
+    /// evidence. Throws <see cref="InvalidDataException"/> when a row it reads cannot be read.
     /// </summary>
     Task<bool> IsIndexCompleteAsync(CancellationToken cancellationToken);
 }

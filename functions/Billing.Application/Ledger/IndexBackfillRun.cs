@@ -2,9 +2,9 @@ namespace Billing.Application.Ledger;
 
 /// <summary>
 /// What one run of the subject index backfill did (LedgerAnchorService.Index.cs): it checked entries <paramref name="From"/>
-/// to <paramref name="Through"/> of a book whose head is <paramref name="Head"/>, wrote <see cref="Written"/> rows, found
-/// <see cref="OtherContent"/> keys holding rows of other content, and either reached the head (<see cref="Complete"/>) or
-/// stopped at an entry it could not check (<see cref="Refusal"/>).
+/// to <paramref name="Through"/> of the <paramref name="Head"/> before the book's change-over, wrote <see cref="Written"/> rows,
+/// found <see cref="OtherContent"/> keys holding rows of other content, and either reached the last of them
+/// (<see cref="Complete"/>) or stopped at an entry it could not check (<see cref="Refusal"/>).
 /// </summary>
 internal sealed record IndexBackfillRun(long From, long Through, long Head)
 {

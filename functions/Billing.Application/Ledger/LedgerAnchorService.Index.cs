@@ -3,18 +3,22 @@ namespace Billing.Application.Ledger;
 /// <summary>
 /// Backfilling the subject index (<see cref="LedgerIndex"/>) of a book written before appends indexed credit-note and refund
 /// entries (2026-12-06: an upgraded deployment), whose burn holds read that index (<c>BookedCredits</c>) and are held until it
-/// is whole. It runs after anchoring (never the reason the book goes unanchored). Each run reads at most
+/// is whole. It covers the entries before the book's change-over (<see cref="BookFormat"/>: entries from it on are indexed by
+/// their appends), appending a change-over entry first when the book has none yet. It runs after anchoring (never the reason
+/// the book goes unanchored). Each run reads at most
 /// <see cref="LedgerOptions.IndexBackfillEntriesPerRun"/> entries after the book's index cursor (<see cref="LedgerIndexCursor"/>)
 /// and writes the rows they lack; it stops early once <see cref="IndexBackfillBudget"/> from the run's start is spent, and
 /// saves the cursor every <see cref="IndexCursorEvery"/> entries, so a run cut off by the function's timeout loses at most
 /// those and the next one goes on from there. A row is written only for an entry checked
 /// against the hash chain: its hash matches its content, it links to the entry before (the cursor keeps the hash of the
-/// last one checked, from the genesis on), and it is at or below the head (the last one holds the head's hash). An entry
+/// last one checked, from the genesis on), and the last one is the one the change-over links to. An entry
 /// that fails, or cannot be read, stops the backfill there (logged; verify reports the entry): nothing is derived from it
 /// or anything after it. Rows are inserted, never replaced: concurrent runs write each once, and a row of other content
 /// already under the key is left as it is (logged; verify reports <c>IndexRowMismatch</c>). The cursor moves forward
-/// under its ETag only (a run that finds it moved by another stops there); it is complete once a run reached the head it
-/// read. A book created with the index has a complete cursor from its first append, so a run costs it one read.
+/// under its ETag only (a run that finds it moved by another stops there). The run that reaches the entry before the
+/// change-over appends <see cref="BookFormat.BackfillCompleted"/> (hash-chained, then anchored): that entry, not the cursor,
+/// is what lifts the burn hold (<see cref="LedgerStore.IsIndexCompleteAsync"/>). A book created with the index has its
+/// change-over at entry 1, so a run costs it two reads.
 /// </summary>
 public sealed partial class LedgerAnchorService
 {
@@ -52,28 +56,41 @@ public sealed partial class LedgerAnchorService
     /// </summary>
     internal async Task<IndexBackfillRun?> BackfillIndexPageAsync(string book, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        var (cursor, etag) = await ledger.IndexCursorAsync(book, cancellationToken).ConfigureAwait(false);
-        if (cursor is { Complete: true })
+        if (await ledger.IsIndexCompleteAsync(book, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
 
-        long start = cursor?.IndexedThrough ?? 0;
-        string previous = cursor?.Hash ?? LedgerEntry.GenesisHash;
-        var head = await ledger.HeadAsync(book, cancellationToken).ConfigureAwait(false);
-        long until = head.LastSequence - start <= options.Value.IndexBackfillEntriesPerRun ? head.LastSequence : start + options.Value.IndexBackfillEntriesPerRun;
-        var run = new IndexBackfillRun(start + 1, start, head.LastSequence);
-        var saved = new SavedCursor(book, start, etag);
-        if (head.LastSequence < start || head.LastSequence == 0 && await ledger.ReadRecordedAsync(book, 1, 1, cancellationToken).AnyAsync(cancellationToken).ConfigureAwait(false))
+        // Entries from the change-over on are indexed by their appends: the backfill ends at the one before it.
+        var changeOver = await ledger.EnsureChangeOverAsync(book, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        long last = changeOver.Sequence - 1;
+        var (cursor, etag) = await ledger.IndexCursorAsync(book, cancellationToken).ConfigureAwait(false);
+
+        // A cursor saying complete with no evidence in the chain (which a completing run appends before saving it), or past the
+        // change-over, is not one this backfill left: checked again from entry 1 (rows already there are left as they are).
+        bool fromStart = cursor is null || cursor.Complete || cursor.IndexedThrough > last;
+        long start = fromStart ? 0 : cursor!.IndexedThrough;
+        string previous = fromStart ? LedgerEntry.GenesisHash : cursor!.Hash;
+        if (fromStart && cursor is not null)
         {
-            run = run with { Refusal = string.Create(CultureInfo.InvariantCulture, $"the head records sequence {head.LastSequence}, but entries were indexed through {start} or entry 1 exists") };
-        }
-        else if (until > start)
-        {
-            (run, previous) = await IndexPageAsync(run, previous, until, head, deadline, saved, cancellationToken).ConfigureAwait(false);
+            LogCursorNotTrusted(logger, book, cursor.IndexedThrough, cursor.Complete, changeOver.Sequence);
         }
 
-        run = run with { Complete = run.Refusal is null && run.Through == head.LastSequence };
+        long until = last - start <= options.Value.IndexBackfillEntriesPerRun ? last : start + options.Value.IndexBackfillEntriesPerRun;
+        var run = new IndexBackfillRun(start + 1, start, last);
+        var saved = new SavedCursor(book, start, etag);
+        if (until > start)
+        {
+            (run, previous) = await IndexPageAsync(run, previous, until, changeOver, deadline, saved, cancellationToken).ConfigureAwait(false);
+        }
+
+        run = run with { Complete = run.Refusal is null && run.Through == last };
+        if (run.Complete)
+        {
+            // The chain's word first: burns go by it. Idempotent by its id, so concurrent runs append it once.
+            await ledger.AppendAsync(book, BookFormat.BackfillCompleted(changeOver.Sequence, previous, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        }
+
         if (run.Through > saved.Through || run.Complete)
         {
             await SaveAsync(saved, new LedgerIndexCursor(run.Through, previous, run.Complete), cancellationToken).ConfigureAwait(false);
@@ -85,7 +102,7 @@ public sealed partial class LedgerAnchorService
         }
         else if (run.Complete)
         {
-            LogBackfillComplete(logger, book, head.LastSequence);
+            LogBackfillComplete(logger, book, last);
         }
 
         return run;
@@ -96,7 +113,7 @@ public sealed partial class LedgerAnchorService
     /// on the way; stops early at <paramref name="deadline"/> or once another run moved the cursor. The run so far and the
     /// last hash checked.
     /// </summary>
-    private async Task<(IndexBackfillRun Run, string Previous)> IndexPageAsync(IndexBackfillRun run, string previous, long until, LedgerHead head, DateTimeOffset deadline, SavedCursor saved, CancellationToken cancellationToken)
+    private async Task<(IndexBackfillRun Run, string Previous)> IndexPageAsync(IndexBackfillRun run, string previous, long until, LedgerEntry changeOver, DateTimeOffset deadline, SavedCursor saved, CancellationToken cancellationToken)
     {
         string book = saved.Book;
         await foreach (var stored in ledger.ReadRecordedAsync(book, run.From, until, cancellationToken).ConfigureAwait(false))
@@ -104,8 +121,8 @@ public sealed partial class LedgerAnchorService
             long expected = run.Through + 1;
             string? wrong = stored.Entry is not { } entry ? $"entry row {stored.Sequence} cannot be read ({stored.Unreadable!.Row})"
                 : entry.Sequence != expected ? string.Create(CultureInfo.InvariantCulture, $"sequence {expected} is missing (found {entry.Sequence})")
-                : !entry.HashIsValid || entry.PreviousHash != previous || (entry.Sequence == head.LastSequence && entry.Hash != head.LastHash)
-                    ? string.Create(CultureInfo.InvariantCulture, $"entry {entry.Sequence} ('{entry.EntryId}') does not match its hash, its link to the entry before or the head")
+                : !entry.HashIsValid || entry.PreviousHash != previous || (entry.Sequence == changeOver.Sequence - 1 && entry.Hash != changeOver.PreviousHash)
+                    ? string.Create(CultureInfo.InvariantCulture, $"entry {entry.Sequence} ('{entry.EntryId}') does not match its hash, its link to the entry before or the change-over's link to it")
                 : null;
             if (wrong is not null)
             {
@@ -134,7 +151,7 @@ public sealed partial class LedgerAnchorService
         }
 
         return run.Through < until
-            ? (run with { Refusal = string.Create(CultureInfo.InvariantCulture, $"storage ends at sequence {run.Through}, but the head records {head.LastSequence}") }, previous)
+            ? (run with { Refusal = string.Create(CultureInfo.InvariantCulture, $"storage ends at sequence {run.Through}, but the change-over is entry {changeOver.Sequence}") }, previous)
             : (run, previous);
     }
 
@@ -189,8 +206,11 @@ public sealed partial class LedgerAnchorService
     [LoggerMessage(Level = LogLevel.Error, Message = "Backfilling the subject index of book {Book} stopped after sequence {Through}: {Reason}. Burns stay held until it completes; run ledger verify")]
     private static partial void LogBackfillRefused(ILogger logger, string book, long through, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The subject index of book {Book} is whole through its head, sequence {Head}: burns waiting for it are signed again")]
-    private static partial void LogBackfillComplete(ILogger logger, string book, long head);
+    [LoggerMessage(Level = LogLevel.Information, Message = "The subject index of book {Book} is whole through sequence {Last}, the entry before its change-over, and the book says so: burns waiting for it are signed again")]
+    private static partial void LogBackfillComplete(ILogger logger, string book, long last);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The index cursor of book {Book} (through {Through}, complete {Complete}) is not one the backfill left before the change-over at {ChangeOver}: the book is checked again from entry 1")]
+    private static partial void LogCursorNotTrusted(ILogger logger, string book, long through, bool complete, long changeOver);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Index row {RowKey} exists with other content than entry {Sequence} gives it; left as it is (ledger verify reports IndexRowMismatch)")]
     private static partial void LogIndexRowOfOtherContent(ILogger logger, string rowKey, long sequence);

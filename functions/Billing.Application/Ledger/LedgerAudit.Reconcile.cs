@@ -97,7 +97,7 @@ public sealed partial class LedgerAudit
         var creditsUnknown = creditStates.Unreadable.Select(u => u.InvoiceId).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var refundList = await refunds.ListAllAsync(cancellationToken).ConfigureAwait(false);
         mismatches.AddRange(await EntryFindingsAsync(entries, new EntrySources(byInvoice, unreadableInvoices, allPayments, paymentList.Unreadable, paymentsUnknown,
-            allBurns, unreadableBurns, creditStates.Items, creditsUnknown, refundList.Items, refundList.Unreadable) { RefundsClearedSince = options.Value.RefundsClearedSince },
+            allBurns, unreadableBurns, creditStates.Items, creditsUnknown, refundList.Items, refundList.Unreadable),
             cancellationToken).ConfigureAwait(false));
         var refundsOf = refundList.Items.Where(r => r.InvoiceId is not null).GroupBy(r => r.InvoiceId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var disputeList = await refunds.Disputes.ListAllAsync(cancellationToken).ConfigureAwait(false);

@@ -44,11 +44,17 @@ public sealed partial class LedgerAudit(
         var verifier = new LedgerStreamVerifier(book, linked, now, options.Value.MaxUnanchoredAge);
         var booked = new Dictionary<long, (string? EntryId, string? Hash, bool Readable)>();
         var indexed = new Dictionary<long, string>();
+        var format = new BookFormatFacts();
         void Add(StoredLedgerRow stored)
         {
             if (stored.Entry is { } read && LedgerIndex.SubjectOf(read.Kind, read.Metadata) is { } subject)
             {
                 indexed.TryAdd(read.Sequence, LedgerStore.IndexRowKey(subject, read.EntryId));
+            }
+
+            if (stored.Entry is { } entry)
+            {
+                format.Add(entry);
             }
 
             if (stored.Unreadable is { } bad)
@@ -96,7 +102,8 @@ public sealed partial class LedgerAudit(
         problems.AddRange(chain.Liveness(verifier.Entries > 0, now, options.Value.MaxChainSilence).Select(p => new AuditProblem(
             p.Kind.ToString(), p.Kind == LedgerProblemKind.AnchoringStalled ? $"book {book}" : string.Create(CultureInfo.InvariantCulture, $"heartbeat {p.Sequence}"), p.Message)));
         problems.AddRange(await IdIndexProblemsAsync(book, booked, head?.LastSequence ?? long.MaxValue, cancellationToken).ConfigureAwait(false));
-        problems.AddRange(await SubjectIndexProblemsAsync(book, indexed, head?.LastSequence ?? long.MaxValue, booked.Count > 0, cancellationToken).ConfigureAwait(false));
+        problems.AddRange(await SubjectIndexProblemsAsync(book, indexed, head?.LastSequence ?? long.MaxValue, booked.Count > 0, format, cancellationToken).ConfigureAwait(false));
+        problems.AddRange(format.OlderShapeAfterChangeOver());
 
         // The table is a cache of the chain: a row the chain does not back is reported, never believed.
         var byRange = linked.ToDictionary(a => a.Content.ToSeq);

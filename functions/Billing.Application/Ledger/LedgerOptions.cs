@@ -58,14 +58,6 @@ public sealed class LedgerOptions
     /// </summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromHours(6);
 
-    /// <summary>
-    /// When this deployment first ran a version that books a credit note's refunded part to <c>clearing:refunds</c> (2026-12-06;
-    /// before, to <c>cash:stripe</c>). Reconcile accepts the older shape only for a credit-note entry whose row storage wrote
-    /// before this time (a rewrite moves that time to its own), so a rewrite moving the refunded part between the two accounts
-    /// is found. Default the day after the change; set it to the deployment's upgrade time if that was later.
-    /// </summary>
-    public DateTimeOffset RefundsClearedSince { get; set; } = new(2026, 12, 7, 0, 0, 0, TimeSpan.Zero);
-
     public TimeSpan MaxUnanchoredAge => AnchorInterval + AnchorGrace;
 
     /// <summary>How old the newest anchor or heartbeat on chain may be before verify reports anchoring as stalled.</summary>

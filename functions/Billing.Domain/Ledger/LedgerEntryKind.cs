@@ -44,4 +44,16 @@ public enum LedgerEntryKind
     /// honours a release on a burn row only when the book holds its entry with the same content.
     /// </summary>
     BurnReleased,
+
+    /// <summary>
+    /// Evidence, not money: the book's change-over to today's format (<see cref="BookFormat"/>), appended before an entry that
+    /// has no room for the marker in its metadata, or by the anchor run for a book written before it. It has no postings.
+    /// </summary>
+    BookFormatChanged,
+
+    /// <summary>
+    /// Evidence, not money: the anchor run wrote the subject index rows of every entry before the book's change-over
+    /// (<see cref="BookFormat.BackfillCompleted"/>), checked against the hash chain. It has no postings.
+    /// </summary>
+    IndexBackfillCompleted,
 }

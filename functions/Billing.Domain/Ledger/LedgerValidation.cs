@@ -12,9 +12,11 @@ public static class LedgerValidation
 
     /// <summary>
     /// Entries that record evidence and move no money: no postings (<see cref="LedgerEntryKind.PartnerAuditPinned"/>,
-    /// <see cref="LedgerEntryKind.ReconcileAcknowledged"/>, <see cref="LedgerEntryKind.BurnReleased"/>).
+    /// <see cref="LedgerEntryKind.ReconcileAcknowledged"/>, <see cref="LedgerEntryKind.BurnReleased"/>, <see cref="LedgerEntryKind.BookFormatChanged"/>,
+    /// <see cref="LedgerEntryKind.IndexBackfillCompleted"/>).
     /// </summary>
-    public static bool IsEvidence(LedgerEntryKind kind) => kind is LedgerEntryKind.PartnerAuditPinned or LedgerEntryKind.ReconcileAcknowledged or LedgerEntryKind.BurnReleased;
+    public static bool IsEvidence(LedgerEntryKind kind) => kind is LedgerEntryKind.PartnerAuditPinned or LedgerEntryKind.ReconcileAcknowledged
+        or LedgerEntryKind.BurnReleased or LedgerEntryKind.BookFormatChanged or LedgerEntryKind.IndexBackfillCompleted;
 
     /// <summary>
     /// Problems of a set of postings: fewer than two, an invalid account or asset, a zero amount,

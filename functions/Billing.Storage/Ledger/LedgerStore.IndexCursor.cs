@@ -3,7 +3,8 @@ namespace Billing.Storage.Ledger;
 /// <summary>
 /// The index cursor (<see cref="LedgerIndexCursor"/>) and the backfill's writes: a book written before appends indexed
 /// credit-note and refund entries (2026-12-06) has entries without their subject index rows, which the anchor run writes
-/// from the entries it checked against the hash chain. A book created since has a complete cursor from its first append.
+/// from the entries it checked against the hash chain. The cursor is only the backfill's working position: whether the
+/// index is whole is the chain's word (<see cref="IsIndexCompleteAsync"/>).
 /// </summary>
 public sealed partial class LedgerStore
 {
@@ -11,7 +12,7 @@ public sealed partial class LedgerStore
     public const string IndexCursorRowKey = "indexcursor";
 
     /// <summary>
-    /// The book's index cursor with its ETag; null for none (a book written before the cursor, or one with no entry yet).
+    /// The book's index cursor with its ETag; null for none (no backfill started, or a book created with the index).
     /// A row that is not what the ledger writes there throws <see cref="InvalidDataException"/> naming it.
     /// </summary>
     public async Task<(LedgerIndexCursor? Cursor, ETag? ETag)> IndexCursorAsync(string book, CancellationToken cancellationToken)
@@ -31,25 +32,6 @@ public sealed partial class LedgerStore
             return through >= 0 ? new LedgerIndexCursor(through, hash, complete) : throw values.Unreadable("IndexedThrough", string.Create(CultureInfo.InvariantCulture, $"{through} is not a sequence"));
         });
         return (cursor, row.Value!.ETag);
-    }
-
-    /// <summary>
-    /// Whether every entry of <paramref name="book"/> has its subject index rows, as far as the ledger knows: its cursor says
-    /// so, or it has neither head nor first entry (its first append writes a complete cursor). A book with entries and no
-    /// cursor was written before appends indexed: not complete until the backfill says so. Throws
-    /// <see cref="InvalidDataException"/> when the cursor row cannot be read.
-    /// </summary>
-    public async Task<bool> IsIndexCompleteAsync(string book, CancellationToken cancellationToken)
-    {
-        var (cursor, _) = await IndexCursorAsync(book, cancellationToken).ConfigureAwait(false);
-        if (cursor is not null)
-        {
-            return cursor.Complete;
-        }
-
-        string pk = PartitionKey(book);
-        return !(await table.GetEntityIfExistsAsync<TableEntity>(pk, HeadRowKey, select: ["LastSequence"], cancellationToken).ConfigureAwait(false)).HasValue
-            && !(await table.GetEntityIfExistsAsync<TableEntity>(pk, SequenceRowKey(1), select: ["Sequence"], cancellationToken).ConfigureAwait(false)).HasValue;
     }
 
     /// <summary>
@@ -116,12 +98,6 @@ public sealed partial class LedgerStore
 
     private static bool Holds<T>(TableEntity row, string name, T expected) =>
         row.TryGetValue(name, out object? value) && value is T found && EqualityComparer<T>.Default.Equals(found, expected);
-
-    /// <summary>
-    /// The index cursor a book's first append writes with it: appends index their entries, so the book needs no backfill.
-    /// Upserted: an empty partition may still hold the cursor of entries removed outside the platform.
-    /// </summary>
-    private static TableTransactionAction Created(string pk) => new(TableTransactionActionType.UpsertReplace, CursorEntity(pk, LedgerIndexCursor.FromCreation));
 
     private static TableEntity CursorEntity(string pk, LedgerIndexCursor cursor) => new(pk, IndexCursorRowKey)
     {

@@ -94,36 +94,16 @@ public sealed partial class LedgerStore
                 return existing.SameBookingAs(draft) ? existing : throw new LedgerConflictException(existing, draft);
             }
 
-            var (head, headETag) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
-            LedgerEntry entry = LedgerEntry.Seal(book, checked(head.LastSequence + 1), head.LastHash, draft);
-
-            var newHead = new TableEntity(pk, HeadRowKey)
-            {
-                ["LastSequence"] = entry.Sequence,
-                ["LastHash"] = entry.Hash,
-                ["LastEntryId"] = entry.EntryId,
-            };
-            var actions = new List<TableTransactionAction>(3) // head, then the entry (EntryActionIndex), then its id row
-            {
-                headETag is { } etag
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, etag)
-                    : new TableTransactionAction(TableTransactionActionType.Add, newHead),
-                new(TableTransactionActionType.Add, ToEntity(pk, entry, postings, metadata)),
-                new(TableTransactionActionType.Add, new TableEntity(pk, IdRowKey(entry.EntryId))
-                {
-                    ["EntryId"] = entry.EntryId,
-                    ["Sequence"] = entry.Sequence,
-                    ["Hash"] = entry.Hash,
-                }),
-            };
+            var (head, headETag, formatSince) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
+            var actions = new List<TableTransactionAction>(4) { default! }; // the head first, set below; then the entries (EntryActionIndex)
+            var (toSeal, changeOver) = ChangeOver(book, head, formatSince, draft, pk, actions);
+            LedgerEntry entry = LedgerEntry.Seal(book, checked((changeOver?.Sequence ?? head.LastSequence) + 1), changeOver?.Hash ?? head.LastHash, toSeal);
+            actions[0] = HeadAction(pk, entry, formatSince ?? changeOver?.Sequence ?? entry.Sequence, headETag);
+            actions.Add(new(TableTransactionActionType.Add, ToEntity(pk, entry, postings, ReferenceEquals(toSeal, draft) ? metadata : LedgerRowCodec.WriteMetadata(toSeal.Metadata))));
+            actions.Add(new(TableTransactionActionType.Add, IdEntity(pk, entry)));
             if (subject is not null)
             {
                 actions.Add(new(TableTransactionActionType.Add, IndexEntity(pk, subject, entry)));
-            }
-
-            if (headETag is null)
-            {
-                actions.Add(Created(pk));
             }
 
             try
@@ -160,13 +140,13 @@ public sealed partial class LedgerStore
     {
         LedgerValidation.RequireBook(book);
         ArgumentNullException.ThrowIfNull(drafts);
-        const int MaxActions = 100; // 1 head (+ 1 index cursor) + per entry its entry, id and (when indexed) index rows
+        const int MaxActions = 100; // 1 head (+ 2 of a change-over entry) + per entry its entry, id and (when indexed) index rows
         string pk = PartitionKey(book);
         long last = 0;
         for (int offset = 0; offset < drafts.Count;)
         {
             var chunk = new List<LedgerEntryDraft>();
-            for (int actionCount = 2; offset < drafts.Count; offset++) // the head, and the index cursor when the chunk creates the book
+            for (int actionCount = 3; offset < drafts.Count; offset++) // the head, and a change-over entry's rows when the chunk needs one
             {
                 int needs = LedgerIndex.SubjectOf(drafts[offset].Kind, drafts[offset].Metadata) is null ? 2 : 3;
                 if (actionCount + needs > MaxActions)
@@ -180,16 +160,18 @@ public sealed partial class LedgerStore
 
             for (int attempt = 1; ; attempt++)
             {
-                var (head, headETag) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
-                var actions = new List<TableTransactionAction>(1 + 2 * chunk.Count);
-                long sequence = head.LastSequence;
-                string previous = head.LastHash;
+                var (head, headETag, formatSince) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
+                var actions = new List<TableTransactionAction>(3 + 3 * chunk.Count) { default! }; // the head first, set below
+                var (first, changeOver) = ChangeOver(book, head, formatSince, chunk[0], pk, actions);
+                long sequence = changeOver?.Sequence ?? head.LastSequence;
+                string previous = changeOver?.Hash ?? head.LastHash;
                 LedgerEntry? entry = null;
-                foreach (var draft in chunk)
+                for (int i = 0; i < chunk.Count; i++)
                 {
+                    var draft = i == 0 ? first : chunk[i];
                     entry = LedgerEntry.Seal(book, checked(++sequence), previous, draft);
                     actions.Add(new(TableTransactionActionType.Add, ToEntity(pk, entry, LedgerRowCodec.WritePostings(draft.Postings), LedgerRowCodec.WriteMetadata(draft.Metadata))));
-                    actions.Add(new(TableTransactionActionType.Add, new TableEntity(pk, IdRowKey(entry.EntryId)) { ["EntryId"] = entry.EntryId, ["Sequence"] = entry.Sequence, ["Hash"] = entry.Hash }));
+                    actions.Add(new(TableTransactionActionType.Add, IdEntity(pk, entry)));
                     if (LedgerIndex.SubjectOf(draft.Kind, draft.Metadata) is { } subject)
                     {
                         actions.Add(new(TableTransactionActionType.Add, IndexEntity(pk, subject, entry)));
@@ -198,19 +180,11 @@ public sealed partial class LedgerStore
                     previous = entry.Hash;
                 }
 
-                var newHead = new TableEntity(pk, HeadRowKey) { ["LastSequence"] = entry!.Sequence, ["LastHash"] = entry.Hash, ["LastEntryId"] = entry.EntryId };
-                actions.Insert(0, headETag is { } etag
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, etag)
-                    : new TableTransactionAction(TableTransactionActionType.Add, newHead));
-                if (headETag is null)
-                {
-                    actions.Add(Created(pk));
-                }
-
+                actions[0] = HeadAction(pk, entry!, formatSince ?? changeOver?.Sequence ?? head.LastSequence + 1, headETag);
                 try
                 {
                     await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-                    last = entry.Sequence;
+                    last = entry!.Sequence;
                     break;
                 }
                 catch (TableTransactionFailedException ex) when (ex.Status == 412 || ex.Status == 409 && ex.FailedTransactionActionIndex is 0)
@@ -235,7 +209,7 @@ public sealed partial class LedgerStore
     /// unreadable head; a head whose entry is missing, unreadable or holds another hash; no head while entries exist
     /// (appending would restart the chain at sequence 1). One book's refusal leaves every other book appendable.
     /// </summary>
-    private async Task<(LedgerHead Head, ETag? ETag)> HeadToAppendToAsync(string book, CancellationToken cancellationToken)
+    private async Task<(LedgerHead Head, ETag? ETag, long? FormatSince)> HeadToAppendToAsync(string book, CancellationToken cancellationToken)
     {
         string pk = PartitionKey(book);
         var headRow = await table.GetEntityIfExistsAsync<TableEntity>(pk, HeadRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -244,7 +218,7 @@ public sealed partial class LedgerStore
             var first = await table.GetEntityIfExistsAsync<TableEntity>(pk, SequenceRowKey(1), select: ["Sequence"], cancellationToken).ConfigureAwait(false);
             if (!first.HasValue)
             {
-                return (new LedgerHead(0, LedgerEntry.GenesisHash), null);
+                return (new LedgerHead(0, LedgerEntry.GenesisHash), null, null);
             }
 
             // Entry 1 and the head are written in one transaction: another writer's first append, unless the head was removed.
@@ -274,7 +248,7 @@ public sealed partial class LedgerStore
                 $"Ledger book '{book}': the head (table '{table.Name}', partition '{pk}', row '{HeadRowKey}') records sequence {head.LastSequence}, the largest there is: it was written outside this platform, and nothing is appended after it; run ledger verify"));
         }
 
-        return (head, headRow.Value!.ETag);
+        return (head, headRow.Value!.ETag, FormatSinceOf(table.Name, headRow.Value!));
     }
 
     /// <summary>

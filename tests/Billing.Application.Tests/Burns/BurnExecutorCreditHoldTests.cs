@@ -380,4 +380,26 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
 
         Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(intent.Id)).Status);
     }
+
+    [Fact]
+    public async Task RunAsync_UpgradedBookWithAPlantedCompleteCursorAndTheNotesRowsDeleted_HeldOnTheChainsWord()
+    {
+        // Before: the planted cursor said the index was whole, the note's entry had no index row, its rows were gone: signed.
+        var (h, intent) = await NewAsync();
+        ulong supply = await h.SupplyAsync();
+        await h.CreditNoteAsync(intent.InvoiceId, voided: false);
+        await h.BookCreditNoteAsync(intent.InvoiceId);
+        await Ledger.UpgradedBook.StripAsync(h.Ledger);
+        await Harness.DeleteAsync(h.Tables.Credits, TableKey.Escape(intent.InvoiceId));
+        var head = await h.Ledger.HeadAsync(LedgerEntries.MainBook, Ct);
+        await h.Ledger.SaveIndexCursorAsync(LedgerEntries.MainBook, new LedgerIndexCursor(head.LastSequence, head.LastHash, true), null, Ct);
+
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        var held = await h.GetAsync(intent.Id);
+        Assert.Equal((BurnStatus.Held, (string?)null, 0), (held.Status, held.Signature, held.Signings));
+        Assert.Contains("ledger index not complete", held.Reason, StringComparison.Ordinal);
+        Assert.Equal(supply, await h.SupplyAsync());
+    }
 }

@@ -69,6 +69,7 @@ public class LedgerAnchorServiceIndexBackfillTests(BurnChainFixture chain) : ICl
         var verify = await s.Audit().VerifyAsync(Ct);
 
         Assert.Equal(rowKey, Assert.Single(verify.Problems, p => p.Kind == "IndexRowMissing").Subject);
+        Assert.Equal(BookFormat.BackfillId(6), Assert.Single(verify.Problems, p => p.Kind == "BookFormatClaimFalse").Subject); // the evidence it contradicts
         Assert.DoesNotContain(verify.Problems, p => p.Kind == "IndexBackfillIncomplete");
     }
 
@@ -161,29 +162,79 @@ public class LedgerAnchorServiceIndexBackfillTests(BurnChainFixture chain) : ICl
         await s.Ledger.AppendBatchAsync("imported", [new LedgerEntryDraft("imp-1", LedgerEntryKind.Adjustment, DateTimeOffset.UtcNow,
             [Posting.Debit("adjustment:carrier-x", "USD", 5), Posting.Credit("revenue:usage", "USD", 5)], new Dictionary<string, string>())], Ct);
 
-        Assert.Equal(LedgerIndexCursor.FromCreation, (await s.Ledger.IndexCursorAsync(LedgerEntries.MainBook, Ct)).Cursor);
-        Assert.Equal(LedgerIndexCursor.FromCreation, (await s.Ledger.IndexCursorAsync("imported", Ct)).Cursor);
+        Assert.Equal(1L, (await s.Ledger.ChangeOverEntryAsync(LedgerEntries.MainBook, Ct))?.Sequence); // entry 1 says so itself
+        Assert.Equal(1L, (await s.Ledger.ChangeOverEntryAsync("imported", Ct))?.Sequence);
         Assert.True(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct));
+        Assert.True(await s.Ledger.IsIndexCompleteAsync("imported", Ct));
+        Assert.Null((await s.Ledger.IndexCursorAsync(LedgerEntries.MainBook, Ct)).Cursor); // no row needed
         Assert.DoesNotContain((await s.Audit().VerifyAsync(Ct)).Problems, p => p.Kind.StartsWith("Index", StringComparison.Ordinal));
 
         await UpgradedBook.StripAsync(s.Ledger);
-        Assert.False(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct)); // entries, no cursor: written before the index
+        Assert.False(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct)); // entries, no change-over: written before the index
     }
 
     [Fact]
-    public async Task BackfillIndexPageAsync_BookIndexedAtBookingButWithoutACursor_WritesNothingAndCompletes()
+    public async Task IsIndexCompleteAsync_UpgradedBookWithAPlantedCompleteCursor_NotComplete()
     {
-        // A book of a deployment that indexed at booking before the cursor existed: its rows are all there already.
+        // Before: the cursor's word was taken, so a burn was signed once the note's rows were deleted too.
         var s = await LedgerTestSetup.NewAsync(chain);
         await OldBookAsync(s);
-        await s.Anchoring.BackfillIndexPageAsync(LedgerEntries.MainBook, Ct);
-        await s.Ledger.Table.DeleteEntityAsync(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.IndexCursorRowKey, Azure.ETag.All, Ct);
+        await s.BookAsync("adj-4", 400); // today's first append: the change-over at 6
+
+        await s.Ledger.SaveIndexCursorAsync(LedgerEntries.MainBook, new LedgerIndexCursor(6, (await s.Ledger.HeadAsync(LedgerEntries.MainBook, Ct)).LastHash, true), null, Ct);
+
+        Assert.Equal(6L, (await s.Ledger.ChangeOverEntryAsync(LedgerEntries.MainBook, Ct))?.Sequence);
         Assert.False(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct));
+    }
+
+    [Fact]
+    public async Task IsIndexCompleteAsync_UpgradedBookWhoseHeadAndFirstEntryWereDeleted_NotComplete()
+    {
+        // Before: a book with neither head nor entry 1 was taken for a new one, whose index is whole.
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await OldBookAsync(s);
+        string pk = LedgerStore.PartitionKey(LedgerEntries.MainBook);
+
+        await s.Ledger.Table.DeleteEntityAsync(pk, LedgerStore.HeadRowKey, Azure.ETag.All, Ct);
+        await s.Ledger.Table.DeleteEntityAsync(pk, LedgerStore.SequenceRowKey(1), Azure.ETag.All, Ct);
+
+        Assert.False(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct));
+    }
+
+    [Fact]
+    public async Task RunAsync_UpgradedBook_AppendsTheChangeOverThenTheEvidenceThatLiftsTheHold()
+    {
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await OldBookAsync(s);
 
         var run = await s.Anchoring.BackfillIndexPageAsync(LedgerEntries.MainBook, Ct);
 
-        Assert.Equal((5L, 0, 0, true), (run!.Through, run.Written, run.OtherContent, run.Complete));
+        Assert.Equal((1L, 5L, true), (run!.From, run.Through, run.Complete));
+        var appended = (await s.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct)).Skip(5).ToList();
+        Assert.Equal([LedgerEntryKind.BookFormatChanged, LedgerEntryKind.IndexBackfillCompleted], appended.Select(e => e.Kind));
+        Assert.True(BookFormat.Marks(appended[0]));
+        Assert.Equal(6L, BookFormat.BackfilledBelow(appended[1]));
         Assert.True(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct));
+
+        // The cursor is a working position only: gone, the chain still says complete, and a run has nothing to do.
+        await s.Ledger.Table.DeleteEntityAsync(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.IndexCursorRowKey, Azure.ETag.All, Ct);
+        Assert.True(await s.Ledger.IsIndexCompleteAsync(LedgerEntries.MainBook, Ct));
+        Assert.Null(await s.Anchoring.BackfillIndexPageAsync(LedgerEntries.MainBook, Ct));
+        Assert.True((await s.Audit().VerifyAsync(Ct)).Ok);
+    }
+
+    [Fact]
+    public async Task BackfillIndexPageAsync_PlantedCompleteCursor_ChecksTheBookFromEntryOne()
+    {
+        // Before: a complete cursor ended the backfill, so the old note's rows were never written.
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await OldBookAsync(s);
+        await s.Ledger.SaveIndexCursorAsync(LedgerEntries.MainBook, new LedgerIndexCursor(5, (await s.Ledger.HeadAsync(LedgerEntries.MainBook, Ct)).LastHash, true), null, Ct);
+
+        var run = await s.Anchoring.BackfillIndexPageAsync(LedgerEntries.MainBook, Ct);
+
+        Assert.Equal((1L, 5L, 2, true), (run!.From, run.Through, run.Written, run.Complete));
+        Assert.Equal([CreditNoteEntries.IssuedId("cn_old"), CreditNoteEntries.VoidedId("cn_old")], await IndexedAsync(s));
     }
 
     /// <summary>The anchor run of <paramref name="s"/> on tables that cut it off when the void's index row is written (entry 4).</summary>

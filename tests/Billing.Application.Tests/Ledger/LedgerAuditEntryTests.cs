@@ -258,48 +258,49 @@ public class LedgerAuditEntryTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task ReconcileAsync_CreditNoteEntryOfTheOlderShape_AcceptedOnlyWhenBookedBeforeTheChange()
+    public async Task ReconcileAsync_CreditNoteRewrittenToTheOlderShapeInABookCreatedToday_ReportedWhateverStorageTimesSay()
     {
-        // Before: either shape passed, so a rewrite moving the refunded part from clearing:refunds to cash:stripe passed too.
-        var before = await NewAsync();
-        var (legacyInvoice, _, legacy) = await before.PaidInvoiceAsync();
-        var old = CreditNoteSetup.Note(legacy, 3_000);
-        await before.BookAsBeforeTodayAsync(old, legacyInvoice);
-        await before.Credits.RecordAsync(old, Ct);
-        Assert.DoesNotContain(await before.ReconcileAsync(DateTimeOffset.UtcNow), m => EntryKinds.Contains(m.Kind));
-
+        // Before: accepted as a note of the older shape while storage's time was before the change-over setting (its default
+        // the day after the change), since the book had no clearing:refunds posting before it.
         var s = await NewAsync();
-        var since = DateTimeOffset.UtcNow;
         var (_, _, stripeInvoice) = await s.PaidInvoiceAsync();
         var note = CreditNoteSetup.Note(stripeInvoice, 3_000);
         await s.Credits.RecordAsync(note, Ct);
         string entryId = CreditNoteEntries.IssuedId(note.CreditNoteId);
         await RewriteToTheOlderShapeAsync(s, entryId);
         await AssertChainVerifiesAsync(s);
+        Assert.True(BookFormat.Marks((await s.EntriesAsync())[0])); // the book was created in today's format
 
-        var finding = Assert.Single(await s.ReconcileAsync(since), m => EntryKinds.Contains(m.Kind));
+        var finding = Assert.Single(await EntryFindingsAsync(s));
 
         Assert.Equal(("EntryMismatch", entryId), (finding.Kind, finding.Subject));
         Assert.Contains($"posting {Accounts.ClearingRefunds} USD: the book has none, the credit note makes", finding.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task ReconcileAsync_CreditNoteRewrittenToTheOlderShapeAfterTheBooksFirstRefundedPart_ReportedWhateverTheChangeOverSetting()
+    public async Task ReconcileAsync_UpgradedBook_OlderShapeAcceptedBeforeItsChangeOverAndReportedAfter()
     {
         var s = await NewAsync();
-        var (_, _, first) = await s.PaidInvoiceAsync();
-        await s.Credits.RecordAsync(CreditNoteSetup.Note(first, 1_000), Ct); // the book's first refunded part, booked to clearing:refunds
-        var (_, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        var (legacyInvoice, _, legacy) = await s.PaidInvoiceAsync();
+        var old = CreditNoteSetup.Note(legacy, 3_000);
+        await s.BookAsBeforeTodayAsync(old, legacyInvoice); // the book is one of before: no change-over yet
+        await s.Credits.RecordAsync(old, Ct);
+        var (_, _, stripeInvoice) = await s.PaidInvoiceAsync(); // today's first append: the change-over
         var note = CreditNoteSetup.Note(stripeInvoice, 3_000);
         await s.Credits.RecordAsync(note, Ct);
         string entryId = CreditNoteEntries.IssuedId(note.CreditNoteId);
+        long changeOver = (await s.EntriesAsync()).Single(BookFormat.Marks).Sequence;
+        Assert.InRange(await SequenceOfAsync(s, CreditNoteEntries.IssuedId(old.CreditNoteId)), 1, changeOver - 1);
+        Assert.Empty(await EntryFindingsAsync(s));
+
         await RewriteToTheOlderShapeAsync(s, entryId);
         await AssertChainVerifiesAsync(s);
 
-        // A change-over set later than the rewrite (the default's day, a restore's): storage's time cannot tell it from an old note.
-        var finding = Assert.Single(await s.ReconcileAsync(DateTimeOffset.MaxValue), m => EntryKinds.Contains(m.Kind));
+        var finding = Assert.Single(await EntryFindingsAsync(s)); // the note before the change-over still passes
 
-        Assert.Equal(("EntryMismatch", entryId), (finding.Kind, finding.Subject)); // before: accepted as a note of the older shape
+        Assert.Equal(("EntryMismatch", entryId), (finding.Kind, finding.Subject));
+        var verify = await s.Audit.VerifyAsync(Ct);
+        Assert.Equal(entryId, Assert.Single(verify.Problems, p => p.Kind == "BookFormatClaimFalse").Subject);
     }
 
     /// <summary>Rewrites a credit note's entry, with its chain, into the shape of before 2026-12-06: its refunded part credited to cash:stripe.</summary>

@@ -45,9 +45,6 @@ internal sealed record CreditNoteSetup(CreditNoteProcessor Credits, PaymentProce
 
     public async Task<IReadOnlyList<AuditProblem>> ReconcileAsync() => (await Audit.ReconcileAsync(Ct)).Mismatches;
 
-    /// <summary>Reconcile of a deployment that changed over to <c>clearing:refunds</c> at <paramref name="since"/>.</summary>
-    public async Task<IReadOnlyList<AuditProblem>> ReconcileAsync(DateTimeOffset since) => (await ReconcileOnlyLedger.AuditOver(Tables, since).ReconcileAsync(Ct)).Mismatches;
-
     public async Task<Invoice> InvoiceAsync(string id) => (await Invoices.GetAsync(InvoiceId.Parse(id), Ct))!;
 
     /// <summary>A finalized, booked invoice of 100.00 USD for a payer of its own, paid with <paramref name="paidMinor"/> through Stripe invoice <c>in_{payer}</c>.</summary>
@@ -69,7 +66,8 @@ internal sealed record CreditNoteSetup(CreditNoteProcessor Credits, PaymentProce
 
     /// <summary>
     /// <paramref name="note"/>'s issue booked as a book written before 2026-12-06 has it: the refunded part credited to
-    /// <see cref="Accounts.CashStripe"/>, not <see cref="Accounts.ClearingRefunds"/>. Append it before the note is recorded.
+    /// <see cref="Accounts.CashStripe"/>, not <see cref="Accounts.ClearingRefunds"/>, and the book made one of then
+    /// (<see cref="Billing.Application.Tests.Ledger.UpgradedBook"/>): its next append is its change-over. Append it before the note is recorded.
     /// </summary>
     public async Task BookAsBeforeTodayAsync(IncomingCreditNote note, string invoiceId)
     {
@@ -77,6 +75,7 @@ internal sealed record CreditNoteSetup(CreditNoteProcessor Credits, PaymentProce
         var draft = CreditNoteEntries.Issued(recorded, invoiceId, InvoiceId.Parse(invoiceId).Payer, note.At)!;
         var postings = draft.Postings.Select(p => p.Account == Accounts.ClearingRefunds ? p with { Account = Accounts.CashStripe } : p);
         await Ledger.AppendAsync(LedgerEntries.MainBook, new LedgerEntryDraft(draft.EntryId, draft.Kind, draft.OccurredAt, postings, draft.Metadata), Ct);
+        await Billing.Application.Tests.Ledger.UpgradedBook.StripAsync(Ledger);
     }
 
     /// <summary>Stripe's <c>invoice.paid</c> as the webhook hands it over: <paramref name="amountPaidMinor"/> is Stripe's cumulative amount.</summary>

@@ -15,15 +15,11 @@ internal sealed record ReconcileOnlyLedger(BillingTables Tables, LedgerStore Led
         return new ReconcileOnlyLedger(tables, ledger, AuditOver(tables));
     }
 
-    /// <summary>
-    /// A reconcile-only audit over <paramref name="tables"/> (created already): e.g. the same tables through a test hook. The
-    /// deployment changed over to <c>clearing:refunds</c> at <paramref name="refundsClearedSince"/>; by default after every entry
-    /// of the test (a test writes a book of before the change now).
-    /// </summary>
-    public static LedgerAudit AuditOver(BillingTables tables, DateTimeOffset? refundsClearedSince = null)
+    /// <summary>A reconcile-only audit over <paramref name="tables"/> (created already): e.g. the same tables through a test hook.</summary>
+    public static LedgerAudit AuditOver(BillingTables tables)
     {
         var rpc = new SolanaRpcClient(new HttpClient(), new SolanaRpcOptions { RpcUrl = new Uri("http://127.0.0.1:9") });
-        var options = Options.Create(new LedgerOptions { RefundsClearedSince = refundsClearedSince ?? DateTimeOffset.MaxValue });
+        var options = Options.Create(new LedgerOptions());
         var authority = new AnchorAuthority(options, new TreasuryProvider(Options.Create(new SolanaOptions()), rpc), tables);
         return new LedgerAudit(new LedgerStore(tables), new AnchorStore(tables), new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables), new RefundStore(tables), new InvoicePaymentLinkStore(tables), new FactStore(tables), new PartnerStore(tables),
             rpc, authority, options, Options.Create(new Billing.Application.Invoicing.InvoicingOptions()), TimeProvider.System);
