@@ -50,9 +50,10 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
         }
 
         Stripe.Invoice paid;
+        // The pinned API version's invoice names no charge; its payments are an includable list, asked for only before a burn.
+        string request = withCharges ? $"GET /v1/invoices/{stripeInvoiceId}?expand[]=payments" : $"GET /v1/invoices/{stripeInvoiceId}";
         try
         {
-            // The pinned API version's invoice names no charge; its payments are an includable list, asked for only before a burn.
             var options = withCharges ? new InvoiceGetOptions { Expand = ["payments"] } : null;
             paid = await new InvoiceService(client).GetAsync(stripeInvoiceId, options, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
@@ -60,21 +61,14 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
         {
             return new StripeConfirmation.Refuted(StripeRefutation.NoSuchInvoice, $"Stripe has no invoice {stripeInvoiceId} ({ex.StripeError?.Code ?? "404"})");
         }
-        catch (StripeException ex)
-        {
-            // 5xx and 429 are Stripe's to recover from; any other 4xx is about our request or key, never about the payment.
-            LogUnreachable(logger, ex, stripeInvoiceId!, (int)ex.HttpStatusCode);
-            return new StripeConfirmation.Unreachable($"Stripe answered {(int)ex.HttpStatusCode} ({ex.StripeError?.Type ?? "no error type"})");
-        }
         catch (Exception ex) when (NoAnswer(ex, cancellationToken))
         {
-            LogUnreachable(logger, ex, stripeInvoiceId!, 0);
-            return new StripeConfirmation.Unreachable($"no answer from Stripe that can be read ({ex.GetType().Name})");
+            return Unanswered(request, stripeInvoiceId!, ex);
         }
 
         if (paid is null)
         {
-            return new StripeConfirmation.Unreachable($"Stripe answered no invoice object for {stripeInvoiceId}");
+            return new StripeConfirmation.Unreachable($"{request} answered no invoice object");
         }
 
         var judged = await JudgeAsync(paid, invoiceId, currency, stripeInvoiceId!, receivedMinor, linkedByPlatform, cancellationToken).ConfigureAwait(false);
@@ -141,6 +135,24 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
     private static bool NoAnswer(Exception ex, CancellationToken cancellationToken) =>
         !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe could not be asked about invoice {StripeInvoiceId} (status {Status}, 0 = no answer); nothing is decided on it until it answers")]
-    private static partial void LogUnreachable(ILogger logger, Exception exception, string stripeInvoiceId, int status);
+    /// <summary>
+    /// What an unanswered <paramref name="request"/> makes of the whole answer, logged: the request, Stripe's status, error type and
+    /// request id (5xx and 429 are Stripe's to recover from; any other 4xx is about our request or key, never about the payment),
+    /// or why there was no answer that can be read. An operator reads which of them keeps a burn pending.
+    /// </summary>
+    private StripeConfirmation.Unreachable Unanswered(string request, string stripeInvoiceId, Exception ex)
+    {
+        int status = ex is StripeException stripe ? (int)stripe.HttpStatusCode : 0;
+        LogUnreachable(logger, ex, stripeInvoiceId, request, status);
+        return new StripeConfirmation.Unreachable(ex switch
+        {
+            StripeException s when status > 0 => string.Create(CultureInfo.InvariantCulture,
+                $"{request} answered {status} ({s.StripeError?.Type ?? "no error type"}{(s.StripeResponse?.RequestId is { Length: > 0 } id ? ", request " + id : "")})"),
+            InvalidDataException => $"{request}: {ex.Message}",
+            _ => $"{request} got no answer that can be read ({ex.GetType().Name})",
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe could not be asked about invoice {StripeInvoiceId}: {Request} (status {Status}, 0 = no answer); nothing is decided on it until it answers")]
+    private static partial void LogUnreachable(ILogger logger, Exception exception, string stripeInvoiceId, string request, int status);
 }
