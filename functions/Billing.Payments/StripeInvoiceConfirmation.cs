@@ -136,23 +136,24 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
         !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested);
 
     /// <summary>
-    /// What an unanswered <paramref name="request"/> makes of the whole answer, logged: the request, Stripe's status, error type and
-    /// request id (5xx and 429 are Stripe's to recover from; any other 4xx is about our request or key, never about the payment),
-    /// or why there was no answer that can be read. An operator reads which of them keeps a burn pending.
+    /// What an unanswered <paramref name="request"/> makes of the whole answer: the request and Stripe's status and error type
+    /// (5xx and 429 are Stripe's to recover from; any other 4xx is about our request or key, never about the payment), or why
+    /// there was no answer that can be read, so an operator reads which of them keeps a burn pending. Stripe's request id
+    /// is logged only: the answer becomes the burn's reason, which is rewritten only when it changes.
     /// </summary>
     private StripeConfirmation.Unreachable Unanswered(string request, string stripeInvoiceId, Exception ex)
     {
-        int status = ex is StripeException stripe ? (int)stripe.HttpStatusCode : 0;
-        LogUnreachable(logger, ex, stripeInvoiceId, request, status);
+        var stripe = ex as StripeException;
+        int status = stripe is null ? 0 : (int)stripe.HttpStatusCode;
+        LogUnreachable(logger, ex, stripeInvoiceId, request, status, stripe?.StripeResponse?.RequestId ?? "none");
         return new StripeConfirmation.Unreachable(ex switch
         {
-            StripeException s when status > 0 => string.Create(CultureInfo.InvariantCulture,
-                $"{request} answered {status} ({s.StripeError?.Type ?? "no error type"}{(s.StripeResponse?.RequestId is { Length: > 0 } id ? ", request " + id : "")})"),
+            StripeException s when status > 0 => string.Create(CultureInfo.InvariantCulture, $"{request} answered {status} ({s.StripeError?.Type ?? "no error type"})"),
             InvalidDataException => $"{request}: {ex.Message}",
             _ => $"{request} got no answer that can be read ({ex.GetType().Name})",
         });
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe could not be asked about invoice {StripeInvoiceId}: {Request} (status {Status}, 0 = no answer); nothing is decided on it until it answers")]
-    private static partial void LogUnreachable(ILogger logger, Exception exception, string stripeInvoiceId, string request, int status);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe could not be asked about invoice {StripeInvoiceId}: {Request} (status {Status}, 0 = no answer; Stripe request id {StripeRequestId}); nothing is decided on it until it answers")]
+    private static partial void LogUnreachable(ILogger logger, Exception exception, string stripeInvoiceId, string request, int status, string stripeRequestId);
 }
