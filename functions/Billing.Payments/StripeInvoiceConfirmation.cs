@@ -24,7 +24,7 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task<StripeConfirmation> ConfirmAsync(string invoiceId, string currency, string? stripeInvoiceId, long receivedMinor,
         Func<CancellationToken, Task<bool>> linkedByPlatform, CancellationToken cancellationToken) =>
-        ConfirmAsync(invoiceId, currency, stripeInvoiceId, receivedMinor, linkedByPlatform, withCharges: false, cancellationToken);
+        ConfirmAsync(invoiceId, currency, stripeInvoiceId, receivedMinor, linkedByPlatform ?? throw new ArgumentNullException(nameof(linkedByPlatform)), withCharges: false, cancellationToken);
 
     /// <summary>
     /// As <see cref="ConfirmAsync(string, string, string?, long, Func{CancellationToken, Task{bool}}, CancellationToken)"/>, and a
@@ -33,12 +33,20 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
     /// </summary>
     public Task<StripeConfirmation> ConfirmWithChargesAsync(string invoiceId, string currency, string? stripeInvoiceId, long receivedMinor,
         Func<CancellationToken, Task<bool>> linkedByPlatform, CancellationToken cancellationToken) =>
-        ConfirmAsync(invoiceId, currency, stripeInvoiceId, receivedMinor, linkedByPlatform, withCharges: true, cancellationToken);
+        ConfirmAsync(invoiceId, currency, stripeInvoiceId, receivedMinor, linkedByPlatform ?? throw new ArgumentNullException(nameof(linkedByPlatform)), withCharges: true, cancellationToken);
 
+    /// <summary>
+    /// Whether Stripe received the cash an unapplied payment's rows say it did: the Stripe invoice is <c>paid</c> through Stripe,
+    /// its <c>amount_paid</c> covers <paramref name="receivedMinor"/> in <paramref name="currency"/>, in the key's mode. Whose
+    /// invoice it paid is not judged: an unapplied payment is, by its reason, not ours as it stands, while its cash is booked.
+    /// </summary>
+    public Task<StripeConfirmation> ConfirmCashAsync(string currency, string? stripeInvoiceId, long receivedMinor, CancellationToken cancellationToken) =>
+        ConfirmAsync("the rows", currency, stripeInvoiceId, receivedMinor, linkedByPlatform: null, withCharges: false, cancellationToken);
+
+    // linkedByPlatform null: the cash alone is judged (ConfirmCashAsync), not whose invoice it paid.
     private async Task<StripeConfirmation> ConfirmAsync(string invoiceId, string currency, string? stripeInvoiceId, long receivedMinor,
-        Func<CancellationToken, Task<bool>> linkedByPlatform, bool withCharges, CancellationToken cancellationToken)
+        Func<CancellationToken, Task<bool>>? linkedByPlatform, bool withCharges, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(linkedByPlatform);
         if (connection.Client is not { } client)
         {
             return StripeConfirmation.NoKey.Instance;
@@ -78,7 +86,7 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
     }
 
     private async Task<StripeConfirmation> JudgeAsync(Stripe.Invoice paid, string invoiceId, string currency, string stripeInvoiceId, long receivedMinor,
-        Func<CancellationToken, Task<bool>> linkedByPlatform, CancellationToken cancellationToken)
+        Func<CancellationToken, Task<bool>>? linkedByPlatform, CancellationToken cancellationToken)
     {
         string what = $"Stripe invoice {stripeInvoiceId}";
         if (!string.Equals(paid.Status, "paid", StringComparison.Ordinal))
@@ -109,6 +117,11 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
         {
             string key = connection.Options.KeyLivemode switch { true => "live", false => "test", null => "of no known mode" };
             return new StripeConfirmation.Refuted(StripeRefutation.ModeDiffers, $"{what} is {(paid.Livemode ? "live" : "test")}-mode, the secret key {key}");
+        }
+
+        if (linkedByPlatform is null)
+        {
+            return StripeConfirmation.Confirmed.Instance; // the cash alone
         }
 
         // Metadata naming another invoice always refutes: the sync link is read from invoice rows storage can write, so it
