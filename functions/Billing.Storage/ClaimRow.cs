@@ -7,9 +7,9 @@ namespace Billing.Storage;
 /// (<see cref="Part"/>; at most <see cref="MaxRowsPerDay"/> rows a slot, as the usage key allows). Each
 /// interval is a line <c>{start ticks}|{end ticks}|{key}</c>, the key being the claiming event's id escaped
 /// (<see cref="TableKey.Escape"/>, so it holds neither <c>|</c> nor a line break) or, past <see cref="MaxKeyChars"/>, its
-/// <see cref="TableKey.Digest"/>; the text is split over string properties <c>I0</c>, <c>I1</c>, … of at most
+/// <see cref="TableKey.Digest"/>, and for a session the version too (<see cref="VersionKey"/>); the text is split over string properties <c>I0</c>, <c>I1</c>, … of at most
 /// <see cref="FactStore.MaxRawChars"/> characters. A row holds at most <see cref="MaxIntervals"/> intervals and
-/// <see cref="MaxChars"/> characters (about 520 KB of the entity's 1 MiB), so one transaction carries one or two full rows
+/// <see cref="MaxChars"/> characters (about 570 KB of the entity's 1 MiB), so one transaction carries one or two full rows
 /// within <see cref="FactStore.TransactionBudgetBytes"/> (and up to 100 short ones: a session's row holds a window or two).
 /// </summary>
 internal sealed class ClaimRow
@@ -27,7 +27,7 @@ internal sealed class ClaimRow
     /// Characters a day row's intervals take at most: <see cref="MaxIntervals"/> of the longest lines (two 19-digit tick
     /// counts, a <see cref="MaxKeyChars"/> key, separators), so the interval count is the one cap, whatever the ids.
     /// </summary>
-    public const int MaxChars = MaxIntervals * (19 + 1 + 19 + 1 + MaxKeyChars + 1);
+    public const int MaxChars = MaxIntervals * (19 + 1 + 19 + 1 + MaxKeyChars + 1 + VersionChars + 1);
 
     /// <summary>Longest escaped id kept in a row; a longer one is kept as its digest.</summary>
     public const int MaxKeyChars = 140;
@@ -126,6 +126,28 @@ internal sealed class ClaimRow
         string escaped = TableKey.Escape(id);
         return escaped.Length <= MaxKeyChars ? escaped : TableKey.Digest(id);
     }
+
+    /// <summary>Separates a key's id from its version (<see cref="VersionKey"/>): <see cref="TableKey.Escape"/> escapes it, and a digest has none.</summary>
+    public const char VersionSeparator = '#';
+
+    /// <summary>Hex digits of the content hash a <see cref="VersionKey"/> keeps: enough that two versions of one id never share one.</summary>
+    public const int VersionChars = 16;
+
+    /// <summary>
+    /// The key of one version of an event: <see cref="Key"/>, <see cref="VersionSeparator"/>, the first <see cref="VersionChars"/>
+    /// hex digits of its content hash (of that hash's digest when it is not hex, so the line stays one interval).
+    /// </summary>
+    public static string VersionKey(string id, string contentHash)
+    {
+        var start = contentHash.AsSpan(0, Math.Min(VersionChars, contentHash.Length));
+        string version = start.Length == VersionChars && !start.ContainsAnyExcept(HexDigits) ? start.ToString() : TableKey.Digest(contentHash)[2..(2 + VersionChars)];
+        return Key(id) + VersionSeparator + version;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
+
+    /// <summary>The id part of <paramref name="key"/> (<see cref="Key"/>), without a version (<see cref="VersionKey"/>).</summary>
+    public static string IdPart(string key) => key.IndexOf(VersionSeparator, StringComparison.Ordinal) is var at and >= 0 ? key[..at] : key;
 
     public static ClaimRow Empty(string slot, int part = 0) => new(slot, part, null, [], false, true);
 

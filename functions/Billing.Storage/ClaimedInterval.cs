@@ -17,7 +17,8 @@ internal readonly record struct ClaimedInterval(long StartTicks, long EndTicks, 
     public DateTimeOffset End => new(EndTicks, TimeSpan.Zero);
 
     /// <summary>The claiming event's id, as far as the row keeps it (a long id only as its digest).</summary>
-    public string EventId => Key.StartsWith("%h", StringComparison.Ordinal) ? $"with id digest {Key}" : $"'{(TableKey.TryUnescape(Key, out string id) ? id : Key)}'";
+    public string EventId => ClaimRow.IdPart(Key) is var key && key.StartsWith("%h", StringComparison.Ordinal)
+        ? $"with id digest {key}" : $"'{(TableKey.TryUnescape(key, out string id) ? id : key)}'";
 
     /// <summary>
     /// Whether <c>[start, end)</c> is the same usage as this window: they overlap (adjacent ones do not), or both are the

@@ -54,12 +54,19 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
     public async Task ReleaseAsync(IEnumerable<PendingFact> facts, ClaimLog log, CancellationToken cancellationToken)
     {
         // Every row read: a window of the key that another version of the event claimed elsewhere goes too (releases are rare).
+        // A key of the earlier layout goes too: this version may be the one it stands for (and another version of the id
+        // claims under its own key since).
         await EachFactAsync(facts, log, log.ReleaseFailures, filtered: false, (p, slots) =>
         {
-            string key = ClaimRow.Key(p.Fact.Id);
+            string key = usage.ClaimKey(p.Fact);
+            string? earlier = usage.EarlierClaimKey(p.Fact);
             foreach (string slot in usage.Slots(p.Fact))
             {
                 slots[slot].Remove(key);
+                if (earlier is not null)
+                {
+                    slots[slot].Remove(earlier);
+                }
             }
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -82,10 +89,9 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
         // The rows the windows can touch (after every write of a lease's claims): those that hold them, and those with room.
         await EachFactAsync(facts, log, log.Notices, filtered: true, (p, slots) =>
         {
-            string key = ClaimRow.Key(p.Fact.Id);
             var (start, end) = usage.Window(p.Fact);
-            var interval = new ClaimedInterval(start, end, key);
-            foreach (var slot in usage.Slots(p.Fact).Select(s => slots[s]).Where(slot => !slot.Holds(key) && slot.HasRoom(interval)))
+            var interval = new ClaimedInterval(start, end, usage.ClaimKey(p.Fact));
+            foreach (var slot in usage.Slots(p.Fact).Select(s => slots[s]).Where(slot => !usage.HoldsOwn(slot, p.Fact) && slot.HasRoom(interval)))
             {
                 slot.Add(interval);
             }
@@ -157,11 +163,11 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
     private void Decide(PendingFact pending, Dictionary<string, ClaimSlot> slots, IReadOnlySet<(string Slot, string Key)> committed, Decisions decided)
     {
         var f = pending.Fact;
-        string key = ClaimRow.Key(f.Id);
+        string key = usage.ClaimKey(f);
         var (start, end) = usage.Window(f);
         var interval = new ClaimedInterval(start, end, key);
         var touched = usage.Slots(f).Select(s => slots[s]).ToList();
-        if (touched.TrueForAll(slot => slot.Holds(key)))
+        if (touched.TrueForAll(slot => usage.HoldsOwn(slot, f)))
         {
             decided.Kept.Add(pending); // its own claim: a redelivery, or a replay of an event metered since
             if (touched.Exists(slot => committed.Contains((slot.Slot, key))))
@@ -197,7 +203,7 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
         }
 
         decided.Kept.Add(pending);
-        if (touched.Find(slot => !slot.Holds(key) && !slot.HasRoom(interval)) is { } full)
+        if (touched.Find(slot => !usage.HoldsOwn(slot, f) && !slot.HasRoom(interval)) is { } full)
         {
             if (full.Full() is { } reason)
             {
@@ -208,7 +214,7 @@ internal sealed class IntervalClaims(TableClient table, int parallelism, UsageKe
         }
 
         decided.Added.Add(pending);
-        foreach (var slot in touched.Where(slot => !slot.Holds(key)))
+        foreach (var slot in touched.Where(slot => !usage.HoldsOwn(slot, f)))
         {
             slot.Add(interval);
         }

@@ -38,6 +38,16 @@ internal sealed class SessionUsageKey : UsageKey
 
     public override IEnumerable<string> Slots(UsageFact fact) => [Slot(fact.Session!)];
 
+    /// <summary>
+    /// The id and the start of the content hash (<see cref="ClaimRow.VersionKey"/>): sessions claim no id first, so two versions
+    /// of one id can be metered at once, and each must claim, and release, its own window. Under the id alone, the version
+    /// whose fact write met the other's stored fact released the window that version was kept under (found "its own").
+    /// </summary>
+    public override string ClaimKey(UsageFact fact) => ClaimRow.VersionKey(fact.Id, fact.ContentHash);
+
+    /// <summary>The id alone, as rows written before 2026-12-06 keep a session's windows.</summary>
+    public override string? EarlierClaimKey(UsageFact fact) => ClaimRow.Key(fact.Id);
+
     public override (long Start, long End) Window(UsageFact fact) => (fact.IntervalStart!.Value.UtcTicks, fact.IntervalEnd!.Value.UtcTicks);
 
     public override ClaimSlot NewSlot(string slot) => new(slot, 1, "session");

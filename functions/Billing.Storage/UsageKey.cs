@@ -17,6 +17,18 @@ internal abstract class UsageKey
     /// <summary>The slots (first row keys, <see cref="ClaimRow.TryParseRowKey"/>) the fact's window is recorded in, in row-key order.</summary>
     public abstract IEnumerable<string> Slots(UsageFact fact);
 
+    /// <summary>The key the fact's window is claimed under in its slots' rows: the event's id (<see cref="ClaimRow.Key"/>).</summary>
+    public virtual string ClaimKey(UsageFact fact) => ClaimRow.Key(fact.Id);
+
+    /// <summary>
+    /// The key rows written before <see cref="ClaimKey"/> changed keep the fact's window under, held as its own; null when it
+    /// never changed.
+    /// </summary>
+    public virtual string? EarlierClaimKey(UsageFact fact) => null;
+
+    /// <summary>Whether <paramref name="slot"/> holds the fact's own claim (<see cref="ClaimKey"/>, or <see cref="EarlierClaimKey"/>).</summary>
+    public bool HoldsOwn(ClaimSlot slot, UsageFact fact) => slot.Holds(ClaimKey(fact)) || (EarlierClaimKey(fact) is { } earlier && slot.Holds(earlier));
+
     /// <summary>The fact's window <c>[start, end)</c> in UTC ticks.</summary>
     public abstract (long Start, long End) Window(UsageFact fact);
 

@@ -173,23 +173,42 @@ public sealed class IntervalClaimsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task AppendAsync_SessionWindowKeptUnderTheBareIdByAnEarlierVersion_ItsEventIsItsOwnAndAnotherIdOverlaps()
+    {
+        var tables = await azurite.NewTablesAsync();
+        var store = new FactStore(tables);
+        // As rows were written before windows were kept under the id and version: the try that claimed it failed before its fact.
+        await tables.Facts.AddEntityAsync(new TableEntity(SessionUsageKey.PartitionKey("carrier-tmo"), SessionUsageKey.Slot("sess-9"))
+        {
+            ["I0"] = $"{Day.UtcTicks}|{Day.AddHours(1).UtcTicks}|a\n", ["Count"] = 1, ["Cap"] = false,
+        }, Ct);
+
+        var redelivered = await store.AppendAsync([SessionFact("a")], Ct);
+        var other = await store.AppendAsync([SessionFact("b")], Ct);
+
+        Assert.Equal((1, 0), (redelivered.Inserted, redelivered.Overlaps.Count)); // its own window, not another event's
+        Assert.Equal((0, "b"), (other.Inserted, Assert.Single(other.Overlaps).Fact.Fact.Id));
+    }
+
+    [Fact]
     public async Task AppendAsync_CarrierSession_ItsRowKeepsNoSpanAndAResendIsStillAnOverlap()
     {
         var tables = await azurite.NewTablesAsync();
         var store = new FactStore(tables);
-        PendingFact Session(string id)
-        {
-            var p = Carrier(id, 1_000, time: Day.AddHours(1));
-            return p with { Fact = p.Fact with { Session = "sess-9", IntervalStart = Day, IntervalEnd = Day.AddHours(1) } };
-        }
-
-        var first = await store.AppendAsync([Session("a")], Ct);
-        var resent = await store.AppendAsync([Session("b")], Ct);
+        var first = await store.AppendAsync([SessionFact("a")], Ct);
+        var resent = await store.AppendAsync([SessionFact("b")], Ct);
 
         var row = (await tables.Facts.GetEntityAsync<TableEntity>(SessionUsageKey.PartitionKey("carrier-tmo"), SessionUsageKey.Slot("sess-9"), cancellationToken: Ct)).Value;
         Assert.Equal((1, 0), (first.Inserted, resent.Inserted));
         Assert.Equal("b", Assert.Single(resent.Overlaps).Fact.Fact.Id);
         Assert.Equal((1, false), (row.GetInt32("Count"), row.GetBoolean("Cap")));
         Assert.DoesNotContain(row.Keys, k => k is "Room" or "Lo" or "Hi"); // before: written on every session row, read by none
+    }
+
+    /// <summary>Carrier session <c>sess-9</c>'s first hour of <see cref="Day"/>, under <paramref name="id"/>.</summary>
+    private static PendingFact SessionFact(string id)
+    {
+        var p = Carrier(id, 1_000, time: Day.AddHours(1));
+        return p with { Fact = p.Fact with { Session = "sess-9", IntervalStart = Day, IntervalEnd = Day.AddHours(1) } };
     }
 }

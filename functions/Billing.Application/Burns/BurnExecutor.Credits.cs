@@ -19,7 +19,9 @@ namespace Billing.Application.Burns;
 /// win puts it back to pending.</item>
 /// <item>a burn finance released (<see cref="BurnReleaser"/>) is signed for the amount finance gave <b>only while that is at most
 /// what the invoice kept</b> after its credit notes and refunds, read now; a note or refund since the release holds it again,
-/// and so does a refund of its customer that Stripe made since and no invoice is found for yet.</item>
+/// and so does a refund of its customer that Stripe made since and no invoice is found for yet; and <b>only while the book
+/// records that release</b> as the row has it (<see cref="ReleaseProof"/>): a release written onto the row outside the
+/// platform lifts none of the holds above.</item>
 /// </list>
 /// The credit note is written before its webhook looks at the burn, and the executor reads the notes after the intent and
 /// signs under the intent's ETag, so either it sees the note and holds, or the note sees a signed burn and reconcile reports
@@ -91,6 +93,12 @@ public sealed partial class BurnExecutor
     {
         try
         {
+            // First: the holds below pass over what came before a release, so a release the book does not record lifts nothing.
+            if ((await ReleaseProof.CheckAsync(ledger, intent, time.GetUtcNow(), cancellationToken).ConfigureAwait(false)).Why is { } unproven)
+            {
+                return (unproven, null);
+            }
+
             string? why = await DisputeHold.WhyAsync(refunds, payments, invoices, intent, cancellationToken).ConfigureAwait(false)
                 ?? await BookedCredits.WhyAsync(ledger, creditNotes, refunds, payments, intent, cancellationToken).ConfigureAwait(false);
             if (why is not null)

@@ -73,7 +73,9 @@ public sealed partial class BurnExecutor
         string? charged;
         try
         {
-            charged = await StripeChargeHold.WhyAsync(refunds, answers.Charges, intent, cancellationToken).ConfigureAwait(false);
+            // A released burn is compared with what was refunded when finance released it, as the book records it.
+            var (release, unproven) = await ReleaseProof.CheckAsync(ledger, intent, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            charged = unproven ?? await StripeChargeHold.WhyAsync(refunds, answers.Charges, intent, release, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException ex)
         {

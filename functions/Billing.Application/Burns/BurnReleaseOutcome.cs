@@ -17,4 +17,10 @@ public enum BurnReleaseOutcome
 
     /// <summary>The burn was released <see cref="BurnReleaser.MaxReleases"/> times already, or its history holds no more.</summary>
     TooManyReleases,
+
+    /// <summary>
+    /// The ledger holds this release's entry (its ordinal) for another amount or partner (a release cut off before its row was
+    /// written: releasing again as it was completes it), dated after now, or the release cannot be booked: nothing was written.
+    /// </summary>
+    Conflict,
 }

@@ -3,13 +3,17 @@ namespace Billing.Application.Burns;
 /// <summary>
 /// Finance's decision on a burn held because money of its invoice went back (a credit note, a refund outside the notes): burn
 /// <c>amountMinor</c> of it, at most what the invoice kept after its credit notes, refunds and lost disputes (<see cref="InvoiceKept"/>) and at most what the burn converted, or
-/// nothing (zero: skipped, never sent). The release is recorded on the burn (who, when, why); the executor checks the amount
+/// nothing (zero: skipped, never sent). The release is booked in the ledger first (<see cref="BurnReleaseEvidence"/>: who, when,
+/// how much, what was kept, why, and what was refunded per charge then), then recorded on the burn: the executor honours only a
+/// release the book records, so a row written outside the platform lifts no hold, and a release cut off between the two is
+/// completed by releasing again as it was. The executor checks the amount
 /// against what is kept again right before signing, so a credit note or refund that arrives after the release holds it
 /// again, and finance releases it again (docs/design.md §4.18): every release stays on the burn, the last one stands. A refund
 /// of the invoice's customer that no invoice is found for yet does not refuse a release (releasing is the way past its hold):
 /// the answer names it, and one Stripe makes after the release holds the burn again. Nothing signed is ever touched.
 /// </summary>
-public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, PaymentStore payments, CreditNoteStore creditNotes, RefundStore refunds, BurnTrigger trigger, TimeProvider time)
+public sealed class BurnReleaser(
+    BurnStore burns, InvoiceStore invoices, PaymentStore payments, CreditNoteStore creditNotes, RefundStore refunds, LedgerStore ledger, PaymentConfirmation confirmation, BurnTrigger trigger, TimeProvider time)
 {
     private const int MaxAttempts = 5;
 
@@ -68,25 +72,70 @@ public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, Payment
                 ? $"; decided with this in view: {refunded} (a refund Stripe makes after this release holds the burn again)"
                 : "";
             var now = time.GetUtcNow();
-            IReadOnlyList<BurnRelease> releases = [.. intent.Releases, new BurnRelease(releasedBy, now, amountMinor, kept, note)]; // earlier decisions stay
+            int ordinal = intent.Releases.Count + 1;
+            string entryId = BurnReleaseEvidence.Id(burnId, ordinal);
+            var booked = await ledger.GetAsync(LedgerEntries.MainBook, entryId, cancellationToken).ConfigureAwait(false);
+            BurnReleaseEvidence evidence;
+            if (booked is not null)
+            {
+                // Booked, but the row was not written (cut off between the two, or a concurrent release): the book's release stands.
+                evidence = BurnReleaseEvidence.From(booked)
+                    ?? throw new InvalidDataException($"ledger entry {entryId} (sequence {booked.Sequence}) does not read as a release: it was changed outside the platform; run ledger verify");
+                if (evidence.BurnId != intent.Id || evidence.InvoiceId != intent.InvoiceId || evidence.Release.By != releasedBy || evidence.Release.AmountMinor != amountMinor)
+                {
+                    return new(BurnReleaseOutcome.Conflict, intent, string.Create(CultureInfo.InvariantCulture,
+                        $"release {ordinal} of {burnId} is booked in the ledger ({entryId}: {BurnReleaseEvidence.Describe(evidence.Release)}) but not on the burn (a release cut off before its row was written): release it again for {evidence.Release.AmountMinor} minor units as {evidence.Release.By} to complete it"));
+                }
+            }
+            else
+            {
+                var (seen, seenIn) = await RefundedAsync(intent, cancellationToken).ConfigureAwait(false);
+                evidence = new(intent.Id, intent.InvoiceId, ordinal, new BurnRelease(releasedBy, now, amountMinor, kept, note), seen, seenIn);
+            }
+
+            if (evidence.Release.At > now)
+            {
+                // Never stored: the executor holds a release dated after now, and its holds would pass over everything before it.
+                return new(BurnReleaseOutcome.Conflict, intent, $"release {ordinal} of {burnId} is booked in the ledger dated after now ({BurnReleaseEvidence.Describe(evidence.Release)}): not written onto the burn; run ledger verify and reconcile");
+            }
+
+            IReadOnlyList<BurnRelease> releases = [.. intent.Releases, evidence.Release]; // earlier decisions stay
             if (!BurnStore.KeepsReleases(releases))
             {
                 return new(BurnReleaseOutcome.TooManyReleases, intent, $"burn {burnId} cannot keep one more release: its {intent.Releases.Count} releases fill what one burn keeps (a shorter note may fit); otherwise settle what is left of {intent.InvoiceId} outside the platform");
             }
 
+            if (booked is null)
+            {
+                if (Unbookable(evidence, out var draft) is { } why)
+                {
+                    return new(BurnReleaseOutcome.Conflict, intent, why);
+                }
+
+                // Idempotent by the entry id: another request that booked this ordinal meanwhile is found, and decided on again above.
+                var entry = await ledger.AppendAsync(LedgerEntries.MainBook, draft!, cancellationToken).ConfigureAwait(false);
+                if (BurnReleaseEvidence.From(entry) is not { } stored || !stored.Records(evidence.Release))
+                {
+                    continue;
+                }
+            }
+
+            // The entry first, then the row: a row never carries a release the book does not record.
+            var release = evidence.Release;
             var released = intent with
             {
-                Status = amountMinor == 0 ? BurnStatus.Skipped : BurnStatus.Pending,
-                UsdMinor = amountMinor,
+                Status = release.AmountMinor == 0 ? BurnStatus.Skipped : BurnStatus.Pending,
+                UsdMinor = release.AmountMinor,
                 TokenAmount = 0, // recomputed from the released amount when it is signed
                 Releases = releases,
-                Reason = amountMinor == 0 ? $"released by {releasedBy} with nothing to burn" : null, // the note stays on the burn only: a reason may reach the payer's invoice
+                Reason = release.AmountMinor == 0 ? $"released by {release.By} with nothing to burn" : null, // the note stays on the burn only: a reason may reach the payer's invoice
                 UpdatedAt = now,
             };
             if (await burns.TryReplaceAsync(released, etag, cancellationToken).ConfigureAwait(false) is not null)
             {
                 trigger.Signal();
-                return new(BurnReleaseOutcome.Released, released, $"{Amount(amountMinor, intent.Currency)} of {Amount(kept, intent.Currency)} kept released" + unplaced);
+                string completed = booked is null ? "" : $"; completed release {ordinal} booked earlier ({BurnReleaseEvidence.Describe(release)}), whose row had not been written: its note stands";
+                return new(BurnReleaseOutcome.Released, released, $"{Amount(release.AmountMinor, intent.Currency)} of {Amount(kept, intent.Currency)} kept released" + unplaced + completed);
             }
 
             if (attempt == MaxAttempts)
@@ -94,6 +143,64 @@ public sealed class BurnReleaser(BurnStore burns, InvoiceStore invoices, Payment
                 throw new Azure.RequestFailedException(412, $"burn {burnId} kept changing while being released");
             }
         }
+    }
+
+    /// <summary>Why the release cannot be booked (more charges than one entry records, an id too long); null with its draft.</summary>
+    private static string? Unbookable(BurnReleaseEvidence evidence, out LedgerEntryDraft? draft)
+    {
+        try
+        {
+            draft = evidence.ToDraft();
+            return null;
+        }
+        catch (LedgerValidationException ex)
+        {
+            draft = null;
+            return $"the release of {evidence.BurnId} cannot be booked in the ledger ({string.Join("; ", ex.Problems)}): settle what is left of {evidence.InvoiceId} outside the platform";
+        }
+    }
+
+    /// <summary>
+    /// What was refunded per charge of the burn's invoice when finance releases it: the most Stripe reports (asked as the executor
+    /// asks before signing) or the refund rows record, under the invoice or under no invoice yet for a customer who paid it. Without
+    /// Stripe (no key, tables on this machine, or Stripe not reachable now), the rows alone: a refund Stripe had made but not yet
+    /// delivered then holds the burn again before signing, as one finance has not seen.
+    /// </summary>
+    private async Task<(IReadOnlyDictionary<string, long> Seen, string SeenIn)> RefundedAsync(BurnIntent intent, CancellationToken cancellationToken)
+    {
+        var seen = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        void Saw(string charge, long refundedMinor)
+        {
+            if (refundedMinor > 0)
+            {
+                seen[charge] = Math.Max(seen.GetValueOrDefault(charge), refundedMinor);
+            }
+        }
+
+        foreach (var row in await refunds.OfInvoiceAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false))
+        {
+            Saw(row.ChargeId, row.AmountRefundedMinor);
+        }
+
+        foreach (var (customer, _) in (await InvoicePayers.OfAsync(payments, intent.InvoiceId, cancellationToken).ConfigureAwait(false)).Customers)
+        {
+            foreach (var row in await refunds.UnplacedOfCustomerAsync(customer, cancellationToken).ConfigureAwait(false))
+            {
+                Saw(row.ChargeId, row.AmountRefundedMinor);
+            }
+        }
+
+        var named = await payments.GetAsync(intent.InvoiceId, intent.PaymentId, cancellationToken).ConfigureAwait(false);
+        var (state, _) = await payments.GetStateAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false);
+        var answers = await confirmation.ConfirmAsync(intent.InvoiceId, intent.Currency, state, named is null ? [] : [named], withCharges: true, cancellationToken).ConfigureAwait(false);
+        var charges = answers.Charges.ToList();
+        foreach (var charge in charges)
+        {
+            Saw(charge.ChargeId, charge.AmountRefundedMinor);
+        }
+
+        return (seen, charges.Count > 0 ? "Stripe and the refund rows"
+            : answers.Unreachable is not null ? "the refund rows (Stripe could not be asked)" : "the refund rows");
     }
 
     /// <summary>What the burn's invoice kept after its credit notes, refunds and lost disputes; the executor's check before signing a released burn too.</summary>

@@ -8,12 +8,17 @@ namespace Billing.Application.Burns;
 /// on than its refund row records (a <c>charge.refunded</c> not recorded yet, or a row deleted or rewritten). The row-based
 /// holds (<see cref="DisputeHold"/>, the refund rules) rest on rows anyone with storage access can delete; this does not. Once
 /// the rows record what Stripe reports, those rules decide (a refund a credit note explains burns what is left). A burn finance
-/// released is held only by a dispute Stripe opened after the release; its refunds finance saw in the hold reason it released.
+/// released is held only by a dispute Stripe opened after the release, and by a charge Stripe refunded more on than was refunded
+/// when finance released it (its <see cref="BurnReleaseEvidence"/> in the book records that per charge): a refund made after the
+/// release whose webhook was lost is not burned either.
 /// </summary>
 internal static class StripeChargeHold
 {
-    /// <summary>Why Stripe's charges hold the burn (the first by charge id); null when none does. A refund row that cannot be read throws <see cref="InvalidDataException"/>.</summary>
-    public static async Task<string?> WhyAsync(RefundStore refunds, IEnumerable<StripeCharge> charges, BurnIntent intent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Why Stripe's charges hold the burn (the first by charge id); null when none does. <paramref name="release"/> is the book's
+    /// entry of the release that stands (null: nobody released the burn). A refund row that cannot be read throws <see cref="InvalidDataException"/>.
+    /// </summary>
+    public static async Task<string?> WhyAsync(RefundStore refunds, IEnumerable<StripeCharge> charges, BurnIntent intent, BurnReleaseEvidence? release, CancellationToken cancellationToken)
     {
         foreach (var charge in charges.OrderBy(c => c.ChargeId, StringComparer.Ordinal))
         {
@@ -34,8 +39,21 @@ internal static class StripeChargeHold
                 return $"held: Stripe reports charge {charge.ChargeId}, which paid {intent.InvoiceId}, disputed but lists no dispute of it; cash under dispute is not burned";
             }
 
-            if (intent.ReleasedAt is not null || charge.AmountRefundedMinor <= 0)
+            if (charge.AmountRefundedMinor <= 0)
             {
+                continue;
+            }
+
+            if (intent.ReleasedAt is not null)
+            {
+                long seen = release?.RefundedByCharge.GetValueOrDefault(charge.ChargeId) ?? 0;
+                if (charge.AmountRefundedMinor > seen)
+                {
+                    return string.Create(CultureInfo.InvariantCulture,
+                        $"held: Stripe reports {charge.AmountRefundedMinor} minor units of {charge.Currency} refunded on charge {charge.ChargeId}, which paid {intent.InvoiceId}, {seen} when {intent.ReleasedBy} released the burn ({intent.ReleasedAt:u}); ")
+                        + "money that went back since the release is not burned; finance releases it again once it has looked at the refund";
+                }
+
                 continue;
             }
 

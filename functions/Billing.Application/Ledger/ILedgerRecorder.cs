@@ -19,6 +19,12 @@ public interface ILedgerRecorder
     Task<bool> IsBookedAsync(string entryId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The main book's entry <paramref name="entryId"/> if its chain holds it, else null; throws <see cref="InvalidDataException"/>
+    /// when its id row cannot be read or points outside the chain.
+    /// </summary>
+    Task<LedgerEntry?> EntryAsync(string entryId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The main book's entries indexed under <paramref name="subject"/> (<see cref="LedgerIndex"/>), each of the chain; throws
     /// <see cref="InvalidDataException"/> when an index row cannot be read or names an entry outside the chain.
     /// </summary>

@@ -24,7 +24,8 @@ public sealed partial class LedgerAudit
     /// (<see cref="ConfirmAsync"/>); those that compare a scan with one read earlier (an entry or an invoice missing) are
     /// checked again too (<see cref="RecheckAsync"/>): a payment, credit note or refund written while the scans ran is not a
     /// mismatch. Not checked again (so reported when work lands between their scans, and gone on the next run): what credit
-    /// notes mean for a burn, refunds compared by customer rather than invoice, and disputes. Late usage found not billed because its month
+    /// notes mean for a burn, refunds compared by customer rather than invoice, disputes, and releases compared with their entries
+    /// (<see cref="ReleaseFindings"/>; a release booked between the scans shows as <c>ReleaseEntryWithoutRelease</c> once). Late usage found not billed because its month
     /// is not closed for the payer or the payer failed in the latest close is decided again from the mark, the payer's invoices of
     /// the month and the close records read after the scans (<see cref="LateUsageFindings.ConfirmAsync"/>): a period close
     /// finishing meanwhile is no mismatch. A finalized burn's entry is compared with its row, invoice and payment
@@ -235,6 +236,7 @@ public sealed partial class LedgerAudit
 
         mismatches.AddRange(BookedRowMissing.Findings(entries.Values, creditsOf, creditsUnknown, refundList));
         mismatches.AddRange(DisputeFindings.For(disputeList, burnsByInvoice));
+        mismatches.AddRange(ReleaseFindings.For(allBurns, unreadableBurns, entries));
         mismatches.AddRange(RefundFindings.LinksUnreadable(await links.ListUnreadableAsync(cancellationToken).ConfigureAwait(false)));
         var late = await LateUsageFindings.ListAsync(facts.LateUsage, partners, invoices, allInvoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);
         var (pending, lateMismatches) = await LateUsageFindings.ConfirmAsync(late, facts.LateUsage, invoices, now, invoicing.Value, cancellationToken).ConfigureAwait(false);

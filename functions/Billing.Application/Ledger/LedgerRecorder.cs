@@ -49,6 +49,9 @@ public sealed class LedgerRecorder(LedgerStore ledger, PartnerStore partners, Ti
     public async Task<bool> IsBookedAsync(string entryId, CancellationToken cancellationToken) =>
         await ledger.GetAsync(LedgerEntries.MainBook, entryId, cancellationToken).ConfigureAwait(false) is not null;
 
+    public Task<LedgerEntry?> EntryAsync(string entryId, CancellationToken cancellationToken) =>
+        ledger.GetAsync(LedgerEntries.MainBook, entryId, cancellationToken);
+
     public Task<IReadOnlyList<LedgerEntry>> IndexedAsync(string subject, CancellationToken cancellationToken) =>
         ledger.IndexedAsync(LedgerEntries.MainBook, subject, cancellationToken);
 

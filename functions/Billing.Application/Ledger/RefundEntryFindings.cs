@@ -59,6 +59,13 @@ internal sealed class RefundEntryFindings
             return null;
         }
 
+        string? placed = PlacedUnder(row);
+        if (amount is not null && !RefundEntries.IsUnderRow(entry, placed, row.StripeCustomerId))
+        {
+            return new(EntryFindings.Mismatch, entry.EntryId, string.Create(CultureInfo.InvariantCulture,
+                $"{entry.Kind} #{entry.Sequence}: step {number} of charge {charge} is indexed under {LedgerIndex.SubjectOf(entry.Kind, entry.Metadata) ?? "no subject"}, but its refund row places the charge under {(placed is null ? "no invoice" : "invoice " + placed)} and names {(row.StripeCustomerId is null ? "no customer" : "customer " + row.StripeCustomerId)}: the platform books a step under the row's invoice, or its customer while it has none, so the {RefundEntries.RefundedOf(entry)} minor units it booked are hidden from the burn holds of the charge's invoice and the next step does not count from it; the entry is hash-chained, so it was planted or rewritten (with its chain)"));
+        }
+
         if (amount is not null && !ChainOf(charge, row).Contains(entry.EntryId))
         {
             return new(EntryFindings.Mismatch, entry.EntryId, string.Create(CultureInfo.InvariantCulture,
@@ -73,10 +80,10 @@ internal sealed class RefundEntryFindings
         var earlier = stepsOf[charge].Where(e => RefundEntries.StepOf(e.EntryId)!.Value.Number < number).ToList();
         long stepBase = RefundEntries.RefundedOf(entry) is { } refunded && (claimed == refunded || earlier.Any(e => RefundEntries.AmountRefundedOf(e) == claimed - refunded))
             ? claimed - refunded
-            : RefundEntries.BaseOf(earlier, row.AmountRefundedMinor);
+            : RefundEntries.BaseOf(earlier, row.AmountRefundedMinor, PlacedUnder(row), row.StripeCustomerId);
 
         // Placed later, a step booked before keeps no invoice; the customer is the row's once named.
-        string? invoiceId = entry.Metadata.ContainsKey("invoiceId") && row.InvoiceId is { } placed && Payments.RefundBookings.IsInvoiceId(placed) ? placed : null;
+        string? invoiceId = entry.Metadata.ContainsKey("invoiceId") ? PlacedUnder(row) : null;
         string? customer = entry.Metadata.ContainsKey("stripeCustomerId") ? row.StripeCustomerId : null;
         string eventId = claimed == row.AmountRefundedMinor ? row.EventId : Meta(entry, "stripeEventId") ?? row.EventId;
         var step = new RefundBooking(charge, number, claimed, claimed - stepBase, row.Currency, eventId, invoiceId, customer);
@@ -120,11 +127,14 @@ internal sealed class RefundEntryFindings
             return chain;
         }
 
+        // From the step the next booking counts from (RefundEntries.BaseOf); a step counts from one under the row's subjects
+        // when two claim its base (a book written before steps under no subject were passed over may count from one).
         chain = new HashSet<string>(StringComparer.Ordinal);
+        string? placed = PlacedUnder(row);
         var steps = stepsOf[charge]
-            .Select(e => (Entry: e, Number: RefundEntries.StepOf(e.EntryId)!.Value.Number, Amount: RefundEntries.AmountRefundedOf(e)))
-            .Where(s => s.Amount is not null).OrderByDescending(s => s.Number).ToList();
-        var current = steps.FirstOrDefault(s => s.Amount <= row.AmountRefundedMinor);
+            .Select(e => (Entry: e, Number: RefundEntries.StepOf(e.EntryId)!.Value.Number, Amount: RefundEntries.AmountRefundedOf(e), Under: RefundEntries.IsUnderRow(e, placed, row.StripeCustomerId)))
+            .Where(s => s.Amount is not null).OrderByDescending(s => s.Under).ThenByDescending(s => s.Number).ToList();
+        var current = steps.Where(s => s.Under).FirstOrDefault(s => s.Amount <= row.AmountRefundedMinor);
         while (current.Entry is not null && chain.Add(current.Entry.EntryId))
         {
             long stepBase = current.Amount!.Value - (RefundEntries.RefundedOf(current.Entry) ?? current.Amount.Value);
@@ -134,6 +144,9 @@ internal sealed class RefundEntryFindings
         chains[charge] = chain;
         return chain;
     }
+
+    /// <summary>The invoice a row places its charge under, when it is an id of ours (a step names it only then; RefundBookings derives it so).</summary>
+    private static string? PlacedUnder(RefundRecord row) => row.InvoiceId is { } id && Payments.RefundBookings.IsInvoiceId(id) ? id : null;
 
     private static string? Meta(LedgerEntry entry, string key) => entry.Metadata.TryGetValue(key, out string? value) ? value : null;
 }

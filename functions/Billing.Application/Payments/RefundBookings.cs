@@ -16,7 +16,8 @@ public sealed class RefundBookings(LedgerStore ledger, RefundStore refunds, Invo
     /// cumulative amount, never beyond it: the row holds the largest amount any event brought, and a row planted or raised
     /// outside the platform must not book money Stripe did not report (reconcile compares the row with the credit notes). It
     /// counts from <see cref="RefundEntries.BaseOf"/>, so a step planted with a high total does not stop a real refund from being
-    /// booked. A refund row that cannot be read throws <see cref="InvalidDataException"/>.
+    /// booked, and one planted under no subject (or another's) does not take part of it out of the invoice's index, where the
+    /// burn holds read it. A refund row that cannot be read throws <see cref="InvalidDataException"/>.
     /// </summary>
     public async Task<LedgerEntry?> BookAsync(IncomingRefund reported, CancellationToken cancellationToken)
     {
@@ -30,7 +31,8 @@ public sealed class RefundBookings(LedgerStore ledger, RefundStore refunds, Invo
             }
 
             var (next, steps) = await BookedStepsAsync(chargeId, cancellationToken).ConfigureAwait(false);
-            long booked = RefundEntries.BaseOf(steps, row.AmountRefundedMinor);
+            string? invoiceId = row.InvoiceId is { } id && IsInvoiceId(id) ? id : null;
+            long booked = RefundEntries.BaseOf(steps, row.AmountRefundedMinor, invoiceId, row.StripeCustomerId);
             long upTo = Math.Min(row.AmountRefundedMinor, reported.AmountRefundedMinor);
             if (upTo <= booked || !string.Equals(reported.Currency, row.Currency, StringComparison.Ordinal))
             {
@@ -39,7 +41,6 @@ public sealed class RefundBookings(LedgerStore ledger, RefundStore refunds, Invo
 
             // The row's event when it reported this very total (reconcile compares the step at the row's total with it).
             string eventId = upTo == row.AmountRefundedMinor ? row.EventId : reported.EventId;
-            string? invoiceId = row.InvoiceId is { } id && IsInvoiceId(id) ? id : null;
             var step = new RefundBooking(chargeId, next, upTo, upTo - booked, row.Currency, eventId, invoiceId, row.StripeCustomerId);
             long toCredit = invoiceId is null ? 0 : await OverpaymentLeftAsync(invoiceId, row.Currency, cancellationToken).ConfigureAwait(false);
             long outBefore = invoiceId is null ? 0 : await CashOutBeforeAsync(invoiceId, row.Currency, cancellationToken).ConfigureAwait(false);

@@ -38,4 +38,10 @@ public enum LedgerEntryKind
     /// (<see cref="ReconcileAcknowledgement"/>). It has no postings; reconcile lists the finding apart, not as a mismatch.
     /// </summary>
     ReconcileAcknowledged,
+
+    /// <summary>
+    /// Evidence, not money: finance released a held burn (<see cref="BurnReleaseEvidence"/>). It has no postings; the executor
+    /// honours a release on a burn row only when the book holds its entry with the same content.
+    /// </summary>
+    BurnReleased,
 }

@@ -10,8 +10,11 @@ public static class LedgerValidation
     public const int MaxMetadataKeyLength = 64;
     public const int MaxMetadataValueLength = 1024;
 
-    /// <summary>Entries that record evidence and move no money: no postings (<see cref="LedgerEntryKind.PartnerAuditPinned"/>, <see cref="LedgerEntryKind.ReconcileAcknowledged"/>).</summary>
-    public static bool IsEvidence(LedgerEntryKind kind) => kind is LedgerEntryKind.PartnerAuditPinned or LedgerEntryKind.ReconcileAcknowledged;
+    /// <summary>
+    /// Entries that record evidence and move no money: no postings (<see cref="LedgerEntryKind.PartnerAuditPinned"/>,
+    /// <see cref="LedgerEntryKind.ReconcileAcknowledged"/>, <see cref="LedgerEntryKind.BurnReleased"/>).
+    /// </summary>
+    public static bool IsEvidence(LedgerEntryKind kind) => kind is LedgerEntryKind.PartnerAuditPinned or LedgerEntryKind.ReconcileAcknowledged or LedgerEntryKind.BurnReleased;
 
     /// <summary>
     /// Problems of a set of postings: fewer than two, an invalid account or asset, a zero amount,

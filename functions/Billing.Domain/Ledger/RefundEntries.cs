@@ -117,22 +117,47 @@ public static class RefundEntries
 
     /// <summary>
     /// The cumulative amount a charge's next step counts from: that of the latest step (highest number) whose amount is at
-    /// most <paramref name="recordedMinor"/>, what the charge's row records Stripe reported (0 when none is). A step above it was
-    /// never reported by Stripe (written outside the platform, or the row was lowered: reconcile's <c>RefundRowMissing</c>),
-    /// so it neither stops a real refund from being booked nor counts as refunded; the latest one, not the largest, so that a
-    /// planted step the row later reaches still does not count (reconcile reports it off the chain of steps).
+    /// most <paramref name="recordedMinor"/>, what the charge's row records Stripe reported (0 when none is), and that is indexed
+    /// where the burn holds of the row's invoice look (<see cref="IsUnderRow"/>). A step above it was never reported by Stripe
+    /// (written outside the platform, or the row was lowered: reconcile's <c>RefundRowMissing</c>), so it neither stops a real
+    /// refund from being booked nor counts as refunded; the latest one, not the largest, so that a planted step the row later
+    /// reaches still does not count (reconcile reports it off the chain of steps). A step under neither the row's invoice nor
+    /// its customer does not count either: counted, it would take that much of the next real step out of the invoice's index,
+    /// where the holds would not see it (reconcile reports it).
     /// </summary>
     /// <param name="steps">The charge's refund entries, any order.</param>
     /// <param name="recordedMinor">The charge's cumulative amount as its row records it.</param>
-    public static long BaseOf(IEnumerable<LedgerEntry> steps, long recordedMinor)
+    /// <param name="invoiceId">The invoice the row places the charge under, when it is an id of ours (a step names it only then).</param>
+    /// <param name="stripeCustomerId">The row's Stripe customer.</param>
+    public static long BaseOf(IEnumerable<LedgerEntry> steps, long recordedMinor, string? invoiceId, string? stripeCustomerId)
     {
         ArgumentNullException.ThrowIfNull(steps);
         return steps
+            .Where(e => IsUnderRow(e, invoiceId, stripeCustomerId))
             .Select(e => (Step: StepOf(e.EntryId), Amount: AmountRefundedOf(e)))
             .Where(s => s.Step is not null && s.Amount is { } amount && amount <= recordedMinor)
             .OrderByDescending(s => s.Step!.Value.Number)
             .Select(s => s.Amount!.Value)
             .FirstOrDefault();
+    }
+
+    /// <summary>
+    /// Whether a refund step is indexed where the burn holds of its charge's row look (<see cref="LedgerIndex.SubjectOf"/>):
+    /// under the row's invoice, or under the row's Stripe customer (a step booked before the refund was placed under its
+    /// invoice; the holds read the index of each customer who paid the invoice), or, for a row that names neither, under
+    /// nothing, as every step of such a row is. The platform books each step under the row's invoice, or under its customer while
+    /// it has none, so any other step was written outside it: one under no subject, or another's, hides what it claims from
+    /// the holds of the invoice the row names.
+    /// </summary>
+    /// <param name="step">A refund entry of the charge.</param>
+    /// <param name="invoiceId">The row's invoice, when it is an id of ours.</param>
+    /// <param name="stripeCustomerId">The row's Stripe customer.</param>
+    public static bool IsUnderRow(LedgerEntry step, string? invoiceId, string? stripeCustomerId)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return LedgerIndex.SubjectOf(step.Kind, step.Metadata) is { } subject
+            ? (invoiceId is not null && subject == LedgerIndex.Invoice(invoiceId)) || (stripeCustomerId is not null && subject == LedgerIndex.Customer(stripeCustomerId))
+            : invoiceId is null && stripeCustomerId is null;
     }
 
     /// <summary>The cumulative amount a refund entry brought its charge to; null when the entry is none or does not say.</summary>

@@ -4,8 +4,9 @@ namespace Billing.Functions.ReleaseBurn;
 
 /// <summary>
 /// POST /api/v1/burns/{id}/release (finance): finance's decision on a burn held because money of its invoice went back
-/// (<see cref="BurnReleaser"/>). → the burn; 404 no such burn; 409 not held, more than the invoice kept, or released
-/// <see cref="BurnReleaser.MaxReleases"/> times already.
+/// (<see cref="BurnReleaser"/>). → the burn; 404 no such burn; 409 not held, more than the invoice kept, released
+/// <see cref="BurnReleaser.MaxReleases"/> times already, or the ledger books this release otherwise (a release cut off before
+/// its row was written, for another amount or by another partner).
 /// </summary>
 public static class ReleaseBurnFunction
 {
@@ -48,6 +49,7 @@ public static class ReleaseBurnFunction
             BurnReleaseOutcome.NotFound => ApiProblems.NotFound(result.Detail),
             BurnReleaseOutcome.ExceedsKept => ApiProblems.Of(StatusCodes.Status409Conflict, "More than can be burned", result.Detail, new ApiFieldError("amountMinor", result.Detail)),
             BurnReleaseOutcome.TooManyReleases => ApiProblems.Of(StatusCodes.Status409Conflict, "Released too often", result.Detail),
+            BurnReleaseOutcome.Conflict => ApiProblems.Of(StatusCodes.Status409Conflict, "Release booked otherwise", result.Detail),
             _ => ApiProblems.Of(StatusCodes.Status409Conflict, "Burn not held", result.Detail),
         };
     }

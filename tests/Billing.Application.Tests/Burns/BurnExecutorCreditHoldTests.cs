@@ -287,8 +287,7 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
         await Harness.DeleteAsync(h.Tables.Refunds, RefundStore.Partition, "ch_gone");
         await h.Executor.RunAsync(Ct);
         Assert.Equal(BurnStatus.Held, (await h.GetAsync(intent.Id)).Status);
-        var trigger = new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance); // the tests run the executor themselves
-        var releaser = new BurnReleaser(h.Burns, new InvoiceStore(h.Tables), new PaymentStore(h.Tables), h.Credits, new RefundStore(h.Tables), trigger, TimeProvider.System);
+        var releaser = Releasers.New(h.Tables);
 
         var released = await releaser.ReleaseAsync(intent.Id, 11_845, "ch_gone's 5.00 refund checked in Stripe; its row was lost", "finance-ops", Ct);
         await h.Executor.RunAsync(Ct);
@@ -308,8 +307,7 @@ public class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClassFixture
         await h.BookedRefundAsync(intent.InvoiceId, "ch_gone", 500);
         await Harness.DeleteAsync(h.Tables.Refunds, RefundStore.Partition, "ch_gone");
         await h.Executor.RunAsync(Ct);
-        var trigger = new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance);
-        var releaser = new BurnReleaser(h.Burns, new InvoiceStore(h.Tables), new PaymentStore(h.Tables), h.Credits, new RefundStore(h.Tables), trigger, TimeProvider.System);
+        var releaser = Releasers.New(h.Tables);
         Assert.Equal(BurnReleaseOutcome.Released, (await releaser.ReleaseAsync(intent.Id, 11_845, "ch_gone's 5.00 refund checked in Stripe", "finance-ops", Ct)).Outcome);
 
         string late = await h.BookedRefundAsync(intent.InvoiceId, "ch_late", 300, refundedAt: DateTimeOffset.UtcNow.AddHours(-1));

@@ -132,8 +132,7 @@ public class BurnExecutorSourcesTests(BurnChainFixture chain) : IClassFixture<Bu
         var intent = await PaidBurns.CreateAsync(h.Tables, 12_345, paidMinor: 15_000);
         await RefundRows.PlacedAsync(h.Tables, new IncomingRefund("evt_" + Guid.NewGuid().ToString("N"), "ch_" + Guid.NewGuid().ToString("N")[..10], null, "in_" + intent.PaymentId, "cus_x", 3_655, "USD", DateTimeOffset.UtcNow), intent.InvoiceId);
         var held = await AssertHeldAsync(h, intent.Id, "Stripe refunded 1000 minor units of USD");
-        var releaser = new BurnReleaser(h.Burns, new InvoiceStore(h.Tables), new PaymentStore(h.Tables), new CreditNoteStore(h.Tables), new RefundStore(h.Tables),
-            CreditNoteSetup.Trigger(), TimeProvider.System);
+        var releaser = Releasers.New(h.Tables);
 
         var result = await releaser.ReleaseAsync(held.Id, 11_345, "refunded 10.00 of revenue besides the overpayment", "finance-ops", Ct);
 

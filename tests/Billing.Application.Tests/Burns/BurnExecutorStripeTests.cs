@@ -337,12 +337,61 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
         var (h, burn, stripeInvoiceId) = await RefutedAsync();
         StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
 
-        // What BurnReleaser writes: pending, with finance's release.
-        var (held, etag) = (await h.Burns.GetAsync(burn.Id, Ct))!.Value;
-        Assert.NotNull(await h.Burns.TryReplaceAsync(held with { Status = BurnStatus.Pending, Reason = null, Releases = [new BurnRelease("finance-ops", DateTimeOffset.UtcNow, Amount, Amount, "paid by wire")] }, etag, Ct));
+        // Released without asking Stripe (no key): the executor's question is the one counted.
+        Assert.Equal(BurnReleaseOutcome.Released, (await Releasers.New(h.Tables).ReleaseAsync(burn.Id, Amount, "paid by wire", "finance-ops", Ct)).Outcome);
         await RunAskingAsync(h);
 
         Assert.Equal(2, InvoiceGets(stripeInvoiceId).Count);
         Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);
+    }
+
+    /// <summary>The paid burn held (as a refund or dispute leaves it), then released by finance for <paramref name="amountMinor"/>, the releaser asking this test's Stripe double.</summary>
+    private async Task ReleaseAsync(BurnHarness h, BurnIntent burn, long amountMinor)
+    {
+        var (row, etag) = (await h.Burns.GetAsync(burn.Id, Ct))!.Value;
+        if (row.Status != BurnStatus.Held)
+        {
+            Assert.NotNull(await h.Burns.TryReplaceAsync(row with { Status = BurnStatus.Held, Reason = "held: money went back" }, etag, Ct));
+        }
+
+        var result = await Releasers.New(h.Tables, StripeConfirmations.Asking(h.Tables, StripeDouble)).ReleaseAsync(burn.Id, amountMinor, "checked in Stripe", "finance-ops", Ct);
+        Assert.Equal(BurnReleaseOutcome.Released, result.Outcome);
+    }
+
+    // Before: a released burn skipped Stripe's refund check, so a refund made after the release whose charge.refunded was lost burned.
+    [Fact]
+    public async Task RunAsync_ReleasedThenStripeRefundsAndTheWebhookIsLost_HeldNamingTheCharge()
+    {
+        var (h, burn, stripeInvoiceId) = await PaidAsync();
+        StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        await ReleaseAsync(h, burn, Amount);
+        ulong supply = await h.SupplyAsync();
+
+        StripeDouble.AddCharge(stripeInvoiceId, "ch_after", Amount, "usd", amountRefunded: 2_000);
+        await RunAskingAsync(h);
+
+        var held = await h.GetAsync(burn.Id);
+        Assert.Equal((BurnStatus.Held, 0), (held.Status, held.Signings));
+        Assert.Contains("Stripe reports 2000 minor units of USD refunded on charge ch_after", held.Reason, StringComparison.Ordinal);
+        Assert.Contains("0 when finance-ops released the burn", held.Reason, StringComparison.Ordinal);
+        Assert.Equal(supply, await h.SupplyAsync());
+    }
+
+    // The refund finance saw in the hold reason is what the release records: the burn is not held again on it.
+    [Fact]
+    public async Task RunAsync_ReleasedAfterStripesRefundHeldIt_RecordsWhatStripeSaidAndSigns()
+    {
+        var (h, burn, stripeInvoiceId) = await PaidAsync();
+        StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        StripeDouble.AddCharge(stripeInvoiceId, "ch_refunded", Amount, "usd", amountRefunded: 2_000);
+        await RunAskingAsync(h);
+        Assert.Contains("refunded on charge ch_refunded", (await h.GetAsync(burn.Id)).Reason, StringComparison.Ordinal);
+
+        await ReleaseAsync(h, burn, Amount - 2_000);
+        await RunAskingAsync(h);
+
+        Assert.Equal((BurnStatus.Finalized, Amount - 2_000), ((await h.GetAsync(burn.Id)).Status, (await h.GetAsync(burn.Id)).UsdMinor));
+        var entry = Assert.Single(await h.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct), e => e.Kind == LedgerEntryKind.BurnReleased);
+        Assert.Equal(("2000", "Stripe and the refund rows"), (entry.Metadata["refundedMinor:ch_refunded"], entry.Metadata["refundedSeenIn"]));
     }
 }

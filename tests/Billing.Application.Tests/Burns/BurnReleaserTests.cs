@@ -4,7 +4,7 @@ namespace Billing.Application.Tests.Burns;
 /// Finance's release of a held burn on the localnet: it burns what finance decided, never more than the invoice kept after
 /// its credit notes, refunds and lost disputes (checked again right before signing), records who and why, and touches nothing that is not held.
 /// </summary>
-public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChainFixture>
+public partial class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChainFixture>
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
@@ -56,7 +56,6 @@ public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChain
         var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = new JsonArray(chain.Localnet.Info.TreasuryKeypair.Select(b => (JsonNode?)(int)b).ToArray()).ToJsonString() });
         var executor = new BurnExecutor(burns, rpc, new FixedPriceOracle("2.50", TimeProvider.System), new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System),
             credits, refunds, payments, new InvoiceStore(tables), StripeConfirmations.Local(tables), new LedgerName(Options.Create(new LedgerOptions()), tables), Options.Create(new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60) }), TimeProvider.System, NullLogger<BurnExecutor>.Instance);
-        var trigger = new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance); // its background run fails and is logged; the tests run the executor themselves
         string invoiceId = $"INV-carrier-{Guid.NewGuid().ToString("N")[..8]}-202610";
         var intent = (await burns.CreateIfAbsentAsync(SampleBurns.Pending(BurnIntent.IdFor(invoiceId), invoiceId, 12_345, DateTimeOffset.UtcNow) with { PaymentId = "evt_paid" }, Ct)).Intent;
         var paid = new InvoicePayments(new Dictionary<string, PaymentSource>(StringComparer.Ordinal) { ["in_release"] = new("USD", 12_345, Applied: true) }, "evt_paid");
@@ -64,7 +63,7 @@ public class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<BurnChain
         Assert.Equal(PaymentWrite.Recorded, await payments.TryRecordAsync(payment, paid, null, Ct));
         var invoices = new InvoiceStore(tables);
         await invoices.AddOrGetAsync(Invoice123_45(invoiceId), Ct);
-        var h = new Harness(executor, new BurnReleaser(burns, invoices, payments, credits, refunds, trigger, TimeProvider.System), burns, tables, rpc, mint, intent, ledger);
+        var h = new Harness(executor, Releasers.New(tables), burns, tables, rpc, mint, intent, ledger);
         await h.RefundAsync(2_345);
         await executor.RunAsync(Ct);
         Assert.Equal(BurnStatus.Held, (await h.GetAsync()).Status);

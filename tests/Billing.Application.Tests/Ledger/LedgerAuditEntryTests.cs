@@ -221,6 +221,26 @@ public class LedgerAuditEntryTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ReconcileAsync_RealStepCountedFromAStepPlantedUnderNoSubject_ThePlantReportedTheRealStepsNot()
+    {
+        // Before: the planted step passed as one booked before the refund was placed under its invoice. The real step 3 counts
+        // from it, as bookings did then: it stays on the chain, and only the plant is reported.
+        var s = await NewAsync();
+        var (invoiceId, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        await s.RefundProcessor().RecordAsync(Refund("ch_1", 2_000, stripeInvoice, minute: 1), Ct);
+        var planted = RefundEntries.Refunded(new RefundBooking("ch_1", 2, 4_000, 2_000, "USD", "evt_planted", null, null), 0, DateTimeOffset.UtcNow)!;
+        await s.Ledger.AppendAsync(LedgerEntries.MainBook, planted, Ct);
+        var raised = Refund("ch_1", 5_000, stripeInvoice, minute: 2);
+        await new RefundStore(s.Tables).RecordAsync(raised, Ct);
+        await s.Ledger.AppendAsync(LedgerEntries.MainBook, RefundEntries.Refunded(new RefundBooking("ch_1", 3, 5_000, 1_000, "USD", raised.EventId, invoiceId, "cus_1"), 0, raised.At)!, Ct);
+
+        var finding = Assert.Single(await EntryFindingsAsync(s));
+
+        Assert.Equal(("EntryMismatch", planted.EntryId), (finding.Kind, finding.Subject));
+        Assert.Contains($"is indexed under no subject, but its refund row places the charge under invoice {invoiceId} and names customer cus_1", finding.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReconcileAsync_RefundEntriesPlanted_RowMissingOnceOrEntryWithoutSource()
     {
         var s = await NewAsync();

@@ -76,6 +76,8 @@ internal sealed class CrashingLedgerRecorder(ILedgerRecorder inner, string point
 
     public Task<bool> IsBookedAsync(string entryId, CancellationToken cancellationToken) => inner.IsBookedAsync(entryId, cancellationToken);
 
+    public Task<LedgerEntry?> EntryAsync(string entryId, CancellationToken cancellationToken) => inner.EntryAsync(entryId, cancellationToken);
+
     public Task<IReadOnlyList<LedgerEntry>> IndexedAsync(string subject, CancellationToken cancellationToken) => inner.IndexedAsync(subject, cancellationToken);
 
     public Task<bool> IsIndexCompleteAsync(CancellationToken cancellationToken) => inner.IsIndexCompleteAsync(cancellationToken);

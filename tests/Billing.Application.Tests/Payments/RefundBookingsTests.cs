@@ -160,6 +160,28 @@ public class RefundBookingsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task RecordAsync_StepPlantedUnderNoSubject_NextRefundBookedWholeUnderTheInvoiceAndThePlantReported()
+    {
+        // Before: the real step counted from the planted one, so 20.00 of the refund stayed out of the invoice's index (the burn
+        // holds read it), and reconcile took the planted step for one booked before the refund was placed under its invoice.
+        var s = await CreditNoteSetup.NewAsync(azurite);
+        var processor = s.RefundProcessor();
+        var (invoiceId, _, stripeInvoice) = await s.PaidInvoiceAsync();
+        await processor.RecordAsync(Refund("ch_1", 2_000, stripeInvoice, minute: 1), Ct);
+        var planted = RefundEntries.Refunded(new RefundBooking("ch_1", 2, 4_000, 2_000, "USD", "evt_planted", null, null), 0, DateTimeOffset.UtcNow)!;
+        await s.Ledger.AppendAsync(LedgerEntries.MainBook, planted, Ct);
+
+        await processor.RecordAsync(Refund("ch_1", 5_000, stripeInvoice, minute: 2), Ct);
+
+        var indexed = await s.Ledger.IndexedAsync(LedgerEntries.MainBook, LedgerIndex.Invoice(invoiceId), Ct);
+        Assert.Equal([(RefundEntries.Id("ch_1", 1), "2000", "2000"), (RefundEntries.Id("ch_1", 3), "5000", "3000")],
+            indexed.Where(e => e.Kind == LedgerEntryKind.PaymentRefunded).OrderBy(e => e.Sequence).Select(Step));
+        var off = Assert.Single(await s.ReconcileAsync(), f => f.Kind is "RefundRowMissing" or "EntryMismatch" or "EntryWithoutSource");
+        Assert.Equal(("EntryMismatch", planted.EntryId), (off.Kind, off.Subject));
+        Assert.Contains("is indexed under no subject", off.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RecordAsync_RefundRowRaisedOutsideThePlatform_BooksOnlyWhatStripesEventsReported()
     {
         // Before: the next delivery booked the raised row's 90.00 as cash that went out, though Stripe reported 30.00.

@@ -153,6 +153,8 @@ public static class BurnThroughput
 
         public Task<bool> IsBookedAsync(string entryId, CancellationToken cancellationToken) => Task.FromResult(false);
 
+        public Task<Billing.Domain.Ledger.LedgerEntry?> EntryAsync(string entryId, CancellationToken cancellationToken) => Task.FromResult<Billing.Domain.Ledger.LedgerEntry?>(null);
+
         public Task<IReadOnlyList<Billing.Domain.Ledger.LedgerEntry>> IndexedAsync(string subject, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Billing.Domain.Ledger.LedgerEntry>>([]);
 
         public Task<bool> IsIndexCompleteAsync(CancellationToken cancellationToken) => Task.FromResult(true);

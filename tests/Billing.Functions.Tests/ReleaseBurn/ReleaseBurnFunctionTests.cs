@@ -59,6 +59,23 @@ public class ReleaseBurnFunctionTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Release_BookedButItsRowNotWritten_AnotherAmountReturns409AndTheSameOneCompletesIt()
+    {
+        string id = await HeldBurnAsync();
+        // A release cut off between its ledger entry and its row: the book holds release 1, the burn does not.
+        var ledger = new LedgerStore(new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix }));
+        var booked = new BurnRelease("finance", DateTimeOffset.UtcNow.AddMinutes(-1), 5_000, 10_000, "first try");
+        await ledger.AppendAsync(LedgerEntries.MainBook, new BurnReleaseEvidence(id, id["burn-".Length..], 1, booked, new Dictionary<string, long>(), "the refund rows").ToDraft(), CancellationToken.None);
+
+        var (status, problem) = await ReleaseAsync(id, """{"amountMinor": 0, "note": "another amount"}""");
+        var (again, burn) = await ReleaseAsync(id, """{"amountMinor": 5000, "note": "second try"}""");
+
+        Assert.Equal((HttpStatusCode.Conflict, "Release booked otherwise"), (status, problem["title"]!.GetValue<string>()));
+        Assert.Contains($"release 1 of {id} is booked in the ledger", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.OK, "pending", 5_000L, "first try"), (again, burn["status"]!.GetValue<string>(), burn["usdMinor"]!.GetValue<long>(), burn["releaseNote"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Release_MoreThanTheInvoiceKept_Returns409NamingWhatWasKept()
     {
         string id = await HeldBurnAsync();
