@@ -24,7 +24,7 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task<StripeConfirmation> ConfirmAsync(string invoiceId, string currency, string? stripeInvoiceId, long receivedMinor,
         Func<CancellationToken, Task<bool>> linkedByPlatform, CancellationToken cancellationToken) =>
-        ConfirmAsync(invoiceId, currency, stripeInvoiceId, receivedMinor, linkedByPlatform, withCharges: false, cancellationToken);
+        ConfirmAsync(invoiceId, currency, stripeInvoiceId, receivedMinor, linkedByPlatform ?? throw new ArgumentNullException(nameof(linkedByPlatform)), withCharges: false, cancellationToken);
 
     /// <summary>
     /// As <see cref="ConfirmAsync(string, string, string?, long, Func{CancellationToken, Task{bool}}, CancellationToken)"/>, and a
@@ -33,12 +33,20 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
     /// </summary>
     public Task<StripeConfirmation> ConfirmWithChargesAsync(string invoiceId, string currency, string? stripeInvoiceId, long receivedMinor,
         Func<CancellationToken, Task<bool>> linkedByPlatform, CancellationToken cancellationToken) =>
-        ConfirmAsync(invoiceId, currency, stripeInvoiceId, receivedMinor, linkedByPlatform, withCharges: true, cancellationToken);
+        ConfirmAsync(invoiceId, currency, stripeInvoiceId, receivedMinor, linkedByPlatform ?? throw new ArgumentNullException(nameof(linkedByPlatform)), withCharges: true, cancellationToken);
 
+    /// <summary>
+    /// Whether Stripe received the cash an unapplied payment's rows say it did: the Stripe invoice is <c>paid</c> through Stripe,
+    /// its <c>amount_paid</c> covers <paramref name="receivedMinor"/> in <paramref name="currency"/>, in the key's mode. Whose
+    /// invoice it paid is not judged: an unapplied payment is, by its reason, not ours as it stands, while its cash is booked.
+    /// </summary>
+    public Task<StripeConfirmation> ConfirmCashAsync(string currency, string? stripeInvoiceId, long receivedMinor, CancellationToken cancellationToken) =>
+        ConfirmAsync("the rows", currency, stripeInvoiceId, receivedMinor, linkedByPlatform: null, withCharges: false, cancellationToken);
+
+    // linkedByPlatform null: the cash alone is judged (ConfirmCashAsync), not whose invoice it paid.
     private async Task<StripeConfirmation> ConfirmAsync(string invoiceId, string currency, string? stripeInvoiceId, long receivedMinor,
-        Func<CancellationToken, Task<bool>> linkedByPlatform, bool withCharges, CancellationToken cancellationToken)
+        Func<CancellationToken, Task<bool>>? linkedByPlatform, bool withCharges, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(linkedByPlatform);
         if (connection.Client is not { } client)
         {
             return StripeConfirmation.NoKey.Instance;
@@ -50,9 +58,10 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
         }
 
         Stripe.Invoice paid;
+        // The pinned API version's invoice names no charge; its payments are an includable list, asked for only before a burn.
+        string request = withCharges ? $"GET /v1/invoices/{stripeInvoiceId}?expand[]=payments" : $"GET /v1/invoices/{stripeInvoiceId}";
         try
         {
-            // The pinned API version's invoice names no charge; its payments are an includable list, asked for only before a burn.
             var options = withCharges ? new InvoiceGetOptions { Expand = ["payments"] } : null;
             paid = await new InvoiceService(client).GetAsync(stripeInvoiceId, options, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
@@ -60,21 +69,14 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
         {
             return new StripeConfirmation.Refuted(StripeRefutation.NoSuchInvoice, $"Stripe has no invoice {stripeInvoiceId} ({ex.StripeError?.Code ?? "404"})");
         }
-        catch (StripeException ex)
-        {
-            // 5xx and 429 are Stripe's to recover from; any other 4xx is about our request or key, never about the payment.
-            LogUnreachable(logger, ex, stripeInvoiceId!, (int)ex.HttpStatusCode);
-            return new StripeConfirmation.Unreachable($"Stripe answered {(int)ex.HttpStatusCode} ({ex.StripeError?.Type ?? "no error type"})");
-        }
         catch (Exception ex) when (NoAnswer(ex, cancellationToken))
         {
-            LogUnreachable(logger, ex, stripeInvoiceId!, 0);
-            return new StripeConfirmation.Unreachable($"no answer from Stripe that can be read ({ex.GetType().Name})");
+            return Unanswered(request, stripeInvoiceId!, ex);
         }
 
         if (paid is null)
         {
-            return new StripeConfirmation.Unreachable($"Stripe answered no invoice object for {stripeInvoiceId}");
+            return new StripeConfirmation.Unreachable($"{request} answered no invoice object");
         }
 
         var judged = await JudgeAsync(paid, invoiceId, currency, stripeInvoiceId!, receivedMinor, linkedByPlatform, cancellationToken).ConfigureAwait(false);
@@ -84,7 +86,7 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
     }
 
     private async Task<StripeConfirmation> JudgeAsync(Stripe.Invoice paid, string invoiceId, string currency, string stripeInvoiceId, long receivedMinor,
-        Func<CancellationToken, Task<bool>> linkedByPlatform, CancellationToken cancellationToken)
+        Func<CancellationToken, Task<bool>>? linkedByPlatform, CancellationToken cancellationToken)
     {
         string what = $"Stripe invoice {stripeInvoiceId}";
         if (!string.Equals(paid.Status, "paid", StringComparison.Ordinal))
@@ -117,6 +119,11 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
             return new StripeConfirmation.Refuted(StripeRefutation.ModeDiffers, $"{what} is {(paid.Livemode ? "live" : "test")}-mode, the secret key {key}");
         }
 
+        if (linkedByPlatform is null)
+        {
+            return StripeConfirmation.Confirmed.Instance; // the cash alone
+        }
+
         // Metadata naming another invoice always refutes: the sync link is read from invoice rows storage can write, so it
         // only speaks for a Stripe invoice whose metadata names none of ours.
         string? named = paid.Metadata?.GetValueOrDefault(StripeInvoiceSync.InvoiceIdMetadataKey);
@@ -141,6 +148,25 @@ public sealed partial class StripeInvoiceConfirmation(StripeConnection connectio
     private static bool NoAnswer(Exception ex, CancellationToken cancellationToken) =>
         !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe could not be asked about invoice {StripeInvoiceId} (status {Status}, 0 = no answer); nothing is decided on it until it answers")]
-    private static partial void LogUnreachable(ILogger logger, Exception exception, string stripeInvoiceId, int status);
+    /// <summary>
+    /// What an unanswered <paramref name="request"/> makes of the whole answer: the request and Stripe's status and error type
+    /// (5xx and 429 are Stripe's to recover from; any other 4xx is about our request or key, never about the payment), or why
+    /// there was no answer that can be read, so an operator reads which of them keeps a burn pending. Stripe's request id
+    /// is logged only: the answer becomes the burn's reason, which is rewritten only when it changes.
+    /// </summary>
+    private StripeConfirmation.Unreachable Unanswered(string request, string stripeInvoiceId, Exception ex)
+    {
+        var stripe = ex as StripeException;
+        int status = stripe is null ? 0 : (int)stripe.HttpStatusCode;
+        LogUnreachable(logger, ex, stripeInvoiceId, request, status, stripe?.StripeResponse?.RequestId ?? "none");
+        return new StripeConfirmation.Unreachable(ex switch
+        {
+            StripeException s when status > 0 => string.Create(CultureInfo.InvariantCulture, $"{request} answered {status} ({s.StripeError?.Type ?? "no error type"})"),
+            InvalidDataException => $"{request}: {ex.Message}",
+            _ => $"{request} got no answer that can be read ({ex.GetType().Name})",
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe could not be asked about invoice {StripeInvoiceId}: {Request} (status {Status}, 0 = no answer; Stripe request id {StripeRequestId}); nothing is decided on it until it answers")]
+    private static partial void LogUnreachable(ILogger logger, Exception exception, string stripeInvoiceId, string request, int status, string stripeRequestId);
 }

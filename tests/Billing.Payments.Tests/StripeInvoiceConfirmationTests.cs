@@ -212,16 +212,4 @@ public sealed class StripeInvoiceConfirmationTests : StripeDoubleTests
 
         Assert.IsType<StripeConfirmation.Unreachable>(await ConfirmAsync());
     }
-
-    [Fact]
-    public async Task ConfirmWithChargesAsync_MoreChargesOrDisputesThanOnePage_IsUnreachableNotJudgedOnAPart()
-    {
-        StripeDouble.MarkPaid(Paid, 10_000, "usd", Ours);
-        StripeDouble.AddCharge(Paid, "ch_many", 10_000, "usd");
-        StripeDouble.ListsHaveMore = true;
-
-        var unconfirmed = Assert.IsType<StripeConfirmation.Unreachable>(await New().ConfirmWithChargesAsync(Ours, "USD", Paid, 10_000, _ => Task.FromResult(false), Ct));
-
-        Assert.Contains("more", unconfirmed.Detail, StringComparison.Ordinal);
-    }
 }

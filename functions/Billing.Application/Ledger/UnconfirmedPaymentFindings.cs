@@ -25,10 +25,12 @@ internal static class UnconfirmedPaymentFindings
     /// <summary>
     /// Whether the refutation is one settling asks again (<see cref="StripeConfirmation.Refuted.MayBeOurConfiguration"/>): its
     /// invoice's unsettled marker is kept for that, so the marker is this finding's, not a second one (<c>PaymentNotSettled</c>).
-    /// Only an applied payment's: settling asks about those alone, so a refutation on any other row (planted) keeps no marker.
+    /// Only an applied payment's, or an unapplied one's that books cash: settling asks about those alone, so a refutation on any
+    /// other row (planted) keeps no marker.
     /// </summary>
     public static bool AskedAgain(PaymentRecord payment) =>
-        payment.Resolution == PaymentResolution.Applied && payment.StripeRefutation is { } refutation
+        (payment.Resolution == PaymentResolution.Applied || payment.Resolution == PaymentResolution.Unapplied && payment.ToUnappliedMinor > 0)
+        && payment.StripeRefutation is { } refutation
         && (refutation.StartsWith(nameof(StripeRefutation.NoSuchInvoice) + ":", StringComparison.Ordinal)
             || refutation.StartsWith(nameof(StripeRefutation.ModeDiffers) + ":", StringComparison.Ordinal));
 

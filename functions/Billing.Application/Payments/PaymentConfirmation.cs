@@ -32,13 +32,36 @@ public sealed partial class PaymentConfirmation(StripeInvoiceConfirmation stripe
         var answers = new Dictionary<string, StripeConfirmation>(StringComparer.Ordinal);
         foreach (var (source, paid) in claimed)
         {
-            answers[source] = await ConfirmOneAsync(invoiceId, currency, source, paid, withCharges, cancellationToken).ConfigureAwait(false);
+            answers[source] = await ConfirmOneAsync(invoiceId, currency, source, paid, withCharges, cashOnly: false, cancellationToken).ConfigureAwait(false);
         }
 
         return new SourceConfirmations(answers);
     }
 
-    private async Task<StripeConfirmation> ConfirmOneAsync(string invoiceId, string currency, string stripeInvoiceId, long paid, bool withCharges, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stripe's word on the cash of <paramref name="unapplied"/> payment rows that book some (<see cref="PaymentRecord.ToUnappliedMinor"/>),
+    /// per Stripe invoice, for the most any row says it paid (<see cref="StripeInvoiceConfirmation.ConfirmCashAsync"/>): booked
+    /// as <c>cash:stripe</c>, so as forgeable by planted rows as an applied payment, but never ours to judge by invoice.
+    /// </summary>
+    internal async Task<SourceConfirmations> ConfirmCashAsync(IEnumerable<PaymentRecord> unapplied, CancellationToken cancellationToken)
+    {
+        var claimed = new SortedDictionary<string, (string Currency, long Paid)>(StringComparer.Ordinal);
+        foreach (var p in unapplied.Where(p => p.Resolution == PaymentResolution.Unapplied && p.ToUnappliedMinor > 0))
+        {
+            string source = p.StripeInvoiceId ?? "";
+            claimed[source] = (p.Currency, Math.Max(claimed.GetValueOrDefault(source).Paid, p.AmountMinor));
+        }
+
+        var answers = new Dictionary<string, StripeConfirmation>(StringComparer.Ordinal);
+        foreach (var (source, (currency, paid)) in claimed)
+        {
+            answers[source] = await ConfirmOneAsync("", currency, source, paid, withCharges: false, cashOnly: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new SourceConfirmations(answers);
+    }
+
+    private async Task<StripeConfirmation> ConfirmOneAsync(string invoiceId, string currency, string stripeInvoiceId, long paid, bool withCharges, bool cashOnly, CancellationToken cancellationToken)
     {
         if (!stripe.Enabled)
         {
@@ -58,6 +81,11 @@ public sealed partial class PaymentConfirmation(StripeInvoiceConfirmation stripe
         async Task<bool> LinkedAsync(CancellationToken ct) =>
             (await invoices.FindByStripeInvoiceIdAsync(stripeInvoiceId, ct).ConfigureAwait(false)).Contains(invoiceId, StringComparer.Ordinal);
         string? asked = stripeInvoiceId.Length == 0 ? null : stripeInvoiceId;
+        if (cashOnly)
+        {
+            return await stripe.ConfirmCashAsync(currency, asked, paid, cancellationToken).ConfigureAwait(false);
+        }
+
         return withCharges
             ? await stripe.ConfirmWithChargesAsync(invoiceId, currency, asked, paid, LinkedAsync, cancellationToken).ConfigureAwait(false)
             : await stripe.ConfirmAsync(invoiceId, currency, asked, paid, LinkedAsync, cancellationToken).ConfigureAwait(false);

@@ -19,26 +19,24 @@ public sealed partial class PaymentProcessor
     {
         var applied = recorded.Where(p => p.Resolution == PaymentResolution.Applied).ToList();
         var appliedSources = state.Sources.Values.Where(s => s.Applied).ToList();
-        if (applied.Count == 0 && appliedSources.Count == 0)
-        {
-            // Nothing of it counts as paid: unapplied cash is booked as such, never burned, and reconcile reports each by its
-            // unapplied kind. Not asked: Stripe's confirmation judges a payment of our invoice (metadata, sync link), which an
-            // unapplied one is not by definition, and a LivemodeMismatch one is of an invoice our key cannot see (404 forever).
-            return (state, recorded, false);
-        }
 
-        string currency = invoice?.Currency.Code ?? applied.Select(p => p.Currency).Concat(appliedSources.Select(s => s.Currency)).First();
-        var answers = await confirmation.ConfirmAsync(invoiceId, currency, state, applied, withCharges: false, cancellationToken).ConfigureAwait(false);
-        if (answers.Unreachable is var (source, unreachable))
+        // Unapplied cash is asked about as cash only (it is booked to cash:stripe, never counted as paid nor burned): Stripe's
+        // confirmation of a payment of our invoice (metadata, sync link) is what an unapplied one is not by its reason. One
+        // that books nothing (a LivemodeMismatch one is of an invoice our key cannot see: 404 forever) is not asked.
+        var cash = await confirmation.ConfirmCashAsync(recorded, cancellationToken).ConfigureAwait(false);
+        var answers = applied.Count == 0 && appliedSources.Count == 0 ? null
+            : await confirmation.ConfirmAsync(invoiceId, invoice?.Currency.Code ?? applied.Select(p => p.Currency).Concat(appliedSources.Select(s => s.Currency)).First(),
+                state, applied, withCharges: false, cancellationToken).ConfigureAwait(false);
+        if ((answers?.Unreachable ?? cash.Unreachable) is var (source, unreachable))
         {
             LogStripeUnreachable(logger, invoiceId, source, unreachable.Detail);
             return null;
         }
 
         var refuted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var payment in applied)
+        foreach (var payment in recorded.Where(p => p.Resolution == PaymentResolution.Applied || p.Resolution == PaymentResolution.Unapplied && p.ToUnappliedMinor > 0))
         {
-            var refutation = answers.RefutationOf(payment);
+            var refutation = payment.Resolution == PaymentResolution.Applied ? answers?.RefutationOf(payment) : cash.RefutationOf(payment);
             string? text = refutation is null ? null : $"{refutation.Reason}: {refutation.Detail}";
             if (!string.Equals(payment.StripeRefutation, text, StringComparison.Ordinal))
             {
@@ -52,13 +50,13 @@ public sealed partial class PaymentProcessor
             }
         }
 
-        var counted = answers.Counted(state);
+        var counted = answers?.Counted(state) ?? state;
         if (counted.CompletedBy is { } by && refuted.Contains(by))
         {
             counted = counted with { CompletedBy = null };
         }
 
-        return (counted, [.. recorded.Where(p => !refuted.Contains(p.StripeEventId))], answers.AskAgain);
+        return (counted, [.. recorded.Where(p => !refuted.Contains(p.StripeEventId))], (answers?.AskAgain ?? false) || cash.AskAgain);
     }
 
     /// <summary>Clears the unsettled marker, unless a refutation that may be our own misconfiguration is to be asked again.</summary>

@@ -21,6 +21,15 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
         return (h, burn, "in_" + burn.PaymentId);
     }
 
+    /// <summary>The burn is held, never signed, with a reason that says <paramref name="why"/>; returns its row.</summary>
+    private static async Task<BurnIntent> AssertHeldUnsignedAsync(BurnHarness h, BurnIntent burn, string why)
+    {
+        var held = await h.GetAsync(burn.Id);
+        Assert.Equal((BurnStatus.Held, 0), (held.Status, held.Signings));
+        Assert.Contains(why, held.Reason, StringComparison.Ordinal);
+        return held;
+    }
+
     /// <summary>One run of an executor that asks this test's Stripe double before it signs.</summary>
     private Task RunAskingAsync(BurnHarness h) => h.NewExecutorAsking(StripeConfirmations.Asking(h.Tables, StripeDouble)).RunAsync(Ct);
 
@@ -56,9 +65,7 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
 
         await RunAskingAsync(h);
 
-        var held = await h.GetAsync(burn.Id);
-        Assert.Equal((BurnStatus.Held, 0), (held.Status, held.Signings));
-        Assert.Contains("NoSuchInvoice", held.Reason, StringComparison.Ordinal);
+        await AssertHeldUnsignedAsync(h, burn, "NoSuchInvoice");
     }
 
     [Fact]
@@ -92,6 +99,53 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
         Assert.Equal(1_000_000_000_000UL - BurnHarness.DefaultIntentTokens, await h.BalanceAsync());
     }
 
+    /// <summary>The paid burn, held on a reason nothing holds it on any more (as a hold lifted since leaves it): the next run makes it pending, then signs.</summary>
+    private async Task<(BurnHarness H, BurnIntent Burn, string StripeInvoiceId)> HeldOnNothingAsync()
+    {
+        var (h, burn, stripeInvoiceId) = await PaidAsync();
+        StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        var (pending, etag) = (await h.Burns.GetAsync(burn.Id, Ct))!.Value;
+        Assert.NotNull(await h.Burns.TryReplaceAsync(pending with { Status = BurnStatus.Held, Reason = "held: a hold lifted since", UpdatedAt = DateTimeOffset.UtcNow }, etag, Ct));
+        return (h, burn, stripeInvoiceId);
+    }
+
+    // The memo of BurnExecutor.Stripe.cs: Stripe's confirmation of a row version carries to the version our own held → pending
+    // write makes, so one drive asks once.
+    [Fact]
+    public async Task RunAsync_HeldBurnStripeConfirms_AskedOnceAsItGoesPendingAndSigns()
+    {
+        var (h, burn, stripeInvoiceId) = await HeldOnNothingAsync();
+
+        await RunAskingAsync(h);
+
+        Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);
+        Assert.Single(InvoiceGets(stripeInvoiceId));
+    }
+
+    // ...and only to it: a row another writer rewrote after Stripe confirmed the version before is asked about anew.
+    [Fact]
+    public async Task RunAsync_RowRewrittenByAnotherWriterAfterStripeConfirmed_AskedAgainBeforeSigning()
+    {
+        var (h, burn, stripeInvoiceId) = await HeldOnNothingAsync();
+        bool rewritten = false;
+        async Task RewriteOncePendingAsync()
+        {
+            var (row, etag) = (await h.Burns.GetAsync(burn.Id, Ct))!.Value;
+            if (!rewritten && row.Status == BurnStatus.Pending)
+            {
+                rewritten = true; // right after our held → pending write, before the drive reads the row again
+                Assert.NotNull(await h.Burns.TryReplaceAsync(row with { UpdatedAt = DateTimeOffset.UtcNow }, etag, Ct));
+            }
+        }
+
+        var (tables, _) = InterleavingTables.Create(h.Tables.Options.ConnectionString!, h.Tables, $"RowKey='{burn.Id}')", RewriteOncePendingAsync, times: 100);
+        await h.NewExecutorAskingOver(StripeConfirmations.Asking(h.Tables, StripeDouble), tables).RunAsync(Ct);
+
+        Assert.True(rewritten);
+        Assert.Equal(2, InvoiceGets(stripeInvoiceId).Count); // a memo keyed by anything but the row version asks once
+        Assert.Equal(BurnStatus.Finalized, (await h.GetAsync(burn.Id)).Status);
+    }
+
     [Fact]
     public async Task RunAsync_NoSecretKeyAgainstADeploymentsTables_HeldCannotConfirm()
     {
@@ -99,9 +153,7 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
 
         await h.NewExecutorAsking(StripeConfirmations.New(h.Tables, new StripeOptions(), StripeConfirmations.CloudTables)).RunAsync(Ct);
 
-        var held = await h.GetAsync(burn.Id);
-        Assert.Equal((BurnStatus.Held, 0), (held.Status, held.Signings));
-        Assert.Contains("cannot confirm with Stripe: no secret key", held.Reason, StringComparison.Ordinal);
+        await AssertHeldUnsignedAsync(h, burn, "cannot confirm with Stripe: no secret key");
     }
 
     private IReadOnlyList<CapturedRequest> InvoiceGets(string stripeInvoiceId) =>
@@ -144,9 +196,7 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
 
         await RunAskingAsync(h);
 
-        var held = await h.GetAsync(burn.Id);
-        Assert.Equal((BurnStatus.Held, 0), (held.Status, held.Signings));
-        Assert.Contains("Stripe reports dispute dp_ch_disputed", held.Reason, StringComparison.Ordinal);
+        var held = await AssertHeldUnsignedAsync(h, burn, "Stripe reports dispute dp_ch_disputed");
         Assert.Contains("on charge ch_disputed", held.Reason, StringComparison.Ordinal);
         Assert.Contains(InvoiceGets(stripeInvoiceId), r => r.Form.Any(f => f.Key.StartsWith("expand[", StringComparison.Ordinal) && f.Value == "payments"));
         Assert.Contains(StripeDouble.Requests, r => r.Path == "/v1/charges" && r.Field("payment_intent") == "pi_ch_disputed");
@@ -175,13 +225,13 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
 
         await RunAskingAsync(h);
 
-        var held = await h.GetAsync(burn.Id);
-        Assert.Equal((BurnStatus.Held, 0), (held.Status, held.Signings));
-        Assert.Contains("Stripe reports 2000 minor units of USD refunded on charge ch_refunded", held.Reason, StringComparison.Ordinal);
+        await AssertHeldUnsignedAsync(h, burn, "Stripe reports 2000 minor units of USD refunded on charge ch_refunded");
     }
 
+    // The reason names the request Stripe did not answer and its status (before: "when asked for the charges of in_…"), and
+    // stays the same while Stripe does: the row is not rewritten on every run.
     [Fact]
-    public async Task RunAsync_StripeUnreachableForTheCharges_StaysPendingUnsigned()
+    public async Task RunAsync_StripeUnreachableForTheCharges_StaysPendingNamingTheRequestWrittenOnce()
     {
         var (h, burn, stripeInvoiceId) = await PaidAsync();
         StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
@@ -189,10 +239,46 @@ public sealed class BurnExecutorStripeTests(BurnChainFixture chain) : StripeDoub
         StripeDouble.FailStatus["/v1/charges"] = 429;
 
         await RunAskingAsync(h);
+        var etag = (await h.Burns.GetAsync(burn.Id, Ct))!.Value.ETag;
+        await RunAskingAsync(h);
+
+        var (waiting, again) = (await h.Burns.GetAsync(burn.Id, Ct))!.Value;
+        Assert.Equal((BurnStatus.Pending, 0, etag), (waiting.Status, waiting.Signings, again));
+        Assert.Contains($"Stripe could not be asked whether {stripeInvoiceId} paid {burn.InvoiceId} (GET /v1/charges?payment_intent=pi_ch_unasked&limit=100 answered 429 (api_error))",
+            waiting.Reason, StringComparison.Ordinal);
+    }
+
+    // Before: any second page left it pending for good, as "more charges than one page holds".
+    [Fact]
+    public async Task RunAsync_ChargesSpanPages_ReadToTheEndAndHeldOnARefundOnTheLastPage()
+    {
+        var (h, burn, stripeInvoiceId) = await PaidAsync();
+        StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        for (int i = 0; i < 101; i++)
+        {
+            StripeDouble.AddCharge(stripeInvoiceId, $"ch_{i:D3}", i == 100 ? Amount - 100 : 1, "usd", amountRefunded: i == 100 ? 2_000 : 0, paymentIntent: "pi_split");
+        }
+
+        await RunAskingAsync(h);
+
+        await AssertHeldUnsignedAsync(h, burn, "refunded on charge ch_100");
+    }
+
+    [Fact]
+    public async Task RunAsync_MoreChargesThanTenPagesHold_StaysPendingNamingTheList()
+    {
+        var (h, burn, stripeInvoiceId) = await PaidAsync();
+        StripeDouble.MarkPaid(stripeInvoiceId, Amount, "usd", burn.InvoiceId);
+        for (int i = 0; i < 1_001; i++)
+        {
+            StripeDouble.AddCharge(stripeInvoiceId, $"ch_{i:D4}", 1, "usd", paymentIntent: "pi_endless");
+        }
+
+        await RunAskingAsync(h);
 
         var waiting = await h.GetAsync(burn.Id);
         Assert.Equal((BurnStatus.Pending, 0), (waiting.Status, waiting.Signings));
-        Assert.Contains("Stripe could not be asked", waiting.Reason, StringComparison.Ordinal);
+        Assert.Contains("Stripe lists more than 1000 charges of payment intent pi_endless", waiting.Reason, StringComparison.Ordinal);
     }
 
     // Before: a refuted burn went held → pending → held on every run: two writes and a Stripe GET each time.

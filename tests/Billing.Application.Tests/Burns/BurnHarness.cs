@@ -30,6 +30,9 @@ public sealed class BurnHarness
     /// <summary>An executor that asks Stripe through <c>confirmation</c> before it signs (the others: no key, tables on this machine).</summary>
     public required Func<PaymentConfirmation, BurnExecutor> NewExecutorAsking { get; init; }
 
+    /// <summary>As <see cref="NewExecutorAsking"/>, reading and writing burn rows through <c>burnTables</c> (another writer's interleavings).</summary>
+    public required Func<PaymentConfirmation, BillingTables, BurnExecutor> NewExecutorAskingOver { get; init; }
+
     /// <summary>The treasury owner the executors of <see cref="NewExecutor"/> sign with (the localnet's).</summary>
     public required Keypair Treasury { get; init; }
     public required LedgerStore Ledger { get; init; }
@@ -73,7 +76,7 @@ public sealed class BurnHarness
         var ledger = new LedgerStore(tables);
         await ledger.EnsureCreatedAsync(Ct);
         IPriceOracle oracle = priceAge is { } age ? new StaleOracle(price, age) : new FixedPriceOracle(price, TimeProvider.System);
-        BurnExecutor Executor(ISolanaRpcClient executorRpc, string keypairJson, IReadOnlyList<string> retiredOwners, PaymentConfirmation? confirmation = null)
+        BurnExecutor Executor(ISolanaRpcClient executorRpc, string keypairJson, IReadOnlyList<string> retiredOwners, PaymentConfirmation? confirmation = null, BillingTables? burnTables = null)
         {
             var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = keypairJson });
             var burnOptions = new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60), ComputeUnitPrice = computeUnitPrice };
@@ -82,7 +85,7 @@ public sealed class BurnHarness
                 burnOptions.RetiredTreasuryOwners.Add(key);
             }
 
-            return new BurnExecutor(burns, executorRpc, oracle, new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), confirmation ?? StripeConfirmations.Local(tables), new LedgerName(Options.Create(new LedgerOptions()), tables), Options.Create(burnOptions), TimeProvider.System, NullLogger<BurnExecutor>.Instance);
+            return new BurnExecutor(burnTables is null ? burns : new BurnStore(burnTables), executorRpc, oracle, new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), confirmation ?? StripeConfirmations.Local(tables), new LedgerName(Options.Create(new LedgerOptions()), tables), Options.Create(burnOptions), TimeProvider.System, NullLogger<BurnExecutor>.Instance);
         }
 
         return new BurnHarness
@@ -97,6 +100,7 @@ public sealed class BurnHarness
             NewExecutorWith = executorRpc => Executor(executorRpc, KeypairJson(chain.Localnet.Info.TreasuryKeypair), []),
             NewExecutorOf = (keypairJson, retiredOwners) => Executor(rpc, keypairJson, retiredOwners),
             NewExecutorAsking = confirmation => Executor(rpc, KeypairJson(chain.Localnet.Info.TreasuryKeypair), [], confirmation),
+            NewExecutorAskingOver = (confirmation, burnTables) => Executor(rpc, KeypairJson(chain.Localnet.Info.TreasuryKeypair), [], confirmation, burnTables),
         };
     }
 

@@ -202,4 +202,58 @@ public sealed class PaymentProcessorStripeTests(AzuriteFixture azurite) : Stripe
         Assert.Empty(await s.BurnsAsync());
         Assert.Contains((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => (m.Kind, m.Subject) == ("PaymentUnconfirmed", eventId) && m.Detail.Contains("AmountShort", StringComparison.Ordinal));
     }
+
+    /// <summary>An <c>invoice.paid</c> of <paramref name="stripeInvoiceId"/> in EUR for the USD invoice: recorded unapplied (<c>CurrencyMismatch</c>), its money unapplied cash.</summary>
+    private static async Task<string> RecordUnappliedAsync(Setup s, string stripeInvoiceId)
+    {
+        string eventId = "evt_" + Guid.NewGuid().ToString("N");
+        var outcome = await s.Processor.RecordAsync(new WebhookOutcome.PaymentReceived(eventId, InvoiceId.Parse(s.InvoiceId), stripeInvoiceId, "cus_1", "pi_1", Total, "EUR", DateTimeOffset.UtcNow, null), Ct);
+        Assert.Equal(PaymentResolution.Unapplied, outcome.Resolution);
+        return eventId;
+    }
+
+    // Before: unapplied cash was booked to cash:stripe without asking Stripe whether the money exists.
+    [Fact]
+    public async Task RecordAsync_UnappliedPaymentStripeDoesNotConfirm_NotBookedAsCashAndReportedUnconfirmed()
+    {
+        var s = await NewAsync();
+        StripeDouble.MarkPaid("in_eur_open", 0, "eur", s.InvoiceId, status: "open");
+
+        string eventId = await RecordUnappliedAsync(s, "in_eur_open");
+
+        Assert.False(await s.BookedAsync(eventId));
+        Assert.Contains((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => (m.Kind, m.Subject) == ("PaymentUnconfirmed", eventId) && m.Detail.Contains("NotPaid", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RecordAsync_UnappliedPaymentStripeConfirmsAsCash_BookedUnappliedWhateverItsMetadataSays()
+    {
+        var s = await NewAsync();
+        StripeDouble.MarkPaid("in_eur_paid", Total, "eur", "INV-someone-else-202610"); // the cash check judges the money, not whose invoice it paid
+
+        string eventId = await RecordUnappliedAsync(s, "in_eur_paid");
+
+        Assert.True(await s.BookedAsync(eventId));
+        Assert.Contains(StripeDouble.Requests, r => r.ToString() == "GET /v1/invoices/in_eur_paid");
+        Assert.Contains((await s.Audit.ReconcileAsync(Ct)).Mismatches, m => (m.Kind, m.Subject) == ("PaymentCurrencyMismatch", eventId));
+    }
+
+    [Fact]
+    public async Task SettlePendingAsync_UnappliedPaymentStripeUnreachable_NotBookedUntilStripeAnswers()
+    {
+        var s = await NewAsync();
+        StripeDouble.MarkPaid("in_eur_later", Total, "eur", s.InvoiceId);
+        StripeDouble.FailStatus["/v1/invoices/in_eur_later"] = 500;
+
+        string eventId = await RecordUnappliedAsync(s, "in_eur_later");
+
+        Assert.False(await s.BookedAsync(eventId));
+        Assert.Single(await s.Payments.ListUnsettledAsync(Ct));
+
+        StripeDouble.FailStatus.Clear();
+        await s.Processor.SettlePendingAsync(TimeSpan.Zero, Ct);
+
+        Assert.True(await s.BookedAsync(eventId));
+        Assert.Empty(await s.Payments.ListUnsettledAsync(Ct));
+    }
 }

@@ -11,11 +11,11 @@ namespace Billing.Tests.Shared;
 /// Paths listed in <see cref="FailPaths"/>, and any request for a payer in <see cref="FailPayers"/> (by its
 /// <c>metadata[billing_payer]</c>), answer with a Stripe-style 400 error. <c>GET /v1/invoices/{id}</c> answers the invoice a
 /// test set up with <see cref="MarkPaid"/>, else a 404 like Stripe's; paths in <see cref="FailStatus"/> answer that status
-/// (a 500, a 429: Stripe unreachable for the caller). With <c>expand[]=payments</c> the invoice lists the charges a test
-/// added with <see cref="AddCharge"/>, each paid through a payment intent, answered by <c>GET /v1/charges?payment_intent=</c>
-/// and its disputes by <c>GET /v1/disputes?charge=</c>. A GET's query is captured as its form.
+/// (a 500, a 429: Stripe unreachable for the caller). With <c>expand[]=payments</c> the invoice includes the first payments of
+/// the charges a test added with <see cref="AddCharge"/> (StripeCaptureServer.Lists.cs), whose lists are paged as Stripe pages
+/// them. A GET's query is captured as its form.
 /// </summary>
-public sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: false)
+public sealed partial class StripeCaptureServer() : LoopbackHttpServer(concurrent: false)
 {
     private readonly ConcurrentQueue<CapturedRequest> _requests = new();
     private readonly Dictionary<string, string> _idempotentResponses = new(StringComparer.Ordinal);
@@ -33,9 +33,6 @@ public sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: false
 
     /// <summary>Paths answered 200 with this body as it is, e.g. JSON cut short: an answer the caller cannot read.</summary>
     public ConcurrentDictionary<string, string> RawAnswers { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>When set, <c>GET /v1/charges</c> and <c>GET /v1/disputes</c> say more pages follow (<c>has_more</c>).</summary>
-    public bool ListsHaveMore { get; set; }
 
     private readonly ConcurrentDictionary<string, JsonObject> _invoices = new(StringComparer.Ordinal);
 
@@ -60,34 +57,8 @@ public sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: false
         };
     }
 
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<JsonObject>> _charges = new(StringComparer.Ordinal);
-
     /// <summary>Runs before <c>GET /v1/invoices/{id}</c> is answered, with the id: what lands while Stripe is being asked.</summary>
     public Func<string, Task>? OnInvoiceAsked { get; set; }
-
-    /// <summary>
-    /// A charge <paramref name="chargeId"/> (through payment intent <c>pi_{chargeId}</c>) that paid Stripe invoice
-    /// <paramref name="stripeInvoiceId"/> <paramref name="amount"/> minor units of <paramref name="currency"/>, of which
-    /// <paramref name="amountRefunded"/> went back; disputed when <paramref name="disputeStatus"/> is given (dispute <c>dp_{chargeId}</c>).
-    /// </summary>
-    public void AddCharge(string stripeInvoiceId, string chargeId, long amount, string currency, long amountRefunded = 0, string? disputeStatus = null)
-    {
-        var charge = new JsonObject
-        {
-            ["id"] = chargeId, ["object"] = "charge", ["amount"] = amount, ["amount_refunded"] = amountRefunded, ["currency"] = currency.ToLowerInvariant(),
-            ["disputed"] = disputeStatus is not null, ["payment_intent"] = "pi_" + chargeId, ["status"] = "succeeded", ["paid"] = true, ["livemode"] = false,
-        };
-        if (disputeStatus is not null)
-        {
-            charge["test_dispute"] = new JsonObject
-            {
-                ["id"] = "dp_" + chargeId, ["object"] = "dispute", ["amount"] = amount, ["currency"] = currency.ToLowerInvariant(), ["charge"] = chargeId,
-                ["status"] = disputeStatus, ["reason"] = "fraudulent", ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["livemode"] = false,
-            };
-        }
-
-        _charges.GetOrAdd(stripeInvoiceId, _ => new()).Enqueue(charge);
-    }
 
     public IReadOnlyList<CapturedRequest> Requests => [.. _requests];
 
@@ -134,9 +105,9 @@ public sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: false
                 ? (200, WithPayments(invoice, id, captured))
                 : (404, new JsonObject { ["error"] = new JsonObject { ["type"] = "invalid_request_error", ["code"] = "resource_missing", ["param"] = "id", ["message"] = $"No such invoice: '{id}'" } }.ToJsonString());
         }
-        else if (request.HttpMethod == "GET" && path is "/v1/charges" or "/v1/disputes")
+        else if (request.HttpMethod == "GET" && path is "/v1/charges" or "/v1/disputes" or "/v1/invoice_payments")
         {
-            json = ListOf(path, captured);
+            (status, json) = ListOf(path, captured);
         }
         else if (FailPaths.Contains(path) || captured.Field("metadata[billing_payer]") is { } payer && FailPayers.Contains(payer))
         {
@@ -158,45 +129,6 @@ public sealed class StripeCaptureServer() : LoopbackHttpServer(concurrent: false
 
         context.Response.Headers["Request-Id"] = $"req_capture_{_requests.Count}";
         await WriteJsonAsync(context.Response, status, json).ConfigureAwait(false);
-    }
-
-    /// <summary>The invoice, with its payments (<see cref="AddCharge"/>) when the request expands them, as Stripe includes them only then.</summary>
-    private string WithPayments(JsonObject invoice, string id, CapturedRequest r)
-    {
-        var answer = invoice.DeepClone().AsObject();
-        if (r.Form.Any(f => f.Key.StartsWith("expand[", StringComparison.Ordinal) && f.Value == "payments"))
-        {
-            var data = new JsonArray();
-            foreach (var charge in _charges.GetValueOrDefault(id) ?? [])
-            {
-                data.Add(new JsonObject
-                {
-                    ["id"] = "inpay_" + (string)charge["id"]!, ["object"] = "invoice_payment", ["amount_paid"] = (long)charge["amount"]!, ["currency"] = (string)charge["currency"]!,
-                    ["invoice"] = id, ["status"] = "paid", ["payment"] = new JsonObject { ["type"] = "payment_intent", ["payment_intent"] = (string)charge["payment_intent"]! },
-                });
-            }
-
-            answer["payments"] = new JsonObject { ["object"] = "list", ["data"] = data, ["has_more"] = false, ["url"] = "/v1/invoice_payments" };
-        }
-
-        return answer.ToJsonString();
-    }
-
-    /// <summary><c>GET /v1/charges?payment_intent=</c> or <c>GET /v1/disputes?charge=</c>: the added charges (or their disputes) that match.</summary>
-    private string ListOf(string path, CapturedRequest r)
-    {
-        var all = _charges.Values.SelectMany(q => q).ToList();
-        IEnumerable<JsonNode> found = path == "/v1/charges"
-            ? all.Where(c => (string?)c["payment_intent"] == r.Field("payment_intent")).Select(WithoutTestFields)
-            : all.Where(c => (string?)c["id"] == r.Field("charge") && c["test_dispute"] is not null).Select(c => c["test_dispute"]!.DeepClone());
-        return new JsonObject { ["object"] = "list", ["data"] = new JsonArray([.. found]), ["has_more"] = ListsHaveMore, ["url"] = path }.ToJsonString();
-    }
-
-    private static JsonNode WithoutTestFields(JsonObject charge)
-    {
-        var copy = charge.DeepClone().AsObject();
-        copy.Remove("test_dispute");
-        return copy;
     }
 
     private string Respond(CapturedRequest r)
