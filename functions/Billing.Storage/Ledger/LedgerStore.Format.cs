@@ -84,26 +84,10 @@ public sealed partial class LedgerStore
             var actions = new List<TableTransactionAction>(3) { default! };
             var (_, changeOver) = ChangeOver(book, head, null, BookFormat.Changed(0, occurredAt), pk, actions, alwaysOwnEntry: true);
             actions[0] = HeadAction(pk, changeOver!, changeOver!.Sequence, headETag);
-            try
+            if (await TryMoveHeadAsync(book, head, headETag, actions, attempt, cancellationToken).ConfigureAwait(false))
             {
-                await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
                 return changeOver;
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-            {
-                Interlocked.Increment(ref conflicts);
-                if (ex.Status == 409 && headETag is { } used && (ex as TableTransactionFailedException)?.FailedTransactionActionIndex is null or EntryActionIndex)
-                {
-                    await RefuseRowPastHeadAsync(book, head.LastSequence, used, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            if (attempt >= maxAttempts)
-            {
-                throw new LedgerContentionException(book, attempt);
-            }
-
-            await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
         }
     }
 

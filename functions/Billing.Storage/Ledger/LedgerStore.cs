@@ -106,28 +106,42 @@ public sealed partial class LedgerStore
                 actions.Add(new(TableTransactionActionType.Add, IndexEntity(pk, subject, entry)));
             }
 
-            try
+            if (await TryMoveHeadAsync(book, head, headETag, actions, attempt, cancellationToken).ConfigureAwait(false))
             {
-                await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
                 return entry;
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
-            {
-                // Another writer moved the head (412), created it first, or took this sequence or this entry id (409).
-                Interlocked.Increment(ref conflicts);
-                if (ex.Status == 409 && headETag is { } used && (ex as TableTransactionFailedException)?.FailedTransactionActionIndex is null or EntryActionIndex)
-                {
-                    await RefuseRowPastHeadAsync(book, head.LastSequence, used, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            if (attempt >= maxAttempts)
-            {
-                throw new LedgerContentionException(book, attempt);
-            }
-
-            await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Submits <paramref name="actions"/>, which move the head guarded by <paramref name="headETag"/>: true when they landed;
+    /// false, after the retry's pause, when another writer moved the head (412), created it first, or took this sequence or
+    /// entry id (409). Throws <see cref="LedgerContentionException"/> on the last attempt, and refuses a row planted past the
+    /// head (<see cref="RefuseRowPastHeadAsync"/>).
+    /// </summary>
+    private async Task<bool> TryMoveHeadAsync(string book, LedgerHead head, ETag? headETag, List<TableTransactionAction> actions, int attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            Interlocked.Increment(ref conflicts);
+            if (ex.Status == 409 && headETag is { } used && (ex as TableTransactionFailedException)?.FailedTransactionActionIndex is null or EntryActionIndex)
+            {
+                await RefuseRowPastHeadAsync(book, head.LastSequence, used, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (attempt >= maxAttempts)
+        {
+            throw new LedgerContentionException(book, attempt);
+        }
+
+        await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+        return false;
     }
 
     /// <summary>
