@@ -36,7 +36,7 @@ internal static class ReleaseFindings
                 string what = string.Create(CultureInfo.InvariantCulture, $"release {i + 1} ({BurnReleaseEvidence.Describe(release)})");
                 if (entries.GetValueOrDefault(entryId) is not { } entry)
                 {
-                    bool standing = i == burn.Releases.Count - 1 && burn.Status is not (BurnStatus.Finalized or BurnStatus.Failed);
+                    bool standing = i == burn.Releases.Count - 1 && !burn.IsTerminal;
                     if (booking || standing)
                     {
                         yield return new(WithoutEntry, burn.Id, $"{what} has no ledger entry {entryId}: a row written outside the platform, or a release made before releases were booked; the executor does not honour it, finance releases the burn again");

@@ -168,6 +168,18 @@ public partial class BurnReleaserTests
         Assert.DoesNotContain((await ReconcileOnlyLedger.AuditOver(h.Tables).ReconcileAsync(Ct)).Mismatches, m => m.Kind.StartsWith("Release", StringComparison.Ordinal));
     }
 
+    // Before: a burn released for nothing before releases were booked (skipped, never sent) was reported ReleaseWithoutEntry for ever.
+    [Fact]
+    public async Task ReconcileAsync_SkippedByAReleaseMadeBeforeReleasesWereBooked_NotReported()
+    {
+        var h = await HeldAsync();
+        var (held, etag) = (await h.Burns.GetAsync(h.Intent.Id, Ct))!.Value;
+        var earlier = new BurnRelease("finance-ops", DateTimeOffset.UtcNow.AddDays(-1), 0, 10_000, "before the upgrade");
+        Assert.NotNull(await h.Burns.TryReplaceAsync(held with { Status = BurnStatus.Skipped, UsdMinor = 0, Releases = [earlier] }, etag, Ct));
+
+        Assert.DoesNotContain((await ReconcileOnlyLedger.AuditOver(h.Tables).ReconcileAsync(Ct)).Mismatches, m => m.Kind.StartsWith("Release", StringComparison.Ordinal));
+    }
+
     // An upgraded deployment: a release written before releases were booked is not honoured; releasing again books it.
     [Fact]
     public async Task RunAsync_ReleasedBeforeReleasesWereBookedThenReleasedAgain_Signed()
