@@ -37,16 +37,18 @@ public sealed partial class BurnExecutor
     /// </summary>
     private async Task<StepOutcome?> HoldOrSignAsync(BurnIntent intent, ETag etag, TreasuryAccount treasury, CancellationToken cancellationToken)
     {
-        var (why, amount) = await WhyHeldAsync(intent, cancellationToken).ConfigureAwait(false);
+        // Once per pass: the row and its entry do not change within it (an entry is booked before its row), and each check reads the book.
+        var proof = await ProveReleaseAsync(intent, cancellationToken).ConfigureAwait(false);
+        var (why, amount) = await WhyHeldAsync(intent, proof, cancellationToken).ConfigureAwait(false);
         if (why is null && amount is null && confirmedInThisDrive != etag)
         {
-            if (await UnconfirmedByStripeAsync(intent, etag, cancellationToken).ConfigureAwait(false) is { } unconfirmed)
+            if (await UnconfirmedByStripeAsync(intent, etag, proof, cancellationToken).ConfigureAwait(false) is { } unconfirmed)
             {
                 return unconfirmed;
             }
 
             confirmedInThisDrive = etag; // this row version: the pending pass after our own write does not ask again, a rewritten row does
-            (why, amount) = await WhyHeldAsync(intent, cancellationToken).ConfigureAwait(false);
+            (why, amount) = await WhyHeldAsync(intent, proof, cancellationToken).ConfigureAwait(false);
         }
 
         if (why is not null)
@@ -89,15 +91,16 @@ public sealed partial class BurnExecutor
     /// Why the rows or the book hold the intent (a dispute, money that went back, a credit note, a release beyond what the invoice
     /// keeps), or else the amount it must be corrected to before signing (null when it is right). Reads only.
     /// </summary>
-    private async Task<(string? Why, long? CorrectedAmount)> WhyHeldAsync(BurnIntent intent, CancellationToken cancellationToken)
+    private async Task<(string? Why, long? CorrectedAmount)> WhyHeldAsync(BurnIntent intent, (BurnReleaseEvidence? Evidence, string? Why) proof, CancellationToken cancellationToken)
     {
+        // First: the holds below pass over what came before a release, so a release the book does not record lifts nothing.
+        if (proof.Why is { } unproven)
+        {
+            return (unproven, null);
+        }
+
         try
         {
-            // First: the holds below pass over what came before a release, so a release the book does not record lifts nothing.
-            if ((await ReleaseProof.CheckAsync(ledger, intent, time.GetUtcNow(), cancellationToken).ConfigureAwait(false)).Why is { } unproven)
-            {
-                return (unproven, null);
-            }
 
             string? why = await DisputeHold.WhyAsync(refunds, payments, invoices, intent, cancellationToken).ConfigureAwait(false)
                 ?? await BookedCredits.WhyAsync(ledger, creditNotes, refunds, payments, intent, cancellationToken).ConfigureAwait(false);
@@ -129,6 +132,19 @@ public sealed partial class BurnExecutor
         catch (InvalidDataException ex)
         {
             return (Unreadable(intent, ex), null);
+        }
+    }
+
+    /// <summary>The release that stands as its entry records it, or why the burn is held (<see cref="ReleaseProof"/>; a book that cannot be read holds it).</summary>
+    private async Task<(BurnReleaseEvidence? Evidence, string? Why)> ProveReleaseAsync(BurnIntent intent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReleaseProof.CheckAsync(ledger, intent, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            return (null, Unreadable(intent, ex));
         }
     }
 

@@ -28,7 +28,7 @@ public sealed partial class BurnExecutor
     private ETag? confirmedInThisDrive;
 
     /// <summary>How the step ends when Stripe does not confirm the burn's payments or holds it on a charge; null when it may be signed.</summary>
-    private async Task<StepOutcome?> UnconfirmedByStripeAsync(BurnIntent intent, ETag etag, CancellationToken cancellationToken)
+    private async Task<StepOutcome?> UnconfirmedByStripeAsync(BurnIntent intent, ETag etag, (BurnReleaseEvidence? Evidence, string? Why) proof, CancellationToken cancellationToken)
     {
         SourceConfirmations answers;
         try
@@ -74,8 +74,7 @@ public sealed partial class BurnExecutor
         try
         {
             // A released burn is compared with what was refunded when finance released it, as the book records it.
-            var (release, unproven) = await ReleaseProof.CheckAsync(ledger, intent, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            charged = unproven ?? await StripeChargeHold.WhyAsync(refunds, answers.Charges, intent, release, cancellationToken).ConfigureAwait(false);
+            charged = proof.Why ?? await StripeChargeHold.WhyAsync(refunds, answers.Charges, intent, proof.Evidence, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException ex)
         {

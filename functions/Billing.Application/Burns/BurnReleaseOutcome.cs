@@ -19,8 +19,8 @@ public enum BurnReleaseOutcome
     TooManyReleases,
 
     /// <summary>
-    /// The ledger holds this release's entry (its ordinal) for another amount or partner (a release cut off before its row was
-    /// written: releasing again as it was completes it), dated after now, or the release cannot be booked: nothing was written.
+    /// The ledger holds a release of the burn that is not on its row and is dated after now or booked for another invoice, or
+    /// the release cannot be booked: nothing of this request was written.
     /// </summary>
     Conflict,
 }

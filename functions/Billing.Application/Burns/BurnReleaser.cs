@@ -5,8 +5,10 @@ namespace Billing.Application.Burns;
 /// <c>amountMinor</c> of it, at most what the invoice kept after its credit notes, refunds and lost disputes (<see cref="InvoiceKept"/>) and at most what the burn converted, or
 /// nothing (zero: skipped, never sent). The release is booked in the ledger first (<see cref="BurnReleaseEvidence"/>: who, when,
 /// how much, what was kept, why, and what was refunded per charge then), then recorded on the burn: the executor honours only a
-/// release the book records, so a row written outside the platform lifts no hold, and a release cut off between the two is
-/// completed by releasing again as it was. The executor checks the amount
+/// release the book records, so a row written outside the platform alone lifts no hold (one written together with an entry
+/// appended to the book's head is honoured, and the book shows it). A release cut off between the two is completed by the
+/// burn's next release: the booked one goes onto the row first as it was, then the request as the next one unless it is the
+/// same amount by the same partner. The executor checks the amount
 /// against what is kept again right before signing, so a credit note or refund that arrives after the release holds it
 /// again, and finance releases it again (docs/design.md §4.18): every release stays on the burn, the last one stands. A refund
 /// of the invoice's customer that no invoice is found for yet does not refuse a release (releasing is the way past its hold):
@@ -51,91 +53,57 @@ public sealed class BurnReleaser(
                 return new(BurnReleaseOutcome.NotHeld, intent, $"burn {burnId} is {intent.Status.ToString().ToLowerInvariant()}; only a held burn is released");
             }
 
-            if (intent.Releases.Count >= MaxReleases)
-            {
-                return new(BurnReleaseOutcome.TooManyReleases, intent, $"burn {burnId} was released {intent.Releases.Count} times, the most one burn keeps: settle what is left of {intent.InvoiceId} outside the platform");
-            }
-
-            long kept = await KeptAsync(intent, cancellationToken).ConfigureAwait(false);
-            if (amountMinor > kept || amountMinor > intent.UsdMinor)
-            {
-                var lost = InvoiceKept.Lost(await refunds.Disputes.OfInvoiceAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false), intent.Currency);
-                string after = lost.Count == 0 ? "its credit notes and refunds"
-                    : $"its credit notes, refunds and {string.Join(", ", lost.Select(d => $"lost dispute {d.DisputeId} of {Amount(d.AmountMinor, d.Currency)}"))} (that cash went back to the customer)";
-                return new(BurnReleaseOutcome.ExceedsKept, intent,
-                    $"{Amount(amountMinor, intent.Currency)} is more than {intent.InvoiceId} kept after {after}, {Amount(kept, intent.Currency)}, or than the burn converts, {Amount(intent.UsdMinor, intent.Currency)}");
-            }
-
-            // Releasing is the way past a refund of the customer no invoice is found for yet (design §4.18): finance decides with
-            // it named, and only one Stripe makes after this release holds the burn again.
-            string unplaced = await UnplacedCustomerRefunds.DescribeAsync(payments, refunds, intent.InvoiceId, null, cancellationToken).ConfigureAwait(false) is { } refunded
-                ? $"; decided with this in view: {refunded} (a refund Stripe makes after this release holds the burn again)"
-                : "";
+            // Releases booked whose row was not written (cut off between the two, or a concurrent release) are finance's earlier
+            // decisions, made with what was kept then: they go onto the row first, whatever this request asks (the executor checks
+            // the amount against what is kept now before signing), so a lowered kept amount or a partner who left never strands them.
             var now = time.GetUtcNow();
-            int ordinal = intent.Releases.Count + 1;
-            string entryId = BurnReleaseEvidence.Id(burnId, ordinal);
-            var booked = await ledger.GetAsync(LedgerEntries.MainBook, entryId, cancellationToken).ConfigureAwait(false);
-            BurnReleaseEvidence evidence;
-            if (booked is not null)
+            var (completing, unreadable) = await BookedOffTheRowAsync(intent, now, cancellationToken).ConfigureAwait(false);
+            if (unreadable is not null)
             {
-                // Booked, but the row was not written (cut off between the two, or a concurrent release): the book's release stands.
-                evidence = BurnReleaseEvidence.From(booked)
-                    ?? throw new InvalidDataException($"ledger entry {entryId} (sequence {booked.Sequence}) does not read as a release: it was changed outside the platform; run ledger verify");
-                if (evidence.BurnId != intent.Id || evidence.InvoiceId != intent.InvoiceId || evidence.Release.By != releasedBy || evidence.Release.AmountMinor != amountMinor)
-                {
-                    return new(BurnReleaseOutcome.Conflict, intent, string.Create(CultureInfo.InvariantCulture,
-                        $"release {ordinal} of {burnId} is booked in the ledger ({entryId}: {BurnReleaseEvidence.Describe(evidence.Release)}) but not on the burn (a release cut off before its row was written): release it again for {evidence.Release.AmountMinor} minor units as {evidence.Release.By} to complete it"));
-                }
-            }
-            else
-            {
-                var (seen, seenIn) = await RefundedAsync(intent, cancellationToken).ConfigureAwait(false);
-                evidence = new(intent.Id, intent.InvoiceId, ordinal, new BurnRelease(releasedBy, now, amountMinor, kept, note), seen, seenIn);
+                return new(BurnReleaseOutcome.Conflict, intent, unreadable);
             }
 
-            if (evidence.Release.At > now)
-            {
-                // Never stored: the executor holds a release dated after now, and its holds would pass over everything before it.
-                return new(BurnReleaseOutcome.Conflict, intent, $"release {ordinal} of {burnId} is booked in the ledger dated after now ({BurnReleaseEvidence.Describe(evidence.Release)}): not written onto the burn; run ledger verify and reconcile");
-            }
-
-            IReadOnlyList<BurnRelease> releases = [.. intent.Releases, evidence.Release]; // earlier decisions stay
+            IReadOnlyList<BurnRelease> releases = [.. intent.Releases, .. completing.Select(e => e.Release)]; // earlier decisions stay
             if (!BurnStore.KeepsReleases(releases))
             {
-                return new(BurnReleaseOutcome.TooManyReleases, intent, $"burn {burnId} cannot keep one more release: its {intent.Releases.Count} releases fill what one burn keeps (a shorter note may fit); otherwise settle what is left of {intent.InvoiceId} outside the platform");
+                return new(BurnReleaseOutcome.TooManyReleases, intent, $"burn {burnId} cannot keep the releases booked for it: settle what is left of {intent.InvoiceId} outside the platform");
             }
 
-            if (booked is null)
+            string completed = string.Concat(completing.Select(e => string.Create(CultureInfo.InvariantCulture,
+                $"; completed release {e.Ordinal} booked earlier ({BurnReleaseEvidence.Describe(e.Release)}), whose row had not been written: its note stands")));
+            long kept = await KeptAsync(intent, cancellationToken).ConfigureAwait(false);
+            string unplaced = "";
+            BurnReleaseResult? refusal = null;
+            if (completing.Count == 0 || completing[^1].Release.By != releasedBy || completing[^1].Release.AmountMinor != amountMinor)
             {
-                if (Unbookable(evidence, out var draft) is { } why)
+                // A new decision, after any booked ones: ordinal n+1 when this request differs from the release booked as n.
+                var decided = await DecideAsync(intent, releases, amountMinor, note, releasedBy, kept, now, cancellationToken).ConfigureAwait(false);
+                if (decided.Refused is { } refused)
                 {
-                    return new(BurnReleaseOutcome.Conflict, intent, why);
-                }
+                    if (completing.Count == 0)
+                    {
+                        return refused;
+                    }
 
-                // Idempotent by the entry id: another request that booked this ordinal meanwhile is found, and decided on again above.
-                var entry = await ledger.AppendAsync(LedgerEntries.MainBook, draft!, cancellationToken).ConfigureAwait(false);
-                if (BurnReleaseEvidence.From(entry) is not { } stored || !stored.Records(evidence.Release))
+                    refusal = refused; // the booked releases are completed all the same; only this request is refused
+                }
+                else if (decided.Booked is { } release)
                 {
-                    continue;
+                    releases = [.. releases, release];
+                    unplaced = decided.Unplaced;
+                }
+                else
+                {
+                    continue; // another request booked this ordinal meanwhile: decided on again with it
                 }
             }
 
-            // The entry first, then the row: a row never carries a release the book does not record.
-            var release = evidence.Release;
-            var released = intent with
-            {
-                Status = release.AmountMinor == 0 ? BurnStatus.Skipped : BurnStatus.Pending,
-                UsdMinor = release.AmountMinor,
-                TokenAmount = 0, // recomputed from the released amount when it is signed
-                Releases = releases,
-                Reason = release.AmountMinor == 0 ? $"released by {release.By} with nothing to burn" : null, // the note stays on the burn only: a reason may reach the payer's invoice
-                UpdatedAt = now,
-            };
-            if (await burns.TryReplaceAsync(released, etag, cancellationToken).ConfigureAwait(false) is not null)
+            // The entries first, then the row: a row never carries a release the book does not record.
+            if (await WriteAsync(intent, releases, etag, now, cancellationToken).ConfigureAwait(false) is { } released)
             {
                 trigger.Signal();
-                string completed = booked is null ? "" : $"; completed release {ordinal} booked earlier ({BurnReleaseEvidence.Describe(release)}), whose row had not been written: its note stands";
-                return new(BurnReleaseOutcome.Released, released, $"{Amount(release.AmountMinor, intent.Currency)} of {Amount(kept, intent.Currency)} kept released" + unplaced + completed);
+                return refusal is not null ? refusal with { Burn = released, Detail = refusal.Detail + completed }
+                    : new(BurnReleaseOutcome.Released, released, $"{Amount(released.UsdMinor, intent.Currency)} of {Amount(kept, intent.Currency)} kept released" + unplaced + completed);
             }
 
             if (attempt == MaxAttempts)
@@ -143,6 +111,90 @@ public sealed class BurnReleaser(
                 throw new Azure.RequestFailedException(412, $"burn {burnId} kept changing while being released");
             }
         }
+    }
+
+    /// <summary>The releases the book holds after the row's last one (ordinals n, n+1, …), oldest first; or why they cannot go onto the row.</summary>
+    /// <exception cref="InvalidDataException">An entry under a release's id does not read as a release.</exception>
+    private async Task<(List<BurnReleaseEvidence> Booked, string? Conflict)> BookedOffTheRowAsync(BurnIntent intent, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var booked = new List<BurnReleaseEvidence>();
+        for (int ordinal = intent.Releases.Count + 1; ordinal <= MaxReleases; ordinal++)
+        {
+            string entryId = BurnReleaseEvidence.Id(intent.Id, ordinal);
+            if (await ledger.GetAsync(LedgerEntries.MainBook, entryId, cancellationToken).ConfigureAwait(false) is not { } entry)
+            {
+                break;
+            }
+
+            var evidence = BurnReleaseEvidence.From(entry)
+                ?? throw new InvalidDataException($"ledger entry {entryId} (sequence {entry.Sequence}) does not read as a release: it was changed outside the platform; run ledger verify");
+            if (evidence.InvoiceId != intent.InvoiceId || evidence.Release.At > now)
+            {
+                // Never stored: the executor holds a release dated after now, and its holds would pass over everything before it.
+                return (booked, $"release {ordinal} of {intent.Id} is booked in the ledger for invoice {evidence.InvoiceId}, dated {evidence.Release.At.UtcDateTime:O} ({BurnReleaseEvidence.Describe(evidence.Release)}): not written onto the burn; run ledger verify and reconcile");
+            }
+
+            booked.Add(evidence);
+        }
+
+        return (booked, null);
+    }
+
+    /// <summary>This request as the release after <paramref name="releases"/>, booked in the ledger; or why it is refused; neither when another request booked its ordinal meanwhile.</summary>
+    private async Task<(BurnRelease? Booked, BurnReleaseResult? Refused, string Unplaced)> DecideAsync(
+        BurnIntent intent, IReadOnlyList<BurnRelease> releases, long amountMinor, string note, string releasedBy, long kept, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (releases.Count >= MaxReleases)
+        {
+            return (null, new(BurnReleaseOutcome.TooManyReleases, intent, $"burn {intent.Id} was released {releases.Count} times, the most one burn keeps: settle what is left of {intent.InvoiceId} outside the platform"), "");
+        }
+
+        if (amountMinor > kept || amountMinor > intent.UsdMinor)
+        {
+            var lost = InvoiceKept.Lost(await refunds.Disputes.OfInvoiceAsync(intent.InvoiceId, cancellationToken).ConfigureAwait(false), intent.Currency);
+            string after = lost.Count == 0 ? "its credit notes and refunds"
+                : $"its credit notes, refunds and {string.Join(", ", lost.Select(d => $"lost dispute {d.DisputeId} of {Amount(d.AmountMinor, d.Currency)}"))} (that cash went back to the customer)";
+            return (null, new(BurnReleaseOutcome.ExceedsKept, intent,
+                $"{Amount(amountMinor, intent.Currency)} is more than {intent.InvoiceId} kept after {after}, {Amount(kept, intent.Currency)}, or than the burn converts, {Amount(intent.UsdMinor, intent.Currency)}"), "");
+        }
+
+        var (seen, seenIn) = await RefundedAsync(intent, cancellationToken).ConfigureAwait(false);
+        var evidence = new BurnReleaseEvidence(intent.Id, intent.InvoiceId, releases.Count + 1, new BurnRelease(releasedBy, now, amountMinor, kept, note), seen, seenIn);
+        if (!BurnStore.KeepsReleases([.. releases, evidence.Release]))
+        {
+            return (null, new(BurnReleaseOutcome.TooManyReleases, intent, $"burn {intent.Id} cannot keep one more release: its {releases.Count} releases fill what one burn keeps (a shorter note may fit); otherwise settle what is left of {intent.InvoiceId} outside the platform"), "");
+        }
+
+        if (Unbookable(evidence, out var draft) is { } why)
+        {
+            return (null, new(BurnReleaseOutcome.Conflict, intent, why), "");
+        }
+
+        // Releasing is the way past a refund of the customer no invoice is found for yet (design §4.18): finance decides with
+        // it named, and only one Stripe makes after this release holds the burn again.
+        string unplaced = await UnplacedCustomerRefunds.DescribeAsync(payments, refunds, intent.InvoiceId, null, cancellationToken).ConfigureAwait(false) is { } refunded
+            ? $"; decided with this in view: {refunded} (a refund Stripe makes after this release holds the burn again)"
+            : "";
+
+        // Idempotent by the entry id: another request that booked this ordinal meanwhile is found, and decided on again.
+        var entry = await ledger.AppendAsync(LedgerEntries.MainBook, draft!, cancellationToken).ConfigureAwait(false);
+        return BurnReleaseEvidence.From(entry) is { } stored && stored.Records(evidence.Release) ? (evidence.Release, null, unplaced) : (null, null, "");
+    }
+
+    /// <summary>The row with <paramref name="releases"/>, the last one standing; null when the row changed meanwhile.</summary>
+    private async Task<BurnIntent?> WriteAsync(BurnIntent intent, IReadOnlyList<BurnRelease> releases, ETag etag, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var release = releases[^1];
+        var released = intent with
+        {
+            Status = release.AmountMinor == 0 ? BurnStatus.Skipped : BurnStatus.Pending,
+            UsdMinor = release.AmountMinor,
+            TokenAmount = 0, // recomputed from the released amount when it is signed
+            Releases = releases,
+            Reason = release.AmountMinor == 0 ? $"released by {release.By} with nothing to burn" : null, // the note stays on the burn only: a reason may reach the payer's invoice
+            UpdatedAt = now,
+        };
+        return await burns.TryReplaceAsync(released, etag, cancellationToken).ConfigureAwait(false) is not null ? released : null;
     }
 
     /// <summary>Why the release cannot be booked (more charges than one entry records, an id too long); null with its draft.</summary>

@@ -5,12 +5,14 @@ namespace Billing.Application.Ledger;
 /// <list type="bullet">
 /// <item><c>ReleaseWithoutEntry</c> (subject: the burn): a release the book does not record as the row has it (no entry under
 /// its ordinal, or one recording another release), so the executor does not honour it. Reported for the release that stands
-/// unless the burn was signed (finalized or failed: before releases were booked), and for every release after the first one
-/// the book records; the releases before that one are from before releases were booked.</item>
+/// unless the burn ended (finalized, failed or skipped: released before releases were booked), and for every release after
+/// the first one the book records; the releases before that one are from before releases were booked.</item>
 /// <item><c>ReleaseEntryWithoutRelease</c> (subject: the entry): an entry whose burn row does not carry that release (a release
-/// cut off between its booking and its row, which releasing again with the same amount completes; or a row rewritten since).</item>
+/// cut off between its booking and its row, which the burn's next release completes; or a row rewritten since). Not reported
+/// once the burn ended (finalized, failed or skipped): it is never released again, and an entry alone lifts no hold.</item>
 /// </list>
-/// Neither is acknowledgeable: the book or the row is wrong, and a release (again) mends it.
+/// Neither is acknowledgeable: while the burn can still be released, the next release mends both (it books the release and
+/// writes the row, completing any booked release first); otherwise the row was rewritten outside the platform.
 /// </summary>
 internal static class ReleaseFindings
 {
@@ -34,7 +36,7 @@ internal static class ReleaseFindings
                 string what = string.Create(CultureInfo.InvariantCulture, $"release {i + 1} ({BurnReleaseEvidence.Describe(release)})");
                 if (entries.GetValueOrDefault(entryId) is not { } entry)
                 {
-                    bool standing = i == burn.Releases.Count - 1 && burn.Status is not (BurnStatus.Finalized or BurnStatus.Failed);
+                    bool standing = i == burn.Releases.Count - 1 && !burn.IsTerminal;
                     if (booking || standing)
                     {
                         yield return new(WithoutEntry, burn.Id, $"{what} has no ledger entry {entryId}: a row written outside the platform, or a release made before releases were booked; the executor does not honour it, finance releases the burn again");
@@ -73,10 +75,10 @@ internal static class ReleaseFindings
             {
                 yield return new(EntryWithoutRelease, entry.EntryId, $"{what}, but no such burn exists");
             }
-            else if (burn.Releases.Count < evidence.Ordinal)
+            else if (burn.Releases.Count < evidence.Ordinal && !burn.IsTerminal)
             {
                 yield return new(EntryWithoutRelease, entry.EntryId, string.Create(CultureInfo.InvariantCulture,
-                    $"{what}, but the burn carries {burn.Releases.Count} releases: a release cut off between its booking and its row (releasing again with the same amount completes it), or a row rewritten since"));
+                    $"{what}, but the burn carries {burn.Releases.Count} releases: a release cut off between its booking and its row (releasing the burn again, for any amount, completes it), or a row rewritten since"));
             }
         }
     }

@@ -5,8 +5,8 @@ namespace Billing.Functions.ReleaseBurn;
 /// <summary>
 /// POST /api/v1/burns/{id}/release (finance): finance's decision on a burn held because money of its invoice went back
 /// (<see cref="BurnReleaser"/>). → the burn; 404 no such burn; 409 not held, more than the invoice kept, released
-/// <see cref="BurnReleaser.MaxReleases"/> times already, or the ledger books this release otherwise (a release cut off before
-/// its row was written, for another amount or by another partner).
+/// <see cref="BurnReleaser.MaxReleases"/> times already, or the ledger books a release of the burn off its row that cannot be
+/// completed (dated after now, or for another invoice).
 /// </summary>
 public static class ReleaseBurnFunction
 {

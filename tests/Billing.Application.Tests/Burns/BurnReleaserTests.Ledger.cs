@@ -70,31 +70,113 @@ public partial class BurnReleaserTests
         Assert.Contains("for 5000 minor units", finding.Detail, StringComparison.Ordinal);
     }
 
+    /// <summary>The process died between the entry and the row: the book holds release 1 of the held burn, the row does not.</summary>
+    private static async Task<BurnRelease> CutOffAsync(Harness h, long amountMinor = 10_000, string by = "finance-ops")
+    {
+        var booked = new BurnRelease(by, DateTimeOffset.UtcNow.AddMinutes(-1), amountMinor, 10_000, "first try");
+        await h.Ledger.AppendAsync(LedgerEntries.MainBook,
+            new BurnReleaseEvidence(h.Intent.Id, h.Intent.InvoiceId, 1, booked, new Dictionary<string, long> { ["ch_release"] = 2_345 }, "the refund rows").ToDraft(), Ct);
+        return booked;
+    }
+
     [Fact]
-    public async Task ReleaseAsync_CutOffAfterItsEntryWasBooked_ReleasingAgainAsItWasCompletesItAndAnotherAmountIsRefused()
+    public async Task ReleaseAsync_CutOffAfterItsEntryWasBooked_ReleasingAgainAsItWasCompletesIt()
     {
         var h = await HeldAsync();
         ulong supply = await h.SupplyAsync();
-        // The process died between the entry and the row: the book holds release 1, the row does not.
-        var booked = new BurnRelease("finance-ops", DateTimeOffset.UtcNow.AddMinutes(-1), 10_000, 10_000, "first try");
-        await h.Ledger.AppendAsync(LedgerEntries.MainBook,
-            new BurnReleaseEvidence(h.Intent.Id, h.Intent.InvoiceId, 1, booked, new Dictionary<string, long> { ["ch_release"] = 2_345 }, "the refund rows").ToDraft(), Ct);
+        var booked = await CutOffAsync(h);
         var cutOff = await ReconcileOnlyLedger.AuditOver(h.Tables).ReconcileAsync(Ct);
         Assert.Equal($"release:{h.Intent.Id}:1", Assert.Single(cutOff.Mismatches, m => m.Kind == "ReleaseEntryWithoutRelease").Subject);
 
-        var other = await h.ReleaseAsync(9_000);
         var again = await h.ReleaseAsync(10_000, note: "second try");
         await h.Executor.RunAsync(Ct);
         await h.Executor.RunAsync(Ct);
 
-        Assert.Equal(BurnReleaseOutcome.Conflict, other.Outcome);
-        Assert.Contains("release it again for 10000 minor units as finance-ops to complete it", other.Detail, StringComparison.Ordinal);
         Assert.Equal(BurnReleaseOutcome.Released, again.Outcome);
         var burn = await h.GetAsync();
         Assert.Equal(booked, Assert.Single(burn.Releases)); // the booked release, its time and note, not a second one
         Assert.Equal((BurnStatus.Finalized, 10_000L), (burn.Status, burn.UsdMinor));
         Assert.Equal(supply - 4_000_000_000UL, await h.SupplyAsync());
         Assert.Single(await h.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct), e => e.Kind == LedgerEntryKind.BurnReleased);
+        Assert.DoesNotContain((await ReconcileOnlyLedger.AuditOver(h.Tables).ReconcileAsync(Ct)).Mismatches, m => m.Kind.StartsWith("Release", StringComparison.Ordinal));
+    }
+
+    // Before: any other amount or partner was refused (Conflict) while the booked release stayed off the row, so a partner who
+    // had left, or finance deciding differently, could never release the burn.
+    [Theory]
+    [InlineData(9_000, "finance-ops")]
+    [InlineData(10_000, "finance-lead")]
+    public async Task ReleaseAsync_CutOffThenAnotherAmountOrPartner_CompletesTheBookedReleaseAndBooksTheNewOneAfterIt(long amountMinor, string by)
+    {
+        var h = await HeldAsync();
+        ulong supply = await h.SupplyAsync();
+        var booked = await CutOffAsync(h);
+
+        var result = await h.ReleaseAsync(amountMinor, by, "decided again");
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        Assert.Equal(BurnReleaseOutcome.Released, result.Outcome);
+        Assert.Contains("completed release 1 booked earlier", result.Detail, StringComparison.Ordinal);
+        var burn = await h.GetAsync();
+        Assert.Equal(2, burn.Releases.Count);
+        Assert.Equal(booked, burn.Releases[0]);
+        Assert.Equal((by, amountMinor, "decided again"), (burn.Release!.By, burn.Release.AmountMinor, burn.Release.Note));
+        Assert.Equal((BurnStatus.Finalized, amountMinor), (burn.Status, burn.UsdMinor));
+        Assert.Equal(supply - (ulong)amountMinor * 400_000UL, await h.SupplyAsync());
+        Assert.Equal([$"release:{h.Intent.Id}:1", $"release:{h.Intent.Id}:2"],
+            (await h.Ledger.ReadAllAsync(LedgerEntries.MainBook, Ct)).Where(e => e.Kind == LedgerEntryKind.BurnReleased).Select(e => e.EntryId));
+        Assert.DoesNotContain((await ReconcileOnlyLedger.AuditOver(h.Tables).ReconcileAsync(Ct)).Mismatches, m => m.Kind.StartsWith("Release", StringComparison.Ordinal));
+    }
+
+    // Before: the request's amount was checked against what is kept before the book was read, so after a refund lowered it the
+    // booked amount was ExceedsKept and any other Conflict: the burn stayed held for good.
+    [Fact]
+    public async Task ReleaseAsync_CutOffThenARefundLoweredWhatWasKept_CompletesTheBookedReleaseAndTheExecutorHoldsItAgain()
+    {
+        var h = await HeldAsync();
+        ulong supply = await h.SupplyAsync();
+        var booked = await CutOffAsync(h);
+        await h.RefundAsync(1_000, "ch_later"); // 90.00 kept now
+
+        var completed = await h.ReleaseAsync(10_000);
+        await h.Executor.RunAsync(Ct);
+        var heldAgain = await h.GetAsync();
+        var lower = await h.ReleaseAsync(9_000);
+        await h.Executor.RunAsync(Ct);
+        await h.Executor.RunAsync(Ct);
+
+        Assert.Equal(BurnReleaseOutcome.Released, completed.Outcome);
+        Assert.Equal((BurnStatus.Held, booked), (heldAgain.Status, Assert.Single(heldAgain.Releases)));
+        Assert.Equal(BurnReleaseOutcome.Released, lower.Outcome);
+        var burn = await h.GetAsync();
+        Assert.Equal((BurnStatus.Finalized, 9_000L, 2), (burn.Status, burn.UsdMinor, burn.Releases.Count));
+        Assert.Equal(supply - 3_600_000_000UL, await h.SupplyAsync());
+        Assert.DoesNotContain((await ReconcileOnlyLedger.AuditOver(h.Tables).ReconcileAsync(Ct)).Mismatches, m => m.Kind.StartsWith("Release", StringComparison.Ordinal));
+    }
+
+    // Before: an entry whose burn left held before its row was written was reported for ever (the burn is never released again).
+    [Fact]
+    public async Task ReconcileAsync_CutOffReleaseOfABurnThatEndedMeanwhile_NotReported()
+    {
+        var h = await HeldAsync();
+        await CutOffAsync(h);
+        var (held, etag) = (await h.Burns.GetAsync(h.Intent.Id, Ct))!.Value;
+        Assert.NotNull(await h.Burns.TryReplaceAsync(held with { Status = BurnStatus.Skipped, UsdMinor = 0 }, etag, Ct));
+
+        Assert.Equal(BurnReleaseOutcome.NotHeld, (await h.ReleaseAsync(10_000)).Outcome);
+        Assert.DoesNotContain((await ReconcileOnlyLedger.AuditOver(h.Tables).ReconcileAsync(Ct)).Mismatches, m => m.Kind.StartsWith("Release", StringComparison.Ordinal));
+    }
+
+    // Before: a burn released for nothing before releases were booked (skipped, never sent) was reported ReleaseWithoutEntry for ever.
+    [Fact]
+    public async Task ReconcileAsync_SkippedByAReleaseMadeBeforeReleasesWereBooked_NotReported()
+    {
+        var h = await HeldAsync();
+        var (held, etag) = (await h.Burns.GetAsync(h.Intent.Id, Ct))!.Value;
+        var earlier = new BurnRelease("finance-ops", DateTimeOffset.UtcNow.AddDays(-1), 0, 10_000, "before the upgrade");
+        Assert.NotNull(await h.Burns.TryReplaceAsync(held with { Status = BurnStatus.Skipped, UsdMinor = 0, Releases = [earlier] }, etag, Ct));
+
         Assert.DoesNotContain((await ReconcileOnlyLedger.AuditOver(h.Tables).ReconcileAsync(Ct)).Mismatches, m => m.Kind.StartsWith("Release", StringComparison.Ordinal));
     }
 
