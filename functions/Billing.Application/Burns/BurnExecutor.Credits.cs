@@ -101,7 +101,6 @@ public sealed partial class BurnExecutor
 
         try
         {
-
             string? why = await DisputeHold.WhyAsync(refunds, payments, invoices, intent, cancellationToken).ConfigureAwait(false)
                 ?? await BookedCredits.WhyAsync(ledger, creditNotes, refunds, payments, intent, cancellationToken).ConfigureAwait(false);
             if (why is not null)

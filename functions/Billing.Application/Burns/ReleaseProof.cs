@@ -5,8 +5,9 @@ namespace Billing.Application.Burns;
 /// can be written by anyone with storage access, and a release lifts the holds on money that went back before it, so the
 /// executor honours one only when its entry in the hash-chained book says the same (who, when, how much, what was kept, why)
 /// and it is not dated after now. Storage access that also appends a matching entry at the book's head is honoured: the
-/// book then shows that release (who, when, how much), and reconcile finds nothing to compare against it. A release on a row written before releases were booked (an upgraded deployment) has no
-/// entry either: the burn is held and finance releases it again, which books it (README, troubleshooting).
+/// book then shows that release (who, when, how much), and reconcile finds nothing to compare against it. A release on a
+/// row written before releases were booked (an upgraded deployment) has no entry either: the burn is held and finance
+/// releases it again, which books it (README, troubleshooting).
 /// </summary>
 internal static class ReleaseProof
 {
