@@ -59,7 +59,7 @@ internal sealed class RefundEntryFindings
             return null;
         }
 
-        string? placed = PlacedUnder(row);
+        string? placed = Payments.RefundBookings.PlacedUnder(row);
         if (amount is not null && !RefundEntries.IsUnderRow(entry, placed, row.StripeCustomerId))
         {
             return new(EntryFindings.Mismatch, entry.EntryId, string.Create(CultureInfo.InvariantCulture,
@@ -80,10 +80,10 @@ internal sealed class RefundEntryFindings
         var earlier = stepsOf[charge].Where(e => RefundEntries.StepOf(e.EntryId)!.Value.Number < number).ToList();
         long stepBase = RefundEntries.RefundedOf(entry) is { } refunded && (claimed == refunded || earlier.Any(e => RefundEntries.AmountRefundedOf(e) == claimed - refunded))
             ? claimed - refunded
-            : RefundEntries.BaseOf(earlier, row.AmountRefundedMinor, PlacedUnder(row), row.StripeCustomerId);
+            : RefundEntries.BaseOf(earlier, row.AmountRefundedMinor, Payments.RefundBookings.PlacedUnder(row), row.StripeCustomerId);
 
         // Placed later, a step booked before keeps no invoice; the customer is the row's once named.
-        string? invoiceId = entry.Metadata.ContainsKey("invoiceId") ? PlacedUnder(row) : null;
+        string? invoiceId = entry.Metadata.ContainsKey("invoiceId") ? Payments.RefundBookings.PlacedUnder(row) : null;
         string? customer = entry.Metadata.ContainsKey("stripeCustomerId") ? row.StripeCustomerId : null;
         string eventId = claimed == row.AmountRefundedMinor ? row.EventId : Meta(entry, "stripeEventId") ?? row.EventId;
         var step = new RefundBooking(charge, number, claimed, claimed - stepBase, row.Currency, eventId, invoiceId, customer);
@@ -130,7 +130,7 @@ internal sealed class RefundEntryFindings
         // From the step the next booking counts from (RefundEntries.BaseOf); a step counts from one under the row's subjects
         // when two claim its base (a book written before steps under no subject were passed over may count from one).
         chain = new HashSet<string>(StringComparer.Ordinal);
-        string? placed = PlacedUnder(row);
+        string? placed = Payments.RefundBookings.PlacedUnder(row);
         var steps = stepsOf[charge]
             .Select(e => (Entry: e, Number: RefundEntries.StepOf(e.EntryId)!.Value.Number, Amount: RefundEntries.AmountRefundedOf(e), Under: RefundEntries.IsUnderRow(e, placed, row.StripeCustomerId)))
             .Where(s => s.Amount is not null).OrderByDescending(s => s.Under).ThenByDescending(s => s.Number).ToList();
@@ -144,9 +144,6 @@ internal sealed class RefundEntryFindings
         chains[charge] = chain;
         return chain;
     }
-
-    /// <summary>The invoice a row places its charge under, when it is an id of ours (a step names it only then; RefundBookings derives it so).</summary>
-    private static string? PlacedUnder(RefundRecord row) => row.InvoiceId is { } id && Payments.RefundBookings.IsInvoiceId(id) ? id : null;
 
     private static string? Meta(LedgerEntry entry, string key) => entry.Metadata.TryGetValue(key, out string? value) ? value : null;
 }

@@ -31,7 +31,7 @@ public sealed class RefundBookings(LedgerStore ledger, RefundStore refunds, Invo
             }
 
             var (next, steps) = await BookedStepsAsync(chargeId, cancellationToken).ConfigureAwait(false);
-            string? invoiceId = row.InvoiceId is { } id && IsInvoiceId(id) ? id : null;
+            string? invoiceId = PlacedUnder(row);
             long booked = RefundEntries.BaseOf(steps, row.AmountRefundedMinor, invoiceId, row.StripeCustomerId);
             long upTo = Math.Min(row.AmountRefundedMinor, reported.AmountRefundedMinor);
             if (upTo <= booked || !string.Equals(reported.Currency, row.Currency, StringComparison.Ordinal))
@@ -152,8 +152,11 @@ public sealed class RefundBookings(LedgerStore ledger, RefundStore refunds, Invo
         return Math.Max(0, outByNotes - leftOut);
     }
 
+    /// <summary>The invoice a refund row places its charge under, when it is an id of ours: the only one a step names (reconcile derives it the same way).</summary>
+    internal static string? PlacedUnder(RefundRecord row) => row.InvoiceId is { } id && IsInvoiceId(id) ? id : null;
+
     /// <summary>Whether a refund row's invoice is an id of ours (a step names it only then; reconcile derives it so).</summary>
-    internal static bool IsInvoiceId(string id)
+    private static bool IsInvoiceId(string id)
     {
         try
         {
