@@ -22,6 +22,9 @@ public sealed partial class LedgerStore
     public const string HeadRowKey = "head";
     public const int DefaultMaxAttempts = 60;
 
+    /// <summary>The column of an entry row (and of the index cursor) holding its seal (<see cref="LedgerSealKeys"/>).</summary>
+    public const string SealColumn = "Seal";
+
     private const string LastSequenceRowKey = "9999999999999999999";
 
     private const string IndexPrefix = "ix";
@@ -30,15 +33,21 @@ public sealed partial class LedgerStore
     private const int EntryActionIndex = 1;
 
     private readonly TableClient table;
+    private readonly LedgerSealKeys seals;
     private readonly int maxAttempts;
     private long conflicts;
     private long entryRowsRead;
 
-    public LedgerStore(BillingTables tables, int maxAttempts = DefaultMaxAttempts)
+    /// <param name="tables">The deployment's tables.</param>
+    /// <param name="seals">The keys every appended row is sealed with and every row read is checked against (<see cref="LedgerSealKeys"/>).</param>
+    /// <param name="maxAttempts">How many times an append that lost a race is tried.</param>
+    public LedgerStore(BillingTables tables, LedgerSealKeys seals, int maxAttempts = DefaultMaxAttempts)
     {
         ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(seals);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         table = tables.Table(TableName);
+        this.seals = seals;
         this.maxAttempts = maxAttempts;
     }
 
@@ -99,7 +108,8 @@ public sealed partial class LedgerStore
             var (toSeal, changeOver) = ChangeOver(book, head, formatSince, draft, pk, actions);
             LedgerEntry entry = LedgerEntry.Seal(book, checked((changeOver?.Sequence ?? head.LastSequence) + 1), changeOver?.Hash ?? head.LastHash, toSeal);
             actions[0] = HeadAction(pk, entry, formatSince ?? changeOver?.Sequence ?? entry.Sequence, headETag);
-            actions.Add(new(TableTransactionActionType.Add, ToEntity(pk, entry, postings, ReferenceEquals(toSeal, draft) ? metadata : LedgerRowCodec.WriteMetadata(toSeal.Metadata))));
+            entry = SealOf(entry);
+            actions.Add(new(TableTransactionActionType.Add, SealedEntity(pk, entry, postings, ReferenceEquals(toSeal, draft) ? metadata : LedgerRowCodec.WriteMetadata(toSeal.Metadata))));
             actions.Add(new(TableTransactionActionType.Add, IdEntity(pk, entry)));
             if (subject is not null)
             {
@@ -183,8 +193,8 @@ public sealed partial class LedgerStore
                 for (int i = 0; i < chunk.Count; i++)
                 {
                     var draft = i == 0 ? first : chunk[i];
-                    entry = LedgerEntry.Seal(book, checked(++sequence), previous, draft);
-                    actions.Add(new(TableTransactionActionType.Add, ToEntity(pk, entry, LedgerRowCodec.WritePostings(draft.Postings), LedgerRowCodec.WriteMetadata(draft.Metadata))));
+                    entry = SealOf(LedgerEntry.Seal(book, checked(++sequence), previous, draft));
+                    actions.Add(new(TableTransactionActionType.Add, SealedEntity(pk, entry, LedgerRowCodec.WritePostings(draft.Postings), LedgerRowCodec.WriteMetadata(draft.Metadata))));
                     actions.Add(new(TableTransactionActionType.Add, IdEntity(pk, entry)));
                     if (LedgerIndex.SubjectOf(draft.Kind, draft.Metadata) is { } subject)
                     {
@@ -298,6 +308,24 @@ public sealed partial class LedgerStore
         ["Hash"] = entry.Hash,
     };
 
+    /// <summary>
+    /// <paramref name="entry"/> with this deployment's seal (<see cref="LedgerSealKeys.SealEntry"/>), for an append: every
+    /// entry the store writes carries one, in the same transaction as the entry.
+    /// </summary>
+    private LedgerEntry SealOf(LedgerEntry entry) => entry.WithSeal(seals.SealEntry(entry.Book, entry.Sequence, entry.Hash), EntrySealState.Sealed);
+
+    /// <summary>
+    /// The row of a sealed entry (<see cref="SealOf"/>): <see cref="ToEntity"/> and its seal in column <see cref="SealColumn"/>,
+    /// beside the hashed fields (the hash, and instances that do not know the column, are unchanged).
+    /// </summary>
+    private static TableEntity SealedEntity(string pk, LedgerEntry entry, string postings, string metadata)
+    {
+        var row = ToEntity(pk, entry, postings, metadata);
+        row[SealColumn] = entry.StoredSeal ?? throw new InvalidOperationException("An entry is written sealed.");
+        return row;
+    }
+
+    /// <summary>A row without its seal, as a writer outside the platform (or before seals) would write it.</summary>
     internal static TableEntity ToEntity(string pk, LedgerEntry entry, string postings, string metadata) => new(pk, SequenceRowKey(entry.Sequence))
     {
         ["Book"] = entry.Book,
@@ -319,10 +347,10 @@ public sealed partial class LedgerStore
     /// writes (a property of another type, a required one missing, postings or metadata the codec cannot read) throws
     /// <see cref="InvalidDataException"/> naming the row and the property.
     /// </summary>
-    internal static LedgerEntry FromEntity(string tableName, TableEntity row) => UnreadableRowException.Refusing(() => ParseEntry(tableName, row));
+    internal LedgerEntry FromEntity(string tableName, TableEntity row) => UnreadableRowException.Refusing(() => ParseEntry(tableName, row));
 
     /// <summary><see cref="FromEntity"/> throwing <see cref="UnreadableRowException"/>, for readers that list the row apart.</summary>
-    private static LedgerEntry ParseEntry(string tableName, TableEntity row)
+    private LedgerEntry ParseEntry(string tableName, TableEntity row)
     {
         var values = new StrictRow(tableName, row);
         string kindText = values.Text("Kind", required: true)!;
@@ -338,7 +366,8 @@ public sealed partial class LedgerStore
         // Written beside the hashed fields and never read back, but a row holding another type there was not written as is.
         values.Time("OccurredAt");
         values.Text("Encoding");
-        return new LedgerEntry(
+        string? seal = values.Text(SealColumn);
+        var entry = new LedgerEntry(
             values.Text("Book") ?? TableKey.Unescape(row.PartitionKey),
             values.Int64("Sequence", required: true)!.Value,
             values.Text("EntryId", required: true)!,
@@ -351,6 +380,9 @@ public sealed partial class LedgerStore
         {
             RecordedAt = row.Timestamp,
         };
+
+        // The seal is checked against the fields as stored: a row changed since it was sealed reads Invalid.
+        return entry.WithSeal(seal, seals.CheckEntry(seal, entry.Book, entry.Sequence, entry.Hash));
     }
 
     private static T Decode<T>(StrictRow values, string name, Func<string, T> read)
