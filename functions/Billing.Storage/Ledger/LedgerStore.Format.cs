@@ -91,10 +91,10 @@ public sealed partial class LedgerStore
             }
 
             // The head names none (or one that is not of the chain: a fresh change-over replaces what it names).
-            var (head, headETag, _) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
+            var (head, headETag, _, sealedSince) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
             var actions = new List<TableTransactionAction>(3) { default! };
             var (_, changeOver) = ChangeOver(book, head, null, BookFormat.Changed(0, occurredAt), pk, actions, alwaysOwnEntry: true);
-            actions[0] = HeadAction(pk, changeOver!, changeOver!.Sequence, headETag);
+            actions[0] = HeadAction(pk, changeOver!, changeOver!.Sequence, sealedSince, headETag);
             if (await TryMoveHeadAsync(book, head, headETag, actions, attempt, cancellationToken).ConfigureAwait(false))
             {
                 return changeOver;
@@ -131,9 +131,10 @@ public sealed partial class LedgerStore
 
     /// <summary>
     /// The head after <paramref name="last"/>: replaced under <paramref name="etag"/>, or added for a new book; it carries the
-    /// sequence of the book's change-over (<see cref="FormatSinceColumn"/>), so later appends know it without a read.
+    /// sequence of the book's change-over (<see cref="FormatSinceColumn"/>), so later appends know it without a read, and of
+    /// its first sealed entry (<see cref="SealedSinceColumn"/>, when marked), so only the first sealed append marks.
     /// </summary>
-    private static TableTransactionAction HeadAction(string pk, LedgerEntry last, long formatSince, ETag? etag)
+    private static TableTransactionAction HeadAction(string pk, LedgerEntry last, long formatSince, long? sealedSince, ETag? etag)
     {
         var head = new TableEntity(pk, HeadRowKey)
         {
@@ -142,6 +143,11 @@ public sealed partial class LedgerStore
             ["LastEntryId"] = last.EntryId,
             [FormatSinceColumn] = formatSince,
         };
+        if (sealedSince is { } since)
+        {
+            head[SealedSinceColumn] = since;
+        }
+
         return etag is { } guard
             ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, head, guard)
             : new TableTransactionAction(TableTransactionActionType.Add, head);

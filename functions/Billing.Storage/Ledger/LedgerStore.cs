@@ -22,9 +22,6 @@ public sealed partial class LedgerStore
     public const string HeadRowKey = "head";
     public const int DefaultMaxAttempts = 60;
 
-    /// <summary>The column of an entry row (and of the index cursor) holding its seal (<see cref="LedgerSealKeys"/>).</summary>
-    public const string SealColumn = "Seal";
-
     private const string LastSequenceRowKey = "9999999999999999999";
 
     private const string IndexPrefix = "ix";
@@ -103,12 +100,12 @@ public sealed partial class LedgerStore
                 return existing.SameBookingAs(draft) ? existing : throw new LedgerConflictException(existing, draft);
             }
 
-            var (head, headETag, formatSince) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
+            var (head, headETag, formatSince, sealedSince) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
             var actions = new List<TableTransactionAction>(4) { default! }; // the head first, set below; then the entries (EntryActionIndex)
             var (toSeal, changeOver) = ChangeOver(book, head, formatSince, draft, pk, actions);
-            LedgerEntry entry = LedgerEntry.Seal(book, checked((changeOver?.Sequence ?? head.LastSequence) + 1), changeOver?.Hash ?? head.LastHash, toSeal);
-            actions[0] = HeadAction(pk, entry, formatSince ?? changeOver?.Sequence ?? entry.Sequence, headETag);
-            entry = SealOf(entry);
+            toSeal = MarkSealedFrom(toSeal, sealedSince);
+            LedgerEntry entry = SealOf(LedgerEntry.Seal(book, checked((changeOver?.Sequence ?? head.LastSequence) + 1), changeOver?.Hash ?? head.LastHash, toSeal));
+            actions[0] = HeadAction(pk, entry, formatSince ?? changeOver?.Sequence ?? entry.Sequence, SealedSinceAfter(sealedSince, entry), headETag);
             actions.Add(new(TableTransactionActionType.Add, SealedEntity(pk, entry, postings, ReferenceEquals(toSeal, draft) ? metadata : LedgerRowCodec.WriteMetadata(toSeal.Metadata))));
             actions.Add(new(TableTransactionActionType.Add, IdEntity(pk, entry)));
             if (subject is not null)
@@ -184,9 +181,11 @@ public sealed partial class LedgerStore
 
             for (int attempt = 1; ; attempt++)
             {
-                var (head, headETag, formatSince) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
+                var (head, headETag, formatSince, sealedSince) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
                 var actions = new List<TableTransactionAction>(3 + 3 * chunk.Count) { default! }; // the head first, set below
                 var (first, changeOver) = ChangeOver(book, head, formatSince, chunk[0], pk, actions);
+                first = MarkSealedFrom(first, sealedSince);
+                long? sealedFrom = sealedSince;
                 long sequence = changeOver?.Sequence ?? head.LastSequence;
                 string previous = changeOver?.Hash ?? head.LastHash;
                 LedgerEntry? entry = null;
@@ -194,6 +193,7 @@ public sealed partial class LedgerStore
                 {
                     var draft = i == 0 ? first : chunk[i];
                     entry = SealOf(LedgerEntry.Seal(book, checked(++sequence), previous, draft));
+                    sealedFrom = SealedSinceAfter(sealedFrom, entry);
                     actions.Add(new(TableTransactionActionType.Add, SealedEntity(pk, entry, LedgerRowCodec.WritePostings(draft.Postings), LedgerRowCodec.WriteMetadata(draft.Metadata))));
                     actions.Add(new(TableTransactionActionType.Add, IdEntity(pk, entry)));
                     if (LedgerIndex.SubjectOf(draft.Kind, draft.Metadata) is { } subject)
@@ -204,7 +204,7 @@ public sealed partial class LedgerStore
                     previous = entry.Hash;
                 }
 
-                actions[0] = HeadAction(pk, entry!, formatSince ?? changeOver?.Sequence ?? head.LastSequence + 1, headETag);
+                actions[0] = HeadAction(pk, entry!, formatSince ?? changeOver?.Sequence ?? head.LastSequence + 1, sealedFrom, headETag);
                 try
                 {
                     await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
@@ -233,7 +233,7 @@ public sealed partial class LedgerStore
     /// unreadable head; a head whose entry is missing, unreadable or holds another hash; no head while entries exist
     /// (appending would restart the chain at sequence 1). One book's refusal leaves every other book appendable.
     /// </summary>
-    private async Task<(LedgerHead Head, ETag? ETag, long? FormatSince)> HeadToAppendToAsync(string book, CancellationToken cancellationToken)
+    private async Task<(LedgerHead Head, ETag? ETag, long? FormatSince, long? SealedSince)> HeadToAppendToAsync(string book, CancellationToken cancellationToken)
     {
         string pk = PartitionKey(book);
         var headRow = await table.GetEntityIfExistsAsync<TableEntity>(pk, HeadRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -242,7 +242,7 @@ public sealed partial class LedgerStore
             var first = await table.GetEntityIfExistsAsync<TableEntity>(pk, SequenceRowKey(1), select: ["Sequence"], cancellationToken).ConfigureAwait(false);
             if (!first.HasValue)
             {
-                return (new LedgerHead(0, LedgerEntry.GenesisHash), null, null);
+                return (new LedgerHead(0, LedgerEntry.GenesisHash), null, null, null);
             }
 
             // Entry 1 and the head are written in one transaction: another writer's first append, unless the head was removed.
@@ -272,7 +272,7 @@ public sealed partial class LedgerStore
                 $"Ledger book '{book}': the head (table '{table.Name}', partition '{pk}', row '{HeadRowKey}') records sequence {head.LastSequence}, the largest there is: it was written outside this platform, and nothing is appended after it; run ledger verify"));
         }
 
-        return (head, headRow.Value!.ETag, FormatSinceOf(table.Name, headRow.Value!));
+        return (head, headRow.Value!.ETag, FormatSinceOf(table.Name, headRow.Value!), SealedSinceOf(table.Name, headRow.Value!));
     }
 
     /// <summary>
@@ -307,23 +307,6 @@ public sealed partial class LedgerStore
         ["Sequence"] = entry.Sequence,
         ["Hash"] = entry.Hash,
     };
-
-    /// <summary>
-    /// <paramref name="entry"/> with this deployment's seal (<see cref="LedgerSealKeys.SealEntry"/>), for an append: every
-    /// entry the store writes carries one, in the same transaction as the entry.
-    /// </summary>
-    private LedgerEntry SealOf(LedgerEntry entry) => entry.WithSeal(seals.SealEntry(entry.Book, entry.Sequence, entry.Hash), EntrySealState.Sealed);
-
-    /// <summary>
-    /// The row of a sealed entry (<see cref="SealOf"/>): <see cref="ToEntity"/> and its seal in column <see cref="SealColumn"/>,
-    /// beside the hashed fields (the hash, and instances that do not know the column, are unchanged).
-    /// </summary>
-    private static TableEntity SealedEntity(string pk, LedgerEntry entry, string postings, string metadata)
-    {
-        var row = ToEntity(pk, entry, postings, metadata);
-        row[SealColumn] = entry.StoredSeal ?? throw new InvalidOperationException("An entry is written sealed.");
-        return row;
-    }
 
     /// <summary>A row without its seal, as a writer outside the platform (or before seals) would write it.</summary>
     internal static TableEntity ToEntity(string pk, LedgerEntry entry, string postings, string metadata) => new(pk, SequenceRowKey(entry.Sequence))
