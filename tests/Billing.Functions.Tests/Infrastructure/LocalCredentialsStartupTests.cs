@@ -46,7 +46,6 @@ public class LocalCredentialsStartupTests
         var settings = Settings("Billing:Storage:ConnectionString", AzureAccount);
         settings["Billing:Stripe:WebhookSecret"] = "whsec_a_deployments_own_secret";
         settings["Billing:Partners:Items:0:ApiKey"] = "a-deployments-own-carrier-key";
-        settings["Billing:Ledger:SealKey"] = OwnSealKey;
 
         StartupValidationTests.Build(settings);
     }
@@ -96,6 +95,7 @@ public class LocalCredentialsStartupTests
         var settings = StartupValidationTests.Valid();
         settings.Remove("Billing:Storage:ConnectionString");
         settings[key] = value;
+        settings["Billing:Ledger:SealKey"] = OwnSealKey; // off this machine a deployment has its own
         return settings;
     }
 }
