@@ -123,6 +123,11 @@ public class LedgerSealTests(BurnChainFixture chain) : IClassFixture<BurnChainFi
         var named = Assert.Single(report.Mismatches, m => m.Kind == LedgerAudit.UnsealedAcknowledgement);
         Assert.Equal(acknowledgement.EntryId, named.Subject);
         Assert.Contains("is not sealed by this deployment", named.Detail, StringComparison.Ordinal);
+
+        // Acknowledging it for real finds the planted entry under its id: refused, never answered "already acknowledged".
+        var again = new ReconcileAcknowledger(audit, s.Ledger, TimeProvider.System)
+            .AcknowledgeAsync(finding.Kind, finding.Subject, ReconcileAcknowledgement.DigestOf(finding.Detail), "settled by phone", "finance-ops", Ct);
+        Assert.Contains("acknowledges nothing", (await Assert.ThrowsAsync<InvalidDataException>(() => again)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
