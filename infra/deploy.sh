@@ -277,7 +277,7 @@ fi
 SECRET_FILE=""
 cleanup() { if [ -n "$SECRET_FILE" ]; then rm -f "$SECRET_FILE"; fi; }
 trap cleanup EXIT
-if [ -n "${BILLING_STRIPE_SECRET_KEY:-}${BILLING_STRIPE_WEBHOOK_SECRET:-}${BILLING_SOLANA_TREASURY_KEYPAIR:-}${BILLING_LEDGER_ANCHOR_KEYPAIR:-}" ]; then
+if [ -n "${BILLING_STRIPE_SECRET_KEY:-}${BILLING_STRIPE_WEBHOOK_SECRET:-}${BILLING_SOLANA_TREASURY_KEYPAIR:-}${BILLING_LEDGER_ANCHOR_KEYPAIR:-}${BILLING_LEDGER_SEAL_KEY:-}" ]; then
   command -v python3 >/dev/null 2>&1 || die "python3 is needed to write the secret parameters file"
   SECRET_FILE="$(mktemp "${TMPDIR:-/tmp}/billing-secrets.XXXXXX.json")"
   chmod 600 "$SECRET_FILE"
@@ -288,6 +288,7 @@ mapping = {
     "stripeWebhookSecret": "BILLING_STRIPE_WEBHOOK_SECRET",
     "solanaTreasuryKeypair": "BILLING_SOLANA_TREASURY_KEYPAIR",
     "ledgerAnchorKeypair": "BILLING_LEDGER_ANCHOR_KEYPAIR",
+    "ledgerSealKey": "BILLING_LEDGER_SEAL_KEY",
 }
 values = {p: {"value": os.environ[e]} for p, e in mapping.items() if os.environ.get(e)}
 doc = {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
@@ -343,6 +344,7 @@ not_passed=()
 [ -n "${BILLING_STRIPE_WEBHOOK_SECRET:-}" ] || not_passed+=(stripe-webhook-secret)
 [ -n "${BILLING_SOLANA_TREASURY_KEYPAIR:-}" ] || not_passed+=(solana-treasury-keypair)
 [ -n "${BILLING_STRIPE_SECRET_KEY:-}" ] || not_passed+=("stripe-secret-key (unless -p stripeInvoiceSync=false)")
+[ -n "${BILLING_LEDGER_SEAL_KEY:-}" ] || not_passed+=(ledger-seal-key)
 [ -n "${BILLING_LEDGER_ANCHOR_KEYPAIR:-}" ] || not_passed+=("ledger-anchor-keypair (only with -p dedicatedAnchorKeypair=true)")
 if [ ${#not_passed[@]} -gt 0 ]; then
   log "not passed in this run: ${not_passed[*]}. The app does not start until each exists in $KEY_VAULT; set them and restart (infra/README.md, Secrets)"

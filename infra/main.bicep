@@ -181,6 +181,10 @@ param dedicatedAnchorKeypair bool = false
 @description('Optional. Ledger anchor authority keypair, written to Key Vault when given. Otherwise set the secret later (README); read only with dedicatedAnchorKeypair.')
 param ledgerAnchorKeypair string = ''
 
+@secure()
+@description('Optional. Ledger seal key (base64 of at least 32 random bytes), written to Key Vault when given. Otherwise set the secret later (README). Always referenced as Billing__Ledger__SealKey.')
+param ledgerSealKey string = ''
+
 // ---------------------------------------------------------------------------------------------------
 // Key Vault and monitoring
 // ---------------------------------------------------------------------------------------------------
@@ -250,6 +254,7 @@ var secretNames = {
   stripeWebhookSecret: 'stripe-webhook-secret'
   solanaTreasuryKeypair: 'solana-treasury-keypair'
   ledgerAnchorKeypair: 'ledger-anchor-keypair'
+  ledgerSealKey: 'ledger-seal-key'
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -319,6 +324,7 @@ module keyVault 'modules/keyvault.bicep' = {
     stripeWebhookSecret: stripeWebhookSecret
     solanaTreasuryKeypair: solanaTreasuryKeypair
     ledgerAnchorKeypair: ledgerAnchorKeypair
+    ledgerSealKey: ledgerSealKey
     tags: tags
   }
 }

@@ -49,6 +49,7 @@ param secretNames {
   stripeWebhookSecret: string
   solanaTreasuryKeypair: string
   ledgerAnchorKeypair: string
+  ledgerSealKey: string
 }
 
 @description('Reference the Stripe API key secret (invoice sync on). False leaves Billing__Stripe__SecretKey unset: sync off.')
@@ -136,6 +137,7 @@ var keyVaultReference = {
   stripeWebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.stripeWebhookSecret}/)'
   solanaTreasuryKeypair: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.solanaTreasuryKeypair}/)'
   ledgerAnchorKeypair: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.ledgerAnchorKeypair}/)'
+  ledgerSealKey: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${secretNames.ledgerSealKey}/)'
 }
 
 // Flex Consumption has no FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION app settings: the runtime
@@ -175,6 +177,7 @@ var baseAppSettings = {
   Billing__Burns__Schedule: burnSchedule
   Billing__Ledger__AnchorSchedule: anchorSchedule
   Billing__Stripe__WebhookSecret: keyVaultReference.stripeWebhookSecret
+  Billing__Ledger__SealKey: keyVaultReference.ledgerSealKey
   Billing__Solana__RpcUrl: solanaRpcUrl
   Billing__Solana__Mint: solanaMint
   Billing__Solana__TreasuryKeypair: keyVaultReference.solanaTreasuryKeypair

@@ -24,6 +24,7 @@ param secretNames {
   stripeWebhookSecret: string
   solanaTreasuryKeypair: string
   ledgerAnchorKeypair: string
+  ledgerSealKey: string
 }
 
 @secure()
@@ -41,6 +42,10 @@ param solanaTreasuryKeypair string
 @secure()
 @description('Ledger anchor authority keypair (the same format). Empty: not written.')
 param ledgerAnchorKeypair string
+
+@secure()
+@description('Ledger seal key (base64 of at least 32 random bytes). Empty: not written.')
+param ledgerSealKey string
 
 @description('Tags applied to the resources.')
 param tags object
@@ -103,6 +108,15 @@ resource anchorKeypairSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if
   name: secretNames.ledgerAnchorKeypair
   properties: {
     value: ledgerAnchorKeypair
+    contentType: 'text/plain'
+  }
+}
+
+resource sealKeySecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(ledgerSealKey)) {
+  parent: vault
+  name: secretNames.ledgerSealKey
+  properties: {
+    value: ledgerSealKey
     contentType: 'text/plain'
   }
 }

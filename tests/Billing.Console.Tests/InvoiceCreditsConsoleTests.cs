@@ -3,6 +3,7 @@ using Billing.Domain;
 using Billing.Domain.Invoicing;
 using Billing.Storage;
 using Billing.Storage.Ledger;
+using Billing.Tests.Shared;
 
 namespace Billing.WebConsole.Tests;
 
@@ -30,7 +31,7 @@ public class InvoiceCreditsConsoleTests(ConsoleFixture fixture)
         var line = new InvoiceLine("offload.bytes", "Data offload", null, 10_000_000m, "DC", 0.00001m, new Money(10_000, Currency.USD));
         var invoice = new Invoice(InvoiceId.Parse(Id), "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line], StripeInvoice).Finalize();
         await new InvoiceStore(tables).AddOrGetAsync(invoice, CancellationToken.None);
-        await new LedgerRecorder(new LedgerStore(tables), new PartnerStore(tables), TimeProvider.System).InvoiceFinalizedAsync(invoice, CancellationToken.None);
+        await new LedgerRecorder(new LedgerStore(tables, TestSeals.Keys), new PartnerStore(tables), TimeProvider.System).InvoiceFinalizedAsync(invoice, CancellationToken.None);
         await fixture.PostStripeEventAsync(StripeTestEvents.CreditNote("evt_cn_console_201905", "cn_console_201905", StripeInvoice, 4_000, "usd", DateTimeOffset.UtcNow, prePaymentMinor: 4_000));
         await fixture.PostStripeEventAsync(StripeTestEvents.InvoicePaid("evt_paid_console_201905", StripeInvoice, Id, 6_000, "usd", "cus_console_201905", DateTimeOffset.UtcNow));
 

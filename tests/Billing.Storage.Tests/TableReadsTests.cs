@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using Billing.Domain.Burns;
+using Billing.Tests.Shared;
 
 namespace Billing.Storage.Tests;
 
@@ -66,7 +67,7 @@ public class TableReadsTests(AzuriteFixture azurite)
     public Task LedgerStoreGetAsync_EntryIdTooLongForAKey_NullWithoutAskingStorage(char c) =>
         AssertNothingFoundWithoutAskingStorageAsync(async tables =>
         {
-            var ledger = new LedgerStore(tables);
+            var ledger = new LedgerStore(tables, TestSeals.Keys);
             await ledger.EnsureCreatedAsync(Ct);
             return await ledger.GetAsync(new string(c, LedgerValidation.MaxEntryIdLength), Ct);
         });

@@ -128,6 +128,12 @@ public sealed class BurnReleaser(
 
             var evidence = BurnReleaseEvidence.From(entry)
                 ?? throw new InvalidDataException($"ledger entry {entryId} (sequence {entry.Sequence}) does not read as a release: it was changed outside the platform; run ledger verify");
+            if (!entry.IsSealed)
+            {
+                // Never completed onto the row: the entry was appended outside the platform (or before entries were sealed).
+                return (booked, $"release {ordinal} of {intent.Id} is booked in the ledger ({BurnReleaseEvidence.Describe(evidence.Release)}), but its entry {entryId} {ReleaseProof.NotSealed(entry)}: not written onto the burn; run ledger verify and reconcile");
+            }
+
             if (evidence.InvoiceId != intent.InvoiceId || evidence.Release.At > now)
             {
                 // Never stored: the executor holds a release dated after now, and its holds would pass over everything before it.

@@ -13,6 +13,7 @@ internal sealed class BookFormatFacts
     private readonly List<LedgerEntry> olderShape = [];
     private readonly List<(LedgerEntry Entry, long Below)> claims = [];
     private readonly HashSet<long> marked = [];
+    private bool firstSealed;
 
     /// <summary>The sequence of the change-over entry; null when the book has none (written before, all of it).</summary>
     public long? ChangeOver { get; private set; }
@@ -22,6 +23,7 @@ internal sealed class BookFormatFacts
         if (BookFormat.Marks(entry))
         {
             marked.Add(entry.Sequence);
+            firstSealed |= entry.Sequence == 1 && entry.IsSealed;
             ChangeOver = ChangeOver is { } known ? Math.Min(known, entry.Sequence) : entry.Sequence;
         }
 
@@ -37,13 +39,17 @@ internal sealed class BookFormatFacts
     }
 
     /// <summary>
-    /// The backfill claims that count: appended after the change-over they name, which is an entry marking it. A claim naming
-    /// another sequence says nothing of this book's index.
+    /// The backfill claims that count: sealed by this deployment (as the burn hold requires, <see cref="LedgerStore.IsIndexCompleteAsync"/>),
+    /// appended after the change-over they name, which is an entry marking it. A claim naming another sequence says nothing
+    /// of this book's index; an unsealed one was written before seals or planted (verify reports it EntryUnsealed).
     /// </summary>
-    public IEnumerable<(LedgerEntry Entry, long Below)> Claims => claims.Where(c => marked.Contains(c.Below) && c.Entry.Sequence > c.Below);
+    public IEnumerable<(LedgerEntry Entry, long Below)> Claims => claims.Where(c => c.Entry.IsSealed && marked.Contains(c.Below) && c.Entry.Sequence > c.Below);
 
-    /// <summary>Below which sequence the chain says every entry has its index rows: 1 for none, the change-over when the book was created so.</summary>
-    public long IndexedBelow => Math.Max(ChangeOver == 1 ? 1 : 0, Claims.Select(c => c.Below).DefaultIfEmpty(0).Max());
+    /// <summary>
+    /// Below which sequence the chain says every entry has its index rows: 1 for none, the change-over when the book was
+    /// created so (and its entry 1 is sealed; else a sealed claim is needed, as for burns).
+    /// </summary>
+    public long IndexedBelow => Math.Max(ChangeOver == 1 && firstSealed ? 1 : 0, Claims.Select(c => c.Below).DefaultIfEmpty(0).Max());
 
     /// <summary>
     /// Credit-note entries of the older shape at or after the change-over: the change-over says none are, but the void of a note

@@ -3,7 +3,7 @@ namespace Billing.Application.Ledger;
 /// <summary>
 /// What an entry of the book says that the entry its records make (<see cref="EntryDrafts"/>) does not: each account's amount
 /// per asset, and each metadata value. Time is not compared (a retried booking stamps a later one), nor the book's change-over
-/// marker (<see cref="BookFormat.Key"/>, which the ledger adds to whichever entry comes first), nor the metadata keys a caller
+/// marker (<see cref="BookFormat.Key"/>, which the ledger adds to whichever entry comes first; likewise <see cref="SealMarker.Key"/>), nor the metadata keys a caller
 /// passes over (values no record reconcile reads holds).
 /// </summary>
 internal static class EntryComparison
@@ -45,7 +45,7 @@ internal static class EntryComparison
         foreach (string key in booked.Metadata.Keys.Union(expected.Metadata.Keys).Order(StringComparer.Ordinal))
         {
             string? book = booked.Metadata.GetValueOrDefault(key), records = expected.Metadata.GetValueOrDefault(key);
-            if (key != BookFormat.Key && skipKey?.Invoke(key) != true && !string.Equals(book, records, StringComparison.Ordinal))
+            if (key is not BookFormat.Key and not SealMarker.Key && skipKey?.Invoke(key) != true && !string.Equals(book, records, StringComparison.Ordinal))
             {
                 differences.Add($"metadata {key}: the book has {Quoted(book)}, {source} makes {Quoted(records)}");
             }

@@ -68,7 +68,8 @@ public sealed partial class LedgerAnchorService
 
         // A cursor saying complete with no evidence in the chain (which a completing run appends before saving it), or past the
         // change-over, is not one this backfill left: checked again from entry 1 (rows already there are left as they are).
-        bool fromStart = cursor is null || cursor.Complete || cursor.IndexedThrough > last;
+        // An unsealed cursor (written before seals, or planted with a high IndexedThrough to skip rows) is not one either.
+        bool fromStart = cursor is null || cursor.SealState != EntrySealState.Sealed || cursor.Complete || cursor.IndexedThrough > last;
         long start = fromStart ? 0 : cursor!.IndexedThrough;
         string previous = fromStart ? LedgerEntry.GenesisHash : cursor!.Hash;
         if (fromStart && cursor is not null)
@@ -87,8 +88,13 @@ public sealed partial class LedgerAnchorService
         run = run with { Complete = run.Refusal is null && run.Through == last };
         if (run.Complete)
         {
-            // The chain's word first: burns go by it. Idempotent by its id, so concurrent runs append it once.
-            await ledger.AppendAsync(book, BookFormat.BackfillCompleted(changeOver.Sequence, previous, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            // The chain's word first: burns go by it. Idempotent by its id, so concurrent runs append it once. One found under
+            // the id without this deployment's seal (written before seals, or planted) counts for nothing: appended again, sealed.
+            var claim = await ledger.AppendAsync(book, BookFormat.BackfillCompleted(changeOver.Sequence, previous, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            if (!claim.IsSealed)
+            {
+                await ledger.AppendAsync(book, BookFormat.BackfillCompleted(changeOver.Sequence, previous, time.GetUtcNow(), resealed: true), cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (run.Through > saved.Through || run.Complete)

@@ -91,6 +91,12 @@ public sealed partial class LedgerAudit
                 + $"delete row '{LedgerStore.IndexCursorRowKey}' and the next anchor run checks the book from entry 1 again");
         }
 
+        if (cursor is { SealState: not EntrySealState.Sealed })
+        {
+            return (0, string.Create(CultureInfo.InvariantCulture,
+                $"{where}; the index cursor (through {cursor.IndexedThrough}) carries {(cursor.SealState == EntrySealState.Invalid ? "a seal no key of this deployment verifies" : "no seal")} (written before seals, or outside the platform), so the anchor run does not go by it and checks the book from entry 1 again"));
+        }
+
         return cursor is null || cursor.Complete
             ? (0, where + "; the anchor run writes them from the entries it checks against the hash chain, and has not started")
             : (cursor.IndexedThrough, string.Create(CultureInfo.InvariantCulture,

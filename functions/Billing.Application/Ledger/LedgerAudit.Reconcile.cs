@@ -263,32 +263,48 @@ public sealed partial class LedgerAudit
     /// <summary>
     /// The findings finance acknowledged, for exactly the detail they have now, set apart from the rest. A finding whose
     /// detail changed since is open again, and so is one acknowledged only by an entry outside the linked book
-    /// (<see cref="BookChain"/>) or whose hash no longer matches: a row written beside the book hides nothing.
+    /// (<see cref="BookChain"/>) or whose hash no longer matches: a row written beside the book hides nothing. Nor does an
+    /// acknowledgement without this deployment's seal (<see cref="LedgerSealKeys"/>: appended at the head by someone with
+    /// table access, or booked before entries were sealed): its finding stays open, and <see cref="UnsealedAcknowledgement"/>
+    /// names the entry.
     /// </summary>
     private static (List<AuditProblem> Open, List<AcknowledgedProblem> Acknowledged) SetAsideAcknowledged(List<AuditProblem> findings, IEnumerable<LedgerEntry> entries)
     {
-        var acknowledgements = entries
+        var read = entries
             .Where(e => e.Kind == LedgerEntryKind.ReconcileAcknowledged)
-            .Select(ReconcileAcknowledgement.From)
-            .OfType<ReconcileAcknowledgement>()
-            .ToDictionary(a => a.EntryId, StringComparer.Ordinal);
+            .Select(e => (Entry: e, Acknowledgement: ReconcileAcknowledgement.From(e)))
+            .Where(a => a.Acknowledgement is not null)
+            .ToList();
+        var acknowledgements = read.Where(a => a.Entry.IsSealed).ToDictionary(a => a.Acknowledgement!.EntryId, a => a.Acknowledgement!, StringComparer.Ordinal);
+        var unsealed = read.Where(a => !a.Entry.IsSealed).ToDictionary(a => a.Acknowledgement!.EntryId, a => a.Entry, StringComparer.Ordinal);
         var open = new List<AuditProblem>(findings.Count);
         var acknowledged = new List<AcknowledgedProblem>();
+        var notHiding = new List<AuditProblem>();
         foreach (var finding in findings)
         {
-            if (acknowledgements.Count > 0 && ReconcileAcknowledgement.CanAcknowledge(finding.Kind)
-                && acknowledgements.TryGetValue(ReconcileAcknowledgement.Id(finding.Kind, finding.Subject, ReconcileAcknowledgement.DigestOf(finding.Detail)), out var acknowledgement))
+            string id = ReconcileAcknowledgement.CanAcknowledge(finding.Kind) && read.Count > 0
+                ? ReconcileAcknowledgement.Id(finding.Kind, finding.Subject, ReconcileAcknowledgement.DigestOf(finding.Detail))
+                : "";
+            if (acknowledgements.TryGetValue(id, out var acknowledgement))
             {
                 acknowledged.Add(new AcknowledgedProblem(finding, acknowledgement));
+                continue;
             }
-            else
+
+            open.Add(finding);
+            if (unsealed.TryGetValue(id, out var entry))
             {
-                open.Add(finding);
+                notHiding.Add(new(UnsealedAcknowledgement, entry.EntryId, string.Create(CultureInfo.InvariantCulture,
+                    $"acknowledges the {finding.Kind} finding about '{finding.Subject}' (listed open), but ledger entry #{entry.Sequence} {Burns.ReleaseProof.NotSealed(entry)}: appended outside the platform, or before entries were sealed; it hides nothing")));
             }
         }
 
+        open.AddRange(notHiding);
         return (open, acknowledged);
     }
+
+    /// <summary>The reconcile kind of an acknowledgement entry without this deployment's seal that would hide a finding.</summary>
+    public const string UnsealedAcknowledgement = "AcknowledgementUnsealed";
 
     private static string UnappliedKind(UnappliedReason reason) => reason switch
     {

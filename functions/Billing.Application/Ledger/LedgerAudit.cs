@@ -45,6 +45,7 @@ public sealed partial class LedgerAudit(
         var booked = new Dictionary<long, (string? EntryId, string? Hash, bool Readable)>();
         var indexed = new Dictionary<long, string>();
         var format = new BookFormatFacts();
+        var seals = new SealFacts();
         void Add(StoredLedgerRow stored)
         {
             if (stored.Entry is { } read && LedgerIndex.SubjectOf(read.Kind, read.Metadata) is { } subject)
@@ -55,6 +56,7 @@ public sealed partial class LedgerAudit(
             if (stored.Entry is { } entry)
             {
                 format.Add(entry);
+                seals.Add(entry);
             }
 
             if (stored.Unreadable is { } bad)
@@ -104,6 +106,7 @@ public sealed partial class LedgerAudit(
         problems.AddRange(await IdIndexProblemsAsync(book, booked, head?.LastSequence ?? long.MaxValue, cancellationToken).ConfigureAwait(false));
         problems.AddRange(await SubjectIndexProblemsAsync(book, indexed, head?.LastSequence ?? long.MaxValue, booked.Count > 0, format, cancellationToken).ConfigureAwait(false));
         problems.AddRange(format.OlderShapeAfterChangeOver());
+        problems.AddRange(seals.Problems());
 
         // The table is a cache of the chain: a row the chain does not back is reported, never believed.
         var byRange = linked.ToDictionary(a => a.Content.ToSeq);
@@ -169,6 +172,7 @@ public sealed partial class LedgerAudit(
             RetiredAuthorities = [.. authority.Retired.Select(k => k.ToString())],
             Ledger = authority.LedgerName,
             MaxChainSilence = options.Value.MaxChainSilence,
+            WrittenBeforeSeals = seals.BeforeSeals(),
         };
     }
 

@@ -18,4 +18,10 @@ public sealed record LedgerAuditResult(int Entries, int Anchors, int PendingAnch
 
     /// <summary>The stall window verify judged by (<see cref="LedgerOptions.MaxChainSilence"/>), for a verifier of its own to use too.</summary>
     public TimeSpan MaxChainSilence { get; init; }
+
+    /// <summary>
+    /// The entries without a seal before the book's first sealed entry (<see cref="SealFacts.BeforeSeals"/>), in one line: written
+    /// before entries were sealed, not a finding; null when there are none.
+    /// </summary>
+    public string? WrittenBeforeSeals { get; init; }
 }

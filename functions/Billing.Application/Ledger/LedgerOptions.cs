@@ -31,6 +31,44 @@ public sealed class LedgerOptions
     /// <summary>The keys of <see cref="RetiredAnchorAuthorities"/>, each entry split at its commas, blanks dropped.</summary>
     public IReadOnlyList<string> RetiredAuthorities() => Burns.RetiredKeys.Of(RetiredAnchorAuthorities);
 
+    /// <summary>
+    /// The key every ledger row is sealed with (<see cref="LedgerSealKeys"/>): base64 of at least 32 random bytes, a secret
+    /// storage does not hold (an app setting or Key Vault reference in Azure), so that someone with write access to the tables
+    /// but not to the settings cannot append evidence the platform honours. Empty: required, except against tables on this
+    /// machine, where the public <see cref="LedgerSealKeys.LocalKey"/> is used (and refused anywhere else).
+    /// </summary>
+    public string? SealKey { get; set; }
+
+    /// <summary>
+    /// Keys that sealed rows before <see cref="SealKey"/> was rotated (base64, a comma-separated list or an array): their
+    /// seals still verify, new rows are sealed with the current key. A key removed from here no longer verifies its seals.
+    /// </summary>
+    public IList<string> RetiredSealKeys { get; } = [];
+
+    /// <summary>Most keys <see cref="RetiredSealKeys"/> holds.</summary>
+    public const int MaxRetiredSealKeys = 16;
+
+    internal const string SealKeySetting = Section + ":" + nameof(SealKey);
+
+    internal const string RetiredSealKeysSetting = Section + ":" + nameof(RetiredSealKeys);
+
+    /// <summary>
+    /// The seal keys these settings give (validated at start by <see cref="LedgerSealKeyValidator"/>): the configured key, or
+    /// the local one when none is set and <paramref name="tablesOnThisMachine"/>.
+    /// </summary>
+    public LedgerSealKeys SealKeys(bool tablesOnThisMachine)
+    {
+        if (string.IsNullOrWhiteSpace(SealKey))
+        {
+            return tablesOnThisMachine
+                ? new LedgerSealKeys(Convert.FromBase64String(LedgerSealKeys.LocalKey), Retired())
+                : throw new InvalidOperationException($"{SealKeySetting} is not set (validated at start).");
+        }
+
+        return new LedgerSealKeys(Convert.FromBase64String(SealKey.Trim()), Retired());
+        IEnumerable<byte[]> Retired() => Burns.RetiredKeys.Of(RetiredSealKeys).Select(Convert.FromBase64String);
+    }
+
     /// <summary>How often <c>AnchorLedger</c> runs (keep in step with <c>AnchorSchedule</c>).</summary>
     public TimeSpan AnchorInterval { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -11,7 +11,13 @@ public static class LedgerServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddValidatedOptions<LedgerOptions, LedgerOptionsValidator>(configuration, LedgerOptions.Section)
-            .PostConfigure(o => RetiredKeys.KeepCommaSeparated(configuration, LedgerOptions.RetiredAnchorAuthoritiesSetting, o.RetiredAnchorAuthorities));
+            .PostConfigure(o =>
+            {
+                RetiredKeys.KeepCommaSeparated(configuration, LedgerOptions.RetiredAnchorAuthoritiesSetting, o.RetiredAnchorAuthorities);
+                RetiredKeys.KeepCommaSeparated(configuration, LedgerOptions.RetiredSealKeysSetting, o.RetiredSealKeys);
+            });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LedgerOptions>, LedgerSealKeyValidator>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<LedgerOptions>>().Value.SealKeys(sp.GetRequiredService<IOptions<StorageOptions>>().Value.TablesOnThisMachine));
         services.TryAddSingleton<LedgerStore>();
         services.TryAddSingleton<AnchorStore>();
         services.TryAddSingleton<LedgerRecorder>();

@@ -62,6 +62,12 @@ public sealed class ReconcileAcknowledger(LedgerAudit audit, LedgerStore ledger,
             var entry = await ledger.AppendAsync(LedgerEntries.MainBook, acknowledgement.ToDraft(), cancellationToken).ConfigureAwait(false);
             var booked = ReconcileAcknowledgement.From(entry)
                 ?? throw new InvalidDataException($"ledger entry {entry.EntryId} (sequence {entry.Sequence}) was changed outside the platform: it does not hash to what it holds, so it acknowledges nothing; run ledger verify");
+            if (!entry.IsSealed)
+            {
+                // Its id is taken by an entry this deployment did not seal: it hides nothing, and answering "acknowledged" would say it does.
+                throw new InvalidDataException($"ledger entry {entry.EntryId} (sequence {entry.Sequence}) {Burns.ReleaseProof.NotSealed(entry)}: appended outside the platform, or before entries were sealed, so it acknowledges nothing (reconcile: {LedgerAudit.UnsealedAcknowledgement}); run ledger verify");
+            }
+
             replay &= booked != acknowledgement;
             made.Add(new(finding, booked));
         }

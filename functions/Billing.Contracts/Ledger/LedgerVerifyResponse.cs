@@ -8,7 +8,8 @@ namespace Billing.Contracts.Ledger;
 /// CLI's own verifier is told it with <c>--max-silence-minutes</c>, since it cannot read the deployment's settings.
 /// <see cref="RetiredAuthorities"/>: the keys that anchored the book before <see cref="Authority"/> (the deployment's
 /// <c>Billing__Ledger__RetiredAnchorAuthorities</c>, none: empty), for the CLI's <c>--retired-authority</c>; null from a
-/// platform that does not say.
+/// platform that does not say. <see cref="WrittenBeforeSeals"/> (2026-12, additive): the entries without a seal before the
+/// book's first sealed entry, in one line (written before entries were sealed: not a finding); null when there are none.
 /// </summary>
 public sealed record LedgerVerifyResponse(
     bool Ok,
@@ -20,4 +21,5 @@ public sealed record LedgerVerifyResponse(
     int MaxChainSilenceSeconds,
     IReadOnlyList<string> Problems,
     IReadOnlyList<AuditFinding> Details,
-    IReadOnlyList<string>? RetiredAuthorities = null);
+    IReadOnlyList<string>? RetiredAuthorities = null,
+    string? WrittenBeforeSeals = null);

@@ -22,6 +22,7 @@ public static class BookFormat
     private const string ChangeOverKey = "changeOver";
     private const string ThroughKey = "indexedThrough";
     private const string HashKey = "indexedThroughHash";
+    private const string ResealedSuffix = ":sealed";
 
     /// <summary>Whether <paramref name="entry"/> marks the change-over: it carries the marker and its hash matches what it holds.</summary>
     public static bool Marks(LedgerEntry entry)
@@ -56,14 +57,25 @@ public static class BookFormat
     public static string BackfillId(long changeOver) => BackfillIdPrefix + changeOver.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
+    /// The id of the same claim appended again, sealed, when the one under <see cref="BackfillId"/> carries no seal of this
+    /// deployment (written before entries were sealed, or planted): only a sealed claim lifts the burn hold.
+    /// </summary>
+    public static string ResealedBackfillId(long changeOver) => BackfillId(changeOver) + ResealedSuffix;
+
+    /// <summary>Both ids a claim for the change-over at <paramref name="changeOver"/> may be under, the first one first.</summary>
+    public static IReadOnlyList<string> BackfillIds(long changeOver) => [BackfillId(changeOver), ResealedBackfillId(changeOver)];
+
+    /// <summary>
     /// The anchor run's word that every entry before the change-over at <paramref name="changeOver"/> has its index rows:
     /// it checked entries 1 to <c>changeOver - 1</c> against the hash chain (the last one's hash is <paramref name="lastHash"/>)
-    /// and wrote the rows they lacked.
+    /// and wrote the rows they lacked. A change-over at entry 1 (a book created indexed) needs one only when its entry carries
+    /// no seal (written before entries were sealed): the claim, sealed, says the run found it the chain's first entry.
+    /// <paramref name="resealed"/>: under <see cref="ResealedBackfillId"/>, for a book whose first claim is not sealed.
     /// </summary>
-    public static LedgerEntryDraft BackfillCompleted(long changeOver, string lastHash, DateTimeOffset occurredAt)
+    public static LedgerEntryDraft BackfillCompleted(long changeOver, string lastHash, DateTimeOffset occurredAt, bool resealed = false)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(changeOver, 2L);
-        return new LedgerEntryDraft(BackfillId(changeOver), LedgerEntryKind.IndexBackfillCompleted, occurredAt, [], new Dictionary<string, string>(StringComparer.Ordinal)
+        ArgumentOutOfRangeException.ThrowIfLessThan(changeOver, 1L);
+        return new LedgerEntryDraft(resealed ? ResealedBackfillId(changeOver) : BackfillId(changeOver), LedgerEntryKind.IndexBackfillCompleted, occurredAt, [], new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [ChangeOverKey] = changeOver.ToString(CultureInfo.InvariantCulture),
             [ThroughKey] = (changeOver - 1).ToString(CultureInfo.InvariantCulture),
@@ -80,8 +92,8 @@ public static class BookFormat
         ArgumentNullException.ThrowIfNull(entry);
         return entry.Kind == LedgerEntryKind.IndexBackfillCompleted && entry.HashIsValid
             && entry.Metadata.TryGetValue(ChangeOverKey, out string? text)
-            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long changeOver) && changeOver >= 2
-            && entry.EntryId == BackfillId(changeOver)
+            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long changeOver) && changeOver >= 1
+            && (entry.EntryId == BackfillId(changeOver) || entry.EntryId == ResealedBackfillId(changeOver))
             ? changeOver
             : null;
     }

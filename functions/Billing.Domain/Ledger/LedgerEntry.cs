@@ -62,6 +62,21 @@ public sealed class LedgerEntry
     /// </summary>
     public DateTimeOffset? RecordedAt { get; init; }
 
+    /// <summary>
+    /// The row's seal (<see cref="LedgerSealKeys"/>) as stored, null for none; not hashed (a column beside the entry). Null for
+    /// an entry sealed here and not yet written.
+    /// </summary>
+    public string? StoredSeal { get; init; }
+
+    /// <summary>
+    /// What <see cref="StoredSeal"/> says, checked by the store that read it with this deployment's keys:
+    /// <see cref="EntrySealState.Sealed"/> only for an entry this deployment wrote. Evidence entries count only when sealed.
+    /// </summary>
+    public EntrySealState SealState { get; init; }
+
+    /// <summary>Whether this deployment's seal is on it (<see cref="SealState"/>).</summary>
+    public bool IsSealed => SealState == EntrySealState.Sealed;
+
     /// <summary>Lower-case hex SHA-256 of the previous entry of the book; <see cref="GenesisHash"/> for sequence 1.</summary>
     public string PreviousHash { get; }
 
@@ -87,6 +102,10 @@ public sealed class LedgerEntry
         string hash = LedgerEncoding.Hash(LedgerEncoding.Encode(book, sequence, draft.EntryId, draft.Kind, draft.OccurredAt, previousHash, draft.Postings, draft.Metadata));
         return new LedgerEntry(book, sequence, draft.EntryId, draft.Kind, draft.OccurredAt, draft.Postings, draft.Metadata, previousHash, hash);
     }
+
+    /// <summary>This entry with <paramref name="seal"/> on it, as <paramref name="state"/> says.</summary>
+    public LedgerEntry WithSeal(string? seal, EntrySealState state) =>
+        new(Book, Sequence, EntryId, Kind, OccurredAt, Postings, Metadata, PreviousHash, Hash) { RecordedAt = RecordedAt, StoredSeal = seal, SealState = state };
 
     /// <summary>The hash this entry's fields produce now; differs from <see cref="Hash"/> when a field was changed.</summary>
     public string ComputeHash() =>

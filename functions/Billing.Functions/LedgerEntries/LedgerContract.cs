@@ -60,7 +60,8 @@ public static class LedgerContract
             checked((int)((result.MaxChainSilence.Ticks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond)),
             [.. result.Problems.Select(p => p.ToString())],
             [.. result.Problems.Select(ToFinding)],
-            result.RetiredAuthorities);
+            result.RetiredAuthorities,
+            result.WrittenBeforeSeals);
     }
 
     /// <summary>Invoices ↔ Stripe payments ↔ burns ↔ ledger entries, as <c>GET /api/v1/ledger/reconcile</c> answers it.</summary>

@@ -9,4 +9,8 @@ namespace Billing.Storage.Ledger;
 /// reached the entry before the book's change-over (<see cref="BookFormat"/>). Only the backfill's working position: burns go
 /// by the chain's evidence (<see cref="LedgerStore.IsIndexCompleteAsync"/>), never by this row.
 /// </summary>
-public sealed record LedgerIndexCursor(long IndexedThrough, string Hash, bool Complete);
+public sealed record LedgerIndexCursor(long IndexedThrough, string Hash, bool Complete)
+{
+    /// <summary>What the row's seal says, as read (<see cref="LedgerSealKeys.CheckCursor"/>); a cursor being written is sealed by the store.</summary>
+    public EntrySealState SealState { get; init; }
+}

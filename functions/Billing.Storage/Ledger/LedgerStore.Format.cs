@@ -13,8 +13,9 @@ public sealed partial class LedgerStore
     /// Whether every entry of <paramref name="book"/> has its subject index rows, on the chain's word, never a row's: the entry the
     /// head names as the change-over (<see cref="BookFormat"/>) marks it, its hash matches what it holds and it is at or below
     /// the head; it is entry 1 (the book was created indexed), or the entry <see cref="BookFormat.BackfilledBelow"/> it is of the
-    /// chain after it. A book with no row at all is new (its first append is the change-over). Anything else (a book written
-    /// before, its backfill not evidenced; a head or change-over removed or edited) is not complete. Two to five point reads.
+    /// chain after it; either sealed by this deployment (<see cref="LedgerSealKeys"/>: an unsealed one was written before seals,
+    /// or planted). A book with no row at all is new (its first append is the change-over). Anything else (a book written
+    /// before, its backfill not evidenced; a head or change-over removed or edited) is not complete. Two to eight point reads.
     /// Throws <see cref="InvalidDataException"/> when a row it reads cannot be read.
     /// </summary>
     public async Task<bool> IsIndexCompleteAsync(string book, CancellationToken cancellationToken)
@@ -30,13 +31,23 @@ public sealed partial class LedgerStore
             return true;
         }
 
-        if (changeOver.Sequence == 1)
+        // Invariant: only entries sealed by this deployment are its evidence (a writer with table access can chain an entry
+        // at the head, but not seal it): the change-over at entry 1 when sealed, else a sealed claim of the anchor run's.
+        if (changeOver.Sequence == 1 && changeOver.IsSealed)
         {
             return true;
         }
 
-        var claim = await GetAsync(book, BookFormat.BackfillId(changeOver.Sequence), cancellationToken).ConfigureAwait(false);
-        return claim is not null && claim.Sequence > changeOver.Sequence && BookFormat.BackfilledBelow(claim) == changeOver.Sequence;
+        foreach (string id in BookFormat.BackfillIds(changeOver.Sequence))
+        {
+            var claim = await GetAsync(book, id, cancellationToken).ConfigureAwait(false);
+            if (claim is { IsSealed: true } && claim.Sequence > changeOver.Sequence && BookFormat.BackfilledBelow(claim) == changeOver.Sequence)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -80,10 +91,10 @@ public sealed partial class LedgerStore
             }
 
             // The head names none (or one that is not of the chain: a fresh change-over replaces what it names).
-            var (head, headETag, _) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
+            var (head, headETag, _, sealedSince) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
             var actions = new List<TableTransactionAction>(3) { default! };
             var (_, changeOver) = ChangeOver(book, head, null, BookFormat.Changed(0, occurredAt), pk, actions, alwaysOwnEntry: true);
-            actions[0] = HeadAction(pk, changeOver!, changeOver!.Sequence, headETag);
+            actions[0] = HeadAction(pk, changeOver!, changeOver!.Sequence, sealedSince, headETag);
             if (await TryMoveHeadAsync(book, head, headETag, actions, attempt, cancellationToken).ConfigureAwait(false))
             {
                 return changeOver;
@@ -98,7 +109,7 @@ public sealed partial class LedgerStore
     /// <paramref name="actions"/>. Two first appends racing both mark; the head's ETag lets one land, and the other, retried,
     /// reads a head that records it.
     /// </summary>
-    private static (LedgerEntryDraft Draft, LedgerEntry? ChangeOver) ChangeOver(string book, LedgerHead head, long? formatSince, LedgerEntryDraft draft, string pk, List<TableTransactionAction> actions, bool alwaysOwnEntry = false)
+    private (LedgerEntryDraft Draft, LedgerEntry? ChangeOver) ChangeOver(string book, LedgerHead head, long? formatSince, LedgerEntryDraft draft, string pk, List<TableTransactionAction> actions, bool alwaysOwnEntry = false)
     {
         if (formatSince is not null)
         {
@@ -112,17 +123,18 @@ public sealed partial class LedgerStore
 
         long sequence = checked(head.LastSequence + 1);
         var changed = BookFormat.Changed(sequence, draft.OccurredAt);
-        var entry = LedgerEntry.Seal(book, sequence, head.LastHash, changed);
-        actions.Add(new(TableTransactionActionType.Add, ToEntity(pk, entry, LedgerRowCodec.WritePostings(changed.Postings), LedgerRowCodec.WriteMetadata(changed.Metadata))));
+        var entry = SealOf(LedgerEntry.Seal(book, sequence, head.LastHash, changed));
+        actions.Add(new(TableTransactionActionType.Add, SealedEntity(pk, entry, LedgerRowCodec.WritePostings(changed.Postings), LedgerRowCodec.WriteMetadata(changed.Metadata))));
         actions.Add(new(TableTransactionActionType.Add, IdEntity(pk, entry)));
         return (draft, entry);
     }
 
     /// <summary>
     /// The head after <paramref name="last"/>: replaced under <paramref name="etag"/>, or added for a new book; it carries the
-    /// sequence of the book's change-over (<see cref="FormatSinceColumn"/>), so later appends know it without a read.
+    /// sequence of the book's change-over (<see cref="FormatSinceColumn"/>), so later appends know it without a read, and of
+    /// its first sealed entry (<see cref="SealedSinceColumn"/>, when marked), so only the first sealed append marks.
     /// </summary>
-    private static TableTransactionAction HeadAction(string pk, LedgerEntry last, long formatSince, ETag? etag)
+    private static TableTransactionAction HeadAction(string pk, LedgerEntry last, long formatSince, long? sealedSince, ETag? etag)
     {
         var head = new TableEntity(pk, HeadRowKey)
         {
@@ -131,6 +143,11 @@ public sealed partial class LedgerStore
             ["LastEntryId"] = last.EntryId,
             [FormatSinceColumn] = formatSince,
         };
+        if (sealedSince is { } since)
+        {
+            head[SealedSinceColumn] = since;
+        }
+
         return etag is { } guard
             ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, head, guard)
             : new TableTransactionAction(TableTransactionActionType.Add, head);

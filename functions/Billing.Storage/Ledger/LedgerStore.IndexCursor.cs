@@ -12,7 +12,8 @@ public sealed partial class LedgerStore
     public const string IndexCursorRowKey = "indexcursor";
 
     /// <summary>
-    /// The book's index cursor with its ETag; null for none (no backfill started, or a book created with the index).
+    /// The book's index cursor with its ETag; null for none (no backfill started, or a book created with the index). Its
+    /// <see cref="LedgerIndexCursor.SealState"/> says whether this deployment wrote it (the backfill goes by a sealed one only).
     /// A row that is not what the ledger writes there throws <see cref="InvalidDataException"/> naming it.
     /// </summary>
     public async Task<(LedgerIndexCursor? Cursor, ETag? ETag)> IndexCursorAsync(string book, CancellationToken cancellationToken)
@@ -29,7 +30,8 @@ public sealed partial class LedgerStore
             long through = values.Int64("IndexedThrough", required: true)!.Value;
             string hash = values.Text("Hash", required: true)!;
             bool complete = values.Boolean("Complete", required: true)!.Value;
-            return through >= 0 ? new LedgerIndexCursor(through, hash, complete) : throw values.Unreadable("IndexedThrough", string.Create(CultureInfo.InvariantCulture, $"{through} is not a sequence"));
+            string? seal = values.Text(SealColumn);
+            return through >= 0 ? new LedgerIndexCursor(through, hash, complete) { SealState = seals.CheckCursor(seal, book, through, hash, complete) } : throw values.Unreadable("IndexedThrough", string.Create(CultureInfo.InvariantCulture, $"{through} is not a sequence"));
         });
         return (cursor, row.Value!.ETag);
     }
@@ -41,7 +43,7 @@ public sealed partial class LedgerStore
     public async Task<ETag?> SaveIndexCursorAsync(string book, LedgerIndexCursor cursor, ETag? etag, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cursor);
-        var entity = CursorEntity(PartitionKey(book), cursor);
+        var entity = CursorEntity(book, cursor);
         try
         {
             var response = await (etag is { } guard
@@ -99,10 +101,12 @@ public sealed partial class LedgerStore
     private static bool Holds<T>(TableEntity row, string name, T expected) =>
         row.TryGetValue(name, out object? value) && value is T found && EqualityComparer<T>.Default.Equals(found, expected);
 
-    private static TableEntity CursorEntity(string pk, LedgerIndexCursor cursor) => new(pk, IndexCursorRowKey)
+    /// <summary>The cursor's row, sealed: a cursor planted by table access (a high <c>IndexedThrough</c>) has no valid seal and is not gone by.</summary>
+    private TableEntity CursorEntity(string book, LedgerIndexCursor cursor) => new(PartitionKey(book), IndexCursorRowKey)
     {
         ["IndexedThrough"] = cursor.IndexedThrough,
         ["Hash"] = cursor.Hash,
         ["Complete"] = cursor.Complete,
+        [SealColumn] = seals.SealCursor(book, cursor.IndexedThrough, cursor.Hash, cursor.Complete),
     };
 }

@@ -39,7 +39,7 @@ public sealed partial class LedgerStore
         }
     }
 
-    private static StoredLedgerRow ReadStored(string tableName, TableEntity row)
+    private StoredLedgerRow ReadStored(string tableName, TableEntity row)
     {
         var recordedAt = row.Timestamp ?? DateTimeOffset.MinValue;
         try

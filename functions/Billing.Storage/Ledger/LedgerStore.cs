@@ -30,15 +30,21 @@ public sealed partial class LedgerStore
     private const int EntryActionIndex = 1;
 
     private readonly TableClient table;
+    private readonly LedgerSealKeys seals;
     private readonly int maxAttempts;
     private long conflicts;
     private long entryRowsRead;
 
-    public LedgerStore(BillingTables tables, int maxAttempts = DefaultMaxAttempts)
+    /// <param name="tables">The deployment's tables.</param>
+    /// <param name="seals">The keys every appended row is sealed with and every row read is checked against (<see cref="LedgerSealKeys"/>).</param>
+    /// <param name="maxAttempts">How many times an append that lost a race is tried.</param>
+    public LedgerStore(BillingTables tables, LedgerSealKeys seals, int maxAttempts = DefaultMaxAttempts)
     {
         ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(seals);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         table = tables.Table(TableName);
+        this.seals = seals;
         this.maxAttempts = maxAttempts;
     }
 
@@ -94,12 +100,13 @@ public sealed partial class LedgerStore
                 return existing.SameBookingAs(draft) ? existing : throw new LedgerConflictException(existing, draft);
             }
 
-            var (head, headETag, formatSince) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
+            var (head, headETag, formatSince, sealedSince) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
             var actions = new List<TableTransactionAction>(4) { default! }; // the head first, set below; then the entries (EntryActionIndex)
             var (toSeal, changeOver) = ChangeOver(book, head, formatSince, draft, pk, actions);
-            LedgerEntry entry = LedgerEntry.Seal(book, checked((changeOver?.Sequence ?? head.LastSequence) + 1), changeOver?.Hash ?? head.LastHash, toSeal);
-            actions[0] = HeadAction(pk, entry, formatSince ?? changeOver?.Sequence ?? entry.Sequence, headETag);
-            actions.Add(new(TableTransactionActionType.Add, ToEntity(pk, entry, postings, ReferenceEquals(toSeal, draft) ? metadata : LedgerRowCodec.WriteMetadata(toSeal.Metadata))));
+            toSeal = MarkSealedFrom(toSeal, sealedSince);
+            LedgerEntry entry = SealOf(LedgerEntry.Seal(book, checked((changeOver?.Sequence ?? head.LastSequence) + 1), changeOver?.Hash ?? head.LastHash, toSeal));
+            actions[0] = HeadAction(pk, entry, formatSince ?? changeOver?.Sequence ?? entry.Sequence, SealedSinceAfter(sealedSince, entry), headETag);
+            actions.Add(new(TableTransactionActionType.Add, SealedEntity(pk, entry, postings, ReferenceEquals(toSeal, draft) ? metadata : LedgerRowCodec.WriteMetadata(toSeal.Metadata))));
             actions.Add(new(TableTransactionActionType.Add, IdEntity(pk, entry)));
             if (subject is not null)
             {
@@ -174,17 +181,20 @@ public sealed partial class LedgerStore
 
             for (int attempt = 1; ; attempt++)
             {
-                var (head, headETag, formatSince) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
+                var (head, headETag, formatSince, sealedSince) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
                 var actions = new List<TableTransactionAction>(3 + 3 * chunk.Count) { default! }; // the head first, set below
                 var (first, changeOver) = ChangeOver(book, head, formatSince, chunk[0], pk, actions);
+                first = MarkSealedFrom(first, sealedSince);
+                long? sealedFrom = sealedSince;
                 long sequence = changeOver?.Sequence ?? head.LastSequence;
                 string previous = changeOver?.Hash ?? head.LastHash;
                 LedgerEntry? entry = null;
                 for (int i = 0; i < chunk.Count; i++)
                 {
                     var draft = i == 0 ? first : chunk[i];
-                    entry = LedgerEntry.Seal(book, checked(++sequence), previous, draft);
-                    actions.Add(new(TableTransactionActionType.Add, ToEntity(pk, entry, LedgerRowCodec.WritePostings(draft.Postings), LedgerRowCodec.WriteMetadata(draft.Metadata))));
+                    entry = SealOf(LedgerEntry.Seal(book, checked(++sequence), previous, draft));
+                    sealedFrom = SealedSinceAfter(sealedFrom, entry);
+                    actions.Add(new(TableTransactionActionType.Add, SealedEntity(pk, entry, LedgerRowCodec.WritePostings(draft.Postings), LedgerRowCodec.WriteMetadata(draft.Metadata))));
                     actions.Add(new(TableTransactionActionType.Add, IdEntity(pk, entry)));
                     if (LedgerIndex.SubjectOf(draft.Kind, draft.Metadata) is { } subject)
                     {
@@ -194,7 +204,7 @@ public sealed partial class LedgerStore
                     previous = entry.Hash;
                 }
 
-                actions[0] = HeadAction(pk, entry!, formatSince ?? changeOver?.Sequence ?? head.LastSequence + 1, headETag);
+                actions[0] = HeadAction(pk, entry!, formatSince ?? changeOver?.Sequence ?? head.LastSequence + 1, sealedFrom, headETag);
                 try
                 {
                     await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
@@ -223,7 +233,7 @@ public sealed partial class LedgerStore
     /// unreadable head; a head whose entry is missing, unreadable or holds another hash; no head while entries exist
     /// (appending would restart the chain at sequence 1). One book's refusal leaves every other book appendable.
     /// </summary>
-    private async Task<(LedgerHead Head, ETag? ETag, long? FormatSince)> HeadToAppendToAsync(string book, CancellationToken cancellationToken)
+    private async Task<(LedgerHead Head, ETag? ETag, long? FormatSince, long? SealedSince)> HeadToAppendToAsync(string book, CancellationToken cancellationToken)
     {
         string pk = PartitionKey(book);
         var headRow = await table.GetEntityIfExistsAsync<TableEntity>(pk, HeadRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -232,7 +242,7 @@ public sealed partial class LedgerStore
             var first = await table.GetEntityIfExistsAsync<TableEntity>(pk, SequenceRowKey(1), select: ["Sequence"], cancellationToken).ConfigureAwait(false);
             if (!first.HasValue)
             {
-                return (new LedgerHead(0, LedgerEntry.GenesisHash), null, null);
+                return (new LedgerHead(0, LedgerEntry.GenesisHash), null, null, null);
             }
 
             // Entry 1 and the head are written in one transaction: another writer's first append, unless the head was removed.
@@ -262,7 +272,7 @@ public sealed partial class LedgerStore
                 $"Ledger book '{book}': the head (table '{table.Name}', partition '{pk}', row '{HeadRowKey}') records sequence {head.LastSequence}, the largest there is: it was written outside this platform, and nothing is appended after it; run ledger verify"));
         }
 
-        return (head, headRow.Value!.ETag, FormatSinceOf(table.Name, headRow.Value!));
+        return (head, headRow.Value!.ETag, FormatSinceOf(table.Name, headRow.Value!), SealedSinceOf(table.Name, headRow.Value!));
     }
 
     /// <summary>
@@ -298,6 +308,7 @@ public sealed partial class LedgerStore
         ["Hash"] = entry.Hash,
     };
 
+    /// <summary>A row without its seal, as a writer outside the platform (or before seals) would write it.</summary>
     internal static TableEntity ToEntity(string pk, LedgerEntry entry, string postings, string metadata) => new(pk, SequenceRowKey(entry.Sequence))
     {
         ["Book"] = entry.Book,
@@ -319,10 +330,10 @@ public sealed partial class LedgerStore
     /// writes (a property of another type, a required one missing, postings or metadata the codec cannot read) throws
     /// <see cref="InvalidDataException"/> naming the row and the property.
     /// </summary>
-    internal static LedgerEntry FromEntity(string tableName, TableEntity row) => UnreadableRowException.Refusing(() => ParseEntry(tableName, row));
+    internal LedgerEntry FromEntity(string tableName, TableEntity row) => UnreadableRowException.Refusing(() => ParseEntry(tableName, row));
 
     /// <summary><see cref="FromEntity"/> throwing <see cref="UnreadableRowException"/>, for readers that list the row apart.</summary>
-    private static LedgerEntry ParseEntry(string tableName, TableEntity row)
+    private LedgerEntry ParseEntry(string tableName, TableEntity row)
     {
         var values = new StrictRow(tableName, row);
         string kindText = values.Text("Kind", required: true)!;
@@ -338,7 +349,8 @@ public sealed partial class LedgerStore
         // Written beside the hashed fields and never read back, but a row holding another type there was not written as is.
         values.Time("OccurredAt");
         values.Text("Encoding");
-        return new LedgerEntry(
+        string? seal = values.Text(SealColumn);
+        var entry = new LedgerEntry(
             values.Text("Book") ?? TableKey.Unescape(row.PartitionKey),
             values.Int64("Sequence", required: true)!.Value,
             values.Text("EntryId", required: true)!,
@@ -351,6 +363,9 @@ public sealed partial class LedgerStore
         {
             RecordedAt = row.Timestamp,
         };
+
+        // The seal is checked against the fields as stored: a row changed since it was sealed reads Invalid.
+        return entry.WithSeal(seal, seals.CheckEntry(seal, entry.Book, entry.Sequence, entry.Hash));
     }
 
     private static T Decode<T>(StrictRow values, string name, Func<string, T> read)

@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Application.Tests.Burns;
 
 /// <summary>
@@ -11,7 +13,7 @@ public partial class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClas
 
     private sealed record Harness(BurnExecutor Executor, BurnStore Burns, CreditNoteStore Credits, SolanaRpcClient Rpc, PublicKey Mint, BillingTables Tables, LedgerAnchorService Anchoring)
     {
-        public LedgerStore Ledger { get; } = new(Tables);
+        public LedgerStore Ledger { get; } = new(Tables, TestSeals.Keys);
 
         public async Task<BurnIntent> GetAsync(string id) => (await Burns.GetAsync(id, Ct))!.Value.Intent;
 
@@ -81,7 +83,7 @@ public partial class BurnExecutorCreditHoldTests(BurnChainFixture chain) : IClas
         var treasury = chain.Localnet.LoadTreasury();
         var (mint, _) = await chain.Localnet.CreateMintWithBalanceAsync(rpc, treasury, treasury, 1_000_000_000_000, Ct);
         var tables = await chain.Azurite.NewTablesAsync();
-        var (burns, credits, ledger) = (new BurnStore(tables), new CreditNoteStore(tables), new LedgerStore(tables));
+        var (burns, credits, ledger) = (new BurnStore(tables), new CreditNoteStore(tables), new LedgerStore(tables, TestSeals.Keys));
         await ledger.EnsureCreatedAsync(Ct);
         var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = new JsonArray(chain.Localnet.Info.TreasuryKeypair.Select(b => (JsonNode?)(int)b).ToArray()).ToJsonString() });
         var executor = new BurnExecutor(burns, rpc, new FixedPriceOracle("2.50", TimeProvider.System), new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System),

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Billing.Tests.Shared;
 
 namespace Billing.Application.Tests.Burns;
 
@@ -47,7 +48,7 @@ public class BurnExecutorPriceFeedTests(BurnChainFixture chain) : IClassFixture<
         var treasury = chain.Localnet.LoadTreasury();
         var (mint, _) = await chain.Localnet.CreateMintWithBalanceAsync(rpc, treasury, treasury, 1_000_000_000_000, Ct);
         var tables = await chain.Azurite.NewTablesAsync();
-        var (burns, ledger) = (new BurnStore(tables), new LedgerStore(tables));
+        var (burns, ledger) = (new BurnStore(tables), new LedgerStore(tables, TestSeals.Keys));
         await ledger.EnsureCreatedAsync(Ct);
         var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = new JsonArray(chain.Localnet.Info.TreasuryKeypair.Select(b => (JsonNode?)(int)b).ToArray()).ToJsonString() });
         var options = new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60), MinTokenPriceUsd = min, MaxTokenPriceUsd = max };

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Billing.Solana.Programs;
 using Billing.Solana.Transactions;
+using Billing.Tests.Shared;
 
 namespace Billing.Application.Tests.Burns;
 
@@ -73,7 +74,7 @@ public sealed class BurnHarness
         var (mint, ata) = await chain.Localnet.CreateMintWithBalanceAsync(rpc, treasury, treasury, balance, Ct);
         var tables = await chain.Azurite.NewTablesAsync();
         var burns = new BurnStore(tables);
-        var ledger = new LedgerStore(tables);
+        var ledger = new LedgerStore(tables, TestSeals.Keys);
         await ledger.EnsureCreatedAsync(Ct);
         IPriceOracle oracle = priceAge is { } age ? new StaleOracle(price, age) : new FixedPriceOracle(price, TimeProvider.System);
         BurnExecutor Executor(ISolanaRpcClient executorRpc, string keypairJson, IReadOnlyList<string> retiredOwners, PaymentConfirmation? confirmation = null, BillingTables? burnTables = null)

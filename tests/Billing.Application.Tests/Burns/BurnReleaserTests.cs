@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Application.Tests.Burns;
 
 /// <summary>
@@ -51,7 +53,7 @@ public partial class BurnReleaserTests(BurnChainFixture chain) : IClassFixture<B
         var treasury = chain.Localnet.LoadTreasury();
         var (mint, _) = await chain.Localnet.CreateMintWithBalanceAsync(rpc, treasury, treasury, 1_000_000_000_000, Ct);
         var tables = await chain.Azurite.NewTablesAsync();
-        var (burns, credits, payments, refunds, ledger) = (new BurnStore(tables), new CreditNoteStore(tables), new PaymentStore(tables), new RefundStore(tables), new LedgerStore(tables));
+        var (burns, credits, payments, refunds, ledger) = (new BurnStore(tables), new CreditNoteStore(tables), new PaymentStore(tables), new RefundStore(tables), new LedgerStore(tables, TestSeals.Keys));
         await ledger.EnsureCreatedAsync(Ct);
         var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = new JsonArray(chain.Localnet.Info.TreasuryKeypair.Select(b => (JsonNode?)(int)b).ToArray()).ToJsonString() });
         var executor = new BurnExecutor(burns, rpc, new FixedPriceOracle("2.50", TimeProvider.System), new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System),

@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Application.Tests.Ledger;
 
 /// <summary>
@@ -241,7 +243,7 @@ public class LedgerAnchorServiceIndexBackfillTests(BurnChainFixture chain) : ICl
     private LedgerAnchorService CutOffAtTheVoid(LedgerTestSetup s, int cursorEvery = LedgerAnchorService.DefaultIndexCursorEvery)
     {
         var tables = CutOffTables.Create(chain.Azurite.ConnectionString, s.Tables, CreditNoteEntries.VoidedId("cn_old"));
-        return new LedgerAnchorService(new LedgerStore(tables), new AnchorStore(tables), s.Rpc, s.Authority, LedgerTestSetup.Pinner(tables), s.Options,
+        return new LedgerAnchorService(new LedgerStore(tables, TestSeals.Keys), new AnchorStore(tables), s.Rpc, s.Authority, LedgerTestSetup.Pinner(tables), s.Options,
             TimeProvider.System, NullLogger<LedgerAnchorService>.Instance) { IndexCursorEvery = cursorEvery };
     }
 

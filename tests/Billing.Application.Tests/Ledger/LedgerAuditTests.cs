@@ -105,7 +105,7 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
     }
 
     [Fact]
-    public async Task Reconcile_UnanchoredPaymentEntryRewrittenWithTheChain_VerifyIsOkButReconcileReportsIt()
+    public async Task Reconcile_UnanchoredPaymentEntryRewrittenWithTheChain_VerifyReportsItsSealAndReconcileTheEntry()
     {
         var s = await NewAsync();
         var invoice = await FinalizedInvoiceAsync(s, "carrier-r", 1234);
@@ -118,14 +118,16 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
         var verify = await s.Audit().VerifyAsync(Ct);
         var result = await s.Audit().ReconcileAsync(Ct);
 
-        Assert.True(verify.Ok, string.Join("; ", verify.Problems)); // the anchors cover the invoice's entry only
+        // Before seals, verify was ok (the anchors cover the invoice's entry only): the rewritten entry's seal no longer verifies.
+        Assert.Equal("payment:evt_r", Assert.Single(verify.Problems).Subject);
+        Assert.Equal(SealFacts.Invalid, Assert.Single(verify.Problems).Kind);
         var finding = Assert.Single(result.Mismatches, m => m.Kind == "EntryMismatch"); // before: reconciled, the entry existed
         Assert.Equal("payment:evt_r", finding.Subject);
         Assert.Contains("the book has 34, the payment record makes 1234", finding.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Reconcile_UnanchoredRefundEntryRewrittenWithTheChain_VerifyIsOkButReconcileReportsIt()
+    public async Task Reconcile_UnanchoredRefundEntryRewrittenWithTheChain_VerifyReportsItsSealAndReconcileTheEntry()
     {
         var s = await NewAsync();
         await FinalizedInvoiceAsync(s, "carrier-rf", 1234);
@@ -138,7 +140,9 @@ public class LedgerAuditTests(BurnChainFixture chain) : IClassFixture<BurnChainF
         var verify = await s.Audit().VerifyAsync(Ct);
         var result = await s.Audit().ReconcileAsync(Ct);
 
-        Assert.True(verify.Ok, string.Join("; ", verify.Problems));
+        // Before seals, verify was ok (the anchors cover the invoice's entry only): the rewritten entry's seal no longer verifies.
+        Assert.Equal(RefundEntries.Id("ch_rf", 1), Assert.Single(verify.Problems).Subject);
+        Assert.Equal(SealFacts.Invalid, Assert.Single(verify.Problems).Kind);
         var finding = Assert.Single(result.Mismatches, m => m.Kind == "EntryMismatch"); // before: reconciled, refunds were not compared
         Assert.Equal(RefundEntries.Id("ch_rf", 1), finding.Subject);
         Assert.Contains("the book has -34, the refund row makes -1000", finding.Detail, StringComparison.Ordinal);

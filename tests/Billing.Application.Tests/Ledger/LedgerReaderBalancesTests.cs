@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Application.Tests.Ledger;
 
 /// <summary>
@@ -98,7 +100,7 @@ public class LedgerReaderBalancesTests(BurnChainFixture chain) : IClassFixture<B
         Action fail = cancelled
             ? () => { cts.Cancel(); cts.Token.ThrowIfCancellationRequested(); }
             : () => throw new Azure.RequestFailedException(503, "simulated: the server is busy (retries spent)");
-        var flaky = new LedgerStore(FailingPageTables.Create(chain.Azurite.ConnectionString, s.Tables, pageSize: 10, failPage: 3, fail));
+        var flaky = new LedgerStore(FailingPageTables.Create(chain.Azurite.ConnectionString, s.Tables, pageSize: 10, failPage: 3, fail), TestSeals.Keys);
         var reader = new LedgerReader(flaky, s.Anchors, s.Authority, s.Rpc);
 
         long failed = await RowsReadByAsync(flaky, () => cancelled

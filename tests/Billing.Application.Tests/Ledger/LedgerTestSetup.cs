@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Application.Tests.Ledger;
 
 /// <summary>
@@ -13,7 +15,7 @@ internal sealed record LedgerTestSetup(BillingTables Tables, LedgerStore Ledger,
     public static async Task<LedgerTestSetup> NewAsync(BurnChainFixture chain, LedgerOptions? ledgerOptions = null)
     {
         var tables = await chain.Azurite.NewTablesAsync();
-        var ledger = new LedgerStore(tables);
+        var ledger = new LedgerStore(tables, TestSeals.Keys);
         var anchors = new AnchorStore(tables);
         await ledger.EnsureCreatedAsync(Ct);
         await anchors.EnsureCreatedAsync(Ct);
@@ -66,7 +68,7 @@ internal sealed record LedgerTestSetup(BillingTables Tables, LedgerStore Ledger,
 
     /// <summary>The anchor timer's partner pinning on <paramref name="tables"/>, as the function app wires it (a fresh one knows no checked entries).</summary>
     public static PartnerAuditPinner Pinner(BillingTables tables) =>
-        new(new LedgerStore(tables), new PartnerStore(tables), new PartnerPinCursor(tables), TimeProvider.System, NullLogger<PartnerAuditPinner>.Instance);
+        new(new LedgerStore(tables, TestSeals.Keys), new PartnerStore(tables), new PartnerPinCursor(tables), TimeProvider.System, NullLogger<PartnerAuditPinner>.Instance);
 
     /// <summary>The anchor timer's run as of <paramref name="time"/> (the chain's block times stay the localnet's clock).</summary>
     public LedgerAnchorService AnchoringAt(TimeProvider time) =>

@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Application.Tests.Ledger;
 
 /// <summary>
@@ -18,7 +20,7 @@ public class LedgerVerifyWhileBookingTests(BurnChainFixture chain) : IClassFixtu
     {
         var (tables, h) = InterleavingTables.Create(chain.Azurite.ConnectionString, s.Tables, marker, meanwhile);
         hook = h;
-        return new LedgerAudit(new LedgerStore(tables), new AnchorStore(tables), s.Invoices, s.Payments, s.Burns, new CreditNoteStore(s.Tables),
+        return new LedgerAudit(new LedgerStore(tables, TestSeals.Keys), new AnchorStore(tables), s.Invoices, s.Payments, s.Burns, new CreditNoteStore(s.Tables),
             new RefundStore(s.Tables), new InvoicePaymentLinkStore(s.Tables), new FactStore(s.Tables), new PartnerStore(s.Tables), s.Rpc, s.Authority, s.Options, Microsoft.Extensions.Options.Options.Create(new Billing.Application.Invoicing.InvoicingOptions()), TimeProvider.System);
     }
 

@@ -192,7 +192,7 @@ public class PartnerAuditPinnerTests(BurnChainFixture chain) : IClassFixture<Bur
         var forged = (await p.Store.GetAsync("finance-repinned", Ct))!;
         // The insider points the evidence entry's pin at the forged head, leaving its stored (anchored) hash.
         var rowEntity = (await s.Ledger.Table.GetEntityAsync<TableEntity>(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.SequenceRowKey(entry.Sequence), cancellationToken: Ct)).Value;
-        string key = entry.Metadata.Keys.Single(k => k != BookFormat.Key); // the book's first entry also marks its change-over
+        string key = entry.Metadata.Keys.Single(k => k is not BookFormat.Key and not SealMarker.Key); // the book's first entry also marks its change-over and first seal
         rowEntity["Metadata"] = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { [key] = $"{forged.AuditCount} {forged.AuditHead} finance-repinned" });
         await s.Ledger.Table.UpdateEntityAsync(rowEntity, rowEntity.ETag, TableUpdateMode.Replace, Ct);
 

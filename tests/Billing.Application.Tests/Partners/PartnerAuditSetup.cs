@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Application.Tests.Partners;
 
 /// <summary>
@@ -21,7 +23,7 @@ internal sealed record PartnerAuditSetup(PartnerManagement Management, PartnerAu
         var options = Options.Create(new PartnerOptions { CacheTtl = TimeSpan.FromSeconds(30), KeyRotationOverlap = TimeSpan.FromHours(24) });
         var directory = new PartnerDirectory(store, options, clock, NullLogger<PartnerDirectory>.Instance);
         var management = new PartnerManagement(store, directory, PartnerManagementTests.Plans(), options, clock, NullLogger<PartnerManagement>.Instance);
-        var ledger = new LedgerStore(tables);
+        var ledger = new LedgerStore(tables, TestSeals.Keys);
         await ledger.EnsureCreatedAsync(Ct);
         return new PartnerAuditSetup(management, new PartnerAuditVerifier(store, ledger), store, tables.Partners, clock, new LedgerRecorder(ledger, store, clock), ledger, tables);
     }

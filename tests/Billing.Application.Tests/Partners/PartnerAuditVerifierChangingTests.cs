@@ -1,4 +1,5 @@
 using static Billing.Application.Tests.Partners.PartnerAuditSetup;
+using Billing.Tests.Shared;
 
 namespace Billing.Application.Tests.Partners;
 
@@ -21,7 +22,7 @@ public class PartnerAuditVerifierChangingTests(AzuriteFixture azurite) : Partner
             s.Clock.Advance(TimeSpan.FromSeconds(1));
             await s.Management.UpdateAsync(Finance, id, new PartnerUpdate(null, $"Renamed meanwhile {++renames}", null, null, null), Ct);
         }, times);
-        return (new PartnerAuditVerifier(new PartnerStore(hooked), new LedgerStore(hooked)), hook);
+        return (new PartnerAuditVerifier(new PartnerStore(hooked), new LedgerStore(hooked, TestSeals.Keys)), hook);
     }
 
     [Fact]

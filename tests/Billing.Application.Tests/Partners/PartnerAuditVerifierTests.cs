@@ -1,4 +1,5 @@
 using static Billing.Application.Tests.Partners.PartnerAuditSetup;
+using Billing.Tests.Shared;
 
 namespace Billing.Application.Tests.Partners;
 
@@ -254,7 +255,7 @@ public class PartnerAuditVerifierTests(AzuriteFixture azurite) : PartnerAuditTes
 
         // Before: the trail was read first and the pins after, so the new pin named an entry the trail read had not reached
         // ("which the chain no longer has: entries were removed").
-        var result = await new PartnerAuditVerifier(new PartnerStore(hooked), new LedgerStore(hooked)).VerifyAsync("carrier-busy", Ct);
+        var result = await new PartnerAuditVerifier(new PartnerStore(hooked), new LedgerStore(hooked, TestSeals.Keys)).VerifyAsync("carrier-busy", Ct);
 
         Assert.True(hook.Fired);
         Assert.Empty(result.Problems);

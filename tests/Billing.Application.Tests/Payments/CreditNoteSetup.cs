@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Application.Tests.Payments;
 
 /// <summary>
@@ -24,7 +26,7 @@ internal sealed record CreditNoteSetup(CreditNoteProcessor Credits, PaymentProce
         var (invoices, payments, refunds, links) = (new InvoiceStore(tables), new PaymentStore(tables), new RefundStore(tables), new InvoicePaymentLinkStore(tables));
         var refundLinks = new InvoicePaymentProcessor(links, refunds, new RefundPlacement(refunds, links, invoices, payments));
         return new PaymentProcessor(payments, invoices, new PartnerStore(tables), new BurnStore(tables), new CreditNoteStore(tables),
-            new LedgerRecorder(new LedgerStore(tables), new PartnerStore(tables), TimeProvider.System), new LedgerStore(tables), Trigger(), refundLinks, StripeConfirmations.Local(tables), TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
+            new LedgerRecorder(new LedgerStore(tables, TestSeals.Keys), new PartnerStore(tables), TimeProvider.System), new LedgerStore(tables, TestSeals.Keys), Trigger(), refundLinks, StripeConfirmations.Local(tables), TimeProvider.System, NullLogger<PaymentProcessor>.Instance);
     }
 
     /// <summary>A trigger whose background run has nothing to run: the tests drive the executor themselves.</summary>

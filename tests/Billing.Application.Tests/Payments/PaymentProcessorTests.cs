@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Billing.Tests.Shared;
 
 namespace Billing.Application.Tests.Payments;
 
@@ -25,7 +26,7 @@ public class PaymentProcessorTests(AzuriteFixture azurite) : IClassFixture<Azuri
         private static PaymentProcessor NewProcessor(BillingTables tables, PaymentStore payments, InvoiceStore invoices, BurnStore burns, CreditNoteStore credits, ILedgerRecorder recorder, ILogger<PaymentProcessor>? logger = null)
         {
             var (refunds, links) = (new RefundStore(tables), new InvoicePaymentLinkStore(tables));
-            return new(payments, invoices, new PartnerStore(tables), burns, credits, recorder, new LedgerStore(tables),
+            return new(payments, invoices, new PartnerStore(tables), burns, credits, recorder, new LedgerStore(tables, TestSeals.Keys),
                 new BurnTrigger(new ServiceCollection().BuildServiceProvider(), new NoLifetime(), NullLogger<BurnTrigger>.Instance),
                 new InvoicePaymentProcessor(links, refunds, new RefundPlacement(refunds, links, invoices, payments)), StripeConfirmations.Local(tables), TimeProvider.System, logger ?? NullLogger<PaymentProcessor>.Instance);
         }

@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Application.Tests.Payments;
 
 /// <summary>
@@ -9,7 +11,7 @@ internal sealed record ReconcileOnlyLedger(BillingTables Tables, LedgerStore Led
     public static async Task<ReconcileOnlyLedger> NewAsync(AzuriteFixture azurite)
     {
         var tables = await azurite.NewTablesAsync();
-        var ledger = new LedgerStore(tables);
+        var ledger = new LedgerStore(tables, TestSeals.Keys);
         await ledger.EnsureCreatedAsync(CancellationToken.None);
         await new AnchorStore(tables).EnsureCreatedAsync(CancellationToken.None);
         return new ReconcileOnlyLedger(tables, ledger, AuditOver(tables));
@@ -21,7 +23,7 @@ internal sealed record ReconcileOnlyLedger(BillingTables Tables, LedgerStore Led
         var rpc = new SolanaRpcClient(new HttpClient(), new SolanaRpcOptions { RpcUrl = new Uri("http://127.0.0.1:9") });
         var options = Options.Create(new LedgerOptions());
         var authority = new AnchorAuthority(options, new TreasuryProvider(Options.Create(new SolanaOptions()), rpc), tables);
-        return new LedgerAudit(new LedgerStore(tables), new AnchorStore(tables), new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables), new RefundStore(tables), new InvoicePaymentLinkStore(tables), new FactStore(tables), new PartnerStore(tables),
+        return new LedgerAudit(new LedgerStore(tables, TestSeals.Keys), new AnchorStore(tables), new InvoiceStore(tables), new PaymentStore(tables), new BurnStore(tables), new CreditNoteStore(tables), new RefundStore(tables), new InvoicePaymentLinkStore(tables), new FactStore(tables), new PartnerStore(tables),
             rpc, authority, options, Options.Create(new Billing.Application.Invoicing.InvoicingOptions()), TimeProvider.System);
     }
 }

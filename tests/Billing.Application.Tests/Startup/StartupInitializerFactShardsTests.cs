@@ -1,4 +1,5 @@
 using Billing.Application.Startup;
+using Billing.Tests.Shared;
 
 namespace Billing.Application.Tests.Startup;
 
@@ -20,7 +21,7 @@ public class StartupInitializerFactShardsTests(AzuriteFixture azurite)
         var options = Options.Create(new PartnerOptions());
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 10, 20, 0, 0, 0, TimeSpan.Zero));
         using var directory = new PartnerDirectory(store, options, clock, NullLogger<PartnerDirectory>.Instance);
-        await new StartupInitializer(tables, new LedgerStore(tables), new AnchorStore(tables), store, directory, options, clock, NullLogger<StartupInitializer>.Instance)
+        await new StartupInitializer(tables, new LedgerStore(tables, TestSeals.Keys), new AnchorStore(tables), store, directory, options, clock, NullLogger<StartupInitializer>.Instance)
             .InitializeAsync(CancellationToken.None);
     }
 

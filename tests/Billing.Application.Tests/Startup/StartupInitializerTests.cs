@@ -15,7 +15,7 @@ public class StartupInitializerTests(AzuriteFixture azurite)
         var options = Options.Create(new PartnerOptions { Seed = true, Items = [.. seeds] });
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var directory = new PartnerDirectory(store, options, clock, NullLogger<PartnerDirectory>.Instance);
-        return (new StartupInitializer(tables, new LedgerStore(tables), new AnchorStore(tables), store, directory, options, clock, logger), directory);
+        return (new StartupInitializer(tables, new LedgerStore(tables, TestSeals.Keys), new AnchorStore(tables), store, directory, options, clock, logger), directory);
     }
 
     [Fact]

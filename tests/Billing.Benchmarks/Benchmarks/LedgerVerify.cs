@@ -1,5 +1,6 @@
 using Billing.Domain.Ledger;
 using Billing.Storage.Ledger;
+using Billing.Tests.Shared;
 
 namespace Billing.Benchmarks.Benchmarks;
 
@@ -18,7 +19,7 @@ public static class LedgerVerify
         var result = new BenchmarkResult("ledger");
         int count = options.LedgerEntries ?? (options.Quick ? 2_000 : 100_000); // --quick is a smoke run
         var tables = await azurite.NewTablesAsync();
-        var ledger = new LedgerStore(tables);
+        var ledger = new LedgerStore(tables, TestSeals.Keys);
         var anchors = new AnchorStore(tables);
         await ledger.EnsureCreatedAsync(ct);
         await anchors.EnsureCreatedAsync(ct);

@@ -1,4 +1,5 @@
 using Billing.Functions.Tests.StripeWebhook;
+using Billing.Tests.Shared;
 
 namespace Billing.Functions.Tests.AcknowledgeFinding;
 
@@ -65,7 +66,7 @@ public class AcknowledgeFindingTamperingTests(PlatformFixture platform)
     public async Task Reconcile_AcknowledgementPlantedPastTheHead_HidesNothing()
     {
         var (eventId, finding) = await UnappliedPaymentAsync();
-        var head = await new LedgerStore(stripe.Tables).HeadAsync(LedgerEntries.MainBook, CancellationToken.None);
+        var head = await new LedgerStore(stripe.Tables, TestSeals.Keys).HeadAsync(LedgerEntries.MainBook, CancellationToken.None);
 
         // An entry whose hash matches what it holds, as anyone can compute, written past the head without moving it.
         var draft = new ReconcileAcknowledgement("PaymentForUnknownInvoice", eventId, ReconcileAcknowledgement.DigestOf(finding["detail"]!.GetValue<string>()), "planted", "finance", DateTimeOffset.UtcNow).ToDraft();

@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Functions.Tests.GetInvoice;
 
 /// <summary>
@@ -34,7 +36,7 @@ public sealed class PayerIdCharactersPlatform : IAsyncLifetime
         var line = new InvoiceLine("offload.bytes", "Data offload", new Dictionary<string, string>(), 1, "DC", 0.01m, new Money(1_234, Currency.USD));
         var id = new InvoiceId(payer, new BillingPeriod(2019, 1));
         var (invoice, _) = await new InvoiceStore(tables).AddOrGetAsync(new Invoice(id, "carrier-standard-v1", InvoiceStatus.Draft, Currency.USD, [line]).Finalize(), CancellationToken.None);
-        await new LedgerStore(tables).AppendAsync(LedgerEntries.MainBook, LedgerEntries.InvoiceFinalized(invoice, DateTimeOffset.UnixEpoch)!, CancellationToken.None);
+        await new LedgerStore(tables, TestSeals.Keys).AppendAsync(LedgerEntries.MainBook, LedgerEntries.InvoiceFinalized(invoice, DateTimeOffset.UnixEpoch)!, CancellationToken.None);
         return id;
     }
 }

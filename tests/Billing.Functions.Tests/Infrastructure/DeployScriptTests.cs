@@ -79,6 +79,7 @@ public sealed class DeployScriptTests : IDisposable
             ["BILLING_STRIPE_WEBHOOK_SECRET"] = "whsec_" + new string('w', 32),
             ["BILLING_SOLANA_TREASURY_KEYPAIR"] = "[" + string.Join(',', Enumerable.Range(1, 64)) + "]",
             ["BILLING_LEDGER_ANCHOR_KEYPAIR"] = "[" + string.Join(',', Enumerable.Range(101, 64)) + "]",
+            ["BILLING_LEDGER_SEAL_KEY"] = Convert.ToBase64String(Enumerable.Repeat((byte)42, 32).ToArray()),
         };
 
         var (exit, stdout, stderr) = Run([.. Deploy(), "--pyth-price-account", Pyth, "--min-token-price-usd", "0.50", "--max-token-price-usd", "20", "--invoice-issuer-name", "Example Networks Ltd"], secrets);
@@ -94,6 +95,7 @@ public sealed class DeployScriptTests : IDisposable
         Assert.Equal(secrets["BILLING_STRIPE_WEBHOOK_SECRET"], (string?)file["stripeWebhookSecret"]!["value"]);
         Assert.Equal(secrets["BILLING_SOLANA_TREASURY_KEYPAIR"], (string?)file["solanaTreasuryKeypair"]!["value"]);
         Assert.Equal(secrets["BILLING_LEDGER_ANCHOR_KEYPAIR"], (string?)file["ledgerAnchorKeypair"]!["value"]);
+        Assert.Equal(secrets["BILLING_LEDGER_SEAL_KEY"], (string?)file["ledgerSealKey"]!["value"]);
         Assert.Equal("600", File.ReadAllText(Path.Combine(dir.FullName, "params-file.mode")).Trim());
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(dir.FullName, "tmp"))); // removed on exit
 

@@ -9,6 +9,9 @@ namespace Billing.Functions.Tests.Infrastructure;
 /// </summary>
 public class LocalCredentialsStartupTests
 {
+    /// <summary>A deployment's own ledger seal key (32 bytes, base64).</summary>
+    private const string OwnSealKey = "b3duLXNlYWwta2V5LW9mLWEtZGVwbG95bWVudCEhISE=";
+
     private const string AzureAccount =
         "DefaultEndpointsProtocol=https;AccountName=billingprod;AccountKey=QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=;EndpointSuffix=core.windows.net";
 
@@ -48,6 +51,25 @@ public class LocalCredentialsStartupTests
     }
 
     [Theory]
+    [InlineData(null, "Billing:Ledger:SealKey is not set")]
+    [InlineData(LedgerSealKeys.LocalKey, "Billing:Ledger:SealKey is the public key of local runs")]
+    [InlineData("c2hvcnQ=", "Billing:Ledger:SealKey holds 5 bytes, fewer than 32")]
+    public void ValidateSettings_SealKeyMissingLocalOrShortOnTablesElsewhere_StopsStartNamingItNeverEchoingIt(string? key, string message)
+    {
+        // Before: there was no seal key; anyone with write access to the tables could append evidence the platform honoured.
+        var settings = Settings("Billing:Storage:ConnectionString", AzureAccount);
+        settings["Billing:Stripe:WebhookSecret"] = "whsec_a_deployments_own_secret";
+        settings["Billing:Partners:Items:0:ApiKey"] = "a-deployments-own-carrier-key";
+        settings["Billing:Ledger:SealKey"] = key;
+
+        var ex = Assert.Throws<OptionsValidationException>(() => StartupValidationTests.Build(settings));
+
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(LedgerSealKeys.LocalKey, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("c2hvcnQ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("UseDevelopmentStorage=true")]
     [InlineData("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=QUJD;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;")]
     [InlineData("AccountName=devstoreaccount1;AccountKey=QUJD;TableEndpoint=http://localhost:10002/devstoreaccount1")]
@@ -73,6 +95,7 @@ public class LocalCredentialsStartupTests
         var settings = StartupValidationTests.Valid();
         settings.Remove("Billing:Storage:ConnectionString");
         settings[key] = value;
+        settings["Billing:Ledger:SealKey"] = OwnSealKey; // off this machine a deployment has its own
         return settings;
     }
 }

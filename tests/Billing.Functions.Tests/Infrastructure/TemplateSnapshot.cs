@@ -101,6 +101,7 @@ internal sealed partial class TemplateSnapshot
         ["stripe-webhook-secret"] = "whsec_" + new string('b', 32),
         ["solana-treasury-keypair"] = KeypairJson(7),
         ["ledger-anchor-keypair"] = KeypairJson(9),
+        ["ledger-seal-key"] = Convert.ToBase64String(Enumerable.Repeat((byte)11, 32).ToArray()),
     };
 
     private static string KeypairJson(byte fill)

@@ -4,6 +4,7 @@ using Billing.Solana.Configuration;
 using Billing.Solana.Rpc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Billing.Tests.Shared;
 
 namespace Billing.Functions.Tests.Invoicing;
 
@@ -19,7 +20,7 @@ public class InvoiceDocumentsTests(AzuriteFixture azurite) : PeriodCloserTestBas
     private static async Task<InvoiceDocuments> DocumentsAsync(PeriodCloserSetup setup)
     {
         var tables = setup.Tables;
-        var ledger = new LedgerStore(tables);
+        var ledger = new LedgerStore(tables, TestSeals.Keys);
         await ledger.EnsureCreatedAsync(Ct);
         await new AnchorStore(tables).EnsureCreatedAsync(Ct);
         var rpc = new SolanaRpcClient(new HttpClient(), new SolanaRpcOptions { RpcUrl = new Uri("http://127.0.0.1:9") }); // the invoice is not booked: no proof is read

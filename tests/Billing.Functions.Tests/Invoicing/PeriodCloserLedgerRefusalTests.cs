@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Functions.Tests.Invoicing;
 
 /// <summary>
@@ -43,7 +45,7 @@ public class PeriodCloserLedgerRefusalTests(AzuriteFixture azurite) : PeriodClos
     /// <summary>A close that books its invoices in a ledger of its own (Stripe skipped).</summary>
     private async Task<(PeriodCloserSetup Setup, LedgerStore Ledger)> NewBookingAsync()
     {
-        var ledger = new LedgerStore(await Azurite.NewTablesAsync());
+        var ledger = new LedgerStore(await Azurite.NewTablesAsync(), TestSeals.Keys);
         await ledger.EnsureCreatedAsync(CancellationToken.None);
         var setup = await NewAsync(October.End.AddHours(1), (_, partners, clock) => new InvoiceFinalization(new LedgerRecorder(ledger, partners, clock), new SkippedFinalizationStep()));
         return (setup, ledger);

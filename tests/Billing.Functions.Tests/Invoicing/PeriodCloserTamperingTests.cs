@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Functions.Tests.Invoicing;
 
 /// <summary>
@@ -191,7 +193,7 @@ public class PeriodCloserTamperingTests(AzuriteFixture azurite) : PeriodCloserTe
         var setup = await NewAsync(October.End.AddDays(1));
         await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
         await setup.AddComputeAsync(October.Start.AddDays(2), "H100", 7_200);
-        var ledger = new LedgerStore(setup.Tables);
+        var ledger = new LedgerStore(setup.Tables, TestSeals.Keys);
         await ledger.EnsureCreatedAsync(CancellationToken.None);
         await ledger.AppendAsync(LedgerEntries.MainBook, LedgerEntries.PaymentReceived("evt_0", "INV-x-202609", "x", 100, "USD", October.Start)!, CancellationToken.None);
         string pk = LedgerStore.PartitionKey(LedgerEntries.MainBook);

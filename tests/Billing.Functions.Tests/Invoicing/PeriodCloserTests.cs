@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Functions.Tests.Invoicing;
 
 /// <summary>Period close on Azurite with a fixed clock: exact cents, idempotency, late facts.</summary>
@@ -308,7 +310,7 @@ public class PeriodCloserTests(AzuriteFixture azurite) : PeriodCloserTestBase(az
     {
         var setup = await NewAsync(October.End.AddDays(1));
         await setup.AddCarrierAsync(October.Start.AddDays(1), 10_000_000_000);
-        var ledger = new LedgerStore(await Azurite.NewTablesAsync());
+        var ledger = new LedgerStore(await Azurite.NewTablesAsync(), TestSeals.Keys);
         await ledger.EnsureCreatedAsync(CancellationToken.None);
         var stripe = new LedgerCheckingStripe(ledger, setup.Clock);
         var closer = new PeriodCloser(setup.Facts, setup.Invoices, setup.Partners, setup.Plans,

@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Functions.Tests.Invoicing;
 
 /// <summary>
@@ -58,7 +60,7 @@ public class PeriodCloserUnreadablePartnerTests(AzuriteFixture azurite) : Period
     public async Task CloseAsync_PayerIdNoInvoiceOrLedgerAccountCanHold_OthersInvoicedAndBookedItFailsNamingWhy(string payer, string why)
     {
         // Settings once seeded such payer ids: before, the whole close threw, and no payer of any month was invoiced.
-        var ledger = new LedgerStore(await Azurite.NewTablesAsync());
+        var ledger = new LedgerStore(await Azurite.NewTablesAsync(), TestSeals.Keys);
         await ledger.EnsureCreatedAsync(CancellationToken.None);
         var setup = await NewAsync(October.End.AddHours(1), (_, partners, clock) => new InvoiceFinalization(new LedgerRecorder(ledger, partners, clock), new SkippedFinalizationStep()));
         await setup.Partners.UpsertAsync(new PartnerRegistration(new Partner(payer, PartnerRole.Carrier, "carrier-standard-v1"), "k-carrier-old-0001"), CancellationToken.None);

@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Functions.Tests.Ledger;
 
 /// <summary>
@@ -11,7 +13,7 @@ public class LedgerUnreadableRowRoutesTests(PlatformFixture platform)
     private static readonly string Row2 = LedgerStore.SequenceRowKey(2);
 
     private LedgerStore Ledger { get; } = new(new BillingTables(
-        new TableServiceClient(platform.ConnectionString), new StorageOptions { ConnectionString = platform.ConnectionString, TablePrefix = platform.TablePrefix }));
+        new TableServiceClient(platform.ConnectionString), new StorageOptions { ConnectionString = platform.ConnectionString, TablePrefix = platform.TablePrefix }), TestSeals.Keys);
 
     /// <summary>
     /// Three payments of carrier-tmo (evt_t1..3), anchored: on chain and confirmed, not just an anchor run that ended (the

@@ -3,6 +3,7 @@ using Billing.Application.Metering;
 using Billing.Application.Usage;
 using Billing.Domain.Definitions;
 using Billing.Publishing;
+using Billing.Tests.Shared;
 
 namespace Billing.Functions.Tests.Metering;
 
@@ -33,7 +34,7 @@ internal sealed class FuzzWorld
         Quarantine = new QuarantineStore(tables);
         Ingestion = new UsageIngestion(Validator, new UsagePartitioner([], Facts.Shards), new NoPublisher(), clock);
         Metering = new MeteringService(Validator, Facts, Quarantine, Directory, clock, new MeteringLag(clock, Options.Create(new MeteringOptions()), NullLogger<MeteringLag>.Instance), NullLogger<MeteringService>.Instance);
-        Ledger = new LedgerStore(tables);
+        Ledger = new LedgerStore(tables, TestSeals.Keys);
         Closer = new PeriodCloser(Facts, new InvoiceStore(tables), Store, Plans, new InvoiceFinalization(new LedgerRecorder(Ledger, Store, clock), new Invoicing.SkippedFinalizationStep()),
             clock, Options.Create(new InvoicingOptions()), NullLogger<PeriodCloser>.Instance, Definitions.Meters);
     }

@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Functions.Tests.ReleaseBurn;
 
 /// <summary>
@@ -63,7 +65,7 @@ public class ReleaseBurnFunctionTests(PlatformFixture platform)
     {
         string id = await HeldBurnAsync();
         // A release cut off between its ledger entry and its row: the book holds release 1, the burn does not.
-        var ledger = new LedgerStore(new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix }));
+        var ledger = new LedgerStore(new BillingTables(new TableServiceClient(platform.ConnectionString), new StorageOptions { TablePrefix = platform.TablePrefix }), TestSeals.Keys);
         var booked = new BurnRelease("finance", DateTimeOffset.UtcNow.AddMinutes(-1), 5_000, 10_000, "first try");
         await ledger.AppendAsync(LedgerEntries.MainBook, new BurnReleaseEvidence(id, id["burn-".Length..], 1, booked, new Dictionary<string, long>(), "the refund rows").ToDraft(), CancellationToken.None);
 

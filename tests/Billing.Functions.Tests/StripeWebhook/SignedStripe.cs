@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Functions.Tests.StripeWebhook;
 
 /// <summary>
@@ -50,7 +52,7 @@ internal sealed class SignedStripe(PlatformFixture platform)
         await new InvoiceStore(Tables).AddOrGetAsync(invoice, CancellationToken.None);
         if (book)
         {
-            await new LedgerRecorder(new LedgerStore(Tables), new PartnerStore(Tables), TimeProvider.System).InvoiceFinalizedAsync(invoice, CancellationToken.None);
+            await new LedgerRecorder(new LedgerStore(Tables, TestSeals.Keys), new PartnerStore(Tables), TimeProvider.System).InvoiceFinalizedAsync(invoice, CancellationToken.None);
         }
     }
 

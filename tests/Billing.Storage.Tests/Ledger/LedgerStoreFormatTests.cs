@@ -1,5 +1,6 @@
 using System.Globalization;
 using static Billing.Storage.Tests.Ledger.LedgerTables;
+using Billing.Tests.Shared;
 
 namespace Billing.Storage.Tests.Ledger;
 
@@ -48,7 +49,7 @@ public class LedgerStoreFormatTests(AzuriteFixture azurite)
     public async Task AppendAsync_TwoFirstAppendsRacing_OneChangeOver()
     {
         var (tables, store, _) = await LedgerTables.NewAsync(azurite);
-        var other = new LedgerStore(tables);
+        var other = new LedgerStore(tables, TestSeals.Keys);
 
         await Task.WhenAll(
             Enumerable.Range(0, 4).Select(i => (i % 2 == 0 ? store : other).AppendAsync("main", Adjustment("adj-" + i.ToString(CultureInfo.InvariantCulture)), Ct)));

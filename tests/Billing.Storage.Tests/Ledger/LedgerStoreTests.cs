@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using static Billing.Storage.Tests.Ledger.LedgerTables;
+using Billing.Tests.Shared;
 
 namespace Billing.Storage.Tests.Ledger;
 
@@ -87,8 +88,8 @@ public class LedgerStoreTests(AzuriteFixture azurite)
     public async Task AppendAsync_TwoWritersFiftyEachInParallel_HundredContiguousEntriesChainVerifies()
     {
         var (tables, _, _) = await LedgerTables.NewAsync(azurite);
-        var storeA = new LedgerStore(new BillingTables(new TableServiceClient(azurite.ConnectionString), tables.Options));
-        var storeB = new LedgerStore(new BillingTables(new TableServiceClient(azurite.ConnectionString), tables.Options));
+        var storeA = new LedgerStore(new BillingTables(new TableServiceClient(azurite.ConnectionString), tables.Options), TestSeals.Keys);
+        var storeB = new LedgerStore(new BillingTables(new TableServiceClient(azurite.ConnectionString), tables.Options), TestSeals.Keys);
         using var start = new ManualResetEventSlim();
 
         Task Writer(LedgerStore store, string name) => Task.Run(async () =>
@@ -118,7 +119,7 @@ public class LedgerStoreTests(AzuriteFixture azurite)
     public async Task AppendAsync_SameEntryIdFromTwoWritersAtOnce_OneEntry()
     {
         var (tables, store, _) = await LedgerTables.NewAsync(azurite);
-        var other = new LedgerStore(new BillingTables(new TableServiceClient(azurite.ConnectionString), tables.Options));
+        var other = new LedgerStore(new BillingTables(new TableServiceClient(azurite.ConnectionString), tables.Options), TestSeals.Keys);
         await store.AppendAsync("main", Payment("evt_0"), Ct);
 
         for (int round = 0; round < 10; round++)
@@ -204,7 +205,7 @@ public class LedgerStoreTests(AzuriteFixture azurite)
         var (tables, other, _) = await LedgerTables.NewAsync(azurite);
         await other.AppendAsync("main", Payment("evt_1"), Ct);
         var hook = new Meanwhile();
-        var store = new LedgerStore(new BillingTables(new TableServiceClient(azurite.ConnectionString, hook.Options()), tables.Options));
+        var store = new LedgerStore(new BillingTables(new TableServiceClient(azurite.ConnectionString, hook.Options()), tables.Options), TestSeals.Keys);
         // The appender finds no entry, then another settler books the same payment before the appender reads the head, so
         // its transaction collides on the id row only; a third booking lands right after the appender's next read of the
         // head. Before: that read saw the head unmoved and the next read saw the third booking's row, and the append was

@@ -1,4 +1,5 @@
 using static Billing.Storage.Tests.Ledger.LedgerTables;
+using Billing.Tests.Shared;
 
 namespace Billing.Storage.Tests.Ledger;
 
@@ -131,7 +132,7 @@ public class LedgerStoreUnreadableRowTests(AzuriteFixture azurite)
     public async Task AppendAsync_HeadRemovedWhileEntriesExist_RefusesInsteadOfRestartingTheChain()
     {
         var (tables, _, _) = await LedgerTables.NewAsync(azurite);
-        var store = new LedgerStore(tables, maxAttempts: 3);
+        var store = new LedgerStore(tables, TestSeals.Keys, maxAttempts: 3);
         await store.AppendAsync("main", Payment("evt_1"), Ct);
         await store.Table.DeleteEntityAsync("main", LedgerStore.HeadRowKey, cancellationToken: Ct);
 

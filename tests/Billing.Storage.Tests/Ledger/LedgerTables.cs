@@ -1,3 +1,5 @@
+using Billing.Tests.Shared;
+
 namespace Billing.Storage.Tests.Ledger;
 
 /// <summary>A fresh ledger book and anchor table on Azurite, created: the arrange step of the ledger store tests, with their clock and token.</summary>
@@ -11,7 +13,7 @@ internal sealed record LedgerTables(BillingTables Tables, LedgerStore Ledger, An
     public static async Task<LedgerTables> NewAsync(AzuriteFixture azurite)
     {
         BillingTables tables = await azurite.NewTablesAsync();
-        var ledger = new LedgerStore(tables);
+        var ledger = new LedgerStore(tables, TestSeals.Keys);
         var anchors = new AnchorStore(tables);
         await ledger.EnsureCreatedAsync(Ct);
         await anchors.EnsureCreatedAsync(Ct);

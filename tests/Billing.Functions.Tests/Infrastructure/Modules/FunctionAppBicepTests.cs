@@ -49,7 +49,7 @@ public class FunctionAppBicepTests
         string vault = (string)snapshot.Single("Microsoft.KeyVault/vaults")["name"]!;
         var vaultSecrets = snapshot.OfType("Microsoft.KeyVault/vaults/secrets").Select(s => ((string)s["name"]!).Split('/')[1]).ToHashSet();
 
-        foreach (string name in new[] { "Billing__Stripe__SecretKey", "Billing__Stripe__WebhookSecret", "Billing__Solana__TreasuryKeypair" })
+        foreach (string name in new[] { "Billing__Stripe__SecretKey", "Billing__Stripe__WebhookSecret", "Billing__Solana__TreasuryKeypair", "Billing__Ledger__SealKey" })
         {
             var reference = TemplateSnapshot.KeyVaultReferencePattern().Match(settings[name]);
             Assert.True(reference.Success, $"{name} = {settings[name]}: not a Key Vault reference");
