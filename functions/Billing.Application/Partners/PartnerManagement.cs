@@ -159,7 +159,8 @@ public sealed partial class PartnerManagement(
     /// <summary>
     /// The providers a payer of <paramref name="role"/> grants, as stored (<see cref="PartnerRules.Providers(IEnumerable{string})"/>), with
     /// what is wrong with them added to <paramref name="errors"/> (field <c>providers</c>): only a payer grants, each id
-    /// once, at most <see cref="PartnerRules.MaxProviders"/>, each a registered provider (read from storage, not the cached
+    /// once, at most <see cref="PartnerRules.MaxProviders"/>, each a registered partner that posts usage: a provider, or a
+    /// carrier (a declared type a carrier posts may name a payer) (read from storage, not the cached
     /// directory: one registered on another instance a moment ago counts). Null when <paramref name="ids"/> is.
     /// </summary>
     private async Task<IReadOnlyList<string>?> ProvidersAsync(IReadOnlyList<string>? ids, PartnerRole role, List<ValidationError> errors, CancellationToken cancellationToken)
@@ -195,9 +196,9 @@ public sealed partial class PartnerManagement(
                 continue;
             }
 
-            if (provider?.Partner.Role is not PartnerRole.Provider)
+            if (provider?.Partner.Role is not (PartnerRole.Provider or PartnerRole.Carrier))
             {
-                errors.Add(new("providers", provider is null ? $"'{Shown(id)}' is not a registered partner" : $"'{id}' is a {PartnerRules.Name(provider.Partner.Role)}, not a provider"));
+                errors.Add(new("providers", provider is null ? $"'{Shown(id)}' is not a registered partner" : $"'{id}' is a {PartnerRules.Name(provider.Partner.Role)}, which posts no usage: grant a provider (or a carrier posting a declared type that names its payer)"));
             }
         }
 

@@ -61,7 +61,7 @@ public sealed class PartnerOptionsValidator : IValidateOptions<PartnerOptions>
             }
         }
 
-        var providers = options.Items.Where(p => p.Role == PartnerRole.Provider).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var providers = options.Items.Where(p => p.Role is PartnerRole.Provider or PartnerRole.Carrier).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         for (int i = 0; i < options.Items.Count; i++)
         {
             var granted = options.Items[i].ProviderIds();
@@ -78,7 +78,7 @@ public sealed class PartnerOptionsValidator : IValidateOptions<PartnerOptions>
 
             foreach (string id in granted.Where(id => !providers.Contains(id)).Distinct(StringComparer.Ordinal))
             {
-                failures.Add($"{at} names '{id}', which is no configured provider (Billing:Partners:Items:N:Role Provider).");
+                failures.Add($"{at} names '{id}', which is no configured provider (or carrier: the roles that post usage).");
             }
         }
 

@@ -17,8 +17,8 @@ public sealed record Partner(string Id, PartnerRole Role, string? PlanId)
     public IReadOnlyList<PlanChange> PlanChanges { get; init; } = [];
 
     /// <summary>
-    /// The providers this payer lets bill it (finance grants them): usage another partner posts naming this payer as its
-    /// payer is accepted and metered only from these. Ordinal order, no duplicates; empty (rows written before grants
+    /// The providers this payer lets bill it (finance grants them; a carrier posting a declared type that names a payer
+    /// can be granted too): usage another partner posts naming this payer as its payer is accepted and metered only from these. Ordinal order, no duplicates; empty (rows written before grants
     /// existed too): no other partner may bill it. The payer's own usage needs no grant.
     /// </summary>
     public IReadOnlyList<string> Providers { get; init; } = [];
