@@ -19,6 +19,12 @@ public sealed record PartnerView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? CreatedAt,
     IReadOnlyList<PartnerKeyView> Keys)
 {
+    private readonly IReadOnlyList<string> providers = [];
+
     /// <summary>The providers this partner lets bill it (payers; empty for others, and for a payer none may bill yet).</summary>
-    public IReadOnlyList<string> Providers { get; init; } = [];
+    public IReadOnlyList<string> Providers
+    {
+        get => providers;
+        init => providers = value ?? []; // an answer without the field (a server from before grants) reads as none
+    }
 }
