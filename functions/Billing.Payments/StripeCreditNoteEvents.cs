@@ -47,7 +47,7 @@ internal static class StripeCreditNoteEvents
         long refunded = Refunded(note, problems);
         string? problem = problems.Count == 0 ? null : string.Join("; ", problems);
         bool voided = type == Voided || StripeJson.Text(note, "status") == "void";
-        DateTimeOffset at = StripeJson.Time(voided ? note : default, "voided_at") ?? StripeJson.Time(note, "created") ?? StripeJson.Time(root, "created") ?? DateTimeOffset.UnixEpoch;
+        DateTimeOffset at = StripeJson.Time(voided ? note : default, "voided_at") ?? StripeJson.Time(note, "created") ?? StripeJson.Created(root);
         return new WebhookOutcome.CreditNoteReceived(new IncomingCreditNote(eventId, creditNoteId, stripeInvoiceId, type == Voided, currency.ToUpperInvariant(),
             problem is null ? new CreditNoteAmounts(amount, pre, post, refunded, outOfBand) : CreditNoteAmounts.Zero, at, problem));
     }

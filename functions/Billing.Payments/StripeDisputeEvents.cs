@@ -21,7 +21,7 @@ internal static class StripeDisputeEvents
         type = type.Length <= MaxWordChars ? type : type[..MaxWordChars];
         string eventId = StripeJson.Text(root, "id") ?? "";
         var problems = new List<string>();
-        var at = StripeJson.Time(root, "created") ?? DateTimeOffset.UnixEpoch;
+        var at = StripeJson.Created(root);
         if (!StripeJson.TryGetObject(root, "dispute", out var dispute, out string disputeId))
         {
             // Kept under the event's own id, so it is reported rather than lost.
@@ -35,12 +35,7 @@ internal static class StripeDisputeEvents
             problems.Add("charge is missing");
         }
 
-        int before = problems.Count;
-        long? amount = StripeJson.Amount(dispute, "amount", problems, "dispute");
-        if (amount is null && problems.Count == before)
-        {
-            problems.Add("amount is missing");
-        }
+        long? amount = StripeJson.RequiredAmount(dispute, "amount", problems, "dispute");
 
         string? currency = StripeJson.Text(dispute, "currency") is { Length: > 0 and <= MaxWordChars } c ? c.ToUpperInvariant() : null;
         if (currency is null)

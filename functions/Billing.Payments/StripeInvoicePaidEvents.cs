@@ -41,8 +41,7 @@ internal static class StripeInvoicePaidEvents
         }
 
         DateTimeOffset paidAt = (invoice.TryGetProperty("status_transitions", out var transitions) ? StripeJson.Time(transitions, "paid_at") : null)
-            ?? StripeJson.Time(root, "created")
-            ?? DateTimeOffset.UnixEpoch;
+            ?? StripeJson.Created(root);
         string? intent = PaymentIntentId(invoice, out string? intentProblem);
         string? malformed = AmountPaidProblem(invoice, out long amountPaid) ?? intentProblem;
         return new WebhookOutcome.PaymentReceived(

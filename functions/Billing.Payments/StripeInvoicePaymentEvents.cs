@@ -36,6 +36,6 @@ internal static class StripeInvoicePaymentEvents
         }
 
         return new WebhookOutcome.InvoicePaymentReceived(new InvoicePaymentLink(
-            eventId, invoicePaymentId, stripeInvoiceId, paymentId, StripeJson.Time(root, "created") ?? DateTimeOffset.UnixEpoch));
+            eventId, invoicePaymentId, stripeInvoiceId, paymentId, StripeJson.Created(root)));
     }
 }

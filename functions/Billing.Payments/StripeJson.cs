@@ -48,6 +48,19 @@ internal static class StripeJson
         return null;
     }
 
+    /// <summary><see cref="Amount"/> of a field the event must carry: absent or null is a problem too (<c>{name} is missing</c>).</summary>
+    public static long? RequiredAmount(JsonElement obj, string name, List<string> problems, string largest)
+    {
+        int before = problems.Count;
+        long? amount = Amount(obj, name, problems, largest);
+        if (amount is null && problems.Count == before)
+        {
+            problems.Add($"{name} is missing");
+        }
+
+        return amount;
+    }
+
     /// <summary><paramref name="value"/>'s JSON as a problem quotes it: at most 40 characters, then "…".</summary>
     public static string Excerpt(JsonElement value)
     {
@@ -61,6 +74,9 @@ internal static class StripeJson
         && v.TryGetInt64(out long unix) && unix is >= 0 and < 253402300800
             ? DateTimeOffset.FromUnixTimeSeconds(unix)
             : null;
+
+    /// <summary>When Stripe created the event (its <c>created</c>); the Unix epoch when it does not say.</summary>
+    public static DateTimeOffset Created(JsonElement root) => Time(root, "created") ?? DateTimeOffset.UnixEpoch;
 
     /// <summary>
     /// The string <paramref name="name"/>; null when absent, not a string, or not Unicode text (a JSON escape of a lone

@@ -27,12 +27,7 @@ internal static class StripeRefundEvents
         }
 
         var problems = new List<string>();
-        long? refunded = StripeJson.Amount(charge, "amount_refunded", problems, "charge");
-
-        if (refunded is null && problems.Count == 0)
-        {
-            problems.Add("amount_refunded is missing");
-        }
+        long? refunded = StripeJson.RequiredAmount(charge, "amount_refunded", problems, "charge");
 
         return new WebhookOutcome.RefundReceived(new IncomingRefund(
             eventId,
@@ -42,7 +37,7 @@ internal static class StripeRefundEvents
             StripeJson.Id(charge, "customer"),
             refunded ?? 0,
             currency.ToUpperInvariant(),
-            StripeJson.Time(root, "created") ?? DateTimeOffset.UnixEpoch,
+            StripeJson.Created(root),
             problems.Count == 0 ? null : string.Join("; ", problems)));
     }
 }

@@ -21,11 +21,8 @@ public sealed class BurnStore(BillingTables tables)
     }
 
     /// <summary>The intent and its ETag; null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/> naming the property.</summary>
-    public async Task<(BurnIntent Intent, ETag ETag)?> GetAsync(string burnId, CancellationToken cancellationToken)
-    {
-        var row = await table.FindAsync(BurnPartition, TableKey.Escape(burnId), null, cancellationToken).ConfigureAwait(false);
-        return row is not null ? (FromEntity(row), row.ETag) : null;
-    }
+    public Task<(BurnIntent Intent, ETag ETag)?> GetAsync(string burnId, CancellationToken cancellationToken) =>
+        table.FindAsync(BurnPartition, TableKey.Escape(burnId), FromEntity, cancellationToken);
 
     /// <summary>Whether a burn row keeps these releases (the history of one burn is one table property).</summary>
     public static bool KeepsReleases(IReadOnlyList<BurnRelease> releases) => BurnReleaseColumns.Fits(releases);

@@ -23,11 +23,8 @@ public sealed class DisputeStore(BillingTables tables)
     }
 
     /// <summary>The dispute's row and its ETag; null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/>.</summary>
-    public async Task<(DisputeRecord Record, ETag ETag)?> GetAsync(string disputeId, CancellationToken cancellationToken)
-    {
-        var row = await table.FindAsync(Partition, TableKey.Escape(disputeId), null, cancellationToken).ConfigureAwait(false);
-        return row is not null ? (Read(row), row.ETag) : null;
-    }
+    public Task<(DisputeRecord Record, ETag ETag)?> GetAsync(string disputeId, CancellationToken cancellationToken) =>
+        table.FindAsync(Partition, TableKey.Escape(disputeId), Read, cancellationToken);
 
     /// <summary>Puts the dispute under <paramref name="invoiceId"/> (null: none) if its row is still the one read with <paramref name="etag"/>; false when it changed meanwhile.</summary>
     public async Task<bool> TryPlaceAsync(DisputeRecord record, ETag etag, string? invoiceId, CancellationToken cancellationToken)

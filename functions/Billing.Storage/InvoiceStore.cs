@@ -24,11 +24,8 @@ public sealed class InvoiceStore(BillingTables tables)
         (await GetWithETagAsync(id, cancellationToken).ConfigureAwait(false))?.Invoice;
 
     /// <summary>The invoice and its ETag; null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/>.</summary>
-    public async Task<(Invoice Invoice, ETag ETag)?> GetWithETagAsync(InvoiceId id, CancellationToken cancellationToken)
-    {
-        var row = await table.FindAsync(id.Period.ToCompactString(), TableKey.Escape(id.ToString()), null, cancellationToken).ConfigureAwait(false);
-        return row is not null ? (ToInvoice(row), row.ETag) : null;
-    }
+    public Task<(Invoice Invoice, ETag ETag)?> GetWithETagAsync(InvoiceId id, CancellationToken cancellationToken) =>
+        table.FindAsync(id.Period.ToCompactString(), TableKey.Escape(id.ToString()), ToInvoice, cancellationToken);
 
     /// <summary>Stores a new invoice, or returns the one already stored under its id (a repeated or concurrent close).</summary>
     public async Task<(Invoice Invoice, bool Created)> AddOrGetAsync(Invoice invoice, CancellationToken cancellationToken)

@@ -37,11 +37,8 @@ public sealed class RefundStore(BillingTables tables)
     }
 
     /// <summary>The charge's row and its ETag; null when there is none. A row that cannot be read throws <see cref="InvalidDataException"/> (nothing is placed on a guess).</summary>
-    public async Task<(RefundRecord Record, ETag ETag)?> GetAsync(string chargeId, CancellationToken cancellationToken)
-    {
-        var row = await table.FindAsync(Partition, TableKey.Escape(chargeId), null, cancellationToken).ConfigureAwait(false);
-        return row is not null ? (Read(row), row.ETag) : null;
-    }
+    public Task<(RefundRecord Record, ETag ETag)?> GetAsync(string chargeId, CancellationToken cancellationToken) =>
+        table.FindAsync(Partition, TableKey.Escape(chargeId), Read, cancellationToken);
 
     /// <summary>Puts the charge under <paramref name="invoiceId"/> (null: none) if its row is still the one read with <paramref name="etag"/>; false when it changed meanwhile.</summary>
     public async Task<bool> TryPlaceAsync(RefundRecord record, ETag etag, string? invoiceId, CancellationToken cancellationToken)

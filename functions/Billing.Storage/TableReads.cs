@@ -18,6 +18,16 @@ internal static class TableReads
         return row.HasValue ? row.Value : null;
     }
 
+    /// <summary>
+    /// The row with these keys as <paramref name="read"/> reads it, with its ETag for a conditional write; null when there is none.
+    /// What <paramref name="read"/> throws (a row it cannot read) is passed on.
+    /// </summary>
+    public static async Task<(T Row, ETag ETag)?> FindAsync<T>(this TableClient table, string partitionKey, string rowKey, Func<TableEntity, T> read, CancellationToken cancellationToken)
+    {
+        var row = await table.FindAsync(partitionKey, rowKey, null, cancellationToken).ConfigureAwait(false);
+        return row is not null ? (read(row), row.ETag) : null;
+    }
+
     /// <summary>The ids (unescaped row keys) of the rows <paramref name="filter"/> selects, ordinal, without duplicates; nothing of a row but its key is read.</summary>
     public static async Task<IReadOnlyList<string>> IdsAsync(this TableClient table, string filter, CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using System.Text;
-using Billing.StripeSimulator;
 
 namespace Billing.WebConsole.Tests;
 

@@ -1,10 +1,8 @@
-using Azure.Data.Tables;
 using Billing.Application.Ledger;
 using Billing.Domain;
 using Billing.Domain.Invoicing;
 using Billing.Storage;
 using Billing.Storage.Ledger;
-using Billing.StripeSimulator;
 
 namespace Billing.WebConsole.Tests;
 

@@ -1,6 +1,3 @@
-using Azure.Data.Tables;
-using Billing.StripeSimulator;
-
 namespace Billing.WebConsole.Tests;
 
 /// <summary>

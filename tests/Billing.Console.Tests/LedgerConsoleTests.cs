@@ -1,6 +1,4 @@
 using System.Text;
-using Azure.Data.Tables;
-using Billing.StripeSimulator;
 
 namespace Billing.WebConsole.Tests;
 

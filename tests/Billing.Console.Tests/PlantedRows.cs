@@ -1,5 +1,3 @@
-using Azure.Data.Tables;
-
 namespace Billing.WebConsole.Tests;
 
 /// <summary>Rows an insider writes into the platform's storage; disposing deletes each, so the other console tests see the untouched platform.</summary>

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Billing.Storage;
 
 namespace Billing.WebConsole.Tests;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Billing.Payments.Tests;
 
@@ -8,16 +7,8 @@ namespace Billing.Payments.Tests;
 /// (<c>limit=100</c>, <c>starting_after</c> the last id read), up to ten pages; past them, and on any request Stripe does not
 /// answer, the answer is unreachable and names the request. Against the loopback Stripe double, which pages as Stripe does.
 /// </summary>
-public sealed class StripeInvoiceConfirmationPagingTests : StripeDoubleTests
+public sealed class StripeInvoiceConfirmationPagingTests : StripeInvoiceConfirmationTestBase
 {
-    private const string Ours = "INV-carrier-tmo-202610";
-    private const string Paid = "in_paging1";
-    private static readonly CancellationToken Ct = CancellationToken.None;
-
-    private Task<StripeConfirmation> ConfirmWithChargesAsync(ILogger<StripeInvoiceConfirmation>? logger = null) =>
-        new StripeInvoiceConfirmation(new StripeConnection(Options.Create(new StripeOptions { SecretKey = "sk_test_confirm", ApiBase = StripeDouble.BaseUrl })),
-            logger ?? NullLogger<StripeInvoiceConfirmation>.Instance).ConfirmWithChargesAsync(Ours, "USD", Paid, 10_000, _ => Task.FromResult(false), Ct);
-
     private List<(string? StartingAfter, string? Limit)> Pages(string path, string filter, string by) =>
         [.. StripeDouble.Requests.Where(r => r.Path == path).Select(r => { Assert.Equal(by, r.Field(filter)); return (r.Field("starting_after"), r.Field("limit")); })];
 
@@ -115,7 +106,7 @@ public sealed class StripeInvoiceConfirmationPagingTests : StripeDoubleTests
         Assert.Single(Pages("/v1/charges", "payment_intent", "pi_ch_odd")); // no id to go on from: never asked in a loop
     }
 
-    // Before: "Stripe answered 503 (api_error) when asked for the charges of in_paging1": not which of its requests.
+    // Before: "Stripe answered 503 (api_error) when asked for the charges of in_confirm1": not which of its requests.
     [Fact]
     public async Task ConfirmWithChargesAsync_DisputesUnanswered_IsUnreachableNamingTheRequestAndStatus()
     {

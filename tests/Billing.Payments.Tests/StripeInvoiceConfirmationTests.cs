@@ -1,19 +1,9 @@
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace Billing.Payments.Tests;
 
 /// <summary>What Stripe's answer to <c>GET /v1/invoices/{id}</c> makes of a payment our rows say it made, against a real loopback Stripe double.</summary>
-public sealed class StripeInvoiceConfirmationTests : StripeDoubleTests
+public sealed class StripeInvoiceConfirmationTests : StripeInvoiceConfirmationTestBase
 {
-    private const string Ours = "INV-carrier-tmo-202610";
-    private const string Paid = "in_confirm1";
-    private static readonly CancellationToken Ct = CancellationToken.None;
-
-
-    private StripeInvoiceConfirmation New(string? key = "sk_test_confirm") =>
-        new(new StripeConnection(Options.Create(new StripeOptions { SecretKey = key, ApiBase = StripeDouble.BaseUrl })), NullLogger<StripeInvoiceConfirmation>.Instance);
-
-    private Task<StripeConfirmation> ConfirmAsync(long received = 10_000, string currency = "USD", bool linked = false, string? key = "sk_test_confirm", string? stripeInvoiceId = Paid) =>
+    private Task<StripeConfirmation> ConfirmAsync(long received = 10_000, string currency = "USD", bool linked = false, string? key = TestKey, string? stripeInvoiceId = Paid) =>
         New(key).ConfirmAsync(Ours, currency, stripeInvoiceId, received, _ => Task.FromResult(linked), Ct);
 
     [Fact]
@@ -125,8 +115,7 @@ public sealed class StripeInvoiceConfirmationTests : StripeDoubleTests
     [Fact]
     public async Task ConfirmAsync_NobodyListens_IsUnreachable()
     {
-        var nowhere = new StripeInvoiceConfirmation(new StripeConnection(Options.Create(new StripeOptions { SecretKey = "sk_test_confirm", ApiBase = $"http://127.0.0.1:{FreePort.Find()}" })),
-            NullLogger<StripeInvoiceConfirmation>.Instance);
+        var nowhere = New(apiBase: $"http://127.0.0.1:{FreePort.Find()}");
 
         Assert.IsType<StripeConfirmation.Unreachable>(await nowhere.ConfirmAsync(Ours, "USD", Paid, 10_000, _ => Task.FromResult(false), Ct));
     }
@@ -154,7 +143,7 @@ public sealed class StripeInvoiceConfirmationTests : StripeDoubleTests
         StripeDouble.MarkPaid(Paid, 10_000, "usd", Ours);
         StripeDouble.AddCharge(Paid, "ch_both", 10_000, "usd", amountRefunded: 1_500, disputeStatus: "needs_response");
 
-        var confirmed = Assert.IsType<StripeConfirmation.Confirmed>(await New().ConfirmWithChargesAsync(Ours, "USD", Paid, 10_000, _ => Task.FromResult(false), Ct));
+        var confirmed = Assert.IsType<StripeConfirmation.Confirmed>(await ConfirmWithChargesAsync());
 
         var charge = Assert.Single(confirmed.Charges);
         Assert.Equal(("ch_both", "USD", 1_500L, true), (charge.ChargeId, charge.Currency, charge.AmountRefundedMinor, charge.Disputed));
@@ -181,7 +170,7 @@ public sealed class StripeInvoiceConfirmationTests : StripeDoubleTests
         StripeDouble.AddCharge(Paid, "ch_busy", 10_000, "usd");
         StripeDouble.FailStatus["/v1/charges"] = 429;
 
-        Assert.IsType<StripeConfirmation.Unreachable>(await New().ConfirmWithChargesAsync(Ours, "USD", Paid, 10_000, _ => Task.FromResult(false), Ct));
+        Assert.IsType<StripeConfirmation.Unreachable>(await ConfirmWithChargesAsync());
     }
 
     [Theory]
@@ -202,7 +191,7 @@ public sealed class StripeInvoiceConfirmationTests : StripeDoubleTests
         StripeDouble.RawAnswers[path] = body;
 
         // before: the client's exception reached the executor, whose isolation failed the burn for good
-        Assert.IsType<StripeConfirmation.Unreachable>(await New().ConfirmWithChargesAsync(Ours, "USD", Paid, 10_000, _ => Task.FromResult(false), Ct));
+        Assert.IsType<StripeConfirmation.Unreachable>(await ConfirmWithChargesAsync());
     }
 
     [Fact]

@@ -1,6 +1,3 @@
-using Azure.Core;
-using Azure.Core.Pipeline;
-
 namespace Billing.Storage.Tests;
 
 /// <summary>The same tables through a client that counts the bytes of the responses storage sends it: what its reads cost.</summary>

@@ -1,5 +1,3 @@
-using Billing.Payments;
-
 namespace Billing.Application.Tests.Payments;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Billing.Payments;
-
 namespace Billing.Application.Tests.Payments;
 
 /// <summary>The <see cref="PaymentConfirmation"/> the processor and the executor are built with in tests.</summary>

@@ -1,5 +1,4 @@
 using Billing.Application.Startup;
-using Billing.Tests.Shared;
 using Microsoft.Extensions.Logging;
 
 namespace Billing.Application.Tests.Startup;

@@ -1,5 +1,4 @@
 using Billing.Application.Tests.Rollups;
-using Billing.Tests.Shared;
 
 namespace Billing.Application.Tests.Usage;
 

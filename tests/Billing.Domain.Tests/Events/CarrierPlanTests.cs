@@ -1,4 +1,3 @@
-using Billing.Domain.Tests.Pricing;
 using static Billing.Domain.Tests.Events.TestEvents;
 
 namespace Billing.Domain.Tests.Events;

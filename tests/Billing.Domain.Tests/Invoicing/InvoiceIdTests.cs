@@ -1,5 +1,3 @@
-using Billing.Domain.Partners;
-
 namespace Billing.Domain.Tests.Invoicing;
 
 public sealed class InvoiceIdTests

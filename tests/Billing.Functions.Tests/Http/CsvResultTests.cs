@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace Billing.Functions.Tests.Http;
 
 /// <summary>The CSV download as ASP.NET Core writes it: the bytes a spreadsheet opens.</summary>

@@ -1,6 +1,5 @@
 using Billing.Application.Metering;
 using Billing.Domain.Definitions;
-using Billing.Domain.Pricing;
 
 namespace Billing.Functions.Tests.Metering;
 

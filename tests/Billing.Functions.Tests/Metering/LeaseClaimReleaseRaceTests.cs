@@ -10,13 +10,8 @@ namespace Billing.Functions.Tests.Metering;
 /// the order of their storage calls, a stored fact keeps its interval claimed, so a later event of that interval is
 /// set aside as overlap, never billed a second time.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class LeaseClaimReleaseRaceTests(AzuriteFixture azurite)
+public sealed class LeaseClaimReleaseRaceTests(AzuriteFixture azurite) : MeteringTestBase
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
-    private static readonly BillingPeriod October = new(2026, 10);
-    private static readonly DateTimeOffset Ten = October.Start.AddDays(9).AddHours(10);
-
     [Fact]
     public async Task MeterAsync_OneInstanceReleasesTheClaimWhileTheOtherWritesTheFact_ClaimRestoredAndTheIntervalBilledOnce()
     {

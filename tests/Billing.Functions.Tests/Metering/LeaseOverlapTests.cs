@@ -9,30 +9,19 @@ namespace Billing.Functions.Tests.Metering;
 /// <c>overlap</c> and the lease's usage is billed once (docs/contract.md §3). Adjacent intervals, a redelivery, other
 /// leases and another provider's lease of the same name are independent.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class LeaseOverlapTests(AzuriteFixture azurite)
+public sealed class LeaseOverlapTests(AzuriteFixture azurite) : MeteringTestBase
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
-    private static readonly BillingPeriod October = new(2026, 10);
-
-    /// <summary>The end of an hour of usage, the day before the clock.</summary>
-    private static readonly DateTimeOffset Ten = October.Start.AddDays(9).AddHours(10);
-
     /// <summary>64 H100 for <paramref name="seconds"/> up to <paramref name="end"/>: an hour bills 128.00, above the plan's minimum.</summary>
     internal static string Gpu(string id, DateTimeOffset end, int seconds = 3600, string lease = "lease-77", string source = "provider-nodeops", string model = "H100") =>
         new ComputeEvent(id, lease, model, 64, end) { Duration = TimeSpan.FromSeconds(seconds), Source = source }.ToJson().ToJsonString();
 
     internal static Task<MeteringSummary> MeterAsync(MeteringService metering, params string[] events) =>
-        metering.MeterAsync(MeteringHubs.ComputeUsage, EventTypes.ComputeUsageV1,
-            new MeteringBatch(events, [.. events.Select(_ => (DateTimeOffset?)October.Start.AddDays(10).AddMinutes(-1))], [.. events.Select((_, i) => (long?)i)], "0"), Ct);
+        MeterBatchAsync(metering, MeteringHubs.ComputeUsage, EventTypes.ComputeUsageV1, events);
 
-    internal static async Task<IReadOnlyList<QuarantineEntry>> SetAsideAsync(PeriodCloserSetup setup, string source = "provider-nodeops") =>
-        (await new QuarantineStore(setup.Tables).PageAsync(new QuarantineFilter(source, null, null, null), null, 100, Ct)).Entries;
+    internal static Task<IReadOnlyList<QuarantineEntry>> SetAsideAsync(PeriodCloserSetup setup, string source = "provider-nodeops") => SetAsideOfAsync(setup, source);
 
     internal static async Task<long> GpuSecondsAsync(PeriodCloserSetup setup) =>
         await setup.Facts.QueryAsync("tenant-lab", October.Start, October.End, Ct).Select(f => f.GpuSeconds).SumAsync();
-
-    internal static Task<PeriodCloserSetup> NewAsync(AzuriteFixture azurite) => PeriodCloserSetup.NewAsync(azurite, October.Start.AddDays(10));
 
     /// <summary>The one event set aside is <paramref name="id"/>, an overlap whose reason names each of <paramref name="named"/>; <paramref name="hours"/> hours of the 64 GPUs are metered.</summary>
     private static async Task AssertOneOverlapAsync(PeriodCloserSetup setup, string id, int hours, params string[] named)

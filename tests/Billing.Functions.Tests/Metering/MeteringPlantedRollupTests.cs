@@ -13,15 +13,9 @@ namespace Billing.Functions.Tests.Metering;
 /// becomes one readers answer from the facts, as an overflowing row is), never fail the batch: the hub redelivers a failed
 /// batch forever, so every payer of the hub partition would stall until the events aged out of the hub.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed partial class MeteringPlantedRollupTests(AzuriteFixture azurite)
+public sealed partial class MeteringPlantedRollupTests(AzuriteFixture azurite) : MeteringTestBase
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
-    private static readonly BillingPeriod October = new(2026, 10);
     private static readonly DateTimeOffset At = October.Start.AddDays(9).AddHours(5);
-
-    /// <summary>When the hub had the events: a minute before metering read them.</summary>
-    private static readonly DateTimeOffset Enqueued = October.Start.AddDays(10).AddMinutes(-1);
 
     private static Task<MeteringSummary> MeterAsync(MeteringService metering, string id, string hotspot, long bytes, long sequenceNumber) =>
         metering.MeterAsync(MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1,
@@ -53,7 +47,7 @@ public sealed partial class MeteringPlantedRollupTests(AzuriteFixture azurite)
     [InlineData(true, true)]
     public async Task MeterAsync_RollupRowsPlantedNearInt128Max_FactStoredOnceAndTheMonthBilledFromTheFacts(bool sums, bool totals)
     {
-        var setup = await PeriodCloserSetup.NewAsync(azurite, October.Start.AddDays(10));
+        var setup = await NewAsync(azurite);
         var metering = setup.Metering();
         string hotspot = PlatformFixture.NewHotspot();
         await MeterAsync(metering, "first-1", hotspot, 10_000_000_000, 1);

@@ -8,15 +8,8 @@ namespace Billing.Functions.Tests.Metering;
 /// their hub position like any other: the quarantine lists it, and a replay takes the event's age when its hub had it,
 /// so an event accepted in time counts however late it is replayed.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class MeteringSetAsideTests(AzuriteFixture azurite)
+public sealed class MeteringSetAsideTests(AzuriteFixture azurite) : MeteringTestBase
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
-    private static readonly BillingPeriod October = new(2026, 10);
-
-    /// <summary>When the hub had the events: a minute before metering read them.</summary>
-    private static readonly DateTimeOffset Enqueued = October.Start.AddDays(10).AddMinutes(-1);
-
     private static Task<MeteringSummary> MeterAsync(MeteringService metering, JsonObject usage, long sequenceNumber) =>
         metering.MeterAsync(MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1, new MeteringBatch([usage.ToJsonString()], [Enqueued], [sequenceNumber], "3"), Ct);
 
@@ -29,7 +22,7 @@ public sealed class MeteringSetAsideTests(AzuriteFixture azurite)
     [Fact]
     public async Task MeterAsync_RowStorageRefuses_SetAsideWithItsHubPositionAndCountedWhenReplayedAfter35Days()
     {
-        var setup = await PeriodCloserSetup.NewAsync(azurite, October.Start.AddDays(10));
+        var setup = await NewAsync(azurite);
         var (faulty, fault) = RefusingTables.Create(azurite.ConnectionString, setup.Tables, "refused-1");
         var metering = setup.Metering(facts: new FactStore(faulty));
         var usage = SampleEvents.Carrier("refused-1", PlatformFixture.NewHotspot(), 700, 300, October.Start.AddDays(9));
@@ -49,7 +42,7 @@ public sealed class MeteringSetAsideTests(AzuriteFixture azurite)
     [Fact]
     public async Task MeterAsync_EventWhoseTimeRowIsThereWithoutItsIdentityRow_SetAsideUnstorableNamingTheRowAndTheRestCounted()
     {
-        var setup = await PeriodCloserSetup.NewAsync(azurite, October.Start.AddDays(10));
+        var setup = await NewAsync(azurite);
         var metering = setup.Metering();
         var time = October.Start.AddDays(9);
         string rk = FactStore.TimeRowKey(time, "carrier-tmo", "planted-1");
@@ -76,7 +69,7 @@ public sealed class MeteringSetAsideTests(AzuriteFixture azurite)
     [Fact]
     public async Task MeterAsync_SecondVersionOfAnId_SetAsideWithItsHubPositionAndTheFirstStillCountsWhenReplayedAfter35Days()
     {
-        var setup = await PeriodCloserSetup.NewAsync(azurite, October.Start.AddDays(10));
+        var setup = await NewAsync(azurite);
         var metering = setup.Metering();
         string hotspot = PlatformFixture.NewHotspot();
         await MeterAsync(metering, SampleEvents.Carrier("twice-1", hotspot, 700, 300, October.Start.AddDays(9)), 41);

@@ -10,8 +10,7 @@ namespace Billing.Functions.Tests.Metering;
 /// other meters whole. Whichever version is stored, the session keeps a claim of the stored version's window, so a
 /// resend under a new id is set aside as overlap, never billed a second time.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class SessionClaimVersionRaceTests(AzuriteFixture azurite)
+public sealed class SessionClaimVersionRaceTests(AzuriteFixture azurite) : MeteringTestBase
 {
     /// <summary>The same window, other bytes: another version of <paramref name="id"/>.</summary>
     private static string OtherVersion(string id, DateTimeOffset end, string session) =>

@@ -9,32 +9,22 @@ namespace Billing.Functions.Tests.Metering;
 /// same session sent twice, so it is set aside as <c>overlap</c> and the session billed once (docs/contract.md §3).
 /// Interim reports of one session that do not overlap, a redelivery, and other sessions are independent.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class SessionOverlapTests(AzuriteFixture azurite)
+public sealed class SessionOverlapTests(AzuriteFixture azurite) : MeteringTestBase
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
-    private static readonly BillingPeriod October = new(2026, 10);
     internal static readonly string Hotspot = SampleEvents.NewHotspot(new Random(7));
-
-    /// <summary>The end of a session, the day before the clock.</summary>
-    internal static readonly DateTimeOffset Ten = October.Start.AddDays(9).AddHours(10);
 
     /// <summary>5 TB (50,000,000 DC: 500.00 at the plan's first tier) of session <paramref name="session"/> over <paramref name="minutes"/> up to <paramref name="end"/>.</summary>
     internal static string Offload(string id, DateTimeOffset end, string session = "sess-1", int minutes = 15) =>
         new CarrierEvent(id, Hotspot, 2_000_000_000_000, 3_000_000_000_000, end) { SessionId = session, Duration = TimeSpan.FromMinutes(minutes) }.ToJson().ToJsonString();
 
     internal static Task<MeteringSummary> MeterAsync(MeteringService metering, params string[] events) =>
-        metering.MeterAsync(MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1,
-            new MeteringBatch(events, [.. events.Select(_ => (DateTimeOffset?)October.Start.AddDays(10).AddMinutes(-1))], [.. events.Select((_, i) => (long?)i)], "0"), Ct);
+        MeterBatchAsync(metering, MeteringHubs.CarrierOffload, EventTypes.CarrierOffloadV1, events);
 
-    internal static async Task<IReadOnlyList<QuarantineEntry>> SetAsideAsync(PeriodCloserSetup setup) =>
-        (await new QuarantineStore(setup.Tables).PageAsync(new QuarantineFilter("carrier-tmo", null, null, null), null, 100, Ct)).Entries;
+    internal static Task<IReadOnlyList<QuarantineEntry>> SetAsideAsync(PeriodCloserSetup setup) => SetAsideOfAsync(setup, "carrier-tmo");
 
     /// <summary>Sessions metered for carrier-tmo in October.</summary>
     internal static async Task<int> SessionsAsync(PeriodCloserSetup setup) =>
         await setup.Facts.QueryAsync("carrier-tmo", October.Start, October.End, Ct).CountAsync();
-
-    internal static Task<PeriodCloserSetup> NewAsync(AzuriteFixture azurite) => PeriodCloserSetup.NewAsync(azurite, October.Start.AddDays(10));
 
     /// <summary>The one event set aside is <paramref name="id"/>, an overlap whose reason names each of <paramref name="named"/>; <paramref name="sessions"/> are metered.</summary>
     private static async Task AssertOneOverlapAsync(PeriodCloserSetup setup, string id, int sessions, params string[] named)
