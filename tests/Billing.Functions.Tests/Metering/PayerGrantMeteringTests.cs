@@ -8,13 +8,9 @@ namespace Billing.Functions.Tests.Metering;
 /// ingestion) naming a payer that did not grant its source is quarantined under the unknown payer's reason, and meters
 /// when replayed once the payer grants it. A grant revoked after an event was accepted sets that event aside the same way.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class PayerGrantMeteringTests(AzuriteFixture azurite)
+public sealed class PayerGrantMeteringTests(AzuriteFixture azurite) : MeteringTestBase
 {
-    private static readonly CancellationToken Ct = CancellationToken.None;
     private static readonly Partner Finance = new("finance", PartnerRole.Finance, null);
-    private static readonly BillingPeriod October = new(2026, 10);
-    private static readonly DateTimeOffset Ten = October.Start.AddDays(9).AddHours(10);
 
     private static PartnerManagement Management(PeriodCloserSetup setup) =>
         new(setup.Partners, setup.Directory(), setup.Plans, Options.Create(new PartnerOptions()), setup.Clock, NullLogger<PartnerManagement>.Instance);
@@ -31,12 +27,12 @@ public sealed class PayerGrantMeteringTests(AzuriteFixture azurite)
     [Fact]
     public async Task MeterAsync_EventOfAProviderTheTenantNeverGranted_QuarantinedUntilGrantedThenReplayedAndMetered()
     {
-        var setup = await LeaseOverlapTests.NewAsync(azurite);
+        var setup = await NewAsync(azurite);
         await setup.Partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-stranger", PartnerRole.Tenant, "compute-standard-v1"), "k-tenant-stranger"), Ct);
         var metering = setup.Metering();
 
-        var summary = await LeaseOverlapTests.MeterAsync(metering, Gpu("gpu-stranger", "tenant-stranger"));
-        var set = Assert.Single(await LeaseOverlapTests.SetAsideAsync(setup));
+        var summary = await MeterBatchAsync(metering, MeteringHubs.ComputeUsage, EventTypes.ComputeUsageV1, [Gpu("gpu-stranger", "tenant-stranger")]);
+        var set = Assert.Single(await SetAsideOfAsync(setup, "provider-nodeops"));
         await GrantAsync(setup, "tenant-stranger", "provider-nodeops");
         var replayed = await setup.Replayer(setup.Metering()).ReplayAsync(set.Id, "finance", Ct);
 
@@ -50,11 +46,11 @@ public sealed class PayerGrantMeteringTests(AzuriteFixture azurite)
     [Fact]
     public async Task MeterAsync_EventAcceptedBeforeItsGrantWasRevoked_QuarantinedAndMeteredOnceGrantedAgain()
     {
-        var setup = await LeaseOverlapTests.NewAsync(azurite);
+        var setup = await NewAsync(azurite);
         await GrantAsync(setup, "tenant-lab"); // revoked after the event was accepted, before it was metered
 
-        var summary = await LeaseOverlapTests.MeterAsync(setup.Metering(), Gpu("gpu-revoked", "tenant-lab"));
-        var set = Assert.Single(await LeaseOverlapTests.SetAsideAsync(setup));
+        var summary = await MeterBatchAsync(setup.Metering(), MeteringHubs.ComputeUsage, EventTypes.ComputeUsageV1, [Gpu("gpu-revoked", "tenant-lab")]);
+        var set = Assert.Single(await SetAsideOfAsync(setup, "provider-nodeops"));
         await GrantAsync(setup, "tenant-lab", "provider-nodeops");
         var replayed = await setup.Replayer(setup.Metering()).ReplayAsync(set.Id, "finance", Ct);
 
