@@ -30,6 +30,19 @@ public static class PartnerAuditChain
     /// </summary>
     public const string PreviousKeysValidUntilField = "previousKeysValidUntil";
 
+    /// <summary>The change of the providers a payer lets bill it (<see cref="Partner.Providers"/>), as <see cref="ProvidersText"/> gives them.</summary>
+    public const string ProvidersField = "providers";
+
+    /// <summary>
+    /// The providers as an audit value and as stored: a JSON array of the ids in their order (ids may hold commas, so no
+    /// plainer list would be unambiguous); null for none, which is also what a row written before grants existed holds.
+    /// </summary>
+    public static string? ProvidersText(IReadOnlyList<string> providers)
+    {
+        ArgumentNullException.ThrowIfNull(providers);
+        return providers.Count == 0 ? null : new System.Text.Json.Nodes.JsonArray([.. providers.Select(p => (System.Text.Json.Nodes.JsonNode?)p)]).ToJsonString();
+    }
+
     /// <summary>
     /// A one-way, domain-separated digest of a key's stored hash (SHA-256 of <c>billing:partner-key:v1</c>, a newline and
     /// the hash): the audit names which key was issued without holding the hash the registry authenticates with.

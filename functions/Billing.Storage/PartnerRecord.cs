@@ -17,6 +17,9 @@ public sealed record PartnerRecord(Partner Partner, IReadOnlyList<PartnerKey> Ke
     /// <summary>Hash of the key local seeding installed last: seeding replaces the key only when the configured one changes.</summary>
     internal string? SeedKeyHash { get; init; }
 
+    /// <summary>The providers local seeding granted last (<see cref="PartnerAuditChain.ProvidersText"/>): seeding grants again only when the configured list changes.</summary>
+    internal string? SeedProviders { get; init; }
+
     /// <summary>The hash of the partner's last audit entry (<see cref="PartnerAuditChain"/>), written with it in one transaction; null before the first.</summary>
     public string? AuditHead { get; init; }
 

@@ -26,6 +26,7 @@ internal static class PartnerRows
             ["PlanId"] = p.PlanId,
             ["PlanChanges"] = p.PlanChanges.Count == 0 ? null : new JsonArray([.. p.PlanChanges.Select(c => new JsonObject { ["from"] = c.From.ToString(), ["plan"] = c.PlanId })]).ToJsonString(),
             ["Status"] = p.Status.ToString(),
+            ["Providers"] = PartnerAuditChain.ProvidersText(p.Providers),
             ["KeyHash"] = current.Hash,
             ["KeyId"] = current.Id,
             ["KeyCreatedAt"] = current.CreatedAt,
@@ -41,6 +42,7 @@ internal static class PartnerRows
             ["StripeCustomerId"] = record.StripeCustomerId,
             ["CreatedAt"] = record.CreatedAt,
             ["SeedKeyHash"] = record.SeedKeyHash,
+            ["SeedProviders"] = record.SeedProviders,
             ["AuditHead"] = record.AuditHead,
             ["AuditCount"] = record.AuditCount,
         };
@@ -59,6 +61,7 @@ internal static class PartnerRows
         {
             Status = v.Named<PartnerStatus>("Status") ?? PartnerStatus.Active,
             PlanChanges = Json(v, "PlanChanges", a => a.Select(c => new PlanChange(BillingPeriod.Parse((string)c!["from"]!), (string)c["plan"]!))) ?? [],
+            Providers = Json(v, "Providers", a => a.Select(id => (string?)id ?? throw new FormatException("a provider id is null"))) ?? [], // none on rows written before grants: nobody else may bill it
         };
         var created = Instant(e, "CreatedAt");
         var keys = new List<PartnerKey>();
@@ -76,6 +79,7 @@ internal static class PartnerRows
             StripeCustomerId = Text(e, "StripeCustomerId"),
             CreatedAt = created,
             SeedKeyHash = Text(e, "SeedKeyHash"),
+            SeedProviders = Text(e, "SeedProviders"),
             AuditHead = auditHead,
             AuditCount = auditCount,
             ETag = e.ETag,

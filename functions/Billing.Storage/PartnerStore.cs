@@ -15,9 +15,9 @@ public sealed partial class PartnerStore(BillingTables tables, TimeProvider? tim
     public static string HashKey(string apiKey) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
 
     /// <summary>
-    /// Local seeding: the configured role and base plan win; the key is installed when the configured key is new or
-    /// changed, so a key rotated through the API survives a restart with the same settings. Status, plan changes and
-    /// profile are left as they are. What it changes is audited (action <c>seed</c>, actor
+    /// Local seeding: the configured role and base plan win; the key and the providers granted are installed when the
+    /// configured ones are new or changed, so a key rotated or a grant changed through the API survives a restart with the
+    /// same settings. Status, plan changes and profile are left as they are. What it changes is audited (action <c>seed</c>, actor
     /// <see cref="PartnerAuditEntry.SettingsActor"/>) and chained like any other change, in the same transaction.
     /// </summary>
     public async Task UpsertAsync(PartnerRegistration registration, CancellationToken cancellationToken)
@@ -67,9 +67,37 @@ public sealed partial class PartnerStore(BillingTables tables, TimeProvider? tim
                 changes.Add(new(PartnerAuditChain.KeyDigestField, null, PartnerAuditChain.KeyDigest(hash)));
             }
 
+            // The configured grants are installed when they change (as the key): a grant changed through the API survives
+            // a restart with the same settings.
+            string? providers = PartnerAuditChain.ProvidersText(p.Providers);
+            if (providers != existing?.SeedProviders)
+            {
+                string? before = existing is null ? null : PartnerAuditChain.ProvidersText(existing.Partner.Providers);
+                entity["Providers"] = providers;
+                entity["SeedProviders"] = providers;
+                if (before != providers)
+                {
+                    changes.Add(new(PartnerAuditChain.ProvidersField, before, providers));
+                }
+            }
+
             if (changes.Count == 0)
             {
-                return; // the row already holds the settings: nothing to write or record
+                if (existing is null || providers == existing.SeedProviders)
+                {
+                    return; // the row already holds the settings: nothing to write or record
+                }
+
+                // The grants are already the configured ones (granted through the API): only remembered as seeded, nothing to audit.
+                try
+                {
+                    await table.UpdateEntityAsync(new TableEntity(PartnerRows.PartnerPartition, TableKey.Escape(p.Id)) { ["SeedProviders"] = providers }, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (RequestFailedException ex) when (ex.Status is 412 or 404 && attempt < MaxAttempts)
+                {
+                    continue; // changed meanwhile: read again
+                }
             }
 
             if (existing is not null && CountCannotFollow(existing, 1) is { } planted)

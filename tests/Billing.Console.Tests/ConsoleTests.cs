@@ -212,6 +212,8 @@ public class ConsoleTests(ConsoleFixture fixture)
         var shown = await page.Locator("#partner-list tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.partner)");
         Assert.Equal(ids, shown.Order(StringComparer.Ordinal).ToArray());
         Assert.Contains("carrier-tmo", shown);
+        Assert.Equal("provider-nodeops", await page.Locator("#partner-list tr[data-partner='tenant-lab'] td.providers").TextContentAsync()); // who may bill it
+        Assert.Equal("—", await page.Locator("#partner-list tr[data-partner='provider-nodeops'] td.providers").TextContentAsync());
         await ConsolePage.ScreenshotAsync(page, "partners");
         await page.Context.CloseAsync();
     }

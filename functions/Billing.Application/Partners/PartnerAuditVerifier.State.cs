@@ -58,6 +58,7 @@ public sealed partial class PartnerAuditVerifier
             ["billingEmail"] = record.BillingEmail,
             ["stripeCustomerId"] = record.StripeCustomerId,
             ["keyId"] = record.Keys.Count > 0 ? record.Keys[0].Id : null,
+            [PartnerAuditChain.ProvidersField] = PartnerAuditChain.ProvidersText(p.Providers), // none on rows and trails from before grants
         };
         foreach (string field in Tracked)
         {

@@ -5,7 +5,8 @@ namespace Billing.Application.Partners;
 /// a hash that does not match the entry, a broken link, a by-time copy that differs, a head or count on the row that is
 /// not the last entry's, and, what protects billing, a row whose current values differ from what replaying the
 /// entries' before/after values gives: role, base plan, plan changes, status, payer profile (billing email, Stripe
-/// customer) and the current key id (retired key ids must have been current once). A key is audited with its id as a
+/// customer), the providers a payer lets bill it (a grant written into the row without its entry lets a provider bill
+/// a stranger) and the current key id (retired key ids must have been current once). A key is audited with its id as a
 /// digest of its hash (<see cref="PartnerAuditChain.KeyDigest"/>), so a hash swapped under a key id on the row (someone
 /// making their own key authenticate as the partner) shows; keys issued before digests were audited are not checked.
 /// What storage alone cannot show, a chain rewritten consistently (entries, hashes and head recomputed), shows against the
@@ -18,7 +19,7 @@ public sealed partial class PartnerAuditVerifier(PartnerStore store, LedgerStore
     private static readonly string InvoicePrefix = LedgerEntries.InvoiceFinalizedId("");
 
     /// <summary>The fields whose last audited value must be the row's.</summary>
-    private static readonly string[] Tracked = ["role", "plan", "status", "displayName", "billingEmail", "stripeCustomerId", "keyId"];
+    private static readonly string[] Tracked = ["role", "plan", "status", "displayName", "billingEmail", "stripeCustomerId", "keyId", PartnerAuditChain.ProvidersField];
 
     /// <summary>Every partner with a row, an audit trail or a pin in the ledger, by id.</summary>
     public async Task<IReadOnlyList<PartnerAuditVerification>> VerifyAllAsync(CancellationToken cancellationToken)

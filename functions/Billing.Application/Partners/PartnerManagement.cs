@@ -52,6 +52,7 @@ public sealed partial class PartnerManagement(
         PartnerRules.DisplayName(draft.DisplayName, required: true, errors);
         PartnerRules.BillingEmail(draft.BillingEmail, required: role is PartnerRole.Carrier or PartnerRole.Tenant, errors);
         PartnerRules.StripeCustomer(draft.StripeCustomerId, errors);
+        var providers = role is { } payer ? await ProvidersAsync(draft.Providers, payer, errors, cancellationToken).ConfigureAwait(false) : null;
         if (errors.Count > 0)
         {
             throw new PartnerInputException(errors);
@@ -59,7 +60,7 @@ public sealed partial class PartnerManagement(
 
         var now = time.GetUtcNow();
         var (apiKey, key) = NewKey(now);
-        var record = new PartnerRecord(new Partner(draft.Id!, role!.Value, draft.Plan), [key])
+        var record = new PartnerRecord(new Partner(draft.Id!, role!.Value, draft.Plan) { Providers = providers ?? [] }, [key])
         {
             DisplayName = draft.DisplayName,
             BillingEmail = draft.BillingEmail,
@@ -71,6 +72,7 @@ public sealed partial class PartnerManagement(
             new("role", null, PartnerRules.Name(record.Partner.Role)), new("plan", null, draft.Plan), new("displayName", null, draft.DisplayName),
             new("billingEmail", null, draft.BillingEmail), new("stripeCustomerId", null, draft.StripeCustomerId), new("status", null, "active"), new("keyId", null, key.Id),
             new(PartnerAuditChain.KeyDigestField, null, PartnerAuditChain.KeyDigest(key.Hash)),
+            .. PartnerAuditChain.ProvidersText(record.Partner.Providers) is { } granted ? [new AuditChange(PartnerAuditChain.ProvidersField, null, granted)] : Array.Empty<AuditChange>(),
         ]);
         if (!await store.CreateAsync(record, audit, cancellationToken).ConfigureAwait(false))
         {
@@ -91,9 +93,9 @@ public sealed partial class PartnerManagement(
         PartnerRules.BillingEmail(update.BillingEmail, required: false, errors);
         PartnerRules.StripeCustomer(update.StripeCustomerId, errors);
         var status = PartnerRules.Status(update.Status, errors);
-        if (update is { Plan: null, DisplayName: null, BillingEmail: null, StripeCustomerId: null, Status: null, ClearStripeCustomer: false })
+        if (update is { Plan: null, DisplayName: null, BillingEmail: null, StripeCustomerId: null, Status: null, ClearStripeCustomer: false, Providers: null })
         {
-            errors.Add(new("$", "names no field to change: plan, displayName, billingEmail, stripeCustomerId or status"));
+            errors.Add(new("$", "names no field to change: plan, displayName, billingEmail, stripeCustomerId, status or providers"));
         }
 
         if (errors.Count > 0)
@@ -120,6 +122,15 @@ public sealed partial class PartnerManagement(
                 KeepsCurrency(before.Partner, update.Plan, time.GetUtcNow());
             }
 
+            if (update.Providers is not null)
+            {
+                update = update with { Providers = await ProvidersAsync(update.Providers, before.Partner.Role, errors, cancellationToken).ConfigureAwait(false) };
+                if (errors.Count > 0)
+                {
+                    throw new PartnerInputException(errors);
+                }
+            }
+
             var now = time.GetUtcNow();
             var (after, audit) = Apply(caller, before, update, status, now);
             if (audit.Count == 0)
@@ -144,6 +155,57 @@ public sealed partial class PartnerManagement(
             }
         }
     }
+
+    /// <summary>
+    /// The providers a payer of <paramref name="role"/> grants, as stored (<see cref="PartnerRules.Providers(IEnumerable{string})"/>), with
+    /// what is wrong with them added to <paramref name="errors"/> (field <c>providers</c>): only a payer grants, each id
+    /// once, at most <see cref="PartnerRules.MaxProviders"/>, each a registered partner that posts usage: a provider, or a
+    /// carrier (a declared type a carrier posts may name a payer) (read from storage, not the cached
+    /// directory: one registered on another instance a moment ago counts). Null when <paramref name="ids"/> is.
+    /// </summary>
+    private async Task<IReadOnlyList<string>?> ProvidersAsync(IReadOnlyList<string>? ids, PartnerRole role, List<ValidationError> errors, CancellationToken cancellationToken)
+    {
+        if (ids is null)
+        {
+            return null;
+        }
+
+        if (role is not (PartnerRole.Carrier or PartnerRole.Tenant))
+        {
+            errors.Add(new("providers", $"a {PartnerRules.Name(role)} is not billed: only a payer (carrier, tenant) grants providers to bill it"));
+            return null;
+        }
+
+        int before = errors.Count;
+        errors.AddRange(PartnerRules.ProvidersProblems(ids).Select(problem => new ValidationError("providers", problem)));
+        if (ids.Count > PartnerRules.MaxProviders)
+        {
+            return null; // not looked up one by one
+        }
+
+        foreach (string id in ids.Distinct(StringComparer.Ordinal))
+        {
+            PartnerRecord? provider;
+            try
+            {
+                provider = id.Length == 0 || TableKey.Escape(id).Length > PartnerOptionsValidator.MaxEscapedIdChars ? null : await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException)
+            {
+                errors.Add(new("providers", $"'{id}' cannot be granted: its partner record cannot be read (changed outside the platform)"));
+                continue;
+            }
+
+            if (provider?.Partner.Role is not (PartnerRole.Provider or PartnerRole.Carrier))
+            {
+                errors.Add(new("providers", provider is null ? $"'{Shown(id)}' is not a registered partner" : $"'{id}' is a {PartnerRules.Name(provider.Partner.Role)}, which posts no usage: grant a provider (or a carrier posting a declared type that names its payer)"));
+            }
+        }
+
+        return errors.Count > before ? null : PartnerRules.Providers(ids);
+    }
+
+    private static string Shown(string id) => id.Length > 80 ? id[..80] + "…" : id;
 
     /// <summary>
     /// A payer keeps one currency: corrections of a month are billed on a later month's invoice (late usage, however late),
@@ -276,6 +338,13 @@ public sealed partial class PartnerManagement(
         if (profile.Count > 0)
         {
             audit.Add(Audit(now, caller, partner.Id, "profile-change", audit.Count, profile));
+        }
+
+        if (update.Providers is { } providers && PartnerAuditChain.ProvidersText(providers) is var after && after != PartnerAuditChain.ProvidersText(partner.Providers))
+        {
+            // A grant decides who may bill the payer: its own entry, with the whole list before and after.
+            audit.Add(Audit(now, caller, partner.Id, "providers-change", audit.Count, [new(PartnerAuditChain.ProvidersField, PartnerAuditChain.ProvidersText(partner.Providers), after)]));
+            partner = partner with { Providers = providers };
         }
 
         if (status is { } s && s != partner.Status)

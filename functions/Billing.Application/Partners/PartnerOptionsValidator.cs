@@ -61,6 +61,27 @@ public sealed class PartnerOptionsValidator : IValidateOptions<PartnerOptions>
             }
         }
 
+        var providers = options.Items.Where(p => p.Role is PartnerRole.Provider or PartnerRole.Carrier).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        for (int i = 0; i < options.Items.Count; i++)
+        {
+            var granted = options.Items[i].ProviderIds();
+            string at = $"Billing:Partners:Items:{i}:Providers";
+            if (granted.Count > 0 && options.Items[i].Role is not (PartnerRole.Carrier or PartnerRole.Tenant))
+            {
+                failures.Add($"{at}: only a payer (carrier, tenant) grants providers to bill it.");
+            }
+
+            foreach (string problem in PartnerRules.ProvidersProblems(granted))
+            {
+                failures.Add($"{at} {problem}.");
+            }
+
+            foreach (string id in granted.Where(id => !providers.Contains(id)).Distinct(StringComparer.Ordinal))
+            {
+                failures.Add($"{at} names '{id}', which is no configured provider (or carrier: the roles that post usage).");
+            }
+        }
+
         foreach (var dup in options.Items.GroupBy(p => p.Id).Where(g => g.Count() > 1))
         {
             failures.Add($"Billing:Partners:Items: id '{dup.Key}' appears more than once.");

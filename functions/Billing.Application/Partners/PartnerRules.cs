@@ -119,6 +119,27 @@ public static partial class PartnerRules
         }
     }
 
+    /// <summary>The most providers a payer grants: a grant is a deliberate act of finance, not a directory.</summary>
+    public const int MaxProviders = 100;
+
+    /// <summary>A granted list as stored: ordinal order (so the audit shows what changed, not a reordering).</summary>
+    public static IReadOnlyList<string> Providers(IEnumerable<string> ids) => [.. ids.Order(StringComparer.Ordinal)];
+
+    /// <summary>What is wrong with a granted list on its own (not its ids' partners): its length and repeated ids.</summary>
+    public static IEnumerable<string> ProvidersProblems(IReadOnlyList<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count > MaxProviders)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"lists {ids.Count} providers, at most {MaxProviders}");
+        }
+
+        foreach (var dup in ids.GroupBy(id => id, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            yield return $"lists '{dup.Key}' more than once";
+        }
+    }
+
     public static PartnerStatus? Status(string? status, List<ValidationError> errors) => status switch
     {
         null => null,

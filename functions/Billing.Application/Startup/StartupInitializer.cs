@@ -54,7 +54,7 @@ public sealed partial class StartupInitializer(
             {
                 try
                 {
-                    await partnerStore.UpsertAsync(new PartnerRegistration(new Partner(seed.Id, seed.Role, seed.PlanId), seed.ApiKey) { At = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+                    await partnerStore.UpsertAsync(new PartnerRegistration(new Partner(seed.Id, seed.Role, seed.PlanId) { Providers = PartnerRules.Providers(seed.ProviderIds()) }, seed.ApiKey) { At = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
                 }
                 catch (InvalidDataException ex)
                 {

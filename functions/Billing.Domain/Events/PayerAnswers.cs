@@ -6,7 +6,8 @@ namespace Billing.Domain.Events;
 /// know otherwise: an unknown id, one of another role, a disabled payer and one whose row cannot be read all get one
 /// answer, and the payer's plan (its name, what it bills) is never named. A partner posting its own usage (the payer
 /// is the source) is told as before: its plan is its own. The answers are the 400s at ingestion and the reasons
-/// metering quarantines under, which the poster lists too.
+/// metering quarantines under, which the poster lists too. A payer is billed by another partner only when it granted
+/// that partner (<see cref="Partner.Providers"/>); without the grant the poster gets the unknown payer's answer.
 /// </summary>
 internal static class PayerAnswers
 {
@@ -20,7 +21,8 @@ internal static class PayerAnswers
     /// <summary>
     /// The payer <paramref name="payerId"/> named at <paramref name="path"/> as a partner of <paramref name="role"/>, or
     /// null with the error recorded. A disabled one is refused at ingestion only (what was accepted before it was
-    /// disabled is still metered).
+    /// disabled is still metered); one that has not granted the poster at ingestion and at metering alike (an event
+    /// accepted before a grant was revoked is quarantined, and meters when replayed after a new grant).
     /// </summary>
     public static Partner? Find(ref FieldReader r, string path, string payerId, PartnerRole role, string? source, ValidationContext context, IPartnerDirectory partners)
     {
@@ -42,6 +44,14 @@ internal static class PayerAnswers
         if (payer.Status == PartnerStatus.Disabled && context.PostingPartner is not null)
         {
             r.Error(path, own ? $"'{payerId}' is disabled" : NotUsable(payerId, what));
+            return null;
+        }
+
+        if (!own && !payer.MayBeBilledBy(context.PostingPartner ?? source))
+        {
+            // No grant, no billing: told as an unknown payer (a poster learns nothing about accounts it may not bill), and
+            // as one, the registry is read again first (a grant made on another instance within the cache TTL counts at once).
+            r.UnknownPartner(path, NotUsable(payerId, what));
             return null;
         }
 

@@ -2,11 +2,12 @@ namespace Billing.Functions.CreatePartner;
 
 /// <summary>
 /// POST /api/v1/partners (finance): register a partner → 201 with its API key, shown this once (stored as a hash).
-/// 400 names each invalid field; 409 when the id exists.
+/// A payer may name the providers it lets bill it (<c>providers</c>; none when left out). 400 names each invalid field;
+/// 409 when the id exists.
 /// </summary>
 public static class CreatePartnerFunction
 {
-    private static readonly string[] Fields = ["id", "role", "plan", "displayName", "billingEmail", "stripeCustomerId"];
+    private static readonly string[] Fields = ["id", "role", "plan", "displayName", "billingEmail", "stripeCustomerId", "providers"];
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/v1/partners", HandleAsync).WithName("CreatePartner")
@@ -19,14 +20,17 @@ public static class CreatePartnerFunction
         HttpContext http, PartnerManagement partners, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
-        var (f, errors) = await PartnerRequests.ReadAsync(http.Request, Fields, [], cancellationToken).ConfigureAwait(false);
+        var (f, lists, errors) = await PartnerRequests.ReadAsync(http.Request, Fields, [], ["providers"], cancellationToken).ConfigureAwait(false);
         if (errors.Count > 0)
         {
             return ApiProblems.BadRequest("invalid partner fields", [.. errors]);
         }
 
         var draft = new PartnerDraft(f.GetValueOrDefault("id"), f.GetValueOrDefault("role"), f.GetValueOrDefault("plan"), f.GetValueOrDefault("displayName"),
-            f.GetValueOrDefault("billingEmail"), f.GetValueOrDefault("stripeCustomerId"));
+            f.GetValueOrDefault("billingEmail"), f.GetValueOrDefault("stripeCustomerId"))
+        {
+            Providers = lists.GetValueOrDefault("providers"),
+        };
         return await PartnerRequests.AnswerAsync(async () =>
         {
             var created = await partners.CreateAsync(http.Caller(), draft, cancellationToken).ConfigureAwait(false);

@@ -25,14 +25,28 @@ public static class PartnerRequests
     public static async Task<(Dictionary<string, string?> Fields, List<ApiFieldError> Errors)> ReadAsync(
         HttpRequest request, IReadOnlyList<string> allowed, IReadOnlyList<string> nullable, CancellationToken cancellationToken)
     {
+        var (fields, _, errors) = await ReadAsync(request, allowed, nullable, [], cancellationToken).ConfigureAwait(false);
+        return (fields, errors);
+    }
+
+    /// <summary>
+    /// The string fields of a JSON object body, and those named in <paramref name="lists"/> as arrays of strings (the whole
+    /// list, e.g. a payer's <c>providers</c>; <c>[]</c> for none).
+    /// </summary>
+    public static async Task<(Dictionary<string, string?> Fields, Dictionary<string, IReadOnlyList<string>> Lists, List<ApiFieldError> Errors)> ReadAsync(
+        HttpRequest request, IReadOnlyList<string> allowed, IReadOnlyList<string> nullable, IReadOnlyList<string> lists, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(allowed);
+        ArgumentNullException.ThrowIfNull(lists);
         var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var listed = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var errors = new List<ApiFieldError>();
         using (var document = await RequestBody.ReadObjectAsync(request, MaxBodyChars, errors, cancellationToken).ConfigureAwait(false))
         {
             if (document is null)
             {
-                return (fields, errors);
+                return (fields, listed, errors);
             }
 
             foreach (var property in document.RootElement.EnumerateObject())
@@ -40,6 +54,17 @@ public static class PartnerRequests
                 if (!allowed.Contains(property.Name))
                 {
                     errors.Add(new(property.Name, $"is not a field of this request; fields: {string.Join(", ", allowed)}"));
+                }
+                else if (lists.Contains(property.Name))
+                {
+                    if (Strings(property.Value) is { } items)
+                    {
+                        listed[property.Name] = items;
+                    }
+                    else
+                    {
+                        errors.Add(new(property.Name, "must be an array of strings"));
+                    }
                 }
                 else if (property.Value.ValueKind == JsonValueKind.String && JsonText.TryGetString(property.Value, out string? text))
                 {
@@ -60,7 +85,29 @@ public static class PartnerRequests
             }
         }
 
-        return (fields, errors);
+        return (fields, listed, errors);
+    }
+
+    /// <summary>The items of a JSON array of strings (text only: a lone surrogate is none); null when it is anything else.</summary>
+    private static List<string>? Strings(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        var items = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || !JsonText.TryGetString(item, out string? text))
+            {
+                return null;
+            }
+
+            items.Add(text!);
+        }
+
+        return items;
     }
 
     /// <summary><c>limit</c> (1 to <see cref="MaxAuditLimit"/>) and the <c>after</c> cursor of an audit listing.</summary>

@@ -21,7 +21,10 @@ public static class PartnerResponses
             record.StripeCustomerId,
             record.Partner.Status == PartnerStatus.Active ? "active" : "disabled",
             Instant(record.CreatedAt),
-            [.. record.Keys.Where(k => k.IsValidAt(now)).Select(k => new PartnerKeyView(k.Id, Instant(k.CreatedAt), Instant(k.ExpiresAt)))]);
+            [.. record.Keys.Where(k => k.IsValidAt(now)).Select(k => new PartnerKeyView(k.Id, Instant(k.CreatedAt), Instant(k.ExpiresAt)))])
+        {
+            Providers = record.Partner.Providers,
+        };
     }
 
     public static AuditListResponse Audit(PartnerAuditPage page)

@@ -2,11 +2,12 @@ namespace Billing.Functions.UpdatePartner;
 
 /// <summary>
 /// PATCH /api/v1/partners/{id} (finance): plan (from the next period), display name, billing email, Stripe customer,
-/// status (<c>disabled</c>: its keys stop working and no new usage is accepted for it; <c>active</c> again). → the partner.
+/// status (<c>disabled</c>: its keys stop working and no new usage is accepted for it; <c>active</c> again), and for a
+/// payer the whole list of providers it lets bill it (<c>providers</c>). → the partner.
 /// </summary>
 public static class UpdatePartnerFunction
 {
-    private static readonly string[] Fields = ["plan", "displayName", "billingEmail", "stripeCustomerId", "status"];
+    private static readonly string[] Fields = ["plan", "displayName", "billingEmail", "stripeCustomerId", "status", "providers"];
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapPatch("/api/v1/partners/{id}", HandleAsync).WithName("UpdatePartner")
@@ -19,7 +20,7 @@ public static class UpdatePartnerFunction
         HttpContext http, string id, PartnerManagement partners, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
-        var (f, errors) = await PartnerRequests.ReadAsync(http.Request, Fields, ["stripeCustomerId"], cancellationToken).ConfigureAwait(false);
+        var (f, lists, errors) = await PartnerRequests.ReadAsync(http.Request, Fields, ["stripeCustomerId"], ["providers"], cancellationToken).ConfigureAwait(false);
         if (errors.Count > 0)
         {
             return ApiProblems.BadRequest("invalid partner fields", [.. errors]);
@@ -29,6 +30,7 @@ public static class UpdatePartnerFunction
             f.GetValueOrDefault("stripeCustomerId"), f.GetValueOrDefault("status"))
         {
             ClearStripeCustomer = f.TryGetValue("stripeCustomerId", out var customer) && customer is null,
+            Providers = lists.GetValueOrDefault("providers"),
         };
         return await PartnerRequests.AnswerAsync(async () => ApiResults.Json(
             PartnerResponses.View(await partners.UpdateAsync(http.Caller(), id, update, cancellationToken).ConfigureAwait(false), time.GetUtcNow()),

@@ -147,7 +147,7 @@ public sealed class UsageIngestionPublishingTests
         {
             "carrier-tmo" => Carrier,
             "provider-nodeops" => Provider,
-            "tenant-lab" => new("tenant-lab", PartnerRole.Tenant, "compute-standard-v1"),
+            "tenant-lab" => new("tenant-lab", PartnerRole.Tenant, "compute-standard-v1") { Providers = ["provider-nodeops"] },
             _ => null,
         };
     }

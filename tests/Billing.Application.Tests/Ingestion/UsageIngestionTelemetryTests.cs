@@ -71,7 +71,7 @@ public sealed class UsageIngestionTelemetryTests
         {
             "provider-grass" => Grass,
             "carrier-tmo" => Carrier,
-            "tenant-scraper" => new("tenant-scraper", PartnerRole.Tenant, "bandwidth-standard-v1"),
+            "tenant-scraper" => new("tenant-scraper", PartnerRole.Tenant, "bandwidth-standard-v1") { Providers = ["provider-grass"] },
             _ => null,
         };
     }

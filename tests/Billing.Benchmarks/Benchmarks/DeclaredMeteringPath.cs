@@ -16,7 +16,7 @@ public static class DeclaredMeteringPath
     public static void Run(BenchOptions options, Action<string> log, BenchmarkResult result, DateTimeOffset now, PlanCatalog plans, FactStore facts)
     {
         var pool = Pool(new Random(17), 4096, now);
-        Partner[] partners = [.. SampleUsage.Partners, new(Customer, PartnerRole.Tenant, "render-standard-v1")];
+        Partner[] partners = [.. SampleUsage.Partners, new(Customer, PartnerRole.Tenant, "render-standard-v1") { Providers = [SampleUsage.Provider] }];
         var validator = new UsageEventValidator(new StaticPartners(partners), plans, LoadDefinitions());
         var usage = new UsageAccumulator(plans.Get("render-standard-v1"));
         var context = new ValidationContext(now, null); // what MeteringService passes: enqueue time, no posting partner

@@ -21,7 +21,7 @@ public sealed class SampleUsage(int seed, int hotspots = 256)
     [
         new(Carrier, PartnerRole.Carrier, "carrier-standard-v1"),
         new(Provider, PartnerRole.Provider, null),
-        new(Tenant, PartnerRole.Tenant, "compute-standard-v1"),
+        new(Tenant, PartnerRole.Tenant, "compute-standard-v1") { Providers = [Provider] },
     ];
 
     public static string Time(DateTimeOffset t) => SampleEvents.Time(t);

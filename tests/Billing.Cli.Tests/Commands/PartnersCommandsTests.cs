@@ -75,6 +75,28 @@ public sealed class PartnersCommandsTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task PartnersProviders_CreateUpdateAndRevoke_ListedAndAudited()
+    {
+        string id = "tenant-cli-" + Guid.NewGuid().ToString("N")[..8];
+
+        var created = await RunOkAsync("partners", "create", id, "--role", "tenant", "--plan", "compute-standard-v1", "--name", "Lab", "--email", "ap@lab.example", "--providers", "provider-nodeops");
+        var revoked = await RunOkAsync("partners", "update", id, "--providers", "");
+        var listed = await RunOkAsync("partners", "list");
+        var regranted = await RunOkAsync("partners", "update", id, "--providers", "provider-nodeops");
+        var refused = await CliHarness.RunAsync("partners", "update", id, "--providers", "tenant-lab", "--url", Url);
+        var audit = await RunOkAsync("partners", "audit", id);
+
+        Assert.StartsWith($"created {id}  tenant  compute-standard-v1  active  providers: provider-nodeops", created.Out, StringComparison.Ordinal);
+        Assert.Contains($"{id}  tenant  compute-standard-v1  active  providers: none", revoked.Out, StringComparison.Ordinal);
+        Assert.Contains(listed.Out.Split('\n'), l => l.StartsWith($"{id}  tenant  compute-standard-v1  active  providers: none", StringComparison.Ordinal));
+        Assert.Contains(listed.Out.Split('\n'), l => l.StartsWith("provider-nodeops  provider  -  active", StringComparison.Ordinal) && !l.Contains("providers:", StringComparison.Ordinal));
+        Assert.Contains("providers: provider-nodeops", regranted.Out, StringComparison.Ordinal);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("providers", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(2, audit.Out.Split('\n').Count(l => l.Contains("providers-change", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task PartnersUpdate_NothingToChange_RefusesWithoutCallingTheApi()
     {
         var result = await CliHarness.RunAsync("partners", "update", "carrier-tmo", "--url", "http://127.0.0.1:9");

@@ -87,10 +87,10 @@ internal static class ShippedDefinitions
             ["provider-render"] = new("provider-render", PartnerRole.Provider, null),
             ["provider-inference"] = new("provider-inference", PartnerRole.Provider, null),
             ["carrier-tmo"] = new("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1"),
-            ["tenant-scraper"] = new("tenant-scraper", PartnerRole.Tenant, "bandwidth-standard-v1"),
-            ["tenant-fleet"] = new("tenant-fleet", PartnerRole.Tenant, "mapping-standard-v1"),
-            ["tenant-studio"] = new("tenant-studio", PartnerRole.Tenant, "render-standard-v1"),
-            ["tenant-ai"] = new("tenant-ai", PartnerRole.Tenant, "inference-standard-v1"),
+            ["tenant-scraper"] = new("tenant-scraper", PartnerRole.Tenant, "bandwidth-standard-v1") { Providers = ["provider-grass"] },
+            ["tenant-fleet"] = new("tenant-fleet", PartnerRole.Tenant, "mapping-standard-v1") { Providers = ["provider-mapper"] },
+            ["tenant-studio"] = new("tenant-studio", PartnerRole.Tenant, "render-standard-v1") { Providers = ["provider-render"] },
+            ["tenant-ai"] = new("tenant-ai", PartnerRole.Tenant, "inference-standard-v1") { Providers = ["provider-inference"] },
         };
 
         public Partner? Find(string partnerId) => Known.GetValueOrDefault(partnerId);

@@ -11,9 +11,11 @@ public sealed class PayerAnswersTests
 {
     private static readonly Dictionary<string, Partner> Extra = new()
     {
-        ["tenant-off"] = new("tenant-off", PartnerRole.Tenant, "compute-acme-custom") { Status = PartnerStatus.Disabled },
-        ["tenant-acme"] = new("tenant-acme", PartnerRole.Tenant, "compute-standard-v1"),
-        ["tenant-studio-off"] = new("tenant-studio-off", PartnerRole.Tenant, "render-standard-v1") { Status = PartnerStatus.Disabled },
+        ["tenant-off"] = new("tenant-off", PartnerRole.Tenant, "compute-acme-custom") { Status = PartnerStatus.Disabled, Providers = ["provider-nodeops"] },
+        ["tenant-acme"] = new("tenant-acme", PartnerRole.Tenant, "compute-standard-v1") { Providers = ["provider-nodeops"] },
+        ["tenant-fleet"] = new("tenant-fleet", PartnerRole.Tenant, "mapping-standard-v1") { Providers = ["provider-mapper", "provider-render"] },
+        ["tenant-stranger"] = new("tenant-stranger", PartnerRole.Tenant, "compute-standard-v1") { Providers = ["provider-other"] },
+        ["tenant-studio-off"] = new("tenant-studio-off", PartnerRole.Tenant, "render-standard-v1") { Status = PartnerStatus.Disabled, Providers = ["provider-render"] },
     };
 
     /// <summary>Every reason of a rejected event, with the payer id it names written as <c>{payer}</c>.</summary>
@@ -37,6 +39,43 @@ public sealed class PayerAnswersTests
         Assert.Equal(unknown, Answer("carrier-tmo")); // another role
         Assert.Equal(unknown, Answer("tenant-unreadable")); // a row that cannot be read: it exists
         Assert.DoesNotContain("disabled", unknown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ProviderNamingATenantThatDidNotGrantIt_AnswersAsForAnUnknownOne()
+    {
+        var result = ValidateCompute(Mutate(TestEvents.Compute(), "data.tenantId", "tenant-stranger"));
+
+        // Before: accepted, and the tenant invoiced for usage it never agreed to.
+        Assert.Equal(["'{payer}' is not an active registered tenant"], Reasons(result, "data.tenantId", "tenant-stranger"));
+        Assert.True(result.NamesUnknownPartner); // the registry is read again first: a grant made on another instance counts
+    }
+
+    [Fact]
+    public void Validate_MeteringAnEventOfAProviderTheTenantDidNotGrant_RefusesItAsAtIngestion()
+    {
+        var evt = Mutate(TestEvents.Compute(), "data.tenantId", "tenant-stranger");
+
+        // Sent straight to the hub (no ingestion, no poster): the source is held to the grant.
+        var result = new UsageEventValidator(new Partners(), new TestEvents.Prices()).Validate(Encoding.UTF8.GetBytes(evt.ToJsonString()), new ValidationContext(TestEvents.Now, null));
+
+        Assert.Equal(["'{payer}' is not an active registered tenant"], Reasons(result, "data.tenantId", "tenant-stranger"));
+    }
+
+    [Fact]
+    public void Validate_ProviderNamingATenantThatGrantedIt_IsAccepted()
+    {
+        var result = ValidateCompute(Mutate(TestEvents.Compute(), "data.tenantId", "tenant-acme"));
+
+        Assert.NotNull(result.Fact);
+    }
+
+    [Fact]
+    public void Validate_ProviderNamingAPayerOfADeclaredTypeThatDidNotGrantIt_AnswersAsForAnUnknownOne()
+    {
+        var evt = Mutate(ShippedDefinitions.Render(), "data.customerId", "tenant-scraper"); // tenant-scraper grants provider-grass only
+
+        Assert.Equal(["'{payer}' is not an active registered tenant"], Reasons(ValidateDeclared(evt), "data.customerId", "tenant-scraper"));
     }
 
     [Fact]

@@ -30,9 +30,9 @@ internal static class TestEvents
         private static readonly Dictionary<string, Partner> Partners = new()
         {
             ["carrier-tmo"] = new("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1"),
-            ["carrier-other"] = new("carrier-other", PartnerRole.Carrier, "carrier-standard-v1"),
+            ["carrier-other"] = new("carrier-other", PartnerRole.Carrier, "carrier-standard-v1") { Providers = ["carrier-tmo"] },
             ["provider-nodeops"] = new("provider-nodeops", PartnerRole.Provider, null),
-            ["tenant-lab"] = new("tenant-lab", PartnerRole.Tenant, "compute-standard-v1"),
+            ["tenant-lab"] = new("tenant-lab", PartnerRole.Tenant, "compute-standard-v1") { Providers = ["provider-nodeops"] },
             ["finance"] = new("finance", PartnerRole.Finance, null),
         };
 

@@ -129,6 +129,8 @@ public class StartupValidationTests
     [InlineData("Billing:Partners:Items:0:ApiKey", "short", "ApiKey")]
     [InlineData("Billing:Partners:Items:0:PlanId", "", "PlanId")]
     [InlineData("Billing:Partners:Items:0:Id", "bad|id", "Id")]
+    [InlineData("Billing:Partners:Items:0:Providers", "provider-nobody", "Billing:Partners:Items:0:Providers names 'provider-nobody', which is no configured provider")]
+    [InlineData("Billing:Partners:Items:0:Providers", "carrier-tmo, carrier-tmo", "Billing:Partners:Items:0:Providers lists 'carrier-tmo' more than once")] // a comma-separated list
     [InlineData("Billing:Partners:Items:0:Id", "_unknown", "reserved")] // quarantine's partition for events of no readable source
     [InlineData("Billing:Partners:Items:0:Id", "carrier tmo", "Id")] // a payer's id is part of its invoice ids, which hold no whitespace
     [InlineData("Billing:Partners:Items:0:Id", "carrier\u3000tmo", "Id")]

@@ -32,7 +32,7 @@ public class PeriodCloseOrderPropertyTests(AzuriteFixture azurite)
         var tables = await azurite.NewTablesAsync();
         var partners = new PartnerStore(tables);
         await partners.UpsertAsync(new PartnerRegistration(new Partner("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1"), "k-carrier-tmo-0001"), CancellationToken.None);
-        await partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-lab", PartnerRole.Tenant, "compute-standard-v1"), "k-tenant-lab-00001"), CancellationToken.None);
+        await partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-lab", PartnerRole.Tenant, "compute-standard-v1") { Providers = PeriodCloserSetup.Granted }, "k-tenant-lab-00001"), CancellationToken.None);
         var facts = new FactStore(tables);
         var invoices = new InvoiceStore(tables);
         var plans = BillingFunctionsApp.LoadPlans(Path.Combine(PlatformFixture.AppDirectory(), "plans"));

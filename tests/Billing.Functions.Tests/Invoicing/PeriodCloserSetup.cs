@@ -60,6 +60,9 @@ internal sealed record PeriodCloserSetup(FactStore Facts, InvoiceStore Invoices,
         return reason;
     }
 
+    /// <summary>The providers the tenants grant: the setup's, and the one a test registers as another provider.</summary>
+    public static readonly IReadOnlyList<string> Granted = ["provider-nodeops", "provider-other"];
+
     /// <param name="azurite">Where the tables live.</param>
     /// <param name="now">The fixed clock's time.</param>
     /// <param name="finalization">What runs after an invoice is stored (e.g. a Stripe sync); none by default.</param>
@@ -71,8 +74,8 @@ internal sealed record PeriodCloserSetup(FactStore Facts, InvoiceStore Invoices,
         {
             (new Partner("carrier-tmo", PartnerRole.Carrier, "carrier-standard-v1"), "k-carrier-tmo-0001"),
             (new Partner("carrier-idle", PartnerRole.Carrier, "carrier-standard-v1"), "k-carrier-idle-001"),
-            (new Partner("tenant-lab", PartnerRole.Tenant, "compute-standard-v1"), "k-tenant-lab-00001"),
-            (new Partner("tenant-idle", PartnerRole.Tenant, "compute-standard-v1"), "k-tenant-idle-0001"),
+            (new Partner("tenant-lab", PartnerRole.Tenant, "compute-standard-v1") { Providers = Granted }, "k-tenant-lab-00001"),
+            (new Partner("tenant-idle", PartnerRole.Tenant, "compute-standard-v1") { Providers = Granted }, "k-tenant-idle-0001"),
             (new Partner("provider-nodeops", PartnerRole.Provider, null), "k-provider-0000001"),
         })
         {

@@ -14,7 +14,7 @@ public sealed class BillableMonthLimitTests(AzuriteFixture azurite)
 
     private Task<DeclaredMeteringWorld> NewAsync(int shards) =>
         DeclaredMeteringWorld.NewAsync(azurite, shards, DeclaredMeteringWorld.HugeUnits, DeclaredMeteringWorld.HugeUnitsPlan,
-            new Partner("provider-x", PartnerRole.Provider, null), new Partner("tenant-x", PartnerRole.Tenant, "huge-v1"));
+            new Partner("provider-x", PartnerRole.Provider, null), new Partner("tenant-x", PartnerRole.Tenant, "huge-v1") { Providers = ["provider-x"] });
 
     private static string Event(string id, long units, DateTimeOffset time) =>
         DeclaredMeteringWorld.Event("test.huge.v1", "provider-x", id, time, new JsonObject { ["customerId"] = "tenant-x", ["units"] = units });

@@ -66,7 +66,11 @@ internal sealed record DeclaredMeteringWorld(MeteringService Metering, PeriodClo
         var store = new PartnerStore(tables);
         foreach (var partner in partners)
         {
-            await store.UpsertAsync(new PartnerRegistration(partner, $"k-{partner.Id}-000001"), CancellationToken.None);
+            // Every payer grants the world's posters (providers, and carriers for a carrier-posted type) unless the test says otherwise.
+            var registered = partner is { IsPayer: true, Providers.Count: 0 }
+                ? partner with { Providers = [.. partners.Where(p => p.Role is PartnerRole.Provider or PartnerRole.Carrier && p.Id != partner.Id).Select(p => p.Id).Order(StringComparer.Ordinal)] }
+                : partner;
+            await store.UpsertAsync(new PartnerRegistration(registered, $"k-{partner.Id}-000001"), CancellationToken.None);
         }
 
         var clock = new FakeTimeProvider(October.Start.AddDays(10));

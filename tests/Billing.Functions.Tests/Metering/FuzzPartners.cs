@@ -25,7 +25,8 @@ internal sealed class FuzzPartners
             (HostileEvents.Inference, "inference-standard-v1", 64),
         })
         {
-            tenants[type] = (new Partner("tenant-" + plan.Split('-')[0], PartnerRole.Tenant, plan), new Partner(SeedableId(text, "t", max), PartnerRole.Tenant, plan));
+            IReadOnlyList<string> granted = [.. new[] { providers.Plain.Id, providers.Hostile.Id }.Order(StringComparer.Ordinal)];
+            tenants[type] = (new Partner("tenant-" + plan.Split('-')[0], PartnerRole.Tenant, plan) { Providers = granted }, new Partner(SeedableId(text, "t", max), PartnerRole.Tenant, plan) { Providers = granted });
         }
     }
 

@@ -59,14 +59,14 @@ public sealed class LeaseClaimReleaseRaceTests(AzuriteFixture azurite) : Meterin
         await Assert.ThrowsAnyAsync<RequestFailedException>(() => MeterAsync(setup.Metering(facts: new FactStore(failing)), Gpu("first-try", Ten)));
         var accepting = setup.Directory();
         await accepting.EnsureFreshAsync(Ct); // this instance's cache still prices GPUs for tenant-lab
-        await setup.Partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-lab", PartnerRole.Tenant, "render-standard-v1"), "k-tenant-lab-00001"), Ct);
+        await setup.Partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-lab", PartnerRole.Tenant, "render-standard-v1") { Providers = PeriodCloserSetup.Granted }, "k-tenant-lab-00001"), Ct);
         return (setup, accepting);
     }
 
     /// <summary>With tenant-lab's GPU plan back, a later event of the same interval is set aside as overlap and the hour is billed once.</summary>
     private static async Task AssertIntervalBilledOnceAsync(PeriodCloserSetup setup)
     {
-        await setup.Partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-lab", PartnerRole.Tenant, "compute-standard-v1"), "k-tenant-lab-00001"), Ct);
+        await setup.Partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-lab", PartnerRole.Tenant, "compute-standard-v1") { Providers = PeriodCloserSetup.Granted }, "k-tenant-lab-00001"), Ct);
         var resent = await MeterAsync(setup.Metering(), Gpu("resent", Ten.AddMinutes(30)));
 
         Assert.Equal((0, 1), (resent.Inserted, resent.Quarantined)); // before: metered, half of the hour billed twice

@@ -263,9 +263,9 @@ public sealed class LeaseOverlapTests(AzuriteFixture azurite) : MeteringTestBase
         var (faulty, _) = RefusingTables.Create(azurite.ConnectionString, setup.Tables, "\"PartitionKey\":\"tenant-lab|", status: 503);
         await Assert.ThrowsAnyAsync<RequestFailedException>(() => MeterAsync(setup.Metering(facts: new FactStore(faulty)), Gpu("first-try", Ten)));
         // Between tries the tenant's plan changed to one that prices no GPU: the redelivery is set aside as invalid.
-        await setup.Partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-lab", PartnerRole.Tenant, "render-standard-v1"), "k-tenant-lab-00001"), Ct);
+        await setup.Partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-lab", PartnerRole.Tenant, "render-standard-v1") { Providers = PeriodCloserSetup.Granted }, "k-tenant-lab-00001"), Ct);
         var redelivered = await MeterAsync(setup.Metering(), Gpu("first-try", Ten));
-        await setup.Partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-lab", PartnerRole.Tenant, "compute-standard-v1"), "k-tenant-lab-00001"), Ct);
+        await setup.Partners.UpsertAsync(new PartnerRegistration(new Partner("tenant-lab", PartnerRole.Tenant, "compute-standard-v1") { Providers = PeriodCloserSetup.Granted }, "k-tenant-lab-00001"), Ct);
         var corrected = await MeterAsync(setup.Metering(), Gpu("corrected", Ten)); // the provider resends the hour
 
         Assert.Equal((0, 1), (redelivered.Inserted, redelivered.Quarantined));

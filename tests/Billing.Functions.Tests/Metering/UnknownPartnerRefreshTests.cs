@@ -54,7 +54,7 @@ public sealed class UnknownPartnerRefreshTests(AzuriteFixture azurite)
     private static JsonObject Gpu(string id, string tenant) => SampleEvents.Compute(id, "lease-" + id, "H100", 1, Now.AddMinutes(-5), tenant: tenant);
 
     private static Task CreateAsync(Instances i, string id, string role, string plan) =>
-        i.OnA.CreateAsync(Finance, new PartnerDraft(id, role, plan, "Partner " + id, $"billing@{id}.example", null), Ct);
+        i.OnA.CreateAsync(Finance, new PartnerDraft(id, role, plan, "Partner " + id, $"billing@{id}.example", null) { Providers = role == "tenant" ? ["provider-nodeops"] : null }, Ct);
 
     [Fact]
     public async Task MeterAsync_PayerAndSourceCreatedOnAnotherInstanceWithinTheCacheTtl_MeteredNotSetAside()
@@ -87,13 +87,29 @@ public sealed class UnknownPartnerRefreshTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task IngestAsync_GrantMadeOnAnotherInstanceWithinTheCacheTtl_Accepted()
+    {
+        var i = await TwoInstancesAsync();
+        await i.OnA.CreateAsync(Finance, new PartnerDraft("tenant-late", "tenant", "compute-standard-v1", "Partner tenant-late", "billing@tenant-late.example", null), Ct);
+        i.Setup.Clock.Advance(TimeSpan.FromSeconds(2));
+        var refused = await i.PostToBAsync(new Partner("provider-nodeops", PartnerRole.Provider, null), Gpu("gpu-late-1", "tenant-late"));
+        await i.OnA.UpdateAsync(Finance, "tenant-late", new PartnerUpdate(null, null, null, null, null) { Providers = ["provider-nodeops"] }, Ct);
+        i.Setup.Clock.Advance(TimeSpan.FromSeconds(2));
+
+        var accepted = await i.PostToBAsync(new Partner("provider-nodeops", PartnerRole.Provider, null), Gpu("gpu-late-2", "tenant-late"));
+
+        Assert.Equal("'tenant-late' is not an active registered tenant", Assert.Single(refused.Refusal!.Errors, e => e.Field.EndsWith("data.tenantId", StringComparison.Ordinal)).Reason);
+        Assert.Null(accepted.Refusal); // B read the registry again: an ungranted payer answers as an unknown one, and is looked up as one
+    }
+
+    [Fact]
     public async Task IngestAsync_PayerCreatedOnThisInstanceWithinASecondOfItsLastRead_Accepted()
     {
         var setup = await PeriodCloserSetup.NewAsync(azurite, Now);
         var a = setup.Directory();
         await a.RefreshAsync(Ct);
         var management = new PartnerManagement(setup.Partners, a, setup.Plans, Options.Create(new PartnerOptions()), setup.Clock, NullLogger<PartnerManagement>.Instance);
-        await management.CreateAsync(Finance, new PartnerDraft("tenant-here", "tenant", "compute-standard-v1", "Partner tenant-here", "billing@tenant-here.example", null), Ct);
+        await management.CreateAsync(Finance, new PartnerDraft("tenant-here", "tenant", "compute-standard-v1", "Partner tenant-here", "billing@tenant-here.example", null) { Providers = ["provider-nodeops"] }, Ct);
         var ingestion = new UsageIngestion(new UsageEventValidator(a, setup.Plans), new UsagePartitioner([], setup.Facts.Shards), new AcceptingHub(), setup.Clock, a);
 
         var outcome = await ingestion.IngestAsync(new Partner("provider-nodeops", PartnerRole.Provider, null),

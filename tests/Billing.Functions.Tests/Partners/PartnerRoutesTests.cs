@@ -19,6 +19,11 @@ public class PartnerRoutesTests(PlatformFixture platform)
             body["plan"] = plan;
         }
 
+        if (role == "tenant")
+        {
+            body["providers"] = new JsonArray("provider-nodeops"); // the provider these tests post its usage as
+        }
+
         var (status, text) = await SendAsync(HttpMethod.Post, "api/v1/partners", PlatformFixture.FinanceKey, body.ToJsonString());
         Assert.True(status == HttpStatusCode.Created, text);
         var answer = JsonNode.Parse(text)!.AsObject();
@@ -230,7 +235,7 @@ public class PartnerRoutesTests(PlatformFixture platform)
 
         Assert.True(status == HttpStatusCode.OK, body);
         var partners = JsonNode.Parse(body)!["partners"]!.AsArray();
-        foreach (string id in new[] { "carrier-verify", "carrier-tmo", "finance" }) // created through the API, and seeded from settings
+        foreach (string id in new[] { "carrier-verify", "carrier-tmo", "finance", "tenant-lab" }) // created through the API, and seeded from settings (tenant-lab with its providers)
         {
             var result = partners.Single(p => p!["partner"]!.GetValue<string>() == id)!;
             Assert.True(result["ok"]!.GetValue<bool>(), result.ToJsonString());

@@ -95,11 +95,20 @@ public sealed class PlatformFixture : IAsyncLifetime
         return settings;
     }
 
-    /// <summary>Partner settings in the app's configuration shape (seeded at start).</summary>
-    public static void AddPartners(Dictionary<string, string> settings, IEnumerable<(string Id, string Role, string Key, string? Plan)> partners)
+    /// <summary>
+    /// Partner settings in the app's configuration shape (seeded at start). Every tenant grants every provider listed
+    /// (<c>Providers</c>), as the local sample's tenants grant theirs: tests of other things post as a granted provider.
+    /// </summary>
+    public static void AddPartners(Dictionary<string, string> settings, IEnumerable<(string Id, string Role, string Key, string? Plan)> partners) =>
+        AddPartners(settings, partners, []);
+
+    /// <summary>As the public overload, the tenants also granting <paramref name="moreProviders"/> (seeded under other items).</summary>
+    private static void AddPartners(Dictionary<string, string> settings, IEnumerable<(string Id, string Role, string Key, string? Plan)> partners, IEnumerable<string> moreProviders)
     {
+        var list = partners.ToList();
+        string providers = string.Join(',', list.Where(p => p.Role == "Provider").Select(p => p.Id).Concat(moreProviders));
         int i = 0;
-        foreach (var p in partners)
+        foreach (var p in list)
         {
             settings[$"Billing__Partners__Items__{i}__Id"] = p.Id;
             settings[$"Billing__Partners__Items__{i}__Role"] = p.Role;
@@ -107,6 +116,11 @@ public sealed class PlatformFixture : IAsyncLifetime
             if (p.Plan is not null)
             {
                 settings[$"Billing__Partners__Items__{i}__PlanId"] = p.Plan;
+            }
+
+            if (p.Role == "Tenant" && providers.Length > 0)
+            {
+                settings[$"Billing__Partners__Items__{i}__Providers"] = providers;
             }
 
             i++;
@@ -118,7 +132,9 @@ public sealed class PlatformFixture : IAsyncLifetime
         if (extraPartners.Count > 0)
         {
             var extra = new Dictionary<string, string>();
-            AddPartners(extra, extraPartners);
+            var seeded = settings.Where(k => k.Key.StartsWith("Billing__Partners__Items__", StringComparison.Ordinal) && k.Key.EndsWith("__Role", StringComparison.Ordinal) && k.Value == "Provider")
+                .Select(k => settings[k.Key[..^"Role".Length] + "Id"]).ToList();
+            AddPartners(extra, extraPartners, seeded);
             int first = settings.Keys.Count(k => k.EndsWith("__Id", StringComparison.Ordinal) && k.StartsWith("Billing__Partners__Items__", StringComparison.Ordinal));
             foreach (var (key, value) in extra)
             {

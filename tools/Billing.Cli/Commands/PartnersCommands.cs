@@ -17,7 +17,8 @@ internal static class PartnersCommands
     {
         var cmd = new Command("list",
             """
-            List partners (GET /api/v1/partners): id, role, plan (and the plan from next period), status.
+            List partners (GET /api/v1/partners): id, role, plan (and the plan from next period), status, and for payers
+            the providers they let bill them ("providers: none": no other partner's usage may name it as its payer).
             Partners whose stored rows cannot be read are named on standard error with why (they are not listed).
 
             Examples:
@@ -74,10 +75,12 @@ internal static class PartnersCommands
         var cmd = new Command("create",
             """
             Register a partner (POST /api/v1/partners) and print its API key once. Payers (carrier, tenant) need --plan
-            and --email; the key cannot be shown again (rotate it if it is lost).
+            and --email, and may grant --providers (the providers whose usage may name them as payer; none when left out);
+            the key cannot be shown again (rotate it if it is lost).
 
             Examples:
               billing partners create carrier-acme --role carrier --plan carrier-standard-v1 --name "Acme Mobile" --email billing@acme.example
+              billing partners create tenant-lab2 --role tenant --plan compute-standard-v1 --name "Lab 2" --email ap@lab2.example --providers provider-nodeops
               billing partners create provider-gpu --role provider --name "GPU Co"
             """);
         var id = Id(cmd);
@@ -86,7 +89,8 @@ internal static class PartnersCommands
         var name = new Option<string>("--name") { Description = "display name", Required = true };
         var email = new Option<string?>("--email") { Description = "billing email (required for payers)" };
         var stripe = new Option<string?>("--stripe-customer") { Description = "existing Stripe customer id (cus_…)" };
-        foreach (Option o in new Option[] { role, plan, name, email, stripe })
+        var providers = ProvidersOption("providers allowed to bill it, comma-separated (payers only)");
+        foreach (Option o in new Option[] { role, plan, name, email, stripe, providers })
         {
             cmd.Add(o);
         }
@@ -95,7 +99,7 @@ internal static class PartnersCommands
 
         cmd.Handle(context, async (p, ct) =>
         {
-            var request = new CreatePartnerRequest(p.GetValue(id)!, p.GetValue(role)!, p.GetValue(plan), p.GetValue(name)!, p.GetValue(email), p.GetValue(stripe));
+            var request = new CreatePartnerRequest(p.GetValue(id)!, p.GetValue(role)!, p.GetValue(plan), p.GetValue(name)!, p.GetValue(email), p.GetValue(stripe), Providers(p.GetValue(providers)));
             string body = JsonSerializer.Serialize(request, BillingJsonContext.Default.CreatePartnerRequest);
             using var api = ApiSession.Open(g.Endpoint(p, context), context);
             var answer = (await api.Api.SendOkAsync(new ApiRequest(HttpMethod.Post, "/api/v1/partners", api.FinanceKey) { Body = body, Repeatable = false }, ct).ConfigureAwait(false)).Json();
@@ -117,17 +121,20 @@ internal static class PartnersCommands
         var cmd = new Command("update",
             """
             Change a partner (PATCH /api/v1/partners/{id}). A new plan applies from the next billing period.
+            --providers replaces the payer's whole list of providers allowed to bill it ("" for none: its grants revoked).
 
             Examples:
               billing partners update carrier-acme --plan carrier-standard-v1
               billing partners update carrier-acme --name "Acme Mobile EU" --email ap@acme.example
+              billing partners update tenant-lab --providers provider-nodeops,provider-render
             """);
         var id = Id(cmd);
         var plan = new Option<string?>("--plan") { Description = "price plan from the next period on" };
         var name = new Option<string?>("--name") { Description = "display name" };
         var email = new Option<string?>("--email") { Description = "billing email" };
         var stripe = new Option<string?>("--stripe-customer") { Description = "Stripe customer id (cus_…)" };
-        foreach (Option o in new Option[] { plan, name, email, stripe })
+        var providers = ProvidersOption("the whole new list of providers allowed to bill it, comma-separated (\"\": none)");
+        foreach (Option o in new Option[] { plan, name, email, stripe, providers })
         {
             cmd.Add(o);
         }
@@ -136,10 +143,10 @@ internal static class PartnersCommands
 
         cmd.Handle(context, async (p, ct) =>
         {
-            var change = new UpdatePartnerRequest(p.GetValue(plan), p.GetValue(name), p.GetValue(email), p.GetValue(stripe), Status: null);
+            var change = new UpdatePartnerRequest(p.GetValue(plan), p.GetValue(name), p.GetValue(email), p.GetValue(stripe), Status: null, Providers(p.GetValue(providers)));
             if (change == new UpdatePartnerRequest(null, null, null, null, null))
             {
-                throw new UsageException("nothing to change: give --plan, --name, --email or --stripe-customer");
+                throw new UsageException("nothing to change: give --plan, --name, --email, --stripe-customer or --providers");
             }
 
             return await PatchAsync(context, g, p, p.GetValue(id)!, change, p.GetValue(json), ct).ConfigureAwait(false);
@@ -346,8 +353,15 @@ internal static class PartnersCommands
     private static string Line(PartnerView partner)
     {
         string pending = partner.PendingPlan is { } next ? $" → {next} from {partner.PendingPlanFrom}" : "";
-        return TerminalText.Visible($"{partner.Id}  {partner.Role}  {partner.Plan ?? "-"}{pending}  {partner.Status}")!;
+        // A payer's grants are what lets a provider bill it: shown for every payer, "none" included (rows from before grants).
+        string providers = partner.Role is "carrier" or "tenant" ? $"  providers: {(partner.Providers.Count == 0 ? "none" : string.Join(',', partner.Providers))}" : "";
+        return TerminalText.Visible($"{partner.Id}  {partner.Role}  {partner.Plan ?? "-"}{pending}  {partner.Status}{providers}")!;
     }
+
+    private static Option<string?> ProvidersOption(string description) => new("--providers") { Description = description };
+
+    /// <summary>The ids of a <c>--providers</c> list: comma-separated, blanks dropped (<c>""</c>: none); null when the option is not given.</summary>
+    private static string[]? Providers(string? list) => list?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     private static Argument<string> Id(Command cmd)
     {
