@@ -18,14 +18,13 @@ internal static class BookedCredits
     internal const string IndexIncomplete = "held: ledger index not complete: the anchor run is backfilling it (the book holds entries booked before credit notes "
         + "and refunds were indexed, and this invoice's may be among them); signed once it is complete (ledger verify reports IndexBackfillIncomplete until then)";
 
-    /// <summary>Why the book holds the burn; null when the rows hold everything it books. A row or index row that cannot be read throws <see cref="InvalidDataException"/>.</summary>
+    /// <summary>
+    /// Why the book holds the burn; null when the rows hold everything it books. Asked only of a book whose index is whole (else
+    /// <see cref="IndexIncomplete"/> holds it: the caller knows, once a run). A row or index row that cannot be read throws
+    /// <see cref="InvalidDataException"/>.
+    /// </summary>
     public static async Task<string?> WhyAsync(ILedgerRecorder ledger, CreditNoteStore creditNotes, RefundStore refunds, PaymentStore payments, BurnIntent intent, CancellationToken cancellationToken)
     {
-        if (!await ledger.IsIndexCompleteAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return IndexIncomplete;
-        }
-
         var entries = new List<LedgerEntry>(await ledger.IndexedAsync(LedgerIndex.Invoice(intent.InvoiceId), cancellationToken).ConfigureAwait(false));
         foreach (var (customer, _) in (await InvoicePayers.OfAsync(payments, intent.InvoiceId, cancellationToken).ConfigureAwait(false)).Customers)
         {

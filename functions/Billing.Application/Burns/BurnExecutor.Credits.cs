@@ -29,6 +29,9 @@ namespace Billing.Application.Burns;
 /// </summary>
 public sealed partial class BurnExecutor
 {
+    /// <summary>Whether this run has seen the book's index whole (<see cref="IndexCompleteAsync"/>); reset at the start of each run.</summary>
+    private bool indexCompleteInThisRun;
+
     /// <summary>
     /// Holds a pending intent that a credit note or its invoice's settlement holds, puts a held one back to pending once
     /// nothing does or corrects its amount (null: the caller reads it again), and signs a pending one that nothing holds.
@@ -102,7 +105,9 @@ public sealed partial class BurnExecutor
         try
         {
             string? why = await DisputeHold.WhyAsync(refunds, payments, invoices, intent, cancellationToken).ConfigureAwait(false)
-                ?? await BookedCredits.WhyAsync(ledger, creditNotes, refunds, payments, intent, cancellationToken).ConfigureAwait(false);
+                ?? (await IndexCompleteAsync(cancellationToken).ConfigureAwait(false)
+                    ? await BookedCredits.WhyAsync(ledger, creditNotes, refunds, payments, intent, cancellationToken).ConfigureAwait(false)
+                    : BookedCredits.IndexIncomplete);
             if (why is not null)
             {
                 return (why, null);
@@ -132,6 +137,21 @@ public sealed partial class BurnExecutor
         {
             return (Unreadable(intent, ex), null);
         }
+    }
+
+    /// <summary>
+    /// Whether the book's subject index is whole (<see cref="ILedgerRecorder.IsIndexCompleteAsync"/>, up to five reads): read
+    /// until it is, then taken as whole for the rest of the run, since a sealed backfill claim is never withdrawn; read before
+    /// each of a burn's checks, it cost every burn ten reads or more.
+    /// </summary>
+    private async Task<bool> IndexCompleteAsync(CancellationToken cancellationToken)
+    {
+        if (!indexCompleteInThisRun)
+        {
+            indexCompleteInThisRun = await ledger.IsIndexCompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return indexCompleteInThisRun;
     }
 
     /// <summary>The release that stands as its entry records it, or why the burn is held (<see cref="ReleaseProof"/>; a book that cannot be read holds it).</summary>

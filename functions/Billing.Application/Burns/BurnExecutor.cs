@@ -73,6 +73,7 @@ public sealed partial class BurnExecutor(
             var deadline = time.GetUtcNow() + o.LeaseDuration - o.ConfirmationWait - TimeSpan.FromSeconds(5);
             try
             {
+                indexCompleteInThisRun = false;
                 var open = await burns.ListOpenAsync(cancellationToken).ConfigureAwait(false);
                 bool unreadableInFlight = false;
                 foreach (var bad in open.Unreadable)

@@ -34,6 +34,9 @@ public sealed class BurnHarness
     /// <summary>As <see cref="NewExecutorAsking"/>, reading and writing burn rows through <c>burnTables</c> (another writer's interleavings).</summary>
     public required Func<PaymentConfirmation, BillingTables, BurnExecutor> NewExecutorAskingOver { get; init; }
 
+    /// <summary>An executor whose ledger recorder is the real one seen through a test's wrapper (counting calls, say).</summary>
+    public required Func<Func<ILedgerRecorder, ILedgerRecorder>, BurnExecutor> NewExecutorRecordingThrough { get; init; }
+
     /// <summary>The treasury owner the executors of <see cref="NewExecutor"/> sign with (the localnet's).</summary>
     public required Keypair Treasury { get; init; }
     public required LedgerStore Ledger { get; init; }
@@ -77,7 +80,7 @@ public sealed class BurnHarness
         var ledger = new LedgerStore(tables, TestSeals.Keys);
         await ledger.EnsureCreatedAsync(Ct);
         IPriceOracle oracle = priceAge is { } age ? new StaleOracle(price, age) : new FixedPriceOracle(price, TimeProvider.System);
-        BurnExecutor Executor(ISolanaRpcClient executorRpc, string keypairJson, IReadOnlyList<string> retiredOwners, PaymentConfirmation? confirmation = null, BillingTables? burnTables = null)
+        BurnExecutor Executor(ISolanaRpcClient executorRpc, string keypairJson, IReadOnlyList<string> retiredOwners, PaymentConfirmation? confirmation = null, BillingTables? burnTables = null, Func<ILedgerRecorder, ILedgerRecorder>? recorderOver = null)
         {
             var solana = Options.Create(new SolanaOptions { Mint = mint.ToString(), TreasuryKeypair = keypairJson });
             var burnOptions = new BurnOptions { ConfirmationWait = TimeSpan.FromSeconds(10), LeaseDuration = TimeSpan.FromSeconds(60), ComputeUnitPrice = computeUnitPrice };
@@ -86,7 +89,7 @@ public sealed class BurnHarness
                 burnOptions.RetiredTreasuryOwners.Add(key);
             }
 
-            return new BurnExecutor(burnTables is null ? burns : new BurnStore(burnTables), executorRpc, oracle, new TreasuryProvider(solana, rpc), new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System), new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), confirmation ?? StripeConfirmations.Local(tables), new LedgerName(Options.Create(new LedgerOptions()), tables), Options.Create(burnOptions), TimeProvider.System, NullLogger<BurnExecutor>.Instance);
+            return new BurnExecutor(burnTables is null ? burns : new BurnStore(burnTables), executorRpc, oracle, new TreasuryProvider(solana, rpc), (recorderOver ?? (r => r))(new LedgerRecorder(ledger, new PartnerStore(tables), TimeProvider.System)), new CreditNoteStore(tables), new RefundStore(tables), new PaymentStore(tables), new InvoiceStore(tables), confirmation ?? StripeConfirmations.Local(tables), new LedgerName(Options.Create(new LedgerOptions()), tables), Options.Create(burnOptions), TimeProvider.System, NullLogger<BurnExecutor>.Instance);
         }
 
         return new BurnHarness
@@ -102,6 +105,7 @@ public sealed class BurnHarness
             NewExecutorOf = (keypairJson, retiredOwners) => Executor(rpc, keypairJson, retiredOwners),
             NewExecutorAsking = confirmation => Executor(rpc, KeypairJson(chain.Localnet.Info.TreasuryKeypair), [], confirmation),
             NewExecutorAskingOver = (confirmation, burnTables) => Executor(rpc, KeypairJson(chain.Localnet.Info.TreasuryKeypair), [], confirmation, burnTables),
+            NewExecutorRecordingThrough = recorderOver => Executor(rpc, KeypairJson(chain.Localnet.Info.TreasuryKeypair), [], recorderOver: recorderOver),
         };
     }
 

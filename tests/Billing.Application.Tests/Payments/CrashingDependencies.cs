@@ -1,3 +1,5 @@
+using Billing.Application.Tests.Ledger;
+
 namespace Billing.Application.Tests.Payments;
 
 /// <summary>
@@ -52,33 +54,19 @@ internal static class CrashingDependencies
 }
 
 /// <summary>The real ledger recorder, crashing just before ("recorded") or just after ("booked") booking a payment.</summary>
-internal sealed class CrashingLedgerRecorder(ILedgerRecorder inner, string point) : ILedgerRecorder
+internal sealed class CrashingLedgerRecorder(ILedgerRecorder inner, string point) : DelegatingLedgerRecorder(inner)
 {
-    public Task InvoiceFinalizedAsync(Invoice invoice, CancellationToken cancellationToken) => inner.InvoiceFinalizedAsync(invoice, cancellationToken);
-
-    public Task PaymentReceivedAsync(PaymentRecord payment, CancellationToken cancellationToken) => inner.PaymentReceivedAsync(payment, cancellationToken);
-
-    public async Task PaymentAppliedAsync(PaymentRecord payment, CancellationToken cancellationToken)
+    public override async Task PaymentAppliedAsync(PaymentRecord payment, CancellationToken cancellationToken)
     {
         if (point == "recorded")
         {
             throw new OperationCanceledException("simulated crash after recording");
         }
 
-        await inner.PaymentAppliedAsync(payment, cancellationToken);
+        await base.PaymentAppliedAsync(payment, cancellationToken);
         if (point == "booked")
         {
             throw new OperationCanceledException("simulated crash after booking");
         }
     }
-
-    public Task TokensBurnedAsync(BurnIntent burn, CancellationToken cancellationToken) => inner.TokensBurnedAsync(burn, cancellationToken);
-
-    public Task<bool> IsBookedAsync(string entryId, CancellationToken cancellationToken) => inner.IsBookedAsync(entryId, cancellationToken);
-
-    public Task<LedgerEntry?> EntryAsync(string entryId, CancellationToken cancellationToken) => inner.EntryAsync(entryId, cancellationToken);
-
-    public Task<IReadOnlyList<LedgerEntry>> IndexedAsync(string subject, CancellationToken cancellationToken) => inner.IndexedAsync(subject, cancellationToken);
-
-    public Task<bool> IsIndexCompleteAsync(CancellationToken cancellationToken) => inner.IsIndexCompleteAsync(cancellationToken);
 }
