@@ -10,6 +10,12 @@ internal static class PartnerRows
     public const string PartnerPartition = "p";
     public const string KeyPartition = "k";
 
+    /// <summary>
+    /// No providers, written explicitly where a Merge must replace a list (it cannot remove the property); read as none,
+    /// as a missing property is.
+    /// </summary>
+    public const string NoProviders = "[]";
+
     /// <summary>Audit rows by time: <c>|a|t|{entry id}</c>.</summary>
     public const string AuditByTime = "|a|t|";
 
@@ -79,7 +85,7 @@ internal static class PartnerRows
             StripeCustomerId = Text(e, "StripeCustomerId"),
             CreatedAt = created,
             SeedKeyHash = Text(e, "SeedKeyHash"),
-            SeedProviders = Text(e, "SeedProviders"),
+            SeedProviders = Text(e, "SeedProviders") is { } seeded and not NoProviders ? seeded : null,
             AuditHead = auditHead,
             AuditCount = auditCount,
             ETag = e.ETag,

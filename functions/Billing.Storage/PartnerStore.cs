@@ -73,8 +73,9 @@ public sealed partial class PartnerStore(BillingTables tables, TimeProvider? tim
             if (providers != existing?.SeedProviders)
             {
                 string? before = existing is null ? null : PartnerAuditChain.ProvidersText(existing.Partner.Providers);
-                entity["Providers"] = providers;
-                entity["SeedProviders"] = providers;
+                // None is written as such: a Merge cannot remove a property, so a null would keep the list it revokes.
+                entity["Providers"] = providers ?? PartnerRows.NoProviders;
+                entity["SeedProviders"] = providers ?? PartnerRows.NoProviders;
                 if (before != providers)
                 {
                     changes.Add(new(PartnerAuditChain.ProvidersField, before, providers));
@@ -91,7 +92,7 @@ public sealed partial class PartnerStore(BillingTables tables, TimeProvider? tim
                 // The grants are already the configured ones (granted through the API): only remembered as seeded, nothing to audit.
                 try
                 {
-                    await table.UpdateEntityAsync(new TableEntity(PartnerRows.PartnerPartition, TableKey.Escape(p.Id)) { ["SeedProviders"] = providers }, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                    await table.UpdateEntityAsync(new TableEntity(PartnerRows.PartnerPartition, TableKey.Escape(p.Id)) { ["SeedProviders"] = providers ?? PartnerRows.NoProviders }, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
                     return;
                 }
                 catch (RequestFailedException ex) when (ex.Status is 412 or 404 && attempt < MaxAttempts)

@@ -38,6 +38,26 @@ public class PartnerStoreProvidersTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task UpsertAsync_ConfiguredProvidersRevokedToNone_NoneStoredAndAuditedOnce()
+    {
+        var store = new PartnerStore(await azurite.NewTablesAsync());
+
+        await store.UpsertAsync(Seed("provider-nodeops"), Ct);
+        await store.UpsertAsync(Seed(), Ct); // the settings revoke the grant: none
+        var revoked = (await store.GetAsync("tenant-lab", Ct))!;
+        await store.UpsertAsync(Seed(), Ct); // a restart with the same settings
+        var afterRestart = (await store.GetAsync("tenant-lab", Ct))!;
+
+        Assert.Empty(revoked.Partner.Providers);
+        Assert.Null(revoked.SeedProviders);
+        Assert.Empty(afterRestart.Partner.Providers);
+        Assert.Equal(revoked.AuditCount, afterRestart.AuditCount); // nothing more to record
+        Assert.Equal(
+            [new AuditChange("providers", null, """["provider-nodeops"]"""), new AuditChange("providers", """["provider-nodeops"]""", null)],
+            await ProviderChangesAsync(store));
+    }
+
+    [Fact]
     public async Task GetAsync_RowWrittenBeforeGrants_NoProviders()
     {
         var store = new PartnerStore(await azurite.NewTablesAsync());

@@ -221,7 +221,7 @@ public sealed class UsageIngestion(UsageEventValidator validator, UsagePartition
         {
             var raw = eventAt(i);
             var result = validator.Validate(raw, context);
-            unknownPartner |= result.NamesUnknownPartner;
+            unknownPartner |= result.NamesUnknownPartner || result.NamesUngrantedPayer; // both read the registry at most once a second here
             if (result.Fact is { } fact && transportErrors.Count == 0)
             {
                 if (RepeatsWithOtherContent(seen, fact, i) is not { } first)

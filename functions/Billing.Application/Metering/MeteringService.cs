@@ -1,3 +1,4 @@
+using Billing.Application.Ingestion;
 using Billing.Application.Telemetry;
 
 namespace Billing.Application.Metering;
@@ -68,21 +69,25 @@ public sealed partial class MeteringService(
 
         var results = new EventValidationResult?[events.Count];
         var malformed = new string?[events.Count];
-        bool unknownPartner = false;
+        bool unknownPartner = false, ungrantedPayer = false;
         for (int i = 0; i < events.Count; i++)
         {
             results[i] = Validate(events[i], EnqueuedAt(batch, i), now, out malformed[i]);
             unknownPartner |= results[i]?.NamesUnknownPartner == true;
+            ungrantedPayer |= results[i]?.NamesUngrantedPayer == true;
         }
 
-        if (unknownPartner)
+        if (unknownPartner || ungrantedPayer)
         {
             // The partner may be one another instance registered within the cache TTL (the event was accepted there): the
-            // registry is read again, once a batch at most, and those events validated again before they are set aside.
-            await partners.RefreshUnlessReadSinceAsync(now, cancellationToken).ConfigureAwait(false);
+            // registry is read again, once a batch at most, and those events validated again before they are set aside. A
+            // payer that has not granted the source (a grant made on another instance meanwhile, or a hub sender naming
+            // payers at will) is worth a read at most once a second, as at ingestion, not one every batch.
+            var since = unknownPartner ? now : now - UsageIngestion.UnknownPartnerReadInterval;
+            await partners.RefreshUnlessReadSinceAsync(since, cancellationToken).ConfigureAwait(false);
             for (int i = 0; i < events.Count; i++)
             {
-                if (results[i]?.NamesUnknownPartner == true)
+                if (results[i] is { NamesUnknownPartner: true } or { NamesUngrantedPayer: true })
                 {
                     results[i] = Validate(events[i], EnqueuedAt(batch, i), now, out malformed[i]);
                 }

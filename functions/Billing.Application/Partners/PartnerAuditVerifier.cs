@@ -11,7 +11,8 @@ namespace Billing.Application.Partners;
 /// making their own key authenticate as the partner) shows; keys issued before digests were audited are not checked.
 /// What storage alone cannot show, a chain rewritten consistently (entries, hashes and head recomputed), shows against the
 /// pins ledger entries hold: invoices' (<see cref="PartnerAuditPin"/>) and the anchor timer's evidence entries
-/// (<see cref="PartnerAuditPins"/>), anchored on Solana.
+/// (<see cref="PartnerAuditPins"/>), anchored on Solana. The chain is not sealed: a change written into the row with a
+/// correctly chained entry appended after the last pin (a storage writer granting a provider) shows nowhere.
 /// </summary>
 public sealed partial class PartnerAuditVerifier(PartnerStore store, LedgerStore ledger)
 {

@@ -3,7 +3,7 @@ namespace Billing.Domain.Events;
 /// <summary>The outcome for one event: a fact, or every error found (never just the first).</summary>
 public sealed class EventValidationResult
 {
-    internal EventValidationResult(string? id, string? source, UsageFact? fact, IReadOnlyList<ValidationError>? errors, bool namesUnknownPartner = false, UsageFact? refused = null)
+    internal EventValidationResult(string? id, string? source, UsageFact? fact, IReadOnlyList<ValidationError>? errors, bool namesUnknownPartner = false, UsageFact? refused = null, bool namesUngrantedPayer = false)
     {
         Refused = refused;
         Id = id;
@@ -11,6 +11,7 @@ public sealed class EventValidationResult
         Fact = fact;
         Errors = errors ?? [];
         NamesUnknownPartner = namesUnknownPartner;
+        NamesUngrantedPayer = namesUngrantedPayer;
     }
 
     /// <summary>The event id when it could be read, for error reports.</summary>
@@ -37,4 +38,11 @@ public sealed class EventValidationResult
     /// read may make the event valid, so a cached registry is worth reading again before the event is refused for good.
     /// </summary>
     public bool NamesUnknownPartner { get; }
+
+    /// <summary>
+    /// Whether an error names a payer the registry knows that has not granted the poster: a grant made since the registry
+    /// was read may make the event valid too, but a sender can name such a payer at will, so it is worth a read at most
+    /// once a second (<see cref="NamesUnknownPartner"/> is worth one a metering batch).
+    /// </summary>
+    public bool NamesUngrantedPayer { get; }
 }

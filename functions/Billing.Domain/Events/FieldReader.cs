@@ -26,6 +26,16 @@ internal ref struct FieldReader(ReadOnlySpan<byte> json, FieldSlots slots)
         NamesUnknownPartner = true;
     }
 
+    /// <summary>Whether an error names a payer that has not granted the poster (<see cref="EventValidationResult.NamesUngrantedPayer"/>).</summary>
+    public bool NamesUngrantedPayer { get; private set; }
+
+    /// <summary>An error for a payer the registry knows that has not granted the poster, worded as for an unknown one by the caller.</summary>
+    public void UngrantedPayer(string field, string reason)
+    {
+        Error(field, reason);
+        NamesUngrantedPayer = true;
+    }
+
     public readonly JsonTokenType Kind(EventField field) => slots[(int)field].Kind;
 
     /// <summary>The raw text of an object member the scanner located (the <c>data</c> object).</summary>

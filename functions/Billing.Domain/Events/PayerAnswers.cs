@@ -49,9 +49,10 @@ internal static class PayerAnswers
 
         if (!own && !payer.MayBeBilledBy(context.PostingPartner ?? source))
         {
-            // No grant, no billing: told as an unknown payer (a poster learns nothing about accounts it may not bill), and
-            // as one, the registry is read again first (a grant made on another instance within the cache TTL counts at once).
-            r.UnknownPartner(path, NotUsable(payerId, what));
+            // No grant, no billing: told as an unknown payer (a poster learns nothing about accounts it may not bill). The
+            // registry is read again first, at most once a second (a grant made on another instance within the cache TTL
+            // counts promptly, and a sender naming payers that never granted it cannot make every batch read it).
+            r.UngrantedPayer(path, NotUsable(payerId, what));
             return null;
         }
 

@@ -135,7 +135,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
         if (dataKind != JsonTokenType.StartObject)
         {
             r.Error("data", dataKind != JsonTokenType.None ? "must be an object" : hasBase64 ? "is required: usage data is a JSON object in 'data', not base64 in 'data_base64'" : "is required");
-            return new(id, source, null, r.Errors, r.NamesUnknownPartner);
+            return new(id, source, null, r.Errors, r.NamesUnknownPartner, namesUngrantedPayer: r.NamesUngrantedPayer);
         }
 
         var header = new EventHeader { Id = id, Source = source, Type = type, Time = time, HasSubject = hasSubject, Subject = subject };
@@ -147,7 +147,7 @@ public sealed class UsageEventValidator(IPartnerDirectory partners, IPriceCatalo
             _ => null,
         };
 
-        return new(id, source, r.HasErrors ? null : fact, r.Errors, r.NamesUnknownPartner, r.HasErrors && fact is { IsCompute: true } or { IsCarrier: true } ? fact : null);
+        return new(id, source, r.HasErrors ? null : fact, r.Errors, r.NamesUnknownPartner, r.HasErrors && fact is { IsCompute: true } or { IsCarrier: true } ? fact : null, r.NamesUngrantedPayer);
     }
 
     /// <summary>

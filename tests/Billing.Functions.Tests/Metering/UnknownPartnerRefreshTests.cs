@@ -162,6 +162,31 @@ public sealed class UnknownPartnerRefreshTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task MeterAsync_BatchesNamingAnUngrantedPayer_RegistryReadAtMostOnceASecondAndAFreshGrantCounts()
+    {
+        var i = await TwoInstancesAsync();
+        await i.OnA.CreateAsync(Finance, new PartnerDraft("tenant-shut", "tenant", "compute-standard-v1", "Partner tenant-shut", "billing@tenant-shut.example", null), Ct);
+        i.Setup.Clock.Advance(TimeSpan.FromSeconds(2));
+        int before = i.ReadsOfB;
+
+        var refused = new List<MeteringSummary>();
+        for (int n = 0; n < 5; n++)
+        {
+            refused.Add(await i.OnB.MeterAsync(MeteringHubs.ComputeUsage, EventTypes.ComputeUsageV1, Batch(Gpu($"gpu-shut-{n}", "tenant-shut")), Ct));
+            i.Setup.Clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        int afterRun = i.ReadsOfB;
+        await i.OnA.UpdateAsync(Finance, "tenant-shut", new PartnerUpdate(null, null, null, null, null) { Providers = ["provider-nodeops"] }, Ct);
+        i.Setup.Clock.Advance(TimeSpan.FromSeconds(1));
+        var granted = await i.OnB.MeterAsync(MeteringHubs.ComputeUsage, EventTypes.ComputeUsageV1, Batch(Gpu("gpu-shut-granted", "tenant-shut")), Ct);
+
+        Assert.All(refused, s => Assert.Equal((0, 1), (s.Inserted, s.Quarantined)));
+        Assert.Equal(1, afterRun - before); // before: one read a batch, which a sender naming an ungranted payer could keep going
+        Assert.Equal((1, 0), (granted.Inserted, granted.Quarantined)); // a grant made on A counts on B a second later
+    }
+
+    [Fact]
     public async Task ReplayAsync_SourceCreatedOnAnotherInstanceAfterItWasSetAside_Metered()
     {
         var i = await TwoInstancesAsync();
