@@ -81,8 +81,11 @@ public sealed partial class LedgerAudit(
         // transaction), and a head past the last row read names rows appended meanwhile, read now up to it. Rows appended
         // after the head was read are left for the next verification.
         LedgerHead? head = null;
+        long? sealedSince = null;
         try
         {
+            // Read before the head: the entry it names was appended by then, so it is among the rows read up to the head.
+            sealedSince = await ledger.SealedSinceAsync(book, cancellationToken).ConfigureAwait(false);
             head = await ledger.HeadAsync(book, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException ex)
@@ -107,6 +110,10 @@ public sealed partial class LedgerAudit(
         problems.AddRange(await SubjectIndexProblemsAsync(book, indexed, head?.LastSequence ?? long.MaxValue, booked.Count > 0, format, cancellationToken).ConfigureAwait(false));
         problems.AddRange(format.OlderShapeAfterChangeOver());
         problems.AddRange(seals.Problems());
+        if (seals.HeadProblem(sealedSince) is { } sealedSinceProblem)
+        {
+            problems.Add(sealedSinceProblem);
+        }
 
         // The table is a cache of the chain: a row the chain does not back is reported, never believed.
         var byRange = linked.ToDictionary(a => a.Content.ToSeq);

@@ -40,7 +40,11 @@ public sealed class LedgerSealKeyValidator(IOptions<StorageOptions> storage) : I
 
         for (int i = 0; i < retired.Count; i++)
         {
-            if (Problem(retired[i]) is { } problem)
+            if (IsLocal(retired[i]) && !local)
+            {
+                failures.Add($"{LedgerOptions.RetiredSealKeysSetting} entry {i + 1} is the public key of local runs (README): seals made with it would verify, and anyone can make them; it is accepted only against tables on this machine. Remove it.");
+            }
+            else if (Problem(retired[i]) is { } problem)
             {
                 failures.Add($"{LedgerOptions.RetiredSealKeysSetting} entry {i + 1} {problem}.");
             }
@@ -49,7 +53,14 @@ public sealed class LedgerSealKeyValidator(IOptions<StorageOptions> storage) : I
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static bool IsLocal(string key) => string.Equals(key.Trim(), LedgerSealKeys.LocalKey, StringComparison.Ordinal);
+    /// <summary>Whether <paramref name="key"/> decodes to the local key's bytes (the text may differ: whitespace, padding).</summary>
+    private static bool IsLocal(string key) => Decoded(key) is { } bytes && bytes.AsSpan().SequenceEqual(Convert.FromBase64String(LedgerSealKeys.LocalKey));
+
+    private static byte[]? Decoded(string key)
+    {
+        byte[] bytes = new byte[key.Length];
+        return Convert.TryFromBase64String(key.Trim(), bytes, out int length) ? bytes[..length] : null;
+    }
 
     /// <summary>What is wrong with <paramref name="key"/> as a seal key, never quoting it; null when nothing.</summary>
     private static string? Problem(string key)

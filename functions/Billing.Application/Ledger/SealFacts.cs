@@ -14,17 +14,33 @@ internal sealed class SealFacts
 
     public const string Unsealed = "EntryUnsealed";
 
+    public const string HeadSealedSinceUnmarked = "HeadSealedSinceUnmarked";
+
     private readonly List<LedgerEntry> invalid = [];
     private readonly List<LedgerEntry> unsealed = [];
 
-    /// <summary>The sequence of the book's first entry carrying <see cref="SealMarker"/>; null when none does yet.</summary>
-    public long? SealedFrom { get; private set; }
+    private readonly HashSet<long> marked = [];
+    private long? firstMarked;
+    private long? firstSealed;
+
+    /// <summary>
+    /// Where the book's sealed entries begin: the earlier of its first entry carrying <see cref="SealMarker"/> and its first
+    /// entry whose seal verifies (a book whose marker was never written, its head's SealedSince forged, is still sealed
+    /// from there); null when neither exists yet.
+    /// </summary>
+    public long? SealedFrom => firstMarked is { } m && firstSealed is { } s ? Math.Min(m, s) : firstMarked ?? firstSealed;
 
     public void Add(LedgerEntry entry)
     {
-        if (SealMarker.Marks(entry) && (SealedFrom is null || entry.Sequence < SealedFrom))
+        if (SealMarker.Marks(entry))
         {
-            SealedFrom = entry.Sequence;
+            marked.Add(entry.Sequence);
+            firstMarked = firstMarked is { } m ? Math.Min(m, entry.Sequence) : entry.Sequence;
+        }
+
+        if (entry.IsSealed)
+        {
+            firstSealed = firstSealed is { } s ? Math.Min(s, entry.Sequence) : entry.Sequence;
         }
 
         if (entry.SealState == EntrySealState.Invalid)
@@ -36,6 +52,14 @@ internal sealed class SealFacts
             unsealed.Add(entry);
         }
     }
+
+    /// <summary>
+    /// The head's <c>SealedSince</c> when it names no entry carrying <see cref="SealMarker"/> (written outside the platform:
+    /// the store does not go by it, and the next append marks its entry again); null when it names one or is absent.
+    /// </summary>
+    public AuditProblem? HeadProblem(long? sealedSince) => sealedSince is not { } since || marked.Contains(since) ? null
+        : new(HeadSealedSinceUnmarked, "head", string.Create(CultureInfo.InvariantCulture,
+            $"the head's SealedSince names #{since}, which is no entry carrying the {SealMarker.Key} marker: written outside the platform (someone with write access to the table); nothing goes by it (the next append marks its entry again, and verify takes the book as sealed from #{(SealedFrom is { } from ? from.ToString(CultureInfo.InvariantCulture) : "none yet")})"));
 
     /// <summary>The findings: each invalid seal, each unsealed entry from the book's first sealed entry on.</summary>
     public IEnumerable<AuditProblem> Problems()

@@ -40,6 +40,35 @@ public sealed partial class LedgerStore
     private static long? SealedSinceAfter(long? sealedSince, LedgerEntry entry) =>
         sealedSince ?? (entry.Metadata.ContainsKey(SealMarker.Key) ? entry.Sequence : null);
 
+    /// <summary>
+    /// The head's <see cref="SealedSinceColumn"/> as an append goes by it: only when the entry it names, at or below the
+    /// head, carries <see cref="SealMarker"/> and this deployment's seal; null otherwise (the append then marks its entry),
+    /// so a column forged before the first sealed append cannot stop the marker from being written. One point read (not
+    /// remembered: the row may be stripped or rewritten between appends).
+    /// </summary>
+    private async Task<long?> MarkedSealedSinceAsync(string book, long? sealedSince, long headSequence, CancellationToken cancellationToken)
+    {
+        if (sealedSince is not { } since || since < 1 || since > headSequence)
+        {
+            return null;
+        }
+
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(book), SequenceRowKey(since), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!row.HasValue || FromEntity(table.Name, row.Value!) is not { IsSealed: true } entry || entry.Sequence != since || !SealMarker.Marks(entry))
+        {
+            return null;
+        }
+
+        return since;
+    }
+
+    /// <summary>The head's <see cref="SealedSinceColumn"/> as stored (for verify, which reports one naming no marked entry); null when it has none.</summary>
+    public async Task<long?> SealedSinceAsync(string book, CancellationToken cancellationToken)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(book), HeadRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? SealedSinceOf(table.Name, row.Value!) : null;
+    }
+
     /// <summary>The head's first marked sealed entry; null when it records none (a head written before seals, or a new book's).</summary>
     private static long? SealedSinceOf(string tableName, TableEntity headRow) =>
         UnreadableRowException.Refusing(() => new StrictRow(tableName, headRow).Int64(SealedSinceColumn));

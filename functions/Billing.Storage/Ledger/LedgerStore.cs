@@ -100,7 +100,8 @@ public sealed partial class LedgerStore
                 return existing.SameBookingAs(draft) ? existing : throw new LedgerConflictException(existing, draft);
             }
 
-            var (head, headETag, formatSince, sealedSince) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
+            var (head, headETag, formatSince, headSealedSince) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
+            long? sealedSince = await MarkedSealedSinceAsync(book, headSealedSince, head.LastSequence, cancellationToken).ConfigureAwait(false);
             var actions = new List<TableTransactionAction>(4) { default! }; // the head first, set below; then the entries (EntryActionIndex)
             var (toSeal, changeOver) = ChangeOver(book, head, formatSince, draft, pk, actions);
             toSeal = MarkSealedFrom(toSeal, sealedSince);
@@ -181,7 +182,8 @@ public sealed partial class LedgerStore
 
             for (int attempt = 1; ; attempt++)
             {
-                var (head, headETag, formatSince, sealedSince) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
+                var (head, headETag, formatSince, headSealedSince) = await HeadToAppendToAsync(book, cancellationToken).ConfigureAwait(false);
+                long? sealedSince = await MarkedSealedSinceAsync(book, headSealedSince, head.LastSequence, cancellationToken).ConfigureAwait(false);
                 var actions = new List<TableTransactionAction>(3 + 3 * chunk.Count) { default! }; // the head first, set below
                 var (first, changeOver) = ChangeOver(book, head, formatSince, chunk[0], pk, actions);
                 first = MarkSealedFrom(first, sealedSince);
@@ -364,8 +366,8 @@ public sealed partial class LedgerStore
             RecordedAt = row.Timestamp,
         };
 
-        // The seal is checked against the fields as stored: a row changed since it was sealed reads Invalid.
-        return entry.WithSeal(seal, seals.CheckEntry(seal, entry.Book, entry.Sequence, entry.Hash));
+        // Checked against the fields as stored and the partition's book (a row copied elsewhere keeps its Book column): moved or changed reads Invalid.
+        return entry.WithSeal(seal, seals.CheckEntry(seal, TableKey.Unescape(row.PartitionKey), entry.Sequence, entry.Hash));
     }
 
     private static T Decode<T>(StrictRow values, string name, Func<string, T> read)

@@ -43,6 +43,22 @@ public class LedgerSealKeyValidatorTests
         Assert.DoesNotContain("c2hvcnQ", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("bG9jYWwtcnVucy1vbmx5OiBsZWRnZXIgc2VhbCBrZXkgb2YgdGhlIHN0b3JhZ2Ug ZW11bGF0b3I=", new string[0], "Billing:Ledger:SealKey is the public key of local runs")]
+    [InlineData(Own, new[] { LedgerSealKeys.LocalKey }, "Billing:Ledger:RetiredSealKeys entry 1 is the public key of local runs")]
+    [InlineData(Own, new[] { Own, "bG9jYWwtcnVucy1vbmx5OiBsZWRnZXIgc2VhbCBrZXkg\nb2YgdGhlIHN0b3JhZ2UgZW11bGF0b3I=" }, "Billing:Ledger:RetiredSealKeys entry 2 is the public key of local runs")]
+    public void Validate_LocalKeyOffThisMachineAsTextVariantOrRetired_Fails(string key, string[] retired, string message)
+    {
+        // Before: the text was compared, so whitespace inside passed, and a retired local key let anyone seal.
+        var result = Validate(false, key.Replace("\\n", "\n", StringComparison.Ordinal), retired.Select(r => r.Replace("\\n", "\n", StringComparison.Ordinal)).ToArray());
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(message, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_LocalKeyRetiredOnThisMachine_Succeeds() => Assert.True(Validate(true, Own, LedgerSealKeys.LocalKey).Succeeded);
+
     [Fact]
     public void Validate_RetiredKeyTooShort_FailsNamingItsPlace()
     {

@@ -165,6 +165,48 @@ public class LedgerSealTests(BurnChainFixture chain) : IClassFixture<BurnChainFi
     }
 
     [Fact]
+    public async Task AppendAsync_HeadSealedSinceForgedBeforeTheFirstSealedAppend_MarksItsEntryAndVerifyNamesWhatIsPlantedAfter()
+    {
+        // Before: the forged column stopped the marker from ever being written, and a later planted entry was summed up
+        // with the book's older history in writtenBeforeSeals while verify stayed ok.
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await OldBookAsync(s); // 1-3: written before seals
+        await SetHeadSealedSinceAsync(s, 1);
+        await s.BookAsync("adj-3", 300); // 4: the first sealed entry
+
+        var first = await s.Ledger.GetAsync(LedgerEntries.MainBook, "adj-3", Ct);
+        Assert.True(SealMarker.Marks(first!));
+        await PlantAsync(s, Adjustment("adj-planted"));
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        Assert.Equal("adj-planted", Assert.Single(verify.Problems, p => p.Kind == SealFacts.Unsealed).Subject);
+        Assert.Contains("3 entries (#1 to #3)", verify.WrittenBeforeSeals, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_HeadSealedSinceNamingNoMarkedEntry_Reported()
+    {
+        var s = await LedgerTestSetup.NewAsync(chain);
+        await s.BookAsync("adj-1", 100); // 1: marked
+        await s.BookAsync("adj-2", 200);
+        await SetHeadSealedSinceAsync(s, 2);
+
+        var verify = await s.Audit().VerifyAsync(Ct);
+
+        var named = Assert.Single(verify.Problems, p => p.Kind == SealFacts.HeadSealedSinceUnmarked);
+        Assert.Equal("head", named.Subject);
+        Assert.Contains("#2", named.Detail, StringComparison.Ordinal);
+    }
+
+    private static async Task SetHeadSealedSinceAsync(LedgerTestSetup s, long sequence)
+    {
+        var head = (await s.Ledger.Table.GetEntityAsync<TableEntity>(LedgerStore.PartitionKey(LedgerEntries.MainBook), LedgerStore.HeadRowKey)).Value;
+        head["SealedSince"] = sequence;
+        await s.Ledger.Table.UpdateEntityAsync(head, head.ETag, TableUpdateMode.Replace);
+    }
+
+    [Fact]
     public async Task VerifyAsync_BookWrittenBeforeSealsThenAppendedTo_SummaryOnlyNoFinding()
     {
         var s = await LedgerTestSetup.NewAsync(chain);

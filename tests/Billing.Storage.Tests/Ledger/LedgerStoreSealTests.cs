@@ -69,6 +69,21 @@ public class LedgerStoreSealTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ReadAsync_SealedRowCopiedToAnotherBookKeepingItsBookColumn_Invalid()
+    {
+        // Before: the seal was checked against the row's own Book column, so a row copied whole into another book read sealed there.
+        var (_, store, _) = await LedgerTables.NewAsync(azurite);
+        await store.AppendAsync("main", Adjustment("adj-1"), Ct);
+        var row = (await store.Table.GetEntityAsync<TableEntity>("main", LedgerStore.SequenceRowKey(1), cancellationToken: Ct)).Value;
+        await store.Table.AddEntityAsync(new TableEntity(row) { PartitionKey = LedgerStore.PartitionKey("other") }, Ct);
+
+        var copied = Assert.Single(await store.ReadAllAsync("other", Ct));
+
+        Assert.Equal(EntrySealState.Invalid, copied.SealState);
+        Assert.Equal(EntrySealState.Sealed, Assert.Single(await store.ReadAllAsync("main", Ct)).SealState);
+    }
+
+    [Fact]
     public async Task IndexCursorAsync_SavedByTheStore_SealedAndOneWrittenBesideIt_NotSealed()
     {
         var (tables, store, _) = await LedgerTables.NewAsync(azurite);
