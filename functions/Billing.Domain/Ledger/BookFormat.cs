@@ -25,25 +25,10 @@ public static class BookFormat
     private const string ResealedSuffix = ":sealed";
 
     /// <summary>Whether <paramref name="entry"/> marks the change-over: it carries the marker and its hash matches what it holds.</summary>
-    public static bool Marks(LedgerEntry entry)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        return entry.HashIsValid && entry.Metadata.TryGetValue(Key, out string? format) && format == Current;
-    }
+    public static bool Marks(LedgerEntry entry) => MetadataMark.On(entry, Key, Current);
 
     /// <summary><paramref name="draft"/> with the marker; null when its metadata has no room for one more key.</summary>
-    public static LedgerEntryDraft? Marked(LedgerEntryDraft draft)
-    {
-        ArgumentNullException.ThrowIfNull(draft);
-        if (draft.Metadata.ContainsKey(Key))
-        {
-            return draft;
-        }
-
-        return draft.Metadata.Count >= LedgerValidation.MaxMetadataEntries
-            ? null
-            : new LedgerEntryDraft(draft.EntryId, draft.Kind, draft.OccurredAt, draft.Postings, new Dictionary<string, string>(draft.Metadata, StringComparer.Ordinal) { [Key] = Current });
-    }
+    public static LedgerEntryDraft? Marked(LedgerEntryDraft draft) => MetadataMark.Add(draft, Key, Current);
 
     /// <summary>An entry of its own marking the change-over, to be sequenced at <paramref name="sequence"/> (its id names it, so a later one never collides).</summary>
     public static LedgerEntryDraft Changed(long sequence, DateTimeOffset occurredAt) => new(

@@ -16,23 +16,8 @@ public static class SealMarker
     public const string Current = "hmac-sha256/v1";
 
     /// <summary>Whether <paramref name="entry"/> carries the marker and its hash matches what it holds.</summary>
-    public static bool Marks(LedgerEntry entry)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        return entry.HashIsValid && entry.Metadata.TryGetValue(Key, out string? scheme) && scheme == Current;
-    }
+    public static bool Marks(LedgerEntry entry) => MetadataMark.On(entry, Key, Current);
 
     /// <summary><paramref name="draft"/> with the marker; null when its metadata has no room for one more key (the next append marks).</summary>
-    public static LedgerEntryDraft? Marked(LedgerEntryDraft draft)
-    {
-        ArgumentNullException.ThrowIfNull(draft);
-        if (draft.Metadata.ContainsKey(Key))
-        {
-            return draft;
-        }
-
-        return draft.Metadata.Count >= LedgerValidation.MaxMetadataEntries
-            ? null
-            : new LedgerEntryDraft(draft.EntryId, draft.Kind, draft.OccurredAt, draft.Postings, new Dictionary<string, string>(draft.Metadata, StringComparer.Ordinal) { [Key] = Current });
-    }
+    public static LedgerEntryDraft? Marked(LedgerEntryDraft draft) => MetadataMark.Add(draft, Key, Current);
 }
