@@ -84,9 +84,8 @@ public sealed partial class LedgerAudit(
         long? sealedSince = null;
         try
         {
-            // Read before the head: the entry it names was appended by then, so it is among the rows read up to the head.
-            sealedSince = await ledger.SealedSinceAsync(book, cancellationToken).ConfigureAwait(false);
-            head = await ledger.HeadAsync(book, cancellationToken).ConfigureAwait(false);
+            // With the head, from the same row: the entry it names was appended by then, so it is among the rows read up to the head.
+            (head, sealedSince) = await ledger.HeadAndSealedSinceAsync(book, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException ex)
         {

@@ -62,11 +62,14 @@ public sealed partial class LedgerStore
         return since;
     }
 
-    /// <summary>The head's <see cref="SealedSinceColumn"/> as stored (for verify, which reports one naming no marked entry); null when it has none.</summary>
-    public async Task<long?> SealedSinceAsync(string book, CancellationToken cancellationToken)
+    /// <summary>
+    /// The book's head (<see cref="HeadAsync"/>) and its <see cref="SealedSinceColumn"/> as stored (null when it has none), from
+    /// one read of the row: verify reports a column naming no marked entry, and a second read could see a later head.
+    /// </summary>
+    public async Task<(LedgerHead Head, long? SealedSince)> HeadAndSealedSinceAsync(string book, CancellationToken cancellationToken)
     {
         var row = await table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(book), HeadRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? SealedSinceOf(table.Name, row.Value!) : null;
+        return row.HasValue ? (ToHead(table.Name, row.Value!), SealedSinceOf(table.Name, row.Value!)) : (new LedgerHead(0, LedgerEntry.GenesisHash), null);
     }
 
     /// <summary>The head's first marked sealed entry; null when it records none (a head written before seals, or a new book's).</summary>
