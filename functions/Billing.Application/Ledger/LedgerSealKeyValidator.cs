@@ -63,11 +63,8 @@ public sealed class LedgerSealKeyValidator(IOptions<StorageOptions> storage) : I
     }
 
     /// <summary>What is wrong with <paramref name="key"/> as a seal key, never quoting it; null when nothing.</summary>
-    private static string? Problem(string key)
-    {
-        byte[] bytes = new byte[key.Length];
-        return !Convert.TryFromBase64String(key.Trim(), bytes, out int length) ? "is not base64"
-            : length < LedgerSealKeys.MinKeyBytes ? string.Create(CultureInfo.InvariantCulture, $"holds {length} bytes, fewer than {LedgerSealKeys.MinKeyBytes}")
+    private static string? Problem(string key) =>
+        Decoded(key) is not { } bytes ? "is not base64"
+            : bytes.Length < LedgerSealKeys.MinKeyBytes ? string.Create(CultureInfo.InvariantCulture, $"holds {bytes.Length} bytes, fewer than {LedgerSealKeys.MinKeyBytes}")
             : null;
-    }
 }
